@@ -1,0 +1,31 @@
+// Bundles the action (dist/index.js) and the CLI (dist/cli.js) with everything they import.
+import commonjs from '@rollup/plugin-commonjs'
+import json from '@rollup/plugin-json'
+import { nodeResolve } from '@rollup/plugin-node-resolve'
+import typescript from '@rollup/plugin-typescript'
+
+export default {
+  input: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  output: {
+    dir: 'dist',
+    format: 'es',
+    entryFileNames: '[name].js',
+    chunkFileNames: 'chunks/[name].js',
+    sourcemap: false
+  },
+  plugins: [
+    typescript({ tsconfig: './tsconfig.json', outDir: 'dist', noEmitOnError: true }),
+    // 'node' condition: otherwise yaml bundles its browser build.
+    nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
+    // undici 7 requires node:sqlite lazily; hoisting it breaks Node 20.
+    commonjs({ ignore: ['node:sqlite'] }),
+    json()
+  ],
+  onwarn(warning, warn) {
+    if (warning.code === 'CIRCULAR_DEPENDENCY' && /node_modules/.test(warning.message)) return
+    if (warning.code === 'THIS_IS_UNDEFINED') return
+    // zod's /* @__PURE__ */ comments in odd places: harmless.
+    if (warning.code === 'INVALID_ANNOTATION' && /node_modules/.test(warning.id ?? '')) return
+    warn(warning)
+  }
+}

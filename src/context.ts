@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import type { Mode, Settings } from './settings.js'
+
+/** What the run is about, read once from the runner's environment and event payload. */
+export interface RunContext {
+  eventName: string
+  workspace: string
+  runnerTemp: string
+  /** The commit being planned or deployed (the PR head on PR events). */
+  sha: string
+  owner: string
+  repo: string
+  serverUrl: string
+  apiUrl: string
+  runId: string
+  pullRequest?: PullRequestInfo
+  push?: PushInfo
+}
+
+export interface PullRequestInfo {
+  number: number
+  baseSha: string
+  headSha: string
+  /** Files changed according to the payload (for detecting the listing cap). */
+  changedFiles?: number
+  /** Head repository differs from the base repository. */
+  fork: boolean
+}
+
+export interface PushInfo {
+  before: string
+  after: string
+  ref: string
+}
+
+export const PR_EVENTS = ['pull_request', 'pull_request_target', 'merge_group']
+
+type Env = Record<string, string | undefined>
+
+export function readRunContext(env: Env = process.env): RunContext {
+  const eventName = env.GITHUB_EVENT_NAME ?? 'workflow_dispatch'
+  const payload = readPayload(env.GITHUB_EVENT_PATH)
+  const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/')
+  const pr = payload.pull_request as Record<string, unknown> | undefined
+  let pullRequest: PullRequestInfo | undefined
+  let sha = env.GITHUB_SHA ?? ''
+  if (pr && typeof pr === 'object') {
+    const head = pr.head as { sha?: string; repo?: { full_name?: string } } | undefined
+    const base = pr.base as { sha?: string; repo?: { full_name?: string } } | undefined
+    pullRequest = {
+      number: Number(pr.number ?? payload.number),
+      baseSha: base?.sha ?? '',
+      headSha: head?.sha ?? sha,
+      changedFiles: typeof pr.changed_files === 'number' ? pr.changed_files : undefined,
+      fork: Boolean(
+        head?.repo?.full_name &&
+        base?.repo?.full_name &&
+        head.repo.full_name !== base.repo.full_name
+      )
+    }
+    if (pullRequest.headSha) sha = pullRequest.headSha
+  }
+  if (eventName === 'merge_group') {
+    const group = payload.merge_group as { head_sha?: string; base_sha?: string } | undefined
+    if (group?.head_sha) sha = group.head_sha
+  }
+  let push: PushInfo | undefined
+  if (eventName === 'push') {
+    push = {
+      before: String(payload.before ?? ''),
+      after: String(payload.after ?? sha),
+      ref: String(payload.ref ?? env.GITHUB_REF ?? '')
+    }
+    if (push.after) sha = push.after
+  }
+  return {
+    eventName,
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    runnerTemp: env.RUNNER_TEMP || tmpdir(),
+    sha,
+    owner,
+    repo,
+    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+    apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
+    runId: env.GITHUB_RUN_ID ?? '',
+    pullRequest,
+    push
+  }
+}
+
+function readPayload(path: string | undefined): Record<string, unknown> {
+  if (!path) return {}
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
+  } catch {
+    return {}
+  }
+}
+
+/** SPEC §3: what `auto` means per event; `dry-run` turns deploy into plan. */
+export function resolveMode(settings: Pick<Settings, 'mode' | 'dryRun'>, eventName: string): Mode {
+  let mode: Mode
+  if (settings.mode !== 'auto') mode = settings.mode
+  else if (PR_EVENTS.includes(eventName)) mode = 'plan'
+  else if (eventName === 'push' || eventName === 'workflow_dispatch') mode = 'deploy'
+  else mode = 'plan'
+  return mode === 'deploy' && settings.dryRun ? 'plan' : mode
+}

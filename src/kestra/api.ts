@@ -1,0 +1,69 @@
+/**
+ * What the core (plan, deploy, server validation) needs from a Kestra server.
+ * The HTTP client implements it; tests of the core may use an in-memory fake.
+ */
+export interface KestraApi {
+  /** Version, edition and URL era, probed once per run. */
+  info(): Promise<ServerInfo>
+  /** Every non-deleted flow of exactly this namespace (children excluded), with source and revision. Bulk: O(1) requests. */
+  listFlows(namespace: string): Promise<RemoteFlow[]>
+  /** One flow, or undefined when absent or deleted. */
+  getFlow(namespace: string, id: string): Promise<RemoteFlow | undefined>
+  /** POST the YAML. A retried create meeting "already exists" re-reads and returns the stored flow when its source matches. */
+  createFlow(source: string): Promise<RemoteFlow>
+  /** PUT the YAML; throws ApiError 404 when the flow is missing. Unchanged source keeps the revision. */
+  updateFlow(namespace: string, id: string, source: string): Promise<RemoteFlow>
+  deleteFlow(namespace: string, id: string): Promise<void>
+  /** Every namespace file of the namespace, paths starting with '/'. Bulk: O(1) requests. */
+  listFiles(namespace: string): Promise<RemoteFile[]>
+  /** One namespace file's bytes, or undefined when absent. */
+  getFile(namespace: string, path: string): Promise<Uint8Array | undefined>
+  /** Stores the bytes at the path, never triggering Kestra's .zip extraction. */
+  uploadFile(namespace: string, path: string, bytes: Uint8Array): Promise<void>
+  deleteFile(namespace: string, path: string): Promise<void>
+  /** Parsed JSON value of a KV entry, or undefined when absent or expired. */
+  getKv(namespace: string, key: string): Promise<unknown>
+  putKv(namespace: string, key: string, value: unknown): Promise<void>
+  /** Server-side validation, one result per source, in order (batched internally, ≤ 100 per request). */
+  validateFlows(sources: string[]): Promise<ServerValidation[]>
+}
+
+export interface ServerInfo {
+  /** e.g. "1.3.2", or "unknown" when the probe failed. */
+  version: string
+  edition: string
+  /** True when routes are /api/v1/{tenant}/… */
+  tenantScoped: boolean
+  systemNamespace: string
+}
+
+export interface RemoteFlow {
+  namespace: string
+  id: string
+  revision: number
+  source: string
+}
+
+export interface RemoteFile {
+  /** Starts with '/'. */
+  path: string
+  bytes: Uint8Array
+}
+
+export interface ServerValidation {
+  index: number
+  /** Errors: from `constraints` (≤ 1.3, split per violation) or `errors` (2.0). */
+  errors: ServerConstraint[]
+  outdated: boolean
+  deprecationPaths: string[]
+  warnings: string[]
+  infos: string[]
+}
+
+export interface ServerConstraint {
+  message: string
+  /** Kestra path such as `tasks[1].message`, `tasks[my-task].message` or `flow.id`, when given. */
+  path?: string
+  /** RFC 6901 pointer (2.0), when given. */
+  pointer?: string
+}

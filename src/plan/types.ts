@@ -1,0 +1,53 @@
+export type PlanAction = 'create' | 'update' | 'delete' | 'orphaned' | 'unchanged'
+
+interface ChangeBase {
+  namespace: string
+  action: PlanAction
+  /** Workspace-relative path of the repository file, when the repository holds the resource. */
+  file?: string
+  /** The server copy differs from the repository's base commit too: someone changed it outside Git. */
+  drifted: boolean
+  /** Unified diff (3 lines of context) for text content; undefined when unchanged or binary. */
+  diff?: string
+}
+
+export interface FlowChange extends ChangeBase {
+  kind: 'flow'
+  id: string
+  /** Normalised source to deploy (create/update/unchanged). */
+  desired?: string
+  /** What the server holds (update/delete/orphaned/unchanged). */
+  current?: { source: string; revision: number }
+}
+
+export interface FileContentSummary {
+  sha256: string
+  size: number
+  binary: boolean
+}
+
+export interface FileChange extends ChangeBase {
+  kind: 'file'
+  /** Starts with '/'. */
+  path: string
+  desired?: FileContentSummary
+  current?: FileContentSummary
+}
+
+export type ResourceChange = FlowChange | FileChange
+
+export type PlanCounts = Record<PlanAction, number> & { drifted: number }
+
+export interface Plan {
+  /** Deterministic order: namespace, kind (file before flow), id/path. */
+  resources: ResourceChange[]
+  /** Managed namespaces that were planned, sorted. */
+  namespaces: string[]
+  counts: PlanCounts
+  /** Hex hash of the canonical plan (changes only), stable for identical inputs and server state. */
+  fingerprint: string
+}
+
+export function resourceName(r: ResourceChange): string {
+  return r.kind === 'flow' ? `${r.namespace}.${r.id}` : `${r.namespace}:${r.path}`
+}

@@ -1,0 +1,56 @@
+/** Real temporary git repositories as fixtures (the changesets/action habit). */
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+
+export type FileSpec = string | Uint8Array | { symlink: string } | null
+
+export interface GitRepo {
+  dir: string
+  git(...args: string[]): string
+  /** Writes (null deletes) the files and commits them; returns the new commit sha. */
+  commit(files: Record<string, FileSpec>, message?: string): string
+  /** Writes files without committing. */
+  write(files: Record<string, FileSpec>): void
+  head(): string
+}
+
+export function createGitRepo(files: Record<string, FileSpec> = {}): GitRepo {
+  const dir = mkdtempSync(join(tmpdir(), 'kga-repo-'))
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: dir,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'Test',
+        GIT_AUTHOR_EMAIL: 'test@example.com',
+        GIT_COMMITTER_NAME: 'Test',
+        GIT_COMMITTER_EMAIL: 'test@example.com',
+        GIT_CONFIG_NOSYSTEM: '1'
+      }
+    }).trim()
+  git('init', '-q', '-b', 'main')
+  git('config', 'commit.gpgsign', 'false')
+  const write = (specs: Record<string, FileSpec>) => {
+    for (const [path, spec] of Object.entries(specs)) {
+      const abs = join(dir, path)
+      if (spec === null) {
+        rmSync(abs, { force: true, recursive: true })
+        continue
+      }
+      mkdirSync(dirname(abs), { recursive: true })
+      if (typeof spec === 'object' && 'symlink' in spec) symlinkSync(spec.symlink, abs)
+      else writeFileSync(abs, spec)
+    }
+  }
+  const commit = (specs: Record<string, FileSpec>, message = 'change') => {
+    write(specs)
+    git('add', '-A')
+    git('commit', '-q', '--allow-empty', '-m', message)
+    return git('rev-parse', 'HEAD')
+  }
+  if (Object.keys(files).length > 0) commit(files, 'initial')
+  return { dir, git, commit, write, head: () => git('rev-parse', 'HEAD') }
+}
