@@ -4,17 +4,20 @@ import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
 
+// DIST_DIR lets the freshness test bundle elsewhere and compare with the committed dist/.
+const outDir = process.env.DIST_DIR || 'dist'
+
 export default {
   input: { index: 'src/index.ts', cli: 'src/cli.ts' },
   output: {
-    dir: 'dist',
+    dir: outDir,
     format: 'es',
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name].js',
     sourcemap: false
   },
   plugins: [
-    typescript({ tsconfig: './tsconfig.json', outDir: 'dist', noEmitOnError: true }),
+    typescript({ tsconfig: './tsconfig.json', outDir, noEmitOnError: true }),
     // 'node' condition: otherwise yaml bundles its browser build.
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
     // undici 7 requires node:sqlite lazily; hoisting it breaks Node 20.

@@ -1,16 +1,50 @@
 import * as core from '@actions/core'
-import { readRunContext, resolveMode } from './context.js'
+import { readRunContext } from './context.js'
 import { errorMessage } from './errors.js'
+import { createOctokit } from './github/octokit.js'
+import { createGitHub } from './github/rest-github.js'
+import { createKestraClient, type KestraClient } from './kestra/client.js'
+import { actionReporter } from './report/action-reporter.js'
+import { execute } from './run/execute.js'
 import { parseSettings, secretsOf, type InputName } from './settings.js'
 
+/** The action: inputs from the runner, results as annotations, outputs, job summary and exit code. */
 export async function run(): Promise<void> {
+  let kestra: KestraClient | undefined
   try {
     const settings = parseSettings((name: InputName) => core.getInput(name))
     for (const secret of secretsOf(settings)) core.setSecret(secret)
     const context = readRunContext()
-    const mode = resolveMode(settings, context.eventName)
-    core.setOutput('mode', mode)
+    kestra = settings.server
+      ? createKestraClient({
+          server: settings.server,
+          tenant: settings.tenant,
+          auth: settings.auth,
+          timeoutSeconds: settings.timeoutSeconds,
+          concurrency: settings.concurrency,
+          onRetry: (info) =>
+            core.info(
+              `Kestra: retrying ${info.method} ${info.path} (${info.reason}) in ${info.delayMs} ms`
+            )
+        })
+      : undefined
+    const github =
+      settings.githubToken && context.owner
+        ? createGitHub(createOctokit(settings.githubToken, { baseUrl: context.apiUrl }), {
+            owner: context.owner,
+            repo: context.repo
+          })
+        : undefined
+    const outcome = await execute(settings, context, {
+      reporter: actionReporter(),
+      kestra,
+      github,
+      now: () => new Date()
+    })
+    if (outcome.failure) core.setFailed(outcome.failure)
   } catch (error) {
     core.setFailed(errorMessage(error))
+  } finally {
+    await kestra?.close()
   }
 }

@@ -9,7 +9,15 @@ interface ChangeBase {
   drifted: boolean
   /** Unified diff (3 lines of context) for text content; undefined when unchanged or binary. */
   diff?: string
+  /** Lines added and removed, for one-line summaries; undefined when binary or unchanged. */
+  additions?: number
+  deletions?: number
+  /** Why content that changes has no `diff`. */
+  diffOmitted?: DiffOmission
 }
+
+/** `binary`: no text diff possible; `too-large`: content past the diff limits, only line counts. */
+export type DiffOmission = 'binary' | 'too-large'
 
 export interface FlowChange extends ChangeBase {
   kind: 'flow'

@@ -44,7 +44,10 @@ export interface NamespaceFileEntry {
   symlink: boolean
   /** For a symlink: it resolves outside `root` (or is dangling, or loops). */
   symlinkEscapes: boolean
-  /** Absolute path to read the bytes from (the resolved target for a safe symlink). */
+  /**
+   * Absolute path to read the bytes from (the resolved target for a safe symlink); '' in a model
+   * read from a commit (loadRepositoryAtCommit), whose bytes are not kept: compare by sha256.
+   */
   absPath: string
 }
 

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest'
+import { fromMarkdown } from 'mdast-util-from-markdown'
+import { gfmFromMarkdown } from 'mdast-util-gfm'
+import { gfm } from 'micromark-extension-gfm'
+import { renderReceipt } from '../../src/deploy/receipt.js'
+import type { DeployResult } from '../../src/deploy/result.js'
+import { ApiError } from '../../src/kestra/errors.js'
+import { FakeKestra, flowSource } from './fake-kestra.js'
+import { planFor } from './plan-for.js'
+import { COMMIT, runDeploy } from './run-deploy.js'
+
+const META = {
+  commit: COMMIT,
+  time: '2026-03-01T12:00:00.000Z',
+  server: 'https://kestra.example.com',
+  tenant: 'main'
+}
+
+interface Node {
+  type: string
+  value?: string
+  children?: Node[]
+}
+const parse = (md: string) =>
+  fromMarkdown(md, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }) as Node
+function all(node: Node, type: string): Node[] {
+  const own = node.type === type ? [node] : []
+  return own.concat(...(node.children ?? []).map((c) => all(c, type)))
+}
+const plain = (node: Node): string => node.value ?? (node.children ?? []).map(plain).join('')
+/** Table rows as the reader sees them (header excluded). */
+const rows = (md: string) =>
+  all(parse(md), 'tableRow')
+    .slice(1)
+    .map((row) => (row.children ?? []).map(plain))
+
+describe('renderReceipt', () => {
+  it('lists each written resource with its result and flow revisions', async () => {
+    const server = new FakeKestra()
+    server.seedFlow(flowSource('team', 'changed'), 3)
+    server.seedFlow(flowSource('team', 'same'), 2)
+    server.seedFlow(flowSource('team', 'old'), 7)
+    const planned = planFor(
+      server,
+      {
+        flows: [
+          flowSource('team', 'changed', '!'),
+          flowSource('team', 'same'),
+          flowSource('team', 'new')
+        ],
+        files: [{ namespace: 'team', path: '/lib/util.py', content: 'x = 1' }]
+      },
+      { delete: true }
+    )
+    const md = renderReceipt(await runDeploy(server, planned), META)
+
+    expect(md).not.toContain('### Deployed') // the summary and the comment section add their own heading
+    expect(md).toContain(
+      `Deployed: commit \`${COMMIT.slice(0, 12)}\` to https://kestra.example.com (tenant main) at 2026-03-01T12:00:00.000Z: 2 created, 1 updated, 1 deleted, 1 unchanged.`
+    )
+    expect(rows(md)).toEqual([
+      ['team:/lib/util.py', 'file', 'created', '', ''],
+      ['team.changed', 'flow', 'updated', 'rev 3 → 4', ''],
+      ['team.new', 'flow', 'created', 'rev 1', ''],
+      ['team.old', 'flow', 'deleted', 'rev 7 → deleted', '']
+    ])
+  })
+
+  it('names what was and was not applied and says a re-run finishes the job', async () => {
+    const server = new FakeKestra()
+    server.seedFlow(flowSource('team', 'b'))
+    server.seedFlow(flowSource('team', 'gone'))
+    server.failures.set(
+      'flow:team/b',
+      new ApiError({ status: 500, method: 'PUT', path: '/x', serverMessage: 'boom' })
+    )
+    const planned = planFor(
+      server,
+      { flows: [flowSource('team', 'a'), flowSource('team', 'b', '!')] },
+      { delete: true }
+    )
+    const md = renderReceipt(await runDeploy(server, planned), META)
+
+    expect(md).toContain('Deploy incomplete: ')
+    expect(md).toContain('1 created, 1 failed, 1 skipped.')
+    expect(md).toContain('**Applied:** team.a.')
+    expect(md).toContain('**Not applied:** team.b (failed), team.gone (skipped).')
+    expect(md).toContain('Re-running the deploy finishes the job')
+    expect(rows(md)[1]).toEqual([
+      'team.b',
+      'flow',
+      'failed',
+      'rev 1',
+      'Kestra answered 500 to PUT /x: boom'
+    ])
+  })
+
+  it('keeps names and messages inert: HTML escaped, pipes and emphasis neutralised', () => {
+    const path = '/<img src=x>|*bold*_[link](y).py'
+    const result: DeployResult = {
+      status: 'failed',
+      resources: [
+        {
+          change: {
+            kind: 'file',
+            namespace: 'team',
+            path,
+            action: 'create',
+            drifted: false,
+            desired: { sha256: 'x', size: 1, binary: false }
+          },
+          result: 'failed',
+          message: 'line one\nline <two>'
+        }
+      ],
+      applied: 0,
+      warnings: [],
+      markedNamespaces: []
+    }
+    const md = renderReceipt(result, META)
+    const tree = parse(md)
+    expect(all(tree, 'html')).toEqual([])
+    expect(all(tree, 'emphasis')).toEqual([])
+    expect(all(tree, 'strong').map(plain)).toEqual(['Applied:', 'Not applied:'])
+    // Only the server URL is a link (GFM autolinks it).
+    expect(all(tree, 'link').map(plain)).toEqual([META.server])
+    expect(rows(md)).toEqual([[`team:${path}`, 'file', 'failed', '', 'line one line <two>']])
+  })
+
+  it('says why a refused deploy wrote nothing', () => {
+    const md = renderReceipt(
+      {
+        status: 'refused',
+        resources: [],
+        applied: 0,
+        refusal:
+          'Nothing was deployed: commit abc is older than def already deployed to namespace team; to roll back, push a revert commit.',
+        warnings: [],
+        markedNamespaces: []
+      },
+      META
+    )
+    expect(md).toContain('Not deployed: commit')
+    expect(md).toContain('to roll back, push a revert commit.')
+    expect(all(parse(md), 'table')).toEqual([])
+  })
+
+  it('says when there was nothing to change', async () => {
+    const server = new FakeKestra()
+    server.seedFlow(flowSource('team', 'a'), 4)
+    const md = renderReceipt(
+      await runDeploy(server, planFor(server, { flows: [flowSource('team', 'a')] })),
+      META
+    )
+    expect(md).toContain('Nothing to change for commit')
+    expect(md).toContain(': 1 unchanged.')
+  })
+})

@@ -1,0 +1,46 @@
+import { deploy, type DeployDeps } from '../../src/deploy/deploy.js'
+import type { DeployResult } from '../../src/deploy/result.js'
+import type { FakeKestra } from './fake-kestra.js'
+import type { PlannedRun } from './plan-for.js'
+
+export const COMMIT = 'a'.repeat(40)
+
+export const SETTINGS: DeployDeps['settings'] = {
+  delete: true,
+  maxDeletions: 10,
+  allowMassDeletion: false,
+  extraNamespaces: [],
+  concurrency: 4,
+  allowOutOfOrder: false
+}
+
+export function runDeploy(
+  server: FakeKestra,
+  planned: PlannedRun,
+  over: Partial<DeployDeps> = {}
+): Promise<DeployResult> {
+  return deploy(planned.plan, {
+    api: server,
+    findings: [],
+    refs: [],
+    readDesiredFile: planned.readDesiredFile,
+    settings: SETTINGS,
+    managedNamespaces: planned.managedNamespaces,
+    commit: COMMIT,
+    repository: 'acme/flows',
+    isAncestor: async () => undefined,
+    ...over
+  })
+}
+
+/** `result` per resource name, e.g. { 'team.a': 'created', 'team:/x.py': 'updated' }. */
+export function outcomes(result: DeployResult): Record<string, string> {
+  return Object.fromEntries(
+    result.resources.map((r) => [
+      r.change.kind === 'flow'
+        ? `${r.change.namespace}.${r.change.id}`
+        : `${r.change.namespace}:${r.change.path}`,
+      r.result
+    ])
+  )
+}

@@ -1,0 +1,142 @@
+/**
+ * Issue 2 acceptance: `node dist/index.js` in validate mode, spawned as the runner does.
+ */
+import { describe, expect, it } from 'vitest'
+import { createGitRepo } from '../../test-support/git-repo.js'
+import { runAction } from '../../test-support/runner.js'
+
+const HELLO = `id: hello
+namespace: company.team
+tasks:
+  - id: greet
+    type: io.kestra.plugin.core.log.Log
+    message: hi
+`
+
+function validate(
+  files: Record<string, string | { symlink: string }>,
+  inputs: Record<string, string> = {}
+) {
+  const repo = createGitRepo(files)
+  return runAction({
+    workspace: repo.dir,
+    eventName: 'workflow_dispatch',
+    sha: repo.head(),
+    inputs: { mode: 'validate', ...inputs }
+  })
+}
+
+describe('validate mode, end to end', () => {
+  it('passes a valid repository with outputs and a summary', async () => {
+    const result = await validate({
+      'company.team/flows/hello.yml': HELLO,
+      'company.team/files/scripts/run.py': 'print("hi")\n'
+    })
+    expect(result.stderr).toBe('')
+    expect(result.exitCode).toBe(0)
+    expect(result.annotations.filter((a) => a.severity === 'error')).toEqual([])
+    expect(result.outputs).toMatchObject({ mode: 'validate', errors: '0', warnings: '0' })
+    expect(result.summary).toContain('company.team')
+  })
+
+  it('points a YAML syntax error at its line', async () => {
+    const broken =
+      'id: hello\nnamespace: company.team\ntasks:\n  - id: greet\n    type: io.kestra.plugin.core.log.Log\n    message: [unclosed\n'
+    const result = await validate({ 'company.team/flows/hello.yml': broken })
+    expect(result.exitCode).toBe(1)
+    const error = result.annotations.find(
+      (a) => a.severity === 'error' && a.file === 'company.team/flows/hello.yml'
+    )
+    expect(error, result.stdout).toBeDefined()
+    expect(error!.line).toBeGreaterThanOrEqual(6)
+    expect(result.stdout).toMatch(/::error [^\n]*file=company.team\/flows\/hello.yml,line=\d+/)
+    expect(result.outputs.errors).not.toBe('0')
+    expect(result.summary).toContain('company.team/flows/hello.yml')
+  })
+
+  it('reports a duplicate nested task id on the later occurrence', async () => {
+    const flow = `id: nested
+namespace: company.team
+tasks:
+  - id: outer
+    type: io.kestra.plugin.core.flow.Sequential
+    tasks:
+      - id: step
+        type: io.kestra.plugin.core.log.Log
+        message: one
+      - id: inner
+        type: io.kestra.plugin.core.flow.Parallel
+        tasks:
+          - id: step
+            type: io.kestra.plugin.core.log.Log
+            message: two
+`
+    const result = await validate({ 'company.team/flows/nested.yml': flow })
+    expect(result.exitCode).toBe(1)
+    const error = result.annotations.find((a) => a.severity === 'error' && /step/.test(a.message))
+    expect(error, result.stdout).toMatchObject({ file: 'company.team/flows/nested.yml', line: 13 })
+    expect(result.outputs.errors).toBe('1')
+  })
+
+  it('reports a namespace that does not match its folder on the namespace line', async () => {
+    const flow = HELLO.replace('namespace: company.team', 'namespace: other.team')
+    const result = await validate({ 'company.team/flows/hello.yml': flow })
+    expect(result.exitCode).toBe(1)
+    const error = result.annotations.find((a) => a.severity === 'error')
+    expect(error, result.stdout).toMatchObject({ file: 'company.team/flows/hello.yml', line: 2 })
+    expect(error!.message).toContain('company.team')
+  })
+
+  it('refuses a namespace file that is a symlink escaping root', async () => {
+    const result = await validate({
+      'company.team/flows/hello.yml': HELLO,
+      'company.team/files/passwd': { symlink: '/etc/passwd' }
+    })
+    expect(result.exitCode).toBe(1)
+    const error = result.annotations.find((a) => a.severity === 'error')
+    expect(error, result.stdout).toMatchObject({ file: 'company.team/files/passwd', line: 1 })
+    expect(result.everything).not.toContain('root:x:0:0')
+  })
+
+  it('fails on warnings with fail-on: warning', async () => {
+    const flow = HELLO + 'revision: 3\n'
+    const lenient = await validate({ 'company.team/flows/hello.yml': flow })
+    expect(lenient.exitCode).toBe(0)
+    expect(lenient.outputs.warnings).toBe('1')
+    const strict = await validate(
+      { 'company.team/flows/hello.yml': flow },
+      { 'fail-on': 'warning' }
+    )
+    expect(strict.exitCode).toBe(1)
+  })
+
+  it('shows at most 10 annotations per severity and all findings in the summary', async () => {
+    const files: Record<string, string> = {}
+    for (let i = 0; i < 15; i++)
+      files[`company.team/flows/f${i}.yml`] = HELLO.replace('id: hello', `id: f${i}`).replace(
+        'namespace: company.team',
+        'namespace: wrong'
+      )
+    const result = await validate(files)
+    expect(result.annotations.filter((a) => a.severity === 'error' && a.file)).toHaveLength(10)
+    expect(result.outputs.errors).toBe('15')
+    for (let i = 0; i < 15; i++) expect(result.summary).toContain(`company.team/flows/f${i}.yml`)
+  })
+
+  it('names the input and the accepted values for a bad input', async () => {
+    for (const [input, value, expected] of [
+      ['max-deletions', 'ten', "Input 'max-deletions': 'ten' is not accepted; use a whole number"],
+      ['server', 'kestra.example.com', "Input 'server': 'kestra.example.com' is not a server URL"],
+      ['namespace-files', 'scripts => ns', "Input 'namespace-files': line 1 'scripts => ns'"],
+      [
+        'mode',
+        'yolo',
+        "Input 'mode': 'yolo' is not accepted; use one of: auto, validate, plan, deploy"
+      ]
+    ]) {
+      const result = await validate({ 'company.team/flows/hello.yml': HELLO }, { [input!]: value! })
+      expect(result.exitCode, input).toBe(1)
+      expect(result.stdout).toContain(`::error::${expected}`)
+    }
+  })
+})

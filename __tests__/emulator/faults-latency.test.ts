@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
+import { json } from './http.js'
+
+let emulator: Emulator
+afterEach(() => emulator.close())
+
+describe('fault injection', () => {
+  it('answers the injected status N times with Retry-After, then behaves normally', async () => {
+    emulator = await startEmulator()
+    emulator.inject({ route: 'flows.list', status: 503, retryAfter: 2, times: 2 })
+    const url = `${emulator.url}/api/v1/main/flows/team`
+    const first = await fetch(url)
+    const second = await fetch(url)
+    const third = await fetch(url)
+    expect([first.status, second.status, third.status]).toEqual([503, 503, 200])
+    expect(first.headers.get('retry-after')).toBe('2')
+    expect(third.headers.get('retry-after')).toBeNull()
+    expect(emulator.requests.map((r) => r.status)).toEqual([503, 503, 200])
+  })
+
+  it('matches by method and path and sends a given body', async () => {
+    emulator = await startEmulator()
+    emulator.inject({
+      method: 'GET',
+      path: /\/configs$/,
+      status: 429,
+      body: { message: 'slow down' }
+    })
+    const configs = await fetch(`${emulator.url}/api/v1/configs`)
+    expect(configs.status).toBe(429)
+    expect(await json(configs)).toEqual({ message: 'slow down' })
+    expect((await fetch(`${emulator.url}/api/v1/configs`)).status).toBe(200)
+  })
+
+  it('resets the connection without a response', async () => {
+    emulator = await startEmulator()
+    emulator.inject({ route: 'configs', reset: true })
+    await expect(fetch(`${emulator.url}/api/v1/configs`)).rejects.toThrow()
+    expect((await fetch(`${emulator.url}/api/v1/configs`)).status).toBe(200)
+  })
+
+  it('holds a hanging request while later ones are answered', async () => {
+    emulator = await startEmulator()
+    emulator.inject({ route: 'configs', hangMs: 300, status: 500 })
+    const order: string[] = []
+    const hanging = fetch(`${emulator.url}/api/v1/configs`).then((r) =>
+      order.push(`hung ${r.status}`)
+    )
+    await waitFor(() => emulator.requests.length === 1)
+    await fetch(`${emulator.url}/api/v1/main/flows/team`).then((r) =>
+      order.push(`next ${r.status}`)
+    )
+    await hanging
+    expect(order).toEqual(['next 200', 'hung 500'])
+  })
+
+  it('lets close() end a request that hangs forever', async () => {
+    emulator = await startEmulator()
+    emulator.inject({ route: 'configs', hangMs: 3_600_000, reset: true })
+    const hanging = fetch(`${emulator.url}/api/v1/configs`).catch((error: Error) => error)
+    await waitFor(() => emulator.requests.length === 1)
+    await emulator.close()
+    expect(await hanging).toBeInstanceOf(Error)
+  })
+})
+
+describe('latency', () => {
+  it('delays responses without serialising concurrent requests', async () => {
+    emulator = await startEmulator({ latencyMs: 100 })
+    const completed: number[] = []
+    await Promise.all(
+      [1, 2].map(() =>
+        fetch(`${emulator.url}/api/v1/configs`).then(async (r) => {
+          await r.arrayBuffer()
+          completed.push(Date.now())
+        })
+      )
+    )
+    const arrivals = emulator.requests.map((r) => r.at)
+    expect(arrivals).toHaveLength(2)
+    // Both requests had arrived before either response was sent.
+    expect(Math.max(...arrivals)).toBeLessThanOrEqual(Math.min(...completed))
+    emulator.setLatency(0)
+    expect((await fetch(`${emulator.url}/api/v1/configs`)).status).toBe(200)
+  })
+})
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 5))
+  expect(condition()).toBe(true)
+}

@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  startEmulator,
+  type Emulator,
+  type EmulatorOptions
+} from '../../test-support/kestra-emulator/index.js'
+import { flowSource, json, postYaml } from './http.js'
+
+let emulator: Emulator
+afterEach(() => emulator.close())
+
+async function validate(body: string, options: EmulatorOptions = {}) {
+  emulator = await startEmulator(options)
+  const prefix = emulator.url + (options.version?.startsWith('0.') ? '/api/v1' : '/api/v1/main')
+  const response = await postYaml(`${prefix}/flows/validate`, body)
+  expect(response.status).toBe(200)
+  return json<Record<string, unknown>[]>(response)
+}
+
+describe('POST /flows/validate', () => {
+  it('answers one item per document, valid ones without constraints, and persists nothing', async () => {
+    const result = await validate(flowSource('team', 'a'))
+    expect(result).toEqual([
+      {
+        index: 0,
+        flow: 'a',
+        namespace: 'team',
+        outdated: false,
+        deprecationPaths: [],
+        warnings: [],
+        infos: []
+      }
+    ])
+    expect(emulator.snapshot().flows).toEqual([])
+  })
+
+  it('splits on a --- line only, leaving --- inside values alone', async () => {
+    const first = flowSource('team', 'a').replace('message: hi', 'message: "strange---string"')
+    const second = flowSource('team', 'b').replace('message: hi', 'message: ---strangestring')
+    const result = await validate(`${first}\n---\n\n${second}`)
+    expect(result.map((r) => [r.index, r.flow, r.constraints])).toEqual([
+      [0, 'a', undefined],
+      [1, 'b', undefined]
+    ])
+  })
+
+  it('reports unknown types, duplicate task ids and unknown fields as constraint strings', async () => {
+    const unknownType = flowSource('team', 'a').replace(
+      'io.kestra.plugin.core.log.Log',
+      'io.kestra.plugin.core.debug.UnknownTask'
+    )
+    const duplicate = `${flowSource('team', 'b')}errors:\n  - id: hello\n    type: io.kestra.plugin.core.log.Log\n`
+    const unknownField = `${flowSource('team', 'c')}unknownProp: 1\n`
+    const result = await validate([unknownType, duplicate, unknownField].join('\n---\n'))
+    expect(result[0].constraints).toBe('Invalid type: io.kestra.plugin.core.debug.UnknownTask')
+    expect(result[1].constraints).toBe(': Invalid Flow: Duplicate task id with name [hello]')
+    expect(result[2].constraints).toMatch(/^Unrecognized field "unknownProp"/)
+  })
+
+  it('finds duplicate ids nested in flowable tasks and honours knownTypes', async () => {
+    const nested = `id: a\nnamespace: team\ntasks:\n  - id: par\n    type: io.kestra.plugin.core.flow.Parallel\n    tasks:\n      - id: t3\n        type: acme.Task\n      - id: t3\n        type: acme.Task\n`
+    const result = await validate(nested, {
+      knownTypes: (t) => t.startsWith('io.kestra.') || t === 'acme.Task'
+    })
+    expect(result[0].constraints).toBe(': Invalid Flow: Duplicate task id with name [t3]')
+  })
+
+  it('flags outdated only when the source has a revision that is not last + 1', async () => {
+    emulator = await startEmulator()
+    emulator.seed({ flows: [{ namespace: 'team', id: 'a', source: flowSource('team', 'a') }] })
+    const response = await postYaml(
+      `${emulator.url}/api/v1/main/flows/validate`,
+      [
+        `revision: 1\n${flowSource('team', 'a')}`,
+        `revision: 2\n${flowSource('team', 'a')}`,
+        flowSource('team', 'a')
+      ].join('\n---\n')
+    )
+    const result = await json<{ outdated: boolean }[]>(response)
+    expect(result.map((r) => r.outdated)).toEqual([true, false, false])
+  })
+
+  it('reports deprecated aliases as infos and deprecation paths', async () => {
+    const alias = flowSource('team', 'a').replace(
+      'io.kestra.plugin.core.log.Log',
+      'io.kestra.core.tasks.log.Log'
+    )
+    const [item] = await validate(alias)
+    expect(item.deprecationPaths).toEqual(['tasks[0]'])
+    expect(item.infos).toEqual([
+      'io.kestra.core.tasks.log.Log is replaced by io.kestra.plugin.core.log.Log'
+    ])
+    expect(item.constraints).toBeUndefined()
+  })
+
+  it('answers 2.0-style errors lists in validateErrorsList mode', async () => {
+    const invalid = flowSource('team', 'a').replace('id: hello', 'id: "bad id"')
+    const [item] = await validate(invalid, { validateErrorsList: true })
+    expect(item.constraints).toBeUndefined()
+    expect(item.errors).toEqual([
+      {
+        detail: 'must match "^[a-zA-Z0-9][a-zA-Z0-9_-]*$"',
+        pointer: '/tasks/0/id',
+        path: 'tasks[bad id].id'
+      }
+    ])
+  })
+
+  it('accepts multipart flows parts on 1.2.5+ and echoes the file names', async () => {
+    emulator = await startEmulator({ version: '1.2.5' })
+    const form = new FormData()
+    form.append('flows', new Blob([flowSource('team', 'a')]), 'a.yaml')
+    form.append('flows', new Blob(['id: b\nnamespace: team\n']), 'b.yaml')
+    const response = await fetch(`${emulator.url}/api/v1/main/flows/validate`, {
+      method: 'POST',
+      body: form
+    })
+    const result = await json<Record<string, unknown>[]>(response)
+    expect(result.map((r) => [r.index, r.filename, r.constraints])).toEqual([
+      [0, 'a.yaml', undefined],
+      [1, 'b.yaml', 'tasks: must not be empty']
+    ])
+  })
+
+  it('accepts listeners on 0.x and reports them as deprecated', async () => {
+    const [item] = await validate(
+      `${flowSource('team', 'a')}listeners:\n  - tasks:\n      - id: log\n        type: io.kestra.plugin.core.log.Log\n`,
+      { version: '0.20.7' }
+    )
+    expect(item.constraints).toBeUndefined()
+    expect(item.deprecationPaths).toEqual(['listeners'])
+  })
+})

@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest'
+import type { ServerValidation } from '../../src/kestra/api.js'
+import { parseFlowFile } from '../../src/repo/flow-file.js'
+import { locateKestraPath, serverFindings } from '../../src/validate/server-findings.js'
+
+const SOURCE = `# header comment
+id: hello
+namespace: company.team
+revision: 3
+tasks:
+  - id: first
+    type: io.kestra.plugin.core.log.Log
+    message: one
+  - id: my-task
+    type: io.kestra.core.tasks.log.Log
+    message: two
+triggers:
+  - id: daily
+    type: io.kestra.plugin.core.trigger.Schedule
+    cron: "0 9 * * *"
+`
+
+const flow = parseFlowFile({ file: 'flows/hello.yaml', rel: 'flows/hello.yaml', raw: SOURCE })
+const doc = flow.documents[0]!
+
+function result(partial: Partial<ServerValidation>): ServerValidation {
+  return {
+    index: 0,
+    errors: [],
+    outdated: false,
+    deprecationPaths: [],
+    warnings: [],
+    infos: [],
+    ...partial
+  }
+}
+
+describe('locateKestraPath', () => {
+  it.each([
+    ['tasks[1].type', { line: 10, column: 5 }],
+    ['tasks[1]', { line: 9, column: 5 }],
+    ['tasks[my-task].message', { line: 11, column: 5 }],
+    ['tasks["my-task"].message', { line: 11, column: 5 }],
+    ['triggers[0].cron', { line: 15, column: 5 }],
+    ['flow.id', { line: 2, column: 1 }],
+    ['namespace', { line: 3, column: 1 }],
+    ['/tasks/0/id', { line: 6, column: 5 }],
+    ['#/triggers/0/cron', { line: 15, column: 5 }]
+  ])('%s', (path, position) => {
+    expect(locateKestraPath(doc, flow.lineCounter, path)).toEqual(position)
+  })
+
+  it('stops at the deepest node that exists', () => {
+    expect(locateKestraPath(doc, flow.lineCounter, 'tasks[1].nope.deeper')).toEqual({
+      line: 9,
+      column: 5
+    })
+    expect(locateKestraPath(doc, flow.lineCounter, 'tasks[7].message')).toEqual({
+      line: 5,
+      column: 1
+    })
+  })
+
+  it('drops a bean prefix the flow does not have', () => {
+    expect(locateKestraPath(doc, flow.lineCounter, 'create.flow.tasks[0].message')).toEqual({
+      line: 8,
+      column: 5
+    })
+  })
+
+  it('is undefined when nothing resolves', () => {
+    expect(locateKestraPath(doc, flow.lineCounter, 'listeners[0]')).toBeUndefined()
+  })
+})
+
+describe('serverFindings', () => {
+  it('maps a constraint with a path to its line as an error telling how to fix it', () => {
+    const [finding] = serverFindings(
+      [flow],
+      [
+        result({
+          errors: [{ path: 'tasks[1].type', message: 'Invalid type: io.kestra.core.tasks.log.Log' }]
+        })
+      ]
+    )
+    expect(finding).toEqual({
+      severity: 'error',
+      file: 'flows/hello.yaml',
+      line: 10,
+      column: 5,
+      rule: 'server-constraint',
+      resource: 'flow:company.team/hello',
+      message:
+        "Kestra rejects this flow: Invalid type: io.kestra.core.tasks.log.Log. Fix the value at `tasks[1].type` (the server's plugins define the accepted types and properties)."
+    })
+  })
+
+  it('uses the 2.0 pointer and an id selector', () => {
+    const findings = serverFindings(
+      [flow],
+      [
+        result({
+          errors: [
+            { message: 'must not be null', pointer: '/tasks/0/id', path: 'tasks[first].id' },
+            { message: 'must not be blank', path: 'tasks[my-task].message' }
+          ]
+        })
+      ]
+    )
+    expect(findings.map((f) => [f.line, f.column])).toEqual([
+      [6, 5],
+      [11, 5]
+    ])
+  })
+
+  it('puts an unknown path and path-less warnings on the id line', () => {
+    const findings = serverFindings(
+      [flow],
+      [
+        result({
+          errors: [{ message: 'Something odd', path: 'unknownThing[3]' }],
+          warnings: ['The subflow company.team.missing is not found']
+        })
+      ]
+    )
+    expect(findings.map((f) => [f.rule, f.severity, f.line])).toEqual([
+      ['server-constraint', 'error', 2],
+      ['server-warning', 'warning', 2]
+    ])
+    expect(findings[1]!.message).toBe(
+      'Kestra warns: The subflow company.team.missing is not found. Check the flow; the server accepts it as it is.'
+    )
+  })
+
+  it('maps deprecations, infos and outdated revisions', () => {
+    const findings = serverFindings(
+      [flow],
+      [
+        result({
+          deprecationPaths: ['tasks[1]'],
+          infos: ['io.kestra.core.tasks.log.Log is replaced by io.kestra.plugin.core.log.Log'],
+          outdated: true
+        })
+      ]
+    )
+    expect(findings.map((f) => [f.rule, f.severity, f.line])).toEqual([
+      ['server-deprecation', 'warning', 9],
+      ['server-info', 'notice', 10],
+      ['server-outdated', 'warning', 4]
+    ])
+    expect(findings[0]!.message).toContain('`tasks[1]` is deprecated')
+    expect(findings[1]!.message).toContain('is replaced by `io.kestra.plugin.core.log.Log`')
+    expect(findings[2]!.message).toContain('remove the `revision:` key')
+  })
+
+  it('falls back to line 1 when the file has no id', () => {
+    const bare = parseFlowFile({ file: 'f.yaml', rel: 'f.yaml', raw: 'tasks: []\n' })
+    const [finding] = serverFindings(
+      [bare],
+      [result({ errors: [{ message: 'id: must not be null' }] })]
+    )
+    expect(finding).toMatchObject({ line: 1, column: 1, rule: 'server-constraint' })
+    expect(finding!.resource).toBeUndefined()
+  })
+
+  it('keeps results aligned with flows', () => {
+    const other = parseFlowFile({
+      file: 'b.yaml',
+      rel: 'b.yaml',
+      raw: 'id: b\nnamespace: x\ntasks: []\n'
+    })
+    const findings = serverFindings(
+      [flow, other],
+      [result({}), result({ index: 1, warnings: ['w'] })]
+    )
+    expect(findings).toHaveLength(1)
+    expect(findings[0]!.file).toBe('b.yaml')
+  })
+})

@@ -1,0 +1,36 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export interface TestServer {
+  url: string
+  port: number
+  close(): Promise<void>
+}
+
+/** A bare HTTP server on 127.0.0.1 for transport tests that need no Kestra semantics. */
+export async function startTestServer(
+  handler: (req: IncomingMessage, res: ServerResponse, body: Buffer) => void | Promise<void>
+): Promise<TestServer & { server: ReturnType<typeof createServer> }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => void handler(req, res, Buffer.concat(chunks)))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    server,
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  }
+}
+
+export function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' })
+  res.end(JSON.stringify(body))
+}

@@ -1,0 +1,124 @@
+import { connect } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
+import { createDispatcher } from '../../src/kestra/dispatcher.js'
+import { ApiError } from '../../src/kestra/errors.js'
+import { json, startTestServer, type TestServer } from './test-server.js'
+
+const cleanups: (() => Promise<void>)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+async function serve(...args: Parameters<typeof startTestServer>): Promise<TestServer> {
+  const server = await startTestServer(...args)
+  cleanups.push(() => server.close())
+  return server
+}
+
+function client(
+  options: Partial<Parameters<typeof createKestraClient>[0]> & { server: string }
+): KestraClient {
+  const created = createKestraClient({
+    tenant: 'main',
+    auth: { kind: 'none' },
+    timeoutSeconds: 5,
+    concurrency: 4,
+    retry: { baseDelayMs: 1 },
+    ...options
+  })
+  cleanups.push(() => created.close())
+  return created
+}
+
+describe('transport', () => {
+  it('never has more than `concurrency` requests in flight', async () => {
+    let inFlight = 0
+    let most = 0
+    const server = await serve((req, res) => {
+      if (req.url === '/api/v1/configs') return json(res, 200, { version: '1.3.2', edition: 'OSS' })
+      inFlight++
+      most = Math.max(most, inFlight)
+      setTimeout(() => {
+        inFlight--
+        res.end('x')
+      }, 20)
+    })
+    const kestra = client({ server: server.url, concurrency: 3 })
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => kestra.getFile('ns', `/f${i}`))
+    )
+    expect(results.map((r) => new TextDecoder().decode(r))).toEqual(Array(12).fill('x'))
+    expect(most).toBe(3)
+  })
+
+  it('retries a request that timed out and resends its body', async () => {
+    const bodies: string[] = []
+    const server = await serve((req, res, body) => {
+      if (req.url === '/api/v1/configs') return json(res, 200, { version: '1.3.2' })
+      bodies.push(body.toString())
+      if (bodies.length === 1) return // never answers: the client times out
+      res.end()
+    })
+    const retries: string[] = []
+    const kestra = client({
+      server: server.url,
+      timeoutSeconds: 0.3,
+      onRetry: (info) => retries.push(info.reason)
+    })
+    await kestra.putKv('ns', 'key', { a: 1 })
+    expect(bodies).toEqual(['{"a":1}', '{"a":1}'])
+    expect(retries).toEqual(['UND_ERR_HEADERS_TIMEOUT'])
+  })
+
+  it('reports an unreachable server without retrying and without credentials', async () => {
+    const server = await serve(() => undefined)
+    await server.close()
+    const kestra = client({
+      server: server.url,
+      auth: { kind: 'basic', username: 'me@x.io', password: 'S3cret-pass' }
+    })
+    const error = await kestra.getFlow('ns', 'id').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ApiError)
+    expect((error as ApiError).status).toBeUndefined()
+    expect((error as ApiError).message).toMatch(
+      /^Kestra did not answer GET \/api\/v1\/configs: .*ECONNREFUSED/
+    )
+    expect((error as ApiError).message).not.toContain('S3cret')
+    expect(kestra.requestCount()).toEqual({ 'GET /configs': 1 })
+  })
+
+  it('goes through HTTP(S)_PROXY but never for loopback', async () => {
+    const target = await serve((req, res) => {
+      if (req.url === '/api/v1/configs') return json(res, 200, { version: '1.3.2' })
+      json(res, 200, { type: 'STRING', value: `via ${req.headers.host}` })
+    })
+    const tunnelled: string[] = []
+    const proxy = await startTestServer((_req, res) => {
+      res.writeHead(500)
+      res.end()
+    })
+    cleanups.push(() => proxy.close())
+    proxy.server.on('connect', (req, socket, head) => {
+      tunnelled.push(req.url ?? '')
+      const upstream = connect(target.port, '127.0.0.1', () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+        upstream.write(head)
+        upstream.pipe(socket)
+        socket.pipe(upstream)
+      })
+    })
+    const env = { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url }
+
+    const direct = client({ server: target.url, dispatcher: createDispatcher(2, env) })
+    expect(await direct.getKv('ns', 'k')).toBe(`via 127.0.0.1:${target.port}`)
+    expect(tunnelled).toEqual([])
+
+    const proxied = client({
+      server: 'http://kestra.example.test',
+      dispatcher: createDispatcher(2, env)
+    })
+    expect(await proxied.getKv('ns', 'k')).toBe('via kestra.example.test')
+    expect(tunnelled).toContain('kestra.example.test:80')
+  })
+})

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest'
+import { pathFromReferenceChain, splitConstraints } from '../../src/kestra/constraints.js'
+import { planBatches } from '../../src/kestra/validate.js'
+
+describe('splitConstraints', () => {
+  it('splits newline-separated violations and extracts their paths', () => {
+    expect(
+      splitConstraints(
+        'tasks[1].type: Invalid type: io.kestra.Nope\nflow.id: must match "^[a-z]+$"'
+      )
+    ).toEqual([
+      { path: 'tasks[1].type', message: 'Invalid type: io.kestra.Nope' },
+      { path: 'flow.id', message: 'must match "^[a-z]+$"' }
+    ])
+  })
+
+  it('splits comma-separated violations of a ConstraintViolationException message', () => {
+    expect(
+      splitConstraints('id: must not be null, tasks[my-task].message: must not be blank')
+    ).toEqual([
+      { path: 'id', message: 'must not be null' },
+      { path: 'tasks[my-task].message', message: 'must not be blank' }
+    ])
+  })
+
+  it('keeps an aggregate FlowValidator message whole and strips the "Validation error" prefix', () => {
+    expect(
+      splitConstraints(
+        'Validation error: : Invalid Flow: Duplicate task id with name [a, b], Duplicate trigger id with name [t]'
+      )
+    ).toEqual([
+      {
+        message:
+          'Invalid Flow: Duplicate task id with name [a, b], Duplicate trigger id with name [t]'
+      }
+    ])
+  })
+
+  it('reads the path of a Jackson message from its reference chain and drops the noise', () => {
+    const jackson =
+      'Unrecognized field "unknownProp" (class io.kestra.plugin.core.log.Log), not marked as ignorable (5 known properties: "id", "type"])\n' +
+      ' at [Source: (String)"id: x\nnamespace: y"; line: 7, column: 20] (through reference chain: io.kestra.core.models.flows.Flow["tasks"]->java.util.ArrayList[0]->io.kestra.plugin.core.log.Log["unknownProp"])'
+    expect(splitConstraints(jackson)).toEqual([
+      {
+        path: 'tasks[0].unknownProp',
+        message: 'Unrecognized field "unknownProp" (line 7, column 20)'
+      }
+    ])
+  })
+
+  it('keeps continuation lines with their violation', () => {
+    expect(
+      splitConstraints('tasks[0].script: bad value\n  second line of the same message')
+    ).toEqual([
+      { path: 'tasks[0].script', message: 'bad value\n  second line of the same message' }
+    ])
+  })
+
+  it('converts reference chains', () => {
+    expect(pathFromReferenceChain('Flow["triggers"]->java.util.ArrayList[2]->X["cron"]')).toBe(
+      'triggers[2].cron'
+    )
+    expect(pathFromReferenceChain('nothing here')).toBeUndefined()
+  })
+})
+
+describe('planBatches', () => {
+  it('groups at most 100 documents per request', () => {
+    const batches = planBatches(Array.from({ length: 150 }, (_, i) => `id: f${i}\n`))
+    expect(batches.map((b) => b.length)).toEqual([100, 50])
+    expect(batches[1]![0]).toBe(100)
+  })
+
+  it('sends alone a source the server would split, and a blank one', () => {
+    const sources = ['id: a\n', '---\nid: b\n', 'id: c\nx: |\n  ---- not yaml\n', 'id: d\n', '  \n']
+    expect(planBatches(sources)).toEqual([[1], [4], [0, 2, 3]])
+  })
+
+  it('treats a line starting with --- anywhere as a separator', () => {
+    expect(planBatches(['id: a\n--- # second\n', 'id: b\n'])).toEqual([[0], [1]])
+  })
+})

@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { documentedReadme } from '../scripts/action-docs.js'
+import { PROJECT_ROOT } from '../test-support/runner.js'
+
+describe('README', () => {
+  it('has the inputs and outputs tables of action.yml (run `npm run docs` when this fails)', () => {
+    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8')
+    expect(readme).toBe(documentedReadme(PROJECT_ROOT))
+  })
+
+  it('gives the two contributor commands, and .ci/run runs the test one', () => {
+    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8')
+    expect(readme).toContain('npm ci && npm run demo')
+    expect(readme).toContain('npm test')
+    const ci = readFileSync(join(PROJECT_ROOT, '.ci/run'), 'utf8')
+    expect(ci).toMatch(/^npm ci\b/m)
+    expect(ci).toMatch(/^npm test$/m)
+  })
+})

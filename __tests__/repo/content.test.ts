@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { loadRepository } from '../../src/repo/load.js'
+import { createGitRepo } from '../../test-support/git-repo.js'
+import { flow, settingsWith } from './support.js'
+
+const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex')
+
+describe('namespace file content', () => {
+  const large = Buffer.alloc(6 * 1024 * 1024, 'a')
+  const largeInvalidAtEnd = Buffer.concat([large, Buffer.from([0xc3])])
+  const repo = createGitRepo({
+    'team/files/text.txt': 'héllo wörld\n',
+    'team/files/nul.bin': Buffer.from([0x41, 0x00, 0x42]),
+    'team/files/latin1.txt': Buffer.from([0x63, 0x61, 0x66, 0xe9]),
+    'team/files/empty.txt': '',
+    'team/files/large.txt': large,
+    'team/files/large-invalid.txt': largeInvalidAtEnd
+  })
+
+  it('records size, sha256 and whether the bytes are binary', async () => {
+    const model = await loadRepository(settingsWith({}), repo.dir)
+    const byPath = Object.fromEntries(model.files.map((f) => [f.path, f]))
+    expect(byPath['/text.txt']).toMatchObject({
+      size: Buffer.byteLength('héllo wörld\n'),
+      sha256: sha256('héllo wörld\n'),
+      binary: false,
+      symlink: false,
+      symlinkEscapes: false
+    })
+    expect(byPath['/nul.bin']).toMatchObject({ size: 3, binary: true })
+    expect(byPath['/latin1.txt']).toMatchObject({ size: 4, binary: true })
+    expect(byPath['/empty.txt']).toMatchObject({ size: 0, sha256: sha256(''), binary: false })
+  })
+
+  it('hashes large files completely, detecting invalid UTF-8 at their end', async () => {
+    const model = await loadRepository(settingsWith({}), repo.dir)
+    const byPath = Object.fromEntries(model.files.map((f) => [f.path, f]))
+    expect(byPath['/large.txt']).toMatchObject({
+      size: large.length,
+      sha256: sha256(large),
+      binary: false
+    })
+    expect(byPath['/large-invalid.txt']).toMatchObject({
+      size: largeInvalidAtEnd.length,
+      sha256: sha256(largeInvalidAtEnd),
+      binary: true
+    })
+  })
+
+  it('keeps names with spaces, unicode, +, # and % as they are', async () => {
+    const names = ['my report.sql', 'données/ünïcode.py', 'a+b.txt', '#1.txt', '100%.csv']
+    const named = createGitRepo(Object.fromEntries(names.map((n) => [`team/files/${n}`, n])))
+    const model = await loadRepository(settingsWith({}), named.dir)
+    expect(model.files.map((f) => [f.file, f.path])).toEqual(
+      [...names].sort((a, b) => (a < b ? -1 : 1)).map((n) => [`team/files/${n}`, `/${n}`])
+    )
+  })
+})
+
+describe('flow file text', () => {
+  it('keeps the raw text with BOM and CRLF and normalises the source', async () => {
+    const raw = '\uFEFFid: crlf\r\nnamespace: team\r\ntasks: []\r\n'
+    const repo = createGitRepo({ 'team/flows/crlf.yml': raw })
+    const model = await loadRepository(settingsWith({}), repo.dir)
+    expect(model.flows).toHaveLength(1)
+    expect(model.flows[0]).toMatchObject({
+      raw,
+      source: 'id: crlf\nnamespace: team\ntasks: []\n',
+      id: 'crlf',
+      namespace: 'team'
+    })
+  })
+
+  it('reports a flow file that is not UTF-8 on the line of the first bad byte', async () => {
+    const repo = createGitRepo({
+      'team/flows/latin1.yml': Buffer.concat([
+        Buffer.from('id: latin\nnamespace: team\ndescription: caf'),
+        Buffer.from([0xe9]),
+        Buffer.from('\ntasks: []\n')
+      ]),
+      'team/flows/ok.yml': flow('ok', 'team')
+    })
+    const model = await loadRepository(settingsWith({}), repo.dir)
+    expect(model.flows.map((f) => f.file)).toEqual(['team/flows/ok.yml'])
+    expect(model.readProblems).toEqual([
+      {
+        severity: 'error',
+        file: 'team/flows/latin1.yml',
+        line: 3,
+        message: 'the flow file is not valid UTF-8 text; save it with UTF-8 encoding'
+      }
+    ])
+  })
+
+  it('keeps a YAML file without id and tasks in the model, marked as not a flow', async () => {
+    const repo = createGitRepo({ 'team/flows/values.yml': 'foo: bar\n' })
+    const model = await loadRepository(settingsWith({}), repo.dir)
+    expect(model.flows.map((f) => [f.file, f.notAFlow])).toEqual([['team/flows/values.yml', true]])
+    expect(model.managedNamespaces).toEqual([])
+  })
+})
+
+describe('many files', () => {
+  it('reads 10,000 namespace files once each, in a deterministic order', async () => {
+    const files: Record<string, string> = {}
+    for (let i = 0; i < 10_000; i++) files[`team/files/d${i % 50}/f${i}.txt`] = `content ${i}`
+    const repo = createGitRepo()
+    repo.write(files)
+    const first = await loadRepository(settingsWith({}), repo.dir)
+    const second = await loadRepository(settingsWith({}), repo.dir)
+    expect(first.files).toHaveLength(10_000)
+    const paths = first.files.map((f) => f.file)
+    expect(paths).toEqual([...paths].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)))
+    expect(second.files).toEqual(first.files)
+    const sample = first.files.find((f) => f.file === 'team/files/d7/f4207.txt')
+    expect(sample?.sha256).toBe(sha256('content 4207'))
+  })
+})

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest'
+import { loadRepository } from '../../src/repo/load.js'
+import { createGitRepo } from '../../test-support/git-repo.js'
+import { flow, settingsWith } from './support.js'
+
+describe('managed namespaces', () => {
+  const repo = createGitRepo({
+    'flows/a.yml': flow('a', 'company.team'),
+    'flows/child.yml': flow('child', 'company.team.child'),
+    'flows/broken.yml': 'id: broken\nnamespace: Not Valid!\ntasks: []\n',
+    'flows/unparsable.yml': 'id: [oops\n',
+    'system/flows/s.yml': flow('s', 'system'),
+    'files/x.txt': 'x'
+  })
+
+  it('holds each declared namespace, falling back to the expected one, plus the listed ones', async () => {
+    const tenant = createGitRepo({
+      'company.team/flows/a.yml': flow('a', 'company.team'),
+      'company.team/flows/child.yml': flow('child', 'company.team.child'),
+      'fallback/flows/broken.yml': 'id: broken\nnamespace: Not Valid!\ntasks: []\n',
+      'parsefail/flows/unparsable.yml': 'id: [oops\n',
+      'mismatch/flows/m.yml': flow('m', 'elsewhere')
+    })
+    const model = await loadRepository(settingsWith({ namespaces: 'zeta, alpha' }), tenant.dir)
+    expect(model.managedNamespaces).toEqual([
+      'alpha',
+      'company.team',
+      'company.team.child',
+      'elsewhere',
+      'fallback',
+      'parsefail',
+      'zeta'
+    ])
+  })
+
+  it('holds the namespace input for flows without a usable namespace', async () => {
+    const model = await loadRepository(settingsWith({ namespace: 'company.team' }), repo.dir)
+    expect(model.managedNamespaces).toEqual(['company.team', 'company.team.child'])
+  })
+
+  it('manages system only when the namespaces input lists it', async () => {
+    const settings = settingsWith({
+      layout: 'custom',
+      flows: 'system/flows/*.yml',
+      'namespace-files': 'files -> system'
+    })
+    expect((await loadRepository(settings, repo.dir)).managedNamespaces).toEqual([])
+    const listed = settingsWith({
+      layout: 'custom',
+      flows: 'system/flows/*.yml',
+      namespaces: 'system'
+    })
+    expect((await loadRepository(listed, repo.dir)).managedNamespaces).toEqual(['system'])
+  })
+
+  it('does not manage a parent namespace for a child namespace flow', async () => {
+    const model = await loadRepository(
+      settingsWith({ layout: 'custom', flows: 'flows/child.yml' }),
+      repo.dir
+    )
+    expect(model.managedNamespaces).toEqual(['company.team.child'])
+  })
+})

@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto'
+import { mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadRepository } from '../../src/repo/load.js'
+import { readNamespaceFileBytes } from '../../src/repo/namespace-files.js'
+import { createGitRepo } from '../../test-support/git-repo.js'
+import { flow, settingsWith } from './support.js'
+
+const EMPTY_SHA256 = createHash('sha256').digest('hex')
+
+describe('symbolic links', () => {
+  const outside = mkdtempSync(join(tmpdir(), 'kga-outside-'))
+  writeFileSync(join(outside, 'secret.txt'), 'top secret')
+  const repo = createGitRepo({
+    'kestra/shared/real.txt': 'shared content',
+    'kestra/team/flows/real.yml': flow('real', 'team'),
+    'kestra/team/files/inside.txt': { symlink: '../../shared/real.txt' },
+    'kestra/team/files/outside.txt': { symlink: join(outside, 'secret.txt') },
+    'kestra/team/files/up.txt': { symlink: '../../../README.md' },
+    'kestra/team/files/root': { symlink: '/' },
+    'kestra/team/files/dangling.txt': { symlink: 'missing.txt' },
+    'kestra/team/files/loop-a': { symlink: 'loop-b' },
+    'kestra/team/files/loop-b': { symlink: 'loop-a' },
+    'kestra/team/files/git-config': { symlink: '../../../.git/config' },
+    'kestra/team/files/dotenv': { symlink: '../../shared/.env' },
+    'kestra/shared/.env': 'TOKEN=abc',
+    'kestra/team/files/linked-dir': { symlink: '../../shared' },
+    'kestra/team/files/linked-outside-dir': { symlink: outside },
+    'kestra/team/flows/alias.yml': { symlink: 'real.yml' },
+    'kestra/team/flows/escape.yml': { symlink: join(outside, 'secret.txt') },
+    'README.md': 'readme'
+  })
+  const load = () => loadRepository(settingsWith({ root: 'kestra' }), repo.dir)
+  const entry = async (name: string) => {
+    const model = await load()
+    const found = model.files.find((f) => f.file === `kestra/team/files/${name}`)
+    expect(found, name).toBeDefined()
+    return found!
+  }
+
+  it('follows a link that stays inside root, reading the target', async () => {
+    const file = await entry('inside.txt')
+    expect(file).toMatchObject({
+      path: '/inside.txt',
+      symlink: true,
+      symlinkEscapes: false,
+      size: 14,
+      sha256: createHash('sha256').update('shared content').digest('hex'),
+      absPath: realpathSync(join(repo.dir, 'kestra/shared/real.txt'))
+    })
+    expect(Buffer.from(await readNamespaceFileBytes(file)).toString()).toBe('shared content')
+  })
+
+  it.each(['outside.txt', 'up.txt', 'dangling.txt', 'loop-a', 'git-config', 'dotenv'])(
+    'marks %s as escaping without reading its target',
+    async (name) => {
+      const file = await entry(name)
+      expect(file).toMatchObject({
+        symlink: true,
+        symlinkEscapes: true,
+        size: 0,
+        sha256: EMPTY_SHA256,
+        binary: false
+      })
+      await expect(readNamespaceFileBytes(file)).rejects.toThrow(
+        `kestra/team/files/${name} is a symbolic link that points outside the root folder`
+      )
+    }
+  )
+
+  it('never enters a linked folder: a warning inside root, an error outside (also for /)', async () => {
+    const model = await load()
+    expect(model.files.some((f) => f.file.startsWith('kestra/team/files/linked'))).toBe(false)
+    const problems = model.readProblems.filter((p) => p.file.includes('linked'))
+    expect(problems).toEqual([
+      {
+        severity: 'warning',
+        file: 'kestra/team/files/linked-dir',
+        message: expect.stringContaining('linked folders are never followed')
+      },
+      {
+        severity: 'error',
+        file: 'kestra/team/files/linked-outside-dir',
+        message: expect.stringContaining('outside the root folder')
+      }
+    ])
+    expect(model.files.some((f) => f.file === 'kestra/team/files/root')).toBe(false)
+    expect(model.readProblems).toContainEqual({
+      severity: 'error',
+      file: 'kestra/team/files/root',
+      message: expect.stringContaining(
+        'a symbolic link to a folder (it points outside the root folder)'
+      )
+    })
+  })
+
+  it('parses a flow linked inside root and refuses one linked outside', async () => {
+    const model = await load()
+    expect(model.flows.map((f) => [f.file, f.id])).toEqual([
+      ['kestra/team/flows/alias.yml', 'real'],
+      ['kestra/team/flows/real.yml', 'real']
+    ])
+    expect(model.readProblems.filter((p) => p.file.endsWith('escape.yml'))).toEqual([
+      {
+        severity: 'error',
+        file: 'kestra/team/flows/escape.yml',
+        message: 'a symbolic link that is never followed: it points outside the root folder'
+      }
+    ])
+    expect(JSON.stringify(model)).not.toContain('top secret')
+  })
+
+  it('refuses to read a file that was replaced by a link after loading', async () => {
+    const swapped = createGitRepo({ 'team/files/a.txt': 'a' })
+    const model = await loadRepository(settingsWith({}), swapped.dir)
+    const file = model.files[0]!
+    rmSync(file.absPath)
+    symlinkSync(join(outside, 'secret.txt'), file.absPath)
+    await expect(readNamespaceFileBytes(file)).rejects.toThrow('ELOOP')
+  })
+})

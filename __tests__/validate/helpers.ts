@@ -1,0 +1,49 @@
+import { parseFlowFile } from '../../src/repo/flow-file.js'
+import type { FlowFile, NamespaceFileEntry, RepoModel } from '../../src/repo/model.js'
+import type { Finding } from '../../src/validate/finding.js'
+import { validateRepository } from '../../src/validate/index.js'
+
+export function flow(raw: string, file = 'flows/flow.yml', expectedNamespace?: string): FlowFile {
+  return parseFlowFile({
+    file,
+    rel: file,
+    raw,
+    ...(expectedNamespace ? { expectedNamespace } : {})
+  })
+}
+
+export function model(flows: FlowFile[], files: NamespaceFileEntry[] = []): RepoModel {
+  return {
+    workspace: '/ws',
+    root: '/ws',
+    rootRel: '',
+    flows,
+    files,
+    managedNamespaces: [],
+    readProblems: []
+  }
+}
+
+/** Findings of one flow file given as lines (joined with '\n'). */
+export function check(
+  lines: string[],
+  file = 'flows/flow.yml',
+  expectedNamespace?: string
+): Finding[] {
+  return validateRepository(model([flow(lines.join('\n') + '\n', file, expectedNamespace)]))
+}
+
+export function rules(findings: Finding[]): string[] {
+  return findings.map(
+    (finding) => `${finding.severity} ${finding.rule} ${finding.line}:${finding.column}`
+  )
+}
+
+export const MINIMAL = [
+  'id: hello',
+  'namespace: company.team',
+  'tasks:',
+  '  - id: log',
+  '    type: io.kestra.plugin.core.log.Log',
+  '    message: hi'
+]

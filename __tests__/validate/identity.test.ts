@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest'
+import { validateRepository } from '../../src/validate/index.js'
+import { check, flow, MINIMAL, model, rules } from './helpers.js'
+
+describe('flow identity rules', () => {
+  it('accepts a minimal flow', () => {
+    expect(check(MINIMAL)).toEqual([])
+  })
+
+  it('requires id, namespace and tasks', () => {
+    const findings = check(['id: a', 'description: no namespace, no tasks'])
+    expect(rules(findings)).toEqual(['error missing-key 1:1', 'error missing-key 1:1'])
+    expect(findings.map((finding) => finding.message).join()).toMatch(
+      /`namespace`[\s\S]*`tasks`|`tasks`[\s\S]*`namespace`/
+    )
+  })
+
+  it('rejects an empty tasks list on the tasks key', () => {
+    expect(rules(check(['id: a', 'namespace: b', 'tasks: []']))).toEqual(['error empty-tasks 3:1'])
+  })
+
+  it('checks the id and namespace patterns on their lines', () => {
+    const findings = check(['id: my#flow', 'namespace: MY$NAMESPACE', ...MINIMAL.slice(2)])
+    expect(rules(findings)).toEqual(['error flow-id 1:1', 'error namespace 2:1'])
+    expect(findings[0]?.resource).toBe('flow:MY$NAMESPACE/my#flow')
+  })
+
+  it('rejects an id longer than 100 characters', () => {
+    expect(rules(check([`id: ${'a'.repeat(101)}`, ...MINIMAL.slice(1)]))).toEqual([
+      'error flow-id 1:1'
+    ])
+    expect(check([`id: ${'a'.repeat(100)}`, ...MINIMAL.slice(1)])).toEqual([])
+  })
+
+  it('warns about ids reserved since Kestra 1.0', () => {
+    const findings = check(['id: pause', ...MINIMAL.slice(1)])
+    expect(rules(findings)).toEqual(['warning reserved-flow-id 1:1'])
+    expect(findings[0]?.message).toContain('reserved')
+  })
+
+  it('rejects unknown top-level keys and warns about removed and server-owned ones', () => {
+    const findings = check([
+      ...MINIMAL,
+      'pluginsDefaults: []',
+      'taskDefaults: []',
+      'listeners: []',
+      'revision: 3',
+      'deleted: false'
+    ])
+    expect(rules(findings)).toEqual([
+      'error unknown-key 7:1',
+      'warning removed-key 8:1',
+      'warning removed-key 9:1',
+      'warning server-owned-key 10:1',
+      'warning server-owned-key 11:1'
+    ])
+    expect(findings[0]?.message).toContain('Unrecognized field "pluginsDefaults"')
+  })
+
+  it('reports a namespace that does not match its folder on the namespace line', () => {
+    const findings = check(MINIMAL, 'prod/flows/hello.yml', 'prod')
+    expect(rules(findings)).toEqual(['error namespace-folder 2:12'])
+    expect(findings[0]?.message).toContain("its folder implies namespace 'prod'")
+  })
+
+  it('accepts the folder namespace itself and its children', () => {
+    expect(check(MINIMAL, 'company/flows/hello.yml', 'company')).toEqual([])
+    expect(check(MINIMAL, 'company.team/flows/hello.yml', 'company.team')).toEqual([])
+    expect(check(MINIMAL, 'company.te/flows/hello.yml', 'company.te')).toHaveLength(1)
+  })
+
+  it('names the namespace input in namespace layout', () => {
+    const findings = validateRepository(model([flow(MINIMAL.join('\n'), 'flows/a.yml', 'prod')]), {
+      layout: 'namespace'
+    })
+    expect(findings[0]?.message).toContain("the `namespace` input is 'prod'")
+  })
+
+  it('reports two files with the same identity on the later file id line', () => {
+    const first = flow(MINIMAL.join('\n'), 'company.team/flows/a.yml')
+    const second = flow(['# comment', ...MINIMAL].join('\n'), 'company.team/flows/b.yml')
+    const findings = validateRepository(model([second, first]))
+    expect(findings).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        rule: 'duplicate-flow',
+        file: 'company.team/flows/b.yml',
+        line: 2,
+        column: 1,
+        resource: 'flow:company.team/hello',
+        message: expect.stringContaining('company.team/flows/a.yml')
+      })
+    ])
+  })
+
+  it('is deterministic whatever the order of the flows', () => {
+    const a = flow(['id: x', 'namespace: n', 'tasks: []'].join('\n'), 'a.yml')
+    const b = flow(['id: 1bad#', 'namespace: n', 'tasks: []'].join('\n'), 'b.yml')
+    expect(validateRepository(model([a, b]))).toEqual(validateRepository(model([b, a])))
+  })
+})
+
+describe('read problems', () => {
+  it('become findings of their own', () => {
+    const repo = model([])
+    repo.readProblems.push({ severity: 'warning', file: 'a/flows/x.yml', message: 'unreadable' })
+    expect(validateRepository(repo)).toEqual([
+      {
+        severity: 'warning',
+        file: 'a/flows/x.yml',
+        line: 1,
+        rule: 'read-problem',
+        message: 'unreadable'
+      }
+    ])
+  })
+})

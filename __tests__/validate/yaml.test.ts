@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest'
+import { check, MINIMAL, rules } from './helpers.js'
+
+describe('YAML-level rules', () => {
+  it('reports a syntax error at its line', () => {
+    const findings = check([
+      'id: a',
+      'namespace: b',
+      'tasks:',
+      '  - id: x',
+      '    message: a: b',
+      '    type: x.Y'
+    ])
+    expect(findings).toHaveLength(1)
+    expect(findings[0]).toMatchObject({
+      severity: 'error',
+      rule: 'yaml-syntax',
+      line: 5,
+      file: 'flows/flow.yml'
+    })
+  })
+
+  it('reports a duplicate key at the later occurrence', () => {
+    const findings = check([...MINIMAL, '    message: again'])
+    expect(rules(findings)).toEqual(['error duplicate-key 7:5'])
+    expect(findings[0]?.message).toContain("'message'")
+  })
+
+  it('reports every document after the first on its --- line', () => {
+    const findings = check([
+      ...MINIMAL,
+      '---',
+      ...MINIMAL.map((line) => line.replace('hello', 'other'))
+    ])
+    expect(rules(findings)).toEqual(['error multiple-documents 7:1'])
+  })
+
+  it('ignores a trailing document separator', () => {
+    expect(check([...MINIMAL, '---'])).toEqual([])
+  })
+
+  it('warns about a YAML file that is not a flow, and validates nothing else', () => {
+    const findings = check(['version: 2', 'models:', '  - name: x'])
+    expect(findings).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        rule: 'not-a-flow',
+        line: 1,
+        message: expect.stringContaining('Not a flow (no id and no tasks): skipped, not deployed')
+      })
+    ])
+  })
+
+  it('turns a billion-laughs alias bomb into one finding without expanding it', () => {
+    const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for (const [prev, name] of ['ab', 'bc', 'cd', 'de', 'ef', 'fg', 'gh', 'hi', 'ij', 'jk', 'kl']) {
+      bomb.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`)
+    }
+    const findings = check([...MINIMAL, ...bomb])
+    expect(rules(findings)).toEqual(['error yaml-alias 8:8'])
+    expect(findings[0]?.message).toContain('alias bomb')
+  })
+
+  it('reports a recursive alias', () => {
+    const findings = check([...MINIMAL, 'variables: &v', '  self: *v'])
+    expect(findings.map((finding) => finding.rule)).toEqual(['yaml-alias'])
+    expect(findings[0]).toMatchObject({ line: 8, column: 9 })
+  })
+
+  it('reports an alias to an unknown anchor (e.g. redacted `password: **`)', () => {
+    const findings = check([...MINIMAL, '    password: **'])
+    expect(rules(findings)).toEqual(['error yaml-alias 7:15'])
+  })
+
+  it('follows safe aliases, so a task reused through an alias is a duplicate at the alias', () => {
+    const findings = check([
+      'id: a',
+      'namespace: b',
+      'tasks:',
+      '  - &t',
+      '    id: log',
+      '    type: io.kestra.plugin.core.log.Log',
+      '    message: hi',
+      '  - *t'
+    ])
+    expect(rules(findings)).toEqual(['error duplicate-task-id 8:5'])
+  })
+})

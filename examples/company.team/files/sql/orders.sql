@@ -1,0 +1,3 @@
+SELECT order_id, customer_id, amount
+FROM raw.orders
+WHERE status <> 'cancelled'

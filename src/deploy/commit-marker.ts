@@ -1,0 +1,142 @@
+import type { KestraApi } from '../kestra/api.js'
+import type { Semaphore } from '../kestra/semaphore.js'
+import { errorMessage } from '../errors.js'
+import type { IsAncestor } from './git-ancestry.js'
+
+/**
+ * KV key holding the last commit deployed to a namespace. One key per namespace and server, not per
+ * comment-key: instances that deploy to the same namespace of the same server write the same resources, so
+ * they must agree on which commit is newest.
+ */
+export const COMMIT_MARKER_KEY = 'kestra-gitops-commit'
+
+export interface CommitMarker {
+  commit: string
+  /** `owner/repo` the commit belongs to. */
+  repository: string
+}
+
+const SHA = /^[0-9a-f]{7,64}$/i
+
+/** The marker stored in KV, or undefined when absent or not one of ours. */
+export function parseMarker(value: unknown): CommitMarker | undefined {
+  let parsed = value
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value)
+    } catch {
+      return undefined
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined
+  const { commit, repository } = parsed as Record<string, unknown>
+  if (typeof commit !== 'string' || !SHA.test(commit) || typeof repository !== 'string') {
+    return undefined
+  }
+  return { commit, repository }
+}
+
+export type RecordedMarkers = Map<string, CommitMarker | undefined>
+
+/**
+ * The marker of each namespace. A marker that cannot be read leaves the order unknown, like a commit missing
+ * from the checkout: the deploy goes on with a warning.
+ */
+export async function readMarkers(
+  api: KestraApi,
+  namespaces: string[],
+  semaphore: Semaphore
+): Promise<{ markers: RecordedMarkers; warnings: string[] }> {
+  const markers: RecordedMarkers = new Map()
+  const warnings: string[] = []
+  await Promise.all(
+    namespaces.map(async (namespace) => {
+      let value: unknown
+      try {
+        value = await semaphore.run(() => api.getKv(namespace, COMMIT_MARKER_KEY))
+      } catch (error) {
+        warnings.push(
+          `Could not read the deployed commit of namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; cannot tell whether this commit is older than what it holds, deploying anyway.`
+        )
+        return
+      }
+      const marker = parseMarker(value)
+      if (value !== undefined && marker === undefined) {
+        warnings.push(
+          `The KV entry ${COMMIT_MARKER_KEY} of namespace ${namespace} is not a deployed-commit marker; it will be overwritten after this deploy.`
+        )
+      }
+      markers.set(namespace, marker)
+    })
+  )
+  warnings.sort()
+  return { markers, warnings }
+}
+
+export interface CommitOrderCheck {
+  /** One message per namespace that already holds a newer commit. */
+  older: string[]
+  warnings: string[]
+}
+
+/** Whether `ours` is older than what some namespace already holds (ours is an ancestor of the recorded commit). */
+export async function checkCommitOrder(
+  markers: RecordedMarkers,
+  ours: CommitMarker,
+  isAncestor: IsAncestor
+): Promise<CommitOrderCheck> {
+  const older: string[] = []
+  const warnings: string[] = []
+  for (const [namespace, recorded] of [...markers].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (recorded === undefined || recorded.commit === ours.commit) continue
+    if (recorded.repository !== ours.repository) {
+      warnings.push(
+        `Namespace ${namespace} was last deployed from ${recorded.repository} (commit ${short(recorded.commit)}); this deploy from ${ours.repository} overwrites what it holds.`
+      )
+      continue
+    }
+    const ancestor = await isAncestor(ours.commit, recorded.commit)
+    if (ancestor === true) {
+      older.push(
+        `commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace}; to roll back, push a revert commit.`
+      )
+    } else if (ancestor === undefined) {
+      warnings.push(
+        `Cannot tell whether commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace} (that commit is not in the checkout; use actions/checkout with fetch-depth: 0); deploying anyway.`
+      )
+    }
+  }
+  return { older, warnings }
+}
+
+/** Writes our marker to each namespace whose recorded marker differs; returns the namespaces written and problems. */
+export async function writeMarkers(
+  api: KestraApi,
+  namespaces: string[],
+  markers: RecordedMarkers,
+  ours: CommitMarker,
+  semaphore: Semaphore
+): Promise<{ written: string[]; warnings: string[] }> {
+  const stale = namespaces.filter((namespace) => {
+    const recorded = markers.get(namespace)
+    return recorded?.commit !== ours.commit || recorded.repository !== ours.repository
+  })
+  const outcomes = await Promise.all(
+    stale.map(async (namespace) => {
+      try {
+        await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, { ...ours }))
+        return undefined
+      } catch (error) {
+        return `Could not record the deployed commit in namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; the out-of-order guard cannot protect this namespace until a deploy records it.`
+      }
+    })
+  )
+  return {
+    written: stale.filter((_, i) => outcomes[i] === undefined),
+    warnings: outcomes.filter((w): w is string => w !== undefined)
+  }
+}
+
+export function short(sha: string): string {
+  return sha.slice(0, 12)
+}

@@ -1,0 +1,123 @@
+import type { FlowChange } from '../plan/types.js'
+import { flowKey } from '../validate/finding.js'
+
+/** `from` calls (or is triggered by) `to`; both are flow keys `flow:<ns>/<id>`. `to` is written first. */
+export interface FlowDependency {
+  from: string
+  to: string
+}
+
+export interface FlowWriteOrder {
+  /** Topological levels: every flow a wave's flow depends on is in an earlier wave. Sorted by key inside. */
+  waves: FlowChange[][]
+  /** Flows that depend on each other in a cycle, sorted keys per cycle. */
+  cycles: string[][]
+}
+
+/**
+ * Orders flow writes so that subflows come before the flows that call them. Only dependencies between the
+ * flows being written matter. A cycle is broken deterministically: inside it, only calls to members earlier
+ * in key order are kept.
+ */
+export function orderFlowWrites(changes: FlowChange[], refs: FlowDependency[]): FlowWriteOrder {
+  const byKey = new Map<string, FlowChange>()
+  for (const change of changes) byKey.set(flowKey(change.namespace, change.id), change)
+  const keys = [...byKey.keys()].sort(compare)
+
+  const deps = new Map<string, Set<string>>(keys.map((k) => [k, new Set()]))
+  for (const { from, to } of refs) {
+    if (from !== to && byKey.has(from) && byKey.has(to)) deps.get(from)!.add(to)
+  }
+
+  const components = stronglyConnected(keys, deps)
+  const cycles: string[][] = []
+  const rank = new Map<string, number>()
+  for (const component of components) {
+    if (component.length < 2) continue
+    const sorted = [...component].sort(compare)
+    cycles.push(sorted)
+    sorted.forEach((key, index) => rank.set(key, index))
+  }
+  const componentOf = new Map<string, number>()
+  components.forEach((component, index) => component.forEach((k) => componentOf.set(k, index)))
+
+  // Inside a cycle keep only the edges that point to a member earlier in key order: the graph becomes acyclic.
+  for (const [from, tos] of deps) {
+    for (const to of tos) {
+      if (componentOf.get(from) === componentOf.get(to) && rank.get(to)! > rank.get(from)!) {
+        tos.delete(to)
+      }
+    }
+  }
+
+  // Tarjan emits a component after every component it depends on; members of a cycle go in key order.
+  const level = new Map<string, number>()
+  for (const component of components) {
+    for (const key of [...component].sort(compare)) {
+      let value = 0
+      for (const dep of deps.get(key)!) value = Math.max(value, level.get(dep)! + 1)
+      level.set(key, value)
+    }
+  }
+  const waves: FlowChange[][] = []
+  for (const key of keys) {
+    const index = level.get(key)!
+    while (waves.length <= index) waves.push([])
+    waves[index].push(byKey.get(key)!)
+  }
+  cycles.sort((a, b) => compare(a[0], b[0]))
+  return { waves, cycles }
+}
+
+/** Tarjan's algorithm, iterative so that long subflow chains cannot overflow the stack. */
+function stronglyConnected(keys: string[], deps: Map<string, Set<string>>): string[][] {
+  const index = new Map<string, number>()
+  const low = new Map<string, number>()
+  const onStack = new Set<string>()
+  const stack: string[] = []
+  const result: string[][] = []
+  let counter = 0
+
+  for (const root of keys) {
+    if (index.has(root)) continue
+    const work: { key: string; next: Iterator<string> }[] = []
+    const visit = (key: string) => {
+      index.set(key, counter)
+      low.set(key, counter)
+      counter++
+      stack.push(key)
+      onStack.add(key)
+      work.push({ key, next: [...deps.get(key)!].sort(compare)[Symbol.iterator]() })
+    }
+    visit(root)
+    while (work.length > 0) {
+      const frame = work[work.length - 1]
+      const step = frame.next.next()
+      if (!step.done) {
+        const dep = step.value
+        if (!index.has(dep)) visit(dep)
+        else if (onStack.has(dep))
+          low.set(frame.key, Math.min(low.get(frame.key)!, index.get(dep)!))
+        continue
+      }
+      work.pop()
+      const parent = work[work.length - 1]
+      if (parent) low.set(parent.key, Math.min(low.get(parent.key)!, low.get(frame.key)!))
+      if (low.get(frame.key) === index.get(frame.key)) {
+        const component: string[] = []
+        let member: string
+        do {
+          member = stack.pop()!
+          onStack.delete(member)
+          component.push(member)
+        } while (member !== frame.key)
+        result.push(component)
+      }
+    }
+  }
+  return result
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}

@@ -1,0 +1,114 @@
+import { resourceName } from '../plan/types.js'
+import { isWrite } from './gate.js'
+import { short } from './commit-marker.js'
+import { NOT_APPLIED, WRITTEN, type DeployResult, type ResourceResult } from './result.js'
+
+export interface ReceiptMeta {
+  commit: string
+  /** ISO 8601, passed in so that the text is reproducible. */
+  time: string
+  server: string
+  tenant: string
+}
+
+/** Markdown for the job summary and the PR comment's "Deployed" section. */
+export function renderReceipt(result: DeployResult, meta: ReceiptMeta): string {
+  const target = `commit \`${short(meta.commit)}\` to ${text(meta.server)} (tenant ${text(meta.tenant)}) at ${text(meta.time)}`
+  const out: string[] = []
+  if (result.status === 'refused') {
+    out.push(`Not deployed: ${target}. ${text(result.refusal ?? '')}`)
+    return finish(out, result)
+  }
+
+  const rows = result.resources.filter((r) => isWrite(r.change))
+  const kept = result.resources.filter((r) => !isWrite(r.change))
+  const orphaned = kept.filter((r) => r.change.action === 'orphaned').length
+  const totals = tally(rows)
+  const unchanged = kept.length - orphaned + (totals.get('unchanged') ?? 0)
+  const count = (o: string) => (o === 'unchanged' ? unchanged : (totals.get(o) ?? 0))
+  const summary = OUTCOME_ORDER.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`)
+  if (orphaned > 0) summary.push(`${orphaned} orphaned (kept: delete is false)`)
+  const counts = summary.length > 0 ? summary.join(', ') : 'no resources'
+
+  if (result.status === 'nothing-to-do') {
+    out.push(`Nothing to change for ${target}: ${counts}.`)
+    return finish(out, result)
+  }
+  const verdict = result.status === 'failed' ? 'Deploy incomplete' : 'Deployed'
+  out.push(`${verdict}: ${target}: ${counts}.`, '')
+  out.push('| Resource | Kind | Result | Revision | Details |', '|---|---|---|---|---|')
+  for (const row of rows) {
+    out.push(
+      `| ${text(resourceName(row.change))} | ${row.change.kind} | ${row.result} | ${revision(row)} | ${text(row.message ?? '')} |`
+    )
+  }
+  if (result.status === 'failed') {
+    const applied = rows.filter((r) => WRITTEN.has(r.result) || r.result === 'unchanged')
+    const notApplied = rows.filter((r) => NOT_APPLIED.has(r.result))
+    out.push(
+      '',
+      `**Applied:** ${names(applied)}.`,
+      `**Not applied:** ${notApplied.map((r) => `${text(resourceName(r.change))} (${r.result})`).join(', ')}.`,
+      '',
+      'Re-running the deploy finishes the job: what was applied is unchanged now and is not written again' +
+        (notApplied.some((r) => r.result === 'conflict')
+          ? '; conflicting resources changed on the server after the plan, so check those changes first: a re-run plans against them and overwrites them.'
+          : '.')
+    )
+  }
+  return finish(out, result)
+}
+
+const OUTCOME_ORDER = [
+  'created',
+  'updated',
+  'deleted',
+  'unchanged',
+  'conflict',
+  'failed',
+  'skipped'
+]
+
+function finish(out: string[], result: DeployResult): string {
+  if (result.warnings.length > 0) {
+    out.push('', '**Warnings:**', '', ...result.warnings.map((w) => `- ${text(w)}`))
+  }
+  return out.join('\n') + '\n'
+}
+
+function tally(rows: ResourceResult[]): Map<string, number> {
+  const totals = new Map<string, number>()
+  for (const { result } of rows) totals.set(result, (totals.get(result) ?? 0) + 1)
+  return totals
+}
+
+function revision({ change, result, revision }: ResourceResult): string {
+  if (change.kind !== 'flow') return ''
+  const before = change.current?.revision
+  if (result === 'created') return `rev ${revision}`
+  if (result === 'updated') return `rev ${before} → ${revision}`
+  if (result === 'deleted') return `rev ${before} → deleted`
+  const now = revision ?? before
+  return now === undefined ? '' : `rev ${now}`
+}
+
+function names(rows: ResourceResult[]): string {
+  return rows.length === 0 ? 'nothing' : rows.map((r) => text(resourceName(r.change))).join(', ')
+}
+
+const HTML: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '|': '&#124;'
+}
+
+/** Text from the repository or the server as inert Markdown: one line, HTML escaped, no emphasis or links. */
+export function text(value: string): string {
+  return value
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/[\\`*_[\]~]/g, (c) => `\\${c}`)
+    .replace(/[&<>"'|]/g, (c) => HTML[c])
+}

@@ -1,0 +1,38 @@
+import type { ResourceChange } from '../plan/types.js'
+
+export type ResourceOutcome =
+  'created' | 'updated' | 'deleted' | 'unchanged' | 'conflict' | 'failed' | 'skipped'
+
+export interface ResourceResult {
+  change: ResourceChange
+  result: ResourceOutcome
+  /** The flow's revision after the deploy (new revision when written). */
+  revision?: number
+  /** Why a resource conflicted, failed or was skipped. */
+  message?: string
+}
+
+export type DeployStatus = 'applied' | 'nothing-to-do' | 'refused' | 'failed'
+
+export interface DeployResult {
+  /** `failed` when any resource conflicted, failed or was skipped; `refused`: nothing written (out of order). */
+  status: DeployStatus
+  /** One per plan resource, in plan order (orphaned resources are kept: `unchanged`). */
+  resources: ResourceResult[]
+  /** Resources created, updated or deleted. */
+  applied: number
+  /** Why nothing was deployed, when `refused`. */
+  refusal?: string
+  /** For the log and job summary: cycles between flows, markers that could not be checked or written… */
+  warnings: string[]
+  /** Namespaces whose deployed-commit marker was written. */
+  markedNamespaces: string[]
+}
+
+export const WRITTEN: ReadonlySet<ResourceOutcome> = new Set(['created', 'updated', 'deleted'])
+export const NOT_APPLIED: ReadonlySet<ResourceOutcome> = new Set(['conflict', 'failed', 'skipped'])
+
+export function deployStatus(resources: ResourceResult[]): DeployStatus {
+  if (resources.some((r) => NOT_APPLIED.has(r.result))) return 'failed'
+  return resources.some((r) => WRITTEN.has(r.result)) ? 'applied' : 'nothing-to-do'
+}

@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto'
+import type { KestraApi, RemoteFlow } from '../kestra/api.js'
+import { resourceName, type FileChange, type FlowChange } from '../plan/types.js'
+
+/**
+ * The server state of each namespace, read in bulk the first time a write in that namespace needs it
+ * (flows and files separately, so a namespace without file changes never lists its files).
+ */
+export class ServerSnapshot {
+  private readonly flows = new Map<string, Promise<Map<string, RemoteFlow>>>()
+  private readonly files = new Map<string, Promise<Map<string, string>>>()
+
+  constructor(private readonly api: KestraApi) {}
+
+  /** Why the flow is no longer what the plan saw, or undefined when it still is. */
+  async flowMoved(change: FlowChange): Promise<string | undefined> {
+    const remote = (await this.flowsOf(change.namespace)).get(change.id)
+    const expected = change.action === 'create' ? undefined : change.current
+    if (expected === undefined) {
+      return (
+        remote &&
+        `flow ${resourceName(change)} appeared on the server (revision ${remote.revision}) after the plan`
+      )
+    }
+    if (!remote) {
+      return `flow ${resourceName(change)} was deleted on the server after the plan (it was at revision ${expected.revision})`
+    }
+    if (remote.revision !== expected.revision || lf(remote.source) !== lf(expected.source)) {
+      return `flow ${resourceName(change)} changed on the server after the plan (revision ${expected.revision} → ${remote.revision})`
+    }
+    return undefined
+  }
+
+  /** Why the file is no longer what the plan saw, or undefined when it still is. */
+  async fileMoved(change: FileChange): Promise<string | undefined> {
+    const remote = (await this.filesOf(change.namespace)).get(change.path)
+    const expected = change.action === 'create' ? undefined : change.current
+    if (expected === undefined) {
+      return remote && `file ${resourceName(change)} appeared on the server after the plan`
+    }
+    if (remote === undefined)
+      return `file ${resourceName(change)} was deleted on the server after the plan`
+    if (remote !== expected.sha256)
+      return `file ${resourceName(change)} changed on the server after the plan`
+    return undefined
+  }
+
+  private flowsOf(namespace: string): Promise<Map<string, RemoteFlow>> {
+    let flows = this.flows.get(namespace)
+    if (!flows) {
+      flows = this.api.listFlows(namespace).then((list) => new Map(list.map((f) => [f.id, f])))
+      this.flows.set(namespace, flows)
+    }
+    return flows
+  }
+
+  private filesOf(namespace: string): Promise<Map<string, string>> {
+    let files = this.files.get(namespace)
+    if (!files) {
+      files = this.api
+        .listFiles(namespace)
+        .then((list) => new Map(list.map((f) => [f.path, sha256(f.bytes)])))
+      this.files.set(namespace, files)
+    }
+    return files
+  }
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex')
+}
+
+function lf(source: string): string {
+  return source.replace(/\r\n?/g, '\n')
+}

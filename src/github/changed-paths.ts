@@ -1,0 +1,60 @@
+import { apiError } from './errors.js'
+import type { ChangedPath, ChangedPathList, CompareResult } from './port.js'
+import type { RepoClient } from './repo-ref.js'
+
+const PER_PAGE = 100
+/** GitHub lists at most this many files of a pull request. */
+export const PR_FILES_CAP = 3000
+/** A compare lists at most this many files. */
+export const COMPARE_FILES_CAP = 300
+
+/**
+ * Pages by number and stops on a short page: past the cap GitHub answers empty pages while its Link
+ * header still points further, so following `rel="next"` would only waste requests.
+ */
+export async function listPullRequestFiles(
+  client: RepoClient,
+  pr: number
+): Promise<ChangedPathList> {
+  const files: ChangedPath[] = []
+  try {
+    for (let page = 1; files.length < PR_FILES_CAP; page++) {
+      const { data } = await client.octokit.rest.pulls.listFiles({
+        owner: client.owner,
+        repo: client.repo,
+        pull_number: pr,
+        per_page: PER_PAGE,
+        page
+      })
+      files.push(...data.map((file) => changedPath(file.filename, file.previous_filename)))
+      if (data.length < PER_PAGE) break
+    }
+  } catch (error) {
+    throw apiError(`listing the files of pull request #${pr}`, error)
+  }
+  return { files, truncated: files.length >= PR_FILES_CAP }
+}
+
+export async function compareCommits(
+  client: RepoClient,
+  base: string,
+  head: string
+): Promise<CompareResult> {
+  try {
+    const { data } = await client.octokit.rest.repos.compareCommitsWithBasehead({
+      owner: client.owner,
+      repo: client.repo,
+      basehead: `${base}...${head}`
+    })
+    const files = (data.files ?? []).map((file) =>
+      changedPath(file.filename, file.previous_filename)
+    )
+    return { files, truncated: files.length >= COMPARE_FILES_CAP, status: data.status }
+  } catch (error) {
+    throw apiError(`comparing ${base.slice(0, 12)}...${head.slice(0, 12)}`, error)
+  }
+}
+
+function changedPath(path: string, previousPath: string | undefined): ChangedPath {
+  return previousPath ? { path, previousPath } : { path }
+}

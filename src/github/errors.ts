@@ -1,0 +1,37 @@
+import { ActionError, errorMessage } from '../errors.js'
+
+/** A GitHub API call failed for a reason other than a missing permission. */
+export class GitHubApiError extends ActionError {
+  override name = 'GitHubApiError'
+  constructor(
+    readonly operation: string,
+    readonly status: number | undefined,
+    message: string
+  ) {
+    super(`GitHub API: ${operation} failed${status ? ` (HTTP ${status})` : ''}: ${message}`)
+  }
+}
+
+export const COMMENT_PERMISSION_HELP =
+  'The token cannot write PR comments. Grant `permissions: pull-requests: write` to the job; ' +
+  "fork PRs get a read-only token — see README 'Fork pull requests'."
+
+/** Status of an Octokit RequestError (or anything shaped like one). */
+export function httpStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status
+  return typeof status === 'number' ? status : undefined
+}
+
+/** 403/404 on a comment call: the token lacks permission (rate limits were already retried). */
+export function isPermissionError(error: unknown): boolean {
+  const status = httpStatus(error)
+  return (
+    status === 404 ||
+    (status === 403 && !/rate limit/i.test(errorMessage(error))) ||
+    /Resource not accessible by integration/i.test(errorMessage(error))
+  )
+}
+
+export function apiError(operation: string, error: unknown): GitHubApiError {
+  return new GitHubApiError(operation, httpStatus(error), errorMessage(error))
+}

@@ -1,0 +1,50 @@
+import { getOctokit } from '@actions/github'
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+
+export type Octokit = ReturnType<typeof getOctokit>
+
+export interface CreateOctokitOptions {
+  /** Overrides GITHUB_API_URL (which @actions/github reads when it is first imported). */
+  baseUrl?: string
+  /** Rate-limit queueing and retries (default true); fast tests turn it off. */
+  throttle?: boolean
+  /** Where rate-limit waits are reported (e.g. core.info). */
+  log?: (message: string) => void
+}
+
+const MAX_RATE_LIMIT_RETRIES = 2
+
+/** The one place an Octokit is built: GHES and proxies via @actions/github, plus retry and throttling. */
+export function createOctokit(token: string, options: CreateOctokitOptions = {}): Octokit {
+  const log = options.log ?? (() => {})
+  const onLimit =
+    (kind: string) =>
+    (
+      retryAfter: number,
+      request: { method: string; url: string },
+      _octokit: unknown,
+      retryCount: number
+    ) => {
+      const again = retryCount < MAX_RATE_LIMIT_RETRIES
+      log(
+        `GitHub ${kind} rate limit on ${request.method} ${request.url}` +
+          (again ? `; retrying in ${retryAfter} s` : '; giving up')
+      )
+      return again
+    }
+  return getOctokit(
+    token,
+    {
+      ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+      // 429 is left to the throttling plugin, which honours retry-after.
+      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+      throttle:
+        options.throttle === false
+          ? { enabled: false }
+          : { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') }
+    },
+    retry,
+    throttling
+  )
+}

@@ -1,0 +1,45 @@
+/** The small, typed view of GitHub that the rest of the action uses (so the core is tested without servers). */
+
+/** One changed file; `previousPath` is set for renames (both sides count as changed). */
+export interface ChangedPath {
+  path: string
+  previousPath?: string
+}
+
+export interface ChangedPathList {
+  files: ChangedPath[]
+  /** GitHub listed fewer files than changed (3,000-file cap on PRs, 300 on compares). */
+  truncated: boolean
+}
+
+export interface CompareResult extends ChangedPathList {
+  /** GitHub's relation of head to base: `ahead` means base is an ancestor of head. */
+  status: 'ahead' | 'behind' | 'diverged' | 'identical'
+}
+
+export interface StickyComment {
+  id: number
+  body: string
+  url: string
+}
+
+export type CommentOutcome =
+  | { status: 'created' | 'updated' | 'unchanged'; id: number; url: string }
+  /** The token may not comment (fork PR, missing permission); `message` says how to fix it. */
+  | { status: 'forbidden'; message: string }
+
+export interface GitHubPort {
+  listPullRequestFiles(pr: number): Promise<ChangedPathList>
+  /** Files changed between `base` and `head` (three-dot: since their merge base). */
+  compareCommits(base: string, head: string): Promise<CompareResult>
+  /** The action's comment carrying `marker` on its first line, written by a bot or this token's user. */
+  findStickyComment(issue: number, marker: string): Promise<StickyComment | undefined>
+  /** Updates the one comment carrying `marker`, or creates it; never leaves two. */
+  upsertStickyComment(issue: number, marker: string, body: string): Promise<CommentOutcome>
+  /** Rewrites a comment found with `findStickyComment` (e.g. to add the Deployed section). */
+  updateComment(id: number, body: string): Promise<CommentOutcome>
+  /** The merged PR that brought `sha` in (prefers the one whose merge commit is `sha`). */
+  findMergedPullRequest(sha: string): Promise<number | undefined>
+  /** File bytes at `ref`, or undefined when the path does not exist there (or is not a file). */
+  getFileAtRef(path: string, ref: string): Promise<Uint8Array | undefined>
+}

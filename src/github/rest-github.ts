@@ -1,0 +1,24 @@
+import { compareCommits, listPullRequestFiles } from './changed-paths.js'
+import { getFileAtRef } from './file-at-ref.js'
+import { findMergedPullRequest } from './merged-pull-request.js'
+import type { Octokit } from './octokit.js'
+import type { GitHubPort } from './port.js'
+import { StickyComments } from './sticky-comment.js'
+
+/** The GitHubPort over GitHub's REST API, for one repository. */
+export function createGitHub(
+  octokit: Octokit,
+  repository: { owner: string; repo: string }
+): GitHubPort {
+  const client = { octokit, ...repository }
+  const comments = new StickyComments(client)
+  return {
+    listPullRequestFiles: (pr) => listPullRequestFiles(client, pr),
+    compareCommits: (base, head) => compareCommits(client, base, head),
+    findStickyComment: (issue, marker) => comments.find(issue, marker),
+    upsertStickyComment: (issue, marker, body) => comments.upsert(issue, marker, body),
+    updateComment: (id, body) => comments.update(id, body),
+    findMergedPullRequest: (sha) => findMergedPullRequest(client, sha),
+    getFileAtRef: (path, ref) => getFileAtRef(client, path, ref)
+  }
+}

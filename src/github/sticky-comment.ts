@@ -1,0 +1,181 @@
+import { apiError, COMMENT_PERMISSION_HELP, httpStatus, isPermissionError } from './errors.js'
+import type { CommentOutcome, StickyComment } from './port.js'
+import type { RepoClient } from './repo-ref.js'
+import { truncateCommentBody } from './truncate-comment.js'
+
+/** The author GITHUB_TOKEN comments as. */
+export const ACTIONS_BOT_LOGIN = 'github-actions[bot]'
+
+interface ListedComment {
+  id: number
+  body?: string
+  html_url: string
+  user: { login: string; type: string } | null
+}
+
+/**
+ * The one comment per issue and marker (SPEC §8): found by the marker on its first line and a bot (or
+ * this token's own user) as author, across all pages; updated in place; duplicates from racing runs
+ * are deleted, the oldest kept.
+ */
+export class StickyComments {
+  private viewer?: Promise<string | undefined>
+
+  constructor(private readonly client: RepoClient) {}
+
+  async find(issue: number, marker: string): Promise<StickyComment | undefined> {
+    try {
+      const [oldest] = await this.matching(issue, marker)
+      return oldest && toSticky(oldest)
+    } catch (error) {
+      throw apiError(`reading the comments of #${issue}`, error)
+    }
+  }
+
+  async upsert(issue: number, marker: string, body: string): Promise<CommentOutcome> {
+    const text = withMarker(marker, body)
+    return this.guard(`writing the comment on #${issue}`, async () => {
+      const existing = await this.matching(issue, marker)
+      if (existing.length > 0) {
+        await this.deleteAll(existing.slice(1))
+        return this.rewrite(existing[0], text)
+      }
+      const created = await this.create(issue, text)
+      // Another run may have created one at the same time: the oldest survives.
+      const [survivor, ...duplicates] = await this.matching(issue, marker)
+      await this.deleteAll(duplicates)
+      if (!survivor || survivor.id === created.id) return outcome('created', created)
+      return this.rewrite(survivor, text)
+    })
+  }
+
+  async update(id: number, body: string): Promise<CommentOutcome> {
+    return this.guard(`updating comment ${id}`, async () => {
+      const updated = await this.send(body, (text) =>
+        this.client.octokit.rest.issues.updateComment({
+          ...this.repo(),
+          comment_id: id,
+          body: text
+        })
+      )
+      return outcome('updated', updated.data)
+    })
+  }
+
+  private async guard(
+    operation: string,
+    action: () => Promise<CommentOutcome>
+  ): Promise<CommentOutcome> {
+    try {
+      return await action()
+    } catch (error) {
+      if (isPermissionError(error)) return { status: 'forbidden', message: COMMENT_PERMISSION_HELP }
+      throw apiError(operation, error)
+    }
+  }
+
+  private async rewrite(comment: ListedComment, text: string): Promise<CommentOutcome> {
+    if (comment.body === text) return outcome('unchanged', comment)
+    const updated = await this.send(text, (body) =>
+      this.client.octokit.rest.issues.updateComment({
+        ...this.repo(),
+        comment_id: comment.id,
+        body
+      })
+    )
+    return outcome('updated', updated.data)
+  }
+
+  private async create(issue: number, text: string): Promise<ListedComment> {
+    const created = await this.send(text, (body) =>
+      this.client.octokit.rest.issues.createComment({ ...this.repo(), issue_number: issue, body })
+    )
+    return created.data
+  }
+
+  /** Sends the body; if GitHub still finds it too long, once more shortened (fences and details closed). */
+  private async send<T>(body: string, call: (body: string) => Promise<T>): Promise<T> {
+    try {
+      return await call(body)
+    } catch (error) {
+      if (!isBodyTooLong(error)) throw error
+      return call(truncateCommentBody(body))
+    }
+  }
+
+  private async deleteAll(comments: ListedComment[]): Promise<void> {
+    for (const comment of comments) {
+      try {
+        await this.client.octokit.rest.issues.deleteComment({
+          ...this.repo(),
+          comment_id: comment.id
+        })
+      } catch (error) {
+        // The racing run deleted it first.
+        if (httpStatus(error) !== 404) throw error
+      }
+    }
+  }
+
+  /** Our comments with the marker, oldest first. */
+  private async matching(issue: number, marker: string): Promise<ListedComment[]> {
+    const comments = await this.client.octokit.paginate(
+      this.client.octokit.rest.issues.listComments,
+      { ...this.repo(), issue_number: issue, per_page: 100 }
+    )
+    const marked = comments.filter((comment) => firstLine(comment.body).startsWith(marker))
+    const ours: ListedComment[] = []
+    for (const comment of marked) if (await this.isOurs(comment)) ours.push(comment)
+    return ours.sort((a, b) => a.id - b.id)
+  }
+
+  private async isOurs(comment: ListedComment): Promise<boolean> {
+    const user = comment.user
+    if (!user) return false
+    if (user.login === ACTIONS_BOT_LOGIN || user.type === 'Bot') return true
+    return user.login === (await this.viewerLogin())
+  }
+
+  /** The token's own user, for personal access tokens; GITHUB_TOKEN cannot read it (undefined). */
+  private viewerLogin(): Promise<string | undefined> {
+    this.viewer ??= this.client.octokit.rest.users.getAuthenticated().then(
+      (response) => response.data.login,
+      () => undefined
+    )
+    return this.viewer
+  }
+
+  private repo() {
+    return { owner: this.client.owner, repo: this.client.repo }
+  }
+}
+
+function withMarker(marker: string, body: string): string {
+  return firstLine(body).startsWith(marker) ? body : `${marker}\n${body}`
+}
+
+function firstLine(body: string | undefined): string {
+  return (body ?? '').split('\n', 1)[0].trim()
+}
+
+function toSticky(comment: ListedComment): StickyComment {
+  return { id: comment.id, body: comment.body ?? '', url: comment.html_url }
+}
+
+function outcome(
+  status: 'created' | 'updated' | 'unchanged',
+  comment: { id: number; html_url: string }
+): CommentOutcome {
+  return { status, id: comment.id, url: comment.html_url }
+}
+
+function isBodyTooLong(error: unknown): boolean {
+  if (httpStatus(error) !== 422) return false
+  const data = (error as { response?: { data?: unknown } }).response?.data
+  return /too long/i.test(`${(error as Error).message} ${JSON.stringify(data ?? '')}`)
+}
+
+/** The hidden first line that identifies the action's comment for one `comment-key` (SPEC §8). */
+export function commentMarker(key: string): string {
+  return `<!-- kestra-gitops:${key} -->`
+}

@@ -1,0 +1,68 @@
+import type { Dispatcher } from 'undici'
+import type { Auth } from '../settings.js'
+import type { KestraApi } from './api.js'
+import { createDispatcher } from './dispatcher.js'
+import { FilesEndpoint } from './files.js'
+import { FlowsEndpoint } from './flows.js'
+import { KvEndpoint } from './kv.js'
+import { retryPolicy, type RetryInfo, type RetryOptions } from './retry.js'
+import { ScopedHttp } from './scoped-http.js'
+import { Transport } from './transport.js'
+import { ValidateEndpoint } from './validate.js'
+
+export interface KestraClientOptions {
+  /** Base URL without trailing slash, as resolved by the settings. */
+  server: string
+  tenant: string
+  auth: Auth
+  timeoutSeconds: number
+  /** Most requests in flight at once. */
+  concurrency: number
+  userAgent?: string
+  retry?: RetryOptions
+  onRetry?: (info: RetryInfo) => void
+  /** Replaces the default keep-alive pool (proxy-aware); the client closes it. */
+  dispatcher?: Dispatcher
+}
+
+export interface KestraClient extends KestraApi {
+  /** Requests sent so far (retries included) per `METHOD /route`, for benchmarks. */
+  requestCount(): Record<string, number>
+  close(): Promise<void>
+}
+
+export function createKestraClient(options: KestraClientOptions): KestraClient {
+  const dispatcher = options.dispatcher ?? createDispatcher(Math.max(options.concurrency, 1))
+  const transport = new Transport({
+    server: options.server.replace(/\/+$/, ''),
+    auth: options.auth,
+    timeoutMs: options.timeoutSeconds * 1000,
+    concurrency: options.concurrency,
+    userAgent: options.userAgent ?? 'kestra-gitops-action',
+    retry: retryPolicy(options.retry),
+    dispatcher,
+    onRetry: options.onRetry
+  })
+  const http = new ScopedHttp(transport, options.tenant)
+  const flows = new FlowsEndpoint(http)
+  const files = new FilesEndpoint(http)
+  const kv = new KvEndpoint(http)
+  const validation = new ValidateEndpoint(http)
+  return {
+    info: () => http.info(),
+    listFlows: (namespace) => flows.list(namespace),
+    getFlow: (namespace, id) => flows.get(namespace, id),
+    createFlow: (source) => flows.create(source),
+    updateFlow: (namespace, id, source) => flows.update(namespace, id, source),
+    deleteFlow: (namespace, id) => flows.delete(namespace, id),
+    listFiles: (namespace) => files.list(namespace),
+    getFile: (namespace, path) => files.get(namespace, path),
+    uploadFile: (namespace, path, bytes) => files.upload(namespace, path, bytes),
+    deleteFile: (namespace, path) => files.delete(namespace, path),
+    getKv: (namespace, key) => kv.get(namespace, key),
+    putKv: (namespace, key, value) => kv.put(namespace, key, value),
+    validateFlows: (sources) => validation.validate(sources),
+    requestCount: () => transport.requestCount(),
+    close: () => dispatcher.close()
+  }
+}

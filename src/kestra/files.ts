@@ -1,0 +1,105 @@
+import type { RemoteFile } from './api.js'
+import { readJsonArray } from './json.js'
+import { multipartFile } from './multipart.js'
+import type { ScopedHttp } from './scoped-http.js'
+import { readZip } from './zip.js'
+
+const seg = encodeURIComponent
+
+/** Kestra 0.x exports held the namespace's flows under this folder; they are not namespace files. */
+const FLOWS_FOLDER = '_flows'
+
+export class FilesEndpoint {
+  /** Set once `GET …/files/export` turned out to be missing (404 or 405). */
+  private exportMissing = false
+
+  constructor(private readonly http: ScopedHttp) {}
+
+  /** One export request; without that endpoint, a walk of the directory tree. */
+  async list(namespace: string): Promise<RemoteFile[]> {
+    const files = this.exportMissing ? undefined : await this.exported(namespace)
+    const all = files ?? (await this.walk(namespace, '/'))
+    return all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  }
+
+  async get(namespace: string, path: string): Promise<Uint8Array | undefined> {
+    const response = await this.http.send({
+      method: 'GET',
+      path: `/namespaces/${seg(namespace)}/files`,
+      query: { path },
+      route: '/namespaces/{namespace}/files',
+      allow: [404]
+    })
+    return response.status === 404 ? undefined : response.body
+  }
+
+  async upload(namespace: string, path: string, bytes: Uint8Array): Promise<void> {
+    const { contentType, body } = multipartFile('fileContent', uploadFileName(path), bytes)
+    await this.http.send({
+      method: 'POST',
+      path: `/namespaces/${seg(namespace)}/files`,
+      query: { path },
+      route: '/namespaces/{namespace}/files',
+      headers: { 'content-type': contentType },
+      body
+    })
+  }
+
+  async delete(namespace: string, path: string): Promise<void> {
+    await this.http.send({
+      method: 'DELETE',
+      path: `/namespaces/${seg(namespace)}/files`,
+      query: { path },
+      route: '/namespaces/{namespace}/files'
+    })
+  }
+
+  private async exported(namespace: string): Promise<RemoteFile[] | undefined> {
+    const response = await this.http.send({
+      method: 'GET',
+      path: `/namespaces/${seg(namespace)}/files/export`,
+      route: '/namespaces/{namespace}/files/export',
+      allow: [404, 405]
+    })
+    if (response.status === 404 || response.status === 405) {
+      this.exportMissing = true
+      return undefined
+    }
+    return [...readZip(response)]
+      .map(([name, bytes]) => ({ path: '/' + name.replace(/^\/+/, ''), bytes }))
+      .filter(({ path }) => !path.startsWith(`/${FLOWS_FOLDER}/`))
+  }
+
+  private async walk(namespace: string, dir: string): Promise<RemoteFile[]> {
+    const response = await this.http.send({
+      method: 'GET',
+      path: `/namespaces/${seg(namespace)}/files/directory`,
+      query: { path: dir },
+      route: '/namespaces/{namespace}/files/directory',
+      allow: [404]
+    })
+    if (response.status === 404) return []
+    const nested = await Promise.all(
+      readJsonArray(response).map(async (item): Promise<RemoteFile[]> => {
+        const { fileName, type } = item as { fileName?: unknown; type?: unknown }
+        if (typeof fileName !== 'string' || fileName === '') return []
+        if (dir === '/' && fileName === FLOWS_FOLDER) return []
+        const path = dir === '/' ? `/${fileName}` : `${dir}/${fileName}`
+        if (type === 'Directory') return this.walk(namespace, path)
+        const bytes = await this.get(namespace, path)
+        return bytes ? [{ path, bytes }] : []
+      })
+    )
+    return nested.flat()
+  }
+}
+
+/**
+ * The multipart file name. Kestra extracts an upload whose file name ends in `.zip`, and otherwise
+ * stores the bytes at the `path` query parameter, so the name only has to avoid that suffix.
+ */
+export function uploadFileName(path: string): string {
+  const base = path.slice(path.lastIndexOf('/') + 1)
+  if (base === '') return 'file'
+  return /\.zip$/i.test(base.trim()) ? `${base}.upload` : base
+}

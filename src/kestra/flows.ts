@@ -1,0 +1,162 @@
+import type { RemoteFlow } from './api.js'
+import { ApiError } from './errors.js'
+import { flowIdentity, withoutRevisionLine } from './flow-source.js'
+import { readJsonArray, readJsonObject } from './json.js'
+import type { ScopedHttp } from './scoped-http.js'
+import { responseError, type HttpResponse } from './transport.js'
+import { readZip } from './zip.js'
+
+const YAML = { 'content-type': 'application/x-yaml' }
+const seg = encodeURIComponent
+
+interface Listed {
+  id: string
+  revision: number
+}
+
+export class FlowsEndpoint {
+  /** Set once `POST /flows/export/by-ids` turned out to be missing (404 or 405). */
+  private exportMissing = false
+
+  constructor(private readonly http: ScopedHttp) {}
+
+  /** Listing (ids, revisions) then one export of every source: 2 requests whatever the count. */
+  async list(namespace: string): Promise<RemoteFlow[]> {
+    const listing = await this.http.send({
+      method: 'GET',
+      path: `/flows/${seg(namespace)}`,
+      route: '/flows/{namespace}'
+    })
+    const listed = readJsonArray(listing).flatMap((item): Listed[] => {
+      const flow = item as Record<string, unknown>
+      if (typeof flow.id !== 'string' || flow.deleted === true) return []
+      if (typeof flow.namespace === 'string' && flow.namespace !== namespace) return []
+      return [{ id: flow.id, revision: Number(flow.revision ?? 0) }]
+    })
+    if (listed.length === 0) return []
+
+    const sources = this.exportMissing ? new Map() : await this.exportSources(namespace, listed)
+    const flows = await Promise.all(
+      listed.map(async ({ id, revision }): Promise<RemoteFlow | undefined> => {
+        const source = sources.get(id)
+        if (source !== undefined) return { namespace, id, revision, source }
+        return this.get(namespace, id)
+      })
+    )
+    return flows
+      .filter((flow): flow is RemoteFlow => flow !== undefined)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  }
+
+  async get(namespace: string, id: string): Promise<RemoteFlow | undefined> {
+    const response = await this.http.send({
+      method: 'GET',
+      path: `/flows/${seg(namespace)}/${seg(id)}`,
+      query: { source: 'true' },
+      route: '/flows/{namespace}/{id}',
+      allow: [404]
+    })
+    if (response.status === 404) return undefined
+    return toRemoteFlow(response, '')
+  }
+
+  /**
+   * A create that had to be retried may have reached the server the first time: its "already
+   * exists" (422 up to 1.3, 409 in 2.0) then re-reads the flow and accepts it when the stored source is the one sent.
+   */
+  async create(source: string): Promise<RemoteFlow> {
+    const response = await this.http.send({
+      method: 'POST',
+      path: '/flows',
+      route: '/flows',
+      headers: YAML,
+      body: source,
+      allow: [409, 422]
+    })
+    if (response.status < 400) return toRemoteFlow(response, source)
+    const error = responseError(response)
+    if (response.attempts === 1 || !/already exists/i.test(error.serverMessage)) throw error
+    const identity = flowIdentity(source)
+    const stored = identity && (await this.get(identity.namespace, identity.id))
+    if (stored && withoutRevisionLine(stored.source) === withoutRevisionLine(source)) return stored
+    throw error
+  }
+
+  async update(namespace: string, id: string, source: string): Promise<RemoteFlow> {
+    const response = await this.http.send({
+      method: 'PUT',
+      path: `/flows/${seg(namespace)}/${seg(id)}`,
+      route: '/flows/{namespace}/{id}',
+      headers: YAML,
+      body: source
+    })
+    return toRemoteFlow(response, source)
+  }
+
+  /**
+   * Throws ApiError 404 when the flow is absent, except when the request had to be retried:
+   * then the first attempt most likely deleted it.
+   */
+  async delete(namespace: string, id: string): Promise<void> {
+    const response = await this.http.send({
+      method: 'DELETE',
+      path: `/flows/${seg(namespace)}/${seg(id)}`,
+      route: '/flows/{namespace}/{id}',
+      allow: [404]
+    })
+    if (response.status === 404 && response.attempts === 1) throw responseError(response)
+  }
+
+  private async exportSources(namespace: string, listed: Listed[]): Promise<Map<string, string>> {
+    const response = await this.http.send({
+      method: 'POST',
+      path: '/flows/export/by-ids',
+      route: '/flows/export/by-ids',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(listed.map(({ id }) => ({ namespace, id }))),
+      allow: [404, 405]
+    })
+    if (response.status === 404 || response.status === 405) {
+      this.exportMissing = true
+      return new Map()
+    }
+    const ids = new Set(listed.map(({ id }) => id))
+    const sources = new Map<string, string>()
+    for (const [name, bytes] of readZip(response)) {
+      const source = new TextDecoder().decode(bytes)
+      const id = idFromEntryName(name, namespace, ids) ?? flowIdentity(source)?.id
+      if (id !== undefined && ids.has(id)) sources.set(id, source)
+    }
+    return sources
+  }
+}
+
+/** Entries are `<namespace>.<id>.yaml` (by-ids) or `<namespace>-<id>.yml` (by-query). */
+function idFromEntryName(name: string, namespace: string, ids: Set<string>): string | undefined {
+  const base = name.slice(name.lastIndexOf('/') + 1).replace(/\.ya?ml$/i, '')
+  for (const separator of ['.', '-']) {
+    const prefix = namespace + separator
+    if (base.startsWith(prefix) && ids.has(base.slice(prefix.length))) {
+      return base.slice(prefix.length)
+    }
+  }
+  return undefined
+}
+
+function toRemoteFlow(response: HttpResponse, sentSource: string): RemoteFlow {
+  const flow = readJsonObject(response)
+  if (typeof flow.id !== 'string' || typeof flow.namespace !== 'string') {
+    throw new ApiError({
+      status: response.status,
+      method: response.method,
+      path: response.path,
+      serverMessage: 'the answer is not a flow (no id or namespace)'
+    })
+  }
+  return {
+    namespace: flow.namespace,
+    id: flow.id,
+    revision: Number(flow.revision ?? 0),
+    source: typeof flow.source === 'string' ? flow.source : sentSource
+  }
+}

@@ -1,0 +1,31 @@
+import { readJsonObject } from './json.js'
+import type { ScopedHttp } from './scoped-http.js'
+
+const seg = encodeURIComponent
+
+export class KvEndpoint {
+  constructor(private readonly http: ScopedHttp) {}
+
+  /** The stored value, or undefined when the key is absent (404) or expired (410). */
+  async get(namespace: string, key: string): Promise<unknown> {
+    const response = await this.http.send({
+      method: 'GET',
+      path: `/namespaces/${seg(namespace)}/kv/${seg(key)}`,
+      route: '/namespaces/{namespace}/kv/{key}',
+      allow: [404, 410]
+    })
+    if (response.status === 404 || response.status === 410) return undefined
+    return readJsonObject(response).value
+  }
+
+  /** The body is a JSON literal: the server parses it as Ion, older servers as JSON. */
+  async put(namespace: string, key: string, value: unknown): Promise<void> {
+    await this.http.send({
+      method: 'PUT',
+      path: `/namespaces/${seg(namespace)}/kv/${seg(key)}`,
+      route: '/namespaces/{namespace}/kv/{key}',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify(value) ?? 'null'
+    })
+  }
+}

@@ -1,0 +1,124 @@
+import type { ServerInfo } from './api.js'
+import { isTenantScoped, LEGACY_PREFIX, parseVersion, tenantPrefix } from './era.js'
+import { ApiError } from './errors.js'
+import { readJsonObject } from './json.js'
+import { responseError, type HttpRequest, type HttpResponse, type Transport } from './transport.js'
+
+export interface ScopedRequest extends Omit<HttpRequest, 'path'> {
+  /** Path below the API prefix, starting with '/', path segments already encoded. */
+  path: string
+  query?: Record<string, string>
+}
+
+interface Era {
+  info: ServerInfo
+  /** False when the probe failed: a 404 then also tries the legacy prefix. */
+  known: boolean
+}
+
+/**
+ * Sends requests below the era's API prefix. The era comes from `GET /api/v1/configs`, probed once;
+ * when that probe gives nothing usable, the tenant prefix is tried first and a 404 retried on the
+ * legacy prefix, remembering whichever answers.
+ */
+export class ScopedHttp {
+  private era: Promise<Era> | undefined
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly tenant: string
+  ) {}
+
+  async info(): Promise<ServerInfo> {
+    return { ...(await this.resolveEra()).info }
+  }
+
+  async send(req: ScopedRequest): Promise<HttpResponse> {
+    const era = await this.resolveEra()
+    const suffix = req.path + queryString(req.query)
+    const prefix = era.info.tenantScoped ? tenantPrefix(this.tenant) : LEGACY_PREFIX
+    if (era.known) return this.transport.send({ ...req, path: prefix + suffix })
+
+    const allow = [...(req.allow ?? []), 404]
+    const first = await this.transport.send({ ...req, path: prefix + suffix, allow })
+    if (first.status !== 404) {
+      era.known = true
+      return this.settle(req, first)
+    }
+    const legacy = await this.transport.send({ ...req, path: LEGACY_PREFIX + suffix, allow })
+    if (legacy.status === 404) return this.settle(req, first)
+    era.known = true
+    era.info.tenantScoped = false
+    return this.settle(req, legacy)
+  }
+
+  private settle(req: ScopedRequest, response: HttpResponse): HttpResponse {
+    if (response.status === 404 && !req.allow?.includes(404)) {
+      throw responseError(response)
+    }
+    return response
+  }
+
+  private resolveEra(): Promise<Era> {
+    this.era ??= this.probe()
+    return this.era
+  }
+
+  private async probe(): Promise<Era> {
+    const unknown: Era = {
+      info: {
+        version: 'unknown',
+        edition: 'unknown',
+        tenantScoped: true,
+        systemNamespace: 'system'
+      },
+      known: false
+    }
+    let response: HttpResponse
+    try {
+      response = await this.transport.send({
+        method: 'GET',
+        path: `${LEGACY_PREFIX}/configs`,
+        route: '/configs'
+      })
+    } catch (error) {
+      if (
+        error instanceof ApiError &&
+        error.status !== undefined &&
+        ![401, 403].includes(error.status)
+      ) {
+        return unknown
+      }
+      throw error
+    }
+    let config: Record<string, unknown>
+    try {
+      config = readJsonObject(response)
+    } catch {
+      return unknown
+    }
+    const version = parseVersion(config.version)
+    if (!version) return unknown
+    const edition = typeof config.edition === 'string' ? config.edition : 'OSS'
+    return {
+      info: {
+        version: String(config.version),
+        edition,
+        tenantScoped: isTenantScoped(version, edition, this.tenant),
+        systemNamespace:
+          typeof config.systemNamespace === 'string' && config.systemNamespace
+            ? config.systemNamespace
+            : 'system'
+      },
+      known: true
+    }
+  }
+}
+
+function queryString(query: Record<string, string> | undefined): string {
+  if (!query) return ''
+  const pairs = Object.entries(query).map(
+    ([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`
+  )
+  return pairs.length ? `?${pairs.join('&')}` : ''
+}

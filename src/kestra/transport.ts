@@ -1,0 +1,166 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { request, type Dispatcher } from 'undici'
+import type { Auth } from '../settings.js'
+import { parseErrorBody } from './error-body.js'
+import { ApiError } from './errors.js'
+import {
+  backoffMs,
+  isRetryableStatus,
+  retryAfterMs,
+  transientReason,
+  type RetryInfo,
+  type RetryPolicy
+} from './retry.js'
+import { Semaphore } from './semaphore.js'
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
+
+export interface HttpRequest {
+  method: Method
+  /** Absolute path on the server, encoded, with its query string. */
+  path: string
+  /** Label for request counting, e.g. `/flows/{namespace}`. */
+  route: string
+  headers?: Record<string, string>
+  /** Buffered so a retry resends the same bytes. */
+  body?: Uint8Array | string
+  /** Statuses ≥ 400 returned to the caller instead of thrown (e.g. 404 for "absent"). */
+  allow?: readonly number[]
+}
+
+export interface HttpResponse {
+  method: Method
+  /** The path that was requested, with its query string. */
+  path: string
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: Uint8Array
+  /** How many attempts it took (1 = no retry). */
+  attempts: number
+}
+
+export interface TransportOptions {
+  /** Base URL of the server without trailing slash (may carry a path). */
+  server: string
+  auth: Auth
+  timeoutMs: number
+  concurrency: number
+  userAgent: string
+  retry: RetryPolicy
+  dispatcher: Dispatcher
+  onRetry?: (info: RetryInfo) => void
+}
+
+type Attempt = { response: HttpResponse } | { error: unknown; reason: string }
+
+/** Sends requests with auth, timeouts, bounded concurrency and retries of transient failures. */
+export class Transport {
+  private readonly semaphore: Semaphore
+  private readonly counts: Record<string, number> = {}
+  private readonly authorization: string | undefined
+
+  constructor(private readonly options: TransportOptions) {
+    this.semaphore = new Semaphore(options.concurrency)
+    this.authorization = authorizationHeader(options.auth)
+  }
+
+  requestCount(): Record<string, number> {
+    return { ...this.counts }
+  }
+
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const { retry } = this.options
+    let waited = 0
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.semaphore.run(() => this.attempt(req, attempt))
+      const finish = (): HttpResponse => {
+        if ('response' in outcome) return this.checked(req, outcome.response)
+        throw this.unanswered(req, outcome.error)
+      }
+      let reason: string
+      let delayMs = backoffMs(retry, attempt)
+      if ('response' in outcome) {
+        if (!isRetryableStatus(outcome.response.status)) return finish()
+        reason = `HTTP ${outcome.response.status}`
+        delayMs = retryAfterMs(header(outcome.response, 'retry-after')) ?? delayMs
+      } else {
+        reason = outcome.reason
+      }
+      if (attempt >= retry.maxAttempts || waited + delayMs > retry.maxWaitMs) return finish()
+      this.options.onRetry?.({ method: req.method, path: req.path, attempt, reason, delayMs })
+      waited += delayMs
+      await sleep(delayMs)
+    }
+  }
+
+  private async attempt(req: HttpRequest, attempt: number): Promise<Attempt> {
+    const key = `${req.method} ${req.route}`
+    this.counts[key] = (this.counts[key] ?? 0) + 1
+    const headers: Record<string, string> = {
+      accept: 'application/json, application/octet-stream, */*',
+      'user-agent': this.options.userAgent,
+      ...req.headers
+    }
+    if (this.authorization) headers.authorization = this.authorization
+    try {
+      const res = await request(this.options.server + req.path, {
+        method: req.method,
+        headers,
+        body: req.body,
+        dispatcher: this.options.dispatcher,
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs
+      })
+      const body = new Uint8Array(await res.body.arrayBuffer())
+      const { method, path } = req
+      const response = { method, path, status: res.statusCode, headers: res.headers, body }
+      return { response: { ...response, attempts: attempt } }
+    } catch (error) {
+      const reason = transientReason(error)
+      if (reason === undefined) throw this.unanswered(req, error)
+      return { error, reason }
+    }
+  }
+
+  private checked(req: HttpRequest, response: HttpResponse): HttpResponse {
+    if (response.status < 400 || req.allow?.includes(response.status)) return response
+    throw responseError(response)
+  }
+
+  private unanswered(req: HttpRequest, error: unknown): ApiError {
+    if (error instanceof ApiError) return error
+    const { code, message } = error as { code?: unknown; message?: unknown }
+    const text = typeof message === 'string' && message ? message : String(error)
+    return new ApiError({
+      status: undefined,
+      method: req.method,
+      path: req.path,
+      serverMessage: typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text
+    })
+  }
+}
+
+/** The ApiError for an answer the caller cannot use. */
+export function responseError(response: HttpResponse): ApiError {
+  const { message, violations } = parseErrorBody(response.body, `HTTP ${response.status}`)
+  return new ApiError({
+    status: response.status,
+    method: response.method,
+    path: response.path,
+    serverMessage: message,
+    violations
+  })
+}
+
+export function authorizationHeader(auth: Auth): string | undefined {
+  if (auth.kind === 'bearer') return `Bearer ${auth.token}`
+  if (auth.kind === 'basic') {
+    return `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`
+  }
+  return undefined
+}
+
+function header(response: HttpResponse, name: string): string | undefined {
+  const value = response.headers[name]
+  return Array.isArray(value) ? value[0] : value
+}

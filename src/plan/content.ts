@@ -1,0 +1,22 @@
+import { createHash } from 'node:crypto'
+import type { FileContentSummary } from './types.js'
+
+export function sha256Hex(content: string | Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex')
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/** Text when the bytes are valid UTF-8 without NUL, as git and Kestra's editor treat them. */
+export function decodeText(bytes: Uint8Array): string | undefined {
+  if (bytes.includes(0)) return undefined
+  try {
+    return utf8.decode(bytes)
+  } catch {
+    return undefined
+  }
+}
+
+export function summariseBytes(bytes: Uint8Array): FileContentSummary {
+  return { sha256: sha256Hex(bytes), size: bytes.length, binary: decodeText(bytes) === undefined }
+}

@@ -1,0 +1,29 @@
+/** A line of a Markdown document and whether it lies inside a fenced code block (fence lines included). */
+export interface ScannedLine {
+  text: string
+  inFence: boolean
+}
+
+const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/
+
+/** Splits Markdown into lines, marking those that belong to fenced code blocks (CommonMark rules). */
+export function scanLines(markdown: string): ScannedLine[] {
+  const result: ScannedLine[] = []
+  let open: { char: string; length: number } | undefined
+  for (const text of markdown.split('\n')) {
+    if (open) {
+      result.push({ text, inFence: true })
+      const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(text)
+      if (close && close[1]![0] === open.char && close[1]!.length >= open.length) open = undefined
+      continue
+    }
+    const start = FENCE_OPEN.exec(text)
+    if (start && !(start[1]![0] === '`' && start[2]!.includes('`'))) {
+      open = { char: start[1]![0]!, length: start[1]!.length }
+      result.push({ text, inFence: true })
+      continue
+    }
+    result.push({ text, inFence: false })
+  }
+  return result
+}

@@ -1,0 +1,66 @@
+import { resourceName, type FileContentSummary, type ResourceChange } from '../plan/types.js'
+import { escapeText } from './escape.js'
+import { fence } from './fence.js'
+
+const ACTION_LABEL: Record<ResourceChange['action'], string> = {
+  create: '🟢 create',
+  update: '🟡 update',
+  delete: '🔴 delete',
+  orphaned: '⚪ orphaned',
+  unchanged: 'unchanged'
+}
+
+/** Created, updated and deleted resources get a collapsible block; the others a line or a count. */
+export function isWritten(r: ResourceChange): boolean {
+  return r.action === 'create' || r.action === 'update' || r.action === 'delete'
+}
+
+/** One line saying what happens to the resource (escaped, usable in `<summary>` and in Markdown). */
+export function summaryLine(r: ResourceChange): string {
+  const parts = [`${ACTION_LABEL[r.action]} ${r.kind} <b>${escapeText(resourceName(r))}</b>`]
+  const size = sizeText(r)
+  if (size) parts.push(size)
+  if (r.kind === 'flow' && r.current) {
+    parts.push(
+      r.action === 'update'
+        ? `rev ${r.current.revision} → ${r.current.revision + 1}`
+        : `rev ${r.current.revision}`
+    )
+  }
+  if (r.drifted) parts.push('⚠️ drifted')
+  if (r.action === 'orphaned') parts.push('kept because <code>delete</code> is false')
+  return parts.join(' · ')
+}
+
+function sizeText(r: ResourceChange): string | undefined {
+  if (r.diffOmitted === 'binary' && r.kind === 'file') {
+    const sides = [r.current, r.action === 'delete' ? undefined : r.desired].filter(
+      (s): s is FileContentSummary => s !== undefined
+    )
+    const sizes = sides.map((s) => formatBytes(s.size)).join(' → ')
+    const hashes = sides.map((s) => s.sha256.slice(0, 12)).join(' → ')
+    return `binary, ${sizes}, sha256 ${hashes}`
+  }
+  if (r.additions === undefined || r.deletions === undefined) return undefined
+  const counts = `+${r.additions} −${r.deletions}`
+  return r.diffOmitted === 'too-large' ? `${counts} lines, diff omitted: too large` : counts
+}
+
+export function formatBytes(size: number): string {
+  if (size < 1024) return `${size} B`
+  if (size < 1024 * 1024) return `${(size / 1024).toFixed(1)} KB`
+  return `${(size / (1024 * 1024)).toFixed(1)} MB`
+}
+
+/** The `<details>` block of a written resource, with its diff or the reason it has none. */
+export function detailsBlock(r: ResourceChange, diffOmittedNote?: string): string {
+  const body = r.diff === undefined ? noDiffText(r) : (diffOmittedNote ?? fence(r.diff, 'diff'))
+  return `<details><summary>${summaryLine(r)}</summary>\n\n${body}\n\n</details>`
+}
+
+function noDiffText(r: ResourceChange): string {
+  if (r.diffOmitted === 'binary') return 'Binary content: no diff.'
+  if (r.diffOmitted === 'too-large')
+    return 'Diff omitted: the content is too large to compare line by line.'
+  return 'Empty content.'
+}

@@ -1,0 +1,64 @@
+import { isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml'
+import type { FlowFile } from './model.js'
+
+/** Text as Kestra receives it from us: no BOM, LF line endings. Line numbers stay those of the raw file. */
+export function normaliseSource(raw: string): string {
+  return raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
+}
+
+/** Parses a flow file keeping positions. Never throws: YAML problems stay in `documents[i].errors`. */
+export function parseFlowFile(input: {
+  file: string
+  rel: string
+  raw: string
+  expectedNamespace?: string
+}): FlowFile {
+  const source = normaliseSource(input.raw)
+  const lineCounter = new LineCounter()
+  const documents = parseAllDocuments(source, {
+    lineCounter,
+    uniqueKeys: true,
+    prettyErrors: false
+  })
+  const all = Array.isArray(documents) ? documents : [documents]
+  // A trailing `---` or comment-only tail yields an empty document: not a second flow.
+  const parsed = all.filter(
+    (doc, index) => index === 0 || doc.contents !== null || doc.errors.length > 0
+  )
+  const first = parsed[0]
+  const contents = first?.contents
+  const id = isMap(contents) ? scalarString(contents.get('id', true)) : undefined
+  const namespace = isMap(contents) ? scalarString(contents.get('namespace', true)) : undefined
+  const notAFlow =
+    first !== undefined &&
+    first.errors.length === 0 &&
+    (!isMap(contents) || (!contents.has('id') && !contents.has('tasks')))
+  return {
+    file: input.file,
+    rel: input.rel,
+    raw: input.raw,
+    source,
+    documents: parsed,
+    lineCounter,
+    id,
+    namespace,
+    expectedNamespace: input.expectedNamespace,
+    notAFlow
+  }
+}
+
+function scalarString(node: unknown): string | undefined {
+  if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
+    return String(node.value)
+  }
+  return undefined
+}
+
+/** 1-based line/column of a character offset. */
+export function positionOf(
+  lineCounter: LineCounter,
+  offset: number
+): { line: number; column: number } {
+  const pos = lineCounter.linePos(offset)
+  return { line: pos.line, column: pos.col }
+}

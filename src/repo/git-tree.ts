@@ -1,0 +1,149 @@
+import { execFile, spawn } from 'node:child_process'
+import { mkdir, symlink, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { promisify } from 'node:util'
+
+const run = promisify(execFile)
+
+/** A full object id (SHA-1 or SHA-256). Anything else is refused, so nothing reads as an option. */
+const OBJECT_ID = /^[0-9a-f]{4,64}$/i
+
+interface TreeBlob {
+  path: string
+  oid: string
+  symlink: boolean
+}
+
+async function git(cwd: string, args: string[]): Promise<string | undefined> {
+  try {
+    const { stdout } = await run('git', args, {
+      cwd,
+      encoding: 'utf8',
+      maxBuffer: 512 * 1024 * 1024
+    })
+    return stdout
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Writes the files under `folder` (relative to `workspace`) as committed in `sha` into `destination`,
+ * from git's object store: the work tree is never touched. Blobs are written raw (no checkout
+ * filters). False when the commit is not in the local history.
+ */
+export async function materialiseCommitFolder(input: {
+  workspace: string
+  sha: string
+  folder: string
+  destination: string
+}): Promise<boolean> {
+  const { workspace, sha, destination } = input
+  if (!OBJECT_ID.test(sha)) return false
+  if ((await git(workspace, ['cat-file', '-e', `${sha}^{commit}`])) === undefined) return false
+  const prefix = (await git(workspace, ['rev-parse', '--show-prefix']))?.trim() ?? ''
+  const treePath = `${prefix}${input.folder}`.replace(/\/+$/, '')
+  const tree = treePath === '' ? `${sha}^{tree}` : `${sha}:${treePath}`
+  if ((await git(workspace, ['cat-file', '-t', tree]))?.trim() !== 'tree') return true
+  const listing = await git(workspace, ['ls-tree', '-r', '-z', '--full-tree', tree])
+  if (listing === undefined) throw new Error(`git ls-tree failed for commit ${sha}`)
+  const blobs = parseTree(listing)
+  await writeBlobs(workspace, blobs, destination)
+  return true
+}
+
+function parseTree(listing: string): TreeBlob[] {
+  const blobs: TreeBlob[] = []
+  for (const record of listing.split('\0')) {
+    const tab = record.indexOf('\t')
+    if (tab === -1) continue
+    const [mode, type, oid] = record.slice(0, tab).split(' ')
+    const path = record.slice(tab + 1)
+    // Submodules (type commit) have no content here; unsafe paths are never written.
+    if (type !== 'blob' || !oid || !isSafePath(path)) continue
+    blobs.push({ path, oid, symlink: mode === '120000' })
+  }
+  return blobs
+}
+
+function isSafePath(path: string): boolean {
+  return path
+    .split('/')
+    .every((s) => s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git')
+}
+
+/** Streams every distinct blob once through `git cat-file --batch` and writes it where it belongs. */
+async function writeBlobs(workspace: string, blobs: TreeBlob[], destination: string) {
+  const pathsByOid = new Map<string, TreeBlob[]>()
+  for (const blob of blobs) pathsByOid.set(blob.oid, [...(pathsByOid.get(blob.oid) ?? []), blob])
+  const oids = [...pathsByOid.keys()]
+  if (oids.length === 0) return
+  const child = spawn('git', ['cat-file', '--batch'], {
+    cwd: workspace,
+    stdio: ['pipe', 'pipe', 'ignore']
+  })
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', resolve)
+  })
+  child.stdin.end(oids.map((oid) => `${oid}\n`).join(''))
+
+  const reader = new BatchReader()
+  let written = 0
+  for await (const chunk of child.stdout) {
+    reader.push(chunk as Buffer)
+    for (let object = reader.next(); object; object = reader.next()) {
+      for (const blob of pathsByOid.get(object.oid) ?? []) {
+        const target = join(destination, blob.path)
+        await mkdir(dirname(target), { recursive: true })
+        if (blob.symlink) await symlink(object.content.toString('utf8'), target)
+        else await writeFile(target, object.content)
+      }
+      written++
+    }
+  }
+  const code = await exited
+  if (code !== 0 || written !== oids.length) {
+    throw new Error(`git cat-file could not read the commit's files (exit code ${code})`)
+  }
+}
+
+/** Parses `git cat-file --batch` output: `<oid> <type> <size>\n<content>\n` per object. */
+class BatchReader {
+  private chunks: Buffer[] = []
+  private length = 0
+  private header?: { oid: string; contentStart: number; contentEnd: number }
+
+  push(chunk: Buffer) {
+    this.chunks.push(chunk)
+    this.length += chunk.length
+  }
+
+  next(): { oid: string; content: Buffer } | undefined {
+    if (!this.header) {
+      const buffer = this.joined()
+      const newline = buffer.indexOf(0x0a)
+      if (newline === -1) return undefined
+      const [oid, type, size] = buffer.subarray(0, newline).toString('utf8').split(' ')
+      if (type !== 'blob' || size === undefined) {
+        throw new Error(`git cat-file returned an unexpected object: ${oid} ${type}`)
+      }
+      const contentStart = newline + 1
+      this.header = { oid: oid!, contentStart, contentEnd: contentStart + Number(size) }
+    }
+    const { oid, contentStart, contentEnd } = this.header
+    // Joined only once the whole object has arrived, so a large blob is copied once.
+    if (this.length < contentEnd + 1) return undefined
+    const buffer = this.joined()
+    const content = Buffer.from(buffer.subarray(contentStart, contentEnd))
+    this.chunks = [buffer.subarray(contentEnd + 1)]
+    this.length = buffer.length - contentEnd - 1
+    this.header = undefined
+    return { oid, content }
+  }
+
+  private joined(): Buffer {
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.length)]
+    return this.chunks[0] ?? Buffer.alloc(0)
+  }
+}

@@ -1,0 +1,64 @@
+import ignore, { type Ignore } from 'ignore'
+import { lstat, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+export const IGNORE_FILE = '.kestraignore'
+
+/**
+ * `.kestraignore` files (gitignore syntax) in any folder, each relative to its folder, deeper files
+ * taking precedence; names starting with '.' are excluded unless a negation re-includes them.
+ */
+export class IgnoreRules {
+  private readonly byDir = new Map<string, Promise<Ignore | undefined>>()
+
+  constructor(private readonly rootAbs: string) {}
+
+  /** Whether one entry is excluded, its parent folder being included. `rel` is '/'-separated. */
+  async excludes(rel: string, isDir: boolean): Promise<boolean> {
+    const segments = rel.split('/')
+    const name = segments[segments.length - 1]!
+    // Never re-included: .git may hold credentials, and ignore files are configuration.
+    if (name.toLowerCase() === '.git' || name === IGNORE_FILE) return true
+    let excluded = name.startsWith('.')
+    for (let depth = 0; depth < segments.length; depth++) {
+      const rules = await this.rulesOf(segments.slice(0, depth).join('/'))
+      if (!rules) continue
+      const below = segments.slice(depth).join('/') + (isDir ? '/' : '')
+      const verdict = rules.test(below)
+      if (verdict.ignored) excluded = true
+      else if (verdict.unignored) excluded = false
+    }
+    return excluded
+  }
+
+  /** Whether a path or any folder on the way to it is excluded (for symlink targets). */
+  async excludesPath(rel: string): Promise<boolean> {
+    const segments = rel.split('/')
+    for (let depth = 1; depth <= segments.length; depth++) {
+      const isDir = depth < segments.length
+      if (await this.excludes(segments.slice(0, depth).join('/'), isDir)) return true
+    }
+    return false
+  }
+
+  private rulesOf(dirRel: string): Promise<Ignore | undefined> {
+    let rules = this.byDir.get(dirRel)
+    if (!rules) {
+      rules = this.load(dirRel)
+      this.byDir.set(dirRel, rules)
+    }
+    return rules
+  }
+
+  private async load(dirRel: string): Promise<Ignore | undefined> {
+    const path = join(this.rootAbs, dirRel, IGNORE_FILE)
+    try {
+      // Only a regular file is read: a linked ignore file could point anywhere.
+      if (!(await lstat(path)).isFile()) return undefined
+      const text = await readFile(path, 'utf8')
+      return ignore({ ignoreCase: false, allowRelativePaths: true }).add(text)
+    } catch {
+      return undefined
+    }
+  }
+}

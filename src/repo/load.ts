@@ -1,0 +1,241 @@
+import { mkdir, mkdtemp, realpath, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, relative, resolve, sep } from 'node:path'
+import type { Settings } from '../settings.js'
+import { materialiseCommitFolder } from './git-tree.js'
+import { IgnoreRules } from './ignore-rules.js'
+import { layoutRules, type LayoutRules, type Placement } from './layout.js'
+import { compareCodeUnits, managedNamespaces } from './managed-namespaces.js'
+import type { FlowFile, NamespaceFileEntry, ReadProblem, RepoModel } from './model.js'
+import { EMPTY_CONTENT, summariseContent, type ContentSummary } from './namespace-files.js'
+import { createLimiter, mapLimit } from './parallel.js'
+import { isReadProblem, readFlow } from './read-flow.js'
+import { resolveLink } from './symlink.js'
+import { misnamedTenantFolders } from './tenant-folders.js'
+import { walkTree, type WalkEntry } from './walk.js'
+
+/** Files read or hashed at once. */
+const CONCURRENCY = 32
+
+interface Discovery {
+  flows: FlowFile[]
+  files: NamespaceFileEntry[]
+  problems: ReadProblem[]
+}
+
+interface Context {
+  root: string
+  rootReal: string
+  fileOf(rel: string): string
+  layout: LayoutRules
+  rules: IgnoreRules
+}
+
+/** Reads the flows and namespace files under `settings.root` as the layout defines them. */
+export async function loadRepository(settings: Settings, workspace: string): Promise<RepoModel> {
+  const workspaceAbs = resolve(workspace)
+  const root = resolve(workspaceAbs, settings.root)
+  const rootRel = relative(workspaceAbs, root).split(sep).join('/')
+  const fileOf = (rel: string) => (rootRel === '' ? rel : `${rootRel}/${rel}`)
+  const model: RepoModel = {
+    workspace: workspaceAbs,
+    root,
+    rootRel,
+    flows: [],
+    files: [],
+    managedNamespaces: managedNamespaces([], [], settings.extraNamespaces),
+    readProblems: []
+  }
+  const rootReal = await realpath(root).catch(() => undefined)
+  if (rootReal === undefined || !(await stat(rootReal)).isDirectory()) {
+    model.readProblems.push({
+      severity: 'error',
+      file: rootRel === '' ? '.' : rootRel,
+      message: `the root folder '${settings.root}' does not exist in the workspace; check the root input`
+    })
+    return model
+  }
+  const layout = layoutRules(settings)
+  const rules = new IgnoreRules(root)
+  const walk = await walkTree({
+    rootAbs: root,
+    rules,
+    mayContain: layout.mayContain,
+    limit: createLimiter(CONCURRENCY)
+  })
+  const context: Context = { root, rootReal, fileOf, layout, rules }
+  const found = await mapLimit(walk.entries, CONCURRENCY, (entry) => loadEntry(entry, context))
+
+  if (settings.layout === 'tenant') {
+    for (const folder of await misnamedTenantFolders(root, rules)) {
+      model.readProblems.push({
+        severity: 'warning',
+        file: fileOf(folder),
+        message:
+          `'${folder}' is not a namespace name (lower-case letters, digits, '.', '_' and '-'), ` +
+          'so its flows/ and files/ folders are not read; rename the folder to its namespace'
+      })
+    }
+  }
+  for (const { rel, message } of walk.unreadable) {
+    model.readProblems.push({
+      severity: 'error',
+      file: rel === '' ? model.rootRel || '.' : fileOf(rel),
+      message: `cannot list this folder: ${message}`
+    })
+  }
+  for (const part of found) {
+    model.flows.push(...part.flows)
+    model.files.push(...part.files)
+    model.readProblems.push(...part.problems)
+  }
+  model.flows.sort((a, b) => compareCodeUnits(a.file, b.file))
+  model.files.sort(
+    (a, b) =>
+      compareCodeUnits(a.file, b.file) ||
+      compareCodeUnits(a.namespace, b.namespace) ||
+      compareCodeUnits(a.path, b.path)
+  )
+  model.readProblems.sort(
+    (a, b) =>
+      compareCodeUnits(a.file, b.file) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      compareCodeUnits(a.message, b.message)
+  )
+  model.managedNamespaces = managedNamespaces(model.flows, model.files, settings.extraNamespaces)
+  return model
+}
+
+/**
+ * The repository model as of commit `sha`, read from git without touching the work tree; `file`
+ * and `rel` paths are those of the workspace. Namespace files carry no readable `absPath` ('')
+ * since their bytes are gone after the call: compare them by `sha256`. Undefined when the commit
+ * is not in the local history (a shallow clone).
+ */
+export async function loadRepositoryAtCommit(
+  settings: Settings,
+  workspace: string,
+  sha: string
+): Promise<RepoModel | undefined> {
+  const workspaceAbs = resolve(workspace)
+  const rootRel = relative(workspaceAbs, resolve(workspaceAbs, settings.root)).split(sep).join('/')
+  const scratch = await mkdtemp(join(tmpdir(), 'kga-commit-'))
+  try {
+    const rootCopy = join(scratch, rootRel)
+    await mkdir(rootCopy, { recursive: true })
+    const known = await materialiseCommitFolder({
+      workspace: workspaceAbs,
+      sha,
+      folder: rootRel,
+      destination: rootCopy
+    })
+    if (!known) return undefined
+    const model = await loadRepository(settings, scratch)
+    return {
+      ...model,
+      workspace: workspaceAbs,
+      root: resolve(workspaceAbs, settings.root),
+      files: model.files.map((entry) => ({ ...entry, absPath: '' }))
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true })
+  }
+}
+
+async function loadEntry(entry: WalkEntry, context: Context): Promise<Discovery> {
+  const found: Discovery = { flows: [], files: [], problems: [] }
+  const file = context.fileOf(entry.rel)
+  const placement = context.layout.place(entry.rel)
+  const wanted = placement.flow !== undefined || placement.files.length > 0
+  const problem = (severity: ReadProblem['severity'], message: string) =>
+    found.problems.push({ severity, file, message })
+  const abs = join(context.root, entry.rel)
+
+  if (entry.kind === 'other') {
+    if (wanted) problem('warning', 'not a regular file; skipped')
+    return found
+  }
+  let source = abs
+  if (entry.kind === 'symlink') {
+    if (!wanted && !context.layout.mayContain(entry.rel)) return found
+    const target = await resolveLink(abs, context.rootReal, context.rules)
+    if (target.kind === 'folder') {
+      problem(
+        target.escapes ? 'error' : 'warning',
+        `a symbolic link to a folder${target.reason ? ` (${target.reason})` : ''}; ` +
+          'linked folders are never followed, so nothing in it is deployed'
+      )
+      return found
+    }
+    if (target.kind === 'other') {
+      if (wanted) problem('warning', 'a symbolic link to something that is not a file; skipped')
+      return found
+    }
+    if (target.kind === 'escapes') {
+      if (placement.flow) {
+        problem('error', `a symbolic link that is never followed: ${target.reason}`)
+      } else {
+        found.files.push(
+          ...fileEntries(placement, file, entry.rel, EMPTY_CONTENT, {
+            absPath: abs,
+            symlink: true,
+            symlinkEscapes: true
+          })
+        )
+      }
+      return found
+    }
+    source = target.realPath
+  }
+
+  if (placement.flow) {
+    if (placement.files.length > 0) {
+      problem(
+        'warning',
+        'matched by both the flows and a namespace-files mapping; it is read as a flow and not ' +
+          'uploaded as a namespace file (narrow the flows globs or the mapping to remove this warning)'
+      )
+    }
+    const flow = await readFlow(source, {
+      file,
+      rel: entry.rel,
+      expectedNamespace: placement.flow.expectedNamespace
+    })
+    if (isReadProblem(flow)) found.problems.push(flow)
+    else found.flows.push(flow)
+    return found
+  }
+  if (placement.files.length === 0) return found
+  let content: ContentSummary
+  try {
+    content = await summariseContent(source)
+  } catch (error) {
+    problem('error', `cannot read the file: ${(error as Error).message}`)
+    return found
+  }
+  found.files.push(
+    ...fileEntries(placement, file, entry.rel, content, {
+      absPath: source,
+      symlink: entry.kind === 'symlink',
+      symlinkEscapes: false
+    })
+  )
+  return found
+}
+
+function fileEntries(
+  placement: Placement,
+  file: string,
+  rel: string,
+  content: ContentSummary,
+  origin: Pick<NamespaceFileEntry, 'absPath' | 'symlink' | 'symlinkEscapes'>
+): NamespaceFileEntry[] {
+  return placement.files.map(({ namespace, path }) => ({
+    file,
+    rel,
+    namespace,
+    path,
+    ...content,
+    ...origin
+  }))
+}

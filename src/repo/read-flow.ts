@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises'
+import { parseFlowFile } from './flow-file.js'
+import type { FlowFile, ReadProblem } from './model.js'
+import { firstInvalidUtf8, lineOfOffset } from './utf8.js'
+
+export interface FlowLocation {
+  /** Relative to the workspace. */
+  file: string
+  /** Relative to root. */
+  rel: string
+  expectedNamespace?: string
+}
+
+/** Reads a flow file as UTF-8 and parses it; text that is not UTF-8 is a read problem. */
+export async function readFlow(
+  absPath: string,
+  location: FlowLocation
+): Promise<FlowFile | ReadProblem> {
+  let bytes: Buffer
+  try {
+    bytes = await readFile(absPath)
+  } catch (error) {
+    return {
+      severity: 'error',
+      file: location.file,
+      message: `cannot read the flow file: ${(error as Error).message}`
+    }
+  }
+  const invalidAt = firstInvalidUtf8(bytes)
+  if (invalidAt !== -1) {
+    return {
+      severity: 'error',
+      file: location.file,
+      line: lineOfOffset(bytes, invalidAt),
+      message: 'the flow file is not valid UTF-8 text; save it with UTF-8 encoding'
+    }
+  }
+  return parseFlowFile({ ...location, raw: bytes.toString('utf8') })
+}
+
+export function isReadProblem(value: FlowFile | ReadProblem): value is ReadProblem {
+  return 'severity' in value
+}

@@ -1,0 +1,158 @@
+import type { RunContext } from '../context.js'
+import { deploy } from '../deploy/deploy.js'
+import { ancestryChecker } from '../deploy/git-ancestry.js'
+import type { DeployResult } from '../deploy/result.js'
+import { renderReceipt } from '../deploy/receipt.js'
+import { DeployError } from '../errors.js'
+import type { KestraApi } from '../kestra/api.js'
+import type { Plan } from '../plan/types.js'
+import { readNamespaceFileBytes } from '../repo/namespace-files.js'
+import type { RepoModel } from '../repo/model.js'
+import { upsertDeployedSection } from '../render/deployed.js'
+import { fence } from '../render/fence.js'
+import { commentMarker } from '../render/markers.js'
+import type { Settings } from '../settings.js'
+import { fileKey, flowKey, type Finding } from '../validate/finding.js'
+import { collectReferences } from '../validate/references.js'
+import type { RunPorts } from './execute.js'
+import { setCountOutputs } from './outputs.js'
+import { checkReviewedPlan } from './reviewed-plan.js'
+
+export interface ApplyModeArgs {
+  settings: Settings
+  context: RunContext
+  ports: RunPorts
+  kestra: KestraApi
+  model: RepoModel
+  plan: Plan
+  findings: Finding[]
+  /** The plan's job summary; the receipt is added to it. */
+  summary: string
+}
+
+/** Applies the plan (SPEC §9) and reports per-resource results. */
+export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string }> {
+  const { settings, context, ports, plan } = args
+  const { reporter } = ports
+  let result: DeployResult
+  try {
+    if (settings.requireReviewedPlan && context.eventName === 'push') {
+      await checkReviewedPlan({
+        plan,
+        context,
+        github: ports.github,
+        commentKey: settings.commentKey,
+        log: reporter.info
+      })
+    }
+    result = await deploy(plan, {
+      api: args.kestra,
+      findings: args.findings,
+      refs: flowDependencies(args.model),
+      readDesiredFile: (change) =>
+        readNamespaceFileBytes(entryFor(args.model, change.namespace, change.path)),
+      settings: {
+        ...settings,
+        allowOutOfOrder: settings.allowOutOfOrder && context.eventName === 'workflow_dispatch'
+      },
+      managedNamespaces: args.model.managedNamespaces,
+      commit: context.sha,
+      repository: `${context.owner}/${context.repo}`,
+      isAncestor: ancestryChecker(
+        context.workspace,
+        ports.github && ((base, head) => ports.github!.compareCommits(base, head))
+      ),
+      log: reporter.info
+    })
+  } catch (error) {
+    if (error instanceof DeployError) {
+      reporter.setOutput('deployed', false)
+      await reporter.writeSummary(
+        `${args.summary}\n\n### Not deployed\n\n${fence(error.message)}\n`
+      )
+    }
+    throw error
+  }
+
+  for (const warning of result.warnings) reporter.warning(warning)
+  const receipt = renderReceipt(result, {
+    commit: context.sha,
+    time: ports.now().toISOString(),
+    server: settings.server ?? '',
+    tenant: settings.tenant
+  })
+  setCountOutputs(reporter, countResults(result, plan))
+  reporter.setOutput('deployed', result.applied > 0)
+  await reporter.writeSummary(`${args.summary}\n\n### Deployed\n\n${receipt}\n`)
+  if (context.eventName === 'push') await addDeployedSection(args, receipt)
+
+  if (result.status === 'refused') {
+    reporter.warning(
+      result.refusal ?? 'Nothing was deployed: this commit is older than the one already deployed.'
+    )
+    return {}
+  }
+  if (result.status === 'failed') return { failure: failureSummary(result) }
+  reporter.info(`Deployed: ${result.applied} resource(s) written.`)
+  return {}
+}
+
+function entryFor(model: RepoModel, namespace: string, path: string) {
+  const entry = model.files.find((f) => f.namespace === namespace && f.path === path)
+  if (!entry) throw new DeployError(`No repository file for ${namespace}:${path}`)
+  return entry
+}
+
+function flowDependencies(model: RepoModel): { from: string; to: string }[] {
+  return collectReferences(model.flows.filter((f) => !f.notAFlow)).flatMap((ref) =>
+    ref.kind === 'flow' ? [{ from: ref.fromFlow, to: flowKey(ref.namespace, ref.id) }] : []
+  )
+}
+
+function countResults(result: DeployResult, plan: Plan) {
+  const count = (outcome: string) => result.resources.filter((r) => r.result === outcome).length
+  return {
+    create: count('created'),
+    update: count('updated'),
+    delete: count('deleted'),
+    unchanged: result.resources.filter(
+      (r) => r.result === 'unchanged' && r.change.action !== 'orphaned'
+    ).length,
+    orphaned: plan.counts.orphaned,
+    drifted: plan.counts.drifted
+  }
+}
+
+function failureSummary(result: DeployResult): string {
+  const name = (r: DeployResult['resources'][number]) =>
+    r.change.kind === 'flow'
+      ? flowKey(r.change.namespace, r.change.id)
+      : fileKey(r.change.namespace, r.change.path)
+  const notApplied = result.resources.filter((r) =>
+    ['conflict', 'failed', 'skipped'].includes(r.result)
+  )
+  const applied = result.resources.filter((r) =>
+    ['created', 'updated', 'deleted'].includes(r.result)
+  )
+  return [
+    `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. Re-run the workflow to finish (applied resources are not written again).`,
+    ...notApplied.map((r) => `  ${r.result}: ${name(r)}${r.message ? ` — ${r.message}` : ''}`),
+    ...(applied.length > 0 ? ['Applied:', ...applied.map((r) => `  ${r.result}: ${name(r)}`)] : [])
+  ].join('\n')
+}
+
+async function addDeployedSection(args: ApplyModeArgs, receipt: string): Promise<void> {
+  const { ports, context, settings } = args
+  if (!ports.github || !settings.comment) return
+  const pr = await ports.github.findMergedPullRequest(context.sha)
+  if (!pr) return
+  const comment = await ports.github.findStickyComment(pr, commentMarker(settings.commentKey))
+  if (!comment) return
+  const outcome = await ports.github.updateComment(
+    comment.id,
+    upsertDeployedSection(comment.body, receipt)
+  )
+  if (outcome.status === 'forbidden')
+    ports.reporter.warning(`The pull-request comment could not be updated: ${outcome.message}`)
+  else ports.reporter.setOutput('comment-url', outcome.url)
+}

@@ -1,0 +1,42 @@
+import type { DesiredFile, DesiredFlow } from '../plan/input.js'
+import { readNamespaceFileBytes } from '../repo/namespace-files.js'
+import type { FlowFile, RepoModel } from '../repo/model.js'
+import { NAMESPACE_PATTERN } from '../settings.js'
+import { flowKey } from '../validate/finding.js'
+import { mapLimit } from '../repo/parallel.js'
+
+/** A flow file the plan can deploy: a flow with a readable identity (its own errors are the gate's business). */
+export function deployableFlow(flow: FlowFile): boolean {
+  return (
+    !flow.notAFlow &&
+    flow.id !== undefined &&
+    flow.namespace !== undefined &&
+    NAMESPACE_PATTERN.test(flow.namespace)
+  )
+}
+
+/** What the repository wants on the server. The first file declaring an identity wins (later ones are errors). */
+export async function desiredState(
+  model: RepoModel
+): Promise<{ flows: DesiredFlow[]; files: DesiredFile[] }> {
+  const managed = new Set(model.managedNamespaces)
+  const seen = new Set<string>()
+  const flows: DesiredFlow[] = []
+  for (const flow of model.flows) {
+    if (!deployableFlow(flow) || !managed.has(flow.namespace!)) continue
+    const key = flowKey(flow.namespace!, flow.id!)
+    if (seen.has(key)) continue
+    seen.add(key)
+    flows.push({ namespace: flow.namespace!, id: flow.id!, source: flow.source, file: flow.file })
+  }
+  const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace))
+  const files = await mapLimit(safe, 32, async (entry) => ({
+    namespace: entry.namespace,
+    path: entry.path,
+    bytes: await readNamespaceFileBytes(entry),
+    sha256: entry.sha256,
+    binary: entry.binary,
+    file: entry.file
+  }))
+  return { flows, files }
+}

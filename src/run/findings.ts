@@ -1,0 +1,64 @@
+import type { ChangedFiles } from '../repo/changed-files.js'
+import type { RepoModel } from '../repo/model.js'
+import { compareFindings, type Finding } from '../validate/finding.js'
+
+export function readProblemFindings(model: RepoModel): Finding[] {
+  return model.readProblems.map((problem) => ({
+    severity: problem.severity,
+    file: problem.file,
+    line: problem.line ?? 1,
+    rule: 'read',
+    message: problem.message
+  }))
+}
+
+/** SPEC §6: on a PR, an error in a file the PR did not change is a warning, so old problems never block it. */
+export function demoteUnchangedErrors(findings: Finding[], changed: ChangedFiles): Finding[] {
+  if (changed.kind !== 'list') return findings
+  return findings.map((finding) =>
+    finding.severity === 'error' && !changed.paths.has(finding.file)
+      ? {
+          ...finding,
+          severity: 'warning',
+          message: `${finding.message} (not changed by this pull request, so reported as a warning)`
+        }
+      : finding
+  )
+}
+
+export interface Tally {
+  errors: number
+  warnings: number
+  notices: number
+}
+
+export function tally(findings: readonly Finding[]): Tally {
+  return {
+    errors: findings.filter((f) => f.severity === 'error').length,
+    warnings: findings.filter((f) => f.severity === 'warning').length,
+    notices: findings.filter((f) => f.severity === 'notice').length
+  }
+}
+
+/** Deterministic order; the same finding reported twice (e.g. by two checks) appears once. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  const seen = new Set<string>()
+  return [...findings].sort(compareFindings).filter((f) => {
+    const key = `${f.severity}\0${f.file}\0${f.line}\0${f.column ?? ''}\0${f.message}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+export function failureMessage(
+  findings: readonly Finding[],
+  failOn: 'error' | 'warning'
+): string | undefined {
+  const { errors, warnings } = tally(findings)
+  if (errors > 0)
+    return `Validation found ${errors} error(s): fix them (see the annotations and the job summary).`
+  if (failOn === 'warning' && warnings > 0)
+    return `Validation found ${warnings} warning(s) and fail-on is 'warning': fix them or set fail-on: error.`
+  return undefined
+}

@@ -1,0 +1,14 @@
+import type { PlanCounts } from '../plan/types.js'
+import type { Reporter } from '../report/reporter.js'
+
+export function setCountOutputs(
+  reporter: Reporter,
+  counts: Pick<PlanCounts, 'create' | 'update' | 'delete' | 'unchanged' | 'orphaned' | 'drifted'>
+): void {
+  reporter.setOutput('created', counts.create)
+  reporter.setOutput('updated', counts.update)
+  reporter.setOutput('deleted', counts.delete)
+  reporter.setOutput('unchanged', counts.unchanged)
+  reporter.setOutput('orphaned', counts.orphaned)
+  reporter.setOutput('drifted', counts.drifted)
+}

@@ -1,0 +1,110 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { RunContext } from '../context.js'
+import type { ActualNamespace, PlanInput } from '../plan/input.js'
+import { buildPlan } from '../plan/build.js'
+import { planJson } from '../plan/plan-json.js'
+import type { Plan } from '../plan/types.js'
+import type { ChangedFiles } from '../repo/changed-files.js'
+import type { RepoModel } from '../repo/model.js'
+import { renderComment } from '../render/comment.js'
+import type { ReportInput } from '../render/input.js'
+import { commentMarker } from '../render/markers.js'
+import { renderSummary } from '../render/summary.js'
+import type { Settings } from '../settings.js'
+import { baseCommit, baseFromApi, baseFromGit } from './base.js'
+import { desiredState } from './desired.js'
+import type { RunPorts } from './execute.js'
+
+export interface PlanModeArgs {
+  settings: Settings
+  context: RunContext
+  ports: RunPorts
+  model: RepoModel
+  changed: ChangedFiles
+  state: Map<string, ActualNamespace>
+  report: ReportInput
+}
+
+/** Computes the plan, writes the plan file and outputs, and posts the sticky PR comment. */
+export async function planMode(args: PlanModeArgs): Promise<{ plan: Plan; summary: string }> {
+  const { settings, context, ports, model, changed, state } = args
+  const input: PlanInput = {
+    namespaces: model.managedNamespaces,
+    desired: await desiredState(model),
+    actual: state,
+    scope: settings.scope,
+    changedFiles: changed.kind === 'list' ? changed.paths : undefined,
+    base: undefined,
+    deleteEnabled: settings.delete
+  }
+  const baseSha = baseCommit(context)
+  if (baseSha) input.base = await baseFromGit(settings, context.workspace, baseSha)
+  let plan = buildPlan(input)
+  if (baseSha && !input.base && ports.github) {
+    plan = buildPlan({ ...input, base: await baseFromApi(plan, ports.github, baseSha) })
+  }
+
+  const { reporter } = ports
+  const report: ReportInput = { ...args.report, plan }
+  const planFile = join(context.runnerTemp, `kestra-gitops-plan-${settings.commentKey}.json`)
+  mkdirSync(context.runnerTemp, { recursive: true })
+  writeFileSync(
+    planFile,
+    JSON.stringify(
+      planJson(plan, {
+        mode: report.mode,
+        server: settings.server ?? '',
+        tenant: settings.tenant,
+        commit: context.sha,
+        findings: report.findings
+      }),
+      null,
+      2
+    ) + '\n'
+  )
+  reporter.setOutput('plan-file', planFile)
+  reporter.setOutput('plan-fingerprint', plan.fingerprint)
+  reporter.setOutput(
+    'has-changes',
+    plan.resources.some((r) => r.action !== 'unchanged' && r.action !== 'orphaned')
+  )
+  reporter.info(
+    `Plan: ${plan.counts.create} to create, ${plan.counts.update} to update, ${plan.counts.delete} to delete, ${plan.counts.unchanged} unchanged, ${plan.counts.orphaned} orphaned, ${plan.counts.drifted} drifted (fingerprint ${plan.fingerprint.slice(0, 12)})`
+  )
+  await postComment(args, report)
+  return { plan, summary: renderSummary(report) }
+}
+
+async function postComment(args: PlanModeArgs, report: ReportInput): Promise<void> {
+  const { settings, context, ports } = args
+  const pr = context.pullRequest
+  if (!settings.comment || !pr || context.eventName === 'merge_group') return
+  if (!ports.github) {
+    ports.reporter.warning(
+      'No github-token: the pull-request comment was not written (the job summary has the plan).'
+    )
+    return
+  }
+  const body = renderComment({
+    ...report,
+    commentKey: settings.commentKey,
+    runUrl: runUrl(context)
+  })
+  const outcome = await ports.github.upsertStickyComment(
+    pr.number,
+    commentMarker(settings.commentKey),
+    body
+  )
+  if (outcome.status === 'forbidden') {
+    ports.reporter.warning(`The pull-request comment could not be written: ${outcome.message}`)
+    return
+  }
+  ports.reporter.setOutput('comment-url', outcome.url)
+  ports.reporter.info(`Pull-request comment ${outcome.status}: ${outcome.url}`)
+}
+
+export function runUrl(context: RunContext): string | undefined {
+  if (!context.runId || !context.owner) return undefined
+  return `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${context.runId}`
+}

@@ -1,0 +1,30 @@
+import type { RepoModel } from '../repo/model.js'
+import type { Finding } from '../validate/finding.js'
+import { deployableFlow } from './desired.js'
+
+/** SPEC §1: `system` is managed only when listed in `namespaces`; its resources are left alone otherwise. */
+export function unmanagedFindings(model: RepoModel): Finding[] {
+  const managed = new Set(model.managedNamespaces)
+  const message = (namespace: string) =>
+    `Namespace '${namespace}' is not managed: list it in the namespaces input to deploy this resource (it is skipped).`
+  return [
+    ...model.flows
+      .filter((flow) => deployableFlow(flow) && !managed.has(flow.namespace!))
+      .map((flow) => ({
+        severity: 'warning' as const,
+        file: flow.file,
+        line: 1,
+        rule: 'unmanaged-namespace',
+        message: message(flow.namespace!)
+      })),
+    ...model.files
+      .filter((file) => !managed.has(file.namespace))
+      .map((file) => ({
+        severity: 'warning' as const,
+        file: file.file,
+        line: 1,
+        rule: 'unmanaged-namespace',
+        message: message(file.namespace)
+      }))
+  ]
+}

@@ -1,0 +1,231 @@
+import type { FlowFile } from '../repo/model.js'
+import { flowKey, type Finding } from './finding.js'
+import type { FlowDocument } from './flow-document.js'
+
+export type Layout = 'tenant' | 'namespace' | 'custom'
+
+export const FLOW_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
+export const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/
+export const RESERVED_FLOW_IDS = [
+  'pause',
+  'resume',
+  'force-run',
+  'change-status',
+  'kill',
+  'executions',
+  'search',
+  'source',
+  'disable',
+  'enable'
+]
+
+const TOP_LEVEL_KEYS = new Set([
+  'id',
+  'namespace',
+  'description',
+  'labels',
+  'inputs',
+  'outputs',
+  'variables',
+  'tasks',
+  'errors',
+  'finally',
+  'afterExecution',
+  'triggers',
+  'pluginDefaults',
+  'concurrency',
+  'retry',
+  'sla',
+  'checks',
+  'disabled',
+  'workerGroup',
+  // 2.0
+  'draft',
+  'quotas',
+  'policyRefs',
+  'workerSelector'
+])
+const REMOVED_KEYS: Record<string, string> = {
+  listeners: 'use `afterExecution` or a Flow trigger instead',
+  taskDefaults: 'rename it to `pluginDefaults`'
+}
+const SERVER_OWNED_KEYS = new Set(['revision', 'deleted', 'updated', 'tenantId'])
+
+/** Required keys, id and namespace rules, and top-level keys. */
+export function identityFindings(document: FlowDocument): Finding[] {
+  const root = document.root
+  if (!root) return []
+  const findings: Finding[] = []
+  const id = document.get(root, 'id')
+  const namespace = document.get(root, 'namespace')
+  const tasks = document.get(root, 'tasks')
+
+  for (const [name, entry] of [
+    ['id', id],
+    ['namespace', namespace],
+    ['tasks', tasks]
+  ] as const) {
+    if (!entry) {
+      findings.push(
+        document.finding(
+          'error',
+          root,
+          'missing-key',
+          `The flow has no \`${name}\`: add it (a flow needs \`id\`, \`namespace\` and a non-empty \`tasks\` list)`
+        )
+      )
+    }
+  }
+
+  if (id) {
+    const value = document.string(id.value)
+    if (value === undefined || value === '') {
+      findings.push(
+        document.finding(
+          'error',
+          id.key,
+          'flow-id',
+          'The flow `id` is empty: give it a non-empty id'
+        )
+      )
+    } else if (!FLOW_ID_PATTERN.test(value) || value.length > 100) {
+      findings.push(
+        document.finding(
+          'error',
+          id.key,
+          'flow-id',
+          `Flow id '${value}' is invalid: use 1-100 characters, letters, digits, '.', '_' or '-', starting with a letter or digit`
+        )
+      )
+    } else if (RESERVED_FLOW_IDS.includes(value)) {
+      findings.push(
+        document.finding(
+          'warning',
+          id.key,
+          'reserved-flow-id',
+          `Flow id '${value}' is a reserved keyword in Kestra 1.0+ (${RESERVED_FLOW_IDS.join(', ')}): 1.x servers reject it. Rename the flow`
+        )
+      )
+    }
+  }
+
+  if (namespace) {
+    const value = document.string(namespace.value)
+    if (value === undefined || value === '') {
+      findings.push(
+        document.finding(
+          'error',
+          namespace.key,
+          'namespace',
+          'The flow `namespace` is empty: set it'
+        )
+      )
+    } else if (!NAMESPACE_PATTERN.test(value) || value.length > 150) {
+      findings.push(
+        document.finding(
+          'error',
+          namespace.key,
+          'namespace',
+          `Namespace '${value}' is invalid: use 1-150 characters, lower-case letters, digits, '.', '_' or '-', starting with a letter or digit`
+        )
+      )
+    }
+  }
+
+  if (tasks && document.items(tasks.value).length === 0) {
+    findings.push(
+      document.finding(
+        'error',
+        tasks.key,
+        'empty-tasks',
+        '`tasks` must be a non-empty list of tasks: add at least one task'
+      )
+    )
+  }
+
+  for (const entry of document.entries(root)) {
+    const key = String(entry.key.value)
+    if (TOP_LEVEL_KEYS.has(key)) continue
+    if (key in REMOVED_KEYS) {
+      findings.push(
+        document.finding(
+          'warning',
+          entry.key,
+          'removed-key',
+          `\`${key}\` was removed in Kestra 1.0 (older servers accept it, 1.x rejects it): ${REMOVED_KEYS[key]}`
+        )
+      )
+    } else if (SERVER_OWNED_KEYS.has(key)) {
+      findings.push(
+        document.finding(
+          'warning',
+          entry.key,
+          'server-owned-key',
+          `\`${key}\` is set by the Kestra server, not by the repository: remove it`
+        )
+      )
+    } else {
+      findings.push(
+        document.finding(
+          'error',
+          entry.key,
+          'unknown-key',
+          `Unrecognized field "${key}": a flow does not have this property. Remove it or fix its name or indentation`
+        )
+      )
+    }
+  }
+  return findings
+}
+
+/** A flow's namespace must equal the one its folder (or the `namespace` input) implies, or be a child of it. */
+export function namespaceFolderFindings(document: FlowDocument, layout?: Layout): Finding[] {
+  const expected = document.flow.expectedNamespace
+  const entry = document.get(document.root, 'namespace')
+  const actual = document.string(entry?.value)
+  if (expected === undefined || !entry || actual === undefined || actual === '') return []
+  if (actual === expected || actual.startsWith(`${expected}.`)) return []
+  const source =
+    layout === 'namespace'
+      ? `the \`namespace\` input is '${expected}'`
+      : `its folder implies namespace '${expected}'`
+  return [
+    document.finding(
+      'error',
+      entry.value ?? entry.key,
+      'namespace-folder',
+      `Namespace '${actual}' does not match where the file is: ${source}. Use '${expected}' or a child namespace ('${expected}.…'), or move the file`
+    )
+  ]
+}
+
+/** Two files declaring the same namespace + id: an error on the later file's `id:` line. */
+export function duplicateFlowFindings(documents: FlowDocument[]): Finding[] {
+  const seen = new Map<string, FlowFile>()
+  const findings: Finding[] = []
+  const ordered = [...documents].sort((a, b) =>
+    a.flow.file < b.flow.file ? -1 : a.flow.file > b.flow.file ? 1 : 0
+  )
+  for (const document of ordered) {
+    const id = document.get(document.root, 'id')
+    const ns = document.string(document.get(document.root, 'namespace')?.value)
+    const value = document.string(id?.value)
+    if (!id || ns === undefined || value === undefined) continue
+    const key = flowKey(ns, value)
+    const first = seen.get(key)
+    if (first === undefined) {
+      seen.set(key, document.flow)
+      continue
+    }
+    findings.push(
+      document.finding(
+        'error',
+        id.key,
+        'duplicate-flow',
+        `Flow ${ns}.${value} is already declared in ${first.file}: each flow must live in exactly one file. Remove one or change its id`,
+        key
+      )
+    )
+  }
+  return findings
+}

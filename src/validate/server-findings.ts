@@ -1,0 +1,127 @@
+import { visit, type Document, type LineCounter } from 'yaml'
+import type { ServerConstraint, ServerValidation } from '../kestra/api.js'
+import type { FlowFile, Position } from '../repo/model.js'
+import { flowKey, type Finding, type Severity } from './finding.js'
+import { locateKestraPath } from './kestra-path.js'
+
+export { locateKestraPath } from './kestra-path.js'
+
+/** Turns the server's verdicts (same order as `flows`) into findings on the flows' lines. */
+export function serverFindings(flows: FlowFile[], results: ServerValidation[]): Finding[] {
+  return flows.flatMap((flow, index) => {
+    const result = results[index]
+    return result ? findingsOf(flow, result) : []
+  })
+}
+
+function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
+  const doc = flow.documents[0]
+  const at = (path: string | undefined): Position => {
+    const found = doc && path ? locateKestraPath(doc, flow.lineCounter, path) : undefined
+    return found ?? idPosition(doc, flow.lineCounter)
+  }
+  const finding = (severity: Severity, rule: string, position: Position, message: string) => {
+    const item: Finding = { severity, file: flow.file, ...position, rule, message }
+    if (flow.namespace && flow.id) item.resource = flowKey(flow.namespace, flow.id)
+    return item
+  }
+  return [
+    ...result.errors.map((error) =>
+      finding(
+        'error',
+        'server-constraint',
+        at(error.pointer ?? error.path),
+        constraintMessage(error)
+      )
+    ),
+    ...result.deprecationPaths.map((path) =>
+      finding(
+        'warning',
+        'server-deprecation',
+        at(path),
+        `\`${path}\` is deprecated on this Kestra server; replace it with its current equivalent (the plugin documentation names the replacement).`
+      )
+    ),
+    ...result.warnings.map((warning) =>
+      finding(
+        'warning',
+        'server-warning',
+        at(undefined),
+        `Kestra warns: ${sentence(warning)} Check the flow; the server accepts it as it is.`
+      )
+    ),
+    ...result.infos.map((info) => infoFinding(info, doc, flow, finding)),
+    ...(result.outdated
+      ? [
+          finding(
+            'warning',
+            'server-outdated',
+            at('revision'),
+            "The flow's `revision:` does not follow the server's latest revision; remove the `revision:` key (Kestra numbers revisions itself)."
+          )
+        ]
+      : [])
+  ]
+}
+
+function infoFinding(
+  info: string,
+  doc: Document | undefined,
+  flow: FlowFile,
+  finding: (severity: Severity, rule: string, position: Position, message: string) => Finding
+): Finding {
+  const replaced = /^(\S+) is replaced by (\S+)$/.exec(info.trim())
+  if (replaced) {
+    const position =
+      (doc && scalarPosition(doc, flow.lineCounter, replaced[1]!)) ??
+      idPosition(doc, flow.lineCounter)
+    return finding(
+      'notice',
+      'server-info',
+      position,
+      `Kestra notes: \`${replaced[1]}\` is replaced by \`${replaced[2]}\`; use the new type name.`
+    )
+  }
+  return finding(
+    'notice',
+    'server-info',
+    idPosition(doc, flow.lineCounter),
+    `Kestra notes: ${sentence(info)}`
+  )
+}
+
+function constraintMessage(error: ServerConstraint): string {
+  const where = error.path ?? error.pointer
+  const fix = where ? `Fix the value at \`${where}\`` : 'Fix the flow'
+  return `Kestra rejects this flow: ${sentence(error.message)} ${fix} (the server's plugins define the accepted types and properties).`
+}
+
+function sentence(text: string): string {
+  const trimmed = text.trim()
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`
+}
+
+/** The `id:` key of the flow, or line 1. */
+function idPosition(doc: Document | undefined, lineCounter: LineCounter): Position {
+  return (doc && locateKestraPath(doc, lineCounter, 'id')) ?? { line: 1, column: 1 }
+}
+
+function scalarPosition(
+  doc: Document,
+  lineCounter: LineCounter,
+  value: string
+): Position | undefined {
+  let offset: number | undefined
+  visit(doc, {
+    Scalar(_, node) {
+      if (node.value === value && node.range) {
+        offset = node.range[0]
+        return visit.BREAK
+      }
+      return undefined
+    }
+  })
+  if (offset === undefined) return undefined
+  const { line, col } = lineCounter.linePos(offset)
+  return { line, column: col }
+}

@@ -1,0 +1,69 @@
+/** What a route handler receives and returns. */
+import type { IncomingHttpHeaders } from 'node:http'
+import type { MatchedRoute } from './routes.js'
+import type { EmulatorState } from './store.js'
+import type { Features } from './version.js'
+
+export interface ResolvedOptions {
+  version: string
+  edition: 'OSS' | 'EE'
+  tenant: string
+  problemJson: boolean
+  validateErrorsList: boolean
+  knownTypes: (type: string) => boolean
+}
+
+export interface EmulatorCore {
+  state: EmulatorState
+  features: Features
+  options: ResolvedOptions
+}
+
+export interface RequestContext {
+  method: string
+  /** Path and query, for `_links.self.href`. */
+  href: string
+  query: URLSearchParams
+  headers: IncomingHttpHeaders
+  /** Media type without parameters, lower-cased. */
+  mediaType?: string
+  body: Buffer
+  params: MatchedRoute['params']
+  tenant: string
+}
+
+export interface Reply {
+  status: number
+  /** Replaces the HTTP reason phrase, as Kestra's ErrorController does. */
+  reason?: string
+  headers?: Record<string, string>
+  body?: Buffer | string
+}
+
+export function jsonReply(value: unknown, status = 200): Reply {
+  return {
+    status,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(value)
+  }
+}
+
+export function emptyReply(status = 200): Reply {
+  return { status }
+}
+
+export function zipReply(bytes: Uint8Array, filename: string): Reply {
+  return {
+    status: 200,
+    headers: {
+      'Content-Type': 'application/octet-stream',
+      'Content-Disposition': `attachment; filename="${filename}"`
+    },
+    body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  }
+}
+
+/** The one query value of a parameter, or undefined. */
+export function queryValue(ctx: RequestContext, name: string): string | undefined {
+  return ctx.query.get(name) ?? undefined
+}

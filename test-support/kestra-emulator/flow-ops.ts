@@ -1,0 +1,128 @@
+/** Flow persistence rules shared by the flow routes and the namespace-file zip import (§2.2–§2.6). */
+import type { EmulatorCore } from './context.js'
+import { ApiError, invalidEntity, notFound, type EmbeddedError } from './errors.js'
+import { flowJson, sameSource } from './flow-source.js'
+import { checkFlow, type FlowCheck, type Violation } from './flow-validation.js'
+import type { FlowRevision } from './store.js'
+
+export interface SavedFlow {
+  namespace: string
+  id: string
+  flow: FlowRevision
+}
+
+export function check(core: EmulatorCore, source: string): FlowCheck {
+  return checkFlow(source, { v1: core.features.v1, knownTypes: core.options.knownTypes })
+}
+
+/** Throws Kestra's 422 when the source is invalid; returns its id and namespace otherwise. */
+export function validOrThrow(
+  core: EmulatorCore,
+  source: string
+): { id: string; namespace: string } {
+  const result = check(core, source)
+  if (result.failure)
+    throw invalidEntity(result.failure.message, embedded(result.failure.violations))
+  return { id: String(result.parsed!.id), namespace: String(result.parsed!.namespace) }
+}
+
+export function embedded(violations: Violation[]): EmbeddedError[] {
+  return violations.map((v) => ({ message: v.message, path: v.path }))
+}
+
+export function createFlow(core: EmulatorCore, tenant: string, source: string): SavedFlow {
+  const { id, namespace } = validOrThrow(core, source)
+  if (core.state.live(tenant, namespace, id)) throw alreadyExists(core)
+  return { namespace, id, flow: core.state.appendFlow(tenant, namespace, id, source, false) }
+}
+
+export function updateFlow(
+  core: EmulatorCore,
+  tenant: string,
+  namespace: string,
+  id: string,
+  source: string
+): SavedFlow {
+  const current = core.state.live(tenant, namespace, id)
+  if (!current) throw notFound()
+  const result = check(core, source)
+  if (result.parsed) {
+    const changes: Violation[] = []
+    if (result.parsed.id !== id) {
+      changes.push({ message: 'Illegal flow id update', path: 'flow.id', idPath: 'flow.id' })
+    }
+    if (result.parsed.namespace !== namespace) {
+      changes.push({
+        message: 'Illegal namespace update',
+        path: 'flow.namespace',
+        idPath: 'flow.namespace'
+      })
+    }
+    if (changes.length > 0) {
+      throw invalidEntity(
+        changes.map((v) => `${v.path}: ${v.message}`).join(', '),
+        embedded(changes)
+      )
+    }
+  }
+  if (result.failure)
+    throw invalidEntity(result.failure.message, embedded(result.failure.violations))
+  return { namespace, id, flow: save(core, tenant, namespace, id, source, current) }
+}
+
+/** Create-or-update as import, bulk and zip `_flows/` do; unchanged sources keep their revision. */
+export function upsertFlow(core: EmulatorCore, tenant: string, source: string): SavedFlow {
+  const { id, namespace } = validOrThrow(core, source)
+  const current = core.state.live(tenant, namespace, id)
+  return { namespace, id, flow: save(core, tenant, namespace, id, source, current) }
+}
+
+export function deleteFlow(
+  core: EmulatorCore,
+  tenant: string,
+  namespace: string,
+  id: string
+): SavedFlow {
+  const current = core.state.live(tenant, namespace, id)
+  if (!current) throw notFound()
+  return { namespace, id, flow: core.state.appendFlow(tenant, namespace, id, current.source, true) }
+}
+
+function save(
+  core: EmulatorCore,
+  tenant: string,
+  namespace: string,
+  id: string,
+  source: string,
+  current: FlowRevision | undefined
+): FlowRevision {
+  if (current && sameSource(current.source, source)) return current
+  return core.state.appendFlow(tenant, namespace, id, source, false)
+}
+
+function alreadyExists(core: EmulatorCore): ApiError {
+  const violation = { message: 'Flow id already exists', path: 'flow.id' }
+  if (core.options.problemJson) {
+    return new ApiError(
+      409,
+      'Conflict',
+      'flow.id: Flow id already exists',
+      'entity-already-exists',
+      [violation]
+    )
+  }
+  return invalidEntity('flow.id: Flow id already exists', [violation])
+}
+
+/** `Flow` JSON, or `FlowWithSource` when withSource. */
+export function renderFlow(core: EmulatorCore, saved: SavedFlow, withSource: boolean) {
+  const json = flowJson(core.state.parsed(saved.flow), {
+    namespace: saved.namespace,
+    id: saved.id,
+    revision: saved.flow.revision,
+    deleted: saved.flow.deleted,
+    updated: core.features.v1 ? saved.flow.updated : undefined
+  })
+  if (withSource) json.source = saved.flow.source
+  return json
+}

@@ -1,0 +1,93 @@
+/** Text-level handling of flow YAML exactly as Kestra does it (reference §2.4, §2.8, §2.9, §3.2). */
+import { parse } from 'yaml'
+
+const REVISION_LINE = /^revision: \d+\n?/m
+
+/** §2.4: sources are "the same" when byte-identical after removing the first `revision: N` line. */
+export function sameSource(a: string, b: string): boolean {
+  return a.replace(REVISION_LINE, '') === b.replace(REVISION_LINE, '')
+}
+
+/** §2.9: `/flows/validate` splits on the regex `\n+---\n*?` (Java split: trailing empties dropped). */
+export function splitValidateDocuments(body: string): string[] {
+  const parts = body.split(/\n+---\n*?/)
+  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop()
+  return parts
+}
+
+/** §2.8: the namespace bulk route splits naively on every `---`, blank pieces ignored. */
+export function splitNaively(body: string): string[] {
+  return body.split('---').filter((part) => part.trim() !== '')
+}
+
+/** Rewrites the first `namespace:` line (zip `_flows/` import, bulk `override=true`). */
+export function rewriteNamespace(source: string, namespace: string): string {
+  return source.replace(/^namespace:.*$/m, `namespace: ${namespace}`)
+}
+
+/** Lenient parse (GenericFlow): any mapping, undefined when the YAML is not one. */
+export function parseLenient(source: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = parse(source, { uniqueKeys: false })
+    return isRecord(value) ? value : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+const FLOW_FIELDS = [
+  'id',
+  'namespace',
+  'revision',
+  'description',
+  'labels',
+  'inputs',
+  'outputs',
+  'variables',
+  'tasks',
+  'errors',
+  'finally',
+  'afterExecution',
+  'listeners',
+  'triggers',
+  'pluginDefaults',
+  'taskDefaults',
+  'concurrency',
+  'retry',
+  'sla',
+  'checks',
+  'workerGroup'
+] as const
+
+/**
+ * `Flow` JSON (§2.1): non_null inclusion, labels as `[{key,value}]`, revision and deleted from the
+ * store. `source` is added by the caller for FlowWithSource.
+ */
+export function flowJson(
+  parsed: Record<string, unknown> | undefined,
+  stored: { namespace: string; id: string; revision: number; deleted: boolean; updated?: string }
+): Record<string, unknown> {
+  const json: Record<string, unknown> = {
+    id: stored.id,
+    namespace: stored.namespace,
+    revision: stored.revision
+  }
+  for (const field of FLOW_FIELDS) {
+    const value = parsed?.[field]
+    if (value !== undefined && value !== null && !(field in json)) json[field] = value
+  }
+  if (json.labels !== undefined) json.labels = labelsAsList(json.labels)
+  json.disabled = parsed?.disabled === true
+  json.deleted = stored.deleted
+  if (stored.updated) json.updated = stored.updated
+  return json
+}
+
+function labelsAsList(labels: unknown): unknown {
+  if (!isRecord(labels)) return labels
+  return Object.entries(labels).map(([key, value]) => ({ key, value: String(value) }))
+}

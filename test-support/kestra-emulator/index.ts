@@ -1,0 +1,104 @@
+/**
+ * An in-process Kestra API (plain node:http) faithful to shared/reference/kestra-api.md §9, for
+ * contract tests, end-to-end runs of the bundled action, the demo and the benchmark.
+ */
+import type { EmulatorCore, ResolvedOptions } from './context.js'
+import { defaultKnownTypes } from './flow-validation.js'
+import { typeOf } from './handlers/kv.js'
+import { EmulatorServer } from './server.js'
+import { EmulatorState, toStored, type FlowRevision } from './store.js'
+import type { Emulator, EmulatorOptions, SeedState } from './types.js'
+import { featuresOf } from './version.js'
+
+export { ROUTES, type RouteName } from './routes.js'
+export type {
+  Emulator,
+  EmulatorOptions,
+  Fault,
+  LoggedRequest,
+  SeedState,
+  Snapshot,
+  StoredFile,
+  StoredFlow,
+  StoredKv
+} from './types.js'
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const resolved: ResolvedOptions = {
+    version: options.version ?? '1.3.2',
+    edition: options.edition ?? 'OSS',
+    tenant: options.tenant ?? 'main',
+    problemJson: options.problemJson ?? false,
+    validateErrorsList: options.validateErrorsList ?? false,
+    knownTypes: options.knownTypes ?? defaultKnownTypes
+  }
+  const core: EmulatorCore = {
+    state: new EmulatorState(),
+    features: featuresOf(resolved.version),
+    options: resolved
+  }
+  const server = new EmulatorServer({
+    core,
+    port: options.port ?? 0,
+    latencyMs: options.latencyMs ?? 0,
+    basicAuth: options.basicAuth,
+    tokens: options.tokens,
+    missingEndpoints: options.missingEndpoints ?? []
+  })
+  const url = await server.listen()
+  const { state } = core
+
+  return {
+    url,
+    options: { version: resolved.version, edition: resolved.edition, tenant: resolved.tenant },
+    requests: server.requests,
+    seed(seedState: SeedState) {
+      const latest: FlowRevision[] = []
+      for (const flow of seedState.flows ?? []) {
+        const tenant = flow.tenant ?? resolved.tenant
+        const revisions = Math.max(1, flow.revisions ?? 1)
+        for (let i = 1; i <= revisions; i++) {
+          const deleted = flow.deleted === true && i === revisions
+          const revision = state.appendFlow(tenant, flow.namespace, flow.id, flow.source, deleted)
+          if (i === revisions) latest.push(revision)
+        }
+      }
+      state.warmParseCache(latest)
+      const now = Date.now()
+      for (const file of seedState.files ?? []) {
+        const path = file.path.startsWith('/') ? file.path : `/${file.path}`
+        const bytes =
+          typeof file.content === 'string' ? Buffer.from(file.content) : Buffer.from(file.content)
+        state.namespaceFiles(file.tenant ?? resolved.tenant, file.namespace).put(path, bytes, now)
+      }
+      for (const entry of seedState.kv ?? []) {
+        const entries = state.kvOf(entry.tenant ?? resolved.tenant, entry.namespace)
+        const revision = (entries.get(entry.key)?.revision ?? 0) + 1
+        entries.set(entry.key, {
+          type: typeOf(entry.value),
+          value: entry.value,
+          revision,
+          created: now,
+          updated: now
+        })
+      }
+    },
+    snapshot: () => state.snapshot(),
+    flowRevisions(namespace: string, id: string, tenant = resolved.tenant) {
+      return (state.history(tenant, namespace, id) ?? []).map((revision) =>
+        toStored(tenant, namespace, id, revision)
+      )
+    },
+    clearLog() {
+      server.requests.length = 0
+    },
+    inject: (fault) => server.inject(fault),
+    setLatency(ms: number) {
+      server.latencyMs = ms
+    },
+    close() {
+      state.close()
+      return server.close()
+    }
+  }
+}

@@ -1,0 +1,146 @@
+/** Route table (reference §9) for both URL eras, with the stable names the request log uses. */
+import type { Features } from './version.js'
+
+export const ROUTES = [
+  'configs',
+  'flows.create',
+  'flows.get',
+  'flows.update',
+  'flows.delete',
+  'flows.list',
+  'flows.search',
+  'flows.validate',
+  'flows.export.by-ids',
+  'flows.export.by-query',
+  'flows.import',
+  'flows.revisions',
+  'flows.bulk-namespace',
+  'namespaces.get',
+  'namespaces.search',
+  'namespaces.files.get',
+  'namespaces.files.stats',
+  'namespaces.files.directory',
+  'namespaces.files.mkdir',
+  'namespaces.files.upload',
+  'namespaces.files.delete',
+  'namespaces.files.export',
+  'namespaces.files.revisions',
+  'namespaces.files.move',
+  'namespaces.files.search',
+  'kv.get',
+  'kv.put',
+  'kv.delete',
+  'kv.list',
+  'unmatched'
+] as const
+
+export type RouteName = (typeof ROUTES)[number]
+
+export interface MatchedRoute {
+  route: RouteName
+  params: { namespace?: string; id?: string; key?: string }
+}
+
+const UNMATCHED: MatchedRoute = { route: 'unmatched', params: {} }
+
+/** Resolves a request path; a wrong tenant or the other era's prefix is an unmatched route. */
+export function matchRoute(
+  method: string,
+  pathname: string,
+  features: Features,
+  tenant: string
+): MatchedRoute {
+  let segments: string[]
+  try {
+    segments = pathname.split('/').slice(1).map(decodeURIComponent)
+  } catch {
+    return UNMATCHED
+  }
+  if (segments[0] !== 'api' || segments[1] !== 'v1') return UNMATCHED
+  if (segments.length === 3 && segments[2] === 'configs') {
+    return method === 'GET' ? { route: 'configs', params: {} } : UNMATCHED
+  }
+  let rest = segments.slice(2)
+  if (features.tenantRoutes) {
+    if (rest[0] !== tenant) return UNMATCHED
+    rest = rest.slice(1)
+  }
+  const matched =
+    rest[0] === 'flows' ? flowRoute(method, rest.slice(1)) : namespaceRoute(method, rest)
+  if (!matched) return UNMATCHED
+  if (matched.route === 'namespaces.files.revisions' && !features.fileRevisions) return UNMATCHED
+  if (matched.route.startsWith('kv.') && !features.kv) return UNMATCHED
+  return matched
+}
+
+function flowRoute(method: string, s: string[]): MatchedRoute | undefined {
+  const one = (route: RouteName, params: MatchedRoute['params'] = {}): MatchedRoute => ({
+    route,
+    params
+  })
+  if (s.length === 0) return method === 'POST' ? one('flows.create') : undefined
+  if (s.length === 1) {
+    if (s[0] === 'validate') return method === 'POST' ? one('flows.validate') : undefined
+    if (s[0] === 'search') return method === 'GET' ? one('flows.search') : undefined
+    if (s[0] === 'import') return method === 'POST' ? one('flows.import') : undefined
+    if (method === 'GET') return one('flows.list', { namespace: s[0] })
+    if (method === 'POST') return one('flows.bulk-namespace', { namespace: s[0] })
+    return undefined
+  }
+  if (s.length === 2 && s[0] === 'export') {
+    if (s[1] === 'by-ids' && method === 'POST') return one('flows.export.by-ids')
+    if (s[1] === 'by-query' && method === 'GET') return one('flows.export.by-query')
+  }
+  if (s.length === 2) {
+    const params = { namespace: s[0], id: s[1] }
+    if (method === 'GET') return one('flows.get', params)
+    if (method === 'PUT') return one('flows.update', params)
+    if (method === 'DELETE') return one('flows.delete', params)
+    return undefined
+  }
+  if (s.length === 3 && s[2] === 'revisions' && method === 'GET') {
+    return one('flows.revisions', { namespace: s[0], id: s[1] })
+  }
+  return undefined
+}
+
+function namespaceRoute(method: string, s: string[]): MatchedRoute | undefined {
+  if (s[0] !== 'namespaces' || s.length < 2) return undefined
+  if (s.length === 2) {
+    if (method !== 'GET') return undefined
+    return s[1] === 'search'
+      ? { route: 'namespaces.search', params: {} }
+      : { route: 'namespaces.get', params: { namespace: s[1] } }
+  }
+  const namespace = s[1]
+  if (s[2] === 'files') return fileRoute(method, s.slice(3), namespace)
+  if (s[2] === 'kv') {
+    if (s.length === 3)
+      return method === 'GET' ? { route: 'kv.list', params: { namespace } } : undefined
+    if (s.length !== 4) return undefined
+    const params = { namespace, key: s[3] }
+    if (method === 'GET') return { route: 'kv.get', params }
+    if (method === 'PUT') return { route: 'kv.put', params }
+    if (method === 'DELETE') return { route: 'kv.delete', params }
+  }
+  return undefined
+}
+
+const FILE_ROUTES: Record<string, RouteName | undefined> = {
+  GET: 'namespaces.files.get',
+  POST: 'namespaces.files.upload',
+  PUT: 'namespaces.files.move',
+  DELETE: 'namespaces.files.delete',
+  'GET stats': 'namespaces.files.stats',
+  'GET directory': 'namespaces.files.directory',
+  'POST directory': 'namespaces.files.mkdir',
+  'GET export': 'namespaces.files.export',
+  'GET revisions': 'namespaces.files.revisions',
+  'GET search': 'namespaces.files.search'
+}
+
+function fileRoute(method: string, s: string[], namespace: string): MatchedRoute | undefined {
+  if (s.length > 1) return undefined
+  const route = FILE_ROUTES[s.length === 0 ? method : `${method} ${s[0]}`]
+  return route ? { route, params: { namespace } } : undefined
+}

@@ -1,0 +1,332 @@
+/**
+ * The HTTP layer: routing, auth (§1), fault injection, latency, request log and error rendering.
+ * Latency and hangs are timers, so concurrent requests overlap; close() ends every pending one.
+ */
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import type { EmulatorCore, Reply, RequestContext } from './context.js'
+import { jsonReply } from './context.js'
+import { ApiError, internalError, jsonErrorBody, problemBody } from './errors.js'
+import * as flows from './handlers/flows.js'
+import * as files from './handlers/files.js'
+import * as kv from './handlers/kv.js'
+import * as namespaces from './handlers/namespaces.js'
+import { matchRoute, type RouteName } from './routes.js'
+import type { Fault, LoggedRequest } from './types.js'
+
+type Handler = (ctx: RequestContext, core: EmulatorCore) => Reply
+
+const HANDLERS: Record<Exclude<RouteName, 'unmatched' | 'configs'>, Handler> = {
+  'flows.create': flows.handleCreate,
+  'flows.get': flows.handleGet,
+  'flows.update': flows.handleUpdate,
+  'flows.delete': flows.handleDelete,
+  'flows.list': flows.handleList,
+  'flows.search': flows.handleSearch,
+  'flows.validate': flows.handleValidate,
+  'flows.export.by-ids': flows.handleExportByIds,
+  'flows.export.by-query': flows.handleExportByQuery,
+  'flows.import': flows.handleImport,
+  'flows.revisions': flows.handleRevisions,
+  'flows.bulk-namespace': flows.handleBulkNamespace,
+  'namespaces.get': namespaces.handleGetNamespace,
+  'namespaces.search': namespaces.handleSearchNamespaces,
+  'namespaces.files.get': files.handleGetFile,
+  'namespaces.files.stats': files.handleStats,
+  'namespaces.files.directory': files.handleDirectory,
+  'namespaces.files.mkdir': files.handleMkdir,
+  'namespaces.files.upload': files.handleUpload,
+  'namespaces.files.delete': files.handleDeleteFile,
+  'namespaces.files.export': files.handleExportFiles,
+  'namespaces.files.revisions': files.handleFileRevisions,
+  'namespaces.files.move': files.handleMove,
+  'namespaces.files.search': files.handleSearchFiles,
+  'kv.get': kv.handleGetKv,
+  'kv.put': kv.handlePutKv,
+  'kv.delete': kv.handleDeleteKv,
+  'kv.list': kv.handleListKv
+}
+
+export interface ServerSettings {
+  core: EmulatorCore
+  port: number
+  latencyMs: number
+  basicAuth?: { username: string; password: string }
+  tokens?: string[]
+  missingEndpoints: string[]
+}
+
+interface PendingFault extends Fault {
+  remaining: number
+}
+
+export class EmulatorServer {
+  readonly requests: LoggedRequest[] = []
+  latencyMs: number
+  private readonly faults: PendingFault[] = []
+  private readonly timers = new Set<{ timer: NodeJS.Timeout; done: () => void }>()
+  private readonly sockets = new Set<Socket>()
+  private readonly server = createServer((req, res) => void this.handle(req, res))
+  private readonly expectedBasic?: string
+
+  constructor(private readonly settings: ServerSettings) {
+    this.latencyMs = settings.latencyMs
+    if (settings.basicAuth) {
+      const { username, password } = settings.basicAuth
+      this.expectedBasic = Buffer.from(`${username}:${password}`).toString('base64')
+    }
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket)
+      socket.on('close', () => this.sockets.delete(socket))
+    })
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject)
+      this.server.listen(this.settings.port, '127.0.0.1', () => resolve())
+    })
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
+  }
+
+  inject(fault: Fault): void {
+    this.faults.push({ ...fault, remaining: fault.times ?? 1 })
+  }
+
+  private closing?: Promise<void>
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown()
+    return this.closing
+  }
+
+  private async shutdown(): Promise<void> {
+    for (const pending of this.timers) {
+      clearTimeout(pending.timer)
+      pending.done()
+    }
+    this.timers.clear()
+    for (const socket of this.sockets) socket.destroy()
+    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://emulator')
+    const method = (req.method ?? 'GET').toUpperCase()
+    const { core } = this.settings
+    const match = matchRoute(method, url.pathname, core.features, core.options.tenant)
+    const entry: LoggedRequest = {
+      method,
+      path: url.pathname,
+      query: queryRecord(url.searchParams),
+      contentType: req.headers['content-type'],
+      status: 0,
+      route: match.route,
+      authorization: authScheme(req),
+      bodyBytes: 0,
+      at: Date.now()
+    }
+    this.requests.push(entry)
+    const body = await readBody(req)
+    entry.bodyBytes = body.length
+    const filename = /filename="([^"]*)"/.exec(body.subarray(0, 4096).toString('latin1'))
+    if (filename && entry.contentType?.startsWith('multipart/')) entry.partFilename = filename[1]
+
+    const fault = this.takeFault(method, url.pathname, match.route)
+    if (fault) {
+      if (fault.hangMs !== undefined) await this.sleep(fault.hangMs)
+      if (fault.reset) {
+        req.socket.destroy()
+        return
+      }
+      await this.sleep(this.latencyMs)
+      return this.send(res, entry, faultReply(fault, url))
+    }
+
+    let reply: Reply
+    try {
+      reply = this.dispatch(req, url, method, match, body)
+    } catch (error) {
+      const apiError = error instanceof ApiError ? error : internalError(String(error))
+      reply = this.errorReply(apiError, url)
+    }
+    await this.sleep(this.latencyMs)
+    this.send(res, entry, reply)
+  }
+
+  private dispatch(
+    req: IncomingMessage,
+    url: URL,
+    method: string,
+    match: ReturnType<typeof matchRoute>,
+    body: Buffer
+  ): Reply {
+    const { core, missingEndpoints } = this.settings
+    const isApi = url.pathname.startsWith('/api/v1/')
+    if (isApi && this.authRequired() && !this.authenticated(req)) {
+      return this.unauthorized(req, url)
+    }
+    if (match.route === 'unmatched' || missingEndpoints.includes(match.route)) {
+      throw new ApiError(404, 'Not Found', undefined, 'not-found')
+    }
+    if (match.route === 'configs') {
+      return jsonReply({
+        version: core.options.version,
+        edition: core.options.edition,
+        systemNamespace: 'system',
+        isBasicAuthInitialized: this.settings.basicAuth !== undefined
+      })
+    }
+    const contentType = req.headers['content-type']
+    return HANDLERS[match.route](
+      {
+        method,
+        href: url.pathname + url.search,
+        query: url.searchParams,
+        headers: req.headers,
+        mediaType: contentType?.split(';')[0].trim().toLowerCase(),
+        body,
+        params: match.params,
+        tenant: core.options.tenant
+      },
+      core
+    )
+  }
+
+  private authRequired(): boolean {
+    return this.expectedBasic !== undefined || (this.settings.tokens?.length ?? 0) > 0
+  }
+
+  private authenticated(req: IncomingMessage): boolean {
+    const header = req.headers.authorization ?? ''
+    const basic = /^Basic\s+(.+)$/i.exec(header)?.[1]
+    if (this.expectedBasic && basic === this.expectedBasic) return true
+    const cookie = /(?:^|;\s*)BASIC_AUTH=([^;]+)/.exec(req.headers.cookie ?? '')?.[1]
+    if (this.expectedBasic && cookie === this.expectedBasic) return true
+    const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1]
+    return bearer !== undefined && (this.settings.tokens ?? []).includes(bearer)
+  }
+
+  /** §1: 401, `WWW-Authenticate: Basic` unless the Referer is the login page, no body (≤ 1.3). */
+  private unauthorized(req: IncomingMessage, url: URL): Reply {
+    const headers: Record<string, string> = {}
+    if (!/\/login$/.test(String(req.headers.referer ?? ''))) headers['WWW-Authenticate'] = 'Basic'
+    if (!this.settings.core.options.problemJson) return { status: 401, headers }
+    const body = problemBody(401, 'Unauthorized', 'unauthenticated', undefined, url.pathname)
+    return {
+      status: 401,
+      headers: { ...headers, 'Content-Type': 'application/problem+json' },
+      body: JSON.stringify(body)
+    }
+  }
+
+  private errorReply(error: ApiError, url: URL): Reply {
+    if (this.settings.core.options.problemJson) {
+      const body = problemBody(
+        error.status,
+        error.reason,
+        error.slug,
+        error.detail,
+        url.pathname,
+        error.embedded
+      )
+      return {
+        status: error.status,
+        headers: { 'Content-Type': 'application/problem+json' },
+        body: JSON.stringify(body)
+      }
+    }
+    return {
+      ...jsonReply(jsonErrorBody(error, url.pathname + url.search), error.status),
+      reason: error.reason
+    }
+  }
+
+  private send(res: ServerResponse, entry: LoggedRequest, reply: Reply): void {
+    entry.status = reply.status
+    if (res.destroyed) return
+    res.writeHead(reply.status, reply.reason ?? defaultReason(reply.status), reply.headers)
+    res.end(reply.body)
+  }
+
+  private takeFault(method: string, path: string, route: string): PendingFault | undefined {
+    const index = this.faults.findIndex(
+      (f) =>
+        (f.method === undefined || f.method.toUpperCase() === method) &&
+        (f.route === undefined || f.route === route) &&
+        (f.path === undefined || (typeof f.path === 'string' ? f.path === path : f.path.test(path)))
+    )
+    if (index < 0) return undefined
+    const fault = this.faults[index]
+    fault.remaining -= 1
+    if (fault.remaining <= 0) this.faults.splice(index, 1)
+    return fault
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve()
+    return new Promise((resolve) => {
+      const pending = {
+        timer: setTimeout(() => {
+          this.timers.delete(pending)
+          resolve()
+        }, ms),
+        done: resolve
+      }
+      this.timers.add(pending)
+    })
+  }
+}
+
+function faultReply(fault: Fault, url: URL): Reply {
+  const status = fault.status ?? 500
+  const headers: Record<string, string> = {}
+  if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter)
+  if (fault.body === undefined) {
+    const reason = defaultReason(status)
+    const body = { message: reason, _links: { self: { href: url.pathname, templated: false } } }
+    return {
+      status,
+      headers: { ...headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body)
+    }
+  }
+  if (typeof fault.body === 'string' || Buffer.isBuffer(fault.body)) {
+    return { status, headers, body: fault.body }
+  }
+  return {
+    status,
+    headers: { ...headers, 'Content-Type': 'application/json' },
+    body: JSON.stringify(fault.body)
+  }
+}
+
+function defaultReason(status: number): string {
+  return STATUS_CODES[status] ?? 'Unknown'
+}
+
+function authScheme(req: IncomingMessage): LoggedRequest['authorization'] {
+  const header = req.headers.authorization ?? ''
+  if (/^Basic\s/i.test(header)) return 'basic'
+  if (/^Bearer\s/i.test(header)) return 'bearer'
+  if (/(?:^|;\s*)BASIC_AUTH=/.test(req.headers.cookie ?? '')) return 'basic'
+  return 'none'
+}
+
+function queryRecord(params: URLSearchParams): Record<string, string | string[]> {
+  const record: Record<string, string | string[]> = {}
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key)
+    record[key] = values.length === 1 ? values[0] : values
+  }
+  return record
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}

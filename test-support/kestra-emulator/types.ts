@@ -1,0 +1,123 @@
+/** Public types of the Kestra API emulator (see index.ts). */
+
+export interface EmulatorOptions {
+  /** Default '1.3.2'. < 0.23 ⇒ legacy routes /api/v1/…; >= 0.23 ⇒ /api/v1/{tenant}/… */
+  version?: string
+  /** Default 'OSS'. */
+  edition?: 'OSS' | 'EE'
+  /** Default 'main' (tenant-scoped era). */
+  tenant?: string
+  /** When set, every /api/v1/** route needs it (Authorization header or BASIC_AUTH cookie). */
+  basicAuth?: { username: string; password: string }
+  /** Accepted bearer tokens (EE style); when set (and/or basicAuth), auth is required. */
+  tokens?: string[]
+  /** Fixed delay added to every response (default 0). */
+  latencyMs?: number
+  /** Default 0 (random). */
+  port?: number
+  /** 2.0-style RFC 9457 error bodies (default false = Micronaut JsonError). */
+  problemJson?: boolean
+  /** Validate answers 2.0-style `errors:[{detail,pointer,path}]` instead of `constraints`. */
+  validateErrorsList?: boolean
+  /** Which task/trigger types exist; default: io.kestra.* except names containing Unknown, Missing or Invalid. */
+  knownTypes?: (type: string) => boolean
+  /** Route names answered 404 as an old server lacking them, e.g. ['flows.export.by-ids']. */
+  missingEndpoints?: string[]
+}
+
+export interface SeedState {
+  /** revisions: how many revisions already exist (default 1); deleted: the last one is a deletion. */
+  flows?: {
+    namespace: string
+    id: string
+    source: string
+    revisions?: number
+    deleted?: boolean
+    tenant?: string
+  }[]
+  files?: { namespace: string; path: string; content: string | Uint8Array; tenant?: string }[]
+  kv?: { namespace: string; key: string; value: unknown; tenant?: string }[]
+}
+
+export interface StoredFlow {
+  tenant: string
+  namespace: string
+  id: string
+  revision: number
+  source: string
+  deleted: boolean
+}
+
+export interface StoredFile {
+  tenant: string
+  namespace: string
+  path: string
+  bytes: Buffer
+  revision: number
+}
+
+export interface StoredKv {
+  tenant: string
+  namespace: string
+  key: string
+  value: unknown
+}
+
+/** Latest revision of each flow (deleted ones included), live files and KV entries; all sorted. */
+export interface Snapshot {
+  flows: StoredFlow[]
+  files: StoredFile[]
+  kv: StoredKv[]
+}
+
+export interface LoggedRequest {
+  method: string
+  /** URL path without the query string. */
+  path: string
+  query: Record<string, string | string[]>
+  contentType?: string
+  /** 0 while the request is in flight; also 0 when a fault reset the connection. */
+  status: number
+  route: string
+  /** Only the scheme is kept, never the credentials. */
+  authorization?: 'basic' | 'bearer' | 'none'
+  bodyBytes: number
+  /** File name of the first multipart part that has one. */
+  partFilename?: string
+  /** Arrival time, epoch ms. */
+  at: number
+}
+
+export interface Fault {
+  method?: string
+  /** Exact URL path (no query) or a RegExp tested against it. */
+  path?: string | RegExp
+  route?: string
+  /** Default 1. */
+  times?: number
+  status?: number
+  /** Seconds, sent as the Retry-After header. */
+  retryAfter?: number
+  body?: unknown
+  /** Destroy the socket without responding. */
+  reset?: boolean
+  /** Wait this long before answering (or before the reset). */
+  hangMs?: number
+}
+
+export interface Emulator {
+  /** 'http://127.0.0.1:<port>' */
+  url: string
+  options: Required<Pick<EmulatorOptions, 'version' | 'edition' | 'tenant'>>
+  seed(state: SeedState): void
+  snapshot(): Snapshot
+  /** Full history of one flow, ascending revision. */
+  flowRevisions(namespace: string, id: string, tenant?: string): StoredFlow[]
+  /** Every request, in arrival order. */
+  requests: LoggedRequest[]
+  clearLog(): void
+  /** Applies to the next `times` matching requests, then disappears. */
+  inject(fault: Fault): void
+  setLatency(ms: number): void
+  close(): Promise<void>
+}

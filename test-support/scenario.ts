@@ -1,0 +1,55 @@
+/** Building blocks shared by end-to-end tests, the demo and the benchmark: events as GitHub sends them. */
+import type { GitRepo } from './git-repo.js'
+
+export const CREDENTIALS = { username: 'admin@example.com', password: 'S3cret-Kestra-pass' }
+
+export function pullRequestEvent(
+  repo: GitRepo,
+  base: string,
+  head: string,
+  options: { number?: number; fork?: boolean } = {}
+) {
+  const number = options.number ?? 7
+  return {
+    eventName: 'pull_request',
+    sha: head,
+    payload: {
+      action: 'synchronize',
+      number,
+      pull_request: {
+        number,
+        head: {
+          sha: head,
+          ref: 'feature',
+          repo: { full_name: options.fork ? 'stranger/kestra-repo' : 'octo/kestra-repo' }
+        },
+        base: { sha: base, ref: 'main', repo: { full_name: 'octo/kestra-repo' } }
+      }
+    },
+    workspace: repo.dir
+  }
+}
+
+export function pushEvent(repo: GitRepo, before: string, after: string) {
+  return {
+    eventName: 'push',
+    sha: after,
+    ref: 'refs/heads/main',
+    payload: { ref: 'refs/heads/main', before, after, forced: false, created: false },
+    workspace: repo.dir
+  }
+}
+
+export function dispatchEvent(repo: GitRepo, sha: string) {
+  return {
+    eventName: 'workflow_dispatch',
+    sha,
+    ref: 'refs/heads/main',
+    payload: { ref: 'refs/heads/main', inputs: {} },
+    workspace: repo.dir
+  }
+}
+
+export function flow(namespace: string, id: string, extra = ''): string {
+  return `id: ${id}\nnamespace: ${namespace}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hello from ${id}${extra}\n`
+}
