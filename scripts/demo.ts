@@ -7,8 +7,7 @@
  * still holds a flow the repository no longer has (orphaned). The demo prints the PR comment and the job
  * summary, then merges and prints the deploy receipt and the server state.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startEmulator } from '../test-support/kestra-emulator/index.js'
 import { startFakeGitHub } from '../test-support/fake-github.js'
@@ -49,7 +48,6 @@ function report(step: string, result: RunResult): void {
 async function main(): Promise<void> {
   const kestra = await startEmulator({ version: '1.3.2', basicAuth: CREDENTIALS })
   const github = await startFakeGitHub()
-  const workspace = mkdtempSync(join(tmpdir(), 'kestra-gitops-demo-'))
   try {
     // main: the repository as last deployed.
     const repo = createGitRepo()
@@ -159,7 +157,6 @@ async function main(): Promise<void> {
   } finally {
     await kestra.close()
     await github.close()
-    rmSync(workspace, { recursive: true, force: true })
   }
 }
 

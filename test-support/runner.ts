@@ -117,7 +117,9 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
 
-  const script = options.script ?? join(PROJECT_ROOT, 'dist', 'index.js')
+  // KGA_DIST_DIR: run a private bundle (DIST_DIR=… npm run bundle) instead of the committed dist/.
+  const script =
+    options.script ?? join(process.env.KGA_DIST_DIR ?? join(PROJECT_ROOT, 'dist'), 'index.js')
   const child = spawn(process.execPath, [script, ...(options.args ?? [])], {
     cwd: options.workspace,
     env,

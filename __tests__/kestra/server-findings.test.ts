@@ -132,6 +132,14 @@ describe('serverFindings', () => {
     )
   })
 
+  it('puts a path-less unknown type on the type line that names it', () => {
+    const findings = serverFindings(
+      [flow],
+      [result({ errors: [{ message: 'Invalid type: io.kestra.core.tasks.log.Log' }] })]
+    )
+    expect(findings.map((f) => [f.rule, f.line, f.column])).toEqual([['server-constraint', 10, 11]])
+  })
+
   it('maps deprecations, infos and outdated revisions', () => {
     const findings = serverFindings(
       [flow],

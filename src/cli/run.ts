@@ -1,4 +1,161 @@
-export async function runCli(_args: string[]): Promise<number> {
-  process.stderr.write('kestra-gitops: not built yet\n')
-  return 2
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { errorMessage } from '../errors.js'
+import { createKestraClient, type KestraClient } from '../kestra/client.js'
+import { renderComment } from '../render/comment.js'
+import type { ReportInput } from '../render/input.js'
+import { outputLines, terminalReporter } from '../report/terminal-reporter.js'
+import { inert, palette, wantsColour, type Palette } from '../report/terminal-style.js'
+import { execute, type RunOutcome } from '../run/execute.js'
+import { failureMessage, tally } from '../run/findings.js'
+import { secretsOf, type Settings } from '../settings.js'
+import { parseArgs, UsageError, type CliArgs } from './args.js'
+import { localRunContext, uncommittedPaths } from './local-context.js'
+import { reportText } from './plan-text.js'
+import { cliSettings } from './settings.js'
+import { USAGE } from './usage.js'
+
+export interface CliIo {
+  env: Record<string, string | undefined>
+  cwd: string
+  stdout: { write(text: string): unknown; isTTY?: boolean }
+  stderr: { write(text: string): unknown }
+}
+
+export const EXIT_OK = 0
+export const EXIT_FAILED = 1
+export const EXIT_USAGE = 2
+
+/**
+ * `kestra-gitops <validate|plan|deploy> [flags]`: the action's engine on a local checkout. The result
+ * (findings and plan, the PR comment's Markdown, or JSON) goes to stdout, progress to stderr.
+ */
+export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let secrets: string[] = []
+  const mask = (text: string) => secrets.reduce((t, secret) => t.split(secret).join('***'), text)
+  const out = (text: string) => void io.stdout.write(mask(text))
+  const err = (text: string) => void io.stderr.write(mask(text))
+
+  let args: CliArgs
+  try {
+    args = parseArgs(argv)
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    return usageFailure(err, error)
+  }
+  if (args.help) {
+    out(USAGE)
+    return EXIT_OK
+  }
+  const p = palette(wantsColour(args.color, Boolean(io.stdout.isTTY), io.env))
+
+  let kestra: KestraClient | undefined
+  try {
+    const settings = cliSettings(args, io.env)
+    secrets = secretsOf(settings)
+    if (args.command !== 'validate' && !settings.server) {
+      throw new UsageError(`${args.command} needs the Kestra server: --server URL or KESTRA_URL`)
+    }
+    const reporter = terminalReporter({
+      log: err,
+      findings: args.format === 'text' ? out : err,
+      palette: p
+    })
+    const context = await localRunContext({
+      cwd: io.cwd,
+      env: io.env,
+      // The plan file goes to a private folder: a fixed name in the shared temp folder could be
+      // a symlink planted by another user.
+      runnerTemp:
+        args.command === 'validate' ? tmpdir() : mkdtempSync(join(tmpdir(), 'kestra-gitops-')),
+      base: args.base
+    })
+    if (args.command === 'deploy' && !settings.dryRun) {
+      if (!context.sha) {
+        throw new UsageError(
+          'deploy records the deployed commit in Kestra: run it in a git checkout with at least one commit'
+        )
+      }
+      const dirty = await uncommittedPaths(io.cwd, settings.root)
+      if (dirty.length > 0) {
+        reporter.warning(
+          `${dirty.length} uncommitted change(s) under ${settings.root}: the working tree is deployed, recorded as commit ${context.sha.slice(0, 12)}.`
+        )
+      }
+    }
+    kestra = settings.server
+      ? createKestraClient({
+          server: settings.server,
+          tenant: settings.tenant,
+          auth: settings.auth,
+          timeoutSeconds: settings.timeoutSeconds,
+          concurrency: settings.concurrency,
+          userAgent: 'kestra-gitops-cli',
+          onRetry: (info) =>
+            reporter.info(
+              `Kestra: retrying ${info.method} ${info.path} (${info.reason}) in ${info.delayMs} ms`
+            )
+        })
+      : undefined
+
+    const outcome = await execute(settings, context, {
+      reporter,
+      kestra,
+      now: () => new Date()
+    })
+    out(formatResult(args, settings, outcome, reporter.outputs(), p))
+    if (outcome.failure) {
+      err(`${p.red('error')} ${inert(cliFailure(outcome))}\n`)
+      return EXIT_FAILED
+    }
+    return EXIT_OK
+  } catch (error) {
+    if (error instanceof UsageError) return usageFailure(err, error)
+    err(`${p.red('error')} ${inert(errorMessage(error))}\n`)
+    return EXIT_FAILED
+  } finally {
+    await kestra?.close()
+  }
+}
+
+function formatResult(
+  args: CliArgs,
+  settings: Settings,
+  outcome: RunOutcome,
+  outputs: Record<string, string>,
+  p: Palette
+): string {
+  const report: ReportInput = outcome.report
+  if (args.format === 'markdown') {
+    return `${renderComment({ ...report, commentKey: settings.commentKey })}\n`
+  }
+  if (args.format === 'json') {
+    const json = {
+      outputs,
+      findings: report.findings,
+      failure: outcome.failure && cliFailure(outcome)
+    }
+    return `${JSON.stringify(json, null, 2)}\n`
+  }
+  return `${reportText(report, p)}\n${outputLines(outputs, p)}`
+}
+
+/** The run's failure in CLI words: the action's validation message points at annotations. */
+function cliFailure(outcome: RunOutcome): string {
+  const { findings, failOn = 'error' } = outcome.report
+  if (outcome.failure !== failureMessage(findings, failOn)) return outcome.failure ?? ''
+  const { errors, warnings } = tally(findings)
+  return errors > 0
+    ? `Validation found ${errors} error(s): fix them and run again.`
+    : `Validation found ${warnings} warning(s) and --fail-on is warning.`
+}
+
+function usageFailure(err: (text: string) => void, error: UsageError): number {
+  err(`kestra-gitops: ${inert(error.message)}\nRun 'kestra-gitops --help' for usage.\n`)
+  return EXIT_USAGE
+}
+
+function processIo(): CliIo {
+  return { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr }
 }

@@ -5,6 +5,7 @@ import type { KestraApi } from '../kestra/api.js'
 import { detectChangedFiles, type ChangedFiles } from '../repo/changed-files.js'
 import { loadRepository } from '../repo/load.js'
 import type { RepoModel } from '../repo/model.js'
+import type { ReportInput } from '../render/input.js'
 import type { Reporter } from '../report/reporter.js'
 import type { Mode, Settings } from '../settings.js'
 import { validateRepository } from '../validate/index.js'
@@ -37,6 +38,8 @@ export interface RunOutcome {
   mode: Mode
   /** Set when the step must fail; says what to do. */
   failure?: string
+  /** Findings and the plan (when one was computed), for reports made outside the runner (the CLI). */
+  report: ReportInput
 }
 
 /** validate → plan → apply, as far as the mode goes (SPEC §3). */
@@ -99,7 +102,7 @@ export async function execute(
   reporter.setOutput('warnings', counts.warnings)
   const validationFailure = failureMessage(findings, settings.failOn)
 
-  const base = {
+  const base: ReportInput = {
     mode,
     server: kestra ? settings.server : undefined,
     tenant: settings.tenant,
@@ -111,7 +114,7 @@ export async function execute(
   if (mode === 'validate' || !kestra || !state) {
     reporter.setOutput('deployed', false)
     await reporter.writeSummary(renderSummary(base))
-    return { mode, failure: validationFailure }
+    return { mode, failure: validationFailure, report: base }
   }
 
   const planned = await planMode({ settings, context, ports, model, changed, state, report: base })
@@ -119,7 +122,7 @@ export async function execute(
     setCountOutputs(reporter, planned.plan.counts)
     reporter.setOutput('deployed', false)
     await reporter.writeSummary(planned.summary)
-    return { mode, failure: validationFailure }
+    return { mode, failure: validationFailure, report: { ...base, plan: planned.plan } }
   }
   const applied = await applyMode({
     settings,
@@ -131,7 +134,11 @@ export async function execute(
     findings,
     summary: planned.summary
   })
-  return { mode, failure: applied.failure ?? validationFailure }
+  return {
+    mode,
+    failure: applied.failure ?? validationFailure,
+    report: { ...base, plan: planned.plan }
+  }
 }
 
 function describeRepository(model: RepoModel): string {

@@ -30,7 +30,10 @@ function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
       finding(
         'error',
         'server-constraint',
-        at(error.pointer ?? error.path),
+        (doc &&
+          !(error.pointer ?? error.path) &&
+          namedValuePosition(doc, flow.lineCounter, error.message)) ||
+          at(error.pointer ?? error.path),
         constraintMessage(error)
       )
     ),
@@ -124,4 +127,17 @@ function scalarPosition(
   if (offset === undefined) return undefined
   const { line, col } = lineCounter.linePos(offset)
   return { line, column: col }
+}
+
+/**
+ * Kestra reports an unknown plugin type without a path (`Invalid type: io.x.Y`): point at the `type:` value
+ * naming it, which is where the fix goes.
+ */
+function namedValuePosition(
+  doc: Document,
+  lineCounter: LineCounter,
+  message: string
+): Position | undefined {
+  const type = /Invalid type: ([A-Za-z_$][\w$.]*)/.exec(message)?.[1]
+  return type ? scalarPosition(doc, lineCounter, type) : undefined
 }

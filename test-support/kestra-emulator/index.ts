@@ -52,6 +52,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url,
     options: { version: resolved.version, edition: resolved.edition, tenant: resolved.tenant },
     requests: server.requests,
+    onRequest(hook) {
+      server.hook = hook
+    },
     seed(seedState: SeedState) {
       const latest: FlowRevision[] = []
       for (const flow of seedState.flows ?? []) {

@@ -58,12 +58,14 @@ export interface ServerSettings {
 
 interface PendingFault extends Fault {
   remaining: number
+  skipping: number
 }
 
 export class EmulatorServer {
   readonly requests: LoggedRequest[] = []
   latencyMs: number
   private readonly faults: PendingFault[] = []
+  hook: ((request: LoggedRequest) => void) | undefined
   private readonly timers = new Set<{ timer: NodeJS.Timeout; done: () => void }>()
   private readonly sockets = new Set<Socket>()
   private readonly server = createServer((req, res) => void this.handle(req, res))
@@ -90,7 +92,7 @@ export class EmulatorServer {
   }
 
   inject(fault: Fault): void {
-    this.faults.push({ ...fault, remaining: fault.times ?? 1 })
+    this.faults.push({ ...fault, remaining: fault.times ?? 1, skipping: fault.skip ?? 0 })
   }
 
   private closing?: Promise<void>
@@ -133,7 +135,7 @@ export class EmulatorServer {
     if (filename && entry.contentType?.startsWith('multipart/')) entry.partFilename = filename[1]
 
     const fault = this.takeFault(method, url.pathname, match.route)
-    if (fault) {
+    if (fault && !fault.afterHandling) {
       if (fault.hangMs !== undefined) await this.sleep(fault.hangMs)
       if (fault.reset) {
         req.socket.destroy()
@@ -143,12 +145,22 @@ export class EmulatorServer {
       return this.send(res, entry, faultReply(fault, url))
     }
 
+    this.hook?.(entry)
     let reply: Reply
     try {
       reply = this.dispatch(req, url, method, match, body)
     } catch (error) {
       const apiError = error instanceof ApiError ? error : internalError(String(error))
       reply = this.errorReply(apiError, url)
+    }
+    if (fault) {
+      // afterHandling: the request took effect; its answer is delayed, lost or replaced.
+      if (fault.hangMs !== undefined) await this.sleep(fault.hangMs)
+      if (fault.reset) {
+        req.socket.destroy()
+        return
+      }
+      if (fault.status !== undefined || fault.body !== undefined) reply = faultReply(fault, url)
     }
     await this.sleep(this.latencyMs)
     this.send(res, entry, reply)
@@ -253,11 +265,15 @@ export class EmulatorServer {
     const index = this.faults.findIndex(
       (f) =>
         (f.method === undefined || f.method.toUpperCase() === method) &&
-        (f.route === undefined || f.route === route) &&
+        (f.route === undefined || [f.route].flat().includes(route)) &&
         (f.path === undefined || (typeof f.path === 'string' ? f.path === path : f.path.test(path)))
     )
     if (index < 0) return undefined
     const fault = this.faults[index]
+    if (fault.skipping > 0) {
+      fault.skipping -= 1
+      return undefined
+    }
     fault.remaining -= 1
     if (fault.remaining <= 0) this.faults.splice(index, 1)
     return fault

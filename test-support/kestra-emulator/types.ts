@@ -92,9 +92,14 @@ export interface Fault {
   method?: string
   /** Exact URL path (no query) or a RegExp tested against it. */
   path?: string | RegExp
-  route?: string
+  /** A route name, or several (e.g. every write route). */
+  route?: string | string[]
   /** Default 1. */
   times?: number
+  /** Let this many matching requests through untouched first (fail the k-th write: skip k-1). */
+  skip?: number
+  /** Handle the request first (the state changes), then fail, hang or reset: the answer is lost. */
+  afterHandling?: boolean
   status?: number
   /** Seconds, sent as the Retry-After header. */
   retryAfter?: number
@@ -106,6 +111,11 @@ export interface Fault {
 }
 
 export interface Emulator {
+  /**
+   * Called for every request right before the emulator handles it (after faults), e.g. to change the
+   * server's state between the action's plan read and its write. Pass undefined to remove.
+   */
+  onRequest(hook: ((request: LoggedRequest) => void) | undefined): void
   /** 'http://127.0.0.1:<port>' */
   url: string
   options: Required<Pick<EmulatorOptions, 'version' | 'edition' | 'tenant'>>
@@ -116,7 +126,7 @@ export interface Emulator {
   /** Every request, in arrival order. */
   requests: LoggedRequest[]
   clearLog(): void
-  /** Applies to the next `times` matching requests, then disappears. */
+  /** Applies to the next `times` matching requests (after `skip` of them), then disappears. */
   inject(fault: Fault): void
   setLatency(ms: number): void
   close(): Promise<void>

@@ -1,0 +1,92 @@
+/**
+ * Issue 3 acceptance: validate mode against the emulator reports server-only findings on the right line,
+ * and no credential text appears anywhere the step shows.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createGitRepo } from '../../test-support/git-repo.js'
+import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
+import { runAction } from '../../test-support/runner.js'
+
+const USER = 'kestra-admin@example.com'
+const PASSWORD = 'Vry-Secr3t-Passw0rd'
+const BASIC = Buffer.from(`${USER}:${PASSWORD}`).toString('base64')
+
+const FLOW = `id: unknown_type
+namespace: company.team
+tasks:
+  - id: fine
+    type: io.kestra.plugin.core.log.Log
+    message: ok
+  - id: broken
+    type: io.kestra.plugin.core.log.UnknownLogger
+    message: nope
+`
+
+let kestra: Emulator
+beforeAll(async () => {
+  kestra = await startEmulator({
+    version: '0.20.7',
+    basicAuth: { username: USER, password: PASSWORD }
+  })
+})
+afterAll(async () => kestra?.close())
+
+function validate(inputs: Record<string, string>) {
+  const repo = createGitRepo({ 'company.team/flows/unknown.yml': FLOW })
+  return runAction({
+    workspace: repo.dir,
+    eventName: 'workflow_dispatch',
+    sha: repo.head(),
+    inputs: { mode: 'validate', server: kestra.url, ...inputs }
+  })
+}
+
+describe('server-side validation, end to end', () => {
+  it('reports an unknown task type (only the server knows plugins) on the task line', async () => {
+    const result = await validate({ username: USER, password: PASSWORD })
+    expect(result.exitCode).toBe(1)
+    const error = result.annotations.find(
+      (a) => a.severity === 'error' && a.file === 'company.team/flows/unknown.yml'
+    )
+    expect(error, result.stdout).toBeDefined()
+    expect(error!.message).toContain('io.kestra.plugin.core.log.UnknownLogger')
+    expect(error!.line).toBe(8)
+    expect(kestra.requests.some((r) => r.route === 'flows.validate')).toBe(true)
+  })
+
+  it('skips the server with server-validation: false', async () => {
+    kestra.clearLog()
+    const result = await validate({
+      username: USER,
+      password: PASSWORD,
+      'server-validation': 'false'
+    })
+    expect(result.exitCode).toBe(0)
+    expect(kestra.requests.filter((r) => r.route === 'flows.validate')).toEqual([])
+  })
+
+  it('fails at once on wrong credentials, says what to check, and never shows them', async () => {
+    const result = await validate({ username: USER, password: 'Wrong-Passw0rd-123' })
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toMatch(/401/)
+    expect(result.stdout).toMatch(/username\/password or api-token/)
+    for (const secret of [
+      'Wrong-Passw0rd-123',
+      Buffer.from(`${USER}:Wrong-Passw0rd-123`).toString('base64')
+    ]) {
+      const visible = result.everything.split('\n').filter((l) => !l.startsWith('::add-mask::'))
+      expect(visible.join('\n')).not.toContain(secret)
+    }
+  })
+
+  it('never shows the credentials of a successful run', async () => {
+    const result = await validate({ username: USER, password: PASSWORD })
+    const visible = result.everything
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n')
+    expect(visible).not.toContain(PASSWORD)
+    expect(visible).not.toContain(BASIC)
+    expect(result.masked).toEqual(expect.arrayContaining([PASSWORD, BASIC]))
+  })
+})

@@ -1,0 +1,140 @@
+import type { InputName, Mode } from '../settings.js'
+
+/** A command line the CLI cannot run: exit status 2 with the usage text. */
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
+
+export type OutputFormat = 'text' | 'markdown' | 'json'
+
+export interface CliArgs {
+  /** Undefined when only `--help` was asked for. */
+  command?: Mode
+  help: boolean
+  /** Raw values for the action inputs the flags mirror ('' when not given). */
+  inputs: Partial<Record<InputName, string>>
+  format: OutputFormat
+  /** Undefined: decide from the terminal and NO_COLOR. */
+  color?: boolean
+  /** Git ref to compare with (changed files and drift). */
+  base?: string
+}
+
+type Kind = 'value' | 'list' | 'switch'
+
+/** Flags that mirror an action input of the same name. */
+const INPUT_FLAGS: Partial<Record<InputName, Kind>> = {
+  server: 'value',
+  tenant: 'value',
+  root: 'value',
+  namespace: 'value',
+  layout: 'value',
+  flows: 'list',
+  'namespace-files': 'list',
+  namespaces: 'list',
+  scope: 'value',
+  delete: 'switch',
+  'max-deletions': 'value',
+  'allow-mass-deletion': 'switch',
+  'server-validation': 'switch',
+  'fail-on': 'value',
+  'dry-run': 'switch',
+  'timeout-seconds': 'value',
+  concurrency: 'value',
+  'comment-key': 'value'
+}
+
+/** The action's credential inputs: refused as flags, where shell history and `ps` would keep them. */
+const CREDENTIAL_FLAGS = ['username', 'password', 'api-token', 'token']
+
+const COMMANDS: readonly Mode[] = ['validate', 'plan', 'deploy']
+const FORMATS: readonly OutputFormat[] = ['text', 'markdown', 'json']
+
+/**
+ * Parses `<command> [flags]`. Value flags take `--name value` or `--name=value`; list flags repeat;
+ * switches take `--name`, `--no-name` or `--name=true|false`.
+ */
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const args: CliArgs = { help: false, inputs: {}, format: 'text' }
+  const positionals: string[] = []
+  const lists: Partial<Record<InputName, string[]>> = {}
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1))
+      break
+    }
+    if (arg === '-h' || arg === '--help') {
+      args.help = true
+      continue
+    }
+    if (!arg.startsWith('--')) {
+      if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`)
+      positionals.push(arg)
+      continue
+    }
+    const eq = arg.indexOf('=')
+    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq)
+    const inline = eq === -1 ? undefined : arg.slice(eq + 1)
+    const takeValue = (): string => {
+      if (inline !== undefined) return inline
+      const next = argv[i + 1]
+      if (next === undefined) throw new UsageError(`option '--${name}' needs a value`)
+      i++
+      return next
+    }
+
+    if (name === 'format') {
+      const value = takeValue()
+      if (!(FORMATS as readonly string[]).includes(value)) {
+        throw new UsageError(`--format '${value}' is not accepted; use ${FORMATS.join(', ')}`)
+      }
+      args.format = value as OutputFormat
+    } else if (name === 'json') {
+      if (switchValue(name, inline)) args.format = 'json'
+    } else if (name === 'color' || name === 'no-color') {
+      args.color = switchValue(name, inline) === (name === 'color')
+    } else if (name === 'base') {
+      args.base = takeValue()
+    } else {
+      const negated = name.startsWith('no-') && INPUT_FLAGS[name.slice(3) as InputName] === 'switch'
+      const input = (negated ? name.slice(3) : name) as InputName
+      const kind = INPUT_FLAGS[input]
+      if (CREDENTIAL_FLAGS.includes(name)) {
+        throw new UsageError(
+          'credentials are read from the environment only: set KESTRA_USERNAME and KESTRA_PASSWORD, or KESTRA_API_TOKEN'
+        )
+      }
+      if (kind === undefined) throw new UsageError(`unknown option '--${name}'`)
+      if (kind === 'switch') {
+        args.inputs[input] = String(switchValue(name, inline) !== negated)
+      } else if (kind === 'list') {
+        ;(lists[input] ??= []).push(takeValue())
+      } else {
+        args.inputs[input] = takeValue()
+      }
+    }
+  }
+  for (const [input, values] of Object.entries(lists)) {
+    args.inputs[input as InputName] = values.join('\n')
+  }
+
+  const [command, ...extra] = positionals
+  if (command !== undefined && command !== 'help') {
+    if (!(COMMANDS as readonly string[]).includes(command)) {
+      throw new UsageError(`unknown command '${command}'; use ${COMMANDS.join(', ')}`)
+    }
+    args.command = command as Mode
+  } else if (command === 'help') {
+    args.help = true
+  }
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`)
+  if (!args.command && !args.help) throw new UsageError('name a command: validate, plan or deploy')
+  return args
+}
+
+function switchValue(name: string, inline: string | undefined): boolean {
+  if (inline === undefined || inline === 'true') return true
+  if (inline === 'false') return false
+  throw new UsageError(`option '--${name}' takes no value, or true/false`)
+}

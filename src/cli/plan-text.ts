@@ -1,0 +1,120 @@
+import { resourceName, type Plan, type ResourceChange } from '../plan/types.js'
+import { countsText } from '../render/headline.js'
+import type { ReportInput } from '../render/input.js'
+import { formatBytes } from '../render/resource.js'
+import { findingCounts } from '../render/headline.js'
+import { inert, type Palette } from '../report/terminal-style.js'
+
+const MARK: Record<ResourceChange['action'], { sign: string; colour: keyof Palette }> = {
+  create: { sign: '+', colour: 'green' },
+  update: { sign: '~', colour: 'yellow' },
+  delete: { sign: '-', colour: 'red' },
+  orphaned: { sign: '!', colour: 'dim' },
+  unchanged: { sign: '=', colour: 'dim' }
+}
+
+/** The report as a terminal would show it: verdict, target, then the plan as a coloured diff. */
+export function reportText(report: ReportInput, p: Palette): string {
+  const lines = [
+    p.bold(report.plan ? `Kestra plan: ${countsText(report.plan.counts)}` : 'Kestra validation')
+  ]
+  lines.push(verdict(report, p))
+  lines.push(
+    p.dim(
+      `server ${report.server ? inert(report.server) : 'none'} · tenant ${inert(report.tenant)} · commit ${report.commit.slice(0, 7) || 'unknown'}`
+    )
+  )
+  for (const note of report.notes ?? []) lines.push(p.dim(inert(note)))
+  if (report.plan) lines.push('', ...planLines(report.plan, p))
+  return `${lines.join('\n')}\n`
+}
+
+function verdict(report: ReportInput, p: Palette): string {
+  const counts = findingCounts(report.findings)
+  const failed = counts.error > 0 || (report.failOn === 'warning' && counts.warning > 0)
+  const tally = `${counts.error} error(s), ${counts.warning} warning(s)${counts.notice ? `, ${counts.notice} notice(s)` : ''}`
+  return failed
+    ? `${p.red('Validation failed')}: ${tally}`
+    : `${p.green('Validation passed')}: ${tally}`
+}
+
+function planLines(plan: Plan, p: Palette): string[] {
+  const lines: string[] = []
+  const byNamespace = new Map<string, ResourceChange[]>()
+  for (const r of plan.resources) {
+    const group = byNamespace.get(r.namespace) ?? []
+    group.push(r)
+    byNamespace.set(r.namespace, group)
+  }
+  let quiet = 0
+  for (const [namespace, resources] of byNamespace) {
+    const shown = resources.filter((r) => r.action !== 'unchanged')
+    const unchanged = resources.length - shown.length
+    if (shown.length === 0) {
+      quiet++
+      continue
+    }
+    lines.push(p.bold(`Namespace ${inert(namespace)}`))
+    for (const r of shown) {
+      lines.push(`  ${resourceLine(r, p)}`)
+      if (r.action !== 'orphaned' && r.diff !== undefined) lines.push(...diffLines(r.diff, p))
+    }
+    if (unchanged > 0) lines.push(p.dim(`  ${unchanged} unchanged`))
+    lines.push('')
+  }
+  if (byNamespace.size === quiet) {
+    lines.push('No changes: the server already matches the repository.', '')
+  } else if (quiet > 0) {
+    lines.push(p.dim(`No changes in ${quiet} other namespace(s).`), '')
+  }
+  const drifted = plan.resources.filter((r) => r.drifted)
+  if (drifted.length > 0) {
+    lines.push(
+      p.yellow(
+        'Drift: the server copy of these resources was changed outside Git since the base commit; deploying overwrites (or deletes) those edits.'
+      ),
+      ...drifted.map((r) => `  ${r.kind} ${inert(resourceName(r))} (${r.action})`),
+      ''
+    )
+  }
+  lines.push(p.dim(`Plan fingerprint: ${plan.fingerprint}`))
+  return lines
+}
+
+function resourceLine(r: ResourceChange, p: Palette): string {
+  const mark = MARK[r.action]
+  const parts = [
+    p[mark.colour](`${mark.sign} ${r.action} ${r.kind} ${p.bold(inert(resourceName(r)))}`)
+  ]
+  if (r.diffOmitted === 'binary' && r.kind === 'file') {
+    const sides = [r.current, r.action === 'delete' ? undefined : r.desired].flatMap((s) =>
+      s ? [s] : []
+    )
+    parts.push(`binary, ${sides.map((s) => formatBytes(s.size)).join(' → ')}`)
+  } else if (r.additions !== undefined && r.deletions !== undefined) {
+    const counts = `${p.green(`+${r.additions}`)} ${p.red(`-${r.deletions}`)}`
+    parts.push(r.diffOmitted === 'too-large' ? `${counts} (diff too large to show)` : counts)
+  }
+  if (r.kind === 'flow' && r.current) {
+    parts.push(
+      r.action === 'update'
+        ? `rev ${r.current.revision} → ${r.current.revision + 1}`
+        : `rev ${r.current.revision}`
+    )
+  }
+  if (r.drifted) parts.push(p.yellow('drifted'))
+  if (r.action === 'orphaned') parts.push(p.dim('kept: --delete is off'))
+  return parts.join(' · ')
+}
+
+function diffLines(diff: string, p: Palette): string[] {
+  const lines = diff.replace(/\n$/, '').split('\n')
+  return lines.map((line) => {
+    const text = `      ${inert(line)}`
+    if (line.startsWith('+++') || line.startsWith('---')) return p.bold(text)
+    if (line.startsWith('@@')) return p.cyan(text)
+    if (line.startsWith('+')) return p.green(text)
+    if (line.startsWith('-')) return p.red(text)
+    return line.startsWith('\\') ? p.dim(text) : text
+  })
+}
