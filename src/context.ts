@@ -62,8 +62,17 @@ export function readRunContext(env: Env = process.env): RunContext {
     if (pullRequest.headSha) sha = pullRequest.headSha
   }
   if (eventName === 'merge_group') {
+    // A merge queue entry: changed files and drift are measured like a PR's, but there is nothing to comment on.
     const group = payload.merge_group as { head_sha?: string; base_sha?: string } | undefined
-    if (group?.head_sha) sha = group.head_sha
+    if (group?.head_sha) {
+      sha = group.head_sha
+      pullRequest = {
+        number: 0,
+        baseSha: group.base_sha ?? '',
+        headSha: group.head_sha,
+        fork: false
+      }
+    }
   }
   let push: PushInfo | undefined
   if (eventName === 'push') {

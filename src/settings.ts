@@ -266,8 +266,9 @@ function parseMapping(text: string): NamespaceFileMapping | string {
   const dir = parts[0]!
     .trim()
     .replace(/\\/g, '/')
-    .replace(/^\.\/?/, '')
+    .replace(/^(\.\/)+/, '')
     .replace(/\/+$/, '')
+    .replace(/^\.$/, '')
   const target = parts[1]!.trim()
   if (dir.split('/').includes('..') || dir.startsWith('/'))
     return 'DIR must be a folder inside root'

@@ -177,4 +177,33 @@ describe('plan on a pull request, end to end', () => {
     expect(github.requests.slice(before).filter((r) => r.method !== 'GET')).toEqual([])
     expect(existsSync(result.outputs['plan-file']!)).toBe(true)
   })
+
+  it('reads the base version through the contents API when history is shallow, and flags drift', async () => {
+    // A base commit the workspace does not have (shallow checkout): changed files and base content come from GitHub.
+    const shallowBase = 'f'.repeat(40)
+    github.setPullFiles(8, [
+      `${NS}/flows/change.yml`,
+      `${NS}/flows/new.yml`,
+      `${NS}/flows/removed.yml`,
+      `${NS}/files/scripts/b.py`
+    ])
+    github.setContent(
+      shallowBase,
+      `${NS}/flows/change.yml`,
+      flow(NS, 'change', ' (as merged before)')
+    )
+    const event = pullRequestEvent(repo, shallowBase, head, { number: 8 })
+    const result = await runAction({
+      ...event,
+      githubApiUrl: github.url,
+      inputs: { server: kestra.url, ...CREDENTIALS }
+    })
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(result.outputs.drifted).toBe('1')
+    const body = github.comments(8)[0]!.body
+    expect(body).toMatch(/company\.team\.change[^\n]*drifted/)
+    expect(github.requests.some((r) => r.path.endsWith(`/contents/${NS}/flows/change.yml`))).toBe(
+      true
+    )
+  })
 })

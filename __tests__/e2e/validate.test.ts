@@ -139,4 +139,47 @@ tasks:
       expect(result.stdout).toContain(`::error::${expected}`)
     }
   })
+
+  it('on a pull request, reports errors in files it did not change as warnings', async () => {
+    const broken = HELLO.replace('namespace: company.team', 'namespace: wrong')
+    const repo = createGitRepo({
+      'company.team/flows/old.yml': broken.replace('id: hello', 'id: old')
+    })
+    const base = repo.head()
+    const head = repo.commit({ 'company.team/flows/hello.yml': HELLO })
+    const payload = {
+      number: 3,
+      pull_request: {
+        number: 3,
+        head: { sha: head, repo: { full_name: 'octo/kestra-repo' } },
+        base: { sha: base, repo: { full_name: 'octo/kestra-repo' } }
+      }
+    }
+    const result = await runAction({
+      workspace: repo.dir,
+      eventName: 'pull_request',
+      sha: head,
+      payload,
+      inputs: { mode: 'validate', comment: 'false' }
+    })
+    expect(result.exitCode, result.stdout).toBe(0)
+    const warning = result.annotations.find((a) => a.file === 'company.team/flows/old.yml')
+    expect(warning).toMatchObject({ severity: 'warning', line: 2 })
+    expect(warning!.message).toMatch(/not changed by this pull request/)
+    expect(result.outputs).toMatchObject({ errors: '0', warnings: '1' })
+
+    const changedNow = repo.commit({
+      'company.team/flows/old.yml': broken.replace('id: hello', 'id: old') + '# touched\n'
+    })
+    payload.pull_request.head.sha = changedNow
+    const touched = await runAction({
+      workspace: repo.dir,
+      eventName: 'pull_request',
+      sha: changedNow,
+      payload,
+      inputs: { mode: 'validate', comment: 'false' }
+    })
+    expect(touched.exitCode).toBe(1)
+    expect(touched.outputs.errors).toBe('1')
+  })
 })

@@ -16,7 +16,7 @@ import {
   writesIn,
   type Stage
 } from './stage.js'
-import { printMatrix, recordCell } from './matrix.js'
+import { matrixCell, printMatrix } from './matrix.js'
 
 type Mode = 'plan' | 'deploy'
 
@@ -120,13 +120,13 @@ const ROWS: FaultRow[] = [
     plan: {
       inputs: WRONG_PASSWORD,
       expect: 'fails',
-      evidence: /Kestra answered 401 to GET \/api\/v1\/configs; check the username\/password or api-token inputs/,
+      evidence: /Kestra answered 401 to GET \/api\/v1\/configs: HTTP 401; check the username\/password or api-token inputs/,
       outcome: 'fails: check credentials; re-run ok'
     },
     deploy: {
       inputs: WRONG_PASSWORD,
       expect: 'fails',
-      evidence: /Kestra answered 401 to GET \/api\/v1\/configs; check the username\/password or api-token inputs/,
+      evidence: /Kestra answered 401 to GET \/api\/v1\/configs: HTTP 401; check the username\/password or api-token inputs/,
       outcome: 'fails before any write; re-run converges'
     }
   },
@@ -203,8 +203,7 @@ describe.concurrent('fault matrix', () => {
         const cell = row[mode]
         const stage = await startStage({ base: BASE, change: CHANGE, emulator: cell.emulator })
         try {
-          await runCell(stage, mode, cell)
-          recordCell(row.fault, mode, cell.outcome)
+          await matrixCell(row.fault, mode, cell.outcome, () => runCell(stage, mode, cell))
         } finally {
           await stage.close()
         }

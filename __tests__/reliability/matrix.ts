@@ -1,8 +1,21 @@
 /** Collects passing cells of a test matrix and prints it as a Markdown table (failed cells show ✗). */
 const cells = new Map<string, string>()
 
-export function recordCell(row: string, column: string, outcome: string): void {
-  cells.set(`${row}\0${column}`, outcome)
+/** Runs one cell's test and records `✓ outcome`, or `✗` and the first line of the failure. */
+export async function matrixCell(
+  row: string,
+  column: string,
+  outcome: string,
+  test: () => Promise<void>
+): Promise<void> {
+  try {
+    await test()
+    cells.set(`${row}\0${column}`, `✓ ${outcome}`)
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    cells.set(`${row}\0${column}`, `✗ ${message.split('\n', 1)[0]!.slice(0, 80).replace(/\|/g, '/')}`)
+    throw error
+  }
 }
 
 export function printMatrix(title: string, rows: string[], columns: string[]): string {
@@ -12,11 +25,11 @@ export function printMatrix(title: string, rows: string[], columns: string[]): s
       row,
       ...columns.map((column) => {
         const outcome = cells.get(`${row}\0${column}`)
-        return outcome === undefined ? '✗ FAILED' : `✓ ${outcome}`
+        return outcome ?? '– not run'
       })
     ])
   )
-  const passed = [...cells.keys()].length
+  const passed = [...cells.values()].filter((outcome) => outcome.startsWith('✓')).length
   return [
     '',
     `${title}: ${passed} of ${rows.length * columns.length} cells pass`,

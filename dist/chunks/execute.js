@@ -49893,9 +49893,17 @@ function readRunContext(env = process.env) {
             sha = pullRequest.headSha;
     }
     if (eventName === 'merge_group') {
+        // A merge queue entry: changed files and drift are measured like a PR's, but there is nothing to comment on.
         const group = payload.merge_group;
-        if (group?.head_sha)
+        if (group?.head_sha) {
             sha = group.head_sha;
+            pullRequest = {
+                number: 0,
+                baseSha: group.base_sha ?? '',
+                headSha: group.head_sha,
+                fork: false
+            };
+        }
     }
     let push;
     if (eventName === 'push') {
@@ -60340,8 +60348,9 @@ function parseMapping(text) {
     const dir = parts[0]
         .trim()
         .replace(/\\/g, '/')
-        .replace(/^\.\/?/, '')
-        .replace(/\/+$/, '');
+        .replace(/^(\.\/)+/, '')
+        .replace(/\/+$/, '')
+        .replace(/^\.$/, '');
     const target = parts[1].trim();
     if (dir.split('/').includes('..') || dir.startsWith('/'))
         return 'DIR must be a folder inside root';
@@ -64806,9 +64815,15 @@ function namedValuePosition(doc, lineCounter, message) {
     return type ? scalarPosition(doc, lineCounter, type) : undefined;
 }
 
-/** Sends every well-formed flow to the server's validate endpoint and maps its verdicts to lines. */
+/**
+ * Sends every well-formed flow to the server's validate endpoint and maps its verdicts to lines. A flow whose
+ * aliases expand without bound is already an error locally and is never sent (the server would expand it).
+ */
 async function validateOnServer(api, model) {
-    const flows = model.flows.filter((flow) => !flow.notAFlow && flow.documents.length === 1 && flow.documents[0].errors.length === 0);
+    const flows = model.flows.filter((flow) => !flow.notAFlow &&
+        flow.documents.length === 1 &&
+        flow.documents[0].errors.length === 0 &&
+        analyseAliases(flow.documents[0]).safe);
     if (flows.length === 0)
         return [];
     return serverFindings(flows, await api.validateFlows(flows.map((flow) => flow.source)));

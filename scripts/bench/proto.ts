@@ -27,6 +27,7 @@ for (const f of repo.files)
 let fb = 0
 for (const f of repo.flows) fb += f.source.length
 console.log('file bytes', bytes, 'flow bytes', fb)
+console.log("REPO", git.dir, base, head)
 const kestra = await startEmulator({ latencyMs: 50 })
 const github = await startFakeGitHub()
 kestra.seed({ flows: repo.flows, files: repo.files })

@@ -109,7 +109,17 @@ export function checkFlow(source: string, options: CheckOptions): FlowCheck {
     ])
     return result
   }
-  const parsed: unknown = doc.toJS()
+  let parsed: unknown
+  try {
+    parsed = doc.toJS()
+  } catch (error) {
+    // e.g. an alias bomb: the server's parser refuses it as it refuses any unreadable source.
+    const detail = `YAML parsing error: ${(error as Error).message}`
+    result.failure = failure(`Illegal flow source: ${detail}`, [
+      { message: detail, path: 'yaml', idPath: 'yaml' }
+    ])
+    return result
+  }
   if (!isRecord(parsed)) {
     const detail = 'YAML parsing error: a flow must be a YAML mapping'
     result.failure = failure(`Illegal flow source: ${detail}`, [

@@ -1,0 +1,386 @@
+/**
+ * Issue 7 acceptance: the bundled CLI (`node dist/cli.js`) end to end against the Kestra emulator.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
+import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
+import { CREDENTIALS, flow } from '../../test-support/scenario.js'
+import { outputsOf, runCli, type CliResult } from './run-cli.js'
+
+const NS = 'company.team'
+const TOKEN = 'tok-cli-0123456789abcdef'
+const BASIC = Buffer.from(`${CREDENTIALS.username}:${CREDENTIALS.password}`).toString('base64')
+const SECRETS = [CREDENTIALS.password, BASIC, TOKEN]
+const READ_ROUTES = new Set([
+  'configs',
+  'flows.list',
+  'flows.export.by-ids',
+  'namespaces.files.export',
+  'flows.validate',
+  'flows.get',
+  'namespaces.files.get',
+  'kv.get'
+])
+
+let kestra: Emulator
+let env: Record<string, string>
+
+beforeAll(async () => {
+  kestra = await startEmulator({ basicAuth: CREDENTIALS, tokens: [TOKEN] })
+  env = {
+    KESTRA_URL: kestra.url,
+    KESTRA_USERNAME: CREDENTIALS.username,
+    KESTRA_PASSWORD: CREDENTIALS.password
+  }
+})
+
+afterAll(async () => {
+  await kestra?.close()
+})
+
+function expectNoSecret(...results: CliResult[]): void {
+  for (const result of results) {
+    for (const secret of SECRETS) {
+      expect(result.stdout).not.toContain(secret)
+      expect(result.stderr).not.toContain(secret)
+    }
+  }
+}
+
+function writes() {
+  return kestra.requests.filter((r) => !READ_ROUTES.has(r.route))
+}
+
+function serverState() {
+  const { flows, files } = kestra.snapshot()
+  return {
+    flows: flows
+      .filter((f) => f.namespace === NS && !f.deleted)
+      .map((f) => ({ id: f.id, source: f.source })),
+    files: files
+      .filter((f) => f.namespace === NS)
+      .map((f) => ({ path: f.path, text: f.bytes.toString('utf8') }))
+  }
+}
+
+describe('kestra-gitops validate', () => {
+  it('passes a valid tree without a server', async () => {
+    const repo = createGitRepo({ [`${NS}/flows/hello.yml`]: flow(NS, 'hello') })
+    const result = await runCli(repo.dir, ['validate'])
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stdout).toContain('Validation passed: 0 error(s), 0 warning(s)')
+    expect(outputsOf(result.stdout)).toMatchObject({
+      mode: 'validate',
+      errors: '0',
+      warnings: '0',
+      deployed: 'false'
+    })
+  })
+
+  it('fails with one `file:line:col severity message [rule]` line per finding', async () => {
+    const repo = createGitRepo({
+      [`${NS}/flows/hello.yml`]: flow(NS, 'hello'),
+      [`${NS}/flows/broken.yml`]:
+        'id: broken\nnamespace: company.team\ntasks:\n  - id: greet\n    type: io.kestra.plugin.core.log.Log\n    message: [unclosed\n'
+    })
+    const result = await runCli(repo.dir, ['validate'])
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toMatch(
+      /^company\.team\/flows\/broken\.yml:\d+(:\d+)? error \S.* \[[a-z-]+\]$/m
+    )
+    expect(result.stdout).toContain('Validation failed: 1 error(s)')
+    expect(outputsOf(result.stdout).errors).toBe('1')
+    expect(result.stderr).toContain('error Validation found 1 error(s): fix them and run again.')
+  })
+
+  it('checks flows with the server when one is given, with credentials from the environment', async () => {
+    const repo = createGitRepo({
+      [`${NS}/flows/odd.yml`]: flow(NS, 'odd').replace(
+        'io.kestra.plugin.core.log.Log',
+        'io.kestra.plugin.core.log.UnknownThing'
+      )
+    })
+    kestra.clearLog()
+    const result = await runCli(repo.dir, ['validate'], env)
+    expect(kestra.requests.some((r) => r.route === 'flows.validate')).toBe(true)
+    expect(kestra.requests.every((r) => r.authorization === 'basic')).toBe(true)
+    expect(result.stdout).toMatch(/^company\.team\/flows\/odd\.yml:\d+(:\d+)? error /m)
+    expect(result.exitCode).toBe(1)
+    expectNoSecret(result)
+  })
+})
+
+describe('kestra-gitops plan and deploy', () => {
+  let repo: GitRepo
+
+  beforeEach(() => {
+    kestra.seed({
+      flows: [
+        { namespace: NS, id: 'keep', source: flow(NS, 'keep') },
+        { namespace: NS, id: 'change', source: flow(NS, 'change'), revisions: 3 },
+        { namespace: NS, id: 'gone', source: flow(NS, 'gone') }
+      ],
+      files: [{ namespace: NS, path: '/scripts/a.py', content: 'print("a")\n' }]
+    })
+    repo = createGitRepo({
+      [`${NS}/flows/keep.yml`]: flow(NS, 'keep'),
+      [`${NS}/flows/change.yml`]: flow(NS, 'change', ' (now better)'),
+      [`${NS}/flows/new.yml`]: flow(NS, 'new'),
+      [`${NS}/files/scripts/a.py`]: 'print("a")\n',
+      [`${NS}/files/scripts/b.py`]: 'print("b")\n'
+    })
+    kestra.clearLog()
+  })
+
+  it('plan prints the changes as a diff and writes nothing', async () => {
+    const result = await runCli(repo.dir, ['plan'], env)
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(writes()).toEqual([])
+    const out = result.stdout
+    expect(out).toContain(
+      'Kestra plan: 2 to create, 1 to update, 0 to delete, 2 unchanged, 1 orphaned'
+    )
+    expect(out).toContain('Namespace company.team')
+    expect(out).toContain('+ create flow company.team.new')
+    expect(out).toContain('+ create file company.team:/scripts/b.py')
+    expect(out).toMatch(/~ update flow company\.team\.change · \+1 -1 · rev 3 → 4/)
+    expect(out).toContain('! orphaned flow company.team.gone')
+    expect(out).toContain('      -    message: hello from change\n')
+    expect(out).toContain('      +    message: hello from change (now better)\n')
+    expect(out).not.toContain('\u001b[') // not a terminal: no colours
+    expect(outputsOf(out)).toMatchObject({
+      mode: 'plan',
+      'has-changes': 'true',
+      created: '2',
+      updated: '1',
+      unchanged: '2',
+      orphaned: '1',
+      deployed: 'false'
+    })
+    expect(outputsOf(out)['plan-fingerprint']).toMatch(/^[0-9a-f]{64}$/)
+    expect(result.stderr).toContain('kestra-gitops: plan')
+    expectNoSecret(result)
+  })
+
+  it('plan --format markdown prints exactly the PR comment', async () => {
+    const result = await runCli(
+      repo.dir,
+      ['plan', '--format', 'markdown', '--comment-key', 'staging'],
+      env
+    )
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(writes()).toEqual([])
+    const lines = result.stdout.split('\n')
+    expect(lines[0]).toBe('<!-- kestra-gitops:staging -->')
+    expect(lines[1]).toBe(
+      '### Kestra plan: 2 to create, 1 to update, 0 to delete, 2 unchanged, 1 orphaned'
+    )
+    expect(result.stdout).toContain('```diff')
+    expect(result.stdout).toMatch(
+      /<!-- kestra-gitops-plan: \{"fingerprint":"[0-9a-f]{64}","commit":"[0-9a-f]{40}"\} -->/
+    )
+    expect(result.stdout).not.toContain('kestra-gitops: plan') // progress stays on stderr
+    expect(result.stdout).not.toContain('plan-fingerprint:')
+  })
+
+  it('plan --json prints the outputs and findings as JSON', async () => {
+    const result = await runCli(repo.dir, ['plan', '--json'], env)
+    expect(result.exitCode, result.stderr).toBe(0)
+    const json = JSON.parse(result.stdout) as {
+      outputs: Record<string, string>
+      findings: unknown[]
+    }
+    expect(json.outputs).toMatchObject({ mode: 'plan', created: '2', updated: '1' })
+    expect(json.findings).toEqual([])
+  })
+
+  it('deploy makes the server hold the repository; a second deploy writes nothing', async () => {
+    const first = await runCli(repo.dir, ['deploy'], env)
+    expect(first.exitCode, first.stderr).toBe(0)
+    expect(outputsOf(first.stdout)).toMatchObject({ mode: 'deploy', deployed: 'true' })
+    expect(first.stderr).toContain('Deployed: 3 resource(s) written.')
+    expect(serverState()).toEqual({
+      flows: [
+        { id: 'change', source: flow(NS, 'change', ' (now better)') },
+        { id: 'gone', source: flow(NS, 'gone') }, // orphaned: --delete is off
+        { id: 'keep', source: flow(NS, 'keep') },
+        { id: 'new', source: flow(NS, 'new') }
+      ],
+      files: [
+        { path: '/scripts/a.py', text: 'print("a")\n' },
+        { path: '/scripts/b.py', text: 'print("b")\n' }
+      ]
+    })
+
+    kestra.clearLog()
+    const second = await runCli(repo.dir, ['deploy'], env)
+    expect(second.exitCode, second.stderr).toBe(0)
+    expect(writes()).toEqual([])
+    expect(second.stdout).toContain('No changes: the server already matches the repository.')
+    expect(outputsOf(second.stdout)).toMatchObject({ deployed: 'false', unchanged: '5' })
+
+    const deleting = await runCli(repo.dir, ['deploy', '--delete'], env)
+    expect(deleting.exitCode, deleting.stderr).toBe(0)
+    expect(serverState().flows.map((f) => f.id)).toEqual(['change', 'keep', 'new'])
+    expectNoSecret(first, second, deleting)
+  })
+
+  it('deploy --dry-run only plans', async () => {
+    const result = await runCli(repo.dir, ['deploy', '--dry-run'], env)
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(writes()).toEqual([])
+    expect(outputsOf(result.stdout)).toMatchObject({ mode: 'plan', deployed: 'false' })
+  })
+
+  it('deploy stops before the first write when a flow is broken', async () => {
+    repo.commit({ [`${NS}/flows/new.yml`]: 'id: new\nnamespace: company.team\ntasks: [\n' })
+    const result = await runCli(repo.dir, ['deploy'], env)
+    expect(result.exitCode).toBe(1)
+    expect(writes()).toEqual([])
+    expect(result.stdout).toMatch(/^company\.team\/flows\/new\.yml:\d+(:\d+)? error /m)
+  })
+
+  it('takes a bearer token from KESTRA_API_TOKEN', async () => {
+    const result = await runCli(repo.dir, ['plan'], {
+      KESTRA_URL: kestra.url,
+      KESTRA_API_TOKEN: TOKEN
+    })
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(kestra.requests.every((r) => r.authorization === 'bearer')).toBe(true)
+    expectNoSecret(result)
+  })
+
+  it('fails on wrong credentials without printing them', async () => {
+    const result = await runCli(repo.dir, ['plan'], {
+      ...env,
+      KESTRA_PASSWORD: 'Wrong-Password-42'
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toMatch(/error .*401/)
+    expect(result.stdout + result.stderr).not.toContain('Wrong-Password-42')
+    expect(result.stdout + result.stderr).not.toContain(
+      Buffer.from(`${CREDENTIALS.username}:Wrong-Password-42`).toString('base64')
+    )
+  })
+
+  it('masks a secret even when repository content holds it', async () => {
+    repo.commit({
+      [`${NS}/flows/new.yml`]: flow(NS, 'new', ` ${CREDENTIALS.password}`)
+    })
+    const result = await runCli(repo.dir, ['plan'], env)
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stdout).toContain('+    message: hello from new ***')
+    expectNoSecret(result)
+  })
+})
+
+describe('kestra-gitops plan --base', () => {
+  it('measures drift and the changed files against the base ref', async () => {
+    const ns = 'base.team'
+    const repo = createGitRepo({
+      [`${ns}/flows/edited.yml`]: flow(ns, 'edited'),
+      [`${ns}/flows/other.yml`]: flow(ns, 'other')
+    })
+    repo.git('tag', 'v1')
+    repo.commit({
+      [`${ns}/flows/edited.yml`]: flow(ns, 'edited', ' (pr)'),
+      [`${ns}/flows/added.yml`]: flow(ns, 'added')
+    })
+    kestra.seed({
+      flows: [
+        { namespace: ns, id: 'edited', source: flow(ns, 'edited', ' (hotfix)') },
+        { namespace: ns, id: 'other', source: flow(ns, 'other', ' (hotfix)') }
+      ]
+    })
+
+    const all = await runCli(repo.dir, ['plan', '--base', 'v1'], env)
+    expect(all.exitCode, all.stderr).toBe(0)
+    expect(all.stdout).toMatch(/~ update flow base\.team\.edited .*· drifted/)
+    expect(all.stdout).toContain('Drift:')
+    expect(outputsOf(all.stdout)).toMatchObject({ created: '1', updated: '2', drifted: '2' })
+
+    const changed = await runCli(repo.dir, ['plan', '--base', 'v1', '--scope', 'changed'], env)
+    expect(changed.exitCode, changed.stderr).toBe(0)
+    expect(changed.stdout).toContain('+ create flow base.team.added')
+    expect(changed.stdout).toContain('~ update flow base.team.edited')
+    expect(changed.stdout).not.toContain('base.team.other')
+  })
+
+  it('refuses a ref that names no commit', async () => {
+    const repo = createGitRepo({ [`${NS}/flows/hello.yml`]: flow(NS, 'hello') })
+    const result = await runCli(repo.dir, ['plan', '--base', 'no-such-ref'], env)
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr).toContain("--base 'no-such-ref' names no commit of this repository")
+  })
+})
+
+describe('kestra-gitops usage', () => {
+  let dir: string
+  beforeAll(() => {
+    dir = createGitRepo({ [`${NS}/flows/hello.yml`]: flow(NS, 'hello') }).dir
+  })
+
+  it('--help prints the usage and exits 0', async () => {
+    const result = await runCli(dir, ['--help'])
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toMatch(/^Usage: kestra-gitops <validate\|plan\|deploy> \[options\]/)
+    expect(result.stdout).toContain('KESTRA_API_TOKEN')
+  })
+
+  it.each([
+    [['validate', '--bogus'], "unknown option '--bogus'"],
+    [['frobnicate'], "unknown command 'frobnicate'"],
+    [[], 'name a command'],
+    [['validate', 'extra'], "unexpected argument 'extra'"],
+    [['validate', '--max-deletions', 'many'], "--max-deletions: 'many' is not accepted"],
+    [['validate', '--layout'], "option '--layout' needs a value"],
+    [['validate', '--delete=maybe'], "option '--delete' takes no value, or true/false"],
+    [['plan'], 'plan needs the Kestra server: --server URL or KESTRA_URL'],
+    [['validate', '--format', 'html'], "--format 'html' is not accepted"]
+  ])('%j is a usage error (exit 2)', async (args, message) => {
+    const result = await runCli(dir, args)
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr).toContain(message)
+    expect(result.stderr).toContain("Run 'kestra-gitops --help' for usage.")
+    expect(result.stdout).toBe('')
+  })
+
+  it('refuses credentials as flags without echoing them', async () => {
+    const result = await runCli(dir, ['validate', '--password', 'Flag-Secret-99'])
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr).toContain('credentials are read from the environment only')
+    expect(result.stderr).not.toContain('Flag-Secret-99')
+  })
+
+  it('names the environment variable when a credential-bearing URL comes from KESTRA_URL', async () => {
+    const result = await runCli(dir, ['validate'], {
+      KESTRA_URL: 'https://u:Url-Secret-7@kestra.test'
+    })
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr).toContain('KESTRA_URL: do not put credentials in the URL')
+    expect(result.stderr).not.toContain('Url-Secret-7')
+  })
+})
+
+describe('kestra-gitops terminal output', () => {
+  it('colours with --color, and never passes control characters from the repository through', async () => {
+    const repo = createGitRepo({
+      [`${NS}/flows/broken.yml`]: 'id: broken\nnamespace: company.team\ntasks: [\n',
+      [`${NS}/files/evil.txt`]: 'title \u001b]0;pwned\u0007 done\n'
+    })
+    const coloured = await runCli(repo.dir, ['validate', '--color'])
+    expect(coloured.stdout).toContain('\u001b[31merror\u001b[39m')
+
+    const plain = await runCli(repo.dir, ['plan', '--no-color', '--no-server-validation'], env)
+    expect(plain.stdout).toContain('\\x1b]0;pwned\\x07')
+    expect(plain.stdout + plain.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/)
+  })
+
+  it('follows NO_COLOR unless colour is forced', async () => {
+    const repo = createGitRepo({ [`${NS}/flows/broken.yml`]: 'id: broken\ntasks: [\n' })
+    const result = await runCli(repo.dir, ['validate'], { NO_COLOR: '1' })
+    expect(result.stdout).not.toContain('\u001b[')
+    const forced = await runCli(repo.dir, ['validate', '--color'], { NO_COLOR: '1' })
+    expect(forced.stdout).toContain('\u001b[')
+  })
+})
