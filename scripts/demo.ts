@@ -7,9 +7,10 @@
  * still holds a flow the repository no longer has (orphaned). The demo prints the PR comment and the job
  * summary, then merges and prints the deploy receipt and the server state.
  */
-import { cpSync, readFileSync } from 'node:fs'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startEmulator } from '../test-support/kestra-emulator/index.js'
+import { replaceBlock } from './action-docs.js'
 import { startFakeGitHub } from '../test-support/fake-github.js'
 import { createGitRepo } from '../test-support/git-repo.js'
 import { PROJECT_ROOT, runAction, type RunResult } from '../test-support/runner.js'
@@ -120,7 +121,9 @@ async function main(): Promise<void> {
     })
     report('Pull request #7 (plan)', pr)
     banner('The sticky comment on pull request #7')
-    console.log(github.comments(7)[0]?.body ?? '(no comment was written)')
+    const comment = github.comments(7)[0]?.body ?? '(no comment was written)'
+    console.log(comment)
+    if (process.argv.includes('--readme')) writeReadmeExample(comment, kestra.url)
     banner('The job summary of the plan run')
     console.log(pr.summary)
 
@@ -158,6 +161,18 @@ async function main(): Promise<void> {
     await kestra.close()
     await github.close()
   }
+}
+
+/** `npm run demo -- --readme`: the README shows this very comment (with a presentable server URL). */
+function writeReadmeExample(comment: string, serverUrl: string): void {
+  const quoted = comment
+    .replaceAll(serverUrl, 'https://kestra.example.com')
+    .split('\n')
+    .map((line) => (line ? `> ${line}` : '>'))
+    .join('\n')
+  const readme = join(PROJECT_ROOT, 'README.md')
+  writeFileSync(readme, replaceBlock(readFileSync(readme, 'utf8'), 'example-comment', quoted))
+  console.log('README.md: example comment updated')
 }
 
 await main()
