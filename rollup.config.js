@@ -3,9 +3,24 @@ import commonjs from '@rollup/plugin-commonjs'
 import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
+import { fileURLToPath } from 'node:url'
 
 // DIST_DIR lets the freshness test bundle elsewhere and compare with the committed dist/.
 const outDir = process.env.DIST_DIR || 'dist'
+
+/**
+ * @actions/github and @actions/http-client each carry their own undici 6 (about 1 MB apiece); they
+ * only use `fetch` and `ProxyAgent`, which the action's undici 7 provides alike: one copy is bundled.
+ */
+function oneUndici() {
+  return {
+    name: 'one-undici',
+    resolveId(source, importer, options) {
+      if (source !== 'undici' || !importer?.includes('/node_modules/@actions/')) return null
+      return this.resolve(source, fileURLToPath(import.meta.url), { ...options, skipSelf: true })
+    }
+  }
+}
 
 export default {
   input: { index: 'src/index.ts', cli: 'src/cli.ts' },
@@ -18,6 +33,7 @@ export default {
   },
   plugins: [
     typescript({ tsconfig: './tsconfig.json', outDir, noEmitOnError: true }),
+    oneUndici(),
     // 'node' condition: otherwise yaml bundles its browser build.
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
     // undici 7 requires node:sqlite lazily; hoisting it breaks Node 20.

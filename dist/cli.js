@@ -316,11 +316,12 @@ const MARK = {
 };
 /** The report as a terminal would show it: verdict, target, then the plan as a coloured diff. */
 function reportText(report, p) {
+    const target = `server ${report.server ? inert(report.server) : 'none'} · tenant ${inert(report.tenant)} · commit ${report.commit.slice(0, 7) || 'unknown'}`;
     const lines = [
-        p.bold(report.plan ? `Kestra plan: ${countsText(report.plan.counts)}` : 'Kestra validation')
+        p.bold(report.plan ? `Kestra plan: ${countsText(report.plan.counts)}` : 'Kestra validation'),
+        verdict(report, p),
+        p.dim(target)
     ];
-    lines.push(verdict(report, p));
-    lines.push(p.dim(`server ${report.server ? inert(report.server) : 'none'} · tenant ${inert(report.tenant)} · commit ${report.commit.slice(0, 7) || 'unknown'}`));
     for (const note of report.notes ?? [])
         lines.push(p.dim(inert(note)));
     if (report.plan)
@@ -510,7 +511,8 @@ const EXIT_USAGE = 2;
  * (findings and plan, the PR comment's Markdown, or JSON) goes to stdout, progress to stderr.
  */
 async function runCli(argv, io = processIo()) {
-    let secrets = [];
+    // Raw secrets are masked from the start, so not even a settings error can show them.
+    let secrets = [io.env.KESTRA_PASSWORD, io.env.KESTRA_API_TOKEN].filter((s) => s !== undefined && s.length >= 4);
     const mask = (text) => secrets.reduce((t, secret) => t.split(secret).join('***'), text);
     const out = (text) => void io.stdout.write(mask(text));
     const err = (text) => void io.stderr.write(mask(text));
@@ -531,7 +533,7 @@ async function runCli(argv, io = processIo()) {
     let kestra;
     try {
         const settings = cliSettings(args, io.env);
-        secrets = secretsOf(settings);
+        secrets = [...new Set([...secrets, ...secretsOf(settings)])];
         if (args.command !== 'validate' && !settings.server) {
             throw new UsageError(`${args.command} needs the Kestra server: --server URL or KESTRA_URL`);
         }
@@ -620,6 +622,12 @@ function usageFailure(err, error) {
     return EXIT_USAGE;
 }
 function processIo() {
+    // `kestra-gitops plan | head`: once the reader is gone, the rest of the output is dropped, but a
+    // deploy under way is not cut short.
+    process.stdout.on('error', (error) => {
+        if (error.code !== 'EPIPE')
+            throw error;
+    });
     return { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr };
 }
 

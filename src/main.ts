@@ -12,8 +12,18 @@ import { parseSettings, secretsOf, type InputName } from './settings.js'
 export async function run(): Promise<void> {
   let kestra: KestraClient | undefined
   try {
+    // Raw secret inputs are masked before parsing, so not even an input error can show them.
+    const masked = new Set<string>()
+    const mask = (secret: string) => {
+      if (secret.length < 4 || masked.has(secret)) return
+      masked.add(secret)
+      core.setSecret(secret)
+    }
+    for (const name of ['password', 'api-token', 'github-token'] as const) {
+      mask(core.getInput(name))
+    }
     const settings = parseSettings((name: InputName) => core.getInput(name))
-    for (const secret of secretsOf(settings)) core.setSecret(secret)
+    for (const secret of secretsOf(settings)) mask(secret)
     const context = readRunContext()
     kestra = settings.server
       ? createKestraClient({

@@ -144,7 +144,7 @@ const schema = z.object({
     if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
       ctx.addIssue({
         code: 'custom',
-        message: `'${value}' is not a server URL; give the scheme and host, e.g. https://kestra.example.com`,
+        message: `'${withoutUserinfo(value)}' is not a server URL; give the scheme and host, e.g. https://kestra.example.com`,
         path: ['server']
       })
       return z.NEVER
@@ -351,6 +351,11 @@ export function parseSettings(read: (name: InputName) => string): Settings {
 
 function isMultiline(name: InputName): boolean {
   return name === 'flows' || name === 'namespace-files' || name === 'namespaces'
+}
+
+/** A server value as it may be shown: everything up to the last `@` (credentials, even with `/` in them) is hidden. */
+function withoutUserinfo(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_match, scheme = '') => `${scheme}***@`)
 }
 
 /** The secrets among the settings, for masking and for leak scans. */

@@ -57,6 +57,15 @@ export interface FailRule {
   times?: number
 }
 
+/** Holds matching requests until `count` of them are waiting, then answers them together. */
+export interface GateRule {
+  method: string
+  path: string | RegExp
+  count: number
+  /** Release whatever is waiting after this long (default 10 000 ms), so a test never hangs. */
+  timeoutMs?: number
+}
+
 export interface FakeGitHubOptions {
   /** owner/name used in the URLs of seeded comments (default octo/kestra-repo, as the runner harness). */
   repository?: string
@@ -98,6 +107,8 @@ export interface FakeGitHub {
   /** Writes answer 403 "Resource not accessible by integration" (a fork PR's read-only token). */
   forbidWrites(on: boolean): void
   failNext(rule: FailRule): void
+  /** Makes concurrent runs race: e.g. hold both runs' comment listings so both find no comment. */
+  gate(rule: GateRule): void
   close(): Promise<void>
 }
 
@@ -138,6 +149,26 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   }
   const requests: RecordedRequest[] = []
   const failures: (FailRule & { left: number })[] = []
+  const gates: (GateRule & { waiting: (() => void)[] })[] = []
+  const matches = (rule: { method: string; path: string | RegExp }, req: Request) =>
+    rule.method.toUpperCase() === req.method &&
+    (typeof rule.path === 'string' ? rule.path === req.path : rule.path.test(req.path))
+  const passGate = (req: Request): Promise<void> | undefined => {
+    const index = gates.findIndex((gate) => matches(gate, req))
+    if (index < 0) return undefined
+    const gate = gates[index]
+    return new Promise<void>((resolve) => {
+      gate.waiting.push(resolve)
+      const release = () => {
+        gates.splice(gates.indexOf(gate), 1)
+        for (const waiting of gate.waiting) waiting()
+      }
+      if (gate.waiting.length >= gate.count) release()
+      else if (gate.waiting.length === 1) {
+        setTimeout(() => gates.includes(gate) && release(), gate.timeoutMs ?? 10_000).unref()
+      }
+    })
+  }
   let clock = Date.parse('2026-01-01T00:00:00Z')
 
   const commentsOf = (issue: number) => {
@@ -295,6 +326,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       accept: String(incoming.headers.accept ?? ''),
       origin
     }
+    await passGate(req)
     let reply: Reply
     const failure = failures.find(
       (rule) =>
@@ -350,6 +382,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       state.writesForbidden = on
     },
     failNext: (rule) => void failures.push({ ...rule, left: rule.times ?? 1 }),
+    gate: (rule) => void gates.push({ ...rule, waiting: [] }),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections()

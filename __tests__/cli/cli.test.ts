@@ -1,7 +1,10 @@
 /**
  * Issue 7 acceptance: the bundled CLI (`node dist/cli.js`) end to end against the Kestra emulator.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { cpSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 import { CREDENTIALS, flow } from '../../test-support/scenario.js'
@@ -25,7 +28,8 @@ const READ_ROUTES = new Set([
 let kestra: Emulator
 let env: Record<string, string>
 
-beforeAll(async () => {
+// A fresh server per test: no test sees another's deploys.
+beforeEach(async () => {
   kestra = await startEmulator({ basicAuth: CREDENTIALS, tokens: [TOKEN] })
   env = {
     KESTRA_URL: kestra.url,
@@ -34,7 +38,7 @@ beforeAll(async () => {
   }
 })
 
-afterAll(async () => {
+afterEach(async () => {
   await kestra?.close()
 })
 
@@ -216,13 +220,38 @@ describe('kestra-gitops plan and deploy', () => {
     const second = await runCli(repo.dir, ['deploy'], env)
     expect(second.exitCode, second.stderr).toBe(0)
     expect(writes()).toEqual([])
-    expect(second.stdout).toContain('No changes: the server already matches the repository.')
-    expect(outputsOf(second.stdout)).toMatchObject({ deployed: 'false', unchanged: '5' })
+    expect(second.stdout).not.toMatch(/^ {2}[+~-] /m)
+    expect(second.stdout).toContain('! orphaned flow company.team.gone')
+    expect(outputsOf(second.stdout)).toMatchObject({
+      'has-changes': 'false',
+      deployed: 'false',
+      unchanged: '5'
+    })
 
     const deleting = await runCli(repo.dir, ['deploy', '--delete'], env)
     expect(deleting.exitCode, deleting.stderr).toBe(0)
     expect(serverState().flows.map((f) => f.id)).toEqual(['change', 'keep', 'new'])
+    expect(deleting.stdout).toContain('- delete flow company.team.gone')
     expectNoSecret(first, second, deleting)
+  })
+
+  it('deploy warns that uncommitted changes are deployed under the HEAD commit', async () => {
+    repo.write({ [`${NS}/flows/new.yml`]: flow(NS, 'new', ' (edited)') })
+    const result = await runCli(repo.dir, ['deploy'], env)
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stderr).toContain(
+      `warning 1 uncommitted change(s) under .: the working tree is deployed, recorded as commit ${repo.head().slice(0, 12)}.`
+    )
+    expect(serverState().flows).toContainEqual({ id: 'new', source: flow(NS, 'new', ' (edited)') })
+  })
+
+  it('deploy needs a git commit to record', async () => {
+    const plain = mkdtempSync(join(tmpdir(), 'kga-cli-nogit-'))
+    cpSync(repo.dir, plain, { recursive: true, filter: (path) => !path.endsWith('.git') })
+    const result = await runCli(plain, ['deploy'], env)
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr).toContain('deploy records the deployed commit in Kestra')
+    expect(writes()).toEqual([])
   })
 
   it('deploy --dry-run only plans', async () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createOctokit } from '../../src/github/octokit.js'
 import type { GitHubPort } from '../../src/github/port.js'
 import { createGitHub } from '../../src/github/rest-github.js'
-import { commentMarker } from '../../src/github/sticky-comment.js'
+import { commentMarker } from '../../src/render/markers.js'
 import { TRUNCATION_NOTE } from '../../src/github/truncate-comment.js'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.js'
 

@@ -8,14 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { EmulatorOptions } from '../../test-support/kestra-emulator/index.js'
 import type { RunResult } from '../../test-support/runner.js'
 import { BASE, CHANGE, DATA, PLAN_COUNTS, TEAM, WRITTEN_RESOURCES } from './scenario.js'
-import {
-  failureText,
-  serverDiff,
-  startStage,
-  WRITE_ROUTES,
-  writesIn,
-  type Stage
-} from './stage.js'
+import { failureText, serverDiff, startStage, WRITE_ROUTES, writesIn, type Stage } from './stage.js'
 import { matrixCell, printMatrix } from './matrix.js'
 
 type Mode = 'plan' | 'deploy'
@@ -57,15 +50,15 @@ const ROWS: FaultRow[] = [
         s.kestra.inject({ route: 'flows.update', status: 503, times: 1 })
       },
       expect: 'recovers',
-      evidence: /retrying POST \/api\/v1\/main\/namespaces\/company\.\w+\/files\?path=\S+ \(HTTP 503\)/,
+      evidence:
+        /retrying POST \/api\/v1\/main\/namespaces\/company\.\w+\/files\?path=\S+ \(HTTP 503\)/,
       outcome: 'retried, server = repo'
     }
   },
   {
     fault: '429 + Retry-After',
     plan: {
-      arrange: (s) =>
-        s.kestra.inject({ route: 'flows.export.by-ids', status: 429, retryAfter: 1 }),
+      arrange: (s) => s.kestra.inject({ route: 'flows.export.by-ids', status: 429, retryAfter: 1 }),
       expect: 'recovers',
       evidence: /retrying POST \/api\/v1\/main\/flows\/export\/by-ids \(HTTP 429\) in 1000 ms/,
       outcome: 'waited 1 s, full plan'
@@ -82,7 +75,8 @@ const ROWS: FaultRow[] = [
     plan: {
       arrange: (s) => s.kestra.inject({ route: 'flows.validate', reset: true }),
       expect: 'recovers',
-      evidence: /retrying POST \/api\/v1\/main\/flows\/validate \((ECONNRESET|UND_ERR_SOCKET|socket hang up)\)/,
+      evidence:
+        /retrying POST \/api\/v1\/main\/flows\/validate \((ECONNRESET|UND_ERR_SOCKET|socket hang up)\)/,
       outcome: 'retried, full plan'
     },
     deploy: {
@@ -92,7 +86,8 @@ const ROWS: FaultRow[] = [
         s.kestra.inject({ route: 'namespaces.files.upload', reset: true })
       },
       expect: 'recovers',
-      evidence: /retrying POST \/api\/v1\/main\/flows \((ECONNRESET|UND_ERR_SOCKET|socket hang up)\)/,
+      evidence:
+        /retrying POST \/api\/v1\/main\/flows \((ECONNRESET|UND_ERR_SOCKET|socket hang up)\)/,
       outcome: 'lost answer re-read, server = repo'
     }
   },
@@ -102,16 +97,17 @@ const ROWS: FaultRow[] = [
       inputs: { 'timeout-seconds': '1' },
       arrange: (s) => s.kestra.inject({ route: 'flows.list', hangMs: 3000 }),
       expect: 'recovers',
-      evidence: /retrying GET \/api\/v1\/main\/flows\/company\.\w+ \((UND_ERR_HEADERS_TIMEOUT|timeout)\)/,
+      evidence:
+        /retrying GET \/api\/v1\/main\/flows\/company\.\w+ \((UND_ERR_HEADERS_TIMEOUT|timeout)\)/,
       outcome: 'timed out, retried'
     },
     deploy: {
       inputs: { 'timeout-seconds': '1' },
       // The update is applied, then its answer hangs: the retry sends the same source again.
-      arrange: (s) =>
-        s.kestra.inject({ route: 'flows.update', hangMs: 3000, afterHandling: true }),
+      arrange: (s) => s.kestra.inject({ route: 'flows.update', hangMs: 3000, afterHandling: true }),
       expect: 'recovers',
-      evidence: /retrying PUT \/api\/v1\/main\/flows\/company\.\w+\/\w+ \((UND_ERR_HEADERS_TIMEOUT|timeout)\)/,
+      evidence:
+        /retrying PUT \/api\/v1\/main\/flows\/company\.\w+\/\w+ \((UND_ERR_HEADERS_TIMEOUT|timeout)\)/,
       outcome: 'timed out, retried, server = repo'
     }
   },
@@ -120,13 +116,15 @@ const ROWS: FaultRow[] = [
     plan: {
       inputs: WRONG_PASSWORD,
       expect: 'fails',
-      evidence: /Kestra answered 401 to GET \/api\/v1\/configs: HTTP 401; check the username\/password or api-token inputs/,
+      evidence:
+        /Kestra answered 401 to GET \/api\/v1\/configs: HTTP 401; check the username\/password or api-token inputs/,
       outcome: 'fails: check credentials; re-run ok'
     },
     deploy: {
       inputs: WRONG_PASSWORD,
       expect: 'fails',
-      evidence: /Kestra answered 401 to GET \/api\/v1\/configs: HTTP 401; check the username\/password or api-token inputs/,
+      evidence:
+        /Kestra answered 401 to GET \/api\/v1\/configs: HTTP 401; check the username\/password or api-token inputs/,
       outcome: 'fails before any write; re-run converges'
     }
   },
@@ -136,14 +134,16 @@ const ROWS: FaultRow[] = [
       arrange: (s) =>
         s.kestra.inject({ path: `/api/v1/main/flows/${DATA}`, method: 'GET', status: 403 }),
       expect: 'fails',
-      evidence: /Kestra answered 403 to GET \/api\/v1\/main\/flows\/company\.data: Forbidden; the credentials lack permission/,
+      evidence:
+        /Kestra answered 403 to GET \/api\/v1\/main\/flows\/company\.data: Forbidden; the credentials lack permission/,
       outcome: 'fails: names namespace; re-run ok'
     },
     deploy: {
       // Both creates are refused (403 is not retried).
       arrange: (s) => s.kestra.inject({ route: 'flows.create', status: 403, times: 2 }),
       expect: 'fails',
-      evidence: /failed: flow:company\.\w+\/\w+ — Kestra answered 403 to POST \/api\/v1\/main\/flows/,
+      evidence:
+        /failed: flow:company\.\w+\/\w+ — Kestra answered 403 to POST \/api\/v1\/main\/flows/,
       outcome: 'fails naming all 8; re-run converges'
     }
   },
@@ -160,7 +160,8 @@ const ROWS: FaultRow[] = [
         missingEndpoints: ['flows.export.by-ids', 'namespaces.files.export', 'kv.get', 'kv.put']
       },
       expect: 'recovers',
-      evidence: /Could not record the deployed commit in namespace company\.\w+ \(KV kestra-gitops-commit\)/,
+      evidence:
+        /Could not record the deployed commit in namespace company\.\w+ \(KV kestra-gitops-commit\)/,
       outcome: 'falls back, server = repo'
     }
   },
@@ -168,7 +169,12 @@ const ROWS: FaultRow[] = [
     fault: 'failure on the k-th write (plan: a read failing every attempt)',
     plan: {
       arrange: (s) =>
-        s.kestra.inject({ path: `/api/v1/main/flows/${TEAM}`, method: 'GET', status: 500, times: 4 }),
+        s.kestra.inject({
+          path: `/api/v1/main/flows/${TEAM}`,
+          method: 'GET',
+          status: 500,
+          times: 4
+        }),
       expect: 'fails',
       evidence: /Kestra answered 500 to GET \/api\/v1\/main\/flows\/company\.team/,
       outcome: 'fails after 4 attempts; re-run ok'
@@ -190,6 +196,7 @@ afterAll(() => {
   console.log(
     printMatrix(
       'Fault matrix (issue 8.1): plan and deploy, end to end',
+      'fault',
       ROWS.map((row) => row.fault),
       ['plan', 'deploy']
     )
@@ -286,7 +293,11 @@ function expectFailureAccountsForEveryResource(stage: Stage, failure: string): s
   if (applied.length === 0) expect(serverDiff(stage.kestra, BASE)).toEqual([])
   const diffs = serverDiff(stage.kestra, stage.tree)
   for (const key of applied) expect(diffs.filter((d) => d.includes(label(key)))).toEqual([])
-  for (const key of notApplied) expect(diffs.some((d) => d.includes(label(key))), key).toBe(true)
+  for (const key of notApplied)
+    expect(
+      diffs.some((d) => d.includes(label(key))),
+      key
+    ).toBe(true)
   return notApplied
 }
 

@@ -13,12 +13,20 @@ export async function matrixCell(
     cells.set(`${row}\0${column}`, `✓ ${outcome}`)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    cells.set(`${row}\0${column}`, `✗ ${message.split('\n', 1)[0]!.slice(0, 80).replace(/\|/g, '/')}`)
+    cells.set(
+      `${row}\0${column}`,
+      `✗ ${message.split('\n', 1)[0]!.slice(0, 80).replace(/\|/g, '/')}`
+    )
     throw error
   }
 }
 
-export function printMatrix(title: string, rows: string[], columns: string[]): string {
+export function printMatrix(
+  title: string,
+  corner: string,
+  rows: string[],
+  columns: string[]
+): string {
   const line = (values: string[]) => `| ${values.join(' | ')} |`
   const body = rows.map((row) =>
     line([
@@ -34,7 +42,7 @@ export function printMatrix(title: string, rows: string[], columns: string[]): s
     '',
     `${title}: ${passed} of ${rows.length * columns.length} cells pass`,
     '',
-    line(['fault', ...columns]),
+    line([corner, ...columns]),
     line(['---', ...columns.map(() => '---')]),
     ...body,
     ''

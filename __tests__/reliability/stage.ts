@@ -12,7 +12,7 @@ import {
   type SeedState
 } from '../../test-support/kestra-emulator/index.js'
 import { runAction, type RunResult } from '../../test-support/runner.js'
-import { CREDENTIALS, flow, pullRequestEvent, pushEvent } from '../../test-support/scenario.js'
+import { CREDENTIALS, pullRequestEvent, pushEvent } from '../../test-support/scenario.js'
 
 export const WRITE_ROUTES = [
   'flows.create',
@@ -52,9 +52,11 @@ export interface Stage {
   head: string
   /** The repository content at head. */
   tree: Tree
-  plan(inputs?: Record<string, string>, options?: { number?: number }): Promise<RunResult>
+  /** Plans on pull_request #7 (base...head). */
+  plan(inputs?: Record<string, string>): Promise<RunResult>
+  /** Deploys on push (base..head). */
   deploy(inputs?: Record<string, string>): Promise<RunResult>
-  /** Requests logged since the stage started (or since the last `mark()`). */
+  /** Kestra requests logged after the first `mark` (a length of `kestra.requests` taken earlier). */
   since(mark: number): LoggedRequest[]
   close(): Promise<void>
 }
@@ -84,8 +86,8 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     base,
     head,
     tree,
-    plan: (inputs = {}, pr = {}) =>
-      runAction({ ...pullRequestEvent(repo, base, head, pr), ...connection(inputs) }),
+    plan: (inputs = {}) =>
+      runAction({ ...pullRequestEvent(repo, base, head), ...connection(inputs) }),
     deploy: (inputs = {}) => runAction({ ...pushEvent(repo, base, head), ...connection(inputs) }),
     since: (mark) => kestra.requests.slice(mark),
     close: async () => {
@@ -186,5 +188,3 @@ export function failureText(result: RunResult): string {
     .map((a) => a.message)
     .join('\n')
 }
-
-export { flow }

@@ -13,7 +13,7 @@ describe('managed namespaces', () => {
     'files/x.txt': 'x'
   })
 
-  it('holds each declared namespace, falling back to the expected one, plus the listed ones', async () => {
+  it('holds each declared namespace, falling back to the folder one when it is unusable or breaks the layout, plus the listed ones', async () => {
     const tenant = createGitRepo({
       'company.team/flows/a.yml': flow('a', 'company.team'),
       'company.team/flows/child.yml': flow('child', 'company.team.child'),
@@ -26,8 +26,8 @@ describe('managed namespaces', () => {
       'alpha',
       'company.team',
       'company.team.child',
-      'elsewhere',
       'fallback',
+      'mismatch',
       'parsefail',
       'zeta'
     ])

@@ -99,8 +99,8 @@ export function editFlows(repo: SyntheticRepo, count: number): SyntheticRepo {
         ? {
             ...flow,
             source: flow.source.replace(
-              /\nlabels:\n/,
-              `\nlabels:\n  changed-by: pull-request\n  ticket: DATA-${1000 + index}\n`
+              '\ntasks:\n',
+              `\ntasks:\n  - id: announce\n    type: io.kestra.plugin.core.log.Log\n    message: "Change DATA-${1000 + index} is live"\n`
             )
           }
         : flow
@@ -196,61 +196,76 @@ interface FlowShape {
   callee?: SyntheticFlow
 }
 
+/**
+ * Flow sizes follow the corpus of real flows (shared/corpus: median 0.4 kB, p90 1.3 kB), made
+ * heavier on purpose: many small flows, some medium ones, a few large ones with nested tasks.
+ */
 function flowSource(random: Prng, shape: FlowShape): string {
+  const size = random.weighted([
+    ['small', 45],
+    ['medium', 40],
+    ['large', 15]
+  ] as const)
   const { namespace, id } = shape
-  const lines = [
-    `id: ${id}`,
-    `namespace: ${namespace}`,
-    'description: |',
-    `  Loads ${id.split('_')[0]} data from the source systems, cleans it and publishes the`,
-    '  curated tables. Owned by the data platform team; page them when it fails twice in a row.',
-    '',
-    'labels:',
-    `  team: ${namespace.split('.')[1]}`,
-    `  tier: "${1 + random.int(3)}"`,
-    '',
-    'inputs:',
-    '  - id: day',
-    '    type: DATE',
-    '    required: false',
-    '  - id: full_refresh',
-    '    type: BOOLEAN',
-    '    defaults: false',
-    '',
-    'variables:',
-    `  table: curated.${id}`,
-    `  bucket: s3://acme-${namespace.replace(/\./g, '-')}/landing`,
-    ''
-  ]
-  lines.push('tasks:')
-  const tasks = 2 + random.int(4)
-  for (let t = 0; t < tasks; t++) lines.push(...task(random, shape, `step${t}`, 1, 0))
+  const lines = [`id: ${id}`, `namespace: ${namespace}`]
+  if (size !== 'small') {
+    lines.push(
+      `description: Loads ${id.split('_')[0]} data and publishes the curated tables.`,
+      '',
+      'labels:',
+      `  team: ${namespace.split('.')[1]}`,
+      `  tier: "${1 + random.int(3)}"`
+    )
+  }
+  if (size === 'large') {
+    lines.push(
+      '',
+      'inputs:',
+      '  - id: day',
+      '    type: DATE',
+      '    required: false',
+      '  - id: full_refresh',
+      '    type: BOOLEAN',
+      '    defaults: false',
+      '',
+      'variables:',
+      `  table: curated.${id}`,
+      `  bucket: s3://acme-${namespace.replace(/\./g, '-')}/landing`
+    )
+  }
+  lines.push('', 'tasks:')
+  const tasks = size === 'small' ? 1 + random.int(2) : 2 + random.int(size === 'large' ? 4 : 2)
+  const nesting = size === 'large' ? 2 : size === 'medium' ? 1 : 0
+  for (let t = 0; t < tasks; t++) lines.push(...task(random, shape, `step${t}`, 1, 2 - nesting))
   if (shape.callee) {
     lines.push(
       '  - id: downstream',
       '    type: io.kestra.plugin.core.flow.Subflow',
       `    namespace: ${shape.callee.namespace}`,
       `    flowId: ${shape.callee.id}`,
-      '    wait: true',
-      '    inputs:',
-      '      day: "{{ inputs.day ?? execution.startDate | date(\'yyyy-MM-dd\') }}"'
+      '    wait: true'
     )
   }
-  lines.push(
-    '',
-    'errors:',
-    '  - id: alert',
-    '    type: io.kestra.plugin.core.log.Log',
-    '    level: ERROR',
-    `    message: "${id} failed in {{ execution.id }}"`,
-    '',
-    'triggers:',
-    '  - id: nightly',
-    '    type: io.kestra.plugin.core.trigger.Schedule',
-    `    cron: "${random.int(60)} ${random.int(6)} * * *"`,
-    ''
-  )
-  return lines.join('\n')
+  if (size !== 'small') {
+    lines.push(
+      '',
+      'errors:',
+      '  - id: alert',
+      '    type: io.kestra.plugin.core.log.Log',
+      '    level: ERROR',
+      `    message: "${id} failed in {{ execution.id }}"`
+    )
+  }
+  if (size === 'large' || random.int(2) === 0) {
+    lines.push(
+      '',
+      'triggers:',
+      '  - id: nightly',
+      '    type: io.kestra.plugin.core.trigger.Schedule',
+      `    cron: "${random.int(60)} ${random.int(6)} * * *"`
+    )
+  }
+  return lines.join('\n') + '\n'
 }
 
 /** A task, sometimes a flowable one holding children (at most three levels deep). */
@@ -295,6 +310,6 @@ function task(random: Prng, shape: FlowShape, id: string, depth: number, level: 
   return [
     `${pad}- id: ${id}`,
     `${pad}  type: io.kestra.plugin.core.log.Log`,
-    `${pad}  message: "Processing {{ vars.table }} for {{ inputs.day ?? 'today' }} (run {{ execution.id }})"`
+    `${pad}  message: "Processing {{ flow.id }} (run {{ execution.id }})"`
   ]
 }

@@ -1,8 +1,7 @@
 import { resourceName, type Plan, type ResourceChange } from '../plan/types.js'
-import { countsText } from '../render/headline.js'
+import { countsText, findingCounts } from '../render/headline.js'
 import type { ReportInput } from '../render/input.js'
 import { formatBytes } from '../render/resource.js'
-import { findingCounts } from '../render/headline.js'
 import { inert, type Palette } from '../report/terminal-style.js'
 
 const MARK: Record<ResourceChange['action'], { sign: string; colour: keyof Palette }> = {
@@ -15,15 +14,12 @@ const MARK: Record<ResourceChange['action'], { sign: string; colour: keyof Palet
 
 /** The report as a terminal would show it: verdict, target, then the plan as a coloured diff. */
 export function reportText(report: ReportInput, p: Palette): string {
+  const target = `server ${report.server ? inert(report.server) : 'none'} · tenant ${inert(report.tenant)} · commit ${report.commit.slice(0, 7) || 'unknown'}`
   const lines = [
-    p.bold(report.plan ? `Kestra plan: ${countsText(report.plan.counts)}` : 'Kestra validation')
+    p.bold(report.plan ? `Kestra plan: ${countsText(report.plan.counts)}` : 'Kestra validation'),
+    verdict(report, p),
+    p.dim(target)
   ]
-  lines.push(verdict(report, p))
-  lines.push(
-    p.dim(
-      `server ${report.server ? inert(report.server) : 'none'} · tenant ${inert(report.tenant)} · commit ${report.commit.slice(0, 7) || 'unknown'}`
-    )
-  )
   for (const note of report.notes ?? []) lines.push(p.dim(inert(note)))
   if (report.plan) lines.push('', ...planLines(report.plan, p))
   return `${lines.join('\n')}\n`

@@ -23,16 +23,19 @@ export interface CliIo {
   stderr: { write(text: string): unknown }
 }
 
-export const EXIT_OK = 0
-export const EXIT_FAILED = 1
-export const EXIT_USAGE = 2
+const EXIT_OK = 0
+const EXIT_FAILED = 1
+const EXIT_USAGE = 2
 
 /**
  * `kestra-gitops <validate|plan|deploy> [flags]`: the action's engine on a local checkout. The result
  * (findings and plan, the PR comment's Markdown, or JSON) goes to stdout, progress to stderr.
  */
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
-  let secrets: string[] = []
+  // Raw secrets are masked from the start, so not even a settings error can show them.
+  let secrets = [io.env.KESTRA_PASSWORD, io.env.KESTRA_API_TOKEN].filter(
+    (s): s is string => s !== undefined && s.length >= 4
+  )
   const mask = (text: string) => secrets.reduce((t, secret) => t.split(secret).join('***'), text)
   const out = (text: string) => void io.stdout.write(mask(text))
   const err = (text: string) => void io.stderr.write(mask(text))
@@ -53,7 +56,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   let kestra: KestraClient | undefined
   try {
     const settings = cliSettings(args, io.env)
-    secrets = secretsOf(settings)
+    secrets = [...new Set([...secrets, ...secretsOf(settings)])]
     if (args.command !== 'validate' && !settings.server) {
       throw new UsageError(`${args.command} needs the Kestra server: --server URL or KESTRA_URL`)
     }
@@ -157,5 +160,10 @@ function usageFailure(err: (text: string) => void, error: UsageError): number {
 }
 
 function processIo(): CliIo {
+  // `kestra-gitops plan | head`: once the reader is gone, the rest of the output is dropped, but a
+  // deploy under way is not cut short.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+  })
   return { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr }
 }

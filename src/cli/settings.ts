@@ -3,7 +3,7 @@ import { parseSettings, type InputName, type Settings } from '../settings.js'
 import { UsageError, type CliArgs } from './args.js'
 
 /** Credentials come only from the environment: flags would leave them in shell history and `ps`. */
-export const CREDENTIAL_VARIABLES = {
+const CREDENTIAL_VARIABLES = {
   username: 'KESTRA_USERNAME',
   password: 'KESTRA_PASSWORD',
   'api-token': 'KESTRA_API_TOKEN'

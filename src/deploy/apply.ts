@@ -72,7 +72,15 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyOutco
   const flows = (list: ResourceChange[]) => list.filter((c): c is FlowChange => c.kind === 'flow')
 
   const warnings: string[] = []
+  snapshot.prefetch(
+    'file',
+    files(writes).map((c) => c.namespace)
+  )
   await runAll(files(writes), (change) => writeFile(change, snapshot, deps))
+  snapshot.prefetch(
+    'flow',
+    flows(writes).map((c) => c.namespace)
+  )
   const order = orderFlowWrites(flows(writes), deps.refs)
   for (const cycle of order.cycles) {
     warnings.push(

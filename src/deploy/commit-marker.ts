@@ -87,6 +87,13 @@ export async function checkCommitOrder(
 ): Promise<CommitOrderCheck> {
   const older: string[] = []
   const warnings: string[] = []
+  // Namespaces usually hold the same commit: ask git once per commit, not once per namespace.
+  const ancestry = new Map<string, Promise<boolean | undefined>>()
+  const isOlderThan = (commit: string) => {
+    let answer = ancestry.get(commit)
+    if (!answer) ancestry.set(commit, (answer = isAncestor(ours.commit, commit)))
+    return answer
+  }
   for (const [namespace, recorded] of [...markers].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (recorded === undefined || recorded.commit === ours.commit) continue
     if (recorded.repository !== ours.repository) {
@@ -95,7 +102,7 @@ export async function checkCommitOrder(
       )
       continue
     }
-    const ancestor = await isAncestor(ours.commit, recorded.commit)
+    const ancestor = await isOlderThan(recorded.commit)
     if (ancestor === true) {
       older.push(
         `commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace}; to roll back, push a revert commit.`

@@ -12,6 +12,17 @@ export class ServerSnapshot {
 
   constructor(private readonly api: KestraApi) {}
 
+  /**
+   * Starts the reads of these namespaces at once, so that a phase's writes do not wait for them one
+   * namespace at a time (failures surface in flowMoved / fileMoved).
+   */
+  prefetch(kind: 'flow' | 'file', namespaces: Iterable<string>): void {
+    for (const namespace of new Set(namespaces)) {
+      const read = kind === 'flow' ? this.flowsOf(namespace) : this.filesOf(namespace)
+      read.catch(() => undefined)
+    }
+  }
+
   /** Why the flow is no longer what the plan saw, or undefined when it still is. */
   async flowMoved(change: FlowChange): Promise<string | undefined> {
     const remote = (await this.flowsOf(change.namespace)).get(change.id)

@@ -4,7 +4,7 @@ import type { RepoClient } from './repo-ref.js'
 import { truncateCommentBody } from './truncate-comment.js'
 
 /** The author GITHUB_TOKEN comments as. */
-export const ACTIONS_BOT_LOGIN = 'github-actions[bot]'
+const ACTIONS_BOT_LOGIN = 'github-actions[bot]'
 
 interface ListedComment {
   id: number
@@ -173,9 +173,4 @@ function isBodyTooLong(error: unknown): boolean {
   if (httpStatus(error) !== 422) return false
   const data = (error as { response?: { data?: unknown } }).response?.data
   return /too long/i.test(`${(error as Error).message} ${JSON.stringify(data ?? '')}`)
-}
-
-/** The hidden first line that identifies the action's comment for one `comment-key` (SPEC §8). */
-export function commentMarker(key: string): string {
-  return `<!-- kestra-gitops:${key} -->`
 }

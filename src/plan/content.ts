@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import type { FileContentSummary } from './types.js'
 
@@ -17,6 +18,16 @@ export function decodeText(bytes: Uint8Array): string | undefined {
   }
 }
 
+/** Summaries by byte array: the server's files are summarised for the plan and for the desired state. */
+const summaries = new WeakMap<Uint8Array, FileContentSummary>()
+
 export function summariseBytes(bytes: Uint8Array): FileContentSummary {
-  return { sha256: sha256Hex(bytes), size: bytes.length, binary: decodeText(bytes) === undefined }
+  let summary = summaries.get(bytes)
+  if (!summary) {
+    // Same verdict as decodeText, without building the string.
+    const binary = bytes.includes(0) || !isUtf8(bytes)
+    summary = { sha256: sha256Hex(bytes), size: bytes.length, binary }
+    summaries.set(bytes, summary)
+  }
+  return summary
 }

@@ -14,17 +14,7 @@ export function parseFlowFile(input: {
   expectedNamespace?: string
 }): FlowFile {
   const source = normaliseSource(input.raw)
-  const lineCounter = new LineCounter()
-  const documents = parseAllDocuments(source, {
-    lineCounter,
-    uniqueKeys: true,
-    prettyErrors: false
-  })
-  const all = Array.isArray(documents) ? documents : [documents]
-  // A trailing `---` or comment-only tail yields an empty document: not a second flow.
-  const parsed = all.filter(
-    (doc, index) => index === 0 || doc.contents !== null || doc.errors.length > 0
-  )
+  const { documents: parsed, lineCounter } = parseDocuments(source)
   const first = parsed[0]
   const contents = first?.contents
   const id = isMap(contents) ? scalarString(contents.get('id', true)) : undefined
@@ -44,6 +34,37 @@ export function parseFlowFile(input: {
     namespace,
     expectedNamespace: input.expectedNamespace,
     notAFlow
+  }
+}
+
+function parseDocuments(source: string): Pick<FlowFile, 'documents' | 'lineCounter'> {
+  const lineCounter = new LineCounter()
+  const documents = parseAllDocuments(source, {
+    lineCounter,
+    uniqueKeys: true,
+    prettyErrors: false
+  })
+  const all = Array.isArray(documents) ? documents : [documents]
+  // A trailing `---` or comment-only tail yields an empty document: not a second flow.
+  const parsed = all.filter(
+    (doc, index) => index === 0 || doc.contents !== null || doc.errors.length > 0
+  )
+  return { documents: parsed, lineCounter }
+}
+
+/**
+ * Lets go of a flow's syntax trees, most of a large repository's memory, once the checks that walk
+ * them are done: they are parsed again from `source`, identically, if something asks for them.
+ */
+export function releaseSyntaxTrees(flow: FlowFile): void {
+  let parsed: Pick<FlowFile, 'documents' | 'lineCounter'> | undefined
+  const again = () => (parsed ??= parseDocuments(flow.source))
+  for (const key of ['documents', 'lineCounter'] as const) {
+    Object.defineProperty(flow, key, {
+      get: () => again()[key],
+      configurable: true,
+      enumerable: true
+    })
   }
 }
 

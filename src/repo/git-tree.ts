@@ -8,10 +8,13 @@ const run = promisify(execFile)
 /** A full object id (SHA-1 or SHA-256). Anything else is refused, so nothing reads as an option. */
 const OBJECT_ID = /^[0-9a-f]{4,64}$/i
 
-interface TreeBlob {
+export interface TreeBlob {
+  /** Relative to the listed folder, '/'-separated. */
   path: string
   oid: string
   symlink: boolean
+  /** Bytes of the blob. */
+  size: number
 }
 
 async function git(cwd: string, args: string[]): Promise<string | undefined> {
@@ -28,40 +31,83 @@ async function git(cwd: string, args: string[]): Promise<string | undefined> {
 }
 
 /**
- * Writes the files under `folder` (relative to `workspace`) as committed in `sha` into `destination`,
- * from git's object store: the work tree is never touched. Blobs are written raw (no checkout
- * filters). False when the commit is not in the local history.
+ * The files under `folder` (relative to `workspace`) as committed in `sha`, from git's object store;
+ * empty when the commit has no such folder, undefined when the commit is not in the local history.
  */
-export async function materialiseCommitFolder(input: {
+export async function listCommitFolder(input: {
   workspace: string
   sha: string
   folder: string
-  destination: string
-}): Promise<boolean> {
-  const { workspace, sha, destination } = input
-  if (!OBJECT_ID.test(sha)) return false
-  if ((await git(workspace, ['cat-file', '-e', `${sha}^{commit}`])) === undefined) return false
+}): Promise<TreeBlob[] | undefined> {
+  const { workspace, sha } = input
+  if (!OBJECT_ID.test(sha)) return undefined
+  if ((await git(workspace, ['cat-file', '-e', `${sha}^{commit}`])) === undefined) return undefined
   const prefix = (await git(workspace, ['rev-parse', '--show-prefix']))?.trim() ?? ''
   const treePath = `${prefix}${input.folder}`.replace(/\/+$/, '')
   const tree = treePath === '' ? `${sha}^{tree}` : `${sha}:${treePath}`
-  if ((await git(workspace, ['cat-file', '-t', tree]))?.trim() !== 'tree') return true
-  const listing = await git(workspace, ['ls-tree', '-r', '-z', '--full-tree', tree])
+  if ((await git(workspace, ['cat-file', '-t', tree]))?.trim() !== 'tree') return []
+  const listing = await git(workspace, ['ls-tree', '-r', '-l', '-z', '--full-tree', tree])
   if (listing === undefined) throw new Error(`git ls-tree failed for commit ${sha}`)
-  const blobs = parseTree(listing)
-  await writeBlobs(workspace, blobs, destination)
-  return true
+  return parseTree(listing)
 }
 
+export interface WorktreeChanges {
+  /** Paths under the folder (relative to it) whose work-tree content is not the commit's. */
+  changed: Set<string>
+  /** An untracked (or git-ignored) `.kestraignore` exists under the folder. */
+  untrackedIgnoreFile: boolean
+}
+
+/**
+ * How the work tree differs from commit `sha` under `folder`, as git sees it (its index caches
+ * file stats, so unchanged files are not read). Undefined when git cannot tell.
+ */
+export async function worktreeChanges(input: {
+  workspace: string
+  sha: string
+  folder: string
+  ignoreFile: string
+}): Promise<WorktreeChanges | undefined> {
+  const { workspace, sha, folder } = input
+  if (!OBJECT_ID.test(sha)) return undefined
+  const pathspec = folder === '' ? '.' : folder
+  const diff = await git(workspace, [
+    'diff',
+    '--name-only',
+    '-z',
+    '--no-renames',
+    '--relative',
+    sha,
+    '--',
+    pathspec
+  ])
+  const untracked = await git(workspace, [
+    'ls-files',
+    '-z',
+    '--others',
+    '--',
+    `:(glob)${folder === '' ? '' : `${folder}/`}**/${input.ignoreFile}`
+  ])
+  if (diff === undefined || untracked === undefined) return undefined
+  const strip = folder === '' ? '' : `${folder}/`
+  const changed = new Set<string>()
+  for (const path of diff.split('\0')) {
+    if (path !== '' && path.startsWith(strip)) changed.add(path.slice(strip.length))
+  }
+  return { changed, untrackedIgnoreFile: untracked !== '' }
+}
+
+/** `git ls-tree -l` records: `<mode> <type> <oid> <size>\t<path>`. */
 function parseTree(listing: string): TreeBlob[] {
   const blobs: TreeBlob[] = []
   for (const record of listing.split('\0')) {
     const tab = record.indexOf('\t')
     if (tab === -1) continue
-    const [mode, type, oid] = record.slice(0, tab).split(' ')
+    const [mode, type, oid, size] = record.slice(0, tab).split(/ +/)
     const path = record.slice(tab + 1)
     // Submodules (type commit) have no content here; unsafe paths are never written.
     if (type !== 'blob' || !oid || !isSafePath(path)) continue
-    blobs.push({ path, oid, symlink: mode === '120000' })
+    blobs.push({ path, oid, symlink: mode === '120000', size: Number(size) })
   }
   return blobs
 }
@@ -72,10 +118,21 @@ function isSafePath(path: string): boolean {
     .every((s) => s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git')
 }
 
-/** Streams every distinct blob once through `git cat-file --batch` and writes it where it belongs. */
-async function writeBlobs(workspace: string, blobs: TreeBlob[], destination: string) {
+/**
+ * Writes the blobs (from `listCommitFolder`) under `destination`, raw (no checkout filters),
+ * streaming every distinct blob once through `git cat-file --batch`.
+ */
+export async function writeCommitBlobs(
+  workspace: string,
+  blobs: TreeBlob[],
+  destination: string
+): Promise<void> {
   const pathsByOid = new Map<string, TreeBlob[]>()
-  for (const blob of blobs) pathsByOid.set(blob.oid, [...(pathsByOid.get(blob.oid) ?? []), blob])
+  for (const blob of blobs) {
+    const same = pathsByOid.get(blob.oid)
+    if (same) same.push(blob)
+    else pathsByOid.set(blob.oid, [blob])
+  }
   const oids = [...pathsByOid.keys()]
   if (oids.length === 0) return
   const child = spawn('git', ['cat-file', '--batch'], {
@@ -89,13 +146,18 @@ async function writeBlobs(workspace: string, blobs: TreeBlob[], destination: str
   child.stdin.end(oids.map((oid) => `${oid}\n`).join(''))
 
   const reader = new BatchReader()
+  const folders = new Set<string>()
   let written = 0
   for await (const chunk of child.stdout) {
     reader.push(chunk as Buffer)
     for (let object = reader.next(); object; object = reader.next()) {
       for (const blob of pathsByOid.get(object.oid) ?? []) {
         const target = join(destination, blob.path)
-        await mkdir(dirname(target), { recursive: true })
+        const folder = dirname(target)
+        if (!folders.has(folder)) {
+          await mkdir(folder, { recursive: true })
+          folders.add(folder)
+        }
         if (blob.symlink) await symlink(object.content.toString('utf8'), target)
         else await writeFile(target, object.content)
       }

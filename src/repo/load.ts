@@ -2,8 +2,9 @@ import { mkdir, mkdtemp, realpath, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve, sep } from 'node:path'
 import type { Settings } from '../settings.js'
-import { materialiseCommitFolder } from './git-tree.js'
-import { IgnoreRules } from './ignore-rules.js'
+import { reusableEntries } from './commit-reuse.js'
+import { listCommitFolder, worktreeChanges, writeCommitBlobs } from './git-tree.js'
+import { IGNORE_FILE, IgnoreRules } from './ignore-rules.js'
 import { layoutRules, type LayoutRules, type Placement } from './layout.js'
 import { compareCodeUnits, managedNamespaces } from './managed-namespaces.js'
 import type { FlowFile, NamespaceFileEntry, ReadProblem, RepoModel } from './model.js'
@@ -89,19 +90,9 @@ export async function loadRepository(settings: Settings, workspace: string): Pro
     model.files.push(...part.files)
     model.readProblems.push(...part.problems)
   }
-  model.flows.sort((a, b) => compareCodeUnits(a.file, b.file))
-  model.files.sort(
-    (a, b) =>
-      compareCodeUnits(a.file, b.file) ||
-      compareCodeUnits(a.namespace, b.namespace) ||
-      compareCodeUnits(a.path, b.path)
-  )
-  model.readProblems.sort(
-    (a, b) =>
-      compareCodeUnits(a.file, b.file) ||
-      (a.line ?? 0) - (b.line ?? 0) ||
-      compareCodeUnits(a.message, b.message)
-  )
+  model.flows.sort(byFlowOrder)
+  model.files.sort(byFileOrder)
+  model.readProblems.sort(byProblemOrder)
   model.managedNamespaces = managedNamespaces(model.flows, model.files, settings.extraNamespaces)
   return model
 }
@@ -110,36 +101,80 @@ export async function loadRepository(settings: Settings, workspace: string): Pro
  * The repository model as of commit `sha`, read from git without touching the work tree; `file`
  * and `rel` paths are those of the workspace. Namespace files carry no readable `absPath` ('')
  * since their bytes are gone after the call: compare them by `sha256`. Undefined when the commit
- * is not in the local history (a shallow clone).
+ * is not in the local history (a shallow clone). With `current` (the work tree's model, read with
+ * the same settings), files the work tree holds unchanged are taken from it instead of being read.
  */
 export async function loadRepositoryAtCommit(
   settings: Settings,
   workspace: string,
-  sha: string
+  sha: string,
+  current?: RepoModel
 ): Promise<RepoModel | undefined> {
   const workspaceAbs = resolve(workspace)
   const rootRel = relative(workspaceAbs, resolve(workspaceAbs, settings.root)).split(sep).join('/')
+  const blobs = await listCommitFolder({ workspace: workspaceAbs, sha, folder: rootRel })
+  if (blobs === undefined) return undefined
+  const reused =
+    current && blobs.length > 0
+      ? reusableEntries(
+          current,
+          blobs,
+          await worktreeChanges({
+            workspace: workspaceAbs,
+            sha,
+            folder: rootRel,
+            ignoreFile: IGNORE_FILE
+          })
+        )
+      : undefined
   const scratch = await mkdtemp(join(tmpdir(), 'kga-commit-'))
   try {
     const rootCopy = join(scratch, rootRel)
     await mkdir(rootCopy, { recursive: true })
-    const known = await materialiseCommitFolder({
-      workspace: workspaceAbs,
-      sha,
-      folder: rootRel,
-      destination: rootCopy
-    })
-    if (!known) return undefined
+    await writeCommitBlobs(
+      workspaceAbs,
+      reused ? blobs.filter((blob) => !reused.paths.has(blob.path)) : blobs,
+      rootCopy
+    )
     const model = await loadRepository(settings, scratch)
+    const flows = [...model.flows, ...(reused?.flows ?? [])]
+    const files = [...model.files, ...(reused?.files ?? [])].map((entry) => ({
+      ...entry,
+      absPath: ''
+    }))
+    const readProblems = [...model.readProblems, ...(reused?.problems ?? [])]
     return {
       ...model,
       workspace: workspaceAbs,
       root: resolve(workspaceAbs, settings.root),
-      files: model.files.map((entry) => ({ ...entry, absPath: '' }))
+      flows: reused ? flows.sort(byFlowOrder) : flows,
+      files: reused ? files.sort(byFileOrder) : files,
+      readProblems: reused ? readProblems.sort(byProblemOrder) : readProblems,
+      managedNamespaces: managedNamespaces(flows, files, settings.extraNamespaces)
     }
   } finally {
     await rm(scratch, { recursive: true, force: true })
   }
+}
+
+function byFlowOrder(a: FlowFile, b: FlowFile): number {
+  return compareCodeUnits(a.file, b.file)
+}
+
+function byFileOrder(a: NamespaceFileEntry, b: NamespaceFileEntry): number {
+  return (
+    compareCodeUnits(a.file, b.file) ||
+    compareCodeUnits(a.namespace, b.namespace) ||
+    compareCodeUnits(a.path, b.path)
+  )
+}
+
+function byProblemOrder(a: ReadProblem, b: ReadProblem): number {
+  return (
+    compareCodeUnits(a.file, b.file) ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    compareCodeUnits(a.message, b.message)
+  )
 }
 
 async function loadEntry(entry: WalkEntry, context: Context): Promise<Discovery> {

@@ -13,15 +13,25 @@ export function managedNamespaces(
   const held = new Set<string>()
   for (const flow of flows) {
     if (flow.notAFlow) continue
-    const namespace =
-      flow.namespace !== undefined && NAMESPACE_PATTERN.test(flow.namespace)
-        ? flow.namespace
-        : flow.expectedNamespace
+    // A namespace that breaks the layout is an error of its own; it must not make another namespace managed
+    // (and so open it to deletions).
+    const namespace = namespaceFits(flow) ? flow.namespace : flow.expectedNamespace
     if (namespace !== undefined) held.add(namespace)
   }
   for (const file of files) held.add(file.namespace)
   held.delete(SYSTEM_NAMESPACE)
   return [...new Set([...held, ...extraNamespaces])].sort(compareCodeUnits)
+}
+
+/** The flow declares a valid namespace that its folder allows (the same one or a child of it). */
+export function namespaceFits(flow: FlowFile): boolean {
+  const { namespace, expectedNamespace } = flow
+  if (namespace === undefined || !NAMESPACE_PATTERN.test(namespace)) return false
+  return (
+    expectedNamespace === undefined ||
+    namespace === expectedNamespace ||
+    namespace.startsWith(`${expectedNamespace}.`)
+  )
 }
 
 export function compareCodeUnits(a: string, b: string): number {

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer'
 import { createHash } from 'node:crypto'
-import { constants, createReadStream } from 'node:fs'
-import { readFile, stat } from 'node:fs/promises'
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { TextDecoder } from 'node:util'
 import { ActionError } from '../errors.js'
 import type { NamespaceFileEntry } from './model.js'
@@ -23,16 +23,35 @@ export const EMPTY_CONTENT: ContentSummary = {
   binary: false
 }
 
-/** Size, SHA-256 and binary flag of a file, reading it exactly once. */
+/** Holds one small file at a time while it is summarised: no allocation per file (the GC thanks us). */
+let readBuffer: Buffer | undefined
+
+/**
+ * Size, SHA-256 and binary flag of a file, reading it exactly once. Small files are read
+ * synchronously into one reused buffer: for thousands of files that is several times faster than
+ * the thread pool and a fresh buffer each.
+ */
 export async function summariseContent(absPath: string): Promise<ContentSummary> {
-  const { size } = await stat(absPath)
-  if (size <= WHOLE_READ_LIMIT) {
-    const bytes = await readFile(absPath)
-    return {
-      size: bytes.length,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      binary: bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0) || !isUtf8(bytes)
+  const fd = openSync(absPath, 'r')
+  try {
+    const { size } = fstatSync(fd)
+    if (size <= WHOLE_READ_LIMIT) {
+      readBuffer ??= Buffer.allocUnsafe(WHOLE_READ_LIMIT)
+      let length = 0
+      while (length < size) {
+        const read = readSync(fd, readBuffer, length, size - length, null)
+        if (read === 0) break
+        length += read
+      }
+      const bytes = readBuffer.subarray(0, length)
+      return {
+        size: length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        binary: bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0) || !isUtf8(bytes)
+      }
     }
+  } finally {
+    closeSync(fd)
   }
   return summariseStream(absPath)
 }

@@ -3,11 +3,11 @@ import { deploy } from '../deploy/deploy.js'
 import { ancestryChecker } from '../deploy/git-ancestry.js'
 import type { DeployResult } from '../deploy/result.js'
 import { renderReceipt } from '../deploy/receipt.js'
-import { DeployError } from '../errors.js'
+import { DeployError, errorMessage } from '../errors.js'
 import type { KestraApi } from '../kestra/api.js'
-import type { Plan } from '../plan/types.js'
+import type { FileChange, Plan } from '../plan/types.js'
 import { readNamespaceFileBytes } from '../repo/namespace-files.js'
-import type { RepoModel } from '../repo/model.js'
+import type { NamespaceFileEntry, RepoModel } from '../repo/model.js'
 import { upsertDeployedSection } from '../render/deployed.js'
 import { fence } from '../render/fence.js'
 import { commentMarker } from '../render/markers.js'
@@ -49,8 +49,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
       api: args.kestra,
       findings: args.findings,
       refs: flowDependencies(args.model),
-      readDesiredFile: (change) =>
-        readNamespaceFileBytes(entryFor(args.model, change.namespace, change.path)),
+      readDesiredFile: repositoryFileReader(args.model),
       settings: {
         ...settings,
         allowOutOfOrder: settings.allowOutOfOrder && context.eventName === 'workflow_dispatch'
@@ -84,7 +83,16 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
   setCountOutputs(reporter, countResults(result, plan))
   reporter.setOutput('deployed', result.applied > 0)
   await reporter.writeSummary(`${args.summary}\n\n### Deployed\n\n${receipt}\n`)
-  if (context.eventName === 'push') await addDeployedSection(args, receipt)
+  if (context.eventName === 'push') {
+    try {
+      await addDeployedSection(args, receipt)
+    } catch (error) {
+      // What was written stays written: a GitHub failure here must not turn the deploy red.
+      reporter.warning(
+        `The Deployed section could not be added to the pull-request comment: ${errorMessage(error)}`
+      )
+    }
+  }
 
   if (result.status === 'refused') {
     reporter.warning(
@@ -97,10 +105,18 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
   return {}
 }
 
-function entryFor(model: RepoModel, namespace: string, path: string) {
-  const entry = model.files.find((f) => f.namespace === namespace && f.path === path)
-  if (!entry) throw new DeployError(`No repository file for ${namespace}:${path}`)
-  return entry
+/** Reads a planned file's bytes from the repository (files indexed once: a deploy writes thousands). */
+function repositoryFileReader(model: RepoModel): (change: FileChange) => Promise<Uint8Array> {
+  const entries = new Map<string, NamespaceFileEntry>()
+  for (const entry of model.files) {
+    const key = fileKey(entry.namespace, entry.path)
+    if (!entries.has(key)) entries.set(key, entry)
+  }
+  return async (change) => {
+    const entry = entries.get(fileKey(change.namespace, change.path))
+    if (!entry) throw new DeployError(`No repository file for ${change.namespace}:${change.path}`)
+    return readNamespaceFileBytes(entry)
+  }
 }
 
 function flowDependencies(model: RepoModel): { from: string; to: string }[] {

@@ -30,13 +30,27 @@ export function snapshotOf(model: RepoModel): BaseSnapshot {
   return snapshot
 }
 
-/** The repository at the base commit, from local git history; undefined when history is shallow. */
+/** The base commit's snapshot from git, when the event has a base commit (see baseFromGit). */
+export function readBaseSnapshot(
+  settings: Settings,
+  context: RunContext,
+  current: RepoModel
+): Promise<BaseSnapshot | undefined> | undefined {
+  const sha = baseCommit(context)
+  return sha ? baseFromGit(settings, context.workspace, sha, current) : undefined
+}
+
+/**
+ * The repository at the base commit, from local git history; undefined when history is shallow.
+ * `current` (the work tree's model) spares reading the files the change left alone.
+ */
 export async function baseFromGit(
   settings: Settings,
   workspace: string,
-  sha: string
+  sha: string,
+  current?: RepoModel
 ): Promise<BaseSnapshot | undefined> {
-  const model = await loadRepositoryAtCommit(settings, workspace, sha)
+  const model = await loadRepositoryAtCommit(settings, workspace, sha, current)
   return model && snapshotOf(model)
 }
 

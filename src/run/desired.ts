@@ -1,8 +1,9 @@
-import type { DesiredFile, DesiredFlow } from '../plan/input.js'
+import { summariseBytes } from '../plan/content.js'
+import type { ActualNamespace, DesiredFile, DesiredFlow } from '../plan/input.js'
 import { readNamespaceFileBytes } from '../repo/namespace-files.js'
-import type { FlowFile, RepoModel } from '../repo/model.js'
+import type { FlowFile, NamespaceFileEntry, RepoModel } from '../repo/model.js'
 import { NAMESPACE_PATTERN } from '../settings.js'
-import { flowKey } from '../validate/finding.js'
+import { fileKey, flowKey } from '../validate/finding.js'
 import { mapLimit } from '../repo/parallel.js'
 
 /** A flow file the plan can deploy: a flow with a readable identity (its own errors are the gate's business). */
@@ -15,9 +16,14 @@ export function deployableFlow(flow: FlowFile): boolean {
   )
 }
 
-/** What the repository wants on the server. The first file declaring an identity wins (later ones are errors). */
+/**
+ * What the repository wants on the server. The first file declaring an identity wins (later ones are
+ * errors). A file the server already holds byte for byte takes the server's copy of the bytes
+ * instead of being read again.
+ */
 export async function desiredState(
-  model: RepoModel
+  model: RepoModel,
+  actual?: Map<string, ActualNamespace>
 ): Promise<{ flows: DesiredFlow[]; files: DesiredFile[] }> {
   const managed = new Set(model.managedNamespaces)
   const seen = new Set<string>()
@@ -30,10 +36,20 @@ export async function desiredState(
     flows.push({ namespace: flow.namespace!, id: flow.id!, source: flow.source, file: flow.file })
   }
   const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace))
+  const held = new Map<string, Uint8Array>()
+  for (const [namespace, { files }] of actual ?? []) {
+    for (const file of files) held.set(fileKey(namespace, file.path), file.bytes)
+  }
+  const sameOnServer = (entry: NamespaceFileEntry) => {
+    const bytes = held.get(fileKey(entry.namespace, entry.path))
+    return bytes?.length === entry.size && summariseBytes(bytes).sha256 === entry.sha256
+      ? bytes
+      : undefined
+  }
   const files = await mapLimit(safe, 32, async (entry) => ({
     namespace: entry.namespace,
     path: entry.path,
-    bytes: await readNamespaceFileBytes(entry),
+    bytes: sameOnServer(entry) ?? (await readNamespaceFileBytes(entry)),
     sha256: entry.sha256,
     binary: entry.binary,
     file: entry.file

@@ -3,12 +3,13 @@ import { ConfigError } from '../errors.js'
 import type { GitHubPort } from '../github/port.js'
 import type { KestraApi } from '../kestra/api.js'
 import { detectChangedFiles, type ChangedFiles } from '../repo/changed-files.js'
+import { releaseSyntaxTrees } from '../repo/flow-file.js'
 import { loadRepository } from '../repo/load.js'
 import type { RepoModel } from '../repo/model.js'
 import type { ReportInput } from '../render/input.js'
 import type { Reporter } from '../report/reporter.js'
 import type { Mode, Settings } from '../settings.js'
-import { validateRepository } from '../validate/index.js'
+import { collectReferences, validateRepository } from '../validate/index.js'
 import { applyMode } from './apply-mode.js'
 import {
   demoteUnchangedErrors,
@@ -17,6 +18,7 @@ import {
   sortFindings,
   tally
 } from './findings.js'
+import { readBaseSnapshot } from './base.js'
 import { planMode } from './plan-mode.js'
 import { checkReferences } from './references.js'
 import { readServerState } from './server-state.js'
@@ -73,24 +75,55 @@ export async function execute(
     `kestra-gitops: ${mode} (${context.eventName}${kestra ? `, server ${settings.server}` : ''})`
   )
 
+  // The server's era is probed while the repository loads (a failure resurfaces on first use).
+  if (kestra && (mode !== 'validate' || settings.serverValidation)) {
+    kestra.info().catch(() => undefined)
+  }
   const model = await loadRepository(settings, context.workspace)
   reporter.info(describeRepository(model))
   notes.push(describeRepository(model))
-  const changed: ChangedFiles =
-    PR_EVENTS.includes(context.eventName) || context.eventName === 'push'
-      ? await detectChangedFiles(context, { workspace: context.workspace, github: ports.github })
-      : { kind: 'all', reason: `${context.eventName} treats every file as changed` }
-  if (changed.kind === 'all' && settings.scope === 'changed')
-    reporter.info(`Every file counts as changed: ${changed.reason}`)
 
-  const [state, serverFindings] = await Promise.all([
+  // Server reads and git run while the local checks keep this thread busy.
+  const server = Promise.all([
     kestra && mode !== 'validate' ? readServerState(kestra, model.managedNamespaces) : undefined,
     kestra && settings.serverValidation ? validateOnServer(kestra, model) : []
   ])
-  let findings = [
+  server.catch(() => undefined) // awaited below; not an unhandled rejection meanwhile
+  const baseSnapshot =
+    kestra && mode !== 'validate' ? readBaseSnapshot(settings, context, model) : undefined
+  baseSnapshot?.catch(() => undefined)
+  const detecting: Promise<ChangedFiles> =
+    PR_EVENTS.includes(context.eventName) || context.eventName === 'push'
+      ? detectChangedFiles(context, { workspace: context.workspace, github: ports.github })
+      : Promise.resolve({
+          kind: 'all',
+          reason: `${context.eventName} treats every file as changed`
+        })
+  detecting.catch(() => undefined)
+  await new Promise((resolve) => setImmediate(resolve)) // lets the first requests leave
+  const localFindings = [
     ...readProblemFindings(model),
     ...validateRepository(model, { layout: settings.layout }),
-    ...unmanagedFindings(model),
+    ...unmanagedFindings(model)
+  ]
+  collectReferences(model.flows.filter((f) => !f.notAFlow)) // memoised: read now, while the server answers
+  // The syntax trees are walked: free them (server findings re-parse the few flows they point into).
+  for (const flow of model.flows) releaseSyntaxTrees(flow)
+  const changed = await detecting
+  if (
+    changed.kind === 'all' &&
+    (PR_EVENTS.includes(context.eventName) || context.eventName === 'push')
+  ) {
+    // The change could not be listed (shallow clone past GitHub's caps…): say so, it widens what blocks.
+    notes.push(`Every file counts as changed: ${changed.reason}.`)
+    reporter.info(`Every file counts as changed: ${changed.reason}`)
+  } else if (changed.kind === 'all' && settings.scope === 'changed') {
+    reporter.info(`Every file counts as changed: ${changed.reason}`)
+  }
+
+  const [state, serverFindings] = await server
+  let findings = [
+    ...localFindings,
     ...serverFindings,
     ...(await checkReferences(model, kestra ? { api: kestra, state } : undefined))
   ]
@@ -117,7 +150,16 @@ export async function execute(
     return { mode, failure: validationFailure, report: base }
   }
 
-  const planned = await planMode({ settings, context, ports, model, changed, state, report: base })
+  const planned = await planMode({
+    settings,
+    context,
+    ports,
+    model,
+    changed,
+    state,
+    base: baseSnapshot,
+    report: base
+  })
   if (mode === 'plan') {
     setCountOutputs(reporter, planned.plan.counts)
     reporter.setOutput('deployed', false)

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RunContext } from '../context.js'
-import type { ActualNamespace, PlanInput } from '../plan/input.js'
+import type { ActualNamespace, BaseSnapshot, PlanInput } from '../plan/input.js'
 import { buildPlan } from '../plan/build.js'
 import { planJson } from '../plan/plan-json.js'
 import type { Plan } from '../plan/types.js'
@@ -12,7 +12,7 @@ import type { ReportInput } from '../render/input.js'
 import { commentMarker } from '../render/markers.js'
 import { renderSummary } from '../render/summary.js'
 import type { Settings } from '../settings.js'
-import { baseCommit, baseFromApi, baseFromGit } from './base.js'
+import { baseCommit, baseFromApi } from './base.js'
 import { desiredState } from './desired.js'
 import type { RunPorts } from './execute.js'
 
@@ -23,23 +23,25 @@ export interface PlanModeArgs {
   model: RepoModel
   changed: ChangedFiles
   state: Map<string, ActualNamespace>
+  /** The base commit's snapshot being read (readBaseSnapshot), when the event has a base. */
+  base?: Promise<BaseSnapshot | undefined>
   report: ReportInput
 }
 
 /** Computes the plan, writes the plan file and outputs, and posts the sticky PR comment. */
 export async function planMode(args: PlanModeArgs): Promise<{ plan: Plan; summary: string }> {
   const { settings, context, ports, model, changed, state } = args
+  const baseSha = baseCommit(context)
+  const [desired, base] = await Promise.all([desiredState(model, state), args.base])
   const input: PlanInput = {
     namespaces: model.managedNamespaces,
-    desired: await desiredState(model),
+    desired,
     actual: state,
     scope: settings.scope,
     changedFiles: changed.kind === 'list' ? changed.paths : undefined,
-    base: undefined,
+    base,
     deleteEnabled: settings.delete
   }
-  const baseSha = baseCommit(context)
-  if (baseSha) input.base = await baseFromGit(settings, context.workspace, baseSha)
   let plan = buildPlan(input)
   if (baseSha && !input.base && ports.github) {
     plan = buildPlan({ ...input, base: await baseFromApi(plan, ports.github, baseSha) })

@@ -1,5 +1,6 @@
 import type { RepoModel } from '../repo/model.js'
 import type { Finding } from '../validate/finding.js'
+import { namespaceFits } from '../repo/managed-namespaces.js'
 import { deployableFlow } from './desired.js'
 
 /** SPEC §1: `system` is managed only when listed in `namespaces`; its resources are left alone otherwise. */
@@ -9,7 +10,9 @@ export function unmanagedFindings(model: RepoModel): Finding[] {
     `Namespace '${namespace}' is not managed: list it in the namespaces input to deploy this resource (it is skipped).`
   return [
     ...model.flows
-      .filter((flow) => deployableFlow(flow) && !managed.has(flow.namespace!))
+      .filter(
+        (flow) => deployableFlow(flow) && namespaceFits(flow) && !managed.has(flow.namespace!)
+      )
       .map((flow) => ({
         severity: 'warning' as const,
         file: flow.file,

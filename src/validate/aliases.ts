@@ -17,11 +17,23 @@ export interface AliasAnalysis {
   safe: boolean
 }
 
+/** Validation and reference collection both look at every document: analyse each once. */
+const analysed = new WeakMap<Document.Parsed, AliasAnalysis>()
+
 /**
  * Resolves every alias once, in document order, and measures the expanded size without expanding
  * anything (memoised per node), so a billion-laughs document costs linear time.
  */
 export function analyseAliases(doc: Document.Parsed): AliasAnalysis {
+  let analysis = analysed.get(doc)
+  if (!analysis) {
+    analysis = analyse(doc)
+    analysed.set(doc, analysis)
+  }
+  return analysis
+}
+
+function analyse(doc: Document.Parsed): AliasAnalysis {
   const anchors = new Map<string, Node>()
   const targets = new Map<Alias, Node | undefined>()
   const problems: AliasProblem[] = []

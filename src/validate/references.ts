@@ -33,17 +33,31 @@ export interface KnownResources {
  * subflow / ForEachItem targets and Flow-trigger upstream flows. Only literal values count.
  */
 export function collectReferences(flows: FlowFile[]): FlowReference[] {
-  const refs: FlowReference[] = []
-  for (const flow of flows) {
-    const doc = flow.documents[0]
-    if (flow.notAFlow || !doc || flow.id === undefined || flow.namespace === undefined) continue
-    const document = new FlowDocument(flow, doc)
-    if (!document.root || !document.aliases.safe) continue
-    const fromFlow = flowKey(flow.namespace, flow.id)
-    refs.push(...fileReferences(document, flow.namespace, fromFlow))
-    refs.push(...flowReferences(document, fromFlow))
+  return flows.flatMap(referencesOf)
+}
+
+/** A run asks for the references several times (checks, deploy order): each flow is read once. */
+const collected = new WeakMap<FlowFile, FlowReference[]>()
+
+function referencesOf(flow: FlowFile): FlowReference[] {
+  let refs = collected.get(flow)
+  if (!refs) {
+    refs = readReferences(flow)
+    collected.set(flow, refs)
   }
   return refs
+}
+
+function readReferences(flow: FlowFile): FlowReference[] {
+  const doc = flow.documents[0]
+  if (flow.notAFlow || !doc || flow.id === undefined || flow.namespace === undefined) return []
+  const document = new FlowDocument(flow, doc)
+  if (!document.root || !document.aliases.safe) return []
+  const fromFlow = flowKey(flow.namespace, flow.id)
+  return [
+    ...fileReferences(document, flow.namespace, fromFlow),
+    ...flowReferences(document, fromFlow)
+  ]
 }
 
 /** Findings for references that neither the repository nor (when checked) the server holds. */

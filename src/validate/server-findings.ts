@@ -15,6 +15,12 @@ export function serverFindings(flows: FlowFile[], results: ServerValidation[]): 
 }
 
 function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
+  const clean =
+    result.errors.length + result.deprecationPaths.length + result.warnings.length === 0 &&
+    result.infos.length === 0 &&
+    !result.outdated
+  // The syntax tree may have been released (a re-parse): only a flow with something to say needs it.
+  if (clean) return []
   const doc = flow.documents[0]
   const at = (path: string | undefined): Position => {
     const found = doc && path ? locateKestraPath(doc, flow.lineCounter, path) : undefined

@@ -1,6 +1,7 @@
 /** What a route handler receives and returns. */
 import type { IncomingHttpHeaders } from 'node:http'
 import type { MatchedRoute } from './routes.js'
+import type { FlowCheck } from './flow-validation.js'
 import type { EmulatorState } from './store.js'
 import type { Features } from './version.js'
 
@@ -17,6 +18,8 @@ export interface EmulatorCore {
   state: EmulatorState
   features: Features
   options: ResolvedOptions
+  /** Valid verdicts by source (see flow-ops `check`): the same flows are validated over and over. */
+  checks: Map<string, FlowCheck>
 }
 
 export interface RequestContext {

@@ -11,8 +11,17 @@ export interface SavedFlow {
   flow: FlowRevision
 }
 
+/**
+ * Valid verdicts are remembered by source without surrounding newlines (validate's document split
+ * leaves some); failures are never reused, their messages may carry positions.
+ */
 export function check(core: EmulatorCore, source: string): FlowCheck {
-  return checkFlow(source, { v1: core.features.v1, knownTypes: core.options.knownTypes })
+  const key = source.replace(/^\n+|\n+$/g, '')
+  const known = core.checks.get(key)
+  if (known) return known
+  const result = checkFlow(source, { v1: core.features.v1, knownTypes: core.options.knownTypes })
+  if (!result.failure) core.checks.set(key, result)
+  return result
 }
 
 /** Throws Kestra's 422 when the source is invalid; returns its id and namespace otherwise. */

@@ -3,6 +3,7 @@
  * contract tests, end-to-end runs of the bundled action, the demo and the benchmark.
  */
 import type { EmulatorCore, ResolvedOptions } from './context.js'
+import { check } from './flow-ops.js'
 import { defaultKnownTypes } from './flow-validation.js'
 import { typeOf } from './handlers/kv.js'
 import { EmulatorServer } from './server.js'
@@ -35,7 +36,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const core: EmulatorCore = {
     state: new EmulatorState(),
     features: featuresOf(resolved.version),
-    options: resolved
+    options: resolved,
+    checks: new Map()
   }
   const server = new EmulatorServer({
     core,
@@ -47,6 +49,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   })
   const url = await server.listen()
   const { state } = core
+  let warming = Promise.resolve()
 
   return {
     url,
@@ -66,7 +69,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           if (i === revisions) latest.push(revision)
         }
       }
-      state.warmParseCache(latest)
+      const warmed = state.warmParseCache(latest, ({ source }) => check(core, source))
+      warming = Promise.all([warming, warmed]).then(() => undefined)
       const now = Date.now()
       for (const file of seedState.files ?? []) {
         const path = file.path.startsWith('/') ? file.path : `/${file.path}`
@@ -86,6 +90,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         })
       }
     },
+    warmedUp: () => warming,
     snapshot: () => state.snapshot(),
     flowRevisions(namespace: string, id: string, tenant = resolved.tenant) {
       return (state.history(tenant, namespace, id) ?? []).map((revision) =>

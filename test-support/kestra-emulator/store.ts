@@ -107,18 +107,26 @@ export class EmulatorState {
 
   /**
    * Parses seeded sources in small idle-time batches so the first listing of a large seed does not
-   * pay for thousands of cold YAML parses on the request path.
+   * pay for thousands of cold YAML parses on the request path; `also` runs on each revision too.
+   * Resolves when every batch ran (or the emulator closed).
    */
-  warmParseCache(revisions: FlowRevision[]): void {
+  warmParseCache(
+    revisions: FlowRevision[],
+    also?: (revision: FlowRevision) => void
+  ): Promise<void> {
     let next = 0
-    const batch = () => {
-      if (this.closed) return
-      for (const end = Math.min(next + 50, revisions.length); next < end; next++) {
-        this.parsed(revisions[next])
+    return new Promise((done) => {
+      const batch = () => {
+        if (this.closed) return done()
+        for (const end = Math.min(next + 50, revisions.length); next < end; next++) {
+          this.parsed(revisions[next])
+          also?.(revisions[next])
+        }
+        if (next < revisions.length) setImmediate(batch)
+        else done()
       }
-      if (next < revisions.length) setImmediate(batch)
-    }
-    setImmediate(batch)
+      setImmediate(batch)
+    })
   }
 
   /** Stops background work. */

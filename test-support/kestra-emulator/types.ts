@@ -120,6 +120,8 @@ export interface Emulator {
   url: string
   options: Required<Pick<EmulatorOptions, 'version' | 'edition' | 'tenant'>>
   seed(state: SeedState): void
+  /** Resolves once seeded flows are parsed and validated in the background (benchmarks wait for it). */
+  warmedUp(): Promise<void>
   snapshot(): Snapshot
   /** Full history of one flow, ascending revision. */
   flowRevisions(namespace: string, id: string, tenant?: string): StoredFlow[]

@@ -91,12 +91,23 @@ export function handleMove(ctx: RequestContext, core: EmulatorCore): Reply {
   return emptyReply()
 }
 
+/** The last export of each namespace's files, reused while no file changed (large benchmarks). */
+const lastExports = new WeakMap<NamespaceFiles, { key: string; zip: Uint8Array }>()
+
 export function handleExportFiles(ctx: RequestContext, core: EmulatorCore): Reply {
+  const store = files(ctx, core)
   const entries: Record<string, Uint8Array> = {}
-  for (const [path, record] of files(ctx, core).liveFiles()) {
+  const key: string[] = []
+  for (const [path, record] of store.liveFiles()) {
     entries[path.slice(1)] = record.revisions[record.revisions.length - 1]
+    key.push(`${path}\0${record.revisions.length}`)
   }
-  return zipReply(zipSync(entries, { level: 0 }), `${ctx.params.namespace}_files.zip`)
+  let cached = lastExports.get(store)
+  if (cached?.key !== key.join('\0')) {
+    cached = { key: key.join('\0'), zip: zipSync(entries, { level: 0 }) }
+    lastExports.set(store, cached)
+  }
+  return zipReply(cached.zip, `${ctx.params.namespace}_files.zip`)
 }
 
 export function handleFileRevisions(ctx: RequestContext, core: EmulatorCore): Reply {

@@ -1,0 +1,85 @@
+/**
+ * The per-resource baseline: the same plan computed the way per-file CLIs and `terraform refresh`
+ * read a server, one request per flow and per file (directories walked), at most 10 in flight.
+ */
+import { Agent, request } from 'undici'
+import { buildPlan } from '../../src/plan/build.js'
+import type { ActualNamespace } from '../../src/plan/input.js'
+import type { Plan } from '../../src/plan/types.js'
+import { loadRepository } from '../../src/repo/load.js'
+import { createLimiter } from '../../src/repo/parallel.js'
+import { desiredState } from '../../src/run/desired.js'
+import { INPUT_DEFAULTS, parseSettings } from '../../src/settings.js'
+
+export interface BaselineResult {
+  wallMs: number
+  requests: number
+  plan: Plan
+}
+
+export async function perResourceBaseline(input: {
+  serverUrl: string
+  workspace: string
+  concurrency: number
+}): Promise<BaselineResult> {
+  const started = performance.now()
+  const agent = new Agent({ connections: input.concurrency })
+  const limit = createLimiter(input.concurrency)
+  let requests = 0
+  const get = (path: string) =>
+    limit(async () => {
+      requests++
+      const res = await request(`${input.serverUrl}/api/v1/main${path}`, { dispatcher: agent })
+      const body = Buffer.from(await res.body.arrayBuffer())
+      if (res.statusCode !== 200) throw new Error(`GET ${path}: HTTP ${res.statusCode}`)
+      return body
+    })
+  const json = async <T>(path: string) => JSON.parse((await get(path)).toString('utf8')) as T
+  const seg = encodeURIComponent
+
+  const settings = parseSettings((name) =>
+    name === 'server' ? input.serverUrl : INPUT_DEFAULTS[name]
+  )
+  const model = await loadRepository(settings, input.workspace)
+  const readNamespace = async (namespace: string): Promise<ActualNamespace> => {
+    const listed = await json<{ id: string; revision: number }[]>(`/flows/${seg(namespace)}`)
+    const flows = await Promise.all(
+      listed.map(async ({ id }) => {
+        const flow = await json<{ id: string; revision: number; source: string }>(
+          `/flows/${seg(namespace)}/${seg(id)}?source=true`
+        )
+        return { namespace, id: flow.id, revision: flow.revision, source: flow.source }
+      })
+    )
+    const walk = async (dir: string): Promise<ActualNamespace['files']> => {
+      const entries = await json<{ fileName: string; type: string }[]>(
+        `/namespaces/${seg(namespace)}/files/directory?path=${seg(dir)}`
+      )
+      const nested = await Promise.all(
+        entries.map(async ({ fileName, type }) => {
+          const path = dir === '/' ? `/${fileName}` : `${dir}/${fileName}`
+          if (type === 'Directory') return walk(path)
+          const bytes = await get(`/namespaces/${seg(namespace)}/files?path=${seg(path)}`)
+          return [{ path, bytes: new Uint8Array(bytes) }]
+        })
+      )
+      return nested.flat()
+    }
+    return { flows, files: await walk('/') }
+  }
+  const actual = new Map<string, ActualNamespace>()
+  await Promise.all(
+    model.managedNamespaces.map(async (namespace) =>
+      actual.set(namespace, await readNamespace(namespace))
+    )
+  )
+  const plan = buildPlan({
+    namespaces: model.managedNamespaces,
+    desired: await desiredState(model, actual),
+    actual,
+    scope: 'all',
+    deleteEnabled: false
+  })
+  await agent.close()
+  return { wallMs: performance.now() - started, requests, plan }
+}

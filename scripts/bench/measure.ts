@@ -1,0 +1,66 @@
+/** Runs the bundled action once as the runner does and measures it: wall time, peak RSS, Kestra requests. */
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Emulator, LoggedRequest } from '../../test-support/kestra-emulator/index.js'
+import { runAction, type RunOptions, type RunResult } from '../../test-support/runner.js'
+
+const RSS_PRELOAD = fileURLToPath(new URL('./rss-preload.mjs', import.meta.url))
+
+export interface Measured {
+  wallMs: number
+  peakRssBytes: number
+  /** `METHOD route` → count, as the emulator logged them. */
+  requests: Record<string, number>
+  totalRequests: number
+  /** Requests that change server state. */
+  writes: number
+  result: RunResult
+}
+
+/** Routes that only read, though some are POSTs. */
+const READ_ROUTES = new Set(['flows.validate', 'flows.export.by-ids', 'flows.export.by-query'])
+
+export function isWrite(request: LoggedRequest): boolean {
+  return request.method !== 'GET' && !READ_ROUTES.has(request.route)
+}
+
+export function countRequests(requests: LoggedRequest[]): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const { method, route } of requests) {
+    const key = `${method} ${route}`
+    counts[key] = (counts[key] ?? 0) + 1
+  }
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)))
+}
+
+export async function measureRun(
+  emulator: Emulator,
+  options: RunOptions & { distDir: string }
+): Promise<Measured> {
+  const rssFile = join(mkdtempSync(join(tmpdir(), 'kga-bench-rss-')), 'max-rss')
+  emulator.clearLog()
+  const started = performance.now()
+  const result = await runAction({
+    ...options,
+    script: join(options.distDir, 'index.js'),
+    timeoutMs: 600_000,
+    env: { ...options.env, NODE_OPTIONS: `--import ${RSS_PRELOAD}`, KGA_BENCH_RSS_FILE: rssFile }
+  })
+  const wallMs = performance.now() - started
+  const requests = [...emulator.requests]
+  if (result.exitCode !== 0) {
+    throw new Error(
+      `the action failed (exit ${result.exitCode}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`
+    )
+  }
+  return {
+    wallMs,
+    peakRssBytes: Number(readFileSync(rssFile, 'utf8')),
+    requests: countRequests(requests),
+    totalRequests: requests.length,
+    writes: requests.filter(isWrite).length,
+    result
+  }
+}
