@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { c as countsText, f as findingCounts, r as resourceName, a as formatBytes, p as parseSettings, C as ConfigError, s as secretsOf, b as createKestraClient, e as execute, d as errorMessage, g as renderComment, h as failureMessage, t as tally } from './chunks/execute.js';
+import { c as countsText, f as findingCounts, r as resourceName, a as formatBytes, p as parseSettings, C as ConfigError, s as secretsOf, b as clientForSettings, e as execute, d as errorMessage, g as renderComment, h as failureMessage, t as tally } from './chunks/execute.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import 'node:assert';
@@ -559,17 +559,7 @@ async function runCli(argv, io = processIo()) {
                 reporter.warning(`${dirty.length} uncommitted change(s) under ${settings.root}: the working tree is deployed, recorded as commit ${context.sha.slice(0, 12)}.`);
             }
         }
-        kestra = settings.server
-            ? createKestraClient({
-                server: settings.server,
-                tenant: settings.tenant,
-                auth: settings.auth,
-                timeoutSeconds: settings.timeoutSeconds,
-                concurrency: settings.concurrency,
-                userAgent: 'kestra-gitops-cli',
-                onRetry: (info) => reporter.info(`Kestra: retrying ${info.method} ${info.path} (${info.reason}) in ${info.delayMs} ms`)
-            })
-            : undefined;
+        kestra = clientForSettings(settings, (message) => reporter.info(message), 'kestra-gitops-cli');
         const outcome = await execute(settings, context, {
             reporter,
             kestra,

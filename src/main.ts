@@ -3,7 +3,7 @@ import { readRunContext } from './context.js'
 import { errorMessage } from './errors.js'
 import { createOctokit } from './github/octokit.js'
 import { createGitHub } from './github/rest-github.js'
-import { createKestraClient, type KestraClient } from './kestra/client.js'
+import { clientForSettings, type KestraClient } from './kestra/client.js'
 import { actionReporter } from './report/action-reporter.js'
 import { execute } from './run/execute.js'
 import { parseSettings, secretsOf, type InputName } from './settings.js'
@@ -25,19 +25,7 @@ export async function run(): Promise<void> {
     const settings = parseSettings((name: InputName) => core.getInput(name))
     for (const secret of secretsOf(settings)) mask(secret)
     const context = readRunContext()
-    kestra = settings.server
-      ? createKestraClient({
-          server: settings.server,
-          tenant: settings.tenant,
-          auth: settings.auth,
-          timeoutSeconds: settings.timeoutSeconds,
-          concurrency: settings.concurrency,
-          onRetry: (info) =>
-            core.info(
-              `Kestra: retrying ${info.method} ${info.path} (${info.reason}) in ${info.delayMs} ms`
-            )
-        })
-      : undefined
+    kestra = clientForSettings(settings, (message) => core.info(message))
     const github =
       settings.githubToken && context.owner
         ? createGitHub(createOctokit(settings.githubToken, { baseUrl: context.apiUrl }), {

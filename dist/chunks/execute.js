@@ -49394,6 +49394,20 @@ function createKestraClient(options) {
         close: () => dispatcher.close()
     };
 }
+/** The client a run uses, from its settings; retries are reported through `log`. */
+function clientForSettings(settings, log, userAgent) {
+    if (!settings.server)
+        return undefined;
+    return createKestraClient({
+        server: settings.server,
+        tenant: settings.tenant,
+        auth: settings.auth,
+        timeoutSeconds: settings.timeoutSeconds,
+        concurrency: settings.concurrency,
+        userAgent,
+        onRetry: (info) => log(`Kestra: retrying ${info.method} ${info.path} (${info.reason}) in ${info.delayMs} ms`)
+    });
+}
 
 function countPlan(resources) {
     const counts = {
@@ -65316,4 +65330,4 @@ function describeRepository(model) {
     return `Checked ${flows} flow(s) and ${model.files.length} namespace file(s) in ${namespaces.length} namespace(s)${namespaces.length > 0 ? `: ${namespaces.join(', ')}` : ''}.`;
 }
 
-export { ActionError as A, ConfigError as C, formatBytes as a, createKestraClient as b, countsText as c, errorMessage as d, execute as e, findingCounts as f, renderComment as g, failureMessage as h, requireUndici as i, commonjsGlobal as j, getDefaultExportFromCjs as k, readRunContext as l, parseSettings as p, resourceName as r, secretsOf as s, tally as t, undiciExports as u };
+export { ActionError as A, ConfigError as C, formatBytes as a, clientForSettings as b, countsText as c, errorMessage as d, execute as e, findingCounts as f, renderComment as g, failureMessage as h, requireUndici as i, commonjsGlobal as j, getDefaultExportFromCjs as k, readRunContext as l, parseSettings as p, resourceName as r, secretsOf as s, tally as t, undiciExports as u };

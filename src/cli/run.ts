@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { errorMessage } from '../errors.js'
-import { createKestraClient, type KestraClient } from '../kestra/client.js'
+import { clientForSettings, type KestraClient } from '../kestra/client.js'
 import { renderComment } from '../render/comment.js'
 import type { ReportInput } from '../render/input.js'
 import { outputLines, terminalReporter } from '../report/terminal-reporter.js'
@@ -87,20 +87,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
         )
       }
     }
-    kestra = settings.server
-      ? createKestraClient({
-          server: settings.server,
-          tenant: settings.tenant,
-          auth: settings.auth,
-          timeoutSeconds: settings.timeoutSeconds,
-          concurrency: settings.concurrency,
-          userAgent: 'kestra-gitops-cli',
-          onRetry: (info) =>
-            reporter.info(
-              `Kestra: retrying ${info.method} ${info.path} (${info.reason}) in ${info.delayMs} ms`
-            )
-        })
-      : undefined
+    kestra = clientForSettings(settings, (message) => reporter.info(message), 'kestra-gitops-cli')
 
     const outcome = await execute(settings, context, {
       reporter,

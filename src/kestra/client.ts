@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici'
-import type { Auth } from '../settings.js'
+import type { Auth, Settings } from '../settings.js'
 import type { KestraApi } from './api.js'
 import { createDispatcher } from './dispatcher.js'
 import { FilesEndpoint } from './files.js'
@@ -65,4 +65,23 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
     requestCount: () => transport.requestCount(),
     close: () => dispatcher.close()
   }
+}
+
+/** The client a run uses, from its settings; retries are reported through `log`. */
+export function clientForSettings(
+  settings: Pick<Settings, 'server' | 'tenant' | 'auth' | 'timeoutSeconds' | 'concurrency'>,
+  log: (message: string) => void,
+  userAgent?: string
+): KestraClient | undefined {
+  if (!settings.server) return undefined
+  return createKestraClient({
+    server: settings.server,
+    tenant: settings.tenant,
+    auth: settings.auth,
+    timeoutSeconds: settings.timeoutSeconds,
+    concurrency: settings.concurrency,
+    userAgent,
+    onRetry: (info) =>
+      log(`Kestra: retrying ${info.method} ${info.path} (${info.reason}) in ${info.delayMs} ms`)
+  })
 }
