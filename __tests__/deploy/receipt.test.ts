@@ -95,8 +95,8 @@ describe('renderReceipt', () => {
     ])
   })
 
-  it('keeps names and messages inert: HTML escaped, pipes and emphasis neutralised', () => {
-    const path = '/<img src=x>|*bold*_[link](y).py'
+  it('keeps names and messages inert: HTML escaped, pipes, emphasis and @mentions neutralised', () => {
+    const path = '/<img src=x>|*bold*_[link](y)@octocat.py'
     const result: DeployResult = {
       status: 'failed',
       resources: [
@@ -124,7 +124,9 @@ describe('renderReceipt', () => {
     expect(all(tree, 'strong').map(plain)).toEqual(['Applied:', 'Not applied:'])
     // Only the server URL is a link (GFM autolinks it).
     expect(all(tree, 'link').map(plain)).toEqual([META.server])
-    expect(rows(md)).toEqual([[`team:${path}`, 'file', 'failed', '', 'line one line <two>']])
+    expect(rows(md)).toEqual([
+      [`team:${path.replace('@', '@\u200b')}`, 'file', 'failed', '', 'line one line <two>']
+    ])
   })
 
   it('says why a refused deploy wrote nothing', () => {

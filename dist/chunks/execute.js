@@ -63422,10 +63422,10 @@ function currentRevision(change) {
 
 /** Markdown for the job summary and the PR comment's "Deployed" section. */
 function renderReceipt(result, meta) {
-    const target = `commit \`${short(meta.commit)}\` to ${text(meta.server)} (tenant ${text(meta.tenant)}) at ${text(meta.time)}`;
+    const target = `commit \`${short(meta.commit)}\` to ${escapeText(meta.server)} (tenant ${escapeText(meta.tenant)}) at ${escapeText(meta.time)}`;
     const out = [];
     if (result.status === 'refused') {
-        out.push(`Not deployed: ${target}. ${text(result.refusal ?? '')}`);
+        out.push(`Not deployed: ${target}. ${escapeText(result.refusal ?? '')}`);
         return finish(out, result);
     }
     const rows = result.resources.filter((r) => isWrite(r.change));
@@ -63446,12 +63446,12 @@ function renderReceipt(result, meta) {
     out.push(`${verdict}: ${target}: ${counts}.`, '');
     out.push('| Resource | Kind | Result | Revision | Details |', '|---|---|---|---|---|');
     for (const row of rows) {
-        out.push(`| ${text(resourceName(row.change))} | ${row.change.kind} | ${row.result} | ${revision(row)} | ${text(row.message ?? '')} |`);
+        out.push(`| ${escapeText(resourceName(row.change))} | ${row.change.kind} | ${row.result} | ${revision(row)} | ${escapeText(row.message ?? '')} |`);
     }
     if (result.status === 'failed') {
         const applied = rows.filter((r) => WRITTEN.has(r.result) || r.result === 'unchanged');
         const notApplied = rows.filter((r) => NOT_APPLIED.has(r.result));
-        out.push('', `**Applied:** ${names(applied)}.`, `**Not applied:** ${notApplied.map((r) => `${text(resourceName(r.change))} (${r.result})`).join(', ')}.`, '', 'Re-running the deploy finishes the job: what was applied is unchanged now and is not written again' +
+        out.push('', `**Applied:** ${names(applied)}.`, `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName(r.change))} (${r.result})`).join(', ')}.`, '', 'Re-running the deploy finishes the job: what was applied is unchanged now and is not written again' +
             (notApplied.some((r) => r.result === 'conflict')
                 ? '; conflicting resources changed on the server after the plan, so check those changes first: a re-run plans against them and overwrites them.'
                 : '.'));
@@ -63469,7 +63469,7 @@ const OUTCOME_ORDER = [
 ];
 function finish(out, result) {
     if (result.warnings.length > 0) {
-        out.push('', '**Warnings:**', '', ...result.warnings.map((w) => `- ${text(w)}`));
+        out.push('', '**Warnings:**', '', ...result.warnings.map((w) => `- ${escapeText(w)}`));
     }
     return out.join('\n') + '\n';
 }
@@ -63493,22 +63493,9 @@ function revision({ change, result, revision }) {
     return now === undefined ? '' : `rev ${now}`;
 }
 function names(rows) {
-    return rows.length === 0 ? 'nothing' : rows.map((r) => text(resourceName(r.change))).join(', ');
-}
-const HTML = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-    '|': '&#124;'
-};
-/** Text from the repository or the server as inert Markdown: one line, HTML escaped, no emphasis or links. */
-function text(value) {
-    return value
-        .replace(/\s*[\r\n]+\s*/g, ' ')
-        .replace(/[\\`*_[\]~]/g, (c) => `\\${c}`)
-        .replace(/[&<>"'|]/g, (c) => HTML[c]);
+    return rows.length === 0
+        ? 'nothing'
+        : rows.map((r) => escapeText(resourceName(r.change))).join(', ');
 }
 
 function setCountOutputs(reporter, counts) {

@@ -1,4 +1,5 @@
 import { resourceName } from '../plan/types.js'
+import { escapeText } from '../render/escape.js'
 import { isWrite } from './gate.js'
 import { short } from './commit-marker.js'
 import { NOT_APPLIED, WRITTEN, type DeployResult, type ResourceResult } from './result.js'
@@ -13,10 +14,10 @@ export interface ReceiptMeta {
 
 /** Markdown for the job summary and the PR comment's "Deployed" section. */
 export function renderReceipt(result: DeployResult, meta: ReceiptMeta): string {
-  const target = `commit \`${short(meta.commit)}\` to ${text(meta.server)} (tenant ${text(meta.tenant)}) at ${text(meta.time)}`
+  const target = `commit \`${short(meta.commit)}\` to ${escapeText(meta.server)} (tenant ${escapeText(meta.tenant)}) at ${escapeText(meta.time)}`
   const out: string[] = []
   if (result.status === 'refused') {
-    out.push(`Not deployed: ${target}. ${text(result.refusal ?? '')}`)
+    out.push(`Not deployed: ${target}. ${escapeText(result.refusal ?? '')}`)
     return finish(out, result)
   }
 
@@ -39,7 +40,7 @@ export function renderReceipt(result: DeployResult, meta: ReceiptMeta): string {
   out.push('| Resource | Kind | Result | Revision | Details |', '|---|---|---|---|---|')
   for (const row of rows) {
     out.push(
-      `| ${text(resourceName(row.change))} | ${row.change.kind} | ${row.result} | ${revision(row)} | ${text(row.message ?? '')} |`
+      `| ${escapeText(resourceName(row.change))} | ${row.change.kind} | ${row.result} | ${revision(row)} | ${escapeText(row.message ?? '')} |`
     )
   }
   if (result.status === 'failed') {
@@ -48,7 +49,7 @@ export function renderReceipt(result: DeployResult, meta: ReceiptMeta): string {
     out.push(
       '',
       `**Applied:** ${names(applied)}.`,
-      `**Not applied:** ${notApplied.map((r) => `${text(resourceName(r.change))} (${r.result})`).join(', ')}.`,
+      `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName(r.change))} (${r.result})`).join(', ')}.`,
       '',
       'Re-running the deploy finishes the job: what was applied is unchanged now and is not written again' +
         (notApplied.some((r) => r.result === 'conflict')
@@ -71,7 +72,7 @@ const OUTCOME_ORDER = [
 
 function finish(out: string[], result: DeployResult): string {
   if (result.warnings.length > 0) {
-    out.push('', '**Warnings:**', '', ...result.warnings.map((w) => `- ${text(w)}`))
+    out.push('', '**Warnings:**', '', ...result.warnings.map((w) => `- ${escapeText(w)}`))
   }
   return out.join('\n') + '\n'
 }
@@ -93,22 +94,7 @@ function revision({ change, result, revision }: ResourceResult): string {
 }
 
 function names(rows: ResourceResult[]): string {
-  return rows.length === 0 ? 'nothing' : rows.map((r) => text(resourceName(r.change))).join(', ')
-}
-
-const HTML: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-  '|': '&#124;'
-}
-
-/** Text from the repository or the server as inert Markdown: one line, HTML escaped, no emphasis or links. */
-export function text(value: string): string {
-  return value
-    .replace(/\s*[\r\n]+\s*/g, ' ')
-    .replace(/[\\`*_[\]~]/g, (c) => `\\${c}`)
-    .replace(/[&<>"'|]/g, (c) => HTML[c])
+  return rows.length === 0
+    ? 'nothing'
+    : rows.map((r) => escapeText(resourceName(r.change))).join(', ')
 }
