@@ -48788,6 +48788,11 @@ class Semaphore {
             this.active--;
     }
 }
+/** Runs `task` over `items` with at most `limit` running at once; results keep the input order. */
+async function mapLimit(items, limit, task) {
+    const semaphore = new Semaphore(limit);
+    return Promise.all(items.map((item) => semaphore.run(() => task(item))));
+}
 
 /** Sends requests with auth, timeouts, bounded concurrency and retries of transient failures. */
 class Transport {
@@ -60891,41 +60896,6 @@ async function readNamespaceFileBytes(entry) {
     return readFile(entry.absPath, { flag: constants$6.O_RDONLY | (constants$6.O_NOFOLLOW ?? 0) });
 }
 
-/** Runs `task` over `items` with at most `limit` running at once; results keep the input order. */
-async function mapLimit(items, limit, task) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await task(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
-}
-/** A gate admitting at most `limit` holders; for work that is not known up front (a tree walk). */
-function createLimiter(limit) {
-    let active = 0;
-    const waiting = [];
-    return async (task) => {
-        if (active >= limit)
-            await new Promise((resolve) => waiting.push(resolve));
-        else
-            active++;
-        try {
-            return await task();
-        }
-        finally {
-            const wake = waiting.shift();
-            if (wake)
-                wake();
-            else
-                active--;
-        }
-    };
-}
-
 /** Byte offset of the first invalid UTF-8 sequence, or -1 when the bytes are valid UTF-8. */
 function firstInvalidUtf8(bytes) {
     if (isUtf8(bytes))
@@ -61132,11 +61102,12 @@ async function loadRepository(settings, workspace) {
     }
     const layout = layoutRules(settings);
     const rules = new IgnoreRules(root);
+    const walking = new Semaphore(CONCURRENCY);
     const walk = await walkTree({
         rootAbs: root,
         rules,
         mayContain: layout.mayContain,
-        limit: createLimiter(CONCURRENCY)
+        limit: (task) => walking.run(task)
     });
     const context = { root, rootReal, fileOf, layout, rules };
     const found = await mapLimit(walk.entries, CONCURRENCY, (entry) => loadEntry(entry, context));
@@ -62967,6 +62938,34 @@ function deployStatus(resources) {
     return resources.some((r) => WRITTEN.has(r.result)) ? 'applied' : 'nothing-to-do';
 }
 
+function sha256Hex(content) {
+    return createHash('sha256').update(content).digest('hex');
+}
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Text when the bytes are valid UTF-8 without NUL, as git and Kestra's editor treat them. */
+function decodeText(bytes) {
+    if (bytes.includes(0))
+        return undefined;
+    try {
+        return utf8.decode(bytes);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Summaries by byte array: the server's files are summarised for the plan and for the desired state. */
+const summaries = new WeakMap();
+function summariseBytes(bytes) {
+    let summary = summaries.get(bytes);
+    if (!summary) {
+        // Same verdict as decodeText, without building the string.
+        const binary = bytes.includes(0) || !isUtf8(bytes);
+        summary = { sha256: sha256Hex(bytes), size: bytes.length, binary };
+        summaries.set(bytes, summary);
+    }
+    return summary;
+}
+
 /**
  * The server state of each namespace, read in bulk the first time a write in that namespace needs it
  * (flows and files separately, so a namespace without file changes never lists its files).
@@ -63030,14 +63029,11 @@ class ServerSnapshot {
         if (!files) {
             files = this.api
                 .listFiles(namespace)
-                .then((list) => new Map(list.map((f) => [f.path, sha256(f.bytes)])));
+                .then((list) => new Map(list.map((f) => [f.path, sha256Hex(f.bytes)])));
             this.files.set(namespace, files);
         }
         return files;
     }
-}
-function sha256(bytes) {
-    return createHash('sha256').update(bytes).digest('hex');
 }
 function lf(source) {
     return source.replace(/\r\n?/g, '\n');
@@ -63113,7 +63109,7 @@ async function writeFile(change, snapshot, deps) {
         return { change, result: 'failed', message: 'the plan holds no content for this file' };
     }
     const bytes = await deps.readDesiredFile(change);
-    if (sha256(bytes) !== change.desired.sha256) {
+    if (sha256Hex(bytes) !== change.desired.sha256) {
         return {
             change,
             result: 'failed',
@@ -63713,34 +63709,6 @@ function failureMessage(findings, failOn) {
     if (failOn === 'warning' && warnings > 0)
         return `Validation found ${warnings} warning(s) and fail-on is 'warning': fix them or set fail-on: error.`;
     return undefined;
-}
-
-function sha256Hex(content) {
-    return createHash('sha256').update(content).digest('hex');
-}
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-/** Text when the bytes are valid UTF-8 without NUL, as git and Kestra's editor treat them. */
-function decodeText(bytes) {
-    if (bytes.includes(0))
-        return undefined;
-    try {
-        return utf8.decode(bytes);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Summaries by byte array: the server's files are summarised for the plan and for the desired state. */
-const summaries = new WeakMap();
-function summariseBytes(bytes) {
-    let summary = summaries.get(bytes);
-    if (!summary) {
-        // Same verdict as decodeText, without building the string.
-        const binary = bytes.includes(0) || !isUtf8(bytes);
-        summary = { sha256: sha256Hex(bytes), size: bytes.length, binary };
-        summaries.set(bytes, summary);
-    }
-    return summary;
 }
 
 /** A flow file the plan can deploy: a flow with a readable identity (its own errors are the gate's business). */

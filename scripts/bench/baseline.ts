@@ -7,7 +7,7 @@ import { buildPlan } from '../../src/plan/build.js'
 import type { ActualNamespace } from '../../src/plan/input.js'
 import type { Plan } from '../../src/plan/types.js'
 import { loadRepository } from '../../src/repo/load.js'
-import { createLimiter } from '../../src/repo/parallel.js'
+import { Semaphore } from '../../src/concurrency.js'
 import { desiredState } from '../../src/run/desired.js'
 import { INPUT_DEFAULTS, parseSettings } from '../../src/settings.js'
 
@@ -24,10 +24,10 @@ export async function perResourceBaseline(input: {
 }): Promise<BaselineResult> {
   const started = performance.now()
   const agent = new Agent({ connections: input.concurrency })
-  const limit = createLimiter(input.concurrency)
+  const semaphore = new Semaphore(input.concurrency)
   let requests = 0
   const get = (path: string) =>
-    limit(async () => {
+    semaphore.run(async () => {
       requests++
       const res = await request(`${input.serverUrl}/api/v1/main${path}`, { dispatcher: agent })
       const body = Buffer.from(await res.body.arrayBuffer())

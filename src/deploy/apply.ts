@@ -1,6 +1,6 @@
 import type { KestraApi } from '../kestra/api.js'
 import { ApiError } from '../kestra/errors.js'
-import { Semaphore } from '../kestra/semaphore.js'
+import { Semaphore } from '../concurrency.js'
 import { errorMessage } from '../errors.js'
 import {
   resourceName,
@@ -12,7 +12,8 @@ import {
 import { isWrite } from './gate.js'
 import { orderFlowWrites, type FlowDependency } from './order.js'
 import { NOT_APPLIED, type ResourceResult } from './result.js'
-import { ServerSnapshot, sha256 } from './server-snapshot.js'
+import { sha256Hex } from '../plan/content.js'
+import { ServerSnapshot } from './server-snapshot.js'
 
 export type ReadDesiredFile = (change: FileChange) => Promise<Uint8Array>
 
@@ -120,7 +121,7 @@ async function writeFile(
     return { change, result: 'failed', message: 'the plan holds no content for this file' }
   }
   const bytes = await deps.readDesiredFile(change)
-  if (sha256(bytes) !== change.desired.sha256) {
+  if (sha256Hex(bytes) !== change.desired.sha256) {
     return {
       change,
       result: 'failed',

@@ -1,5 +1,5 @@
 import type { KestraApi } from '../kestra/api.js'
-import type { Semaphore } from '../kestra/semaphore.js'
+import type { Semaphore } from '../concurrency.js'
 import { errorMessage } from '../errors.js'
 import type { IsAncestor } from './git-ancestry.js'
 

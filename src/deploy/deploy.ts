@@ -1,5 +1,5 @@
 import type { KestraApi } from '../kestra/api.js'
-import { Semaphore } from '../kestra/semaphore.js'
+import { Semaphore } from '../concurrency.js'
 import { DeployError } from '../errors.js'
 import type { Plan, ResourceChange } from '../plan/types.js'
 import type { Settings } from '../settings.js'

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { sha256Hex } from '../plan/content.js'
 import type { KestraApi, RemoteFlow } from '../kestra/api.js'
 import { resourceName, type FileChange, type FlowChange } from '../plan/types.js'
 
@@ -70,15 +70,11 @@ export class ServerSnapshot {
     if (!files) {
       files = this.api
         .listFiles(namespace)
-        .then((list) => new Map(list.map((f) => [f.path, sha256(f.bytes)])))
+        .then((list) => new Map(list.map((f) => [f.path, sha256Hex(f.bytes)])))
       this.files.set(namespace, files)
     }
     return files
   }
-}
-
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex')
 }
 
 function lf(source: string): string {

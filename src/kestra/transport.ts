@@ -11,7 +11,7 @@ import {
   type RetryInfo,
   type RetryPolicy
 } from './retry.js'
-import { Semaphore } from './semaphore.js'
+import { Semaphore } from '../concurrency.js'
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 

@@ -9,7 +9,7 @@ import { layoutRules, type LayoutRules, type Placement } from './layout.js'
 import { compareCodeUnits, managedNamespaces } from './managed-namespaces.js'
 import type { FlowFile, NamespaceFileEntry, ReadProblem, RepoModel } from './model.js'
 import { EMPTY_CONTENT, summariseContent, type ContentSummary } from './namespace-files.js'
-import { createLimiter, mapLimit } from './parallel.js'
+import { mapLimit, Semaphore } from '../concurrency.js'
 import { isReadProblem, readFlow } from './read-flow.js'
 import { resolveLink } from './symlink.js'
 import { misnamedTenantFolders } from './tenant-folders.js'
@@ -58,11 +58,12 @@ export async function loadRepository(settings: Settings, workspace: string): Pro
   }
   const layout = layoutRules(settings)
   const rules = new IgnoreRules(root)
+  const walking = new Semaphore(CONCURRENCY)
   const walk = await walkTree({
     rootAbs: root,
     rules,
     mayContain: layout.mayContain,
-    limit: createLimiter(CONCURRENCY)
+    limit: (task) => walking.run(task)
   })
   const context: Context = { root, rootReal, fileOf, layout, rules }
   const found = await mapLimit(walk.entries, CONCURRENCY, (entry) => loadEntry(entry, context))

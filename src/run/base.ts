@@ -9,7 +9,7 @@ import type { RepoModel } from '../repo/model.js'
 import type { Settings } from '../settings.js'
 import { fileKey, flowKey } from '../validate/finding.js'
 import { deployableFlow } from './desired.js'
-import { mapLimit } from '../repo/parallel.js'
+import { mapLimit } from '../concurrency.js'
 
 /** The commit the change starts from: the PR base, or the push's `before` (none for a new branch). */
 export function baseCommit(context: RunContext): string | undefined {

@@ -4,7 +4,7 @@ import { readNamespaceFileBytes } from '../repo/namespace-files.js'
 import type { FlowFile, NamespaceFileEntry, RepoModel } from '../repo/model.js'
 import { NAMESPACE_PATTERN } from '../settings.js'
 import { fileKey, flowKey } from '../validate/finding.js'
-import { mapLimit } from '../repo/parallel.js'
+import { mapLimit } from '../concurrency.js'
 
 /** A flow file the plan can deploy: a flow with a readable identity (its own errors are the gate's business). */
 export function deployableFlow(flow: FlowFile): boolean {

@@ -1,6 +1,6 @@
 import type { KestraApi } from '../kestra/api.js'
 import type { ActualNamespace } from '../plan/input.js'
-import { mapLimit } from '../repo/parallel.js'
+import { mapLimit } from '../concurrency.js'
 import type { RepoModel } from '../repo/model.js'
 import type { Finding } from '../validate/finding.js'
 import { collectReferences, referenceFindings, type FlowReference } from '../validate/references.js'

@@ -30,3 +30,13 @@ export class Semaphore {
     else this.active--
   }
 }
+
+/** Runs `task` over `items` with at most `limit` running at once; results keep the input order. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>
+): Promise<R[]> {
+  const semaphore = new Semaphore(limit)
+  return Promise.all(items.map((item) => semaphore.run(() => task(item))))
+}
