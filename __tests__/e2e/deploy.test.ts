@@ -324,4 +324,14 @@ describe('deploy, end to end', () => {
     expect(result.stdout).toContain('broken.yml')
     expect(writes()).toEqual([])
   })
+
+  it('says nothing was deployed when it fails before the first write (wrong credentials)', async () => {
+    await setup()
+    const result = await deployRun(pushEvent(repo, base, head), { password: 'Wrong-Passw0rd-42' })
+    expect(result.exitCode).toBe(1)
+    const error = result.annotations.find((a) => a.severity === 'error' && !a.file)
+    expect(error?.message).toMatch(/^Nothing was deployed: Kestra answered 401/)
+    expect(result.outputs.deployed).toBe('false')
+    expect(writes()).toEqual([])
+  })
 })

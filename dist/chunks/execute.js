@@ -5,7 +5,7 @@ import require$$0$2 from 'node:stream';
 import require$$5 from 'node:querystring';
 import require$$0 from 'node:events';
 import require$$0$3 from 'node:diagnostics_channel';
-import require$$3, { promisify, TextDecoder as TextDecoder$1 } from 'node:util';
+import require$$3, { TextDecoder as TextDecoder$1, promisify } from 'node:util';
 import require$$0$4, { isUtf8 } from 'node:buffer';
 import require$$4 from 'node:tls';
 import require$$0$5, { inflateRawSync } from 'node:zlib';
@@ -16,7 +16,7 @@ import require$$1$1 from 'node:worker_threads';
 import require$$0$6 from 'node:url';
 import require$$1$2 from 'node:async_hooks';
 import require$$1$3 from 'node:console';
-import require$$0$7, { lstat, readFile, mkdir, symlink, writeFile as writeFile$1, realpath, stat, readdir, mkdtemp, rm } from 'node:fs/promises';
+import require$$0$7, { readFile, lstat, mkdir, symlink, writeFile as writeFile$1, realpath, stat, readdir, mkdtemp, rm } from 'node:fs/promises';
 import require$$1$4, { join, dirname, relative, sep, isAbsolute, resolve } from 'node:path';
 import require$$2$2 from 'node:timers';
 import require$$1$5 from 'node:dns';
@@ -50038,13 +50038,1786 @@ function resolveMode(settings, eventName) {
     return mode === 'deploy' && settings.dryRun ? 'plan' : mode;
 }
 
+/** GitHub rejects job summaries over 1 MiB. */
+const SUMMARY_BUDGET_BYTES = 1_048_576;
+const TRIMMED_NOTE = '> [!NOTE]\n> Some detail was left out to keep this summary within GitHub’s 1 MiB limit.';
+/**
+ * The job summary: verdict, counts, every finding and every resource with its full diff; past the
+ * byte budget, diffs are dropped largest first, then blocks become lines, then counts.
+ */
+function renderSummary(input) {
+    const budget = input.budgetBytes ?? SUMMARY_BUDGET_BYTES;
+    const plan = input.plan;
+    const head = [
+        title(input),
+        `${verdictLine(input.findings, input.failOn ?? 'error')}\n${targetLine(input)}`,
+        ...noteLines(input.notes)
+    ];
+    if (plan)
+        head.push(countsTable(plan));
+    const findings = findingsSection(input.findings, Math.floor(budget * (plan ? 0.5 : 0.95)), utf8Length, 'the summary is limited to 1 MiB; the plan file lists them all');
+    if (findings)
+        head.push(findings);
+    const fit = (pieces) => fitPieces(pieces, budget, utf8Length);
+    if (!plan)
+        return fit(head)?.text ?? `${title(input)}\n\n${TRIMMED_NOTE}`;
+    const footer = `Plan fingerprint: \`${plan.fingerprint}\``;
+    const attempt = (detail, note) => fit([
+        ...head,
+        ...(note ? [TRIMMED_NOTE] : []),
+        ...changePieces(plan, {
+            detail,
+            omittedNote: 'Diff omitted to keep the job summary within its size limit.',
+            listUnchanged: true,
+            countsOmittedNote: 'Too many namespaces changed to list here.'
+        }),
+        ...driftPieces(plan, detail),
+        footer
+    ]);
+    const whole = attempt('diffs', false);
+    return ((whole?.reduced === 0 ? whole.text : undefined) ??
+        attempt('diffs', true)?.text ??
+        attempt('lines', true)?.text ??
+        attempt('counts', true)?.text ??
+        [title(input), TRIMMED_NOTE, footer].join('\n\n'));
+}
+function countsTable(plan) {
+    const row = (label, c) => `| ${label} | ${c.create} | ${c.update} | ${c.delete} | ${c.orphaned} | ${c.unchanged} | ${c.drifted} |`;
+    const ofKind = (kind) => countPlan(plan.resources.filter((r) => r.kind === kind));
+    return [
+        '| | create | update | delete | orphaned | unchanged | drifted |',
+        '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+        row('Flows', ofKind('flow')),
+        row('Namespace files', ofKind('file')),
+        row('**Total**', plan.counts)
+    ].join('\n');
+}
+
+const WRITE_ACTIONS = new Set(['create', 'update', 'delete']);
+function isWrite(change) {
+    return WRITE_ACTIONS.has(change.action);
+}
+function resourceKey(change) {
+    return change.kind === 'flow'
+        ? flowKey(change.namespace, change.id)
+        : fileKey(change.namespace, change.path);
+}
+/**
+ * SPEC §9: nothing is written unless every validation error is resolved — a bad file stops the whole
+ * deployment, whether or not the plan writes it (a broken file may hide a resource the plan cannot see).
+ * Errors of the resources the plan writes are listed first.
+ */
+function deployBlockers(plan, findings) {
+    const writes = plan.resources.filter(isWrite);
+    const keys = new Set(writes.map(resourceKey));
+    const files = new Set(writes.flatMap((c) => (c.file === undefined ? [] : [c.file])));
+    const written = (f) => (f.resource !== undefined && keys.has(f.resource)) || files.has(f.file);
+    const errors = findings.filter((f) => f.severity === 'error').sort(compareFindings);
+    return [...errors.filter(written), ...errors.filter((f) => !written(f))];
+}
+/** One line per blocker: `file:line message`. */
+function describeBlockers(blockers) {
+    const lines = blockers.map((f) => `- ${f.file}:${f.line} ${f.message}`);
+    const count = blockers.length === 1 ? '1 validation error' : `${blockers.length} validation errors`;
+    return `Nothing was deployed: ${count}. Fix them and push again:\n${lines.join('\n')}`;
+}
+
+/**
+ * Orders flow writes so that subflows come before the flows that call them. Only dependencies between the
+ * flows being written matter. A cycle is broken deterministically: inside it, only calls to members earlier
+ * in key order are kept.
+ */
+function orderFlowWrites(changes, refs) {
+    const byKey = new Map();
+    for (const change of changes)
+        byKey.set(flowKey(change.namespace, change.id), change);
+    const keys = [...byKey.keys()].sort(compare);
+    const deps = new Map(keys.map((k) => [k, new Set()]));
+    for (const { from, to } of refs) {
+        if (from !== to && byKey.has(from) && byKey.has(to))
+            deps.get(from).add(to);
+    }
+    const components = stronglyConnected(keys, deps);
+    const cycles = [];
+    const rank = new Map();
+    for (const component of components) {
+        if (component.length < 2)
+            continue;
+        const sorted = [...component].sort(compare);
+        cycles.push(sorted);
+        sorted.forEach((key, index) => rank.set(key, index));
+    }
+    const componentOf = new Map();
+    components.forEach((component, index) => component.forEach((k) => componentOf.set(k, index)));
+    // Inside a cycle keep only the edges that point to a member earlier in key order: the graph becomes acyclic.
+    for (const [from, tos] of deps) {
+        for (const to of tos) {
+            if (componentOf.get(from) === componentOf.get(to) && rank.get(to) > rank.get(from)) {
+                tos.delete(to);
+            }
+        }
+    }
+    // Tarjan emits a component after every component it depends on; members of a cycle go in key order.
+    const level = new Map();
+    for (const component of components) {
+        for (const key of [...component].sort(compare)) {
+            let value = 0;
+            for (const dep of deps.get(key))
+                value = Math.max(value, level.get(dep) + 1);
+            level.set(key, value);
+        }
+    }
+    const waves = [];
+    for (const key of keys) {
+        const index = level.get(key);
+        while (waves.length <= index)
+            waves.push([]);
+        waves[index].push(byKey.get(key));
+    }
+    cycles.sort((a, b) => compare(a[0], b[0]));
+    return { waves, cycles };
+}
+/** Tarjan's algorithm, iterative so that long subflow chains cannot overflow the stack. */
+function stronglyConnected(keys, deps) {
+    const index = new Map();
+    const low = new Map();
+    const onStack = new Set();
+    const stack = [];
+    const result = [];
+    let counter = 0;
+    for (const root of keys) {
+        if (index.has(root))
+            continue;
+        const work = [];
+        const visit = (key) => {
+            index.set(key, counter);
+            low.set(key, counter);
+            counter++;
+            stack.push(key);
+            onStack.add(key);
+            work.push({ key, next: [...deps.get(key)].sort(compare)[Symbol.iterator]() });
+        };
+        visit(root);
+        while (work.length > 0) {
+            const frame = work[work.length - 1];
+            const step = frame.next.next();
+            if (!step.done) {
+                const dep = step.value;
+                if (!index.has(dep))
+                    visit(dep);
+                else if (onStack.has(dep))
+                    low.set(frame.key, Math.min(low.get(frame.key), index.get(dep)));
+                continue;
+            }
+            work.pop();
+            const parent = work[work.length - 1];
+            if (parent)
+                low.set(parent.key, Math.min(low.get(parent.key), low.get(frame.key)));
+            if (low.get(frame.key) === index.get(frame.key)) {
+                const component = [];
+                let member;
+                do {
+                    member = stack.pop();
+                    onStack.delete(member);
+                    component.push(member);
+                } while (member !== frame.key);
+                result.push(component);
+            }
+        }
+    }
+    return result;
+}
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const WRITTEN = new Set(['created', 'updated', 'deleted']);
+const NOT_APPLIED = new Set(['conflict', 'failed', 'skipped']);
+function deployStatus(resources) {
+    if (resources.some((r) => NOT_APPLIED.has(r.result)))
+        return 'failed';
+    return resources.some((r) => WRITTEN.has(r.result)) ? 'applied' : 'nothing-to-do';
+}
+
+function sha256Hex(content) {
+    return createHash('sha256').update(content).digest('hex');
+}
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Text when the bytes are valid UTF-8 without NUL, as git and Kestra's editor treat them. */
+function decodeText(bytes) {
+    if (bytes.includes(0))
+        return undefined;
+    try {
+        return utf8.decode(bytes);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Summaries by byte array: the server's files are summarised for the plan and for the desired state. */
+const summaries = new WeakMap();
+function summariseBytes(bytes) {
+    let summary = summaries.get(bytes);
+    if (!summary) {
+        // Same verdict as decodeText, without building the string.
+        const binary = bytes.includes(0) || !isUtf8(bytes);
+        summary = { sha256: sha256Hex(bytes), size: bytes.length, binary };
+        summaries.set(bytes, summary);
+    }
+    return summary;
+}
+
+/**
+ * The server state of each namespace, read in bulk the first time a write in that namespace needs it
+ * (flows and files separately, so a namespace without file changes never lists its files).
+ */
+class ServerSnapshot {
+    api;
+    flows = new Map();
+    files = new Map();
+    constructor(api) {
+        this.api = api;
+    }
+    /**
+     * Starts the reads of these namespaces at once, so that a phase's writes do not wait for them one
+     * namespace at a time (failures surface in flowMoved / fileMoved).
+     */
+    prefetch(kind, namespaces) {
+        for (const namespace of new Set(namespaces)) {
+            const read = kind === 'flow' ? this.flowsOf(namespace) : this.filesOf(namespace);
+            read.catch(() => undefined);
+        }
+    }
+    /** Why the flow is no longer what the plan saw, or undefined when it still is. */
+    async flowMoved(change) {
+        const remote = (await this.flowsOf(change.namespace)).get(change.id);
+        const expected = change.action === 'create' ? undefined : change.current;
+        if (expected === undefined) {
+            return (remote &&
+                `flow ${resourceName(change)} appeared on the server (revision ${remote.revision}) after the plan`);
+        }
+        if (!remote) {
+            return `flow ${resourceName(change)} was deleted on the server after the plan (it was at revision ${expected.revision})`;
+        }
+        if (remote.revision !== expected.revision || lf(remote.source) !== lf(expected.source)) {
+            return `flow ${resourceName(change)} changed on the server after the plan (revision ${expected.revision} → ${remote.revision})`;
+        }
+        return undefined;
+    }
+    /** Why the file is no longer what the plan saw, or undefined when it still is. */
+    async fileMoved(change) {
+        const remote = (await this.filesOf(change.namespace)).get(change.path);
+        const expected = change.action === 'create' ? undefined : change.current;
+        if (expected === undefined) {
+            return remote && `file ${resourceName(change)} appeared on the server after the plan`;
+        }
+        if (remote === undefined)
+            return `file ${resourceName(change)} was deleted on the server after the plan`;
+        if (remote !== expected.sha256)
+            return `file ${resourceName(change)} changed on the server after the plan`;
+        return undefined;
+    }
+    flowsOf(namespace) {
+        let flows = this.flows.get(namespace);
+        if (!flows) {
+            flows = this.api.listFlows(namespace).then((list) => new Map(list.map((f) => [f.id, f])));
+            this.flows.set(namespace, flows);
+        }
+        return flows;
+    }
+    filesOf(namespace) {
+        let files = this.files.get(namespace);
+        if (!files) {
+            files = this.api
+                .listFiles(namespace)
+                .then((list) => new Map(list.map((f) => [f.path, sha256Hex(f.bytes)])));
+            this.files.set(namespace, files);
+        }
+        return files;
+    }
+}
+function lf(source) {
+    return source.replace(/\r\n?/g, '\n');
+}
+
+/**
+ * Writes the plan: namespace files, then flows wave by wave (subflows before their callers), then deletions
+ * (flows, then files) only when everything before went through. Each resource is checked against a fresh
+ * bulk read of its namespace right before its write; one resource's failure does not stop the others.
+ */
+async function applyPlan(plan, deps) {
+    const semaphore = new Semaphore(deps.concurrency);
+    const snapshot = new ServerSnapshot(deps.api);
+    const results = new Map();
+    const record = (result) => {
+        results.set(result.change, result);
+        deps.log(describe$1(result));
+    };
+    const runAll = async (changes, write) => {
+        await Promise.all(changes.map((change) => semaphore.run(async () => {
+            try {
+                record(await write(change));
+            }
+            catch (error) {
+                record({ change, result: 'failed', message: errorMessage(error) });
+            }
+        })));
+    };
+    for (const change of plan.resources) {
+        if (!isWrite(change)) {
+            const revision = change.kind === 'flow' ? change.current?.revision : undefined;
+            results.set(change, { change, result: 'unchanged', revision });
+        }
+    }
+    const writes = plan.resources.filter((c) => c.action === 'create' || c.action === 'update');
+    const deletes = plan.resources.filter((c) => c.action === 'delete');
+    const files = (list) => list.filter((c) => c.kind === 'file');
+    const flows = (list) => list.filter((c) => c.kind === 'flow');
+    const warnings = [];
+    snapshot.prefetch('file', files(writes).map((c) => c.namespace));
+    await runAll(files(writes), (change) => writeFile(change, snapshot, deps));
+    snapshot.prefetch('flow', flows(writes).map((c) => c.namespace));
+    const order = orderFlowWrites(flows(writes), deps.refs);
+    for (const cycle of order.cycles) {
+        warnings.push(`Flows ${cycle.join(', ')} call each other in a cycle; each was written after the ones it calls that come before it in this list.`);
+    }
+    for (const wave of order.waves) {
+        await runAll(wave, (change) => writeFlow(change, snapshot, deps.api));
+    }
+    const deletePhase = async (phase) => {
+        if ([...results.values()].some((r) => NOT_APPLIED.has(r.result))) {
+            for (const change of phase) {
+                record({
+                    change,
+                    result: 'skipped',
+                    message: 'not deleted: an earlier write failed or conflicted, and deletions never run on a half-applied deploy'
+                });
+            }
+        }
+        else {
+            await runAll(phase, (change) => deleteResource(change, snapshot, deps.api));
+        }
+    };
+    await deletePhase(flows(deletes));
+    await deletePhase(files(deletes));
+    return { resources: plan.resources.map((c) => results.get(c)), warnings };
+}
+async function writeFile(change, snapshot, deps) {
+    const moved = await snapshot.fileMoved(change);
+    if (moved)
+        return { change, result: 'conflict', message: moved };
+    if (change.desired === undefined) {
+        return { change, result: 'failed', message: 'the plan holds no content for this file' };
+    }
+    const bytes = await deps.readDesiredFile(change);
+    if (sha256Hex(bytes) !== change.desired.sha256) {
+        return {
+            change,
+            result: 'failed',
+            message: `${change.file ?? resourceName(change)} changed on disk after the plan was made`
+        };
+    }
+    await deps.api.uploadFile(change.namespace, change.path, bytes);
+    return { change, result: change.action === 'create' ? 'created' : 'updated' };
+}
+async function writeFlow(change, snapshot, api) {
+    if (change.desired === undefined) {
+        return { change, result: 'failed', message: 'the plan holds no source for this flow' };
+    }
+    const moved = await snapshot.flowMoved(change);
+    if (moved)
+        return { change, result: 'conflict', message: moved };
+    if (change.action === 'create') {
+        const stored = await api.createFlow(change.desired);
+        return { change, result: 'created', revision: stored.revision };
+    }
+    try {
+        const stored = await api.updateFlow(change.namespace, change.id, change.desired);
+        // The server keeps the revision when it sees no difference (a `revision:` line only, §2.4).
+        const result = stored.revision === change.current?.revision ? 'unchanged' : 'updated';
+        return { change, result, revision: stored.revision };
+    }
+    catch (error) {
+        if (!isNotFound(error))
+            throw error;
+        return {
+            change,
+            result: 'conflict',
+            message: `flow ${resourceName(change)} was deleted on the server during the deploy`
+        };
+    }
+}
+async function deleteResource(change, snapshot, api) {
+    const moved = change.kind === 'flow' ? await snapshot.flowMoved(change) : await snapshot.fileMoved(change);
+    if (moved)
+        return { change, result: 'conflict', message: moved };
+    if (change.kind === 'file') {
+        await api.deleteFile(change.namespace, change.path);
+        return { change, result: 'deleted' };
+    }
+    try {
+        await api.deleteFlow(change.namespace, change.id);
+        return { change, result: 'deleted' };
+    }
+    catch (error) {
+        if (!isNotFound(error))
+            throw error;
+        return {
+            change,
+            result: 'conflict',
+            message: `flow ${resourceName(change)} was deleted on the server during the deploy`
+        };
+    }
+}
+function isNotFound(error) {
+    return error instanceof ApiError && error.status === 404;
+}
+function describe$1({ change, result, revision, message }) {
+    const rev = revision === undefined ? '' : ` (revision ${revision})`;
+    const why = message === undefined ? '' : `: ${message}`;
+    return `${change.kind} ${resourceName(change)}: ${result}${rev}${why}`;
+}
+
+/**
+ * KV key holding the last commit deployed to a namespace. One key per namespace and server, not per
+ * comment-key: instances that deploy to the same namespace of the same server write the same resources, so
+ * they must agree on which commit is newest.
+ */
+const COMMIT_MARKER_KEY = 'kestra-gitops-commit';
+const SHA$2 = /^[0-9a-f]{7,64}$/i;
+/** The marker stored in KV, or undefined when absent or not one of ours. */
+function parseMarker(value) {
+    let parsed = value;
+    if (typeof value === 'string') {
+        try {
+            parsed = JSON.parse(value);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    if (typeof parsed !== 'object' || parsed === null)
+        return undefined;
+    const { commit, repository } = parsed;
+    if (typeof commit !== 'string' || !SHA$2.test(commit) || typeof repository !== 'string') {
+        return undefined;
+    }
+    return { commit, repository };
+}
+/**
+ * The marker of each namespace. A marker that cannot be read leaves the order unknown, like a commit missing
+ * from the checkout: the deploy goes on with a warning.
+ */
+async function readMarkers(api, namespaces, semaphore) {
+    const markers = new Map();
+    const warnings = [];
+    await Promise.all(namespaces.map(async (namespace) => {
+        let value;
+        try {
+            value = await semaphore.run(() => api.getKv(namespace, COMMIT_MARKER_KEY));
+        }
+        catch (error) {
+            warnings.push(`Could not read the deployed commit of namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; cannot tell whether this commit is older than what it holds, deploying anyway.`);
+            return;
+        }
+        const marker = parseMarker(value);
+        if (value !== undefined && marker === undefined) {
+            warnings.push(`The KV entry ${COMMIT_MARKER_KEY} of namespace ${namespace} is not a deployed-commit marker; it will be overwritten after this deploy.`);
+        }
+        markers.set(namespace, marker);
+    }));
+    warnings.sort();
+    return { markers, warnings };
+}
+/** Whether `ours` is older than what some namespace already holds (ours is an ancestor of the recorded commit). */
+async function checkCommitOrder(markers, ours, isAncestor) {
+    const older = [];
+    const warnings = [];
+    // Namespaces usually hold the same commit: ask git once per commit, not once per namespace.
+    const ancestry = new Map();
+    const isOlderThan = (commit) => {
+        let answer = ancestry.get(commit);
+        if (!answer)
+            ancestry.set(commit, (answer = isAncestor(ours.commit, commit)));
+        return answer;
+    };
+    for (const [namespace, recorded] of [...markers].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        if (recorded === undefined || recorded.commit === ours.commit)
+            continue;
+        if (recorded.repository !== ours.repository) {
+            warnings.push(`Namespace ${namespace} was last deployed from ${recorded.repository} (commit ${short(recorded.commit)}); this deploy from ${ours.repository} overwrites what it holds.`);
+            continue;
+        }
+        const ancestor = await isOlderThan(recorded.commit);
+        if (ancestor === true) {
+            older.push(`commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace}; to roll back, push a revert commit.`);
+        }
+        else if (ancestor === undefined) {
+            warnings.push(`Cannot tell whether commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace} (that commit is not in the checkout; use actions/checkout with fetch-depth: 0); deploying anyway.`);
+        }
+    }
+    return { older, warnings };
+}
+/** Writes our marker to each namespace whose recorded marker differs; returns the namespaces written and problems. */
+async function writeMarkers(api, namespaces, markers, ours, semaphore) {
+    const stale = namespaces.filter((namespace) => {
+        const recorded = markers.get(namespace);
+        return recorded?.commit !== ours.commit || recorded.repository !== ours.repository;
+    });
+    const outcomes = await Promise.all(stale.map(async (namespace) => {
+        try {
+            await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, { ...ours }));
+            return undefined;
+        }
+        catch (error) {
+            return `Could not record the deployed commit in namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; the out-of-order guard cannot protect this namespace until a deploy records it.`;
+        }
+    }));
+    return {
+        written: stale.filter((_, i) => outcomes[i] === undefined),
+        warnings: outcomes.filter((w) => w !== undefined)
+    };
+}
+function short(sha) {
+    return sha.slice(0, 12);
+}
+
+const SHA$1 = /^[0-9a-f]{7,64}$/i;
+/**
+ * `git merge-base --is-ancestor` in the checkout at `cwd`. A commit missing from the clone (a shallow
+ * checkout, another repository) or a missing git gives undefined.
+ */
+function gitIsAncestor(cwd) {
+    return (ancestor, descendant) => new Promise((resolve) => {
+        if (!SHA$1.test(ancestor) || !SHA$1.test(descendant)) {
+            resolve(undefined);
+            return;
+        }
+        execFile('git', ['merge-base', '--is-ancestor', ancestor, descendant], { cwd }, (error) => {
+            if (!error)
+                resolve(true);
+            else
+                resolve(error.code === 1 ? false : undefined);
+        });
+    });
+}
+/** Asks git first, then GitHub's compare API (a shallow checkout lacks the recorded commit). */
+function ancestryChecker(cwd, compare) {
+    const git = gitIsAncestor(cwd);
+    return async (ancestor, descendant) => {
+        const local = await git(ancestor, descendant);
+        if (local !== undefined || !compare)
+            return local;
+        try {
+            const { status } = await compare(ancestor, descendant);
+            return status === 'ahead' || status === 'identical';
+        }
+        catch {
+            return undefined;
+        }
+    };
+}
+
+/** Kestra's default system namespace: protected unless listed in the `namespaces` input. Children are ordinary. */
+const SYSTEM_NAMESPACE$1 = 'system';
+/**
+ * Why the plan's deletions must not run, one message per problem; empty when they may.
+ * Checked before the first write: a refusal stops the whole deploy.
+ */
+function deletionRefusals(plan, settings, managedNamespaces) {
+    const deletions = plan.resources.filter((c) => c.action === 'delete');
+    if (deletions.length === 0)
+        return [];
+    const refusals = [];
+    const names = (list) => list.map(resourceName).join(', ');
+    if (!settings.delete) {
+        refusals.push(`The plan deletes ${count(deletions.length)} (${names(deletions)}) but the delete input is false; set delete: true to allow deletions.`);
+    }
+    const managed = new Set(managedNamespaces);
+    const unmanaged = deletions.filter((c) => !managed.has(c.namespace));
+    if (unmanaged.length > 0) {
+        refusals.push(`Refusing to delete ${names(unmanaged)}: not in a namespace this repository manages (it holds no resource there and the namespaces input does not list it).`);
+    }
+    const system = deletions.filter((c) => c.namespace === SYSTEM_NAMESPACE$1 && !settings.extraNamespaces.includes(SYSTEM_NAMESPACE$1));
+    if (system.length > 0) {
+        refusals.push(`Refusing to delete ${names(system)}: the ${SYSTEM_NAMESPACE$1} namespace is protected; list it in the namespaces input to manage it.`);
+    }
+    if (deletions.length > settings.maxDeletions && !settings.allowMassDeletion) {
+        refusals.push(`The plan deletes ${count(deletions.length)}, more than max-deletions (${settings.maxDeletions}); if that is intended, set allow-mass-deletion: true (or raise max-deletions).`);
+    }
+    return refusals;
+}
+function count(n) {
+    return n === 1 ? '1 resource' : `${n} resources`;
+}
+
+/**
+ * Applies the plan. Validation errors in written resources and unsafe deletions throw DeployError before the
+ * first write; a commit older than one already deployed is refused (status `refused`, nothing written).
+ * Otherwise every resource is attempted and the result says what happened to each.
+ */
+async function deploy(plan, deps) {
+    const log = deps.log ?? (() => undefined);
+    const blockers = deployBlockers(plan, deps.findings);
+    if (blockers.length > 0)
+        throw new DeployError(describeBlockers(blockers));
+    const refusals = deletionRefusals(plan, deps.settings, deps.managedNamespaces);
+    if (refusals.length > 0) {
+        throw new DeployError(`Nothing was deployed:\n${refusals.map((r) => `- ${r}`).join('\n')}`);
+    }
+    const semaphore = new Semaphore(deps.settings.concurrency);
+    const namespaces = [
+        ...new Set([
+            ...deps.managedNamespaces,
+            ...plan.namespaces,
+            ...plan.resources.filter(isWrite).map((c) => c.namespace)
+        ])
+    ].sort();
+    const ours = { commit: deps.commit, repository: deps.repository };
+    const { markers, warnings } = await readMarkers(deps.api, namespaces, semaphore);
+    const order = await checkCommitOrder(markers, ours, deps.isAncestor ?? gitIsAncestor(process.cwd()));
+    warnings.push(...order.warnings);
+    if (order.older.length > 0) {
+        if (!deps.settings.allowOutOfOrder) {
+            const refusal = `Nothing was deployed: ${order.older.join(' ')}`;
+            log(refusal);
+            return {
+                status: 'refused',
+                resources: plan.resources.map((change) => isWrite(change)
+                    ? { change, result: 'skipped', message: 'not deployed: this commit is out of order' }
+                    : { change, result: 'unchanged', revision: currentRevision(change) }),
+                applied: 0,
+                refusal,
+                warnings,
+                markedNamespaces: []
+            };
+        }
+        warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`);
+    }
+    const applied = await applyPlan(plan, {
+        api: deps.api,
+        refs: deps.refs,
+        readDesiredFile: deps.readDesiredFile,
+        concurrency: deps.settings.concurrency,
+        log
+    });
+    warnings.push(...applied.warnings);
+    const incomplete = new Set(applied.resources.filter((r) => NOT_APPLIED.has(r.result)).map((r) => r.change.namespace));
+    const marked = await writeMarkers(deps.api, namespaces.filter((ns) => !incomplete.has(ns)), markers, ours, semaphore);
+    warnings.push(...marked.warnings);
+    return {
+        status: deployStatus(applied.resources),
+        resources: applied.resources,
+        applied: applied.resources.filter((r) => WRITTEN.has(r.result)).length,
+        warnings,
+        markedNamespaces: marked.written
+    };
+}
+function currentRevision(change) {
+    return change.kind === 'flow' ? change.current?.revision : undefined;
+}
+
+/** Markdown for the job summary and the PR comment's "Deployed" section. */
+function renderReceipt(result, meta) {
+    const target = `commit \`${short(meta.commit)}\` to ${escapeText(meta.server)} (tenant ${escapeText(meta.tenant)}) at ${escapeText(meta.time)}`;
+    const out = [];
+    if (result.status === 'refused') {
+        out.push(`Not deployed: ${target}. ${escapeText(result.refusal ?? '')}`);
+        return finish(out, result);
+    }
+    const rows = result.resources.filter((r) => isWrite(r.change));
+    const kept = result.resources.filter((r) => !isWrite(r.change));
+    const orphaned = kept.filter((r) => r.change.action === 'orphaned').length;
+    const totals = tally$1(rows);
+    const unchanged = kept.length - orphaned + (totals.get('unchanged') ?? 0);
+    const count = (o) => (o === 'unchanged' ? unchanged : (totals.get(o) ?? 0));
+    const summary = OUTCOME_ORDER.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`);
+    if (orphaned > 0)
+        summary.push(`${orphaned} orphaned (kept: delete is false)`);
+    const counts = summary.length > 0 ? summary.join(', ') : 'no resources';
+    if (result.status === 'nothing-to-do') {
+        out.push(`Nothing to change for ${target}: ${counts}.`);
+        return finish(out, result);
+    }
+    const verdict = result.status === 'failed' ? 'Deploy incomplete' : 'Deployed';
+    out.push(`${verdict}: ${target}: ${counts}.`, '');
+    out.push('| Resource | Kind | Result | Revision | Details |', '|---|---|---|---|---|');
+    for (const row of rows) {
+        out.push(`| ${escapeText(resourceName(row.change))} | ${row.change.kind} | ${row.result} | ${revision(row)} | ${escapeText(row.message ?? '')} |`);
+    }
+    if (result.status === 'failed') {
+        const applied = rows.filter((r) => WRITTEN.has(r.result) || r.result === 'unchanged');
+        const notApplied = rows.filter((r) => NOT_APPLIED.has(r.result));
+        out.push('', `**Applied:** ${names(applied)}.`, `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName(r.change))} (${r.result})`).join(', ')}.`, '', 'Re-running the deploy finishes the job: what was applied is unchanged now and is not written again' +
+            (notApplied.some((r) => r.result === 'conflict')
+                ? '; conflicting resources changed on the server after the plan, so check those changes first: a re-run plans against them and overwrites them.'
+                : '.'));
+    }
+    return finish(out, result);
+}
+const OUTCOME_ORDER = [
+    'created',
+    'updated',
+    'deleted',
+    'unchanged',
+    'conflict',
+    'failed',
+    'skipped'
+];
+function finish(out, result) {
+    if (result.warnings.length > 0) {
+        out.push('', '**Warnings:**', '', ...result.warnings.map((w) => `- ${escapeText(w)}`));
+    }
+    return out.join('\n') + '\n';
+}
+function tally$1(rows) {
+    const totals = new Map();
+    for (const { result } of rows)
+        totals.set(result, (totals.get(result) ?? 0) + 1);
+    return totals;
+}
+function revision({ change, result, revision }) {
+    if (change.kind !== 'flow')
+        return '';
+    const before = change.current?.revision;
+    if (result === 'created')
+        return `rev ${revision}`;
+    if (result === 'updated')
+        return `rev ${before} → ${revision}`;
+    if (result === 'deleted')
+        return `rev ${before} → deleted`;
+    const now = revision ?? before;
+    return now === undefined ? '' : `rev ${now}`;
+}
+function names(rows) {
+    return rows.length === 0
+        ? 'nothing'
+        : rows.map((r) => escapeText(resourceName(r.change))).join(', ');
+}
+
+/** Files up to this size are read in one go; larger ones are hashed as a stream. */
+const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
+/** Where a NUL byte marks a file as binary (git's heuristic looks at the same span). */
+const BINARY_SNIFF_BYTES = 8192;
+const EMPTY_CONTENT = {
+    size: 0,
+    sha256: createHash('sha256').digest('hex'),
+    binary: false
+};
+/** Holds one small file at a time while it is summarised: no allocation per file (the GC thanks us). */
+let readBuffer;
+/**
+ * Size, SHA-256 and binary flag of a file, reading it exactly once. Small files are read
+ * synchronously into one reused buffer: for thousands of files that is several times faster than
+ * the thread pool and a fresh buffer each.
+ */
+async function summariseContent(absPath) {
+    const fd = openSync(absPath, 'r');
+    try {
+        const { size } = fstatSync(fd);
+        if (size <= WHOLE_READ_LIMIT) {
+            readBuffer ??= Buffer.allocUnsafe(WHOLE_READ_LIMIT);
+            let length = 0;
+            while (length < size) {
+                const read = readSync(fd, readBuffer, length, size - length, null);
+                if (read === 0)
+                    break;
+                length += read;
+            }
+            const bytes = readBuffer.subarray(0, length);
+            return {
+                size: length,
+                sha256: createHash('sha256').update(bytes).digest('hex'),
+                binary: bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0) || !isUtf8(bytes)
+            };
+        }
+    }
+    finally {
+        closeSync(fd);
+    }
+    return summariseStream(absPath);
+}
+async function summariseStream(absPath) {
+    const hash = createHash('sha256');
+    const decoder = new TextDecoder$1('utf-8', { fatal: true });
+    let size = 0;
+    let binary = false;
+    for await (const chunk of createReadStream(absPath, { highWaterMark: 1024 * 1024 })) {
+        const bytes = chunk;
+        if (size < BINARY_SNIFF_BYTES && bytes.subarray(0, BINARY_SNIFF_BYTES - size).includes(0)) {
+            binary = true;
+        }
+        size += bytes.length;
+        hash.update(bytes);
+        if (!binary)
+            binary = !decodes(decoder, bytes);
+    }
+    if (!binary)
+        binary = !decodes(decoder);
+    return { size, sha256: hash.digest('hex'), binary };
+}
+function decodes(decoder, bytes) {
+    try {
+        if (bytes)
+            decoder.decode(bytes, { stream: true });
+        else
+            decoder.decode();
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** Refused read of a namespace file whose bytes must not (or can no longer) be read. */
+class NamespaceFileReadError extends ActionError {
+    name = 'NamespaceFileReadError';
+}
+/** The bytes to upload for a namespace file. Refuses symlinks that escape `root`. */
+async function readNamespaceFileBytes(entry) {
+    if (entry.symlinkEscapes) {
+        throw new NamespaceFileReadError(`${entry.file} is a symbolic link that points outside the root folder; it is never read`);
+    }
+    if (entry.absPath === '') {
+        throw new NamespaceFileReadError(`${entry.file} comes from a commit's tree, whose bytes are not kept; compare its sha256 instead`);
+    }
+    // absPath is never a link (a followed link's target is stored): refuse one that appeared since.
+    return readFile(entry.absPath, { flag: constants$6.O_RDONLY | (constants$6.O_NOFOLLOW ?? 0) });
+}
+
+/** Expanded size above which a document is treated as an alias bomb (Kestra's parser refuses these too). */
+const MAX_EXPANDED_NODES = 100_000;
+/** Validation and reference collection both look at every document: analyse each once. */
+const analysed = new WeakMap();
+/**
+ * Resolves every alias once, in document order, and measures the expanded size without expanding
+ * anything (memoised per node), so a billion-laughs document costs linear time.
+ */
+function analyseAliases(doc) {
+    let analysis = analysed.get(doc);
+    if (!analysis) {
+        analysis = analyse(doc);
+        analysed.set(doc, analysis);
+    }
+    return analysis;
+}
+function analyse(doc) {
+    const anchors = new Map();
+    const targets = new Map();
+    const problems = [];
+    distExports.visit(doc, {
+        Alias(_key, alias) {
+            const target = anchors.get(alias.source);
+            targets.set(alias, target);
+            if (target === undefined) {
+                problems.push({
+                    node: alias,
+                    message: `unknown anchor '*${alias.source}': no '&${alias.source}' is defined before it. Quote the value if '*' is meant literally (e.g. "${'*' + alias.source}")`
+                });
+            }
+        },
+        Node(_key, node) {
+            if (node.anchor)
+                anchors.set(node.anchor, node);
+        }
+    });
+    if (targets.size === 0)
+        return { targets, problems, safe: true };
+    const sizes = new Map();
+    const inProgress = new Set();
+    let cycle;
+    const sizeOf = (node) => {
+        if (distExports.isAlias(node)) {
+            const target = targets.get(node);
+            if (target === undefined)
+                return 1;
+            if (inProgress.has(target)) {
+                cycle ??= node;
+                return MAX_EXPANDED_NODES + 1;
+            }
+            return sizeOf(target);
+        }
+        if (!distExports.isMap(node) && !distExports.isSeq(node))
+            return 1;
+        const known = sizes.get(node);
+        if (known !== undefined)
+            return known;
+        inProgress.add(node);
+        let total = 1;
+        for (const item of node.items) {
+            total += distExports.isPair(item) ? sizeOf(item.key) + sizeOf(item.value) : sizeOf(item);
+            if (total > MAX_EXPANDED_NODES)
+                break;
+        }
+        inProgress.delete(node);
+        sizes.set(node, total);
+        return total;
+    };
+    const total = sizeOf(doc.contents);
+    if (cycle !== undefined) {
+        problems.push({
+            node: cycle,
+            message: `alias '*${cycle.source}' refers to a node that contains it: remove the recursive alias`
+        });
+        return { targets, problems, safe: false };
+    }
+    if (total > MAX_EXPANDED_NODES) {
+        const first = targets.keys().next().value;
+        problems.push({
+            node: first,
+            message: `aliases expand this document to more than ${MAX_EXPANDED_NODES} nodes (an alias bomb?): write the values out or reduce the aliases`
+        });
+        return { targets, problems, safe: false };
+    }
+    return { targets, problems, safe: true };
+}
+
+/** 1-based line and column where a YAML node starts (line 1 when the node has no range). */
+function nodePosition(flow, node) {
+    const offset = node?.range?.[0];
+    if (offset === undefined)
+        return { line: 1, column: 1 };
+    return offsetPosition(flow, offset);
+}
+function offsetPosition(flow, offset) {
+    const pos = flow.lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+}
+/**
+ * One YAML document of a flow file, with alias-aware accessors and finding construction. Positions
+ * always come from the nodes themselves, so they are exact.
+ */
+class FlowDocument {
+    flow;
+    doc;
+    aliases;
+    root;
+    constructor(flow, doc) {
+        this.flow = flow;
+        this.doc = doc;
+        this.aliases = analyseAliases(doc);
+        const contents = this.resolve(doc.contents);
+        this.root = distExports.isMap(contents) ? contents : undefined;
+    }
+    /** Namespace and id when both are plain strings, for `resource`. */
+    get resource() {
+        const id = this.string(this.get(this.root, 'id')?.value);
+        const namespace = this.string(this.get(this.root, 'namespace')?.value);
+        return id !== undefined && namespace !== undefined ? flowKey(namespace, id) : undefined;
+    }
+    resolve(node) {
+        if (distExports.isAlias(node))
+            return this.aliases.targets.get(node);
+        if (distExports.isMap(node) || distExports.isSeq(node) || distExports.isScalar(node))
+            return node;
+        return undefined;
+    }
+    map(node) {
+        const resolved = this.resolve(node);
+        return distExports.isMap(resolved) ? resolved : undefined;
+    }
+    seq(node) {
+        const resolved = this.resolve(node);
+        return distExports.isSeq(resolved) ? resolved : undefined;
+    }
+    /** A scalar's value as a string when it is a string (or a number/boolean written plainly). */
+    string(node) {
+        const resolved = this.resolve(node);
+        if (!distExports.isScalar(resolved))
+            return undefined;
+        const value = resolved.value;
+        if (typeof value === 'string')
+            return value;
+        if (typeof value === 'number' || typeof value === 'boolean')
+            return String(value);
+        return undefined;
+    }
+    /** True for a missing value, `null`, `~` or an empty value. */
+    isNull(node) {
+        const resolved = this.resolve(node);
+        return resolved === undefined || (distExports.isScalar(resolved) && resolved.value === null);
+    }
+    entries(node) {
+        const map = this.map(node);
+        if (!map)
+            return [];
+        const out = [];
+        for (const pair of map.items) {
+            if (!distExports.isPair(pair) || !distExports.isScalar(pair.key))
+                continue;
+            out.push({ pair, key: pair.key, value: this.resolve(pair.value) });
+        }
+        return out;
+    }
+    get(node, key) {
+        return this.entries(node).find((entry) => String(entry.key.value) === key);
+    }
+    items(node) {
+        const seq = this.seq(node);
+        if (!seq)
+            return [];
+        return seq.items.map((item) => this.resolve(item)).filter((item) => item !== undefined);
+    }
+    finding(severity, node, rule, message, resource = this.resource) {
+        const { line, column } = nodePosition(this.flow, node);
+        const finding = { severity, file: this.flow.file, line, column, rule, message };
+        if (resource !== undefined)
+            finding.resource = resource;
+        return finding;
+    }
+    /** Finding at a character offset (e.g. inside a scalar). */
+    findingAt(severity, offset, rule, message) {
+        const { line, column } = offsetPosition(this.flow, offset);
+        const finding = { severity, file: this.flow.file, line, column, rule, message };
+        if (this.resource !== undefined)
+            finding.resource = this.resource;
+        return finding;
+    }
+    /**
+     * Offset of `needle` inside a scalar's source text (its `occurrence`-th match), or the scalar's start
+     * when the text cannot be found verbatim (escapes, folding).
+     */
+    locateInScalar(node, needle, occurrence = 0) {
+        const [start, end] = node.range ?? [0, 0];
+        let from = start;
+        for (let i = 0;; i++) {
+            const at = this.flow.source.indexOf(needle, from);
+            if (at < 0 || at + needle.length > end)
+                return start;
+            if (i === occurrence)
+                return at;
+            from = at + 1;
+        }
+    }
+}
+
+/**
+ * The bodies of `{{ … }}` and `{% … %}` in a Pebble template. Text outside them, `{# … #}` comments
+ * and `{% raw %}` blocks are not expressions. String literals inside a body may contain `}}`.
+ */
+function expressions(text) {
+    const out = [];
+    let at = 0;
+    while (at < text.length) {
+        const open = text.indexOf('{', at);
+        if (open < 0 || open + 1 >= text.length)
+            break;
+        const kind = text[open + 1];
+        if (kind === '#') {
+            const close = text.indexOf('#}', open + 2);
+            at = close < 0 ? text.length : close + 2;
+            continue;
+        }
+        if (kind !== '{' && kind !== '%') {
+            at = open + 1;
+            continue;
+        }
+        const closer = kind === '{' ? '}}' : '%}';
+        const start = open + 2;
+        const end = closingIndex(text, start, closer);
+        const body = text.slice(start, end < 0 ? text.length : end);
+        out.push({ start, body });
+        at = end < 0 ? text.length : end + 2;
+        if (kind === '%' && /^-?\s*raw\s*-?$/.test(body)) {
+            const endraw = /\{%-?\s*endraw\s*-?%\}/g;
+            endraw.lastIndex = at;
+            const found = endraw.exec(text);
+            at = found ? found.index + found[0].length : text.length;
+        }
+    }
+    return out;
+}
+function closingIndex(text, from, closer) {
+    let quote;
+    for (let i = from; i < text.length; i++) {
+        const ch = text[i];
+        if (quote) {
+            if (ch === '\\')
+                i++;
+            else if (ch === quote)
+                quote = undefined;
+        }
+        else if (ch === '"' || ch === "'") {
+            quote = ch;
+        }
+        else if (text.startsWith(closer, i)) {
+            return i;
+        }
+    }
+    return -1;
+}
+/** The body with the content of string literals replaced by spaces (same length, quotes kept). */
+function blankStrings(body) {
+    let out = '';
+    let quote;
+    for (let i = 0; i < body.length; i++) {
+        const ch = body[i];
+        if (quote) {
+            if (ch === quote) {
+                quote = undefined;
+                out += ch;
+            }
+            else if (ch === '\\' && i + 1 < body.length) {
+                out += '  ';
+                i++;
+            }
+            else
+                out += ch === '\n' ? '\n' : ' ';
+        }
+        else {
+            if (ch === '"' || ch === "'")
+                quote = ch;
+            out += ch;
+        }
+    }
+    return out;
+}
+/** Every string value scalar of a document that contains Pebble, visited once (aliases not followed). */
+function templatedScalars(doc) {
+    const out = [];
+    distExports.visit(doc, {
+        Scalar(key, node) {
+            if (key === 'key')
+                return;
+            if (distExports.isScalar(node) && typeof node.value === 'string' && /\{[{%]/.test(node.value)) {
+                out.push(node);
+            }
+        }
+    });
+    return out;
+}
+
+/** Properties that hold child tasks in Kestra's flowable tasks (and in the flow itself). */
+const CHILD_TASK_KEYS = new Set([
+    'tasks',
+    'then',
+    'else',
+    'defaults',
+    'errors',
+    'finally',
+    'afterExecution'
+]);
+const CORE_FLOW_PREFIXES = ['io.kestra.plugin.core.flow.', 'io.kestra.core.tasks.flows.'];
+/** `Parallel` for `io.kestra.plugin.core.flow.Parallel` or its pre-0.17 alias; undefined for other types. */
+function coreFlowType(type) {
+    if (type === undefined)
+        return undefined;
+    for (const prefix of CORE_FLOW_PREFIXES) {
+        if (type.startsWith(prefix))
+            return type.slice(prefix.length);
+    }
+    return undefined;
+}
+/** Core flowable tasks: their child lists are known, so a malformed child is certainly an error. */
+const CORE_FLOWABLE = new Set([
+    'Parallel',
+    'Sequential',
+    'Switch',
+    'If',
+    'EachSequential',
+    'EachParallel',
+    'ForEach',
+    'Dag',
+    'AllowFailure',
+    'WorkingDirectory',
+    'LoopUntil',
+    'Pause'
+]);
+/** Walks every task of a flow: top-level lists, listeners, and nested children of flowable tasks. */
+function taskTree(document) {
+    const tree = { tasks: [], triggers: [], lists: [] };
+    const root = document.root;
+    if (!root || !document.aliases.safe)
+        return tree;
+    for (const entry of document.entries(root)) {
+        const key = String(entry.key.value);
+        if (key === 'tasks' || key === 'errors' || key === 'finally' || key === 'afterExecution') {
+            walkList(document, tree, entry, key, true, undefined, undefined);
+        }
+        else if (key === 'listeners') {
+            document.items(entry.value).forEach((listener, index) => {
+                const tasks = document.get(listener, 'tasks');
+                if (tasks)
+                    walkList(document, tree, tasks, `listeners[${index}].tasks`, true, undefined, undefined);
+            });
+        }
+        else if (key === 'triggers') {
+            itemsWithOrigin(document, entry.value).forEach(({ node, via }, index) => {
+                const map = document.map(node);
+                if (map)
+                    tree.triggers.push(describe(document, map, via ?? map, true, `triggers[${index}]`));
+            });
+        }
+    }
+    return tree;
+}
+function walkList(document, tree, entry, path, strict, owner, via) {
+    tree.lists.push({ owner, entry, path });
+    itemsWithOrigin(document, entry.value).forEach(({ node, via: itemVia }, index) => {
+        const map = document.map(node);
+        if (!map)
+            return;
+        const at = via ?? itemVia;
+        const itemPath = `${path}[${index}]`;
+        if (isTaskLike(document, map, strict)) {
+            visitTask(document, tree, map, at, strict, owner, itemPath);
+            return;
+        }
+        // Dag: `tasks: [{ task: {...}, dependsOn: [...] }]`
+        const inner = document.get(map, 'task');
+        const innerMap = document.map(inner?.value);
+        if (inner && innerMap && isTaskLike(document, innerMap, strict)) {
+            const innerVia = distExports.isAlias(inner.pair.value) ? inner.pair.value : undefined;
+            visitTask(document, tree, innerMap, at ?? innerVia, strict, owner, `${itemPath}.task`);
+        }
+    });
+}
+function visitTask(document, tree, map, via, strict, parent, path) {
+    const task = describe(document, map, via ?? map, strict, path, parent);
+    tree.tasks.push(task);
+    const childStrict = CORE_FLOWABLE.has(coreFlowType(task.type) ?? '');
+    for (const entry of document.entries(map)) {
+        const key = String(entry.key.value);
+        const entryVia = via ?? (distExports.isAlias(entry.pair.value) ? entry.pair.value : undefined);
+        if (key === 'cases') {
+            for (const caseEntry of document.entries(entry.value)) {
+                const caseVia = entryVia ?? (distExports.isAlias(caseEntry.pair.value) ? caseEntry.pair.value : undefined);
+                walkList(document, tree, caseEntry, `${path}.cases.${String(caseEntry.key.value)}`, childStrict, task, caseVia);
+            }
+        }
+        else if (CHILD_TASK_KEYS.has(key) && document.seq(entry.value)) {
+            walkList(document, tree, entry, `${path}.${key}`, childStrict, task, entryVia);
+        }
+        else if (CHILD_TASK_KEYS.has(key) && childStrict && document.isNull(entry.value)) {
+            tree.lists.push({ owner: task, entry, path: `${path}.${key}` });
+        }
+    }
+}
+function isTaskLike(document, map, strict) {
+    const hasId = document.get(map, 'id') !== undefined;
+    const hasType = document.get(map, 'type') !== undefined;
+    return strict ? hasId || hasType : hasId && hasType;
+}
+function describe(document, map, at, strict, path, parent) {
+    const idEntry = document.get(map, 'id');
+    const typeEntry = document.get(map, 'type');
+    const node = { map, at, strict, path };
+    if (parent)
+        node.parent = parent;
+    if (idEntry) {
+        node.idEntry = idEntry;
+        const id = document.string(idEntry.value);
+        if (id !== undefined)
+            node.id = id;
+    }
+    if (typeEntry) {
+        node.typeEntry = typeEntry;
+        const type = document.string(typeEntry.value);
+        if (type !== undefined)
+            node.type = type;
+    }
+    return node;
+}
+function itemsWithOrigin(document, value) {
+    const seq = document.seq(value);
+    if (!seq)
+        return [];
+    const out = [];
+    for (const item of seq.items) {
+        const node = document.resolve(item);
+        if (node === undefined)
+            continue;
+        out.push(distExports.isAlias(item) ? { node, via: item } : { node });
+    }
+    return out;
+}
+/** The node a finding about a task's id should point at: the alias, else the `id` key, else the task. */
+function taskIdNode(task) {
+    if (task.at !== task.map)
+        return task.at;
+    return task.idEntry?.key ?? task.map;
+}
+
+const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+const TYPE_PATTERN = /^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$/;
+const MAX_TASK_ID = 256;
+/** Task and trigger types that start another flow execution (Kestra's ExecutableTask). */
+const SUBFLOW_TYPES = new Set([
+    'io.kestra.plugin.core.flow.Subflow',
+    'io.kestra.core.tasks.flows.Subflow',
+    'io.kestra.core.tasks.flows.Flow'
+]);
+const FOREACH_ITEM_TYPES = new Set([
+    'io.kestra.plugin.core.flow.ForEachItem',
+    'io.kestra.core.tasks.flows.ForEachItem'
+]);
+const FLOW_TRIGGER_TYPES = new Set([
+    'io.kestra.plugin.core.trigger.Flow',
+    'io.kestra.core.models.triggers.types.Flow'
+]);
+/** Ids and types of every task and trigger, duplicates, and recursive subflow calls. */
+function taskFindings(document, tree) {
+    return [
+        ...tree.tasks.flatMap((task) => idAndTypeFindings(document, task, 'task')),
+        ...tree.triggers.flatMap((trigger) => idAndTypeFindings(document, trigger, 'trigger')),
+        ...duplicateFindings(document, tree.tasks, 'task'),
+        ...duplicateFindings(document, tree.triggers, 'trigger'),
+        ...recursiveCallFindings(document, tree.tasks),
+        ...duplicatePreconditionFindings(document, tree.triggers)
+    ];
+}
+function idAndTypeFindings(document, task, kind) {
+    const findings = [];
+    const Kind = kind === 'task' ? 'Task' : 'Trigger';
+    if (!task.idEntry) {
+        findings.push(document.finding('error', task.at, `${kind}-id`, `${Kind} at ${task.path} has no \`id\`: add one`));
+    }
+    else if (task.id === undefined || task.id === '') {
+        findings.push(document.finding('error', taskIdNode(task), `${kind}-id`, `${Kind} at ${task.path} has an empty \`id\`: set one`));
+    }
+    else if (!TASK_ID_PATTERN.test(task.id) || task.id.length > MAX_TASK_ID) {
+        findings.push(document.finding('error', taskIdNode(task), `${kind}-id`, `${Kind} id '${task.id}' is invalid: use letters, digits, '_' or '-' (no dots or spaces), starting with a letter or digit, at most ${MAX_TASK_ID} characters`));
+    }
+    if (!task.typeEntry) {
+        findings.push(document.finding('error', task.at, `${kind}-type`, `${Kind} ${task.id !== undefined ? `'${task.id}'` : `at ${task.path}`} has no \`type\`: add the plugin class, e.g. io.kestra.plugin.core.log.Log`));
+    }
+    else if (task.type === undefined || !TYPE_PATTERN.test(task.type)) {
+        findings.push(document.finding('error', task.at !== task.map ? task.at : (task.typeEntry.value ?? task.typeEntry.key), `${kind}-type`, `${Kind} type '${task.type ?? ''}' is not a plugin class name: use a fully-qualified class name such as io.kestra.plugin.core.log.Log`));
+    }
+    return findings;
+}
+function duplicateFindings(document, nodes, kind) {
+    const byPosition = nodes
+        .filter((node) => node.id !== undefined && node.id !== '')
+        .map((node) => ({ node, offset: taskIdNode(node).range?.[0] ?? 0 }))
+        .sort((a, b) => a.offset - b.offset);
+    const first = new Map();
+    const findings = [];
+    for (const { node } of byPosition) {
+        const id = node.id;
+        const previous = first.get(id);
+        if (!previous) {
+            first.set(id, node);
+            continue;
+        }
+        const firstLine = nodePosition(document.flow, taskIdNode(previous)).line;
+        findings.push(document.finding('error', taskIdNode(node), `duplicate-${kind}-id`, `Duplicate ${kind} id '${id}' (first used on line ${firstLine}): ${kind} ids must be unique across the whole flow${kind === 'task' ? ', nested tasks included' : ''}. Rename one`));
+    }
+    return findings;
+}
+function recursiveCallFindings(document, tasks) {
+    const flowId = document.string(document.get(document.root, 'id')?.value);
+    const namespace = document.string(document.get(document.root, 'namespace')?.value);
+    if (flowId === undefined || namespace === undefined)
+        return [];
+    return tasks
+        .filter((task) => task.type !== undefined &&
+        (SUBFLOW_TYPES.has(task.type) || FOREACH_ITEM_TYPES.has(task.type)))
+        .filter((task) => document.string(document.get(task.map, 'flowId')?.value) === flowId &&
+        document.string(document.get(task.map, 'namespace')?.value) === namespace)
+        .map((task) => document.finding('error', task.at, 'recursive-subflow', `Recursive call to flow [${namespace}.${flowId}]: task '${task.id ?? task.path}' starts the flow it belongs to. Call another flow`));
+}
+function duplicatePreconditionFindings(document, triggers) {
+    const seen = new Set();
+    const findings = [];
+    for (const trigger of triggers) {
+        if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type))
+            continue;
+        const idEntry = document.get(document.get(trigger.map, 'preconditions')?.value, 'id');
+        const id = document.string(idEntry?.value);
+        if (!idEntry || id === undefined)
+            continue;
+        if (seen.has(id)) {
+            findings.push(document.finding('error', idEntry.key, 'duplicate-preconditions', `Duplicate preconditions id '${id}': another Flow trigger already uses it. Give each trigger's \`preconditions\` its own id`));
+        }
+        seen.add(id);
+    }
+    return findings;
+}
+
+/**
+ * References a flow makes that can be checked without plugins: `read('…')` of a namespace file,
+ * subflow / ForEachItem targets and Flow-trigger upstream flows. Only literal values count.
+ */
+function collectReferences(flows) {
+    return flows.flatMap(referencesOf);
+}
+/** A run asks for the references several times (checks, deploy order): each flow is read once. */
+const collected = new WeakMap();
+function referencesOf(flow) {
+    let refs = collected.get(flow);
+    if (!refs) {
+        refs = readReferences(flow);
+        collected.set(flow, refs);
+    }
+    return refs;
+}
+function readReferences(flow) {
+    const doc = flow.documents[0];
+    if (flow.notAFlow || !doc || flow.id === undefined || flow.namespace === undefined)
+        return [];
+    const document = new FlowDocument(flow, doc);
+    if (!document.root || !document.aliases.safe)
+        return [];
+    const fromFlow = flowKey(flow.namespace, flow.id);
+    return [
+        ...fileReferences(document, flow.namespace, fromFlow),
+        ...flowReferences(document, fromFlow)
+    ];
+}
+/** Findings for references that neither the repository nor (when checked) the server holds. */
+function referenceFindings(refs, known, serverChecked) {
+    const findings = [];
+    for (const ref of refs) {
+        const site = { file: ref.file, line: ref.line, column: ref.column, resource: ref.fromFlow };
+        if (ref.kind === 'file') {
+            if (known.hasFile(ref.namespace, ref.path))
+                continue;
+            findings.push({
+                ...site,
+                severity: serverChecked ? 'error' : 'warning',
+                rule: 'missing-namespace-file',
+                message: serverChecked
+                    ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. Add the file or fix the path`
+                    : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. Add the file or fix the path`
+            });
+        }
+        else {
+            if (known.hasFlow(ref.namespace, ref.id))
+                continue;
+            const what = ref.via === 'flow-trigger'
+                ? 'Flow trigger waits for'
+                : ref.via === 'foreach'
+                    ? 'ForEachItem calls'
+                    : 'Subflow calls';
+            findings.push({
+                ...site,
+                severity: 'warning',
+                rule: 'missing-flow',
+                message: `${what} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
+            });
+        }
+    }
+    return findings;
+}
+function fileReferences(document, namespace, fromFlow) {
+    const refs = [];
+    const call = /(?<![\w.])read\s*\(/g;
+    for (const scalar of templatedScalars(document.doc)) {
+        const value = scalar.value;
+        for (const expression of expressions(value)) {
+            const blanked = blankStrings(expression.body);
+            for (const match of blanked.matchAll(call)) {
+                const argsStart = match.index + match[0].length;
+                const args = callArguments(expression.body, blanked, argsStart);
+                if (!args)
+                    continue;
+                const path = args.named.get('path') ?? args.positional[0];
+                const ns = args.named.has('namespace') ? args.named.get('namespace') : args.positional[1];
+                if (path === undefined || path === null || ns === null)
+                    continue;
+                if (path.startsWith('kestra://'))
+                    continue;
+                const needle = `read`;
+                const index = expression.start + match.index;
+                const occurrence = value.slice(0, index).split(needle).length - 1;
+                const position = offsetPosition(document.flow, document.locateInScalar(scalar, needle, occurrence));
+                refs.push({
+                    kind: 'file',
+                    namespace: ns ?? namespace,
+                    path: `/${path.replace(/^\/+/, '')}`,
+                    file: document.flow.file,
+                    ...position,
+                    fromFlow
+                });
+            }
+        }
+    }
+    return refs;
+}
+/**
+ * Arguments of a call starting at `from` (after the `(`): literal strings as their value, anything
+ * else as null. Undefined when the call is not closed.
+ */
+function callArguments(body, blanked, from) {
+    let depth = 0;
+    let end = -1;
+    for (let i = from; i < blanked.length; i++) {
+        const ch = blanked[i];
+        if (ch === '(' || ch === '[' || ch === '{')
+            depth++;
+        else if (ch === ')' || ch === ']' || ch === '}') {
+            if (depth === 0) {
+                end = i;
+                break;
+            }
+            depth--;
+        }
+    }
+    if (end < 0)
+        return undefined;
+    const positional = [];
+    const named = new Map();
+    let start = from;
+    depth = 0;
+    const parts = [];
+    for (let i = from; i <= end; i++) {
+        const ch = blanked[i];
+        if (i === end || (ch === ',' && depth === 0)) {
+            parts.push([start, i]);
+            start = i + 1;
+        }
+        else if (ch === '(' || ch === '[' || ch === '{')
+            depth++;
+        else if (ch === ')' || ch === ']' || ch === '}')
+            depth--;
+    }
+    for (const [s, e] of parts) {
+        const raw = body.slice(s, e).trim();
+        if (raw === '')
+            continue;
+        const namedMatch = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(raw);
+        const valueText = namedMatch ? namedMatch[2] : raw;
+        const value = stringLiteral(valueText);
+        if (namedMatch)
+            named.set(namedMatch[1], value);
+        else
+            positional.push(value);
+    }
+    return { positional, named };
+}
+function stringLiteral(text) {
+    const match = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/.exec(text.trim());
+    if (!match)
+        return null;
+    return match[2].replace(/\\(.)/g, '$1');
+}
+function flowReferences(document, fromFlow) {
+    const refs = [];
+    const literal = (node) => {
+        const value = document.string(node);
+        return value === undefined || /\{[{%]/.test(value) ? undefined : value;
+    };
+    const push = (via, ns, id, at) => {
+        refs.push({
+            kind: 'flow',
+            via,
+            namespace: ns,
+            id,
+            file: document.flow.file,
+            ...nodePosition(document.flow, at),
+            fromFlow
+        });
+    };
+    const tree = taskTree(document);
+    for (const task of tree.tasks) {
+        if (task.type === undefined)
+            continue;
+        const via = SUBFLOW_TYPES.has(task.type)
+            ? 'subflow'
+            : FOREACH_ITEM_TYPES.has(task.type)
+                ? 'foreach'
+                : undefined;
+        if (!via)
+            continue;
+        const id = literal(document.get(task.map, 'flowId')?.value);
+        const ns = literal(document.get(task.map, 'namespace')?.value);
+        if (id !== undefined && ns !== undefined)
+            push(via, ns, id, task.at);
+    }
+    for (const trigger of tree.triggers) {
+        if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type))
+            continue;
+        const upstream = [
+            ...document.items(document.get(trigger.map, 'conditions')?.value),
+            ...document.items(document.get(document.get(trigger.map, 'preconditions')?.value, 'flows')?.value)
+        ];
+        for (const item of upstream) {
+            const flowIdEntry = document.get(item, 'flowId');
+            const id = literal(flowIdEntry?.value);
+            const ns = literal(document.get(item, 'namespace')?.value);
+            if (flowIdEntry && id !== undefined && ns !== undefined)
+                push('flow-trigger', ns, id, flowIdEntry.key);
+        }
+    }
+    return refs;
+}
+
+function setCountOutputs(reporter, counts) {
+    reporter.setOutput('created', counts.create);
+    reporter.setOutput('updated', counts.update);
+    reporter.setOutput('deleted', counts.delete);
+    reporter.setOutput('unchanged', counts.unchanged);
+    reporter.setOutput('orphaned', counts.orphaned);
+    reporter.setOutput('drifted', counts.drifted);
+}
+
+/**
+ * `require-reviewed-plan`: the plan about to be applied must be the one shown in the merged PR's comment
+ * (same fingerprint); otherwise nothing is deployed.
+ */
+async function checkReviewedPlan(args) {
+    const { plan, context, github } = args;
+    const refuse = (why) => new DeployError(`require-reviewed-plan: ${why} Nothing was deployed.`);
+    if (!github)
+        throw refuse('no github-token to read the merged pull request.');
+    const pr = await github.findMergedPullRequest(context.sha);
+    if (!pr)
+        throw refuse(`commit ${context.sha} did not come from a merged pull request, so no plan was reviewed.`);
+    const comment = await github.findStickyComment(pr, commentMarker(args.commentKey));
+    const reviewed = comment && readPlanMarker(comment.body);
+    if (!reviewed)
+        throw refuse(`pull request #${pr} has no plan comment (comment-key '${args.commentKey}').`);
+    if (reviewed.fingerprint !== plan.fingerprint) {
+        throw refuse([
+            `the plan differs from the one reviewed on pull request #${pr}.`,
+            `  reviewed: ${reviewed.fingerprint} (commit ${reviewed.commit})`,
+            `  now:      ${plan.fingerprint} (commit ${context.sha})`,
+            'The server or the repository changed after the review. The plan now:',
+            ...changeLines(plan),
+            'Re-run the pull request workflow to review the current plan, then merge again (or re-run this one after it).'
+        ].join('\n'));
+    }
+    args.log(`The plan matches the one reviewed on pull request #${pr} (${plan.fingerprint.slice(0, 12)}).`);
+}
+function changeLines(plan) {
+    const changes = plan.resources.filter((r) => r.action !== 'unchanged');
+    if (changes.length === 0)
+        return ['  (no changes)'];
+    return changes.map((r) => `  ${r.action} ${r.kind} ${r.kind === 'flow' ? `${r.namespace}.${r.id}` : `${r.namespace}:${r.path}`}`);
+}
+
+/** Applies the plan (SPEC §9) and reports per-resource results. */
+async function applyMode(args) {
+    const { settings, context, ports, plan } = args;
+    const { reporter } = ports;
+    let result;
+    try {
+        if (settings.requireReviewedPlan && context.eventName === 'push') {
+            await checkReviewedPlan({
+                plan,
+                context,
+                github: ports.github,
+                commentKey: settings.commentKey,
+                log: reporter.info
+            });
+        }
+        result = await deploy(plan, {
+            api: args.kestra,
+            findings: args.findings,
+            refs: flowDependencies(args.model),
+            readDesiredFile: repositoryFileReader(args.model),
+            settings: {
+                ...settings,
+                allowOutOfOrder: settings.allowOutOfOrder && context.eventName === 'workflow_dispatch'
+            },
+            managedNamespaces: args.model.managedNamespaces,
+            commit: context.sha,
+            repository: `${context.owner}/${context.repo}`,
+            isAncestor: ancestryChecker(context.workspace, ports.github && ((base, head) => ports.github.compareCommits(base, head))),
+            log: reporter.info
+        });
+    }
+    catch (error) {
+        if (error instanceof DeployError) {
+            reporter.setOutput('deployed', false);
+            await reporter.writeSummary(`${args.summary}\n\n### Not deployed\n\n${fence(error.message)}\n`);
+        }
+        throw error;
+    }
+    for (const warning of result.warnings)
+        reporter.warning(warning);
+    const receipt = renderReceipt(result, {
+        commit: context.sha,
+        time: ports.now().toISOString(),
+        server: settings.server ?? '',
+        tenant: settings.tenant
+    });
+    setCountOutputs(reporter, countResults(result, plan));
+    reporter.setOutput('deployed', result.applied > 0);
+    await reporter.writeSummary(`${args.summary}\n\n### Deployed\n\n${receipt}\n`);
+    if (context.eventName === 'push') {
+        try {
+            await addDeployedSection(args, receipt);
+        }
+        catch (error) {
+            // What was written stays written: a GitHub failure here must not turn the deploy red.
+            reporter.warning(`The Deployed section could not be added to the pull-request comment: ${errorMessage(error)}`);
+        }
+    }
+    if (result.status === 'refused') {
+        reporter.warning(result.refusal ?? 'Nothing was deployed: this commit is older than the one already deployed.');
+        return {};
+    }
+    if (result.status === 'failed')
+        return { failure: failureSummary(result) };
+    reporter.info(`Deployed: ${result.applied} resource(s) written.`);
+    return {};
+}
+/** Reads a planned file's bytes from the repository (files indexed once: a deploy writes thousands). */
+function repositoryFileReader(model) {
+    const entries = new Map();
+    for (const entry of model.files) {
+        const key = fileKey(entry.namespace, entry.path);
+        if (!entries.has(key))
+            entries.set(key, entry);
+    }
+    return async (change) => {
+        const entry = entries.get(fileKey(change.namespace, change.path));
+        if (!entry)
+            throw new DeployError(`No repository file for ${change.namespace}:${change.path}`);
+        return readNamespaceFileBytes(entry);
+    };
+}
+function flowDependencies(model) {
+    return collectReferences(model.flows.filter((f) => !f.notAFlow)).flatMap((ref) => ref.kind === 'flow' ? [{ from: ref.fromFlow, to: flowKey(ref.namespace, ref.id) }] : []);
+}
+function countResults(result, plan) {
+    const count = (outcome) => result.resources.filter((r) => r.result === outcome).length;
+    return {
+        create: count('created'),
+        update: count('updated'),
+        delete: count('deleted'),
+        unchanged: result.resources.filter((r) => r.result === 'unchanged' && r.change.action !== 'orphaned').length,
+        orphaned: plan.counts.orphaned,
+        drifted: plan.counts.drifted
+    };
+}
+function failureSummary(result) {
+    const name = (r) => r.change.kind === 'flow'
+        ? flowKey(r.change.namespace, r.change.id)
+        : fileKey(r.change.namespace, r.change.path);
+    const notApplied = result.resources.filter((r) => ['conflict', 'failed', 'skipped'].includes(r.result));
+    const applied = result.resources.filter((r) => ['created', 'updated', 'deleted'].includes(r.result));
+    return [
+        `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. Re-run the workflow to finish (applied resources are not written again).`,
+        ...notApplied.map((r) => `  ${r.result}: ${name(r)}${r.message ? ` — ${r.message}` : ''}`),
+        ...(applied.length > 0 ? ['Applied:', ...applied.map((r) => `  ${r.result}: ${name(r)}`)] : [])
+    ].join('\n');
+}
+async function addDeployedSection(args, receipt) {
+    const { ports, context, settings } = args;
+    if (!ports.github || !settings.comment)
+        return;
+    const pr = await ports.github.findMergedPullRequest(context.sha);
+    if (!pr)
+        return;
+    const comment = await ports.github.findStickyComment(pr, commentMarker(settings.commentKey));
+    if (!comment)
+        return;
+    const outcome = await ports.github.updateComment(comment.id, upsertDeployedSection(comment.body, receipt));
+    if (outcome.status === 'forbidden')
+        ports.reporter.warning(`The pull-request comment could not be updated: ${outcome.message}`);
+    else
+        ports.reporter.setOutput('comment-url', outcome.url);
+}
+
 /**
  * Which files a PR or push changed (SPEC §3): from the local git history when it holds both commits,
  * else from the GitHub API, else "everything" with the reason. Git runs through execFile with argument
  * arrays and only ever receives validated commit ids; paths are read NUL-separated.
  */
 const run$1 = promisify(execFile);
-const SHA$2 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
+const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
 const ZERO_SHA = /^0+$/;
 const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` for an exact list';
 async function detectChangedFiles(context, options) {
@@ -50086,7 +51859,7 @@ async function pullRequestChanges(context, { workspace, github }) {
 }
 async function pushChanges(context, { workspace, github }) {
     const push = context.push;
-    if (!push || !SHA$2.test(push.after))
+    if (!push || !SHA.test(push.after))
         return all('the push event names no commit range');
     if (ZERO_SHA.test(push.after))
         return all('the push deleted the branch');
@@ -50123,7 +51896,7 @@ async function pushChanges(context, { workspace, github }) {
     return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`);
 }
 async function hasCommit(workspace, sha) {
-    if (!SHA$2.test(sha))
+    if (!SHA.test(sha))
         return false;
     try {
         await git$1(workspace, ['cat-file', '-e', `${sha}^{commit}`]);
@@ -60776,7 +62549,7 @@ function splitPath(path) {
 }
 
 /** Kestra's own namespace: managed only when the `namespaces` input lists it. */
-const SYSTEM_NAMESPACE$1 = 'system';
+const SYSTEM_NAMESPACE = 'system';
 /** Namespaces the repository holds a resource for, plus the listed ones; sorted, unique. */
 function managedNamespaces(flows, files, extraNamespaces) {
     const held = new Set();
@@ -60791,7 +62564,7 @@ function managedNamespaces(flows, files, extraNamespaces) {
     }
     for (const file of files)
         held.add(file.namespace);
-    held.delete(SYSTEM_NAMESPACE$1);
+    held.delete(SYSTEM_NAMESPACE);
     return [...new Set([...held, ...extraNamespaces])].sort(compareCodeUnits);
 }
 /** The flow declares a valid namespace that its folder allows (the same one or a child of it). */
@@ -60805,95 +62578,6 @@ function namespaceFits(flow) {
 }
 function compareCodeUnits(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Files up to this size are read in one go; larger ones are hashed as a stream. */
-const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
-/** Where a NUL byte marks a file as binary (git's heuristic looks at the same span). */
-const BINARY_SNIFF_BYTES = 8192;
-const EMPTY_CONTENT = {
-    size: 0,
-    sha256: createHash('sha256').digest('hex'),
-    binary: false
-};
-/** Holds one small file at a time while it is summarised: no allocation per file (the GC thanks us). */
-let readBuffer;
-/**
- * Size, SHA-256 and binary flag of a file, reading it exactly once. Small files are read
- * synchronously into one reused buffer: for thousands of files that is several times faster than
- * the thread pool and a fresh buffer each.
- */
-async function summariseContent(absPath) {
-    const fd = openSync(absPath, 'r');
-    try {
-        const { size } = fstatSync(fd);
-        if (size <= WHOLE_READ_LIMIT) {
-            readBuffer ??= Buffer.allocUnsafe(WHOLE_READ_LIMIT);
-            let length = 0;
-            while (length < size) {
-                const read = readSync(fd, readBuffer, length, size - length, null);
-                if (read === 0)
-                    break;
-                length += read;
-            }
-            const bytes = readBuffer.subarray(0, length);
-            return {
-                size: length,
-                sha256: createHash('sha256').update(bytes).digest('hex'),
-                binary: bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0) || !isUtf8(bytes)
-            };
-        }
-    }
-    finally {
-        closeSync(fd);
-    }
-    return summariseStream(absPath);
-}
-async function summariseStream(absPath) {
-    const hash = createHash('sha256');
-    const decoder = new TextDecoder$1('utf-8', { fatal: true });
-    let size = 0;
-    let binary = false;
-    for await (const chunk of createReadStream(absPath, { highWaterMark: 1024 * 1024 })) {
-        const bytes = chunk;
-        if (size < BINARY_SNIFF_BYTES && bytes.subarray(0, BINARY_SNIFF_BYTES - size).includes(0)) {
-            binary = true;
-        }
-        size += bytes.length;
-        hash.update(bytes);
-        if (!binary)
-            binary = !decodes(decoder, bytes);
-    }
-    if (!binary)
-        binary = !decodes(decoder);
-    return { size, sha256: hash.digest('hex'), binary };
-}
-function decodes(decoder, bytes) {
-    try {
-        if (bytes)
-            decoder.decode(bytes, { stream: true });
-        else
-            decoder.decode();
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/** Refused read of a namespace file whose bytes must not (or can no longer) be read. */
-class NamespaceFileReadError extends ActionError {
-    name = 'NamespaceFileReadError';
-}
-/** The bytes to upload for a namespace file. Refuses symlinks that escape `root`. */
-async function readNamespaceFileBytes(entry) {
-    if (entry.symlinkEscapes) {
-        throw new NamespaceFileReadError(`${entry.file} is a symbolic link that points outside the root folder; it is never read`);
-    }
-    if (entry.absPath === '') {
-        throw new NamespaceFileReadError(`${entry.file} comes from a commit's tree, whose bytes are not kept; compare its sha256 instead`);
-    }
-    // absPath is never a link (a followed link's target is stored): refuse one that appeared since.
-    return readFile(entry.absPath, { flag: constants$6.O_RDONLY | (constants$6.O_NOFOLLOW ?? 0) });
 }
 
 /** Byte offset of the first invalid UTF-8 sequence, or -1 when the bytes are valid UTF-8. */
@@ -61285,157 +62969,6 @@ function fileEntries(placement, file, rel, content, origin) {
     }));
 }
 
-/** Properties that hold child tasks in Kestra's flowable tasks (and in the flow itself). */
-const CHILD_TASK_KEYS = new Set([
-    'tasks',
-    'then',
-    'else',
-    'defaults',
-    'errors',
-    'finally',
-    'afterExecution'
-]);
-const CORE_FLOW_PREFIXES = ['io.kestra.plugin.core.flow.', 'io.kestra.core.tasks.flows.'];
-/** `Parallel` for `io.kestra.plugin.core.flow.Parallel` or its pre-0.17 alias; undefined for other types. */
-function coreFlowType(type) {
-    if (type === undefined)
-        return undefined;
-    for (const prefix of CORE_FLOW_PREFIXES) {
-        if (type.startsWith(prefix))
-            return type.slice(prefix.length);
-    }
-    return undefined;
-}
-/** Core flowable tasks: their child lists are known, so a malformed child is certainly an error. */
-const CORE_FLOWABLE = new Set([
-    'Parallel',
-    'Sequential',
-    'Switch',
-    'If',
-    'EachSequential',
-    'EachParallel',
-    'ForEach',
-    'Dag',
-    'AllowFailure',
-    'WorkingDirectory',
-    'LoopUntil',
-    'Pause'
-]);
-/** Walks every task of a flow: top-level lists, listeners, and nested children of flowable tasks. */
-function taskTree(document) {
-    const tree = { tasks: [], triggers: [], lists: [] };
-    const root = document.root;
-    if (!root || !document.aliases.safe)
-        return tree;
-    for (const entry of document.entries(root)) {
-        const key = String(entry.key.value);
-        if (key === 'tasks' || key === 'errors' || key === 'finally' || key === 'afterExecution') {
-            walkList(document, tree, entry, key, true, undefined, undefined);
-        }
-        else if (key === 'listeners') {
-            document.items(entry.value).forEach((listener, index) => {
-                const tasks = document.get(listener, 'tasks');
-                if (tasks)
-                    walkList(document, tree, tasks, `listeners[${index}].tasks`, true, undefined, undefined);
-            });
-        }
-        else if (key === 'triggers') {
-            itemsWithOrigin(document, entry.value).forEach(({ node, via }, index) => {
-                const map = document.map(node);
-                if (map)
-                    tree.triggers.push(describe$1(document, map, via ?? map, true, `triggers[${index}]`));
-            });
-        }
-    }
-    return tree;
-}
-function walkList(document, tree, entry, path, strict, owner, via) {
-    tree.lists.push({ owner, entry, path });
-    itemsWithOrigin(document, entry.value).forEach(({ node, via: itemVia }, index) => {
-        const map = document.map(node);
-        if (!map)
-            return;
-        const at = via ?? itemVia;
-        const itemPath = `${path}[${index}]`;
-        if (isTaskLike(document, map, strict)) {
-            visitTask(document, tree, map, at, strict, owner, itemPath);
-            return;
-        }
-        // Dag: `tasks: [{ task: {...}, dependsOn: [...] }]`
-        const inner = document.get(map, 'task');
-        const innerMap = document.map(inner?.value);
-        if (inner && innerMap && isTaskLike(document, innerMap, strict)) {
-            const innerVia = distExports.isAlias(inner.pair.value) ? inner.pair.value : undefined;
-            visitTask(document, tree, innerMap, at ?? innerVia, strict, owner, `${itemPath}.task`);
-        }
-    });
-}
-function visitTask(document, tree, map, via, strict, parent, path) {
-    const task = describe$1(document, map, via ?? map, strict, path, parent);
-    tree.tasks.push(task);
-    const childStrict = CORE_FLOWABLE.has(coreFlowType(task.type) ?? '');
-    for (const entry of document.entries(map)) {
-        const key = String(entry.key.value);
-        const entryVia = via ?? (distExports.isAlias(entry.pair.value) ? entry.pair.value : undefined);
-        if (key === 'cases') {
-            for (const caseEntry of document.entries(entry.value)) {
-                const caseVia = entryVia ?? (distExports.isAlias(caseEntry.pair.value) ? caseEntry.pair.value : undefined);
-                walkList(document, tree, caseEntry, `${path}.cases.${String(caseEntry.key.value)}`, childStrict, task, caseVia);
-            }
-        }
-        else if (CHILD_TASK_KEYS.has(key) && document.seq(entry.value)) {
-            walkList(document, tree, entry, `${path}.${key}`, childStrict, task, entryVia);
-        }
-        else if (CHILD_TASK_KEYS.has(key) && childStrict && document.isNull(entry.value)) {
-            tree.lists.push({ owner: task, entry, path: `${path}.${key}` });
-        }
-    }
-}
-function isTaskLike(document, map, strict) {
-    const hasId = document.get(map, 'id') !== undefined;
-    const hasType = document.get(map, 'type') !== undefined;
-    return strict ? hasId || hasType : hasId && hasType;
-}
-function describe$1(document, map, at, strict, path, parent) {
-    const idEntry = document.get(map, 'id');
-    const typeEntry = document.get(map, 'type');
-    const node = { map, at, strict, path };
-    if (parent)
-        node.parent = parent;
-    if (idEntry) {
-        node.idEntry = idEntry;
-        const id = document.string(idEntry.value);
-        if (id !== undefined)
-            node.id = id;
-    }
-    if (typeEntry) {
-        node.typeEntry = typeEntry;
-        const type = document.string(typeEntry.value);
-        if (type !== undefined)
-            node.type = type;
-    }
-    return node;
-}
-function itemsWithOrigin(document, value) {
-    const seq = document.seq(value);
-    if (!seq)
-        return [];
-    const out = [];
-    for (const item of seq.items) {
-        const node = document.resolve(item);
-        if (node === undefined)
-            continue;
-        out.push(distExports.isAlias(item) ? { node, via: item } : { node });
-    }
-    return out;
-}
-/** The node a finding about a task's id should point at: the alias, else the `id` key, else the task. */
-function taskIdNode(task) {
-    if (task.at !== task.map)
-        return task.at;
-    return task.idEntry?.key ?? task.map;
-}
-
 /** Core flowable tasks whose `tasks` list must hold at least one task. */
 const NEEDS_TASKS = new Set([
     'Parallel',
@@ -61784,102 +63317,6 @@ function scheduleFindings(document, inputs, tree) {
 }
 
 /**
- * The bodies of `{{ … }}` and `{% … %}` in a Pebble template. Text outside them, `{# … #}` comments
- * and `{% raw %}` blocks are not expressions. String literals inside a body may contain `}}`.
- */
-function expressions(text) {
-    const out = [];
-    let at = 0;
-    while (at < text.length) {
-        const open = text.indexOf('{', at);
-        if (open < 0 || open + 1 >= text.length)
-            break;
-        const kind = text[open + 1];
-        if (kind === '#') {
-            const close = text.indexOf('#}', open + 2);
-            at = close < 0 ? text.length : close + 2;
-            continue;
-        }
-        if (kind !== '{' && kind !== '%') {
-            at = open + 1;
-            continue;
-        }
-        const closer = kind === '{' ? '}}' : '%}';
-        const start = open + 2;
-        const end = closingIndex(text, start, closer);
-        const body = text.slice(start, end < 0 ? text.length : end);
-        out.push({ start, body });
-        at = end < 0 ? text.length : end + 2;
-        if (kind === '%' && /^-?\s*raw\s*-?$/.test(body)) {
-            const endraw = /\{%-?\s*endraw\s*-?%\}/g;
-            endraw.lastIndex = at;
-            const found = endraw.exec(text);
-            at = found ? found.index + found[0].length : text.length;
-        }
-    }
-    return out;
-}
-function closingIndex(text, from, closer) {
-    let quote;
-    for (let i = from; i < text.length; i++) {
-        const ch = text[i];
-        if (quote) {
-            if (ch === '\\')
-                i++;
-            else if (ch === quote)
-                quote = undefined;
-        }
-        else if (ch === '"' || ch === "'") {
-            quote = ch;
-        }
-        else if (text.startsWith(closer, i)) {
-            return i;
-        }
-    }
-    return -1;
-}
-/** The body with the content of string literals replaced by spaces (same length, quotes kept). */
-function blankStrings(body) {
-    let out = '';
-    let quote;
-    for (let i = 0; i < body.length; i++) {
-        const ch = body[i];
-        if (quote) {
-            if (ch === quote) {
-                quote = undefined;
-                out += ch;
-            }
-            else if (ch === '\\' && i + 1 < body.length) {
-                out += '  ';
-                i++;
-            }
-            else
-                out += ch === '\n' ? '\n' : ' ';
-        }
-        else {
-            if (ch === '"' || ch === "'")
-                quote = ch;
-            out += ch;
-        }
-    }
-    return out;
-}
-/** Every string value scalar of a document that contains Pebble, visited once (aliases not followed). */
-function templatedScalars(doc) {
-    const out = [];
-    distExports.visit(doc, {
-        Scalar(key, node) {
-            if (key === 'key')
-                return;
-            if (distExports.isScalar(node) && typeof node.value === 'string' && /\{[{%]/.test(node.value)) {
-                out.push(node);
-            }
-        }
-    });
-    return out;
-}
-
-/**
  * `{{ inputs.my-input }}` / `{{ outputs.my-task.value }}` where `my-input` / `my-task` is a declared
  * id: Pebble reads the dash as a subtraction, and Kestra rejects it. Only declared dashed ids count,
  * so `{{ inputs.a - 1 }}` or `{{ inputs.a-b }}` with an input `a` are left alone.
@@ -61911,212 +63348,6 @@ function dashedReferenceFindings(document, tree) {
         }
     }
     return findings;
-}
-
-/** Expanded size above which a document is treated as an alias bomb (Kestra's parser refuses these too). */
-const MAX_EXPANDED_NODES = 100_000;
-/** Validation and reference collection both look at every document: analyse each once. */
-const analysed = new WeakMap();
-/**
- * Resolves every alias once, in document order, and measures the expanded size without expanding
- * anything (memoised per node), so a billion-laughs document costs linear time.
- */
-function analyseAliases(doc) {
-    let analysis = analysed.get(doc);
-    if (!analysis) {
-        analysis = analyse(doc);
-        analysed.set(doc, analysis);
-    }
-    return analysis;
-}
-function analyse(doc) {
-    const anchors = new Map();
-    const targets = new Map();
-    const problems = [];
-    distExports.visit(doc, {
-        Alias(_key, alias) {
-            const target = anchors.get(alias.source);
-            targets.set(alias, target);
-            if (target === undefined) {
-                problems.push({
-                    node: alias,
-                    message: `unknown anchor '*${alias.source}': no '&${alias.source}' is defined before it. Quote the value if '*' is meant literally (e.g. "${'*' + alias.source}")`
-                });
-            }
-        },
-        Node(_key, node) {
-            if (node.anchor)
-                anchors.set(node.anchor, node);
-        }
-    });
-    if (targets.size === 0)
-        return { targets, problems, safe: true };
-    const sizes = new Map();
-    const inProgress = new Set();
-    let cycle;
-    const sizeOf = (node) => {
-        if (distExports.isAlias(node)) {
-            const target = targets.get(node);
-            if (target === undefined)
-                return 1;
-            if (inProgress.has(target)) {
-                cycle ??= node;
-                return MAX_EXPANDED_NODES + 1;
-            }
-            return sizeOf(target);
-        }
-        if (!distExports.isMap(node) && !distExports.isSeq(node))
-            return 1;
-        const known = sizes.get(node);
-        if (known !== undefined)
-            return known;
-        inProgress.add(node);
-        let total = 1;
-        for (const item of node.items) {
-            total += distExports.isPair(item) ? sizeOf(item.key) + sizeOf(item.value) : sizeOf(item);
-            if (total > MAX_EXPANDED_NODES)
-                break;
-        }
-        inProgress.delete(node);
-        sizes.set(node, total);
-        return total;
-    };
-    const total = sizeOf(doc.contents);
-    if (cycle !== undefined) {
-        problems.push({
-            node: cycle,
-            message: `alias '*${cycle.source}' refers to a node that contains it: remove the recursive alias`
-        });
-        return { targets, problems, safe: false };
-    }
-    if (total > MAX_EXPANDED_NODES) {
-        const first = targets.keys().next().value;
-        problems.push({
-            node: first,
-            message: `aliases expand this document to more than ${MAX_EXPANDED_NODES} nodes (an alias bomb?): write the values out or reduce the aliases`
-        });
-        return { targets, problems, safe: false };
-    }
-    return { targets, problems, safe: true };
-}
-
-/** 1-based line and column where a YAML node starts (line 1 when the node has no range). */
-function nodePosition(flow, node) {
-    const offset = node?.range?.[0];
-    if (offset === undefined)
-        return { line: 1, column: 1 };
-    return offsetPosition(flow, offset);
-}
-function offsetPosition(flow, offset) {
-    const pos = flow.lineCounter.linePos(offset);
-    return { line: pos.line, column: pos.col };
-}
-/**
- * One YAML document of a flow file, with alias-aware accessors and finding construction. Positions
- * always come from the nodes themselves, so they are exact.
- */
-class FlowDocument {
-    flow;
-    doc;
-    aliases;
-    root;
-    constructor(flow, doc) {
-        this.flow = flow;
-        this.doc = doc;
-        this.aliases = analyseAliases(doc);
-        const contents = this.resolve(doc.contents);
-        this.root = distExports.isMap(contents) ? contents : undefined;
-    }
-    /** Namespace and id when both are plain strings, for `resource`. */
-    get resource() {
-        const id = this.string(this.get(this.root, 'id')?.value);
-        const namespace = this.string(this.get(this.root, 'namespace')?.value);
-        return id !== undefined && namespace !== undefined ? flowKey(namespace, id) : undefined;
-    }
-    resolve(node) {
-        if (distExports.isAlias(node))
-            return this.aliases.targets.get(node);
-        if (distExports.isMap(node) || distExports.isSeq(node) || distExports.isScalar(node))
-            return node;
-        return undefined;
-    }
-    map(node) {
-        const resolved = this.resolve(node);
-        return distExports.isMap(resolved) ? resolved : undefined;
-    }
-    seq(node) {
-        const resolved = this.resolve(node);
-        return distExports.isSeq(resolved) ? resolved : undefined;
-    }
-    /** A scalar's value as a string when it is a string (or a number/boolean written plainly). */
-    string(node) {
-        const resolved = this.resolve(node);
-        if (!distExports.isScalar(resolved))
-            return undefined;
-        const value = resolved.value;
-        if (typeof value === 'string')
-            return value;
-        if (typeof value === 'number' || typeof value === 'boolean')
-            return String(value);
-        return undefined;
-    }
-    /** True for a missing value, `null`, `~` or an empty value. */
-    isNull(node) {
-        const resolved = this.resolve(node);
-        return resolved === undefined || (distExports.isScalar(resolved) && resolved.value === null);
-    }
-    entries(node) {
-        const map = this.map(node);
-        if (!map)
-            return [];
-        const out = [];
-        for (const pair of map.items) {
-            if (!distExports.isPair(pair) || !distExports.isScalar(pair.key))
-                continue;
-            out.push({ pair, key: pair.key, value: this.resolve(pair.value) });
-        }
-        return out;
-    }
-    get(node, key) {
-        return this.entries(node).find((entry) => String(entry.key.value) === key);
-    }
-    items(node) {
-        const seq = this.seq(node);
-        if (!seq)
-            return [];
-        return seq.items.map((item) => this.resolve(item)).filter((item) => item !== undefined);
-    }
-    finding(severity, node, rule, message, resource = this.resource) {
-        const { line, column } = nodePosition(this.flow, node);
-        const finding = { severity, file: this.flow.file, line, column, rule, message };
-        if (resource !== undefined)
-            finding.resource = resource;
-        return finding;
-    }
-    /** Finding at a character offset (e.g. inside a scalar). */
-    findingAt(severity, offset, rule, message) {
-        const { line, column } = offsetPosition(this.flow, offset);
-        const finding = { severity, file: this.flow.file, line, column, rule, message };
-        if (this.resource !== undefined)
-            finding.resource = this.resource;
-        return finding;
-    }
-    /**
-     * Offset of `needle` inside a scalar's source text (its `occurrence`-th match), or the scalar's start
-     * when the text cannot be found verbatim (escapes, folding).
-     */
-    locateInScalar(node, needle, occurrence = 0) {
-        const [start, end] = node.range ?? [0, 0];
-        let from = start;
-        for (let i = 0;; i++) {
-            const at = this.flow.source.indexOf(needle, from);
-            if (at < 0 || at + needle.length > end)
-                return start;
-            if (i === occurrence)
-                return at;
-            from = at + 1;
-        }
-    }
 }
 
 const FLOW_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
@@ -62355,103 +63586,6 @@ function megabytes(bytes) {
     return (bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '');
 }
 
-const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
-const TYPE_PATTERN = /^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$/;
-const MAX_TASK_ID = 256;
-/** Task and trigger types that start another flow execution (Kestra's ExecutableTask). */
-const SUBFLOW_TYPES = new Set([
-    'io.kestra.plugin.core.flow.Subflow',
-    'io.kestra.core.tasks.flows.Subflow',
-    'io.kestra.core.tasks.flows.Flow'
-]);
-const FOREACH_ITEM_TYPES = new Set([
-    'io.kestra.plugin.core.flow.ForEachItem',
-    'io.kestra.core.tasks.flows.ForEachItem'
-]);
-const FLOW_TRIGGER_TYPES = new Set([
-    'io.kestra.plugin.core.trigger.Flow',
-    'io.kestra.core.models.triggers.types.Flow'
-]);
-/** Ids and types of every task and trigger, duplicates, and recursive subflow calls. */
-function taskFindings(document, tree) {
-    return [
-        ...tree.tasks.flatMap((task) => idAndTypeFindings(document, task, 'task')),
-        ...tree.triggers.flatMap((trigger) => idAndTypeFindings(document, trigger, 'trigger')),
-        ...duplicateFindings(document, tree.tasks, 'task'),
-        ...duplicateFindings(document, tree.triggers, 'trigger'),
-        ...recursiveCallFindings(document, tree.tasks),
-        ...duplicatePreconditionFindings(document, tree.triggers)
-    ];
-}
-function idAndTypeFindings(document, task, kind) {
-    const findings = [];
-    const Kind = kind === 'task' ? 'Task' : 'Trigger';
-    if (!task.idEntry) {
-        findings.push(document.finding('error', task.at, `${kind}-id`, `${Kind} at ${task.path} has no \`id\`: add one`));
-    }
-    else if (task.id === undefined || task.id === '') {
-        findings.push(document.finding('error', taskIdNode(task), `${kind}-id`, `${Kind} at ${task.path} has an empty \`id\`: set one`));
-    }
-    else if (!TASK_ID_PATTERN.test(task.id) || task.id.length > MAX_TASK_ID) {
-        findings.push(document.finding('error', taskIdNode(task), `${kind}-id`, `${Kind} id '${task.id}' is invalid: use letters, digits, '_' or '-' (no dots or spaces), starting with a letter or digit, at most ${MAX_TASK_ID} characters`));
-    }
-    if (!task.typeEntry) {
-        findings.push(document.finding('error', task.at, `${kind}-type`, `${Kind} ${task.id !== undefined ? `'${task.id}'` : `at ${task.path}`} has no \`type\`: add the plugin class, e.g. io.kestra.plugin.core.log.Log`));
-    }
-    else if (task.type === undefined || !TYPE_PATTERN.test(task.type)) {
-        findings.push(document.finding('error', task.at !== task.map ? task.at : (task.typeEntry.value ?? task.typeEntry.key), `${kind}-type`, `${Kind} type '${task.type ?? ''}' is not a plugin class name: use a fully-qualified class name such as io.kestra.plugin.core.log.Log`));
-    }
-    return findings;
-}
-function duplicateFindings(document, nodes, kind) {
-    const byPosition = nodes
-        .filter((node) => node.id !== undefined && node.id !== '')
-        .map((node) => ({ node, offset: taskIdNode(node).range?.[0] ?? 0 }))
-        .sort((a, b) => a.offset - b.offset);
-    const first = new Map();
-    const findings = [];
-    for (const { node } of byPosition) {
-        const id = node.id;
-        const previous = first.get(id);
-        if (!previous) {
-            first.set(id, node);
-            continue;
-        }
-        const firstLine = nodePosition(document.flow, taskIdNode(previous)).line;
-        findings.push(document.finding('error', taskIdNode(node), `duplicate-${kind}-id`, `Duplicate ${kind} id '${id}' (first used on line ${firstLine}): ${kind} ids must be unique across the whole flow${kind === 'task' ? ', nested tasks included' : ''}. Rename one`));
-    }
-    return findings;
-}
-function recursiveCallFindings(document, tasks) {
-    const flowId = document.string(document.get(document.root, 'id')?.value);
-    const namespace = document.string(document.get(document.root, 'namespace')?.value);
-    if (flowId === undefined || namespace === undefined)
-        return [];
-    return tasks
-        .filter((task) => task.type !== undefined &&
-        (SUBFLOW_TYPES.has(task.type) || FOREACH_ITEM_TYPES.has(task.type)))
-        .filter((task) => document.string(document.get(task.map, 'flowId')?.value) === flowId &&
-        document.string(document.get(task.map, 'namespace')?.value) === namespace)
-        .map((task) => document.finding('error', task.at, 'recursive-subflow', `Recursive call to flow [${namespace}.${flowId}]: task '${task.id ?? task.path}' starts the flow it belongs to. Call another flow`));
-}
-function duplicatePreconditionFindings(document, triggers) {
-    const seen = new Set();
-    const findings = [];
-    for (const trigger of triggers) {
-        if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type))
-            continue;
-        const idEntry = document.get(document.get(trigger.map, 'preconditions')?.value, 'id');
-        const id = document.string(idEntry?.value);
-        if (!idEntry || id === undefined)
-            continue;
-        if (seen.has(id)) {
-            findings.push(document.finding('error', idEntry.key, 'duplicate-preconditions', `Duplicate preconditions id '${id}': another Flow trigger already uses it. Give each trigger's \`preconditions\` its own id`));
-        }
-        seen.add(id);
-    }
-    return findings;
-}
-
 /** Syntax errors, duplicate keys and parser warnings of one document, each at its exact position. */
 function yamlFindings(flow, doc) {
     const findings = [];
@@ -62543,214 +63677,6 @@ function keyText(source, offset) {
 }
 
 /**
- * References a flow makes that can be checked without plugins: `read('…')` of a namespace file,
- * subflow / ForEachItem targets and Flow-trigger upstream flows. Only literal values count.
- */
-function collectReferences(flows) {
-    return flows.flatMap(referencesOf);
-}
-/** A run asks for the references several times (checks, deploy order): each flow is read once. */
-const collected = new WeakMap();
-function referencesOf(flow) {
-    let refs = collected.get(flow);
-    if (!refs) {
-        refs = readReferences(flow);
-        collected.set(flow, refs);
-    }
-    return refs;
-}
-function readReferences(flow) {
-    const doc = flow.documents[0];
-    if (flow.notAFlow || !doc || flow.id === undefined || flow.namespace === undefined)
-        return [];
-    const document = new FlowDocument(flow, doc);
-    if (!document.root || !document.aliases.safe)
-        return [];
-    const fromFlow = flowKey(flow.namespace, flow.id);
-    return [
-        ...fileReferences(document, flow.namespace, fromFlow),
-        ...flowReferences(document, fromFlow)
-    ];
-}
-/** Findings for references that neither the repository nor (when checked) the server holds. */
-function referenceFindings(refs, known, serverChecked) {
-    const findings = [];
-    for (const ref of refs) {
-        const site = { file: ref.file, line: ref.line, column: ref.column, resource: ref.fromFlow };
-        if (ref.kind === 'file') {
-            if (known.hasFile(ref.namespace, ref.path))
-                continue;
-            findings.push({
-                ...site,
-                severity: serverChecked ? 'error' : 'warning',
-                rule: 'missing-namespace-file',
-                message: serverChecked
-                    ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. Add the file or fix the path`
-                    : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. Add the file or fix the path`
-            });
-        }
-        else {
-            if (known.hasFlow(ref.namespace, ref.id))
-                continue;
-            const what = ref.via === 'flow-trigger'
-                ? 'Flow trigger waits for'
-                : ref.via === 'foreach'
-                    ? 'ForEachItem calls'
-                    : 'Subflow calls';
-            findings.push({
-                ...site,
-                severity: 'warning',
-                rule: 'missing-flow',
-                message: `${what} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
-            });
-        }
-    }
-    return findings;
-}
-function fileReferences(document, namespace, fromFlow) {
-    const refs = [];
-    const call = /(?<![\w.])read\s*\(/g;
-    for (const scalar of templatedScalars(document.doc)) {
-        const value = scalar.value;
-        for (const expression of expressions(value)) {
-            const blanked = blankStrings(expression.body);
-            for (const match of blanked.matchAll(call)) {
-                const argsStart = match.index + match[0].length;
-                const args = callArguments(expression.body, blanked, argsStart);
-                if (!args)
-                    continue;
-                const path = args.named.get('path') ?? args.positional[0];
-                const ns = args.named.has('namespace') ? args.named.get('namespace') : args.positional[1];
-                if (path === undefined || path === null || ns === null)
-                    continue;
-                if (path.startsWith('kestra://'))
-                    continue;
-                const needle = `read`;
-                const index = expression.start + match.index;
-                const occurrence = value.slice(0, index).split(needle).length - 1;
-                const position = offsetPosition(document.flow, document.locateInScalar(scalar, needle, occurrence));
-                refs.push({
-                    kind: 'file',
-                    namespace: ns ?? namespace,
-                    path: `/${path.replace(/^\/+/, '')}`,
-                    file: document.flow.file,
-                    ...position,
-                    fromFlow
-                });
-            }
-        }
-    }
-    return refs;
-}
-/**
- * Arguments of a call starting at `from` (after the `(`): literal strings as their value, anything
- * else as null. Undefined when the call is not closed.
- */
-function callArguments(body, blanked, from) {
-    let depth = 0;
-    let end = -1;
-    for (let i = from; i < blanked.length; i++) {
-        const ch = blanked[i];
-        if (ch === '(' || ch === '[' || ch === '{')
-            depth++;
-        else if (ch === ')' || ch === ']' || ch === '}') {
-            if (depth === 0) {
-                end = i;
-                break;
-            }
-            depth--;
-        }
-    }
-    if (end < 0)
-        return undefined;
-    const positional = [];
-    const named = new Map();
-    let start = from;
-    depth = 0;
-    const parts = [];
-    for (let i = from; i <= end; i++) {
-        const ch = blanked[i];
-        if (i === end || (ch === ',' && depth === 0)) {
-            parts.push([start, i]);
-            start = i + 1;
-        }
-        else if (ch === '(' || ch === '[' || ch === '{')
-            depth++;
-        else if (ch === ')' || ch === ']' || ch === '}')
-            depth--;
-    }
-    for (const [s, e] of parts) {
-        const raw = body.slice(s, e).trim();
-        if (raw === '')
-            continue;
-        const namedMatch = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(raw);
-        const valueText = namedMatch ? namedMatch[2] : raw;
-        const value = stringLiteral(valueText);
-        if (namedMatch)
-            named.set(namedMatch[1], value);
-        else
-            positional.push(value);
-    }
-    return { positional, named };
-}
-function stringLiteral(text) {
-    const match = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/.exec(text.trim());
-    if (!match)
-        return null;
-    return match[2].replace(/\\(.)/g, '$1');
-}
-function flowReferences(document, fromFlow) {
-    const refs = [];
-    const literal = (node) => {
-        const value = document.string(node);
-        return value === undefined || /\{[{%]/.test(value) ? undefined : value;
-    };
-    const push = (via, ns, id, at) => {
-        refs.push({
-            kind: 'flow',
-            via,
-            namespace: ns,
-            id,
-            file: document.flow.file,
-            ...nodePosition(document.flow, at),
-            fromFlow
-        });
-    };
-    const tree = taskTree(document);
-    for (const task of tree.tasks) {
-        if (task.type === undefined)
-            continue;
-        const via = SUBFLOW_TYPES.has(task.type)
-            ? 'subflow'
-            : FOREACH_ITEM_TYPES.has(task.type)
-                ? 'foreach'
-                : undefined;
-        if (!via)
-            continue;
-        const id = literal(document.get(task.map, 'flowId')?.value);
-        const ns = literal(document.get(task.map, 'namespace')?.value);
-        if (id !== undefined && ns !== undefined)
-            push(via, ns, id, task.at);
-    }
-    for (const trigger of tree.triggers) {
-        if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type))
-            continue;
-        const upstream = [
-            ...document.items(document.get(trigger.map, 'conditions')?.value),
-            ...document.items(document.get(document.get(trigger.map, 'preconditions')?.value, 'flows')?.value)
-        ];
-        for (const item of upstream) {
-            const flowIdEntry = document.get(item, 'flowId');
-            const id = literal(flowIdEntry?.value);
-            const ns = literal(document.get(item, 'namespace')?.value);
-            if (flowIdEntry && id !== undefined && ns !== undefined)
-                push('flow-trigger', ns, id, flowIdEntry.key);
-        }
-    }
-    return refs;
-}
-
-/**
  * Every check that needs no server, over all flows and namespace files of the repository, plus the
  * model's read problems. Reference checks are separate (see `referenceFindings`). Sorted, deterministic.
  */
@@ -62790,925 +63716,6 @@ function validateRepository(model, options = {}) {
         });
     }
     return findings.sort(compareFindings);
-}
-
-const WRITE_ACTIONS = new Set(['create', 'update', 'delete']);
-function isWrite(change) {
-    return WRITE_ACTIONS.has(change.action);
-}
-function resourceKey(change) {
-    return change.kind === 'flow'
-        ? flowKey(change.namespace, change.id)
-        : fileKey(change.namespace, change.path);
-}
-/**
- * SPEC §9: nothing is written unless every validation error is resolved — a bad file stops the whole
- * deployment, whether or not the plan writes it (a broken file may hide a resource the plan cannot see).
- * Errors of the resources the plan writes are listed first.
- */
-function deployBlockers(plan, findings) {
-    const writes = plan.resources.filter(isWrite);
-    const keys = new Set(writes.map(resourceKey));
-    const files = new Set(writes.flatMap((c) => (c.file === undefined ? [] : [c.file])));
-    const written = (f) => (f.resource !== undefined && keys.has(f.resource)) || files.has(f.file);
-    const errors = findings.filter((f) => f.severity === 'error').sort(compareFindings);
-    return [...errors.filter(written), ...errors.filter((f) => !written(f))];
-}
-/** One line per blocker: `file:line message`. */
-function describeBlockers(blockers) {
-    const lines = blockers.map((f) => `- ${f.file}:${f.line} ${f.message}`);
-    const count = blockers.length === 1 ? '1 validation error' : `${blockers.length} validation errors`;
-    return `Nothing was deployed: ${count}. Fix them and push again:\n${lines.join('\n')}`;
-}
-
-/**
- * Orders flow writes so that subflows come before the flows that call them. Only dependencies between the
- * flows being written matter. A cycle is broken deterministically: inside it, only calls to members earlier
- * in key order are kept.
- */
-function orderFlowWrites(changes, refs) {
-    const byKey = new Map();
-    for (const change of changes)
-        byKey.set(flowKey(change.namespace, change.id), change);
-    const keys = [...byKey.keys()].sort(compare);
-    const deps = new Map(keys.map((k) => [k, new Set()]));
-    for (const { from, to } of refs) {
-        if (from !== to && byKey.has(from) && byKey.has(to))
-            deps.get(from).add(to);
-    }
-    const components = stronglyConnected(keys, deps);
-    const cycles = [];
-    const rank = new Map();
-    for (const component of components) {
-        if (component.length < 2)
-            continue;
-        const sorted = [...component].sort(compare);
-        cycles.push(sorted);
-        sorted.forEach((key, index) => rank.set(key, index));
-    }
-    const componentOf = new Map();
-    components.forEach((component, index) => component.forEach((k) => componentOf.set(k, index)));
-    // Inside a cycle keep only the edges that point to a member earlier in key order: the graph becomes acyclic.
-    for (const [from, tos] of deps) {
-        for (const to of tos) {
-            if (componentOf.get(from) === componentOf.get(to) && rank.get(to) > rank.get(from)) {
-                tos.delete(to);
-            }
-        }
-    }
-    // Tarjan emits a component after every component it depends on; members of a cycle go in key order.
-    const level = new Map();
-    for (const component of components) {
-        for (const key of [...component].sort(compare)) {
-            let value = 0;
-            for (const dep of deps.get(key))
-                value = Math.max(value, level.get(dep) + 1);
-            level.set(key, value);
-        }
-    }
-    const waves = [];
-    for (const key of keys) {
-        const index = level.get(key);
-        while (waves.length <= index)
-            waves.push([]);
-        waves[index].push(byKey.get(key));
-    }
-    cycles.sort((a, b) => compare(a[0], b[0]));
-    return { waves, cycles };
-}
-/** Tarjan's algorithm, iterative so that long subflow chains cannot overflow the stack. */
-function stronglyConnected(keys, deps) {
-    const index = new Map();
-    const low = new Map();
-    const onStack = new Set();
-    const stack = [];
-    const result = [];
-    let counter = 0;
-    for (const root of keys) {
-        if (index.has(root))
-            continue;
-        const work = [];
-        const visit = (key) => {
-            index.set(key, counter);
-            low.set(key, counter);
-            counter++;
-            stack.push(key);
-            onStack.add(key);
-            work.push({ key, next: [...deps.get(key)].sort(compare)[Symbol.iterator]() });
-        };
-        visit(root);
-        while (work.length > 0) {
-            const frame = work[work.length - 1];
-            const step = frame.next.next();
-            if (!step.done) {
-                const dep = step.value;
-                if (!index.has(dep))
-                    visit(dep);
-                else if (onStack.has(dep))
-                    low.set(frame.key, Math.min(low.get(frame.key), index.get(dep)));
-                continue;
-            }
-            work.pop();
-            const parent = work[work.length - 1];
-            if (parent)
-                low.set(parent.key, Math.min(low.get(parent.key), low.get(frame.key)));
-            if (low.get(frame.key) === index.get(frame.key)) {
-                const component = [];
-                let member;
-                do {
-                    member = stack.pop();
-                    onStack.delete(member);
-                    component.push(member);
-                } while (member !== frame.key);
-                result.push(component);
-            }
-        }
-    }
-    return result;
-}
-function compare(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-
-const WRITTEN = new Set(['created', 'updated', 'deleted']);
-const NOT_APPLIED = new Set(['conflict', 'failed', 'skipped']);
-function deployStatus(resources) {
-    if (resources.some((r) => NOT_APPLIED.has(r.result)))
-        return 'failed';
-    return resources.some((r) => WRITTEN.has(r.result)) ? 'applied' : 'nothing-to-do';
-}
-
-function sha256Hex(content) {
-    return createHash('sha256').update(content).digest('hex');
-}
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-/** Text when the bytes are valid UTF-8 without NUL, as git and Kestra's editor treat them. */
-function decodeText(bytes) {
-    if (bytes.includes(0))
-        return undefined;
-    try {
-        return utf8.decode(bytes);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Summaries by byte array: the server's files are summarised for the plan and for the desired state. */
-const summaries = new WeakMap();
-function summariseBytes(bytes) {
-    let summary = summaries.get(bytes);
-    if (!summary) {
-        // Same verdict as decodeText, without building the string.
-        const binary = bytes.includes(0) || !isUtf8(bytes);
-        summary = { sha256: sha256Hex(bytes), size: bytes.length, binary };
-        summaries.set(bytes, summary);
-    }
-    return summary;
-}
-
-/**
- * The server state of each namespace, read in bulk the first time a write in that namespace needs it
- * (flows and files separately, so a namespace without file changes never lists its files).
- */
-class ServerSnapshot {
-    api;
-    flows = new Map();
-    files = new Map();
-    constructor(api) {
-        this.api = api;
-    }
-    /**
-     * Starts the reads of these namespaces at once, so that a phase's writes do not wait for them one
-     * namespace at a time (failures surface in flowMoved / fileMoved).
-     */
-    prefetch(kind, namespaces) {
-        for (const namespace of new Set(namespaces)) {
-            const read = kind === 'flow' ? this.flowsOf(namespace) : this.filesOf(namespace);
-            read.catch(() => undefined);
-        }
-    }
-    /** Why the flow is no longer what the plan saw, or undefined when it still is. */
-    async flowMoved(change) {
-        const remote = (await this.flowsOf(change.namespace)).get(change.id);
-        const expected = change.action === 'create' ? undefined : change.current;
-        if (expected === undefined) {
-            return (remote &&
-                `flow ${resourceName(change)} appeared on the server (revision ${remote.revision}) after the plan`);
-        }
-        if (!remote) {
-            return `flow ${resourceName(change)} was deleted on the server after the plan (it was at revision ${expected.revision})`;
-        }
-        if (remote.revision !== expected.revision || lf(remote.source) !== lf(expected.source)) {
-            return `flow ${resourceName(change)} changed on the server after the plan (revision ${expected.revision} → ${remote.revision})`;
-        }
-        return undefined;
-    }
-    /** Why the file is no longer what the plan saw, or undefined when it still is. */
-    async fileMoved(change) {
-        const remote = (await this.filesOf(change.namespace)).get(change.path);
-        const expected = change.action === 'create' ? undefined : change.current;
-        if (expected === undefined) {
-            return remote && `file ${resourceName(change)} appeared on the server after the plan`;
-        }
-        if (remote === undefined)
-            return `file ${resourceName(change)} was deleted on the server after the plan`;
-        if (remote !== expected.sha256)
-            return `file ${resourceName(change)} changed on the server after the plan`;
-        return undefined;
-    }
-    flowsOf(namespace) {
-        let flows = this.flows.get(namespace);
-        if (!flows) {
-            flows = this.api.listFlows(namespace).then((list) => new Map(list.map((f) => [f.id, f])));
-            this.flows.set(namespace, flows);
-        }
-        return flows;
-    }
-    filesOf(namespace) {
-        let files = this.files.get(namespace);
-        if (!files) {
-            files = this.api
-                .listFiles(namespace)
-                .then((list) => new Map(list.map((f) => [f.path, sha256Hex(f.bytes)])));
-            this.files.set(namespace, files);
-        }
-        return files;
-    }
-}
-function lf(source) {
-    return source.replace(/\r\n?/g, '\n');
-}
-
-/**
- * Writes the plan: namespace files, then flows wave by wave (subflows before their callers), then deletions
- * (flows, then files) only when everything before went through. Each resource is checked against a fresh
- * bulk read of its namespace right before its write; one resource's failure does not stop the others.
- */
-async function applyPlan(plan, deps) {
-    const semaphore = new Semaphore(deps.concurrency);
-    const snapshot = new ServerSnapshot(deps.api);
-    const results = new Map();
-    const record = (result) => {
-        results.set(result.change, result);
-        deps.log(describe(result));
-    };
-    const runAll = async (changes, write) => {
-        await Promise.all(changes.map((change) => semaphore.run(async () => {
-            try {
-                record(await write(change));
-            }
-            catch (error) {
-                record({ change, result: 'failed', message: errorMessage(error) });
-            }
-        })));
-    };
-    for (const change of plan.resources) {
-        if (!isWrite(change)) {
-            const revision = change.kind === 'flow' ? change.current?.revision : undefined;
-            results.set(change, { change, result: 'unchanged', revision });
-        }
-    }
-    const writes = plan.resources.filter((c) => c.action === 'create' || c.action === 'update');
-    const deletes = plan.resources.filter((c) => c.action === 'delete');
-    const files = (list) => list.filter((c) => c.kind === 'file');
-    const flows = (list) => list.filter((c) => c.kind === 'flow');
-    const warnings = [];
-    snapshot.prefetch('file', files(writes).map((c) => c.namespace));
-    await runAll(files(writes), (change) => writeFile(change, snapshot, deps));
-    snapshot.prefetch('flow', flows(writes).map((c) => c.namespace));
-    const order = orderFlowWrites(flows(writes), deps.refs);
-    for (const cycle of order.cycles) {
-        warnings.push(`Flows ${cycle.join(', ')} call each other in a cycle; each was written after the ones it calls that come before it in this list.`);
-    }
-    for (const wave of order.waves) {
-        await runAll(wave, (change) => writeFlow(change, snapshot, deps.api));
-    }
-    const deletePhase = async (phase) => {
-        if ([...results.values()].some((r) => NOT_APPLIED.has(r.result))) {
-            for (const change of phase) {
-                record({
-                    change,
-                    result: 'skipped',
-                    message: 'not deleted: an earlier write failed or conflicted, and deletions never run on a half-applied deploy'
-                });
-            }
-        }
-        else {
-            await runAll(phase, (change) => deleteResource(change, snapshot, deps.api));
-        }
-    };
-    await deletePhase(flows(deletes));
-    await deletePhase(files(deletes));
-    return { resources: plan.resources.map((c) => results.get(c)), warnings };
-}
-async function writeFile(change, snapshot, deps) {
-    const moved = await snapshot.fileMoved(change);
-    if (moved)
-        return { change, result: 'conflict', message: moved };
-    if (change.desired === undefined) {
-        return { change, result: 'failed', message: 'the plan holds no content for this file' };
-    }
-    const bytes = await deps.readDesiredFile(change);
-    if (sha256Hex(bytes) !== change.desired.sha256) {
-        return {
-            change,
-            result: 'failed',
-            message: `${change.file ?? resourceName(change)} changed on disk after the plan was made`
-        };
-    }
-    await deps.api.uploadFile(change.namespace, change.path, bytes);
-    return { change, result: change.action === 'create' ? 'created' : 'updated' };
-}
-async function writeFlow(change, snapshot, api) {
-    if (change.desired === undefined) {
-        return { change, result: 'failed', message: 'the plan holds no source for this flow' };
-    }
-    const moved = await snapshot.flowMoved(change);
-    if (moved)
-        return { change, result: 'conflict', message: moved };
-    if (change.action === 'create') {
-        const stored = await api.createFlow(change.desired);
-        return { change, result: 'created', revision: stored.revision };
-    }
-    try {
-        const stored = await api.updateFlow(change.namespace, change.id, change.desired);
-        // The server keeps the revision when it sees no difference (a `revision:` line only, §2.4).
-        const result = stored.revision === change.current?.revision ? 'unchanged' : 'updated';
-        return { change, result, revision: stored.revision };
-    }
-    catch (error) {
-        if (!isNotFound(error))
-            throw error;
-        return {
-            change,
-            result: 'conflict',
-            message: `flow ${resourceName(change)} was deleted on the server during the deploy`
-        };
-    }
-}
-async function deleteResource(change, snapshot, api) {
-    const moved = change.kind === 'flow' ? await snapshot.flowMoved(change) : await snapshot.fileMoved(change);
-    if (moved)
-        return { change, result: 'conflict', message: moved };
-    if (change.kind === 'file') {
-        await api.deleteFile(change.namespace, change.path);
-        return { change, result: 'deleted' };
-    }
-    try {
-        await api.deleteFlow(change.namespace, change.id);
-        return { change, result: 'deleted' };
-    }
-    catch (error) {
-        if (!isNotFound(error))
-            throw error;
-        return {
-            change,
-            result: 'conflict',
-            message: `flow ${resourceName(change)} was deleted on the server during the deploy`
-        };
-    }
-}
-function isNotFound(error) {
-    return error instanceof ApiError && error.status === 404;
-}
-function describe({ change, result, revision, message }) {
-    const rev = revision === undefined ? '' : ` (revision ${revision})`;
-    const why = message === undefined ? '' : `: ${message}`;
-    return `${change.kind} ${resourceName(change)}: ${result}${rev}${why}`;
-}
-
-/**
- * KV key holding the last commit deployed to a namespace. One key per namespace and server, not per
- * comment-key: instances that deploy to the same namespace of the same server write the same resources, so
- * they must agree on which commit is newest.
- */
-const COMMIT_MARKER_KEY = 'kestra-gitops-commit';
-const SHA$1 = /^[0-9a-f]{7,64}$/i;
-/** The marker stored in KV, or undefined when absent or not one of ours. */
-function parseMarker(value) {
-    let parsed = value;
-    if (typeof value === 'string') {
-        try {
-            parsed = JSON.parse(value);
-        }
-        catch {
-            return undefined;
-        }
-    }
-    if (typeof parsed !== 'object' || parsed === null)
-        return undefined;
-    const { commit, repository } = parsed;
-    if (typeof commit !== 'string' || !SHA$1.test(commit) || typeof repository !== 'string') {
-        return undefined;
-    }
-    return { commit, repository };
-}
-/**
- * The marker of each namespace. A marker that cannot be read leaves the order unknown, like a commit missing
- * from the checkout: the deploy goes on with a warning.
- */
-async function readMarkers(api, namespaces, semaphore) {
-    const markers = new Map();
-    const warnings = [];
-    await Promise.all(namespaces.map(async (namespace) => {
-        let value;
-        try {
-            value = await semaphore.run(() => api.getKv(namespace, COMMIT_MARKER_KEY));
-        }
-        catch (error) {
-            warnings.push(`Could not read the deployed commit of namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; cannot tell whether this commit is older than what it holds, deploying anyway.`);
-            return;
-        }
-        const marker = parseMarker(value);
-        if (value !== undefined && marker === undefined) {
-            warnings.push(`The KV entry ${COMMIT_MARKER_KEY} of namespace ${namespace} is not a deployed-commit marker; it will be overwritten after this deploy.`);
-        }
-        markers.set(namespace, marker);
-    }));
-    warnings.sort();
-    return { markers, warnings };
-}
-/** Whether `ours` is older than what some namespace already holds (ours is an ancestor of the recorded commit). */
-async function checkCommitOrder(markers, ours, isAncestor) {
-    const older = [];
-    const warnings = [];
-    // Namespaces usually hold the same commit: ask git once per commit, not once per namespace.
-    const ancestry = new Map();
-    const isOlderThan = (commit) => {
-        let answer = ancestry.get(commit);
-        if (!answer)
-            ancestry.set(commit, (answer = isAncestor(ours.commit, commit)));
-        return answer;
-    };
-    for (const [namespace, recorded] of [...markers].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        if (recorded === undefined || recorded.commit === ours.commit)
-            continue;
-        if (recorded.repository !== ours.repository) {
-            warnings.push(`Namespace ${namespace} was last deployed from ${recorded.repository} (commit ${short(recorded.commit)}); this deploy from ${ours.repository} overwrites what it holds.`);
-            continue;
-        }
-        const ancestor = await isOlderThan(recorded.commit);
-        if (ancestor === true) {
-            older.push(`commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace}; to roll back, push a revert commit.`);
-        }
-        else if (ancestor === undefined) {
-            warnings.push(`Cannot tell whether commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace} (that commit is not in the checkout; use actions/checkout with fetch-depth: 0); deploying anyway.`);
-        }
-    }
-    return { older, warnings };
-}
-/** Writes our marker to each namespace whose recorded marker differs; returns the namespaces written and problems. */
-async function writeMarkers(api, namespaces, markers, ours, semaphore) {
-    const stale = namespaces.filter((namespace) => {
-        const recorded = markers.get(namespace);
-        return recorded?.commit !== ours.commit || recorded.repository !== ours.repository;
-    });
-    const outcomes = await Promise.all(stale.map(async (namespace) => {
-        try {
-            await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, { ...ours }));
-            return undefined;
-        }
-        catch (error) {
-            return `Could not record the deployed commit in namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; the out-of-order guard cannot protect this namespace until a deploy records it.`;
-        }
-    }));
-    return {
-        written: stale.filter((_, i) => outcomes[i] === undefined),
-        warnings: outcomes.filter((w) => w !== undefined)
-    };
-}
-function short(sha) {
-    return sha.slice(0, 12);
-}
-
-const SHA = /^[0-9a-f]{7,64}$/i;
-/**
- * `git merge-base --is-ancestor` in the checkout at `cwd`. A commit missing from the clone (a shallow
- * checkout, another repository) or a missing git gives undefined.
- */
-function gitIsAncestor(cwd) {
-    return (ancestor, descendant) => new Promise((resolve) => {
-        if (!SHA.test(ancestor) || !SHA.test(descendant)) {
-            resolve(undefined);
-            return;
-        }
-        execFile('git', ['merge-base', '--is-ancestor', ancestor, descendant], { cwd }, (error) => {
-            if (!error)
-                resolve(true);
-            else
-                resolve(error.code === 1 ? false : undefined);
-        });
-    });
-}
-/** Asks git first, then GitHub's compare API (a shallow checkout lacks the recorded commit). */
-function ancestryChecker(cwd, compare) {
-    const git = gitIsAncestor(cwd);
-    return async (ancestor, descendant) => {
-        const local = await git(ancestor, descendant);
-        if (local !== undefined || !compare)
-            return local;
-        try {
-            const { status } = await compare(ancestor, descendant);
-            return status === 'ahead' || status === 'identical';
-        }
-        catch {
-            return undefined;
-        }
-    };
-}
-
-/** Kestra's default system namespace: protected unless listed in the `namespaces` input. Children are ordinary. */
-const SYSTEM_NAMESPACE = 'system';
-/**
- * Why the plan's deletions must not run, one message per problem; empty when they may.
- * Checked before the first write: a refusal stops the whole deploy.
- */
-function deletionRefusals(plan, settings, managedNamespaces) {
-    const deletions = plan.resources.filter((c) => c.action === 'delete');
-    if (deletions.length === 0)
-        return [];
-    const refusals = [];
-    const names = (list) => list.map(resourceName).join(', ');
-    if (!settings.delete) {
-        refusals.push(`The plan deletes ${count(deletions.length)} (${names(deletions)}) but the delete input is false; set delete: true to allow deletions.`);
-    }
-    const managed = new Set(managedNamespaces);
-    const unmanaged = deletions.filter((c) => !managed.has(c.namespace));
-    if (unmanaged.length > 0) {
-        refusals.push(`Refusing to delete ${names(unmanaged)}: not in a namespace this repository manages (it holds no resource there and the namespaces input does not list it).`);
-    }
-    const system = deletions.filter((c) => c.namespace === SYSTEM_NAMESPACE && !settings.extraNamespaces.includes(SYSTEM_NAMESPACE));
-    if (system.length > 0) {
-        refusals.push(`Refusing to delete ${names(system)}: the ${SYSTEM_NAMESPACE} namespace is protected; list it in the namespaces input to manage it.`);
-    }
-    if (deletions.length > settings.maxDeletions && !settings.allowMassDeletion) {
-        refusals.push(`The plan deletes ${count(deletions.length)}, more than max-deletions (${settings.maxDeletions}); if that is intended, set allow-mass-deletion: true (or raise max-deletions).`);
-    }
-    return refusals;
-}
-function count(n) {
-    return n === 1 ? '1 resource' : `${n} resources`;
-}
-
-/**
- * Applies the plan. Validation errors in written resources and unsafe deletions throw DeployError before the
- * first write; a commit older than one already deployed is refused (status `refused`, nothing written).
- * Otherwise every resource is attempted and the result says what happened to each.
- */
-async function deploy(plan, deps) {
-    const log = deps.log ?? (() => undefined);
-    const blockers = deployBlockers(plan, deps.findings);
-    if (blockers.length > 0)
-        throw new DeployError(describeBlockers(blockers));
-    const refusals = deletionRefusals(plan, deps.settings, deps.managedNamespaces);
-    if (refusals.length > 0) {
-        throw new DeployError(`Nothing was deployed:\n${refusals.map((r) => `- ${r}`).join('\n')}`);
-    }
-    const semaphore = new Semaphore(deps.settings.concurrency);
-    const namespaces = [
-        ...new Set([
-            ...deps.managedNamespaces,
-            ...plan.namespaces,
-            ...plan.resources.filter(isWrite).map((c) => c.namespace)
-        ])
-    ].sort();
-    const ours = { commit: deps.commit, repository: deps.repository };
-    const { markers, warnings } = await readMarkers(deps.api, namespaces, semaphore);
-    const order = await checkCommitOrder(markers, ours, deps.isAncestor ?? gitIsAncestor(process.cwd()));
-    warnings.push(...order.warnings);
-    if (order.older.length > 0) {
-        if (!deps.settings.allowOutOfOrder) {
-            const refusal = `Nothing was deployed: ${order.older.join(' ')}`;
-            log(refusal);
-            return {
-                status: 'refused',
-                resources: plan.resources.map((change) => isWrite(change)
-                    ? { change, result: 'skipped', message: 'not deployed: this commit is out of order' }
-                    : { change, result: 'unchanged', revision: currentRevision(change) }),
-                applied: 0,
-                refusal,
-                warnings,
-                markedNamespaces: []
-            };
-        }
-        warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`);
-    }
-    const applied = await applyPlan(plan, {
-        api: deps.api,
-        refs: deps.refs,
-        readDesiredFile: deps.readDesiredFile,
-        concurrency: deps.settings.concurrency,
-        log
-    });
-    warnings.push(...applied.warnings);
-    const incomplete = new Set(applied.resources.filter((r) => NOT_APPLIED.has(r.result)).map((r) => r.change.namespace));
-    const marked = await writeMarkers(deps.api, namespaces.filter((ns) => !incomplete.has(ns)), markers, ours, semaphore);
-    warnings.push(...marked.warnings);
-    return {
-        status: deployStatus(applied.resources),
-        resources: applied.resources,
-        applied: applied.resources.filter((r) => WRITTEN.has(r.result)).length,
-        warnings,
-        markedNamespaces: marked.written
-    };
-}
-function currentRevision(change) {
-    return change.kind === 'flow' ? change.current?.revision : undefined;
-}
-
-/** Markdown for the job summary and the PR comment's "Deployed" section. */
-function renderReceipt(result, meta) {
-    const target = `commit \`${short(meta.commit)}\` to ${escapeText(meta.server)} (tenant ${escapeText(meta.tenant)}) at ${escapeText(meta.time)}`;
-    const out = [];
-    if (result.status === 'refused') {
-        out.push(`Not deployed: ${target}. ${escapeText(result.refusal ?? '')}`);
-        return finish(out, result);
-    }
-    const rows = result.resources.filter((r) => isWrite(r.change));
-    const kept = result.resources.filter((r) => !isWrite(r.change));
-    const orphaned = kept.filter((r) => r.change.action === 'orphaned').length;
-    const totals = tally$1(rows);
-    const unchanged = kept.length - orphaned + (totals.get('unchanged') ?? 0);
-    const count = (o) => (o === 'unchanged' ? unchanged : (totals.get(o) ?? 0));
-    const summary = OUTCOME_ORDER.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`);
-    if (orphaned > 0)
-        summary.push(`${orphaned} orphaned (kept: delete is false)`);
-    const counts = summary.length > 0 ? summary.join(', ') : 'no resources';
-    if (result.status === 'nothing-to-do') {
-        out.push(`Nothing to change for ${target}: ${counts}.`);
-        return finish(out, result);
-    }
-    const verdict = result.status === 'failed' ? 'Deploy incomplete' : 'Deployed';
-    out.push(`${verdict}: ${target}: ${counts}.`, '');
-    out.push('| Resource | Kind | Result | Revision | Details |', '|---|---|---|---|---|');
-    for (const row of rows) {
-        out.push(`| ${escapeText(resourceName(row.change))} | ${row.change.kind} | ${row.result} | ${revision(row)} | ${escapeText(row.message ?? '')} |`);
-    }
-    if (result.status === 'failed') {
-        const applied = rows.filter((r) => WRITTEN.has(r.result) || r.result === 'unchanged');
-        const notApplied = rows.filter((r) => NOT_APPLIED.has(r.result));
-        out.push('', `**Applied:** ${names(applied)}.`, `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName(r.change))} (${r.result})`).join(', ')}.`, '', 'Re-running the deploy finishes the job: what was applied is unchanged now and is not written again' +
-            (notApplied.some((r) => r.result === 'conflict')
-                ? '; conflicting resources changed on the server after the plan, so check those changes first: a re-run plans against them and overwrites them.'
-                : '.'));
-    }
-    return finish(out, result);
-}
-const OUTCOME_ORDER = [
-    'created',
-    'updated',
-    'deleted',
-    'unchanged',
-    'conflict',
-    'failed',
-    'skipped'
-];
-function finish(out, result) {
-    if (result.warnings.length > 0) {
-        out.push('', '**Warnings:**', '', ...result.warnings.map((w) => `- ${escapeText(w)}`));
-    }
-    return out.join('\n') + '\n';
-}
-function tally$1(rows) {
-    const totals = new Map();
-    for (const { result } of rows)
-        totals.set(result, (totals.get(result) ?? 0) + 1);
-    return totals;
-}
-function revision({ change, result, revision }) {
-    if (change.kind !== 'flow')
-        return '';
-    const before = change.current?.revision;
-    if (result === 'created')
-        return `rev ${revision}`;
-    if (result === 'updated')
-        return `rev ${before} → ${revision}`;
-    if (result === 'deleted')
-        return `rev ${before} → deleted`;
-    const now = revision ?? before;
-    return now === undefined ? '' : `rev ${now}`;
-}
-function names(rows) {
-    return rows.length === 0
-        ? 'nothing'
-        : rows.map((r) => escapeText(resourceName(r.change))).join(', ');
-}
-
-function setCountOutputs(reporter, counts) {
-    reporter.setOutput('created', counts.create);
-    reporter.setOutput('updated', counts.update);
-    reporter.setOutput('deleted', counts.delete);
-    reporter.setOutput('unchanged', counts.unchanged);
-    reporter.setOutput('orphaned', counts.orphaned);
-    reporter.setOutput('drifted', counts.drifted);
-}
-
-/**
- * `require-reviewed-plan`: the plan about to be applied must be the one shown in the merged PR's comment
- * (same fingerprint); otherwise nothing is deployed.
- */
-async function checkReviewedPlan(args) {
-    const { plan, context, github } = args;
-    const refuse = (why) => new DeployError(`require-reviewed-plan: ${why} Nothing was deployed.`);
-    if (!github)
-        throw refuse('no github-token to read the merged pull request.');
-    const pr = await github.findMergedPullRequest(context.sha);
-    if (!pr)
-        throw refuse(`commit ${context.sha} did not come from a merged pull request, so no plan was reviewed.`);
-    const comment = await github.findStickyComment(pr, commentMarker(args.commentKey));
-    const reviewed = comment && readPlanMarker(comment.body);
-    if (!reviewed)
-        throw refuse(`pull request #${pr} has no plan comment (comment-key '${args.commentKey}').`);
-    if (reviewed.fingerprint !== plan.fingerprint) {
-        throw refuse([
-            `the plan differs from the one reviewed on pull request #${pr}.`,
-            `  reviewed: ${reviewed.fingerprint} (commit ${reviewed.commit})`,
-            `  now:      ${plan.fingerprint} (commit ${context.sha})`,
-            'The server or the repository changed after the review. The plan now:',
-            ...changeLines(plan),
-            'Re-run the pull request workflow to review the current plan, then merge again (or re-run this one after it).'
-        ].join('\n'));
-    }
-    args.log(`The plan matches the one reviewed on pull request #${pr} (${plan.fingerprint.slice(0, 12)}).`);
-}
-function changeLines(plan) {
-    const changes = plan.resources.filter((r) => r.action !== 'unchanged');
-    if (changes.length === 0)
-        return ['  (no changes)'];
-    return changes.map((r) => `  ${r.action} ${r.kind} ${r.kind === 'flow' ? `${r.namespace}.${r.id}` : `${r.namespace}:${r.path}`}`);
-}
-
-/** Applies the plan (SPEC §9) and reports per-resource results. */
-async function applyMode(args) {
-    const { settings, context, ports, plan } = args;
-    const { reporter } = ports;
-    let result;
-    try {
-        if (settings.requireReviewedPlan && context.eventName === 'push') {
-            await checkReviewedPlan({
-                plan,
-                context,
-                github: ports.github,
-                commentKey: settings.commentKey,
-                log: reporter.info
-            });
-        }
-        result = await deploy(plan, {
-            api: args.kestra,
-            findings: args.findings,
-            refs: flowDependencies(args.model),
-            readDesiredFile: repositoryFileReader(args.model),
-            settings: {
-                ...settings,
-                allowOutOfOrder: settings.allowOutOfOrder && context.eventName === 'workflow_dispatch'
-            },
-            managedNamespaces: args.model.managedNamespaces,
-            commit: context.sha,
-            repository: `${context.owner}/${context.repo}`,
-            isAncestor: ancestryChecker(context.workspace, ports.github && ((base, head) => ports.github.compareCommits(base, head))),
-            log: reporter.info
-        });
-    }
-    catch (error) {
-        if (error instanceof DeployError) {
-            reporter.setOutput('deployed', false);
-            await reporter.writeSummary(`${args.summary}\n\n### Not deployed\n\n${fence(error.message)}\n`);
-        }
-        throw error;
-    }
-    for (const warning of result.warnings)
-        reporter.warning(warning);
-    const receipt = renderReceipt(result, {
-        commit: context.sha,
-        time: ports.now().toISOString(),
-        server: settings.server ?? '',
-        tenant: settings.tenant
-    });
-    setCountOutputs(reporter, countResults(result, plan));
-    reporter.setOutput('deployed', result.applied > 0);
-    await reporter.writeSummary(`${args.summary}\n\n### Deployed\n\n${receipt}\n`);
-    if (context.eventName === 'push') {
-        try {
-            await addDeployedSection(args, receipt);
-        }
-        catch (error) {
-            // What was written stays written: a GitHub failure here must not turn the deploy red.
-            reporter.warning(`The Deployed section could not be added to the pull-request comment: ${errorMessage(error)}`);
-        }
-    }
-    if (result.status === 'refused') {
-        reporter.warning(result.refusal ?? 'Nothing was deployed: this commit is older than the one already deployed.');
-        return {};
-    }
-    if (result.status === 'failed')
-        return { failure: failureSummary(result) };
-    reporter.info(`Deployed: ${result.applied} resource(s) written.`);
-    return {};
-}
-/** Reads a planned file's bytes from the repository (files indexed once: a deploy writes thousands). */
-function repositoryFileReader(model) {
-    const entries = new Map();
-    for (const entry of model.files) {
-        const key = fileKey(entry.namespace, entry.path);
-        if (!entries.has(key))
-            entries.set(key, entry);
-    }
-    return async (change) => {
-        const entry = entries.get(fileKey(change.namespace, change.path));
-        if (!entry)
-            throw new DeployError(`No repository file for ${change.namespace}:${change.path}`);
-        return readNamespaceFileBytes(entry);
-    };
-}
-function flowDependencies(model) {
-    return collectReferences(model.flows.filter((f) => !f.notAFlow)).flatMap((ref) => ref.kind === 'flow' ? [{ from: ref.fromFlow, to: flowKey(ref.namespace, ref.id) }] : []);
-}
-function countResults(result, plan) {
-    const count = (outcome) => result.resources.filter((r) => r.result === outcome).length;
-    return {
-        create: count('created'),
-        update: count('updated'),
-        delete: count('deleted'),
-        unchanged: result.resources.filter((r) => r.result === 'unchanged' && r.change.action !== 'orphaned').length,
-        orphaned: plan.counts.orphaned,
-        drifted: plan.counts.drifted
-    };
-}
-function failureSummary(result) {
-    const name = (r) => r.change.kind === 'flow'
-        ? flowKey(r.change.namespace, r.change.id)
-        : fileKey(r.change.namespace, r.change.path);
-    const notApplied = result.resources.filter((r) => ['conflict', 'failed', 'skipped'].includes(r.result));
-    const applied = result.resources.filter((r) => ['created', 'updated', 'deleted'].includes(r.result));
-    return [
-        `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. Re-run the workflow to finish (applied resources are not written again).`,
-        ...notApplied.map((r) => `  ${r.result}: ${name(r)}${r.message ? ` — ${r.message}` : ''}`),
-        ...(applied.length > 0 ? ['Applied:', ...applied.map((r) => `  ${r.result}: ${name(r)}`)] : [])
-    ].join('\n');
-}
-async function addDeployedSection(args, receipt) {
-    const { ports, context, settings } = args;
-    if (!ports.github || !settings.comment)
-        return;
-    const pr = await ports.github.findMergedPullRequest(context.sha);
-    if (!pr)
-        return;
-    const comment = await ports.github.findStickyComment(pr, commentMarker(settings.commentKey));
-    if (!comment)
-        return;
-    const outcome = await ports.github.updateComment(comment.id, upsertDeployedSection(comment.body, receipt));
-    if (outcome.status === 'forbidden')
-        ports.reporter.warning(`The pull-request comment could not be updated: ${outcome.message}`);
-    else
-        ports.reporter.setOutput('comment-url', outcome.url);
-}
-
-function readProblemFindings(model) {
-    return model.readProblems.map((problem) => ({
-        severity: problem.severity,
-        file: problem.file,
-        line: problem.line ?? 1,
-        rule: 'read',
-        message: problem.message
-    }));
-}
-/** SPEC §6: on a PR, an error in a file the PR did not change is a warning, so old problems never block it. */
-function demoteUnchangedErrors(findings, changed) {
-    if (changed.kind !== 'list')
-        return findings;
-    return findings.map((finding) => finding.severity === 'error' && !changed.paths.has(finding.file)
-        ? {
-            ...finding,
-            severity: 'warning',
-            message: `${finding.message} (not changed by this pull request, so reported as a warning)`
-        }
-        : finding);
-}
-function tally(findings) {
-    return {
-        errors: findings.filter((f) => f.severity === 'error').length,
-        warnings: findings.filter((f) => f.severity === 'warning').length,
-        notices: findings.filter((f) => f.severity === 'notice').length
-    };
-}
-/** Deterministic order; the same finding reported twice (e.g. by two checks) appears once. */
-function sortFindings(findings) {
-    const seen = new Set();
-    return [...findings].sort(compareFindings).filter((f) => {
-        const key = `${f.severity}\0${f.file}\0${f.line}\0${f.column ?? ''}\0${f.message}`;
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-function failureMessage(findings, failOn) {
-    const { errors, warnings } = tally(findings);
-    if (errors > 0)
-        return `Validation found ${errors} error(s): fix them (see the annotations and the job summary).`;
-    if (failOn === 'warning' && warnings > 0)
-        return `Validation found ${warnings} warning(s) and fail-on is 'warning': fix them or set fail-on: error.`;
-    return undefined;
 }
 
 /** A flow file the plan can deploy: a flow with a readable identity (its own errors are the gate's business). */
@@ -63822,6 +63829,370 @@ async function baseFromApi(plan, github, sha) {
         }
     });
     return snapshot;
+}
+
+function readProblemFindings(model) {
+    return model.readProblems.map((problem) => ({
+        severity: problem.severity,
+        file: problem.file,
+        line: problem.line ?? 1,
+        rule: 'read',
+        message: problem.message
+    }));
+}
+/** SPEC §6: on a PR, an error in a file the PR did not change is a warning, so old problems never block it. */
+function demoteUnchangedErrors(findings, changed) {
+    if (changed.kind !== 'list')
+        return findings;
+    return findings.map((finding) => finding.severity === 'error' && !changed.paths.has(finding.file)
+        ? {
+            ...finding,
+            severity: 'warning',
+            message: `${finding.message} (not changed by this pull request, so reported as a warning)`
+        }
+        : finding);
+}
+function tally(findings) {
+    return {
+        errors: findings.filter((f) => f.severity === 'error').length,
+        warnings: findings.filter((f) => f.severity === 'warning').length,
+        notices: findings.filter((f) => f.severity === 'notice').length
+    };
+}
+/** Deterministic order; the same finding reported twice (e.g. by two checks) appears once. */
+function sortFindings(findings) {
+    const seen = new Set();
+    return [...findings].sort(compareFindings).filter((f) => {
+        const key = `${f.severity}\0${f.file}\0${f.line}\0${f.column ?? ''}\0${f.message}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+function failureMessage(findings, failOn) {
+    const { errors, warnings } = tally(findings);
+    if (errors > 0)
+        return `Validation found ${errors} error(s): fix them (see the annotations and the job summary).`;
+    if (failOn === 'warning' && warnings > 0)
+        return `Validation found ${warnings} warning(s) and fail-on is 'warning': fix them or set fail-on: error.`;
+    return undefined;
+}
+
+/**
+ * `read('…')` of namespace files and subflow targets must exist in the repository or on the server.
+ * Managed namespaces are answered from the bulk server state; others with one request per missing target.
+ */
+async function checkReferences(model, server) {
+    const refs = collectReferences(model.flows.filter((f) => !f.notAFlow));
+    const files = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`));
+    const flows = new Set(model.flows.filter(deployableFlow).map((f) => `${f.namespace}\0${f.id}`));
+    for (const [namespace, actual] of server?.state ?? []) {
+        for (const file of actual.files)
+            files.add(`${namespace}\0${file.path}`);
+        for (const flow of actual.flows)
+            flows.add(`${namespace}\0${flow.id}`);
+    }
+    if (server) {
+        const unresolved = uniqueTargets(refs).filter((ref) => !(ref.kind === 'file' ? files : flows).has(targetOf(ref)));
+        await mapLimit(unresolved, 8, async (ref) => {
+            if (server.state?.has(ref.namespace))
+                return; // the bulk read already answered for this namespace
+            const exists = ref.kind === 'file'
+                ? (await server.api.getFile(ref.namespace, ref.path)) !== undefined
+                : (await server.api.getFlow(ref.namespace, ref.id)) !== undefined;
+            if (exists)
+                (ref.kind === 'file' ? files : flows).add(targetOf(ref));
+        });
+    }
+    return referenceFindings(refs, {
+        hasFile: (namespace, path) => files.has(`${namespace}\0${path}`),
+        hasFlow: (namespace, id) => flows.has(`${namespace}\0${id}`)
+    }, server !== undefined);
+}
+function targetOf(ref) {
+    return ref.kind === 'file' ? `${ref.namespace}\0${ref.path}` : `${ref.namespace}\0${ref.id}`;
+}
+function uniqueTargets(refs) {
+    const seen = new Map();
+    for (const ref of refs)
+        seen.set(`${ref.kind}\0${targetOf(ref)}`, ref);
+    return [...seen.values()];
+}
+
+/** Reads every managed namespace in bulk (flows and files); the client bounds the concurrency. */
+async function readServerState(api, namespaces) {
+    const entries = await Promise.all(namespaces.map(async (namespace) => {
+        const [flows, files] = await Promise.all([api.listFlows(namespace), api.listFiles(namespace)]);
+        return [namespace, { flows, files }];
+    }));
+    return new Map(entries);
+}
+
+/**
+ * Line and column of the YAML node a Kestra path designates: `tasks[1].message`,
+ * `tasks[my-task].message` (a bracketed id selects the list item with that `id`), `flow.id`,
+ * `triggers[0].cron`, or an RFC 6901 pointer such as `/tasks/1/message`. Stops at the deepest node
+ * that resolves; undefined when not even the first step does.
+ */
+function locateKestraPath(doc, lineCounter, pathOrPointer) {
+    const text = pathOrPointer.trim();
+    if (text.startsWith('/') || text.startsWith('#/')) {
+        return walk(doc.contents, pointerSegments(text), lineCounter);
+    }
+    const segments = pathSegments(text);
+    // Server paths may carry a bean prefix (`flow.id`, `create.flow.tasks[0]`): drop what does not resolve.
+    for (let start = 0; start < segments.length; start++) {
+        const found = walk(doc.contents, segments.slice(start), lineCounter);
+        if (found)
+            return found;
+    }
+    return undefined;
+}
+function walk(root, segments, lineCounter) {
+    let node = root;
+    let offset;
+    for (const name of segments) {
+        const step = child(node, name);
+        if (!step)
+            break;
+        node = step.node;
+        offset = step.offset;
+    }
+    if (offset === undefined)
+        return undefined;
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+}
+/** The child node named by one segment, with the offset that best shows it (the key of a pair). */
+function child(node, name) {
+    if (distExports.isMap(node)) {
+        for (const pair of node.items) {
+            const key = pair.key;
+            const keyValue = distExports.isScalar(key) ? key.value : key;
+            if (String(keyValue) === name && key?.range) {
+                return { node: pair.value, offset: key.range[0] };
+            }
+        }
+        return undefined;
+    }
+    if (distExports.isSeq(node)) {
+        const item = /^\d+$/.test(name)
+            ? node.items[Number(name)]
+            : node.items.find((entry) => distExports.isMap(entry) && String(entry.get('id')) === name);
+        const range = item?.range;
+        return range ? { node: item, offset: range[0] } : undefined;
+    }
+    return undefined;
+}
+function pointerSegments(pointer) {
+    const fragment = pointer.startsWith('#');
+    return pointer
+        .replace(/^#/, '')
+        .split('/')
+        .slice(1)
+        .map((raw) => (fragment ? safeDecode(raw) : raw))
+        .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+function pathSegments(path) {
+    return [...path.matchAll(/\[([^\]]*)\]|([^.[\]]+)/g)].map((match) => match[1] !== undefined ? unquote(match[1].trim()) : match[2]);
+}
+function unquote(value) {
+    const quoted = /^(['"])(.*)\1$/.exec(value);
+    return quoted ? quoted[2] : value;
+}
+function safeDecode(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
+}
+
+/** Turns the server's verdicts (same order as `flows`) into findings on the flows' lines. */
+function serverFindings(flows, results) {
+    return flows.flatMap((flow, index) => {
+        const result = results[index];
+        return result ? findingsOf(flow, result) : [];
+    });
+}
+function findingsOf(flow, result) {
+    const clean = result.errors.length + result.deprecationPaths.length + result.warnings.length === 0 &&
+        result.infos.length === 0 &&
+        !result.outdated;
+    // The syntax tree may have been released (a re-parse): only a flow with something to say needs it.
+    if (clean)
+        return [];
+    const doc = flow.documents[0];
+    const at = (path) => {
+        const found = doc && path ? locateKestraPath(doc, flow.lineCounter, path) : undefined;
+        return found ?? idPosition(doc, flow.lineCounter);
+    };
+    const finding = (severity, rule, position, message) => {
+        const item = { severity, file: flow.file, ...position, rule, message };
+        if (flow.namespace && flow.id)
+            item.resource = flowKey(flow.namespace, flow.id);
+        return item;
+    };
+    return [
+        ...result.errors.map((error) => finding('error', 'server-constraint', (doc &&
+            !(error.pointer ?? error.path) &&
+            namedValuePosition(doc, flow.lineCounter, error.message)) ||
+            at(error.pointer ?? error.path), constraintMessage(error))),
+        ...result.deprecationPaths.map((path) => finding('warning', 'server-deprecation', at(path), `\`${path}\` is deprecated on this Kestra server; replace it with its current equivalent (the plugin documentation names the replacement).`)),
+        ...result.warnings.map((warning) => finding('warning', 'server-warning', at(undefined), `Kestra warns: ${sentence(warning)} Check the flow; the server accepts it as it is.`)),
+        ...result.infos.map((info) => infoFinding(info, doc, flow, finding)),
+        ...(result.outdated
+            ? [
+                finding('warning', 'server-outdated', at('revision'), "The flow's `revision:` does not follow the server's latest revision; remove the `revision:` key (Kestra numbers revisions itself).")
+            ]
+            : [])
+    ];
+}
+function infoFinding(info, doc, flow, finding) {
+    const replaced = /^(\S+) is replaced by (\S+)$/.exec(info.trim());
+    if (replaced) {
+        const position = (doc && scalarPosition(doc, flow.lineCounter, replaced[1])) ??
+            idPosition(doc, flow.lineCounter);
+        return finding('notice', 'server-info', position, `Kestra notes: \`${replaced[1]}\` is replaced by \`${replaced[2]}\`; use the new type name.`);
+    }
+    return finding('notice', 'server-info', idPosition(doc, flow.lineCounter), `Kestra notes: ${sentence(info)}`);
+}
+function constraintMessage(error) {
+    const where = error.path ?? error.pointer;
+    const fix = where ? `Fix the value at \`${where}\`` : 'Fix the flow';
+    return `Kestra rejects this flow: ${sentence(error.message)} ${fix} (the server's plugins define the accepted types and properties).`;
+}
+function sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+/** The `id:` key of the flow, or line 1. */
+function idPosition(doc, lineCounter) {
+    return (doc && locateKestraPath(doc, lineCounter, 'id')) ?? { line: 1, column: 1 };
+}
+function scalarPosition(doc, lineCounter, value) {
+    let offset;
+    distExports.visit(doc, {
+        Scalar(_, node) {
+            if (node.value === value && node.range) {
+                offset = node.range[0];
+                return distExports.visit.BREAK;
+            }
+            return undefined;
+        }
+    });
+    if (offset === undefined)
+        return undefined;
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+}
+/**
+ * Kestra reports an unknown plugin type without a path (`Invalid type: io.x.Y`): point at the `type:` value
+ * naming it, which is where the fix goes.
+ */
+function namedValuePosition(doc, lineCounter, message) {
+    const type = /Invalid type: ([A-Za-z_$][\w$.]*)/.exec(message)?.[1];
+    return type ? scalarPosition(doc, lineCounter, type) : undefined;
+}
+
+/**
+ * Sends every well-formed flow to the server's validate endpoint and maps its verdicts to lines. A flow whose
+ * aliases expand without bound is already an error locally and is never sent (the server would expand it).
+ */
+async function validateOnServer(api, model) {
+    const flows = model.flows.filter((flow) => !flow.notAFlow &&
+        flow.documents.length === 1 &&
+        flow.documents[0].errors.length === 0 &&
+        analyseAliases(flow.documents[0]).safe);
+    if (flows.length === 0)
+        return [];
+    return serverFindings(flows, await api.validateFlows(flows.map((flow) => flow.source)));
+}
+
+/** SPEC §1: `system` is managed only when listed in `namespaces`; its resources are left alone otherwise. */
+function unmanagedFindings(model) {
+    const managed = new Set(model.managedNamespaces);
+    const message = (namespace) => `Namespace '${namespace}' is not managed: list it in the namespaces input to deploy this resource (it is skipped).`;
+    return [
+        ...model.flows
+            .filter((flow) => deployableFlow(flow) && namespaceFits(flow) && !managed.has(flow.namespace))
+            .map((flow) => ({
+            severity: 'warning',
+            file: flow.file,
+            line: 1,
+            rule: 'unmanaged-namespace',
+            message: message(flow.namespace)
+        })),
+        ...model.files
+            .filter((file) => !managed.has(file.namespace))
+            .map((file) => ({
+            severity: 'warning',
+            file: file.file,
+            line: 1,
+            rule: 'unmanaged-namespace',
+            message: message(file.namespace)
+        }))
+    ];
+}
+
+/**
+ * Loads the repository and validates it, locally and (with a server) on the server. Server reads and
+ * git run while the local checks keep this thread busy.
+ */
+async function check(settings, context, ports, mode, kestra) {
+    const { reporter } = ports;
+    // The server's era is probed while the repository loads (a failure resurfaces on first use).
+    if (kestra && (mode !== 'validate' || settings.serverValidation))
+        kestra.info().catch(() => undefined);
+    const model = await loadRepository(settings, context.workspace);
+    const notes = [describeRepository(model)];
+    reporter.info(notes[0]);
+    const planning = kestra && mode !== 'validate';
+    const server = Promise.all([
+        planning ? readServerState(kestra, model.managedNamespaces) : undefined,
+        kestra && settings.serverValidation ? validateOnServer(kestra, model) : []
+    ]);
+    const base = planning ? readBaseSnapshot(settings, context, model) : undefined;
+    const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push';
+    const detecting = changedEvent
+        ? detectChangedFiles(context, { workspace: context.workspace, github: ports.github })
+        : Promise.resolve({ kind: 'all', reason: `${context.eventName} treats every file as changed` });
+    for (const pending of [server, base, detecting])
+        pending?.catch(() => undefined); // awaited below
+    await new Promise((resolve) => setImmediate(resolve)); // lets the first requests leave
+    const localFindings = [
+        ...readProblemFindings(model),
+        ...validateRepository(model, { layout: settings.layout }),
+        ...unmanagedFindings(model)
+    ];
+    collectReferences(model.flows.filter((f) => !f.notAFlow)); // memoised: read now, while the server answers
+    // The syntax trees are walked: free them (server findings re-parse the few flows they point into).
+    for (const flow of model.flows)
+        releaseSyntaxTrees(flow);
+    const changed = await detecting;
+    if (changed.kind === 'all' && changedEvent) {
+        // The change could not be listed (shallow clone past GitHub's caps…): say so, it widens what blocks.
+        notes.push(`Every file counts as changed: ${changed.reason}.`);
+    }
+    if (changed.kind === 'all' && (changedEvent || settings.scope === 'changed')) {
+        reporter.info(`Every file counts as changed: ${changed.reason}`);
+    }
+    const [state, serverFindings] = await server;
+    let findings = [
+        ...localFindings,
+        ...serverFindings,
+        ...(await checkReferences(model, kestra ? { api: kestra, state } : undefined))
+    ];
+    if (PR_EVENTS.includes(context.eventName))
+        findings = demoteUnchangedErrors(findings, changed);
+    return { model, findings: sortFindings(findings), changed, state, base, notes };
+}
+function describeRepository(model) {
+    const flows = model.flows.filter((f) => !f.notAFlow).length;
+    const namespaces = model.managedNamespaces;
+    return `Checked ${flows} flow(s) and ${model.files.length} namespace file(s) in ${namespaces.length} namespace(s)${namespaces.length > 0 ? `: ${namespaces.join(', ')}` : ''}.`;
 }
 
 class Diff {
@@ -64781,61 +65152,6 @@ function planJson(plan, meta) {
     };
 }
 
-/** GitHub rejects job summaries over 1 MiB. */
-const SUMMARY_BUDGET_BYTES = 1_048_576;
-const TRIMMED_NOTE = '> [!NOTE]\n> Some detail was left out to keep this summary within GitHub’s 1 MiB limit.';
-/**
- * The job summary: verdict, counts, every finding and every resource with its full diff; past the
- * byte budget, diffs are dropped largest first, then blocks become lines, then counts.
- */
-function renderSummary(input) {
-    const budget = input.budgetBytes ?? SUMMARY_BUDGET_BYTES;
-    const plan = input.plan;
-    const head = [
-        title(input),
-        `${verdictLine(input.findings, input.failOn ?? 'error')}\n${targetLine(input)}`,
-        ...noteLines(input.notes)
-    ];
-    if (plan)
-        head.push(countsTable(plan));
-    const findings = findingsSection(input.findings, Math.floor(budget * (plan ? 0.5 : 0.95)), utf8Length, 'the summary is limited to 1 MiB; the plan file lists them all');
-    if (findings)
-        head.push(findings);
-    const fit = (pieces) => fitPieces(pieces, budget, utf8Length);
-    if (!plan)
-        return fit(head)?.text ?? `${title(input)}\n\n${TRIMMED_NOTE}`;
-    const footer = `Plan fingerprint: \`${plan.fingerprint}\``;
-    const attempt = (detail, note) => fit([
-        ...head,
-        ...(note ? [TRIMMED_NOTE] : []),
-        ...changePieces(plan, {
-            detail,
-            omittedNote: 'Diff omitted to keep the job summary within its size limit.',
-            listUnchanged: true,
-            countsOmittedNote: 'Too many namespaces changed to list here.'
-        }),
-        ...driftPieces(plan, detail),
-        footer
-    ]);
-    const whole = attempt('diffs', false);
-    return ((whole?.reduced === 0 ? whole.text : undefined) ??
-        attempt('diffs', true)?.text ??
-        attempt('lines', true)?.text ??
-        attempt('counts', true)?.text ??
-        [title(input), TRIMMED_NOTE, footer].join('\n\n'));
-}
-function countsTable(plan) {
-    const row = (label, c) => `| ${label} | ${c.create} | ${c.update} | ${c.delete} | ${c.orphaned} | ${c.unchanged} | ${c.drifted} |`;
-    const ofKind = (kind) => countPlan(plan.resources.filter((r) => r.kind === kind));
-    return [
-        '| | create | update | delete | orphaned | unchanged | drifted |',
-        '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-        row('Flows', ofKind('flow')),
-        row('Namespace files', ofKind('file')),
-        row('**Total**', plan.counts)
-    ].join('\n');
-}
-
 /** Computes the plan, writes the plan file and outputs, and posts the sticky PR comment. */
 async function planMode(args) {
     const { settings, context, ports, model, changed, state } = args;
@@ -64900,389 +65216,88 @@ function runUrl(context) {
     return `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${context.runId}`;
 }
 
-/**
- * `read('…')` of namespace files and subflow targets must exist in the repository or on the server.
- * Managed namespaces are answered from the bulk server state; others with one request per missing target.
- */
-async function checkReferences(model, server) {
-    const refs = collectReferences(model.flows.filter((f) => !f.notAFlow));
-    const files = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`));
-    const flows = new Set(model.flows.filter(deployableFlow).map((f) => `${f.namespace}\0${f.id}`));
-    for (const [namespace, actual] of server?.state ?? []) {
-        for (const file of actual.files)
-            files.add(`${namespace}\0${file.path}`);
-        for (const flow of actual.flows)
-            flows.add(`${namespace}\0${flow.id}`);
-    }
-    if (server) {
-        const unresolved = uniqueTargets(refs).filter((ref) => !(ref.kind === 'file' ? files : flows).has(targetOf(ref)));
-        await mapLimit(unresolved, 8, async (ref) => {
-            if (server.state?.has(ref.namespace))
-                return; // the bulk read already answered for this namespace
-            const exists = ref.kind === 'file'
-                ? (await server.api.getFile(ref.namespace, ref.path)) !== undefined
-                : (await server.api.getFlow(ref.namespace, ref.id)) !== undefined;
-            if (exists)
-                (ref.kind === 'file' ? files : flows).add(targetOf(ref));
-        });
-    }
-    return referenceFindings(refs, {
-        hasFile: (namespace, path) => files.has(`${namespace}\0${path}`),
-        hasFlow: (namespace, id) => flows.has(`${namespace}\0${id}`)
-    }, server !== undefined);
-}
-function targetOf(ref) {
-    return ref.kind === 'file' ? `${ref.namespace}\0${ref.path}` : `${ref.namespace}\0${ref.id}`;
-}
-function uniqueTargets(refs) {
-    const seen = new Map();
-    for (const ref of refs)
-        seen.set(`${ref.kind}\0${targetOf(ref)}`, ref);
-    return [...seen.values()];
-}
-
-/** Reads every managed namespace in bulk (flows and files); the client bounds the concurrency. */
-async function readServerState(api, namespaces) {
-    const entries = await Promise.all(namespaces.map(async (namespace) => {
-        const [flows, files] = await Promise.all([api.listFlows(namespace), api.listFiles(namespace)]);
-        return [namespace, { flows, files }];
-    }));
-    return new Map(entries);
-}
-
-/**
- * Line and column of the YAML node a Kestra path designates: `tasks[1].message`,
- * `tasks[my-task].message` (a bracketed id selects the list item with that `id`), `flow.id`,
- * `triggers[0].cron`, or an RFC 6901 pointer such as `/tasks/1/message`. Stops at the deepest node
- * that resolves; undefined when not even the first step does.
- */
-function locateKestraPath(doc, lineCounter, pathOrPointer) {
-    const text = pathOrPointer.trim();
-    if (text.startsWith('/') || text.startsWith('#/')) {
-        return walk(doc.contents, pointerSegments(text), lineCounter);
-    }
-    const segments = pathSegments(text);
-    // Server paths may carry a bean prefix (`flow.id`, `create.flow.tasks[0]`): drop what does not resolve.
-    for (let start = 0; start < segments.length; start++) {
-        const found = walk(doc.contents, segments.slice(start), lineCounter);
-        if (found)
-            return found;
-    }
-    return undefined;
-}
-function walk(root, segments, lineCounter) {
-    let node = root;
-    let offset;
-    for (const name of segments) {
-        const step = child(node, name);
-        if (!step)
-            break;
-        node = step.node;
-        offset = step.offset;
-    }
-    if (offset === undefined)
-        return undefined;
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-}
-/** The child node named by one segment, with the offset that best shows it (the key of a pair). */
-function child(node, name) {
-    if (distExports.isMap(node)) {
-        for (const pair of node.items) {
-            const key = pair.key;
-            const keyValue = distExports.isScalar(key) ? key.value : key;
-            if (String(keyValue) === name && key?.range) {
-                return { node: pair.value, offset: key.range[0] };
-            }
-        }
-        return undefined;
-    }
-    if (distExports.isSeq(node)) {
-        const item = /^\d+$/.test(name)
-            ? node.items[Number(name)]
-            : node.items.find((entry) => distExports.isMap(entry) && String(entry.get('id')) === name);
-        const range = item?.range;
-        return range ? { node: item, offset: range[0] } : undefined;
-    }
-    return undefined;
-}
-function pointerSegments(pointer) {
-    const fragment = pointer.startsWith('#');
-    return pointer
-        .replace(/^#/, '')
-        .split('/')
-        .slice(1)
-        .map((raw) => (fragment ? safeDecode(raw) : raw))
-        .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-function pathSegments(path) {
-    return [...path.matchAll(/\[([^\]]*)\]|([^.[\]]+)/g)].map((match) => match[1] !== undefined ? unquote(match[1].trim()) : match[2]);
-}
-function unquote(value) {
-    const quoted = /^(['"])(.*)\1$/.exec(value);
-    return quoted ? quoted[2] : value;
-}
-function safeDecode(value) {
-    try {
-        return decodeURIComponent(value);
-    }
-    catch {
-        return value;
-    }
-}
-
-/** Turns the server's verdicts (same order as `flows`) into findings on the flows' lines. */
-function serverFindings(flows, results) {
-    return flows.flatMap((flow, index) => {
-        const result = results[index];
-        return result ? findingsOf(flow, result) : [];
-    });
-}
-function findingsOf(flow, result) {
-    const clean = result.errors.length + result.deprecationPaths.length + result.warnings.length === 0 &&
-        result.infos.length === 0 &&
-        !result.outdated;
-    // The syntax tree may have been released (a re-parse): only a flow with something to say needs it.
-    if (clean)
-        return [];
-    const doc = flow.documents[0];
-    const at = (path) => {
-        const found = doc && path ? locateKestraPath(doc, flow.lineCounter, path) : undefined;
-        return found ?? idPosition(doc, flow.lineCounter);
-    };
-    const finding = (severity, rule, position, message) => {
-        const item = { severity, file: flow.file, ...position, rule, message };
-        if (flow.namespace && flow.id)
-            item.resource = flowKey(flow.namespace, flow.id);
-        return item;
-    };
-    return [
-        ...result.errors.map((error) => finding('error', 'server-constraint', (doc &&
-            !(error.pointer ?? error.path) &&
-            namedValuePosition(doc, flow.lineCounter, error.message)) ||
-            at(error.pointer ?? error.path), constraintMessage(error))),
-        ...result.deprecationPaths.map((path) => finding('warning', 'server-deprecation', at(path), `\`${path}\` is deprecated on this Kestra server; replace it with its current equivalent (the plugin documentation names the replacement).`)),
-        ...result.warnings.map((warning) => finding('warning', 'server-warning', at(undefined), `Kestra warns: ${sentence(warning)} Check the flow; the server accepts it as it is.`)),
-        ...result.infos.map((info) => infoFinding(info, doc, flow, finding)),
-        ...(result.outdated
-            ? [
-                finding('warning', 'server-outdated', at('revision'), "The flow's `revision:` does not follow the server's latest revision; remove the `revision:` key (Kestra numbers revisions itself).")
-            ]
-            : [])
-    ];
-}
-function infoFinding(info, doc, flow, finding) {
-    const replaced = /^(\S+) is replaced by (\S+)$/.exec(info.trim());
-    if (replaced) {
-        const position = (doc && scalarPosition(doc, flow.lineCounter, replaced[1])) ??
-            idPosition(doc, flow.lineCounter);
-        return finding('notice', 'server-info', position, `Kestra notes: \`${replaced[1]}\` is replaced by \`${replaced[2]}\`; use the new type name.`);
-    }
-    return finding('notice', 'server-info', idPosition(doc, flow.lineCounter), `Kestra notes: ${sentence(info)}`);
-}
-function constraintMessage(error) {
-    const where = error.path ?? error.pointer;
-    const fix = where ? `Fix the value at \`${where}\`` : 'Fix the flow';
-    return `Kestra rejects this flow: ${sentence(error.message)} ${fix} (the server's plugins define the accepted types and properties).`;
-}
-function sentence(text) {
-    const trimmed = text.trim();
-    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
-}
-/** The `id:` key of the flow, or line 1. */
-function idPosition(doc, lineCounter) {
-    return (doc && locateKestraPath(doc, lineCounter, 'id')) ?? { line: 1, column: 1 };
-}
-function scalarPosition(doc, lineCounter, value) {
-    let offset;
-    distExports.visit(doc, {
-        Scalar(_, node) {
-            if (node.value === value && node.range) {
-                offset = node.range[0];
-                return distExports.visit.BREAK;
-            }
-            return undefined;
-        }
-    });
-    if (offset === undefined)
-        return undefined;
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-}
-/**
- * Kestra reports an unknown plugin type without a path (`Invalid type: io.x.Y`): point at the `type:` value
- * naming it, which is where the fix goes.
- */
-function namedValuePosition(doc, lineCounter, message) {
-    const type = /Invalid type: ([A-Za-z_$][\w$.]*)/.exec(message)?.[1];
-    return type ? scalarPosition(doc, lineCounter, type) : undefined;
-}
-
-/**
- * Sends every well-formed flow to the server's validate endpoint and maps its verdicts to lines. A flow whose
- * aliases expand without bound is already an error locally and is never sent (the server would expand it).
- */
-async function validateOnServer(api, model) {
-    const flows = model.flows.filter((flow) => !flow.notAFlow &&
-        flow.documents.length === 1 &&
-        flow.documents[0].errors.length === 0 &&
-        analyseAliases(flow.documents[0]).safe);
-    if (flows.length === 0)
-        return [];
-    return serverFindings(flows, await api.validateFlows(flows.map((flow) => flow.source)));
-}
-
-/** SPEC §1: `system` is managed only when listed in `namespaces`; its resources are left alone otherwise. */
-function unmanagedFindings(model) {
-    const managed = new Set(model.managedNamespaces);
-    const message = (namespace) => `Namespace '${namespace}' is not managed: list it in the namespaces input to deploy this resource (it is skipped).`;
-    return [
-        ...model.flows
-            .filter((flow) => deployableFlow(flow) && namespaceFits(flow) && !managed.has(flow.namespace))
-            .map((flow) => ({
-            severity: 'warning',
-            file: flow.file,
-            line: 1,
-            rule: 'unmanaged-namespace',
-            message: message(flow.namespace)
-        })),
-        ...model.files
-            .filter((file) => !managed.has(file.namespace))
-            .map((file) => ({
-            severity: 'warning',
-            file: file.file,
-            line: 1,
-            rule: 'unmanaged-namespace',
-            message: message(file.namespace)
-        }))
-    ];
-}
-
 /** validate → plan → apply, as far as the mode goes (SPEC §3). */
 async function execute(settings, context, ports) {
     const { reporter } = ports;
-    const notes = [];
-    let mode = resolveMode(settings, context.eventName);
-    let kestra = ports.kestra;
-    if (context.pullRequest?.fork && settings.auth.kind === 'none' && kestra) {
-        notes.push('This pull request comes from a fork: GitHub passes no secrets to it, so only the local validation ran (no server checks, no plan).');
-        kestra = undefined;
-        mode = 'validate';
-    }
-    if (mode !== 'validate' && !kestra) {
-        if (!context.pullRequest?.fork) {
-            throw new ConfigError('server', `mode '${mode}' needs the Kestra server URL; set server, or use mode: validate`);
-        }
-        mode = 'validate';
-    }
+    const { mode, kestra, notes } = chooseMode(settings, context, ports.kestra);
     reporter.setOutput('mode', mode);
     reporter.info(`kestra-gitops: ${mode} (${context.eventName}${kestra ? `, server ${settings.server}` : ''})`);
-    // The server's era is probed while the repository loads (a failure resurfaces on first use).
-    if (kestra && (mode !== 'validate' || settings.serverValidation)) {
-        kestra.info().catch(() => undefined);
-    }
-    const model = await loadRepository(settings, context.workspace);
-    reporter.info(describeRepository(model));
-    notes.push(describeRepository(model));
-    // Server reads and git run while the local checks keep this thread busy.
-    const server = Promise.all([
-        kestra && mode !== 'validate' ? readServerState(kestra, model.managedNamespaces) : undefined,
-        kestra && settings.serverValidation ? validateOnServer(kestra, model) : []
-    ]);
-    server.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
-    const baseSnapshot = kestra && mode !== 'validate' ? readBaseSnapshot(settings, context, model) : undefined;
-    baseSnapshot?.catch(() => undefined);
-    const detecting = PR_EVENTS.includes(context.eventName) || context.eventName === 'push'
-        ? detectChangedFiles(context, { workspace: context.workspace, github: ports.github })
-        : Promise.resolve({
-            kind: 'all',
-            reason: `${context.eventName} treats every file as changed`
+    let applying = false;
+    try {
+        const checked = await check(settings, context, ports, mode, kestra);
+        const { findings } = checked;
+        reporter.annotate(findings);
+        const counts = tally(findings);
+        reporter.setOutput('errors', counts.errors);
+        reporter.setOutput('warnings', counts.warnings);
+        const validationFailure = failureMessage(findings, settings.failOn);
+        const report = {
+            mode,
+            server: kestra ? settings.server : undefined,
+            tenant: settings.tenant,
+            commit: context.sha,
+            findings,
+            failOn: settings.failOn,
+            notes: [...notes, ...checked.notes]
+        };
+        if (mode === 'validate' || !kestra || !checked.state) {
+            reporter.setOutput('deployed', false);
+            await reporter.writeSummary(renderSummary(report));
+            return { mode, failure: validationFailure, report };
+        }
+        const { plan, summary } = await planMode({
+            settings,
+            context,
+            ports,
+            model: checked.model,
+            changed: checked.changed,
+            state: checked.state,
+            base: checked.base,
+            report
         });
-    detecting.catch(() => undefined);
-    await new Promise((resolve) => setImmediate(resolve)); // lets the first requests leave
-    const localFindings = [
-        ...readProblemFindings(model),
-        ...validateRepository(model, { layout: settings.layout }),
-        ...unmanagedFindings(model)
-    ];
-    collectReferences(model.flows.filter((f) => !f.notAFlow)); // memoised: read now, while the server answers
-    // The syntax trees are walked: free them (server findings re-parse the few flows they point into).
-    for (const flow of model.flows)
-        releaseSyntaxTrees(flow);
-    const changed = await detecting;
-    if (changed.kind === 'all' &&
-        (PR_EVENTS.includes(context.eventName) || context.eventName === 'push')) {
-        // The change could not be listed (shallow clone past GitHub's caps…): say so, it widens what blocks.
-        notes.push(`Every file counts as changed: ${changed.reason}.`);
-        reporter.info(`Every file counts as changed: ${changed.reason}`);
+        if (mode === 'plan') {
+            setCountOutputs(reporter, plan.counts);
+            reporter.setOutput('deployed', false);
+            await reporter.writeSummary(summary);
+            return { mode, failure: validationFailure, report: { ...report, plan } };
+        }
+        applying = true;
+        const applied = await applyMode({
+            settings,
+            context,
+            ports,
+            kestra,
+            model: checked.model,
+            plan,
+            findings,
+            summary
+        });
+        return { mode, failure: applied.failure ?? validationFailure, report: { ...report, plan } };
     }
-    else if (changed.kind === 'all' && settings.scope === 'changed') {
-        reporter.info(`Every file counts as changed: ${changed.reason}`);
-    }
-    const [state, serverFindings] = await server;
-    let findings = [
-        ...localFindings,
-        ...serverFindings,
-        ...(await checkReferences(model, kestra ? { api: kestra, state } : undefined))
-    ];
-    if (PR_EVENTS.includes(context.eventName))
-        findings = demoteUnchangedErrors(findings, changed);
-    findings = sortFindings(findings);
-    reporter.annotate(findings);
-    const counts = tally(findings);
-    reporter.setOutput('errors', counts.errors);
-    reporter.setOutput('warnings', counts.warnings);
-    const validationFailure = failureMessage(findings, settings.failOn);
-    const base = {
-        mode,
-        server: kestra ? settings.server : undefined,
-        tenant: settings.tenant,
-        commit: context.sha,
-        findings,
-        failOn: settings.failOn,
-        notes
-    };
-    if (mode === 'validate' || !kestra || !state) {
+    catch (error) {
+        if (mode !== 'deploy' || applying || error instanceof DeployError)
+            throw error;
+        // Failed before the first write (credentials, server down…): say that the server was left as it was.
         reporter.setOutput('deployed', false);
-        await reporter.writeSummary(renderSummary(base));
-        return { mode, failure: validationFailure, report: base };
+        throw new DeployError(`Nothing was deployed: ${errorMessage(error)}`);
     }
-    const planned = await planMode({
-        settings,
-        context,
-        ports,
-        model,
-        changed,
-        state,
-        base: baseSnapshot,
-        report: base
-    });
-    if (mode === 'plan') {
-        setCountOutputs(reporter, planned.plan.counts);
-        reporter.setOutput('deployed', false);
-        await reporter.writeSummary(planned.summary);
-        return { mode, failure: validationFailure, report: { ...base, plan: planned.plan } };
-    }
-    const applied = await applyMode({
-        settings,
-        context,
-        ports,
-        kestra,
-        model,
-        plan: planned.plan,
-        findings,
-        summary: planned.summary
-    });
-    return {
-        mode,
-        failure: applied.failure ?? validationFailure,
-        report: { ...base, plan: planned.plan }
-    };
 }
-function describeRepository(model) {
-    const flows = model.flows.filter((f) => !f.notAFlow).length;
-    const namespaces = model.managedNamespaces;
-    return `Checked ${flows} flow(s) and ${model.files.length} namespace file(s) in ${namespaces.length} namespace(s)${namespaces.length > 0 ? `: ${namespaces.join(', ')}` : ''}.`;
+/** SPEC §3 and §8: the mode for this event; a fork PR without credentials gets the local checks only. */
+function chooseMode(settings, context, kestra) {
+    const mode = resolveMode(settings, context.eventName);
+    const fork = context.pullRequest?.fork === true;
+    if (fork && (settings.auth.kind === 'none' || !kestra)) {
+        const notes = kestra
+            ? [
+                'This pull request comes from a fork: GitHub passes no secrets to it, so only the local validation ran (no server checks, no plan).'
+            ]
+            : [];
+        return { mode: 'validate', notes };
+    }
+    if (mode !== 'validate' && !kestra) {
+        throw new ConfigError('server', `mode '${mode}' needs the Kestra server URL; set server, or use mode: validate`);
+    }
+    return { mode, kestra, notes: [] };
 }
 
 export { ActionError as A, ConfigError as C, formatBytes as a, clientForSettings as b, countsText as c, errorMessage as d, execute as e, findingCounts as f, renderComment as g, failureMessage as h, requireUndici as i, commonjsGlobal as j, getDefaultExportFromCjs as k, readRunContext as l, parseSettings as p, resourceName as r, secretsOf as s, tally as t, undiciExports as u };

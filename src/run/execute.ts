@@ -1,31 +1,16 @@
-import { PR_EVENTS, resolveMode, type RunContext } from '../context.js'
-import { ConfigError } from '../errors.js'
+import { resolveMode, type RunContext } from '../context.js'
+import { ConfigError, DeployError, errorMessage } from '../errors.js'
 import type { GitHubPort } from '../github/port.js'
 import type { KestraApi } from '../kestra/api.js'
-import { detectChangedFiles, type ChangedFiles } from '../repo/changed-files.js'
-import { releaseSyntaxTrees } from '../repo/flow-file.js'
-import { loadRepository } from '../repo/load.js'
-import type { RepoModel } from '../repo/model.js'
 import type { ReportInput } from '../render/input.js'
+import { renderSummary } from '../render/summary.js'
 import type { Reporter } from '../report/reporter.js'
 import type { Mode, Settings } from '../settings.js'
-import { collectReferences, validateRepository } from '../validate/index.js'
 import { applyMode } from './apply-mode.js'
-import {
-  demoteUnchangedErrors,
-  failureMessage,
-  readProblemFindings,
-  sortFindings,
-  tally
-} from './findings.js'
-import { readBaseSnapshot } from './base.js'
-import { planMode } from './plan-mode.js'
-import { checkReferences } from './references.js'
-import { readServerState } from './server-state.js'
-import { validateOnServer } from './server-validation.js'
-import { renderSummary } from '../render/summary.js'
+import { check } from './check.js'
+import { failureMessage, tally } from './findings.js'
 import { setCountOutputs } from './outputs.js'
-import { unmanagedFindings } from './unmanaged.js'
+import { planMode } from './plan-mode.js'
 
 export interface RunPorts {
   reporter: Reporter
@@ -51,140 +36,92 @@ export async function execute(
   ports: RunPorts
 ): Promise<RunOutcome> {
   const { reporter } = ports
-  const notes: string[] = []
-  let mode = resolveMode(settings, context.eventName)
-  let kestra = ports.kestra
-  if (context.pullRequest?.fork && settings.auth.kind === 'none' && kestra) {
-    notes.push(
-      'This pull request comes from a fork: GitHub passes no secrets to it, so only the local validation ran (no server checks, no plan).'
-    )
-    kestra = undefined
-    mode = 'validate'
-  }
-  if (mode !== 'validate' && !kestra) {
-    if (!context.pullRequest?.fork) {
-      throw new ConfigError(
-        'server',
-        `mode '${mode}' needs the Kestra server URL; set server, or use mode: validate`
-      )
-    }
-    mode = 'validate'
-  }
+  const { mode, kestra, notes } = chooseMode(settings, context, ports.kestra)
   reporter.setOutput('mode', mode)
   reporter.info(
     `kestra-gitops: ${mode} (${context.eventName}${kestra ? `, server ${settings.server}` : ''})`
   )
+  let applying = false
+  try {
+    const checked = await check(settings, context, ports, mode, kestra)
+    const { findings } = checked
+    reporter.annotate(findings)
+    const counts = tally(findings)
+    reporter.setOutput('errors', counts.errors)
+    reporter.setOutput('warnings', counts.warnings)
+    const validationFailure = failureMessage(findings, settings.failOn)
+    const report: ReportInput = {
+      mode,
+      server: kestra ? settings.server : undefined,
+      tenant: settings.tenant,
+      commit: context.sha,
+      findings,
+      failOn: settings.failOn,
+      notes: [...notes, ...checked.notes]
+    }
+    if (mode === 'validate' || !kestra || !checked.state) {
+      reporter.setOutput('deployed', false)
+      await reporter.writeSummary(renderSummary(report))
+      return { mode, failure: validationFailure, report }
+    }
 
-  // The server's era is probed while the repository loads (a failure resurfaces on first use).
-  if (kestra && (mode !== 'validate' || settings.serverValidation)) {
-    kestra.info().catch(() => undefined)
-  }
-  const model = await loadRepository(settings, context.workspace)
-  reporter.info(describeRepository(model))
-  notes.push(describeRepository(model))
-
-  // Server reads and git run while the local checks keep this thread busy.
-  const server = Promise.all([
-    kestra && mode !== 'validate' ? readServerState(kestra, model.managedNamespaces) : undefined,
-    kestra && settings.serverValidation ? validateOnServer(kestra, model) : []
-  ])
-  server.catch(() => undefined) // awaited below; not an unhandled rejection meanwhile
-  const baseSnapshot =
-    kestra && mode !== 'validate' ? readBaseSnapshot(settings, context, model) : undefined
-  baseSnapshot?.catch(() => undefined)
-  const detecting: Promise<ChangedFiles> =
-    PR_EVENTS.includes(context.eventName) || context.eventName === 'push'
-      ? detectChangedFiles(context, { workspace: context.workspace, github: ports.github })
-      : Promise.resolve({
-          kind: 'all',
-          reason: `${context.eventName} treats every file as changed`
-        })
-  detecting.catch(() => undefined)
-  await new Promise((resolve) => setImmediate(resolve)) // lets the first requests leave
-  const localFindings = [
-    ...readProblemFindings(model),
-    ...validateRepository(model, { layout: settings.layout }),
-    ...unmanagedFindings(model)
-  ]
-  collectReferences(model.flows.filter((f) => !f.notAFlow)) // memoised: read now, while the server answers
-  // The syntax trees are walked: free them (server findings re-parse the few flows they point into).
-  for (const flow of model.flows) releaseSyntaxTrees(flow)
-  const changed = await detecting
-  if (
-    changed.kind === 'all' &&
-    (PR_EVENTS.includes(context.eventName) || context.eventName === 'push')
-  ) {
-    // The change could not be listed (shallow clone past GitHub's caps…): say so, it widens what blocks.
-    notes.push(`Every file counts as changed: ${changed.reason}.`)
-    reporter.info(`Every file counts as changed: ${changed.reason}`)
-  } else if (changed.kind === 'all' && settings.scope === 'changed') {
-    reporter.info(`Every file counts as changed: ${changed.reason}`)
-  }
-
-  const [state, serverFindings] = await server
-  let findings = [
-    ...localFindings,
-    ...serverFindings,
-    ...(await checkReferences(model, kestra ? { api: kestra, state } : undefined))
-  ]
-  if (PR_EVENTS.includes(context.eventName)) findings = demoteUnchangedErrors(findings, changed)
-  findings = sortFindings(findings)
-  reporter.annotate(findings)
-  const counts = tally(findings)
-  reporter.setOutput('errors', counts.errors)
-  reporter.setOutput('warnings', counts.warnings)
-  const validationFailure = failureMessage(findings, settings.failOn)
-
-  const base: ReportInput = {
-    mode,
-    server: kestra ? settings.server : undefined,
-    tenant: settings.tenant,
-    commit: context.sha,
-    findings,
-    failOn: settings.failOn,
-    notes
-  }
-  if (mode === 'validate' || !kestra || !state) {
+    const { plan, summary } = await planMode({
+      settings,
+      context,
+      ports,
+      model: checked.model,
+      changed: checked.changed,
+      state: checked.state,
+      base: checked.base,
+      report
+    })
+    if (mode === 'plan') {
+      setCountOutputs(reporter, plan.counts)
+      reporter.setOutput('deployed', false)
+      await reporter.writeSummary(summary)
+      return { mode, failure: validationFailure, report: { ...report, plan } }
+    }
+    applying = true
+    const applied = await applyMode({
+      settings,
+      context,
+      ports,
+      kestra,
+      model: checked.model,
+      plan,
+      findings,
+      summary
+    })
+    return { mode, failure: applied.failure ?? validationFailure, report: { ...report, plan } }
+  } catch (error) {
+    if (mode !== 'deploy' || applying || error instanceof DeployError) throw error
+    // Failed before the first write (credentials, server down…): say that the server was left as it was.
     reporter.setOutput('deployed', false)
-    await reporter.writeSummary(renderSummary(base))
-    return { mode, failure: validationFailure, report: base }
-  }
-
-  const planned = await planMode({
-    settings,
-    context,
-    ports,
-    model,
-    changed,
-    state,
-    base: baseSnapshot,
-    report: base
-  })
-  if (mode === 'plan') {
-    setCountOutputs(reporter, planned.plan.counts)
-    reporter.setOutput('deployed', false)
-    await reporter.writeSummary(planned.summary)
-    return { mode, failure: validationFailure, report: { ...base, plan: planned.plan } }
-  }
-  const applied = await applyMode({
-    settings,
-    context,
-    ports,
-    kestra,
-    model,
-    plan: planned.plan,
-    findings,
-    summary: planned.summary
-  })
-  return {
-    mode,
-    failure: applied.failure ?? validationFailure,
-    report: { ...base, plan: planned.plan }
+    throw new DeployError(`Nothing was deployed: ${errorMessage(error)}`)
   }
 }
 
-function describeRepository(model: RepoModel): string {
-  const flows = model.flows.filter((f) => !f.notAFlow).length
-  const namespaces = model.managedNamespaces
-  return `Checked ${flows} flow(s) and ${model.files.length} namespace file(s) in ${namespaces.length} namespace(s)${namespaces.length > 0 ? `: ${namespaces.join(', ')}` : ''}.`
+/** SPEC §3 and §8: the mode for this event; a fork PR without credentials gets the local checks only. */
+function chooseMode(
+  settings: Settings,
+  context: RunContext,
+  kestra: KestraApi | undefined
+): { mode: Mode; kestra?: KestraApi; notes: string[] } {
+  const mode = resolveMode(settings, context.eventName)
+  const fork = context.pullRequest?.fork === true
+  if (fork && (settings.auth.kind === 'none' || !kestra)) {
+    const notes = kestra
+      ? [
+          'This pull request comes from a fork: GitHub passes no secrets to it, so only the local validation ran (no server checks, no plan).'
+        ]
+      : []
+    return { mode: 'validate', notes }
+  }
+  if (mode !== 'validate' && !kestra) {
+    throw new ConfigError(
+      'server',
+      `mode '${mode}' needs the Kestra server URL; set server, or use mode: validate`
+    )
+  }
+  return { mode, kestra, notes: [] }
 }

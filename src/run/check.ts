@@ -1,0 +1,95 @@
+import { PR_EVENTS, type RunContext } from '../context.js'
+import type { KestraApi } from '../kestra/api.js'
+import type { ActualNamespace, BaseSnapshot } from '../plan/input.js'
+import { detectChangedFiles, type ChangedFiles } from '../repo/changed-files.js'
+import { releaseSyntaxTrees } from '../repo/flow-file.js'
+import { loadRepository } from '../repo/load.js'
+import type { RepoModel } from '../repo/model.js'
+import type { Mode, Settings } from '../settings.js'
+import type { Finding } from '../validate/finding.js'
+import { collectReferences, validateRepository } from '../validate/index.js'
+import { readBaseSnapshot } from './base.js'
+import { demoteUnchangedErrors, readProblemFindings, sortFindings } from './findings.js'
+import type { RunPorts } from './execute.js'
+import { checkReferences } from './references.js'
+import { readServerState } from './server-state.js'
+import { validateOnServer } from './server-validation.js'
+import { unmanagedFindings } from './unmanaged.js'
+
+export interface Checked {
+  model: RepoModel
+  findings: Finding[]
+  changed: ChangedFiles
+  /** The server's copy of every managed namespace (plan and deploy only). */
+  state?: Map<string, ActualNamespace>
+  /** The repository at the base commit, being read (plan and deploy only). */
+  base?: Promise<BaseSnapshot | undefined>
+  /** Plain-text remarks for the summary and the comment. */
+  notes: string[]
+}
+
+/**
+ * Loads the repository and validates it, locally and (with a server) on the server. Server reads and
+ * git run while the local checks keep this thread busy.
+ */
+export async function check(
+  settings: Settings,
+  context: RunContext,
+  ports: RunPorts,
+  mode: Mode,
+  kestra: KestraApi | undefined
+): Promise<Checked> {
+  const { reporter } = ports
+  // The server's era is probed while the repository loads (a failure resurfaces on first use).
+  if (kestra && (mode !== 'validate' || settings.serverValidation))
+    kestra.info().catch(() => undefined)
+  const model = await loadRepository(settings, context.workspace)
+  const notes = [describeRepository(model)]
+  reporter.info(notes[0]!)
+
+  const planning = kestra && mode !== 'validate'
+  const server = Promise.all([
+    planning ? readServerState(kestra, model.managedNamespaces) : undefined,
+    kestra && settings.serverValidation ? validateOnServer(kestra, model) : []
+  ])
+  const base = planning ? readBaseSnapshot(settings, context, model) : undefined
+  const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push'
+  const detecting: Promise<ChangedFiles> = changedEvent
+    ? detectChangedFiles(context, { workspace: context.workspace, github: ports.github })
+    : Promise.resolve({ kind: 'all', reason: `${context.eventName} treats every file as changed` })
+  for (const pending of [server, base, detecting]) pending?.catch(() => undefined) // awaited below
+  await new Promise((resolve) => setImmediate(resolve)) // lets the first requests leave
+
+  const localFindings = [
+    ...readProblemFindings(model),
+    ...validateRepository(model, { layout: settings.layout }),
+    ...unmanagedFindings(model)
+  ]
+  collectReferences(model.flows.filter((f) => !f.notAFlow)) // memoised: read now, while the server answers
+  // The syntax trees are walked: free them (server findings re-parse the few flows they point into).
+  for (const flow of model.flows) releaseSyntaxTrees(flow)
+
+  const changed = await detecting
+  if (changed.kind === 'all' && changedEvent) {
+    // The change could not be listed (shallow clone past GitHub's caps…): say so, it widens what blocks.
+    notes.push(`Every file counts as changed: ${changed.reason}.`)
+  }
+  if (changed.kind === 'all' && (changedEvent || settings.scope === 'changed')) {
+    reporter.info(`Every file counts as changed: ${changed.reason}`)
+  }
+
+  const [state, serverFindings] = await server
+  let findings = [
+    ...localFindings,
+    ...serverFindings,
+    ...(await checkReferences(model, kestra ? { api: kestra, state } : undefined))
+  ]
+  if (PR_EVENTS.includes(context.eventName)) findings = demoteUnchangedErrors(findings, changed)
+  return { model, findings: sortFindings(findings), changed, state, base, notes }
+}
+
+function describeRepository(model: RepoModel): string {
+  const flows = model.flows.filter((f) => !f.notAFlow).length
+  const namespaces = model.managedNamespaces
+  return `Checked ${flows} flow(s) and ${model.files.length} namespace file(s) in ${namespaces.length} namespace(s)${namespaces.length > 0 ? `: ${namespaces.join(', ')}` : ''}.`
+}
