@@ -62969,6 +62969,56 @@ function fileEntries(placement, file, rel, content, origin) {
     }));
 }
 
+/** What is wrong with a `dependsOn` graph: unknown names and the first cycle (deterministic). */
+function dependencyProblems(document, members) {
+    const ids = new Set(members.map((m) => m.id).filter((id) => id !== undefined));
+    const graph = new Map();
+    const unknown = [];
+    for (const [index, member] of members.entries()) {
+        const deps = [];
+        for (const node of document.items(member.dependsOn)) {
+            const name = document.string(node);
+            if (name === undefined)
+                continue;
+            deps.push(name);
+            if (!ids.has(name))
+                unknown.push({ node, name, member: index });
+        }
+        if (member.id !== undefined)
+            graph.set(member.id, deps);
+    }
+    return { unknown, cycle: findCycle(graph) };
+}
+/** A cycle in a dependency graph (node → the nodes it depends on), as a path, or undefined. */
+function findCycle(graph) {
+    const done = new Set();
+    const path = [];
+    const onPath = new Set();
+    const visit = (node) => {
+        if (onPath.has(node))
+            return [...path.slice(path.indexOf(node)), node];
+        if (done.has(node) || !graph.has(node))
+            return undefined;
+        onPath.add(node);
+        path.push(node);
+        for (const next of graph.get(node) ?? []) {
+            const cycle = visit(next);
+            if (cycle)
+                return cycle;
+        }
+        path.pop();
+        onPath.delete(node);
+        done.add(node);
+        return undefined;
+    };
+    for (const node of [...graph.keys()].sort()) {
+        const cycle = visit(node);
+        if (cycle)
+            return cycle;
+    }
+    return undefined;
+}
+
 /** Core flowable tasks whose `tasks` list must hold at least one task. */
 const NEEDS_TASKS = new Set([
     'Parallel',
@@ -63056,28 +63106,15 @@ function ifFindings(document, task) {
 }
 function dagFindings(document, task) {
     const findings = missingListFindings(document, task);
-    const items = document.items(document.get(task.map, 'tasks')?.value);
-    const graph = new Map();
-    const ids = new Set(items
-        .map((item) => document.string(document.get(document.get(item, 'task')?.value, 'id')?.value))
-        .filter((id) => id !== undefined));
-    for (const item of items) {
-        const id = document.string(document.get(document.get(item, 'task')?.value, 'id')?.value);
-        const dependsOn = document.get(item, 'dependsOn');
-        const deps = [];
-        for (const dep of document.items(dependsOn?.value)) {
-            const name = document.string(dep);
-            if (name === undefined)
-                continue;
-            deps.push(name);
-            if (!ids.has(name)) {
-                findings.push(document.finding('error', dep, 'dag-dependency', `Dag '${task.id ?? task.path}': dependsOn names '${name}', which is not a task of this Dag. Use one of: ${[...ids].join(', ')}`));
-            }
-        }
-        if (id !== undefined)
-            graph.set(id, deps);
+    const members = document.items(document.get(task.map, 'tasks')?.value).map((item) => ({
+        id: document.string(document.get(document.get(item, 'task')?.value, 'id')?.value),
+        dependsOn: document.get(item, 'dependsOn')?.value
+    }));
+    const ids = members.flatMap((m) => (m.id === undefined ? [] : [m.id]));
+    const { unknown, cycle } = dependencyProblems(document, members);
+    for (const { node, name } of unknown) {
+        findings.push(document.finding('error', node, 'dag-dependency', `Dag '${task.id ?? task.path}': dependsOn names '${name}', which is not a task of this Dag. Use one of: ${ids.join(', ')}`));
     }
-    const cycle = findCycle(graph);
     if (cycle) {
         findings.push(document.finding('error', task.at, 'dag-dependency', `Dag '${task.id ?? task.path}' has a dependency cycle: ${cycle.join(' → ')}. Remove one of these dependsOn entries`));
     }
@@ -63094,35 +63131,6 @@ function workingDirectoryFindings(document, task, tree) {
         findings.push(document.finding('error', child.at, 'working-directory-child', `WorkingDirectory '${task.id ?? task.path}' may only hold runnable tasks, not the flowable ${type} '${child.id ?? child.path}': move it out of the WorkingDirectory`));
     }
     return findings;
-}
-/** A cycle in a dependency graph (node → the nodes it depends on), as a path, or undefined. */
-function findCycle(graph) {
-    const done = new Set();
-    const path = [];
-    const onPath = new Set();
-    const visit = (node) => {
-        if (onPath.has(node))
-            return [...path.slice(path.indexOf(node)), node];
-        if (done.has(node) || !graph.has(node))
-            return undefined;
-        onPath.add(node);
-        path.push(node);
-        for (const next of graph.get(node) ?? []) {
-            const cycle = visit(next);
-            if (cycle)
-                return cycle;
-        }
-        path.pop();
-        onPath.delete(node);
-        done.add(node);
-        return undefined;
-    };
-    for (const node of [...graph.keys()].sort()) {
-        const cycle = visit(node);
-        if (cycle)
-            return cycle;
-    }
-    return undefined;
 }
 
 const INPUT_ID_PATTERN = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
@@ -63254,25 +63262,12 @@ function duplicates(document, items, kind) {
     return findings;
 }
 function dependsOnFindings(document, inputs) {
-    const ids = new Set(inputs.map((input) => input.id).filter((id) => id !== undefined));
-    const graph = new Map();
-    const findings = [];
-    for (const input of inputs) {
-        const list = document.get(document.get(input.map, 'dependsOn')?.value, 'inputs');
-        const deps = [];
-        for (const dep of document.items(list?.value)) {
-            const name = document.string(dep);
-            if (name === undefined)
-                continue;
-            deps.push(name);
-            if (!ids.has(name)) {
-                findings.push(document.finding('error', dep, 'input-depends-on', `Input with id '${input.id ?? ''}' depends on a non-existent input '${name}': fix the name or declare that input`));
-            }
-        }
-        if (input.id !== undefined)
-            graph.set(input.id, deps);
-    }
-    const cycle = findCycle(graph);
+    const members = inputs.map((input) => ({
+        id: input.id,
+        dependsOn: document.get(document.get(input.map, 'dependsOn')?.value, 'inputs')?.value
+    }));
+    const { unknown, cycle } = dependencyProblems(document, members);
+    const findings = unknown.map(({ node, name, member }) => document.finding('error', node, 'input-depends-on', `Input with id '${inputs[member].id ?? ''}' depends on a non-existent input '${name}': fix the name or declare that input`));
     if (cycle) {
         const input = inputs.find((candidate) => candidate.id === cycle[0]);
         findings.push(document.finding('error', input?.idEntry?.key ?? input?.map, 'input-depends-on', `Cycle dependency between inputs: ${cycle.join(' → ')}. Remove one dependsOn entry`));

@@ -1,4 +1,5 @@
 import type { Finding } from './finding.js'
+import { dependencyProblems } from './dependencies.js'
 import type { FlowDocument } from './flow-document.js'
 import { CORE_FLOWABLE, coreFlowType, type TaskNode, type TaskTree } from './task-tree.js'
 
@@ -123,35 +124,22 @@ function ifFindings(document: FlowDocument, task: TaskNode): Finding[] {
 
 function dagFindings(document: FlowDocument, task: TaskNode): Finding[] {
   const findings = missingListFindings(document, task)
-  const items = document.items(document.get(task.map, 'tasks')?.value)
-  const graph = new Map<string, string[]>()
-  const ids = new Set(
-    items
-      .map((item) => document.string(document.get(document.get(item, 'task')?.value, 'id')?.value))
-      .filter((id) => id !== undefined)
-  )
-  for (const item of items) {
-    const id = document.string(document.get(document.get(item, 'task')?.value, 'id')?.value)
-    const dependsOn = document.get(item, 'dependsOn')
-    const deps: string[] = []
-    for (const dep of document.items(dependsOn?.value)) {
-      const name = document.string(dep)
-      if (name === undefined) continue
-      deps.push(name)
-      if (!ids.has(name)) {
-        findings.push(
-          document.finding(
-            'error',
-            dep,
-            'dag-dependency',
-            `Dag '${task.id ?? task.path}': dependsOn names '${name}', which is not a task of this Dag. Use one of: ${[...ids].join(', ')}`
-          )
-        )
-      }
-    }
-    if (id !== undefined) graph.set(id, deps)
+  const members = document.items(document.get(task.map, 'tasks')?.value).map((item) => ({
+    id: document.string(document.get(document.get(item, 'task')?.value, 'id')?.value),
+    dependsOn: document.get(item, 'dependsOn')?.value
+  }))
+  const ids = members.flatMap((m) => (m.id === undefined ? [] : [m.id]))
+  const { unknown, cycle } = dependencyProblems(document, members)
+  for (const { node, name } of unknown) {
+    findings.push(
+      document.finding(
+        'error',
+        node,
+        'dag-dependency',
+        `Dag '${task.id ?? task.path}': dependsOn names '${name}', which is not a task of this Dag. Use one of: ${ids.join(', ')}`
+      )
+    )
   }
-  const cycle = findCycle(graph)
   if (cycle) {
     findings.push(
       document.finding(
@@ -185,30 +173,4 @@ function workingDirectoryFindings(
     )
   }
   return findings
-}
-
-/** A cycle in a dependency graph (node → the nodes it depends on), as a path, or undefined. */
-export function findCycle(graph: Map<string, string[]>): string[] | undefined {
-  const done = new Set<string>()
-  const path: string[] = []
-  const onPath = new Set<string>()
-  const visit = (node: string): string[] | undefined => {
-    if (onPath.has(node)) return [...path.slice(path.indexOf(node)), node]
-    if (done.has(node) || !graph.has(node)) return undefined
-    onPath.add(node)
-    path.push(node)
-    for (const next of graph.get(node) ?? []) {
-      const cycle = visit(next)
-      if (cycle) return cycle
-    }
-    path.pop()
-    onPath.delete(node)
-    done.add(node)
-    return undefined
-  }
-  for (const node of [...graph.keys()].sort()) {
-    const cycle = visit(node)
-    if (cycle) return cycle
-  }
-  return undefined
 }

@@ -1,7 +1,7 @@
 import type { Node, YAMLMap } from 'yaml'
 import type { Finding } from './finding.js'
 import type { Entry, FlowDocument } from './flow-document.js'
-import { findCycle } from './core-tasks.js'
+import { dependencyProblems } from './dependencies.js'
 import type { TaskTree } from './task-tree.js'
 
 export const INPUT_ID_PATTERN = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/
@@ -225,30 +225,19 @@ function duplicates(
 }
 
 function dependsOnFindings(document: FlowDocument, inputs: DeclaredInput[]): Finding[] {
-  const ids = new Set(inputs.map((input) => input.id).filter((id) => id !== undefined))
-  const graph = new Map<string, string[]>()
-  const findings: Finding[] = []
-  for (const input of inputs) {
-    const list = document.get(document.get(input.map, 'dependsOn')?.value, 'inputs')
-    const deps: string[] = []
-    for (const dep of document.items(list?.value)) {
-      const name = document.string(dep)
-      if (name === undefined) continue
-      deps.push(name)
-      if (!ids.has(name)) {
-        findings.push(
-          document.finding(
-            'error',
-            dep,
-            'input-depends-on',
-            `Input with id '${input.id ?? ''}' depends on a non-existent input '${name}': fix the name or declare that input`
-          )
-        )
-      }
-    }
-    if (input.id !== undefined) graph.set(input.id, deps)
-  }
-  const cycle = findCycle(graph)
+  const members = inputs.map((input) => ({
+    id: input.id,
+    dependsOn: document.get(document.get(input.map, 'dependsOn')?.value, 'inputs')?.value
+  }))
+  const { unknown, cycle } = dependencyProblems(document, members)
+  const findings = unknown.map(({ node, name, member }) =>
+    document.finding(
+      'error',
+      node,
+      'input-depends-on',
+      `Input with id '${inputs[member]!.id ?? ''}' depends on a non-existent input '${name}': fix the name or declare that input`
+    )
+  )
   if (cycle) {
     const input = inputs.find((candidate) => candidate.id === cycle[0])
     findings.push(

@@ -39,7 +39,8 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-const FLOW_FIELDS = [
+/** Top-level keys of a flow in 1.3 (reference §6). */
+export const TOP_LEVEL_KEYS = [
   'id',
   'namespace',
   'revision',
@@ -52,16 +53,18 @@ const FLOW_FIELDS = [
   'errors',
   'finally',
   'afterExecution',
-  'listeners',
   'triggers',
   'pluginDefaults',
-  'taskDefaults',
   'concurrency',
   'retry',
   'sla',
   'checks',
+  'disabled',
+  'deleted',
   'workerGroup'
-] as const
+]
+/** Removed in 1.0; accepted by older servers. */
+export const PRE_V1_KEYS = ['listeners', 'taskDefaults']
 
 /**
  * `Flow` JSON (§2.1): non_null inclusion, labels as `[{key,value}]`, revision and deleted from the
@@ -76,7 +79,7 @@ export function flowJson(
     namespace: stored.namespace,
     revision: stored.revision
   }
-  for (const field of FLOW_FIELDS) {
+  for (const field of [...TOP_LEVEL_KEYS, ...PRE_V1_KEYS]) {
     const value = parsed?.[field]
     if (value !== undefined && value !== null && !(field in json)) json[field] = value
   }

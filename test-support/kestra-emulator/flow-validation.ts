@@ -4,7 +4,7 @@
  * in document order stops it, as Jackson does) → bean validation + FlowValidator (all collected).
  */
 import { parseDocument } from 'yaml'
-import { isRecord } from './flow-source.js'
+import { isRecord, PRE_V1_KEYS, TOP_LEVEL_KEYS } from './flow-source.js'
 
 export interface Violation {
   message: string
@@ -33,30 +33,6 @@ const FLOW_ID = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
 const NAMESPACE = /^[a-z0-9][a-z0-9._-]*$/
 const TASK_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/
 
-const TOP_LEVEL_KEYS = [
-  'id',
-  'namespace',
-  'revision',
-  'description',
-  'labels',
-  'inputs',
-  'outputs',
-  'variables',
-  'tasks',
-  'errors',
-  'finally',
-  'afterExecution',
-  'triggers',
-  'pluginDefaults',
-  'concurrency',
-  'retry',
-  'sla',
-  'checks',
-  'disabled',
-  'deleted',
-  'workerGroup'
-]
-const PRE_V1_KEYS = ['listeners', 'taskDefaults']
 const TASK_LIST_KEYS = new Set(['tasks', 'errors', 'finally', 'afterExecution'])
 
 /** Old `io.kestra.core.tasks.<pkg>.X` aliases and the package their class moved to. */
