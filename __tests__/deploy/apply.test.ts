@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { COMMIT_MARKER_KEY } from '../../src/deploy/commit-marker.js'
 import { DeployError } from '../../src/errors.js'
 import { ApiError } from '../../src/kestra/errors.js'
 import { FakeKestra, flowSource } from './fake-kestra.js'
@@ -54,6 +55,47 @@ describe('deploy: order and idempotence', () => {
     expect(writes.slice(5)).toEqual(['deleteFlow team/old', 'deleteFile team:/old.txt'])
     expect(server.flows.get('team/parent')?.source).toBe(callsChild('parent'))
     expect(new TextDecoder().decode(server.files.get('team:/a.py'))).toBe('print(1)')
+  })
+
+  /** Holds the writes of `held` back until `call` was written (or 2 s passed, so a wrong order fails, not hangs). */
+  function holdUntil(server: FakeKestra, held: string, call: string) {
+    server.gate = async (resource) => {
+      for (let i = 0; resource === held && !server.writes.includes(call) && i < 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+    }
+  }
+
+  it('writes a caller as soon as its subflow is written, not when every independent write is done', async () => {
+    const server = new FakeKestra()
+    holdUntil(server, 'flow:team/slow', 'createFlow team/parent')
+    const desired = {
+      flows: [callsChild('parent'), flowSource('team', 'child'), flowSource('team', 'slow')]
+    }
+    const refs = [{ from: 'flow:team/parent', to: 'flow:team/child' }]
+    const result = await runDeploy(server, planFor(server, desired), { refs })
+
+    expect(result.status).toBe('applied')
+    const writes = server.writes.filter((w) => !w.startsWith('putKv'))
+    expect(writes).toEqual([
+      'createFlow team/child',
+      'createFlow team/parent',
+      'createFlow team/slow'
+    ])
+  })
+
+  it("records a namespace's commit as soon as it holds it: at once when it has nothing to write", async () => {
+    const server = new FakeKestra()
+    holdUntil(server, 'flow:team/a', `putKv quiet/${COMMIT_MARKER_KEY}`)
+    const planned = planFor(server, { flows: [flowSource('team', 'a')] }, { namespaces: ['quiet'] })
+    const result = await runDeploy(server, planned)
+
+    expect(result.markedNamespaces).toEqual(['quiet', 'team'])
+    expect(server.writes).toEqual([
+      `putKv quiet/${COMMIT_MARKER_KEY}`,
+      'createFlow team/a',
+      `putKv team/${COMMIT_MARKER_KEY}`
+    ])
   })
 
   it('makes no write request when the same plan is deployed again', async () => {
@@ -142,7 +184,7 @@ describe('deploy: compare before write', () => {
     const server = new FakeKestra()
     server.seedFile('team', '/big.bin', 'x')
     await runDeploy(server, planFor(server, { flows: [flowSource('team', 'a')] }))
-    expect(server.reads.filter((r) => !r.startsWith('getKv'))).toEqual(['listFlows team'])
+    expect(server.reads.filter((r) => !r.startsWith('getKv'))).toEqual(['flowRevisions team'])
   })
 
   it('reports an update whose flow vanished during the deploy as a conflict', async () => {

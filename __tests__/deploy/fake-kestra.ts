@@ -14,6 +14,8 @@ export class FakeKestra implements KestraApi {
   readonly failures = new Map<string, Error>()
   /** Runs right before the write of a resource reaches the store (to change the server mid-deploy). */
   beforeWrite?: (resource: string) => void
+  /** Awaited before a write reaches the store (to hold one write back until something else happened). */
+  gate?: (resource: string) => Promise<void>
   /** Most writes in flight at once. */
   maxInFlight = 0
   private inFlight = 0
@@ -38,6 +40,15 @@ export class FakeKestra implements KestraApi {
   async listFlows(namespace: string): Promise<RemoteFlow[]> {
     this.reads.push(`listFlows ${namespace}`)
     return [...this.flows.values()].filter((f) => f.namespace === namespace).map((f) => ({ ...f }))
+  }
+
+  async flowRevisions(namespace: string): Promise<Map<string, number>> {
+    this.reads.push(`flowRevisions ${namespace}`)
+    return new Map(
+      [...this.flows.values()]
+        .filter((f) => f.namespace === namespace)
+        .map((f) => [f.id, f.revision])
+    )
   }
 
   async getFlow(namespace: string, id: string): Promise<RemoteFlow | undefined> {
@@ -124,6 +135,7 @@ export class FakeKestra implements KestraApi {
     try {
       // Let other writes start, so that concurrency can be observed.
       await new Promise((resolve) => setImmediate(resolve))
+      await this.gate?.(resource)
       this.writes.push(call)
       this.beforeWrite?.(resource)
       const failure = this.failures.get(resource)

@@ -328,6 +328,15 @@ describe('Kestra client against the emulator: older servers and 2.0 formats', ()
     const routes = emulator.requests.map((r) => r.route)
     expect(routes.filter((r) => r === 'flows.export.by-ids')).toHaveLength(1)
     expect(routes.filter((r) => r === 'namespaces.files.export')).toHaveLength(1)
+    // The re-read before a deploy's writes: revisions only, from the listing.
+    emulator.clearLog()
+    expect(await client.flowRevisions(ns)).toEqual(
+      new Map([
+        ['a', 3],
+        ['b', 1]
+      ])
+    )
+    expect(emulator.requests.map((r) => r.route)).toEqual(['flows.list'])
   })
 
   it('reads 2.0 validation errors and problem+json bodies', async () => {

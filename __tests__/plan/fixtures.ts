@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto'
-import type { RemoteFile, RemoteFlow } from '../../src/kestra/api.js'
-import type { ActualNamespace, DesiredFile, DesiredFlow, PlanInput } from '../../src/plan/input.js'
+import type { RemoteFlow } from '../../src/kestra/api.js'
+import { serverFile } from '../../src/plan/content.js'
+import type {
+  ActualNamespace,
+  DesiredFile,
+  DesiredFlow,
+  PlanInput,
+  ServerFile
+} from '../../src/plan/input.js'
 
 export function flowSource(namespace: string, id: string, message = 'hello'): string {
   return [
@@ -50,13 +57,15 @@ export function desiredFile(
     path,
     bytes,
     sha256: sha256(bytes),
+    size: bytes.length,
     binary: typeof content !== 'string',
     file: `${namespace}/files${path}`
   }
 }
 
-export function remoteFile(path: string, content: string | Uint8Array): RemoteFile {
-  return { path, bytes: bytesOf(content) }
+/** A server file with its bytes kept, as the server state holds one the repository lacks or changes. */
+export function remoteFile(path: string, content: string | Uint8Array): ServerFile {
+  return serverFile(path, bytesOf(content), () => true)
 }
 
 export function planInput(

@@ -41960,13 +41960,13 @@ function requireLog () {
 	return log;
 }
 
-var merge$1 = {};
+var merge$2 = {};
 
-var hasRequiredMerge;
+var hasRequiredMerge$1;
 
-function requireMerge () {
-	if (hasRequiredMerge) return merge$1;
-	hasRequiredMerge = 1;
+function requireMerge$1 () {
+	if (hasRequiredMerge$1) return merge$2;
+	hasRequiredMerge$1 = 1;
 
 	var identity = requireIdentity();
 	var Scalar = requireScalar();
@@ -42034,10 +42034,10 @@ function requireMerge () {
 	    return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
 	}
 
-	merge$1.addMergeToJSMap = addMergeToJSMap;
-	merge$1.isMergeKey = isMergeKey;
-	merge$1.merge = merge;
-	return merge$1;
+	merge$2.addMergeToJSMap = addMergeToJSMap;
+	merge$2.isMergeKey = isMergeKey;
+	merge$2.merge = merge;
+	return merge$2;
 }
 
 var hasRequiredAddPairToJSMap;
@@ -42047,7 +42047,7 @@ function requireAddPairToJSMap () {
 	hasRequiredAddPairToJSMap = 1;
 
 	var log = requireLog();
-	var merge = requireMerge();
+	var merge = requireMerge$1();
 	var stringify = requireStringify();
 	var identity = requireIdentity();
 	var toJS = requireToJS();
@@ -42160,7 +42160,7 @@ function requirePair () {
 
 var Schema = {};
 
-var map = {};
+var map$1 = {};
 
 var YAMLMap = {};
 
@@ -42482,16 +42482,16 @@ function requireYAMLMap () {
 	return YAMLMap;
 }
 
-var hasRequiredMap;
+var hasRequiredMap$1;
 
-function requireMap () {
-	if (hasRequiredMap) return map;
-	hasRequiredMap = 1;
+function requireMap$1 () {
+	if (hasRequiredMap$1) return map$1;
+	hasRequiredMap$1 = 1;
 
 	var identity = requireIdentity();
 	var YAMLMap = requireYAMLMap();
 
-	const map$1 = {
+	const map = {
 	    collection: 'map',
 	    default: true,
 	    nodeClass: YAMLMap.YAMLMap,
@@ -42504,11 +42504,11 @@ function requireMap () {
 	    createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
 	};
 
-	map.map = map$1;
-	return map;
+	map$1.map = map;
+	return map$1;
 }
 
-var seq = {};
+var seq$1 = {};
 
 var YAMLSeq = {};
 
@@ -42634,16 +42634,16 @@ function requireYAMLSeq () {
 	return YAMLSeq;
 }
 
-var hasRequiredSeq;
+var hasRequiredSeq$1;
 
-function requireSeq () {
-	if (hasRequiredSeq) return seq;
-	hasRequiredSeq = 1;
+function requireSeq$1 () {
+	if (hasRequiredSeq$1) return seq$1;
+	hasRequiredSeq$1 = 1;
 
 	var identity = requireIdentity();
 	var YAMLSeq = requireYAMLSeq();
 
-	const seq$1 = {
+	const seq = {
 	    collection: 'seq',
 	    default: true,
 	    nodeClass: YAMLSeq.YAMLSeq,
@@ -42656,8 +42656,8 @@ function requireSeq () {
 	    createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
 	};
 
-	seq.seq = seq$1;
-	return seq;
+	seq$1.seq = seq;
+	return seq$1;
 }
 
 var string$1 = {};
@@ -42687,13 +42687,13 @@ function requireString () {
 
 var tags = {};
 
-var _null = {};
+var _null$1 = {};
 
-var hasRequired_null;
+var hasRequired_null$1;
 
-function require_null () {
-	if (hasRequired_null) return _null;
-	hasRequired_null = 1;
+function require_null$1 () {
+	if (hasRequired_null$1) return _null$1;
+	hasRequired_null$1 = 1;
 
 	var Scalar = requireScalar();
 
@@ -42709,17 +42709,17 @@ function require_null () {
 	        : ctx.options.nullStr
 	};
 
-	_null.nullTag = nullTag;
-	return _null;
+	_null$1.nullTag = nullTag;
+	return _null$1;
 }
 
-var bool$2 = {};
+var bool$3 = {};
 
-var hasRequiredBool$1;
+var hasRequiredBool$2;
 
-function requireBool$1 () {
-	if (hasRequiredBool$1) return bool$2;
-	hasRequiredBool$1 = 1;
+function requireBool$2 () {
+	if (hasRequiredBool$2) return bool$3;
+	hasRequiredBool$2 = 1;
 
 	var Scalar = requireScalar();
 
@@ -42739,11 +42739,11 @@ function requireBool$1 () {
 	    }
 	};
 
-	bool$2.boolTag = boolTag;
-	return bool$2;
+	bool$3.boolTag = boolTag;
+	return bool$3;
 }
 
-var float$1 = {};
+var float$2 = {};
 
 var stringifyNumber = {};
 
@@ -42781,11 +42781,11 @@ function requireStringifyNumber () {
 	return stringifyNumber;
 }
 
-var hasRequiredFloat$1;
+var hasRequiredFloat$2;
 
-function requireFloat$1 () {
-	if (hasRequiredFloat$1) return float$1;
-	hasRequiredFloat$1 = 1;
+function requireFloat$2 () {
+	if (hasRequiredFloat$2) return float$2;
+	hasRequiredFloat$2 = 1;
 
 	var Scalar = requireScalar();
 	var stringifyNumber = requireStringifyNumber();
@@ -42829,19 +42829,19 @@ function requireFloat$1 () {
 	    stringify: stringifyNumber.stringifyNumber
 	};
 
-	float$1.float = float;
-	float$1.floatExp = floatExp;
-	float$1.floatNaN = floatNaN;
-	return float$1;
+	float$2.float = float;
+	float$2.floatExp = floatExp;
+	float$2.floatNaN = floatNaN;
+	return float$2;
 }
 
-var int$1 = {};
+var int$2 = {};
 
-var hasRequiredInt$1;
+var hasRequiredInt$2;
 
-function requireInt$1 () {
-	if (hasRequiredInt$1) return int$1;
-	hasRequiredInt$1 = 1;
+function requireInt$2 () {
+	if (hasRequiredInt$2) return int$2;
+	hasRequiredInt$2 = 1;
 
 	var stringifyNumber = requireStringifyNumber();
 
@@ -42880,27 +42880,27 @@ function requireInt$1 () {
 	    stringify: node => intStringify(node, 16, '0x')
 	};
 
-	int$1.int = int;
-	int$1.intHex = intHex;
-	int$1.intOct = intOct;
-	return int$1;
+	int$2.int = int;
+	int$2.intHex = intHex;
+	int$2.intOct = intOct;
+	return int$2;
 }
 
-var schema$3 = {};
+var schema$4 = {};
 
-var hasRequiredSchema$3;
+var hasRequiredSchema$4;
 
-function requireSchema$3 () {
-	if (hasRequiredSchema$3) return schema$3;
-	hasRequiredSchema$3 = 1;
+function requireSchema$4 () {
+	if (hasRequiredSchema$4) return schema$4;
+	hasRequiredSchema$4 = 1;
 
-	var map = requireMap();
-	var _null = require_null();
-	var seq = requireSeq();
+	var map = requireMap$1();
+	var _null = require_null$1();
+	var seq = requireSeq$1();
 	var string = requireString();
-	var bool = requireBool$1();
-	var float = requireFloat$1();
-	var int = requireInt$1();
+	var bool = requireBool$2();
+	var float = requireFloat$2();
+	var int = requireInt$2();
 
 	const schema = [
 	    map.map,
@@ -42916,21 +42916,21 @@ function requireSchema$3 () {
 	    float.float
 	];
 
-	schema$3.schema = schema;
-	return schema$3;
+	schema$4.schema = schema;
+	return schema$4;
 }
 
-var schema$2 = {};
+var schema$3 = {};
 
-var hasRequiredSchema$2;
+var hasRequiredSchema$3;
 
-function requireSchema$2 () {
-	if (hasRequiredSchema$2) return schema$2;
-	hasRequiredSchema$2 = 1;
+function requireSchema$3 () {
+	if (hasRequiredSchema$3) return schema$3;
+	hasRequiredSchema$3 = 1;
 
 	var Scalar = requireScalar();
-	var map = requireMap();
-	var seq = requireSeq();
+	var map = requireMap$1();
+	var seq = requireSeq$1();
 
 	function intIdentify(value) {
 	    return typeof value === 'bigint' || Number.isInteger(value);
@@ -42989,23 +42989,23 @@ function requireSchema$2 () {
 	};
 	const schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
 
-	schema$2.schema = schema;
-	return schema$2;
+	schema$3.schema = schema;
+	return schema$3;
 }
 
-var binary = {};
+var binary$1 = {};
 
-var hasRequiredBinary;
+var hasRequiredBinary$1;
 
-function requireBinary () {
-	if (hasRequiredBinary) return binary;
-	hasRequiredBinary = 1;
+function requireBinary$1 () {
+	if (hasRequiredBinary$1) return binary$1;
+	hasRequiredBinary$1 = 1;
 
 	var node_buffer = require$$0$9;
 	var Scalar = requireScalar();
 	var stringifyString = requireStringifyString();
 
-	const binary$1 = {
+	const binary = {
 	    identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
 	    default: false,
 	    tag: 'tag:yaml.org,2002:binary',
@@ -43068,19 +43068,19 @@ function requireBinary () {
 	    }
 	};
 
-	binary.binary = binary$1;
-	return binary;
+	binary$1.binary = binary;
+	return binary$1;
 }
 
-var omap = {};
+var omap$1 = {};
 
-var pairs = {};
+var pairs$1 = {};
 
-var hasRequiredPairs;
+var hasRequiredPairs$1;
 
-function requirePairs () {
-	if (hasRequiredPairs) return pairs;
-	hasRequiredPairs = 1;
+function requirePairs$1 () {
+	if (hasRequiredPairs$1) return pairs$1;
+	hasRequiredPairs$1 = 1;
 
 	var identity = requireIdentity();
 	var Pair = requirePair();
@@ -43151,7 +43151,7 @@ function requirePairs () {
 	        }
 	    return pairs;
 	}
-	const pairs$1 = {
+	const pairs = {
 	    collection: 'seq',
 	    default: false,
 	    tag: 'tag:yaml.org,2002:pairs',
@@ -43159,23 +43159,23 @@ function requirePairs () {
 	    createNode: createPairs
 	};
 
-	pairs.createPairs = createPairs;
-	pairs.pairs = pairs$1;
-	pairs.resolvePairs = resolvePairs;
-	return pairs;
+	pairs$1.createPairs = createPairs;
+	pairs$1.pairs = pairs;
+	pairs$1.resolvePairs = resolvePairs;
+	return pairs$1;
 }
 
-var hasRequiredOmap;
+var hasRequiredOmap$1;
 
-function requireOmap () {
-	if (hasRequiredOmap) return omap;
-	hasRequiredOmap = 1;
+function requireOmap$1 () {
+	if (hasRequiredOmap$1) return omap$1;
+	hasRequiredOmap$1 = 1;
 
 	var identity = requireIdentity();
 	var toJS = requireToJS();
 	var YAMLMap = requireYAMLMap();
 	var YAMLSeq = requireYAMLSeq();
-	var pairs = requirePairs();
+	var pairs = requirePairs$1();
 
 	class YAMLOMap extends YAMLSeq.YAMLSeq {
 	    constructor() {
@@ -43220,7 +43220,7 @@ function requireOmap () {
 	    }
 	}
 	YAMLOMap.tag = 'tag:yaml.org,2002:omap';
-	const omap$1 = {
+	const omap = {
 	    collection: 'seq',
 	    identify: value => value instanceof Map,
 	    nodeClass: YAMLOMap,
@@ -43244,20 +43244,20 @@ function requireOmap () {
 	    createNode: (schema, iterable, ctx) => YAMLOMap.from(schema, iterable, ctx)
 	};
 
-	omap.YAMLOMap = YAMLOMap;
-	omap.omap = omap$1;
-	return omap;
+	omap$1.YAMLOMap = YAMLOMap;
+	omap$1.omap = omap;
+	return omap$1;
 }
 
-var schema$1 = {};
+var schema$2 = {};
 
-var bool$1 = {};
+var bool$2 = {};
 
-var hasRequiredBool;
+var hasRequiredBool$1;
 
-function requireBool () {
-	if (hasRequiredBool) return bool$1;
-	hasRequiredBool = 1;
+function requireBool$1 () {
+	if (hasRequiredBool$1) return bool$2;
+	hasRequiredBool$1 = 1;
 
 	var Scalar = requireScalar();
 
@@ -43284,18 +43284,18 @@ function requireBool () {
 	    stringify: boolStringify
 	};
 
-	bool$1.falseTag = falseTag;
-	bool$1.trueTag = trueTag;
-	return bool$1;
+	bool$2.falseTag = falseTag;
+	bool$2.trueTag = trueTag;
+	return bool$2;
 }
 
-var float = {};
+var float$1 = {};
 
-var hasRequiredFloat;
+var hasRequiredFloat$1;
 
-function requireFloat () {
-	if (hasRequiredFloat) return float;
-	hasRequiredFloat = 1;
+function requireFloat$1 () {
+	if (hasRequiredFloat$1) return float$1;
+	hasRequiredFloat$1 = 1;
 
 	var Scalar = requireScalar();
 	var stringifyNumber = requireStringifyNumber();
@@ -43324,7 +43324,7 @@ function requireFloat () {
 	        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
 	    }
 	};
-	const float$1 = {
+	const float = {
 	    identify: value => typeof value === 'number',
 	    default: true,
 	    tag: 'tag:yaml.org,2002:float',
@@ -43342,19 +43342,19 @@ function requireFloat () {
 	    stringify: stringifyNumber.stringifyNumber
 	};
 
-	float.float = float$1;
-	float.floatExp = floatExp;
-	float.floatNaN = floatNaN;
-	return float;
+	float$1.float = float;
+	float$1.floatExp = floatExp;
+	float$1.floatNaN = floatNaN;
+	return float$1;
 }
 
-var int = {};
+var int$1 = {};
 
-var hasRequiredInt;
+var hasRequiredInt$1;
 
-function requireInt () {
-	if (hasRequiredInt) return int;
-	hasRequiredInt = 1;
+function requireInt$1 () {
+	if (hasRequiredInt$1) return int$1;
+	hasRequiredInt$1 = 1;
 
 	var stringifyNumber = requireStringifyNumber();
 
@@ -43408,7 +43408,7 @@ function requireInt () {
 	    resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
 	    stringify: node => intStringify(node, 8, '0')
 	};
-	const int$1 = {
+	const int = {
 	    identify: intIdentify,
 	    default: true,
 	    tag: 'tag:yaml.org,2002:int',
@@ -43426,20 +43426,20 @@ function requireInt () {
 	    stringify: node => intStringify(node, 16, '0x')
 	};
 
-	int.int = int$1;
-	int.intBin = intBin;
-	int.intHex = intHex;
-	int.intOct = intOct;
-	return int;
+	int$1.int = int;
+	int$1.intBin = intBin;
+	int$1.intHex = intHex;
+	int$1.intOct = intOct;
+	return int$1;
 }
 
-var set = {};
+var set$1 = {};
 
-var hasRequiredSet;
+var hasRequiredSet$1;
 
-function requireSet () {
-	if (hasRequiredSet) return set;
-	hasRequiredSet = 1;
+function requireSet$1 () {
+	if (hasRequiredSet$1) return set$1;
+	hasRequiredSet$1 = 1;
 
 	var identity = requireIdentity();
 	var Pair = requirePair();
@@ -43513,7 +43513,7 @@ function requireSet () {
 	    }
 	}
 	YAMLSet.tag = 'tag:yaml.org,2002:set';
-	const set$1 = {
+	const set = {
 	    collection: 'map',
 	    identify: value => value instanceof Set,
 	    nodeClass: YAMLSet,
@@ -43533,18 +43533,18 @@ function requireSet () {
 	    }
 	};
 
-	set.YAMLSet = YAMLSet;
-	set.set = set$1;
-	return set;
+	set$1.YAMLSet = YAMLSet;
+	set$1.set = set;
+	return set$1;
 }
 
-var timestamp = {};
+var timestamp$1 = {};
 
-var hasRequiredTimestamp;
+var hasRequiredTimestamp$1;
 
-function requireTimestamp () {
-	if (hasRequiredTimestamp) return timestamp;
-	hasRequiredTimestamp = 1;
+function requireTimestamp$1 () {
+	if (hasRequiredTimestamp$1) return timestamp$1;
+	hasRequiredTimestamp$1 = 1;
 
 	var stringifyNumber = requireStringifyNumber();
 
@@ -43614,7 +43614,7 @@ function requireTimestamp () {
 	    resolve: str => parseSexagesimal(str, false),
 	    stringify: stringifySexagesimal
 	};
-	const timestamp$1 = {
+	const timestamp = {
 	    identify: value => value instanceof Date,
 	    default: true,
 	    tag: 'tag:yaml.org,2002:timestamp',
@@ -43628,7 +43628,7 @@ function requireTimestamp () {
 	        '(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?' + // Z | +5 | -03:30
 	        ')?$'),
 	    resolve(str) {
-	        const match = str.match(timestamp$1.test);
+	        const match = str.match(timestamp.test);
 	        if (!match)
 	            throw new Error('!!timestamp expects a date, starting with yyyy-mm-dd');
 	        const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -43646,31 +43646,31 @@ function requireTimestamp () {
 	    stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, '') ?? ''
 	};
 
-	timestamp.floatTime = floatTime;
-	timestamp.intTime = intTime;
-	timestamp.timestamp = timestamp$1;
-	return timestamp;
+	timestamp$1.floatTime = floatTime;
+	timestamp$1.intTime = intTime;
+	timestamp$1.timestamp = timestamp;
+	return timestamp$1;
 }
 
-var hasRequiredSchema$1;
+var hasRequiredSchema$2;
 
-function requireSchema$1 () {
-	if (hasRequiredSchema$1) return schema$1;
-	hasRequiredSchema$1 = 1;
+function requireSchema$2 () {
+	if (hasRequiredSchema$2) return schema$2;
+	hasRequiredSchema$2 = 1;
 
-	var map = requireMap();
-	var _null = require_null();
-	var seq = requireSeq();
+	var map = requireMap$1();
+	var _null = require_null$1();
+	var seq = requireSeq$1();
 	var string = requireString();
-	var binary = requireBinary();
-	var bool = requireBool();
-	var float = requireFloat();
-	var int = requireInt();
-	var merge = requireMerge();
-	var omap = requireOmap();
-	var pairs = requirePairs();
-	var set = requireSet();
-	var timestamp = requireTimestamp();
+	var binary = requireBinary$1();
+	var bool = requireBool$1();
+	var float = requireFloat$1();
+	var int = requireInt$1();
+	var merge = requireMerge$1();
+	var omap = requireOmap$1();
+	var pairs = requirePairs$1();
+	var set = requireSet$1();
+	var timestamp = requireTimestamp$1();
 
 	const schema = [
 	    map.map,
@@ -43696,8 +43696,8 @@ function requireSchema$1 () {
 	    timestamp.timestamp
 	];
 
-	schema$1.schema = schema;
-	return schema$1;
+	schema$2.schema = schema;
+	return schema$2;
 }
 
 var hasRequiredTags;
@@ -43706,22 +43706,22 @@ function requireTags () {
 	if (hasRequiredTags) return tags;
 	hasRequiredTags = 1;
 
-	var map = requireMap();
-	var _null = require_null();
-	var seq = requireSeq();
+	var map = requireMap$1();
+	var _null = require_null$1();
+	var seq = requireSeq$1();
 	var string = requireString();
-	var bool = requireBool$1();
-	var float = requireFloat$1();
-	var int = requireInt$1();
-	var schema = requireSchema$3();
-	var schema$1 = requireSchema$2();
-	var binary = requireBinary();
-	var merge = requireMerge();
-	var omap = requireOmap();
-	var pairs = requirePairs();
-	var schema$2 = requireSchema$1();
-	var set = requireSet();
-	var timestamp = requireTimestamp();
+	var bool = requireBool$2();
+	var float = requireFloat$2();
+	var int = requireInt$2();
+	var schema = requireSchema$4();
+	var schema$1 = requireSchema$3();
+	var binary = requireBinary$1();
+	var merge = requireMerge$1();
+	var omap = requireOmap$1();
+	var pairs = requirePairs$1();
+	var schema$2 = requireSchema$2();
+	var set = requireSet$1();
+	var timestamp = requireTimestamp$1();
 
 	const schemas = new Map([
 	    ['core', schema.schema],
@@ -43806,15 +43806,15 @@ function requireTags () {
 	return tags;
 }
 
-var hasRequiredSchema;
+var hasRequiredSchema$1;
 
-function requireSchema () {
-	if (hasRequiredSchema) return Schema;
-	hasRequiredSchema = 1;
+function requireSchema$1 () {
+	if (hasRequiredSchema$1) return Schema;
+	hasRequiredSchema$1 = 1;
 
 	var identity = requireIdentity();
-	var map = requireMap();
-	var seq = requireSeq();
+	var map = requireMap$1();
+	var seq = requireSeq$1();
 	var string = requireString();
 	var tags = requireTags();
 
@@ -43959,7 +43959,7 @@ function requireDocument () {
 	var identity = requireIdentity();
 	var Pair = requirePair();
 	var toJS = requireToJS();
-	var Schema = requireSchema();
+	var Schema = requireSchema$1();
 	var stringifyDocument = requireStringifyDocument();
 	var anchors = requireAnchors();
 	var applyReviver = requireApplyReviver();
@@ -44809,15 +44809,15 @@ function requireResolveBlockSeq () {
 
 var resolveFlowCollection = {};
 
-var resolveEnd = {};
+var resolveEnd$1 = {};
 
 var hasRequiredResolveEnd;
 
 function requireResolveEnd () {
-	if (hasRequiredResolveEnd) return resolveEnd;
+	if (hasRequiredResolveEnd) return resolveEnd$1;
 	hasRequiredResolveEnd = 1;
 
-	function resolveEnd$1(end, offset, reqSpace, onError) {
+	function resolveEnd(end, offset, reqSpace, onError) {
 	    let comment = '';
 	    if (end) {
 	        let hasSpace = false;
@@ -44853,8 +44853,8 @@ function requireResolveEnd () {
 	    return { comment, offset };
 	}
 
-	resolveEnd.resolveEnd = resolveEnd$1;
-	return resolveEnd;
+	resolveEnd$1.resolveEnd = resolveEnd;
+	return resolveEnd$1;
 }
 
 var hasRequiredResolveFlowCollection;
@@ -48575,7 +48575,7 @@ function requireDist () {
 
 	var composer = requireComposer();
 	var Document = requireDocument();
-	var Schema = requireSchema();
+	var Schema = requireSchema$1();
 	var errors = requireErrors();
 	var Alias = requireAlias();
 	var identity = requireIdentity();
@@ -48920,19 +48920,7 @@ class FlowsEndpoint {
     }
     /** Listing (ids, revisions) then one export of every source: 2 requests whatever the count. */
     async list(namespace) {
-        const listing = await this.http.send({
-            method: 'GET',
-            path: `/flows/${seg$1(namespace)}`,
-            route: '/flows/{namespace}'
-        });
-        const listed = readJsonArray(listing).flatMap((item) => {
-            const flow = item;
-            if (typeof flow.id !== 'string' || flow.deleted === true)
-                return [];
-            if (typeof flow.namespace === 'string' && flow.namespace !== namespace)
-                return [];
-            return [{ id: flow.id, revision: Number(flow.revision ?? 0) }];
-        });
+        const listed = await this.listed(namespace);
         if (listed.length === 0)
             return [];
         const sources = this.exportMissing ? new Map() : await this.exportSources(namespace, listed);
@@ -48945,6 +48933,10 @@ class FlowsEndpoint {
         return flows
             .filter((flow) => flow !== undefined)
             .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    }
+    /** Id → revision of every flow of the namespace: the listing alone, 1 request. */
+    async revisions(namespace) {
+        return new Map((await this.listed(namespace)).map(({ id, revision }) => [id, revision]));
     }
     async get(namespace, id) {
         const response = await this.http.send({
@@ -49005,6 +48997,21 @@ class FlowsEndpoint {
         });
         if (response.status === 404 && response.attempts === 1)
             throw responseError(response);
+    }
+    async listed(namespace) {
+        const listing = await this.http.send({
+            method: 'GET',
+            path: `/flows/${seg$1(namespace)}`,
+            route: '/flows/{namespace}'
+        });
+        return readJsonArray(listing).flatMap((item) => {
+            const flow = item;
+            if (typeof flow.id !== 'string' || flow.deleted === true)
+                return [];
+            if (typeof flow.namespace === 'string' && flow.namespace !== namespace)
+                return [];
+            return [{ id: flow.id, revision: Number(flow.revision ?? 0) }];
+        });
     }
     async exportSources(namespace, listed) {
         const response = await this.http.send({
@@ -49384,6 +49391,7 @@ function createKestraClient(options) {
     return {
         info: () => http.info(),
         listFlows: (namespace) => flows.list(namespace),
+        flowRevisions: (namespace) => flows.revisions(namespace),
         getFlow: (namespace, id) => flows.get(namespace, id),
         createFlow: (source) => flows.create(source),
         updateFlow: (namespace, id, source) => flows.update(namespace, id, source),
@@ -50175,7 +50183,11 @@ function orderFlowWrites(changes, refs) {
         waves[index].push(byKey.get(key));
     }
     cycles.sort((a, b) => compare(a[0], b[0]));
-    return { waves, cycles };
+    const prerequisites = new Map();
+    for (const key of keys) {
+        prerequisites.set(byKey.get(key), [...deps.get(key)].sort(compare).map((k) => byKey.get(k)));
+    }
+    return { waves, cycles, prerequisites };
 }
 /** Tarjan's algorithm, iterative so that long subflow chains cannot overflow the stack. */
 function stronglyConnected(keys, deps) {
@@ -50266,6 +50278,11 @@ function summariseBytes(bytes) {
     }
     return summary;
 }
+/** A server file as the plan keeps it: summarised, with its bytes only when a diff may show them. */
+function serverFile(path, bytes, keepBytes) {
+    const summary = summariseBytes(bytes);
+    return keepBytes(summary) ? { path, summary, bytes } : { path, summary };
+}
 
 /**
  * The server state of each namespace, read in bulk the first time a write in that namespace needs it
@@ -50288,19 +50305,23 @@ class ServerSnapshot {
             read.catch(() => undefined);
         }
     }
-    /** Why the flow is no longer what the plan saw, or undefined when it still is. */
+    /**
+     * Why the flow is no longer what the plan saw, or undefined when it still is. The revision alone tells:
+     * Kestra gives every change of source (edit, disable, delete and re-create) a new one (reference §2.4).
+     */
     async flowMoved(change) {
-        const remote = (await this.flowsOf(change.namespace)).get(change.id);
+        const revision = (await this.flowsOf(change.namespace)).get(change.id);
         const expected = change.action === 'create' ? undefined : change.current;
         if (expected === undefined) {
-            return (remote &&
-                `flow ${resourceName(change)} appeared on the server (revision ${remote.revision}) after the plan`);
+            return revision === undefined
+                ? undefined
+                : `flow ${resourceName(change)} appeared on the server (revision ${revision}) after the plan`;
         }
-        if (!remote) {
+        if (revision === undefined) {
             return `flow ${resourceName(change)} was deleted on the server after the plan (it was at revision ${expected.revision})`;
         }
-        if (remote.revision !== expected.revision || lf(remote.source) !== lf(expected.source)) {
-            return `flow ${resourceName(change)} changed on the server after the plan (revision ${expected.revision} → ${remote.revision})`;
+        if (revision !== expected.revision) {
+            return `flow ${resourceName(change)} changed on the server after the plan (revision ${expected.revision} → ${revision})`;
         }
         return undefined;
     }
@@ -50320,7 +50341,7 @@ class ServerSnapshot {
     flowsOf(namespace) {
         let flows = this.flows.get(namespace);
         if (!flows) {
-            flows = this.api.listFlows(namespace).then((list) => new Map(list.map((f) => [f.id, f])));
+            flows = this.api.flowRevisions(namespace);
             this.flows.set(namespace, flows);
         }
         return flows;
@@ -50336,9 +50357,6 @@ class ServerSnapshot {
         return files;
     }
 }
-function lf(source) {
-    return source.replace(/\r\n?/g, '\n');
-}
 
 /**
  * Writes the plan: namespace files, then flows wave by wave (subflows before their callers), then deletions
@@ -50349,9 +50367,23 @@ async function applyPlan(plan, deps) {
     const semaphore = new Semaphore(deps.concurrency);
     const snapshot = new ServerSnapshot(deps.api);
     const results = new Map();
+    const pending = new Map();
+    const incomplete = new Set();
+    for (const change of plan.resources.filter(isWrite)) {
+        pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1);
+    }
     const record = (result) => {
         results.set(result.change, result);
         deps.log(describe$1(result));
+        const { namespace } = result.change;
+        if (!isWrite(result.change))
+            return;
+        if (NOT_APPLIED.has(result.result))
+            incomplete.add(namespace);
+        const left = pending.get(namespace) - 1;
+        pending.set(namespace, left);
+        if (left === 0)
+            deps.onNamespaceDone?.(namespace, !incomplete.has(namespace));
     };
     const runAll = async (changes, write) => {
         await Promise.all(changes.map((change) => semaphore.run(async () => {
@@ -50375,15 +50407,19 @@ async function applyPlan(plan, deps) {
     const flows = (list) => list.filter((c) => c.kind === 'flow');
     const warnings = [];
     snapshot.prefetch('file', files(writes).map((c) => c.namespace));
-    await runAll(files(writes), (change) => writeFile(change, snapshot, deps));
     snapshot.prefetch('flow', flows(writes).map((c) => c.namespace));
+    await runAll(files(writes), (change) => writeFile(change, snapshot, deps));
     const order = orderFlowWrites(flows(writes), deps.refs);
     for (const cycle of order.cycles) {
         warnings.push(`Flows ${cycle.join(', ')} call each other in a cycle; each was written after the ones it calls that come before it in this list.`);
     }
-    for (const wave of order.waves) {
-        await runAll(wave, (change) => writeFlow(change, snapshot, deps.api));
+    // Each flow goes as soon as the flows it calls are written, not when its whole wave is ready.
+    const written = new Map();
+    for (const change of order.waves.flat()) {
+        const before = (order.prerequisites.get(change) ?? []).map((c) => written.get(c));
+        written.set(change, Promise.all(before).then(() => runAll([change], (c) => writeFlow(c, snapshot, deps.api))));
     }
+    await Promise.all(written.values());
     const deletePhase = async (phase) => {
         if ([...results.values()].some((r) => NOT_APPLIED.has(r.result))) {
             for (const change of phase) {
@@ -50504,6 +50540,13 @@ function parseMarker(value) {
     }
     return { commit, repository };
 }
+/** Starts reading the markers of these namespaces now; a failure surfaces when the reading is awaited. */
+function readMarkersEarly(api, namespaces) {
+    const sorted = [...namespaces].sort();
+    const reading = readMarkers(api, sorted);
+    reading.catch(() => undefined);
+    return { namespaces: sorted, reading };
+}
 /**
  * The marker of each namespace. A marker that cannot be read leaves the order unknown, like a commit missing
  * from the checkout: the deploy goes on with a warning.
@@ -50514,7 +50557,9 @@ async function readMarkers(api, namespaces, semaphore) {
     await Promise.all(namespaces.map(async (namespace) => {
         let value;
         try {
-            value = await semaphore.run(() => api.getKv(namespace, COMMIT_MARKER_KEY));
+            value = await (semaphore
+                ? semaphore.run(() => api.getKv(namespace, COMMIT_MARKER_KEY))
+                : api.getKv(namespace, COMMIT_MARKER_KEY));
         }
         catch (error) {
             warnings.push(`Could not read the deployed commit of namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; cannot tell whether this commit is older than what it holds, deploying anyway.`);
@@ -50674,7 +50719,10 @@ async function deploy(plan, deps) {
         ])
     ].sort();
     const ours = { commit: deps.commit, repository: deps.repository };
-    const { markers, warnings } = await readMarkers(deps.api, namespaces, semaphore);
+    const early = deps.markers;
+    const { markers, warnings } = await (early && sameList(early.namespaces, namespaces)
+        ? early.reading
+        : readMarkers(deps.api, namespaces, semaphore));
     const order = await checkCommitOrder(markers, ours, deps.isAncestor ?? gitIsAncestor(process.cwd()));
     warnings.push(...order.warnings);
     if (order.older.length > 0) {
@@ -50694,24 +50742,34 @@ async function deploy(plan, deps) {
         }
         warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`);
     }
+    // A namespace's marker is written as soon as it holds this commit: with no writes, right away.
+    const marking = [];
+    const mark = (namespace) => marking.push(writeMarkers(deps.api, [namespace], markers, ours, semaphore));
+    const writing = new Set(plan.resources.filter(isWrite).map((c) => c.namespace));
+    for (const namespace of namespaces)
+        if (!writing.has(namespace))
+            mark(namespace);
     const applied = await applyPlan(plan, {
         api: deps.api,
         refs: deps.refs,
         readDesiredFile: deps.readDesiredFile,
         concurrency: deps.settings.concurrency,
-        log
+        log,
+        onNamespaceDone: (namespace, complete) => complete && mark(namespace)
     });
     warnings.push(...applied.warnings);
-    const incomplete = new Set(applied.resources.filter((r) => NOT_APPLIED.has(r.result)).map((r) => r.change.namespace));
-    const marked = await writeMarkers(deps.api, namespaces.filter((ns) => !incomplete.has(ns)), markers, ours, semaphore);
-    warnings.push(...marked.warnings);
+    const marked = await Promise.all(marking);
+    warnings.push(...marked.flatMap((m) => m.warnings).sort());
     return {
         status: deployStatus(applied.resources),
         resources: applied.resources,
         applied: applied.resources.filter((r) => WRITTEN.has(r.result)).length,
         warnings,
-        markedNamespaces: marked.written
+        markedNamespaces: marked.flatMap((m) => m.written).sort()
     };
+}
+function sameList(a, b) {
+    return a.length === b.length && a.every((value, index) => value === b[index]);
 }
 function currentRevision(change) {
     return change.kind === 'flow' ? change.current?.revision : undefined;
@@ -51712,6 +51770,7 @@ async function applyMode(args) {
             },
             managedNamespaces: args.model.managedNamespaces,
             commit: context.sha,
+            markers: args.markers,
             repository: `${context.owner}/${context.repo}`,
             isAncestor: ancestryChecker(context.workspace, ports.github && ((base, head) => ports.github.compareCommits(base, head))),
             log: reporter.info
@@ -51959,14 +52018,3567 @@ function firstLine(text) {
     return text.split('\n', 1)[0];
 }
 
+var loader$1 = {};
+
+var yamlAST = {};
+
+var hasRequiredYamlAST;
+
+function requireYamlAST () {
+	if (hasRequiredYamlAST) return yamlAST;
+	hasRequiredYamlAST = 1;
+	(function (exports) {
+		Object.defineProperty(exports, "__esModule", { value: true });
+		var Kind;
+		(function (Kind) {
+		    Kind[Kind["SCALAR"] = 0] = "SCALAR";
+		    Kind[Kind["MAPPING"] = 1] = "MAPPING";
+		    Kind[Kind["MAP"] = 2] = "MAP";
+		    Kind[Kind["SEQ"] = 3] = "SEQ";
+		    Kind[Kind["ANCHOR_REF"] = 4] = "ANCHOR_REF";
+		    Kind[Kind["INCLUDE_REF"] = 5] = "INCLUDE_REF";
+		})(Kind = exports.Kind || (exports.Kind = {}));
+		function newMapping(key, value) {
+		    var end = (value ? value.endPosition : key.endPosition + 1);
+		    var node = {
+		        key: key,
+		        value: value,
+		        startPosition: key.startPosition,
+		        endPosition: end,
+		        kind: Kind.MAPPING,
+		        parent: null,
+		        errors: []
+		    };
+		    return node;
+		}
+		exports.newMapping = newMapping;
+		function newAnchorRef(key, start, end, value) {
+		    return {
+		        errors: [],
+		        referencesAnchor: key,
+		        value: value,
+		        startPosition: start,
+		        endPosition: end,
+		        kind: Kind.ANCHOR_REF,
+		        parent: null
+		    };
+		}
+		exports.newAnchorRef = newAnchorRef;
+		function newScalar(v) {
+		    if (v === void 0) { v = ""; }
+		    var result = {
+		        errors: [],
+		        startPosition: -1,
+		        endPosition: -1,
+		        value: "" + v,
+		        kind: Kind.SCALAR,
+		        parent: null,
+		        doubleQuoted: false,
+		        rawValue: "" + v,
+		    };
+		    if (typeof v !== "string") {
+		        result.valueObject = v;
+		    }
+		    return result;
+		}
+		exports.newScalar = newScalar;
+		function newItems() {
+		    return {
+		        errors: [],
+		        startPosition: -1,
+		        endPosition: -1,
+		        items: [],
+		        kind: Kind.SEQ,
+		        parent: null
+		    };
+		}
+		exports.newItems = newItems;
+		function newSeq() {
+		    return newItems();
+		}
+		exports.newSeq = newSeq;
+		function newMap(mappings) {
+		    return {
+		        errors: [],
+		        startPosition: -1,
+		        endPosition: -1,
+		        mappings: mappings ? mappings : [],
+		        kind: Kind.MAP,
+		        parent: null
+		    };
+		}
+		exports.newMap = newMap;
+		
+	} (yamlAST));
+	return yamlAST;
+}
+
+var common = {};
+
+var hasRequiredCommon;
+
+function requireCommon () {
+	if (hasRequiredCommon) return common;
+	hasRequiredCommon = 1;
+	Object.defineProperty(common, "__esModule", { value: true });
+	function isNothing(subject) {
+	    return (typeof subject === 'undefined') || (null === subject);
+	}
+	common.isNothing = isNothing;
+	function isObject(subject) {
+	    return (typeof subject === 'object') && (null !== subject);
+	}
+	common.isObject = isObject;
+	function toArray(sequence) {
+	    if (Array.isArray(sequence)) {
+	        return sequence;
+	    }
+	    else if (isNothing(sequence)) {
+	        return [];
+	    }
+	    return [sequence];
+	}
+	common.toArray = toArray;
+	function extend(target, source) {
+	    var index, length, key, sourceKeys;
+	    if (source) {
+	        sourceKeys = Object.keys(source);
+	        for (index = 0, length = sourceKeys.length; index < length; index += 1) {
+	            key = sourceKeys[index];
+	            target[key] = source[key];
+	        }
+	    }
+	    return target;
+	}
+	common.extend = extend;
+	function repeat(string, count) {
+	    var result = '', cycle;
+	    for (cycle = 0; cycle < count; cycle += 1) {
+	        result += string;
+	    }
+	    return result;
+	}
+	common.repeat = repeat;
+	function isNegativeZero(number) {
+	    return (0 === number) && (Number.NEGATIVE_INFINITY === 1 / number);
+	}
+	common.isNegativeZero = isNegativeZero;
+	
+	return common;
+}
+
+var exception;
+var hasRequiredException;
+
+function requireException () {
+	if (hasRequiredException) return exception;
+	hasRequiredException = 1;
+	var YAMLException = (function () {
+	    function YAMLException(reason, mark, isWarning) {
+	        if (mark === void 0) { mark = null; }
+	        if (isWarning === void 0) { isWarning = false; }
+	        this.name = 'YAMLException';
+	        this.reason = reason;
+	        this.mark = mark;
+	        this.message = this.toString(false);
+	        this.isWarning = isWarning;
+	    }
+	    YAMLException.isInstance = function (instance) {
+	        if (instance != null && instance.getClassIdentifier
+	            && typeof (instance.getClassIdentifier) == "function") {
+	            for (var _i = 0, _a = instance.getClassIdentifier(); _i < _a.length; _i++) {
+	                var currentIdentifier = _a[_i];
+	                if (currentIdentifier == YAMLException.CLASS_IDENTIFIER)
+	                    return true;
+	            }
+	        }
+	        return false;
+	    };
+	    YAMLException.prototype.getClassIdentifier = function () {
+	        var superIdentifiers = [];
+	        return superIdentifiers.concat(YAMLException.CLASS_IDENTIFIER);
+	    };
+	    YAMLException.prototype.toString = function (compact) {
+	        if (compact === void 0) { compact = false; }
+	        var result;
+	        result = 'JS-YAML: ' + (this.reason || '(unknown reason)');
+	        if (!compact && this.mark) {
+	            result += ' ' + this.mark.toString();
+	        }
+	        return result;
+	    };
+	    YAMLException.CLASS_IDENTIFIER = "yaml-ast-parser.YAMLException";
+	    return YAMLException;
+	}());
+	exception = YAMLException;
+	
+	return exception;
+}
+
+var mark;
+var hasRequiredMark;
+
+function requireMark () {
+	if (hasRequiredMark) return mark;
+	hasRequiredMark = 1;
+	var common = requireCommon();
+	var Mark = (function () {
+	    function Mark(name, buffer, position, line, column) {
+	        this.name = name;
+	        this.buffer = buffer;
+	        this.position = position;
+	        this.line = line;
+	        this.column = column;
+	    }
+	    Mark.prototype.getSnippet = function (indent, maxLength) {
+	        if (indent === void 0) { indent = 0; }
+	        if (maxLength === void 0) { maxLength = 75; }
+	        var head, start, tail, end, snippet;
+	        if (!this.buffer) {
+	            return null;
+	        }
+	        indent = indent || 4;
+	        maxLength = maxLength || 75;
+	        head = '';
+	        start = this.position;
+	        while (start > 0 && -1 === '\x00\r\n\x85\u2028\u2029'.indexOf(this.buffer.charAt(start - 1))) {
+	            start -= 1;
+	            if (this.position - start > (maxLength / 2 - 1)) {
+	                head = ' ... ';
+	                start += 5;
+	                break;
+	            }
+	        }
+	        tail = '';
+	        end = this.position;
+	        while (end < this.buffer.length && -1 === '\x00\r\n\x85\u2028\u2029'.indexOf(this.buffer.charAt(end))) {
+	            end += 1;
+	            if (end - this.position > (maxLength / 2 - 1)) {
+	                tail = ' ... ';
+	                end -= 5;
+	                break;
+	            }
+	        }
+	        snippet = this.buffer.slice(start, end);
+	        return common.repeat(' ', indent) + head + snippet + tail + '\n' +
+	            common.repeat(' ', indent + this.position - start + head.length) + '^';
+	    };
+	    Mark.prototype.toString = function (compact) {
+	        if (compact === void 0) { compact = true; }
+	        var snippet, where = '';
+	        if (this.name) {
+	            where += 'in "' + this.name + '" ';
+	        }
+	        where += 'at line ' + (this.line + 1) + ', column ' + (this.column + 1);
+	        if (!compact) {
+	            snippet = this.getSnippet();
+	            if (snippet) {
+	                where += ':\n' + snippet;
+	            }
+	        }
+	        return where;
+	    };
+	    return Mark;
+	}());
+	mark = Mark;
+	
+	return mark;
+}
+
+var schema$1 = {};
+
+var type = {};
+
+var hasRequiredType;
+
+function requireType () {
+	if (hasRequiredType) return type;
+	hasRequiredType = 1;
+	Object.defineProperty(type, "__esModule", { value: true });
+	var YAMLException = requireException();
+	var TYPE_CONSTRUCTOR_OPTIONS = [
+	    'kind',
+	    'resolve',
+	    'construct',
+	    'instanceOf',
+	    'predicate',
+	    'represent',
+	    'defaultStyle',
+	    'styleAliases'
+	];
+	var YAML_NODE_KINDS = [
+	    'scalar',
+	    'sequence',
+	    'mapping'
+	];
+	function compileStyleAliases(map) {
+	    var result = {};
+	    if (null !== map) {
+	        Object.keys(map).forEach(function (style) {
+	            map[style].forEach(function (alias) {
+	                result[String(alias)] = style;
+	            });
+	        });
+	    }
+	    return result;
+	}
+	var Type = (function () {
+	    function Type(tag, options) {
+	        options = options || {};
+	        Object.keys(options).forEach(function (name) {
+	            if (-1 === TYPE_CONSTRUCTOR_OPTIONS.indexOf(name)) {
+	                throw new YAMLException('Unknown option "' + name + '" is met in definition of "' + tag + '" YAML type.');
+	            }
+	        });
+	        this.tag = tag;
+	        this.kind = options['kind'] || null;
+	        this.resolve = options['resolve'] || function () { return true; };
+	        this.construct = options['construct'] || function (data) { return data; };
+	        this.instanceOf = options['instanceOf'] || null;
+	        this.predicate = options['predicate'] || null;
+	        this.represent = options['represent'] || null;
+	        this.defaultStyle = options['defaultStyle'] || null;
+	        this.styleAliases = compileStyleAliases(options['styleAliases'] || null);
+	        if (-1 === YAML_NODE_KINDS.indexOf(this.kind)) {
+	            throw new YAMLException('Unknown kind "' + this.kind + '" is specified for "' + tag + '" YAML type.');
+	        }
+	    }
+	    return Type;
+	}());
+	type.Type = Type;
+	
+	return type;
+}
+
+var hasRequiredSchema;
+
+function requireSchema () {
+	if (hasRequiredSchema) return schema$1;
+	hasRequiredSchema = 1;
+	Object.defineProperty(schema$1, "__esModule", { value: true });
+	var common = requireCommon();
+	var YAMLException = requireException();
+	var type_1 = requireType();
+	function compileList(schema, name, result) {
+	    var exclude = [];
+	    schema.include.forEach(function (includedSchema) {
+	        result = compileList(includedSchema, name, result);
+	    });
+	    schema[name].forEach(function (currentType) {
+	        result.forEach(function (previousType, previousIndex) {
+	            if (previousType.tag === currentType.tag) {
+	                exclude.push(previousIndex);
+	            }
+	        });
+	        result.push(currentType);
+	    });
+	    return result.filter(function (type, index) {
+	        return -1 === exclude.indexOf(index);
+	    });
+	}
+	function compileMap() {
+	    var result = {}, index, length;
+	    function collectType(type) {
+	        result[type.tag] = type;
+	    }
+	    for (index = 0, length = arguments.length; index < length; index += 1) {
+	        arguments[index].forEach(collectType);
+	    }
+	    return result;
+	}
+	var Schema = (function () {
+	    function Schema(definition) {
+	        this.include = definition.include || [];
+	        this.implicit = definition.implicit || [];
+	        this.explicit = definition.explicit || [];
+	        this.implicit.forEach(function (type) {
+	            if (type.loadKind && 'scalar' !== type.loadKind) {
+	                throw new YAMLException('There is a non-scalar type in the implicit list of a schema. Implicit resolving of such types is not supported.');
+	            }
+	        });
+	        this.compiledImplicit = compileList(this, 'implicit', []);
+	        this.compiledExplicit = compileList(this, 'explicit', []);
+	        this.compiledTypeMap = compileMap(this.compiledImplicit, this.compiledExplicit);
+	    }
+	    Schema.DEFAULT = null;
+	    Schema.create = function createSchema() {
+	        var schemas, types;
+	        switch (arguments.length) {
+	            case 1:
+	                schemas = Schema.DEFAULT;
+	                types = arguments[0];
+	                break;
+	            case 2:
+	                schemas = arguments[0];
+	                types = arguments[1];
+	                break;
+	            default:
+	                throw new YAMLException('Wrong number of arguments for Schema.create function');
+	        }
+	        schemas = common.toArray(schemas);
+	        types = common.toArray(types);
+	        if (!schemas.every(function (schema) { return schema instanceof Schema; })) {
+	            throw new YAMLException('Specified list of super schemas (or a single Schema object) contains a non-Schema object.');
+	        }
+	        if (!types.every(function (type) { return type instanceof type_1.Type; })) {
+	            throw new YAMLException('Specified list of YAML types (or a single Type object) contains a non-Type object.');
+	        }
+	        return new Schema({
+	            include: schemas,
+	            explicit: types
+	        });
+	    };
+	    return Schema;
+	}());
+	schema$1.Schema = Schema;
+	
+	return schema$1;
+}
+
+var str;
+var hasRequiredStr;
+
+function requireStr () {
+	if (hasRequiredStr) return str;
+	hasRequiredStr = 1;
+	var type_1 = requireType();
+	str = new type_1.Type('tag:yaml.org,2002:str', {
+	    kind: 'scalar',
+	    construct: function (data) { return null !== data ? data : ''; }
+	});
+	
+	return str;
+}
+
+var seq;
+var hasRequiredSeq;
+
+function requireSeq () {
+	if (hasRequiredSeq) return seq;
+	hasRequiredSeq = 1;
+	var type_1 = requireType();
+	seq = new type_1.Type('tag:yaml.org,2002:seq', {
+	    kind: 'sequence',
+	    construct: function (data) { return null !== data ? data : []; }
+	});
+	
+	return seq;
+}
+
+var map;
+var hasRequiredMap;
+
+function requireMap () {
+	if (hasRequiredMap) return map;
+	hasRequiredMap = 1;
+	var type_1 = requireType();
+	map = new type_1.Type('tag:yaml.org,2002:map', {
+	    kind: 'mapping',
+	    construct: function (data) { return null !== data ? data : {}; }
+	});
+	
+	return map;
+}
+
+var failsafe;
+var hasRequiredFailsafe;
+
+function requireFailsafe () {
+	if (hasRequiredFailsafe) return failsafe;
+	hasRequiredFailsafe = 1;
+	var schema_1 = requireSchema();
+	failsafe = new schema_1.Schema({
+	    explicit: [
+	        requireStr(),
+	        requireSeq(),
+	        requireMap()
+	    ]
+	});
+	
+	return failsafe;
+}
+
+var _null;
+var hasRequired_null;
+
+function require_null () {
+	if (hasRequired_null) return _null;
+	hasRequired_null = 1;
+	var type_1 = requireType();
+	function resolveYamlNull(data) {
+	    if (null === data) {
+	        return true;
+	    }
+	    var max = data.length;
+	    return (max === 1 && data === '~') ||
+	        (max === 4 && (data === 'null' || data === 'Null' || data === 'NULL'));
+	}
+	function constructYamlNull() {
+	    return null;
+	}
+	function isNull(object) {
+	    return null === object;
+	}
+	_null = new type_1.Type('tag:yaml.org,2002:null', {
+	    kind: 'scalar',
+	    resolve: resolveYamlNull,
+	    construct: constructYamlNull,
+	    predicate: isNull,
+	    represent: {
+	        canonical: function () { return '~'; },
+	        lowercase: function () { return 'null'; },
+	        uppercase: function () { return 'NULL'; },
+	        camelcase: function () { return 'Null'; }
+	    },
+	    defaultStyle: 'lowercase'
+	});
+	
+	return _null;
+}
+
+var bool$1;
+var hasRequiredBool;
+
+function requireBool () {
+	if (hasRequiredBool) return bool$1;
+	hasRequiredBool = 1;
+	var type_1 = requireType();
+	function resolveYamlBoolean(data) {
+	    if (null === data) {
+	        return false;
+	    }
+	    var max = data.length;
+	    return (max === 4 && (data === 'true' || data === 'True' || data === 'TRUE')) ||
+	        (max === 5 && (data === 'false' || data === 'False' || data === 'FALSE'));
+	}
+	function constructYamlBoolean(data) {
+	    return data === 'true' ||
+	        data === 'True' ||
+	        data === 'TRUE';
+	}
+	function isBoolean(object) {
+	    return '[object Boolean]' === Object.prototype.toString.call(object);
+	}
+	bool$1 = new type_1.Type('tag:yaml.org,2002:bool', {
+	    kind: 'scalar',
+	    resolve: resolveYamlBoolean,
+	    construct: constructYamlBoolean,
+	    predicate: isBoolean,
+	    represent: {
+	        lowercase: function (object) { return object ? 'true' : 'false'; },
+	        uppercase: function (object) { return object ? 'TRUE' : 'FALSE'; },
+	        camelcase: function (object) { return object ? 'True' : 'False'; }
+	    },
+	    defaultStyle: 'lowercase'
+	});
+	
+	return bool$1;
+}
+
+var int;
+var hasRequiredInt;
+
+function requireInt () {
+	if (hasRequiredInt) return int;
+	hasRequiredInt = 1;
+	var common = requireCommon();
+	var type_1 = requireType();
+	function isHexCode(c) {
+	    return ((0x30 <= c) && (c <= 0x39)) ||
+	        ((0x41 <= c) && (c <= 0x46)) ||
+	        ((0x61 <= c) && (c <= 0x66));
+	}
+	function isOctCode(c) {
+	    return ((0x30 <= c) && (c <= 0x37));
+	}
+	function isDecCode(c) {
+	    return ((0x30 <= c) && (c <= 0x39));
+	}
+	function resolveYamlInteger(data) {
+	    if (null === data) {
+	        return false;
+	    }
+	    var max = data.length, index = 0, hasDigits = false, ch;
+	    if (!max) {
+	        return false;
+	    }
+	    ch = data[index];
+	    if (ch === '-' || ch === '+') {
+	        ch = data[++index];
+	    }
+	    if (ch === '0') {
+	        if (index + 1 === max) {
+	            return true;
+	        }
+	        ch = data[++index];
+	        if (ch === 'b') {
+	            index++;
+	            for (; index < max; index++) {
+	                ch = data[index];
+	                if (ch === '_') {
+	                    continue;
+	                }
+	                if (ch !== '0' && ch !== '1') {
+	                    return false;
+	                }
+	                hasDigits = true;
+	            }
+	            return hasDigits;
+	        }
+	        if (ch === 'x') {
+	            index++;
+	            for (; index < max; index++) {
+	                ch = data[index];
+	                if (ch === '_') {
+	                    continue;
+	                }
+	                if (!isHexCode(data.charCodeAt(index))) {
+	                    return false;
+	                }
+	                hasDigits = true;
+	            }
+	            return hasDigits;
+	        }
+	        for (; index < max; index++) {
+	            ch = data[index];
+	            if (ch === '_') {
+	                continue;
+	            }
+	            if (!isOctCode(data.charCodeAt(index))) {
+	                return false;
+	            }
+	            hasDigits = true;
+	        }
+	        return hasDigits;
+	    }
+	    for (; index < max; index++) {
+	        ch = data[index];
+	        if (ch === '_') {
+	            continue;
+	        }
+	        if (ch === ':') {
+	            break;
+	        }
+	        if (!isDecCode(data.charCodeAt(index))) {
+	            return false;
+	        }
+	        hasDigits = true;
+	    }
+	    if (!hasDigits) {
+	        return false;
+	    }
+	    if (ch !== ':') {
+	        return true;
+	    }
+	    return /^(:[0-5]?[0-9])+$/.test(data.slice(index));
+	}
+	function constructYamlInteger(data) {
+	    var value = data, sign = 1, ch, base, digits = [];
+	    if (value.indexOf('_') !== -1) {
+	        value = value.replace(/_/g, '');
+	    }
+	    ch = value[0];
+	    if (ch === '-' || ch === '+') {
+	        if (ch === '-') {
+	            sign = -1;
+	        }
+	        value = value.slice(1);
+	        ch = value[0];
+	    }
+	    if ('0' === value) {
+	        return 0;
+	    }
+	    if (ch === '0') {
+	        if (value[1] === 'b') {
+	            return sign * parseInt(value.slice(2), 2);
+	        }
+	        if (value[1] === 'x') {
+	            return sign * parseInt(value, 16);
+	        }
+	        return sign * parseInt(value, 8);
+	    }
+	    if (value.indexOf(':') !== -1) {
+	        value.split(':').forEach(function (v) {
+	            digits.unshift(parseInt(v, 10));
+	        });
+	        value = 0;
+	        base = 1;
+	        digits.forEach(function (d) {
+	            value += (d * base);
+	            base *= 60;
+	        });
+	        return sign * value;
+	    }
+	    return sign * parseInt(value, 10);
+	}
+	function isInteger(object) {
+	    return ('[object Number]' === Object.prototype.toString.call(object)) &&
+	        (0 === object % 1 && !common.isNegativeZero(object));
+	}
+	int = new type_1.Type('tag:yaml.org,2002:int', {
+	    kind: 'scalar',
+	    resolve: resolveYamlInteger,
+	    construct: constructYamlInteger,
+	    predicate: isInteger,
+	    represent: {
+	        binary: function (object) { return '0b' + object.toString(2); },
+	        octal: function (object) { return '0' + object.toString(8); },
+	        decimal: function (object) { return object.toString(10); },
+	        hexadecimal: function (object) { return '0x' + object.toString(16).toUpperCase(); }
+	    },
+	    defaultStyle: 'decimal',
+	    styleAliases: {
+	        binary: [2, 'bin'],
+	        octal: [8, 'oct'],
+	        decimal: [10, 'dec'],
+	        hexadecimal: [16, 'hex']
+	    }
+	});
+	
+	return int;
+}
+
+var float;
+var hasRequiredFloat;
+
+function requireFloat () {
+	if (hasRequiredFloat) return float;
+	hasRequiredFloat = 1;
+	var common = requireCommon();
+	var type_1 = requireType();
+	var YAML_FLOAT_PATTERN = new RegExp('^(?:[-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+][0-9]+)?' +
+	    '|\\.[0-9_]+(?:[eE][-+][0-9]+)?' +
+	    '|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*' +
+	    '|[-+]?\\.(?:inf|Inf|INF)' +
+	    '|\\.(?:nan|NaN|NAN))$');
+	function resolveYamlFloat(data) {
+	    if (null === data) {
+	        return false;
+	    }
+	    if (!YAML_FLOAT_PATTERN.test(data)) {
+	        return false;
+	    }
+	    return true;
+	}
+	function constructYamlFloat(data) {
+	    var value, sign, base, digits;
+	    value = data.replace(/_/g, '').toLowerCase();
+	    sign = '-' === value[0] ? -1 : 1;
+	    digits = [];
+	    if (0 <= '+-'.indexOf(value[0])) {
+	        value = value.slice(1);
+	    }
+	    if ('.inf' === value) {
+	        return (1 === sign) ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+	    }
+	    else if ('.nan' === value) {
+	        return NaN;
+	    }
+	    else if (0 <= value.indexOf(':')) {
+	        value.split(':').forEach(function (v) {
+	            digits.unshift(parseFloat(v, 10));
+	        });
+	        value = 0.0;
+	        base = 1;
+	        digits.forEach(function (d) {
+	            value += d * base;
+	            base *= 60;
+	        });
+	        return sign * value;
+	    }
+	    return sign * parseFloat(value, 10);
+	}
+	function representYamlFloat(object, style) {
+	    if (isNaN(object)) {
+	        switch (style) {
+	            case 'lowercase':
+	                return '.nan';
+	            case 'uppercase':
+	                return '.NAN';
+	            case 'camelcase':
+	                return '.NaN';
+	        }
+	    }
+	    else if (Number.POSITIVE_INFINITY === object) {
+	        switch (style) {
+	            case 'lowercase':
+	                return '.inf';
+	            case 'uppercase':
+	                return '.INF';
+	            case 'camelcase':
+	                return '.Inf';
+	        }
+	    }
+	    else if (Number.NEGATIVE_INFINITY === object) {
+	        switch (style) {
+	            case 'lowercase':
+	                return '-.inf';
+	            case 'uppercase':
+	                return '-.INF';
+	            case 'camelcase':
+	                return '-.Inf';
+	        }
+	    }
+	    else if (common.isNegativeZero(object)) {
+	        return '-0.0';
+	    }
+	    return object.toString(10);
+	}
+	function isFloat(object) {
+	    return ('[object Number]' === Object.prototype.toString.call(object)) &&
+	        (0 !== object % 1 || common.isNegativeZero(object));
+	}
+	float = new type_1.Type('tag:yaml.org,2002:float', {
+	    kind: 'scalar',
+	    resolve: resolveYamlFloat,
+	    construct: constructYamlFloat,
+	    predicate: isFloat,
+	    represent: representYamlFloat,
+	    defaultStyle: 'lowercase'
+	});
+	
+	return float;
+}
+
+var json;
+var hasRequiredJson;
+
+function requireJson () {
+	if (hasRequiredJson) return json;
+	hasRequiredJson = 1;
+	var schema_1 = requireSchema();
+	json = new schema_1.Schema({
+	    include: [
+	        requireFailsafe()
+	    ],
+	    implicit: [
+	        require_null(),
+	        requireBool(),
+	        requireInt(),
+	        requireFloat()
+	    ]
+	});
+	
+	return json;
+}
+
+var core;
+var hasRequiredCore;
+
+function requireCore () {
+	if (hasRequiredCore) return core;
+	hasRequiredCore = 1;
+	var schema_1 = requireSchema();
+	core = new schema_1.Schema({
+	    include: [
+	        requireJson()
+	    ]
+	});
+	
+	return core;
+}
+
+var timestamp;
+var hasRequiredTimestamp;
+
+function requireTimestamp () {
+	if (hasRequiredTimestamp) return timestamp;
+	hasRequiredTimestamp = 1;
+	var type_1 = requireType();
+	var YAML_TIMESTAMP_REGEXP = new RegExp('^([0-9][0-9][0-9][0-9])' +
+	    '-([0-9][0-9]?)' +
+	    '-([0-9][0-9]?)' +
+	    '(?:(?:[Tt]|[ \\t]+)' +
+	    '([0-9][0-9]?)' +
+	    ':([0-9][0-9])' +
+	    ':([0-9][0-9])' +
+	    '(?:\\.([0-9]*))?' +
+	    '(?:[ \\t]*(Z|([-+])([0-9][0-9]?)' +
+	    '(?::([0-9][0-9]))?))?)?$');
+	function resolveYamlTimestamp(data) {
+	    if (null === data) {
+	        return false;
+	    }
+	    var match;
+	    match = YAML_TIMESTAMP_REGEXP.exec(data);
+	    if (null === match) {
+	        return false;
+	    }
+	    return true;
+	}
+	function constructYamlTimestamp(data) {
+	    var match, year, month, day, hour, minute, second, fraction = 0, delta = null, tz_hour, tz_minute, date;
+	    match = YAML_TIMESTAMP_REGEXP.exec(data);
+	    if (null === match) {
+	        throw new Error('Date resolve error');
+	    }
+	    year = +(match[1]);
+	    month = +(match[2]) - 1;
+	    day = +(match[3]);
+	    if (!match[4]) {
+	        return new Date(Date.UTC(year, month, day));
+	    }
+	    hour = +(match[4]);
+	    minute = +(match[5]);
+	    second = +(match[6]);
+	    if (match[7]) {
+	        fraction = match[7].slice(0, 3);
+	        while (fraction.length < 3) {
+	            fraction = fraction + '0';
+	        }
+	        fraction = +fraction;
+	    }
+	    if (match[9]) {
+	        tz_hour = +(match[10]);
+	        tz_minute = +(match[11] || 0);
+	        delta = (tz_hour * 60 + tz_minute) * 60000;
+	        if ('-' === match[9]) {
+	            delta = -delta;
+	        }
+	    }
+	    date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
+	    if (delta) {
+	        date.setTime(date.getTime() - delta);
+	    }
+	    return date;
+	}
+	function representYamlTimestamp(object) {
+	    return object.toISOString();
+	}
+	timestamp = new type_1.Type('tag:yaml.org,2002:timestamp', {
+	    kind: 'scalar',
+	    resolve: resolveYamlTimestamp,
+	    construct: constructYamlTimestamp,
+	    instanceOf: Date,
+	    represent: representYamlTimestamp
+	});
+	
+	return timestamp;
+}
+
+var merge$1;
+var hasRequiredMerge;
+
+function requireMerge () {
+	if (hasRequiredMerge) return merge$1;
+	hasRequiredMerge = 1;
+	var type_1 = requireType();
+	function resolveYamlMerge(data) {
+	    return '<<' === data || null === data;
+	}
+	merge$1 = new type_1.Type('tag:yaml.org,2002:merge', {
+	    kind: 'scalar',
+	    resolve: resolveYamlMerge
+	});
+	
+	return merge$1;
+}
+
+var binary;
+var hasRequiredBinary;
+
+function requireBinary () {
+	if (hasRequiredBinary) return binary;
+	hasRequiredBinary = 1;
+	var NodeBuffer = require$$0$9.Buffer;
+	var type_1 = requireType();
+	var BASE64_MAP = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r';
+	function resolveYamlBinary(data) {
+	    if (null === data) {
+	        return false;
+	    }
+	    var code, idx, bitlen = 0, max = data.length, map = BASE64_MAP;
+	    for (idx = 0; idx < max; idx++) {
+	        code = map.indexOf(data.charAt(idx));
+	        if (code > 64) {
+	            continue;
+	        }
+	        if (code < 0) {
+	            return false;
+	        }
+	        bitlen += 6;
+	    }
+	    return (bitlen % 8) === 0;
+	}
+	function constructYamlBinary(data) {
+	    var idx, tailbits, input = data.replace(/[\r\n=]/g, ''), max = input.length, map = BASE64_MAP, bits = 0, result = [];
+	    for (idx = 0; idx < max; idx++) {
+	        if ((idx % 4 === 0) && idx) {
+	            result.push((bits >> 16) & 0xFF);
+	            result.push((bits >> 8) & 0xFF);
+	            result.push(bits & 0xFF);
+	        }
+	        bits = (bits << 6) | map.indexOf(input.charAt(idx));
+	    }
+	    tailbits = (max % 4) * 6;
+	    if (tailbits === 0) {
+	        result.push((bits >> 16) & 0xFF);
+	        result.push((bits >> 8) & 0xFF);
+	        result.push(bits & 0xFF);
+	    }
+	    else if (tailbits === 18) {
+	        result.push((bits >> 10) & 0xFF);
+	        result.push((bits >> 2) & 0xFF);
+	    }
+	    else if (tailbits === 12) {
+	        result.push((bits >> 4) & 0xFF);
+	    }
+	    if (NodeBuffer) {
+	        return new NodeBuffer(result);
+	    }
+	    return result;
+	}
+	function representYamlBinary(object) {
+	    var result = '', bits = 0, idx, tail, max = object.length, map = BASE64_MAP;
+	    for (idx = 0; idx < max; idx++) {
+	        if ((idx % 3 === 0) && idx) {
+	            result += map[(bits >> 18) & 0x3F];
+	            result += map[(bits >> 12) & 0x3F];
+	            result += map[(bits >> 6) & 0x3F];
+	            result += map[bits & 0x3F];
+	        }
+	        bits = (bits << 8) + object[idx];
+	    }
+	    tail = max % 3;
+	    if (tail === 0) {
+	        result += map[(bits >> 18) & 0x3F];
+	        result += map[(bits >> 12) & 0x3F];
+	        result += map[(bits >> 6) & 0x3F];
+	        result += map[bits & 0x3F];
+	    }
+	    else if (tail === 2) {
+	        result += map[(bits >> 10) & 0x3F];
+	        result += map[(bits >> 4) & 0x3F];
+	        result += map[(bits << 2) & 0x3F];
+	        result += map[64];
+	    }
+	    else if (tail === 1) {
+	        result += map[(bits >> 2) & 0x3F];
+	        result += map[(bits << 4) & 0x3F];
+	        result += map[64];
+	        result += map[64];
+	    }
+	    return result;
+	}
+	function isBinary(object) {
+	    return NodeBuffer && NodeBuffer.isBuffer(object);
+	}
+	binary = new type_1.Type('tag:yaml.org,2002:binary', {
+	    kind: 'scalar',
+	    resolve: resolveYamlBinary,
+	    construct: constructYamlBinary,
+	    predicate: isBinary,
+	    represent: representYamlBinary
+	});
+	
+	return binary;
+}
+
+var omap;
+var hasRequiredOmap;
+
+function requireOmap () {
+	if (hasRequiredOmap) return omap;
+	hasRequiredOmap = 1;
+	var type_1 = requireType();
+	var _hasOwnProperty = Object.prototype.hasOwnProperty;
+	var _toString = Object.prototype.toString;
+	function resolveYamlOmap(data) {
+	    if (null === data) {
+	        return true;
+	    }
+	    var objectKeys = [], index, length, pair, pairKey, pairHasKey, object = data;
+	    for (index = 0, length = object.length; index < length; index += 1) {
+	        pair = object[index];
+	        pairHasKey = false;
+	        if ('[object Object]' !== _toString.call(pair)) {
+	            return false;
+	        }
+	        for (pairKey in pair) {
+	            if (_hasOwnProperty.call(pair, pairKey)) {
+	                if (!pairHasKey) {
+	                    pairHasKey = true;
+	                }
+	                else {
+	                    return false;
+	                }
+	            }
+	        }
+	        if (!pairHasKey) {
+	            return false;
+	        }
+	        if (-1 === objectKeys.indexOf(pairKey)) {
+	            objectKeys.push(pairKey);
+	        }
+	        else {
+	            return false;
+	        }
+	    }
+	    return true;
+	}
+	function constructYamlOmap(data) {
+	    return null !== data ? data : [];
+	}
+	omap = new type_1.Type('tag:yaml.org,2002:omap', {
+	    kind: 'sequence',
+	    resolve: resolveYamlOmap,
+	    construct: constructYamlOmap
+	});
+	
+	return omap;
+}
+
+var pairs;
+var hasRequiredPairs;
+
+function requirePairs () {
+	if (hasRequiredPairs) return pairs;
+	hasRequiredPairs = 1;
+	var type_1 = requireType();
+	var ast = requireYamlAST();
+	var _toString = Object.prototype.toString;
+	function resolveYamlPairs(data) {
+	    if (null === data) {
+	        return true;
+	    }
+	    if (data.kind != ast.Kind.SEQ) {
+	        return false;
+	    }
+	    var index, length, pair, object = data.items;
+	    for (index = 0, length = object.length; index < length; index += 1) {
+	        pair = object[index];
+	        if ('[object Object]' !== _toString.call(pair)) {
+	            return false;
+	        }
+	        if (!Array.isArray(pair.mappings)) {
+	            return false;
+	        }
+	        if (1 !== pair.mappings.length) {
+	            return false;
+	        }
+	    }
+	    return true;
+	}
+	function constructYamlPairs(data) {
+	    if (null === data || !Array.isArray(data.items)) {
+	        return [];
+	    }
+	    var index, length, result, object = data.items;
+	    result = ast.newItems();
+	    result.parent = data.parent;
+	    result.startPosition = data.startPosition;
+	    result.endPosition = data.endPosition;
+	    for (index = 0, length = object.length; index < length; index += 1) {
+	        var pair = object[index];
+	        var mapping = pair.mappings[0];
+	        var pairSeq = ast.newItems();
+	        pairSeq.parent = result;
+	        pairSeq.startPosition = mapping.key.startPosition;
+	        pairSeq.endPosition = mapping.value.startPosition;
+	        mapping.key.parent = pairSeq;
+	        mapping.value.parent = pairSeq;
+	        pairSeq.items = [mapping.key, mapping.value];
+	        result.items.push(pairSeq);
+	    }
+	    return result;
+	}
+	pairs = new type_1.Type('tag:yaml.org,2002:pairs', {
+	    kind: 'sequence',
+	    resolve: resolveYamlPairs,
+	    construct: constructYamlPairs
+	});
+	
+	return pairs;
+}
+
+var set;
+var hasRequiredSet;
+
+function requireSet () {
+	if (hasRequiredSet) return set;
+	hasRequiredSet = 1;
+	var type_1 = requireType();
+	var ast = requireYamlAST();
+	function resolveYamlSet(data) {
+	    if (null === data) {
+	        return true;
+	    }
+	    if (data.kind != ast.Kind.MAP) {
+	        return false;
+	    }
+	    return true;
+	}
+	function constructYamlSet(data) {
+	    return null !== data ? data : {};
+	}
+	set = new type_1.Type('tag:yaml.org,2002:set', {
+	    kind: 'mapping',
+	    resolve: resolveYamlSet,
+	    construct: constructYamlSet
+	});
+	
+	return set;
+}
+
+var default_safe;
+var hasRequiredDefault_safe;
+
+function requireDefault_safe () {
+	if (hasRequiredDefault_safe) return default_safe;
+	hasRequiredDefault_safe = 1;
+	var schema_1 = requireSchema();
+	var schema = new schema_1.Schema({
+	    include: [
+	        requireCore()
+	    ],
+	    implicit: [
+	        requireTimestamp(),
+	        requireMerge()
+	    ],
+	    explicit: [
+	        requireBinary(),
+	        requireOmap(),
+	        requirePairs(),
+	        requireSet()
+	    ]
+	});
+	default_safe = schema;
+	
+	return default_safe;
+}
+
+var _undefined;
+var hasRequired_undefined;
+
+function require_undefined () {
+	if (hasRequired_undefined) return _undefined;
+	hasRequired_undefined = 1;
+	var type_1 = requireType();
+	function resolveJavascriptUndefined() {
+	    return true;
+	}
+	function constructJavascriptUndefined() {
+	    return undefined;
+	}
+	function representJavascriptUndefined() {
+	    return '';
+	}
+	function isUndefined(object) {
+	    return 'undefined' === typeof object;
+	}
+	_undefined = new type_1.Type('tag:yaml.org,2002:js/undefined', {
+	    kind: 'scalar',
+	    resolve: resolveJavascriptUndefined,
+	    construct: constructJavascriptUndefined,
+	    predicate: isUndefined,
+	    represent: representJavascriptUndefined
+	});
+	
+	return _undefined;
+}
+
+var regexp;
+var hasRequiredRegexp;
+
+function requireRegexp () {
+	if (hasRequiredRegexp) return regexp;
+	hasRequiredRegexp = 1;
+	var type_1 = requireType();
+	function resolveJavascriptRegExp(data) {
+	    if (null === data) {
+	        return false;
+	    }
+	    if (0 === data.length) {
+	        return false;
+	    }
+	    var regexp = data, tail = /\/([gim]*)$/.exec(data), modifiers = '';
+	    if ('/' === regexp[0]) {
+	        if (tail) {
+	            modifiers = tail[1];
+	        }
+	        if (modifiers.length > 3) {
+	            return false;
+	        }
+	        if (regexp[regexp.length - modifiers.length - 1] !== '/') {
+	            return false;
+	        }
+	        regexp = regexp.slice(1, regexp.length - modifiers.length - 1);
+	    }
+	    try {
+	        var dummy = new RegExp(regexp, modifiers);
+	        return true;
+	    }
+	    catch (error) {
+	        return false;
+	    }
+	}
+	function constructJavascriptRegExp(data) {
+	    var regexp = data, tail = /\/([gim]*)$/.exec(data), modifiers = '';
+	    if ('/' === regexp[0]) {
+	        if (tail) {
+	            modifiers = tail[1];
+	        }
+	        regexp = regexp.slice(1, regexp.length - modifiers.length - 1);
+	    }
+	    return new RegExp(regexp, modifiers);
+	}
+	function representJavascriptRegExp(object) {
+	    var result = '/' + object.source + '/';
+	    if (object.global) {
+	        result += 'g';
+	    }
+	    if (object.multiline) {
+	        result += 'm';
+	    }
+	    if (object.ignoreCase) {
+	        result += 'i';
+	    }
+	    return result;
+	}
+	function isRegExp(object) {
+	    return '[object RegExp]' === Object.prototype.toString.call(object);
+	}
+	regexp = new type_1.Type('tag:yaml.org,2002:js/regexp', {
+	    kind: 'scalar',
+	    resolve: resolveJavascriptRegExp,
+	    construct: constructJavascriptRegExp,
+	    predicate: isRegExp,
+	    represent: representJavascriptRegExp
+	});
+	
+	return regexp;
+}
+
+var default_full;
+var hasRequiredDefault_full;
+
+function requireDefault_full () {
+	if (hasRequiredDefault_full) return default_full;
+	hasRequiredDefault_full = 1;
+	var schema_1 = requireSchema();
+	var schema = new schema_1.Schema({
+	    include: [
+	        requireDefault_safe()
+	    ],
+	    explicit: [
+	        require_undefined(),
+	        requireRegexp()
+	    ]
+	});
+	schema_1.Schema.DEFAULT = schema;
+	default_full = schema;
+	
+	return default_full;
+}
+
+var hasRequiredLoader;
+
+function requireLoader () {
+	if (hasRequiredLoader) return loader$1;
+	hasRequiredLoader = 1;
+	Object.defineProperty(loader$1, "__esModule", { value: true });
+	var ast = requireYamlAST();
+	var common = requireCommon();
+	var YAMLException = requireException();
+	var Mark = requireMark();
+	var DEFAULT_SAFE_SCHEMA = requireDefault_safe();
+	var DEFAULT_FULL_SCHEMA = requireDefault_full();
+	var _hasOwnProperty = Object.prototype.hasOwnProperty;
+	var CONTEXT_FLOW_IN = 1;
+	var CONTEXT_FLOW_OUT = 2;
+	var CONTEXT_BLOCK_IN = 3;
+	var CONTEXT_BLOCK_OUT = 4;
+	var CHOMPING_CLIP = 1;
+	var CHOMPING_STRIP = 2;
+	var CHOMPING_KEEP = 3;
+	var PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+	var PATTERN_NON_ASCII_LINE_BREAKS = /[\x85\u2028\u2029]/;
+	var PATTERN_FLOW_INDICATORS = /[,\[\]\{\}]/;
+	var PATTERN_TAG_HANDLE = /^(?:!|!!|![a-z\-]+!)$/i;
+	var PATTERN_TAG_URI = /^(?:!|[^,\[\]\{\}])(?:%[0-9a-f]{2}|[0-9a-z\-#;\/\?:@&=\+\$,_\.!~\*'\(\)\[\]])*$/i;
+	function is_EOL(c) {
+	    return (c === 0x0A) || (c === 0x0D);
+	}
+	function is_WHITE_SPACE(c) {
+	    return (c === 0x09) || (c === 0x20);
+	}
+	function is_WS_OR_EOL(c) {
+	    return (c === 0x09) ||
+	        (c === 0x20) ||
+	        (c === 0x0A) ||
+	        (c === 0x0D);
+	}
+	function is_FLOW_INDICATOR(c) {
+	    return 0x2C === c ||
+	        0x5B === c ||
+	        0x5D === c ||
+	        0x7B === c ||
+	        0x7D === c;
+	}
+	function fromHexCode(c) {
+	    var lc;
+	    if ((0x30 <= c) && (c <= 0x39)) {
+	        return c - 0x30;
+	    }
+	    lc = c | 0x20;
+	    if ((0x61 <= lc) && (lc <= 0x66)) {
+	        return lc - 0x61 + 10;
+	    }
+	    return -1;
+	}
+	function escapedHexLen(c) {
+	    if (c === 0x78) {
+	        return 2;
+	    }
+	    if (c === 0x75) {
+	        return 4;
+	    }
+	    if (c === 0x55) {
+	        return 8;
+	    }
+	    return 0;
+	}
+	function fromDecimalCode(c) {
+	    if ((0x30 <= c) && (c <= 0x39)) {
+	        return c - 0x30;
+	    }
+	    return -1;
+	}
+	function simpleEscapeSequence(c) {
+	    return (c === 0x30) ? '\x00' :
+	        (c === 0x61) ? '\x07' :
+	            (c === 0x62) ? '\x08' :
+	                (c === 0x74) ? '\x09' :
+	                    (c === 0x09) ? '\x09' :
+	                        (c === 0x6E) ? '\x0A' :
+	                            (c === 0x76) ? '\x0B' :
+	                                (c === 0x66) ? '\x0C' :
+	                                    (c === 0x72) ? '\x0D' :
+	                                        (c === 0x65) ? '\x1B' :
+	                                            (c === 0x20) ? ' ' :
+	                                                (c === 0x22) ? '\x22' :
+	                                                    (c === 0x2F) ? '/' :
+	                                                        (c === 0x5C) ? '\x5C' :
+	                                                            (c === 0x4E) ? '\x85' :
+	                                                                (c === 0x5F) ? '\xA0' :
+	                                                                    (c === 0x4C) ? '\u2028' :
+	                                                                        (c === 0x50) ? '\u2029' : '';
+	}
+	function charFromCodepoint(c) {
+	    if (c <= 0xFFFF) {
+	        return String.fromCharCode(c);
+	    }
+	    return String.fromCharCode(((c - 0x010000) >> 10) + 0xD800, ((c - 0x010000) & 0x03FF) + 0xDC00);
+	}
+	var simpleEscapeCheck = new Array(256);
+	var simpleEscapeMap = new Array(256);
+	var customEscapeCheck = new Array(256);
+	var customEscapeMap = new Array(256);
+	for (var i = 0; i < 256; i++) {
+	    customEscapeMap[i] = simpleEscapeMap[i] = simpleEscapeSequence(i);
+	    simpleEscapeCheck[i] = simpleEscapeMap[i] ? 1 : 0;
+	    customEscapeCheck[i] = 1;
+	    if (!simpleEscapeCheck[i]) {
+	        customEscapeMap[i] = '\\' + String.fromCharCode(i);
+	    }
+	}
+	var State = (function () {
+	    function State(input, options) {
+	        this.errorMap = {};
+	        this.errors = [];
+	        this.lines = [];
+	        this.input = input;
+	        this.filename = options['filename'] || null;
+	        this.schema = options['schema'] || DEFAULT_FULL_SCHEMA;
+	        this.onWarning = options['onWarning'] || null;
+	        this.legacy = options['legacy'] || false;
+	        this.allowAnyEscape = options['allowAnyEscape'] || false;
+	        this.ignoreDuplicateKeys = options['ignoreDuplicateKeys'] || false;
+	        this.implicitTypes = this.schema.compiledImplicit;
+	        this.typeMap = this.schema.compiledTypeMap;
+	        this.length = input.length;
+	        this.position = 0;
+	        this.line = 0;
+	        this.lineStart = 0;
+	        this.lineIndent = 0;
+	        this.documents = [];
+	    }
+	    return State;
+	}());
+	function generateError(state, message, isWarning) {
+	    if (isWarning === void 0) { isWarning = false; }
+	    return new YAMLException(message, new Mark(state.filename, state.input, state.position, state.line, (state.position - state.lineStart)), isWarning);
+	}
+	function throwErrorFromPosition(state, position, message, isWarning, toLineEnd) {
+	    if (isWarning === void 0) { isWarning = false; }
+	    if (toLineEnd === void 0) { toLineEnd = false; }
+	    var line = positionToLine(state, position);
+	    if (!line) {
+	        return;
+	    }
+	    var hash = message + position;
+	    if (state.errorMap[hash]) {
+	        return;
+	    }
+	    var mark = new Mark(state.filename, state.input, position, line.line, (position - line.start));
+	    if (toLineEnd) {
+	        mark.toLineEnd = true;
+	    }
+	    var error = new YAMLException(message, mark, isWarning);
+	    state.errors.push(error);
+	}
+	function throwError(state, message) {
+	    var error = generateError(state, message);
+	    var hash = error.message + error.mark.position;
+	    if (state.errorMap[hash]) {
+	        return;
+	    }
+	    state.errors.push(error);
+	    state.errorMap[hash] = 1;
+	    var or = state.position;
+	    while (true) {
+	        if (state.position >= state.input.length - 1) {
+	            return;
+	        }
+	        var c = state.input.charAt(state.position);
+	        if (c == '\n') {
+	            state.position--;
+	            if (state.position == or) {
+	                state.position += 1;
+	            }
+	            return;
+	        }
+	        if (c == '\r') {
+	            state.position--;
+	            if (state.position == or) {
+	                state.position += 1;
+	            }
+	            return;
+	        }
+	        state.position++;
+	    }
+	}
+	function throwWarning(state, message) {
+	    var error = generateError(state, message);
+	    if (state.onWarning) {
+	        state.onWarning.call(null, error);
+	    }
+	}
+	var directiveHandlers = {
+	    YAML: function handleYamlDirective(state, name, args) {
+	        var match, major, minor;
+	        if (null !== state.version) {
+	            throwError(state, 'duplication of %YAML directive');
+	        }
+	        if (1 !== args.length) {
+	            throwError(state, 'YAML directive accepts exactly one argument');
+	        }
+	        match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
+	        if (null === match) {
+	            throwError(state, 'ill-formed argument of the YAML directive');
+	        }
+	        major = parseInt(match[1], 10);
+	        minor = parseInt(match[2], 10);
+	        if (1 !== major) {
+	            throwError(state, 'found incompatible YAML document (version 1.2 is required)');
+	        }
+	        state.version = args[0];
+	        state.checkLineBreaks = (minor < 2);
+	        if (2 !== minor) {
+	            throwError(state, 'found incompatible YAML document (version 1.2 is required)');
+	        }
+	    },
+	    TAG: function handleTagDirective(state, name, args) {
+	        var handle, prefix;
+	        if (2 !== args.length) {
+	            throwError(state, 'TAG directive accepts exactly two arguments');
+	        }
+	        handle = args[0];
+	        prefix = args[1];
+	        if (!PATTERN_TAG_HANDLE.test(handle)) {
+	            throwError(state, 'ill-formed tag handle (first argument) of the TAG directive');
+	        }
+	        if (_hasOwnProperty.call(state.tagMap, handle)) {
+	            throwError(state, 'there is a previously declared suffix for "' + handle + '" tag handle');
+	        }
+	        if (!PATTERN_TAG_URI.test(prefix)) {
+	            throwError(state, 'ill-formed tag prefix (second argument) of the TAG directive');
+	        }
+	        state.tagMap[handle] = prefix;
+	    }
+	};
+	function captureSegment(state, start, end, checkJson) {
+	    var _position, _length, _character, _result;
+	    var scalar = state.result;
+	    if (scalar.startPosition == -1) {
+	        scalar.startPosition = start;
+	    }
+	    if (start <= end) {
+	        _result = state.input.slice(start, end);
+	        if (checkJson) {
+	            for (_position = 0, _length = _result.length; _position < _length; _position += 1) {
+	                _character = _result.charCodeAt(_position);
+	                if (!(0x09 === _character ||
+	                    0x20 <= _character && _character <= 0x10FFFF)) {
+	                    throwError(state, 'expected valid JSON character');
+	                }
+	            }
+	        }
+	        else if (PATTERN_NON_PRINTABLE.test(_result)) {
+	            throwError(state, 'the stream contains non-printable characters');
+	        }
+	        scalar.value += _result;
+	        scalar.endPosition = end;
+	    }
+	}
+	function storeMappingPair(state, _result, keyTag, keyNode, valueNode) {
+	    if (keyNode == null) {
+	        return;
+	    }
+	    if (null === _result) {
+	        _result = {
+	            startPosition: keyNode.startPosition,
+	            endPosition: valueNode.endPosition,
+	            parent: null,
+	            errors: [],
+	            mappings: [], kind: ast.Kind.MAP
+	        };
+	    }
+	    var mapping = ast.newMapping(keyNode, valueNode);
+	    mapping.parent = _result;
+	    keyNode.parent = mapping;
+	    if (valueNode != null) {
+	        valueNode.parent = mapping;
+	    }
+	    !state.ignoreDuplicateKeys && _result.mappings.forEach(function (sibling) {
+	        if (sibling.key && sibling.key.value === (mapping.key && mapping.key.value)) {
+	            throwErrorFromPosition(state, mapping.key.startPosition, 'duplicate key');
+	            throwErrorFromPosition(state, sibling.key.startPosition, 'duplicate key');
+	        }
+	    });
+	    _result.mappings.push(mapping);
+	    _result.endPosition = valueNode ? valueNode.endPosition : keyNode.endPosition + 1;
+	    return _result;
+	}
+	function readLineBreak(state) {
+	    var ch;
+	    ch = state.input.charCodeAt(state.position);
+	    if (0x0A === ch) {
+	        state.position++;
+	    }
+	    else if (0x0D === ch) {
+	        state.position++;
+	        if (0x0A === state.input.charCodeAt(state.position)) {
+	            state.position++;
+	        }
+	    }
+	    else {
+	        throwError(state, 'a line break is expected');
+	    }
+	    state.line += 1;
+	    state.lineStart = state.position;
+	    state.lines.push({
+	        start: state.lineStart,
+	        line: state.line
+	    });
+	}
+	function positionToLine(state, position) {
+	    var line;
+	    for (var i = 0; i < state.lines.length; i++) {
+	        if (state.lines[i].start > position) {
+	            break;
+	        }
+	        line = state.lines[i];
+	    }
+	    if (!line) {
+	        return {
+	            start: 0,
+	            line: 0
+	        };
+	    }
+	    return line;
+	}
+	function skipSeparationSpace(state, allowComments, checkIndent) {
+	    var lineBreaks = 0, ch = state.input.charCodeAt(state.position);
+	    while (0 !== ch) {
+	        while (is_WHITE_SPACE(ch)) {
+	            if (ch === 0x09) {
+	                state.errors.push(generateError(state, "Using tabs can lead to unpredictable results", true));
+	            }
+	            ch = state.input.charCodeAt(++state.position);
+	        }
+	        if (allowComments && 0x23 === ch) {
+	            do {
+	                ch = state.input.charCodeAt(++state.position);
+	            } while (ch !== 0x0A && ch !== 0x0D && 0 !== ch);
+	        }
+	        if (is_EOL(ch)) {
+	            readLineBreak(state);
+	            ch = state.input.charCodeAt(state.position);
+	            lineBreaks++;
+	            state.lineIndent = 0;
+	            while (0x20 === ch) {
+	                state.lineIndent++;
+	                ch = state.input.charCodeAt(++state.position);
+	            }
+	        }
+	        else {
+	            break;
+	        }
+	    }
+	    if (-1 !== checkIndent && 0 !== lineBreaks && state.lineIndent < checkIndent) {
+	        throwWarning(state, 'deficient indentation');
+	    }
+	    return lineBreaks;
+	}
+	function testDocumentSeparator(state) {
+	    var _position = state.position, ch;
+	    ch = state.input.charCodeAt(_position);
+	    if ((0x2D === ch || 0x2E === ch) &&
+	        state.input.charCodeAt(_position + 1) === ch &&
+	        state.input.charCodeAt(_position + 2) === ch) {
+	        _position += 3;
+	        ch = state.input.charCodeAt(_position);
+	        if (ch === 0 || is_WS_OR_EOL(ch)) {
+	            return true;
+	        }
+	    }
+	    return false;
+	}
+	function writeFoldedLines(state, scalar, count) {
+	    if (1 === count) {
+	        scalar.value += ' ';
+	    }
+	    else if (count > 1) {
+	        scalar.value += common.repeat('\n', count - 1);
+	    }
+	}
+	function readPlainScalar(state, nodeIndent, withinFlowCollection) {
+	    var preceding, following, captureStart, captureEnd, hasPendingContent, _line, _lineStart, _lineIndent, _kind = state.kind, _result = state.result, ch;
+	    var state_result = ast.newScalar();
+	    state_result.plainScalar = true;
+	    state.result = state_result;
+	    ch = state.input.charCodeAt(state.position);
+	    if (is_WS_OR_EOL(ch) ||
+	        is_FLOW_INDICATOR(ch) ||
+	        0x23 === ch ||
+	        0x26 === ch ||
+	        0x2A === ch ||
+	        0x21 === ch ||
+	        0x7C === ch ||
+	        0x3E === ch ||
+	        0x27 === ch ||
+	        0x22 === ch ||
+	        0x25 === ch ||
+	        0x40 === ch ||
+	        0x60 === ch) {
+	        return false;
+	    }
+	    if (0x3F === ch || 0x2D === ch) {
+	        following = state.input.charCodeAt(state.position + 1);
+	        if (is_WS_OR_EOL(following) ||
+	            withinFlowCollection && is_FLOW_INDICATOR(following)) {
+	            return false;
+	        }
+	    }
+	    state.kind = 'scalar';
+	    captureStart = captureEnd = state.position;
+	    hasPendingContent = false;
+	    while (0 !== ch) {
+	        if (0x3A === ch) {
+	            following = state.input.charCodeAt(state.position + 1);
+	            if (is_WS_OR_EOL(following) ||
+	                withinFlowCollection && is_FLOW_INDICATOR(following)) {
+	                break;
+	            }
+	        }
+	        else if (0x23 === ch) {
+	            preceding = state.input.charCodeAt(state.position - 1);
+	            if (is_WS_OR_EOL(preceding)) {
+	                break;
+	            }
+	        }
+	        else if ((state.position === state.lineStart && testDocumentSeparator(state)) ||
+	            withinFlowCollection && is_FLOW_INDICATOR(ch)) {
+	            break;
+	        }
+	        else if (is_EOL(ch)) {
+	            _line = state.line;
+	            _lineStart = state.lineStart;
+	            _lineIndent = state.lineIndent;
+	            skipSeparationSpace(state, false, -1);
+	            if (state.lineIndent >= nodeIndent) {
+	                hasPendingContent = true;
+	                ch = state.input.charCodeAt(state.position);
+	                continue;
+	            }
+	            else {
+	                state.position = captureEnd;
+	                state.line = _line;
+	                state.lineStart = _lineStart;
+	                state.lineIndent = _lineIndent;
+	                break;
+	            }
+	        }
+	        if (hasPendingContent) {
+	            captureSegment(state, captureStart, captureEnd, false);
+	            writeFoldedLines(state, state_result, state.line - _line);
+	            captureStart = captureEnd = state.position;
+	            hasPendingContent = false;
+	        }
+	        if (!is_WHITE_SPACE(ch)) {
+	            captureEnd = state.position + 1;
+	        }
+	        ch = state.input.charCodeAt(++state.position);
+	        if (state.position >= state.input.length) {
+	            return false;
+	        }
+	    }
+	    captureSegment(state, captureStart, captureEnd, false);
+	    if (state.result.startPosition != -1) {
+	        state_result.rawValue = state.input.substring(state_result.startPosition, state_result.endPosition);
+	        return true;
+	    }
+	    state.kind = _kind;
+	    state.result = _result;
+	    return false;
+	}
+	function readSingleQuotedScalar(state, nodeIndent) {
+	    var ch, captureStart, captureEnd;
+	    ch = state.input.charCodeAt(state.position);
+	    if (0x27 !== ch) {
+	        return false;
+	    }
+	    var scalar = ast.newScalar();
+	    scalar.singleQuoted = true;
+	    state.kind = 'scalar';
+	    state.result = scalar;
+	    scalar.startPosition = state.position;
+	    state.position++;
+	    captureStart = captureEnd = state.position;
+	    while (0 !== (ch = state.input.charCodeAt(state.position))) {
+	        if (0x27 === ch) {
+	            captureSegment(state, captureStart, state.position, true);
+	            ch = state.input.charCodeAt(++state.position);
+	            scalar.endPosition = state.position;
+	            if (0x27 === ch) {
+	                captureStart = captureEnd = state.position;
+	                state.position++;
+	            }
+	            else {
+	                return true;
+	            }
+	        }
+	        else if (is_EOL(ch)) {
+	            captureSegment(state, captureStart, captureEnd, true);
+	            writeFoldedLines(state, scalar, skipSeparationSpace(state, false, nodeIndent));
+	            captureStart = captureEnd = state.position;
+	        }
+	        else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+	            throwError(state, 'unexpected end of the document within a single quoted scalar');
+	        }
+	        else {
+	            state.position++;
+	            captureEnd = state.position;
+	            scalar.endPosition = state.position;
+	        }
+	    }
+	    throwError(state, 'unexpected end of the stream within a single quoted scalar');
+	}
+	function readDoubleQuotedScalar(state, nodeIndent) {
+	    var captureStart, captureEnd, hexLength, hexResult, tmp, ch;
+	    ch = state.input.charCodeAt(state.position);
+	    if (0x22 !== ch) {
+	        return false;
+	    }
+	    state.kind = 'scalar';
+	    var scalar = ast.newScalar();
+	    scalar.doubleQuoted = true;
+	    state.result = scalar;
+	    scalar.startPosition = state.position;
+	    state.position++;
+	    captureStart = captureEnd = state.position;
+	    while (0 !== (ch = state.input.charCodeAt(state.position))) {
+	        if (0x22 === ch) {
+	            captureSegment(state, captureStart, state.position, true);
+	            state.position++;
+	            scalar.endPosition = state.position;
+	            scalar.rawValue = state.input.substring(scalar.startPosition, scalar.endPosition);
+	            return true;
+	        }
+	        else if (0x5C === ch) {
+	            captureSegment(state, captureStart, state.position, true);
+	            ch = state.input.charCodeAt(++state.position);
+	            if (is_EOL(ch)) {
+	                skipSeparationSpace(state, false, nodeIndent);
+	            }
+	            else if (ch < 256 && (state.allowAnyEscape ? customEscapeCheck[ch] : simpleEscapeCheck[ch])) {
+	                scalar.value += (state.allowAnyEscape ? customEscapeMap[ch] : simpleEscapeMap[ch]);
+	                state.position++;
+	            }
+	            else if ((tmp = escapedHexLen(ch)) > 0) {
+	                hexLength = tmp;
+	                hexResult = 0;
+	                for (; hexLength > 0; hexLength--) {
+	                    ch = state.input.charCodeAt(++state.position);
+	                    if ((tmp = fromHexCode(ch)) >= 0) {
+	                        hexResult = (hexResult << 4) + tmp;
+	                    }
+	                    else {
+	                        throwError(state, 'expected hexadecimal character');
+	                    }
+	                }
+	                scalar.value += charFromCodepoint(hexResult);
+	                state.position++;
+	            }
+	            else {
+	                throwError(state, 'unknown escape sequence');
+	            }
+	            captureStart = captureEnd = state.position;
+	        }
+	        else if (is_EOL(ch)) {
+	            captureSegment(state, captureStart, captureEnd, true);
+	            writeFoldedLines(state, scalar, skipSeparationSpace(state, false, nodeIndent));
+	            captureStart = captureEnd = state.position;
+	        }
+	        else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+	            throwError(state, 'unexpected end of the document within a double quoted scalar');
+	        }
+	        else {
+	            state.position++;
+	            captureEnd = state.position;
+	        }
+	    }
+	    throwError(state, 'unexpected end of the stream within a double quoted scalar');
+	}
+	function readFlowCollection(state, nodeIndent) {
+	    var readNext = true, _line, _tag = state.tag, _result, _anchor = state.anchor, following, terminator, isPair, isExplicitPair, isMapping, keyNode, keyTag, valueNode, ch;
+	    ch = state.input.charCodeAt(state.position);
+	    if (ch === 0x5B) {
+	        terminator = 0x5D;
+	        isMapping = false;
+	        _result = ast.newItems();
+	        _result.startPosition = state.position;
+	    }
+	    else if (ch === 0x7B) {
+	        terminator = 0x7D;
+	        isMapping = true;
+	        _result = ast.newMap();
+	        _result.startPosition = state.position;
+	    }
+	    else {
+	        return false;
+	    }
+	    if (null !== state.anchor) {
+	        _result.anchorId = state.anchor;
+	        state.anchorMap[state.anchor] = _result;
+	    }
+	    ch = state.input.charCodeAt(++state.position);
+	    while (0 !== ch) {
+	        skipSeparationSpace(state, true, nodeIndent);
+	        ch = state.input.charCodeAt(state.position);
+	        if (ch === terminator) {
+	            state.position++;
+	            state.tag = _tag;
+	            state.anchor = _anchor;
+	            state.kind = isMapping ? 'mapping' : 'sequence';
+	            state.result = _result;
+	            _result.endPosition = state.position;
+	            return true;
+	        }
+	        else if (!readNext) {
+	            var p = state.position;
+	            throwError(state, 'missed comma between flow collection entries');
+	            state.position = p + 1;
+	        }
+	        keyTag = keyNode = valueNode = null;
+	        isPair = isExplicitPair = false;
+	        if (0x3F === ch) {
+	            following = state.input.charCodeAt(state.position + 1);
+	            if (is_WS_OR_EOL(following)) {
+	                isPair = isExplicitPair = true;
+	                state.position++;
+	                skipSeparationSpace(state, true, nodeIndent);
+	            }
+	        }
+	        _line = state.line;
+	        composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+	        keyTag = state.tag;
+	        keyNode = state.result;
+	        skipSeparationSpace(state, true, nodeIndent);
+	        ch = state.input.charCodeAt(state.position);
+	        if ((isExplicitPair || state.line === _line) && 0x3A === ch) {
+	            isPair = true;
+	            ch = state.input.charCodeAt(++state.position);
+	            skipSeparationSpace(state, true, nodeIndent);
+	            composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+	            valueNode = state.result;
+	        }
+	        if (isMapping) {
+	            storeMappingPair(state, _result, keyTag, keyNode, valueNode);
+	        }
+	        else if (isPair) {
+	            var mp = storeMappingPair(state, null, keyTag, keyNode, valueNode);
+	            mp.parent = _result;
+	            _result.items.push(mp);
+	        }
+	        else {
+	            if (keyNode) {
+	                keyNode.parent = _result;
+	            }
+	            _result.items.push(keyNode);
+	        }
+	        _result.endPosition = state.position + 1;
+	        skipSeparationSpace(state, true, nodeIndent);
+	        ch = state.input.charCodeAt(state.position);
+	        if (0x2C === ch) {
+	            readNext = true;
+	            ch = state.input.charCodeAt(++state.position);
+	        }
+	        else {
+	            readNext = false;
+	        }
+	    }
+	    throwError(state, 'unexpected end of the stream within a flow collection');
+	}
+	function readBlockScalar(state, nodeIndent) {
+	    var captureStart, folding, chomping = CHOMPING_CLIP, detectedIndent = false, textIndent = nodeIndent, emptyLines = 0, atMoreIndented = false, tmp, ch;
+	    ch = state.input.charCodeAt(state.position);
+	    if (ch === 0x7C) {
+	        folding = false;
+	    }
+	    else if (ch === 0x3E) {
+	        folding = true;
+	    }
+	    else {
+	        return false;
+	    }
+	    var sc = ast.newScalar();
+	    state.kind = 'scalar';
+	    state.result = sc;
+	    sc.startPosition = state.position;
+	    while (0 !== ch) {
+	        ch = state.input.charCodeAt(++state.position);
+	        if (0x2B === ch || 0x2D === ch) {
+	            if (CHOMPING_CLIP === chomping) {
+	                chomping = (0x2B === ch) ? CHOMPING_KEEP : CHOMPING_STRIP;
+	            }
+	            else {
+	                throwError(state, 'repeat of a chomping mode identifier');
+	            }
+	        }
+	        else if ((tmp = fromDecimalCode(ch)) >= 0) {
+	            if (tmp === 0) {
+	                throwError(state, 'bad explicit indentation width of a block scalar; it cannot be less than one');
+	            }
+	            else if (!detectedIndent) {
+	                textIndent = nodeIndent + tmp - 1;
+	                detectedIndent = true;
+	            }
+	            else {
+	                throwError(state, 'repeat of an indentation width identifier');
+	            }
+	        }
+	        else {
+	            break;
+	        }
+	    }
+	    if (is_WHITE_SPACE(ch)) {
+	        do {
+	            ch = state.input.charCodeAt(++state.position);
+	        } while (is_WHITE_SPACE(ch));
+	        if (0x23 === ch) {
+	            do {
+	                ch = state.input.charCodeAt(++state.position);
+	            } while (!is_EOL(ch) && (0 !== ch));
+	        }
+	    }
+	    while (0 !== ch) {
+	        readLineBreak(state);
+	        state.lineIndent = 0;
+	        ch = state.input.charCodeAt(state.position);
+	        while ((!detectedIndent || state.lineIndent < textIndent) &&
+	            (0x20 === ch)) {
+	            state.lineIndent++;
+	            ch = state.input.charCodeAt(++state.position);
+	        }
+	        if (!detectedIndent && state.lineIndent > textIndent) {
+	            textIndent = state.lineIndent;
+	        }
+	        if (is_EOL(ch)) {
+	            emptyLines++;
+	            continue;
+	        }
+	        if (state.lineIndent < textIndent) {
+	            if (chomping === CHOMPING_KEEP) {
+	                sc.value += common.repeat('\n', emptyLines);
+	            }
+	            else if (chomping === CHOMPING_CLIP) {
+	                if (detectedIndent) {
+	                    sc.value += '\n';
+	                }
+	            }
+	            break;
+	        }
+	        if (folding) {
+	            if (is_WHITE_SPACE(ch)) {
+	                atMoreIndented = true;
+	                sc.value += common.repeat('\n', emptyLines + 1);
+	            }
+	            else if (atMoreIndented) {
+	                atMoreIndented = false;
+	                sc.value += common.repeat('\n', emptyLines + 1);
+	            }
+	            else if (0 === emptyLines) {
+	                if (detectedIndent) {
+	                    sc.value += ' ';
+	                }
+	            }
+	            else {
+	                sc.value += common.repeat('\n', emptyLines);
+	            }
+	        }
+	        else if (detectedIndent) {
+	            sc.value += common.repeat('\n', emptyLines + 1);
+	        }
+	        else ;
+	        detectedIndent = true;
+	        emptyLines = 0;
+	        captureStart = state.position;
+	        while (!is_EOL(ch) && (0 !== ch)) {
+	            ch = state.input.charCodeAt(++state.position);
+	        }
+	        captureSegment(state, captureStart, state.position, false);
+	    }
+	    sc.endPosition = state.position;
+	    var i = state.position - 1;
+	    while (true) {
+	        var c = state.input[i];
+	        if (c == '\r' || c == '\n') {
+	            break;
+	        }
+	        if (c != ' ' && c != '\t') {
+	            break;
+	        }
+	        i--;
+	    }
+	    sc.endPosition = i;
+	    sc.rawValue = state.input.substring(sc.startPosition, sc.endPosition);
+	    return true;
+	}
+	function readBlockSequence(state, nodeIndent) {
+	    var _line, _tag = state.tag, _anchor = state.anchor, _result = ast.newItems(), following, detected = false, ch;
+	    if (null !== state.anchor) {
+	        _result.anchorId = state.anchor;
+	        state.anchorMap[state.anchor] = _result;
+	    }
+	    _result.startPosition = state.position;
+	    ch = state.input.charCodeAt(state.position);
+	    while (0 !== ch) {
+	        if (0x2D !== ch) {
+	            break;
+	        }
+	        following = state.input.charCodeAt(state.position + 1);
+	        if (!is_WS_OR_EOL(following)) {
+	            break;
+	        }
+	        detected = true;
+	        state.position++;
+	        if (skipSeparationSpace(state, true, -1)) {
+	            if (state.lineIndent <= nodeIndent) {
+	                _result.items.push(null);
+	                ch = state.input.charCodeAt(state.position);
+	                continue;
+	            }
+	        }
+	        _line = state.line;
+	        composeNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
+	        if (state.result) {
+	            state.result.parent = _result;
+	            _result.items.push(state.result);
+	        }
+	        skipSeparationSpace(state, true, -1);
+	        ch = state.input.charCodeAt(state.position);
+	        if ((state.line === _line || state.lineIndent > nodeIndent) && (0 !== ch)) {
+	            throwError(state, 'bad indentation of a sequence entry');
+	        }
+	        else if (state.lineIndent < nodeIndent) {
+	            break;
+	        }
+	    }
+	    _result.endPosition = state.position;
+	    if (detected) {
+	        state.tag = _tag;
+	        state.anchor = _anchor;
+	        state.kind = 'sequence';
+	        state.result = _result;
+	        _result.endPosition = state.position;
+	        return true;
+	    }
+	    return false;
+	}
+	function readBlockMapping(state, nodeIndent, flowIndent) {
+	    var following, allowCompact, _line, _tag = state.tag, _anchor = state.anchor, _result = ast.newMap(), keyTag = null, keyNode = null, valueNode = null, atExplicitKey = false, detected = false, ch;
+	    _result.startPosition = state.position;
+	    if (null !== state.anchor) {
+	        _result.anchorId = state.anchor;
+	        state.anchorMap[state.anchor] = _result;
+	    }
+	    ch = state.input.charCodeAt(state.position);
+	    while (0 !== ch) {
+	        following = state.input.charCodeAt(state.position + 1);
+	        _line = state.line;
+	        if ((0x3F === ch || 0x3A === ch) && is_WS_OR_EOL(following)) {
+	            if (0x3F === ch) {
+	                if (atExplicitKey) {
+	                    storeMappingPair(state, _result, keyTag, keyNode, null);
+	                    keyTag = keyNode = valueNode = null;
+	                }
+	                detected = true;
+	                atExplicitKey = true;
+	                allowCompact = true;
+	            }
+	            else if (atExplicitKey) {
+	                atExplicitKey = false;
+	                allowCompact = true;
+	            }
+	            else {
+	                throwError(state, 'incomplete explicit mapping pair; a key node is missed');
+	            }
+	            state.position += 1;
+	            ch = following;
+	        }
+	        else if (composeNode(state, flowIndent, CONTEXT_FLOW_OUT, false, true)) {
+	            if (state.line === _line) {
+	                ch = state.input.charCodeAt(state.position);
+	                while (is_WHITE_SPACE(ch)) {
+	                    ch = state.input.charCodeAt(++state.position);
+	                }
+	                if (0x3A === ch) {
+	                    ch = state.input.charCodeAt(++state.position);
+	                    if (!is_WS_OR_EOL(ch)) {
+	                        throwError(state, 'a whitespace character is expected after the key-value separator within a block mapping');
+	                    }
+	                    if (atExplicitKey) {
+	                        storeMappingPair(state, _result, keyTag, keyNode, null);
+	                        keyTag = keyNode = valueNode = null;
+	                    }
+	                    detected = true;
+	                    atExplicitKey = false;
+	                    allowCompact = false;
+	                    keyTag = state.tag;
+	                    keyNode = state.result;
+	                }
+	                else if (state.position == state.lineStart && testDocumentSeparator(state)) {
+	                    break;
+	                }
+	                else if (detected) {
+	                    throwError(state, 'can not read an implicit mapping pair; a colon is missed');
+	                }
+	                else {
+	                    state.tag = _tag;
+	                    state.anchor = _anchor;
+	                    return true;
+	                }
+	            }
+	            else if (detected) {
+	                throwError(state, 'can not read a block mapping entry; a multiline key may not be an implicit key');
+	                while (state.position > 0) {
+	                    ch = state.input.charCodeAt(--state.position);
+	                    if (is_EOL(ch)) {
+	                        state.position++;
+	                        break;
+	                    }
+	                }
+	            }
+	            else {
+	                state.tag = _tag;
+	                state.anchor = _anchor;
+	                return true;
+	            }
+	        }
+	        else {
+	            break;
+	        }
+	        if (state.line === _line || state.lineIndent > nodeIndent) {
+	            if (composeNode(state, nodeIndent, CONTEXT_BLOCK_OUT, true, allowCompact)) {
+	                if (atExplicitKey) {
+	                    keyNode = state.result;
+	                }
+	                else {
+	                    valueNode = state.result;
+	                }
+	            }
+	            if (!atExplicitKey) {
+	                storeMappingPair(state, _result, keyTag, keyNode, valueNode);
+	                keyTag = keyNode = valueNode = null;
+	            }
+	            skipSeparationSpace(state, true, -1);
+	            ch = state.input.charCodeAt(state.position);
+	        }
+	        if (state.lineIndent > nodeIndent && (0 !== ch)) {
+	            throwError(state, 'bad indentation of a mapping entry');
+	        }
+	        else if (state.lineIndent < nodeIndent) {
+	            break;
+	        }
+	    }
+	    if (atExplicitKey) {
+	        storeMappingPair(state, _result, keyTag, keyNode, null);
+	    }
+	    if (detected) {
+	        state.tag = _tag;
+	        state.anchor = _anchor;
+	        state.kind = 'mapping';
+	        state.result = _result;
+	    }
+	    return detected;
+	}
+	function readTagProperty(state) {
+	    var _position, isVerbatim = false, isNamed = false, tagHandle, tagName, ch;
+	    ch = state.input.charCodeAt(state.position);
+	    if (0x21 !== ch) {
+	        return false;
+	    }
+	    if (null !== state.tag) {
+	        throwError(state, 'duplication of a tag property');
+	    }
+	    ch = state.input.charCodeAt(++state.position);
+	    if (0x3C === ch) {
+	        isVerbatim = true;
+	        ch = state.input.charCodeAt(++state.position);
+	    }
+	    else if (0x21 === ch) {
+	        isNamed = true;
+	        tagHandle = '!!';
+	        ch = state.input.charCodeAt(++state.position);
+	    }
+	    else {
+	        tagHandle = '!';
+	    }
+	    _position = state.position;
+	    if (isVerbatim) {
+	        do {
+	            ch = state.input.charCodeAt(++state.position);
+	        } while (0 !== ch && 0x3E !== ch);
+	        if (state.position < state.length) {
+	            tagName = state.input.slice(_position, state.position);
+	            ch = state.input.charCodeAt(++state.position);
+	        }
+	        else {
+	            throwError(state, 'unexpected end of the stream within a verbatim tag');
+	        }
+	    }
+	    else {
+	        while (0 !== ch && !is_WS_OR_EOL(ch)) {
+	            if (0x21 === ch) {
+	                if (!isNamed) {
+	                    tagHandle = state.input.slice(_position - 1, state.position + 1);
+	                    if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
+	                        throwError(state, 'named tag handle cannot contain such characters');
+	                    }
+	                    isNamed = true;
+	                    _position = state.position + 1;
+	                }
+	                else {
+	                    throwError(state, 'tag suffix cannot contain exclamation marks');
+	                }
+	            }
+	            ch = state.input.charCodeAt(++state.position);
+	        }
+	        tagName = state.input.slice(_position, state.position);
+	        if (PATTERN_FLOW_INDICATORS.test(tagName)) {
+	            throwError(state, 'tag suffix cannot contain flow indicator characters');
+	        }
+	    }
+	    if (tagName && !PATTERN_TAG_URI.test(tagName)) {
+	        throwError(state, 'tag name cannot contain such characters: ' + tagName);
+	    }
+	    if (isVerbatim) {
+	        state.tag = tagName;
+	    }
+	    else if (_hasOwnProperty.call(state.tagMap, tagHandle)) {
+	        state.tag = state.tagMap[tagHandle] + tagName;
+	    }
+	    else if ('!' === tagHandle) {
+	        state.tag = '!' + tagName;
+	    }
+	    else if ('!!' === tagHandle) {
+	        state.tag = 'tag:yaml.org,2002:' + tagName;
+	    }
+	    else {
+	        throwError(state, 'undeclared tag handle "' + tagHandle + '"');
+	    }
+	    return true;
+	}
+	function readAnchorProperty(state) {
+	    var _position, ch;
+	    ch = state.input.charCodeAt(state.position);
+	    if (0x26 !== ch) {
+	        return false;
+	    }
+	    if (null !== state.anchor) {
+	        throwError(state, 'duplication of an anchor property');
+	    }
+	    ch = state.input.charCodeAt(++state.position);
+	    _position = state.position;
+	    while (0 !== ch && !is_WS_OR_EOL(ch) && !is_FLOW_INDICATOR(ch)) {
+	        ch = state.input.charCodeAt(++state.position);
+	    }
+	    if (state.position === _position) {
+	        throwError(state, 'name of an anchor node must contain at least one character');
+	    }
+	    state.anchor = state.input.slice(_position, state.position);
+	    return true;
+	}
+	function readAlias(state) {
+	    var _position, alias; state.length; state.input; var ch;
+	    ch = state.input.charCodeAt(state.position);
+	    if (0x2A !== ch) {
+	        return false;
+	    }
+	    ch = state.input.charCodeAt(++state.position);
+	    _position = state.position;
+	    while (0 !== ch && !is_WS_OR_EOL(ch) && !is_FLOW_INDICATOR(ch)) {
+	        ch = state.input.charCodeAt(++state.position);
+	    }
+	    if (state.position <= _position) {
+	        throwError(state, 'name of an alias node must contain at least one character');
+	        state.position = _position + 1;
+	    }
+	    alias = state.input.slice(_position, state.position);
+	    if (!state.anchorMap.hasOwnProperty(alias)) {
+	        throwError(state, 'unidentified alias "' + alias + '"');
+	        if (state.position <= _position) {
+	            state.position = _position + 1;
+	        }
+	    }
+	    state.result = ast.newAnchorRef(alias, _position, state.position, state.anchorMap[alias]);
+	    skipSeparationSpace(state, true, -1);
+	    return true;
+	}
+	function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact) {
+	    var allowBlockStyles, allowBlockScalars, allowBlockCollections, indentStatus = 1, atNewLine = false, hasContent = false, typeIndex, typeQuantity, type, flowIndent, blockIndent;
+	    state.tag = null;
+	    state.anchor = null;
+	    state.kind = null;
+	    state.result = null;
+	    allowBlockStyles = allowBlockScalars = allowBlockCollections =
+	        CONTEXT_BLOCK_OUT === nodeContext ||
+	            CONTEXT_BLOCK_IN === nodeContext;
+	    if (allowToSeek) {
+	        if (skipSeparationSpace(state, true, -1)) {
+	            atNewLine = true;
+	            if (state.lineIndent > parentIndent) {
+	                indentStatus = 1;
+	            }
+	            else if (state.lineIndent === parentIndent) {
+	                indentStatus = 0;
+	            }
+	            else if (state.lineIndent < parentIndent) {
+	                indentStatus = -1;
+	            }
+	        }
+	    }
+	    var tagStart = state.position;
+	    state.position - state.lineStart;
+	    if (1 === indentStatus) {
+	        while (readTagProperty(state) || readAnchorProperty(state)) {
+	            if (skipSeparationSpace(state, true, -1)) {
+	                atNewLine = true;
+	                allowBlockCollections = allowBlockStyles;
+	                if (state.lineIndent > parentIndent) {
+	                    indentStatus = 1;
+	                }
+	                else if (state.lineIndent === parentIndent) {
+	                    indentStatus = 0;
+	                }
+	                else if (state.lineIndent < parentIndent) {
+	                    indentStatus = -1;
+	                }
+	            }
+	            else {
+	                allowBlockCollections = false;
+	            }
+	        }
+	    }
+	    if (allowBlockCollections) {
+	        allowBlockCollections = atNewLine || allowCompact;
+	    }
+	    if (1 === indentStatus || CONTEXT_BLOCK_OUT === nodeContext) {
+	        if (CONTEXT_FLOW_IN === nodeContext || CONTEXT_FLOW_OUT === nodeContext) {
+	            flowIndent = parentIndent;
+	        }
+	        else {
+	            flowIndent = parentIndent + 1;
+	        }
+	        blockIndent = state.position - state.lineStart;
+	        if (1 === indentStatus) {
+	            if (allowBlockCollections &&
+	                (readBlockSequence(state, blockIndent) ||
+	                    readBlockMapping(state, blockIndent, flowIndent)) ||
+	                readFlowCollection(state, flowIndent)) {
+	                hasContent = true;
+	            }
+	            else {
+	                if ((allowBlockScalars && readBlockScalar(state, flowIndent)) ||
+	                    readSingleQuotedScalar(state, flowIndent) ||
+	                    readDoubleQuotedScalar(state, flowIndent)) {
+	                    hasContent = true;
+	                }
+	                else if (readAlias(state)) {
+	                    hasContent = true;
+	                    if (null !== state.tag || null !== state.anchor) {
+	                        throwError(state, 'alias node should not have any properties');
+	                    }
+	                }
+	                else if (readPlainScalar(state, flowIndent, CONTEXT_FLOW_IN === nodeContext)) {
+	                    hasContent = true;
+	                    if (null === state.tag) {
+	                        state.tag = '?';
+	                    }
+	                }
+	                if (null !== state.anchor) {
+	                    state.anchorMap[state.anchor] = state.result;
+	                    state.result.anchorId = state.anchor;
+	                }
+	            }
+	        }
+	        else if (0 === indentStatus) {
+	            hasContent = allowBlockCollections && readBlockSequence(state, blockIndent);
+	        }
+	    }
+	    if (null !== state.tag && '!' !== state.tag) {
+	        if (state.tag == "!include") {
+	            if (!state.result) {
+	                state.result = ast.newScalar();
+	                state.result.startPosition = state.position;
+	                state.result.endPosition = state.position;
+	                throwError(state, "!include without value");
+	            }
+	            state.result.kind = ast.Kind.INCLUDE_REF;
+	        }
+	        else if ('?' === state.tag) {
+	            for (typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
+	                type = state.implicitTypes[typeIndex];
+	                var vl = state.result['value'];
+	                if (type.resolve(vl)) {
+	                    state.result.valueObject = type.construct(state.result['value']);
+	                    state.tag = type.tag;
+	                    if (null !== state.anchor) {
+	                        state.result.anchorId = state.anchor;
+	                        state.anchorMap[state.anchor] = state.result;
+	                    }
+	                    break;
+	                }
+	            }
+	        }
+	        else if (_hasOwnProperty.call(state.typeMap, state.tag)) {
+	            type = state.typeMap[state.tag];
+	            if (null !== state.result && type.kind !== state.kind) {
+	                throwError(state, 'unacceptable node kind for !<' + state.tag + '> tag; it should be "' + type.kind + '", not "' + state.kind + '"');
+	            }
+	            if (!type.resolve(state.result)) {
+	                throwError(state, 'cannot resolve a node with !<' + state.tag + '> explicit tag');
+	            }
+	            else {
+	                state.result = type.construct(state.result);
+	                if (null !== state.anchor) {
+	                    state.result.anchorId = state.anchor;
+	                    state.anchorMap[state.anchor] = state.result;
+	                }
+	            }
+	        }
+	        else {
+	            throwErrorFromPosition(state, tagStart, 'unknown tag <' + state.tag + '>', false, true);
+	        }
+	    }
+	    return null !== state.tag || null !== state.anchor || hasContent;
+	}
+	function readDocument(state) {
+	    var documentStart = state.position, _position, directiveName, directiveArgs, hasDirectives = false, ch;
+	    state.version = null;
+	    state.checkLineBreaks = state.legacy;
+	    state.tagMap = {};
+	    state.anchorMap = {};
+	    while (0 !== (ch = state.input.charCodeAt(state.position))) {
+	        skipSeparationSpace(state, true, -1);
+	        ch = state.input.charCodeAt(state.position);
+	        if (state.lineIndent > 0 || 0x25 !== ch) {
+	            break;
+	        }
+	        hasDirectives = true;
+	        ch = state.input.charCodeAt(++state.position);
+	        _position = state.position;
+	        while (0 !== ch && !is_WS_OR_EOL(ch)) {
+	            ch = state.input.charCodeAt(++state.position);
+	        }
+	        directiveName = state.input.slice(_position, state.position);
+	        directiveArgs = [];
+	        if (directiveName.length < 1) {
+	            throwError(state, 'directive name must not be less than one character in length');
+	        }
+	        while (0 !== ch) {
+	            while (is_WHITE_SPACE(ch)) {
+	                ch = state.input.charCodeAt(++state.position);
+	            }
+	            if (0x23 === ch) {
+	                do {
+	                    ch = state.input.charCodeAt(++state.position);
+	                } while (0 !== ch && !is_EOL(ch));
+	                break;
+	            }
+	            if (is_EOL(ch)) {
+	                break;
+	            }
+	            _position = state.position;
+	            while (0 !== ch && !is_WS_OR_EOL(ch)) {
+	                ch = state.input.charCodeAt(++state.position);
+	            }
+	            directiveArgs.push(state.input.slice(_position, state.position));
+	        }
+	        if (0 !== ch) {
+	            readLineBreak(state);
+	        }
+	        if (_hasOwnProperty.call(directiveHandlers, directiveName)) {
+	            directiveHandlers[directiveName](state, directiveName, directiveArgs);
+	        }
+	        else {
+	            throwWarning(state, 'unknown document directive "' + directiveName + '"');
+	            state.position++;
+	        }
+	    }
+	    skipSeparationSpace(state, true, -1);
+	    if (0 === state.lineIndent &&
+	        0x2D === state.input.charCodeAt(state.position) &&
+	        0x2D === state.input.charCodeAt(state.position + 1) &&
+	        0x2D === state.input.charCodeAt(state.position + 2)) {
+	        state.position += 3;
+	        skipSeparationSpace(state, true, -1);
+	    }
+	    else if (hasDirectives) {
+	        throwError(state, 'directives end mark is expected');
+	    }
+	    composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
+	    skipSeparationSpace(state, true, -1);
+	    if (state.checkLineBreaks &&
+	        PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
+	        throwWarning(state, 'non-ASCII line breaks are interpreted as content');
+	    }
+	    state.documents.push(state.result);
+	    if (state.position === state.lineStart && testDocumentSeparator(state)) {
+	        if (0x2E === state.input.charCodeAt(state.position)) {
+	            state.position += 3;
+	            skipSeparationSpace(state, true, -1);
+	        }
+	        return;
+	    }
+	    if (state.position < (state.length - 1)) {
+	        throwError(state, 'end of the stream or a document separator is expected');
+	    }
+	    else {
+	        return;
+	    }
+	}
+	function loadDocuments(input, options) {
+	    input = String(input);
+	    options = options || {};
+	    var inputLength = input.length;
+	    if (inputLength !== 0) {
+	        if (0x0A !== input.charCodeAt(inputLength - 1) &&
+	            0x0D !== input.charCodeAt(inputLength - 1)) {
+	            input += '\n';
+	        }
+	        if (input.charCodeAt(0) === 0xFEFF) {
+	            input = input.slice(1);
+	        }
+	    }
+	    var state = new State(input, options);
+	    state.input += '\0';
+	    while (0x20 === state.input.charCodeAt(state.position)) {
+	        state.lineIndent += 1;
+	        state.position += 1;
+	    }
+	    while (state.position < (state.length - 1)) {
+	        var q = state.position;
+	        readDocument(state);
+	        if (state.position <= q) {
+	            for (; state.position < state.length - 1; state.position++) {
+	                var c = state.input.charAt(state.position);
+	                if (c == '\n') {
+	                    break;
+	                }
+	            }
+	        }
+	    }
+	    var documents = state.documents;
+	    var docsCount = documents.length;
+	    if (docsCount > 0) {
+	        documents[docsCount - 1].endPosition = inputLength;
+	    }
+	    for (var _i = 0, documents_1 = documents; _i < documents_1.length; _i++) {
+	        var x = documents_1[_i];
+	        x.errors = state.errors;
+	        if (x.startPosition > x.endPosition) {
+	            x.startPosition = x.endPosition;
+	        }
+	    }
+	    return documents;
+	}
+	function loadAll(input, iterator, options) {
+	    if (options === void 0) { options = {}; }
+	    var documents = loadDocuments(input, options), index, length;
+	    for (index = 0, length = documents.length; index < length; index += 1) {
+	        iterator(documents[index]);
+	    }
+	}
+	loader$1.loadAll = loadAll;
+	function load(input, options) {
+	    if (options === void 0) { options = {}; }
+	    var documents = loadDocuments(input, options);
+	    if (0 === documents.length) {
+	        return undefined;
+	    }
+	    else if (1 === documents.length) {
+	        return documents[0];
+	    }
+	    var e = new YAMLException('expected a single document in the stream, but found more');
+	    e.mark = new Mark("", "", 0, 0, 0);
+	    e.mark.position = documents[0].endPosition;
+	    documents[0].errors.push(e);
+	    return documents[0];
+	}
+	loader$1.load = load;
+	function safeLoadAll(input, output, options) {
+	    if (options === void 0) { options = {}; }
+	    loadAll(input, output, common.extend({ schema: DEFAULT_SAFE_SCHEMA }, options));
+	}
+	loader$1.safeLoadAll = safeLoadAll;
+	function safeLoad(input, options) {
+	    if (options === void 0) { options = {}; }
+	    return load(input, common.extend({ schema: DEFAULT_SAFE_SCHEMA }, options));
+	}
+	loader$1.safeLoad = safeLoad;
+	loader$1.loadAll = loadAll;
+	loader$1.load = load;
+	loader$1.safeLoadAll = safeLoadAll;
+	loader$1.safeLoad = safeLoad;
+	
+	return loader$1;
+}
+
+var loaderExports = requireLoader();
+var loader = /*@__PURE__*/getDefaultExportFromCjs(loaderExports);
+
+var failsafeExports = requireFailsafe();
+var failsafeSchema = /*@__PURE__*/getDefaultExportFromCjs(failsafeExports);
+
+var yamlASTExports = requireYamlAST();
+var yamlAst = /*@__PURE__*/getDefaultExportFromCjs(yamlASTExports);
+
+/**
+ * Scalar values exactly as `yaml` 2.9 resolves them with its default YAML 1.2 core schema, for the
+ * scalar spellings the fast path accepts. `undefined` means "not certain": the caller bails out.
+ */
+/** A plain scalar's value from its source text (which may span lines), as yaml's composer builds it. */
+function plainScalar(text) {
+    const value = text.includes('\n') ? unfoldLines(text) : text;
+    const scalar = resolveCore(value);
+    scalar.source = value;
+    scalar.type = distExports.Scalar.PLAIN;
+    return scalar;
+}
+/** Quoted scalar on one line; `escaped` is the unescaped value from the other parser, checked here. */
+function quotedScalar(raw, escaped) {
+    if (raw.length < 2 || raw.includes('\n'))
+        return undefined;
+    const quote = raw[0];
+    const inner = raw.slice(1, -1);
+    if (raw[raw.length - 1] !== quote)
+        return undefined;
+    let value;
+    if (quote === "'")
+        value = inner.replace(/''/g, "'");
+    else if (!inner.includes('\\'))
+        value = inner;
+    else if (SAFE_ESCAPES.test(inner) && typeof escaped === 'string')
+        value = escaped;
+    else
+        return undefined;
+    const scalar = new distExports.Scalar(value);
+    scalar.source = value;
+    scalar.type = quote === "'" ? distExports.Scalar.QUOTE_SINGLE : distExports.Scalar.QUOTE_DOUBLE;
+    return scalar;
+}
+/** Double-quoted contents whose escapes both parsers read alike (no `\` + newline, no rare escapes). */
+const SAFE_ESCAPES = /^(?:[^\\"]|\\["\\/nrtbf0]|\\u[0-9a-fA-F]{4})*$/;
+/**
+ * A block scalar (`|`, `|-`, `>`, `>-` with no indentation indicator), given the text after its
+ * header line up to the end of its last content line (without that line's newline).
+ */
+function blockScalar(header, body) {
+    const literal = header[0] === '|';
+    const lines = body.split('\n');
+    const first = lines.findIndex((line) => line.trim() !== '');
+    if (first === -1)
+        return undefined;
+    const trimIndent = indentOf(lines[first]);
+    // More-indented leading empty lines need an indentation indicator: yaml reports an error.
+    if (trimIndent === 0 || lines.slice(0, first).some((line) => line.length > trimIndent)) {
+        return undefined;
+    }
+    let value = '\n'.repeat(first);
+    let sep = '';
+    let prevMoreIndented = false;
+    for (const line of lines.slice(first)) {
+        const indent = indentOf(line);
+        const empty = indent === line.length;
+        if (!empty && indent < trimIndent)
+            return undefined;
+        const content = line.slice(trimIndent);
+        if (literal) {
+            value += sep + content;
+            sep = '\n';
+        }
+        else if (indent > trimIndent) {
+            if (sep === ' ')
+                sep = '\n';
+            else if (!prevMoreIndented && sep === '\n')
+                sep = '\n\n';
+            value += sep + content;
+            sep = '\n';
+            prevMoreIndented = true;
+        }
+        else if (empty) {
+            if (sep === '\n')
+                value += '\n';
+            else
+                sep = '\n';
+        }
+        else {
+            value += sep + content;
+            sep = ' ';
+            prevMoreIndented = false;
+        }
+    }
+    if (header.length === 1)
+        value += '\n';
+    const scalar = new distExports.Scalar(value);
+    scalar.source = value;
+    scalar.type = literal ? distExports.Scalar.BLOCK_LITERAL : distExports.Scalar.BLOCK_FOLDED;
+    return scalar;
+}
+function indentOf(line) {
+    let spaces = 0;
+    while (line[spaces] === ' ')
+        spaces++;
+    return spaces;
+}
+/** yaml's `unfoldLines` for a multi-line plain scalar. */
+function unfoldLines(source) {
+    const lines = source.split('\n');
+    let res = lines[0].replace(/[ \t]+$/, '');
+    let sep = ' ';
+    for (let i = 1; i < lines.length - 1; i++) {
+        const line = lines[i].trim();
+        if (line === '') {
+            if (sep === '\n')
+                res += sep;
+            else
+                sep = '\n';
+        }
+        else {
+            res += sep + line;
+            sep = ' ';
+        }
+    }
+    return res + sep + lines[lines.length - 1].replace(/^[ \t]+/, '');
+}
+/** What every non-string spelling starts with (or the empty string). */
+const MAYBE_NOT_STRING = /^(?:$|[-+.~0-9nNtTfF])/;
+const NULL = /^(?:~|[Nn]ull|NULL)?$/;
+const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const INT_OCT = /^0o[0-7]+$/;
+const INT = /^[-+]?[0-9]+$/;
+const INT_HEX = /^0x[0-9a-fA-F]+$/;
+const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+/** The core schema's implicit tags, tried in yaml's order, with yaml's resolve functions. */
+function resolveCore(value) {
+    if (!MAYBE_NOT_STRING.test(value))
+        return new distExports.Scalar(value);
+    if (NULL.test(value))
+        return new distExports.Scalar(null);
+    if (BOOL.test(value))
+        return new distExports.Scalar(value[0] === 't' || value[0] === 'T');
+    if (INT_OCT.test(value))
+        return withFormat(new distExports.Scalar(parseInt(value.substring(2), 8)), 'OCT');
+    if (INT.test(value))
+        return new distExports.Scalar(parseInt(value, 10));
+    if (INT_HEX.test(value))
+        return withFormat(new distExports.Scalar(parseInt(value.substring(2), 16)), 'HEX');
+    if (FLOAT_NAN.test(value)) {
+        const number = value.slice(-3).toLowerCase() === 'nan'
+            ? NaN
+            : value[0] === '-'
+                ? Number.NEGATIVE_INFINITY
+                : Number.POSITIVE_INFINITY;
+        return new distExports.Scalar(number);
+    }
+    if (FLOAT_EXP.test(value))
+        return withFormat(new distExports.Scalar(parseFloat(value)), 'EXP');
+    if (FLOAT.test(value)) {
+        const scalar = new distExports.Scalar(parseFloat(value));
+        const dot = value.indexOf('.');
+        if (dot !== -1 && value[value.length - 1] === '0') {
+            scalar.minFractionDigits = value.length - dot - 1;
+        }
+        return scalar;
+    }
+    return new distExports.Scalar(value);
+}
+function withFormat(scalar, format) {
+    scalar.format = format;
+    return scalar;
+}
+
+/**
+ * A fast path for `parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false })`
+ * on the YAML that flows are made of. yaml-ast-parser (about ten times faster) finds the structure;
+ * the nodes, values, ranges and comments are then built as `yaml` 2.9's lexer, parser and composer
+ * would build them. Anything it is not certain to reproduce (any error, anchors, aliases, tags,
+ * directives, document markers, tabs, complex keys, unusual layouts) returns undefined: the caller
+ * then runs `yaml` itself, which also keeps every error message `yaml`'s own.
+ */
+function parseFastYaml(source) {
+    if (UNSUPPORTED_TEXT.test(source))
+        return undefined;
+    try {
+        const root = loader.load(source, { schema: failsafeSchema });
+        if (!root || root.errors.length > 0)
+            return undefined;
+        const lineCounter = new distExports.LineCounter();
+        const document = new FlowDocumentBuilder(source, lineCounter).build(root);
+        lineCounter.addNewLine(0);
+        for (let at = source.indexOf('\n'); at !== -1; at = source.indexOf('\n', at + 1)) {
+            lineCounter.addNewLine(at + 1);
+        }
+        return { documents: [document], lineCounter };
+    }
+    catch (error) {
+        // Very deep nesting exhausts the stack of either parser: yaml reports it properly.
+        if (error === BAIL || error instanceof RangeError)
+            return undefined;
+        throw error;
+    }
+}
+/** Tabs, CR, NUL, other line breaks, BOM, directives, document markers. */
+const UNSUPPORTED_TEXT = /[\t\r\0\u0085\u2028\u2029\uFEFF]|^%|^(?:---|\.\.\.)(?:[ \n]|$)/m;
+const BAIL = Symbol('fast-yaml bail');
+function bail() {
+    throw BAIL;
+}
+const { Kind } = yamlAst;
+class FlowDocumentBuilder {
+    src;
+    doc;
+    constructor(src, lineCounter) {
+        this.src = src;
+        this.doc = new distExports.Document(undefined, {
+            lineCounter,
+            uniqueKeys: true,
+            prettyErrors: false
+        });
+    }
+    build(root) {
+        const start = root.startPosition;
+        if (this.column(start) !== 0)
+            bail();
+        const prelude = this.trivia(0, undefined);
+        if (prelude.next !== start)
+            bail();
+        let contents;
+        let after;
+        if (root.kind === Kind.MAP && !this.isFlowStart(start)) {
+            [contents, after] = this.blockMap(root, []);
+        }
+        else if (root.kind === Kind.SEQ && !this.isFlowStart(start)) {
+            [contents, after] = this.blockSeq(root, []);
+        }
+        else
+            bail();
+        if (after.column !== -1)
+            bail();
+        const doc = this.doc;
+        doc.contents = contents;
+        const contentEnd = contents.range[2];
+        const end = resolveEnd(after.pending ?? [], contentEnd);
+        if (end.comment)
+            doc.comment = end.comment;
+        doc.range = [start, contentEnd, end.offset];
+        this.decorate(prelude.tokens);
+        return doc;
+    }
+    /** The composer's handling of comments before the document (`Composer.decorate`). */
+    decorate(prelude) {
+        let comment = '';
+        let atComment = false;
+        let afterEmptyLine = false;
+        for (const token of prelude) {
+            if (token.type === 'comment') {
+                comment +=
+                    (comment === '' ? '' : afterEmptyLine ? '\n\n' : '\n') +
+                        (token.source.substring(1) || ' ');
+                atComment = true;
+                afterEmptyLine = false;
+            }
+            else if (token.type === 'newline') {
+                if (!atComment)
+                    afterEmptyLine = true;
+                atComment = false;
+            }
+        }
+        if (!comment)
+            return;
+        const contents = this.doc.contents;
+        if (afterEmptyLine || contents.items.length === 0) {
+            this.doc.commentBefore = comment;
+            return;
+        }
+        const first = contents.items[0];
+        const node = (first instanceof distExports.Pair ? first.key : first);
+        node.commentBefore = node.commentBefore ? `${comment}\n${node.commentBefore}` : comment;
+    }
+    blockMap(ast, firstStart) {
+        const map = new distExports.YAMLMap(this.doc.schema);
+        const indent = this.column(ast.startPosition);
+        const mappings = ast.mappings;
+        const keys = new Set();
+        let start = firstStart;
+        let offset = ast.startPosition;
+        let commentEnd;
+        let after = { pending: undefined, next: this.src.length, column: -1 };
+        for (let i = 0; i < mappings.length; i++) {
+            const mapping = mappings[i];
+            const keyAst = mapping.key;
+            if (!keyAst || keyAst.kind !== Kind.SCALAR || keyAst.anchorId !== undefined)
+                bail();
+            if (start === undefined || (i > 0 && keyAst.startPosition !== after.next))
+                bail();
+            const key = this.flowScalar(keyAst);
+            // `<<` is a plain key in YAML 1.2 but a merge under other options: leave it to yaml.
+            if (key.value === '<<' || keys.has(key.value))
+                bail();
+            if (keyAst.endPosition - keyAst.startPosition > 1000)
+                bail();
+            keys.add(key.value);
+            key.range = [keyAst.startPosition, keyAst.endPosition, keyAst.endPosition];
+            applyProps(key, this.props(start, true, 'none'));
+            const sep = this.trivia(keyAst.endPosition, ':');
+            const valueAst = mapping.value;
+            let value;
+            if (valueAst === null) {
+                // An empty value: later blank and comment lines go to the next key, from the second newline.
+                after = this.at(sep.next, undefined);
+                if (after.column > indent)
+                    bail();
+                if (after.column === indent) {
+                    const newlines = [];
+                    sep.tokens.forEach((token, index) => {
+                        if (token.type === 'newline')
+                            newlines.push(index);
+                        else if (token.type !== 'space' &&
+                            !(token.type === 'comment' && token.indent <= indent)) {
+                            newlines.length = 0;
+                        }
+                    });
+                    if (newlines.length >= 2)
+                        after.pending = sep.tokens.splice(newlines[1]);
+                }
+                value = this.emptyValue(sep.tokens);
+            }
+            else {
+                if (sep.next !== valueAst.startPosition)
+                    bail();
+                [value, after] = this.value(valueAst, indent, sep.tokens, 'value');
+            }
+            map.items.push(new distExports.Pair(key, value));
+            offset = value.range[2];
+            start = after.pending;
+            if (i + 1 < mappings.length) {
+                if (after.column !== indent)
+                    bail();
+                start ??= [];
+            }
+        }
+        if (after.column === indent)
+            bail();
+        if (start && !this.movesUp(start, indent)) {
+            const props = this.props(start, true, 'none');
+            if (props.comment)
+                map.comment = props.comment;
+            commentEnd = props.end;
+            after = { ...after, pending: undefined };
+        }
+        map.range = [ast.startPosition, offset, commentEnd ?? offset];
+        return [map, after];
+    }
+    blockSeq(ast, firstStart) {
+        const seq = new distExports.YAMLSeq(this.doc.schema);
+        const indent = this.column(ast.startPosition);
+        const items = ast.items;
+        let start = firstStart;
+        let offset = ast.startPosition;
+        let commentEnd;
+        let after = { pending: undefined, next: this.src.length, column: -1 };
+        for (let i = 0; i < items.length; i++) {
+            const item = items[i];
+            if (!item || start === undefined)
+                bail();
+            const dashAt = this.dashBefore(item.startPosition);
+            if ((i === 0 ? dashAt !== ast.startPosition : dashAt !== after.next) ||
+                this.column(dashAt) !== indent) {
+                bail();
+            }
+            const dash = this.trivia(dashAt, '-');
+            if (dash.next !== item.startPosition)
+                bail();
+            let value;
+            [value, after] = this.value(item, indent, [...start, ...dash.tokens], 'item');
+            seq.items.push(value);
+            offset = value.range[2];
+            start = after.pending;
+            if (i + 1 < items.length) {
+                if (after.column !== indent)
+                    bail();
+                start ??= [];
+            }
+        }
+        if (after.column > indent)
+            bail();
+        if (start && !this.movesUp(start, indent)) {
+            const props = this.props(start, true, 'seq-item');
+            if (props.comment)
+                seq.comment = props.comment;
+            commentEnd = props.end;
+            after = { ...after, pending: undefined };
+        }
+        seq.range = [ast.startPosition, offset, commentEnd ?? offset];
+        return [seq, after];
+    }
+    /** The `-` that introduces a sequence item starting at `itemStart` (on the same line). */
+    dashBefore(itemStart) {
+        let at = itemStart - 1;
+        while (this.src[at] === ' ')
+            at--;
+        if (this.src[at] !== '-')
+            bail();
+        return at;
+    }
+    /**
+     * A map value or sequence item and what follows it. `propsTokens` are the tokens between the
+     * indicator (included) and the node, which the composer reads as the node's properties.
+     */
+    value(ast, parentIndent, propsTokens, context) {
+        if (ast.anchorId !== undefined)
+            bail();
+        const props = context === 'item'
+            ? this.props(propsTokens, true, 'seq-item')
+            : this.props(propsTokens, false, 'value');
+        const startsLine = propsTokens.some((token) => token.type === 'newline');
+        const at = ast.startPosition;
+        const ch = this.src[at];
+        let node;
+        let after;
+        if ((ast.kind === Kind.MAP || ast.kind === Kind.SEQ) && ch !== '[' && ch !== '{') {
+            // A block collection: on a line of its own, or a compact map right after `- `.
+            if (!startsLine && !(ast.kind === Kind.MAP && context === 'item'))
+                bail();
+            const column = this.column(at);
+            if (column < parentIndent ||
+                (column === parentIndent && !(ast.kind === Kind.SEQ && context === 'value'))) {
+                bail();
+            }
+            [node, after] = ast.kind === Kind.MAP ? this.blockMap(ast, []) : this.blockSeq(ast, []);
+        }
+        else if (ast.kind === Kind.SCALAR && (ch === '|' || ch === '>')) {
+            [node, after] = this.blockScalarNode(ast, parentIndent);
+        }
+        else {
+            const leaf = ast.kind === Kind.SCALAR ? this.flowScalar(ast) : this.flowCollection(ast, parentIndent);
+            const valueEnd = leaf.range[1];
+            const trivia = this.trivia(valueEnd, undefined);
+            const lineEnd = trivia.tokens.findIndex((token) => token.type === 'newline');
+            if (lineEnd === -1 && trivia.next < this.src.length)
+                bail();
+            const endTokens = lineEnd === -1 ? trivia.tokens : trivia.tokens.slice(0, lineEnd + 1);
+            const rest = lineEnd === -1 ? [] : trivia.tokens.slice(lineEnd + 1);
+            after = this.afterLeaf(rest, trivia.next, parentIndent, endTokens);
+            const resolved = resolveEnd(endTokens, valueEnd);
+            if (resolved.comment)
+                leaf.comment = resolved.comment;
+            leaf.range = [leaf.range[0], valueEnd, resolved.offset];
+            node = leaf;
+        }
+        applyProps(node, props);
+        return [node, after];
+    }
+    /**
+     * The blank and comment lines after a value that ended its line, routed as `yaml`'s parser does
+     * within the innermost collection (indent `indent`): comment lines indented deeper than it join
+     * the value's end (when it has one), the rest start a new item.
+     */
+    afterLeaf(tokens, next, indent, valueEnd) {
+        let pending;
+        for (const token of tokens) {
+            if (token.type === 'newline') {
+                if (pending)
+                    pending.push(token);
+                else if (valueEnd?.at(-1)?.type === 'comment')
+                    valueEnd.push(token);
+                else
+                    pending = [token];
+            }
+            else if (!pending) {
+                pending = [token];
+            }
+            else if (token.type === 'comment' &&
+                token.indent > indent &&
+                valueEnd &&
+                pending.every((t) => t.type === 'newline' || t.type === 'space')) {
+                valueEnd.push(...pending, token);
+                pending = undefined;
+            }
+            else
+                pending.push(token);
+        }
+        return this.at(next, pending);
+    }
+    at(next, pending) {
+        return { pending, next, column: next < this.src.length ? this.column(next) : -1 };
+    }
+    /** Whether a collection's trailing blank/comment lines move to its parent when it ends. */
+    movesUp(start, indent) {
+        return indent === 0 || start.every((t) => t.type !== 'comment' || t.indent < indent);
+    }
+    blockScalarNode(ast, parentIndent) {
+        const at = ast.startPosition;
+        const lineEnd = this.src.indexOf('\n', at);
+        if (lineEnd === -1)
+            bail();
+        const header = this.src.slice(at, lineEnd);
+        if (header !== '|' && header !== '|-' && header !== '>' && header !== '>-')
+            bail();
+        // The scalar runs to the end of its last line indented deeper than its parent.
+        let end = lineEnd + 1;
+        let contentEnd = lineEnd;
+        let lineStart = lineEnd + 1;
+        let spacesOnly = false;
+        while (lineStart < this.src.length) {
+            let next = this.src.indexOf('\n', lineStart);
+            if (next === -1)
+                next = this.src.length;
+            const spaces = this.skipSpaces(lineStart);
+            if (spaces === next) {
+                if (next > lineStart)
+                    spacesOnly = true;
+            }
+            else {
+                if (spaces - lineStart <= parentIndent)
+                    break;
+                contentEnd = next;
+                end = Math.min(next + 1, this.src.length);
+                spacesOnly = false;
+            }
+            lineStart = next + 1;
+        }
+        // Whitespace-only lines after the last content line: the lexer's rules there are subtle.
+        if (contentEnd === lineEnd || spacesOnly)
+            bail();
+        const scalar = blockScalar(header, this.src.slice(lineEnd + 1, contentEnd));
+        if (!scalar)
+            bail();
+        scalar.range = [at, end, end];
+        const trivia = this.trivia(end, undefined);
+        return [scalar, this.afterLeaf(trivia.tokens, trivia.next, parentIndent, undefined)];
+    }
+    flowScalar(ast) {
+        const { startPosition: start, endPosition: end } = ast;
+        const raw = this.src.slice(start, end);
+        const first = raw[0];
+        let scalar;
+        if (first === '"' || first === "'") {
+            scalar = quotedScalar(raw, ast.value);
+        }
+        else {
+            if (raw === '' || /^[-?:][ \n]|^[-?:]$|^[@`%|>,!&*#[\]{}]|[ \n]$/.test(raw))
+                bail();
+            if (raw !== ast.value && !raw.includes('\n'))
+                bail();
+            scalar = plainScalar(raw);
+        }
+        if (!scalar)
+            bail();
+        scalar.range = [start, end, end];
+        return scalar;
+    }
+    /** A one-line flow collection written `[a, b]` or `{k: v, k2: [x]}`. */
+    flowCollection(ast, parentIndent) {
+        const open = ast.startPosition;
+        const isMap = ast.kind === Kind.MAP;
+        if (this.src[open] !== (isMap ? '{' : '['))
+            bail();
+        const collection = isMap ? new distExports.YAMLMap(this.doc.schema) : new distExports.YAMLSeq(this.doc.schema);
+        collection.flow = true;
+        let at = this.skipSpaces(open + 1);
+        const children = (isMap ? ast.mappings : ast.items);
+        const keys = new Set();
+        children.forEach((child, index) => {
+            if (index > 0) {
+                if (!this.src.startsWith(', ', at))
+                    bail();
+                at += 2;
+            }
+            if (!child || child.startPosition !== at)
+                bail();
+            if (isMap) {
+                const keyAst = child.key;
+                const valueAst = child.value;
+                if (!keyAst || keyAst.kind !== Kind.SCALAR || !valueAst)
+                    bail();
+                const key = this.flowScalar(keyAst);
+                this.checkFlowPlain(key);
+                if (key.value === '<<' || keys.has(key.value))
+                    bail();
+                keys.add(key.value);
+                if (!this.src.startsWith(': ', key.range[1]) ||
+                    valueAst.startPosition !== key.range[1] + 2) {
+                    bail();
+                }
+                const value = this.flowItem(valueAst, parentIndent);
+                collection.items.push(new distExports.Pair(key, value));
+                at = value.range[1];
+            }
+            else {
+                const value = this.flowItem(child, parentIndent);
+                collection.items.push(value);
+                at = value.range[1];
+            }
+        });
+        // Spaces before the closing bracket end the last item (the last pair's value in a map).
+        const close = this.skipSpaces(at);
+        const last = collection.items.at(-1);
+        const lastNode = (last instanceof distExports.Pair ? last.value : last);
+        if (lastNode?.range)
+            lastNode.range[2] += close - at;
+        if (this.src[close] !== (isMap ? '}' : ']'))
+            bail();
+        collection.range = [open, close + 1, close + 1];
+        return collection;
+    }
+    flowItem(ast, parentIndent) {
+        if (ast.anchorId !== undefined)
+            bail();
+        if (ast.kind === Kind.SCALAR) {
+            const scalar = this.flowScalar(ast);
+            this.checkFlowPlain(scalar);
+            return scalar;
+        }
+        if (ast.kind === Kind.MAP || ast.kind === Kind.SEQ)
+            return this.flowCollection(ast, parentIndent);
+        return bail();
+    }
+    /** Plain scalars inside flow collections: only simple words (no indicators, one line). */
+    checkFlowPlain(scalar) {
+        const text = this.src.slice(scalar.range[0], scalar.range[1]);
+        if (scalar.type === distExports.Scalar.PLAIN && /[\n:#,[\]{}]/.test(text))
+            bail();
+    }
+    /** An empty value after `key:`, placed after the `:` and the spaces that follow it. */
+    emptyValue(sep) {
+        const props = this.props(sep, false, 'value');
+        const indicator = sep[0];
+        let offset = indicator.offset + indicator.source.length;
+        if (sep[1]?.type === 'space')
+            offset += sep[1].source.length;
+        const scalar = plainScalar('');
+        scalar.range = [offset, offset, offset];
+        if (props.spaceBefore)
+            scalar.spaceBefore = true;
+        if (props.comment) {
+            scalar.comment = props.comment;
+            scalar.range[2] = props.end;
+        }
+        return scalar;
+    }
+    /**
+     * Trivia (spaces, comments, newlines) from `from` up to the next content; with `indicator`, the
+     * text must first hold that indicator (after optional spaces).
+     */
+    trivia(from, indicator) {
+        const src = this.src;
+        const tokens = [];
+        let atLineStart = from === 0 || src[from - 1] === '\n';
+        // Only comments read the indentation; on a line begun by other tokens it is worked out lazily.
+        let lineIndent = atLineStart ? 0 : -1;
+        let at = from;
+        if (indicator) {
+            const spaces = this.skipSpaces(at);
+            if (spaces > at)
+                tokens.push(token('space', src, at, spaces, lineIndent));
+            if (src[spaces] !== indicator)
+                bail();
+            tokens.push(token('indicator', src, spaces, spaces + 1, lineIndent));
+            at = spaces + 1;
+            atLineStart = false;
+        }
+        while (at < src.length) {
+            const ch = src[at];
+            let end;
+            if (ch === ' ') {
+                end = this.skipSpaces(at);
+                if (atLineStart)
+                    lineIndent = end - at;
+                tokens.push(token('space', src, at, end, lineIndent));
+                atLineStart = false;
+            }
+            else if (ch === '#') {
+                if (tokens.at(-1)?.type === 'indicator')
+                    bail();
+                end = src.indexOf('\n', at);
+                if (end === -1)
+                    end = src.length;
+                if (lineIndent === -1)
+                    lineIndent = this.indentOf(this.lineStart(at));
+                tokens.push(token('comment', src, at, end, lineIndent));
+                atLineStart = false;
+            }
+            else if (ch === '\n') {
+                end = at + 1;
+                tokens.push(token('newline', src, at, end, lineIndent));
+                lineIndent = 0;
+                atLineStart = true;
+            }
+            else
+                break;
+            at = end;
+        }
+        return { tokens, next: at };
+    }
+    /** `yaml`'s `resolveProps` for the tokens fast-path sources contain. */
+    props(tokens, startOnNewline, indicator) {
+        let spaceBefore = false;
+        let atNewline = startOnNewline;
+        let hasSpace = startOnNewline;
+        let comment = '';
+        let commentSep = '';
+        let found = false;
+        for (const token of tokens) {
+            switch (token.type) {
+                case 'space':
+                    hasSpace = true;
+                    break;
+                case 'comment': {
+                    if (!hasSpace)
+                        bail();
+                    const text = token.source.substring(1) || ' ';
+                    comment = comment ? comment + commentSep + text : text;
+                    commentSep = '';
+                    atNewline = false;
+                    break;
+                }
+                case 'newline':
+                    if (atNewline) {
+                        if (comment)
+                            comment += token.source;
+                        else if (!found || indicator !== 'seq-item')
+                            spaceBefore = true;
+                    }
+                    else
+                        commentSep += token.source;
+                    atNewline = true;
+                    hasSpace = true;
+                    break;
+                case 'indicator':
+                    if (found)
+                        bail();
+                    found = true;
+                    atNewline = indicator === 'seq-item';
+                    hasSpace = false;
+            }
+        }
+        const last = tokens.at(-1);
+        return { comment, spaceBefore, end: last ? last.offset + last.source.length : 0 };
+    }
+    skipSpaces(at) {
+        while (this.src[at] === ' ')
+            at++;
+        return at;
+    }
+    isFlowStart(at) {
+        return this.src[at] === '[' || this.src[at] === '{';
+    }
+    lineStart(at) {
+        return this.src.lastIndexOf('\n', at - 1) + 1;
+    }
+    column(at) {
+        return at - this.lineStart(at);
+    }
+    /** Indentation as the parser counts it: spaces, and `- ` indicators at the start of a line. */
+    indentOf(lineStart) {
+        let at = lineStart;
+        for (;;) {
+            if (this.src[at] === ' ')
+                at++;
+            else if (this.src[at] === '-' && this.src[at + 1] === ' ')
+                at += 2;
+            else
+                return at - lineStart;
+        }
+    }
+}
+function token(type, src, start, end, indent) {
+    return { type, offset: start, source: src.slice(start, end), indent };
+}
+/** `composeNode`: the properties' comment goes before the node, except on an empty scalar. */
+function applyProps(node, props) {
+    if (props.spaceBefore)
+        node.spaceBefore = true;
+    if (props.comment)
+        node.commentBefore = props.comment;
+}
+/** `yaml`'s `resolveEnd`: the comment after a node and where the node's trailing trivia ends. */
+function resolveEnd(tokens, offset) {
+    let comment = '';
+    let sep = '';
+    let end = offset;
+    for (const token of tokens) {
+        if (token.type === 'comment') {
+            const text = token.source.substring(1) || ' ';
+            comment = comment ? comment + sep + text : text;
+            sep = '';
+        }
+        else if (token.type === 'newline' && comment)
+            sep += token.source;
+        else if (token.type === 'indicator')
+            bail();
+        end += token.source.length;
+    }
+    return { comment, offset: end };
+}
+
 /** Text as Kestra receives it from us: no BOM, LF line endings. Line numbers stay those of the raw file. */
 function normaliseSource(raw) {
     return raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
 }
-/** Parses a flow file keeping positions. Never throws: YAML problems stay in `documents[i].errors`. */
-function parseFlowFile(input) {
+/**
+ * Parses a flow file keeping positions. Never throws: YAML problems stay in `documents[i].errors`.
+ * `fastYaml: false` skips the fast path (tests compare both).
+ */
+function parseFlowFile(input, options = {}) {
     const source = normaliseSource(input.raw);
-    const { documents: parsed, lineCounter } = parseDocuments(source);
+    const { documents: parsed, lineCounter } = parseDocuments(source, options.fastYaml ?? true);
     const first = parsed[0];
     const contents = first?.contents;
     const id = distExports.isMap(contents) ? scalarString(contents.get('id', true)) : undefined;
@@ -51987,7 +55599,10 @@ function parseFlowFile(input) {
         notAFlow
     };
 }
-function parseDocuments(source) {
+function parseDocuments(source, fast = true) {
+    const quick = fast ? parseFastYaml(source) : undefined;
+    if (quick)
+        return quick;
     const lineCounter = new distExports.LineCounter();
     const documents = distExports.parseAllDocuments(source, {
         lineCounter,
@@ -63722,8 +67337,7 @@ function deployableFlow(flow) {
 }
 /**
  * What the repository wants on the server. The first file declaring an identity wins (later ones are
- * errors). A file the server already holds byte for byte takes the server's copy of the bytes
- * instead of being read again.
+ * errors). A file's bytes are read only when the server does not hold the same: a diff shows them.
  */
 async function desiredState(model, actual) {
     const managed = new Set(model.managedNamespaces);
@@ -63742,19 +67356,16 @@ async function desiredState(model, actual) {
     const held = new Map();
     for (const [namespace, { files }] of actual ?? []) {
         for (const file of files)
-            held.set(fileKey(namespace, file.path), file.bytes);
+            held.set(fileKey(namespace, file.path), file.summary.sha256);
     }
-    const sameOnServer = (entry) => {
-        const bytes = held.get(fileKey(entry.namespace, entry.path));
-        return bytes?.length === entry.size && summariseBytes(bytes).sha256 === entry.sha256
-            ? bytes
-            : undefined;
-    };
     const files = await mapLimit(safe, 32, async (entry) => ({
         namespace: entry.namespace,
         path: entry.path,
-        bytes: sameOnServer(entry) ?? (await readNamespaceFileBytes(entry)),
+        ...(held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256 && {
+            bytes: await readNamespaceFileBytes(entry)
+        }),
         sha256: entry.sha256,
+        size: entry.size,
         binary: entry.binary,
         file: entry.file
     }));
@@ -63915,10 +67526,27 @@ function uniqueTargets(refs) {
     return [...seen.values()];
 }
 
-/** Reads every managed namespace in bulk (flows and files); the client bounds the concurrency. */
-async function readServerState(api, namespaces) {
-    const entries = await Promise.all(namespaces.map(async (namespace) => {
-        const [flows, files] = await Promise.all([api.listFlows(namespace), api.listFiles(namespace)]);
+/**
+ * Reads every managed namespace in bulk (flows and files); the client bounds the concurrency. A file's
+ * bytes are dropped as they arrive when the repository holds the same: only a diff would need them.
+ */
+async function readServerState(api, model) {
+    const local = new Map();
+    for (const entry of model.files) {
+        if (entry.symlinkEscapes)
+            continue; // never deployed: the server copy is planned for deletion
+        const key = fileKey(entry.namespace, entry.path);
+        local.set(key, (local.get(key) ?? new Set()).add(entry.sha256));
+    }
+    const entries = await Promise.all(model.managedNamespaces.map(async (namespace) => {
+        const [flows, remote] = await Promise.all([
+            api.listFlows(namespace),
+            api.listFiles(namespace)
+        ]);
+        const files = remote.map(({ path, bytes }) => serverFile(path, bytes, ({ sha256 }) => {
+            const shas = local.get(fileKey(namespace, path));
+            return !(shas?.size === 1 && shas.has(sha256));
+        }));
         return [namespace, { flows, files }];
     }));
     return new Map(entries);
@@ -64146,9 +67774,10 @@ async function check(settings, context, ports, mode, kestra) {
     reporter.info(notes[0]);
     const planning = kestra && mode !== 'validate';
     const server = Promise.all([
-        planning ? readServerState(kestra, model.managedNamespaces) : undefined,
+        planning ? readServerState(kestra, model) : undefined,
         kestra && settings.serverValidation ? validateOnServer(kestra, model) : []
     ]);
+    const markers = kestra && mode === 'deploy' ? readMarkersEarly(kestra, model.managedNamespaces) : undefined;
     const base = planning ? readBaseSnapshot(settings, context, model) : undefined;
     const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push';
     const detecting = changedEvent
@@ -64182,7 +67811,7 @@ async function check(settings, context, ports, mode, kestra) {
     ];
     if (PR_EVENTS.includes(context.eventName))
         findings = demoteUnchangedErrors(findings, changed);
-    return { model, findings: sortFindings(findings), changed, state, base, notes };
+    return { model, findings: sortFindings(findings), changed, state, markers, base, notes };
 }
 function describeRepository(model) {
     const flows = model.flows.filter((f) => !f.notAFlow).length;
@@ -65000,8 +68629,8 @@ function buildPlan(input) {
         }
         if (!server)
             continue;
-        const current = summariseBytes(server.file.bytes);
-        const change = fileChange(server.namespace, server.file.path, action(desired !== undefined, desired?.sha256 === current.sha256), limits, desired, { bytes: server.file.bytes, summary: current });
+        const current = server.file.summary;
+        const change = fileChange(server.namespace, server.file.path, action(desired !== undefined, desired?.sha256 === current.sha256), limits, desired, server.file);
         const base = input.base?.files.get(key);
         change.drifted = isDrifted(change.action, input.base !== undefined, base && base.sha256 !== current.sha256);
         resources.push(change);
@@ -65096,12 +68725,15 @@ function fileChange(namespace, path, action, limits, desired, server) {
         ...(keepsDesired && desired && { file: desired.file }),
         ...(keepsDesired &&
             desired && {
-            desired: { sha256: desired.sha256, size: desired.bytes.length, binary: desired.binary }
+            desired: { sha256: desired.sha256, size: desired.size, binary: desired.binary }
         }),
         ...(server && { current: server.summary })
     };
     if (action !== 'create' && action !== 'update' && action !== 'delete')
         return change;
+    if ((action !== 'create' && !server?.bytes) || (action !== 'delete' && !desired?.bytes)) {
+        throw new Error(`internal error: the content of ${namespace}${path} was dropped before its diff`);
+    }
     const before = action === 'create' ? undefined : textOf(server?.bytes);
     const after = action === 'delete' ? undefined : desired?.binary ? null : textOf(desired?.bytes);
     if (before === null || after === null) {
@@ -65264,6 +68896,7 @@ async function execute(settings, context, ports) {
             kestra,
             model: checked.model,
             plan,
+            markers: checked.markers,
             findings,
             summary
         });

@@ -8,6 +8,7 @@ import type { ActualNamespace } from '../../src/plan/input.js'
 import type { Plan } from '../../src/plan/types.js'
 import { loadRepository } from '../../src/repo/load.js'
 import { Semaphore } from '../../src/concurrency.js'
+import { serverFile } from '../../src/plan/content.js'
 import { desiredState } from '../../src/run/desired.js'
 import { INPUT_DEFAULTS, parseSettings } from '../../src/settings.js'
 
@@ -60,7 +61,7 @@ export async function perResourceBaseline(input: {
           const path = dir === '/' ? `/${fileName}` : `${dir}/${fileName}`
           if (type === 'Directory') return walk(path)
           const bytes = await get(`/namespaces/${seg(namespace)}/files?path=${seg(path)}`)
-          return [{ path, bytes: new Uint8Array(bytes) }]
+          return [serverFile(path, new Uint8Array(bytes), () => true)]
         })
       )
       return nested.flat()

@@ -23,6 +23,8 @@ export interface ApplyDeps {
   readDesiredFile: ReadDesiredFile
   concurrency: number
   log: (message: string) => void
+  /** Called once per namespace with writes, when the last of them has a result; `complete` if all went through. */
+  onNamespaceDone?: (namespace: string, complete: boolean) => void
 }
 
 export interface ApplyOutcome {
@@ -40,9 +42,20 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyOutco
   const semaphore = new Semaphore(deps.concurrency)
   const snapshot = new ServerSnapshot(deps.api)
   const results = new Map<ResourceChange, ResourceResult>()
+  const pending = new Map<string, number>()
+  const incomplete = new Set<string>()
+  for (const change of plan.resources.filter(isWrite)) {
+    pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1)
+  }
   const record = (result: ResourceResult) => {
     results.set(result.change, result)
     deps.log(describe(result))
+    const { namespace } = result.change
+    if (!isWrite(result.change)) return
+    if (NOT_APPLIED.has(result.result)) incomplete.add(namespace)
+    const left = pending.get(namespace)! - 1
+    pending.set(namespace, left)
+    if (left === 0) deps.onNamespaceDone?.(namespace, !incomplete.has(namespace))
   }
   const runAll = async <C extends ResourceChange>(
     changes: C[],
@@ -77,20 +90,27 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyOutco
     'file',
     files(writes).map((c) => c.namespace)
   )
-  await runAll(files(writes), (change) => writeFile(change, snapshot, deps))
   snapshot.prefetch(
     'flow',
     flows(writes).map((c) => c.namespace)
   )
+  await runAll(files(writes), (change) => writeFile(change, snapshot, deps))
   const order = orderFlowWrites(flows(writes), deps.refs)
   for (const cycle of order.cycles) {
     warnings.push(
       `Flows ${cycle.join(', ')} call each other in a cycle; each was written after the ones it calls that come before it in this list.`
     )
   }
-  for (const wave of order.waves) {
-    await runAll(wave, (change) => writeFlow(change, snapshot, deps.api))
+  // Each flow goes as soon as the flows it calls are written, not when its whole wave is ready.
+  const written = new Map<FlowChange, Promise<void>>()
+  for (const change of order.waves.flat()) {
+    const before = (order.prerequisites.get(change) ?? []).map((c) => written.get(c)!)
+    written.set(
+      change,
+      Promise.all(before).then(() => runAll([change], (c) => writeFlow(c, snapshot, deps.api)))
+    )
   }
+  await Promise.all(written.values())
   const deletePhase = async (phase: ResourceChange[]) => {
     if ([...results.values()].some((r) => NOT_APPLIED.has(r.result))) {
       for (const change of phase) {

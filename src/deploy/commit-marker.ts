@@ -38,6 +38,26 @@ export function parseMarker(value: unknown): CommitMarker | undefined {
 
 export type RecordedMarkers = Map<string, CommitMarker | undefined>
 
+export interface MarkerReading {
+  markers: RecordedMarkers
+  warnings: string[]
+}
+
+/** A reading started before the plan was ready, so that it overlaps other work. */
+export interface EarlyMarkers {
+  /** Sorted. */
+  namespaces: string[]
+  reading: Promise<MarkerReading>
+}
+
+/** Starts reading the markers of these namespaces now; a failure surfaces when the reading is awaited. */
+export function readMarkersEarly(api: KestraApi, namespaces: readonly string[]): EarlyMarkers {
+  const sorted = [...namespaces].sort()
+  const reading = readMarkers(api, sorted)
+  reading.catch(() => undefined)
+  return { namespaces: sorted, reading }
+}
+
 /**
  * The marker of each namespace. A marker that cannot be read leaves the order unknown, like a commit missing
  * from the checkout: the deploy goes on with a warning.
@@ -45,15 +65,17 @@ export type RecordedMarkers = Map<string, CommitMarker | undefined>
 export async function readMarkers(
   api: KestraApi,
   namespaces: string[],
-  semaphore: Semaphore
-): Promise<{ markers: RecordedMarkers; warnings: string[] }> {
+  semaphore?: Semaphore
+): Promise<MarkerReading> {
   const markers: RecordedMarkers = new Map()
   const warnings: string[] = []
   await Promise.all(
     namespaces.map(async (namespace) => {
       let value: unknown
       try {
-        value = await semaphore.run(() => api.getKv(namespace, COMMIT_MARKER_KEY))
+        value = await (semaphore
+          ? semaphore.run(() => api.getKv(namespace, COMMIT_MARKER_KEY))
+          : api.getKv(namespace, COMMIT_MARKER_KEY))
       } catch (error) {
         warnings.push(
           `Could not read the deployed commit of namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; cannot tell whether this commit is older than what it holds, deploying anyway.`
@@ -116,6 +138,11 @@ export async function checkCommitOrder(
   return { older, warnings }
 }
 
+export interface MarkerWrite {
+  written: string[]
+  warnings: string[]
+}
+
 /** Writes our marker to each namespace whose recorded marker differs; returns the namespaces written and problems. */
 export async function writeMarkers(
   api: KestraApi,
@@ -123,7 +150,7 @@ export async function writeMarkers(
   markers: RecordedMarkers,
   ours: CommitMarker,
   semaphore: Semaphore
-): Promise<{ written: string[]; warnings: string[] }> {
+): Promise<MarkerWrite> {
   const stale = namespaces.filter((namespace) => {
     const recorded = markers.get(namespace)
     return recorded?.commit !== ours.commit || recorded.repository !== ours.repository

@@ -5,12 +5,18 @@ import type { Plan, ResourceChange } from '../plan/types.js'
 import type { Settings } from '../settings.js'
 import type { Finding } from '../validate/finding.js'
 import { applyPlan, type ReadDesiredFile } from './apply.js'
-import { checkCommitOrder, readMarkers, writeMarkers } from './commit-marker.js'
+import {
+  checkCommitOrder,
+  readMarkers,
+  writeMarkers,
+  type EarlyMarkers,
+  type MarkerWrite
+} from './commit-marker.js'
 import { deployBlockers, describeBlockers, isWrite } from './gate.js'
 import { gitIsAncestor, type IsAncestor } from './git-ancestry.js'
 import { deletionRefusals } from './guards.js'
 import type { FlowDependency } from './order.js'
-import { deployStatus, NOT_APPLIED, WRITTEN, type DeployResult } from './result.js'
+import { deployStatus, WRITTEN, type DeployResult } from './result.js'
 
 export interface DeployDeps {
   api: KestraApi
@@ -33,6 +39,8 @@ export interface DeployDeps {
   commit: string
   /** `owner/repo`. */
   repository: string
+  /** The markers, when their reading started early (for `namespaces`); read here otherwise. */
+  markers?: EarlyMarkers
   /** Default: `git merge-base --is-ancestor` in the current directory (the workspace on a runner). */
   isAncestor?: IsAncestor
   log?: (message: string) => void
@@ -61,7 +69,10 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
     ])
   ].sort()
   const ours = { commit: deps.commit, repository: deps.repository }
-  const { markers, warnings } = await readMarkers(deps.api, namespaces, semaphore)
+  const early = deps.markers
+  const { markers, warnings } = await (early && sameList(early.namespaces, namespaces)
+    ? early.reading
+    : readMarkers(deps.api, namespaces, semaphore))
   const order = await checkCommitOrder(
     markers,
     ours,
@@ -88,32 +99,34 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
     warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`)
   }
 
+  // A namespace's marker is written as soon as it holds this commit: with no writes, right away.
+  const marking: Promise<MarkerWrite>[] = []
+  const mark = (namespace: string) =>
+    marking.push(writeMarkers(deps.api, [namespace], markers, ours, semaphore))
+  const writing = new Set(plan.resources.filter(isWrite).map((c) => c.namespace))
+  for (const namespace of namespaces) if (!writing.has(namespace)) mark(namespace)
   const applied = await applyPlan(plan, {
     api: deps.api,
     refs: deps.refs,
     readDesiredFile: deps.readDesiredFile,
     concurrency: deps.settings.concurrency,
-    log
+    log,
+    onNamespaceDone: (namespace, complete) => complete && mark(namespace)
   })
   warnings.push(...applied.warnings)
-  const incomplete = new Set(
-    applied.resources.filter((r) => NOT_APPLIED.has(r.result)).map((r) => r.change.namespace)
-  )
-  const marked = await writeMarkers(
-    deps.api,
-    namespaces.filter((ns) => !incomplete.has(ns)),
-    markers,
-    ours,
-    semaphore
-  )
-  warnings.push(...marked.warnings)
+  const marked = await Promise.all(marking)
+  warnings.push(...marked.flatMap((m) => m.warnings).sort())
   return {
     status: deployStatus(applied.resources),
     resources: applied.resources,
     applied: applied.resources.filter((r) => WRITTEN.has(r.result)).length,
     warnings,
-    markedNamespaces: marked.written
+    markedNamespaces: marked.flatMap((m) => m.written).sort()
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, index) => value === b[index])
 }
 
 function currentRevision(change: ResourceChange): number | undefined {

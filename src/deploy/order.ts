@@ -12,6 +12,8 @@ export interface FlowWriteOrder {
   waves: FlowChange[][]
   /** Flows that depend on each other in a cycle, sorted keys per cycle. */
   cycles: string[][]
+  /** For each flow, the flows written before it (its dependencies once cycles are broken). */
+  prerequisites: Map<FlowChange, FlowChange[]>
 }
 
 /**
@@ -66,7 +68,14 @@ export function orderFlowWrites(changes: FlowChange[], refs: FlowDependency[]): 
     waves[index].push(byKey.get(key)!)
   }
   cycles.sort((a, b) => compare(a[0], b[0]))
-  return { waves, cycles }
+  const prerequisites = new Map<FlowChange, FlowChange[]>()
+  for (const key of keys) {
+    prerequisites.set(
+      byKey.get(key)!,
+      [...deps.get(key)!].sort(compare).map((k) => byKey.get(k)!)
+    )
+  }
+  return { waves, cycles, prerequisites }
 }
 
 /** Tarjan's algorithm, iterative so that long subflow chains cannot overflow the stack. */

@@ -1,5 +1,5 @@
 import { sha256Hex } from '../plan/content.js'
-import type { KestraApi, RemoteFlow } from '../kestra/api.js'
+import type { KestraApi } from '../kestra/api.js'
 import { resourceName, type FileChange, type FlowChange } from '../plan/types.js'
 
 /**
@@ -7,7 +7,7 @@ import { resourceName, type FileChange, type FlowChange } from '../plan/types.js
  * (flows and files separately, so a namespace without file changes never lists its files).
  */
 export class ServerSnapshot {
-  private readonly flows = new Map<string, Promise<Map<string, RemoteFlow>>>()
+  private readonly flows = new Map<string, Promise<Map<string, number>>>()
   private readonly files = new Map<string, Promise<Map<string, string>>>()
 
   constructor(private readonly api: KestraApi) {}
@@ -23,21 +23,23 @@ export class ServerSnapshot {
     }
   }
 
-  /** Why the flow is no longer what the plan saw, or undefined when it still is. */
+  /**
+   * Why the flow is no longer what the plan saw, or undefined when it still is. The revision alone tells:
+   * Kestra gives every change of source (edit, disable, delete and re-create) a new one (reference §2.4).
+   */
   async flowMoved(change: FlowChange): Promise<string | undefined> {
-    const remote = (await this.flowsOf(change.namespace)).get(change.id)
+    const revision = (await this.flowsOf(change.namespace)).get(change.id)
     const expected = change.action === 'create' ? undefined : change.current
     if (expected === undefined) {
-      return (
-        remote &&
-        `flow ${resourceName(change)} appeared on the server (revision ${remote.revision}) after the plan`
-      )
+      return revision === undefined
+        ? undefined
+        : `flow ${resourceName(change)} appeared on the server (revision ${revision}) after the plan`
     }
-    if (!remote) {
+    if (revision === undefined) {
       return `flow ${resourceName(change)} was deleted on the server after the plan (it was at revision ${expected.revision})`
     }
-    if (remote.revision !== expected.revision || lf(remote.source) !== lf(expected.source)) {
-      return `flow ${resourceName(change)} changed on the server after the plan (revision ${expected.revision} → ${remote.revision})`
+    if (revision !== expected.revision) {
+      return `flow ${resourceName(change)} changed on the server after the plan (revision ${expected.revision} → ${revision})`
     }
     return undefined
   }
@@ -56,10 +58,10 @@ export class ServerSnapshot {
     return undefined
   }
 
-  private flowsOf(namespace: string): Promise<Map<string, RemoteFlow>> {
+  private flowsOf(namespace: string): Promise<Map<string, number>> {
     let flows = this.flows.get(namespace)
     if (!flows) {
-      flows = this.api.listFlows(namespace).then((list) => new Map(list.map((f) => [f.id, f])))
+      flows = this.api.flowRevisions(namespace)
       this.flows.set(namespace, flows)
     }
     return flows
@@ -75,8 +77,4 @@ export class ServerSnapshot {
     }
     return files
   }
-}
-
-function lf(source: string): string {
-  return source.replace(/\r\n?/g, '\n')
 }

@@ -7,6 +7,8 @@ export interface KestraApi {
   info(): Promise<ServerInfo>
   /** Every non-deleted flow of exactly this namespace (children excluded), with source and revision. Bulk: O(1) requests. */
   listFlows(namespace: string): Promise<RemoteFlow[]>
+  /** Id → revision of every non-deleted flow of exactly this namespace, without sources. 1 request. */
+  flowRevisions(namespace: string): Promise<Map<string, number>>
   /** One flow, or undefined when absent or deleted. */
   getFlow(namespace: string, id: string): Promise<RemoteFlow | undefined>
   /** POST the YAML. A retried create meeting "already exists" re-reads and returns the stored flow when its source matches. */

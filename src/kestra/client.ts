@@ -51,6 +51,7 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
   return {
     info: () => http.info(),
     listFlows: (namespace) => flows.list(namespace),
+    flowRevisions: (namespace) => flows.revisions(namespace),
     getFlow: (namespace, id) => flows.get(namespace, id),
     createFlow: (source) => flows.create(source),
     updateFlow: (namespace, id, source) => flows.update(namespace, id, source),

@@ -22,17 +22,7 @@ export class FlowsEndpoint {
 
   /** Listing (ids, revisions) then one export of every source: 2 requests whatever the count. */
   async list(namespace: string): Promise<RemoteFlow[]> {
-    const listing = await this.http.send({
-      method: 'GET',
-      path: `/flows/${seg(namespace)}`,
-      route: '/flows/{namespace}'
-    })
-    const listed = readJsonArray(listing).flatMap((item): Listed[] => {
-      const flow = item as Record<string, unknown>
-      if (typeof flow.id !== 'string' || flow.deleted === true) return []
-      if (typeof flow.namespace === 'string' && flow.namespace !== namespace) return []
-      return [{ id: flow.id, revision: Number(flow.revision ?? 0) }]
-    })
+    const listed = await this.listed(namespace)
     if (listed.length === 0) return []
 
     const sources = this.exportMissing ? new Map() : await this.exportSources(namespace, listed)
@@ -46,6 +36,11 @@ export class FlowsEndpoint {
     return flows
       .filter((flow): flow is RemoteFlow => flow !== undefined)
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  }
+
+  /** Id → revision of every flow of the namespace: the listing alone, 1 request. */
+  async revisions(namespace: string): Promise<Map<string, number>> {
+    return new Map((await this.listed(namespace)).map(({ id, revision }) => [id, revision]))
   }
 
   async get(namespace: string, id: string): Promise<RemoteFlow | undefined> {
@@ -105,6 +100,20 @@ export class FlowsEndpoint {
       allow: [404]
     })
     if (response.status === 404 && response.attempts === 1) throw responseError(response)
+  }
+
+  private async listed(namespace: string): Promise<Listed[]> {
+    const listing = await this.http.send({
+      method: 'GET',
+      path: `/flows/${seg(namespace)}`,
+      route: '/flows/{namespace}'
+    })
+    return readJsonArray(listing).flatMap((item): Listed[] => {
+      const flow = item as Record<string, unknown>
+      if (typeof flow.id !== 'string' || flow.deleted === true) return []
+      if (typeof flow.namespace === 'string' && flow.namespace !== namespace) return []
+      return [{ id: flow.id, revision: Number(flow.revision ?? 0) }]
+    })
   }
 
   private async exportSources(namespace: string, listed: Listed[]): Promise<Map<string, string>> {

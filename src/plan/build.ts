@@ -1,20 +1,13 @@
-import type { RemoteFile, RemoteFlow } from '../kestra/api.js'
+import type { RemoteFlow } from '../kestra/api.js'
 import { fileKey, flowKey } from '../validate/finding.js'
-import { decodeText, summariseBytes } from './content.js'
+import { decodeText } from './content.js'
 import { countPlan } from './counts.js'
 import { DEFAULT_DIFF_LIMITS, diffTexts, type DiffLimits, type TextDiff } from './diff.js'
 import { fingerprint } from './fingerprint.js'
-import type { DesiredFile, DesiredFlow, PlanInput } from './input.js'
+import type { DesiredFile, DesiredFlow, PlanInput, ServerFile } from './input.js'
 import { comparableFlowSource, normaliseLineEndings } from './normalise.js'
 import { compareChanges, compareStrings } from './order.js'
-import type {
-  FileChange,
-  FileContentSummary,
-  FlowChange,
-  Plan,
-  PlanAction,
-  ResourceChange
-} from './types.js'
+import type { FileChange, FlowChange, Plan, PlanAction, ResourceChange } from './types.js'
 
 /** Compares what the repository declares with what the server holds. Pure: no I/O. */
 export function buildPlan(input: PlanInput): Plan {
@@ -30,7 +23,7 @@ export function buildPlan(input: PlanInput): Plan {
   ].sort(compareStrings)
 
   const actualFlows = new Map<string, RemoteFlow & { namespace: string }>()
-  const actualFiles = new Map<string, { namespace: string; file: RemoteFile }>()
+  const actualFiles = new Map<string, { namespace: string; file: ServerFile }>()
   for (const namespace of new Set(input.namespaces)) {
     const held = input.actual.get(namespace)
     for (const flow of held?.flows ?? [])
@@ -79,14 +72,14 @@ export function buildPlan(input: PlanInput): Plan {
       continue
     }
     if (!server) continue
-    const current = summariseBytes(server.file.bytes)
+    const current = server.file.summary
     const change = fileChange(
       server.namespace,
       server.file.path,
       action(desired !== undefined, desired?.sha256 === current.sha256),
       limits,
       desired,
-      { bytes: server.file.bytes, summary: current }
+      server.file
     )
     const base = input.base?.files.get(key)
     change.drifted = isDrifted(
@@ -198,7 +191,7 @@ function fileChange(
   action: PlanAction,
   limits: DiffLimits,
   desired?: DesiredFile,
-  server?: { bytes: Uint8Array; summary: FileContentSummary }
+  server?: ServerFile
 ): FileChange {
   const keepsDesired = action === 'create' || action === 'update' || action === 'unchanged'
   const change: FileChange = {
@@ -210,11 +203,16 @@ function fileChange(
     ...(keepsDesired && desired && { file: desired.file }),
     ...(keepsDesired &&
       desired && {
-        desired: { sha256: desired.sha256, size: desired.bytes.length, binary: desired.binary }
+        desired: { sha256: desired.sha256, size: desired.size, binary: desired.binary }
       }),
     ...(server && { current: server.summary })
   }
   if (action !== 'create' && action !== 'update' && action !== 'delete') return change
+  if ((action !== 'create' && !server?.bytes) || (action !== 'delete' && !desired?.bytes)) {
+    throw new Error(
+      `internal error: the content of ${namespace}${path} was dropped before its diff`
+    )
+  }
   const before = action === 'create' ? undefined : textOf(server?.bytes)
   const after = action === 'delete' ? undefined : desired?.binary ? null : textOf(desired?.bytes)
   if (before === null || after === null) {

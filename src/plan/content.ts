@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer'
 import { createHash } from 'node:crypto'
+import type { ServerFile } from './input.js'
 import type { FileContentSummary } from './types.js'
 
 export function sha256Hex(content: string | Uint8Array): string {
@@ -30,4 +31,14 @@ export function summariseBytes(bytes: Uint8Array): FileContentSummary {
     summaries.set(bytes, summary)
   }
   return summary
+}
+
+/** A server file as the plan keeps it: summarised, with its bytes only when a diff may show them. */
+export function serverFile(
+  path: string,
+  bytes: Uint8Array,
+  keepBytes: (summary: FileContentSummary) => boolean
+): ServerFile {
+  const summary = summariseBytes(bytes)
+  return keepBytes(summary) ? { path, summary, bytes } : { path, summary }
 }

@@ -1,5 +1,6 @@
-import type { RemoteFile, RemoteFlow } from '../kestra/api.js'
+import type { RemoteFlow } from '../kestra/api.js'
 import type { DiffLimits } from './diff.js'
+import type { FileContentSummary } from './types.js'
 
 /** A flow the repository holds at the planned commit. */
 export interface DesiredFlow {
@@ -16,17 +17,28 @@ export interface DesiredFile {
   namespace: string
   /** Path in the namespace's storage, starting with '/'. */
   path: string
-  bytes: Uint8Array
+  /** The content, unless the server holds the same (no diff can need it then). */
+  bytes?: Uint8Array
   sha256: string
+  size: number
   binary: boolean
   /** Workspace-relative path of the repository file. */
   file: string
 }
 
+/** A namespace file the server holds. */
+export interface ServerFile {
+  /** Starts with '/'. */
+  path: string
+  summary: FileContentSummary
+  /** The content, kept only when the repository's copy differs or is missing: what a diff shows. */
+  bytes?: Uint8Array
+}
+
 /** What the server holds in one managed namespace. */
 export interface ActualNamespace {
   flows: RemoteFlow[]
-  files: RemoteFile[]
+  files: ServerFile[]
 }
 
 /** The repository at the base commit (PR base or push `before`), keyed by `flowKey` / `fileKey`. */

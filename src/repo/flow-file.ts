@@ -1,4 +1,5 @@
 import { isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml'
+import { parseFastYaml } from './fast-yaml.js'
 import type { FlowFile } from './model.js'
 
 /** Text as Kestra receives it from us: no BOM, LF line endings. Line numbers stay those of the raw file. */
@@ -6,15 +7,21 @@ export function normaliseSource(raw: string): string {
   return raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
 }
 
-/** Parses a flow file keeping positions. Never throws: YAML problems stay in `documents[i].errors`. */
-export function parseFlowFile(input: {
-  file: string
-  rel: string
-  raw: string
-  expectedNamespace?: string
-}): FlowFile {
+/**
+ * Parses a flow file keeping positions. Never throws: YAML problems stay in `documents[i].errors`.
+ * `fastYaml: false` skips the fast path (tests compare both).
+ */
+export function parseFlowFile(
+  input: {
+    file: string
+    rel: string
+    raw: string
+    expectedNamespace?: string
+  },
+  options: { fastYaml?: boolean } = {}
+): FlowFile {
   const source = normaliseSource(input.raw)
-  const { documents: parsed, lineCounter } = parseDocuments(source)
+  const { documents: parsed, lineCounter } = parseDocuments(source, options.fastYaml ?? true)
   const first = parsed[0]
   const contents = first?.contents
   const id = isMap(contents) ? scalarString(contents.get('id', true)) : undefined
@@ -37,7 +44,9 @@ export function parseFlowFile(input: {
   }
 }
 
-function parseDocuments(source: string): Pick<FlowFile, 'documents' | 'lineCounter'> {
+function parseDocuments(source: string, fast = true): Pick<FlowFile, 'documents' | 'lineCounter'> {
+  const quick = fast ? parseFastYaml(source) : undefined
+  if (quick) return quick
   const lineCounter = new LineCounter()
   const documents = parseAllDocuments(source, {
     lineCounter,

@@ -1,4 +1,5 @@
 import type { RunContext } from '../context.js'
+import type { EarlyMarkers } from '../deploy/commit-marker.js'
 import { deploy } from '../deploy/deploy.js'
 import { ancestryChecker } from '../deploy/git-ancestry.js'
 import type { DeployResult } from '../deploy/result.js'
@@ -25,6 +26,8 @@ export interface ApplyModeArgs {
   kestra: KestraApi
   model: RepoModel
   plan: Plan
+  /** The deployed-commit markers, when their reading started early. */
+  markers?: EarlyMarkers
   findings: Finding[]
   /** The plan's job summary; the receipt is added to it. */
   summary: string
@@ -56,6 +59,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
       },
       managedNamespaces: args.model.managedNamespaces,
       commit: context.sha,
+      markers: args.markers,
       repository: `${context.owner}/${context.repo}`,
       isAncestor: ancestryChecker(
         context.workspace,

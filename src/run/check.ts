@@ -1,4 +1,5 @@
 import { PR_EVENTS, type RunContext } from '../context.js'
+import { readMarkersEarly, type EarlyMarkers } from '../deploy/commit-marker.js'
 import type { KestraApi } from '../kestra/api.js'
 import type { ActualNamespace, BaseSnapshot } from '../plan/input.js'
 import { detectChangedFiles, type ChangedFiles } from '../repo/changed-files.js'
@@ -22,6 +23,8 @@ export interface Checked {
   changed: ChangedFiles
   /** The server's copy of every managed namespace (plan and deploy only). */
   state?: Map<string, ActualNamespace>
+  /** The deployed-commit markers, being read (deploy only). */
+  markers?: EarlyMarkers
   /** The repository at the base commit, being read (plan and deploy only). */
   base?: Promise<BaseSnapshot | undefined>
   /** Plain-text remarks for the summary and the comment. */
@@ -49,9 +52,11 @@ export async function check(
 
   const planning = kestra && mode !== 'validate'
   const server = Promise.all([
-    planning ? readServerState(kestra, model.managedNamespaces) : undefined,
+    planning ? readServerState(kestra, model) : undefined,
     kestra && settings.serverValidation ? validateOnServer(kestra, model) : []
   ])
+  const markers =
+    kestra && mode === 'deploy' ? readMarkersEarly(kestra, model.managedNamespaces) : undefined
   const base = planning ? readBaseSnapshot(settings, context, model) : undefined
   const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push'
   const detecting: Promise<ChangedFiles> = changedEvent
@@ -85,7 +90,7 @@ export async function check(
     ...(await checkReferences(model, kestra ? { api: kestra, state } : undefined))
   ]
   if (PR_EVENTS.includes(context.eventName)) findings = demoteUnchangedErrors(findings, changed)
-  return { model, findings: sortFindings(findings), changed, state, base, notes }
+  return { model, findings: sortFindings(findings), changed, state, markers, base, notes }
 }
 
 function describeRepository(model: RepoModel): string {

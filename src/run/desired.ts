@@ -1,7 +1,6 @@
-import { summariseBytes } from '../plan/content.js'
 import type { ActualNamespace, DesiredFile, DesiredFlow } from '../plan/input.js'
 import { readNamespaceFileBytes } from '../repo/namespace-files.js'
-import type { FlowFile, NamespaceFileEntry, RepoModel } from '../repo/model.js'
+import type { FlowFile, RepoModel } from '../repo/model.js'
 import { NAMESPACE_PATTERN } from '../settings.js'
 import { fileKey, flowKey } from '../validate/finding.js'
 import { mapLimit } from '../concurrency.js'
@@ -18,8 +17,7 @@ export function deployableFlow(flow: FlowFile): boolean {
 
 /**
  * What the repository wants on the server. The first file declaring an identity wins (later ones are
- * errors). A file the server already holds byte for byte takes the server's copy of the bytes
- * instead of being read again.
+ * errors). A file's bytes are read only when the server does not hold the same: a diff shows them.
  */
 export async function desiredState(
   model: RepoModel,
@@ -36,21 +34,18 @@ export async function desiredState(
     flows.push({ namespace: flow.namespace!, id: flow.id!, source: flow.source, file: flow.file })
   }
   const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace))
-  const held = new Map<string, Uint8Array>()
+  const held = new Map<string, string>()
   for (const [namespace, { files }] of actual ?? []) {
-    for (const file of files) held.set(fileKey(namespace, file.path), file.bytes)
-  }
-  const sameOnServer = (entry: NamespaceFileEntry) => {
-    const bytes = held.get(fileKey(entry.namespace, entry.path))
-    return bytes?.length === entry.size && summariseBytes(bytes).sha256 === entry.sha256
-      ? bytes
-      : undefined
+    for (const file of files) held.set(fileKey(namespace, file.path), file.summary.sha256)
   }
   const files = await mapLimit(safe, 32, async (entry) => ({
     namespace: entry.namespace,
     path: entry.path,
-    bytes: sameOnServer(entry) ?? (await readNamespaceFileBytes(entry)),
+    ...(held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256 && {
+      bytes: await readNamespaceFileBytes(entry)
+    }),
     sha256: entry.sha256,
+    size: entry.size,
     binary: entry.binary,
     file: entry.file
   }))

@@ -89,6 +89,7 @@ export async function execute(
       kestra,
       model: checked.model,
       plan,
+      markers: checked.markers,
       findings,
       summary
     })

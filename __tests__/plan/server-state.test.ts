@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import { buildPlan } from '../../src/plan/build.js'
+import { desiredState } from '../../src/run/desired.js'
+import { readServerState } from '../../src/run/server-state.js'
+import type { NamespaceFileEntry, RepoModel } from '../../src/repo/model.js'
+import { FakeKestra } from '../deploy/fake-kestra.js'
+import { sha256 } from './fixtures.js'
+
+function entry(path: string, content: string): NamespaceFileEntry {
+  const bytes = new TextEncoder().encode(content)
+  return {
+    file: `team/files${path}`,
+    rel: `team/files${path}`,
+    namespace: 'team',
+    path,
+    size: bytes.length,
+    sha256: sha256(bytes),
+    binary: false,
+    symlink: false,
+    symlinkEscapes: false,
+    // Never read: a file the server holds unchanged must not be read again for the plan.
+    absPath: '/nonexistent/never-read'
+  }
+}
+
+describe('server state for the plan', () => {
+  it('keeps the bytes of server files a diff may show, and only those', async () => {
+    const server = new FakeKestra()
+    server.seedFile('team', '/same.sql', 'select 1\n')
+    server.seedFile('team', '/gone.sql', 'select 3\n')
+    const model: RepoModel = {
+      workspace: '/w',
+      root: '/w',
+      rootRel: '',
+      flows: [],
+      files: [entry('/same.sql', 'select 1\n')],
+      managedNamespaces: ['team'],
+      readProblems: []
+    }
+
+    const state = await readServerState(server, model)
+    const files = state.get('team')!.files
+    expect(files.map((f) => [f.path, f.bytes !== undefined, f.summary.size])).toEqual([
+      ['/same.sql', false, 9],
+      ['/gone.sql', true, 9]
+    ])
+
+    const plan = buildPlan({
+      namespaces: ['team'],
+      desired: await desiredState(model, state),
+      actual: state,
+      scope: 'all',
+      deleteEnabled: true
+    })
+    expect(plan.resources.map((r) => [r.action, r.diff?.includes('-select 3') ?? false])).toEqual([
+      ['delete', true],
+      ['unchanged', false]
+    ])
+  })
+})
