@@ -40,3 +40,19 @@ export async function mapLimit<T, R>(
   const semaphore = new Semaphore(limit)
   return Promise.all(items.map((item) => semaphore.run(() => task(item))))
 }
+
+/**
+ * For long runs of synchronous work chained by promises: they never let the event loop reach I/O, so
+ * server answers wait unread. `breathe()` yields to it once the thread has been busy for `everyMs`.
+ */
+export class Breather {
+  private last = performance.now()
+
+  constructor(private readonly everyMs = 10) {}
+
+  async breathe(): Promise<void> {
+    if (performance.now() - this.last < this.everyMs) return
+    await new Promise((resolve) => setImmediate(resolve))
+    this.last = performance.now()
+  }
+}

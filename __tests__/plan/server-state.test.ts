@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { buildPlan } from '../../src/plan/build.js'
 import { desiredState } from '../../src/run/desired.js'
-import { readServerState } from '../../src/run/server-state.js'
+import { ServerReads } from '../../src/run/server-state.js'
 import type { NamespaceFileEntry, RepoModel } from '../../src/repo/model.js'
 import { FakeKestra } from '../deploy/fake-kestra.js'
 import { sha256 } from './fixtures.js'
@@ -38,7 +38,7 @@ describe('server state for the plan', () => {
       readProblems: []
     }
 
-    const state = await readServerState(server, model)
+    const state = await new ServerReads(server, { markers: false }).state(model)
     const files = state.get('team')!.files
     expect(files.map((f) => [f.path, f.bytes !== undefined, f.summary.size])).toEqual([
       ['/same.sql', false, 9],

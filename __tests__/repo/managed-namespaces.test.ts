@@ -21,7 +21,13 @@ describe('managed namespaces', () => {
       'parsefail/flows/unparsable.yml': 'id: [oops\n',
       'mismatch/flows/m.yml': flow('m', 'elsewhere')
     })
-    const model = await loadRepository(settingsWith({ namespaces: 'zeta, alpha' }), tenant.dir)
+    const revealed: string[] = []
+    const model = await loadRepository(settingsWith({ namespaces: 'zeta, alpha' }), tenant.dir, {
+      onNamespace: (namespace) => revealed.push(namespace)
+    })
+    // Revealed while loading, each once: exactly the managed ones.
+    expect(revealed.slice(0, 2)).toEqual(['alpha', 'zeta'])
+    expect([...revealed].sort()).toEqual(model.managedNamespaces)
     expect(model.managedNamespaces).toEqual([
       'alpha',
       'company.team',
@@ -44,7 +50,12 @@ describe('managed namespaces', () => {
       flows: 'system/flows/*.yml',
       'namespace-files': 'files -> system'
     })
-    expect((await loadRepository(settings, repo.dir)).managedNamespaces).toEqual([])
+    const revealed: string[] = []
+    const model = await loadRepository(settings, repo.dir, {
+      onNamespace: (ns) => revealed.push(ns)
+    })
+    expect(model.managedNamespaces).toEqual([])
+    expect(revealed).toEqual([])
     const listed = settingsWith({
       layout: 'custom',
       flows: 'system/flows/*.yml',

@@ -48793,6 +48793,23 @@ async function mapLimit(items, limit, task) {
     const semaphore = new Semaphore(limit);
     return Promise.all(items.map((item) => semaphore.run(() => task(item))));
 }
+/**
+ * For long runs of synchronous work chained by promises: they never let the event loop reach I/O, so
+ * server answers wait unread. `breathe()` yields to it once the thread has been busy for `everyMs`.
+ */
+class Breather {
+    everyMs;
+    last = performance.now();
+    constructor(everyMs = 10) {
+        this.everyMs = everyMs;
+    }
+    async breathe() {
+        if (performance.now() - this.last < this.everyMs)
+            return;
+        await new Promise((resolve) => setImmediate(resolve));
+        this.last = performance.now();
+    }
+}
 
 /** Sends requests with auth, timeouts, bounded concurrency and retries of transient failures. */
 class Transport {
@@ -50539,13 +50556,6 @@ function parseMarker(value) {
         return undefined;
     }
     return { commit, repository };
-}
-/** Starts reading the markers of these namespaces now; a failure surfaces when the reading is awaited. */
-function readMarkersEarly(api, namespaces) {
-    const sorted = [...namespaces].sort();
-    const reading = readMarkers(api, sorted);
-    reading.catch(() => undefined);
-    return { namespaces: sorted, reading };
 }
 /**
  * The marker of each namespace. A marker that cannot be read leaves the order unknown, like a commit missing
@@ -66169,11 +66179,7 @@ const SYSTEM_NAMESPACE = 'system';
 function managedNamespaces(flows, files, extraNamespaces) {
     const held = new Set();
     for (const flow of flows) {
-        if (flow.notAFlow)
-            continue;
-        // A namespace that breaks the layout is an error of its own; it must not make another namespace managed
-        // (and so open it to deletions).
-        const namespace = namespaceFits(flow) ? flow.namespace : flow.expectedNamespace;
+        const namespace = flowNamespace(flow);
         if (namespace !== undefined)
             held.add(namespace);
     }
@@ -66181,6 +66187,18 @@ function managedNamespaces(flows, files, extraNamespaces) {
         held.add(file.namespace);
     held.delete(SYSTEM_NAMESPACE);
     return [...new Set([...held, ...extraNamespaces])].sort(compareCodeUnits);
+}
+/** The namespace a flow file makes managed, if any. */
+function flowNamespace(flow) {
+    if (flow.notAFlow)
+        return undefined;
+    // A namespace that breaks the layout is an error of its own; it must not make another namespace managed
+    // (and so open it to deletions).
+    return namespaceFits(flow) ? flow.namespace : flow.expectedNamespace;
+}
+/** Whether a namespace the repository holds a resource for is managed: `system` only when listed. */
+function heldNamespaceIsManaged(namespace, extraNamespaces) {
+    return namespace !== SYSTEM_NAMESPACE || extraNamespaces.includes(namespace);
 }
 /** The flow declares a valid namespace that its folder allows (the same one or a child of it). */
 function namespaceFits(flow) {
@@ -66376,7 +66394,7 @@ async function kindOf(dirent, abs) {
 /** Files read or hashed at once. */
 const CONCURRENCY = 32;
 /** Reads the flows and namespace files under `settings.root` as the layout defines them. */
-async function loadRepository(settings, workspace) {
+async function loadRepository(settings, workspace, hooks = {}) {
     const workspaceAbs = resolve(workspace);
     const root = resolve(workspaceAbs, settings.root);
     const rootRel = relative(workspaceAbs, root).split(sep).join('/');
@@ -66408,8 +66426,28 @@ async function loadRepository(settings, workspace) {
         mayContain: layout.mayContain,
         limit: (task) => walking.run(task)
     });
+    const revealed = new Set();
+    const held = (namespace) => {
+        if (revealed.has(namespace) || !heldNamespaceIsManaged(namespace, settings.extraNamespaces))
+            return;
+        revealed.add(namespace);
+        hooks.onNamespace?.(namespace);
+    };
+    settings.extraNamespaces.forEach(held);
     const context = { root, rootReal, fileOf, layout, rules };
-    const found = await mapLimit(walk.entries, CONCURRENCY, (entry) => loadEntry(entry, context));
+    const breather = new Breather();
+    const found = await mapLimit(walk.entries, CONCURRENCY, async (entry) => {
+        await breather.breathe(); // reading and parsing is synchronous: let server answers in
+        const discovered = await loadEntry(entry, context);
+        for (const flow of discovered.flows) {
+            const namespace = flowNamespace(flow);
+            if (namespace !== undefined)
+                held(namespace);
+        }
+        for (const file of discovered.files)
+            held(file.namespace);
+        return discovered;
+    });
     if (settings.layout === 'tenant') {
         for (const folder of await misnamedTenantFolders(root, rules)) {
             model.readProblems.push({
@@ -67527,29 +67565,63 @@ function uniqueTargets(refs) {
 }
 
 /**
- * Reads every managed namespace in bulk (flows and files); the client bounds the concurrency. A file's
- * bytes are dropped as they arrive when the repository holds the same: only a diff would need them.
+ * Reads the server state of the managed namespaces in bulk; the client bounds the concurrency. A
+ * namespace's flows (and, for a deploy, its deployed-commit marker) are asked for as soon as the loading
+ * repository reveals it, so the answers come while the repository is still being read and checked.
  */
-async function readServerState(api, model) {
-    const local = new Map();
-    for (const entry of model.files) {
-        if (entry.symlinkEscapes)
-            continue; // never deployed: the server copy is planned for deletion
-        const key = fileKey(entry.namespace, entry.path);
-        local.set(key, (local.get(key) ?? new Set()).add(entry.sha256));
+class ServerReads {
+    api;
+    options;
+    flows = new Map();
+    markers = new Map();
+    constructor(api, options) {
+        this.api = api;
+        this.options = options;
     }
-    const entries = await Promise.all(model.managedNamespaces.map(async (namespace) => {
-        const [flows, remote] = await Promise.all([
-            api.listFlows(namespace),
-            api.listFiles(namespace)
-        ]);
-        const files = remote.map(({ path, bytes }) => serverFile(path, bytes, ({ sha256 }) => {
-            const shas = local.get(fileKey(namespace, path));
-            return !(shas?.size === 1 && shas.has(sha256));
+    /** Starts the reads of a namespace; a failure surfaces when the namespace's answer is used. */
+    start(namespace) {
+        if (this.flows.has(namespace))
+            return;
+        const flows = this.api.listFlows(namespace);
+        flows.catch(() => undefined);
+        this.flows.set(namespace, flows);
+        if (this.options.markers)
+            this.markers.set(namespace, readMarkers(this.api, [namespace]));
+    }
+    /**
+     * Flows and files of every managed namespace. Files are read now that the repository is known: a
+     * file's bytes are dropped as they arrive when the repository holds the same (only a diff needs them).
+     */
+    async state(model) {
+        const local = new Map();
+        for (const entry of model.files) {
+            if (entry.symlinkEscapes)
+                continue; // never deployed: the server copy is planned for deletion
+            const key = fileKey(entry.namespace, entry.path);
+            local.set(key, (local.get(key) ?? new Set()).add(entry.sha256));
+        }
+        const entries = await Promise.all(model.managedNamespaces.map(async (namespace) => {
+            this.start(namespace);
+            // Summarised the moment they arrive: an answer that dies young is freed by the next minor GC.
+            const summarised = this.api.listFiles(namespace).then((remote) => remote.map(({ path, bytes }) => serverFile(path, bytes, ({ sha256 }) => {
+                const shas = local.get(fileKey(namespace, path));
+                return !(shas?.size === 1 && shas.has(sha256));
+            })));
+            const [flows, files] = await Promise.all([this.flows.get(namespace), summarised]);
+            return [namespace, { flows, files }];
         }));
-        return [namespace, { flows, files }];
-    }));
-    return new Map(entries);
+        return new Map(entries);
+    }
+    /** The deployed-commit markers of these namespaces (read early when started with `markers`). */
+    markersOf(namespaces) {
+        const sorted = [...namespaces].sort();
+        const readings = sorted.map((namespace) => this.markers.get(namespace) ?? readMarkers(this.api, [namespace]));
+        const reading = Promise.all(readings).then((parts) => ({
+            markers: new Map(parts.flatMap((part) => [...part.markers])),
+            warnings: parts.flatMap((part) => part.warnings).sort()
+        }));
+        return { namespaces: sorted, reading };
+    }
 }
 
 /**
@@ -67769,15 +67841,18 @@ async function check(settings, context, ports, mode, kestra) {
     // The server's era is probed while the repository loads (a failure resurfaces on first use).
     if (kestra && (mode !== 'validate' || settings.serverValidation))
         kestra.info().catch(() => undefined);
-    const model = await loadRepository(settings, context.workspace);
+    const planning = kestra && mode !== 'validate';
+    const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined;
+    const model = await loadRepository(settings, context.workspace, {
+        onNamespace: (namespace) => reads?.start(namespace)
+    });
     const notes = [describeRepository(model)];
     reporter.info(notes[0]);
-    const planning = kestra && mode !== 'validate';
     const server = Promise.all([
-        planning ? readServerState(kestra, model) : undefined,
+        reads?.state(model),
         kestra && settings.serverValidation ? validateOnServer(kestra, model) : []
     ]);
-    const markers = kestra && mode === 'deploy' ? readMarkersEarly(kestra, model.managedNamespaces) : undefined;
+    const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined;
     const base = planning ? readBaseSnapshot(settings, context, model) : undefined;
     const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push';
     const detecting = changedEvent

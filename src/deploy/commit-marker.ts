@@ -50,14 +50,6 @@ export interface EarlyMarkers {
   reading: Promise<MarkerReading>
 }
 
-/** Starts reading the markers of these namespaces now; a failure surfaces when the reading is awaited. */
-export function readMarkersEarly(api: KestraApi, namespaces: readonly string[]): EarlyMarkers {
-  const sorted = [...namespaces].sort()
-  const reading = readMarkers(api, sorted)
-  reading.catch(() => undefined)
-  return { namespaces: sorted, reading }
-}
-
 /**
  * The marker of each namespace. A marker that cannot be read leaves the order unknown, like a commit missing
  * from the checkout: the deploy goes on with a warning.

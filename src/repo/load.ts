@@ -6,10 +6,15 @@ import { reusableEntries } from './commit-reuse.js'
 import { listCommitFolder, worktreeChanges, writeCommitBlobs } from './git-tree.js'
 import { IGNORE_FILE, IgnoreRules } from './ignore-rules.js'
 import { layoutRules, type LayoutRules, type Placement } from './layout.js'
-import { compareCodeUnits, managedNamespaces } from './managed-namespaces.js'
+import {
+  compareCodeUnits,
+  flowNamespace,
+  heldNamespaceIsManaged,
+  managedNamespaces
+} from './managed-namespaces.js'
 import type { FlowFile, NamespaceFileEntry, ReadProblem, RepoModel } from './model.js'
 import { EMPTY_CONTENT, summariseContent, type ContentSummary } from './namespace-files.js'
-import { mapLimit, Semaphore } from '../concurrency.js'
+import { Breather, mapLimit, Semaphore } from '../concurrency.js'
 import { isReadProblem, readFlow } from './read-flow.js'
 import { resolveLink } from './symlink.js'
 import { misnamedTenantFolders } from './tenant-folders.js'
@@ -24,6 +29,12 @@ interface Discovery {
   problems: ReadProblem[]
 }
 
+/** Hooks into the loading, for work that can start before it ends. */
+export interface LoadHooks {
+  /** Called once per managed namespace, as soon as a resource reveals it (the `namespaces` input first). */
+  onNamespace?(namespace: string): void
+}
+
 interface Context {
   root: string
   rootReal: string
@@ -33,7 +44,11 @@ interface Context {
 }
 
 /** Reads the flows and namespace files under `settings.root` as the layout defines them. */
-export async function loadRepository(settings: Settings, workspace: string): Promise<RepoModel> {
+export async function loadRepository(
+  settings: Settings,
+  workspace: string,
+  hooks: LoadHooks = {}
+): Promise<RepoModel> {
   const workspaceAbs = resolve(workspace)
   const root = resolve(workspaceAbs, settings.root)
   const rootRel = relative(workspaceAbs, root).split(sep).join('/')
@@ -65,8 +80,26 @@ export async function loadRepository(settings: Settings, workspace: string): Pro
     mayContain: layout.mayContain,
     limit: (task) => walking.run(task)
   })
+  const revealed = new Set<string>()
+  const held = (namespace: string) => {
+    if (revealed.has(namespace) || !heldNamespaceIsManaged(namespace, settings.extraNamespaces))
+      return
+    revealed.add(namespace)
+    hooks.onNamespace?.(namespace)
+  }
+  settings.extraNamespaces.forEach(held)
   const context: Context = { root, rootReal, fileOf, layout, rules }
-  const found = await mapLimit(walk.entries, CONCURRENCY, (entry) => loadEntry(entry, context))
+  const breather = new Breather()
+  const found = await mapLimit(walk.entries, CONCURRENCY, async (entry) => {
+    await breather.breathe() // reading and parsing is synchronous: let server answers in
+    const discovered = await loadEntry(entry, context)
+    for (const flow of discovered.flows) {
+      const namespace = flowNamespace(flow)
+      if (namespace !== undefined) held(namespace)
+    }
+    for (const file of discovered.files) held(file.namespace)
+    return discovered
+  })
 
   if (settings.layout === 'tenant') {
     for (const folder of await misnamedTenantFolders(root, rules)) {

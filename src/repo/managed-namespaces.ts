@@ -12,15 +12,28 @@ export function managedNamespaces(
 ): string[] {
   const held = new Set<string>()
   for (const flow of flows) {
-    if (flow.notAFlow) continue
-    // A namespace that breaks the layout is an error of its own; it must not make another namespace managed
-    // (and so open it to deletions).
-    const namespace = namespaceFits(flow) ? flow.namespace : flow.expectedNamespace
+    const namespace = flowNamespace(flow)
     if (namespace !== undefined) held.add(namespace)
   }
   for (const file of files) held.add(file.namespace)
   held.delete(SYSTEM_NAMESPACE)
   return [...new Set([...held, ...extraNamespaces])].sort(compareCodeUnits)
+}
+
+/** The namespace a flow file makes managed, if any. */
+export function flowNamespace(flow: FlowFile): string | undefined {
+  if (flow.notAFlow) return undefined
+  // A namespace that breaks the layout is an error of its own; it must not make another namespace managed
+  // (and so open it to deletions).
+  return namespaceFits(flow) ? flow.namespace : flow.expectedNamespace
+}
+
+/** Whether a namespace the repository holds a resource for is managed: `system` only when listed. */
+export function heldNamespaceIsManaged(
+  namespace: string,
+  extraNamespaces: readonly string[]
+): boolean {
+  return namespace !== SYSTEM_NAMESPACE || extraNamespaces.includes(namespace)
 }
 
 /** The flow declares a valid namespace that its folder allows (the same one or a child of it). */

@@ -1,5 +1,5 @@
 import { PR_EVENTS, type RunContext } from '../context.js'
-import { readMarkersEarly, type EarlyMarkers } from '../deploy/commit-marker.js'
+import type { EarlyMarkers } from '../deploy/commit-marker.js'
 import type { KestraApi } from '../kestra/api.js'
 import type { ActualNamespace, BaseSnapshot } from '../plan/input.js'
 import { detectChangedFiles, type ChangedFiles } from '../repo/changed-files.js'
@@ -13,7 +13,7 @@ import { readBaseSnapshot } from './base.js'
 import { demoteUnchangedErrors, readProblemFindings, sortFindings } from './findings.js'
 import type { RunPorts } from './execute.js'
 import { checkReferences } from './references.js'
-import { readServerState } from './server-state.js'
+import { ServerReads } from './server-state.js'
 import { validateOnServer } from './server-validation.js'
 import { unmanagedFindings } from './unmanaged.js'
 
@@ -46,17 +46,19 @@ export async function check(
   // The server's era is probed while the repository loads (a failure resurfaces on first use).
   if (kestra && (mode !== 'validate' || settings.serverValidation))
     kestra.info().catch(() => undefined)
-  const model = await loadRepository(settings, context.workspace)
+  const planning = kestra && mode !== 'validate'
+  const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined
+  const model = await loadRepository(settings, context.workspace, {
+    onNamespace: (namespace) => reads?.start(namespace)
+  })
   const notes = [describeRepository(model)]
   reporter.info(notes[0]!)
 
-  const planning = kestra && mode !== 'validate'
   const server = Promise.all([
-    planning ? readServerState(kestra, model) : undefined,
+    reads?.state(model),
     kestra && settings.serverValidation ? validateOnServer(kestra, model) : []
   ])
-  const markers =
-    kestra && mode === 'deploy' ? readMarkersEarly(kestra, model.managedNamespaces) : undefined
+  const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined
   const base = planning ? readBaseSnapshot(settings, context, model) : undefined
   const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push'
   const detecting: Promise<ChangedFiles> = changedEvent
