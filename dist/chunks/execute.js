@@ -48631,7 +48631,7 @@ function withoutRevisionLine(source) {
     return source.replace(/^revision: \d+\n?/m, '');
 }
 /** `namespace` and `id` of a flow source when both are plain strings. */
-function flowIdentity(source) {
+function flowIdentity$1(source) {
     const doc = distExports.parseDocument(source, { uniqueKeys: false });
     const namespace = doc.get('namespace');
     const id = doc.get('id');
@@ -48985,7 +48985,7 @@ class FlowsEndpoint {
         const error = responseError(response);
         if (response.attempts === 1 || !/already exists/i.test(error.serverMessage))
             throw error;
-        const identity = flowIdentity(source);
+        const identity = flowIdentity$1(source);
         const stored = identity && (await this.get(identity.namespace, identity.id));
         if (stored && withoutRevisionLine(stored.source) === withoutRevisionLine(source))
             return stored;
@@ -49047,7 +49047,7 @@ class FlowsEndpoint {
         const sources = new Map();
         for (const [name, bytes] of readZip(response)) {
             const source = new TextDecoder().decode(bytes);
-            const id = idFromEntryName(name, namespace, ids) ?? flowIdentity(source)?.id;
+            const id = idFromEntryName(name, namespace, ids) ?? flowIdentity$1(source)?.id;
             if (id !== undefined && ids.has(id))
                 sources.set(id, source);
         }
@@ -66440,6 +66440,7 @@ async function loadRepository(settings, workspace, hooks = {}) {
         await breather.breathe(); // reading and parsing is synchronous: let server answers in
         const discovered = await loadEntry(entry, context);
         for (const flow of discovered.flows) {
+            hooks.onFlow?.(flow);
             const namespace = flowNamespace(flow);
             if (namespace !== undefined)
                 held(namespace);
@@ -67117,24 +67118,36 @@ function namespaceFolderFindings(document, layout) {
         document.finding('error', entry.value ?? entry.key, 'namespace-folder', `Namespace '${actual}' does not match where the file is: ${source}. Use '${expected}' or a child namespace ('${expected}.…'), or move the file`)
     ];
 }
-/** Two files declaring the same namespace + id: an error on the later file's `id:` line. */
-function duplicateFlowFindings(documents) {
+function flowIdentity(document) {
+    const id = document.get(document.root, 'id');
+    const ns = document.string(document.get(document.root, 'namespace')?.value);
+    const value = document.string(id?.value);
+    if (!id || ns === undefined || value === undefined)
+        return undefined;
+    const { line, column } = nodePosition(document.flow, id.key);
+    return { namespace: ns, id: value, file: document.flow.file, line, column };
+}
+/** Two files declaring the same flow: the later file (in path order) gets the error, on its `id` key. */
+function duplicateFlowFindings(identities) {
     const seen = new Map();
     const findings = [];
-    const ordered = [...documents].sort((a, b) => a.flow.file < b.flow.file ? -1 : a.flow.file > b.flow.file ? 1 : 0);
-    for (const document of ordered) {
-        const id = document.get(document.root, 'id');
-        const ns = document.string(document.get(document.root, 'namespace')?.value);
-        const value = document.string(id?.value);
-        if (!id || ns === undefined || value === undefined)
-            continue;
-        const key = flowKey(ns, value);
+    const ordered = [...identities].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    for (const { namespace, id, file, line, column } of ordered) {
+        const key = flowKey(namespace, id);
         const first = seen.get(key);
         if (first === undefined) {
-            seen.set(key, document.flow);
+            seen.set(key, file);
             continue;
         }
-        findings.push(document.finding('error', id.key, 'duplicate-flow', `Flow ${ns}.${value} is already declared in ${first.file}: each flow must live in exactly one file. Remove one or change its id`, key));
+        findings.push({
+            severity: 'error',
+            file,
+            line,
+            column,
+            rule: 'duplicate-flow',
+            message: `Flow ${namespace}.${id} is already declared in ${first}: each flow must live in exactly one file. Remove one or change its id`,
+            resource: key
+        });
     }
     return findings;
 }
@@ -67324,34 +67337,54 @@ function keyText(source, offset) {
     return match ? match[0].trim().replace(/^["']|["']$/g, '') : '';
 }
 
+const checked = new WeakMap();
+/**
+ * The checks of one flow file on its own, memoised: they can run as soon as the file is parsed, and
+ * its syntax trees be let go of before the next files are read.
+ */
+function checkFlow(flow, options = {}) {
+    const memo = checked.get(flow);
+    if (memo && memo.layout === options.layout)
+        return memo.check;
+    const check = runFlowChecks(flow, options);
+    checked.set(flow, { layout: options.layout, check });
+    return check;
+}
+function runFlowChecks(flow, options) {
+    const findings = [];
+    for (const doc of flow.documents)
+        findings.push(...yamlFindings(flow, doc));
+    findings.push(...multipleDocumentFindings(flow));
+    if (flow.notAFlow)
+        return { findings: [...findings, notAFlowFinding(flow)], wellFormed: false };
+    const first = flow.documents[0];
+    // A document that does not parse has no reliable structure: its syntax errors are the findings.
+    if (!first || first.errors.some((error) => error.code !== 'DUPLICATE_KEY')) {
+        return { findings, wellFormed: false };
+    }
+    const document = new FlowDocument(flow, first);
+    const wellFormed = flow.documents.length === 1 && first.errors.length === 0 && document.aliases.safe;
+    findings.push(...aliasFindings(document));
+    if (!document.root || !document.aliases.safe)
+        return { findings, wellFormed };
+    const tree = taskTree(document);
+    findings.push(...identityFindings(document), ...namespaceFolderFindings(document, options.layout), ...taskFindings(document, tree), ...coreTaskFindings(document, tree), ...inputFindings(document, tree), ...labelFindings(document), ...dashedReferenceFindings(document, tree));
+    return { findings, identity: flowIdentity(document), wellFormed };
+}
 /**
  * Every check that needs no server, over all flows and namespace files of the repository, plus the
  * model's read problems. Reference checks are separate (see `referenceFindings`). Sorted, deterministic.
  */
 function validateRepository(model, options = {}) {
     const findings = [];
-    const documents = [];
+    const identities = [];
     for (const flow of model.flows) {
-        for (const doc of flow.documents)
-            findings.push(...yamlFindings(flow, doc));
-        findings.push(...multipleDocumentFindings(flow));
-        if (flow.notAFlow) {
-            findings.push(notAFlowFinding(flow));
-            continue;
-        }
-        const first = flow.documents[0];
-        // A document that does not parse has no reliable structure: its syntax errors are the findings.
-        if (!first || first.errors.some((error) => error.code !== 'DUPLICATE_KEY'))
-            continue;
-        const document = new FlowDocument(flow, first);
-        findings.push(...aliasFindings(document));
-        if (!document.root || !document.aliases.safe)
-            continue;
-        documents.push(document);
-        const tree = taskTree(document);
-        findings.push(...identityFindings(document), ...namespaceFolderFindings(document, options.layout), ...taskFindings(document, tree), ...coreTaskFindings(document, tree), ...inputFindings(document, tree), ...labelFindings(document), ...dashedReferenceFindings(document, tree));
+        const check = checkFlow(flow, options);
+        findings.push(...check.findings);
+        if (check.identity)
+            identities.push(check.identity);
     }
-    findings.push(...duplicateFlowFindings(documents));
+    findings.push(...duplicateFlowFindings(identities));
     for (const file of model.files)
         findings.push(...namespaceFileFindings(file));
     for (const problem of model.readProblems) {
@@ -67796,11 +67829,8 @@ function namedValuePosition(doc, lineCounter, message) {
  * Sends every well-formed flow to the server's validate endpoint and maps its verdicts to lines. A flow whose
  * aliases expand without bound is already an error locally and is never sent (the server would expand it).
  */
-async function validateOnServer(api, model) {
-    const flows = model.flows.filter((flow) => !flow.notAFlow &&
-        flow.documents.length === 1 &&
-        flow.documents[0].errors.length === 0 &&
-        analyseAliases(flow.documents[0]).safe);
+async function validateOnServer(api, model, options) {
+    const flows = model.flows.filter((flow) => checkFlow(flow, options).wellFormed);
     if (flows.length === 0)
         return [];
     return serverFindings(flows, await api.validateFlows(flows.map((flow) => flow.source)));
@@ -67843,14 +67873,21 @@ async function check(settings, context, ports, mode, kestra) {
         kestra.info().catch(() => undefined);
     const planning = kestra && mode !== 'validate';
     const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined;
+    const validation = { layout: settings.layout };
     const model = await loadRepository(settings, context.workspace, {
-        onNamespace: (namespace) => reads?.start(namespace)
+        onNamespace: (namespace) => reads?.start(namespace),
+        onFlow: (flow) => {
+            // Checked and read for references at once (both memoised), so its syntax trees can go now.
+            checkFlow(flow, validation);
+            collectReferences([flow]);
+            releaseSyntaxTrees(flow);
+        }
     });
     const notes = [describeRepository(model)];
     reporter.info(notes[0]);
     const server = Promise.all([
         reads?.state(model),
-        kestra && settings.serverValidation ? validateOnServer(kestra, model) : []
+        kestra && settings.serverValidation ? validateOnServer(kestra, model, validation) : []
     ]);
     const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined;
     const base = planning ? readBaseSnapshot(settings, context, model) : undefined;
@@ -67863,13 +67900,9 @@ async function check(settings, context, ports, mode, kestra) {
     await new Promise((resolve) => setImmediate(resolve)); // lets the first requests leave
     const localFindings = [
         ...readProblemFindings(model),
-        ...validateRepository(model, { layout: settings.layout }),
+        ...validateRepository(model, validation),
         ...unmanagedFindings(model)
     ];
-    collectReferences(model.flows.filter((f) => !f.notAFlow)); // memoised: read now, while the server answers
-    // The syntax trees are walked: free them (server findings re-parse the few flows they point into).
-    for (const flow of model.flows)
-        releaseSyntaxTrees(flow);
     const changed = await detecting;
     if (changed.kind === 'all' && changedEvent) {
         // The change could not be listed (shallow clone past GitHub's caps…): say so, it widens what blocks.

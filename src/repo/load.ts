@@ -33,6 +33,8 @@ interface Discovery {
 export interface LoadHooks {
   /** Called once per managed namespace, as soon as a resource reveals it (the `namespaces` input first). */
   onNamespace?(namespace: string): void
+  /** Called once per flow file, right after it is parsed. */
+  onFlow?(flow: FlowFile): void
 }
 
 interface Context {
@@ -94,6 +96,7 @@ export async function loadRepository(
     await breather.breathe() // reading and parsing is synchronous: let server answers in
     const discovered = await loadEntry(entry, context)
     for (const flow of discovered.flows) {
+      hooks.onFlow?.(flow)
       const namespace = flowNamespace(flow)
       if (namespace !== undefined) held(namespace)
     }

@@ -8,7 +8,7 @@ import { loadRepository } from '../repo/load.js'
 import type { RepoModel } from '../repo/model.js'
 import type { Mode, Settings } from '../settings.js'
 import type { Finding } from '../validate/finding.js'
-import { collectReferences, validateRepository } from '../validate/index.js'
+import { checkFlow, collectReferences, validateRepository } from '../validate/index.js'
 import { readBaseSnapshot } from './base.js'
 import { demoteUnchangedErrors, readProblemFindings, sortFindings } from './findings.js'
 import type { RunPorts } from './execute.js'
@@ -48,15 +48,22 @@ export async function check(
     kestra.info().catch(() => undefined)
   const planning = kestra && mode !== 'validate'
   const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined
+  const validation = { layout: settings.layout }
   const model = await loadRepository(settings, context.workspace, {
-    onNamespace: (namespace) => reads?.start(namespace)
+    onNamespace: (namespace) => reads?.start(namespace),
+    onFlow: (flow) => {
+      // Checked and read for references at once (both memoised), so its syntax trees can go now.
+      checkFlow(flow, validation)
+      collectReferences([flow])
+      releaseSyntaxTrees(flow)
+    }
   })
   const notes = [describeRepository(model)]
   reporter.info(notes[0]!)
 
   const server = Promise.all([
     reads?.state(model),
-    kestra && settings.serverValidation ? validateOnServer(kestra, model) : []
+    kestra && settings.serverValidation ? validateOnServer(kestra, model, validation) : []
   ])
   const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined
   const base = planning ? readBaseSnapshot(settings, context, model) : undefined
@@ -69,12 +76,9 @@ export async function check(
 
   const localFindings = [
     ...readProblemFindings(model),
-    ...validateRepository(model, { layout: settings.layout }),
+    ...validateRepository(model, validation),
     ...unmanagedFindings(model)
   ]
-  collectReferences(model.flows.filter((f) => !f.notAFlow)) // memoised: read now, while the server answers
-  // The syntax trees are walked: free them (server findings re-parse the few flows they point into).
-  for (const flow of model.flows) releaseSyntaxTrees(flow)
 
   const changed = await detecting
   if (changed.kind === 'all' && changedEvent) {

@@ -1,6 +1,5 @@
-import type { FlowFile } from '../repo/model.js'
 import { flowKey, type Finding } from './finding.js'
-import type { FlowDocument } from './flow-document.js'
+import { nodePosition, type FlowDocument } from './flow-document.js'
 
 export type Layout = 'tenant' | 'namespace' | 'custom'
 
@@ -199,33 +198,45 @@ export function namespaceFolderFindings(document: FlowDocument, layout?: Layout)
   ]
 }
 
-/** Two files declaring the same namespace + id: an error on the later file's `id:` line. */
-export function duplicateFlowFindings(documents: FlowDocument[]): Finding[] {
-  const seen = new Map<string, FlowFile>()
+/** A flow's identity and where its `id` key is: what the check across files needs. */
+export interface FlowIdentity {
+  namespace: string
+  id: string
+  file: string
+  line: number
+  column: number
+}
+
+export function flowIdentity(document: FlowDocument): FlowIdentity | undefined {
+  const id = document.get(document.root, 'id')
+  const ns = document.string(document.get(document.root, 'namespace')?.value)
+  const value = document.string(id?.value)
+  if (!id || ns === undefined || value === undefined) return undefined
+  const { line, column } = nodePosition(document.flow, id.key)
+  return { namespace: ns, id: value, file: document.flow.file, line, column }
+}
+
+/** Two files declaring the same flow: the later file (in path order) gets the error, on its `id` key. */
+export function duplicateFlowFindings(identities: FlowIdentity[]): Finding[] {
+  const seen = new Map<string, string>()
   const findings: Finding[] = []
-  const ordered = [...documents].sort((a, b) =>
-    a.flow.file < b.flow.file ? -1 : a.flow.file > b.flow.file ? 1 : 0
-  )
-  for (const document of ordered) {
-    const id = document.get(document.root, 'id')
-    const ns = document.string(document.get(document.root, 'namespace')?.value)
-    const value = document.string(id?.value)
-    if (!id || ns === undefined || value === undefined) continue
-    const key = flowKey(ns, value)
+  const ordered = [...identities].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+  for (const { namespace, id, file, line, column } of ordered) {
+    const key = flowKey(namespace, id)
     const first = seen.get(key)
     if (first === undefined) {
-      seen.set(key, document.flow)
+      seen.set(key, file)
       continue
     }
-    findings.push(
-      document.finding(
-        'error',
-        id.key,
-        'duplicate-flow',
-        `Flow ${ns}.${value} is already declared in ${first.file}: each flow must live in exactly one file. Remove one or change its id`,
-        key
-      )
-    )
+    findings.push({
+      severity: 'error',
+      file,
+      line,
+      column,
+      rule: 'duplicate-flow',
+      message: `Flow ${namespace}.${id} is already declared in ${first}: each flow must live in exactly one file. Remove one or change its id`,
+      resource: key
+    })
   }
   return findings
 }

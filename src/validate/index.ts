@@ -1,12 +1,14 @@
-import type { RepoModel } from '../repo/model.js'
+import type { FlowFile, RepoModel } from '../repo/model.js'
 import { coreTaskFindings } from './core-tasks.js'
 import { dashedReferenceFindings } from './expressions.js'
 import { compareFindings, type Finding } from './finding.js'
 import { FlowDocument } from './flow-document.js'
 import {
   duplicateFlowFindings,
+  flowIdentity,
   identityFindings,
   namespaceFolderFindings,
+  type FlowIdentity,
   type Layout
 } from './identity.js'
 import { inputFindings } from './inputs.js'
@@ -29,39 +31,69 @@ export interface ValidateOptions {
   layout?: Layout
 }
 
+/** What the checks of one flow file leave: its findings, and what the checks across files need. */
+export interface FlowCheck {
+  findings: Finding[]
+  identity?: FlowIdentity
+  /** One YAML document that parses, with aliases that expand safely: fit to send to the server. */
+  wellFormed: boolean
+}
+
+const checked = new WeakMap<FlowFile, { layout?: Layout; check: FlowCheck }>()
+
+/**
+ * The checks of one flow file on its own, memoised: they can run as soon as the file is parsed, and
+ * its syntax trees be let go of before the next files are read.
+ */
+export function checkFlow(flow: FlowFile, options: ValidateOptions = {}): FlowCheck {
+  const memo = checked.get(flow)
+  if (memo && memo.layout === options.layout) return memo.check
+  const check = runFlowChecks(flow, options)
+  checked.set(flow, { layout: options.layout, check })
+  return check
+}
+
+function runFlowChecks(flow: FlowFile, options: ValidateOptions): FlowCheck {
+  const findings: Finding[] = []
+  for (const doc of flow.documents) findings.push(...yamlFindings(flow, doc))
+  findings.push(...multipleDocumentFindings(flow))
+  if (flow.notAFlow) return { findings: [...findings, notAFlowFinding(flow)], wellFormed: false }
+  const first = flow.documents[0]
+  // A document that does not parse has no reliable structure: its syntax errors are the findings.
+  if (!first || first.errors.some((error) => error.code !== 'DUPLICATE_KEY')) {
+    return { findings, wellFormed: false }
+  }
+  const document = new FlowDocument(flow, first)
+  const wellFormed =
+    flow.documents.length === 1 && first.errors.length === 0 && document.aliases.safe
+  findings.push(...aliasFindings(document))
+  if (!document.root || !document.aliases.safe) return { findings, wellFormed }
+  const tree = taskTree(document)
+  findings.push(
+    ...identityFindings(document),
+    ...namespaceFolderFindings(document, options.layout),
+    ...taskFindings(document, tree),
+    ...coreTaskFindings(document, tree),
+    ...inputFindings(document, tree),
+    ...labelFindings(document),
+    ...dashedReferenceFindings(document, tree)
+  )
+  return { findings, identity: flowIdentity(document), wellFormed }
+}
+
 /**
  * Every check that needs no server, over all flows and namespace files of the repository, plus the
  * model's read problems. Reference checks are separate (see `referenceFindings`). Sorted, deterministic.
  */
 export function validateRepository(model: RepoModel, options: ValidateOptions = {}): Finding[] {
   const findings: Finding[] = []
-  const documents: FlowDocument[] = []
+  const identities: FlowIdentity[] = []
   for (const flow of model.flows) {
-    for (const doc of flow.documents) findings.push(...yamlFindings(flow, doc))
-    findings.push(...multipleDocumentFindings(flow))
-    if (flow.notAFlow) {
-      findings.push(notAFlowFinding(flow))
-      continue
-    }
-    const first = flow.documents[0]
-    // A document that does not parse has no reliable structure: its syntax errors are the findings.
-    if (!first || first.errors.some((error) => error.code !== 'DUPLICATE_KEY')) continue
-    const document = new FlowDocument(flow, first)
-    findings.push(...aliasFindings(document))
-    if (!document.root || !document.aliases.safe) continue
-    documents.push(document)
-    const tree = taskTree(document)
-    findings.push(
-      ...identityFindings(document),
-      ...namespaceFolderFindings(document, options.layout),
-      ...taskFindings(document, tree),
-      ...coreTaskFindings(document, tree),
-      ...inputFindings(document, tree),
-      ...labelFindings(document),
-      ...dashedReferenceFindings(document, tree)
-    )
+    const check = checkFlow(flow, options)
+    findings.push(...check.findings)
+    if (check.identity) identities.push(check.identity)
   }
-  findings.push(...duplicateFlowFindings(documents))
+  findings.push(...duplicateFlowFindings(identities))
   for (const file of model.files) findings.push(...namespaceFileFindings(file))
   for (const problem of model.readProblems) {
     findings.push({
