@@ -32,6 +32,28 @@ function client(
 }
 
 describe('transport', () => {
+  it('reads an answer that comes in many pieces, with and without a length', async () => {
+    const content = Buffer.from(Array.from({ length: 300_000 }, (_, i) => i % 251))
+    const server = await serve(async (req, res) => {
+      if (req.url === '/api/v1/configs') return json(res, 200, { version: '1.3.2', edition: 'OSS' })
+      const announced = req.url!.includes('sized')
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        ...(announced ? { 'content-length': String(content.length) } : {})
+      })
+      for (let at = 0; at < content.length; at += 70_000) {
+        res.write(content.subarray(at, at + 70_000))
+        await new Promise((resolve) => setTimeout(resolve, 5))
+      }
+      res.end()
+    })
+    const kestra = client({ server: server.url })
+    for (const path of ['/sized.bin', '/chunked.bin']) {
+      const bytes = await kestra.getFile('team', path)
+      expect(bytes && Buffer.from(bytes).equals(content)).toBe(true)
+    }
+  })
+
   it('never has more than `concurrency` requests in flight', async () => {
     let inFlight = 0
     let most = 0

@@ -12,7 +12,7 @@ import require$$0$5, { inflateRawSync } from 'node:zlib';
 import require$$5$1 from 'node:perf_hooks';
 import require$$8 from 'node:util/types';
 import require$$2$1, { randomBytes, createHash } from 'node:crypto';
-import require$$1$1 from 'node:worker_threads';
+import require$$1$1, { Worker as Worker$1 } from 'node:worker_threads';
 import require$$0$6 from 'node:url';
 import require$$1$2 from 'node:async_hooks';
 import require$$1$3 from 'node:console';
@@ -22,7 +22,8 @@ import require$$2$2 from 'node:timers';
 import require$$1$5 from 'node:dns';
 import { createRequire } from 'module';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
-import { readFileSync, constants as constants$6, openSync, fstatSync, readSync, closeSync, createReadStream, mkdirSync, writeFileSync } from 'node:fs';
+import * as fs from 'node:fs';
+import { readFileSync, constants as constants$6, createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFile, spawn } from 'node:child_process';
 import require$$0$8 from 'process';
@@ -48872,7 +48873,7 @@ class Transport {
                 headersTimeout: this.options.timeoutMs,
                 bodyTimeout: this.options.timeoutMs
             });
-            const body = new Uint8Array(await res.body.arrayBuffer());
+            const body = await readBody(res.body, res.headers['content-length']);
             const { method, path } = req;
             const response = { method, path, status: res.statusCode, headers: res.headers, body };
             return { response: { ...response, attempts: attempt } };
@@ -48924,6 +48925,32 @@ function authorizationHeader(auth) {
 function header(response, name) {
     const value = response.headers[name];
     return Array.isArray(value) ? value[0] : value;
+}
+/**
+ * The whole answer. With a length announced, each chunk is copied into one buffer as it arrives and
+ * dropped: a namespace export is not held twice (chunks plus their concatenation) while it downloads.
+ */
+async function readBody(body, contentLength) {
+    const announced = typeof contentLength === 'string' ? Number(contentLength) : NaN;
+    if (!Number.isSafeInteger(announced) || announced < 0) {
+        const chunks = [];
+        for await (const chunk of body)
+            chunks.push(chunk);
+        const joined = Buffer.concat(chunks);
+        return new Uint8Array(joined.buffer, joined.byteOffset, joined.length);
+    }
+    let bytes = new Uint8Array(announced);
+    let length = 0;
+    for await (const chunk of body) {
+        if (length + chunk.length > bytes.length) {
+            const grown = new Uint8Array(Math.max(bytes.length * 2, length + chunk.length));
+            grown.set(bytes.subarray(0, length));
+            bytes = grown;
+        }
+        bytes.set(chunk, length);
+        length += chunk.length;
+    }
+    return length === bytes.length ? bytes : bytes.subarray(0, length);
 }
 
 const YAML = { 'content-type': 'application/x-yaml' };
@@ -50867,43 +50894,122 @@ function names(rows) {
 const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
 /** Where a NUL byte marks a file as binary (git's heuristic looks at the same span). */
 const BINARY_SNIFF_BYTES = 8192;
+/**
+ * Size, SHA-256 and binary flag of a file read whole into `tools.buffer`. Self-contained (everything
+ * comes through `tools`): the worker below runs this very function from its source text.
+ */
+function summariseSmallFile(path, tools) {
+    let fd;
+    try {
+        fd = tools.fs.openSync(path, 'r');
+        const { size } = tools.fs.fstatSync(fd);
+        if (size > tools.limits.whole)
+            return 'large';
+        let length = 0;
+        while (length < size) {
+            const read = tools.fs.readSync(fd, tools.buffer, length, size - length, null);
+            if (read === 0)
+                break;
+            length += read;
+        }
+        const bytes = tools.buffer.subarray(0, length);
+        return {
+            size: length,
+            sha256: tools.createHash('sha256').update(bytes).digest('hex'),
+            binary: bytes.subarray(0, tools.limits.sniff).includes(0) || !tools.isUtf8(bytes)
+        };
+    }
+    catch (error) {
+        return { error: error.message };
+    }
+    finally {
+        if (fd !== undefined)
+            tools.fs.closeSync(fd);
+    }
+}
+/** One buffer reused for every file: no allocation per file (the GC thanks us). */
+let localBuffer;
+function summariseHere(path) {
+    localBuffer ??= Buffer.allocUnsafe(WHOLE_READ_LIMIT);
+    return summariseSmallFile(path, {
+        fs,
+        createHash,
+        isUtf8,
+        buffer: localBuffer,
+        limits: { whole: WHOLE_READ_LIMIT, sniff: BINARY_SNIFF_BYTES }
+    });
+}
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads')
+const tools = {
+  fs: require('node:fs'),
+  createHash: require('node:crypto').createHash,
+  isUtf8: require('node:buffer').isUtf8,
+  buffer: Buffer.allocUnsafe(${WHOLE_READ_LIMIT}),
+  limits: { whole: ${WHOLE_READ_LIMIT}, sniff: ${BINARY_SNIFF_BYTES} }
+}
+const summariseSmallFile = ${summariseSmallFile.toString()}
+parentPort.on('message', (paths) => parentPort.postMessage(paths.map((path) => summariseSmallFile(path, tools))))
+`;
+/**
+ * Summarises many files on a worker thread while this one parses flows: reading thousands of files is
+ * mostly system calls, which another core can take. Any trouble with the worker and the files left
+ * are summarised here instead.
+ */
+class FileSummaries {
+    worker;
+    pending = [];
+    constructor() {
+        try {
+            this.worker = new Worker$1(WORKER_SOURCE, { eval: true });
+            this.worker.unref();
+            this.worker.on('message', (results) => this.pending.shift()?.settle(results));
+            this.worker.on('error', () => this.fallBack());
+            this.worker.on('exit', () => this.fallBack());
+        }
+        catch {
+            this.worker = undefined;
+        }
+    }
+    /** Summaries of these paths, in order; the work starts at once. */
+    request(paths) {
+        const batch = new Promise((resolve) => {
+            const settle = resolve;
+            if (!this.worker)
+                return settle(paths.map(summariseHere));
+            this.pending.push({ paths, settle });
+            this.worker.postMessage(paths);
+        });
+        return paths.map((_, index) => batch.then((results) => results[index]));
+    }
+    /** False once the worker failed or was closed: summaries are then computed on this thread. */
+    get onWorker() {
+        return this.worker !== undefined;
+    }
+    close() {
+        const worker = this.worker;
+        this.worker = undefined;
+        void worker?.terminate();
+    }
+    fallBack() {
+        this.worker = undefined;
+        for (const { paths, settle } of this.pending.splice(0))
+            settle(paths.map(summariseHere));
+    }
+}
+
 const EMPTY_CONTENT = {
     size: 0,
     sha256: createHash('sha256').digest('hex'),
     binary: false
 };
-/** Holds one small file at a time while it is summarised: no allocation per file (the GC thanks us). */
-let readBuffer;
-/**
- * Size, SHA-256 and binary flag of a file, reading it exactly once. Small files are read
- * synchronously into one reused buffer: for thousands of files that is several times faster than
- * the thread pool and a fresh buffer each.
- */
-async function summariseContent(absPath) {
-    const fd = openSync(absPath, 'r');
-    try {
-        const { size } = fstatSync(fd);
-        if (size <= WHOLE_READ_LIMIT) {
-            readBuffer ??= Buffer.allocUnsafe(WHOLE_READ_LIMIT);
-            let length = 0;
-            while (length < size) {
-                const read = readSync(fd, readBuffer, length, size - length, null);
-                if (read === 0)
-                    break;
-                length += read;
-            }
-            const bytes = readBuffer.subarray(0, length);
-            return {
-                size: length,
-                sha256: createHash('sha256').update(bytes).digest('hex'),
-                binary: bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0) || !isUtf8(bytes)
-            };
-        }
-    }
-    finally {
-        closeSync(fd);
-    }
-    return summariseStream(absPath);
+/** Size, SHA-256 and binary flag of a file, reading it exactly once (as a stream when large). */
+async function summariseContent(absPath, small = summariseHere(absPath)) {
+    if (small === 'large')
+        return summariseStream(absPath);
+    if ('error' in small)
+        throw new Error(small.error);
+    return small;
 }
 async function summariseStream(absPath) {
     const hash = createHash('sha256');
@@ -66434,7 +66540,14 @@ async function loadRepository(settings, workspace, hooks = {}) {
         hooks.onNamespace?.(namespace);
     };
     settings.extraNamespaces.forEach(held);
-    const context = { root, rootReal, fileOf, layout, rules };
+    const context = {
+        summaries: summariseAhead(walk.entries, layout, root),
+        root,
+        rootReal,
+        fileOf,
+        layout,
+        rules
+    };
     const breather = new Breather();
     const found = await mapLimit(walk.entries, CONCURRENCY, async (entry) => {
         await breather.breathe(); // reading and parsing is synchronous: let server answers in
@@ -66524,6 +66637,35 @@ async function loadRepositoryAtCommit(settings, workspace, sha, current) {
         await rm(scratch, { recursive: true, force: true });
     }
 }
+/** Paths per message to the worker: answers flow back while it works through the rest. */
+const SUMMARY_BATCH = 256;
+/** Fewer files than this are read here: a worker takes longer to start than they take to read. */
+const WORKER_THRESHOLD = 500;
+/**
+ * Starts summarising every regular file that is only a namespace file (flows are parsed here, links
+ * resolved first), on a worker thread, before the entries are loaded one by one.
+ */
+function summariseAhead(entries, layout, root) {
+    const rels = entries
+        .filter((entry) => {
+        if (entry.kind !== 'file')
+            return false;
+        const placement = layout.place(entry.rel);
+        return placement.flow === undefined && placement.files.length > 0;
+    })
+        .map((entry) => entry.rel);
+    const summaries = new Map();
+    if (rels.length < WORKER_THRESHOLD)
+        return summaries;
+    const worker = new FileSummaries();
+    for (let at = 0; at < rels.length; at += SUMMARY_BATCH) {
+        const batch = rels.slice(at, at + SUMMARY_BATCH);
+        const answers = worker.request(batch.map((rel) => join(root, rel)));
+        batch.forEach((rel, index) => summaries.set(rel, answers[index]));
+    }
+    void Promise.all(summaries.values()).then(() => worker.close());
+    return summaries;
+}
 function byFlowOrder(a, b) {
     return compareCodeUnits(a.file, b.file);
 }
@@ -66599,7 +66741,8 @@ async function loadEntry(entry, context) {
         return found;
     let content;
     try {
-        content = await summariseContent(source);
+        const ahead = context.summaries.get(entry.rel);
+        content = await summariseContent(source, ahead && (await ahead));
     }
     catch (error) {
         problem('error', `cannot read the file: ${error.message}`);

@@ -111,7 +111,7 @@ export class Transport {
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs
       })
-      const body = new Uint8Array(await res.body.arrayBuffer())
+      const body = await readBody(res.body, res.headers['content-length'])
       const { method, path } = req
       const response = { method, path, status: res.statusCode, headers: res.headers, body }
       return { response: { ...response, attempts: attempt } }
@@ -163,4 +163,33 @@ export function authorizationHeader(auth: Auth): string | undefined {
 function header(response: HttpResponse, name: string): string | undefined {
   const value = response.headers[name]
   return Array.isArray(value) ? value[0] : value
+}
+
+/**
+ * The whole answer. With a length announced, each chunk is copied into one buffer as it arrives and
+ * dropped: a namespace export is not held twice (chunks plus their concatenation) while it downloads.
+ */
+async function readBody(
+  body: AsyncIterable<Uint8Array>,
+  contentLength: string | string[] | undefined
+): Promise<Uint8Array> {
+  const announced = typeof contentLength === 'string' ? Number(contentLength) : NaN
+  if (!Number.isSafeInteger(announced) || announced < 0) {
+    const chunks: Uint8Array[] = []
+    for await (const chunk of body) chunks.push(chunk)
+    const joined = Buffer.concat(chunks)
+    return new Uint8Array(joined.buffer, joined.byteOffset, joined.length)
+  }
+  let bytes = new Uint8Array(announced)
+  let length = 0
+  for await (const chunk of body) {
+    if (length + chunk.length > bytes.length) {
+      const grown = new Uint8Array(Math.max(bytes.length * 2, length + chunk.length))
+      grown.set(bytes.subarray(0, length))
+      bytes = grown
+    }
+    bytes.set(chunk, length)
+    length += chunk.length
+  }
+  return length === bytes.length ? bytes : bytes.subarray(0, length)
 }

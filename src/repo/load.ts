@@ -13,6 +13,7 @@ import {
   managedNamespaces
 } from './managed-namespaces.js'
 import type { FlowFile, NamespaceFileEntry, ReadProblem, RepoModel } from './model.js'
+import { FileSummaries, type SmallSummary } from './file-summaries.js'
 import { EMPTY_CONTENT, summariseContent, type ContentSummary } from './namespace-files.js'
 import { Breather, mapLimit, Semaphore } from '../concurrency.js'
 import { isReadProblem, readFlow } from './read-flow.js'
@@ -38,6 +39,8 @@ export interface LoadHooks {
 }
 
 interface Context {
+  /** Summaries of plain namespace files, already being computed off this thread. */
+  summaries: Map<string, Promise<SmallSummary>>
   root: string
   rootReal: string
   fileOf(rel: string): string
@@ -90,7 +93,14 @@ export async function loadRepository(
     hooks.onNamespace?.(namespace)
   }
   settings.extraNamespaces.forEach(held)
-  const context: Context = { root, rootReal, fileOf, layout, rules }
+  const context: Context = {
+    summaries: summariseAhead(walk.entries, layout, root),
+    root,
+    rootReal,
+    fileOf,
+    layout,
+    rules
+  }
   const breather = new Breather()
   const found = await mapLimit(walk.entries, CONCURRENCY, async (entry) => {
     await breather.breathe() // reading and parsing is synchronous: let server answers in
@@ -194,6 +204,39 @@ export async function loadRepositoryAtCommit(
   }
 }
 
+/** Paths per message to the worker: answers flow back while it works through the rest. */
+const SUMMARY_BATCH = 256
+/** Fewer files than this are read here: a worker takes longer to start than they take to read. */
+const WORKER_THRESHOLD = 500
+
+/**
+ * Starts summarising every regular file that is only a namespace file (flows are parsed here, links
+ * resolved first), on a worker thread, before the entries are loaded one by one.
+ */
+function summariseAhead(
+  entries: WalkEntry[],
+  layout: LayoutRules,
+  root: string
+): Map<string, Promise<SmallSummary>> {
+  const rels = entries
+    .filter((entry) => {
+      if (entry.kind !== 'file') return false
+      const placement = layout.place(entry.rel)
+      return placement.flow === undefined && placement.files.length > 0
+    })
+    .map((entry) => entry.rel)
+  const summaries = new Map<string, Promise<SmallSummary>>()
+  if (rels.length < WORKER_THRESHOLD) return summaries
+  const worker = new FileSummaries()
+  for (let at = 0; at < rels.length; at += SUMMARY_BATCH) {
+    const batch = rels.slice(at, at + SUMMARY_BATCH)
+    const answers = worker.request(batch.map((rel) => join(root, rel)))
+    batch.forEach((rel, index) => summaries.set(rel, answers[index]!))
+  }
+  void Promise.all(summaries.values()).then(() => worker.close())
+  return summaries
+}
+
 function byFlowOrder(a: FlowFile, b: FlowFile): number {
   return compareCodeUnits(a.file, b.file)
 }
@@ -280,7 +323,8 @@ async function loadEntry(entry: WalkEntry, context: Context): Promise<Discovery>
   if (placement.files.length === 0) return found
   let content: ContentSummary
   try {
-    content = await summariseContent(source)
+    const ahead = context.summaries.get(entry.rel)
+    content = await summariseContent(source, ahead && (await ahead))
   } catch (error) {
     problem('error', `cannot read the file: ${(error as Error).message}`)
     return found

@@ -1,15 +1,10 @@
-import { isUtf8 } from 'node:buffer'
 import { createHash } from 'node:crypto'
-import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from 'node:fs'
+import { constants, createReadStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { TextDecoder } from 'node:util'
 import { ActionError } from '../errors.js'
+import { BINARY_SNIFF_BYTES, summariseHere, type SmallSummary } from './file-summaries.js'
 import type { NamespaceFileEntry } from './model.js'
-
-/** Files up to this size are read in one go; larger ones are hashed as a stream. */
-const WHOLE_READ_LIMIT = 4 * 1024 * 1024
-/** Where a NUL byte marks a file as binary (git's heuristic looks at the same span). */
-const BINARY_SNIFF_BYTES = 8192
 
 export interface ContentSummary {
   size: number
@@ -23,37 +18,14 @@ export const EMPTY_CONTENT: ContentSummary = {
   binary: false
 }
 
-/** Holds one small file at a time while it is summarised: no allocation per file (the GC thanks us). */
-let readBuffer: Buffer | undefined
-
-/**
- * Size, SHA-256 and binary flag of a file, reading it exactly once. Small files are read
- * synchronously into one reused buffer: for thousands of files that is several times faster than
- * the thread pool and a fresh buffer each.
- */
-export async function summariseContent(absPath: string): Promise<ContentSummary> {
-  const fd = openSync(absPath, 'r')
-  try {
-    const { size } = fstatSync(fd)
-    if (size <= WHOLE_READ_LIMIT) {
-      readBuffer ??= Buffer.allocUnsafe(WHOLE_READ_LIMIT)
-      let length = 0
-      while (length < size) {
-        const read = readSync(fd, readBuffer, length, size - length, null)
-        if (read === 0) break
-        length += read
-      }
-      const bytes = readBuffer.subarray(0, length)
-      return {
-        size: length,
-        sha256: createHash('sha256').update(bytes).digest('hex'),
-        binary: bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0) || !isUtf8(bytes)
-      }
-    }
-  } finally {
-    closeSync(fd)
-  }
-  return summariseStream(absPath)
+/** Size, SHA-256 and binary flag of a file, reading it exactly once (as a stream when large). */
+export async function summariseContent(
+  absPath: string,
+  small: SmallSummary = summariseHere(absPath)
+): Promise<ContentSummary> {
+  if (small === 'large') return summariseStream(absPath)
+  if ('error' in small) throw new Error(small.error)
+  return small
 }
 
 async function summariseStream(absPath: string): Promise<ContentSummary> {

@@ -1,0 +1,126 @@
+import { isUtf8 } from 'node:buffer'
+import { createHash } from 'node:crypto'
+import * as fs from 'node:fs'
+import { Worker } from 'node:worker_threads'
+import type { ContentSummary } from './namespace-files.js'
+
+/** Files up to this size are read in one go; larger ones are hashed as a stream. */
+export const WHOLE_READ_LIMIT = 4 * 1024 * 1024
+/** Where a NUL byte marks a file as binary (git's heuristic looks at the same span). */
+export const BINARY_SNIFF_BYTES = 8192
+
+interface Tools {
+  fs: Pick<typeof fs, 'openSync' | 'fstatSync' | 'readSync' | 'closeSync'>
+  createHash: typeof createHash
+  isUtf8: typeof isUtf8
+  buffer: Buffer
+  limits: { whole: number; sniff: number }
+}
+
+/** A summary, `'large'` for a file to stream, or the message of a read error. */
+export type SmallSummary = ContentSummary | 'large' | { error: string }
+
+/**
+ * Size, SHA-256 and binary flag of a file read whole into `tools.buffer`. Self-contained (everything
+ * comes through `tools`): the worker below runs this very function from its source text.
+ */
+export function summariseSmallFile(path: string, tools: Tools): SmallSummary {
+  let fd: number | undefined
+  try {
+    fd = tools.fs.openSync(path, 'r')
+    const { size } = tools.fs.fstatSync(fd)
+    if (size > tools.limits.whole) return 'large'
+    let length = 0
+    while (length < size) {
+      const read = tools.fs.readSync(fd, tools.buffer, length, size - length, null)
+      if (read === 0) break
+      length += read
+    }
+    const bytes = tools.buffer.subarray(0, length)
+    return {
+      size: length,
+      sha256: tools.createHash('sha256').update(bytes).digest('hex'),
+      binary: bytes.subarray(0, tools.limits.sniff).includes(0) || !tools.isUtf8(bytes)
+    }
+  } catch (error) {
+    return { error: (error as Error).message }
+  } finally {
+    if (fd !== undefined) tools.fs.closeSync(fd)
+  }
+}
+
+/** One buffer reused for every file: no allocation per file (the GC thanks us). */
+let localBuffer: Buffer | undefined
+
+export function summariseHere(path: string): SmallSummary {
+  localBuffer ??= Buffer.allocUnsafe(WHOLE_READ_LIMIT)
+  return summariseSmallFile(path, {
+    fs,
+    createHash,
+    isUtf8,
+    buffer: localBuffer,
+    limits: { whole: WHOLE_READ_LIMIT, sniff: BINARY_SNIFF_BYTES }
+  })
+}
+
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads')
+const tools = {
+  fs: require('node:fs'),
+  createHash: require('node:crypto').createHash,
+  isUtf8: require('node:buffer').isUtf8,
+  buffer: Buffer.allocUnsafe(${WHOLE_READ_LIMIT}),
+  limits: { whole: ${WHOLE_READ_LIMIT}, sniff: ${BINARY_SNIFF_BYTES} }
+}
+const summariseSmallFile = ${summariseSmallFile.toString()}
+parentPort.on('message', (paths) => parentPort.postMessage(paths.map((path) => summariseSmallFile(path, tools))))
+`
+
+/**
+ * Summarises many files on a worker thread while this one parses flows: reading thousands of files is
+ * mostly system calls, which another core can take. Any trouble with the worker and the files left
+ * are summarised here instead.
+ */
+export class FileSummaries {
+  private worker: Worker | undefined
+  private readonly pending: { paths: string[]; settle(results: SmallSummary[]): void }[] = []
+
+  constructor() {
+    try {
+      this.worker = new Worker(WORKER_SOURCE, { eval: true })
+      this.worker.unref()
+      this.worker.on('message', (results: SmallSummary[]) => this.pending.shift()?.settle(results))
+      this.worker.on('error', () => this.fallBack())
+      this.worker.on('exit', () => this.fallBack())
+    } catch {
+      this.worker = undefined
+    }
+  }
+
+  /** Summaries of these paths, in order; the work starts at once. */
+  request(paths: string[]): Promise<SmallSummary>[] {
+    const batch = new Promise<SmallSummary[]>((resolve) => {
+      const settle = resolve
+      if (!this.worker) return settle(paths.map(summariseHere))
+      this.pending.push({ paths, settle })
+      this.worker.postMessage(paths)
+    })
+    return paths.map((_, index) => batch.then((results) => results[index]!))
+  }
+
+  /** False once the worker failed or was closed: summaries are then computed on this thread. */
+  get onWorker(): boolean {
+    return this.worker !== undefined
+  }
+
+  close(): void {
+    const worker = this.worker
+    this.worker = undefined
+    void worker?.terminate()
+  }
+
+  private fallBack(): void {
+    this.worker = undefined
+    for (const { paths, settle } of this.pending.splice(0)) settle(paths.map(summariseHere))
+  }
+}
