@@ -48,7 +48,7 @@ export async function mapLimit<T, R>(
 export class Breather {
   private last = performance.now()
 
-  constructor(private readonly everyMs = 10) {}
+  constructor(private readonly everyMs = 2) {}
 
   async breathe(): Promise<void> {
     if (performance.now() - this.last < this.everyMs) return

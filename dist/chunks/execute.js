@@ -48801,7 +48801,7 @@ async function mapLimit(items, limit, task) {
 class Breather {
     everyMs;
     last = performance.now();
-    constructor(everyMs = 10) {
+    constructor(everyMs = 2) {
         this.everyMs = everyMs;
     }
     async breathe() {
@@ -66549,7 +66549,7 @@ async function loadRepository(settings, workspace, hooks = {}) {
         rules
     };
     const breather = new Breather();
-    const found = await mapLimit(walk.entries, CONCURRENCY, async (entry) => {
+    const load = (entries) => mapLimit(entries, CONCURRENCY, async (entry) => {
         await breather.breathe(); // reading and parsing is synchronous: let server answers in
         const discovered = await loadEntry(entry, context);
         for (const flow of discovered.flows) {
@@ -66562,6 +66562,16 @@ async function loadRepository(settings, workspace, hooks = {}) {
             held(file.namespace);
         return discovered;
     });
+    // Flows are parsed here while the namespace files are read on the worker: the files are known first.
+    const isFlow = (entry) => layout.place(entry.rel).flow !== undefined;
+    const [others, flows] = await Promise.all([
+        load(walk.entries.filter((entry) => !isFlow(entry))).then((parts) => {
+            hooks.onFiles?.(parts.flatMap((part) => part.files));
+            return parts;
+        }),
+        load(walk.entries.filter(isFlow))
+    ]);
+    const found = [...others, ...flows];
     if (settings.layout === 'tenant') {
         for (const folder of await misnamedTenantFolders(root, rules)) {
             model.readProblems.push({
@@ -67740,50 +67750,72 @@ function uniqueTargets(refs) {
     return [...seen.values()];
 }
 
+const EXPORTS_AT_ONCE = 8;
 /**
  * Reads the server state of the managed namespaces in bulk; the client bounds the concurrency. A
- * namespace's flows (and, for a deploy, its deployed-commit marker) are asked for as soon as the loading
- * repository reveals it, so the answers come while the repository is still being read and checked.
+ * namespace's flows, files (and, for a deploy, its deployed-commit marker) are asked for as soon as the
+ * loading repository reveals it, so the answers come while the repository is still being read and checked.
  */
 class ServerReads {
     api;
     options;
     flows = new Map();
+    files = new Map();
     markers = new Map();
+    /** Content hashes of the repository's namespace files by `fileKey`, once they are all read. */
+    localFiles;
+    knowLocalFiles;
+    localFilesKnown = false;
+    /** Namespace exports in flight: each can weigh megabytes, held until summarised. */
+    exports = new Semaphore(EXPORTS_AT_ONCE);
     constructor(api, options) {
         this.api = api;
         this.options = options;
+        this.localFiles = new Promise((resolve) => (this.knowLocalFiles = resolve));
     }
-    /** Starts the reads of a namespace; a failure surfaces when the namespace's answer is used. */
+    /**
+     * Starts the reads of a namespace; a failure surfaces when the namespace's answer is used. Its files
+     * are asked for once the repository's own are known, so that each answer can be summarised and let
+     * go of the moment it arrives (only a diff needs the bytes of a file).
+     */
     start(namespace) {
         if (this.flows.has(namespace))
             return;
         const flows = this.api.listFlows(namespace);
-        flows.catch(() => undefined);
+        const files = this.localFiles.then((local) => this.exports.run(async () => (await this.api.listFiles(namespace)).map(({ path, bytes }) => serverFile(path, bytes, ({ sha256 }) => {
+            const shas = local.get(fileKey(namespace, path));
+            return !(shas?.size === 1 && shas.has(sha256));
+        }))));
+        for (const pending of [flows, files])
+            pending.catch(() => undefined);
         this.flows.set(namespace, flows);
+        this.files.set(namespace, files);
         if (this.options.markers)
             this.markers.set(namespace, readMarkers(this.api, [namespace]));
     }
-    /**
-     * Flows and files of every managed namespace. Files are read now that the repository is known: a
-     * file's bytes are dropped as they arrive when the repository holds the same (only a diff needs them).
-     */
-    async state(model) {
+    /** The repository's namespace files, all of them: the reads of server files may begin. */
+    knowFiles(files) {
+        if (this.localFilesKnown)
+            return;
+        this.localFilesKnown = true;
         const local = new Map();
-        for (const entry of model.files) {
+        for (const entry of files) {
             if (entry.symlinkEscapes)
                 continue; // never deployed: the server copy is planned for deletion
             const key = fileKey(entry.namespace, entry.path);
             local.set(key, (local.get(key) ?? new Set()).add(entry.sha256));
         }
+        this.knowLocalFiles(local);
+    }
+    /** Flows and files of every managed namespace. */
+    async state(model) {
+        this.knowFiles(model.files);
         const entries = await Promise.all(model.managedNamespaces.map(async (namespace) => {
             this.start(namespace);
-            // Summarised the moment they arrive: an answer that dies young is freed by the next minor GC.
-            const summarised = this.api.listFiles(namespace).then((remote) => remote.map(({ path, bytes }) => serverFile(path, bytes, ({ sha256 }) => {
-                const shas = local.get(fileKey(namespace, path));
-                return !(shas?.size === 1 && shas.has(sha256));
-            })));
-            const [flows, files] = await Promise.all([this.flows.get(namespace), summarised]);
+            const [flows, files] = await Promise.all([
+                this.flows.get(namespace),
+                this.files.get(namespace)
+            ]);
             return [namespace, { flows, files }];
         }));
         return new Map(entries);
@@ -68019,6 +68051,7 @@ async function check(settings, context, ports, mode, kestra) {
     const validation = { layout: settings.layout };
     const model = await loadRepository(settings, context.workspace, {
         onNamespace: (namespace) => reads?.start(namespace),
+        onFiles: (files) => reads?.knowFiles(files),
         onFlow: (flow) => {
             // Checked and read for references at once (both memoised), so its syntax trees can go now.
             checkFlow(flow, validation);

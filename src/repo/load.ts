@@ -36,6 +36,8 @@ export interface LoadHooks {
   onNamespace?(namespace: string): void
   /** Called once per flow file, right after it is parsed. */
   onFlow?(flow: FlowFile): void
+  /** Called once every namespace file is read (flows may still be loading). */
+  onFiles?(files: NamespaceFileEntry[]): void
 }
 
 interface Context {
@@ -102,17 +104,28 @@ export async function loadRepository(
     rules
   }
   const breather = new Breather()
-  const found = await mapLimit(walk.entries, CONCURRENCY, async (entry) => {
-    await breather.breathe() // reading and parsing is synchronous: let server answers in
-    const discovered = await loadEntry(entry, context)
-    for (const flow of discovered.flows) {
-      hooks.onFlow?.(flow)
-      const namespace = flowNamespace(flow)
-      if (namespace !== undefined) held(namespace)
-    }
-    for (const file of discovered.files) held(file.namespace)
-    return discovered
-  })
+  const load = (entries: WalkEntry[]) =>
+    mapLimit(entries, CONCURRENCY, async (entry) => {
+      await breather.breathe() // reading and parsing is synchronous: let server answers in
+      const discovered = await loadEntry(entry, context)
+      for (const flow of discovered.flows) {
+        hooks.onFlow?.(flow)
+        const namespace = flowNamespace(flow)
+        if (namespace !== undefined) held(namespace)
+      }
+      for (const file of discovered.files) held(file.namespace)
+      return discovered
+    })
+  // Flows are parsed here while the namespace files are read on the worker: the files are known first.
+  const isFlow = (entry: WalkEntry) => layout.place(entry.rel).flow !== undefined
+  const [others, flows] = await Promise.all([
+    load(walk.entries.filter((entry) => !isFlow(entry))).then((parts) => {
+      hooks.onFiles?.(parts.flatMap((part) => part.files))
+      return parts
+    }),
+    load(walk.entries.filter(isFlow))
+  ])
+  const found = [...others, ...flows]
 
   if (settings.layout === 'tenant') {
     for (const folder of await misnamedTenantFolders(root, rules)) {

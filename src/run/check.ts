@@ -51,6 +51,7 @@ export async function check(
   const validation = { layout: settings.layout }
   const model = await loadRepository(settings, context.workspace, {
     onNamespace: (namespace) => reads?.start(namespace),
+    onFiles: (files) => reads?.knowFiles(files),
     onFlow: (flow) => {
       // Checked and read for references at once (both memoised), so its syntax trees can go now.
       checkFlow(flow, validation)

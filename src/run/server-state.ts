@@ -1,59 +1,85 @@
 import { readMarkers, type EarlyMarkers, type MarkerReading } from '../deploy/commit-marker.js'
+import { Semaphore } from '../concurrency.js'
 import type { KestraApi, RemoteFlow } from '../kestra/api.js'
 import { serverFile } from '../plan/content.js'
-import type { ActualNamespace } from '../plan/input.js'
-import type { RepoModel } from '../repo/model.js'
+import type { ActualNamespace, ServerFile } from '../plan/input.js'
+import type { NamespaceFileEntry, RepoModel } from '../repo/model.js'
 import { fileKey } from '../validate/finding.js'
+
+const EXPORTS_AT_ONCE = 8
 
 /**
  * Reads the server state of the managed namespaces in bulk; the client bounds the concurrency. A
- * namespace's flows (and, for a deploy, its deployed-commit marker) are asked for as soon as the loading
- * repository reveals it, so the answers come while the repository is still being read and checked.
+ * namespace's flows, files (and, for a deploy, its deployed-commit marker) are asked for as soon as the
+ * loading repository reveals it, so the answers come while the repository is still being read and checked.
  */
 export class ServerReads {
   private readonly flows = new Map<string, Promise<RemoteFlow[]>>()
+  private readonly files = new Map<string, Promise<ServerFile[]>>()
   private readonly markers = new Map<string, Promise<MarkerReading>>()
+  /** Content hashes of the repository's namespace files by `fileKey`, once they are all read. */
+  private readonly localFiles: Promise<Map<string, Set<string>>>
+  private knowLocalFiles!: (files: Map<string, Set<string>>) => void
+  private localFilesKnown = false
+  /** Namespace exports in flight: each can weigh megabytes, held until summarised. */
+  private readonly exports = new Semaphore(EXPORTS_AT_ONCE)
 
   constructor(
     private readonly api: KestraApi,
     private readonly options: { markers: boolean }
-  ) {}
-
-  /** Starts the reads of a namespace; a failure surfaces when the namespace's answer is used. */
-  start(namespace: string): void {
-    if (this.flows.has(namespace)) return
-    const flows = this.api.listFlows(namespace)
-    flows.catch(() => undefined)
-    this.flows.set(namespace, flows)
-    if (this.options.markers) this.markers.set(namespace, readMarkers(this.api, [namespace]))
+  ) {
+    this.localFiles = new Promise((resolve) => (this.knowLocalFiles = resolve))
   }
 
   /**
-   * Flows and files of every managed namespace. Files are read now that the repository is known: a
-   * file's bytes are dropped as they arrive when the repository holds the same (only a diff needs them).
+   * Starts the reads of a namespace; a failure surfaces when the namespace's answer is used. Its files
+   * are asked for once the repository's own are known, so that each answer can be summarised and let
+   * go of the moment it arrives (only a diff needs the bytes of a file).
    */
-  async state(
-    model: Pick<RepoModel, 'managedNamespaces' | 'files'>
-  ): Promise<Map<string, ActualNamespace>> {
+  start(namespace: string): void {
+    if (this.flows.has(namespace)) return
+    const flows = this.api.listFlows(namespace)
+    const files = this.localFiles.then((local) =>
+      this.exports.run(async () =>
+        (await this.api.listFiles(namespace)).map(({ path, bytes }) =>
+          serverFile(path, bytes, ({ sha256 }) => {
+            const shas = local.get(fileKey(namespace, path))
+            return !(shas?.size === 1 && shas.has(sha256))
+          })
+        )
+      )
+    )
+    for (const pending of [flows, files]) pending.catch(() => undefined)
+    this.flows.set(namespace, flows)
+    this.files.set(namespace, files)
+    if (this.options.markers) this.markers.set(namespace, readMarkers(this.api, [namespace]))
+  }
+
+  /** The repository's namespace files, all of them: the reads of server files may begin. */
+  knowFiles(files: readonly NamespaceFileEntry[]): void {
+    if (this.localFilesKnown) return
+    this.localFilesKnown = true
     const local = new Map<string, Set<string>>()
-    for (const entry of model.files) {
+    for (const entry of files) {
       if (entry.symlinkEscapes) continue // never deployed: the server copy is planned for deletion
       const key = fileKey(entry.namespace, entry.path)
       local.set(key, (local.get(key) ?? new Set()).add(entry.sha256))
     }
+    this.knowLocalFiles(local)
+  }
+
+  /** Flows and files of every managed namespace. */
+  async state(
+    model: Pick<RepoModel, 'managedNamespaces' | 'files'>
+  ): Promise<Map<string, ActualNamespace>> {
+    this.knowFiles(model.files)
     const entries = await Promise.all(
       model.managedNamespaces.map(async (namespace) => {
         this.start(namespace)
-        // Summarised the moment they arrive: an answer that dies young is freed by the next minor GC.
-        const summarised = this.api.listFiles(namespace).then((remote) =>
-          remote.map(({ path, bytes }) =>
-            serverFile(path, bytes, ({ sha256 }) => {
-              const shas = local.get(fileKey(namespace, path))
-              return !(shas?.size === 1 && shas.has(sha256))
-            })
-          )
-        )
-        const [flows, files] = await Promise.all([this.flows.get(namespace)!, summarised])
+        const [flows, files] = await Promise.all([
+          this.flows.get(namespace)!,
+          this.files.get(namespace)!
+        ])
         return [namespace, { flows, files }] as const
       })
     )
