@@ -66279,6 +66279,41 @@ function splitPath(path) {
     return path.split('/').filter((s) => s !== '' && s !== '.');
 }
 
+/** Counts down the entries that place files in each namespace: the last one read settles it. */
+class LocalFilesTracker {
+    namespaces = new Map();
+    /** `placements`: those of every entry that will be read, flows excluded. */
+    constructor(placements) {
+        for (const placement of placements) {
+            for (const namespace of namespacesOf(placement)) {
+                let pending = this.namespaces.get(namespace);
+                if (!pending) {
+                    let settle;
+                    const settled = new Promise((resolve) => (settle = resolve));
+                    pending = { left: 0, files: [], settle, settled };
+                    this.namespaces.set(namespace, pending);
+                }
+                pending.left++;
+            }
+        }
+    }
+    of(namespace) {
+        return this.namespaces.get(namespace)?.settled ?? Promise.resolve([]);
+    }
+    /** One entry was read (whatever came of it), giving these namespace files. */
+    read(placement, files) {
+        for (const namespace of namespacesOf(placement)) {
+            const pending = this.namespaces.get(namespace);
+            pending.files.push(...files.filter((file) => file.namespace === namespace));
+            if (--pending.left === 0)
+                pending.settle(pending.files);
+        }
+    }
+}
+function namespacesOf(placement) {
+    return new Set(placement.files.map((file) => file.namespace));
+}
+
 /** Kestra's own namespace: managed only when the `namespaces` input lists it. */
 const SYSTEM_NAMESPACE = 'system';
 /** Namespaces the repository holds a resource for, plus the listed ones; sorted, unique. */
@@ -66540,8 +66575,12 @@ async function loadRepository(settings, workspace, hooks = {}) {
         hooks.onNamespace?.(namespace);
     };
     settings.extraNamespaces.forEach(held);
+    const placed = walk.entries.map((entry) => ({ entry, placement: layout.place(entry.rel) }));
+    const others = placed.filter(({ placement }) => placement.flow === undefined);
+    const localFiles = new LocalFilesTracker(others.map(({ placement }) => placement));
+    hooks.onFiles?.(localFiles);
     const context = {
-        summaries: summariseAhead(walk.entries, layout, root),
+        summaries: summariseAhead(others, root),
         root,
         rootReal,
         fileOf,
@@ -66549,9 +66588,11 @@ async function loadRepository(settings, workspace, hooks = {}) {
         rules
     };
     const breather = new Breather();
-    const load = (entries) => mapLimit(entries, CONCURRENCY, async (entry) => {
+    const load = (entries) => mapLimit(entries, CONCURRENCY, async ({ entry, placement }) => {
         await breather.breathe(); // reading and parsing is synchronous: let server answers in
-        const discovered = await loadEntry(entry, context);
+        const discovered = await loadEntry(entry, placement, context);
+        if (placement.flow === undefined)
+            localFiles.read(placement, discovered.files);
         for (const flow of discovered.flows) {
             hooks.onFlow?.(flow);
             const namespace = flowNamespace(flow);
@@ -66562,16 +66603,11 @@ async function loadRepository(settings, workspace, hooks = {}) {
             held(file.namespace);
         return discovered;
     });
-    // Flows are parsed here while the namespace files are read on the worker: the files are known first.
-    const isFlow = (entry) => layout.place(entry.rel).flow !== undefined;
-    const [others, flows] = await Promise.all([
-        load(walk.entries.filter((entry) => !isFlow(entry))).then((parts) => {
-            hooks.onFiles?.(parts.flatMap((part) => part.files));
-            return parts;
-        }),
-        load(walk.entries.filter(isFlow))
-    ]);
-    const found = [...others, ...flows];
+    // Flows are parsed here while the namespace files are read on the worker.
+    const found = (await Promise.all([
+        load(others),
+        load(placed.filter(({ placement }) => placement.flow !== undefined))
+    ])).flat();
     if (settings.layout === 'tenant') {
         for (const folder of await misnamedTenantFolders(root, rules)) {
             model.readProblems.push({
@@ -66607,20 +66643,13 @@ async function loadRepository(settings, workspace, hooks = {}) {
  * is not in the local history (a shallow clone). With `current` (the work tree's model, read with
  * the same settings), files the work tree holds unchanged are taken from it instead of being read.
  */
-async function loadRepositoryAtCommit(settings, workspace, sha, current) {
+async function loadRepositoryAtCommit(settings, workspace, sha, current, git = startCommitGitReads(settings, workspace, sha)) {
     const workspaceAbs = resolve(workspace);
     const rootRel = relative(workspaceAbs, resolve(workspaceAbs, settings.root)).split(sep).join('/');
-    const blobs = await listCommitFolder({ workspace: workspaceAbs, sha, folder: rootRel });
+    const blobs = await git.blobs;
     if (blobs === undefined)
         return undefined;
-    const reused = current && blobs.length > 0
-        ? reusableEntries(current, blobs, await worktreeChanges({
-            workspace: workspaceAbs,
-            sha,
-            folder: rootRel,
-            ignoreFile: IGNORE_FILE
-        }))
-        : undefined;
+    const reused = current && blobs.length > 0 ? reusableEntries(current, blobs, await git.changes) : undefined;
     const scratch = await mkdtemp(join(tmpdir(), 'kga-commit-'));
     try {
         const rootCopy = join(scratch, rootRel);
@@ -66655,15 +66684,10 @@ const WORKER_THRESHOLD = 500;
  * Starts summarising every regular file that is only a namespace file (flows are parsed here, links
  * resolved first), on a worker thread, before the entries are loaded one by one.
  */
-function summariseAhead(entries, layout, root) {
+function summariseAhead(entries, root) {
     const rels = entries
-        .filter((entry) => {
-        if (entry.kind !== 'file')
-            return false;
-        const placement = layout.place(entry.rel);
-        return placement.flow === undefined && placement.files.length > 0;
-    })
-        .map((entry) => entry.rel);
+        .filter(({ entry, placement }) => entry.kind === 'file' && placement.files.length > 0)
+        .map(({ entry }) => entry.rel);
     const summaries = new Map();
     if (rels.length < WORKER_THRESHOLD)
         return summaries;
@@ -66675,6 +66699,15 @@ function summariseAhead(entries, layout, root) {
     }
     void Promise.all(summaries.values()).then(() => worker.close());
     return summaries;
+}
+function startCommitGitReads(settings, workspace, sha) {
+    const workspaceAbs = resolve(workspace);
+    const folder = relative(workspaceAbs, resolve(workspaceAbs, settings.root)).split(sep).join('/');
+    const blobs = listCommitFolder({ workspace: workspaceAbs, sha, folder });
+    const changes = worktreeChanges({ workspace: workspaceAbs, sha, folder, ignoreFile: IGNORE_FILE });
+    for (const pending of [blobs, changes])
+        pending.catch(() => undefined); // awaited by the caller
+    return { blobs, changes };
 }
 function byFlowOrder(a, b) {
     return compareCodeUnits(a.file, b.file);
@@ -66689,10 +66722,9 @@ function byProblemOrder(a, b) {
         (a.line ?? 0) - (b.line ?? 0) ||
         compareCodeUnits(a.message, b.message));
 }
-async function loadEntry(entry, context) {
+async function loadEntry(entry, placement, context) {
     const found = { flows: [], files: [], problems: [] };
     const file = context.fileOf(entry.rel);
-    const placement = context.layout.place(entry.rel);
     const wanted = placement.flow !== undefined || placement.files.length > 0;
     const problem = (severity, message) => found.problems.push({ severity, file, message });
     const abs = join(context.root, entry.rel);
@@ -67616,16 +67648,21 @@ function snapshotOf(model) {
     return snapshot;
 }
 /** The base commit's snapshot from git, when the event has a base commit (see baseFromGit). */
-function readBaseSnapshot(settings, context, current) {
+function readBaseSnapshot(settings, context, current, git) {
     const sha = baseCommit(context);
-    return sha ? baseFromGit(settings, context.workspace, sha, current) : undefined;
+    return sha ? baseFromGit(settings, context.workspace, sha, current, git) : undefined;
+}
+/** Starts the git reads of the base commit's snapshot, when the event has a base commit. */
+function startBaseGitReads(settings, context) {
+    const sha = baseCommit(context);
+    return sha ? startCommitGitReads(settings, context.workspace, sha) : undefined;
 }
 /**
  * The repository at the base commit, from local git history; undefined when history is shallow.
  * `current` (the work tree's model) spares reading the files the change left alone.
  */
-async function baseFromGit(settings, workspace, sha, current) {
-    const model = await loadRepositoryAtCommit(settings, workspace, sha, current);
+async function baseFromGit(settings, workspace, sha, current, git) {
+    const model = await loadRepositoryAtCommit(settings, workspace, sha, current, git);
     return model && snapshotOf(model);
 }
 /**
@@ -67762,7 +67799,7 @@ class ServerReads {
     flows = new Map();
     files = new Map();
     markers = new Map();
-    /** Content hashes of the repository's namespace files by `fileKey`, once they are all read. */
+    /** The repository's namespace files, as the loading reads them. */
     localFiles;
     knowLocalFiles;
     localFilesKnown = false;
@@ -67775,17 +67812,22 @@ class ServerReads {
     }
     /**
      * Starts the reads of a namespace; a failure surfaces when the namespace's answer is used. Its files
-     * are asked for once the repository's own are known, so that each answer can be summarised and let
-     * go of the moment it arrives (only a diff needs the bytes of a file).
+     * are asked for once the repository's own of that namespace are read, so that each answer can be
+     * summarised and let go of the moment it arrives (only a diff needs the bytes of a file).
      */
     start(namespace) {
         if (this.flows.has(namespace))
             return;
         const flows = this.api.listFlows(namespace);
-        const files = this.localFiles.then((local) => this.exports.run(async () => (await this.api.listFiles(namespace)).map(({ path, bytes }) => serverFile(path, bytes, ({ sha256 }) => {
-            const shas = local.get(fileKey(namespace, path));
-            return !(shas?.size === 1 && shas.has(sha256));
-        }))));
+        const files = this.localFiles
+            .then((local) => local.of(namespace))
+            .then((entries) => {
+            const local = hashesByPath(entries);
+            return this.exports.run(async () => (await this.api.listFiles(namespace)).map(({ path, bytes }) => serverFile(path, bytes, ({ sha256 }) => {
+                const shas = local.get(path);
+                return !(shas?.size === 1 && shas.has(sha256));
+            })));
+        });
         for (const pending of [flows, files])
             pending.catch(() => undefined);
         this.flows.set(namespace, flows);
@@ -67793,23 +67835,18 @@ class ServerReads {
         if (this.options.markers)
             this.markers.set(namespace, readMarkers(this.api, [namespace]));
     }
-    /** The repository's namespace files, all of them: the reads of server files may begin. */
+    /** Where the repository's namespace files come from: the reads of server files may begin. */
     knowFiles(files) {
         if (this.localFilesKnown)
             return;
         this.localFilesKnown = true;
-        const local = new Map();
-        for (const entry of files) {
-            if (entry.symlinkEscapes)
-                continue; // never deployed: the server copy is planned for deletion
-            const key = fileKey(entry.namespace, entry.path);
-            local.set(key, (local.get(key) ?? new Set()).add(entry.sha256));
-        }
-        this.knowLocalFiles(local);
+        this.knowLocalFiles(files);
     }
     /** Flows and files of every managed namespace. */
     async state(model) {
-        this.knowFiles(model.files);
+        this.knowFiles({
+            of: async (namespace) => model.files.filter((entry) => entry.namespace === namespace)
+        });
         const entries = await Promise.all(model.managedNamespaces.map(async (namespace) => {
             this.start(namespace);
             const [flows, files] = await Promise.all([
@@ -67830,6 +67867,16 @@ class ServerReads {
         }));
         return { namespaces: sorted, reading };
     }
+}
+/** Content hashes of the namespace's repository files by path. */
+function hashesByPath(entries) {
+    const local = new Map();
+    for (const entry of entries) {
+        if (entry.symlinkEscapes)
+            continue; // never deployed: the server copy is planned for deletion
+        local.set(entry.path, (local.get(entry.path) ?? new Set()).add(entry.sha256));
+    }
+    return local;
 }
 
 /**
@@ -68047,6 +68094,7 @@ async function check(settings, context, ports, mode, kestra) {
     if (kestra && (mode !== 'validate' || settings.serverValidation))
         kestra.info().catch(() => undefined);
     const planning = kestra && mode !== 'validate';
+    const baseGit = planning ? startBaseGitReads(settings, context) : undefined;
     const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined;
     const validation = { layout: settings.layout };
     const model = await loadRepository(settings, context.workspace, {
@@ -68066,7 +68114,7 @@ async function check(settings, context, ports, mode, kestra) {
         kestra && settings.serverValidation ? validateOnServer(kestra, model, validation) : []
     ]);
     const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined;
-    const base = planning ? readBaseSnapshot(settings, context, model) : undefined;
+    const base = planning ? readBaseSnapshot(settings, context, model, baseGit) : undefined;
     const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push';
     const detecting = changedEvent
         ? detectChangedFiles(context, { workspace: context.workspace, github: ports.github })

@@ -6,6 +6,7 @@ import { reusableEntries } from './commit-reuse.js'
 import { listCommitFolder, worktreeChanges, writeCommitBlobs } from './git-tree.js'
 import { IGNORE_FILE, IgnoreRules } from './ignore-rules.js'
 import { layoutRules, type LayoutRules, type Placement } from './layout.js'
+import { LocalFilesTracker, type LocalFiles } from './local-files.js'
 import {
   compareCodeUnits,
   flowNamespace,
@@ -36,8 +37,13 @@ export interface LoadHooks {
   onNamespace?(namespace: string): void
   /** Called once per flow file, right after it is parsed. */
   onFlow?(flow: FlowFile): void
-  /** Called once every namespace file is read (flows may still be loading). */
-  onFiles?(files: NamespaceFileEntry[]): void
+  /** Called once the tree is walked, with the namespace files as they are being read. */
+  onFiles?(files: LocalFiles): void
+}
+
+interface Placed {
+  entry: WalkEntry
+  placement: Placement
 }
 
 interface Context {
@@ -95,8 +101,12 @@ export async function loadRepository(
     hooks.onNamespace?.(namespace)
   }
   settings.extraNamespaces.forEach(held)
+  const placed = walk.entries.map((entry) => ({ entry, placement: layout.place(entry.rel) }))
+  const others = placed.filter(({ placement }) => placement.flow === undefined)
+  const localFiles = new LocalFilesTracker(others.map(({ placement }) => placement))
+  hooks.onFiles?.(localFiles)
   const context: Context = {
-    summaries: summariseAhead(walk.entries, layout, root),
+    summaries: summariseAhead(others, root),
     root,
     rootReal,
     fileOf,
@@ -104,10 +114,11 @@ export async function loadRepository(
     rules
   }
   const breather = new Breather()
-  const load = (entries: WalkEntry[]) =>
-    mapLimit(entries, CONCURRENCY, async (entry) => {
+  const load = (entries: Placed[]) =>
+    mapLimit(entries, CONCURRENCY, async ({ entry, placement }) => {
       await breather.breathe() // reading and parsing is synchronous: let server answers in
-      const discovered = await loadEntry(entry, context)
+      const discovered = await loadEntry(entry, placement, context)
+      if (placement.flow === undefined) localFiles.read(placement, discovered.files)
       for (const flow of discovered.flows) {
         hooks.onFlow?.(flow)
         const namespace = flowNamespace(flow)
@@ -116,16 +127,13 @@ export async function loadRepository(
       for (const file of discovered.files) held(file.namespace)
       return discovered
     })
-  // Flows are parsed here while the namespace files are read on the worker: the files are known first.
-  const isFlow = (entry: WalkEntry) => layout.place(entry.rel).flow !== undefined
-  const [others, flows] = await Promise.all([
-    load(walk.entries.filter((entry) => !isFlow(entry))).then((parts) => {
-      hooks.onFiles?.(parts.flatMap((part) => part.files))
-      return parts
-    }),
-    load(walk.entries.filter(isFlow))
-  ])
-  const found = [...others, ...flows]
+  // Flows are parsed here while the namespace files are read on the worker.
+  const found = (
+    await Promise.all([
+      load(others),
+      load(placed.filter(({ placement }) => placement.flow !== undefined))
+    ])
+  ).flat()
 
   if (settings.layout === 'tenant') {
     for (const folder of await misnamedTenantFolders(root, rules)) {
@@ -168,25 +176,15 @@ export async function loadRepositoryAtCommit(
   settings: Settings,
   workspace: string,
   sha: string,
-  current?: RepoModel
+  current?: RepoModel,
+  git: CommitGitReads = startCommitGitReads(settings, workspace, sha)
 ): Promise<RepoModel | undefined> {
   const workspaceAbs = resolve(workspace)
   const rootRel = relative(workspaceAbs, resolve(workspaceAbs, settings.root)).split(sep).join('/')
-  const blobs = await listCommitFolder({ workspace: workspaceAbs, sha, folder: rootRel })
+  const blobs = await git.blobs
   if (blobs === undefined) return undefined
   const reused =
-    current && blobs.length > 0
-      ? reusableEntries(
-          current,
-          blobs,
-          await worktreeChanges({
-            workspace: workspaceAbs,
-            sha,
-            folder: rootRel,
-            ignoreFile: IGNORE_FILE
-          })
-        )
-      : undefined
+    current && blobs.length > 0 ? reusableEntries(current, blobs, await git.changes) : undefined
   const scratch = await mkdtemp(join(tmpdir(), 'kga-commit-'))
   try {
     const rootCopy = join(scratch, rootRel)
@@ -226,18 +224,10 @@ const WORKER_THRESHOLD = 500
  * Starts summarising every regular file that is only a namespace file (flows are parsed here, links
  * resolved first), on a worker thread, before the entries are loaded one by one.
  */
-function summariseAhead(
-  entries: WalkEntry[],
-  layout: LayoutRules,
-  root: string
-): Map<string, Promise<SmallSummary>> {
+function summariseAhead(entries: Placed[], root: string): Map<string, Promise<SmallSummary>> {
   const rels = entries
-    .filter((entry) => {
-      if (entry.kind !== 'file') return false
-      const placement = layout.place(entry.rel)
-      return placement.flow === undefined && placement.files.length > 0
-    })
-    .map((entry) => entry.rel)
+    .filter(({ entry, placement }) => entry.kind === 'file' && placement.files.length > 0)
+    .map(({ entry }) => entry.rel)
   const summaries = new Map<string, Promise<SmallSummary>>()
   if (rels.length < WORKER_THRESHOLD) return summaries
   const worker = new FileSummaries()
@@ -248,6 +238,25 @@ function summariseAhead(
   }
   void Promise.all(summaries.values()).then(() => worker.close())
   return summaries
+}
+
+/** What git says about a commit, asked before the work tree is read (git runs in its own process). */
+export interface CommitGitReads {
+  blobs: ReturnType<typeof listCommitFolder>
+  changes: ReturnType<typeof worktreeChanges>
+}
+
+export function startCommitGitReads(
+  settings: Settings,
+  workspace: string,
+  sha: string
+): CommitGitReads {
+  const workspaceAbs = resolve(workspace)
+  const folder = relative(workspaceAbs, resolve(workspaceAbs, settings.root)).split(sep).join('/')
+  const blobs = listCommitFolder({ workspace: workspaceAbs, sha, folder })
+  const changes = worktreeChanges({ workspace: workspaceAbs, sha, folder, ignoreFile: IGNORE_FILE })
+  for (const pending of [blobs, changes]) pending.catch(() => undefined) // awaited by the caller
+  return { blobs, changes }
 }
 
 function byFlowOrder(a: FlowFile, b: FlowFile): number {
@@ -270,10 +279,13 @@ function byProblemOrder(a: ReadProblem, b: ReadProblem): number {
   )
 }
 
-async function loadEntry(entry: WalkEntry, context: Context): Promise<Discovery> {
+async function loadEntry(
+  entry: WalkEntry,
+  placement: Placement,
+  context: Context
+): Promise<Discovery> {
   const found: Discovery = { flows: [], files: [], problems: [] }
   const file = context.fileOf(entry.rel)
-  const placement = context.layout.place(entry.rel)
   const wanted = placement.flow !== undefined || placement.files.length > 0
   const problem = (severity: ReadProblem['severity'], message: string) =>
     found.problems.push({ severity, file, message })

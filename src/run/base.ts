@@ -4,7 +4,7 @@ import type { BaseSnapshot } from '../plan/input.js'
 import type { Plan } from '../plan/types.js'
 import { sha256Hex } from '../plan/content.js'
 import { parseFlowFile } from '../repo/flow-file.js'
-import { loadRepositoryAtCommit } from '../repo/load.js'
+import { loadRepositoryAtCommit, startCommitGitReads, type CommitGitReads } from '../repo/load.js'
 import type { RepoModel } from '../repo/model.js'
 import type { Settings } from '../settings.js'
 import { fileKey, flowKey } from '../validate/finding.js'
@@ -34,10 +34,20 @@ export function snapshotOf(model: RepoModel): BaseSnapshot {
 export function readBaseSnapshot(
   settings: Settings,
   context: RunContext,
-  current: RepoModel
+  current: RepoModel,
+  git?: CommitGitReads
 ): Promise<BaseSnapshot | undefined> | undefined {
   const sha = baseCommit(context)
-  return sha ? baseFromGit(settings, context.workspace, sha, current) : undefined
+  return sha ? baseFromGit(settings, context.workspace, sha, current, git) : undefined
+}
+
+/** Starts the git reads of the base commit's snapshot, when the event has a base commit. */
+export function startBaseGitReads(
+  settings: Settings,
+  context: RunContext
+): CommitGitReads | undefined {
+  const sha = baseCommit(context)
+  return sha ? startCommitGitReads(settings, context.workspace, sha) : undefined
 }
 
 /**
@@ -48,9 +58,10 @@ export async function baseFromGit(
   settings: Settings,
   workspace: string,
   sha: string,
-  current?: RepoModel
+  current?: RepoModel,
+  git?: CommitGitReads
 ): Promise<BaseSnapshot | undefined> {
-  const model = await loadRepositoryAtCommit(settings, workspace, sha, current)
+  const model = await loadRepositoryAtCommit(settings, workspace, sha, current, git)
   return model && snapshotOf(model)
 }
 

@@ -9,7 +9,7 @@ import type { RepoModel } from '../repo/model.js'
 import type { Mode, Settings } from '../settings.js'
 import type { Finding } from '../validate/finding.js'
 import { checkFlow, collectReferences, validateRepository } from '../validate/index.js'
-import { readBaseSnapshot } from './base.js'
+import { readBaseSnapshot, startBaseGitReads } from './base.js'
 import { demoteUnchangedErrors, readProblemFindings, sortFindings } from './findings.js'
 import type { RunPorts } from './execute.js'
 import { checkReferences } from './references.js'
@@ -47,6 +47,7 @@ export async function check(
   if (kestra && (mode !== 'validate' || settings.serverValidation))
     kestra.info().catch(() => undefined)
   const planning = kestra && mode !== 'validate'
+  const baseGit = planning ? startBaseGitReads(settings, context) : undefined
   const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined
   const validation = { layout: settings.layout }
   const model = await loadRepository(settings, context.workspace, {
@@ -67,7 +68,7 @@ export async function check(
     kestra && settings.serverValidation ? validateOnServer(kestra, model, validation) : []
   ])
   const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined
-  const base = planning ? readBaseSnapshot(settings, context, model) : undefined
+  const base = planning ? readBaseSnapshot(settings, context, model, baseGit) : undefined
   const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push'
   const detecting: Promise<ChangedFiles> = changedEvent
     ? detectChangedFiles(context, { workspace: context.workspace, github: ports.github })

@@ -3,8 +3,8 @@ import { Semaphore } from '../concurrency.js'
 import type { KestraApi, RemoteFlow } from '../kestra/api.js'
 import { serverFile } from '../plan/content.js'
 import type { ActualNamespace, ServerFile } from '../plan/input.js'
+import type { LocalFiles } from '../repo/local-files.js'
 import type { NamespaceFileEntry, RepoModel } from '../repo/model.js'
-import { fileKey } from '../validate/finding.js'
 
 const EXPORTS_AT_ONCE = 8
 
@@ -17,9 +17,9 @@ export class ServerReads {
   private readonly flows = new Map<string, Promise<RemoteFlow[]>>()
   private readonly files = new Map<string, Promise<ServerFile[]>>()
   private readonly markers = new Map<string, Promise<MarkerReading>>()
-  /** Content hashes of the repository's namespace files by `fileKey`, once they are all read. */
-  private readonly localFiles: Promise<Map<string, Set<string>>>
-  private knowLocalFiles!: (files: Map<string, Set<string>>) => void
+  /** The repository's namespace files, as the loading reads them. */
+  private readonly localFiles: Promise<LocalFiles>
+  private knowLocalFiles!: (files: LocalFiles) => void
   private localFilesKnown = false
   /** Namespace exports in flight: each can weigh megabytes, held until summarised. */
   private readonly exports = new Semaphore(EXPORTS_AT_ONCE)
@@ -33,46 +33,45 @@ export class ServerReads {
 
   /**
    * Starts the reads of a namespace; a failure surfaces when the namespace's answer is used. Its files
-   * are asked for once the repository's own are known, so that each answer can be summarised and let
-   * go of the moment it arrives (only a diff needs the bytes of a file).
+   * are asked for once the repository's own of that namespace are read, so that each answer can be
+   * summarised and let go of the moment it arrives (only a diff needs the bytes of a file).
    */
   start(namespace: string): void {
     if (this.flows.has(namespace)) return
     const flows = this.api.listFlows(namespace)
-    const files = this.localFiles.then((local) =>
-      this.exports.run(async () =>
-        (await this.api.listFiles(namespace)).map(({ path, bytes }) =>
-          serverFile(path, bytes, ({ sha256 }) => {
-            const shas = local.get(fileKey(namespace, path))
-            return !(shas?.size === 1 && shas.has(sha256))
-          })
+    const files = this.localFiles
+      .then((local) => local.of(namespace))
+      .then((entries) => {
+        const local = hashesByPath(entries)
+        return this.exports.run(async () =>
+          (await this.api.listFiles(namespace)).map(({ path, bytes }) =>
+            serverFile(path, bytes, ({ sha256 }) => {
+              const shas = local.get(path)
+              return !(shas?.size === 1 && shas.has(sha256))
+            })
+          )
         )
-      )
-    )
+      })
     for (const pending of [flows, files]) pending.catch(() => undefined)
     this.flows.set(namespace, flows)
     this.files.set(namespace, files)
     if (this.options.markers) this.markers.set(namespace, readMarkers(this.api, [namespace]))
   }
 
-  /** The repository's namespace files, all of them: the reads of server files may begin. */
-  knowFiles(files: readonly NamespaceFileEntry[]): void {
+  /** Where the repository's namespace files come from: the reads of server files may begin. */
+  knowFiles(files: LocalFiles): void {
     if (this.localFilesKnown) return
     this.localFilesKnown = true
-    const local = new Map<string, Set<string>>()
-    for (const entry of files) {
-      if (entry.symlinkEscapes) continue // never deployed: the server copy is planned for deletion
-      const key = fileKey(entry.namespace, entry.path)
-      local.set(key, (local.get(key) ?? new Set()).add(entry.sha256))
-    }
-    this.knowLocalFiles(local)
+    this.knowLocalFiles(files)
   }
 
   /** Flows and files of every managed namespace. */
   async state(
     model: Pick<RepoModel, 'managedNamespaces' | 'files'>
   ): Promise<Map<string, ActualNamespace>> {
-    this.knowFiles(model.files)
+    this.knowFiles({
+      of: async (namespace) => model.files.filter((entry) => entry.namespace === namespace)
+    })
     const entries = await Promise.all(
       model.managedNamespaces.map(async (namespace) => {
         this.start(namespace)
@@ -98,4 +97,14 @@ export class ServerReads {
     }))
     return { namespaces: sorted, reading }
   }
+}
+
+/** Content hashes of the namespace's repository files by path. */
+function hashesByPath(entries: readonly NamespaceFileEntry[]): Map<string, Set<string>> {
+  const local = new Map<string, Set<string>>()
+  for (const entry of entries) {
+    if (entry.symlinkEscapes) continue // never deployed: the server copy is planned for deletion
+    local.set(entry.path, (local.get(entry.path) ?? new Set()).add(entry.sha256))
+  }
+  return local
 }
