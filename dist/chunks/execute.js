@@ -57431,6 +57431,15 @@ class IgnoreRules {
         }
         return excluded;
     }
+    /**
+     * What a folder listing shows: whether the folder holds an ignore file that is a regular file. Spares
+     * the walk a probe of every folder it enters.
+     */
+    knowListing(dirRel, hasRegularIgnoreFile) {
+        if (this.byDir.has(dirRel))
+            return;
+        this.byDir.set(dirRel, hasRegularIgnoreFile ? this.load(dirRel) : Promise.resolve(undefined));
+    }
     /** Whether a path or any folder on the way to it is excluded (for symlink targets). */
     async excludesPath(rel) {
         const segments = rel.split('/');
@@ -66489,6 +66498,14 @@ async function walkFolder(dirRel, options, result) {
     catch (error) {
         result.unreadable.push({ rel: dirRel, message: error.message });
         return;
+    }
+    const ignoreFile = dirents.find((dirent) => dirent.name === IGNORE_FILE);
+    // A listing without the entry's type leaves the rules to look for themselves.
+    if (!ignoreFile ||
+        ignoreFile.isFile() ||
+        ignoreFile.isSymbolicLink() ||
+        ignoreFile.isDirectory()) {
+        options.rules.knowListing(dirRel, ignoreFile?.isFile() === true);
     }
     const subfolders = [];
     for (const dirent of dirents) {

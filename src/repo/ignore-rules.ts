@@ -31,6 +31,15 @@ export class IgnoreRules {
     return excluded
   }
 
+  /**
+   * What a folder listing shows: whether the folder holds an ignore file that is a regular file. Spares
+   * the walk a probe of every folder it enters.
+   */
+  knowListing(dirRel: string, hasRegularIgnoreFile: boolean): void {
+    if (this.byDir.has(dirRel)) return
+    this.byDir.set(dirRel, hasRegularIgnoreFile ? this.load(dirRel) : Promise.resolve(undefined))
+  }
+
   /** Whether a path or any folder on the way to it is excluded (for symlink targets). */
   async excludesPath(rel: string): Promise<boolean> {
     const segments = rel.split('/')

@@ -1,7 +1,7 @@
 import type { Dirent } from 'node:fs'
 import { lstat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { IgnoreRules } from './ignore-rules.js'
+import { IGNORE_FILE, type IgnoreRules } from './ignore-rules.js'
 
 export interface WalkEntry {
   /** Relative to root, '/'-separated. */
@@ -39,6 +39,16 @@ async function walkFolder(dirRel: string, options: WalkOptions, result: WalkResu
   } catch (error) {
     result.unreadable.push({ rel: dirRel, message: (error as Error).message })
     return
+  }
+  const ignoreFile = dirents.find((dirent) => dirent.name === IGNORE_FILE)
+  // A listing without the entry's type leaves the rules to look for themselves.
+  if (
+    !ignoreFile ||
+    ignoreFile.isFile() ||
+    ignoreFile.isSymbolicLink() ||
+    ignoreFile.isDirectory()
+  ) {
+    options.rules.knowListing(dirRel, ignoreFile?.isFile() === true)
   }
   const subfolders: Promise<void>[] = []
   for (const dirent of dirents) {
