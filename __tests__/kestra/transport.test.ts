@@ -54,6 +54,20 @@ describe('transport', () => {
     }
   })
 
+  it('does not trust an announced length with memory: a false one fails the request, not the action', async () => {
+    const server = await serve((req, res) => {
+      if (req.url === '/api/v1/configs') return json(res, 200, { version: '1.3.2', edition: 'OSS' })
+      res.writeHead(200, { 'content-length': String(50 * 1024 ** 3) })
+      res.end('short')
+      req.socket.destroy()
+    })
+    const error = await client({ server: server.url })
+      .getFile('team', '/huge.bin')
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ApiError)
+    expect((error as Error).message).toMatch(/did not answer .*huge\.bin: other side closed/)
+  })
+
   it('never has more than `concurrency` requests in flight', async () => {
     let inFlight = 0
     let most = 0

@@ -165,6 +165,8 @@ function header(response: HttpResponse, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
 
+const PREALLOCATED_AT_MOST = 64 * 1024 * 1024
+
 /**
  * The whole answer. With a length announced, each chunk is copied into one buffer as it arrives and
  * dropped: a namespace export is not held twice (chunks plus their concatenation) while it downloads.
@@ -180,7 +182,8 @@ async function readBody(
     const joined = Buffer.concat(chunks)
     return new Uint8Array(joined.buffer, joined.byteOffset, joined.length)
   }
-  let bytes = new Uint8Array(announced)
+  // The announced length is the server's word: a buffer beyond this grows only as bytes really arrive.
+  let bytes = new Uint8Array(Math.min(announced, PREALLOCATED_AT_MOST))
   let length = 0
   for await (const chunk of body) {
     if (length + chunk.length > bytes.length) {
