@@ -50317,12 +50317,21 @@ const summaries = new WeakMap();
 function summariseBytes(bytes) {
     let summary = summaries.get(bytes);
     if (!summary) {
-        // Same verdict as decodeText, without building the string.
-        const binary = bytes.includes(0) || !isUtf8(bytes);
-        summary = { sha256: sha256Hex(bytes), size: bytes.length, binary };
+        summary = summaryOf(bytes, { createHash, isUtf8 });
         summaries.set(bytes, summary);
     }
     return summary;
+}
+/**
+ * Hash, size and text/binary verdict of some bytes (the verdict of decodeText, without building the
+ * string). Self-contained, everything comes through `tools`: a worker thread runs it from its source.
+ */
+function summaryOf(bytes, tools) {
+    return {
+        sha256: tools.createHash('sha256').update(bytes).digest('hex'),
+        size: bytes.length,
+        binary: bytes.includes(0) || !tools.isUtf8(bytes)
+    };
 }
 /** A server file as the plan keeps it: summarised, with its bytes only when a diff may show them. */
 function serverFile(path, bytes, keepBytes) {
@@ -50941,7 +50950,7 @@ function summariseHere(path) {
         limits: { whole: WHOLE_READ_LIMIT, sniff: BINARY_SNIFF_BYTES }
     });
 }
-const WORKER_SOURCE = `
+const WORKER_SOURCE$1 = `
 const { parentPort } = require('node:worker_threads')
 const tools = {
   fs: require('node:fs'),
@@ -50963,7 +50972,7 @@ class FileSummaries {
     pending = [];
     constructor() {
         try {
-            this.worker = new Worker$1(WORKER_SOURCE, { eval: true });
+            this.worker = new Worker$1(WORKER_SOURCE$1, { eval: true });
             this.worker.unref();
             this.worker.on('message', (results) => this.pending.shift()?.settle(results));
             this.worker.on('error', () => this.fallBack());
@@ -67806,7 +67815,116 @@ function uniqueTargets(refs) {
     return [...seen.values()];
 }
 
-const EXPORTS_AT_ONCE = 8;
+/** Below this many bytes a namespace's files are summarised here: posting them costs about as much. */
+const WORKER_MIN_BYTES = 256 * 1024;
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads')
+const tools = { createHash: require('node:crypto').createHash, isUtf8: require('node:buffer').isUtf8 }
+const summaryOf = ${summaryOf.toString()}
+parentPort.on('message', ({ buffers, items }) => {
+  const answers = []
+  const transfer = []
+  for (const item of items) {
+    const bytes = new Uint8Array(buffers[item.buffer], item.offset, item.length)
+    const summary = summaryOf(bytes, tools)
+    const same = item.local.length === 1 && item.local[0] === summary.sha256
+    const kept = same ? undefined : bytes.slice()
+    if (kept) transfer.push(kept.buffer)
+    answers.push({ summary, bytes: kept })
+  }
+  parentPort.postMessage(answers, transfer)
+})
+`;
+/**
+ * Summarises the server's namespace files on a worker thread: hashing tens of megabytes of exports
+ * is work another core can take while this one checks flows. The answers' buffers are handed over,
+ * not copied; anything the worker cannot take is summarised here.
+ */
+class ServerFileSummaries {
+    worker;
+    started = false;
+    pending = [];
+    /** The files as the plan keeps them: bytes only where `local` (the repository's hashes) differ. */
+    async summarise(files, local) {
+        const items = [];
+        const buffers = [];
+        const index = new Map();
+        let total = 0;
+        for (const { path, bytes } of files) {
+            let at = index.get(bytes.buffer);
+            if (at === undefined) {
+                at = buffers.push(bytes.buffer) - 1;
+                index.set(bytes.buffer, at);
+            }
+            items.push({
+                buffer: at,
+                offset: bytes.byteOffset,
+                length: bytes.length,
+                local: [...(local(path) ?? [])]
+            });
+            total += bytes.length;
+        }
+        const posted = total >= WORKER_MIN_BYTES ? this.post(buffers, items) : undefined;
+        if (!posted) {
+            return files.map(({ path, bytes }) => serverFile(path, bytes, keepUnlessSame(local(path))));
+        }
+        const answers = await posted;
+        return files.map(({ path }, i) => {
+            const { summary, bytes } = answers[i];
+            return bytes ? { path, summary, bytes } : { path, summary };
+        });
+    }
+    close() {
+        const worker = this.worker;
+        this.worker = undefined;
+        void worker?.terminate();
+    }
+    /**
+     * The worker's answers; undefined when it cannot take these buffers, which then stay usable here.
+     * Once taken they are gone from this thread: a worker that dies fails the read.
+     */
+    post(buffers, items) {
+        const worker = this.ensureWorker();
+        if (!worker)
+            return undefined;
+        try {
+            worker.postMessage({ buffers, items }, buffers);
+        }
+        catch {
+            return undefined; // e.g. a buffer of Node's shared pool, which cannot move
+        }
+        return new Promise((settle, fail) => this.pending.push({ settle, fail }));
+    }
+    ensureWorker() {
+        if (this.started)
+            return this.worker;
+        this.started = true;
+        try {
+            const worker = new Worker$1(WORKER_SOURCE, { eval: true });
+            worker.unref();
+            worker.on('message', (answers) => this.pending.shift()?.settle(answers));
+            worker.on('error', () => this.fail());
+            worker.on('exit', () => this.fail());
+            this.worker = worker;
+        }
+        catch {
+            this.worker = undefined;
+        }
+        return this.worker;
+    }
+    fail() {
+        this.worker = undefined;
+        for (const { fail } of this.pending.splice(0)) {
+            fail(new Error('the thread summarising the server files stopped; run the action again'));
+        }
+    }
+}
+/** The keep rule of the plan: a file's bytes stay unless the repository holds exactly these. */
+function keepUnlessSame(local) {
+    return ({ sha256 }) => !(local?.size === 1 && local.has(sha256));
+}
+
+const EXPORTS_AT_ONCE = 16;
 /**
  * Reads the server state of the managed namespaces in bulk; the client bounds the concurrency. A
  * namespace's flows, files (and, for a deploy, its deployed-commit marker) are asked for as soon as the
@@ -67824,6 +67942,7 @@ class ServerReads {
     localFilesKnown = false;
     /** Namespace exports in flight: each can weigh megabytes, held until summarised. */
     exports = new Semaphore(EXPORTS_AT_ONCE);
+    summaries = new ServerFileSummaries();
     constructor(api, options) {
         this.api = api;
         this.options = options;
@@ -67842,10 +67961,7 @@ class ServerReads {
             .then((local) => local.of(namespace))
             .then((entries) => {
             const local = hashesByPath(entries);
-            return this.exports.run(async () => (await this.api.listFiles(namespace)).map(({ path, bytes }) => serverFile(path, bytes, ({ sha256 }) => {
-                const shas = local.get(path);
-                return !(shas?.size === 1 && shas.has(sha256));
-            })));
+            return this.exports.run(async () => this.summaries.summarise(await this.api.listFiles(namespace), (path) => local.get(path)));
         });
         for (const pending of [flows, files])
             pending.catch(() => undefined);
@@ -67866,15 +67982,20 @@ class ServerReads {
         this.knowFiles({
             of: async (namespace) => model.files.filter((entry) => entry.namespace === namespace)
         });
-        const entries = await Promise.all(model.managedNamespaces.map(async (namespace) => {
-            this.start(namespace);
-            const [flows, files] = await Promise.all([
-                this.flows.get(namespace),
-                this.files.get(namespace)
-            ]);
-            return [namespace, { flows, files }];
-        }));
-        return new Map(entries);
+        try {
+            const entries = await Promise.all(model.managedNamespaces.map(async (namespace) => {
+                this.start(namespace);
+                const [flows, files] = await Promise.all([
+                    this.flows.get(namespace),
+                    this.files.get(namespace)
+                ]);
+                return [namespace, { flows, files }];
+            }));
+            return new Map(entries);
+        }
+        finally {
+            this.summaries.close();
+        }
     }
     /** The deployed-commit markers of these namespaces (read early when started with `markers`). */
     markersOf(namespaces) {

@@ -25,12 +25,27 @@ const summaries = new WeakMap<Uint8Array, FileContentSummary>()
 export function summariseBytes(bytes: Uint8Array): FileContentSummary {
   let summary = summaries.get(bytes)
   if (!summary) {
-    // Same verdict as decodeText, without building the string.
-    const binary = bytes.includes(0) || !isUtf8(bytes)
-    summary = { sha256: sha256Hex(bytes), size: bytes.length, binary }
+    summary = summaryOf(bytes, { createHash, isUtf8 })
     summaries.set(bytes, summary)
   }
   return summary
+}
+
+export interface SummaryTools {
+  createHash: typeof createHash
+  isUtf8: typeof isUtf8
+}
+
+/**
+ * Hash, size and text/binary verdict of some bytes (the verdict of decodeText, without building the
+ * string). Self-contained, everything comes through `tools`: a worker thread runs it from its source.
+ */
+export function summaryOf(bytes: Uint8Array, tools: SummaryTools): FileContentSummary {
+  return {
+    sha256: tools.createHash('sha256').update(bytes).digest('hex'),
+    size: bytes.length,
+    binary: bytes.includes(0) || !tools.isUtf8(bytes)
+  }
 }
 
 /** A server file as the plan keeps it: summarised, with its bytes only when a diff may show them. */

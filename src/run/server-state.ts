@@ -1,12 +1,12 @@
 import { readMarkers, type EarlyMarkers, type MarkerReading } from '../deploy/commit-marker.js'
 import { Semaphore } from '../concurrency.js'
 import type { KestraApi, RemoteFlow } from '../kestra/api.js'
-import { serverFile } from '../plan/content.js'
 import type { ActualNamespace, ServerFile } from '../plan/input.js'
 import type { LocalFiles } from '../repo/local-files.js'
 import type { NamespaceFileEntry, RepoModel } from '../repo/model.js'
+import { ServerFileSummaries } from './server-file-summaries.js'
 
-const EXPORTS_AT_ONCE = 8
+const EXPORTS_AT_ONCE = 16
 
 /**
  * Reads the server state of the managed namespaces in bulk; the client bounds the concurrency. A
@@ -23,6 +23,7 @@ export class ServerReads {
   private localFilesKnown = false
   /** Namespace exports in flight: each can weigh megabytes, held until summarised. */
   private readonly exports = new Semaphore(EXPORTS_AT_ONCE)
+  private readonly summaries = new ServerFileSummaries()
 
   constructor(
     private readonly api: KestraApi,
@@ -44,12 +45,7 @@ export class ServerReads {
       .then((entries) => {
         const local = hashesByPath(entries)
         return this.exports.run(async () =>
-          (await this.api.listFiles(namespace)).map(({ path, bytes }) =>
-            serverFile(path, bytes, ({ sha256 }) => {
-              const shas = local.get(path)
-              return !(shas?.size === 1 && shas.has(sha256))
-            })
-          )
+          this.summaries.summarise(await this.api.listFiles(namespace), (path) => local.get(path))
         )
       })
     for (const pending of [flows, files]) pending.catch(() => undefined)
@@ -72,17 +68,21 @@ export class ServerReads {
     this.knowFiles({
       of: async (namespace) => model.files.filter((entry) => entry.namespace === namespace)
     })
-    const entries = await Promise.all(
-      model.managedNamespaces.map(async (namespace) => {
-        this.start(namespace)
-        const [flows, files] = await Promise.all([
-          this.flows.get(namespace)!,
-          this.files.get(namespace)!
-        ])
-        return [namespace, { flows, files }] as const
-      })
-    )
-    return new Map(entries)
+    try {
+      const entries = await Promise.all(
+        model.managedNamespaces.map(async (namespace) => {
+          this.start(namespace)
+          const [flows, files] = await Promise.all([
+            this.flows.get(namespace)!,
+            this.files.get(namespace)!
+          ])
+          return [namespace, { flows, files }] as const
+        })
+      )
+      return new Map(entries)
+    } finally {
+      this.summaries.close()
+    }
   }
 
   /** The deployed-commit markers of these namespaces (read early when started with `markers`). */
