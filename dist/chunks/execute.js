@@ -68188,14 +68188,42 @@ function namedValuePosition(doc, lineCounter, message) {
 }
 
 /**
- * Sends every well-formed flow to the server's validate endpoint and maps its verdicts to lines. A flow whose
- * aliases expand without bound is already an error locally and is never sent (the server would expand it).
+ * The server's verdict on every well-formed flow, mapped back to lines. Flows are sent a batch at a
+ * time as the repository loads, so most answers are in before it ends. A flow whose aliases expand
+ * without bound is already an error locally and is never sent (the server would expand it).
  */
-async function validateOnServer(api, model, options) {
-    const flows = model.flows.filter((flow) => checkFlow(flow, options).wellFormed);
-    if (flows.length === 0)
-        return [];
-    return serverFindings(flows, await api.validateFlows(flows.map((flow) => flow.source)));
+class ServerValidation {
+    api;
+    options;
+    waiting = [];
+    sent = [];
+    constructor(api, options) {
+        this.api = api;
+        this.options = options;
+    }
+    /** A flow read from the repository: it goes with the next full batch. */
+    add(flow) {
+        if (!checkFlow(flow, this.options).wellFormed)
+            return;
+        this.waiting.push(flow);
+        if (this.waiting.length === MAX_BATCH)
+            this.send();
+    }
+    /** Every added flow's findings; the last, partial batch leaves now. */
+    async findings() {
+        this.send();
+        return (await Promise.all(this.sent)).flat();
+    }
+    send() {
+        if (this.waiting.length === 0)
+            return;
+        const flows = this.waiting.splice(0);
+        const answer = this.api
+            .validateFlows(flows.map((flow) => flow.source))
+            .then((results) => serverFindings(flows, results));
+        answer.catch(() => undefined); // awaited in findings()
+        this.sent.push(answer);
+    }
 }
 
 /** SPEC §1: `system` is managed only when listed in `namespaces`; its resources are left alone otherwise. */
@@ -68237,6 +68265,7 @@ async function check(settings, context, ports, mode, kestra) {
     const baseGit = planning ? startBaseGitReads(settings, context) : undefined;
     const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined;
     const validation = { layout: settings.layout };
+    const onServer = kestra && settings.serverValidation ? new ServerValidation(kestra, validation) : undefined;
     const model = await loadRepository(settings, context.workspace, {
         onNamespace: (namespace) => reads?.start(namespace),
         onFiles: (files) => reads?.knowFiles(files),
@@ -68244,15 +68273,13 @@ async function check(settings, context, ports, mode, kestra) {
             // Checked and read for references at once (both memoised), so its syntax trees can go now.
             checkFlow(flow, validation);
             collectReferences([flow]);
+            onServer?.add(flow);
             releaseSyntaxTrees(flow);
         }
     });
     const notes = [describeRepository(model)];
     reporter.info(notes[0]);
-    const server = Promise.all([
-        reads?.state(model),
-        kestra && settings.serverValidation ? validateOnServer(kestra, model, validation) : []
-    ]);
+    const server = Promise.all([reads?.state(model), onServer?.findings() ?? []]);
     const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined;
     const base = planning ? readBaseSnapshot(settings, context, model, baseGit) : undefined;
     const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push';

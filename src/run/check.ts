@@ -14,7 +14,7 @@ import { demoteUnchangedErrors, readProblemFindings, sortFindings } from './find
 import type { RunPorts } from './execute.js'
 import { checkReferences } from './references.js'
 import { ServerReads } from './server-state.js'
-import { validateOnServer } from './server-validation.js'
+import { ServerValidation } from './server-validation.js'
 import { unmanagedFindings } from './unmanaged.js'
 
 export interface Checked {
@@ -50,6 +50,8 @@ export async function check(
   const baseGit = planning ? startBaseGitReads(settings, context) : undefined
   const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined
   const validation = { layout: settings.layout }
+  const onServer =
+    kestra && settings.serverValidation ? new ServerValidation(kestra, validation) : undefined
   const model = await loadRepository(settings, context.workspace, {
     onNamespace: (namespace) => reads?.start(namespace),
     onFiles: (files) => reads?.knowFiles(files),
@@ -57,16 +59,14 @@ export async function check(
       // Checked and read for references at once (both memoised), so its syntax trees can go now.
       checkFlow(flow, validation)
       collectReferences([flow])
+      onServer?.add(flow)
       releaseSyntaxTrees(flow)
     }
   })
   const notes = [describeRepository(model)]
   reporter.info(notes[0]!)
 
-  const server = Promise.all([
-    reads?.state(model),
-    kestra && settings.serverValidation ? validateOnServer(kestra, model, validation) : []
-  ])
+  const server = Promise.all([reads?.state(model), onServer?.findings() ?? []])
   const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined
   const base = planning ? readBaseSnapshot(settings, context, model, baseGit) : undefined
   const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push'

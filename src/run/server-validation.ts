@@ -1,19 +1,44 @@
 import type { KestraApi } from '../kestra/api.js'
-import type { RepoModel } from '../repo/model.js'
+import { MAX_BATCH } from '../kestra/validate.js'
+import type { FlowFile } from '../repo/model.js'
 import type { Finding } from '../validate/finding.js'
 import { checkFlow, type ValidateOptions } from '../validate/index.js'
 import { serverFindings } from '../validate/server-findings.js'
 
 /**
- * Sends every well-formed flow to the server's validate endpoint and maps its verdicts to lines. A flow whose
- * aliases expand without bound is already an error locally and is never sent (the server would expand it).
+ * The server's verdict on every well-formed flow, mapped back to lines. Flows are sent a batch at a
+ * time as the repository loads, so most answers are in before it ends. A flow whose aliases expand
+ * without bound is already an error locally and is never sent (the server would expand it).
  */
-export async function validateOnServer(
-  api: KestraApi,
-  model: RepoModel,
-  options: ValidateOptions
-): Promise<Finding[]> {
-  const flows = model.flows.filter((flow) => checkFlow(flow, options).wellFormed)
-  if (flows.length === 0) return []
-  return serverFindings(flows, await api.validateFlows(flows.map((flow) => flow.source)))
+export class ServerValidation {
+  private readonly waiting: FlowFile[] = []
+  private readonly sent: Promise<Finding[]>[] = []
+
+  constructor(
+    private readonly api: KestraApi,
+    private readonly options: ValidateOptions
+  ) {}
+
+  /** A flow read from the repository: it goes with the next full batch. */
+  add(flow: FlowFile): void {
+    if (!checkFlow(flow, this.options).wellFormed) return
+    this.waiting.push(flow)
+    if (this.waiting.length === MAX_BATCH) this.send()
+  }
+
+  /** Every added flow's findings; the last, partial batch leaves now. */
+  async findings(): Promise<Finding[]> {
+    this.send()
+    return (await Promise.all(this.sent)).flat()
+  }
+
+  private send(): void {
+    if (this.waiting.length === 0) return
+    const flows = this.waiting.splice(0)
+    const answer = this.api
+      .validateFlows(flows.map((flow) => flow.source))
+      .then((results) => serverFindings(flows, results))
+    answer.catch(() => undefined) // awaited in findings()
+    this.sent.push(answer)
+  }
 }
