@@ -51075,12 +51075,14 @@ const MAX_EXPANDED_NODES = 100_000;
 const analysed = new WeakMap();
 /**
  * Resolves every alias once, in document order, and measures the expanded size without expanding
- * anything (memoised per node), so a billion-laughs document costs linear time.
+ * anything (memoised per node), so a billion-laughs document costs linear time. With the document's
+ * `source` at hand, text without '&' or '*' (the only way to write an anchor or an alias) is not walked.
  */
-function analyseAliases(doc) {
+function analyseAliases(doc, source) {
     let analysis = analysed.get(doc);
     if (!analysis) {
-        analysis = analyse(doc);
+        const plain = source !== undefined && !source.includes('&') && !source.includes('*');
+        analysis = plain ? { targets: new Map(), problems: [], safe: true } : analyse(doc);
         analysed.set(doc, analysis);
     }
     return analysis;
@@ -51179,7 +51181,7 @@ class FlowDocument {
     constructor(flow, doc) {
         this.flow = flow;
         this.doc = doc;
-        this.aliases = analyseAliases(doc);
+        this.aliases = analyseAliases(doc, flow.source);
         const contents = this.resolve(doc.contents);
         this.root = distExports.isMap(contents) ? contents : undefined;
     }

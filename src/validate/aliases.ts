@@ -22,12 +22,14 @@ const analysed = new WeakMap<Document.Parsed, AliasAnalysis>()
 
 /**
  * Resolves every alias once, in document order, and measures the expanded size without expanding
- * anything (memoised per node), so a billion-laughs document costs linear time.
+ * anything (memoised per node), so a billion-laughs document costs linear time. With the document's
+ * `source` at hand, text without '&' or '*' (the only way to write an anchor or an alias) is not walked.
  */
-export function analyseAliases(doc: Document.Parsed): AliasAnalysis {
+export function analyseAliases(doc: Document.Parsed, source?: string): AliasAnalysis {
   let analysis = analysed.get(doc)
   if (!analysis) {
-    analysis = analyse(doc)
+    const plain = source !== undefined && !source.includes('&') && !source.includes('*')
+    analysis = plain ? { targets: new Map(), problems: [], safe: true } : analyse(doc)
     analysed.set(doc, analysis)
   }
   return analysis

@@ -35,7 +35,7 @@ export class FlowDocument {
     readonly flow: FlowFile,
     readonly doc: Document.Parsed
   ) {
-    this.aliases = analyseAliases(doc)
+    this.aliases = analyseAliases(doc, flow.source)
     const contents = this.resolve(doc.contents)
     this.root = isMap(contents) ? contents : undefined
   }
