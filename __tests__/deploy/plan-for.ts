@@ -5,9 +5,9 @@ import type {
   FlowChange,
   Plan,
   PlanAction,
-  PlanCounts,
   ResourceChange
 } from '../../src/plan/types.js'
+import { countPlan } from '../../src/plan/counts.js'
 import { bytes, type FakeKestra } from './fake-kestra.js'
 
 export interface Desired {
@@ -104,15 +104,7 @@ export function planFor(
       cmp(a.kind, b.kind) ||
       cmp(a.kind === 'flow' ? a.id : a.path, b.kind === 'flow' ? b.id : b.path)
   )
-  const counts: PlanCounts = {
-    create: 0,
-    update: 0,
-    delete: 0,
-    orphaned: 0,
-    unchanged: 0,
-    drifted: 0
-  }
-  for (const r of resources) counts[r.action]++
+  const counts = countPlan(resources)
   const byPath = new Map(files.map((f) => [`${f.namespace}:${f.path}`, f.bytes]))
   return {
     plan: { resources, namespaces: managed, counts, fingerprint: 'test' },

@@ -39,6 +39,13 @@ describe('server file summaries', () => {
     expect(new TextDecoder().decode(result[3]!.bytes)).toBe('changed\n')
   })
 
+  it('fails the read when the worker stops holding the answer: its bytes are no longer here', async () => {
+    const summaries = new ServerFileSummaries()
+    const reading = summaries.summarise(exportOf(contents), (path) => local.get(path))
+    summaries.close()
+    await expect(reading).rejects.toThrow('the thread summarising the server files stopped')
+  })
+
   it('keeps small answers here, buffers untouched', async () => {
     const summaries = new ServerFileSummaries()
     const files = exportOf(['a', 'b'])

@@ -50312,16 +50312,6 @@ function decodeText(bytes) {
         return undefined;
     }
 }
-/** Summaries by byte array: the server's files are summarised for the plan and for the desired state. */
-const summaries = new WeakMap();
-function summariseBytes(bytes) {
-    let summary = summaries.get(bytes);
-    if (!summary) {
-        summary = summaryOf(bytes, { createHash, isUtf8 });
-        summaries.set(bytes, summary);
-    }
-    return summary;
-}
 /**
  * Hash, size and text/binary verdict of some bytes (the verdict of decodeText, without building the
  * string). Self-contained, everything comes through `tools`: a worker thread runs it from its source.
@@ -50335,7 +50325,7 @@ function summaryOf(bytes, tools) {
 }
 /** A server file as the plan keeps it: summarised, with its bytes only when a diff may show them. */
 function serverFile(path, bytes, keepBytes) {
-    const summary = summariseBytes(bytes);
+    const summary = summaryOf(bytes, { createHash, isUtf8 });
     return keepBytes(summary) ? { path, summary, bytes } : { path, summary };
 }
 
@@ -50531,11 +50521,7 @@ async function writeFlow(change, snapshot, api) {
     catch (error) {
         if (!isNotFound(error))
             throw error;
-        return {
-            change,
-            result: 'conflict',
-            message: `flow ${resourceName(change)} was deleted on the server during the deploy`
-        };
+        return vanished(change);
     }
 }
 async function deleteResource(change, snapshot, api) {
@@ -50553,12 +50539,16 @@ async function deleteResource(change, snapshot, api) {
     catch (error) {
         if (!isNotFound(error))
             throw error;
-        return {
-            change,
-            result: 'conflict',
-            message: `flow ${resourceName(change)} was deleted on the server during the deploy`
-        };
+        return vanished(change);
     }
+}
+/** A flow that the server no longer has when the write reaches it. */
+function vanished(change) {
+    return {
+        change,
+        result: 'conflict',
+        message: `flow ${resourceName(change)} was deleted on the server during the deploy`
+    };
 }
 function isNotFound(error) {
     return error instanceof ApiError && error.status === 404;
@@ -50901,6 +50891,60 @@ function names(rows) {
         : rows.map((r) => escapeText(resourceName(r.change))).join(', ');
 }
 
+/**
+ * A worker thread running `source` (CommonJS text, so that no extra file has to ship next to the
+ * bundle) that answers each message with one message, in order. It never keeps the process alive.
+ */
+class EvalWorker {
+    stopped;
+    worker;
+    pending = [];
+    /** `stopped`: the error given to the requests a worker that stops leaves unanswered. */
+    constructor(source, stopped) {
+        this.stopped = stopped;
+        try {
+            const worker = new Worker$1(source, { eval: true });
+            worker.unref();
+            worker.on('message', (answer) => this.pending.shift()?.settle(answer));
+            worker.on('error', () => this.stop());
+            worker.on('exit', () => this.stop());
+            this.worker = worker;
+        }
+        catch {
+            this.worker = undefined;
+        }
+    }
+    /** False once the worker failed or was closed. */
+    get running() {
+        return this.worker !== undefined;
+    }
+    /**
+     * The answer; undefined when there is no worker or it cannot take the message (then nothing was
+     * transferred). What it took and left unanswered when it stops is rejected.
+     */
+    request(message, transfer = []) {
+        if (!this.worker)
+            return undefined;
+        try {
+            this.worker.postMessage(message, transfer);
+        }
+        catch {
+            return undefined; // e.g. a buffer of Node's shared pool, which cannot move
+        }
+        return new Promise((settle, fail) => this.pending.push({ settle, fail }));
+    }
+    close() {
+        const worker = this.worker;
+        this.worker = undefined;
+        void worker?.terminate();
+    }
+    stop() {
+        this.worker = undefined;
+        for (const { fail } of this.pending.splice(0))
+            fail(new Error(this.stopped));
+    }
+}
+
 /** Files up to this size are read in one go; larger ones are hashed as a stream. */
 const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
 /** Where a NUL byte marks a file as binary (git's heuristic looks at the same span). */
@@ -50968,44 +51012,19 @@ parentPort.on('message', (paths) => parentPort.postMessage(paths.map((path) => s
  * are summarised here instead.
  */
 class FileSummaries {
-    worker;
-    pending = [];
-    constructor() {
-        try {
-            this.worker = new Worker$1(WORKER_SOURCE$1, { eval: true });
-            this.worker.unref();
-            this.worker.on('message', (results) => this.pending.shift()?.settle(results));
-            this.worker.on('error', () => this.fallBack());
-            this.worker.on('exit', () => this.fallBack());
-        }
-        catch {
-            this.worker = undefined;
-        }
-    }
+    worker = new EvalWorker(WORKER_SOURCE$1, 'the thread reading namespace files stopped');
     /** Summaries of these paths, in order; the work starts at once. */
     request(paths) {
-        const batch = new Promise((resolve) => {
-            const settle = resolve;
-            if (!this.worker)
-                return settle(paths.map(summariseHere));
-            this.pending.push({ paths, settle });
-            this.worker.postMessage(paths);
-        });
+        const here = () => paths.map(summariseHere);
+        const batch = this.worker.request(paths)?.catch(here) ?? Promise.resolve().then(here);
         return paths.map((_, index) => batch.then((results) => results[index]));
     }
     /** False once the worker failed or was closed: summaries are then computed on this thread. */
     get onWorker() {
-        return this.worker !== undefined;
+        return this.worker.running;
     }
     close() {
-        const worker = this.worker;
-        this.worker = undefined;
-        void worker?.terminate();
-    }
-    fallBack() {
-        this.worker = undefined;
-        for (const { paths, settle } of this.pending.splice(0))
-            settle(paths.map(summariseHere));
+        this.worker.close();
     }
 }
 
@@ -66348,8 +66367,8 @@ function managedNamespaces(flows, files, extraNamespaces) {
     }
     for (const file of files)
         held.add(file.namespace);
-    held.delete(SYSTEM_NAMESPACE);
-    return [...new Set([...held, ...extraNamespaces])].sort(compareCodeUnits);
+    const managed = [...held].filter((namespace) => heldNamespaceIsManaged(namespace, extraNamespaces));
+    return [...new Set([...managed, ...extraNamespaces])].sort(compareCodeUnits);
 }
 /** The namespace a flow file makes managed, if any. */
 function flowNamespace(flow) {
@@ -67840,12 +67859,11 @@ parentPort.on('message', ({ buffers, items }) => {
 /**
  * Summarises the server's namespace files on a worker thread: hashing tens of megabytes of exports
  * is work another core can take while this one checks flows. The answers' buffers are handed over,
- * not copied; anything the worker cannot take is summarised here.
+ * not copied; anything the worker cannot take is summarised here. The worker starts with the first
+ * answer large enough for it.
  */
 class ServerFileSummaries {
     worker;
-    started = false;
-    pending = [];
     /** The files as the plan keeps them: bytes only where `local` (the repository's hashes) differ. */
     async summarise(files, local) {
         const items = [];
@@ -67866,7 +67884,8 @@ class ServerFileSummaries {
             });
             total += bytes.length;
         }
-        const posted = total >= WORKER_MIN_BYTES ? this.post(buffers, items) : undefined;
+        // Once taken, the buffers are gone from this thread: a worker that stops fails the read.
+        const posted = total >= WORKER_MIN_BYTES ? this.started().request({ buffers, items }, buffers) : undefined;
         if (!posted) {
             return files.map(({ path, bytes }) => serverFile(path, bytes, keepUnlessSame(local(path))));
         }
@@ -67877,48 +67896,11 @@ class ServerFileSummaries {
         });
     }
     close() {
-        const worker = this.worker;
-        this.worker = undefined;
-        void worker?.terminate();
+        this.worker?.close();
     }
-    /**
-     * The worker's answers; undefined when it cannot take these buffers, which then stay usable here.
-     * Once taken they are gone from this thread: a worker that dies fails the read.
-     */
-    post(buffers, items) {
-        const worker = this.ensureWorker();
-        if (!worker)
-            return undefined;
-        try {
-            worker.postMessage({ buffers, items }, buffers);
-        }
-        catch {
-            return undefined; // e.g. a buffer of Node's shared pool, which cannot move
-        }
-        return new Promise((settle, fail) => this.pending.push({ settle, fail }));
-    }
-    ensureWorker() {
-        if (this.started)
-            return this.worker;
-        this.started = true;
-        try {
-            const worker = new Worker$1(WORKER_SOURCE, { eval: true });
-            worker.unref();
-            worker.on('message', (answers) => this.pending.shift()?.settle(answers));
-            worker.on('error', () => this.fail());
-            worker.on('exit', () => this.fail());
-            this.worker = worker;
-        }
-        catch {
-            this.worker = undefined;
-        }
+    started() {
+        this.worker ??= new EvalWorker(WORKER_SOURCE, 'the thread summarising the server files stopped; run the action again');
         return this.worker;
-    }
-    fail() {
-        this.worker = undefined;
-        for (const { fail } of this.pending.splice(0)) {
-            fail(new Error('the thread summarising the server files stopped; run the action again'));
-        }
     }
 }
 /** The keep rule of the plan: a file's bytes stay unless the repository holds exactly these. */
@@ -67941,7 +67923,6 @@ class ServerReads {
     /** The repository's namespace files, as the loading reads them. */
     localFiles;
     knowLocalFiles;
-    localFilesKnown = false;
     /** Namespace exports in flight: each can weigh megabytes, held until summarised. */
     exports = new Semaphore(EXPORTS_AT_ONCE);
     summaries = new ServerFileSummaries();
@@ -67972,11 +67953,8 @@ class ServerReads {
         if (this.options.markers)
             this.markers.set(namespace, readMarkers(this.api, [namespace]));
     }
-    /** Where the repository's namespace files come from: the reads of server files may begin. */
+    /** Where the repository's namespace files come from: the reads of server files may begin. The first word counts. */
     knowFiles(files) {
-        if (this.localFilesKnown)
-            return;
-        this.localFilesKnown = true;
         this.knowLocalFiles(files);
     }
     /** Flows and files of every managed namespace. */

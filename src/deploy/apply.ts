@@ -173,11 +173,7 @@ async function writeFlow(
     return { change, result, revision: stored.revision }
   } catch (error) {
     if (!isNotFound(error)) throw error
-    return {
-      change,
-      result: 'conflict',
-      message: `flow ${resourceName(change)} was deleted on the server during the deploy`
-    }
+    return vanished(change)
   }
 }
 
@@ -198,11 +194,16 @@ async function deleteResource(
     return { change, result: 'deleted' }
   } catch (error) {
     if (!isNotFound(error)) throw error
-    return {
-      change,
-      result: 'conflict',
-      message: `flow ${resourceName(change)} was deleted on the server during the deploy`
-    }
+    return vanished(change)
+  }
+}
+
+/** A flow that the server no longer has when the write reaches it. */
+function vanished(change: FlowChange): ResourceResult {
+  return {
+    change,
+    result: 'conflict',
+    message: `flow ${resourceName(change)} was deleted on the server during the deploy`
   }
 }
 

@@ -19,18 +19,6 @@ export function decodeText(bytes: Uint8Array): string | undefined {
   }
 }
 
-/** Summaries by byte array: the server's files are summarised for the plan and for the desired state. */
-const summaries = new WeakMap<Uint8Array, FileContentSummary>()
-
-export function summariseBytes(bytes: Uint8Array): FileContentSummary {
-  let summary = summaries.get(bytes)
-  if (!summary) {
-    summary = summaryOf(bytes, { createHash, isUtf8 })
-    summaries.set(bytes, summary)
-  }
-  return summary
-}
-
 export interface SummaryTools {
   createHash: typeof createHash
   isUtf8: typeof isUtf8
@@ -54,6 +42,6 @@ export function serverFile(
   bytes: Uint8Array,
   keepBytes: (summary: FileContentSummary) => boolean
 ): ServerFile {
-  const summary = summariseBytes(bytes)
+  const summary = summaryOf(bytes, { createHash, isUtf8 })
   return keepBytes(summary) ? { path, summary, bytes } : { path, summary }
 }

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
-import { Worker } from 'node:worker_threads'
+import { EvalWorker } from '../eval-worker.js'
 import type { ContentSummary } from './namespace-files.js'
 
 /** Files up to this size are read in one go; larger ones are hashed as a stream. */
@@ -82,45 +82,24 @@ parentPort.on('message', (paths) => parentPort.postMessage(paths.map((path) => s
  * are summarised here instead.
  */
 export class FileSummaries {
-  private worker: Worker | undefined
-  private readonly pending: { paths: string[]; settle(results: SmallSummary[]): void }[] = []
-
-  constructor() {
-    try {
-      this.worker = new Worker(WORKER_SOURCE, { eval: true })
-      this.worker.unref()
-      this.worker.on('message', (results: SmallSummary[]) => this.pending.shift()?.settle(results))
-      this.worker.on('error', () => this.fallBack())
-      this.worker.on('exit', () => this.fallBack())
-    } catch {
-      this.worker = undefined
-    }
-  }
+  private readonly worker = new EvalWorker<string[], SmallSummary[]>(
+    WORKER_SOURCE,
+    'the thread reading namespace files stopped'
+  )
 
   /** Summaries of these paths, in order; the work starts at once. */
   request(paths: string[]): Promise<SmallSummary>[] {
-    const batch = new Promise<SmallSummary[]>((resolve) => {
-      const settle = resolve
-      if (!this.worker) return settle(paths.map(summariseHere))
-      this.pending.push({ paths, settle })
-      this.worker.postMessage(paths)
-    })
+    const here = () => paths.map(summariseHere)
+    const batch = this.worker.request(paths)?.catch(here) ?? Promise.resolve().then(here)
     return paths.map((_, index) => batch.then((results) => results[index]!))
   }
 
   /** False once the worker failed or was closed: summaries are then computed on this thread. */
   get onWorker(): boolean {
-    return this.worker !== undefined
+    return this.worker.running
   }
 
   close(): void {
-    const worker = this.worker
-    this.worker = undefined
-    void worker?.terminate()
-  }
-
-  private fallBack(): void {
-    this.worker = undefined
-    for (const { paths, settle } of this.pending.splice(0)) settle(paths.map(summariseHere))
+    this.worker.close()
   }
 }

@@ -16,8 +16,10 @@ export function managedNamespaces(
     if (namespace !== undefined) held.add(namespace)
   }
   for (const file of files) held.add(file.namespace)
-  held.delete(SYSTEM_NAMESPACE)
-  return [...new Set([...held, ...extraNamespaces])].sort(compareCodeUnits)
+  const managed = [...held].filter((namespace) =>
+    heldNamespaceIsManaged(namespace, extraNamespaces)
+  )
+  return [...new Set([...managed, ...extraNamespaces])].sort(compareCodeUnits)
 }
 
 /** The namespace a flow file makes managed, if any. */

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads'
+import { EvalWorker } from '../eval-worker.js'
 import type { RemoteFile } from '../kestra/api.js'
 import { serverFile, summaryOf } from '../plan/content.js'
 import type { ServerFile } from '../plan/input.js'
@@ -43,12 +43,11 @@ parentPort.on('message', ({ buffers, items }) => {
 /**
  * Summarises the server's namespace files on a worker thread: hashing tens of megabytes of exports
  * is work another core can take while this one checks flows. The answers' buffers are handed over,
- * not copied; anything the worker cannot take is summarised here.
+ * not copied; anything the worker cannot take is summarised here. The worker starts with the first
+ * answer large enough for it.
  */
 export class ServerFileSummaries {
-  private worker: Worker | undefined
-  private started = false
-  private readonly pending: { settle(answers: Answer[]): void; fail(error: Error): void }[] = []
+  private worker: EvalWorker<{ buffers: ArrayBuffer[]; items: Item[] }, Answer[]> | undefined
 
   /** The files as the plan keeps them: bytes only where `local` (the repository's hashes) differ. */
   async summarise(
@@ -73,7 +72,9 @@ export class ServerFileSummaries {
       })
       total += bytes.length
     }
-    const posted = total >= WORKER_MIN_BYTES ? this.post(buffers, items) : undefined
+    // Once taken, the buffers are gone from this thread: a worker that stops fails the read.
+    const posted =
+      total >= WORKER_MIN_BYTES ? this.started().request({ buffers, items }, buffers) : undefined
     if (!posted) {
       return files.map(({ path, bytes }) => serverFile(path, bytes, keepUnlessSame(local(path))))
     }
@@ -85,47 +86,15 @@ export class ServerFileSummaries {
   }
 
   close(): void {
-    const worker = this.worker
-    this.worker = undefined
-    void worker?.terminate()
+    this.worker?.close()
   }
 
-  /**
-   * The worker's answers; undefined when it cannot take these buffers, which then stay usable here.
-   * Once taken they are gone from this thread: a worker that dies fails the read.
-   */
-  private post(buffers: ArrayBuffer[], items: Item[]): Promise<Answer[]> | undefined {
-    const worker = this.ensureWorker()
-    if (!worker) return undefined
-    try {
-      worker.postMessage({ buffers, items }, buffers)
-    } catch {
-      return undefined // e.g. a buffer of Node's shared pool, which cannot move
-    }
-    return new Promise((settle, fail) => this.pending.push({ settle, fail }))
-  }
-
-  private ensureWorker(): Worker | undefined {
-    if (this.started) return this.worker
-    this.started = true
-    try {
-      const worker = new Worker(WORKER_SOURCE, { eval: true })
-      worker.unref()
-      worker.on('message', (answers: Answer[]) => this.pending.shift()?.settle(answers))
-      worker.on('error', () => this.fail())
-      worker.on('exit', () => this.fail())
-      this.worker = worker
-    } catch {
-      this.worker = undefined
-    }
+  private started(): EvalWorker<{ buffers: ArrayBuffer[]; items: Item[] }, Answer[]> {
+    this.worker ??= new EvalWorker(
+      WORKER_SOURCE,
+      'the thread summarising the server files stopped; run the action again'
+    )
     return this.worker
-  }
-
-  private fail(): void {
-    this.worker = undefined
-    for (const { fail } of this.pending.splice(0)) {
-      fail(new Error('the thread summarising the server files stopped; run the action again'))
-    }
   }
 }
 

@@ -20,7 +20,6 @@ export class ServerReads {
   /** The repository's namespace files, as the loading reads them. */
   private readonly localFiles: Promise<LocalFiles>
   private knowLocalFiles!: (files: LocalFiles) => void
-  private localFilesKnown = false
   /** Namespace exports in flight: each can weigh megabytes, held until summarised. */
   private readonly exports = new Semaphore(EXPORTS_AT_ONCE)
   private readonly summaries = new ServerFileSummaries()
@@ -54,10 +53,8 @@ export class ServerReads {
     if (this.options.markers) this.markers.set(namespace, readMarkers(this.api, [namespace]))
   }
 
-  /** Where the repository's namespace files come from: the reads of server files may begin. */
+  /** Where the repository's namespace files come from: the reads of server files may begin. The first word counts. */
   knowFiles(files: LocalFiles): void {
-    if (this.localFilesKnown) return
-    this.localFilesKnown = true
     this.knowLocalFiles(files)
   }
 
