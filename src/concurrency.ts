@@ -41,18 +41,53 @@ export async function mapLimit<T, R>(
   return Promise.all(items.map((item) => semaphore.run(() => task(item))))
 }
 
+/** Time and turns of the event loop, injectable for tests. */
+export interface LoopClock {
+  now(): number
+  /** Settles on a later turn of the event loop, after pending I/O has been taken in. */
+  nextTurn(): Promise<void>
+}
+
+const EVENT_LOOP: LoopClock = {
+  now: () => performance.now(),
+  nextTurn: () => new Promise((resolve) => setImmediate(resolve))
+}
+
 /**
  * For long runs of synchronous work chained by promises: they never let the event loop reach I/O, so
  * server answers wait unread. `breathe()` yields to it once the thread has been busy for `everyMs`.
+ * The budget is shared by every task that breathes here, and each turn of the loop wakes one waiting
+ * task, oldest first: I/O is taken in every `everyMs` however many tasks run, and none starves.
  */
 export class Breather {
-  private last = performance.now()
+  private last: number
+  private readonly waiting: (() => void)[] = []
+  private turnAsked = false
 
-  constructor(private readonly everyMs = 2) {}
+  constructor(
+    private readonly everyMs = 2,
+    private readonly clock: LoopClock = EVENT_LOOP
+  ) {
+    this.last = clock.now()
+  }
 
   async breathe(): Promise<void> {
-    if (performance.now() - this.last < this.everyMs) return
-    await new Promise((resolve) => setImmediate(resolve))
-    this.last = performance.now()
+    while (this.clock.now() - this.last >= this.everyMs) {
+      await new Promise<void>((resume) => {
+        this.waiting.push(resume)
+        this.askTurn()
+      })
+    }
+  }
+
+  private askTurn(): void {
+    if (this.turnAsked) return
+    this.turnAsked = true
+    void this.clock.nextTurn().then(() => {
+      this.turnAsked = false
+      this.last = this.clock.now()
+      this.waiting.shift()?.()
+      if (this.waiting.length > 0) this.askTurn()
+    })
   }
 }

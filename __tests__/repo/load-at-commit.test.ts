@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadRepository, loadRepositoryAtCommit } from '../../src/repo/load.js'
+import { loadRepository, loadRepositoryAtCommit, startCommitGitReads } from '../../src/repo/load.js'
 import { readNamespaceFileBytes } from '../../src/repo/namespace-files.js'
 import { createGitRepo } from '../../test-support/git-repo.js'
 import { flow, settingsWith } from './support.js'
@@ -59,6 +60,28 @@ describe('loadRepositoryAtCommit', () => {
     await loadRepositoryAtCommit(settings, repo.dir, base)
     expect(repo.git('status', '--porcelain')).toBe('')
     expect(readFileSync(join(repo.dir, 'kestra/shared/data.txt'), 'utf8')).toBe('shared v2')
+  })
+
+  it('leaves no copy of the commit behind, whether it is read or given up', async () => {
+    const scratchParent = mkdtempSync(join(tmpdir(), 'kga-test-tmp-'))
+    const saved = process.env.TMPDIR
+    process.env.TMPDIR = scratchParent
+    try {
+      const current = await loadRepository(settings, repo.dir)
+      const reads = startCommitGitReads(settings, repo.dir, base)
+      expect((await reads.copy)?.written.size).toBeGreaterThan(0) // the changed files, early
+      await loadRepositoryAtCommit(settings, repo.dir, base, current, reads)
+      expect(readdirSync(scratchParent)).toEqual([])
+
+      const abandoned = startCommitGitReads(settings, repo.dir, base)
+      await abandoned.copy
+      expect(readdirSync(scratchParent)).toHaveLength(1)
+      await abandoned.discard()
+      expect(readdirSync(scratchParent)).toEqual([])
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR
+      else process.env.TMPDIR = saved
+    }
   })
 
   it('is undefined for a commit that is not in the local history', async () => {

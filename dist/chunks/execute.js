@@ -48794,21 +48794,46 @@ async function mapLimit(items, limit, task) {
     const semaphore = new Semaphore(limit);
     return Promise.all(items.map((item) => semaphore.run(() => task(item))));
 }
+const EVENT_LOOP = {
+    now: () => performance.now(),
+    nextTurn: () => new Promise((resolve) => setImmediate(resolve))
+};
 /**
  * For long runs of synchronous work chained by promises: they never let the event loop reach I/O, so
  * server answers wait unread. `breathe()` yields to it once the thread has been busy for `everyMs`.
+ * The budget is shared by every task that breathes here, and each turn of the loop wakes one waiting
+ * task, oldest first: I/O is taken in every `everyMs` however many tasks run, and none starves.
  */
 class Breather {
     everyMs;
-    last = performance.now();
-    constructor(everyMs = 2) {
+    clock;
+    last;
+    waiting = [];
+    turnAsked = false;
+    constructor(everyMs = 2, clock = EVENT_LOOP) {
         this.everyMs = everyMs;
+        this.clock = clock;
+        this.last = clock.now();
     }
     async breathe() {
-        if (performance.now() - this.last < this.everyMs)
+        while (this.clock.now() - this.last >= this.everyMs) {
+            await new Promise((resume) => {
+                this.waiting.push(resume);
+                this.askTurn();
+            });
+        }
+    }
+    askTurn() {
+        if (this.turnAsked)
             return;
-        await new Promise((resolve) => setImmediate(resolve));
-        this.last = performance.now();
+        this.turnAsked = true;
+        void this.clock.nextTurn().then(() => {
+            this.turnAsked = false;
+            this.last = this.clock.now();
+            this.waiting.shift()?.();
+            if (this.waiting.length > 0)
+                this.askTurn();
+        });
     }
 }
 
@@ -57514,19 +57539,14 @@ class IgnoreRules {
  */
 function reusableEntries(current, blobs, changes) {
     const reused = { paths: new Set(), flows: [], files: [], problems: [] };
-    if (!changes || changes.untrackedIgnoreFile)
-        return reused;
-    const isIgnoreFile = (path) => path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`);
-    if ([...changes.changed].some(isIgnoreFile))
-        return reused;
-    if (blobs.some((blob) => blob.symlink))
+    if (!reuseAllowed(blobs, changes))
         return reused;
     const flowsByRel = groupBy(current.flows, (flow) => flow.rel);
     const filesByRel = groupBy(current.files, (entry) => entry.rel);
     const problemsByFile = groupBy(current.readProblems, (problem) => problem.file);
     const fileOf = (rel) => (current.rootRel === '' ? rel : `${current.rootRel}/${rel}`);
     for (const blob of blobs) {
-        if (changes.changed.has(blob.path) || isIgnoreFile(blob.path))
+        if (!mayReuse(blob, changes))
             continue;
         const flows = flowsByRel.get(blob.path) ?? [];
         const files = filesByRel.get(blob.path) ?? [];
@@ -57542,6 +57562,29 @@ function reusableEntries(current, blobs, changes) {
         reused.problems.push(...(problemsByFile.get(fileOf(blob.path)) ?? []));
     }
     return reused;
+}
+/**
+ * The blobs read from the commit whatever the work tree's model holds, so they can be read before
+ * that model exists: every blob when nothing may be reused, else the changed ones and ignore files.
+ */
+function blobsAlwaysRead(blobs, changes) {
+    if (!reuseAllowed(blobs, changes))
+        return blobs;
+    return blobs.filter((blob) => !mayReuse(blob, changes));
+}
+function reuseAllowed(blobs, changes) {
+    if (!changes || changes.untrackedIgnoreFile)
+        return false;
+    if ([...changes.changed].some(isIgnoreFile))
+        return false;
+    return !blobs.some((blob) => blob.symlink);
+}
+/** Whether the work tree may stand for this blob (its entries and size are checked as well). */
+function mayReuse(blob, changes) {
+    return !changes.changed.has(blob.path) && !isIgnoreFile(blob.path);
+}
+function isIgnoreFile(path) {
+    return path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`);
 }
 function groupBy(items, keyOf) {
     const groups = new Map();
@@ -57649,6 +57692,8 @@ function isSafePath(path) {
         .split('/')
         .every((s) => s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git');
 }
+/** Files written at once when copying a commit. */
+const WRITES_AT_ONCE = 16;
 /**
  * Writes the blobs (from `listCommitFolder`) under `destination`, raw (no checkout filters),
  * streaming every distinct blob once through `git cat-file --batch`.
@@ -57675,26 +57720,38 @@ async function writeCommitBlobs(workspace, blobs, destination) {
     });
     child.stdin.end(oids.map((oid) => `${oid}\n`).join(''));
     const reader = new BatchReader();
-    const folders = new Set();
+    const folders = new Map();
+    const writing = new Set();
+    const write = async (blob, content) => {
+        const target = join(destination, blob.path);
+        const folder = dirname(target);
+        let made = folders.get(folder);
+        if (!made)
+            folders.set(folder, (made = mkdir(folder, { recursive: true })));
+        await made;
+        if (blob.symlink)
+            await symlink(content.toString('utf8'), target);
+        else
+            await writeFile$1(target, content);
+    };
     let written = 0;
     for await (const chunk of child.stdout) {
         reader.push(chunk);
         for (let object = reader.next(); object; object = reader.next()) {
             for (const blob of pathsByOid.get(object.oid) ?? []) {
-                const target = join(destination, blob.path);
-                const folder = dirname(target);
-                if (!folders.has(folder)) {
-                    await mkdir(folder, { recursive: true });
-                    folders.add(folder);
-                }
-                if (blob.symlink)
-                    await symlink(object.content.toString('utf8'), target);
-                else
-                    await writeFile$1(target, object.content);
+                // A few writes at once; more would only hold blobs in memory while the disk catches up.
+                while (writing.size >= WRITES_AT_ONCE)
+                    await Promise.race(writing);
+                const done = write(blob, object.content).then(() => {
+                    writing.delete(done);
+                });
+                done.catch(() => undefined); // the failure surfaces in the race or the final wait
+                writing.add(done);
             }
             written++;
         }
     }
+    await Promise.all(writing);
     const code = await exited;
     if (code !== 0 || written !== oids.length) {
         throw new Error(`git cat-file could not read the commit's files (exit code ${code})`);
@@ -66638,7 +66695,9 @@ async function loadRepository(settings, workspace, hooks = {}) {
     };
     const breather = new Breather();
     const load = (entries) => mapLimit(entries, CONCURRENCY, async ({ entry, placement }) => {
-        await breather.breathe(); // reading and parsing is synchronous: let server answers in
+        // Reading and parsing a flow is synchronous: let server answers in. Other files mostly wait.
+        if (placement.flow)
+            await breather.breathe();
         const discovered = await loadEntry(entry, placement, context);
         if (placement.flow === undefined)
             localFiles.read(placement, discovered.files);
@@ -66694,17 +66753,14 @@ async function loadRepository(settings, workspace, hooks = {}) {
  */
 async function loadRepositoryAtCommit(settings, workspace, sha, current, git = startCommitGitReads(settings, workspace, sha)) {
     const workspaceAbs = resolve(workspace);
-    const rootRel = relative(workspaceAbs, resolve(workspaceAbs, settings.root)).split(sep).join('/');
     const blobs = await git.blobs;
-    if (blobs === undefined)
+    const copy = await git.copy;
+    if (blobs === undefined || copy === undefined)
         return undefined;
-    const reused = current && blobs.length > 0 ? reusableEntries(current, blobs, await git.changes) : undefined;
-    const scratch = await mkdtemp(join(tmpdir(), 'kga-commit-'));
     try {
-        const rootCopy = join(scratch, rootRel);
-        await mkdir(rootCopy, { recursive: true });
-        await writeCommitBlobs(workspaceAbs, reused ? blobs.filter((blob) => !reused.paths.has(blob.path)) : blobs, rootCopy);
-        const model = await loadRepository(settings, scratch);
+        const reused = current && blobs.length > 0 ? reusableEntries(current, blobs, await git.changes) : undefined;
+        await writeCommitBlobs(workspaceAbs, blobs.filter((blob) => !copy.written.has(blob.path) && !reused?.paths.has(blob.path)), copy.rootCopy);
+        const model = await loadRepository(settings, copy.scratch);
         const flows = [...model.flows, ...(reused?.flows ?? [])];
         const files = [...model.files, ...(reused?.files ?? [])].map((entry) => ({
             ...entry,
@@ -66722,7 +66778,7 @@ async function loadRepositoryAtCommit(settings, workspace, sha, current, git = s
         };
     }
     finally {
-        await rm(scratch, { recursive: true, force: true });
+        await git.discard();
     }
 }
 /** Paths per message to the worker: answers flow back while it works through the rest. */
@@ -66754,9 +66810,28 @@ function startCommitGitReads(settings, workspace, sha) {
     const folder = relative(workspaceAbs, resolve(workspaceAbs, settings.root)).split(sep).join('/');
     const blobs = listCommitFolder({ workspace: workspaceAbs, sha, folder });
     const changes = worktreeChanges({ workspace: workspaceAbs, sha, folder, ignoreFile: IGNORE_FILE });
-    for (const pending of [blobs, changes])
+    const copy = (async () => {
+        const [listed, changed] = await Promise.all([blobs, changes]);
+        if (listed === undefined)
+            return undefined;
+        const scratch = await mkdtemp(join(tmpdir(), 'kga-commit-'));
+        try {
+            const rootCopy = join(scratch, folder);
+            await mkdir(rootCopy, { recursive: true });
+            const early = blobsAlwaysRead(listed, changed);
+            await writeCommitBlobs(workspaceAbs, early, rootCopy);
+            return { scratch, rootCopy, written: new Set(early.map((blob) => blob.path)) };
+        }
+        catch (error) {
+            await rm(scratch, { recursive: true, force: true });
+            throw error;
+        }
+    })();
+    for (const pending of [blobs, changes, copy])
         pending.catch(() => undefined); // awaited by the caller
-    return { blobs, changes };
+    let discarded;
+    const discard = () => (discarded ??= copy.then((made) => made && rm(made.scratch, { recursive: true, force: true }), () => undefined));
+    return { blobs, changes, copy, discard };
 }
 function byFlowOrder(a, b) {
     return compareCodeUnits(a.file, b.file);
@@ -68256,6 +68331,9 @@ async function check(settings, context, ports, mode, kestra) {
             onServer?.add(flow);
             releaseSyntaxTrees(flow);
         }
+    }).catch(async (error) => {
+        await baseGit?.discard(); // its scratch copy of the base commit would otherwise stay behind
+        throw error;
     });
     const notes = [describeRepository(model)];
     reporter.info(notes[0]);

@@ -23,17 +23,14 @@ export function reusableEntries(
   changes: WorktreeChanges | undefined
 ): ReusedEntries {
   const reused: ReusedEntries = { paths: new Set(), flows: [], files: [], problems: [] }
-  if (!changes || changes.untrackedIgnoreFile) return reused
-  const isIgnoreFile = (path: string) => path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`)
-  if ([...changes.changed].some(isIgnoreFile)) return reused
-  if (blobs.some((blob) => blob.symlink)) return reused
+  if (!reuseAllowed(blobs, changes)) return reused
 
   const flowsByRel = groupBy(current.flows, (flow) => flow.rel)
   const filesByRel = groupBy(current.files, (entry) => entry.rel)
   const problemsByFile = groupBy(current.readProblems, (problem) => problem.file)
   const fileOf = (rel: string) => (current.rootRel === '' ? rel : `${current.rootRel}/${rel}`)
   for (const blob of blobs) {
-    if (changes.changed.has(blob.path) || isIgnoreFile(blob.path)) continue
+    if (!mayReuse(blob, changes)) continue
     const flows = flowsByRel.get(blob.path) ?? []
     const files = filesByRel.get(blob.path) ?? []
     if (flows.length + files.length === 0) continue
@@ -47,6 +44,36 @@ export function reusableEntries(
     reused.problems.push(...(problemsByFile.get(fileOf(blob.path)) ?? []))
   }
   return reused
+}
+
+/**
+ * The blobs read from the commit whatever the work tree's model holds, so they can be read before
+ * that model exists: every blob when nothing may be reused, else the changed ones and ignore files.
+ */
+export function blobsAlwaysRead(
+  blobs: TreeBlob[],
+  changes: WorktreeChanges | undefined
+): TreeBlob[] {
+  if (!reuseAllowed(blobs, changes)) return blobs
+  return blobs.filter((blob) => !mayReuse(blob, changes))
+}
+
+function reuseAllowed(
+  blobs: TreeBlob[],
+  changes: WorktreeChanges | undefined
+): changes is WorktreeChanges {
+  if (!changes || changes.untrackedIgnoreFile) return false
+  if ([...changes.changed].some(isIgnoreFile)) return false
+  return !blobs.some((blob) => blob.symlink)
+}
+
+/** Whether the work tree may stand for this blob (its entries and size are checked as well). */
+function mayReuse(blob: TreeBlob, changes: WorktreeChanges): boolean {
+  return !changes.changed.has(blob.path) && !isIgnoreFile(blob.path)
+}
+
+function isIgnoreFile(path: string): boolean {
+  return path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`)
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {

@@ -118,6 +118,9 @@ function isSafePath(path: string): boolean {
     .every((s) => s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git')
 }
 
+/** Files written at once when copying a commit. */
+const WRITES_AT_ONCE = 16
+
 /**
  * Writes the blobs (from `listCommitFolder`) under `destination`, raw (no checkout filters),
  * streaming every distinct blob once through `git cat-file --batch`.
@@ -146,24 +149,34 @@ export async function writeCommitBlobs(
   child.stdin.end(oids.map((oid) => `${oid}\n`).join(''))
 
   const reader = new BatchReader()
-  const folders = new Set<string>()
+  const folders = new Map<string, Promise<unknown>>()
+  const writing = new Set<Promise<void>>()
+  const write = async (blob: TreeBlob, content: Buffer) => {
+    const target = join(destination, blob.path)
+    const folder = dirname(target)
+    let made = folders.get(folder)
+    if (!made) folders.set(folder, (made = mkdir(folder, { recursive: true })))
+    await made
+    if (blob.symlink) await symlink(content.toString('utf8'), target)
+    else await writeFile(target, content)
+  }
   let written = 0
   for await (const chunk of child.stdout) {
     reader.push(chunk as Buffer)
     for (let object = reader.next(); object; object = reader.next()) {
       for (const blob of pathsByOid.get(object.oid) ?? []) {
-        const target = join(destination, blob.path)
-        const folder = dirname(target)
-        if (!folders.has(folder)) {
-          await mkdir(folder, { recursive: true })
-          folders.add(folder)
-        }
-        if (blob.symlink) await symlink(object.content.toString('utf8'), target)
-        else await writeFile(target, object.content)
+        // A few writes at once; more would only hold blobs in memory while the disk catches up.
+        while (writing.size >= WRITES_AT_ONCE) await Promise.race(writing)
+        const done: Promise<void> = write(blob, object.content).then(() => {
+          writing.delete(done)
+        })
+        done.catch(() => undefined) // the failure surfaces in the race or the final wait
+        writing.add(done)
       }
       written++
     }
   }
+  await Promise.all(writing)
   const code = await exited
   if (code !== 0 || written !== oids.length) {
     throw new Error(`git cat-file could not read the commit's files (exit code ${code})`)

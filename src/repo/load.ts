@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, realpath, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve, sep } from 'node:path'
 import type { Settings } from '../settings.js'
-import { reusableEntries } from './commit-reuse.js'
+import { blobsAlwaysRead, reusableEntries } from './commit-reuse.js'
 import { listCommitFolder, worktreeChanges, writeCommitBlobs } from './git-tree.js'
 import { IGNORE_FILE, IgnoreRules } from './ignore-rules.js'
 import { layoutRules, type LayoutRules, type Placement } from './layout.js'
@@ -116,7 +116,8 @@ export async function loadRepository(
   const breather = new Breather()
   const load = (entries: Placed[]) =>
     mapLimit(entries, CONCURRENCY, async ({ entry, placement }) => {
-      await breather.breathe() // reading and parsing is synchronous: let server answers in
+      // Reading and parsing a flow is synchronous: let server answers in. Other files mostly wait.
+      if (placement.flow) await breather.breathe()
       const discovered = await loadEntry(entry, placement, context)
       if (placement.flow === undefined) localFiles.read(placement, discovered.files)
       for (const flow of discovered.flows) {
@@ -180,21 +181,18 @@ export async function loadRepositoryAtCommit(
   git: CommitGitReads = startCommitGitReads(settings, workspace, sha)
 ): Promise<RepoModel | undefined> {
   const workspaceAbs = resolve(workspace)
-  const rootRel = relative(workspaceAbs, resolve(workspaceAbs, settings.root)).split(sep).join('/')
   const blobs = await git.blobs
-  if (blobs === undefined) return undefined
-  const reused =
-    current && blobs.length > 0 ? reusableEntries(current, blobs, await git.changes) : undefined
-  const scratch = await mkdtemp(join(tmpdir(), 'kga-commit-'))
+  const copy = await git.copy
+  if (blobs === undefined || copy === undefined) return undefined
   try {
-    const rootCopy = join(scratch, rootRel)
-    await mkdir(rootCopy, { recursive: true })
+    const reused =
+      current && blobs.length > 0 ? reusableEntries(current, blobs, await git.changes) : undefined
     await writeCommitBlobs(
       workspaceAbs,
-      reused ? blobs.filter((blob) => !reused.paths.has(blob.path)) : blobs,
-      rootCopy
+      blobs.filter((blob) => !copy.written.has(blob.path) && !reused?.paths.has(blob.path)),
+      copy.rootCopy
     )
-    const model = await loadRepository(settings, scratch)
+    const model = await loadRepository(settings, copy.scratch)
     const flows = [...model.flows, ...(reused?.flows ?? [])]
     const files = [...model.files, ...(reused?.files ?? [])].map((entry) => ({
       ...entry,
@@ -211,7 +209,7 @@ export async function loadRepositoryAtCommit(
       managedNamespaces: managedNamespaces(flows, files, settings.extraNamespaces)
     }
   } finally {
-    await rm(scratch, { recursive: true, force: true })
+    await git.discard()
   }
 }
 
@@ -244,6 +242,19 @@ function summariseAhead(entries: Placed[], root: string): Map<string, Promise<Sm
 export interface CommitGitReads {
   blobs: ReturnType<typeof listCommitFolder>
   changes: ReturnType<typeof worktreeChanges>
+  /** A scratch copy of the commit's root folder, holding so far the blobs read whatever the work tree holds. */
+  copy: Promise<CommitCopy | undefined>
+  /** Removes the copy (once the commit is read, or when it will not be). */
+  discard(): Promise<void>
+}
+
+interface CommitCopy {
+  /** Stands for the workspace. */
+  scratch: string
+  /** Stands for the root folder. */
+  rootCopy: string
+  /** Paths (relative to the root folder) of the blobs written so far. */
+  written: Set<string>
 }
 
 export function startCommitGitReads(
@@ -255,8 +266,29 @@ export function startCommitGitReads(
   const folder = relative(workspaceAbs, resolve(workspaceAbs, settings.root)).split(sep).join('/')
   const blobs = listCommitFolder({ workspace: workspaceAbs, sha, folder })
   const changes = worktreeChanges({ workspace: workspaceAbs, sha, folder, ignoreFile: IGNORE_FILE })
-  for (const pending of [blobs, changes]) pending.catch(() => undefined) // awaited by the caller
-  return { blobs, changes }
+  const copy = (async (): Promise<CommitCopy | undefined> => {
+    const [listed, changed] = await Promise.all([blobs, changes])
+    if (listed === undefined) return undefined
+    const scratch = await mkdtemp(join(tmpdir(), 'kga-commit-'))
+    try {
+      const rootCopy = join(scratch, folder)
+      await mkdir(rootCopy, { recursive: true })
+      const early = blobsAlwaysRead(listed, changed)
+      await writeCommitBlobs(workspaceAbs, early, rootCopy)
+      return { scratch, rootCopy, written: new Set(early.map((blob) => blob.path)) }
+    } catch (error) {
+      await rm(scratch, { recursive: true, force: true })
+      throw error
+    }
+  })()
+  for (const pending of [blobs, changes, copy]) pending.catch(() => undefined) // awaited by the caller
+  let discarded: Promise<void> | undefined
+  const discard = () =>
+    (discarded ??= copy.then(
+      (made) => made && rm(made.scratch, { recursive: true, force: true }),
+      () => undefined
+    ))
+  return { blobs, changes, copy, discard }
 }
 
 function byFlowOrder(a: FlowFile, b: FlowFile): number {

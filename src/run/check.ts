@@ -62,6 +62,9 @@ export async function check(
       onServer?.add(flow)
       releaseSyntaxTrees(flow)
     }
+  }).catch(async (error: unknown) => {
+    await baseGit?.discard() // its scratch copy of the base commit would otherwise stay behind
+    throw error
   })
   const notes = [describeRepository(model)]
   reporter.info(notes[0]!)
