@@ -26,6 +26,8 @@ import 'node:timers';
 import 'node:dns';
 import 'module';
 import 'node:timers/promises';
+import './chunks/eval-worker.js';
+import 'node:module';
 import 'process';
 import 'buffer';
 

@@ -15,6 +15,7 @@ import { dispatchEvent, pullRequestEvent } from '../test-support/scenario.js'
 import { perResourceBaseline, type BaselineResult } from './bench/baseline.js'
 import { coldStartMs } from './bench/cold-start.js'
 import { measureRun, type Measured } from './bench/measure.js'
+import { actionNode, RUNNER_NODE_VERSION } from './bench/runner-node.js'
 import {
   count,
   machine,
@@ -36,6 +37,8 @@ const HELP = `npm run bench -- [flags]
   --latency MS        emulator latency per request (default 50)
   --concurrency N     the action's concurrency input (default 32; the action's own default is 8)
   --dist DIR          bundle to run (default dist/)
+  --node WHICH        Node.js for the action: runner (Node ${RUNNER_NODE_VERSION}, as GitHub runs it; the
+                      default), local (the bench's own) or the path of a node binary
   --json FILE         where to write the JSON record (default $TMPDIR/kestra-gitops-bench/results.json)
   --scale LIST        size multipliers of the sweep (default 1,4,16; 'none' skips it)
   --scale-size F,N,NS sweep base size: flows, files, namespaces (default 50,250,2)
@@ -52,6 +55,7 @@ const { values: flags } = parseArgs({
     latency: { type: 'string', default: '50' },
     concurrency: { type: 'string', default: '32' },
     dist: { type: 'string', default: join(PROJECT_ROOT, 'dist') },
+    node: { type: 'string', default: 'runner' },
     json: { type: 'string', default: join(tmpdir(), 'kestra-gitops-bench', 'results.json') },
     scale: { type: 'string', default: '1,4,16' },
     'scale-size': { type: 'string', default: '50,250,2' },
@@ -76,6 +80,9 @@ const latencyMs = Number(flags.latency)
 const concurrency = flags.concurrency
 const distDir = resolve(flags.dist)
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`)
+const node = actionNode(flags.node, PROJECT_ROOT, log)
+/** What every measured run runs: the bundle, on the runner's Node. */
+const bundle = { distDir, node: node.path }
 
 const MARKER_WRITES = 1 // per namespace whose deployed commit changes
 const PLAN_RUNS = 3
@@ -105,7 +112,7 @@ async function mainScenario(workspace: BenchWorkspace) {
         ...pullRequestEvent(workspace.git, workspace.base.sha, workspace.head.sha),
         githubApiUrl: github.url,
         inputs,
-        distDir
+        ...bundle
       })
     await planRun()
     const plans: Measured[] = []
@@ -131,7 +138,7 @@ async function mainScenario(workspace: BenchWorkspace) {
     const deploy = await measureRun(kestra, {
       ...dispatchEvent(workspace.git, workspace.head.sha),
       inputs: { ...inputs, mode: 'deploy' },
-      distDir
+      ...bundle
     })
     expectCounts('deploy', deploy, { updated: changedFlows })
 
@@ -139,7 +146,7 @@ async function mainScenario(workspace: BenchWorkspace) {
     const redeploy = await measureRun(kestra, {
       ...dispatchEvent(workspace.git, workspace.head.sha),
       inputs: { ...inputs, mode: 'deploy' },
-      distDir
+      ...bundle
     })
     expectCounts('re-deploy', redeploy, { updated: 0, created: 0 })
     return { plan, baseline, deploy, redeploy }
@@ -159,7 +166,7 @@ async function firstDeploy(workspace: BenchWorkspace): Promise<Measured> {
     const run = await measureRun(kestra, {
       ...dispatchEvent(workspace.git, workspace.head.sha),
       inputs: { server: kestra.url, concurrency, mode: 'deploy' },
-      distDir
+      ...bundle
     })
     expectCounts('first deploy', run, { created: size.flows })
     return run
@@ -197,7 +204,7 @@ async function scaleSweep(multipliers: number[], unit: RepoSize): Promise<ScaleP
         ...pullRequestEvent(workspace.git, workspace.base.sha, workspace.head.sha),
         githubApiUrl: github.url,
         inputs: { server: kestra.url, concurrency },
-        distDir
+        ...bundle
       })
       const empty = await startEmulator({ latencyMs: latency })
       let deploy: Measured
@@ -205,7 +212,7 @@ async function scaleSweep(multipliers: number[], unit: RepoSize): Promise<ScaleP
         deploy = await measureRun(empty, {
           ...dispatchEvent(workspace.git, workspace.head.sha),
           inputs: { server: empty.url, concurrency, mode: 'deploy' },
-          distDir
+          ...bundle
         })
         expectCounts('scale deploy', deploy, { created: scaled.flows + scaled.files })
       } finally {
@@ -270,7 +277,7 @@ async function main(): Promise<void> {
   const first = flags['no-first-deploy'] ? undefined : await firstDeploy(workspace)
   rmSync(workspace.git.dir, { recursive: true, force: true })
   log('cold start')
-  const coldStart = await coldStartMs(distDir)
+  const coldStart = await coldStartMs(distDir, node.path)
   const dist = distBytes(distDir)
   const multipliers = flags.scale === 'none' ? [] : flags.scale.split(',').map(Number)
   const [unitFlows, unitFiles, unitNamespaces] = flags['scale-size'].split(',').map(Number)
@@ -356,6 +363,8 @@ async function main(): Promise<void> {
     '',
     `Machine: ${machine()}. Bundle: ${distDir}.`,
     '',
+    `The action ran on Node ${node.version}${node.fallback ? ` (not the runner's Node ${RUNNER_NODE_VERSION}: ${node.fallback})` : ", the runner's"}.`,
+    '',
     resultsTable(rows),
     '',
     requestsTable(runs)
@@ -397,6 +406,7 @@ async function main(): Promise<void> {
     latencyMs,
     concurrency: Number(concurrency),
     dist: distDir,
+    actionNode: { version: node.version, fallback: node.fallback },
     results: rows,
     plan: summary(plan),
     baseline: baseline && {

@@ -1,43 +1,76 @@
-import { Worker, type TransferListItem } from 'node:worker_threads'
+import { createRequire } from 'node:module'
+import {
+  isMainThread,
+  MessageChannel,
+  MessagePort,
+  parentPort,
+  Worker,
+  workerData,
+  type TransferListItem
+} from 'node:worker_threads'
 
 /**
- * A worker thread running `source` (CommonJS text, so that no extra file has to ship next to the
- * bundle) that answers each message with one message, in order. It never keeps the process alive.
+ * Key of the `workerData` flag by which a thread tells the worker it starts that it runs helper
+ * sources for it (see serveEvaluation), and of the messages that hand it one.
+ */
+export const EVAL_HOST = 'kestra-gitops-eval-host'
+
+/** Where a helper runs: its messages, and how to stop it. */
+interface Helper {
+  postMessage(message: unknown, transfer: TransferListItem[]): void
+  close(): void
+}
+
+/** The thread hosting this one, when it offered to run helpers; a test may pass its own. */
+export interface EvalHost {
+  postMessage(message: unknown, transfer: TransferListItem[]): void
+}
+
+function hostOfThisThread(): EvalHost | undefined {
+  const offered = (workerData as Record<string, unknown> | null)?.[EVAL_HOST] === true
+  return !isMainThread && offered && parentPort ? parentPort : undefined
+}
+
+/**
+ * A helper running `source` (CommonJS text that talks through a `port` variable, so that no extra
+ * file has to ship next to the bundle) that answers each message with one message, in order. It runs
+ * on the thread that started this one when that thread offers (the action's main thread, idle while
+ * the action runs on a worker: no extra V8 heap), else on a worker thread of its own. It never keeps
+ * the process alive.
  */
 export class EvalWorker<Request, Answer> {
-  private worker: Worker | undefined
+  private helper: Helper | undefined
   private readonly pending: { settle(answer: Answer): void; fail(error: Error): void }[] = []
 
-  /** `stopped`: the error given to the requests a worker that stops leaves unanswered. */
+  /** `stopped`: the error given to the requests a helper that stops leaves unanswered. */
   constructor(
     source: string,
-    private readonly stopped: string
+    private readonly stopped: string,
+    host: EvalHost | undefined = hostOfThisThread()
   ) {
+    const answer = (value: unknown) => this.pending.shift()?.settle(value as Answer)
     try {
-      const worker = new Worker(source, { eval: true })
-      worker.unref()
-      worker.on('message', (answer: Answer) => this.pending.shift()?.settle(answer))
-      worker.on('error', () => this.stop())
-      worker.on('exit', () => this.stop())
-      this.worker = worker
+      this.helper = host
+        ? onHost(host, source, answer, () => this.stop())
+        : onThread(source, answer, () => this.stop())
     } catch {
-      this.worker = undefined
+      this.helper = undefined
     }
   }
 
-  /** False once the worker failed or was closed. */
+  /** False once the helper failed or was closed. */
   get running(): boolean {
-    return this.worker !== undefined
+    return this.helper !== undefined
   }
 
   /**
-   * The answer; undefined when there is no worker or it cannot take the message (then nothing was
+   * The answer; undefined when there is no helper or it cannot take the message (then nothing was
    * transferred). What it took and left unanswered when it stops is rejected.
    */
   request(message: Request, transfer: TransferListItem[] = []): Promise<Answer> | undefined {
-    if (!this.worker) return undefined
+    if (!this.helper) return undefined
     try {
-      this.worker.postMessage(message, transfer)
+      this.helper.postMessage(message, transfer)
     } catch {
       return undefined // e.g. a buffer of Node's shared pool, which cannot move
     }
@@ -45,13 +78,75 @@ export class EvalWorker<Request, Answer> {
   }
 
   close(): void {
-    const worker = this.worker
-    this.worker = undefined
-    void worker?.terminate()
+    const helper = this.helper
+    this.helper = undefined
+    helper?.close()
   }
 
   private stop(): void {
-    this.worker = undefined
+    this.helper = undefined
     for (const { fail } of this.pending.splice(0)) fail(new Error(this.stopped))
   }
+}
+
+function onThread(source: string, answer: (value: unknown) => void, stop: () => void): Helper {
+  const worker = new Worker(`const port = require('node:worker_threads').parentPort\n${source}`, {
+    eval: true
+  })
+  worker.unref()
+  worker.on('message', answer)
+  worker.on('error', stop)
+  worker.on('exit', stop)
+  return {
+    postMessage: (message, transfer) => worker.postMessage(message, transfer),
+    close: () => void worker.terminate()
+  }
+}
+
+function onHost(
+  host: EvalHost,
+  source: string,
+  answer: (value: unknown) => void,
+  stop: () => void
+): Helper {
+  const { port1, port2 } = new MessageChannel()
+  port1.on('message', answer)
+  port1.on('close', stop)
+  port1.unref()
+  host.postMessage({ [EVAL_HOST]: source, port: port2 }, [port2])
+  return {
+    postMessage: (message, transfer) => port1.postMessage(message, transfer),
+    close: () => port1.close()
+  }
+}
+
+const require = createRequire(import.meta.url)
+
+/**
+ * The host's side: runs a helper source a worker sent, answering through the port that came with it.
+ * A helper that throws is closed (its worker then does the work itself); this thread carries on.
+ * False for any other message.
+ */
+export function serveEvaluation(message: unknown): boolean {
+  if (typeof message !== 'object' || message === null) return false
+  const { [EVAL_HOST]: source, port } = message as Record<string, unknown>
+  if (typeof source !== 'string' || !(port instanceof MessagePort)) return false
+  const guarded = {
+    on: (event: 'message', listener: (value: unknown) => void) =>
+      port.on(event, (value) => {
+        try {
+          listener(value)
+        } catch {
+          port.close()
+        }
+      }),
+    postMessage: (value: unknown, transfer?: TransferListItem[]) =>
+      port.postMessage(value, transfer)
+  }
+  try {
+    new Function('require', 'port', source)(require, guarded)
+  } catch {
+    port.close()
+  }
+  return true
 }

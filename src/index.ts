@@ -1,3 +1,42 @@
-import { run } from './main.js'
+import { getHeapStatistics } from 'node:v8'
+import { isMainThread, Worker } from 'node:worker_threads'
+import { EVAL_HOST, serveEvaluation } from './eval-worker.js'
 
-await run()
+/**
+ * The action runs on a worker thread, whose heap can be sized. Node 24, which runs the action on
+ * GitHub, sizes the main thread's from the machine's memory: with 24 GiB its young generation grew to
+ * 134 MB during a large plan and stayed there. The action's live data is tens of MB: Node 20's young
+ * generation (16 MB semi-spaces) and an old generation kept under 2 GB, which V8 lets grow less
+ * between collections, hold its peak memory near that.
+ */
+const YOUNG_GENERATION_MB = 48
+const OLD_GENERATION_MB = Math.min(
+  2000,
+  Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20) - YOUNG_GENERATION_MB
+)
+
+if (isMainThread) {
+  const worker = new Worker(new URL(import.meta.url), {
+    resourceLimits: {
+      maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
+      maxOldGenerationSizeMb: OLD_GENERATION_MB
+    },
+    // This thread is idle while the action runs: it hashes files for it, without a heap of its own.
+    workerData: { [EVAL_HOST]: true }
+  })
+  worker.on('message', serveEvaluation)
+  // The worker's exit code is the action's: core.setFailed sets it there.
+  worker.on('exit', (code) => (process.exitCode = code))
+  worker.on('error', (error) => {
+    process.stdout.write(`::error::${escapeCommandData(`The action stopped: ${error.message}`)}\n`)
+    process.exitCode = 1
+  })
+} else {
+  const { run } = await import('./main.js')
+  await run()
+}
+
+/** As @actions/core escapes a workflow command's message. */
+function escapeCommandData(message: string): string {
+  return message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+}

