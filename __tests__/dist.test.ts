@@ -65,7 +65,7 @@ describe('dist/', () => {
     expect(crashed.annotations).toContainEqual(
       expect.objectContaining({
         severity: 'error',
-        message: 'The action stopped: the bundle is damaged'
+        message: expect.stringContaining('The action stopped unexpectedly: the bundle is damaged.')
       })
     )
   })

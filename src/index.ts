@@ -28,7 +28,8 @@ if (isMainThread) {
   // The worker's exit code is the action's: core.setFailed sets it there.
   worker.on('exit', (code) => (process.exitCode = code))
   worker.on('error', (error) => {
-    process.stdout.write(`::error::${escapeCommandData(`The action stopped: ${error.message}`)}\n`)
+    const message = `The action stopped unexpectedly: ${error.message}. Re-run the job; if it stops again, report this message.`
+    process.stdout.write(`::error::${escapeCommandData(message)}\n`)
     process.exitCode = 1
   })
 } else {
