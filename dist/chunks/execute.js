@@ -67928,7 +67928,8 @@ function keepUnlessSame(local) {
     return ({ sha256 }) => !(local?.size === 1 && local.has(sha256));
 }
 
-const EXPORTS_AT_ONCE = 16;
+/** Exports in flight: each can weigh megabytes. More than 8 at once raised the peak memory, not the speed. */
+const EXPORTS_AT_ONCE = 8;
 /**
  * Reads the server state of the managed namespaces in bulk; the client bounds the concurrency. A
  * namespace's flows, files (and, for a deploy, its deployed-commit marker) are asked for as soon as the

@@ -6,7 +6,8 @@ import type { LocalFiles } from '../repo/local-files.js'
 import type { NamespaceFileEntry, RepoModel } from '../repo/model.js'
 import { ServerFileSummaries } from './server-file-summaries.js'
 
-const EXPORTS_AT_ONCE = 16
+/** Exports in flight: each can weigh megabytes. More than 8 at once raised the peak memory, not the speed. */
+const EXPORTS_AT_ONCE = 8
 
 /**
  * Reads the server state of the managed namespaces in bulk; the client bounds the concurrency. A
