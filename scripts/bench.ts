@@ -81,7 +81,7 @@ const concurrency = flags.concurrency
 const distDir = resolve(flags.dist)
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`)
 const node = actionNode(flags.node, PROJECT_ROOT, log)
-/** What every measured run runs: the bundle, on the runner's Node. */
+/** What every measured run runs: the bundle, on the chosen Node. */
 const bundle = { distDir, node: node.path }
 
 const MARKER_WRITES = 1 // per namespace whose deployed commit changes

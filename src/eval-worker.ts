@@ -15,15 +15,14 @@ import {
  */
 export const EVAL_HOST = 'kestra-gitops-eval-host'
 
-/** Where a helper runs: its messages, and how to stop it. */
-interface Helper {
-  postMessage(message: unknown, transfer: TransferListItem[]): void
-  close(): void
-}
-
 /** The thread hosting this one, when it offered to run helpers; a test may pass its own. */
 export interface EvalHost {
   postMessage(message: unknown, transfer: TransferListItem[]): void
+}
+
+/** Where a helper runs: its messages, and how to stop it. */
+interface Helper extends EvalHost {
+  close(): void
 }
 
 function hostOfThisThread(): EvalHost | undefined {

@@ -50923,7 +50923,7 @@ const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
 const BINARY_SNIFF_BYTES = 8192;
 /**
  * Size, SHA-256 and binary flag of a file read whole into `tools.buffer`. Self-contained (everything
- * comes through `tools`): the worker below runs this very function from its source text.
+ * comes through `tools`): the helper thread below runs this very function from its source text.
  */
 function summariseSmallFile(path, tools) {
     let fd;
@@ -50978,9 +50978,9 @@ const summariseSmallFile = ${summariseSmallFile.toString()}
 port.on('message', (paths) => port.postMessage(paths.map((path) => summariseSmallFile(path, tools))))
 `;
 /**
- * Summarises many files on a worker thread while this one parses flows: reading thousands of files is
- * mostly system calls, which another core can take. Any trouble with the worker and the files left
- * are summarised here instead.
+ * Summarises many files on another thread (see EvalWorker) while this one parses flows: reading
+ * thousands of files is mostly system calls, which another core can take. Any trouble with that
+ * thread and the files left are summarised here instead.
  */
 class FileSummaries {
     worker = new EvalWorker(WORKER_SOURCE$1, 'the thread reading namespace files stopped');
@@ -50990,7 +50990,7 @@ class FileSummaries {
         const batch = this.worker.request(paths)?.catch(here) ?? Promise.resolve().then(here);
         return paths.map((_, index) => batch.then((results) => results[index]));
     }
-    /** False once the worker failed or was closed: summaries are then computed on this thread. */
+    /** False once the helper thread failed or was closed: summaries are then computed on this thread. */
     get onWorker() {
         return this.worker.running;
     }
@@ -55176,7 +55176,6 @@ class FlowDocumentBuilder {
         const keys = new Set();
         let start = firstStart;
         let offset = ast.startPosition;
-        let commentEnd;
         let after = { pending: undefined, next: this.src.length, column: -1 };
         for (let i = 0; i < mappings.length; i++) {
             const mapping = mappings[i];
@@ -55233,15 +55232,7 @@ class FlowDocumentBuilder {
         }
         if (after.column === indent)
             bail();
-        if (start && !this.movesUp(start, indent)) {
-            const props = this.props(start, true, 'none');
-            if (props.comment)
-                map.comment = props.comment;
-            commentEnd = props.end;
-            after = { ...after, pending: undefined };
-        }
-        map.range = [ast.startPosition, offset, commentEnd ?? offset];
-        return [map, after];
+        return this.closeCollection(map, ast, indent, offset, start, after, 'none');
     }
     blockSeq(ast, firstStart) {
         const seq = new distExports.YAMLSeq(this.doc.schema);
@@ -55249,7 +55240,6 @@ class FlowDocumentBuilder {
         const items = ast.items;
         let start = firstStart;
         let offset = ast.startPosition;
-        let commentEnd;
         let after = { pending: undefined, next: this.src.length, column: -1 };
         for (let i = 0; i < items.length; i++) {
             const item = items[i];
@@ -55276,15 +55266,23 @@ class FlowDocumentBuilder {
         }
         if (after.column > indent)
             bail();
+        return this.closeCollection(seq, ast, indent, offset, start, after, 'seq-item');
+    }
+    /**
+     * The end of a block collection whose last item ends at `offset`: comment lines left at its own
+     * indent (`start`) are its trailing comment and widen its range.
+     */
+    closeCollection(node, ast, indent, offset, start, after, indicator) {
+        let end = offset;
         if (start && !this.movesUp(start, indent)) {
-            const props = this.props(start, true, 'seq-item');
+            const props = this.props(start, true, indicator);
             if (props.comment)
-                seq.comment = props.comment;
-            commentEnd = props.end;
+                node.comment = props.comment;
+            end = props.end;
             after = { ...after, pending: undefined };
         }
-        seq.range = [ast.startPosition, offset, commentEnd ?? offset];
-        return [seq, after];
+        node.range = [ast.startPosition, offset, end];
+        return [node, after];
     }
     /** The `-` that introduces a sequence item starting at `itemStart` (on the same line). */
     dashBefore(itemStart) {
@@ -66657,7 +66655,7 @@ async function loadRepository(settings, workspace, hooks = {}) {
             held(file.namespace);
         return discovered;
     });
-    // Flows are parsed here while the namespace files are read on the worker.
+    // Flows are parsed here while the namespace files are read on the helper thread.
     const found = (await Promise.all([
         load(others),
         load(placed.filter(({ placement }) => placement.flow !== undefined))
@@ -66727,13 +66725,13 @@ async function loadRepositoryAtCommit(settings, workspace, sha, current, git = s
         await git.discard();
     }
 }
-/** Paths per message to the worker: answers flow back while it works through the rest. */
+/** Paths per message to the helper thread: answers flow back while it works through the rest. */
 const SUMMARY_BATCH = 256;
-/** Fewer files than this are read here: a worker takes longer to start than they take to read. */
+/** Fewer files than this are read here: a helper takes longer to start than they take to read. */
 const WORKER_THRESHOLD = 500;
 /**
  * Starts summarising every regular file that is only a namespace file (flows are parsed here, links
- * resolved first), on a worker thread, before the entries are loaded one by one.
+ * resolved first), on a helper thread, before the entries are loaded one by one.
  */
 function summariseAhead(entries, root) {
     const rels = entries
@@ -67877,10 +67875,10 @@ port.on('message', ({ buffers, items }) => {
 })
 `;
 /**
- * Summarises the server's namespace files on a worker thread: hashing tens of megabytes of exports
- * is work another core can take while this one checks flows. The answers' buffers are handed over,
- * not copied; anything the worker cannot take is summarised here. The worker starts with the first
- * answer large enough for it.
+ * Summarises the server's namespace files on another thread (see EvalWorker): hashing tens of
+ * megabytes of exports is work another core can take while this one checks flows. The answers'
+ * buffers are handed over, not copied; anything that thread cannot take is summarised here. The
+ * helper starts with the first answer large enough for it.
  */
 class ServerFileSummaries {
     worker;
@@ -67904,7 +67902,7 @@ class ServerFileSummaries {
             });
             total += bytes.length;
         }
-        // Once taken, the buffers are gone from this thread: a worker that stops fails the read.
+        // Once taken, the buffers are gone from this thread: a helper that stops fails the read.
         const posted = total >= WORKER_MIN_BYTES ? this.started().request({ buffers, items }, buffers) : undefined;
         if (!posted) {
             return files.map(({ path, bytes }) => serverFile(path, bytes, keepUnlessSame(local(path))));
@@ -67944,7 +67942,7 @@ class ServerReads {
     /** The repository's namespace files, as the loading reads them. */
     localFiles;
     knowLocalFiles;
-    /** Namespace exports in flight: each can weigh megabytes, held until summarised. */
+    /** Held from the request until the answer is summarised. */
     exports = new Semaphore(EXPORTS_AT_ONCE);
     summaries = new ServerFileSummaries();
     constructor(api, options) {

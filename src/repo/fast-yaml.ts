@@ -143,7 +143,6 @@ class FlowDocumentBuilder {
     const keys = new Set<unknown>()
     let start: Token[] | undefined = firstStart
     let offset = ast.startPosition
-    let commentEnd: number | undefined
     let after: After = { pending: undefined, next: this.src.length, column: -1 }
     for (let i = 0; i < mappings.length; i++) {
       const mapping = mappings[i]!
@@ -191,14 +190,7 @@ class FlowDocumentBuilder {
       }
     }
     if (after.column === indent) bail()
-    if (start && !this.movesUp(start, indent)) {
-      const props = this.props(start, true, 'none')
-      if (props.comment) map.comment = props.comment
-      commentEnd = props.end
-      after = { ...after, pending: undefined }
-    }
-    map.range = [ast.startPosition, offset, commentEnd ?? offset]
-    return [map, after]
+    return this.closeCollection(map, ast, indent, offset, start, after, 'none')
   }
 
   private blockSeq(ast: YAMLNode, firstStart: Token[]): [YAMLSeq, After] {
@@ -207,7 +199,6 @@ class FlowDocumentBuilder {
     const items = (ast as YAMLNode & { items: (YAMLNode | null)[] }).items
     let start: Token[] | undefined = firstStart
     let offset = ast.startPosition
-    let commentEnd: number | undefined
     let after: After = { pending: undefined, next: this.src.length, column: -1 }
     for (let i = 0; i < items.length; i++) {
       const item = items[i]
@@ -232,14 +223,31 @@ class FlowDocumentBuilder {
       }
     }
     if (after.column > indent) bail()
+    return this.closeCollection(seq, ast, indent, offset, start, after, 'seq-item')
+  }
+
+  /**
+   * The end of a block collection whose last item ends at `offset`: comment lines left at its own
+   * indent (`start`) are its trailing comment and widen its range.
+   */
+  private closeCollection<N extends YAMLMap | YAMLSeq>(
+    node: N,
+    ast: YAMLNode,
+    indent: number,
+    offset: number,
+    start: Token[] | undefined,
+    after: After,
+    indicator: 'none' | 'seq-item'
+  ): [N, After] {
+    let end = offset
     if (start && !this.movesUp(start, indent)) {
-      const props = this.props(start, true, 'seq-item')
-      if (props.comment) seq.comment = props.comment
-      commentEnd = props.end
+      const props = this.props(start, true, indicator)
+      if (props.comment) node.comment = props.comment
+      end = props.end
       after = { ...after, pending: undefined }
     }
-    seq.range = [ast.startPosition, offset, commentEnd ?? offset]
-    return [seq, after]
+    node.range = [ast.startPosition, offset, end]
+    return [node, after]
   }
 
   /** The `-` that introduces a sequence item starting at `itemStart` (on the same line). */

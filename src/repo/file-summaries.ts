@@ -22,7 +22,7 @@ export type SmallSummary = ContentSummary | 'large' | { error: string }
 
 /**
  * Size, SHA-256 and binary flag of a file read whole into `tools.buffer`. Self-contained (everything
- * comes through `tools`): the worker below runs this very function from its source text.
+ * comes through `tools`): the helper thread below runs this very function from its source text.
  */
 export function summariseSmallFile(path: string, tools: Tools): SmallSummary {
   let fd: number | undefined
@@ -76,9 +76,9 @@ port.on('message', (paths) => port.postMessage(paths.map((path) => summariseSmal
 `
 
 /**
- * Summarises many files on a worker thread while this one parses flows: reading thousands of files is
- * mostly system calls, which another core can take. Any trouble with the worker and the files left
- * are summarised here instead.
+ * Summarises many files on another thread (see EvalWorker) while this one parses flows: reading
+ * thousands of files is mostly system calls, which another core can take. Any trouble with that
+ * thread and the files left are summarised here instead.
  */
 export class FileSummaries {
   private readonly worker = new EvalWorker<string[], SmallSummary[]>(
@@ -93,7 +93,7 @@ export class FileSummaries {
     return paths.map((_, index) => batch.then((results) => results[index]!))
   }
 
-  /** False once the worker failed or was closed: summaries are then computed on this thread. */
+  /** False once the helper thread failed or was closed: summaries are then computed on this thread. */
   get onWorker(): boolean {
     return this.worker.running
   }

@@ -128,7 +128,7 @@ export async function loadRepository(
       for (const file of discovered.files) held(file.namespace)
       return discovered
     })
-  // Flows are parsed here while the namespace files are read on the worker.
+  // Flows are parsed here while the namespace files are read on the helper thread.
   const found = (
     await Promise.all([
       load(others),
@@ -213,14 +213,14 @@ export async function loadRepositoryAtCommit(
   }
 }
 
-/** Paths per message to the worker: answers flow back while it works through the rest. */
+/** Paths per message to the helper thread: answers flow back while it works through the rest. */
 const SUMMARY_BATCH = 256
-/** Fewer files than this are read here: a worker takes longer to start than they take to read. */
+/** Fewer files than this are read here: a helper takes longer to start than they take to read. */
 const WORKER_THRESHOLD = 500
 
 /**
  * Starts summarising every regular file that is only a namespace file (flows are parsed here, links
- * resolved first), on a worker thread, before the entries are loaded one by one.
+ * resolved first), on a helper thread, before the entries are loaded one by one.
  */
 function summariseAhead(entries: Placed[], root: string): Map<string, Promise<SmallSummary>> {
   const rels = entries

@@ -40,10 +40,10 @@ port.on('message', ({ buffers, items }) => {
 `
 
 /**
- * Summarises the server's namespace files on a worker thread: hashing tens of megabytes of exports
- * is work another core can take while this one checks flows. The answers' buffers are handed over,
- * not copied; anything the worker cannot take is summarised here. The worker starts with the first
- * answer large enough for it.
+ * Summarises the server's namespace files on another thread (see EvalWorker): hashing tens of
+ * megabytes of exports is work another core can take while this one checks flows. The answers'
+ * buffers are handed over, not copied; anything that thread cannot take is summarised here. The
+ * helper starts with the first answer large enough for it.
  */
 export class ServerFileSummaries {
   private worker: EvalWorker<{ buffers: ArrayBuffer[]; items: Item[] }, Answer[]> | undefined
@@ -71,7 +71,7 @@ export class ServerFileSummaries {
       })
       total += bytes.length
     }
-    // Once taken, the buffers are gone from this thread: a worker that stops fails the read.
+    // Once taken, the buffers are gone from this thread: a helper that stops fails the read.
     const posted =
       total >= WORKER_MIN_BYTES ? this.started().request({ buffers, items }, buffers) : undefined
     if (!posted) {

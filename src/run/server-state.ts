@@ -21,7 +21,7 @@ export class ServerReads {
   /** The repository's namespace files, as the loading reads them. */
   private readonly localFiles: Promise<LocalFiles>
   private knowLocalFiles!: (files: LocalFiles) => void
-  /** Namespace exports in flight: each can weigh megabytes, held until summarised. */
+  /** Held from the request until the answer is summarised. */
   private readonly exports = new Semaphore(EXPORTS_AT_ONCE)
   private readonly summaries = new ServerFileSummaries()
 
