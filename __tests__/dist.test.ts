@@ -68,5 +68,21 @@ describe('dist/', () => {
         message: expect.stringContaining('The action stopped unexpectedly: the bundle is damaged.')
       })
     )
+
+    // A worker left waiting for what never comes ends with 13: the step fails and says so.
+    writeFileSync(
+      join(broken, 'chunks/main.js'),
+      'export async function run() { await new Promise(() => undefined) }\n'
+    )
+    const stranded = await run(join(broken, 'index.js'))
+    expect(stranded.exitCode).toBe(13)
+    expect(stranded.annotations).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        message: expect.stringContaining(
+          'The action stopped unexpectedly: it ended before finishing (exit code 13).'
+        )
+      })
+    )
   })
 })

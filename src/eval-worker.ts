@@ -20,8 +20,10 @@ export interface EvalHost {
   postMessage(message: unknown, transfer: TransferListItem[]): void
 }
 
-/** Where a helper runs: its messages, and how to stop it. */
+/** Where a helper runs: its messages, whether it keeps this thread alive, and how to stop it. */
 interface Helper extends EvalHost {
+  ref(): void
+  unref(): void
   close(): void
 }
 
@@ -47,7 +49,11 @@ export class EvalWorker<Request, Answer> {
     private readonly stopped: string,
     host: EvalHost | undefined = hostOfThisThread()
   ) {
-    const answer = (value: unknown) => this.pending.shift()?.settle(value as Answer)
+    const answer = (value: unknown) => {
+      const request = this.pending.shift()
+      if (this.pending.length === 0) this.helper?.unref()
+      request?.settle(value as Answer)
+    }
     try {
       this.helper = host
         ? onHost(host, source, answer, () => this.stop())
@@ -64,7 +70,8 @@ export class EvalWorker<Request, Answer> {
 
   /**
    * The answer; undefined when there is no helper or it cannot take the message (then nothing was
-   * transferred). What it took and left unanswered when it stops is rejected.
+   * transferred). What it took and left unanswered when it stops is rejected. While answers are
+   * due, the helper keeps this thread alive: a thread with nothing else to wait for would end.
    */
   request(message: Request, transfer: TransferListItem[] = []): Promise<Answer> | undefined {
     if (!this.helper) return undefined
@@ -73,6 +80,7 @@ export class EvalWorker<Request, Answer> {
     } catch {
       return undefined // e.g. a buffer of Node's shared pool, which cannot move
     }
+    if (this.pending.length === 0) this.helper.ref()
     return new Promise((settle, fail) => this.pending.push({ settle, fail }))
   }
 
@@ -92,12 +100,14 @@ function onThread(source: string, answer: (value: unknown) => void, stop: () => 
   const worker = new Worker(`const port = require('node:worker_threads').parentPort\n${source}`, {
     eval: true
   })
-  worker.unref()
   worker.on('message', answer)
   worker.on('error', stop)
   worker.on('exit', stop)
+  worker.unref() // after the listeners: a 'message' listener refs the worker again
   return {
     postMessage: (message, transfer) => worker.postMessage(message, transfer),
+    ref: () => worker.ref(),
+    unref: () => worker.unref(),
     close: () => void worker.terminate()
   }
 }
@@ -115,6 +125,8 @@ function onHost(
   host.postMessage({ [EVAL_HOST]: source, port: port2 }, [port2])
   return {
     postMessage: (message, transfer) => port1.postMessage(message, transfer),
+    ref: () => port1.ref(),
+    unref: () => port1.unref(),
     close: () => port1.close()
   }
 }

@@ -24,13 +24,23 @@ if (isMainThread) {
     // This thread is idle while the action runs: it hashes files for it, without a heap of its own.
     workerData: { [EVAL_HOST]: true }
   })
-  worker.on('message', serveEvaluation)
-  // The worker's exit code is the action's: core.setFailed sets it there.
-  worker.on('exit', (code) => (process.exitCode = code))
-  worker.on('error', (error) => {
-    const message = `The action stopped unexpectedly: ${error.message}. Re-run the job; if it stops again, report this message.`
+  let failed = false
+  const fail = (reason: string) => {
+    const message = `The action stopped unexpectedly: ${reason}. Re-run the job; if it stops again, report this message.`
     process.stdout.write(`::error::${escapeCommandData(message)}\n`)
+    failed = true
+  }
+  worker.on('message', serveEvaluation)
+  worker.on('error', (error) => {
+    fail(error.message)
     process.exitCode = 1
+  })
+  // The worker's exit code is the action's: core.setFailed sets it there (1). Any other code means
+  // the action never finished, e.g. 13 when it was left waiting with nothing to wait for.
+  worker.on('exit', (code) => {
+    if (failed) return
+    if (code !== 0 && code !== 1) fail(`it ended before finishing (exit code ${code})`)
+    process.exitCode = code
   })
 } else {
   const { run } = await import('./main.js')

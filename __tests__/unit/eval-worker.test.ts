@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { TransferListItem } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
 import { EvalWorker, serveEvaluation, type EvalHost } from '../../src/eval-worker.js'
@@ -87,6 +89,23 @@ describe('EvalWorker', () => {
     next.close()
     expect(host.served).toBe(2)
   })
+
+  // In a process of its own: this one has plenty else keeping it alive.
+  it.each([
+    ['on a thread of its own', 'own', 'answer 42, still running\n'],
+    ['on the host thread', 'host', 'answer 42, still running\nworker exit 0\n']
+  ])(
+    'keeps its thread alive %s while an answer is due, and only then',
+    (_where, backend, output) => {
+      const fixture = fileURLToPath(new URL('fixtures/awaits-helper.mjs', import.meta.url))
+      const child = spawnSync(process.execPath, [fixture, backend], {
+        encoding: 'utf8',
+        timeout: 15_000
+      })
+      expect(child.error, 'the idle helper kept the process alive').toBeUndefined()
+      expect({ status: child.status, stdout: child.stdout }).toEqual({ status: 0, stdout: output })
+    }
+  )
 
   it('is not served a message that is not a helper', () => {
     expect(serveEvaluation({ anything: 'else' })).toBe(false)

@@ -24,7 +24,12 @@ class EvalWorker {
     /** `stopped`: the error given to the requests a helper that stops leaves unanswered. */
     constructor(source, stopped, host = hostOfThisThread()) {
         this.stopped = stopped;
-        const answer = (value) => this.pending.shift()?.settle(value);
+        const answer = (value) => {
+            const request = this.pending.shift();
+            if (this.pending.length === 0)
+                this.helper?.unref();
+            request?.settle(value);
+        };
         try {
             this.helper = host
                 ? onHost(host, source, answer, () => this.stop())
@@ -40,7 +45,8 @@ class EvalWorker {
     }
     /**
      * The answer; undefined when there is no helper or it cannot take the message (then nothing was
-     * transferred). What it took and left unanswered when it stops is rejected.
+     * transferred). What it took and left unanswered when it stops is rejected. While answers are
+     * due, the helper keeps this thread alive: a thread with nothing else to wait for would end.
      */
     request(message, transfer = []) {
         if (!this.helper)
@@ -51,6 +57,8 @@ class EvalWorker {
         catch {
             return undefined; // e.g. a buffer of Node's shared pool, which cannot move
         }
+        if (this.pending.length === 0)
+            this.helper.ref();
         return new Promise((settle, fail) => this.pending.push({ settle, fail }));
     }
     close() {
@@ -68,12 +76,14 @@ function onThread(source, answer, stop) {
     const worker = new Worker(`const port = require('node:worker_threads').parentPort\n${source}`, {
         eval: true
     });
-    worker.unref();
     worker.on('message', answer);
     worker.on('error', stop);
     worker.on('exit', stop);
+    worker.unref(); // after the listeners: a 'message' listener refs the worker again
     return {
         postMessage: (message, transfer) => worker.postMessage(message, transfer),
+        ref: () => worker.ref(),
+        unref: () => worker.unref(),
         close: () => void worker.terminate()
     };
 }
@@ -85,6 +95,8 @@ function onHost(host, source, answer, stop) {
     host.postMessage({ [EVAL_HOST]: source, port: port2 }, [port2]);
     return {
         postMessage: (message, transfer) => port1.postMessage(message, transfer),
+        ref: () => port1.ref(),
+        unref: () => port1.unref(),
         close: () => port1.close()
     };
 }
