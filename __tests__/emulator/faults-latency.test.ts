@@ -67,7 +67,8 @@ describe('fault injection', () => {
 
 describe('latency', () => {
   it('delays responses without serialising concurrent requests', async () => {
-    emulator = await startEmulator({ latencyMs: 100 })
+    // Long enough that a busy machine still gets the second request in while the first waits.
+    emulator = await startEmulator({ latencyMs: 500 })
     const completed: number[] = []
     await Promise.all(
       [1, 2].map(() =>

@@ -71,14 +71,19 @@ describe('transport', () => {
   it('never has more than `concurrency` requests in flight', async () => {
     let inFlight = 0
     let most = 0
+    const held: (() => void)[] = []
+    const answerHeld = () => held.splice(0).forEach((answer) => answer())
     const server = await serve((req, res) => {
       if (req.url === '/api/v1/configs') return json(res, 200, { version: '1.3.2', edition: 'OSS' })
       inFlight++
       most = Math.max(most, inFlight)
-      setTimeout(() => {
+      held.push(() => {
         inFlight--
         res.end('x')
-      }, 20)
+      })
+      // Answers wait for a full house (a fourth request would show), or a second on a slow machine.
+      if (inFlight >= 3) setTimeout(answerHeld, 20)
+      else setTimeout(answerHeld, 1000)
     })
     const kestra = client({ server: server.url, concurrency: 3 })
     const results = await Promise.all(
