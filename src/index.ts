@@ -5,13 +5,14 @@ import { EVAL_HOST, serveEvaluation } from './eval-worker.js'
 /**
  * The action runs on a worker thread, whose heap can be sized. Node 24, which runs the action on
  * GitHub, sizes the main thread's from the machine's memory: with 24 GiB its young generation grew to
- * 134 MB during a large plan and stayed there. The action's live data is tens of MB: Node 20's young
- * generation (16 MB semi-spaces) and an old generation kept under 2 GB, which V8 lets grow less
- * between collections, hold its peak memory near that.
+ * 134 MB during a large plan and stayed there. The action's live data is tens of MB (about 5 kB per
+ * flow or file): Node 20's young generation (16 MB semi-spaces) and an old generation of at most
+ * 1 GB hold its peak memory near that. V8 lets a smaller old generation grow less between
+ * collections: at 2 GB, one run in ten of the benchmark's deploy peaked 30 to 50 MB higher.
  */
 const YOUNG_GENERATION_MB = 48
 const OLD_GENERATION_MB = Math.min(
-  2000,
+  1024,
   Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20) - YOUNG_GENERATION_MB
 )
 
