@@ -14,8 +14,8 @@ function hostOfThisThread() {
  * A helper running `source` (CommonJS text that talks through a `port` variable, so that no extra
  * file has to ship next to the bundle) that answers each message with one message, in order. It runs
  * on the thread that started this one when that thread offers (the action's main thread, idle while
- * the action runs on a worker: no extra V8 heap), else on a worker thread of its own. It never keeps
- * the process alive.
+ * the action runs on a worker: no extra V8 heap), else on a worker thread of its own. It keeps this
+ * thread alive only while an answer is due.
  */
 class EvalWorker {
     stopped;

@@ -21,6 +21,8 @@ interface Answer {
   bytes?: Uint8Array
 }
 
+type Helper = EvalWorker<{ buffers: ArrayBuffer[]; items: Item[] }, Answer[]>
+
 export const WORKER_SOURCE = `
 const tools = { createHash: require('node:crypto').createHash, isUtf8: require('node:buffer').isUtf8 }
 const summaryOf = ${summaryOf.toString()}
@@ -46,7 +48,7 @@ port.on('message', ({ buffers, items }) => {
  * helper starts with the first answer large enough for it.
  */
 export class ServerFileSummaries {
-  private worker: EvalWorker<{ buffers: ArrayBuffer[]; items: Item[] }, Answer[]> | undefined
+  private worker: Helper | undefined
 
   /** The files as the plan keeps them: bytes only where `local` (the repository's hashes) differ. */
   async summarise(
@@ -88,7 +90,7 @@ export class ServerFileSummaries {
     this.worker?.close()
   }
 
-  private started(): EvalWorker<{ buffers: ArrayBuffer[]; items: Item[] }, Answer[]> {
+  private started(): Helper {
     this.worker ??= new EvalWorker(
       WORKER_SOURCE,
       'the thread summarising the server files stopped; run the action again'
