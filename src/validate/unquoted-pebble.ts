@@ -29,7 +29,7 @@ export function unquotedPebbleFindings(flow: FlowFile, doc: Document.Parsed): Fi
         file: flow.file,
         ...offsetPosition(flow, start),
         rule: 'unquoted-pebble',
-        message: `Unquoted Pebble expression: YAML reads \`${expression}\` as a mapping, not a string, and Kestra rejects the flow. Quote the expression: ${prefix}${quoted(expression)}`
+        message: `Unquoted Pebble expression: YAML reads \`${expression}\` as a mapping, not a string, and Kestra rejects the flow: quote the expression: ${prefix}${quoted(expression)}`
       })
       return visit.SKIP
     }
