@@ -88,6 +88,11 @@ function children(document: FlowDocument, form: DeclaredInput): DeclaredInput[] 
     : []
 }
 
+/** Every input declared: the top-level ones and those inside FORMs. */
+function everyInput(document: FlowDocument, inputs = declaredInputs(document)): DeclaredInput[] {
+  return inputs.flatMap((input) => [input, ...children(document, input)])
+}
+
 /** Every input a run resolves: FORMs replaced by their inputs (Kestra's `Input.expandToLeaves`). */
 function leafInputs(document: FlowDocument, inputs: DeclaredInput[]): DeclaredInput[] {
   return inputs.flatMap((input) => (input.type === 'FORM' ? children(document, input) : [input]))
@@ -102,9 +107,8 @@ function inputPath(input: DeclaredInput): string | undefined {
 /** Flow inputs and outputs: ids, types, duplicates, dependencies and type-specific rules. */
 export function inputFindings(document: FlowDocument, tree: TaskTree): Finding[] {
   const inputs = declaredInputs(document)
-  const all = inputs.flatMap((input) => [input, ...children(document, input)])
   return [
-    ...all.flatMap((input) => oneInputFindings(document, input)),
+    ...everyInput(document, inputs).flatMap((input) => oneInputFindings(document, input)),
     ...inputs.flatMap((input) => formFindings(document, input)),
     ...duplicates(document, inputs, 'input'),
     ...pathFindings(document, leafInputs(document, inputs)),
@@ -117,7 +121,7 @@ export function inputFindings(document: FlowDocument, tree: TaskTree): Finding[]
 /** `InputValidator`'s combinations of `defaults`, `required` and `prefill` (Kestra 1.1+). */
 export function versionedInputFindings(document: FlowDocument): VersionedFinding[] {
   const findings: VersionedFinding[] = []
-  for (const input of declaredInputs(document).flatMap((i) => [i, ...children(document, i)])) {
+  for (const input of everyInput(document)) {
     const defaults = document.get(input.map, 'defaults')
     if (!defaults || !input.hasDefaults) continue
     const label = inputLabel(input)
