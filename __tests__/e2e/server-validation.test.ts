@@ -89,4 +89,38 @@ describe('server-side validation, end to end', () => {
     expect(visible).not.toContain(BASIC)
     expect(result.masked).toEqual(expect.arrayContaining([PASSWORD, BASIC]))
   })
+
+  it('follows the server version: a flow id reserved since 1.0 warns on 0.x, fails on 1.x', async () => {
+    const reserved = `id: pause\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`
+    const repo = createGitRepo({ 'company.team/flows/pause.yml': reserved })
+    const run = (server: string) =>
+      runAction({
+        workspace: repo.dir,
+        eventName: 'workflow_dispatch',
+        sha: repo.head(),
+        inputs: { mode: 'validate', server, username: USER, password: PASSWORD }
+      })
+    const old = await run(kestra.url)
+    expect(old.exitCode, old.stdout).toBe(0)
+    expect(old.annotations).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        file: 'company.team/flows/pause.yml',
+        line: 1
+      })
+    )
+    const current = await startEmulator({
+      version: '1.3.2',
+      basicAuth: { username: USER, password: PASSWORD }
+    })
+    try {
+      const result = await run(current.url)
+      expect(result.exitCode).toBe(1)
+      const error = result.annotations.find((a) => a.severity === 'error')
+      expect(error, result.stdout).toMatchObject({ file: 'company.team/flows/pause.yml', line: 1 })
+      expect(error!.message).toContain("Flow id 'pause' is reserved since Kestra 1.0")
+    } finally {
+      await current.close()
+    }
+  })
 })

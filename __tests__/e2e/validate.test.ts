@@ -54,6 +54,16 @@ describe('validate mode, end to end', () => {
     expect(result.summary).toContain('company.team/flows/hello.yml')
   })
 
+  it('annotates an unquoted Pebble expression on its line with the quoted fix', async () => {
+    const flow = HELLO.replace('message: hi', 'message: {{ flow.id }}')
+    const result = await validate({ 'company.team/flows/hello.yml': flow })
+    expect(result.exitCode).toBe(1)
+    const error = result.annotations.find((a) => a.severity === 'error')
+    expect(error, result.stdout).toMatchObject({ file: 'company.team/flows/hello.yml', line: 6 })
+    expect(error!.message).toContain('quote the expression: message: "{{ flow.id }}"')
+    expect(result.outputs.errors).toBe('1')
+  })
+
   it('reports a duplicate nested task id on the later occurrence', async () => {
     const flow = `id: nested
 namespace: company.team

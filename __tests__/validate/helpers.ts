@@ -1,7 +1,7 @@
 import { parseFlowFile } from '../../src/repo/flow-file.js'
 import type { FlowFile, NamespaceFileEntry, RepoModel } from '../../src/repo/model.js'
 import type { Finding } from '../../src/validate/finding.js'
-import { validateRepository } from '../../src/validate/index.js'
+import { validateRepository, type KestraVersion } from '../../src/validate/index.js'
 
 export function flow(raw: string, file = 'flows/flow.yml', expectedNamespace?: string): FlowFile {
   return parseFlowFile({
@@ -31,6 +31,11 @@ export function check(
   expectedNamespace?: string
 ): Finding[] {
   return validateRepository(model([flow(lines.join('\n') + '\n', file, expectedNamespace)]))
+}
+
+/** Findings of one flow file validated for a server of the given version. */
+export function checkOn(version: KestraVersion, lines: string[]): Finding[] {
+  return validateRepository(model([flow(lines.join('\n') + '\n')]), { serverVersion: version })
 }
 
 export function rules(findings: Finding[]): string[] {

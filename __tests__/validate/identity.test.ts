@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { validateRepository } from '../../src/validate/index.js'
-import { check, flow, MINIMAL, model, rules } from './helpers.js'
+import { check, checkOn, flow, MINIMAL, model, rules } from './helpers.js'
 
 describe('flow identity rules', () => {
   it('accepts a minimal flow', () => {
@@ -32,29 +32,48 @@ describe('flow identity rules', () => {
     expect(check([`id: ${'a'.repeat(100)}`, ...MINIMAL.slice(1)])).toEqual([])
   })
 
-  it('warns about ids reserved since Kestra 1.0', () => {
-    const findings = check(['id: pause', ...MINIMAL.slice(1)])
-    expect(rules(findings)).toEqual(['warning reserved-flow-id 1:1'])
-    expect(findings[0]?.message).toContain('reserved')
+  it('rejects ids reserved since Kestra 1.0 on 1.x and with no server known, warns on 0.x', () => {
+    const reserved = ['id: pause', ...MINIMAL.slice(1)]
+    expect(rules(check(reserved))).toEqual(['error reserved-flow-id 1:1'])
+    expect(rules(checkOn([1, 3, 2], reserved))).toEqual(['error reserved-flow-id 1:1'])
+    expect(rules(checkOn([0, 22, 1], reserved))).toEqual(['warning reserved-flow-id 1:1'])
+    expect(check(reserved)[0]?.message).toContain("Flow id 'pause' is reserved since Kestra 1.0")
+    expect(checkOn([1, 3, 2], ['id: paused', ...MINIMAL.slice(1)])).toEqual([])
   })
 
-  it('rejects unknown top-level keys and warns about removed and server-owned ones', () => {
-    const findings = check([
+  it('warns about unknown top-level keys (the server decides), removed and server-owned ones', () => {
+    const lines = [
       ...MINIMAL,
       'pluginsDefaults: []',
       'taskDefaults: []',
       'listeners: []',
       'revision: 3',
       'deleted: false'
-    ])
+    ]
+    const findings = check(lines)
     expect(rules(findings)).toEqual([
-      'error unknown-key 7:1',
+      'warning unknown-key 7:1',
       'warning removed-key 8:1',
       'warning removed-key 9:1',
       'warning server-owned-key 10:1',
       'warning server-owned-key 11:1'
     ])
     expect(findings[0]?.message).toContain('Unrecognized field "pluginsDefaults"')
+    // Removed in 1.0: an error for a 1.x server, accepted by 0.x.
+    expect(rules(checkOn([1, 0, 0], lines)).filter((r) => r.includes('removed-key'))).toEqual([
+      'error removed-key 8:1',
+      'error removed-key 9:1'
+    ])
+    expect(rules(checkOn([0, 20, 7], lines)).filter((r) => r.includes('removed-key'))).toEqual([
+      'warning removed-key 8:1',
+      'warning removed-key 9:1'
+    ])
+  })
+
+  it('accepts keys of current Kestra and prototype-like names as plain unknown keys', () => {
+    const current = [...MINIMAL, 'sla: []', 'checks: []', 'afterExecution: []', 'draft: false']
+    expect(check(current)).toEqual([])
+    expect(rules(check([...MINIMAL, 'constructor: x']))).toEqual(['warning unknown-key 7:1'])
   })
 
   it('reports a namespace that does not match its folder on the namespace line', () => {

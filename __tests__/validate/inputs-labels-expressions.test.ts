@@ -28,7 +28,7 @@ describe('inputs and outputs', () => {
     expect(rules(findings)).toEqual([
       'error input-id 4:5',
       'error input-type 6:5',
-      'error input-type 8:11',
+      'warning input-type 8:11',
       'error duplicate-input-id 11:5'
     ])
   })
@@ -38,7 +38,7 @@ describe('inputs and outputs', () => {
     expect(rules(findings)).toEqual(['warning input-name-deprecated 4:5'])
   })
 
-  it('warns (only) about required: false with defaults, and a Schedule missing required inputs', () => {
+  it('with no server known, warns (only) about required: false with defaults, and a Schedule missing required inputs', () => {
     const findings = check([
       ...HEAD,
       'inputs:',
@@ -60,7 +60,7 @@ describe('inputs and outputs', () => {
       '      b: value'
     ])
     expect(rules(findings)).toEqual([
-      'warning input-defaults-not-required 7:5',
+      'warning input-defaults-optional 6:5',
       'warning schedule-missing-inputs 15:5'
     ])
     expect(findings[1]?.message).toContain('(b)')
@@ -86,7 +86,7 @@ describe('inputs and outputs', () => {
       ...TASKS
     ])
     expect(rules(findings)).toEqual([
-      'error input-file-defaults 6:5',
+      'error input-file-defaults 6:15',
       'error input-item-type 9:15',
       'error input-multiselect 13:5',
       'error input-validator 16:16'

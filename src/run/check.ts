@@ -1,6 +1,7 @@
 import { PR_EVENTS, type RunContext } from '../context.js'
 import type { EarlyMarkers } from '../deploy/commit-marker.js'
 import type { KestraApi } from '../kestra/api.js'
+import { parseVersion } from '../kestra/era.js'
 import type { ActualNamespace, BaseSnapshot } from '../plan/input.js'
 import { detectChangedFiles, type ChangedFiles } from '../repo/changed-files.js'
 import { releaseSyntaxTrees } from '../repo/flow-file.js'
@@ -44,8 +45,10 @@ export async function check(
 ): Promise<Checked> {
   const { reporter } = ports
   // The server's era is probed while the repository loads (a failure resurfaces on first use).
-  if (kestra && (mode !== 'validate' || settings.serverValidation))
-    kestra.info().catch(() => undefined)
+  const probe =
+    kestra && (mode !== 'validate' || settings.serverValidation)
+      ? kestra.info().catch(() => undefined)
+      : undefined
   const planning = kestra && mode !== 'validate'
   const baseGit = planning ? startBaseGitReads(settings, context) : undefined
   const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined
@@ -79,9 +82,11 @@ export async function check(
   for (const pending of [server, base, detecting]) pending?.catch(() => undefined) // awaited below
   await new Promise((resolve) => setImmediate(resolve)) // lets the first requests leave
 
+  // Rules Kestra added in a release follow the version detected (none: current Kestra's, per rule).
+  const serverVersion = parseVersion((await probe)?.version)
   const localFindings = [
     ...readProblemFindings(model),
-    ...validateRepository(model, validation),
+    ...validateRepository(model, serverVersion ? { ...validation, serverVersion } : validation),
     ...unmanagedFindings(model)
   ]
 

@@ -163,9 +163,11 @@ function workingDirectoryFindings(
     if (child.parent !== task || !child.path.startsWith(`${task.path}.tasks[`)) continue
     const type = coreFlowType(child.type)
     if (type === undefined || !CORE_FLOWABLE.has(type)) continue
+    // A Pause with child tasks is flowable; without, whether a given release counts it flowable is not known.
+    const certain = type !== 'Pause' || document.get(child.map, 'tasks') !== undefined
     findings.push(
       document.finding(
-        'error',
+        certain ? 'error' : 'warning',
         child.at,
         'working-directory-child',
         `WorkingDirectory '${task.id ?? task.path}' may only hold runnable tasks, not the flowable ${type} '${child.id ?? child.path}': move it out of the WorkingDirectory`

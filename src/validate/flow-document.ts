@@ -3,6 +3,7 @@ import type { Document, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml'
 import type { FlowFile, Position } from '../repo/model.js'
 import { analyseAliases, type AliasAnalysis } from './aliases.js'
 import { flowKey, type Finding, type Severity } from './finding.js'
+import type { KestraVersion, VersionedFinding } from './server-version.js'
 
 /** 1-based line and column where a YAML node starts (line 1 when the node has no range). */
 export function nodePosition(flow: FlowFile, node: Node | null | undefined): Position {
@@ -111,6 +112,18 @@ export class FlowDocument {
     const finding: Finding = { severity, file: this.flow.file, line, column, rule, message }
     if (resource !== undefined) finding.resource = resource
     return finding
+  }
+
+  /** A finding whose severity follows the target server's version (see `server-version.ts`). */
+  versioned(
+    since: KestraVersion,
+    whenUnknown: Severity,
+    node: Node | null | undefined,
+    rule: string,
+    message: string
+  ): VersionedFinding {
+    const { severity: _, ...finding } = this.finding('error', node, rule, message)
+    return { finding, since, whenUnknown }
   }
 
   /** Finding at a character offset (e.g. inside a scalar). */

@@ -1,5 +1,6 @@
 import { flowKey, type Finding } from './finding.js'
 import { nodePosition, type FlowDocument } from './flow-document.js'
+import type { KestraVersion, VersionedFinding } from './server-version.js'
 
 export type Layout = 'tenant' | 'namespace' | 'custom'
 
@@ -48,6 +49,7 @@ const REMOVED_KEYS: Record<string, string> = {
   listeners: 'use `afterExecution` or a Flow trigger instead',
   taskDefaults: 'rename it to `pluginDefaults`'
 }
+const V1: KestraVersion = [1, 0, 0]
 const SERVER_OWNED_KEYS = new Set(['revision', 'deleted', 'updated', 'tenantId'])
 
 /** Required keys, id and namespace rules, and top-level keys. */
@@ -96,15 +98,6 @@ export function identityFindings(document: FlowDocument): Finding[] {
           `Flow id '${value}' is invalid: use 1-100 characters, letters, digits, '.', '_' or '-', starting with a letter or digit`
         )
       )
-    } else if (RESERVED_FLOW_IDS.includes(value)) {
-      findings.push(
-        document.finding(
-          'warning',
-          id.key,
-          'reserved-flow-id',
-          `Flow id '${value}' is a reserved keyword in Kestra 1.0+ (${RESERVED_FLOW_IDS.join(', ')}): 1.x servers reject it. Rename the flow`
-        )
-      )
     }
   }
 
@@ -145,16 +138,8 @@ export function identityFindings(document: FlowDocument): Finding[] {
   for (const entry of document.entries(root)) {
     const key = String(entry.key.value)
     if (TOP_LEVEL_KEYS.has(key)) continue
-    if (key in REMOVED_KEYS) {
-      findings.push(
-        document.finding(
-          'warning',
-          entry.key,
-          'removed-key',
-          `\`${key}\` was removed in Kestra 1.0 (older servers accept it, 1.x rejects it): ${REMOVED_KEYS[key]}`
-        )
-      )
-    } else if (SERVER_OWNED_KEYS.has(key)) {
+    if (Object.hasOwn(REMOVED_KEYS, key)) continue
+    if (SERVER_OWNED_KEYS.has(key)) {
       findings.push(
         document.finding(
           'warning',
@@ -164,15 +149,53 @@ export function identityFindings(document: FlowDocument): Finding[] {
         )
       )
     } else {
+      // Kestra adds top-level keys over its releases: the server's strict parse has the last word.
       findings.push(
         document.finding(
-          'error',
+          'warning',
           entry.key,
           'unknown-key',
-          `Unrecognized field "${key}": a flow does not have this property. Remove it or fix its name or indentation`
+          `Unrecognized field "${key}": not a flow property this action knows, and Kestra rejects unknown properties. Fix its name or indentation, or remove it (the server decides for keys newer than this action)`
         )
       )
     }
+  }
+  return findings
+}
+
+/**
+ * Rules Kestra added in a release: reserved flow ids (1.0, an error when no server is known: every
+ * current server rejects them) and the keys 1.0 removed (a warning when no server is known: flows for
+ * 0.x servers still use them).
+ */
+export function versionedIdentityFindings(document: FlowDocument): VersionedFinding[] {
+  const findings: VersionedFinding[] = []
+  const id = document.get(document.root, 'id')
+  const value = document.string(id?.value)
+  if (id && value !== undefined && RESERVED_FLOW_IDS.includes(value)) {
+    findings.push(
+      document.versioned(
+        V1,
+        'error',
+        id.key,
+        'reserved-flow-id',
+        `Flow id '${value}' is reserved since Kestra 1.0 (${RESERVED_FLOW_IDS.join(', ')}): a 1.x server rejects the flow. Rename the flow`
+      )
+    )
+  }
+  for (const entry of document.entries(document.root)) {
+    const key = String(entry.key.value)
+    if (!Object.hasOwn(REMOVED_KEYS, key)) continue
+    const fix = REMOVED_KEYS[key] as string
+    findings.push(
+      document.versioned(
+        V1,
+        'warning',
+        entry.key,
+        'removed-key',
+        `\`${key}\` was removed in Kestra 1.0 (a 1.x server rejects it, older servers accept it): ${fix}`
+      )
+    )
   }
   return findings
 }

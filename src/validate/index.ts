@@ -8,14 +8,18 @@ import {
   flowIdentity,
   identityFindings,
   namespaceFolderFindings,
+  versionedIdentityFindings,
   type FlowIdentity,
   type Layout
 } from './identity.js'
-import { inputFindings } from './inputs.js'
+import { inputFindings, versionedInputFindings } from './inputs.js'
 import { labelFindings } from './labels.js'
 import { namespaceFileFindings } from './namespace-files.js'
+import { pluginDefaultFindings } from './plugin-defaults.js'
+import { resolveVersioned, type KestraVersion, type VersionedFinding } from './server-version.js'
 import { taskTree } from './task-tree.js'
 import { taskFindings } from './tasks.js'
+import { unquotedPebbleFindings } from './unquoted-pebble.js'
 import { aliasFindings, multipleDocumentFindings, notAFlowFinding, yamlFindings } from './yaml.js'
 
 export { nodePosition } from './flow-document.js'
@@ -27,13 +31,19 @@ export {
   type KnownResources
 } from './references.js'
 
+export type { KestraVersion } from './server-version.js'
+
 export interface ValidateOptions {
   layout?: Layout
+  /** The target server's version when detected: rules Kestra added in a release follow it. */
+  serverVersion?: KestraVersion
 }
 
 /** What the checks of one flow file leave: its findings, and what the checks across files need. */
 export interface FlowCheck {
   findings: Finding[]
+  /** Findings whose severity follows the server's version, resolved by `validateRepository`. */
+  versioned: VersionedFinding[]
   identity?: FlowIdentity
   /** One YAML document that parses, with aliases that expand safely: fit to send to the server. */
   wellFormed: boolean
@@ -54,21 +64,28 @@ export function checkFlow(flow: FlowFile, options: ValidateOptions = {}): FlowCh
 }
 
 function runFlowChecks(flow: FlowFile, options: ValidateOptions): FlowCheck {
-  const findings: Finding[] = []
-  for (const doc of flow.documents) findings.push(...yamlFindings(flow, doc))
+  const findings: Finding[] = syntaxFindings(flow)
   findings.push(...multipleDocumentFindings(flow))
-  if (flow.notAFlow) return { findings: [...findings, notAFlowFinding(flow)], wellFormed: false }
+  const versioned: VersionedFinding[] = []
+  if (flow.notAFlow) {
+    return { findings: [...findings, notAFlowFinding(flow)], versioned, wellFormed: false }
+  }
   const first = flow.documents[0]
   // A document that does not parse has no reliable structure: its syntax errors are the findings.
   if (!first || first.errors.some((error) => error.code !== 'DUPLICATE_KEY')) {
-    return { findings, wellFormed: false }
+    return { findings, versioned, wellFormed: false }
   }
   const document = new FlowDocument(flow, first)
   const wellFormed =
     flow.documents.length === 1 && first.errors.length === 0 && document.aliases.safe
   findings.push(...aliasFindings(document))
-  if (!document.root || !document.aliases.safe) return { findings, wellFormed }
+  if (!document.root || !document.aliases.safe) return { findings, versioned, wellFormed }
   const tree = taskTree(document)
+  versioned.push(
+    ...versionedIdentityFindings(document),
+    ...versionedInputFindings(document),
+    ...pluginDefaultFindings(document)
+  )
   findings.push(
     ...identityFindings(document),
     ...namespaceFolderFindings(document, options.layout),
@@ -78,7 +95,26 @@ function runFlowChecks(flow: FlowFile, options: ValidateOptions): FlowCheck {
     ...labelFindings(document),
     ...dashedReferenceFindings(document, tree)
   )
-  return { findings, identity: flowIdentity(document), wellFormed }
+  return { findings, versioned, identity: flowIdentity(document), wellFormed }
+}
+
+/**
+ * YAML problems of every document, and unquoted Pebble expressions: these explain the syntax errors
+ * they cause on their line (`message: {{ a }} b`), which are then left out.
+ */
+function syntaxFindings(flow: FlowFile): Finding[] {
+  const findings: Finding[] = []
+  for (const doc of flow.documents) {
+    const pebble = unquotedPebbleFindings(flow, doc)
+    const explained = new Set(pebble.map((finding) => finding.line))
+    findings.push(
+      ...pebble,
+      ...yamlFindings(flow, doc).filter(
+        (finding) => finding.rule !== 'yaml-syntax' || !explained.has(finding.line)
+      )
+    )
+  }
+  return findings
 }
 
 /**
@@ -90,7 +126,7 @@ export function validateRepository(model: RepoModel, options: ValidateOptions = 
   const identities: FlowIdentity[] = []
   for (const flow of model.flows) {
     const check = checkFlow(flow, options)
-    findings.push(...check.findings)
+    findings.push(...check.findings, ...resolveVersioned(check.versioned, options.serverVersion))
     if (check.identity) identities.push(check.identity)
   }
   findings.push(...duplicateFlowFindings(identities))

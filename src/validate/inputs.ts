@@ -2,9 +2,14 @@ import type { Node, YAMLMap } from 'yaml'
 import type { Finding } from './finding.js'
 import type { Entry, FlowDocument } from './flow-document.js'
 import { dependencyProblems } from './dependencies.js'
+import type { KestraVersion, VersionedFinding } from './server-version.js'
 import type { TaskTree } from './task-tree.js'
 
 export const INPUT_ID_PATTERN = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/
+/**
+ * Input types of current Kestra (`Input`'s `@JsonSubTypes`, develop after 1.3). Kestra adds types over
+ * its releases: one outside this list is a warning, and the server decides.
+ */
 export const INPUT_TYPES = new Set([
   'STRING',
   'ENUM',
@@ -24,12 +29,16 @@ export const INPUT_TYPES = new Set([
   'SECRET',
   'ARRAY',
   'YAML',
-  'EMAIL'
+  'EMAIL',
+  'FORM'
 ])
 const SCHEDULE_TYPES = new Set([
   'io.kestra.plugin.core.trigger.Schedule',
   'io.kestra.core.models.triggers.types.Schedule'
 ])
+/** `InputValidator`: defaults with `required: false`, or with `prefill`, are rejected since 1.1. */
+const PREFILL_RELEASE: KestraVersion = [1, 1, 0]
+const FILE_DEFAULT_URI = /^(file|nsfile):\/\//
 
 export interface DeclaredInput {
   map: YAMLMap
@@ -39,11 +48,18 @@ export interface DeclaredInput {
   type?: string
   required: boolean
   hasDefaults: boolean
+  /** The FORM holding this input, for an input of a FORM's `inputs`. */
+  form?: DeclaredInput
 }
 
+/** The flow's top-level inputs (a FORM counts as one). */
 export function declaredInputs(document: FlowDocument): DeclaredInput[] {
+  return inputList(document, document.get(document.root, 'inputs')?.value)
+}
+
+function inputList(document: FlowDocument, list: unknown, form?: DeclaredInput): DeclaredInput[] {
   const out: DeclaredInput[] = []
-  for (const item of document.items(document.get(document.root, 'inputs')?.value)) {
+  for (const item of document.items(list)) {
     const map = document.map(item)
     if (!map) continue
     const idEntry = document.get(map, 'id') ?? document.get(map, 'name')
@@ -52,6 +68,7 @@ export function declaredInputs(document: FlowDocument): DeclaredInput[] {
       required: document.string(document.get(map, 'required')?.value) !== 'false',
       hasDefaults: !document.isNull(document.get(map, 'defaults')?.value)
     }
+    if (form) input.form = form
     if (idEntry) {
       input.idEntry = idEntry
       const id = document.string(idEntry.value)
@@ -64,23 +81,87 @@ export function declaredInputs(document: FlowDocument): DeclaredInput[] {
   return out
 }
 
+/** A FORM's own inputs. */
+function children(document: FlowDocument, form: DeclaredInput): DeclaredInput[] {
+  return form.type === 'FORM'
+    ? inputList(document, document.get(form.map, 'inputs')?.value, form)
+    : []
+}
+
+/** Every input declared: the top-level ones and those inside FORMs. */
+function everyInput(document: FlowDocument, inputs = declaredInputs(document)): DeclaredInput[] {
+  return inputs.flatMap((input) => [input, ...children(document, input)])
+}
+
+/** Every input a run resolves: FORMs replaced by their inputs (Kestra's `Input.expandToLeaves`). */
+function leafInputs(document: FlowDocument, inputs: DeclaredInput[]): DeclaredInput[] {
+  return inputs.flatMap((input) => (input.type === 'FORM' ? children(document, input) : [input]))
+}
+
+/** `form.child` for an input of a FORM, else the id: how runs, triggers and `dependsOn` name it. */
+function inputPath(input: DeclaredInput): string | undefined {
+  if (input.id === undefined) return undefined
+  return input.form ? `${input.form.id ?? ''}.${input.id}` : input.id
+}
+
 /** Flow inputs and outputs: ids, types, duplicates, dependencies and type-specific rules. */
 export function inputFindings(document: FlowDocument, tree: TaskTree): Finding[] {
   const inputs = declaredInputs(document)
   return [
-    ...inputs.flatMap((input) => oneInputFindings(document, input)),
+    ...everyInput(document, inputs).flatMap((input) => oneInputFindings(document, input)),
+    ...inputs.flatMap((input) => formFindings(document, input)),
     ...duplicates(document, inputs, 'input'),
+    ...pathFindings(document, leafInputs(document, inputs)),
     ...dependsOnFindings(document, inputs),
     ...outputFindings(document),
-    ...scheduleFindings(document, inputs, tree)
+    ...scheduleFindings(document, leafInputs(document, inputs), tree)
   ]
+}
+
+/** `InputValidator`'s combinations of `defaults`, `required` and `prefill` (Kestra 1.1+). */
+export function versionedInputFindings(document: FlowDocument): VersionedFinding[] {
+  const findings: VersionedFinding[] = []
+  for (const input of everyInput(document)) {
+    const defaults = document.get(input.map, 'defaults')
+    if (!defaults || !input.hasDefaults) continue
+    const label = inputLabel(input)
+    if (!input.required) {
+      findings.push(
+        document.versioned(
+          PREFILL_RELEASE,
+          'warning',
+          document.get(input.map, 'required')?.key ?? defaults.key,
+          'input-defaults-optional',
+          `${label} has \`defaults\` and \`required: false\`: Kestra 1.1+ rejects this ('Inputs with a default value must be required, since the default is always applied'). Remove \`required: false\`, or replace \`defaults\` with \`prefill\` to keep the input optional`
+        )
+      )
+    }
+    const prefill = document.get(input.map, 'prefill')
+    if (prefill && !document.isNull(prefill.value)) {
+      findings.push(
+        document.versioned(
+          PREFILL_RELEASE,
+          'warning',
+          prefill.key,
+          'input-defaults-prefill',
+          `${label} has both \`defaults\` and \`prefill\`: Kestra 1.1+ rejects this ('Inputs with a default value cannot also have a prefill'). Keep one of them`
+        )
+      )
+    }
+  }
+  return findings
+}
+
+function inputLabel(input: DeclaredInput): string {
+  const path = inputPath(input)
+  return path !== undefined ? `Input '${path}'` : 'Input'
 }
 
 function oneInputFindings(document: FlowDocument, input: DeclaredInput): Finding[] {
   const findings: Finding[] = []
   const map = input.map
   const idNode: Node = input.idEntry?.key ?? map
-  const label = input.id !== undefined ? `Input '${input.id}'` : 'Input'
+  const label = inputLabel(input)
   if (!input.idEntry) {
     findings.push(document.finding('error', map, 'input-id', 'Input has no `id`: add one'))
   } else {
@@ -106,7 +187,7 @@ function oneInputFindings(document: FlowDocument, input: DeclaredInput): Finding
     }
   }
   const typeEntry = document.get(map, 'type')
-  if (!typeEntry) {
+  if (!typeEntry || document.isNull(typeEntry.value)) {
     findings.push(
       document.finding(
         'error',
@@ -118,45 +199,30 @@ function oneInputFindings(document: FlowDocument, input: DeclaredInput): Finding
   } else if (input.type === undefined || !INPUT_TYPES.has(input.type)) {
     findings.push(
       document.finding(
-        'error',
+        'warning',
         typeEntry.value ?? typeEntry.key,
         'input-type',
-        `Invalid type: ${input.type ?? ''}. Use one of ${[...INPUT_TYPES].join(', ')}`
+        `Input type '${input.type ?? ''}' is not one this action knows (${[...INPUT_TYPES].join(', ')}). If your Kestra is newer than this action the server decides; otherwise fix the type`
       )
     )
   }
   const defaults = document.get(map, 'defaults')
-  if (defaults && input.hasDefaults) {
-    if (!input.required && document.get(map, 'required')) {
-      findings.push(
-        document.finding(
-          'warning',
-          defaults.key,
-          'input-defaults-not-required',
-          `${label} has \`required: false\` and \`defaults\`: newer Kestra rejects this ('Inputs with a default value must be required'). Remove \`required: false\``
-        )
+  const literal = document.string(defaults?.value)
+  if (
+    defaults &&
+    input.type === 'FILE' &&
+    literal !== undefined &&
+    !/\{[{%]/.test(literal) &&
+    !FILE_DEFAULT_URI.test(literal)
+  ) {
+    findings.push(
+      document.finding(
+        'error',
+        defaults.value ?? defaults.key,
+        'input-file-defaults',
+        `${label}: a FILE input's \`defaults\` can only be a file:// or nsfile:// URI (e.g. nsfile:///data/input.csv), not '${literal}'. Fix the URI or remove \`defaults\``
       )
-    }
-    if (document.get(map, 'prefill')) {
-      findings.push(
-        document.finding(
-          'warning',
-          defaults.key,
-          'input-defaults-not-required',
-          `${label} has both \`prefill\` and \`defaults\`: newer Kestra rejects this. Keep one`
-        )
-      )
-    }
-    if (input.type === 'FILE') {
-      findings.push(
-        document.finding(
-          'error',
-          defaults.key,
-          'input-file-defaults',
-          `${label}: no \`defaults\` can be set for inputs of type FILE. Remove \`defaults\``
-        )
-      )
-    }
+    )
   }
   const itemType = document.get(map, 'itemType')
   const itemTypeValue = document.string(itemType?.value)
@@ -224,22 +290,123 @@ function duplicates(
   return findings
 }
 
+/**
+ * FORM rules of Kestra's develop line after 1.3 (`InputValidator`, `FormInput`): no defaults or
+ * prefill, no FORM inside a FORM, an `inputs` list. Warnings: which 1.3.x release enforces them is not
+ * known.
+ */
+function formFindings(document: FlowDocument, form: DeclaredInput): Finding[] {
+  if (form.type !== 'FORM') return []
+  const findings: Finding[] = []
+  const label = inputLabel(form)
+  for (const key of ['defaults', 'prefill']) {
+    const entry = document.get(form.map, key)
+    if (!entry || document.isNull(entry.value)) continue
+    findings.push(
+      document.finding(
+        'warning',
+        entry.key,
+        'input-form',
+        `${label} is a FORM: it groups other inputs and cannot declare \`${key}\` (Kestra rejects it). Set \`${key}\` on the inputs inside the form`
+      )
+    )
+  }
+  const inputs = document.get(form.map, 'inputs')
+  if (!inputs || document.isNull(inputs.value)) {
+    findings.push(
+      document.finding(
+        'warning',
+        form.idEntry?.key ?? form.map,
+        'input-form',
+        `${label} is a FORM without \`inputs\`: list the inputs it groups`
+      )
+    )
+  }
+  for (const child of children(document, form)) {
+    if (child.type !== 'FORM') continue
+    findings.push(
+      document.finding(
+        'warning',
+        document.get(child.map, 'type')?.value ?? child.map,
+        'input-form',
+        `${inputLabel(child)} is a FORM inside the FORM '${form.id ?? ''}': forms cannot be nested (Kestra rejects it). Move its inputs into '${form.id ?? ''}' or make it a top-level FORM`
+      )
+    )
+  }
+  return findings
+}
+
+/** Expanded input paths (`form.child`) that repeat, or where one is nested under another. */
+function pathFindings(document: FlowDocument, leaves: DeclaredInput[]): Finding[] {
+  const findings: Finding[] = []
+  const seen = new Map<string, DeclaredInput>()
+  for (const leaf of leaves) {
+    const path = inputPath(leaf)
+    if (path === undefined) continue
+    const at = leaf.idEntry?.key ?? leaf.map
+    if (seen.has(path) && path.includes('.')) {
+      findings.push(
+        document.finding(
+          'warning',
+          at,
+          'input-path',
+          `Duplicate input path [${path}]: another input (in a FORM or with a dotted id) resolves to the same path. Rename one`
+        )
+      )
+      continue
+    }
+    const clash = [...seen.keys()].find(
+      (other) => other.startsWith(`${path}.`) || path.startsWith(`${other}.`)
+    )
+    if (clash !== undefined && (leaf.form || seen.get(clash)?.form)) {
+      findings.push(
+        document.finding(
+          'warning',
+          at,
+          'input-path',
+          `Input path '${path}' conflicts with '${clash}': one cannot be nested under the other. Rename one`
+        )
+      )
+    }
+    seen.set(path, leaf)
+  }
+  return findings
+}
+
+/**
+ * `dependsOn.inputs` must name inputs, with no cycle. Inside FORMs, inputs are named by their dotted
+ * path (`form.child`): a bare sibling id or a FORM's own id is a warning, as Kestra's develop line
+ * rejects it and older releases' handling is not known.
+ */
 function dependsOnFindings(document: FlowDocument, inputs: DeclaredInput[]): Finding[] {
-  const members = inputs.map((input) => ({
-    id: input.id,
+  const leaves = leafInputs(document, inputs)
+  const members = leaves.map((input) => ({
+    id: inputPath(input),
     dependsOn: document.get(document.get(input.map, 'dependsOn')?.value, 'inputs')?.value
   }))
-  const { unknown, cycle } = dependencyProblems(document, members)
-  const findings = unknown.map(({ node, name, member }) =>
-    document.finding(
-      'error',
-      node,
-      'input-depends-on',
-      `Input with id '${inputs[member]!.id ?? ''}' depends on a non-existent input '${name}': fix the name or declare that input`
+  const looseNames = new Set(
+    inputs.flatMap((input) =>
+      input.type === 'FORM' ? [input.id, ...children(document, input).map((c) => c.id)] : []
     )
   )
+  const { unknown, cycle } = dependencyProblems(document, members)
+  const findings = unknown.map(({ node, name, member }) =>
+    looseNames.has(name)
+      ? document.finding(
+          'warning',
+          node,
+          'input-depends-on',
+          `Input '${members[member]!.id ?? ''}' depends on '${name}', which is a FORM or an input inside one: name an input by its full dotted path (e.g. 'form.input')`
+        )
+      : document.finding(
+          'error',
+          node,
+          'input-depends-on',
+          `Input with id '${members[member]!.id ?? ''}' depends on a non-existent input '${name}': fix the name or declare that input`
+        )
+  )
   if (cycle) {
-    const input = inputs.find((candidate) => candidate.id === cycle[0])
+    const input = leaves.find((candidate) => inputPath(candidate) === cycle[0])
     findings.push(
       document.finding(
         'error',
@@ -277,14 +444,17 @@ function outputFindings(document: FlowDocument): Finding[] {
   return [...findings, ...duplicates(document, outputs, 'output')]
 }
 
-/** Newer Kestra (PR #15090) refuses a Schedule that does not give every required input without default. */
+/**
+ * Newer Kestra (PR #15090) refuses a Schedule that does not give every required input without default;
+ * inputs of a FORM are given by their dotted path.
+ */
 function scheduleFindings(
   document: FlowDocument,
-  inputs: DeclaredInput[],
+  leaves: DeclaredInput[],
   tree: TaskTree
 ): Finding[] {
-  const needed = inputs.filter(
-    (input) => input.id !== undefined && input.required && !input.hasDefaults
+  const needed = leaves.filter(
+    (input) => inputPath(input) !== undefined && input.required && !input.hasDefaults
   )
   if (needed.length === 0) return []
   const findings: Finding[] = []
@@ -293,7 +463,7 @@ function scheduleFindings(
     const given = new Set(
       document.entries(document.get(trigger.map, 'inputs')?.value).map((e) => String(e.key.value))
     )
-    const missing = needed.map((input) => input.id as string).filter((id) => !given.has(id))
+    const missing = needed.map((input) => inputPath(input) as string).filter((id) => !given.has(id))
     if (missing.length === 0) continue
     findings.push(
       document.finding(

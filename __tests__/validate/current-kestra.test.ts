@@ -1,0 +1,229 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { validateRepository } from '../../src/validate/index.js'
+import { check, checkOn, flow, MINIMAL, model, rules } from './helpers.js'
+
+const FIXTURES = join(import.meta.dirname, 'fixtures/current')
+const HEAD = ['id: flow', 'namespace: company.team']
+const TASKS = MINIMAL.slice(2)
+
+describe('flows using current Kestra features', () => {
+  const files = readdirSync(FIXTURES).filter((name) => name.endsWith('.yml'))
+
+  it.each(files)('%s: no finding, with no server known and for a 1.3 server', (name) => {
+    const source = flow(readFileSync(join(FIXTURES, name), 'utf8'), `flows/${name}`)
+    expect(validateRepository(model([source]))).toEqual([])
+    expect(validateRepository(model([source]), { serverVersion: [1, 3, 2] })).toEqual([])
+  })
+})
+
+describe('FORM inputs (Kestra 1.3)', () => {
+  const form = (...children: string[]) => [
+    ...HEAD,
+    'inputs:',
+    '  - id: env',
+    '    type: FORM',
+    '    inputs:',
+    ...children,
+    ...TASKS
+  ]
+
+  it('checks the inputs inside a form as inputs', () => {
+    const findings = check(form('      - id: "bad id"', '        type: STRING', '      - id: x'))
+    expect(rules(findings)).toEqual(['error input-id 7:9', 'error input-type 9:9'])
+  })
+
+  it('warns about what develop after 1.3 rejects: defaults, nested forms, repeated paths', () => {
+    const findings = check([
+      ...HEAD,
+      'inputs:',
+      '  - id: env',
+      '    type: FORM',
+      '    defaults: x',
+      '    inputs:',
+      '      - id: inner',
+      '        type: FORM',
+      '        inputs: []',
+      '      - id: region',
+      '        type: STRING',
+      '      - id: region',
+      '        type: INT',
+      '  - id: env.region',
+      '    type: STRING',
+      '  - id: empty',
+      '    type: FORM',
+      ...TASKS
+    ])
+    expect(rules(findings)).toEqual([
+      'warning input-form 6:5',
+      'warning input-form 9:15',
+      'warning input-path 13:9',
+      'warning input-path 15:5',
+      'warning input-form 17:5'
+    ])
+    expect(findings.every((finding) => finding.severity === 'warning')).toBe(true)
+  })
+
+  it('names form inputs by dotted path in dependsOn: a bare sibling name is a warning', () => {
+    const findings = check(
+      form(
+        '      - id: region',
+        '        type: STRING',
+        '      - id: zone',
+        '        type: STRING',
+        '        dependsOn:',
+        '          inputs: [region, env.region, nowhere]'
+      )
+    )
+    expect(rules(findings)).toEqual([
+      'warning input-depends-on 12:20',
+      'error input-depends-on 12:40'
+    ])
+    expect(findings[0]?.message).toContain("full dotted path (e.g. 'form.input')")
+  })
+
+  it('asks a Schedule for the dotted path of a required form input', () => {
+    const findings = check([
+      ...form('      - id: region', '        type: STRING'),
+      'triggers:',
+      '  - id: daily',
+      '    type: io.kestra.plugin.core.trigger.Schedule',
+      '    cron: "0 0 * * *"'
+    ])
+    expect(rules(findings)).toEqual(['warning schedule-missing-inputs 14:5'])
+    expect(findings[0]?.message).toContain('(env.region)')
+  })
+})
+
+describe('input defaults, prefill and required (InputValidator, Kestra 1.1)', () => {
+  const lines = [
+    ...HEAD,
+    'inputs:',
+    '  - id: a',
+    '    type: STRING',
+    '    required: false',
+    '    defaults: x',
+    '  - id: b',
+    '    type: STRING',
+    '    defaults: x',
+    '    prefill: y',
+    ...TASKS
+  ]
+
+  it('rejects each combination with its own rule on a 1.1+ server', () => {
+    const findings = checkOn([1, 1, 0], lines)
+    expect(rules(findings)).toEqual([
+      'error input-defaults-optional 6:5',
+      'error input-defaults-prefill 11:5'
+    ])
+    expect(findings[0]?.message).toContain('Inputs with a default value must be required')
+    expect(findings[1]?.message).toContain('cannot also have a prefill')
+  })
+
+  it('warns on older servers and when no server is known', () => {
+    for (const findings of [checkOn([1, 0, 4], lines), check(lines)]) {
+      expect(rules(findings)).toEqual([
+        'warning input-defaults-optional 6:5',
+        'warning input-defaults-prefill 11:5'
+      ])
+    }
+  })
+
+  it('no longer hides the rule behind an empty tasks list', () => {
+    const kestraTest = [
+      'id: test',
+      'namespace: unittest',
+      'inputs:',
+      '  - id: input',
+      '    type: STRING',
+      '    defaults: "defaults"',
+      '    required: false',
+      'tasks: []'
+    ]
+    expect(rules(checkOn([1, 3, 0], kestraTest))).toEqual([
+      'error input-defaults-optional 7:5',
+      'error empty-tasks 8:1'
+    ])
+  })
+})
+
+describe('unquoted Pebble', () => {
+  const task = (...lines: string[]) => [
+    ...HEAD,
+    'tasks:',
+    '  - id: log',
+    '    type: io.kestra.plugin.core.log.Log',
+    ...lines
+  ]
+
+  it('is an error on its line that says how to quote it', () => {
+    const findings = check(task('    message: {{ name }}'))
+    expect(rules(findings)).toEqual(['error unquoted-pebble 6:14'])
+    expect(findings[0]?.message).toContain('quote the expression: message: "{{ name }}"')
+  })
+
+  it('explains the syntax error text after the expression causes', () => {
+    const findings = check(task('    message: {{ inputs.user }} logged in # greet'))
+    expect(rules(findings)).toEqual(['error unquoted-pebble 6:14'])
+    expect(findings[0]?.message).toContain('message: "{{ inputs.user }} logged in"')
+  })
+
+  it('catches {% %} tags, list items, flow sequences, and picks a quote that fits', () => {
+    const findings = check([
+      ...task('    message: {% if true %}yes{% endif %}', '    values:'),
+      '      - {{ a }}',
+      '      - "{{ b }}"',
+      '    more: [{{ c }}, d]',
+      `    format: {{ inputs.x | default("none") }}`
+    ])
+    expect(rules(findings)).toEqual([
+      'error unquoted-pebble 6:14',
+      'error unquoted-pebble 8:9',
+      'error unquoted-pebble 10:12',
+      'error unquoted-pebble 11:13'
+    ])
+    expect(findings.map((f) => f.message.replace(/.*quote the expression: /, ''))).toEqual([
+      'message: "{% if true %}yes{% endif %}"',
+      '- "{{ a }}"',
+      '"{{ c }}"',
+      `format: '{{ inputs.x | default("none") }}'`
+    ])
+  })
+
+  it('accepts quoted expressions, block scalars and ordinary flow mappings', () => {
+    expect(
+      check(
+        task(
+          '    message: "{{ name }}"',
+          "    level: '{{ inputs.level }}'",
+          '    description: >-',
+          '      {{ outputs.a.b }}',
+          '    headers: { Authorization: "Bearer {{ secret(\'TOKEN\') }}" }'
+        )
+      )
+    ).toEqual([])
+  })
+})
+
+describe('plugin defaults', () => {
+  it('needs a type and values without empty ones, pluginDefaults and taskDefaults alike', () => {
+    const findings = check([
+      ...MINIMAL,
+      'pluginDefaults:',
+      '  - type: io.kestra.plugin.core.log.Log',
+      '  - values:',
+      '      level: INFO',
+      '  - type: io.kestra.plugin.scripts',
+      '    values:',
+      '      image:',
+      '      level: ~'
+    ])
+    expect(rules(findings)).toEqual([
+      'error plugin-default-values 8:5',
+      'error plugin-default-type 9:5',
+      'error plugin-default-values 13:7',
+      'error plugin-default-values 14:7'
+    ])
+  })
+})

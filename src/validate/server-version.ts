@@ -1,0 +1,36 @@
+import type { Finding, Severity } from './finding.js'
+
+/** `[major, minor, patch]` of the target Kestra server, as `kestra/era`'s `parseVersion` reads it. */
+export type KestraVersion = readonly [number, number, number]
+
+/**
+ * A finding whose severity depends on the target server: an error on a server at or after `since`
+ * (the release whose validation rejects it), a warning on an older one, and `whenUnknown` when no
+ * version was detected (each rule says why in docs/validation-rules.md).
+ */
+export interface VersionedFinding {
+  finding: Omit<Finding, 'severity'>
+  since: KestraVersion
+  whenUnknown: Severity
+}
+
+export function atLeast(version: KestraVersion, since: KestraVersion): boolean {
+  for (let i = 0; i < 3; i++) {
+    if (version[i] !== since[i]) return (version[i] ?? 0) > (since[i] ?? 0)
+  }
+  return true
+}
+
+export function resolveVersioned(
+  versioned: VersionedFinding[],
+  version: KestraVersion | undefined
+): Finding[] {
+  return versioned.map(({ finding, since, whenUnknown }) => ({
+    ...finding,
+    severity: version === undefined ? whenUnknown : atLeast(version, since) ? 'error' : 'warning'
+  }))
+}
+
+export function versionText(version: KestraVersion): string {
+  return version.join('.')
+}
