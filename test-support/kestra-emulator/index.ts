@@ -35,7 +35,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const core: EmulatorCore = {
     state: new EmulatorState(),
-    features: featuresOf(resolved.version),
+    features: featuresOf(resolved.version, resolved.edition),
     options: resolved,
     checks: new Map()
   }

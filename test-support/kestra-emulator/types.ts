@@ -1,11 +1,11 @@
 /** Public types of the Kestra API emulator (see index.ts). */
 
 export interface EmulatorOptions {
-  /** Default '1.3.2'. < 0.23 ⇒ legacy routes /api/v1/…; >= 0.23 ⇒ /api/v1/{tenant}/… */
+  /** Default '1.3.2'. < 0.23 ⇒ legacy routes /api/v1/…; >= 0.23 (EE: 0.22) ⇒ /api/v1/{tenant}/… */
   version?: string
   /** Default 'OSS'. */
   edition?: 'OSS' | 'EE'
-  /** Default 'main' (tenant-scoped era). */
+  /** Default 'main' (tenant-scoped era). EE answers only this tenant; OSS maps every tenant segment to it. */
   tenant?: string
   /** When set, every /api/v1/** route needs it (Authorization header or BASIC_AUTH cookie). */
   basicAuth?: { username: string; password: string }
