@@ -186,3 +186,25 @@ tasks:
     expect(result.summary).toMatch(/The subflow 'child' not found in namespace 'company\.team'/)
   })
 })
+
+describe('an empty namespace file (empty __init__.py)', () => {
+  it.each([false, true])(
+    'deploys and then finds it unchanged (server drops empty parts: %s)',
+    async (dropEmptyFileParts) => {
+      const { head } = await setup(
+        {
+          [`${NS}/flows/hello.yml`]: flow(NS, 'hello'),
+          [`${NS}/files/pkg/__init__.py`]: ''
+        },
+        { dropEmptyFileParts }
+      )
+      const first = await run(dispatchEvent(repo, head))
+      expect(first.exitCode, first.stdout + first.stderr).toBe(0)
+      expect(kestra.snapshot().files.map((f) => [f.path, f.bytes.length])).toEqual([
+        ['/pkg/__init__.py', 0]
+      ])
+      const second = await run(dispatchEvent(repo, head))
+      expect(second.outputs).toMatchObject({ 'has-changes': 'false', unchanged: '2' })
+    }
+  )
+})

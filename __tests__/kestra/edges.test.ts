@@ -133,3 +133,36 @@ describe('namespace file names on pre-1.0 servers', () => {
     )
   })
 })
+
+describe('an empty namespace file (zero-byte part)', () => {
+  it('goes as an empty part where the server keeps it', async () => {
+    await connect({})
+    await client.uploadFile('team', '/pkg/__init__.py', new Uint8Array(0))
+    expect(
+      started()
+        .snapshot()
+        .files.map((f) => [f.path, f.bytes.length])
+    ).toEqual([['/pkg/__init__.py', 0]])
+    expect(started().requests.filter((r) => r.route === 'namespaces.files.upload')).toHaveLength(1)
+  })
+
+  it('goes inside a one-entry zip where the server drops empty parts', async () => {
+    for (const [version, path, stored] of [
+      ['1.3.2', '/pkg/__init__.py', '/pkg/__init__.py'],
+      ['0.20.7', '/my pkg/__init__.py', '/my+pkg/__init__.py']
+    ] as const) {
+      await connect({ version, dropEmptyFileParts: true })
+      await client.uploadFile('team', path, new Uint8Array(0))
+      expect(
+        started()
+          .snapshot()
+          .files.map((f) => [f.path, f.bytes.length])
+      ).toEqual([[stored, 0]])
+      const uploads = started().requests.filter((r) => r.route === 'namespaces.files.upload')
+      expect(uploads.map((r) => [r.status, r.partFilename])).toEqual([
+        [400, '__init__.py'],
+        [200, 'empty-file.zip']
+      ])
+    }
+  })
+})

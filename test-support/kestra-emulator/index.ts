@@ -31,7 +31,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tenant: options.tenant ?? 'main',
     problemJson: options.problemJson ?? false,
     validateErrorsList: options.validateErrorsList ?? false,
-    knownTypes: options.knownTypes ?? defaultKnownTypes
+    knownTypes: options.knownTypes ?? defaultKnownTypes,
+    dropEmptyFileParts: options.dropEmptyFileParts ?? false
   }
   const core: EmulatorCore = {
     state: new EmulatorState(),

@@ -21,6 +21,12 @@ export interface EmulatorOptions {
   validateErrorsList?: boolean
   /** Which task/trigger types exist; default: io.kestra.* except names containing Unknown, Missing or Invalid. */
   knownTypes?: (type: string) => boolean
+  /**
+   * Drop a zero-byte file part as some Micronaut 4 releases did (micronaut-core#12498, reported by a Kestra
+   * maintainer in 2026; whether a Kestra release shipped it is unknown): the upload then lacks its
+   * `fileContent` and fails with 400. Default false.
+   */
+  dropEmptyFileParts?: boolean
   /** Route names answered 404 as an old server lacking them, e.g. ['flows.export.by-ids']. */
   missingEndpoints?: string[]
 }

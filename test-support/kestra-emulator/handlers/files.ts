@@ -52,7 +52,7 @@ export function handleUpload(ctx: RequestContext, core: EmulatorCore): Reply {
   const path = checkedPath(requiredQuery(ctx, 'path'), core, false)
   if (!isMultipart(ctx.mediaType)) throw badRequest('Required multipart part [fileContent]')
   const part = parseMultipart(ctx.body, String(ctx.headers['content-type'])).find(
-    (p) => p.name === 'fileContent'
+    (p) => p.name === 'fileContent' && !(core.options.dropEmptyFileParts && p.data.length === 0)
   )
   if (!part) throw badRequest('Required argument [CompletedFileUpload fileContent] not specified')
   if (part.filename?.toLowerCase().endsWith('.zip')) {
