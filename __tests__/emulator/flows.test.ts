@@ -186,15 +186,23 @@ describe('reading', () => {
   })
 
   it('exports by ids as <ns>.<id>.yaml and by query as <ns>-<id>.yml zips', async () => {
-    const byIds = await fetch(`${P}/flows/export/by-ids`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify([
-        { namespace: 'team', id: 'a' },
-        { namespace: 'team', id: 'gone' },
-        { namespace: 'other', id: 'd' }
-      ])
-    })
+    const exportByIds = (ids: { namespace: string; id: string }[]) =>
+      fetch(`${P}/flows/export/by-ids`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(ids)
+      })
+    // One missing id fails the whole request, as Kestra's `orElseThrow()` does.
+    const missing = await exportByIds([
+      { namespace: 'team', id: 'a' },
+      { namespace: 'team', id: 'gone' }
+    ])
+    expect(missing.status).toBe(404)
+    expect(await json(missing)).toMatchObject({ message: 'Not Found: No value present' })
+    const byIds = await exportByIds([
+      { namespace: 'team', id: 'a' },
+      { namespace: 'other', id: 'd' }
+    ])
     expect(byIds.headers.get('content-type')).toBe('application/octet-stream')
     expect(byIds.headers.get('content-disposition')).toBe('attachment; filename="flows.zip"')
     expect(await unzipResponse(byIds)).toEqual({

@@ -10,7 +10,7 @@ afterEach(async () => {
 
 describe('URL eras', () => {
   it('serves /api/v1/{tenant}/… on a tenant-era server and 404s tenant-less or foreign-tenant paths', async () => {
-    emulator = await startEmulator({ version: '1.3.2' })
+    emulator = await startEmulator({ version: '1.3.2', edition: 'EE' })
     const created = await postYaml(`${emulator.url}/api/v1/main/flows`, flowSource('team', 'a'))
     expect(created.status).toBe(200)
 
@@ -54,9 +54,29 @@ describe('URL eras', () => {
   })
 
   it('uses a configured tenant id', async () => {
-    emulator = await startEmulator({ tenant: 'acme' })
+    emulator = await startEmulator({ tenant: 'acme', edition: 'EE' })
     expect((await fetch(`${emulator.url}/api/v1/acme/flows/team`)).status).toBe(200)
     expect((await fetch(`${emulator.url}/api/v1/main/flows/team`)).status).toBe(404)
+  })
+
+  it('maps every tenant to main on OSS, as its TenantService does', async () => {
+    emulator = await startEmulator({ version: '1.3.2', edition: 'OSS' })
+    const created = await postYaml(`${emulator.url}/api/v1/staging/flows`, flowSource('team', 'a'))
+    expect(created.status).toBe(200)
+    const read = await fetch(`${emulator.url}/api/v1/main/flows/team/a`)
+    expect(read.status).toBe(200)
+    expect(emulator.snapshot().flows.map((f) => [f.tenant, f.id])).toEqual([['main', 'a']])
+    // The tenant-less prefix still misses.
+    expect((await fetch(`${emulator.url}/api/v1/flows/team/a`)).status).toBe(404)
+  })
+
+  it('needs the tenant segment on EE from 0.22 (tenants on, no default tenant) but not before', async () => {
+    emulator = await startEmulator({ version: '0.22.0', edition: 'EE' })
+    expect((await fetch(`${emulator.url}/api/v1/main/flows/team`)).status).toBe(200)
+    expect((await fetch(`${emulator.url}/api/v1/flows/team`)).status).toBe(404)
+    await emulator.close()
+    emulator = await startEmulator({ version: '0.21.3', edition: 'EE' })
+    expect((await fetch(`${emulator.url}/api/v1/flows/team`)).status).toBe(200)
   })
 
   it('answers 404 for endpoints declared missing, as an older server would', async () => {

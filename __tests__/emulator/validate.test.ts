@@ -131,3 +131,56 @@ describe('POST /flows/validate', () => {
     expect(item.deprecationPaths).toEqual(['listeners'])
   })
 })
+
+describe('validate warnings (FlowService `warnings`)', () => {
+  const parent = (target: string) =>
+    flowSource(
+      'team',
+      'parent',
+      `  - id: call\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: team\n    flowId: ${target}\n`
+    )
+  const flowTrigger = 'triggers:\n  - id: on-any\n    type: io.kestra.plugin.core.trigger.Flow\n'
+
+  it('1.x warns about a subflow the server lacks or has disabled, and about unconditioned Flow triggers', async () => {
+    emulator = await startEmulator()
+    const P = `${emulator.url}/api/v1/main`
+    await postYaml(`${P}/flows`, flowSource('team', 'off', 'disabled: true\n'))
+    const answer = async (body: string) =>
+      json<{ warnings: string[] }[]>(await postYaml(`${P}/flows/validate`, body))
+    expect((await answer(parent('absent')))[0].warnings).toEqual([
+      "The subflow 'absent' not found in namespace 'team'."
+    ])
+    expect((await answer(parent('off')))[0].warnings).toEqual([
+      "The subflow 'off' is disabled in namespace 'team'."
+    ])
+    expect((await answer(parent('{{ inputs.target }}')))[0].warnings).toEqual([])
+    expect((await answer(flowSource('team', 't', flowTrigger)))[0].warnings).toEqual([
+      "This flow will be triggered for EVERY execution of EVERY flow on your instance. We recommend adding the preconditions property to the Flow trigger 'on-any'."
+    ])
+    const timeout = flowSource(
+      'team',
+      'seq',
+      '  - id: group\n    type: io.kestra.plugin.core.flow.Sequential\n    timeout: PT1M\n    tasks:\n      - id: inner\n        type: io.kestra.plugin.core.log.Log\n        message: x\n'
+    )
+    expect((await answer(timeout))[0].warnings).toEqual([
+      "The task 'group' cannot use the 'timeout' property as it's only relevant for runnable tasks."
+    ])
+  })
+
+  it('0.x servers word the trigger warning per era and never check subflows', async () => {
+    const v20 = await validate(parent('absent') + flowTrigger, { version: '0.20.7' })
+    expect(v20[0].warnings).toEqual([
+      "This flow will be triggered for EVERY execution of EVERY flow on your instance. We recommend adding the preconditions property to the Flow trigger 'on-any'."
+    ])
+    await emulator.close()
+    const v18 = await validate(flowSource('system', 't', flowTrigger), { version: '0.18.4' })
+    expect(v18[0].warnings).toEqual([
+      'The system namespace is reserved for background workflows intended to perform routine tasks such as sending alerts and purging logs. Please use another namespace name.',
+      'This flow will be triggered for EVERY execution of EVERY flow on your instance. We recommend adding the conditions property to the Flow trigger.'
+    ])
+    await emulator.close()
+    expect(
+      (await validate(flowSource('team', 't', flowTrigger), { version: '0.16.0' }))[0].warnings
+    ).toEqual([])
+  })
+})

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { ServerValidation } from '../../src/kestra/api.js'
 import { parseFlowFile } from '../../src/repo/flow-file.js'
 import { locateKestraPath, serverFindings } from '../../src/validate/server-findings.js'
+import { flowKey } from '../../src/validate/finding.js'
 
 const SOURCE = `# header comment
 id: hello
@@ -183,5 +184,25 @@ describe('serverFindings', () => {
     )
     expect(findings).toHaveLength(1)
     expect(findings[0]!.file).toBe('b.yaml')
+  })
+})
+
+describe("the server's missing-subflow warnings", () => {
+  const warnings = [
+    "The subflow 'child' not found in namespace 'company.team'.",
+    "The subflow 'elsewhere' not found in namespace 'company.other'.",
+    "The subflow 'off' is disabled in namespace 'company.team'."
+  ]
+
+  it('are dropped for a target the repository holds, kept otherwise', () => {
+    const findings = serverFindings(
+      [flow],
+      [result({ warnings })],
+      new Set([flowKey('company.team', 'child'), flowKey('company.team', 'off')])
+    )
+    expect(findings.map((f) => f.message)).toEqual([
+      "Kestra warns: The subflow 'elsewhere' not found in namespace 'company.other'. Check the flow; the server accepts it as it is.",
+      "Kestra warns: The subflow 'off' is disabled in namespace 'company.team'. Check the flow; the server accepts it as it is."
+    ])
   })
 })

@@ -31,7 +31,7 @@ describe('server validation while the repository loads', () => {
     validation.add(parseFlowFile({ file: 'broken.yml', rel: 'broken.yml', raw: 'id: [\n' }))
     expect(calls).toEqual([100]) // the first batch left while flows were still coming
 
-    const findings = await validation.findings()
+    const findings = await validation.findings(new Set())
     expect(calls).toEqual([100, 50]) // the malformed file was never sent
     expect(findings).toEqual([
       expect.objectContaining({ file: 'team/flows/f120.yml', line: 5, severity: 'error' })

@@ -1,5 +1,6 @@
 import { sha256Hex } from '../plan/content.js'
 import type { KestraApi } from '../kestra/api.js'
+import { fileNaming, storedPath } from '../kestra/file-paths.js'
 import { resourceName, type FileChange, type FlowChange } from '../plan/types.js'
 
 /**
@@ -46,7 +47,11 @@ export class ServerSnapshot {
 
   /** Why the file is no longer what the plan saw, or undefined when it still is. */
   async fileMoved(change: FileChange): Promise<string | undefined> {
-    const remote = (await this.filesOf(change.namespace)).get(change.path)
+    const naming = fileNaming(await this.api.info())
+    const stored = storedPath(naming, change.path)
+    const remote = (await this.filesOf(change.namespace)).get(
+      'path' in stored ? stored.path : change.path
+    )
     const expected = change.action === 'create' ? undefined : change.current
     if (expected === undefined) {
       return remote && `file ${resourceName(change)} appeared on the server after the plan`

@@ -14,8 +14,9 @@ export function parseVersion(version: unknown): [number, number, number] | undef
 }
 
 /**
- * Whether routes carry the tenant segment. Before 0.23 only an Enterprise server configured with a
- * tenant did; the default tenant `main` is taken as "not configured" there.
+ * Whether routes carry the tenant segment. Enterprise 0.22 turned tenants on with no default tenant
+ * (reference §0, `defaultTenant: false`), so every route needs one from there. Before, only an Enterprise
+ * server configured with a tenant did; the default tenant `main` is taken as "not configured" there.
  */
 export function isTenantScoped(
   version: [number, number, number],
@@ -24,5 +25,19 @@ export function isTenantScoped(
 ): boolean {
   const [major, minor] = version
   if (major > 0 || minor >= 23) return true
-  return edition.toUpperCase() === 'EE' && tenant !== 'main'
+  if (edition.toUpperCase() !== 'EE') return false
+  return minor >= 22 || tenant !== 'main'
+}
+
+/**
+ * OSS serves one tenant: `TenantService.resolveTenant()` answers `main` whatever the path says (and
+ * before 0.23 there is no tenant at all), so another tenant would silently write into `main`.
+ */
+export function ossTenantProblem(
+  edition: string,
+  version: string,
+  tenant: string
+): string | undefined {
+  if (edition.toUpperCase() !== 'OSS' || tenant === 'main') return undefined
+  return `the server is Kestra open-source ${version}, which has the single tenant 'main' and maps any other tenant to it, so '${tenant}' would deploy into 'main'. Set tenant to main (the default), or point server at an Enterprise Kestra that has tenant '${tenant}'`
 }

@@ -1,7 +1,10 @@
+import { zipSync } from 'fflate'
 import type { RemoteFile } from './api.js'
+import { fileNaming, storedPath } from './file-paths.js'
 import { readJsonArray } from './json.js'
 import { multipartFile } from './multipart.js'
 import type { ScopedHttp } from './scoped-http.js'
+import type { HttpResponse } from './transport.js'
 import { readZip } from './zip.js'
 
 const seg = encodeURIComponent
@@ -33,15 +36,43 @@ export class FilesEndpoint {
     return response.status === 404 ? undefined : response.body
   }
 
+  /**
+   * An empty file goes as an empty part, like Kestra's UI sends it. Some Micronaut 4 releases drop a
+   * zero-byte part (micronaut-core#12498), which leaves the upload without `fileContent` (400): the file
+   * then goes inside a one-entry `.zip`, which Kestra extracts to `/<entry>` (reference §3.2).
+   */
   async upload(namespace: string, path: string, bytes: Uint8Array): Promise<void> {
-    const { contentType, body } = multipartFile('fileContent', uploadFileName(path), bytes)
-    await this.http.send({
+    const response = await this.send(
+      namespace,
+      path,
+      uploadFileName(path),
+      bytes,
+      bytes.length === 0
+    )
+    if (response.status !== 400) return
+    // Zip entries go through `URI.create` on 0.x: name the entry as the server stores the path.
+    const stored = storedPath(fileNaming(await this.http.info()), path)
+    const entry = ('path' in stored ? stored.path : path).replace(/^\/+/, '')
+    const archive = zipSync({ [entry]: new Uint8Array(0) })
+    await this.send(namespace, path, 'empty-file.zip', archive, false)
+  }
+
+  private send(
+    namespace: string,
+    path: string,
+    filename: string,
+    bytes: Uint8Array,
+    allow400: boolean
+  ): Promise<HttpResponse> {
+    const { contentType, body } = multipartFile('fileContent', filename, bytes)
+    return this.http.send({
       method: 'POST',
       path: `/namespaces/${seg(namespace)}/files`,
       query: { path },
       route: '/namespaces/{namespace}/files',
       headers: { 'content-type': contentType },
-      body
+      body,
+      ...(allow400 && { allow: [400] })
     })
   }
 

@@ -15,17 +15,14 @@ interface Listed {
 }
 
 export class FlowsEndpoint {
-  /** Set once `POST /flows/export/by-ids` turned out to be missing (404 or 405). */
+  /** Set once `POST /flows/export/by-ids` answered 405 (a proxy or server without that route). */
   private exportMissing = false
 
   constructor(private readonly http: ScopedHttp) {}
 
   /** Listing (ids, revisions) then one export of every source: 2 requests whatever the count. */
   async list(namespace: string): Promise<RemoteFlow[]> {
-    const listed = await this.listed(namespace)
-    if (listed.length === 0) return []
-
-    const sources = this.exportMissing ? new Map() : await this.exportSources(namespace, listed)
+    const { listed, sources } = await this.listedWithSources(namespace)
     const flows = await Promise.all(
       listed.map(async ({ id, revision }): Promise<RemoteFlow | undefined> => {
         const source = sources.get(id)
@@ -116,7 +113,28 @@ export class FlowsEndpoint {
     })
   }
 
-  private async exportSources(namespace: string, listed: Listed[]): Promise<Map<string, string>> {
+  /** Sources by id; undefined on a 404 (a listed flow is gone, or the endpoint is missing). */
+  /**
+   * The export answers 404 for the whole request when one listed flow is gone by then (Kestra's
+   * `exportByIds` calls `orElseThrow()` per id, reference §2.10): the namespace is listed and exported once
+   * more, and after a second 404 its flows are read one by one. Other namespaces keep the export.
+   */
+  private async listedWithSources(
+    namespace: string
+  ): Promise<{ listed: Listed[]; sources: Map<string, string> }> {
+    for (let attempt = 1; ; attempt++) {
+      const listed = await this.listed(namespace)
+      if (listed.length === 0 || this.exportMissing) return { listed, sources: new Map() }
+      const sources = await this.exportSources(namespace, listed)
+      if (sources || attempt === 2) return { listed, sources: sources ?? new Map() }
+    }
+  }
+
+  /** Sources by id; undefined on a 404. */
+  private async exportSources(
+    namespace: string,
+    listed: Listed[]
+  ): Promise<Map<string, string> | undefined> {
     const response = await this.http.send({
       method: 'POST',
       path: '/flows/export/by-ids',
@@ -125,7 +143,8 @@ export class FlowsEndpoint {
       body: JSON.stringify(listed.map(({ id }) => ({ namespace, id }))),
       allow: [404, 405]
     })
-    if (response.status === 404 || response.status === 405) {
+    if (response.status === 404) return undefined
+    if (response.status === 405) {
       this.exportMissing = true
       return new Map()
     }

@@ -1,5 +1,12 @@
 import type { ServerInfo } from './api.js'
-import { isTenantScoped, LEGACY_PREFIX, parseVersion, tenantPrefix } from './era.js'
+import { ConfigError } from '../errors.js'
+import {
+  isTenantScoped,
+  LEGACY_PREFIX,
+  ossTenantProblem,
+  parseVersion,
+  tenantPrefix
+} from './era.js'
 import { ApiError } from './errors.js'
 import { readJsonObject } from './json.js'
 import { responseError, type HttpRequest, type HttpResponse, type Transport } from './transport.js'
@@ -100,6 +107,8 @@ export class ScopedHttp {
     const version = parseVersion(config.version)
     if (!version) return unknown
     const edition = typeof config.edition === 'string' ? config.edition : 'OSS'
+    const problem = ossTenantProblem(edition, String(config.version), this.tenant)
+    if (problem) throw new ConfigError('tenant', problem)
     return {
       info: {
         version: String(config.version),

@@ -8,7 +8,7 @@ import { releaseSyntaxTrees } from '../repo/flow-file.js'
 import { loadRepository } from '../repo/load.js'
 import type { RepoModel } from '../repo/model.js'
 import type { Mode, Settings } from '../settings.js'
-import type { Finding } from '../validate/finding.js'
+import { flowKey, type Finding } from '../validate/finding.js'
 import { checkFlow, collectReferences, validateRepository } from '../validate/index.js'
 import { readBaseSnapshot, startBaseGitReads } from './base.js'
 import { demoteUnchangedErrors, readProblemFindings, sortFindings } from './findings.js'
@@ -72,7 +72,10 @@ export async function check(
   const notes = [describeRepository(model)]
   reporter.info(notes[0]!)
 
-  const server = Promise.all([reads?.state(model), onServer?.findings() ?? []])
+  const server = Promise.all([
+    reads?.state(model),
+    onServer?.findings(repositoryFlows(model)) ?? []
+  ])
   const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined
   const base = planning ? readBaseSnapshot(settings, context, model, baseGit) : undefined
   const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push'
@@ -107,6 +110,14 @@ export async function check(
   ]
   if (PR_EVENTS.includes(context.eventName)) findings = demoteUnchangedErrors(findings, changed)
   return { model, findings: sortFindings(findings), changed, state, markers, base, notes }
+}
+
+function repositoryFlows(model: RepoModel): Set<string> {
+  return new Set(
+    model.flows.flatMap((flow) =>
+      !flow.notAFlow && flow.namespace && flow.id ? [flowKey(flow.namespace, flow.id)] : []
+    )
+  )
 }
 
 function describeRepository(model: RepoModel): string {

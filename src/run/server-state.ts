@@ -1,6 +1,7 @@
 import { readMarkers, type EarlyMarkers, type MarkerReading } from '../deploy/commit-marker.js'
 import { Semaphore } from '../concurrency.js'
 import type { KestraApi, RemoteFlow } from '../kestra/api.js'
+import { fileNaming, repositoryNames } from '../kestra/file-paths.js'
 import type { ActualNamespace, ServerFile } from '../plan/input.js'
 import type { LocalFiles } from '../repo/local-files.js'
 import type { NamespaceFileEntry, RepoModel } from '../repo/model.js'
@@ -42,11 +43,15 @@ export class ServerReads {
     const flows = this.api.listFlows(namespace)
     const files = this.localFiles
       .then((local) => local.of(namespace))
-      .then((entries) => {
+      .then(async (entries) => {
         const local = hashesByPath(entries)
-        return this.exports.run(async () =>
-          this.summaries.summarise(await this.api.listFiles(namespace), (path) => local.get(path))
-        )
+        const deployable = entries.filter((entry) => !entry.symlinkEscapes)
+        const names = repositoryNames(fileNaming(await this.api.info()), namespace, deployable)
+        return this.exports.run(async () => {
+          const listed = await this.api.listFiles(namespace)
+          const files = listed.map((file) => ({ ...file, path: names.get(file.path) ?? file.path }))
+          return this.summaries.summarise(files, (path) => local.get(path))
+        })
       })
     for (const pending of [flows, files]) pending.catch(() => undefined)
     this.flows.set(namespace, flows)

@@ -1,4 +1,4 @@
-import type { KestraApi } from '../kestra/api.js'
+import type { KestraApi, ServerValidation as ServerVerdict } from '../kestra/api.js'
 import { MAX_BATCH } from '../kestra/validate.js'
 import type { FlowFile } from '../repo/model.js'
 import type { Finding } from '../validate/finding.js'
@@ -12,7 +12,7 @@ import { serverFindings } from '../validate/server-findings.js'
  */
 export class ServerValidation {
   private readonly waiting: FlowFile[] = []
-  private readonly sent: Promise<Finding[]>[] = []
+  private readonly sent: Promise<{ flows: FlowFile[]; results: ServerVerdict[] }>[] = []
 
   constructor(
     private readonly api: KestraApi,
@@ -26,10 +26,14 @@ export class ServerValidation {
     if (this.waiting.length === MAX_BATCH) this.send()
   }
 
-  /** Every added flow's findings; the last, partial batch leaves now. */
-  async findings(): Promise<Finding[]> {
+  /**
+   * Every added flow's findings; the last, partial batch leaves now. `repositoryFlows` (flow keys) are the
+   * flows the repository holds: the server's warnings about those missing are dropped (SPEC §6).
+   */
+  async findings(repositoryFlows: ReadonlySet<string>): Promise<Finding[]> {
     this.send()
-    return (await Promise.all(this.sent)).flat()
+    const answers = await Promise.all(this.sent)
+    return answers.flatMap(({ flows, results }) => serverFindings(flows, results, repositoryFlows))
   }
 
   private send(): void {
@@ -37,7 +41,7 @@ export class ServerValidation {
     const flows = this.waiting.splice(0)
     const answer = this.api
       .validateFlows(flows.map((flow) => flow.source))
-      .then((results) => serverFindings(flows, results))
+      .then((results) => ({ flows, results }))
     answer.catch(() => undefined) // awaited in findings()
     this.sent.push(answer)
   }

@@ -6,11 +6,27 @@ import { locateKestraPath } from './kestra-path.js'
 
 export { locateKestraPath } from './kestra-path.js'
 
-/** Turns the server's verdicts (same order as `flows`) into findings on the flows' lines. */
-export function serverFindings(flows: FlowFile[], results: ServerValidation[]): Finding[] {
+/** FlowService's warning about a subflow target the server lacks [DEV FlowService `checkValidSubflows`]. */
+const SUBFLOW_NOT_FOUND = /^The subflow '(.+)' not found in namespace '(.+)'\.$/
+
+/**
+ * Turns the server's verdicts (same order as `flows`) into findings on the flows' lines. A warning that a
+ * subflow is missing is dropped when the repository holds that flow (`repositoryFlows`, flow keys): it
+ * is deployed with the rest (SPEC §6).
+ */
+export function serverFindings(
+  flows: FlowFile[],
+  results: ServerValidation[],
+  repositoryFlows: ReadonlySet<string> = new Set()
+): Finding[] {
   return flows.flatMap((flow, index) => {
     const result = results[index]
-    return result ? findingsOf(flow, result) : []
+    if (!result) return []
+    const warnings = result.warnings.filter((warning) => {
+      const missing = SUBFLOW_NOT_FOUND.exec(warning.trim())
+      return !missing || !repositoryFlows.has(flowKey(missing[2]!, missing[1]!))
+    })
+    return findingsOf(flow, { ...result, warnings })
   })
 }
 

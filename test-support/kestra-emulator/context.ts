@@ -12,6 +12,7 @@ export interface ResolvedOptions {
   problemJson: boolean
   validateErrorsList: boolean
   knownTypes: (type: string) => boolean
+  dropEmptyFileParts: boolean
 }
 
 export interface EmulatorCore {

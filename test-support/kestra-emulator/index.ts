@@ -31,11 +31,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tenant: options.tenant ?? 'main',
     problemJson: options.problemJson ?? false,
     validateErrorsList: options.validateErrorsList ?? false,
-    knownTypes: options.knownTypes ?? defaultKnownTypes
+    knownTypes: options.knownTypes ?? defaultKnownTypes,
+    dropEmptyFileParts: options.dropEmptyFileParts ?? false
   }
   const core: EmulatorCore = {
     state: new EmulatorState(),
-    features: featuresOf(resolved.version),
+    features: featuresOf(resolved.version, resolved.edition),
     options: resolved,
     checks: new Map()
   }

@@ -43,12 +43,17 @@ export interface MatchedRoute {
 
 const UNMATCHED: MatchedRoute = { route: 'unmatched', params: {} }
 
-/** Resolves a request path; a wrong tenant or the other era's prefix is an unmatched route. */
+/**
+ * Resolves a request path; the other era's prefix is an unmatched route, and so is a wrong tenant on EE.
+ * OSS serves any tenant segment as `main` (`anyTenant`): its `TenantService.resolveTenant()` returns the
+ * constant "main" whatever the path says (reference §0).
+ */
 export function matchRoute(
   method: string,
   pathname: string,
   features: Features,
-  tenant: string
+  tenant: string,
+  anyTenant = false
 ): MatchedRoute {
   let segments: string[]
   try {
@@ -62,7 +67,7 @@ export function matchRoute(
   }
   let rest = segments.slice(2)
   if (features.tenantRoutes) {
-    if (rest[0] !== tenant) return UNMATCHED
+    if (rest[0] !== tenant && !(anyTenant && rest[0])) return UNMATCHED
     rest = rest.slice(1)
   }
   const matched =

@@ -116,7 +116,8 @@ export class EmulatorServer {
     const url = new URL(req.url ?? '/', 'http://emulator')
     const method = (req.method ?? 'GET').toUpperCase()
     const { core } = this.settings
-    const match = matchRoute(method, url.pathname, core.features, core.options.tenant)
+    const oss = core.options.edition === 'OSS'
+    const match = matchRoute(method, url.pathname, core.features, core.options.tenant, oss)
     const entry: LoggedRequest = {
       method,
       path: url.pathname,

@@ -1,11 +1,11 @@
 /** Public types of the Kestra API emulator (see index.ts). */
 
 export interface EmulatorOptions {
-  /** Default '1.3.2'. < 0.23 ⇒ legacy routes /api/v1/…; >= 0.23 ⇒ /api/v1/{tenant}/… */
+  /** Default '1.3.2'. < 0.23 ⇒ legacy routes /api/v1/…; >= 0.23 (EE: 0.22) ⇒ /api/v1/{tenant}/… */
   version?: string
   /** Default 'OSS'. */
   edition?: 'OSS' | 'EE'
-  /** Default 'main' (tenant-scoped era). */
+  /** Default 'main' (tenant-scoped era). EE answers only this tenant; OSS maps every tenant segment to it. */
   tenant?: string
   /** When set, every /api/v1/** route needs it (Authorization header or BASIC_AUTH cookie). */
   basicAuth?: { username: string; password: string }
@@ -21,6 +21,12 @@ export interface EmulatorOptions {
   validateErrorsList?: boolean
   /** Which task/trigger types exist; default: io.kestra.* except names containing Unknown, Missing or Invalid. */
   knownTypes?: (type: string) => boolean
+  /**
+   * Drop a zero-byte file part as some Micronaut 4 releases did (micronaut-core#12498, reported by a Kestra
+   * maintainer in 2026; whether a Kestra release shipped it is unknown): the upload then lacks its
+   * `fileContent` and fails with 400. Default false.
+   */
+  dropEmptyFileParts?: boolean
   /** Route names answered 404 as an old server lacking them, e.g. ['flows.export.by-ids']. */
   missingEndpoints?: string[]
 }

@@ -1,4 +1,5 @@
 /** Kestra version arithmetic: which era and which features a configured version has. */
+import type { LegacyPathParsing } from './legacy-file-path.js'
 
 export type VersionTuple = readonly [number, number, number]
 
@@ -32,17 +33,44 @@ export interface Features {
   multipartValidate: boolean
   /** 1.3+: KV list entries carry namespace, version, description. */
   kvEntryDetails: boolean
+  /** Before 1.0: how a namespace file path is turned into the stored one (legacy-file-path.ts). */
+  legacyFilePaths?: LegacyPathParsing
+  /** 0.14 → 0.x: the namespace file export also holds the flows, as `_flows/<id>.yml`. */
+  flowsInFileExport: boolean
+  /** Which validate `warnings` FlowService emits (flow-warnings.ts). */
+  warnings: WarningEra
 }
 
-export function featuresOf(version: string): Features {
+/** `0.17`: system namespace + Flow trigger without conditions; `0.19`: that trigger alone; `0.20`: its
+ * preconditions wording; `1.0`: plus subflow and runnable-property warnings; `none` before 0.17. */
+export type WarningEra = 'none' | '0.17' | '0.19' | '0.20' | '1.0'
+
+export function featuresOf(version: string, edition: 'OSS' | 'EE' = 'OSS'): Features {
   const v = parseVersion(version)
   return {
-    tenantRoutes: atLeast(v, '0.23'),
+    // EE 0.22 turned multi-tenancy on with no default tenant (reference §0, `defaultTenant: false`).
+    tenantRoutes: atLeast(v, '0.23') || (edition === 'EE' && atLeast(v, '0.22')),
     v1: atLeast(v, '1.0'),
     kv: atLeast(v, '0.18'),
     fileRevisions: atLeast(v, '1.2'),
     kvRawStringFallback: atLeast(v, '1.2'),
     multipartValidate: atLeast(v, '1.2.5'),
-    kvEntryDetails: atLeast(v, '1.3')
+    kvEntryDetails: atLeast(v, '1.3'),
+    legacyFilePaths: atLeast(v, '1.0') ? undefined : atLeast(v, '0.19') ? 'url-encoder' : 'uri',
+    flowsInFileExport: atLeast(v, '0.14') && !atLeast(v, '1.0'),
+    warnings: warningEra(v)
   }
+}
+
+/**
+ * [S21 core/.../services/FlowService.java `warnings`]: absent at v0.16, system namespace and trigger at
+ * v0.17–v0.18, the trigger alone at v0.19, reworded at v0.20 and still so on develop 0.21-SNAPSHOT; the
+ * subflow and runnable-property warnings are in 1.x [DEV FlowService `warnings`, `checkValidSubflows`]
+ * (their first release between 0.21 and 1.0 is unknown: taken as 1.0).
+ */
+function warningEra(v: VersionTuple): WarningEra {
+  if (atLeast(v, '1.0')) return '1.0'
+  if (atLeast(v, '0.20')) return '0.20'
+  if (atLeast(v, '0.19')) return '0.19'
+  return atLeast(v, '0.17') ? '0.17' : 'none'
 }

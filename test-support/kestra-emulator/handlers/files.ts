@@ -13,6 +13,7 @@ import { badRequest, illegalArgument, internalError, notFound } from '../errors.
 import { upsertFlow } from '../flow-ops.js'
 import { rewriteNamespace } from '../flow-source.js'
 import { isMultipart, parseMultipart } from '../multipart.js'
+import { legacyStoredPath } from '../legacy-file-path.js'
 import { compare, type NamespaceFiles } from '../namespace-files.js'
 
 export function handleGetFile(ctx: RequestContext, core: EmulatorCore): Reply {
@@ -51,7 +52,7 @@ export function handleUpload(ctx: RequestContext, core: EmulatorCore): Reply {
   const path = checkedPath(requiredQuery(ctx, 'path'), core, false)
   if (!isMultipart(ctx.mediaType)) throw badRequest('Required multipart part [fileContent]')
   const part = parseMultipart(ctx.body, String(ctx.headers['content-type'])).find(
-    (p) => p.name === 'fileContent'
+    (p) => p.name === 'fileContent' && !(core.options.dropEmptyFileParts && p.data.length === 0)
   )
   if (!part) throw badRequest('Required argument [CompletedFileUpload fileContent] not specified')
   if (part.filename?.toLowerCase().endsWith('.zip')) {
@@ -102,6 +103,13 @@ export function handleExportFiles(ctx: RequestContext, core: EmulatorCore): Repl
     entries[path.slice(1)] = record.revisions[record.revisions.length - 1]
     key.push(`${path}\0${record.revisions.length}`)
   }
+  if (core.features.flowsInFileExport) {
+    // [S21 NamespaceFileController `export`, v0.14 → 0.21-dev]: the namespace's flows follow its files.
+    for (const { id, flow } of core.state.liveFlowsOf(ctx.tenant, ctx.params.namespace!)) {
+      entries[`_flows/${id}.yml`] = Buffer.from(flow.source)
+      key.push(`_flows/${id}\0${flow.revision}`)
+    }
+  }
   let cached = lastExports.get(store)
   if (cached?.key !== key.join('\0')) {
     cached = { key: key.join('\0'), zip: zipSync(entries, { level: 0 }) }
@@ -137,7 +145,7 @@ function extractZip(ctx: RequestContext, core: EmulatorCore, data: Buffer): void
   }
   for (const [name, bytes] of Object.entries(entries).sort(([a], [b]) => compare(a, b))) {
     if (name.endsWith('/')) continue
-    putFile(ctx, core, checkedPath(name, core, false), Buffer.from(bytes))
+    putFile(ctx, core, checkedPath(name, core, false, 'uri'), Buffer.from(bytes))
   }
 }
 
@@ -175,9 +183,20 @@ function optionalPath(ctx: RequestContext, core: EmulatorCore): string {
   return raw === undefined || raw === '' ? '/' : checkedPath(raw, core, true)
 }
 
-/** Leading slash added, trailing one removed; `..`, long names and (optionally) `/_flows` refused. */
-function checkedPath(raw: string, core: EmulatorCore, refuseFlows: boolean): string {
-  let path = raw.startsWith('/') ? raw : `/${raw}`
+/**
+ * Leading slash added, trailing one removed; `..`, long names and (optionally) `/_flows` refused. Before
+ * 1.0 the path is first turned into what the server stores (legacy-file-path.ts); zip entries always
+ * went through `URI.create` there.
+ */
+function checkedPath(
+  raw: string,
+  core: EmulatorCore,
+  refuseFlows: boolean,
+  zipEntry?: 'uri'
+): string {
+  const legacy = core.features.legacyFilePaths && (zipEntry ?? core.features.legacyFilePaths)
+  const stored = legacy ? legacyStoredPath(raw, legacy) : raw
+  let path = stored.startsWith('/') ? stored : `/${stored}`
   if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1)
   if (path.includes('..')) {
     throw illegalArgument(

@@ -31,6 +31,7 @@ import {
 import { isRecord, parseLenient, rewriteNamespace, splitValidateDocuments } from '../flow-source.js'
 import { isMultipart, parseMultipart } from '../multipart.js'
 import { compare } from '../namespace-files.js'
+import { flowWarnings } from '../flow-warnings.js'
 import { flowFilter } from './flow-filters.js'
 
 const YAML = 'application/x-yaml'
@@ -113,7 +114,10 @@ export function handleExportByIds(ctx: RequestContext, core: EmulatorCore): Repl
     const namespace = String(item.namespace)
     const id = String(item.id)
     const flow = core.state.live(ctx.tenant, namespace, id)
-    if (flow) entries[`${namespace}.${id}.yaml`] = Buffer.from(flow.source)
+    // [S21 FlowController `exportByIds` v0.13 → 0.21-dev]: `findByIdWithSource(…).orElseThrow()` for each id,
+    // so one missing flow fails the whole request (NoSuchElementException → 404 in ErrorController).
+    if (!flow) throw notFound('No value present')
+    entries[`${namespace}.${id}.yaml`] = Buffer.from(flow.source)
   }
   return zipReply(zipSync(entries, { level: 0 }), 'flows.zip')
 }
@@ -167,7 +171,7 @@ function validateOne(
   }
   item.outdated = isOutdated(core, tenant, parsed)
   item.deprecationPaths = result.deprecationPaths
-  item.warnings = []
+  item.warnings = result.parsed && !result.failure ? flowWarnings(core, tenant, result.parsed) : []
   item.infos = result.infos
   return item
 }

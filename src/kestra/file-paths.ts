@@ -1,0 +1,69 @@
+import type { ServerInfo } from './api.js'
+import { ActionError } from '../errors.js'
+import { parseVersion } from './era.js'
+
+/**
+ * How a server turns a namespace file path into the one it stores (reference §3.2). Kestra 0.19 → 0.x
+ * pass the path through `URLEncoder` and read it back with `URI.getPath()`: every escape is undone except
+ * a space, stored as '+' (NamespaceFileController `new URI(URLEncoder.encode(path))`). The result then goes
+ * through `URI.create`, where '?' or '#' cut the name, '%' starts an escape and some characters are refused;
+ * 0.13 → 0.18 bind the path as a URI directly, which refuses a space too. 1.x keeps every name.
+ */
+export type FileNaming = 'exact' | 'space-as-plus' | 'uri'
+
+export function fileNaming(info: Pick<ServerInfo, 'version'>): FileNaming {
+  const version = parseVersion(info.version)
+  if (!version || version[0] >= 1) return 'exact'
+  return version[1] >= 19 ? 'space-as-plus' : 'uri'
+}
+
+/** Characters a pre-1.0 server cannot keep in a name, besides the space on 0.13 → 0.18. */
+const UNSTORABLE = /[?#%"<>\\^`{|}[\]]|[^\P{Z} ]|\p{Cc}/u
+
+/** The stored path of `path`, or why the server cannot store it under that name. */
+export function storedPath(
+  naming: FileNaming,
+  path: string
+): { path: string } | { problem: string } {
+  if (naming === 'exact') return { path }
+  const bad =
+    UNSTORABLE.exec(path)?.[0] ?? (naming === 'uri' && path.includes(' ') ? ' ' : undefined)
+  if (bad !== undefined) {
+    return {
+      problem: `Kestra before 1.0 keeps namespace file paths in a URI, where ${JSON.stringify(bad)} cannot be part of a name`
+    }
+  }
+  return { path: naming === 'space-as-plus' ? path.replace(/ /g, '+') : path }
+}
+
+/**
+ * Stored path → repository path, for the repository's files the server stores under another name, so
+ * that both sides compare. Throws, naming the files, when the server cannot store one under its name or
+ * would store two as one.
+ */
+export function repositoryNames(
+  naming: FileNaming,
+  namespace: string,
+  entries: readonly { path: string; file: string }[]
+): Map<string, string> {
+  const names = new Map<string, string>()
+  if (naming === 'exact') return names
+  const owners = new Map<string, { path: string; file: string }>()
+  for (const entry of entries) {
+    const stored = storedPath(naming, entry.path)
+    if ('problem' in stored) {
+      throw new ActionError(
+        `Namespace file ${entry.file} ('${entry.path}' in namespace '${namespace}') cannot be deployed to this Kestra server: ${stored.problem}. Rename the file, or upgrade Kestra to 1.0 or later.`
+      )
+    }
+    const owner = owners.get(stored.path)
+    if (owner && owner.path !== entry.path) {
+      throw new ActionError(
+        `Namespace files ${owner.file} and ${entry.file} (namespace '${namespace}') would be one file '${stored.path}' on this Kestra server: before 1.0 it stores a space as '+'. Rename one of them.`
+      )
+    }
+    owners.set(stored.path, entry)
+    if (stored.path !== entry.path) names.set(stored.path, entry.path)
+  }
+  return names
+}
