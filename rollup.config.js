@@ -29,7 +29,15 @@ export default {
     format: 'es',
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name].js',
-    sourcemap: false
+    // The action and the CLI share one engine: third-party code in one chunk, ours in another.
+    manualChunks: (id) =>
+      id.includes('/node_modules/')
+        ? 'vendor'
+        : /\/src\/(index|cli)\.ts$/.test(id)
+          ? undefined
+          : 'engine',
+    sourcemap: true,
+    sourcemapExcludeSources: true
   },
   plugins: [
     typescript({ tsconfig: './tsconfig.json', outDir, noEmitOnError: true }),

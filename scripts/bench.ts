@@ -275,9 +275,10 @@ function expectCounts(name: string, run: Measured, expected: Record<string, numb
   }
 }
 
+/** The code the runner loads: source maps are read only for a stack trace. */
 function distBytes(dir: string): number {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.js'))
     .reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).size, 0)
 }
 
@@ -363,7 +364,7 @@ async function main(): Promise<void> {
       target: '≤ 300 ms',
       met: coldStart <= 300
     },
-    { measure: '`dist/` size', result: megabytes(dist), target: '≤ 3 MB', met: dist <= 3e6 }
+    { measure: '`dist/` size (JavaScript, source maps aside)', result: megabytes(dist), target: '≤ 3 MB', met: dist <= 3e6 }
   ]
 
   const runs = [
