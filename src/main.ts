@@ -7,7 +7,7 @@ import { clientForSettings, type KestraClient } from './kestra/client.js'
 import { actionReporter } from './report/action-reporter.js'
 import { redactingGitHub, redactingReporter } from './report/redacting.js'
 import { execute } from './run/execute.js'
-import { createRedactor, type Redactor } from './secrets.js'
+import { authSecrets, createRedactor, type Redactor } from './secrets.js'
 import { parseSettings, secretsOf, type InputName } from './settings.js'
 
 const SECRET_INPUTS = ['password', 'api-token', 'github-token'] as const
@@ -17,16 +17,10 @@ export async function run(): Promise<void> {
   let kestra: KestraClient | undefined
   const masked = new Set<string>()
   // Raw secret inputs are masked before parsing, so not even an input error can show them.
-  let redactor = guard(
-    SECRET_INPUTS.map((name) => core.getInput(name)),
-    masked
-  )
+  let redactor = guard(secretInputs(), masked)
   try {
     const settings = parseSettings((name: InputName) => core.getInput(name))
-    redactor = guard(
-      [...SECRET_INPUTS.map((name) => core.getInput(name)), ...secretsOf(settings)],
-      masked
-    )
+    redactor = guard([...secretInputs(), ...secretsOf(settings)], masked)
     const context = readRunContext()
     const log = (message: string) => core.info(redactor.text(message))
     kestra = clientForSettings(settings, log)
@@ -49,6 +43,13 @@ export async function run(): Promise<void> {
   } finally {
     await kestra?.close()
   }
+}
+
+/** The secret inputs as given, with the Basic value even when api-token wins (a credential all the same). */
+function secretInputs(): string[] {
+  const [password, token, githubToken] = SECRET_INPUTS.map((name) => core.getInput(name))
+  const basic = authSecrets({ kind: 'basic', username: core.getInput('username'), password })
+  return [token, githubToken, ...(password ? basic : [])]
 }
 
 /** Every form of the secrets is masked in the runner's log and redacted from every output. */

@@ -142,7 +142,7 @@ export class EmulatorServer {
         return
       }
       await this.sleep(this.latencyMs)
-      return this.send(res, entry, faultReply(fault, url))
+      return this.send(res, entry, faultReply(fault, url, req), fault.trickleMs)
     }
 
     this.hook?.(entry)
@@ -160,10 +160,12 @@ export class EmulatorServer {
         req.socket.destroy()
         return
       }
-      if (fault.status !== undefined || fault.body !== undefined) reply = faultReply(fault, url)
+      if (fault.status !== undefined || fault.body !== undefined || fault.echoCredentials) {
+        reply = faultReply(fault, url, req)
+      }
     }
     await this.sleep(this.latencyMs)
-    this.send(res, entry, reply)
+    this.send(res, entry, reply, fault?.trickleMs)
   }
 
   private dispatch(
@@ -254,11 +256,27 @@ export class EmulatorServer {
     }
   }
 
-  private send(res: ServerResponse, entry: LoggedRequest, reply: Reply): void {
+  private send(res: ServerResponse, entry: LoggedRequest, reply: Reply, trickleMs?: number): void {
     entry.status = reply.status
     if (res.destroyed) return
     res.writeHead(reply.status, reply.reason ?? defaultReason(reply.status), reply.headers)
-    res.end(reply.body)
+    if (trickleMs === undefined) return void res.end(reply.body)
+    const body = Buffer.from(reply.body ?? ' ')
+    let at = 0
+    const drip = () => {
+      if (res.destroyed) return
+      res.write(body.subarray(at % body.length, (at % body.length) + 1))
+      at++
+      const pending = {
+        timer: setTimeout(() => {
+          this.timers.delete(pending)
+          drip()
+        }, trickleMs),
+        done: () => undefined
+      }
+      this.timers.add(pending)
+    }
+    drip()
   }
 
   private takeFault(method: string, path: string, route: string): PendingFault | undefined {
@@ -294,13 +312,18 @@ export class EmulatorServer {
   }
 }
 
-function faultReply(fault: Fault, url: URL): Reply {
+function faultReply(fault: Fault, url: URL, req: IncomingMessage): Reply {
   const status = fault.status ?? 500
   const headers: Record<string, string> = {}
   if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter)
   if (fault.body === undefined) {
     const reason = defaultReason(status)
-    const body = { message: reason, _links: { self: { href: url.pathname, templated: false } } }
+    const echoed = fault.echoCredentials ? credentialsEcho(req) : undefined
+    const body = {
+      message: echoed ? `${reason}: ${echoed.message}` : reason,
+      _links: { self: { href: url.pathname, templated: false } },
+      ...(echoed && { _embedded: { errors: [{ message: echoed.said, path: 'authorization' }] } })
+    }
     return {
       status,
       headers: { ...headers, 'Content-Type': 'application/json' },
@@ -314,6 +337,17 @@ function faultReply(fault: Fault, url: URL): Reply {
     status,
     headers: { ...headers, 'Content-Type': 'application/json' },
     body: JSON.stringify(fault.body)
+  }
+}
+
+/** What a careless server says about the credentials it was sent: every form of them. */
+function credentialsEcho(req: IncomingMessage): { message: string; said: string } {
+  const header = req.headers.authorization ?? ''
+  const [scheme = '', value = ''] = header.split(/\s+/, 2)
+  const said = /^basic$/i.test(scheme) ? Buffer.from(value, 'base64').toString('utf8') : value
+  return {
+    message: `refused Authorization '${header}' for ${said} (${encodeURIComponent(said)})`,
+    said
   }
 }
 
