@@ -134,7 +134,9 @@ export class EmulatorServer {
     const filename = /filename="([^"]*)"/.exec(body.subarray(0, 4096).toString('latin1'))
     if (filename && entry.contentType?.startsWith('multipart/')) entry.partFilename = filename[1]
 
-    const fault = this.takeFault(method, url.pathname, match.route)
+    const taken = this.takeFault(method, url.pathname, match.route)
+    if (taken?.holdUntil) await taken.holdUntil
+    const fault = taken && !isHoldOnly(taken) ? taken : undefined
     if (fault && !fault.afterHandling) {
       if (fault.hangMs !== undefined) await this.sleep(fault.hangMs)
       if (fault.reset) {
@@ -338,6 +340,22 @@ function faultReply(fault: Fault, url: URL, req: IncomingMessage): Reply {
     headers: { ...headers, 'Content-Type': 'application/json' },
     body: JSON.stringify(fault.body)
   }
+}
+
+const EFFECTS = [
+  'afterHandling',
+  'status',
+  'retryAfter',
+  'body',
+  'reset',
+  'hangMs',
+  'trickleMs',
+  'echoCredentials'
+] as const
+
+/** A fault that only holds the request back: once released, it is handled as any other. */
+function isHoldOnly(fault: Fault): boolean {
+  return EFFECTS.every((effect) => fault[effect] === undefined)
 }
 
 /** What a careless server says about the credentials it was sent: every form of them. */

@@ -118,6 +118,8 @@ export interface Fault {
    * `user:password` or token, URL-encoded too), as a careless proxy or server might.
    */
   echoCredentials?: boolean
+  /** Hold the request until this settles, then handle it normally (to line up two clients' requests). */
+  holdUntil?: Promise<unknown>
 }
 
 export interface Emulator {
