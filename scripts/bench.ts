@@ -94,8 +94,7 @@ function median(runs: Measured[]): Measured {
   return {
     ...sorted[Math.floor(sorted.length / 2)]!,
     peakRssBytes: Math.max(...runs.map((r) => r.peakRssBytes)),
-    writes: Math.max(...runs.map((r) => r.writes)),
-    readsAmongWrites: Math.max(...runs.map((r) => r.readsAmongWrites))
+    writes: Math.max(...runs.map((r) => r.writes))
   }
 }
 
@@ -308,6 +307,9 @@ async function main(): Promise<void> {
     ...[plan, deploy, redeploy, first].filter((r) => r !== undefined).map((r) => r.peakRssBytes)
   )
   const speedup = baseline ? baseline.wallMs / plan.wallMs : undefined
+  // The re-deploy reads what the deploy reads but writes nothing: the difference is the reads of the
+  // race check, each resource's server state read right before its own write.
+  const raceReads = reads(deploy) - reads(redeploy)
   const rows: Row[] = [
     {
       measure: `Plan (pull request editing ${changedFlows} flows; median of ${RUNS} after a warm-up run)`,
@@ -333,7 +335,7 @@ async function main(): Promise<void> {
       : []),
     {
       measure: `Deploy of the ${changedFlows} changed flows (median of ${RUNS})`,
-      result: `${seconds(deploy.wallMs)}, ${count(deploy.writes)} writes (${changedFlows} flows + ${namespaces * MARKER_WRITES} commit markers), ${count(deploy.readsAmongWrites)} reads right before writes`,
+      result: `${seconds(deploy.wallMs)}, ${count(deploy.writes)} writes (${changedFlows} flows + ${namespaces * MARKER_WRITES} commit markers), ${count(raceReads)} reads right before writes`,
       target: '≤ 1.5 s',
       met: deploy.wallMs <= 1500
     },
@@ -347,7 +349,7 @@ async function main(): Promise<void> {
       ? [
           {
             measure: `First deploy of ${count(size.flows)} flows (server already holds the files)`,
-            result: `${seconds(first.wallMs)}, ${count(first.writes)} writes, ${count(first.readsAmongWrites)} reads right before writes`,
+            result: `${seconds(first.wallMs)}, ${count(first.writes)} writes`,
             target: ''
           }
         ]
@@ -429,7 +431,7 @@ async function main(): Promise<void> {
       requests: baseline.requests,
       speedup
     },
-    deploy: summary(deploy),
+    deploy: { ...summary(deploy), raceReads },
     redeploy: summary(redeploy),
     firstDeploy: first && summary(first),
     coldStartMs: coldStart,
@@ -443,14 +445,17 @@ async function main(): Promise<void> {
   console.log(out.join('\n'))
 }
 
+function reads(run: Measured): number {
+  return run.totalRequests - run.writes
+}
+
 function summary(run: Measured) {
   return {
     wallMs: run.wallMs,
     peakRssBytes: run.peakRssBytes,
     requests: run.requests,
     totalRequests: run.totalRequests,
-    writes: run.writes,
-    readsAmongWrites: run.readsAmongWrites
+    writes: run.writes
   }
 }
 

@@ -16,8 +16,6 @@ export interface Measured {
   totalRequests: number
   /** Requests that change server state. */
   writes: number
-  /** Reads sent once the writes began: each resource's server state read right before its write. */
-  readsAmongWrites: number
   result: RunResult
 }
 
@@ -66,13 +64,6 @@ export async function measureRun(
     requests: countRequests(requests),
     totalRequests: requests.length,
     writes: requests.filter(isWrite).length,
-    readsAmongWrites: readsAmongWrites(requests),
     result
   }
-}
-
-/** A deploy reads everything it plans before its first write: what it reads after that is its race checks. */
-export function readsAmongWrites(requests: LoggedRequest[]): number {
-  const first = requests.findIndex(isWrite)
-  return first < 0 ? 0 : requests.slice(first).filter((r) => !isWrite(r)).length
 }
