@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { ActionError, errorMessage } from './errors.js'
 import type { Mode, Settings } from './settings.js'
 
 /** What the run is about, read once from the runner's environment and event payload. */
@@ -98,13 +99,30 @@ export function readRunContext(env: Env = process.env): RunContext {
   }
 }
 
+/** The event's JSON, which the runner writes for every job: without it the run cannot tell what to plan. */
 function readPayload(path: string | undefined): Record<string, unknown> {
-  if (!path) return {}
+  const fail = (why: string) =>
+    new ActionError(
+      `The event payload (GITHUB_EVENT_PATH${path ? `=${path}` : ''}) ${why}. The runner writes this file for every job: check that no earlier step removed or rewrote it, or point GITHUB_EVENT_PATH at the event's JSON when running the action elsewhere.`
+    )
+  if (!path) throw fail('is not set')
+  let text: string
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
-  } catch {
-    return {}
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    throw fail(code === 'ENOENT' ? 'does not exist' : `cannot be read (${errorMessage(error)})`)
   }
+  let payload: unknown
+  try {
+    payload = JSON.parse(text)
+  } catch (error) {
+    throw fail(`is not valid JSON (${errorMessage(error)})`)
+  }
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw fail('is not a JSON object')
+  }
+  return payload as Record<string, unknown>
 }
 
 /** SPEC §3: what `auto` means per event; `dry-run` turns deploy into plan. */

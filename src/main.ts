@@ -5,27 +5,25 @@ import { createOctokit } from './github/octokit.js'
 import { createGitHub } from './github/rest-github.js'
 import { clientForSettings, type KestraClient } from './kestra/client.js'
 import { actionReporter } from './report/action-reporter.js'
+import { redactingGitHub, redactingReporter } from './report/redacting.js'
 import { execute } from './run/execute.js'
+import { authSecrets, createRedactor, type Redactor } from './secrets.js'
 import { parseSettings, secretsOf, type InputName } from './settings.js'
+
+const SECRET_INPUTS = ['password', 'api-token', 'github-token'] as const
 
 /** The action: inputs from the runner, results as annotations, outputs, job summary and exit code. */
 export async function run(): Promise<void> {
   let kestra: KestraClient | undefined
+  const masked = new Set<string>()
+  // Raw secret inputs are masked before parsing, so not even an input error can show them.
+  let redactor = guard(secretInputs(), masked)
   try {
-    // Raw secret inputs are masked before parsing, so not even an input error can show them.
-    const masked = new Set<string>()
-    const mask = (secret: string) => {
-      if (secret.length < 4 || masked.has(secret)) return
-      masked.add(secret)
-      core.setSecret(secret)
-    }
-    for (const name of ['password', 'api-token', 'github-token'] as const) {
-      mask(core.getInput(name))
-    }
     const settings = parseSettings((name: InputName) => core.getInput(name))
-    for (const secret of secretsOf(settings)) mask(secret)
+    redactor = guard([...secretInputs(), ...secretsOf(settings)], masked)
     const context = readRunContext()
-    kestra = clientForSettings(settings, (message) => core.info(message))
+    const log = (message: string) => core.info(redactor.text(message))
+    kestra = clientForSettings(settings, log)
     const github =
       settings.githubToken && context.owner
         ? createGitHub(createOctokit(settings.githubToken, { baseUrl: context.apiUrl }), {
@@ -34,15 +32,32 @@ export async function run(): Promise<void> {
           })
         : undefined
     const outcome = await execute(settings, context, {
-      reporter: actionReporter(),
+      reporter: redactingReporter(actionReporter(), redactor),
       kestra,
-      github,
+      github: github && redactingGitHub(github, redactor),
       now: () => new Date()
     })
-    if (outcome.failure) core.setFailed(outcome.failure)
+    if (outcome.failure) core.setFailed(redactor.text(outcome.failure))
   } catch (error) {
-    core.setFailed(errorMessage(error))
+    core.setFailed(redactor.text(errorMessage(error)))
   } finally {
     await kestra?.close()
   }
+}
+
+/** The secret inputs as given, with the Basic value even when api-token wins (a credential all the same). */
+function secretInputs(): string[] {
+  const [password, token, githubToken] = SECRET_INPUTS.map((name) => core.getInput(name))
+  const basic = authSecrets({ kind: 'basic', username: core.getInput('username'), password })
+  return [token, githubToken, ...(password ? basic : [])]
+}
+
+/** Every form of the secrets is masked in the runner's log and redacted from every output. */
+function guard(secrets: string[], masked: Set<string>): Redactor {
+  const redactor = createRedactor(secrets)
+  for (const form of redactor.forms.filter((f) => !masked.has(f))) {
+    masked.add(form)
+    core.setSecret(form)
+  }
+  return redactor
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ConfigError } from './errors.js'
+import { authSecrets } from './secrets.js'
 
 /** Every input of action.yml with its default, as the runner would set it when the workflow omits it. */
 export const INPUT_DEFAULTS = {
@@ -360,16 +361,7 @@ function withoutUserinfo(value: string): string {
 
 /** The secrets among the settings, for masking and for leak scans. */
 export function secretsOf(settings: Settings): string[] {
-  const secrets: string[] = []
-  if (settings.auth.kind === 'basic') {
-    if (settings.auth.password) secrets.push(settings.auth.password)
-    if (settings.auth.password || settings.auth.username) {
-      secrets.push(
-        Buffer.from(`${settings.auth.username}:${settings.auth.password}`).toString('base64')
-      )
-    }
-  }
-  if (settings.auth.kind === 'bearer') secrets.push(settings.auth.token)
+  const secrets = [...authSecrets(settings.auth)]
   if (settings.githubToken) secrets.push(settings.githubToken)
   return secrets.filter((s) => s.length >= 4)
 }

@@ -150,6 +150,7 @@ describe('deploy: compare before write', () => {
         flowSource('team', 'moved', '!'),
         flowSource('team', 'ok', '!'),
         flowSource('team', 'racer'),
+        flowSource('team', 'twin'),
         flowSource('team', 'recreated', '!')
       ],
       files: [{ namespace: 'team', path: '/data.csv', content: 'a,b,c' }]
@@ -157,7 +158,8 @@ describe('deploy: compare before write', () => {
     // Someone changes the server between the plan and the deploy.
     server.seedFlow(flowSource('team', 'moved', ' by hand'), 3)
     server.seedFile('team', '/data.csv', 'edited in the UI')
-    server.seedFlow(flowSource('team', 'racer'))
+    server.seedFlow(flowSource('team', 'racer', ' by someone else'))
+    server.seedFlow(flowSource('team', 'twin')) // another run of this commit created it
     server.seedFlow(flowSource('team', 'recreated'), 4) // deleted and created again: same source
 
     const result = await runDeploy(server, planned)
@@ -167,7 +169,8 @@ describe('deploy: compare before write', () => {
       'team.moved': 'conflict',
       'team.ok': 'updated',
       'team.racer': 'conflict',
-      'team.recreated': 'conflict'
+      'team.recreated': 'conflict',
+      'team.twin': 'unchanged'
     })
     expect(result.status).toBe('failed')
     const byName = new Map(
@@ -178,6 +181,129 @@ describe('deploy: compare before write', () => {
     expect(byName.get('file')?.message).toContain('changed on the server')
     expect(server.writes).toEqual(['updateFlow team/ok'])
     expect(server.flows.get('team/moved')?.source).toBe(flowSource('team', 'moved', ' by hand'))
+  })
+
+  it('catches an edit made while the files upload: the flow is read right before its own write', async () => {
+    const server = new FakeKestra()
+    server.seedFlow(flowSource('team', 'a'), 2)
+    server.seedFlow(flowSource('team', 'b'), 2)
+    const planned = planFor(server, {
+      flows: [flowSource('team', 'a', '!'), flowSource('team', 'b', '!')],
+      files: [{ namespace: 'team', path: '/data.csv', content: 'x' }]
+    })
+    server.beforeWrite = (resource) => {
+      if (resource === 'file:team:/data.csv') server.seedFlow(flowSource('team', 'a', ' UI'), 3)
+    }
+    const result = await runDeploy(server, planned)
+
+    expect(outcomes(result)).toEqual({
+      'team.a': 'conflict',
+      'team.b': 'updated',
+      'team:/data.csv': 'created'
+    })
+    expect(result.resources.find((r) => r.result === 'conflict')?.message).toBe(
+      'flow team.a changed on the server after the plan (revision 2 → 3)'
+    )
+    expect(server.flows.get('team/a')?.source).toBe(flowSource('team', 'a', ' UI'))
+    // The file itself, then one listing for both flows, asked for together.
+    expect(server.reads.filter((r) => !r.startsWith('getKv'))).toEqual([
+      'getFile team:/data.csv',
+      'flowRevisions team',
+      'getFlow team/a'
+    ])
+  })
+
+  it('reports a resource that another run already brought to the desired state as unchanged, unwritten', async () => {
+    const server = new FakeKestra()
+    server.seedFlow(flowSource('team', 'a'), 2)
+    server.seedFlow(flowSource('team', 'gone'))
+    server.seedFile('team', '/f.txt', 'v1')
+    const planned = planFor(
+      server,
+      {
+        flows: [flowSource('team', 'a', '!'), flowSource('team', 'b')],
+        files: [{ namespace: 'team', path: '/f.txt', content: 'v2' }]
+      },
+      { delete: true }
+    )
+    // The other run wrote everything between this run's plan and its writes.
+    server.seedFlow(flowSource('team', 'a', '!'), 3)
+    server.seedFlow(flowSource('team', 'b'))
+    server.seedFile('team', '/f.txt', 'v2')
+    server.flows.delete('team/gone')
+
+    const result = await runDeploy(server, planned)
+
+    expect(result.status).toBe('nothing-to-do')
+    expect(outcomes(result)).toEqual({
+      'team.a': 'unchanged',
+      'team.b': 'unchanged',
+      'team.gone': 'unchanged',
+      'team:/f.txt': 'unchanged'
+    })
+    expect(result.resources.find((r) => r.change.kind === 'flow')).toMatchObject({ revision: 3 })
+    expect(server.writes.filter((w) => !w.startsWith('putKv'))).toEqual([])
+  })
+
+  it('compares a create that meets "already exists": same source is unchanged, another is a conflict', async () => {
+    const server = new FakeKestra()
+    const planned = planFor(server, {
+      flows: [flowSource('team', 'same'), flowSource('team', 'other')]
+    })
+    // Both appear after this run's fresh read, right before its create reaches the server.
+    server.gate = async (resource) => {
+      if (resource === 'flow:team/same' && !server.flows.has('team/same')) {
+        server.seedFlow(flowSource('team', 'same'))
+      }
+      if (resource === 'flow:team/other' && !server.flows.has('team/other')) {
+        server.seedFlow(flowSource('team', 'other', ' elsewhere'))
+      }
+    }
+    const result = await runDeploy(server, planned)
+
+    expect(outcomes(result)).toEqual({ 'team.other': 'conflict', 'team.same': 'unchanged' })
+    expect(result.resources.find((r) => r.result === 'conflict')?.message).toBe(
+      'flow team.other appeared on the server (revision 1) after the plan'
+    )
+    expect(server.flows.get('team/other')?.source).toBe(flowSource('team', 'other', ' elsewhere'))
+  })
+
+  it('skips the flows that read a file that was not uploaded, naming it, and writes the rest', async () => {
+    const server = new FakeKestra()
+    server.failures.set(
+      'file:team:/big.csv',
+      new ApiError({
+        status: 413,
+        method: 'POST',
+        path: '/api/v1/main/namespaces/team/files?path=%2Fbig.csv',
+        serverMessage: 'Request Entity Too Large'
+      })
+    )
+    const planned = planFor(server, {
+      flows: [flowSource('team', 'reader'), flowSource('team', 'other')],
+      files: [
+        { namespace: 'team', path: '/big.csv', content: 'x' },
+        { namespace: 'team', path: '/ok.csv', content: 'y' }
+      ]
+    })
+    const refs = [
+      { from: 'flow:team/reader', to: 'file:team:/big.csv' },
+      { from: 'flow:team/reader', to: 'file:team:/ok.csv' },
+      { from: 'flow:team/other', to: 'file:team:/ok.csv' }
+    ]
+    const result = await runDeploy(server, planned, { refs })
+
+    expect(outcomes(result)).toEqual({
+      'team.other': 'created',
+      'team.reader': 'skipped',
+      'team:/big.csv': 'failed',
+      'team:/ok.csv': 'created'
+    })
+    expect(result.resources.find((r) => r.result === 'skipped')?.message).toBe(
+      'not written: it reads namespace file team:/big.csv (failed), which this deploy did not upload'
+    )
+    expect(server.flows.has('team/reader')).toBe(false)
+    expect(result.status).toBe('failed')
   })
 
   it('reads only what it needs: no file listing for a namespace without file writes', async () => {

@@ -8,7 +8,7 @@ export class FakeKestra implements KestraApi {
   readonly kv = new Map<string, unknown>()
   /** Every write request, in the order it was sent: `createFlow ns/id`, `uploadFile ns:/p`, `putKv ns/key`… */
   readonly writes: string[] = []
-  /** Every read request: `listFlows ns`, `listFiles ns`, `getKv ns/key`. */
+  /** Every read request: `listFlows ns`, `flowRevisions ns`, `getFlow ns/id`, `getFile ns:/p`, `getKv ns/key`… */
   readonly reads: string[] = []
   /** Writes to these resources (`flow:ns/id`, `file:ns:/path`, `kv:ns/key`) throw the error, every time; KV reads too. */
   readonly failures = new Map<string, Error>()
@@ -52,6 +52,7 @@ export class FakeKestra implements KestraApi {
   }
 
   async getFlow(namespace: string, id: string): Promise<RemoteFlow | undefined> {
+    this.reads.push(`getFlow ${namespace}/${id}`)
     const flow = this.flows.get(`${namespace}/${id}`)
     return flow && { ...flow }
   }
@@ -97,6 +98,7 @@ export class FakeKestra implements KestraApi {
   }
 
   async getFile(namespace: string, path: string): Promise<Uint8Array | undefined> {
+    this.reads.push(`getFile ${namespace}:${path}`)
     return this.files.get(`${namespace}:${path}`)
   }
 

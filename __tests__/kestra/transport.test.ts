@@ -109,7 +109,59 @@ describe('transport', () => {
     })
     await kestra.putKv('ns', 'key', { a: 1 })
     expect(bodies).toEqual(['{"a":1}', '{"a":1}'])
-    expect(retries).toEqual(['UND_ERR_HEADERS_TIMEOUT'])
+    expect(retries).toEqual(['timeout'])
+  })
+
+  it('times out an answer that keeps trickling, as one that never starts, and retries it', async () => {
+    const timers: NodeJS.Timeout[] = []
+    let attempts = 0
+    const server = await serve((req, res) => {
+      if (req.url === '/api/v1/configs') return json(res, 200, { version: '1.3.2' })
+      attempts++
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.write('[')
+      timers.push(setInterval(() => res.write(' '), 50))
+    })
+    cleanups.push(async () => timers.forEach(clearInterval))
+    const retries: string[] = []
+    const kestra = client({
+      server: server.url,
+      timeoutSeconds: 0.3,
+      retry: { maxAttempts: 2, baseDelayMs: 1 },
+      onRetry: (info) => retries.push(info.reason)
+    })
+    const error = await kestra.flowRevisions('team').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ApiError)
+    expect((error as ApiError).message).toMatch(
+      /^Kestra did not answer GET \/api\/v1\/main\/flows\/team: timed out after 0\.3 s/
+    )
+    expect(attempts).toBe(2)
+    expect(retries).toEqual(['timeout'])
+  })
+
+  it('redacts every form of the credentials from what the server says', async () => {
+    const auth = { kind: 'basic' as const, username: 'me@x.io', password: 'S3cret pass/+=' }
+    const basic = Buffer.from(`${auth.username}:${auth.password}`).toString('base64')
+    const forms = [
+      auth.password,
+      encodeURIComponent(auth.password),
+      basic,
+      encodeURIComponent(basic),
+      Buffer.from(auth.password).toString('base64')
+    ]
+    const server = await serve((req, res) => {
+      if (req.url === '/api/v1/configs') return json(res, 200, { version: '1.3.2' })
+      json(res, 422, {
+        message: `Invalid entity: you sent ${forms.join(' and ')}`,
+        _embedded: { errors: [{ path: 'flow.id', message: `Basic ${basic} rejected` }] }
+      })
+    })
+    const kestra = client({ server: server.url, auth })
+    const error = (await kestra.createFlow('id: a').catch((e: unknown) => e)) as ApiError
+    expect(error.message).toMatch(/^Kestra answered 422 to POST \/api\/v1\/main\/flows: Invalid/)
+    const said = JSON.stringify([error.message, error.serverMessage, error.violations])
+    for (const form of forms) expect(said).not.toContain(form)
+    expect(error.serverMessage).toContain('you sent *** and ***')
   })
 
   it('reports an unreachable server without retrying and without credentials', async () => {

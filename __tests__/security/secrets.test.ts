@@ -1,9 +1,12 @@
 /**
- * Issue 8.3: with recognisable credentials, every scenario — success, faults, refused credentials, broken
- * GitHub, debug logging — is scanned for them: stdout, stderr, annotations, summary, outputs, the plan file,
- * comment bodies, both servers' request logs. Only the runner's `::add-mask::` lines may hold them.
+ * Issues 8.3 and 15: with recognisable credentials, every scenario — success, faults, refused credentials,
+ * broken GitHub, debug logging, a server whose error messages and validation verdicts echo the credentials —
+ * is scanned for every form of them: stdout, stderr, annotations, summary, outputs, the plan file and every
+ * other file under RUNNER_TEMP, comment bodies, both servers' request logs. Only the runner's
+ * `::add-mask::` lines may hold them.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runAction, type RunResult } from '../../test-support/runner.js'
 import { dispatchEvent, pullRequestEvent } from '../../test-support/scenario.js'
@@ -12,19 +15,43 @@ import { BASE, CHANGE } from '../reliability/scenario.js'
 import { startStage, type Stage } from '../reliability/stage.js'
 
 const USERNAME = 'leak-user@example.com'
-const PASSWORD = 'Leak-Pa55word-XYZ'
-const API_TOKEN = 'tok_LEAK_123456'
+/** `$`, `+` and `=` make its URL-encoded form differ from it. */
+const PASSWORD = 'Leak$Pa55+word=XYZ'
+const API_TOKEN = 'tok/LEAK+123456='
 const GITHUB_TOKEN = 'ghs_LEAKgithub0987654321'
 const BASIC = { username: USERNAME, password: PASSWORD }
+
+const BASIC_VALUE = Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')
+const base64 = (text: string) => Buffer.from(text).toString('base64').replace(/=+$/, '')
 
 /** Every form a credential could leak in. */
 const SECRETS: Record<string, string> = {
   password: PASSWORD,
   'api-token': API_TOKEN,
   'github-token': GITHUB_TOKEN,
-  'base64(user:password)': Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64'),
+  'base64(user:password)': BASIC_VALUE,
   'base64(user:wrong)': Buffer.from(`${USERNAME}:wrong-${PASSWORD}`).toString('base64'),
-  'base64(password)': Buffer.from(PASSWORD).toString('base64').replace(/=+$/, '')
+  'base64(password)': base64(PASSWORD),
+  'base64(api-token)': base64(API_TOKEN),
+  'urlencoded(password)': encodeURIComponent(PASSWORD),
+  'urlencoded(api-token)': encodeURIComponent(API_TOKEN),
+  'urlencoded(base64(user:password))': encodeURIComponent(BASIC_VALUE)
+}
+
+/** A verdict per flow whose warnings repeat the credentials it was sent, as a hostile validation answer could. */
+const ECHOING_VERDICTS = Array.from({ length: 20 }, (_, index) => ({
+  index,
+  warnings: [
+    `password ${PASSWORD} / ${encodeURIComponent(PASSWORD)} / ${base64(PASSWORD)}; header Basic ${BASIC_VALUE} / ${encodeURIComponent(BASIC_VALUE)}`
+  ]
+}))
+
+/** The merged pull request #7 of the pushed commit, with the sticky comment a deploy adds its section to. */
+function mergedPullRequest(stage: Stage): void {
+  stage.github.setCommitPulls(stage.head, [
+    { number: 7, merged_at: '2026-11-22T10:00:00Z', merge_commit_sha: stage.head }
+  ])
+  stage.github.seedComments(7, [{ body: '<!-- kestra-gitops:default -->\nKestra plan' }])
 }
 
 interface Scenario {
@@ -34,6 +61,8 @@ interface Scenario {
   exitCode: 0 | 1
   /** Something the run must have said, proving it took that path. */
   said?: RegExp
+  /** Where the server's text, credentials redacted (`***`, maybe escaped for Markdown), must have arrived. */
+  redactedIn?: string[]
 }
 
 const credentials = {
@@ -84,6 +113,53 @@ const SCENARIOS: Scenario[] = [
     },
     exitCode: 1,
     said: /Deploy incomplete/
+  },
+  {
+    name: 'a read refused with the credentials echoed',
+    run: (s, c) => {
+      s.kestra.inject({ route: 'flows.list', status: 403, echoCredentials: true })
+      return s.plan(c)
+    },
+    exitCode: 1,
+    said: /Kestra answered 403 .*refused Authorization 'Basic \*\*\*' for leak-user@example\.com:\*\*\*/,
+    redactedIn: ['annotations']
+  },
+  {
+    name: 'a failed write echoes the credentials into the deployed comment',
+    run: (s, c) => {
+      mergedPullRequest(s)
+      s.kestra.inject({ route: 'flows.update', status: 500, times: 8, echoCredentials: true })
+      return s.deploy(c)
+    },
+    exitCode: 1,
+    said: /failed: .*refused Authorization 'Basic \*\*\*'[\s\S]*Deploy incomplete/,
+    redactedIn: ['annotations', 'summary', 'comments']
+  },
+  {
+    name: 'a failed write echoes the api-token',
+    run: (s, c) => {
+      mergedPullRequest(s)
+      s.kestra.inject({ route: 'flows.create', status: 500, times: 8, echoCredentials: true })
+      return s.deploy({ ...c, 'api-token': API_TOKEN })
+    },
+    exitCode: 1,
+    said: /failed: .*refused Authorization 'Bearer \*\*\*' for \*\*\* \(\*\*\*\)/,
+    redactedIn: ['annotations', 'summary', 'comments']
+  },
+  {
+    name: 'validation verdicts echo the credentials',
+    run: (s, c) => {
+      s.kestra.inject({
+        route: 'flows.validate',
+        afterHandling: true,
+        status: 200,
+        body: ECHOING_VERDICTS
+      })
+      return s.plan(c)
+    },
+    exitCode: 0,
+    said: /::warning .*::Kestra warns: password \*\*\* \/ \*\*\* \/ \*\*\*; header Basic \*\*\* \/ \*\*\*/,
+    redactedIn: ['annotations', 'summary', 'comments', 'plan file']
   },
   {
     name: 'Kestra unreachable',
@@ -170,7 +246,11 @@ describe.concurrent('no credential leaks', () => {
           const result = await scenario.run(stage, credentials)
           expect(result.exitCode, result.stdout).toBe(scenario.exitCode)
           if (scenario.said) expect(result.stdout).toMatch(scenario.said)
-          expect(leaks(surfaces(stage, result))).toEqual([])
+          const where = surfaces(stage, result)
+          expect(leaks(where)).toEqual([])
+          for (const surface of scenario.redactedIn ?? []) {
+            expect(where[surface], surface).toMatch(/(\\?\*|&#42;){3}/)
+          }
         })
       } finally {
         await stage.close()
@@ -194,11 +274,19 @@ function surfaces(stage: Stage, result: RunResult): Record<string, string> {
     summary: result.summary,
     outputs: JSON.stringify(result.outputs),
     'plan file': planFile && existsSync(planFile) ? readFileSync(planFile, 'utf8') : '',
+    'files under RUNNER_TEMP': filesUnder(result.runnerTemp),
     comments: JSON.stringify([...stage.github.state.comments.values()]),
     'GitHub request log': JSON.stringify(stage.github.requests),
     'Kestra request log': JSON.stringify(stage.kestra.requests),
     'Kestra state': JSON.stringify(stage.kestra.snapshot())
   }
+}
+
+function filesUnder(dir: string): string {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => readFileSync(join(entry.parentPath, entry.name), 'utf8'))
+    .join('\n')
 }
 
 function leaks(where: Record<string, string>): string[] {

@@ -69,4 +69,28 @@ describe('run context', () => {
     expect(resolveMode({ mode: 'deploy', dryRun: true }, 'push')).toBe('plan')
     expect(resolveMode({ mode: 'validate', dryRun: false }, 'push')).toBe('validate')
   })
+
+  it('names GITHUB_EVENT_PATH when the payload is missing, unreadable or not a JSON object', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kga-ctx-'))
+    const file = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text)
+      return join(dir, name)
+    }
+    const cases: [string | undefined, RegExp][] = [
+      [undefined, /GITHUB_EVENT_PATH\) is not set/],
+      [join(dir, 'absent.json'), /GITHUB_EVENT_PATH=.*absent\.json\) does not exist/],
+      [dir, /GITHUB_EVENT_PATH=.*\) cannot be read \(EISDIR/],
+      [file('truncated.json', '{"pull_request": {'), /is not valid JSON/],
+      [file('null.json', 'null'), /is not a JSON object/],
+      [file('list.json', '[]'), /is not a JSON object/]
+    ]
+    for (const [path, message] of cases) {
+      expect(() => readRunContext({ GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: path })).toThrow(
+        message
+      )
+    }
+    expect(() => readRunContext({ GITHUB_EVENT_PATH: join(dir, 'absent.json') })).toThrow(
+      /runner writes this file for every job/
+    )
+  })
 })

@@ -9,11 +9,12 @@ import {
   type Plan,
   type ResourceChange
 } from '../plan/types.js'
+import { fileKey, flowKey } from '../validate/finding.js'
 import { isWrite } from './gate.js'
 import { orderFlowWrites, type FlowDependency } from './order.js'
 import { NOT_APPLIED, type ResourceResult } from './result.js'
 import { sha256Hex } from '../plan/content.js'
-import { ServerSnapshot } from './server-snapshot.js'
+import { FreshState, type Verdict } from './fresh-state.js'
 
 export type ReadDesiredFile = (change: FileChange) => Promise<Uint8Array>
 
@@ -34,13 +35,15 @@ export interface ApplyOutcome {
 }
 
 /**
- * Writes the plan: namespace files, then flows wave by wave (subflows before their callers), then deletions
- * (flows, then files) only when everything before went through. Each resource is checked against a fresh
- * bulk read of its namespace right before its write; one resource's failure does not stop the others.
+ * Writes the plan: namespace files, then flows as soon as the flows they call are written (a flow that
+ * reads a file that was not uploaded is skipped), then deletions (flows, then files) only when everything
+ * before went through. Each resource's server state is read right before its own write: one that moved
+ * since the plan is a conflict, one already as desired is unchanged. One resource's failure does not stop
+ * the others.
  */
 export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyOutcome> {
   const semaphore = new Semaphore(deps.concurrency)
-  const snapshot = new ServerSnapshot(deps.api)
+  const fresh = new FreshState(deps.api)
   const results = new Map<ResourceChange, ResourceResult>()
   const pending = new Map<string, number>()
   const incomplete = new Set<string>()
@@ -86,15 +89,8 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyOutco
   const flows = (list: ResourceChange[]) => list.filter((c): c is FlowChange => c.kind === 'flow')
 
   const warnings: string[] = []
-  snapshot.prefetch(
-    'file',
-    files(writes).map((c) => c.namespace)
-  )
-  snapshot.prefetch(
-    'flow',
-    flows(writes).map((c) => c.namespace)
-  )
-  await runAll(files(writes), (change) => writeFile(change, snapshot, deps))
+  await runAll(files(writes), (change) => writeFile(change, fresh, deps))
+  const missingFiles = filesNotUploaded(files(writes), results, deps.refs)
   const order = orderFlowWrites(flows(writes), deps.refs)
   for (const cycle of order.cycles) {
     warnings.push(
@@ -105,9 +101,14 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyOutco
   const written = new Map<FlowChange, Promise<void>>()
   for (const change of order.waves.flat()) {
     const before = (order.prerequisites.get(change) ?? []).map((c) => written.get(c)!)
+    const missing = missingFiles.get(flowKey(change.namespace, change.id))
     written.set(
       change,
-      Promise.all(before).then(() => runAll([change], (c) => writeFlow(c, snapshot, deps.api)))
+      Promise.all(before).then(() =>
+        missing
+          ? record({ change, result: 'skipped', message: skippedForFiles(missing) })
+          : runAll([change], (c) => writeFlow(c, fresh, deps.api))
+      )
     )
   }
   await Promise.all(written.values())
@@ -122,7 +123,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyOutco
         })
       }
     } else {
-      await runAll(phase, (change) => deleteResource(change, snapshot, deps.api))
+      await runAll(phase, (change) => deleteResource(change, fresh, deps.api))
     }
   }
   await deletePhase(flows(deletes))
@@ -130,13 +131,37 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyOutco
   return { resources: plan.resources.map((c) => results.get(c)!), warnings }
 }
 
+/** Per flow key, the files it reads (`read()`) that this deploy meant to upload and did not. */
+function filesNotUploaded(
+  fileWrites: FileChange[],
+  results: Map<ResourceChange, ResourceResult>,
+  refs: FlowDependency[]
+): Map<string, ResourceResult[]> {
+  const notUploaded = new Map<string, ResourceResult>()
+  for (const change of fileWrites) {
+    const result = results.get(change)!
+    if (NOT_APPLIED.has(result.result)) {
+      notUploaded.set(fileKey(change.namespace, change.path), result)
+    }
+  }
+  const byFlow = new Map<string, ResourceResult[]>()
+  for (const { from, to } of refs) {
+    const file = notUploaded.get(to)
+    if (file) byFlow.set(from, [...(byFlow.get(from) ?? []), file])
+  }
+  return byFlow
+}
+
+function skippedForFiles(files: ResourceResult[]): string {
+  const named = files.map((f) => `${resourceName(f.change)} (${f.result})`).join(', ')
+  return `not written: it reads namespace file ${named}, which this deploy did not upload`
+}
+
 async function writeFile(
   change: FileChange,
-  snapshot: ServerSnapshot,
+  fresh: FreshState,
   deps: ApplyDeps
 ): Promise<ResourceResult> {
-  const moved = await snapshot.fileMoved(change)
-  if (moved) return { change, result: 'conflict', message: moved }
   if (change.desired === undefined) {
     return { change, result: 'failed', message: 'the plan holds no content for this file' }
   }
@@ -148,43 +173,61 @@ async function writeFile(
       message: `${change.file ?? resourceName(change)} changed on disk after the plan was made`
     }
   }
+  const verdict = await fresh.file(change)
+  if (verdict.kind !== 'as-planned') return settled(change, verdict)
   await deps.api.uploadFile(change.namespace, change.path, bytes)
   return { change, result: change.action === 'create' ? 'created' : 'updated' }
 }
 
 async function writeFlow(
   change: FlowChange,
-  snapshot: ServerSnapshot,
+  fresh: FreshState,
   api: KestraApi
 ): Promise<ResourceResult> {
   if (change.desired === undefined) {
     return { change, result: 'failed', message: 'the plan holds no source for this flow' }
   }
-  const moved = await snapshot.flowMoved(change)
-  if (moved) return { change, result: 'conflict', message: moved }
-  if (change.action === 'create') {
-    const stored = await api.createFlow(change.desired)
-    return { change, result: 'created', revision: stored.revision }
-  }
+  const verdict = await fresh.flow(change)
+  if (verdict.kind !== 'as-planned') return settled(change, verdict)
+  if (change.action === 'create') return createFlow(change, change.desired, fresh, api)
   try {
     const stored = await api.updateFlow(change.namespace, change.id, change.desired)
     // The server keeps the revision when it sees no difference (a `revision:` line only, §2.4).
     const result = stored.revision === change.current?.revision ? 'unchanged' : 'updated'
     return { change, result, revision: stored.revision }
   } catch (error) {
-    if (!isNotFound(error)) throw error
+    if (!isStatus(error, 404)) throw error
     return vanished(change)
+  }
+}
+
+/** A create that meets "already exists" (another run created it meanwhile) compares what is stored. */
+async function createFlow(
+  change: FlowChange,
+  desired: string,
+  fresh: FreshState,
+  api: KestraApi
+): Promise<ResourceResult> {
+  try {
+    const stored = await api.createFlow(desired)
+    return { change, result: 'created', revision: stored.revision }
+  } catch (error) {
+    if (!(error instanceof ApiError && /already exists/i.test(error.serverMessage))) throw error
+    const verdict = await fresh.flow(change)
+    return settled(
+      change,
+      verdict.kind === 'as-planned' ? { kind: 'moved', message: error.message } : verdict
+    )
   }
 }
 
 async function deleteResource(
   change: ResourceChange,
-  snapshot: ServerSnapshot,
+  fresh: FreshState,
   api: KestraApi
 ): Promise<ResourceResult> {
-  const moved =
-    change.kind === 'flow' ? await snapshot.flowMoved(change) : await snapshot.fileMoved(change)
-  if (moved) return { change, result: 'conflict', message: moved }
+  const verdict = change.kind === 'flow' ? await fresh.flow(change) : await fresh.file(change)
+  if (verdict.kind !== 'as-planned') return settled(change, verdict)
   if (change.kind === 'file') {
     await api.deleteFile(change.namespace, change.path)
     return { change, result: 'deleted' }
@@ -193,8 +236,22 @@ async function deleteResource(
     await api.deleteFlow(change.namespace, change.id)
     return { change, result: 'deleted' }
   } catch (error) {
-    if (!isNotFound(error)) throw error
-    return vanished(change)
+    if (!isStatus(error, 404)) throw error
+    return settled(change, { kind: 'desired' })
+  }
+}
+
+/** The result of a resource that was not written: already as desired, or moved (a conflict). */
+function settled(
+  change: ResourceChange,
+  verdict: Exclude<Verdict, { kind: 'as-planned' }>
+): ResourceResult {
+  if (verdict.kind === 'moved') return { change, result: 'conflict', message: verdict.message }
+  return {
+    change,
+    result: 'unchanged',
+    revision: verdict.revision,
+    message: 'the server already holds what this deploy wants (another run got there first)'
   }
 }
 
@@ -207,8 +264,8 @@ function vanished(change: FlowChange): ResourceResult {
   }
 }
 
-function isNotFound(error: unknown): boolean {
-  return error instanceof ApiError && error.status === 404
+function isStatus(error: unknown, status: number): boolean {
+  return error instanceof ApiError && error.status === status
 }
 
 function describe({ change, result, revision, message }: ResourceResult): string {

@@ -22,7 +22,7 @@ export interface DeployDeps {
   api: KestraApi
   /** Every validation finding of the run; any error blocks the deploy (SPEC §9). */
   findings: Finding[]
-  /** Flow-to-flow references (subflow, ForEachItem, flow trigger) as flow keys: `to` is written before `from`. */
+  /** What flows need: flows they call (written before them) and files they read (see FlowDependency). */
   refs: FlowDependency[]
   readDesiredFile: ReadDesiredFile
   settings: Pick<

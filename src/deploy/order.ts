@@ -1,7 +1,10 @@
 import type { FlowChange } from '../plan/types.js'
 import { flowKey } from '../validate/finding.js'
 
-/** `from` calls (or is triggered by) `to`; both are flow keys `flow:<ns>/<id>`. `to` is written first. */
+/**
+ * Flow `from` needs `to` on the server: a flow it calls or is triggered by (`flow:<ns>/<id>`, written
+ * first), or a namespace file it reads (`file:<ns>:<path>`: when not uploaded, `from` is not written).
+ */
 export interface FlowDependency {
   from: string
   to: string

@@ -12,6 +12,7 @@ import {
   type RetryPolicy
 } from './retry.js'
 import { Semaphore } from '../concurrency.js'
+import { authSecrets, createRedactor, type Redactor } from '../secrets.js'
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
@@ -53,15 +54,21 @@ export interface TransportOptions {
 
 type Attempt = { response: HttpResponse } | { error: unknown; reason: string }
 
-/** Sends requests with auth, timeouts, bounded concurrency and retries of transient failures. */
+/**
+ * Sends requests with auth, a deadline per attempt, bounded concurrency and retries of transient failures.
+ * Server text is untrusted: every answer that is not a resource's bytes, and every failure's message, has
+ * the credentials redacted before anyone reads it.
+ */
 export class Transport {
   private readonly semaphore: Semaphore
   private readonly counts: Record<string, number> = {}
   private readonly authorization: string | undefined
+  private readonly redactor: Redactor
 
   constructor(private readonly options: TransportOptions) {
     this.semaphore = new Semaphore(options.concurrency)
     this.authorization = authorizationHeader(options.auth)
+    this.redactor = createRedactor(authSecrets(options.auth))
   }
 
   requestCount(): Record<string, number> {
@@ -102,23 +109,34 @@ export class Transport {
       ...req.headers
     }
     if (this.authorization) headers.authorization = this.authorization
+    // The deadline covers the whole exchange: an answer that trickles in is a timeout too (SPEC §9).
+    const deadline = new AbortController()
+    const timer = setTimeout(
+      () => deadline.abort(new RequestTimeout(this.options.timeoutMs)),
+      this.options.timeoutMs
+    )
     try {
       const res = await request(this.options.server + req.path, {
         method: req.method,
         headers,
         body: req.body,
         dispatcher: this.options.dispatcher,
+        signal: deadline.signal,
+        // Never shorter than the deadline: undici's defaults would cut a long timeout-seconds.
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs
       })
-      const body = await readBody(res.body, res.headers['content-length'])
+      const bytes = await readBody(res.body, res.headers['content-length'])
+      const body = isResourceBytes(res.statusCode, res.headers) ? bytes : this.redactor.bytes(bytes)
       const { method, path } = req
       const response = { method, path, status: res.statusCode, headers: res.headers, body }
       return { response: { ...response, attempts: attempt } }
     } catch (error) {
-      const reason = transientReason(error)
+      const reason = transientReason(deadline.signal.reason ?? error)
       if (reason === undefined) throw this.unanswered(req, error)
-      return { error, reason }
+      return { error: deadline.signal.reason ?? error, reason }
+    } finally {
+      clearTimeout(timer)
     }
   }
 
@@ -131,11 +149,12 @@ export class Transport {
     if (error instanceof ApiError) return error
     const { code, message } = error as { code?: unknown; message?: unknown }
     const text = typeof message === 'string' && message ? message : String(error)
+    const said = typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text
     return new ApiError({
       status: undefined,
       method: req.method,
       path: req.path,
-      serverMessage: typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text
+      serverMessage: this.redactor.text(said)
     })
   }
 }
@@ -158,6 +177,22 @@ export function authorizationHeader(auth: Auth): string | undefined {
     return `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`
   }
   return undefined
+}
+
+/** The attempt ran out of `timeout-seconds`, headers or body. */
+class RequestTimeout extends Error {
+  override name = 'TimeoutError'
+  constructor(timeoutMs: number) {
+    super(
+      `timed out after ${timeoutMs / 1000} s (timeout-seconds bounds each request, its whole answer included)`
+    )
+  }
+}
+
+/** A file's or an export's bytes: kept exact (they are compared and stored), never shown as text. */
+function isResourceBytes(status: number, headers: HttpResponse['headers']): boolean {
+  const type = String(headers['content-type'] ?? '').toLowerCase()
+  return status < 400 && (type.includes('octet-stream') || type.includes('zip'))
 }
 
 function header(response: HttpResponse, name: string): string | undefined {

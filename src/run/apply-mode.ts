@@ -123,10 +123,12 @@ function repositoryFileReader(model: RepoModel): (change: FileChange) => Promise
   }
 }
 
+/** What each flow needs on the server before it is written: the flows it calls, the files it reads. */
 function flowDependencies(model: RepoModel): { from: string; to: string }[] {
-  return collectReferences(model.flows.filter((f) => !f.notAFlow)).flatMap((ref) =>
-    ref.kind === 'flow' ? [{ from: ref.fromFlow, to: flowKey(ref.namespace, ref.id) }] : []
-  )
+  return collectReferences(model.flows.filter((f) => !f.notAFlow)).map((ref) => ({
+    from: ref.fromFlow,
+    to: ref.kind === 'flow' ? flowKey(ref.namespace, ref.id) : fileKey(ref.namespace, ref.path)
+  }))
 }
 
 function countResults(result: DeployResult, plan: Plan) {

@@ -135,7 +135,9 @@ export class EmulatorServer {
     const filename = /filename="([^"]*)"/.exec(body.subarray(0, 4096).toString('latin1'))
     if (filename && entry.contentType?.startsWith('multipart/')) entry.partFilename = filename[1]
 
-    const fault = this.takeFault(method, url.pathname, match.route)
+    const taken = this.takeFault(method, url.pathname, match.route)
+    if (taken?.holdUntil) await taken.holdUntil
+    const fault = taken && !isHoldOnly(taken) ? taken : undefined
     if (fault && !fault.afterHandling) {
       if (fault.hangMs !== undefined) await this.sleep(fault.hangMs)
       if (fault.reset) {
@@ -143,7 +145,7 @@ export class EmulatorServer {
         return
       }
       await this.sleep(this.latencyMs)
-      return this.send(res, entry, faultReply(fault, url))
+      return this.send(res, entry, faultReply(fault, url, req), fault.trickleMs)
     }
 
     this.hook?.(entry)
@@ -161,10 +163,12 @@ export class EmulatorServer {
         req.socket.destroy()
         return
       }
-      if (fault.status !== undefined || fault.body !== undefined) reply = faultReply(fault, url)
+      if (fault.status !== undefined || fault.body !== undefined || fault.echoCredentials) {
+        reply = faultReply(fault, url, req)
+      }
     }
     await this.sleep(this.latencyMs)
-    this.send(res, entry, reply)
+    this.send(res, entry, reply, fault?.trickleMs)
   }
 
   private dispatch(
@@ -255,11 +259,27 @@ export class EmulatorServer {
     }
   }
 
-  private send(res: ServerResponse, entry: LoggedRequest, reply: Reply): void {
+  private send(res: ServerResponse, entry: LoggedRequest, reply: Reply, trickleMs?: number): void {
     entry.status = reply.status
     if (res.destroyed) return
     res.writeHead(reply.status, reply.reason ?? defaultReason(reply.status), reply.headers)
-    res.end(reply.body)
+    if (trickleMs === undefined) return void res.end(reply.body)
+    const body = Buffer.from(reply.body ?? ' ')
+    let at = 0
+    const drip = () => {
+      if (res.destroyed) return
+      res.write(body.subarray(at % body.length, (at % body.length) + 1))
+      at++
+      const pending = {
+        timer: setTimeout(() => {
+          this.timers.delete(pending)
+          drip()
+        }, trickleMs),
+        done: () => undefined
+      }
+      this.timers.add(pending)
+    }
+    drip()
   }
 
   private takeFault(method: string, path: string, route: string): PendingFault | undefined {
@@ -295,13 +315,18 @@ export class EmulatorServer {
   }
 }
 
-function faultReply(fault: Fault, url: URL): Reply {
+function faultReply(fault: Fault, url: URL, req: IncomingMessage): Reply {
   const status = fault.status ?? 500
   const headers: Record<string, string> = {}
   if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter)
   if (fault.body === undefined) {
     const reason = defaultReason(status)
-    const body = { message: reason, _links: { self: { href: url.pathname, templated: false } } }
+    const echoed = fault.echoCredentials ? credentialsEcho(req) : undefined
+    const body = {
+      message: echoed ? `${reason}: ${echoed.message}` : reason,
+      _links: { self: { href: url.pathname, templated: false } },
+      ...(echoed && { _embedded: { errors: [{ message: echoed.said, path: 'authorization' }] } })
+    }
     return {
       status,
       headers: { ...headers, 'Content-Type': 'application/json' },
@@ -315,6 +340,33 @@ function faultReply(fault: Fault, url: URL): Reply {
     status,
     headers: { ...headers, 'Content-Type': 'application/json' },
     body: JSON.stringify(fault.body)
+  }
+}
+
+const EFFECTS = [
+  'afterHandling',
+  'status',
+  'retryAfter',
+  'body',
+  'reset',
+  'hangMs',
+  'trickleMs',
+  'echoCredentials'
+] as const
+
+/** A fault that only holds the request back: once released, it is handled as any other. */
+function isHoldOnly(fault: Fault): boolean {
+  return EFFECTS.every((effect) => fault[effect] === undefined)
+}
+
+/** What a careless server says about the credentials it was sent: every form of them. */
+function credentialsEcho(req: IncomingMessage): { message: string; said: string } {
+  const header = req.headers.authorization ?? ''
+  const [scheme = '', value = ''] = header.split(/\s+/, 2)
+  const said = /^basic$/i.test(scheme) ? Buffer.from(value, 'base64').toString('utf8') : value
+  return {
+    message: `refused Authorization '${header}' for ${said} (${encodeURIComponent(said)})`,
+    said
   }
 }
 

@@ -114,6 +114,18 @@ export interface Fault {
   reset?: boolean
   /** Wait this long before answering (or before the reset). */
   hangMs?: number
+  /**
+   * Send the status and headers, then the body one byte every this many ms, looping over it: the answer
+   * never ends (the client has to give up), like a server or proxy that keeps trickling.
+   */
+  trickleMs?: number
+  /**
+   * The error's message echoes the credentials the request carried (its Authorization header, the decoded
+   * `user:password` or token, URL-encoded too), as a careless proxy or server might.
+   */
+  echoCredentials?: boolean
+  /** Hold the request until this settles, then handle it normally (to line up two clients' requests). */
+  holdUntil?: Promise<unknown>
 }
 
 export interface Emulator {
