@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer'
 import { createHash } from 'node:crypto'
-import { constants, createReadStream } from 'node:fs'
-import { lstat, readFile } from 'node:fs/promises'
+import { constants, createReadStream, lstatSync, readFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { TextDecoder } from 'node:util'
 import { ActionError } from '../errors.js'
 import type { NamespaceFileEntry } from './model.js'
@@ -30,10 +30,11 @@ export const EMPTY_CONTENT: ContentSummary = {
  * A file over MAX_FILE_BYTES is judged by `lstat` and never opened: it cannot be deployed anyway.
  */
 export async function summariseContent(absPath: string): Promise<ContentSummary> {
-  const { size } = await lstat(absPath)
+  // Synchronous for small files: one thread-pool trip per system call costs more than the read.
+  const { size } = lstatSync(absPath)
   if (size > MAX_FILE_BYTES) return { size, sha256: '', binary: true }
   if (size > WHOLE_READ_LIMIT) return summariseStream(absPath)
-  const bytes = await readFile(absPath)
+  const bytes = readFileSync(absPath)
   return {
     size: bytes.length,
     sha256: createHash('sha256').update(bytes).digest('hex'),
