@@ -74,11 +74,12 @@ export async function loadRepository(
   const root = resolve(workspaceAbs, settings.root)
   const rootRel = relative(workspaceAbs, root).split(sep).join('/')
   const fileOf = (rel: string) => (rootRel === '' ? rel : `${rootRel}/${rel}`)
+  const rules = new IgnoreRules(root)
   const model: RepoModel = {
     workspace: workspaceAbs,
     root,
     rootRel,
-    layout: { layout: settings.layout === 'auto' ? 'anywhere' : settings.layout, reason: '' },
+    layout: await chooseLayout(settings, root, rules),
     flows: [],
     files: [],
     managedNamespaces: managedNamespaces([], [], settings.extraNamespaces),
@@ -93,8 +94,6 @@ export async function loadRepository(
     })
     return model
   }
-  const rules = new IgnoreRules(root)
-  model.layout = await chooseLayout(settings, root, rules)
   const chosen: Settings & { layout: Layout } = { ...settings, layout: model.layout.layout }
   const layout = layoutRules(chosen)
   const search = await SearchScope.under(root)
