@@ -35,7 +35,7 @@ export const INPUT_DEFAULTS = {
 export type InputName = keyof typeof INPUT_DEFAULTS
 
 export type Mode = 'validate' | 'plan' | 'deploy'
-export type Layout = 'tenant' | 'namespace' | 'custom'
+export type Layout = 'tenant' | 'namespace' | 'anywhere' | 'custom'
 
 export interface NamespaceFileMapping {
   /** Folder relative to `root`, '/'-separated, no trailing slash ('' = root itself). */
@@ -59,8 +59,10 @@ export interface Settings {
   githubToken?: string
   root: string
   namespace?: string
-  /** Resolved: `auto` becomes `namespace` when `namespace` is set, else `tenant`. */
-  layout: Layout
+  /** `auto` is resolved when the repository is read (SPEC §2, repo/choose-layout.ts). */
+  layout: Layout | 'auto'
+  /** Why `layout` is what it is, once `auto` is resolved. */
+  layoutReason?: string
   flowGlobs: string[]
   namespaceFiles: NamespaceFileMapping[]
   extraNamespaces: string[]
@@ -178,7 +180,7 @@ const schema = z.object({
   'github-token': z.string(),
   root: z.string().transform((raw, ctx) => {
     const value = raw.trim() || '.'
-    if (value.split(/[\\/]/).includes('..') || value.startsWith('/')) {
+    if (reachesOutside(value)) {
       ctx.addIssue({
         code: 'custom',
         message: `'${raw}' must be a folder inside the workspace, e.g. '.' or 'kestra'`,
@@ -199,8 +201,18 @@ const schema = z.object({
     })
     return z.NEVER
   }),
-  layout: oneOf('layout', ['auto', 'tenant', 'namespace', 'custom']),
-  flows: z.string().transform((raw) => lines(raw)),
+  layout: oneOf('layout', ['auto', 'tenant', 'namespace', 'anywhere', 'custom']),
+  flows: z.string().transform((raw, ctx) => {
+    const globs = lines(raw)
+    const outside = globs.find((glob) => reachesOutside(glob.replace(/^!/, '')))
+    if (outside === undefined) return globs
+    ctx.addIssue({
+      code: 'custom',
+      message: `'${outside}' reaches outside root; write globs relative to root, e.g. 'flows/**/*.yml' (or change root)`,
+      path: ['flows']
+    })
+    return z.NEVER
+  }),
   'namespace-files': z.string().transform((raw, ctx) => {
     const mappings: NamespaceFileMapping[] = []
     raw.split(/\r?\n/).forEach((line, index) => {
@@ -261,6 +273,16 @@ const schema = z.object({
 
 const PATH_SEGMENT = /^[^\\]+$/
 
+/** A path or glob that leaves `root`: absolute, a drive letter, or a `..` segment. */
+function reachesOutside(path: string): boolean {
+  const normalised = path.replace(/\\/g, '/')
+  return (
+    normalised.startsWith('/') ||
+    /^[A-Za-z]:/.test(normalised) ||
+    normalised.split('/').includes('..')
+  )
+}
+
 function parseMapping(text: string): NamespaceFileMapping | string {
   const parts = text.split('->')
   if (parts.length !== 2) return "expected exactly one '->'"
@@ -271,8 +293,7 @@ function parseMapping(text: string): NamespaceFileMapping | string {
     .replace(/\/+$/, '')
     .replace(/^\.$/, '')
   const target = parts[1]!.trim()
-  if (dir.split('/').includes('..') || dir.startsWith('/'))
-    return 'DIR must be a folder inside root'
+  if (reachesOutside(dir)) return 'DIR must be a folder inside root'
   const colon = target.indexOf(':')
   const namespace = colon === -1 ? target : target.slice(0, colon)
   let prefix = colon === -1 ? '' : target.slice(colon + 1).trim()
@@ -303,7 +324,7 @@ export function parseSettings(read: (name: InputName) => string): Settings {
     throw new ConfigError(input, issue.message)
   }
   const v = parsed.data
-  const layout: Layout = v.layout === 'auto' ? (v.namespace ? 'namespace' : 'tenant') : v.layout
+  const layout = v.layout
   if (layout === 'namespace' && !v.namespace) {
     throw new ConfigError(
       'namespace',

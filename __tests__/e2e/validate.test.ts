@@ -90,7 +90,11 @@ tasks:
 
   it('reports a namespace that does not match its folder on the namespace line', async () => {
     const flow = HELLO.replace('namespace: company.team', 'namespace: other.team')
-    const result = await validate({ 'company.team/flows/hello.yml': flow })
+    // Another flow declares the folder's namespace: auto reads the tenant layout (SPEC §2).
+    const result = await validate({
+      'company.team/flows/hello.yml': flow,
+      'company.team/flows/ok.yml': HELLO.replace('id: hello', 'id: ok')
+    })
     expect(result.exitCode).toBe(1)
     const error = result.annotations.find((a) => a.severity === 'error')
     expect(error, result.stdout).toMatchObject({ file: 'company.team/flows/hello.yml', line: 2 })
@@ -121,7 +125,7 @@ tasks:
   })
 
   it('shows at most 10 annotations per severity and all findings in the summary', async () => {
-    const files: Record<string, string> = {}
+    const files: Record<string, string> = { 'company.team/flows/ok.yml': HELLO }
     for (let i = 0; i < 15; i++)
       files[`company.team/flows/f${i}.yml`] = HELLO.replace('id: hello', `id: f${i}`).replace(
         'namespace: company.team',

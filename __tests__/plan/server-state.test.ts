@@ -32,6 +32,7 @@ describe('server state for the plan', () => {
       workspace: '/w',
       root: '/w',
       rootRel: '',
+      layout: { layout: 'tenant', reason: 'set by the layout input' },
       flows: [],
       files: [entry('/same.sql', 'select 1\n')],
       managedNamespaces: ['team'],

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto'
+import { mkdirSync, truncateSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadRepository } from '../../src/repo/load.js'
+import { MAX_FILE_BYTES, readNamespaceFileBytes } from '../../src/repo/namespace-files.js'
 import { createGitRepo } from '../../test-support/git-repo.js'
 import { flow, settingsWith } from './support.js'
 
@@ -46,6 +49,19 @@ describe('namespace file content', () => {
       sha256: sha256(largeInvalidAtEnd),
       binary: true
     })
+  })
+
+  it('judges a file over the limit from its size alone: never opened, never hashed, never uploaded', async () => {
+    const sparse = createGitRepo({ 'team/flows/a.yml': flow('a', 'team') })
+    mkdirSync(join(sparse.dir, 'team/files'))
+    const path = join(sparse.dir, 'team/files/huge.bin')
+    writeFileSync(path, '')
+    truncateSync(path, MAX_FILE_BYTES + 1)
+    const model = await loadRepository(settingsWith({}), sparse.dir)
+    expect(model.files).toMatchObject([{ size: MAX_FILE_BYTES + 1, sha256: '', binary: true }])
+    await expect(readNamespaceFileBytes(model.files[0]!)).rejects.toThrow(
+      'team/files/huge.bin is over the 100 MiB limit of a namespace file; it is never read'
+    )
   })
 
   it('keeps names with spaces, unicode, +, # and % as they are', async () => {

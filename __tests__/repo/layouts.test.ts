@@ -39,6 +39,14 @@ describe('tenant layout', () => {
         severity: 'warning',
         file: 'kestra/Not_A_Namespace',
         message: expect.stringContaining("'Not_A_Namespace' is not a namespace name")
+      },
+      {
+        severity: 'warning',
+        file: 'kestra/Not_A_Namespace/flows/skipped.yml',
+        message:
+          '2 flow file(s) under root are not read by the tenant layout: ' +
+          'kestra/Not_A_Namespace/flows/skipped.yml, kestra/company.team/other/ignored.yml. ' +
+          'Move them to <namespace>/flows/, or set layout: anywhere to read every flow'
       }
     ])
   })
@@ -158,6 +166,13 @@ describe('custom layout', () => {
     expect(model.flows.map((f) => f.file)).toEqual(['pipelines/b/three.yaml'])
     expect(model.files.map((f) => f.file)).toEqual(['pipelines/b/readme.md'])
     expect(model.readProblems).toEqual([
+      {
+        severity: 'warning',
+        file: 'pipelines/a/deep/two.yml',
+        message: expect.stringMatching(
+          /^4 flow file\(s\) under root are not read by the custom layout: pipelines\/a\/deep\/two.yml, .*tenant\/flows\/t.yml. Move them to pipelines\/b\/\*.yaml, or set layout: anywhere/
+        )
+      },
       {
         severity: 'warning',
         file: 'pipelines/b/three.yaml',

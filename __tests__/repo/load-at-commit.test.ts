@@ -94,7 +94,10 @@ describe('loadRepositoryAtCommit', () => {
     const first = fresh.head()
     fresh.commit({ 'kestra/team/flows/a.yml': flow('a', 'team') })
     const model = await loadRepositoryAtCommit(settings, fresh.dir, first)
-    expect(model).toMatchObject({ flows: [], files: [], readProblems: [], managedNamespaces: [] })
+    expect(model).toMatchObject({ flows: [], files: [], managedNamespaces: [] })
+    expect(model!.readProblems.map((p) => p.message)).toEqual([
+      expect.stringContaining('No flow or namespace file found: the tenant layout')
+    ])
   })
 
   it('reads the tree when the workspace is a subfolder of the git repository', async () => {

@@ -1,8 +1,12 @@
 import { parseSettings, type InputName, type Settings } from '../../src/settings.js'
 
-/** Settings as the runner would parse them from these inputs. */
+/**
+ * Settings as the runner would parse them from these inputs, the layout `tenant` unless given (or the
+ * namespace input is): what `auto` chooses is tested on its own (choose-layout.test.ts).
+ */
 export function settingsWith(inputs: Partial<Record<InputName, string>>): Settings {
-  return parseSettings((name) => inputs[name] ?? '')
+  const layout = inputs.namespace ? '' : 'tenant'
+  return parseSettings((name) => inputs[name] ?? (name === 'layout' ? layout : ''))
 }
 
 export function flow(id: string, namespace: string): string {

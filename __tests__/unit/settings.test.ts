@@ -23,7 +23,7 @@ describe('settings', () => {
       tenant: 'main',
       auth: { kind: 'none' },
       root: '.',
-      layout: 'tenant',
+      layout: 'auto',
       scope: 'all',
       delete: false,
       maxDeletions: 10,
@@ -37,7 +37,9 @@ describe('settings', () => {
   })
 
   it('resolves the layout and the authentication', () => {
-    expect(parse({ namespace: 'company.team' }).layout).toBe('namespace')
+    // `auto` is resolved with the repository (choose-layout.test.ts); an explicit layout is kept.
+    expect(parse({ namespace: 'company.team' }).layout).toBe('auto')
+    expect(parse({ layout: 'Anywhere' }).layout).toBe('anywhere')
     expect(parse({ username: 'u', password: 'p' }).auth).toEqual({
       kind: 'basic',
       username: 'u',

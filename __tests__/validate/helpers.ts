@@ -17,6 +17,7 @@ export function model(flows: FlowFile[], files: NamespaceFileEntry[] = []): Repo
     workspace: '/ws',
     root: '/ws',
     rootRel: '',
+    layout: { layout: 'tenant', reason: 'set by the layout input' },
     flows,
     files,
     managedNamespaces: [],

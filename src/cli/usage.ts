@@ -13,7 +13,7 @@ Options (the action's inputs of the same name):
   --tenant ID              tenant id (default: main)
   --root DIR               folder holding the Kestra tree (default: .)
   --namespace NS           target namespace of the single-namespace layout
-  --layout L               auto, tenant, namespace or custom (default: auto)
+  --layout L               auto, tenant, namespace, anywhere or custom (default: auto)
   --flows GLOB             flow files of the custom layout (repeatable)
   --namespace-files MAP    'DIR -> NAMESPACE[:/PREFIX]' (repeatable)
   --namespaces NS[,NS]     extra managed namespaces (repeatable)

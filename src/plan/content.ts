@@ -19,20 +19,12 @@ export function decodeText(bytes: Uint8Array): string | undefined {
   }
 }
 
-export interface SummaryTools {
-  createHash: typeof createHash
-  isUtf8: typeof isUtf8
-}
-
-/**
- * Hash, size and text/binary verdict of some bytes (the verdict of decodeText, without building the
- * string). Self-contained, everything comes through `tools`: a worker thread runs it from its source.
- */
-export function summaryOf(bytes: Uint8Array, tools: SummaryTools): FileContentSummary {
+/** Hash, size and text/binary verdict of some bytes (the verdict of decodeText, without building the string). */
+export function summaryOf(bytes: Uint8Array): FileContentSummary {
   return {
-    sha256: tools.createHash('sha256').update(bytes).digest('hex'),
+    sha256: sha256Hex(bytes),
     size: bytes.length,
-    binary: bytes.includes(0) || !tools.isUtf8(bytes)
+    binary: bytes.includes(0) || !isUtf8(bytes)
   }
 }
 
@@ -42,6 +34,6 @@ export function serverFile(
   bytes: Uint8Array,
   keepBytes: (summary: FileContentSummary) => boolean
 ): ServerFile {
-  const summary = summaryOf(bytes, { createHash, isUtf8 })
+  const summary = summaryOf(bytes)
   return keepBytes(summary) ? { path, summary, bytes } : { path, summary }
 }

@@ -37,7 +37,10 @@ export function verdictLine(findings: readonly Finding[], failOn: 'error' | 'war
 export function targetLine(input: ReportInput): string {
   const server = input.server ? escapeText(input.server) : 'none configured'
   const commit = escapeText(input.commit.slice(0, 7)) || 'unknown'
-  return `**Server** ${server} · **Tenant** ${escapeText(input.tenant)} · **Commit** ${commit}`
+  const layout = input.layout
+    ? ` · **Layout** ${escapeText(input.layout.layout)} (${escapeText(input.layout.reason)})`
+    : ''
+  return `**Server** ${server} · **Tenant** ${escapeText(input.tenant)} · **Commit** ${commit}${layout}`
 }
 
 export function title(input: ReportInput): string {

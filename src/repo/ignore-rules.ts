@@ -3,23 +3,32 @@ import { lstat, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 export const IGNORE_FILE = '.kestraignore'
+export const GIT_IGNORE_FILE = '.gitignore'
 
 /**
- * `.kestraignore` files (gitignore syntax) in any folder, each relative to its folder, deeper files
- * taking precedence; names starting with '.' are excluded unless a negation re-includes them.
+ * Ignore files (gitignore syntax, `.kestraignore` unless told) in any folder, each relative to its
+ * folder, deeper files taking precedence. With `.kestraignore`, names starting with '.' are excluded
+ * unless a negation re-includes them.
  */
 export class IgnoreRules {
   private readonly byDir = new Map<string, Promise<Ignore | undefined>>()
 
-  constructor(private readonly rootAbs: string) {}
+  constructor(
+    private readonly rootAbs: string,
+    readonly fileName: string = IGNORE_FILE
+  ) {}
 
   /** Whether one entry is excluded, its parent folder being included. `rel` is '/'-separated. */
   async excludes(rel: string, isDir: boolean): Promise<boolean> {
-    const segments = rel.split('/')
-    const name = segments[segments.length - 1]!
+    const name = rel.slice(rel.lastIndexOf('/') + 1)
     // Never re-included: .git may hold credentials, and ignore files are configuration.
-    if (name.toLowerCase() === '.git' || name === IGNORE_FILE) return true
-    let excluded = name.startsWith('.')
+    if (name.toLowerCase() === '.git' || name === this.fileName) return true
+    return this.verdict(rel, isDir, this.fileName === IGNORE_FILE && name.startsWith('.'))
+  }
+
+  /** What the ignore files say of one entry, `excluded` being the verdict when none speaks of it. */
+  private async verdict(rel: string, isDir: boolean, excluded: boolean): Promise<boolean> {
+    const segments = rel.split('/')
     for (let depth = 0; depth < segments.length; depth++) {
       const rules = await this.rulesOf(segments.slice(0, depth).join('/'))
       if (!rules) continue
@@ -60,7 +69,7 @@ export class IgnoreRules {
   }
 
   private async load(dirRel: string): Promise<Ignore | undefined> {
-    const path = join(this.rootAbs, dirRel, IGNORE_FILE)
+    const path = join(this.rootAbs, dirRel, this.fileName)
     try {
       // Only a regular file is read: a linked ignore file could point anywhere.
       if (!(await lstat(path)).isFile()) return undefined

@@ -1,9 +1,12 @@
 import picomatch from 'picomatch'
-import { NAMESPACE_PATTERN, type Settings } from '../settings.js'
+import { NAMESPACE_PATTERN, type Layout, type Settings } from '../settings.js'
 
-/** Where a file under `root` belongs. A file can be both: the caller settles that. */
+/**
+ * Where a file under `root` belongs. A file can be both: the caller settles that. `ifFlowDocument`:
+ * a flow only when it is a flow document (anywhere layout); any other YAML is not a flow.
+ */
 export interface Placement {
-  flow?: { expectedNamespace?: string }
+  flow?: { expectedNamespace?: string; ifFlowDocument?: boolean }
   files: { namespace: string; path: string }[]
 }
 
@@ -30,7 +33,11 @@ interface FlowArea {
 
 const YAML_FILE = /\.ya?ml$/
 
-export function layoutRules(settings: Settings): LayoutRules {
+export function isYamlFile(rel: string): boolean {
+  return YAML_FILE.test(rel)
+}
+
+export function layoutRules(settings: Settings & { layout: Layout }): LayoutRules {
   const flowAreas: FlowArea[] = []
   const fileAreas: FileArea[] = []
   if (settings.layout === 'tenant') {
@@ -64,6 +71,7 @@ export function layoutRules(settings: Settings): LayoutRules {
       const area = flowAreas.find((a) => startsWith(dirs, a.dir))
       if (area) placement.flow = { expectedNamespace: area.expectedNamespaceOf(segments) }
       else if (globs?.matches(rel)) placement.flow = {}
+      else if (settings.layout === 'anywhere') placement.flow = { ifFlowDocument: true }
       return placement
     },
     mayContain(dirRel) {

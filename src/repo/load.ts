@@ -1,11 +1,13 @@
-import { mkdir, mkdtemp, realpath, rm, stat } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, realpath, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve, sep } from 'node:path'
-import type { Settings } from '../settings.js'
+import type { Layout, Settings } from '../settings.js'
+import { chooseLayout } from './choose-layout.js'
 import { blobsAlwaysRead, reusableEntries } from './commit-reuse.js'
 import { listCommitFolder, worktreeChanges, writeCommitBlobs } from './git-tree.js'
 import { IGNORE_FILE, IgnoreRules } from './ignore-rules.js'
-import { layoutRules, type LayoutRules, type Placement } from './layout.js'
+import { kindOfText, normaliseSource } from './flow-file.js'
+import { isYamlFile, layoutRules, type LayoutRules, type Placement } from './layout.js'
 import { LocalFilesTracker, type LocalFiles } from './local-files.js'
 import {
   compareCodeUnits,
@@ -14,10 +16,11 @@ import {
   managedNamespaces
 } from './managed-namespaces.js'
 import type { FlowFile, NamespaceFileEntry, ReadProblem, RepoModel } from './model.js'
-import { FileSummaries, type SmallSummary } from './file-summaries.js'
 import { EMPTY_CONTENT, summariseContent, type ContentSummary } from './namespace-files.js'
 import { Breather, mapLimit, Semaphore } from '../concurrency.js'
-import { isReadProblem, readFlow } from './read-flow.js'
+import { readFlow } from './read-flow.js'
+import { nothingFound, otherKindsNotice, unmatchedFlowsWarning } from './read-notes.js'
+import { SearchScope } from './search-scope.js'
 import { resolveLink } from './symlink.js'
 import { misnamedTenantFolders } from './tenant-folders.js'
 import { walkTree, type WalkEntry } from './walk.js'
@@ -29,6 +32,10 @@ interface Discovery {
   flows: FlowFile[]
   files: NamespaceFileEntry[]
   problems: ReadProblem[]
+  /** Files of other Kestra kinds (Apps, dashboards…), skipped. */
+  otherKinds: { file: string; type: string }[]
+  /** Flow documents that the layout does not read. */
+  unmatched: string[]
 }
 
 /** Hooks into the loading, for work that can start before it ends. */
@@ -47,13 +54,14 @@ interface Placed {
 }
 
 interface Context {
-  /** Summaries of plain namespace files, already being computed off this thread. */
-  summaries: Map<string, Promise<SmallSummary>>
   root: string
   rootReal: string
   fileOf(rel: string): string
   layout: LayoutRules
   rules: IgnoreRules
+  search: SearchScope
+  /** Whether the layout reads every flow document itself (anywhere): none is left unmatched. */
+  readsEveryFlow: boolean
 }
 
 /** Reads the flows and namespace files under `settings.root` as the layout defines them. */
@@ -66,10 +74,12 @@ export async function loadRepository(
   const root = resolve(workspaceAbs, settings.root)
   const rootRel = relative(workspaceAbs, root).split(sep).join('/')
   const fileOf = (rel: string) => (rootRel === '' ? rel : `${rootRel}/${rel}`)
+  const rules = new IgnoreRules(root)
   const model: RepoModel = {
     workspace: workspaceAbs,
     root,
     rootRel,
+    layout: await chooseLayout(settings, root, rules),
     flows: [],
     files: [],
     managedNamespaces: managedNamespaces([], [], settings.extraNamespaces),
@@ -84,13 +94,15 @@ export async function loadRepository(
     })
     return model
   }
-  const layout = layoutRules(settings)
-  const rules = new IgnoreRules(root)
+  const chosen: Settings & { layout: Layout } = { ...settings, layout: model.layout.layout }
+  const layout = layoutRules(chosen)
+  const search = await SearchScope.under(root)
   const walking = new Semaphore(CONCURRENCY)
   const walk = await walkTree({
     rootAbs: root,
     rules,
     mayContain: layout.mayContain,
+    search,
     limit: (task) => walking.run(task)
   })
   const revealed = new Set<string>()
@@ -102,16 +114,18 @@ export async function loadRepository(
   }
   settings.extraNamespaces.forEach(held)
   const placed = walk.entries.map((entry) => ({ entry, placement: layout.place(entry.rel) }))
-  const others = placed.filter(({ placement }) => placement.flow === undefined)
-  const localFiles = new LocalFilesTracker(others.map(({ placement }) => placement))
+  const localFiles = new LocalFilesTracker(
+    placed.filter(({ placement }) => placement.files.length > 0).map(({ placement }) => placement)
+  )
   hooks.onFiles?.(localFiles)
   const context: Context = {
-    summaries: summariseAhead(others, root),
     root,
     rootReal,
     fileOf,
     layout,
-    rules
+    rules,
+    search,
+    readsEveryFlow: chosen.layout === 'anywhere'
   }
   const breather = new Breather()
   const load = (entries: Placed[]) =>
@@ -119,7 +133,7 @@ export async function loadRepository(
       // Reading and parsing a flow is synchronous: let server answers in. Other files mostly wait.
       if (placement.flow) await breather.breathe()
       const discovered = await loadEntry(entry, placement, context)
-      if (placement.flow === undefined) localFiles.read(placement, discovered.files)
+      if (placement.files.length > 0) localFiles.read(placement, discovered.files)
       for (const flow of discovered.flows) {
         hooks.onFlow?.(flow)
         const namespace = flowNamespace(flow)
@@ -128,15 +142,15 @@ export async function loadRepository(
       for (const file of discovered.files) held(file.namespace)
       return discovered
     })
-  // Flows are parsed here while the namespace files are read on the helper thread.
+  // Namespace files are read (mostly waiting on the file system) while flows are parsed.
   const found = (
     await Promise.all([
-      load(others),
+      load(placed.filter(({ placement }) => placement.flow === undefined)),
       load(placed.filter(({ placement }) => placement.flow !== undefined))
     ])
   ).flat()
 
-  if (settings.layout === 'tenant') {
+  if (chosen.layout === 'tenant') {
     for (const folder of await misnamedTenantFolders(root, rules)) {
       model.readProblems.push({
         severity: 'warning',
@@ -158,6 +172,13 @@ export async function loadRepository(
     model.flows.push(...part.flows)
     model.files.push(...part.files)
     model.readProblems.push(...part.problems)
+  }
+  const otherKinds = found.flatMap((part) => part.otherKinds)
+  const unmatched = found.flatMap((part) => part.unmatched)
+  if (otherKinds.length > 0) model.readProblems.push(otherKindsNotice(otherKinds))
+  if (unmatched.length > 0) model.readProblems.push(unmatchedFlowsWarning(unmatched, chosen))
+  if (model.flows.length + model.files.length === 0 && settings.extraNamespaces.length === 0) {
+    model.readProblems.push(nothingFound(model, chosen))
   }
   model.flows.sort(byFlowOrder)
   model.files.sort(byFileOrder)
@@ -211,31 +232,6 @@ export async function loadRepositoryAtCommit(
   } finally {
     await git.discard()
   }
-}
-
-/** Paths per message to the helper thread: answers flow back while it works through the rest. */
-const SUMMARY_BATCH = 256
-/** Fewer files than this are read here: a helper takes longer to start than they take to read. */
-const WORKER_THRESHOLD = 500
-
-/**
- * Starts summarising every regular file that is only a namespace file (flows are parsed here, links
- * resolved first), on a helper thread, before the entries are loaded one by one.
- */
-function summariseAhead(entries: Placed[], root: string): Map<string, Promise<SmallSummary>> {
-  const rels = entries
-    .filter(({ entry, placement }) => entry.kind === 'file' && placement.files.length > 0)
-    .map(({ entry }) => entry.rel)
-  const summaries = new Map<string, Promise<SmallSummary>>()
-  if (rels.length < WORKER_THRESHOLD) return summaries
-  const worker = new FileSummaries()
-  for (let at = 0; at < rels.length; at += SUMMARY_BATCH) {
-    const batch = rels.slice(at, at + SUMMARY_BATCH)
-    const answers = worker.request(batch.map((rel) => join(root, rel)))
-    batch.forEach((rel, index) => summaries.set(rel, answers[index]!))
-  }
-  void Promise.all(summaries.values()).then(() => worker.close())
-  return summaries
 }
 
 /** What git says about a commit, asked before the work tree is read (git runs in its own process). */
@@ -316,8 +312,11 @@ async function loadEntry(
   placement: Placement,
   context: Context
 ): Promise<Discovery> {
-  const found: Discovery = { flows: [], files: [], problems: [] }
+  const found: Discovery = { flows: [], files: [], problems: [], otherKinds: [], unmatched: [] }
   const file = context.fileOf(entry.rel)
+  const searched = entry.kind === 'file' && (await context.search.keeps(entry.rel))
+  // The anywhere layout looks for flows in plain files that .gitignore keeps, never behind links.
+  if (placement.flow?.ifFlowDocument && !searched) placement = { files: placement.files }
   const wanted = placement.flow !== undefined || placement.files.length > 0
   const problem = (severity: ReadProblem['severity'], message: string) =>
     found.problems.push({ severity, file, message })
@@ -361,27 +360,29 @@ async function loadEntry(
   }
 
   if (placement.flow) {
-    if (placement.files.length > 0) {
+    if (placement.files.length > 0 && !placement.flow.ifFlowDocument) {
       problem(
         'warning',
         'matched by both the flows and a namespace-files mapping; it is read as a flow and not ' +
           'uploaded as a namespace file (narrow the flows globs or the mapping to remove this warning)'
       )
     }
-    const flow = await readFlow(source, {
-      file,
-      rel: entry.rel,
-      expectedNamespace: placement.flow.expectedNamespace
-    })
-    if (isReadProblem(flow)) found.problems.push(flow)
+    const flow = await readFlow(source, { file, rel: entry.rel, ...placement.flow })
+    if (flow === 'not-a-flow') placement = { files: placement.files }
+    else if ('severity' in flow) found.problems.push(flow)
+    else if (flow.otherKind !== undefined) found.otherKinds.push({ file, type: flow.otherKind })
     else found.flows.push(flow)
+    if (placement.flow) return found
+  }
+  if (placement.files.length === 0) {
+    if (searched && !context.readsEveryFlow && (await isLeftOutFlow(entry.rel, source))) {
+      found.unmatched.push(file)
+    }
     return found
   }
-  if (placement.files.length === 0) return found
   let content: ContentSummary
   try {
-    const ahead = context.summaries.get(entry.rel)
-    content = await summariseContent(source, ahead && (await ahead))
+    content = await summariseContent(source)
   } catch (error) {
     problem('error', `cannot read the file: ${(error as Error).message}`)
     return found
@@ -394,6 +395,13 @@ async function loadEntry(
     })
   )
   return found
+}
+
+/** A flow document that no part of the layout reads. */
+async function isLeftOutFlow(rel: string, source: string): Promise<boolean> {
+  if (!isYamlFile(rel)) return false
+  const text = await readFile(source, 'utf8').catch(() => '')
+  return kindOfText(normaliseSource(text)) === 'flow'
 }
 
 function fileEntries(

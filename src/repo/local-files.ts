@@ -18,7 +18,7 @@ interface Pending {
 export class LocalFilesTracker implements LocalFiles {
   private readonly namespaces = new Map<string, Pending>()
 
-  /** `placements`: those of every entry that will be read, flows excluded. */
+  /** `placements`: those of every entry that places namespace files. */
   constructor(placements: readonly Placement[]) {
     for (const placement of placements) {
       for (const namespace of namespacesOf(placement)) {

@@ -1,4 +1,5 @@
 import type { Document, LineCounter } from 'yaml'
+import type { ChosenLayout } from './choose-layout.js'
 
 /** 1-based line and column in a file. */
 export interface Position {
@@ -26,6 +27,8 @@ export interface FlowFile {
   expectedNamespace?: string
   /** A YAML file under a flows folder that has neither `id` nor `tasks`: reported and skipped. */
   notAFlow: boolean
+  /** The top-level `type` of another Kestra kind (an App, a dashboard…): not a flow, skipped. */
+  otherKind?: string
 }
 
 /** One namespace file found in the repository. */
@@ -59,6 +62,8 @@ export interface RepoModel {
   root: string
   /** Root relative to the workspace ('' when equal). */
   rootRel: string
+  /** The layout the repository was read with, and why. */
+  layout: ChosenLayout
   flows: FlowFile[]
   files: NamespaceFileEntry[]
   /** Namespaces the repository holds at least one resource for, plus the `namespaces` input. */
@@ -68,7 +73,7 @@ export interface RepoModel {
 }
 
 export interface ReadProblem {
-  severity: 'error' | 'warning'
+  severity: 'error' | 'warning' | 'notice'
   file: string
   line?: number
   message: string

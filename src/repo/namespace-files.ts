@@ -1,14 +1,21 @@
+import { isUtf8 } from 'node:buffer'
 import { createHash } from 'node:crypto'
-import { constants, createReadStream } from 'node:fs'
+import { constants, createReadStream, lstatSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { TextDecoder } from 'node:util'
 import { ActionError } from '../errors.js'
-import { BINARY_SNIFF_BYTES, summariseHere, type SmallSummary } from './file-summaries.js'
 import type { NamespaceFileEntry } from './model.js'
+
+/** Kestra's upload limit: a larger namespace file is an error, decided from its size alone. */
+export const MAX_FILE_BYTES = 100 * 1024 * 1024
+/** Files up to this size are read in one go; larger ones are hashed as a stream. */
+const WHOLE_READ_LIMIT = 4 * 1024 * 1024
 
 export interface ContentSummary {
   size: number
+  /** '' for a file over MAX_FILE_BYTES, which is never opened. */
   sha256: string
+  /** Not UTF-8 text, or holding a NUL byte (as git and Kestra's editor see it); true when oversized. */
   binary: boolean
 }
 
@@ -18,14 +25,21 @@ export const EMPTY_CONTENT: ContentSummary = {
   binary: false
 }
 
-/** Size, SHA-256 and binary flag of a file, reading it exactly once (as a stream when large). */
-export async function summariseContent(
-  absPath: string,
-  small: SmallSummary = summariseHere(absPath)
-): Promise<ContentSummary> {
-  if (small === 'large') return summariseStream(absPath)
-  if ('error' in small) throw new Error(small.error)
-  return small
+/**
+ * Size, SHA-256 and binary flag of a regular file, reading it exactly once (as a stream when large).
+ * A file over MAX_FILE_BYTES is judged by `lstat` and never opened: it cannot be deployed anyway.
+ */
+export async function summariseContent(absPath: string): Promise<ContentSummary> {
+  // Synchronous for small files: one thread-pool trip per system call costs more than the read.
+  const { size } = lstatSync(absPath)
+  if (size > MAX_FILE_BYTES) return { size, sha256: '', binary: true }
+  if (size > WHOLE_READ_LIMIT) return summariseStream(absPath)
+  const bytes = readFileSync(absPath)
+  return {
+    size: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    binary: bytes.includes(0) || !isUtf8(bytes)
+  }
 }
 
 async function summariseStream(absPath: string): Promise<ContentSummary> {
@@ -35,12 +49,9 @@ async function summariseStream(absPath: string): Promise<ContentSummary> {
   let binary = false
   for await (const chunk of createReadStream(absPath, { highWaterMark: 1024 * 1024 })) {
     const bytes = chunk as Buffer
-    if (size < BINARY_SNIFF_BYTES && bytes.subarray(0, BINARY_SNIFF_BYTES - size).includes(0)) {
-      binary = true
-    }
     size += bytes.length
     hash.update(bytes)
-    if (!binary) binary = !decodes(decoder, bytes)
+    if (!binary) binary = bytes.includes(0) || !decodes(decoder, bytes)
   }
   if (!binary) binary = !decodes(decoder)
   return { size, sha256: hash.digest('hex'), binary }
@@ -56,6 +67,11 @@ function decodes(decoder: TextDecoder, bytes?: Uint8Array): boolean {
   }
 }
 
+/** Whether the file is over the upload limit: its bytes are never read. */
+export function isOversized(entry: Pick<NamespaceFileEntry, 'size'>): boolean {
+  return entry.size > MAX_FILE_BYTES
+}
+
 /** Refused read of a namespace file whose bytes must not (or can no longer) be read. */
 export class NamespaceFileReadError extends ActionError {
   override name = 'NamespaceFileReadError'
@@ -66,6 +82,11 @@ export async function readNamespaceFileBytes(entry: NamespaceFileEntry): Promise
   if (entry.symlinkEscapes) {
     throw new NamespaceFileReadError(
       `${entry.file} is a symbolic link that points outside the root folder; it is never read`
+    )
+  }
+  if (isOversized(entry)) {
+    throw new NamespaceFileReadError(
+      `${entry.file} is over the ${MAX_FILE_BYTES / 2 ** 20} MiB limit of a namespace file; it is never read`
     )
   }
   if (entry.absPath === '') {

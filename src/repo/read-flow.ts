@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { parseFlowFile } from './flow-file.js'
+import { kindOfText, normaliseSource, parseFlowFile } from './flow-file.js'
 import type { FlowFile, ReadProblem } from './model.js'
 import { firstInvalidUtf8, lineOfOffset } from './utf8.js'
 
@@ -9,13 +9,15 @@ export interface FlowLocation {
   /** Relative to root. */
   rel: string
   expectedNamespace?: string
+  /** Only a flow document (or another Kestra kind) is parsed; any other YAML is `'not-a-flow'`. */
+  ifFlowDocument?: boolean
 }
 
 /** Reads a flow file as UTF-8 and parses it; text that is not UTF-8 is a read problem. */
 export async function readFlow(
   absPath: string,
   location: FlowLocation
-): Promise<FlowFile | ReadProblem> {
+): Promise<FlowFile | ReadProblem | 'not-a-flow'> {
   let bytes: Buffer
   try {
     // Synchronous: flow files are small, and the thread pool is slower for thousands of them.
@@ -27,6 +29,9 @@ export async function readFlow(
       message: `cannot read the flow file: ${(error as Error).message}`
     }
   }
+  if (location.ifFlowDocument && kindOfText(normaliseSource(bytes.toString('utf8'))) === 'none') {
+    return 'not-a-flow'
+  }
   const invalidAt = firstInvalidUtf8(bytes)
   if (invalidAt !== -1) {
     return {
@@ -36,9 +41,6 @@ export async function readFlow(
       message: 'the flow file is not valid UTF-8 text; save it with UTF-8 encoding'
     }
   }
-  return parseFlowFile({ ...location, raw: bytes.toString('utf8') })
-}
-
-export function isReadProblem(value: FlowFile | ReadProblem): value is ReadProblem {
-  return 'severity' in value
+  const { file, rel, expectedNamespace } = location
+  return parseFlowFile({ file, rel, expectedNamespace, raw: bytes.toString('utf8') })
 }

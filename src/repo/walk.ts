@@ -2,6 +2,7 @@ import type { Dirent } from 'node:fs'
 import { lstat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { IGNORE_FILE, type IgnoreRules } from './ignore-rules.js'
+import type { SearchScope } from './search-scope.js'
 
 export interface WalkEntry {
   /** Relative to root, '/'-separated. */
@@ -18,8 +19,10 @@ export interface WalkResult {
 export interface WalkOptions {
   rootAbs: string
   rules: IgnoreRules
-  /** Folders for which this is false are not entered. */
+  /** Folders for which this is false are not entered, unless `search` enters them. */
   mayContain(dirRel: string): boolean
+  /** Where flow documents are searched for beyond the layout's folders. */
+  search?: SearchScope
   limit<R>(task: () => Promise<R>): Promise<R>
 }
 
@@ -50,13 +53,18 @@ async function walkFolder(dirRel: string, options: WalkOptions, result: WalkResu
   ) {
     options.rules.knowListing(dirRel, ignoreFile?.isFile() === true)
   }
+  const inLayout = dirRel === '' || options.mayContain(dirRel)
+  const listing = options.search?.knowListing(dirRel, new Set(dirents.map((d) => d.name)))
+  if (listing?.virtualEnv && !inLayout) return
   const subfolders: Promise<void>[] = []
   for (const dirent of dirents) {
     const rel = dirRel === '' ? dirent.name : `${dirRel}/${dirent.name}`
     const kind = await kindOf(dirent, join(options.rootAbs, rel))
     if (await options.rules.excludes(rel, kind === 'folder')) continue
     if (kind === 'folder') {
-      if (options.mayContain(rel)) subfolders.push(walkFolder(rel, options, result))
+      if (options.mayContain(rel) || (await options.search?.enters(rel))) {
+        subfolders.push(walkFolder(rel, options, result))
+      }
     } else {
       result.entries.push({ rel, kind })
     }

@@ -4,7 +4,7 @@ import type { KestraApi } from '../kestra/api.js'
 import { parseVersion } from '../kestra/era.js'
 import type { ActualNamespace, BaseSnapshot } from '../plan/input.js'
 import { detectChangedFiles, type ChangedFiles } from '../repo/changed-files.js'
-import { releaseSyntaxTrees } from '../repo/flow-file.js'
+import { resolveLayout } from '../repo/choose-layout.js'
 import { loadRepository } from '../repo/load.js'
 import type { RepoModel } from '../repo/model.js'
 import type { Mode, Settings } from '../settings.js'
@@ -37,13 +37,16 @@ export interface Checked {
  * git run while the local checks keep this thread busy.
  */
 export async function check(
-  settings: Settings,
+  input: Settings,
   context: RunContext,
   ports: RunPorts,
   mode: Mode,
   kestra: KestraApi | undefined
 ): Promise<Checked> {
   const { reporter } = ports
+  // One layout for the run: the base commit is read as the work tree is.
+  const settings = await resolveLayout(input, context.workspace)
+  reporter.info(`Layout: ${settings.layout} (${settings.layoutReason})`)
   // The server's era is probed while the repository loads (a failure resurfaces on first use).
   const probe =
     kestra && (mode !== 'validate' || settings.serverValidation)
@@ -59,11 +62,10 @@ export async function check(
     onNamespace: (namespace) => reads?.start(namespace),
     onFiles: (files) => reads?.knowFiles(files),
     onFlow: (flow) => {
-      // Checked and read for references at once (both memoised), so its syntax trees can go now.
+      // Checked and read for references while the rest loads (both memoised).
       checkFlow(flow, validation)
       collectReferences([flow])
       onServer?.add(flow)
-      releaseSyntaxTrees(flow)
     }
   }).catch(async (error: unknown) => {
     await baseGit?.discard() // its scratch copy of the base commit would otherwise stay behind

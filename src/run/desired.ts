@@ -1,5 +1,5 @@
 import type { ActualNamespace, DesiredFile, DesiredFlow } from '../plan/input.js'
-import { readNamespaceFileBytes } from '../repo/namespace-files.js'
+import { isOversized, readNamespaceFileBytes } from '../repo/namespace-files.js'
 import type { FlowFile, RepoModel } from '../repo/model.js'
 import { NAMESPACE_PATTERN } from '../settings.js'
 import { fileKey, flowKey } from '../validate/finding.js'
@@ -41,9 +41,10 @@ export async function desiredState(
   const files = await mapLimit(safe, 32, async (entry) => ({
     namespace: entry.namespace,
     path: entry.path,
-    ...(held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256 && {
-      bytes: await readNamespaceFileBytes(entry)
-    }),
+    ...(!isOversized(entry) &&
+      held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256 && {
+        bytes: await readNamespaceFileBytes(entry)
+      }),
     sha256: entry.sha256,
     size: entry.size,
     binary: entry.binary,

@@ -57,6 +57,7 @@ export async function execute(
       commit: context.sha,
       findings,
       failOn: settings.failOn,
+      layout: checked.model.layout,
       notes: [...notes, ...checked.notes]
     }
     if (mode === 'validate' || !kestra || !checked.state) {

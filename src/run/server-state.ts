@@ -2,10 +2,11 @@ import { readMarkers, type EarlyMarkers, type MarkerReading } from '../deploy/co
 import { Semaphore } from '../concurrency.js'
 import type { KestraApi, RemoteFlow } from '../kestra/api.js'
 import { fileNaming, repositoryNames } from '../kestra/file-paths.js'
+import { serverFile } from '../plan/content.js'
 import type { ActualNamespace, ServerFile } from '../plan/input.js'
+import type { FileContentSummary } from '../plan/types.js'
 import type { LocalFiles } from '../repo/local-files.js'
 import type { NamespaceFileEntry, RepoModel } from '../repo/model.js'
-import { ServerFileSummaries } from './server-file-summaries.js'
 
 /** Exports in flight: each can weigh megabytes. More than 8 at once raised the peak memory, not the speed. */
 const EXPORTS_AT_ONCE = 8
@@ -24,7 +25,6 @@ export class ServerReads {
   private knowLocalFiles!: (files: LocalFiles) => void
   /** Held from the request until the answer is summarised. */
   private readonly exports = new Semaphore(EXPORTS_AT_ONCE)
-  private readonly summaries = new ServerFileSummaries()
 
   constructor(
     private readonly api: KestraApi,
@@ -47,11 +47,12 @@ export class ServerReads {
         const local = hashesByPath(entries)
         const deployable = entries.filter((entry) => !entry.symlinkEscapes)
         const names = repositoryNames(fileNaming(await this.api.info()), namespace, deployable)
-        return this.exports.run(async () => {
-          const listed = await this.api.listFiles(namespace)
-          const files = listed.map((file) => ({ ...file, path: names.get(file.path) ?? file.path }))
-          return this.summaries.summarise(files, (path) => local.get(path))
-        })
+        return this.exports.run(async () =>
+          (await this.api.listFiles(namespace)).map(({ path: stored, bytes }) => {
+            const path = names.get(stored) ?? stored
+            return serverFile(path, bytes, keepUnlessSame(local.get(path)))
+          })
+        )
       })
     for (const pending of [flows, files]) pending.catch(() => undefined)
     this.flows.set(namespace, flows)
@@ -71,21 +72,17 @@ export class ServerReads {
     this.knowFiles({
       of: async (namespace) => model.files.filter((entry) => entry.namespace === namespace)
     })
-    try {
-      const entries = await Promise.all(
-        model.managedNamespaces.map(async (namespace) => {
-          this.start(namespace)
-          const [flows, files] = await Promise.all([
-            this.flows.get(namespace)!,
-            this.files.get(namespace)!
-          ])
-          return [namespace, { flows, files }] as const
-        })
-      )
-      return new Map(entries)
-    } finally {
-      this.summaries.close()
-    }
+    const entries = await Promise.all(
+      model.managedNamespaces.map(async (namespace) => {
+        this.start(namespace)
+        const [flows, files] = await Promise.all([
+          this.flows.get(namespace)!,
+          this.files.get(namespace)!
+        ])
+        return [namespace, { flows, files }] as const
+      })
+    )
+    return new Map(entries)
   }
 
   /** The deployed-commit markers of these namespaces (read early when started with `markers`). */
@@ -110,4 +107,11 @@ function hashesByPath(entries: readonly NamespaceFileEntry[]): Map<string, Set<s
     local.set(entry.path, (local.get(entry.path) ?? new Set()).add(entry.sha256))
   }
   return local
+}
+
+/** The keep rule of the plan: a file's bytes stay unless the repository holds exactly these. */
+function keepUnlessSame(
+  local: ReadonlySet<string> | undefined
+): (summary: FileContentSummary) => boolean {
+  return ({ sha256 }) => !(local?.size === 1 && local.has(sha256))
 }

@@ -2,7 +2,7 @@ import { flowKey, type Finding } from './finding.js'
 import { nodePosition, type FlowDocument } from './flow-document.js'
 import type { KestraVersion, VersionedFinding } from './server-version.js'
 
-export type Layout = 'tenant' | 'namespace' | 'custom'
+export type Layout = 'tenant' | 'namespace' | 'anywhere' | 'custom'
 
 export const FLOW_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
 export const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/

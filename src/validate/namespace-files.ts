@@ -1,8 +1,8 @@
 import type { NamespaceFileEntry } from '../repo/model.js'
+import { MAX_FILE_BYTES } from '../repo/namespace-files.js'
 import { fileKey, type Finding, type Severity } from './finding.js'
 
 export const LARGE_FILE_BYTES = 10 * 1024 * 1024
-export const MAX_FILE_BYTES = 100 * 1024 * 1024
 const MAX_SEGMENT = 255
 const MAX_PATH = 1024
 

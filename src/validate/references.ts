@@ -115,7 +115,10 @@ function fileReferences(
 ): FlowReference[] {
   const refs: FlowReference[] = []
   const call = /(?<![\w.])read\s*\(/g
+  // Kestra never renders the flow's description: a read() there is text, not a reference.
+  const description = document.get(document.root, 'description')?.value
   for (const scalar of templatedScalars(document.doc)) {
+    if (scalar === description) continue
     const value = scalar.value
     for (const expression of expressions(value)) {
       const blanked = blankStrings(expression.body)

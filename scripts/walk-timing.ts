@@ -1,0 +1,78 @@
+/**
+ * `npx tsx scripts/walk-timing.ts [--load PATH] [--layout L ...]`: times loadRepository on a generated
+ * 20,000-file repository (2,000 flows and 8,000 namespace files in 20 namespace folders, 8,000 files in
+ * node_modules, 2,000 in a .venv), median of 5 runs per layout. `--load` points at another copy of
+ * src/repo/load.ts (e.g. an older commit's) to compare the same tree.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+
+const { values } = parseArgs({
+  options: {
+    load: { type: 'string', default: 'src/repo/load.ts' },
+    layout: { type: 'string', multiple: true, default: ['tenant', 'anywhere'] },
+    runs: { type: 'string', default: '5' }
+  }
+})
+
+const dir = mkdtempSync(join(tmpdir(), 'kga-walk-'))
+const write = (rel: string, text: string) => {
+  mkdirSync(dirname(join(dir, rel)), { recursive: true })
+  writeFileSync(join(dir, rel), text)
+}
+for (let n = 0; n < 20; n++) {
+  const ns = `company.team${n}`
+  for (let f = 0; f < 100; f++) {
+    write(
+      `${ns}/flows/flow${f}.yml`,
+      `id: flow${f}\nnamespace: ${ns}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hello ${f}\n`
+    )
+  }
+  for (let f = 0; f < 400; f++) write(`${ns}/files/dir${f % 10}/script${f}.py`, `print(${f})\n`)
+}
+for (let p = 0; p < 400; p++) {
+  for (let f = 0; f < 20; f++) {
+    const name = f === 0 ? 'package.json' : f === 1 ? 'config.yml' : `lib/file${f}.js`
+    write(`node_modules/pkg${p}/${name}`, `// ${p} ${f}\n`)
+  }
+}
+write('.venv/pyvenv.cfg', 'home = /usr/bin\n')
+for (let f = 0; f < 1999; f++)
+  write(`.venv/lib/python3.12/site-packages/p${f % 50}/m${f}.py`, '#\n')
+write('.gitignore', 'node_modules/\n.venv/\n')
+execFileSync('git', ['init', '-q'], { cwd: dir })
+
+const { loadRepository } = (await import(pathToFileURL(resolve(values.load)).href)) as {
+  loadRepository: (
+    settings: unknown,
+    workspace: string
+  ) => Promise<{ flows: unknown[]; files: unknown[] }>
+}
+const { parseSettings } = await import(
+  pathToFileURL(resolve(dirname(values.load), '../settings.ts')).href
+)
+const runs = Number(values.runs)
+const times = new Map<string, number[]>(values.layout.map((layout) => [layout, []]))
+let found = ''
+for (let run = 0; run < runs; run++) {
+  for (const layout of values.layout) {
+    const settings = parseSettings((name: string) => (name === 'layout' ? layout : ''))
+    const start = performance.now()
+    const model = await loadRepository(settings, dir)
+    times.get(layout)!.push(performance.now() - start)
+    found +=
+      run === 0 ? `${layout}: ${model.flows.length} flows, ${model.files.length} files\n` : ''
+  }
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+console.log(found.trim())
+for (const [layout, xs] of times) {
+  const sorted = [...xs].sort((a, b) => a - b)
+  console.log(
+    `${layout}: median ${median(xs).toFixed(0)} ms (min ${sorted[0]!.toFixed(0)}, max ${sorted.at(-1)!.toFixed(0)}) over ${xs.length} runs`
+  )
+}
