@@ -12,8 +12,8 @@ const endToEnd = [
   '__tests__/security/secrets.test.ts',
   '__tests__/security/hostile-input.test.ts',
   '__tests__/reliability/fault-matrix.test.ts',
-  '__tests__/readme.test.ts',
-  '__tests__/dist.test.ts'
+  '__tests__/reliability/trust.test.ts',
+  '__tests__/readme.test.ts'
 ]
 
 export default defineConfig({
