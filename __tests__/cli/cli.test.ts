@@ -177,7 +177,7 @@ describe('kestra-gitops plan and deploy', () => {
     const lines = result.stdout.split('\n')
     expect(lines[0]).toBe('<!-- kestra-gitops:staging -->')
     expect(lines[1]).toBe(
-      '### Kestra plan: 2 to create, 1 to update, 0 to delete, 2 unchanged, 1 orphaned'
+      '### Kestra plan · staging: 2 to create, 1 to update, 0 to delete, 2 unchanged, 1 orphaned'
     )
     expect(result.stdout).toContain('```diff')
     expect(result.stdout).toMatch(

@@ -17,6 +17,10 @@ export interface ReportInput {
   failOn?: 'error' | 'warning'
   /** Plain-text remarks shown under the headline (escaped), e.g. why only local validation ran. */
   notes?: readonly string[]
+  /** The `comment-key` input: named in the headline unless it is `default`. */
+  commentKey?: string
+  /** `https://github.com/<owner>/<repo>`: findings link to their line at `commit` there. */
+  repositoryUrl?: string
 }
 
 export interface CommentInput extends ReportInput {

@@ -2,6 +2,7 @@ import { resolveMode, type RunContext } from '../context.js'
 import { ConfigError, DeployError, errorMessage } from '../errors.js'
 import type { GitHubPort } from '../github/port.js'
 import type { KestraApi } from '../kestra/api.js'
+import { repositoryUrl } from '../render/findings.js'
 import type { ReportInput } from '../render/input.js'
 import { renderSummary } from '../render/summary.js'
 import type { Reporter } from '../report/reporter.js'
@@ -57,7 +58,11 @@ export async function execute(
       commit: context.sha,
       findings,
       failOn: settings.failOn,
-      notes: [...notes, ...checked.notes]
+      notes: [...notes, ...checked.notes],
+      commentKey: settings.commentKey,
+      repositoryUrl: context.local
+        ? undefined
+        : repositoryUrl(context.serverUrl, context.owner, context.repo)
     }
     if (mode === 'validate' || !kestra || !checked.state) {
       reporter.setOutput('deployed', false)
