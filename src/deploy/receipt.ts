@@ -24,7 +24,7 @@ export function renderReceipt(result: DeployResult, meta: ReceiptMeta): string {
 
   const rows = result.resources.filter((r) => isWrite(r.change))
   const orphaned = result.resources.filter((r) => r.change.action === 'orphaned').length
-  const summary = outcomeCounts(result)
+  const summary = outcomeCounts(result.resources)
   if (orphaned > 0) summary.push(`${orphaned} orphaned (kept: delete is false)`)
   const counts = summary.length > 0 ? summary.join(', ') : 'no resources'
 
@@ -61,11 +61,9 @@ const COLUMNS: Column<ResourceResult>[] = [
 ]
 
 /** `2 created, 1 updated, 4 unchanged`: written resources by outcome, the others as unchanged. */
-export function outcomeCounts(result: DeployResult): string[] {
-  const totals = tally(result.resources.filter((r) => isWrite(r.change)))
-  const kept = result.resources.filter(
-    (r) => !isWrite(r.change) && r.change.action !== 'orphaned'
-  ).length
+export function outcomeCounts(resources: readonly ResourceResult[]): string[] {
+  const totals = tally(resources.filter((r) => isWrite(r.change)))
+  const kept = resources.filter((r) => !isWrite(r.change) && r.change.action !== 'orphaned').length
   const count = (o: string) => (totals.get(o) ?? 0) + (o === 'unchanged' ? kept : 0)
   return OUTCOME_ORDER.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`)
 }

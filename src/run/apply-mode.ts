@@ -18,6 +18,7 @@ import { fileKey, flowKey, type Finding } from '../validate/finding.js'
 import { collectReferences } from '../validate/references.js'
 import type { RunPorts } from './execute.js'
 import { setCountOutputs } from './outputs.js'
+import { writeLog } from './write-log.js'
 import { checkReviewedPlan } from './reviewed-plan.js'
 
 export interface ApplyModeArgs {
@@ -66,7 +67,8 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
         context.workspace,
         ports.github && ((base, head) => ports.github!.compareCommits(base, head))
       ),
-      log: reporter.info
+      log: reporter.info,
+      onResult: writeLog(plan, reporter)
     })
   } catch (error) {
     if (error instanceof DeployError) {
@@ -93,7 +95,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
     result.status,
     result.status === 'refused'
       ? 'nothing written: a newer commit is deployed'
-      : outcomeCounts(result).join(', '),
+      : outcomeCounts(result.resources).join(', '),
     settings.commentKey
   )
   await reporter.writeSummary(

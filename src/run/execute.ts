@@ -39,14 +39,14 @@ export async function execute(
   const { reporter } = ports
   const { mode, kestra, notes } = chooseMode(settings, context, ports.kestra)
   reporter.setOutput('mode', mode)
-  reporter.info(
-    `kestra-gitops: ${mode} (${context.eventName}${kestra ? `, server ${settings.server}` : ''})`
-  )
+  // A local run has no event: the CLI's words are its command and flags.
+  const about = [context.local ? '' : context.eventName, kestra ? `server ${settings.server}` : '']
+  const detail = about.filter(Boolean).join(', ')
+  reporter.info(`kestra-gitops: ${mode}${detail ? ` (${detail})` : ''}`)
   let applying = false
   try {
     const checked = await check(settings, context, ports, mode, kestra)
     const { findings } = checked
-    reporter.annotate(findings)
     const counts = tally(findings)
     reporter.setOutput('errors', counts.errors)
     reporter.setOutput('warnings', counts.warnings)
