@@ -53,6 +53,11 @@ describe('the headline', () => {
     expect(renderComment(input()).split('\n')[1]).toMatch(/^### Kestra plan: /)
   })
 
+  it('puts the target on its own line, in a summary too (a backslash break)', () => {
+    const tree = parseMarkdown(renderSummary(input()))
+    expect(nodesOf(tree, 'break')).toHaveLength(1)
+  })
+
   it("says a deploy's outcome, replacing the plan's headline after a marker or at the top", () => {
     const applied = deployTitle('applied', '1 created, 2 updated', 'prod')
     expect(applied).toBe('### Kestra deploy · prod: ✅ applied, 1 created, 2 updated')

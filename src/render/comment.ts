@@ -2,7 +2,7 @@ import { changePieces, driftPieces, type Detail } from './changes.js'
 import { invalidCounts } from './resource.js'
 import { fitPieces, utf16Length, type Piece } from './fit.js'
 import { findingsSection, sourceLink } from './findings.js'
-import { noteLines, targetLine, title, verdictLine } from './headline.js'
+import { noteLines, title, verdictAndTarget } from './headline.js'
 import type { CommentInput } from './input.js'
 import { commentMarker, planMarkerLine, runLine } from './markers.js'
 
@@ -24,7 +24,7 @@ export function renderComment(input: CommentInput): string {
   const plan = input.plan
   const head = [
     `${commentMarker(input.commentKey)}\n${title(input)}`,
-    `${verdictLine(input.findings, input.failOn ?? 'error')}\n${targetLine(input)}`,
+    verdictAndTarget(input),
     ...noteLines(input.notes)
   ]
   const findings = findingsSection(

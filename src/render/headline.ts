@@ -35,6 +35,14 @@ export function verdictLine(findings: readonly Finding[], failOn: 'error' | 'war
   return `${failed ? '❌ **Validation failed**' : '✅ **Validation passed**'}: ${tally.join(', ')}`
 }
 
+/**
+ * The verdict, then the target on a line of its own: a backslash break, as a job summary (unlike a
+ * comment) joins plain consecutive lines into one.
+ */
+export function verdictAndTarget(input: ReportInput): string {
+  return `${verdictLine(input.findings, input.failOn ?? 'error')}\\\n${targetLine(input)}`
+}
+
 export function targetLine(input: ReportInput): string {
   const server = input.server ? escapeText(input.server) : 'none configured'
   const commit = escapeText(input.commit.slice(0, 7)) || 'unknown'

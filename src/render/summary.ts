@@ -4,7 +4,7 @@ import { changePieces, driftPieces, type Detail } from './changes.js'
 import { invalidCounts } from './resource.js'
 import { fitPieces, utf8Length, type Piece } from './fit.js'
 import { findingsSection, sourceLink } from './findings.js'
-import { noteLines, targetLine, title, verdictLine } from './headline.js'
+import { noteLines, title, verdictAndTarget } from './headline.js'
 import type { SummaryInput } from './input.js'
 
 /** GitHub rejects job summaries over 1 MiB. */
@@ -20,11 +20,7 @@ const TRIMMED_NOTE =
 export function renderSummary(input: SummaryInput): string {
   const budget = input.budgetBytes ?? SUMMARY_BUDGET_BYTES
   const plan = input.plan
-  const head: Piece[] = [
-    title(input),
-    `${verdictLine(input.findings, input.failOn ?? 'error')}\n${targetLine(input)}`,
-    ...noteLines(input.notes)
-  ]
+  const head: Piece[] = [title(input), verdictAndTarget(input), ...noteLines(input.notes)]
   if (plan) head.push(countsTable(plan))
   const findings = findingsSection(
     input.findings,
