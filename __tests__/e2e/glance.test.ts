@@ -91,6 +91,16 @@ describe('what users meet first', () => {
       'Plan'
     ])
     expect(planLog.groups[0]!.lines).toContain(`${OTHER}: ${FLOWS} flow(s), 0 file(s)`)
+    expect(planLog.groups[1]!.lines).toEqual([
+      `${NS}: 1 flow(s), 0 file(s)`,
+      `${OTHER}: 0 flow(s), 0 file(s)`
+    ])
+    expect(planLog.groups[2]!.lines).toEqual(
+      expect.arrayContaining([
+        'Local checks: 1 finding(s).',
+        "The server's validation: 1 finding(s)."
+      ])
+    )
     expect(planLog.outside).toEqual(
       expect.arrayContaining([
         `Checked ${FLOWS + 2} flow(s) and 0 namespace file(s) in 2 namespace(s): ${NS}, ${OTHER}.`,

@@ -118,16 +118,29 @@ export async function check(
   }
 
   const state =
-    reading && (await phase(reporter, 'Reading the server', () => reading, describeServerState))
+    reading &&
+    (await phase(
+      reporter,
+      'Reading the server',
+      async () => {
+        const read = await reading
+        for (const [namespace, held] of [...read].sort(([a], [b]) => (a < b ? -1 : 1))) {
+          reporter.info(`${namespace}: ${held.flows.length} flow(s), ${held.files.length} file(s)`)
+        }
+        return read
+      },
+      describeServerState
+    ))
   const findings = await phase(
     reporter,
     'Validation',
     async () => {
-      let all = [
-        ...localFindings,
-        ...(await checking),
-        ...(await checkReferences(model, kestra ? { api: kestra, state } : undefined))
-      ]
+      const server = await checking
+      const references = await checkReferences(model, kestra ? { api: kestra, state } : undefined)
+      reporter.info(`Local checks: ${localFindings.length} finding(s).`)
+      if (onServer) reporter.info(`The server's validation: ${server.length} finding(s).`)
+      reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`)
+      let all = [...localFindings, ...server, ...references]
       if (PR_EVENTS.includes(context.eventName)) all = demoteUnchangedErrors(all, changed)
       all = sortFindings(all)
       reporter.annotate(all)
