@@ -3,6 +3,8 @@ import commonjs from '@rollup/plugin-commonjs'
 import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
+import { chmodSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 // DIST_DIR lets the freshness test bundle elsewhere and compare with the committed dist/.
@@ -22,6 +24,18 @@ function oneUndici() {
   }
 }
 
+/** `dist/cli.js` is the package's `bin`: it runs as a command only with a shebang and the execute bit. */
+const CLI_SHEBANG = (chunk) => (chunk.isEntry && chunk.name === 'cli' ? '#!/usr/bin/env node' : '')
+
+function executableCli() {
+  return {
+    name: 'executable-cli',
+    writeBundle(options, bundle) {
+      if (bundle['cli.js']) chmodSync(join(options.dir, 'cli.js'), 0o755)
+    }
+  }
+}
+
 export default {
   input: { index: 'src/index.ts', cli: 'src/cli.ts' },
   output: {
@@ -36,6 +50,7 @@ export default {
         : /\/src\/(index|cli)\.ts$/.test(id)
           ? undefined
           : 'engine',
+    banner: CLI_SHEBANG,
     sourcemap: true,
     sourcemapExcludeSources: true
   },
@@ -46,7 +61,8 @@ export default {
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
     // undici 7 requires node:sqlite lazily; hoisting it breaks Node 20.
     commonjs({ ignore: ['node:sqlite'] }),
-    json()
+    json(),
+    executableCli()
   ],
   onwarn(warning, warn) {
     if (warning.code === 'CIRCULAR_DEPENDENCY' && /node_modules/.test(warning.message)) return

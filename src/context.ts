@@ -17,6 +17,8 @@ export interface RunContext {
   runId: string
   pullRequest?: PullRequestInfo
   push?: PushInfo
+  /** A CLI run on a local checkout: no GitHub event, nothing to link to. */
+  local?: boolean
 }
 
 export interface PullRequestInfo {

@@ -1,7 +1,7 @@
 /**
  * Issue 7 acceptance: the bundled CLI (`node dist/cli.js`) end to end against the Kestra emulator.
  */
-import { cpSync, mkdtempSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -70,7 +70,7 @@ function serverState() {
 describe('kestra-gitops validate', () => {
   it('passes a valid tree without a server', async () => {
     const repo = createGitRepo({ [`${NS}/flows/hello.yml`]: flow(NS, 'hello') })
-    const result = await runCli(repo.dir, ['validate'])
+    const result = await runCli(repo.dir, ['validate', '--verbose'])
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stdout).toContain('Validation passed: 0 error(s), 0 warning(s)')
     expect(outputsOf(result.stdout)).toMatchObject({
@@ -87,7 +87,7 @@ describe('kestra-gitops validate', () => {
       [`${NS}/flows/broken.yml`]:
         'id: broken\nnamespace: company.team\ntasks:\n  - id: greet\n    type: io.kestra.plugin.core.log.Log\n    message: [unclosed\n'
     })
-    const result = await runCli(repo.dir, ['validate'])
+    const result = await runCli(repo.dir, ['validate', '--verbose'])
     expect(result.exitCode).toBe(1)
     expect(result.stdout).toMatch(
       /^company\.team\/flows\/broken\.yml:\d+(:\d+)? error \S.* \[[a-z-]+\]$/m
@@ -137,7 +137,7 @@ describe('kestra-gitops plan and deploy', () => {
   })
 
   it('plan prints the changes as a diff and writes nothing', async () => {
-    const result = await runCli(repo.dir, ['plan'], env)
+    const result = await runCli(repo.dir, ['plan', '--verbose'], env)
     expect(result.exitCode, result.stderr).toBe(0)
     expect(writes()).toEqual([])
     const out = result.stdout
@@ -177,7 +177,7 @@ describe('kestra-gitops plan and deploy', () => {
     const lines = result.stdout.split('\n')
     expect(lines[0]).toBe('<!-- kestra-gitops:staging -->')
     expect(lines[1]).toBe(
-      '### Kestra plan: 2 to create, 1 to update, 0 to delete, 2 unchanged, 1 orphaned'
+      '### Kestra plan · staging: 2 to create, 1 to update, 0 to delete, 2 unchanged, 1 orphaned'
     )
     expect(result.stdout).toContain('```diff')
     expect(result.stdout).toMatch(
@@ -199,7 +199,7 @@ describe('kestra-gitops plan and deploy', () => {
   })
 
   it('deploy makes the server hold the repository; a second deploy writes nothing', async () => {
-    const first = await runCli(repo.dir, ['deploy'], env)
+    const first = await runCli(repo.dir, ['deploy', '--verbose'], env)
     expect(first.exitCode, first.stderr).toBe(0)
     expect(outputsOf(first.stdout)).toMatchObject({ mode: 'deploy', deployed: 'true' })
     expect(first.stderr).toContain('Deployed: 3 resource(s) written.')
@@ -217,7 +217,7 @@ describe('kestra-gitops plan and deploy', () => {
     })
 
     kestra.clearLog()
-    const second = await runCli(repo.dir, ['deploy'], env)
+    const second = await runCli(repo.dir, ['deploy', '--verbose'], env)
     expect(second.exitCode, second.stderr).toBe(0)
     expect(writes()).toEqual([])
     expect(second.stdout).not.toMatch(/^ {2}[+~-] /m)
@@ -233,6 +233,37 @@ describe('kestra-gitops plan and deploy', () => {
     expect(serverState().flows.map((f) => f.id)).toEqual(['change', 'keep', 'new'])
     expect(deleting.stdout).toContain('- delete flow company.team.gone')
     expectNoSecret(first, second, deleting)
+  })
+
+  it('logs one summary line per phase, the detail only with --verbose, and removes its temp folder', async () => {
+    const temp = mkdtempSync(join(tmpdir(), 'kga-cli-tmp-'))
+    const quiet = await runCli(repo.dir, ['deploy'], { ...env, TMPDIR: temp })
+    expect(quiet.exitCode, quiet.stderr).toBe(0)
+    expect(quiet.stderr.split('\n')).toEqual([
+      `kestra-gitops: deploy (server ${kestra.url})`,
+      'Checked 3 flow(s) and 2 namespace file(s) in 1 namespace(s): company.team.',
+      'Read 1 namespace(s) from the server: 3 flow(s), 1 file(s).',
+      'Validation passed: 0 error(s), 0 warning(s).',
+      expect.stringMatching(
+        /^Plan: 2 to create, 1 to update, 0 to delete, 2 unchanged, 1 orphaned \(fingerprint [0-9a-f]{12}\)\.$/
+      ),
+      'company.team: 2 created, 1 updated',
+      'Deployed: 3 resource(s) written.',
+      ''
+    ])
+    expect(quiet.stderr).not.toContain('workflow_dispatch')
+    expect(quiet.stdout).not.toMatch(/^(mode|plan-fingerprint|deployed):/m) // outputs only with --verbose
+    expect(readdirSync(temp)).toEqual([])
+
+    kestra.clearLog()
+    repo.commit({ [`${NS}/flows/new.yml`]: flow(NS, 'new', ' again') })
+    const verbose = await runCli(repo.dir, ['deploy', '--verbose'], env)
+    expect(verbose.exitCode, verbose.stderr).toBe(0)
+    expect(verbose.stderr).toContain('  company.team: 3 flow(s), 2 file(s)\n')
+    expect(verbose.stderr).toContain('  flow company.team.new: updated (revision 2)\n')
+    expect(verbose.stderr).toContain('company.team: 1 updated\n')
+    expect(outputsOf(verbose.stdout)).toMatchObject({ mode: 'deploy', updated: '1' })
+    expect(outputsOf(verbose.stdout)['plan-file']).toBeUndefined() // removed with the temp folder
   })
 
   it('deploy warns that uncommitted changes are deployed under the HEAD commit', async () => {
@@ -255,7 +286,7 @@ describe('kestra-gitops plan and deploy', () => {
   })
 
   it('deploy --dry-run only plans', async () => {
-    const result = await runCli(repo.dir, ['deploy', '--dry-run'], env)
+    const result = await runCli(repo.dir, ['deploy', '--dry-run', '--verbose'], env)
     expect(result.exitCode, result.stderr).toBe(0)
     expect(writes()).toEqual([])
     expect(outputsOf(result.stdout)).toMatchObject({ mode: 'plan', deployed: 'false' })
@@ -286,6 +317,9 @@ describe('kestra-gitops plan and deploy', () => {
     })
     expect(result.exitCode).toBe(1)
     expect(result.stderr).toMatch(/error .*401/)
+    // CLI words: the environment variables, not the action's inputs.
+    expect(result.stderr).toContain('check KESTRA_USERNAME/KESTRA_PASSWORD or KESTRA_API_TOKEN')
+    expect(result.stderr).not.toMatch(/\binputs?\b/)
     expect(result.stdout + result.stderr).not.toContain('Wrong-Password-42')
     expect(result.stdout + result.stderr).not.toContain(
       Buffer.from(`${CREDENTIALS.username}:Wrong-Password-42`).toString('base64')
@@ -322,7 +356,7 @@ describe('kestra-gitops plan --base', () => {
       ]
     })
 
-    const all = await runCli(repo.dir, ['plan', '--base', 'v1'], env)
+    const all = await runCli(repo.dir, ['plan', '--base', 'v1', '--verbose'], env)
     expect(all.exitCode, all.stderr).toBe(0)
     expect(all.stdout).toMatch(/~ update flow base\.team\.edited .*· drifted/)
     expect(all.stdout).toContain('Drift:')
@@ -358,6 +392,9 @@ describe('kestra-gitops usage', () => {
 
   it.each([
     [['validate', '--bogus'], "unknown option '--bogus'"],
+    [['plan', '--sever', 'x'], "unknown option '--sever'; did you mean '--server'?"],
+    [['validate', '--no-server-validate'], "did you mean '--no-server-validation'?"],
+    [['deplyo'], "unknown command 'deplyo'; did you mean 'deploy'?"],
     [['frobnicate'], "unknown command 'frobnicate'"],
     [[], 'name a command'],
     [['validate', 'extra'], "unexpected argument 'extra'"],

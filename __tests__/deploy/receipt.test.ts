@@ -58,11 +58,18 @@ describe('renderReceipt', () => {
     expect(md).toContain(
       `Deployed: commit \`${COMMIT.slice(0, 12)}\` to https://kestra.example.com (tenant main) at 2026-03-01T12:00:00.000Z: 2 created, 1 updated, 1 deleted, 1 unchanged.`
     )
+    // No message in any row: no Details column.
+    expect(all(parse(md), 'tableCell').slice(0, 4).map(plain)).toEqual([
+      'Resource',
+      'Kind',
+      'Result',
+      'Revision'
+    ])
     expect(rows(md)).toEqual([
-      ['team:/lib/util.py', 'file', 'created', '', ''],
-      ['team.changed', 'flow', 'updated', 'rev 3 → 4', ''],
-      ['team.new', 'flow', 'created', 'rev 1', ''],
-      ['team.old', 'flow', 'deleted', 'rev 7 → deleted', '']
+      ['team:/lib/util.py', 'file', 'created', ''],
+      ['team.changed', 'flow', 'updated', 'rev 3 → 4'],
+      ['team.new', 'flow', 'created', 'rev 1'],
+      ['team.old', 'flow', 'deleted', 'rev 7 → deleted']
     ])
   })
 
@@ -125,7 +132,8 @@ describe('renderReceipt', () => {
     // Only the server URL is a link (GFM autolinks it).
     expect(all(tree, 'link').map(plain)).toEqual([META.server])
     expect(rows(md)).toEqual([
-      [`team:${path.replace('@', '@\u200b')}`, 'file', 'failed', '', 'line one line <two>']
+      // A file has no revision: no Revision column.
+      [`team:${path.replace('@', '@\u200b')}`, 'file', 'failed', 'line one line <two>']
     ])
   })
 

@@ -5,6 +5,7 @@ import { readPlanMarker } from '../../src/render/markers.js'
 import { bigPlan, COMMIT, countOf, mixedPlan, nodesOf, parseMarkdown } from './fixtures.js'
 
 const RUN_LINK = '<sub>[Workflow run](https://github.com/acme/flows/actions/runs/42)</sub>'
+const HEADLINE = '### Kestra deploy: ✅ applied, 1 updated'
 const RECEIPT =
   'Commit `0123456` deployed at 2025-01-01T00:00:00Z.\n\n| Resource | Result |\n| --- | --- |\n| flow a | updated (rev 13) |'
 
@@ -23,43 +24,49 @@ function planComment(plan = mixedPlan()): string {
 
 describe('upsertDeployedSection', () => {
   const body = planComment()
-  const once = upsertDeployedSection(body, RECEIPT)
+  const once = upsertDeployedSection(body, RECEIPT, HEADLINE)
 
   it('places a Deployed section before the run link, keeping the marker first', () => {
     const lines = once.split('\n')
     expect(lines[0]).toBe('<!-- kestra-gitops:default -->')
+    // The first visible line says what the deploy did, in place of the plan's headline.
+    expect(body.split('\n')[1]).toMatch(/^### Kestra plan: /)
+    expect(lines[1]).toBe(HEADLINE)
     expect(lines.at(-1)).toBe(RUN_LINK)
     const section = once.slice(once.indexOf('<!-- kestra-gitops-deployed:start -->'))
     expect(section).toBe(
       `<!-- kestra-gitops-deployed:start -->\n### Deployed\n\n${RECEIPT}\n\n<!-- kestra-gitops-deployed:end -->\n\n${RUN_LINK}`
     )
-    expect(once.startsWith(body.slice(0, body.lastIndexOf('\n\n')))).toBe(true)
+    const rest = (text: string) => text.slice(text.indexOf('\n', text.indexOf('\n') + 1))
+    expect(rest(once).startsWith(rest(body.slice(0, body.lastIndexOf('\n\n'))))).toBe(true)
     expect(
       nodesOf(parseMarkdown(once), 'heading').some((h) => h.children?.[0]?.value === 'Deployed')
     ).toBe(true)
   })
 
   it('is idempotent and replaces an earlier section', () => {
-    expect(upsertDeployedSection(once, RECEIPT)).toBe(once)
-    const replaced = upsertDeployedSection(once, 'second receipt')
+    expect(upsertDeployedSection(once, RECEIPT, HEADLINE)).toBe(once)
+    const replaced = upsertDeployedSection(once, 'second receipt', HEADLINE)
     expect(countOf(replaced, '### Deployed')).toBe(1)
     expect(replaced).toContain('second receipt')
     expect(replaced).not.toContain('updated (rev 13)')
-    expect(replaced).toBe(upsertDeployedSection(body, 'second receipt'))
+    expect(replaced).toBe(upsertDeployedSection(body, 'second receipt', HEADLINE))
   })
 
   it('keeps the plan marker readable', () => {
     const plan = mixedPlan()
     expect(readPlanMarker(once)).toEqual({ fingerprint: plan.fingerprint, commit: COMMIT })
     const fake = `<!-- kestra-gitops-plan: {"fingerprint":"${'f'.repeat(64)}","commit":"x"} -->`
-    expect(readPlanMarker(upsertDeployedSection(body, fake))?.fingerprint).toBe(plan.fingerprint)
+    expect(readPlanMarker(upsertDeployedSection(body, fake, HEADLINE))?.fingerprint).toBe(
+      plan.fingerprint
+    )
   })
 
   it('works on a body that has a single line', () => {
     const single = '<!-- kestra-gitops:default -->'
-    const result = upsertDeployedSection(single, RECEIPT)
+    const result = upsertDeployedSection(single, RECEIPT, HEADLINE)
     expect(result.split('\n')[0]).toBe(single)
-    expect(upsertDeployedSection(result, RECEIPT)).toBe(result)
+    expect(upsertDeployedSection(result, RECEIPT, HEADLINE)).toBe(result)
   })
 
   it('shrinks the section so the comment stays within 65,536 characters, cutting outside fences', () => {
@@ -69,13 +76,13 @@ describe('upsertDeployedSection', () => {
       (_, i) =>
         `<details><summary>flow ${i}</summary>\n\n\`\`\`\n${'log line\n'.repeat(5)}\`\`\`\n\n</details>`
     )
-    const result = upsertDeployedSection(big, rows.join('\n\n'))
+    const result = upsertDeployedSection(big, rows.join('\n\n'), HEADLINE)
     expect(result.length).toBeLessThanOrEqual(65_536)
     expect(result.split('\n').at(-1)).toBe(RUN_LINK)
     expect(result).toContain('more results are in the job summary')
     const section = result.slice(result.indexOf('### Deployed'))
     expect(countOf(section, '<details>')).toBe(countOf(section, '</details>'))
     expect(countOf(section, '```') % 2).toBe(0)
-    expect(upsertDeployedSection(result, rows.join('\n\n'))).toBe(result)
+    expect(upsertDeployedSection(result, rows.join('\n\n'), HEADLINE)).toBe(result)
   })
 })

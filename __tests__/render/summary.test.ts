@@ -72,7 +72,7 @@ describe('renderSummary', () => {
     const text = renderSummary(summaryInput({ mode: 'validate' }))
     expect(text.split('\n')[0]).toBe('### Kestra validation')
     expect(text).toContain(
-      '| ❌ error | company.team/flows/evil.yml:3 | bad &lt;script&gt; &#124; @&#8203;octocat &#96;x&#96; |'
+      '| ❌ error | company.team/flows/evil.yml:3 | bad &lt;script&gt; &#124; @&#8203;octocat <code>x</code> |'
     )
     expect(text).toContain('| ⚠️ warning | company.team/flows/same.yml:1 | line one line two |')
     expect(text).not.toContain('#### Changes')

@@ -18,6 +18,8 @@ export interface CliArgs {
   color?: boolean
   /** Git ref to compare with (changed files and drift). */
   base?: string
+  /** Print each phase's detail and the outputs, not only the result. */
+  verbose: boolean
 }
 
 type Kind = 'value' | 'list' | 'switch'
@@ -44,10 +46,29 @@ const INPUT_FLAGS: Partial<Record<InputName, Kind>> = {
   'comment-key': 'value'
 }
 
+/** How the flag of an action input takes its value; undefined when the CLI has no such flag. */
+export function flagKind(input: InputName): Kind | undefined {
+  return Object.hasOwn(INPUT_FLAGS, input) ? INPUT_FLAGS[input] : undefined
+}
+
 /** The action's credential inputs: refused as flags, where shell history and `ps` would keep them. */
 const CREDENTIAL_FLAGS = ['username', 'password', 'api-token', 'token']
 
 const COMMANDS: readonly Mode[] = ['validate', 'plan', 'deploy']
+
+/** Every long flag, for suggesting the closest to a mistyped one. */
+const FLAG_NAMES = [
+  ...Object.entries(INPUT_FLAGS).flatMap(([name, kind]) =>
+    kind === 'switch' ? [name, `no-${name}`] : [name]
+  ),
+  'format',
+  'json',
+  'color',
+  'no-color',
+  'base',
+  'verbose',
+  'help'
+]
 const FORMATS: readonly OutputFormat[] = ['text', 'markdown', 'json']
 
 /**
@@ -55,7 +76,7 @@ const FORMATS: readonly OutputFormat[] = ['text', 'markdown', 'json']
  * switches take `--name`, `--no-name` or `--name=true|false`.
  */
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const args: CliArgs = { help: false, inputs: {}, format: 'text' }
+  const args: CliArgs = { help: false, inputs: {}, format: 'text', verbose: false }
   const positionals: string[] = []
   const lists: Partial<Record<InputName, string[]>> = {}
   for (let i = 0; i < argv.length; i++) {
@@ -66,6 +87,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     }
     if (arg === '-h' || arg === '--help') {
       args.help = true
+      continue
+    }
+    if (arg === '-v' || arg === '--verbose') {
+      args.verbose = true
       continue
     }
     if (!arg.startsWith('--')) {
@@ -105,7 +130,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
           'credentials are read from the environment only: set KESTRA_USERNAME and KESTRA_PASSWORD, or KESTRA_API_TOKEN'
         )
       }
-      if (kind === undefined) throw new UsageError(`unknown option '--${name}'`)
+      if (kind === undefined) {
+        throw new UsageError(`unknown option '--${name}'${suggestion(name, FLAG_NAMES, '--')}`)
+      }
       if (kind === 'switch') {
         args.inputs[input] = String(switchValue(name, inline) !== negated)
       } else if (kind === 'list') {
@@ -122,7 +149,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const [command, ...extra] = positionals
   if (command !== undefined && command !== 'help') {
     if (!(COMMANDS as readonly string[]).includes(command)) {
-      throw new UsageError(`unknown command '${command}'; use ${COMMANDS.join(', ')}`)
+      const closest = suggestion(command, COMMANDS, '')
+      throw new UsageError(
+        `unknown command '${command}'${closest || `; use ${COMMANDS.join(', ')}`}`
+      )
     }
     args.command = command as Mode
   } else if (command === 'help') {
@@ -137,4 +167,29 @@ function switchValue(name: string, inline: string | undefined): boolean {
   if (inline === undefined || inline === 'true') return true
   if (inline === 'false') return false
   throw new UsageError(`option '--${name}' takes no value, or true/false`)
+}
+
+/** `; did you mean '--server'?` when one name is within a few edits of `typed`, else ''. */
+function suggestion(typed: string, names: readonly string[], prefix: string): string {
+  let best: string | undefined
+  let bestDistance = Math.max(2, Math.floor(typed.length / 3)) + 1
+  for (const name of names) {
+    const distance = editDistance(typed, name)
+    if (distance < bestDistance) [best, bestDistance] = [name, distance]
+  }
+  return best === undefined ? '' : `; did you mean '${prefix}${best}'?`
+}
+
+/** Levenshtein distance. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution))
+    }
+    previous = current
+  }
+  return previous[b.length]!
 }

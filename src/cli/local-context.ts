@@ -32,7 +32,8 @@ export async function localRunContext(options: LocalContextOptions): Promise<Run
     repo,
     serverUrl: 'https://github.com',
     apiUrl: 'https://api.github.com',
-    runId: ''
+    runId: '',
+    local: true
   }
   if (options.base === undefined) return context
   if (!head) throw new UsageError('--base needs a git repository with at least one commit')

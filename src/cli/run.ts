@@ -1,10 +1,11 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { errorMessage } from '../errors.js'
 import { clientForSettings, type KestraClient } from '../kestra/client.js'
 import { renderComment } from '../render/comment.js'
 import type { ReportInput } from '../render/input.js'
+import { ProgressLine } from '../report/progress-line.js'
 import { outputLines, terminalReporter } from '../report/terminal-reporter.js'
 import { inert, palette, wantsColour, type Palette } from '../report/terminal-style.js'
 import { execute, type RunOutcome } from '../run/execute.js'
@@ -15,12 +16,13 @@ import { localRunContext, uncommittedPaths } from './local-context.js'
 import { reportText } from './plan-text.js'
 import { cliSettings } from './settings.js'
 import { USAGE } from './usage.js'
+import { cliWords } from './words.js'
 
 export interface CliIo {
   env: Record<string, string | undefined>
   cwd: string
   stdout: { write(text: string): unknown; isTTY?: boolean }
-  stderr: { write(text: string): unknown }
+  stderr: { write(text: string): unknown; isTTY?: boolean }
 }
 
 const EXIT_OK = 0
@@ -38,7 +40,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   )
   const mask = (text: string) => secrets.reduce((t, secret) => t.split(secret).join('***'), text)
   const out = (text: string) => void io.stdout.write(mask(text))
-  const err = (text: string) => void io.stderr.write(mask(text))
+  const err = (text: string) => void io.stderr.write(mask(cliWords(text)))
 
   let args: CliArgs
   try {
@@ -54,6 +56,13 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   const p = palette(wantsColour(args.color, Boolean(io.stdout.isTTY), io.env))
 
   let kestra: KestraClient | undefined
+  // Scratch space (the plan file, git copies) in a private folder, removed on exit: a fixed name in
+  // the shared temp folder could be a symlink planted by another user.
+  const scratch = mkdtempSync(join(tmpdir(), 'kestra-gitops-'))
+  const progress = io.stderr.isTTY
+    ? new ProgressLine({ write: (text) => void io.stderr.write(text), now: Date.now })
+    : undefined
+  const ticking = progress && setInterval(() => progress.tick(), 250).unref()
   try {
     const settings = cliSettings(args, io.env)
     secrets = [...new Set([...secrets, ...secretsOf(settings)])]
@@ -62,16 +71,15 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     }
     const reporter = terminalReporter({
       log: err,
-      findings: args.format === 'text' ? out : err,
-      palette: p
+      findings: args.format === 'text' ? (text) => out(cliWords(text)) : err,
+      palette: p,
+      verbose: args.verbose,
+      progress
     })
     const context = await localRunContext({
       cwd: io.cwd,
       env: io.env,
-      // The plan file goes to a private folder: a fixed name in the shared temp folder could be
-      // a symlink planted by another user.
-      runnerTemp:
-        args.command === 'validate' ? tmpdir() : mkdtempSync(join(tmpdir(), 'kestra-gitops-')),
+      runnerTemp: scratch,
       base: args.base
     })
     if (args.command === 'deploy' && !settings.dryRun) {
@@ -94,7 +102,10 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
       kestra,
       now: () => new Date()
     })
-    out(formatResult(args, settings, outcome, reporter.outputs(), p))
+    // The plan file goes with the scratch folder: the outputs do not point at it.
+    const { 'plan-file': _planFile, ...outputs } = reporter.outputs()
+    progress?.clear()
+    out(formatResult(args, settings, outcome, outputs, p))
     if (outcome.failure) {
       err(`${p.red('error')} ${inert(cliFailure(outcome))}\n`)
       return EXIT_FAILED
@@ -105,7 +116,10 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     err(`${p.red('error')} ${inert(errorMessage(error))}\n`)
     return EXIT_FAILED
   } finally {
+    clearInterval(ticking)
+    progress?.clear()
     await kestra?.close()
+    rmSync(scratch, { recursive: true, force: true })
   }
 }
 
@@ -128,7 +142,10 @@ function formatResult(
     }
     return `${JSON.stringify(json, null, 2)}\n`
   }
-  return `${reportText(report, p)}\n${outputLines(outputs, p)}`
+  // The outputs are the action's; a terminal reader wants them only when asking for detail.
+  return args.verbose
+    ? `${reportText(report, p)}\n${outputLines(outputs, p)}`
+    : reportText(report, p)
 }
 
 /** The run's failure in CLI words: the action's validation message points at annotations. */

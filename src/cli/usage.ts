@@ -35,6 +35,8 @@ Output:
   --json                   same as --format json
   --color, --no-color      force ANSI colours on or off (default: on for a terminal
                            unless NO_COLOR is set)
+  -v, --verbose            also print each step's detail (one line per resource written)
+                           and the action's outputs
   -h, --help               show this text
 
 Environment (credentials are read only from here, never from flags):

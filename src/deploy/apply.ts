@@ -23,7 +23,8 @@ export interface ApplyDeps {
   refs: FlowDependency[]
   readDesiredFile: ReadDesiredFile
   concurrency: number
-  log: (message: string) => void
+  /** Each resource's result, as soon as it is known. */
+  onResult?: (result: ResourceResult) => void
   /** Called once per namespace with writes, when the last of them has a result; `complete` if all went through. */
   onNamespaceDone?: (namespace: string, complete: boolean) => void
 }
@@ -52,7 +53,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyOutco
   }
   const record = (result: ResourceResult) => {
     results.set(result.change, result)
-    deps.log(describe(result))
+    deps.onResult?.(result)
     const { namespace } = result.change
     if (!isWrite(result.change)) return
     if (NOT_APPLIED.has(result.result)) incomplete.add(namespace)
@@ -266,10 +267,4 @@ function vanished(change: FlowChange): ResourceResult {
 
 function isStatus(error: unknown, status: number): boolean {
   return error instanceof ApiError && error.status === status
-}
-
-function describe({ change, result, revision, message }: ResourceResult): string {
-  const rev = revision === undefined ? '' : ` (revision ${revision})`
-  const why = message === undefined ? '' : `: ${message}`
-  return `${change.kind} ${resourceName(change)}: ${result}${rev}${why}`
 }

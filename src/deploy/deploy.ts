@@ -16,7 +16,7 @@ import { deployBlockers, describeBlockers, isWrite } from './gate.js'
 import { gitIsAncestor, type IsAncestor } from './git-ancestry.js'
 import { deletionRefusals } from './guards.js'
 import type { FlowDependency } from './order.js'
-import { deployStatus, WRITTEN, type DeployResult } from './result.js'
+import { deployStatus, WRITTEN, type DeployResult, type ResourceResult } from './result.js'
 
 export interface DeployDeps {
   api: KestraApi
@@ -44,6 +44,8 @@ export interface DeployDeps {
   /** Default: `git merge-base --is-ancestor` in the current directory (the workspace on a runner). */
   isAncestor?: IsAncestor
   log?: (message: string) => void
+  /** Each written resource's result, as soon as it is known. */
+  onResult?: (result: ResourceResult) => void
 }
 
 /**
@@ -110,7 +112,7 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
     refs: deps.refs,
     readDesiredFile: deps.readDesiredFile,
     concurrency: deps.settings.concurrency,
-    log,
+    onResult: deps.onResult,
     onNamespaceDone: (namespace, complete) => complete && mark(namespace)
   })
   warnings.push(...applied.warnings)

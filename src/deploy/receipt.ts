@@ -1,5 +1,6 @@
 import { resourceName } from '../plan/types.js'
 import { escapeText } from '../render/escape.js'
+import { markdownTable, type Column } from '../render/table.js'
 import { isWrite } from './gate.js'
 import { short } from './commit-marker.js'
 import { NOT_APPLIED, WRITTEN, type DeployResult, type ResourceResult } from './result.js'
@@ -22,12 +23,8 @@ export function renderReceipt(result: DeployResult, meta: ReceiptMeta): string {
   }
 
   const rows = result.resources.filter((r) => isWrite(r.change))
-  const kept = result.resources.filter((r) => !isWrite(r.change))
-  const orphaned = kept.filter((r) => r.change.action === 'orphaned').length
-  const totals = tally(rows)
-  const unchanged = kept.length - orphaned + (totals.get('unchanged') ?? 0)
-  const count = (o: string) => (o === 'unchanged' ? unchanged : (totals.get(o) ?? 0))
-  const summary = OUTCOME_ORDER.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`)
+  const orphaned = result.resources.filter((r) => r.change.action === 'orphaned').length
+  const summary = outcomeCounts(result.resources)
   if (orphaned > 0) summary.push(`${orphaned} orphaned (kept: delete is false)`)
   const counts = summary.length > 0 ? summary.join(', ') : 'no resources'
 
@@ -36,13 +33,7 @@ export function renderReceipt(result: DeployResult, meta: ReceiptMeta): string {
     return finish(out, result)
   }
   const verdict = result.status === 'failed' ? 'Deploy incomplete' : 'Deployed'
-  out.push(`${verdict}: ${target}: ${counts}.`, '')
-  out.push('| Resource | Kind | Result | Revision | Details |', '|---|---|---|---|---|')
-  for (const row of rows) {
-    out.push(
-      `| ${escapeText(resourceName(row.change))} | ${row.change.kind} | ${row.result} | ${revision(row)} | ${escapeText(row.message ?? '')} |`
-    )
-  }
+  out.push(`${verdict}: ${target}: ${counts}.`, '', markdownTable(COLUMNS, rows))
   if (result.status === 'failed') {
     const applied = rows.filter((r) => WRITTEN.has(r.result) || r.result === 'unchanged')
     const notApplied = rows.filter((r) => NOT_APPLIED.has(r.result))
@@ -58,6 +49,23 @@ export function renderReceipt(result: DeployResult, meta: ReceiptMeta): string {
     )
   }
   return finish(out, result)
+}
+
+/** The Deployed table; a column with nothing to show in any row is left out. */
+const COLUMNS: Column<ResourceResult>[] = [
+  { title: 'Resource', cell: (r) => escapeText(resourceName(r.change)) },
+  { title: 'Kind', cell: (r) => r.change.kind },
+  { title: 'Result', cell: (r) => r.result },
+  { title: 'Revision', cell: revision },
+  { title: 'Details', cell: (r) => escapeText(r.message ?? '') }
+]
+
+/** `2 created, 1 updated, 4 unchanged`: written resources by outcome, the others as unchanged. */
+export function outcomeCounts(resources: readonly ResourceResult[]): string[] {
+  const totals = tally(resources.filter((r) => isWrite(r.change)))
+  const kept = resources.filter((r) => !isWrite(r.change) && r.change.action !== 'orphaned').length
+  const count = (o: string) => (totals.get(o) ?? 0) + (o === 'unchanged' ? kept : 0)
+  return OUTCOME_ORDER.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`)
 }
 
 const OUTCOME_ORDER = [

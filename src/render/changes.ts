@@ -3,7 +3,7 @@ import { resourceName, type Plan, type ResourceChange } from '../plan/types.js'
 import { escapeText } from './escape.js'
 import type { Piece } from './fit.js'
 import { countsText } from './headline.js'
-import { detailsBlock, isWritten, summaryLine } from './resource.js'
+import { detailsBlock, isWritten, summaryLine, type InvalidCount } from './resource.js'
 
 /**
  * How much of the plan to show: every diff (each can shrink to `omittedNote`), one line per
@@ -19,19 +19,21 @@ export interface ChangesOptions {
   listUnchanged: boolean
   /** Replaces the per-namespace counts when even they are too long. */
   countsOmittedNote: string
+  /** Marks resources with an error finding invalid. */
+  invalid: InvalidCount
 }
 
 export function changePieces(plan: Plan, options: ChangesOptions): Piece[] {
   const groups = groupByNamespace(plan.resources)
   const active = groups.filter((g) => g.resources.some((r) => r.action !== 'unchanged'))
-  const pieces: Piece[] = ['#### Changes']
+  const pieces: Piece[] = []
   if (active.length === 0) {
-    pieces.push('No changes: the server already matches the repository.')
+    pieces.push('#### Changes', 'No changes: the server already matches the repository.')
   } else if (options.detail === 'counts') {
     const lines = active.map(
       (g) => `- ${escapeText(g.namespace)}: ${countsText(countPlan(g.resources))}`
     )
-    pieces.push({ full: lines.join('\n'), reduced: options.countsOmittedNote })
+    pieces.push('#### Changes', { full: lines.join('\n'), reduced: options.countsOmittedNote })
   } else {
     for (const group of active) pieces.push(...namespacePieces(group, options))
   }
@@ -72,23 +74,27 @@ function groupByNamespace(resources: readonly ResourceChange[]): NamespaceGroup[
   return groups
 }
 
+/** A namespace's changes, under a heading no smaller than its resource lines (GitHub's h5 is). */
 function namespacePieces(group: NamespaceGroup, options: ChangesOptions): Piece[] {
-  const heading = `##### Namespace ${escapeText(group.namespace)}`
+  const heading = `#### Namespace ${escapeText(group.namespace)}`
   const written = group.resources.filter(isWritten)
   const orphaned = group.resources.filter((r) => r.action === 'orphaned')
   const unchanged = group.resources.filter((r) => r.action === 'unchanged')
-  const orphanLines = orphaned.map((r) => `- ${summaryLine(r)}`)
+  const orphanLines = orphaned.map((r) => `- ${summaryLine(r, options.invalid)}`)
   const unchangedCount = `${unchanged.length} unchanged.`
   if (options.detail === 'lines') {
-    const lines = [...written.map((r) => `- ${summaryLine(r)}`), ...orphanLines]
+    const lines = [...written.map((r) => `- ${summaryLine(r, options.invalid)}`), ...orphanLines]
     return [[heading, lines.join('\n'), ...(unchanged.length ? [unchangedCount] : [])].join('\n\n')]
   }
   const pieces: Piece[] = [heading]
   for (const r of written) {
     pieces.push(
       r.diff === undefined
-        ? detailsBlock(r)
-        : { full: detailsBlock(r), reduced: detailsBlock(r, options.omittedNote) }
+        ? detailsBlock(r, options.invalid)
+        : {
+            full: detailsBlock(r, options.invalid),
+            reduced: detailsBlock(r, options.invalid, options.omittedNote)
+          }
     )
   }
   if (orphanLines.length > 0) pieces.push(orphanLines.join('\n'))
@@ -110,7 +116,10 @@ function unchangedList(summary: string, unchanged: ResourceChange[]): string {
   return `<details><summary>${summary}</summary>\n\n${items.join('\n')}\n\n</details>`
 }
 
-/** Drift warning: these server copies were edited outside Git and applying the plan overwrites them. */
+/**
+ * Drift warning: these server copies were edited outside Git and applying the plan overwrites them.
+ * Names only: each resource's full line is in its namespace above.
+ */
 export function driftPieces(plan: Plan, detail: Detail): string[] {
   const drifted = plan.resources.filter((r) => r.drifted)
   if (drifted.length === 0) return []
@@ -120,9 +129,8 @@ export function driftPieces(plan: Plan, detail: Detail): string[] {
   if (detail === 'counts') {
     return [`#### ⚠️ Drift\n\n${intro} ${drifted.length} drifted resources: see the job summary.`]
   }
-  const list =
-    detail === 'diffs'
-      ? drifted.map((r) => `- ${summaryLine(r)}`).join('\n')
-      : drifted.map((r) => `${r.kind} ${escapeText(resourceName(r))} (${r.action})`).join(', ')
+  const list = drifted
+    .map((r) => `${r.kind} <b>${escapeText(resourceName(r))}</b> (${r.action})`)
+    .join(', ')
   return [`#### ⚠️ Drift\n\n${intro}\n\n${list}`]
 }

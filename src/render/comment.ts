@@ -1,9 +1,10 @@
 import { changePieces, driftPieces, type Detail } from './changes.js'
+import { invalidCounts } from './resource.js'
 import { fitPieces, utf16Length, type Piece } from './fit.js'
-import { findingsSection } from './findings.js'
-import { noteLines, targetLine, title, verdictLine } from './headline.js'
+import { findingsSection, sourceLink } from './findings.js'
+import { noteLines, title, verdictAndTarget } from './headline.js'
 import type { CommentInput } from './input.js'
-import { commentMarker, planMarkerLine } from './markers.js'
+import { commentMarker, planMarkerLine, runLine } from './markers.js'
 
 /** The Deployed section belongs to the same comment; re-exported for the deploy step. */
 export { upsertDeployedSection } from './deployed.js'
@@ -23,14 +24,15 @@ export function renderComment(input: CommentInput): string {
   const plan = input.plan
   const head = [
     `${commentMarker(input.commentKey)}\n${title(input)}`,
-    `${verdictLine(input.findings, input.failOn ?? 'error')}\n${targetLine(input)}`,
+    verdictAndTarget(input),
     ...noteLines(input.notes)
   ]
   const findings = findingsSection(
     input.findings,
     Math.floor(budget * (plan ? 0.4 : 0.9)),
     utf16Length,
-    'see the job summary'
+    'see the job summary',
+    sourceLink(input)
   )
   if (findings) head.push(findings)
   const fit = (pieces: Piece[]) => fitPieces(pieces, budget, utf16Length)
@@ -44,12 +46,14 @@ export function renderComment(input: CommentInput): string {
       `Plan fingerprint: \`${plan.fingerprint}\``,
       planMarkerLine(plan.fingerprint, input.commit)
     ]
+    const invalid = invalidCounts(input.findings)
     const attempt = (detail: Detail, pointer: boolean) =>
       fit([
         ...head,
         ...(pointer ? [SUMMARY_POINTER] : []),
         ...changePieces(plan, {
           detail,
+          invalid,
           omittedNote: DIFF_DROPPED,
           listUnchanged: false,
           countsOmittedNote: 'Too many namespaces changed to list here: see the job summary.'
@@ -67,13 +71,4 @@ export function renderComment(input: CommentInput): string {
   }
   const last = runLine(input.runUrl)
   return last ? `${body}\n\n${last}` : body
-}
-
-function runLine(runUrl: string | undefined): string {
-  if (!runUrl) return ''
-  const safeUrl = runUrl.replace(
-    /[\s()<>[\]"`]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
-  )
-  return `<sub>[Workflow run](${safeUrl})</sub>`
 }

@@ -1,18 +1,25 @@
+import { withHeadline } from './headline.js'
 import { COMMENT_LIMIT } from './limits.js'
 import { scanLines } from './markdown-lines.js'
-import { DEPLOYED_END, DEPLOYED_START } from './markers.js'
+import { DEPLOYED_END, DEPLOYED_START, isRunLine } from './markers.js'
 
 const TRUNCATED = '_… more results are in the job summary of the deploy run._'
 
 /**
  * Adds the `Deployed` section to a plan comment, or replaces the one already there, just before
- * the last line (the run link). Idempotent. Keeps the body within GitHub's limit by cutting the
- * section's content at a line outside code fences and `<details>`.
+ * the run link (the last line) if any, and puts the deploy's `headline` in place of the plan's. Idempotent.
+ * Keeps the body within GitHub's limit by cutting the section's content at a line outside code
+ * fences and `<details>`.
  */
-export function upsertDeployedSection(body: string, deployedMarkdown: string): string {
-  const lines = withoutDeployedSection(body.replace(/\r\n?/g, '\n')).split('\n')
-  const before = lines.length > 1 ? lines.slice(0, -1) : lines
-  const after = lines.length > 1 ? lines.slice(-1) : []
+export function upsertDeployedSection(
+  body: string,
+  deployedMarkdown: string,
+  headline: string
+): string {
+  const plain = withoutDeployedSection(body.replace(/\r\n?/g, '\n'))
+  const lines = withHeadline(plain, headline).split('\n')
+  const after = isRunLine(lines.at(-1) ?? '') ? [lines.pop()!] : []
+  const before = lines
   while (before.length > 1 && before[before.length - 1] === '') before.pop()
   const build = (content: string) =>
     [

@@ -21,3 +21,18 @@ export function escapeText(text: string): string {
     .replace(/[`*_[\]|\\~]/g, (c) => `&#${c.charCodeAt(0)};`)
     .replace(/@/g, '@&#8203;')
 }
+
+/**
+ * Like `escapeText`, but a span between a pair of backticks becomes inline code (`<code>`, its content
+ * escaped alike, so it still cannot open a link, a table cell or a mention). A lone backtick stays text.
+ */
+export function escapeTextWithCode(text: string): string {
+  const parts = text.split('`')
+  if (parts.length % 2 === 0) {
+    const last = parts.pop()!
+    parts.push(`${parts.pop()!}\`${last}`)
+  }
+  return parts
+    .map((part, i) => (i % 2 === 1 ? `<code>${escapeText(part)}</code>` : escapeText(part)))
+    .join('')
+}

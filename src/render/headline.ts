@@ -1,3 +1,4 @@
+import type { DeployStatus } from '../deploy/result.js'
 import type { PlanCounts } from '../plan/types.js'
 import type { Finding } from '../validate/finding.js'
 import { escapeText } from './escape.js'
@@ -34,6 +35,14 @@ export function verdictLine(findings: readonly Finding[], failOn: 'error' | 'war
   return `${failed ? '❌ **Validation failed**' : '✅ **Validation passed**'}: ${tally.join(', ')}`
 }
 
+/**
+ * The verdict, then the target on a line of its own: a backslash break, as a job summary (unlike a
+ * comment) joins plain consecutive lines into one.
+ */
+export function verdictAndTarget(input: ReportInput): string {
+  return `${verdictLine(input.findings, input.failOn ?? 'error')}\\\n${targetLine(input)}`
+}
+
 export function targetLine(input: ReportInput): string {
   const server = input.server ? escapeText(input.server) : 'none configured'
   const commit = escapeText(input.commit.slice(0, 7)) || 'unknown'
@@ -43,8 +52,46 @@ export function targetLine(input: ReportInput): string {
   return `**Server** ${server} · **Tenant** ${escapeText(input.tenant)} · **Commit** ${commit}${layout}`
 }
 
+/** `Kestra plan`, or `Kestra plan · staging` for a comment-key other than `default` (SPEC §8). */
+function subject(what: 'plan' | 'validation' | 'deploy', commentKey: string | undefined): string {
+  const key = commentKey && commentKey !== 'default' ? ` · ${escapeText(commentKey)}` : ''
+  return `Kestra ${what}${key}`
+}
+
 export function title(input: ReportInput): string {
-  return input.plan ? `### Kestra plan: ${countsText(input.plan.counts)}` : '### Kestra validation'
+  return input.plan
+    ? `### ${subject('plan', input.commentKey)}: ${countsText(input.plan.counts)}`
+    : `### ${subject('validation', input.commentKey)}`
+}
+
+/** A deploy's outcome as its headline says it. */
+const DEPLOY_OUTCOME: Record<DeployStatus, string> = {
+  applied: '✅ applied',
+  'nothing-to-do': '✅ up to date',
+  refused: '⚠️ not deployed',
+  failed: '❌ failed'
+}
+
+/**
+ * The headline once a deploy ran: it replaces the plan's in the job summary and in the merged pull
+ * request's comment, so the first visible line says what happened. `detail` is Markdown.
+ */
+export function deployTitle(status: DeployStatus, detail: string, commentKey?: string): string {
+  return `### ${subject('deploy', commentKey)}: ${DEPLOY_OUTCOME[status]}${detail ? `, ${detail}` : ''}`
+}
+
+const HEADLINE = /^### Kestra (plan|validation|deploy)\b/
+
+/**
+ * The document with `headline` in place of its own: the first line, or the second after a comment
+ * marker. A document without one gets `headline` there.
+ */
+export function withHeadline(markdown: string, headline: string): string {
+  const lines = markdown.split('\n')
+  const at = lines[0]?.startsWith('<!--') ? 1 : 0
+  if (HEADLINE.test(lines[at] ?? '')) lines[at] = headline
+  else lines.splice(at, 0, headline)
+  return lines.join('\n')
 }
 
 export function noteLines(notes: readonly string[] | undefined): string[] {

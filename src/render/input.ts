@@ -19,6 +19,10 @@ export interface ReportInput {
   layout?: { layout: string; reason: string }
   /** Plain-text remarks shown under the headline (escaped), e.g. why only local validation ran. */
   notes?: readonly string[]
+  /** The `comment-key` input: named in the headline unless it is `default`. */
+  commentKey?: string
+  /** `https://github.com/<owner>/<repo>`: findings link to their line at `commit` there. */
+  repositoryUrl?: string
 }
 
 export interface CommentInput extends ReportInput {

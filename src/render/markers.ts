@@ -12,6 +12,22 @@ export function planMarkerLine(fingerprint: string, commit: string): string {
   return `<!-- kestra-gitops-plan: ${JSON.stringify({ fingerprint, commit })} -->`
 }
 
+const RUN_LINK = '<sub>[Workflow run]('
+
+/** The comment's last line: a link to the workflow run (the only run-specific text). */
+export function runLine(runUrl: string | undefined): string {
+  if (!runUrl) return ''
+  const safeUrl = runUrl.replace(
+    /[\s()<>[\]"`]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
+  )
+  return `${RUN_LINK}${safeUrl})</sub>`
+}
+
+export function isRunLine(line: string): boolean {
+  return line.startsWith(RUN_LINK)
+}
+
 export const DEPLOYED_START = '<!-- kestra-gitops-deployed:start -->'
 export const DEPLOYED_END = '<!-- kestra-gitops-deployed:end -->'
 

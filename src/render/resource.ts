@@ -1,4 +1,6 @@
+import { resourceKey } from '../deploy/gate.js'
 import { resourceName, type FileContentSummary, type ResourceChange } from '../plan/types.js'
+import type { Finding } from '../validate/finding.js'
 import { escapeText } from './escape.js'
 import { fence } from './fence.js'
 
@@ -15,9 +17,36 @@ export function isWritten(r: ResourceChange): boolean {
   return r.action === 'create' || r.action === 'update' || r.action === 'delete'
 }
 
+/** How many findings a resource has, when one of them is an error; undefined when it is valid. */
+export type InvalidCount = (r: ResourceChange) => number | undefined
+
+/** Findings concern a resource by its key or by its repository file (as the deploy gate matches them). */
+export function invalidCounts(findings: readonly Finding[]): InvalidCount {
+  const byKey = new Map<string, { count: number; error: boolean }>()
+  const add = (key: string, f: Finding) => {
+    const entry = byKey.get(key) ?? { count: 0, error: false }
+    entry.count++
+    entry.error ||= f.severity === 'error'
+    byKey.set(key, entry)
+  }
+  for (const f of findings) {
+    add(`file ${f.file}`, f)
+    if (f.resource !== undefined) add(`resource ${f.resource}`, f)
+  }
+  return (r) => {
+    const own = byKey.get(`resource ${resourceKey(r)}`)
+    const file = r.file === undefined ? undefined : byKey.get(`file ${r.file}`)
+    const entry = file ?? own
+    return own?.error || file?.error ? entry!.count : undefined
+  }
+}
+
 /** One line saying what happens to the resource (escaped, usable in `<summary>` and in Markdown). */
-export function summaryLine(r: ResourceChange): string {
+export function summaryLine(r: ResourceChange, invalid?: InvalidCount): string {
+  const findings = invalid?.(r)
   const parts = [`${ACTION_LABEL[r.action]} ${r.kind} <b>${escapeText(resourceName(r))}</b>`]
+  if (findings !== undefined)
+    parts.push(`❌ invalid (${findings} finding${findings === 1 ? '' : 's'})`)
   const size = sizeText(r)
   if (size) parts.push(size)
   if (r.kind === 'flow' && r.current) {
@@ -53,9 +82,13 @@ export function formatBytes(size: number): string {
 }
 
 /** The `<details>` block of a written resource, with its diff or the reason it has none. */
-export function detailsBlock(r: ResourceChange, diffOmittedNote?: string): string {
+export function detailsBlock(
+  r: ResourceChange,
+  invalid?: InvalidCount,
+  diffOmittedNote?: string
+): string {
   const body = r.diff === undefined ? noDiffText(r) : (diffOmittedNote ?? fence(r.diff, 'diff'))
-  return `<details><summary>${summaryLine(r)}</summary>\n\n${body}\n\n</details>`
+  return `<details><summary>${summaryLine(r, invalid)}</summary>\n\n${body}\n\n</details>`
 }
 
 function noDiffText(r: ResourceChange): string {

@@ -1,9 +1,10 @@
 import type { Plan, PlanCounts, ResourceChange } from '../plan/types.js'
 import { countPlan } from '../plan/counts.js'
 import { changePieces, driftPieces, type Detail } from './changes.js'
+import { invalidCounts } from './resource.js'
 import { fitPieces, utf8Length, type Piece } from './fit.js'
-import { findingsSection } from './findings.js'
-import { noteLines, targetLine, title, verdictLine } from './headline.js'
+import { findingsSection, sourceLink } from './findings.js'
+import { noteLines, title, verdictAndTarget } from './headline.js'
 import type { SummaryInput } from './input.js'
 
 /** GitHub rejects job summaries over 1 MiB. */
@@ -19,29 +20,28 @@ const TRIMMED_NOTE =
 export function renderSummary(input: SummaryInput): string {
   const budget = input.budgetBytes ?? SUMMARY_BUDGET_BYTES
   const plan = input.plan
-  const head: Piece[] = [
-    title(input),
-    `${verdictLine(input.findings, input.failOn ?? 'error')}\n${targetLine(input)}`,
-    ...noteLines(input.notes)
-  ]
+  const head: Piece[] = [title(input), verdictAndTarget(input), ...noteLines(input.notes)]
   if (plan) head.push(countsTable(plan))
   const findings = findingsSection(
     input.findings,
     Math.floor(budget * (plan ? 0.5 : 0.95)),
     utf8Length,
-    'the summary is limited to 1 MiB; the plan file lists them all'
+    'the summary is limited to 1 MiB; the plan file lists them all',
+    sourceLink(input)
   )
   if (findings) head.push(findings)
   const fit = (pieces: Piece[]) => fitPieces(pieces, budget, utf8Length)
   if (!plan) return fit(head)?.text ?? `${title(input)}\n\n${TRIMMED_NOTE}`
 
   const footer = `Plan fingerprint: \`${plan.fingerprint}\``
+  const invalid = invalidCounts(input.findings)
   const attempt = (detail: Detail, note: boolean) =>
     fit([
       ...head,
       ...(note ? [TRIMMED_NOTE] : []),
       ...changePieces(plan, {
         detail,
+        invalid,
         omittedNote: 'Diff omitted to keep the job summary within its size limit.',
         listUnchanged: true,
         countsOmittedNote: 'Too many namespaces changed to list here.'

@@ -15,7 +15,10 @@ export function redactingReporter(reporter: Reporter, redactor: Redactor): Repor
       reporter.annotate(findings.map((f) => ({ ...f, message: redact(f.message) }))),
     setOutput: (name, value) =>
       reporter.setOutput(name, typeof value === 'string' ? redact(value) : value),
-    writeSummary: (markdown) => reporter.writeSummary(redact(markdown))
+    writeSummary: (markdown) => reporter.writeSummary(redact(markdown)),
+    group: (title) => reporter.group(redact(title)),
+    endGroup: (summary) => reporter.endGroup(summary === undefined ? undefined : redact(summary)),
+    progress: (text) => reporter.progress(redact(text))
   }
 }
 

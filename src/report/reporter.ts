@@ -21,6 +21,15 @@ export interface Reporter {
   info(message: string): void
   /** A warning that is not about a file (e.g. the comment could not be written). */
   warning(message: string): void
+  /**
+   * Opens a collapsible group of log lines for a phase of the run (SPEC §9). Groups do not nest: a
+   * new one closes the one open.
+   */
+  group(title: string): void
+  /** Closes the open group; `summary` is the phase's one line, logged outside it. */
+  endGroup(summary?: string): void
+  /** What is under way, for a terminal's progress line; '' when nothing is. The runner's log shows none. */
+  progress(text: string): void
   /** File annotations; the reporter decides how many to show. */
   annotate(findings: Finding[]): void
   setOutput(name: OutputName, value: string | number | boolean): void

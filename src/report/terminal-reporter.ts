@@ -1,4 +1,5 @@
 import type { Finding, Severity } from '../validate/finding.js'
+import type { ProgressLine } from './progress-line.js'
 import type { OutputName, Reporter } from './reporter.js'
 import { inert, type Palette } from './terminal-style.js'
 
@@ -8,6 +9,10 @@ export interface TerminalReporterOptions {
   /** Findings, one per line: stdout when they are the result, stderr when another format is. */
   findings(text: string): void
   palette: Palette
+  /** Also print the lines inside each phase (per-resource results, retries), not only its summary. */
+  verbose: boolean
+  /** On a terminal: says what is under way when it takes a while. */
+  progress?: ProgressLine
 }
 
 /** A reporter for a terminal; keeps the outputs for printing at the end. */
@@ -16,13 +21,36 @@ export interface TerminalReporter extends Reporter {
   outputs(): Partial<Record<OutputName, string>>
 }
 
+/**
+ * Phases print their summary line only (their detail with `verbose`); the progress line, if any, is
+ * cleared before anything else is printed.
+ */
 export function terminalReporter(options: TerminalReporterOptions): TerminalReporter {
-  const { palette: p } = options
+  const { palette: p, progress } = options
   const outputs: Partial<Record<OutputName, string>> = {}
+  const log = (text: string) => {
+    progress?.clear()
+    options.log(text)
+  }
+  let grouped = false
   return {
-    info: (message) => options.log(`${inert(message)}\n`),
-    warning: (message) => options.log(`${p.yellow('warning')} ${inert(message)}\n`),
+    info(message) {
+      if (!grouped) log(`${inert(message)}\n`)
+      else if (options.verbose) log(`  ${inert(message)}\n`)
+    },
+    warning: (message) => log(`${p.yellow('warning')} ${inert(message)}\n`),
+    group(title) {
+      grouped = true
+      progress?.set(title)
+    },
+    endGroup(summary) {
+      grouped = false
+      progress?.set('')
+      if (summary) log(`${inert(summary)}\n`)
+    },
+    progress: (text) => progress?.set(text),
     annotate(findings) {
+      progress?.clear()
       for (const finding of findings) options.findings(`${findingLine(finding, p)}\n`)
     },
     setOutput(name, value) {

@@ -3,7 +3,7 @@ import type { EarlyMarkers } from '../deploy/commit-marker.js'
 import { deploy } from '../deploy/deploy.js'
 import { ancestryChecker } from '../deploy/git-ancestry.js'
 import type { DeployResult } from '../deploy/result.js'
-import { renderReceipt } from '../deploy/receipt.js'
+import { outcomeCounts, renderReceipt } from '../deploy/receipt.js'
 import { DeployError, errorMessage } from '../errors.js'
 import type { KestraApi } from '../kestra/api.js'
 import type { FileChange, Plan } from '../plan/types.js'
@@ -11,12 +11,14 @@ import { readNamespaceFileBytes } from '../repo/namespace-files.js'
 import type { NamespaceFileEntry, RepoModel } from '../repo/model.js'
 import { upsertDeployedSection } from '../render/deployed.js'
 import { fence } from '../render/fence.js'
+import { deployTitle, withHeadline } from '../render/headline.js'
 import { commentMarker } from '../render/markers.js'
 import type { Settings } from '../settings.js'
 import { fileKey, flowKey, type Finding } from '../validate/finding.js'
 import { collectReferences } from '../validate/references.js'
 import type { RunPorts } from './execute.js'
 import { setCountOutputs } from './outputs.js'
+import { writeLog } from './write-log.js'
 import { checkReviewedPlan } from './reviewed-plan.js'
 
 export interface ApplyModeArgs {
@@ -65,14 +67,17 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
         context.workspace,
         ports.github && ((base, head) => ports.github!.compareCommits(base, head))
       ),
-      log: reporter.info
+      log: reporter.info,
+      onResult: writeLog(plan, reporter)
     })
   } catch (error) {
     if (error instanceof DeployError) {
       reporter.setOutput('deployed', false)
+      const headline = deployTitle('failed', 'nothing written', settings.commentKey)
       await reporter.writeSummary(
-        `${args.summary}\n\n### Not deployed\n\n${fence(error.message)}\n`
+        `${withHeadline(args.summary, headline)}\n\n### Not deployed\n\n${fence(error.message)}\n`
       )
+      await reportOnPullRequest(args, headline, `Not deployed:\n\n${fence(error.message)}`)
     }
     throw error
   }
@@ -86,17 +91,17 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
   })
   setCountOutputs(reporter, countResults(result, plan))
   reporter.setOutput('deployed', result.applied > 0)
-  await reporter.writeSummary(`${args.summary}\n\n### Deployed\n\n${receipt}\n`)
-  if (context.eventName === 'push') {
-    try {
-      await addDeployedSection(args, receipt)
-    } catch (error) {
-      // What was written stays written: a GitHub failure here must not turn the deploy red.
-      reporter.warning(
-        `The Deployed section could not be added to the pull-request comment: ${errorMessage(error)}`
-      )
-    }
-  }
+  const headline = deployTitle(
+    result.status,
+    result.status === 'refused'
+      ? 'nothing written: a newer commit is deployed'
+      : outcomeCounts(result.resources).join(', '),
+    settings.commentKey
+  )
+  await reporter.writeSummary(
+    `${withHeadline(args.summary, headline)}\n\n### Deployed\n\n${receipt}\n`
+  )
+  await reportOnPullRequest(args, headline, receipt)
 
   if (result.status === 'refused') {
     reporter.warning(
@@ -163,7 +168,28 @@ function failureSummary(result: DeployResult): string {
   ].join('\n')
 }
 
-async function addDeployedSection(args: ApplyModeArgs, receipt: string): Promise<void> {
+/** On push, the merged pull request's comment gets the deploy's headline and Deployed section. */
+async function reportOnPullRequest(
+  args: ApplyModeArgs,
+  headline: string,
+  receipt: string
+): Promise<void> {
+  if (args.context.eventName !== 'push') return
+  try {
+    await addDeployedSection(args, headline, receipt)
+  } catch (error) {
+    // What was written stays written: a GitHub failure here must not turn the deploy red.
+    args.ports.reporter.warning(
+      `The Deployed section could not be added to the pull-request comment: ${errorMessage(error)}`
+    )
+  }
+}
+
+async function addDeployedSection(
+  args: ApplyModeArgs,
+  headline: string,
+  receipt: string
+): Promise<void> {
   const { ports, context, settings } = args
   if (!ports.github || !settings.comment) return
   const pr = await ports.github.findMergedPullRequest(context.sha)
@@ -172,7 +198,7 @@ async function addDeployedSection(args: ApplyModeArgs, receipt: string): Promise
   if (!comment) return
   const outcome = await ports.github.updateComment(
     comment.id,
-    upsertDeployedSection(comment.body, receipt)
+    upsertDeployedSection(comment.body, receipt, headline)
   )
   if (outcome.status === 'forbidden')
     ports.reporter.warning(`The pull-request comment could not be updated: ${outcome.message}`)

@@ -11,7 +11,14 @@ import type { Mode, Settings } from '../settings.js'
 import { flowKey, type Finding } from '../validate/finding.js'
 import { checkFlow, collectReferences, validateRepository } from '../validate/index.js'
 import { readBaseSnapshot, startBaseGitReads } from './base.js'
-import { demoteUnchangedErrors, readProblemFindings, sortFindings } from './findings.js'
+import {
+  demoteUnchangedErrors,
+  failureMessage,
+  readProblemFindings,
+  sortFindings,
+  tally
+} from './findings.js'
+import { phase } from './phase.js'
 import type { RunPorts } from './execute.js'
 import { checkReferences } from './references.js'
 import { ServerReads } from './server-state.js'
@@ -58,33 +65,46 @@ export async function check(
   const validation = { layout: settings.layout }
   const onServer =
     kestra && settings.serverValidation ? new ServerValidation(kestra, validation) : undefined
-  const model = await loadRepository(settings, context.workspace, {
-    onNamespace: (namespace) => reads?.start(namespace),
-    onFiles: (files) => reads?.knowFiles(files),
-    onFlow: (flow) => {
-      // Checked and read for references while the rest loads (both memoised).
-      checkFlow(flow, validation)
-      collectReferences([flow])
-      onServer?.add(flow)
-    }
-  }).catch(async (error: unknown) => {
-    await baseGit?.discard() // its scratch copy of the base commit would otherwise stay behind
-    throw error
-  })
+  const loading = () =>
+    loadRepository(settings, context.workspace, {
+      onNamespace: (namespace) => reads?.start(namespace),
+      onFiles: (files) => reads?.knowFiles(files),
+      onFlow: (flow) => {
+        // Checked and read for references while the rest loads (both memoised).
+        checkFlow(flow, validation)
+        collectReferences([flow])
+        onServer?.add(flow)
+      }
+    }).catch(async (error: unknown) => {
+      await baseGit?.discard() // its scratch copy of the base commit would otherwise stay behind
+      throw error
+    })
+  const model = await phase(
+    reporter,
+    'Loading the repository',
+    async () => {
+      const loaded = await loading()
+      for (const line of namespaceLines(loaded)) reporter.info(line)
+      return loaded
+    },
+    describeRepository
+  )
   const notes = [describeRepository(model)]
-  reporter.info(notes[0]!)
 
-  const server = Promise.all([
-    reads?.state(model),
-    onServer?.findings(repositoryFlows(model)) ?? []
-  ])
+  const reading = reads?.state(model)
+  const checking = onServer?.findings(repositoryFlows(model)) ?? Promise.resolve([])
   const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined
   const base = planning ? readBaseSnapshot(settings, context, model, baseGit) : undefined
   const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push'
   const detecting: Promise<ChangedFiles> = changedEvent
     ? detectChangedFiles(context, { workspace: context.workspace, github: ports.github })
-    : Promise.resolve({ kind: 'all', reason: `${context.eventName} treats every file as changed` })
-  for (const pending of [server, base, detecting]) pending?.catch(() => undefined) // awaited below
+    : Promise.resolve({
+        kind: 'all',
+        reason: context.local
+          ? 'no --base was given'
+          : `${context.eventName} treats every file as changed`
+      })
+  for (const pending of [reading, checking, base, detecting]) pending?.catch(() => undefined) // awaited below
   await new Promise((resolve) => setImmediate(resolve)) // lets the first requests leave
 
   // Rules Kestra added in a release follow the version detected (none: current Kestra's, per rule).
@@ -104,14 +124,70 @@ export async function check(
     reporter.info(`Every file counts as changed: ${changed.reason}`)
   }
 
-  const [state, serverFindings] = await server
-  let findings = [
-    ...localFindings,
-    ...serverFindings,
-    ...(await checkReferences(model, kestra ? { api: kestra, state } : undefined))
-  ]
-  if (PR_EVENTS.includes(context.eventName)) findings = demoteUnchangedErrors(findings, changed)
-  return { model, findings: sortFindings(findings), changed, state, markers, base, notes }
+  const state =
+    reading &&
+    (await phase(
+      reporter,
+      'Reading the server',
+      async () => {
+        const read = await reading
+        for (const [namespace, held] of [...read].sort(([a], [b]) => (a < b ? -1 : 1))) {
+          reporter.info(`${namespace}: ${held.flows.length} flow(s), ${held.files.length} file(s)`)
+        }
+        return read
+      },
+      describeServerState
+    ))
+  const findings = await phase(
+    reporter,
+    'Validation',
+    async () => {
+      const server = await checking
+      const references = await checkReferences(model, kestra ? { api: kestra, state } : undefined)
+      reporter.info(`Local checks: ${localFindings.length} finding(s).`)
+      if (onServer) reporter.info(`The server's validation: ${server.length} finding(s).`)
+      reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`)
+      let all = [...localFindings, ...server, ...references]
+      if (PR_EVENTS.includes(context.eventName)) all = demoteUnchangedErrors(all, changed)
+      all = sortFindings(all)
+      reporter.annotate(all)
+      return all
+    },
+    (all) => verdictText(all, settings.failOn)
+  )
+  return { model, findings, changed, state, markers, base, notes }
+}
+
+/** `Validation passed: 0 errors, 2 warnings`, the log's line for the comment's verdict. */
+function verdictText(findings: readonly Finding[], failOn: 'error' | 'warning'): string {
+  const { errors, warnings } = tally(findings)
+  const failed = failureMessage(findings, failOn) !== undefined
+  return `Validation ${failed ? 'failed' : 'passed'}: ${errors} error(s), ${warnings} warning(s).`
+}
+
+/** One line per namespace, inside the loading group. */
+function namespaceLines(model: RepoModel): string[] {
+  const counts = new Map<string, { flows: number; files: number }>()
+  const of = (namespace: string) => {
+    const entry = counts.get(namespace) ?? { flows: 0, files: 0 }
+    counts.set(namespace, entry)
+    return entry
+  }
+  for (const flow of model.flows) if (!flow.notAFlow && flow.namespace) of(flow.namespace).flows++
+  for (const file of model.files) of(file.namespace).files++
+  return [...counts]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([namespace, c]) => `${namespace}: ${c.flows} flow(s), ${c.files} file(s)`)
+}
+
+function describeServerState(state: Map<string, ActualNamespace>): string {
+  let flows = 0
+  let files = 0
+  for (const namespace of state.values()) {
+    flows += namespace.flows.length
+    files += namespace.files.length
+  }
+  return `Read ${state.size} namespace(s) from the server: ${flows} flow(s), ${files} file(s).`
 }
 
 function repositoryFlows(model: RepoModel): Set<string> {

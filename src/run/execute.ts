@@ -2,6 +2,7 @@ import { resolveMode, type RunContext } from '../context.js'
 import { ConfigError, DeployError, errorMessage } from '../errors.js'
 import type { GitHubPort } from '../github/port.js'
 import type { KestraApi } from '../kestra/api.js'
+import { repositoryUrl } from '../render/findings.js'
 import type { ReportInput } from '../render/input.js'
 import { renderSummary } from '../render/summary.js'
 import type { Reporter } from '../report/reporter.js'
@@ -38,14 +39,14 @@ export async function execute(
   const { reporter } = ports
   const { mode, kestra, notes } = chooseMode(settings, context, ports.kestra)
   reporter.setOutput('mode', mode)
-  reporter.info(
-    `kestra-gitops: ${mode} (${context.eventName}${kestra ? `, server ${settings.server}` : ''})`
-  )
+  // A local run has no event: the CLI's words are its command and flags.
+  const about = [context.local ? '' : context.eventName, kestra ? `server ${settings.server}` : '']
+  const detail = about.filter(Boolean).join(', ')
+  reporter.info(`kestra-gitops: ${mode}${detail ? ` (${detail})` : ''}`)
   let applying = false
   try {
     const checked = await check(settings, context, ports, mode, kestra)
     const { findings } = checked
-    reporter.annotate(findings)
     const counts = tally(findings)
     reporter.setOutput('errors', counts.errors)
     reporter.setOutput('warnings', counts.warnings)
@@ -58,7 +59,11 @@ export async function execute(
       findings,
       failOn: settings.failOn,
       layout: checked.model.layout,
-      notes: [...notes, ...checked.notes]
+      notes: [...notes, ...checked.notes],
+      commentKey: settings.commentKey,
+      repositoryUrl: context.local
+        ? undefined
+        : repositoryUrl(context.serverUrl, context.owner, context.repo)
     }
     if (mode === 'validate' || !kestra || !checked.state) {
       reporter.setOutput('deployed', false)

@@ -4,10 +4,12 @@ import type { RunContext } from '../context.js'
 import type { ActualNamespace, BaseSnapshot, PlanInput } from '../plan/input.js'
 import { buildPlan } from '../plan/build.js'
 import { planJson } from '../plan/plan-json.js'
-import type { Plan } from '../plan/types.js'
+import { countPlan } from '../plan/counts.js'
+import type { Plan, PlanCounts, ResourceChange } from '../plan/types.js'
 import type { ChangedFiles } from '../repo/changed-files.js'
 import type { RepoModel } from '../repo/model.js'
 import { renderComment } from '../render/comment.js'
+import { countsText } from '../render/headline.js'
 import type { ReportInput } from '../render/input.js'
 import { commentMarker } from '../render/markers.js'
 import { renderSummary } from '../render/summary.js'
@@ -15,6 +17,7 @@ import type { Settings } from '../settings.js'
 import { baseCommit, baseFromApi } from './base.js'
 import { desiredState } from './desired.js'
 import type { RunPorts } from './execute.js'
+import { phase } from './phase.js'
 
 export interface PlanModeArgs {
   settings: Settings
@@ -42,12 +45,22 @@ export async function planMode(args: PlanModeArgs): Promise<{ plan: Plan; summar
     base,
     deleteEnabled: settings.delete
   }
-  let plan = buildPlan(input)
-  if (baseSha && !input.base && ports.github) {
-    plan = buildPlan({ ...input, base: await baseFromApi(plan, ports.github, baseSha) })
-  }
-
   const { reporter } = ports
+  const plan = await phase(
+    reporter,
+    'Plan',
+    async () => {
+      let built = buildPlan(input)
+      if (baseSha && !input.base && ports.github) {
+        built = buildPlan({ ...input, base: await baseFromApi(built, ports.github, baseSha) })
+      }
+      for (const [namespace, counts] of countsByNamespace(built)) {
+        reporter.info(`${namespace}: ${countsText(counts)}`)
+      }
+      return built
+    },
+    (built) => `Plan: ${countsText(built.counts)} (fingerprint ${built.fingerprint.slice(0, 12)}).`
+  )
   const report: ReportInput = { ...args.report, plan }
   const planFile = join(context.runnerTemp, `kestra-gitops-plan-${settings.commentKey}.json`)
   mkdirSync(context.runnerTemp, { recursive: true })
@@ -71,11 +84,18 @@ export async function planMode(args: PlanModeArgs): Promise<{ plan: Plan; summar
     'has-changes',
     plan.resources.some((r) => r.action !== 'unchanged' && r.action !== 'orphaned')
   )
-  reporter.info(
-    `Plan: ${plan.counts.create} to create, ${plan.counts.update} to update, ${plan.counts.delete} to delete, ${plan.counts.unchanged} unchanged, ${plan.counts.orphaned} orphaned, ${plan.counts.drifted} drifted (fingerprint ${plan.fingerprint.slice(0, 12)})`
-  )
   await postComment(args, report)
   return { plan, summary: renderSummary(report) }
+}
+
+function countsByNamespace(plan: Plan): Map<string, PlanCounts> {
+  const groups = new Map<string, ResourceChange[]>()
+  for (const r of plan.resources) {
+    const group = groups.get(r.namespace)
+    if (group) group.push(r)
+    else groups.set(r.namespace, [r])
+  }
+  return new Map([...groups].map(([namespace, resources]) => [namespace, countPlan(resources)]))
 }
 
 async function postComment(args: PlanModeArgs, report: ReportInput): Promise<void> {

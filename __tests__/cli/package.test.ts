@@ -1,0 +1,60 @@
+/**
+ * The CLI as users get it: the packed package installed into an empty folder, `kestra-gitops` run from
+ * the installed bin on PATH (the shebang and the execute bit do the rest, as in a shell).
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { delimiter, join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createGitRepo } from '../../test-support/git-repo.js'
+import { PROJECT_ROOT } from '../../test-support/runner.js'
+import { flow } from '../../test-support/scenario.js'
+
+let bin: string
+
+beforeAll(() => {
+  const dir = mkdtempSync(join(tmpdir(), 'kga-pack-'))
+  const npm = (args: string[], cwd: string) =>
+    execFileSync('npm', [...args, '--no-audit', '--no-fund'], { cwd, stdio: 'pipe' })
+  npm(['pack', '--pack-destination', dir], PROJECT_ROOT)
+  const tarball = readdirSync(dir).find((name) => name.endsWith('.tgz'))!
+  const app = join(dir, 'app')
+  mkdirSync(app)
+  writeFileSync(join(app, 'package.json'), '{"name":"app","private":true}\n')
+  // --offline: the package needs nothing from the registry (everything it runs is in dist/).
+  npm(['install', '--offline', join(dir, tarball)], app)
+  bin = join(app, 'node_modules', '.bin')
+}, 120_000)
+
+function kestraGitops(args: string[], cwd: string) {
+  return spawnSync('kestra-gitops', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, HOME: cwd }
+  })
+}
+
+describe('the packed package', () => {
+  it('installs offline into an empty folder and its bin prints the usage', () => {
+    const result = kestraGitops(['--help'], tmpdir())
+    expect(result.stderr).toBe('')
+    expect(result.status).toBe(0)
+    expect(result.stdout).toMatch(/^Usage: kestra-gitops <validate\|plan\|deploy>/)
+  })
+
+  it('validates a repository from the installed bin', () => {
+    const repo = createGitRepo({
+      'company.team/flows/hello.yml': flow('company.team', 'hello'),
+      'company.team/flows/broken.yml': 'id: broken\nnamespace: company.team\n'
+    })
+    const failed = kestraGitops(['validate'], repo.dir)
+    expect(failed.status).toBe(1)
+    expect(failed.stdout).toMatch(/company\.team\/flows\/broken\.yml:\d+(:\d+)? error /)
+
+    repo.commit({ 'company.team/flows/broken.yml': null }, 'drop the broken flow')
+    const passed = kestraGitops(['validate'], repo.dir)
+    expect(passed.status).toBe(0)
+    expect(passed.stdout).toContain('Validation passed')
+  })
+})
