@@ -1,6 +1,7 @@
 import { resourceName, type FileContentSummary, type ResourceChange } from '../plan/types.js'
 import { escapeText } from './escape.js'
 import { fence } from './fence.js'
+import { impactMarks, impactText } from './impact.js'
 
 const ACTION_LABEL: Record<ResourceChange['action'], string> = {
   create: '🟢 create',
@@ -27,6 +28,7 @@ export function summaryLine(r: ResourceChange): string {
         : `rev ${r.current.revision}`
     )
   }
+  parts.push(...impactMarks(r))
   if (r.drifted) parts.push('⚠️ drifted')
   if (r.action === 'orphaned') parts.push('kept because <code>delete</code> is false')
   return parts.join(' · ')
@@ -54,7 +56,9 @@ export function formatBytes(size: number): string {
 
 /** The `<details>` block of a written resource, with its diff or the reason it has none. */
 export function detailsBlock(r: ResourceChange, diffOmittedNote?: string): string {
-  const body = r.diff === undefined ? noDiffText(r) : (diffOmittedNote ?? fence(r.diff, 'diff'))
+  const diff = r.diff === undefined ? noDiffText(r) : (diffOmittedNote ?? fence(r.diff, 'diff'))
+  const impact = impactText(r)
+  const body = impact ? `${impact}\n\n${diff}` : diff
   return `<details><summary>${summaryLine(r)}</summary>\n\n${body}\n\n</details>`
 }
 

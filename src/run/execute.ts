@@ -6,6 +6,7 @@ import type { ReportInput } from '../render/input.js'
 import { renderSummary } from '../render/summary.js'
 import type { Reporter } from '../report/reporter.js'
 import type { Mode, Settings } from '../settings.js'
+import type { Finding } from '../validate/finding.js'
 import { applyMode } from './apply-mode.js'
 import { check } from './check.js'
 import { failureMessage, tally } from './findings.js'
@@ -44,28 +45,30 @@ export async function execute(
   let applying = false
   try {
     const checked = await check(settings, context, ports, mode, kestra)
-    const { findings } = checked
-    reporter.annotate(findings)
-    const counts = tally(findings)
-    reporter.setOutput('errors', counts.errors)
-    reporter.setOutput('warnings', counts.warnings)
-    const validationFailure = failureMessage(findings, settings.failOn)
+    const publish = (findings: Finding[]) => {
+      reporter.annotate(findings)
+      const counts = tally(findings)
+      reporter.setOutput('errors', counts.errors)
+      reporter.setOutput('warnings', counts.warnings)
+      return failureMessage(findings, settings.failOn)
+    }
     const report: ReportInput = {
       mode,
       server: kestra ? settings.server : undefined,
       tenant: settings.tenant,
       commit: context.sha,
-      findings,
+      findings: checked.findings,
       failOn: settings.failOn,
       notes: [...notes, ...checked.notes]
     }
     if (mode === 'validate' || !kestra || !checked.state) {
+      const validationFailure = publish(checked.findings)
       reporter.setOutput('deployed', false)
       await reporter.writeSummary(renderSummary(report))
       return { mode, failure: validationFailure, report }
     }
 
-    const { plan, summary } = await planMode({
+    const { plan, summary, findings } = await planMode({
       settings,
       context,
       ports,
@@ -74,12 +77,16 @@ export async function execute(
       state: checked.state,
       base: checked.base,
       report
+    }).catch((error: unknown) => {
+      publish(checked.findings) // the checks' findings still reach the annotations
+      throw error
     })
+    const validationFailure = publish(findings)
     if (mode === 'plan') {
       setCountOutputs(reporter, plan.counts)
       reporter.setOutput('deployed', false)
       await reporter.writeSummary(summary)
-      return { mode, failure: validationFailure, report: { ...report, plan } }
+      return { mode, failure: validationFailure, report: { ...report, findings, plan } }
     }
     applying = true
     const applied = await applyMode({
@@ -93,7 +100,11 @@ export async function execute(
       findings,
       summary
     })
-    return { mode, failure: applied.failure ?? validationFailure, report: { ...report, plan } }
+    return {
+      mode,
+      failure: applied.failure ?? validationFailure,
+      report: { ...report, findings, plan }
+    }
   } catch (error) {
     if (mode !== 'deploy' || applying || error instanceof DeployError) throw error
     // Failed before the first write (credentials, server down…): say that the server was left as it was.

@@ -3,18 +3,23 @@ import { join } from 'node:path'
 import type { RunContext } from '../context.js'
 import type { ActualNamespace, BaseSnapshot, PlanInput } from '../plan/input.js'
 import { buildPlan } from '../plan/build.js'
+import { callGraph } from '../plan/call-graph.js'
+import { withImpact } from '../plan/impact.js'
 import { planJson } from '../plan/plan-json.js'
 import type { Plan } from '../plan/types.js'
 import type { ChangedFiles } from '../repo/changed-files.js'
+import { commitTime } from '../repo/commit-time.js'
 import type { RepoModel } from '../repo/model.js'
 import { renderComment } from '../render/comment.js'
 import type { ReportInput } from '../render/input.js'
 import { commentMarker } from '../render/markers.js'
 import { renderSummary } from '../render/summary.js'
 import type { Settings } from '../settings.js'
+import type { Finding } from '../validate/finding.js'
 import { baseCommit, baseFromApi } from './base.js'
 import { desiredState } from './desired.js'
 import type { RunPorts } from './execute.js'
+import { sortFindings } from './findings.js'
 
 export interface PlanModeArgs {
   settings: Settings
@@ -28,11 +33,20 @@ export interface PlanModeArgs {
   report: ReportInput
 }
 
-/** Computes the plan, writes the plan file and outputs, and posts the sticky PR comment. */
-export async function planMode(args: PlanModeArgs): Promise<{ plan: Plan; summary: string }> {
+/**
+ * Computes the plan and its impact, writes the plan file and outputs, and posts the sticky PR comment.
+ * `findings` are the run's findings with the impact's warnings added.
+ */
+export async function planMode(
+  args: PlanModeArgs
+): Promise<{ plan: Plan; summary: string; findings: Finding[] }> {
   const { settings, context, ports, model, changed, state } = args
   const baseSha = baseCommit(context)
-  const [desired, base] = await Promise.all([desiredState(model, state), args.base])
+  const [desired, base, reference] = await Promise.all([
+    desiredState(model, state),
+    args.base,
+    commitTime(context.workspace, context.sha)
+  ])
   const input: PlanInput = {
     namespaces: model.managedNamespaces,
     desired,
@@ -46,9 +60,12 @@ export async function planMode(args: PlanModeArgs): Promise<{ plan: Plan; summar
   if (baseSha && !input.base && ports.github) {
     plan = buildPlan({ ...input, base: await baseFromApi(plan, ports.github, baseSha) })
   }
+  const impact = withImpact(plan, { ...callGraph(model.flows, state), reference })
+  plan = impact.plan
 
   const { reporter } = ports
-  const report: ReportInput = { ...args.report, plan }
+  const findings = sortFindings([...args.report.findings, ...impact.findings])
+  const report: ReportInput = { ...args.report, findings, plan }
   const planFile = join(context.runnerTemp, `kestra-gitops-plan-${settings.commentKey}.json`)
   mkdirSync(context.runnerTemp, { recursive: true })
   writeFileSync(
@@ -75,7 +92,7 @@ export async function planMode(args: PlanModeArgs): Promise<{ plan: Plan; summar
     `Plan: ${plan.counts.create} to create, ${plan.counts.update} to update, ${plan.counts.delete} to delete, ${plan.counts.unchanged} unchanged, ${plan.counts.orphaned} orphaned, ${plan.counts.drifted} drifted (fingerprint ${plan.fingerprint.slice(0, 12)})`
   )
   await postComment(args, report)
-  return { plan, summary: renderSummary(report) }
+  return { plan, summary: renderSummary(report), findings }
 }
 
 async function postComment(args: PlanModeArgs, report: ReportInput): Promise<void> {
