@@ -1,4 +1,5 @@
 import { changePieces, driftPieces, type Detail } from './changes.js'
+import { linkTarget } from './escape.js'
 import { fitPieces, utf16Length, type Piece } from './fit.js'
 import { findingsSection } from './findings.js'
 import { noteLines, targetLine, title, verdictLine } from './headline.js'
@@ -71,9 +72,5 @@ export function renderComment(input: CommentInput): string {
 
 function runLine(runUrl: string | undefined): string {
   if (!runUrl) return ''
-  const safeUrl = runUrl.replace(
-    /[\s()<>[\]"`]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
-  )
-  return `<sub>[Workflow run](${safeUrl})</sub>`
+  return `<sub>[Workflow run](${linkTarget(runUrl)})</sub>`
 }

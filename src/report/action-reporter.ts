@@ -20,6 +20,7 @@ export function actionReporter(): Reporter {
       }
     },
     setOutput: (name: OutputName, value) => core.setOutput(name, String(value)),
+    group: (title, work) => core.group(title, work),
     async writeSummary(markdown: string) {
       if (!process.env.GITHUB_STEP_SUMMARY) return
       await core.summary.addRaw(markdown, true).write({ overwrite: true })

@@ -15,6 +15,8 @@ export type OutputName =
   | 'plan-fingerprint'
   | 'comment-url'
   | 'deployed'
+  | 'smoke'
+  | 'rolled-back'
 
 /** Where a run's results go: the GitHub runner (annotations, outputs, job summary) or a terminal. */
 export interface Reporter {
@@ -25,4 +27,6 @@ export interface Reporter {
   annotate(findings: Finding[]): void
   setOutput(name: OutputName, value: string | number | boolean): void
   writeSummary(markdown: string): Promise<void>
+  /** Runs `work` with its log lines folded under `title` (`::group::` on the runner). */
+  group<T>(title: string, work: () => Promise<T>): Promise<T>
 }

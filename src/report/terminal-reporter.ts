@@ -28,6 +28,10 @@ export function terminalReporter(options: TerminalReporterOptions): TerminalRepo
     setOutput(name, value) {
       outputs[name] = String(value)
     },
+    group(title, work) {
+      options.log(`${p.bold(inert(title))}\n`)
+      return work()
+    },
     // The job summary is for GitHub; the CLI prints its own rendering of the same report.
     writeSummary: async () => undefined,
     outputs: () => ({ ...outputs })

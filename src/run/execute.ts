@@ -1,7 +1,7 @@
 import { resolveMode, type RunContext } from '../context.js'
 import { ConfigError, DeployError, errorMessage } from '../errors.js'
 import type { GitHubPort } from '../github/port.js'
-import type { KestraApi } from '../kestra/api.js'
+import type { ExecutionsApi, KestraApi } from '../kestra/api.js'
 import type { ReportInput } from '../render/input.js'
 import { renderSummary } from '../render/summary.js'
 import type { Reporter } from '../report/reporter.js'
@@ -16,7 +16,7 @@ import { planMode } from './plan-mode.js'
 export interface RunPorts {
   reporter: Reporter
   /** Present when the `server` input is set. */
-  kestra?: KestraApi
+  kestra?: KestraApi & ExecutionsApi
   /** Present when a GitHub token is available. */
   github?: GitHubPort
   now(): Date
@@ -117,8 +117,8 @@ export async function execute(
 function chooseMode(
   settings: Settings,
   context: RunContext,
-  kestra: KestraApi | undefined
-): { mode: Mode; kestra?: KestraApi; notes: string[] } {
+  kestra: (KestraApi & ExecutionsApi) | undefined
+): { mode: Mode; kestra?: KestraApi & ExecutionsApi; notes: string[] } {
   const mode = resolveMode(settings, context.eventName)
   const fork = context.pullRequest?.fork === true
   if (fork && (settings.auth.kind === 'none' || !kestra)) {

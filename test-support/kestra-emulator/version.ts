@@ -32,6 +32,8 @@ export interface Features {
   multipartValidate: boolean
   /** 1.3+: KV list entries carry namespace, version, description. */
   kvEntryDetails: boolean
+  /** 0.15+: `POST …/executions/{namespace}/{id}`, kill answering 202. */
+  executions: boolean
 }
 
 export function featuresOf(version: string): Features {
@@ -43,6 +45,7 @@ export function featuresOf(version: string): Features {
     fileRevisions: atLeast(v, '1.2'),
     kvRawStringFallback: atLeast(v, '1.2'),
     multipartValidate: atLeast(v, '1.2.5'),
-    kvEntryDetails: atLeast(v, '1.3')
+    kvEntryDetails: atLeast(v, '1.3'),
+    executions: atLeast(v, '0.15')
   }
 }
