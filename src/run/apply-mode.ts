@@ -89,7 +89,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
       time: ports.now().toISOString(),
       server: settings.server ?? '',
       tenant: settings.tenant
-    }),
+    }).trimEnd(),
     ...after.markdown
   ].join('\n\n')
   setCountOutputs(reporter, countResults(result, plan))
