@@ -158,7 +158,7 @@ describe('impact: triggers', () => {
     ])
   })
 
-  it('names timezones, enabling, disabling, added and removed triggers and a disabled flow', () => {
+  it('names timezones, enabling, disabling, removed triggers and a disabled flow', () => {
     const before = `${scheduled('a', '0 9 * * *')}  - id: hook\n    type: io.kestra.plugin.core.trigger.Webhook\n    key: k\n`
     const after = scheduled(
       'a',
@@ -173,8 +173,9 @@ describe('impact: triggers', () => {
     ])
   })
 
-  it('a created flow lists its triggers as added; unchanged triggers say nothing', () => {
-    expect(triggerChanges(undefined, scheduled('a', '0 9 * * 1'), REFERENCE)).toEqual([
+  it('an added trigger gets its next run; unchanged triggers say nothing, anchors included', () => {
+    const plain = flowSource(NS, 'a')
+    expect(triggerChanges(plain, scheduled('a', '0 9 * * 1'), REFERENCE)).toEqual([
       {
         text: 'trigger daily (Schedule, cron "0 9 * * 1") added',
         nextRun: '2025-03-17 09:00 UTC'
@@ -182,7 +183,28 @@ describe('impact: triggers', () => {
     ])
     const same = scheduled('a', '0 9 * * *')
     expect(triggerChanges(same, same.replace('hello', 'bye'), REFERENCE)).toEqual([])
-    expect(triggerChanges(flowSource(NS, 'a'), flowSource(NS, 'a', 'x'), REFERENCE)).toEqual([])
+    expect(triggerChanges(plain, flowSource(NS, 'a', 'x'), REFERENCE)).toEqual([])
+    const anchored = (cron: string) =>
+      `${flowSource(NS, 'a')}variables:\n  cron: &cron "${cron}"\ntriggers:\n  - id: daily\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: *cron\n`
+    expect(triggerChanges(anchored('0 9 * * *'), anchored('0 6 * * *'), REFERENCE)).toEqual([
+      { text: 'trigger daily cron "0 9 * * *" → "0 6 * * *"', nextRun: '2025-03-11 06:00 UTC' }
+    ])
+  })
+
+  it('created and deleted flows show their triggers in their diff only', () => {
+    const plan = buildPlan(
+      planInput({
+        flows: [desiredFlow(NS, 'new', scheduled('new', '0 8 * * *'))],
+        actual: { [NS]: { flows: [remoteFlow(NS, 'old', scheduled('old', '0 9 * * *'))] } },
+        deleteEnabled: true
+      })
+    )
+    const { plan: impacted } = withImpact(plan, {
+      calls: [],
+      serverOnly: new Set(),
+      reference: REFERENCE
+    })
+    expect(impacted.resources.map((r) => (r as FlowChange).impact)).toEqual([undefined, undefined])
   })
 
   it('shows no next run for an expression, a bad cron or without a reference', () => {

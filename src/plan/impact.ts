@@ -76,11 +76,10 @@ export function withImpact(plan: Plan, input: ImpactInput): PlanImpact {
           compareStrings(a.id, b.id) ||
           compareStrings(a.via, b.via)
       ),
-      triggers: triggerChanges(
-        r.action === 'create' ? undefined : r.current?.source,
-        r.action === 'delete' ? undefined : r.desired,
-        input.reference
-      )
+      triggers:
+        r.action === 'update' && r.current && r.desired !== undefined
+          ? triggerChanges(r.current.source, r.desired, input.reference)
+          : []
     }
     return impact.callers.length + impact.triggers.length > 0 ? { ...r, impact } : r
   })

@@ -1,5 +1,5 @@
 import { Cron } from 'croner'
-import { parseDocument } from 'yaml'
+import { parseFlowFile } from '../repo/flow-file.js'
 import type { TriggerChange } from './types.js'
 
 interface TriggerState {
@@ -16,28 +16,29 @@ interface FlowTriggers {
 }
 
 /**
- * What changes in a flow's triggers and `disabled` flag between two sources (undefined: the flow does
- * not exist on that side), in words (SPEC §12). A cron that changes gets its next run after `reference`
- * (the planned commit's time: the same for every run of the commit). Pure.
+ * What changes in an updated flow's triggers and `disabled` flag between the server's source and the
+ * repository's, in words (SPEC §12). A cron that changes gets its next run after `reference` (the planned
+ * commit's time: the same for every run of the commit). Created and deleted flows show every trigger in
+ * their diff already. Pure; sources are parsed only when their trigger text differs.
  */
 export function triggerChanges(
-  before: string | undefined,
-  after: string | undefined,
+  before: string,
+  after: string,
   reference: Date | undefined
 ): TriggerChange[] {
   if (!mentionsTriggers(before) && !mentionsTriggers(after)) return []
-  const old = before === undefined ? undefined : readTriggers(before)
-  const now = after === undefined ? undefined : readTriggers(after)
-  if ((before !== undefined && !old) || (after !== undefined && !now)) return []
+  const region = triggerText(before)
+  if (region !== undefined && region === triggerText(after)) return []
+  const old = readTriggers(before)
+  const now = readTriggers(after)
+  if (!old || !now) return []
   const changes: TriggerChange[] = []
-  if (old && now && old.disabled !== now.disabled) {
+  if (old.disabled !== now.disabled) {
     changes.push({ text: now.disabled ? 'flow disabled' : 'flow enabled' })
-  } else if (!old && now?.disabled) {
-    changes.push({ text: 'flow created disabled' })
   }
-  const previous = new Map((old?.triggers ?? []).map((t) => [t.id, t]))
-  const next = new Map((now?.triggers ?? []).map((t) => [t.id, t]))
-  for (const trigger of now?.triggers ?? []) {
+  const previous = new Map(old.triggers.map((t) => [t.id, t]))
+  const next = new Map(now.triggers.map((t) => [t.id, t]))
+  for (const trigger of now.triggers) {
     const was = previous.get(trigger.id)
     if (!was) {
       changes.push(withNextRun(`trigger ${trigger.id} (${describe(trigger)}) added`, trigger))
@@ -60,7 +61,7 @@ export function triggerChanges(
       changes.push(was.cron !== trigger.cron ? { text } : withNextRun(text, trigger))
     }
   }
-  for (const trigger of old?.triggers ?? []) {
+  for (const trigger of old.triggers) {
     if (!next.has(trigger.id)) {
       changes.push({ text: `trigger ${trigger.id} (${describe(trigger)}) removed` })
     }
@@ -68,21 +69,37 @@ export function triggerChanges(
   return changes
 
   function withNextRun(text: string, trigger: TriggerState): TriggerChange {
-    const run = trigger.disabled || now?.disabled ? undefined : nextRun(trigger, reference)
+    const run = trigger.disabled || now!.disabled ? undefined : nextRun(trigger, reference)
     return run ? { text, nextRun: run } : { text }
   }
 }
 
 /** Cheap test before parsing: a source without these words has no triggers and is not disabled. */
-function mentionsTriggers(source: string | undefined): boolean {
-  return source !== undefined && (source.includes('triggers') || source.includes('disabled'))
+function mentionsTriggers(source: string): boolean {
+  return source.includes('triggers') || source.includes('disabled')
+}
+
+/**
+ * The text that decides the triggers and the flow's `disabled` flag: the top-level `triggers` block and
+ * top-level `disabled` lines. Undefined when an anchor could pull text in from elsewhere.
+ */
+function triggerText(source: string): string | undefined {
+  if (source.includes('&')) return undefined
+  const kept: string[] = []
+  let inTriggers = false
+  for (const line of source.split('\n')) {
+    const topLevel = /^[^\s#-]/.test(line)
+    if (topLevel) inTriggers = /^triggers\s*:/.test(line)
+    if (inTriggers || /^disabled\s*:/.test(line)) kept.push(line)
+  }
+  return kept.join('\n')
 }
 
 function readTriggers(source: string): FlowTriggers | undefined {
   let root: unknown
   try {
-    const doc = parseDocument(source, { uniqueKeys: false, prettyErrors: false })
-    if (doc.errors.length > 0) return undefined
+    const doc = parseFlowFile({ file: '', rel: '', raw: source }).documents[0]
+    if (!doc || doc.errors.length > 0) return undefined
     root = doc.toJS({ maxAliasCount: 1000 })
   } catch {
     return undefined
