@@ -4,8 +4,10 @@
  *
  * Story: `main` holds examples/ as it was last deployed, with an older hello.yml and orders.sql; a pull request
  * brings examples/ as it is now. Meanwhile someone edited daily_report in the Kestra UI (drift), and the server
- * still holds a flow the repository no longer has (orphaned). The demo prints the PR comment and the job
- * summary, then merges and prints the deploy receipt and the server state.
+ * still holds a flow the repository no longer has (orphaned), which calls cleanup. The PR moves hello's
+ * schedule and changes cleanup, so the comment shows the cron before → after and cleanup's callers. The demo
+ * prints the PR comment and the job summary, then merges, deploys with a smoke run of hello and prints the
+ * deploy receipt and the server state.
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -18,9 +20,12 @@ import { PROJECT_ROOT, runAction, type RunResult } from '../test-support/runner.
 const examples = join(PROJECT_ROOT, 'examples')
 const read = (path: string) => readFileSync(join(examples, path), 'utf8')
 
-const OLD_HELLO = read('company.team/flows/hello.yml').replace(
-  'Says hello, every morning.',
-  'Says hello.'
+const OLD_HELLO = read('company.team/flows/hello.yml')
+  .replace('Says hello, every morning.', 'Says hello.')
+  .replace('cron: "0 7 * * *"', 'cron: "0 9 * * *"')
+const OLD_CLEANUP = read('company.team/flows/cleanup.yml').replace(
+  '; called by etl_orders as a subflow.',
+  '.'
 )
 const OLD_ORDERS_SQL = 'SELECT order_id, amount\nFROM raw.orders\n'
 const UI_EDITED_REPORT = read('company.team.analytics/flows/daily_report.yml').replace(
@@ -28,7 +33,7 @@ const UI_EDITED_REPORT = read('company.team.analytics/flows/daily_report.yml').r
   'Builds the daily revenue report (edited in the UI).'
 )
 const LEGACY =
-  'id: legacy_import\nnamespace: company.team\ntasks:\n  - id: run\n    type: io.kestra.plugin.core.log.Log\n    message: still here\n'
+  'id: legacy_import\nnamespace: company.team\ntasks:\n  - id: run\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: company.team\n    flowId: cleanup\n'
 const CREDENTIALS = { username: 'demo@example.com', password: 'Demo-passw0rd' }
 
 function banner(title: string): void {
@@ -56,6 +61,7 @@ async function main(): Promise<void> {
     const base = repo.commit(
       {
         'company.team/flows/hello.yml': OLD_HELLO,
+        'company.team/flows/cleanup.yml': OLD_CLEANUP,
         'company.team/files/sql/orders.sql': OLD_ORDERS_SQL,
         'company.team.analytics/files/assets/logo.png': null
       },
@@ -67,7 +73,7 @@ async function main(): Promise<void> {
         {
           namespace: 'company.team',
           id: 'cleanup',
-          source: read('company.team/flows/cleanup.yml')
+          source: OLD_CLEANUP
         },
         {
           namespace: 'company.team',
@@ -139,7 +145,7 @@ async function main(): Promise<void> {
       eventName: 'push',
       sha: merge,
       githubApiUrl: github.url,
-      inputs,
+      inputs: { ...inputs, 'smoke-flows': 'company.team.hello name=demo' },
       payload: { ref: 'refs/heads/main', before: base, after: merge }
     })
     report('Push to main (deploy)', push)

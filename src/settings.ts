@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseSmokeLine, type SmokeFlow } from './deploy/smoke-lines.js'
 import { ConfigError } from './errors.js'
 import { authSecrets } from './secrets.js'
 
@@ -29,7 +30,10 @@ export const INPUT_DEFAULTS = {
   'require-reviewed-plan': 'false',
   'allow-out-of-order': 'false',
   'timeout-seconds': '30',
-  concurrency: '8'
+  concurrency: '8',
+  'smoke-flows': '',
+  'smoke-timeout-seconds': '600',
+  rollback: 'false'
 } as const
 
 export type InputName = keyof typeof INPUT_DEFAULTS
@@ -79,6 +83,10 @@ export interface Settings {
   allowOutOfOrder: boolean
   timeoutSeconds: number
   concurrency: number
+  /** Flows to execute after a deploy that wrote something (SPEC §11). */
+  smokeFlows: SmokeFlow[]
+  smokeTimeoutSeconds: number
+  rollback: boolean
 }
 
 export const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/
@@ -268,7 +276,27 @@ const schema = z.object({
   'require-reviewed-plan': bool('require-reviewed-plan'),
   'allow-out-of-order': bool('allow-out-of-order'),
   'timeout-seconds': integer('timeout-seconds', 1, 3600),
-  concurrency: integer('concurrency', 1, 64)
+  concurrency: integer('concurrency', 1, 64),
+  'smoke-flows': z.string().transform((raw, ctx) => {
+    const flows: SmokeFlow[] = []
+    raw.split(/\r?\n/).forEach((line, index) => {
+      const text = line.trim()
+      if (text === '' || text.startsWith('#')) return
+      const flow = parseSmokeLine(text)
+      if (typeof flow === 'string') {
+        ctx.addIssue({
+          code: 'custom',
+          message: `line ${index + 1} '${text}': ${flow}; write 'NAMESPACE.ID' optionally followed by inputs as key=value`,
+          path: ['smoke-flows']
+        })
+      } else {
+        flows.push(flow)
+      }
+    })
+    return flows
+  }),
+  'smoke-timeout-seconds': integer('smoke-timeout-seconds', 1, 21_600),
+  rollback: bool('rollback')
 })
 
 const PATH_SEGMENT = /^[^\\]+$/
@@ -367,12 +395,20 @@ export function parseSettings(read: (name: InputName) => string): Settings {
     requireReviewedPlan: v['require-reviewed-plan'],
     allowOutOfOrder: v['allow-out-of-order'],
     timeoutSeconds: v['timeout-seconds'],
-    concurrency: v.concurrency
+    concurrency: v.concurrency,
+    smokeFlows: v['smoke-flows'],
+    smokeTimeoutSeconds: v['smoke-timeout-seconds'],
+    rollback: v.rollback
   }
 }
 
 function isMultiline(name: InputName): boolean {
-  return name === 'flows' || name === 'namespace-files' || name === 'namespaces'
+  return (
+    name === 'flows' ||
+    name === 'namespace-files' ||
+    name === 'namespaces' ||
+    name === 'smoke-flows'
+  )
 }
 
 /** A server value as it may be shown: everything up to the last `@` (credentials, even with `/` in them) is hidden. */

@@ -127,6 +127,12 @@ export class FakeKestra implements KestraApi {
     })
   }
 
+  deleteKv(namespace: string, key: string): Promise<void> {
+    return this.write(`deleteKv ${namespace}/${key}`, `kv:${namespace}/${key}`, () => {
+      this.kv.delete(`${namespace}/${key}`)
+    })
+  }
+
   async validateFlows(): Promise<never> {
     throw new Error('not used by deploy')
   }

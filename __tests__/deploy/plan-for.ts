@@ -80,7 +80,8 @@ export function planFor(
       file: `${f.namespace}/files${f.path}`,
       drifted: false,
       desired: summary(f.bytes),
-      current: remote && summary(remote)
+      current: remote && summary(remote),
+      ...(action === 'update' && { previous: remote })
     } satisfies FileChange)
   }
   for (const [key, content] of server.files) {
@@ -94,7 +95,8 @@ export function planFor(
       path,
       action: gone,
       drifted: false,
-      current: summary(content)
+      current: summary(content),
+      previous: content
     } satisfies FileChange)
   }
 

@@ -123,7 +123,8 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
     resources: applied.resources,
     applied: applied.resources.filter((r) => WRITTEN.has(r.result)).length,
     warnings,
-    markedNamespaces: marked.flatMap((m) => m.written).sort()
+    markedNamespaces: marked.flatMap((m) => m.written).sort(),
+    markersBefore: markers
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ResourceChange } from '../plan/types.js'
+import type { CommitMarker } from './commit-marker.js'
 
 export type ResourceOutcome =
   'created' | 'updated' | 'deleted' | 'unchanged' | 'conflict' | 'failed' | 'skipped'
@@ -27,6 +28,8 @@ export interface DeployResult {
   warnings: string[]
   /** Namespaces whose deployed-commit marker was written. */
   markedNamespaces: string[]
+  /** The markers as read before the deploy (undefined: none), for a rollback to put back. */
+  markersBefore?: ReadonlyMap<string, CommitMarker | undefined>
 }
 
 export const WRITTEN: ReadonlySet<ResourceOutcome> = new Set(['created', 'updated', 'deleted'])

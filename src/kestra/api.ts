@@ -26,6 +26,7 @@ export interface KestraApi {
   /** Parsed JSON value of a KV entry, or undefined when absent or expired. */
   getKv(namespace: string, key: string): Promise<unknown>
   putKv(namespace: string, key: string, value: unknown): Promise<void>
+  deleteKv(namespace: string, key: string): Promise<void>
   /** Server-side validation, one result per source, in order (batched internally, ≤ 100 per request). */
   validateFlows(sources: string[]): Promise<ServerValidation[]>
 }
@@ -68,4 +69,23 @@ export interface ServerConstraint {
   path?: string
   /** RFC 6901 pointer (2.0), when given. */
   pointer?: string
+}
+
+/** Executions, for smoke runs after a deploy (SPEC §11, reference §10). */
+export interface ExecutionsApi {
+  /** Starts one execution (inputs as multipart text parts, no waiting). */
+  startExecution(namespace: string, id: string, inputs: [string, string][]): Promise<Execution>
+  /** Undefined on 404: unknown, or not recorded yet right after the start (reference §10.2). */
+  getExecution(executionId: string): Promise<Execution | undefined>
+}
+
+export interface Execution {
+  id: string
+  namespace: string
+  flowId: string
+  /** `state.current`, e.g. CREATED, RUNNING, SUCCESS, FAILED. */
+  state: string
+  /** ISO-8601 instants of `state.startDate` and, once terminal, `state.endDate`. */
+  startDate?: string
+  endDate?: string
 }

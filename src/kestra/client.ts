@@ -1,7 +1,8 @@
 import type { Dispatcher } from 'undici'
 import type { Auth, Settings } from '../settings.js'
-import type { KestraApi } from './api.js'
+import type { ExecutionsApi, KestraApi } from './api.js'
 import { createDispatcher } from './dispatcher.js'
+import { ExecutionsEndpoint } from './executions.js'
 import { FilesEndpoint } from './files.js'
 import { FlowsEndpoint } from './flows.js'
 import { KvEndpoint } from './kv.js'
@@ -25,7 +26,7 @@ export interface KestraClientOptions {
   dispatcher?: Dispatcher
 }
 
-export interface KestraClient extends KestraApi {
+export interface KestraClient extends KestraApi, ExecutionsApi {
   /** Requests sent so far (retries included) per `METHOD /route`, for benchmarks. */
   requestCount(): Record<string, number>
   close(): Promise<void>
@@ -48,6 +49,7 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
   const files = new FilesEndpoint(http)
   const kv = new KvEndpoint(http)
   const validation = new ValidateEndpoint(http)
+  const executions = new ExecutionsEndpoint(http)
   return {
     info: () => http.info(),
     listFlows: (namespace) => flows.list(namespace),
@@ -62,7 +64,10 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
     deleteFile: (namespace, path) => files.delete(namespace, path),
     getKv: (namespace, key) => kv.get(namespace, key),
     putKv: (namespace, key, value) => kv.put(namespace, key, value),
+    deleteKv: (namespace, key) => kv.delete(namespace, key),
     validateFlows: (sources) => validation.validate(sources),
+    startExecution: (namespace, id, inputs) => executions.start(namespace, id, inputs),
+    getExecution: (executionId) => executions.get(executionId),
     requestCount: () => transport.requestCount(),
     close: () => dispatcher.close()
   }

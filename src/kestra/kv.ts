@@ -28,4 +28,13 @@ export class KvEndpoint {
       body: JSON.stringify(value) ?? 'null'
     })
   }
+
+  /** Removes the key; an absent key is no error (the server answers `false`). */
+  async delete(namespace: string, key: string): Promise<void> {
+    await this.http.send({
+      method: 'DELETE',
+      path: `/namespaces/${seg(namespace)}/kv/${seg(key)}`,
+      route: '/namespaces/{namespace}/kv/{key}'
+    })
+  }
 }

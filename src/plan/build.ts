@@ -208,6 +208,7 @@ function fileChange(
     ...(server && { current: server.summary })
   }
   if (action !== 'create' && action !== 'update' && action !== 'delete') return change
+  if (action !== 'create' && server?.bytes) change.previous = server.bytes
   if ((action !== 'create' && !server?.bytes) || (action !== 'delete' && !desired?.bytes)) {
     throw new Error(
       `internal error: the content of ${namespace}${path} was dropped before its diff`

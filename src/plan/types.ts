@@ -26,6 +26,30 @@ export interface FlowChange extends ChangeBase {
   desired?: string
   /** What the server holds (update/delete/orphaned/unchanged). */
   current?: { source: string; revision: number }
+  /** Callers and trigger changes (SPEC §12), when there are any. */
+  impact?: FlowImpact
+}
+
+/** What a flow change does beyond its own diff (SPEC §12). */
+export interface FlowImpact {
+  /** Flows that call this one and stay after the deploy, sorted by namespace and id. */
+  callers: FlowCaller[]
+  /** Trigger and `disabled` changes in words, in the flow's trigger order. */
+  triggers: TriggerChange[]
+}
+
+export interface FlowCaller {
+  namespace: string
+  id: string
+  via: 'subflow' | 'foreach' | 'flow-trigger'
+  /** The caller is on the server only (the repository does not hold it). */
+  serverOnly: boolean
+}
+
+export interface TriggerChange {
+  text: string
+  /** Next run of a changed `Schedule` cron after the planned commit's time, e.g. `2025-01-02 08:00 UTC`. */
+  nextRun?: string
 }
 
 export interface FileContentSummary {
@@ -40,6 +64,8 @@ export interface FileChange extends ChangeBase {
   path: string
   desired?: FileContentSummary
   current?: FileContentSummary
+  /** The server's bytes as planned (update/delete): what a rollback puts back (SPEC §11). */
+  previous?: Uint8Array
 }
 
 export type ResourceChange = FlowChange | FileChange

@@ -5,6 +5,14 @@ const HTML_ENTITIES: Record<string, string> = {
   '"': '&quot;'
 }
 
+/** A URL for a Markdown link target: the characters that could end or break the link percent-encoded. */
+export function linkTarget(url: string): string {
+  return url.replace(
+    /[\s()<>[\]"`]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
+  )
+}
+
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => HTML_ENTITIES[c]!)
 }

@@ -64,19 +64,23 @@ export function title(input: ReportInput): string {
     : `### ${subject('validation', input.commentKey)}`
 }
 
+/** How a deploy ended: its status, or rolled back after a failed smoke run or write (SPEC §11). */
+export type DeployOutcome = DeployStatus | 'rolled-back'
+
 /** A deploy's outcome as its headline says it. */
-const DEPLOY_OUTCOME: Record<DeployStatus, string> = {
+const DEPLOY_OUTCOME: Record<DeployOutcome, string> = {
   applied: '✅ applied',
   'nothing-to-do': '✅ up to date',
   refused: '⚠️ not deployed',
-  failed: '❌ failed'
+  failed: '❌ failed',
+  'rolled-back': '↩️ rolled back'
 }
 
 /**
  * The headline once a deploy ran: it replaces the plan's in the job summary and in the merged pull
  * request's comment, so the first visible line says what happened. `detail` is Markdown.
  */
-export function deployTitle(status: DeployStatus, detail: string, commentKey?: string): string {
+export function deployTitle(status: DeployOutcome, detail: string, commentKey?: string): string {
   return `### ${subject('deploy', commentKey)}: ${DEPLOY_OUTCOME[status]}${detail ? `, ${detail}` : ''}`
 }
 

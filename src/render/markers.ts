@@ -1,3 +1,4 @@
+import { linkTarget } from './escape.js'
 import { scanLines } from './markdown-lines.js'
 
 /** First line of our sticky comment (SPEC §8). Keys are kept to characters safe in an HTML comment. */
@@ -17,11 +18,7 @@ const RUN_LINK = '<sub>[Workflow run]('
 /** The comment's last line: a link to the workflow run (the only run-specific text). */
 export function runLine(runUrl: string | undefined): string {
   if (!runUrl) return ''
-  const safeUrl = runUrl.replace(
-    /[\s()<>[\]"`]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
-  )
-  return `${RUN_LINK}${safeUrl})</sub>`
+  return `${RUN_LINK}${linkTarget(runUrl)})</sub>`
 }
 
 export function isRunLine(line: string): boolean {

@@ -3,6 +3,7 @@ import { resourceName, type FileContentSummary, type ResourceChange } from '../p
 import type { Finding } from '../validate/finding.js'
 import { escapeText } from './escape.js'
 import { fence } from './fence.js'
+import { impactMarks, impactText } from './impact.js'
 
 const ACTION_LABEL: Record<ResourceChange['action'], string> = {
   create: '🟢 create',
@@ -56,6 +57,7 @@ export function summaryLine(r: ResourceChange, invalid?: InvalidCount): string {
         : `rev ${r.current.revision}`
     )
   }
+  parts.push(...impactMarks(r))
   if (r.drifted) parts.push('⚠️ drifted')
   if (r.action === 'orphaned') parts.push('kept because <code>delete</code> is false')
   return parts.join(' · ')
@@ -87,7 +89,9 @@ export function detailsBlock(
   invalid?: InvalidCount,
   diffOmittedNote?: string
 ): string {
-  const body = r.diff === undefined ? noDiffText(r) : (diffOmittedNote ?? fence(r.diff, 'diff'))
+  const diff = r.diff === undefined ? noDiffText(r) : (diffOmittedNote ?? fence(r.diff, 'diff'))
+  const impact = impactText(r)
+  const body = impact ? `${impact}\n\n${diff}` : diff
   return `<details><summary>${summaryLine(r, invalid)}</summary>\n\n${body}\n\n</details>`
 }
 

@@ -15,6 +15,8 @@ export type OutputName =
   | 'plan-fingerprint'
   | 'comment-url'
   | 'deployed'
+  | 'smoke'
+  | 'rolled-back'
 
 /** Where a run's results go: the GitHub runner (annotations, outputs, job summary) or a terminal. */
 export interface Reporter {

@@ -5,7 +5,7 @@ import { ancestryChecker } from '../deploy/git-ancestry.js'
 import type { DeployResult } from '../deploy/result.js'
 import { outcomeCounts, renderReceipt } from '../deploy/receipt.js'
 import { DeployError, errorMessage } from '../errors.js'
-import type { KestraApi } from '../kestra/api.js'
+import type { ExecutionsApi, KestraApi } from '../kestra/api.js'
 import type { FileChange, Plan } from '../plan/types.js'
 import { readNamespaceFileBytes } from '../repo/namespace-files.js'
 import type { NamespaceFileEntry, RepoModel } from '../repo/model.js'
@@ -16,6 +16,7 @@ import { commentMarker } from '../render/markers.js'
 import type { Settings } from '../settings.js'
 import { fileKey, flowKey, type Finding } from '../validate/finding.js'
 import { collectReferences } from '../validate/references.js'
+import { afterDeploy } from './after-deploy.js'
 import type { RunPorts } from './execute.js'
 import { setCountOutputs } from './outputs.js'
 import { writeLog } from './write-log.js'
@@ -25,7 +26,7 @@ export interface ApplyModeArgs {
   settings: Settings
   context: RunContext
   ports: RunPorts
-  kestra: KestraApi
+  kestra: KestraApi & ExecutionsApi
   model: RepoModel
   plan: Plan
   /** The deployed-commit markers, when their reading started early. */
@@ -40,6 +41,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
   const { settings, context, ports, plan } = args
   const { reporter } = ports
   let result: DeployResult
+  const refs = flowDependencies(args.model)
   try {
     if (settings.requireReviewedPlan && context.eventName === 'push') {
       await checkReviewedPlan({
@@ -53,7 +55,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
     result = await deploy(plan, {
       api: args.kestra,
       findings: args.findings,
-      refs: flowDependencies(args.model),
+      refs,
       readDesiredFile: repositoryFileReader(args.model),
       settings: {
         ...settings,
@@ -83,19 +85,25 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
   }
 
   for (const warning of result.warnings) reporter.warning(warning)
-  const receipt = renderReceipt(result, {
-    commit: context.sha,
-    time: ports.now().toISOString(),
-    server: settings.server ?? '',
-    tenant: settings.tenant
-  })
+  const after = await afterDeploy({ settings, ports, kestra: args.kestra, result, refs })
+  const receipt = [
+    renderReceipt(result, {
+      commit: context.sha,
+      time: ports.now().toISOString(),
+      server: settings.server ?? '',
+      tenant: settings.tenant
+    }).trimEnd(),
+    ...after.markdown
+  ].join('\n\n')
   setCountOutputs(reporter, countResults(result, plan))
   reporter.setOutput('deployed', result.applied > 0)
   const headline = deployTitle(
-    result.status,
+    after.rolledBack ? 'rolled-back' : after.failure ? 'failed' : result.status,
     result.status === 'refused'
       ? 'nothing written: a newer commit is deployed'
-      : outcomeCounts(result.resources).join(', '),
+      : [...(after.failure ? ['a smoke run failed'] : []), ...outcomeCounts(result.resources)].join(
+          ', '
+        ),
     settings.commentKey
   )
   await reporter.writeSummary(
@@ -109,9 +117,12 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
     )
     return {}
   }
-  if (result.status === 'failed') return { failure: failureSummary(result) }
+  if (result.status === 'failed') {
+    const undone = after.rolledBack ? '\nThe deploy was rolled back (rollback is true).' : ''
+    return { failure: failureSummary(result) + undone }
+  }
   reporter.info(`Deployed: ${result.applied} resource(s) written.`)
-  return {}
+  return { failure: after.failure }
 }
 
 /** Reads a planned file's bytes from the repository (files indexed once: a deploy writes thousands). */

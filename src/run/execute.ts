@@ -1,12 +1,13 @@
 import { resolveMode, type RunContext } from '../context.js'
 import { ConfigError, DeployError, errorMessage } from '../errors.js'
 import type { GitHubPort } from '../github/port.js'
-import type { KestraApi } from '../kestra/api.js'
+import type { ExecutionsApi, KestraApi } from '../kestra/api.js'
 import { repositoryUrl } from '../render/findings.js'
 import type { ReportInput } from '../render/input.js'
 import { renderSummary } from '../render/summary.js'
 import type { Reporter } from '../report/reporter.js'
 import type { Mode, Settings } from '../settings.js'
+import type { Finding } from '../validate/finding.js'
 import { applyMode } from './apply-mode.js'
 import { check } from './check.js'
 import { failureMessage, tally } from './findings.js'
@@ -16,7 +17,7 @@ import { planMode } from './plan-mode.js'
 export interface RunPorts {
   reporter: Reporter
   /** Present when the `server` input is set. */
-  kestra?: KestraApi
+  kestra?: KestraApi & ExecutionsApi
   /** Present when a GitHub token is available. */
   github?: GitHubPort
   now(): Date
@@ -46,17 +47,20 @@ export async function execute(
   let applying = false
   try {
     const checked = await check(settings, context, ports, mode, kestra)
-    const { findings } = checked
-    const counts = tally(findings)
-    reporter.setOutput('errors', counts.errors)
-    reporter.setOutput('warnings', counts.warnings)
-    const validationFailure = failureMessage(findings, settings.failOn)
+    // The checks annotated their findings in the validation group; the plan may add its own (impact).
+    const publish = (findings: Finding[]) => {
+      reporter.annotate(findings.filter((finding) => !checked.findings.includes(finding)))
+      const counts = tally(findings)
+      reporter.setOutput('errors', counts.errors)
+      reporter.setOutput('warnings', counts.warnings)
+      return failureMessage(findings, settings.failOn)
+    }
     const report: ReportInput = {
       mode,
       server: kestra ? settings.server : undefined,
       tenant: settings.tenant,
       commit: context.sha,
-      findings,
+      findings: checked.findings,
       failOn: settings.failOn,
       layout: checked.model.layout,
       notes: [...notes, ...checked.notes],
@@ -66,12 +70,13 @@ export async function execute(
         : repositoryUrl(context.serverUrl, context.owner, context.repo)
     }
     if (mode === 'validate' || !kestra || !checked.state) {
+      const validationFailure = publish(checked.findings)
       reporter.setOutput('deployed', false)
       await reporter.writeSummary(renderSummary(report))
       return { mode, failure: validationFailure, report }
     }
 
-    const { plan, summary } = await planMode({
+    const { plan, summary, findings } = await planMode({
       settings,
       context,
       ports,
@@ -80,12 +85,16 @@ export async function execute(
       state: checked.state,
       base: checked.base,
       report
+    }).catch((error: unknown) => {
+      publish(checked.findings) // the checks' findings still reach the annotations
+      throw error
     })
+    const validationFailure = publish(findings)
     if (mode === 'plan') {
       setCountOutputs(reporter, plan.counts)
       reporter.setOutput('deployed', false)
       await reporter.writeSummary(summary)
-      return { mode, failure: validationFailure, report: { ...report, plan } }
+      return { mode, failure: validationFailure, report: { ...report, findings, plan } }
     }
     applying = true
     const applied = await applyMode({
@@ -99,7 +108,11 @@ export async function execute(
       findings,
       summary
     })
-    return { mode, failure: applied.failure ?? validationFailure, report: { ...report, plan } }
+    return {
+      mode,
+      failure: applied.failure ?? validationFailure,
+      report: { ...report, findings, plan }
+    }
   } catch (error) {
     if (mode !== 'deploy' || applying || error instanceof DeployError) throw error
     // Failed before the first write (credentials, server down…): say that the server was left as it was.
@@ -112,8 +125,8 @@ export async function execute(
 function chooseMode(
   settings: Settings,
   context: RunContext,
-  kestra: KestraApi | undefined
-): { mode: Mode; kestra?: KestraApi; notes: string[] } {
+  kestra: (KestraApi & ExecutionsApi) | undefined
+): { mode: Mode; kestra?: KestraApi & ExecutionsApi; notes: string[] } {
   const mode = resolveMode(settings, context.eventName)
   const fork = context.pullRequest?.fork === true
   if (fork && (settings.auth.kind === 'none' || !kestra)) {

@@ -3,10 +3,13 @@ import { join } from 'node:path'
 import type { RunContext } from '../context.js'
 import type { ActualNamespace, BaseSnapshot, PlanInput } from '../plan/input.js'
 import { buildPlan } from '../plan/build.js'
+import { callGraph } from '../plan/call-graph.js'
+import { withImpact } from '../plan/impact.js'
 import { planJson } from '../plan/plan-json.js'
 import { countPlan } from '../plan/counts.js'
 import type { Plan, PlanCounts, ResourceChange } from '../plan/types.js'
 import type { ChangedFiles } from '../repo/changed-files.js'
+import { commitTime } from '../repo/commit-time.js'
 import type { RepoModel } from '../repo/model.js'
 import { renderComment } from '../render/comment.js'
 import { countsText } from '../render/headline.js'
@@ -14,9 +17,11 @@ import type { ReportInput } from '../render/input.js'
 import { commentMarker } from '../render/markers.js'
 import { renderSummary } from '../render/summary.js'
 import type { Settings } from '../settings.js'
+import type { Finding } from '../validate/finding.js'
 import { baseCommit, baseFromApi } from './base.js'
 import { desiredState } from './desired.js'
 import type { RunPorts } from './execute.js'
+import { sortFindings } from './findings.js'
 import { phase } from './phase.js'
 
 export interface PlanModeArgs {
@@ -31,11 +36,20 @@ export interface PlanModeArgs {
   report: ReportInput
 }
 
-/** Computes the plan, writes the plan file and outputs, and posts the sticky PR comment. */
-export async function planMode(args: PlanModeArgs): Promise<{ plan: Plan; summary: string }> {
+/**
+ * Computes the plan and its impact, writes the plan file and outputs, and posts the sticky PR comment.
+ * `findings` are the run's findings with the impact's warnings added.
+ */
+export async function planMode(
+  args: PlanModeArgs
+): Promise<{ plan: Plan; summary: string; findings: Finding[] }> {
   const { settings, context, ports, model, changed, state } = args
   const baseSha = baseCommit(context)
-  const [desired, base] = await Promise.all([desiredState(model, state), args.base])
+  const [desired, base, reference] = await Promise.all([
+    desiredState(model, state),
+    args.base,
+    commitTime(context.workspace, context.sha)
+  ])
   const input: PlanInput = {
     namespaces: model.managedNamespaces,
     desired,
@@ -46,7 +60,7 @@ export async function planMode(args: PlanModeArgs): Promise<{ plan: Plan; summar
     deleteEnabled: settings.delete
   }
   const { reporter } = ports
-  const plan = await phase(
+  const { plan, findings: impactFindings } = await phase(
     reporter,
     'Plan',
     async () => {
@@ -54,14 +68,16 @@ export async function planMode(args: PlanModeArgs): Promise<{ plan: Plan; summar
       if (baseSha && !input.base && ports.github) {
         built = buildPlan({ ...input, base: await baseFromApi(built, ports.github, baseSha) })
       }
-      for (const [namespace, counts] of countsByNamespace(built)) {
+      const impact = withImpact(built, { ...callGraph(model.flows, state), reference })
+      for (const [namespace, counts] of countsByNamespace(impact.plan)) {
         reporter.info(`${namespace}: ${countsText(counts)}`)
       }
-      return built
+      return impact
     },
-    (built) => `Plan: ${countsText(built.counts)} (fingerprint ${built.fingerprint.slice(0, 12)}).`
+    ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`
   )
-  const report: ReportInput = { ...args.report, plan }
+  const findings = sortFindings([...args.report.findings, ...impactFindings])
+  const report: ReportInput = { ...args.report, findings, plan }
   const planFile = join(context.runnerTemp, `kestra-gitops-plan-${settings.commentKey}.json`)
   mkdirSync(context.runnerTemp, { recursive: true })
   writeFileSync(
@@ -85,7 +101,7 @@ export async function planMode(args: PlanModeArgs): Promise<{ plan: Plan; summar
     plan.resources.some((r) => r.action !== 'unchanged' && r.action !== 'orphaned')
   )
   await postComment(args, report)
-  return { plan, summary: renderSummary(report) }
+  return { plan, summary: renderSummary(report), findings }
 }
 
 function countsByNamespace(plan: Plan): Map<string, PlanCounts> {

@@ -1,5 +1,6 @@
 /** What a route handler receives and returns. */
 import type { IncomingHttpHeaders } from 'node:http'
+import type { Executions } from './executions.js'
 import type { MatchedRoute } from './routes.js'
 import type { FlowCheck } from './flow-validation.js'
 import type { EmulatorState } from './store.js'
@@ -17,6 +18,7 @@ export interface ResolvedOptions {
 
 export interface EmulatorCore {
   state: EmulatorState
+  executions: Executions
   features: Features
   options: ResolvedOptions
   /** Valid verdicts by source (see flow-ops `check`): the same flows are validated over and over. */

@@ -6,12 +6,14 @@ import type { EmulatorCore, ResolvedOptions } from './context.js'
 import { check } from './flow-ops.js'
 import { defaultKnownTypes } from './flow-validation.js'
 import { typeOf } from './handlers/kv.js'
+import { Executions } from './executions.js'
 import { EmulatorServer } from './server.js'
 import { EmulatorState, toStored, type FlowRevision } from './store.js'
 import type { Emulator, EmulatorOptions, SeedState } from './types.js'
 import { featuresOf } from './version.js'
 
 export { ROUTES, type RouteName } from './routes.js'
+export type { ExecutionScript, StoredExecution } from './executions.js'
 export type {
   Emulator,
   EmulatorOptions,
@@ -36,6 +38,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const core: EmulatorCore = {
     state: new EmulatorState(),
+    executions: new Executions(),
     features: featuresOf(resolved.version, resolved.edition),
     options: resolved,
     checks: new Map()
@@ -92,6 +95,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
     },
     warmedUp: () => warming,
+    scriptExecutions(namespace, id, script, tenant = resolved.tenant) {
+      core.executions.script(tenant, namespace, id, script)
+    },
+    executions: () => core.executions.all(),
     snapshot: () => state.snapshot(),
     flowRevisions(namespace: string, id: string, tenant = resolved.tenant) {
       return (state.history(tenant, namespace, id) ?? []).map((revision) =>

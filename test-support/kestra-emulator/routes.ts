@@ -31,6 +31,9 @@ export const ROUTES = [
   'kv.put',
   'kv.delete',
   'kv.list',
+  'executions.create',
+  'executions.get',
+  'executions.kill',
   'unmatched'
 ] as const
 
@@ -38,6 +41,7 @@ export type RouteName = (typeof ROUTES)[number]
 
 export interface MatchedRoute {
   route: RouteName
+  /** `id` is the flow id, or the execution id on `executions.get`/`executions.kill`. */
   params: { namespace?: string; id?: string; key?: string }
 }
 
@@ -71,8 +75,13 @@ export function matchRoute(
     rest = rest.slice(1)
   }
   const matched =
-    rest[0] === 'flows' ? flowRoute(method, rest.slice(1)) : namespaceRoute(method, rest)
+    rest[0] === 'flows'
+      ? flowRoute(method, rest.slice(1))
+      : rest[0] === 'executions'
+        ? executionRoute(method, rest.slice(1))
+        : namespaceRoute(method, rest)
   if (!matched) return UNMATCHED
+  if (matched.route.startsWith('executions.') && !features.executions) return UNMATCHED
   if (matched.route === 'namespaces.files.revisions' && !features.fileRevisions) return UNMATCHED
   if (matched.route.startsWith('kv.') && !features.kv) return UNMATCHED
   return matched
@@ -105,6 +114,18 @@ function flowRoute(method: string, s: string[]): MatchedRoute | undefined {
   }
   if (s.length === 3 && s[2] === 'revisions' && method === 'GET') {
     return one('flows.revisions', { namespace: s[0], id: s[1] })
+  }
+  return undefined
+}
+
+/** Reference §10.8: start `{ns}/{id}` (POST), read `{execId}` (GET), kill `{execId}/kill` (DELETE). */
+function executionRoute(method: string, s: string[]): MatchedRoute | undefined {
+  if (s.length === 2 && method === 'POST') {
+    return { route: 'executions.create', params: { namespace: s[0], id: s[1] } }
+  }
+  if (s.length === 1 && method === 'GET') return { route: 'executions.get', params: { id: s[0] } }
+  if (s.length === 2 && s[1] === 'kill' && method === 'DELETE') {
+    return { route: 'executions.kill', params: { id: s[0] } }
   }
   return undefined
 }

@@ -8,6 +8,7 @@ import type { EmulatorCore, Reply, RequestContext } from './context.js'
 import { jsonReply } from './context.js'
 import { ApiError, internalError, jsonErrorBody, problemBody } from './errors.js'
 import * as flows from './handlers/flows.js'
+import * as executions from './handlers/executions.js'
 import * as files from './handlers/files.js'
 import * as kv from './handlers/kv.js'
 import * as namespaces from './handlers/namespaces.js'
@@ -44,7 +45,10 @@ const HANDLERS: Record<Exclude<RouteName, 'unmatched' | 'configs'>, Handler> = {
   'kv.get': kv.handleGetKv,
   'kv.put': kv.handlePutKv,
   'kv.delete': kv.handleDeleteKv,
-  'kv.list': kv.handleListKv
+  'kv.list': kv.handleListKv,
+  'executions.create': executions.handleStartExecution,
+  'executions.get': executions.handleGetExecution,
+  'executions.kill': executions.handleKillExecution
 }
 
 export interface ServerSettings {

@@ -1,4 +1,5 @@
 /** Public types of the Kestra API emulator (see index.ts). */
+import type { ExecutionScript, StoredExecution } from './executions.js'
 
 export interface EmulatorOptions {
   /** Default '1.3.2'. < 0.23 ⇒ legacy routes /api/v1/…; >= 0.23 (EE: 0.22) ⇒ /api/v1/{tenant}/… */
@@ -141,6 +142,10 @@ export interface Emulator {
   /** Resolves once seeded flows are parsed and validated in the background (benchmarks wait for it). */
   warmedUp(): Promise<void>
   snapshot(): Snapshot
+  /** How executions of this flow end, and when (reference §10). */
+  scriptExecutions(namespace: string, id: string, script: ExecutionScript, tenant?: string): void
+  /** Every execution started, oldest first. */
+  executions(): StoredExecution[]
   /** Full history of one flow, ascending revision. */
   flowRevisions(namespace: string, id: string, tenant?: string): StoredFlow[]
   /** Every request, in arrival order. */

@@ -39,6 +39,8 @@ export interface Features {
   flowsInFileExport: boolean
   /** Which validate `warnings` FlowService emits (flow-warnings.ts). */
   warnings: WarningEra
+  /** 0.15+: `POST …/executions/{namespace}/{id}`, kill answering 202. */
+  executions: boolean
 }
 
 /** `0.17`: system namespace + Flow trigger without conditions; `0.19`: that trigger alone; `0.20`: its
@@ -58,7 +60,8 @@ export function featuresOf(version: string, edition: 'OSS' | 'EE' = 'OSS'): Feat
     kvEntryDetails: atLeast(v, '1.3'),
     legacyFilePaths: atLeast(v, '1.0') ? undefined : atLeast(v, '0.19') ? 'url-encoder' : 'uri',
     flowsInFileExport: atLeast(v, '0.14') && !atLeast(v, '1.0'),
-    warnings: warningEra(v)
+    warnings: warningEra(v),
+    executions: atLeast(v, '0.15')
   }
 }
 
