@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config'
 const endToEnd = [
   '__tests__/e2e/**/*.test.ts',
   '__tests__/cli/cli.test.ts',
+  '__tests__/cli/package.test.ts',
   '__tests__/cli/release-script.test.ts',
   '__tests__/emulator/cli.test.ts',
   '__tests__/security/secrets.test.ts',

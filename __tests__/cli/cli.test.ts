@@ -241,6 +241,7 @@ describe('kestra-gitops plan and deploy', () => {
     expect(quiet.exitCode, quiet.stderr).toBe(0)
     expect(quiet.stderr.split('\n')).toEqual([
       `kestra-gitops: deploy (server ${kestra.url})`,
+      'Layout: tenant (the top-level folders company.team are namespaces that their flows declare)',
       'Checked 3 flow(s) and 2 namespace file(s) in 1 namespace(s): company.team.',
       'Read 1 namespace(s) from the server: 3 flow(s), 1 file(s).',
       'Validation passed: 0 error(s), 0 warning(s).',

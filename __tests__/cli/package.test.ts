@@ -3,7 +3,7 @@
  * the installed bin on PATH (the shebang and the execute bit do the rest, as in a shell).
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -17,7 +17,15 @@ beforeAll(() => {
   const dir = mkdtempSync(join(tmpdir(), 'kga-pack-'))
   const npm = (args: string[], cwd: string) =>
     execFileSync('npm', [...args, '--no-audit', '--no-fund'], { cwd, stdio: 'pipe' })
-  npm(['pack', '--pack-destination', dir], PROJECT_ROOT)
+  // The package as `npm pack` makes it of this checkout, with the bundle of the current sources.
+  const project = join(dir, 'project')
+  for (const name of ['package.json', 'action.yml', 'README.md', 'LICENSE']) {
+    cpSync(join(PROJECT_ROOT, name), join(project, name))
+  }
+  cpSync(process.env.KGA_DIST_DIR ?? join(PROJECT_ROOT, 'dist'), join(project, 'dist'), {
+    recursive: true
+  })
+  npm(['pack', '--pack-destination', dir], project)
   const tarball = readdirSync(dir).find((name) => name.endsWith('.tgz'))!
   const app = join(dir, 'app')
   mkdirSync(app)

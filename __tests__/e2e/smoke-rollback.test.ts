@@ -113,7 +113,7 @@ describe('smoke runs and rollback, end to end', () => {
     expect(result.outputs).toMatchObject({ smoke: 'failed', 'rolled-back': 'true' })
     expect(serverState()).toEqual(before)
     expect(kestra.flowRevisions(NS, 'child').map((f) => f.revision)).toEqual([1, 2, 3, 4, 5])
-    expect(result.summary.startsWith('### Kestra deploy: rolled back')).toBe(true)
+    expect(result.summary).toMatch(/^### Kestra deploy: ↩️ rolled back, a smoke run failed, /)
     expect(result.summary).toContain('❌ **Smoke runs failed** (1 of 1)')
     expect(result.summary).toContain('↩️ **Rolled back**')
     expect(result.summary).toMatch(/\| company\.team\.old \| flow \| deleted \| restored \|/)
