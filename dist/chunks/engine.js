@@ -1,0 +1,10161 @@
+import 'node:assert';
+import 'node:net';
+import 'node:http';
+import 'node:stream';
+import 'node:querystring';
+import 'node:events';
+import 'node:diagnostics_channel';
+import { TextDecoder as TextDecoder$1, promisify } from 'node:util';
+import { isUtf8 } from 'node:buffer';
+import 'node:tls';
+import { inflateRawSync } from 'node:zlib';
+import 'node:perf_hooks';
+import 'node:util/types';
+import { randomBytes, createHash } from 'node:crypto';
+import 'node:worker_threads';
+import 'node:url';
+import 'node:async_hooks';
+import 'node:console';
+import { readFile, lstat, readdir, mkdir, symlink, writeFile as writeFile$1, realpath, stat, mkdtemp, rm } from 'node:fs/promises';
+import { join, resolve, dirname, relative, sep, isAbsolute } from 'node:path';
+import 'node:timers';
+import 'node:dns';
+import 'process';
+import 'buffer';
+import { readFileSync, constants, lstatSync, createReadStream, mkdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { execFile, spawn } from 'node:child_process';
+import 'net';
+import 'tls';
+import 'http';
+import 'https';
+import 'events';
+import 'assert';
+import 'util';
+import { u as undiciExports, a as unzipSync, z as zipSync, d as distExports, o as object, s as string, N as NEVER, i as ignore, p as picomatch, b as structuredPatch, f as formatPatch, F as FILE_HEADERS_ONLY, j, g as getOctokit, t as throttling, r as retry, c as summary, e as setOutput, h as info, k as error, w as warning, n as notice, l as endGroup, m as startGroup, q as getInput, v as setFailed, x as setSecret } from './vendor.js';
+import { setTimeout as setTimeout$1 } from 'node:timers/promises';
+
+/** Base for every error the action reports to the user: the message says what to do. */
+class ActionError extends Error {
+    name = 'ActionError';
+}
+/** An input has a value the action cannot use. */
+class ConfigError extends ActionError {
+    input;
+    name = 'ConfigError';
+    constructor(input, message) {
+        super(`Input '${input}': ${message}`);
+        this.input = input;
+    }
+}
+/** Deploy refused or failed part-way; the message names what was and was not applied. */
+class DeployError extends ActionError {
+    name = 'DeployError';
+}
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
+
+function getDefaultExportFromCjs (x) {
+	return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, 'default') ? x['default'] : x;
+}
+
+const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
+/**
+ * One keep-alive pool for the run. Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY like other tools;
+ * loopback addresses never go through the proxy.
+ */
+function createDispatcher(connections, env = process.env) {
+    const options = { connections, keepAliveTimeout: 10_000 };
+    const httpProxy = env.http_proxy ?? env.HTTP_PROXY;
+    const httpsProxy = env.https_proxy ?? env.HTTPS_PROXY;
+    const noProxy = (env.no_proxy ?? env.NO_PROXY ?? '').trim();
+    if ((!httpProxy && !httpsProxy) || noProxy === '*')
+        return new undiciExports.Agent(options);
+    return new undiciExports.EnvHttpProxyAgent({
+        ...options,
+        httpProxy,
+        httpsProxy,
+        noProxy: [noProxy, ...LOOPBACK].filter(Boolean).join(',')
+    });
+}
+
+const REMEDIATION = {
+    401: 'check the username/password or api-token inputs (and that the server URL and tenant are right)',
+    403: 'the credentials lack permission for this namespace/tenant (or the tenant is wrong)'
+};
+/** A request to Kestra failed. The message names the request, the server's answer and what to check. */
+class ApiError extends ActionError {
+    name = 'ApiError';
+    status;
+    method;
+    path;
+    serverMessage;
+    violations;
+    constructor(details) {
+        super(describe$3(details));
+        this.status = details.status;
+        this.method = details.method;
+        this.path = details.path;
+        this.serverMessage = details.serverMessage;
+        this.violations = details.violations ?? [];
+    }
+}
+function describe$3({ status, method, path, serverMessage }) {
+    if (status === undefined) {
+        return `Kestra did not answer ${method} ${path}: ${serverMessage} (check the server input and that Kestra is reachable)`;
+    }
+    const remedy = REMEDIATION[status];
+    const said = serverMessage ? `: ${serverMessage}` : '';
+    return remedy
+        ? `Kestra answered ${status} to ${method} ${path}${said}; ${remedy}`
+        : `Kestra answered ${status} to ${method} ${path}${said}`;
+}
+
+/** The JSON body of a successful answer; an ApiError when it is not JSON (a proxy page, a wrong URL…). */
+function readJson(response) {
+    try {
+        return JSON.parse(new TextDecoder().decode(response.body));
+    }
+    catch {
+        throw new ApiError({
+            status: response.status,
+            method: response.method,
+            path: response.path,
+            serverMessage: 'the answer is not JSON (is the server input the base URL of a Kestra server?)'
+        });
+    }
+}
+function readJsonObject(response) {
+    const value = readJson(response);
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+        return value;
+    }
+    throw new ApiError({
+        status: response.status,
+        method: response.method,
+        path: response.path,
+        serverMessage: 'expected a JSON object in the answer'
+    });
+}
+function readJsonArray(response) {
+    const value = readJson(response);
+    if (Array.isArray(value))
+        return value;
+    throw new ApiError({
+        status: response.status,
+        method: response.method,
+        path: response.path,
+        serverMessage: 'expected a JSON array in the answer'
+    });
+}
+
+/** A buffered `multipart/form-data` body with one binary file part (resendable on retry). */
+function multipartFile(field, filename, bytes) {
+    const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return multipart([
+        {
+            headers: `Content-Disposition: form-data; name="${quote(field)}"; filename="${quote(filename)}"\r\n` +
+                'Content-Type: application/octet-stream',
+            data
+        }
+    ]);
+}
+/** A buffered `multipart/form-data` body of UTF-8 text fields (possibly none). */
+function multipartFields(fields) {
+    return multipart(fields.map(([name, value]) => ({
+        headers: `Content-Disposition: form-data; name="${quote(name)}"`,
+        data: Buffer.from(value, 'utf8')
+    })));
+}
+function multipart(parts) {
+    let boundary;
+    do
+        boundary = `----kestra-gitops-${randomBytes(16).toString('hex')}`;
+    while (parts.some(({ data }) => data.includes(boundary)));
+    const body = Buffer.concat([
+        ...parts.flatMap(({ headers, data }) => [
+            Buffer.from(`--${boundary}\r\n${headers}\r\n\r\n`, 'utf8'),
+            data,
+            Buffer.from('\r\n')
+        ]),
+        Buffer.from(`--${boundary}--\r\n`)
+    ]);
+    return { contentType: `multipart/form-data; boundary=${boundary}`, body };
+}
+/** Escapes a header parameter value the way browsers do for form data. */
+function quote(value) {
+    return value.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+const seg$3 = encodeURIComponent;
+/** `POST …/executions/{namespace}/{id}` and `GET …/executions/{id}` (reference §10). */
+class ExecutionsEndpoint {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    /** Multipart only, one text part per input; `wait` stays false: the run is polled (reference §10.1). */
+    async start(namespace, id, inputs) {
+        const { contentType, body } = multipartFields(inputs);
+        const response = await this.http.send({
+            method: 'POST',
+            path: `/executions/${seg$3(namespace)}/${seg$3(id)}`,
+            route: '/executions/{namespace}/{id}',
+            headers: { 'content-type': contentType },
+            body
+        });
+        return toExecution(response);
+    }
+    async get(executionId) {
+        const response = await this.http.send({
+            method: 'GET',
+            path: `/executions/${seg$3(executionId)}`,
+            route: '/executions/{executionId}',
+            allow: [404]
+        });
+        return response.status === 404 ? undefined : toExecution(response);
+    }
+}
+/** An `Execution` (or the start's `ExecutionResponse`, which some clients type as an array of one). */
+function toExecution(response) {
+    const raw = readJson(response);
+    const value = (Array.isArray(raw) ? raw[0] : raw);
+    const state = value?.state;
+    if (typeof value?.id !== 'string' ||
+        typeof state?.current !== 'string' ||
+        typeof value.namespace !== 'string' ||
+        typeof value.flowId !== 'string') {
+        throw new ApiError({
+            status: response.status,
+            method: response.method,
+            path: response.path,
+            serverMessage: 'the answer is not an execution (no id, namespace, flowId or state)'
+        });
+    }
+    const date = (v) => (typeof v === 'string' ? v : undefined);
+    return {
+        id: value.id,
+        namespace: value.namespace,
+        flowId: value.flowId,
+        state: state.current,
+        ...(date(state.startDate) && { startDate: date(state.startDate) }),
+        ...(date(state.endDate) && { endDate: date(state.endDate) })
+    };
+}
+/**
+ * The execution's page in the Kestra UI, built from the action's base URL (the start's `url` depends on the
+ * server's `kestra.url` setting): `<base>/ui/<tenant>/executions/…` on tenant-scoped servers (§10.3).
+ */
+function executionUrl(server, tenant, execution) {
+    const path = [tenant, 'executions', execution.namespace, execution.flowId, execution.id]
+        .filter((part) => part !== undefined)
+        .map(seg$3)
+        .join('/');
+    return `${server.replace(/\/+$/, '')}/ui/${path}`;
+}
+
+/** API path prefixes: `/api/v1/{tenant}` since 0.23 (OSS tenant `main`), `/api/v1` before. */
+const LEGACY_PREFIX = '/api/v1';
+function tenantPrefix(tenant) {
+    return `${LEGACY_PREFIX}/${encodeURIComponent(tenant)}`;
+}
+/** `[major, minor, patch]` of a Kestra version such as `0.20.7` or `1.3.0-SNAPSHOT`; undefined when unreadable. */
+function parseVersion(version) {
+    if (typeof version !== 'string')
+        return undefined;
+    const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(version.trim().replace(/-SNAPSHOT$/i, ''));
+    if (!match)
+        return undefined;
+    return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
+}
+/**
+ * Whether routes carry the tenant segment. Enterprise 0.22 turned tenants on with no default tenant
+ * (reference §0, `defaultTenant: false`), so every route needs one from there. Before, only an Enterprise
+ * server configured with a tenant did; the default tenant `main` is taken as "not configured" there.
+ */
+function isTenantScoped(version, edition, tenant) {
+    const [major, minor] = version;
+    if (major > 0 || minor >= 23)
+        return true;
+    if (edition.toUpperCase() !== 'EE')
+        return false;
+    return minor >= 22 || tenant !== 'main';
+}
+/**
+ * OSS serves one tenant: `TenantService.resolveTenant()` answers `main` whatever the path says (and
+ * before 0.23 there is no tenant at all), so another tenant would silently write into `main`.
+ */
+function ossTenantProblem(edition, version, tenant) {
+    if (edition.toUpperCase() !== 'OSS' || tenant === 'main')
+        return undefined;
+    return `the server is Kestra open-source ${version}, which has the single tenant 'main' and maps any other tenant to it, so '${tenant}' would deploy into 'main'. Set tenant to main (the default), or point server at an Enterprise Kestra that has tenant '${tenant}'`;
+}
+
+function fileNaming(info) {
+    const version = parseVersion(info.version);
+    if (!version || version[0] >= 1)
+        return 'exact';
+    return version[1] >= 19 ? 'space-as-plus' : 'uri';
+}
+/** Characters a pre-1.0 server cannot keep in a name, besides the space on 0.13 → 0.18. */
+const UNSTORABLE = /[?#%"<>\\^`{|}[\]]|[^\P{Z} ]|\p{Cc}/u;
+/** The stored path of `path`, or why the server cannot store it under that name. */
+function storedPath(naming, path) {
+    if (naming === 'exact')
+        return { path };
+    const bad = UNSTORABLE.exec(path)?.[0] ?? (naming === 'uri' && path.includes(' ') ? ' ' : undefined);
+    if (bad !== undefined) {
+        return {
+            problem: `Kestra before 1.0 keeps namespace file paths in a URI, where ${JSON.stringify(bad)} cannot be part of a name`
+        };
+    }
+    return { path: naming === 'space-as-plus' ? path.replace(/ /g, '+') : path };
+}
+/**
+ * Stored path → repository path, for the repository's files the server stores under another name, so
+ * that both sides compare. Throws, naming the files, when the server cannot store one under its name or
+ * would store two as one.
+ */
+function repositoryNames(naming, namespace, entries) {
+    const names = new Map();
+    if (naming === 'exact')
+        return names;
+    const owners = new Map();
+    for (const entry of entries) {
+        const stored = storedPath(naming, entry.path);
+        if ('problem' in stored) {
+            throw new ActionError(`Namespace file ${entry.file} ('${entry.path}' in namespace '${namespace}') cannot be deployed to this Kestra server: ${stored.problem}. Rename the file, or upgrade Kestra to 1.0 or later.`);
+        }
+        const owner = owners.get(stored.path);
+        if (owner && owner.path !== entry.path) {
+            throw new ActionError(`Namespace files ${owner.file} and ${entry.file} (namespace '${namespace}') would be one file '${stored.path}' on this Kestra server: before 1.0 it stores a space as '+'. Rename one of them.`);
+        }
+        owners.set(stored.path, entry);
+        if (stored.path !== entry.path)
+            names.set(stored.path, entry.path);
+    }
+    return names;
+}
+
+/** Non-directory entries of a zip answer, by entry name. */
+function readZip(response) {
+    let entries;
+    try {
+        entries = response.body.length === 0 ? new Map() : unzip(response.body);
+    }
+    catch (error) {
+        throw new ApiError({
+            status: response.status,
+            method: response.method,
+            path: response.path,
+            serverMessage: `the answer is not a readable zip archive (${error.message})`
+        });
+    }
+    for (const name of entries.keys())
+        if (name.endsWith('/'))
+            entries.delete(name);
+    return entries;
+}
+const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
+const CENTRAL_FILE_HEADER = 0x02014b50;
+const LOCAL_FILE_HEADER = 0x04034b50;
+const STORED = 0;
+const DEFLATED = 8;
+/**
+ * Reads the central directory; stored entries are views into the answer (no copy: a namespace export
+ * can weigh hundreds of megabytes) and deflated ones are inflated natively. Archives this reader does
+ * not cover (zip64, encryption, other methods) go to fflate.
+ */
+function unzip(zip) {
+    const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+    const end = findEndOfCentralDirectory(view);
+    const count = view.getUint16(end + 10, true);
+    let at = view.getUint32(end + 16, true);
+    if (count === 0xffff || at === 0xffffffff)
+        return fflateUnzip(zip);
+    const entries = new Map();
+    const names = new TextDecoder();
+    for (let i = 0; i < count; i++) {
+        if (view.getUint32(at, true) !== CENTRAL_FILE_HEADER)
+            throw new Error('bad central directory');
+        const flags = view.getUint16(at + 8, true);
+        const method = view.getUint16(at + 10, true);
+        const compressedSize = view.getUint32(at + 20, true);
+        const size = view.getUint32(at + 24, true);
+        const nameLength = view.getUint16(at + 28, true);
+        const extraLength = view.getUint16(at + 30, true);
+        const commentLength = view.getUint16(at + 32, true);
+        const local = view.getUint32(at + 42, true);
+        const name = names.decode(zip.subarray(at + 46, at + 46 + nameLength));
+        const unusual = (flags & 1) !== 0 ||
+            (method !== STORED && method !== DEFLATED) ||
+            compressedSize === 0xffffffff ||
+            size === 0xffffffff ||
+            local === 0xffffffff;
+        if (unusual)
+            return fflateUnzip(zip);
+        if (view.getUint32(local, true) !== LOCAL_FILE_HEADER)
+            throw new Error('bad local header');
+        const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+        const data = zip.subarray(start, start + compressedSize);
+        if (data.length !== compressedSize)
+            throw new Error(`truncated entry ${name}`);
+        const bytes = method === STORED ? data : new Uint8Array(inflateRawSync(data));
+        if (bytes.length !== size)
+            throw new Error(`entry ${name} has the wrong size`);
+        entries.set(name, bytes);
+        at += 46 + nameLength + extraLength + commentLength;
+    }
+    return entries;
+}
+function findEndOfCentralDirectory(view) {
+    // The record is 22 bytes plus a comment of at most 65535.
+    for (let at = view.byteLength - 22; at >= Math.max(0, view.byteLength - 22 - 0xffff); at--) {
+        if (view.getUint32(at, true) === END_OF_CENTRAL_DIRECTORY)
+            return at;
+    }
+    throw new Error('no end of central directory');
+}
+function fflateUnzip(zip) {
+    return new Map(Object.entries(unzipSync(zip)));
+}
+
+const seg$2 = encodeURIComponent;
+/** Kestra 0.x exports held the namespace's flows under this folder; they are not namespace files. */
+const FLOWS_FOLDER = '_flows';
+class FilesEndpoint {
+    http;
+    /** Set once `GET …/files/export` turned out to be missing (404 or 405). */
+    exportMissing = false;
+    constructor(http) {
+        this.http = http;
+    }
+    /** One export request; without that endpoint, a walk of the directory tree. */
+    async list(namespace) {
+        const files = this.exportMissing ? undefined : await this.exported(namespace);
+        const all = files ?? (await this.walk(namespace, '/'));
+        return all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    }
+    async get(namespace, path) {
+        const response = await this.http.send({
+            method: 'GET',
+            path: `/namespaces/${seg$2(namespace)}/files`,
+            query: { path },
+            route: '/namespaces/{namespace}/files',
+            allow: [404]
+        });
+        return response.status === 404 ? undefined : response.body;
+    }
+    /**
+     * An empty file goes as an empty part, like Kestra's UI sends it. Some Micronaut 4 releases drop a
+     * zero-byte part (micronaut-core#12498), which leaves the upload without `fileContent` (400): the file
+     * then goes inside a one-entry `.zip`, which Kestra extracts to `/<entry>` (reference §3.2).
+     */
+    async upload(namespace, path, bytes) {
+        const response = await this.send(namespace, path, uploadFileName(path), bytes, bytes.length === 0);
+        if (response.status !== 400)
+            return;
+        // Zip entries go through `URI.create` on 0.x: name the entry as the server stores the path.
+        const stored = storedPath(fileNaming(await this.http.info()), path);
+        const entry = ('path' in stored ? stored.path : path).replace(/^\/+/, '');
+        const archive = zipSync({ [entry]: new Uint8Array(0) });
+        await this.send(namespace, path, 'empty-file.zip', archive, false);
+    }
+    send(namespace, path, filename, bytes, allow400) {
+        const { contentType, body } = multipartFile('fileContent', filename, bytes);
+        return this.http.send({
+            method: 'POST',
+            path: `/namespaces/${seg$2(namespace)}/files`,
+            query: { path },
+            route: '/namespaces/{namespace}/files',
+            headers: { 'content-type': contentType },
+            body,
+            ...(allow400 && { allow: [400] })
+        });
+    }
+    async delete(namespace, path) {
+        await this.http.send({
+            method: 'DELETE',
+            path: `/namespaces/${seg$2(namespace)}/files`,
+            query: { path },
+            route: '/namespaces/{namespace}/files'
+        });
+    }
+    async exported(namespace) {
+        const response = await this.http.send({
+            method: 'GET',
+            path: `/namespaces/${seg$2(namespace)}/files/export`,
+            route: '/namespaces/{namespace}/files/export',
+            allow: [404, 405]
+        });
+        if (response.status === 404 || response.status === 405) {
+            this.exportMissing = true;
+            return undefined;
+        }
+        return [...readZip(response)]
+            .map(([name, bytes]) => ({ path: '/' + name.replace(/^\/+/, ''), bytes }))
+            .filter(({ path }) => !path.startsWith(`/${FLOWS_FOLDER}/`));
+    }
+    async walk(namespace, dir) {
+        const response = await this.http.send({
+            method: 'GET',
+            path: `/namespaces/${seg$2(namespace)}/files/directory`,
+            query: { path: dir },
+            route: '/namespaces/{namespace}/files/directory',
+            allow: [404]
+        });
+        if (response.status === 404)
+            return [];
+        const nested = await Promise.all(readJsonArray(response).map(async (item) => {
+            const { fileName, type } = item;
+            if (typeof fileName !== 'string' || fileName === '')
+                return [];
+            if (dir === '/' && fileName === FLOWS_FOLDER)
+                return [];
+            const path = dir === '/' ? `/${fileName}` : `${dir}/${fileName}`;
+            if (type === 'Directory')
+                return this.walk(namespace, path);
+            const bytes = await this.get(namespace, path);
+            return bytes ? [{ path, bytes }] : [];
+        }));
+        return nested.flat();
+    }
+}
+/**
+ * The multipart file name. Kestra extracts an upload whose file name ends in `.zip`, and otherwise
+ * stores the bytes at the `path` query parameter, so the name only has to avoid that suffix.
+ */
+function uploadFileName(path) {
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    if (base === '')
+        return 'file';
+    return /\.zip$/i.test(base.trim()) ? `${base}.upload` : base;
+}
+
+/** Kestra's own equality normalisation: the first `revision: N` line is ignored (§2.4). */
+function withoutRevisionLine(source) {
+    return source.replace(/^revision: \d+\n?/m, '');
+}
+/** `namespace` and `id` of a flow source when both are plain strings. */
+function flowIdentity$1(source) {
+    const doc = distExports.parseDocument(source, { uniqueKeys: false });
+    const namespace = doc.get('namespace');
+    const id = doc.get('id');
+    return typeof namespace === 'string' && typeof id === 'string' ? { namespace, id } : undefined;
+}
+
+const MAX_MESSAGE = 500;
+/**
+ * Reads an error answer of any Kestra era: Micronaut `JsonError` (`message`, `_embedded.errors`),
+ * RFC 9457 problem+json (`detail`, `title`, `errors`), a bare status, or an HTML page from a proxy.
+ */
+function parseErrorBody(body, statusText) {
+    const text = new TextDecoder().decode(body).trim();
+    const json = parseJson(text);
+    if (json && typeof json === 'object' && !Array.isArray(json)) {
+        const record = json;
+        const violations = [
+            ...readViolations(record._embedded?.errors),
+            ...readViolations(record.errors)
+        ];
+        const main = firstString(record.message, record.detail, record.title);
+        const missing = violations.filter((v) => !main?.includes(v.message)).map(violationText);
+        const message = [main, missing.join(', ')].filter(Boolean).join(': ');
+        return { message: clip(message || statusText), violations };
+    }
+    if (text === '' || text.startsWith('<'))
+        return { message: statusText, violations: [] };
+    return { message: clip(text), violations: [] };
+}
+function parseJson(text) {
+    if (!text.startsWith('{'))
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function readViolations(list) {
+    if (!Array.isArray(list))
+        return [];
+    return list.flatMap((item) => {
+        if (!item || typeof item !== 'object')
+            return [];
+        const record = item;
+        const message = firstString(record.message, record.detail);
+        if (!message)
+            return [];
+        const violation = { message };
+        if (typeof record.path === 'string' && record.path)
+            violation.path = record.path;
+        if (typeof record.pointer === 'string' && record.pointer)
+            violation.pointer = record.pointer;
+        return [violation];
+    });
+}
+function violationText(violation) {
+    return violation.path ? `${violation.path}: ${violation.message}` : violation.message;
+}
+function firstString(...values) {
+    for (const value of values)
+        if (typeof value === 'string' && value.trim())
+            return value.trim();
+    return undefined;
+}
+function clip(message) {
+    return message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message;
+}
+
+const MAX_SINGLE_BACKOFF_MS = 15_000;
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'EPIPE',
+    'ETIMEDOUT',
+    'ECONNABORTED',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CLOSED',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT'
+]);
+function retryPolicy(options = {}) {
+    return {
+        maxAttempts: Math.max(1, options.maxAttempts ?? 4),
+        maxWaitMs: Math.max(0, options.maxWaitMs ?? 60_000),
+        baseDelayMs: Math.max(0, options.baseDelayMs ?? 500)
+    };
+}
+function isRetryableStatus(status) {
+    return status === 429 || status >= 500;
+}
+/** Why a failed request is worth retrying (connection reset, timeout…), or undefined when it is not. */
+function transientReason(error) {
+    for (let current = error, depth = 0; current && depth < 4; depth++) {
+        const { code, message, name } = current;
+        if (typeof code === 'string' && TRANSIENT_CODES.has(code))
+            return code;
+        if (typeof message === 'string' && /socket hang up/i.test(message))
+            return 'socket hang up';
+        if (name === 'TimeoutError')
+            return 'timeout';
+        current = current.cause;
+    }
+    return undefined;
+}
+/** `Retry-After` as milliseconds (delta-seconds or HTTP-date), or undefined when absent or unreadable. */
+function retryAfterMs(header, now = Date.now()) {
+    if (!header)
+        return undefined;
+    const value = header.trim();
+    if (/^\d+$/.test(value))
+        return Number(value) * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** Capped exponential backoff with jitter (between half and the full step). */
+function backoffMs(policy, attempt, random = Math.random) {
+    const step = Math.min(MAX_SINGLE_BACKOFF_MS, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(step * (0.5 + random() / 2));
+}
+
+/** At most `limit` holders at a time; waiters are served in arrival order. */
+class Semaphore {
+    limit;
+    active = 0;
+    waiting = [];
+    constructor(limit) {
+        this.limit = limit;
+        if (!(limit >= 1))
+            throw new RangeError(`semaphore limit must be at least 1, got ${limit}`);
+    }
+    async run(task) {
+        await this.acquire();
+        try {
+            return await task();
+        }
+        finally {
+            this.release();
+        }
+    }
+    acquire() {
+        if (this.active < this.limit) {
+            this.active++;
+            return Promise.resolve();
+        }
+        return new Promise((resolve) => this.waiting.push(resolve));
+    }
+    release() {
+        const next = this.waiting.shift();
+        if (next)
+            next();
+        else
+            this.active--;
+    }
+}
+/** Runs `task` over `items` with at most `limit` running at once; results keep the input order. */
+async function mapLimit(items, limit, task) {
+    const semaphore = new Semaphore(limit);
+    return Promise.all(items.map((item) => semaphore.run(() => task(item))));
+}
+const EVENT_LOOP = {
+    now: () => performance.now(),
+    nextTurn: () => new Promise((resolve) => setImmediate(resolve))
+};
+/**
+ * For long runs of synchronous work chained by promises: they never let the event loop reach I/O, so
+ * server answers wait unread. `breathe()` yields to it once the thread has been busy for `everyMs`.
+ * The budget is shared by every task that breathes here, and each turn of the loop wakes one waiting
+ * task, oldest first: I/O is taken in every `everyMs` however many tasks run, and none starves.
+ */
+class Breather {
+    everyMs;
+    clock;
+    last;
+    waiting = [];
+    turnAsked = false;
+    constructor(everyMs = 2, clock = EVENT_LOOP) {
+        this.everyMs = everyMs;
+        this.clock = clock;
+        this.last = clock.now();
+    }
+    async breathe() {
+        while (this.clock.now() - this.last >= this.everyMs) {
+            await new Promise((resume) => {
+                this.waiting.push(resume);
+                this.askTurn();
+            });
+        }
+    }
+    askTurn() {
+        if (this.turnAsked)
+            return;
+        this.turnAsked = true;
+        void this.clock.nextTurn().then(() => {
+            this.turnAsked = false;
+            this.last = this.clock.now();
+            this.waiting.shift()?.();
+            if (this.waiting.length > 0)
+                this.askTurn();
+        });
+    }
+}
+
+/** Shorter values are not secrets worth masking: replacing them would garble ordinary text. */
+const MIN_SECRET_LENGTH = 4;
+const REDACTED = '***';
+/** The credentials an auth sends to Kestra: what a server or a proxy in front of it could echo. */
+function authSecrets(auth) {
+    if (auth.kind === 'bearer')
+        return [auth.token];
+    if (auth.kind !== 'basic')
+        return [];
+    return [auth.password, base64(`${auth.username}:${auth.password}`)].filter(Boolean);
+}
+/**
+ * Every form in which a secret can appear in text that came from elsewhere: as is, URL-encoded (either
+ * hex case, and with `+` for spaces as forms encode), JSON-escaped, and base64 (padded or not). Longest
+ * first, so that a form containing another is replaced whole.
+ */
+function secretForms(secrets) {
+    const forms = new Set();
+    for (const secret of secrets) {
+        if (secret.length < MIN_SECRET_LENGTH)
+            continue;
+        const encoded = encodeURIComponent(secret);
+        for (const form of [
+            secret,
+            encoded,
+            encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+            new URLSearchParams({ s: secret }).toString().slice(2),
+            JSON.stringify(secret).slice(1, -1),
+            base64(secret),
+            base64(secret).replace(/=+$/, '')
+        ]) {
+            if (form.length >= MIN_SECRET_LENGTH)
+                forms.add(form);
+        }
+    }
+    return [...forms].sort((a, b) => b.length - a.length);
+}
+function createRedactor(secrets) {
+    const forms = secretForms(secrets);
+    const needles = forms.map((form) => Buffer.from(form));
+    const text = (value) => forms.reduce((redacted, form) => redacted.includes(form) ? redacted.split(form).join(REDACTED) : redacted, value);
+    return {
+        forms,
+        text,
+        bytes(bytes) {
+            const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+            if (!needles.some((needle) => buffer.includes(needle)))
+                return bytes;
+            return new TextEncoder().encode(text(buffer.toString('utf8')));
+        }
+    };
+}
+function base64(text) {
+    return Buffer.from(text).toString('base64');
+}
+
+/**
+ * Sends requests with auth, a deadline per attempt, bounded concurrency and retries of transient failures.
+ * Server text is untrusted: every answer that is not a resource's bytes, and every failure's message, has
+ * the credentials redacted before anyone reads it.
+ */
+class Transport {
+    options;
+    semaphore;
+    counts = {};
+    authorization;
+    redactor;
+    constructor(options) {
+        this.options = options;
+        this.semaphore = new Semaphore(options.concurrency);
+        this.authorization = authorizationHeader(options.auth);
+        this.redactor = createRedactor(authSecrets(options.auth));
+    }
+    requestCount() {
+        return { ...this.counts };
+    }
+    async send(req) {
+        const { retry } = this.options;
+        let waited = 0;
+        for (let attempt = 1;; attempt++) {
+            const outcome = await this.semaphore.run(() => this.attempt(req, attempt));
+            const finish = () => {
+                if ('response' in outcome)
+                    return this.checked(req, outcome.response);
+                throw this.unanswered(req, outcome.error);
+            };
+            let reason;
+            let delayMs = backoffMs(retry, attempt);
+            if ('response' in outcome) {
+                if (!isRetryableStatus(outcome.response.status))
+                    return finish();
+                reason = `HTTP ${outcome.response.status}`;
+                delayMs = retryAfterMs(header(outcome.response, 'retry-after')) ?? delayMs;
+            }
+            else {
+                reason = outcome.reason;
+            }
+            if (attempt >= retry.maxAttempts || waited + delayMs > retry.maxWaitMs)
+                return finish();
+            this.options.onRetry?.({ method: req.method, path: req.path, attempt, reason, delayMs });
+            waited += delayMs;
+            await setTimeout$1(delayMs);
+        }
+    }
+    async attempt(req, attempt) {
+        const key = `${req.method} ${req.route}`;
+        this.counts[key] = (this.counts[key] ?? 0) + 1;
+        const headers = {
+            accept: 'application/json, application/octet-stream, */*',
+            'user-agent': this.options.userAgent,
+            ...req.headers
+        };
+        if (this.authorization)
+            headers.authorization = this.authorization;
+        // The deadline covers the whole exchange: an answer that trickles in is a timeout too (SPEC §9).
+        const deadline = new AbortController();
+        const timer = setTimeout(() => deadline.abort(new RequestTimeout(this.options.timeoutMs)), this.options.timeoutMs);
+        try {
+            const res = await undiciExports.request(this.options.server + req.path, {
+                method: req.method,
+                headers,
+                body: req.body,
+                dispatcher: this.options.dispatcher,
+                signal: deadline.signal,
+                // Never shorter than the deadline: undici's defaults would cut a long timeout-seconds.
+                headersTimeout: this.options.timeoutMs,
+                bodyTimeout: this.options.timeoutMs
+            });
+            const bytes = await readBody(res.body, res.headers['content-length']);
+            const body = isResourceBytes(res.statusCode, res.headers) ? bytes : this.redactor.bytes(bytes);
+            const { method, path } = req;
+            const response = { method, path, status: res.statusCode, headers: res.headers, body };
+            return { response: { ...response, attempts: attempt } };
+        }
+        catch (error) {
+            const reason = transientReason(deadline.signal.reason ?? error);
+            if (reason === undefined)
+                throw this.unanswered(req, error);
+            return { error: deadline.signal.reason ?? error, reason };
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    checked(req, response) {
+        if (response.status < 400 || req.allow?.includes(response.status))
+            return response;
+        throw responseError(response);
+    }
+    unanswered(req, error) {
+        if (error instanceof ApiError)
+            return error;
+        const { code, message } = error;
+        const text = typeof message === 'string' && message ? message : String(error);
+        const said = typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;
+        return new ApiError({
+            status: undefined,
+            method: req.method,
+            path: req.path,
+            serverMessage: this.redactor.text(said)
+        });
+    }
+}
+/** The ApiError for an answer the caller cannot use. */
+function responseError(response) {
+    const { message, violations } = parseErrorBody(response.body, `HTTP ${response.status}`);
+    return new ApiError({
+        status: response.status,
+        method: response.method,
+        path: response.path,
+        serverMessage: message,
+        violations
+    });
+}
+function authorizationHeader(auth) {
+    if (auth.kind === 'bearer')
+        return `Bearer ${auth.token}`;
+    if (auth.kind === 'basic') {
+        return `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    }
+    return undefined;
+}
+/** The attempt ran out of `timeout-seconds`, headers or body. */
+class RequestTimeout extends Error {
+    name = 'TimeoutError';
+    constructor(timeoutMs) {
+        super(`timed out after ${timeoutMs / 1000} s (timeout-seconds bounds each request, its whole answer included)`);
+    }
+}
+/** A file's or an export's bytes: kept exact (they are compared and stored), never shown as text. */
+function isResourceBytes(status, headers) {
+    const type = String(headers['content-type'] ?? '').toLowerCase();
+    return status < 400 && (type.includes('octet-stream') || type.includes('zip'));
+}
+function header(response, name) {
+    const value = response.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+}
+const PREALLOCATED_AT_MOST = 64 * 1024 * 1024;
+/**
+ * The whole answer. With a length announced, each chunk is copied into one buffer as it arrives and
+ * dropped: a namespace export is not held twice (chunks plus their concatenation) while it downloads.
+ */
+async function readBody(body, contentLength) {
+    const announced = typeof contentLength === 'string' ? Number(contentLength) : NaN;
+    if (!Number.isSafeInteger(announced) || announced < 0) {
+        const chunks = [];
+        for await (const chunk of body)
+            chunks.push(chunk);
+        const joined = Buffer.concat(chunks);
+        return new Uint8Array(joined.buffer, joined.byteOffset, joined.length);
+    }
+    // The announced length is the server's word: a buffer beyond this grows only as bytes really arrive.
+    let bytes = new Uint8Array(Math.min(announced, PREALLOCATED_AT_MOST));
+    let length = 0;
+    for await (const chunk of body) {
+        if (length + chunk.length > bytes.length) {
+            const grown = new Uint8Array(Math.max(bytes.length * 2, length + chunk.length));
+            grown.set(bytes.subarray(0, length));
+            bytes = grown;
+        }
+        bytes.set(chunk, length);
+        length += chunk.length;
+    }
+    return length === bytes.length ? bytes : bytes.subarray(0, length);
+}
+
+const YAML = { 'content-type': 'application/x-yaml' };
+const seg$1 = encodeURIComponent;
+class FlowsEndpoint {
+    http;
+    /** Set once `POST /flows/export/by-ids` answered 405 (a proxy or server without that route). */
+    exportMissing = false;
+    constructor(http) {
+        this.http = http;
+    }
+    /** Listing (ids, revisions) then one export of every source: 2 requests whatever the count. */
+    async list(namespace) {
+        const { listed, sources } = await this.listedWithSources(namespace);
+        const flows = await Promise.all(listed.map(async ({ id, revision }) => {
+            const source = sources.get(id);
+            if (source !== undefined)
+                return { namespace, id, revision, source };
+            return this.get(namespace, id);
+        }));
+        return flows
+            .filter((flow) => flow !== undefined)
+            .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    }
+    /** Id → revision of every flow of the namespace: the listing alone, 1 request. */
+    async revisions(namespace) {
+        return new Map((await this.listed(namespace)).map(({ id, revision }) => [id, revision]));
+    }
+    async get(namespace, id) {
+        const response = await this.http.send({
+            method: 'GET',
+            path: `/flows/${seg$1(namespace)}/${seg$1(id)}`,
+            query: { source: 'true' },
+            route: '/flows/{namespace}/{id}',
+            allow: [404]
+        });
+        if (response.status === 404)
+            return undefined;
+        return toRemoteFlow(response, '');
+    }
+    /**
+     * A create that had to be retried may have reached the server the first time: its "already
+     * exists" (422 up to 1.3, 409 in 2.0) then re-reads the flow and accepts it when the stored source is the one sent.
+     */
+    async create(source) {
+        const response = await this.http.send({
+            method: 'POST',
+            path: '/flows',
+            route: '/flows',
+            headers: YAML,
+            body: source,
+            allow: [409, 422]
+        });
+        if (response.status < 400)
+            return toRemoteFlow(response, source);
+        const error = responseError(response);
+        if (response.attempts === 1 || !/already exists/i.test(error.serverMessage))
+            throw error;
+        const identity = flowIdentity$1(source);
+        const stored = identity && (await this.get(identity.namespace, identity.id));
+        if (stored && withoutRevisionLine(stored.source) === withoutRevisionLine(source))
+            return stored;
+        throw error;
+    }
+    async update(namespace, id, source) {
+        const response = await this.http.send({
+            method: 'PUT',
+            path: `/flows/${seg$1(namespace)}/${seg$1(id)}`,
+            route: '/flows/{namespace}/{id}',
+            headers: YAML,
+            body: source
+        });
+        return toRemoteFlow(response, source);
+    }
+    /**
+     * Throws ApiError 404 when the flow is absent, except when the request had to be retried:
+     * then the first attempt most likely deleted it.
+     */
+    async delete(namespace, id) {
+        const response = await this.http.send({
+            method: 'DELETE',
+            path: `/flows/${seg$1(namespace)}/${seg$1(id)}`,
+            route: '/flows/{namespace}/{id}',
+            allow: [404]
+        });
+        if (response.status === 404 && response.attempts === 1)
+            throw responseError(response);
+    }
+    async listed(namespace) {
+        const listing = await this.http.send({
+            method: 'GET',
+            path: `/flows/${seg$1(namespace)}`,
+            route: '/flows/{namespace}'
+        });
+        return readJsonArray(listing).flatMap((item) => {
+            const flow = item;
+            if (typeof flow.id !== 'string' || flow.deleted === true)
+                return [];
+            if (typeof flow.namespace === 'string' && flow.namespace !== namespace)
+                return [];
+            return [{ id: flow.id, revision: Number(flow.revision ?? 0) }];
+        });
+    }
+    /** Sources by id; undefined on a 404 (a listed flow is gone, or the endpoint is missing). */
+    /**
+     * The export answers 404 for the whole request when one listed flow is gone by then (Kestra's
+     * `exportByIds` calls `orElseThrow()` per id, reference §2.10): the namespace is listed and exported once
+     * more, and after a second 404 its flows are read one by one. Other namespaces keep the export.
+     */
+    async listedWithSources(namespace) {
+        for (let attempt = 1;; attempt++) {
+            const listed = await this.listed(namespace);
+            if (listed.length === 0 || this.exportMissing)
+                return { listed, sources: new Map() };
+            const sources = await this.exportSources(namespace, listed);
+            if (sources || attempt === 2)
+                return { listed, sources: sources ?? new Map() };
+        }
+    }
+    /** Sources by id; undefined on a 404. */
+    async exportSources(namespace, listed) {
+        const response = await this.http.send({
+            method: 'POST',
+            path: '/flows/export/by-ids',
+            route: '/flows/export/by-ids',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(listed.map(({ id }) => ({ namespace, id }))),
+            allow: [404, 405]
+        });
+        if (response.status === 404)
+            return undefined;
+        if (response.status === 405) {
+            this.exportMissing = true;
+            return new Map();
+        }
+        const ids = new Set(listed.map(({ id }) => id));
+        const sources = new Map();
+        for (const [name, bytes] of readZip(response)) {
+            const source = new TextDecoder().decode(bytes);
+            const id = idFromEntryName(name, namespace, ids) ?? flowIdentity$1(source)?.id;
+            if (id !== undefined && ids.has(id))
+                sources.set(id, source);
+        }
+        return sources;
+    }
+}
+/** Entries are `<namespace>.<id>.yaml` (by-ids) or `<namespace>-<id>.yml` (by-query). */
+function idFromEntryName(name, namespace, ids) {
+    const base = name.slice(name.lastIndexOf('/') + 1).replace(/\.ya?ml$/i, '');
+    for (const separator of ['.', '-']) {
+        const prefix = namespace + separator;
+        if (base.startsWith(prefix) && ids.has(base.slice(prefix.length))) {
+            return base.slice(prefix.length);
+        }
+    }
+    return undefined;
+}
+function toRemoteFlow(response, sentSource) {
+    const flow = readJsonObject(response);
+    if (typeof flow.id !== 'string' || typeof flow.namespace !== 'string') {
+        throw new ApiError({
+            status: response.status,
+            method: response.method,
+            path: response.path,
+            serverMessage: 'the answer is not a flow (no id or namespace)'
+        });
+    }
+    return {
+        namespace: flow.namespace,
+        id: flow.id,
+        revision: Number(flow.revision ?? 0),
+        source: typeof flow.source === 'string' ? flow.source : sentSource
+    };
+}
+
+const seg = encodeURIComponent;
+class KvEndpoint {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    /** The stored value, or undefined when the key is absent (404) or expired (410). */
+    async get(namespace, key) {
+        const response = await this.http.send({
+            method: 'GET',
+            path: `/namespaces/${seg(namespace)}/kv/${seg(key)}`,
+            route: '/namespaces/{namespace}/kv/{key}',
+            allow: [404, 410]
+        });
+        if (response.status === 404 || response.status === 410)
+            return undefined;
+        return readJsonObject(response).value;
+    }
+    /** The body is a JSON literal: the server parses it as Ion, older servers as JSON. */
+    async put(namespace, key, value) {
+        await this.http.send({
+            method: 'PUT',
+            path: `/namespaces/${seg(namespace)}/kv/${seg(key)}`,
+            route: '/namespaces/{namespace}/kv/{key}',
+            headers: { 'content-type': 'text/plain' },
+            body: JSON.stringify(value) ?? 'null'
+        });
+    }
+    /** Removes the key; an absent key is no error (the server answers `false`). */
+    async delete(namespace, key) {
+        await this.http.send({
+            method: 'DELETE',
+            path: `/namespaces/${seg(namespace)}/kv/${seg(key)}`,
+            route: '/namespaces/{namespace}/kv/{key}'
+        });
+    }
+}
+
+/**
+ * Sends requests below the era's API prefix. The era comes from `GET /api/v1/configs`, probed once;
+ * when that probe gives nothing usable, the tenant prefix is tried first and a 404 retried on the
+ * legacy prefix, remembering whichever answers.
+ */
+class ScopedHttp {
+    transport;
+    tenant;
+    era;
+    constructor(transport, tenant) {
+        this.transport = transport;
+        this.tenant = tenant;
+    }
+    async info() {
+        return { ...(await this.resolveEra()).info };
+    }
+    async send(req) {
+        const era = await this.resolveEra();
+        const suffix = req.path + queryString(req.query);
+        const prefix = era.info.tenantScoped ? tenantPrefix(this.tenant) : LEGACY_PREFIX;
+        if (era.known)
+            return this.transport.send({ ...req, path: prefix + suffix });
+        const allow = [...(req.allow ?? []), 404];
+        const first = await this.transport.send({ ...req, path: prefix + suffix, allow });
+        if (first.status !== 404) {
+            era.known = true;
+            return this.settle(req, first);
+        }
+        const legacy = await this.transport.send({ ...req, path: LEGACY_PREFIX + suffix, allow });
+        if (legacy.status === 404)
+            return this.settle(req, first);
+        era.known = true;
+        era.info.tenantScoped = false;
+        return this.settle(req, legacy);
+    }
+    settle(req, response) {
+        if (response.status === 404 && !req.allow?.includes(404)) {
+            throw responseError(response);
+        }
+        return response;
+    }
+    resolveEra() {
+        this.era ??= this.probe();
+        return this.era;
+    }
+    async probe() {
+        const unknown = {
+            info: {
+                version: 'unknown',
+                edition: 'unknown',
+                tenantScoped: true,
+                systemNamespace: 'system'
+            },
+            known: false
+        };
+        let response;
+        try {
+            response = await this.transport.send({
+                method: 'GET',
+                path: `${LEGACY_PREFIX}/configs`,
+                route: '/configs'
+            });
+        }
+        catch (error) {
+            if (error instanceof ApiError &&
+                error.status !== undefined &&
+                ![401, 403].includes(error.status)) {
+                return unknown;
+            }
+            throw error;
+        }
+        let config;
+        try {
+            config = readJsonObject(response);
+        }
+        catch {
+            return unknown;
+        }
+        const version = parseVersion(config.version);
+        if (!version)
+            return unknown;
+        const edition = typeof config.edition === 'string' ? config.edition : 'OSS';
+        const problem = ossTenantProblem(edition, String(config.version), this.tenant);
+        if (problem)
+            throw new ConfigError('tenant', problem);
+        return {
+            info: {
+                version: String(config.version),
+                edition,
+                tenantScoped: isTenantScoped(version, edition, this.tenant),
+                systemNamespace: typeof config.systemNamespace === 'string' && config.systemNamespace
+                    ? config.systemNamespace
+                    : 'system'
+            },
+            known: true
+        };
+    }
+}
+function queryString(query) {
+    if (!query)
+        return '';
+    const pairs = Object.entries(query).map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
+    return pairs.length ? `?${pairs.join('&')}` : '';
+}
+
+/** A Kestra property path: `id`, `flow.id`, `tasks[1].message`, `tasks[my-task].message`. */
+const PATH = String.raw `[A-Za-z_$][\w$-]*(?:\[[^\]\n]*\])*(?:\.[A-Za-z_$][\w$-]*(?:\[[^\]\n]*\])*)*`;
+const LEADING_PATH = new RegExp(String.raw `^(${PATH}): ([\s\S]+)$`);
+const ITEM_SEPARATOR = new RegExp(String.raw `, (?=${PATH}: )`);
+const JACKSON_SOURCE = /\s*at \[Source: [\s\S]*?; line: (\d+), column: (\d+)\]/g;
+const JACKSON_CLASS = / \(class [\w.$]+\), not marked as ignorable(?: \([^)]*\))?/g;
+const JACKSON_CHAIN = /\s*\(through reference chain: ([^)]*)\)/;
+/**
+ * Splits the `constraints` string of a validate answer (≤ 1.3) into violations. It holds one or
+ * more `path: message` items separated by newlines or by ", ", or a parser message (Jackson) whose
+ * reference chain gives the path.
+ */
+function splitConstraints(constraints) {
+    let text = constraints.trim();
+    for (let previous = ''; previous !== text;) {
+        previous = text;
+        text = text.replace(/^Validation error:\s*/, '').replace(/^:\s*/, '');
+    }
+    // The quoted source inside a Jackson message spans lines that could pass for violations.
+    text = text.replace(JACKSON_SOURCE, ' (line $1, column $2)');
+    const items = [];
+    for (const line of text.split(/\r?\n/)) {
+        if (items.length === 0 || LEADING_PATH.test(line))
+            items.push(line);
+        else
+            items[items.length - 1] += `\n${line}`;
+    }
+    return items
+        .flatMap((item) => item.split(ITEM_SEPARATOR))
+        .map((item) => item.trim())
+        .filter(Boolean)
+        .map(toConstraint$1);
+}
+function toConstraint$1(item) {
+    const chain = JACKSON_CHAIN.exec(item);
+    const message = item.replace(JACKSON_CHAIN, '').replace(JACKSON_CLASS, '').trim();
+    const leading = LEADING_PATH.exec(message);
+    if (leading)
+        return { path: leading[1], message: leading[2].trim() };
+    const path = chain ? pathFromReferenceChain(chain[1]) : undefined;
+    return path ? { path, message } : { message };
+}
+/** `io.kestra…Flow["tasks"]->java.util.ArrayList[0]->…Log["format"]` → `tasks[0].format`. */
+function pathFromReferenceChain(chain) {
+    let path = '';
+    for (const match of chain.matchAll(/\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]/g)) {
+        if (match[2] !== undefined)
+            path += `[${match[2]}]`;
+        else
+            path += path ? `.${match[1]}` : match[1];
+    }
+    return path || undefined;
+}
+
+const MAX_BATCH = 100;
+/** The server splits a YAML body on `\n+---\n*?`: a line starting with `---` starts a new document. */
+const SEPARATOR_LINE = /(^|\n)---/;
+class ValidateEndpoint {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    async validate(sources) {
+        const results = await Promise.all(planBatches(sources).map(async (batch) => {
+            const response = await this.http.send({
+                method: 'POST',
+                path: '/flows/validate',
+                route: '/flows/validate',
+                headers: { 'content-type': 'application/x-yaml' },
+                body: batch.map((index) => sources[index]).join('\n---\n')
+            });
+            return mapBatch(batch, readJsonArray(response));
+        }));
+        return results.flat().sort((a, b) => a.index - b.index);
+    }
+}
+/**
+ * Groups source indexes into requests of at most `max` documents. A source that the server would
+ * itself split (a line starting with `---`) or that is blank goes alone, so answers map back by index.
+ */
+function planBatches(sources, max = MAX_BATCH) {
+    const batches = [];
+    let current = [];
+    sources.forEach((source, index) => {
+        if (SEPARATOR_LINE.test(source) || source.trim() === '') {
+            batches.push([index]);
+            return;
+        }
+        current.push(index);
+        if (current.length === max) {
+            batches.push(current);
+            current = [];
+        }
+    });
+    if (current.length)
+        batches.push(current);
+    return batches;
+}
+/** One result per source of the batch; several answers for one source are merged. */
+function mapBatch(batch, items) {
+    const results = batch.map((index) => emptyResult(index));
+    const answered = new Set();
+    items.forEach((item, position) => {
+        const record = (item && typeof item === 'object' ? item : {});
+        const index = typeof record.index === 'number' ? record.index : position;
+        const local = Math.max(0, Math.min(index, results.length - 1));
+        answered.add(local);
+        mergeInto(results[local], record);
+    });
+    results.forEach((result, position) => {
+        if (!answered.has(position)) {
+            result.errors.push({ message: 'the server returned no validation result for this flow' });
+        }
+    });
+    return results;
+}
+function emptyResult(index) {
+    return { index, errors: [], outdated: false, deprecationPaths: [], warnings: [], infos: [] };
+}
+function mergeInto(target, record) {
+    if (typeof record.constraints === 'string' && record.constraints.trim()) {
+        target.errors.push(...splitConstraints(record.constraints));
+    }
+    if (Array.isArray(record.errors))
+        target.errors.push(...record.errors.flatMap(toConstraint));
+    target.outdated ||= record.outdated === true;
+    target.deprecationPaths.push(...strings(record.deprecationPaths));
+    target.warnings.push(...strings(record.warnings));
+    target.infos.push(...strings(record.infos));
+}
+function toConstraint(error) {
+    if (!error || typeof error !== 'object')
+        return [];
+    const { detail, message, path, pointer } = error;
+    const text = typeof detail === 'string' ? detail : typeof message === 'string' ? message : '';
+    if (!text)
+        return [];
+    const constraint = { message: text };
+    if (typeof path === 'string' && path)
+        constraint.path = path;
+    if (typeof pointer === 'string' && pointer)
+        constraint.pointer = pointer;
+    return [constraint];
+}
+function strings(value) {
+    return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
+}
+
+function createKestraClient(options) {
+    const dispatcher = options.dispatcher ?? createDispatcher(Math.max(options.concurrency, 1));
+    const transport = new Transport({
+        server: options.server.replace(/\/+$/, ''),
+        auth: options.auth,
+        timeoutMs: options.timeoutSeconds * 1000,
+        concurrency: options.concurrency,
+        userAgent: options.userAgent ?? 'kestra-gitops-action',
+        retry: retryPolicy(options.retry),
+        dispatcher,
+        onRetry: options.onRetry
+    });
+    const http = new ScopedHttp(transport, options.tenant);
+    const flows = new FlowsEndpoint(http);
+    const files = new FilesEndpoint(http);
+    const kv = new KvEndpoint(http);
+    const validation = new ValidateEndpoint(http);
+    const executions = new ExecutionsEndpoint(http);
+    return {
+        info: () => http.info(),
+        listFlows: (namespace) => flows.list(namespace),
+        flowRevisions: (namespace) => flows.revisions(namespace),
+        getFlow: (namespace, id) => flows.get(namespace, id),
+        createFlow: (source) => flows.create(source),
+        updateFlow: (namespace, id, source) => flows.update(namespace, id, source),
+        deleteFlow: (namespace, id) => flows.delete(namespace, id),
+        listFiles: (namespace) => files.list(namespace),
+        getFile: (namespace, path) => files.get(namespace, path),
+        uploadFile: (namespace, path, bytes) => files.upload(namespace, path, bytes),
+        deleteFile: (namespace, path) => files.delete(namespace, path),
+        getKv: (namespace, key) => kv.get(namespace, key),
+        putKv: (namespace, key, value) => kv.put(namespace, key, value),
+        deleteKv: (namespace, key) => kv.delete(namespace, key),
+        validateFlows: (sources) => validation.validate(sources),
+        startExecution: (namespace, id, inputs) => executions.start(namespace, id, inputs),
+        getExecution: (executionId) => executions.get(executionId),
+        requestCount: () => transport.requestCount(),
+        close: () => dispatcher.close()
+    };
+}
+/** The client a run uses, from its settings; retries are reported through `log`. */
+function clientForSettings(settings, log, userAgent) {
+    if (!settings.server)
+        return undefined;
+    return createKestraClient({
+        server: settings.server,
+        tenant: settings.tenant,
+        auth: settings.auth,
+        timeoutSeconds: settings.timeoutSeconds,
+        concurrency: settings.concurrency,
+        userAgent,
+        onRetry: (info) => log(`Kestra: retrying ${info.method} ${info.path} (${info.reason}) in ${info.delayMs} ms`)
+    });
+}
+
+function countPlan(resources) {
+    const counts = {
+        create: 0,
+        update: 0,
+        delete: 0,
+        orphaned: 0,
+        unchanged: 0,
+        drifted: 0
+    };
+    for (const r of resources) {
+        counts[r.action]++;
+        if (r.drifted)
+            counts.drifted++;
+    }
+    return counts;
+}
+
+function resourceName(r) {
+    return r.kind === 'flow' ? `${r.namespace}.${r.id}` : `${r.namespace}:${r.path}`;
+}
+
+const HTML_ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;'
+};
+/** A URL for a Markdown link target: the characters that could end or break the link percent-encoded. */
+function linkTarget(url) {
+    return url.replace(/[\s()<>[\]"`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+function escapeHtml(text) {
+    return text.replace(/[&<>"]/g, (c) => HTML_ENTITIES[c]);
+}
+/**
+ * User-derived text (names, paths, messages) for use outside code fences, in Markdown as well as
+ * in HTML blocks such as `<summary>`: HTML-escaped, Markdown punctuation written as numeric
+ * character references (inert in both contexts, `|` included for tables), @mentions defused with
+ * a zero-width space, and line breaks folded so the text stays on its line.
+ */
+function escapeText(text) {
+    return escapeHtml(text)
+        .replace(/\s*[\r\n]+\s*/g, ' ')
+        .replace(/[`*_[\]|\\~]/g, (c) => `&#${c.charCodeAt(0)};`)
+        .replace(/@/g, '@&#8203;');
+}
+/**
+ * Like `escapeText`, but a span between a pair of backticks becomes inline code (`<code>`, its content
+ * escaped alike, so it still cannot open a link, a table cell or a mention). A lone backtick stays text.
+ */
+function escapeTextWithCode(text) {
+    const parts = text.split('`');
+    if (parts.length % 2 === 0) {
+        const last = parts.pop();
+        parts.push(`${parts.pop()}\`${last}`);
+    }
+    return parts
+        .map((part, i) => (i % 2 === 1 ? `<code>${escapeText(part)}</code>` : escapeText(part)))
+        .join('');
+}
+
+/** `N to create, N to update, N to delete, N unchanged`, plus orphaned and drifted when non-zero. */
+function countsText(counts) {
+    const parts = [
+        `${counts.create} to create`,
+        `${counts.update} to update`,
+        `${counts.delete} to delete`,
+        `${counts.unchanged} unchanged`
+    ];
+    if (counts.orphaned > 0)
+        parts.push(`${counts.orphaned} orphaned`);
+    if (counts.drifted > 0)
+        parts.push(`${counts.drifted} drifted`);
+    return parts.join(', ');
+}
+function findingCounts(findings) {
+    const counts = { error: 0, warning: 0, notice: 0 };
+    for (const f of findings)
+        counts[f.severity]++;
+    return counts;
+}
+function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+function verdictLine(findings, failOn) {
+    const counts = findingCounts(findings);
+    const failed = counts.error > 0 || (failOn === 'warning' && counts.warning > 0);
+    const tally = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
+    if (counts.notice > 0)
+        tally.push(plural(counts.notice, 'notice'));
+    return `${failed ? '❌ **Validation failed**' : '✅ **Validation passed**'}: ${tally.join(', ')}`;
+}
+/**
+ * The verdict, then the target on a line of its own: a backslash break, as a job summary (unlike a
+ * comment) joins plain consecutive lines into one.
+ */
+function verdictAndTarget(input) {
+    return `${verdictLine(input.findings, input.failOn ?? 'error')}\\\n${targetLine(input)}`;
+}
+function targetLine(input) {
+    const server = input.server ? escapeText(input.server) : 'none configured';
+    const commit = escapeText(input.commit.slice(0, 7)) || 'unknown';
+    const layout = input.layout
+        ? ` · **Layout** ${escapeText(input.layout.layout)} (${escapeText(input.layout.reason)})`
+        : '';
+    return `**Server** ${server} · **Tenant** ${escapeText(input.tenant)} · **Commit** ${commit}${layout}`;
+}
+/** `Kestra plan`, or `Kestra plan · staging` for a comment-key other than `default` (SPEC §8). */
+function subject(what, commentKey) {
+    const key = commentKey && commentKey !== 'default' ? ` · ${escapeText(commentKey)}` : '';
+    return `Kestra ${what}${key}`;
+}
+function title(input) {
+    return input.plan
+        ? `### ${subject('plan', input.commentKey)}: ${countsText(input.plan.counts)}`
+        : `### ${subject('validation', input.commentKey)}`;
+}
+/** A deploy's outcome as its headline says it. */
+const DEPLOY_OUTCOME = {
+    applied: '✅ applied',
+    'nothing-to-do': '✅ up to date',
+    refused: '⚠️ not deployed',
+    failed: '❌ failed',
+    'rolled-back': '↩️ rolled back'
+};
+/**
+ * The headline once a deploy ran: it replaces the plan's in the job summary and in the merged pull
+ * request's comment, so the first visible line says what happened. `detail` is Markdown.
+ */
+function deployTitle(status, detail, commentKey) {
+    return `### ${subject('deploy', commentKey)}: ${DEPLOY_OUTCOME[status]}${detail ? `, ${detail}` : ''}`;
+}
+const HEADLINE = /^### Kestra (plan|validation|deploy)\b/;
+/**
+ * The document with `headline` in place of its own: the first line, or the second after a comment
+ * marker. A document without one gets `headline` there.
+ */
+function withHeadline(markdown, headline) {
+    const lines = markdown.split('\n');
+    const at = lines[0]?.startsWith('<!--') ? 1 : 0;
+    if (HEADLINE.test(lines[at] ?? ''))
+        lines[at] = headline;
+    else
+        lines.splice(at, 0, headline);
+    return lines.join('\n');
+}
+function noteLines(notes) {
+    return (notes ?? []).map((note) => `> ${escapeText(note)}`);
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, notice: 2 };
+/** Deterministic order: file, line, column, severity, rule, message. */
+function compareFindings(a, b) {
+    return (cmp(a.file, b.file) ||
+        a.line - b.line ||
+        (a.column ?? 0) - (b.column ?? 0) ||
+        SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+        cmp(a.rule, b.rule) ||
+        cmp(a.message, b.message));
+}
+function cmp(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function flowKey(namespace, id) {
+    return `flow:${namespace}/${id}`;
+}
+function fileKey(namespace, path) {
+    return `file:${namespace}:${path}`;
+}
+
+const WRITE_ACTIONS = new Set(['create', 'update', 'delete']);
+function isWrite(change) {
+    return WRITE_ACTIONS.has(change.action);
+}
+function resourceKey(change) {
+    return change.kind === 'flow'
+        ? flowKey(change.namespace, change.id)
+        : fileKey(change.namespace, change.path);
+}
+/**
+ * SPEC §9: nothing is written unless every validation error is resolved — a bad file stops the whole
+ * deployment, whether or not the plan writes it (a broken file may hide a resource the plan cannot see).
+ * Errors of the resources the plan writes are listed first.
+ */
+function deployBlockers(plan, findings) {
+    const writes = plan.resources.filter(isWrite);
+    const keys = new Set(writes.map(resourceKey));
+    const files = new Set(writes.flatMap((c) => (c.file === undefined ? [] : [c.file])));
+    const written = (f) => (f.resource !== undefined && keys.has(f.resource)) || files.has(f.file);
+    const errors = findings.filter((f) => f.severity === 'error').sort(compareFindings);
+    return [...errors.filter(written), ...errors.filter((f) => !written(f))];
+}
+/** One line per blocker: `file:line message`. */
+function describeBlockers(blockers) {
+    const lines = blockers.map((f) => `- ${f.file}:${f.line} ${f.message}`);
+    const count = blockers.length === 1 ? '1 validation error' : `${blockers.length} validation errors`;
+    return `Nothing was deployed: ${count}. Fix them and push again:\n${lines.join('\n')}`;
+}
+
+/**
+ * A fenced code block that no content can close early: backticks one longer than the longest
+ * backtick run inside (at least three).
+ */
+function fence(content, info = '') {
+    let longest = 0;
+    for (const run of content.match(/`+/g) ?? [])
+        longest = Math.max(longest, run.length);
+    const ticks = '`'.repeat(Math.max(3, longest + 1));
+    const body = content.endsWith('\n') || content === '' ? content : `${content}\n`;
+    return `${ticks}${info}\n${body}${ticks}`;
+}
+
+const VIA$1 = {
+    subflow: 'Subflow',
+    foreach: 'ForEachItem',
+    'flow-trigger': 'Flow trigger'
+};
+/** Marks for a flow's one-line summary: how many flows call it, and that its triggers change (SPEC §12). */
+function impactMarks(r) {
+    if (r.kind !== 'flow' || !r.impact)
+        return [];
+    const marks = [];
+    const callers = new Set(r.impact.callers.map((c) => `${c.namespace}.${c.id}`)).size;
+    if (callers > 0)
+        marks.push(`📞 called by ${callers} flow${callers === 1 ? '' : 's'}`);
+    if (r.impact.triggers.length > 0)
+        marks.push('⏰ triggers change');
+    return marks;
+}
+/** The callers and trigger changes in words, shown above the flow's diff; undefined when there are none. */
+function impactText(r) {
+    if (r.kind !== 'flow' || !r.impact)
+        return undefined;
+    const { callers, triggers } = r.impact;
+    const out = [];
+    if (callers.length > 0) {
+        const names = callers.map((c) => `${escapeText(`${c.namespace}.${c.id}`)} (${VIA$1[c.via]}${c.serverOnly ? ', server only' : ''})`);
+        const verb = r.action === 'delete' ? 'Still called by' : 'Called by';
+        out.push(`**${verb}:** ${names.join(', ')}`);
+    }
+    if (triggers.length > 0) {
+        out.push('**Triggers:**', ...triggers.map((t) => `- ${asCode(escapeText(t.text))}${t.nextRun ? ` (next run after the commit: ${escapeText(t.nextRun)})` : ''}`));
+    }
+    return out.join('\n');
+}
+/** Quoted values (cron expressions) of escaped text as inline code. */
+function asCode(escaped) {
+    return escaped.replace(/&quot;(.*?)&quot;/g, '<code>$1</code>');
+}
+
+const ACTION_LABEL = {
+    create: '🟢 create',
+    update: '🟡 update',
+    delete: '🔴 delete',
+    orphaned: '⚪ orphaned',
+    unchanged: 'unchanged'
+};
+/** Created, updated and deleted resources get a collapsible block; the others a line or a count. */
+function isWritten$1(r) {
+    return r.action === 'create' || r.action === 'update' || r.action === 'delete';
+}
+/** Findings concern a resource by its key or by its repository file (as the deploy gate matches them). */
+function invalidCounts(findings) {
+    const byKey = new Map();
+    const add = (key, f) => {
+        const entry = byKey.get(key) ?? { count: 0, error: false };
+        entry.count++;
+        entry.error ||= f.severity === 'error';
+        byKey.set(key, entry);
+    };
+    for (const f of findings) {
+        add(`file ${f.file}`, f);
+        if (f.resource !== undefined)
+            add(`resource ${f.resource}`, f);
+    }
+    return (r) => {
+        const own = byKey.get(`resource ${resourceKey(r)}`);
+        const file = r.file === undefined ? undefined : byKey.get(`file ${r.file}`);
+        const entry = file ?? own;
+        return own?.error || file?.error ? entry.count : undefined;
+    };
+}
+/** One line saying what happens to the resource (escaped, usable in `<summary>` and in Markdown). */
+function summaryLine(r, invalid) {
+    const findings = invalid?.(r);
+    const parts = [`${ACTION_LABEL[r.action]} ${r.kind} <b>${escapeText(resourceName(r))}</b>`];
+    if (findings !== undefined)
+        parts.push(`❌ invalid (${findings} finding${findings === 1 ? '' : 's'})`);
+    const size = sizeText(r);
+    if (size)
+        parts.push(size);
+    if (r.kind === 'flow' && r.current) {
+        parts.push(r.action === 'update'
+            ? `rev ${r.current.revision} → ${r.current.revision + 1}`
+            : `rev ${r.current.revision}`);
+    }
+    parts.push(...impactMarks(r));
+    if (r.drifted)
+        parts.push('⚠️ drifted');
+    if (r.action === 'orphaned')
+        parts.push('kept because <code>delete</code> is false');
+    return parts.join(' · ');
+}
+function sizeText(r) {
+    if (r.diffOmitted === 'binary' && r.kind === 'file') {
+        const sides = [r.current, r.action === 'delete' ? undefined : r.desired].filter((s) => s !== undefined);
+        const sizes = sides.map((s) => formatBytes(s.size)).join(' → ');
+        const hashes = sides.map((s) => s.sha256.slice(0, 12)).join(' → ');
+        return `binary, ${sizes}, sha256 ${hashes}`;
+    }
+    if (r.additions === undefined || r.deletions === undefined)
+        return undefined;
+    const counts = `+${r.additions} −${r.deletions}`;
+    return r.diffOmitted === 'too-large' ? `${counts} lines, diff omitted: too large` : counts;
+}
+function formatBytes(size) {
+    if (size < 1024)
+        return `${size} B`;
+    if (size < 1024 * 1024)
+        return `${(size / 1024).toFixed(1)} KB`;
+    return `${(size / (1024 * 1024)).toFixed(1)} MB`;
+}
+/** The `<details>` block of a written resource, with its diff or the reason it has none. */
+function detailsBlock(r, invalid, diffOmittedNote) {
+    const diff = r.diff === undefined ? noDiffText(r) : (diffOmittedNote ?? fence(r.diff, 'diff'));
+    const impact = impactText(r);
+    const body = impact ? `${impact}\n\n${diff}` : diff;
+    return `<details><summary>${summaryLine(r, invalid)}</summary>\n\n${body}\n\n</details>`;
+}
+function noDiffText(r) {
+    if (r.diffOmitted === 'binary')
+        return 'Binary content: no diff.';
+    if (r.diffOmitted === 'too-large')
+        return 'Diff omitted: the content is too large to compare line by line.';
+    return 'Empty content.';
+}
+
+function changePieces(plan, options) {
+    const groups = groupByNamespace(plan.resources);
+    const active = groups.filter((g) => g.resources.some((r) => r.action !== 'unchanged'));
+    const pieces = [];
+    if (active.length === 0) {
+        pieces.push('#### Changes', 'No changes: the server already matches the repository.');
+    }
+    else if (options.detail === 'counts') {
+        const lines = active.map((g) => `- ${escapeText(g.namespace)}: ${countsText(countPlan(g.resources))}`);
+        pieces.push('#### Changes', { full: lines.join('\n'), reduced: options.countsOmittedNote });
+    }
+    else {
+        for (const group of active)
+            pieces.push(...namespacePieces(group, options));
+    }
+    const activeSet = new Set(active);
+    const quiet = groups.filter((g) => !activeSet.has(g));
+    const quietResources = quiet.reduce((n, g) => n + g.resources.length, 0);
+    if (quiet.length > 0 && active.length > 0) {
+        const s = quiet.length === 1 ? '' : 's';
+        const line = `No changes in ${quiet.length} other namespace${s} (${quietResources} unchanged).`;
+        pieces.push(options.listUnchanged && options.detail === 'diffs'
+            ? {
+                full: unchangedList(line, quiet.flatMap((g) => g.resources)),
+                reduced: line
+            }
+            : line);
+    }
+    return pieces;
+}
+/** Plan resources are sorted by namespace: one pass groups them. */
+function groupByNamespace(resources) {
+    const groups = [];
+    for (const r of resources) {
+        const last = groups[groups.length - 1];
+        if (last?.namespace === r.namespace)
+            last.resources.push(r);
+        else
+            groups.push({ namespace: r.namespace, resources: [r] });
+    }
+    return groups;
+}
+/** A namespace's changes, under a heading no smaller than its resource lines (GitHub's h5 is). */
+function namespacePieces(group, options) {
+    const heading = `#### Namespace ${escapeText(group.namespace)}`;
+    const written = group.resources.filter(isWritten$1);
+    const orphaned = group.resources.filter((r) => r.action === 'orphaned');
+    const unchanged = group.resources.filter((r) => r.action === 'unchanged');
+    const orphanLines = orphaned.map((r) => `- ${summaryLine(r, options.invalid)}`);
+    const unchangedCount = `${unchanged.length} unchanged.`;
+    if (options.detail === 'lines') {
+        const lines = [...written.map((r) => `- ${summaryLine(r, options.invalid)}`), ...orphanLines];
+        return [[heading, lines.join('\n'), ...(unchanged.length ? [unchangedCount] : [])].join('\n\n')];
+    }
+    const pieces = [heading];
+    for (const r of written) {
+        pieces.push(r.diff === undefined
+            ? detailsBlock(r, options.invalid)
+            : {
+                full: detailsBlock(r, options.invalid),
+                reduced: detailsBlock(r, options.invalid, options.omittedNote)
+            });
+    }
+    if (orphanLines.length > 0)
+        pieces.push(orphanLines.join('\n'));
+    if (unchanged.length > 0) {
+        pieces.push(options.listUnchanged
+            ? {
+                full: unchangedList(`${unchanged.length} unchanged`, unchanged),
+                reduced: unchangedCount
+            }
+            : unchangedCount);
+    }
+    return pieces;
+}
+function unchangedList(summary, unchanged) {
+    const items = unchanged.map((r) => `- ${r.kind} <b>${escapeText(resourceName(r))}</b>`);
+    return `<details><summary>${summary}</summary>\n\n${items.join('\n')}\n\n</details>`;
+}
+/**
+ * Drift warning: these server copies were edited outside Git and applying the plan overwrites them.
+ * Names only: each resource's full line is in its namespace above.
+ */
+function driftPieces(plan, detail) {
+    const drifted = plan.resources.filter((r) => r.drifted);
+    if (drifted.length === 0)
+        return [];
+    const intro = '⚠️ The server copy of these resources was changed outside Git since the base commit. ' +
+        'Merging overwrites (or deletes) those edits; orphaned ones are kept.';
+    if (detail === 'counts') {
+        return [`#### ⚠️ Drift\n\n${intro} ${drifted.length} drifted resources: see the job summary.`];
+    }
+    const list = drifted
+        .map((r) => `${r.kind} <b>${escapeText(resourceName(r))}</b> (${r.action})`)
+        .join(', ');
+    return [`#### ⚠️ Drift\n\n${intro}\n\n${list}`];
+}
+
+const SEPARATOR = '\n\n';
+/**
+ * Joins the pieces with blank lines within `budget` (as measured), replacing the shrinkables whose
+ * reduction saves the most first. Undefined when even every reduction is not enough.
+ * Measures each piece once: linear in the document size (plus a sort).
+ */
+function fitPieces(pieces, budget, measure) {
+    const separators = Math.max(0, pieces.length - 1) * measure(SEPARATOR);
+    let total = separators;
+    const savings = [];
+    for (const [index, piece] of pieces.entries()) {
+        if (typeof piece === 'string') {
+            total += measure(piece);
+            continue;
+        }
+        const full = measure(piece.full);
+        total += full;
+        savings.push({ index, saving: full - measure(piece.reduced) });
+    }
+    savings.sort((a, b) => b.saving - a.saving || a.index - b.index);
+    const reduced = new Set();
+    for (const { index, saving } of savings) {
+        if (total <= budget)
+            break;
+        reduced.add(index);
+        total -= saving;
+    }
+    if (total > budget)
+        return undefined;
+    const text = pieces
+        .map((piece, index) => typeof piece === 'string' ? piece : reduced.has(index) ? piece.reduced : piece.full)
+        .join(SEPARATOR);
+    return { text, reduced: reduced.size };
+}
+const utf16Length = (text) => text.length;
+const utf8Length = (text) => Buffer.byteLength(text, 'utf8');
+
+const SEVERITY_LABEL = {
+    error: '❌ error',
+    warning: '⚠️ warning',
+    notice: 'ℹ️ notice'
+};
+/** Most severe first, then by file and line. */
+function sortFindings$1(findings) {
+    return [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareFindings(a, b));
+}
+function sourceLink(input) {
+    return input.repositoryUrl && input.commit
+        ? { repositoryUrl: input.repositoryUrl, commit: input.commit }
+        : undefined;
+}
+/**
+ * The findings as a table, cut to `maxSize` (as measured) when too long: the rows that fit,
+ * then how many were left out and where they are. With `source`, locations link to the line.
+ */
+function findingsSection(findings, maxSize, measure, omittedWhere, source) {
+    if (findings.length === 0)
+        return undefined;
+    const head = '#### Validation findings\n\n| Severity | Location | Message |\n| --- | --- | --- |';
+    const sorted = sortFindings$1(findings);
+    const rows = [];
+    let size = measure(head);
+    const reserve = measure(omittedNote(sorted.length, omittedWhere)) + 2;
+    for (const [i, f] of sorted.entries()) {
+        const row = `\n| ${SEVERITY_LABEL[f.severity]} | ${location(f, source)} | ${escapeTextWithCode(f.message)} |`;
+        const isLast = i === sorted.length - 1;
+        if (size + measure(row) + (isLast ? 0 : reserve) > maxSize)
+            break;
+        rows.push(row);
+        size += measure(row);
+    }
+    const omitted = sorted.length - rows.length;
+    return head + rows.join('') + (omitted > 0 ? `\n\n${omittedNote(omitted, omittedWhere)}` : '');
+}
+/** The repository's web address, or undefined when the parts do not make a plain http(s) URL. */
+function repositoryUrl(serverUrl, owner, repo) {
+    if (!/^https?:\/\/[A-Za-z0-9.:-]+(\/[A-Za-z0-9._~-]+)*\/?$/.test(serverUrl))
+        return undefined;
+    if (!owner || !repo)
+        return undefined;
+    return `${serverUrl.replace(/\/$/, '')}/${urlPart(owner)}/${urlPart(repo)}`;
+}
+function location(f, source) {
+    const text = escapeText(`${f.file}:${f.line}`);
+    if (!source)
+        return text;
+    return `[${text}](${source.repositoryUrl}/blob/${urlPart(source.commit)}/${f.file.split('/').map(urlPart).join('/')}#L${f.line})`;
+}
+/** A URL path segment that cannot end a Markdown link or a table cell: all but unreserved characters percent-encoded. */
+function urlPart(segment) {
+    return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+function omittedNote(count, where) {
+    return `${count} more finding${count === 1 ? '' : 's'} not shown: ${where}.`;
+}
+
+const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+/** Splits Markdown into lines, marking those that belong to fenced code blocks (CommonMark rules). */
+function scanLines(markdown) {
+    const result = [];
+    let open;
+    for (const text of markdown.split('\n')) {
+        if (open) {
+            result.push({ text, inFence: true });
+            const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(text);
+            if (close && close[1][0] === open.char && close[1].length >= open.length)
+                open = undefined;
+            continue;
+        }
+        const start = FENCE_OPEN.exec(text);
+        if (start && !(start[1][0] === '`' && start[2].includes('`'))) {
+            open = { char: start[1][0], length: start[1].length };
+            result.push({ text, inFence: true });
+            continue;
+        }
+        result.push({ text, inFence: false });
+    }
+    return result;
+}
+
+/** First line of our sticky comment (SPEC §8). Keys are kept to characters safe in an HTML comment. */
+function commentMarker(commentKey) {
+    const safeKey = commentKey.replace(/[^A-Za-z0-9._-]/g, '_').replace(/--+/g, '-');
+    return `<!-- kestra-gitops:${safeKey} -->`;
+}
+const PLAN_MARKER = /^<!-- kestra-gitops-plan: (\{.*\}) -->$/;
+function planMarkerLine(fingerprint, commit) {
+    return `<!-- kestra-gitops-plan: ${JSON.stringify({ fingerprint, commit })} -->`;
+}
+const RUN_LINK = '<sub>[Workflow run](';
+/** The comment's last line: a link to the workflow run (the only run-specific text). */
+function runLine(runUrl) {
+    if (!runUrl)
+        return '';
+    return `${RUN_LINK}${linkTarget(runUrl)})</sub>`;
+}
+function isRunLine(line) {
+    return line.startsWith(RUN_LINK);
+}
+const DEPLOYED_START = '<!-- kestra-gitops-deployed:start -->';
+const DEPLOYED_END = '<!-- kestra-gitops-deployed:end -->';
+/**
+ * The plan our renderer recorded in a comment: the last marker line that stands on its own outside
+ * code fences and outside the Deployed section. Lines inside diffs never qualify.
+ */
+function readPlanMarker(body) {
+    let found;
+    let inDeployed = false;
+    for (const { text, inFence } of scanLines(body.replace(/\r\n?/g, '\n'))) {
+        if (inFence)
+            continue;
+        if (text === DEPLOYED_START)
+            inDeployed = true;
+        else if (text === DEPLOYED_END)
+            inDeployed = false;
+        else if (!inDeployed)
+            found = parsePlanLine(text) ?? found;
+    }
+    return found;
+}
+function parsePlanLine(line) {
+    const match = PLAN_MARKER.exec(line);
+    if (!match)
+        return undefined;
+    try {
+        const value = JSON.parse(match[1]);
+        if (typeof value !== 'object' || value === null)
+            return undefined;
+        const { fingerprint, commit } = value;
+        if (typeof fingerprint !== 'string' || !/^[0-9a-f]{64}$/.test(fingerprint))
+            return undefined;
+        if (typeof commit !== 'string')
+            return undefined;
+        return { fingerprint, commit };
+    }
+    catch {
+        return undefined;
+    }
+}
+
+/** GitHub rejects issue comments longer than this (JavaScript string length). */
+const COMMENT_LIMIT = 65_536;
+
+const TRUNCATED = '_… more results are in the job summary of the deploy run._';
+/**
+ * Adds the `Deployed` section to a plan comment, or replaces the one already there, just before
+ * the run link (the last line) if any, and puts the deploy's `headline` in place of the plan's. Idempotent.
+ * Keeps the body within GitHub's limit by cutting the section's content at a line outside code
+ * fences and `<details>`.
+ */
+function upsertDeployedSection(body, deployedMarkdown, headline) {
+    const plain = withoutDeployedSection(body.replace(/\r\n?/g, '\n'));
+    const lines = withHeadline(plain, headline).split('\n');
+    const after = isRunLine(lines.at(-1) ?? '') ? [lines.pop()] : [];
+    const before = lines;
+    while (before.length > 1 && before[before.length - 1] === '')
+        before.pop();
+    const build = (content) => [
+        ...before,
+        '',
+        DEPLOYED_START,
+        '### Deployed',
+        '',
+        content,
+        '',
+        DEPLOYED_END,
+        ...(after.length ? ['', ...after] : [])
+    ].join('\n');
+    const content = deployedMarkdown.replace(/\r\n?/g, '\n').trim();
+    const full = build(content);
+    if (full.length <= COMMENT_LIMIT)
+        return full;
+    const room = COMMENT_LIMIT - build('').length - TRUNCATED.length - 2;
+    return build(`${cutAtSafeLine(content, room)}\n\n${TRUNCATED}`.trim());
+}
+function withoutDeployedSection(body) {
+    const start = body.indexOf(`\n${DEPLOYED_START}\n`);
+    if (start < 0)
+        return body;
+    const end = body.lastIndexOf(`\n${DEPLOYED_END}`);
+    if (end < start)
+        return body;
+    const rest = body.slice(end + DEPLOYED_END.length + 1);
+    const kept = body.slice(0, start).replace(/\n+$/, '');
+    return rest === '' ? kept : kept + (rest.startsWith('\n') ? rest : `\n${rest}`);
+}
+/** The longest prefix of whole lines within `room` that ends outside any fence and `<details>`. */
+function cutAtSafeLine(markdown, room) {
+    let length = 0;
+    let depth = 0;
+    let safeEnd = 0;
+    for (const { text, inFence } of scanLines(markdown)) {
+        length += text.length + 1;
+        if (length > room)
+            break;
+        if (!inFence) {
+            depth += (text.match(/<details\b/gi) ?? []).length;
+            depth -= (text.match(/<\/details>/gi) ?? []).length;
+            if (depth <= 0)
+                safeEnd = length;
+        }
+    }
+    return markdown.slice(0, Math.max(0, safeEnd - 1));
+}
+
+const COMMENT_BUDGET = 60_000;
+const SUMMARY_POINTER = '> [!NOTE]\n> The full plan is in the job summary of this run.';
+const DIFF_DROPPED = 'Diff omitted: see the job summary.';
+/**
+ * The sticky PR comment (SPEC §8). Deterministic: only `runUrl` varies between runs of the same
+ * plan, and it is confined to the last line. Stays within `budget` by dropping detail: diff
+ * bodies largest first, then whole blocks for one-line summaries, then per-namespace counts.
+ */
+function renderComment(input) {
+    const budget = (input.budget ?? COMMENT_BUDGET) - runLine(input.runUrl).length - 2;
+    const plan = input.plan;
+    const head = [
+        `${commentMarker(input.commentKey)}\n${title(input)}`,
+        verdictAndTarget(input),
+        ...noteLines(input.notes)
+    ];
+    const findings = findingsSection(input.findings, Math.floor(budget * (plan ? 0.4 : 0.9)), utf16Length, 'see the job summary', sourceLink(input));
+    if (findings)
+        head.push(findings);
+    const fit = (pieces) => fitPieces(pieces, budget, utf16Length);
+    const minimal = [head[0], SUMMARY_POINTER];
+    let body;
+    if (!plan) {
+        body = fit(head)?.text ?? minimal.join('\n\n');
+    }
+    else {
+        const footer = [
+            `Plan fingerprint: \`${plan.fingerprint}\``,
+            planMarkerLine(plan.fingerprint, input.commit)
+        ];
+        const invalid = invalidCounts(input.findings);
+        const attempt = (detail, pointer) => fit([
+            ...head,
+            ...(pointer ? [SUMMARY_POINTER] : []),
+            ...changePieces(plan, {
+                detail,
+                invalid,
+                omittedNote: DIFF_DROPPED,
+                listUnchanged: false,
+                countsOmittedNote: 'Too many namespaces changed to list here: see the job summary.'
+            }),
+            ...driftPieces(plan, detail),
+            ...footer
+        ]);
+        const whole = attempt('diffs', false);
+        body =
+            (whole?.reduced === 0 ? whole.text : undefined) ??
+                attempt('diffs', true)?.text ??
+                attempt('lines', true)?.text ??
+                attempt('counts', true)?.text ??
+                [...minimal, ...footer].join('\n\n');
+    }
+    const last = runLine(input.runUrl);
+    return last ? `${body}\n\n${last}` : body;
+}
+
+const CLEAR_LINE = '\r\u001b[2K';
+/**
+ * One line on a terminal saying what is under way, shown once the work has taken over a second and
+ * rewritten in place: `Reading the server… 3 s`. Other output clears it first (`clear`).
+ */
+class ProgressLine {
+    options;
+    text = '';
+    since = 0;
+    shown = false;
+    constructor(options) {
+        this.options = options;
+    }
+    /** What is under way now; '' when nothing is. The clock starts when something starts. */
+    set(text) {
+        if (!text)
+            this.clear();
+        else if (!this.text)
+            this.since = this.options.now();
+        this.text = text;
+    }
+    /** Draws the line, when something has been under way long enough. */
+    tick() {
+        if (!this.text)
+            return;
+        const elapsed = this.options.now() - this.since;
+        if (elapsed < (this.options.delayMs ?? 1000))
+            return;
+        this.options.write(`${CLEAR_LINE}${this.text}… ${Math.floor(elapsed / 1000)} s`);
+        this.shown = true;
+    }
+    /** Removes the line (before other output); the next tick draws it again. */
+    clear() {
+        if (this.shown)
+            this.options.write(CLEAR_LINE);
+        this.shown = false;
+    }
+}
+
+function style(open, close) {
+    return (text) => (text === '' ? text : `\u001b[${open}m${text}\u001b[${close}m`);
+}
+const COLOURS = {
+    red: style(31, 39),
+    green: style(32, 39),
+    yellow: style(33, 39),
+    blue: style(34, 39),
+    cyan: style(36, 39),
+    dim: style(2, 22),
+    bold: style(1, 22)
+};
+const PLAIN = {
+    red: (t) => t,
+    green: (t) => t,
+    yellow: (t) => t,
+    blue: (t) => t,
+    cyan: (t) => t,
+    dim: (t) => t,
+    bold: (t) => t
+};
+function palette(colour) {
+    return colour ? COLOURS : PLAIN;
+}
+/** https://no-color.org: NO_COLOR set to a non-empty value disables colour unless forced. */
+function wantsColour(forced, isTerminal, env) {
+    return forced ?? (isTerminal && !env.NO_COLOR);
+}
+// C0 controls except tab and newline, DEL and C1 controls: a flow or file name could otherwise
+// move the cursor, rewrite earlier lines or change the terminal's title.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/** Repository and server text made inert for a terminal: control characters shown as \xNN. */
+function inert(text) {
+    return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/**
+ * Phases print their summary line only (their detail with `verbose`); the progress line, if any, is
+ * cleared before anything else is printed.
+ */
+function terminalReporter(options) {
+    const { palette: p, progress } = options;
+    const outputs = {};
+    const log = (text) => {
+        progress?.clear();
+        options.log(text);
+    };
+    let grouped = false;
+    return {
+        info(message) {
+            if (!grouped)
+                log(`${inert(message)}\n`);
+            else if (options.verbose)
+                log(`  ${inert(message)}\n`);
+        },
+        warning: (message) => log(`${p.yellow('warning')} ${inert(message)}\n`),
+        group(title) {
+            grouped = true;
+            progress?.set(title);
+        },
+        endGroup(summary) {
+            grouped = false;
+            progress?.set('');
+            if (summary)
+                log(`${inert(summary)}\n`);
+        },
+        progress: (text) => progress?.set(text),
+        annotate(findings) {
+            progress?.clear();
+            for (const finding of findings)
+                options.findings(`${findingLine(finding, p)}\n`);
+        },
+        setOutput(name, value) {
+            outputs[name] = String(value);
+        },
+        // The job summary is for GitHub; the CLI prints its own rendering of the same report.
+        writeSummary: async () => undefined,
+        outputs: () => ({ ...outputs })
+    };
+}
+const SEVERITY_STYLE = {
+    error: 'red',
+    warning: 'yellow',
+    notice: 'blue'
+};
+/** `file:line:col severity message [rule]`, the shape editors and CI log parsers recognise. */
+function findingLine(finding, p) {
+    const position = `${finding.line}${finding.column === undefined ? '' : `:${finding.column}`}`;
+    const severity = p[SEVERITY_STYLE[finding.severity]](finding.severity);
+    return `${p.bold(`${inert(finding.file)}:${position}`)} ${severity} ${inert(finding.message)} ${p.dim(`[${finding.rule}]`)}`;
+}
+/** The outputs as `name: value` lines, as the action would set them. */
+function outputLines(outputs, p) {
+    const entries = Object.entries(outputs);
+    const width = Math.max(0, ...entries.map(([name]) => name.length));
+    return entries
+        .map(([name, value]) => `${p.dim(`${name}:`.padEnd(width + 1))} ${value}\n`)
+        .join('');
+}
+
+const PR_EVENTS = ['pull_request', 'pull_request_target', 'merge_group'];
+function readRunContext(env = process.env) {
+    const eventName = env.GITHUB_EVENT_NAME ?? 'workflow_dispatch';
+    const payload = readPayload(env.GITHUB_EVENT_PATH);
+    const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    const pr = payload.pull_request;
+    let pullRequest;
+    let sha = env.GITHUB_SHA ?? '';
+    if (pr && typeof pr === 'object') {
+        const head = pr.head;
+        const base = pr.base;
+        pullRequest = {
+            number: Number(pr.number ?? payload.number),
+            baseSha: base?.sha ?? '',
+            headSha: head?.sha ?? sha,
+            changedFiles: typeof pr.changed_files === 'number' ? pr.changed_files : undefined,
+            fork: Boolean(head?.repo?.full_name &&
+                base?.repo?.full_name &&
+                head.repo.full_name !== base.repo.full_name)
+        };
+        if (pullRequest.headSha)
+            sha = pullRequest.headSha;
+    }
+    if (eventName === 'merge_group') {
+        // A merge queue entry: changed files and drift are measured like a PR's, but there is nothing to comment on.
+        const group = payload.merge_group;
+        if (group?.head_sha) {
+            sha = group.head_sha;
+            pullRequest = {
+                number: 0,
+                baseSha: group.base_sha ?? '',
+                headSha: group.head_sha,
+                fork: false
+            };
+        }
+    }
+    let push;
+    if (eventName === 'push') {
+        push = {
+            before: String(payload.before ?? ''),
+            after: String(payload.after ?? sha),
+            ref: String(payload.ref ?? env.GITHUB_REF ?? '')
+        };
+        if (push.after)
+            sha = push.after;
+    }
+    return {
+        eventName,
+        workspace: env.GITHUB_WORKSPACE || process.cwd(),
+        runnerTemp: env.RUNNER_TEMP || tmpdir(),
+        sha,
+        owner,
+        repo,
+        serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+        apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
+        runId: env.GITHUB_RUN_ID ?? '',
+        pullRequest,
+        push
+    };
+}
+/** The event's JSON, which the runner writes for every job: without it the run cannot tell what to plan. */
+function readPayload(path) {
+    const fail = (why) => new ActionError(`The event payload (GITHUB_EVENT_PATH${path ? `=${path}` : ''}) ${why}. The runner writes this file for every job: check that no earlier step removed or rewrote it, or point GITHUB_EVENT_PATH at the event's JSON when running the action elsewhere.`);
+    if (!path)
+        throw fail('is not set');
+    let text;
+    try {
+        text = readFileSync(path, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        throw fail(code === 'ENOENT' ? 'does not exist' : `cannot be read (${errorMessage(error)})`);
+    }
+    let payload;
+    try {
+        payload = JSON.parse(text);
+    }
+    catch (error) {
+        throw fail(`is not valid JSON (${errorMessage(error)})`);
+    }
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+        throw fail('is not a JSON object');
+    }
+    return payload;
+}
+/** SPEC §3: what `auto` means per event; `dry-run` turns deploy into plan. */
+function resolveMode(settings, eventName) {
+    let mode;
+    if (settings.mode !== 'auto')
+        mode = settings.mode;
+    else if (PR_EVENTS.includes(eventName))
+        mode = 'plan';
+    else if (eventName === 'push' || eventName === 'workflow_dispatch')
+        mode = 'deploy';
+    else
+        mode = 'plan';
+    return mode === 'deploy' && settings.dryRun ? 'plan' : mode;
+}
+
+/** GitHub rejects job summaries over 1 MiB. */
+const SUMMARY_BUDGET_BYTES = 1_048_576;
+const TRIMMED_NOTE = '> [!NOTE]\n> Some detail was left out to keep this summary within GitHub’s 1 MiB limit.';
+/**
+ * The job summary: verdict, counts, every finding and every resource with its full diff; past the
+ * byte budget, diffs are dropped largest first, then blocks become lines, then counts.
+ */
+function renderSummary(input) {
+    const budget = input.budgetBytes ?? SUMMARY_BUDGET_BYTES;
+    const plan = input.plan;
+    const head = [title(input), verdictAndTarget(input), ...noteLines(input.notes)];
+    if (plan)
+        head.push(countsTable(plan));
+    const findings = findingsSection(input.findings, Math.floor(budget * (plan ? 0.5 : 0.95)), utf8Length, 'the summary is limited to 1 MiB; the plan file lists them all', sourceLink(input));
+    if (findings)
+        head.push(findings);
+    const fit = (pieces) => fitPieces(pieces, budget, utf8Length);
+    if (!plan)
+        return fit(head)?.text ?? `${title(input)}\n\n${TRIMMED_NOTE}`;
+    const footer = `Plan fingerprint: \`${plan.fingerprint}\``;
+    const invalid = invalidCounts(input.findings);
+    const attempt = (detail, note) => fit([
+        ...head,
+        ...(note ? [TRIMMED_NOTE] : []),
+        ...changePieces(plan, {
+            detail,
+            invalid,
+            omittedNote: 'Diff omitted to keep the job summary within its size limit.',
+            listUnchanged: true,
+            countsOmittedNote: 'Too many namespaces changed to list here.'
+        }),
+        ...driftPieces(plan, detail),
+        footer
+    ]);
+    const whole = attempt('diffs', false);
+    return ((whole?.reduced === 0 ? whole.text : undefined) ??
+        attempt('diffs', true)?.text ??
+        attempt('lines', true)?.text ??
+        attempt('counts', true)?.text ??
+        [title(input), TRIMMED_NOTE, footer].join('\n\n'));
+}
+function countsTable(plan) {
+    const row = (label, c) => `| ${label} | ${c.create} | ${c.update} | ${c.delete} | ${c.orphaned} | ${c.unchanged} | ${c.drifted} |`;
+    const ofKind = (kind) => countPlan(plan.resources.filter((r) => r.kind === kind));
+    return [
+        '| | create | update | delete | orphaned | unchanged | drifted |',
+        '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+        row('Flows', ofKind('flow')),
+        row('Namespace files', ofKind('file')),
+        row('**Total**', plan.counts)
+    ].join('\n');
+}
+
+/**
+ * Orders flow writes so that subflows come before the flows that call them. Only dependencies between the
+ * flows being written matter. A cycle is broken deterministically: inside it, only calls to members earlier
+ * in key order are kept.
+ */
+function orderFlowWrites(changes, refs) {
+    const byKey = new Map();
+    for (const change of changes)
+        byKey.set(flowKey(change.namespace, change.id), change);
+    const keys = [...byKey.keys()].sort(compare);
+    const deps = new Map(keys.map((k) => [k, new Set()]));
+    for (const { from, to } of refs) {
+        if (from !== to && byKey.has(from) && byKey.has(to))
+            deps.get(from).add(to);
+    }
+    const components = stronglyConnected(keys, deps);
+    const cycles = [];
+    const rank = new Map();
+    for (const component of components) {
+        if (component.length < 2)
+            continue;
+        const sorted = [...component].sort(compare);
+        cycles.push(sorted);
+        sorted.forEach((key, index) => rank.set(key, index));
+    }
+    const componentOf = new Map();
+    components.forEach((component, index) => component.forEach((k) => componentOf.set(k, index)));
+    // Inside a cycle keep only the edges that point to a member earlier in key order: the graph becomes acyclic.
+    for (const [from, tos] of deps) {
+        for (const to of tos) {
+            if (componentOf.get(from) === componentOf.get(to) && rank.get(to) > rank.get(from)) {
+                tos.delete(to);
+            }
+        }
+    }
+    // Tarjan emits a component after every component it depends on; members of a cycle go in key order.
+    const level = new Map();
+    for (const component of components) {
+        for (const key of [...component].sort(compare)) {
+            let value = 0;
+            for (const dep of deps.get(key))
+                value = Math.max(value, level.get(dep) + 1);
+            level.set(key, value);
+        }
+    }
+    const waves = [];
+    for (const key of keys) {
+        const index = level.get(key);
+        while (waves.length <= index)
+            waves.push([]);
+        waves[index].push(byKey.get(key));
+    }
+    cycles.sort((a, b) => compare(a[0], b[0]));
+    const prerequisites = new Map();
+    for (const key of keys) {
+        prerequisites.set(byKey.get(key), [...deps.get(key)].sort(compare).map((k) => byKey.get(k)));
+    }
+    return { waves, cycles, prerequisites };
+}
+/** Tarjan's algorithm, iterative so that long subflow chains cannot overflow the stack. */
+function stronglyConnected(keys, deps) {
+    const index = new Map();
+    const low = new Map();
+    const onStack = new Set();
+    const stack = [];
+    const result = [];
+    let counter = 0;
+    for (const root of keys) {
+        if (index.has(root))
+            continue;
+        const work = [];
+        const visit = (key) => {
+            index.set(key, counter);
+            low.set(key, counter);
+            counter++;
+            stack.push(key);
+            onStack.add(key);
+            work.push({ key, next: [...deps.get(key)].sort(compare)[Symbol.iterator]() });
+        };
+        visit(root);
+        while (work.length > 0) {
+            const frame = work[work.length - 1];
+            const step = frame.next.next();
+            if (!step.done) {
+                const dep = step.value;
+                if (!index.has(dep))
+                    visit(dep);
+                else if (onStack.has(dep))
+                    low.set(frame.key, Math.min(low.get(frame.key), index.get(dep)));
+                continue;
+            }
+            work.pop();
+            const parent = work[work.length - 1];
+            if (parent)
+                low.set(parent.key, Math.min(low.get(parent.key), low.get(frame.key)));
+            if (low.get(frame.key) === index.get(frame.key)) {
+                const component = [];
+                let member;
+                do {
+                    member = stack.pop();
+                    onStack.delete(member);
+                    component.push(member);
+                } while (member !== frame.key);
+                result.push(component);
+            }
+        }
+    }
+    return result;
+}
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const WRITTEN = new Set(['created', 'updated', 'deleted']);
+const NOT_APPLIED = new Set(['conflict', 'failed', 'skipped']);
+function deployStatus(resources) {
+    if (resources.some((r) => NOT_APPLIED.has(r.result)))
+        return 'failed';
+    return resources.some((r) => WRITTEN.has(r.result)) ? 'applied' : 'nothing-to-do';
+}
+
+function sha256Hex(content) {
+    return createHash('sha256').update(content).digest('hex');
+}
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Text when the bytes are valid UTF-8 without NUL, as git and Kestra's editor treat them. */
+function decodeText(bytes) {
+    if (bytes.includes(0))
+        return undefined;
+    try {
+        return utf8.decode(bytes);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Hash, size and text/binary verdict of some bytes (the verdict of decodeText, without building the string). */
+function summaryOf(bytes) {
+    return {
+        sha256: sha256Hex(bytes),
+        size: bytes.length,
+        binary: bytes.includes(0) || !isUtf8(bytes)
+    };
+}
+/** A server file as the plan keeps it: summarised, with its bytes only when a diff may show them. */
+function serverFile(path, bytes, keepBytes) {
+    const summary = summaryOf(bytes);
+    return keepBytes(summary) ? { path, summary, bytes } : { path, summary };
+}
+
+/** CRLF and lone CR become LF; a leading BOM is removed. */
+function normaliseLineEndings(text) {
+    const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    return withoutBom.replace(/\r\n?/g, '\n');
+}
+/**
+ * The text Kestra compares when deciding whether a flow changed: line endings normalised and the
+ * first `revision: N` line removed (the server owns it), as its `isSameWithSource` does.
+ */
+function comparableFlowSource(source) {
+    return normaliseLineEndings(source).replace(/^revision: \d+\n?/m, '');
+}
+
+/**
+ * Reads each resource's server state right before its own write (SPEC §9). Flows: one listing of the
+ * namespace's revisions, shared by the writes that asked for it before it was sent (never by a write that
+ * asked later, so no write trusts a read older than itself); a flow whose revision moved is read whole to
+ * tell "already desired" from a conflict. Files: the file itself (a listing would export every file).
+ */
+class FreshState {
+    api;
+    /** Per namespace, the listing that will be sent on the next turn of the event loop. */
+    nextListing = new Map();
+    constructor(api) {
+        this.api = api;
+    }
+    async flow(change) {
+        const revision = (await this.revisionsOf(change.namespace)).get(change.id);
+        const seen = change.action === 'create' ? undefined : change.current?.revision;
+        if (revision === seen)
+            return { kind: 'as-planned' };
+        const name = `flow ${resourceName(change)}`;
+        if (change.action === 'delete') {
+            return revision === undefined
+                ? { kind: 'desired' }
+                : {
+                    kind: 'moved',
+                    message: `${name} changed on the server after the plan (revision ${seen} → ${revision})`
+                };
+        }
+        const stored = revision === undefined ? undefined : await this.api.getFlow(change.namespace, change.id);
+        if (stored && change.desired !== undefined && isSameFlow(stored.source, change.desired)) {
+            return { kind: 'desired', revision: stored.revision };
+        }
+        if (seen === undefined) {
+            return {
+                kind: 'moved',
+                message: `${name} appeared on the server (revision ${revision}) after the plan`
+            };
+        }
+        if (revision === undefined) {
+            return {
+                kind: 'moved',
+                message: `${name} was deleted on the server after the plan (it was at revision ${seen})`
+            };
+        }
+        return {
+            kind: 'moved',
+            message: `${name} changed on the server after the plan (revision ${seen} → ${revision})`
+        };
+    }
+    async file(change) {
+        const bytes = await this.api.getFile(change.namespace, change.path);
+        const remote = bytes && sha256Hex(bytes);
+        const seen = change.action === 'create' ? undefined : change.current?.sha256;
+        if (remote === seen)
+            return { kind: 'as-planned' };
+        if (remote === (change.action === 'delete' ? undefined : change.desired?.sha256)) {
+            return { kind: 'desired' };
+        }
+        const name = `file ${resourceName(change)}`;
+        if (seen === undefined)
+            return { kind: 'moved', message: `${name} appeared on the server after the plan` };
+        if (remote === undefined)
+            return { kind: 'moved', message: `${name} was deleted on the server after the plan` };
+        return { kind: 'moved', message: `${name} changed on the server after the plan` };
+    }
+    revisionsOf(namespace) {
+        let listing = this.nextListing.get(namespace);
+        if (!listing) {
+            listing = new Promise((sent) => setImmediate(sent)).then(() => {
+                this.nextListing.delete(namespace);
+                return this.api.flowRevisions(namespace);
+            });
+            this.nextListing.set(namespace, listing);
+        }
+        return listing;
+    }
+}
+/** Kestra's own equality (§2.4): a server copy equal to ours is what this deploy wants. */
+function isSameFlow(stored, desired) {
+    return comparableFlowSource(stored) === comparableFlowSource(desired);
+}
+
+/**
+ * Writes the plan: namespace files, then flows as soon as the flows they call are written (a flow that
+ * reads a file that was not uploaded is skipped), then deletions (flows, then files) only when everything
+ * before went through. Each resource's server state is read right before its own write: one that moved
+ * since the plan is a conflict, one already as desired is unchanged. One resource's failure does not stop
+ * the others.
+ */
+async function applyPlan(plan, deps) {
+    const semaphore = new Semaphore(deps.concurrency);
+    const fresh = new FreshState(deps.api);
+    const results = new Map();
+    const pending = new Map();
+    const incomplete = new Set();
+    for (const change of plan.resources.filter(isWrite)) {
+        pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1);
+    }
+    const record = (result) => {
+        results.set(result.change, result);
+        deps.onResult?.(result);
+        const { namespace } = result.change;
+        if (!isWrite(result.change))
+            return;
+        if (NOT_APPLIED.has(result.result))
+            incomplete.add(namespace);
+        const left = pending.get(namespace) - 1;
+        pending.set(namespace, left);
+        if (left === 0)
+            deps.onNamespaceDone?.(namespace, !incomplete.has(namespace));
+    };
+    const runAll = async (changes, write) => {
+        await Promise.all(changes.map((change) => semaphore.run(async () => {
+            try {
+                record(await write(change));
+            }
+            catch (error) {
+                record({ change, result: 'failed', message: errorMessage(error) });
+            }
+        })));
+    };
+    for (const change of plan.resources) {
+        if (!isWrite(change)) {
+            const revision = change.kind === 'flow' ? change.current?.revision : undefined;
+            results.set(change, { change, result: 'unchanged', revision });
+        }
+    }
+    const writes = plan.resources.filter((c) => c.action === 'create' || c.action === 'update');
+    const deletes = plan.resources.filter((c) => c.action === 'delete');
+    const files = (list) => list.filter((c) => c.kind === 'file');
+    const flows = (list) => list.filter((c) => c.kind === 'flow');
+    const warnings = [];
+    await runAll(files(writes), (change) => writeFile(change, fresh, deps));
+    const missingFiles = filesNotUploaded(files(writes), results, deps.refs);
+    const order = orderFlowWrites(flows(writes), deps.refs);
+    for (const cycle of order.cycles) {
+        warnings.push(`Flows ${cycle.join(', ')} call each other in a cycle; each was written after the ones it calls that come before it in this list.`);
+    }
+    // Each flow goes as soon as the flows it calls are written, not when its whole wave is ready.
+    const written = new Map();
+    for (const change of order.waves.flat()) {
+        const before = (order.prerequisites.get(change) ?? []).map((c) => written.get(c));
+        const missing = missingFiles.get(flowKey(change.namespace, change.id));
+        written.set(change, Promise.all(before).then(() => missing
+            ? record({ change, result: 'skipped', message: skippedForFiles(missing) })
+            : runAll([change], (c) => writeFlow(c, fresh, deps.api))));
+    }
+    await Promise.all(written.values());
+    const deletePhase = async (phase) => {
+        if ([...results.values()].some((r) => NOT_APPLIED.has(r.result))) {
+            for (const change of phase) {
+                record({
+                    change,
+                    result: 'skipped',
+                    message: 'not deleted: an earlier write failed or conflicted, and deletions never run on a half-applied deploy'
+                });
+            }
+        }
+        else {
+            await runAll(phase, (change) => deleteResource(change, fresh, deps.api));
+        }
+    };
+    await deletePhase(flows(deletes));
+    await deletePhase(files(deletes));
+    return { resources: plan.resources.map((c) => results.get(c)), warnings };
+}
+/** Per flow key, the files it reads (`read()`) that this deploy meant to upload and did not. */
+function filesNotUploaded(fileWrites, results, refs) {
+    const notUploaded = new Map();
+    for (const change of fileWrites) {
+        const result = results.get(change);
+        if (NOT_APPLIED.has(result.result)) {
+            notUploaded.set(fileKey(change.namespace, change.path), result);
+        }
+    }
+    const byFlow = new Map();
+    for (const { from, to } of refs) {
+        const file = notUploaded.get(to);
+        if (file)
+            byFlow.set(from, [...(byFlow.get(from) ?? []), file]);
+    }
+    return byFlow;
+}
+function skippedForFiles(files) {
+    const named = files.map((f) => `${resourceName(f.change)} (${f.result})`).join(', ');
+    return `not written: it reads namespace file ${named}, which this deploy did not upload`;
+}
+async function writeFile(change, fresh, deps) {
+    if (change.desired === undefined) {
+        return { change, result: 'failed', message: 'the plan holds no content for this file' };
+    }
+    const bytes = await deps.readDesiredFile(change);
+    if (sha256Hex(bytes) !== change.desired.sha256) {
+        return {
+            change,
+            result: 'failed',
+            message: `${change.file ?? resourceName(change)} changed on disk after the plan was made`
+        };
+    }
+    const verdict = await fresh.file(change);
+    if (verdict.kind !== 'as-planned')
+        return settled(change, verdict);
+    await deps.api.uploadFile(change.namespace, change.path, bytes);
+    return { change, result: change.action === 'create' ? 'created' : 'updated' };
+}
+async function writeFlow(change, fresh, api) {
+    if (change.desired === undefined) {
+        return { change, result: 'failed', message: 'the plan holds no source for this flow' };
+    }
+    const verdict = await fresh.flow(change);
+    if (verdict.kind !== 'as-planned')
+        return settled(change, verdict);
+    if (change.action === 'create')
+        return createFlow(change, change.desired, fresh, api);
+    try {
+        const stored = await api.updateFlow(change.namespace, change.id, change.desired);
+        // The server keeps the revision when it sees no difference (a `revision:` line only, §2.4).
+        const result = stored.revision === change.current?.revision ? 'unchanged' : 'updated';
+        return { change, result, revision: stored.revision };
+    }
+    catch (error) {
+        if (!isStatus(error, 404))
+            throw error;
+        return vanished(change);
+    }
+}
+/** A create that meets "already exists" (another run created it meanwhile) compares what is stored. */
+async function createFlow(change, desired, fresh, api) {
+    try {
+        const stored = await api.createFlow(desired);
+        return { change, result: 'created', revision: stored.revision };
+    }
+    catch (error) {
+        if (!(error instanceof ApiError && /already exists/i.test(error.serverMessage)))
+            throw error;
+        const verdict = await fresh.flow(change);
+        return settled(change, verdict.kind === 'as-planned' ? { kind: 'moved', message: error.message } : verdict);
+    }
+}
+async function deleteResource(change, fresh, api) {
+    const verdict = change.kind === 'flow' ? await fresh.flow(change) : await fresh.file(change);
+    if (verdict.kind !== 'as-planned')
+        return settled(change, verdict);
+    if (change.kind === 'file') {
+        await api.deleteFile(change.namespace, change.path);
+        return { change, result: 'deleted' };
+    }
+    try {
+        await api.deleteFlow(change.namespace, change.id);
+        return { change, result: 'deleted' };
+    }
+    catch (error) {
+        if (!isStatus(error, 404))
+            throw error;
+        return settled(change, { kind: 'desired' });
+    }
+}
+/** The result of a resource that was not written: already as desired, or moved (a conflict). */
+function settled(change, verdict) {
+    if (verdict.kind === 'moved')
+        return { change, result: 'conflict', message: verdict.message };
+    return {
+        change,
+        result: 'unchanged',
+        revision: verdict.revision,
+        message: 'the server already holds what this deploy wants (another run got there first)'
+    };
+}
+/** A flow that the server no longer has when the write reaches it. */
+function vanished(change) {
+    return {
+        change,
+        result: 'conflict',
+        message: `flow ${resourceName(change)} was deleted on the server during the deploy`
+    };
+}
+function isStatus(error, status) {
+    return error instanceof ApiError && error.status === status;
+}
+
+/**
+ * KV key holding the last commit deployed to a namespace. One key per namespace and server, not per
+ * comment-key: instances that deploy to the same namespace of the same server write the same resources, so
+ * they must agree on which commit is newest.
+ */
+const COMMIT_MARKER_KEY = 'kestra-gitops-commit';
+const SHA$2 = /^[0-9a-f]{7,64}$/i;
+/** The marker stored in KV, or undefined when absent or not one of ours. */
+function parseMarker(value) {
+    let parsed = value;
+    if (typeof value === 'string') {
+        try {
+            parsed = JSON.parse(value);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    if (typeof parsed !== 'object' || parsed === null)
+        return undefined;
+    const { commit, repository } = parsed;
+    if (typeof commit !== 'string' || !SHA$2.test(commit) || typeof repository !== 'string') {
+        return undefined;
+    }
+    return { commit, repository };
+}
+/**
+ * The marker of each namespace. A marker that cannot be read leaves the order unknown, like a commit missing
+ * from the checkout: the deploy goes on with a warning.
+ */
+async function readMarkers(api, namespaces, semaphore) {
+    const markers = new Map();
+    const warnings = [];
+    await Promise.all(namespaces.map(async (namespace) => {
+        let value;
+        try {
+            value = await (semaphore
+                ? semaphore.run(() => api.getKv(namespace, COMMIT_MARKER_KEY))
+                : api.getKv(namespace, COMMIT_MARKER_KEY));
+        }
+        catch (error) {
+            warnings.push(`Could not read the deployed commit of namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; cannot tell whether this commit is older than what it holds, deploying anyway.`);
+            return;
+        }
+        const marker = parseMarker(value);
+        if (value !== undefined && marker === undefined) {
+            warnings.push(`The KV entry ${COMMIT_MARKER_KEY} of namespace ${namespace} is not a deployed-commit marker; it will be overwritten after this deploy.`);
+        }
+        markers.set(namespace, marker);
+    }));
+    warnings.sort();
+    return { markers, warnings };
+}
+/** Whether `ours` is older than what some namespace already holds (ours is an ancestor of the recorded commit). */
+async function checkCommitOrder(markers, ours, isAncestor) {
+    const older = [];
+    const warnings = [];
+    // Namespaces usually hold the same commit: ask git once per commit, not once per namespace.
+    const ancestry = new Map();
+    const isOlderThan = (commit) => {
+        let answer = ancestry.get(commit);
+        if (!answer)
+            ancestry.set(commit, (answer = isAncestor(ours.commit, commit)));
+        return answer;
+    };
+    for (const [namespace, recorded] of [...markers].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        if (recorded === undefined || recorded.commit === ours.commit)
+            continue;
+        if (recorded.repository !== ours.repository) {
+            warnings.push(`Namespace ${namespace} was last deployed from ${recorded.repository} (commit ${short(recorded.commit)}); this deploy from ${ours.repository} overwrites what it holds.`);
+            continue;
+        }
+        const ancestor = await isOlderThan(recorded.commit);
+        if (ancestor === true) {
+            older.push(`commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace}; to roll back, push a revert commit.`);
+        }
+        else if (ancestor === undefined) {
+            warnings.push(`Cannot tell whether commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace} (that commit is not in the checkout; use actions/checkout with fetch-depth: 0); deploying anyway.`);
+        }
+    }
+    return { older, warnings };
+}
+/** Writes our marker to each namespace whose recorded marker differs; returns the namespaces written and problems. */
+async function writeMarkers(api, namespaces, markers, ours, semaphore) {
+    const stale = namespaces.filter((namespace) => {
+        const recorded = markers.get(namespace);
+        return recorded?.commit !== ours.commit || recorded.repository !== ours.repository;
+    });
+    const outcomes = await Promise.all(stale.map(async (namespace) => {
+        try {
+            await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, { ...ours }));
+            return undefined;
+        }
+        catch (error) {
+            return `Could not record the deployed commit in namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; the out-of-order guard cannot protect this namespace until a deploy records it.`;
+        }
+    }));
+    return {
+        written: stale.filter((_, i) => outcomes[i] === undefined),
+        warnings: outcomes.filter((w) => w !== undefined)
+    };
+}
+function short(sha) {
+    return sha.slice(0, 12);
+}
+
+const SHA$1 = /^[0-9a-f]{7,64}$/i;
+/**
+ * `git merge-base --is-ancestor` in the checkout at `cwd`. A commit missing from the clone (a shallow
+ * checkout, another repository) or a missing git gives undefined.
+ */
+function gitIsAncestor(cwd) {
+    return (ancestor, descendant) => new Promise((resolve) => {
+        if (!SHA$1.test(ancestor) || !SHA$1.test(descendant)) {
+            resolve(undefined);
+            return;
+        }
+        execFile('git', ['merge-base', '--is-ancestor', ancestor, descendant], { cwd }, (error) => {
+            if (!error)
+                resolve(true);
+            else
+                resolve(error.code === 1 ? false : undefined);
+        });
+    });
+}
+/** Asks git first, then GitHub's compare API (a shallow checkout lacks the recorded commit). */
+function ancestryChecker(cwd, compare) {
+    const git = gitIsAncestor(cwd);
+    return async (ancestor, descendant) => {
+        const local = await git(ancestor, descendant);
+        if (local !== undefined || !compare)
+            return local;
+        try {
+            const { status } = await compare(ancestor, descendant);
+            return status === 'ahead' || status === 'identical';
+        }
+        catch {
+            return undefined;
+        }
+    };
+}
+
+/** Kestra's default system namespace: protected unless listed in the `namespaces` input. Children are ordinary. */
+const SYSTEM_NAMESPACE$1 = 'system';
+/**
+ * Why the plan's deletions must not run, one message per problem; empty when they may.
+ * Checked before the first write: a refusal stops the whole deploy.
+ */
+function deletionRefusals(plan, settings, managedNamespaces) {
+    const deletions = plan.resources.filter((c) => c.action === 'delete');
+    if (deletions.length === 0)
+        return [];
+    const refusals = [];
+    const names = (list) => list.map(resourceName).join(', ');
+    if (!settings.delete) {
+        refusals.push(`The plan deletes ${count(deletions.length)} (${names(deletions)}) but the delete input is false; set delete: true to allow deletions.`);
+    }
+    const managed = new Set(managedNamespaces);
+    const unmanaged = deletions.filter((c) => !managed.has(c.namespace));
+    if (unmanaged.length > 0) {
+        refusals.push(`Refusing to delete ${names(unmanaged)}: not in a namespace this repository manages (it holds no resource there and the namespaces input does not list it).`);
+    }
+    const system = deletions.filter((c) => c.namespace === SYSTEM_NAMESPACE$1 && !settings.extraNamespaces.includes(SYSTEM_NAMESPACE$1));
+    if (system.length > 0) {
+        refusals.push(`Refusing to delete ${names(system)}: the ${SYSTEM_NAMESPACE$1} namespace is protected; list it in the namespaces input to manage it.`);
+    }
+    if (deletions.length > settings.maxDeletions && !settings.allowMassDeletion) {
+        refusals.push(`The plan deletes ${count(deletions.length)}, more than max-deletions (${settings.maxDeletions}); if that is intended, set allow-mass-deletion: true (or raise max-deletions).`);
+    }
+    return refusals;
+}
+function count(n) {
+    return n === 1 ? '1 resource' : `${n} resources`;
+}
+
+/**
+ * Applies the plan. Validation errors in written resources and unsafe deletions throw DeployError before the
+ * first write; a commit older than one already deployed is refused (status `refused`, nothing written).
+ * Otherwise every resource is attempted and the result says what happened to each.
+ */
+async function deploy(plan, deps) {
+    const log = deps.log ?? (() => undefined);
+    const blockers = deployBlockers(plan, deps.findings);
+    if (blockers.length > 0)
+        throw new DeployError(describeBlockers(blockers));
+    const refusals = deletionRefusals(plan, deps.settings, deps.managedNamespaces);
+    if (refusals.length > 0) {
+        throw new DeployError(`Nothing was deployed:\n${refusals.map((r) => `- ${r}`).join('\n')}`);
+    }
+    const semaphore = new Semaphore(deps.settings.concurrency);
+    const namespaces = [
+        ...new Set([
+            ...deps.managedNamespaces,
+            ...plan.namespaces,
+            ...plan.resources.filter(isWrite).map((c) => c.namespace)
+        ])
+    ].sort();
+    const ours = { commit: deps.commit, repository: deps.repository };
+    const early = deps.markers;
+    const { markers, warnings } = await (early && sameList(early.namespaces, namespaces)
+        ? early.reading
+        : readMarkers(deps.api, namespaces, semaphore));
+    const order = await checkCommitOrder(markers, ours, deps.isAncestor ?? gitIsAncestor(process.cwd()));
+    warnings.push(...order.warnings);
+    if (order.older.length > 0) {
+        if (!deps.settings.allowOutOfOrder) {
+            const refusal = `Nothing was deployed: ${order.older.join(' ')}`;
+            log(refusal);
+            return {
+                status: 'refused',
+                resources: plan.resources.map((change) => isWrite(change)
+                    ? { change, result: 'skipped', message: 'not deployed: this commit is out of order' }
+                    : { change, result: 'unchanged', revision: currentRevision(change) }),
+                applied: 0,
+                refusal,
+                warnings,
+                markedNamespaces: []
+            };
+        }
+        warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`);
+    }
+    // A namespace's marker is written as soon as it holds this commit: with no writes, right away.
+    const marking = [];
+    const mark = (namespace) => marking.push(writeMarkers(deps.api, [namespace], markers, ours, semaphore));
+    const writing = new Set(plan.resources.filter(isWrite).map((c) => c.namespace));
+    for (const namespace of namespaces)
+        if (!writing.has(namespace))
+            mark(namespace);
+    const applied = await applyPlan(plan, {
+        api: deps.api,
+        refs: deps.refs,
+        readDesiredFile: deps.readDesiredFile,
+        concurrency: deps.settings.concurrency,
+        onResult: deps.onResult,
+        onNamespaceDone: (namespace, complete) => complete && mark(namespace)
+    });
+    warnings.push(...applied.warnings);
+    const marked = await Promise.all(marking);
+    warnings.push(...marked.flatMap((m) => m.warnings).sort());
+    return {
+        status: deployStatus(applied.resources),
+        resources: applied.resources,
+        applied: applied.resources.filter((r) => WRITTEN.has(r.result)).length,
+        warnings,
+        markedNamespaces: marked.flatMap((m) => m.written).sort(),
+        markersBefore: markers
+    };
+}
+function sameList(a, b) {
+    return a.length === b.length && a.every((value, index) => value === b[index]);
+}
+function currentRevision(change) {
+    return change.kind === 'flow' ? change.current?.revision : undefined;
+}
+
+/**
+ * A Markdown table of the columns that have something to show: a column empty in every row is left
+ * out, so optional facts (revisions, messages, later smoke runs) cost nothing when absent.
+ */
+function markdownTable(columns, rows) {
+    const cells = columns.map((column) => rows.map((row) => column.cell(row)));
+    const shown = columns.flatMap((column, i) => cells[i].some((cell) => cell !== '') ? [{ title: column.title, cells: cells[i] }] : []);
+    const line = (values) => `| ${values.join(' | ')} |`;
+    return [
+        line(shown.map((c) => c.title)),
+        line(shown.map(() => '---')),
+        ...rows.map((_, r) => line(shown.map((c) => c.cells[r])))
+    ].join('\n');
+}
+
+/** Markdown for the job summary and the PR comment's "Deployed" section. */
+function renderReceipt(result, meta) {
+    const target = `commit \`${short(meta.commit)}\` to ${escapeText(meta.server)} (tenant ${escapeText(meta.tenant)}) at ${escapeText(meta.time)}`;
+    const out = [];
+    if (result.status === 'refused') {
+        out.push(`Not deployed: ${target}. ${escapeText(result.refusal ?? '')}`);
+        return finish(out, result);
+    }
+    const rows = result.resources.filter((r) => isWrite(r.change));
+    const orphaned = result.resources.filter((r) => r.change.action === 'orphaned').length;
+    const summary = outcomeCounts(result.resources);
+    if (orphaned > 0)
+        summary.push(`${orphaned} orphaned (kept: delete is false)`);
+    const counts = summary.length > 0 ? summary.join(', ') : 'no resources';
+    if (result.status === 'nothing-to-do') {
+        out.push(`Nothing to change for ${target}: ${counts}.`);
+        return finish(out, result);
+    }
+    const verdict = result.status === 'failed' ? 'Deploy incomplete' : 'Deployed';
+    out.push(`${verdict}: ${target}: ${counts}.`, '', markdownTable(COLUMNS, rows));
+    if (result.status === 'failed') {
+        const applied = rows.filter((r) => WRITTEN.has(r.result) || r.result === 'unchanged');
+        const notApplied = rows.filter((r) => NOT_APPLIED.has(r.result));
+        out.push('', `**Applied:** ${names(applied)}.`, `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName(r.change))} (${r.result})`).join(', ')}.`, '', 'Re-running the deploy finishes the job: what was applied is unchanged now and is not written again' +
+            (notApplied.some((r) => r.result === 'conflict')
+                ? '; conflicting resources changed on the server after the plan, so check those changes first: a re-run plans against them and overwrites them.'
+                : '.'));
+    }
+    return finish(out, result);
+}
+/** The Deployed table; a column with nothing to show in any row is left out. */
+const COLUMNS = [
+    { title: 'Resource', cell: (r) => escapeText(resourceName(r.change)) },
+    { title: 'Kind', cell: (r) => r.change.kind },
+    { title: 'Result', cell: (r) => r.result },
+    { title: 'Revision', cell: revision },
+    { title: 'Details', cell: (r) => escapeText(r.message ?? '') }
+];
+/** `2 created, 1 updated, 4 unchanged`: written resources by outcome, the others as unchanged. */
+function outcomeCounts(resources) {
+    const totals = tally$1(resources.filter((r) => isWrite(r.change)));
+    const kept = resources.filter((r) => !isWrite(r.change) && r.change.action !== 'orphaned').length;
+    const count = (o) => (totals.get(o) ?? 0) + (o === 'unchanged' ? kept : 0);
+    return OUTCOME_ORDER.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`);
+}
+const OUTCOME_ORDER = [
+    'created',
+    'updated',
+    'deleted',
+    'unchanged',
+    'conflict',
+    'failed',
+    'skipped'
+];
+function finish(out, result) {
+    if (result.warnings.length > 0) {
+        out.push('', '**Warnings:**', '', ...result.warnings.map((w) => `- ${escapeText(w)}`));
+    }
+    return out.join('\n') + '\n';
+}
+function tally$1(rows) {
+    const totals = new Map();
+    for (const { result } of rows)
+        totals.set(result, (totals.get(result) ?? 0) + 1);
+    return totals;
+}
+function revision({ change, result, revision }) {
+    if (change.kind !== 'flow')
+        return '';
+    const before = change.current?.revision;
+    if (result === 'created')
+        return `rev ${revision}`;
+    if (result === 'updated')
+        return `rev ${before} → ${revision}`;
+    if (result === 'deleted')
+        return `rev ${before} → deleted`;
+    const now = revision ?? before;
+    return now === undefined ? '' : `rev ${now}`;
+}
+function names(rows) {
+    return rows.length === 0
+        ? 'nothing'
+        : rows.map((r) => escapeText(resourceName(r.change))).join(', ');
+}
+
+/** Kestra's upload limit: a larger namespace file is an error, decided from its size alone. */
+const MAX_FILE_BYTES = 100 * 1024 * 1024;
+/** Files up to this size are read in one go; larger ones are hashed as a stream. */
+const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
+const EMPTY_CONTENT = {
+    size: 0,
+    sha256: createHash('sha256').digest('hex'),
+    binary: false
+};
+/**
+ * Size, SHA-256 and binary flag of a regular file, reading it exactly once (as a stream when large).
+ * A file over MAX_FILE_BYTES is judged by `lstat` and never opened: it cannot be deployed anyway.
+ */
+async function summariseContent(absPath) {
+    // Synchronous for small files: one thread-pool trip per system call costs more than the read.
+    const { size } = lstatSync(absPath);
+    if (size > MAX_FILE_BYTES)
+        return { size, sha256: '', binary: true };
+    if (size > WHOLE_READ_LIMIT)
+        return summariseStream(absPath);
+    const bytes = readFileSync(absPath);
+    return {
+        size: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        binary: bytes.includes(0) || !isUtf8(bytes)
+    };
+}
+async function summariseStream(absPath) {
+    const hash = createHash('sha256');
+    const decoder = new TextDecoder$1('utf-8', { fatal: true });
+    let size = 0;
+    let binary = false;
+    for await (const chunk of createReadStream(absPath, { highWaterMark: 1024 * 1024 })) {
+        const bytes = chunk;
+        size += bytes.length;
+        hash.update(bytes);
+        if (!binary)
+            binary = bytes.includes(0) || !decodes(decoder, bytes);
+    }
+    if (!binary)
+        binary = !decodes(decoder);
+    return { size, sha256: hash.digest('hex'), binary };
+}
+function decodes(decoder, bytes) {
+    try {
+        if (bytes)
+            decoder.decode(bytes, { stream: true });
+        else
+            decoder.decode();
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** Whether the file is over the upload limit: its bytes are never read. */
+function isOversized(entry) {
+    return entry.size > MAX_FILE_BYTES;
+}
+/** Refused read of a namespace file whose bytes must not (or can no longer) be read. */
+class NamespaceFileReadError extends ActionError {
+    name = 'NamespaceFileReadError';
+}
+/** The bytes to upload for a namespace file. Refuses symlinks that escape `root`. */
+async function readNamespaceFileBytes(entry) {
+    if (entry.symlinkEscapes) {
+        throw new NamespaceFileReadError(`${entry.file} is a symbolic link that points outside the root folder; it is never read`);
+    }
+    if (isOversized(entry)) {
+        throw new NamespaceFileReadError(`${entry.file} is over the ${MAX_FILE_BYTES / 2 ** 20} MiB limit of a namespace file; it is never read`);
+    }
+    if (entry.absPath === '') {
+        throw new NamespaceFileReadError(`${entry.file} comes from a commit's tree, whose bytes are not kept; compare its sha256 instead`);
+    }
+    // absPath is never a link (a followed link's target is stored): refuse one that appeared since.
+    return readFile(entry.absPath, { flag: constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) });
+}
+
+/** Expanded size above which a document is treated as an alias bomb (Kestra's parser refuses these too). */
+const MAX_EXPANDED_NODES = 100_000;
+/** Validation and reference collection both look at every document: analyse each once. */
+const analysed = new WeakMap();
+/**
+ * Resolves every alias once, in document order, and measures the expanded size without expanding
+ * anything (memoised per node), so a billion-laughs document costs linear time. With the document's
+ * `source` at hand, text without '&' or '*' (the only way to write an anchor or an alias) is not walked.
+ */
+function analyseAliases(doc, source) {
+    let analysis = analysed.get(doc);
+    if (!analysis) {
+        const plain = source !== undefined && !source.includes('&') && !source.includes('*');
+        analysis = plain ? { targets: new Map(), problems: [], safe: true } : analyse(doc);
+        analysed.set(doc, analysis);
+    }
+    return analysis;
+}
+function analyse(doc) {
+    const anchors = new Map();
+    const targets = new Map();
+    const problems = [];
+    distExports.visit(doc, {
+        Alias(_key, alias) {
+            const target = anchors.get(alias.source);
+            targets.set(alias, target);
+            if (target === undefined) {
+                problems.push({
+                    node: alias,
+                    message: `unknown anchor '*${alias.source}': no '&${alias.source}' is defined before it. Quote the value if '*' is meant literally (e.g. "${'*' + alias.source}")`
+                });
+            }
+        },
+        Node(_key, node) {
+            if (node.anchor)
+                anchors.set(node.anchor, node);
+        }
+    });
+    if (targets.size === 0)
+        return { targets, problems, safe: true };
+    const sizes = new Map();
+    const inProgress = new Set();
+    let cycle;
+    const sizeOf = (node) => {
+        if (distExports.isAlias(node)) {
+            const target = targets.get(node);
+            if (target === undefined)
+                return 1;
+            if (inProgress.has(target)) {
+                cycle ??= node;
+                return MAX_EXPANDED_NODES + 1;
+            }
+            return sizeOf(target);
+        }
+        if (!distExports.isMap(node) && !distExports.isSeq(node))
+            return 1;
+        const known = sizes.get(node);
+        if (known !== undefined)
+            return known;
+        inProgress.add(node);
+        let total = 1;
+        for (const item of node.items) {
+            total += distExports.isPair(item) ? sizeOf(item.key) + sizeOf(item.value) : sizeOf(item);
+            if (total > MAX_EXPANDED_NODES)
+                break;
+        }
+        inProgress.delete(node);
+        sizes.set(node, total);
+        return total;
+    };
+    const total = sizeOf(doc.contents);
+    if (cycle !== undefined) {
+        problems.push({
+            node: cycle,
+            message: `alias '*${cycle.source}' refers to a node that contains it: remove the recursive alias`
+        });
+        return { targets, problems, safe: false };
+    }
+    if (total > MAX_EXPANDED_NODES) {
+        const first = targets.keys().next().value;
+        problems.push({
+            node: first,
+            message: `aliases expand this document to more than ${MAX_EXPANDED_NODES} nodes (an alias bomb?): write the values out or reduce the aliases`
+        });
+        return { targets, problems, safe: false };
+    }
+    return { targets, problems, safe: true };
+}
+
+/** 1-based line and column where a YAML node starts (line 1 when the node has no range). */
+function nodePosition(flow, node) {
+    const offset = node?.range?.[0];
+    if (offset === undefined)
+        return { line: 1, column: 1 };
+    return offsetPosition(flow, offset);
+}
+function offsetPosition(flow, offset) {
+    const pos = flow.lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+}
+/**
+ * One YAML document of a flow file, with alias-aware accessors and finding construction. Positions
+ * always come from the nodes themselves, so they are exact.
+ */
+class FlowDocument {
+    flow;
+    doc;
+    aliases;
+    root;
+    constructor(flow, doc) {
+        this.flow = flow;
+        this.doc = doc;
+        this.aliases = analyseAliases(doc, flow.source);
+        const contents = this.resolve(doc.contents);
+        this.root = distExports.isMap(contents) ? contents : undefined;
+    }
+    /** Namespace and id when both are plain strings, for `resource`. */
+    get resource() {
+        const id = this.string(this.get(this.root, 'id')?.value);
+        const namespace = this.string(this.get(this.root, 'namespace')?.value);
+        return id !== undefined && namespace !== undefined ? flowKey(namespace, id) : undefined;
+    }
+    resolve(node) {
+        if (distExports.isAlias(node))
+            return this.aliases.targets.get(node);
+        if (distExports.isMap(node) || distExports.isSeq(node) || distExports.isScalar(node))
+            return node;
+        return undefined;
+    }
+    map(node) {
+        const resolved = this.resolve(node);
+        return distExports.isMap(resolved) ? resolved : undefined;
+    }
+    seq(node) {
+        const resolved = this.resolve(node);
+        return distExports.isSeq(resolved) ? resolved : undefined;
+    }
+    /** A scalar's value as a string when it is a string (or a number/boolean written plainly). */
+    string(node) {
+        const resolved = this.resolve(node);
+        if (!distExports.isScalar(resolved))
+            return undefined;
+        const value = resolved.value;
+        if (typeof value === 'string')
+            return value;
+        if (typeof value === 'number' || typeof value === 'boolean')
+            return String(value);
+        return undefined;
+    }
+    /** True for a missing value, `null`, `~` or an empty value. */
+    isNull(node) {
+        const resolved = this.resolve(node);
+        return resolved === undefined || (distExports.isScalar(resolved) && resolved.value === null);
+    }
+    entries(node) {
+        const map = this.map(node);
+        if (!map)
+            return [];
+        const out = [];
+        for (const pair of map.items) {
+            if (!distExports.isPair(pair) || !distExports.isScalar(pair.key))
+                continue;
+            out.push({ pair, key: pair.key, value: this.resolve(pair.value) });
+        }
+        return out;
+    }
+    get(node, key) {
+        return this.entries(node).find((entry) => String(entry.key.value) === key);
+    }
+    items(node) {
+        const seq = this.seq(node);
+        if (!seq)
+            return [];
+        return seq.items.map((item) => this.resolve(item)).filter((item) => item !== undefined);
+    }
+    finding(severity, node, rule, message, resource = this.resource) {
+        const { line, column } = nodePosition(this.flow, node);
+        const finding = { severity, file: this.flow.file, line, column, rule, message };
+        if (resource !== undefined)
+            finding.resource = resource;
+        return finding;
+    }
+    /** A finding whose severity follows the target server's version (see `server-version.ts`). */
+    versioned(since, whenUnknown, node, rule, message) {
+        const { severity: _, ...finding } = this.finding('error', node, rule, message);
+        return { finding, since, whenUnknown };
+    }
+    /** Finding at a character offset (e.g. inside a scalar). */
+    findingAt(severity, offset, rule, message) {
+        const { line, column } = offsetPosition(this.flow, offset);
+        const finding = { severity, file: this.flow.file, line, column, rule, message };
+        if (this.resource !== undefined)
+            finding.resource = this.resource;
+        return finding;
+    }
+    /**
+     * Offset of `needle` inside a scalar's source text (its `occurrence`-th match), or the scalar's start
+     * when the text cannot be found verbatim (escapes, folding).
+     */
+    locateInScalar(node, needle, occurrence = 0) {
+        const [start, end] = node.range ?? [0, 0];
+        let from = start;
+        for (let i = 0;; i++) {
+            const at = this.flow.source.indexOf(needle, from);
+            if (at < 0 || at + needle.length > end)
+                return start;
+            if (i === occurrence)
+                return at;
+            from = at + 1;
+        }
+    }
+}
+
+/**
+ * The bodies of `{{ … }}` and `{% … %}` in a Pebble template. Text outside them, `{# … #}` comments
+ * and `{% raw %}` blocks are not expressions. String literals inside a body may contain `}}`.
+ */
+function expressions(text) {
+    const out = [];
+    let at = 0;
+    while (at < text.length) {
+        const open = text.indexOf('{', at);
+        if (open < 0 || open + 1 >= text.length)
+            break;
+        const kind = text[open + 1];
+        if (kind === '#') {
+            const close = text.indexOf('#}', open + 2);
+            at = close < 0 ? text.length : close + 2;
+            continue;
+        }
+        if (kind !== '{' && kind !== '%') {
+            at = open + 1;
+            continue;
+        }
+        const closer = kind === '{' ? '}}' : '%}';
+        const start = open + 2;
+        const end = closingIndex(text, start, closer);
+        const body = text.slice(start, end < 0 ? text.length : end);
+        out.push({ start, body });
+        at = end < 0 ? text.length : end + 2;
+        if (kind === '%' && /^-?\s*raw\s*-?$/.test(body)) {
+            const endraw = /\{%-?\s*endraw\s*-?%\}/g;
+            endraw.lastIndex = at;
+            const found = endraw.exec(text);
+            at = found ? found.index + found[0].length : text.length;
+        }
+    }
+    return out;
+}
+function closingIndex(text, from, closer) {
+    let quote;
+    for (let i = from; i < text.length; i++) {
+        const ch = text[i];
+        if (quote) {
+            if (ch === '\\')
+                i++;
+            else if (ch === quote)
+                quote = undefined;
+        }
+        else if (ch === '"' || ch === "'") {
+            quote = ch;
+        }
+        else if (text.startsWith(closer, i)) {
+            return i;
+        }
+    }
+    return -1;
+}
+/** The body with the content of string literals replaced by spaces (same length, quotes kept). */
+function blankStrings(body) {
+    let out = '';
+    let quote;
+    for (let i = 0; i < body.length; i++) {
+        const ch = body[i];
+        if (quote) {
+            if (ch === quote) {
+                quote = undefined;
+                out += ch;
+            }
+            else if (ch === '\\' && i + 1 < body.length) {
+                out += '  ';
+                i++;
+            }
+            else
+                out += ch === '\n' ? '\n' : ' ';
+        }
+        else {
+            if (ch === '"' || ch === "'")
+                quote = ch;
+            out += ch;
+        }
+    }
+    return out;
+}
+/** Every string value scalar of a document that contains Pebble, visited once (aliases not followed). */
+function templatedScalars(doc) {
+    const out = [];
+    distExports.visit(doc, {
+        Scalar(key, node) {
+            if (key === 'key')
+                return;
+            if (distExports.isScalar(node) && typeof node.value === 'string' && /\{[{%]/.test(node.value)) {
+                out.push(node);
+            }
+        }
+    });
+    return out;
+}
+
+/** Properties that hold child tasks in Kestra's flowable tasks (and in the flow itself). */
+const CHILD_TASK_KEYS = new Set([
+    'tasks',
+    'then',
+    'else',
+    'defaults',
+    'errors',
+    'finally',
+    'afterExecution'
+]);
+const CORE_FLOW_PREFIXES = ['io.kestra.plugin.core.flow.', 'io.kestra.core.tasks.flows.'];
+/** `Parallel` for `io.kestra.plugin.core.flow.Parallel` or its pre-0.17 alias; undefined for other types. */
+function coreFlowType(type) {
+    if (type === undefined)
+        return undefined;
+    for (const prefix of CORE_FLOW_PREFIXES) {
+        if (type.startsWith(prefix))
+            return type.slice(prefix.length);
+    }
+    return undefined;
+}
+/** Core flowable tasks: their child lists are known, so a malformed child is certainly an error. */
+const CORE_FLOWABLE = new Set([
+    'Parallel',
+    'Sequential',
+    'Switch',
+    'If',
+    'EachSequential',
+    'EachParallel',
+    'ForEach',
+    'Dag',
+    'AllowFailure',
+    'WorkingDirectory',
+    'LoopUntil',
+    'Pause'
+]);
+/** Walks every task of a flow: top-level lists, listeners, and nested children of flowable tasks. */
+function taskTree(document) {
+    const tree = { tasks: [], triggers: [], lists: [] };
+    const root = document.root;
+    if (!root || !document.aliases.safe)
+        return tree;
+    for (const entry of document.entries(root)) {
+        const key = String(entry.key.value);
+        if (key === 'tasks' || key === 'errors' || key === 'finally' || key === 'afterExecution') {
+            walkList(document, tree, entry, key, true, undefined, undefined);
+        }
+        else if (key === 'listeners') {
+            document.items(entry.value).forEach((listener, index) => {
+                const tasks = document.get(listener, 'tasks');
+                if (tasks)
+                    walkList(document, tree, tasks, `listeners[${index}].tasks`, true, undefined, undefined);
+            });
+        }
+        else if (key === 'triggers') {
+            itemsWithOrigin(document, entry.value).forEach(({ node, via }, index) => {
+                const map = document.map(node);
+                if (map)
+                    tree.triggers.push(describe$2(document, map, via ?? map, true, `triggers[${index}]`));
+            });
+        }
+    }
+    return tree;
+}
+function walkList(document, tree, entry, path, strict, owner, via) {
+    tree.lists.push({ owner, entry, path });
+    itemsWithOrigin(document, entry.value).forEach(({ node, via: itemVia }, index) => {
+        const map = document.map(node);
+        if (!map)
+            return;
+        const at = via ?? itemVia;
+        const itemPath = `${path}[${index}]`;
+        if (isTaskLike(document, map, strict)) {
+            visitTask(document, tree, map, at, strict, owner, itemPath);
+            return;
+        }
+        // Dag: `tasks: [{ task: {...}, dependsOn: [...] }]`
+        const inner = document.get(map, 'task');
+        const innerMap = document.map(inner?.value);
+        if (inner && innerMap && isTaskLike(document, innerMap, strict)) {
+            const innerVia = distExports.isAlias(inner.pair.value) ? inner.pair.value : undefined;
+            visitTask(document, tree, innerMap, at ?? innerVia, strict, owner, `${itemPath}.task`);
+        }
+    });
+}
+function visitTask(document, tree, map, via, strict, parent, path) {
+    const task = describe$2(document, map, via ?? map, strict, path, parent);
+    tree.tasks.push(task);
+    const childStrict = CORE_FLOWABLE.has(coreFlowType(task.type) ?? '');
+    for (const entry of document.entries(map)) {
+        const key = String(entry.key.value);
+        const entryVia = via ?? (distExports.isAlias(entry.pair.value) ? entry.pair.value : undefined);
+        if (key === 'cases') {
+            for (const caseEntry of document.entries(entry.value)) {
+                const caseVia = entryVia ?? (distExports.isAlias(caseEntry.pair.value) ? caseEntry.pair.value : undefined);
+                walkList(document, tree, caseEntry, `${path}.cases.${String(caseEntry.key.value)}`, childStrict, task, caseVia);
+            }
+        }
+        else if (CHILD_TASK_KEYS.has(key) && document.seq(entry.value)) {
+            walkList(document, tree, entry, `${path}.${key}`, childStrict, task, entryVia);
+        }
+        else if (CHILD_TASK_KEYS.has(key) && childStrict && document.isNull(entry.value)) {
+            tree.lists.push({ owner: task, entry, path: `${path}.${key}` });
+        }
+    }
+}
+function isTaskLike(document, map, strict) {
+    const hasId = document.get(map, 'id') !== undefined;
+    const hasType = document.get(map, 'type') !== undefined;
+    return strict ? hasId || hasType : hasId && hasType;
+}
+function describe$2(document, map, at, strict, path, parent) {
+    const idEntry = document.get(map, 'id');
+    const typeEntry = document.get(map, 'type');
+    const node = { map, at, strict, path };
+    if (parent)
+        node.parent = parent;
+    if (idEntry) {
+        node.idEntry = idEntry;
+        const id = document.string(idEntry.value);
+        if (id !== undefined)
+            node.id = id;
+    }
+    if (typeEntry) {
+        node.typeEntry = typeEntry;
+        const type = document.string(typeEntry.value);
+        if (type !== undefined)
+            node.type = type;
+    }
+    return node;
+}
+function itemsWithOrigin(document, value) {
+    const seq = document.seq(value);
+    if (!seq)
+        return [];
+    const out = [];
+    for (const item of seq.items) {
+        const node = document.resolve(item);
+        if (node === undefined)
+            continue;
+        out.push(distExports.isAlias(item) ? { node, via: item } : { node });
+    }
+    return out;
+}
+/** The node a finding about a task's id should point at: the alias, else the `id` key, else the task. */
+function taskIdNode(task) {
+    if (task.at !== task.map)
+        return task.at;
+    return task.idEntry?.key ?? task.map;
+}
+
+const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+/** A Java class name (`TaskInterface.type`'s pattern: Java identifiers, so any Unicode letter). */
+const TYPE_PATTERN = /^[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*(\.[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*)*$/u;
+const MAX_TASK_ID = 256;
+/** Task and trigger types that start another flow execution (Kestra's ExecutableTask). */
+const SUBFLOW_TYPES = new Set([
+    'io.kestra.plugin.core.flow.Subflow',
+    'io.kestra.core.tasks.flows.Subflow',
+    'io.kestra.core.tasks.flows.Flow'
+]);
+const FOREACH_ITEM_TYPES = new Set([
+    'io.kestra.plugin.core.flow.ForEachItem',
+    'io.kestra.core.tasks.flows.ForEachItem'
+]);
+const FLOW_TRIGGER_TYPES = new Set([
+    'io.kestra.plugin.core.trigger.Flow',
+    'io.kestra.core.models.triggers.types.Flow'
+]);
+/** Ids and types of every task and trigger, duplicates, and recursive subflow calls. */
+function taskFindings(document, tree) {
+    return [
+        ...tree.tasks.flatMap((task) => idAndTypeFindings(document, task, 'task')),
+        ...tree.triggers.flatMap((trigger) => idAndTypeFindings(document, trigger, 'trigger')),
+        ...duplicateFindings(document, tree.tasks, 'task'),
+        ...duplicateFindings(document, tree.triggers, 'trigger'),
+        ...recursiveCallFindings(document, tree.tasks),
+        ...duplicatePreconditionFindings(document, tree.triggers)
+    ];
+}
+function idAndTypeFindings(document, task, kind) {
+    const findings = [];
+    const Kind = kind === 'task' ? 'Task' : 'Trigger';
+    if (!task.idEntry) {
+        findings.push(document.finding('error', task.at, `${kind}-id`, `${Kind} at ${task.path} has no \`id\`: add one`));
+    }
+    else if (task.id === undefined || task.id === '') {
+        findings.push(document.finding('error', taskIdNode(task), `${kind}-id`, `${Kind} at ${task.path} has an empty \`id\`: set one`));
+    }
+    else if (!TASK_ID_PATTERN.test(task.id) || task.id.length > MAX_TASK_ID) {
+        findings.push(document.finding('error', taskIdNode(task), `${kind}-id`, `${Kind} id '${task.id}' is invalid: use letters, digits, '_' or '-' (no dots or spaces), starting with a letter or digit, at most ${MAX_TASK_ID} characters`));
+    }
+    if (!task.typeEntry) {
+        findings.push(document.finding('error', task.at, `${kind}-type`, `${Kind} ${task.id !== undefined ? `'${task.id}'` : `at ${task.path}`} has no \`type\`: add the plugin class, e.g. io.kestra.plugin.core.log.Log`));
+    }
+    else if (task.type === undefined || !TYPE_PATTERN.test(task.type)) {
+        findings.push(document.finding('error', task.at !== task.map ? task.at : (task.typeEntry.value ?? task.typeEntry.key), `${kind}-type`, `${Kind} type '${task.type ?? ''}' is not a plugin class name: use a fully-qualified class name such as io.kestra.plugin.core.log.Log`));
+    }
+    return findings;
+}
+function duplicateFindings(document, nodes, kind) {
+    const byPosition = nodes
+        .filter((node) => node.id !== undefined && node.id !== '')
+        .map((node) => ({ node, offset: taskIdNode(node).range?.[0] ?? 0 }))
+        .sort((a, b) => a.offset - b.offset);
+    const first = new Map();
+    const findings = [];
+    for (const { node } of byPosition) {
+        const id = node.id;
+        const previous = first.get(id);
+        if (!previous) {
+            first.set(id, node);
+            continue;
+        }
+        const firstLine = nodePosition(document.flow, taskIdNode(previous)).line;
+        findings.push(document.finding('error', taskIdNode(node), `duplicate-${kind}-id`, `Duplicate ${kind} id '${id}' (first used on line ${firstLine}): ${kind} ids must be unique across the whole flow${kind === 'task' ? ', nested tasks included' : ''}. Rename one`));
+    }
+    return findings;
+}
+function recursiveCallFindings(document, tasks) {
+    const flowId = document.string(document.get(document.root, 'id')?.value);
+    const namespace = document.string(document.get(document.root, 'namespace')?.value);
+    if (flowId === undefined || namespace === undefined)
+        return [];
+    return tasks
+        .filter((task) => task.type !== undefined &&
+        (SUBFLOW_TYPES.has(task.type) || FOREACH_ITEM_TYPES.has(task.type)))
+        .filter((task) => document.string(document.get(task.map, 'flowId')?.value) === flowId &&
+        document.string(document.get(task.map, 'namespace')?.value) === namespace)
+        .map((task) => document.finding('error', task.at, 'recursive-subflow', `Recursive call to flow [${namespace}.${flowId}]: task '${task.id ?? task.path}' starts the flow it belongs to. Call another flow`));
+}
+function duplicatePreconditionFindings(document, triggers) {
+    const seen = new Set();
+    const findings = [];
+    for (const trigger of triggers) {
+        if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type))
+            continue;
+        const idEntry = document.get(document.get(trigger.map, 'preconditions')?.value, 'id');
+        const id = document.string(idEntry?.value);
+        if (!idEntry || id === undefined)
+            continue;
+        if (seen.has(id)) {
+            findings.push(document.finding('error', idEntry.key, 'duplicate-preconditions', `Duplicate preconditions id '${id}': another Flow trigger already uses it. Give each trigger's \`preconditions\` its own id`));
+        }
+        seen.add(id);
+    }
+    return findings;
+}
+
+/**
+ * References a flow makes that can be checked without plugins: `read('…')` of a namespace file,
+ * subflow / ForEachItem targets and Flow-trigger upstream flows. Only literal values count.
+ */
+function collectReferences(flows) {
+    return flows.flatMap(referencesOf);
+}
+/** A run asks for the references several times (checks, deploy order): each flow is read once. */
+const collected = new WeakMap();
+function referencesOf(flow) {
+    let refs = collected.get(flow);
+    if (!refs) {
+        refs = readReferences(flow);
+        collected.set(flow, refs);
+    }
+    return refs;
+}
+function readReferences(flow) {
+    const doc = flow.documents[0];
+    if (flow.notAFlow || !doc || flow.id === undefined || flow.namespace === undefined)
+        return [];
+    const document = new FlowDocument(flow, doc);
+    if (!document.root || !document.aliases.safe)
+        return [];
+    const fromFlow = flowKey(flow.namespace, flow.id);
+    return [
+        ...fileReferences(document, flow.namespace, fromFlow),
+        ...flowReferences(document, fromFlow)
+    ];
+}
+/** Findings for references that neither the repository nor (when checked) the server holds. */
+function referenceFindings(refs, known, serverChecked) {
+    const findings = [];
+    for (const ref of refs) {
+        const site = { file: ref.file, line: ref.line, column: ref.column, resource: ref.fromFlow };
+        if (ref.kind === 'file') {
+            if (known.hasFile(ref.namespace, ref.path))
+                continue;
+            findings.push({
+                ...site,
+                severity: serverChecked ? 'error' : 'warning',
+                rule: 'missing-namespace-file',
+                message: serverChecked
+                    ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. Add the file or fix the path`
+                    : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. Add the file or fix the path`
+            });
+        }
+        else {
+            if (known.hasFlow(ref.namespace, ref.id))
+                continue;
+            const what = ref.via === 'flow-trigger'
+                ? 'Flow trigger waits for'
+                : ref.via === 'foreach'
+                    ? 'ForEachItem calls'
+                    : 'Subflow calls';
+            findings.push({
+                ...site,
+                severity: 'warning',
+                rule: 'missing-flow',
+                message: `${what} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
+            });
+        }
+    }
+    return findings;
+}
+function fileReferences(document, namespace, fromFlow) {
+    const refs = [];
+    const call = /(?<![\w.])read\s*\(/g;
+    // Kestra never renders the flow's description: a read() there is text, not a reference.
+    const description = document.get(document.root, 'description')?.value;
+    for (const scalar of templatedScalars(document.doc)) {
+        if (scalar === description)
+            continue;
+        const value = scalar.value;
+        for (const expression of expressions(value)) {
+            const blanked = blankStrings(expression.body);
+            for (const match of blanked.matchAll(call)) {
+                const argsStart = match.index + match[0].length;
+                const args = callArguments(expression.body, blanked, argsStart);
+                if (!args)
+                    continue;
+                const path = args.named.get('path') ?? args.positional[0];
+                const ns = args.named.has('namespace') ? args.named.get('namespace') : args.positional[1];
+                if (path === undefined || path === null || ns === null)
+                    continue;
+                if (path.startsWith('kestra://'))
+                    continue;
+                const needle = `read`;
+                const index = expression.start + match.index;
+                const occurrence = value.slice(0, index).split(needle).length - 1;
+                const position = offsetPosition(document.flow, document.locateInScalar(scalar, needle, occurrence));
+                refs.push({
+                    kind: 'file',
+                    namespace: ns ?? namespace,
+                    path: `/${path.replace(/^\/+/, '')}`,
+                    file: document.flow.file,
+                    ...position,
+                    fromFlow
+                });
+            }
+        }
+    }
+    return refs;
+}
+/**
+ * Arguments of a call starting at `from` (after the `(`): literal strings as their value, anything
+ * else as null. Undefined when the call is not closed.
+ */
+function callArguments(body, blanked, from) {
+    let depth = 0;
+    let end = -1;
+    for (let i = from; i < blanked.length; i++) {
+        const ch = blanked[i];
+        if (ch === '(' || ch === '[' || ch === '{')
+            depth++;
+        else if (ch === ')' || ch === ']' || ch === '}') {
+            if (depth === 0) {
+                end = i;
+                break;
+            }
+            depth--;
+        }
+    }
+    if (end < 0)
+        return undefined;
+    const positional = [];
+    const named = new Map();
+    let start = from;
+    depth = 0;
+    const parts = [];
+    for (let i = from; i <= end; i++) {
+        const ch = blanked[i];
+        if (i === end || (ch === ',' && depth === 0)) {
+            parts.push([start, i]);
+            start = i + 1;
+        }
+        else if (ch === '(' || ch === '[' || ch === '{')
+            depth++;
+        else if (ch === ')' || ch === ']' || ch === '}')
+            depth--;
+    }
+    for (const [s, e] of parts) {
+        const raw = body.slice(s, e).trim();
+        if (raw === '')
+            continue;
+        const namedMatch = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(raw);
+        const valueText = namedMatch ? namedMatch[2] : raw;
+        const value = stringLiteral(valueText);
+        if (namedMatch)
+            named.set(namedMatch[1], value);
+        else
+            positional.push(value);
+    }
+    return { positional, named };
+}
+function stringLiteral(text) {
+    const match = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/.exec(text.trim());
+    if (!match)
+        return null;
+    return match[2].replace(/\\(.)/g, '$1');
+}
+function flowReferences(document, fromFlow) {
+    const refs = [];
+    const literal = (node) => {
+        const value = document.string(node);
+        return value === undefined || /\{[{%]/.test(value) ? undefined : value;
+    };
+    const push = (via, ns, id, at) => {
+        refs.push({
+            kind: 'flow',
+            via,
+            namespace: ns,
+            id,
+            file: document.flow.file,
+            ...nodePosition(document.flow, at),
+            fromFlow
+        });
+    };
+    const tree = taskTree(document);
+    for (const task of tree.tasks) {
+        if (task.type === undefined)
+            continue;
+        const via = SUBFLOW_TYPES.has(task.type)
+            ? 'subflow'
+            : FOREACH_ITEM_TYPES.has(task.type)
+                ? 'foreach'
+                : undefined;
+        if (!via)
+            continue;
+        const id = literal(document.get(task.map, 'flowId')?.value);
+        const ns = literal(document.get(task.map, 'namespace')?.value);
+        if (id !== undefined && ns !== undefined)
+            push(via, ns, id, task.at);
+    }
+    for (const trigger of tree.triggers) {
+        if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type))
+            continue;
+        const upstream = [
+            ...document.items(document.get(trigger.map, 'conditions')?.value),
+            ...document.items(document.get(document.get(trigger.map, 'preconditions')?.value, 'flows')?.value)
+        ];
+        for (const item of upstream) {
+            const flowIdEntry = document.get(item, 'flowId');
+            const id = literal(flowIdEntry?.value);
+            const ns = literal(document.get(item, 'namespace')?.value);
+            if (flowIdEntry && id !== undefined && ns !== undefined)
+                push('flow-trigger', ns, id, flowIdEntry.key);
+        }
+    }
+    return refs;
+}
+
+/**
+ * Puts back what the deploy changed, from what its plan read before it (SPEC §11): in the reverse of the
+ * deploy's order (deleted files, deleted flows, written flows callers first, written files), each resource
+ * only when the server still holds what the deploy wrote (otherwise a conflict), then the commit markers.
+ */
+async function rollback(deployed, deps) {
+    const semaphore = new Semaphore(deps.concurrency);
+    const changed = deployed.resources.filter((r) => ['created', 'updated', 'deleted'].includes(r.result));
+    const flows = (list) => list.filter((r) => r.change.kind === 'flow');
+    const files = (list) => list.filter((r) => r.change.kind === 'file');
+    const deletions = changed.filter((r) => r.result === 'deleted');
+    const writes = changed.filter((r) => r.result !== 'deleted');
+    const written = new Map(flows(writes).map((r) => [r.change, r]));
+    const waves = orderFlowWrites([...written.keys()], deps.refs).waves.reverse();
+    const phases = [
+        files(deletions),
+        flows(deletions),
+        ...waves.map((wave) => wave.map((change) => written.get(change))),
+        files(writes)
+    ];
+    const resources = [];
+    for (const phase of phases) {
+        const results = await Promise.all(phase.map((result) => semaphore.run(() => restoreSafely(result, deps.api))));
+        for (const result of results) {
+            deps.log(`Rollback of ${result.deployed.change.kind} ${resourceName(result.deployed.change)}: ${result.result}: ${result.message}`);
+            resources.push(result);
+        }
+    }
+    const markers = await restoreMarkers(deployed, deps.api);
+    for (const marker of markers)
+        deps.log(`Rollback of ${marker.namespace}: ${marker.message}`);
+    return {
+        resources,
+        markers,
+        complete: [...resources, ...markers].every((r) => r.result === 'restored')
+    };
+}
+async function restoreSafely(deployed, api) {
+    try {
+        const moved = await movedSinceDeploy(deployed, api);
+        if (moved)
+            return { deployed, result: 'conflict', message: `${moved}: not rolled back` };
+        return { deployed, result: 'restored', message: await restore(deployed, api) };
+    }
+    catch (error) {
+        return { deployed, result: 'failed', message: errorMessage(error) };
+    }
+}
+/** Why the server no longer holds what the deploy wrote, or undefined when it still does. */
+async function movedSinceDeploy({ change, result, revision }, api) {
+    const name = resourceName(change);
+    if (change.kind === 'flow') {
+        const now = await api.getFlow(change.namespace, change.id);
+        if (result === 'deleted')
+            return now && `flow ${name} was re-created after the deploy`;
+        if (!now)
+            return `flow ${name} was deleted after the deploy`;
+        return now.revision === revision
+            ? undefined
+            : `flow ${name} changed after the deploy (revision ${revision} → ${now.revision})`;
+    }
+    const bytes = await api.getFile(change.namespace, change.path);
+    if (result === 'deleted')
+        return bytes && `file ${name} was re-created after the deploy`;
+    if (!bytes)
+        return `file ${name} was deleted after the deploy`;
+    return sha256Hex(bytes) === change.desired?.sha256
+        ? undefined
+        : `file ${name} changed after the deploy`;
+}
+/** Undoes one write; says what it did. */
+async function restore({ change, result }, api) {
+    if (change.kind === 'flow') {
+        if (result === 'created') {
+            await api.deleteFlow(change.namespace, change.id);
+            return 'deleted (the deploy created it)';
+        }
+        if (!change.current)
+            throw new Error('the plan kept no previous source for this flow');
+        const stored = result === 'deleted'
+            ? await api.createFlow(change.current.source)
+            : await api.updateFlow(change.namespace, change.id, change.current.source);
+        return `previous source restored as revision ${stored.revision} (was revision ${change.current.revision})`;
+    }
+    if (result === 'created') {
+        await api.deleteFile(change.namespace, change.path);
+        return 'deleted (the deploy created it)';
+    }
+    if (!change.previous)
+        throw new Error('the plan kept no previous content for this file');
+    await api.uploadFile(change.namespace, change.path, change.previous);
+    return 'previous content restored';
+}
+/** A marker that was no marker of ours before (another tool's value) is removed, not restored. */
+async function restoreMarkers(deployed, api) {
+    return Promise.all(deployed.markedNamespaces.map(async (namespace) => {
+        const before = deployed.markersBefore?.get(namespace);
+        try {
+            if (before)
+                await api.putKv(namespace, COMMIT_MARKER_KEY, { ...before });
+            else
+                await api.deleteKv(namespace, COMMIT_MARKER_KEY);
+            const message = before
+                ? `deployed-commit marker put back to ${short(before.commit)}`
+                : 'deployed-commit marker removed (there was none before)';
+            return { namespace, result: 'restored', message };
+        }
+        catch (error) {
+            const message = `the deployed-commit marker could not be put back: ${errorMessage(error)}`;
+            return { namespace, result: 'failed', message };
+        }
+    }));
+}
+
+/** Terminal states (reference §10.2); only these two pass. */
+const PASSING = new Set(['SUCCESS', 'WARNING']);
+const FAILING = new Set(['FAILED', 'KILLED', 'CANCELLED', 'RETRIED', 'SKIPPED', 'RESUBMITTED']);
+/** Kestra records a new execution asynchronously: a 404 this soon after the start means "not yet" (§10.2). */
+const NOT_RECORDED_GRACE_MS = 15_000;
+const FIRST_POLL_MS = 250;
+const MAX_POLL_MS = 5_000;
+/**
+ * Starts one execution per smoke flow and polls each until it ends or the shared deadline passes (SPEC §11).
+ * An execution still running at the deadline is named and left running.
+ */
+async function runSmoke(flows, deps) {
+    const deadline = deps.now() + deps.timeoutMs;
+    const runs = await Promise.all(flows.map((flow) => runOne(flow, deadline, deps)));
+    return { runs, passed: runs.every((run) => run.verdict === 'passed') };
+}
+async function runOne(flow, deadline, deps) {
+    const name = `${flow.namespace}.${flow.id}`;
+    const target = { namespace: flow.namespace, id: flow.id };
+    let execution;
+    try {
+        execution = await deps.api.startExecution(flow.namespace, flow.id, flow.inputs);
+    }
+    catch (error) {
+        deps.log(`Smoke run of ${name} could not start: ${errorMessage(error)}`);
+        return { flow: target, verdict: 'failed', message: errorMessage(error) };
+    }
+    const started = deps.now();
+    const url = deps.link(execution);
+    deps.log(`Smoke run of ${name} started: execution ${execution.id} (${url})`);
+    const done = (run) => {
+        deps.log(`Smoke run of ${name}, execution ${execution.id}: ${run.state ?? 'unknown state'} (${run.verdict})${run.message ? `: ${run.message}` : ''}`);
+        return { flow: target, executionId: execution.id, url, ...run };
+    };
+    let last = execution;
+    for (let wait = FIRST_POLL_MS;; wait = Math.min(wait * 1.5, MAX_POLL_MS)) {
+        const verdict = verdictOf(last.state);
+        if (verdict)
+            return done({ state: last.state, verdict, durationMs: durationOf(last) });
+        const left = deadline - deps.now();
+        if (left <= 0) {
+            return done({
+                state: last.state,
+                verdict: 'timed-out',
+                durationMs: deps.now() - started,
+                message: 'still running at the smoke timeout: left running'
+            });
+        }
+        await deps.sleep(Math.min(wait, left));
+        let read;
+        try {
+            read = await deps.api.getExecution(execution.id);
+        }
+        catch (error) {
+            return done({ state: last.state, verdict: 'failed', message: errorMessage(error) });
+        }
+        if (read)
+            last = read;
+        else if (deps.now() - started > NOT_RECORDED_GRACE_MS) {
+            return done({
+                state: last.state,
+                verdict: 'failed',
+                message: 'the server no longer knows this execution (404)'
+            });
+        }
+    }
+}
+function verdictOf(state) {
+    if (PASSING.has(state))
+        return 'passed';
+    if (FAILING.has(state))
+        return 'failed';
+    return undefined; // still going, or a state newer than this action: keep polling until the deadline
+}
+function durationOf(execution) {
+    if (!execution.startDate || !execution.endDate)
+        return undefined;
+    const ms = Date.parse(execution.endDate) - Date.parse(execution.startDate);
+    return Number.isNaN(ms) ? undefined : Math.max(0, ms);
+}
+
+/** The smoke executions after a deploy (SPEC §11): flow, execution with its UI link, final state, duration. */
+function smokeSection(report) {
+    const failed = report.runs.filter((r) => r.verdict !== 'passed').length;
+    const verdict = report.passed
+        ? `✅ **Smoke runs passed** (${report.runs.length})`
+        : `❌ **Smoke runs failed** (${failed} of ${report.runs.length})`;
+    return [
+        verdict,
+        '',
+        '| Flow | Execution | State | Duration | Details |',
+        '|---|---|---|---|---|',
+        ...report.runs.map((run) => `| ${escapeText(`${run.flow.namespace}.${run.flow.id}`)} | ${executionCell(run)} | ${stateCell(run)} | ${run.durationMs === undefined ? '' : formatDuration(run.durationMs)} | ${escapeText(run.message ?? '')} |`)
+    ].join('\n');
+}
+/** Each restored resource after a rollback, in the order restored, and the commit markers put back. */
+function rollbackSection(result) {
+    const heading = result.complete
+        ? '↩️ **Rolled back**: every resource this deploy changed is back as it was before.'
+        : '⚠️ **Rolled back in part**: some resources could not be put back (see below).';
+    return [
+        heading,
+        '',
+        '| Resource | Kind | Deploy did | Rollback | Details |',
+        '|---|---|---|---|---|',
+        ...result.resources.map((r) => `| ${escapeText(resourceName(r.deployed.change))} | ${r.deployed.change.kind} | ${r.deployed.result} | ${r.result} | ${escapeText(r.message)} |`),
+        ...result.markers.map((m) => `| ${escapeText(m.namespace)} | commit marker | written | ${m.result} | ${escapeText(m.message)} |`)
+    ].join('\n');
+}
+function executionCell(run) {
+    if (!run.executionId)
+        return 'not started';
+    const id = escapeText(run.executionId);
+    return run.url ? `[${id}](${linkTarget(run.url)})` : id;
+}
+function stateCell(run) {
+    const state = escapeText(run.state ?? 'unknown');
+    if (run.verdict === 'timed-out')
+        return `⏱️ ${state} (timed out)`;
+    return run.verdict === 'passed' ? `✅ ${state}` : `❌ ${state}`;
+}
+function formatDuration(ms) {
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const minutes = Math.floor(ms / 60_000);
+    return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/**
+ * One phase of the run (SPEC §9): its log lines in a group titled `title`, then `summary` of its result
+ * as one line outside the group. A phase that throws closes its group and lets the error through.
+ */
+async function phase(reporter, title, work, summary) {
+    reporter.group(title);
+    let result;
+    try {
+        result = await work();
+    }
+    catch (error) {
+        reporter.endGroup();
+        throw error;
+    }
+    reporter.endGroup(summary(result));
+    return result;
+}
+
+/**
+ * SPEC §11: smoke executions after a deploy that wrote something and had no failed write, then a rollback
+ * when one of them failed or a write failed, with `rollback: true`. Sets the `smoke` and `rolled-back` outputs.
+ */
+async function afterDeploy(args) {
+    const { settings, result, kestra } = args;
+    const { reporter } = args.ports;
+    const wrote = result.resources.some((r) => WRITTEN.has(r.result));
+    let smoke;
+    if (settings.smokeFlows.length > 0 && wrote && result.status === 'applied') {
+        const { tenantScoped } = await kestra.info();
+        smoke = await phase(reporter, 'Smoke runs', () => runSmoke(settings.smokeFlows, {
+            api: kestra,
+            timeoutMs: settings.smokeTimeoutSeconds * 1000,
+            link: (execution) => executionUrl(settings.server ?? '', tenantScoped ? settings.tenant : undefined, execution),
+            now: () => Date.now(),
+            sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+            log: reporter.info
+        }), (done) => `Smoke runs: ${done.passed ? 'passed' : 'failed'} (${done.runs.length}).`);
+    }
+    else if (settings.smokeFlows.length > 0) {
+        reporter.info(`Smoke runs skipped: ${wrote ? 'a write of this deploy did not go through' : 'this deploy wrote no flow or file'}.`);
+    }
+    reporter.setOutput('smoke', smoke ? (smoke.passed ? 'passed' : 'failed') : 'skipped');
+    const markdown = smoke ? [smokeSection(smoke)] : [];
+    const undo = settings.rollback &&
+        (smoke?.passed === false || result.status === 'failed') &&
+        (wrote || result.markedNamespaces.length > 0);
+    if (undo) {
+        const undone = await phase(reporter, 'Rollback', () => rollback(result, {
+            api: kestra,
+            refs: args.refs,
+            concurrency: settings.concurrency,
+            log: reporter.info
+        }), (done) => `Rollback: ${done.complete ? 'complete' : 'incomplete'}.`);
+        markdown.push(rollbackSection(undone));
+    }
+    reporter.setOutput('rolled-back', undo);
+    if (!smoke || smoke.passed)
+        return { markdown, rolledBack: undo };
+    const failed = smoke.runs
+        .filter((run) => run.verdict !== 'passed')
+        .map((run) => `${run.flow.namespace}.${run.flow.id} (${run.executionId ?? 'not started'}: ${run.verdict === 'timed-out' ? 'timed out' : (run.state ?? run.message)})`);
+    return {
+        markdown,
+        rolledBack: undo,
+        failure: `Smoke run(s) failed: ${failed.join(', ')}. ${undo ? 'The deploy was rolled back.' : 'The deploy stays in place (rollback is false).'}`
+    };
+}
+
+function setCountOutputs(reporter, counts) {
+    reporter.setOutput('created', counts.create);
+    reporter.setOutput('updated', counts.update);
+    reporter.setOutput('deleted', counts.delete);
+    reporter.setOutput('unchanged', counts.unchanged);
+    reporter.setOutput('orphaned', counts.orphaned);
+    reporter.setOutput('drifted', counts.drifted);
+}
+
+/**
+ * The deploy's log (SPEC §9): each namespace's writes in one group, logged when its last write has a
+ * result, then the namespace's tally as one line outside the group. Writes of several namespaces run
+ * at once: lines wait for their namespace, so no group interleaves with another.
+ */
+function writeLog(plan, reporter) {
+    const pending = new Map();
+    for (const change of plan.resources.filter(isWrite)) {
+        pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1);
+    }
+    const total = [...pending.values()].reduce((sum, n) => sum + n, 0);
+    const results = new Map();
+    let done = 0;
+    return (result) => {
+        const { namespace } = result.change;
+        const own = results.get(namespace) ?? [];
+        own.push(result);
+        results.set(namespace, own);
+        done++;
+        reporter.progress(done < total ? `Writing to Kestra: ${done} of ${total}` : '');
+        if (own.length < (pending.get(namespace) ?? 0))
+            return;
+        reporter.group(`Writes to ${namespace}`);
+        for (const r of own)
+            reporter.info(describe$1(r));
+        reporter.endGroup(`${namespace}: ${outcomeCounts(own).join(', ')}`);
+        results.delete(namespace);
+    };
+}
+function describe$1({ change, result, revision, message }) {
+    const rev = revision === undefined ? '' : ` (revision ${revision})`;
+    const why = message === undefined ? '' : `: ${message}`;
+    return `${change.kind} ${resourceName(change)}: ${result}${rev}${why}`;
+}
+
+/**
+ * `require-reviewed-plan`: the plan about to be applied must be the one shown in the merged PR's comment
+ * (same fingerprint); otherwise nothing is deployed.
+ */
+async function checkReviewedPlan(args) {
+    const { plan, context, github } = args;
+    const refuse = (why) => new DeployError(`require-reviewed-plan: ${why} Nothing was deployed.`);
+    if (!github)
+        throw refuse('no github-token to read the merged pull request.');
+    const pr = await github.findMergedPullRequest(context.sha);
+    if (!pr)
+        throw refuse(`commit ${context.sha} did not come from a merged pull request, so no plan was reviewed.`);
+    const comment = await github.findStickyComment(pr, commentMarker(args.commentKey));
+    const reviewed = comment && readPlanMarker(comment.body);
+    if (!reviewed)
+        throw refuse(`pull request #${pr} has no plan comment (comment-key '${args.commentKey}').`);
+    if (reviewed.fingerprint !== plan.fingerprint) {
+        throw refuse([
+            `the plan differs from the one reviewed on pull request #${pr}.`,
+            `  reviewed: ${reviewed.fingerprint} (commit ${reviewed.commit})`,
+            `  now:      ${plan.fingerprint} (commit ${context.sha})`,
+            'The server or the repository changed after the review. The plan now:',
+            ...changeLines(plan),
+            'Re-run the pull request workflow to review the current plan, then merge again (or re-run this one after it).'
+        ].join('\n'));
+    }
+    args.log(`The plan matches the one reviewed on pull request #${pr} (${plan.fingerprint.slice(0, 12)}).`);
+}
+function changeLines(plan) {
+    const changes = plan.resources.filter((r) => r.action !== 'unchanged');
+    if (changes.length === 0)
+        return ['  (no changes)'];
+    return changes.map((r) => `  ${r.action} ${r.kind} ${r.kind === 'flow' ? `${r.namespace}.${r.id}` : `${r.namespace}:${r.path}`}`);
+}
+
+/** Applies the plan (SPEC §9) and reports per-resource results. */
+async function applyMode(args) {
+    const { settings, context, ports, plan } = args;
+    const { reporter } = ports;
+    let result;
+    const refs = flowDependencies(args.model);
+    try {
+        if (settings.requireReviewedPlan && context.eventName === 'push') {
+            await checkReviewedPlan({
+                plan,
+                context,
+                github: ports.github,
+                commentKey: settings.commentKey,
+                log: reporter.info
+            });
+        }
+        result = await deploy(plan, {
+            api: args.kestra,
+            findings: args.findings,
+            refs,
+            readDesiredFile: repositoryFileReader(args.model),
+            settings: {
+                ...settings,
+                allowOutOfOrder: settings.allowOutOfOrder && context.eventName === 'workflow_dispatch'
+            },
+            managedNamespaces: args.model.managedNamespaces,
+            commit: context.sha,
+            markers: args.markers,
+            repository: `${context.owner}/${context.repo}`,
+            isAncestor: ancestryChecker(context.workspace, ports.github && ((base, head) => ports.github.compareCommits(base, head))),
+            log: reporter.info,
+            onResult: writeLog(plan, reporter)
+        });
+    }
+    catch (error) {
+        if (error instanceof DeployError) {
+            reporter.setOutput('deployed', false);
+            const headline = deployTitle('failed', 'nothing written', settings.commentKey);
+            await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n### Not deployed\n\n${fence(error.message)}\n`);
+            await reportOnPullRequest(args, headline, `Not deployed:\n\n${fence(error.message)}`);
+        }
+        throw error;
+    }
+    for (const warning of result.warnings)
+        reporter.warning(warning);
+    const after = await afterDeploy({ settings, ports, kestra: args.kestra, result, refs });
+    const receipt = [
+        renderReceipt(result, {
+            commit: context.sha,
+            time: ports.now().toISOString(),
+            server: settings.server ?? '',
+            tenant: settings.tenant
+        }).trimEnd(),
+        ...after.markdown
+    ].join('\n\n');
+    setCountOutputs(reporter, countResults(result, plan));
+    reporter.setOutput('deployed', result.applied > 0);
+    const headline = deployTitle(after.rolledBack ? 'rolled-back' : after.failure ? 'failed' : result.status, result.status === 'refused'
+        ? 'nothing written: a newer commit is deployed'
+        : [...(after.failure ? ['a smoke run failed'] : []), ...outcomeCounts(result.resources)].join(', '), settings.commentKey);
+    await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n### Deployed\n\n${receipt}\n`);
+    await reportOnPullRequest(args, headline, receipt);
+    if (result.status === 'refused') {
+        reporter.warning(result.refusal ?? 'Nothing was deployed: this commit is older than the one already deployed.');
+        return {};
+    }
+    if (result.status === 'failed') {
+        const undone = after.rolledBack ? '\nThe deploy was rolled back (rollback is true).' : '';
+        return { failure: failureSummary(result) + undone };
+    }
+    reporter.info(`Deployed: ${result.applied} resource(s) written.`);
+    return { failure: after.failure };
+}
+/** Reads a planned file's bytes from the repository (files indexed once: a deploy writes thousands). */
+function repositoryFileReader(model) {
+    const entries = new Map();
+    for (const entry of model.files) {
+        const key = fileKey(entry.namespace, entry.path);
+        if (!entries.has(key))
+            entries.set(key, entry);
+    }
+    return async (change) => {
+        const entry = entries.get(fileKey(change.namespace, change.path));
+        if (!entry)
+            throw new DeployError(`No repository file for ${change.namespace}:${change.path}`);
+        return readNamespaceFileBytes(entry);
+    };
+}
+/** What each flow needs on the server before it is written: the flows it calls, the files it reads. */
+function flowDependencies(model) {
+    return collectReferences(model.flows.filter((f) => !f.notAFlow)).map((ref) => ({
+        from: ref.fromFlow,
+        to: ref.kind === 'flow' ? flowKey(ref.namespace, ref.id) : fileKey(ref.namespace, ref.path)
+    }));
+}
+function countResults(result, plan) {
+    const count = (outcome) => result.resources.filter((r) => r.result === outcome).length;
+    return {
+        create: count('created'),
+        update: count('updated'),
+        delete: count('deleted'),
+        unchanged: result.resources.filter((r) => r.result === 'unchanged' && r.change.action !== 'orphaned').length,
+        orphaned: plan.counts.orphaned,
+        drifted: plan.counts.drifted
+    };
+}
+function failureSummary(result) {
+    const name = (r) => r.change.kind === 'flow'
+        ? flowKey(r.change.namespace, r.change.id)
+        : fileKey(r.change.namespace, r.change.path);
+    const notApplied = result.resources.filter((r) => ['conflict', 'failed', 'skipped'].includes(r.result));
+    const applied = result.resources.filter((r) => ['created', 'updated', 'deleted'].includes(r.result));
+    return [
+        `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. Re-run the workflow to finish (applied resources are not written again).`,
+        ...notApplied.map((r) => `  ${r.result}: ${name(r)}${r.message ? ` — ${r.message}` : ''}`),
+        ...(applied.length > 0 ? ['Applied:', ...applied.map((r) => `  ${r.result}: ${name(r)}`)] : [])
+    ].join('\n');
+}
+/** On push, the merged pull request's comment gets the deploy's headline and Deployed section. */
+async function reportOnPullRequest(args, headline, receipt) {
+    if (args.context.eventName !== 'push')
+        return;
+    try {
+        await addDeployedSection(args, headline, receipt);
+    }
+    catch (error) {
+        // What was written stays written: a GitHub failure here must not turn the deploy red.
+        args.ports.reporter.warning(`The Deployed section could not be added to the pull-request comment: ${errorMessage(error)}`);
+    }
+}
+async function addDeployedSection(args, headline, receipt) {
+    const { ports, context, settings } = args;
+    if (!ports.github || !settings.comment)
+        return;
+    const pr = await ports.github.findMergedPullRequest(context.sha);
+    if (!pr)
+        return;
+    const comment = await ports.github.findStickyComment(pr, commentMarker(settings.commentKey));
+    if (!comment)
+        return;
+    const outcome = await ports.github.updateComment(comment.id, upsertDeployedSection(comment.body, receipt, headline));
+    if (outcome.status === 'forbidden')
+        ports.reporter.warning(`The pull-request comment could not be updated: ${outcome.message}`);
+    else
+        ports.reporter.setOutput('comment-url', outcome.url);
+}
+
+/**
+ * Which files a PR or push changed (SPEC §3): from the local git history when it holds both commits,
+ * else from the GitHub API, else "everything" with the reason. Git runs through execFile with argument
+ * arrays and only ever receives validated commit ids; paths are read NUL-separated.
+ */
+const run$3 = promisify(execFile);
+const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
+const ZERO_SHA = /^0+$/;
+const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` for an exact list';
+async function detectChangedFiles(context, options) {
+    if (PR_EVENTS.includes(context.eventName))
+        return pullRequestChanges(context, options);
+    if (context.eventName === 'push')
+        return pushChanges(context, options);
+    return all(`${context.eventName} events treat every file as changed`);
+}
+async function pullRequestChanges(context, { workspace, github }) {
+    const pr = context.pullRequest;
+    if (!pr)
+        return all(`the ${context.eventName} event names no pull request`);
+    let gitProblem = `the PR's base and head commits are not in the local history (shallow clone)`;
+    if ((await hasCommit(workspace, pr.baseSha)) && (await hasCommit(workspace, pr.headSha))) {
+        try {
+            return fromGit(await gitDiff(workspace, [`${pr.baseSha}...${pr.headSha}`]));
+        }
+        catch (error) {
+            gitProblem = `git diff failed (${firstLine$1(errorMessage(error))})`;
+        }
+    }
+    if (!github)
+        return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`);
+    let listed;
+    try {
+        listed = await github.listPullRequestFiles(pr.number);
+    }
+    catch (error) {
+        return all(`${gitProblem} and ${errorMessage(error)}`);
+    }
+    if (listed.truncated) {
+        return all(`the PR changes more than 3,000 files, GitHub's listing limit; ${FULL_HISTORY_HINT}`);
+    }
+    if (pr.changedFiles !== undefined && listed.files.length < pr.changedFiles) {
+        return all(`GitHub listed ${listed.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`);
+    }
+    return fromApi(listed.files, `${gitProblem}; listed through the GitHub API`);
+}
+async function pushChanges(context, { workspace, github }) {
+    const push = context.push;
+    if (!push || !SHA.test(push.after))
+        return all('the push event names no commit range');
+    if (ZERO_SHA.test(push.after))
+        return all('the push deleted the branch');
+    if (ZERO_SHA.test(push.before) || !push.before) {
+        return all('the push created a new branch, so there is no previous commit to compare with');
+    }
+    const short = push.before.slice(0, 12);
+    let gitProblem = `the previous commit ${short} is not in the local history (force push or shallow clone)`;
+    if ((await hasCommit(workspace, push.before)) && (await hasCommit(workspace, push.after))) {
+        try {
+            // Two-dot: what the tree looks like now against what it was, right even after a force push.
+            return fromGit(await gitDiff(workspace, [push.before, push.after]));
+        }
+        catch (error) {
+            gitProblem = `git diff failed (${firstLine$1(errorMessage(error))})`;
+        }
+    }
+    if (!github)
+        return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`);
+    let compared;
+    try {
+        compared = await github.compareCommits(push.before, push.after);
+    }
+    catch (error) {
+        return all(`${gitProblem} and ${errorMessage(error)}`);
+    }
+    if (compared.status !== 'ahead' && compared.status !== 'identical') {
+        // The compare is three-dot (since the merge base): after a force push it misses reverted files.
+        return all(`the push rewrote history (${short} is not an ancestor of the pushed commit)`);
+    }
+    if (compared.truncated) {
+        return all(`the push changes more than 300 files, GitHub's compare limit; ${FULL_HISTORY_HINT}`);
+    }
+    return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`);
+}
+async function hasCommit(workspace, sha) {
+    if (!SHA.test(sha))
+        return false;
+    try {
+        await git$2(workspace, ['cat-file', '-e', `${sha}^{commit}`]);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** `git diff --name-status -z -M`: entries are STATUS\0PATH\0, renames and copies STATUS\0OLD\0NEW\0. */
+async function gitDiff(workspace, revisions) {
+    const output = await git$2(workspace, [
+        'diff',
+        '--name-status',
+        '-z',
+        '-M',
+        '--no-color',
+        '--no-ext-diff',
+        '--relative',
+        ...revisions,
+        '--'
+    ]);
+    const fields = output.split('\0');
+    const paths = new Set();
+    for (let i = 0; i < fields.length;) {
+        const status = fields[i++];
+        if (!status)
+            continue;
+        if (status[0] === 'R' || status[0] === 'C')
+            paths.add(fields[i++]);
+        paths.add(fields[i++]);
+    }
+    return paths;
+}
+async function git$2(workspace, args) {
+    const { stdout } = await run$3('git', args, {
+        cwd: workspace,
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
+    });
+    return stdout;
+}
+function fromGit(paths) {
+    return { kind: 'list', paths, source: 'git' };
+}
+function fromApi(files, note) {
+    const paths = new Set();
+    for (const file of files) {
+        paths.add(file.path);
+        if (file.previousPath)
+            paths.add(file.previousPath);
+    }
+    return { kind: 'list', paths, source: 'api', note };
+}
+function all(reason) {
+    return { kind: 'all', reason };
+}
+function firstLine$1(text) {
+    return text.split('\n', 1)[0];
+}
+
+const FLOW_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
+const NAMESPACE_PATTERN$1 = /^[a-z0-9][a-z0-9._-]*$/;
+const RESERVED_FLOW_IDS = [
+    'pause',
+    'resume',
+    'force-run',
+    'change-status',
+    'kill',
+    'executions',
+    'search',
+    'source',
+    'disable',
+    'enable'
+];
+const TOP_LEVEL_KEYS = new Set([
+    'id',
+    'namespace',
+    'description',
+    'labels',
+    'inputs',
+    'outputs',
+    'variables',
+    'tasks',
+    'errors',
+    'finally',
+    'afterExecution',
+    'triggers',
+    'pluginDefaults',
+    'concurrency',
+    'retry',
+    'sla',
+    'checks',
+    'disabled',
+    'workerGroup',
+    // 2.0
+    'draft',
+    'quotas',
+    'policyRefs',
+    'workerSelector'
+]);
+const REMOVED_KEYS = {
+    listeners: 'use `afterExecution` or a Flow trigger instead',
+    taskDefaults: 'rename it to `pluginDefaults`'
+};
+const V1 = [1, 0, 0];
+const SERVER_OWNED_KEYS = new Set(['revision', 'deleted', 'updated', 'tenantId']);
+/** Required keys, id and namespace rules, and top-level keys. */
+function identityFindings(document) {
+    const root = document.root;
+    if (!root)
+        return [];
+    const findings = [];
+    const id = document.get(root, 'id');
+    const namespace = document.get(root, 'namespace');
+    const tasks = document.get(root, 'tasks');
+    for (const [name, entry] of [
+        ['id', id],
+        ['namespace', namespace],
+        ['tasks', tasks]
+    ]) {
+        if (!entry) {
+            findings.push(document.finding('error', root, 'missing-key', `The flow has no \`${name}\`: add it (a flow needs \`id\`, \`namespace\` and a non-empty \`tasks\` list)`));
+        }
+    }
+    if (id) {
+        const value = document.string(id.value);
+        if (value === undefined || value === '') {
+            findings.push(document.finding('error', id.key, 'flow-id', 'The flow `id` is empty: give it a non-empty id'));
+        }
+        else if (!FLOW_ID_PATTERN.test(value) || value.length > 100) {
+            findings.push(document.finding('error', id.key, 'flow-id', `Flow id '${value}' is invalid: use 1-100 characters, letters, digits, '.', '_' or '-', starting with a letter or digit`));
+        }
+    }
+    if (namespace) {
+        const value = document.string(namespace.value);
+        if (value === undefined || value === '') {
+            findings.push(document.finding('error', namespace.key, 'namespace', 'The flow `namespace` is empty: set it'));
+        }
+        else if (!NAMESPACE_PATTERN$1.test(value) || value.length > 150) {
+            findings.push(document.finding('error', namespace.key, 'namespace', `Namespace '${value}' is invalid: use 1-150 characters, lower-case letters, digits, '.', '_' or '-', starting with a letter or digit`));
+        }
+    }
+    if (tasks && document.items(tasks.value).length === 0) {
+        findings.push(document.finding('error', tasks.key, 'empty-tasks', '`tasks` must be a non-empty list of tasks: add at least one task'));
+    }
+    for (const entry of document.entries(root)) {
+        const key = String(entry.key.value);
+        if (TOP_LEVEL_KEYS.has(key))
+            continue;
+        if (Object.hasOwn(REMOVED_KEYS, key))
+            continue;
+        if (SERVER_OWNED_KEYS.has(key)) {
+            findings.push(document.finding('warning', entry.key, 'server-owned-key', `\`${key}\` is set by the Kestra server, not by the repository: remove it`));
+        }
+        else {
+            // Kestra adds top-level keys over its releases: the server's strict parse has the last word.
+            findings.push(document.finding('warning', entry.key, 'unknown-key', `Unrecognized field "${key}": not a flow property this action knows, and Kestra rejects unknown properties. Fix its name or indentation, or remove it (the server decides for keys newer than this action)`));
+        }
+    }
+    return findings;
+}
+/**
+ * Rules Kestra added in a release: reserved flow ids (1.0, an error when no server is known: every
+ * current server rejects them) and the keys 1.0 removed (a warning when no server is known: flows for
+ * 0.x servers still use them).
+ */
+function versionedIdentityFindings(document) {
+    const findings = [];
+    const id = document.get(document.root, 'id');
+    const value = document.string(id?.value);
+    if (id && value !== undefined && RESERVED_FLOW_IDS.includes(value)) {
+        findings.push(document.versioned(V1, 'error', id.key, 'reserved-flow-id', `Flow id '${value}' is reserved since Kestra 1.0 (${RESERVED_FLOW_IDS.join(', ')}): a 1.x server rejects the flow. Rename the flow`));
+    }
+    for (const entry of document.entries(document.root)) {
+        const key = String(entry.key.value);
+        if (!Object.hasOwn(REMOVED_KEYS, key))
+            continue;
+        const fix = REMOVED_KEYS[key];
+        findings.push(document.versioned(V1, 'warning', entry.key, 'removed-key', `\`${key}\` was removed in Kestra 1.0 (a 1.x server rejects it, older servers accept it): ${fix}`));
+    }
+    return findings;
+}
+/** A flow's namespace must equal the one its folder (or the `namespace` input) implies, or be a child of it. */
+function namespaceFolderFindings(document, layout) {
+    const expected = document.flow.expectedNamespace;
+    const entry = document.get(document.root, 'namespace');
+    const actual = document.string(entry?.value);
+    if (expected === undefined || !entry || actual === undefined || actual === '')
+        return [];
+    if (actual === expected || actual.startsWith(`${expected}.`))
+        return [];
+    const source = layout === 'namespace'
+        ? `the \`namespace\` input is '${expected}'`
+        : `its folder implies namespace '${expected}'`;
+    return [
+        document.finding('error', entry.value ?? entry.key, 'namespace-folder', `Namespace '${actual}' does not match where the file is: ${source}. Use '${expected}' or a child namespace ('${expected}.…'), or move the file`)
+    ];
+}
+function flowIdentity(document) {
+    const id = document.get(document.root, 'id');
+    const ns = document.string(document.get(document.root, 'namespace')?.value);
+    const value = document.string(id?.value);
+    if (!id || ns === undefined || value === undefined)
+        return undefined;
+    const { line, column } = nodePosition(document.flow, id.key);
+    return { namespace: ns, id: value, file: document.flow.file, line, column };
+}
+/** Two files declaring the same flow: the later file (in path order) gets the error, on its `id` key. */
+function duplicateFlowFindings(identities) {
+    const seen = new Map();
+    const findings = [];
+    const ordered = [...identities].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    for (const { namespace, id, file, line, column } of ordered) {
+        const key = flowKey(namespace, id);
+        const first = seen.get(key);
+        if (first === undefined) {
+            seen.set(key, file);
+            continue;
+        }
+        findings.push({
+            severity: 'error',
+            file,
+            line,
+            column,
+            rule: 'duplicate-flow',
+            message: `Flow ${namespace}.${id} is already declared in ${first}: each flow must live in exactly one file. Remove one or change its id`,
+            resource: key
+        });
+    }
+    return findings;
+}
+
+const FLOW_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+const INPUT_ID = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
+/** A word: `key=value`, `key="value with spaces"` (`\"` and `\\` escaped inside quotes), or a bare word. */
+const WORD = /[^\s=]+=(?:"(?:[^"\\]|\\.)*"(?!\S)|\S*)|\S+/g;
+const QUOTED = /^"(?:[^"\\]|\\.)*"$/;
+/**
+ * Parses `NAMESPACE.ID [key=value …]` (the id is the part after the last dot); returns the flow or why the
+ * line is not one.
+ */
+function parseSmokeLine(text) {
+    const [target, ...rest] = [...text.matchAll(WORD)].map((match) => match[0]);
+    if (target === undefined)
+        return 'empty line';
+    const dot = target.lastIndexOf('.');
+    const namespace = target.slice(0, Math.max(dot, 0));
+    const id = target.slice(dot + 1);
+    if (dot <= 0 || !NAMESPACE_PATTERN$1.test(namespace) || !FLOW_ID.test(id)) {
+        return `'${target}' is not NAMESPACE.ID (a lower-case namespace, a dot, then the flow id)`;
+    }
+    const inputs = [];
+    for (const word of rest) {
+        const equals = word.indexOf('=');
+        const key = word.slice(0, Math.max(equals, 0));
+        if (equals <= 0 || !INPUT_ID.test(key))
+            return `'${word}' is not an input as key=value`;
+        if (inputs.some(([k]) => k === key))
+            return `input '${key}' is given twice`;
+        let value = word.slice(equals + 1);
+        if (value.startsWith('"')) {
+            if (!QUOTED.test(value))
+                return `the value of '${key}' opens a quote it does not close`;
+            value = value.slice(1, -1).replace(/\\(.)/g, '$1');
+        }
+        inputs.push([key, value]);
+    }
+    return { namespace, id, inputs };
+}
+
+/** Every input of action.yml with its default, as the runner would set it when the workflow omits it. */
+const INPUT_DEFAULTS = {
+    mode: 'auto',
+    server: '',
+    tenant: 'main',
+    username: '',
+    password: '',
+    'api-token': '',
+    'github-token': '',
+    root: '.',
+    namespace: '',
+    layout: 'auto',
+    flows: '',
+    'namespace-files': '',
+    namespaces: '',
+    scope: 'all',
+    delete: 'false',
+    'max-deletions': '10',
+    'allow-mass-deletion': 'false',
+    'server-validation': 'true',
+    'fail-on': 'error',
+    comment: 'true',
+    'comment-key': 'default',
+    'dry-run': 'false',
+    'require-reviewed-plan': 'false',
+    'allow-out-of-order': 'false',
+    'timeout-seconds': '30',
+    concurrency: '8',
+    'smoke-flows': '',
+    'smoke-timeout-seconds': '600',
+    rollback: 'false'
+};
+const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+const COMMENT_KEY_PATTERN = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
+function oneOf(input, values) {
+    return string().transform((raw, ctx) => {
+        const value = raw.trim().toLowerCase();
+        if (values.includes(value))
+            return value;
+        ctx.addIssue({
+            code: 'custom',
+            message: `'${raw}' is not accepted; use one of: ${values.join(', ')}`,
+            path: [input]
+        });
+        return NEVER;
+    });
+}
+function bool(input) {
+    return string().transform((raw, ctx) => {
+        const value = raw.trim().toLowerCase();
+        if (value === 'true')
+            return true;
+        if (value === 'false')
+            return false;
+        ctx.addIssue({
+            code: 'custom',
+            message: `'${raw}' is not a boolean; use true or false`,
+            path: [input]
+        });
+        return NEVER;
+    });
+}
+function integer(input, min, max) {
+    return string().transform((raw, ctx) => {
+        const value = raw.trim();
+        const n = Number(value);
+        if (/^\d+$/.test(value) && n >= min && n <= max)
+            return n;
+        ctx.addIssue({
+            code: 'custom',
+            message: `'${raw}' is not accepted; use a whole number from ${min} to ${max}`,
+            path: [input]
+        });
+        return NEVER;
+    });
+}
+function lines(raw) {
+    return raw
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && !l.startsWith('#'));
+}
+const schema = object({
+    mode: oneOf('mode', ['auto', 'validate', 'plan', 'deploy']),
+    server: string().transform((raw, ctx) => {
+        const value = raw.trim();
+        if (value === '')
+            return undefined;
+        let url;
+        try {
+            url = new URL(value);
+        }
+        catch {
+            url = new URL('invalid:');
+        }
+        if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+            ctx.addIssue({
+                code: 'custom',
+                message: `'${withoutUserinfo(value)}' is not a server URL; give the scheme and host, e.g. https://kestra.example.com`,
+                path: ['server']
+            });
+            return NEVER;
+        }
+        if (url.username || url.password) {
+            ctx.addIssue({
+                code: 'custom',
+                message: 'do not put credentials in the URL; use the username/password or api-token inputs',
+                path: ['server']
+            });
+            return NEVER;
+        }
+        // A pasted API URL (…/api/v1) is tolerated: the client adds the prefix itself.
+        const path = url.pathname.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
+        return `${url.protocol}//${url.host}${path}`;
+    }),
+    tenant: string().transform((raw, ctx) => {
+        const value = raw.trim() || 'main';
+        if (TENANT_PATTERN.test(value))
+            return value;
+        ctx.addIssue({
+            code: 'custom',
+            message: `'${raw}' is not a tenant id; use lower-case letters, digits, '_' and '-' (default: main)`,
+            path: ['tenant']
+        });
+        return NEVER;
+    }),
+    username: string(),
+    password: string(),
+    'api-token': string(),
+    'github-token': string(),
+    root: string().transform((raw, ctx) => {
+        const value = raw.trim() || '.';
+        if (reachesOutside(value)) {
+            ctx.addIssue({
+                code: 'custom',
+                message: `'${raw}' must be a folder inside the workspace, e.g. '.' or 'kestra'`,
+                path: ['root']
+            });
+            return NEVER;
+        }
+        return value;
+    }),
+    namespace: string().transform((raw, ctx) => {
+        const value = raw.trim();
+        if (value === '')
+            return undefined;
+        if (NAMESPACE_PATTERN.test(value) && value.length <= 150)
+            return value;
+        ctx.addIssue({
+            code: 'custom',
+            message: `'${raw}' is not a Kestra namespace; use lower-case letters, digits, '.', '_' and '-'`,
+            path: ['namespace']
+        });
+        return NEVER;
+    }),
+    layout: oneOf('layout', ['auto', 'tenant', 'namespace', 'anywhere', 'custom']),
+    flows: string().transform((raw, ctx) => {
+        const globs = lines(raw);
+        const outside = globs.find((glob) => reachesOutside(glob.replace(/^!/, '')));
+        if (outside === undefined)
+            return globs;
+        ctx.addIssue({
+            code: 'custom',
+            message: `'${outside}' reaches outside root; write globs relative to root, e.g. 'flows/**/*.yml' (or change root)`,
+            path: ['flows']
+        });
+        return NEVER;
+    }),
+    'namespace-files': string().transform((raw, ctx) => {
+        const mappings = [];
+        raw.split(/\r?\n/).forEach((line, index) => {
+            const text = line.trim();
+            if (text === '' || text.startsWith('#'))
+                return;
+            const mapping = parseMapping(text);
+            if (typeof mapping === 'string') {
+                ctx.addIssue({
+                    code: 'custom',
+                    message: `line ${index + 1} '${text}': ${mapping}; write 'DIR -> NAMESPACE' or 'DIR -> NAMESPACE:/PREFIX'`,
+                    path: ['namespace-files']
+                });
+            }
+            else {
+                mappings.push(mapping);
+            }
+        });
+        return mappings;
+    }),
+    namespaces: string().transform((raw, ctx) => {
+        const list = raw
+            .split(/[\n,]/)
+            .map((s) => s.trim())
+            .filter(Boolean);
+        for (const ns of list) {
+            if (!NAMESPACE_PATTERN.test(ns)) {
+                ctx.addIssue({
+                    code: 'custom',
+                    message: `'${ns}' is not a Kestra namespace; use lower-case letters, digits, '.', '_' and '-'`,
+                    path: ['namespaces']
+                });
+            }
+        }
+        return [...new Set(list)].sort();
+    }),
+    scope: oneOf('scope', ['all', 'changed']),
+    delete: bool('delete'),
+    'max-deletions': integer('max-deletions', 0, 1_000_000),
+    'allow-mass-deletion': bool('allow-mass-deletion'),
+    'server-validation': bool('server-validation'),
+    'fail-on': oneOf('fail-on', ['error', 'warning']),
+    comment: bool('comment'),
+    'comment-key': string().transform((raw, ctx) => {
+        const value = raw.trim() || 'default';
+        if (COMMENT_KEY_PATTERN.test(value) && !value.includes('--') && value.length <= 64)
+            return value;
+        ctx.addIssue({
+            code: 'custom',
+            message: `'${raw}' is not accepted; use letters, digits, '.', '_' and single '-' (at most 64 characters)`,
+            path: ['comment-key']
+        });
+        return NEVER;
+    }),
+    'dry-run': bool('dry-run'),
+    'require-reviewed-plan': bool('require-reviewed-plan'),
+    'allow-out-of-order': bool('allow-out-of-order'),
+    'timeout-seconds': integer('timeout-seconds', 1, 3600),
+    concurrency: integer('concurrency', 1, 64),
+    'smoke-flows': string().transform((raw, ctx) => {
+        const flows = [];
+        raw.split(/\r?\n/).forEach((line, index) => {
+            const text = line.trim();
+            if (text === '' || text.startsWith('#'))
+                return;
+            const flow = parseSmokeLine(text);
+            if (typeof flow === 'string') {
+                ctx.addIssue({
+                    code: 'custom',
+                    message: `line ${index + 1} '${text}': ${flow}; write 'NAMESPACE.ID' optionally followed by inputs as key=value`,
+                    path: ['smoke-flows']
+                });
+            }
+            else {
+                flows.push(flow);
+            }
+        });
+        return flows;
+    }),
+    'smoke-timeout-seconds': integer('smoke-timeout-seconds', 1, 21_600),
+    rollback: bool('rollback')
+});
+const PATH_SEGMENT = /^[^\\]+$/;
+/** A path or glob that leaves `root`: absolute, a drive letter, or a `..` segment. */
+function reachesOutside(path) {
+    const normalised = path.replace(/\\/g, '/');
+    return (normalised.startsWith('/') ||
+        /^[A-Za-z]:/.test(normalised) ||
+        normalised.split('/').includes('..'));
+}
+function parseMapping(text) {
+    const parts = text.split('->');
+    if (parts.length !== 2)
+        return "expected exactly one '->'";
+    const dir = parts[0]
+        .trim()
+        .replace(/\\/g, '/')
+        .replace(/^(\.\/)+/, '')
+        .replace(/\/+$/, '')
+        .replace(/^\.$/, '');
+    const target = parts[1].trim();
+    if (reachesOutside(dir))
+        return 'DIR must be a folder inside root';
+    const colon = target.indexOf(':');
+    const namespace = colon === -1 ? target : target.slice(0, colon);
+    let prefix = colon === -1 ? '' : target.slice(colon + 1).trim();
+    if (!NAMESPACE_PATTERN.test(namespace))
+        return `'${namespace}' is not a Kestra namespace`;
+    if (colon !== -1) {
+        if (!prefix.startsWith('/'))
+            return 'PREFIX must start with /';
+        prefix = prefix.replace(/\/+$/, '');
+        if (prefix.split('/').includes('..') || !PATH_SEGMENT.test(prefix || '/'))
+            return "PREFIX must not contain '..' or backslashes";
+    }
+    return { dir, namespace, prefix };
+}
+/**
+ * Parses every input once. `read` returns the raw input value ('' when unset);
+ * empty values fall back to the action.yml default, so the CLI and tests behave like the runner.
+ */
+function parseSettings(read) {
+    const raw = {};
+    for (const name of Object.keys(INPUT_DEFAULTS)) {
+        const value = read(name) ?? '';
+        raw[name] = value.trim() === '' && !isMultiline(name) ? INPUT_DEFAULTS[name] : value;
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const input = String(issue.path[0] ?? 'unknown');
+        throw new ConfigError(input, issue.message);
+    }
+    const v = parsed.data;
+    const layout = v.layout;
+    if (layout === 'namespace' && !v.namespace) {
+        throw new ConfigError('namespace', "layout 'namespace' needs the namespace input (the namespace the flows/ and files/ folders belong to)");
+    }
+    if (layout === 'custom' && v.flows.length === 0 && v['namespace-files'].length === 0) {
+        throw new ConfigError('flows', "layout 'custom' needs the flows globs and/or namespace-files mappings");
+    }
+    const token = v['api-token'].trim();
+    const auth = token
+        ? { kind: 'bearer', token }
+        : v.username || v.password
+            ? { kind: 'basic', username: v.username, password: v.password }
+            : { kind: 'none' };
+    return {
+        mode: v.mode,
+        server: v.server,
+        tenant: v.tenant,
+        auth,
+        githubToken: v['github-token'].trim() || undefined,
+        root: v.root,
+        namespace: v.namespace,
+        layout,
+        flowGlobs: v.flows,
+        namespaceFiles: v['namespace-files'],
+        extraNamespaces: v.namespaces,
+        scope: v.scope,
+        delete: v.delete,
+        maxDeletions: v['max-deletions'],
+        allowMassDeletion: v['allow-mass-deletion'],
+        serverValidation: v['server-validation'],
+        failOn: v['fail-on'],
+        comment: v.comment,
+        commentKey: v['comment-key'],
+        dryRun: v['dry-run'],
+        requireReviewedPlan: v['require-reviewed-plan'],
+        allowOutOfOrder: v['allow-out-of-order'],
+        timeoutSeconds: v['timeout-seconds'],
+        concurrency: v.concurrency,
+        smokeFlows: v['smoke-flows'],
+        smokeTimeoutSeconds: v['smoke-timeout-seconds'],
+        rollback: v.rollback
+    };
+}
+function isMultiline(name) {
+    return (name === 'flows' ||
+        name === 'namespace-files' ||
+        name === 'namespaces' ||
+        name === 'smoke-flows');
+}
+/** A server value as it may be shown: everything up to the last `@` (credentials, even with `/` in them) is hidden. */
+function withoutUserinfo(value) {
+    return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_match, scheme = '') => `${scheme}***@`);
+}
+/** The secrets among the settings, for masking and for leak scans. */
+function secretsOf(settings) {
+    const secrets = [...authSecrets(settings.auth)];
+    if (settings.githubToken)
+        secrets.push(settings.githubToken);
+    return secrets.filter((s) => s.length >= 4);
+}
+
+const IGNORE_FILE = '.kestraignore';
+const GIT_IGNORE_FILE = '.gitignore';
+/**
+ * Ignore files (gitignore syntax, `.kestraignore` unless told) in any folder, each relative to its
+ * folder, deeper files taking precedence. With `.kestraignore`, names starting with '.' are excluded
+ * unless a negation re-includes them.
+ */
+class IgnoreRules {
+    rootAbs;
+    fileName;
+    byDir = new Map();
+    constructor(rootAbs, fileName = IGNORE_FILE) {
+        this.rootAbs = rootAbs;
+        this.fileName = fileName;
+    }
+    /** Whether one entry is excluded, its parent folder being included. `rel` is '/'-separated. */
+    async excludes(rel, isDir) {
+        const name = rel.slice(rel.lastIndexOf('/') + 1);
+        // Never re-included: .git may hold credentials, and ignore files are configuration.
+        if (name.toLowerCase() === '.git' || name === this.fileName)
+            return true;
+        return this.verdict(rel, isDir, this.fileName === IGNORE_FILE && name.startsWith('.'));
+    }
+    /** What the ignore files say of one entry, `excluded` being the verdict when none speaks of it. */
+    async verdict(rel, isDir, excluded) {
+        const segments = rel.split('/');
+        for (let depth = 0; depth < segments.length; depth++) {
+            const rules = await this.rulesOf(segments.slice(0, depth).join('/'));
+            if (!rules)
+                continue;
+            const below = segments.slice(depth).join('/') + (isDir ? '/' : '');
+            const verdict = rules.test(below);
+            if (verdict.ignored)
+                excluded = true;
+            else if (verdict.unignored)
+                excluded = false;
+        }
+        return excluded;
+    }
+    /**
+     * What a folder listing shows: whether the folder holds an ignore file that is a regular file. Spares
+     * the walk a probe of every folder it enters.
+     */
+    knowListing(dirRel, hasRegularIgnoreFile) {
+        if (this.byDir.has(dirRel))
+            return;
+        this.byDir.set(dirRel, hasRegularIgnoreFile ? this.load(dirRel) : Promise.resolve(undefined));
+    }
+    /** Whether a path or any folder on the way to it is excluded (for symlink targets). */
+    async excludesPath(rel) {
+        const segments = rel.split('/');
+        for (let depth = 1; depth <= segments.length; depth++) {
+            const isDir = depth < segments.length;
+            if (await this.excludes(segments.slice(0, depth).join('/'), isDir))
+                return true;
+        }
+        return false;
+    }
+    rulesOf(dirRel) {
+        let rules = this.byDir.get(dirRel);
+        if (!rules) {
+            rules = this.load(dirRel);
+            this.byDir.set(dirRel, rules);
+        }
+        return rules;
+    }
+    async load(dirRel) {
+        const path = join(this.rootAbs, dirRel, this.fileName);
+        try {
+            // Only a regular file is read: a linked ignore file could point anywhere.
+            if (!(await lstat(path)).isFile())
+                return undefined;
+            const text = await readFile(path, 'utf8');
+            return ignore({ ignoreCase: false, allowRelativePaths: true }).add(text);
+        }
+        catch {
+            return undefined;
+        }
+    }
+}
+
+const YAML_FILE = /\.ya?ml$/;
+function isYamlFile(rel) {
+    return YAML_FILE.test(rel);
+}
+function layoutRules(settings) {
+    const flowAreas = [];
+    const fileAreas = [];
+    if (settings.layout === 'tenant') {
+        flowAreas.push({ dir: [NAMESPACE_PATTERN, 'flows'], expectedNamespaceOf: (s) => s[0] });
+        fileAreas.push({ dir: [NAMESPACE_PATTERN, 'files'], namespaceOf: (s) => s[0], prefix: '' });
+    }
+    else if (settings.layout === 'namespace') {
+        const namespace = settings.namespace;
+        flowAreas.push({ dir: ['flows'], expectedNamespaceOf: () => namespace });
+        fileAreas.push({ dir: ['files'], namespaceOf: () => namespace, prefix: '' });
+    }
+    for (const mapping of settings.namespaceFiles) {
+        fileAreas.push({
+            dir: splitPath(mapping.dir),
+            namespaceOf: () => mapping.namespace,
+            prefix: mapping.prefix
+        });
+    }
+    const globs = settings.layout === 'custom' ? flowGlobs(settings.flowGlobs) : undefined;
+    const searched = [
+        ...flowAreas.map((a) => a.dir),
+        ...fileAreas.map((a) => a.dir),
+        ...(globs?.bases ?? [])
+    ];
+    return {
+        place(rel) {
+            const segments = rel.split('/');
+            const dirs = segments.slice(0, -1);
+            const placement = { files: filesFor(fileAreas, segments) };
+            if (!YAML_FILE.test(segments[segments.length - 1]))
+                return placement;
+            const area = flowAreas.find((a) => startsWith(dirs, a.dir));
+            if (area)
+                placement.flow = { expectedNamespace: area.expectedNamespaceOf(segments) };
+            else if (globs?.matches(rel))
+                placement.flow = {};
+            else if (settings.layout === 'anywhere')
+                placement.flow = { ifFlowDocument: true };
+            return placement;
+        },
+        mayContain(dirRel) {
+            const segments = splitPath(dirRel);
+            return searched.some((dir) => dir.every((segment, i) => i >= segments.length || matches(segment, segments[i])));
+        }
+    };
+}
+/** The most specific areas holding the file (nested mappings: the deeper folder wins). */
+function filesFor(areas, segments) {
+    const dirs = segments.slice(0, -1);
+    const holding = areas.filter((a) => startsWith(dirs, a.dir));
+    const depth = Math.max(...holding.map((a) => a.dir.length));
+    const files = new Map();
+    for (const area of holding.filter((a) => a.dir.length === depth)) {
+        const namespace = area.namespaceOf(segments);
+        const path = `${area.prefix}/${segments.slice(area.dir.length).join('/')}`;
+        files.set(`${namespace}\0${path}`, { namespace, path });
+    }
+    return [...files.values()];
+}
+function flowGlobs(patterns) {
+    const normalised = patterns.map((p) => p.replace(/^\.\//, ''));
+    const include = normalised.filter((p) => !p.startsWith('!'));
+    const exclude = normalised.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+    const options = { dot: true };
+    const included = include.length > 0 ? picomatch(include, options) : () => false;
+    const excluded = exclude.length > 0 ? picomatch(exclude, options) : () => false;
+    return {
+        matches: (rel) => included(rel) && !excluded(rel),
+        bases: include.map((p) => splitPath(picomatch.scan(p).base))
+    };
+}
+function startsWith(dirs, area) {
+    return dirs.length >= area.length && area.every((segment, i) => matches(segment, dirs[i]));
+}
+function matches(segment, name) {
+    return typeof segment === 'string' ? segment === name : segment.test(name);
+}
+function splitPath(path) {
+    return path.split('/').filter((s) => s !== '' && s !== '.');
+}
+
+/** SPEC §2: the `layout` input, else what `auto` makes of the inputs and the top-level folders. */
+async function chooseLayout(settings, rootAbs, rules) {
+    if (settings.layout !== 'auto') {
+        return { layout: settings.layout, reason: settings.layoutReason ?? 'set by the layout input' };
+    }
+    if (settings.namespace)
+        return { layout: 'namespace', reason: 'the namespace input is set' };
+    return decideLayout(await topFolders(rootAbs, rules));
+}
+/** The settings with `auto` resolved for the repository under `root` (the same for every read of a run). */
+async function resolveLayout(settings, workspace) {
+    const rootAbs = resolve(workspace, settings.root);
+    const { layout, reason } = await chooseLayout(settings, rootAbs, new IgnoreRules(rootAbs));
+    return { ...settings, layout, layoutReason: reason };
+}
+/** `auto` without a namespace input: tenant when the top-level folders are namespaces their flows use. */
+function decideLayout(folders) {
+    if (folders.length === 0) {
+        return {
+            layout: 'anywhere',
+            reason: 'no top-level <namespace>/flows/ or <namespace>/files/ folder; every flow under root is read'
+        };
+    }
+    const misnamed = folders.find((folder) => !NAMESPACE_PATTERN.test(folder.name));
+    if (misnamed) {
+        return {
+            layout: 'anywhere',
+            reason: `'${misnamed.name}/' holds flows/ or files/ but is not a namespace name; every flow under root is read`
+        };
+    }
+    const unused = folders.find((folder) => !folder.declaresOwnNamespace);
+    if (unused) {
+        return {
+            layout: 'anywhere',
+            reason: `no flow in '${unused.name}/flows/' declares namespace ${unused.name} or a child of it; every flow under root is read`
+        };
+    }
+    const names = folders.map((folder) => folder.name);
+    const listed = names.length > 5 ? `${names.slice(0, 5).join(', ')}…` : names.join(', ');
+    return {
+        layout: 'tenant',
+        reason: `the top-level folders ${listed} are namespaces that their flows declare`
+    };
+}
+async function topFolders(rootAbs, rules) {
+    const folders = [];
+    for (const top of (await listFolders(rootAbs, '', rules)).sort()) {
+        const inside = await listFolders(rootAbs, top, rules);
+        if (!inside.some((rel) => rel === `${top}/flows` || rel === `${top}/files`))
+            continue;
+        const declaresOwnNamespace = NAMESPACE_PATTERN.test(top) && (await someFlowDeclares(rootAbs, `${top}/flows`, top, rules));
+        folders.push({ name: top, declaresOwnNamespace });
+    }
+    return folders;
+}
+/** A flow's `namespace:` line, read without parsing: enough to choose a layout, not to validate. */
+const NAMESPACE_LINE = /^namespace[ \t]*:[ \t]*["']?([^\s"'#]+)/m;
+async function someFlowDeclares(rootAbs, dirRel, namespace, rules) {
+    for (const dirent of await listing(rootAbs, dirRel)) {
+        const rel = `${dirRel}/${dirent.name}`;
+        if (await rules.excludes(rel, dirent.isDirectory()))
+            continue;
+        if (dirent.isDirectory()) {
+            if (await someFlowDeclares(rootAbs, rel, namespace, rules))
+                return true;
+        }
+        else if (dirent.isFile() && isYamlFile(rel)) {
+            const text = await readFile(join(rootAbs, rel), 'utf8').catch(() => '');
+            const declared = NAMESPACE_LINE.exec(text)?.[1];
+            if (declared === namespace || declared?.startsWith(`${namespace}.`))
+                return true;
+        }
+    }
+    return false;
+}
+async function listFolders(rootAbs, dirRel, rules) {
+    const folders = [];
+    for (const dirent of await listing(rootAbs, dirRel)) {
+        const rel = dirRel === '' ? dirent.name : `${dirRel}/${dirent.name}`;
+        if (dirent.isDirectory() && !(await rules.excludes(rel, true)))
+            folders.push(rel);
+    }
+    return folders;
+}
+function listing(rootAbs, dirRel) {
+    return readdir(join(rootAbs, dirRel), { withFileTypes: true }).catch(() => []);
+}
+
+/**
+ * Which files of a commit need not be read again because the work tree holds the same bytes and the
+ * work tree's model already has their entries: a commit read then costs what the change costs, not
+ * what the repository weighs. Nothing is reused when reading the work tree could have gone
+ * differently for the commit: a `.kestraignore` that differs, or symbolic links (their targets).
+ * A size check guards against checkout filters (line endings, LFS) that git counts as unchanged.
+ */
+function reusableEntries(current, blobs, changes) {
+    const reused = { paths: new Set(), flows: [], files: [], problems: [] };
+    if (!reuseAllowed(blobs, changes))
+        return reused;
+    const flowsByRel = groupBy(current.flows, (flow) => flow.rel);
+    const filesByRel = groupBy(current.files, (entry) => entry.rel);
+    const problemsByFile = groupBy(current.readProblems, (problem) => problem.file);
+    const fileOf = (rel) => (current.rootRel === '' ? rel : `${current.rootRel}/${rel}`);
+    for (const blob of blobs) {
+        if (!mayReuse(blob, changes))
+            continue;
+        const flows = flowsByRel.get(blob.path) ?? [];
+        const files = filesByRel.get(blob.path) ?? [];
+        if (flows.length + files.length === 0)
+            continue;
+        const sameSize = flows.every((flow) => Buffer.byteLength(flow.raw) === blob.size) &&
+            files.every((entry) => !entry.symlink && entry.size === blob.size);
+        if (!sameSize)
+            continue;
+        reused.paths.add(blob.path);
+        reused.flows.push(...flows);
+        reused.files.push(...files.map((entry) => ({ ...entry, absPath: '' })));
+        reused.problems.push(...(problemsByFile.get(fileOf(blob.path)) ?? []));
+    }
+    return reused;
+}
+/**
+ * The blobs read from the commit whatever the work tree's model holds, so they can be read before
+ * that model exists: every blob when nothing may be reused, else the changed ones and ignore files.
+ */
+function blobsAlwaysRead(blobs, changes) {
+    if (!reuseAllowed(blobs, changes))
+        return blobs;
+    return blobs.filter((blob) => !mayReuse(blob, changes));
+}
+function reuseAllowed(blobs, changes) {
+    if (!changes || changes.untrackedIgnoreFile)
+        return false;
+    if ([...changes.changed].some(isIgnoreFile))
+        return false;
+    return !blobs.some((blob) => blob.symlink);
+}
+/** Whether the work tree may stand for this blob (its entries and size are checked as well). */
+function mayReuse(blob, changes) {
+    return !changes.changed.has(blob.path) && !isIgnoreFile(blob.path);
+}
+function isIgnoreFile(path) {
+    return path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`);
+}
+function groupBy(items, keyOf) {
+    const groups = new Map();
+    for (const item of items) {
+        const key = keyOf(item);
+        const group = groups.get(key);
+        if (group)
+            group.push(item);
+        else
+            groups.set(key, [item]);
+    }
+    return groups;
+}
+
+const run$2 = promisify(execFile);
+/** A full object id (SHA-1 or SHA-256). Anything else is refused, so nothing reads as an option. */
+const OBJECT_ID = /^[0-9a-f]{4,64}$/i;
+async function git$1(cwd, args) {
+    try {
+        const { stdout } = await run$2('git', args, {
+            cwd,
+            encoding: 'utf8',
+            maxBuffer: 512 * 1024 * 1024
+        });
+        return stdout;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * The files under `folder` (relative to `workspace`) as committed in `sha`, from git's object store;
+ * empty when the commit has no such folder, undefined when the commit is not in the local history.
+ */
+async function listCommitFolder(input) {
+    const { workspace, sha } = input;
+    if (!OBJECT_ID.test(sha))
+        return undefined;
+    if ((await git$1(workspace, ['cat-file', '-e', `${sha}^{commit}`])) === undefined)
+        return undefined;
+    const prefix = (await git$1(workspace, ['rev-parse', '--show-prefix']))?.trim() ?? '';
+    const treePath = `${prefix}${input.folder}`.replace(/\/+$/, '');
+    const tree = treePath === '' ? `${sha}^{tree}` : `${sha}:${treePath}`;
+    if ((await git$1(workspace, ['cat-file', '-t', tree]))?.trim() !== 'tree')
+        return [];
+    const listing = await git$1(workspace, ['ls-tree', '-r', '-l', '-z', '--full-tree', tree]);
+    if (listing === undefined)
+        throw new Error(`git ls-tree failed for commit ${sha}`);
+    return parseTree(listing);
+}
+/**
+ * How the work tree differs from commit `sha` under `folder`, as git sees it (its index caches
+ * file stats, so unchanged files are not read). Undefined when git cannot tell.
+ */
+async function worktreeChanges(input) {
+    const { workspace, sha, folder } = input;
+    if (!OBJECT_ID.test(sha))
+        return undefined;
+    const pathspec = folder === '' ? '.' : folder;
+    const diff = await git$1(workspace, [
+        'diff',
+        '--name-only',
+        '-z',
+        '--no-renames',
+        '--relative',
+        sha,
+        '--',
+        pathspec
+    ]);
+    const untracked = await git$1(workspace, [
+        'ls-files',
+        '-z',
+        '--others',
+        '--',
+        `:(glob)${folder === '' ? '' : `${folder}/`}**/${input.ignoreFile}`
+    ]);
+    if (diff === undefined || untracked === undefined)
+        return undefined;
+    const strip = folder === '' ? '' : `${folder}/`;
+    const changed = new Set();
+    for (const path of diff.split('\0')) {
+        if (path !== '' && path.startsWith(strip))
+            changed.add(path.slice(strip.length));
+    }
+    return { changed, untrackedIgnoreFile: untracked !== '' };
+}
+/** `git ls-tree -l` records: `<mode> <type> <oid> <size>\t<path>`. */
+function parseTree(listing) {
+    const blobs = [];
+    for (const record of listing.split('\0')) {
+        const tab = record.indexOf('\t');
+        if (tab === -1)
+            continue;
+        const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
+        const path = record.slice(tab + 1);
+        // Submodules (type commit) have no content here; unsafe paths are never written.
+        if (type !== 'blob' || !oid || !isSafePath(path))
+            continue;
+        blobs.push({ path, oid, symlink: mode === '120000', size: Number(size) });
+    }
+    return blobs;
+}
+function isSafePath(path) {
+    return path
+        .split('/')
+        .every((s) => s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git');
+}
+/** Files written at once when copying a commit. */
+const WRITES_AT_ONCE = 16;
+/**
+ * Writes the blobs (from `listCommitFolder`) under `destination`, raw (no checkout filters),
+ * streaming every distinct blob once through `git cat-file --batch`.
+ */
+async function writeCommitBlobs(workspace, blobs, destination) {
+    const pathsByOid = new Map();
+    for (const blob of blobs) {
+        const same = pathsByOid.get(blob.oid);
+        if (same)
+            same.push(blob);
+        else
+            pathsByOid.set(blob.oid, [blob]);
+    }
+    const oids = [...pathsByOid.keys()];
+    if (oids.length === 0)
+        return;
+    const child = spawn('git', ['cat-file', '--batch'], {
+        cwd: workspace,
+        stdio: ['pipe', 'pipe', 'ignore']
+    });
+    const exited = new Promise((resolve, reject) => {
+        child.on('error', reject);
+        child.on('close', resolve);
+    });
+    child.stdin.end(oids.map((oid) => `${oid}\n`).join(''));
+    const reader = new BatchReader();
+    const folders = new Map();
+    const writing = new Set();
+    const write = async (blob, content) => {
+        const target = join(destination, blob.path);
+        const folder = dirname(target);
+        let made = folders.get(folder);
+        if (!made)
+            folders.set(folder, (made = mkdir(folder, { recursive: true })));
+        await made;
+        if (blob.symlink)
+            await symlink(content.toString('utf8'), target);
+        else
+            await writeFile$1(target, content);
+    };
+    let written = 0;
+    for await (const chunk of child.stdout) {
+        reader.push(chunk);
+        for (let object = reader.next(); object; object = reader.next()) {
+            for (const blob of pathsByOid.get(object.oid) ?? []) {
+                // A few writes at once; more would only hold blobs in memory while the disk catches up.
+                while (writing.size >= WRITES_AT_ONCE)
+                    await Promise.race(writing);
+                const done = write(blob, object.content).then(() => {
+                    writing.delete(done);
+                });
+                done.catch(() => undefined); // the failure surfaces in the race or the final wait
+                writing.add(done);
+            }
+            written++;
+        }
+    }
+    await Promise.all(writing);
+    const code = await exited;
+    if (code !== 0 || written !== oids.length) {
+        throw new Error(`git cat-file could not read the commit's files (exit code ${code})`);
+    }
+}
+/** Parses `git cat-file --batch` output: `<oid> <type> <size>\n<content>\n` per object. */
+class BatchReader {
+    chunks = [];
+    length = 0;
+    header;
+    push(chunk) {
+        this.chunks.push(chunk);
+        this.length += chunk.length;
+    }
+    next() {
+        if (!this.header) {
+            const buffer = this.joined();
+            const newline = buffer.indexOf(0x0a);
+            if (newline === -1)
+                return undefined;
+            const [oid, type, size] = buffer.subarray(0, newline).toString('utf8').split(' ');
+            if (type !== 'blob' || size === undefined) {
+                throw new Error(`git cat-file returned an unexpected object: ${oid} ${type}`);
+            }
+            const contentStart = newline + 1;
+            this.header = { oid: oid, contentStart, contentEnd: contentStart + Number(size) };
+        }
+        const { oid, contentStart, contentEnd } = this.header;
+        // Joined only once the whole object has arrived, so a large blob is copied once.
+        if (this.length < contentEnd + 1)
+            return undefined;
+        const buffer = this.joined();
+        const content = Buffer.from(buffer.subarray(contentStart, contentEnd));
+        this.chunks = [buffer.subarray(contentEnd + 1)];
+        this.length = buffer.length - contentEnd - 1;
+        this.header = undefined;
+        return { oid, content };
+    }
+    joined() {
+        if (this.chunks.length > 1)
+            this.chunks = [Buffer.concat(this.chunks, this.length)];
+        return this.chunks[0] ?? Buffer.alloc(0);
+    }
+}
+
+/** Text as Kestra receives it from us: no BOM, LF line endings. Line numbers stay those of the raw file. */
+function normaliseSource(raw) {
+    return raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+}
+/** Parses a flow file once, keeping positions. Never throws: YAML problems stay in `documents[i].errors`. */
+function parseFlowFile(input) {
+    const source = normaliseSource(input.raw);
+    const lineCounter = new distExports.LineCounter();
+    const all = distExports.parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    // A trailing `---` or comment-only tail yields an empty document: not a second flow.
+    const documents = (Array.isArray(all) ? all : [all]).filter((doc, index) => index === 0 || doc.contents !== null || doc.errors.length > 0);
+    const first = documents[0];
+    if (first)
+        forbiddenCharacterError(source, first);
+    const contents = first?.contents;
+    const id = distExports.isMap(contents) ? scalarString(contents.get('id', true)) : undefined;
+    const namespace = distExports.isMap(contents) ? scalarString(contents.get('namespace', true)) : undefined;
+    const parsed = first !== undefined && first.errors.length === 0;
+    return {
+        file: input.file,
+        rel: input.rel,
+        raw: input.raw,
+        source,
+        documents,
+        lineCounter,
+        id,
+        namespace,
+        expectedNamespace: input.expectedNamespace,
+        notAFlow: parsed && (!distExports.isMap(contents) || (!contents.has('id') && !contents.has('tasks'))),
+        otherKind: parsed ? otherKindOf(first) : undefined
+    };
+}
+/**
+ * Characters YAML does not allow in a stream (C0 and C1 controls but tab, LF, CR and NEL; DEL; lone
+ * surrogates; U+FFFE and U+FFFF). The parser accepts them; Kestra refuses the file.
+ */
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/u;
+/** The first forbidden character is a syntax error of the first document, at its position. */
+function forbiddenCharacterError(source, document) {
+    const found = FORBIDDEN.exec(source);
+    if (!found)
+        return;
+    const code = `U+${found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    document.errors.unshift(new distExports.YAMLParseError([found.index, found.index + 1], 'UNEXPECTED_TOKEN', `character ${code} is not allowed in YAML (a NUL or another control character); remove it`));
+}
+/** A key at the start of a line: a top-level key of a block mapping, as flows are written. */
+const TOP_LEVEL_KEY = Object.fromEntries(['id', 'namespace', 'tasks', 'type'].map((key) => [
+    key,
+    new RegExp(`^(?:${key}|"${key}"|'${key}')[ \\t]*:(?:[ \\t]|$)`, 'm')
+]));
+/**
+ * What a YAML text holds, read from its top-level keys without parsing it (most YAML of a
+ * repository is not Kestra's): a flow document (`id`, `namespace`, `tasks`, no `type`), another
+ * Kestra kind (`id`, `namespace` and a `type`: an App, a test…), or neither.
+ */
+function kindOfText(source) {
+    const has = (key) => TOP_LEVEL_KEY[key].test(source);
+    if (!has('id') || !has('namespace'))
+        return 'none';
+    if (has('type'))
+        return 'other-kind';
+    return has('tasks') ? 'flow' : 'none';
+}
+/** The top-level `type` of a document that is a mapping: another Kestra kind than a flow. */
+function otherKindOf(document) {
+    const contents = document.contents;
+    if (!distExports.isMap(contents) || !contents.has('type'))
+        return undefined;
+    return scalarString(contents.get('type', true)) ?? 'unknown';
+}
+function scalarString(node) {
+    if (distExports.isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
+        return String(node.value);
+    }
+    return undefined;
+}
+
+/** Counts down the entries that place files in each namespace: the last one read settles it. */
+class LocalFilesTracker {
+    namespaces = new Map();
+    /** `placements`: those of every entry that places namespace files. */
+    constructor(placements) {
+        for (const placement of placements) {
+            for (const namespace of namespacesOf(placement)) {
+                let pending = this.namespaces.get(namespace);
+                if (!pending) {
+                    let settle;
+                    const settled = new Promise((resolve) => (settle = resolve));
+                    pending = { left: 0, files: [], settle, settled };
+                    this.namespaces.set(namespace, pending);
+                }
+                pending.left++;
+            }
+        }
+    }
+    of(namespace) {
+        return this.namespaces.get(namespace)?.settled ?? Promise.resolve([]);
+    }
+    /** One entry was read (whatever came of it), giving these namespace files. */
+    read(placement, files) {
+        for (const namespace of namespacesOf(placement)) {
+            const pending = this.namespaces.get(namespace);
+            pending.files.push(...files.filter((file) => file.namespace === namespace));
+            if (--pending.left === 0)
+                pending.settle(pending.files);
+        }
+    }
+}
+function namespacesOf(placement) {
+    return new Set(placement.files.map((file) => file.namespace));
+}
+
+/** Kestra's own namespace: managed only when the `namespaces` input lists it. */
+const SYSTEM_NAMESPACE = 'system';
+/** Namespaces the repository holds a resource for, plus the listed ones; sorted, unique. */
+function managedNamespaces(flows, files, extraNamespaces) {
+    const held = new Set();
+    for (const flow of flows) {
+        const namespace = flowNamespace(flow);
+        if (namespace !== undefined)
+            held.add(namespace);
+    }
+    for (const file of files)
+        held.add(file.namespace);
+    const managed = [...held].filter((namespace) => heldNamespaceIsManaged(namespace, extraNamespaces));
+    return [...new Set([...managed, ...extraNamespaces])].sort(compareCodeUnits);
+}
+/** The namespace a flow file makes managed, if any. */
+function flowNamespace(flow) {
+    if (flow.notAFlow)
+        return undefined;
+    // A namespace that breaks the layout is an error of its own; it must not make another namespace managed
+    // (and so open it to deletions).
+    return namespaceFits(flow) ? flow.namespace : flow.expectedNamespace;
+}
+/** Whether a namespace the repository holds a resource for is managed: `system` only when listed. */
+function heldNamespaceIsManaged(namespace, extraNamespaces) {
+    return namespace !== SYSTEM_NAMESPACE || extraNamespaces.includes(namespace);
+}
+/** The flow declares a valid namespace that its folder allows (the same one or a child of it). */
+function namespaceFits(flow) {
+    const { namespace, expectedNamespace } = flow;
+    if (namespace === undefined || !NAMESPACE_PATTERN.test(namespace))
+        return false;
+    return (expectedNamespace === undefined ||
+        namespace === expectedNamespace ||
+        namespace.startsWith(`${expectedNamespace}.`));
+}
+function compareCodeUnits(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Byte offset of the first invalid UTF-8 sequence, or -1 when the bytes are valid UTF-8. */
+function firstInvalidUtf8(bytes) {
+    if (isUtf8(bytes))
+        return -1;
+    let i = 0;
+    while (i < bytes.length) {
+        const b = bytes[i];
+        const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : 4;
+        if (b >= 0xf5 || (b >= 0x80 && b < 0xc2))
+            return i;
+        if (i + length > bytes.length)
+            return i;
+        const second = bytes[i + 1];
+        // The narrower second-byte ranges exclude overlong forms, surrogates and code points above U+10FFFF.
+        if (length >= 2) {
+            const low = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+            const high = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
+            if (second < low || second > high)
+                return i;
+        }
+        for (let k = 2; k < length; k++) {
+            const c = bytes[i + k];
+            if (c < 0x80 || c > 0xbf)
+                return i;
+        }
+        i += length;
+    }
+    return -1;
+}
+/** 1-based line of a byte offset. */
+function lineOfOffset(bytes, offset) {
+    let line = 1;
+    for (let i = 0; i < offset; i++)
+        if (bytes[i] === 0x0a)
+            line++;
+    return line;
+}
+
+/** Reads a flow file as UTF-8 and parses it; text that is not UTF-8 is a read problem. */
+async function readFlow(absPath, location) {
+    let bytes;
+    try {
+        // Synchronous: flow files are small, and the thread pool is slower for thousands of them.
+        bytes = readFileSync(absPath);
+    }
+    catch (error) {
+        return {
+            severity: 'error',
+            file: location.file,
+            message: `cannot read the flow file: ${error.message}`
+        };
+    }
+    if (location.ifFlowDocument && kindOfText(normaliseSource(bytes.toString('utf8'))) === 'none') {
+        return 'not-a-flow';
+    }
+    const invalidAt = firstInvalidUtf8(bytes);
+    if (invalidAt !== -1) {
+        return {
+            severity: 'error',
+            file: location.file,
+            line: lineOfOffset(bytes, invalidAt),
+            message: 'the flow file is not valid UTF-8 text; save it with UTF-8 encoding'
+        };
+    }
+    const { file, rel, expectedNamespace } = location;
+    return parseFlowFile({ file, rel, expectedNamespace, raw: bytes.toString('utf8') });
+}
+
+/** At most this many paths are named in a note; the count says the rest. */
+const NAMED = 5;
+/** One notice for the run: YAML files of other Kestra kinds (a top-level `type`) are not flows. */
+function otherKindsNotice(skipped) {
+    const files = [...skipped].sort((a, b) => (a.file < b.file ? -1 : 1));
+    const types = [...new Set(files.map(({ type }) => type))].sort();
+    return {
+        severity: 'notice',
+        file: files[0].file,
+        message: `${files.length} YAML file(s) of other Kestra kinds than flows (top-level type: ${types.join(', ')}) ` +
+            `were skipped: ${named(files.map(({ file }) => file))}. The action deploys flows and namespace files only`
+    };
+}
+/** SPEC §2: flow documents under root that the layout does not read, as one warning. */
+function unmatchedFlowsWarning(files, settings) {
+    const sorted = [...files].sort();
+    return {
+        severity: 'warning',
+        file: sorted[0],
+        message: `${sorted.length} flow file(s) under root are not read by the ${settings.layout} layout: ` +
+            `${named(sorted)}. Move them to ${flowPlaces(settings).join(', ')}, or set layout: anywhere to read every flow`
+    };
+}
+/** SPEC §2: a run that finds no resource at all is an error that says where it looked. */
+function nothingFound(model, settings) {
+    return {
+        severity: 'error',
+        file: model.rootRel || '.',
+        message: `No flow or namespace file found: the ${settings.layout} layout (${model.layout.reason}) ` +
+            `looked in ${lookedIn(settings)} under root '${settings.root}'. Set namespace (flows/ and files/ ` +
+            'of one namespace), layout (tenant, namespace, anywhere, custom) or root (the folder holding ' +
+            'the flows), or list the namespaces to manage in namespaces'
+    };
+}
+function lookedIn(settings) {
+    const files = { tenant: ['<namespace>/files/'], namespace: ['files/'] }[settings.layout];
+    const mapped = settings.namespaceFiles.map(({ dir }) => `${dir || '.'}/`);
+    return [...flowPlaces(settings), ...(files ?? []), ...mapped].join(', ');
+}
+function flowPlaces(settings) {
+    return {
+        tenant: ['<namespace>/flows/'],
+        namespace: ['flows/'],
+        anywhere: ['every folder'],
+        custom: settings.flowGlobs
+    }[settings.layout];
+}
+function named(paths) {
+    const shown = paths.slice(0, NAMED).join(', ');
+    return paths.length > NAMED ? `${shown} and ${paths.length - NAMED} more` : shown;
+}
+
+/** Folders that hold dependencies, virtual environments or caches, never a repository's own flows. */
+const NEVER_SEARCHED = new Set([
+    'node_modules',
+    'bower_components',
+    'venv',
+    'site-packages',
+    '__pycache__'
+]);
+/** A folder holding this file is a Python virtual environment, whatever its name. */
+const VIRTUAL_ENV_MARKER = 'pyvenv.cfg';
+/**
+ * Where flow documents are searched for outside the layout's own folders (the anywhere layout, and
+ * the count of flows a layout leaves out): not in dependencies, virtual environments, nor, inside a
+ * Git work tree, what `.gitignore` files exclude (build output). `.kestraignore` applies as everywhere.
+ */
+class SearchScope {
+    gitignore;
+    constructor(gitignore) {
+        this.gitignore = gitignore;
+    }
+    static async under(rootAbs) {
+        return new SearchScope((await insideGitWorkTree(rootAbs)) ? new IgnoreRules(rootAbs, GIT_IGNORE_FILE) : undefined);
+    }
+    async enters(dirRel) {
+        const name = dirRel.slice(dirRel.lastIndexOf('/') + 1);
+        if (NEVER_SEARCHED.has(name))
+            return false;
+        return !(await this.gitignore?.excludes(dirRel, true));
+    }
+    async keeps(rel) {
+        return !(await this.gitignore?.excludes(rel, false));
+    }
+    /** What a folder's listing shows: its ignore file, or that it is a virtual environment (not searched). */
+    knowListing(dirRel, names) {
+        this.gitignore?.knowListing(dirRel, names.has(GIT_IGNORE_FILE));
+        return { virtualEnv: names.has(VIRTUAL_ENV_MARKER) };
+    }
+}
+async function insideGitWorkTree(folder) {
+    for (let dir = folder;; dir = dirname(dir)) {
+        if (await lstat(join(dir, '.git')).then(() => true, () => false))
+            return true;
+        if (dirname(dir) === dir)
+            return false;
+    }
+}
+
+async function resolveLink(linkAbs, rootReal, rules) {
+    let realPath;
+    try {
+        realPath = await realpath(linkAbs);
+    }
+    catch (error) {
+        const code = error.code;
+        return { kind: 'escapes', reason: code === 'ELOOP' ? 'it loops' : 'its target does not exist' };
+    }
+    const reason = await escapeReason(realPath, rootReal, rules);
+    // stat only asks the kind of the target (a folder is reported, not followed); it reads no content.
+    const target = await stat(realPath).catch(() => undefined);
+    if (target?.isDirectory())
+        return { kind: 'folder', escapes: reason !== undefined, reason };
+    if (reason)
+        return { kind: 'escapes', reason };
+    if (target?.isFile())
+        return { kind: 'file', realPath };
+    return { kind: 'other' };
+}
+async function escapeReason(realPath, rootReal, rules) {
+    const rel = relative(rootReal, realPath);
+    if (rel === '')
+        return 'it points to the root folder itself';
+    if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+        return 'it points outside the root folder';
+    }
+    // Excluded paths include .git, whose config may hold credentials (actions/checkout keeps the token there).
+    if (await rules.excludesPath(rel.split(sep).join('/'))) {
+        return 'it points to a path excluded by .kestraignore, a dot-folder or .git';
+    }
+    return undefined;
+}
+
+/**
+ * Top-level folders the tenant layout skips because their name is not a namespace, although they
+ * hold a flows/ or files/ folder (e.g. `Company.Team/flows`): almost surely a naming mistake.
+ */
+async function misnamedTenantFolders(rootAbs, rules) {
+    const misnamed = [];
+    const top = await readdir(rootAbs, { withFileTypes: true }).catch(() => []);
+    for (const folder of top) {
+        if (!folder.isDirectory() || NAMESPACE_PATTERN.test(folder.name))
+            continue;
+        if (await rules.excludes(folder.name, true))
+            continue;
+        const inside = await readdir(join(rootAbs, folder.name), { withFileTypes: true }).catch(() => []);
+        if (inside.some((d) => d.isDirectory() && (d.name === 'flows' || d.name === 'files'))) {
+            misnamed.push(folder.name);
+        }
+    }
+    return misnamed;
+}
+
+/** Lists the files under root that are not excluded; symbolic links are listed, never entered. */
+async function walkTree(options) {
+    const result = { entries: [], unreadable: [] };
+    await walkFolder('', options, result);
+    return result;
+}
+async function walkFolder(dirRel, options, result) {
+    let dirents;
+    try {
+        dirents = await options.limit(() => readdir(join(options.rootAbs, dirRel), { withFileTypes: true }));
+    }
+    catch (error) {
+        result.unreadable.push({ rel: dirRel, message: error.message });
+        return;
+    }
+    const ignoreFile = dirents.find((dirent) => dirent.name === IGNORE_FILE);
+    // A listing without the entry's type leaves the rules to look for themselves.
+    if (!ignoreFile ||
+        ignoreFile.isFile() ||
+        ignoreFile.isSymbolicLink() ||
+        ignoreFile.isDirectory()) {
+        options.rules.knowListing(dirRel, ignoreFile?.isFile() === true);
+    }
+    const inLayout = dirRel === '' || options.mayContain(dirRel);
+    const listing = options.search?.knowListing(dirRel, new Set(dirents.map((d) => d.name)));
+    if (listing?.virtualEnv && !inLayout)
+        return;
+    const subfolders = [];
+    for (const dirent of dirents) {
+        const rel = dirRel === '' ? dirent.name : `${dirRel}/${dirent.name}`;
+        const kind = await kindOf(dirent, join(options.rootAbs, rel));
+        if (await options.rules.excludes(rel, kind === 'folder'))
+            continue;
+        if (kind === 'folder') {
+            if (options.mayContain(rel) || (await options.search?.enters(rel))) {
+                subfolders.push(walkFolder(rel, options, result));
+            }
+        }
+        else {
+            result.entries.push({ rel, kind });
+        }
+    }
+    await Promise.all(subfolders);
+}
+async function kindOf(dirent, abs) {
+    if (dirent.isSymbolicLink())
+        return 'symlink';
+    if (dirent.isDirectory())
+        return 'folder';
+    if (dirent.isFile())
+        return 'file';
+    if (dirent.isFIFO() ||
+        dirent.isSocket() ||
+        dirent.isBlockDevice() ||
+        dirent.isCharacterDevice()) {
+        return 'other';
+    }
+    // Some file systems do not report the type in the listing.
+    const stats = await lstat(abs).catch(() => undefined);
+    if (!stats)
+        return 'other';
+    return stats.isSymbolicLink()
+        ? 'symlink'
+        : stats.isDirectory()
+            ? 'folder'
+            : stats.isFile()
+                ? 'file'
+                : 'other';
+}
+
+/** Files read or hashed at once. */
+const CONCURRENCY = 32;
+/** Reads the flows and namespace files under `settings.root` as the layout defines them. */
+async function loadRepository(settings, workspace, hooks = {}) {
+    const workspaceAbs = resolve(workspace);
+    const root = resolve(workspaceAbs, settings.root);
+    const rootRel = relative(workspaceAbs, root).split(sep).join('/');
+    const fileOf = (rel) => (rootRel === '' ? rel : `${rootRel}/${rel}`);
+    const rules = new IgnoreRules(root);
+    const model = {
+        workspace: workspaceAbs,
+        root,
+        rootRel,
+        layout: await chooseLayout(settings, root, rules),
+        flows: [],
+        files: [],
+        managedNamespaces: managedNamespaces([], [], settings.extraNamespaces),
+        readProblems: []
+    };
+    const rootReal = await realpath(root).catch(() => undefined);
+    if (rootReal === undefined || !(await stat(rootReal)).isDirectory()) {
+        model.readProblems.push({
+            severity: 'error',
+            file: rootRel === '' ? '.' : rootRel,
+            message: `the root folder '${settings.root}' does not exist in the workspace; check the root input`
+        });
+        return model;
+    }
+    const chosen = { ...settings, layout: model.layout.layout };
+    const layout = layoutRules(chosen);
+    const search = await SearchScope.under(root);
+    const walking = new Semaphore(CONCURRENCY);
+    const walk = await walkTree({
+        rootAbs: root,
+        rules,
+        mayContain: layout.mayContain,
+        search,
+        limit: (task) => walking.run(task)
+    });
+    const revealed = new Set();
+    const held = (namespace) => {
+        if (revealed.has(namespace) || !heldNamespaceIsManaged(namespace, settings.extraNamespaces))
+            return;
+        revealed.add(namespace);
+        hooks.onNamespace?.(namespace);
+    };
+    settings.extraNamespaces.forEach(held);
+    const placed = walk.entries.map((entry) => ({ entry, placement: layout.place(entry.rel) }));
+    const localFiles = new LocalFilesTracker(placed.filter(({ placement }) => placement.files.length > 0).map(({ placement }) => placement));
+    hooks.onFiles?.(localFiles);
+    const context = {
+        root,
+        rootReal,
+        fileOf,
+        layout,
+        rules,
+        search,
+        readsEveryFlow: chosen.layout === 'anywhere'
+    };
+    const breather = new Breather();
+    const load = (entries) => mapLimit(entries, CONCURRENCY, async ({ entry, placement }) => {
+        // Reading and parsing a flow is synchronous: let server answers in. Other files mostly wait.
+        if (placement.flow)
+            await breather.breathe();
+        const discovered = await loadEntry(entry, placement, context);
+        if (placement.files.length > 0)
+            localFiles.read(placement, discovered.files);
+        for (const flow of discovered.flows) {
+            hooks.onFlow?.(flow);
+            const namespace = flowNamespace(flow);
+            if (namespace !== undefined)
+                held(namespace);
+        }
+        for (const file of discovered.files)
+            held(file.namespace);
+        return discovered;
+    });
+    // Namespace files are read (mostly waiting on the file system) while flows are parsed.
+    const found = (await Promise.all([
+        load(placed.filter(({ placement }) => placement.flow === undefined)),
+        load(placed.filter(({ placement }) => placement.flow !== undefined))
+    ])).flat();
+    if (chosen.layout === 'tenant') {
+        for (const folder of await misnamedTenantFolders(root, rules)) {
+            model.readProblems.push({
+                severity: 'warning',
+                file: fileOf(folder),
+                message: `'${folder}' is not a namespace name (lower-case letters, digits, '.', '_' and '-'), ` +
+                    'so its flows/ and files/ folders are not read; rename the folder to its namespace'
+            });
+        }
+    }
+    for (const { rel, message } of walk.unreadable) {
+        model.readProblems.push({
+            severity: 'error',
+            file: rel === '' ? model.rootRel || '.' : fileOf(rel),
+            message: `cannot list this folder: ${message}`
+        });
+    }
+    for (const part of found) {
+        model.flows.push(...part.flows);
+        model.files.push(...part.files);
+        model.readProblems.push(...part.problems);
+    }
+    const otherKinds = found.flatMap((part) => part.otherKinds);
+    const unmatched = found.flatMap((part) => part.unmatched);
+    if (otherKinds.length > 0)
+        model.readProblems.push(otherKindsNotice(otherKinds));
+    if (unmatched.length > 0)
+        model.readProblems.push(unmatchedFlowsWarning(unmatched, chosen));
+    if (model.flows.length + model.files.length === 0 && settings.extraNamespaces.length === 0) {
+        model.readProblems.push(nothingFound(model, chosen));
+    }
+    model.flows.sort(byFlowOrder);
+    model.files.sort(byFileOrder);
+    model.readProblems.sort(byProblemOrder);
+    model.managedNamespaces = managedNamespaces(model.flows, model.files, settings.extraNamespaces);
+    return model;
+}
+/**
+ * The repository model as of commit `sha`, read from git without touching the work tree; `file`
+ * and `rel` paths are those of the workspace. Namespace files carry no readable `absPath` ('')
+ * since their bytes are gone after the call: compare them by `sha256`. Undefined when the commit
+ * is not in the local history (a shallow clone). With `current` (the work tree's model, read with
+ * the same settings), files the work tree holds unchanged are taken from it instead of being read.
+ */
+async function loadRepositoryAtCommit(settings, workspace, sha, current, git = startCommitGitReads(settings, workspace, sha)) {
+    const workspaceAbs = resolve(workspace);
+    const blobs = await git.blobs;
+    const copy = await git.copy;
+    if (blobs === undefined || copy === undefined)
+        return undefined;
+    try {
+        const reused = current && blobs.length > 0 ? reusableEntries(current, blobs, await git.changes) : undefined;
+        await writeCommitBlobs(workspaceAbs, blobs.filter((blob) => !copy.written.has(blob.path) && !reused?.paths.has(blob.path)), copy.rootCopy);
+        const model = await loadRepository(settings, copy.scratch);
+        const flows = [...model.flows, ...(reused?.flows ?? [])];
+        const files = [...model.files, ...(reused?.files ?? [])].map((entry) => ({
+            ...entry,
+            absPath: ''
+        }));
+        const readProblems = [...model.readProblems, ...(reused?.problems ?? [])];
+        return {
+            ...model,
+            workspace: workspaceAbs,
+            root: resolve(workspaceAbs, settings.root),
+            flows: reused ? flows.sort(byFlowOrder) : flows,
+            files: reused ? files.sort(byFileOrder) : files,
+            readProblems: reused ? readProblems.sort(byProblemOrder) : readProblems,
+            managedNamespaces: managedNamespaces(flows, files, settings.extraNamespaces)
+        };
+    }
+    finally {
+        await git.discard();
+    }
+}
+function startCommitGitReads(settings, workspace, sha) {
+    const workspaceAbs = resolve(workspace);
+    const folder = relative(workspaceAbs, resolve(workspaceAbs, settings.root)).split(sep).join('/');
+    const blobs = listCommitFolder({ workspace: workspaceAbs, sha, folder });
+    const changes = worktreeChanges({ workspace: workspaceAbs, sha, folder, ignoreFile: IGNORE_FILE });
+    const copy = (async () => {
+        const [listed, changed] = await Promise.all([blobs, changes]);
+        if (listed === undefined)
+            return undefined;
+        const scratch = await mkdtemp(join(tmpdir(), 'kga-commit-'));
+        try {
+            const rootCopy = join(scratch, folder);
+            await mkdir(rootCopy, { recursive: true });
+            const early = blobsAlwaysRead(listed, changed);
+            await writeCommitBlobs(workspaceAbs, early, rootCopy);
+            return { scratch, rootCopy, written: new Set(early.map((blob) => blob.path)) };
+        }
+        catch (error) {
+            await rm(scratch, { recursive: true, force: true });
+            throw error;
+        }
+    })();
+    for (const pending of [blobs, changes, copy])
+        pending.catch(() => undefined); // awaited by the caller
+    let discarded;
+    const discard = () => (discarded ??= copy.then((made) => made && rm(made.scratch, { recursive: true, force: true }), () => undefined));
+    return { blobs, changes, copy, discard };
+}
+function byFlowOrder(a, b) {
+    return compareCodeUnits(a.file, b.file);
+}
+function byFileOrder(a, b) {
+    return (compareCodeUnits(a.file, b.file) ||
+        compareCodeUnits(a.namespace, b.namespace) ||
+        compareCodeUnits(a.path, b.path));
+}
+function byProblemOrder(a, b) {
+    return (compareCodeUnits(a.file, b.file) ||
+        (a.line ?? 0) - (b.line ?? 0) ||
+        compareCodeUnits(a.message, b.message));
+}
+async function loadEntry(entry, placement, context) {
+    const found = { flows: [], files: [], problems: [], otherKinds: [], unmatched: [] };
+    const file = context.fileOf(entry.rel);
+    const searched = entry.kind === 'file' && (await context.search.keeps(entry.rel));
+    // The anywhere layout looks for flows in plain files that .gitignore keeps, never behind links.
+    if (placement.flow?.ifFlowDocument && !searched)
+        placement = { files: placement.files };
+    const wanted = placement.flow !== undefined || placement.files.length > 0;
+    const problem = (severity, message) => found.problems.push({ severity, file, message });
+    const abs = join(context.root, entry.rel);
+    if (entry.kind === 'other') {
+        if (wanted)
+            problem('warning', 'not a regular file; skipped');
+        return found;
+    }
+    let source = abs;
+    if (entry.kind === 'symlink') {
+        if (!wanted && !context.layout.mayContain(entry.rel))
+            return found;
+        const target = await resolveLink(abs, context.rootReal, context.rules);
+        if (target.kind === 'folder') {
+            problem(target.escapes ? 'error' : 'warning', `a symbolic link to a folder${target.reason ? ` (${target.reason})` : ''}; ` +
+                'linked folders are never followed, so nothing in it is deployed');
+            return found;
+        }
+        if (target.kind === 'other') {
+            if (wanted)
+                problem('warning', 'a symbolic link to something that is not a file; skipped');
+            return found;
+        }
+        if (target.kind === 'escapes') {
+            if (placement.flow) {
+                problem('error', `a symbolic link that is never followed: ${target.reason}`);
+            }
+            else {
+                found.files.push(...fileEntries(placement, file, entry.rel, EMPTY_CONTENT, {
+                    absPath: abs,
+                    symlink: true,
+                    symlinkEscapes: true
+                }));
+            }
+            return found;
+        }
+        source = target.realPath;
+    }
+    if (placement.flow) {
+        if (placement.files.length > 0 && !placement.flow.ifFlowDocument) {
+            problem('warning', 'matched by both the flows and a namespace-files mapping; it is read as a flow and not ' +
+                'uploaded as a namespace file (narrow the flows globs or the mapping to remove this warning)');
+        }
+        const flow = await readFlow(source, { file, rel: entry.rel, ...placement.flow });
+        if (flow === 'not-a-flow')
+            placement = { files: placement.files };
+        else if ('severity' in flow)
+            found.problems.push(flow);
+        else if (flow.otherKind !== undefined)
+            found.otherKinds.push({ file, type: flow.otherKind });
+        else
+            found.flows.push(flow);
+        if (placement.flow)
+            return found;
+    }
+    if (placement.files.length === 0) {
+        if (searched && !context.readsEveryFlow && (await isLeftOutFlow(entry.rel, source))) {
+            found.unmatched.push(file);
+        }
+        return found;
+    }
+    let content;
+    try {
+        content = await summariseContent(source);
+    }
+    catch (error) {
+        problem('error', `cannot read the file: ${error.message}`);
+        return found;
+    }
+    found.files.push(...fileEntries(placement, file, entry.rel, content, {
+        absPath: source,
+        symlink: entry.kind === 'symlink',
+        symlinkEscapes: false
+    }));
+    return found;
+}
+/** A flow document that no part of the layout reads. */
+async function isLeftOutFlow(rel, source) {
+    if (!isYamlFile(rel))
+        return false;
+    const text = await readFile(source, 'utf8').catch(() => '');
+    return kindOfText(normaliseSource(text)) === 'flow';
+}
+function fileEntries(placement, file, rel, content, origin) {
+    return placement.files.map(({ namespace, path }) => ({
+        file,
+        rel,
+        namespace,
+        path,
+        ...content,
+        ...origin
+    }));
+}
+
+/** What is wrong with a `dependsOn` graph: unknown names and the first cycle (deterministic). */
+function dependencyProblems(document, members) {
+    const ids = new Set(members.map((m) => m.id).filter((id) => id !== undefined));
+    const graph = new Map();
+    const unknown = [];
+    for (const [index, member] of members.entries()) {
+        const deps = [];
+        for (const node of document.items(member.dependsOn)) {
+            const name = document.string(node);
+            if (name === undefined)
+                continue;
+            deps.push(name);
+            if (!ids.has(name))
+                unknown.push({ node, name, member: index });
+        }
+        if (member.id !== undefined)
+            graph.set(member.id, deps);
+    }
+    return { unknown, cycle: findCycle(graph) };
+}
+/** A cycle in a dependency graph (node → the nodes it depends on), as a path, or undefined. */
+function findCycle(graph) {
+    const done = new Set();
+    const path = [];
+    const onPath = new Set();
+    const visit = (node) => {
+        if (onPath.has(node))
+            return [...path.slice(path.indexOf(node)), node];
+        if (done.has(node) || !graph.has(node))
+            return undefined;
+        onPath.add(node);
+        path.push(node);
+        for (const next of graph.get(node) ?? []) {
+            const cycle = visit(next);
+            if (cycle)
+                return cycle;
+        }
+        path.pop();
+        onPath.delete(node);
+        done.add(node);
+        return undefined;
+    };
+    for (const node of [...graph.keys()].sort()) {
+        const cycle = visit(node);
+        if (cycle)
+            return cycle;
+    }
+    return undefined;
+}
+
+/** Core flowable tasks whose `tasks` list must hold at least one task. */
+const NEEDS_TASKS = new Set([
+    'Parallel',
+    'Sequential',
+    'EachSequential',
+    'EachParallel',
+    'ForEach',
+    'WorkingDirectory',
+    'AllowFailure',
+    'Dag',
+    'LoopUntil'
+]);
+/**
+ * Shapes of Kestra's core flowable tasks that fail without any plugin: empty or missing child lists,
+ * Switch without branches, If without condition, Dag dependencies, WorkingDirectory children.
+ */
+function coreTaskFindings(document, tree) {
+    return [
+        ...emptyListFindings(document, tree),
+        ...tree.tasks.flatMap((task) => {
+            switch (coreFlowType(task.type)) {
+                case 'Switch':
+                    return switchFindings(document, task);
+                case 'If':
+                    return ifFindings(document, task);
+                case 'Dag':
+                    return dagFindings(document, task);
+                case 'WorkingDirectory':
+                    return workingDirectoryFindings(document, task, tree);
+                default:
+                    return missingListFindings(document, task);
+            }
+        })
+    ];
+}
+function emptyListFindings(document, tree) {
+    const findings = [];
+    for (const list of tree.lists) {
+        if (document.items(list.entry.value).length > 0)
+            continue;
+        const key = String(list.entry.key.value);
+        const owner = list.owner;
+        const type = coreFlowType(owner?.type);
+        const required = owner === undefined
+            ? list.path.startsWith('listeners[')
+            : (key === 'tasks' && NEEDS_TASKS.has(type ?? '')) ||
+                (key === 'then' && type === 'If') ||
+                (type === 'Switch' &&
+                    (list.path.includes('.cases.') || key === 'defaults') &&
+                    !document.isNull(list.entry.value));
+        if (!required)
+            continue;
+        findings.push(document.finding('error', list.entry.key, 'empty-tasks', `\`${list.path}\` must not be empty: add at least one task${owner === undefined ? '' : ' or remove the branch'}`));
+    }
+    return findings;
+}
+function missingListFindings(document, task) {
+    const type = coreFlowType(task.type);
+    if (!NEEDS_TASKS.has(type ?? '') || document.get(task.map, 'tasks'))
+        return [];
+    return [
+        document.finding('error', task.at, 'empty-tasks', `${type} task '${task.id ?? task.path}' has no \`tasks\`: add the tasks it runs`)
+    ];
+}
+function switchFindings(document, task) {
+    const cases = document.entries(document.get(task.map, 'cases')?.value);
+    const anyCase = cases.some((entry) => document.items(entry.value).length > 0);
+    const defaults = document.items(document.get(task.map, 'defaults')?.value).length > 0;
+    if (anyCase || defaults)
+        return [];
+    return [
+        document.finding('error', task.at, 'switch-no-tasks', `Switch '${task.id ?? task.path}' has no task: neither \`cases\` nor \`defaults\` hold any. Add a case or defaults`)
+    ];
+}
+function ifFindings(document, task) {
+    const findings = [];
+    const condition = document.get(task.map, 'condition');
+    if (!condition || document.isNull(condition.value)) {
+        findings.push(document.finding('error', task.at, 'if-condition', `If task '${task.id ?? task.path}' has no \`condition\`: add the expression to evaluate`));
+    }
+    if (!document.get(task.map, 'then')) {
+        findings.push(document.finding('error', task.at, 'empty-tasks', `If task '${task.id ?? task.path}' has no \`then\`: add the tasks to run`));
+    }
+    return findings;
+}
+function dagFindings(document, task) {
+    const findings = missingListFindings(document, task);
+    const members = document.items(document.get(task.map, 'tasks')?.value).map((item) => ({
+        id: document.string(document.get(document.get(item, 'task')?.value, 'id')?.value),
+        dependsOn: document.get(item, 'dependsOn')?.value
+    }));
+    const ids = members.flatMap((m) => (m.id === undefined ? [] : [m.id]));
+    const { unknown, cycle } = dependencyProblems(document, members);
+    for (const { node, name } of unknown) {
+        findings.push(document.finding('error', node, 'dag-dependency', `Dag '${task.id ?? task.path}': dependsOn names '${name}', which is not a task of this Dag. Use one of: ${ids.join(', ')}`));
+    }
+    if (cycle) {
+        findings.push(document.finding('error', task.at, 'dag-dependency', `Dag '${task.id ?? task.path}' has a dependency cycle: ${cycle.join(' → ')}. Remove one of these dependsOn entries`));
+    }
+    return findings;
+}
+function workingDirectoryFindings(document, task, tree) {
+    const findings = missingListFindings(document, task);
+    for (const child of tree.tasks) {
+        if (child.parent !== task || !child.path.startsWith(`${task.path}.tasks[`))
+            continue;
+        const type = coreFlowType(child.type);
+        if (type === undefined || !CORE_FLOWABLE.has(type))
+            continue;
+        // A Pause with child tasks is flowable; without, whether a given release counts it flowable is not known.
+        const certain = type !== 'Pause' || document.get(child.map, 'tasks') !== undefined;
+        findings.push(document.finding(certain ? 'error' : 'warning', child.at, 'working-directory-child', `WorkingDirectory '${task.id ?? task.path}' may only hold runnable tasks, not the flowable ${type} '${child.id ?? child.path}': move it out of the WorkingDirectory`));
+    }
+    return findings;
+}
+
+const INPUT_ID_PATTERN = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
+/**
+ * Input types of current Kestra (`Input`'s `@JsonSubTypes`, develop after 1.3). Kestra adds types over
+ * its releases: one outside this list is a warning, and the server decides.
+ */
+const INPUT_TYPES = new Set([
+    'STRING',
+    'ENUM',
+    'SELECT',
+    'MULTISELECT',
+    'INT',
+    'FLOAT',
+    'BOOLEAN',
+    'BOOL',
+    'DATETIME',
+    'DATE',
+    'TIME',
+    'DURATION',
+    'FILE',
+    'JSON',
+    'URI',
+    'SECRET',
+    'ARRAY',
+    'YAML',
+    'EMAIL',
+    'FORM'
+]);
+const SCHEDULE_TYPES = new Set([
+    'io.kestra.plugin.core.trigger.Schedule',
+    'io.kestra.core.models.triggers.types.Schedule'
+]);
+/** `InputValidator`: defaults with `required: false`, or with `prefill`, are rejected since 1.1. */
+const PREFILL_RELEASE = [1, 1, 0];
+const FILE_DEFAULT_URI = /^(file|nsfile):\/\//;
+/** The flow's top-level inputs (a FORM counts as one). */
+function declaredInputs(document) {
+    return inputList(document, document.get(document.root, 'inputs')?.value);
+}
+function inputList(document, list, form) {
+    const out = [];
+    for (const item of document.items(list)) {
+        const map = document.map(item);
+        if (!map)
+            continue;
+        const idEntry = document.get(map, 'id') ?? document.get(map, 'name');
+        const input = {
+            map,
+            required: document.string(document.get(map, 'required')?.value) !== 'false',
+            hasDefaults: !document.isNull(document.get(map, 'defaults')?.value)
+        };
+        if (form)
+            input.form = form;
+        if (idEntry) {
+            input.idEntry = idEntry;
+            const id = document.string(idEntry.value);
+            if (id !== undefined)
+                input.id = id;
+        }
+        const type = document.string(document.get(map, 'type')?.value);
+        if (type !== undefined)
+            input.type = type;
+        out.push(input);
+    }
+    return out;
+}
+/** A FORM's own inputs. */
+function children(document, form) {
+    return form.type === 'FORM'
+        ? inputList(document, document.get(form.map, 'inputs')?.value, form)
+        : [];
+}
+/** Every input declared: the top-level ones and those inside FORMs. */
+function everyInput(document, inputs = declaredInputs(document)) {
+    return inputs.flatMap((input) => [input, ...children(document, input)]);
+}
+/** Every input a run resolves: FORMs replaced by their inputs (Kestra's `Input.expandToLeaves`). */
+function leafInputs(document, inputs) {
+    return inputs.flatMap((input) => (input.type === 'FORM' ? children(document, input) : [input]));
+}
+/** `form.child` for an input of a FORM, else the id: how runs, triggers and `dependsOn` name it. */
+function inputPath(input) {
+    if (input.id === undefined)
+        return undefined;
+    return input.form ? `${input.form.id ?? ''}.${input.id}` : input.id;
+}
+/** Flow inputs and outputs: ids, types, duplicates, dependencies and type-specific rules. */
+function inputFindings(document, tree) {
+    const inputs = declaredInputs(document);
+    return [
+        ...everyInput(document, inputs).flatMap((input) => oneInputFindings(document, input)),
+        ...inputs.flatMap((input) => formFindings(document, input)),
+        ...duplicates(document, inputs, 'input'),
+        ...pathFindings(document, leafInputs(document, inputs)),
+        ...dependsOnFindings(document, inputs),
+        ...outputFindings(document),
+        ...scheduleFindings(document, leafInputs(document, inputs), tree)
+    ];
+}
+/** `InputValidator`'s combinations of `defaults`, `required` and `prefill` (Kestra 1.1+). */
+function versionedInputFindings(document) {
+    const findings = [];
+    for (const input of everyInput(document)) {
+        const defaults = document.get(input.map, 'defaults');
+        if (!defaults || !input.hasDefaults)
+            continue;
+        const label = inputLabel(input);
+        if (!input.required) {
+            findings.push(document.versioned(PREFILL_RELEASE, 'warning', document.get(input.map, 'required')?.key ?? defaults.key, 'input-defaults-optional', `${label} has \`defaults\` and \`required: false\`: Kestra 1.1+ rejects this ('Inputs with a default value must be required, since the default is always applied'). Remove \`required: false\`, or replace \`defaults\` with \`prefill\` to keep the input optional`));
+        }
+        const prefill = document.get(input.map, 'prefill');
+        if (prefill && !document.isNull(prefill.value)) {
+            findings.push(document.versioned(PREFILL_RELEASE, 'warning', prefill.key, 'input-defaults-prefill', `${label} has both \`defaults\` and \`prefill\`: Kestra 1.1+ rejects this ('Inputs with a default value cannot also have a prefill'). Keep one of them`));
+        }
+    }
+    return findings;
+}
+function inputLabel(input) {
+    const path = inputPath(input);
+    return path !== undefined ? `Input '${path}'` : 'Input';
+}
+function oneInputFindings(document, input) {
+    const findings = [];
+    const map = input.map;
+    const idNode = input.idEntry?.key ?? map;
+    const label = inputLabel(input);
+    if (!input.idEntry) {
+        findings.push(document.finding('error', map, 'input-id', 'Input has no `id`: add one'));
+    }
+    else {
+        if (String(input.idEntry.key.value) === 'name' && !document.get(map, 'id')) {
+            findings.push(document.finding('warning', input.idEntry.key, 'input-name-deprecated', `${label} uses the deprecated \`name:\`: rename the key to \`id:\``));
+        }
+        if (input.id === undefined || !INPUT_ID_PATTERN.test(input.id)) {
+            findings.push(document.finding('error', idNode, 'input-id', `Input id '${input.id ?? ''}' is invalid: use letters, digits, '.', '_' or '-' (no spaces), starting with a letter or digit`));
+        }
+    }
+    const typeEntry = document.get(map, 'type');
+    if (!typeEntry || document.isNull(typeEntry.value)) {
+        findings.push(document.finding('error', idNode, 'input-type', `${label} has no \`type\`: add one, e.g. \`type: STRING\``));
+    }
+    else if (input.type === undefined || !INPUT_TYPES.has(input.type)) {
+        findings.push(document.finding('warning', typeEntry.value ?? typeEntry.key, 'input-type', `Input type '${input.type ?? ''}' is not one this action knows (${[...INPUT_TYPES].join(', ')}). If your Kestra is newer than this action the server decides; otherwise fix the type`));
+    }
+    const defaults = document.get(map, 'defaults');
+    const literal = document.string(defaults?.value);
+    if (defaults &&
+        input.type === 'FILE' &&
+        literal !== undefined &&
+        !/\{[{%]/.test(literal) &&
+        !FILE_DEFAULT_URI.test(literal)) {
+        findings.push(document.finding('error', defaults.value ?? defaults.key, 'input-file-defaults', `${label}: a FILE input's \`defaults\` can only be a file:// or nsfile:// URI (e.g. nsfile:///data/input.csv), not '${literal}'. Fix the URI or remove \`defaults\``));
+    }
+    const itemType = document.get(map, 'itemType');
+    const itemTypeValue = document.string(itemType?.value);
+    if (input.type === 'ARRAY' &&
+        itemType &&
+        (itemTypeValue === 'ARRAY' || itemTypeValue === 'SECRET')) {
+        findings.push(document.finding('error', itemType.value ?? itemType.key, 'input-item-type', `${label}: \`itemType\` cannot be \`${itemTypeValue}\`. Use a scalar type such as STRING`));
+    }
+    if (input.type === 'MULTISELECT' && document.get(map, 'values') && document.get(map, 'options')) {
+        const options = document.get(map, 'options');
+        findings.push(document.finding('error', options.key, 'input-multiselect', `${label}: you can't define both \`values\` and \`options\`. Keep \`values\` (\`options\` is deprecated)`));
+    }
+    const validator = document.get(map, 'validator');
+    const pattern = document.string(validator?.value);
+    if (validator && pattern !== undefined && /(^|[^\\])(\\\\)*\\$/.test(pattern)) {
+        findings.push(document.finding('error', validator.value ?? validator.key, 'input-validator', `${label}: \`validator\` is not a valid regular expression (it ends with a lone backslash). Escape it as \\\\`));
+    }
+    return findings;
+}
+function duplicates(document, items, kind) {
+    const seen = new Set();
+    const findings = [];
+    for (const item of items) {
+        if (item.id === undefined || !item.idEntry)
+            continue;
+        if (seen.has(item.id)) {
+            findings.push(document.finding('error', item.idEntry.key, `duplicate-${kind}-id`, `Duplicate ${kind} with name [${item.id}]: ${kind} ids must be unique. Rename or remove this one`));
+        }
+        seen.add(item.id);
+    }
+    return findings;
+}
+/**
+ * FORM rules of Kestra's develop line after 1.3 (`InputValidator`, `FormInput`): no defaults or
+ * prefill, no FORM inside a FORM, an `inputs` list. Warnings: which 1.3.x release enforces them is not
+ * known.
+ */
+function formFindings(document, form) {
+    if (form.type !== 'FORM')
+        return [];
+    const findings = [];
+    const label = inputLabel(form);
+    for (const key of ['defaults', 'prefill']) {
+        const entry = document.get(form.map, key);
+        if (!entry || document.isNull(entry.value))
+            continue;
+        findings.push(document.finding('warning', entry.key, 'input-form', `${label} is a FORM: it groups other inputs and cannot declare \`${key}\` (Kestra rejects it). Set \`${key}\` on the inputs inside the form`));
+    }
+    const inputs = document.get(form.map, 'inputs');
+    if (!inputs || document.isNull(inputs.value)) {
+        findings.push(document.finding('warning', form.idEntry?.key ?? form.map, 'input-form', `${label} is a FORM without \`inputs\`: list the inputs it groups`));
+    }
+    for (const child of children(document, form)) {
+        if (child.type !== 'FORM')
+            continue;
+        findings.push(document.finding('warning', document.get(child.map, 'type')?.value ?? child.map, 'input-form', `${inputLabel(child)} is a FORM inside the FORM '${form.id ?? ''}': forms cannot be nested (Kestra rejects it). Move its inputs into '${form.id ?? ''}' or make it a top-level FORM`));
+    }
+    return findings;
+}
+/** Expanded input paths (`form.child`) that repeat, or where one is nested under another. */
+function pathFindings(document, leaves) {
+    const findings = [];
+    const seen = new Map();
+    for (const leaf of leaves) {
+        const path = inputPath(leaf);
+        if (path === undefined)
+            continue;
+        const at = leaf.idEntry?.key ?? leaf.map;
+        if (seen.has(path) && path.includes('.')) {
+            findings.push(document.finding('warning', at, 'input-path', `Duplicate input path [${path}]: another input (in a FORM or with a dotted id) resolves to the same path. Rename one`));
+            continue;
+        }
+        const clash = [...seen.keys()].find((other) => other.startsWith(`${path}.`) || path.startsWith(`${other}.`));
+        if (clash !== undefined && (leaf.form || seen.get(clash)?.form)) {
+            findings.push(document.finding('warning', at, 'input-path', `Input path '${path}' conflicts with '${clash}': one cannot be nested under the other. Rename one`));
+        }
+        seen.set(path, leaf);
+    }
+    return findings;
+}
+/**
+ * `dependsOn.inputs` must name inputs, with no cycle. Inside FORMs, inputs are named by their dotted
+ * path (`form.child`): a bare sibling id or a FORM's own id is a warning, as Kestra's develop line
+ * rejects it and older releases' handling is not known.
+ */
+function dependsOnFindings(document, inputs) {
+    const leaves = leafInputs(document, inputs);
+    const members = leaves.map((input) => ({
+        id: inputPath(input),
+        dependsOn: document.get(document.get(input.map, 'dependsOn')?.value, 'inputs')?.value
+    }));
+    const looseNames = new Set(inputs.flatMap((input) => input.type === 'FORM' ? [input.id, ...children(document, input).map((c) => c.id)] : []));
+    const { unknown, cycle } = dependencyProblems(document, members);
+    const findings = unknown.map(({ node, name, member }) => looseNames.has(name)
+        ? document.finding('warning', node, 'input-depends-on', `Input '${members[member].id ?? ''}' depends on '${name}', which is a FORM or an input inside one: name an input by its full dotted path (e.g. 'form.input')`)
+        : document.finding('error', node, 'input-depends-on', `Input with id '${members[member].id ?? ''}' depends on a non-existent input '${name}': fix the name or declare that input`));
+    if (cycle) {
+        const input = leaves.find((candidate) => inputPath(candidate) === cycle[0]);
+        findings.push(document.finding('error', input?.idEntry?.key ?? input?.map, 'input-depends-on', `Cycle dependency between inputs: ${cycle.join(' → ')}. Remove one dependsOn entry`));
+    }
+    return findings;
+}
+function outputFindings(document) {
+    const outputs = [];
+    const findings = [];
+    for (const item of document.items(document.get(document.root, 'outputs')?.value)) {
+        const map = document.map(item);
+        if (!map)
+            continue;
+        const idEntry = document.get(map, 'id');
+        const id = document.string(idEntry?.value);
+        if (!idEntry) {
+            findings.push(document.finding('error', map, 'output-id', 'Flow output has no `id`: add one'));
+        }
+        else if (id === undefined || !INPUT_ID_PATTERN.test(id)) {
+            findings.push(document.finding('error', idEntry.key, 'output-id', `Output id '${id ?? ''}' is invalid: use letters, digits, '.', '_' or '-', starting with a letter or digit`));
+        }
+        outputs.push(id !== undefined && idEntry ? { id, idEntry } : {});
+    }
+    return [...findings, ...duplicates(document, outputs, 'output')];
+}
+/**
+ * Newer Kestra (PR #15090) refuses a Schedule that does not give every required input without default;
+ * inputs of a FORM are given by their dotted path.
+ */
+function scheduleFindings(document, leaves, tree) {
+    const needed = leaves.filter((input) => inputPath(input) !== undefined && input.required && !input.hasDefaults);
+    if (needed.length === 0)
+        return [];
+    const findings = [];
+    for (const trigger of tree.triggers) {
+        if (trigger.type === undefined || !SCHEDULE_TYPES.has(trigger.type))
+            continue;
+        const given = new Set(document.entries(document.get(trigger.map, 'inputs')?.value).map((e) => String(e.key.value)));
+        const missing = needed.map((input) => inputPath(input)).filter((id) => !given.has(id));
+        if (missing.length === 0)
+            continue;
+        findings.push(document.finding('warning', trigger.at, 'schedule-missing-inputs', `Schedule trigger '${trigger.id ?? trigger.path}' does not supply required input(s) without defaults (${missing.join(', ')}): every scheduled run fails, and newer Kestra rejects the flow. Add them under the trigger's \`inputs\` or give them defaults`));
+    }
+    return findings;
+}
+
+/**
+ * `{{ inputs.my-input }}` / `{{ outputs.my-task.value }}` where `my-input` / `my-task` is a declared
+ * id: Pebble reads the dash as a subtraction, and Kestra rejects it. Only declared dashed ids count,
+ * so `{{ inputs.a - 1 }}` or `{{ inputs.a-b }}` with an input `a` are left alone.
+ */
+function dashedReferenceFindings(document, tree) {
+    const dashed = {
+        inputs: new Set(declaredInputs(document).flatMap((input) => (input.id?.includes('-') ? [input.id] : []))),
+        outputs: new Set(tree.tasks.flatMap((task) => (task.id?.includes('-') ? [task.id] : [])))
+    };
+    if (dashed.inputs.size === 0 && dashed.outputs.size === 0)
+        return [];
+    const findings = [];
+    const reference = /(?<![\w.\]'"])(inputs|outputs)\.([A-Za-z0-9_][A-Za-z0-9_-]*)/g;
+    for (const scalar of templatedScalars(document.doc)) {
+        const value = scalar.value;
+        for (const expression of expressions(value)) {
+            const body = blankStrings(expression.body);
+            for (const match of body.matchAll(reference)) {
+                const kind = match[1];
+                const name = match[2];
+                if (!dashed[kind].has(name))
+                    continue;
+                const needle = match[0];
+                const index = expression.start + match.index;
+                const occurrence = value.slice(0, index).split(needle).length - 1;
+                const kindName = kind === 'inputs' ? 'input' : 'output';
+                findings.push(document.findingAt('error', document.locateInScalar(scalar, needle, occurrence), 'dashed-reference', `Invalid ${kindName} reference \`${needle}\`: Pebble reads '-' as a minus. Use bracket notation: ${kind}['${name}']`));
+            }
+        }
+    }
+    return findings;
+}
+
+const LABEL_KEY_PATTERN = /^\p{Ll}[\p{L}0-9._-]*$/u;
+const SYSTEM_PREFIX = 'system.';
+const READ_ONLY = 'system.readOnly';
+/** Labels as a map (`key: value`) or a list of `{key, value}`: reserved `system.` keys and key format. */
+function labelFindings(document) {
+    const labels = document.get(document.root, 'labels');
+    if (!labels)
+        return [];
+    const pairs = [];
+    for (const entry of document.entries(labels.value)) {
+        pairs.push({ key: String(entry.key.value), node: entry.key });
+    }
+    for (const item of document.items(labels.value)) {
+        const keyEntry = document.get(item, 'key');
+        const key = document.string(keyEntry?.value);
+        if (keyEntry && key !== undefined)
+            pairs.push({ key, node: keyEntry.value ?? keyEntry.key });
+    }
+    const findings = [];
+    for (const { key, node } of pairs) {
+        if (key.startsWith(SYSTEM_PREFIX) && key !== READ_ONLY) {
+            findings.push(document.finding('error', node, 'system-label', `Label '${key}': system labels can only be set by Kestra itself (only ${READ_ONLY} is allowed). Rename the label`));
+        }
+        else if (!key.startsWith(SYSTEM_PREFIX) && !LABEL_KEY_PATTERN.test(key)) {
+            findings.push(document.finding('warning', node, 'label-key', `Label key '${key}' does not start with a lower-case letter followed by letters, digits, '.', '_' or '-': Kestra 1.2+ rejects it. Rename the label`));
+        }
+    }
+    return findings;
+}
+
+const LARGE_FILE_BYTES = 10 * 1024 * 1024;
+const MAX_SEGMENT = 255;
+const MAX_PATH = 1024;
+/** Path, size and symlink rules for one namespace file; findings are on line 1 of the source file. */
+function namespaceFileFindings(entry) {
+    const findings = [];
+    const add = (severity, rule, message) => {
+        findings.push({
+            severity,
+            file: entry.file,
+            line: 1,
+            rule,
+            message,
+            resource: fileKey(entry.namespace, entry.path)
+        });
+    };
+    for (const problem of pathProblems(entry.path))
+        add('error', 'file-path', problem);
+    if (/[ +]/.test(entry.path)) {
+        add('notice', 'file-name-encoding', `Namespace file path '${entry.path}' contains a space or '+': Kestra 0.x servers encoded these differently (a space became '+'). Prefer names without them`);
+    }
+    if (entry.symlinkEscapes) {
+        add('error', 'file-symlink', 'Symlink points outside root (or is dangling or loops): it is never followed; replace it with the file itself');
+    }
+    else if (entry.size > MAX_FILE_BYTES) {
+        add('error', 'file-size', `Namespace file is ${megabytes(entry.size)} MiB, over the ${megabytes(MAX_FILE_BYTES)} MiB limit: keep large data out of namespace files (use object storage)`);
+    }
+    else if (entry.size > LARGE_FILE_BYTES) {
+        add('warning', 'file-size', `Large upload: namespace file is ${megabytes(entry.size)} MiB (over ${megabytes(LARGE_FILE_BYTES)} MiB). Proxies in front of Kestra may refuse it; consider object storage`);
+    }
+    return findings;
+}
+/** What is wrong with a namespace file path (which starts with '/'), empty when nothing is. */
+function pathProblems(path) {
+    const problems = [];
+    if (!path.startsWith('/'))
+        problems.push(`Namespace file path '${path}' must start with '/'`);
+    if (path.length > MAX_PATH) {
+        problems.push(`Namespace file path is ${path.length} characters long: keep it at most ${MAX_PATH}`);
+    }
+    if (path.includes('\\'))
+        problems.push(`Namespace file path '${path}' contains a backslash: use '/' only`);
+    if (/\p{Cc}/u.test(path)) {
+        problems.push(`Namespace file path ${JSON.stringify(path)} contains a control character: rename the file`);
+    }
+    const segments = path.replace(/^\//, '').split('/');
+    if (segments.some((segment) => segment === '')) {
+        problems.push(`Namespace file path '${path}' has an empty segment ('//' or a trailing '/')`);
+    }
+    if (segments.some((segment) => segment === '..' || segment === '.') || path.includes('..')) {
+        problems.push(`Namespace file path '${path}' contains '..' or '.': Kestra refuses relative paths; rename it`);
+    }
+    if (segments.some((segment) => segment.length > MAX_SEGMENT)) {
+        problems.push(`A file or folder name in '${path}' exceeds the maximum length of ${MAX_SEGMENT} characters`);
+    }
+    if (path === '/_flows' || path.startsWith('/_flows/')) {
+        problems.push(`Namespace file path '${path}' is under /_flows, which Kestra forbids: move it`);
+    }
+    return problems;
+}
+function megabytes(bytes) {
+    return (bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '');
+}
+
+/** `TaskDefaultValidator` (0.16) then `PluginDefaultValidator`: a `values` map without nulls. */
+const VALUES_CHECKED = [0, 16, 0];
+/** `PluginDefault.type` is `@NotNull` since the 0.17 rename. */
+const TYPE_REQUIRED = [0, 17, 0];
+/**
+ * The flow's `pluginDefaults` (or the pre-1.0 `taskDefaults`) entries: each needs a `type` and a
+ * `values` map with no empty value. Whether the type and properties exist needs the server's plugins.
+ */
+function pluginDefaultFindings(document) {
+    const findings = [];
+    for (const key of ['pluginDefaults', 'taskDefaults']) {
+        document.items(document.get(document.root, key)?.value).forEach((item, index) => {
+            const entry = document.map(item);
+            if (!entry)
+                return;
+            const where = `${key}[${index}]`;
+            if (!document.get(entry, 'type')) {
+                findings.push(document.versioned(TYPE_REQUIRED, 'error', item, 'plugin-default-type', `${where} has no \`type\`: add the plugin class (or prefix) these defaults apply to`));
+            }
+            const values = document.get(entry, 'values');
+            if (!values || document.isNull(values.value)) {
+                findings.push(document.versioned(VALUES_CHECKED, 'error', values?.key ?? item, 'plugin-default-values', `${where} has no \`values\`: Kestra rejects a plugin default without them ("No 'values' provided"). Add the property values or remove the entry`));
+                return;
+            }
+            for (const value of document.entries(values.value)) {
+                if (!document.isNull(value.value))
+                    continue;
+                findings.push(document.versioned(VALUES_CHECKED, 'error', value.key, 'plugin-default-values', `${where}.values.${String(value.key.value)} is empty: Kestra rejects a plugin default with no value for a key. Give it a value or remove the key`));
+            }
+        });
+    }
+    return findings;
+}
+
+function atLeast(version, since) {
+    for (let i = 0; i < 3; i++) {
+        if (version[i] !== since[i])
+            return (version[i] ?? 0) > (since[i] ?? 0);
+    }
+    return true;
+}
+function resolveVersioned(versioned, version) {
+    return versioned.map(({ finding, since, whenUnknown }) => ({
+        ...finding,
+        severity: version === undefined ? whenUnknown : atLeast(version, since) ? 'error' : 'warning'
+    }));
+}
+
+/**
+ * `message: {{ name }}` is YAML for a flow mapping whose key is another mapping, not a string: Kestra
+ * then fails to read the flow with an error that does not say why. Same for `{% … %}` (a syntax error)
+ * and for a flow sequence item. Works on documents with syntax errors too: it explains them.
+ */
+function unquotedPebbleFindings(flow, doc) {
+    const findings = [];
+    distExports.visit(doc, {
+        Map(key, node, path) {
+            if (!node.flow || !startsPebble(flow.source, node))
+                return undefined;
+            const [start = 0, end = start] = node.range ?? [];
+            const parent = path[path.length - 1];
+            const inFlow = distExports.isSeq(parent) && parent.flow === true;
+            const expression = inFlow ? flow.source.slice(start, end) : expressionText(flow.source, start);
+            const prefix = key === 'value' && distExports.isPair(parent) && distExports.isScalar(parent.key)
+                ? `${String(parent.key.value)}: `
+                : distExports.isSeq(parent) && !inFlow
+                    ? '- '
+                    : '';
+            findings.push({
+                severity: 'error',
+                file: flow.file,
+                ...offsetPosition(flow, start),
+                rule: 'unquoted-pebble',
+                message: `Unquoted Pebble expression: YAML reads \`${expression}\` as a mapping, not a string, and Kestra rejects the flow: quote the expression: ${prefix}${quoted$1(expression)}`
+            });
+            return distExports.visit.SKIP;
+        }
+    });
+    return findings;
+}
+function startsPebble(source, node) {
+    const start = node.range?.[0];
+    return start !== undefined && /^\{[{%]/.test(source.slice(start, start + 2));
+}
+/** The expression as written: up to the end of its line, without a trailing ` # comment`. */
+function expressionText(source, start) {
+    const end = source.indexOf('\n', start);
+    const line = source.slice(start, end < 0 ? source.length : end);
+    const comment = line.search(/\s#(?![^{]*[}%]\})/);
+    return (comment < 0 ? line : line.slice(0, comment)).trimEnd();
+}
+function quoted$1(text) {
+    if (!text.includes('"') && !text.includes('\\'))
+        return `"${text}"`;
+    return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** Syntax errors, duplicate keys and parser warnings of one document, each at its exact position. */
+function yamlFindings(flow, doc) {
+    const findings = [];
+    const syntaxLines = new Set();
+    for (const error of doc.errors) {
+        const duplicate = error.code === 'DUPLICATE_KEY';
+        const key = duplicate ? keyText(flow.source, error.pos[0]) : '';
+        const position = offsetPosition(flow, skipBlank(flow.source, error.pos[0]));
+        // One parse error tends to cascade into several on the same line: the first says the most.
+        if (!duplicate && syntaxLines.has(position.line))
+            continue;
+        if (!duplicate)
+            syntaxLines.add(position.line);
+        findings.push({
+            severity: 'error',
+            file: flow.file,
+            ...position,
+            rule: duplicate ? 'duplicate-key' : 'yaml-syntax',
+            message: duplicate
+                ? `Duplicate key${key ? ` '${key}'` : ''}: this mapping already has it above. Kestra rejects duplicate keys: remove or rename one`
+                : `YAML syntax error: ${error.message}. Fix the YAML (check indentation and quoting)`
+        });
+    }
+    for (const warning of doc.warnings) {
+        findings.push({
+            severity: 'warning',
+            file: flow.file,
+            ...offsetPosition(flow, skipBlank(flow.source, warning.pos[0])),
+            rule: 'yaml-warning',
+            message: `YAML warning: ${warning.message}`
+        });
+    }
+    return findings;
+}
+/** Unknown anchors, recursive aliases and alias bombs. */
+function aliasFindings(document) {
+    return document.aliases.problems.map((problem) => document.finding('error', problem.node, 'yaml-alias', `YAML alias: ${problem.message}`));
+}
+/** Every document after the first is an error on its `---` line: one flow file holds one flow. */
+function multipleDocumentFindings(flow) {
+    return flow.documents
+        .slice(1)
+        .filter((doc) => !isEmptyDocument(doc))
+        .map((doc) => {
+        const start = documentStart(flow.source, doc);
+        return {
+            severity: 'error',
+            file: flow.file,
+            ...offsetPosition(flow, start),
+            rule: 'multiple-documents',
+            message: 'A flow file must hold exactly one YAML document: move this document (after `---`) into a file of its own'
+        };
+    });
+}
+function notAFlowFinding(flow) {
+    return {
+        severity: 'warning',
+        file: flow.file,
+        line: 1,
+        column: 1,
+        rule: 'not-a-flow',
+        message: 'Not a flow (no id and no tasks): skipped, not deployed. Move it out of the flows folder or add id, namespace and tasks'
+    };
+}
+/** A bare trailing `---` parses as a document holding an empty scalar: not a second flow. */
+function isEmptyDocument(doc) {
+    const contents = doc.contents;
+    return (doc.errors.length === 0 &&
+        (contents === null || (distExports.isScalar(contents) && contents.value === null && contents.source === '')));
+}
+function documentStart(source, doc) {
+    const [start] = doc.range;
+    const contentStart = doc.contents?.range?.[0] ?? doc.range[1];
+    const marker = /^---/gm;
+    marker.lastIndex = start;
+    const found = marker.exec(source);
+    return found && found.index <= contentStart ? found.index : start;
+}
+/** Parser errors sometimes start on the blank line before the culprit: point at the culprit. */
+function skipBlank(source, offset) {
+    let at = offset;
+    while (at < source.length && /\s/.test(source[at] ?? ''))
+        at++;
+    return at < source.length ? at : offset;
+}
+function keyText(source, offset) {
+    const match = /^[^:\n]{1,100}/.exec(source.slice(offset, offset + 120));
+    return match ? match[0].trim().replace(/^["']|["']$/g, '') : '';
+}
+
+const checked = new WeakMap();
+/**
+ * The checks of one flow file on its own, memoised: they can run as soon as the file is parsed, and
+ * its syntax trees be let go of before the next files are read.
+ */
+function checkFlow(flow, options = {}) {
+    const memo = checked.get(flow);
+    if (memo && memo.layout === options.layout)
+        return memo.check;
+    const check = runFlowChecks(flow, options);
+    checked.set(flow, { layout: options.layout, check });
+    return check;
+}
+function runFlowChecks(flow, options) {
+    const findings = syntaxFindings(flow);
+    findings.push(...multipleDocumentFindings(flow));
+    const versioned = [];
+    if (flow.notAFlow) {
+        return { findings: [...findings, notAFlowFinding(flow)], versioned, wellFormed: false };
+    }
+    const first = flow.documents[0];
+    // A document that does not parse has no reliable structure: its syntax errors are the findings.
+    if (!first || first.errors.some((error) => error.code !== 'DUPLICATE_KEY')) {
+        return { findings, versioned, wellFormed: false };
+    }
+    const document = new FlowDocument(flow, first);
+    const wellFormed = flow.documents.length === 1 && first.errors.length === 0 && document.aliases.safe;
+    findings.push(...aliasFindings(document));
+    if (!document.root || !document.aliases.safe)
+        return { findings, versioned, wellFormed };
+    const tree = taskTree(document);
+    versioned.push(...versionedIdentityFindings(document), ...versionedInputFindings(document), ...pluginDefaultFindings(document));
+    findings.push(...identityFindings(document), ...namespaceFolderFindings(document, options.layout), ...taskFindings(document, tree), ...coreTaskFindings(document, tree), ...inputFindings(document, tree), ...labelFindings(document), ...dashedReferenceFindings(document, tree));
+    return { findings, versioned, identity: flowIdentity(document), wellFormed };
+}
+/**
+ * YAML problems of every document, and unquoted Pebble expressions: these explain the syntax errors
+ * they cause on their line (`message: {{ a }} b`), which are then left out.
+ */
+function syntaxFindings(flow) {
+    const findings = [];
+    for (const doc of flow.documents) {
+        const pebble = unquotedPebbleFindings(flow, doc);
+        const explained = new Set(pebble.map((finding) => finding.line));
+        findings.push(...pebble, ...yamlFindings(flow, doc).filter((finding) => finding.rule !== 'yaml-syntax' || !explained.has(finding.line)));
+    }
+    return findings;
+}
+/**
+ * Every check that needs no server, over all flows and namespace files of the repository, plus the
+ * model's read problems. Reference checks are separate (see `referenceFindings`). Sorted, deterministic.
+ */
+function validateRepository(model, options = {}) {
+    const findings = [];
+    const identities = [];
+    for (const flow of model.flows) {
+        const check = checkFlow(flow, options);
+        findings.push(...check.findings, ...resolveVersioned(check.versioned, options.serverVersion));
+        if (check.identity)
+            identities.push(check.identity);
+    }
+    findings.push(...duplicateFlowFindings(identities));
+    for (const file of model.files)
+        findings.push(...namespaceFileFindings(file));
+    for (const problem of model.readProblems) {
+        findings.push({
+            severity: problem.severity,
+            file: problem.file,
+            line: problem.line ?? 1,
+            rule: 'read-problem',
+            message: problem.message
+        });
+    }
+    return findings.sort(compareFindings);
+}
+
+/** A flow file the plan can deploy: a flow with a readable identity (its own errors are the gate's business). */
+function deployableFlow(flow) {
+    return (!flow.notAFlow &&
+        flow.id !== undefined &&
+        flow.namespace !== undefined &&
+        NAMESPACE_PATTERN.test(flow.namespace));
+}
+/**
+ * What the repository wants on the server. The first file declaring an identity wins (later ones are
+ * errors). A file's bytes are read only when the server does not hold the same: a diff shows them.
+ */
+async function desiredState(model, actual) {
+    const managed = new Set(model.managedNamespaces);
+    const seen = new Set();
+    const flows = [];
+    for (const flow of model.flows) {
+        if (!deployableFlow(flow) || !managed.has(flow.namespace))
+            continue;
+        const key = flowKey(flow.namespace, flow.id);
+        if (seen.has(key))
+            continue;
+        seen.add(key);
+        flows.push({ namespace: flow.namespace, id: flow.id, source: flow.source, file: flow.file });
+    }
+    const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace));
+    const held = new Map();
+    for (const [namespace, { files }] of actual ?? []) {
+        for (const file of files)
+            held.set(fileKey(namespace, file.path), file.summary.sha256);
+    }
+    const files = await mapLimit(safe, 32, async (entry) => ({
+        namespace: entry.namespace,
+        path: entry.path,
+        ...(!isOversized(entry) &&
+            held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256 && {
+            bytes: await readNamespaceFileBytes(entry)
+        }),
+        sha256: entry.sha256,
+        size: entry.size,
+        binary: entry.binary,
+        file: entry.file
+    }));
+    return { flows, files };
+}
+
+/** The commit the change starts from: the PR base, or the push's `before` (none for a new branch). */
+function baseCommit(context) {
+    const sha = context.pullRequest?.baseSha || context.push?.before;
+    return sha && !/^0+$/.test(sha) ? sha : undefined;
+}
+function snapshotOf(model) {
+    const snapshot = { flows: new Map(), files: new Map() };
+    for (const flow of model.flows) {
+        if (!deployableFlow(flow))
+            continue;
+        const key = flowKey(flow.namespace, flow.id);
+        if (!snapshot.flows.has(key))
+            snapshot.flows.set(key, { source: flow.source, file: flow.file });
+    }
+    for (const file of model.files) {
+        snapshot.files.set(fileKey(file.namespace, file.path), { sha256: file.sha256, file: file.file });
+    }
+    return snapshot;
+}
+/** The base commit's snapshot from git, when the event has a base commit (see baseFromGit). */
+function readBaseSnapshot(settings, context, current, git) {
+    const sha = baseCommit(context);
+    return sha ? baseFromGit(settings, context.workspace, sha, current, git) : undefined;
+}
+/** Starts the git reads of the base commit's snapshot, when the event has a base commit. */
+function startBaseGitReads(settings, context) {
+    const sha = baseCommit(context);
+    return sha ? startCommitGitReads(settings, context.workspace, sha) : undefined;
+}
+/**
+ * The repository at the base commit, from local git history; undefined when history is shallow.
+ * `current` (the work tree's model) spares reading the files the change left alone.
+ */
+async function baseFromGit(settings, workspace, sha, current, git) {
+    const model = await loadRepositoryAtCommit(settings, workspace, sha, current, git);
+    return model && snapshotOf(model);
+}
+/**
+ * Shallow history: read, through the contents API, the base version of just the files the plan would
+ * overwrite or remove (drift needs nothing else).
+ */
+async function baseFromApi(plan, github, sha) {
+    const snapshot = { flows: new Map(), files: new Map() };
+    const candidates = plan.resources.filter((r) => r.file && r.action !== 'create' && r.action !== 'unchanged');
+    await mapLimit(candidates, 8, async (change) => {
+        const bytes = await github.getFileAtRef(change.file, sha);
+        if (!bytes)
+            return;
+        if (change.kind === 'file') {
+            snapshot.files.set(fileKey(change.namespace, change.path), {
+                sha256: sha256Hex(bytes),
+                file: change.file
+            });
+            return;
+        }
+        const flow = parseFlowFile({
+            file: change.file,
+            rel: change.file,
+            raw: Buffer.from(bytes).toString('utf8')
+        });
+        if (flow.namespace === change.namespace && flow.id === change.id) {
+            snapshot.flows.set(flowKey(change.namespace, change.id), {
+                source: flow.source,
+                file: change.file
+            });
+        }
+    });
+    return snapshot;
+}
+
+function readProblemFindings(model) {
+    return model.readProblems.map((problem) => ({
+        severity: problem.severity,
+        file: problem.file,
+        line: problem.line ?? 1,
+        rule: 'read',
+        message: problem.message
+    }));
+}
+/** SPEC §6: on a PR, an error in a file the PR did not change is a warning, so old problems never block it. */
+function demoteUnchangedErrors(findings, changed) {
+    if (changed.kind !== 'list')
+        return findings;
+    return findings.map((finding) => finding.severity === 'error' && !changed.paths.has(finding.file)
+        ? {
+            ...finding,
+            severity: 'warning',
+            message: `${finding.message} (not changed by this pull request, so reported as a warning)`
+        }
+        : finding);
+}
+function tally(findings) {
+    return {
+        errors: findings.filter((f) => f.severity === 'error').length,
+        warnings: findings.filter((f) => f.severity === 'warning').length,
+        notices: findings.filter((f) => f.severity === 'notice').length
+    };
+}
+/** Deterministic order; the same finding reported twice (e.g. by two checks) appears once. */
+function sortFindings(findings) {
+    const seen = new Set();
+    return [...findings].sort(compareFindings).filter((f) => {
+        const key = `${f.severity}\0${f.file}\0${f.line}\0${f.column ?? ''}\0${f.message}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+function failureMessage(findings, failOn) {
+    const { errors, warnings } = tally(findings);
+    if (errors > 0)
+        return `Validation found ${errors} error(s): fix them (see the annotations and the job summary).`;
+    if (failOn === 'warning' && warnings > 0)
+        return `Validation found ${warnings} warning(s) and fail-on is 'warning': fix them or set fail-on: error.`;
+    return undefined;
+}
+
+/**
+ * `read('…')` of namespace files and subflow targets must exist in the repository or on the server.
+ * Managed namespaces are answered from the bulk server state; others with one request per missing target.
+ */
+async function checkReferences(model, server) {
+    const refs = collectReferences(model.flows.filter((f) => !f.notAFlow));
+    const files = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`));
+    const flows = new Set(model.flows.filter(deployableFlow).map((f) => `${f.namespace}\0${f.id}`));
+    for (const [namespace, actual] of server?.state ?? []) {
+        for (const file of actual.files)
+            files.add(`${namespace}\0${file.path}`);
+        for (const flow of actual.flows)
+            flows.add(`${namespace}\0${flow.id}`);
+    }
+    if (server) {
+        const unresolved = uniqueTargets(refs).filter((ref) => !(ref.kind === 'file' ? files : flows).has(targetOf(ref)));
+        await mapLimit(unresolved, 8, async (ref) => {
+            if (server.state?.has(ref.namespace))
+                return; // the bulk read already answered for this namespace
+            const exists = ref.kind === 'file'
+                ? (await server.api.getFile(ref.namespace, ref.path)) !== undefined
+                : (await server.api.getFlow(ref.namespace, ref.id)) !== undefined;
+            if (exists)
+                (ref.kind === 'file' ? files : flows).add(targetOf(ref));
+        });
+    }
+    return referenceFindings(refs, {
+        hasFile: (namespace, path) => files.has(`${namespace}\0${path}`),
+        hasFlow: (namespace, id) => flows.has(`${namespace}\0${id}`)
+    }, server !== undefined);
+}
+function targetOf(ref) {
+    return ref.kind === 'file' ? `${ref.namespace}\0${ref.path}` : `${ref.namespace}\0${ref.id}`;
+}
+function uniqueTargets(refs) {
+    const seen = new Map();
+    for (const ref of refs)
+        seen.set(`${ref.kind}\0${targetOf(ref)}`, ref);
+    return [...seen.values()];
+}
+
+/** Exports in flight: each can weigh megabytes. More than 8 at once raised the peak memory, not the speed. */
+const EXPORTS_AT_ONCE = 8;
+/**
+ * Reads the server state of the managed namespaces in bulk; the client bounds the concurrency. A
+ * namespace's flows, files (and, for a deploy, its deployed-commit marker) are asked for as soon as the
+ * loading repository reveals it, so the answers come while the repository is still being read and checked.
+ */
+class ServerReads {
+    api;
+    options;
+    flows = new Map();
+    files = new Map();
+    markers = new Map();
+    /** The repository's namespace files, as the loading reads them. */
+    localFiles;
+    knowLocalFiles;
+    /** Held from the request until the answer is summarised. */
+    exports = new Semaphore(EXPORTS_AT_ONCE);
+    constructor(api, options) {
+        this.api = api;
+        this.options = options;
+        this.localFiles = new Promise((resolve) => (this.knowLocalFiles = resolve));
+    }
+    /**
+     * Starts the reads of a namespace; a failure surfaces when the namespace's answer is used. Its files
+     * are asked for once the repository's own of that namespace are read, so that each answer can be
+     * summarised and let go of the moment it arrives (only a diff needs the bytes of a file).
+     */
+    start(namespace) {
+        if (this.flows.has(namespace))
+            return;
+        const flows = this.api.listFlows(namespace);
+        const files = this.localFiles
+            .then((local) => local.of(namespace))
+            .then(async (entries) => {
+            const local = hashesByPath(entries);
+            const deployable = entries.filter((entry) => !entry.symlinkEscapes);
+            const names = repositoryNames(fileNaming(await this.api.info()), namespace, deployable);
+            return this.exports.run(async () => (await this.api.listFiles(namespace)).map(({ path: stored, bytes }) => {
+                const path = names.get(stored) ?? stored;
+                return serverFile(path, bytes, keepUnlessSame(local.get(path)));
+            }));
+        });
+        for (const pending of [flows, files])
+            pending.catch(() => undefined);
+        this.flows.set(namespace, flows);
+        this.files.set(namespace, files);
+        if (this.options.markers)
+            this.markers.set(namespace, readMarkers(this.api, [namespace]));
+    }
+    /** Where the repository's namespace files come from: the reads of server files may begin. The first word counts. */
+    knowFiles(files) {
+        this.knowLocalFiles(files);
+    }
+    /** Flows and files of every managed namespace. */
+    async state(model) {
+        this.knowFiles({
+            of: async (namespace) => model.files.filter((entry) => entry.namespace === namespace)
+        });
+        const entries = await Promise.all(model.managedNamespaces.map(async (namespace) => {
+            this.start(namespace);
+            const [flows, files] = await Promise.all([
+                this.flows.get(namespace),
+                this.files.get(namespace)
+            ]);
+            return [namespace, { flows, files }];
+        }));
+        return new Map(entries);
+    }
+    /** The deployed-commit markers of these namespaces (read early when started with `markers`). */
+    markersOf(namespaces) {
+        const sorted = [...namespaces].sort();
+        const readings = sorted.map((namespace) => this.markers.get(namespace) ?? readMarkers(this.api, [namespace]));
+        const reading = Promise.all(readings).then((parts) => ({
+            markers: new Map(parts.flatMap((part) => [...part.markers])),
+            warnings: parts.flatMap((part) => part.warnings).sort()
+        }));
+        return { namespaces: sorted, reading };
+    }
+}
+/** Content hashes of the namespace's repository files by path. */
+function hashesByPath(entries) {
+    const local = new Map();
+    for (const entry of entries) {
+        if (entry.symlinkEscapes)
+            continue; // never deployed: the server copy is planned for deletion
+        local.set(entry.path, (local.get(entry.path) ?? new Set()).add(entry.sha256));
+    }
+    return local;
+}
+/** The keep rule of the plan: a file's bytes stay unless the repository holds exactly these. */
+function keepUnlessSame(local) {
+    return ({ sha256 }) => !(local?.size === 1 && local.has(sha256));
+}
+
+/**
+ * Line and column of the YAML node a Kestra path designates: `tasks[1].message`,
+ * `tasks[my-task].message` (a bracketed id selects the list item with that `id`), `flow.id`,
+ * `triggers[0].cron`, or an RFC 6901 pointer such as `/tasks/1/message`. Stops at the deepest node
+ * that resolves; undefined when not even the first step does.
+ */
+function locateKestraPath(doc, lineCounter, pathOrPointer) {
+    const text = pathOrPointer.trim();
+    if (text.startsWith('/') || text.startsWith('#/')) {
+        return walk(doc.contents, pointerSegments(text), lineCounter);
+    }
+    const segments = pathSegments(text);
+    // Server paths may carry a bean prefix (`flow.id`, `create.flow.tasks[0]`): drop what does not resolve.
+    for (let start = 0; start < segments.length; start++) {
+        const found = walk(doc.contents, segments.slice(start), lineCounter);
+        if (found)
+            return found;
+    }
+    return undefined;
+}
+function walk(root, segments, lineCounter) {
+    let node = root;
+    let offset;
+    for (const name of segments) {
+        const step = child(node, name);
+        if (!step)
+            break;
+        node = step.node;
+        offset = step.offset;
+    }
+    if (offset === undefined)
+        return undefined;
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+}
+/** The child node named by one segment, with the offset that best shows it (the key of a pair). */
+function child(node, name) {
+    if (distExports.isMap(node)) {
+        for (const pair of node.items) {
+            const key = pair.key;
+            const keyValue = distExports.isScalar(key) ? key.value : key;
+            if (String(keyValue) === name && key?.range) {
+                return { node: pair.value, offset: key.range[0] };
+            }
+        }
+        return undefined;
+    }
+    if (distExports.isSeq(node)) {
+        const item = /^\d+$/.test(name)
+            ? node.items[Number(name)]
+            : node.items.find((entry) => distExports.isMap(entry) && String(entry.get('id')) === name);
+        const range = item?.range;
+        return range ? { node: item, offset: range[0] } : undefined;
+    }
+    return undefined;
+}
+function pointerSegments(pointer) {
+    const fragment = pointer.startsWith('#');
+    return pointer
+        .replace(/^#/, '')
+        .split('/')
+        .slice(1)
+        .map((raw) => (fragment ? safeDecode(raw) : raw))
+        .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+function pathSegments(path) {
+    return [...path.matchAll(/\[([^\]]*)\]|([^.[\]]+)/g)].map((match) => match[1] !== undefined ? unquote(match[1].trim()) : match[2]);
+}
+function unquote(value) {
+    const quoted = /^(['"])(.*)\1$/.exec(value);
+    return quoted ? quoted[2] : value;
+}
+function safeDecode(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
+}
+
+/** FlowService's warning about a subflow target the server lacks [DEV FlowService `checkValidSubflows`]. */
+const SUBFLOW_NOT_FOUND = /^The subflow '(.+)' not found in namespace '(.+)'\.$/;
+/**
+ * Turns the server's verdicts (same order as `flows`) into findings on the flows' lines. A warning that a
+ * subflow is missing is dropped when the repository holds that flow (`repositoryFlows`, flow keys): it
+ * is deployed with the rest (SPEC §6).
+ */
+function serverFindings(flows, results, repositoryFlows = new Set()) {
+    return flows.flatMap((flow, index) => {
+        const result = results[index];
+        if (!result)
+            return [];
+        const warnings = result.warnings.filter((warning) => {
+            const missing = SUBFLOW_NOT_FOUND.exec(warning.trim());
+            return !missing || !repositoryFlows.has(flowKey(missing[2], missing[1]));
+        });
+        return findingsOf(flow, { ...result, warnings });
+    });
+}
+function findingsOf(flow, result) {
+    const clean = result.errors.length + result.deprecationPaths.length + result.warnings.length === 0 &&
+        result.infos.length === 0 &&
+        !result.outdated;
+    // The syntax tree may have been released (a re-parse): only a flow with something to say needs it.
+    if (clean)
+        return [];
+    const doc = flow.documents[0];
+    const at = (path) => {
+        const found = doc && path ? locateKestraPath(doc, flow.lineCounter, path) : undefined;
+        return found ?? idPosition(doc, flow.lineCounter);
+    };
+    const finding = (severity, rule, position, message) => {
+        const item = { severity, file: flow.file, ...position, rule, message };
+        if (flow.namespace && flow.id)
+            item.resource = flowKey(flow.namespace, flow.id);
+        return item;
+    };
+    return [
+        ...result.errors.map((error) => finding('error', 'server-constraint', (doc &&
+            !(error.pointer ?? error.path) &&
+            namedValuePosition(doc, flow.lineCounter, error.message)) ||
+            at(error.pointer ?? error.path), constraintMessage(error))),
+        ...result.deprecationPaths.map((path) => finding('warning', 'server-deprecation', at(path), `\`${path}\` is deprecated on this Kestra server; replace it with its current equivalent (the plugin documentation names the replacement).`)),
+        ...result.warnings.map((warning) => finding('warning', 'server-warning', at(undefined), `Kestra warns: ${sentence(warning)} Check the flow; the server accepts it as it is.`)),
+        ...result.infos.map((info) => infoFinding(info, doc, flow, finding)),
+        ...(result.outdated
+            ? [
+                finding('warning', 'server-outdated', at('revision'), "The flow's `revision:` does not follow the server's latest revision; remove the `revision:` key (Kestra numbers revisions itself).")
+            ]
+            : [])
+    ];
+}
+function infoFinding(info, doc, flow, finding) {
+    const replaced = /^(\S+) is replaced by (\S+)$/.exec(info.trim());
+    if (replaced) {
+        const position = (doc && scalarPosition(doc, flow.lineCounter, replaced[1])) ??
+            idPosition(doc, flow.lineCounter);
+        return finding('notice', 'server-info', position, `Kestra notes: \`${replaced[1]}\` is replaced by \`${replaced[2]}\`; use the new type name.`);
+    }
+    return finding('notice', 'server-info', idPosition(doc, flow.lineCounter), `Kestra notes: ${sentence(info)}`);
+}
+function constraintMessage(error) {
+    const where = error.path ?? error.pointer;
+    const fix = where ? `Fix the value at \`${where}\`` : 'Fix the flow';
+    return `Kestra rejects this flow: ${sentence(error.message)} ${fix} (the server's plugins define the accepted types and properties).`;
+}
+function sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+/** The `id:` key of the flow, or line 1. */
+function idPosition(doc, lineCounter) {
+    return (doc && locateKestraPath(doc, lineCounter, 'id')) ?? { line: 1, column: 1 };
+}
+function scalarPosition(doc, lineCounter, value) {
+    let offset;
+    distExports.visit(doc, {
+        Scalar(_, node) {
+            if (node.value === value && node.range) {
+                offset = node.range[0];
+                return distExports.visit.BREAK;
+            }
+            return undefined;
+        }
+    });
+    if (offset === undefined)
+        return undefined;
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+}
+/**
+ * Kestra reports an unknown plugin type without a path (`Invalid type: io.x.Y`): point at the `type:` value
+ * naming it, which is where the fix goes.
+ */
+function namedValuePosition(doc, lineCounter, message) {
+    const type = /Invalid type: ([A-Za-z_$][\w$.]*)/.exec(message)?.[1];
+    return type ? scalarPosition(doc, lineCounter, type) : undefined;
+}
+
+/**
+ * The server's verdict on every well-formed flow, mapped back to lines. Flows are sent a batch at a
+ * time as the repository loads, so most answers are in before it ends. A flow whose aliases expand
+ * without bound is already an error locally and is never sent (the server would expand it).
+ */
+class ServerValidation {
+    api;
+    options;
+    waiting = [];
+    sent = [];
+    constructor(api, options) {
+        this.api = api;
+        this.options = options;
+    }
+    /** A flow read from the repository: it goes with the next full batch. */
+    add(flow) {
+        if (!checkFlow(flow, this.options).wellFormed)
+            return;
+        this.waiting.push(flow);
+        if (this.waiting.length === MAX_BATCH)
+            this.send();
+    }
+    /**
+     * Every added flow's findings; the last, partial batch leaves now. `repositoryFlows` (flow keys) are the
+     * flows the repository holds: the server's warnings about those missing are dropped (SPEC §6).
+     */
+    async findings(repositoryFlows) {
+        this.send();
+        const answers = await Promise.all(this.sent);
+        return answers.flatMap(({ flows, results }) => serverFindings(flows, results, repositoryFlows));
+    }
+    send() {
+        if (this.waiting.length === 0)
+            return;
+        const flows = this.waiting.splice(0);
+        const answer = this.api
+            .validateFlows(flows.map((flow) => flow.source))
+            .then((results) => ({ flows, results }));
+        answer.catch(() => undefined); // awaited in findings()
+        this.sent.push(answer);
+    }
+}
+
+/** SPEC §1: `system` is managed only when listed in `namespaces`; its resources are left alone otherwise. */
+function unmanagedFindings(model) {
+    const managed = new Set(model.managedNamespaces);
+    const message = (namespace) => `Namespace '${namespace}' is not managed: list it in the namespaces input to deploy this resource (it is skipped).`;
+    return [
+        ...model.flows
+            .filter((flow) => deployableFlow(flow) && namespaceFits(flow) && !managed.has(flow.namespace))
+            .map((flow) => ({
+            severity: 'warning',
+            file: flow.file,
+            line: 1,
+            rule: 'unmanaged-namespace',
+            message: message(flow.namespace)
+        })),
+        ...model.files
+            .filter((file) => !managed.has(file.namespace))
+            .map((file) => ({
+            severity: 'warning',
+            file: file.file,
+            line: 1,
+            rule: 'unmanaged-namespace',
+            message: message(file.namespace)
+        }))
+    ];
+}
+
+/**
+ * Loads the repository and validates it, locally and (with a server) on the server. Server reads and
+ * git run while the local checks keep this thread busy.
+ */
+async function check(input, context, ports, mode, kestra) {
+    const { reporter } = ports;
+    // One layout for the run: the base commit is read as the work tree is.
+    const settings = await resolveLayout(input, context.workspace);
+    reporter.info(`Layout: ${settings.layout} (${settings.layoutReason})`);
+    // The server's era is probed while the repository loads (a failure resurfaces on first use).
+    const probe = kestra && (mode !== 'validate' || settings.serverValidation)
+        ? kestra.info().catch(() => undefined)
+        : undefined;
+    const planning = kestra && mode !== 'validate';
+    const baseGit = planning ? startBaseGitReads(settings, context) : undefined;
+    const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined;
+    const validation = { layout: settings.layout };
+    const onServer = kestra && settings.serverValidation ? new ServerValidation(kestra, validation) : undefined;
+    const loading = () => loadRepository(settings, context.workspace, {
+        onNamespace: (namespace) => reads?.start(namespace),
+        onFiles: (files) => reads?.knowFiles(files),
+        onFlow: (flow) => {
+            // Checked and read for references while the rest loads (both memoised).
+            checkFlow(flow, validation);
+            collectReferences([flow]);
+            onServer?.add(flow);
+        }
+    }).catch(async (error) => {
+        await baseGit?.discard(); // its scratch copy of the base commit would otherwise stay behind
+        throw error;
+    });
+    const model = await phase(reporter, 'Loading the repository', async () => {
+        const loaded = await loading();
+        for (const line of namespaceLines(loaded))
+            reporter.info(line);
+        return loaded;
+    }, describeRepository);
+    const notes = [describeRepository(model)];
+    const reading = reads?.state(model);
+    const checking = onServer?.findings(repositoryFlows(model)) ?? Promise.resolve([]);
+    const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined;
+    const base = planning ? readBaseSnapshot(settings, context, model, baseGit) : undefined;
+    const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push';
+    const detecting = changedEvent
+        ? detectChangedFiles(context, { workspace: context.workspace, github: ports.github })
+        : Promise.resolve({
+            kind: 'all',
+            reason: context.local
+                ? 'no --base was given'
+                : `${context.eventName} treats every file as changed`
+        });
+    for (const pending of [reading, checking, base, detecting])
+        pending?.catch(() => undefined); // awaited below
+    await new Promise((resolve) => setImmediate(resolve)); // lets the first requests leave
+    // Rules Kestra added in a release follow the version detected (none: current Kestra's, per rule).
+    const serverVersion = parseVersion((await probe)?.version);
+    const localFindings = [
+        ...readProblemFindings(model),
+        ...validateRepository(model, serverVersion ? { ...validation, serverVersion } : validation),
+        ...unmanagedFindings(model)
+    ];
+    const changed = await detecting;
+    if (changed.kind === 'all' && changedEvent) {
+        // The change could not be listed (shallow clone past GitHub's caps…): say so, it widens what blocks.
+        notes.push(`Every file counts as changed: ${changed.reason}.`);
+    }
+    if (changed.kind === 'all' && (changedEvent || settings.scope === 'changed')) {
+        reporter.info(`Every file counts as changed: ${changed.reason}`);
+    }
+    const state = reading &&
+        (await phase(reporter, 'Reading the server', async () => {
+            const read = await reading;
+            for (const [namespace, held] of [...read].sort(([a], [b]) => (a < b ? -1 : 1))) {
+                reporter.info(`${namespace}: ${held.flows.length} flow(s), ${held.files.length} file(s)`);
+            }
+            return read;
+        }, describeServerState));
+    const findings = await phase(reporter, 'Validation', async () => {
+        const server = await checking;
+        const references = await checkReferences(model, kestra ? { api: kestra, state } : undefined);
+        reporter.info(`Local checks: ${localFindings.length} finding(s).`);
+        if (onServer)
+            reporter.info(`The server's validation: ${server.length} finding(s).`);
+        reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`);
+        let all = [...localFindings, ...server, ...references];
+        if (PR_EVENTS.includes(context.eventName))
+            all = demoteUnchangedErrors(all, changed);
+        all = sortFindings(all);
+        reporter.annotate(all);
+        return all;
+    }, (all) => verdictText(all, settings.failOn));
+    return { model, findings, changed, state, markers, base, notes };
+}
+/** `Validation passed: 0 errors, 2 warnings`, the log's line for the comment's verdict. */
+function verdictText(findings, failOn) {
+    const { errors, warnings } = tally(findings);
+    const failed = failureMessage(findings, failOn) !== undefined;
+    return `Validation ${failed ? 'failed' : 'passed'}: ${errors} error(s), ${warnings} warning(s).`;
+}
+/** One line per namespace, inside the loading group. */
+function namespaceLines(model) {
+    const counts = new Map();
+    const of = (namespace) => {
+        const entry = counts.get(namespace) ?? { flows: 0, files: 0 };
+        counts.set(namespace, entry);
+        return entry;
+    };
+    for (const flow of model.flows)
+        if (!flow.notAFlow && flow.namespace)
+            of(flow.namespace).flows++;
+    for (const file of model.files)
+        of(file.namespace).files++;
+    return [...counts]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([namespace, c]) => `${namespace}: ${c.flows} flow(s), ${c.files} file(s)`);
+}
+function describeServerState(state) {
+    let flows = 0;
+    let files = 0;
+    for (const namespace of state.values()) {
+        flows += namespace.flows.length;
+        files += namespace.files.length;
+    }
+    return `Read ${state.size} namespace(s) from the server: ${flows} flow(s), ${files} file(s).`;
+}
+function repositoryFlows(model) {
+    return new Set(model.flows.flatMap((flow) => !flow.notAFlow && flow.namespace && flow.id ? [flowKey(flow.namespace, flow.id)] : []));
+}
+function describeRepository(model) {
+    const flows = model.flows.filter((f) => !f.notAFlow).length;
+    const namespaces = model.managedNamespaces;
+    return `Checked ${flows} flow(s) and ${model.files.length} namespace file(s) in ${namespaces.length} namespace(s)${namespaces.length > 0 ? `: ${namespaces.join(', ')}` : ''}.`;
+}
+
+const DEFAULT_DIFF_LIMITS = {
+    maxChars: 200_000,
+    maxLines: 5_000,
+    maxEdits: 1_000
+};
+/** `/dev/null` stands for an absent side (creation or deletion). */
+const NO_FILE = '/dev/null';
+/**
+ * Unified diff of two texts, or, past the limits, only line counts computed in linear time.
+ * `undefined` text means the side does not exist.
+ */
+function diffTexts(oldName, newName, oldText, newText, limits = DEFAULT_DIFF_LIMITS) {
+    const before = oldText ?? '';
+    const after = newText ?? '';
+    const oldLines = splitLines(before);
+    const newLines = splitLines(after);
+    const exceeds = (text, lines) => text.length > limits.maxChars || lines.length > limits.maxLines;
+    if (exceeds(before, oldLines) || exceeds(after, newLines)) {
+        return { ...countLineChanges(oldLines, newLines), tooLarge: true };
+    }
+    const patch = structuredPatch(oldText === undefined ? NO_FILE : oldName, newText === undefined ? NO_FILE : newName, before, after, undefined, undefined, { context: 3, maxEditLength: limits.maxEdits });
+    if (!patch)
+        return { ...countLineChanges(oldLines, newLines), tooLarge: true };
+    let additions = 0;
+    let deletions = 0;
+    for (const hunk of patch.hunks) {
+        for (const line of hunk.lines) {
+            if (line.startsWith('+'))
+                additions++;
+            else if (line.startsWith('-'))
+                deletions++;
+        }
+    }
+    const diff = patch.hunks.length > 0 ? formatPatch(patch, FILE_HEADERS_ONLY) : undefined;
+    return { diff, additions, deletions, tooLarge: false };
+}
+function splitLines(text) {
+    if (text === '')
+        return [];
+    const lines = text.split('\n');
+    if (lines[lines.length - 1] === '')
+        lines.pop();
+    return lines;
+}
+/**
+ * Lines only in the new text and lines only in the old one, matched as multisets: a linear
+ * lower bound of what a real diff reports, good enough for a summary of huge content.
+ */
+function countLineChanges(oldLines, newLines) {
+    const remaining = new Map();
+    for (const line of oldLines)
+        remaining.set(line, (remaining.get(line) ?? 0) + 1);
+    let additions = 0;
+    for (const line of newLines) {
+        const left = remaining.get(line) ?? 0;
+        if (left > 0)
+            remaining.set(line, left - 1);
+        else
+            additions++;
+    }
+    return { additions, deletions: oldLines.length - (newLines.length - additions) };
+}
+
+/**
+ * sha256 of the canonical plan: every change (unchanged resources left out) with what it would
+ * write and the server state it expects. Nothing run-specific (commit, time, drift) takes part.
+ * `resources` must be in plan order.
+ */
+function fingerprint(resources) {
+    const changes = resources
+        .filter((r) => r.action !== 'unchanged')
+        .map((r) => r.kind === 'flow'
+        ? [
+            'flow',
+            r.namespace,
+            r.id,
+            r.action,
+            r.desired === undefined ? null : sha256Hex(r.desired),
+            r.current?.revision ?? null,
+            r.current === undefined ? null : sha256Hex(r.current.source)
+        ]
+        : [
+            'file',
+            r.namespace,
+            r.path,
+            r.action,
+            r.desired?.sha256 ?? null,
+            null,
+            r.current?.sha256 ?? null
+        ]);
+    return sha256Hex(JSON.stringify({ version: 1, changes }));
+}
+
+/** Plain code-unit comparison: the same order on every machine and locale. */
+function compareStrings(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/** Namespace, then namespace files before flows, then path or id. */
+function compareChanges(a, b) {
+    return (compareStrings(a.namespace, b.namespace) ||
+        compareStrings(a.kind, b.kind) ||
+        compareStrings(a.kind === 'flow' ? a.id : a.path, b.kind === 'flow' ? b.id : b.path));
+}
+
+/** Compares what the repository declares with what the server holds. Pure: no I/O. */
+function buildPlan(input) {
+    const limits = { ...DEFAULT_DIFF_LIMITS, ...input.diffLimits };
+    const desiredFlows = indexByFile(input.desired.flows, (f) => flowKey(f.namespace, f.id));
+    const desiredFiles = indexByFile(input.desired.files, (f) => fileKey(f.namespace, f.path));
+    const namespaces = [
+        ...new Set([
+            ...input.namespaces,
+            ...input.desired.flows.map((f) => f.namespace),
+            ...input.desired.files.map((f) => f.namespace)
+        ])
+    ].sort(compareStrings);
+    const actualFlows = new Map();
+    const actualFiles = new Map();
+    for (const namespace of new Set(input.namespaces)) {
+        const held = input.actual.get(namespace);
+        for (const flow of held?.flows ?? [])
+            actualFlows.set(flowKey(namespace, flow.id), { ...flow, namespace });
+        for (const file of held?.files ?? [])
+            actualFiles.set(fileKey(namespace, file.path), { namespace, file });
+    }
+    const inScope = scopeFilter(input, desiredFlows, desiredFiles);
+    const action = (desired, same) => desired ? (same ? 'unchanged' : 'update') : input.deleteEnabled ? 'delete' : 'orphaned';
+    const resources = [];
+    for (const key of new Set([...desiredFlows.keys(), ...actualFlows.keys()])) {
+        if (!inScope(key))
+            continue;
+        const desired = desiredFlows.get(key);
+        const server = actualFlows.get(key);
+        const base = input.base?.flows.get(key);
+        if (desired && !server) {
+            resources.push(flowChange(desired, 'create', limits));
+            continue;
+        }
+        if (!server)
+            continue;
+        const serverComparable = comparableFlowSource(server.source);
+        const desiredComparable = desired && comparableFlowSource(desired.source);
+        const change = flowChange(desired ?? server, action(desired !== undefined, desiredComparable === serverComparable), limits, server);
+        change.drifted = isDrifted(change.action, input.base !== undefined, base && comparableFlowSource(base.source) !== serverComparable);
+        resources.push(change);
+    }
+    for (const key of new Set([...desiredFiles.keys(), ...actualFiles.keys()])) {
+        if (!inScope(key))
+            continue;
+        const desired = desiredFiles.get(key);
+        const server = actualFiles.get(key);
+        if (desired && !server) {
+            resources.push(fileChange(desired.namespace, desired.path, 'create', limits, desired));
+            continue;
+        }
+        if (!server)
+            continue;
+        const current = server.file.summary;
+        const change = fileChange(server.namespace, server.file.path, action(desired !== undefined, desired?.sha256 === current.sha256), limits, desired, server.file);
+        const base = input.base?.files.get(key);
+        change.drifted = isDrifted(change.action, input.base !== undefined, base && base.sha256 !== current.sha256);
+        resources.push(change);
+    }
+    resources.sort(compareChanges);
+    return {
+        resources,
+        namespaces,
+        counts: countPlan(resources),
+        fingerprint: fingerprint(resources)
+    };
+}
+/** One entry per identity; when two files declare the same one, the first path wins. */
+function indexByFile(items, keyOf) {
+    const index = new Map();
+    for (const item of [...items].sort((a, b) => compareStrings(a.file, b.file))) {
+        const key = keyOf(item);
+        if (!index.has(key))
+            index.set(key, item);
+    }
+    return index;
+}
+/**
+ * `changed` scope: resources whose repository file changed, plus those that a changed path held at
+ * the base commit and the head no longer declares (file removed or renamed, flow id changed).
+ */
+function scopeFilter(input, desiredFlows, desiredFiles) {
+    const changed = input.changedFiles;
+    if (input.scope === 'all' || changed === undefined)
+        return () => true;
+    const touched = new Set();
+    for (const desired of [desiredFlows, desiredFiles]) {
+        for (const [key, { file }] of desired)
+            if (changed.has(file))
+                touched.add(key);
+    }
+    for (const [base, desired] of [
+        [input.base?.flows, desiredFlows],
+        [input.base?.files, desiredFiles]
+    ]) {
+        for (const [key, { file }] of base ?? []) {
+            if (changed.has(file) && !desired.has(key))
+                touched.add(key);
+        }
+    }
+    return (key) => touched.has(key);
+}
+/**
+ * The server copy differs from the base commit's. For an update, absence from the base counts as
+ * a difference (created outside Git); without any base snapshot nothing can be called drift.
+ */
+function isDrifted(action, hasBase, differsFromBase) {
+    if (!hasBase || action === 'create' || action === 'unchanged')
+        return false;
+    return differsFromBase ?? action === 'update';
+}
+function flowChange(subject, action, limits, server) {
+    const { namespace, id } = subject;
+    const desired = action === 'create' || action === 'update' || action === 'unchanged';
+    const change = {
+        kind: 'flow',
+        namespace,
+        id,
+        action,
+        drifted: false,
+        ...(desired && subject.file !== undefined && { file: subject.file }),
+        ...(desired && { desired: normaliseLineEndings(subject.source) }),
+        ...(server && { current: { source: server.source, revision: server.revision } })
+    };
+    const name = `${namespace}/${id}`;
+    if (action === 'create') {
+        applyDiff(change, diffTexts('', `b/${name}`, undefined, change.desired, limits));
+    }
+    else if (action === 'update' && server) {
+        const before = comparableFlowSource(server.source);
+        const after = comparableFlowSource(subject.source);
+        applyDiff(change, diffTexts(`a/${name}`, `b/${name}`, before, after, limits));
+    }
+    else if (action === 'delete' && server) {
+        applyDiff(change, diffTexts(`a/${name}`, '', normaliseLineEndings(server.source), undefined, limits));
+    }
+    return change;
+}
+function fileChange(namespace, path, action, limits, desired, server) {
+    const keepsDesired = action === 'create' || action === 'update' || action === 'unchanged';
+    const change = {
+        kind: 'file',
+        namespace,
+        path,
+        action,
+        drifted: false,
+        ...(keepsDesired && desired && { file: desired.file }),
+        ...(keepsDesired &&
+            desired && {
+            desired: { sha256: desired.sha256, size: desired.size, binary: desired.binary }
+        }),
+        ...(server && { current: server.summary })
+    };
+    if (action !== 'create' && action !== 'update' && action !== 'delete')
+        return change;
+    if (action !== 'create' && server?.bytes)
+        change.previous = server.bytes;
+    if ((action !== 'create' && !server?.bytes) || (action !== 'delete' && !desired?.bytes)) {
+        throw new Error(`internal error: the content of ${namespace}${path} was dropped before its diff`);
+    }
+    const before = action === 'create' ? undefined : textOf(server?.bytes);
+    const after = action === 'delete' ? undefined : desired?.binary ? null : textOf(desired?.bytes);
+    if (before === null || after === null) {
+        change.diffOmitted = 'binary';
+        return change;
+    }
+    const name = `${namespace}${path}`;
+    applyDiff(change, diffTexts(`a/${name}`, `b/${name}`, before, after, limits));
+    return change;
+}
+function applyDiff(change, result) {
+    change.additions = result.additions;
+    change.deletions = result.deletions;
+    if (result.diff !== undefined)
+        change.diff = result.diff;
+    if (result.tooLarge)
+        change.diffOmitted = 'too-large';
+}
+/** Decoded text, or null for binary content. */
+function textOf(bytes) {
+    return bytes === undefined ? null : (decodeText(bytes) ?? null);
+}
+
+/**
+ * Every flow-to-flow call (Subflow, ForEachItem and their old aliases, Flow triggers) made by the
+ * repository's flows and by the server-only flows of the managed namespaces, from the sources already read:
+ * no request. Only server sources that name a `flowId` are parsed.
+ */
+function callGraph(repository, server) {
+    const calls = [];
+    const held = new Set();
+    for (const flow of repository) {
+        if (flow.notAFlow || flow.namespace === undefined || flow.id === undefined)
+            continue;
+        held.add(flowKey(flow.namespace, flow.id));
+        calls.push(...edgesOf(flow, { namespace: flow.namespace, id: flow.id }));
+    }
+    const serverOnly = new Set();
+    for (const [namespace, { flows }] of server) {
+        for (const remote of flows) {
+            const key = flowKey(namespace, remote.id);
+            if (held.has(key))
+                continue;
+            serverOnly.add(key);
+            if (!remote.source.includes('flowId'))
+                continue;
+            const parsed = parseFlowFile({ file: '', rel: '', raw: remote.source });
+            calls.push(...edgesOf(parsed, { namespace, id: remote.id }));
+        }
+    }
+    return { calls, serverOnly };
+}
+function edgesOf(flow, caller) {
+    return collectReferences([flow]).flatMap((ref) => ref.kind === 'flow'
+        ? [
+            {
+                caller,
+                namespace: ref.namespace,
+                id: ref.id,
+                via: ref.via,
+                file: ref.file,
+                line: ref.line,
+                column: ref.column
+            }
+        ]
+        : []);
+}
+
+/**
+ * What changes in an updated flow's triggers and `disabled` flag between the server's source and the
+ * repository's, in words (SPEC §12). A cron that changes gets its next run after `reference` (the planned
+ * commit's time: the same for every run of the commit). Created and deleted flows show every trigger in
+ * their diff already. Pure; sources are parsed only when their trigger text differs.
+ */
+function triggerChanges(before, after, reference) {
+    if (!mentionsTriggers(before) && !mentionsTriggers(after))
+        return [];
+    const region = triggerText(before);
+    if (region !== undefined && region === triggerText(after))
+        return [];
+    const old = readTriggers(before);
+    const now = readTriggers(after);
+    if (!old || !now)
+        return [];
+    const changes = [];
+    if (old.disabled !== now.disabled) {
+        changes.push({ text: now.disabled ? 'flow disabled' : 'flow enabled' });
+    }
+    const previous = new Map(old.triggers.map((t) => [t.id, t]));
+    const next = new Map(now.triggers.map((t) => [t.id, t]));
+    for (const trigger of now.triggers) {
+        const was = previous.get(trigger.id);
+        if (!was) {
+            changes.push(withNextRun(`trigger ${trigger.id} (${describe(trigger)}) added`, trigger));
+            continue;
+        }
+        const name = `trigger ${trigger.id}`;
+        if (was.type !== trigger.type) {
+            changes.push({ text: `${name} type ${shortType(was.type)} → ${shortType(trigger.type)}` });
+        }
+        if (was.disabled !== trigger.disabled) {
+            changes.push({ text: `${name} ${trigger.disabled ? 'disabled' : 'enabled'}` });
+        }
+        if (was.cron !== trigger.cron) {
+            changes.push(withNextRun(`${name} cron ${quoted(was.cron)} → ${quoted(trigger.cron)}`, trigger));
+        }
+        if (was.timezone !== trigger.timezone) {
+            const text = `${name} timezone ${was.timezone ?? 'server default'} → ${trigger.timezone ?? 'server default'}`;
+            changes.push(was.cron !== trigger.cron ? { text } : withNextRun(text, trigger));
+        }
+    }
+    for (const trigger of old.triggers) {
+        if (!next.has(trigger.id)) {
+            changes.push({ text: `trigger ${trigger.id} (${describe(trigger)}) removed` });
+        }
+    }
+    return changes;
+    function withNextRun(text, trigger) {
+        const run = trigger.disabled || now.disabled ? undefined : nextRun(trigger, reference);
+        return run ? { text, nextRun: run } : { text };
+    }
+}
+/** Cheap test before parsing: a source without these words has no triggers and is not disabled. */
+function mentionsTriggers(source) {
+    return source.includes('triggers') || source.includes('disabled');
+}
+/**
+ * The text that decides the triggers and the flow's `disabled` flag: the top-level `triggers` block and
+ * top-level `disabled` lines. Undefined when an anchor could pull text in from elsewhere.
+ */
+function triggerText(source) {
+    if (source.includes('&'))
+        return undefined;
+    const kept = [];
+    let inTriggers = false;
+    for (const line of source.split('\n')) {
+        const topLevel = /^[^\s#-]/.test(line);
+        if (topLevel)
+            inTriggers = /^triggers\s*:/.test(line);
+        if (inTriggers || /^disabled\s*:/.test(line))
+            kept.push(line);
+    }
+    return kept.join('\n');
+}
+function readTriggers(source) {
+    let root;
+    try {
+        const doc = parseFlowFile({ file: '', rel: '', raw: source }).documents[0];
+        if (!doc || doc.errors.length > 0)
+            return undefined;
+        root = doc.toJS({ maxAliasCount: 1000 });
+    }
+    catch {
+        return undefined;
+    }
+    if (!isRecord(root))
+        return undefined;
+    const list = Array.isArray(root.triggers) ? root.triggers : [];
+    const triggers = [];
+    list.forEach((item, index) => {
+        if (!isRecord(item))
+            return;
+        const text = (value) => typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+        triggers.push({
+            id: text(item.id) ?? `#${index + 1}`,
+            type: text(item.type) ?? 'unknown',
+            disabled: item.disabled === true,
+            cron: text(item.cron),
+            timezone: text(item.timezone)
+        });
+    });
+    return { disabled: root.disabled === true, triggers };
+}
+function describe(trigger) {
+    const parts = [shortType(trigger.type)];
+    if (trigger.cron !== undefined)
+        parts.push(`cron ${quoted(trigger.cron)}`);
+    if (trigger.timezone !== undefined)
+        parts.push(trigger.timezone);
+    if (trigger.disabled)
+        parts.push('disabled');
+    return parts.join(', ');
+}
+function shortType(type) {
+    return type.slice(type.lastIndexOf('.') + 1);
+}
+function quoted(value) {
+    return value === undefined ? 'none' : `"${value}"`;
+}
+/**
+ * `2025-01-02 08:00 Europe/Paris`: the first run strictly after `reference`, in the trigger's timezone
+ * (UTC when it names none: the server's default zone is not known here). Undefined when the expression
+ * is not a literal cron (a Pebble expression, a typo) or no reference time is known.
+ */
+function nextRun(trigger, reference) {
+    if (reference === undefined || trigger.cron === undefined)
+        return undefined;
+    const zone = trigger.timezone ?? 'UTC';
+    try {
+        const at = new j(trigger.cron, { timezone: zone }).nextRun(reference);
+        if (!at)
+            return undefined;
+        const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
+            timeZone: zone,
+            year: 'numeric',
+            month: '2-digit',
+            day: '2-digit',
+            hour: '2-digit',
+            minute: '2-digit',
+            hourCycle: 'h23'
+        })
+            .formatToParts(at)
+            .map((part) => [part.type, part.value]));
+        return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${zone}`;
+    }
+    catch {
+        return undefined;
+    }
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const VIA = {
+    subflow: 'Subflow calls',
+    foreach: 'ForEachItem calls',
+    'flow-trigger': 'Flow trigger waits for'
+};
+/**
+ * Callers and trigger changes of every flow the plan creates, updates or deletes (SPEC §12), attached to
+ * the flow's change; the fingerprint then covers the callers too (trigger changes follow from the sources
+ * it already covers; a next run time follows from the commit, like the commit line). Pure.
+ */
+function withImpact(plan, input) {
+    const flows = plan.resources.filter((r) => r.kind === 'flow');
+    const deleted = new Set(flows.filter((f) => f.action === 'delete').map(keyOf));
+    const callers = new Map();
+    const removed = new Map(flows.filter((f) => f.action === 'delete' || f.action === 'orphaned').map((f) => [keyOf(f), f]));
+    const findings = [];
+    for (const call of input.calls) {
+        const target = flowKey(call.namespace, call.id);
+        const from = keyOf(call.caller);
+        if (from === target || deleted.has(from))
+            continue; // a caller that goes away calls nothing
+        const byCaller = callers.get(target) ?? new Map();
+        byCaller.set(`${from}\0${call.via}`, {
+            ...call.caller,
+            via: call.via,
+            serverOnly: input.serverOnly.has(from)
+        });
+        callers.set(target, byCaller);
+        const gone = removed.get(target);
+        if (gone && call.file !== '')
+            findings.push(removedTargetFinding(call, gone));
+    }
+    const resources = plan.resources.map((r) => {
+        if (r.kind !== 'flow' || !isWritten(r.action))
+            return r;
+        const impact = {
+            callers: [...(callers.get(keyOf(r))?.values() ?? [])].sort((a, b) => compareStrings(a.namespace, b.namespace) ||
+                compareStrings(a.id, b.id) ||
+                compareStrings(a.via, b.via)),
+            triggers: r.action === 'update' && r.current && r.desired !== undefined
+                ? triggerChanges(r.current.source, r.desired, input.reference)
+                : []
+        };
+        return impact.callers.length + impact.triggers.length > 0 ? { ...r, impact } : r;
+    });
+    const shown = resources.flatMap((r) => r.kind === 'flow' && r.impact
+        ? [
+            [
+                keyOf(r),
+                r.impact.callers.map((c) => [c.namespace, c.id, c.via, c.serverOnly]),
+                r.impact.triggers.map((t) => t.text)
+            ]
+        ]
+        : []);
+    const fingerprint = shown.length === 0
+        ? plan.fingerprint
+        : sha256Hex(JSON.stringify({ plan: plan.fingerprint, impact: shown }));
+    return { plan: { ...plan, resources, fingerprint }, findings };
+}
+function removedTargetFinding(call, target) {
+    const name = `${target.namespace}.${target.id}`;
+    const what = target.action === 'delete'
+        ? `which this deploy deletes (delete: true). Remove the call, or keep ${name} in the repository`
+        : `which the repository no longer holds: the server keeps it only because delete is false, and the next deploy with delete: true removes it. Remove the call, or keep ${name} in the repository`;
+    return {
+        severity: 'warning',
+        file: call.file,
+        line: call.line,
+        column: call.column,
+        rule: 'calls-removed-flow',
+        message: `${VIA[call.via]} flow ${name}, ${what}`,
+        resource: keyOf(call.caller)
+    };
+}
+function isWritten(action) {
+    return action === 'create' || action === 'update' || action === 'delete';
+}
+function keyOf(flow) {
+    return flowKey(flow.namespace, flow.id);
+}
+
+function planJson(plan, meta) {
+    return {
+        version: 1,
+        fingerprint: plan.fingerprint,
+        mode: meta.mode,
+        server: meta.server,
+        tenant: meta.tenant,
+        commit: meta.commit,
+        resources: plan.resources.map((r) => ({
+            kind: r.kind,
+            namespace: r.namespace,
+            ...(r.kind === 'flow' ? { id: r.id } : { path: r.path }),
+            action: r.action,
+            ...(r.kind === 'flow' && r.current && { revision: r.current.revision }),
+            ...(r.drifted && { drifted: true })
+        })),
+        findings: [...meta.findings]
+            .sort(compareFindings)
+            .map(({ severity, file, line, message }) => ({ severity, file, line, message }))
+    };
+}
+
+/** The commit's committer time from the checkout, or undefined when git cannot tell (no history, no git). */
+function commitTime(workspace, sha) {
+    return new Promise((resolve) => {
+        if (!/^[0-9a-f]{7,64}$/i.test(sha))
+            return resolve(undefined);
+        execFile('git', ['show', '-s', '--format=%cI', sha], { cwd: workspace }, (error, stdout) => {
+            const time = error ? NaN : Date.parse(stdout.trim());
+            resolve(Number.isNaN(time) ? undefined : new Date(time));
+        });
+    });
+}
+
+/**
+ * Computes the plan and its impact, writes the plan file and outputs, and posts the sticky PR comment.
+ * `findings` are the run's findings with the impact's warnings added.
+ */
+async function planMode(args) {
+    const { settings, context, ports, model, changed, state } = args;
+    const baseSha = baseCommit(context);
+    const [desired, base, reference] = await Promise.all([
+        desiredState(model, state),
+        args.base,
+        commitTime(context.workspace, context.sha)
+    ]);
+    const input = {
+        namespaces: model.managedNamespaces,
+        desired,
+        actual: state,
+        scope: settings.scope,
+        changedFiles: changed.kind === 'list' ? changed.paths : undefined,
+        base,
+        deleteEnabled: settings.delete
+    };
+    const { reporter } = ports;
+    const { plan, findings: impactFindings } = await phase(reporter, 'Plan', async () => {
+        let built = buildPlan(input);
+        if (baseSha && !input.base && ports.github) {
+            built = buildPlan({ ...input, base: await baseFromApi(built, ports.github, baseSha) });
+        }
+        const impact = withImpact(built, { ...callGraph(model.flows, state), reference });
+        for (const [namespace, counts] of countsByNamespace(impact.plan)) {
+            reporter.info(`${namespace}: ${countsText(counts)}`);
+        }
+        return impact;
+    }, ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`);
+    const findings = sortFindings([...args.report.findings, ...impactFindings]);
+    const report = { ...args.report, findings, plan };
+    const planFile = join(context.runnerTemp, `kestra-gitops-plan-${settings.commentKey}.json`);
+    mkdirSync(context.runnerTemp, { recursive: true });
+    writeFileSync(planFile, JSON.stringify(planJson(plan, {
+        mode: report.mode,
+        server: settings.server ?? '',
+        tenant: settings.tenant,
+        commit: context.sha,
+        findings: report.findings
+    }), null, 2) + '\n');
+    reporter.setOutput('plan-file', planFile);
+    reporter.setOutput('plan-fingerprint', plan.fingerprint);
+    reporter.setOutput('has-changes', plan.resources.some((r) => r.action !== 'unchanged' && r.action !== 'orphaned'));
+    await postComment(args, report);
+    return { plan, summary: renderSummary(report), findings };
+}
+function countsByNamespace(plan) {
+    const groups = new Map();
+    for (const r of plan.resources) {
+        const group = groups.get(r.namespace);
+        if (group)
+            group.push(r);
+        else
+            groups.set(r.namespace, [r]);
+    }
+    return new Map([...groups].map(([namespace, resources]) => [namespace, countPlan(resources)]));
+}
+async function postComment(args, report) {
+    const { settings, context, ports } = args;
+    const pr = context.pullRequest;
+    if (!settings.comment || !pr || context.eventName === 'merge_group')
+        return;
+    if (!ports.github) {
+        ports.reporter.warning('No github-token: the pull-request comment was not written (the job summary has the plan).');
+        return;
+    }
+    const body = renderComment({
+        ...report,
+        commentKey: settings.commentKey,
+        runUrl: runUrl(context)
+    });
+    const outcome = await ports.github.upsertStickyComment(pr.number, commentMarker(settings.commentKey), body);
+    if (outcome.status === 'forbidden') {
+        ports.reporter.warning(`The pull-request comment could not be written: ${outcome.message}`);
+        return;
+    }
+    ports.reporter.setOutput('comment-url', outcome.url);
+    ports.reporter.info(`Pull-request comment ${outcome.status}: ${outcome.url}`);
+}
+function runUrl(context) {
+    if (!context.runId || !context.owner)
+        return undefined;
+    return `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${context.runId}`;
+}
+
+/** validate → plan → apply, as far as the mode goes (SPEC §3). */
+async function execute(settings, context, ports) {
+    const { reporter } = ports;
+    const { mode, kestra, notes } = chooseMode(settings, context, ports.kestra);
+    reporter.setOutput('mode', mode);
+    // A local run has no event: the CLI's words are its command and flags.
+    const about = [context.local ? '' : context.eventName, kestra ? `server ${settings.server}` : ''];
+    const detail = about.filter(Boolean).join(', ');
+    reporter.info(`kestra-gitops: ${mode}${detail ? ` (${detail})` : ''}`);
+    let applying = false;
+    try {
+        const checked = await check(settings, context, ports, mode, kestra);
+        // The checks annotated their findings in the validation group; the plan may add its own (impact).
+        const publish = (findings) => {
+            reporter.annotate(findings.filter((finding) => !checked.findings.includes(finding)));
+            const counts = tally(findings);
+            reporter.setOutput('errors', counts.errors);
+            reporter.setOutput('warnings', counts.warnings);
+            return failureMessage(findings, settings.failOn);
+        };
+        const report = {
+            mode,
+            server: kestra ? settings.server : undefined,
+            tenant: settings.tenant,
+            commit: context.sha,
+            findings: checked.findings,
+            failOn: settings.failOn,
+            layout: checked.model.layout,
+            notes: [...notes, ...checked.notes],
+            commentKey: settings.commentKey,
+            repositoryUrl: context.local
+                ? undefined
+                : repositoryUrl(context.serverUrl, context.owner, context.repo)
+        };
+        if (mode === 'validate' || !kestra || !checked.state) {
+            const validationFailure = publish(checked.findings);
+            reporter.setOutput('deployed', false);
+            await reporter.writeSummary(renderSummary(report));
+            return { mode, failure: validationFailure, report };
+        }
+        const { plan, summary, findings } = await planMode({
+            settings,
+            context,
+            ports,
+            model: checked.model,
+            changed: checked.changed,
+            state: checked.state,
+            base: checked.base,
+            report
+        }).catch((error) => {
+            publish(checked.findings); // the checks' findings still reach the annotations
+            throw error;
+        });
+        const validationFailure = publish(findings);
+        if (mode === 'plan') {
+            setCountOutputs(reporter, plan.counts);
+            reporter.setOutput('deployed', false);
+            await reporter.writeSummary(summary);
+            return { mode, failure: validationFailure, report: { ...report, findings, plan } };
+        }
+        applying = true;
+        const applied = await applyMode({
+            settings,
+            context,
+            ports,
+            kestra,
+            model: checked.model,
+            plan,
+            markers: checked.markers,
+            findings,
+            summary
+        });
+        return {
+            mode,
+            failure: applied.failure ?? validationFailure,
+            report: { ...report, findings, plan }
+        };
+    }
+    catch (error) {
+        if (mode !== 'deploy' || applying || error instanceof DeployError)
+            throw error;
+        // Failed before the first write (credentials, server down…): say that the server was left as it was.
+        reporter.setOutput('deployed', false);
+        throw new DeployError(`Nothing was deployed: ${errorMessage(error)}`);
+    }
+}
+/** SPEC §3 and §8: the mode for this event; a fork PR without credentials gets the local checks only. */
+function chooseMode(settings, context, kestra) {
+    const mode = resolveMode(settings, context.eventName);
+    const fork = context.pullRequest?.fork === true;
+    if (fork && (settings.auth.kind === 'none' || !kestra)) {
+        const notes = kestra
+            ? [
+                'This pull request comes from a fork: GitHub passes no secrets to it, so only the local validation ran (no server checks, no plan).'
+            ]
+            : [];
+        return { mode: 'validate', notes };
+    }
+    if (mode !== 'validate' && !kestra) {
+        throw new ConfigError('server', `mode '${mode}' needs the Kestra server URL; set server, or use mode: validate`);
+    }
+    return { mode, kestra, notes: [] };
+}
+
+/** A command line the CLI cannot run: exit status 2 with the usage text. */
+class UsageError extends Error {
+    name = 'UsageError';
+}
+/** Flags that mirror an action input of the same name. */
+const INPUT_FLAGS = {
+    server: 'value',
+    tenant: 'value',
+    root: 'value',
+    namespace: 'value',
+    layout: 'value',
+    flows: 'list',
+    'namespace-files': 'list',
+    namespaces: 'list',
+    scope: 'value',
+    delete: 'switch',
+    'max-deletions': 'value',
+    'allow-mass-deletion': 'switch',
+    'server-validation': 'switch',
+    'fail-on': 'value',
+    'dry-run': 'switch',
+    'timeout-seconds': 'value',
+    concurrency: 'value',
+    'comment-key': 'value'
+};
+/** How the flag of an action input takes its value; undefined when the CLI has no such flag. */
+function flagKind(input) {
+    return Object.hasOwn(INPUT_FLAGS, input) ? INPUT_FLAGS[input] : undefined;
+}
+/** The action's credential inputs: refused as flags, where shell history and `ps` would keep them. */
+const CREDENTIAL_FLAGS = ['username', 'password', 'api-token', 'token'];
+const COMMANDS = ['validate', 'plan', 'deploy'];
+/** Every long flag, for suggesting the closest to a mistyped one. */
+const FLAG_NAMES = [
+    ...Object.entries(INPUT_FLAGS).flatMap(([name, kind]) => kind === 'switch' ? [name, `no-${name}`] : [name]),
+    'format',
+    'json',
+    'color',
+    'no-color',
+    'base',
+    'verbose',
+    'help'
+];
+const FORMATS = ['text', 'markdown', 'json'];
+/**
+ * Parses `<command> [flags]`. Value flags take `--name value` or `--name=value`; list flags repeat;
+ * switches take `--name`, `--no-name` or `--name=true|false`.
+ */
+function parseArgs(argv) {
+    const args = { help: false, inputs: {}, format: 'text', verbose: false };
+    const positionals = [];
+    const lists = {};
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === '--') {
+            positionals.push(...argv.slice(i + 1));
+            break;
+        }
+        if (arg === '-h' || arg === '--help') {
+            args.help = true;
+            continue;
+        }
+        if (arg === '-v' || arg === '--verbose') {
+            args.verbose = true;
+            continue;
+        }
+        if (!arg.startsWith('--')) {
+            if (arg.startsWith('-') && arg !== '-')
+                throw new UsageError(`unknown option '${arg}'`);
+            positionals.push(arg);
+            continue;
+        }
+        const eq = arg.indexOf('=');
+        const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+        const inline = eq === -1 ? undefined : arg.slice(eq + 1);
+        const takeValue = () => {
+            if (inline !== undefined)
+                return inline;
+            const next = argv[i + 1];
+            if (next === undefined)
+                throw new UsageError(`option '--${name}' needs a value`);
+            i++;
+            return next;
+        };
+        if (name === 'format') {
+            const value = takeValue();
+            if (!FORMATS.includes(value)) {
+                throw new UsageError(`--format '${value}' is not accepted; use ${FORMATS.join(', ')}`);
+            }
+            args.format = value;
+        }
+        else if (name === 'json') {
+            if (switchValue(name, inline))
+                args.format = 'json';
+        }
+        else if (name === 'color' || name === 'no-color') {
+            args.color = switchValue(name, inline) === (name === 'color');
+        }
+        else if (name === 'base') {
+            args.base = takeValue();
+        }
+        else {
+            const negated = name.startsWith('no-') && INPUT_FLAGS[name.slice(3)] === 'switch';
+            const input = (negated ? name.slice(3) : name);
+            const kind = INPUT_FLAGS[input];
+            if (CREDENTIAL_FLAGS.includes(name)) {
+                throw new UsageError('credentials are read from the environment only: set KESTRA_USERNAME and KESTRA_PASSWORD, or KESTRA_API_TOKEN');
+            }
+            if (kind === undefined) {
+                throw new UsageError(`unknown option '--${name}'${suggestion(name, FLAG_NAMES, '--')}`);
+            }
+            if (kind === 'switch') {
+                args.inputs[input] = String(switchValue(name, inline) !== negated);
+            }
+            else if (kind === 'list') {
+                (lists[input] ??= []).push(takeValue());
+            }
+            else {
+                args.inputs[input] = takeValue();
+            }
+        }
+    }
+    for (const [input, values] of Object.entries(lists)) {
+        args.inputs[input] = values.join('\n');
+    }
+    const [command, ...extra] = positionals;
+    if (command !== undefined && command !== 'help') {
+        if (!COMMANDS.includes(command)) {
+            const closest = suggestion(command, COMMANDS, '');
+            throw new UsageError(`unknown command '${command}'${closest || `; use ${COMMANDS.join(', ')}`}`);
+        }
+        args.command = command;
+    }
+    else if (command === 'help') {
+        args.help = true;
+    }
+    if (extra.length > 0)
+        throw new UsageError(`unexpected argument '${extra[0]}'`);
+    if (!args.command && !args.help)
+        throw new UsageError('name a command: validate, plan or deploy');
+    return args;
+}
+function switchValue(name, inline) {
+    if (inline === undefined || inline === 'true')
+        return true;
+    if (inline === 'false')
+        return false;
+    throw new UsageError(`option '--${name}' takes no value, or true/false`);
+}
+/** `; did you mean '--server'?` when one name is within a few edits of `typed`, else ''. */
+function suggestion(typed, names, prefix) {
+    let best;
+    let bestDistance = Math.max(2, Math.floor(typed.length / 3)) + 1;
+    for (const name of names) {
+        const distance = editDistance(typed, name);
+        if (distance < bestDistance)
+            [best, bestDistance] = [name, distance];
+    }
+    return best === undefined ? '' : `; did you mean '${prefix}${best}'?`;
+}
+/** Levenshtein distance. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+            current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
+const run$1 = promisify(execFile);
+/**
+ * A run on a local checkout. Without `base` it is like `workflow_dispatch`: every file counts as
+ * changed. With `base` it is like a push from that ref to HEAD: the committed changes since it
+ * are the changed files and the repository at the base commit is what drift is measured against.
+ */
+async function localRunContext(options) {
+    const { cwd, env } = options;
+    const head = await git(cwd, ['rev-parse', '--verify', 'HEAD^{commit}']);
+    const [owner, repo] = await repositoryName(cwd, env);
+    const context = {
+        eventName: 'workflow_dispatch',
+        workspace: cwd,
+        runnerTemp: options.runnerTemp,
+        sha: head ?? '',
+        owner,
+        repo,
+        serverUrl: 'https://github.com',
+        apiUrl: 'https://api.github.com',
+        runId: '',
+        local: true
+    };
+    if (options.base === undefined)
+        return context;
+    if (!head)
+        throw new UsageError('--base needs a git repository with at least one commit');
+    // The ref is a single argument after --end-of-options: never an option, never a shell word.
+    if (options.base.startsWith('-'))
+        throw new UsageError(`--base '${options.base}' is not a git ref`);
+    const before = await git(cwd, [
+        'rev-parse',
+        '--verify',
+        '--end-of-options',
+        `${options.base}^{commit}`
+    ]);
+    if (!before)
+        throw new UsageError(`--base '${options.base}' names no commit of this repository`);
+    return { ...context, eventName: 'push', push: { before, after: head, ref: '' } };
+}
+/** Paths under `root` with uncommitted changes (untracked files included). */
+async function uncommittedPaths(cwd, root) {
+    const status = await git(cwd, ['status', '--porcelain', '-z', '--', root]);
+    return (status ?? '').split('\0').filter(Boolean);
+}
+/**
+ * `owner/repo` as the action sees it, so deploy markers written here and in GitHub Actions agree:
+ * GITHUB_REPOSITORY, else the last two path segments of the `origin` remote, else the folder name.
+ */
+async function repositoryName(cwd, env) {
+    const fromEnv = /^([^/\s]+)\/([^/\s]+)$/.exec(env.GITHUB_REPOSITORY ?? '');
+    if (fromEnv)
+        return [fromEnv[1], fromEnv[2]];
+    // Userinfo (a token in an https remote) is dropped before anything is taken from the URL.
+    const remote = (await git(cwd, ['config', '--get', 'remote.origin.url']))?.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1');
+    const fromRemote = /([^/:@\s]+)\/([^/:@\s]+?)(?:\.git)?\/?$/.exec(remote ?? '');
+    if (fromRemote)
+        return [fromRemote[1], fromRemote[2]];
+    const toplevel = await git(cwd, ['rev-parse', '--show-toplevel']);
+    return ['', (toplevel ?? cwd).split(/[\\/]/).pop() ?? ''];
+}
+/** Trimmed stdout, or undefined when git fails or is missing. */
+async function git(cwd, args) {
+    try {
+        const { stdout } = await run$1('git', args, {
+            cwd,
+            encoding: 'utf8',
+            maxBuffer: 64 * 1024 * 1024,
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
+        });
+        return stdout.trim() || undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+const MARK = {
+    create: { sign: '+', colour: 'green' },
+    update: { sign: '~', colour: 'yellow' },
+    delete: { sign: '-', colour: 'red' },
+    orphaned: { sign: '!', colour: 'dim' },
+    unchanged: { sign: '=', colour: 'dim' }
+};
+/** The report as a terminal would show it: verdict, target, then the plan as a coloured diff. */
+function reportText(report, p) {
+    const target = `server ${report.server ? inert(report.server) : 'none'} · tenant ${inert(report.tenant)} · commit ${report.commit.slice(0, 7) || 'unknown'}`;
+    const lines = [
+        p.bold(report.plan ? `Kestra plan: ${countsText(report.plan.counts)}` : 'Kestra validation'),
+        verdict(report, p),
+        p.dim(target)
+    ];
+    for (const note of report.notes ?? [])
+        lines.push(p.dim(inert(note)));
+    if (report.plan)
+        lines.push('', ...planLines(report.plan, p));
+    return `${lines.join('\n')}\n`;
+}
+function verdict(report, p) {
+    const counts = findingCounts(report.findings);
+    const failed = counts.error > 0 || (report.failOn === 'warning' && counts.warning > 0);
+    const tally = `${counts.error} error(s), ${counts.warning} warning(s)${counts.notice ? `, ${counts.notice} notice(s)` : ''}`;
+    return failed
+        ? `${p.red('Validation failed')}: ${tally}`
+        : `${p.green('Validation passed')}: ${tally}`;
+}
+function planLines(plan, p) {
+    const lines = [];
+    const byNamespace = new Map();
+    for (const r of plan.resources) {
+        const group = byNamespace.get(r.namespace) ?? [];
+        group.push(r);
+        byNamespace.set(r.namespace, group);
+    }
+    let quiet = 0;
+    for (const [namespace, resources] of byNamespace) {
+        const shown = resources.filter((r) => r.action !== 'unchanged');
+        const unchanged = resources.length - shown.length;
+        if (shown.length === 0) {
+            quiet++;
+            continue;
+        }
+        lines.push(p.bold(`Namespace ${inert(namespace)}`));
+        for (const r of shown) {
+            lines.push(`  ${resourceLine(r, p)}`);
+            if (r.action !== 'orphaned' && r.diff !== undefined)
+                lines.push(...diffLines(r.diff, p));
+        }
+        if (unchanged > 0)
+            lines.push(p.dim(`  ${unchanged} unchanged`));
+        lines.push('');
+    }
+    if (byNamespace.size === quiet) {
+        lines.push('No changes: the server already matches the repository.', '');
+    }
+    else if (quiet > 0) {
+        lines.push(p.dim(`No changes in ${quiet} other namespace(s).`), '');
+    }
+    const drifted = plan.resources.filter((r) => r.drifted);
+    if (drifted.length > 0) {
+        lines.push(p.yellow('Drift: the server copy of these resources was changed outside Git since the base commit; deploying overwrites (or deletes) those edits.'), ...drifted.map((r) => `  ${r.kind} ${inert(resourceName(r))} (${r.action})`), '');
+    }
+    lines.push(p.dim(`Plan fingerprint: ${plan.fingerprint}`));
+    return lines;
+}
+function resourceLine(r, p) {
+    const mark = MARK[r.action];
+    const parts = [
+        p[mark.colour](`${mark.sign} ${r.action} ${r.kind} ${p.bold(inert(resourceName(r)))}`)
+    ];
+    if (r.diffOmitted === 'binary' && r.kind === 'file') {
+        const sides = [r.current, r.action === 'delete' ? undefined : r.desired].flatMap((s) => s ? [s] : []);
+        parts.push(`binary, ${sides.map((s) => formatBytes(s.size)).join(' → ')}`);
+    }
+    else if (r.additions !== undefined && r.deletions !== undefined) {
+        const counts = `${p.green(`+${r.additions}`)} ${p.red(`-${r.deletions}`)}`;
+        parts.push(r.diffOmitted === 'too-large' ? `${counts} (diff too large to show)` : counts);
+    }
+    if (r.kind === 'flow' && r.current) {
+        parts.push(r.action === 'update'
+            ? `rev ${r.current.revision} → ${r.current.revision + 1}`
+            : `rev ${r.current.revision}`);
+    }
+    if (r.drifted)
+        parts.push(p.yellow('drifted'));
+    if (r.action === 'orphaned')
+        parts.push(p.dim('kept: --delete is off'));
+    return parts.join(' · ');
+}
+function diffLines(diff, p) {
+    const lines = diff.replace(/\n$/, '').split('\n');
+    return lines.map((line) => {
+        const text = `      ${inert(line)}`;
+        if (line.startsWith('+++') || line.startsWith('---'))
+            return p.bold(text);
+        if (line.startsWith('@@'))
+            return p.cyan(text);
+        if (line.startsWith('+'))
+            return p.green(text);
+        if (line.startsWith('-'))
+            return p.red(text);
+        return line.startsWith('\\') ? p.dim(text) : text;
+    });
+}
+
+/** Credentials come only from the environment: flags would leave them in shell history and `ps`. */
+const CREDENTIAL_VARIABLES = {
+    username: 'KESTRA_USERNAME',
+    password: 'KESTRA_PASSWORD',
+    'api-token': 'KESTRA_API_TOKEN'
+};
+/** The action's settings from the command line and the environment; bad values are usage errors. */
+function cliSettings(args, env) {
+    const read = (name) => {
+        if (name === 'mode')
+            return args.command ?? '';
+        if (name === 'server')
+            return args.inputs.server ?? env.KESTRA_URL ?? '';
+        if (name in CREDENTIAL_VARIABLES)
+            return env[CREDENTIAL_VARIABLES[name]] ?? '';
+        // No pull request here: nothing to comment on, no reviewed plan to check.
+        if (name === 'comment' || name === 'require-reviewed-plan' || name === 'allow-out-of-order')
+            return 'false';
+        if (name === 'github-token')
+            return '';
+        return args.inputs[name] ?? '';
+    };
+    try {
+        return parseSettings(read);
+    }
+    catch (error) {
+        if (!(error instanceof ConfigError))
+            throw error;
+        const detail = error.message.replace(/^Input '[^']*': /, '');
+        throw new UsageError(`${sourceOf(error.input, args)}: ${detail}`);
+    }
+}
+function sourceOf(input, args) {
+    if (input in CREDENTIAL_VARIABLES)
+        return CREDENTIAL_VARIABLES[input];
+    if (input === 'server' && args.inputs.server === undefined)
+        return 'KESTRA_URL';
+    return `--${input}`;
+}
+
+const USAGE = `Usage: kestra-gitops <validate|plan|deploy> [options]
+
+Runs the kestra-gitops action's engine on a local checkout: the same checks, plan and deploy
+as in GitHub Actions, for previewing a plan or for other CI systems.
+
+Commands:
+  validate                 check flows and namespace files (server checks too with a server)
+  plan                     validate, then show what a deploy would change; writes nothing
+  deploy                   validate, plan, then apply the plan to Kestra
+
+Options (the action's inputs of the same name):
+  --server URL             Kestra base URL (default: $KESTRA_URL)
+  --tenant ID              tenant id (default: main)
+  --root DIR               folder holding the Kestra tree (default: .)
+  --namespace NS           target namespace of the single-namespace layout
+  --layout L               auto, tenant, namespace, anywhere or custom (default: auto)
+  --flows GLOB             flow files of the custom layout (repeatable)
+  --namespace-files MAP    'DIR -> NAMESPACE[:/PREFIX]' (repeatable)
+  --namespaces NS[,NS]     extra managed namespaces (repeatable)
+  --scope S                all or changed (default: all; changed needs --base)
+  --delete                 delete server resources the repository no longer holds
+  --max-deletions N        refuse a plan deleting more (default: 10)
+  --allow-mass-deletion    lift --max-deletions
+  --no-server-validation   skip the server's validate endpoint
+  --fail-on LEVEL          error or warning (default: error)
+  --dry-run                deploy only plans
+  --timeout-seconds N      per HTTP request (default: 30)
+  --concurrency N          parallel requests to Kestra (default: 8)
+  --comment-key KEY        key of the PR comment marker (default: default)
+  --base REF               git ref the change starts from: files changed since it count as
+                           changed, and server copies that differ from it are drift
+
+Output:
+  --format F               text, markdown (the PR comment) or json (default: text)
+  --json                   same as --format json
+  --color, --no-color      force ANSI colours on or off (default: on for a terminal
+                           unless NO_COLOR is set)
+  -v, --verbose            also print each step's detail (one line per resource written)
+                           and the action's outputs
+  -h, --help               show this text
+
+Environment (credentials are read only from here, never from flags):
+  KESTRA_URL               default for --server
+  KESTRA_USERNAME          basic authentication user
+  KESTRA_PASSWORD          basic authentication password
+  KESTRA_API_TOKEN         bearer token (Enterprise); wins over basic authentication
+
+Exit status: 0 success, 1 validation errors or a failed deploy, 2 usage error.
+`;
+
+/** Phrases of the action's messages and their command-line equivalents (credentials come from the environment). */
+const PHRASES = [
+    [
+        /\bthe username\/password or api-token inputs\b/g,
+        'KESTRA_USERNAME/KESTRA_PASSWORD or KESTRA_API_TOKEN'
+    ],
+    [
+        /\busername\/password or api-token inputs\b/g,
+        'KESTRA_USERNAME/KESTRA_PASSWORD or KESTRA_API_TOKEN'
+    ],
+    [/\bthe server input\b/g, '--server (or KESTRA_URL)'],
+    [/\bset server, or use mode: validate\b/g, 'pass --server (or set KESTRA_URL), or run validate'],
+    [/\bthe delete input is false; set delete: true\b/g, '--delete is off; pass --delete'],
+    [/\bin the `?namespaces`? input\b/g, 'with --namespaces']
+];
+/**
+ * The action's words for a terminal: `the root input` becomes `--root`, `delete: true` becomes
+ * `--delete`, credentials name their environment variables. Only names of inputs that the CLI has
+ * as flags are rewritten, so a flow's own inputs in a validation message stay as they are.
+ */
+function cliWords(text) {
+    let out = text;
+    for (const [phrase, words] of PHRASES)
+        out = out.replace(phrase, words);
+    out = out.replace(/\b(?:the )?`?([a-z-]+)`? input\b/g, (whole, name) => flagKind(name) ? `--${name}` : whole);
+    return out.replace(/\b([a-z-]+): true\b/g, (whole, name) => flagKind(name) === 'switch' ? `--${name}` : whole);
+}
+
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+/**
+ * `kestra-gitops <validate|plan|deploy> [flags]`: the action's engine on a local checkout. The result
+ * (findings and plan, the PR comment's Markdown, or JSON) goes to stdout, progress to stderr.
+ */
+async function runCli(argv, io = processIo()) {
+    // Raw secrets are masked from the start, so not even a settings error can show them.
+    let secrets = [io.env.KESTRA_PASSWORD, io.env.KESTRA_API_TOKEN].filter((s) => s !== undefined && s.length >= 4);
+    const mask = (text) => secrets.reduce((t, secret) => t.split(secret).join('***'), text);
+    const out = (text) => void io.stdout.write(mask(text));
+    const err = (text) => void io.stderr.write(mask(cliWords(text)));
+    let args;
+    try {
+        args = parseArgs(argv);
+    }
+    catch (error) {
+        if (!(error instanceof UsageError))
+            throw error;
+        return usageFailure(err, error);
+    }
+    if (args.help) {
+        out(USAGE);
+        return EXIT_OK;
+    }
+    const p = palette(wantsColour(args.color, Boolean(io.stdout.isTTY), io.env));
+    let kestra;
+    // Scratch space (the plan file, git copies) in a private folder, removed on exit: a fixed name in
+    // the shared temp folder could be a symlink planted by another user.
+    const scratch = mkdtempSync(join(tmpdir(), 'kestra-gitops-'));
+    const progress = io.stderr.isTTY
+        ? new ProgressLine({ write: (text) => void io.stderr.write(text), now: Date.now })
+        : undefined;
+    const ticking = progress && setInterval(() => progress.tick(), 250).unref();
+    try {
+        const settings = cliSettings(args, io.env);
+        secrets = [...new Set([...secrets, ...secretsOf(settings)])];
+        if (args.command !== 'validate' && !settings.server) {
+            throw new UsageError(`${args.command} needs the Kestra server: --server URL or KESTRA_URL`);
+        }
+        const reporter = terminalReporter({
+            log: err,
+            findings: args.format === 'text' ? (text) => out(cliWords(text)) : err,
+            palette: p,
+            verbose: args.verbose,
+            progress
+        });
+        const context = await localRunContext({
+            cwd: io.cwd,
+            env: io.env,
+            runnerTemp: scratch,
+            base: args.base
+        });
+        if (args.command === 'deploy' && !settings.dryRun) {
+            if (!context.sha) {
+                throw new UsageError('deploy records the deployed commit in Kestra: run it in a git checkout with at least one commit');
+            }
+            const dirty = await uncommittedPaths(io.cwd, settings.root);
+            if (dirty.length > 0) {
+                reporter.warning(`${dirty.length} uncommitted change(s) under ${settings.root}: the working tree is deployed, recorded as commit ${context.sha.slice(0, 12)}.`);
+            }
+        }
+        kestra = clientForSettings(settings, (message) => reporter.info(message), 'kestra-gitops-cli');
+        const outcome = await execute(settings, context, {
+            reporter,
+            kestra,
+            now: () => new Date()
+        });
+        // The plan file goes with the scratch folder: the outputs do not point at it.
+        const { 'plan-file': _planFile, ...outputs } = reporter.outputs();
+        progress?.clear();
+        out(formatResult(args, settings, outcome, outputs, p));
+        if (outcome.failure) {
+            err(`${p.red('error')} ${inert(cliFailure(outcome))}\n`);
+            return EXIT_FAILED;
+        }
+        return EXIT_OK;
+    }
+    catch (error) {
+        if (error instanceof UsageError)
+            return usageFailure(err, error);
+        err(`${p.red('error')} ${inert(errorMessage(error))}\n`);
+        return EXIT_FAILED;
+    }
+    finally {
+        clearInterval(ticking);
+        progress?.clear();
+        await kestra?.close();
+        rmSync(scratch, { recursive: true, force: true });
+    }
+}
+function formatResult(args, settings, outcome, outputs, p) {
+    const report = outcome.report;
+    if (args.format === 'markdown') {
+        return `${renderComment({ ...report, commentKey: settings.commentKey })}\n`;
+    }
+    if (args.format === 'json') {
+        const json = {
+            outputs,
+            findings: report.findings,
+            failure: outcome.failure && cliFailure(outcome)
+        };
+        return `${JSON.stringify(json, null, 2)}\n`;
+    }
+    // The outputs are the action's; a terminal reader wants them only when asking for detail.
+    return args.verbose
+        ? `${reportText(report, p)}\n${outputLines(outputs, p)}`
+        : reportText(report, p);
+}
+/** The run's failure in CLI words: the action's validation message points at annotations. */
+function cliFailure(outcome) {
+    const { findings, failOn = 'error' } = outcome.report;
+    if (outcome.failure !== failureMessage(findings, failOn))
+        return outcome.failure ?? '';
+    const { errors, warnings } = tally(findings);
+    return errors > 0
+        ? `Validation found ${errors} error(s): fix them and run again.`
+        : `Validation found ${warnings} warning(s) and --fail-on is warning.`;
+}
+function usageFailure(err, error) {
+    err(`kestra-gitops: ${inert(error.message)}\nRun 'kestra-gitops --help' for usage.\n`);
+    return EXIT_USAGE;
+}
+function processIo() {
+    // `kestra-gitops plan | head`: once the reader is gone, the rest of the output is dropped, but a
+    // deploy under way is not cut short.
+    process.stdout.on('error', (error) => {
+        if (error.code !== 'EPIPE')
+            throw error;
+    });
+    return { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr };
+}
+
+const MAX_RATE_LIMIT_RETRIES = 2;
+/** The one place an Octokit is built: GHES and proxies via @actions/github, plus retry and throttling. */
+function createOctokit(token, options = {}) {
+    const log = options.log ?? (() => { });
+    const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
+        const again = retryCount < MAX_RATE_LIMIT_RETRIES;
+        log(`GitHub ${kind} rate limit on ${request.method} ${request.url}` +
+            (again ? `; retrying in ${retryAfter} s` : '; giving up'));
+        return again;
+    };
+    return getOctokit(token, {
+        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+        // 429 is left to the throttling plugin, which honours retry-after.
+        retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+        throttle: options.throttle === false
+            ? { enabled: false }
+            : { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') }
+    }, retry, throttling);
+}
+
+/** A GitHub API call failed for a reason other than a missing permission. */
+class GitHubApiError extends ActionError {
+    operation;
+    status;
+    name = 'GitHubApiError';
+    constructor(operation, status, message) {
+        super(`GitHub API: ${operation} failed${status ? ` (HTTP ${status})` : ''}: ${message}`);
+        this.operation = operation;
+        this.status = status;
+    }
+}
+const COMMENT_PERMISSION_HELP = 'The token cannot write PR comments. Grant `permissions: pull-requests: write` to the job; ' +
+    "fork PRs get a read-only token — see README 'Fork pull requests'.";
+/** Status of an Octokit RequestError (or anything shaped like one). */
+function httpStatus(error) {
+    const status = error?.status;
+    return typeof status === 'number' ? status : undefined;
+}
+/** 403/404 on a comment call: the token lacks permission (rate limits were already retried). */
+function isPermissionError(error) {
+    const status = httpStatus(error);
+    return (status === 404 ||
+        (status === 403 && !/rate limit/i.test(errorMessage(error))) ||
+        /Resource not accessible by integration/i.test(errorMessage(error)));
+}
+function apiError(operation, error) {
+    return new GitHubApiError(operation, httpStatus(error), errorMessage(error));
+}
+
+const PER_PAGE = 100;
+/** GitHub lists at most this many files of a pull request. */
+const PR_FILES_CAP = 3000;
+/** A compare lists at most this many files. */
+const COMPARE_FILES_CAP = 300;
+/**
+ * Pages by number and stops on a short page: past the cap GitHub answers empty pages while its Link
+ * header still points further, so following `rel="next"` would only waste requests.
+ */
+async function listPullRequestFiles(client, pr) {
+    const files = [];
+    try {
+        for (let page = 1; files.length < PR_FILES_CAP; page++) {
+            const { data } = await client.octokit.rest.pulls.listFiles({
+                owner: client.owner,
+                repo: client.repo,
+                pull_number: pr,
+                per_page: PER_PAGE,
+                page
+            });
+            files.push(...data.map((file) => changedPath(file.filename, file.previous_filename)));
+            if (data.length < PER_PAGE)
+                break;
+        }
+    }
+    catch (error) {
+        throw apiError(`listing the files of pull request #${pr}`, error);
+    }
+    return { files, truncated: files.length >= PR_FILES_CAP };
+}
+async function compareCommits(client, base, head) {
+    try {
+        const { data } = await client.octokit.rest.repos.compareCommitsWithBasehead({
+            owner: client.owner,
+            repo: client.repo,
+            basehead: `${base}...${head}`
+        });
+        const files = (data.files ?? []).map((file) => changedPath(file.filename, file.previous_filename));
+        return { files, truncated: files.length >= COMPARE_FILES_CAP, status: data.status };
+    }
+    catch (error) {
+        throw apiError(`comparing ${base.slice(0, 12)}...${head.slice(0, 12)}`, error);
+    }
+}
+function changedPath(path, previousPath) {
+    return previousPath ? { path, previousPath } : { path };
+}
+
+/**
+ * A file's bytes at a commit through the contents API (for when the local history is shallow).
+ * Files over 1 MB come back without inline content, so they are fetched again as raw bytes.
+ */
+async function getFileAtRef(client, path, ref) {
+    const route = 'GET /repos/{owner}/{repo}/contents/{+path}';
+    // `{+path}` keeps the slashes; every segment is encoded here so '#', '?' and '%' stay literal.
+    const params = {
+        owner: client.owner,
+        repo: client.repo,
+        path: path.split('/').map(encodeURIComponent).join('/'),
+        ref
+    };
+    try {
+        const { data } = await client.octokit.request(route, params);
+        const entry = data;
+        if (Array.isArray(data) || entry.type !== 'file')
+            return undefined;
+        if (entry.encoding === 'base64' && (entry.content || entry.size === 0)) {
+            return new Uint8Array(Buffer.from(entry.content ?? '', 'base64'));
+        }
+        const raw = await client.octokit.request(route, {
+            ...params,
+            mediaType: { format: 'raw' },
+            request: { parseSuccessResponseBody: false }
+        });
+        return new Uint8Array(await new Response(raw.data).arrayBuffer());
+    }
+    catch (error) {
+        if (httpStatus(error) === 404)
+            return undefined;
+        throw apiError(`reading ${path} at ${ref.slice(0, 12)}`, error);
+    }
+}
+
+/** The merged PR a pushed commit came from: the one whose merge commit it is, else the first merged one. */
+async function findMergedPullRequest(client, sha) {
+    let pulls;
+    try {
+        const response = await client.octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+            owner: client.owner,
+            repo: client.repo,
+            commit_sha: sha,
+            per_page: 100
+        });
+        pulls = response.data;
+    }
+    catch (error) {
+        // 422 "No commit found for SHA": a commit GitHub does not know has no PR.
+        if (httpStatus(error) === 404 || httpStatus(error) === 422)
+            return undefined;
+        throw apiError(`finding the pull request of commit ${sha.slice(0, 12)}`, error);
+    }
+    const merged = pulls.filter((pull) => pull.merged_at);
+    return (merged.find((pull) => pull.merge_commit_sha === sha) ?? merged[0])?.number;
+}
+
+/**
+ * Last-resort shortening of a comment body that GitHub rejected as too long. The renderer already keeps
+ * bodies under the limit; this only guarantees the retry is accepted and still renders correctly.
+ */
+/** Comfortably under GitHub's 65,536 limit, whatever unit GitHub counts in. */
+const SAFE_COMMENT_LENGTH = 60_000;
+const TRUNCATION_NOTE = '…*[Comment truncated: GitHub limits comments to 65,536 characters. The job summary holds the full plan.]*';
+/** Hidden machine-readable lines (the marker, the plan fingerprint) survive truncation. */
+const HIDDEN_LINE = /^<!-- kestra-gitops[\w-]*:.*-->$/;
+function truncateCommentBody(body, maxLength = SAFE_COMMENT_LENGTH) {
+    if (body.length <= maxLength)
+        return body;
+    const lines = body.split('\n');
+    const states = scan(lines);
+    const hiddenAfter = hiddenLengthsFrom(lines, states);
+    let keep = 0;
+    let length = 0;
+    for (; keep < lines.length; keep++) {
+        const next = length + lines[keep].length + 1;
+        const tail = closers(states[keep]).length + TRUNCATION_NOTE.length + hiddenAfter[keep + 1] + 2;
+        if (next + tail > maxLength)
+            break;
+        length = next;
+    }
+    const head = lines.slice(0, keep).join('\n');
+    const closing = keep > 0 ? closers(states[keep - 1]) : '';
+    const hidden = keptHiddenLines(lines, states, keep);
+    return `${head}${closing}\n\n${TRUNCATION_NOTE}${hidden}`;
+}
+function scan(lines) {
+    let fence;
+    let details = 0;
+    return lines.map((line) => {
+        if (fence) {
+            const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line);
+            if (close && close[1][0] === fence.char && close[1].length >= fence.length)
+                fence = undefined;
+            return { fence, details, outsideFence: false };
+        }
+        const open = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+        if (open && !(open[1][0] === '`' && open[2].includes('`'))) {
+            fence = { char: open[1][0], length: open[1].length };
+            return { fence, details, outsideFence: false };
+        }
+        details += (line.match(/<details[\s>]/gi) ?? []).length;
+        details = Math.max(0, details - (line.match(/<\/details>/gi) ?? []).length);
+        return { details, outsideFence: true };
+    });
+}
+function closers(state) {
+    let text = state.fence ? `\n${state.fence.char.repeat(state.fence.length)}` : '';
+    for (let i = 0; i < state.details; i++)
+        text += '\n\n</details>';
+    return text;
+}
+/** hiddenLengthsFrom(...)[i]: the length the hidden lines from line i on add to the output. */
+function hiddenLengthsFrom(lines, states) {
+    const lengths = new Array(lines.length + 1).fill(0);
+    for (let i = lines.length - 1; i >= 0; i--) {
+        const hidden = states[i].outsideFence && HIDDEN_LINE.test(lines[i]);
+        lengths[i] = lengths[i + 1] + (hidden ? lines[i].length + 1 : 0);
+    }
+    return lengths;
+}
+function keptHiddenLines(lines, states, from) {
+    let text = '';
+    for (let i = from; i < lines.length; i++) {
+        if (states[i].outsideFence && HIDDEN_LINE.test(lines[i]))
+            text += `\n${lines[i]}`;
+    }
+    return text;
+}
+
+/** The author GITHUB_TOKEN comments as. */
+const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+/**
+ * The one comment per issue and marker (SPEC §8): found by the marker on its first line and a bot (or
+ * this token's own user) as author, across all pages; updated in place; duplicates from racing runs
+ * are deleted, the oldest kept.
+ */
+class StickyComments {
+    client;
+    viewer;
+    constructor(client) {
+        this.client = client;
+    }
+    async find(issue, marker) {
+        try {
+            const [oldest] = await this.matching(issue, marker);
+            return oldest && toSticky(oldest);
+        }
+        catch (error) {
+            throw apiError(`reading the comments of #${issue}`, error);
+        }
+    }
+    async upsert(issue, marker, body) {
+        const text = withMarker(marker, body);
+        return this.guard(`writing the comment on #${issue}`, async () => {
+            const existing = await this.matching(issue, marker);
+            if (existing.length > 0) {
+                await this.deleteAll(existing.slice(1));
+                return this.rewrite(existing[0], text);
+            }
+            const created = await this.create(issue, text);
+            // Another run may have created one at the same time: the oldest survives.
+            const [survivor, ...duplicates] = await this.matching(issue, marker);
+            await this.deleteAll(duplicates);
+            if (!survivor || survivor.id === created.id)
+                return outcome('created', created);
+            return this.rewrite(survivor, text);
+        });
+    }
+    async update(id, body) {
+        return this.guard(`updating comment ${id}`, async () => {
+            const updated = await this.send(body, (text) => this.client.octokit.rest.issues.updateComment({
+                ...this.repo(),
+                comment_id: id,
+                body: text
+            }));
+            return outcome('updated', updated.data);
+        });
+    }
+    async guard(operation, action) {
+        try {
+            return await action();
+        }
+        catch (error) {
+            if (isPermissionError(error))
+                return { status: 'forbidden', message: COMMENT_PERMISSION_HELP };
+            throw apiError(operation, error);
+        }
+    }
+    async rewrite(comment, text) {
+        if (comment.body === text)
+            return outcome('unchanged', comment);
+        const updated = await this.send(text, (body) => this.client.octokit.rest.issues.updateComment({
+            ...this.repo(),
+            comment_id: comment.id,
+            body
+        }));
+        return outcome('updated', updated.data);
+    }
+    async create(issue, text) {
+        const created = await this.send(text, (body) => this.client.octokit.rest.issues.createComment({ ...this.repo(), issue_number: issue, body }));
+        return created.data;
+    }
+    /** Sends the body; if GitHub still finds it too long, once more shortened (fences and details closed). */
+    async send(body, call) {
+        try {
+            return await call(body);
+        }
+        catch (error) {
+            if (!isBodyTooLong(error))
+                throw error;
+            return call(truncateCommentBody(body));
+        }
+    }
+    async deleteAll(comments) {
+        for (const comment of comments) {
+            try {
+                await this.client.octokit.rest.issues.deleteComment({
+                    ...this.repo(),
+                    comment_id: comment.id
+                });
+            }
+            catch (error) {
+                // The racing run deleted it first.
+                if (httpStatus(error) !== 404)
+                    throw error;
+            }
+        }
+    }
+    /** Our comments with the marker, oldest first. */
+    async matching(issue, marker) {
+        const comments = await this.client.octokit.paginate(this.client.octokit.rest.issues.listComments, { ...this.repo(), issue_number: issue, per_page: 100 });
+        const marked = comments.filter((comment) => firstLine(comment.body).startsWith(marker));
+        const ours = [];
+        for (const comment of marked)
+            if (await this.isOurs(comment))
+                ours.push(comment);
+        return ours.sort((a, b) => a.id - b.id);
+    }
+    async isOurs(comment) {
+        const user = comment.user;
+        if (!user)
+            return false;
+        if (user.login === ACTIONS_BOT_LOGIN || user.type === 'Bot')
+            return true;
+        return user.login === (await this.viewerLogin());
+    }
+    /** The token's own user, for personal access tokens; GITHUB_TOKEN cannot read it (undefined). */
+    viewerLogin() {
+        this.viewer ??= this.client.octokit.rest.users.getAuthenticated().then((response) => response.data.login, () => undefined);
+        return this.viewer;
+    }
+    repo() {
+        return { owner: this.client.owner, repo: this.client.repo };
+    }
+}
+function withMarker(marker, body) {
+    return firstLine(body).startsWith(marker) ? body : `${marker}\n${body}`;
+}
+function firstLine(body) {
+    return (body ?? '').split('\n', 1)[0].trim();
+}
+function toSticky(comment) {
+    return { id: comment.id, body: comment.body ?? '', url: comment.html_url };
+}
+function outcome(status, comment) {
+    return { status, id: comment.id, url: comment.html_url };
+}
+function isBodyTooLong(error) {
+    if (httpStatus(error) !== 422)
+        return false;
+    const data = error.response?.data;
+    return /too long/i.test(`${error.message} ${JSON.stringify(data ?? '')}`);
+}
+
+/** The GitHubPort over GitHub's REST API, for one repository. */
+function createGitHub(octokit, repository) {
+    const client = { octokit, ...repository };
+    const comments = new StickyComments(client);
+    return {
+        listPullRequestFiles: (pr) => listPullRequestFiles(client, pr),
+        compareCommits: (base, head) => compareCommits(client, base, head),
+        findStickyComment: (issue, marker) => comments.find(issue, marker),
+        upsertStickyComment: (issue, marker, body) => comments.upsert(issue, marker, body),
+        updateComment: (id, body) => comments.update(id, body),
+        findMergedPullRequest: (sha) => findMergedPullRequest(client, sha),
+        getFileAtRef: (path, ref) => getFileAtRef(client, path, ref)
+    };
+}
+
+/** GitHub shows at most 10 annotations per type and step; the job summary holds all of them. */
+const ANNOTATIONS_PER_SEVERITY = 10;
+function selectAnnotations(findings) {
+    const shown = { error: 0, warning: 0, notice: 0 };
+    return findings.filter((f) => shown[f.severity]++ < ANNOTATIONS_PER_SEVERITY);
+}
+function annotationProperties(finding) {
+    const sameLine = finding.endLine === undefined || finding.endLine === finding.line;
+    return {
+        title: `kestra-gitops: ${finding.rule}`,
+        file: finding.file,
+        startLine: finding.line,
+        endLine: finding.endLine,
+        ...(sameLine && finding.column !== undefined
+            ? { startColumn: finding.column, endColumn: finding.endColumn }
+            : {})
+    };
+}
+
+/** Reports through the GitHub runner: workflow commands, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY. */
+function actionReporter() {
+    let grouped = false;
+    return {
+        info: (message) => info(message),
+        warning: (message) => warning(message),
+        group(title) {
+            if (grouped)
+                endGroup();
+            startGroup(title);
+            grouped = true;
+        },
+        endGroup(summary) {
+            if (grouped)
+                endGroup();
+            grouped = false;
+            if (summary)
+                info(summary);
+        },
+        progress: () => undefined,
+        annotate(findings) {
+            const annotated = selectAnnotations(findings);
+            // Past GitHub's cap on annotations, the rest are plain log lines: the log has them all. Indented
+            // and on one line, so no repository or server text can start a workflow command.
+            const shown = new Set(annotated);
+            for (const finding of findings) {
+                if (shown.has(finding))
+                    continue;
+                info(`  ${findingLine(finding, palette(false)).replace(/\s*[\r\n]+\s*/g, ' ')}`);
+            }
+            for (const finding of annotated) {
+                const log = finding.severity === 'error'
+                    ? error
+                    : finding.severity === 'warning'
+                        ? warning
+                        : notice;
+                log(finding.message, annotationProperties(finding));
+            }
+        },
+        setOutput: (name, value) => setOutput(name, String(value)),
+        async writeSummary(markdown) {
+            if (!process.env.GITHUB_STEP_SUMMARY)
+                return;
+            await summary.addRaw(markdown, true).write({ overwrite: true });
+        }
+    };
+}
+
+/**
+ * The last guard before the runner's outputs: whatever a message holds (server text is redacted where it
+ * enters, this catches the rest), no credential form reaches a log line, annotation, output or summary.
+ */
+function redactingReporter(reporter, redactor) {
+    const redact = redactor.text;
+    return {
+        info: (message) => reporter.info(redact(message)),
+        warning: (message) => reporter.warning(redact(message)),
+        annotate: (findings) => reporter.annotate(findings.map((f) => ({ ...f, message: redact(f.message) }))),
+        setOutput: (name, value) => reporter.setOutput(name, typeof value === 'string' ? redact(value) : value),
+        writeSummary: (markdown) => reporter.writeSummary(redact(markdown)),
+        group: (title) => reporter.group(redact(title)),
+        endGroup: (summary) => reporter.endGroup(summary === undefined ? undefined : redact(summary)),
+        progress: (text) => reporter.progress(redact(text))
+    };
+}
+/** GitHub's comments are public and never masked by the runner: their bodies get the same guard. */
+function redactingGitHub(github, redactor) {
+    const redact = redactor.text;
+    return {
+        listPullRequestFiles: (pr) => github.listPullRequestFiles(pr),
+        compareCommits: (base, head) => github.compareCommits(base, head),
+        findStickyComment: (issue, marker) => github.findStickyComment(issue, marker),
+        upsertStickyComment: (issue, marker, body) => github.upsertStickyComment(issue, marker, redact(body)),
+        updateComment: (id, body) => github.updateComment(id, redact(body)),
+        findMergedPullRequest: (sha) => github.findMergedPullRequest(sha),
+        getFileAtRef: (path, ref) => github.getFileAtRef(path, ref)
+    };
+}
+
+const SECRET_INPUTS = ['password', 'api-token', 'github-token'];
+/** The action: inputs from the runner, results as annotations, outputs, job summary and exit code. */
+async function run() {
+    let kestra;
+    const masked = new Set();
+    // Raw secret inputs are masked before parsing, so not even an input error can show them.
+    let redactor = guard(secretInputs(), masked);
+    try {
+        const settings = parseSettings((name) => getInput(name));
+        redactor = guard([...secretInputs(), ...secretsOf(settings)], masked);
+        const context = readRunContext();
+        const log = (message) => info(redactor.text(message));
+        kestra = clientForSettings(settings, log);
+        const github = settings.githubToken && context.owner
+            ? createGitHub(createOctokit(settings.githubToken, { baseUrl: context.apiUrl }), {
+                owner: context.owner,
+                repo: context.repo
+            })
+            : undefined;
+        const outcome = await execute(settings, context, {
+            reporter: redactingReporter(actionReporter(), redactor),
+            kestra,
+            github: github && redactingGitHub(github, redactor),
+            now: () => new Date()
+        });
+        if (outcome.failure)
+            setFailed(redactor.text(outcome.failure));
+    }
+    catch (error) {
+        setFailed(redactor.text(errorMessage(error)));
+    }
+    finally {
+        await kestra?.close();
+    }
+}
+/** The secret inputs as given, with the Basic value even when api-token wins (a credential all the same). */
+function secretInputs() {
+    const [password, token, githubToken] = SECRET_INPUTS.map((name) => getInput(name));
+    const basic = authSecrets({ kind: 'basic', username: getInput('username'), password });
+    return [token, githubToken, ...(password ? basic : [])];
+}
+/** Every form of the secrets is masked in the runner's log and redacted from every output. */
+function guard(secrets, masked) {
+    const redactor = createRedactor(secrets);
+    for (const form of redactor.forms.filter((f) => !masked.has(f))) {
+        masked.add(form);
+        setSecret(form);
+    }
+    return redactor;
+}
+
+export { run as a, commonjsGlobal as c, getDefaultExportFromCjs as g, runCli as r };
+//# sourceMappingURL=engine.js.map
