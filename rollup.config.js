@@ -5,6 +5,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
 import { chmodSync } from 'node:fs'
 import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 // DIST_DIR lets the freshness test bundle elsewhere and compare with the committed dist/.
@@ -36,6 +37,13 @@ function executableCli() {
   }
 }
 
+const SRC = fileURLToPath(new URL('./src/', import.meta.url))
+const isOurs = (id) => id.startsWith(SRC)
+const isEntry = (id) => /\/src\/(index|cli)\.ts$/.test(id)
+
+// A chunk renamed or gone must not linger from an earlier build.
+rmSync(outDir, { recursive: true, force: true })
+
 export default {
   input: { index: 'src/index.ts', cli: 'src/cli.ts' },
   output: {
@@ -44,12 +52,7 @@ export default {
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name].js',
     // The action and the CLI share one engine: third-party code in one chunk, ours in another.
-    manualChunks: (id) =>
-      id.includes('/node_modules/')
-        ? 'vendor'
-        : /\/src\/(index|cli)\.ts$/.test(id)
-          ? undefined
-          : 'engine',
+    manualChunks: (id) => (isOurs(id) ? (isEntry(id) ? undefined : 'engine') : 'vendor'),
     banner: CLI_SHEBANG,
     sourcemap: true,
     sourcemapExcludeSources: true

@@ -1,39 +1,14 @@
-import 'node:assert';
-import 'node:net';
-import 'node:http';
-import 'node:stream';
-import 'node:querystring';
-import 'node:events';
-import 'node:diagnostics_channel';
-import { TextDecoder as TextDecoder$1, promisify } from 'node:util';
-import { isUtf8 } from 'node:buffer';
-import 'node:tls';
-import { inflateRawSync } from 'node:zlib';
-import 'node:perf_hooks';
-import 'node:util/types';
-import { randomBytes, createHash } from 'node:crypto';
-import 'node:worker_threads';
-import 'node:url';
-import 'node:async_hooks';
-import 'node:console';
-import { readFile, lstat, readdir, mkdir, symlink, writeFile as writeFile$1, realpath, stat, mkdtemp, rm } from 'node:fs/promises';
-import { join, resolve, dirname, relative, sep, isAbsolute } from 'node:path';
-import 'node:timers';
-import 'node:dns';
-import 'process';
-import 'buffer';
 import { readFileSync, constants, lstatSync, createReadStream, mkdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join, resolve, dirname, relative, sep, isAbsolute } from 'node:path';
 import { execFile, spawn } from 'node:child_process';
-import 'net';
-import 'tls';
-import 'http';
-import 'https';
-import 'events';
-import 'assert';
-import 'util';
+import { TextDecoder as TextDecoder$1, promisify } from 'node:util';
 import { u as undiciExports, a as unzipSync, z as zipSync, d as distExports, o as object, s as string, N as NEVER, i as ignore, p as picomatch, b as structuredPatch, f as formatPatch, F as FILE_HEADERS_ONLY, j, g as getOctokit, t as throttling, r as retry, c as summary, e as setOutput, h as info, k as error, w as warning, n as notice, l as endGroup, m as startGroup, q as getInput, v as setFailed, x as setSecret } from './vendor.js';
+import { randomBytes, createHash } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
+import { isUtf8 } from 'node:buffer';
+import { readFile, lstat, readdir, mkdir, symlink, writeFile as writeFile$1, realpath, stat, mkdtemp, rm } from 'node:fs/promises';
 
 /** Base for every error the action reports to the user: the message says what to do. */
 class ActionError extends Error {
@@ -54,12 +29,6 @@ class DeployError extends ActionError {
 }
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
-}
-
-var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
-
-function getDefaultExportFromCjs (x) {
-	return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, 'default') ? x['default'] : x;
 }
 
 const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
@@ -10157,5 +10126,5 @@ function guard(secrets, masked) {
     return redactor;
 }
 
-export { run as a, commonjsGlobal as c, getDefaultExportFromCjs as g, runCli as r };
+export { run as a, runCli as r };
 //# sourceMappingURL=engine.js.map

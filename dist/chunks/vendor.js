@@ -1,23 +1,3 @@
-import { createRequire } from 'module';
-import require$$0$8 from 'process';
-import require$$0$9 from 'buffer';
-import { g as getDefaultExportFromCjs, c as commonjsGlobal } from './engine.js';
-import 'path';
-import * as os from 'os';
-import os__default, { EOL } from 'os';
-import * as crypto from 'crypto';
-import * as fs from 'fs';
-import { promises, constants as constants$6, existsSync, readFileSync } from 'fs';
-import http from 'http';
-import https from 'https';
-import 'string_decoder';
-import events$1 from 'events';
-import 'child_process';
-import 'assert';
-import 'timers';
-import 'net';
-import require$$1$6 from 'tls';
-import require$$6 from 'util';
 import require$$0$1 from 'node:assert';
 import require$$1 from 'node:net';
 import require$$2 from 'node:http';
@@ -40,6 +20,31 @@ import require$$0$7 from 'node:fs/promises';
 import require$$1$4 from 'node:path';
 import require$$2$2 from 'node:timers';
 import require$$1$5 from 'node:dns';
+import { createRequire } from 'module';
+import require$$0$8 from 'process';
+import require$$0$9 from 'buffer';
+import 'net';
+import require$$1$6 from 'tls';
+import http from 'http';
+import https from 'https';
+import events$1 from 'events';
+import 'assert';
+import require$$6 from 'util';
+import 'path';
+import * as os from 'os';
+import os__default, { EOL } from 'os';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import { promises, constants as constants$6, existsSync, readFileSync } from 'fs';
+import 'string_decoder';
+import 'child_process';
+import 'timers';
+
+var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
+
+function getDefaultExportFromCjs (x) {
+	return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, 'default') ? x['default'] : x;
+}
 
 var undici = {exports: {}};
 
@@ -4565,11 +4570,11 @@ function requireConstants$3 () {
 	return constants$3;
 }
 
-var global$1;
+var global$2;
 var hasRequiredGlobal$1;
 
 function requireGlobal$1 () {
-	if (hasRequiredGlobal$1) return global$1;
+	if (hasRequiredGlobal$1) return global$2;
 	hasRequiredGlobal$1 = 1;
 
 	// In case of breaking changes, increase the version
@@ -4606,11 +4611,11 @@ function requireGlobal$1 () {
 	  });
 	}
 
-	global$1 = {
+	global$2 = {
 	  getGlobalOrigin,
 	  setGlobalOrigin
 	};
-	return global$1;
+	return global$2;
 }
 
 var encoding;
@@ -20390,11 +20395,11 @@ function requireSnapshotAgent () {
 	return snapshotAgent;
 }
 
-var global;
+var global$1;
 var hasRequiredGlobal;
 
 function requireGlobal () {
-	if (hasRequiredGlobal) return global;
+	if (hasRequiredGlobal) return global$1;
 	hasRequiredGlobal = 1;
 
 	// We include a version number for the Dispatcher API. In case of breaking changes,
@@ -20449,12 +20454,12 @@ function requireGlobal () {
 	  ]
 	);
 
-	global = {
+	global$1 = {
 	  setGlobalDispatcher,
 	  getGlobalDispatcher,
 	  installedExports
 	};
-	return global;
+	return global$1;
 }
 
 var decoratorHandler;
