@@ -2,6 +2,7 @@ import type { RollbackResult } from '../deploy/rollback.js'
 import type { SmokeReport, SmokeRun } from '../deploy/smoke.js'
 import { resourceName } from '../plan/types.js'
 import { escapeText, linkTarget } from './escape.js'
+import { markdownTable } from './table.js'
 
 /** The smoke executions after a deploy (SPEC §11): flow, execution with its UI link, final state, duration. */
 export function smokeSection(report: SmokeReport): string {
@@ -9,16 +10,20 @@ export function smokeSection(report: SmokeReport): string {
   const verdict = report.passed
     ? `✅ **Smoke runs passed** (${report.runs.length})`
     : `❌ **Smoke runs failed** (${failed} of ${report.runs.length})`
-  return [
-    verdict,
-    '',
-    '| Flow | Execution | State | Duration | Details |',
-    '|---|---|---|---|---|',
-    ...report.runs.map(
-      (run) =>
-        `| ${escapeText(`${run.flow.namespace}.${run.flow.id}`)} | ${executionCell(run)} | ${stateCell(run)} | ${run.durationMs === undefined ? '' : formatDuration(run.durationMs)} | ${escapeText(run.message ?? '')} |`
-    )
-  ].join('\n')
+  const table = markdownTable<SmokeRun>(
+    [
+      { title: 'Flow', cell: (run) => escapeText(`${run.flow.namespace}.${run.flow.id}`) },
+      { title: 'Execution', cell: executionCell },
+      { title: 'State', cell: stateCell },
+      {
+        title: 'Duration',
+        cell: (run) => (run.durationMs === undefined ? '' : formatDuration(run.durationMs))
+      },
+      { title: 'Details', cell: (run) => escapeText(run.message ?? '') }
+    ],
+    report.runs
+  )
+  return `${verdict}\n\n${table}`
 }
 
 /** Each restored resource after a rollback, in the order restored, and the commit markers put back. */
@@ -26,20 +31,33 @@ export function rollbackSection(result: RollbackResult): string {
   const heading = result.complete
     ? '↩️ **Rolled back**: every resource this deploy changed is back as it was before.'
     : '⚠️ **Rolled back in part**: some resources could not be put back (see below).'
-  return [
-    heading,
-    '',
-    '| Resource | Kind | Deploy did | Rollback | Details |',
-    '|---|---|---|---|---|',
-    ...result.resources.map(
-      (r) =>
-        `| ${escapeText(resourceName(r.deployed.change))} | ${r.deployed.change.kind} | ${r.deployed.result} | ${r.result} | ${escapeText(r.message)} |`
-    ),
-    ...result.markers.map(
-      (m) =>
-        `| ${escapeText(m.namespace)} | commit marker | written | ${m.result} | ${escapeText(m.message)} |`
-    )
-  ].join('\n')
+  const rows = [
+    ...result.resources.map((r) => ({
+      resource: resourceName(r.deployed.change),
+      kind: r.deployed.change.kind as string,
+      did: r.deployed.result as string,
+      result: r.result as string,
+      message: r.message
+    })),
+    ...result.markers.map((m) => ({
+      resource: m.namespace,
+      kind: 'commit marker',
+      did: 'written',
+      result: m.result as string,
+      message: m.message
+    }))
+  ]
+  const table = markdownTable<(typeof rows)[number]>(
+    [
+      { title: 'Resource', cell: (row) => escapeText(row.resource) },
+      { title: 'Kind', cell: (row) => row.kind },
+      { title: 'Deploy did', cell: (row) => row.did },
+      { title: 'Rollback', cell: (row) => row.result },
+      { title: 'Details', cell: (row) => escapeText(row.message) }
+    ],
+    rows
+  )
+  return `${heading}\n\n${table}`
 }
 
 function executionCell(run: SmokeRun): string {
