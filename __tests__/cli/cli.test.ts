@@ -327,6 +327,17 @@ describe('kestra-gitops plan and deploy', () => {
     )
   })
 
+  it('masks every form of the credentials when the server echoes them in an error', async () => {
+    kestra.inject({ route: 'flows.list', status: 403, echoCredentials: true })
+    const result = await runCli(repo.dir, ['plan'], env)
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toContain('***')
+    expectNoSecret(result)
+    for (const form of [encodeURIComponent(CREDENTIALS.password), BASIC.replace(/=+$/, '')]) {
+      expect(result.stdout + result.stderr).not.toContain(form)
+    }
+  })
+
   it('masks a secret even when repository content holds it', async () => {
     repo.commit({
       [`${NS}/flows/new.yml`]: flow(NS, 'new', ` ${CREDENTIALS.password}`)

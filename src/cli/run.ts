@@ -10,6 +10,7 @@ import { outputLines, terminalReporter } from '../report/terminal-reporter.js'
 import { inert, palette, wantsColour, type Palette } from '../report/terminal-style.js'
 import { execute, type RunOutcome } from '../run/execute.js'
 import { failureMessage, tally } from '../run/findings.js'
+import { createRedactor } from '../secrets.js'
 import { secretsOf, type Settings } from '../settings.js'
 import { parseArgs, UsageError, type CliArgs } from './args.js'
 import { localRunContext, uncommittedPaths } from './local-context.js'
@@ -34,11 +35,13 @@ const EXIT_USAGE = 2
  * (findings and plan, the PR comment's Markdown, or JSON) goes to stdout, progress to stderr.
  */
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
-  // Raw secrets are masked from the start, so not even a settings error can show them.
-  let secrets = [io.env.KESTRA_PASSWORD, io.env.KESTRA_API_TOKEN].filter(
+  // Secrets are masked from the start, in every form the server could echo them, so not even a
+  // settings error can show them.
+  const fromEnv = [io.env.KESTRA_PASSWORD, io.env.KESTRA_API_TOKEN].filter(
     (s): s is string => s !== undefined && s.length >= 4
   )
-  const mask = (text: string) => secrets.reduce((t, secret) => t.split(secret).join('***'), text)
+  let redactor = createRedactor(fromEnv)
+  const mask = (text: string) => redactor.text(text)
   const out = (text: string) => void io.stdout.write(mask(text))
   const err = (text: string) => void io.stderr.write(mask(cliWords(text)))
 
@@ -65,7 +68,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   const ticking = progress && setInterval(() => progress.tick(), 250).unref()
   try {
     const settings = cliSettings(args, io.env)
-    secrets = [...new Set([...secrets, ...secretsOf(settings)])]
+    redactor = createRedactor([...new Set([...fromEnv, ...secretsOf(settings)])])
     if (args.command !== 'validate' && !settings.server) {
       throw new UsageError(`${args.command} needs the Kestra server: --server URL or KESTRA_URL`)
     }
