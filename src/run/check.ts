@@ -6,12 +6,12 @@ import type { ActualNamespace, BaseSnapshot } from '../plan/input.js'
 import { detectChangedFiles, type ChangedFiles } from '../repo/changed-files.js'
 import { resolveLayout } from '../repo/choose-layout.js'
 import { loadRepository } from '../repo/load.js'
-import type { RepoModel } from '../repo/model.js'
+import type { FlowFile, RepoModel } from '../repo/model.js'
 import type { Mode, Settings } from '../settings.js'
 import { flowKey, type Finding } from '../validate/finding.js'
-import { checkFlow, collectReferences, validateRepository } from '../validate/index.js'
+import { checkFlow, validateRepository, type FlowCheck } from '../validate/index.js'
 import { readBaseSnapshot, startBaseGitReads } from './base.js'
-import { demoteUnchangedErrors, readProblemFindings, sortFindings } from './findings.js'
+import { demoteUnchangedErrors, sortFindings } from './findings.js'
 import type { RunPorts } from './execute.js'
 import { checkReferences } from './references.js'
 import { ServerReads } from './server-state.js'
@@ -56,16 +56,16 @@ export async function check(
   const baseGit = planning ? startBaseGitReads(settings, context) : undefined
   const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined
   const validation = { layout: settings.layout }
-  const onServer =
-    kestra && settings.serverValidation ? new ServerValidation(kestra, validation) : undefined
+  const onServer = kestra && settings.serverValidation ? new ServerValidation(kestra) : undefined
+  // Each flow is checked (and its references read) once, as soon as it is parsed.
+  const checks = new Map<FlowFile, FlowCheck>()
   const model = await loadRepository(settings, context.workspace, {
     onNamespace: (namespace) => reads?.start(namespace),
     onFiles: (files) => reads?.knowFiles(files),
     onFlow: (flow) => {
-      // Checked and read for references while the rest loads (both memoised).
-      checkFlow(flow, validation)
-      collectReferences([flow])
-      onServer?.add(flow)
+      const checked = checkFlow(flow, validation)
+      checks.set(flow, checked)
+      onServer?.add(flow, checked)
     }
   }).catch(async (error: unknown) => {
     await baseGit?.discard() // its scratch copy of the base commit would otherwise stay behind
@@ -90,8 +90,7 @@ export async function check(
   // Rules Kestra added in a release follow the version detected (none: current Kestra's, per rule).
   const serverVersion = parseVersion((await probe)?.version)
   const localFindings = [
-    ...readProblemFindings(model),
-    ...validateRepository(model, serverVersion ? { ...validation, serverVersion } : validation),
+    ...validateRepository(model, { ...validation, serverVersion, checks }),
     ...unmanagedFindings(model)
   ]
 
@@ -108,7 +107,11 @@ export async function check(
   let findings = [
     ...localFindings,
     ...serverFindings,
-    ...(await checkReferences(model, kestra ? { api: kestra, state } : undefined))
+    ...(await checkReferences(
+      model,
+      model.flows.flatMap((flow) => checks.get(flow)?.references ?? []),
+      kestra ? { api: kestra, state } : undefined
+    ))
   ]
   if (PR_EVENTS.includes(context.eventName)) findings = demoteUnchangedErrors(findings, changed)
   return { model, findings: sortFindings(findings), changed, state, markers, base, notes }
