@@ -34,7 +34,11 @@ export async function summariseContent(absPath: string): Promise<ContentSummary>
   const { size } = lstatSync(absPath)
   if (size > MAX_FILE_BYTES) return { size, sha256: '', binary: true }
   if (size > WHOLE_READ_LIMIT) return summariseStream(absPath)
-  const bytes = readFileSync(absPath)
+  return summariseBytes(readFileSync(absPath))
+}
+
+/** Size, SHA-256 and binary flag of bytes at hand. */
+export function summariseBytes(bytes: Buffer): ContentSummary {
   return {
     size: bytes.length,
     sha256: createHash('sha256').update(bytes).digest('hex'),

@@ -6,11 +6,12 @@ import type { ActualNamespace, BaseSnapshot } from '../plan/input.js'
 import { detectChangedFiles, type ChangedFiles } from '../repo/changed-files.js'
 import { resolveLayout } from '../repo/choose-layout.js'
 import { loadRepository } from '../repo/load.js'
+import { WorkTree } from '../repo/work-tree.js'
 import type { FlowFile, RepoModel } from '../repo/model.js'
 import type { Mode, Settings } from '../settings.js'
 import { flowKey, type Finding } from '../validate/finding.js'
 import { checkFlow, validateRepository, type FlowCheck } from '../validate/index.js'
-import { readBaseSnapshot, startBaseGitReads } from './base.js'
+import { openBaseTree, readBaseSnapshot } from './base.js'
 import { demoteUnchangedErrors, sortFindings } from './findings.js'
 import type { RunPorts } from './execute.js'
 import { checkReferences } from './references.js'
@@ -53,13 +54,14 @@ export async function check(
       ? kestra.info().catch(() => undefined)
       : undefined
   const planning = kestra && mode !== 'validate'
-  const baseGit = planning ? startBaseGitReads(settings, context) : undefined
+  const baseTree = planning ? openBaseTree(settings, context) : undefined
+  baseTree?.catch(() => undefined) // awaited by readBaseSnapshot
   const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined
   const validation = { layout: settings.layout }
   const onServer = kestra && settings.serverValidation ? new ServerValidation(kestra) : undefined
   // Each flow is checked (and its references read) once, as soon as it is parsed.
   const checks = new Map<FlowFile, FlowCheck>()
-  const model = await loadRepository(settings, context.workspace, {
+  const model = await loadRepository(new WorkTree(context.workspace, settings.root), settings, {
     onNamespace: (namespace) => reads?.start(namespace),
     onFiles: (files) => reads?.knowFiles(files),
     onFlow: (flow) => {
@@ -67,9 +69,6 @@ export async function check(
       checks.set(flow, checked)
       onServer?.add(flow, checked)
     }
-  }).catch(async (error: unknown) => {
-    await baseGit?.discard() // its scratch copy of the base commit would otherwise stay behind
-    throw error
   })
   const notes = [describeRepository(model)]
   reporter.info(notes[0]!)
@@ -79,7 +78,7 @@ export async function check(
     onServer?.findings(repositoryFlows(model)) ?? []
   ])
   const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined
-  const base = planning ? readBaseSnapshot(settings, context, model, baseGit) : undefined
+  const base = baseTree && readBaseSnapshot(baseTree, settings, model)
   const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push'
   const detecting: Promise<ChangedFiles> = changedEvent
     ? detectChangedFiles(context, { workspace: context.workspace, github: ports.github })
