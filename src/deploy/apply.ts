@@ -13,7 +13,7 @@ import { fileKey, flowKey } from '../validate/finding.js'
 import { isWrite } from './gate.js'
 import { orderFlowWrites, type FlowDependency } from './order.js'
 import { NOT_APPLIED, type ResourceResult } from './result.js'
-import { sha256Hex } from '../plan/content.js'
+import { sha256Hex } from '../content.js'
 import { FreshState, type Verdict } from './fresh-state.js'
 
 export type ReadDesiredFile = (change: FileChange) => Promise<Uint8Array>

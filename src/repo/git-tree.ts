@@ -3,7 +3,8 @@ import { posix, relative, resolve, sep } from 'node:path'
 import type { Readable, Writable } from 'node:stream'
 import { promisify } from 'node:util'
 import { IGNORE_FILE, type IgnoreRules } from './ignore-rules.js'
-import { MAX_FILE_BYTES, summariseBytes, type ContentSummary } from './namespace-files.js'
+import { summaryOf, type ContentSummary } from '../content.js'
+import { MAX_FILE_BYTES } from './namespace-files.js'
 import {
   childOf,
   type EntryKind,
@@ -95,7 +96,7 @@ export class GitTree implements TreeSource {
   async summarise(rel: string): Promise<ContentSummary> {
     const size = this.blobs.get(rel)?.size ?? 0
     if (size > MAX_FILE_BYTES) return { size, sha256: '', binary: true }
-    return summariseBytes(await this.read(rel))
+    return summaryOf(await this.read(rel))
   }
 
   /** Links are resolved inside the commit's root folder: whatever lies outside it is unknown here. */

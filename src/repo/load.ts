@@ -2,7 +2,8 @@ import { resolve } from 'node:path'
 import type { Layout, Settings } from '../settings.js'
 import { chooseLayout } from './choose-layout.js'
 import { IgnoreRules } from './ignore-rules.js'
-import { kindOfText, normaliseSource } from './flow-file.js'
+import { normaliseText, type ContentSummary } from '../content.js'
+import { kindOfText } from './flow-file.js'
 import { isYamlFile, layoutRules, type LayoutRules, type Placement } from './layout.js'
 import { LocalFilesTracker, type LocalFiles } from './local-files.js'
 import {
@@ -12,7 +13,7 @@ import {
   managedNamespaces
 } from './managed-namespaces.js'
 import type { FlowFile, NamespaceFileEntry, ReadProblem, RepoModel } from './model.js'
-import { EMPTY_CONTENT, type ContentSummary } from './namespace-files.js'
+import { EMPTY_CONTENT } from './namespace-files.js'
 import { Breather, mapLimit, Semaphore } from '../concurrency.js'
 import { readFlow } from './read-flow.js'
 import { nothingFound, otherKindsNotice, unmatchedFlowsWarning } from './read-notes.js'
@@ -306,7 +307,7 @@ async function loadEntry(
 async function isLeftOutFlow(tree: TreeSource, rel: string): Promise<boolean> {
   if (!isYamlFile(rel)) return false
   const text = await tree.read(rel).then(String, () => '')
-  return kindOfText(normaliseSource(text)) === 'flow'
+  return kindOfText(normaliseText(text)) === 'flow'
 }
 
 function fileEntries(

@@ -1,4 +1,5 @@
-import { kindOfText, normaliseSource, parseFlowFile } from './flow-file.js'
+import { normaliseText } from '../content.js'
+import { kindOfText, parseFlowFile } from './flow-file.js'
 import type { FlowFile, ReadProblem } from './model.js'
 import type { TreeSource } from './tree-source.js'
 import { firstInvalidUtf8, lineOfOffset } from './utf8.js'
@@ -29,7 +30,7 @@ export async function readFlow(
       message: `cannot read the flow file: ${(error as Error).message}`
     }
   }
-  if (location.ifFlowDocument && kindOfText(normaliseSource(bytes.toString('utf8'))) === 'none') {
+  if (location.ifFlowDocument && kindOfText(normaliseText(bytes.toString('utf8'))) === 'none') {
     return 'not-a-flow'
   }
   const invalidAt = firstInvalidUtf8(bytes)

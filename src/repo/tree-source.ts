@@ -1,5 +1,5 @@
 import type { IgnoreRules } from './ignore-rules.js'
-import type { ContentSummary } from './namespace-files.js'
+import type { ContentSummary } from '../content.js'
 
 export type EntryKind = 'file' | 'folder' | 'symlink' | 'other'
 

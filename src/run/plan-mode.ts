@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { RunContext } from '../context.js'
 import type { ActualNamespace, BaseSnapshot, PlanInput } from '../plan/input.js'
 import { buildPlan } from '../plan/build.js'
+import { hasChanges } from '../plan/counts.js'
 import { planJson } from '../plan/plan-json.js'
 import type { Plan } from '../plan/types.js'
 import type { ChangedFiles } from '../repo/changed-files.js'
@@ -67,10 +68,7 @@ export async function planMode(args: PlanModeArgs): Promise<{ plan: Plan; summar
   )
   reporter.setOutput('plan-file', planFile)
   reporter.setOutput('plan-fingerprint', plan.fingerprint)
-  reporter.setOutput(
-    'has-changes',
-    plan.resources.some((r) => r.action !== 'unchanged' && r.action !== 'orphaned')
-  )
+  reporter.setOutput('has-changes', hasChanges(plan.counts))
   reporter.info(
     `Plan: ${plan.counts.create} to create, ${plan.counts.update} to update, ${plan.counts.delete} to delete, ${plan.counts.unchanged} unchanged, ${plan.counts.orphaned} orphaned, ${plan.counts.drifted} drifted (fingerprint ${plan.fingerprint.slice(0, 12)})`
   )

@@ -26,7 +26,6 @@ import { aliasFindings, multipleDocumentFindings, notAFlowFinding, yamlFindings 
 export { nodePosition } from './flow-document.js'
 export {
   collectReferences,
-  knownFrom,
   referenceFindings,
   type FlowReference,
   type KnownResources

@@ -1,6 +1,6 @@
 import type { Node } from 'yaml'
 import type { FlowFile } from '../repo/model.js'
-import { fileKey, flowKey, type Finding } from './finding.js'
+import { flowKey, type Finding } from './finding.js'
 import { FlowDocument, nodePosition, offsetPosition } from './flow-document.js'
 import { blankStrings, expressions, templatedScalars } from './pebble.js'
 import { taskTree } from './task-tree.js'
@@ -87,16 +87,6 @@ export function referenceFindings(
     }
   }
   return findings
-}
-
-/** Helper for `known`: resource keys as sets. */
-export function knownFrom(files: Iterable<string>, flows: Iterable<string>): KnownResources {
-  const fileSet = new Set(files)
-  const flowSet = new Set(flows)
-  return {
-    hasFile: (namespace, path) => fileSet.has(fileKey(namespace, path)),
-    hasFlow: (namespace, id) => flowSet.has(flowKey(namespace, id))
-  }
 }
 
 function fileReferences(
