@@ -9,7 +9,7 @@ import {
   type Plan,
   type ResourceChange
 } from '../plan/types.js'
-import { fileKey, flowKey } from '../validate/finding.js'
+import { fileKey, flowKey } from '../identity.js'
 import { isWrite } from './gate.js'
 import { orderFlowWrites, type FlowDependency } from './order.js'
 import { NOT_APPLIED, type ResourceResult } from './result.js'

@@ -1,5 +1,5 @@
 import type { RemoteFlow } from '../kestra/api.js'
-import { fileKey, flowKey } from '../validate/finding.js'
+import { fileKey, flowKey } from '../identity.js'
 import { decodeText } from './content.js'
 import { countPlan } from './counts.js'
 import { DEFAULT_DIFF_LIMITS, diffTexts, type DiffLimits, type TextDiff } from './diff.js'

@@ -9,7 +9,7 @@ import { GitTree } from '../repo/git-tree.js'
 import { loadRepository } from '../repo/load.js'
 import type { RepoModel } from '../repo/model.js'
 import type { Settings } from '../settings.js'
-import { fileKey, flowKey } from '../validate/finding.js'
+import { fileKey, flowKey } from '../identity.js'
 import { deployableFlow } from './desired.js'
 import { mapLimit } from '../concurrency.js'
 

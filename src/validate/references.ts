@@ -1,6 +1,7 @@
 import type { Node } from 'yaml'
 import type { FlowFile } from '../repo/model.js'
-import { flowKey, type Finding } from './finding.js'
+import { flowKey } from '../identity.js'
+import { type Finding } from './finding.js'
 import { FlowDocument, nodePosition, offsetPosition } from './flow-document.js'
 import { blankStrings, expressions, templatedScalars } from './pebble.js'
 import { taskTree } from './task-tree.js'
