@@ -48,10 +48,13 @@ execFileSync('git', ['init', '-q'], { cwd: dir })
 
 const { loadRepository } = (await import(pathToFileURL(resolve(values.load)).href)) as {
   loadRepository: (
-    settings: unknown,
-    workspace: string
+    tree: unknown,
+    settings: unknown
   ) => Promise<{ flows: unknown[]; files: unknown[] }>
 }
+const { WorkTree } = (await import(
+  pathToFileURL(resolve(dirname(values.load), 'work-tree.ts')).href
+)) as { WorkTree: new (workspace: string, root: string) => unknown }
 const { parseSettings } = await import(
   pathToFileURL(resolve(dirname(values.load), '../settings.ts')).href
 )
@@ -62,7 +65,7 @@ for (let run = 0; run < runs; run++) {
   for (const layout of values.layout) {
     const settings = parseSettings((name: string) => (name === 'layout' ? layout : ''))
     const start = performance.now()
-    const model = await loadRepository(settings, dir)
+    const model = await loadRepository(new WorkTree(dir, settings.root), settings)
     times.get(layout)!.push(performance.now() - start)
     found +=
       run === 0 ? `${layout}: ${model.flows.length} flows, ${model.files.length} files\n` : ''

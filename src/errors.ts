@@ -14,11 +14,6 @@ export class ConfigError extends ActionError {
   }
 }
 
-/** Validation found errors that block the requested mode. */
-export class ValidationFailedError extends ActionError {
-  override name = 'ValidationFailedError'
-}
-
 /** Deploy refused or failed part-way; the message names what was and was not applied. */
 export class DeployError extends ActionError {
   override name = 'DeployError'

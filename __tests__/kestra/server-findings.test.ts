@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { ServerValidation } from '../../src/kestra/api.js'
 import { parseFlowFile } from '../../src/repo/flow-file.js'
 import { locateKestraPath, serverFindings } from '../../src/validate/server-findings.js'
-import { flowKey } from '../../src/validate/finding.js'
+import { flowKey } from '../../src/identity.js'
 
 const SOURCE = `# header comment
 id: hello

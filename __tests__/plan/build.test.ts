@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { buildPlan } from '../../src/plan/build.js'
 import type { FileChange, FlowChange, Plan } from '../../src/plan/types.js'
 import { resourceName } from '../../src/plan/types.js'
-import { fileKey, flowKey } from '../../src/validate/finding.js'
+import { fileKey, flowKey } from '../../src/identity.js'
 import {
   desiredFile,
   desiredFlow,

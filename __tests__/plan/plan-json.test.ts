@@ -3,7 +3,7 @@ import { buildPlan } from '../../src/plan/build.js'
 import { countPlan, hasChanges } from '../../src/plan/counts.js'
 import { planJson } from '../../src/plan/plan-json.js'
 import type { Finding } from '../../src/validate/finding.js'
-import { fileKey, flowKey } from '../../src/validate/finding.js'
+import { fileKey, flowKey } from '../../src/identity.js'
 import { desiredFile, desiredFlow, flowSource, planInput, remoteFlow } from './fixtures.js'
 
 const NS = 'company.team'

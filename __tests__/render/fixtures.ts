@@ -4,7 +4,7 @@ import { gfm } from 'micromark-extension-gfm'
 import { buildPlan } from '../../src/plan/build.js'
 import type { Plan } from '../../src/plan/types.js'
 import type { Finding } from '../../src/validate/finding.js'
-import { fileKey, flowKey } from '../../src/validate/finding.js'
+import { fileKey, flowKey } from '../../src/identity.js'
 import {
   desiredFile,
   desiredFlow,

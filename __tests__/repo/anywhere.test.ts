@@ -1,9 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadRepository } from '../../src/repo/load.js'
 import { createGitRepo } from '../../test-support/git-repo.js'
-import { flow, settingsWith } from './support.js'
+import { flow, loadWorkTree, settingsWith } from './support.js'
 
 const anywhere = (inputs: Record<string, string> = {}) =>
   settingsWith({ layout: 'anywhere', ...inputs })
@@ -19,7 +18,7 @@ describe('anywhere layout', () => {
       'binary.yml': Buffer.from([0xff, 0xfe, 0x00]),
       'notes.md': 'id: x\n'
     })
-    const model = await loadRepository(anywhere(), repo.dir)
+    const model = await loadWorkTree(anywhere(), repo.dir)
     expect(model.layout).toEqual({ layout: 'anywhere', reason: 'set by the layout input' })
     expect(model.flows.map((f) => [f.file, f.namespace, f.expectedNamespace])).toEqual([
       ['hello.yml', 'demo', undefined],
@@ -31,7 +30,7 @@ describe('anywhere layout', () => {
 
   it('keeps a broken flow document as a flow, so its syntax error is reported', async () => {
     const repo = createGitRepo({ 'flows/a.yml': 'id: a\nnamespace: t\ntasks:\n  - id: [x\n' })
-    const model = await loadRepository(anywhere(), repo.dir)
+    const model = await loadWorkTree(anywhere(), repo.dir)
     expect(model.flows.map((f) => [f.file, f.documents[0]!.errors.length > 0])).toEqual([
       ['flows/a.yml', true]
     ])
@@ -44,7 +43,7 @@ describe('anywhere layout', () => {
       'apps/hello.yml': app,
       'apps/other.yml': app.replace('id: hello', 'id: other')
     })
-    const model = await loadRepository(anywhere(), repo.dir)
+    const model = await loadWorkTree(anywhere(), repo.dir)
     expect(model.flows.map((f) => f.file)).toEqual(['flows/hello.yml'])
     expect(model.readProblems).toEqual([
       {
@@ -74,7 +73,7 @@ describe('anywhere layout', () => {
       mkdirSync(join(repo.dir, path, '..'), { recursive: true })
       writeFileSync(join(repo.dir, path), text)
     }
-    const model = await loadRepository(anywhere(), repo.dir)
+    const model = await loadWorkTree(anywhere(), repo.dir)
     expect(model.flows.map((f) => f.file)).toEqual(['flows/a.yml'])
   })
 
@@ -85,7 +84,7 @@ describe('anywhere layout', () => {
       'scripts/values.yml': 'id: values\nsize: 3\n',
       'scripts/inner.yml': flow('inner', 'demo')
     })
-    const model = await loadRepository(anywhere({ 'namespace-files': 'scripts -> demo' }), repo.dir)
+    const model = await loadWorkTree(anywhere({ 'namespace-files': 'scripts -> demo' }), repo.dir)
     expect(model.flows.map((f) => f.file)).toEqual(['_flows/hello.yml', 'scripts/inner.yml'])
     expect(model.files.map((f) => [f.file, f.path])).toEqual([
       ['scripts/run.py', '/run.py'],
@@ -98,7 +97,7 @@ describe('anywhere layout', () => {
 describe('auto', () => {
   it('reads flows/hello.yml at the root of a repository with no input (issue 18)', async () => {
     const repo = createGitRepo({ 'flows/hello.yml': flow('hello', 'company.team') })
-    const model = await loadRepository(settingsWith({ layout: 'auto' }), repo.dir)
+    const model = await loadWorkTree(settingsWith({ layout: 'auto' }), repo.dir)
     expect(model.layout.layout).toBe('anywhere')
     expect(model.flows.map((f) => f.file)).toEqual(['flows/hello.yml'])
   })
@@ -108,7 +107,7 @@ describe('auto', () => {
       'team/flows/a.yml': flow('a', 'team'),
       'team/flows/app.yml': 'id: a\ntype: io.kestra.plugin.ee.apps.App\nnamespace: team\n'
     })
-    const model = await loadRepository(settingsWith({ layout: 'auto' }), repo.dir)
+    const model = await loadWorkTree(settingsWith({ layout: 'auto' }), repo.dir)
     expect(model.layout.layout).toBe('tenant')
     expect(model.flows.map((f) => f.file)).toEqual(['team/flows/a.yml'])
     expect(model.readProblems.map((p) => p.severity)).toEqual(['notice'])

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { chooseLayout, decideLayout } from '../../src/repo/choose-layout.js'
 import { IgnoreRules } from '../../src/repo/ignore-rules.js'
 import { createGitRepo } from '../../test-support/git-repo.js'
+import { WorkTree } from '../../src/repo/work-tree.js'
 import { flow } from './support.js'
 
 describe('decideLayout (auto without a namespace input)', () => {
@@ -52,7 +53,8 @@ describe('chooseLayout', () => {
   ) => {
     const repo = createGitRepo(files)
     const settings = { layout: (inputs.layout ?? 'auto') as 'auto', namespace: inputs.namespace }
-    return chooseLayout(settings, repo.dir, new IgnoreRules(repo.dir))
+    const tree = new WorkTree(repo.dir, '.')
+    return chooseLayout(settings, tree, new IgnoreRules(tree))
   }
 
   it('keeps an explicit layout, and takes namespace when the namespace input is set', async () => {

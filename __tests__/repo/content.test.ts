@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto'
 import { mkdirSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadRepository } from '../../src/repo/load.js'
 import { MAX_FILE_BYTES, readNamespaceFileBytes } from '../../src/repo/namespace-files.js'
 import { createGitRepo } from '../../test-support/git-repo.js'
-import { flow, settingsWith } from './support.js'
+import { flow, loadWorkTree, settingsWith } from './support.js'
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex')
 
@@ -22,7 +21,7 @@ describe('namespace file content', () => {
   })
 
   it('records size, sha256 and whether the bytes are binary', async () => {
-    const model = await loadRepository(settingsWith({}), repo.dir)
+    const model = await loadWorkTree(settingsWith({}), repo.dir)
     const byPath = Object.fromEntries(model.files.map((f) => [f.path, f]))
     expect(byPath['/text.txt']).toMatchObject({
       size: Buffer.byteLength('héllo wörld\n'),
@@ -37,7 +36,7 @@ describe('namespace file content', () => {
   })
 
   it('hashes large files completely, detecting invalid UTF-8 at their end', async () => {
-    const model = await loadRepository(settingsWith({}), repo.dir)
+    const model = await loadWorkTree(settingsWith({}), repo.dir)
     const byPath = Object.fromEntries(model.files.map((f) => [f.path, f]))
     expect(byPath['/large.txt']).toMatchObject({
       size: large.length,
@@ -57,7 +56,7 @@ describe('namespace file content', () => {
     const path = join(sparse.dir, 'team/files/huge.bin')
     writeFileSync(path, '')
     truncateSync(path, MAX_FILE_BYTES + 1)
-    const model = await loadRepository(settingsWith({}), sparse.dir)
+    const model = await loadWorkTree(settingsWith({}), sparse.dir)
     expect(model.files).toMatchObject([{ size: MAX_FILE_BYTES + 1, sha256: '', binary: true }])
     await expect(readNamespaceFileBytes(model.files[0]!)).rejects.toThrow(
       'team/files/huge.bin is over the 100 MiB limit of a namespace file; it is never read'
@@ -67,7 +66,7 @@ describe('namespace file content', () => {
   it('keeps names with spaces, unicode, +, # and % as they are', async () => {
     const names = ['my report.sql', 'données/ünïcode.py', 'a+b.txt', '#1.txt', '100%.csv']
     const named = createGitRepo(Object.fromEntries(names.map((n) => [`team/files/${n}`, n])))
-    const model = await loadRepository(settingsWith({}), named.dir)
+    const model = await loadWorkTree(settingsWith({}), named.dir)
     expect(model.files.map((f) => [f.file, f.path])).toEqual(
       [...names].sort((a, b) => (a < b ? -1 : 1)).map((n) => [`team/files/${n}`, `/${n}`])
     )
@@ -78,7 +77,7 @@ describe('flow file text', () => {
   it('keeps the raw text with BOM and CRLF and normalises the source', async () => {
     const raw = '\uFEFFid: crlf\r\nnamespace: team\r\ntasks: []\r\n'
     const repo = createGitRepo({ 'team/flows/crlf.yml': raw })
-    const model = await loadRepository(settingsWith({}), repo.dir)
+    const model = await loadWorkTree(settingsWith({}), repo.dir)
     expect(model.flows).toHaveLength(1)
     expect(model.flows[0]).toMatchObject({
       raw,
@@ -97,7 +96,7 @@ describe('flow file text', () => {
       ]),
       'team/flows/ok.yml': flow('ok', 'team')
     })
-    const model = await loadRepository(settingsWith({}), repo.dir)
+    const model = await loadWorkTree(settingsWith({}), repo.dir)
     expect(model.flows.map((f) => f.file)).toEqual(['team/flows/ok.yml'])
     expect(model.readProblems).toEqual([
       {
@@ -111,7 +110,7 @@ describe('flow file text', () => {
 
   it('keeps a YAML file without id and tasks in the model, marked as not a flow', async () => {
     const repo = createGitRepo({ 'team/flows/values.yml': 'foo: bar\n' })
-    const model = await loadRepository(settingsWith({}), repo.dir)
+    const model = await loadWorkTree(settingsWith({}), repo.dir)
     expect(model.flows.map((f) => [f.file, f.notAFlow])).toEqual([['team/flows/values.yml', true]])
     expect(model.managedNamespaces).toEqual([])
   })
@@ -123,8 +122,8 @@ describe('many files', () => {
     for (let i = 0; i < 10_000; i++) files[`team/files/d${i % 50}/f${i}.txt`] = `content ${i}`
     const repo = createGitRepo()
     repo.write(files)
-    const first = await loadRepository(settingsWith({}), repo.dir)
-    const second = await loadRepository(settingsWith({}), repo.dir)
+    const first = await loadWorkTree(settingsWith({}), repo.dir)
+    const second = await loadWorkTree(settingsWith({}), repo.dir)
     expect(first.files).toHaveLength(10_000)
     const paths = first.files.map((f) => f.file)
     expect(paths).toEqual([...paths].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)))

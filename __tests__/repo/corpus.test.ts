@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { loadRepository } from '../../src/repo/load.js'
 import { join } from 'node:path'
 import { CORPUS_DIR, CORPUS_PRESENT } from '../../test-support/corpus.js'
-import { settingsWith } from './support.js'
+import { loadWorkTree, settingsWith } from './support.js'
 
 const CORPUS_REPO = join(CORPUS_DIR, 'gitops-repos/anna-geller+kestra-ci-cd')
 
@@ -17,7 +16,7 @@ describe.runIf(CORPUS_PRESENT)(
     })
 
     it('reads the eight flows and none of the dbt YAML files as flows', async () => {
-      const model = await loadRepository(settings, CORPUS_REPO)
+      const model = await loadWorkTree(settings, CORPUS_REPO)
       expect(model.flows.map((f) => [f.file, f.namespace])).toEqual([
         ['flows/myrootnamespace.analytics/dbt.yml', 'myrootnamespace.analytics'],
         ['flows/myrootnamespace.analytics/dbt_new.yml', 'myrootnamespace.analytics'],
@@ -32,7 +31,7 @@ describe.runIf(CORPUS_PRESENT)(
     })
 
     it('maps scripts/ and dbt/ to their namespaces and prefixes, skipping dotfiles', async () => {
-      const model = await loadRepository(settings, CORPUS_REPO)
+      const model = await loadWorkTree(settings, CORPUS_REPO)
       expect(model.files.map((f) => [f.file, f.namespace, f.path, f.binary])).toEqual([
         ['dbt/dbt_project.yml', 'myrootnamespace.analytics', '/dbt/dbt_project.yml', false],
         [

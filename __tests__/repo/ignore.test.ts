@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { loadRepository } from '../../src/repo/load.js'
 import { createGitRepo } from '../../test-support/git-repo.js'
-import { flow, settingsWith } from './support.js'
+import { flow, loadWorkTree, settingsWith } from './support.js'
 
 describe('.kestraignore and dotfiles', () => {
   it('applies a root .kestraignore and a subfolder one relative to its folder, with negations', async () => {
@@ -19,7 +18,7 @@ describe('.kestraignore and dotfiles', () => {
       'team/files/data/sub/local.txt': 'd',
       'team/files/data/sub/x.csv': 'e'
     })
-    const model = await loadRepository(settingsWith({}), repo.dir)
+    const model = await loadWorkTree(settingsWith({}), repo.dir)
     expect(model.flows.map((f) => f.file)).toEqual(['team/flows/a.yml', 'team/flows/b.tmp.yml'])
     expect(model.files.map((f) => f.path)).toEqual([
       '/data/important.csv',
@@ -38,7 +37,7 @@ describe('.kestraignore and dotfiles', () => {
       'team/flows/.draft.yml': flow('draft', 'team'),
       'team/files/.kestraignore': '!.dbt/\n!.gitkeep\n'
     })
-    const model = await loadRepository(settingsWith({}), repo.dir)
+    const model = await loadWorkTree(settingsWith({}), repo.dir)
     expect(model.files.map((f) => f.path)).toEqual([
       '/.dbt/profiles.yml',
       '/.gitkeep',
@@ -53,7 +52,7 @@ describe('.kestraignore and dotfiles', () => {
       'readme.txt': 'r',
       'git-config': { symlink: '.git/config' }
     })
-    const model = await loadRepository(
+    const model = await loadWorkTree(
       settingsWith({ layout: 'custom', 'namespace-files': '. -> team' }),
       repo.dir
     )
@@ -69,7 +68,7 @@ describe('.kestraignore and dotfiles', () => {
       'team/files/vendor/keep.txt': 'k',
       'team/files/ok.txt': 'o'
     })
-    const model = await loadRepository(settingsWith({}), repo.dir)
+    const model = await loadWorkTree(settingsWith({}), repo.dir)
     expect(model.files.map((f) => f.path)).toEqual(['/ok.txt'])
   })
 })

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { loadRepository } from '../../src/repo/load.js'
 import { createGitRepo } from '../../test-support/git-repo.js'
-import { flow, settingsWith } from './support.js'
+import { flow, loadWorkTree, settingsWith } from './support.js'
 
 describe('tenant layout', () => {
   const repo = createGitRepo({
@@ -17,7 +16,7 @@ describe('tenant layout', () => {
   })
 
   it('reads <namespace>/flows/** as flows expecting the folder namespace', async () => {
-    const model = await loadRepository(settingsWith({ root: 'kestra' }), repo.dir)
+    const model = await loadWorkTree(settingsWith({ root: 'kestra' }), repo.dir)
     expect(model.rootRel).toBe('kestra')
     expect(model.flows.map((f) => [f.file, f.rel, f.expectedNamespace, f.namespace])).toEqual([
       [
@@ -52,7 +51,7 @@ describe('tenant layout', () => {
   })
 
   it('reads <namespace>/files/** as namespace files at /<rest>', async () => {
-    const model = await loadRepository(settingsWith({ root: 'kestra' }), repo.dir)
+    const model = await loadWorkTree(settingsWith({ root: 'kestra' }), repo.dir)
     expect(model.files.map((f) => [f.file, f.namespace, f.path])).toEqual([
       ['kestra/company.team/files/scripts/run.py', 'company.team', '/scripts/run.py'],
       ['kestra/company.team/files/top.sql', 'company.team', '/top.sql']
@@ -67,7 +66,7 @@ describe('tenant layout', () => {
       'shared/sql/q.sql': 'select 1',
       'assets/logo.txt': 'logo'
     })
-    const model = await loadRepository(
+    const model = await loadWorkTree(
       settingsWith({ 'namespace-files': 'shared -> team:/lib\nassets/ -> company' }),
       withMapping.dir
     )
@@ -91,7 +90,7 @@ describe('namespace layout', () => {
       'files/data/c.csv': 'a,b\n1,2\n',
       'docs/readme.md': 'ignored'
     })
-    const model = await loadRepository(settingsWith({ namespace: 'prod.sales' }), repo.dir)
+    const model = await loadWorkTree(settingsWith({ namespace: 'prod.sales' }), repo.dir)
     expect(model.flows.map((f) => [f.file, f.expectedNamespace])).toEqual([
       ['flows/a.yml', 'prod.sales'],
       ['flows/sub/b.yaml', 'prod.sales']
@@ -115,7 +114,7 @@ describe('custom layout', () => {
   })
 
   it('takes flows only from the globs (negations exclude), with no expected namespace', async () => {
-    const model = await loadRepository(
+    const model = await loadWorkTree(
       settingsWith({
         layout: 'custom',
         flows: 'pipelines/*/*.yml\npipelines/**/*.yaml\n!pipelines/a/draft.yml'
@@ -130,7 +129,7 @@ describe('custom layout', () => {
   })
 
   it('takes namespace files only from the mappings', async () => {
-    const model = await loadRepository(
+    const model = await loadWorkTree(
       settingsWith({ layout: 'custom', 'namespace-files': 'lib -> a:/lib' }),
       repo.dir
     )
@@ -141,7 +140,7 @@ describe('custom layout', () => {
   })
 
   it('lets the deeper of two nested mappings place a file', async () => {
-    const model = await loadRepository(
+    const model = await loadWorkTree(
       settingsWith({ layout: 'custom', 'namespace-files': 'pipelines -> a\npipelines/b -> b:/x' }),
       repo.dir
     )
@@ -155,7 +154,7 @@ describe('custom layout', () => {
   })
 
   it('keeps a file matched by both a flow glob and a mapping as a flow, with a warning', async () => {
-    const model = await loadRepository(
+    const model = await loadWorkTree(
       settingsWith({
         layout: 'custom',
         flows: 'pipelines/b/*.yaml',
@@ -185,7 +184,7 @@ describe('custom layout', () => {
 describe('root folder', () => {
   it('reports a root that does not exist', async () => {
     const repo = createGitRepo({ 'a.txt': 'a' })
-    const model = await loadRepository(settingsWith({ root: 'kestra' }), repo.dir)
+    const model = await loadWorkTree(settingsWith({ root: 'kestra' }), repo.dir)
     expect(model.readProblems).toEqual([
       {
         severity: 'error',

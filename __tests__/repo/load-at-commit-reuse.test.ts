@@ -1,10 +1,9 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadRepository, loadRepositoryAtCommit } from '../../src/repo/load.js'
 import type { RepoModel } from '../../src/repo/model.js'
 import { createGitRepo } from '../../test-support/git-repo.js'
-import { flow, settingsWith } from './support.js'
+import { flow, loadCommit, loadWorkTree, settingsWith } from './support.js'
 
 /** What a base snapshot is built from: identities with their source or content hash, per file. */
 function essence(model: RepoModel) {
@@ -18,14 +17,14 @@ function essence(model: RepoModel) {
 /** The commit read with the work tree's model must be exactly the commit read from scratch. */
 async function expectSameAsFullRead(dir: string, sha: string) {
   const settings = settingsWith({})
-  const current = await loadRepository(settings, dir)
-  const reused = await loadRepositoryAtCommit(settings, dir, sha, current)
-  const full = await loadRepositoryAtCommit(settings, dir, sha)
+  const current = await loadWorkTree(settings, dir)
+  const reused = await loadCommit(settings, dir, sha, current)
+  const full = await loadCommit(settings, dir, sha)
   expect(essence(reused!)).toEqual(essence(full!))
   return reused!
 }
 
-describe('loadRepositoryAtCommit with the work tree model', () => {
+describe('a commit read with the work tree model', () => {
   it('reads the change from the commit and takes the rest from the work tree', async () => {
     const repo = createGitRepo({
       'team/flows/kept.yml': flow('kept', 'team'),

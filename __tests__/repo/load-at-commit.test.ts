@@ -2,12 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadRepository, loadRepositoryAtCommit, startCommitGitReads } from '../../src/repo/load.js'
 import { readNamespaceFileBytes } from '../../src/repo/namespace-files.js'
 import { createGitRepo } from '../../test-support/git-repo.js'
-import { flow, settingsWith } from './support.js'
+import { flow, loadCommit, loadWorkTree, settingsWith } from './support.js'
 
-describe('loadRepositoryAtCommit', () => {
+describe('a commit read from git', () => {
   const binary = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x0d, 0x0a, 0x1a, 0x0a, 0xff])
   const repo = createGitRepo({
     'kestra/team/flows/kept.yml': flow('kept', 'team'),
@@ -28,7 +27,7 @@ describe('loadRepositoryAtCommit', () => {
   const settings = settingsWith({ root: 'kestra' })
 
   it('reads the tree of an older commit with the workspace paths', async () => {
-    const model = await loadRepositoryAtCommit(settings, repo.dir, base)
+    const model = await loadCommit(settings, repo.dir, base)
     expect(model).toBeDefined()
     expect(model!.workspace).toBe(repo.dir)
     expect(model!.root).toBe(join(repo.dir, 'kestra'))
@@ -42,8 +41,8 @@ describe('loadRepositoryAtCommit', () => {
   })
 
   it('gives the committed bytes of namespace files, links included, without readable paths', async () => {
-    const model = (await loadRepositoryAtCommit(settings, repo.dir, base))!
-    const current = await loadRepository(settings, repo.dir)
+    const model = (await loadCommit(settings, repo.dir, base))!
+    const current = await loadWorkTree(settings, repo.dir)
     expect(model.files.map((f) => [f.file, f.path, f.size, f.binary, f.symlink])).toEqual([
       ['kestra/team/files/link.txt', '/link.txt', 9, false, true],
       ['kestra/team/files/logo.png', '/logo.png', binary.length, true, false]
@@ -57,26 +56,19 @@ describe('loadRepositoryAtCommit', () => {
   })
 
   it('leaves the work tree untouched', async () => {
-    await loadRepositoryAtCommit(settings, repo.dir, base)
+    await loadCommit(settings, repo.dir, base)
     expect(repo.git('status', '--porcelain')).toBe('')
     expect(readFileSync(join(repo.dir, 'kestra/shared/data.txt'), 'utf8')).toBe('shared v2')
   })
 
-  it('leaves no copy of the commit behind, whether it is read or given up', async () => {
+  it('copies nothing anywhere, whether the work tree stands for unchanged files or not', async () => {
     const scratchParent = mkdtempSync(join(tmpdir(), 'kga-test-tmp-'))
     const saved = process.env.TMPDIR
     process.env.TMPDIR = scratchParent
     try {
-      const current = await loadRepository(settings, repo.dir)
-      const reads = startCommitGitReads(settings, repo.dir, base)
-      expect((await reads.copy)?.written.size).toBeGreaterThan(0) // the changed files, early
-      await loadRepositoryAtCommit(settings, repo.dir, base, current, reads)
-      expect(readdirSync(scratchParent)).toEqual([])
-
-      const abandoned = startCommitGitReads(settings, repo.dir, base)
-      await abandoned.copy
-      expect(readdirSync(scratchParent)).toHaveLength(1)
-      await abandoned.discard()
+      const current = await loadWorkTree(settings, repo.dir)
+      await loadCommit(settings, repo.dir, base, current)
+      await loadCommit(settings, repo.dir, base)
       expect(readdirSync(scratchParent)).toEqual([])
     } finally {
       if (saved === undefined) delete process.env.TMPDIR
@@ -84,16 +76,43 @@ describe('loadRepositoryAtCommit', () => {
     }
   })
 
+  it('follows links inside the commit as the work tree does, and refuses the others', async () => {
+    const links = createGitRepo({
+      'team/files/data/a.txt': 'a',
+      'team/files/via-folder.txt': { symlink: 'data/a.txt' },
+      'team/files/chain.txt': { symlink: 'via-folder.txt' },
+      'team/files/folder': { symlink: 'data' },
+      'team/files/through/b.txt': { symlink: '../folder/a.txt' },
+      'team/files/outside.txt': { symlink: '../../../elsewhere.txt' },
+      'team/files/absolute.txt': { symlink: '/etc/hostname' },
+      'team/files/dangling.txt': { symlink: 'nothing.txt' },
+      'team/files/loop.txt': { symlink: 'loop.txt' },
+      'team/files/hidden.txt': { symlink: '.secret/key' },
+      'team/files/.secret/key': 'k',
+      'team/flows/linked.yml': { symlink: '../files/flow.yml' },
+      'team/files/flow.yml': flow('linked', 'team')
+    })
+    const work = await loadWorkTree(settingsWith({}), links.dir)
+    const commit = (await loadCommit(settingsWith({}), links.dir, links.head()))!
+    const essence = (model: typeof work) => ({
+      flows: model.flows.map((f) => [f.file, f.id, f.source]),
+      files: model.files.map((f) => [f.file, f.path, f.sha256, f.symlink, f.symlinkEscapes]),
+      problems: model.readProblems.map((p) => [p.file, p.severity])
+    })
+    expect(essence(commit)).toEqual(essence(work))
+    expect(commit.files.find((f) => f.path === '/through/b.txt')?.size).toBe(1)
+  })
+
   it('is undefined for a commit that is not in the local history', async () => {
-    expect(await loadRepositoryAtCommit(settings, repo.dir, 'deadbeef'.repeat(5))).toBeUndefined()
-    expect(await loadRepositoryAtCommit(settings, repo.dir, '--output=/tmp/x')).toBeUndefined()
+    expect(await loadCommit(settings, repo.dir, 'deadbeef'.repeat(5))).toBeUndefined()
+    expect(await loadCommit(settings, repo.dir, '--output=/tmp/x')).toBeUndefined()
   })
 
   it('is an empty model for a commit that has no root folder yet', async () => {
     const fresh = createGitRepo({ 'README.md': 'r' })
     const first = fresh.head()
     fresh.commit({ 'kestra/team/flows/a.yml': flow('a', 'team') })
-    const model = await loadRepositoryAtCommit(settings, fresh.dir, first)
+    const model = await loadCommit(settings, fresh.dir, first)
     expect(model).toMatchObject({ flows: [], files: [], managedNamespaces: [] })
     expect(model!.readProblems.map((p) => p.message)).toEqual([
       expect.stringContaining('No flow or namespace file found: the tenant layout')
@@ -105,7 +124,7 @@ describe('loadRepositoryAtCommit', () => {
       'app/kestra/team/flows/a.yml': flow('a', 'team'),
       'kestra/team/flows/wrong.yml': flow('wrong', 'team')
     })
-    const model = await loadRepositoryAtCommit(settings, join(nested.dir, 'app'), nested.head())
+    const model = await loadCommit(settings, join(nested.dir, 'app'), nested.head())
     expect(model!.flows.map((f) => f.file)).toEqual(['kestra/team/flows/a.yml'])
   })
 })

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { loadRepository } from '../../src/repo/load.js'
 import type { LocalFiles } from '../../src/repo/local-files.js'
 import { createGitRepo } from '../../test-support/git-repo.js'
-import { flow, settingsWith } from './support.js'
+import { flow, loadWorkTree, settingsWith } from './support.js'
 
 describe('local files, namespace by namespace', () => {
   it('gives each namespace its files once they are read, and none to a namespace without any', async () => {
@@ -15,7 +14,7 @@ describe('local files, namespace by namespace', () => {
     })
     let local: LocalFiles | undefined
     const settled: string[] = []
-    const model = await loadRepository(settingsWith({}), repo.dir, {
+    const model = await loadWorkTree(settingsWith({}), repo.dir, {
       onFiles: (files) => {
         local = files
         for (const namespace of ['team', 'ops']) {

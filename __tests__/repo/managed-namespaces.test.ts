@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { loadRepository } from '../../src/repo/load.js'
 import { createGitRepo } from '../../test-support/git-repo.js'
-import { flow, settingsWith } from './support.js'
+import { flow, loadWorkTree, settingsWith } from './support.js'
 
 describe('managed namespaces', () => {
   const repo = createGitRepo({
@@ -22,7 +21,7 @@ describe('managed namespaces', () => {
       'mismatch/flows/m.yml': flow('m', 'elsewhere')
     })
     const revealed: string[] = []
-    const model = await loadRepository(settingsWith({ namespaces: 'zeta, alpha' }), tenant.dir, {
+    const model = await loadWorkTree(settingsWith({ namespaces: 'zeta, alpha' }), tenant.dir, {
       onNamespace: (namespace) => revealed.push(namespace)
     })
     // Revealed while loading, each once: exactly the managed ones.
@@ -40,7 +39,7 @@ describe('managed namespaces', () => {
   })
 
   it('holds the namespace input for flows without a usable namespace', async () => {
-    const model = await loadRepository(settingsWith({ namespace: 'company.team' }), repo.dir)
+    const model = await loadWorkTree(settingsWith({ namespace: 'company.team' }), repo.dir)
     expect(model.managedNamespaces).toEqual(['company.team', 'company.team.child'])
   })
 
@@ -51,7 +50,7 @@ describe('managed namespaces', () => {
       'namespace-files': 'files -> system'
     })
     const revealed: string[] = []
-    const model = await loadRepository(settings, repo.dir, {
+    const model = await loadWorkTree(settings, repo.dir, {
       onNamespace: (ns) => revealed.push(ns)
     })
     expect(model.managedNamespaces).toEqual([])
@@ -61,11 +60,11 @@ describe('managed namespaces', () => {
       flows: 'system/flows/*.yml',
       namespaces: 'system'
     })
-    expect((await loadRepository(listed, repo.dir)).managedNamespaces).toEqual(['system'])
+    expect((await loadWorkTree(listed, repo.dir)).managedNamespaces).toEqual(['system'])
   })
 
   it('does not manage a parent namespace for a child namespace flow', async () => {
-    const model = await loadRepository(
+    const model = await loadWorkTree(
       settingsWith({ layout: 'custom', flows: 'flows/child.yml' }),
       repo.dir
     )

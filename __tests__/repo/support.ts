@@ -1,3 +1,8 @@
+import { workTreeReuse } from '../../src/repo/commit-reuse.js'
+import { GitTree } from '../../src/repo/git-tree.js'
+import { loadRepository, type LoadHooks } from '../../src/repo/load.js'
+import type { RepoModel } from '../../src/repo/model.js'
+import { WorkTree } from '../../src/repo/work-tree.js'
 import { parseSettings, type InputName, type Settings } from '../../src/settings.js'
 
 /**
@@ -11,4 +16,30 @@ export function settingsWith(inputs: Partial<Record<InputName, string>>): Settin
 
 export function flow(id: string, namespace: string): string {
   return `id: ${id}\nnamespace: ${namespace}\ntasks:\n  - id: hello\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`
+}
+
+/** The work tree under `workspace` read as a run reads it. */
+export function loadWorkTree(settings: Settings, workspace: string, hooks?: LoadHooks) {
+  return loadRepository(new WorkTree(workspace, settings.root), settings, hooks)
+}
+
+/**
+ * Commit `sha` read as a run reads the base commit; with `current` (the work tree's model), files the
+ * work tree holds unchanged are taken from it. Undefined when the commit is not in the history.
+ */
+export async function loadCommit(
+  settings: Settings,
+  workspace: string,
+  sha: string,
+  current?: RepoModel
+): Promise<RepoModel | undefined> {
+  const tree = await GitTree.open(workspace, sha, settings.root)
+  if (!tree) return undefined
+  try {
+    return await loadRepository(tree, settings, {
+      known: current && workTreeReuse(current, tree)
+    })
+  } finally {
+    await tree.close()
+  }
 }

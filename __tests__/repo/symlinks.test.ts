@@ -3,10 +3,9 @@ import { mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadRepository } from '../../src/repo/load.js'
 import { readNamespaceFileBytes } from '../../src/repo/namespace-files.js'
 import { createGitRepo } from '../../test-support/git-repo.js'
-import { flow, settingsWith } from './support.js'
+import { flow, loadWorkTree, settingsWith } from './support.js'
 
 const EMPTY_SHA256 = createHash('sha256').digest('hex')
 
@@ -32,7 +31,7 @@ describe('symbolic links', () => {
     'kestra/team/flows/escape.yml': { symlink: join(outside, 'secret.txt') },
     'README.md': 'readme'
   })
-  const load = () => loadRepository(settingsWith({ root: 'kestra' }), repo.dir)
+  const load = () => loadWorkTree(settingsWith({ root: 'kestra' }), repo.dir)
   const entry = async (name: string) => {
     const model = await load()
     const found = model.files.find((f) => f.file === `kestra/team/files/${name}`)
@@ -114,7 +113,7 @@ describe('symbolic links', () => {
 
   it('refuses to read a file that was replaced by a link after loading', async () => {
     const swapped = createGitRepo({ 'team/files/a.txt': 'a' })
-    const model = await loadRepository(settingsWith({}), swapped.dir)
+    const model = await loadWorkTree(settingsWith({}), swapped.dir)
     const file = model.files[0]!
     rmSync(file.absPath)
     symlinkSync(join(outside, 'secret.txt'), file.absPath)

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { KestraApi, ServerValidation as Verdict } from '../../src/kestra/api.js'
 import { parseFlowFile } from '../../src/repo/flow-file.js'
 import { ServerValidation } from '../../src/run/server-validation.js'
+import { checkFlow } from '../../src/validate/index.js'
 
 function flow(i: number, extra = '') {
   const raw = `id: f${i}\nnamespace: team\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi${extra}\n`
@@ -26,9 +27,10 @@ describe('server validation while the repository loads', () => {
         }))
       }
     } as unknown as KestraApi
-    const validation = new ServerValidation(api, {})
-    for (let i = 0; i < 150; i++) validation.add(flow(i, i === 120 ? ' bad' : ''))
-    validation.add(parseFlowFile({ file: 'broken.yml', rel: 'broken.yml', raw: 'id: [\n' }))
+    const validation = new ServerValidation(api)
+    const add = (flow: ReturnType<typeof parseFlowFile>) => validation.add(flow, checkFlow(flow))
+    for (let i = 0; i < 150; i++) add(flow(i, i === 120 ? ' bad' : ''))
+    add(parseFlowFile({ file: 'broken.yml', rel: 'broken.yml', raw: 'id: [\n' }))
     expect(calls).toEqual([100]) // the first batch left while flows were still coming
 
     const findings = await validation.findings(new Set())

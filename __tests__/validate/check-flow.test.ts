@@ -28,17 +28,28 @@ function model(...flows: ReturnType<typeof parseFlowFile>[]): RepoModel {
 }
 
 describe('checkFlow', () => {
-  it('checks a flow once, as soon as it is parsed: the repository checks reuse it', () => {
+  it('gives validateRepository the checks run while the repository loaded, as data', () => {
     const flow = parseFlowFile({ file: 'a.yml', rel: 'a.yml', raw })
-    const fresh = validateRepository(model(parseFlowFile({ file: 'a.yml', rel: 'a.yml', raw })), {
-      layout: 'tenant'
-    })
+    const fresh = validateRepository(model(flow), { layout: 'tenant' })
     expect(fresh.map((f) => `${f.line}:${f.rule}`)).toContain('6:duplicate-task-id')
 
-    expect(checkFlow(flow, { layout: 'tenant' }).wellFormed).toBe(true)
-    // Were the flow checked again, these documents would give other findings.
-    Object.assign(flow, { documents: [] })
+    const early = checkFlow(flow, { layout: 'tenant' })
+    expect(early.wellFormed).toBe(true)
+    const checks = new Map([[flow, { ...early, findings: [] }]])
+    // The handed check stands for the flow's own findings; nothing is remembered between calls.
+    expect(validateRepository(model(flow), { layout: 'tenant', checks })).toEqual([])
     expect(validateRepository(model(flow), { layout: 'tenant' })).toEqual(fresh)
+  })
+
+  it("reads the flow's references in the same pass", () => {
+    const caller = parseFlowFile({
+      file: 'a.yml',
+      rel: 'a.yml',
+      raw: `${raw}  - id: call\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: company.team\n    flowId: other\n`
+    })
+    expect(checkFlow(caller).references).toEqual([
+      expect.objectContaining({ kind: 'flow', namespace: 'company.team', id: 'other', line: 8 })
+    ])
   })
 
   it('reports the later of two files declaring the same flow, on its id line', () => {

@@ -128,7 +128,7 @@ describe('read problems', () => {
         severity: 'warning',
         file: 'a/flows/x.yml',
         line: 1,
-        rule: 'read-problem',
+        rule: 'read',
         message: 'unreadable'
       }
     ])

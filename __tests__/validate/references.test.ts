@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { collectReferences, referenceFindings } from '../../src/validate/index.js'
-import { knownFrom } from '../../src/validate/references.js'
+import type { KnownResources } from '../../src/validate/references.js'
 import { flow } from './helpers.js'
 
 const source = [
@@ -106,7 +106,10 @@ describe('references', () => {
   })
 
   it('reports what neither side knows: files as warning or error, flows as warning', () => {
-    const known = knownFrom(['file:company.team:/scripts/a.sql'], ['flow:company.up/first'])
+    const known: KnownResources = {
+      hasFile: (namespace, path) => namespace === 'company.team' && path === '/scripts/a.sql',
+      hasFlow: (namespace, id) => namespace === 'company.up' && id === 'first'
+    }
     const local = referenceFindings(refs, known, false)
     expect(local.map((finding) => `${finding.severity} ${finding.rule} ${finding.line}`)).toEqual([
       'warning missing-namespace-file 6',

@@ -7,6 +7,7 @@ import { buildPlan } from '../../src/plan/build.js'
 import type { ActualNamespace } from '../../src/plan/input.js'
 import type { Plan } from '../../src/plan/types.js'
 import { loadRepository } from '../../src/repo/load.js'
+import { WorkTree } from '../../src/repo/work-tree.js'
 import { Semaphore } from '../../src/concurrency.js'
 import { serverFile } from '../../src/plan/content.js'
 import { desiredState } from '../../src/run/desired.js'
@@ -41,7 +42,7 @@ export async function perResourceBaseline(input: {
   const settings = parseSettings((name) =>
     name === 'server' ? input.serverUrl : INPUT_DEFAULTS[name]
   )
-  const model = await loadRepository(settings, input.workspace)
+  const model = await loadRepository(new WorkTree(input.workspace, settings.root), settings)
   const readNamespace = async (namespace: string): Promise<ActualNamespace> => {
     const listed = await json<{ id: string; revision: number }[]>(`/flows/${seg(namespace)}`)
     const flows = await Promise.all(

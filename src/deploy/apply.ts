@@ -9,11 +9,11 @@ import {
   type Plan,
   type ResourceChange
 } from '../plan/types.js'
-import { fileKey, flowKey } from '../validate/finding.js'
+import { fileKey, flowKey } from '../identity.js'
 import { isWrite } from './gate.js'
 import { orderFlowWrites, type FlowDependency } from './order.js'
 import { NOT_APPLIED, type ResourceResult } from './result.js'
-import { sha256Hex } from '../plan/content.js'
+import { sha256Hex } from '../content.js'
 import { FreshState, type Verdict } from './fresh-state.js'
 
 export type ReadDesiredFile = (change: FileChange) => Promise<Uint8Array>

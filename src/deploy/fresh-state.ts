@@ -1,5 +1,5 @@
 import type { KestraApi } from '../kestra/api.js'
-import { sha256Hex } from '../plan/content.js'
+import { sha256Hex } from '../content.js'
 import { comparableFlowSource } from '../plan/normalise.js'
 import { resourceName, type FileChange, type FlowChange } from '../plan/types.js'
 

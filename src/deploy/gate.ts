@@ -1,5 +1,6 @@
 import type { Plan, ResourceChange } from '../plan/types.js'
-import { compareFindings, fileKey, flowKey, type Finding } from '../validate/finding.js'
+import { fileKey, flowKey } from '../identity.js'
+import { compareFindings, type Finding } from '../validate/finding.js'
 
 const WRITE_ACTIONS = new Set(['create', 'update', 'delete'])
 

@@ -1,5 +1,5 @@
 import type { FlowChange } from '../plan/types.js'
-import { flowKey } from '../validate/finding.js'
+import { flowKey } from '../identity.js'
 
 /**
  * Flow `from` needs `to` on the server: a flow it calls or is triggered by (`flow:<ns>/<id>`, written

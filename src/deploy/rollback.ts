@@ -1,7 +1,7 @@
 import { Semaphore } from '../concurrency.js'
 import { errorMessage } from '../errors.js'
 import type { KestraApi } from '../kestra/api.js'
-import { sha256Hex } from '../plan/content.js'
+import { sha256Hex } from '../content.js'
 import { resourceName, type FileChange, type FlowChange } from '../plan/types.js'
 import { COMMIT_MARKER_KEY, short } from './commit-marker.js'
 import { orderFlowWrites, type FlowDependency } from './order.js'

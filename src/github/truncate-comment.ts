@@ -3,6 +3,8 @@
  * bodies under the limit; this only guarantees the retry is accepted and still renders correctly.
  */
 
+import { scanLines, type Fence } from '../render/markdown-lines.js'
+
 /** Comfortably under GitHub's 65,536 limit, whatever unit GitHub counts in. */
 export const SAFE_COMMENT_LENGTH = 60_000
 
@@ -11,11 +13,6 @@ export const TRUNCATION_NOTE =
 
 /** Hidden machine-readable lines (the marker, the plan fingerprint) survive truncation. */
 const HIDDEN_LINE = /^<!-- kestra-gitops[\w-]*:.*-->$/
-
-interface Fence {
-  char: string
-  length: number
-}
 
 interface LineState {
   /** The fence still open after this line. */
@@ -46,19 +43,9 @@ export function truncateCommentBody(body: string, maxLength = SAFE_COMMENT_LENGT
 }
 
 function scan(lines: string[]): LineState[] {
-  let fence: Fence | undefined
   let details = 0
-  return lines.map((line) => {
-    if (fence) {
-      const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line)
-      if (close && close[1][0] === fence.char && close[1].length >= fence.length) fence = undefined
-      return { fence, details, outsideFence: false }
-    }
-    const open = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line)
-    if (open && !(open[1][0] === '`' && open[2].includes('`'))) {
-      fence = { char: open[1][0], length: open[1].length }
-      return { fence, details, outsideFence: false }
-    }
+  return scanLines(lines.join('\n')).map(({ text: line, inFence, open }) => {
+    if (inFence) return { fence: open, details, outsideFence: false }
     details += (line.match(/<details[\s>]/gi) ?? []).length
     details = Math.max(0, details - (line.match(/<\/details>/gi) ?? []).length)
     return { details, outsideFence: true }

@@ -1,11 +1,12 @@
 import type { RemoteFlow } from '../kestra/api.js'
-import { fileKey, flowKey } from '../validate/finding.js'
+import { fileKey, flowKey } from '../identity.js'
 import { decodeText } from './content.js'
 import { countPlan } from './counts.js'
 import { DEFAULT_DIFF_LIMITS, diffTexts, type DiffLimits, type TextDiff } from './diff.js'
 import { fingerprint } from './fingerprint.js'
 import type { DesiredFile, DesiredFlow, PlanInput, ServerFile } from './input.js'
-import { comparableFlowSource, normaliseLineEndings } from './normalise.js'
+import { normaliseText } from '../content.js'
+import { comparableFlowSource } from './normalise.js'
 import { compareChanges, compareStrings } from './order.js'
 import type { FileChange, FlowChange, Plan, PlanAction, ResourceChange } from './types.js'
 
@@ -166,7 +167,7 @@ function flowChange(
     action,
     drifted: false,
     ...(desired && subject.file !== undefined && { file: subject.file }),
-    ...(desired && { desired: normaliseLineEndings(subject.source) }),
+    ...(desired && { desired: normaliseText(subject.source) }),
     ...(server && { current: { source: server.source, revision: server.revision } })
   }
   const name = `${namespace}/${id}`
@@ -177,10 +178,7 @@ function flowChange(
     const after = comparableFlowSource(subject.source)
     applyDiff(change, diffTexts(`a/${name}`, `b/${name}`, before, after, limits))
   } else if (action === 'delete' && server) {
-    applyDiff(
-      change,
-      diffTexts(`a/${name}`, '', normaliseLineEndings(server.source), undefined, limits)
-    )
+    applyDiff(change, diffTexts(`a/${name}`, '', normaliseText(server.source), undefined, limits))
   }
   return change
 }

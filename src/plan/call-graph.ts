@@ -1,7 +1,7 @@
 import type { RemoteFlow } from '../kestra/api.js'
 import { parseFlowFile } from '../repo/flow-file.js'
 import type { FlowFile } from '../repo/model.js'
-import { flowKey } from '../validate/finding.js'
+import { flowKey } from '../identity.js'
 import { collectReferences } from '../validate/references.js'
 import type { CallEdge } from './impact.js'
 

@@ -1,4 +1,4 @@
-import { sha256Hex } from './content.js'
+import { sha256Hex } from '../content.js'
 import type { ResourceChange } from './types.js'
 
 /**

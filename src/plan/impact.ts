@@ -1,6 +1,6 @@
 import type { Finding } from '../validate/finding.js'
-import { flowKey } from '../validate/finding.js'
-import { sha256Hex } from './content.js'
+import { flowKey } from '../identity.js'
+import { sha256Hex } from '../content.js'
 import { compareStrings } from './order.js'
 import { triggerChanges } from './triggers.js'
 import type { FlowCaller, FlowChange, FlowImpact, Plan } from './types.js'

@@ -2,6 +2,13 @@
 export interface ScannedLine {
   text: string
   inFence: boolean
+  /** The fence still open after this line (what closes it: `length` times `char`). */
+  open?: Fence
+}
+
+export interface Fence {
+  char: string
+  length: number
 }
 
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/
@@ -9,18 +16,18 @@ const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/
 /** Splits Markdown into lines, marking those that belong to fenced code blocks (CommonMark rules). */
 export function scanLines(markdown: string): ScannedLine[] {
   const result: ScannedLine[] = []
-  let open: { char: string; length: number } | undefined
+  let open: Fence | undefined
   for (const text of markdown.split('\n')) {
     if (open) {
-      result.push({ text, inFence: true })
       const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(text)
       if (close && close[1]![0] === open.char && close[1]!.length >= open.length) open = undefined
+      result.push({ text, inFence: true, open })
       continue
     }
     const start = FENCE_OPEN.exec(text)
     if (start && !(start[1]![0] === '`' && start[2]!.includes('`'))) {
       open = { char: start[1]![0]!, length: start[1]!.length }
-      result.push({ text, inFence: true })
+      result.push({ text, inFence: true, open })
       continue
     }
     result.push({ text, inFence: false })

@@ -1,9 +1,8 @@
-import type { Dirent } from 'node:fs'
-import { readdir, readFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
 import { NAMESPACE_PATTERN, type Layout, type Settings } from '../settings.js'
 import { IgnoreRules } from './ignore-rules.js'
 import { isYamlFile } from './layout.js'
+import { childOf, type TreeEntry, type TreeSource } from './tree-source.js'
+import { WorkTree } from './work-tree.js'
 
 /** The layout a run reads the repository with, and why (said in the log, the summary and the comment). */
 export interface ChosenLayout {
@@ -21,14 +20,14 @@ export interface TopFolder {
 /** SPEC §2: the `layout` input, else what `auto` makes of the inputs and the top-level folders. */
 export async function chooseLayout(
   settings: Pick<Settings, 'layout' | 'layoutReason' | 'namespace'>,
-  rootAbs: string,
+  tree: TreeSource,
   rules: IgnoreRules
 ): Promise<ChosenLayout> {
   if (settings.layout !== 'auto') {
     return { layout: settings.layout, reason: settings.layoutReason ?? 'set by the layout input' }
   }
   if (settings.namespace) return { layout: 'namespace', reason: 'the namespace input is set' }
-  return decideLayout(await topFolders(rootAbs, rules))
+  return decideLayout(await topFolders(tree, rules))
 }
 
 /** The settings with `auto` resolved for the repository under `root` (the same for every read of a run). */
@@ -36,8 +35,8 @@ export async function resolveLayout(
   settings: Settings,
   workspace: string
 ): Promise<Settings & { layout: Layout }> {
-  const rootAbs = resolve(workspace, settings.root)
-  const { layout, reason } = await chooseLayout(settings, rootAbs, new IgnoreRules(rootAbs))
+  const tree = new WorkTree(workspace, settings.root)
+  const { layout, reason } = await chooseLayout(settings, tree, new IgnoreRules(tree))
   return { ...settings, layout, layoutReason: reason }
 }
 
@@ -72,13 +71,13 @@ export function decideLayout(folders: readonly TopFolder[]): ChosenLayout {
   }
 }
 
-async function topFolders(rootAbs: string, rules: IgnoreRules): Promise<TopFolder[]> {
+async function topFolders(tree: TreeSource, rules: IgnoreRules): Promise<TopFolder[]> {
   const folders: TopFolder[] = []
-  for (const top of (await listFolders(rootAbs, '', rules)).sort()) {
-    const inside = await listFolders(rootAbs, top, rules)
+  for (const top of (await listFolders(tree, '', rules)).sort()) {
+    const inside = await listFolders(tree, top, rules)
     if (!inside.some((rel) => rel === `${top}/flows` || rel === `${top}/files`)) continue
     const declaresOwnNamespace =
-      NAMESPACE_PATTERN.test(top) && (await someFlowDeclares(rootAbs, `${top}/flows`, top, rules))
+      NAMESPACE_PATTERN.test(top) && (await someFlowDeclares(tree, `${top}/flows`, top, rules))
     folders.push({ name: top, declaresOwnNamespace })
   }
   return folders
@@ -88,18 +87,18 @@ async function topFolders(rootAbs: string, rules: IgnoreRules): Promise<TopFolde
 const NAMESPACE_LINE = /^namespace[ \t]*:[ \t]*["']?([^\s"'#]+)/m
 
 async function someFlowDeclares(
-  rootAbs: string,
+  tree: TreeSource,
   dirRel: string,
   namespace: string,
   rules: IgnoreRules
 ): Promise<boolean> {
-  for (const dirent of await listing(rootAbs, dirRel)) {
-    const rel = `${dirRel}/${dirent.name}`
-    if (await rules.excludes(rel, dirent.isDirectory())) continue
-    if (dirent.isDirectory()) {
-      if (await someFlowDeclares(rootAbs, rel, namespace, rules)) return true
-    } else if (dirent.isFile() && isYamlFile(rel)) {
-      const text = await readFile(join(rootAbs, rel), 'utf8').catch(() => '')
+  for (const entry of await listing(tree, dirRel)) {
+    const rel = `${dirRel}/${entry.name}`
+    if (await rules.excludes(rel, entry.kind === 'folder')) continue
+    if (entry.kind === 'folder') {
+      if (await someFlowDeclares(tree, rel, namespace, rules)) return true
+    } else if (entry.kind === 'file' && isYamlFile(rel)) {
+      const text = await tree.read(rel).then(String, () => '')
       const declared = NAMESPACE_LINE.exec(text)?.[1]
       if (declared === namespace || declared?.startsWith(`${namespace}.`)) return true
     }
@@ -107,15 +106,19 @@ async function someFlowDeclares(
   return false
 }
 
-async function listFolders(rootAbs: string, dirRel: string, rules: IgnoreRules): Promise<string[]> {
+async function listFolders(
+  tree: TreeSource,
+  dirRel: string,
+  rules: IgnoreRules
+): Promise<string[]> {
   const folders: string[] = []
-  for (const dirent of await listing(rootAbs, dirRel)) {
-    const rel = dirRel === '' ? dirent.name : `${dirRel}/${dirent.name}`
-    if (dirent.isDirectory() && !(await rules.excludes(rel, true))) folders.push(rel)
+  for (const entry of await listing(tree, dirRel)) {
+    const rel = childOf(dirRel, entry.name)
+    if (entry.kind === 'folder' && !(await rules.excludes(rel, true))) folders.push(rel)
   }
   return folders
 }
 
-function listing(rootAbs: string, dirRel: string): Promise<Dirent[]> {
-  return readdir(join(rootAbs, dirRel), { withFileTypes: true }).catch(() => [])
+function listing(tree: TreeSource, dirRel: string): Promise<TreeEntry[]> {
+  return tree.list(dirRel).catch(() => [])
 }

@@ -6,12 +6,8 @@ import {
   YAMLParseError,
   type Document
 } from 'yaml'
+import { normaliseText } from '../content.js'
 import type { FlowFile } from './model.js'
-
-/** Text as Kestra receives it from us: no BOM, LF line endings. Line numbers stay those of the raw file. */
-export function normaliseSource(raw: string): string {
-  return raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
-}
 
 /** Parses a flow file once, keeping positions. Never throws: YAML problems stay in `documents[i].errors`. */
 export function parseFlowFile(input: {
@@ -20,7 +16,8 @@ export function parseFlowFile(input: {
   raw: string
   expectedNamespace?: string
 }): FlowFile {
-  const source = normaliseSource(input.raw)
+  // Line numbers stay those of the raw file: only a BOM and CRs go.
+  const source = normaliseText(input.raw)
   const lineCounter = new LineCounter()
   const all = parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false })
   // A trailing `---` or comment-only tail yields an empty document: not a second flow.

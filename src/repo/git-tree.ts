@@ -1,19 +1,31 @@
-import { execFile, spawn } from 'node:child_process'
-import { mkdir, symlink, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process'
+import { posix, relative, resolve, sep } from 'node:path'
+import type { Readable, Writable } from 'node:stream'
 import { promisify } from 'node:util'
+import { IGNORE_FILE, type IgnoreRules } from './ignore-rules.js'
+import { summaryOf, type ContentSummary } from '../content.js'
+import { MAX_FILE_BYTES } from './namespace-files.js'
+import {
+  childOf,
+  type EntryKind,
+  type LinkTarget,
+  type TreeEntry,
+  type TreeSource
+} from './tree-source.js'
+import { excludedReason } from './work-tree.js'
 
 const run = promisify(execFile)
 
 /** A full object id (SHA-1 or SHA-256). Anything else is refused, so nothing reads as an option. */
 const OBJECT_ID = /^[0-9a-f]{4,64}$/i
+/** Links followed in a row before a chain counts as a loop (as the kernel's ELOOP). */
+const MAX_LINK_HOPS = 40
 
+/** One entry of a commit's tree under root. */
 export interface TreeBlob {
-  /** Relative to the listed folder, '/'-separated. */
-  path: string
+  kind: 'file' | 'symlink'
   oid: string
-  symlink: boolean
-  /** Bytes of the blob. */
+  /** Bytes of the blob (of a link: its target's text). */
   size: number
 }
 
@@ -31,24 +43,172 @@ async function git(cwd: string, args: string[]): Promise<string | undefined> {
 }
 
 /**
- * The files under `folder` (relative to `workspace`) as committed in `sha`, from git's object store;
+ * The root folder as committed in one commit, read from git's object store without touching the
+ * work tree: the tree is listed once (`git ls-tree`) and blobs are streamed on demand by one
+ * `git cat-file --batch` process, which `close()` ends. Raw bytes: no checkout filters.
+ */
+export class GitTree implements TreeSource {
+  private readonly folders = new Map<string, TreeEntry[]>([['', []]])
+  private batch?: CatFileBatch
+
+  private constructor(
+    readonly workspace: string,
+    readonly rootRel: string,
+    /** Every blob under root, by path relative to root. */
+    readonly blobs: ReadonlyMap<string, TreeBlob>,
+    /** How the work tree differs from the commit under root (undefined when git cannot tell). */
+    readonly workTreeChanges: WorktreeChanges | undefined
+  ) {
+    for (const [path, blob] of blobs) this.add(path, blob.kind)
+  }
+
+  /** The tree of commit `sha` under `root` (relative to `workspace`); undefined when the commit is not in the local history. */
+  static async open(workspace: string, sha: string, root: string): Promise<GitTree | undefined> {
+    const workspaceAbs = resolve(workspace)
+    const rootRel = relative(workspaceAbs, resolve(workspaceAbs, root)).split(sep).join('/')
+    const [blobs, changes] = await Promise.all([
+      listCommitFolder(workspaceAbs, sha, rootRel),
+      worktreeChanges(workspaceAbs, sha, rootRel)
+    ])
+    return blobs && new GitTree(workspaceAbs, rootRel, blobs, changes)
+  }
+
+  async hasRoot(): Promise<boolean> {
+    return true // a commit without the root folder is an empty tree
+  }
+
+  async list(dirRel: string): Promise<TreeEntry[]> {
+    const entries = this.folders.get(dirRel)
+    if (!entries) throw new Error(`no folder ${dirRel} in the commit`)
+    return entries
+  }
+
+  async kind(rel: string): Promise<EntryKind | undefined> {
+    return this.blobs.get(rel)?.kind ?? (this.folders.has(rel) ? 'folder' : undefined)
+  }
+
+  read(rel: string): Promise<Buffer> {
+    const blob = this.blobs.get(rel)
+    if (blob?.kind !== 'file') return Promise.reject(new Error(`no file ${rel} in the commit`))
+    return this.object(blob.oid)
+  }
+
+  async summarise(rel: string): Promise<ContentSummary> {
+    const size = this.blobs.get(rel)?.size ?? 0
+    if (size > MAX_FILE_BYTES) return { size, sha256: '', binary: true }
+    return summaryOf(await this.read(rel))
+  }
+
+  /** Links are resolved inside the commit's root folder: whatever lies outside it is unknown here. */
+  async resolveLink(rel: string, rules: IgnoreRules): Promise<LinkTarget> {
+    const real = await this.realPath(rel)
+    if (typeof real !== 'string') return { kind: 'escapes', reason: real.reason }
+    const reason =
+      real === '' ? 'it points to the root folder itself' : await excludedReason(real, rules)
+    const kind = real === '' ? 'folder' : await this.kind(real)
+    if (kind === 'folder') return { kind: 'folder', escapes: reason !== undefined, reason }
+    if (reason) return { kind: 'escapes', reason }
+    return kind === 'file' ? { kind: 'file', target: real, bytesPath: '' } : { kind: 'other' }
+  }
+
+  bytesPath(): string {
+    return ''
+  }
+
+  async versioned(): Promise<boolean> {
+    return true
+  }
+
+  /** Ends the `cat-file` process (reads after this start another). */
+  async close(): Promise<void> {
+    const batch = this.batch
+    this.batch = undefined
+    await batch?.close()
+  }
+
+  private object(oid: string): Promise<Buffer> {
+    return (this.batch ??= new CatFileBatch(this.workspace)).read(oid)
+  }
+
+  /** `rel` with every link on the way followed, relative to root; or why it cannot be. */
+  private async realPath(rel: string): Promise<string | { reason: string }> {
+    const outside = { reason: 'it points outside the root folder' }
+    const missing = { reason: 'its target does not exist' }
+    let pending = rel.split('/')
+    const done: string[] = []
+    for (let hops = 0; pending.length > 0;) {
+      const segment = pending.shift()!
+      const path = childOf(done.join('/'), segment)
+      const blob = this.blobs.get(path)
+      if (blob?.kind === 'symlink') {
+        if (++hops > MAX_LINK_HOPS) return { reason: 'it loops' }
+        const text = (await this.object(blob.oid)).toString('utf8')
+        if (posix.isAbsolute(text)) return outside
+        // Resolved from the workspace, so a path that leaves root and comes back stays inside.
+        const from = posix.join(this.rootRel, done.join('/'), text)
+        const inRoot = this.rootRel === '' ? from : posix.relative(this.rootRel, from)
+        if (inRoot === '..' || inRoot.startsWith('../') || posix.isAbsolute(inRoot)) return outside
+        done.length = 0
+        pending = [...inRoot.split('/').filter((s) => s !== '' && s !== '.'), ...pending]
+        continue
+      }
+      if (blob ? pending.length > 0 : !this.folders.has(path)) return missing
+      done.push(segment)
+    }
+    return done.join('/')
+  }
+
+  private add(path: string, kind: EntryKind): void {
+    const slash = path.lastIndexOf('/')
+    const dir = slash === -1 ? '' : path.slice(0, slash)
+    let siblings = this.folders.get(dir)
+    if (!siblings) {
+      this.folders.set(dir, (siblings = []))
+      this.add(dir, 'folder')
+    }
+    siblings.push({ name: path.slice(slash + 1), kind })
+  }
+}
+
+/**
+ * The blobs under `folder` (relative to `workspace`) as committed in `sha`, from git's object store;
  * empty when the commit has no such folder, undefined when the commit is not in the local history.
  */
-export async function listCommitFolder(input: {
-  workspace: string
-  sha: string
+async function listCommitFolder(
+  workspace: string,
+  sha: string,
   folder: string
-}): Promise<TreeBlob[] | undefined> {
-  const { workspace, sha } = input
+): Promise<Map<string, TreeBlob> | undefined> {
   if (!OBJECT_ID.test(sha)) return undefined
   if ((await git(workspace, ['cat-file', '-e', `${sha}^{commit}`])) === undefined) return undefined
   const prefix = (await git(workspace, ['rev-parse', '--show-prefix']))?.trim() ?? ''
-  const treePath = `${prefix}${input.folder}`.replace(/\/+$/, '')
+  const treePath = `${prefix}${folder}`.replace(/\/+$/, '')
   const tree = treePath === '' ? `${sha}^{tree}` : `${sha}:${treePath}`
-  if ((await git(workspace, ['cat-file', '-t', tree]))?.trim() !== 'tree') return []
+  if ((await git(workspace, ['cat-file', '-t', tree]))?.trim() !== 'tree') return new Map()
   const listing = await git(workspace, ['ls-tree', '-r', '-l', '-z', '--full-tree', tree])
   if (listing === undefined) throw new Error(`git ls-tree failed for commit ${sha}`)
   return parseTree(listing)
+}
+
+/** `git ls-tree -l` records: `<mode> <type> <oid> <size>\t<path>`. */
+function parseTree(listing: string): Map<string, TreeBlob> {
+  const blobs = new Map<string, TreeBlob>()
+  for (const record of listing.split('\0')) {
+    const tab = record.indexOf('\t')
+    if (tab === -1) continue
+    const [mode, type, oid, size] = record.slice(0, tab).split(/ +/)
+    const path = record.slice(tab + 1)
+    // Submodules (type commit) have no content here; unsafe paths are never read.
+    if (type !== 'blob' || !oid || !isSafePath(path)) continue
+    blobs.set(path, { kind: mode === '120000' ? 'symlink' : 'file', oid, size: Number(size) })
+  }
+  return blobs
+}
+
+function isSafePath(path: string): boolean {
+  return path
+    .split('/')
+    .every((s) => s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git')
 }
 
 export interface WorktreeChanges {
@@ -62,13 +222,11 @@ export interface WorktreeChanges {
  * How the work tree differs from commit `sha` under `folder`, as git sees it (its index caches
  * file stats, so unchanged files are not read). Undefined when git cannot tell.
  */
-export async function worktreeChanges(input: {
-  workspace: string
-  sha: string
+async function worktreeChanges(
+  workspace: string,
+  sha: string,
   folder: string
-  ignoreFile: string
-}): Promise<WorktreeChanges | undefined> {
-  const { workspace, sha, folder } = input
+): Promise<WorktreeChanges | undefined> {
   if (!OBJECT_ID.test(sha)) return undefined
   const pathspec = folder === '' ? '.' : folder
   const diff = await git(workspace, [
@@ -86,7 +244,7 @@ export async function worktreeChanges(input: {
     '-z',
     '--others',
     '--',
-    `:(glob)${folder === '' ? '' : `${folder}/`}**/${input.ignoreFile}`
+    `:(glob)${folder === '' ? '' : `${folder}/`}**/${IGNORE_FILE}`
   ])
   if (diff === undefined || untracked === undefined) return undefined
   const strip = folder === '' ? '' : `${folder}/`
@@ -97,89 +255,65 @@ export async function worktreeChanges(input: {
   return { changed, untrackedIgnoreFile: untracked !== '' }
 }
 
-/** `git ls-tree -l` records: `<mode> <type> <oid> <size>\t<path>`. */
-function parseTree(listing: string): TreeBlob[] {
-  const blobs: TreeBlob[] = []
-  for (const record of listing.split('\0')) {
-    const tab = record.indexOf('\t')
-    if (tab === -1) continue
-    const [mode, type, oid, size] = record.slice(0, tab).split(/ +/)
-    const path = record.slice(tab + 1)
-    // Submodules (type commit) have no content here; unsafe paths are never written.
-    if (type !== 'blob' || !oid || !isSafePath(path)) continue
-    blobs.push({ path, oid, symlink: mode === '120000', size: Number(size) })
+/** One `git cat-file --batch` process answering object reads in the order they were asked. */
+class CatFileBatch {
+  private readonly child: ChildProcessByStdio<Writable, Readable, null>
+  private readonly waiting: {
+    oid: string
+    resolve(content: Buffer): void
+    reject(e: Error): void
+  }[] = []
+  private readonly reader = new BatchReader()
+  private readonly exited: Promise<void>
+  private failure?: Error
+
+  constructor(cwd: string) {
+    this.child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'ignore'] })
+    this.child.stdout.on('data', (chunk: Buffer) => this.receive(chunk))
+    this.child.stdin.on('error', (error) => this.fail(error))
+    this.exited = new Promise((resolve) => {
+      this.child.on('error', (error) => {
+        this.fail(error)
+        resolve()
+      })
+      this.child.on('close', (code) => {
+        this.fail(new Error(`git cat-file ended (exit code ${code}) before answering`))
+        resolve()
+      })
+    })
   }
-  return blobs
-}
 
-function isSafePath(path: string): boolean {
-  return path
-    .split('/')
-    .every((s) => s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git')
-}
-
-/** Files written at once when copying a commit. */
-const WRITES_AT_ONCE = 16
-
-/**
- * Writes the blobs (from `listCommitFolder`) under `destination`, raw (no checkout filters),
- * streaming every distinct blob once through `git cat-file --batch`.
- */
-export async function writeCommitBlobs(
-  workspace: string,
-  blobs: TreeBlob[],
-  destination: string
-): Promise<void> {
-  const pathsByOid = new Map<string, TreeBlob[]>()
-  for (const blob of blobs) {
-    const same = pathsByOid.get(blob.oid)
-    if (same) same.push(blob)
-    else pathsByOid.set(blob.oid, [blob])
+  read(oid: string): Promise<Buffer> {
+    if (this.failure) return Promise.reject(this.failure)
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ oid, resolve, reject })
+      this.child.stdin.write(`${oid}\n`)
+    })
   }
-  const oids = [...pathsByOid.keys()]
-  if (oids.length === 0) return
-  const child = spawn('git', ['cat-file', '--batch'], {
-    cwd: workspace,
-    stdio: ['pipe', 'pipe', 'ignore']
-  })
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject)
-    child.on('close', resolve)
-  })
-  child.stdin.end(oids.map((oid) => `${oid}\n`).join(''))
 
-  const reader = new BatchReader()
-  const folders = new Map<string, Promise<unknown>>()
-  const writing = new Set<Promise<void>>()
-  const write = async (blob: TreeBlob, content: Buffer) => {
-    const target = join(destination, blob.path)
-    const folder = dirname(target)
-    let made = folders.get(folder)
-    if (!made) folders.set(folder, (made = mkdir(folder, { recursive: true })))
-    await made
-    if (blob.symlink) await symlink(content.toString('utf8'), target)
-    else await writeFile(target, content)
+  async close(): Promise<void> {
+    this.child.stdin.end()
+    await this.exited
   }
-  let written = 0
-  for await (const chunk of child.stdout) {
-    reader.push(chunk as Buffer)
-    for (let object = reader.next(); object; object = reader.next()) {
-      for (const blob of pathsByOid.get(object.oid) ?? []) {
-        // A few writes at once; more would only hold blobs in memory while the disk catches up.
-        while (writing.size >= WRITES_AT_ONCE) await Promise.race(writing)
-        const done: Promise<void> = write(blob, object.content).then(() => {
-          writing.delete(done)
-        })
-        done.catch(() => undefined) // the failure surfaces in the race or the final wait
-        writing.add(done)
+
+  private receive(chunk: Buffer): void {
+    try {
+      this.reader.push(chunk)
+      for (let object = this.reader.next(); object; object = this.reader.next()) {
+        const asked = this.waiting.shift()
+        if (asked?.oid !== object.oid)
+          throw new Error(`git cat-file answered ${object.oid} out of turn`)
+        asked.resolve(object.content)
       }
-      written++
+    } catch (error) {
+      this.fail(error as Error)
+      this.child.kill()
     }
   }
-  await Promise.all(writing)
-  const code = await exited
-  if (code !== 0 || written !== oids.length) {
-    throw new Error(`git cat-file could not read the commit's files (exit code ${code})`)
+
+  private fail(error: Error): void {
+    this.failure ??= error
+    for (const asked of this.waiting.splice(0)) asked.reject(this.failure)
   }
 }
 

@@ -1,6 +1,5 @@
 import ignore, { type Ignore } from 'ignore'
-import { lstat, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { childOf, type TreeSource } from './tree-source.js'
 
 export const IGNORE_FILE = '.kestraignore'
 export const GIT_IGNORE_FILE = '.gitignore'
@@ -14,7 +13,7 @@ export class IgnoreRules {
   private readonly byDir = new Map<string, Promise<Ignore | undefined>>()
 
   constructor(
-    private readonly rootAbs: string,
+    private readonly tree: Pick<TreeSource, 'kind' | 'read'>,
     readonly fileName: string = IGNORE_FILE
   ) {}
 
@@ -69,11 +68,11 @@ export class IgnoreRules {
   }
 
   private async load(dirRel: string): Promise<Ignore | undefined> {
-    const path = join(this.rootAbs, dirRel, this.fileName)
+    const path = childOf(dirRel, this.fileName)
     try {
       // Only a regular file is read: a linked ignore file could point anywhere.
-      if (!(await lstat(path)).isFile()) return undefined
-      const text = await readFile(path, 'utf8')
+      if ((await this.tree.kind(path)) !== 'file') return undefined
+      const text = (await this.tree.read(path)).toString('utf8')
       return ignore({ ignoreCase: false, allowRelativePaths: true }).add(text)
     } catch {
       return undefined

@@ -1,12 +1,9 @@
-import { mkdir, mkdtemp, readFile, realpath, rm, stat } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join, relative, resolve, sep } from 'node:path'
+import { resolve } from 'node:path'
 import type { Layout, Settings } from '../settings.js'
 import { chooseLayout } from './choose-layout.js'
-import { blobsAlwaysRead, reusableEntries } from './commit-reuse.js'
-import { listCommitFolder, worktreeChanges, writeCommitBlobs } from './git-tree.js'
-import { IGNORE_FILE, IgnoreRules } from './ignore-rules.js'
-import { kindOfText, normaliseSource } from './flow-file.js'
+import { IgnoreRules } from './ignore-rules.js'
+import { normaliseText, type ContentSummary } from '../content.js'
+import { kindOfText } from './flow-file.js'
 import { isYamlFile, layoutRules, type LayoutRules, type Placement } from './layout.js'
 import { LocalFilesTracker, type LocalFiles } from './local-files.js'
 import {
@@ -16,19 +13,20 @@ import {
   managedNamespaces
 } from './managed-namespaces.js'
 import type { FlowFile, NamespaceFileEntry, ReadProblem, RepoModel } from './model.js'
-import { EMPTY_CONTENT, summariseContent, type ContentSummary } from './namespace-files.js'
+import { EMPTY_CONTENT } from './namespace-files.js'
 import { Breather, mapLimit, Semaphore } from '../concurrency.js'
 import { readFlow } from './read-flow.js'
 import { nothingFound, otherKindsNotice, unmatchedFlowsWarning } from './read-notes.js'
 import { SearchScope } from './search-scope.js'
-import { resolveLink } from './symlink.js'
 import { misnamedTenantFolders } from './tenant-folders.js'
+import type { TreeSource } from './tree-source.js'
 import { walkTree, type WalkEntry } from './walk.js'
 
 /** Files read or hashed at once. */
 const CONCURRENCY = 32
 
-interface Discovery {
+/** What the files of one entry give the model. */
+export interface Discovery {
   flows: FlowFile[]
   files: NamespaceFileEntry[]
   problems: ReadProblem[]
@@ -46,6 +44,11 @@ export interface LoadHooks {
   onFlow?(flow: FlowFile): void
   /** Called once the tree is walked, with the namespace files as they are being read. */
   onFiles?(files: LocalFiles): void
+  /**
+   * What the caller already knows of a regular file (same bytes read with the same settings), so it
+   * is not read again; undefined to read it.
+   */
+  known?(rel: string): Pick<Discovery, 'flows' | 'files' | 'problems'> | undefined
 }
 
 interface Placed {
@@ -54,8 +57,8 @@ interface Placed {
 }
 
 interface Context {
-  root: string
-  rootReal: string
+  tree: TreeSource
+  known: LoadHooks['known']
   fileOf(rel: string): string
   layout: LayoutRules
   rules: IgnoreRules
@@ -64,29 +67,29 @@ interface Context {
   readsEveryFlow: boolean
 }
 
-/** Reads the flows and namespace files under `settings.root` as the layout defines them. */
+/**
+ * Reads the flows and namespace files of `tree` (the work tree, or a commit) as the layout defines
+ * them. `settings.root` is the tree's root.
+ */
 export async function loadRepository(
+  tree: TreeSource,
   settings: Settings,
-  workspace: string,
   hooks: LoadHooks = {}
 ): Promise<RepoModel> {
-  const workspaceAbs = resolve(workspace)
-  const root = resolve(workspaceAbs, settings.root)
-  const rootRel = relative(workspaceAbs, root).split(sep).join('/')
+  const { workspace, rootRel } = tree
   const fileOf = (rel: string) => (rootRel === '' ? rel : `${rootRel}/${rel}`)
-  const rules = new IgnoreRules(root)
+  const rules = new IgnoreRules(tree)
   const model: RepoModel = {
-    workspace: workspaceAbs,
-    root,
+    workspace,
+    root: resolve(workspace, rootRel),
     rootRel,
-    layout: await chooseLayout(settings, root, rules),
+    layout: await chooseLayout(settings, tree, rules),
     flows: [],
     files: [],
     managedNamespaces: managedNamespaces([], [], settings.extraNamespaces),
     readProblems: []
   }
-  const rootReal = await realpath(root).catch(() => undefined)
-  if (rootReal === undefined || !(await stat(rootReal)).isDirectory()) {
+  if (!(await tree.hasRoot())) {
     model.readProblems.push({
       severity: 'error',
       file: rootRel === '' ? '.' : rootRel,
@@ -96,10 +99,10 @@ export async function loadRepository(
   }
   const chosen: Settings & { layout: Layout } = { ...settings, layout: model.layout.layout }
   const layout = layoutRules(chosen)
-  const search = await SearchScope.under(root)
+  const search = await SearchScope.of(tree)
   const walking = new Semaphore(CONCURRENCY)
   const walk = await walkTree({
-    rootAbs: root,
+    tree,
     rules,
     mayContain: layout.mayContain,
     search,
@@ -119,8 +122,8 @@ export async function loadRepository(
   )
   hooks.onFiles?.(localFiles)
   const context: Context = {
-    root,
-    rootReal,
+    tree,
+    known: hooks.known,
     fileOf,
     layout,
     rules,
@@ -151,7 +154,7 @@ export async function loadRepository(
   ).flat()
 
   if (chosen.layout === 'tenant') {
-    for (const folder of await misnamedTenantFolders(root, rules)) {
+    for (const folder of await misnamedTenantFolders(tree, rules)) {
       model.readProblems.push({
         severity: 'warning',
         file: fileOf(folder),
@@ -187,106 +190,6 @@ export async function loadRepository(
   return model
 }
 
-/**
- * The repository model as of commit `sha`, read from git without touching the work tree; `file`
- * and `rel` paths are those of the workspace. Namespace files carry no readable `absPath` ('')
- * since their bytes are gone after the call: compare them by `sha256`. Undefined when the commit
- * is not in the local history (a shallow clone). With `current` (the work tree's model, read with
- * the same settings), files the work tree holds unchanged are taken from it instead of being read.
- */
-export async function loadRepositoryAtCommit(
-  settings: Settings,
-  workspace: string,
-  sha: string,
-  current?: RepoModel,
-  git: CommitGitReads = startCommitGitReads(settings, workspace, sha)
-): Promise<RepoModel | undefined> {
-  const workspaceAbs = resolve(workspace)
-  const blobs = await git.blobs
-  const copy = await git.copy
-  if (blobs === undefined || copy === undefined) return undefined
-  try {
-    const reused =
-      current && blobs.length > 0 ? reusableEntries(current, blobs, await git.changes) : undefined
-    await writeCommitBlobs(
-      workspaceAbs,
-      blobs.filter((blob) => !copy.written.has(blob.path) && !reused?.paths.has(blob.path)),
-      copy.rootCopy
-    )
-    const model = await loadRepository(settings, copy.scratch)
-    const flows = [...model.flows, ...(reused?.flows ?? [])]
-    const files = [...model.files, ...(reused?.files ?? [])].map((entry) => ({
-      ...entry,
-      absPath: ''
-    }))
-    const readProblems = [...model.readProblems, ...(reused?.problems ?? [])]
-    return {
-      ...model,
-      workspace: workspaceAbs,
-      root: resolve(workspaceAbs, settings.root),
-      flows: reused ? flows.sort(byFlowOrder) : flows,
-      files: reused ? files.sort(byFileOrder) : files,
-      readProblems: reused ? readProblems.sort(byProblemOrder) : readProblems,
-      managedNamespaces: managedNamespaces(flows, files, settings.extraNamespaces)
-    }
-  } finally {
-    await git.discard()
-  }
-}
-
-/** What git says about a commit, asked before the work tree is read (git runs in its own process). */
-export interface CommitGitReads {
-  blobs: ReturnType<typeof listCommitFolder>
-  changes: ReturnType<typeof worktreeChanges>
-  /** A scratch copy of the commit's root folder, holding so far the blobs read whatever the work tree holds. */
-  copy: Promise<CommitCopy | undefined>
-  /** Removes the copy (once the commit is read, or when it will not be). */
-  discard(): Promise<void>
-}
-
-interface CommitCopy {
-  /** Stands for the workspace. */
-  scratch: string
-  /** Stands for the root folder. */
-  rootCopy: string
-  /** Paths (relative to the root folder) of the blobs written so far. */
-  written: Set<string>
-}
-
-export function startCommitGitReads(
-  settings: Settings,
-  workspace: string,
-  sha: string
-): CommitGitReads {
-  const workspaceAbs = resolve(workspace)
-  const folder = relative(workspaceAbs, resolve(workspaceAbs, settings.root)).split(sep).join('/')
-  const blobs = listCommitFolder({ workspace: workspaceAbs, sha, folder })
-  const changes = worktreeChanges({ workspace: workspaceAbs, sha, folder, ignoreFile: IGNORE_FILE })
-  const copy = (async (): Promise<CommitCopy | undefined> => {
-    const [listed, changed] = await Promise.all([blobs, changes])
-    if (listed === undefined) return undefined
-    const scratch = await mkdtemp(join(tmpdir(), 'kga-commit-'))
-    try {
-      const rootCopy = join(scratch, folder)
-      await mkdir(rootCopy, { recursive: true })
-      const early = blobsAlwaysRead(listed, changed)
-      await writeCommitBlobs(workspaceAbs, early, rootCopy)
-      return { scratch, rootCopy, written: new Set(early.map((blob) => blob.path)) }
-    } catch (error) {
-      await rm(scratch, { recursive: true, force: true })
-      throw error
-    }
-  })()
-  for (const pending of [blobs, changes, copy]) pending.catch(() => undefined) // awaited by the caller
-  let discarded: Promise<void> | undefined
-  const discard = () =>
-    (discarded ??= copy.then(
-      (made) => made && rm(made.scratch, { recursive: true, force: true }),
-      () => undefined
-    ))
-  return { blobs, changes, copy, discard }
-}
-
 function byFlowOrder(a: FlowFile, b: FlowFile): number {
   return compareCodeUnits(a.file, b.file)
 }
@@ -313,6 +216,8 @@ async function loadEntry(
   context: Context
 ): Promise<Discovery> {
   const found: Discovery = { flows: [], files: [], problems: [], otherKinds: [], unmatched: [] }
+  const known = entry.kind === 'file' ? context.known?.(entry.rel) : undefined
+  if (known) return { ...found, ...known }
   const file = context.fileOf(entry.rel)
   const searched = entry.kind === 'file' && (await context.search.keeps(entry.rel))
   // The anywhere layout looks for flows in plain files that .gitignore keeps, never behind links.
@@ -320,16 +225,17 @@ async function loadEntry(
   const wanted = placement.flow !== undefined || placement.files.length > 0
   const problem = (severity: ReadProblem['severity'], message: string) =>
     found.problems.push({ severity, file, message })
-  const abs = join(context.root, entry.rel)
+  const { tree } = context
 
   if (entry.kind === 'other') {
     if (wanted) problem('warning', 'not a regular file; skipped')
     return found
   }
-  let source = abs
+  // The file read: the entry itself, or a link's target.
+  let source = { rel: entry.rel, bytesPath: tree.bytesPath(entry.rel) }
   if (entry.kind === 'symlink') {
     if (!wanted && !context.layout.mayContain(entry.rel)) return found
-    const target = await resolveLink(abs, context.rootReal, context.rules)
+    const target = await tree.resolveLink(entry.rel, context.rules)
     if (target.kind === 'folder') {
       problem(
         target.escapes ? 'error' : 'warning',
@@ -348,7 +254,7 @@ async function loadEntry(
       } else {
         found.files.push(
           ...fileEntries(placement, file, entry.rel, EMPTY_CONTENT, {
-            absPath: abs,
+            absPath: source.bytesPath,
             symlink: true,
             symlinkEscapes: true
           })
@@ -356,7 +262,7 @@ async function loadEntry(
       }
       return found
     }
-    source = target.realPath
+    source = { rel: target.target, bytesPath: target.bytesPath }
   }
 
   if (placement.flow) {
@@ -367,7 +273,7 @@ async function loadEntry(
           'uploaded as a namespace file (narrow the flows globs or the mapping to remove this warning)'
       )
     }
-    const flow = await readFlow(source, { file, rel: entry.rel, ...placement.flow })
+    const flow = await readFlow(tree, source.rel, { file, rel: entry.rel, ...placement.flow })
     if (flow === 'not-a-flow') placement = { files: placement.files }
     else if ('severity' in flow) found.problems.push(flow)
     else if (flow.otherKind !== undefined) found.otherKinds.push({ file, type: flow.otherKind })
@@ -375,21 +281,21 @@ async function loadEntry(
     if (placement.flow) return found
   }
   if (placement.files.length === 0) {
-    if (searched && !context.readsEveryFlow && (await isLeftOutFlow(entry.rel, source))) {
+    if (searched && !context.readsEveryFlow && (await isLeftOutFlow(tree, entry.rel))) {
       found.unmatched.push(file)
     }
     return found
   }
   let content: ContentSummary
   try {
-    content = await summariseContent(source)
+    content = await tree.summarise(source.rel)
   } catch (error) {
     problem('error', `cannot read the file: ${(error as Error).message}`)
     return found
   }
   found.files.push(
     ...fileEntries(placement, file, entry.rel, content, {
-      absPath: source,
+      absPath: source.bytesPath,
       symlink: entry.kind === 'symlink',
       symlinkEscapes: false
     })
@@ -398,10 +304,10 @@ async function loadEntry(
 }
 
 /** A flow document that no part of the layout reads. */
-async function isLeftOutFlow(rel: string, source: string): Promise<boolean> {
+async function isLeftOutFlow(tree: TreeSource, rel: string): Promise<boolean> {
   if (!isYamlFile(rel)) return false
-  const text = await readFile(source, 'utf8').catch(() => '')
-  return kindOfText(normaliseSource(text)) === 'flow'
+  const text = await tree.read(rel).then(String, () => '')
+  return kindOfText(normaliseText(text)) === 'flow'
 }
 
 function fileEntries(

@@ -1,8 +1,8 @@
-import { isUtf8 } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import { constants, createReadStream, lstatSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { TextDecoder } from 'node:util'
+import { summaryOf, type ContentSummary } from '../content.js'
 import { ActionError } from '../errors.js'
 import type { NamespaceFileEntry } from './model.js'
 
@@ -11,37 +11,22 @@ export const MAX_FILE_BYTES = 100 * 1024 * 1024
 /** Files up to this size are read in one go; larger ones are hashed as a stream. */
 const WHOLE_READ_LIMIT = 4 * 1024 * 1024
 
-export interface ContentSummary {
-  size: number
-  /** '' for a file over MAX_FILE_BYTES, which is never opened. */
-  sha256: string
-  /** Not UTF-8 text, or holding a NUL byte (as git and Kestra's editor see it); true when oversized. */
-  binary: boolean
-}
-
-export const EMPTY_CONTENT: ContentSummary = {
-  size: 0,
-  sha256: createHash('sha256').digest('hex'),
-  binary: false
-}
+export const EMPTY_CONTENT: ContentSummary = summaryOf(new Uint8Array())
 
 /**
  * Size, SHA-256 and binary flag of a regular file, reading it exactly once (as a stream when large).
- * A file over MAX_FILE_BYTES is judged by `lstat` and never opened: it cannot be deployed anyway.
+ * A file over MAX_FILE_BYTES is judged by `lstat` and never opened (sha256 '', binary): it cannot be
+ * deployed anyway.
  */
 export async function summariseContent(absPath: string): Promise<ContentSummary> {
   // Synchronous for small files: one thread-pool trip per system call costs more than the read.
   const { size } = lstatSync(absPath)
   if (size > MAX_FILE_BYTES) return { size, sha256: '', binary: true }
   if (size > WHOLE_READ_LIMIT) return summariseStream(absPath)
-  const bytes = readFileSync(absPath)
-  return {
-    size: bytes.length,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    binary: bytes.includes(0) || !isUtf8(bytes)
-  }
+  return summaryOf(readFileSync(absPath))
 }
 
+/** `summaryOf` of a large file, chunk by chunk (the same `isBinary` rule). */
 async function summariseStream(absPath: string): Promise<ContentSummary> {
   const hash = createHash('sha256')
   const decoder = new TextDecoder('utf-8', { fatal: true })

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs'
-import { kindOfText, normaliseSource, parseFlowFile } from './flow-file.js'
+import { normaliseText } from '../content.js'
+import { kindOfText, parseFlowFile } from './flow-file.js'
 import type { FlowFile, ReadProblem } from './model.js'
+import type { TreeSource } from './tree-source.js'
 import { firstInvalidUtf8, lineOfOffset } from './utf8.js'
 
 export interface FlowLocation {
@@ -13,15 +14,15 @@ export interface FlowLocation {
   ifFlowDocument?: boolean
 }
 
-/** Reads a flow file as UTF-8 and parses it; text that is not UTF-8 is a read problem. */
+/** Reads a flow file (`path`: the file or a link's target, relative to root) as UTF-8 and parses it; text that is not UTF-8 is a read problem. */
 export async function readFlow(
-  absPath: string,
+  tree: TreeSource,
+  path: string,
   location: FlowLocation
 ): Promise<FlowFile | ReadProblem | 'not-a-flow'> {
   let bytes: Buffer
   try {
-    // Synchronous: flow files are small, and the thread pool is slower for thousands of them.
-    bytes = readFileSync(absPath)
+    bytes = await tree.read(path)
   } catch (error) {
     return {
       severity: 'error',
@@ -29,7 +30,7 @@ export async function readFlow(
       message: `cannot read the flow file: ${(error as Error).message}`
     }
   }
-  if (location.ifFlowDocument && kindOfText(normaliseSource(bytes.toString('utf8'))) === 'none') {
+  if (location.ifFlowDocument && kindOfText(normaliseText(bytes.toString('utf8'))) === 'none') {
     return 'not-a-flow'
   }
   const invalidAt = firstInvalidUtf8(bytes)

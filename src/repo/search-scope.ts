@@ -1,6 +1,5 @@
-import { lstat } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
 import { GIT_IGNORE_FILE, IgnoreRules } from './ignore-rules.js'
+import type { TreeSource } from './tree-source.js'
 
 /** Folders that hold dependencies, virtual environments or caches, never a repository's own flows. */
 const NEVER_SEARCHED = new Set([
@@ -21,9 +20,9 @@ const VIRTUAL_ENV_MARKER = 'pyvenv.cfg'
 export class SearchScope {
   private constructor(private readonly gitignore: IgnoreRules | undefined) {}
 
-  static async under(rootAbs: string): Promise<SearchScope> {
+  static async of(tree: TreeSource): Promise<SearchScope> {
     return new SearchScope(
-      (await insideGitWorkTree(rootAbs)) ? new IgnoreRules(rootAbs, GIT_IGNORE_FILE) : undefined
+      (await tree.versioned()) ? new IgnoreRules(tree, GIT_IGNORE_FILE) : undefined
     )
   }
 
@@ -41,18 +40,5 @@ export class SearchScope {
   knowListing(dirRel: string, names: ReadonlySet<string>): { virtualEnv: boolean } {
     this.gitignore?.knowListing(dirRel, names.has(GIT_IGNORE_FILE))
     return { virtualEnv: names.has(VIRTUAL_ENV_MARKER) }
-  }
-}
-
-async function insideGitWorkTree(folder: string): Promise<boolean> {
-  for (let dir = folder; ; dir = dirname(dir)) {
-    if (
-      await lstat(join(dir, '.git')).then(
-        () => true,
-        () => false
-      )
-    )
-      return true
-    if (dirname(dir) === dir) return false
   }
 }

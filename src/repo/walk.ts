@@ -1,8 +1,6 @@
-import type { Dirent } from 'node:fs'
-import { lstat, readdir } from 'node:fs/promises'
-import { join } from 'node:path'
 import { IGNORE_FILE, type IgnoreRules } from './ignore-rules.js'
 import type { SearchScope } from './search-scope.js'
+import { childOf, type TreeEntry, type TreeSource } from './tree-source.js'
 
 export interface WalkEntry {
   /** Relative to root, '/'-separated. */
@@ -17,7 +15,7 @@ export interface WalkResult {
 }
 
 export interface WalkOptions {
-  rootAbs: string
+  tree: TreeSource
   rules: IgnoreRules
   /** Folders for which this is false are not entered, unless `search` enters them. */
   mayContain(dirRel: string): boolean
@@ -34,32 +32,21 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
 }
 
 async function walkFolder(dirRel: string, options: WalkOptions, result: WalkResult) {
-  let dirents: Dirent[]
+  let entries: TreeEntry[]
   try {
-    dirents = await options.limit(() =>
-      readdir(join(options.rootAbs, dirRel), { withFileTypes: true })
-    )
+    entries = await options.limit(() => options.tree.list(dirRel))
   } catch (error) {
     result.unreadable.push({ rel: dirRel, message: (error as Error).message })
     return
   }
-  const ignoreFile = dirents.find((dirent) => dirent.name === IGNORE_FILE)
-  // A listing without the entry's type leaves the rules to look for themselves.
-  if (
-    !ignoreFile ||
-    ignoreFile.isFile() ||
-    ignoreFile.isSymbolicLink() ||
-    ignoreFile.isDirectory()
-  ) {
-    options.rules.knowListing(dirRel, ignoreFile?.isFile() === true)
-  }
+  const ignoreFile = entries.find((entry) => entry.name === IGNORE_FILE)
+  options.rules.knowListing(dirRel, ignoreFile?.kind === 'file')
   const inLayout = dirRel === '' || options.mayContain(dirRel)
-  const listing = options.search?.knowListing(dirRel, new Set(dirents.map((d) => d.name)))
+  const listing = options.search?.knowListing(dirRel, new Set(entries.map((e) => e.name)))
   if (listing?.virtualEnv && !inLayout) return
   const subfolders: Promise<void>[] = []
-  for (const dirent of dirents) {
-    const rel = dirRel === '' ? dirent.name : `${dirRel}/${dirent.name}`
-    const kind = await kindOf(dirent, join(options.rootAbs, rel))
+  for (const { name, kind } of entries) {
+    const rel = childOf(dirRel, name)
     if (await options.rules.excludes(rel, kind === 'folder')) continue
     if (kind === 'folder') {
       if (options.mayContain(rel) || (await options.search?.enters(rel))) {
@@ -70,28 +57,4 @@ async function walkFolder(dirRel: string, options: WalkOptions, result: WalkResu
     }
   }
   await Promise.all(subfolders)
-}
-
-async function kindOf(dirent: Dirent, abs: string): Promise<'folder' | WalkEntry['kind']> {
-  if (dirent.isSymbolicLink()) return 'symlink'
-  if (dirent.isDirectory()) return 'folder'
-  if (dirent.isFile()) return 'file'
-  if (
-    dirent.isFIFO() ||
-    dirent.isSocket() ||
-    dirent.isBlockDevice() ||
-    dirent.isCharacterDevice()
-  ) {
-    return 'other'
-  }
-  // Some file systems do not report the type in the listing.
-  const stats = await lstat(abs).catch(() => undefined)
-  if (!stats) return 'other'
-  return stats.isSymbolicLink()
-    ? 'symlink'
-    : stats.isDirectory()
-      ? 'folder'
-      : stats.isFile()
-        ? 'file'
-        : 'other'
 }

@@ -2,12 +2,14 @@ import type { RunContext } from '../context.js'
 import type { GitHubPort } from '../github/port.js'
 import type { BaseSnapshot } from '../plan/input.js'
 import type { Plan } from '../plan/types.js'
-import { sha256Hex } from '../plan/content.js'
+import { sha256Hex } from '../content.js'
 import { parseFlowFile } from '../repo/flow-file.js'
-import { loadRepositoryAtCommit, startCommitGitReads, type CommitGitReads } from '../repo/load.js'
+import { workTreeReuse } from '../repo/commit-reuse.js'
+import { GitTree } from '../repo/git-tree.js'
+import { loadRepository } from '../repo/load.js'
 import type { RepoModel } from '../repo/model.js'
 import type { Settings } from '../settings.js'
-import { fileKey, flowKey } from '../validate/finding.js'
+import { fileKey, flowKey } from '../identity.js'
 import { deployableFlow } from './desired.js'
 import { mapLimit } from '../concurrency.js'
 
@@ -30,39 +32,34 @@ export function snapshotOf(model: RepoModel): BaseSnapshot {
   return snapshot
 }
 
-/** The base commit's snapshot from git, when the event has a base commit (see baseFromGit). */
-export function readBaseSnapshot(
-  settings: Settings,
-  context: RunContext,
-  current: RepoModel,
-  git?: CommitGitReads
-): Promise<BaseSnapshot | undefined> | undefined {
-  const sha = baseCommit(context)
-  return sha ? baseFromGit(settings, context.workspace, sha, current, git) : undefined
-}
-
-/** Starts the git reads of the base commit's snapshot, when the event has a base commit. */
-export function startBaseGitReads(
+/**
+ * Opens the base commit's tree, when the event has a base commit: git lists it in its own process
+ * while the work tree loads. Undefined inside when the commit is not in the local history.
+ */
+export function openBaseTree(
   settings: Settings,
   context: RunContext
-): CommitGitReads | undefined {
+): Promise<GitTree | undefined> | undefined {
   const sha = baseCommit(context)
-  return sha ? startCommitGitReads(settings, context.workspace, sha) : undefined
+  return sha ? GitTree.open(context.workspace, sha, settings.root) : undefined
 }
 
 /**
- * The repository at the base commit, from local git history; undefined when history is shallow.
- * `current` (the work tree's model) spares reading the files the change left alone.
+ * The base commit's snapshot, read from its tree (then closed); `current` (the work tree's model,
+ * read with the same settings) spares reading the files the change left alone.
  */
-export async function baseFromGit(
+export async function readBaseSnapshot(
+  opening: Promise<GitTree | undefined>,
   settings: Settings,
-  workspace: string,
-  sha: string,
-  current?: RepoModel,
-  git?: CommitGitReads
+  current: RepoModel
 ): Promise<BaseSnapshot | undefined> {
-  const model = await loadRepositoryAtCommit(settings, workspace, sha, current, git)
-  return model && snapshotOf(model)
+  const tree = await opening
+  if (!tree) return undefined
+  try {
+    return snapshotOf(await loadRepository(tree, settings, { known: workTreeReuse(current, tree) }))
+  } finally {
+    await tree.close()
+  }
 }
 
 /**

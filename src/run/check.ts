@@ -6,18 +6,14 @@ import type { ActualNamespace, BaseSnapshot } from '../plan/input.js'
 import { detectChangedFiles, type ChangedFiles } from '../repo/changed-files.js'
 import { resolveLayout } from '../repo/choose-layout.js'
 import { loadRepository } from '../repo/load.js'
-import type { RepoModel } from '../repo/model.js'
+import { WorkTree } from '../repo/work-tree.js'
+import type { FlowFile, RepoModel } from '../repo/model.js'
 import type { Mode, Settings } from '../settings.js'
-import { flowKey, type Finding } from '../validate/finding.js'
-import { checkFlow, collectReferences, validateRepository } from '../validate/index.js'
-import { readBaseSnapshot, startBaseGitReads } from './base.js'
-import {
-  demoteUnchangedErrors,
-  failureMessage,
-  readProblemFindings,
-  sortFindings,
-  tally
-} from './findings.js'
+import { flowKey } from '../identity.js'
+import { type Finding } from '../validate/finding.js'
+import { checkFlow, validateRepository, type FlowCheck } from '../validate/index.js'
+import { openBaseTree, readBaseSnapshot } from './base.js'
+import { demoteUnchangedErrors, failureMessage, sortFindings, tally } from './findings.js'
 import { phase } from './phase.js'
 import type { RunPorts } from './execute.js'
 import { checkReferences } from './references.js'
@@ -60,30 +56,30 @@ export async function check(
       ? kestra.info().catch(() => undefined)
       : undefined
   const planning = kestra && mode !== 'validate'
-  const baseGit = planning ? startBaseGitReads(settings, context) : undefined
+  const baseTree = planning ? openBaseTree(settings, context) : undefined
+  baseTree?.catch(() => undefined) // awaited by readBaseSnapshot
   const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined
   const validation = { layout: settings.layout }
-  const onServer =
-    kestra && settings.serverValidation ? new ServerValidation(kestra, validation) : undefined
-  const loading = () =>
-    loadRepository(settings, context.workspace, {
-      onNamespace: (namespace) => reads?.start(namespace),
-      onFiles: (files) => reads?.knowFiles(files),
-      onFlow: (flow) => {
-        // Checked and read for references while the rest loads (both memoised).
-        checkFlow(flow, validation)
-        collectReferences([flow])
-        onServer?.add(flow)
-      }
-    }).catch(async (error: unknown) => {
-      await baseGit?.discard() // its scratch copy of the base commit would otherwise stay behind
-      throw error
-    })
+  const onServer = kestra && settings.serverValidation ? new ServerValidation(kestra) : undefined
+  // Each flow is checked (and its references read) once, as soon as it is parsed.
+  const checks = new Map<FlowFile, FlowCheck>()
   const model = await phase(
     reporter,
     'Loading the repository',
     async () => {
-      const loaded = await loading()
+      const loaded = await loadRepository(
+        new WorkTree(context.workspace, settings.root),
+        settings,
+        {
+          onNamespace: (namespace) => reads?.start(namespace),
+          onFiles: (files) => reads?.knowFiles(files),
+          onFlow: (flow) => {
+            const checked = checkFlow(flow, validation)
+            checks.set(flow, checked)
+            onServer?.add(flow, checked)
+          }
+        }
+      )
       for (const line of namespaceLines(loaded)) reporter.info(line)
       return loaded
     },
@@ -94,7 +90,7 @@ export async function check(
   const reading = reads?.state(model)
   const checking = onServer?.findings(repositoryFlows(model)) ?? Promise.resolve([])
   const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined
-  const base = planning ? readBaseSnapshot(settings, context, model, baseGit) : undefined
+  const base = baseTree && readBaseSnapshot(baseTree, settings, model)
   const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push'
   const detecting: Promise<ChangedFiles> = changedEvent
     ? detectChangedFiles(context, { workspace: context.workspace, github: ports.github })
@@ -110,8 +106,7 @@ export async function check(
   // Rules Kestra added in a release follow the version detected (none: current Kestra's, per rule).
   const serverVersion = parseVersion((await probe)?.version)
   const localFindings = [
-    ...readProblemFindings(model),
-    ...validateRepository(model, serverVersion ? { ...validation, serverVersion } : validation),
+    ...validateRepository(model, { ...validation, serverVersion, checks }),
     ...unmanagedFindings(model)
   ]
 
@@ -143,7 +138,11 @@ export async function check(
     'Validation',
     async () => {
       const server = await checking
-      const references = await checkReferences(model, kestra ? { api: kestra, state } : undefined)
+      const references = await checkReferences(
+        model,
+        model.flows.flatMap((flow) => checks.get(flow)?.references ?? []),
+        kestra ? { api: kestra, state } : undefined
+      )
       reporter.info(`Local checks: ${localFindings.length} finding(s).`)
       if (onServer) reporter.info(`The server's validation: ${server.length} finding(s).`)
       reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`)

@@ -2,7 +2,7 @@ import type { ActualNamespace, DesiredFile, DesiredFlow } from '../plan/input.js
 import { isOversized, readNamespaceFileBytes } from '../repo/namespace-files.js'
 import type { FlowFile, RepoModel } from '../repo/model.js'
 import { NAMESPACE_PATTERN } from '../settings.js'
-import { fileKey, flowKey } from '../validate/finding.js'
+import { fileKey, flowKey } from '../identity.js'
 import { mapLimit } from '../concurrency.js'
 
 /** A flow file the plan can deploy: a flow with a readable identity (its own errors are the gate's business). */

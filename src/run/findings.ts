@@ -1,16 +1,5 @@
 import type { ChangedFiles } from '../repo/changed-files.js'
-import type { RepoModel } from '../repo/model.js'
 import { compareFindings, type Finding } from '../validate/finding.js'
-
-export function readProblemFindings(model: RepoModel): Finding[] {
-  return model.readProblems.map((problem) => ({
-    severity: problem.severity,
-    file: problem.file,
-    line: problem.line ?? 1,
-    rule: 'read',
-    message: problem.message
-  }))
-}
 
 /** SPEC §6: on a PR, an error in a file the PR did not change is a warning, so old problems never block it. */
 export function demoteUnchangedErrors(findings: Finding[], changed: ChangedFiles): Finding[] {

@@ -6,7 +6,7 @@ import { buildPlan } from '../plan/build.js'
 import { callGraph } from '../plan/call-graph.js'
 import { withImpact } from '../plan/impact.js'
 import { planJson } from '../plan/plan-json.js'
-import { countPlan } from '../plan/counts.js'
+import { countPlan, hasChanges } from '../plan/counts.js'
 import type { Plan, PlanCounts, ResourceChange } from '../plan/types.js'
 import type { ChangedFiles } from '../repo/changed-files.js'
 import { commitTime } from '../repo/commit-time.js'
@@ -96,10 +96,7 @@ export async function planMode(
   )
   reporter.setOutput('plan-file', planFile)
   reporter.setOutput('plan-fingerprint', plan.fingerprint)
-  reporter.setOutput(
-    'has-changes',
-    plan.resources.some((r) => r.action !== 'unchanged' && r.action !== 'orphaned')
-  )
+  reporter.setOutput('has-changes', hasChanges(plan.counts))
   await postComment(args, report)
   return { plan, summary: renderSummary(report), findings }
 }

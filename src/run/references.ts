@@ -3,7 +3,7 @@ import type { ActualNamespace } from '../plan/input.js'
 import { mapLimit } from '../concurrency.js'
 import type { RepoModel } from '../repo/model.js'
 import type { Finding } from '../validate/finding.js'
-import { collectReferences, referenceFindings, type FlowReference } from '../validate/references.js'
+import { referenceFindings, type FlowReference } from '../validate/references.js'
 import { deployableFlow } from './desired.js'
 
 /**
@@ -12,9 +12,9 @@ import { deployableFlow } from './desired.js'
  */
 export async function checkReferences(
   model: RepoModel,
+  refs: FlowReference[],
   server?: { api: KestraApi; state?: Map<string, ActualNamespace> }
 ): Promise<Finding[]> {
-  const refs = collectReferences(model.flows.filter((f) => !f.notAFlow))
   const files = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`))
   const flows = new Set(model.flows.filter(deployableFlow).map((f) => `${f.namespace}\0${f.id}`))
   for (const [namespace, actual] of server?.state ?? []) {

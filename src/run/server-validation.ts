@@ -2,7 +2,7 @@ import type { KestraApi, ServerValidation as ServerVerdict } from '../kestra/api
 import { MAX_BATCH } from '../kestra/validate.js'
 import type { FlowFile } from '../repo/model.js'
 import type { Finding } from '../validate/finding.js'
-import { checkFlow, type ValidateOptions } from '../validate/index.js'
+import type { FlowCheck } from '../validate/index.js'
 import { serverFindings } from '../validate/server-findings.js'
 
 /**
@@ -14,14 +14,11 @@ export class ServerValidation {
   private readonly waiting: FlowFile[] = []
   private readonly sent: Promise<{ flows: FlowFile[]; results: ServerVerdict[] }>[] = []
 
-  constructor(
-    private readonly api: KestraApi,
-    private readonly options: ValidateOptions
-  ) {}
+  constructor(private readonly api: KestraApi) {}
 
-  /** A flow read from the repository: it goes with the next full batch. */
-  add(flow: FlowFile): void {
-    if (!checkFlow(flow, this.options).wellFormed) return
+  /** A flow read from the repository, with its local checks: it goes with the next full batch. */
+  add(flow: FlowFile, check: Pick<FlowCheck, 'wellFormed'>): void {
+    if (!check.wellFormed) return
     this.waiting.push(flow)
     if (this.waiting.length === MAX_BATCH) this.send()
   }

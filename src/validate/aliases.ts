@@ -17,22 +17,14 @@ export interface AliasAnalysis {
   safe: boolean
 }
 
-/** Validation and reference collection both look at every document: analyse each once. */
-const analysed = new WeakMap<Document.Parsed, AliasAnalysis>()
-
 /**
  * Resolves every alias once, in document order, and measures the expanded size without expanding
  * anything (memoised per node), so a billion-laughs document costs linear time. With the document's
  * `source` at hand, text without '&' or '*' (the only way to write an anchor or an alias) is not walked.
  */
 export function analyseAliases(doc: Document.Parsed, source?: string): AliasAnalysis {
-  let analysis = analysed.get(doc)
-  if (!analysis) {
-    const plain = source !== undefined && !source.includes('&') && !source.includes('*')
-    analysis = plain ? { targets: new Map(), problems: [], safe: true } : analyse(doc)
-    analysed.set(doc, analysis)
-  }
-  return analysis
+  const plain = source !== undefined && !source.includes('&') && !source.includes('*')
+  return plain ? { targets: new Map(), problems: [], safe: true } : analyse(doc)
 }
 
 function analyse(doc: Document.Parsed): AliasAnalysis {

@@ -34,11 +34,3 @@ export function compareFindings(a: Finding, b: Finding): number {
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
-
-export function flowKey(namespace: string, id: string): string {
-  return `flow:${namespace}/${id}`
-}
-
-export function fileKey(namespace: string, path: string): string {
-  return `file:${namespace}:${path}`
-}

@@ -1,4 +1,5 @@
-import { flowKey, type Finding } from './finding.js'
+import { flowKey } from '../identity.js'
+import { type Finding } from './finding.js'
 import { nodePosition, type FlowDocument } from './flow-document.js'
 import type { KestraVersion, VersionedFinding } from './server-version.js'
 

@@ -16,6 +16,7 @@ import { inputFindings, versionedInputFindings } from './inputs.js'
 import { labelFindings } from './labels.js'
 import { namespaceFileFindings } from './namespace-files.js'
 import { pluginDefaultFindings } from './plugin-defaults.js'
+import { referencesOf, type FlowReference } from './references.js'
 import { resolveVersioned, type KestraVersion, type VersionedFinding } from './server-version.js'
 import { taskTree } from './task-tree.js'
 import { taskFindings } from './tasks.js'
@@ -25,7 +26,6 @@ import { aliasFindings, multipleDocumentFindings, notAFlowFinding, yamlFindings 
 export { nodePosition } from './flow-document.js'
 export {
   collectReferences,
-  knownFrom,
   referenceFindings,
   type FlowReference,
   type KnownResources
@@ -39,6 +39,15 @@ export interface ValidateOptions {
   serverVersion?: KestraVersion
 }
 
+/** What `validateRepository` works from: the options, and the flow checks already run, if any. */
+export interface ValidateContext extends ValidateOptions {
+  /**
+   * `checkFlow`'s result for flows checked as they were read (with the same layout), so their syntax
+   * trees are walked once; flows missing here are checked now.
+   */
+  checks?: ReadonlyMap<FlowFile, FlowCheck>
+}
+
 /** What the checks of one flow file leave: its findings, and what the checks across files need. */
 export interface FlowCheck {
   findings: Finding[]
@@ -47,39 +56,36 @@ export interface FlowCheck {
   identity?: FlowIdentity
   /** One YAML document that parses, with aliases that expand safely: fit to send to the server. */
   wellFormed: boolean
+  /** The flow's references to other flows and to namespace files (see `collectReferences`). */
+  references: FlowReference[]
 }
-
-const checked = new WeakMap<FlowFile, { layout?: Layout; check: FlowCheck }>()
 
 /**
- * The checks of one flow file on its own, memoised: they can run as soon as the file is parsed, and
- * its syntax trees be let go of before the next files are read.
+ * The checks of one flow file on its own, and its references, from one reading of its document: they
+ * can run as soon as the file is parsed.
  */
 export function checkFlow(flow: FlowFile, options: ValidateOptions = {}): FlowCheck {
-  const memo = checked.get(flow)
-  if (memo && memo.layout === options.layout) return memo.check
-  const check = runFlowChecks(flow, options)
-  checked.set(flow, { layout: options.layout, check })
-  return check
-}
-
-function runFlowChecks(flow: FlowFile, options: ValidateOptions): FlowCheck {
   const findings: Finding[] = syntaxFindings(flow)
   findings.push(...multipleDocumentFindings(flow))
   const versioned: VersionedFinding[] = []
   if (flow.notAFlow) {
-    return { findings: [...findings, notAFlowFinding(flow)], versioned, wellFormed: false }
+    const notAFlow = notAFlowFinding(flow)
+    return { findings: [...findings, notAFlow], versioned, wellFormed: false, references: [] }
   }
   const first = flow.documents[0]
-  // A document that does not parse has no reliable structure: its syntax errors are the findings.
-  if (!first || first.errors.some((error) => error.code !== 'DUPLICATE_KEY')) {
-    return { findings, versioned, wellFormed: false }
-  }
+  if (!first) return { findings, versioned, wellFormed: false, references: [] }
   const document = new FlowDocument(flow, first)
+  const references = referencesOf(document)
+  // A document that does not parse has no reliable structure: its syntax errors are the findings.
+  if (first.errors.some((error) => error.code !== 'DUPLICATE_KEY')) {
+    return { findings, versioned, wellFormed: false, references }
+  }
   const wellFormed =
     flow.documents.length === 1 && first.errors.length === 0 && document.aliases.safe
   findings.push(...aliasFindings(document))
-  if (!document.root || !document.aliases.safe) return { findings, versioned, wellFormed }
+  if (!document.root || !document.aliases.safe) {
+    return { findings, versioned, wellFormed, references }
+  }
   const tree = taskTree(document)
   versioned.push(
     ...versionedIdentityFindings(document),
@@ -95,7 +101,7 @@ function runFlowChecks(flow: FlowFile, options: ValidateOptions): FlowCheck {
     ...labelFindings(document),
     ...dashedReferenceFindings(document, tree)
   )
-  return { findings, versioned, identity: flowIdentity(document), wellFormed }
+  return { findings, versioned, identity: flowIdentity(document), wellFormed, references }
 }
 
 /**
@@ -121,12 +127,12 @@ function syntaxFindings(flow: FlowFile): Finding[] {
  * Every check that needs no server, over all flows and namespace files of the repository, plus the
  * model's read problems. Reference checks are separate (see `referenceFindings`). Sorted, deterministic.
  */
-export function validateRepository(model: RepoModel, options: ValidateOptions = {}): Finding[] {
+export function validateRepository(model: RepoModel, context: ValidateContext = {}): Finding[] {
   const findings: Finding[] = []
   const identities: FlowIdentity[] = []
   for (const flow of model.flows) {
-    const check = checkFlow(flow, options)
-    findings.push(...check.findings, ...resolveVersioned(check.versioned, options.serverVersion))
+    const check = context.checks?.get(flow) ?? checkFlow(flow, context)
+    findings.push(...check.findings, ...resolveVersioned(check.versioned, context.serverVersion))
     if (check.identity) identities.push(check.identity)
   }
   findings.push(...duplicateFlowFindings(identities))
@@ -136,7 +142,7 @@ export function validateRepository(model: RepoModel, options: ValidateOptions = 
       severity: problem.severity,
       file: problem.file,
       line: problem.line ?? 1,
-      rule: 'read-problem',
+      rule: 'read',
       message: problem.message
     })
   }

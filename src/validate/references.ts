@@ -1,6 +1,7 @@
 import type { Node } from 'yaml'
 import type { FlowFile } from '../repo/model.js'
-import { fileKey, flowKey, type Finding } from './finding.js'
+import { flowKey } from '../identity.js'
+import { type Finding } from './finding.js'
 import { FlowDocument, nodePosition, offsetPosition } from './flow-document.js'
 import { blankStrings, expressions, templatedScalars } from './pebble.js'
 import { taskTree } from './task-tree.js'
@@ -33,25 +34,16 @@ export interface KnownResources {
  * subflow / ForEachItem targets and Flow-trigger upstream flows. Only literal values count.
  */
 export function collectReferences(flows: FlowFile[]): FlowReference[] {
-  return flows.flatMap(referencesOf)
+  return flows.flatMap((flow) => {
+    const doc = flow.documents[0]
+    return flow.notAFlow || !doc ? [] : referencesOf(new FlowDocument(flow, doc))
+  })
 }
 
-/** A run asks for the references several times (checks, deploy order): each flow is read once. */
-const collected = new WeakMap<FlowFile, FlowReference[]>()
-
-function referencesOf(flow: FlowFile): FlowReference[] {
-  let refs = collected.get(flow)
-  if (!refs) {
-    refs = readReferences(flow)
-    collected.set(flow, refs)
-  }
-  return refs
-}
-
-function readReferences(flow: FlowFile): FlowReference[] {
-  const doc = flow.documents[0]
-  if (flow.notAFlow || !doc || flow.id === undefined || flow.namespace === undefined) return []
-  const document = new FlowDocument(flow, doc)
+/** The references of a flow's first document (see `collectReferences`). */
+export function referencesOf(document: FlowDocument): FlowReference[] {
+  const { flow } = document
+  if (flow.id === undefined || flow.namespace === undefined) return []
   if (!document.root || !document.aliases.safe) return []
   const fromFlow = flowKey(flow.namespace, flow.id)
   return [
@@ -96,16 +88,6 @@ export function referenceFindings(
     }
   }
   return findings
-}
-
-/** Helper for `known`: resource keys as sets. */
-export function knownFrom(files: Iterable<string>, flows: Iterable<string>): KnownResources {
-  const fileSet = new Set(files)
-  const flowSet = new Set(flows)
-  return {
-    hasFile: (namespace, path) => fileSet.has(fileKey(namespace, path)),
-    hasFlow: (namespace, id) => flowSet.has(flowKey(namespace, id))
-  }
 }
 
 function fileReferences(

@@ -1,0 +1,27 @@
+import { isUtf8 } from 'node:buffer'
+import { createHash } from 'node:crypto'
+
+/** Size, SHA-256 and text/binary verdict of a file's bytes. */
+export interface ContentSummary {
+  size: number
+  sha256: string
+  binary: boolean
+}
+
+export function sha256Hex(content: string | Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex')
+}
+
+/** Not text: holding a NUL byte anywhere, or not valid UTF-8 (as git and Kestra's editor see it). */
+export function isBinary(bytes: Uint8Array): boolean {
+  return bytes.includes(0) || !isUtf8(bytes)
+}
+
+export function summaryOf(bytes: Uint8Array): ContentSummary {
+  return { size: bytes.length, sha256: sha256Hex(bytes), binary: isBinary(bytes) }
+}
+
+/** Text as Kestra receives it from us: a leading BOM removed, CRLF and lone CR turned into LF. */
+export function normaliseText(text: string): string {
+  return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
+}
