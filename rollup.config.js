@@ -37,7 +37,7 @@ function executableCli() {
   }
 }
 
-const SRC = fileURLToPath(new URL('./src/', import.meta.url))
+const SRC = fileURLToPath(new globalThis.URL('./src/', import.meta.url))
 const isOurs = (id) => id.startsWith(SRC)
 const isEntry = (id) => /\/src\/(index|cli)\.ts$/.test(id)
 
