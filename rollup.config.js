@@ -6,7 +6,7 @@ import typescript from '@rollup/plugin-typescript'
 import { chmodSync } from 'node:fs'
 import { join } from 'node:path'
 import { rmSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, URL } from 'node:url'
 
 // DIST_DIR lets the freshness test bundle elsewhere and compare with the committed dist/.
 const outDir = process.env.DIST_DIR || 'dist'
@@ -37,7 +37,7 @@ function executableCli() {
   }
 }
 
-const SRC = fileURLToPath(new globalThis.URL('./src/', import.meta.url))
+const SRC = fileURLToPath(new URL('./src/', import.meta.url))
 const isOurs = (id) => id.startsWith(SRC)
 const isEntry = (id) => /\/src\/(index|cli)\.ts$/.test(id)
 
