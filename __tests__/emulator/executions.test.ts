@@ -84,7 +84,10 @@ describe('executions (reference §10)', () => {
     expect((await kill('unknown')).status).toBe(404)
     // Killed once running: however quick the machine, the history then holds RUNNING.
     await expect
-      .poll(async () => (await api.getExecution(running.id))?.state, { interval: 5, timeout: 5_000 })
+      .poll(async () => (await api.getExecution(running.id))?.state, {
+        interval: 5,
+        timeout: 5_000
+      })
       .toBe('RUNNING')
     expect((await kill(running.id)).status).toBe(202)
     await sleep(40)

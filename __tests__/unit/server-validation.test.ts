@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { KestraApi, ServerValidation as Verdict } from '../../src/kestra/api.js'
 import { parseFlowFile } from '../../src/repo/flow-file.js'
-import { ServerValidation } from '../../src/run/server-validation.js'
+import { ServerValidation } from '../../src/server/validation.js'
 import { checkFlow } from '../../src/validate/index.js'
 
 function flow(i: number, extra = '') {

@@ -10,7 +10,7 @@ import { loadRepository } from '../../src/repo/load.js'
 import { WorkTree } from '../../src/repo/work-tree.js'
 import { Semaphore } from '../../src/concurrency.js'
 import { serverFile } from '../../src/plan/content.js'
-import { desiredState } from '../../src/run/desired.js'
+import { desiredState } from '../../src/plan/desired.js'
 import { INPUT_DEFAULTS, parseSettings } from '../../src/settings.js'
 
 export interface BaselineResult {

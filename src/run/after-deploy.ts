@@ -6,8 +6,8 @@ import type { ExecutionsApi, KestraApi } from '../kestra/api.js'
 import { executionUrl } from '../kestra/executions.js'
 import { rollbackSection, smokeSection } from '../render/smoke.js'
 import type { Settings } from '../settings.js'
-import type { RunPorts } from './execute.js'
-import { phase } from './phase.js'
+import type { RunPorts } from './ports.js'
+import { phase } from '../report/phase.js'
 
 export interface AfterDeploy {
   /** Sections for the deployed report (job summary and the comment's Deployed section). */

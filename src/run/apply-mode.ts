@@ -18,10 +18,10 @@ import { fileKey, flowKey } from '../identity.js'
 import { type Finding } from '../validate/finding.js'
 import { collectReferences } from '../validate/references.js'
 import { afterDeploy } from './after-deploy.js'
-import type { RunPorts } from './execute.js'
-import { setCountOutputs } from './outputs.js'
-import { writeLog } from './write-log.js'
-import { checkReviewedPlan } from './reviewed-plan.js'
+import type { RunPorts } from './ports.js'
+import { setCountOutputs } from '../report/outputs.js'
+import { writeLog } from '../report/write-log.js'
+import { checkReviewedPlan } from '../deploy/reviewed-plan.js'
 
 export interface ApplyModeArgs {
   settings: Settings

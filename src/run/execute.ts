@@ -1,27 +1,17 @@
 import { resolveMode, type RunContext } from '../context.js'
 import { ConfigError, DeployError, errorMessage } from '../errors.js'
-import type { GitHubPort } from '../github/port.js'
 import type { ExecutionsApi, KestraApi } from '../kestra/api.js'
 import { repositoryUrl } from '../render/findings.js'
 import type { ReportInput } from '../render/input.js'
 import { renderSummary } from '../render/summary.js'
-import type { Reporter } from '../report/reporter.js'
 import type { Mode, Settings } from '../settings.js'
 import type { Finding } from '../validate/finding.js'
 import { applyMode } from './apply-mode.js'
 import { check } from './check.js'
-import { failureMessage, tally } from './findings.js'
-import { setCountOutputs } from './outputs.js'
+import { failureMessage, tally } from '../validate/verdict.js'
+import { setCountOutputs } from '../report/outputs.js'
 import { planMode } from './plan-mode.js'
-
-export interface RunPorts {
-  reporter: Reporter
-  /** Present when the `server` input is set. */
-  kestra?: KestraApi & ExecutionsApi
-  /** Present when a GitHub token is available. */
-  github?: GitHubPort
-  now(): Date
-}
+import type { RunPorts } from './ports.js'
 
 export interface RunOutcome {
   mode: Mode

@@ -18,11 +18,11 @@ import { commentMarker } from '../render/markers.js'
 import { renderSummary } from '../render/summary.js'
 import type { Settings } from '../settings.js'
 import type { Finding } from '../validate/finding.js'
-import { baseCommit, baseFromApi } from './base.js'
-import { desiredState } from './desired.js'
-import type { RunPorts } from './execute.js'
-import { sortFindings } from './findings.js'
-import { phase } from './phase.js'
+import { baseCommit, baseFromApi } from '../plan/base-snapshot.js'
+import { desiredState } from '../plan/desired.js'
+import type { RunPorts } from './ports.js'
+import { sortFindings } from '../validate/verdict.js'
+import { phase } from '../report/phase.js'
 
 export interface PlanModeArgs {
   settings: Settings

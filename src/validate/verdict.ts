@@ -1,5 +1,5 @@
 import type { ChangedFiles } from '../repo/changed-files.js'
-import { compareFindings, type Finding } from '../validate/finding.js'
+import { compareFindings, type Finding } from './finding.js'
 
 /** SPEC §6: on a PR, an error in a file the PR did not change is a warning, so old problems never block it. */
 export function demoteUnchangedErrors(findings: Finding[], changed: ChangedFiles): Finding[] {

@@ -4,7 +4,7 @@ import { mapLimit } from '../concurrency.js'
 import type { RepoModel } from '../repo/model.js'
 import type { Finding } from '../validate/finding.js'
 import { referenceFindings, type FlowReference } from '../validate/references.js'
-import { deployableFlow } from './desired.js'
+import { deployableFlow } from '../plan/desired.js'
 
 /**
  * `read('…')` of namespace files and subflow targets must exist in the repository or on the server.

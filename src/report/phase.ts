@@ -1,4 +1,4 @@
-import type { Reporter } from '../report/reporter.js'
+import type { Reporter } from './reporter.js'
 
 /**
  * One phase of the run (SPEC §9): its log lines in a group titled `title`, then `summary` of its result

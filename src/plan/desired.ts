@@ -1,4 +1,4 @@
-import type { ActualNamespace, DesiredFile, DesiredFlow } from '../plan/input.js'
+import type { ActualNamespace, DesiredFile, DesiredFlow } from './input.js'
 import { isOversized, readNamespaceFileBytes } from '../repo/namespace-files.js'
 import type { FlowFile, RepoModel } from '../repo/model.js'
 import { NAMESPACE_PATTERN } from '../settings.js'

@@ -1,5 +1,5 @@
 import type { PlanCounts } from '../plan/types.js'
-import type { Reporter } from '../report/reporter.js'
+import type { Reporter } from './reporter.js'
 
 export function setCountOutputs(
   reporter: Reporter,

@@ -2,7 +2,7 @@ import { isWrite } from '../deploy/gate.js'
 import { outcomeCounts } from '../deploy/receipt.js'
 import type { ResourceResult } from '../deploy/result.js'
 import { resourceName, type Plan } from '../plan/types.js'
-import type { Reporter } from '../report/reporter.js'
+import type { Reporter } from './reporter.js'
 
 /**
  * The deploy's log (SPEC §9): each namespace's writes in one group, logged when its last write has a

@@ -1,7 +1,7 @@
 import type { RepoModel } from '../repo/model.js'
-import type { Finding } from '../validate/finding.js'
+import type { Finding } from './finding.js'
 import { namespaceFits } from '../repo/managed-namespaces.js'
-import { deployableFlow } from './desired.js'
+import { deployableFlow } from '../plan/desired.js'
 
 /** SPEC §1: `system` is managed only when listed in `namespaces`; its resources are left alone otherwise. */
 export function unmanagedFindings(model: RepoModel): Finding[] {
