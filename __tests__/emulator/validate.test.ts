@@ -34,6 +34,24 @@ describe('POST /flows/validate', () => {
     expect(emulator.snapshot().flows).toEqual([])
   })
 
+  it('rejects on 1.1+ what InputValidator rejects: an optional input with defaults, defaults with prefill', async () => {
+    const withInputs = (inputs: string) => `${flowSource('team', 'a')}inputs:\n${inputs}`
+    const optional = withInputs(
+      '  - id: day\n    type: STRING\n    defaults: monday\n    required: false\n'
+    )
+    const both = withInputs(
+      '  - id: day\n    type: STRING\n    defaults: monday\n    prefill: tuesday\n'
+    )
+    const [refused] = await validate(optional, { version: '1.3.2' })
+    expect(String(refused!.constraints)).toContain('Inputs with a default value must be required')
+    await emulator.close()
+    const [alsoRefused] = await validate(both, { version: '1.1.0' })
+    expect(String(alsoRefused!.constraints)).toContain('cannot also have a prefill')
+    await emulator.close()
+    const [accepted] = await validate(optional, { version: '1.0.9' })
+    expect(accepted!.constraints).toBeUndefined()
+  })
+
   it('splits on a --- line only, leaving --- inside values alone', async () => {
     const first = flowSource('team', 'a').replace('message: hi', 'message: "strange---string"')
     const second = flowSource('team', 'b').replace('message: hi', 'message: ---strangestring')

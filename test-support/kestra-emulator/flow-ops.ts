@@ -19,7 +19,11 @@ export function check(core: EmulatorCore, source: string): FlowCheck {
   const key = source.replace(/^\n+|\n+$/g, '')
   const known = core.checks.get(key)
   if (known) return known
-  const result = checkFlow(source, { v1: core.features.v1, knownTypes: core.options.knownTypes })
+  const result = checkFlow(source, {
+    v1: core.features.v1,
+    inputDefaultsRules: core.features.inputDefaultsRules,
+    knownTypes: core.options.knownTypes
+  })
   if (!result.failure) core.checks.set(key, result)
   return result
 }

@@ -26,6 +26,8 @@ export interface FlowCheck {
 export interface CheckOptions {
   /** Kestra ≥ 1.0: `listeners` and `taskDefaults` are unknown fields. */
   v1: boolean
+  /** Kestra ≥ 1.1: InputValidator's rules on `defaults` (see `inputViolations`). */
+  inputDefaultsRules?: boolean
   knownTypes: (type: string) => boolean
 }
 
@@ -118,7 +120,10 @@ export function checkFlow(source: string, options: CheckOptions): FlowCheck {
     return result
   }
 
-  const violations = beanViolations(parsed, tasks, triggers)
+  const violations = [
+    ...beanViolations(parsed, tasks, triggers),
+    ...(options.inputDefaultsRules ? inputViolations(parsed.inputs, 'inputs') : [])
+  ]
   if (violations.length > 0) {
     result.failure = failure(
       violations.map((v) => `${v.path}: ${v.message}`).join(', '),
@@ -178,6 +183,27 @@ function firstBindingError(
     }
   }
   return undefined
+}
+
+/**
+ * Kestra 1.1+ `InputValidator` (its messages, as docs/validation-rules.md cites them): an input with `defaults` must be required (the default is always applied) and cannot also
+ * have a `prefill`. Inputs nested in a `FORM` are inputs too.
+ */
+function inputViolations(inputs: unknown, path: string): Violation[] {
+  return listOf(inputs).flatMap((input, i) => {
+    const at = `${path}[${i}]`
+    const found: Violation[] = []
+    const add = (message: string) => found.push({ path: at, idPath: at, message })
+    if (input.defaults !== undefined && input.defaults !== null) {
+      if (input.required === false) {
+        add('Inputs with a default value must be required, since the default is always applied.')
+      }
+      if (input.prefill !== undefined && input.prefill !== null) {
+        add('Inputs with a default value cannot also have a prefill.')
+      }
+    }
+    return [...found, ...inputViolations(input.inputs, `${at}.inputs`)]
+  })
 }
 
 function beanViolations(

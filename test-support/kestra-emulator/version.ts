@@ -23,6 +23,8 @@ export interface Features {
   tenantRoutes: boolean
   /** 1.0+: `listeners`/`taskDefaults` gone, `updated` on flows. */
   v1: boolean
+  /** 1.1+: an input with `defaults` must be required and has no `prefill` (InputValidator). */
+  inputDefaultsRules: boolean
   /** 0.18+: KV store. */
   kv: boolean
   /** 1.2+: namespace file revisions. */
@@ -53,6 +55,7 @@ export function featuresOf(version: string, edition: 'OSS' | 'EE' = 'OSS'): Feat
     // EE 0.22 turned multi-tenancy on with no default tenant (reference §0, `defaultTenant: false`).
     tenantRoutes: atLeast(v, '0.23') || (edition === 'EE' && atLeast(v, '0.22')),
     v1: atLeast(v, '1.0'),
+    inputDefaultsRules: atLeast(v, '1.1'),
     kv: atLeast(v, '0.18'),
     fileRevisions: atLeast(v, '1.2'),
     kvRawStringFallback: atLeast(v, '1.2'),
