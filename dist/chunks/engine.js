@@ -1,6 +1,6 @@
 import { readFileSync, constants, lstatSync, createReadStream, mkdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve, dirname, relative, sep, isAbsolute } from 'node:path';
+import { resolve, relative, sep, join, isAbsolute, posix } from 'node:path';
 import { execFile, spawn } from 'node:child_process';
 import { TextDecoder as TextDecoder$1, promisify } from 'node:util';
 import { u as undiciExports, a as unzipSync, z as zipSync, d as distExports, o as object, s as string, N as NEVER, i as ignore, p as picomatch, b as structuredPatch, f as formatPatch, F as FILE_HEADERS_ONLY, j, g as getOctokit, t as throttling, r as retry, c as summary, e as setOutput, h as info, k as error, w as warning, n as notice, l as endGroup, m as startGroup, q as getInput, v as setFailed, x as setSecret } from './vendor.js';
@@ -8,7 +8,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { isUtf8 } from 'node:buffer';
-import { readFile, lstat, readdir, mkdir, symlink, writeFile as writeFile$1, realpath, stat, mkdtemp, rm } from 'node:fs/promises';
+import { readFile, stat, readdir, lstat, realpath } from 'node:fs/promises';
 
 /** Base for every error the action reports to the user: the message says what to do. */
 class ActionError extends Error {
@@ -1476,6 +1476,10 @@ function countPlan(resources) {
     }
     return counts;
 }
+/** True when applying the plan writes or deletes something. */
+function hasChanges(counts) {
+    return counts.create + counts.update + counts.delete > 0;
+}
 
 function resourceName(r) {
     return r.kind === 'flow' ? `${r.namespace}.${r.id}` : `${r.namespace}:${r.path}`;
@@ -1610,6 +1614,15 @@ function noteLines(notes) {
     return (notes ?? []).map((note) => `> ${escapeText(note)}`);
 }
 
+/** The key of a flow in plans, findings and deploy order: `flow:<namespace>/<id>`. */
+function flowKey(namespace, id) {
+    return `flow:${namespace}/${id}`;
+}
+/** The key of a namespace file: `file:<namespace>:<path>`. */
+function fileKey(namespace, path) {
+    return `file:${namespace}:${path}`;
+}
+
 const SEVERITY_ORDER = { error: 0, warning: 1, notice: 2 };
 /** Deterministic order: file, line, column, severity, rule, message. */
 function compareFindings(a, b) {
@@ -1622,12 +1635,6 @@ function compareFindings(a, b) {
 }
 function cmp(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
-}
-function flowKey(namespace, id) {
-    return `flow:${namespace}/${id}`;
-}
-function fileKey(namespace, path) {
-    return `file:${namespace}:${path}`;
 }
 
 const WRITE_ACTIONS = new Set(['create', 'update', 'delete']);
@@ -1998,16 +2005,16 @@ function scanLines(markdown) {
     let open;
     for (const text of markdown.split('\n')) {
         if (open) {
-            result.push({ text, inFence: true });
             const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(text);
             if (close && close[1][0] === open.char && close[1].length >= open.length)
                 open = undefined;
+            result.push({ text, inFence: true, open });
             continue;
         }
         const start = FENCE_OPEN.exec(text);
         if (start && !(start[1][0] === '`' && start[2].includes('`'))) {
             open = { char: start[1][0], length: start[1].length };
-            result.push({ text, inFence: true });
+            result.push({ text, inFence: true, open });
             continue;
         }
         result.push({ text, inFence: false });
@@ -2611,43 +2618,24 @@ function deployStatus(resources) {
 function sha256Hex(content) {
     return createHash('sha256').update(content).digest('hex');
 }
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-/** Text when the bytes are valid UTF-8 without NUL, as git and Kestra's editor treat them. */
-function decodeText(bytes) {
-    if (bytes.includes(0))
-        return undefined;
-    try {
-        return utf8.decode(bytes);
-    }
-    catch {
-        return undefined;
-    }
+/** Not text: holding a NUL byte anywhere, or not valid UTF-8 (as git and Kestra's editor see it). */
+function isBinary(bytes) {
+    return bytes.includes(0) || !isUtf8(bytes);
 }
-/** Hash, size and text/binary verdict of some bytes (the verdict of decodeText, without building the string). */
 function summaryOf(bytes) {
-    return {
-        sha256: sha256Hex(bytes),
-        size: bytes.length,
-        binary: bytes.includes(0) || !isUtf8(bytes)
-    };
+    return { size: bytes.length, sha256: sha256Hex(bytes), binary: isBinary(bytes) };
 }
-/** A server file as the plan keeps it: summarised, with its bytes only when a diff may show them. */
-function serverFile(path, bytes, keepBytes) {
-    const summary = summaryOf(bytes);
-    return keepBytes(summary) ? { path, summary, bytes } : { path, summary };
+/** Text as Kestra receives it from us: a leading BOM removed, CRLF and lone CR turned into LF. */
+function normaliseText(text) {
+    return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
 }
 
-/** CRLF and lone CR become LF; a leading BOM is removed. */
-function normaliseLineEndings(text) {
-    const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    return withoutBom.replace(/\r\n?/g, '\n');
-}
 /**
  * The text Kestra compares when deciding whether a flow changed: line endings normalised and the
  * first `revision: N` line removed (the server owns it), as its `isSameWithSource` does.
  */
 function comparableFlowSource(source) {
-    return normaliseLineEndings(source).replace(/^revision: \d+\n?/m, '');
+    return withoutRevisionLine(normaliseText(source));
 }
 
 /**
@@ -3288,14 +3276,11 @@ function names(rows) {
 const MAX_FILE_BYTES = 100 * 1024 * 1024;
 /** Files up to this size are read in one go; larger ones are hashed as a stream. */
 const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
-const EMPTY_CONTENT = {
-    size: 0,
-    sha256: createHash('sha256').digest('hex'),
-    binary: false
-};
+const EMPTY_CONTENT = summaryOf(new Uint8Array());
 /**
  * Size, SHA-256 and binary flag of a regular file, reading it exactly once (as a stream when large).
- * A file over MAX_FILE_BYTES is judged by `lstat` and never opened: it cannot be deployed anyway.
+ * A file over MAX_FILE_BYTES is judged by `lstat` and never opened (sha256 '', binary): it cannot be
+ * deployed anyway.
  */
 async function summariseContent(absPath) {
     // Synchronous for small files: one thread-pool trip per system call costs more than the read.
@@ -3304,13 +3289,9 @@ async function summariseContent(absPath) {
         return { size, sha256: '', binary: true };
     if (size > WHOLE_READ_LIMIT)
         return summariseStream(absPath);
-    const bytes = readFileSync(absPath);
-    return {
-        size: bytes.length,
-        sha256: createHash('sha256').update(bytes).digest('hex'),
-        binary: bytes.includes(0) || !isUtf8(bytes)
-    };
+    return summaryOf(readFileSync(absPath));
 }
+/** `summaryOf` of a large file, chunk by chunk (the same `isBinary` rule). */
 async function summariseStream(absPath) {
     const hash = createHash('sha256');
     const decoder = new TextDecoder$1('utf-8', { fatal: true });
@@ -3364,21 +3345,14 @@ async function readNamespaceFileBytes(entry) {
 
 /** Expanded size above which a document is treated as an alias bomb (Kestra's parser refuses these too). */
 const MAX_EXPANDED_NODES = 100_000;
-/** Validation and reference collection both look at every document: analyse each once. */
-const analysed = new WeakMap();
 /**
  * Resolves every alias once, in document order, and measures the expanded size without expanding
  * anything (memoised per node), so a billion-laughs document costs linear time. With the document's
  * `source` at hand, text without '&' or '*' (the only way to write an anchor or an alias) is not walked.
  */
 function analyseAliases(doc, source) {
-    let analysis = analysed.get(doc);
-    if (!analysis) {
-        const plain = source !== undefined && !source.includes('&') && !source.includes('*');
-        analysis = plain ? { targets: new Map(), problems: [], safe: true } : analyse(doc);
-        analysed.set(doc, analysis);
-    }
-    return analysis;
+    const plain = source !== undefined && !source.includes('&') && !source.includes('*');
+    return plain ? { targets: new Map(), problems: [], safe: true } : analyse(doc);
 }
 function analyse(doc) {
     const anchors = new Map();
@@ -3925,23 +3899,16 @@ function duplicatePreconditionFindings(document, triggers) {
  * subflow / ForEachItem targets and Flow-trigger upstream flows. Only literal values count.
  */
 function collectReferences(flows) {
-    return flows.flatMap(referencesOf);
+    return flows.flatMap((flow) => {
+        const doc = flow.documents[0];
+        return flow.notAFlow || !doc ? [] : referencesOf(new FlowDocument(flow, doc));
+    });
 }
-/** A run asks for the references several times (checks, deploy order): each flow is read once. */
-const collected = new WeakMap();
-function referencesOf(flow) {
-    let refs = collected.get(flow);
-    if (!refs) {
-        refs = readReferences(flow);
-        collected.set(flow, refs);
-    }
-    return refs;
-}
-function readReferences(flow) {
-    const doc = flow.documents[0];
-    if (flow.notAFlow || !doc || flow.id === undefined || flow.namespace === undefined)
+/** The references of a flow's first document (see `collectReferences`). */
+function referencesOf(document) {
+    const { flow } = document;
+    if (flow.id === undefined || flow.namespace === undefined)
         return [];
-    const document = new FlowDocument(flow, doc);
     if (!document.root || !document.aliases.safe)
         return [];
     const fromFlow = flowKey(flow.namespace, flow.id);
@@ -4333,27 +4300,47 @@ function smokeSection(report) {
     const verdict = report.passed
         ? `✅ **Smoke runs passed** (${report.runs.length})`
         : `❌ **Smoke runs failed** (${failed} of ${report.runs.length})`;
-    return [
-        verdict,
-        '',
-        '| Flow | Execution | State | Duration | Details |',
-        '|---|---|---|---|---|',
-        ...report.runs.map((run) => `| ${escapeText(`${run.flow.namespace}.${run.flow.id}`)} | ${executionCell(run)} | ${stateCell(run)} | ${run.durationMs === undefined ? '' : formatDuration(run.durationMs)} | ${escapeText(run.message ?? '')} |`)
-    ].join('\n');
+    const table = markdownTable([
+        { title: 'Flow', cell: (run) => escapeText(`${run.flow.namespace}.${run.flow.id}`) },
+        { title: 'Execution', cell: executionCell },
+        { title: 'State', cell: stateCell },
+        {
+            title: 'Duration',
+            cell: (run) => (run.durationMs === undefined ? '' : formatDuration(run.durationMs))
+        },
+        { title: 'Details', cell: (run) => escapeText(run.message ?? '') }
+    ], report.runs);
+    return `${verdict}\n\n${table}`;
 }
 /** Each restored resource after a rollback, in the order restored, and the commit markers put back. */
 function rollbackSection(result) {
     const heading = result.complete
         ? '↩️ **Rolled back**: every resource this deploy changed is back as it was before.'
         : '⚠️ **Rolled back in part**: some resources could not be put back (see below).';
-    return [
-        heading,
-        '',
-        '| Resource | Kind | Deploy did | Rollback | Details |',
-        '|---|---|---|---|---|',
-        ...result.resources.map((r) => `| ${escapeText(resourceName(r.deployed.change))} | ${r.deployed.change.kind} | ${r.deployed.result} | ${r.result} | ${escapeText(r.message)} |`),
-        ...result.markers.map((m) => `| ${escapeText(m.namespace)} | commit marker | written | ${m.result} | ${escapeText(m.message)} |`)
-    ].join('\n');
+    const rows = [
+        ...result.resources.map((r) => ({
+            resource: resourceName(r.deployed.change),
+            kind: r.deployed.change.kind,
+            did: r.deployed.result,
+            result: r.result,
+            message: r.message
+        })),
+        ...result.markers.map((m) => ({
+            resource: m.namespace,
+            kind: 'commit marker',
+            did: 'written',
+            result: m.result,
+            message: m.message
+        }))
+    ];
+    const table = markdownTable([
+        { title: 'Resource', cell: (row) => escapeText(row.resource) },
+        { title: 'Kind', cell: (row) => row.kind },
+        { title: 'Deploy did', cell: (row) => row.did },
+        { title: 'Rollback', cell: (row) => row.result },
+        { title: 'Details', cell: (row) => escapeText(row.message) }
+    ], rows);
+    return `${heading}\n\n${table}`;
 }
 function executionCell(run) {
     if (!run.executionId)
@@ -5390,6 +5377,11 @@ function secretsOf(settings) {
     return secrets.filter((s) => s.length >= 4);
 }
 
+/** `rel` under `dirRel`. */
+function childOf(dirRel, name) {
+    return dirRel === '' ? name : `${dirRel}/${name}`;
+}
+
 const IGNORE_FILE = '.kestraignore';
 const GIT_IGNORE_FILE = '.gitignore';
 /**
@@ -5398,11 +5390,11 @@ const GIT_IGNORE_FILE = '.gitignore';
  * unless a negation re-includes them.
  */
 class IgnoreRules {
-    rootAbs;
+    tree;
     fileName;
     byDir = new Map();
-    constructor(rootAbs, fileName = IGNORE_FILE) {
-        this.rootAbs = rootAbs;
+    constructor(tree, fileName = IGNORE_FILE) {
+        this.tree = tree;
         this.fileName = fileName;
     }
     /** Whether one entry is excluded, its parent folder being included. `rel` is '/'-separated. */
@@ -5457,12 +5449,12 @@ class IgnoreRules {
         return rules;
     }
     async load(dirRel) {
-        const path = join(this.rootAbs, dirRel, this.fileName);
+        const path = childOf(dirRel, this.fileName);
         try {
             // Only a regular file is read: a linked ignore file could point anywhere.
-            if (!(await lstat(path)).isFile())
+            if ((await this.tree.kind(path)) !== 'file')
                 return undefined;
-            const text = await readFile(path, 'utf8');
+            const text = (await this.tree.read(path)).toString('utf8');
             return ignore({ ignoreCase: false, allowRelativePaths: true }).add(text);
         }
         catch {
@@ -5557,19 +5549,134 @@ function splitPath(path) {
     return path.split('/').filter((s) => s !== '' && s !== '.');
 }
 
+/** The work tree on disk: what a run deploys. */
+class WorkTree {
+    workspace;
+    rootRel;
+    root;
+    rootReal;
+    /** `root`: the `root` input, relative to the workspace. */
+    constructor(workspace, root) {
+        this.workspace = resolve(workspace);
+        this.root = resolve(this.workspace, root);
+        this.rootRel = relative(this.workspace, this.root).split(sep).join('/');
+    }
+    async hasRoot() {
+        const real = await this.real();
+        return real !== undefined && (await stat(real)).isDirectory();
+    }
+    async list(dirRel) {
+        const dirents = await readdir(join(this.root, dirRel), { withFileTypes: true });
+        return Promise.all(dirents.map(async (dirent) => ({
+            name: dirent.name,
+            kind: await kindOf(dirent, join(this.root, dirRel, dirent.name))
+        })));
+    }
+    async kind(rel) {
+        const stats = await lstat(join(this.root, rel)).catch(() => undefined);
+        return stats && statsKind(stats);
+    }
+    // Synchronous: flow files are small, and the thread pool is slower for thousands of them.
+    async read(rel) {
+        return readFileSync(join(this.root, rel));
+    }
+    summarise(rel) {
+        return summariseContent(join(this.root, rel));
+    }
+    async resolveLink(rel, rules) {
+        const rootReal = (await this.real());
+        let realPath;
+        try {
+            realPath = await realpath(join(this.root, rel));
+        }
+        catch (error) {
+            const code = error.code;
+            return {
+                kind: 'escapes',
+                reason: code === 'ELOOP' ? 'it loops' : 'its target does not exist'
+            };
+        }
+        const target = relative(rootReal, realPath);
+        const reason = await escapeReason(target, rules);
+        // stat only asks the kind of the target (a folder is reported, not followed); it reads no content.
+        const stats = await stat(realPath).catch(() => undefined);
+        if (stats?.isDirectory())
+            return { kind: 'folder', escapes: reason !== undefined, reason };
+        if (reason)
+            return { kind: 'escapes', reason };
+        if (stats?.isFile()) {
+            return { kind: 'file', target: target.split(sep).join('/'), bytesPath: realPath };
+        }
+        return { kind: 'other' };
+    }
+    bytesPath(rel) {
+        return join(this.root, rel);
+    }
+    async versioned() {
+        for (let dir = this.root;; dir = resolve(dir, '..')) {
+            if (await lstat(join(dir, '.git')).then(() => true, () => false))
+                return true;
+            if (resolve(dir, '..') === dir)
+                return false;
+        }
+    }
+    real() {
+        return (this.rootReal ??= realpath(this.root).catch(() => undefined));
+    }
+}
+/** Why a link whose real target is `target` (relative to root's real path) is never followed. */
+async function escapeReason(target, rules) {
+    if (target === '')
+        return 'it points to the root folder itself';
+    if (target === '..' || target.startsWith(`..${sep}`) || isAbsolute(target)) {
+        return 'it points outside the root folder';
+    }
+    return excludedReason(target.split(sep).join('/'), rules);
+}
+/** Excluded paths include .git, whose config may hold credentials (actions/checkout keeps the token there). */
+async function excludedReason(target, rules) {
+    return (await rules.excludesPath(target))
+        ? 'it points to a path excluded by .kestraignore, a dot-folder or .git'
+        : undefined;
+}
+async function kindOf(dirent, abs) {
+    if (dirent.isSymbolicLink())
+        return 'symlink';
+    if (dirent.isDirectory())
+        return 'folder';
+    if (dirent.isFile())
+        return 'file';
+    if (dirent.isFIFO() ||
+        dirent.isSocket() ||
+        dirent.isBlockDevice() ||
+        dirent.isCharacterDevice()) {
+        return 'other';
+    }
+    // Some file systems do not report the type in the listing.
+    const stats = await lstat(abs).catch(() => undefined);
+    return stats ? statsKind(stats) : 'other';
+}
+function statsKind(stats) {
+    if (stats.isSymbolicLink())
+        return 'symlink';
+    if (stats.isDirectory())
+        return 'folder';
+    return stats.isFile() ? 'file' : 'other';
+}
+
 /** SPEC §2: the `layout` input, else what `auto` makes of the inputs and the top-level folders. */
-async function chooseLayout(settings, rootAbs, rules) {
+async function chooseLayout(settings, tree, rules) {
     if (settings.layout !== 'auto') {
         return { layout: settings.layout, reason: settings.layoutReason ?? 'set by the layout input' };
     }
     if (settings.namespace)
         return { layout: 'namespace', reason: 'the namespace input is set' };
-    return decideLayout(await topFolders(rootAbs, rules));
+    return decideLayout(await topFolders(tree, rules));
 }
 /** The settings with `auto` resolved for the repository under `root` (the same for every read of a run). */
 async function resolveLayout(settings, workspace) {
-    const rootAbs = resolve(workspace, settings.root);
-    const { layout, reason } = await chooseLayout(settings, rootAbs, new IgnoreRules(rootAbs));
+    const tree = new WorkTree(workspace, settings.root);
+    const { layout, reason } = await chooseLayout(settings, tree, new IgnoreRules(tree));
     return { ...settings, layout, layoutReason: reason };
 }
 /** `auto` without a namespace input: tenant when the top-level folders are namespaces their flows use. */
@@ -5601,30 +5708,30 @@ function decideLayout(folders) {
         reason: `the top-level folders ${listed} are namespaces that their flows declare`
     };
 }
-async function topFolders(rootAbs, rules) {
+async function topFolders(tree, rules) {
     const folders = [];
-    for (const top of (await listFolders(rootAbs, '', rules)).sort()) {
-        const inside = await listFolders(rootAbs, top, rules);
+    for (const top of (await listFolders(tree, '', rules)).sort()) {
+        const inside = await listFolders(tree, top, rules);
         if (!inside.some((rel) => rel === `${top}/flows` || rel === `${top}/files`))
             continue;
-        const declaresOwnNamespace = NAMESPACE_PATTERN.test(top) && (await someFlowDeclares(rootAbs, `${top}/flows`, top, rules));
+        const declaresOwnNamespace = NAMESPACE_PATTERN.test(top) && (await someFlowDeclares(tree, `${top}/flows`, top, rules));
         folders.push({ name: top, declaresOwnNamespace });
     }
     return folders;
 }
 /** A flow's `namespace:` line, read without parsing: enough to choose a layout, not to validate. */
 const NAMESPACE_LINE = /^namespace[ \t]*:[ \t]*["']?([^\s"'#]+)/m;
-async function someFlowDeclares(rootAbs, dirRel, namespace, rules) {
-    for (const dirent of await listing(rootAbs, dirRel)) {
-        const rel = `${dirRel}/${dirent.name}`;
-        if (await rules.excludes(rel, dirent.isDirectory()))
+async function someFlowDeclares(tree, dirRel, namespace, rules) {
+    for (const entry of await listing(tree, dirRel)) {
+        const rel = `${dirRel}/${entry.name}`;
+        if (await rules.excludes(rel, entry.kind === 'folder'))
             continue;
-        if (dirent.isDirectory()) {
-            if (await someFlowDeclares(rootAbs, rel, namespace, rules))
+        if (entry.kind === 'folder') {
+            if (await someFlowDeclares(tree, rel, namespace, rules))
                 return true;
         }
-        else if (dirent.isFile() && isYamlFile(rel)) {
-            const text = await readFile(join(rootAbs, rel), 'utf8').catch(() => '');
+        else if (entry.kind === 'file' && isYamlFile(rel)) {
+            const text = await tree.read(rel).then(String, () => '');
             const declared = NAMESPACE_LINE.exec(text)?.[1];
             if (declared === namespace || declared?.startsWith(`${namespace}.`))
                 return true;
@@ -5632,293 +5739,23 @@ async function someFlowDeclares(rootAbs, dirRel, namespace, rules) {
     }
     return false;
 }
-async function listFolders(rootAbs, dirRel, rules) {
+async function listFolders(tree, dirRel, rules) {
     const folders = [];
-    for (const dirent of await listing(rootAbs, dirRel)) {
-        const rel = dirRel === '' ? dirent.name : `${dirRel}/${dirent.name}`;
-        if (dirent.isDirectory() && !(await rules.excludes(rel, true)))
+    for (const entry of await listing(tree, dirRel)) {
+        const rel = childOf(dirRel, entry.name);
+        if (entry.kind === 'folder' && !(await rules.excludes(rel, true)))
             folders.push(rel);
     }
     return folders;
 }
-function listing(rootAbs, dirRel) {
-    return readdir(join(rootAbs, dirRel), { withFileTypes: true }).catch(() => []);
+function listing(tree, dirRel) {
+    return tree.list(dirRel).catch(() => []);
 }
 
-/**
- * Which files of a commit need not be read again because the work tree holds the same bytes and the
- * work tree's model already has their entries: a commit read then costs what the change costs, not
- * what the repository weighs. Nothing is reused when reading the work tree could have gone
- * differently for the commit: a `.kestraignore` that differs, or symbolic links (their targets).
- * A size check guards against checkout filters (line endings, LFS) that git counts as unchanged.
- */
-function reusableEntries(current, blobs, changes) {
-    const reused = { paths: new Set(), flows: [], files: [], problems: [] };
-    if (!reuseAllowed(blobs, changes))
-        return reused;
-    const flowsByRel = groupBy(current.flows, (flow) => flow.rel);
-    const filesByRel = groupBy(current.files, (entry) => entry.rel);
-    const problemsByFile = groupBy(current.readProblems, (problem) => problem.file);
-    const fileOf = (rel) => (current.rootRel === '' ? rel : `${current.rootRel}/${rel}`);
-    for (const blob of blobs) {
-        if (!mayReuse(blob, changes))
-            continue;
-        const flows = flowsByRel.get(blob.path) ?? [];
-        const files = filesByRel.get(blob.path) ?? [];
-        if (flows.length + files.length === 0)
-            continue;
-        const sameSize = flows.every((flow) => Buffer.byteLength(flow.raw) === blob.size) &&
-            files.every((entry) => !entry.symlink && entry.size === blob.size);
-        if (!sameSize)
-            continue;
-        reused.paths.add(blob.path);
-        reused.flows.push(...flows);
-        reused.files.push(...files.map((entry) => ({ ...entry, absPath: '' })));
-        reused.problems.push(...(problemsByFile.get(fileOf(blob.path)) ?? []));
-    }
-    return reused;
-}
-/**
- * The blobs read from the commit whatever the work tree's model holds, so they can be read before
- * that model exists: every blob when nothing may be reused, else the changed ones and ignore files.
- */
-function blobsAlwaysRead(blobs, changes) {
-    if (!reuseAllowed(blobs, changes))
-        return blobs;
-    return blobs.filter((blob) => !mayReuse(blob, changes));
-}
-function reuseAllowed(blobs, changes) {
-    if (!changes || changes.untrackedIgnoreFile)
-        return false;
-    if ([...changes.changed].some(isIgnoreFile))
-        return false;
-    return !blobs.some((blob) => blob.symlink);
-}
-/** Whether the work tree may stand for this blob (its entries and size are checked as well). */
-function mayReuse(blob, changes) {
-    return !changes.changed.has(blob.path) && !isIgnoreFile(blob.path);
-}
-function isIgnoreFile(path) {
-    return path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`);
-}
-function groupBy(items, keyOf) {
-    const groups = new Map();
-    for (const item of items) {
-        const key = keyOf(item);
-        const group = groups.get(key);
-        if (group)
-            group.push(item);
-        else
-            groups.set(key, [item]);
-    }
-    return groups;
-}
-
-const run$2 = promisify(execFile);
-/** A full object id (SHA-1 or SHA-256). Anything else is refused, so nothing reads as an option. */
-const OBJECT_ID = /^[0-9a-f]{4,64}$/i;
-async function git$1(cwd, args) {
-    try {
-        const { stdout } = await run$2('git', args, {
-            cwd,
-            encoding: 'utf8',
-            maxBuffer: 512 * 1024 * 1024
-        });
-        return stdout;
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * The files under `folder` (relative to `workspace`) as committed in `sha`, from git's object store;
- * empty when the commit has no such folder, undefined when the commit is not in the local history.
- */
-async function listCommitFolder(input) {
-    const { workspace, sha } = input;
-    if (!OBJECT_ID.test(sha))
-        return undefined;
-    if ((await git$1(workspace, ['cat-file', '-e', `${sha}^{commit}`])) === undefined)
-        return undefined;
-    const prefix = (await git$1(workspace, ['rev-parse', '--show-prefix']))?.trim() ?? '';
-    const treePath = `${prefix}${input.folder}`.replace(/\/+$/, '');
-    const tree = treePath === '' ? `${sha}^{tree}` : `${sha}:${treePath}`;
-    if ((await git$1(workspace, ['cat-file', '-t', tree]))?.trim() !== 'tree')
-        return [];
-    const listing = await git$1(workspace, ['ls-tree', '-r', '-l', '-z', '--full-tree', tree]);
-    if (listing === undefined)
-        throw new Error(`git ls-tree failed for commit ${sha}`);
-    return parseTree(listing);
-}
-/**
- * How the work tree differs from commit `sha` under `folder`, as git sees it (its index caches
- * file stats, so unchanged files are not read). Undefined when git cannot tell.
- */
-async function worktreeChanges(input) {
-    const { workspace, sha, folder } = input;
-    if (!OBJECT_ID.test(sha))
-        return undefined;
-    const pathspec = folder === '' ? '.' : folder;
-    const diff = await git$1(workspace, [
-        'diff',
-        '--name-only',
-        '-z',
-        '--no-renames',
-        '--relative',
-        sha,
-        '--',
-        pathspec
-    ]);
-    const untracked = await git$1(workspace, [
-        'ls-files',
-        '-z',
-        '--others',
-        '--',
-        `:(glob)${folder === '' ? '' : `${folder}/`}**/${input.ignoreFile}`
-    ]);
-    if (diff === undefined || untracked === undefined)
-        return undefined;
-    const strip = folder === '' ? '' : `${folder}/`;
-    const changed = new Set();
-    for (const path of diff.split('\0')) {
-        if (path !== '' && path.startsWith(strip))
-            changed.add(path.slice(strip.length));
-    }
-    return { changed, untrackedIgnoreFile: untracked !== '' };
-}
-/** `git ls-tree -l` records: `<mode> <type> <oid> <size>\t<path>`. */
-function parseTree(listing) {
-    const blobs = [];
-    for (const record of listing.split('\0')) {
-        const tab = record.indexOf('\t');
-        if (tab === -1)
-            continue;
-        const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
-        const path = record.slice(tab + 1);
-        // Submodules (type commit) have no content here; unsafe paths are never written.
-        if (type !== 'blob' || !oid || !isSafePath(path))
-            continue;
-        blobs.push({ path, oid, symlink: mode === '120000', size: Number(size) });
-    }
-    return blobs;
-}
-function isSafePath(path) {
-    return path
-        .split('/')
-        .every((s) => s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git');
-}
-/** Files written at once when copying a commit. */
-const WRITES_AT_ONCE = 16;
-/**
- * Writes the blobs (from `listCommitFolder`) under `destination`, raw (no checkout filters),
- * streaming every distinct blob once through `git cat-file --batch`.
- */
-async function writeCommitBlobs(workspace, blobs, destination) {
-    const pathsByOid = new Map();
-    for (const blob of blobs) {
-        const same = pathsByOid.get(blob.oid);
-        if (same)
-            same.push(blob);
-        else
-            pathsByOid.set(blob.oid, [blob]);
-    }
-    const oids = [...pathsByOid.keys()];
-    if (oids.length === 0)
-        return;
-    const child = spawn('git', ['cat-file', '--batch'], {
-        cwd: workspace,
-        stdio: ['pipe', 'pipe', 'ignore']
-    });
-    const exited = new Promise((resolve, reject) => {
-        child.on('error', reject);
-        child.on('close', resolve);
-    });
-    child.stdin.end(oids.map((oid) => `${oid}\n`).join(''));
-    const reader = new BatchReader();
-    const folders = new Map();
-    const writing = new Set();
-    const write = async (blob, content) => {
-        const target = join(destination, blob.path);
-        const folder = dirname(target);
-        let made = folders.get(folder);
-        if (!made)
-            folders.set(folder, (made = mkdir(folder, { recursive: true })));
-        await made;
-        if (blob.symlink)
-            await symlink(content.toString('utf8'), target);
-        else
-            await writeFile$1(target, content);
-    };
-    let written = 0;
-    for await (const chunk of child.stdout) {
-        reader.push(chunk);
-        for (let object = reader.next(); object; object = reader.next()) {
-            for (const blob of pathsByOid.get(object.oid) ?? []) {
-                // A few writes at once; more would only hold blobs in memory while the disk catches up.
-                while (writing.size >= WRITES_AT_ONCE)
-                    await Promise.race(writing);
-                const done = write(blob, object.content).then(() => {
-                    writing.delete(done);
-                });
-                done.catch(() => undefined); // the failure surfaces in the race or the final wait
-                writing.add(done);
-            }
-            written++;
-        }
-    }
-    await Promise.all(writing);
-    const code = await exited;
-    if (code !== 0 || written !== oids.length) {
-        throw new Error(`git cat-file could not read the commit's files (exit code ${code})`);
-    }
-}
-/** Parses `git cat-file --batch` output: `<oid> <type> <size>\n<content>\n` per object. */
-class BatchReader {
-    chunks = [];
-    length = 0;
-    header;
-    push(chunk) {
-        this.chunks.push(chunk);
-        this.length += chunk.length;
-    }
-    next() {
-        if (!this.header) {
-            const buffer = this.joined();
-            const newline = buffer.indexOf(0x0a);
-            if (newline === -1)
-                return undefined;
-            const [oid, type, size] = buffer.subarray(0, newline).toString('utf8').split(' ');
-            if (type !== 'blob' || size === undefined) {
-                throw new Error(`git cat-file returned an unexpected object: ${oid} ${type}`);
-            }
-            const contentStart = newline + 1;
-            this.header = { oid: oid, contentStart, contentEnd: contentStart + Number(size) };
-        }
-        const { oid, contentStart, contentEnd } = this.header;
-        // Joined only once the whole object has arrived, so a large blob is copied once.
-        if (this.length < contentEnd + 1)
-            return undefined;
-        const buffer = this.joined();
-        const content = Buffer.from(buffer.subarray(contentStart, contentEnd));
-        this.chunks = [buffer.subarray(contentEnd + 1)];
-        this.length = buffer.length - contentEnd - 1;
-        this.header = undefined;
-        return { oid, content };
-    }
-    joined() {
-        if (this.chunks.length > 1)
-            this.chunks = [Buffer.concat(this.chunks, this.length)];
-        return this.chunks[0] ?? Buffer.alloc(0);
-    }
-}
-
-/** Text as Kestra receives it from us: no BOM, LF line endings. Line numbers stay those of the raw file. */
-function normaliseSource(raw) {
-    return raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-}
 /** Parses a flow file once, keeping positions. Never throws: YAML problems stay in `documents[i].errors`. */
 function parseFlowFile(input) {
-    const source = normaliseSource(input.raw);
+    // Line numbers stay those of the raw file: only a BOM and CRs go.
+    const source = normaliseText(input.raw);
     const lineCounter = new distExports.LineCounter();
     const all = distExports.parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
     // A trailing `---` or comment-only tail yields an empty document: not a second flow.
@@ -6102,12 +5939,11 @@ function lineOfOffset(bytes, offset) {
     return line;
 }
 
-/** Reads a flow file as UTF-8 and parses it; text that is not UTF-8 is a read problem. */
-async function readFlow(absPath, location) {
+/** Reads a flow file (`path`: the file or a link's target, relative to root) as UTF-8 and parses it; text that is not UTF-8 is a read problem. */
+async function readFlow(tree, path, location) {
     let bytes;
     try {
-        // Synchronous: flow files are small, and the thread pool is slower for thousands of them.
-        bytes = readFileSync(absPath);
+        bytes = await tree.read(path);
     }
     catch (error) {
         return {
@@ -6116,7 +5952,7 @@ async function readFlow(absPath, location) {
             message: `cannot read the flow file: ${error.message}`
         };
     }
-    if (location.ifFlowDocument && kindOfText(normaliseSource(bytes.toString('utf8'))) === 'none') {
+    if (location.ifFlowDocument && kindOfText(normaliseText(bytes.toString('utf8'))) === 'none') {
         return 'not-a-flow';
     }
     const invalidAt = firstInvalidUtf8(bytes);
@@ -6204,8 +6040,8 @@ class SearchScope {
     constructor(gitignore) {
         this.gitignore = gitignore;
     }
-    static async under(rootAbs) {
-        return new SearchScope((await insideGitWorkTree(rootAbs)) ? new IgnoreRules(rootAbs, GIT_IGNORE_FILE) : undefined);
+    static async of(tree) {
+        return new SearchScope((await tree.versioned()) ? new IgnoreRules(tree, GIT_IGNORE_FILE) : undefined);
     }
     async enters(dirRel) {
         const name = dirRel.slice(dirRel.lastIndexOf('/') + 1);
@@ -6222,63 +6058,21 @@ class SearchScope {
         return { virtualEnv: names.has(VIRTUAL_ENV_MARKER) };
     }
 }
-async function insideGitWorkTree(folder) {
-    for (let dir = folder;; dir = dirname(dir)) {
-        if (await lstat(join(dir, '.git')).then(() => true, () => false))
-            return true;
-        if (dirname(dir) === dir)
-            return false;
-    }
-}
-
-async function resolveLink(linkAbs, rootReal, rules) {
-    let realPath;
-    try {
-        realPath = await realpath(linkAbs);
-    }
-    catch (error) {
-        const code = error.code;
-        return { kind: 'escapes', reason: code === 'ELOOP' ? 'it loops' : 'its target does not exist' };
-    }
-    const reason = await escapeReason(realPath, rootReal, rules);
-    // stat only asks the kind of the target (a folder is reported, not followed); it reads no content.
-    const target = await stat(realPath).catch(() => undefined);
-    if (target?.isDirectory())
-        return { kind: 'folder', escapes: reason !== undefined, reason };
-    if (reason)
-        return { kind: 'escapes', reason };
-    if (target?.isFile())
-        return { kind: 'file', realPath };
-    return { kind: 'other' };
-}
-async function escapeReason(realPath, rootReal, rules) {
-    const rel = relative(rootReal, realPath);
-    if (rel === '')
-        return 'it points to the root folder itself';
-    if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-        return 'it points outside the root folder';
-    }
-    // Excluded paths include .git, whose config may hold credentials (actions/checkout keeps the token there).
-    if (await rules.excludesPath(rel.split(sep).join('/'))) {
-        return 'it points to a path excluded by .kestraignore, a dot-folder or .git';
-    }
-    return undefined;
-}
 
 /**
  * Top-level folders the tenant layout skips because their name is not a namespace, although they
  * hold a flows/ or files/ folder (e.g. `Company.Team/flows`): almost surely a naming mistake.
  */
-async function misnamedTenantFolders(rootAbs, rules) {
+async function misnamedTenantFolders(tree, rules) {
     const misnamed = [];
-    const top = await readdir(rootAbs, { withFileTypes: true }).catch(() => []);
+    const top = await tree.list('').catch(() => []);
     for (const folder of top) {
-        if (!folder.isDirectory() || NAMESPACE_PATTERN.test(folder.name))
+        if (folder.kind !== 'folder' || NAMESPACE_PATTERN.test(folder.name))
             continue;
         if (await rules.excludes(folder.name, true))
             continue;
-        const inside = await readdir(join(rootAbs, folder.name), { withFileTypes: true }).catch(() => []);
-        if (inside.some((d) => d.isDirectory() && (d.name === 'flows' || d.name === 'files'))) {
+        const inside = await tree.list(folder.name).catch(() => []);
+        if (inside.some((d) => d.kind === 'folder' && (d.name === 'flows' || d.name === 'files'))) {
             misnamed.push(folder.name);
         }
     }
@@ -6292,30 +6086,23 @@ async function walkTree(options) {
     return result;
 }
 async function walkFolder(dirRel, options, result) {
-    let dirents;
+    let entries;
     try {
-        dirents = await options.limit(() => readdir(join(options.rootAbs, dirRel), { withFileTypes: true }));
+        entries = await options.limit(() => options.tree.list(dirRel));
     }
     catch (error) {
         result.unreadable.push({ rel: dirRel, message: error.message });
         return;
     }
-    const ignoreFile = dirents.find((dirent) => dirent.name === IGNORE_FILE);
-    // A listing without the entry's type leaves the rules to look for themselves.
-    if (!ignoreFile ||
-        ignoreFile.isFile() ||
-        ignoreFile.isSymbolicLink() ||
-        ignoreFile.isDirectory()) {
-        options.rules.knowListing(dirRel, ignoreFile?.isFile() === true);
-    }
+    const ignoreFile = entries.find((entry) => entry.name === IGNORE_FILE);
+    options.rules.knowListing(dirRel, ignoreFile?.kind === 'file');
     const inLayout = dirRel === '' || options.mayContain(dirRel);
-    const listing = options.search?.knowListing(dirRel, new Set(dirents.map((d) => d.name)));
+    const listing = options.search?.knowListing(dirRel, new Set(entries.map((e) => e.name)));
     if (listing?.virtualEnv && !inLayout)
         return;
     const subfolders = [];
-    for (const dirent of dirents) {
-        const rel = dirRel === '' ? dirent.name : `${dirRel}/${dirent.name}`;
-        const kind = await kindOf(dirent, join(options.rootAbs, rel));
+    for (const { name, kind } of entries) {
+        const rel = childOf(dirRel, name);
         if (await options.rules.excludes(rel, kind === 'folder'))
             continue;
         if (kind === 'folder') {
@@ -6329,53 +6116,28 @@ async function walkFolder(dirRel, options, result) {
     }
     await Promise.all(subfolders);
 }
-async function kindOf(dirent, abs) {
-    if (dirent.isSymbolicLink())
-        return 'symlink';
-    if (dirent.isDirectory())
-        return 'folder';
-    if (dirent.isFile())
-        return 'file';
-    if (dirent.isFIFO() ||
-        dirent.isSocket() ||
-        dirent.isBlockDevice() ||
-        dirent.isCharacterDevice()) {
-        return 'other';
-    }
-    // Some file systems do not report the type in the listing.
-    const stats = await lstat(abs).catch(() => undefined);
-    if (!stats)
-        return 'other';
-    return stats.isSymbolicLink()
-        ? 'symlink'
-        : stats.isDirectory()
-            ? 'folder'
-            : stats.isFile()
-                ? 'file'
-                : 'other';
-}
 
 /** Files read or hashed at once. */
 const CONCURRENCY = 32;
-/** Reads the flows and namespace files under `settings.root` as the layout defines them. */
-async function loadRepository(settings, workspace, hooks = {}) {
-    const workspaceAbs = resolve(workspace);
-    const root = resolve(workspaceAbs, settings.root);
-    const rootRel = relative(workspaceAbs, root).split(sep).join('/');
+/**
+ * Reads the flows and namespace files of `tree` (the work tree, or a commit) as the layout defines
+ * them. `settings.root` is the tree's root.
+ */
+async function loadRepository(tree, settings, hooks = {}) {
+    const { workspace, rootRel } = tree;
     const fileOf = (rel) => (rootRel === '' ? rel : `${rootRel}/${rel}`);
-    const rules = new IgnoreRules(root);
+    const rules = new IgnoreRules(tree);
     const model = {
-        workspace: workspaceAbs,
-        root,
+        workspace,
+        root: resolve(workspace, rootRel),
         rootRel,
-        layout: await chooseLayout(settings, root, rules),
+        layout: await chooseLayout(settings, tree, rules),
         flows: [],
         files: [],
         managedNamespaces: managedNamespaces([], [], settings.extraNamespaces),
         readProblems: []
     };
-    const rootReal = await realpath(root).catch(() => undefined);
-    if (rootReal === undefined || !(await stat(rootReal)).isDirectory()) {
+    if (!(await tree.hasRoot())) {
         model.readProblems.push({
             severity: 'error',
             file: rootRel === '' ? '.' : rootRel,
@@ -6385,10 +6147,10 @@ async function loadRepository(settings, workspace, hooks = {}) {
     }
     const chosen = { ...settings, layout: model.layout.layout };
     const layout = layoutRules(chosen);
-    const search = await SearchScope.under(root);
+    const search = await SearchScope.of(tree);
     const walking = new Semaphore(CONCURRENCY);
     const walk = await walkTree({
-        rootAbs: root,
+        tree,
         rules,
         mayContain: layout.mayContain,
         search,
@@ -6406,8 +6168,8 @@ async function loadRepository(settings, workspace, hooks = {}) {
     const localFiles = new LocalFilesTracker(placed.filter(({ placement }) => placement.files.length > 0).map(({ placement }) => placement));
     hooks.onFiles?.(localFiles);
     const context = {
-        root,
-        rootReal,
+        tree,
+        known: hooks.known,
         fileOf,
         layout,
         rules,
@@ -6438,7 +6200,7 @@ async function loadRepository(settings, workspace, hooks = {}) {
         load(placed.filter(({ placement }) => placement.flow !== undefined))
     ])).flat();
     if (chosen.layout === 'tenant') {
-        for (const folder of await misnamedTenantFolders(root, rules)) {
+        for (const folder of await misnamedTenantFolders(tree, rules)) {
             model.readProblems.push({
                 severity: 'warning',
                 file: fileOf(folder),
@@ -6474,71 +6236,6 @@ async function loadRepository(settings, workspace, hooks = {}) {
     model.managedNamespaces = managedNamespaces(model.flows, model.files, settings.extraNamespaces);
     return model;
 }
-/**
- * The repository model as of commit `sha`, read from git without touching the work tree; `file`
- * and `rel` paths are those of the workspace. Namespace files carry no readable `absPath` ('')
- * since their bytes are gone after the call: compare them by `sha256`. Undefined when the commit
- * is not in the local history (a shallow clone). With `current` (the work tree's model, read with
- * the same settings), files the work tree holds unchanged are taken from it instead of being read.
- */
-async function loadRepositoryAtCommit(settings, workspace, sha, current, git = startCommitGitReads(settings, workspace, sha)) {
-    const workspaceAbs = resolve(workspace);
-    const blobs = await git.blobs;
-    const copy = await git.copy;
-    if (blobs === undefined || copy === undefined)
-        return undefined;
-    try {
-        const reused = current && blobs.length > 0 ? reusableEntries(current, blobs, await git.changes) : undefined;
-        await writeCommitBlobs(workspaceAbs, blobs.filter((blob) => !copy.written.has(blob.path) && !reused?.paths.has(blob.path)), copy.rootCopy);
-        const model = await loadRepository(settings, copy.scratch);
-        const flows = [...model.flows, ...(reused?.flows ?? [])];
-        const files = [...model.files, ...(reused?.files ?? [])].map((entry) => ({
-            ...entry,
-            absPath: ''
-        }));
-        const readProblems = [...model.readProblems, ...(reused?.problems ?? [])];
-        return {
-            ...model,
-            workspace: workspaceAbs,
-            root: resolve(workspaceAbs, settings.root),
-            flows: reused ? flows.sort(byFlowOrder) : flows,
-            files: reused ? files.sort(byFileOrder) : files,
-            readProblems: reused ? readProblems.sort(byProblemOrder) : readProblems,
-            managedNamespaces: managedNamespaces(flows, files, settings.extraNamespaces)
-        };
-    }
-    finally {
-        await git.discard();
-    }
-}
-function startCommitGitReads(settings, workspace, sha) {
-    const workspaceAbs = resolve(workspace);
-    const folder = relative(workspaceAbs, resolve(workspaceAbs, settings.root)).split(sep).join('/');
-    const blobs = listCommitFolder({ workspace: workspaceAbs, sha, folder });
-    const changes = worktreeChanges({ workspace: workspaceAbs, sha, folder, ignoreFile: IGNORE_FILE });
-    const copy = (async () => {
-        const [listed, changed] = await Promise.all([blobs, changes]);
-        if (listed === undefined)
-            return undefined;
-        const scratch = await mkdtemp(join(tmpdir(), 'kga-commit-'));
-        try {
-            const rootCopy = join(scratch, folder);
-            await mkdir(rootCopy, { recursive: true });
-            const early = blobsAlwaysRead(listed, changed);
-            await writeCommitBlobs(workspaceAbs, early, rootCopy);
-            return { scratch, rootCopy, written: new Set(early.map((blob) => blob.path)) };
-        }
-        catch (error) {
-            await rm(scratch, { recursive: true, force: true });
-            throw error;
-        }
-    })();
-    for (const pending of [blobs, changes, copy])
-        pending.catch(() => undefined); // awaited by the caller
-    let discarded;
-    const discard = () => (discarded ??= copy.then((made) => made && rm(made.scratch, { recursive: true, force: true }), () => undefined));
-    return { blobs, changes, copy, discard };
-}
 function byFlowOrder(a, b) {
     return compareCodeUnits(a.file, b.file);
 }
@@ -6554,6 +6251,9 @@ function byProblemOrder(a, b) {
 }
 async function loadEntry(entry, placement, context) {
     const found = { flows: [], files: [], problems: [], otherKinds: [], unmatched: [] };
+    const known = entry.kind === 'file' ? context.known?.(entry.rel) : undefined;
+    if (known)
+        return { ...found, ...known };
     const file = context.fileOf(entry.rel);
     const searched = entry.kind === 'file' && (await context.search.keeps(entry.rel));
     // The anywhere layout looks for flows in plain files that .gitignore keeps, never behind links.
@@ -6561,17 +6261,18 @@ async function loadEntry(entry, placement, context) {
         placement = { files: placement.files };
     const wanted = placement.flow !== undefined || placement.files.length > 0;
     const problem = (severity, message) => found.problems.push({ severity, file, message });
-    const abs = join(context.root, entry.rel);
+    const { tree } = context;
     if (entry.kind === 'other') {
         if (wanted)
             problem('warning', 'not a regular file; skipped');
         return found;
     }
-    let source = abs;
+    // The file read: the entry itself, or a link's target.
+    let source = { rel: entry.rel, bytesPath: tree.bytesPath(entry.rel) };
     if (entry.kind === 'symlink') {
         if (!wanted && !context.layout.mayContain(entry.rel))
             return found;
-        const target = await resolveLink(abs, context.rootReal, context.rules);
+        const target = await tree.resolveLink(entry.rel, context.rules);
         if (target.kind === 'folder') {
             problem(target.escapes ? 'error' : 'warning', `a symbolic link to a folder${target.reason ? ` (${target.reason})` : ''}; ` +
                 'linked folders are never followed, so nothing in it is deployed');
@@ -6588,21 +6289,21 @@ async function loadEntry(entry, placement, context) {
             }
             else {
                 found.files.push(...fileEntries(placement, file, entry.rel, EMPTY_CONTENT, {
-                    absPath: abs,
+                    absPath: source.bytesPath,
                     symlink: true,
                     symlinkEscapes: true
                 }));
             }
             return found;
         }
-        source = target.realPath;
+        source = { rel: target.target, bytesPath: target.bytesPath };
     }
     if (placement.flow) {
         if (placement.files.length > 0 && !placement.flow.ifFlowDocument) {
             problem('warning', 'matched by both the flows and a namespace-files mapping; it is read as a flow and not ' +
                 'uploaded as a namespace file (narrow the flows globs or the mapping to remove this warning)');
         }
-        const flow = await readFlow(source, { file, rel: entry.rel, ...placement.flow });
+        const flow = await readFlow(tree, source.rel, { file, rel: entry.rel, ...placement.flow });
         if (flow === 'not-a-flow')
             placement = { files: placement.files };
         else if ('severity' in flow)
@@ -6615,32 +6316,32 @@ async function loadEntry(entry, placement, context) {
             return found;
     }
     if (placement.files.length === 0) {
-        if (searched && !context.readsEveryFlow && (await isLeftOutFlow(entry.rel, source))) {
+        if (searched && !context.readsEveryFlow && (await isLeftOutFlow(tree, entry.rel))) {
             found.unmatched.push(file);
         }
         return found;
     }
     let content;
     try {
-        content = await summariseContent(source);
+        content = await tree.summarise(source.rel);
     }
     catch (error) {
         problem('error', `cannot read the file: ${error.message}`);
         return found;
     }
     found.files.push(...fileEntries(placement, file, entry.rel, content, {
-        absPath: source,
+        absPath: source.bytesPath,
         symlink: entry.kind === 'symlink',
         symlinkEscapes: false
     }));
     return found;
 }
 /** A flow document that no part of the layout reads. */
-async function isLeftOutFlow(rel, source) {
+async function isLeftOutFlow(tree, rel) {
     if (!isYamlFile(rel))
         return false;
-    const text = await readFile(source, 'utf8').catch(() => '');
-    return kindOfText(normaliseSource(text)) === 'flow';
+    const text = await tree.read(rel).then(String, () => '');
+    return kindOfText(normaliseText(text)) === 'flow';
 }
 function fileEntries(placement, file, rel, content, origin) {
     return placement.files.map(({ namespace, path }) => ({
@@ -7427,40 +7128,36 @@ function keyText(source, offset) {
     return match ? match[0].trim().replace(/^["']|["']$/g, '') : '';
 }
 
-const checked = new WeakMap();
 /**
- * The checks of one flow file on its own, memoised: they can run as soon as the file is parsed, and
- * its syntax trees be let go of before the next files are read.
+ * The checks of one flow file on its own, and its references, from one reading of its document: they
+ * can run as soon as the file is parsed.
  */
 function checkFlow(flow, options = {}) {
-    const memo = checked.get(flow);
-    if (memo && memo.layout === options.layout)
-        return memo.check;
-    const check = runFlowChecks(flow, options);
-    checked.set(flow, { layout: options.layout, check });
-    return check;
-}
-function runFlowChecks(flow, options) {
     const findings = syntaxFindings(flow);
     findings.push(...multipleDocumentFindings(flow));
     const versioned = [];
     if (flow.notAFlow) {
-        return { findings: [...findings, notAFlowFinding(flow)], versioned, wellFormed: false };
+        const notAFlow = notAFlowFinding(flow);
+        return { findings: [...findings, notAFlow], versioned, wellFormed: false, references: [] };
     }
     const first = flow.documents[0];
-    // A document that does not parse has no reliable structure: its syntax errors are the findings.
-    if (!first || first.errors.some((error) => error.code !== 'DUPLICATE_KEY')) {
-        return { findings, versioned, wellFormed: false };
-    }
+    if (!first)
+        return { findings, versioned, wellFormed: false, references: [] };
     const document = new FlowDocument(flow, first);
+    const references = referencesOf(document);
+    // A document that does not parse has no reliable structure: its syntax errors are the findings.
+    if (first.errors.some((error) => error.code !== 'DUPLICATE_KEY')) {
+        return { findings, versioned, wellFormed: false, references };
+    }
     const wellFormed = flow.documents.length === 1 && first.errors.length === 0 && document.aliases.safe;
     findings.push(...aliasFindings(document));
-    if (!document.root || !document.aliases.safe)
-        return { findings, versioned, wellFormed };
+    if (!document.root || !document.aliases.safe) {
+        return { findings, versioned, wellFormed, references };
+    }
     const tree = taskTree(document);
     versioned.push(...versionedIdentityFindings(document), ...versionedInputFindings(document), ...pluginDefaultFindings(document));
     findings.push(...identityFindings(document), ...namespaceFolderFindings(document, options.layout), ...taskFindings(document, tree), ...coreTaskFindings(document, tree), ...inputFindings(document, tree), ...labelFindings(document), ...dashedReferenceFindings(document, tree));
-    return { findings, versioned, identity: flowIdentity(document), wellFormed };
+    return { findings, versioned, identity: flowIdentity(document), wellFormed, references };
 }
 /**
  * YAML problems of every document, and unquoted Pebble expressions: these explain the syntax errors
@@ -7479,12 +7176,12 @@ function syntaxFindings(flow) {
  * Every check that needs no server, over all flows and namespace files of the repository, plus the
  * model's read problems. Reference checks are separate (see `referenceFindings`). Sorted, deterministic.
  */
-function validateRepository(model, options = {}) {
+function validateRepository(model, context = {}) {
     const findings = [];
     const identities = [];
     for (const flow of model.flows) {
-        const check = checkFlow(flow, options);
-        findings.push(...check.findings, ...resolveVersioned(check.versioned, options.serverVersion));
+        const check = context.checks?.get(flow) ?? checkFlow(flow, context);
+        findings.push(...check.findings, ...resolveVersioned(check.versioned, context.serverVersion));
         if (check.identity)
             identities.push(check.identity);
     }
@@ -7496,11 +7193,379 @@ function validateRepository(model, options = {}) {
             severity: problem.severity,
             file: problem.file,
             line: problem.line ?? 1,
-            rule: 'read-problem',
+            rule: 'read',
             message: problem.message
         });
     }
     return findings.sort(compareFindings);
+}
+
+/**
+ * Which files of a commit need not be read because the work tree holds the same bytes and the work
+ * tree's model (`current`, read with the same settings) already has their entries: a commit read
+ * then costs what the change costs, not what the repository weighs. Nothing is reused when reading
+ * the work tree could have gone differently for the commit: a `.kestraignore` that differs, or
+ * symbolic links (their targets). A size check guards against checkout filters (line endings, LFS)
+ * that git counts as unchanged. Undefined when nothing may be reused.
+ */
+function workTreeReuse(current, commit) {
+    const changes = commit.workTreeChanges;
+    if (!changes || changes.untrackedIgnoreFile)
+        return undefined;
+    if ([...changes.changed].some(isIgnoreFile))
+        return undefined;
+    if ([...commit.blobs.values()].some((blob) => blob.kind === 'symlink'))
+        return undefined;
+    const flowsByRel = groupBy(current.flows, (flow) => flow.rel);
+    const filesByRel = groupBy(current.files, (entry) => entry.rel);
+    const problemsByFile = groupBy(current.readProblems, (problem) => problem.file);
+    const fileOf = (rel) => (current.rootRel === '' ? rel : `${current.rootRel}/${rel}`);
+    return (rel) => {
+        const blob = commit.blobs.get(rel);
+        if (!blob || changes.changed.has(rel) || isIgnoreFile(rel))
+            return undefined;
+        const flows = flowsByRel.get(rel) ?? [];
+        const files = filesByRel.get(rel) ?? [];
+        if (flows.length + files.length === 0)
+            return undefined;
+        const sameSize = flows.every((flow) => Buffer.byteLength(flow.raw) === blob.size) &&
+            files.every((entry) => !entry.symlink && entry.size === blob.size);
+        if (!sameSize)
+            return undefined;
+        const problems = problemsByFile.get(fileOf(rel)) ?? [];
+        return { flows, files: files.map((entry) => ({ ...entry, absPath: '' })), problems };
+    };
+}
+function isIgnoreFile(path) {
+    return path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`);
+}
+function groupBy(items, keyOf) {
+    const groups = new Map();
+    for (const item of items) {
+        const key = keyOf(item);
+        const group = groups.get(key);
+        if (group)
+            group.push(item);
+        else
+            groups.set(key, [item]);
+    }
+    return groups;
+}
+
+const run$2 = promisify(execFile);
+/** A full object id (SHA-1 or SHA-256). Anything else is refused, so nothing reads as an option. */
+const OBJECT_ID = /^[0-9a-f]{4,64}$/i;
+/** Links followed in a row before a chain counts as a loop (as the kernel's ELOOP). */
+const MAX_LINK_HOPS = 40;
+async function git$1(cwd, args) {
+    try {
+        const { stdout } = await run$2('git', args, {
+            cwd,
+            encoding: 'utf8',
+            maxBuffer: 512 * 1024 * 1024
+        });
+        return stdout;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * The root folder as committed in one commit, read from git's object store without touching the
+ * work tree: the tree is listed once (`git ls-tree`) and blobs are streamed on demand by one
+ * `git cat-file --batch` process, which `close()` ends. Raw bytes: no checkout filters.
+ */
+class GitTree {
+    workspace;
+    rootRel;
+    blobs;
+    workTreeChanges;
+    folders = new Map([['', []]]);
+    batch;
+    constructor(workspace, rootRel, 
+    /** Every blob under root, by path relative to root. */
+    blobs, 
+    /** How the work tree differs from the commit under root (undefined when git cannot tell). */
+    workTreeChanges) {
+        this.workspace = workspace;
+        this.rootRel = rootRel;
+        this.blobs = blobs;
+        this.workTreeChanges = workTreeChanges;
+        for (const [path, blob] of blobs)
+            this.add(path, blob.kind);
+    }
+    /** The tree of commit `sha` under `root` (relative to `workspace`); undefined when the commit is not in the local history. */
+    static async open(workspace, sha, root) {
+        const workspaceAbs = resolve(workspace);
+        const rootRel = relative(workspaceAbs, resolve(workspaceAbs, root)).split(sep).join('/');
+        const [blobs, changes] = await Promise.all([
+            listCommitFolder(workspaceAbs, sha, rootRel),
+            worktreeChanges(workspaceAbs, sha, rootRel)
+        ]);
+        return blobs && new GitTree(workspaceAbs, rootRel, blobs, changes);
+    }
+    async hasRoot() {
+        return true; // a commit without the root folder is an empty tree
+    }
+    async list(dirRel) {
+        const entries = this.folders.get(dirRel);
+        if (!entries)
+            throw new Error(`no folder ${dirRel} in the commit`);
+        return entries;
+    }
+    async kind(rel) {
+        return this.blobs.get(rel)?.kind ?? (this.folders.has(rel) ? 'folder' : undefined);
+    }
+    read(rel) {
+        const blob = this.blobs.get(rel);
+        if (blob?.kind !== 'file')
+            return Promise.reject(new Error(`no file ${rel} in the commit`));
+        return this.object(blob.oid);
+    }
+    async summarise(rel) {
+        const size = this.blobs.get(rel)?.size ?? 0;
+        if (size > MAX_FILE_BYTES)
+            return { size, sha256: '', binary: true };
+        return summaryOf(await this.read(rel));
+    }
+    /** Links are resolved inside the commit's root folder: whatever lies outside it is unknown here. */
+    async resolveLink(rel, rules) {
+        const real = await this.realPath(rel);
+        if (typeof real !== 'string')
+            return { kind: 'escapes', reason: real.reason };
+        const reason = real === '' ? 'it points to the root folder itself' : await excludedReason(real, rules);
+        const kind = real === '' ? 'folder' : await this.kind(real);
+        if (kind === 'folder')
+            return { kind: 'folder', escapes: reason !== undefined, reason };
+        if (reason)
+            return { kind: 'escapes', reason };
+        return kind === 'file' ? { kind: 'file', target: real, bytesPath: '' } : { kind: 'other' };
+    }
+    bytesPath() {
+        return '';
+    }
+    async versioned() {
+        return true;
+    }
+    /** Ends the `cat-file` process (reads after this start another). */
+    async close() {
+        const batch = this.batch;
+        this.batch = undefined;
+        await batch?.close();
+    }
+    object(oid) {
+        return (this.batch ??= new CatFileBatch(this.workspace)).read(oid);
+    }
+    /** `rel` with every link on the way followed, relative to root; or why it cannot be. */
+    async realPath(rel) {
+        const outside = { reason: 'it points outside the root folder' };
+        const missing = { reason: 'its target does not exist' };
+        let pending = rel.split('/');
+        const done = [];
+        for (let hops = 0; pending.length > 0;) {
+            const segment = pending.shift();
+            const path = childOf(done.join('/'), segment);
+            const blob = this.blobs.get(path);
+            if (blob?.kind === 'symlink') {
+                if (++hops > MAX_LINK_HOPS)
+                    return { reason: 'it loops' };
+                const text = (await this.object(blob.oid)).toString('utf8');
+                if (posix.isAbsolute(text))
+                    return outside;
+                // Resolved from the workspace, so a path that leaves root and comes back stays inside.
+                const from = posix.join(this.rootRel, done.join('/'), text);
+                const inRoot = this.rootRel === '' ? from : posix.relative(this.rootRel, from);
+                if (inRoot === '..' || inRoot.startsWith('../') || posix.isAbsolute(inRoot))
+                    return outside;
+                done.length = 0;
+                pending = [...inRoot.split('/').filter((s) => s !== '' && s !== '.'), ...pending];
+                continue;
+            }
+            if (blob ? pending.length > 0 : !this.folders.has(path))
+                return missing;
+            done.push(segment);
+        }
+        return done.join('/');
+    }
+    add(path, kind) {
+        const slash = path.lastIndexOf('/');
+        const dir = slash === -1 ? '' : path.slice(0, slash);
+        let siblings = this.folders.get(dir);
+        if (!siblings) {
+            this.folders.set(dir, (siblings = []));
+            this.add(dir, 'folder');
+        }
+        siblings.push({ name: path.slice(slash + 1), kind });
+    }
+}
+/**
+ * The blobs under `folder` (relative to `workspace`) as committed in `sha`, from git's object store;
+ * empty when the commit has no such folder, undefined when the commit is not in the local history.
+ */
+async function listCommitFolder(workspace, sha, folder) {
+    if (!OBJECT_ID.test(sha))
+        return undefined;
+    if ((await git$1(workspace, ['cat-file', '-e', `${sha}^{commit}`])) === undefined)
+        return undefined;
+    const prefix = (await git$1(workspace, ['rev-parse', '--show-prefix']))?.trim() ?? '';
+    const treePath = `${prefix}${folder}`.replace(/\/+$/, '');
+    const tree = treePath === '' ? `${sha}^{tree}` : `${sha}:${treePath}`;
+    if ((await git$1(workspace, ['cat-file', '-t', tree]))?.trim() !== 'tree')
+        return new Map();
+    const listing = await git$1(workspace, ['ls-tree', '-r', '-l', '-z', '--full-tree', tree]);
+    if (listing === undefined)
+        throw new Error(`git ls-tree failed for commit ${sha}`);
+    return parseTree(listing);
+}
+/** `git ls-tree -l` records: `<mode> <type> <oid> <size>\t<path>`. */
+function parseTree(listing) {
+    const blobs = new Map();
+    for (const record of listing.split('\0')) {
+        const tab = record.indexOf('\t');
+        if (tab === -1)
+            continue;
+        const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
+        const path = record.slice(tab + 1);
+        // Submodules (type commit) have no content here; unsafe paths are never read.
+        if (type !== 'blob' || !oid || !isSafePath(path))
+            continue;
+        blobs.set(path, { kind: mode === '120000' ? 'symlink' : 'file', oid, size: Number(size) });
+    }
+    return blobs;
+}
+function isSafePath(path) {
+    return path
+        .split('/')
+        .every((s) => s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git');
+}
+/**
+ * How the work tree differs from commit `sha` under `folder`, as git sees it (its index caches
+ * file stats, so unchanged files are not read). Undefined when git cannot tell.
+ */
+async function worktreeChanges(workspace, sha, folder) {
+    if (!OBJECT_ID.test(sha))
+        return undefined;
+    const pathspec = folder === '' ? '.' : folder;
+    const diff = await git$1(workspace, [
+        'diff',
+        '--name-only',
+        '-z',
+        '--no-renames',
+        '--relative',
+        sha,
+        '--',
+        pathspec
+    ]);
+    const untracked = await git$1(workspace, [
+        'ls-files',
+        '-z',
+        '--others',
+        '--',
+        `:(glob)${folder === '' ? '' : `${folder}/`}**/${IGNORE_FILE}`
+    ]);
+    if (diff === undefined || untracked === undefined)
+        return undefined;
+    const strip = folder === '' ? '' : `${folder}/`;
+    const changed = new Set();
+    for (const path of diff.split('\0')) {
+        if (path !== '' && path.startsWith(strip))
+            changed.add(path.slice(strip.length));
+    }
+    return { changed, untrackedIgnoreFile: untracked !== '' };
+}
+/** One `git cat-file --batch` process answering object reads in the order they were asked. */
+class CatFileBatch {
+    child;
+    waiting = [];
+    reader = new BatchReader();
+    exited;
+    failure;
+    constructor(cwd) {
+        this.child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
+        this.child.stdout.on('data', (chunk) => this.receive(chunk));
+        this.child.stdin.on('error', (error) => this.fail(error));
+        this.exited = new Promise((resolve) => {
+            this.child.on('error', (error) => {
+                this.fail(error);
+                resolve();
+            });
+            this.child.on('close', (code) => {
+                this.fail(new Error(`git cat-file ended (exit code ${code}) before answering`));
+                resolve();
+            });
+        });
+    }
+    read(oid) {
+        if (this.failure)
+            return Promise.reject(this.failure);
+        return new Promise((resolve, reject) => {
+            this.waiting.push({ oid, resolve, reject });
+            this.child.stdin.write(`${oid}\n`);
+        });
+    }
+    async close() {
+        this.child.stdin.end();
+        await this.exited;
+    }
+    receive(chunk) {
+        try {
+            this.reader.push(chunk);
+            for (let object = this.reader.next(); object; object = this.reader.next()) {
+                const asked = this.waiting.shift();
+                if (asked?.oid !== object.oid)
+                    throw new Error(`git cat-file answered ${object.oid} out of turn`);
+                asked.resolve(object.content);
+            }
+        }
+        catch (error) {
+            this.fail(error);
+            this.child.kill();
+        }
+    }
+    fail(error) {
+        this.failure ??= error;
+        for (const asked of this.waiting.splice(0))
+            asked.reject(this.failure);
+    }
+}
+/** Parses `git cat-file --batch` output: `<oid> <type> <size>\n<content>\n` per object. */
+class BatchReader {
+    chunks = [];
+    length = 0;
+    header;
+    push(chunk) {
+        this.chunks.push(chunk);
+        this.length += chunk.length;
+    }
+    next() {
+        if (!this.header) {
+            const buffer = this.joined();
+            const newline = buffer.indexOf(0x0a);
+            if (newline === -1)
+                return undefined;
+            const [oid, type, size] = buffer.subarray(0, newline).toString('utf8').split(' ');
+            if (type !== 'blob' || size === undefined) {
+                throw new Error(`git cat-file returned an unexpected object: ${oid} ${type}`);
+            }
+            const contentStart = newline + 1;
+            this.header = { oid: oid, contentStart, contentEnd: contentStart + Number(size) };
+        }
+        const { oid, contentStart, contentEnd } = this.header;
+        // Joined only once the whole object has arrived, so a large blob is copied once.
+        if (this.length < contentEnd + 1)
+            return undefined;
+        const buffer = this.joined();
+        const content = Buffer.from(buffer.subarray(contentStart, contentEnd));
+        this.chunks = [buffer.subarray(contentEnd + 1)];
+        this.length = buffer.length - contentEnd - 1;
+        this.header = undefined;
+        return { oid, content };
+    }
+    joined() {
+        if (this.chunks.length > 1)
+            this.chunks = [Buffer.concat(this.chunks, this.length)];
+        return this.chunks[0] ?? Buffer.alloc(0);
+    }
 }
 
 /** A flow file the plan can deploy: a flow with a readable identity (its own errors are the gate's business). */
@@ -7567,23 +7632,28 @@ function snapshotOf(model) {
     }
     return snapshot;
 }
-/** The base commit's snapshot from git, when the event has a base commit (see baseFromGit). */
-function readBaseSnapshot(settings, context, current, git) {
+/**
+ * Opens the base commit's tree, when the event has a base commit: git lists it in its own process
+ * while the work tree loads. Undefined inside when the commit is not in the local history.
+ */
+function openBaseTree(settings, context) {
     const sha = baseCommit(context);
-    return sha ? baseFromGit(settings, context.workspace, sha, current, git) : undefined;
-}
-/** Starts the git reads of the base commit's snapshot, when the event has a base commit. */
-function startBaseGitReads(settings, context) {
-    const sha = baseCommit(context);
-    return sha ? startCommitGitReads(settings, context.workspace, sha) : undefined;
+    return sha ? GitTree.open(context.workspace, sha, settings.root) : undefined;
 }
 /**
- * The repository at the base commit, from local git history; undefined when history is shallow.
- * `current` (the work tree's model) spares reading the files the change left alone.
+ * The base commit's snapshot, read from its tree (then closed); `current` (the work tree's model,
+ * read with the same settings) spares reading the files the change left alone.
  */
-async function baseFromGit(settings, workspace, sha, current, git) {
-    const model = await loadRepositoryAtCommit(settings, workspace, sha, current, git);
-    return model && snapshotOf(model);
+async function readBaseSnapshot(opening, settings, current) {
+    const tree = await opening;
+    if (!tree)
+        return undefined;
+    try {
+        return snapshotOf(await loadRepository(tree, settings, { known: workTreeReuse(current, tree) }));
+    }
+    finally {
+        await tree.close();
+    }
 }
 /**
  * Shallow history: read, through the contents API, the base version of just the files the plan would
@@ -7618,15 +7688,6 @@ async function baseFromApi(plan, github, sha) {
     return snapshot;
 }
 
-function readProblemFindings(model) {
-    return model.readProblems.map((problem) => ({
-        severity: problem.severity,
-        file: problem.file,
-        line: problem.line ?? 1,
-        rule: 'read',
-        message: problem.message
-    }));
-}
 /** SPEC §6: on a PR, an error in a file the PR did not change is a warning, so old problems never block it. */
 function demoteUnchangedErrors(findings, changed) {
     if (changed.kind !== 'list')
@@ -7670,8 +7731,7 @@ function failureMessage(findings, failOn) {
  * `read('…')` of namespace files and subflow targets must exist in the repository or on the server.
  * Managed namespaces are answered from the bulk server state; others with one request per missing target.
  */
-async function checkReferences(model, server) {
-    const refs = collectReferences(model.flows.filter((f) => !f.notAFlow));
+async function checkReferences(model, refs, server) {
     const files = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`));
     const flows = new Set(model.flows.filter(deployableFlow).map((f) => `${f.namespace}\0${f.id}`));
     for (const [namespace, actual] of server?.state ?? []) {
@@ -7705,6 +7765,17 @@ function uniqueTargets(refs) {
     for (const ref of refs)
         seen.set(`${ref.kind}\0${targetOf(ref)}`, ref);
     return [...seen.values()];
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Text when the bytes are valid UTF-8 without NUL, as git and Kestra's editor treat them. */
+function decodeText(bytes) {
+    return isBinary(bytes) ? undefined : utf8.decode(bytes);
+}
+/** A server file as the plan keeps it: summarised, with its bytes only when a diff may show them. */
+function serverFile(path, bytes, keepBytes) {
+    const summary = summaryOf(bytes);
+    return keepBytes(summary) ? { path, summary, bytes } : { path, summary };
 }
 
 /** Exports in flight: each can weigh megabytes. More than 8 at once raised the peak memory, not the speed. */
@@ -7989,16 +8060,14 @@ function namedValuePosition(doc, lineCounter, message) {
  */
 class ServerValidation {
     api;
-    options;
     waiting = [];
     sent = [];
-    constructor(api, options) {
+    constructor(api) {
         this.api = api;
-        this.options = options;
     }
-    /** A flow read from the repository: it goes with the next full batch. */
-    add(flow) {
-        if (!checkFlow(flow, this.options).wellFormed)
+    /** A flow read from the repository, with its local checks: it goes with the next full batch. */
+    add(flow, check) {
+        if (!check.wellFormed)
             return;
         this.waiting.push(flow);
         if (this.waiting.length === MAX_BATCH)
@@ -8065,25 +8134,23 @@ async function check(input, context, ports, mode, kestra) {
         ? kestra.info().catch(() => undefined)
         : undefined;
     const planning = kestra && mode !== 'validate';
-    const baseGit = planning ? startBaseGitReads(settings, context) : undefined;
+    const baseTree = planning ? openBaseTree(settings, context) : undefined;
+    baseTree?.catch(() => undefined); // awaited by readBaseSnapshot
     const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined;
     const validation = { layout: settings.layout };
-    const onServer = kestra && settings.serverValidation ? new ServerValidation(kestra, validation) : undefined;
-    const loading = () => loadRepository(settings, context.workspace, {
-        onNamespace: (namespace) => reads?.start(namespace),
-        onFiles: (files) => reads?.knowFiles(files),
-        onFlow: (flow) => {
-            // Checked and read for references while the rest loads (both memoised).
-            checkFlow(flow, validation);
-            collectReferences([flow]);
-            onServer?.add(flow);
-        }
-    }).catch(async (error) => {
-        await baseGit?.discard(); // its scratch copy of the base commit would otherwise stay behind
-        throw error;
-    });
+    const onServer = kestra && settings.serverValidation ? new ServerValidation(kestra) : undefined;
+    // Each flow is checked (and its references read) once, as soon as it is parsed.
+    const checks = new Map();
     const model = await phase(reporter, 'Loading the repository', async () => {
-        const loaded = await loading();
+        const loaded = await loadRepository(new WorkTree(context.workspace, settings.root), settings, {
+            onNamespace: (namespace) => reads?.start(namespace),
+            onFiles: (files) => reads?.knowFiles(files),
+            onFlow: (flow) => {
+                const checked = checkFlow(flow, validation);
+                checks.set(flow, checked);
+                onServer?.add(flow, checked);
+            }
+        });
         for (const line of namespaceLines(loaded))
             reporter.info(line);
         return loaded;
@@ -8092,7 +8159,7 @@ async function check(input, context, ports, mode, kestra) {
     const reading = reads?.state(model);
     const checking = onServer?.findings(repositoryFlows(model)) ?? Promise.resolve([]);
     const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined;
-    const base = planning ? readBaseSnapshot(settings, context, model, baseGit) : undefined;
+    const base = baseTree && readBaseSnapshot(baseTree, settings, model);
     const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push';
     const detecting = changedEvent
         ? detectChangedFiles(context, { workspace: context.workspace, github: ports.github })
@@ -8108,8 +8175,7 @@ async function check(input, context, ports, mode, kestra) {
     // Rules Kestra added in a release follow the version detected (none: current Kestra's, per rule).
     const serverVersion = parseVersion((await probe)?.version);
     const localFindings = [
-        ...readProblemFindings(model),
-        ...validateRepository(model, serverVersion ? { ...validation, serverVersion } : validation),
+        ...validateRepository(model, { ...validation, serverVersion, checks }),
         ...unmanagedFindings(model)
     ];
     const changed = await detecting;
@@ -8130,7 +8196,7 @@ async function check(input, context, ports, mode, kestra) {
         }, describeServerState));
     const findings = await phase(reporter, 'Validation', async () => {
         const server = await checking;
-        const references = await checkReferences(model, kestra ? { api: kestra, state } : undefined);
+        const references = await checkReferences(model, model.flows.flatMap((flow) => checks.get(flow)?.references ?? []), kestra ? { api: kestra, state } : undefined);
         reporter.info(`Local checks: ${localFindings.length} finding(s).`);
         if (onServer)
             reporter.info(`The server's validation: ${server.length} finding(s).`);
@@ -8410,7 +8476,7 @@ function flowChange(subject, action, limits, server) {
         action,
         drifted: false,
         ...(desired && subject.file !== undefined && { file: subject.file }),
-        ...(desired && { desired: normaliseLineEndings(subject.source) }),
+        ...(desired && { desired: normaliseText(subject.source) }),
         ...(server && { current: { source: server.source, revision: server.revision } })
     };
     const name = `${namespace}/${id}`;
@@ -8423,7 +8489,7 @@ function flowChange(subject, action, limits, server) {
         applyDiff(change, diffTexts(`a/${name}`, `b/${name}`, before, after, limits));
     }
     else if (action === 'delete' && server) {
-        applyDiff(change, diffTexts(`a/${name}`, '', normaliseLineEndings(server.source), undefined, limits));
+        applyDiff(change, diffTexts(`a/${name}`, '', normaliseText(server.source), undefined, limits));
     }
     return change;
 }
@@ -8833,7 +8899,7 @@ async function planMode(args) {
     }), null, 2) + '\n');
     reporter.setOutput('plan-file', planFile);
     reporter.setOutput('plan-fingerprint', plan.fingerprint);
-    reporter.setOutput('has-changes', plan.resources.some((r) => r.action !== 'unchanged' && r.action !== 'orphaned'));
+    reporter.setOutput('has-changes', hasChanges(plan.counts));
     await postComment(args, report);
     return { plan, summary: renderSummary(report), findings };
 }
@@ -9464,9 +9530,11 @@ const EXIT_USAGE = 2;
  * (findings and plan, the PR comment's Markdown, or JSON) goes to stdout, progress to stderr.
  */
 async function runCli(argv, io = processIo()) {
-    // Raw secrets are masked from the start, so not even a settings error can show them.
-    let secrets = [io.env.KESTRA_PASSWORD, io.env.KESTRA_API_TOKEN].filter((s) => s !== undefined && s.length >= 4);
-    const mask = (text) => secrets.reduce((t, secret) => t.split(secret).join('***'), text);
+    // Secrets are masked from the start, in every form the server could echo them, so not even a
+    // settings error can show them.
+    const fromEnv = [io.env.KESTRA_PASSWORD, io.env.KESTRA_API_TOKEN].filter((s) => s !== undefined && s.length >= 4);
+    let redactor = createRedactor(fromEnv);
+    const mask = (text) => redactor.text(text);
     const out = (text) => void io.stdout.write(mask(text));
     const err = (text) => void io.stderr.write(mask(cliWords(text)));
     let args;
@@ -9493,7 +9561,7 @@ async function runCli(argv, io = processIo()) {
     const ticking = progress && setInterval(() => progress.tick(), 250).unref();
     try {
         const settings = cliSettings(args, io.env);
-        secrets = [...new Set([...secrets, ...secretsOf(settings)])];
+        redactor = createRedactor([...new Set([...fromEnv, ...secretsOf(settings)])]);
         if (args.command !== 'validate' && !settings.server) {
             throw new UsageError(`${args.command} needs the Kestra server: --server URL or KESTRA_URL`);
         }
@@ -9774,20 +9842,10 @@ function truncateCommentBody(body, maxLength = SAFE_COMMENT_LENGTH) {
     return `${head}${closing}\n\n${TRUNCATION_NOTE}${hidden}`;
 }
 function scan(lines) {
-    let fence;
     let details = 0;
-    return lines.map((line) => {
-        if (fence) {
-            const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line);
-            if (close && close[1][0] === fence.char && close[1].length >= fence.length)
-                fence = undefined;
-            return { fence, details, outsideFence: false };
-        }
-        const open = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
-        if (open && !(open[1][0] === '`' && open[2].includes('`'))) {
-            fence = { char: open[1][0], length: open[1].length };
-            return { fence, details, outsideFence: false };
-        }
+    return scanLines(lines.join('\n')).map(({ text: line, inFence, open }) => {
+        if (inFence)
+            return { fence: open, details, outsideFence: false };
         details += (line.match(/<details[\s>]/gi) ?? []).length;
         details = Math.max(0, details - (line.match(/<\/details>/gi) ?? []).length);
         return { details, outsideFence: true };
