@@ -356,9 +356,10 @@ async function main(): Promise<void> {
   // The re-deploy reads what the deploy reads but writes nothing: the difference is the reads of the
   // race check, each resource's server state read right before its own write.
   const raceReads = reads(deploy.median) - reads(redeploy.median)
+  const ofRuns = RUNS === 1 ? 'one run' : `median and min–max of ${RUNS}`
   const rows: Row[] = [
     {
-      measure: `Plan (pull request editing ${changedFlows} flows; median and min–max of ${RUNS} after a warm-up run)`,
+      measure: `Plan (pull request editing ${changedFlows} flows; ${ofRuns} after a warm-up run)`,
       result: `${spread(plan)}, ${count(plan.median.totalRequests)} Kestra requests, ${count(plan.median.githubRequests)} GitHub request${plan.median.githubRequests === 1 ? '' : 's'}`,
       target: `exactly ${requestBudget} Kestra requests (3 × ${namespaces} namespaces + ${validateRequests} validate + 1 version probe)`,
       met: plan.median.totalRequests === requestBudget
@@ -379,12 +380,12 @@ async function main(): Promise<void> {
         ]
       : []),
     {
-      measure: `Deploy of the ${changedFlows} changed flows (median and min–max of ${RUNS})`,
+      measure: `Deploy of the ${changedFlows} changed flows (${ofRuns})`,
       result: `${spread(deploy)}, ${count(deploy.median.writes)} writes (${changedFlows} flows + ${namespaces * MARKER_WRITES} commit markers), ${count(raceReads)} reads right before writes`,
       target: ''
     },
     {
-      measure: `No-change re-deploy (same commit; median and min–max of ${RUNS}, most writes of any)`,
+      measure: `No-change re-deploy (same commit; ${ofRuns}, most writes of any)`,
       result: `${spread(redeploy)}, ${count(redeploy.median.writes)} writes`,
       target: '0 writes',
       met: redeploy.median.writes === 0
