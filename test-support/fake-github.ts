@@ -75,6 +75,8 @@ export interface FakeGitHubOptions {
   viewer?: string
   /** Contents over this size come without inline content, as GitHub does above 1 MB. */
   inlineContentLimit?: number
+  /** Every answer waits this long, as GitHub's round trip would (default 0). */
+  latencyMs?: number
 }
 
 export interface FakeGitHubState {
@@ -327,6 +329,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       origin
     }
     await passGate(req)
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs))
     let reply: Reply
     const failure = failures.find(
       (rule) =>

@@ -4,8 +4,11 @@
  */
 import { Agent, request } from 'undici'
 import { buildPlan } from '../../src/plan/build.js'
+import { callGraph } from '../../src/plan/call-graph.js'
+import { withImpact } from '../../src/plan/impact.js'
 import type { ActualNamespace } from '../../src/plan/input.js'
 import type { Plan } from '../../src/plan/types.js'
+import { commitTime } from '../../src/repo/commit-time.js'
 import { loadRepository } from '../../src/repo/load.js'
 import { WorkTree } from '../../src/repo/work-tree.js'
 import { Semaphore } from '../../src/concurrency.js'
@@ -22,6 +25,8 @@ export interface BaselineResult {
 export async function perResourceBaseline(input: {
   serverUrl: string
   workspace: string
+  /** The checked-out commit: its time dates the impact section, as the action's plan does. */
+  sha: string
   concurrency: number
 }): Promise<BaselineResult> {
   const started = performance.now()
@@ -75,13 +80,15 @@ export async function perResourceBaseline(input: {
       actual.set(namespace, await readNamespace(namespace))
     )
   )
-  const plan = buildPlan({
+  const built = buildPlan({
     namespaces: model.managedNamespaces,
     desired: await desiredState(model, actual),
     actual,
     scope: 'all',
     deleteEnabled: false
   })
+  const reference = await commitTime(input.workspace, input.sha)
+  const { plan } = withImpact(built, { ...callGraph(model.flows, actual), reference })
   await agent.close()
   return { wallMs: performance.now() - started, requests, plan }
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { FakeGitHub } from '../../test-support/fake-github.js'
 import type { Emulator, LoggedRequest } from '../../test-support/kestra-emulator/index.js'
 import { runAction, type RunOptions, type RunResult } from '../../test-support/runner.js'
 
@@ -16,6 +17,7 @@ export interface Measured {
   totalRequests: number
   /** Requests that change server state. */
   writes: number
+  githubRequests: number
   result: RunResult
 }
 
@@ -37,17 +39,19 @@ export function countRequests(requests: LoggedRequest[]): Record<string, number>
 
 export async function measureRun(
   emulator: Emulator,
-  options: RunOptions & { distDir: string }
+  { distDir, github, ...options }: RunOptions & { distDir: string; github?: FakeGitHub }
 ): Promise<Measured> {
   const rssFile = join(mkdtempSync(join(tmpdir(), 'kga-bench-rss-')), 'max-rss')
   emulator.clearLog()
+  const githubBefore = github?.requests.length ?? 0
   // The emulator lives in this process, which holds the whole synthetic repository: its garbage is
   // collected now, not in a pause that would delay the server's answers during the run.
   ;(globalThis as { gc?: () => void }).gc?.()
   const started = performance.now()
   const result = await runAction({
     ...options,
-    script: join(options.distDir, 'index.js'),
+    githubApiUrl: github?.url,
+    script: join(distDir, 'index.js'),
     timeoutMs: 600_000,
     env: { ...options.env, NODE_OPTIONS: `--import ${RSS_PRELOAD}`, KGA_BENCH_RSS_FILE: rssFile }
   })
@@ -64,6 +68,7 @@ export async function measureRun(
     requests: countRequests(requests),
     totalRequests: requests.length,
     writes: requests.filter(isWrite).length,
+    githubRequests: (github?.requests.length ?? 0) - githubBefore,
     result
   }
 }
