@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 /**
@@ -22,6 +23,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One worker per core: most tests wait on a spawned action or the emulator, not on the CPU.
+    maxWorkers: availableParallelism(),
     reporters: ['default'],
     projects: [
       {
