@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { buildPlan } from '../../src/plan/build.js'
+import { collectReferences } from '../../src/validate/references.js'
 import { callGraph } from '../../src/plan/call-graph.js'
 import { withImpact } from '../../src/plan/impact.js'
 import { nextRun, triggerChanges } from '../../src/plan/triggers.js'
@@ -65,7 +66,7 @@ describe('impact: callers', () => {
       })
     )
     const { plan: impacted, findings } = withImpact(plan, {
-      ...callGraph(repo, server),
+      ...callGraph({ flows: repo, references: collectReferences(repo) }, server),
       reference: REFERENCE
     })
     expect(flowOf(impacted, 'child').impact?.callers).toEqual([
@@ -74,9 +75,12 @@ describe('impact: callers', () => {
     ])
     expect(findings).toEqual([])
     expect(impacted.fingerprint).not.toBe(plan.fingerprint)
-    expect(withImpact(plan, { ...callGraph(repo, server), reference: REFERENCE }).plan).toEqual(
-      impacted
-    )
+    expect(
+      withImpact(plan, {
+        ...callGraph({ flows: repo, references: collectReferences(repo) }, server),
+        reference: REFERENCE
+      }).plan
+    ).toEqual(impacted)
   })
 
   it('a plan without callers or trigger changes keeps its fingerprint', () => {
@@ -108,7 +112,10 @@ describe('impact: callers', () => {
           deleteEnabled
         })
       )
-      const { findings, plan: impacted } = withImpact(plan, callGraph(repo, server))
+      const { findings, plan: impacted } = withImpact(
+        plan,
+        callGraph({ flows: repo, references: collectReferences(repo) }, server)
+      )
       expect(findings).toEqual([
         expect.objectContaining({
           severity: 'warning',
@@ -140,7 +147,10 @@ describe('impact: callers', () => {
       ]
     ])
     const plan = buildPlan(planInput({ actual: { [NS]: server.get(NS)! }, deleteEnabled: true }))
-    const { plan: impacted, findings } = withImpact(plan, callGraph([], server))
+    const { plan: impacted, findings } = withImpact(
+      plan,
+      callGraph({ flows: [], references: [] }, server)
+    )
     expect(flowOf(impacted, 'child').impact).toBeUndefined()
     expect(findings).toEqual([])
   })

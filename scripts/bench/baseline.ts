@@ -5,6 +5,7 @@
 import { Agent, request } from 'undici'
 import { buildPlan } from '../../src/plan/build.js'
 import { callGraph } from '../../src/plan/call-graph.js'
+import { collectReferences } from '../../src/validate/references.js'
 import { withImpact } from '../../src/plan/impact.js'
 import type { ActualNamespace } from '../../src/plan/input.js'
 import type { Plan } from '../../src/plan/types.js'
@@ -88,7 +89,10 @@ export async function perResourceBaseline(input: {
     deleteEnabled: false
   })
   const reference = await commitTime(input.workspace, input.sha)
-  const { plan } = withImpact(built, { ...callGraph(model.flows, actual), reference })
+  const { plan } = withImpact(built, {
+    ...callGraph({ flows: model.flows, references: collectReferences(model.flows) }, actual),
+    reference
+  })
   await agent.close()
   return { wallMs: performance.now() - started, requests, plan }
 }

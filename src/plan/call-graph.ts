@@ -2,7 +2,7 @@ import type { RemoteFlow } from '../kestra/api.js'
 import { parseFlowFile } from '../repo/flow-file.js'
 import type { FlowFile } from '../repo/model.js'
 import { flowKey } from '../identity.js'
-import { collectReferences } from '../validate/references.js'
+import { collectReferences, type FlowReference } from '../validate/references.js'
 import type { CallEdge } from './impact.js'
 
 /**
@@ -11,16 +11,19 @@ import type { CallEdge } from './impact.js'
  * no request. Only server sources that name a `flowId` are parsed.
  */
 export function callGraph(
-  repository: readonly FlowFile[],
+  repository: { flows: readonly FlowFile[]; references: readonly FlowReference[] },
   server: ReadonlyMap<string, { flows: readonly RemoteFlow[] }>
 ): { calls: CallEdge[]; serverOnly: Set<string> } {
-  const calls: CallEdge[] = []
-  const held = new Set<string>()
-  for (const flow of repository) {
+  // The repository's references were collected when its flows were checked: not walked again here.
+  const held = new Map<string, CallEdge['caller']>()
+  for (const flow of repository.flows) {
     if (flow.notAFlow || flow.namespace === undefined || flow.id === undefined) continue
-    held.add(flowKey(flow.namespace, flow.id))
-    calls.push(...edgesOf(flow, { namespace: flow.namespace, id: flow.id }))
+    held.set(flowKey(flow.namespace, flow.id), { namespace: flow.namespace, id: flow.id })
   }
+  const calls = repository.references.flatMap((ref) => {
+    const caller = held.get(ref.fromFlow)
+    return caller ? edgesOf([ref], caller) : []
+  })
   const serverOnly = new Set<string>()
   for (const [namespace, { flows }] of server) {
     for (const remote of flows) {
@@ -29,14 +32,14 @@ export function callGraph(
       serverOnly.add(key)
       if (!remote.source.includes('flowId')) continue
       const parsed = parseFlowFile({ file: '', rel: '', raw: remote.source })
-      calls.push(...edgesOf(parsed, { namespace, id: remote.id }))
+      calls.push(...edgesOf(collectReferences([parsed]), { namespace, id: remote.id }))
     }
   }
   return { calls, serverOnly }
 }
 
-function edgesOf(flow: FlowFile, caller: CallEdge['caller']): CallEdge[] {
-  return collectReferences([flow]).flatMap((ref) =>
+function edgesOf(references: readonly FlowReference[], caller: CallEdge['caller']): CallEdge[] {
+  return references.flatMap((ref) =>
     ref.kind === 'flow'
       ? [
           {

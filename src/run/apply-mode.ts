@@ -16,7 +16,7 @@ import { commentMarker } from '../render/markers.js'
 import type { Settings } from '../settings.js'
 import { fileKey, flowKey } from '../identity.js'
 import { type Finding } from '../validate/finding.js'
-import { collectReferences } from '../validate/references.js'
+import type { FlowReference } from '../validate/references.js'
 import { afterDeploy } from './after-deploy.js'
 import type { RunPorts } from './ports.js'
 import { setCountOutputs } from '../report/outputs.js'
@@ -29,6 +29,8 @@ export interface ApplyModeArgs {
   ports: RunPorts
   kestra: KestraApi & ExecutionsApi
   model: RepoModel
+  /** The repository flows' references, collected by the checks. */
+  references: FlowReference[]
   plan: Plan
   /** The deployed-commit markers, when their reading started early. */
   markers?: EarlyMarkers
@@ -42,7 +44,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
   const { settings, context, ports, plan } = args
   const { reporter } = ports
   let result: DeployResult
-  const refs = flowDependencies(args.model)
+  const refs = flowDependencies(args.references)
   try {
     if (settings.requireReviewedPlan && context.eventName === 'push') {
       await checkReviewedPlan({
@@ -141,8 +143,8 @@ function repositoryFileReader(model: RepoModel): (change: FileChange) => Promise
 }
 
 /** What each flow needs on the server before it is written: the flows it calls, the files it reads. */
-function flowDependencies(model: RepoModel): { from: string; to: string }[] {
-  return collectReferences(model.flows.filter((f) => !f.notAFlow)).map((ref) => ({
+function flowDependencies(references: FlowReference[]): { from: string; to: string }[] {
+  return references.map((ref) => ({
     from: ref.fromFlow,
     to: ref.kind === 'flow' ? flowKey(ref.namespace, ref.id) : fileKey(ref.namespace, ref.path)
   }))

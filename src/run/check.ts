@@ -12,6 +12,7 @@ import type { Mode, Settings } from '../settings.js'
 import { flowKey } from '../identity.js'
 import { type Finding } from '../validate/finding.js'
 import { checkFlow, validateRepository, type FlowCheck } from '../validate/index.js'
+import type { FlowReference } from '../validate/references.js'
 import { openBaseTree, readBaseSnapshot } from '../plan/base-snapshot.js'
 import { demoteUnchangedErrors, failureMessage, sortFindings, tally } from '../validate/verdict.js'
 import { phase } from '../report/phase.js'
@@ -23,6 +24,8 @@ import { unmanagedFindings } from '../validate/unmanaged.js'
 
 export interface Checked {
   model: RepoModel
+  /** Every repository flow's references to flows and namespace files, collected as it was checked. */
+  references: FlowReference[]
   findings: Finding[]
   changed: ChangedFiles
   /** The server's copy of every managed namespace (plan and deploy only). */
@@ -86,6 +89,10 @@ export async function check(
     describeRepository
   )
   const notes = [describeRepository(model)]
+  const flowReferences = model.flows.flatMap((flow) => {
+    if (!checks.has(flow)) checks.set(flow, checkFlow(flow, validation))
+    return checks.get(flow)!.references
+  })
 
   const reading = reads?.state(model)
   const checking = onServer?.findings(repositoryFlows(model)) ?? Promise.resolve([])
@@ -140,7 +147,7 @@ export async function check(
       const server = await checking
       const references = await checkReferences(
         model,
-        model.flows.flatMap((flow) => checks.get(flow)?.references ?? []),
+        flowReferences,
         kestra ? { api: kestra, state } : undefined
       )
       reporter.info(`Local checks: ${localFindings.length} finding(s).`)
@@ -154,7 +161,7 @@ export async function check(
     },
     (all) => verdictText(all, settings.failOn)
   )
-  return { model, findings, changed, state, markers, base, notes }
+  return { model, references: flowReferences, findings, changed, state, markers, base, notes }
 }
 
 /** `Validation passed: 0 errors, 2 warnings`, the log's line for the comment's verdict. */

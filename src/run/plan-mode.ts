@@ -11,6 +11,7 @@ import type { Plan, PlanCounts, ResourceChange } from '../plan/types.js'
 import type { ChangedFiles } from '../repo/changed-files.js'
 import { commitTime } from '../repo/commit-time.js'
 import type { RepoModel } from '../repo/model.js'
+import type { FlowReference } from '../validate/references.js'
 import { renderComment } from '../render/comment.js'
 import { countsText } from '../render/headline.js'
 import type { ReportInput } from '../render/input.js'
@@ -29,6 +30,8 @@ export interface PlanModeArgs {
   context: RunContext
   ports: RunPorts
   model: RepoModel
+  /** The repository flows' references, collected by the checks. */
+  references: FlowReference[]
   changed: ChangedFiles
   state: Map<string, ActualNamespace>
   /** The base commit's snapshot being read (readBaseSnapshot), when the event has a base. */
@@ -68,7 +71,10 @@ export async function planMode(
       if (baseSha && !input.base && ports.github) {
         built = buildPlan({ ...input, base: await baseFromApi(built, ports.github, baseSha) })
       }
-      const impact = withImpact(built, { ...callGraph(model.flows, state), reference })
+      const impact = withImpact(built, {
+        ...callGraph({ flows: model.flows, references: args.references }, state),
+        reference
+      })
       for (const [namespace, counts] of countsByNamespace(impact.plan)) {
         reporter.info(`${namespace}: ${countsText(counts)}`)
       }
