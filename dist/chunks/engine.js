@@ -3343,762 +3343,6 @@ async function readNamespaceFileBytes(entry) {
     return readFile(entry.absPath, { flag: constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) });
 }
 
-/** Expanded size above which a document is treated as an alias bomb (Kestra's parser refuses these too). */
-const MAX_EXPANDED_NODES = 100_000;
-/**
- * Resolves every alias once, in document order, and measures the expanded size without expanding
- * anything (memoised per node), so a billion-laughs document costs linear time. With the document's
- * `source` at hand, text without '&' or '*' (the only way to write an anchor or an alias) is not walked.
- */
-function analyseAliases(doc, source) {
-    const plain = source !== undefined && !source.includes('&') && !source.includes('*');
-    return plain ? { targets: new Map(), problems: [], safe: true } : analyse(doc);
-}
-function analyse(doc) {
-    const anchors = new Map();
-    const targets = new Map();
-    const problems = [];
-    distExports.visit(doc, {
-        Alias(_key, alias) {
-            const target = anchors.get(alias.source);
-            targets.set(alias, target);
-            if (target === undefined) {
-                problems.push({
-                    node: alias,
-                    message: `unknown anchor '*${alias.source}': no '&${alias.source}' is defined before it. Quote the value if '*' is meant literally (e.g. "${'*' + alias.source}")`
-                });
-            }
-        },
-        Node(_key, node) {
-            if (node.anchor)
-                anchors.set(node.anchor, node);
-        }
-    });
-    if (targets.size === 0)
-        return { targets, problems, safe: true };
-    const sizes = new Map();
-    const inProgress = new Set();
-    let cycle;
-    const sizeOf = (node) => {
-        if (distExports.isAlias(node)) {
-            const target = targets.get(node);
-            if (target === undefined)
-                return 1;
-            if (inProgress.has(target)) {
-                cycle ??= node;
-                return MAX_EXPANDED_NODES + 1;
-            }
-            return sizeOf(target);
-        }
-        if (!distExports.isMap(node) && !distExports.isSeq(node))
-            return 1;
-        const known = sizes.get(node);
-        if (known !== undefined)
-            return known;
-        inProgress.add(node);
-        let total = 1;
-        for (const item of node.items) {
-            total += distExports.isPair(item) ? sizeOf(item.key) + sizeOf(item.value) : sizeOf(item);
-            if (total > MAX_EXPANDED_NODES)
-                break;
-        }
-        inProgress.delete(node);
-        sizes.set(node, total);
-        return total;
-    };
-    const total = sizeOf(doc.contents);
-    if (cycle !== undefined) {
-        problems.push({
-            node: cycle,
-            message: `alias '*${cycle.source}' refers to a node that contains it: remove the recursive alias`
-        });
-        return { targets, problems, safe: false };
-    }
-    if (total > MAX_EXPANDED_NODES) {
-        const first = targets.keys().next().value;
-        problems.push({
-            node: first,
-            message: `aliases expand this document to more than ${MAX_EXPANDED_NODES} nodes (an alias bomb?): write the values out or reduce the aliases`
-        });
-        return { targets, problems, safe: false };
-    }
-    return { targets, problems, safe: true };
-}
-
-/** 1-based line and column where a YAML node starts (line 1 when the node has no range). */
-function nodePosition(flow, node) {
-    const offset = node?.range?.[0];
-    if (offset === undefined)
-        return { line: 1, column: 1 };
-    return offsetPosition(flow, offset);
-}
-function offsetPosition(flow, offset) {
-    const pos = flow.lineCounter.linePos(offset);
-    return { line: pos.line, column: pos.col };
-}
-/**
- * One YAML document of a flow file, with alias-aware accessors and finding construction. Positions
- * always come from the nodes themselves, so they are exact.
- */
-class FlowDocument {
-    flow;
-    doc;
-    aliases;
-    root;
-    constructor(flow, doc) {
-        this.flow = flow;
-        this.doc = doc;
-        this.aliases = analyseAliases(doc, flow.source);
-        const contents = this.resolve(doc.contents);
-        this.root = distExports.isMap(contents) ? contents : undefined;
-    }
-    /** Namespace and id when both are plain strings, for `resource`. */
-    get resource() {
-        const id = this.string(this.get(this.root, 'id')?.value);
-        const namespace = this.string(this.get(this.root, 'namespace')?.value);
-        return id !== undefined && namespace !== undefined ? flowKey(namespace, id) : undefined;
-    }
-    resolve(node) {
-        if (distExports.isAlias(node))
-            return this.aliases.targets.get(node);
-        if (distExports.isMap(node) || distExports.isSeq(node) || distExports.isScalar(node))
-            return node;
-        return undefined;
-    }
-    map(node) {
-        const resolved = this.resolve(node);
-        return distExports.isMap(resolved) ? resolved : undefined;
-    }
-    seq(node) {
-        const resolved = this.resolve(node);
-        return distExports.isSeq(resolved) ? resolved : undefined;
-    }
-    /** A scalar's value as a string when it is a string (or a number/boolean written plainly). */
-    string(node) {
-        const resolved = this.resolve(node);
-        if (!distExports.isScalar(resolved))
-            return undefined;
-        const value = resolved.value;
-        if (typeof value === 'string')
-            return value;
-        if (typeof value === 'number' || typeof value === 'boolean')
-            return String(value);
-        return undefined;
-    }
-    /** True for a missing value, `null`, `~` or an empty value. */
-    isNull(node) {
-        const resolved = this.resolve(node);
-        return resolved === undefined || (distExports.isScalar(resolved) && resolved.value === null);
-    }
-    entries(node) {
-        const map = this.map(node);
-        if (!map)
-            return [];
-        const out = [];
-        for (const pair of map.items) {
-            if (!distExports.isPair(pair) || !distExports.isScalar(pair.key))
-                continue;
-            out.push({ pair, key: pair.key, value: this.resolve(pair.value) });
-        }
-        return out;
-    }
-    get(node, key) {
-        return this.entries(node).find((entry) => String(entry.key.value) === key);
-    }
-    items(node) {
-        const seq = this.seq(node);
-        if (!seq)
-            return [];
-        return seq.items.map((item) => this.resolve(item)).filter((item) => item !== undefined);
-    }
-    finding(severity, node, rule, message, resource = this.resource) {
-        const { line, column } = nodePosition(this.flow, node);
-        const finding = { severity, file: this.flow.file, line, column, rule, message };
-        if (resource !== undefined)
-            finding.resource = resource;
-        return finding;
-    }
-    /** A finding whose severity follows the target server's version (see `server-version.ts`). */
-    versioned(since, whenUnknown, node, rule, message) {
-        const { severity: _, ...finding } = this.finding('error', node, rule, message);
-        return { finding, since, whenUnknown };
-    }
-    /** Finding at a character offset (e.g. inside a scalar). */
-    findingAt(severity, offset, rule, message) {
-        const { line, column } = offsetPosition(this.flow, offset);
-        const finding = { severity, file: this.flow.file, line, column, rule, message };
-        if (this.resource !== undefined)
-            finding.resource = this.resource;
-        return finding;
-    }
-    /**
-     * Offset of `needle` inside a scalar's source text (its `occurrence`-th match), or the scalar's start
-     * when the text cannot be found verbatim (escapes, folding).
-     */
-    locateInScalar(node, needle, occurrence = 0) {
-        const [start, end] = node.range ?? [0, 0];
-        let from = start;
-        for (let i = 0;; i++) {
-            const at = this.flow.source.indexOf(needle, from);
-            if (at < 0 || at + needle.length > end)
-                return start;
-            if (i === occurrence)
-                return at;
-            from = at + 1;
-        }
-    }
-}
-
-/**
- * The bodies of `{{ … }}` and `{% … %}` in a Pebble template. Text outside them, `{# … #}` comments
- * and `{% raw %}` blocks are not expressions. String literals inside a body may contain `}}`.
- */
-function expressions(text) {
-    const out = [];
-    let at = 0;
-    while (at < text.length) {
-        const open = text.indexOf('{', at);
-        if (open < 0 || open + 1 >= text.length)
-            break;
-        const kind = text[open + 1];
-        if (kind === '#') {
-            const close = text.indexOf('#}', open + 2);
-            at = close < 0 ? text.length : close + 2;
-            continue;
-        }
-        if (kind !== '{' && kind !== '%') {
-            at = open + 1;
-            continue;
-        }
-        const closer = kind === '{' ? '}}' : '%}';
-        const start = open + 2;
-        const end = closingIndex(text, start, closer);
-        const body = text.slice(start, end < 0 ? text.length : end);
-        out.push({ start, body });
-        at = end < 0 ? text.length : end + 2;
-        if (kind === '%' && /^-?\s*raw\s*-?$/.test(body)) {
-            const endraw = /\{%-?\s*endraw\s*-?%\}/g;
-            endraw.lastIndex = at;
-            const found = endraw.exec(text);
-            at = found ? found.index + found[0].length : text.length;
-        }
-    }
-    return out;
-}
-function closingIndex(text, from, closer) {
-    let quote;
-    for (let i = from; i < text.length; i++) {
-        const ch = text[i];
-        if (quote) {
-            if (ch === '\\')
-                i++;
-            else if (ch === quote)
-                quote = undefined;
-        }
-        else if (ch === '"' || ch === "'") {
-            quote = ch;
-        }
-        else if (text.startsWith(closer, i)) {
-            return i;
-        }
-    }
-    return -1;
-}
-/** The body with the content of string literals replaced by spaces (same length, quotes kept). */
-function blankStrings(body) {
-    let out = '';
-    let quote;
-    for (let i = 0; i < body.length; i++) {
-        const ch = body[i];
-        if (quote) {
-            if (ch === quote) {
-                quote = undefined;
-                out += ch;
-            }
-            else if (ch === '\\' && i + 1 < body.length) {
-                out += '  ';
-                i++;
-            }
-            else
-                out += ch === '\n' ? '\n' : ' ';
-        }
-        else {
-            if (ch === '"' || ch === "'")
-                quote = ch;
-            out += ch;
-        }
-    }
-    return out;
-}
-/** Every string value scalar of a document that contains Pebble, visited once (aliases not followed). */
-function templatedScalars(doc) {
-    const out = [];
-    distExports.visit(doc, {
-        Scalar(key, node) {
-            if (key === 'key')
-                return;
-            if (distExports.isScalar(node) && typeof node.value === 'string' && /\{[{%]/.test(node.value)) {
-                out.push(node);
-            }
-        }
-    });
-    return out;
-}
-
-/** Properties that hold child tasks in Kestra's flowable tasks (and in the flow itself). */
-const CHILD_TASK_KEYS = new Set([
-    'tasks',
-    'then',
-    'else',
-    'defaults',
-    'errors',
-    'finally',
-    'afterExecution'
-]);
-const CORE_FLOW_PREFIXES = ['io.kestra.plugin.core.flow.', 'io.kestra.core.tasks.flows.'];
-/** `Parallel` for `io.kestra.plugin.core.flow.Parallel` or its pre-0.17 alias; undefined for other types. */
-function coreFlowType(type) {
-    if (type === undefined)
-        return undefined;
-    for (const prefix of CORE_FLOW_PREFIXES) {
-        if (type.startsWith(prefix))
-            return type.slice(prefix.length);
-    }
-    return undefined;
-}
-/** Core flowable tasks: their child lists are known, so a malformed child is certainly an error. */
-const CORE_FLOWABLE = new Set([
-    'Parallel',
-    'Sequential',
-    'Switch',
-    'If',
-    'EachSequential',
-    'EachParallel',
-    'ForEach',
-    'Dag',
-    'AllowFailure',
-    'WorkingDirectory',
-    'LoopUntil',
-    'Pause'
-]);
-/** Walks every task of a flow: top-level lists, listeners, and nested children of flowable tasks. */
-function taskTree(document) {
-    const tree = { tasks: [], triggers: [], lists: [] };
-    const root = document.root;
-    if (!root || !document.aliases.safe)
-        return tree;
-    for (const entry of document.entries(root)) {
-        const key = String(entry.key.value);
-        if (key === 'tasks' || key === 'errors' || key === 'finally' || key === 'afterExecution') {
-            walkList(document, tree, entry, key, true, undefined, undefined);
-        }
-        else if (key === 'listeners') {
-            document.items(entry.value).forEach((listener, index) => {
-                const tasks = document.get(listener, 'tasks');
-                if (tasks)
-                    walkList(document, tree, tasks, `listeners[${index}].tasks`, true, undefined, undefined);
-            });
-        }
-        else if (key === 'triggers') {
-            itemsWithOrigin(document, entry.value).forEach(({ node, via }, index) => {
-                const map = document.map(node);
-                if (map)
-                    tree.triggers.push(describe$2(document, map, via ?? map, true, `triggers[${index}]`));
-            });
-        }
-    }
-    return tree;
-}
-function walkList(document, tree, entry, path, strict, owner, via) {
-    tree.lists.push({ owner, entry, path });
-    itemsWithOrigin(document, entry.value).forEach(({ node, via: itemVia }, index) => {
-        const map = document.map(node);
-        if (!map)
-            return;
-        const at = via ?? itemVia;
-        const itemPath = `${path}[${index}]`;
-        if (isTaskLike(document, map, strict)) {
-            visitTask(document, tree, map, at, strict, owner, itemPath);
-            return;
-        }
-        // Dag: `tasks: [{ task: {...}, dependsOn: [...] }]`
-        const inner = document.get(map, 'task');
-        const innerMap = document.map(inner?.value);
-        if (inner && innerMap && isTaskLike(document, innerMap, strict)) {
-            const innerVia = distExports.isAlias(inner.pair.value) ? inner.pair.value : undefined;
-            visitTask(document, tree, innerMap, at ?? innerVia, strict, owner, `${itemPath}.task`);
-        }
-    });
-}
-function visitTask(document, tree, map, via, strict, parent, path) {
-    const task = describe$2(document, map, via ?? map, strict, path, parent);
-    tree.tasks.push(task);
-    const childStrict = CORE_FLOWABLE.has(coreFlowType(task.type) ?? '');
-    for (const entry of document.entries(map)) {
-        const key = String(entry.key.value);
-        const entryVia = via ?? (distExports.isAlias(entry.pair.value) ? entry.pair.value : undefined);
-        if (key === 'cases') {
-            for (const caseEntry of document.entries(entry.value)) {
-                const caseVia = entryVia ?? (distExports.isAlias(caseEntry.pair.value) ? caseEntry.pair.value : undefined);
-                walkList(document, tree, caseEntry, `${path}.cases.${String(caseEntry.key.value)}`, childStrict, task, caseVia);
-            }
-        }
-        else if (CHILD_TASK_KEYS.has(key) && document.seq(entry.value)) {
-            walkList(document, tree, entry, `${path}.${key}`, childStrict, task, entryVia);
-        }
-        else if (CHILD_TASK_KEYS.has(key) && childStrict && document.isNull(entry.value)) {
-            tree.lists.push({ owner: task, entry, path: `${path}.${key}` });
-        }
-    }
-}
-function isTaskLike(document, map, strict) {
-    const hasId = document.get(map, 'id') !== undefined;
-    const hasType = document.get(map, 'type') !== undefined;
-    return strict ? hasId || hasType : hasId && hasType;
-}
-function describe$2(document, map, at, strict, path, parent) {
-    const idEntry = document.get(map, 'id');
-    const typeEntry = document.get(map, 'type');
-    const node = { map, at, strict, path };
-    if (parent)
-        node.parent = parent;
-    if (idEntry) {
-        node.idEntry = idEntry;
-        const id = document.string(idEntry.value);
-        if (id !== undefined)
-            node.id = id;
-    }
-    if (typeEntry) {
-        node.typeEntry = typeEntry;
-        const type = document.string(typeEntry.value);
-        if (type !== undefined)
-            node.type = type;
-    }
-    return node;
-}
-function itemsWithOrigin(document, value) {
-    const seq = document.seq(value);
-    if (!seq)
-        return [];
-    const out = [];
-    for (const item of seq.items) {
-        const node = document.resolve(item);
-        if (node === undefined)
-            continue;
-        out.push(distExports.isAlias(item) ? { node, via: item } : { node });
-    }
-    return out;
-}
-/** The node a finding about a task's id should point at: the alias, else the `id` key, else the task. */
-function taskIdNode(task) {
-    if (task.at !== task.map)
-        return task.at;
-    return task.idEntry?.key ?? task.map;
-}
-
-const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
-/** A Java class name (`TaskInterface.type`'s pattern: Java identifiers, so any Unicode letter). */
-const TYPE_PATTERN = /^[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*(\.[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*)*$/u;
-const MAX_TASK_ID = 256;
-/** Task and trigger types that start another flow execution (Kestra's ExecutableTask). */
-const SUBFLOW_TYPES = new Set([
-    'io.kestra.plugin.core.flow.Subflow',
-    'io.kestra.core.tasks.flows.Subflow',
-    'io.kestra.core.tasks.flows.Flow'
-]);
-const FOREACH_ITEM_TYPES = new Set([
-    'io.kestra.plugin.core.flow.ForEachItem',
-    'io.kestra.core.tasks.flows.ForEachItem'
-]);
-const FLOW_TRIGGER_TYPES = new Set([
-    'io.kestra.plugin.core.trigger.Flow',
-    'io.kestra.core.models.triggers.types.Flow'
-]);
-/** Ids and types of every task and trigger, duplicates, and recursive subflow calls. */
-function taskFindings(document, tree) {
-    return [
-        ...tree.tasks.flatMap((task) => idAndTypeFindings(document, task, 'task')),
-        ...tree.triggers.flatMap((trigger) => idAndTypeFindings(document, trigger, 'trigger')),
-        ...duplicateFindings(document, tree.tasks, 'task'),
-        ...duplicateFindings(document, tree.triggers, 'trigger'),
-        ...recursiveCallFindings(document, tree.tasks),
-        ...duplicatePreconditionFindings(document, tree.triggers)
-    ];
-}
-function idAndTypeFindings(document, task, kind) {
-    const findings = [];
-    const Kind = kind === 'task' ? 'Task' : 'Trigger';
-    if (!task.idEntry) {
-        findings.push(document.finding('error', task.at, `${kind}-id`, `${Kind} at ${task.path} has no \`id\`: add one`));
-    }
-    else if (task.id === undefined || task.id === '') {
-        findings.push(document.finding('error', taskIdNode(task), `${kind}-id`, `${Kind} at ${task.path} has an empty \`id\`: set one`));
-    }
-    else if (!TASK_ID_PATTERN.test(task.id) || task.id.length > MAX_TASK_ID) {
-        findings.push(document.finding('error', taskIdNode(task), `${kind}-id`, `${Kind} id '${task.id}' is invalid: use letters, digits, '_' or '-' (no dots or spaces), starting with a letter or digit, at most ${MAX_TASK_ID} characters`));
-    }
-    if (!task.typeEntry) {
-        findings.push(document.finding('error', task.at, `${kind}-type`, `${Kind} ${task.id !== undefined ? `'${task.id}'` : `at ${task.path}`} has no \`type\`: add the plugin class, e.g. io.kestra.plugin.core.log.Log`));
-    }
-    else if (task.type === undefined || !TYPE_PATTERN.test(task.type)) {
-        findings.push(document.finding('error', task.at !== task.map ? task.at : (task.typeEntry.value ?? task.typeEntry.key), `${kind}-type`, `${Kind} type '${task.type ?? ''}' is not a plugin class name: use a fully-qualified class name such as io.kestra.plugin.core.log.Log`));
-    }
-    return findings;
-}
-function duplicateFindings(document, nodes, kind) {
-    const byPosition = nodes
-        .filter((node) => node.id !== undefined && node.id !== '')
-        .map((node) => ({ node, offset: taskIdNode(node).range?.[0] ?? 0 }))
-        .sort((a, b) => a.offset - b.offset);
-    const first = new Map();
-    const findings = [];
-    for (const { node } of byPosition) {
-        const id = node.id;
-        const previous = first.get(id);
-        if (!previous) {
-            first.set(id, node);
-            continue;
-        }
-        const firstLine = nodePosition(document.flow, taskIdNode(previous)).line;
-        findings.push(document.finding('error', taskIdNode(node), `duplicate-${kind}-id`, `Duplicate ${kind} id '${id}' (first used on line ${firstLine}): ${kind} ids must be unique across the whole flow${kind === 'task' ? ', nested tasks included' : ''}. Rename one`));
-    }
-    return findings;
-}
-function recursiveCallFindings(document, tasks) {
-    const flowId = document.string(document.get(document.root, 'id')?.value);
-    const namespace = document.string(document.get(document.root, 'namespace')?.value);
-    if (flowId === undefined || namespace === undefined)
-        return [];
-    return tasks
-        .filter((task) => task.type !== undefined &&
-        (SUBFLOW_TYPES.has(task.type) || FOREACH_ITEM_TYPES.has(task.type)))
-        .filter((task) => document.string(document.get(task.map, 'flowId')?.value) === flowId &&
-        document.string(document.get(task.map, 'namespace')?.value) === namespace)
-        .map((task) => document.finding('error', task.at, 'recursive-subflow', `Recursive call to flow [${namespace}.${flowId}]: task '${task.id ?? task.path}' starts the flow it belongs to. Call another flow`));
-}
-function duplicatePreconditionFindings(document, triggers) {
-    const seen = new Set();
-    const findings = [];
-    for (const trigger of triggers) {
-        if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type))
-            continue;
-        const idEntry = document.get(document.get(trigger.map, 'preconditions')?.value, 'id');
-        const id = document.string(idEntry?.value);
-        if (!idEntry || id === undefined)
-            continue;
-        if (seen.has(id)) {
-            findings.push(document.finding('error', idEntry.key, 'duplicate-preconditions', `Duplicate preconditions id '${id}': another Flow trigger already uses it. Give each trigger's \`preconditions\` its own id`));
-        }
-        seen.add(id);
-    }
-    return findings;
-}
-
-/**
- * References a flow makes that can be checked without plugins: `read('…')` of a namespace file,
- * subflow / ForEachItem targets and Flow-trigger upstream flows. Only literal values count.
- */
-function collectReferences(flows) {
-    return flows.flatMap((flow) => {
-        const doc = flow.documents[0];
-        return flow.notAFlow || !doc ? [] : referencesOf(new FlowDocument(flow, doc));
-    });
-}
-/** The references of a flow's first document (see `collectReferences`). */
-function referencesOf(document) {
-    const { flow } = document;
-    if (flow.id === undefined || flow.namespace === undefined)
-        return [];
-    if (!document.root || !document.aliases.safe)
-        return [];
-    const fromFlow = flowKey(flow.namespace, flow.id);
-    return [
-        ...fileReferences(document, flow.namespace, fromFlow),
-        ...flowReferences(document, fromFlow)
-    ];
-}
-/** Findings for references that neither the repository nor (when checked) the server holds. */
-function referenceFindings(refs, known, serverChecked) {
-    const findings = [];
-    for (const ref of refs) {
-        const site = { file: ref.file, line: ref.line, column: ref.column, resource: ref.fromFlow };
-        if (ref.kind === 'file') {
-            if (known.hasFile(ref.namespace, ref.path))
-                continue;
-            findings.push({
-                ...site,
-                severity: serverChecked ? 'error' : 'warning',
-                rule: 'missing-namespace-file',
-                message: serverChecked
-                    ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. Add the file or fix the path`
-                    : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. Add the file or fix the path`
-            });
-        }
-        else {
-            if (known.hasFlow(ref.namespace, ref.id))
-                continue;
-            const what = ref.via === 'flow-trigger'
-                ? 'Flow trigger waits for'
-                : ref.via === 'foreach'
-                    ? 'ForEachItem calls'
-                    : 'Subflow calls';
-            findings.push({
-                ...site,
-                severity: 'warning',
-                rule: 'missing-flow',
-                message: `${what} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
-            });
-        }
-    }
-    return findings;
-}
-function fileReferences(document, namespace, fromFlow) {
-    const refs = [];
-    const call = /(?<![\w.])read\s*\(/g;
-    // Kestra never renders the flow's description: a read() there is text, not a reference.
-    const description = document.get(document.root, 'description')?.value;
-    for (const scalar of templatedScalars(document.doc)) {
-        if (scalar === description)
-            continue;
-        const value = scalar.value;
-        for (const expression of expressions(value)) {
-            const blanked = blankStrings(expression.body);
-            for (const match of blanked.matchAll(call)) {
-                const argsStart = match.index + match[0].length;
-                const args = callArguments(expression.body, blanked, argsStart);
-                if (!args)
-                    continue;
-                const path = args.named.get('path') ?? args.positional[0];
-                const ns = args.named.has('namespace') ? args.named.get('namespace') : args.positional[1];
-                if (path === undefined || path === null || ns === null)
-                    continue;
-                if (path.startsWith('kestra://'))
-                    continue;
-                const needle = `read`;
-                const index = expression.start + match.index;
-                const occurrence = value.slice(0, index).split(needle).length - 1;
-                const position = offsetPosition(document.flow, document.locateInScalar(scalar, needle, occurrence));
-                refs.push({
-                    kind: 'file',
-                    namespace: ns ?? namespace,
-                    path: `/${path.replace(/^\/+/, '')}`,
-                    file: document.flow.file,
-                    ...position,
-                    fromFlow
-                });
-            }
-        }
-    }
-    return refs;
-}
-/**
- * Arguments of a call starting at `from` (after the `(`): literal strings as their value, anything
- * else as null. Undefined when the call is not closed.
- */
-function callArguments(body, blanked, from) {
-    let depth = 0;
-    let end = -1;
-    for (let i = from; i < blanked.length; i++) {
-        const ch = blanked[i];
-        if (ch === '(' || ch === '[' || ch === '{')
-            depth++;
-        else if (ch === ')' || ch === ']' || ch === '}') {
-            if (depth === 0) {
-                end = i;
-                break;
-            }
-            depth--;
-        }
-    }
-    if (end < 0)
-        return undefined;
-    const positional = [];
-    const named = new Map();
-    let start = from;
-    depth = 0;
-    const parts = [];
-    for (let i = from; i <= end; i++) {
-        const ch = blanked[i];
-        if (i === end || (ch === ',' && depth === 0)) {
-            parts.push([start, i]);
-            start = i + 1;
-        }
-        else if (ch === '(' || ch === '[' || ch === '{')
-            depth++;
-        else if (ch === ')' || ch === ']' || ch === '}')
-            depth--;
-    }
-    for (const [s, e] of parts) {
-        const raw = body.slice(s, e).trim();
-        if (raw === '')
-            continue;
-        const namedMatch = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(raw);
-        const valueText = namedMatch ? namedMatch[2] : raw;
-        const value = stringLiteral(valueText);
-        if (namedMatch)
-            named.set(namedMatch[1], value);
-        else
-            positional.push(value);
-    }
-    return { positional, named };
-}
-function stringLiteral(text) {
-    const match = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/.exec(text.trim());
-    if (!match)
-        return null;
-    return match[2].replace(/\\(.)/g, '$1');
-}
-function flowReferences(document, fromFlow) {
-    const refs = [];
-    const literal = (node) => {
-        const value = document.string(node);
-        return value === undefined || /\{[{%]/.test(value) ? undefined : value;
-    };
-    const push = (via, ns, id, at) => {
-        refs.push({
-            kind: 'flow',
-            via,
-            namespace: ns,
-            id,
-            file: document.flow.file,
-            ...nodePosition(document.flow, at),
-            fromFlow
-        });
-    };
-    const tree = taskTree(document);
-    for (const task of tree.tasks) {
-        if (task.type === undefined)
-            continue;
-        const via = SUBFLOW_TYPES.has(task.type)
-            ? 'subflow'
-            : FOREACH_ITEM_TYPES.has(task.type)
-                ? 'foreach'
-                : undefined;
-        if (!via)
-            continue;
-        const id = literal(document.get(task.map, 'flowId')?.value);
-        const ns = literal(document.get(task.map, 'namespace')?.value);
-        if (id !== undefined && ns !== undefined)
-            push(via, ns, id, task.at);
-    }
-    for (const trigger of tree.triggers) {
-        if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type))
-            continue;
-        const upstream = [
-            ...document.items(document.get(trigger.map, 'conditions')?.value),
-            ...document.items(document.get(document.get(trigger.map, 'preconditions')?.value, 'flows')?.value)
-        ];
-        for (const item of upstream) {
-            const flowIdEntry = document.get(item, 'flowId');
-            const id = literal(flowIdEntry?.value);
-            const ns = literal(document.get(item, 'namespace')?.value);
-            if (flowIdEntry && id !== undefined && ns !== undefined)
-                push('flow-trigger', ns, id, flowIdEntry.key);
-        }
-    }
-    return refs;
-}
-
 /**
  * Puts back what the deploy changed, from what its plan read before it (SPEC §11): in the reverse of the
  * deploy's order (deleted files, deleted flows, written flows callers first, written files), each resource
@@ -4462,12 +3706,12 @@ function writeLog(plan, reporter) {
             return;
         reporter.group(`Writes to ${namespace}`);
         for (const r of own)
-            reporter.info(describe$1(r));
+            reporter.info(describe$2(r));
         reporter.endGroup(`${namespace}: ${outcomeCounts(own).join(', ')}`);
         results.delete(namespace);
     };
 }
-function describe$1({ change, result, revision, message }) {
+function describe$2({ change, result, revision, message }) {
     const rev = revision === undefined ? '' : ` (revision ${revision})`;
     const why = message === undefined ? '' : `: ${message}`;
     return `${change.kind} ${resourceName(change)}: ${result}${rev}${why}`;
@@ -4513,7 +3757,7 @@ async function applyMode(args) {
     const { settings, context, ports, plan } = args;
     const { reporter } = ports;
     let result;
-    const refs = flowDependencies(args.model);
+    const refs = flowDependencies(args.references);
     try {
         if (settings.requireReviewedPlan && context.eventName === 'push') {
             await checkReviewedPlan({
@@ -4597,8 +3841,8 @@ function repositoryFileReader(model) {
     };
 }
 /** What each flow needs on the server before it is written: the flows it calls, the files it reads. */
-function flowDependencies(model) {
-    return collectReferences(model.flows.filter((f) => !f.notAFlow)).map((ref) => ({
+function flowDependencies(references) {
+    return references.map((ref) => ({
         from: ref.fromFlow,
         to: ref.kind === 'flow' ? flowKey(ref.namespace, ref.id) : fileKey(ref.namespace, ref.path)
     }));
@@ -4801,6 +4045,212 @@ function all(reason) {
 }
 function firstLine$1(text) {
     return text.split('\n', 1)[0];
+}
+
+/** Expanded size above which a document is treated as an alias bomb (Kestra's parser refuses these too). */
+const MAX_EXPANDED_NODES = 100_000;
+/**
+ * Resolves every alias once, in document order, and measures the expanded size without expanding
+ * anything (memoised per node), so a billion-laughs document costs linear time. With the document's
+ * `source` at hand, text without '&' or '*' (the only way to write an anchor or an alias) is not walked.
+ */
+function analyseAliases(doc, source) {
+    const plain = source !== undefined && !source.includes('&') && !source.includes('*');
+    return plain ? { targets: new Map(), problems: [], safe: true } : analyse(doc);
+}
+function analyse(doc) {
+    const anchors = new Map();
+    const targets = new Map();
+    const problems = [];
+    distExports.visit(doc, {
+        Alias(_key, alias) {
+            const target = anchors.get(alias.source);
+            targets.set(alias, target);
+            if (target === undefined) {
+                problems.push({
+                    node: alias,
+                    message: `unknown anchor '*${alias.source}': no '&${alias.source}' is defined before it. Quote the value if '*' is meant literally (e.g. "${'*' + alias.source}")`
+                });
+            }
+        },
+        Node(_key, node) {
+            if (node.anchor)
+                anchors.set(node.anchor, node);
+        }
+    });
+    if (targets.size === 0)
+        return { targets, problems, safe: true };
+    const sizes = new Map();
+    const inProgress = new Set();
+    let cycle;
+    const sizeOf = (node) => {
+        if (distExports.isAlias(node)) {
+            const target = targets.get(node);
+            if (target === undefined)
+                return 1;
+            if (inProgress.has(target)) {
+                cycle ??= node;
+                return MAX_EXPANDED_NODES + 1;
+            }
+            return sizeOf(target);
+        }
+        if (!distExports.isMap(node) && !distExports.isSeq(node))
+            return 1;
+        const known = sizes.get(node);
+        if (known !== undefined)
+            return known;
+        inProgress.add(node);
+        let total = 1;
+        for (const item of node.items) {
+            total += distExports.isPair(item) ? sizeOf(item.key) + sizeOf(item.value) : sizeOf(item);
+            if (total > MAX_EXPANDED_NODES)
+                break;
+        }
+        inProgress.delete(node);
+        sizes.set(node, total);
+        return total;
+    };
+    const total = sizeOf(doc.contents);
+    if (cycle !== undefined) {
+        problems.push({
+            node: cycle,
+            message: `alias '*${cycle.source}' refers to a node that contains it: remove the recursive alias`
+        });
+        return { targets, problems, safe: false };
+    }
+    if (total > MAX_EXPANDED_NODES) {
+        const first = targets.keys().next().value;
+        problems.push({
+            node: first,
+            message: `aliases expand this document to more than ${MAX_EXPANDED_NODES} nodes (an alias bomb?): write the values out or reduce the aliases`
+        });
+        return { targets, problems, safe: false };
+    }
+    return { targets, problems, safe: true };
+}
+
+/** 1-based line and column where a YAML node starts (line 1 when the node has no range). */
+function nodePosition(flow, node) {
+    const offset = node?.range?.[0];
+    if (offset === undefined)
+        return { line: 1, column: 1 };
+    return offsetPosition(flow, offset);
+}
+function offsetPosition(flow, offset) {
+    const pos = flow.lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+}
+/**
+ * One YAML document of a flow file, with alias-aware accessors and finding construction. Positions
+ * always come from the nodes themselves, so they are exact.
+ */
+class FlowDocument {
+    flow;
+    doc;
+    aliases;
+    root;
+    constructor(flow, doc) {
+        this.flow = flow;
+        this.doc = doc;
+        this.aliases = analyseAliases(doc, flow.source);
+        const contents = this.resolve(doc.contents);
+        this.root = distExports.isMap(contents) ? contents : undefined;
+    }
+    /** Namespace and id when both are plain strings, for `resource`. */
+    get resource() {
+        const id = this.string(this.get(this.root, 'id')?.value);
+        const namespace = this.string(this.get(this.root, 'namespace')?.value);
+        return id !== undefined && namespace !== undefined ? flowKey(namespace, id) : undefined;
+    }
+    resolve(node) {
+        if (distExports.isAlias(node))
+            return this.aliases.targets.get(node);
+        if (distExports.isMap(node) || distExports.isSeq(node) || distExports.isScalar(node))
+            return node;
+        return undefined;
+    }
+    map(node) {
+        const resolved = this.resolve(node);
+        return distExports.isMap(resolved) ? resolved : undefined;
+    }
+    seq(node) {
+        const resolved = this.resolve(node);
+        return distExports.isSeq(resolved) ? resolved : undefined;
+    }
+    /** A scalar's value as a string when it is a string (or a number/boolean written plainly). */
+    string(node) {
+        const resolved = this.resolve(node);
+        if (!distExports.isScalar(resolved))
+            return undefined;
+        const value = resolved.value;
+        if (typeof value === 'string')
+            return value;
+        if (typeof value === 'number' || typeof value === 'boolean')
+            return String(value);
+        return undefined;
+    }
+    /** True for a missing value, `null`, `~` or an empty value. */
+    isNull(node) {
+        const resolved = this.resolve(node);
+        return resolved === undefined || (distExports.isScalar(resolved) && resolved.value === null);
+    }
+    entries(node) {
+        const map = this.map(node);
+        if (!map)
+            return [];
+        const out = [];
+        for (const pair of map.items) {
+            if (!distExports.isPair(pair) || !distExports.isScalar(pair.key))
+                continue;
+            out.push({ pair, key: pair.key, value: this.resolve(pair.value) });
+        }
+        return out;
+    }
+    get(node, key) {
+        return this.entries(node).find((entry) => String(entry.key.value) === key);
+    }
+    items(node) {
+        const seq = this.seq(node);
+        if (!seq)
+            return [];
+        return seq.items.map((item) => this.resolve(item)).filter((item) => item !== undefined);
+    }
+    finding(severity, node, rule, message, resource = this.resource) {
+        const { line, column } = nodePosition(this.flow, node);
+        const finding = { severity, file: this.flow.file, line, column, rule, message };
+        if (resource !== undefined)
+            finding.resource = resource;
+        return finding;
+    }
+    /** A finding whose severity follows the target server's version (see `server-version.ts`). */
+    versioned(since, whenUnknown, node, rule, message) {
+        const { severity: _, ...finding } = this.finding('error', node, rule, message);
+        return { finding, since, whenUnknown };
+    }
+    /** Finding at a character offset (e.g. inside a scalar). */
+    findingAt(severity, offset, rule, message) {
+        const { line, column } = offsetPosition(this.flow, offset);
+        const finding = { severity, file: this.flow.file, line, column, rule, message };
+        if (this.resource !== undefined)
+            finding.resource = this.resource;
+        return finding;
+    }
+    /**
+     * Offset of `needle` inside a scalar's source text (its `occurrence`-th match), or the scalar's start
+     * when the text cannot be found verbatim (escapes, folding).
+     */
+    locateInScalar(node, needle, occurrence = 0) {
+        const [start, end] = node.range ?? [0, 0];
+        let from = start;
+        for (let i = 0;; i++) {
+            const at = this.flow.source.indexOf(needle, from);
+            if (at < 0 || at + needle.length > end)
+                return start;
+            if (i === occurrence)
+                return at;
+            from = at + 1;
+        }
+    }
 }
 
 const FLOW_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
@@ -6404,6 +5854,157 @@ function findCycle(graph) {
     return undefined;
 }
 
+/** Properties that hold child tasks in Kestra's flowable tasks (and in the flow itself). */
+const CHILD_TASK_KEYS = new Set([
+    'tasks',
+    'then',
+    'else',
+    'defaults',
+    'errors',
+    'finally',
+    'afterExecution'
+]);
+const CORE_FLOW_PREFIXES = ['io.kestra.plugin.core.flow.', 'io.kestra.core.tasks.flows.'];
+/** `Parallel` for `io.kestra.plugin.core.flow.Parallel` or its pre-0.17 alias; undefined for other types. */
+function coreFlowType(type) {
+    if (type === undefined)
+        return undefined;
+    for (const prefix of CORE_FLOW_PREFIXES) {
+        if (type.startsWith(prefix))
+            return type.slice(prefix.length);
+    }
+    return undefined;
+}
+/** Core flowable tasks: their child lists are known, so a malformed child is certainly an error. */
+const CORE_FLOWABLE = new Set([
+    'Parallel',
+    'Sequential',
+    'Switch',
+    'If',
+    'EachSequential',
+    'EachParallel',
+    'ForEach',
+    'Dag',
+    'AllowFailure',
+    'WorkingDirectory',
+    'LoopUntil',
+    'Pause'
+]);
+/** Walks every task of a flow: top-level lists, listeners, and nested children of flowable tasks. */
+function taskTree(document) {
+    const tree = { tasks: [], triggers: [], lists: [] };
+    const root = document.root;
+    if (!root || !document.aliases.safe)
+        return tree;
+    for (const entry of document.entries(root)) {
+        const key = String(entry.key.value);
+        if (key === 'tasks' || key === 'errors' || key === 'finally' || key === 'afterExecution') {
+            walkList(document, tree, entry, key, true, undefined, undefined);
+        }
+        else if (key === 'listeners') {
+            document.items(entry.value).forEach((listener, index) => {
+                const tasks = document.get(listener, 'tasks');
+                if (tasks)
+                    walkList(document, tree, tasks, `listeners[${index}].tasks`, true, undefined, undefined);
+            });
+        }
+        else if (key === 'triggers') {
+            itemsWithOrigin(document, entry.value).forEach(({ node, via }, index) => {
+                const map = document.map(node);
+                if (map)
+                    tree.triggers.push(describe$1(document, map, via ?? map, true, `triggers[${index}]`));
+            });
+        }
+    }
+    return tree;
+}
+function walkList(document, tree, entry, path, strict, owner, via) {
+    tree.lists.push({ owner, entry, path });
+    itemsWithOrigin(document, entry.value).forEach(({ node, via: itemVia }, index) => {
+        const map = document.map(node);
+        if (!map)
+            return;
+        const at = via ?? itemVia;
+        const itemPath = `${path}[${index}]`;
+        if (isTaskLike(document, map, strict)) {
+            visitTask(document, tree, map, at, strict, owner, itemPath);
+            return;
+        }
+        // Dag: `tasks: [{ task: {...}, dependsOn: [...] }]`
+        const inner = document.get(map, 'task');
+        const innerMap = document.map(inner?.value);
+        if (inner && innerMap && isTaskLike(document, innerMap, strict)) {
+            const innerVia = distExports.isAlias(inner.pair.value) ? inner.pair.value : undefined;
+            visitTask(document, tree, innerMap, at ?? innerVia, strict, owner, `${itemPath}.task`);
+        }
+    });
+}
+function visitTask(document, tree, map, via, strict, parent, path) {
+    const task = describe$1(document, map, via ?? map, strict, path, parent);
+    tree.tasks.push(task);
+    const childStrict = CORE_FLOWABLE.has(coreFlowType(task.type) ?? '');
+    for (const entry of document.entries(map)) {
+        const key = String(entry.key.value);
+        const entryVia = via ?? (distExports.isAlias(entry.pair.value) ? entry.pair.value : undefined);
+        if (key === 'cases') {
+            for (const caseEntry of document.entries(entry.value)) {
+                const caseVia = entryVia ?? (distExports.isAlias(caseEntry.pair.value) ? caseEntry.pair.value : undefined);
+                walkList(document, tree, caseEntry, `${path}.cases.${String(caseEntry.key.value)}`, childStrict, task, caseVia);
+            }
+        }
+        else if (CHILD_TASK_KEYS.has(key) && document.seq(entry.value)) {
+            walkList(document, tree, entry, `${path}.${key}`, childStrict, task, entryVia);
+        }
+        else if (CHILD_TASK_KEYS.has(key) && childStrict && document.isNull(entry.value)) {
+            tree.lists.push({ owner: task, entry, path: `${path}.${key}` });
+        }
+    }
+}
+function isTaskLike(document, map, strict) {
+    const hasId = document.get(map, 'id') !== undefined;
+    const hasType = document.get(map, 'type') !== undefined;
+    return strict ? hasId || hasType : hasId && hasType;
+}
+function describe$1(document, map, at, strict, path, parent) {
+    const idEntry = document.get(map, 'id');
+    const typeEntry = document.get(map, 'type');
+    const node = { map, at, strict, path };
+    if (parent)
+        node.parent = parent;
+    if (idEntry) {
+        node.idEntry = idEntry;
+        const id = document.string(idEntry.value);
+        if (id !== undefined)
+            node.id = id;
+    }
+    if (typeEntry) {
+        node.typeEntry = typeEntry;
+        const type = document.string(typeEntry.value);
+        if (type !== undefined)
+            node.type = type;
+    }
+    return node;
+}
+function itemsWithOrigin(document, value) {
+    const seq = document.seq(value);
+    if (!seq)
+        return [];
+    const out = [];
+    for (const item of seq.items) {
+        const node = document.resolve(item);
+        if (node === undefined)
+            continue;
+        out.push(distExports.isAlias(item) ? { node, via: item } : { node });
+    }
+    return out;
+}
+/** The node a finding about a task's id should point at: the alias, else the `id` key, else the task. */
+function taskIdNode(task) {
+    if (task.at !== task.map)
+        return task.at;
+    return task.idEntry?.key ?? task.map;
+}
+
 /** Core flowable tasks whose `tasks` list must hold at least one task. */
 const NEEDS_TASKS = new Set([
     'Parallel',
@@ -6814,6 +6415,102 @@ function scheduleFindings(document, leaves, tree) {
 }
 
 /**
+ * The bodies of `{{ … }}` and `{% … %}` in a Pebble template. Text outside them, `{# … #}` comments
+ * and `{% raw %}` blocks are not expressions. String literals inside a body may contain `}}`.
+ */
+function expressions(text) {
+    const out = [];
+    let at = 0;
+    while (at < text.length) {
+        const open = text.indexOf('{', at);
+        if (open < 0 || open + 1 >= text.length)
+            break;
+        const kind = text[open + 1];
+        if (kind === '#') {
+            const close = text.indexOf('#}', open + 2);
+            at = close < 0 ? text.length : close + 2;
+            continue;
+        }
+        if (kind !== '{' && kind !== '%') {
+            at = open + 1;
+            continue;
+        }
+        const closer = kind === '{' ? '}}' : '%}';
+        const start = open + 2;
+        const end = closingIndex(text, start, closer);
+        const body = text.slice(start, end < 0 ? text.length : end);
+        out.push({ start, body });
+        at = end < 0 ? text.length : end + 2;
+        if (kind === '%' && /^-?\s*raw\s*-?$/.test(body)) {
+            const endraw = /\{%-?\s*endraw\s*-?%\}/g;
+            endraw.lastIndex = at;
+            const found = endraw.exec(text);
+            at = found ? found.index + found[0].length : text.length;
+        }
+    }
+    return out;
+}
+function closingIndex(text, from, closer) {
+    let quote;
+    for (let i = from; i < text.length; i++) {
+        const ch = text[i];
+        if (quote) {
+            if (ch === '\\')
+                i++;
+            else if (ch === quote)
+                quote = undefined;
+        }
+        else if (ch === '"' || ch === "'") {
+            quote = ch;
+        }
+        else if (text.startsWith(closer, i)) {
+            return i;
+        }
+    }
+    return -1;
+}
+/** The body with the content of string literals replaced by spaces (same length, quotes kept). */
+function blankStrings(body) {
+    let out = '';
+    let quote;
+    for (let i = 0; i < body.length; i++) {
+        const ch = body[i];
+        if (quote) {
+            if (ch === quote) {
+                quote = undefined;
+                out += ch;
+            }
+            else if (ch === '\\' && i + 1 < body.length) {
+                out += '  ';
+                i++;
+            }
+            else
+                out += ch === '\n' ? '\n' : ' ';
+        }
+        else {
+            if (ch === '"' || ch === "'")
+                quote = ch;
+            out += ch;
+        }
+    }
+    return out;
+}
+/** Every string value scalar of a document that contains Pebble, visited once (aliases not followed). */
+function templatedScalars(doc) {
+    const out = [];
+    distExports.visit(doc, {
+        Scalar(key, node) {
+            if (key === 'key')
+                return;
+            if (distExports.isScalar(node) && typeof node.value === 'string' && /\{[{%]/.test(node.value)) {
+                out.push(node);
+            }
+        }
+    });
+    return out;
+}
+
+/**
  * `{{ inputs.my-input }}` / `{{ outputs.my-task.value }}` where `my-input` / `my-task` is a declared
  * id: Pebble reads the dash as a subtraction, and Kestra rejects it. Only declared dashed ids count,
  * so `{{ inputs.a - 1 }}` or `{{ inputs.a-b }}` with an input `a` are left alone.
@@ -6973,6 +6670,309 @@ function pluginDefaultFindings(document) {
         });
     }
     return findings;
+}
+
+const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+/** A Java class name (`TaskInterface.type`'s pattern: Java identifiers, so any Unicode letter). */
+const TYPE_PATTERN = /^[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*(\.[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*)*$/u;
+const MAX_TASK_ID = 256;
+/** Task and trigger types that start another flow execution (Kestra's ExecutableTask). */
+const SUBFLOW_TYPES = new Set([
+    'io.kestra.plugin.core.flow.Subflow',
+    'io.kestra.core.tasks.flows.Subflow',
+    'io.kestra.core.tasks.flows.Flow'
+]);
+const FOREACH_ITEM_TYPES = new Set([
+    'io.kestra.plugin.core.flow.ForEachItem',
+    'io.kestra.core.tasks.flows.ForEachItem'
+]);
+const FLOW_TRIGGER_TYPES = new Set([
+    'io.kestra.plugin.core.trigger.Flow',
+    'io.kestra.core.models.triggers.types.Flow'
+]);
+/** Ids and types of every task and trigger, duplicates, and recursive subflow calls. */
+function taskFindings(document, tree) {
+    return [
+        ...tree.tasks.flatMap((task) => idAndTypeFindings(document, task, 'task')),
+        ...tree.triggers.flatMap((trigger) => idAndTypeFindings(document, trigger, 'trigger')),
+        ...duplicateFindings(document, tree.tasks, 'task'),
+        ...duplicateFindings(document, tree.triggers, 'trigger'),
+        ...recursiveCallFindings(document, tree.tasks),
+        ...duplicatePreconditionFindings(document, tree.triggers)
+    ];
+}
+function idAndTypeFindings(document, task, kind) {
+    const findings = [];
+    const Kind = kind === 'task' ? 'Task' : 'Trigger';
+    if (!task.idEntry) {
+        findings.push(document.finding('error', task.at, `${kind}-id`, `${Kind} at ${task.path} has no \`id\`: add one`));
+    }
+    else if (task.id === undefined || task.id === '') {
+        findings.push(document.finding('error', taskIdNode(task), `${kind}-id`, `${Kind} at ${task.path} has an empty \`id\`: set one`));
+    }
+    else if (!TASK_ID_PATTERN.test(task.id) || task.id.length > MAX_TASK_ID) {
+        findings.push(document.finding('error', taskIdNode(task), `${kind}-id`, `${Kind} id '${task.id}' is invalid: use letters, digits, '_' or '-' (no dots or spaces), starting with a letter or digit, at most ${MAX_TASK_ID} characters`));
+    }
+    if (!task.typeEntry) {
+        findings.push(document.finding('error', task.at, `${kind}-type`, `${Kind} ${task.id !== undefined ? `'${task.id}'` : `at ${task.path}`} has no \`type\`: add the plugin class, e.g. io.kestra.plugin.core.log.Log`));
+    }
+    else if (task.type === undefined || !TYPE_PATTERN.test(task.type)) {
+        findings.push(document.finding('error', task.at !== task.map ? task.at : (task.typeEntry.value ?? task.typeEntry.key), `${kind}-type`, `${Kind} type '${task.type ?? ''}' is not a plugin class name: use a fully-qualified class name such as io.kestra.plugin.core.log.Log`));
+    }
+    return findings;
+}
+function duplicateFindings(document, nodes, kind) {
+    const byPosition = nodes
+        .filter((node) => node.id !== undefined && node.id !== '')
+        .map((node) => ({ node, offset: taskIdNode(node).range?.[0] ?? 0 }))
+        .sort((a, b) => a.offset - b.offset);
+    const first = new Map();
+    const findings = [];
+    for (const { node } of byPosition) {
+        const id = node.id;
+        const previous = first.get(id);
+        if (!previous) {
+            first.set(id, node);
+            continue;
+        }
+        const firstLine = nodePosition(document.flow, taskIdNode(previous)).line;
+        findings.push(document.finding('error', taskIdNode(node), `duplicate-${kind}-id`, `Duplicate ${kind} id '${id}' (first used on line ${firstLine}): ${kind} ids must be unique across the whole flow${kind === 'task' ? ', nested tasks included' : ''}. Rename one`));
+    }
+    return findings;
+}
+function recursiveCallFindings(document, tasks) {
+    const flowId = document.string(document.get(document.root, 'id')?.value);
+    const namespace = document.string(document.get(document.root, 'namespace')?.value);
+    if (flowId === undefined || namespace === undefined)
+        return [];
+    return tasks
+        .filter((task) => task.type !== undefined &&
+        (SUBFLOW_TYPES.has(task.type) || FOREACH_ITEM_TYPES.has(task.type)))
+        .filter((task) => document.string(document.get(task.map, 'flowId')?.value) === flowId &&
+        document.string(document.get(task.map, 'namespace')?.value) === namespace)
+        .map((task) => document.finding('error', task.at, 'recursive-subflow', `Recursive call to flow [${namespace}.${flowId}]: task '${task.id ?? task.path}' starts the flow it belongs to. Call another flow`));
+}
+function duplicatePreconditionFindings(document, triggers) {
+    const seen = new Set();
+    const findings = [];
+    for (const trigger of triggers) {
+        if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type))
+            continue;
+        const idEntry = document.get(document.get(trigger.map, 'preconditions')?.value, 'id');
+        const id = document.string(idEntry?.value);
+        if (!idEntry || id === undefined)
+            continue;
+        if (seen.has(id)) {
+            findings.push(document.finding('error', idEntry.key, 'duplicate-preconditions', `Duplicate preconditions id '${id}': another Flow trigger already uses it. Give each trigger's \`preconditions\` its own id`));
+        }
+        seen.add(id);
+    }
+    return findings;
+}
+
+/**
+ * References a flow makes that can be checked without plugins: `read('…')` of a namespace file,
+ * subflow / ForEachItem targets and Flow-trigger upstream flows. Only literal values count.
+ */
+function collectReferences(flows) {
+    return flows.flatMap((flow) => {
+        const doc = flow.documents[0];
+        return flow.notAFlow || !doc ? [] : referencesOf(new FlowDocument(flow, doc));
+    });
+}
+/** The references of a flow's first document (see `collectReferences`). */
+function referencesOf(document) {
+    const { flow } = document;
+    if (flow.id === undefined || flow.namespace === undefined)
+        return [];
+    if (!document.root || !document.aliases.safe)
+        return [];
+    const fromFlow = flowKey(flow.namespace, flow.id);
+    return [
+        ...fileReferences(document, flow.namespace, fromFlow),
+        ...flowReferences(document, fromFlow)
+    ];
+}
+/** Findings for references that neither the repository nor (when checked) the server holds. */
+function referenceFindings(refs, known, serverChecked) {
+    const findings = [];
+    for (const ref of refs) {
+        const site = { file: ref.file, line: ref.line, column: ref.column, resource: ref.fromFlow };
+        if (ref.kind === 'file') {
+            if (known.hasFile(ref.namespace, ref.path))
+                continue;
+            findings.push({
+                ...site,
+                severity: serverChecked ? 'error' : 'warning',
+                rule: 'missing-namespace-file',
+                message: serverChecked
+                    ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. Add the file or fix the path`
+                    : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. Add the file or fix the path`
+            });
+        }
+        else {
+            if (known.hasFlow(ref.namespace, ref.id))
+                continue;
+            const what = ref.via === 'flow-trigger'
+                ? 'Flow trigger waits for'
+                : ref.via === 'foreach'
+                    ? 'ForEachItem calls'
+                    : 'Subflow calls';
+            findings.push({
+                ...site,
+                severity: 'warning',
+                rule: 'missing-flow',
+                message: `${what} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
+            });
+        }
+    }
+    return findings;
+}
+function fileReferences(document, namespace, fromFlow) {
+    const refs = [];
+    const call = /(?<![\w.])read\s*\(/g;
+    // Kestra never renders the flow's description: a read() there is text, not a reference.
+    const description = document.get(document.root, 'description')?.value;
+    for (const scalar of templatedScalars(document.doc)) {
+        if (scalar === description)
+            continue;
+        const value = scalar.value;
+        for (const expression of expressions(value)) {
+            const blanked = blankStrings(expression.body);
+            for (const match of blanked.matchAll(call)) {
+                const argsStart = match.index + match[0].length;
+                const args = callArguments(expression.body, blanked, argsStart);
+                if (!args)
+                    continue;
+                const path = args.named.get('path') ?? args.positional[0];
+                const ns = args.named.has('namespace') ? args.named.get('namespace') : args.positional[1];
+                if (path === undefined || path === null || ns === null)
+                    continue;
+                if (path.startsWith('kestra://'))
+                    continue;
+                const needle = `read`;
+                const index = expression.start + match.index;
+                const occurrence = value.slice(0, index).split(needle).length - 1;
+                const position = offsetPosition(document.flow, document.locateInScalar(scalar, needle, occurrence));
+                refs.push({
+                    kind: 'file',
+                    namespace: ns ?? namespace,
+                    path: `/${path.replace(/^\/+/, '')}`,
+                    file: document.flow.file,
+                    ...position,
+                    fromFlow
+                });
+            }
+        }
+    }
+    return refs;
+}
+/**
+ * Arguments of a call starting at `from` (after the `(`): literal strings as their value, anything
+ * else as null. Undefined when the call is not closed.
+ */
+function callArguments(body, blanked, from) {
+    let depth = 0;
+    let end = -1;
+    for (let i = from; i < blanked.length; i++) {
+        const ch = blanked[i];
+        if (ch === '(' || ch === '[' || ch === '{')
+            depth++;
+        else if (ch === ')' || ch === ']' || ch === '}') {
+            if (depth === 0) {
+                end = i;
+                break;
+            }
+            depth--;
+        }
+    }
+    if (end < 0)
+        return undefined;
+    const positional = [];
+    const named = new Map();
+    let start = from;
+    depth = 0;
+    const parts = [];
+    for (let i = from; i <= end; i++) {
+        const ch = blanked[i];
+        if (i === end || (ch === ',' && depth === 0)) {
+            parts.push([start, i]);
+            start = i + 1;
+        }
+        else if (ch === '(' || ch === '[' || ch === '{')
+            depth++;
+        else if (ch === ')' || ch === ']' || ch === '}')
+            depth--;
+    }
+    for (const [s, e] of parts) {
+        const raw = body.slice(s, e).trim();
+        if (raw === '')
+            continue;
+        const namedMatch = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(raw);
+        const valueText = namedMatch ? namedMatch[2] : raw;
+        const value = stringLiteral(valueText);
+        if (namedMatch)
+            named.set(namedMatch[1], value);
+        else
+            positional.push(value);
+    }
+    return { positional, named };
+}
+function stringLiteral(text) {
+    const match = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/.exec(text.trim());
+    if (!match)
+        return null;
+    return match[2].replace(/\\(.)/g, '$1');
+}
+function flowReferences(document, fromFlow) {
+    const refs = [];
+    const literal = (node) => {
+        const value = document.string(node);
+        return value === undefined || /\{[{%]/.test(value) ? undefined : value;
+    };
+    const push = (via, ns, id, at) => {
+        refs.push({
+            kind: 'flow',
+            via,
+            namespace: ns,
+            id,
+            file: document.flow.file,
+            ...nodePosition(document.flow, at),
+            fromFlow
+        });
+    };
+    const tree = taskTree(document);
+    for (const task of tree.tasks) {
+        if (task.type === undefined)
+            continue;
+        const via = SUBFLOW_TYPES.has(task.type)
+            ? 'subflow'
+            : FOREACH_ITEM_TYPES.has(task.type)
+                ? 'foreach'
+                : undefined;
+        if (!via)
+            continue;
+        const id = literal(document.get(task.map, 'flowId')?.value);
+        const ns = literal(document.get(task.map, 'namespace')?.value);
+        if (id !== undefined && ns !== undefined)
+            push(via, ns, id, task.at);
+    }
+    for (const trigger of tree.triggers) {
+        if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type))
+            continue;
+        const upstream = [
+            ...document.items(document.get(trigger.map, 'conditions')?.value),
+            ...document.items(document.get(document.get(trigger.map, 'preconditions')?.value, 'flows')?.value)
+        ];
+        for (const item of upstream) {
+            const flowIdEntry = document.get(item, 'flowId');
+            const id = literal(flowIdEntry?.value);
+            const ns = literal(document.get(item, 'namespace')?.value);
+            if (flowIdEntry && id !== undefined && ns !== undefined)
+                push('flow-trigger', ns, id, flowIdEntry.key);
+        }
+    }
+    return refs;
 }
 
 function atLeast(version, since) {
@@ -8156,6 +8156,11 @@ async function check(input, context, ports, mode, kestra) {
         return loaded;
     }, describeRepository);
     const notes = [describeRepository(model)];
+    const flowReferences = model.flows.flatMap((flow) => {
+        if (!checks.has(flow))
+            checks.set(flow, checkFlow(flow, validation));
+        return checks.get(flow).references;
+    });
     const reading = reads?.state(model);
     const checking = onServer?.findings(repositoryFlows(model)) ?? Promise.resolve([]);
     const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined;
@@ -8196,7 +8201,7 @@ async function check(input, context, ports, mode, kestra) {
         }, describeServerState));
     const findings = await phase(reporter, 'Validation', async () => {
         const server = await checking;
-        const references = await checkReferences(model, model.flows.flatMap((flow) => checks.get(flow)?.references ?? []), kestra ? { api: kestra, state } : undefined);
+        const references = await checkReferences(model, flowReferences, kestra ? { api: kestra, state } : undefined);
         reporter.info(`Local checks: ${localFindings.length} finding(s).`);
         if (onServer)
             reporter.info(`The server's validation: ${server.length} finding(s).`);
@@ -8208,7 +8213,7 @@ async function check(input, context, ports, mode, kestra) {
         reporter.annotate(all);
         return all;
     }, (all) => verdictText(all, settings.failOn));
-    return { model, findings, changed, state, markers, base, notes };
+    return { model, references: flowReferences, findings, changed, state, markers, base, notes };
 }
 /** `Validation passed: 0 errors, 2 warnings`, the log's line for the comment's verdict. */
 function verdictText(findings, failOn) {
@@ -8544,14 +8549,17 @@ function textOf(bytes) {
  * no request. Only server sources that name a `flowId` are parsed.
  */
 function callGraph(repository, server) {
-    const calls = [];
-    const held = new Set();
-    for (const flow of repository) {
+    // The repository's references were collected when its flows were checked: not walked again here.
+    const held = new Map();
+    for (const flow of repository.flows) {
         if (flow.notAFlow || flow.namespace === undefined || flow.id === undefined)
             continue;
-        held.add(flowKey(flow.namespace, flow.id));
-        calls.push(...edgesOf(flow, { namespace: flow.namespace, id: flow.id }));
+        held.set(flowKey(flow.namespace, flow.id), { namespace: flow.namespace, id: flow.id });
     }
+    const calls = repository.references.flatMap((ref) => {
+        const caller = held.get(ref.fromFlow);
+        return caller ? edgesOf([ref], caller) : [];
+    });
     const serverOnly = new Set();
     for (const [namespace, { flows }] of server) {
         for (const remote of flows) {
@@ -8562,13 +8570,13 @@ function callGraph(repository, server) {
             if (!remote.source.includes('flowId'))
                 continue;
             const parsed = parseFlowFile({ file: '', rel: '', raw: remote.source });
-            calls.push(...edgesOf(parsed, { namespace, id: remote.id }));
+            calls.push(...edgesOf(collectReferences([parsed]), { namespace, id: remote.id }));
         }
     }
     return { calls, serverOnly };
 }
-function edgesOf(flow, caller) {
-    return collectReferences([flow]).flatMap((ref) => ref.kind === 'flow'
+function edgesOf(references, caller) {
+    return references.flatMap((ref) => ref.kind === 'flow'
         ? [
             {
                 caller,
@@ -8880,7 +8888,10 @@ async function planMode(args) {
         if (baseSha && !input.base && ports.github) {
             built = buildPlan({ ...input, base: await baseFromApi(built, ports.github, baseSha) });
         }
-        const impact = withImpact(built, { ...callGraph(model.flows, state), reference });
+        const impact = withImpact(built, {
+            ...callGraph({ flows: model.flows, references: args.references }, state),
+            reference
+        });
         for (const [namespace, counts] of countsByNamespace(impact.plan)) {
             reporter.info(`${namespace}: ${countsText(counts)}`);
         }
@@ -8987,6 +8998,7 @@ async function execute(settings, context, ports) {
             context,
             ports,
             model: checked.model,
+            references: checked.references,
             changed: checked.changed,
             state: checked.state,
             base: checked.base,
@@ -9009,6 +9021,7 @@ async function execute(settings, context, ports) {
             ports,
             kestra,
             model: checked.model,
+            references: checked.references,
             plan,
             markers: checked.markers,
             findings,
