@@ -15,16 +15,27 @@ export function resourceKey(change: ResourceChange): string {
 }
 
 /**
+ * A finding concerns a resource through its key or through the resource's repository file: these are the
+ * names under which each side can be matched (`changeTargets(c)` meets `findingTargets(f)`).
+ */
+export function changeTargets(change: ResourceChange): string[] {
+  const key = `resource ${resourceKey(change)}`
+  return change.file === undefined ? [key] : [key, `file ${change.file}`]
+}
+
+export function findingTargets(finding: Finding): string[] {
+  const file = `file ${finding.file}`
+  return finding.resource === undefined ? [file] : [file, `resource ${finding.resource}`]
+}
+
+/**
  * SPEC §9: nothing is written unless every validation error is resolved — a bad file stops the whole
  * deployment, whether or not the plan writes it (a broken file may hide a resource the plan cannot see).
  * Errors of the resources the plan writes are listed first.
  */
 export function deployBlockers(plan: Plan, findings: Finding[]): Finding[] {
-  const writes = plan.resources.filter(isWrite)
-  const keys = new Set(writes.map(resourceKey))
-  const files = new Set(writes.flatMap((c) => (c.file === undefined ? [] : [c.file])))
-  const written = (f: Finding) =>
-    (f.resource !== undefined && keys.has(f.resource)) || files.has(f.file)
+  const targets = new Set(plan.resources.filter(isWrite).flatMap(changeTargets))
+  const written = (f: Finding) => findingTargets(f).some((target) => targets.has(target))
   const errors = findings.filter((f) => f.severity === 'error').sort(compareFindings)
   return [...errors.filter(written), ...errors.filter((f) => !written(f))]
 }

@@ -1,4 +1,4 @@
-import { resourceKey } from '../deploy/gate.js'
+import { changeTargets, findingTargets } from '../deploy/gate.js'
 import { resourceName, type FileContentSummary, type ResourceChange } from '../plan/types.js'
 import type { Finding } from '../validate/finding.js'
 import { escapeText } from './escape.js'
@@ -30,13 +30,10 @@ export function invalidCounts(findings: readonly Finding[]): InvalidCount {
     entry.error ||= f.severity === 'error'
     byKey.set(key, entry)
   }
-  for (const f of findings) {
-    add(`file ${f.file}`, f)
-    if (f.resource !== undefined) add(`resource ${f.resource}`, f)
-  }
+  for (const f of findings) for (const target of findingTargets(f)) add(target, f)
   return (r) => {
-    const own = byKey.get(`resource ${resourceKey(r)}`)
-    const file = r.file === undefined ? undefined : byKey.get(`file ${r.file}`)
+    // The file's findings include the resource's own when it has a file: count those, not both.
+    const [own, file] = changeTargets(r).map((target) => byKey.get(target))
     const entry = file ?? own
     return own?.error || file?.error ? entry!.count : undefined
   }
