@@ -1647,15 +1647,25 @@ function resourceKey(change) {
         : fileKey(change.namespace, change.path);
 }
 /**
+ * A finding concerns a resource through its key or through the resource's repository file: these are the
+ * names under which each side can be matched (`changeTargets(c)` meets `findingTargets(f)`).
+ */
+function changeTargets(change) {
+    const key = `resource ${resourceKey(change)}`;
+    return change.file === undefined ? [key] : [key, `file ${change.file}`];
+}
+function findingTargets(finding) {
+    const file = `file ${finding.file}`;
+    return finding.resource === undefined ? [file] : [file, `resource ${finding.resource}`];
+}
+/**
  * SPEC §9: nothing is written unless every validation error is resolved — a bad file stops the whole
  * deployment, whether or not the plan writes it (a broken file may hide a resource the plan cannot see).
  * Errors of the resources the plan writes are listed first.
  */
 function deployBlockers(plan, findings) {
-    const writes = plan.resources.filter(isWrite);
-    const keys = new Set(writes.map(resourceKey));
-    const files = new Set(writes.flatMap((c) => (c.file === undefined ? [] : [c.file])));
-    const written = (f) => (f.resource !== undefined && keys.has(f.resource)) || files.has(f.file);
+    const targets = new Set(plan.resources.filter(isWrite).flatMap(changeTargets));
+    const written = (f) => findingTargets(f).some((target) => targets.has(target));
     const errors = findings.filter((f) => f.severity === 'error').sort(compareFindings);
     return [...errors.filter(written), ...errors.filter((f) => !written(f))];
 }
@@ -1737,14 +1747,12 @@ function invalidCounts(findings) {
         entry.error ||= f.severity === 'error';
         byKey.set(key, entry);
     };
-    for (const f of findings) {
-        add(`file ${f.file}`, f);
-        if (f.resource !== undefined)
-            add(`resource ${f.resource}`, f);
-    }
+    for (const f of findings)
+        for (const target of findingTargets(f))
+            add(target, f);
     return (r) => {
-        const own = byKey.get(`resource ${resourceKey(r)}`);
-        const file = r.file === undefined ? undefined : byKey.get(`file ${r.file}`);
+        // The file's findings include the resource's own when it has a file: count those, not both.
+        const [own, file] = changeTargets(r).map((target) => byKey.get(target));
         const entry = file ?? own;
         return own?.error || file?.error ? entry.count : undefined;
     };
