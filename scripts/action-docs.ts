@@ -1,11 +1,14 @@
 /**
- * The README's inputs and outputs tables are generated from action.yml.
+ * The inputs and outputs tables of the README and of docs/inputs.md are generated from action.yml.
  * `npm run docs` rewrites them; a test fails when they drift.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+
+/** The files holding the generated tables, relative to the project root. */
+export const DOCUMENTED_FILES = ['README.md', 'docs/inputs.md'] as const
 
 interface ActionYml {
   inputs: Record<string, { description: string; default?: string }>
@@ -34,24 +37,38 @@ export function renderTables(actionYml: string): { inputs: string; outputs: stri
   return { inputs, outputs }
 }
 
-export function replaceBlock(text: string, name: string, content: string): string {
+export function replaceBlock(
+  text: string,
+  name: string,
+  content: string,
+  file = 'README.md'
+): string {
   const start = `<!-- ${name}:start -->`
   const end = `<!-- ${name}:end -->`
   const from = text.indexOf(start)
   const to = text.indexOf(end)
-  if (from === -1 || to === -1) throw new Error(`README.md lacks the ${start} … ${end} block`)
+  if (from === -1 || to === -1) throw new Error(`${file} lacks the ${start} … ${end} block`)
   return `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`
 }
 
-export function documentedReadme(root: string): string {
+/** `file` (relative to `root`) with its inputs and outputs tables as action.yml makes them. */
+export function documented(root: string, file: string): string {
   const tables = renderTables(readFileSync(join(root, 'action.yml'), 'utf8'))
-  let readme = readFileSync(join(root, 'README.md'), 'utf8')
-  readme = replaceBlock(readme, 'inputs', tables.inputs)
-  return replaceBlock(readme, 'outputs', tables.outputs)
+  const text = readFileSync(join(root, file), 'utf8')
+  return replaceBlock(
+    replaceBlock(text, 'inputs', tables.inputs, file),
+    'outputs',
+    tables.outputs,
+    file
+  )
+}
+
+export function documentedReadme(root: string): string {
+  return documented(root, 'README.md')
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   const root = process.cwd()
-  writeFileSync(join(root, 'README.md'), documentedReadme(root))
-  console.log('README.md inputs/outputs tables regenerated from action.yml')
+  for (const file of DOCUMENTED_FILES) writeFileSync(join(root, file), documented(root, file))
+  console.log(`${DOCUMENTED_FILES.join(', ')}: inputs/outputs tables regenerated from action.yml`)
 }

@@ -127,7 +127,7 @@ function readPayload(path: string | undefined): Record<string, unknown> {
   return payload as Record<string, unknown>
 }
 
-/** SPEC §3: what `auto` means per event; `dry-run` turns deploy into plan. */
+/** What `auto` means per event (docs/modes.md#events); `dry-run` turns deploy into plan. */
 export function resolveMode(settings: Pick<Settings, 'mode' | 'dryRun'>, eventName: string): Mode {
   let mode: Mode
   if (settings.mode !== 'auto') mode = settings.mode

@@ -63,7 +63,7 @@ export interface Settings {
   githubToken?: string
   root: string
   namespace?: string
-  /** `auto` is resolved when the repository is read (SPEC §2, repo/choose-layout.ts). */
+  /** `auto` is resolved when the repository is read (docs/layouts.md#auto, repo/choose-layout.ts). */
   layout: Layout | 'auto'
   /** Why `layout` is what it is, once `auto` is resolved. */
   layoutReason?: string
@@ -83,7 +83,7 @@ export interface Settings {
   allowOutOfOrder: boolean
   timeoutSeconds: number
   concurrency: number
-  /** Flows to execute after a deploy that wrote something (SPEC §11). */
+  /** Flows to execute after a deploy that wrote something (docs/smoke-and-rollback.md#smoke-runs). */
   smokeFlows: SmokeFlow[]
   smokeTimeoutSeconds: number
   rollback: boolean

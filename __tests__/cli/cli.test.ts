@@ -1,5 +1,5 @@
 /**
- * Issue 7 acceptance: the bundled CLI (`node dist/cli.js`) end to end against the Kestra emulator.
+ * The bundled CLI (`node dist/cli.js`) end to end against the Kestra emulator.
  */
 import { cpSync, mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -1,5 +1,5 @@
 /**
- * Issue 5 acceptance: `node dist/index.js` deploying on push and workflow_dispatch against the Kestra emulator
+ * `node dist/index.js` deploying on push and workflow_dispatch against the Kestra emulator
  * and the fake GitHub API.
  */
 import { zipSync } from 'fflate'

@@ -1,5 +1,6 @@
 /**
- * Issue 18 acceptance, through the bundled action: what a reviewer and a reader of the log meet first.
+ * What a reviewer and a reader of the log meet first (docs/comment.md#what-reviewers-see), through the
+ * bundled action.
  * The plan comment names its environment, marks invalid resources and links findings to their line;
  * after the merge the comment and the job summary lead with the deploy's outcome; the log is grouped
  * by phase with one summary line per phase outside the groups.

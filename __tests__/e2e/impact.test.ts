@@ -1,5 +1,5 @@
 /**
- * Issue 20 acceptance, impact (SPEC §12): `node dist/index.js` on a pull request against the Kestra
+ * Impact (docs/impact.md): `node dist/index.js` on a pull request against the Kestra
  * emulator; the comment lists callers (a server-only one included) and trigger changes, and a deleted flow
  * that is still called warns on the caller.
  */

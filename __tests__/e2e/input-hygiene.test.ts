@@ -1,6 +1,6 @@
 /**
- * Issue 15 item 6, the repository's side: hostile or careless input is refused with its place named,
- * through the bundled action.
+ * Hostile or careless repository input is refused with its place named, through the bundled action
+ * (docs/security.md#repository-content-is-data).
  */
 import { truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'

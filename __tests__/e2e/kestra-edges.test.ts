@@ -1,6 +1,6 @@
 /**
- * Issue 16: what real Kestra does at the edges (legacy file names, OSS tenants, the whole-request export
- * 404, subflow warnings), run through the bundled action against the emulator doing the same.
+ * What real Kestra does at the edges (docs/kestra.md: legacy file names, OSS tenants, the whole-request
+ * export 404, subflow warnings), run through the bundled action against the emulator doing the same.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.js'

@@ -1,5 +1,5 @@
 /**
- * Issue 21 acceptance: repositories shaped as Kestra users keep them, planned on a pull request with no
+ * Repositories shaped as Kestra users keep them (docs/layouts.md#auto), planned on a pull request with no
  * layout input at all (only the server), through the bundled action against the emulator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

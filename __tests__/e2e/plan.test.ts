@@ -1,5 +1,5 @@
 /**
- * Issue 4 acceptance: `node dist/index.js` on pull_request against the Kestra emulator and a fake GitHub API.
+ * `node dist/index.js` on pull_request against the Kestra emulator and a fake GitHub API.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

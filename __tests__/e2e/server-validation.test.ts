@@ -1,5 +1,6 @@
 /**
- * Issue 3 acceptance: validate mode against the emulator reports server-only findings on the right line,
+ * Validate mode against the emulator reports server-only findings on the right line
+ * (docs/validation.md#server-validation),
  * and no credential text appears anywhere the step shows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

@@ -1,5 +1,5 @@
 /**
- * Issue 20 acceptance, smoke runs and rollback (SPEC §11): `node dist/index.js` deploying on push against
+ * Smoke runs and rollback (docs/smoke-and-rollback.md): `node dist/index.js` deploying on push against
  * the Kestra emulator, which runs executions with a scripted outcome and duration.
  */
 import { afterEach, describe, expect, it } from 'vitest'

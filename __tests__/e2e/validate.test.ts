@@ -1,5 +1,5 @@
 /**
- * Issue 2 acceptance: `node dist/index.js` in validate mode, spawned as the runner does.
+ * `node dist/index.js` in validate mode, spawned as the runner does.
  */
 import { describe, expect, it } from 'vitest'
 import { createGitRepo } from '../../test-support/git-repo.js'
@@ -90,7 +90,7 @@ tasks:
 
   it('reports a namespace that does not match its folder on the namespace line', async () => {
     const flow = HELLO.replace('namespace: company.team', 'namespace: other.team')
-    // Another flow declares the folder's namespace: auto reads the tenant layout (SPEC §2).
+    // Another flow declares the folder's namespace: auto reads the tenant layout (docs/layouts.md#auto).
     const result = await validate({
       'company.team/flows/hello.yml': flow,
       'company.team/flows/ok.yml': HELLO.replace('id: hello', 'id: ok')

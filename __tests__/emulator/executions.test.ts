@@ -34,7 +34,7 @@ async function start(version = '1.3.2'): Promise<KestraClient> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-describe('executions (reference §10)', () => {
+describe('executions (docs/kestra.md#executions)', () => {
   it('starts with multipart inputs, answers 404 until recorded, then runs to the scripted state', async () => {
     const api = await start()
     emulator.scriptExecutions(NS, 'greeter', {

@@ -39,7 +39,7 @@ describe('planJson', () => {
     }
   ]
 
-  it('writes the plan file of SPEC §5 exactly', () => {
+  it('writes the plan file of docs/inputs.md#plan-file exactly', () => {
     const json = planJson(plan, {
       mode: 'plan',
       server: 'https://kestra.example.com',

@@ -1,5 +1,5 @@
 /**
- * Issue 8.1: the fault matrix. For plan and for deploy, each fault runs `node dist/index.js` against its own
+ * The fault matrix. For plan and for deploy, each fault runs `node dist/index.js` against its own
  * Kestra emulator and fake GitHub API, then checks the end state: either the run recovered (plan: the full plan
  * and nothing written; deploy: the server equals the repository), or the step failed naming what to check (and,
  * for a deploy, every resource applied and not applied, matching the server) and a re-run converges.
@@ -195,7 +195,7 @@ const DEFAULT_INPUTS = { delete: 'true' }
 afterAll(() => {
   console.log(
     printMatrix(
-      'Fault matrix (issue 8.1): plan and deploy, end to end',
+      'Fault matrix: plan and deploy, end to end',
       'fault',
       ROWS.map((row) => row.fault),
       ['plan', 'deploy']

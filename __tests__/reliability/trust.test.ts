@@ -1,7 +1,8 @@
 /**
- * Issue 15, through the bundled action as the runner runs it: a trickling answer is a timeout, an edit made
- * on the server while the files upload is a conflict and survives, two overlapping runs of one commit both
- * succeed with one revision per flow, and a flow is never written without the file it reads.
+ * Deploy guarantees (docs/guarantees.md) through the bundled action as the runner runs it: a trickling
+ * answer is a timeout, an edit made on the server while the files upload is a conflict and survives, two
+ * overlapping runs of one commit both succeed with one revision per flow, and a flow is never written
+ * without the file it reads.
  */
 import { describe, expect, it } from 'vitest'
 import { runAction } from '../../test-support/runner.js'
@@ -21,7 +22,7 @@ async function withStage<T>(
   }
 }
 
-describe.concurrent('trust (issue 15)', () => {
+describe.concurrent('trust', () => {
   it('times out an answer that trickles, retries it, then fails naming the request', async () => {
     await withStage({ base: BASE, change: CHANGE }, async (stage) => {
       const path = `/api/v1/main/flows/${TEAM}`

@@ -1,4 +1,7 @@
-/** SPEC §8 "at a glance": which environment, invalid resources, linked findings, readable hierarchy. */
+/**
+ * What reviewers see at a glance (docs/comment.md#what-reviewers-see): which environment, invalid
+ * resources, linked findings, readable hierarchy.
+ */
 import { describe, expect, it } from 'vitest'
 import { renderComment } from '../../src/render/comment.js'
 import { escapeTextWithCode } from '../../src/render/escape.js'

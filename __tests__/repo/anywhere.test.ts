@@ -95,7 +95,7 @@ describe('anywhere layout', () => {
 })
 
 describe('auto', () => {
-  it('reads flows/hello.yml at the root of a repository with no input (issue 18)', async () => {
+  it('reads flows/hello.yml at the root of a repository with no input', async () => {
     const repo = createGitRepo({ 'flows/hello.yml': flow('hello', 'company.team') })
     const model = await loadWorkTree(settingsWith({ layout: 'auto' }), repo.dir)
     expect(model.layout.layout).toBe('anywhere')

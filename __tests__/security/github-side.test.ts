@@ -1,5 +1,5 @@
 /**
- * Issue 8.4: the GitHub side under stress — a token that may not comment, a crowded PR, racing runs, a body
+ * The GitHub side under stress — a token that may not comment, a crowded PR, racing runs, a body
  * GitHub finds too long, rate limits — against the fake GitHub API. Always one well-formed comment at most.
  */
 import { describe, expect, it } from 'vitest'

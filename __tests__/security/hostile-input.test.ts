@@ -1,5 +1,5 @@
 /**
- * Issue 8.2: hostile repository content, end to end. Each case plans on a pull request and deploys on push;
+ * Hostile repository content, end to end. Each case plans on a pull request and deploys on push;
  * it must get a clear finding or be handled correctly, never crash the step, never break the comment, never
  * upload anywhere but the file's own path.
  */
@@ -294,7 +294,7 @@ const CASES: HostileCase[] = [
 afterAll(() => {
   console.log(
     printMatrix(
-      'Hostile input (issue 8.2): plan on pull_request, deploy on push',
+      'Hostile input: plan on pull_request, deploy on push',
       'repository content',
       CASES.map((c) => c.name),
       ['plan', 'deploy']

@@ -225,7 +225,7 @@ const SCENARIOS: Scenario[] = [
 afterAll(() => {
   console.log(
     printMatrix(
-      'Secrets (issue 8.3): zero hits per scenario',
+      'Secrets: zero hits per scenario',
       'scenario',
       SCENARIOS.map((s) => s.name),
       ['leak scan']

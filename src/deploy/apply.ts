@@ -193,7 +193,8 @@ async function writeFlow(
   if (change.action === 'create') return createFlow(change, change.desired, fresh, api)
   try {
     const stored = await api.updateFlow(change.namespace, change.id, change.desired)
-    // The server keeps the revision when it sees no difference (a `revision:` line only, §2.4).
+    // The server keeps the revision when it sees no difference (a `revision:` line only,
+    // docs/kestra.md#unchanged-source).
     const result = stored.revision === change.current?.revision ? 'unchanged' : 'updated'
     return { change, result, revision: stored.revision }
   } catch (error) {

@@ -20,7 +20,10 @@ import { deployStatus, WRITTEN, type DeployResult, type ResourceResult } from '.
 
 export interface DeployDeps {
   api: KestraApi
-  /** Every validation finding of the run; any error blocks the deploy (SPEC §9). */
+  /**
+   * Every validation finding of the run; any error blocks the deploy
+   * (docs/guarantees.md#no-write-while-invalid).
+   */
   findings: Finding[]
   /** What flows need: flows they call (written before them) and files they read (see FlowDependency). */
   refs: FlowDependency[]

@@ -13,10 +13,11 @@ export type Verdict =
   | { kind: 'moved'; message: string }
 
 /**
- * Reads each resource's server state right before its own write (SPEC §9). Flows: one listing of the
- * namespace's revisions, shared by the writes that asked for it before it was sent (never by a write that
- * asked later, so no write trusts a read older than itself); a flow whose revision moved is read whole to
- * tell "already desired" from a conflict. Files: the file itself (a listing would export every file).
+ * Reads each resource's server state right before its own write
+ * (docs/guarantees.md#compare-before-write). Flows: one listing of the namespace's revisions, shared by
+ * the writes that asked for it before it was sent (never by a write that asked later, so no write trusts
+ * a read older than itself); a flow whose revision moved is read whole to tell "already desired" from a
+ * conflict. Files: the file itself (a listing would export every file).
  */
 export class FreshState {
   /** Per namespace, the listing that will be sent on the next turn of the event loop. */
@@ -89,7 +90,10 @@ export class FreshState {
   }
 }
 
-/** Kestra's own equality (§2.4): a server copy equal to ours is what this deploy wants. */
+/**
+ * Kestra's own equality (docs/kestra.md#unchanged-source): a server copy equal to ours is what this
+ * deploy wants.
+ */
 export function isSameFlow(stored: string, desired: string): boolean {
   return comparableFlowSource(stored) === comparableFlowSource(desired)
 }

@@ -29,9 +29,9 @@ export function findingTargets(finding: Finding): string[] {
 }
 
 /**
- * SPEC §9: nothing is written unless every validation error is resolved — a bad file stops the whole
- * deployment, whether or not the plan writes it (a broken file may hide a resource the plan cannot see).
- * Errors of the resources the plan writes are listed first.
+ * docs/guarantees.md#no-write-while-invalid: nothing is written unless every validation error is
+ * resolved — a bad file stops the whole deployment, whether or not the plan writes it (a broken file may
+ * hide a resource the plan cannot see). Errors of the resources the plan writes are listed first.
  */
 export function deployBlockers(plan: Plan, findings: Finding[]): Finding[] {
   const targets = new Set(plan.resources.filter(isWrite).flatMap(changeTargets))

@@ -40,9 +40,10 @@ export interface RollbackDeps {
 }
 
 /**
- * Puts back what the deploy changed, from what its plan read before it (SPEC §11): in the reverse of the
- * deploy's order (deleted files, deleted flows, written flows callers first, written files), each resource
- * only when the server still holds what the deploy wrote (otherwise a conflict), then the commit markers.
+ * Puts back what the deploy changed, from what its plan read before it
+ * (docs/smoke-and-rollback.md#rollback): in the reverse of the deploy's order (deleted files, deleted
+ * flows, written flows callers first, written files), each resource only when the server still holds
+ * what the deploy wrote (otherwise a conflict), then the commit markers.
  */
 export async function rollback(
   deployed: DeployResult,

@@ -2,11 +2,14 @@ import type { Execution, ExecutionsApi } from '../kestra/api.js'
 import { errorMessage } from '../errors.js'
 import type { SmokeFlow } from './smoke-lines.js'
 
-/** Terminal states (reference §10.2); only these two pass. */
+/** Terminal states (docs/kestra.md#execution-states); only these two pass. */
 const PASSING = new Set(['SUCCESS', 'WARNING'])
 const FAILING = new Set(['FAILED', 'KILLED', 'CANCELLED', 'RETRIED', 'SKIPPED', 'RESUBMITTED'])
 
-/** Kestra records a new execution asynchronously: a 404 this soon after the start means "not yet" (§10.2). */
+/**
+ * Kestra records a new execution asynchronously: a 404 this soon after the start means "not yet"
+ * (docs/kestra.md#read-an-execution).
+ */
 export const NOT_RECORDED_GRACE_MS = 15_000
 const FIRST_POLL_MS = 250
 const MAX_POLL_MS = 5_000
@@ -43,8 +46,9 @@ export interface SmokeDeps {
 }
 
 /**
- * Starts one execution per smoke flow and polls each until it ends or the shared deadline passes (SPEC §11).
- * An execution still running at the deadline is named and left running.
+ * Starts one execution per smoke flow and polls each until it ends or the shared deadline passes
+ * (docs/smoke-and-rollback.md#smoke-runs). An execution still running at the deadline is named and left
+ * running.
  */
 export async function runSmoke(flows: readonly SmokeFlow[], deps: SmokeDeps): Promise<SmokeReport> {
   const deadline = deps.now() + deps.timeoutMs

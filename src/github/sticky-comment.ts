@@ -14,9 +14,9 @@ interface ListedComment {
 }
 
 /**
- * The one comment per issue and marker (SPEC §8): found by the marker on its first line and a bot (or
- * this token's own user) as author, across all pages; updated in place; duplicates from racing runs
- * are deleted, the oldest kept.
+ * The one comment per issue and marker (docs/comment.md#sticky-comment): found by the marker on its
+ * first line and a bot (or this token's own user) as author, across all pages; updated in place;
+ * duplicates from racing runs are deleted, the oldest kept.
  */
 export class StickyComments {
   private viewer?: Promise<string | undefined>

@@ -71,11 +71,17 @@ export interface ServerConstraint {
   pointer?: string
 }
 
-/** Executions, for smoke runs after a deploy (SPEC §11, reference §10). */
+/**
+ * Executions, for smoke runs after a deploy (docs/smoke-and-rollback.md#smoke-runs,
+ * docs/kestra.md#executions).
+ */
 export interface ExecutionsApi {
   /** Starts one execution (inputs as multipart text parts, no waiting). */
   startExecution(namespace: string, id: string, inputs: [string, string][]): Promise<Execution>
-  /** Undefined on 404: unknown, or not recorded yet right after the start (reference §10.2). */
+  /**
+   * Undefined on 404: unknown, or not recorded yet right after the start
+   * (docs/kestra.md#read-an-execution).
+   */
   getExecution(executionId: string): Promise<Execution | undefined>
 }
 

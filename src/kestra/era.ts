@@ -15,8 +15,9 @@ export function parseVersion(version: unknown): [number, number, number] | undef
 
 /**
  * Whether routes carry the tenant segment. Enterprise 0.22 turned tenants on with no default tenant
- * (reference §0, `defaultTenant: false`), so every route needs one from there. Before, only an Enterprise
- * server configured with a tenant did; the default tenant `main` is taken as "not configured" there.
+ * (docs/kestra.md#tenant-prefix, `defaultTenant: false`), so every route needs one from there. Before,
+ * only an Enterprise server configured with a tenant did; the default tenant `main` is taken as "not
+ * configured" there.
  */
 export function isTenantScoped(
   version: [number, number, number],

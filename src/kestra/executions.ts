@@ -7,11 +7,14 @@ import type { HttpResponse } from './transport.js'
 
 const seg = encodeURIComponent
 
-/** `POST …/executions/{namespace}/{id}` and `GET …/executions/{id}` (reference §10). */
+/** `POST …/executions/{namespace}/{id}` and `GET …/executions/{id}` (docs/kestra.md#executions). */
 export class ExecutionsEndpoint {
   constructor(private readonly http: ScopedHttp) {}
 
-  /** Multipart only, one text part per input; `wait` stays false: the run is polled (reference §10.1). */
+  /**
+   * Multipart only, one text part per input; `wait` stays false: the run is polled
+   * (docs/kestra.md#start-an-execution).
+   */
   async start(namespace: string, id: string, inputs: [string, string][]): Promise<Execution> {
     const { contentType, body } = multipartFields(inputs)
     const response = await this.http.send({
@@ -65,8 +68,9 @@ function toExecution(response: HttpResponse): Execution {
 }
 
 /**
- * The execution's page in the Kestra UI, built from the action's base URL (the start's `url` depends on the
- * server's `kestra.url` setting): `<base>/ui/<tenant>/executions/…` on tenant-scoped servers (§10.3).
+ * The execution's page in the Kestra UI, built from the action's base URL (the start's `url` depends on
+ * the server's `kestra.url` setting): `<base>/ui/<tenant>/executions/…` on tenant-scoped servers
+ * (docs/kestra.md#execution-ui-link).
  */
 export function executionUrl(
   server: string,

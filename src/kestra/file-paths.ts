@@ -3,11 +3,12 @@ import { ActionError } from '../errors.js'
 import { parseVersion } from './era.js'
 
 /**
- * How a server turns a namespace file path into the one it stores (reference §3.2). Kestra 0.19 → 0.x
+ * How a server turns a namespace file path into the one it stores. Kestra 0.19 → 0.x
  * pass the path through `URLEncoder` and read it back with `URI.getPath()`: every escape is undone except
  * a space, stored as '+' (NamespaceFileController `new URI(URLEncoder.encode(path))`). The result then goes
  * through `URI.create`, where '?' or '#' cut the name, '%' starts an escape and some characters are refused;
  * 0.13 → 0.18 bind the path as a URI directly, which refuses a space too. 1.x keeps every name.
+ * See docs/kestra.md#namespace-file-names.
  */
 export type FileNaming = 'exact' | 'space-as-plus' | 'uri'
 

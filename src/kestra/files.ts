@@ -39,7 +39,8 @@ export class FilesEndpoint {
   /**
    * An empty file goes as an empty part, like Kestra's UI sends it. Some Micronaut 4 releases drop a
    * zero-byte part (micronaut-core#12498), which leaves the upload without `fileContent` (400): the file
-   * then goes inside a one-entry `.zip`, which Kestra extracts to `/<entry>` (reference §3.2).
+   * then goes inside a one-entry `.zip`, which Kestra extracts to `/<entry>`
+   * (docs/kestra.md#empty-files).
    */
   async upload(namespace: string, path: string, bytes: Uint8Array): Promise<void> {
     const response = await this.send(

@@ -1,6 +1,9 @@
 import { parseDocument } from 'yaml'
 
-/** Kestra's own equality normalisation: the first `revision: N` line is ignored (§2.4). */
+/**
+ * Kestra's own equality normalisation: the first `revision: N` line is ignored
+ * (docs/kestra.md#unchanged-source).
+ */
 export function withoutRevisionLine(source: string): string {
   return source.replace(/^revision: \d+\n?/m, '')
 }

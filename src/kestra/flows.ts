@@ -116,8 +116,9 @@ export class FlowsEndpoint {
   /** Sources by id; undefined on a 404 (a listed flow is gone, or the endpoint is missing). */
   /**
    * The export answers 404 for the whole request when one listed flow is gone by then (Kestra's
-   * `exportByIds` calls `orElseThrow()` per id, reference §2.10): the namespace is listed and exported once
-   * more, and after a second 404 its flows are read one by one. Other namespaces keep the export.
+   * `exportByIds` calls `orElseThrow()` per id, docs/kestra.md#export-flows): the namespace is listed
+   * and exported once more, and after a second 404 its flows are read one by one. Other namespaces keep
+   * the export.
    */
   private async listedWithSources(
     namespace: string

@@ -109,7 +109,8 @@ export class Transport {
       ...req.headers
     }
     if (this.authorization) headers.authorization = this.authorization
-    // The deadline covers the whole exchange: an answer that trickles in is a timeout too (SPEC §9).
+    // The deadline covers the whole exchange: an answer that trickles in is a timeout too
+    // (docs/guarantees.md#retries-and-deadlines).
     const deadline = new AbortController()
     const timer = setTimeout(
       () => deadline.abort(new RequestTimeout(this.options.timeoutMs)),

@@ -40,9 +40,10 @@ const VIA: Record<FlowCaller['via'], string> = {
 }
 
 /**
- * Callers and trigger changes of every flow the plan creates, updates or deletes (SPEC §12), attached to
- * the flow's change; the fingerprint then covers the callers too (trigger changes follow from the sources
- * it already covers; a next run time follows from the commit, like the commit line). Pure.
+ * Callers and trigger changes of every flow the plan creates, updates or deletes (docs/impact.md),
+ * attached to the flow's change; the fingerprint then covers the callers too (trigger changes follow
+ * from the sources it already covers; a next run time follows from the commit, like the commit line).
+ * Pure.
  */
 export function withImpact(plan: Plan, input: ImpactInput): PlanImpact {
   const flows = plan.resources.filter((r): r is FlowChange => r.kind === 'flow')

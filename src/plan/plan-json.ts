@@ -22,7 +22,7 @@ export type PlanFileResource = {
   drifted?: true
 } & ({ id: string } | { path: string })
 
-/** The JSON document written to the `plan-file` output (SPEC §5). */
+/** The JSON document written to the `plan-file` output (docs/inputs.md#plan-file). */
 export interface PlanFile {
   version: 1
   fingerprint: string

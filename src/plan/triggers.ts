@@ -17,9 +17,10 @@ interface FlowTriggers {
 
 /**
  * What changes in an updated flow's triggers and `disabled` flag between the server's source and the
- * repository's, in words (SPEC §12). A cron that changes gets its next run after `reference` (the planned
- * commit's time: the same for every run of the commit). Created and deleted flows show every trigger in
- * their diff already. Pure; sources are parsed only when their trigger text differs.
+ * repository's, in words (docs/impact.md#trigger-changes). A cron that changes gets its next run after
+ * `reference` (the planned commit's time: the same for every run of the commit). Created and deleted
+ * flows show every trigger in their diff already. Pure; sources are parsed only when their trigger text
+ * differs.
  */
 export function triggerChanges(
   before: string,

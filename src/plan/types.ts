@@ -26,11 +26,11 @@ export interface FlowChange extends ChangeBase {
   desired?: string
   /** What the server holds (update/delete/orphaned/unchanged). */
   current?: { source: string; revision: number }
-  /** Callers and trigger changes (SPEC §12), when there are any. */
+  /** Callers and trigger changes (docs/impact.md), when there are any. */
   impact?: FlowImpact
 }
 
-/** What a flow change does beyond its own diff (SPEC §12). */
+/** What a flow change does beyond its own diff (docs/impact.md). */
 export interface FlowImpact {
   /** Flows that call this one and stay after the deploy, sorted by namespace and id. */
   callers: FlowCaller[]
@@ -64,7 +64,10 @@ export interface FileChange extends ChangeBase {
   path: string
   desired?: FileContentSummary
   current?: FileContentSummary
-  /** The server's bytes as planned (update/delete): what a rollback puts back (SPEC §11). */
+  /**
+   * The server's bytes as planned (update/delete): what a rollback puts back
+   * (docs/smoke-and-rollback.md#rollback).
+   */
   previous?: Uint8Array
 }
 

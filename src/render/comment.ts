@@ -15,9 +15,9 @@ const SUMMARY_POINTER = '> [!NOTE]\n> The full plan is in the job summary of thi
 const DIFF_DROPPED = 'Diff omitted: see the job summary.'
 
 /**
- * The sticky PR comment (SPEC §8). Deterministic: only `runUrl` varies between runs of the same
- * plan, and it is confined to the last line. Stays within `budget` by dropping detail: diff
- * bodies largest first, then whole blocks for one-line summaries, then per-namespace counts.
+ * The sticky PR comment (docs/comment.md). Deterministic: only `runUrl` varies between runs of the same
+ * plan, and it is confined to the last line. Stays within `budget` by dropping detail: diff bodies
+ * largest first, then whole blocks for one-line summaries, then per-namespace counts.
  */
 export function renderComment(input: CommentInput): string {
   const budget = (input.budget ?? COMMENT_BUDGET) - runLine(input.runUrl).length - 2

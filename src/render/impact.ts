@@ -7,7 +7,10 @@ const VIA: Record<FlowCaller['via'], string> = {
   'flow-trigger': 'Flow trigger'
 }
 
-/** Marks for a flow's one-line summary: how many flows call it, and that its triggers change (SPEC §12). */
+/**
+ * Marks for a flow's one-line summary: how many flows call it, and that its triggers change
+ * (docs/impact.md).
+ */
 export function impactMarks(r: ResourceChange): string[] {
   if (r.kind !== 'flow' || !r.impact) return []
   const marks: string[] = []

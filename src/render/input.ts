@@ -15,7 +15,7 @@ export interface ReportInput {
   plan?: Plan
   /** `warning` turns warnings into a failing verdict too. Default `error`. */
   failOn?: 'error' | 'warning'
-  /** The repository layout the run read, and why (SPEC §2). */
+  /** The repository layout the run read, and why (docs/layouts.md#auto). */
   layout?: { layout: string; reason: string }
   /** Plain-text remarks shown under the headline (escaped), e.g. why only local validation ran. */
   notes?: readonly string[]

@@ -1,7 +1,10 @@
 import { linkTarget } from './escape.js'
 import { scanLines } from './markdown-lines.js'
 
-/** First line of our sticky comment (SPEC §8). Keys are kept to characters safe in an HTML comment. */
+/**
+ * First line of our sticky comment (docs/comment.md#markers). Keys are kept to characters safe in an
+ * HTML comment.
+ */
 export function commentMarker(commentKey: string): string {
   const safeKey = commentKey.replace(/[^A-Za-z0-9._-]/g, '_').replace(/--+/g, '-')
   return `<!-- kestra-gitops:${safeKey} -->`

@@ -4,7 +4,10 @@ import { resourceName } from '../plan/types.js'
 import { escapeText, linkTarget } from './escape.js'
 import { markdownTable } from './table.js'
 
-/** The smoke executions after a deploy (SPEC §11): flow, execution with its UI link, final state, duration. */
+/**
+ * The smoke executions after a deploy (docs/smoke-and-rollback.md#reports): flow, execution with its UI
+ * link, final state, duration.
+ */
 export function smokeSection(report: SmokeReport): string {
   const failed = report.runs.filter((r) => r.verdict !== 'passed').length
   const verdict = report.passed

@@ -1,7 +1,8 @@
 /**
- * Which files a PR or push changed (SPEC §3): from the local git history when it holds both commits,
- * else from the GitHub API, else "everything" with the reason. Git runs through execFile with argument
- * arrays and only ever receives validated commit ids; paths are read NUL-separated.
+ * Which files a PR or push changed (docs/modes.md#changed-files): from the local git history when it
+ * holds both commits, else from the GitHub API, else "everything" with the reason. Git runs through
+ * execFile with argument arrays and only ever receives validated commit ids; paths are read
+ * NUL-separated.
  */
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'

@@ -17,7 +17,10 @@ export interface TopFolder {
   declaresOwnNamespace: boolean
 }
 
-/** SPEC §2: the `layout` input, else what `auto` makes of the inputs and the top-level folders. */
+/**
+ * docs/layouts.md#auto: the `layout` input, else what `auto` makes of the inputs and the top-level
+ * folders.
+ */
 export async function chooseLayout(
   settings: Pick<Settings, 'layout' | 'layoutReason' | 'namespace'>,
   tree: TreeSource,

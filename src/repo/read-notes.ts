@@ -20,7 +20,10 @@ export function otherKindsNotice(skipped: readonly { file: string; type: string 
   }
 }
 
-/** SPEC §2: flow documents under root that the layout does not read, as one warning. */
+/**
+ * Flow documents under root that the layout does not read, as one warning
+ * (docs/layouts.md#what-a-run-says).
+ */
 export function unmatchedFlowsWarning(
   files: readonly string[],
   settings: ReadSettings
@@ -35,7 +38,10 @@ export function unmatchedFlowsWarning(
   }
 }
 
-/** SPEC §2: a run that finds no resource at all is an error that says where it looked. */
+/**
+ * A run that finds no resource at all is an error that says where it looked
+ * (docs/layouts.md#what-a-run-says).
+ */
 export function nothingFound(
   model: Pick<RepoModel, 'rootRel' | 'layout'>,
   settings: ReadSettings

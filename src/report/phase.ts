@@ -1,8 +1,9 @@
 import type { Reporter } from './reporter.js'
 
 /**
- * One phase of the run (SPEC §9): its log lines in a group titled `title`, then `summary` of its result
- * as one line outside the group. A phase that throws closes its group and lets the error through.
+ * One phase of the run (docs/modes.md#the-log): its log lines in a group titled `title`, then `summary`
+ * of its result as one line outside the group. A phase that throws closes its group and lets the error
+ * through.
  */
 export async function phase<T>(
   reporter: Reporter,

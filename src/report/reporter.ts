@@ -24,8 +24,8 @@ export interface Reporter {
   /** A warning that is not about a file (e.g. the comment could not be written). */
   warning(message: string): void
   /**
-   * Opens a collapsible group of log lines for a phase of the run (SPEC §9). Groups do not nest: a
-   * new one closes the one open.
+   * Opens a collapsible group of log lines for a phase of the run (docs/modes.md#the-log). Groups do not
+   * nest: a new one closes the one open.
    */
   group(title: string): void
   /** Closes the open group; `summary` is the phase's one line, logged outside it. */

@@ -5,9 +5,9 @@ import { resourceName, type Plan } from '../plan/types.js'
 import type { Reporter } from './reporter.js'
 
 /**
- * The deploy's log (SPEC §9): each namespace's writes in one group, logged when its last write has a
- * result, then the namespace's tally as one line outside the group. Writes of several namespaces run
- * at once: lines wait for their namespace, so no group interleaves with another.
+ * The deploy's log (docs/modes.md#the-log): each namespace's writes in one group, logged when its last
+ * write has a result, then the namespace's tally as one line outside the group. Writes of several
+ * namespaces run at once: lines wait for their namespace, so no group interleaves with another.
  */
 export function writeLog(plan: Plan, reporter: Reporter): (result: ResourceResult) => void {
   const pending = new Map<string, number>()

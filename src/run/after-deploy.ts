@@ -18,8 +18,9 @@ export interface AfterDeploy {
 }
 
 /**
- * SPEC §11: smoke executions after a deploy that wrote something and had no failed write, then a rollback
- * when one of them failed or a write failed, with `rollback: true`. Sets the `smoke` and `rolled-back` outputs.
+ * docs/smoke-and-rollback.md: smoke executions after a deploy that wrote something and had no failed
+ * write, then a rollback when one of them failed or a write failed, with `rollback: true`. Sets the
+ * `smoke` and `rolled-back` outputs.
  */
 export async function afterDeploy(args: {
   settings: Pick<

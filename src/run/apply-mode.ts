@@ -39,7 +39,7 @@ export interface ApplyModeArgs {
   summary: string
 }
 
-/** Applies the plan (SPEC §9) and reports per-resource results. */
+/** Applies the plan (docs/guarantees.md) and reports per-resource results. */
 export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string }> {
   const { settings, context, ports, plan } = args
   const { reporter } = ports

@@ -21,7 +21,7 @@ export interface RunOutcome {
   report: ReportInput
 }
 
-/** validate → plan → apply, as far as the mode goes (SPEC §3). */
+/** validate → plan → apply, as far as the mode goes (docs/modes.md). */
 export async function execute(
   settings: Settings,
   context: RunContext,
@@ -113,7 +113,10 @@ export async function execute(
   }
 }
 
-/** SPEC §3 and §8: the mode for this event; a fork PR without credentials gets the local checks only. */
+/**
+ * The mode for this event (docs/modes.md#events); a fork PR without credentials gets the local checks
+ * only.
+ */
 function chooseMode(
   settings: Settings,
   context: RunContext,

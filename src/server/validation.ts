@@ -24,8 +24,9 @@ export class ServerValidation {
   }
 
   /**
-   * Every added flow's findings; the last, partial batch leaves now. `repositoryFlows` (flow keys) are the
-   * flows the repository holds: the server's warnings about those missing are dropped (SPEC §6).
+   * Every added flow's findings; the last, partial batch leaves now. `repositoryFlows` (flow keys) are
+   * the flows the repository holds: the server's warnings about those missing are dropped
+   * (docs/validation.md#server-validation).
    */
   async findings(repositoryFlows: ReadonlySet<string>): Promise<Finding[]> {
     this.send()

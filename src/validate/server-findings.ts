@@ -11,9 +11,9 @@ export { locateKestraPath } from './kestra-path.js'
 const SUBFLOW_NOT_FOUND = /^The subflow '(.+)' not found in namespace '(.+)'\.$/
 
 /**
- * Turns the server's verdicts (same order as `flows`) into findings on the flows' lines. A warning that a
- * subflow is missing is dropped when the repository holds that flow (`repositoryFlows`, flow keys): it
- * is deployed with the rest (SPEC §6).
+ * Turns the server's verdicts (same order as `flows`) into findings on the flows' lines. A warning that
+ * a subflow is missing is dropped when the repository holds that flow (`repositoryFlows`, flow keys): it
+ * is deployed with the rest (docs/validation.md#server-validation).
  */
 export function serverFindings(
   flows: FlowFile[],

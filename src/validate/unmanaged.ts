@@ -3,7 +3,10 @@ import type { Finding } from './finding.js'
 import { namespaceFits } from '../repo/managed-namespaces.js'
 import { deployableFlow } from '../plan/desired.js'
 
-/** SPEC §1: `system` is managed only when listed in `namespaces`; its resources are left alone otherwise. */
+/**
+ * docs/resources.md#system-namespace: `system` is managed only when listed in `namespaces`; its
+ * resources are left alone otherwise.
+ */
 export function unmanagedFindings(model: RepoModel): Finding[] {
   const managed = new Set(model.managedNamespaces)
   const message = (namespace: string) =>

@@ -1,7 +1,10 @@
 import type { ChangedFiles } from '../repo/changed-files.js'
 import { compareFindings, type Finding } from './finding.js'
 
-/** SPEC §6: on a PR, an error in a file the PR did not change is a warning, so old problems never block it. */
+/**
+ * docs/validation.md#pull-requests: on a PR, an error in a file the PR did not change is a warning, so
+ * old problems never block it.
+ */
 export function demoteUnchangedErrors(findings: Finding[], changed: ChangedFiles): Finding[] {
   if (changed.kind !== 'list') return findings
   return findings.map((finding) =>

@@ -1,6 +1,6 @@
 /**
- * Kestra's error answers: Micronaut JsonError bodies (≤ 1.3, reference §5.1) or, optionally, 2.0's
- * RFC 9457 problem bodies (§5.3). Handlers throw ApiError; the server renders it.
+ * Kestra's error answers: Micronaut JsonError bodies (≤ 1.3) or, optionally, 2.0's RFC 9457 problem
+ * bodies (docs/kestra.md#errors). Handlers throw ApiError; the server renders it.
  */
 
 export interface EmbeddedError {

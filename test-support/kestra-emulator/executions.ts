@@ -1,6 +1,7 @@
 /**
- * The emulator's executions (reference §10): time-driven runs with a scripted outcome and duration per
- * flow, recorded only after a delay (a read right after the start answers 404, as Kestra's can).
+ * The emulator's executions (docs/kestra.md#executions): time-driven runs with a scripted outcome and
+ * duration per flow, recorded only after a delay (a read right after the start answers 404, as Kestra's
+ * can).
  */
 import { randomBytes } from 'node:crypto'
 

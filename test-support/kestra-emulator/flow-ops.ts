@@ -1,4 +1,7 @@
-/** Flow persistence rules shared by the flow routes and the namespace-file zip import (§2.2–§2.6). */
+/**
+ * Flow persistence rules shared by the flow routes and the namespace-file zip import
+ * (docs/kestra.md#flows).
+ */
 import type { EmulatorCore } from './context.js'
 import { ApiError, invalidEntity, notFound, type EmbeddedError } from './errors.js'
 import { flowJson, sameSource } from './flow-source.js'

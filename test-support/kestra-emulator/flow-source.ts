@@ -1,21 +1,30 @@
-/** Text-level handling of flow YAML exactly as Kestra does it (reference §2.4, §2.8, §2.9, §3.2). */
+/** Text-level handling of flow YAML exactly as Kestra does it (docs/kestra.md#flows). */
 import { parse } from 'yaml'
 
 const REVISION_LINE = /^revision: \d+\n?/m
 
-/** §2.4: sources are "the same" when byte-identical after removing the first `revision: N` line. */
+/**
+ * docs/kestra.md#unchanged-source: sources are "the same" when byte-identical after removing the first
+ * `revision: N` line.
+ */
 export function sameSource(a: string, b: string): boolean {
   return a.replace(REVISION_LINE, '') === b.replace(REVISION_LINE, '')
 }
 
-/** §2.9: `/flows/validate` splits on the regex `\n+---\n*?` (Java split: trailing empties dropped). */
+/**
+ * docs/kestra.md#validate-flows: `/flows/validate` splits on the regex `\n+---\n*?` (Java split:
+ * trailing empties dropped).
+ */
 export function splitValidateDocuments(body: string): string[] {
   const parts = body.split(/\n+---\n*?/)
   while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop()
   return parts
 }
 
-/** §2.8: the namespace bulk route splits naively on every `---`, blank pieces ignored. */
+/**
+ * docs/kestra.md#bulk-replace-of-a-namespace: the namespace bulk route splits naively on every `---`,
+ * blank pieces ignored.
+ */
 export function splitNaively(body: string): string[] {
   return body.split('---').filter((part) => part.trim() !== '')
 }
@@ -39,7 +48,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** Top-level keys of a flow in 1.3 (reference §6). */
+/** Top-level keys of a flow in 1.3 (docs/kestra.md#flow-top-level-keys). */
 export const TOP_LEVEL_KEYS = [
   'id',
   'namespace',
@@ -67,8 +76,8 @@ export const TOP_LEVEL_KEYS = [
 export const PRE_V1_KEYS = ['listeners', 'taskDefaults']
 
 /**
- * `Flow` JSON (§2.1): non_null inclusion, labels as `[{key,value}]`, revision and deleted from the
- * store. `source` is added by the caller for FlowWithSource.
+ * `Flow` JSON (docs/kestra.md#flow-json): non_null inclusion, labels as `[{key,value}]`, revision and
+ * deleted from the store. `source` is added by the caller for FlowWithSource.
  */
 export function flowJson(
   parsed: Record<string, unknown> | undefined,

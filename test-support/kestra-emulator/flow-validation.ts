@@ -1,7 +1,8 @@
 /**
- * Plugin-blind structural validation of one flow, shaped like Kestra's pipeline (reference §2.9, §6):
- * YAML parse → strict binding (unknown top-level field, unknown task/trigger type; the first problem
- * in document order stops it, as Jackson does) → bean validation + FlowValidator (all collected).
+ * Plugin-blind structural validation of one flow, shaped like Kestra's pipeline
+ * (docs/kestra.md#validate-flows): YAML parse → strict binding (unknown top-level field, unknown
+ * task/trigger type; the first problem in document order stops it, as Jackson does) → bean validation +
+ * FlowValidator (all collected).
  */
 import { parseDocument } from 'yaml'
 import { isRecord, PRE_V1_KEYS, TOP_LEVEL_KEYS } from './flow-source.js'

@@ -1,8 +1,8 @@
 /**
- * The `warnings` of `POST /flows/validate` (reference §2.9): FlowService `warnings` as each era wrote it
- * [S21 core/.../services/FlowService.java v0.17–v0.20; DEV FlowService `warnings`, `checkValidSubflows`].
- * Kestra computes them once the flow has parsed, before bean validation; the emulator only for flows
- * that pass its checks.
+ * The `warnings` of `POST /flows/validate` (docs/kestra.md#validate-flows): FlowService `warnings` as
+ * each era wrote it [S21 core/.../services/FlowService.java v0.17–v0.20; DEV FlowService `warnings`,
+ * `checkValidSubflows`]. Kestra computes them once the flow has parsed, before bean validation; the
+ * emulator only for flows that pass its checks.
  */
 import type { EmulatorCore } from './context.js'
 import { aliasReplacement } from './flow-validation.js'

@@ -1,5 +1,5 @@
 /**
- * An in-process Kestra API (plain node:http) faithful to shared/reference/kestra-api.md §9, for
+ * An in-process Kestra API (plain node:http) faithful to the routes of docs/kestra.md#routes, for
  * contract tests, end-to-end runs of the bundled action, the demo and the benchmark.
  */
 import type { EmulatorCore, ResolvedOptions } from './context.js'

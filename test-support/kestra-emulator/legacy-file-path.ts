@@ -1,6 +1,6 @@
 /**
- * How Kestra before 1.0 turns a namespace file `path` into the stored path (reference §3.2: "0.x URL-encoded
- * the path with URLEncoder"), read in kestra-io/kestra:
+ * How Kestra before 1.0 turns a namespace file `path` into the stored path
+ * (docs/kestra.md#namespace-file-names), read in kestra-io/kestra:
  * - 0.19 → 0.x `NamespaceFileController` (file, stats, list, createDirectory, createFile, delete) builds
  *   `new URI(URLEncoder.encode(path, UTF_8))`. URLEncoder escapes everything, '/' included (`%2F`), but every
  *   reader takes `uri.getPath()`, which decodes the escapes again: only a space survives, as '+'
@@ -13,7 +13,7 @@
  *   (ErrorController's ConversionErrorException handler answers 422; that Micronaut raises that exception
  *   here is inferred), then the same `NamespaceFile.of` follows.
  * - 0.x zip uploads build `URI.create("/" + entryName)`, as 0.13 → 0.18 do for every path.
- * 1.x builds `new URI(null, null, path, null)` instead, which keeps every name as given (reference §3.2).
+ * 1.x builds `new URI(null, null, path, null)` instead, which keeps every name as given.
  */
 import { ApiError, illegalArgument } from './errors.js'
 

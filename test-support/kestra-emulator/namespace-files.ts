@@ -1,6 +1,6 @@
 /**
- * One namespace's file storage (reference §3.2): a directory tree with per-file revisions.
- * Uploads always add a revision; deletion leaves a tombstone so numbering continues; deleting
+ * One namespace's file storage (docs/kestra.md#namespace-files): a directory tree with per-file
+ * revisions. Uploads always add a revision; deletion leaves a tombstone so numbering continues; deleting
  * prunes emptied parent directories (root kept). Children are indexed so listing is O(children).
  */
 export interface FileRecord {

@@ -1,6 +1,7 @@
 /**
- * The HTTP layer: routing, auth (§1), fault injection, latency, request log and error rendering.
- * Latency and hangs are timers, so concurrent requests overlap; close() ends every pending one.
+ * The HTTP layer: routing, auth (docs/kestra.md#authentication), fault injection, latency, request log
+ * and error rendering. Latency and hangs are timers, so concurrent requests overlap; close() ends every
+ * pending one.
  */
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
@@ -228,7 +229,10 @@ export class EmulatorServer {
     return bearer !== undefined && (this.settings.tokens ?? []).includes(bearer)
   }
 
-  /** §1: 401, `WWW-Authenticate: Basic` unless the Referer is the login page, no body (≤ 1.3). */
+  /**
+   * docs/kestra.md#authentication: 401, `WWW-Authenticate: Basic` unless the Referer is the login page,
+   * no body (≤ 1.3).
+   */
   private unauthorized(req: IncomingMessage, url: URL): Reply {
     const headers: Record<string, string> = {}
     if (!/\/login$/.test(String(req.headers.referer ?? ''))) headers['WWW-Authenticate'] = 'Basic'

@@ -142,7 +142,7 @@ export interface Emulator {
   /** Resolves once seeded flows are parsed and validated in the background (benchmarks wait for it). */
   warmedUp(): Promise<void>
   snapshot(): Snapshot
-  /** How executions of this flow end, and when (reference §10). */
+  /** How executions of this flow end, and when (docs/kestra.md#executions). */
   scriptExecutions(namespace: string, id: string, script: ExecutionScript, tenant?: string): void
   /** Every execution started, oldest first. */
   executions(): StoredExecution[]

@@ -52,7 +52,7 @@ export type WarningEra = 'none' | '0.17' | '0.19' | '0.20' | '1.0'
 export function featuresOf(version: string, edition: 'OSS' | 'EE' = 'OSS'): Features {
   const v = parseVersion(version)
   return {
-    // EE 0.22 turned multi-tenancy on with no default tenant (reference §0, `defaultTenant: false`).
+    // EE 0.22 turned multi-tenancy on with no default tenant (docs/kestra.md#tenant-prefix).
     tenantRoutes: atLeast(v, '0.23') || (edition === 'EE' && atLeast(v, '0.22')),
     v1: atLeast(v, '1.0'),
     inputDefaultsRules: atLeast(v, '1.1'),

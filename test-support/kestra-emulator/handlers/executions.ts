@@ -1,4 +1,4 @@
-/** `P/executions…` (reference §10.1, §10.2, §10.4): start (multipart inputs), read, kill. */
+/** `P/executions…` (docs/kestra.md#executions): start (multipart inputs), read, kill. */
 import type { EmulatorCore, Reply, RequestContext } from '../context.js'
 import { emptyReply, jsonReply, queryValue } from '../context.js'
 import { ApiError, invalidEntity, notFound, unsupportedMediaType } from '../errors.js'

@@ -1,4 +1,7 @@
-/** Namespace file routes (reference §3.2): every path travels in the `path` query parameter. */
+/**
+ * Namespace file routes (docs/kestra.md#namespace-files): every path travels in the `path` query
+ * parameter.
+ */
 import { unzipSync, zipSync } from 'fflate'
 import {
   emptyReply,
@@ -135,7 +138,10 @@ export function handleSearchFiles(ctx: RequestContext, core: EmulatorCore): Repl
   )
 }
 
-/** §3.2: a `.zip` upload is extracted; `_flows/` entries become flows of this namespace. */
+/**
+ * docs/kestra.md#zip-uploads: a `.zip` upload is extracted; `_flows/` entries become flows of this
+ * namespace.
+ */
 function extractZip(ctx: RequestContext, core: EmulatorCore, data: Buffer): void {
   let entries: Record<string, Uint8Array>
   try {

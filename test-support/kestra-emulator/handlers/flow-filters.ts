@@ -1,6 +1,6 @@
 /**
  * Flow search filters: 1.x `filters[<field>][<OP>]=value` and the legacy flat params `namespace`
- * (prefix: ns or ns.*) and `q` (reference §2.7).
+ * (prefix: ns or ns.*) and `q` (docs/kestra.md#list-and-search-flows).
  */
 import { ApiError } from '../errors.js'
 

@@ -1,4 +1,4 @@
-/** Flow routes (reference §2, §9). */
+/** Flow routes (docs/kestra.md#flows). */
 import { unzipSync, zipSync } from 'fflate'
 import { stringify } from 'yaml'
 import {
@@ -176,7 +176,10 @@ function validateOne(
   return item
 }
 
-/** §2.9: outdated only when the source has `revision:` and it is not the server's last + 1. */
+/**
+ * docs/kestra.md#validate-flows: outdated only when the source has `revision:` and it is not the
+ * server's last + 1.
+ */
 function isOutdated(
   core: EmulatorCore,
   tenant: string,
@@ -222,7 +225,10 @@ export function handleImport(ctx: RequestContext, core: EmulatorCore): Reply {
   return jsonReply(failed)
 }
 
-/** §2.8: replace a whole namespace. Checks namespaces and duplicates first, then deletes, then saves. */
+/**
+ * docs/kestra.md#bulk-replace-of-a-namespace: replace a whole namespace. Checks namespaces and
+ * duplicates first, then deletes, then saves.
+ */
 export function handleBulkNamespace(ctx: RequestContext, core: EmulatorCore): Reply {
   const namespace = ctx.params.namespace!
   let sources: string[]

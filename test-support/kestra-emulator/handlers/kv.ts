@@ -1,4 +1,4 @@
-/** KV routes (reference §3.3). */
+/** KV routes (docs/kestra.md#kv-store). */
 import {
   emptyReply,
   jsonReply,

@@ -1,4 +1,7 @@
-/** Namespace routes (reference §3.1): implicit in OSS (derived from flows), real entities in EE. */
+/**
+ * Namespace routes (docs/kestra.md#namespaces): implicit in OSS (derived from flows), real entities in
+ * EE.
+ */
 import {
   jsonReply,
   queryValue,
