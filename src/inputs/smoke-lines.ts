@@ -1,6 +1,9 @@
-import { NAMESPACE_PATTERN } from '../validate/identity.js'
+import { NAMESPACE_PATTERN } from './checks.js'
 
-/** One `smoke-flows` line: a flow to execute after the deploy, with its inputs (SPEC §11). */
+/**
+ * One `smoke-flows` line: a flow to execute after the deploy, with its inputs
+ * (docs/smoke-and-rollback.md#smoke-flows).
+ */
 export interface SmokeFlow {
   namespace: string
   id: string
