@@ -70,8 +70,6 @@ export default {
   onwarn(warning, warn) {
     if (warning.code === 'CIRCULAR_DEPENDENCY' && /node_modules/.test(warning.message)) return
     if (warning.code === 'THIS_IS_UNDEFINED') return
-    // zod's /* @__PURE__ */ comments in odd places: harmless.
-    if (warning.code === 'INVALID_ANNOTATION' && /node_modules/.test(warning.id ?? '')) return
     warn(warning)
   }
 }

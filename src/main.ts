@@ -10,7 +10,11 @@ import { execute } from './run/execute.js'
 import { authSecrets, createRedactor, type Redactor } from './secrets.js'
 import { parseSettings, secretsOf, type InputName } from './settings.js'
 
-const SECRET_INPUTS = ['password', 'api-token', 'github-token'] as const
+const SECRET_INPUTS = [
+  'password',
+  'api-token',
+  'github-token'
+] as const satisfies readonly InputName[]
 
 /** The action: inputs from the runner, results as annotations, outputs, job summary and exit code. */
 export async function run(): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Execution, ExecutionsApi } from '../../src/kestra/api.js'
-import { parseSmokeLine } from '../../src/deploy/smoke-lines.js'
+import { parseSmokeLine } from '../../src/inputs/smoke-lines.js'
 import { NOT_RECORDED_GRACE_MS, runSmoke } from '../../src/deploy/smoke.js'
 import { ConfigError } from '../../src/errors.js'
 import { parseSettings } from '../../src/settings.js'

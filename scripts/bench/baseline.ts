@@ -15,7 +15,7 @@ import { WorkTree } from '../../src/repo/work-tree.js'
 import { Semaphore } from '../../src/concurrency.js'
 import { serverFile } from '../../src/plan/content.js'
 import { desiredState } from '../../src/plan/desired.js'
-import { INPUT_DEFAULTS, parseSettings } from '../../src/settings.js'
+import { parseSettings } from '../../src/settings.js'
 
 export interface BaselineResult {
   wallMs: number
@@ -45,9 +45,8 @@ export async function perResourceBaseline(input: {
   const json = async <T>(path: string) => JSON.parse((await get(path)).toString('utf8')) as T
   const seg = encodeURIComponent
 
-  const settings = parseSettings((name) =>
-    name === 'server' ? input.serverUrl : INPUT_DEFAULTS[name]
-  )
+  // A blank input takes its action.yml default.
+  const settings = parseSettings((name) => (name === 'server' ? input.serverUrl : ''))
   const model = await loadRepository(new WorkTree(input.workspace, settings.root), settings)
   const readNamespace = async (namespace: string): Promise<ActualNamespace> => {
     const listed = await json<{ id: string; revision: number }[]>(`/flows/${seg(namespace)}`)

@@ -1,4 +1,5 @@
 import type { InputName, Mode } from '../settings.js'
+import { CREDENTIAL_VARIABLES, flagInputs, flagKind } from './flags.js'
 
 /** A command line the CLI cannot run: exit status 2 with the usage text. */
 export class UsageError extends Error {
@@ -22,53 +23,26 @@ export interface CliArgs {
   verbose: boolean
 }
 
-type Kind = 'value' | 'list' | 'switch'
-
-/** Flags that mirror an action input of the same name. */
-const INPUT_FLAGS: Partial<Record<InputName, Kind>> = {
-  server: 'value',
-  tenant: 'value',
-  root: 'value',
-  namespace: 'value',
-  layout: 'value',
-  flows: 'list',
-  'namespace-files': 'list',
-  namespaces: 'list',
-  scope: 'value',
-  delete: 'switch',
-  'max-deletions': 'value',
-  'allow-mass-deletion': 'switch',
-  'server-validation': 'switch',
-  'fail-on': 'value',
-  'dry-run': 'switch',
-  'timeout-seconds': 'value',
-  concurrency: 'value',
-  'comment-key': 'value'
-}
-
-/** How the flag of an action input takes its value; undefined when the CLI has no such flag. */
-export function flagKind(input: InputName): Kind | undefined {
-  return Object.hasOwn(INPUT_FLAGS, input) ? INPUT_FLAGS[input] : undefined
-}
-
 /** The action's credential inputs: refused as flags, where shell history and `ps` would keep them. */
-const CREDENTIAL_FLAGS = ['username', 'password', 'api-token', 'token']
+const CREDENTIAL_FLAGS = [...Object.keys(CREDENTIAL_VARIABLES), 'token']
 
 const COMMANDS: readonly Mode[] = ['validate', 'plan', 'deploy']
 
 /** Every long flag, for suggesting the closest to a mistyped one. */
-const FLAG_NAMES = [
-  ...Object.entries(INPUT_FLAGS).flatMap(([name, kind]) =>
-    kind === 'switch' ? [name, `no-${name}`] : [name]
-  ),
-  'format',
-  'json',
-  'color',
-  'no-color',
-  'base',
-  'verbose',
-  'help'
-]
+function flagNames(): string[] {
+  return [
+    ...flagInputs().flatMap((name) =>
+      flagKind(name) === 'switch' ? [name, `no-${name}`] : [name]
+    ),
+    'format',
+    'json',
+    'color',
+    'no-color',
+    'base',
+    'verbose',
+    'help'
+  ]
+}
 const FORMATS: readonly OutputFormat[] = ['text', 'markdown', 'json']
 
 /**
@@ -122,16 +96,16 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     } else if (name === 'base') {
       args.base = takeValue()
     } else {
-      const negated = name.startsWith('no-') && INPUT_FLAGS[name.slice(3) as InputName] === 'switch'
+      const negated = name.startsWith('no-') && flagKind(name.slice(3)) === 'switch'
       const input = (negated ? name.slice(3) : name) as InputName
-      const kind = INPUT_FLAGS[input]
+      const kind = flagKind(input)
       if (CREDENTIAL_FLAGS.includes(name)) {
         throw new UsageError(
           'credentials are read from the environment only: set KESTRA_USERNAME and KESTRA_PASSWORD, or KESTRA_API_TOKEN'
         )
       }
       if (kind === undefined) {
-        throw new UsageError(`unknown option '--${name}'${suggestion(name, FLAG_NAMES, '--')}`)
+        throw new UsageError(`unknown option '--${name}'${suggestion(name, flagNames(), '--')}`)
       }
       if (kind === 'switch') {
         args.inputs[input] = String(switchValue(name, inline) !== negated)

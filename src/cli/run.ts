@@ -16,7 +16,7 @@ import { parseArgs, UsageError, type CliArgs } from './args.js'
 import { localRunContext, uncommittedPaths } from './local-context.js'
 import { reportText } from './plan-text.js'
 import { cliSettings } from './settings.js'
-import { USAGE } from './usage.js'
+import { usage } from './usage.js'
 import { cliWords } from './words.js'
 
 export interface CliIo {
@@ -53,7 +53,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     return usageFailure(err, error)
   }
   if (args.help) {
-    out(USAGE)
+    out(usage())
     return EXIT_OK
   }
   const p = palette(wantsColour(args.color, Boolean(io.stdout.isTTY), io.env))

@@ -1,13 +1,7 @@
 import { ConfigError } from '../errors.js'
 import { parseSettings, type InputName, type Settings } from '../settings.js'
 import { UsageError, type CliArgs } from './args.js'
-
-/** Credentials come only from the environment: flags would leave them in shell history and `ps`. */
-const CREDENTIAL_VARIABLES = {
-  username: 'KESTRA_USERNAME',
-  password: 'KESTRA_PASSWORD',
-  'api-token': 'KESTRA_API_TOKEN'
-} as const satisfies Partial<Record<InputName, string>>
+import { CREDENTIAL_VARIABLES, entryOf, FLAG_VARIABLES, LOCAL_VALUES } from './flags.js'
 
 type Env = Record<string, string | undefined>
 
@@ -15,14 +9,12 @@ type Env = Record<string, string | undefined>
 export function cliSettings(args: CliArgs, env: Env): Settings {
   const read = (name: InputName): string => {
     if (name === 'mode') return args.command ?? ''
-    if (name === 'server') return args.inputs.server ?? env.KESTRA_URL ?? ''
-    if (name in CREDENTIAL_VARIABLES)
-      return env[CREDENTIAL_VARIABLES[name as keyof typeof CREDENTIAL_VARIABLES]] ?? ''
-    // No pull request here: nothing to comment on, no reviewed plan to check.
-    if (name === 'comment' || name === 'require-reviewed-plan' || name === 'allow-out-of-order')
-      return 'false'
-    if (name === 'github-token') return ''
-    return args.inputs[name] ?? ''
+    const credential = entryOf(CREDENTIAL_VARIABLES, name)
+    if (credential) return env[credential] ?? ''
+    const fixed = entryOf(LOCAL_VALUES, name)
+    if (fixed !== undefined) return fixed
+    const variable = entryOf(FLAG_VARIABLES, name)
+    return args.inputs[name] ?? (variable && env[variable]) ?? ''
   }
   try {
     return parseSettings(read)
@@ -34,8 +26,9 @@ export function cliSettings(args: CliArgs, env: Env): Settings {
 }
 
 function sourceOf(input: string, args: CliArgs): string {
-  if (input in CREDENTIAL_VARIABLES)
-    return CREDENTIAL_VARIABLES[input as keyof typeof CREDENTIAL_VARIABLES]
-  if (input === 'server' && args.inputs.server === undefined) return 'KESTRA_URL'
+  const credential = entryOf(CREDENTIAL_VARIABLES, input)
+  if (credential) return credential
+  const variable = entryOf(FLAG_VARIABLES, input)
+  if (variable && args.inputs[input as InputName] === undefined) return variable
   return `--${input}`
 }

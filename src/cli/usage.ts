@@ -1,4 +1,15 @@
-export const USAGE = `Usage: kestra-gitops <validate|plan|deploy> [options]
+import { ACTION_INPUTS } from '../action-yml.js'
+import { defaultOf, parserOf, type InputName } from '../inputs/read-inputs.js'
+import { entryOf, FLAG_VARIABLES, flagInputs, flagKind } from './flags.js'
+import { cliWords } from './words.js'
+
+const WIDTH = 100
+/** Where the help text of an option starts. */
+const HELP_COLUMN = 27
+
+/** `--help`: the options that mirror the action's inputs are action.yml's, with its words and defaults. */
+export function usage(): string {
+  return `Usage: kestra-gitops <validate|plan|deploy> [options]
 
 Runs the kestra-gitops action's engine on a local checkout: the same checks, plan and deploy
 as in GitHub Actions, for previewing a plan or for other CI systems.
@@ -8,28 +19,11 @@ Commands:
   plan                     validate, then show what a deploy would change; writes nothing
   deploy                   validate, plan, then apply the plan to Kestra
 
-Options (the action's inputs of the same name):
-  --server URL             Kestra base URL (default: $KESTRA_URL)
-  --tenant ID              tenant id (default: main)
-  --root DIR               folder holding the Kestra tree (default: .)
-  --namespace NS           target namespace of the single-namespace layout
-  --layout L               auto, tenant, namespace, anywhere or custom (default: auto)
-  --flows GLOB             flow files of the custom layout (repeatable)
-  --namespace-files MAP    'DIR -> NAMESPACE[:/PREFIX]' (repeatable)
-  --namespaces NS[,NS]     extra managed namespaces (repeatable)
-  --scope S                all or changed (default: all; changed needs --base)
-  --delete                 delete server resources the repository no longer holds
-  --max-deletions N        refuse a plan deleting more (default: 10)
-  --allow-mass-deletion    lift --max-deletions
-  --no-server-validation   skip the server's validate endpoint
-  --fail-on LEVEL          error or warning (default: error)
-  --dry-run                deploy only plans
-  --timeout-seconds N      per HTTP request (default: 30)
-  --concurrency N          parallel requests to Kestra (default: 8)
-  --comment-key KEY        key of the PR comment marker (default: default)
-  --base REF               git ref the change starts from: files changed since it count as
-                           changed, and server copies that differ from it are drift
-
+Options (the action's inputs of the same name; a switch also takes --no-NAME or --NAME=false):
+${flagInputs().map(inputOption).join('')}${option(
+    '--base REF',
+    'git ref the change starts from: files changed since it count as changed, and server copies that differ from it are drift'
+  )}
 Output:
   --format F               text, markdown (the PR comment) or json (default: text)
   --json                   same as --format json
@@ -47,3 +41,40 @@ Environment (credentials are read only from here, never from flags):
 
 Exit status: 0 success, 1 validation errors or a failed deploy, 2 usage error.
 `
+}
+
+function inputOption(name: InputName): string {
+  const kind = flagKind(name)
+  const flag =
+    kind === 'switch'
+      ? `--${name}`
+      : `--${name} ${parserOf(name).placeholder}${kind === 'list' ? ' …' : ''}`
+  const variable = entryOf(FLAG_VARIABLES, name)
+  const fallback = variable ? `$${variable}` : defaultOf(name)
+  const notes = [
+    kind === 'list' ? 'repeatable, one line each' : '',
+    fallback === '' ? '' : `default: ${fallback}`
+  ].filter(Boolean)
+  const description = cliWords(ACTION_INPUTS[name].description)
+  return option(flag, notes.length > 0 ? `${description} (${notes.join('; ')})` : description)
+}
+
+/** `  --flag   help` with the help wrapped at WIDTH under HELP_COLUMN, below the flag when it is long. */
+function option(flag: string, help: string): string {
+  const indent = ' '.repeat(HELP_COLUMN)
+  const lines: string[] = []
+  let line = ''
+  for (const word of help.split(/\s+/)) {
+    if (line !== '' && HELP_COLUMN + line.length + 1 + word.length > WIDTH) {
+      lines.push(line)
+      line = word
+    } else {
+      line = line === '' ? word : `${line} ${word}`
+    }
+  }
+  lines.push(line)
+  const head = `  ${flag}`
+  const first =
+    head.length < HELP_COLUMN - 1 ? `${head.padEnd(HELP_COLUMN)}${lines.shift()}\n` : `${head}\n`
+  return first + lines.map((text) => `${indent}${text}\n`).join('')
+}

@@ -1,5 +1,4 @@
-import type { InputName } from '../settings.js'
-import { flagKind } from './args.js'
+import { flagKind } from './flags.js'
 
 /** Phrases of the action's messages and their command-line equivalents (credentials come from the environment). */
 const PHRASES: [RegExp, string][] = [
@@ -26,9 +25,9 @@ export function cliWords(text: string): string {
   let out = text
   for (const [phrase, words] of PHRASES) out = out.replace(phrase, words)
   out = out.replace(/\b(?:the )?`?([a-z-]+)`? input\b/g, (whole, name: string) =>
-    flagKind(name as InputName) ? `--${name}` : whole
+    flagKind(name) ? `--${name}` : whole
   )
   return out.replace(/\b([a-z-]+): true\b/g, (whole, name: string) =>
-    flagKind(name as InputName) === 'switch' ? `--${name}` : whole
+    flagKind(name) === 'switch' ? `--${name}` : whole
   )
 }

@@ -1,6 +1,6 @@
 import type { Execution, ExecutionsApi } from '../kestra/api.js'
 import { errorMessage } from '../errors.js'
-import type { SmokeFlow } from './smoke-lines.js'
+import type { SmokeFlow } from '../inputs/smoke-lines.js'
 
 /** Terminal states (docs/kestra.md#execution-states); only these two pass. */
 const PASSING = new Set(['SUCCESS', 'WARNING'])

@@ -1,22 +1,8 @@
+import type { ACTION_OUTPUTS } from '../action-yml.js'
 import type { Finding } from '../validate/finding.js'
 
-export type OutputName =
-  | 'mode'
-  | 'has-changes'
-  | 'created'
-  | 'updated'
-  | 'deleted'
-  | 'unchanged'
-  | 'orphaned'
-  | 'drifted'
-  | 'errors'
-  | 'warnings'
-  | 'plan-file'
-  | 'plan-fingerprint'
-  | 'comment-url'
-  | 'deployed'
-  | 'smoke'
-  | 'rolled-back'
+/** The outputs action.yml declares: the only names a run may set. */
+export type OutputName = keyof typeof ACTION_OUTPUTS
 
 /** Where a run's results go: the GitHub runner (annotations, outputs, job summary) or a terminal. */
 export interface Reporter {

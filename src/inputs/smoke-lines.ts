@@ -1,4 +1,4 @@
-import { NAMESPACE_PATTERN } from '../validate/identity.js'
+import { NAMESPACE_PATTERN } from './checks.js'
 
 /**
  * One `smoke-flows` line: a flow to execute after the deploy, with its inputs

@@ -1,0 +1,147 @@
+// Generated from action.yml by `npm run docs`: edit action.yml, not this file.
+// The runner gives an input left out of the workflow its default as text; so do the settings.
+
+export const ACTION_INPUTS = {
+  mode: {
+    description:
+      'What to do: auto (plan on pull requests, deploy on push and workflow_dispatch, plan otherwise), validate, plan or deploy.',
+    default: 'auto'
+  },
+  server: {
+    description: 'Kestra base URL, e.g. https://kestra.example.com. Empty: local validation only.',
+    default: ''
+  },
+  tenant: {
+    description:
+      'Kestra tenant id. Servers with tenant-scoped API routes (/api/v1/<tenant>/...) and older ones are both supported, detected once per run.',
+    default: 'main'
+  },
+  username: {
+    description: 'Basic authentication user (Kestra OSS >= 0.24 requires it).',
+    default: ''
+  },
+  password: { description: 'Basic authentication password. Pass it from a secret.', default: '' },
+  'api-token': {
+    description:
+      'Bearer API token (Kestra Enterprise). Wins over basic authentication. Pass it from a secret.',
+    default: ''
+  },
+  'github-token': {
+    description: 'Token for the pull-request comment and the changed-file listing.',
+    default: '${{ github.token }}'
+  },
+  root: { description: 'Folder holding the Kestra tree, relative to the workspace.', default: '.' },
+  namespace: {
+    description:
+      'Target namespace of the single-namespace layout (flows/ and files/ folders under root).',
+    default: ''
+  },
+  layout: {
+    description:
+      'Repository layout: auto (namespace when the namespace input is set; tenant when the top-level folders holding flows/ are namespaces their flows use; else anywhere), tenant, namespace, anywhere (every flow document under root) or custom.',
+    default: 'auto'
+  },
+  flows: {
+    description: 'Newline-separated globs of flow files, relative to root (custom layout).',
+    default: ''
+  },
+  'namespace-files': {
+    description:
+      "Namespace file mappings, one per line: 'DIR -> NAMESPACE' or 'DIR -> NAMESPACE:/PREFIX', DIR relative to root.",
+    default: ''
+  },
+  namespaces: {
+    description:
+      "Extra managed namespaces, newline- or comma-separated (list 'system' here to manage it).",
+    default: ''
+  },
+  scope: {
+    description:
+      'all: plan every managed resource (drift included); changed: only resources whose files the pull request or push changed.',
+    default: 'all'
+  },
+  delete: {
+    description:
+      'Delete server resources of managed namespaces that the repository no longer holds.',
+    default: 'false'
+  },
+  'max-deletions': {
+    description:
+      'A plan that would delete more resources fails unless allow-mass-deletion is true.',
+    default: '10'
+  },
+  'allow-mass-deletion': {
+    description: 'Allow a plan to delete more than max-deletions resources.',
+    default: 'false'
+  },
+  'server-validation': {
+    description: "Also validate flows with the server's validate endpoint when server is set.",
+    default: 'true'
+  },
+  'fail-on': { description: 'Which findings fail the step: error or warning.', default: 'error' },
+  comment: { description: 'Post or update the sticky pull-request comment.', default: 'true' },
+  'comment-key': {
+    description:
+      'Distinguishes the comments of several instances of the action in one pull request (e.g. staging, prod).',
+    default: 'default'
+  },
+  'dry-run': { description: 'Never write to Kestra: deploy behaves as plan.', default: 'false' },
+  'require-reviewed-plan': {
+    description:
+      "On push, refuse to deploy when the plan differs from the one shown in the merged pull request's comment.",
+    default: 'false'
+  },
+  'allow-out-of-order': {
+    description:
+      'On workflow_dispatch, deploy even when the commit is an ancestor of the one last deployed (a deliberate rollback). Ignored on other events.',
+    default: 'false'
+  },
+  'timeout-seconds': {
+    description: 'Timeout of each HTTP request to Kestra, in seconds, its whole answer included.',
+    default: '30'
+  },
+  concurrency: { description: 'Parallel requests to Kestra.', default: '8' },
+  'smoke-flows': {
+    description:
+      "Flows to execute once after a deploy that wrote anything, one per line: 'NAMESPACE.ID' optionally followed by inputs as key=value words. SUCCESS or WARNING passes.",
+    default: ''
+  },
+  'smoke-timeout-seconds': {
+    description:
+      'How long to wait for all smoke executions to end, in seconds; a timeout counts as a failure (the execution is left running).',
+    default: '600'
+  },
+  rollback: {
+    description:
+      'When a smoke execution fails, or a write of this deploy failed, put every resource this deploy changed back as it was before the deploy, and the deployed-commit marker too.',
+    default: 'false'
+  }
+} as const
+export const ACTION_OUTPUTS = {
+  mode: { description: 'The mode actually run: validate, plan or deploy.' },
+  'has-changes': { description: 'true when the plan changes anything.' },
+  created: { description: 'Resources (flows and namespace files) created, or to create.' },
+  updated: { description: 'Resources updated, or to update.' },
+  deleted: { description: 'Resources deleted, or to delete.' },
+  unchanged: { description: 'Resources already up to date.' },
+  orphaned: {
+    description:
+      'Server resources of managed namespaces that the repository no longer holds, kept because delete is false.'
+  },
+  drifted: {
+    description:
+      "Resources whose server copy differs from the repository's previous state (changed outside Git)."
+  },
+  errors: { description: 'Number of validation errors.' },
+  warnings: { description: 'Number of validation warnings.' },
+  'plan-file': { description: 'Path of a JSON file holding the full plan (under RUNNER_TEMP).' },
+  'plan-fingerprint': {
+    description: 'Hash of the plan: identical inputs and server state give the same value.'
+  },
+  'comment-url': { description: 'URL of the pull-request comment, when one was written.' },
+  deployed: { description: 'true when a deploy applied changes, else false.' },
+  smoke: {
+    description: 'passed, failed or skipped: the verdict of the smoke executions after the deploy.'
+  },
+  'rolled-back': { description: 'true when the deploy was rolled back.' }
+} as const

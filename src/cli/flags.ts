@@ -1,0 +1,60 @@
+import { inputNames, parserOf, type InputName } from '../inputs/read-inputs.js'
+
+/**
+ * Every action input is a flag of the same name, but these. The command names the mode.
+ * Credentials come only from the environment: flags would leave them in shell history and `ps`.
+ */
+export const CREDENTIAL_VARIABLES = {
+  username: 'KESTRA_USERNAME',
+  password: 'KESTRA_PASSWORD',
+  'api-token': 'KESTRA_API_TOKEN'
+} as const satisfies Partial<Record<InputName, string>>
+
+/** Inputs a local run gives a fixed value ('' is the default). */
+export const LOCAL_VALUES = {
+  // No pull request here: nothing to comment on, no reviewed plan to check, no dispatch.
+  'github-token': '',
+  comment: 'false',
+  'require-reviewed-plan': 'false',
+  'allow-out-of-order': 'false',
+  // Not offered on the command line (yet): smoke executions, and rollback.
+  'smoke-flows': '',
+  'smoke-timeout-seconds': '',
+  rollback: 'false'
+} as const satisfies Partial<Record<InputName, string>>
+
+/** Environment variables a flag falls back to. */
+export const FLAG_VARIABLES = { server: 'KESTRA_URL' } as const satisfies Partial<
+  Record<InputName, string>
+>
+
+/** `table[name]` when the table has that key, else undefined. */
+export function entryOf<Table extends object>(
+  table: Table,
+  name: string
+): Table[keyof Table] | undefined {
+  return Object.hasOwn(table, name) ? table[name as keyof Table] : undefined
+}
+
+export type FlagKind = 'value' | 'list' | 'switch'
+
+/** How the flag of an action input takes its value; undefined when the CLI has no such flag. */
+export function flagKind(name: string): FlagKind | undefined {
+  if (!isFlag(name)) return undefined
+  const { shape } = parserOf(name)
+  return shape === 'lines' ? 'list' : shape
+}
+
+/** The inputs the CLI takes as flags, in action.yml's order. */
+export function flagInputs(): InputName[] {
+  return inputNames().filter(isFlag)
+}
+
+function isFlag(name: string): name is InputName {
+  return (
+    (inputNames() as string[]).includes(name) &&
+    name !== 'mode' &&
+    entryOf(CREDENTIAL_VARIABLES, name) === undefined &&
+    entryOf(LOCAL_VALUES, name) === undefined
+  )
+}
