@@ -3,6 +3,7 @@
  * flow, recorded only after a delay (a read right after the start answers 404, as Kestra's can).
  */
 import { randomBytes } from 'node:crypto'
+import type { ExecutionLabel } from './execution-labels.js'
 
 export interface ExecutionScript {
   /** Final state (default SUCCESS). */
@@ -21,6 +22,10 @@ export interface StoredExecution {
   flowRevision: number
   /** Inputs as received (multipart text parts of declared inputs). */
   inputs: Record<string, string>
+  /** The flow's labels (`system.` ones excepted), then the start's. */
+  labels: ExecutionLabel[]
+  /** 1.x: NORMAL, TEST or PLAYGROUND; absent before. */
+  kind?: string
   /** Epoch ms. */
   createdAt: number
   script: Required<ExecutionScript>

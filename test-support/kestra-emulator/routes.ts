@@ -33,6 +33,7 @@ export const ROUTES = [
   'kv.list',
   'executions.create',
   'executions.get',
+  'executions.search',
   'executions.kill',
   'unmatched'
 ] as const
@@ -118,10 +119,16 @@ function flowRoute(method: string, s: string[]): MatchedRoute | undefined {
   return undefined
 }
 
-/** Reference §10.8: start `{ns}/{id}` (POST), read `{execId}` (GET), kill `{execId}/kill` (DELETE). */
+/**
+ * Reference §10.8 and §12.1: start `{ns}/{id}` (POST), search (GET `search`), read `{execId}` (GET), kill
+ * `{execId}/kill` (DELETE).
+ */
 function executionRoute(method: string, s: string[]): MatchedRoute | undefined {
   if (s.length === 2 && method === 'POST') {
     return { route: 'executions.create', params: { namespace: s[0], id: s[1] } }
+  }
+  if (s.length === 1 && s[0] === 'search' && method === 'GET') {
+    return { route: 'executions.search', params: {} }
   }
   if (s.length === 1 && method === 'GET') return { route: 'executions.get', params: { id: s[0] } }
   if (s.length === 2 && s[1] === 'kill' && method === 'DELETE') {
