@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 import { flowSource, json } from './http.js'
 
 let emulator: Emulator
+let client: KestraClient | undefined
 afterEach(async () => {
   vi.useRealTimers()
+  await client?.close()
   await emulator.close()
 })
 
@@ -210,4 +213,39 @@ describe('GET …/executions/search (reference §12.1)', () => {
     expect((await search(base, 'labels=run:r1')).ids).toEqual([old])
     expect((await search(base, f('bogus', 'EQUALS', 'x'))).status).toBe(200)
   })
+})
+
+describe('the client’s findExecutions', () => {
+  for (const version of ['1.3.2', '1.0.8', '0.20.7']) {
+    it(`finds the executions of one flow carrying every label, oldest first (Kestra ${version})`, async () => {
+      const base = await start(version)
+      client = createKestraClient({
+        server: emulator.url,
+        tenant: 'main',
+        auth: { kind: 'none' },
+        timeoutSeconds: 5,
+        concurrency: 2
+      })
+      const first = (await run(base, `${NS}/plain`, 'labels=run:r1&labels=line:1')).body.id
+      await run(base, `${NS}.child/plain`, 'labels=run:r1&labels=line:1') // a child namespace
+      await run(base, `${NS}/plain`, 'labels=run:r1&labels=line:2')
+      await run(base, `${NS}/labelled`, 'labels=run:r1&labels=line:1')
+      const found = await client.findExecutions({
+        namespace: NS,
+        flowId: 'plain',
+        labels: [
+          ['run', 'r1'],
+          ['line', '1']
+        ]
+      })
+      expect(found.map((e) => e.id)).toEqual([first])
+      expect(found[0]!.labels).toEqual([
+        ['run', 'r1'],
+        ['line', '1']
+      ])
+      const legacy = version !== '1.3.2'
+      const sent = emulator.requests.find((r) => r.route === 'executions.search')!.query
+      expect(Object.keys(sent).some((k) => k.startsWith('filters['))).toBe(!legacy)
+    })
+  }
 })
