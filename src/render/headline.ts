@@ -64,8 +64,8 @@ export function title(input: ReportInput): string {
     : `### ${subject('validation', input.commentKey)}`
 }
 
-/** How a deploy ended: its status, or rolled back after a failed smoke run or write (SPEC §11). */
-export type DeployOutcome = DeployStatus | 'rolled-back'
+/** How a deploy ended: its status, or its rollback after a failed smoke run or write (SPEC §11). */
+export type DeployOutcome = DeployStatus | 'rolled-back' | 'rollback-incomplete'
 
 /** A deploy's outcome as its headline says it. */
 const DEPLOY_OUTCOME: Record<DeployOutcome, string> = {
@@ -73,7 +73,8 @@ const DEPLOY_OUTCOME: Record<DeployOutcome, string> = {
   'nothing-to-do': '✅ up to date',
   refused: '⚠️ not deployed',
   failed: '❌ failed',
-  'rolled-back': '↩️ rolled back'
+  'rolled-back': '↩️ rolled back',
+  'rollback-incomplete': '⚠️ rollback incomplete'
 }
 
 /**
