@@ -80,7 +80,7 @@ describe('a rollback tells the truth whichever write fails', () => {
       expect(otherKvKeys(s.kestra)).toEqual([]) // nothing a re-run could still put back
       const error = result.annotations.find((a) => a.severity === 'error')!.message
       expect(error).toMatch(
-        /company\.team\.upd: left at the deployed version \(changed on the server after the deploy of [0-9a-f]{12} \(revision 3 → 4\): kept\)/
+        /company\.team\.upd: kept as the server holds it, not rolled back \(changed on the server after the deploy of [0-9a-f]{12} \(revision 3 → 4\)\)/
       )
       expect(error).toContain(
         `The deployed-commit marker of ${NS} still names ${s.head.slice(0, 12)}`

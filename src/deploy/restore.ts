@@ -51,7 +51,7 @@ export async function restoreItem(
       return { item, did, result: 'restored', message, wrote: false }
     }
     if (held.sha256 !== after?.sha256) {
-      const message = `${movedSince(item, held, deployed)}: kept`
+      const message = movedSince(item, held, deployed)
       return { item, did, result: 'kept', message, wrote: false }
     }
     return { item, did, result: 'restored', message: await putBack(item, held, api), wrote: true }

@@ -16,9 +16,7 @@ export function rollbackSection(result: RollbackResult): string {
       : `⚠️ **Rollback incomplete** (rolled-back: ${result.rolledBack}): ${backCount(result)}.`
   ]
   for (const left of leftBehind(result)) {
-    lines.push(
-      `- ${escapeText(itemName(left.item))}: left at the deployed version (${escapeText(left.message)})`
-    )
+    lines.push(`- ${escapeText(notBack(left))}`)
   }
   for (const marker of markersLeft(result)) {
     lines.push(`- ${escapeText(markerSentence(marker))}`)
@@ -60,9 +58,7 @@ export function rollbackAccount(result: RollbackResult): string {
   }
   return [
     `The rollback is incomplete (rolled-back: ${result.rolledBack}): ${backCount(result)}.`,
-    ...leftBehind(result).map(
-      (r) => `  ${itemName(r.item)}: left at the deployed version (${r.message})`
-    ),
+    ...leftBehind(result).map((r) => `  ${notBack(r)}`),
     ...markersLeft(result).map((m) => `  ${markerSentence(m)}`),
     ...(result.resumable ? [resumeSentence()] : [])
   ].join('\n')
@@ -79,6 +75,13 @@ export function rollbackLine(done: RollbackResult): string {
 function backCount(result: RollbackResult): string {
   const back = result.resources.filter((r) => r.result === 'restored').length
   return `${back} of ${result.resources.length} resource(s) are back as they were before the deploy`
+}
+
+/** A resource that is not back, and why: its restore failed, or it changed on the server and is kept. */
+function notBack(r: RestoreResult): string {
+  return r.result === 'kept'
+    ? `${itemName(r.item)}: kept as the server holds it, not rolled back (${r.message})`
+    : `${itemName(r.item)}: left at the deployed version (${r.message})`
 }
 
 function leftBehind(result: RollbackResult): RestoreResult[] {
