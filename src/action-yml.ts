@@ -108,7 +108,7 @@ export const ACTION_INPUTS = {
   },
   'smoke-timeout-seconds': {
     description:
-      'How long to wait for all smoke executions to end, in seconds; a timeout counts as a failure (the execution is left running).',
+      'How long the whole smoke phase may take, in seconds, from the first start to the last verdict (every request is cut to the time left); a timeout counts as a failure (the execution is left running).',
     default: '600'
   },
   rollback: {
@@ -143,5 +143,8 @@ export const ACTION_OUTPUTS = {
   smoke: {
     description: 'passed, failed or skipped: the verdict of the smoke executions after the deploy.'
   },
-  'rolled-back': { description: 'true when the deploy was rolled back.' }
+  'rolled-back': {
+    description:
+      'true when every resource the deploy changed is back as it was (marker included), partial when some are, false when none are or no rollback ran.'
+  }
 } as const

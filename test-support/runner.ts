@@ -31,6 +31,8 @@ export interface RunOptions {
   node?: string
   args?: string[]
   timeoutMs?: number
+  /** Aborting it kills the action with SIGKILL, as a runner that dies mid-step (its report is then partial). */
+  signal?: AbortSignal
 }
 
 export interface Annotation {
@@ -129,9 +131,12 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     {
       cwd: options.workspace,
       env,
-      stdio: ['ignore', 'pipe', 'pipe']
+      stdio: ['ignore', 'pipe', 'pipe'],
+      signal: options.signal,
+      killSignal: 'SIGKILL'
     }
   )
+  child.on('error', () => undefined) // an abort: the 'close' below still reports the exit
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))

@@ -118,8 +118,10 @@ describe('smoke runs and rollback, end to end', () => {
     expect(result.summary).toContain('↩️ **Rolled back**')
     expect(result.summary).toMatch(/\| company\.team\.old \| flow \| deleted \| restored \|/)
     expect(result.stdout).toMatch(
-      /::error::Smoke run\(s\) failed: company\.team\.child \([^)]*FAILED\)\. The deploy was rolled back\./
+      /::error::Smoke run\(s\) failed: company\.team\.child \([^)]*FAILED\)\.%0AThe deploy was rolled back: every resource it changed is back as it was before, and the deployed-commit marker too\./
     )
+    expect(result.stdout).toContain('Rollback: complete (7 resource(s) back as before).')
+    expect(serverState().kv.map((e) => e.key)).toEqual([MARKER])
   })
 
   it('a failing smoke run without rollback: the deploy stays, the job fails', async () => {

@@ -42,10 +42,15 @@ describe('executions (docs/kestra.md#executions)', () => {
       durationMs: 1_200,
       recordDelayMs: 1_000
     })
-    const started = await api.startExecution(NS, 'greeter', [
-      ['who', 'Ada'],
-      ['unknown', 'ignored']
-    ])
+    const started = await api.startExecution(
+      NS,
+      'greeter',
+      [
+        ['who', 'Ada'],
+        ['unknown', 'ignored']
+      ],
+      { labels: [] }
+    )
     expect(started).toMatchObject({ namespace: NS, flowId: 'greeter', state: 'CREATED' })
     expect(await api.getExecution(started.id)).toBeUndefined()
     expect(emulator.executions()[0]!.inputs).toEqual({ who: 'Ada' })
@@ -60,15 +65,15 @@ describe('executions (docs/kestra.md#executions)', () => {
 
   it('refuses a missing flow (404), a disabled one (409) and a missing required input (422)', async () => {
     const api = await start()
-    await expect(api.startExecution(NS, 'nope', [])).rejects.toMatchObject({
+    await expect(api.startExecution(NS, 'nope', [], { labels: [] })).rejects.toMatchObject({
       status: 404,
       serverMessage: 'Not Found: Requested Flow is not found.'
     })
-    await expect(api.startExecution(NS, 'off', [])).rejects.toMatchObject({
+    await expect(api.startExecution(NS, 'off', [], { labels: [] })).rejects.toMatchObject({
       status: 409,
       serverMessage: 'Illegal state: Requested Flow is disabled.'
     })
-    await expect(api.startExecution(NS, 'greeter', [])).rejects.toMatchObject({
+    await expect(api.startExecution(NS, 'greeter', [], { labels: [] })).rejects.toMatchObject({
       status: 422,
       serverMessage: 'Invalid entity: Missing required input:who'
     })
@@ -77,7 +82,7 @@ describe('executions (docs/kestra.md#executions)', () => {
   it('kills a running execution (202, KILLING then KILLED); a finished one is 202, or 409 without cascade', async () => {
     const api = await start()
     emulator.scriptExecutions(NS, 'greeter', { durationMs: 60_000, recordDelayMs: 0 })
-    const running = await api.startExecution(NS, 'greeter', [['who', 'x']])
+    const running = await api.startExecution(NS, 'greeter', [['who', 'x']], { labels: [] })
     const P = `${emulator.url}/api/v1/main/executions`
     const kill = (id: string, cascade = 'true') =>
       fetch(`${P}/${id}/kill?isOnKillCascade=${cascade}`, { method: 'DELETE' })
@@ -106,7 +111,9 @@ describe('executions (docs/kestra.md#executions)', () => {
 
   it('has no execution start route before 0.15', async () => {
     const api = await start('0.14.4')
-    await expect(api.startExecution(NS, 'greeter', [['who', 'x']])).rejects.toMatchObject({
+    await expect(
+      api.startExecution(NS, 'greeter', [['who', 'x']], { labels: [] })
+    ).rejects.toMatchObject({
       status: 404
     })
   })

@@ -1,4 +1,3 @@
-import type { FlowChange } from '../plan/types.js'
 import { flowKey } from '../identity.js'
 
 /**
@@ -10,13 +9,19 @@ export interface FlowDependency {
   to: string
 }
 
-export interface FlowWriteOrder {
+/** A flow by its identity: a plan's change, or a rollback's restore. */
+interface Flow {
+  namespace: string
+  id: string
+}
+
+export interface FlowWriteOrder<F extends Flow> {
   /** Topological levels: every flow a wave's flow depends on is in an earlier wave. Sorted by key inside. */
-  waves: FlowChange[][]
+  waves: F[][]
   /** Flows that depend on each other in a cycle, sorted keys per cycle. */
   cycles: string[][]
   /** For each flow, the flows written before it (its dependencies once cycles are broken). */
-  prerequisites: Map<FlowChange, FlowChange[]>
+  prerequisites: Map<F, F[]>
 }
 
 /**
@@ -24,8 +29,11 @@ export interface FlowWriteOrder {
  * flows being written matter. A cycle is broken deterministically: inside it, only calls to members earlier
  * in key order are kept.
  */
-export function orderFlowWrites(changes: FlowChange[], refs: FlowDependency[]): FlowWriteOrder {
-  const byKey = new Map<string, FlowChange>()
+export function orderFlowWrites<F extends Flow>(
+  changes: F[],
+  refs: FlowDependency[]
+): FlowWriteOrder<F> {
+  const byKey = new Map<string, F>()
   for (const change of changes) byKey.set(flowKey(change.namespace, change.id), change)
   const keys = [...byKey.keys()].sort(compare)
 
@@ -64,14 +72,14 @@ export function orderFlowWrites(changes: FlowChange[], refs: FlowDependency[]): 
       level.set(key, value)
     }
   }
-  const waves: FlowChange[][] = []
+  const waves: F[][] = []
   for (const key of keys) {
     const index = level.get(key)!
     while (waves.length <= index) waves.push([])
     waves[index].push(byKey.get(key)!)
   }
   cycles.sort((a, b) => compare(a[0], b[0]))
-  const prerequisites = new Map<FlowChange, FlowChange[]>()
+  const prerequisites = new Map<F, F[]>()
   for (const key of keys) {
     prerequisites.set(
       byKey.get(key)!,

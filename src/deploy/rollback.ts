@@ -1,165 +1,212 @@
 import { Semaphore } from '../concurrency.js'
 import { errorMessage } from '../errors.js'
-import type { KestraApi } from '../kestra/api.js'
-import { sha256Hex } from '../content.js'
-import { resourceName, type FileChange, type FlowChange } from '../plan/types.js'
-import { COMMIT_MARKER_KEY, short } from './commit-marker.js'
+import type { HistoryApi, KestraApi } from '../kestra/api.js'
+import { COMMIT_MARKER_KEY, parseMarker, short } from './commit-marker.js'
 import { orderFlowWrites, type FlowDependency } from './order.js'
-import type { DeployResult, ResourceResult } from './result.js'
+import { deployAction, itemName, restoreItem, type RestoreResult } from './restore.js'
+import {
+  recordsOf,
+  type MarkerTarget,
+  type RestoreItem,
+  type RollbackPlan
+} from './rollback-plan.js'
+import { ROLLBACK_RECORD_KEY } from './rollback-record.js'
 
-export type RestoreOutcome = 'restored' | 'conflict' | 'failed'
-
-export interface RestoreResult {
-  /** The deploy's result for the resource: what is undone. */
-  deployed: ResourceResult
-  result: RestoreOutcome
-  /** What the restore did, or why it did not. */
-  message: string
-}
-
-export interface RollbackResult {
-  /** In the order restored: the reverse of the deploy's order. */
-  resources: RestoreResult[]
-  /** Each namespace whose deployed-commit marker this deploy wrote. */
-  markers: MarkerRestore[]
-  /** Every restore went through. */
-  complete: boolean
-}
+/** `true`: everything back as before, markers included; `partial`: some of it; `false`: none (SPEC §11). */
+export type RolledBack = 'true' | 'partial' | 'false'
 
 export interface MarkerRestore {
   namespace: string
-  result: 'restored' | 'failed'
+  /** `kept`: the rollback is incomplete, so the marker still names the deployed commit. */
+  result: 'restored' | 'kept' | 'failed'
   message: string
+  /** A write was sent (false: it already held its previous value). */
+  wrote: boolean
+}
+
+export interface RollbackResult {
+  /** The commit whose deploy was undone. */
+  deployed: string
+  /** In the order restored: the reverse of the deploy's order. */
+  resources: RestoreResult[]
+  markers: MarkerRestore[]
+  rolledBack: RolledBack
+  /** The records stay in the KV store: a re-run finishes what failed. */
+  resumable: boolean
+  /** Problems that change nothing on the server's side (a record that could not be removed). */
+  warnings: string[]
+  /** Nothing needed a write: the server already held every previous version (a record left behind). */
+  stale: boolean
 }
 
 export interface RollbackDeps {
-  api: KestraApi
+  api: KestraApi & HistoryApi
   refs: FlowDependency[]
   concurrency: number
   log: (message: string) => void
+  /** The records already in the KV store (a run finishing a stopped rollback); none: written first. */
+  recorded?: boolean
 }
 
 /**
- * Puts back what the deploy changed, from what its plan read before it
- * (docs/smoke-and-rollback.md#rollback): in the reverse of the deploy's order (deleted files, deleted
- * flows, written flows callers first, written files), each resource only when the server still holds
- * what the deploy wrote (otherwise a conflict), then the commit markers.
+ * Puts back what a deploy changed, as a transaction a re-run can finish (SPEC §11, docs/rollback.md):
+ * first a record in each namespace of what is being restored and toward which commit; then each resource,
+ * in the reverse of the deploy's order (deleted files, deleted flows, written flows callers first, written
+ * files), only when the server still holds what the deploy wrote; then, once every resource is back, the
+ * deployed-commit markers; then the records go. A record that cannot be written stops the rollback before
+ * its first restore. While something a re-run could still put back remains, the records stay.
  */
-export async function rollback(
-  deployed: DeployResult,
-  deps: RollbackDeps
-): Promise<RollbackResult> {
+export async function rollback(plan: RollbackPlan, deps: RollbackDeps): Promise<RollbackResult> {
+  if (!deps.recorded) {
+    const problem = await writeRecords(plan, deps)
+    if (problem) return notStarted(plan, problem)
+  }
   const semaphore = new Semaphore(deps.concurrency)
-  const changed = deployed.resources.filter((r) =>
-    ['created', 'updated', 'deleted'].includes(r.result)
-  )
-  const flows = (list: ResourceResult[]) =>
-    list.filter((r): r is ResourceResult & { change: FlowChange } => r.change.kind === 'flow')
-  const files = (list: ResourceResult[]) =>
-    list.filter((r): r is ResourceResult & { change: FileChange } => r.change.kind === 'file')
-  const deletions = changed.filter((r) => r.result === 'deleted')
-  const writes = changed.filter((r) => r.result !== 'deleted')
-  const written = new Map(flows(writes).map((r) => [r.change, r]))
-  const waves = orderFlowWrites([...written.keys()], deps.refs).waves.reverse()
-  const phases: ResourceResult[][] = [
-    files(deletions),
-    flows(deletions),
-    ...waves.map((wave) => wave.map((change) => written.get(change)!)),
-    files(writes)
-  ]
-
   const resources: RestoreResult[] = []
-  for (const phase of phases) {
+  for (const phase of restorePhases(plan.items, deps.refs)) {
     const results = await Promise.all(
-      phase.map((result) => semaphore.run(() => restoreSafely(result, deps.api)))
+      phase.map((item) => semaphore.run(() => restoreItem(item, plan.deployed, deps.api)))
     )
     for (const result of results) {
       deps.log(
-        `Rollback of ${result.deployed.change.kind} ${resourceName(result.deployed.change)}: ${result.result}: ${result.message}`
+        `Rollback of ${result.item.resource.kind} ${itemName(result.item)}: ${result.result}: ${result.message}`
       )
       resources.push(result)
     }
   }
-  const markers = await restoreMarkers(deployed, deps.api)
-  for (const marker of markers) deps.log(`Rollback of ${marker.namespace}: ${marker.message}`)
+  const complete = resources.every((r) => r.result === 'restored')
+  const markers = complete
+    ? await restoreMarkers(plan.markers, plan.deployed, deps.api)
+    : plan.markers.filter((m) => m.written).map((m) => keptMarker(m, plan.deployed))
+  for (const marker of markers) {
+    deps.log(`Rollback of the deployed-commit marker of ${marker.namespace}: ${marker.message}`)
+  }
+
+  const retryable = [...resources, ...markers].some((r) => r.result === 'failed')
+  const warnings = retryable ? [] : await removeRecords(plan.markers, deps.api)
+  const restored = [...resources, ...markers].filter((r) => r.result === 'restored').length
+  const left = resources.length + markers.length - restored
   return {
+    deployed: plan.deployed,
     resources,
     markers,
-    complete: [...resources, ...markers].every((r) => r.result === 'restored')
+    rolledBack: left === 0 ? 'true' : restored > 0 ? 'partial' : 'false',
+    resumable: retryable,
+    warnings,
+    stale: left === 0 && ![...resources, ...markers].some((r) => r.wrote)
   }
 }
 
-async function restoreSafely(deployed: ResourceResult, api: KestraApi): Promise<RestoreResult> {
-  try {
-    const moved = await movedSinceDeploy(deployed, api)
-    if (moved) return { deployed, result: 'conflict', message: `${moved}: not rolled back` }
-    return { deployed, result: 'restored', message: await restore(deployed, api) }
-  } catch (error) {
-    return { deployed, result: 'failed', message: errorMessage(error) }
-  }
-}
-
-/** Why the server no longer holds what the deploy wrote, or undefined when it still does. */
-async function movedSinceDeploy(
-  { change, result, revision }: ResourceResult,
-  api: KestraApi
-): Promise<string | undefined> {
-  const name = resourceName(change)
-  if (change.kind === 'flow') {
-    const now = await api.getFlow(change.namespace, change.id)
-    if (result === 'deleted') return now && `flow ${name} was re-created after the deploy`
-    if (!now) return `flow ${name} was deleted after the deploy`
-    return now.revision === revision
-      ? undefined
-      : `flow ${name} changed after the deploy (revision ${revision} → ${now.revision})`
-  }
-  const bytes = await api.getFile(change.namespace, change.path)
-  if (result === 'deleted') return bytes && `file ${name} was re-created after the deploy`
-  if (!bytes) return `file ${name} was deleted after the deploy`
-  return sha256Hex(bytes) === change.desired?.sha256
-    ? undefined
-    : `file ${name} changed after the deploy`
-}
-
-/** Undoes one write; says what it did. */
-async function restore({ change, result }: ResourceResult, api: KestraApi): Promise<string> {
-  if (change.kind === 'flow') {
-    if (result === 'created') {
-      await api.deleteFlow(change.namespace, change.id)
-      return 'deleted (the deploy created it)'
-    }
-    if (!change.current) throw new Error('the plan kept no previous source for this flow')
-    const stored =
-      result === 'deleted'
-        ? await api.createFlow(change.current.source)
-        : await api.updateFlow(change.namespace, change.id, change.current.source)
-    return `previous source restored as revision ${stored.revision} (was revision ${change.current.revision})`
-  }
-  if (result === 'created') {
-    await api.deleteFile(change.namespace, change.path)
-    return 'deleted (the deploy created it)'
-  }
-  if (!change.previous) throw new Error('the plan kept no previous content for this file')
-  await api.uploadFile(change.namespace, change.path, change.previous)
-  return 'previous content restored'
-}
-
-/** A marker that was no marker of ours before (another tool's value) is removed, not restored. */
-async function restoreMarkers(deployed: DeployResult, api: KestraApi): Promise<MarkerRestore[]> {
-  return Promise.all(
-    deployed.markedNamespaces.map(async (namespace): Promise<MarkerRestore> => {
-      const before = deployed.markersBefore?.get(namespace)
-      try {
-        if (before) await api.putKv(namespace, COMMIT_MARKER_KEY, { ...before })
-        else await api.deleteKv(namespace, COMMIT_MARKER_KEY)
-        const message = before
-          ? `deployed-commit marker put back to ${short(before.commit)}`
-          : 'deployed-commit marker removed (there was none before)'
-        return { namespace, result: 'restored', message }
-      } catch (error) {
-        const message = `the deployed-commit marker could not be put back: ${errorMessage(error)}`
-        return { namespace, result: 'failed', message }
-      }
-    })
+/** Deleted files, deleted flows, written flows (callers before the flows they call), written files. */
+function restorePhases(items: RestoreItem[], refs: FlowDependency[]): RestoreItem[][] {
+  const deleted = items.filter((i) => deployAction(i) === 'deleted')
+  const written = items.filter((i) => deployAction(i) !== 'deleted')
+  const files = (list: RestoreItem[]) => list.filter((i) => i.resource.kind === 'file')
+  const flows = written.flatMap((item) =>
+    item.resource.kind === 'flow' ? [{ namespace: item.namespace, id: item.resource.id, item }] : []
   )
+  const waves = orderFlowWrites(flows, refs).waves.reverse()
+  return [
+    files(deleted),
+    deleted.filter((i) => i.resource.kind === 'flow'),
+    ...waves.map((wave) => wave.map((flow) => flow.item)),
+    files(written)
+  ].filter((phase) => phase.length > 0)
+}
+
+/**
+ * Each marker the deploy wrote, back to its previous value (a marker that was no marker of ours before,
+ * another tool's value, is removed, not restored). One that already holds it is not written.
+ */
+async function restoreMarkers(
+  targets: MarkerTarget[],
+  deployed: string,
+  api: KestraApi
+): Promise<MarkerRestore[]> {
+  return Promise.all(
+    targets
+      .filter((target) => target.written)
+      .map(async ({ namespace, toward }): Promise<MarkerRestore> => {
+        const back = toward
+          ? `deployed-commit marker put back to ${short(toward.commit)}`
+          : 'deployed-commit marker removed (there was none before)'
+        try {
+          const now = parseMarker(await api.getKv(namespace, COMMIT_MARKER_KEY))
+          if (now?.commit === toward?.commit && now?.repository === toward?.repository) {
+            return { namespace, result: 'restored', message: `${back} (already)`, wrote: false }
+          }
+          if (toward) await api.putKv(namespace, COMMIT_MARKER_KEY, { ...toward })
+          else await api.deleteKv(namespace, COMMIT_MARKER_KEY)
+          return { namespace, result: 'restored', message: back, wrote: true }
+        } catch (error) {
+          const message = `still names ${short(deployed)}: it could not be put back: ${errorMessage(error)}`
+          return { namespace, result: 'failed', message, wrote: false }
+        }
+      })
+  )
+}
+
+function keptMarker({ namespace }: MarkerTarget, deployed: string): MarkerRestore {
+  return {
+    namespace,
+    result: 'kept',
+    message: `still names ${short(deployed)}: the rollback is incomplete`,
+    wrote: false
+  }
+}
+
+/** Writes every namespace's record; on a failure, removes those written and says why. */
+async function writeRecords(plan: RollbackPlan, deps: RollbackDeps): Promise<string | undefined> {
+  let records
+  try {
+    records = await recordsOf(plan, deps.api)
+  } catch (error) {
+    return `its record could not be prepared: ${errorMessage(error)}`
+  }
+  const written: string[] = []
+  for (const [namespace, record] of records) {
+    try {
+      await deps.api.putKv(namespace, ROLLBACK_RECORD_KEY, record)
+      written.push(namespace)
+    } catch (error) {
+      await Promise.all(
+        written.map((ns) => deps.api.deleteKv(ns, ROLLBACK_RECORD_KEY).catch(() => undefined))
+      )
+      return `its progress could not be recorded in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}): ${errorMessage(error)}`
+    }
+  }
+  return undefined
+}
+
+async function removeRecords(targets: MarkerTarget[], api: KestraApi): Promise<string[]> {
+  const problems = await Promise.all(
+    targets.map(({ namespace }) =>
+      api.deleteKv(namespace, ROLLBACK_RECORD_KEY).then(
+        () => undefined,
+        (error: unknown) =>
+          `The finished rollback's record in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}) could not be removed: ${errorMessage(error)}; the next deploy finds nothing left to restore and removes it.`
+      )
+    )
+  )
+  return problems.filter((p): p is string => p !== undefined)
+}
+
+/** Nothing was restored: every resource and marker stays at the deployed version, for `why`. */
+function notStarted(plan: RollbackPlan, why: string): RollbackResult {
+  const message = `not restored: the rollback did not start, as ${why}`
+  return {
+    deployed: plan.deployed,
+    resources: plan.items.map((item) => ({
+      item,
+      did: deployAction(item),
+      result: 'failed',
+      message,
+      wrote: false
+    })),
+    markers: plan.markers.filter((m) => m.written).map((m) => keptMarker(m, plan.deployed)),
+    rolledBack: 'false',
+    resumable: false,
+    warnings: [],
+    stale: false
+  }
 }

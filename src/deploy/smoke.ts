@@ -1,18 +1,17 @@
-import type { Execution, ExecutionsApi } from '../kestra/api.js'
+import type { Execution } from '../kestra/api.js'
 import { errorMessage } from '../errors.js'
 import type { SmokeFlow } from '../inputs/smoke-lines.js'
+import {
+  FIRST_POLL_MS,
+  MAX_POLL_MS,
+  NOT_RECORDED_GRACE_MS,
+  startOnce,
+  type StartDeps
+} from './smoke-start.js'
 
-/** Terminal states (docs/kestra.md#execution-states); only these two pass. */
+/** Terminal states (reference §10.2); only these two pass. */
 const PASSING = new Set(['SUCCESS', 'WARNING'])
 const FAILING = new Set(['FAILED', 'KILLED', 'CANCELLED', 'RETRIED', 'SKIPPED', 'RESUBMITTED'])
-
-/**
- * Kestra records a new execution asynchronously: a 404 this soon after the start means "not yet"
- * (docs/kestra.md#read-an-execution).
- */
-export const NOT_RECORDED_GRACE_MS = 15_000
-const FIRST_POLL_MS = 250
-const MAX_POLL_MS = 5_000
 
 export interface SmokeRun {
   flow: Pick<SmokeFlow, 'namespace' | 'id'>
@@ -32,41 +31,47 @@ export interface SmokeRun {
 export interface SmokeReport {
   runs: SmokeRun[]
   passed: boolean
+  /** From the first start to the last verdict, in ms: never past the smoke timeout. */
+  elapsedMs: number
 }
 
-export interface SmokeDeps {
-  api: ExecutionsApi
-  /** Shared by every execution, from the first start. */
+export interface SmokeDeps extends StartDeps {
+  /** One deadline for the whole phase, from the first start to the last verdict. */
   timeoutMs: number
   /** The execution's page in the Kestra UI. */
   link(execution: Execution): string
-  now(): number
-  sleep(ms: number): Promise<void>
-  log(message: string): void
 }
 
 /**
- * Starts one execution per smoke flow and polls each until it ends or the shared deadline passes
- * (docs/smoke-and-rollback.md#smoke-runs). An execution still running at the deadline is named and left
- * running.
+ * Starts one execution per smoke flow, once each, and polls each until it ends or the shared deadline
+ * passes (SPEC §11); every request's own timeout is cut to the time left. An execution still running at
+ * the deadline is named and left running.
  */
 export async function runSmoke(flows: readonly SmokeFlow[], deps: SmokeDeps): Promise<SmokeReport> {
-  const deadline = deps.now() + deps.timeoutMs
-  const runs = await Promise.all(flows.map((flow) => runOne(flow, deadline, deps)))
-  return { runs, passed: runs.every((run) => run.verdict === 'passed') }
+  const begun = deps.now()
+  const deadline = begun + deps.timeoutMs
+  const runs = await Promise.all(flows.map((flow, i) => runOne(flow, i + 1, deadline, deps)))
+  return {
+    runs,
+    passed: runs.every((run) => run.verdict === 'passed'),
+    elapsedMs: deps.now() - begun
+  }
 }
 
-async function runOne(flow: SmokeFlow, deadline: number, deps: SmokeDeps): Promise<SmokeRun> {
+async function runOne(
+  flow: SmokeFlow,
+  line: number,
+  deadline: number,
+  deps: SmokeDeps
+): Promise<SmokeRun> {
   const name = `${flow.namespace}.${flow.id}`
   const target = { namespace: flow.namespace, id: flow.id }
-  let execution: Execution
-  try {
-    execution = await deps.api.startExecution(flow.namespace, flow.id, flow.inputs)
-  } catch (error) {
-    deps.log(`Smoke run of ${name} could not start: ${errorMessage(error)}`)
-    return { flow: target, verdict: 'failed', message: errorMessage(error) }
+  const start = await startOnce(flow, line, deadline, deps)
+  if ('failed' in start) {
+    deps.log(`Smoke run of ${name} could not start: ${start.failed}`)
+    return { flow: target, verdict: start.timedOut ? 'timed-out' : 'failed', message: start.failed }
   }
-  const started = deps.now()
+  const { execution, at: started } = start
   const url = deps.link(execution)
   deps.log(`Smoke run of ${name} started: execution ${execution.id} (${url})`)
   const done = (run: Omit<SmokeRun, 'flow' | 'executionId' | 'url'>): SmokeRun => {
@@ -92,9 +97,12 @@ async function runOne(flow: SmokeFlow, deadline: number, deps: SmokeDeps): Promi
     await deps.sleep(Math.min(wait, left))
     let read: Execution | undefined
     try {
-      read = await deps.api.getExecution(execution.id)
+      read = await deps.api.getExecution(execution.id, { deadline })
     } catch (error) {
-      return done({ state: last.state, verdict: 'failed', message: errorMessage(error) })
+      if (deps.now() < deadline) {
+        return done({ state: last.state, verdict: 'failed', message: errorMessage(error) })
+      }
+      continue // the deadline cut the read: the timeout verdict above
     }
     if (read) last = read
     else if (deps.now() - started > NOT_RECORDED_GRACE_MS) {

@@ -71,18 +71,34 @@ export interface ServerConstraint {
   pointer?: string
 }
 
-/**
- * Executions, for smoke runs after a deploy (docs/smoke-and-rollback.md#smoke-runs,
- * docs/kestra.md#executions).
- */
+/** Everything a run asks of the server: the core's reads and writes, smoke runs, earlier versions. */
+export type KestraServer = KestraApi & ExecutionsApi & HistoryApi
+
+/** Executions, for smoke runs after a deploy (SPEC §11, reference §10). */
 export interface ExecutionsApi {
-  /** Starts one execution (inputs as multipart text parts, no waiting). */
-  startExecution(namespace: string, id: string, inputs: [string, string][]): Promise<Execution>
   /**
-   * Undefined on 404: unknown, or not recorded yet right after the start
-   * (docs/kestra.md#read-an-execution).
+   * Starts one execution carrying `labels` (inputs as multipart text parts, no waiting). Sent once, never
+   * retried: after a lost answer the caller looks the execution up by its labels before another start.
    */
-  getExecution(executionId: string): Promise<Execution | undefined>
+  startExecution(
+    namespace: string,
+    id: string,
+    inputs: [string, string][],
+    options: { labels: Label[]; deadline?: number }
+  ): Promise<Execution>
+  /** Undefined on 404: unknown, or not recorded yet right after the start (reference §10.2). */
+  getExecution(executionId: string, options?: { deadline?: number }): Promise<Execution | undefined>
+  /** The recorded executions of one flow that carry every label, oldest first. */
+  findExecutions(query: ExecutionQuery, options?: { deadline?: number }): Promise<Execution[]>
+}
+
+/** An execution label, `[key, value]`. */
+export type Label = [string, string]
+
+export interface ExecutionQuery {
+  namespace: string
+  flowId: string
+  labels: Label[]
 }
 
 export interface Execution {
@@ -94,4 +110,15 @@ export interface Execution {
   /** ISO-8601 instants of `state.startDate` and, once terminal, `state.endDate`. */
   startDate?: string
   endDate?: string
+  labels: Label[]
+}
+
+/** What the server keeps of earlier versions, for a rollback that a later run finishes (SPEC §11). */
+export interface HistoryApi {
+  /** The source of one revision of a flow, or undefined when the server has no such revision. */
+  flowRevisionSource(namespace: string, id: string, revision: number): Promise<string | undefined>
+  /** A namespace file's revision numbers (Kestra 1.2+); undefined when the server keeps none for it. */
+  fileRevisions(namespace: string, path: string): Promise<number[] | undefined>
+  /** The bytes of one revision of a namespace file (Kestra 1.2+), or undefined. */
+  fileRevision(namespace: string, path: string, revision: number): Promise<Uint8Array | undefined>
 }

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici'
 import type { Auth, Settings } from '../settings.js'
-import type { ExecutionsApi, KestraApi } from './api.js'
+import type { ExecutionsApi, HistoryApi, KestraApi } from './api.js'
 import { createDispatcher } from './dispatcher.js'
 import { ExecutionsEndpoint } from './executions.js'
 import { FilesEndpoint } from './files.js'
@@ -26,7 +26,7 @@ export interface KestraClientOptions {
   dispatcher?: Dispatcher
 }
 
-export interface KestraClient extends KestraApi, ExecutionsApi {
+export interface KestraClient extends KestraApi, ExecutionsApi, HistoryApi {
   /** Requests sent so far (retries included) per `METHOD /route`, for benchmarks. */
   requestCount(): Record<string, number>
   close(): Promise<void>
@@ -66,8 +66,13 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
     putKv: (namespace, key, value) => kv.put(namespace, key, value),
     deleteKv: (namespace, key) => kv.delete(namespace, key),
     validateFlows: (sources) => validation.validate(sources),
-    startExecution: (namespace, id, inputs) => executions.start(namespace, id, inputs),
-    getExecution: (executionId) => executions.get(executionId),
+    startExecution: (namespace, id, inputs, options) =>
+      executions.start(namespace, id, inputs, options),
+    getExecution: (executionId, options) => executions.get(executionId, options?.deadline),
+    findExecutions: (query, options) => executions.search(query, options?.deadline),
+    flowRevisionSource: (namespace, id, revision) => flows.revisionSource(namespace, id, revision),
+    fileRevisions: (namespace, path) => files.revisions(namespace, path),
+    fileRevision: (namespace, path, revision) => files.get(namespace, path, revision),
     requestCount: () => transport.requestCount(),
     close: () => dispatcher.close()
   }

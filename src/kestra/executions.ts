@@ -1,46 +1,113 @@
-import type { Execution } from './api.js'
+import type { Execution, ExecutionQuery, Label } from './api.js'
+import { parseVersion } from './era.js'
 import { ApiError } from './errors.js'
-import { readJson } from './json.js'
+import { readJson, readJsonObject } from './json.js'
 import { multipartFields } from './multipart.js'
 import type { ScopedHttp } from './scoped-http.js'
 import type { HttpResponse } from './transport.js'
 
 const seg = encodeURIComponent
 
-/** `POST …/executions/{namespace}/{id}` and `GET …/executions/{id}` (docs/kestra.md#executions). */
+/** Results asked for by a label search: a run's labels match a handful of executions at most. */
+const SEARCH_PAGE = 25
+
+/** `POST …/executions/{namespace}/{id}`, `GET …/executions/{id}` and `GET …/executions/search` (reference §10, §12). */
 export class ExecutionsEndpoint {
   constructor(private readonly http: ScopedHttp) {}
 
   /**
-   * Multipart only, one text part per input; `wait` stays false: the run is polled
-   * (docs/kestra.md#start-an-execution).
+   * Multipart only, one text part per input; `wait` stays false: the run is polled (reference §10.1). Labels
+   * travel as repeated `labels=key:value` parameters. Sent once: a start is never repeated blindly.
    */
-  async start(namespace: string, id: string, inputs: [string, string][]): Promise<Execution> {
+  async start(
+    namespace: string,
+    id: string,
+    inputs: [string, string][],
+    options: { labels: Label[]; deadline?: number }
+  ): Promise<Execution> {
     const { contentType, body } = multipartFields(inputs)
     const response = await this.http.send({
       method: 'POST',
       path: `/executions/${seg(namespace)}/${seg(id)}`,
       route: '/executions/{namespace}/{id}',
+      query: { labels: options.labels.map(([key, value]) => `${key}:${value}`) },
       headers: { 'content-type': contentType },
-      body
+      body,
+      deadline: options.deadline,
+      once: true
     })
-    return toExecution(response)
+    return toExecution(readJson(response), response)
   }
 
-  async get(executionId: string): Promise<Execution | undefined> {
+  async get(executionId: string, deadline?: number): Promise<Execution | undefined> {
     const response = await this.http.send({
       method: 'GET',
       path: `/executions/${seg(executionId)}`,
       route: '/executions/{executionId}',
-      allow: [404]
+      allow: [404],
+      deadline
     })
-    return response.status === 404 ? undefined : toExecution(response)
+    return response.status === 404 ? undefined : toExecution(readJson(response), response)
+  }
+
+  /**
+   * Servers that take `filters[…]` (1.1 onwards) get them; older ones the flat parameters, which 1.x
+   * ignores as soon as one `filters[…]` is present (reference §12.1). Whatever the server did with the
+   * query, only executions of this flow that carry every label are returned.
+   */
+  async search(query: ExecutionQuery, deadline?: number): Promise<Execution[]> {
+    const version = parseVersion((await this.http.info()).version)
+    const [major, minor] = version ?? [Infinity, 0]
+    const legacy = major === 0 || (major === 1 && minor === 0)
+    const response = await this.http.send({
+      method: 'GET',
+      path: '/executions/search',
+      route: '/executions/search',
+      query: {
+        page: '1',
+        size: String(SEARCH_PAGE),
+        ...(legacy ? legacyFilters(query) : queryFilters(query))
+      },
+      deadline
+    })
+    const page = readJsonObject(response)
+    const results = Array.isArray(page.results) ? page.results : []
+    return results
+      .map((item) => toExecution(item, response))
+      .filter(
+        (execution) =>
+          execution.namespace === query.namespace &&
+          execution.flowId === query.flowId &&
+          query.labels.every(([key, value]) =>
+            execution.labels.some(([k, v]) => k === key && v === value)
+          )
+      )
+      .sort((a, b) => Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? ''))
+  }
+}
+
+/** `filters[field][OP]=value`; labels as `filters[labels][EQUALS][key]=value`, all of them required. */
+function queryFilters(query: ExecutionQuery): Record<string, string> {
+  return {
+    'filters[namespace][EQUALS]': query.namespace,
+    'filters[flowId][EQUALS]': query.flowId,
+    ...Object.fromEntries(
+      query.labels.map(([key, value]) => [`filters[labels][EQUALS][${key}]`, value])
+    )
+  }
+}
+
+/** The flat parameters of Kestra before 1.1: `namespace` is a prefix there, hence the check on results. */
+function legacyFilters(query: ExecutionQuery): Record<string, string | string[]> {
+  return {
+    namespace: query.namespace,
+    flowId: query.flowId,
+    labels: query.labels.map(([key, value]) => `${key}:${value}`)
   }
 }
 
 /** An `Execution` (or the start's `ExecutionResponse`, which some clients type as an array of one). */
-function toExecution(response: HttpResponse): Execution {
-  const raw = readJson(response)
+function toExecution(raw: unknown, response: HttpResponse): Execution {
   const value = (Array.isArray(raw) ? raw[0] : raw) as Record<string, unknown> | undefined
   const state = value?.state as Record<string, unknown> | undefined
   if (
@@ -63,14 +130,23 @@ function toExecution(response: HttpResponse): Execution {
     flowId: value.flowId,
     state: state.current,
     ...(date(state.startDate) && { startDate: date(state.startDate) }),
-    ...(date(state.endDate) && { endDate: date(state.endDate) })
+    ...(date(state.endDate) && { endDate: date(state.endDate) }),
+    labels: labelsOf(value.labels)
   }
 }
 
+/** `[{key, value}]` as the server sends them; anything else is no label. */
+function labelsOf(raw: unknown): Label[] {
+  if (!Array.isArray(raw)) return []
+  return raw.flatMap((item): Label[] => {
+    const { key, value } = (item ?? {}) as { key?: unknown; value?: unknown }
+    return typeof key === 'string' && typeof value === 'string' ? [[key, value]] : []
+  })
+}
+
 /**
- * The execution's page in the Kestra UI, built from the action's base URL (the start's `url` depends on
- * the server's `kestra.url` setting): `<base>/ui/<tenant>/executions/…` on tenant-scoped servers
- * (docs/kestra.md#execution-ui-link).
+ * The execution's page in the Kestra UI, built from the action's base URL (the start's `url` depends on the
+ * server's `kestra.url` setting): `<base>/ui/<tenant>/executions/…` on tenant-scoped servers (§10.3).
  */
 export function executionUrl(
   server: string,

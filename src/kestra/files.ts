@@ -25,15 +25,35 @@ export class FilesEndpoint {
     return all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   }
 
-  async get(namespace: string, path: string): Promise<Uint8Array | undefined> {
+  /** The file's bytes, or one revision's (Kestra 1.2+); undefined when absent. */
+  async get(namespace: string, path: string, revision?: number): Promise<Uint8Array | undefined> {
     const response = await this.http.send({
       method: 'GET',
       path: `/namespaces/${seg(namespace)}/files`,
-      query: { path },
+      query: revision === undefined ? { path } : { path, revision: String(revision) },
       route: '/namespaces/{namespace}/files',
       allow: [404]
     })
     return response.status === 404 ? undefined : response.body
+  }
+
+  /**
+   * The file's revision numbers (1.2+: `[{revision}]`). Undefined when the server keeps none: before 1.2
+   * the route is missing (404), and from 1.2 a file whose latest version is a deletion answers 404 too.
+   */
+  async revisions(namespace: string, path: string): Promise<number[] | undefined> {
+    const response = await this.http.send({
+      method: 'GET',
+      path: `/namespaces/${seg(namespace)}/files/revisions`,
+      query: { path },
+      route: '/namespaces/{namespace}/files/revisions',
+      allow: [404, 405]
+    })
+    if (response.status >= 400) return undefined
+    return readJsonArray(response).flatMap((item) => {
+      const { revision } = (item ?? {}) as { revision?: unknown }
+      return typeof revision === 'number' ? [revision] : []
+    })
   }
 
   /**

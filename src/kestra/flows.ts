@@ -52,6 +52,24 @@ export class FlowsEndpoint {
     return toRemoteFlow(response, '')
   }
 
+  /** One revision's source; with `revision` set the server reads tombstones too (reference §10.5). */
+  async revisionSource(
+    namespace: string,
+    id: string,
+    revision: number
+  ): Promise<string | undefined> {
+    const response = await this.http.send({
+      method: 'GET',
+      path: `/flows/${seg(namespace)}/${seg(id)}`,
+      query: { revision: String(revision), source: 'true' },
+      route: '/flows/{namespace}/{id}',
+      allow: [404]
+    })
+    if (response.status === 404) return undefined
+    const { source } = readJsonObject(response)
+    return typeof source === 'string' ? source : undefined
+  }
+
   /**
    * A create that had to be retried may have reached the server the first time: its "already
    * exists" (422 up to 1.3, 409 in 2.0) then re-reads the flow and accepts it when the stored source is the one sent.

@@ -14,7 +14,8 @@ import { responseError, type HttpRequest, type HttpResponse, type Transport } fr
 export interface ScopedRequest extends Omit<HttpRequest, 'path'> {
   /** Path below the API prefix, starting with '/', path segments already encoded. */
   path: string
-  query?: Record<string, string>
+  /** A list repeats its parameter (`labels=a:1&labels=b:2`). */
+  query?: Record<string, string | readonly string[]>
 }
 
 interface Era {
@@ -124,10 +125,10 @@ export class ScopedHttp {
   }
 }
 
-function queryString(query: Record<string, string> | undefined): string {
+function queryString(query: ScopedRequest['query']): string {
   if (!query) return ''
-  const pairs = Object.entries(query).map(
-    ([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`
+  const pairs = Object.entries(query).flatMap(([key, values]) =>
+    [values].flat().map((value) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
   )
   return pairs.length ? `?${pairs.join('&')}` : ''
 }

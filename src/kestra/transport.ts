@@ -27,6 +27,13 @@ export interface HttpRequest {
   body?: Uint8Array | string
   /** Statuses ≥ 400 returned to the caller instead of thrown (e.g. 404 for "absent"). */
   allow?: readonly number[]
+  /**
+   * Epoch ms that bounds the whole request, its retries included: each attempt's timeout is cut to the
+   * time left, no retry waits past it, and none starts after it.
+   */
+  deadline?: number
+  /** Sent once, never retried: a request that must not take effect twice (the caller resolves a failure). */
+  once?: boolean
 }
 
 export interface HttpResponse {
@@ -77,8 +84,12 @@ export class Transport {
 
   async send(req: HttpRequest): Promise<HttpResponse> {
     const { retry } = this.options
+    const attempts = req.once ? 1 : retry.maxAttempts
     let waited = 0
     for (let attempt = 1; ; attempt++) {
+      if (req.deadline !== undefined && Date.now() >= req.deadline) {
+        throw this.unanswered(req, new RequestTimeout(0, true))
+      }
       const outcome = await this.semaphore.run(() => this.attempt(req, attempt))
       const finish = (): HttpResponse => {
         if ('response' in outcome) return this.checked(req, outcome.response)
@@ -93,7 +104,8 @@ export class Transport {
       } else {
         reason = outcome.reason
       }
-      if (attempt >= retry.maxAttempts || waited + delayMs > retry.maxWaitMs) return finish()
+      const pastDeadline = req.deadline !== undefined && Date.now() + delayMs >= req.deadline
+      if (attempt >= attempts || waited + delayMs > retry.maxWaitMs || pastDeadline) return finish()
       this.options.onRetry?.({ method: req.method, path: req.path, attempt, reason, delayMs })
       waited += delayMs
       await sleep(delayMs)
@@ -109,13 +121,10 @@ export class Transport {
       ...req.headers
     }
     if (this.authorization) headers.authorization = this.authorization
-    // The deadline covers the whole exchange: an answer that trickles in is a timeout too
-    // (docs/guarantees.md#retries-and-deadlines).
+    // The deadline covers the whole exchange: an answer that trickles in is a timeout too (SPEC §9).
+    const { timeoutMs, cut } = this.attemptTimeout(req)
     const deadline = new AbortController()
-    const timer = setTimeout(
-      () => deadline.abort(new RequestTimeout(this.options.timeoutMs)),
-      this.options.timeoutMs
-    )
+    const timer = setTimeout(() => deadline.abort(new RequestTimeout(timeoutMs, cut)), timeoutMs)
     try {
       const res = await request(this.options.server + req.path, {
         method: req.method,
@@ -139,6 +148,14 @@ export class Transport {
     } finally {
       clearTimeout(timer)
     }
+  }
+
+  /** `timeout-seconds`, or less when the request's own deadline comes first (then `cut`). */
+  private attemptTimeout(req: HttpRequest): { timeoutMs: number; cut: boolean } {
+    const left = req.deadline === undefined ? Infinity : Math.max(0, req.deadline - Date.now())
+    return left < this.options.timeoutMs
+      ? { timeoutMs: left, cut: true }
+      : { timeoutMs: this.options.timeoutMs, cut: false }
   }
 
   private checked(req: HttpRequest, response: HttpResponse): HttpResponse {
@@ -180,12 +197,16 @@ export function authorizationHeader(auth: Auth): string | undefined {
   return undefined
 }
 
-/** The attempt ran out of `timeout-seconds`, headers or body. */
+/** The attempt ran out of `timeout-seconds` (or of its caller's deadline), headers or body. */
 class RequestTimeout extends Error {
   override name = 'TimeoutError'
-  constructor(timeoutMs: number) {
+  constructor(timeoutMs: number, cut: boolean) {
     super(
-      `timed out after ${timeoutMs / 1000} s (timeout-seconds bounds each request, its whole answer included)`
+      !cut
+        ? `timed out after ${timeoutMs / 1000} s (timeout-seconds bounds each request, its whole answer included)`
+        : timeoutMs === 0
+          ? 'not sent: its deadline had passed'
+          : `timed out after ${timeoutMs / 1000} s, when its deadline came`
     )
   }
 }

@@ -52,10 +52,7 @@ export function targetLine(input: ReportInput): string {
   return `**Server** ${server} · **Tenant** ${escapeText(input.tenant)} · **Commit** ${commit}${layout}`
 }
 
-/**
- * `Kestra plan`, or `Kestra plan · staging` for a comment-key other than `default`
- * (docs/comment.md#what-reviewers-see).
- */
+/** `Kestra plan`, or `Kestra plan · staging` for a comment-key other than `default` (SPEC §8). */
 function subject(what: 'plan' | 'validation' | 'deploy', commentKey: string | undefined): string {
   const key = commentKey && commentKey !== 'default' ? ` · ${escapeText(commentKey)}` : ''
   return `Kestra ${what}${key}`
@@ -67,11 +64,8 @@ export function title(input: ReportInput): string {
     : `### ${subject('validation', input.commentKey)}`
 }
 
-/**
- * How a deploy ended: its status, or rolled back after a failed smoke run or write
- * (docs/comment.md#headline-after-a-deploy).
- */
-export type DeployOutcome = DeployStatus | 'rolled-back'
+/** How a deploy ended: its status, or its rollback after a failed smoke run or write (SPEC §11). */
+export type DeployOutcome = DeployStatus | 'rolled-back' | 'rollback-incomplete'
 
 /** A deploy's outcome as its headline says it. */
 const DEPLOY_OUTCOME: Record<DeployOutcome, string> = {
@@ -79,7 +73,8 @@ const DEPLOY_OUTCOME: Record<DeployOutcome, string> = {
   'nothing-to-do': '✅ up to date',
   refused: '⚠️ not deployed',
   failed: '❌ failed',
-  'rolled-back': '↩️ rolled back'
+  'rolled-back': '↩️ rolled back',
+  'rollback-incomplete': '⚠️ rollback incomplete'
 }
 
 /**

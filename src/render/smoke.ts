@@ -1,6 +1,4 @@
-import type { RollbackResult } from '../deploy/rollback.js'
 import type { SmokeReport, SmokeRun } from '../deploy/smoke.js'
-import { resourceName } from '../plan/types.js'
 import { escapeText, linkTarget } from './escape.js'
 import { markdownTable } from './table.js'
 
@@ -27,40 +25,6 @@ export function smokeSection(report: SmokeReport): string {
     report.runs
   )
   return `${verdict}\n\n${table}`
-}
-
-/** Each restored resource after a rollback, in the order restored, and the commit markers put back. */
-export function rollbackSection(result: RollbackResult): string {
-  const heading = result.complete
-    ? '↩️ **Rolled back**: every resource this deploy changed is back as it was before.'
-    : '⚠️ **Rolled back in part**: some resources could not be put back (see below).'
-  const rows = [
-    ...result.resources.map((r) => ({
-      resource: resourceName(r.deployed.change),
-      kind: r.deployed.change.kind as string,
-      did: r.deployed.result as string,
-      result: r.result as string,
-      message: r.message
-    })),
-    ...result.markers.map((m) => ({
-      resource: m.namespace,
-      kind: 'commit marker',
-      did: 'written',
-      result: m.result as string,
-      message: m.message
-    }))
-  ]
-  const table = markdownTable<(typeof rows)[number]>(
-    [
-      { title: 'Resource', cell: (row) => escapeText(row.resource) },
-      { title: 'Kind', cell: (row) => row.kind },
-      { title: 'Deploy did', cell: (row) => row.did },
-      { title: 'Rollback', cell: (row) => row.result },
-      { title: 'Details', cell: (row) => escapeText(row.message) }
-    ],
-    rows
-  )
-  return `${heading}\n\n${table}`
 }
 
 function executionCell(run: SmokeRun): string {

@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto'
 import type { FlowDependency } from '../deploy/order.js'
 import { WRITTEN, type DeployResult } from '../deploy/result.js'
-import { rollback } from '../deploy/rollback.js'
-import { runSmoke, type SmokeReport } from '../deploy/smoke.js'
-import type { ExecutionsApi, KestraApi } from '../kestra/api.js'
+import { rollback, type RollbackResult } from '../deploy/rollback.js'
+import { planFromDeploy } from '../deploy/rollback-plan.js'
+import { runSmoke, type SmokeReport, type SmokeRun } from '../deploy/smoke.js'
+import type { KestraServer } from '../kestra/api.js'
 import { executionUrl } from '../kestra/executions.js'
-import { rollbackSection, smokeSection } from '../render/smoke.js'
+import { rollbackAccount, rollbackLine, rollbackSection } from '../render/rollback.js'
+import { smokeSection } from '../render/smoke.js'
 import type { Settings } from '../settings.js'
 import type { RunPorts } from './ports.js'
 import { phase } from '../report/phase.js'
@@ -12,7 +15,8 @@ import { phase } from '../report/phase.js'
 export interface AfterDeploy {
   /** Sections for the deployed report (job summary and the comment's Deployed section). */
   markdown: string[]
-  rolledBack: boolean
+  /** The rollback, when one ran. */
+  rollback?: RollbackResult
   /** Set when the step must fail for a smoke execution. */
   failure?: string
 }
@@ -28,11 +32,13 @@ export async function afterDeploy(args: {
     'smokeFlows' | 'smokeTimeoutSeconds' | 'rollback' | 'server' | 'tenant' | 'concurrency'
   >
   ports: Pick<RunPorts, 'reporter'>
-  kestra: KestraApi & ExecutionsApi
+  kestra: KestraServer
   result: DeployResult
   refs: FlowDependency[]
+  /** The deployed commit, its repository (`owner/repo`), and the workflow run (GITHUB_RUN_ID). */
+  deployed: { commit: string; repository: string; runId: string }
 }): Promise<AfterDeploy> {
-  const { settings, result, kestra } = args
+  const { settings, result, kestra, deployed } = args
   const { reporter } = args.ports
   const wrote = result.resources.some((r) => WRITTEN.has(r.result))
   let smoke: SmokeReport | undefined
@@ -45,6 +51,8 @@ export async function afterDeploy(args: {
         runSmoke(settings.smokeFlows, {
           api: kestra,
           timeoutMs: settings.smokeTimeoutSeconds * 1000,
+          // Unique to this run of the action: two steps of one job never share a label.
+          runId: `${deployed.runId || 'local'}-${randomBytes(4).toString('hex')}`,
           link: (execution) =>
             executionUrl(
               settings.server ?? '',
@@ -55,7 +63,8 @@ export async function afterDeploy(args: {
           sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
           log: reporter.info
         }),
-      (done) => `Smoke runs: ${done.passed ? 'passed' : 'failed'} (${done.runs.length}).`
+      (done) =>
+        `Smoke runs: ${done.passed ? 'passed' : 'failed'} (${done.runs.length}) in ${(done.elapsedMs / 1000).toFixed(1)} s.`
     )
   } else if (settings.smokeFlows.length > 0) {
     reporter.info(
@@ -65,36 +74,41 @@ export async function afterDeploy(args: {
   reporter.setOutput('smoke', smoke ? (smoke.passed ? 'passed' : 'failed') : 'skipped')
 
   const markdown = smoke ? [smokeSection(smoke)] : []
-  const undo =
+  let undone: RollbackResult | undefined
+  if (
     settings.rollback &&
     (smoke?.passed === false || result.status === 'failed') &&
     (wrote || result.markedNamespaces.length > 0)
-  if (undo) {
-    const undone = await phase(
+  ) {
+    const plan = planFromDeploy(result, deployed)
+    undone = await phase(
       reporter,
       'Rollback',
       () =>
-        rollback(result, {
+        rollback(plan, {
           api: kestra,
           refs: args.refs,
           concurrency: settings.concurrency,
           log: reporter.info
         }),
-      (done) => `Rollback: ${done.complete ? 'complete' : 'incomplete'}.`
+      rollbackLine
     )
+    for (const warning of undone.warnings) reporter.warning(warning)
     markdown.push(rollbackSection(undone))
   }
-  reporter.setOutput('rolled-back', undo)
-  if (!smoke || smoke.passed) return { markdown, rolledBack: undo }
-  const failed = smoke.runs
-    .filter((run) => run.verdict !== 'passed')
-    .map(
-      (run) =>
-        `${run.flow.namespace}.${run.flow.id} (${run.executionId ?? 'not started'}: ${run.verdict === 'timed-out' ? 'timed out' : (run.state ?? run.message)})`
-    )
+  reporter.setOutput('rolled-back', undone?.rolledBack ?? 'false')
+  if (!smoke || smoke.passed) return { markdown, rollback: undone }
+  const failed = smoke.runs.filter((run) => run.verdict !== 'passed').map(failedRun)
   return {
     markdown,
-    rolledBack: undo,
-    failure: `Smoke run(s) failed: ${failed.join(', ')}. ${undo ? 'The deploy was rolled back.' : 'The deploy stays in place (rollback is false).'}`
+    rollback: undone,
+    failure: `Smoke run(s) failed: ${failed.join(', ')}.\n${undone ? rollbackAccount(undone) : 'The deploy stays in place (rollback is false).'}`
   }
+}
+
+function failedRun(run: SmokeRun): string {
+  const id =
+    run.executionId ?? (run.verdict === 'timed-out' ? 'start not confirmed' : 'not started')
+  const state = run.verdict === 'timed-out' ? 'timed out' : (run.state ?? run.message)
+  return `${run.flow.namespace}.${run.flow.id} (${id}: ${state})`
 }

@@ -5,7 +5,7 @@ import { ancestryChecker } from '../deploy/git-ancestry.js'
 import type { DeployResult } from '../deploy/result.js'
 import { outcomeCounts, renderReceipt } from '../deploy/receipt.js'
 import { DeployError, errorMessage } from '../errors.js'
-import type { ExecutionsApi, KestraApi } from '../kestra/api.js'
+import type { KestraServer } from '../kestra/api.js'
 import type { FileChange, Plan } from '../plan/types.js'
 import { readNamespaceFileBytes } from '../repo/namespace-files.js'
 import type { NamespaceFileEntry, RepoModel } from '../repo/model.js'
@@ -18,6 +18,9 @@ import { fileKey, flowKey } from '../identity.js'
 import { type Finding } from '../validate/finding.js'
 import type { FlowReference } from '../validate/references.js'
 import { afterDeploy } from './after-deploy.js'
+import { finishRollbacks, stoppedRollbacks } from './resume-rollback.js'
+import type { FlowDependency } from '../deploy/order.js'
+import { rollbackAccount } from '../render/rollback.js'
 import type { RunPorts } from './ports.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { writeLog } from '../report/write-log.js'
@@ -27,7 +30,7 @@ export interface ApplyModeArgs {
   settings: Settings
   context: RunContext
   ports: RunPorts
-  kestra: KestraApi & ExecutionsApi
+  kestra: KestraServer
   model: RepoModel
   /** The repository flows' references, collected by the checks. */
   references: FlowReference[]
@@ -46,6 +49,22 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
   let result: DeployResult
   const refs = flowDependencies(args.references)
   try {
+    const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), reporter)
+    if (stopped.size > 0) {
+      const finished = await finishRollbacks(stopped, {
+        kestra: args.kestra,
+        refs,
+        settings,
+        reporter,
+        commit: context.sha,
+        summary: args.summary,
+        counts: plan.counts
+      })
+      if (finished) {
+        await reportOnPullRequest(args, finished.headline, finished.markdown)
+        return { failure: finished.failure }
+      }
+    }
     if (settings.requireReviewedPlan && context.eventName === 'push') {
       await checkReviewedPlan({
         plan,
@@ -88,7 +107,18 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
   }
 
   for (const warning of result.warnings) reporter.warning(warning)
-  const after = await afterDeploy({ settings, ports, kestra: args.kestra, result, refs })
+  const after = await afterDeploy({
+    settings,
+    ports,
+    kestra: args.kestra,
+    result,
+    refs,
+    deployed: {
+      commit: context.sha,
+      repository: `${context.owner}/${context.repo}`,
+      runId: context.runId
+    }
+  })
   const receipt = [
     renderReceipt(result, {
       commit: context.sha,
@@ -100,8 +130,15 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
   ].join('\n\n')
   setCountOutputs(reporter, countResults(result, plan))
   reporter.setOutput('deployed', result.applied > 0)
+  const rolledBack = after.rollback?.rolledBack
   const headline = deployTitle(
-    after.rolledBack ? 'rolled-back' : after.failure ? 'failed' : result.status,
+    rolledBack === 'true'
+      ? 'rolled-back'
+      : rolledBack
+        ? 'rollback-incomplete'
+        : after.failure
+          ? 'failed'
+          : result.status,
     result.status === 'refused'
       ? 'nothing written: a newer commit is deployed'
       : [...(after.failure ? ['a smoke run failed'] : []), ...outcomeCounts(result.resources)].join(
@@ -121,10 +158,10 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
     return {}
   }
   if (result.status === 'failed') {
-    const undone = after.rolledBack ? '\nThe deploy was rolled back (rollback is true).' : ''
+    const undone = after.rollback ? `\n${rollbackAccount(after.rollback)}` : ''
     return { failure: failureSummary(result) + undone }
   }
-  reporter.info(`Deployed: ${result.applied} resource(s) written.`)
+  if (!after.rollback) reporter.info(`Deployed: ${result.applied} resource(s) written.`)
   return { failure: after.failure }
 }
 
@@ -142,8 +179,13 @@ function repositoryFileReader(model: RepoModel): (change: FileChange) => Promise
   }
 }
 
+/** Where this run deploys: where a rollback that a stopped run left may be recorded. */
+function namespacesOf(args: ApplyModeArgs): string[] {
+  return [...new Set([...args.model.managedNamespaces, ...args.plan.namespaces])].sort()
+}
+
 /** What each flow needs on the server before it is written: the flows it calls, the files it reads. */
-function flowDependencies(references: FlowReference[]): { from: string; to: string }[] {
+function flowDependencies(references: FlowReference[]): FlowDependency[] {
   return references.map((ref) => ({
     from: ref.fromFlow,
     to: ref.kind === 'flow' ? flowKey(ref.namespace, ref.id) : fileKey(ref.namespace, ref.path)

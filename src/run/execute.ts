@@ -1,6 +1,6 @@
 import { resolveMode, type RunContext } from '../context.js'
 import { ConfigError, DeployError, errorMessage } from '../errors.js'
-import type { ExecutionsApi, KestraApi } from '../kestra/api.js'
+import type { KestraServer } from '../kestra/api.js'
 import { repositoryUrl } from '../render/findings.js'
 import type { ReportInput } from '../render/input.js'
 import { renderSummary } from '../render/summary.js'
@@ -120,8 +120,8 @@ export async function execute(
 function chooseMode(
   settings: Settings,
   context: RunContext,
-  kestra: (KestraApi & ExecutionsApi) | undefined
-): { mode: Mode; kestra?: KestraApi & ExecutionsApi; notes: string[] } {
+  kestra: KestraServer | undefined
+): { mode: Mode; kestra?: KestraServer; notes: string[] } {
   const mode = resolveMode(settings, context.eventName)
   const fork = context.pullRequest?.fork === true
   if (fork && (settings.auth.kind === 'none' || !kestra)) {

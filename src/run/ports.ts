@@ -1,12 +1,12 @@
 import type { GitHubPort } from '../github/port.js'
-import type { ExecutionsApi, KestraApi } from '../kestra/api.js'
+import type { KestraServer } from '../kestra/api.js'
 import type { Reporter } from '../report/reporter.js'
 
 /** What a run talks to: the action and the CLI each build these, the tests build them over fakes. */
 export interface RunPorts {
   reporter: Reporter
   /** Present when the `server` input is set. */
-  kestra?: KestraApi & ExecutionsApi
+  kestra?: KestraServer
   /** Present when a GitHub token is available. */
   github?: GitHubPort
   now(): Date

@@ -6,6 +6,9 @@ import type { FlowCheck } from './flow-validation.js'
 import type { EmulatorState } from './store.js'
 import type { Features } from './version.js'
 
+/** `kestra.system-flows.namespace` at its default (reference §3.1). */
+export const SYSTEM_NAMESPACE = 'system'
+
 export interface ResolvedOptions {
   version: string
   edition: 'OSS' | 'EE'

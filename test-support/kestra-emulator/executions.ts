@@ -4,6 +4,7 @@
  * can).
  */
 import { randomBytes } from 'node:crypto'
+import type { ExecutionLabel } from './execution-labels.js'
 
 export interface ExecutionScript {
   /** Final state (default SUCCESS). */
@@ -22,6 +23,10 @@ export interface StoredExecution {
   flowRevision: number
   /** Inputs as received (multipart text parts of declared inputs). */
   inputs: Record<string, string>
+  /** The flow's labels (`system.` ones excepted), then the start's. */
+  labels: ExecutionLabel[]
+  /** 1.x: NORMAL, TEST or PLAYGROUND; absent before. */
+  kind?: string
   /** Epoch ms. */
   createdAt: number
   script: Required<ExecutionScript>

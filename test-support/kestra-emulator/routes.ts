@@ -1,4 +1,4 @@
-/** Route table (docs/kestra.md#routes) for both URL eras, with the stable names the request log uses. */
+/** Route table (reference §9) for both URL eras, with the stable names the request log uses. */
 import type { Features } from './version.js'
 
 export const ROUTES = [
@@ -33,6 +33,7 @@ export const ROUTES = [
   'kv.list',
   'executions.create',
   'executions.get',
+  'executions.search',
   'executions.kill',
   'unmatched'
 ] as const
@@ -50,7 +51,7 @@ const UNMATCHED: MatchedRoute = { route: 'unmatched', params: {} }
 /**
  * Resolves a request path; the other era's prefix is an unmatched route, and so is a wrong tenant on EE.
  * OSS serves any tenant segment as `main` (`anyTenant`): its `TenantService.resolveTenant()` returns the
- * constant "main" whatever the path says (docs/kestra.md#tenant-prefix).
+ * constant "main" whatever the path says (reference §0).
  */
 export function matchRoute(
   method: string,
@@ -119,12 +120,15 @@ function flowRoute(method: string, s: string[]): MatchedRoute | undefined {
 }
 
 /**
- * docs/kestra.md#executions: start `{ns}/{id}` (POST), read `{execId}` (GET), kill `{execId}/kill`
- * (DELETE).
+ * Reference §10.8 and §12.1: start `{ns}/{id}` (POST), search (GET `search`), read `{execId}` (GET), kill
+ * `{execId}/kill` (DELETE).
  */
 function executionRoute(method: string, s: string[]): MatchedRoute | undefined {
   if (s.length === 2 && method === 'POST') {
     return { route: 'executions.create', params: { namespace: s[0], id: s[1] } }
+  }
+  if (s.length === 1 && s[0] === 'search' && method === 'GET') {
+    return { route: 'executions.search', params: {} }
   }
   if (s.length === 1 && method === 'GET') return { route: 'executions.get', params: { id: s[0] } }
   if (s.length === 2 && s[1] === 'kill' && method === 'DELETE') {

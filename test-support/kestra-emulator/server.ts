@@ -6,7 +6,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import type { EmulatorCore, Reply, RequestContext } from './context.js'
-import { jsonReply } from './context.js'
+import { jsonReply, SYSTEM_NAMESPACE } from './context.js'
 import { ApiError, internalError, jsonErrorBody, problemBody } from './errors.js'
 import * as flows from './handlers/flows.js'
 import * as executions from './handlers/executions.js'
@@ -49,6 +49,7 @@ const HANDLERS: Record<Exclude<RouteName, 'unmatched' | 'configs'>, Handler> = {
   'kv.list': kv.handleListKv,
   'executions.create': executions.handleStartExecution,
   'executions.get': executions.handleGetExecution,
+  'executions.search': executions.handleSearchExecutions,
   'executions.kill': executions.handleKillExecution
 }
 
@@ -195,7 +196,7 @@ export class EmulatorServer {
       return jsonReply({
         version: core.options.version,
         edition: core.options.edition,
-        systemNamespace: 'system',
+        systemNamespace: SYSTEM_NAMESPACE,
         isBasicAuthInitialized: this.settings.basicAuth !== undefined
       })
     }

@@ -43,6 +43,11 @@ export interface Features {
   warnings: WarningEra
   /** 0.15+: `POST …/executions/{namespace}/{id}`, kill answering 202. */
   executions: boolean
+  /**
+   * 1.1+: executions search takes `filters[…]` (first listed in the 1.1.4 API; reference §12.1), with the
+   * implicit 8-day window and NORMAL executions only by default. When these arrived exactly is unknown.
+   */
+  executionFilters: boolean
 }
 
 /** `0.17`: system namespace + Flow trigger without conditions; `0.19`: that trigger alone; `0.20`: its
@@ -64,7 +69,8 @@ export function featuresOf(version: string, edition: 'OSS' | 'EE' = 'OSS'): Feat
     legacyFilePaths: atLeast(v, '1.0') ? undefined : atLeast(v, '0.19') ? 'url-encoder' : 'uri',
     flowsInFileExport: atLeast(v, '0.14') && !atLeast(v, '1.0'),
     warnings: warningEra(v),
-    executions: atLeast(v, '0.15')
+    executions: atLeast(v, '0.15'),
+    executionFilters: atLeast(v, '1.1')
   }
 }
 

@@ -1,16 +1,20 @@
 /** `P/executions…` (docs/kestra.md#executions): start (multipart inputs), read, kill. */
 import type { EmulatorCore, Reply, RequestContext } from '../context.js'
-import { emptyReply, jsonReply, queryValue } from '../context.js'
+import { emptyReply, jsonReply, queryValue, SYSTEM_NAMESPACE } from '../context.js'
 import { ApiError, invalidEntity, notFound, unsupportedMediaType } from '../errors.js'
 import { historyOf, isTerminal, type StoredExecution } from '../executions.js'
 import { isRecord, parseLenient } from '../flow-source.js'
 import { isMultipart, parseMultipart } from '../multipart.js'
+import { checkStartLabels, flowLabels, parseLabelParams } from '../execution-labels.js'
+import { searchExecutions } from '../execution-search.js'
 
 export function handleStartExecution(ctx: RequestContext, core: EmulatorCore): Reply {
   const { namespace, id } = ctx.params as { namespace: string; id: string }
   const flow = core.state.live(ctx.tenant, namespace, id)
   if (!flow) throw notFound('Requested Flow is not found.')
   const parsed = parseLenient(flow.source)
+  const labels = parseLabelParams(ctx.query.getAll('labels'), core.features)
+  checkStartLabels(labels, core.features)
   if (parsed?.disabled === true) {
     throw new ApiError(409, 'Illegal state', 'Requested Flow is disabled.', 'conflict')
   }
@@ -40,7 +44,9 @@ export function handleStartExecution(ctx: RequestContext, core: EmulatorCore): R
     namespace,
     flowId: id,
     flowRevision: flow.revision,
-    inputs
+    inputs,
+    labels: [...flowLabels(parsed), ...labels],
+    ...(core.features.v1 && { kind: queryValue(ctx, 'kind') ?? 'NORMAL' })
   })
   const url = `/ui/${core.features.tenantRoutes ? `${ctx.tenant}/` : ''}executions/${namespace}/${id}/${execution.id}`
   return jsonReply({ ...executionJson(execution, core), url })
@@ -50,6 +56,19 @@ export function handleGetExecution(ctx: RequestContext, core: EmulatorCore): Rep
   const execution = core.executions.recorded(ctx.tenant, ctx.params.id!)
   if (!execution) throw notFound()
   return jsonReply(executionJson(execution, core))
+}
+
+/** §12.1: only executions already recorded are found, as reads are (the row is written asynchronously). */
+export function handleSearchExecutions(ctx: RequestContext, core: EmulatorCore): Reply {
+  const now = Date.now()
+  const recorded = core.executions
+    .all()
+    .filter((e) => core.executions.recorded(ctx.tenant, e.id, now) !== undefined)
+  const page = searchExecutions(recorded, ctx.query, core.features, SYSTEM_NAMESPACE, now)
+  return jsonReply({
+    results: page.results.map((execution) => executionJson(execution, core)),
+    total: page.total
+  })
 }
 
 /** 202 queued; a finished run still gets 202 unless `isOnKillCascade=false` (then 409). */
@@ -70,7 +89,10 @@ export function handleKillExecution(ctx: RequestContext, core: EmulatorCore): Re
   return emptyReply(202)
 }
 
-function executionJson(execution: StoredExecution, core: EmulatorCore): Record<string, unknown> {
+export function executionJson(
+  execution: StoredExecution,
+  core: EmulatorCore
+): Record<string, unknown> {
   const now = Date.now()
   const history = historyOf(execution, now)
   const last = history[history.length - 1]!
@@ -82,8 +104,9 @@ function executionJson(execution: StoredExecution, core: EmulatorCore): Record<s
     flowId: execution.flowId,
     flowRevision: execution.flowRevision,
     ...(core.features.tenantRoutes && { tenantId: execution.tenant }),
-    labels: [],
+    labels: execution.labels,
     inputs: execution.inputs,
+    ...(execution.kind !== undefined && { kind: execution.kind }),
     state: {
       current: last.state,
       histories: history.map(({ state, at }) => ({ state, date: new Date(at).toISOString() })),

@@ -3,20 +3,9 @@
  * (prefix: ns or ns.*) and `q` (docs/kestra.md#list-and-search-flows).
  */
 import { ApiError } from '../errors.js'
+import { STRING_OPERATORS as OPERATORS } from '../query-filters.js'
 
 type Predicate = (namespace: string, id: string) => boolean
-
-const OPERATORS: Record<string, (actual: string, expected: string[]) => boolean> = {
-  EQUALS: (a, [e]) => a === e,
-  NOT_EQUALS: (a, [e]) => a !== e,
-  IN: (a, e) => e.includes(a),
-  NOT_IN: (a, e) => !e.includes(a),
-  STARTS_WITH: (a, [e]) => a.startsWith(e),
-  ENDS_WITH: (a, [e]) => a.endsWith(e),
-  CONTAINS: (a, [e]) => a.includes(e),
-  REGEX: (a, [e]) => new RegExp(e).test(a),
-  PREFIX: (a, [e]) => a === e || a.startsWith(`${e}.`)
-}
 
 /** Query filter fields that do not narrow flows here (accepted, ignored). */
 const IGNORED_FIELDS = new Set(['scope'])
