@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config'
 /**
  * The split is a rule by folder. `__tests__/e2e/` is the end-to-end project: its tests spawn processes (the
  * fresh bundle of the action or CLI, git, npm, scripts). Every other test is the unit project, the fast loop
- * (`npm run test:unit`).
+ * (`npm run test:unit`): its setup makes starting a process throw (test-support/spawn-guard.ts).
  */
 const END_TO_END = '__tests__/e2e/**'
 
@@ -19,7 +19,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['__tests__/**/*.test.ts'], exclude: [END_TO_END] }
+        test: {
+          name: 'unit',
+          include: ['__tests__/**/*.test.ts'],
+          exclude: [END_TO_END],
+          setupFiles: ['test-support/unit-setup.ts']
+        }
       },
       {
         extends: true,
