@@ -1,6 +1,9 @@
 /** A small in-memory KestraApi for deploy tests: flows with revisions, files, KV; records every write. */
 import type { KestraApi, RemoteFile, RemoteFlow } from '../../src/kestra/api.js'
 import { ApiError } from '../../src/kestra/errors.js'
+import type { Snapshot } from '../../test-support/kestra-emulator/index.js'
+
+export { flowSource } from './plan-for.js'
 
 export class FakeKestra implements KestraApi {
   readonly flows = new Map<string, RemoteFlow>()
@@ -31,6 +34,17 @@ export class FakeKestra implements KestraApi {
 
   seedFile(namespace: string, path: string, content: string | Uint8Array): void {
     this.files.set(`${namespace}:${path}`, bytes(content))
+  }
+
+  /** What it holds, as the emulator describes its state (for planFor). */
+  snapshot(): Snapshot {
+    const flows = [...this.flows.values()].map((f) => ({ ...f, tenant: 'main', deleted: false }))
+    const files = [...this.files].map(([key, content]) => {
+      const namespace = key.slice(0, key.indexOf(':'))
+      const path = key.slice(namespace.length + 1)
+      return { tenant: 'main', namespace, path, bytes: Buffer.from(content), revision: 1 }
+    })
+    return { flows, files, kv: [] }
   }
 
   async info() {
@@ -162,10 +176,6 @@ export class FakeKestra implements KestraApi {
     this.flows.set(key, flow)
     return { ...flow }
   }
-}
-
-export function flowSource(namespace: string, id: string, extra = ''): string {
-  return `id: ${id}\nnamespace: ${namespace}\ntasks:\n  - id: hello\n    type: io.kestra.plugin.core.log.Log\n    message: hi${extra}\n`
 }
 
 export function bytes(content: string | Uint8Array): Uint8Array {
