@@ -3,15 +3,6 @@
  * `node:child_process` that starts one with `refuseSpawns`'s, which throws naming the rule and records the
  * attempt, so a test whose code caught the error still fails (the setup checks the record after each test).
  */
-const STARTERS = [
-  'spawn',
-  'spawnSync',
-  'exec',
-  'execSync',
-  'execFile',
-  'execFileSync',
-  'fork'
-] as const
 
 const attempts: string[] = []
 
@@ -22,10 +13,17 @@ export function spawnRuleMessage(call: string): string {
   )
 }
 
-/** `node:child_process` with every process starter replaced by one that throws and records the call. */
+/**
+ * `node:child_process` with every process starter (each function but the ChildProcess class and Node's private
+ * ones: spawn, exec, execFile, fork and their Sync forms) replaced by one that throws and records the call.
+ */
 export function refuseSpawns<T extends object>(actual: T): T {
+  const starters = Object.entries(actual)
+    .filter(([name, value]) => typeof value === 'function' && name !== 'ChildProcess')
+    .map(([name]) => name)
+    .filter((name) => !name.startsWith('_'))
   const refused = Object.fromEntries(
-    STARTERS.map((name) => [
+    starters.map((name) => [
       name,
       (...args: unknown[]) => {
         attempts.push(`${name} ${String(args[0])}`)
