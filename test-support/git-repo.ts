@@ -1,10 +1,11 @@
 /** Real temporary git repositories as fixtures (the changesets/action habit). */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
+import { writeFiles, type FileSpec } from './file-tree.js'
 
-export type FileSpec = string | Uint8Array | { symlink: string } | null
+export type { FileSpec } from './file-tree.js'
 
 export interface GitRepo {
   dir: string
@@ -33,18 +34,7 @@ export function createGitRepo(files: Record<string, FileSpec> = {}): GitRepo {
     }).trim()
   git('init', '-q', '-b', 'main')
   git('config', 'commit.gpgsign', 'false')
-  const write = (specs: Record<string, FileSpec>) => {
-    for (const [path, spec] of Object.entries(specs)) {
-      const abs = join(dir, path)
-      if (spec === null) {
-        rmSync(abs, { force: true, recursive: true })
-        continue
-      }
-      mkdirSync(dirname(abs), { recursive: true })
-      if (typeof spec === 'object' && 'symlink' in spec) symlinkSync(spec.symlink, abs)
-      else writeFileSync(abs, spec)
-    }
-  }
+  const write = (specs: Record<string, FileSpec>) => writeFiles(dir, specs)
   const commit = (specs: Record<string, FileSpec>, message = 'change') => {
     write(specs)
     git('add', '-A')

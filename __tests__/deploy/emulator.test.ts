@@ -2,9 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deploy } from '../../src/deploy/deploy.js'
 import { COMMIT_MARKER_KEY } from '../../src/deploy/commit-marker.js'
 import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
-import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
-import { FakeKestra, flowSource } from './fake-kestra.js'
-import { planFor, type Desired } from './plan-for.js'
+import {
+  startEmulator,
+  WRITE_ROUTES,
+  type Emulator
+} from '../../test-support/kestra-emulator/index.js'
+import { flowSource, planFor, type Desired } from './plan-for.js'
 import { COMMIT, SETTINGS } from './run-deploy.js'
 
 let emulator: Emulator
@@ -24,27 +27,12 @@ afterAll(async () => {
   await emulator.close()
 })
 
-/** Plans against what the emulator holds, read through the real client. */
-async function planAgainstServer(desired: Desired) {
-  const mirror = new FakeKestra()
-  for (const flow of await client.listFlows('team')) mirror.seedFlow(flow.source, flow.revision)
-  for (const file of await client.listFiles('team')) mirror.seedFile('team', file.path, file.bytes)
-  return planFor(mirror, desired, { delete: true })
-}
-
-const WRITE_ROUTES = new Set([
-  'flows.create',
-  'flows.update',
-  'flows.delete',
-  'namespaces.files.upload',
-  'namespaces.files.delete',
-  'kv.put'
-])
 /** Routes of the write requests, in arrival order (listing flows POSTs an export: a read). */
-const writeRoutes = () => emulator.requests.map((r) => r.route).filter((r) => WRITE_ROUTES.has(r))
+const writeRoutes = () =>
+  emulator.requests.map((r) => r.route).filter((r) => WRITE_ROUTES.includes(r))
 
 const run = async (desired: Desired) => {
-  const planned = await planAgainstServer(desired)
+  const planned = planFor(emulator, desired, { delete: true })
   return deploy(planned.plan, {
     api: client,
     findings: [],

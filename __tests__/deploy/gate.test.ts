@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { deployBlockers, describeBlockers } from '../../src/deploy/gate.js'
 import type { Finding } from '../../src/validate/finding.js'
-import { FakeKestra, flowSource } from './fake-kestra.js'
-import { planFor } from './plan-for.js'
+import { startKestra } from './emulated-kestra.js'
+import { flowSource, planFor } from './plan-for.js'
 
 function finding(over: Partial<Finding>): Finding {
   return { severity: 'error', file: 'x.yml', line: 1, rule: 'r', message: 'broken', ...over }
 }
 
-describe('deployBlockers', () => {
-  const server = new FakeKestra()
+/** Keeps one flow, updates one, creates one, deletes one and creates a file. */
+async function gatedPlan() {
+  const server = await startKestra()
   server.seedFlow(flowSource('team', 'same'))
   server.seedFlow(flowSource('team', 'changed'))
   server.seedFlow(flowSource('team', 'gone'))
@@ -25,8 +26,12 @@ describe('deployBlockers', () => {
     },
     { delete: true }
   )
+  return plan
+}
 
-  it('lists errors of resources the plan creates, updates or deletes first, matched by resource or file', () => {
+describe('deployBlockers', () => {
+  it('lists errors of resources the plan creates, updates or deletes first, matched by resource or file', async () => {
+    const plan = await gatedPlan()
     const byResource = finding({ file: 'elsewhere.yml', line: 4, resource: 'flow:team/changed' })
     const byFile = finding({ file: 'team/flows/new.yml', line: 2 })
     const onDeleted = finding({ file: 'old.yml', resource: 'flow:team/gone' })
@@ -36,7 +41,8 @@ describe('deployBlockers', () => {
     expect(blockers).toEqual([byResource, onDeleted, onFile, byFile, unrelated])
   })
 
-  it('blocks on every error, also of unchanged resources and files the plan cannot see, never on warnings', () => {
+  it('blocks on every error, also of unchanged resources and files the plan cannot see, never on warnings', async () => {
+    const plan = await gatedPlan()
     const unchanged = finding({ file: 'team/flows/same.yml', resource: 'flow:team/same' })
     const broken = finding({ file: 'unrelated.yml' })
     const blockers = deployBlockers(plan, [

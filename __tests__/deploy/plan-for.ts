@@ -1,4 +1,4 @@
-/** A minimal planner over the fake server, so deploy tests do not depend on the real plan engine. */
+/** A minimal planner over what the server holds, so deploy tests do not depend on the real plan engine. */
 import { createHash } from 'node:crypto'
 import type {
   FileChange,
@@ -8,7 +8,7 @@ import type {
   ResourceChange
 } from '../../src/plan/types.js'
 import { countPlan } from '../../src/plan/counts.js'
-import { bytes, type FakeKestra } from './fake-kestra.js'
+import type { Snapshot } from '../../test-support/kestra-emulator/index.js'
 
 export interface Desired {
   flows?: string[]
@@ -22,10 +22,12 @@ export interface PlannedRun {
 }
 
 export function planFor(
-  server: FakeKestra,
+  server: { snapshot(): Snapshot },
   desired: Desired,
   options: { delete?: boolean; namespaces?: string[] } = {}
 ): PlannedRun {
+  const state = server.snapshot()
+  const live = state.flows.filter((f) => !f.deleted)
   const flows = (desired.flows ?? []).map((source) => ({
     source,
     namespace: /^namespace: (.+)$/m.exec(source)![1],
@@ -43,7 +45,7 @@ export function planFor(
   const resources: ResourceChange[] = []
 
   for (const f of flows) {
-    const remote = server.flows.get(`${f.namespace}/${f.id}`)
+    const remote = live.find((r) => r.namespace === f.namespace && r.id === f.id)
     const current = remote && { source: remote.source, revision: remote.revision }
     const action = !remote ? 'create' : remote.source === f.source ? 'unchanged' : 'update'
     resources.push({
@@ -57,7 +59,7 @@ export function planFor(
       current
     } satisfies FlowChange)
   }
-  for (const remote of server.flows.values()) {
+  for (const remote of live) {
     if (!managed.includes(remote.namespace)) continue
     if (flows.some((f) => f.namespace === remote.namespace && f.id === remote.id)) continue
     resources.push({
@@ -70,7 +72,7 @@ export function planFor(
     } satisfies FlowChange)
   }
   for (const f of files) {
-    const remote = server.files.get(`${f.namespace}:${f.path}`)
+    const remote = state.files.find((r) => r.namespace === f.namespace && r.path === f.path)?.bytes
     const action = !remote ? 'create' : sha256(remote) === sha256(f.bytes) ? 'unchanged' : 'update'
     resources.push({
       kind: 'file',
@@ -84,9 +86,7 @@ export function planFor(
       ...(action === 'update' && { previous: remote })
     } satisfies FileChange)
   }
-  for (const [key, content] of server.files) {
-    const namespace = key.slice(0, key.indexOf(':'))
-    const path = key.slice(namespace.length + 1)
+  for (const { namespace, path, bytes: content } of state.files) {
     if (!managed.includes(namespace)) continue
     if (files.some((f) => f.namespace === namespace && f.path === path)) continue
     resources.push({
@@ -113,6 +113,14 @@ export function planFor(
     managedNamespaces: managed,
     readDesiredFile: async (change) => byPath.get(`${change.namespace}:${change.path}`)!
   }
+}
+
+export function flowSource(namespace: string, id: string, extra = ''): string {
+  return `id: ${id}\nnamespace: ${namespace}\ntasks:\n  - id: hello\n    type: io.kestra.plugin.core.log.Log\n    message: hi${extra}\n`
+}
+
+function bytes(content: string | Uint8Array): Uint8Array {
+  return typeof content === 'string' ? new TextEncoder().encode(content) : content
 }
 
 function summary(content: Uint8Array) {

@@ -4,9 +4,8 @@ import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
 import { renderReceipt } from '../../src/deploy/receipt.js'
 import type { DeployResult } from '../../src/deploy/result.js'
-import { ApiError } from '../../src/kestra/errors.js'
-import { FakeKestra, flowSource } from './fake-kestra.js'
-import { planFor } from './plan-for.js'
+import { startKestra } from './emulated-kestra.js'
+import { flowSource, planFor } from './plan-for.js'
 import { COMMIT, runDeploy } from './run-deploy.js'
 
 const META = {
@@ -36,7 +35,7 @@ const rows = (md: string) =>
 
 describe('renderReceipt', () => {
   it('lists each written resource with its result and flow revisions', async () => {
-    const server = new FakeKestra()
+    const server = await startKestra()
     server.seedFlow(flowSource('team', 'changed'), 3)
     server.seedFlow(flowSource('team', 'same'), 2)
     server.seedFlow(flowSource('team', 'old'), 7)
@@ -52,7 +51,7 @@ describe('renderReceipt', () => {
       },
       { delete: true }
     )
-    const md = renderReceipt(await runDeploy(server, planned), META)
+    const md = renderReceipt(await runDeploy(server.client, planned), META)
 
     expect(md).not.toContain('### Deployed') // the summary and the comment section add their own heading
     expect(md).toContain(
@@ -74,19 +73,16 @@ describe('renderReceipt', () => {
   })
 
   it('names what was and was not applied and says a re-run finishes the job', async () => {
-    const server = new FakeKestra()
+    const server = await startKestra()
     server.seedFlow(flowSource('team', 'b'))
     server.seedFlow(flowSource('team', 'gone'))
-    server.failures.set(
-      'flow:team/b',
-      new ApiError({ status: 500, method: 'PUT', path: '/x', serverMessage: 'boom' })
-    )
+    server.fail('flows.update team/b', { status: 500, body: { message: 'boom' } })
     const planned = planFor(
       server,
       { flows: [flowSource('team', 'a'), flowSource('team', 'b', '!')] },
       { delete: true }
     )
-    const md = renderReceipt(await runDeploy(server, planned), META)
+    const md = renderReceipt(await runDeploy(server.client, planned), META)
 
     expect(md).toContain('Deploy incomplete: ')
     expect(md).toContain('1 created, 1 failed, 1 skipped.')
@@ -98,7 +94,7 @@ describe('renderReceipt', () => {
       'flow',
       'failed',
       'rev 1',
-      'Kestra answered 500 to PUT /x: boom'
+      'Kestra answered 500 to PUT /api/v1/main/flows/team/b: boom'
     ])
   })
 
@@ -156,10 +152,10 @@ describe('renderReceipt', () => {
   })
 
   it('says when there was nothing to change', async () => {
-    const server = new FakeKestra()
+    const server = await startKestra()
     server.seedFlow(flowSource('team', 'a'), 4)
     const md = renderReceipt(
-      await runDeploy(server, planFor(server, { flows: [flowSource('team', 'a')] })),
+      await runDeploy(server.client, planFor(server, { flows: [flowSource('team', 'a')] })),
       META
     )
     expect(md).toContain('Nothing to change for commit')

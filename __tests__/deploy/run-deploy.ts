@@ -1,6 +1,6 @@
 import { deploy, type DeployDeps } from '../../src/deploy/deploy.js'
 import type { DeployResult } from '../../src/deploy/result.js'
-import type { FakeKestra } from './fake-kestra.js'
+import type { KestraApi } from '../../src/kestra/api.js'
 import type { PlannedRun } from './plan-for.js'
 
 export const COMMIT = 'a'.repeat(40)
@@ -15,12 +15,12 @@ export const SETTINGS: DeployDeps['settings'] = {
 }
 
 export function runDeploy(
-  server: FakeKestra,
+  api: KestraApi,
   planned: PlannedRun,
   over: Partial<DeployDeps> = {}
 ): Promise<DeployResult> {
   return deploy(planned.plan, {
-    api: server,
+    api,
     findings: [],
     refs: [],
     readDesiredFile: planned.readDesiredFile,

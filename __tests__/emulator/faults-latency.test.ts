@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
-import { json } from './http.js'
+import { flowSource, json, postYaml, upload } from './http.js'
 
 let emulator: Emulator
 afterEach(() => emulator.close())
@@ -62,6 +62,52 @@ describe('fault injection', () => {
     await waitFor(() => emulator.requests.length === 1)
     await emulator.close()
     expect(await hanging).toBeInstanceOf(Error)
+  })
+})
+
+describe('fault matching and the request log', () => {
+  it("narrows a fault by what the request carries: one file's upload, one flow's create", async () => {
+    emulator = await startEmulator()
+    const files = `${emulator.url}/api/v1/main/namespaces/team/files`
+    emulator.inject({
+      route: 'namespaces.files.upload',
+      where: (request) => request.query.path === '/big.csv',
+      status: 413,
+      times: 2
+    })
+    emulator.inject({
+      route: 'flows.create',
+      where: (request) => request.text?.includes('id: doomed') === true,
+      status: 500
+    })
+    const statuses = [
+      (await upload(`${files}?path=/ok.csv`, 'y', 'ok.csv')).status,
+      (await upload(`${files}?path=/big.csv`, 'x', 'big.csv')).status,
+      (await postYaml(`${emulator.url}/api/v1/main/flows`, flowSource('team', 'fine'))).status,
+      (await postYaml(`${emulator.url}/api/v1/main/flows`, flowSource('team', 'doomed'))).status,
+      (await upload(`${files}?path=/big.csv`, 'x', 'big.csv')).status
+    ]
+    expect(statuses).toEqual([200, 413, 200, 500, 413])
+    expect(emulator.snapshot().files.map((f) => f.path)).toEqual(['/ok.csv'])
+  })
+
+  it('logs route parameters, and the body of a text request only', async () => {
+    emulator = await startEmulator()
+    const source = flowSource('team', 'a')
+    await postYaml(`${emulator.url}/api/v1/main/flows`, source)
+    await postYaml(`${emulator.url}/api/v1/main/flows/team/a`, source, 'PUT')
+    await fetch(`${emulator.url}/api/v1/main/namespaces/team/kv/marker`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'text/plain' },
+      body: '{"commit":"abc"}'
+    })
+    await upload(`${emulator.url}/api/v1/main/namespaces/team/files?path=/a.txt`, 'bytes', 'a.txt')
+    expect(emulator.requests.map(({ route, params, text }) => ({ route, params, text }))).toEqual([
+      { route: 'flows.create', params: {}, text: source },
+      { route: 'flows.update', params: { namespace: 'team', id: 'a' }, text: source },
+      { route: 'kv.put', params: { namespace: 'team', key: 'marker' }, text: '{"commit":"abc"}' },
+      { route: 'namespaces.files.upload', params: { namespace: 'team' }, text: undefined }
+    ])
   })
 })
 

@@ -3,7 +3,7 @@ import { buildPlan } from '../../src/plan/build.js'
 import { desiredState } from '../../src/plan/desired.js'
 import { ServerReads } from '../../src/server/reads.js'
 import type { NamespaceFileEntry, RepoModel } from '../../src/repo/model.js'
-import { FakeKestra } from '../deploy/fake-kestra.js'
+import { startKestra } from '../deploy/emulated-kestra.js'
 import { sha256 } from './fixtures.js'
 
 function entry(path: string, content: string): NamespaceFileEntry {
@@ -25,7 +25,7 @@ function entry(path: string, content: string): NamespaceFileEntry {
 
 describe('server state for the plan', () => {
   it('keeps the bytes of server files a diff may show, and only those', async () => {
-    const server = new FakeKestra()
+    const server = await startKestra()
     server.seedFile('team', '/same.sql', 'select 1\n')
     server.seedFile('team', '/gone.sql', 'select 3\n')
     const model: RepoModel = {
@@ -39,11 +39,12 @@ describe('server state for the plan', () => {
       readProblems: []
     }
 
-    const state = await new ServerReads(server, { markers: false }).state(model)
+    const state = await new ServerReads(server.client, { markers: false }).state(model)
     const files = state.get('team')!.files
+    // The client lists a namespace's files sorted by path.
     expect(files.map((f) => [f.path, f.bytes !== undefined, f.summary.size])).toEqual([
-      ['/same.sql', false, 9],
-      ['/gone.sql', true, 9]
+      ['/gone.sql', true, 9],
+      ['/same.sql', false, 9]
     ])
 
     const plan = buildPlan({

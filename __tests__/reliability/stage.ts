@@ -9,24 +9,13 @@ import {
   type Emulator,
   type EmulatorOptions,
   type LoggedRequest,
-  type SeedState
+  type SeedState,
+  WRITE_ROUTES
 } from '../../test-support/kestra-emulator/index.js'
 import { runAction, type RunResult } from '../../test-support/runner.js'
 import { CREDENTIALS, pullRequestEvent, pushEvent } from '../../test-support/scenario.js'
 
-export const WRITE_ROUTES = [
-  'flows.create',
-  'flows.update',
-  'flows.delete',
-  'namespaces.files.upload',
-  'namespaces.files.delete',
-  'flows.import',
-  'flows.bulk-namespace',
-  'namespaces.files.move',
-  'namespaces.files.mkdir',
-  'kv.put',
-  'kv.delete'
-]
+export { WRITE_ROUTES }
 /** Writes of resources (the KV deployed-commit marker is bookkeeping, not a resource). */
 export const RESOURCE_WRITE_ROUTES = WRITE_ROUTES.filter((route) => !route.startsWith('kv.'))
 
@@ -176,7 +165,7 @@ export function serverDiff(kestra: Emulator, tree: Tree, namespaces?: string[]):
 
 export function writesIn(
   requests: LoggedRequest[],
-  routes = RESOURCE_WRITE_ROUTES
+  routes: readonly string[] = RESOURCE_WRITE_ROUTES
 ): LoggedRequest[] {
   return requests.filter((r) => routes.includes(r.route))
 }

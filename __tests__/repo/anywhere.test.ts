@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createGitRepo } from '../../test-support/git-repo.js'
+import { createWorkTree } from '../../test-support/file-tree.js'
 import { flow, loadWorkTree, settingsWith } from './support.js'
 
 const anywhere = (inputs: Record<string, string> = {}) =>
@@ -9,7 +9,7 @@ const anywhere = (inputs: Record<string, string> = {}) =>
 
 describe('anywhere layout', () => {
   it('reads every flow document under root, its namespace from its YAML, and nothing else', async () => {
-    const repo = createGitRepo({
+    const repo = createWorkTree({
       'hello.yml': flow('hello', 'demo'),
       'src/company.sales/orders.yaml': flow('orders', 'company.sales'),
       'docker-compose.yml': 'services:\n  db:\n    image: postgres\n',
@@ -29,7 +29,7 @@ describe('anywhere layout', () => {
   })
 
   it('keeps a broken flow document as a flow, so its syntax error is reported', async () => {
-    const repo = createGitRepo({ 'flows/a.yml': 'id: a\nnamespace: t\ntasks:\n  - id: [x\n' })
+    const repo = createWorkTree({ 'flows/a.yml': 'id: a\nnamespace: t\ntasks:\n  - id: [x\n' })
     const model = await loadWorkTree(anywhere(), repo.dir)
     expect(model.flows.map((f) => [f.file, f.documents[0]!.errors.length > 0])).toEqual([
       ['flows/a.yml', true]
@@ -38,7 +38,7 @@ describe('anywhere layout', () => {
 
   it('skips other Kestra kinds with one notice, never as a flow', async () => {
     const app = 'id: hello\ntype: io.kestra.plugin.ee.apps.App\nnamespace: demo\nlayout: []\n'
-    const repo = createGitRepo({
+    const repo = createWorkTree({
       'flows/hello.yml': flow('hello', 'demo'),
       'apps/hello.yml': app,
       'apps/other.yml': app.replace('id: hello', 'id: other')
@@ -57,7 +57,7 @@ describe('anywhere layout', () => {
   })
 
   it('never walks dependencies, virtual environments or what .gitignore excludes', async () => {
-    const repo = createGitRepo({
+    const repo = createWorkTree({
       'flows/a.yml': flow('a', 'demo'),
       '.gitignore': 'build/\n*.generated.yml\n',
       'app/flow.generated.yml': flow('generated', 'demo')
@@ -78,7 +78,7 @@ describe('anywhere layout', () => {
   })
 
   it('takes namespace files only from the mappings, a flow document in a mapped folder staying a flow', async () => {
-    const repo = createGitRepo({
+    const repo = createWorkTree({
       '_flows/hello.yml': flow('hello', 'demo'),
       'scripts/run.py': 'print(1)\n',
       'scripts/values.yml': 'id: values\nsize: 3\n',
@@ -96,14 +96,14 @@ describe('anywhere layout', () => {
 
 describe('auto', () => {
   it('reads flows/hello.yml at the root of a repository with no input', async () => {
-    const repo = createGitRepo({ 'flows/hello.yml': flow('hello', 'company.team') })
+    const repo = createWorkTree({ 'flows/hello.yml': flow('hello', 'company.team') })
     const model = await loadWorkTree(settingsWith({ layout: 'auto' }), repo.dir)
     expect(model.layout.layout).toBe('anywhere')
     expect(model.flows.map((f) => f.file)).toEqual(['flows/hello.yml'])
   })
 
   it('skips an App under a tenant flows folder with the run notice, not as a flow', async () => {
-    const repo = createGitRepo({
+    const repo = createWorkTree({
       'team/flows/a.yml': flow('a', 'team'),
       'team/flows/app.yml': 'id: a\ntype: io.kestra.plugin.ee.apps.App\nnamespace: team\n'
     })

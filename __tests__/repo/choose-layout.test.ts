@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { chooseLayout, decideLayout } from '../../src/repo/choose-layout.js'
 import { IgnoreRules } from '../../src/repo/ignore-rules.js'
-import { createGitRepo } from '../../test-support/git-repo.js'
+import { createWorkTree } from '../../test-support/file-tree.js'
 import { WorkTree } from '../../src/repo/work-tree.js'
 import { flow } from './support.js'
 
@@ -51,7 +51,7 @@ describe('chooseLayout', () => {
     files: Record<string, string>,
     inputs: { layout?: string; namespace?: string } = {}
   ) => {
-    const repo = createGitRepo(files)
+    const repo = createWorkTree(files)
     const settings = { layout: (inputs.layout ?? 'auto') as 'auto', namespace: inputs.namespace }
     const tree = new WorkTree(repo.dir, '.')
     return chooseLayout(settings, tree, new IgnoreRules(tree))

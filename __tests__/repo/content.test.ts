@@ -3,7 +3,7 @@ import { mkdirSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { MAX_FILE_BYTES, readNamespaceFileBytes } from '../../src/repo/namespace-files.js'
-import { createGitRepo } from '../../test-support/git-repo.js'
+import { createWorkTree } from '../../test-support/file-tree.js'
 import { flow, loadWorkTree, settingsWith } from './support.js'
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex')
@@ -11,7 +11,7 @@ const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes
 describe('namespace file content', () => {
   const large = Buffer.alloc(6 * 1024 * 1024, 'a')
   const largeInvalidAtEnd = Buffer.concat([large, Buffer.from([0xc3])])
-  const repo = createGitRepo({
+  const repo = createWorkTree({
     'team/files/text.txt': 'héllo wörld\n',
     'team/files/nul.bin': Buffer.from([0x41, 0x00, 0x42]),
     'team/files/latin1.txt': Buffer.from([0x63, 0x61, 0x66, 0xe9]),
@@ -51,7 +51,7 @@ describe('namespace file content', () => {
   })
 
   it('judges a file over the limit from its size alone: never opened, never hashed, never uploaded', async () => {
-    const sparse = createGitRepo({ 'team/flows/a.yml': flow('a', 'team') })
+    const sparse = createWorkTree({ 'team/flows/a.yml': flow('a', 'team') })
     mkdirSync(join(sparse.dir, 'team/files'))
     const path = join(sparse.dir, 'team/files/huge.bin')
     writeFileSync(path, '')
@@ -65,7 +65,7 @@ describe('namespace file content', () => {
 
   it('keeps names with spaces, unicode, +, # and % as they are', async () => {
     const names = ['my report.sql', 'données/ünïcode.py', 'a+b.txt', '#1.txt', '100%.csv']
-    const named = createGitRepo(Object.fromEntries(names.map((n) => [`team/files/${n}`, n])))
+    const named = createWorkTree(Object.fromEntries(names.map((n) => [`team/files/${n}`, n])))
     const model = await loadWorkTree(settingsWith({}), named.dir)
     expect(model.files.map((f) => [f.file, f.path])).toEqual(
       [...names].sort((a, b) => (a < b ? -1 : 1)).map((n) => [`team/files/${n}`, `/${n}`])
@@ -76,7 +76,7 @@ describe('namespace file content', () => {
 describe('flow file text', () => {
   it('keeps the raw text with BOM and CRLF and normalises the source', async () => {
     const raw = '\uFEFFid: crlf\r\nnamespace: team\r\ntasks: []\r\n'
-    const repo = createGitRepo({ 'team/flows/crlf.yml': raw })
+    const repo = createWorkTree({ 'team/flows/crlf.yml': raw })
     const model = await loadWorkTree(settingsWith({}), repo.dir)
     expect(model.flows).toHaveLength(1)
     expect(model.flows[0]).toMatchObject({
@@ -88,7 +88,7 @@ describe('flow file text', () => {
   })
 
   it('reports a flow file that is not UTF-8 on the line of the first bad byte', async () => {
-    const repo = createGitRepo({
+    const repo = createWorkTree({
       'team/flows/latin1.yml': Buffer.concat([
         Buffer.from('id: latin\nnamespace: team\ndescription: caf'),
         Buffer.from([0xe9]),
@@ -109,7 +109,7 @@ describe('flow file text', () => {
   })
 
   it('keeps a YAML file without id and tasks in the model, marked as not a flow', async () => {
-    const repo = createGitRepo({ 'team/flows/values.yml': 'foo: bar\n' })
+    const repo = createWorkTree({ 'team/flows/values.yml': 'foo: bar\n' })
     const model = await loadWorkTree(settingsWith({}), repo.dir)
     expect(model.flows.map((f) => [f.file, f.notAFlow])).toEqual([['team/flows/values.yml', true]])
     expect(model.managedNamespaces).toEqual([])
@@ -120,7 +120,7 @@ describe('many files', () => {
   it('reads 10,000 namespace files once each, in a deterministic order', async () => {
     const files: Record<string, string> = {}
     for (let i = 0; i < 10_000; i++) files[`team/files/d${i % 50}/f${i}.txt`] = `content ${i}`
-    const repo = createGitRepo()
+    const repo = createWorkTree()
     repo.write(files)
     const first = await loadWorkTree(settingsWith({}), repo.dir)
     const second = await loadWorkTree(settingsWith({}), repo.dir)

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { createGitRepo } from '../../test-support/git-repo.js'
+import { createWorkTree } from '../../test-support/file-tree.js'
 import { flow, loadWorkTree, settingsWith } from './support.js'
 
 describe('.kestraignore and dotfiles', () => {
   it('applies a root .kestraignore and a subfolder one relative to its folder, with negations', async () => {
-    const repo = createGitRepo({
+    const repo = createWorkTree({
       '.kestraignore': '*.tmp\nbuild/\n!.gitkeep\n',
       'team/flows/a.yml': flow('a', 'team'),
       'team/flows/b.tmp.yml': flow('b', 'team'),
@@ -28,7 +28,7 @@ describe('.kestraignore and dotfiles', () => {
   })
 
   it('skips dotfiles and dot-folders unless a negation re-includes them, and always skips .git', async () => {
-    const repo = createGitRepo({
+    const repo = createWorkTree({
       'team/files/.env': 'SECRET=1',
       'team/files/.hidden/x.txt': 'x',
       'team/files/.dbt/profiles.yml': 'p: 1',
@@ -47,7 +47,7 @@ describe('.kestraignore and dotfiles', () => {
   })
 
   it('never reads .git or .kestraignore files as namespace files, even when negated', async () => {
-    const repo = createGitRepo({
+    const repo = createWorkTree({
       '.kestraignore': '!.git/\n!.git\n!.kestraignore\n',
       'readme.txt': 'r',
       'git-config': { symlink: '.git/config' }
@@ -63,7 +63,7 @@ describe('.kestraignore and dotfiles', () => {
   })
 
   it('does not read inside a folder that is excluded, even for a negated file', async () => {
-    const repo = createGitRepo({
+    const repo = createWorkTree({
       '.kestraignore': 'vendor/\n!vendor/keep.txt\n',
       'team/files/vendor/keep.txt': 'k',
       'team/files/ok.txt': 'o'

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { createGitRepo } from '../../test-support/git-repo.js'
+import { createWorkTree } from '../../test-support/file-tree.js'
 import { flow, loadWorkTree, settingsWith } from './support.js'
 
 describe('tenant layout', () => {
-  const repo = createGitRepo({
+  const repo = createWorkTree({
     'kestra/company.team/flows/hello.yml': flow('hello', 'company.team'),
     'kestra/company.team/flows/etl/nested.yaml': flow('nested', 'company.team.etl'),
     'kestra/company.team/flows/README.md': '# not a flow\n',
@@ -60,7 +60,7 @@ describe('tenant layout', () => {
   })
 
   it('adds namespace-files mappings to the default folders', async () => {
-    const withMapping = createGitRepo({
+    const withMapping = createWorkTree({
       'team/flows/a.yml': flow('a', 'team'),
       'team/files/x.txt': 'x',
       'shared/sql/q.sql': 'select 1',
@@ -83,7 +83,7 @@ describe('tenant layout', () => {
 
 describe('namespace layout', () => {
   it('reads flows/** and files/** for the namespace input', async () => {
-    const repo = createGitRepo({
+    const repo = createWorkTree({
       'flows/a.yml': flow('a', 'prod.sales'),
       'flows/sub/b.yaml': flow('b', 'prod.sales.eu'),
       'flows/notes.txt': 'not a flow',
@@ -103,7 +103,7 @@ describe('namespace layout', () => {
 })
 
 describe('custom layout', () => {
-  const repo = createGitRepo({
+  const repo = createWorkTree({
     'pipelines/a/one.yml': flow('one', 'a'),
     'pipelines/a/draft.yml': flow('draft', 'a'),
     'pipelines/a/deep/two.yml': flow('two', 'a'),
@@ -183,7 +183,7 @@ describe('custom layout', () => {
 
 describe('root folder', () => {
   it('reports a root that does not exist', async () => {
-    const repo = createGitRepo({ 'a.txt': 'a' })
+    const repo = createWorkTree({ 'a.txt': 'a' })
     const model = await loadWorkTree(settingsWith({ root: 'kestra' }), repo.dir)
     expect(model.readProblems).toEqual([
       {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { LocalFiles } from '../../src/repo/local-files.js'
-import { createGitRepo } from '../../test-support/git-repo.js'
+import { createWorkTree } from '../../test-support/file-tree.js'
 import { flow, loadWorkTree, settingsWith } from './support.js'
 
 describe('local files, namespace by namespace', () => {
   it('gives each namespace its files once they are read, and none to a namespace without any', async () => {
-    const repo = createGitRepo({
+    const repo = createWorkTree({
       'team/flows/a.yml': flow('a', 'team'),
       'team/files/q.sql': 'select 1',
       'team/files/sub/r.sql': 'select 2',

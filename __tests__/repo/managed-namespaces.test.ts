@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { createGitRepo } from '../../test-support/git-repo.js'
+import { createWorkTree } from '../../test-support/file-tree.js'
 import { flow, loadWorkTree, settingsWith } from './support.js'
 
 describe('managed namespaces', () => {
-  const repo = createGitRepo({
+  const repo = createWorkTree({
     'flows/a.yml': flow('a', 'company.team'),
     'flows/child.yml': flow('child', 'company.team.child'),
     'flows/broken.yml': 'id: broken\nnamespace: Not Valid!\ntasks: []\n',
@@ -13,7 +13,7 @@ describe('managed namespaces', () => {
   })
 
   it('holds each declared namespace, falling back to the folder one when it is unusable or breaks the layout, plus the listed ones', async () => {
-    const tenant = createGitRepo({
+    const tenant = createWorkTree({
       'company.team/flows/a.yml': flow('a', 'company.team'),
       'company.team/flows/child.yml': flow('child', 'company.team.child'),
       'fallback/flows/broken.yml': 'id: broken\nnamespace: Not Valid!\ntasks: []\n',

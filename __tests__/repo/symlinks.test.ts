@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readNamespaceFileBytes } from '../../src/repo/namespace-files.js'
-import { createGitRepo } from '../../test-support/git-repo.js'
+import { createWorkTree } from '../../test-support/file-tree.js'
 import { flow, loadWorkTree, settingsWith } from './support.js'
 
 const EMPTY_SHA256 = createHash('sha256').digest('hex')
@@ -12,7 +12,7 @@ const EMPTY_SHA256 = createHash('sha256').digest('hex')
 describe('symbolic links', () => {
   const outside = mkdtempSync(join(tmpdir(), 'kga-outside-'))
   writeFileSync(join(outside, 'secret.txt'), 'top secret')
-  const repo = createGitRepo({
+  const repo = createWorkTree({
     'kestra/shared/real.txt': 'shared content',
     'kestra/team/flows/real.yml': flow('real', 'team'),
     'kestra/team/files/inside.txt': { symlink: '../../shared/real.txt' },
@@ -112,7 +112,7 @@ describe('symbolic links', () => {
   })
 
   it('refuses to read a file that was replaced by a link after loading', async () => {
-    const swapped = createGitRepo({ 'team/files/a.txt': 'a' })
+    const swapped = createWorkTree({ 'team/files/a.txt': 'a' })
     const model = await loadWorkTree(settingsWith({}), swapped.dir)
     const file = model.files[0]!
     rmSync(file.absPath)

@@ -34,6 +34,7 @@ describe('uploadProblems', () => {
     query: { path },
     status: 200,
     route: 'namespaces.files.upload',
+    params: { namespace: 'company.team' },
     bodyBytes: 1,
     partFilename,
     at: 0

@@ -12,7 +12,7 @@ import { EmulatorState, toStored, type FlowRevision } from './store.js'
 import type { Emulator, EmulatorOptions, SeedState } from './types.js'
 import { featuresOf } from './version.js'
 
-export { ROUTES, type RouteName } from './routes.js'
+export { ROUTES, WRITE_ROUTES, type RouteName } from './routes.js'
 export type { ExecutionScript, StoredExecution } from './executions.js'
 export type {
   Emulator,

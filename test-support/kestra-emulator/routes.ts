@@ -177,3 +177,18 @@ function fileRoute(method: string, s: string[], namespace: string): MatchedRoute
   const route = FILE_ROUTES[s.length === 0 ? method : `${method} ${s[0]}`]
   return route ? { route, params: { namespace } } : undefined
 }
+
+/** The routes that change flows, namespace files or KV entries; the others read (or run executions). */
+export const WRITE_ROUTES: readonly string[] = [
+  'flows.create',
+  'flows.update',
+  'flows.delete',
+  'namespaces.files.upload',
+  'namespaces.files.delete',
+  'flows.import',
+  'flows.bulk-namespace',
+  'namespaces.files.move',
+  'namespaces.files.mkdir',
+  'kv.put',
+  'kv.delete'
+] satisfies RouteName[]

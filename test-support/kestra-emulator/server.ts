@@ -131,6 +131,7 @@ export class EmulatorServer {
       contentType: req.headers['content-type'],
       status: 0,
       route: match.route,
+      params: match.params,
       authorization: authScheme(req),
       bodyBytes: 0,
       at: Date.now()
@@ -138,10 +139,11 @@ export class EmulatorServer {
     this.requests.push(entry)
     const body = await readBody(req)
     entry.bodyBytes = body.length
+    if (isText(entry.contentType)) entry.text = body.toString('utf8')
     const filename = /filename="([^"]*)"/.exec(body.subarray(0, 4096).toString('latin1'))
     if (filename && entry.contentType?.startsWith('multipart/')) entry.partFilename = filename[1]
 
-    const taken = this.takeFault(method, url.pathname, match.route)
+    const taken = this.takeFault(entry)
     if (taken?.holdUntil) await taken.holdUntil
     const fault = taken && !isHoldOnly(taken) ? taken : undefined
     if (fault && !fault.afterHandling) {
@@ -291,12 +293,15 @@ export class EmulatorServer {
     drip()
   }
 
-  private takeFault(method: string, path: string, route: string): PendingFault | undefined {
+  private takeFault(request: LoggedRequest): PendingFault | undefined {
+    const { method, path, route } = request
     const index = this.faults.findIndex(
       (f) =>
         (f.method === undefined || f.method.toUpperCase() === method) &&
         (f.route === undefined || [f.route].flat().includes(route)) &&
-        (f.path === undefined || (typeof f.path === 'string' ? f.path === path : f.path.test(path)))
+        (f.path === undefined ||
+          (typeof f.path === 'string' ? f.path === path : f.path.test(path))) &&
+        (f.where === undefined || f.where(request))
     )
     if (index < 0) return undefined
     const fault = this.faults[index]
@@ -398,6 +403,11 @@ function queryRecord(params: URLSearchParams): Record<string, string | string[]>
     record[key] = values.length === 1 ? values[0] : values
   }
   return record
+}
+
+function isText(contentType: string | undefined): boolean {
+  const type = contentType?.split(';')[0].trim().toLowerCase() ?? ''
+  return type.startsWith('text/') || /^application\/(json|x-yaml|yaml)$/.test(type)
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

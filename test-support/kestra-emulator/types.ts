@@ -86,6 +86,10 @@ export interface LoggedRequest {
   /** 0 while the request is in flight; also 0 when a fault reset the connection. */
   status: number
   route: string
+  /** The route's parameters: `id` is the flow id, or the execution id on `executions.*`. */
+  params: { namespace?: string; id?: string; key?: string }
+  /** The body as UTF-8 when its content type is text (YAML, JSON, plain text): a flow's source, a KV value. */
+  text?: string
   /** Only the scheme is kept, never the credentials. */
   authorization?: 'basic' | 'bearer' | 'none'
   bodyBytes: number
@@ -101,6 +105,8 @@ export interface Fault {
   path?: string | RegExp
   /** A route name, or several (e.g. every write route). */
   route?: string | string[]
+  /** Also required of the request, e.g. its file path (`query.path`) or the flow it creates (`text`). */
+  where?: (request: LoggedRequest) => boolean
   /** Default 1. */
   times?: number
   /** Let this many matching requests through untouched first (fail the k-th write: skip k-1). */

@@ -3,11 +3,11 @@
  * GitHub finds too long, rate limits — against the fake GitHub API. Always one well-formed comment at most.
  */
 import { describe, expect, it } from 'vitest'
-import type { FakeGitHub } from '../../test-support/fake-github.js'
-import { flow } from '../../test-support/scenario.js'
-import { BASE, CHANGE } from '../reliability/scenario.js'
-import { startStage, type Stage, type Tree } from '../reliability/stage.js'
-import { crashProblems, markdownProblems } from './checks.js'
+import type { FakeGitHub } from '../../../test-support/fake-github.js'
+import { flow } from '../../../test-support/scenario.js'
+import { BASE, CHANGE } from '../../reliability/scenario.js'
+import { startStage, type Stage, type Tree } from '../../reliability/stage.js'
+import { crashProblems, markdownProblems } from '../../security/checks.js'
 
 const MARKER = '<!-- kestra-gitops:default -->'
 const COMMENTS = /\/repos\/octo\/kestra-repo\/issues\/7\/comments$/

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { describe, expect, it } from 'vitest'
-import { PROJECT_ROOT } from '../../test-support/runner.js'
-import { flowSource, json } from './http.js'
+import { PROJECT_ROOT } from '../../../test-support/runner.js'
+import { flowSource, json } from '../../emulator/http.js'
 
 describe('standalone emulator CLI', () => {
   it('prints its URL and serves the seed file', async () => {

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { RepoModel } from '../../src/repo/model.js'
-import { createGitRepo } from '../../test-support/git-repo.js'
-import { flow, loadCommit, loadWorkTree, settingsWith } from './support.js'
+import type { RepoModel } from '../../../src/repo/model.js'
+import { createGitRepo } from '../../../test-support/git-repo.js'
+import { flow, loadCommit, loadWorkTree, settingsWith } from '../../repo/support.js'
 
 /** What a base snapshot is built from: identities with their source or content hash, per file. */
 function essence(model: RepoModel) {

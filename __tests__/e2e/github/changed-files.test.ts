@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { RunContext } from '../../src/context.js'
-import { createOctokit } from '../../src/github/octokit.js'
-import type { GitHubPort } from '../../src/github/port.js'
-import { createGitHub } from '../../src/github/rest-github.js'
-import { detectChangedFiles } from '../../src/repo/changed-files.js'
-import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.js'
-import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
+import type { RunContext } from '../../../src/context.js'
+import { createOctokit } from '../../../src/github/octokit.js'
+import type { GitHubPort } from '../../../src/github/port.js'
+import { createGitHub } from '../../../src/github/rest-github.js'
+import { detectChangedFiles } from '../../../src/repo/changed-files.js'
+import { startFakeGitHub, type FakeGitHub } from '../../../test-support/fake-github.js'
+import { createGitRepo, type GitRepo } from '../../../test-support/git-repo.js'
 
 const ZEROS = '0'.repeat(40)
 const UNKNOWN = 'f'.repeat(40)

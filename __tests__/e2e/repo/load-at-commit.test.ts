@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { readNamespaceFileBytes } from '../../src/repo/namespace-files.js'
-import { createGitRepo } from '../../test-support/git-repo.js'
-import { flow, loadCommit, loadWorkTree, settingsWith } from './support.js'
+import { readNamespaceFileBytes } from '../../../src/repo/namespace-files.js'
+import { createGitRepo } from '../../../test-support/git-repo.js'
+import { flow, loadCommit, loadWorkTree, settingsWith } from '../../repo/support.js'
 
 describe('a commit read from git', () => {
   const binary = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x0d, 0x0a, 0x1a, 0x0a, 0xff])

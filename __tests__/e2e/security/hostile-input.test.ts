@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
-import { runAction, type RunResult } from '../../test-support/runner.js'
-import { CREDENTIALS, flow, pullRequestEvent } from '../../test-support/scenario.js'
-import { matrixCell, printMatrix } from '../reliability/matrix.js'
+import { runAction, type RunResult } from '../../../test-support/runner.js'
+import { CREDENTIALS, flow, pullRequestEvent } from '../../../test-support/scenario.js'
+import { matrixCell, printMatrix } from '../../reliability/matrix.js'
 import {
   serverDiff,
   startStage,
@@ -15,8 +15,8 @@ import {
   writesIn,
   type Stage,
   type Tree
-} from '../reliability/stage.js'
-import { codeText, crashProblems, markdownProblems, uploadProblems } from './checks.js'
+} from '../../reliability/stage.js'
+import { codeText, crashProblems, markdownProblems, uploadProblems } from '../../security/checks.js'
 
 const NS = 'company.team'
 const MARKER = '<!-- kestra-gitops:default -->'

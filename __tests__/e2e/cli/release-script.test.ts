@@ -8,8 +8,8 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from '
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
-import { PROJECT_ROOT } from '../../test-support/runner.js'
+import { createGitRepo, type GitRepo } from '../../../test-support/git-repo.js'
+import { PROJECT_ROOT } from '../../../test-support/runner.js'
 
 const SHIMS = mkdtempSync(join(tmpdir(), 'kga-release-shims-'))
 writeFileSync(join(SHIMS, 'npm'), '#!/bin/sh\nexit 0\n')

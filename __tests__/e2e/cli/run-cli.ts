@@ -1,7 +1,7 @@
 /** Spawns the bundled CLI (`node dist/cli.js`, or KGA_DIST_DIR's) as a user's shell would. */
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { PROJECT_ROOT } from '../../test-support/runner.js'
+import { PROJECT_ROOT } from '../../../test-support/runner.js'
 
 export interface CliResult {
   exitCode: number

@@ -7,9 +7,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createGitRepo } from '../../test-support/git-repo.js'
-import { PROJECT_ROOT } from '../../test-support/runner.js'
-import { flow } from '../../test-support/scenario.js'
+import { createGitRepo } from '../../../test-support/git-repo.js'
+import { PROJECT_ROOT } from '../../../test-support/runner.js'
+import { flow } from '../../../test-support/scenario.js'
 
 let bin: string
 
