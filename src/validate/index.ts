@@ -142,7 +142,7 @@ export function validateRepository(model: RepoModel, context: ValidateContext = 
       severity: problem.severity,
       file: problem.file,
       line: problem.line ?? 1,
-      rule: 'read',
+      rule: problem.rule ?? 'read',
       message: problem.message
     })
   }

@@ -1,11 +1,17 @@
 import type { ChangedFiles } from '../repo/changed-files.js'
+import { NOTHING_FOUND } from '../repo/read-notes.js'
 import { compareFindings, type Finding } from './finding.js'
 
-/** SPEC §6: on a PR, an error in a file the PR did not change is a warning, so old problems never block it. */
+/**
+ * SPEC §6: on a PR, an error in a file the PR did not change is a warning, so old problems never block
+ * it. A run that finds nothing at all is about the run, not a file: an error on every event (SPEC §2).
+ */
 export function demoteUnchangedErrors(findings: Finding[], changed: ChangedFiles): Finding[] {
   if (changed.kind !== 'list') return findings
   return findings.map((finding) =>
-    finding.severity === 'error' && !changed.paths.has(finding.file)
+    finding.severity === 'error' &&
+    finding.rule !== NOTHING_FOUND &&
+    !changed.paths.has(finding.file)
       ? {
           ...finding,
           severity: 'warning',
