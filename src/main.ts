@@ -24,15 +24,19 @@ export async function run(): Promise<void> {
     const context = readRunContext()
     const log = (message: string) => core.info(redactor.text(message))
     kestra = clientForSettings(settings, log)
+    const reporter = redactingReporter(actionReporter(), redactor)
     const github =
       settings.githubToken && context.owner
-        ? createGitHub(createOctokit(settings.githubToken, { baseUrl: context.apiUrl }), {
-            owner: context.owner,
-            repo: context.repo
-          })
+        ? createGitHub(
+            await createOctokit(settings.githubToken, {
+              baseUrl: context.apiUrl,
+              log: (message) => reporter.info(message)
+            }),
+            { owner: context.owner, repo: context.repo }
+          )
         : undefined
     const outcome = await execute(settings, context, {
-      reporter: redactingReporter(actionReporter(), redactor),
+      reporter,
       kestra,
       github: github && redactingGitHub(github, redactor),
       now: () => new Date()
