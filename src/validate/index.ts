@@ -17,6 +17,7 @@ import { labelFindings } from './labels.js'
 import { namespaceFileFindings } from './namespace-files.js'
 import { pluginDefaultFindings } from './plugin-defaults.js'
 import { referencesOf, type FlowReference } from './references.js'
+import { scheduleCronFindings } from './schedule-cron.js'
 import { resolveVersioned, type KestraVersion, type VersionedFinding } from './server-version.js'
 import { taskTree } from './task-tree.js'
 import { taskFindings } from './tasks.js'
@@ -99,7 +100,8 @@ export function checkFlow(flow: FlowFile, options: ValidateOptions = {}): FlowCh
     ...coreTaskFindings(document, tree),
     ...inputFindings(document, tree),
     ...labelFindings(document),
-    ...dashedReferenceFindings(document, tree)
+    ...dashedReferenceFindings(document, tree),
+    ...scheduleCronFindings(document, tree)
   )
   return { findings, versioned, identity: flowIdentity(document), wellFormed, references }
 }

@@ -3,6 +3,7 @@ import type { Finding } from './finding.js'
 import type { Entry, FlowDocument } from './flow-document.js'
 import { dependencyProblems } from './dependencies.js'
 import type { KestraVersion, VersionedFinding } from './server-version.js'
+import { SCHEDULE_TYPES } from './schedule-cron.js'
 import type { TaskTree } from './task-tree.js'
 
 export const INPUT_ID_PATTERN = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/
@@ -31,10 +32,6 @@ export const INPUT_TYPES = new Set([
   'YAML',
   'EMAIL',
   'FORM'
-])
-const SCHEDULE_TYPES = new Set([
-  'io.kestra.plugin.core.trigger.Schedule',
-  'io.kestra.core.models.triggers.types.Schedule'
 ])
 /** `InputValidator`: defaults with `required: false`, or with `prefill`, are rejected since 1.1. */
 const PREFILL_RELEASE: KestraVersion = [1, 1, 0]
