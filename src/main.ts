@@ -9,6 +9,7 @@ import { redactingGitHub, redactingReporter } from './report/redacting.js'
 import { execute } from './run/execute.js'
 import { authSecrets, createRedactor, type Redactor } from './secrets.js'
 import { parseSettings, secretsOf, type InputName } from './settings.js'
+import { ruleCounts } from './validate/verdict.js'
 
 const SECRET_INPUTS = ['password', 'api-token', 'github-token'] as const
 
@@ -41,6 +42,8 @@ export async function run(): Promise<void> {
       github: github && redactingGitHub(github, redactor),
       now: () => new Date()
     })
+    const counts = ruleCounts(outcome.report.findings)
+    if (counts) reporter.info(counts)
     if (outcome.failure) core.setFailed(redactor.text(outcome.failure))
   } catch (error) {
     core.setFailed(redactor.text(errorMessage(error)))

@@ -57,3 +57,15 @@ export function failureMessage(
     return `Validation found ${warnings} warning(s) and fail-on is 'warning': fix them or set fail-on: error.`
   return undefined
 }
+
+/**
+ * `Findings by rule: 57 × input-type, 3 × unknown-key, 1 × yaml-syntax`: each rule's count, most first
+ * (then by rule), as linters end their report; undefined when no rule was found twice.
+ */
+export function ruleCounts(findings: readonly Finding[]): string | undefined {
+  const counts = new Map<string, number>()
+  for (const { rule } of findings) counts.set(rule, (counts.get(rule) ?? 0) + 1)
+  if (![...counts.values()].some((count) => count > 1)) return undefined
+  const ordered = [...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+  return `Findings by rule: ${ordered.map(([rule, count]) => `${count} × ${rule}`).join(', ')}`
+}
