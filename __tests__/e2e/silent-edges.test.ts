@@ -12,7 +12,7 @@ import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github
 import { createGitRepo, type FileSpec } from '../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 import { runAction, type Annotation, type RunResult } from '../../test-support/runner.js'
-import { CREDENTIALS, flow, pullRequestEvent } from '../../test-support/scenario.js'
+import { CREDENTIALS, flow, pullRequestEvent, validateFiles } from '../../test-support/scenario.js'
 
 const NS = 'company.data'
 
@@ -26,15 +26,7 @@ afterEach(async () => {
   github = undefined
 })
 
-function validate(files: Record<string, FileSpec>, inputs: Record<string, string> = {}) {
-  const repo = createGitRepo(files)
-  return runAction({
-    workspace: repo.dir,
-    eventName: 'workflow_dispatch',
-    sha: repo.head(),
-    inputs: { mode: 'validate', ...inputs }
-  })
-}
+const validate = validateFiles
 
 /** Validates against the emulator at `version`, with the server's validation on. */
 async function validateOn(version: string, files: Record<string, FileSpec>) {

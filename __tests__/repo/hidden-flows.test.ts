@@ -2,8 +2,6 @@
  * No run is silent about a flow it leaves out (SPEC §2): every way an ignore rule or a `flows` glob
  * can leave a flow out gets a warning naming the flow and the rule that did it.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ReadProblem } from '../../src/repo/model.js'
 import { createGitRepo, type FileSpec } from '../../test-support/git-repo.js'
@@ -119,14 +117,11 @@ describe('flows hidden by ignore rules are named, with the rule', () => {
       '.gitignore': 'generated/\n*.gen.yml\n',
       'a.yml': flow('a', 'x')
     })
-    for (const [path, text] of Object.entries({
+    repo.write({
       'generated/b.yml': flow('b', 'x'),
       'src/c.gen.yml': flow('c', 'x'),
       'src/d.gen.yml': 'not: a flow\n'
-    })) {
-      mkdirSync(join(repo.dir, path, '..'), { recursive: true })
-      writeFileSync(join(repo.dir, path), text)
-    }
+    })
     const model = await loadWorkTree(settingsWith({ layout: 'anywhere' }), repo.dir)
     expect(model.flows.map((f) => f.file)).toEqual(['a.yml'])
     expect(hiding(model.readProblems)).toEqual([
