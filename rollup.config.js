@@ -40,6 +40,7 @@ function executableCli() {
 const SRC = fileURLToPath(new URL('./src/', import.meta.url))
 const isOurs = (id) => id.startsWith(SRC)
 const isEntry = (id) => /\/src\/(index|cli)\.ts$/.test(id)
+const isActionsGithub = (id) => id.includes('/node_modules/@actions/github/')
 
 // A chunk renamed or gone must not linger from an earlier build.
 rmSync(outDir, { recursive: true, force: true })
@@ -52,7 +53,9 @@ export default {
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name].js',
     // The action and the CLI share one engine: third-party code in one chunk, ours in another.
-    manualChunks: (id) => (isOurs(id) ? (isEntry(id) ? undefined : 'engine') : 'vendor'),
+    // @actions/github parses the event payload as it loads: its own chunk, loaded when first used.
+    manualChunks: (id) =>
+      isOurs(id) ? (isEntry(id) ? undefined : 'engine') : isActionsGithub(id) ? 'github' : 'vendor',
     banner: CLI_SHEBANG,
     sourcemap: true,
     sourcemapExcludeSources: true

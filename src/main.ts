@@ -9,6 +9,7 @@ import { redactingGitHub, redactingReporter } from './report/redacting.js'
 import { execute } from './run/execute.js'
 import { authSecrets, createRedactor, type Redactor } from './secrets.js'
 import { parseSettings, secretsOf, type InputName } from './settings.js'
+import { ruleCounts } from './validate/verdict.js'
 
 const SECRET_INPUTS = [
   'password',
@@ -28,19 +29,25 @@ export async function run(): Promise<void> {
     const context = readRunContext()
     const log = (message: string) => core.info(redactor.text(message))
     kestra = clientForSettings(settings, log)
+    const reporter = redactingReporter(actionReporter(), redactor)
     const github =
       settings.githubToken && context.owner
-        ? createGitHub(createOctokit(settings.githubToken, { baseUrl: context.apiUrl }), {
-            owner: context.owner,
-            repo: context.repo
-          })
+        ? createGitHub(
+            await createOctokit(settings.githubToken, {
+              baseUrl: context.apiUrl,
+              log: (message) => reporter.info(message)
+            }),
+            { owner: context.owner, repo: context.repo }
+          )
         : undefined
     const outcome = await execute(settings, context, {
-      reporter: redactingReporter(actionReporter(), redactor),
+      reporter,
       kestra,
       github: github && redactingGitHub(github, redactor),
       now: () => new Date()
     })
+    const counts = ruleCounts(outcome.report.findings)
+    if (counts) reporter.info(counts)
     if (outcome.failure) core.setFailed(redactor.text(outcome.failure))
   } catch (error) {
     core.setFailed(redactor.text(errorMessage(error)))

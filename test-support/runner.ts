@@ -16,6 +16,8 @@ export interface RunOptions {
   workspace: string
   eventName: string
   payload?: Record<string, unknown>
+  /** The event file's text as written (e.g. a truncated payload); default: `payload` as JSON. */
+  eventFileText?: string
   /** Values for inputs; the rest get action.yml's defaults. */
   inputs?: Record<string, string>
   /** Extra environment (e.g. HTTPS_PROXY). */
@@ -86,7 +88,7 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   }
   for (const file of Object.values(files)) writeFileSync(file, '')
   const eventPath = join(dir, 'event.json')
-  writeFileSync(eventPath, JSON.stringify(options.payload ?? {}))
+  writeFileSync(eventPath, options.eventFileText ?? JSON.stringify(options.payload ?? {}))
   const runnerTemp = join(dir, 'temp')
   mkdirSync(runnerTemp, { recursive: true })
 

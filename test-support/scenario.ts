@@ -1,5 +1,6 @@
 /** Building blocks shared by end-to-end tests, the demo and the benchmark: events as GitHub sends them. */
-import type { GitRepo } from './git-repo.js'
+import { createGitRepo, type FileSpec, type GitRepo } from './git-repo.js'
+import { runAction } from './runner.js'
 
 export const CREDENTIALS = { username: 'admin@example.com', password: 'S3cret-Kestra-pass' }
 
@@ -52,4 +53,18 @@ export function dispatchEvent(repo: GitRepo, sha: string) {
 
 export function flow(namespace: string, id: string, extra = ''): string {
   return `id: ${id}\nnamespace: ${namespace}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hello from ${id}${extra}\n`
+}
+
+/** A repository of `files`, validated by the bundled action as a `workflow_dispatch` in validate mode. */
+export function validateFiles(
+  files: Record<string, FileSpec>,
+  inputs: Record<string, string> = {}
+) {
+  const repo = createGitRepo(files)
+  return runAction({
+    workspace: repo.dir,
+    eventName: 'workflow_dispatch',
+    sha: repo.head(),
+    inputs: { mode: 'validate', ...inputs }
+  })
 }

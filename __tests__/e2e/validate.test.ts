@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { createGitRepo } from '../../test-support/git-repo.js'
 import { runAction } from '../../test-support/runner.js'
+import { validateFiles } from '../../test-support/scenario.js'
 
 const HELLO = `id: hello
 namespace: company.team
@@ -13,18 +14,7 @@ tasks:
     message: hi
 `
 
-function validate(
-  files: Record<string, string | { symlink: string }>,
-  inputs: Record<string, string> = {}
-) {
-  const repo = createGitRepo(files)
-  return runAction({
-    workspace: repo.dir,
-    eventName: 'workflow_dispatch',
-    sha: repo.head(),
-    inputs: { mode: 'validate', ...inputs }
-  })
-}
+const validate = validateFiles
 
 describe('validate mode, end to end', () => {
   it('passes a valid repository with outputs and a summary', async () => {

@@ -126,8 +126,20 @@ describe('create, update, delete', () => {
     expect((await json<{ message: string }>(unknownType)).message).toBe(
       'Invalid entity: Invalid type: io.kestra.plugin.UnknownTask'
     )
-    const unknownField = await postYaml(`${P}/flows`, `${flowSource('team', 'a')}listeners: []\n`)
+    const unknownField = await postYaml(`${P}/flows`, `${flowSource('team', 'a')}listener: []\n`)
     expect((await json<{ message: string }>(unknownField)).message).toMatch(
+      /^Invalid entity: Unrecognized field "listener"/
+    )
+  })
+
+  it('accepts listeners and taskDefaults up to 1.3, and refuses them as unknown fields on 2.0', async () => {
+    const deprecated = `${flowSource('team', 'a')}listeners: []\ntaskDefaults: []\n`
+    expect((await postYaml(`${P}/flows`, deprecated)).status).toBe(200)
+    await emulator.close()
+    emulator = await startEmulator({ version: '2.0.0-SNAPSHOT' })
+    const refused = await postYaml(`${emulator.url}/api/v1/main/flows`, deprecated)
+    expect(refused.status).toBe(422)
+    expect((await json<{ message: string }>(refused)).message).toMatch(
       /^Invalid entity: Unrecognized field "listeners"/
     )
   })

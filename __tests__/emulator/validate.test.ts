@@ -140,13 +140,104 @@ describe('POST /flows/validate', () => {
     ])
   })
 
-  it('accepts listeners on 0.x and reports them as deprecated', async () => {
-    const [item] = await validate(
-      `${flowSource('team', 'a')}listeners:\n  - tasks:\n      - id: log\n        type: io.kestra.plugin.core.log.Log\n`,
+  it('accepts listeners and taskDefaults up to 1.3, deprecated, and refuses them on 2.0', async () => {
+    const source = `${flowSource('team', 'a')}listeners:\n  - tasks:\n      - id: log\n        type: io.kestra.plugin.core.log.Log\ntaskDefaults:\n  - type: io.kestra.plugin.core.log.Log\n    values: { level: INFO }\n`
+    const verdicts: unknown[] = []
+    for (const version of ['0.16.0', '0.20.7', '1.0.0', '1.3.25', '2.0.0-SNAPSHOT']) {
+      const [item] = await validate(source, { version })
+      verdicts.push([version, item!.constraints, item!.deprecationPaths])
+      await emulator.close()
+    }
+    emulator = await startEmulator()
+    expect(verdicts).toEqual([
+      ['0.16.0', undefined, ['listeners']],
+      ['0.20.7', undefined, ['listeners', 'taskDefaults']],
+      ['1.0.0', undefined, ['listeners', 'taskDefaults']],
+      ['1.3.25', undefined, ['listeners', 'taskDefaults']],
+      ['2.0.0-SNAPSHOT', expect.stringMatching(/^Unrecognized field "listeners"/), []]
+    ])
+  })
+
+  it("refuses a Schedule cron Kestra's parser refuses, on every version", async () => {
+    const schedule = (cron: string, extra = '') =>
+      `${flowSource('team', 'a')}triggers:\n  - id: s\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "${cron}"\n${extra}`
+    const result = await validate(
+      [
+        schedule('* * * * * * *'),
+        schedule('0 9 * * *'),
+        schedule('0 */5 9 * * *', '    withSeconds: true\n'),
+        schedule('@reboot'),
+        schedule('@daily'),
+        schedule('0 24 * * *')
+      ].join('---\n'),
       { version: '0.20.7' }
     )
-    expect(item.constraints).toBeUndefined()
-    expect(item.deprecationPaths).toEqual(['listeners'])
+    expect(result.map((item) => item.constraints)).toEqual([
+      "triggers[0]: invalid cron expression '* * * * * * *': Cron expression contains 7 parts but we expect one of [5]",
+      undefined,
+      undefined,
+      "triggers[0]: invalid cron expression '@reboot': Nickname @reboot not supported!",
+      undefined,
+      "triggers[0]: invalid cron expression '0 24 * * *': Failed to parse cron expression. Value 24 not in range [0, 23]"
+    ])
+  })
+
+  it('checks dependsOn from 0.19, and on 2.0 the FORM rules with FORMs expanded to dotted paths', async () => {
+    const inputs = (lines: string) => `${flowSource('team', 'a')}inputs:\n${lines}`
+    const bareSibling = inputs(
+      '  - id: env\n    type: FORM\n    inputs:\n      - { id: region, type: STRING }\n      - id: zone\n        type: STRING\n        dependsOn: { inputs: [region] }\n'
+    )
+    const dotted = bareSibling.replace('inputs: [region]', 'inputs: [env.region]')
+    const cases = [
+      inputs('  - id: a\n    type: STRING\n    dependsOn: { inputs: [b] }\n'),
+      inputs('  - id: env\n    type: FORM\n    defaults: x\n    inputs: []\n'),
+      inputs(
+        '  - id: env\n    type: FORM\n    inputs:\n      - id: inner\n        type: FORM\n        inputs: []\n'
+      ),
+      inputs(
+        '  - id: env\n    type: FORM\n    inputs: [{ id: a, type: STRING }]\n  - id: env.a\n    type: STRING\n'
+      ),
+      inputs(
+        '  - id: env\n    type: FORM\n    inputs: [{ id: a, type: STRING }]\n  - id: env.a.b\n    type: STRING\n'
+      ),
+      bareSibling,
+      dotted
+    ].join('---\n')
+    const constraints = async (version: string) => {
+      const result = await validate(cases, { version })
+      await emulator.close()
+      return result.map((item) => item.constraints)
+    }
+    const graph = ": Invalid Flow: Input with id 'a' depends on a non-existent input 'b'."
+    const accepted = Array.from({ length: 6 }, () => undefined)
+    expect(await constraints('0.18.0')).toEqual([undefined, ...accepted])
+    expect(await constraints('1.3.25')).toEqual([graph, ...accepted])
+    expect(await constraints('2.0.0')).toEqual([
+      graph,
+      'inputs[0]: A FORM input groups other inputs and cannot declare a default value or a prefill.',
+      'inputs[0]: A FORM input cannot contain another FORM input; grouping is limited to a single level.',
+      ': Invalid Flow: Duplicate input path [env.a]',
+      ": Invalid Flow: Input path 'env.a' conflicts with 'env.a.b'; one cannot be nested under the other.",
+      ": Invalid Flow: Input with id 'env.zone' depends on a non-existent input 'region'.",
+      undefined
+    ])
+    emulator = await startEmulator()
+  })
+
+  it("refuses on 2.0 a pluginDefaultsRef that names no plugin default's ref", async () => {
+    const task = (ref: string) =>
+      flowSource(
+        'team',
+        'a',
+        `  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n    pluginDefaultsRef: ${ref}\npluginDefaults:\n  - type: io.kestra.plugin.core.log.Log\n    ref: quiet\n    values: { level: DEBUG }\n`
+      )
+    const [resolved, unresolved] = await validate(`${task('quiet')}---\n${task('loud')}`, {
+      version: '2.0.0'
+    })
+    expect(resolved!.constraints).toBeUndefined()
+    expect(unresolved!.constraints).toBe(
+      ": Invalid Flow: No pluginDefaults bundle found for pluginDefaultsRef 'loud'."
+    )
   })
 })
 

@@ -10,7 +10,7 @@ let github: GitHubPort
 
 beforeEach(async () => {
   fake = await startFakeGitHub({ inlineContentLimit: 64 })
-  github = createGitHub(createOctokit('ghs_test', { baseUrl: fake.url, throttle: false }), {
+  github = createGitHub(await createOctokit('ghs_test', { baseUrl: fake.url, throttle: false }), {
     owner: 'octo',
     repo: 'kestra-repo'
   })

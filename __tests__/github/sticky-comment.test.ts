@@ -13,8 +13,12 @@ const REPO = { owner: 'octo', repo: 'kestra-repo' }
 let fake: FakeGitHub
 let github: GitHubPort
 
-function port(options: { throttle?: boolean; log?: (message: string) => void } = {}) {
-  const octokit = createOctokit('ghs_test', { baseUrl: fake.url, throttle: false, ...options })
+async function port(options: { throttle?: boolean; log?: (message: string) => void } = {}) {
+  const octokit = await createOctokit('ghs_test', {
+    baseUrl: fake.url,
+    throttle: false,
+    ...options
+  })
   return createGitHub(octokit, REPO)
 }
 
@@ -24,7 +28,7 @@ function calls(method: string, pattern: RegExp) {
 
 beforeEach(async () => {
   fake = await startFakeGitHub()
-  github = port()
+  github = await port()
 })
 afterEach(() => fake.close())
 
@@ -98,7 +102,7 @@ describe('upsertStickyComment', () => {
   })
 
   it('leaves exactly one comment when two runs race', async () => {
-    const other = port()
+    const other = await port()
     const [a, b] = await Promise.all([
       github.upsertStickyComment(PR, MARKER, `${MARKER}\nrun A`),
       other.upsertStickyComment(PR, MARKER, `${MARKER}\nrun B`)
@@ -169,7 +173,7 @@ describe('upsertStickyComment', () => {
   it('waits out a secondary rate limit and succeeds', async () => {
     await github.upsertStickyComment(PR, MARKER, `${MARKER}\nplan A`)
     const logged: string[] = []
-    const throttled = port({ throttle: true, log: (m) => logged.push(m) })
+    const throttled = await port({ throttle: true, log: (m) => logged.push(m) })
     fake.failNext({
       method: 'PATCH',
       path: /\/issues\/comments\/\d+$/,
@@ -188,7 +192,7 @@ describe('upsertStickyComment', () => {
     await fake.close()
     const user = { login: 'deploy-bot-user', type: 'User' as const }
     fake = await startFakeGitHub({ commenter: user, viewer: user.login })
-    github = port()
+    github = await port()
     const first = await github.upsertStickyComment(PR, MARKER, `${MARKER}\nA`)
     const second = await github.upsertStickyComment(PR, MARKER, `${MARKER}\nB`)
     expect(second).toMatchObject({ status: 'updated', id: (first as { id: number }).id })

@@ -206,3 +206,48 @@ describe("the server's missing-subflow warnings", () => {
     ])
   })
 })
+
+describe("the server's verdict on a named plugin default (Kestra 2.0)", () => {
+  const source = `id: refs
+namespace: company.team
+pluginDefaults:
+  - type: io.kestra.plugin.core.log.Log
+    ref: quiet
+    values: { level: DEBUG }
+tasks:
+  - id: a
+    type: io.kestra.plugin.core.log.Log
+    message: quiet
+    pluginDefaultsRef: quiet
+  - id: b
+    type: io.kestra.plugin.core.log.Log
+    message: loud
+    pluginDefaultsRef: loud
+`
+  const refs = parseFlowFile({ file: 'flows/refs.yml', rel: 'flows/refs.yml', raw: source })
+
+  it("puts 'No pluginDefaults bundle found' on the pluginDefaultsRef that names it, not a value alike", () => {
+    const [finding] = serverFindings(
+      [refs],
+      [
+        result({
+          errors: [
+            {
+              message: "Invalid Flow: No pluginDefaults bundle found for pluginDefaultsRef 'loud'."
+            }
+          ]
+        })
+      ]
+    )
+    expect(finding).toMatchObject({ severity: 'error', line: 15, column: 24 })
+    const [quiet] = serverFindings(
+      [refs],
+      [
+        result({
+          errors: [{ message: "No pluginDefaults bundle found for pluginDefaultsRef 'quiet'." }]
+        })
+      ]
+    )
+    expect(quiet).toMatchObject({ line: 11, column: 24 })
+  })
+})

@@ -169,7 +169,7 @@ describe('custom layout', () => {
         severity: 'warning',
         file: 'pipelines/a/deep/two.yml',
         message: expect.stringMatching(
-          /^4 flow file\(s\) under root are not read by the custom layout: pipelines\/a\/deep\/two.yml, .*tenant\/flows\/t.yml. Move them to pipelines\/b\/\*.yaml, or set layout: anywhere/
+          /^4 flow file\(s\) under root are not matched by the flows globs \(pipelines\/b\/\*.yaml\): pipelines\/a\/deep\/two.yml, .*tenant\/flows\/t.yml. Widen the globs, or set layout: anywhere/
         )
       },
       {

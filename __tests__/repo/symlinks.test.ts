@@ -119,4 +119,39 @@ describe('symbolic links', () => {
     symlinkSync(join(outside, 'secret.txt'), file.absPath)
     await expect(readNamespaceFileBytes(file)).rejects.toThrow('ELOOP')
   })
+
+  it('refuses links out of root with a warning naming each, also where no layout folder reads them', async () => {
+    writeFileSync(join(outside, 'shared.yml'), flow('shared', 'demo'))
+    const anywhere = createWorkTree({
+      'flows/a.yml': flow('a', 'demo'),
+      'flows/inside.yml': { symlink: 'a.yml' },
+      'flows/shared.yml': { symlink: join(outside, 'shared.yml') },
+      passwd: { symlink: '/etc/passwd' },
+      tools: { symlink: outside },
+      'gone.yml': { symlink: 'missing.yml' }
+    })
+    const model = await loadWorkTree(settingsWith({ layout: 'anywhere' }), anywhere.dir)
+    expect(model.flows.map((f) => f.file)).toEqual(['flows/a.yml'])
+    expect(model.readProblems.map((p) => [p.severity, p.file, p.message])).toEqual([
+      [
+        'warning',
+        'flows/shared.yml',
+        expect.stringMatching(
+          /^a symbolic link that is never followed: it points outside the root folder\. Nothing it points to is read/
+        )
+      ],
+      ['warning', 'gone.yml', expect.stringContaining('never followed: its target does not exist')],
+      [
+        'warning',
+        'passwd',
+        expect.stringContaining('never followed: it points outside the root folder')
+      ],
+      [
+        'warning',
+        'tools',
+        expect.stringContaining('never followed: it points outside the root folder')
+      ]
+    ])
+    expect(JSON.stringify(model)).not.toContain('root:x:0:0')
+  })
 })

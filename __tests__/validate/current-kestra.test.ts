@@ -18,7 +18,7 @@ describe('flows using current Kestra features', () => {
   })
 })
 
-describe('FORM inputs (Kestra 1.3)', () => {
+describe('FORM inputs (Kestra 2.0)', () => {
   const form = (...children: string[]) => [
     ...HEAD,
     'inputs:',
@@ -34,8 +34,8 @@ describe('FORM inputs (Kestra 1.3)', () => {
     expect(rules(findings)).toEqual(['error input-id 7:9', 'error input-type 9:9'])
   })
 
-  it('warns about what develop after 1.3 rejects: defaults, nested forms, repeated paths', () => {
-    const findings = check([
+  it('rejects what Kestra 2.0 rejects: defaults, nested forms, repeated paths; a warning on an older server', () => {
+    const lines = [
       ...HEAD,
       'inputs:',
       '  - id: env',
@@ -54,33 +54,52 @@ describe('FORM inputs (Kestra 1.3)', () => {
       '  - id: empty',
       '    type: FORM',
       ...TASKS
-    ])
-    expect(rules(findings)).toEqual([
-      'warning input-form 6:5',
-      'warning input-form 9:15',
-      'warning input-path 13:9',
-      'warning input-path 15:5',
-      'warning input-form 17:5'
-    ])
-    expect(findings.every((finding) => finding.severity === 'warning')).toBe(true)
+    ]
+    const expected = [
+      'input-form 6:5',
+      'input-form 9:15',
+      'input-path 13:9',
+      'input-path 15:5',
+      'input-form 17:5'
+    ]
+    for (const findings of [check(lines), checkOn([2, 0, 0], lines)]) {
+      expect(rules(findings)).toEqual(expected.map((rule) => `error ${rule}`))
+    }
+    expect(rules(checkOn([1, 3, 25], lines))).toEqual(expected.map((rule) => `warning ${rule}`))
   })
 
-  it('names form inputs by dotted path in dependsOn: a bare sibling name is a warning', () => {
-    const findings = check(
-      form(
-        '      - id: region',
-        '        type: STRING',
-        '      - id: zone',
-        '        type: STRING',
-        '        dependsOn:',
-        '          inputs: [region, env.region, nowhere]'
-      )
+  it('rejects on 2.0 two dotted ids one under the other, FORM or not; a warning when no server is known', () => {
+    const lines = [
+      ...HEAD,
+      'inputs:',
+      '  - { id: a, type: STRING }',
+      '  - { id: a.b, type: STRING }',
+      ...TASKS
+    ]
+    expect(rules(check(lines))).toEqual(['warning input-dotted-path 5:7'])
+    expect(rules(checkOn([2, 0, 0], lines))).toEqual(['error input-dotted-path 5:7'])
+    expect(rules(checkOn([1, 3, 25], lines))).toEqual(['warning input-dotted-path 5:7'])
+  })
+
+  it('names form inputs by dotted path in dependsOn: a bare sibling name is an error where FORM is known', () => {
+    const lines = form(
+      '      - id: region',
+      '        type: STRING',
+      '      - id: zone',
+      '        type: STRING',
+      '        dependsOn:',
+      '          inputs: [region, env.region, nowhere]'
     )
+    const findings = check(lines)
     expect(rules(findings)).toEqual([
-      'warning input-depends-on 12:20',
+      'error input-form-depends-on 12:20',
       'error input-depends-on 12:40'
     ])
     expect(findings[0]?.message).toContain("full dotted path (e.g. 'form.input')")
+    expect(rules(checkOn([1, 3, 25], lines))).toEqual([
+      'warning input-form-depends-on 12:20',
+      'error input-depends-on 12:40'
+    ])
   })
 
   it('asks a Schedule for the dotted path of a required form input', () => {
@@ -225,5 +244,32 @@ describe('plugin defaults', () => {
       'error plugin-default-values 13:7',
       'error plugin-default-values 14:7'
     ])
+  })
+})
+
+describe('named plugin defaults (Kestra 2.0: pluginDefaults[].ref, pluginDefaultsRef)', () => {
+  const lines = [
+    ...HEAD,
+    'pluginDefaults:',
+    '  - type: io.kestra.plugin.core.log.Log',
+    '    ref: quiet',
+    '    values: { level: DEBUG }',
+    'tasks:',
+    '  - id: a',
+    '    type: io.kestra.plugin.scripts.shell.Commands',
+    '    pluginDefaultsRef: quiet',
+    '    taskRunner:',
+    '      type: io.kestra.plugin.core.runner.Process',
+    '      pluginDefaultsRef: runner-defaults',
+    '    commands: [echo hi]'
+  ]
+
+  it('warns about a ref the flow does not declare, on every version: a namespace default may have it', () => {
+    for (const findings of [check(lines), checkOn([2, 0, 0], lines), checkOn([1, 3, 25], lines)]) {
+      expect(rules(findings)).toEqual(['warning plugin-defaults-ref 13:26'])
+    }
+    expect(check(lines)[0]?.message).toContain(
+      "pluginDefaultsRef 'runner-defaults' names no `ref` of this flow's pluginDefaults"
+    )
   })
 })

@@ -59,15 +59,20 @@ describe('flow identity rules', () => {
       'warning server-owned-key 11:1'
     ])
     expect(findings[0]?.message).toContain('Unrecognized field "pluginsDefaults"')
-    // Removed in 1.0: an error for a 1.x server, accepted by 0.x.
-    expect(rules(checkOn([1, 0, 0], lines)).filter((r) => r.includes('removed-key'))).toEqual([
-      'error removed-key 8:1',
-      'error removed-key 9:1'
-    ])
-    expect(rules(checkOn([0, 20, 7], lines)).filter((r) => r.includes('removed-key'))).toEqual([
-      'warning removed-key 8:1',
-      'warning removed-key 9:1'
-    ])
+    // Deprecated, accepted up to 1.3 (Flow.java of 1.3.25 keeps both); 2.0 has neither field.
+    const removed = (version: [number, number, number]) =>
+      rules(checkOn(version, lines)).filter((r) => r.includes('removed-key'))
+    for (const version of [
+      [0, 20, 7],
+      [1, 0, 0],
+      [1, 3, 25]
+    ] as const) {
+      expect(removed([...version])).toEqual(['warning removed-key 8:1', 'warning removed-key 9:1'])
+    }
+    expect(removed([2, 0, 0])).toEqual(['error removed-key 8:1', 'error removed-key 9:1'])
+    expect(findings[1]?.message).toBe(
+      '`taskDefaults` is deprecated: Kestra up to 1.3 accepts it, Kestra 2.0 rejects it as an unknown field. Rename it to `pluginDefaults`'
+    )
   })
 
   it('accepts keys of current Kestra and prototype-like names as plain unknown keys', () => {

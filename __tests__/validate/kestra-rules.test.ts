@@ -1,11 +1,14 @@
 /**
- * One case per error rule, built from the Kestra code path that backs it (docs/validation-rules.md):
- * a flow Kestra accepts passes without error, the flow it rejects fails on the stated line.
+ * One case (at least) per error rule, built from the Kestra code path that backs it
+ * (docs/validation-rules.md): a flow Kestra accepts passes without error, the flow it rejects fails on
+ * the stated line, with the severity the table's Severity column gives, with no server and on each side
+ * of every release the column names.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { KestraVersion } from '../../src/validate/index.js'
+import { atLeast } from '../../src/validate/server-version.js'
 import { PROJECT_ROOT } from '../../test-support/runner.js'
 import { check, checkOn, MINIMAL } from './helpers.js'
 
@@ -14,18 +17,58 @@ const TASKS = MINIMAL.slice(2)
 
 interface Case {
   rule: string
-  /** Kestra accepts it. */
+  /** Kestra accepts it (current releases, and on both sides of the rule's release). */
   accepted: string[]
-  /** Kestra rejects it: the error is on `line`. */
+  /** Kestra rejects it (from the rule's release on): the finding is on `line`. */
   rejected: string[]
   line: number
-  /** The server version the case is for (none: no server known). */
-  version?: KestraVersion
 }
 
 const input = (...lines: string[]): string[] => [...HEAD, 'inputs:', ...lines, ...TASKS]
 
 const CASES: Case[] = [
+  {
+    rule: 'yaml-syntax', // YamlParser: not YAML
+    accepted: MINIMAL,
+    rejected: [...MINIMAL.slice(0, 5), '    message: [unclosed'],
+    line: 7
+  },
+  {
+    rule: 'duplicate-key', // strict parse: duplicate mapping keys
+    accepted: MINIMAL,
+    rejected: [...MINIMAL, 'id: again'],
+    line: 7
+  },
+  {
+    rule: 'yaml-alias', // an alias to an unknown anchor
+    accepted: [
+      ...MINIMAL.slice(0, 5),
+      '    message: &m hi',
+      '  - id: again',
+      '    type: io.kestra.plugin.core.log.Log',
+      '    message: *m'
+    ],
+    rejected: [...MINIMAL.slice(0, 5), '    message: *missing'],
+    line: 6
+  },
+  {
+    rule: 'trigger-id', // TriggerInterface.id @Pattern
+    accepted: [
+      ...MINIMAL,
+      'triggers:',
+      '  - id: my_trigger-1',
+      '    type: io.kestra.plugin.core.trigger.Schedule',
+      '    cron: "@daily"'
+    ],
+    rejected: [
+      ...MINIMAL,
+      'triggers:',
+      '  - id: my.trigger',
+      '    type: io.kestra.plugin.core.trigger.Schedule',
+      '    cron: "@daily"'
+    ],
+    line: 8
+  },
   {
     rule: 'missing-key', // Flow: @NotNull id, namespace; @NotEmpty tasks
     accepted: MINIMAL,
@@ -54,11 +97,10 @@ const CASES: Case[] = [
     rule: 'reserved-flow-id', // 1.0 reserved flow ids
     accepted: ['id: pauses', ...MINIMAL.slice(1)],
     rejected: ['id: resume', ...MINIMAL.slice(1)],
-    line: 1,
-    version: [1, 0, 0]
+    line: 1
   },
   {
-    rule: 'removed-key', // 1.0 removed listeners / taskDefaults
+    rule: 'removed-key', // 2.0 removed the deprecated listeners / taskDefaults
     accepted: [
       ...MINIMAL,
       'afterExecution:',
@@ -67,8 +109,7 @@ const CASES: Case[] = [
       '    message: done'
     ],
     rejected: [...MINIMAL, 'listeners: []'],
-    line: 7,
-    version: [1, 3, 0]
+    line: 7
   },
   {
     rule: 'task-id', // TaskInterface.id @Pattern
@@ -167,15 +208,13 @@ const CASES: Case[] = [
     rule: 'input-defaults-optional', // InputValidator (1.1): defaults must be required
     accepted: input('  - id: a', '    type: STRING', '    required: false', '    prefill: x'),
     rejected: input('  - id: a', '    type: STRING', '    required: false', '    defaults: x'),
-    line: 6,
-    version: [1, 1, 0]
+    line: 6
   },
   {
     rule: 'input-defaults-prefill', // InputValidator (1.1): defaults cannot have a prefill
     accepted: input('  - id: a', '    type: STRING', '    defaults: x'),
     rejected: input('  - id: a', '    type: STRING', '    defaults: x', '    prefill: y'),
-    line: 7,
-    version: [1, 3, 2]
+    line: 7
   },
   {
     rule: 'input-file-defaults', // FileInputValidator: file:// or nsfile:// defaults only
@@ -393,6 +432,140 @@ const CASES: Case[] = [
     line: 10
   },
   {
+    rule: 'removed-key', // 2.0 removed the deprecated listeners / taskDefaults
+    accepted: [
+      ...MINIMAL,
+      'pluginDefaults:',
+      '  - type: io.kestra.plugin.core.log.Log',
+      '    values: { level: INFO }'
+    ],
+    rejected: [
+      ...MINIMAL,
+      'taskDefaults:',
+      '  - type: io.kestra.plugin.core.log.Log',
+      '    values: { level: INFO }'
+    ],
+    line: 7
+  },
+  {
+    rule: 'input-form', // 2.0 InputValidator: no defaults or prefill on a FORM
+    accepted: input(
+      '  - id: env',
+      '    type: FORM',
+      '    inputs:',
+      '      - { id: region, type: STRING, defaults: eu }'
+    ),
+    rejected: input(
+      '  - id: env',
+      '    type: FORM',
+      '    prefill: x',
+      '    inputs:',
+      '      - { id: region, type: STRING }'
+    ),
+    line: 6
+  },
+  {
+    rule: 'input-form', // 2.0 InputValidator: no FORM inside a FORM
+    accepted: input(
+      '  - id: env',
+      '    type: FORM',
+      '    inputs:',
+      '      - { id: region, type: STRING }',
+      '  - id: other',
+      '    type: FORM',
+      '    inputs:',
+      '      - { id: zone, type: STRING }'
+    ),
+    rejected: input(
+      '  - id: env',
+      '    type: FORM',
+      '    inputs:',
+      '      - id: inner',
+      '        type: FORM',
+      '        inputs:',
+      '          - { id: zone, type: STRING }'
+    ),
+    line: 8
+  },
+  {
+    rule: 'input-path', // 2.0 FlowValidator: Duplicate input path
+    accepted: input(
+      '  - id: env',
+      '    type: FORM',
+      '    inputs:',
+      '      - { id: region, type: STRING }',
+      '  - { id: env-region, type: STRING }'
+    ),
+    rejected: input(
+      '  - id: env',
+      '    type: FORM',
+      '    inputs:',
+      '      - { id: region, type: STRING }',
+      '  - { id: env.region, type: STRING }'
+    ),
+    line: 8
+  },
+  {
+    rule: 'input-path', // 2.0 FlowValidator: one path nested under another
+    accepted: input(
+      '  - id: env',
+      '    type: FORM',
+      '    inputs:',
+      '      - { id: region, type: STRING }',
+      '  - { id: envx.region, type: STRING }'
+    ),
+    rejected: input(
+      '  - id: env',
+      '    type: FORM',
+      '    inputs:',
+      '      - { id: region, type: STRING }',
+      '  - { id: env.region.x, type: STRING }'
+    ),
+    line: 8
+  },
+  {
+    rule: 'input-dotted-path', // 2.0 FlowValidator: one plain dotted id under another
+    accepted: input('  - { id: a.b, type: STRING }', '  - { id: a.c, type: STRING }'),
+    rejected: input('  - { id: a, type: STRING }', '  - { id: a.b, type: STRING }'),
+    line: 5
+  },
+  {
+    rule: 'input-form-depends-on', // 2.0 FlowValidator: the graph holds dotted paths only
+    accepted: input(
+      '  - id: env',
+      '    type: FORM',
+      '    inputs:',
+      '      - { id: region, type: STRING }',
+      '      - { id: zone, type: STRING, dependsOn: { inputs: [env.region] } }'
+    ),
+    rejected: input(
+      '  - id: env',
+      '    type: FORM',
+      '    inputs:',
+      '      - { id: region, type: STRING }',
+      '      - { id: zone, type: STRING, dependsOn: { inputs: [region] } }'
+    ),
+    line: 8
+  },
+  {
+    rule: 'schedule-cron', // ScheduleValidator: Schedule's cron-utils definition
+    accepted: [
+      ...MINIMAL,
+      'triggers:',
+      '  - id: s',
+      '    type: io.kestra.plugin.core.trigger.Schedule',
+      '    cron: "0 9 * * MON-FRI"'
+    ],
+    rejected: [
+      ...MINIMAL,
+      'triggers:',
+      '  - id: s',
+      '    type: io.kestra.plugin.core.trigger.Schedule',
+      '    cron: "0 0 9 * * MON-FRI *"'
+    ],
+    line: 10
+  },
+  {
     rule: 'unquoted-pebble', // YAML: `{{ x }}` is a mapping Kestra cannot read as a string
     accepted: [
       ...HEAD,
@@ -412,38 +585,92 @@ const CASES: Case[] = [
   }
 ]
 
+/** A rule's Severity cell, read: always an error, or an error from a release on. */
+interface Severity {
+  since?: KestraVersion
+  /** With no server known. */
+  errorWhenUnknown: boolean
+}
+
+const VERSIONED =
+  /^error on ≥ (\d+)\.(\d+)(?:\.(\d+))?( and when unknown)?; warning before( and when unknown)?$/
+
+function readSeverity(cell: string): Severity {
+  if (cell === 'error') return { errorWhenUnknown: true }
+  const match = VERSIONED.exec(cell)
+  if (!match) throw new Error(`unreadable Severity: ${cell}`)
+  const since: KestraVersion = [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)]
+  if (Boolean(match[4]) === Boolean(match[5])) throw new Error(`contradictory Severity: ${cell}`)
+  return { since, errorWhenUnknown: Boolean(match[4]) }
+}
+
+/** The rows of the first table ("Rules that can be errors"): rule id → Severity and source cells. */
+function errorTable(): Map<string, { severity: string; source: string }> {
+  const text = readFileSync(join(PROJECT_ROOT, 'docs/validation-rules.md'), 'utf8')
+  const table = text.slice(0, text.indexOf('### Rules of this action'))
+  return new Map(
+    table
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .map((line) => line.split('|').map((cell) => cell.trim()))
+      .flatMap((cells) =>
+        [...(cells[1] ?? '').matchAll(/`([a-z-]+)`/g)].map(
+          (m) => [m[1]!, { severity: cells[2]!, source: cells[3]! }] as const
+        )
+      )
+  )
+}
+
+/** The last version before `since`: the other side of the boundary. */
+function justBefore([major, minor, patch]: KestraVersion): KestraVersion {
+  if (patch > 0) return [major, minor, patch - 1]
+  if (minor > 0) return [major, minor - 1, 99]
+  return [major - 1, 99, 99]
+}
+
+/** Where current releases stand: the accepted flows of every rule are accepted there. */
+const CURRENT: KestraVersion[] = [
+  [1, 3, 25],
+  [2, 0, 0]
+]
+
 const run = (lines: string[], version?: KestraVersion) =>
   version ? checkOn(version, lines) : check(lines)
 
-describe('every error rule, on the Kestra code path that backs it', () => {
-  it.each(CASES)('$rule: accepts what Kestra accepts, rejects what it rejects on its line', (c) => {
-    const accepted = run(c.accepted, c.version).filter((f) => f.severity === 'error')
-    expect(accepted, 'accepted flow').toEqual([])
-    const rejected = run(c.rejected, c.version).filter((f) => f.severity === 'error')
-    expect(
-      rejected.map((f) => `${f.rule}@${f.line}`),
-      'rejected flow'
-    ).toContain(`${c.rule}@${c.line}`)
-  })
+const versionName = (version?: KestraVersion) => version?.join('.') ?? 'no server'
 
-  it('documents every error rule with the Kestra source that backs it', () => {
-    const table = readFileSync(join(PROJECT_ROOT, 'docs/validation-rules.md'), 'utf8')
-    // Rows of the first table ("Rules that can be errors"): | `rule`[, `rule`] | severity | source | … |
-    const errorTable = table.slice(0, table.indexOf('### Rules of this action'))
-    const rows = new Map(
-      errorTable
-        .split('\n')
-        .filter((line) => line.startsWith('| `'))
-        .map((line) => line.split('|').map((cell) => cell.trim()))
-        .flatMap((cells) =>
-          [...(cells[1] ?? '').matchAll(/`([a-z-]+)`/g)].map((m) => [m[1]!, cells] as const)
-        )
-    )
-    for (const c of CASES) {
-      const row = rows.get(c.rule)
-      expect(row, c.rule).toBeDefined()
-      expect(row![2], `${c.rule} severity`).toMatch(/error/)
-      expect(row![3]!.length, `${c.rule} source`).toBeGreaterThan(10)
+describe('every error rule, on the Kestra code path that backs it', () => {
+  const table = errorTable()
+
+  it.each(CASES)(
+    '$rule: accepts what Kestra accepts, rejects what it rejects on its line, as the table says',
+    (c) => {
+      const severity = readSeverity(table.get(c.rule)!.severity)
+      const boundary = severity.since ? [justBefore(severity.since), severity.since] : []
+      for (const version of [undefined, ...boundary, ...CURRENT]) {
+        const accepted = run(c.accepted, version).filter((f) => f.severity === 'error')
+        expect(accepted, `accepted flow, ${versionName(version)}`).toEqual([])
+        const expected =
+          version === undefined
+            ? severity.errorWhenUnknown
+            : !severity.since || atLeast(version, severity.since)
+        const found = run(c.rejected, version)
+          .filter((f) => f.rule === c.rule && f.line === c.line)
+          .map((f) => f.severity)
+        expect(found, `rejected flow, ${versionName(version)}`).toEqual([
+          expected ? 'error' : 'warning'
+        ])
+      }
     }
+  )
+
+  it('documents every error rule with its Kestra source, and has a case for each', () => {
+    const ruled = new Set(CASES.map((c) => c.rule))
+    for (const [rule, row] of table) {
+      expect(ruled.has(rule), `${rule} has no case`).toBe(true)
+      expect(() => readSeverity(row.severity), `${rule} severity`).not.toThrow()
+      expect(row.source.length, `${rule} source`).toBeGreaterThan(10)
+    }
+    for (const c of CASES) expect(table.has(c.rule), `${c.rule} is in the table`).toBe(true)
   })
 })

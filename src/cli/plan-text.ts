@@ -3,6 +3,7 @@ import { countsText, findingCounts } from '../render/headline.js'
 import type { ReportInput } from '../render/input.js'
 import { formatBytes } from '../render/resource.js'
 import { inert, type Palette } from '../report/terminal-style.js'
+import { ruleCounts } from '../validate/verdict.js'
 
 const MARK: Record<ResourceChange['action'], { sign: string; colour: keyof Palette }> = {
   create: { sign: '+', colour: 'green' },
@@ -15,9 +16,11 @@ const MARK: Record<ResourceChange['action'], { sign: string; colour: keyof Palet
 /** The report as a terminal would show it: verdict, target, then the plan as a coloured diff. */
 export function reportText(report: ReportInput, p: Palette): string {
   const target = `server ${report.server ? inert(report.server) : 'none'} · tenant ${inert(report.tenant)} · commit ${report.commit.slice(0, 7) || 'unknown'}`
+  const counts = ruleCounts(report.findings)
   const lines = [
     p.bold(report.plan ? `Kestra plan: ${countsText(report.plan.counts)}` : 'Kestra validation'),
     verdict(report, p),
+    ...(counts ? [p.dim(counts)] : []),
     p.dim(target)
   ]
   for (const note of report.notes ?? []) lines.push(p.dim(inert(note)))

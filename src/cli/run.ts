@@ -6,8 +6,13 @@ import { clientForSettings, type KestraClient } from '../kestra/client.js'
 import { renderComment } from '../render/comment.js'
 import type { ReportInput } from '../render/input.js'
 import { ProgressLine } from '../report/progress-line.js'
-import { outputLines, terminalReporter } from '../report/terminal-reporter.js'
+import {
+  outputLines,
+  terminalReporter,
+  type TerminalReporter
+} from '../report/terminal-reporter.js'
 import { inert, palette, wantsColour, type Palette } from '../report/terminal-style.js'
+import { LOADING, VALIDATION } from '../run/check.js'
 import { execute, type RunOutcome } from '../run/execute.js'
 import { failureMessage, tally } from '../validate/verdict.js'
 import { createRedactor } from '../secrets.js'
@@ -72,13 +77,16 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     if (args.command !== 'validate' && !settings.server) {
       throw new UsageError(`${args.command} needs the Kestra server: --server URL or KESTRA_URL`)
     }
-    const reporter = terminalReporter({
+    const terminal = terminalReporter({
       log: err,
       findings: args.format === 'text' ? (text) => out(cliWords(text)) : err,
       palette: p,
       verbose: args.verbose,
       progress
     })
+    // The text result ends with the repository line and the verdict: the log does not say them first.
+    const reporter =
+      args.format === 'text' ? withoutSummaries(terminal, [LOADING, VALIDATION]) : terminal
     const context = await localRunContext({
       cwd: io.cwd,
       env: io.env,
@@ -159,6 +167,21 @@ function cliFailure(outcome: RunOutcome): string {
   return errors > 0
     ? `Validation found ${errors} error(s): fix them and run again.`
     : `Validation found ${warnings} warning(s) and --fail-on is warning.`
+}
+
+/** The reporter, the summary lines of the phases `titles` left out. */
+function withoutSummaries(reporter: TerminalReporter, titles: readonly string[]): TerminalReporter {
+  let current = ''
+  return {
+    ...reporter,
+    group(title) {
+      current = title
+      reporter.group(title)
+    },
+    endGroup(summary) {
+      reporter.endGroup(titles.includes(current) ? undefined : summary)
+    }
+  }
 }
 
 function usageFailure(err: (text: string) => void, error: UsageError): number {

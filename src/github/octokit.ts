@@ -1,4 +1,4 @@
-import { getOctokit } from '@actions/github'
+import type { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 
@@ -9,14 +9,23 @@ export interface CreateOctokitOptions {
   baseUrl?: string
   /** Rate-limit queueing and retries (default true); fast tests turn it off. */
   throttle?: boolean
-  /** Where rate-limit waits are reported (e.g. core.info). */
+  /** Where rate-limit waits and Octokit's own warnings are reported (the run's reporter). */
   log?: (message: string) => void
 }
 
 const MAX_RATE_LIMIT_RETRIES = 2
 
-/** The one place an Octokit is built: GHES and proxies via @actions/github, plus retry and throttling. */
-export function createOctokit(token: string, options: CreateOctokitOptions = {}): Octokit {
+/**
+ * The one place an Octokit is built: GHES and proxies via @actions/github, plus retry and throttling.
+ * @actions/github parses the event payload (GITHUB_EVENT_PATH) as it loads, and a malformed one would
+ * throw a bare SyntaxError: it is loaded here, after the run context has checked that file and said
+ * what is wrong with it.
+ */
+export async function createOctokit(
+  token: string,
+  options: CreateOctokitOptions = {}
+): Promise<Octokit> {
+  const { getOctokit } = await import('@actions/github')
   const log = options.log ?? (() => {})
   const onLimit =
     (kind: string) =>
@@ -37,6 +46,7 @@ export function createOctokit(token: string, options: CreateOctokitOptions = {})
     token,
     {
       ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+      log: { debug: () => {}, info: () => {}, warn: log, error: log },
       // 429 is left to the throttling plugin, which honours retry-after.
       retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
       throttle:

@@ -1,5 +1,6 @@
 import { Cron } from 'croner'
 import { parseFlowFile } from '../repo/flow-file.js'
+import { cronProblem } from '../validate/schedule-cron.js'
 import type { TriggerChange } from './types.js'
 
 interface TriggerState {
@@ -7,6 +8,7 @@ interface TriggerState {
   type: string
   disabled: boolean
   cron?: string
+  withSeconds?: boolean
   timezone?: string
 }
 
@@ -117,6 +119,7 @@ function readTriggers(source: string): FlowTriggers | undefined {
       type: text(item.type) ?? 'unknown',
       disabled: item.disabled === true,
       cron: text(item.cron),
+      withSeconds: item.withSeconds === true || item.withSeconds === 'true',
       timezone: text(item.timezone)
     })
   })
@@ -141,14 +144,16 @@ function quoted(value: string | undefined): string {
 
 /**
  * `2025-01-02 08:00 Europe/Paris`: the first run strictly after `reference`, in the trigger's timezone
- * (UTC when it names none: the server's default zone is not known here). Undefined when the expression
- * is not a literal cron (a Pebble expression, a typo) or no reference time is known.
+ * (UTC when it names none: the server's default zone is not known here). Undefined when Kestra would
+ * reject the cron (see `cronProblem`: never a next run for it), when it is not a literal cron, or when
+ * no reference time is known.
  */
 export function nextRun(
-  trigger: { cron?: string; timezone?: string },
+  trigger: { cron?: string; withSeconds?: boolean; timezone?: string },
   reference: Date | undefined
 ): string | undefined {
   if (reference === undefined || trigger.cron === undefined) return undefined
+  if (cronProblem(trigger.cron, trigger.withSeconds === true)) return undefined
   const zone = trigger.timezone ?? 'UTC'
   try {
     const at = new Cron(trigger.cron, { timezone: zone }).nextRun(reference)

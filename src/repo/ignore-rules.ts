@@ -1,8 +1,54 @@
-import ignore, { type Ignore } from 'ignore'
+import { ownVerdict, parseIgnoreFile, type IgnorePattern, type Verdict } from './gitignore.js'
 import { childOf, type TreeSource } from './tree-source.js'
 
 export const IGNORE_FILE = '.kestraignore'
 export const GIT_IGNORE_FILE = '.gitignore'
+
+/** The rule that leaves a path out: a line of an ignore file, or the rule on names starting with '.'. */
+export interface IgnoreRule {
+  /** The ignore file, relative to root; undefined for the dotfile rule. */
+  file?: string
+  /** 1-based line of the pattern in its file (0 for the dotfile rule). */
+  line: number
+  /** The pattern as written. */
+  pattern: string
+}
+
+/** `.kestraignore` leaves out names starting with '.' unless a negation re-includes them. */
+export const DOTFILE_RULE: IgnoreRule = { line: 0, pattern: '.*' }
+
+/** One ignore file: its patterns, and what they said of the folders already asked about. */
+class IgnoreFile {
+  private readonly folders = new Map<string, Verdict>()
+
+  constructor(
+    readonly path: string,
+    private readonly patterns: IgnorePattern[]
+  ) {}
+
+  /** `testPath`'s verdict, with the folders' verdicts kept: a walk asks about each folder many times. */
+  test(rel: string, isDir: boolean): Verdict {
+    return isDir
+      ? this.folder(rel)
+      : (this.ignoredParent(rel) ?? ownVerdict(this.patterns, rel, false))
+  }
+
+  private folder(rel: string): Verdict {
+    let verdict = this.folders.get(rel)
+    if (!verdict) {
+      verdict = this.ignoredParent(rel) ?? ownVerdict(this.patterns, rel, true)
+      this.folders.set(rel, verdict)
+    }
+    return verdict
+  }
+
+  private ignoredParent(rel: string): Verdict | undefined {
+    const cut = rel.lastIndexOf('/')
+    if (cut <= 0) return undefined
+    const parent = this.folder(rel.slice(0, cut))
+    return parent.ignored ? parent : undefined
+  }
+}
 
 /**
  * Ignore files (gitignore syntax, `.kestraignore` unless told) in any folder, each relative to its
@@ -10,7 +56,7 @@ export const GIT_IGNORE_FILE = '.gitignore'
  * unless a negation re-includes them.
  */
 export class IgnoreRules {
-  private readonly byDir = new Map<string, Promise<Ignore | undefined>>()
+  private readonly byDir = new Map<string, Promise<IgnoreFile | undefined>>()
 
   constructor(
     private readonly tree: Pick<TreeSource, 'kind' | 'read'>,
@@ -19,22 +65,37 @@ export class IgnoreRules {
 
   /** Whether one entry is excluded, its parent folder being included. `rel` is '/'-separated. */
   async excludes(rel: string, isDir: boolean): Promise<boolean> {
+    return (await this.excludedBy(rel, isDir)) !== undefined
+  }
+
+  /**
+   * The rule excluding one entry (its parent folder being included), undefined when it is read. `.git`
+   * and the ignore files themselves are always excluded, by no rule the user wrote: `fixed`.
+   */
+  async excludedBy(rel: string, isDir: boolean): Promise<IgnoreRule | 'fixed' | undefined> {
     const name = rel.slice(rel.lastIndexOf('/') + 1)
     // Never re-included: .git may hold credentials, and ignore files are configuration.
-    if (name.toLowerCase() === '.git' || name === this.fileName) return true
-    return this.verdict(rel, isDir, this.fileName === IGNORE_FILE && name.startsWith('.'))
+    if (name.toLowerCase() === '.git' || name === this.fileName) return 'fixed'
+    const dotfile = this.fileName === IGNORE_FILE && name.startsWith('.')
+    return this.verdict(rel, isDir, dotfile ? DOTFILE_RULE : undefined)
   }
 
   /** What the ignore files say of one entry, `excluded` being the verdict when none speaks of it. */
-  private async verdict(rel: string, isDir: boolean, excluded: boolean): Promise<boolean> {
+  private async verdict(
+    rel: string,
+    isDir: boolean,
+    excluded: IgnoreRule | undefined
+  ): Promise<IgnoreRule | undefined> {
     const segments = rel.split('/')
     for (let depth = 0; depth < segments.length; depth++) {
       const rules = await this.rulesOf(segments.slice(0, depth).join('/'))
       if (!rules) continue
-      const below = segments.slice(depth).join('/') + (isDir ? '/' : '')
-      const verdict = rules.test(below)
-      if (verdict.ignored) excluded = true
-      else if (verdict.unignored) excluded = false
+      const verdict = rules.test(segments.slice(depth).join('/'), isDir)
+      if (verdict.ignored && verdict.pattern) {
+        excluded = { file: rules.path, line: verdict.pattern.line, pattern: verdict.pattern.text }
+      } else if (verdict.unignored) {
+        excluded = undefined
+      }
     }
     return excluded
   }
@@ -58,7 +119,7 @@ export class IgnoreRules {
     return false
   }
 
-  private rulesOf(dirRel: string): Promise<Ignore | undefined> {
+  private rulesOf(dirRel: string): Promise<IgnoreFile | undefined> {
     let rules = this.byDir.get(dirRel)
     if (!rules) {
       rules = this.load(dirRel)
@@ -67,13 +128,13 @@ export class IgnoreRules {
     return rules
   }
 
-  private async load(dirRel: string): Promise<Ignore | undefined> {
+  private async load(dirRel: string): Promise<IgnoreFile | undefined> {
     const path = childOf(dirRel, this.fileName)
     try {
       // Only a regular file is read: a linked ignore file could point anywhere.
       if ((await this.tree.kind(path)) !== 'file') return undefined
       const text = (await this.tree.read(path)).toString('utf8')
-      return ignore({ ignoreCase: false, allowRelativePaths: true }).add(text)
+      return new IgnoreFile(path, parseIgnoreFile(text))
     } catch {
       return undefined
     }

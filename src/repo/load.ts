@@ -2,9 +2,9 @@ import { resolve } from 'node:path'
 import type { Layout, Settings } from '../settings.js'
 import { chooseLayout } from './choose-layout.js'
 import { IgnoreRules } from './ignore-rules.js'
-import { normaliseText, type ContentSummary } from '../content.js'
-import { kindOfText } from './flow-file.js'
-import { isYamlFile, layoutRules, type LayoutRules, type Placement } from './layout.js'
+import { type ContentSummary } from '../content.js'
+import { hiddenFlows, isFlowDocument, type HiddenFlow } from './hidden-flows.js'
+import { layoutRules, type LayoutRules, type Placement } from './layout.js'
 import { LocalFilesTracker, type LocalFiles } from './local-files.js'
 import {
   compareCodeUnits,
@@ -16,7 +16,12 @@ import type { FlowFile, NamespaceFileEntry, ReadProblem, RepoModel } from './mod
 import { EMPTY_CONTENT } from './namespace-files.js'
 import { Breather, mapLimit, Semaphore } from '../concurrency.js'
 import { readFlow } from './read-flow.js'
-import { nothingFound, otherKindsNotice, unmatchedFlowsWarning } from './read-notes.js'
+import {
+  hiddenFlowsWarnings,
+  nothingFound,
+  otherKindsNotice,
+  unmatchedFlowsWarning
+} from './read-notes.js'
 import { SearchScope } from './search-scope.js'
 import { misnamedTenantFolders } from './tenant-folders.js'
 import type { TreeSource } from './tree-source.js'
@@ -34,6 +39,8 @@ export interface Discovery {
   otherKinds: { file: string; type: string }[]
   /** Flow documents that the layout does not read. */
   unmatched: string[]
+  /** Flow documents the anywhere layout's search leaves out by a `.gitignore` rule. */
+  hidden: HiddenFlow[]
 }
 
 /** Hooks into the loading, for work that can start before it ends. */
@@ -152,6 +159,15 @@ export async function loadRepository(
       load(placed.filter(({ placement }) => placement.flow !== undefined))
     ])
   ).flat()
+  const hidden = [
+    ...(await hiddenFlows(walk.hidden, {
+      tree,
+      rules: layout,
+      layout: chosen.layout,
+      limit: (task) => walking.run(task)
+    })),
+    ...found.flatMap((part) => part.hidden)
+  ]
 
   if (chosen.layout === 'tenant') {
     for (const folder of await misnamedTenantFolders(tree, rules)) {
@@ -180,8 +196,9 @@ export async function loadRepository(
   const unmatched = found.flatMap((part) => part.unmatched)
   if (otherKinds.length > 0) model.readProblems.push(otherKindsNotice(otherKinds))
   if (unmatched.length > 0) model.readProblems.push(unmatchedFlowsWarning(unmatched, chosen))
+  model.readProblems.push(...hiddenFlowsWarnings(hidden, chosen, rootRel))
   if (model.flows.length + model.files.length === 0 && settings.extraNamespaces.length === 0) {
-    model.readProblems.push(nothingFound(model, chosen))
+    model.readProblems.push(nothingFound(model, chosen, hidden))
   }
   model.flows.sort(byFlowOrder)
   model.files.sort(byFileOrder)
@@ -215,17 +232,30 @@ async function loadEntry(
   placement: Placement,
   context: Context
 ): Promise<Discovery> {
-  const found: Discovery = { flows: [], files: [], problems: [], otherKinds: [], unmatched: [] }
+  const found: Discovery = {
+    flows: [],
+    files: [],
+    problems: [],
+    otherKinds: [],
+    unmatched: [],
+    hidden: []
+  }
   const known = entry.kind === 'file' ? context.known?.(entry.rel) : undefined
   if (known) return { ...found, ...known }
   const file = context.fileOf(entry.rel)
-  const searched = entry.kind === 'file' && (await context.search.keeps(entry.rel))
+  const { tree } = context
+  const gitignored = entry.kind === 'file' ? await context.search.gitignored(entry.rel) : undefined
+  const searched = entry.kind === 'file' && !gitignored
   // The anywhere layout looks for flows in plain files that .gitignore keeps, never behind links.
-  if (placement.flow?.ifFlowDocument && !searched) placement = { files: placement.files }
+  if (placement.flow?.ifFlowDocument && !searched) {
+    if (gitignored && (await isFlowDocument(tree, entry.rel))) {
+      found.hidden.push({ rel: entry.rel, rule: gitignored })
+    }
+    placement = { files: placement.files }
+  }
   const wanted = placement.flow !== undefined || placement.files.length > 0
   const problem = (severity: ReadProblem['severity'], message: string) =>
     found.problems.push({ severity, file, message })
-  const { tree } = context
 
   if (entry.kind === 'other') {
     if (wanted) problem('warning', 'not a regular file; skipped')
@@ -234,8 +264,12 @@ async function loadEntry(
   // The file read: the entry itself, or a link's target.
   let source = { rel: entry.rel, bytesPath: tree.bytesPath(entry.rel) }
   if (entry.kind === 'symlink') {
-    if (!wanted && !context.layout.mayContain(entry.rel)) return found
     const target = await tree.resolveLink(entry.rel, context.rules)
+    if (!wanted && !context.layout.mayContain(entry.rel)) {
+      const refused = target.kind === 'escapes' || (target.kind === 'folder' && target.escapes)
+      if (refused) problem('warning', refusedLink(target.reason))
+      return found
+    }
     if (target.kind === 'folder') {
       problem(
         target.escapes ? 'error' : 'warning',
@@ -281,7 +315,7 @@ async function loadEntry(
     if (placement.flow) return found
   }
   if (placement.files.length === 0) {
-    if (searched && !context.readsEveryFlow && (await isLeftOutFlow(tree, entry.rel))) {
+    if (searched && !context.readsEveryFlow && (await isFlowDocument(tree, entry.rel))) {
       found.unmatched.push(file)
     }
     return found
@@ -303,11 +337,12 @@ async function loadEntry(
   return found
 }
 
-/** A flow document that no part of the layout reads. */
-async function isLeftOutFlow(tree: TreeSource, rel: string): Promise<boolean> {
-  if (!isYamlFile(rel)) return false
-  const text = await tree.read(rel).then(String, () => '')
-  return kindOfText(normaliseText(text)) === 'flow'
+/** SPEC §10: a link out of root is refused with a warning naming it, even where nothing reads it. */
+function refusedLink(reason: string | undefined): string {
+  return (
+    `a symbolic link that is never followed${reason ? `: ${reason}` : ''}. Nothing it points to is ` +
+    'read; copy what it should deploy under root'
+  )
 }
 
 function fileEntries(

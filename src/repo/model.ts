@@ -77,4 +77,6 @@ export interface ReadProblem {
   file: string
   line?: number
   message: string
+  /** The finding's rule id when it is not the generic `read`. */
+  rule?: string
 }

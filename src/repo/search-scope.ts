@@ -1,4 +1,4 @@
-import { GIT_IGNORE_FILE, IgnoreRules } from './ignore-rules.js'
+import { GIT_IGNORE_FILE, IgnoreRules, type IgnoreRule } from './ignore-rules.js'
 import type { TreeSource } from './tree-source.js'
 
 /** Folders that hold dependencies, virtual environments or caches, never a repository's own flows. */
@@ -26,14 +26,22 @@ export class SearchScope {
     )
   }
 
-  async enters(dirRel: string): Promise<boolean> {
-    const name = dirRel.slice(dirRel.lastIndexOf('/') + 1)
-    if (NEVER_SEARCHED.has(name)) return false
-    return !(await this.gitignore?.excludes(dirRel, true))
+  /** Dependencies and virtual environments only, `.gitignore` aside (to look inside what it hides). */
+  static dependenciesOnly(): SearchScope {
+    return new SearchScope(undefined)
   }
 
-  async keeps(rel: string): Promise<boolean> {
-    return !(await this.gitignore?.excludes(rel, false))
+  /** Why a folder is not searched: it holds dependencies, or a `.gitignore` rule; undefined when it is. */
+  async skips(dirRel: string): Promise<IgnoreRule | 'dependencies' | undefined> {
+    const name = dirRel.slice(dirRel.lastIndexOf('/') + 1)
+    if (NEVER_SEARCHED.has(name)) return 'dependencies'
+    return this.gitignored(dirRel, true)
+  }
+
+  /** The `.gitignore` rule leaving a file out of the search, if any. */
+  async gitignored(rel: string, isDir = false): Promise<IgnoreRule | undefined> {
+    const rule = await this.gitignore?.excludedBy(rel, isDir)
+    return typeof rule === 'object' ? rule : undefined
   }
 
   /** What a folder's listing shows: its ignore file, or that it is a virtual environment (not searched). */

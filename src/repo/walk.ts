@@ -1,4 +1,4 @@
-import { IGNORE_FILE, type IgnoreRules } from './ignore-rules.js'
+import { IGNORE_FILE, type IgnoreRule, type IgnoreRules } from './ignore-rules.js'
 import type { SearchScope } from './search-scope.js'
 import { childOf, type TreeEntry, type TreeSource } from './tree-source.js'
 
@@ -8,26 +8,37 @@ export interface WalkEntry {
   kind: 'file' | 'symlink' | 'other'
 }
 
+/** A file or folder an ignore rule leaves out, and that rule. */
+export interface HiddenEntry {
+  rel: string
+  isDir: boolean
+  rule: IgnoreRule
+}
+
 export interface WalkResult {
   entries: WalkEntry[]
   /** Folders that could not be listed, by path relative to root. */
   unreadable: { rel: string; message: string }[]
+  /** What ignore rules left out (not `.git` nor the ignore files, which no rule the user wrote leaves out). */
+  hidden: HiddenEntry[]
 }
 
 export interface WalkOptions {
   tree: TreeSource
-  rules: IgnoreRules
+  rules: Pick<IgnoreRules, 'excludedBy' | 'knowListing'>
   /** Folders for which this is false are not entered, unless `search` enters them. */
   mayContain(dirRel: string): boolean
   /** Where flow documents are searched for beyond the layout's folders. */
   search?: SearchScope
   limit<R>(task: () => Promise<R>): Promise<R>
+  /** The folder to walk (default root). */
+  from?: string
 }
 
-/** Lists the files under root that are not excluded; symbolic links are listed, never entered. */
+/** Lists the files under a folder that are not excluded; symbolic links are listed, never entered. */
 export async function walkTree(options: WalkOptions): Promise<WalkResult> {
-  const result: WalkResult = { entries: [], unreadable: [] }
-  await walkFolder('', options, result)
+  const result: WalkResult = { entries: [], unreadable: [], hidden: [] }
+  await walkFolder(options.from ?? '', options, result)
   return result
 }
 
@@ -47,13 +58,23 @@ async function walkFolder(dirRel: string, options: WalkOptions, result: WalkResu
   const subfolders: Promise<void>[] = []
   for (const { name, kind } of entries) {
     const rel = childOf(dirRel, name)
-    if (await options.rules.excludes(rel, kind === 'folder')) continue
-    if (kind === 'folder') {
-      if (options.mayContain(rel) || (await options.search?.enters(rel))) {
-        subfolders.push(walkFolder(rel, options, result))
-      }
-    } else {
+    const isDir = kind === 'folder'
+    const rule = await options.rules.excludedBy(rel, isDir)
+    if (rule === 'fixed') continue
+    if (rule) {
+      if (kind === 'folder' || kind === 'file') result.hidden.push({ rel, isDir, rule })
+      continue
+    }
+    if (kind !== 'folder') {
       result.entries.push({ rel, kind })
+      continue
+    }
+    if (options.mayContain(rel)) {
+      subfolders.push(walkFolder(rel, options, result))
+    } else if (options.search) {
+      const skipped = await options.search.skips(rel)
+      if (skipped === undefined) subfolders.push(walkFolder(rel, options, result))
+      else if (skipped !== 'dependencies') result.hidden.push({ rel, isDir, rule: skipped })
     }
   }
   await Promise.all(subfolders)

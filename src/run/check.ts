@@ -22,6 +22,10 @@ import { ServerReads } from '../server/reads.js'
 import { ServerValidation } from '../server/validation.js'
 import { unmanagedFindings } from '../validate/unmanaged.js'
 
+/** The phases whose summary line is also in the report (its repository note and verdict). */
+export const LOADING = 'Loading the repository'
+export const VALIDATION = 'Validation'
+
 export interface Checked {
   model: RepoModel
   /** Every repository flow's references to flows and namespace files, collected as it was checked. */
@@ -68,7 +72,7 @@ export async function check(
   const checks = new Map<FlowFile, FlowCheck>()
   const model = await phase(
     reporter,
-    'Loading the repository',
+    LOADING,
     async () => {
       const loaded = await loadRepository(
         new WorkTree(context.workspace, settings.root),
@@ -142,7 +146,7 @@ export async function check(
     ))
   const findings = await phase(
     reporter,
-    'Validation',
+    VALIDATION,
     async () => {
       const server = await checking
       const references = await checkReferences(

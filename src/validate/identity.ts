@@ -47,10 +47,12 @@ const TOP_LEVEL_KEYS = new Set([
   'workerSelector'
 ])
 const REMOVED_KEYS: Record<string, string> = {
-  listeners: 'use `afterExecution` or a Flow trigger instead',
-  taskDefaults: 'rename it to `pluginDefaults`'
+  listeners: 'Use `afterExecution` or a Flow trigger instead',
+  taskDefaults: 'Rename it to `pluginDefaults`'
 }
 const V1: KestraVersion = [1, 0, 0]
+/** Kestra 2.0 (develop after 1.3): `Flow` has no `listeners` nor `taskDefaults` field any more. */
+const V2: KestraVersion = [2, 0, 0]
 const SERVER_OWNED_KEYS = new Set(['revision', 'deleted', 'updated', 'tenantId'])
 
 /** Required keys, id and namespace rules, and top-level keys. */
@@ -166,8 +168,8 @@ export function identityFindings(document: FlowDocument): Finding[] {
 
 /**
  * Rules Kestra added in a release: reserved flow ids (1.0, an error when no server is known: every
- * current server rejects them) and the keys 1.0 removed (a warning when no server is known: flows for
- * 0.x servers still use them).
+ * current server rejects them) and the deprecated `listeners` and `taskDefaults`, which every release up
+ * to 1.3 accepts and 2.0 removed (a warning when no server is known).
  */
 export function versionedIdentityFindings(document: FlowDocument): VersionedFinding[] {
   const findings: VersionedFinding[] = []
@@ -190,11 +192,11 @@ export function versionedIdentityFindings(document: FlowDocument): VersionedFind
     const fix = REMOVED_KEYS[key] as string
     findings.push(
       document.versioned(
-        V1,
+        V2,
         'warning',
         entry.key,
         'removed-key',
-        `\`${key}\` was removed in Kestra 1.0 (a 1.x server rejects it, older servers accept it): ${fix}`
+        `\`${key}\` is deprecated: Kestra up to 1.3 accepts it, Kestra 2.0 rejects it as an unknown field. ${fix}`
       )
     )
   }

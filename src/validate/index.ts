@@ -12,11 +12,13 @@ import {
   type FlowIdentity,
   type Layout
 } from './identity.js'
-import { inputFindings, versionedInputFindings } from './inputs.js'
+import { inputFindings } from './inputs.js'
 import { labelFindings } from './labels.js'
 import { namespaceFileFindings } from './namespace-files.js'
-import { pluginDefaultFindings } from './plugin-defaults.js'
+import { pluginDefaultFindings, pluginDefaultsRefFindings } from './plugin-defaults.js'
 import { referencesOf, type FlowReference } from './references.js'
+import { scheduleCronFindings } from './schedule-cron.js'
+import { byRelease } from './rule-releases.js'
 import { resolveVersioned, type KestraVersion, type VersionedFinding } from './server-version.js'
 import { taskTree } from './task-tree.js'
 import { taskFindings } from './tasks.js'
@@ -87,19 +89,24 @@ export function checkFlow(flow: FlowFile, options: ValidateOptions = {}): FlowCh
     return { findings, versioned, wellFormed, references }
   }
   const tree = taskTree(document)
-  versioned.push(
-    ...versionedIdentityFindings(document),
-    ...versionedInputFindings(document),
-    ...pluginDefaultFindings(document)
-  )
-  findings.push(
+  const inputs = inputFindings(document, tree)
+  const checked = byRelease([
     ...identityFindings(document),
     ...namespaceFolderFindings(document, options.layout),
     ...taskFindings(document, tree),
     ...coreTaskFindings(document, tree),
-    ...inputFindings(document, tree),
+    ...inputs.findings,
     ...labelFindings(document),
-    ...dashedReferenceFindings(document, tree)
+    ...dashedReferenceFindings(document, tree),
+    ...scheduleCronFindings(document, tree),
+    ...pluginDefaultsRefFindings(document, tree)
+  ])
+  findings.push(...checked.fixed)
+  versioned.push(
+    ...versionedIdentityFindings(document),
+    ...inputs.versioned,
+    ...pluginDefaultFindings(document),
+    ...checked.versioned
   )
   return { findings, versioned, identity: flowIdentity(document), wellFormed, references }
 }
@@ -142,7 +149,7 @@ export function validateRepository(model: RepoModel, context: ValidateContext = 
       severity: problem.severity,
       file: problem.file,
       line: problem.line ?? 1,
-      rule: 'read',
+      rule: problem.rule ?? 'read',
       message: problem.message
     })
   }

@@ -3,6 +3,7 @@ import type { Finding } from './finding.js'
 import type { Entry, FlowDocument } from './flow-document.js'
 import { dependencyProblems } from './dependencies.js'
 import type { KestraVersion, VersionedFinding } from './server-version.js'
+import { SCHEDULE_TYPES } from './schedule-cron.js'
 import type { TaskTree } from './task-tree.js'
 
 export const INPUT_ID_PATTERN = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/
@@ -32,12 +33,13 @@ export const INPUT_TYPES = new Set([
   'EMAIL',
   'FORM'
 ])
-const SCHEDULE_TYPES = new Set([
-  'io.kestra.plugin.core.trigger.Schedule',
-  'io.kestra.core.models.triggers.types.Schedule'
-])
 /** `InputValidator`: defaults with `required: false`, or with `prefill`, are rejected since 1.1. */
 const PREFILL_RELEASE: KestraVersion = [1, 1, 0]
+/**
+ * FORM inputs and their rules come together, in Kestra 2.0 (develop after 1.3; 1.3.0's API has no FORM
+ * type): where FORM is known (no server, or 2.0+) a broken FORM is an error, on an older server a warning.
+ */
+const FORM_RELEASE: KestraVersion = [2, 0, 0]
 const FILE_DEFAULT_URI = /^(file|nsfile):\/\//
 
 export interface DeclaredInput {
@@ -104,24 +106,39 @@ function inputPath(input: DeclaredInput): string | undefined {
   return input.form ? `${input.form.id ?? ''}.${input.id}` : input.id
 }
 
-/** Flow inputs and outputs: ids, types, duplicates, dependencies and type-specific rules. */
-export function inputFindings(document: FlowDocument, tree: TaskTree): Finding[] {
+/**
+ * Flow inputs and outputs: ids, types, duplicates, dependencies and type-specific rules; `versioned`:
+ * those whose severity follows the server's version, `InputValidator`'s combinations of `defaults`,
+ * `required` and `prefill` (Kestra 1.1+) and the FORM rules (2.0: `InputValidator`, `FormInput`,
+ * `FlowValidator`'s dotted paths and `dependsOn` graph).
+ */
+export function inputFindings(
+  document: FlowDocument,
+  tree: TaskTree
+): { findings: Finding[]; versioned: VersionedFinding[] } {
   const inputs = declaredInputs(document)
-  return [
-    ...everyInput(document, inputs).flatMap((input) => oneInputFindings(document, input)),
-    ...inputs.flatMap((input) => formFindings(document, input)),
-    ...duplicates(document, inputs, 'input'),
-    ...pathFindings(document, leafInputs(document, inputs)),
-    ...dependsOnFindings(document, inputs),
-    ...outputFindings(document),
-    ...scheduleFindings(document, leafInputs(document, inputs), tree)
-  ]
+  const leaves = leafInputs(document, inputs)
+  const dependencies = dependsOnFindings(document, inputs, leaves)
+  return {
+    findings: [
+      ...everyInput(document, inputs).flatMap((input) => oneInputFindings(document, input)),
+      ...duplicates(document, inputs, 'input'),
+      ...dependencies.fixed,
+      ...outputFindings(document),
+      ...scheduleFindings(document, leaves, tree)
+    ],
+    versioned: [
+      ...defaultsFindings(document, inputs),
+      ...inputs.flatMap((input) => formFindings(document, input)),
+      ...pathFindings(document, leaves),
+      ...dependencies.onForms
+    ]
+  }
 }
 
-/** `InputValidator`'s combinations of `defaults`, `required` and `prefill` (Kestra 1.1+). */
-export function versionedInputFindings(document: FlowDocument): VersionedFinding[] {
+function defaultsFindings(document: FlowDocument, inputs: DeclaredInput[]): VersionedFinding[] {
   const findings: VersionedFinding[] = []
-  for (const input of everyInput(document)) {
+  for (const input of everyInput(document, inputs)) {
     const defaults = document.get(input.map, 'defaults')
     if (!defaults || !input.hasDefaults) continue
     const label = inputLabel(input)
@@ -291,80 +308,78 @@ function duplicates(
 }
 
 /**
- * FORM rules of Kestra's develop line after 1.3 (`InputValidator`, `FormInput`): no defaults or
- * prefill, no FORM inside a FORM, an `inputs` list. Warnings: which 1.3.x release enforces them is not
- * known.
+ * `InputValidator` (2.0): "A FORM input groups other inputs and cannot declare a default value or a
+ * prefill.", "A FORM input cannot contain another FORM input"; `FormInput.inputs` is `@NotNull`.
  */
-function formFindings(document: FlowDocument, form: DeclaredInput): Finding[] {
+function formFindings(document: FlowDocument, form: DeclaredInput): VersionedFinding[] {
   if (form.type !== 'FORM') return []
-  const findings: Finding[] = []
+  const findings: VersionedFinding[] = []
   const label = inputLabel(form)
+  const add = (node: Node | null | undefined, message: string) =>
+    findings.push(document.versioned(FORM_RELEASE, 'error', node, 'input-form', message))
   for (const key of ['defaults', 'prefill']) {
     const entry = document.get(form.map, key)
     if (!entry || document.isNull(entry.value)) continue
-    findings.push(
-      document.finding(
-        'warning',
-        entry.key,
-        'input-form',
-        `${label} is a FORM: it groups other inputs and cannot declare \`${key}\` (Kestra rejects it). Set \`${key}\` on the inputs inside the form`
-      )
+    add(
+      entry.key,
+      `${label} is a FORM: it groups other inputs and cannot declare \`${key}\` (Kestra 2.0 rejects it). Set \`${key}\` on the inputs inside the form`
     )
   }
   const inputs = document.get(form.map, 'inputs')
   if (!inputs || document.isNull(inputs.value)) {
-    findings.push(
-      document.finding(
-        'warning',
-        form.idEntry?.key ?? form.map,
-        'input-form',
-        `${label} is a FORM without \`inputs\`: list the inputs it groups`
-      )
+    add(
+      form.idEntry?.key ?? form.map,
+      `${label} is a FORM without \`inputs\`: list the inputs it groups`
     )
   }
   for (const child of children(document, form)) {
     if (child.type !== 'FORM') continue
-    findings.push(
-      document.finding(
-        'warning',
-        document.get(child.map, 'type')?.value ?? child.map,
-        'input-form',
-        `${inputLabel(child)} is a FORM inside the FORM '${form.id ?? ''}': forms cannot be nested (Kestra rejects it). Move its inputs into '${form.id ?? ''}' or make it a top-level FORM`
-      )
+    add(
+      document.get(child.map, 'type')?.value ?? child.map,
+      `${inputLabel(child)} is a FORM inside the FORM '${form.id ?? ''}': forms cannot be nested (Kestra 2.0 rejects it). Move its inputs into '${form.id ?? ''}' or make it a top-level FORM`
     )
   }
   return findings
 }
 
-/** Expanded input paths (`form.child`) that repeat, or where one is nested under another. */
-function pathFindings(document: FlowDocument, leaves: DeclaredInput[]): Finding[] {
-  const findings: Finding[] = []
+/**
+ * `FlowValidator` (2.0) over the expanded paths (`form.child`): a dotted path declared twice, or one path
+ * nested under another. Where a FORM is involved FORM is known, so it is an error unless the server is
+ * older (`input-path`); two plain dotted ids (`a`, `a.b`) only 2.0 rejects, a warning when no server is
+ * known (`input-dotted-path`).
+ */
+function pathFindings(document: FlowDocument, leaves: DeclaredInput[]): VersionedFinding[] {
+  const findings: VersionedFinding[] = []
   const seen = new Map<string, DeclaredInput>()
   for (const leaf of leaves) {
     const path = inputPath(leaf)
     if (path === undefined) continue
     const at = leaf.idEntry?.key ?? leaf.map
-    if (seen.has(path) && path.includes('.')) {
+    const other = seen.get(path)
+    if (other && (leaf.form || other.form)) {
       findings.push(
-        document.finding(
-          'warning',
+        document.versioned(
+          FORM_RELEASE,
+          'error',
           at,
           'input-path',
-          `Duplicate input path [${path}]: another input (in a FORM or with a dotted id) resolves to the same path. Rename one`
+          `Duplicate input path [${path}]: another input (in a FORM or with a dotted id) resolves to the same path (Kestra 2.0 rejects it). Rename one`
         )
       )
       continue
     }
     const clash = [...seen.keys()].find(
-      (other) => other.startsWith(`${path}.`) || path.startsWith(`${other}.`)
+      (known) => known.startsWith(`${path}.`) || path.startsWith(`${known}.`)
     )
-    if (clash !== undefined && (leaf.form || seen.get(clash)?.form)) {
+    if (clash !== undefined) {
+      const withForm = leaf.form !== undefined || seen.get(clash)?.form !== undefined
       findings.push(
-        document.finding(
-          'warning',
+        document.versioned(
+          FORM_RELEASE,
+          withForm ? 'error' : 'warning',
           at,
-          'input-path',
-          `Input path '${path}' conflicts with '${clash}': one cannot be nested under the other. Rename one`
+          withForm ? 'input-path' : 'input-dotted-path',
+          `Input path '${path}' conflicts with '${clash}': one cannot be nested under the other (Kestra 2.0 rejects it). Rename one`
         )
       )
     }
@@ -374,12 +389,15 @@ function pathFindings(document: FlowDocument, leaves: DeclaredInput[]): Finding[
 }
 
 /**
- * `dependsOn.inputs` must name inputs, with no cycle. Inside FORMs, inputs are named by their dotted
- * path (`form.child`): a bare sibling id or a FORM's own id is a warning, as Kestra's develop line
- * rejects it and older releases' handling is not known.
+ * `dependsOn.inputs` must name inputs, with no cycle (`FlowValidator.checkFlowInputsDependencyGraph`).
+ * Inputs inside FORMs are named by their dotted path (`form.child`): on 2.0 the graph holds the dotted
+ * paths only, so a bare sibling id or a FORM's own id is "a non-existent input" (`onForms`, versioned).
  */
-function dependsOnFindings(document: FlowDocument, inputs: DeclaredInput[]): Finding[] {
-  const leaves = leafInputs(document, inputs)
+function dependsOnFindings(
+  document: FlowDocument,
+  inputs: DeclaredInput[],
+  leaves: DeclaredInput[]
+): { fixed: Finding[]; onForms: VersionedFinding[] } {
   const members = leaves.map((input) => ({
     id: inputPath(input),
     dependsOn: document.get(document.get(input.map, 'dependsOn')?.value, 'inputs')?.value
@@ -390,24 +408,34 @@ function dependsOnFindings(document: FlowDocument, inputs: DeclaredInput[]): Fin
     )
   )
   const { unknown, cycle } = dependencyProblems(document, members)
-  const findings = unknown.map(({ node, name, member }) =>
-    looseNames.has(name)
-      ? document.finding(
-          'warning',
+  const fixed: Finding[] = []
+  const onForms: VersionedFinding[] = []
+  for (const { node, name, member } of unknown) {
+    const id = members[member]!.id ?? ''
+    if (looseNames.has(name)) {
+      onForms.push(
+        document.versioned(
+          FORM_RELEASE,
+          'error',
           node,
-          'input-depends-on',
-          `Input '${members[member]!.id ?? ''}' depends on '${name}', which is a FORM or an input inside one: name an input by its full dotted path (e.g. 'form.input')`
+          'input-form-depends-on',
+          `Input '${id}' depends on '${name}', which is a FORM or an input inside one: Kestra 2.0 knows it only by its full dotted path (e.g. 'form.input') and rejects the flow ("depends on a non-existent input"). Write the dotted path`
         )
-      : document.finding(
+      )
+    } else {
+      fixed.push(
+        document.finding(
           'error',
           node,
           'input-depends-on',
-          `Input with id '${members[member]!.id ?? ''}' depends on a non-existent input '${name}': fix the name or declare that input`
+          `Input with id '${id}' depends on a non-existent input '${name}': fix the name or declare that input`
         )
-  )
+      )
+    }
+  }
   if (cycle) {
     const input = leaves.find((candidate) => inputPath(candidate) === cycle[0])
-    findings.push(
+    fixed.push(
       document.finding(
         'error',
         input?.idEntry?.key ?? input?.map,
@@ -416,7 +444,7 @@ function dependsOnFindings(document: FlowDocument, inputs: DeclaredInput[]): Fin
       )
     )
   }
-  return findings
+  return { fixed, onForms }
 }
 
 function outputFindings(document: FlowDocument): Finding[] {

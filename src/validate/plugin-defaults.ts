@@ -1,5 +1,8 @@
+import type { Node } from 'yaml'
+import type { Finding } from './finding.js'
 import type { FlowDocument } from './flow-document.js'
 import type { KestraVersion, VersionedFinding } from './server-version.js'
+import type { TaskTree } from './task-tree.js'
 
 /** `TaskDefaultValidator` (0.16) then `PluginDefaultValidator`: a `values` map without nulls. */
 const VALUES_CHECKED: KestraVersion = [0, 16, 0]
@@ -56,4 +59,41 @@ export function pluginDefaultFindings(document: FlowDocument): VersionedFinding[
     })
   }
   return findings
+}
+
+/**
+ * A plugin's `pluginDefaultsRef` (Kestra 2.0: `FlowPluginDefault.ref`, "apply this default only to
+ * plugins that opt in via pluginDefaultsRef") that no `ref` of the flow's `pluginDefaults` names: a
+ * warning, since a namespace or instance plugin default may have it. Unresolved, Kestra rejects the flow
+ * ("No pluginDefaults bundle found for pluginDefaultsRef '…'"), which the server's validation reports.
+ */
+export function pluginDefaultsRefFindings(document: FlowDocument, tree: TaskTree): Finding[] {
+  const refs = new Set(
+    document
+      .items(document.get(document.root, 'pluginDefaults')?.value)
+      .map((item) => document.string(document.get(item, 'ref')?.value))
+  )
+  const findings: Finding[] = []
+  const visit = (plugin: unknown) => {
+    for (const entry of document.entries(plugin)) {
+      if (String(entry.key.value) === 'pluginDefaultsRef') {
+        const ref = document.string(entry.value)
+        if (ref !== undefined && !refs.has(ref))
+          findings.push(unresolved(document, entry.value, ref))
+      } else if (document.get(entry.value, 'type')) {
+        visit(entry.value) // a plugin inside the plugin: a task runner
+      }
+    }
+  }
+  for (const node of [...tree.tasks, ...tree.triggers]) visit(node.map)
+  return findings
+}
+
+function unresolved(document: FlowDocument, node: Node | undefined, ref: string): Finding {
+  return document.finding(
+    'warning',
+    node,
+    'plugin-defaults-ref',
+    `pluginDefaultsRef '${ref}' names no \`ref\` of this flow's pluginDefaults: unless a namespace or instance plugin default has it, Kestra rejects the flow. Add a pluginDefaults entry with \`ref: ${ref}\`, or fix the name`
+  )
 }

@@ -1,4 +1,4 @@
-import { visit, type Document, type LineCounter } from 'yaml'
+import { isPair, isScalar, visit, type Document, type LineCounter } from 'yaml'
 import type { ServerConstraint, ServerValidation } from '../kestra/api.js'
 import type { FlowFile, Position } from '../repo/model.js'
 import { flowKey } from '../identity.js'
@@ -132,15 +132,21 @@ function idPosition(doc: Document | undefined, lineCounter: LineCounter): Positi
   return (doc && locateKestraPath(doc, lineCounter, 'id')) ?? { line: 1, column: 1 }
 }
 
+/** The first scalar holding `value` (the value of a `key` entry, when given). */
 function scalarPosition(
   doc: Document,
   lineCounter: LineCounter,
-  value: string
+  value: string,
+  key?: string
 ): Position | undefined {
   let offset: number | undefined
   visit(doc, {
-    Scalar(_, node) {
-      if (node.value === value && node.range) {
+    Scalar(_, node, path) {
+      const pair = path[path.length - 1]
+      const keyed =
+        key === undefined ||
+        (isPair(pair) && pair.value === node && isScalar(pair.key) && pair.key.value === key)
+      if (node.value === value && node.range && keyed) {
         offset = node.range[0]
         return visit.BREAK
       }
@@ -153,8 +159,9 @@ function scalarPosition(
 }
 
 /**
- * Kestra reports an unknown plugin type without a path (`Invalid type: io.x.Y`): point at the `type:` value
- * naming it, which is where the fix goes.
+ * Kestra reports some problems without a path: an unknown plugin type (`Invalid type: io.x.Y`), an
+ * unresolved named plugin default (`No pluginDefaults bundle found for pluginDefaultsRef 'x'.`, 2.0's
+ * `PluginDefaultsRefNotFoundException`). Point at the value naming it, which is where the fix goes.
  */
 function namedValuePosition(
   doc: Document,
@@ -162,5 +169,7 @@ function namedValuePosition(
   message: string
 ): Position | undefined {
   const type = /Invalid type: ([A-Za-z_$][\w$.]*)/.exec(message)?.[1]
-  return type ? scalarPosition(doc, lineCounter, type) : undefined
+  if (type) return scalarPosition(doc, lineCounter, type)
+  const ref = /pluginDefaultsRef '([^']*)'/.exec(message)?.[1]
+  return ref === undefined ? undefined : scalarPosition(doc, lineCounter, ref, 'pluginDefaultsRef')
 }

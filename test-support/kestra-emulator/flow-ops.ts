@@ -22,9 +22,17 @@ export function check(core: EmulatorCore, source: string): FlowCheck {
   const key = source.replace(/^\n+|\n+$/g, '')
   const known = core.checks.get(key)
   if (known) return known
+  const { features } = core
   const result = checkFlow(source, {
-    v1: core.features.v1,
-    inputDefaultsRules: core.features.inputDefaultsRules,
+    removedKeys: features.v2,
+    taskDefaultsDeprecated: features.taskDefaultsDeprecated,
+    inputs: {
+      defaultsRules: features.inputDefaultsRules,
+      duplicates: features.inputDuplicates,
+      dependencyGraph: features.inputGraph,
+      forms: features.v2
+    },
+    pluginDefaultsRefs: features.v2,
     knownTypes: core.options.knownTypes
   })
   if (!result.failure) core.checks.set(key, result)

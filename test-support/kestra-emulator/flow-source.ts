@@ -48,6 +48,23 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+/** The mappings of a list; [] when it is not one. */
+export function listOf(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value) ? value.filter(isRecord) : []
+}
+
+/** The string ids that appear more than once, in first-repeat order. */
+export function duplicates(ids: unknown[]): string[] {
+  const seen = new Set<string>()
+  const repeated = new Set<string>()
+  for (const id of ids) {
+    if (typeof id !== 'string') continue
+    if (seen.has(id)) repeated.add(id)
+    seen.add(id)
+  }
+  return [...repeated]
+}
+
 /** Top-level keys of a flow in 1.3 (docs/kestra.md#flow-top-level-keys). */
 export const TOP_LEVEL_KEYS = [
   'id',

@@ -5,7 +5,9 @@
  * FlowValidator (all collected).
  */
 import { parseDocument } from 'yaml'
-import { isRecord, PRE_V1_KEYS, TOP_LEVEL_KEYS } from './flow-source.js'
+import { duplicates, isRecord, listOf, PRE_V1_KEYS, TOP_LEVEL_KEYS } from './flow-source.js'
+import { flowInputProblems, inputViolations, type InputRules } from './input-rules.js'
+import { scheduleCronViolation } from './schedule-cron.js'
 
 export interface Violation {
   message: string
@@ -25,11 +27,25 @@ export interface FlowCheck {
 }
 
 export interface CheckOptions {
-  /** Kestra ≥ 1.0: `listeners` and `taskDefaults` are unknown fields. */
-  v1: boolean
-  /** Kestra ≥ 1.1: InputValidator's rules on `defaults` (see `inputViolations`). */
-  inputDefaultsRules?: boolean
+  /**
+   * Kestra 2.0 (develop after 1.3): `listeners` and `taskDefaults` are unknown fields (its `Flow.java`
+   * has neither). Up to 1.3 they are accepted, deprecated (1.3.25's `Flow.java` keeps both).
+   */
+  removedKeys: boolean
+  /** Kestra ≥ 0.17: `getTaskDefaults()` is `@Deprecated`, so validate lists `taskDefaults`. */
+  taskDefaultsDeprecated?: boolean
+  /** Which input rules the version has (input-rules.ts). */
+  inputs?: Partial<InputRules>
+  /** Kestra 2.0: a `pluginDefaultsRef` must name a plugin default's `ref`. */
+  pluginDefaultsRefs?: boolean
   knownTypes: (type: string) => boolean
+}
+
+const NO_INPUT_RULES: InputRules = {
+  defaultsRules: false,
+  duplicates: false,
+  dependencyGraph: false,
+  forms: false
 }
 
 const FLOW_ID = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
@@ -121,9 +137,14 @@ export function checkFlow(source: string, options: CheckOptions): FlowCheck {
     return result
   }
 
+  const inputRules = { ...NO_INPUT_RULES, ...options.inputs }
   const violations = [
-    ...beanViolations(parsed, tasks, triggers),
-    ...(options.inputDefaultsRules ? inputViolations(parsed.inputs, 'inputs') : [])
+    ...beanViolations(parsed, tasks, triggers, [
+      ...flowInputProblems(parsed.inputs, inputRules),
+      ...(options.pluginDefaultsRefs ? unresolvedRefs(parsed, [...tasks, ...triggers]) : [])
+    ]),
+    ...scheduleViolations(triggers),
+    ...inputViolations(parsed.inputs, 'inputs', inputRules).map((v) => ({ ...v, idPath: v.path }))
   ]
   if (violations.length > 0) {
     result.failure = failure(
@@ -141,7 +162,11 @@ export function checkFlow(source: string, options: CheckOptions): FlowCheck {
       if (!result.infos.includes(info)) result.infos.push(info)
     }
   }
-  if (!options.v1 && parsed.listeners !== undefined) result.deprecationPaths.push('listeners')
+  // FlowService.deprecationPaths: the @Deprecated getters whose value is set.
+  if (parsed.listeners !== undefined) result.deprecationPaths.push('listeners')
+  if (options.taskDefaultsDeprecated && parsed.taskDefaults !== undefined) {
+    result.deprecationPaths.push('taskDefaults')
+  }
   return result
 }
 
@@ -156,7 +181,9 @@ function firstBindingError(
   triggers: TaskNode[],
   options: CheckOptions
 ): Violation | undefined {
-  const allowed = new Set(options.v1 ? TOP_LEVEL_KEYS : [...TOP_LEVEL_KEYS, ...PRE_V1_KEYS])
+  const allowed = new Set(
+    options.removedKeys ? TOP_LEVEL_KEYS : [...TOP_LEVEL_KEYS, ...PRE_V1_KEYS]
+  )
   for (const key of Object.keys(flow)) {
     if (!allowed.has(key)) {
       return {
@@ -186,31 +213,12 @@ function firstBindingError(
   return undefined
 }
 
-/**
- * Kestra 1.1+ `InputValidator` (its messages, as docs/validation-rules.md cites them): an input with `defaults` must be required (the default is always applied) and cannot also
- * have a `prefill`. Inputs nested in a `FORM` are inputs too.
- */
-function inputViolations(inputs: unknown, path: string): Violation[] {
-  return listOf(inputs).flatMap((input, i) => {
-    const at = `${path}[${i}]`
-    const found: Violation[] = []
-    const add = (message: string) => found.push({ path: at, idPath: at, message })
-    if (input.defaults !== undefined && input.defaults !== null) {
-      if (input.required === false) {
-        add('Inputs with a default value must be required, since the default is always applied.')
-      }
-      if (input.prefill !== undefined && input.prefill !== null) {
-        add('Inputs with a default value cannot also have a prefill.')
-      }
-    }
-    return [...found, ...inputViolations(input.inputs, `${at}.inputs`)]
-  })
-}
-
+/** Bean validation, and FlowValidator with `flowProblems` (the input and reference rules) added. */
 function beanViolations(
   flow: Record<string, unknown>,
   tasks: TaskNode[],
-  triggers: TaskNode[]
+  triggers: TaskNode[],
+  flowProblems: string[]
 ): Violation[] {
   const violations: Violation[] = []
   const add = (path: string, idPath: string, message: string) =>
@@ -234,8 +242,43 @@ function beanViolations(
   if (duplicateTriggers.length > 0) {
     flowLevel.push(`Duplicate trigger id with name [${duplicateTriggers.join(', ')}]`)
   }
+  flowLevel.push(...flowProblems)
   if (flowLevel.length > 0) add('', '', `Invalid Flow: ${flowLevel.join(', ')}`)
   return violations
+}
+
+/**
+ * Kestra 2.0 (`PluginDefaultsRefNotFoundException`, "FlowService.create/update reject unresolved refs"
+ * in its PluginDefaultsCaseTest): a plugin's `pluginDefaultsRef` must name the `ref` of a plugin
+ * default; the emulator has no namespace or instance defaults, so only the flow's own count.
+ */
+function unresolvedRefs(flow: Record<string, unknown>, nodes: TaskNode[]): string[] {
+  const refs = new Set(listOf(flow.pluginDefaults).map((entry) => entry.ref))
+  const wanted = nodes.flatMap(({ task }) => pluginDefaultsRefs(task))
+  return [...new Set(wanted)]
+    .filter((ref) => !refs.has(ref))
+    .map((ref) => `No pluginDefaults bundle found for pluginDefaultsRef '${ref}'.`)
+}
+
+/** The `pluginDefaultsRef` of a plugin and of the plugins inside its properties (a task runner). */
+function pluginDefaultsRefs(plugin: Record<string, unknown>): string[] {
+  const own = typeof plugin.pluginDefaultsRef === 'string' ? [plugin.pluginDefaultsRef] : []
+  const nested = Object.values(plugin).flatMap((value) =>
+    isRecord(value) && typeof value.type === 'string' ? pluginDefaultsRefs(value) : []
+  )
+  return [...own, ...nested]
+}
+
+/** `@ScheduleValidation` on Schedule (and its alias): the cron must parse. */
+function scheduleViolations(triggers: TaskNode[]): Violation[] {
+  return triggers.flatMap(({ task, path, idPath }) => {
+    const type = typeof task.type === 'string' ? (aliasReplacement(task.type) ?? task.type) : ''
+    if (type !== 'io.kestra.plugin.core.trigger.Schedule' || typeof task.cron !== 'string')
+      return []
+    const withSeconds = task.withSeconds === true || task.withSeconds === 'true'
+    const message = scheduleCronViolation(task.cron, withSeconds)
+    return message ? [{ path, idPath, message }] : []
+  })
 }
 
 function checkId(
@@ -250,21 +293,6 @@ function checkId(
     report(`size must be between 1 and ${maxLength}`)
   }
   if (!pattern.test(text)) report(`must match "${pattern.source}"`)
-}
-
-function duplicates(ids: unknown[]): string[] {
-  const seen = new Set<string>()
-  const repeated = new Set<string>()
-  for (const id of ids) {
-    if (typeof id !== 'string') continue
-    if (seen.has(id)) repeated.add(id)
-    seen.add(id)
-  }
-  return [...repeated]
-}
-
-function listOf(value: unknown): Record<string, unknown>[] {
-  return Array.isArray(value) ? value.filter(isRecord) : []
 }
 
 /** Every task of the tree, parents before children, in document order. */

@@ -104,7 +104,7 @@ export interface Fault {
   /** Exact URL path (no query) or a RegExp tested against it. */
   path?: string | RegExp
   /** A route name, or several (e.g. every write route). */
-  route?: string | string[]
+  route?: string | readonly string[]
   /** Also required of the request, e.g. its file path (`query.path`) or the flow it creates (`text`). */
   where?: (request: LoggedRequest) => boolean
   /** Default 1. */

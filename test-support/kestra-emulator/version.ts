@@ -21,10 +21,17 @@ export function atLeast(version: VersionTuple, minimum: string): boolean {
 export interface Features {
   /** Routes under /api/v1/{tenant}/… (0.23+). */
   tenantRoutes: boolean
-  /** 1.0+: `listeners`/`taskDefaults` gone, `updated` on flows. */
+  /** 1.0+: `updated` on flows, multipart validate era, `_flows` path rule. */
   v1: boolean
+  /** 2.0 (develop after 1.3): `listeners` and `taskDefaults` are unknown fields; FORM inputs; named plugin defaults. */
+  v2: boolean
   /** 1.1+: an input with `defaults` must be required and has no `prefill` (InputValidator). */
   inputDefaultsRules: boolean
+  /** 0.17+: `taskDefaults` is reported deprecated (its getter is `@Deprecated`). */
+  taskDefaultsDeprecated: boolean
+  /** 0.15+: FlowValidator's duplicate input ids; 0.19+: its `dependsOn` graph. */
+  inputDuplicates: boolean
+  inputGraph: boolean
   /** 0.18+: KV store. */
   kv: boolean
   /** 1.2+: namespace file revisions. */
@@ -60,7 +67,11 @@ export function featuresOf(version: string, edition: 'OSS' | 'EE' = 'OSS'): Feat
     // EE 0.22 turned multi-tenancy on with no default tenant (docs/kestra.md#tenant-prefix).
     tenantRoutes: atLeast(v, '0.23') || (edition === 'EE' && atLeast(v, '0.22')),
     v1: atLeast(v, '1.0'),
+    v2: atLeast(v, '2.0'),
     inputDefaultsRules: atLeast(v, '1.1'),
+    taskDefaultsDeprecated: atLeast(v, '0.17'),
+    inputDuplicates: atLeast(v, '0.15'),
+    inputGraph: atLeast(v, '0.19'),
     kv: atLeast(v, '0.18'),
     fileRevisions: atLeast(v, '1.2'),
     kvRawStringFallback: atLeast(v, '1.2'),

@@ -242,9 +242,8 @@ describe('kestra-gitops plan and deploy', () => {
     expect(quiet.stderr.split('\n')).toEqual([
       `kestra-gitops: deploy (server ${kestra.url})`,
       'Layout: tenant (the top-level folders company.team are namespaces that their flows declare)',
-      'Checked 3 flow(s) and 2 namespace file(s) in 1 namespace(s): company.team.',
+      // The repository line and the verdict are the result's (stdout), said once.
       'Read 1 namespace(s) from the server: 3 flow(s), 1 file(s).',
-      'Validation passed: 0 error(s), 0 warning(s).',
       expect.stringMatching(
         /^Plan: 2 to create, 1 to update, 0 to delete, 2 unchanged, 1 orphaned \(fingerprint [0-9a-f]{12}\)\.$/
       ),
@@ -252,6 +251,10 @@ describe('kestra-gitops plan and deploy', () => {
       'Deployed: 3 resource(s) written.',
       ''
     ])
+    expect(quiet.stdout).toContain(
+      'Checked 3 flow(s) and 2 namespace file(s) in 1 namespace(s): company.team.'
+    )
+    expect(quiet.stdout).toContain('Validation passed: 0 error(s), 0 warning(s)')
     expect(quiet.stderr).not.toContain('workflow_dispatch')
     expect(quiet.stdout).not.toMatch(/^(mode|plan-fingerprint|deployed):/m) // outputs only with --verbose
     expect(readdirSync(temp)).toEqual([])

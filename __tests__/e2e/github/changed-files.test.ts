@@ -16,7 +16,7 @@ let repo: GitRepo
 
 beforeEach(async () => {
   fake = await startFakeGitHub()
-  github = createGitHub(createOctokit('ghs_test', { baseUrl: fake.url, throttle: false }), {
+  github = createGitHub(await createOctokit('ghs_test', { baseUrl: fake.url, throttle: false }), {
     owner: 'octo',
     repo: 'kestra-repo'
   })
