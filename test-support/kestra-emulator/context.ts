@@ -14,6 +14,7 @@ export interface ResolvedOptions {
   validateErrorsList: boolean
   knownTypes: (type: string) => boolean
   dropEmptyFileParts: boolean
+  inheritedSecretsIncludeOwn: boolean
 }
 
 export interface EmulatorCore {
