@@ -137,9 +137,12 @@ describe('the fake', () => {
 
   it('answers past the PR file cap with empty pages while rel="last" points further', async () => {
     fake.setPullFiles(5, names(3500))
-    const response = await fetch(`${fake.url}/repos/o/r/pulls/5/files?per_page=100&page=31`, {
-      headers: { authorization: 'token x' }
-    })
+    const response = await fetch(
+      `${fake.url}/repos/octo/kestra-repo/pulls/5/files?per_page=100&page=31`,
+      {
+        headers: { authorization: 'token x' }
+      }
+    )
     expect(await response.json()).toEqual([])
     expect(response.headers.get('link')).toContain('page=35>; rel="last"')
   })

@@ -17,6 +17,7 @@ export interface ResolvedOptions {
   validateErrorsList: boolean
   knownTypes: (type: string) => boolean
   dropEmptyFileParts: boolean
+  inheritedSecretsIncludeOwn: boolean
 }
 
 export interface EmulatorCore {

@@ -15,6 +15,7 @@ export type ProblemSlug =
   | 'entity-already-exists'
   | 'not-found'
   | 'unauthenticated'
+  | 'forbidden'
   | 'bad-request'
   | 'conflict'
   | 'resource-expired'
@@ -68,6 +69,11 @@ export function unsupportedMediaType(contentType: string | undefined): ApiError 
 
 export function internalError(detail: string): ApiError {
   return new ApiError(500, 'Internal server error', detail, 'internal-server-error')
+}
+
+/** `IllegalStateException` → 409 `Illegal state: …` (ErrorController). */
+export function illegalState(detail: string): ApiError {
+  return new ApiError(409, 'Illegal state', detail, 'conflict')
 }
 
 export function resourceExpired(detail: string): ApiError {

@@ -56,7 +56,7 @@ export function embedded(violations: Violation[]): EmbeddedError[] {
 
 export function createFlow(core: EmulatorCore, tenant: string, source: string): SavedFlow {
   const { id, namespace } = validOrThrow(core, source)
-  if (core.state.live(tenant, namespace, id)) throw alreadyExists(core)
+  if (core.state.live(tenant, namespace, id)) throw alreadyExists(core, 'flow')
   return { namespace, id, flow: core.state.appendFlow(tenant, namespace, id, source, false) }
 }
 
@@ -124,18 +124,15 @@ function save(
   return core.state.appendFlow(tenant, namespace, id, source, false)
 }
 
-function alreadyExists(core: EmulatorCore): ApiError {
-  const violation = { message: 'Flow id already exists', path: 'flow.id' }
+/** ≤ 1.3: 422 `<entity>.id: … already exists`; 2.0 (problem bodies): 409 `entity-already-exists`. */
+export function alreadyExists(core: EmulatorCore, entity: 'flow' | 'dashboard'): ApiError {
+  const label = entity === 'flow' ? 'Flow' : 'Dashboard'
+  const violation = { message: `${label} id already exists`, path: `${entity}.id` }
+  const detail = `${violation.path}: ${violation.message}`
   if (core.options.problemJson) {
-    return new ApiError(
-      409,
-      'Conflict',
-      'flow.id: Flow id already exists',
-      'entity-already-exists',
-      [violation]
-    )
+    return new ApiError(409, 'Conflict', detail, 'entity-already-exists', [violation])
   }
-  return invalidEntity('flow.id: Flow id already exists', [violation])
+  return invalidEntity(detail, [violation])
 }
 
 /** `Flow` JSON, or `FlowWithSource` when withSource. */

@@ -5,12 +5,13 @@
 import type { EmulatorCore, ResolvedOptions } from './context.js'
 import { check } from './flow-ops.js'
 import { defaultKnownTypes } from './flow-validation.js'
-import { typeOf } from './handlers/kv.js'
+import { storeKv, typeOf } from './handlers/kv.js'
+import { dashboardId, seedDashboard } from './handlers/dashboards.js'
 import { Executions } from './executions.js'
 import { EmulatorServer } from './server.js'
 import { EmulatorState, toStored, type FlowRevision } from './store.js'
 import type { Emulator, EmulatorOptions, SeedState } from './types.js'
-import { featuresOf } from './version.js'
+import { DEFAULT_BOUNDARIES, featuresOf } from './version.js'
 
 export { ROUTES, WRITE_ROUTES, type RouteName } from './routes.js'
 export type { ExecutionScript, StoredExecution } from './executions.js'
@@ -21,10 +22,12 @@ export type {
   LoggedRequest,
   SeedState,
   Snapshot,
+  StoredDashboard,
   StoredFile,
   StoredFlow,
   StoredKv
 } from './types.js'
+export type { VersionBoundaries } from './version.js'
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const resolved: ResolvedOptions = {
@@ -34,12 +37,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     problemJson: options.problemJson ?? false,
     validateErrorsList: options.validateErrorsList ?? false,
     knownTypes: options.knownTypes ?? defaultKnownTypes,
-    dropEmptyFileParts: options.dropEmptyFileParts ?? false
+    dropEmptyFileParts: options.dropEmptyFileParts ?? false,
+    inheritedSecretsIncludeOwn: options.inheritedSecretsIncludeOwn ?? true
   }
+  const boundaries = { ...DEFAULT_BOUNDARIES, ...options.boundaries }
   const core: EmulatorCore = {
     state: new EmulatorState(),
     executions: new Executions(),
-    features: featuresOf(resolved.version, resolved.edition),
+    features: featuresOf(resolved.version, resolved.edition, boundaries),
     options: resolved,
     checks: new Map()
   }
@@ -49,7 +54,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     latencyMs: options.latencyMs ?? 0,
     basicAuth: options.basicAuth,
     tokens: options.tokens,
-    missingEndpoints: options.missingEndpoints ?? []
+    missingEndpoints: options.missingEndpoints ?? [],
+    forbiddenRoutes: options.forbiddenRoutes ?? []
   })
   const url = await server.listen()
   const { state } = core
@@ -83,15 +89,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         state.namespaceFiles(file.tenant ?? resolved.tenant, file.namespace).put(path, bytes, now)
       }
       for (const entry of seedState.kv ?? []) {
-        const entries = state.kvOf(entry.tenant ?? resolved.tenant, entry.namespace)
-        const revision = (entries.get(entry.key)?.revision ?? 0) + 1
-        entries.set(entry.key, {
+        storeKv(state.kvOf(entry.tenant ?? resolved.tenant, entry.namespace), entry.key, {
           type: typeOf(entry.value),
           value: entry.value,
-          revision,
-          created: now,
-          updated: now
+          ttl: entry.ttl,
+          description: entry.description
         })
+      }
+      for (const dashboard of seedState.dashboards ?? []) {
+        const id = dashboard.id ?? dashboardId(dashboard.source)
+        seedDashboard(state.dashboardsOf(dashboard.tenant ?? resolved.tenant), id, dashboard)
+      }
+      for (const secret of seedState.secrets ?? []) {
+        const names = state.secretsOf(secret.tenant ?? resolved.tenant)
+        if (resolved.edition === 'EE') names.push(secret)
+        else if (!names.some((name) => name.key === secret.key.toUpperCase())) {
+          // OSS SecretService: `SECRET_<NAME>` env vars, stored upper-cased, global.
+          names.push({ key: secret.key.toUpperCase() })
+        }
       }
     },
     warmedUp: () => warming,

@@ -31,6 +31,17 @@ export const ROUTES = [
   'kv.put',
   'kv.delete',
   'kv.list',
+  'kv.inheritance',
+  'kv.search',
+  'secrets.list',
+  'namespaces.secrets.list',
+  'namespaces.secrets.inherited',
+  'dashboards.list',
+  'dashboards.get',
+  'dashboards.create',
+  'dashboards.validate',
+  'dashboards.update',
+  'dashboards.delete',
   'executions.create',
   'executions.get',
   'executions.search',
@@ -42,7 +53,7 @@ export type RouteName = (typeof ROUTES)[number]
 
 export interface MatchedRoute {
   route: RouteName
-  /** `id` is the flow id, or the execution id on `executions.get`/`executions.kill`. */
+  /** `id` is the flow id, the execution id on `executions.*`, the dashboard id on `dashboards.*`. */
   params: { namespace?: string; id?: string; key?: string }
 }
 
@@ -75,17 +86,38 @@ export function matchRoute(
     if (rest[0] !== tenant && !(anyTenant && rest[0])) return UNMATCHED
     rest = rest.slice(1)
   }
-  const matched =
-    rest[0] === 'flows'
-      ? flowRoute(method, rest.slice(1))
-      : rest[0] === 'executions'
-        ? executionRoute(method, rest.slice(1))
-        : namespaceRoute(method, rest)
-  if (!matched) return UNMATCHED
-  if (matched.route.startsWith('executions.') && !features.executions) return UNMATCHED
-  if (matched.route === 'namespaces.files.revisions' && !features.fileRevisions) return UNMATCHED
-  if (matched.route.startsWith('kv.') && !features.kv) return UNMATCHED
-  return matched
+  const matched = resourceRoute(method, rest, features)
+  return matched && available(matched.route, features) ? matched : UNMATCHED
+}
+
+function resourceRoute(
+  method: string,
+  rest: string[],
+  features: Features
+): MatchedRoute | undefined {
+  const s = rest.slice(1)
+  if (rest[0] === 'flows') return flowRoute(method, s)
+  if (rest[0] === 'executions') return executionRoute(method, s)
+  if (rest[0] === 'dashboards') return dashboardRoute(method, s)
+  if (rest.length === 1 && method === 'GET') {
+    if (rest[0] === 'secrets') return { route: 'secrets.list', params: {} }
+    if (rest[0] === 'kv') return { route: 'kv.search', params: {} }
+  }
+  return namespaceRoute(method, rest, features)
+}
+
+/** Which routes the configured version serves at all; the others are a 404 route miss. */
+function available(route: RouteName, f: Features): boolean {
+  if (route.startsWith('executions.')) return f.executions
+  if (route.startsWith('dashboards.')) return f.dashboards !== 'none'
+  if (route === 'namespaces.files.revisions') return f.fileRevisions
+  if (route === 'kv.list') return f.kvNamespaceList
+  if (route === 'kv.inheritance') return f.kvInheritance
+  if (route === 'kv.search') return f.kvSearch
+  if (route.startsWith('kv.')) return f.kv
+  if (route === 'namespaces.secrets.list') return f.namespaceSecretList
+  if (route === 'secrets.list' || route === 'namespaces.secrets.inherited') return f.secrets
+  return true
 }
 
 function flowRoute(method: string, s: string[]): MatchedRoute | undefined {
@@ -137,7 +169,22 @@ function executionRoute(method: string, s: string[]): MatchedRoute | undefined {
   return undefined
 }
 
-function namespaceRoute(method: string, s: string[]): MatchedRoute | undefined {
+/** DashboardController: `validate` is a literal POST route; any other segment is an id. */
+function dashboardRoute(method: string, s: string[]): MatchedRoute | undefined {
+  if (s.length === 0) {
+    if (method === 'GET') return { route: 'dashboards.list', params: {} }
+    return method === 'POST' ? { route: 'dashboards.create', params: {} } : undefined
+  }
+  if (s.length !== 1) return undefined
+  if (s[0] === 'validate' && method === 'POST') return { route: 'dashboards.validate', params: {} }
+  const params = { id: s[0] }
+  if (method === 'GET') return { route: 'dashboards.get', params }
+  if (method === 'PUT') return { route: 'dashboards.update', params }
+  if (method === 'DELETE') return { route: 'dashboards.delete', params }
+  return undefined
+}
+
+function namespaceRoute(method: string, s: string[], features: Features): MatchedRoute | undefined {
   if (s[0] !== 'namespaces' || s.length < 2) return undefined
   if (s.length === 2) {
     if (method !== 'GET') return undefined
@@ -147,10 +194,20 @@ function namespaceRoute(method: string, s: string[]): MatchedRoute | undefined {
   }
   const namespace = s[1]
   if (s[2] === 'files') return fileRoute(method, s.slice(3), namespace)
+  if (s.length === 3 && method === 'GET' && s[2] === 'secrets') {
+    return { route: 'namespaces.secrets.list', params: { namespace } }
+  }
+  if (s.length === 3 && method === 'GET' && s[2] === 'inherited-secrets') {
+    return { route: 'namespaces.secrets.inherited', params: { namespace } }
+  }
   if (s[2] === 'kv') {
     if (s.length === 3)
       return method === 'GET' ? { route: 'kv.list', params: { namespace } } : undefined
     if (s.length !== 4) return undefined
+    // Micronaut prefers the literal `inheritance` route: a key of that name cannot be read by GET there.
+    if (s[3] === 'inheritance' && method === 'GET' && features.kvInheritance) {
+      return { route: 'kv.inheritance', params: { namespace } }
+    }
     const params = { namespace, key: s[3] }
     if (method === 'GET') return { route: 'kv.get', params }
     if (method === 'PUT') return { route: 'kv.put', params }

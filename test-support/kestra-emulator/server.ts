@@ -13,6 +13,8 @@ import * as executions from './handlers/executions.js'
 import * as files from './handlers/files.js'
 import * as kv from './handlers/kv.js'
 import * as namespaces from './handlers/namespaces.js'
+import * as dashboards from './handlers/dashboards.js'
+import * as secrets from './handlers/secrets.js'
 import { matchRoute, type RouteName } from './routes.js'
 import type { Fault, LoggedRequest } from './types.js'
 
@@ -47,6 +49,17 @@ const HANDLERS: Record<Exclude<RouteName, 'unmatched' | 'configs'>, Handler> = {
   'kv.put': kv.handlePutKv,
   'kv.delete': kv.handleDeleteKv,
   'kv.list': kv.handleListKv,
+  'kv.inheritance': kv.handleKvInheritance,
+  'kv.search': kv.handleSearchKv,
+  'secrets.list': secrets.handleListSecrets,
+  'namespaces.secrets.list': secrets.handleListNamespaceSecrets,
+  'namespaces.secrets.inherited': secrets.handleInheritedSecrets,
+  'dashboards.list': dashboards.handleListDashboards,
+  'dashboards.get': dashboards.handleGetDashboard,
+  'dashboards.create': dashboards.handleCreateDashboard,
+  'dashboards.validate': dashboards.handleValidateDashboard,
+  'dashboards.update': dashboards.handleUpdateDashboard,
+  'dashboards.delete': dashboards.handleDeleteDashboard,
   'executions.create': executions.handleStartExecution,
   'executions.get': executions.handleGetExecution,
   'executions.search': executions.handleSearchExecutions,
@@ -60,6 +73,7 @@ export interface ServerSettings {
   basicAuth?: { username: string; password: string }
   tokens?: string[]
   missingEndpoints: string[]
+  forbiddenRoutes: string[]
 }
 
 interface PendingFault extends Fault {
@@ -186,7 +200,7 @@ export class EmulatorServer {
     match: ReturnType<typeof matchRoute>,
     body: Buffer
   ): Reply {
-    const { core, missingEndpoints } = this.settings
+    const { core, missingEndpoints, forbiddenRoutes } = this.settings
     const isApi = url.pathname.startsWith('/api/v1/')
     if (isApi && this.authRequired() && !this.authenticated(req)) {
       return this.unauthorized(req, url)
@@ -194,6 +208,7 @@ export class EmulatorServer {
     if (match.route === 'unmatched' || missingEndpoints.includes(match.route)) {
       throw new ApiError(404, 'Not Found', undefined, 'not-found')
     }
+    if (forbiddenRoutes.includes(match.route)) return this.forbidden(url)
     if (match.route === 'configs') {
       return jsonReply({
         version: core.options.version,
@@ -244,6 +259,17 @@ export class EmulatorServer {
     return {
       status: 401,
       headers: { ...headers, 'Content-Type': 'application/problem+json' },
+      body: JSON.stringify(body)
+    }
+  }
+
+  /** EE RBAC denial: 403 with no body guaranteed; 2.0 gives bodiless errors a problem body. */
+  private forbidden(url: URL): Reply {
+    if (!this.settings.core.options.problemJson) return { status: 403 }
+    const body = problemBody(403, 'Forbidden', 'forbidden', undefined, url.pathname)
+    return {
+      status: 403,
+      headers: { 'Content-Type': 'application/problem+json' },
       body: JSON.stringify(body)
     }
   }

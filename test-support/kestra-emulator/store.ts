@@ -1,4 +1,7 @@
-/** The emulator's in-memory Kestra: flows with full revision history, namespace files, KV, per tenant. */
+/**
+ * The emulator's in-memory Kestra: flows with full revision history, namespace files, KV, dashboards and
+ * secret names, per tenant.
+ */
 import { parseLenient } from './flow-source.js'
 import { compare, NamespaceFiles } from './namespace-files.js'
 import type { Snapshot, StoredFlow } from './types.js'
@@ -25,12 +28,31 @@ export interface KvEntry {
   description?: string
 }
 
+/** One dashboard row: soft-deleted rows stay (`deleted`), as the JDBC repository keeps them. */
+export interface DashboardRecord {
+  id: string
+  source: string
+  deleted: boolean
+  /** Epoch ms. */
+  created: number
+  updated: number
+}
+
+/** A secret's name (never its value); `namespace` only means something on EE. */
+export interface SecretName {
+  key: string
+  namespace?: string
+  description?: string
+}
+
 type ByNamespace<T> = Map<string, Map<string, T>>
 
 export class EmulatorState {
   private readonly flows = new Map<string, ByNamespace<FlowRevision[]>>()
   private readonly files = new Map<string, Map<string, NamespaceFiles>>()
   private readonly kv = new Map<string, ByNamespace<KvEntry>>()
+  private readonly dashboards = new Map<string, Map<string, DashboardRecord>>()
+  private readonly secrets = new Map<string, SecretName[]>()
   private closed = false
 
   history(tenant: string, namespace: string, id: string): FlowRevision[] | undefined {
@@ -105,6 +127,23 @@ export class EmulatorState {
     return nested(nested(this.kv, tenant), namespace)
   }
 
+  /** Every namespace holding KV entries, in the order they were first written. */
+  kvNamespaces(tenant: string): string[] {
+    return [...(this.kv.get(tenant)?.keys() ?? [])]
+  }
+
+  /** Dashboard rows by id, in insertion order (the database's order when no sort is asked). */
+  dashboardsOf(tenant: string): Map<string, DashboardRecord> {
+    return nested(this.dashboards, tenant)
+  }
+
+  /** Secret names in the order they were configured. */
+  secretsOf(tenant: string): SecretName[] {
+    let names = this.secrets.get(tenant)
+    if (!names) this.secrets.set(tenant, (names = []))
+    return names
+  }
+
   /**
    * Parses seeded sources in small idle-time batches so the first listing of a large seed does not
    * pay for thousands of cold YAML parses on the request path; `also` runs on each revision too.
@@ -140,7 +179,7 @@ export class EmulatorState {
   }
 
   snapshot(): Snapshot {
-    const snapshot: Snapshot = { flows: [], files: [], kv: [] }
+    const snapshot: Snapshot = { flows: [], files: [], kv: [], dashboards: [] }
     for (const [tenant, byNamespace] of sorted(this.flows)) {
       for (const [namespace, ids] of sorted(byNamespace)) {
         for (const [id, history] of sorted(ids)) {
@@ -164,6 +203,11 @@ export class EmulatorState {
           if (entry.expiresAt !== undefined && entry.expiresAt <= now) continue
           snapshot.kv.push({ tenant, namespace, key, value: entry.value })
         }
+      }
+    }
+    for (const [tenant, rows] of sorted(this.dashboards)) {
+      for (const [id, row] of sorted(rows)) {
+        snapshot.dashboards.push({ tenant, id, source: row.source, deleted: row.deleted })
       }
     }
     return snapshot

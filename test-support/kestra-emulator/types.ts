@@ -1,5 +1,6 @@
 /** Public types of the Kestra API emulator (see index.ts). */
 import type { ExecutionScript, StoredExecution } from './executions.js'
+import type { VersionBoundaries } from './version.js'
 
 export interface EmulatorOptions {
   /** Default '1.3.2'. < 0.23 ⇒ legacy routes /api/v1/…; >= 0.23 (EE: 0.22) ⇒ /api/v1/{tenant}/… */
@@ -30,6 +31,18 @@ export interface EmulatorOptions {
   dropEmptyFileParts?: boolean
   /** Route names answered 404 as an old server lacking them, e.g. ['flows.export.by-ids']. */
   missingEndpoints?: string[]
+  /**
+   * Route names answered 403 as EE's RBAC denies a user without the permission (no body: Kestra does not
+   * guarantee one), e.g. ['secrets.list', 'namespaces.secrets.inherited'].
+   */
+  forbiddenRoutes?: string[]
+  /** Versions Kestra's source leaves open (see version.ts); each defaults to the documented one. */
+  boundaries?: Partial<VersionBoundaries>
+  /**
+   * EE `inherited-secrets`: whether the namespace itself is a key of the answer besides its ancestors.
+   * EE's rule is not published (only "inherit them from parent to child namespaces" is): default true.
+   */
+  inheritedSecretsIncludeOwn?: boolean
 }
 
 export interface SeedState {
@@ -43,7 +56,22 @@ export interface SeedState {
     tenant?: string
   }[]
   files?: { namespace: string; path: string; content: string | Uint8Array; tenant?: string }[]
-  kv?: { namespace: string; key: string; value: unknown; tenant?: string }[]
+  /** ttl: ISO-8601 duration from now (`PT0S` is already expired), as the PUT's `ttl` header. */
+  kv?: {
+    namespace: string
+    key: string
+    value: unknown
+    tenant?: string
+    ttl?: string
+    description?: string
+  }[]
+  /** id defaults to the YAML's `id` (give it for a dashboard stored before ids lived in the YAML). */
+  dashboards?: { source: string; id?: string; deleted?: boolean; tenant?: string }[]
+  /**
+   * Secret names only: no route ever returns a value, so none is configured. OSS upper-cases them and
+   * ignores `namespace` (env-var secrets are global); EE keeps both.
+   */
+  secrets?: { key: string; namespace?: string; description?: string; tenant?: string }[]
 }
 
 export interface StoredFlow {
@@ -63,6 +91,13 @@ export interface StoredFile {
   revision: number
 }
 
+export interface StoredDashboard {
+  tenant: string
+  id: string
+  source: string
+  deleted: boolean
+}
+
 export interface StoredKv {
   tenant: string
   namespace: string
@@ -70,11 +105,12 @@ export interface StoredKv {
   value: unknown
 }
 
-/** Latest revision of each flow (deleted ones included), live files and KV entries; all sorted. */
+/** Latest revision of each flow (deleted ones included), live files, KV entries, dashboard rows (soft-deleted ones included); all sorted. */
 export interface Snapshot {
   flows: StoredFlow[]
   files: StoredFile[]
   kv: StoredKv[]
+  dashboards: StoredDashboard[]
 }
 
 export interface LoggedRequest {

@@ -55,14 +55,69 @@ export interface Features {
    * implicit 8-day window and NORMAL executions only by default. When these arrived exactly is unknown.
    */
   executionFilters: boolean
+  /** Which dashboards API answers (see `dashboardsEra`). */
+  dashboards: DashboardsEra
+  /** Dashboard answers are `DashboardResponse`, with `sourceCode`. */
+  dashboardSourceCode: boolean
+  /** `GET …/secrets` and `GET …/namespaces/{ns}/inherited-secrets`. */
+  secrets: boolean
+  /** The deprecated `GET …/namespaces/{ns}/secrets`, gone in 2.0. */
+  namespaceSecretList: boolean
+  /** `GET …/namespaces/{ns}/kv`: 0.18 up to 1.3, removed in 2.0. */
+  kvNamespaceList: boolean
+  /** `GET …/namespaces/{ns}/kv/inheritance`. */
+  kvInheritance: boolean
+  /** The paged `GET …/kv?filters…` across namespaces. */
+  kvSearch: boolean
+  /** 2.0 renames a KV entry's `version` to `revision`. */
+  kvRevisionField: boolean
+}
+
+/**
+ * `none`: no route (a 404 route miss); `server-ids`: the 0.20 → 1.2 API that assigns ids itself and
+ * refuses one in the YAML; `yaml-ids`: 1.3+, the YAML carries the id.
+ */
+export type DashboardsEra = 'none' | 'server-ids' | 'yaml-ids'
+
+/**
+ * First versions that Kestra's source and published API specs leave open. Each default is the version
+ * they document; a test moves one to check a client on both sides of it.
+ */
+export interface VersionBoundaries {
+  /**
+   * First OSS version whose JDBC backend serves `…/dashboards`: unknown (after 0.21-dev, by 1.3.25);
+   * 0.20's controller only loads on Elasticsearch (EE). Default 1.3.0.
+   */
+  ossDashboards: string
+  /** `DashboardResponse` with `sourceCode`: a 1.3.x patch (in 1.3.25, not in the 1.3.0 spec). Default 1.3.25. */
+  dashboardSourceCode: string
+  /** First version with the secrets listing routes: unknown, documented from 1.1.4. Default 1.1.4. */
+  secrets: string
+  /** `…/kv/inheritance`: unknown, documented from 1.1.4. Default 1.1.4. */
+  kvInheritance: string
+  /** The paged `…/kv` listing: unknown, documented from 1.1.4. Default 1.1.4. */
+  kvSearch: string
+}
+
+export const DEFAULT_BOUNDARIES: VersionBoundaries = {
+  ossDashboards: '1.3.0',
+  dashboardSourceCode: '1.3.25',
+  secrets: '1.1.4',
+  kvInheritance: '1.1.4',
+  kvSearch: '1.1.4'
 }
 
 /** `0.17`: system namespace + Flow trigger without conditions; `0.19`: that trigger alone; `0.20`: its
  * preconditions wording; `1.0`: plus subflow and runnable-property warnings; `none` before 0.17. */
 export type WarningEra = 'none' | '0.17' | '0.19' | '0.20' | '1.0'
 
-export function featuresOf(version: string, edition: 'OSS' | 'EE' = 'OSS'): Features {
+export function featuresOf(
+  version: string,
+  edition: 'OSS' | 'EE' = 'OSS',
+  boundaries: VersionBoundaries = DEFAULT_BOUNDARIES
+): Features {
   const v = parseVersion(version)
+  const v2 = atLeast(v, '2.0')
   return {
     // EE 0.22 turned multi-tenancy on with no default tenant (docs/kestra.md#tenant-prefix).
     tenantRoutes: atLeast(v, '0.23') || (edition === 'EE' && atLeast(v, '0.22')),
@@ -81,8 +136,30 @@ export function featuresOf(version: string, edition: 'OSS' | 'EE' = 'OSS'): Feat
     flowsInFileExport: atLeast(v, '0.14') && !atLeast(v, '1.0'),
     warnings: warningEra(v),
     executions: atLeast(v, '0.15'),
-    executionFilters: atLeast(v, '1.1')
+    executionFilters: atLeast(v, '1.1'),
+    dashboards: dashboardsEra(v, edition, boundaries),
+    dashboardSourceCode: atLeast(v, boundaries.dashboardSourceCode),
+    secrets: atLeast(v, boundaries.secrets),
+    namespaceSecretList: atLeast(v, boundaries.secrets) && !v2,
+    kvNamespaceList: atLeast(v, '0.18') && !v2,
+    kvInheritance: atLeast(v, boundaries.kvInheritance),
+    kvSearch: atLeast(v, boundaries.kvSearch),
+    kvRevisionField: v2
   }
+}
+
+/**
+ * Dashboards arrived in 0.20 (`4943f9ab6`, #6144) as an Elasticsearch-only controller that assigns ids
+ * (EE); YAML-supplied ids since 1.3.0 (the 1.3.0 spec requires `id`). On OSS/JDBC the first version is
+ * `boundaries.ossDashboards`; between it and 1.3 the API is the id-assigning one.
+ */
+function dashboardsEra(
+  v: VersionTuple,
+  edition: 'OSS' | 'EE',
+  b: VersionBoundaries
+): DashboardsEra {
+  if (!atLeast(v, edition === 'EE' ? '0.20' : b.ossDashboards)) return 'none'
+  return atLeast(v, '1.3') ? 'yaml-ids' : 'server-ids'
 }
 
 /**

@@ -1,9 +1,8 @@
 /**
  * Flow search filters: 1.x `filters[<field>][<OP>]=value` and the legacy flat params `namespace`
- * (prefix: ns or ns.*) and `q` (docs/kestra.md#list-and-search-flows).
+ * (prefix: ns or ns.*) and `q` (reference §2.7).
  */
-import { ApiError } from '../errors.js'
-import { STRING_OPERATORS as OPERATORS } from '../query-filters.js'
+import { invalidQueryFilter, queryFilters, TEXT_OPERATORS } from './query-filters.js'
 
 type Predicate = (namespace: string, id: string) => boolean
 
@@ -12,29 +11,19 @@ const IGNORED_FIELDS = new Set(['scope'])
 
 export function flowFilter(query: URLSearchParams): Predicate {
   const predicates: Predicate[] = []
-  for (const key of new Set(query.keys())) {
-    const match = /^filters\[(\w+)\]\[(\w+)\](?:\[\w*\])?$/.exec(key)
-    if (!match) continue
-    const [, field, op] = match
+  for (const filter of queryFilters(query)) {
+    const { field, op, values } = filter
     if (IGNORED_FIELDS.has(field)) continue
-    const operator = OPERATORS[op]
+    const operator = TEXT_OPERATORS[op]
     if (!operator || !['namespace', 'q', 'flowId'].includes(field)) {
-      throw new ApiError(
-        400,
-        'Invalid query filters',
-        `Unsupported filter ${key}`,
-        'invalid-query-filters'
-      )
+      throw invalidQueryFilter(filter)
     }
-    const values = query
-      .getAll(key)
-      .flatMap((v) => (op === 'IN' || op === 'NOT_IN' ? v.split(',') : [v]))
     if (field === 'namespace') predicates.push((ns) => operator(ns, values))
     if (field === 'flowId') predicates.push((_ns, id) => operator(id, values))
     if (field === 'q') predicates.push((ns, id) => matchesText(ns, id, values[0]))
   }
   const legacyNamespace = query.get('namespace')
-  if (legacyNamespace) predicates.push((ns) => OPERATORS.PREFIX(ns, [legacyNamespace]))
+  if (legacyNamespace) predicates.push((ns) => TEXT_OPERATORS.PREFIX(ns, [legacyNamespace]))
   const legacyText = query.get('q')
   if (legacyText) predicates.push((ns, id) => matchesText(ns, id, legacyText))
   return (namespace, id) => predicates.every((p) => p(namespace, id))

@@ -33,6 +33,7 @@ import { isMultipart, parseMultipart } from '../multipart.js'
 import { compare } from '../namespace-files.js'
 import { flowWarnings } from '../flow-warnings.js'
 import { flowFilter } from './flow-filters.js'
+import { byKeys, pageParams, slice, sortKeys } from './paging.js'
 
 const YAML = 'application/x-yaml'
 
@@ -93,15 +94,12 @@ export function handleRevisions(ctx: RequestContext, core: EmulatorCore): Reply 
 }
 
 export function handleSearch(ctx: RequestContext, core: EmulatorCore): Reply {
-  const page = pageParam(ctx, 'page', 1)
-  const size = pageParam(ctx, 'size', 10)
-  const sorter = sortOrder(ctx.query.getAll('sort'))
+  const page = pageParams(ctx, 'searchFlows', 10)
+  const sorter = sortOrder(ctx)
   const matches = flowFilter(ctx.query)
   const found = liveFlows(core, ctx.tenant).filter((f) => matches(f.namespace, f.id))
   found.sort(sorter)
-  const results = found
-    .slice((page - 1) * size, page * size)
-    .map((saved) => renderFlow(core, saved, false))
+  const results = slice(found, page).map((saved) => renderFlow(core, saved, false))
   return jsonReply({ results, total: found.length })
 }
 
@@ -325,33 +323,8 @@ function jsonBodyAsYaml(ctx: RequestContext): string {
   return stringify(value)
 }
 
-function pageParam(ctx: RequestContext, name: string, fallback: number): number {
-  const raw = queryValue(ctx, name)
-  const value = raw === undefined ? fallback : Number(raw)
-  if (!Number.isInteger(value) || value < 1) {
-    const path = `searchFlows.${name}`
-    throw invalidEntity(`${path}: must be greater than or equal to 1`, [
-      { message: 'must be greater than or equal to 1', path }
-    ])
-  }
-  return value
-}
-
-function sortOrder(sorts: string[]): (a: SavedFlow, b: SavedFlow) => number {
-  const keys = sorts
-    .flatMap((s) => s.split(','))
-    .filter((s) => s !== '')
-    .map((item) => {
-      const match = /^(id|namespace):(asc|desc)$/.exec(item)
-      if (!match) throw illegalArgument('Invalid sort parameter')
-      return { field: match[1] as 'id' | 'namespace', sign: match[2] === 'asc' ? 1 : -1 }
-    })
+function sortOrder(ctx: RequestContext): (a: SavedFlow, b: SavedFlow) => number {
+  const keys = sortKeys(ctx, ['id', 'namespace'])
   if (keys.length === 0) keys.push({ field: 'namespace', sign: 1 }, { field: 'id', sign: 1 })
-  return (a, b) => {
-    for (const { field, sign } of keys) {
-      const order = compare(a[field], b[field])
-      if (order !== 0) return order * sign
-    }
-    return 0
-  }
+  return byKeys(keys, (flow, field) => flow[field as 'id' | 'namespace'])
 }
