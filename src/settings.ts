@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { parseSmokeLine, type SmokeFlow } from './deploy/smoke-lines.js'
 import { ConfigError } from './errors.js'
-import { authSecrets } from './secrets.js'
 
 /** Every input of action.yml with its default, as the runner would set it when the workflow omits it. */
 export const INPUT_DEFAULTS = {
@@ -414,11 +413,4 @@ function isMultiline(name: InputName): boolean {
 /** A server value as it may be shown: everything up to the last `@` (credentials, even with `/` in them) is hidden. */
 function withoutUserinfo(value: string): string {
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_match, scheme = '') => `${scheme}***@`)
-}
-
-/** The secrets among the settings, for masking and for leak scans. */
-export function secretsOf(settings: Settings): string[] {
-  const secrets = [...authSecrets(settings.auth)]
-  if (settings.githubToken) secrets.push(settings.githubToken)
-  return secrets.filter((s) => s.length >= 4)
 }

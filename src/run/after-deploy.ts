@@ -26,13 +26,13 @@ export async function afterDeploy(args: {
     Settings,
     'smokeFlows' | 'smokeTimeoutSeconds' | 'rollback' | 'server' | 'tenant' | 'concurrency'
   >
-  ports: Pick<RunPorts, 'reporter'>
+  ports: Pick<RunPorts, 'reporter' | 'edge'>
   kestra: KestraApi & ExecutionsApi
   result: DeployResult
   refs: FlowDependency[]
 }): Promise<AfterDeploy> {
   const { settings, result, kestra } = args
-  const { reporter } = args.ports
+  const { reporter, edge } = args.ports
   const wrote = result.resources.some((r) => WRITTEN.has(r.result))
   let smoke: SmokeReport | undefined
   if (settings.smokeFlows.length > 0 && wrote && result.status === 'applied') {
@@ -63,7 +63,7 @@ export async function afterDeploy(args: {
   }
   reporter.setOutput('smoke', smoke ? (smoke.passed ? 'passed' : 'failed') : 'skipped')
 
-  const markdown = smoke ? [smokeSection(smoke)] : []
+  const markdown = smoke ? [smokeSection(edge.shown(smoke))] : []
   const undo =
     settings.rollback &&
     (smoke?.passed === false || result.status === 'failed') &&
@@ -81,7 +81,7 @@ export async function afterDeploy(args: {
         }),
       (done) => `Rollback: ${done.complete ? 'complete' : 'incomplete'}.`
     )
-    markdown.push(rollbackSection(undone))
+    markdown.push(rollbackSection(edge.shown(undone)))
   }
   reporter.setOutput('rolled-back', undo)
   if (!smoke || smoke.passed) return { markdown, rolledBack: undo }

@@ -19,6 +19,7 @@ export type {
   EmulatorOptions,
   Fault,
   LoggedRequest,
+  SentCredentials,
   SeedState,
   Snapshot,
   StoredFile,
