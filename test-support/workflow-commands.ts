@@ -80,22 +80,8 @@ function parseV2(text: string, registered: Set<string>): Parsed | undefined {
   if (!message.startsWith('::')) return undefined
   const end = message.indexOf('::', 2)
   if (end < 0) return undefined
-  const info = message.slice(2, end)
-  const space = info.indexOf(' ')
-  const name = (space < 0 ? info : info.slice(0, space)).toLowerCase()
-  if (!registered.has(name)) return undefined
-  const properties: Record<string, string> = {}
-  if (space > 0) {
-    for (const pair of info
-      .slice(space + 1)
-      .trim()
-      .split(',')
-      .filter(Boolean)) {
-      const [key, value] = splitPair(pair)
-      if (key !== undefined && value !== undefined) properties[key] = unescapeProperty(value)
-    }
-  }
-  return { name, properties, data: unescapeData(message.slice(end + 2)) }
+  const info = commandInfo(message.slice(2, end), ',', unescapeProperty, registered)
+  return info && { ...info, data: unescapeData(message.slice(end + 2)) }
 }
 
 function parseLegacy(text: string, registered: Set<string>): Parsed | undefined {
@@ -103,21 +89,31 @@ function parseLegacy(text: string, registered: Set<string>): Parsed | undefined 
   if (prefix < 0) return undefined
   const bracket = text.indexOf(']', prefix)
   if (bracket < 0) return undefined
-  const info = text.slice(prefix + 3, bracket)
+  const info = commandInfo(text.slice(prefix + 3, bracket), ';', unescapeLegacy, registered)
+  return info && { ...info, data: unescapeLegacy(text.slice(bracket + 1)) }
+}
+
+/**
+ * `name k=v<separator>k=v`: the name up to the first space, a registered one, then the properties (trimmed
+ * first in the `::` form, as the runner does).
+ */
+function commandInfo(
+  info: string,
+  separator: string,
+  unescape: (value: string) => string,
+  registered: Set<string>
+): Omit<Parsed, 'data'> | undefined {
   const space = info.indexOf(' ')
   const name = (space < 0 ? info : info.slice(0, space)).toLowerCase()
   if (!registered.has(name)) return undefined
   const properties: Record<string, string> = {}
-  if (space > 0) {
-    for (const pair of info
-      .slice(space + 1)
-      .split(';')
-      .filter(Boolean)) {
-      const [key, value] = splitPair(pair)
-      if (key !== undefined && value !== undefined) properties[key] = unescapeLegacy(value)
-    }
+  const rest = info.slice(space + 1)
+  const pairs = space > 0 ? (separator === ',' ? rest.trim() : rest).split(separator) : []
+  for (const pair of pairs.filter(Boolean)) {
+    const [key, value] = splitPair(pair)
+    if (key !== undefined && value !== undefined) properties[key] = unescape(value)
   }
-  return { name, properties, data: unescapeLegacy(text.slice(bracket + 1)) }
+  return { name, properties }
 }
 
 /** `Split('=', 2, RemoveEmptyEntries)`: both halves non-empty, or no pair. */

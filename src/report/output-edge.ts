@@ -5,7 +5,7 @@ import { bounded, MESSAGE_BYTES } from './bounds.js'
 
 /** Shown whole once redacted: a diff is bounded by the plan's own limits. */
 const UNBOUNDED_KEYS = new Set(['diff'])
-/** Flow sources: never shown as such (only through their diff), so left out of the copy for renderers. */
+/** Flow sources: never shown as such, only through their diff. */
 const SOURCE_KEYS = new Set(['desired', 'source'])
 
 /**
@@ -50,8 +50,10 @@ export class OutputEdge {
   }
 
   /**
-   * A copy of plain data for a renderer: every string redacted and cut as a message, diffs redacted whole,
-   * flow sources left out; numbers, bytes and other objects as they are.
+   * Plain data as a renderer may show it: every string redacted and cut as a message, diffs redacted whole;
+   * numbers, bytes, maps and other objects as they are. Flow sources stay as they are: a renderer shows a source
+   * only through its diff (and a channel's last guard reads everything). What holds nothing to redact is
+   * returned itself, not copied.
    */
   shown<T>(data: T): T {
     return this.copy(data, undefined) as T
@@ -59,19 +61,20 @@ export class OutputEdge {
 
   private copy(value: unknown, key: string | undefined): unknown {
     if (typeof value === 'string') {
+      if (key !== undefined && SOURCE_KEYS.has(key)) return value
       return key !== undefined && UNBOUNDED_KEYS.has(key) ? this.text(value) : this.message(value)
     }
-    if (Array.isArray(value)) return value.map((item) => this.copy(item, key))
-    if (value instanceof Map) {
-      return new Map([...value].map(([k, v]) => [this.copy(k, undefined), this.copy(v, undefined)]))
+    if (Array.isArray(value)) {
+      const items = value.map((item) => this.copy(item, key))
+      return items.some((item, i) => item !== value[i]) ? items : value
     }
     if (value === null || typeof value !== 'object' || !isPlain(value)) return value
-    const copy: Record<string, unknown> = {}
+    let copy: Record<string, unknown> | undefined
     for (const [name, item] of Object.entries(value)) {
-      if (typeof item === 'string' && SOURCE_KEYS.has(name)) continue
-      copy[name] = this.copy(item, name)
+      const shown = this.copy(item, name)
+      if (shown !== item) (copy ??= { ...value })[name] = shown
     }
-    return copy
+    return copy ?? value
   }
 }
 
