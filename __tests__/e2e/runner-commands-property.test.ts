@@ -7,6 +7,11 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import {
+  refusedSmokeStart,
+  refusedWrite,
+  validationWarning
+} from '../../test-support/echo-faults.js'
 import { MARKER, untrustedText } from '../../test-support/injected-commands.js'
 import type { Fault } from '../../test-support/kestra-emulator/index.js'
 import { foreignCommands, readRunnerCommands } from '../../test-support/workflow-commands.js'
@@ -48,35 +53,8 @@ describe('server text cannot command the runner', () => {
   }, 900_000)
 })
 
-/** Kestra's error bodies carry server text in `message` and `_embedded.errors`, its verdicts in `warnings`. */
 function fault(site: Site, text: string): Fault {
-  if (site === 'smoke-start error') {
-    return {
-      route: 'executions.create',
-      status: 422,
-      times: 20,
-      body: { message: `Invalid entity: Invalid value for input \`payload\`. Cause: ${text}` }
-    }
-  }
-  if (site === 'write error') {
-    return {
-      route: 'flows.update',
-      status: 422,
-      times: 20,
-      body: {
-        message: `Invalid entity: ${text}`,
-        _embedded: { errors: [{ message: text, path: 'id' }] }
-      }
-    }
-  }
-  return {
-    route: 'flows.validate',
-    afterHandling: true,
-    times: 20,
-    bodyFrom: (_sent, answer) =>
-      (answer as { warnings?: string[] }[]).map((verdict) => ({
-        ...verdict,
-        warnings: [...(verdict.warnings ?? []), text]
-      }))
-  }
+  const say = () => text
+  if (site === 'smoke-start error') return refusedSmokeStart(say)
+  return site === 'write error' ? refusedWrite(say) : validationWarning(say)
 }

@@ -9,6 +9,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { credentialLeaks } from '../../test-support/credential-leaks.js'
+import {
+  executionState,
+  refusedSmokeStart,
+  refusedWrite,
+  validationWarning
+} from '../../test-support/echo-faults.js'
 import { describeForm, encodeCredential, formSpec } from '../../test-support/credential-forms.js'
 import type { Fault, SentCredentials } from '../../test-support/kestra-emulator/index.js'
 import { runCli } from '../cli/run-cli.js'
@@ -132,52 +138,13 @@ function cliEnv(stage: Stage, kind: Kind, credential: string): Record<string, st
 
 /** The emulator echoes what `said` makes of the credentials at `site`; the body goes out in two chunks. */
 function inject(stage: Stage, site: Site, said: (sent: SentCredentials) => string): void {
-  const splitAt = (body: Buffer) => Math.floor(body.length / 2)
   const faults: Record<Site, Fault> = {
-    'validation verdict': {
-      route: 'flows.validate',
-      afterHandling: true,
-      times: 20,
-      splitAt,
-      bodyFrom: (sent, answer) =>
-        (answer as { warnings?: string[] }[]).map((verdict) => ({
-          ...verdict,
-          warnings: [...(verdict.warnings ?? []), `deprecated property ${said(sent)}`]
-        }))
-    },
-    'write error': {
-      route: 'flows.update',
-      status: 422,
-      times: 20,
-      splitAt,
-      bodyFrom: (sent) => ({
-        message: `Invalid entity: ${said(sent)}`,
-        _embedded: { errors: [{ message: said(sent), path: 'tasks[0]' }] }
-      })
-    },
-    'smoke-start error': {
-      route: 'executions.create',
-      status: 422,
-      times: 20,
-      splitAt,
-      bodyFrom: (sent) => ({
-        message: `Invalid entity: Invalid value for input \`payload\`. Cause: ${said(sent)}`
-      })
-    },
-    'execution state': {
-      route: 'executions.get',
-      afterHandling: true,
-      times: 1000,
-      splitAt,
-      bodyFrom: (sent, answer) => {
-        const execution = answer as { state?: Record<string, unknown> } | undefined
-        return execution?.state
-          ? { ...execution, state: { ...execution.state, current: said(sent) } }
-          : answer
-      }
-    }
+    'validation verdict': validationWarning((sent) => `deprecated property ${said(sent)}`),
+    'write error': refusedWrite(said),
+    'smoke-start error': refusedSmokeStart(said),
+    'execution state': executionState(said)
   }
-  stage.kestra.inject(faults[site])
+  stage.kestra.inject({ ...faults[site], splitAt: (body) => Math.floor(body.length / 2) })
 }
 
 function echoTrace(site: Site): RegExp {

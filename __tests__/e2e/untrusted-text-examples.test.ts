@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { credentialLeaks } from '../../test-support/credential-leaks.js'
+import { validationWarning } from '../../test-support/echo-faults.js'
 import { foreignCommands, readRunnerCommands } from '../../test-support/workflow-commands.js'
 import { runCli } from '../cli/run-cli.js'
 import { BASE, CHANGE, TEAM } from '../reliability/scenario.js'
@@ -35,16 +36,7 @@ async function stage(): Promise<Stage> {
 
 /** Validation verdicts that carry `warning` for every flow, as a proxy or server might. */
 function verdictsSaying(s: Stage, warning: string): void {
-  s.kestra.inject({
-    route: 'flows.validate',
-    afterHandling: true,
-    times: 20,
-    bodyFrom: (_sent, answer) =>
-      (answer as { warnings?: string[] }[]).map((verdict) => ({
-        ...verdict,
-        warnings: [...(verdict.warnings ?? []), warning]
-      }))
-  })
+  s.kestra.inject(validationWarning(() => warning))
 }
 
 function leaksOf(surfaces: Record<string, string>, credential: string): string[] {

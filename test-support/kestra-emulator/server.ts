@@ -385,7 +385,7 @@ function answerJson(reply: Reply): unknown {
 /**
  * The credentials a request carried, for a fault that echoes them. Kestra's own answers repeat what they were
  * sent: a 422 on an execution start names the input and its value (`Invalid value for input `<id>`. Cause:
- * …`, several joined by newlines; shared/reference/kestra-api.md §10.1, InputOutputValidationException),
+ * …`, several joined by newlines: core/…/exceptions/InputOutputValidationException.java in kestra-io/kestra),
  * and Jackson's parse errors quote the request body; a smoke flow's inputs may well hold a secret.
  */
 function sentCredentials(req: IncomingMessage): SentCredentials {
