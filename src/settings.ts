@@ -1,6 +1,5 @@
 import { ConfigError } from './errors.js'
 import { readInputs, type InputName, type InputValues } from './inputs/read-inputs.js'
-import { authSecrets } from './secrets.js'
 
 export { NAMESPACE_PATTERN } from './inputs/checks.js'
 export type { NamespaceFileMapping } from './inputs/namespace-files.js'
@@ -82,11 +81,4 @@ function camelCased<Values extends object>(values: Values): CamelCased<Values> {
       value
     ])
   ) as CamelCased<Values>
-}
-
-/** The secrets among the settings, for masking and for leak scans. */
-export function secretsOf(settings: Settings): string[] {
-  const secrets = [...authSecrets(settings.auth)]
-  if (settings.githubToken) secrets.push(settings.githubToken)
-  return secrets.filter((s) => s.length >= 4)
 }

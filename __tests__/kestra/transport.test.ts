@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
 import { createDispatcher } from '../../src/kestra/dispatcher.js'
 import { ApiError } from '../../src/kestra/errors.js'
+import { credentialsFrom } from '../../src/redact/credentials.js'
+import { OutputEdge } from '../../src/report/output-edge.js'
 import { json, startTestServer, type TestServer } from './test-server.js'
 
 const cleanups: (() => Promise<void>)[] = []
@@ -139,7 +141,7 @@ describe('transport', () => {
     expect(retries).toEqual(['timeout'])
   })
 
-  it('redacts every form of the credentials from what the server says', async () => {
+  it('keeps what the server says as it said it: only the output edge redacts it', async () => {
     const auth = { kind: 'basic' as const, username: 'me@x.io', password: 'S3cret pass/+=' }
     const basic = Buffer.from(`${auth.username}:${auth.password}`).toString('base64')
     const forms = [
@@ -159,9 +161,11 @@ describe('transport', () => {
     const kestra = client({ server: server.url, auth })
     const error = (await kestra.createFlow('id: a').catch((e: unknown) => e)) as ApiError
     expect(error.message).toMatch(/^Kestra answered 422 to POST \/api\/v1\/main\/flows: Invalid/)
-    const said = JSON.stringify([error.message, error.serverMessage, error.violations])
-    for (const form of forms) expect(said).not.toContain(form)
-    expect(error.serverMessage).toContain('you sent *** and ***')
+    expect(error.serverMessage).toContain(`Invalid entity: you sent ${forms.join(' and ')}`)
+    const edge = new OutputEdge(credentialsFrom([['password', auth.password]], auth))
+    const shown = edge.text(JSON.stringify([error.message, error.serverMessage, error.violations]))
+    for (const form of forms) expect(shown).not.toContain(form)
+    expect(shown).toContain('you sent *** and ***')
   })
 
   it('reports an unreachable server without retrying and without credentials', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/errors.js'
-import { parseSettings, secretsOf, type InputName } from '../../src/settings.js'
+import { parseSettings, type InputName } from '../../src/settings.js'
 
 const parse = (inputs: Partial<Record<InputName, string>> = {}) =>
   parseSettings((name) => inputs[name] ?? '')
@@ -89,18 +89,5 @@ describe('settings', () => {
     expect(failure({ root: '../elsewhere' })).toMatch(/^Input 'root'/)
     expect(failure({ layout: 'namespace' })).toMatch(/^Input 'namespace': layout 'namespace' needs/)
     expect(failure({ layout: 'custom' })).toMatch(/^Input 'flows': layout 'custom' needs/)
-  })
-
-  it('lists the secrets to mask, including base64 of user:password', () => {
-    const settings = parse({
-      username: 'me@example.com',
-      password: 'Pa55word!',
-      'github-token': 'ghs_abcdef'
-    })
-    expect(secretsOf(settings)).toEqual([
-      'Pa55word!',
-      Buffer.from('me@example.com:Pa55word!').toString('base64'),
-      'ghs_abcdef'
-    ])
   })
 })

@@ -15,8 +15,12 @@ import { inert, palette, wantsColour, type Palette } from '../report/terminal-st
 import { LOADING, VALIDATION } from '../run/check.js'
 import { execute, type RunOutcome } from '../run/execute.js'
 import { failureMessage, tally } from '../validate/verdict.js'
-import { createRedactor } from '../secrets.js'
-import { secretsOf, type Settings } from '../settings.js'
+import { credentialsFrom } from '../redact/credentials.js'
+import { bounded, LOG_LINE_BYTES } from '../report/bounds.js'
+import { OutputEdge } from '../report/output-edge.js'
+import { publicNames } from '../report/public-names.js'
+import { redactingReporter } from '../report/redacting.js'
+import type { Settings } from '../settings.js'
 import { parseArgs, UsageError, type CliArgs } from './args.js'
 import { localRunContext, uncommittedPaths } from './local-context.js'
 import { reportText } from './plan-text.js'
@@ -40,22 +44,25 @@ const EXIT_USAGE = 2
  * (findings and plan, the PR comment's Markdown, or JSON) goes to stdout, progress to stderr.
  */
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
-  // Secrets are masked from the start, in every form the server could echo them, so not even a
-  // settings error can show them.
-  const fromEnv = [io.env.KESTRA_PASSWORD, io.env.KESTRA_API_TOKEN].filter(
-    (s): s is string => s !== undefined && s.length >= 4
+  // Secrets are redacted from the start, in every form the server could echo them, so not even a
+  // settings error can show them; stderr is a log: each line of it is cut at 4 KiB.
+  const credentials = credentialsFrom(
+    [
+      ['KESTRA_PASSWORD', io.env.KESTRA_PASSWORD],
+      ['KESTRA_API_TOKEN', io.env.KESTRA_API_TOKEN]
+    ],
+    { username: io.env.KESTRA_USERNAME, password: io.env.KESTRA_PASSWORD }
   )
-  let redactor = createRedactor(fromEnv)
-  const mask = (text: string) => redactor.text(text)
-  const out = (text: string) => void io.stdout.write(mask(text))
-  const err = (text: string) => void io.stderr.write(mask(cliWords(text)))
+  let edge = new OutputEdge(credentials)
+  const out = (text: string) => void io.stdout.write(edge.text(text))
+  const err = (text: string) => void io.stderr.write(edge.text(logLines(cliWords(text))))
 
   let args: CliArgs
   try {
     args = parseArgs(argv)
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
-    return usageFailure(err, error)
+    return usageFailure(err, error, edge)
   }
   if (args.help) {
     out(usage())
@@ -73,10 +80,16 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   const ticking = progress && setInterval(() => progress.tick(), 250).unref()
   try {
     const settings = cliSettings(args, io.env)
-    redactor = createRedactor([...new Set([...fromEnv, ...secretsOf(settings)])])
     if (args.command !== 'validate' && !settings.server) {
       throw new UsageError(`${args.command} needs the Kestra server: --server URL or KESTRA_URL`)
     }
+    const context = await localRunContext({
+      cwd: io.cwd,
+      env: io.env,
+      runnerTemp: scratch,
+      base: args.base
+    })
+    edge = new OutputEdge(credentials, publicNames(settings, context))
     const terminal = terminalReporter({
       log: err,
       findings: args.format === 'text' ? (text) => out(cliWords(text)) : err,
@@ -85,14 +98,10 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
       progress
     })
     // The text result ends with the repository line and the verdict: the log does not say them first.
-    const reporter =
-      args.format === 'text' ? withoutSummaries(terminal, [LOADING, VALIDATION]) : terminal
-    const context = await localRunContext({
-      cwd: io.cwd,
-      env: io.env,
-      runnerTemp: scratch,
-      base: args.base
-    })
+    const reporter = redactingReporter(
+      args.format === 'text' ? withoutSummaries(terminal, [LOADING, VALIDATION]) : terminal,
+      edge
+    )
     if (args.command === 'deploy' && !settings.dryRun) {
       if (!context.sha) {
         throw new UsageError(
@@ -111,20 +120,22 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     const outcome = await execute(settings, context, {
       reporter,
       kestra,
+      edge,
       now: () => new Date()
     })
     // The plan file goes with the scratch folder: the outputs do not point at it.
-    const { 'plan-file': _planFile, ...outputs } = reporter.outputs()
+    const { 'plan-file': _planFile, ...outputs } = terminal.outputs()
+    const failure = outcome.failure && edge.text(cliFailure(outcome))
     progress?.clear()
-    out(formatResult(args, settings, outcome, outputs, p))
-    if (outcome.failure) {
-      err(`${p.red('error')} ${inert(cliFailure(outcome))}\n`)
+    out(formatResult(args, settings, edge.shown(outcome.report), outputs, failure, p))
+    if (failure) {
+      err(`${p.red('error')} ${inert(failure)}\n`)
       return EXIT_FAILED
     }
     return EXIT_OK
   } catch (error) {
-    if (error instanceof UsageError) return usageFailure(err, error)
-    err(`${p.red('error')} ${inert(errorMessage(error))}\n`)
+    if (error instanceof UsageError) return usageFailure(err, error, edge)
+    err(`${p.red('error')} ${inert(edge.text(errorMessage(error)))}\n`)
     return EXIT_FAILED
   } finally {
     clearInterval(ticking)
@@ -134,23 +145,20 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   }
 }
 
+/** The result as the format asks, from the report as shown (redacted) and the failure in CLI words. */
 function formatResult(
   args: CliArgs,
   settings: Settings,
-  outcome: RunOutcome,
+  report: ReportInput,
   outputs: Record<string, string>,
+  failure: string | undefined,
   p: Palette
 ): string {
-  const report: ReportInput = outcome.report
   if (args.format === 'markdown') {
     return `${renderComment({ ...report, commentKey: settings.commentKey })}\n`
   }
   if (args.format === 'json') {
-    const json = {
-      outputs,
-      findings: report.findings,
-      failure: outcome.failure && cliFailure(outcome)
-    }
+    const json = { outputs, findings: report.findings, failure }
     return `${JSON.stringify(json, null, 2)}\n`
   }
   // The outputs are the action's; a terminal reader wants them only when asking for detail.
@@ -184,9 +192,17 @@ function withoutSummaries(reporter: TerminalReporter, titles: readonly string[])
   }
 }
 
-function usageFailure(err: (text: string) => void, error: UsageError): number {
-  err(`kestra-gitops: ${inert(error.message)}\nRun 'kestra-gitops --help' for usage.\n`)
+function usageFailure(err: (text: string) => void, error: UsageError, edge: OutputEdge): number {
+  err(`kestra-gitops: ${inert(edge.text(error.message))}\nRun 'kestra-gitops --help' for usage.\n`)
   return EXIT_USAGE
+}
+
+/** Each line cut at 4 KiB: stderr is the CLI's log. */
+function logLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => bounded(line, LOG_LINE_BYTES))
+    .join('\n')
 }
 
 function processIo(): CliIo {

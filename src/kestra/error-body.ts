@@ -1,7 +1,5 @@
 import type { ServerConstraint } from './api.js'
 
-const MAX_MESSAGE = 500
-
 export interface ErrorBody {
   message: string
   violations: ServerConstraint[]
@@ -9,7 +7,8 @@ export interface ErrorBody {
 
 /**
  * Reads an error answer of any Kestra era: Micronaut `JsonError` (`message`, `_embedded.errors`),
- * RFC 9457 problem+json (`detail`, `title`, `errors`), a bare status, or an HTML page from a proxy.
+ * RFC 9457 problem+json (`detail`, `title`, `errors`), a bare status, or an HTML page from a proxy. The
+ * message is kept whole: the output edge cuts it once redacted, so no cut can leave part of a credential.
  */
 export function parseErrorBody(body: Uint8Array, statusText: string): ErrorBody {
   const text = new TextDecoder().decode(body).trim()
@@ -23,10 +22,10 @@ export function parseErrorBody(body: Uint8Array, statusText: string): ErrorBody 
     const main = firstString(record.message, record.detail, record.title)
     const missing = violations.filter((v) => !main?.includes(v.message)).map(violationText)
     const message = [main, missing.join(', ')].filter(Boolean).join(': ')
-    return { message: clip(message || statusText), violations }
+    return { message: message || statusText, violations }
   }
   if (text === '' || text.startsWith('<')) return { message: statusText, violations: [] }
-  return { message: clip(text), violations: [] }
+  return { message: text, violations: [] }
 }
 
 function parseJson(text: string): unknown {
@@ -59,8 +58,4 @@ function violationText(violation: ServerConstraint): string {
 function firstString(...values: unknown[]): string | undefined {
   for (const value of values) if (typeof value === 'string' && value.trim()) return value.trim()
   return undefined
-}
-
-function clip(message: string): string {
-  return message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message
 }

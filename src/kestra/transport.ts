@@ -12,7 +12,6 @@ import {
   type RetryPolicy
 } from './retry.js'
 import { Semaphore } from '../concurrency.js'
-import { authSecrets, createRedactor, type Redactor } from '../secrets.js'
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
@@ -63,19 +62,17 @@ type Attempt = { response: HttpResponse } | { error: unknown; reason: string }
 
 /**
  * Sends requests with auth, a deadline per attempt, bounded concurrency and retries of transient failures.
- * Server text is untrusted: every answer that is not a resource's bytes, and every failure's message, has
- * the credentials redacted before anyone reads it.
+ * Answers are returned as the server sent them: decisions read real values, and the output edge alone
+ * redacts what is shown (docs/security.md).
  */
 export class Transport {
   private readonly semaphore: Semaphore
   private readonly counts: Record<string, number> = {}
   private readonly authorization: string | undefined
-  private readonly redactor: Redactor
 
   constructor(private readonly options: TransportOptions) {
     this.semaphore = new Semaphore(options.concurrency)
     this.authorization = authorizationHeader(options.auth)
-    this.redactor = createRedactor(authSecrets(options.auth))
   }
 
   requestCount(): Record<string, number> {
@@ -136,8 +133,7 @@ export class Transport {
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs
       })
-      const bytes = await readBody(res.body, res.headers['content-length'])
-      const body = isResourceBytes(res.statusCode, res.headers) ? bytes : this.redactor.bytes(bytes)
+      const body = await readBody(res.body, res.headers['content-length'])
       const { method, path } = req
       const response = { method, path, status: res.statusCode, headers: res.headers, body }
       return { response: { ...response, attempts: attempt } }
@@ -172,7 +168,7 @@ export class Transport {
       status: undefined,
       method: req.method,
       path: req.path,
-      serverMessage: this.redactor.text(said)
+      serverMessage: said
     })
   }
 }
@@ -209,12 +205,6 @@ class RequestTimeout extends Error {
           : `timed out after ${timeoutMs / 1000} s, when its deadline came`
     )
   }
-}
-
-/** A file's or an export's bytes: kept exact (they are compared and stored), never shown as text. */
-function isResourceBytes(status: number, headers: HttpResponse['headers']): boolean {
-  const type = String(headers['content-type'] ?? '').toLowerCase()
-  return status < 400 && (type.includes('octet-stream') || type.includes('zip'))
 }
 
 function header(response: HttpResponse, name: string): string | undefined {

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import type { Mode } from '../settings.js'
 import { compareFindings, type Finding, type Severity } from '../validate/finding.js'
 import type { Plan, PlanAction } from './types.js'
@@ -21,6 +22,11 @@ export type PlanFileResource = {
   /** Present (true) only for drifted resources. */
   drifted?: true
 } & ({ id: string } | { path: string })
+
+/** Where the plan file goes: under RUNNER_TEMP, one per comment-key. */
+export function planFilePath(runnerTemp: string, commentKey: string): string {
+  return join(runnerTemp, `kestra-gitops-plan-${commentKey}.json`)
+}
 
 /** The JSON document written to the `plan-file` output (docs/inputs.md#plan-file). */
 export interface PlanFile {

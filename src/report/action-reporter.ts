@@ -4,41 +4,41 @@ import { annotationProperties, selectAnnotations } from './annotations.js'
 import { findingLine } from './terminal-reporter.js'
 import { palette } from './terminal-style.js'
 import type { OutputName, Reporter } from './reporter.js'
+import type { RunnerLog } from './runner-log.js'
 
-/** Reports through the GitHub runner: workflow commands, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY. */
-export function actionReporter(): Reporter {
+/** Reports through the GitHub runner: its log (`log`), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY. */
+export function actionReporter(log: RunnerLog): Reporter {
   let grouped = false
   return {
-    info: (message) => core.info(message),
-    warning: (message) => core.warning(message),
+    info: (message) => log.info(message),
+    warning: (message) => log.command('warning', {}, message),
     group(title) {
-      if (grouped) core.endGroup()
-      core.startGroup(title)
+      if (grouped) log.command('endgroup', {}, '')
+      log.command('group', {}, title)
       grouped = true
     },
     endGroup(summary) {
-      if (grouped) core.endGroup()
+      if (grouped) log.command('endgroup', {}, '')
       grouped = false
-      if (summary) core.info(summary)
+      if (summary) log.info(summary)
     },
     progress: () => undefined,
     annotate(findings: Finding[]) {
       const annotated = selectAnnotations(findings)
-      // Past GitHub's cap on annotations, the rest are plain log lines: the log has them all. Indented
-      // and on one line, so no repository or server text can start a workflow command.
+      // Past GitHub's cap on annotations, the rest are plain log lines: the log has them all.
       const shown = new Set(annotated)
       for (const finding of findings) {
         if (shown.has(finding)) continue
-        core.info(`  ${findingLine(finding, palette(false)).replace(/\s*[\r\n]+\s*/g, ' ')}`)
+        log.info(`  ${findingLine(finding, palette(false)).replace(/\s*[\r\n]+\s*/g, ' ')}`)
       }
       for (const finding of annotated) {
-        const log =
-          finding.severity === 'error'
-            ? core.error
-            : finding.severity === 'warning'
-              ? core.warning
-              : core.notice
-        log(finding.message, annotationProperties(finding))
+        const { title, file, startLine, endLine, startColumn, endColumn } =
+          annotationProperties(finding)
+        log.command(
+          finding.severity,
+          { title, file, line: startLine, endLine, col: startColumn, endColumn },
+          finding.message
+        )
       }
     },
     setOutput: (name: OutputName, value) => core.setOutput(name, String(value)),

@@ -1,37 +1,45 @@
-import type { GitHubPort } from '../github/port.js'
-import type { Redactor } from '../secrets.js'
+import type { CommentOutcome, GitHubPort } from '../github/port.js'
+import type { OutputEdge } from './output-edge.js'
 import type { Reporter } from './reporter.js'
 
 /**
- * The last guard before the runner's outputs: whatever a message holds (server text is redacted where it
- * enters, this catches the rest), no credential form reaches a log line, annotation, output or summary.
+ * The reporter behind the output edge: messages, titles, annotations and outputs are redacted (and findings
+ * bounded) before the reporter escapes them for its channel; the job summary, already rendered from redacted
+ * data, is guarded once more as it is written.
  */
-export function redactingReporter(reporter: Reporter, redactor: Redactor): Reporter {
-  const redact = redactor.text
+export function redactingReporter(reporter: Reporter, edge: OutputEdge): Reporter {
+  const text = (value: string) => edge.text(value)
   return {
-    info: (message) => reporter.info(redact(message)),
-    warning: (message) => reporter.warning(redact(message)),
+    info: (message) => reporter.info(text(message)),
+    warning: (message) => reporter.warning(text(message)),
     annotate: (findings) =>
-      reporter.annotate(findings.map((f) => ({ ...f, message: redact(f.message) }))),
+      reporter.annotate(findings.map((f) => ({ ...f, message: edge.message(f.message) }))),
     setOutput: (name, value) =>
-      reporter.setOutput(name, typeof value === 'string' ? redact(value) : value),
-    writeSummary: (markdown) => reporter.writeSummary(redact(markdown)),
-    group: (title) => reporter.group(redact(title)),
-    endGroup: (summary) => reporter.endGroup(summary === undefined ? undefined : redact(summary)),
-    progress: (text) => reporter.progress(redact(text))
+      reporter.setOutput(name, typeof value === 'string' ? text(value) : value),
+    writeSummary: (markdown) => reporter.writeSummary(text(markdown)),
+    group: (title) => reporter.group(text(title)),
+    endGroup: (summary) => reporter.endGroup(summary === undefined ? undefined : text(summary)),
+    progress: (progress) => reporter.progress(text(progress))
   }
 }
 
-/** GitHub's comments are public and never masked by the runner: their bodies get the same guard. */
-export function redactingGitHub(github: GitHubPort, redactor: Redactor): GitHubPort {
-  const redact = redactor.text
+/**
+ * GitHub's comments are public and never masked by the runner: their final bodies get the last guard. The
+ * address GitHub gives a comment is a name the run shows as it is (the `comment-url` output).
+ */
+export function redactingGitHub(github: GitHubPort, edge: OutputEdge): GitHubPort {
+  const text = (value: string) => edge.text(value)
+  const learn = (outcome: CommentOutcome) => {
+    if (outcome.status !== 'forbidden') edge.learn([outcome.url])
+    return outcome
+  }
   return {
     listPullRequestFiles: (pr) => github.listPullRequestFiles(pr),
     compareCommits: (base, head) => github.compareCommits(base, head),
     findStickyComment: (issue, marker) => github.findStickyComment(issue, marker),
-    upsertStickyComment: (issue, marker, body) =>
-      github.upsertStickyComment(issue, marker, redact(body)),
-    updateComment: (id, body) => github.updateComment(id, redact(body)),
+    upsertStickyComment: async (issue, marker, body) =>
+      learn(await github.upsertStickyComment(issue, marker, text(body))),
+    updateComment: async (id, body) => learn(await github.updateComment(id, text(body))),
     findMergedPullRequest: (sha) => github.findMergedPullRequest(sha),
     getFileAtRef: (path, ref) => github.getFileAtRef(path, ref)
   }

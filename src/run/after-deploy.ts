@@ -31,7 +31,7 @@ export async function afterDeploy(args: {
     Settings,
     'smokeFlows' | 'smokeTimeoutSeconds' | 'rollback' | 'server' | 'tenant' | 'concurrency'
   >
-  ports: Pick<RunPorts, 'reporter'>
+  ports: Pick<RunPorts, 'reporter' | 'edge'>
   kestra: KestraServer
   result: DeployResult
   refs: FlowDependency[]
@@ -39,7 +39,7 @@ export async function afterDeploy(args: {
   deployed: { commit: string; repository: string; runId: string }
 }): Promise<AfterDeploy> {
   const { settings, result, kestra, deployed } = args
-  const { reporter } = args.ports
+  const { reporter, edge } = args.ports
   const wrote = result.resources.some((r) => WRITTEN.has(r.result))
   let smoke: SmokeReport | undefined
   if (settings.smokeFlows.length > 0 && wrote && result.status === 'applied') {
@@ -73,7 +73,7 @@ export async function afterDeploy(args: {
   }
   reporter.setOutput('smoke', smoke ? (smoke.passed ? 'passed' : 'failed') : 'skipped')
 
-  const markdown = smoke ? [smokeSection(smoke)] : []
+  const markdown = smoke ? [smokeSection(edge.shown(smoke))] : []
   let undone: RollbackResult | undefined
   if (
     settings.rollback &&
@@ -94,7 +94,7 @@ export async function afterDeploy(args: {
       rollbackLine
     )
     for (const warning of undone.warnings) reporter.warning(warning)
-    markdown.push(rollbackSection(undone))
+    markdown.push(rollbackSection(edge.shown(undone)))
   }
   reporter.setOutput('rolled-back', undone?.rolledBack ?? 'false')
   if (!smoke || smoke.passed) return { markdown, rollback: undone }

@@ -98,10 +98,11 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
     if (error instanceof DeployError) {
       reporter.setOutput('deployed', false)
       const headline = deployTitle('failed', 'nothing written', settings.commentKey)
+      const why = fence(ports.edge.message(error.message))
       await reporter.writeSummary(
-        `${withHeadline(args.summary, headline)}\n\n### Not deployed\n\n${fence(error.message)}\n`
+        `${withHeadline(args.summary, headline)}\n\n### Not deployed\n\n${why}\n`
       )
-      await reportOnPullRequest(args, headline, `Not deployed:\n\n${fence(error.message)}`)
+      await reportOnPullRequest(args, headline, `Not deployed:\n\n${why}`)
     }
     throw error
   }
@@ -120,7 +121,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
     }
   })
   const receipt = [
-    renderReceipt(result, {
+    renderReceipt(ports.edge.shown(result), {
       commit: context.sha,
       time: ports.now().toISOString(),
       server: settings.server ?? '',

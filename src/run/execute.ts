@@ -37,6 +37,9 @@ export async function execute(
   let applying = false
   try {
     const checked = await check(settings, context, ports, mode, kestra)
+    ports.edge.learn(checked.model.managedNamespaces)
+    const weak = ports.edge.weakCredentials()
+    if (weak) reporter.warning(weak)
     // The checks annotated their findings in the validation group; the plan may add its own (impact).
     const publish = (findings: Finding[]) => {
       reporter.annotate(findings.filter((finding) => !checked.findings.includes(finding)))
@@ -62,7 +65,7 @@ export async function execute(
     if (mode === 'validate' || !kestra || !checked.state) {
       const validationFailure = publish(checked.findings)
       reporter.setOutput('deployed', false)
-      await reporter.writeSummary(renderSummary(report))
+      await reporter.writeSummary(renderSummary(ports.edge.shown(report)))
       return { mode, failure: validationFailure, report }
     }
 

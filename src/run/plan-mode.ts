@@ -1,11 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { RunContext } from '../context.js'
 import type { ActualNamespace, BaseSnapshot, PlanInput } from '../plan/input.js'
 import { buildPlan } from '../plan/build.js'
 import { callGraph } from '../plan/call-graph.js'
 import { withImpact } from '../plan/impact.js'
-import { planJson } from '../plan/plan-json.js'
+import { planFilePath, planJson } from '../plan/plan-json.js'
 import { countPlan, hasChanges } from '../plan/counts.js'
 import type { Plan, PlanCounts, ResourceChange } from '../plan/types.js'
 import type { ChangedFiles } from '../repo/changed-files.js'
@@ -84,27 +83,23 @@ export async function planMode(
   )
   const findings = sortFindings([...args.report.findings, ...impactFindings])
   const report: ReportInput = { ...args.report, findings, plan }
-  const planFile = join(context.runnerTemp, `kestra-gitops-plan-${settings.commentKey}.json`)
+  const { edge } = ports
+  const planFile = planFilePath(context.runnerTemp, settings.commentKey)
+  const planDocument = planJson(plan, {
+    mode: report.mode,
+    server: settings.server ?? '',
+    tenant: settings.tenant,
+    commit: context.sha,
+    findings: report.findings
+  })
   mkdirSync(context.runnerTemp, { recursive: true })
-  writeFileSync(
-    planFile,
-    JSON.stringify(
-      planJson(plan, {
-        mode: report.mode,
-        server: settings.server ?? '',
-        tenant: settings.tenant,
-        commit: context.sha,
-        findings: report.findings
-      }),
-      null,
-      2
-    ) + '\n'
-  )
+  writeFileSync(planFile, edge.text(`${JSON.stringify(edge.shown(planDocument), null, 2)}\n`))
   reporter.setOutput('plan-file', planFile)
   reporter.setOutput('plan-fingerprint', plan.fingerprint)
   reporter.setOutput('has-changes', hasChanges(plan.counts))
-  await postComment(args, report)
-  return { plan, summary: renderSummary(report), findings }
+  const shown = edge.shown(report)
+  await postComment(args, shown)
+  return { plan, summary: renderSummary(shown), findings }
 }
 
 function countsByNamespace(plan: Plan): Map<string, PlanCounts> {

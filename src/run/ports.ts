@@ -1,5 +1,6 @@
 import type { GitHubPort } from '../github/port.js'
 import type { KestraServer } from '../kestra/api.js'
+import type { OutputEdge } from '../report/output-edge.js'
 import type { Reporter } from '../report/reporter.js'
 
 /** What a run talks to: the action and the CLI each build these, the tests build them over fakes. */
@@ -9,5 +10,10 @@ export interface RunPorts {
   kestra?: KestraServer
   /** Present when a GitHub token is available. */
   github?: GitHubPort
+  /**
+   * Where text leaves the run (docs/security.md): renderers get `edge.shown(data)`, never the raw data the
+   * run decided on. The reporter and the GitHub port above already stand behind it.
+   */
+  edge: OutputEdge
   now(): Date
 }

@@ -20,6 +20,7 @@ export type {
   EmulatorOptions,
   Fault,
   LoggedRequest,
+  SentCredentials,
   SeedState,
   Snapshot,
   StoredDashboard,

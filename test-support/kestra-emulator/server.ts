@@ -16,7 +16,7 @@ import * as namespaces from './handlers/namespaces.js'
 import * as dashboards from './handlers/dashboards.js'
 import * as secrets from './handlers/secrets.js'
 import { matchRoute, type RouteName } from './routes.js'
-import type { Fault, LoggedRequest } from './types.js'
+import type { Fault, LoggedRequest, SentCredentials } from './types.js'
 
 type Handler = (ctx: RequestContext, core: EmulatorCore) => Reply
 
@@ -167,7 +167,9 @@ export class EmulatorServer {
         return
       }
       await this.sleep(this.latencyMs)
-      return this.send(res, entry, faultReply(fault, url, req), fault.trickleMs)
+      const reply = faultReply(fault, url, req)
+      if (fault.splitAt) return this.sendSplit(res, entry, reply, fault.splitAt)
+      return this.send(res, entry, reply, fault.trickleMs)
     }
 
     this.hook?.(entry)
@@ -185,12 +187,36 @@ export class EmulatorServer {
         req.socket.destroy()
         return
       }
-      if (fault.status !== undefined || fault.body !== undefined || fault.echoCredentials) {
-        reply = faultReply(fault, url, req)
+      if (
+        fault.status !== undefined ||
+        fault.body !== undefined ||
+        fault.bodyFrom ||
+        fault.echoCredentials
+      ) {
+        reply = faultReply(fault, url, req, reply)
       }
     }
     await this.sleep(this.latencyMs)
+    if (fault?.splitAt && reply.body !== undefined)
+      return this.sendSplit(res, entry, reply, fault.splitAt)
     this.send(res, entry, reply, fault?.trickleMs)
+  }
+
+  /** The body in two writes, a moment apart: the client sees two chunks, as from a proxy that flushes early. */
+  private async sendSplit(
+    res: ServerResponse,
+    entry: LoggedRequest,
+    reply: Reply,
+    splitAt: (body: Buffer) => number
+  ): Promise<void> {
+    entry.status = reply.status
+    if (res.destroyed) return
+    const body = Buffer.from(reply.body!)
+    const at = Math.max(0, Math.min(body.length, splitAt(body)))
+    res.writeHead(reply.status, reply.reason ?? defaultReason(reply.status), reply.headers)
+    res.write(body.subarray(0, at))
+    await this.sleep(20)
+    res.end(body.subarray(at))
   }
 
   private dispatch(
@@ -355,14 +381,17 @@ export class EmulatorServer {
   }
 }
 
-function faultReply(fault: Fault, url: URL, req: IncomingMessage): Reply {
-  const status = fault.status ?? 500
+function faultReply(fault: Fault, url: URL, req: IncomingMessage, handled?: Reply): Reply {
+  const status = fault.status ?? (fault.bodyFrom ? handled?.status : undefined) ?? 500
   const headers: Record<string, string> = {}
   if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter)
-  if (fault.body === undefined) {
+  const body = fault.bodyFrom
+    ? fault.bodyFrom(sentCredentials(req), handled && answerJson(handled))
+    : fault.body
+  if (body === undefined) {
     const reason = defaultReason(status)
     const echoed = fault.echoCredentials ? credentialsEcho(req) : undefined
-    const body = {
+    const error = {
       message: echoed ? `${reason}: ${echoed.message}` : reason,
       _links: { self: { href: url.pathname, templated: false } },
       ...(echoed && { _embedded: { errors: [{ message: echoed.said, path: 'authorization' }] } })
@@ -370,24 +399,48 @@ function faultReply(fault: Fault, url: URL, req: IncomingMessage): Reply {
     return {
       status,
       headers: { ...headers, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body)
+      body: JSON.stringify(error)
     }
   }
-  if (typeof fault.body === 'string' || Buffer.isBuffer(fault.body)) {
-    return { status, headers, body: fault.body }
-  }
+  if (typeof body === 'string' || Buffer.isBuffer(body)) return { status, headers, body }
   return {
     status,
     headers: { ...headers, 'Content-Type': 'application/json' },
-    body: JSON.stringify(fault.body)
+    body: JSON.stringify(body)
   }
+}
+
+function answerJson(reply: Reply): unknown {
+  try {
+    return JSON.parse(Buffer.from(reply.body ?? '').toString('utf8'))
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The credentials a request carried, for a fault that echoes them. Kestra's own answers repeat what they were
+ * sent: a 422 on an execution start names the input and its value (`Invalid value for input `<id>`. Cause:
+ * …`, several joined by newlines: core/…/exceptions/InputOutputValidationException.java in kestra-io/kestra),
+ * and Jackson's parse errors quote the request body; a smoke flow's inputs may well hold a secret.
+ */
+function sentCredentials(req: IncomingMessage): SentCredentials {
+  const authorization = req.headers.authorization ?? ''
+  const [scheme = '', value = ''] = authorization.split(/\s+/, 2)
+  if (/^bearer$/i.test(scheme)) return { authorization, token: value }
+  if (!/^basic$/i.test(scheme)) return { authorization }
+  const decoded = Buffer.from(value, 'base64').toString('utf8')
+  const colon = decoded.indexOf(':')
+  return { authorization, username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
 }
 
 const EFFECTS = [
   'afterHandling',
+  'splitAt',
   'status',
   'retryAfter',
   'body',
+  'bodyFrom',
   'reset',
   'hangMs',
   'trickleMs',

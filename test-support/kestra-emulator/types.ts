@@ -152,7 +152,16 @@ export interface Fault {
   status?: number
   /** Seconds, sent as the Retry-After header. */
   retryAfter?: number
+  /** The answer's body: JSON, unless a string or bytes. */
   body?: unknown
+  /**
+   * The body computed from the credentials the request carried and, with `afterHandling`, from the real
+   * answer (its JSON): a server or proxy that echoes what it was sent into its messages, verdicts or
+   * execution states (see server.ts for the Kestra messages that do).
+   */
+  bodyFrom?: (sent: SentCredentials, answer: unknown) => unknown
+  /** Send the body in two chunks: the bytes before this offset, then, a moment later, the rest. */
+  splitAt?: (body: Buffer) => number
   /** Destroy the socket without responding. */
   reset?: boolean
   /** Wait this long before answering (or before the reset). */
@@ -169,6 +178,17 @@ export interface Fault {
   echoCredentials?: boolean
   /** Hold the request until this settles, then handle it normally (to line up two clients' requests). */
   holdUntil?: Promise<unknown>
+}
+
+/** What the request's Authorization header carried, decoded. */
+export interface SentCredentials {
+  authorization: string
+  /** Basic: the part before the first `:`. */
+  username?: string
+  /** Basic: the part after the first `:`. */
+  password?: string
+  /** Bearer. */
+  token?: string
 }
 
 export interface Emulator {

@@ -5,10 +5,9 @@
  * other file under RUNNER_TEMP, comment bodies, both servers' request logs. Only the runner's
  * `::add-mask::` lines may hold them.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runAction, type RunResult } from '../../../test-support/runner.js'
+import { actionSurfaces } from '../output-surfaces.js'
 import { dispatchEvent, pullRequestEvent } from '../../../test-support/scenario.js'
 import { matrixCell, printMatrix } from '../../reliability/matrix.js'
 import { BASE, CHANGE } from '../../reliability/scenario.js'
@@ -261,32 +260,12 @@ describe.concurrent('no credential leaks', () => {
 
 /** Everything a credential could end up in, by name. */
 function surfaces(stage: Stage, result: RunResult): Record<string, string> {
-  const visible = (text: string) =>
-    text
-      .split('\n')
-      .filter((line) => !line.startsWith('::add-mask::'))
-      .join('\n')
-  const planFile = result.outputs['plan-file']
   return {
-    stdout: visible(result.stdout),
-    stderr: visible(result.stderr),
-    annotations: JSON.stringify(result.annotations),
-    summary: result.summary,
-    outputs: JSON.stringify(result.outputs),
-    'plan file': planFile && existsSync(planFile) ? readFileSync(planFile, 'utf8') : '',
-    'files under RUNNER_TEMP': filesUnder(result.runnerTemp),
-    comments: JSON.stringify([...stage.github.state.comments.values()]),
+    ...actionSurfaces(result, stage.github),
     'GitHub request log': JSON.stringify(stage.github.requests),
     'Kestra request log': JSON.stringify(stage.kestra.requests),
     'Kestra state': JSON.stringify(stage.kestra.snapshot())
   }
-}
-
-function filesUnder(dir: string): string {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => readFileSync(join(entry.parentPath, entry.name), 'utf8'))
-    .join('\n')
 }
 
 function leaks(where: Record<string, string>): string[] {

@@ -1,0 +1,162 @@
+/**
+ * docs/security.md, over the whole input space: a credential of any characters, written in any form a reader
+ * decodes (and split across two lines), anywhere in untrusted text, reaches no output channel; a credential
+ * inside a public name leaves that name intact; bounds cut at a character boundary.
+ */
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { credentialLeaks } from '../../test-support/credential-leaks.js'
+import { describeForm, encodeCredential, formSpec } from '../../test-support/credential-forms.js'
+import { credentialsFrom } from '../../src/redact/credentials.js'
+import { hiddenCharacters, MIN_REDACTED_CHARACTERS } from '../../src/redact/redactor.js'
+import { weakCredentialWarning } from '../../src/redact/weak-credentials.js'
+import { bounded } from '../../src/report/bounds.js'
+import { OutputEdge } from '../../src/report/output-edge.js'
+import { CHANNELS } from './channels.js'
+
+const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 300)
+const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)
+const USERNAME = 'leak-user@example.com'
+const NAMES = ['kestra-gitops', 'octo/kestra-repo', 'https://github.com', 'company.team', 'main']
+
+/** Any characters at all: controls, astral, combining marks, escapes' own introducers. */
+const anyCharacter = fc.oneof(
+  { weight: 3, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
+  { weight: 2, arbitrary: fc.constantFrom('\\', '&', '%', '+', ' ', '"', '<', '_', '#', ';', 'u') },
+  { weight: 3, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }) }
+)
+const credential = fc
+  .array(anyCharacter, { minLength: 1, maxLength: 40 })
+  .map((characters) => characters.join(''))
+const surrounding = fc.string({ unit: fc.oneof(anyCharacter, fc.constant('\n')), maxLength: 16 })
+
+describe('redaction over decoded text, at every channel', () => {
+  it('leaves no decodable form of a credential in any channel', () => {
+    fc.assert(
+      fc.property(
+        credential,
+        formSpec,
+        surrounding,
+        surrounding,
+        fc.constantFrom(...Object.keys(CHANNELS)),
+        (secret, form, before, after, channelName) => {
+          fc.pre(hiddenCharacters(secret) >= MIN_REDACTED_CHARACTERS)
+          fc.pre(!NAMES.some((name) => name.includes(secret)))
+          const edge = new OutputEdge(
+            credentialsFrom([['password', secret]], { username: USERNAME, password: secret }),
+            NAMES
+          )
+          const channel = CHANNELS[channelName]!
+          // Without the credential the channel shows nothing that reads as it: a leak is the echo's.
+          fc.pre(credentialLeaks(channel(edge, `${before}·${after}`), secret).length === 0)
+          const output = channel(
+            edge,
+            `${before}${encodeCredential(form, secret, USERNAME)}${after}`
+          )
+          expect(
+            credentialLeaks(output, secret),
+            `${describeForm(form)} in the ${channelName}`
+          ).toEqual([])
+        }
+      ),
+      { numRuns: RUNS * 4, seed: SEED }
+    )
+  })
+
+  it('keeps a public name whole when a credential lies inside it, and redacts the credential elsewhere', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...NAMES.filter((name) => name.length > 5)),
+        fc.nat(),
+        fc.nat(),
+        formSpec,
+        (name, from, length, form) => {
+          // A part of the name, not all of it: every occurrence of a whole name is that name.
+          const start = from % (name.length - 4)
+          const secret = name.slice(start, start + 4 + (length % (name.length - start - 4)))
+          fc.pre(secret !== name)
+          fc.pre(hiddenCharacters(secret) >= MIN_REDACTED_CHARACTERS)
+          const edge = new OutputEdge(credentialsFrom([['password', secret]]), NAMES)
+          const text = `url ${name}/x and ${encodeCredential(form, secret)} alone`
+          const shown = edge.text(text)
+          expect(shown).toContain(`url ${name}/x and `)
+          expect(credentialLeaks(shown.replace(name, ''), secret)).toEqual([])
+        }
+      ),
+      { numRuns: RUNS, seed: SEED }
+    )
+  })
+
+  it('warns once about a short credential or one inside a public name, naming only the inputs', () => {
+    fc.assert(
+      fc.property(credential, fc.constantFrom(...NAMES), (secret, name) => {
+        const inName = name.slice(1, -1)
+        const warning = weakCredentialWarning(
+          credentialsFrom([
+            ['password', secret],
+            ['api-token', inName]
+          ]),
+          NAMES
+        )!
+        const passwordWeak = hiddenCharacters(secret) < 8 || NAMES.some((n) => n.includes(secret))
+        expect(warning).toMatch(
+          passwordWeak
+            ? /^Weak credential \(password, api-token\)/
+            : /^Weak credential \(api-token\)/
+        )
+        // The same words whatever the values: the warning cannot tell a reader anything about them.
+        const other = weakCredentialWarning(
+          credentialsFrom([
+            ['password', passwordWeak ? sameClass(secret) : 'A-long-random-Pa55word'],
+            ['api-token', sameClass(inName)]
+          ]),
+          NAMES
+        )
+        expect(warning).toBe(other)
+      }),
+      { numRuns: RUNS, seed: SEED }
+    )
+    const strong = credentialsFrom([['password', 'A-long-random-Pa55word']])
+    expect(weakCredentialWarning(strong, NAMES)).toBeUndefined()
+  })
+})
+
+describe('bounds', () => {
+  it('cut text at a character boundary within the limit, with a note, and leave short text alone', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 3000 }),
+        fc.integer({ min: 4, max: 4096 }),
+        (text, bytes) => {
+          const cut = bounded(text, bytes)
+          if (Buffer.byteLength(text) <= bytes) {
+            expect(cut).toBe(text)
+            return
+          }
+          const kept = cut.slice(0, cut.lastIndexOf(' … [cut at '))
+          expect(text.startsWith(kept)).toBe(true)
+          expect(Buffer.byteLength(kept)).toBeLessThanOrEqual(bytes)
+          expect(Buffer.byteLength(text.slice(0, kept.length + 2))).toBeGreaterThan(bytes)
+          expect(cut).toMatch(/ … \[cut at [\d.]+ KiB of [\d,]+ bytes\]$/)
+        }
+      ),
+      { numRuns: RUNS, seed: SEED }
+    )
+  })
+
+  it('cut a 30 MB server warning to 2 KiB in an annotation and 4 KiB in a log line', () => {
+    const edge = new OutputEdge(credentialsFrom([]))
+    const huge = 'w'.repeat(30 * 1024 * 1024)
+    for (const line of CHANNELS.annotation!(edge, huge).split('\n').filter(Boolean)) {
+      expect(Buffer.byteLength(line)).toBeLessThan(2048 + 200)
+    }
+    for (const line of CHANNELS['log line']!(edge, huge).split('\n').filter(Boolean)) {
+      expect(Buffer.byteLength(line)).toBeLessThan(4096 + 100)
+    }
+  })
+})
+
+/** A different weak value that redaction treats alike (hidden or not). */
+function sameClass(secret: string): string {
+  return hiddenCharacters(secret) < MIN_REDACTED_CHARACTERS ? 'x' : 'xyzw'
+}

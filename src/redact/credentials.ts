@@ -1,0 +1,42 @@
+import { base64Whole } from './base64-spellings.js'
+
+/** What no output may show: every secret the run was given (docs/security.md). */
+export interface Credentials {
+  /** Passwords and tokens, as given, each with the input (or variable) that holds it. */
+  secrets: readonly Secret[]
+  /** The Basic pair, whose `user:password` base64 value is a credential of its own. */
+  basic?: { username: string; password: string }
+}
+
+export interface Secret {
+  input: string
+  value: string
+}
+
+/**
+ * The credentials among raw inputs (`[input, value]`, empty ones left out). The Basic pair counts even when
+ * an api-token wins: it is a credential all the same (the plan file once showed it).
+ */
+export function credentialsFrom(
+  secrets: readonly [input: string, value: string | undefined][],
+  basic?: { username?: string; password?: string }
+): Credentials {
+  const given = secrets.flatMap(([input, value]) => (value ? [{ input, value }] : []))
+  return {
+    secrets: given,
+    ...(basic?.password && { basic: { username: basic.username ?? '', password: basic.password } })
+  }
+}
+
+/**
+ * What the runner is told to mask in its log (`::add-mask::`): each secret and the Basic value. The runner
+ * masks a few encodings of its own; every other form is the redactor's to remove. Values under 4 characters
+ * are not masked: the runner would hide every such string in the log.
+ */
+export function maskedValues(credentials: Credentials): string[] {
+  const basic = credentials.basic
+    ? base64Whole(`${credentials.basic.username}:${credentials.basic.password}`)
+    : []
+  const values = [...credentials.secrets.map((secret) => secret.value), ...basic]
+  return [...new Set(values)].filter((value) => value.length >= 4)
+}

@@ -1,0 +1,186 @@
+import { characterEntities } from 'character-entities'
+
+/** One character as a reader can read it at a position: its code point and where its spelling ends. */
+export interface Reading {
+  code: number
+  end: number
+}
+
+const BACKSLASH = 0x5c
+const AMPERSAND = 0x26
+const PERCENT = 0x25
+const PLUS = 0x2b
+const SEMICOLON = 0x3b
+
+/** JSON's and C's one-letter escapes. */
+const SHORT_ESCAPES: Record<string, number> = { n: 10, r: 13, t: 9, b: 8, f: 12, v: 11, '0': 0 }
+
+/**
+ * Every way a reader can read one character at `at` (docs/security.md): as it is; `+` as a space (form
+ * encoding); a JSON, JavaScript or C escape (`\uXXXX` of any character, surrogate pairs joined, `\u{…}`,
+ * `\xXX`, `\n`…); a Markdown backslash escape; an HTML character reference (named, with or without the
+ * semicolon where HTML allows it, decimal, hex); percent-encoded UTF-8 in either hex case. The escape's own
+ * introducer (`\`, `&`, `%`) may itself be written in one of these forms (`\u0026amp;`, `%255C`, `&#92;n`):
+ * two layers, as text escaped by a server and again by a channel reads.
+ */
+export function readCharacter(text: string, at: number, layers = 2): Reading[] {
+  const unit = text.charCodeAt(at)
+  if (Number.isNaN(unit)) return []
+  const code = text.codePointAt(at)!
+  const readings: Reading[] = []
+  if (unit === PLUS) readings.push({ code: 0x20, end: at + 1 })
+  for (const introducer of introducersAt(text, at, unit, layers)) {
+    const read =
+      introducer.code === BACKSLASH
+        ? backslashEscape(text, introducer.end, layers)
+        : introducer.code === AMPERSAND
+          ? characterReference(text, introducer.end)
+          : percentEscape(text, introducer.end, layers)
+    if (read) readings.push(read)
+  }
+  readings.push({ code, end: at + (code > 0xffff ? 2 : 1) })
+  return readings
+}
+
+/** Where an escape starts: a `\`, `&` or `%` written as such or, one layer down, escaped itself. */
+function introducersAt(text: string, at: number, unit: number, layers: number): Reading[] {
+  const found: Reading[] = []
+  if (unit === BACKSLASH || unit === AMPERSAND || unit === PERCENT) {
+    found.push({ code: unit, end: at + 1 })
+  }
+  if (layers > 1 && (unit === BACKSLASH || unit === AMPERSAND || unit === PERCENT)) {
+    for (const escaped of readCharacter(text, at, layers - 1)) {
+      const { code, end } = escaped
+      const isIntroducer = code === BACKSLASH || code === AMPERSAND || code === PERCENT
+      if (isIntroducer && end > at + 1) found.push(escaped)
+    }
+  }
+  return found
+}
+
+function backslashEscape(text: string, at: number, layers: number): Reading | undefined {
+  const letter = text[at]
+  if (letter === undefined) return undefined
+  if (letter === 'u' || letter === 'U') {
+    if (text[at + 1] === '{') {
+      const close = text.indexOf('}', at + 2)
+      if (close < at + 3 || close > at + 8) return undefined
+      return codeOf(hexDigits(text, at + 2, close - at - 2), close + 1)
+    }
+    const long = letter === 'U' ? hexDigits(text, at + 1, 8) : undefined
+    if (long !== undefined) return codeOf(long, at + 9)
+    const high = hexDigits(text, at + 1, 4)
+    if (high === undefined) return undefined
+    if (high >= 0xd800 && high <= 0xdbff) {
+      const low = lowSurrogateAfter(text, at + 5, layers)
+      if (low)
+        return { code: 0x10000 + ((high - 0xd800) << 10) + (low.code - 0xdc00), end: low.end }
+    }
+    return { code: high, end: at + 5 }
+  }
+  if (letter === 'x') return codeOf(hexDigits(text, at + 1, 2), at + 3)
+  if (letter in SHORT_ESCAPES) return { code: SHORT_ESCAPES[letter]!, end: at + 1 }
+  const code = letter.charCodeAt(0)
+  return isAsciiPunctuation(code) ? { code, end: at + 1 } : undefined
+}
+
+function lowSurrogateAfter(text: string, at: number, layers: number): Reading | undefined {
+  for (const introducer of introducersAt(text, at, text.charCodeAt(at), layers)) {
+    if (introducer.code !== BACKSLASH || !/[uU]/.test(text[introducer.end] ?? '')) continue
+    const low = hexDigits(text, introducer.end + 1, 4)
+    if (low !== undefined && low >= 0xdc00 && low <= 0xdfff)
+      return { code: low, end: introducer.end + 5 }
+  }
+  return undefined
+}
+
+/** `&#38;`, `&#x26;`, `&amp;`; HTML also reads numeric references and Latin-1 names without the `;`. */
+function characterReference(text: string, at: number): Reading | undefined {
+  if (text[at] === '#') {
+    const hex = text[at + 1] === 'x' || text[at + 1] === 'X'
+    const start = at + (hex ? 2 : 1)
+    let digits = start
+    while (text[digits] === '0') digits++
+    let end = digits
+    while (end < text.length && end - digits < 8 && isDigit(text.charCodeAt(end), hex)) end++
+    if (end === start) return undefined
+    const value = end === digits ? 0 : parseInt(text.slice(digits, end), hex ? 16 : 10)
+    return codeOf(value, text.charCodeAt(end) === SEMICOLON ? end + 1 : end)
+  }
+  let end = at
+  while (end < text.length && end - at < 32 && isAlphanumeric(text.charCodeAt(end))) end++
+  if (text.charCodeAt(end) === SEMICOLON) {
+    const named = entityCode(text.slice(at, end))
+    if (named !== undefined) return { code: named, end: end + 1 }
+  }
+  for (let length = end - at; length > 0; length--) {
+    const legacy = entityCode(text.slice(at, at + length))
+    if (legacy !== undefined && legacy <= 0xff) return { code: legacy, end: at + length }
+  }
+  return undefined
+}
+
+function percentEscape(text: string, at: number, layers: number): Reading | undefined {
+  const first = hexDigits(text, at, 2)
+  if (first === undefined) return undefined
+  if (first < 0x80) return { code: first, end: at + 2 }
+  const length = first >= 0xf0 ? 4 : first >= 0xe0 ? 3 : first >= 0xc0 ? 2 : 0
+  if (length === 0) return undefined
+  const bytes = [first]
+  let end = at + 2
+  while (bytes.length < length) {
+    const next = introducersAt(text, end, text.charCodeAt(end), layers).find(
+      (introducer) => introducer.code === PERCENT
+    )
+    const byte = next && hexDigits(text, next.end, 2)
+    if (byte === undefined || byte < 0x80 || byte > 0xbf) return undefined
+    bytes.push(byte)
+    end = next!.end + 2
+  }
+  const decoded = Buffer.from(bytes).toString('utf8')
+  const code = decoded.codePointAt(0)!
+  return code === 0xfffd ? undefined : { code, end }
+}
+
+function entityCode(name: string): number | undefined {
+  const value = Object.hasOwn(characterEntities, name) ? characterEntities[name] : undefined
+  if (value === undefined) return undefined
+  const code = value.codePointAt(0)!
+  return value.length === (code > 0xffff ? 2 : 1) ? code : undefined
+}
+
+function codeOf(value: number | undefined, end: number): Reading | undefined {
+  return value !== undefined && value <= 0x10ffff ? { code: value, end } : undefined
+}
+
+/** The value of exactly `count` hex digits (either case) at `at`. */
+function hexDigits(text: string, at: number, count: number): number | undefined {
+  if (at + count > text.length) return undefined
+  for (let i = at; i < at + count; i++) if (!isDigit(text.charCodeAt(i), true)) return undefined
+  return parseInt(text.slice(at, at + count), 16)
+}
+
+function isDigit(unit: number, hex: boolean): boolean {
+  return (
+    (unit >= 0x30 && unit <= 0x39) ||
+    (hex && ((unit >= 0x41 && unit <= 0x46) || (unit >= 0x61 && unit <= 0x66)))
+  )
+}
+
+function isAlphanumeric(unit: number): boolean {
+  return (
+    (unit >= 0x30 && unit <= 0x39) ||
+    (unit >= 0x41 && unit <= 0x5a) ||
+    (unit >= 0x61 && unit <= 0x7a)
+  )
+}
+
+/** CommonMark's escapable characters. */
+function isAsciiPunctuation(unit: number): boolean {
+  return (
+    (unit >= 0x21 && unit <= 0x2f) ||
+    (unit >= 0x3a && unit <= 0x40) ||
+    (unit >= 0x5b && unit <= 0x60) ||
+    (unit >= 0x7b && unit <= 0x7e)
+  )
+}

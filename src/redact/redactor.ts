@@ -1,0 +1,82 @@
+import { base64Inside, base64Whole } from './base64-spellings.js'
+import type { Credentials } from './credentials.js'
+import {
+  eachCandidate,
+  indexNeedles,
+  needleOf,
+  spellingAt,
+  spellingSpans,
+  type NeedleIndex,
+  type Span
+} from './spelling.js'
+
+export const REDACTED = '***'
+
+/**
+ * A credential with fewer characters (white space not counted) cannot be told apart from ordinary text:
+ * redacting it would garble every output. It is not redacted; the run warns (docs/security.md).
+ */
+export const MIN_REDACTED_CHARACTERS = 4
+
+/** The longest spelling of one character (`&#x0001F600;`, two layers of escapes), to size the search for names. */
+const WIDEST_SPELLING = 16
+
+/** Replaces every spelling of a credential that is not part of a public name by `***`. */
+export interface Redactor {
+  text(text: string): string
+  /** The same credentials, with more names that the run shows as they are (docs/security.md). */
+  withNames(names: readonly string[]): Redactor
+}
+
+/**
+ * The redactor of docs/security.md: finds each credential in `text` read as a reader would read it (escapes
+ * of JSON, HTML, Markdown, percent and form encoding undone, line breaks skipped) and in base64 at any
+ * alignment, and cuts those spans out of the text itself. A span that lies inside a public name (the
+ * repository, the servers, the tenant, namespaces, the paths and URLs the run computes) is that name, not a
+ * leak: it stays, so that a weak credential never garbles a value the run computes.
+ */
+export function createRedactor(credentials: Credentials, names: readonly string[] = []): Redactor {
+  return redactorOf(indexNeedles(credentialNeedles(credentials).map(needleOf)), names)
+}
+
+/** The characters of a secret that redaction can hide: white space and what a reader skips not counted. */
+export function hiddenCharacters(secret: string): number {
+  return needleOf(secret).filter((code) => !/\s/u.test(String.fromCodePoint(code))).length
+}
+
+function redactorOf(credentials: NeedleIndex, names: readonly string[]): Redactor {
+  const publicNames = indexNeedles(names.map(needleOf).filter((name) => name.length > 0))
+  return {
+    text: (text) => redact(text, credentials, publicNames),
+    withNames: (more) => redactorOf(credentials, [...names, ...more])
+  }
+}
+
+function credentialNeedles(credentials: Credentials): string[] {
+  const texts = credentials.secrets
+    .map((secret) => secret.value)
+    .filter((secret) => hiddenCharacters(secret) >= MIN_REDACTED_CHARACTERS)
+    .flatMap((secret) => [secret, ...base64Inside(secret), ...base64Whole(secret)])
+  const { basic } = credentials
+  if (basic) texts.push(...base64Whole(`${basic.username}:${basic.password}`))
+  return texts
+}
+
+function redact(text: string, credentials: NeedleIndex, names: NeedleIndex): string {
+  if (credentials.byFirst.size === 0) return text
+  const spans = spellingSpans(text, credentials).filter((span) => !insideName(text, span, names))
+  if (spans.length === 0) return text
+  let out = ''
+  let at = 0
+  for (const [start, end] of spans) {
+    out += text.slice(at, start) + REDACTED
+    at = end
+  }
+  return out + text.slice(at)
+}
+
+function insideName(text: string, [start, end]: Span, names: NeedleIndex): boolean {
+  if (names.byFirst.size === 0) return false
+  const from = Math.max(0, start - names.longest * WIDEST_SPELLING)
+  return eachCandidate(text, names, from, start + 1, (at) => spellingAt(text, at, names) >= end)
+}

@@ -1,0 +1,84 @@
+import type { Credentials } from '../redact/credentials.js'
+import { createRedactor, type Redactor } from '../redact/redactor.js'
+import { weakCredentialWarning } from '../redact/weak-credentials.js'
+import { bounded, MESSAGE_BYTES } from './bounds.js'
+
+/** Shown whole once redacted: a diff is bounded by the plan's own limits. */
+const UNBOUNDED_KEYS = new Set(['diff'])
+/** Flow sources: never shown as such, only through their diff. */
+const SOURCE_KEYS = new Set(['desired', 'source'])
+
+/**
+ * The output edge (docs/security.md): every text an output shows passes here, after the run has decided on
+ * raw values and before a channel escapes it (Markdown, HTML, workflow commands, JSON). Credentials are
+ * redacted from the text as a reader decodes it, and server text is bounded.
+ */
+export class OutputEdge {
+  private redactor: Redactor
+  private readonly names: string[]
+
+  /** `names`: the public names of the run (public-names.ts). */
+  constructor(
+    private readonly credentials: Credentials,
+    names: readonly string[] = []
+  ) {
+    this.names = [...names]
+    this.redactor = createRedactor(credentials, names)
+  }
+
+  /**
+   * Names the run has found and shows as they are (the managed namespaces, the comment's address): a
+   * credential inside one is that name, not a leak. Names are only ever added.
+   */
+  learn(names: readonly string[]): void {
+    this.names.push(...names)
+    this.redactor = this.redactor.withNames(names)
+  }
+
+  /** The one warning about weak credentials, against the names known so far. */
+  weakCredentials(): string | undefined {
+    return weakCredentialWarning(this.credentials, this.names)
+  }
+
+  text(text: string): string {
+    return this.redactor.text(text)
+  }
+
+  /** A message of untrusted text as shown (a finding, a server's answer): redacted, then cut at 2 KiB. */
+  message(text: string): string {
+    return bounded(this.text(text), MESSAGE_BYTES)
+  }
+
+  /**
+   * Plain data as a renderer may show it: every string redacted and cut as a message, diffs redacted whole;
+   * numbers, bytes, maps and other objects as they are. Flow sources stay as they are: a renderer shows a source
+   * only through its diff (and a channel's last guard reads everything). What holds nothing to redact is
+   * returned itself, not copied.
+   */
+  shown<T>(data: T): T {
+    return this.copy(data, undefined) as T
+  }
+
+  private copy(value: unknown, key: string | undefined): unknown {
+    if (typeof value === 'string') {
+      if (key !== undefined && SOURCE_KEYS.has(key)) return value
+      return key !== undefined && UNBOUNDED_KEYS.has(key) ? this.text(value) : this.message(value)
+    }
+    if (Array.isArray(value)) {
+      const items = value.map((item) => this.copy(item, key))
+      return items.some((item, i) => item !== value[i]) ? items : value
+    }
+    if (value === null || typeof value !== 'object' || !isPlain(value)) return value
+    let copy: Record<string, unknown> | undefined
+    for (const [name, item] of Object.entries(value)) {
+      const shown = this.copy(item, name)
+      if (shown !== item) (copy ??= { ...value })[name] = shown
+    }
+    return copy ?? value
+  }
+}
+
+function isPlain(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value)
+  return prototype === Object.prototype || prototype === null
+}

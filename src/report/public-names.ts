@@ -1,0 +1,36 @@
+import type { RunContext } from '../context.js'
+import { planFilePath } from '../plan/plan-json.js'
+import type { Settings } from '../settings.js'
+
+/** The action's own name: the start of its markers, plan file, annotation titles and KV keys. */
+export const ACTION_NAME = 'kestra-gitops'
+
+/**
+ * The names a run shows as they are, known before it reads anything (docs/security.md): the repository, the
+ * GitHub and Kestra servers, the tenant, the namespaces and comment key of the inputs, the paths it computes,
+ * the commits. A credential that lies inside one of them is that name, not a leak.
+ */
+export function publicNames(settings: Settings, context: RunContext): string[] {
+  const repository = context.owner && context.repo ? `${context.owner}/${context.repo}` : ''
+  return [
+    ACTION_NAME,
+    repository,
+    context.owner,
+    context.repo,
+    context.serverUrl,
+    repository && `${context.serverUrl}/${repository}`,
+    context.apiUrl,
+    settings.server ?? '',
+    settings.tenant,
+    settings.commentKey,
+    settings.namespace ?? '',
+    ...settings.extraNamespaces,
+    ...settings.namespaceFiles.map((mapping) => mapping.namespace),
+    context.workspace,
+    context.runnerTemp,
+    planFilePath(context.runnerTemp, settings.commentKey),
+    context.sha,
+    context.pullRequest?.baseSha ?? '',
+    context.push?.before ?? ''
+  ].filter((name) => name !== '')
+}

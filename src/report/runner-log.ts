@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto'
+import { bounded, LOG_LINE_BYTES } from './bounds.js'
+
+export type CommandProperties = Record<string, string | number | undefined>
+
+/**
+ * The one printer of the runner's log (docs/security.md). The runner reads a command in any line that starts
+ * with `::` after white space, and the legacy `##[…]` anywhere in a line (actions/runner,
+ * src/Runner.Common/ActionCommand.cs): text that would read so is printed as a verbatim block between
+ * `::stop-commands::<random token>` and `::<token>::` (docs.github.com, "Stopping and starting workflow
+ * commands"), so the runner obeys nothing in it. Every line is cut at 4 KiB, and the final bytes pass the
+ * last guard before they are written.
+ */
+export interface RunnerLog {
+  /** Lines of text, the action's own or untrusted. */
+  info(text: string): void
+  /** A workflow command of the action's own, escaped as @actions/core escapes it. */
+  command(name: string, properties: CommandProperties, message: string): void
+}
+
+export function runnerLog(
+  write: (text: string) => void,
+  guard: (text: string) => string
+): RunnerLog {
+  return {
+    info(text) {
+      const lines = text.split(/\r\n|\r|\n/).map((line) => bounded(line, LOG_LINE_BYTES))
+      write(guard(`${(lines.some(readsAsCommand) ? verbatim(lines) : lines).join('\n')}\n`))
+    },
+    command(name, properties, message) {
+      write(`${guard(commandLine(name, properties, bounded(message, LOG_LINE_BYTES)))}\n`)
+    }
+  }
+}
+
+/** .NET's String.TrimStart removes this white space before the runner looks for `::`. */
+const LEADING_WHITE_SPACE = /^[\s\u0085]*/
+
+export function readsAsCommand(line: string): boolean {
+  return line.replace(LEADING_WHITE_SPACE, '').startsWith('::') || line.includes('##[')
+}
+
+function verbatim(lines: string[]): string[] {
+  let token = randomBytes(16).toString('hex')
+  while (lines.some((line) => line.toLowerCase().includes(token)))
+    token = randomBytes(16).toString('hex')
+  return [`::stop-commands::${token}`, ...lines, `::${token}::`]
+}
+
+/**
+ * `::name key=value,…::message`, as @actions/core's issueCommand writes it (src/command.ts): properties
+ * with a value only; `%`, CR and LF escaped in the message, and also `:` and `,` in property values.
+ */
+export function commandLine(name: string, properties: CommandProperties, message: string): string {
+  const pairs = Object.entries(properties)
+    .filter(([, value]) => value !== undefined && value !== '' && value !== 0)
+    .map(([key, value]) => `${key}=${escapeProperty(String(value))}`)
+  return `::${name}${pairs.length > 0 ? ` ${pairs.join(',')}` : ''}::${escapeData(message)}`
+}
+
+function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+}
+
+function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C')
+}

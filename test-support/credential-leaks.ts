@@ -1,0 +1,93 @@
+/**
+ * A reader's decoding of an output, to find a credential in any form (docs/security.md): the text as is,
+ * with JSON and `\x` escapes, HTML character references, Markdown escapes, percent or form encoding undone,
+ * one layer or two, line breaks and invisible characters removed, and every base64 run decoded at each of
+ * its four offsets. Written apart from the action's redactor, so that a test built on it can fail.
+ */
+import { characterEntities } from 'character-entities'
+
+type Decoder = (text: string) => string
+
+const DECODERS: Record<string, Decoder> = {
+  json: (text) =>
+    text.replace(
+      /\\u\{([0-9a-fA-F]{1,6})\}|\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|\\([nrtbf"\\/])/g,
+      (whole, braced?: string, u?: string, x?: string, short?: string) => {
+        const hex = braced ?? u ?? x
+        if (hex !== undefined) return fromCode(parseInt(hex, 16)) ?? whole
+        return { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' }[short!] ?? short!
+      }
+    ),
+  html: (text) =>
+    text.replace(/&(#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z][A-Za-z0-9]*);?/g, (whole, ref: string) => {
+      if (ref.startsWith('#x') || ref.startsWith('#X'))
+        return fromCode(parseInt(ref.slice(2), 16)) ?? whole
+      if (ref.startsWith('#')) return fromCode(parseInt(ref.slice(1), 10)) ?? whole
+      return characterEntities[ref] ?? whole
+    }),
+  markdown: (text) => text.replace(/\\([!-/:-@[-`{-~])/g, '$1'),
+  percent: (text) => percentDecode(text),
+  form: (text) => percentDecode(text.replace(/\+/g, ' '))
+}
+
+/** Every reading of `text`: as is, and through one or two decoders, each also with its lines joined. */
+export function readings(text: string): string[] {
+  const once = Object.values(DECODERS).map((decode) => decode(text))
+  const twice = once.flatMap((first) => Object.values(DECODERS).map((decode) => decode(first)))
+  const all = new Set([text, ...once, ...twice])
+  for (const reading of [...all]) all.add(joinLines(reading))
+  return [...all]
+}
+
+/**
+ * Where `credential` can be read back from `text`: the readings that hold it, or a base64 run that decodes
+ * to bytes holding it. Empty when it cannot.
+ */
+export function credentialLeaks(text: string, credential: string): string[] {
+  const wanted = joinLines(credential)
+  if (wanted === '') return []
+  const bytes = Buffer.from(credential)
+  const found: string[] = []
+  for (const reading of readings(text)) {
+    const at = reading.indexOf(wanted)
+    if (at >= 0) found.push(`"${excerpt(reading, at, wanted.length)}"`)
+    const run = base64Holding(reading, bytes)
+    if (run !== undefined) found.push(`base64 "${run.slice(0, 80)}"`)
+  }
+  return [...new Set(found)]
+}
+
+/** Line breaks (with the indentation after them) and invisible characters a reader skips. */
+export function joinLines(text: string): string {
+  return text.replace(/(?:\r\n|\r|\n)[ \t]*/g, '').replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, '')
+}
+
+function base64Holding(text: string, bytes: Buffer): string | undefined {
+  for (const match of text.matchAll(/[A-Za-z0-9+/_-]{4,}={0,2}/g)) {
+    const run = match[0].replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/')
+    for (let offset = 0; offset < 4 && offset < run.length; offset++) {
+      const digits = run.slice(offset)
+      const decoded = Buffer.from(digits.slice(0, digits.length - (digits.length % 4)), 'base64')
+      const tail = digits.length % 4 >= 2 ? Buffer.from(digits, 'base64') : decoded
+      if (decoded.includes(bytes) || tail.includes(bytes)) return match[0]
+    }
+  }
+  return undefined
+}
+
+function percentDecode(text: string): string {
+  return text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
+    const bytes = Buffer.from(run.replace(/%/g, ''), 'hex')
+    return new TextDecoder().decode(bytes)
+  })
+}
+
+function fromCode(code: number): string | undefined {
+  return Number.isInteger(code) && code >= 0 && code <= 0x10ffff
+    ? String.fromCodePoint(code)
+    : undefined
+}
+
+function excerpt(text: string, at: number, length: number): string {
+  return JSON.stringify(text.slice(Math.max(0, at - 30), at + length + 30)).slice(1, -1)
+}
