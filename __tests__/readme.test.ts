@@ -1,15 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { documentedReadme } from '../scripts/action-docs.js'
 import { PROJECT_ROOT } from '../test-support/runner.js'
 
 describe('README', () => {
-  it('has the inputs and outputs tables of action.yml (run `npm run docs` when this fails)', () => {
-    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8')
-    expect(readme).toBe(documentedReadme(PROJECT_ROOT))
-  })
-
   it('says what the action does after a deploy, with inputs action.yml declares', () => {
     const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8')
     const action = readFileSync(join(PROJECT_ROOT, 'action.yml'), 'utf8')

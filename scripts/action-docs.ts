@@ -63,10 +63,6 @@ export function documented(root: string, file: string): string {
   )
 }
 
-export function documentedReadme(root: string): string {
-  return documented(root, 'README.md')
-}
-
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   const root = process.cwd()
   for (const file of DOCUMENTED_FILES) writeFileSync(join(root, file), documented(root, file))

@@ -125,7 +125,7 @@ describe('runSmoke', () => {
     const { deps, started } = fakeServer({ ok: ['SUCCESS'] })
     await runSmoke([flow('ok')], { ...deps, timeoutMs: 1_000 })
     for (const [key, value] of started[0]!.labels) {
-      expect(key).toMatch(/^\p{Ll}[\p{L}0-9._-]*$/u) // Label.java's key pattern (reference §14.2)
+      expect(key).toMatch(/^\p{Ll}[\p{L}0-9._-]*$/u) // Label.java's key pattern (docs/kestra.md#execution-labels)
       expect(key.startsWith('system.')).toBe(false)
       expect(value).toMatch(/^[^:\s]+$/)
     }

@@ -18,6 +18,10 @@ const OUTSIDE: { pattern: RegExp; what: string }[] = [
   { pattern: /\breference \u00a7/i, what: 'the API reference by section' },
   { pattern: /\u00a7\s*\d/, what: 'a numbered section of a document outside the repository' },
   { pattern: /\bshared\/reference\//, what: 'the shared reference' },
+  {
+    pattern: /\/work\/shared\b|\bSPEC\.md\b/,
+    what: 'a document of this machine, outside the repository'
+  },
   { pattern: /\b[Ii]ssue \d/, what: 'an issue number' }
 ]
 
@@ -124,14 +128,16 @@ describe('citations in sources', () => {
       '// the reference \u00a72.4 says so',
       "it('works (issue\u002018)', () => {})",
       '/** See docs/guarantees.md#compare-before-write and docs/nowhere.md. */',
-      "const fixture = { 'docs/readme.md': 'x', title: 'docs/plan.md\u0023nothing-here' }"
+      "const fixture = { 'docs/readme.md': 'x', title: 'docs/plan.md\u0023nothing-here' }",
+      'as /work\u002fshared/SPEC\u002emd says'
     ].join('\n')
     expect(outsideCitations(sample).map((hit) => hit.slice(0, 7))).toEqual([
       'line 1 ',
       'line 1 ',
       'line 2 ',
       'line 2 ',
-      'line 3 '
+      'line 3 ',
+      'line 6 '
     ])
     const cited = sourceCitations('sample.ts', sample)
     expect(cited).toContainEqual({ page: 'guarantees.md', anchor: 'compare-before-write' })
@@ -184,15 +190,26 @@ describe('citations in sources', () => {
   })
 })
 
-describe('links between the docs', () => {
-  it('resolve to pages and sections that exist', () => {
-    const pages = [
-      join(ROOT, 'README.md'),
-      ...readdirSync(DOCS)
-        .filter((name) => name.endsWith('.md'))
-        .map((name) => join(DOCS, name))
-    ]
-    const broken = pages.flatMap((path) => {
+/**
+ * The README and the behaviour reference: they cite docs/ sections, Kestra's source or public URLs.
+ */
+const PAGES = [
+  join(ROOT, 'README.md'),
+  ...readdirSync(DOCS)
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => join(DOCS, name))
+]
+
+describe('the README and docs/', () => {
+  it('cite no document outside the repository', () => {
+    const hits = PAGES.flatMap((path) =>
+      outsideCitations(readFileSync(path, 'utf8')).map((hit) => `${relative(ROOT, path)}: ${hit}`)
+    )
+    expect(hits).toEqual([])
+  })
+
+  it('link only to pages and sections that exist', () => {
+    const broken = PAGES.flatMap((path) => {
       const text = readFileSync(path, 'utf8')
       return [...text.matchAll(/\]\((?!https?:|mailto:)([^)#\s]*)(?:#([^)\s]+))?\)/g)].flatMap(
         ([, target, anchor]) => {

@@ -6,7 +6,7 @@ import { documented, DOCUMENTED_FILES, renderTables } from '../../scripts/action
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-describe('inputs and outputs tables (docs/inputs.md)', () => {
+describe('inputs and outputs tables (README.md, docs/inputs.md)', () => {
   it.each(DOCUMENTED_FILES)(
     '%s has the tables action.yml generates (run `npm run docs`)',
     (file) => {

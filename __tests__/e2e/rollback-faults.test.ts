@@ -17,7 +17,7 @@ import {
   serverHolds,
   onStage
 } from './rollback-stage.js'
-import { WRITE_ROUTES } from '../reliability/stage.js'
+import { WRITE_ROUTES } from './reliability/stage.js'
 
 let repository: ReturnType<typeof createRepository>
 let writes: number

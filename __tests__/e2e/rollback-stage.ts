@@ -9,7 +9,7 @@ import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 import { runAction, type RunResult } from '../../test-support/runner.js'
 import { CREDENTIALS, flow, pushEvent } from '../../test-support/scenario.js'
-import { WRITE_ROUTES, type Stage as ReliabilityStage } from '../reliability/stage.js'
+import { WRITE_ROUTES, type Stage as ReliabilityStage } from './reliability/stage.js'
 
 export const NS = 'company.team'
 export const MARKER = 'kestra-gitops-commit'

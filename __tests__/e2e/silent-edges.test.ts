@@ -1,5 +1,5 @@
 /**
- * Issue 25 acceptance: the bundled action (and the CLI where named) on repositories shaped like the
+ * The bundled action (and the CLI where named) on repositories shaped like the
  * ones that found the edges: never silent about a flow left out, and a validator exactly as strict as
  * Kestra at each version.
  */

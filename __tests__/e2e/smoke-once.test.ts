@@ -1,6 +1,7 @@
 /**
- * Each smoke flow executes once, and the smoke timeout bounds the whole phase (SPEC §11): the bundled action
- * deploying on push against the emulator, which loses the answer to an execution start or stalls a poll.
+ * Each smoke flow executes once, and the smoke timeout bounds the whole phase
+ * (docs/smoke-and-rollback.md#starting-once): the bundled action deploying on push against the
+ * emulator, which loses the answer to an execution start or stalls a poll.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.js'

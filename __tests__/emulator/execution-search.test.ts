@@ -57,7 +57,7 @@ async function search(base: string, query: string) {
 const f = (field: string, op: string, value: string, key?: string) =>
   `filters[${field}][${op}]${key ? `[${key}]` : ''}=${encodeURIComponent(value)}`
 
-describe('execution labels on start (reference §10.1, §14.2)', () => {
+describe('execution labels on start (docs/kestra.md#execution-labels)', () => {
   it('1.x: labels are the flow’s (no system. ones) then the start’s; each malformed item is a 422', async () => {
     const base = await start()
     const started = await run(base, `${NS}/labelled`, 'labels=a:1&labels=b: x:y ')
@@ -109,7 +109,7 @@ describe('execution labels on start (reference §10.1, §14.2)', () => {
   })
 })
 
-describe('GET …/executions/search (reference §12.1)', () => {
+describe('GET …/executions/search (docs/kestra.md#search-executions)', () => {
   it('filters by namespace, flowId, state and labels (EQUALS all, IN any, NOT_EQUALS none); pages with a total', async () => {
     const base = await start()
     const a = (await run(base, `${NS}/plain`, 'labels=run:r1&labels=try:1')).body.id as string

@@ -1,6 +1,7 @@
 /**
- * No run is silent about a flow it leaves out (SPEC §2): every way an ignore rule or a `flows` glob
- * can leave a flow out gets a warning naming the flow and the rule that did it.
+ * No run is silent about a flow it leaves out (docs/layouts.md#what-a-run-says): every way an
+ * ignore rule or a `flows` glob can leave a flow out gets a warning naming the flow and the rule
+ * that did it.
  */
 import { describe, expect, it } from 'vitest'
 import type { ReadProblem } from '../../src/repo/model.js'

@@ -4,7 +4,7 @@ import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
 import type { LoggedRequest } from '../../test-support/kestra-emulator/index.js'
 import type { RunResult } from '../../test-support/runner.js'
-import { expectedState, type Tree } from '../reliability/stage.js'
+import { expectedState, type Tree } from '../reliability/expected-state.js'
 
 interface MdNode {
   type: string

@@ -1,5 +1,6 @@
 /**
- * A Schedule cron Kestra rejects is an error on its line, never shown with a next run (SPEC §12).
+ * A Schedule cron Kestra rejects is an error on its line, never shown with a next run
+ * (docs/validation-rules.md#rules-that-can-be-errors).
  * Kestra's definition (`Schedule.java`, cron-utils): 5 fields, 6 with `withSeconds: true`, or one of
  * seven nicknames; `ScheduleValidationTest` holds the cases marked below.
  */

@@ -12,7 +12,10 @@ import {
 } from './rollback-plan.js'
 import { ROLLBACK_RECORD_KEY } from './rollback-record.js'
 
-/** `true`: everything back as before, markers included; `partial`: some of it; `false`: none (SPEC §11). */
+/**
+ * `true`: everything back as before, markers included; `partial`: some of it; `false`: none
+ * (docs/rollback.md#the-outcome).
+ */
 export type RolledBack = 'true' | 'partial' | 'false'
 
 export interface MarkerRestore {
@@ -49,7 +52,7 @@ export interface RollbackDeps {
 }
 
 /**
- * Puts back what a deploy changed, as a transaction a re-run can finish (SPEC §11, docs/rollback.md):
+ * Puts back what a deploy changed, as a transaction a re-run can finish (docs/rollback.md):
  * first a record in each namespace of what is being restored and toward which commit; then each resource,
  * in the reverse of the deploy's order (deleted files, deleted flows, written flows callers first, written
  * files), only when the server still holds what the deploy wrote; then, once every resource is back, the

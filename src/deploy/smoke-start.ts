@@ -4,14 +4,23 @@ import { isRetryableStatus } from '../kestra/retry.js'
 import { errorMessage } from '../errors.js'
 import type { SmokeFlow } from '../inputs/smoke-lines.js'
 
-/** Label keys of a smoke execution (Kestra's label key pattern, never `system.`; reference §14.2). */
+/**
+ * Label keys of a smoke execution (Kestra's label key pattern, never `system.`:
+ * docs/kestra.md#execution-labels).
+ */
 export const RUN_LABEL = 'kestra-gitops.run'
 export const LINE_LABEL = 'kestra-gitops.smoke'
 export const ATTEMPT_LABEL = 'kestra-gitops.attempt'
 
-/** Kestra records a new execution asynchronously: a 404 this soon after the start means "not yet" (§10.2). */
+/**
+ * Kestra records a new execution asynchronously: a 404 this soon after the start means "not yet"
+ * (docs/kestra.md#read-an-execution).
+ */
 export const NOT_RECORDED_GRACE_MS = 15_000
-/** A start is sent at most this often (SPEC §9's attempts per request), each after a lookup found nothing. */
+/**
+ * A start is sent at most this often (a request's attempts,
+ * docs/guarantees.md#retries-and-deadlines), each after a lookup found nothing.
+ */
 const MAX_STARTS = 4
 export const FIRST_POLL_MS = 250
 export const MAX_POLL_MS = 5_000
@@ -31,10 +40,11 @@ export type Started =
   | { failed: string; timedOut: boolean }
 
 /**
- * Starts the execution of one smoke line, once (SPEC §11). A start is never repeated blindly: when its
- * answer is lost (no answer, a timeout, a 5xx or 429), the executions carrying this run's and line's labels
- * are looked up until Kestra has had time to record one; only when none appears is another start sent,
- * with the next attempt's label. Nothing waits past `deadline`.
+ * Starts the execution of one smoke line, once (docs/smoke-and-rollback.md#starting-once). A start
+ * is never repeated blindly: when its answer is lost (no answer, a timeout, a 5xx or 429), the
+ * executions carrying this run's and line's labels are looked up until Kestra has had time to
+ * record one; only when none appears is another start sent, with the next attempt's label. Nothing
+ * waits past `deadline`.
  */
 export async function startOnce(
   flow: SmokeFlow,

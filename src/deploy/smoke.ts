@@ -9,7 +9,7 @@ import {
   type StartDeps
 } from './smoke-start.js'
 
-/** Terminal states (reference §10.2); only these two pass. */
+/** Terminal states (docs/kestra.md#execution-states); only these two pass. */
 const PASSING = new Set(['SUCCESS', 'WARNING'])
 const FAILING = new Set(['FAILED', 'KILLED', 'CANCELLED', 'RETRIED', 'SKIPPED', 'RESUBMITTED'])
 
@@ -43,9 +43,9 @@ export interface SmokeDeps extends StartDeps {
 }
 
 /**
- * Starts one execution per smoke flow, once each, and polls each until it ends or the shared deadline
- * passes (SPEC §11); every request's own timeout is cut to the time left. An execution still running at
- * the deadline is named and left running.
+ * Starts one execution per smoke flow, once each, and polls each until it ends or the shared
+ * deadline passes (docs/smoke-and-rollback.md#smoke-runs); every request's own timeout is cut to
+ * the time left. An execution still running at the deadline is named and left running.
  */
 export async function runSmoke(flows: readonly SmokeFlow[], deps: SmokeDeps): Promise<SmokeReport> {
   const begun = deps.now()

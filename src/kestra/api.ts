@@ -1,6 +1,7 @@
 /**
- * What the core (plan, deploy, server validation) needs from a Kestra server.
- * The HTTP client implements it; tests of the core may use an in-memory fake.
+ * What the core (plan, deploy, server validation) needs from a Kestra server. The HTTP client
+ * (`client.ts`) implements it; the core's tests reach the Kestra emulator through that client
+ * (`__tests__/deploy/emulated-kestra.ts`).
  */
 export interface KestraApi {
   /** Version, edition and URL era, probed once per run. */
@@ -74,7 +75,10 @@ export interface ServerConstraint {
 /** Everything a run asks of the server: the core's reads and writes, smoke runs, earlier versions. */
 export type KestraServer = KestraApi & ExecutionsApi & HistoryApi
 
-/** Executions, for smoke runs after a deploy (SPEC §11, reference §10). */
+/**
+ * Executions, for smoke runs after a deploy (docs/smoke-and-rollback.md#smoke-runs,
+ * docs/kestra.md#executions).
+ */
 export interface ExecutionsApi {
   /**
    * Starts one execution carrying `labels` (inputs as multipart text parts, no waiting). Sent once, never
@@ -86,7 +90,10 @@ export interface ExecutionsApi {
     inputs: [string, string][],
     options: { labels: Label[]; deadline?: number }
   ): Promise<Execution>
-  /** Undefined on 404: unknown, or not recorded yet right after the start (reference §10.2). */
+  /**
+   * Undefined on 404: unknown, or not recorded yet right after the start
+   * (docs/kestra.md#read-an-execution).
+   */
   getExecution(executionId: string, options?: { deadline?: number }): Promise<Execution | undefined>
   /** The recorded executions of one flow that carry every label, oldest first. */
   findExecutions(query: ExecutionQuery, options?: { deadline?: number }): Promise<Execution[]>
@@ -113,7 +120,10 @@ export interface Execution {
   labels: Label[]
 }
 
-/** What the server keeps of earlier versions, for a rollback that a later run finishes (SPEC §11). */
+/**
+ * What the server keeps of earlier versions, for a rollback that a later run finishes
+ * (docs/rollback.md#the-record).
+ */
 export interface HistoryApi {
   /** The source of one revision of a flow, or undefined when the server has no such revision. */
   flowRevisionSource(namespace: string, id: string, revision: number): Promise<string | undefined>

@@ -11,13 +11,17 @@ const seg = encodeURIComponent
 /** Results asked for by a label search: a run's labels match a handful of executions at most. */
 const SEARCH_PAGE = 25
 
-/** `POST …/executions/{namespace}/{id}`, `GET …/executions/{id}` and `GET …/executions/search` (reference §10, §12). */
+/**
+ * `POST …/executions/{namespace}/{id}`, `GET …/executions/{id}` and `GET …/executions/search`
+ * (docs/kestra.md#executions).
+ */
 export class ExecutionsEndpoint {
   constructor(private readonly http: ScopedHttp) {}
 
   /**
-   * Multipart only, one text part per input; `wait` stays false: the run is polled (reference §10.1). Labels
-   * travel as repeated `labels=key:value` parameters. Sent once: a start is never repeated blindly.
+   * Multipart only, one text part per input; `wait` stays false: the run is polled
+   * (docs/kestra.md#start-an-execution). Labels travel as repeated `labels=key:value` parameters.
+   * Sent once: a start is never repeated blindly.
    */
   async start(
     namespace: string,
@@ -51,9 +55,10 @@ export class ExecutionsEndpoint {
   }
 
   /**
-   * Servers that take `filters[…]` (1.1 onwards) get them; older ones the flat parameters, which 1.x
-   * ignores as soon as one `filters[…]` is present (reference §12.1). Whatever the server did with the
-   * query, only executions of this flow that carry every label are returned.
+   * Servers that take `filters[…]` (1.1 onwards) get them; older ones the flat parameters, which
+   * 1.x ignores as soon as one `filters[…]` is present (docs/kestra.md#search-executions). Whatever
+   * the server did with the query, only executions of this flow that carry every label are
+   * returned.
    */
   async search(query: ExecutionQuery, deadline?: number): Promise<Execution[]> {
     const version = parseVersion((await this.http.info()).version)
@@ -145,8 +150,9 @@ function labelsOf(raw: unknown): Label[] {
 }
 
 /**
- * The execution's page in the Kestra UI, built from the action's base URL (the start's `url` depends on the
- * server's `kestra.url` setting): `<base>/ui/<tenant>/executions/…` on tenant-scoped servers (§10.3).
+ * The execution's page in the Kestra UI, built from the action's base URL (the start's `url`
+ * depends on the server's `kestra.url` setting): `<base>/ui/<tenant>/executions/…` on tenant-scoped
+ * servers (docs/kestra.md#execution-ui-link).
  */
 export function executionUrl(
   server: string,

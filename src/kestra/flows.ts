@@ -52,7 +52,10 @@ export class FlowsEndpoint {
     return toRemoteFlow(response, '')
   }
 
-  /** One revision's source; with `revision` set the server reads tombstones too (reference §10.5). */
+  /**
+   * One revision's source; with `revision` set the server reads tombstones too
+   * (docs/kestra.md#flow-revisions).
+   */
   async revisionSource(
     namespace: string,
     id: string,

@@ -118,7 +118,8 @@ export class Transport {
       ...req.headers
     }
     if (this.authorization) headers.authorization = this.authorization
-    // The deadline covers the whole exchange: an answer that trickles in is a timeout too (SPEC §9).
+    // The deadline covers the whole exchange: an answer that trickles in is a timeout too
+    // (docs/guarantees.md#retries-and-deadlines).
     const { timeoutMs, cut } = this.attemptTimeout(req)
     const deadline = new AbortController()
     const timer = setTimeout(() => deadline.abort(new RequestTimeout(timeoutMs, cut)), timeoutMs)

@@ -66,7 +66,7 @@ export interface FileChange extends ChangeBase {
   current?: FileContentSummary
   /**
    * The server's bytes as planned (update/delete): what a rollback puts back
-   * (docs/smoke-and-rollback.md#rollback).
+   * (docs/rollback.md#what-is-restored-and-in-which-order).
    */
   previous?: Uint8Array
 }

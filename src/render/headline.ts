@@ -52,7 +52,10 @@ export function targetLine(input: ReportInput): string {
   return `**Server** ${server} · **Tenant** ${escapeText(input.tenant)} · **Commit** ${commit}${layout}`
 }
 
-/** `Kestra plan`, or `Kestra plan · staging` for a comment-key other than `default` (SPEC §8). */
+/**
+ * `Kestra plan`, or `Kestra plan · staging` for a comment-key other than `default`
+ * (docs/comment.md#what-reviewers-see).
+ */
 function subject(what: 'plan' | 'validation' | 'deploy', commentKey: string | undefined): string {
   const key = commentKey && commentKey !== 'default' ? ` · ${escapeText(commentKey)}` : ''
   return `Kestra ${what}${key}`
@@ -64,7 +67,10 @@ export function title(input: ReportInput): string {
     : `### ${subject('validation', input.commentKey)}`
 }
 
-/** How a deploy ended: its status, or its rollback after a failed smoke run or write (SPEC §11). */
+/**
+ * How a deploy ended: its status, or its rollback after a failed smoke run or write
+ * (docs/comment.md#headline-after-a-deploy).
+ */
 export type DeployOutcome = DeployStatus | 'rolled-back' | 'rollback-incomplete'
 
 /** A deploy's outcome as its headline says it. */

@@ -5,9 +5,9 @@ import { escapeText } from './escape.js'
 import { markdownTable } from './table.js'
 
 /**
- * The rollback for the job summary and the comment (SPEC §11): a verdict that says "rolled back" only when
- * everything is back as it was, each resource left at the deployed version named with why, the marker's
- * fate, then every restore in the order it ran.
+ * The rollback for the job summary and the comment (docs/rollback.md#the-outcome): a verdict that
+ * says "rolled back" only when everything is back as it was, each resource left at the deployed
+ * version named with why, the marker's fate, then every restore in the order it ran.
  */
 export function rollbackSection(result: RollbackResult): string {
   const lines = [

@@ -337,7 +337,10 @@ async function loadEntry(
   return found
 }
 
-/** SPEC §10: a link out of root is refused with a warning naming it, even where nothing reads it. */
+/**
+ * docs/layouts.md#symbolic-links: a link out of root is refused with a warning naming it, even
+ * where nothing reads it.
+ */
 function refusedLink(reason: string | undefined): string {
   return (
     `a symbolic link that is never followed${reason ? `: ${reason}` : ''}. Nothing it points to is ` +

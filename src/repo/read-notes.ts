@@ -74,8 +74,9 @@ export function nothingFound(
 }
 
 /**
- * SPEC §2: one warning per ignore rule that hides flow documents the layout would read (or files a
- * `flows` glob matches), on the rule's line: no run is silent about a flow it leaves out.
+ * docs/layouts.md#what-a-run-says: one warning per ignore rule that hides flow documents the layout
+ * would read (or files a `flows` glob matches), on the rule's line: no run is silent about a flow
+ * it leaves out.
  */
 export function hiddenFlowsWarnings(
   hidden: readonly HiddenFlow[],

@@ -43,10 +43,11 @@ export interface FinishedRollbacks {
 }
 
 /**
- * Finishes the rollbacks that a stopped run left recorded (SPEC §11): each resource goes back to its
- * recorded version, or is named as left; sets the outputs and writes the job summary. The run deploys
- * nothing of its own: its plan was read from a half rolled-back server, and a re-run plans again from
- * what this leaves. Undefined when nothing needed a write (a finished rollback whose record could not be
+ * Finishes the rollbacks that a stopped run left recorded
+ * (docs/rollback.md#finishing-a-stopped-rollback): each resource goes back to its recorded version,
+ * or is named as left; sets the outputs and writes the job summary. The run deploys nothing of its
+ * own: its plan was read from a half rolled-back server, and a re-run plans again from what this
+ * leaves. Undefined when nothing needed a write (a finished rollback whose record could not be
  * removed): the plan was read from the state the records name, and the deploy goes on.
  */
 export async function finishRollbacks(

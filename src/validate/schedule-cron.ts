@@ -89,7 +89,10 @@ function nicknames(): string {
   return [...NICKNAMES].join(', ')
 }
 
-/** A `Schedule` trigger's literal cron that Kestra refuses: an error on the `cron:` value (SPEC §12). */
+/**
+ * A `Schedule` trigger's literal cron that Kestra refuses: an error on the `cron:` value
+ * (docs/validation-rules.md#rules-that-can-be-errors).
+ */
 export function scheduleCronFindings(document: FlowDocument, tree: TaskTree): Finding[] {
   const findings: Finding[] = []
   for (const trigger of tree.triggers) {

@@ -6,7 +6,7 @@ import type { FlowCheck } from './flow-validation.js'
 import type { EmulatorState } from './store.js'
 import type { Features } from './version.js'
 
-/** `kestra.system-flows.namespace` at its default (reference §3.1). */
+/** `kestra.system-flows.namespace` at its default (docs/kestra.md#namespaces). */
 export const SYSTEM_NAMESPACE = 'system'
 
 export interface ResolvedOptions {

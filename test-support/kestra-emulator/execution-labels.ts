@@ -1,6 +1,6 @@
 /**
- * Execution labels (reference §10.1, §14.2): the `labels=key:value` query parameters of a start (and of the
- * legacy search), and the flow's labels an execution inherits.
+ * Execution labels (docs/kestra.md#execution-labels): the `labels=key:value` query parameters of a
+ * start (and of the legacy search), and the flow's labels an execution inherits.
  */
 import { ApiError, illegalArgument } from './errors.js'
 import { isRecord } from './flow-source.js'

@@ -1,8 +1,11 @@
-/** The condition a search filter puts on stored executions, as Kestra's JDBC repositories build it (reference §12.1). */
+/**
+ * The condition a search filter puts on stored executions, as Kestra's JDBC repositories build it
+ * (docs/kestra.md#search-executions).
+ */
 import { illegalArgument, internalError } from './errors.js'
 import { STATES } from './execution-fields.js'
 import { historyOf, type StoredExecution } from './executions.js'
-import { STRING_OPERATORS, type QueryFilter } from './query-filters.js'
+import { TEXT_OPERATORS, type BoundFilter } from './paged-search.js'
 
 type Column = (e: StoredExecution, now: number) => number[]
 type Predicate = (e: StoredExecution) => boolean
@@ -12,7 +15,7 @@ type Predicate = (e: StoredExecution) => boolean
  * condition: a bad value (an unknown state, a date that does not parse) fails even when nothing would match.
  */
 export function predicateOf(
-  { field, op, value }: QueryFilter,
+  { field, op, value }: BoundFilter,
   column: Column,
   systemNamespace: string,
   now: number
@@ -21,9 +24,9 @@ export function predicateOf(
   const negated = op === 'NOT_EQUALS' || op === 'NOT_IN'
   switch (field) {
     case 'namespace':
-      return (e) => STRING_OPERATORS[op]!(e.namespace, list)
+      return (e) => TEXT_OPERATORS[op]!(e.namespace, list)
     case 'flowId':
-      return (e) => STRING_OPERATORS[op]!(e.flowId, list)
+      return (e) => TEXT_OPERATORS[op]!(e.flowId, list)
     case 'q': {
       // Full text over namespace, flow id and id [J/mysql `fullTextCondition(namespace, flow_id, id)`].
       const needle = list[0]!.toLowerCase()
@@ -68,7 +71,7 @@ export function predicateOf(
  * [J/postgres/PostgresExecutionRepository.java `findLabelCondition`]: nested keys → EQUALS all, IN any,
  * NOT_EQUALS/NOT_IN none; a flat value only with CONTAINS (any label value contains it, case-insensitive).
  */
-function labelsPredicate(op: string, value: QueryFilter['value']): Predicate {
+function labelsPredicate(op: string, value: BoundFilter['value']): Predicate {
   if (typeof value === 'string' || Array.isArray(value)) {
     if (op !== 'CONTAINS') throw internalError(`Unsupported operation for query: ${op}`)
     const needle = [value].flat()[0]!.toLowerCase()

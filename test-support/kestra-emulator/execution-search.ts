@@ -1,18 +1,24 @@
 /**
- * `GET P/executions/search` (reference §12.1): Kestra 1.3.25's `ExecutionController.searchExecutions`
- * [W/controllers/api/ExecutionController.java:233-289] over `AbstractJdbcExecutionRepository.find`.
+ * `GET P/executions/search` (docs/kestra.md#search-executions): Kestra 1.3.25's
+ * `ExecutionController.searchExecutions` [W/controllers/api/ExecutionController.java:233-289] over
+ * `AbstractJdbcExecutionRepository.find`.
  */
-import { badRequest, illegalArgument, invalidEntity } from './errors.js'
+import { illegalArgument } from './errors.js'
 import { EXECUTION_FIELDS, FIELDS, SORT_FIELDS } from './execution-fields.js'
 import { parseLabelParams } from './execution-labels.js'
 import { currentState, dateColumn, predicateOf } from './execution-match.js'
 import { historyOf, type StoredExecution } from './executions.js'
+import { durationSeconds } from './java-duration.js'
 import {
+  boundFilters,
+  byKeys,
   hasQueryFilters,
   invalidQueryFilters,
-  parseQueryFilters,
-  type QueryFilter
-} from './query-filters.js'
+  pageParams,
+  slice,
+  sortKeys,
+  type BoundFilter
+} from './paged-search.js'
 import type { Features } from './version.js'
 
 /** "To avoid flooding the database" [W/utils/TimeLineSearch.java:44-47]. */
@@ -25,7 +31,7 @@ export interface SearchPage {
 
 /**
  * One page of the tenant's recorded executions that match. From 1.1 (the first release whose API lists
- * `filters`; reference §12.1): `filters[…]`, or the legacy flat parameters only when no `filters[…]` is sent;
+ * `filters`): `filters[…]`, or the legacy flat parameters only when no `filters[…]` is sent;
  * a start-date lower bound of now − 8 days when no `startDate`/`timeRange` filter is given; only NORMAL
  * executions unless a `kind` filter is sent. Before: the legacy parameters alone, no window, no kind.
  */
@@ -36,12 +42,15 @@ export function searchExecutions(
   systemNamespace: string,
   now = Date.now()
 ): SearchPage {
-  const page = positive(query, 'page', 1)
-  const size = positive(query, 'size', 10)
-  const sorts = query.getAll('sort').map(sortOf)
+  const page = pageParams(query, 'searchExecutions', 10)
+  // An unknown field is the repository's refusal
+  // [J/repository/AbstractJdbcExecutionRepository.java:944-956].
+  const sorts = sortKeys(query, SORT_FIELDS, (field) =>
+    illegalArgument(`Invalid sort field: ${field}`)
+  )
   let filters =
     features.executionFilters && hasQueryFilters(query)
-      ? parseQueryFilters(query, FIELDS)
+      ? boundFilters(query, FIELDS)
       : legacyFilters(query, features)
   if (features.executionFilters) {
     filters = withStartWindow(filters, now)
@@ -56,19 +65,15 @@ export function searchExecutions(
       (!kinds || e.kind === undefined || e.kind === 'NORMAL') &&
       conditions.every((condition) => condition(e))
   )
-  for (const { field, descending } of [...sorts].reverse()) {
-    matching.sort(
-      (a, b) => (descending ? -1 : 1) * compare(sortKey(a, field, now), sortKey(b, field, now))
-    )
-  }
-  return { results: matching.slice((page - 1) * size, page * size), total: matching.length }
+  if (sorts.length > 0) matching.sort(byKeys(sorts, (e, field) => sortKey(e, field, now)))
+  return { results: slice(matching, page), total: matching.length }
 }
 
 /** The deprecated flat parameters, mapped as `RequestUtils.mapLegacyParamsToFilters` does. */
-function legacyFilters(query: URLSearchParams, features: Features): QueryFilter[] {
-  const filters: QueryFilter[] = []
+function legacyFilters(query: URLSearchParams, features: Features): BoundFilter[] {
+  const filters: BoundFilter[] = []
   const one = (name: string) => query.get(name) ?? undefined
-  const add = (field: string, op: string, value: QueryFilter['value'] | undefined) =>
+  const add = (field: string, op: string, value: BoundFilter['value'] | undefined) =>
     value !== undefined && filters.push({ field, op, value })
   add('q', 'EQUALS', one('q'))
   add('namespace', 'PREFIX', one('namespace'))
@@ -95,9 +100,9 @@ function legacyFilters(query: URLSearchParams, features: Features): QueryFilter[
  * a `timeRange` becomes a start date (≤ for a negated one), and without either a start-date lower bound of
  * now − 8 days is added.
  */
-function withStartWindow(filters: QueryFilter[], now: number): QueryFilter[] {
+function withStartWindow(filters: BoundFilter[], now: number): BoundFilter[] {
   const dated = filters.some((f) => f.field === 'startDate' || f.field === 'timeRange')
-  const mapped = filters.map((f): QueryFilter => {
+  const mapped = filters.map((f): BoundFilter => {
     if (f.field !== 'timeRange') return f
     const op =
       f.op === 'NOT_EQUALS' || f.op === 'NOT_IN'
@@ -106,7 +111,7 @@ function withStartWindow(filters: QueryFilter[], now: number): QueryFilter[] {
     return {
       field: 'startDate',
       op,
-      value: new Date(now - durationMs(String(f.value))).toISOString()
+      value: new Date(now - timeRangeMs(String(f.value))).toISOString()
     }
   })
   if (dated) return mapped
@@ -115,7 +120,7 @@ function withStartWindow(filters: QueryFilter[], now: number): QueryFilter[] {
 }
 
 /** `QueryFilter.validateQueryFilters(filters, EXECUTION)`: every error at once, a 400. */
-function validate(filters: QueryFilter[]): void {
+function validate(filters: BoundFilter[]): void {
   const errors: string[] = []
   for (const { field, op } of filters) {
     const ops = EXECUTION_FIELDS[field]
@@ -133,30 +138,6 @@ function validate(filters: QueryFilter[]): void {
     throw invalidQueryFilters(`Provided query filters are invalid: ${errors.join(', ')}`)
 }
 
-/** `page` and `size` are `@Min(1)`: a violation is Kestra's 422 for a `ConstraintViolationException`. */
-function positive(query: URLSearchParams, name: string, fallback: number): number {
-  const raw = query.get(name)
-  if (raw === null) return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value)) badRequestFor(name, raw)
-  if (value < 1) {
-    const message = `searchExecutions.${name}: must be greater than or equal to 1`
-    throw invalidEntity(message, [{ message, path: `searchExecutions.${name}` }])
-  }
-  return value
-}
-
-function badRequestFor(name: string, raw: string): never {
-  throw badRequest(`Failed to convert argument [${name}] for value [${raw}]`)
-}
-
-/** `field:asc|desc` [W/utils/PageableUtils.java]; an unknown field is a 422. */
-function sortOf(text: string): { field: string; descending: boolean } {
-  const [field = '', direction = 'asc'] = text.split(':')
-  if (!SORT_FIELDS.includes(field)) throw illegalArgument(`Invalid sort field: ${field}`)
-  return { field, descending: direction.toLowerCase() === 'desc' }
-}
-
 function sortKey(e: StoredExecution, field: string, now: number): string | number {
   if (field === 'id') return e.id
   if (field === 'namespace') return e.namespace
@@ -169,15 +150,9 @@ function sortKey(e: StoredExecution, field: string, now: number): string | numbe
   return last - e.createdAt
 }
 
-function compare(a: string | number, b: string | number): number {
-  return a < b ? -1 : a > b ? 1 : 0
-}
-
-/** ISO-8601 `PnDTnHnMnS` as `Duration.parse` reads it. */
-function durationMs(text: string): number {
-  const match = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text)
-  if (!match || text === 'P' || text.endsWith('T'))
-    throw illegalArgument(`Invalid duration: ${text}`)
-  const [, d, h, m, s] = match.map((v) => Number(v ?? 0))
-  return (((d! * 24 + h!) * 60 + m!) * 60 + s!) * 1000
+/** A `timeRange` is a `java.time.Duration`; one that `Duration.parse` refuses is a 422. */
+function timeRangeMs(text: string): number {
+  const seconds = durationSeconds(text)
+  if (seconds === undefined) throw illegalArgument(`Invalid duration: ${text}`)
+  return seconds * 1000
 }

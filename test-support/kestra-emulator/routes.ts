@@ -1,4 +1,7 @@
-/** Route table (reference §9) for both URL eras, with the stable names the request log uses. */
+/**
+ * Route table (docs/kestra.md#routes) for both URL eras, with the stable names the request log
+ * uses.
+ */
 import type { Features } from './version.js'
 
 export const ROUTES = [
@@ -62,7 +65,7 @@ const UNMATCHED: MatchedRoute = { route: 'unmatched', params: {} }
 /**
  * Resolves a request path; the other era's prefix is an unmatched route, and so is a wrong tenant on EE.
  * OSS serves any tenant segment as `main` (`anyTenant`): its `TenantService.resolveTenant()` returns the
- * constant "main" whatever the path says (reference §0).
+ * constant "main" whatever the path says (docs/kestra.md#tenant-prefix).
  */
 export function matchRoute(
   method: string,
@@ -152,8 +155,8 @@ function flowRoute(method: string, s: string[]): MatchedRoute | undefined {
 }
 
 /**
- * Reference §10.8 and §12.1: start `{ns}/{id}` (POST), search (GET `search`), read `{execId}` (GET), kill
- * `{execId}/kill` (DELETE).
+ * docs/kestra.md#executions: start `{ns}/{id}` (POST), search (GET `search`), read `{execId}`
+ * (GET), kill `{execId}/kill` (DELETE).
  */
 function executionRoute(method: string, s: string[]): MatchedRoute | undefined {
   if (s.length === 2 && method === 'POST') {

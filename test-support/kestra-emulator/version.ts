@@ -51,8 +51,9 @@ export interface Features {
   /** 0.15+: `POST …/executions/{namespace}/{id}`, kill answering 202. */
   executions: boolean
   /**
-   * 1.1+: executions search takes `filters[…]` (first listed in the 1.1.4 API; reference §12.1), with the
-   * implicit 8-day window and NORMAL executions only by default. When these arrived exactly is unknown.
+   * 1.1+: executions search takes `filters[…]` (first listed in the 1.1.4 API;
+   * docs/kestra.md#search-executions), with the implicit 8-day window and NORMAL executions only by
+   * default. When these arrived exactly is unknown.
    */
   executionFilters: boolean
   /** Which dashboards API answers (see `dashboardsEra`). */

@@ -7,23 +7,9 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import type { EmulatorOptions } from '../../../test-support/kestra-emulator/index.js'
 import type { RunResult } from '../../../test-support/runner.js'
-import {
-  BASE,
-  CHANGE,
-  DATA,
-  PLAN_COUNTS,
-  TEAM,
-  WRITTEN_RESOURCES
-} from '../../reliability/scenario.js'
-import {
-  failureText,
-  serverDiff,
-  startStage,
-  WRITE_ROUTES,
-  writesIn,
-  type Stage
-} from '../../reliability/stage.js'
-import { matrixCell, printMatrix } from '../../reliability/matrix.js'
+import { BASE, CHANGE, DATA, PLAN_COUNTS, TEAM, WRITTEN_RESOURCES } from './scenario.js'
+import { failureText, serverDiff, startStage, WRITE_ROUTES, writesIn, type Stage } from './stage.js'
+import { matrixCell, printMatrix } from './matrix.js'
 
 type Mode = 'plan' | 'deploy'
 

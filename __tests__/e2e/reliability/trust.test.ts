@@ -7,14 +7,8 @@
 import { describe, expect, it } from 'vitest'
 import { runAction } from '../../../test-support/runner.js'
 import { CREDENTIALS, dispatchEvent, flow } from '../../../test-support/scenario.js'
-import { BASE, CHANGE, DATA, TEAM } from '../../reliability/scenario.js'
-import {
-  failureText,
-  serverDiff,
-  startStage,
-  writesIn,
-  type Stage
-} from '../../reliability/stage.js'
+import { BASE, CHANGE, DATA, TEAM } from './scenario.js'
+import { failureText, serverDiff, startStage, writesIn, type Stage } from './stage.js'
 
 async function withStage<T>(
   options: Parameters<typeof startStage>[0],

@@ -5,8 +5,9 @@
 import { describe, expect, it } from 'vitest'
 import type { FakeGitHub } from '../../../test-support/fake-github.js'
 import { flow } from '../../../test-support/scenario.js'
-import { BASE, CHANGE } from '../../reliability/scenario.js'
-import { startStage, type Stage, type Tree } from '../../reliability/stage.js'
+import { BASE, CHANGE } from '../reliability/scenario.js'
+import type { Tree } from '../../reliability/expected-state.js'
+import { startStage, type Stage } from '../reliability/stage.js'
 import { crashProblems, markdownProblems } from '../../security/checks.js'
 
 const MARKER = '<!-- kestra-gitops:default -->'

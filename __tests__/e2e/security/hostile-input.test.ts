@@ -7,15 +7,9 @@ import { readFileSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runAction, type RunResult } from '../../../test-support/runner.js'
 import { CREDENTIALS, flow, pullRequestEvent } from '../../../test-support/scenario.js'
-import { matrixCell, printMatrix } from '../../reliability/matrix.js'
-import {
-  serverDiff,
-  startStage,
-  WRITE_ROUTES,
-  writesIn,
-  type Stage,
-  type Tree
-} from '../../reliability/stage.js'
+import { matrixCell, printMatrix } from '../reliability/matrix.js'
+import { serverDiff, startStage, WRITE_ROUTES, writesIn, type Stage } from '../reliability/stage.js'
+import type { Tree } from '../../reliability/expected-state.js'
 import { codeText, crashProblems, markdownProblems, uploadProblems } from '../../security/checks.js'
 
 const NS = 'company.team'

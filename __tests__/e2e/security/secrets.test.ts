@@ -9,9 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { runAction, type RunResult } from '../../../test-support/runner.js'
 import { actionSurfaces } from '../output-surfaces.js'
 import { dispatchEvent, pullRequestEvent } from '../../../test-support/scenario.js'
-import { matrixCell, printMatrix } from '../../reliability/matrix.js'
-import { BASE, CHANGE } from '../../reliability/scenario.js'
-import { startStage, type Stage } from '../../reliability/stage.js'
+import { matrixCell, printMatrix } from '../reliability/matrix.js'
+import { BASE, CHANGE } from '../reliability/scenario.js'
+import { startStage, type Stage } from '../reliability/stage.js'
 
 const USERNAME = 'leak-user@example.com'
 /** `$`, `+` and `=` make its URL-encoded form differ from it. */

@@ -24,7 +24,7 @@ import {
 import { alreadyExists, embedded } from '../flow-ops.js'
 import { parseLenient } from '../flow-source.js'
 import type { DashboardRecord } from '../store.js'
-import { byKeys, pageParams, slice, sortKeys } from './paging.js'
+import { byKeys, pageParams, slice, sortKeys } from '../paged-search.js'
 
 const YAML = 'application/x-yaml'
 /** `DashboardController.getDashboard` looks for this line before prepending one. */
@@ -32,8 +32,8 @@ const ID_LINE = /^id:.*$/m
 
 /** `GET P/dashboards?page&size&q&sort`: live rows; `q` read as a case-insensitive match on id or title. */
 export function handleListDashboards(ctx: RequestContext, core: EmulatorCore): Reply {
-  const page = pageParams(ctx, 'searchDashboards', 10)
-  const keys = sortKeys(ctx, ['id', 'title', 'created', 'updated'])
+  const page = pageParams(ctx.query, 'searchDashboards', 10)
+  const keys = sortKeys(ctx.query, ['id', 'title', 'created', 'updated'])
   const needle = queryValue(ctx, 'q')?.toLowerCase()
   const rows = [...core.state.dashboardsOf(ctx.tenant).values()]
     .filter((row) => !row.deleted)

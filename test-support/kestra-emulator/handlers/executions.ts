@@ -58,7 +58,10 @@ export function handleGetExecution(ctx: RequestContext, core: EmulatorCore): Rep
   return jsonReply(executionJson(execution, core))
 }
 
-/** §12.1: only executions already recorded are found, as reads are (the row is written asynchronously). */
+/**
+ * docs/kestra.md#search-executions: only executions already recorded are found, as reads are (the
+ * row is written asynchronously).
+ */
 export function handleSearchExecutions(ctx: RequestContext, core: EmulatorCore): Reply {
   const now = Date.now()
   const recorded = core.executions

@@ -1,8 +1,8 @@
 /**
  * Flow search filters: 1.x `filters[<field>][<OP>]=value` and the legacy flat params `namespace`
- * (prefix: ns or ns.*) and `q` (reference §2.7).
+ * (prefix: ns or ns.*) and `q` (docs/kestra.md#list-and-search-flows).
  */
-import { invalidQueryFilter, queryFilters, TEXT_OPERATORS } from './query-filters.js'
+import { queryFilters, TEXT_OPERATORS, unsupportedFilter, valuesOf } from '../paged-search.js'
 
 type Predicate = (namespace: string, id: string) => boolean
 
@@ -12,11 +12,12 @@ const IGNORED_FIELDS = new Set(['scope'])
 export function flowFilter(query: URLSearchParams): Predicate {
   const predicates: Predicate[] = []
   for (const filter of queryFilters(query)) {
-    const { field, op, values } = filter
+    const { field, op } = filter
+    const values = valuesOf(filter)
     if (IGNORED_FIELDS.has(field)) continue
     const operator = TEXT_OPERATORS[op]
     if (!operator || !['namespace', 'q', 'flowId'].includes(field)) {
-      throw invalidQueryFilter(filter)
+      throw unsupportedFilter(filter)
     }
     if (field === 'namespace') predicates.push((ns) => operator(ns, values))
     if (field === 'flowId') predicates.push((_ns, id) => operator(id, values))

@@ -33,7 +33,7 @@ import { isMultipart, parseMultipart } from '../multipart.js'
 import { compare } from '../namespace-files.js'
 import { flowWarnings } from '../flow-warnings.js'
 import { flowFilter } from './flow-filters.js'
-import { byKeys, pageParams, slice, sortKeys } from './paging.js'
+import { byKeys, pageParams, slice, sortKeys } from '../paged-search.js'
 
 const YAML = 'application/x-yaml'
 
@@ -94,7 +94,7 @@ export function handleRevisions(ctx: RequestContext, core: EmulatorCore): Reply 
 }
 
 export function handleSearch(ctx: RequestContext, core: EmulatorCore): Reply {
-  const page = pageParams(ctx, 'searchFlows', 10)
+  const page = pageParams(ctx.query, 'searchFlows', 10)
   const sorter = sortOrder(ctx)
   const matches = flowFilter(ctx.query)
   const found = liveFlows(core, ctx.tenant).filter((f) => matches(f.namespace, f.id))
@@ -324,7 +324,7 @@ function jsonBodyAsYaml(ctx: RequestContext): string {
 }
 
 function sortOrder(ctx: RequestContext): (a: SavedFlow, b: SavedFlow) => number {
-  const keys = sortKeys(ctx, ['id', 'namespace'])
+  const keys = sortKeys(ctx.query, ['id', 'namespace'])
   if (keys.length === 0) keys.push({ field: 'namespace', sign: 1 }, { field: 'id', sign: 1 })
   return byKeys(keys, (flow, field) => flow[field as 'id' | 'namespace'])
 }

@@ -12,8 +12,16 @@ import {
 import { illegalArgument, notFound, resourceExpired } from '../errors.js'
 import { compare } from '../namespace-files.js'
 import type { KvEntry, KvType } from '../store.js'
-import { byKeys, pageParams, slice, sortKeys } from './paging.js'
-import { invalidQueryFilter, queryFilters, TEXT_OPERATORS } from './query-filters.js'
+import {
+  byKeys,
+  pageParams,
+  queryFilters,
+  slice,
+  sortKeys,
+  TEXT_OPERATORS,
+  unsupportedFilter,
+  valuesOf
+} from '../paged-search.js'
 
 const KEY = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
 const DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/
@@ -120,10 +128,10 @@ const KV_FILTERS: Record<string, string[]> = {
  * out, `sort=key:…` on the name, the store's order otherwise.
  */
 export function handleSearchKv(ctx: RequestContext, core: EmulatorCore): Reply {
-  const page = pageParams(ctx, 'listAllKeys', 10)
+  const page = pageParams(ctx.query, 'listAllKeys', 10)
   const predicates = queryFilters(ctx.query).map((filter) => {
-    if (!KV_FILTERS[filter.field]?.includes(filter.op)) throw invalidQueryFilter(filter)
-    return kvPredicate(filter.field, filter.op, filter.values)
+    if (!KV_FILTERS[filter.field]?.includes(filter.op)) throw unsupportedFilter(filter)
+    return kvPredicate(filter.field, filter.op, valuesOf(filter))
   })
   const sorter = kvSort(ctx)
   const found = core.state
@@ -182,7 +190,7 @@ function kvPredicate(field: string, op: string, values: string[]): (entry: LiveE
 
 /** `key` maps to the `name` column; the namespace is sortable too; other fields are refused. */
 function kvSort(ctx: RequestContext): ((a: LiveEntry, b: LiveEntry) => number) | undefined {
-  const keys = sortKeys(ctx, ['key', 'namespace'])
+  const keys = sortKeys(ctx.query, ['key', 'namespace'])
   return keys.length === 0 ? undefined : byKeys(keys, (entry, field) => entry[field as 'key'])
 }
 

@@ -8,13 +8,17 @@
 import { jsonReply, type EmulatorCore, type Reply, type RequestContext } from '../context.js'
 import { illegalArgument } from '../errors.js'
 import type { SecretName } from '../store.js'
-import { byKeys, pageParams, slice, sortKeys } from './paging.js'
 import {
-  invalidQueryFilter,
+  byKeys,
+  pageParams,
   queryFilters,
+  slice,
+  sortKeys,
   TEXT_OPERATORS,
+  unsupportedFilter,
+  valuesOf,
   type QueryFilter
-} from './query-filters.js'
+} from '../paged-search.js'
 
 /**
  * `GET P/secrets?page&size&sort&filters`. OSS reads only `filters[q][EQUALS|NOT_EQUALS]` (a
@@ -22,8 +26,8 @@ import {
  * is parsed but the list is not sorted: the page is a slice of the name map's own order.
  */
 export function handleListSecrets(ctx: RequestContext, core: EmulatorCore): Reply {
-  const page = pageParams(ctx, 'listSecrets', 10)
-  sortKeys(ctx)
+  const page = pageParams(ctx.query, 'listSecrets', 10)
+  sortKeys(ctx.query)
   const names = core.state.secretsOf(ctx.tenant)
   if (core.options.edition === 'OSS') {
     const matches = ossQuery(queryFilters(ctx.query))
@@ -43,9 +47,10 @@ export function handleListSecrets(ctx: RequestContext, core: EmulatorCore): Repl
  * case-insensitive substring, sortable by `key`. EE: the namespace's own secrets.
  */
 export function handleListNamespaceSecrets(ctx: RequestContext, core: EmulatorCore): Reply {
-  const page = pageParams(ctx, 'listNamespaceSecrets', 10)
-  const keys = sortKeys(ctx, ['key'])
-  const text = queryFilters(ctx.query).find((filter) => filter.field === 'q')?.values[0]
+  const page = pageParams(ctx.query, 'listNamespaceSecrets', 10)
+  const keys = sortKeys(ctx.query, ['key'])
+  const query = queryFilters(ctx.query).find((filter) => filter.field === 'q')
+  const text = query && valuesOf(query)[0]
   const contains = (key: string) =>
     text === undefined || key.toLowerCase().includes(text.toLowerCase())
   const names = core.state.secretsOf(ctx.tenant)
@@ -97,7 +102,7 @@ function ossQuery(filters: QueryFilter[]): (key: string) => boolean {
       if (op !== 'EQUALS' && op !== 'NOT_EQUALS') {
         throw illegalArgument(`Unsupported operation for QUERY filter: ${op}`)
       }
-      const needle = values[0].toLowerCase()
+      const needle = values[0]!.toLowerCase()
       return (key: string) => key.toLowerCase().includes(needle) === (op === 'EQUALS')
     })
   return (key) => tests.every((test) => test(key))
@@ -108,8 +113,9 @@ function eeFilter(filters: QueryFilter[]): (name: SecretName) => boolean {
   const tests = filters.map((filter) => {
     if (filter.field === 'q') return (name: SecretName) => ossQuery([filter])(name.key)
     const operator = TEXT_OPERATORS[filter.op]
-    if (filter.field !== 'namespace' || !operator) throw invalidQueryFilter(filter)
-    return (name: SecretName) => operator(name.namespace ?? '', filter.values)
+    if (filter.field !== 'namespace' || !operator) throw unsupportedFilter(filter)
+    const values = valuesOf(filter)
+    return (name: SecretName) => operator(name.namespace ?? '', values)
   })
   return (name) => tests.every((test) => test(name))
 }

@@ -1,6 +1,6 @@
 /** The repository change every fault-matrix cell plans or deploys: two namespaces, every kind of write. */
-import { flow } from '../../test-support/scenario.js'
-import type { Tree } from './stage.js'
+import { flow } from '../../../test-support/scenario.js'
+import type { Tree } from '../../reliability/expected-state.js'
 
 export const TEAM = 'company.team'
 export const DATA = 'company.data'

@@ -2,8 +2,8 @@
  * A stage for end-to-end fault and hostile-input tests: one Kestra emulator, one fake GitHub API and one
  * git repository per case, so cases run concurrently without sharing a server.
  */
-import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.js'
-import { createGitRepo, type FileSpec, type GitRepo } from '../../test-support/git-repo.js'
+import { startFakeGitHub, type FakeGitHub } from '../../../test-support/fake-github.js'
+import { createGitRepo, type GitRepo } from '../../../test-support/git-repo.js'
 import {
   startEmulator,
   type Emulator,
@@ -11,15 +11,14 @@ import {
   type LoggedRequest,
   type SeedState,
   WRITE_ROUTES
-} from '../../test-support/kestra-emulator/index.js'
-import { runAction, type RunResult } from '../../test-support/runner.js'
-import { CREDENTIALS, pullRequestEvent, pushEvent } from '../../test-support/scenario.js'
+} from '../../../test-support/kestra-emulator/index.js'
+import { runAction, type RunResult } from '../../../test-support/runner.js'
+import { CREDENTIALS, pullRequestEvent, pushEvent } from '../../../test-support/scenario.js'
+import { expectedState, seedOf, type Tree } from '../../reliability/expected-state.js'
 
 export { WRITE_ROUTES }
 /** Writes of resources (the KV deployed-commit marker is bookkeeping, not a resource). */
 export const RESOURCE_WRITE_ROUTES = WRITE_ROUTES.filter((route) => !route.startsWith('kv.'))
-
-export type Tree = Record<string, FileSpec>
 
 export interface StageOptions {
   /** The repository at the base commit; the server is seeded with exactly this content. */
@@ -85,42 +84,6 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       await github.close()
     }
   }
-}
-
-/** Flows and namespace files of a tenant-layout tree, as the server would hold them once deployed. */
-export function seedOf(tree: Tree): SeedState {
-  const expected = expectedState(tree)
-  return {
-    flows: expected.flows.map(({ namespace, id, source }) => ({ namespace, id, source })),
-    files: expected.files.map(({ namespace, path, bytes }) => ({ namespace, path, content: bytes }))
-  }
-}
-
-interface ExpectedState {
-  flows: { namespace: string; id: string; source: string }[]
-  files: { namespace: string; path: string; bytes: Uint8Array }[]
-}
-
-/** What the server must hold for a tenant-layout tree (flow text with BOM stripped and CRLF → LF). */
-export function expectedState(tree: Tree): ExpectedState {
-  const state: ExpectedState = { flows: [], files: [] }
-  for (const [path, spec] of Object.entries(tree)) {
-    if (spec === null || (typeof spec === 'object' && 'symlink' in spec)) continue
-    const [namespace, folder, ...rest] = path.split('/')
-    const bytes = typeof spec === 'string' ? new TextEncoder().encode(spec) : spec
-    if (folder === 'flows' && /\.ya?ml$/.test(path)) {
-      const source = new TextDecoder()
-        .decode(bytes)
-        .replace(/^\uFEFF/, '')
-        .replace(/\r\n?/g, '\n')
-      const id = /^id:\s*(\S+)/m.exec(source)?.[1]
-      const ns = /^namespace:\s*(\S+)/m.exec(source)?.[1]
-      if (id && ns) state.flows.push({ namespace: ns, id, source })
-    } else if (folder === 'files') {
-      state.files.push({ namespace: namespace!, path: `/${rest.join('/')}`, bytes })
-    }
-  }
-  return state
 }
 
 /**
