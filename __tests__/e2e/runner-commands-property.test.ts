@@ -15,8 +15,8 @@ import {
 import { MARKER, untrustedText } from '../../test-support/injected-commands.js'
 import type { Fault } from '../../test-support/kestra-emulator/index.js'
 import { foreignCommands, readRunnerCommands } from '../../test-support/workflow-commands.js'
-import { BASE, CHANGE, TEAM } from '../reliability/scenario.js'
-import { startStage } from '../reliability/stage.js'
+import { BASE, CHANGE, TEAM } from './reliability/scenario.js'
+import { startStage } from './reliability/stage.js'
 
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 8)

@@ -18,8 +18,8 @@ import {
 import { describeForm, encodeCredential, formSpec } from '../../test-support/credential-forms.js'
 import type { Fault, SentCredentials } from '../../test-support/kestra-emulator/index.js'
 import { runCli } from './cli/run-cli.js'
-import { BASE, CHANGE, TEAM } from '../reliability/scenario.js'
-import { startStage, type Stage } from '../reliability/stage.js'
+import { BASE, CHANGE, TEAM } from './reliability/scenario.js'
+import { startStage, type Stage } from './reliability/stage.js'
 import { actionSurfaces } from './output-surfaces.js'
 
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)
