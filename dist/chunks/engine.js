@@ -2,8 +2,8 @@ import { readFileSync, constants, lstatSync, createReadStream, mkdirSync, writeF
 import { tmpdir } from 'node:os';
 import { resolve, relative, sep, join, isAbsolute, posix } from 'node:path';
 import { execFile, spawn } from 'node:child_process';
-import { TextDecoder as TextDecoder$1, promisify } from 'node:util';
-import { u as undiciExports, a as unzipSync, z as zipSync, d as distExports, o as object, s as string, N as NEVER, i as ignore, p as picomatch, b as structuredPatch, f as formatPatch, F as FILE_HEADERS_ONLY, j, g as getOctokit, t as throttling, r as retry, c as summary, e as setOutput, h as info, k as error, w as warning, n as notice, l as endGroup, m as startGroup, q as getInput, v as setFailed, x as setSecret } from './vendor.js';
+import { promisify, TextDecoder as TextDecoder$1 } from 'node:util';
+import { u as undiciExports, a as unzipSync, z as zipSync, d as distExports, p as picomatch, s as structuredPatch, f as formatPatch, F as FILE_HEADERS_ONLY, j, c as characterEntities, r as retry, t as throttling, b as summary, e as setOutput, g as setSecret, h as getInput } from './vendor.js';
 import { randomBytes, createHash } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
@@ -49,6 +49,44 @@ function createDispatcher(connections, env = process.env) {
         httpsProxy,
         noProxy: [noProxy, ...LOOPBACK].filter(Boolean).join(',')
     });
+}
+
+/** API path prefixes: `/api/v1/{tenant}` since 0.23 (OSS tenant `main`), `/api/v1` before. */
+const LEGACY_PREFIX = '/api/v1';
+function tenantPrefix(tenant) {
+    return `${LEGACY_PREFIX}/${encodeURIComponent(tenant)}`;
+}
+/** `[major, minor, patch]` of a Kestra version such as `0.20.7` or `1.3.0-SNAPSHOT`; undefined when unreadable. */
+function parseVersion(version) {
+    if (typeof version !== 'string')
+        return undefined;
+    const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(version.trim().replace(/-SNAPSHOT$/i, ''));
+    if (!match)
+        return undefined;
+    return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
+}
+/**
+ * Whether routes carry the tenant segment. Enterprise 0.22 turned tenants on with no default tenant
+ * (docs/kestra.md#tenant-prefix, `defaultTenant: false`), so every route needs one from there. Before,
+ * only an Enterprise server configured with a tenant did; the default tenant `main` is taken as "not
+ * configured" there.
+ */
+function isTenantScoped(version, edition, tenant) {
+    const [major, minor] = version;
+    if (major > 0 || minor >= 23)
+        return true;
+    if (edition.toUpperCase() !== 'EE')
+        return false;
+    return minor >= 22 || tenant !== 'main';
+}
+/**
+ * OSS serves one tenant: `TenantService.resolveTenant()` answers `main` whatever the path says (and
+ * before 0.23 there is no tenant at all), so another tenant would silently write into `main`.
+ */
+function ossTenantProblem(edition, version, tenant) {
+    if (edition.toUpperCase() !== 'OSS' || tenant === 'main')
+        return undefined;
+    return `the server is Kestra open-source ${version}, which has the single tenant 'main' and maps any other tenant to it, so '${tenant}' would deploy into 'main'. Set tenant to main (the default), or point server at an Enterprise Kestra that has tenant '${tenant}'`;
 }
 
 const REMEDIATION = {
@@ -160,37 +198,95 @@ function quote(value) {
 }
 
 const seg$3 = encodeURIComponent;
-/** `POST …/executions/{namespace}/{id}` and `GET …/executions/{id}` (reference §10). */
+/** Results asked for by a label search: a run's labels match a handful of executions at most. */
+const SEARCH_PAGE = 25;
+/**
+ * `POST …/executions/{namespace}/{id}`, `GET …/executions/{id}` and `GET …/executions/search`
+ * (docs/kestra.md#executions).
+ */
 class ExecutionsEndpoint {
     http;
     constructor(http) {
         this.http = http;
     }
-    /** Multipart only, one text part per input; `wait` stays false: the run is polled (reference §10.1). */
-    async start(namespace, id, inputs) {
+    /**
+     * Multipart only, one text part per input; `wait` stays false: the run is polled
+     * (docs/kestra.md#start-an-execution). Labels travel as repeated `labels=key:value` parameters.
+     * Sent once: a start is never repeated blindly.
+     */
+    async start(namespace, id, inputs, options) {
         const { contentType, body } = multipartFields(inputs);
         const response = await this.http.send({
             method: 'POST',
             path: `/executions/${seg$3(namespace)}/${seg$3(id)}`,
             route: '/executions/{namespace}/{id}',
+            query: { labels: options.labels.map(([key, value]) => `${key}:${value}`) },
             headers: { 'content-type': contentType },
-            body
+            body,
+            deadline: options.deadline,
+            once: true
         });
-        return toExecution(response);
+        return toExecution(readJson(response), response);
     }
-    async get(executionId) {
+    async get(executionId, deadline) {
         const response = await this.http.send({
             method: 'GET',
             path: `/executions/${seg$3(executionId)}`,
             route: '/executions/{executionId}',
-            allow: [404]
+            allow: [404],
+            deadline
         });
-        return response.status === 404 ? undefined : toExecution(response);
+        return response.status === 404 ? undefined : toExecution(readJson(response), response);
+    }
+    /**
+     * Servers that take `filters[…]` (1.1 onwards) get them; older ones the flat parameters, which
+     * 1.x ignores as soon as one `filters[…]` is present (docs/kestra.md#search-executions). Whatever
+     * the server did with the query, only executions of this flow that carry every label are
+     * returned.
+     */
+    async search(query, deadline) {
+        const version = parseVersion((await this.http.info()).version);
+        const [major, minor] = version ?? [Infinity, 0];
+        const legacy = major === 0 || (major === 1 && minor === 0);
+        const response = await this.http.send({
+            method: 'GET',
+            path: '/executions/search',
+            route: '/executions/search',
+            query: {
+                page: '1',
+                size: String(SEARCH_PAGE),
+                ...(legacy ? legacyFilters(query) : queryFilters(query))
+            },
+            deadline
+        });
+        const page = readJsonObject(response);
+        const results = Array.isArray(page.results) ? page.results : [];
+        return results
+            .map((item) => toExecution(item, response))
+            .filter((execution) => execution.namespace === query.namespace &&
+            execution.flowId === query.flowId &&
+            query.labels.every(([key, value]) => execution.labels.some(([k, v]) => k === key && v === value)))
+            .sort((a, b) => Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? ''));
     }
 }
+/** `filters[field][OP]=value`; labels as `filters[labels][EQUALS][key]=value`, all of them required. */
+function queryFilters(query) {
+    return {
+        'filters[namespace][EQUALS]': query.namespace,
+        'filters[flowId][EQUALS]': query.flowId,
+        ...Object.fromEntries(query.labels.map(([key, value]) => [`filters[labels][EQUALS][${key}]`, value]))
+    };
+}
+/** The flat parameters of Kestra before 1.1: `namespace` is a prefix there, hence the check on results. */
+function legacyFilters(query) {
+    return {
+        namespace: query.namespace,
+        flowId: query.flowId,
+        labels: query.labels.map(([key, value]) => `${key}:${value}`)
+    };
+}
 /** An `Execution` (or the start's `ExecutionResponse`, which some clients type as an array of one). */
-function toExecution(response) {
-    const raw = readJson(response);
+function toExecution(raw, response) {
     const value = (Array.isArray(raw) ? raw[0] : raw);
     const state = value?.state;
     if (typeof value?.id !== 'string' ||
@@ -211,12 +307,23 @@ function toExecution(response) {
         flowId: value.flowId,
         state: state.current,
         ...(date(state.startDate) && { startDate: date(state.startDate) }),
-        ...(date(state.endDate) && { endDate: date(state.endDate) })
+        ...(date(state.endDate) && { endDate: date(state.endDate) }),
+        labels: labelsOf(value.labels)
     };
 }
+/** `[{key, value}]` as the server sends them; anything else is no label. */
+function labelsOf(raw) {
+    if (!Array.isArray(raw))
+        return [];
+    return raw.flatMap((item) => {
+        const { key, value } = (item ?? {});
+        return typeof key === 'string' && typeof value === 'string' ? [[key, value]] : [];
+    });
+}
 /**
- * The execution's page in the Kestra UI, built from the action's base URL (the start's `url` depends on the
- * server's `kestra.url` setting): `<base>/ui/<tenant>/executions/…` on tenant-scoped servers (§10.3).
+ * The execution's page in the Kestra UI, built from the action's base URL (the start's `url`
+ * depends on the server's `kestra.url` setting): `<base>/ui/<tenant>/executions/…` on tenant-scoped
+ * servers (docs/kestra.md#execution-ui-link).
  */
 function executionUrl(server, tenant, execution) {
     const path = [tenant, 'executions', execution.namespace, execution.flowId, execution.id]
@@ -224,43 +331,6 @@ function executionUrl(server, tenant, execution) {
         .map(seg$3)
         .join('/');
     return `${server.replace(/\/+$/, '')}/ui/${path}`;
-}
-
-/** API path prefixes: `/api/v1/{tenant}` since 0.23 (OSS tenant `main`), `/api/v1` before. */
-const LEGACY_PREFIX = '/api/v1';
-function tenantPrefix(tenant) {
-    return `${LEGACY_PREFIX}/${encodeURIComponent(tenant)}`;
-}
-/** `[major, minor, patch]` of a Kestra version such as `0.20.7` or `1.3.0-SNAPSHOT`; undefined when unreadable. */
-function parseVersion(version) {
-    if (typeof version !== 'string')
-        return undefined;
-    const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(version.trim().replace(/-SNAPSHOT$/i, ''));
-    if (!match)
-        return undefined;
-    return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
-}
-/**
- * Whether routes carry the tenant segment. Enterprise 0.22 turned tenants on with no default tenant
- * (reference §0, `defaultTenant: false`), so every route needs one from there. Before, only an Enterprise
- * server configured with a tenant did; the default tenant `main` is taken as "not configured" there.
- */
-function isTenantScoped(version, edition, tenant) {
-    const [major, minor] = version;
-    if (major > 0 || minor >= 23)
-        return true;
-    if (edition.toUpperCase() !== 'EE')
-        return false;
-    return minor >= 22 || tenant !== 'main';
-}
-/**
- * OSS serves one tenant: `TenantService.resolveTenant()` answers `main` whatever the path says (and
- * before 0.23 there is no tenant at all), so another tenant would silently write into `main`.
- */
-function ossTenantProblem(edition, version, tenant) {
-    if (edition.toUpperCase() !== 'OSS' || tenant === 'main')
-        return undefined;
-    return `the server is Kestra open-source ${version}, which has the single tenant 'main' and maps any other tenant to it, so '${tenant}' would deploy into 'main'. Set tenant to main (the default), or point server at an Enterprise Kestra that has tenant '${tenant}'`;
 }
 
 function fileNaming(info) {
@@ -408,20 +478,41 @@ class FilesEndpoint {
         const all = files ?? (await this.walk(namespace, '/'));
         return all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     }
-    async get(namespace, path) {
+    /** The file's bytes, or one revision's (Kestra 1.2+); undefined when absent. */
+    async get(namespace, path, revision) {
         const response = await this.http.send({
             method: 'GET',
             path: `/namespaces/${seg$2(namespace)}/files`,
-            query: { path },
+            query: revision === undefined ? { path } : { path, revision: String(revision) },
             route: '/namespaces/{namespace}/files',
             allow: [404]
         });
         return response.status === 404 ? undefined : response.body;
     }
     /**
+     * The file's revision numbers (1.2+: `[{revision}]`). Undefined when the server keeps none: before 1.2
+     * the route is missing (404), and from 1.2 a file whose latest version is a deletion answers 404 too.
+     */
+    async revisions(namespace, path) {
+        const response = await this.http.send({
+            method: 'GET',
+            path: `/namespaces/${seg$2(namespace)}/files/revisions`,
+            query: { path },
+            route: '/namespaces/{namespace}/files/revisions',
+            allow: [404, 405]
+        });
+        if (response.status >= 400)
+            return undefined;
+        return readJsonArray(response).flatMap((item) => {
+            const { revision } = (item ?? {});
+            return typeof revision === 'number' ? [revision] : [];
+        });
+    }
+    /**
      * An empty file goes as an empty part, like Kestra's UI sends it. Some Micronaut 4 releases drop a
      * zero-byte part (micronaut-core#12498), which leaves the upload without `fileContent` (400): the file
-     * then goes inside a one-entry `.zip`, which Kestra extracts to `/<entry>` (reference §3.2).
+     * then goes inside a one-entry `.zip`, which Kestra extracts to `/<entry>`
+     * (docs/kestra.md#empty-files).
      */
     async upload(namespace, path, bytes) {
         const response = await this.send(namespace, path, uploadFileName(path), bytes, bytes.length === 0);
@@ -504,7 +595,10 @@ function uploadFileName(path) {
     return /\.zip$/i.test(base.trim()) ? `${base}.upload` : base;
 }
 
-/** Kestra's own equality normalisation: the first `revision: N` line is ignored (§2.4). */
+/**
+ * Kestra's own equality normalisation: the first `revision: N` line is ignored
+ * (docs/kestra.md#unchanged-source).
+ */
 function withoutRevisionLine(source) {
     return source.replace(/^revision: \d+\n?/m, '');
 }
@@ -516,10 +610,10 @@ function flowIdentity$1(source) {
     return typeof namespace === 'string' && typeof id === 'string' ? { namespace, id } : undefined;
 }
 
-const MAX_MESSAGE = 500;
 /**
  * Reads an error answer of any Kestra era: Micronaut `JsonError` (`message`, `_embedded.errors`),
- * RFC 9457 problem+json (`detail`, `title`, `errors`), a bare status, or an HTML page from a proxy.
+ * RFC 9457 problem+json (`detail`, `title`, `errors`), a bare status, or an HTML page from a proxy. The
+ * message is kept whole: the output edge cuts it once redacted, so no cut can leave part of a credential.
  */
 function parseErrorBody(body, statusText) {
     const text = new TextDecoder().decode(body).trim();
@@ -533,11 +627,11 @@ function parseErrorBody(body, statusText) {
         const main = firstString(record.message, record.detail, record.title);
         const missing = violations.filter((v) => !main?.includes(v.message)).map(violationText);
         const message = [main, missing.join(', ')].filter(Boolean).join(': ');
-        return { message: clip(message || statusText), violations };
+        return { message: message || statusText, violations };
     }
     if (text === '' || text.startsWith('<'))
         return { message: statusText, violations: [] };
-    return { message: clip(text), violations: [] };
+    return { message: text, violations: [] };
 }
 function parseJson(text) {
     if (!text.startsWith('{'))
@@ -575,9 +669,6 @@ function firstString(...values) {
         if (typeof value === 'string' && value.trim())
             return value.trim();
     return undefined;
-}
-function clip(message) {
-    return message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message;
 }
 
 const MAX_SINGLE_BACKOFF_MS = 15_000;
@@ -714,86 +805,32 @@ class Breather {
     }
 }
 
-/** Shorter values are not secrets worth masking: replacing them would garble ordinary text. */
-const MIN_SECRET_LENGTH = 4;
-const REDACTED = '***';
-/** The credentials an auth sends to Kestra: what a server or a proxy in front of it could echo. */
-function authSecrets(auth) {
-    if (auth.kind === 'bearer')
-        return [auth.token];
-    if (auth.kind !== 'basic')
-        return [];
-    return [auth.password, base64(`${auth.username}:${auth.password}`)].filter(Boolean);
-}
-/**
- * Every form in which a secret can appear in text that came from elsewhere: as is, URL-encoded (either
- * hex case, and with `+` for spaces as forms encode), JSON-escaped, and base64 (padded or not). Longest
- * first, so that a form containing another is replaced whole.
- */
-function secretForms(secrets) {
-    const forms = new Set();
-    for (const secret of secrets) {
-        if (secret.length < MIN_SECRET_LENGTH)
-            continue;
-        const encoded = encodeURIComponent(secret);
-        for (const form of [
-            secret,
-            encoded,
-            encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
-            new URLSearchParams({ s: secret }).toString().slice(2),
-            JSON.stringify(secret).slice(1, -1),
-            base64(secret),
-            base64(secret).replace(/=+$/, '')
-        ]) {
-            if (form.length >= MIN_SECRET_LENGTH)
-                forms.add(form);
-        }
-    }
-    return [...forms].sort((a, b) => b.length - a.length);
-}
-function createRedactor(secrets) {
-    const forms = secretForms(secrets);
-    const needles = forms.map((form) => Buffer.from(form));
-    const text = (value) => forms.reduce((redacted, form) => redacted.includes(form) ? redacted.split(form).join(REDACTED) : redacted, value);
-    return {
-        forms,
-        text,
-        bytes(bytes) {
-            const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-            if (!needles.some((needle) => buffer.includes(needle)))
-                return bytes;
-            return new TextEncoder().encode(text(buffer.toString('utf8')));
-        }
-    };
-}
-function base64(text) {
-    return Buffer.from(text).toString('base64');
-}
-
 /**
  * Sends requests with auth, a deadline per attempt, bounded concurrency and retries of transient failures.
- * Server text is untrusted: every answer that is not a resource's bytes, and every failure's message, has
- * the credentials redacted before anyone reads it.
+ * Answers are returned as the server sent them: decisions read real values, and the output edge alone
+ * redacts what is shown (docs/security.md).
  */
 class Transport {
     options;
     semaphore;
     counts = {};
     authorization;
-    redactor;
     constructor(options) {
         this.options = options;
         this.semaphore = new Semaphore(options.concurrency);
         this.authorization = authorizationHeader(options.auth);
-        this.redactor = createRedactor(authSecrets(options.auth));
     }
     requestCount() {
         return { ...this.counts };
     }
     async send(req) {
         const { retry } = this.options;
+        const attempts = req.once ? 1 : retry.maxAttempts;
         let waited = 0;
         for (let attempt = 1;; attempt++) {
+            if (req.deadline !== undefined && Date.now() >= req.deadline) {
+                throw this.unanswered(req, new RequestTimeout(0, true));
+            }
             const outcome = await this.semaphore.run(() => this.attempt(req, attempt));
             const finish = () => {
                 if ('response' in outcome)
@@ -811,7 +848,8 @@ class Transport {
             else {
                 reason = outcome.reason;
             }
-            if (attempt >= retry.maxAttempts || waited + delayMs > retry.maxWaitMs)
+            const pastDeadline = req.deadline !== undefined && Date.now() + delayMs >= req.deadline;
+            if (attempt >= attempts || waited + delayMs > retry.maxWaitMs || pastDeadline)
                 return finish();
             this.options.onRetry?.({ method: req.method, path: req.path, attempt, reason, delayMs });
             waited += delayMs;
@@ -828,9 +866,11 @@ class Transport {
         };
         if (this.authorization)
             headers.authorization = this.authorization;
-        // The deadline covers the whole exchange: an answer that trickles in is a timeout too (SPEC §9).
+        // The deadline covers the whole exchange: an answer that trickles in is a timeout too
+        // (docs/guarantees.md#retries-and-deadlines).
+        const { timeoutMs, cut } = this.attemptTimeout(req);
         const deadline = new AbortController();
-        const timer = setTimeout(() => deadline.abort(new RequestTimeout(this.options.timeoutMs)), this.options.timeoutMs);
+        const timer = setTimeout(() => deadline.abort(new RequestTimeout(timeoutMs, cut)), timeoutMs);
         try {
             const res = await undiciExports.request(this.options.server + req.path, {
                 method: req.method,
@@ -842,8 +882,7 @@ class Transport {
                 headersTimeout: this.options.timeoutMs,
                 bodyTimeout: this.options.timeoutMs
             });
-            const bytes = await readBody(res.body, res.headers['content-length']);
-            const body = isResourceBytes(res.statusCode, res.headers) ? bytes : this.redactor.bytes(bytes);
+            const body = await readBody(res.body, res.headers['content-length']);
             const { method, path } = req;
             const response = { method, path, status: res.statusCode, headers: res.headers, body };
             return { response: { ...response, attempts: attempt } };
@@ -857,6 +896,13 @@ class Transport {
         finally {
             clearTimeout(timer);
         }
+    }
+    /** `timeout-seconds`, or less when the request's own deadline comes first (then `cut`). */
+    attemptTimeout(req) {
+        const left = req.deadline === undefined ? Infinity : Math.max(0, req.deadline - Date.now());
+        return left < this.options.timeoutMs
+            ? { timeoutMs: left, cut: true }
+            : { timeoutMs: this.options.timeoutMs, cut: false };
     }
     checked(req, response) {
         if (response.status < 400 || req.allow?.includes(response.status))
@@ -873,7 +919,7 @@ class Transport {
             status: undefined,
             method: req.method,
             path: req.path,
-            serverMessage: this.redactor.text(said)
+            serverMessage: said
         });
     }
 }
@@ -896,17 +942,16 @@ function authorizationHeader(auth) {
     }
     return undefined;
 }
-/** The attempt ran out of `timeout-seconds`, headers or body. */
+/** The attempt ran out of `timeout-seconds` (or of its caller's deadline), headers or body. */
 class RequestTimeout extends Error {
     name = 'TimeoutError';
-    constructor(timeoutMs) {
-        super(`timed out after ${timeoutMs / 1000} s (timeout-seconds bounds each request, its whole answer included)`);
+    constructor(timeoutMs, cut) {
+        super(!cut
+            ? `timed out after ${timeoutMs / 1000} s (timeout-seconds bounds each request, its whole answer included)`
+            : timeoutMs === 0
+                ? 'not sent: its deadline had passed'
+                : `timed out after ${timeoutMs / 1000} s, when its deadline came`);
     }
-}
-/** A file's or an export's bytes: kept exact (they are compared and stored), never shown as text. */
-function isResourceBytes(status, headers) {
-    const type = String(headers['content-type'] ?? '').toLowerCase();
-    return status < 400 && (type.includes('octet-stream') || type.includes('zip'));
 }
 function header(response, name) {
     const value = response.headers[name];
@@ -980,6 +1025,23 @@ class FlowsEndpoint {
         return toRemoteFlow(response, '');
     }
     /**
+     * One revision's source; with `revision` set the server reads tombstones too
+     * (docs/kestra.md#flow-revisions).
+     */
+    async revisionSource(namespace, id, revision) {
+        const response = await this.http.send({
+            method: 'GET',
+            path: `/flows/${seg$1(namespace)}/${seg$1(id)}`,
+            query: { revision: String(revision), source: 'true' },
+            route: '/flows/{namespace}/{id}',
+            allow: [404]
+        });
+        if (response.status === 404)
+            return undefined;
+        const { source } = readJsonObject(response);
+        return typeof source === 'string' ? source : undefined;
+    }
+    /**
      * A create that had to be retried may have reached the server the first time: its "already
      * exists" (422 up to 1.3, 409 in 2.0) then re-reads the flow and accepts it when the stored source is the one sent.
      */
@@ -1045,8 +1107,9 @@ class FlowsEndpoint {
     /** Sources by id; undefined on a 404 (a listed flow is gone, or the endpoint is missing). */
     /**
      * The export answers 404 for the whole request when one listed flow is gone by then (Kestra's
-     * `exportByIds` calls `orElseThrow()` per id, reference §2.10): the namespace is listed and exported once
-     * more, and after a second 404 its flows are read one by one. Other namespaces keep the export.
+     * `exportByIds` calls `orElseThrow()` per id, docs/kestra.md#export-flows): the namespace is listed
+     * and exported once more, and after a second 404 its flows are read one by one. Other namespaces keep
+     * the export.
      */
     async listedWithSources(namespace) {
         for (let attempt = 1;; attempt++) {
@@ -1253,7 +1316,7 @@ class ScopedHttp {
 function queryString(query) {
     if (!query)
         return '';
-    const pairs = Object.entries(query).map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
+    const pairs = Object.entries(query).flatMap(([key, values]) => [values].flat().map((value) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`));
     return pairs.length ? `?${pairs.join('&')}` : '';
 }
 
@@ -1439,8 +1502,12 @@ function createKestraClient(options) {
         putKv: (namespace, key, value) => kv.put(namespace, key, value),
         deleteKv: (namespace, key) => kv.delete(namespace, key),
         validateFlows: (sources) => validation.validate(sources),
-        startExecution: (namespace, id, inputs) => executions.start(namespace, id, inputs),
-        getExecution: (executionId) => executions.get(executionId),
+        startExecution: (namespace, id, inputs, options) => executions.start(namespace, id, inputs, options),
+        getExecution: (executionId, options) => executions.get(executionId, options?.deadline),
+        findExecutions: (query, options) => executions.search(query, options?.deadline),
+        flowRevisionSource: (namespace, id, revision) => flows.revisionSource(namespace, id, revision),
+        fileRevisions: (namespace, path) => files.revisions(namespace, path),
+        fileRevision: (namespace, path, revision) => files.get(namespace, path, revision),
         requestCount: () => transport.requestCount(),
         close: () => dispatcher.close()
     };
@@ -1571,7 +1638,10 @@ function targetLine(input) {
         : '';
     return `**Server** ${server} · **Tenant** ${escapeText(input.tenant)} · **Commit** ${commit}${layout}`;
 }
-/** `Kestra plan`, or `Kestra plan · staging` for a comment-key other than `default` (SPEC §8). */
+/**
+ * `Kestra plan`, or `Kestra plan · staging` for a comment-key other than `default`
+ * (docs/comment.md#what-reviewers-see).
+ */
 function subject(what, commentKey) {
     const key = commentKey && commentKey !== 'default' ? ` · ${escapeText(commentKey)}` : '';
     return `Kestra ${what}${key}`;
@@ -1587,7 +1657,8 @@ const DEPLOY_OUTCOME = {
     'nothing-to-do': '✅ up to date',
     refused: '⚠️ not deployed',
     failed: '❌ failed',
-    'rolled-back': '↩️ rolled back'
+    'rolled-back': '↩️ rolled back',
+    'rollback-incomplete': '⚠️ rollback incomplete'
 };
 /**
  * The headline once a deploy ran: it replaces the plan's in the job summary and in the merged pull
@@ -1659,9 +1730,9 @@ function findingTargets(finding) {
     return finding.resource === undefined ? [file] : [file, `resource ${finding.resource}`];
 }
 /**
- * SPEC §9: nothing is written unless every validation error is resolved — a bad file stops the whole
- * deployment, whether or not the plan writes it (a broken file may hide a resource the plan cannot see).
- * Errors of the resources the plan writes are listed first.
+ * docs/guarantees.md#no-write-while-invalid: nothing is written unless every validation error is
+ * resolved — a bad file stops the whole deployment, whether or not the plan writes it (a broken file may
+ * hide a resource the plan cannot see). Errors of the resources the plan writes are listed first.
  */
 function deployBlockers(plan, findings) {
     const targets = new Set(plan.resources.filter(isWrite).flatMap(changeTargets));
@@ -1694,7 +1765,10 @@ const VIA$1 = {
     foreach: 'ForEachItem',
     'flow-trigger': 'Flow trigger'
 };
-/** Marks for a flow's one-line summary: how many flows call it, and that its triggers change (SPEC §12). */
+/**
+ * Marks for a flow's one-line summary: how many flows call it, and that its triggers change
+ * (docs/impact.md).
+ */
 function impactMarks(r) {
     if (r.kind !== 'flow' || !r.impact)
         return [];
@@ -2030,7 +2104,10 @@ function scanLines(markdown) {
     return result;
 }
 
-/** First line of our sticky comment (SPEC §8). Keys are kept to characters safe in an HTML comment. */
+/**
+ * First line of our sticky comment (docs/comment.md#markers). Keys are kept to characters safe in an
+ * HTML comment.
+ */
 function commentMarker(commentKey) {
     const safeKey = commentKey.replace(/[^A-Za-z0-9._-]/g, '_').replace(/--+/g, '-');
     return `<!-- kestra-gitops:${safeKey} -->`;
@@ -2159,9 +2236,9 @@ const COMMENT_BUDGET = 60_000;
 const SUMMARY_POINTER = '> [!NOTE]\n> The full plan is in the job summary of this run.';
 const DIFF_DROPPED = 'Diff omitted: see the job summary.';
 /**
- * The sticky PR comment (SPEC §8). Deterministic: only `runUrl` varies between runs of the same
- * plan, and it is confined to the last line. Stays within `budget` by dropping detail: diff
- * bodies largest first, then whole blocks for one-line summaries, then per-namespace counts.
+ * The sticky PR comment (docs/comment.md). Deterministic: only `runUrl` varies between runs of the same
+ * plan, and it is confined to the last line. Stays within `budget` by dropping detail: diff bodies
+ * largest first, then whole blocks for one-line summaries, then per-namespace counts.
  */
 function renderComment(input) {
     const budget = (input.budget ?? COMMENT_BUDGET) - runLine(input.runUrl).length - 2;
@@ -2435,7 +2512,7 @@ function readPayload(path) {
     }
     return payload;
 }
-/** SPEC §3: what `auto` means per event; `dry-run` turns deploy into plan. */
+/** What `auto` means per event (docs/modes.md#events); `dry-run` turns deploy into plan. */
 function resolveMode(settings, eventName) {
     let mode;
     if (settings.mode !== 'auto')
@@ -2449,178 +2526,1023 @@ function resolveMode(settings, eventName) {
     return mode === 'deploy' && settings.dryRun ? 'plan' : mode;
 }
 
-/** GitHub rejects job summaries over 1 MiB. */
-const SUMMARY_BUDGET_BYTES = 1_048_576;
-const TRIMMED_NOTE = '> [!NOTE]\n> Some detail was left out to keep this summary within GitHub’s 1 MiB limit.';
 /**
- * The job summary: verdict, counts, every finding and every resource with its full diff; past the
- * byte budget, diffs are dropped largest first, then blocks become lines, then counts.
+ * Which files a PR or push changed (docs/modes.md#changed-files): from the local git history when it
+ * holds both commits, else from the GitHub API, else "everything" with the reason. Git runs through
+ * execFile with argument arrays and only ever receives validated commit ids; paths are read
+ * NUL-separated.
  */
-function renderSummary(input) {
-    const budget = input.budgetBytes ?? SUMMARY_BUDGET_BYTES;
-    const plan = input.plan;
-    const head = [title(input), verdictAndTarget(input), ...noteLines(input.notes)];
-    if (plan)
-        head.push(countsTable(plan));
-    const findings = findingsSection(input.findings, Math.floor(budget * (plan ? 0.5 : 0.95)), utf8Length, 'the summary is limited to 1 MiB; the plan file lists them all', sourceLink(input));
-    if (findings)
-        head.push(findings);
-    const fit = (pieces) => fitPieces(pieces, budget, utf8Length);
-    if (!plan)
-        return fit(head)?.text ?? `${title(input)}\n\n${TRIMMED_NOTE}`;
-    const footer = `Plan fingerprint: \`${plan.fingerprint}\``;
-    const invalid = invalidCounts(input.findings);
-    const attempt = (detail, note) => fit([
-        ...head,
-        ...(note ? [TRIMMED_NOTE] : []),
-        ...changePieces(plan, {
-            detail,
-            invalid,
-            omittedNote: 'Diff omitted to keep the job summary within its size limit.',
-            listUnchanged: true,
-            countsOmittedNote: 'Too many namespaces changed to list here.'
-        }),
-        ...driftPieces(plan, detail),
-        footer
+const run$3 = promisify(execFile);
+const SHA$2 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
+const ZERO_SHA = /^0+$/;
+const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` for an exact list';
+async function detectChangedFiles(context, options) {
+    if (PR_EVENTS.includes(context.eventName))
+        return pullRequestChanges(context, options);
+    if (context.eventName === 'push')
+        return pushChanges(context, options);
+    return all(`${context.eventName} events treat every file as changed`);
+}
+async function pullRequestChanges(context, { workspace, github }) {
+    const pr = context.pullRequest;
+    if (!pr)
+        return all(`the ${context.eventName} event names no pull request`);
+    let gitProblem = `the PR's base and head commits are not in the local history (shallow clone)`;
+    if ((await hasCommit(workspace, pr.baseSha)) && (await hasCommit(workspace, pr.headSha))) {
+        try {
+            return fromGit(await gitDiff(workspace, [`${pr.baseSha}...${pr.headSha}`]));
+        }
+        catch (error) {
+            gitProblem = `git diff failed (${firstLine$1(errorMessage(error))})`;
+        }
+    }
+    if (!github)
+        return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`);
+    let listed;
+    try {
+        listed = await github.listPullRequestFiles(pr.number);
+    }
+    catch (error) {
+        return all(`${gitProblem} and ${errorMessage(error)}`);
+    }
+    if (listed.truncated) {
+        return all(`the PR changes more than 3,000 files, GitHub's listing limit; ${FULL_HISTORY_HINT}`);
+    }
+    if (pr.changedFiles !== undefined && listed.files.length < pr.changedFiles) {
+        return all(`GitHub listed ${listed.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`);
+    }
+    return fromApi(listed.files, `${gitProblem}; listed through the GitHub API`);
+}
+async function pushChanges(context, { workspace, github }) {
+    const push = context.push;
+    if (!push || !SHA$2.test(push.after))
+        return all('the push event names no commit range');
+    if (ZERO_SHA.test(push.after))
+        return all('the push deleted the branch');
+    if (ZERO_SHA.test(push.before) || !push.before) {
+        return all('the push created a new branch, so there is no previous commit to compare with');
+    }
+    const short = push.before.slice(0, 12);
+    let gitProblem = `the previous commit ${short} is not in the local history (force push or shallow clone)`;
+    if ((await hasCommit(workspace, push.before)) && (await hasCommit(workspace, push.after))) {
+        try {
+            // Two-dot: what the tree looks like now against what it was, right even after a force push.
+            return fromGit(await gitDiff(workspace, [push.before, push.after]));
+        }
+        catch (error) {
+            gitProblem = `git diff failed (${firstLine$1(errorMessage(error))})`;
+        }
+    }
+    if (!github)
+        return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`);
+    let compared;
+    try {
+        compared = await github.compareCommits(push.before, push.after);
+    }
+    catch (error) {
+        return all(`${gitProblem} and ${errorMessage(error)}`);
+    }
+    if (compared.status !== 'ahead' && compared.status !== 'identical') {
+        // The compare is three-dot (since the merge base): after a force push it misses reverted files.
+        return all(`the push rewrote history (${short} is not an ancestor of the pushed commit)`);
+    }
+    if (compared.truncated) {
+        return all(`the push changes more than 300 files, GitHub's compare limit; ${FULL_HISTORY_HINT}`);
+    }
+    return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`);
+}
+async function hasCommit(workspace, sha) {
+    if (!SHA$2.test(sha))
+        return false;
+    try {
+        await git$2(workspace, ['cat-file', '-e', `${sha}^{commit}`]);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** `git diff --name-status -z -M`: entries are STATUS\0PATH\0, renames and copies STATUS\0OLD\0NEW\0. */
+async function gitDiff(workspace, revisions) {
+    const output = await git$2(workspace, [
+        'diff',
+        '--name-status',
+        '-z',
+        '-M',
+        '--no-color',
+        '--no-ext-diff',
+        '--relative',
+        ...revisions,
+        '--'
     ]);
-    const whole = attempt('diffs', false);
-    return ((whole?.reduced === 0 ? whole.text : undefined) ??
-        attempt('diffs', true)?.text ??
-        attempt('lines', true)?.text ??
-        attempt('counts', true)?.text ??
-        [title(input), TRIMMED_NOTE, footer].join('\n\n'));
+    const fields = output.split('\0');
+    const paths = new Set();
+    for (let i = 0; i < fields.length;) {
+        const status = fields[i++];
+        if (!status)
+            continue;
+        if (status[0] === 'R' || status[0] === 'C')
+            paths.add(fields[i++]);
+        paths.add(fields[i++]);
+    }
+    return paths;
 }
-function countsTable(plan) {
-    const row = (label, c) => `| ${label} | ${c.create} | ${c.update} | ${c.delete} | ${c.orphaned} | ${c.unchanged} | ${c.drifted} |`;
-    const ofKind = (kind) => countPlan(plan.resources.filter((r) => r.kind === kind));
-    return [
-        '| | create | update | delete | orphaned | unchanged | drifted |',
-        '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-        row('Flows', ofKind('flow')),
-        row('Namespace files', ofKind('file')),
-        row('**Total**', plan.counts)
-    ].join('\n');
+async function git$2(workspace, args) {
+    const { stdout } = await run$3('git', args, {
+        cwd: workspace,
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
+    });
+    return stdout;
+}
+function fromGit(paths) {
+    return { kind: 'list', paths, source: 'git' };
+}
+function fromApi(files, note) {
+    const paths = new Set();
+    for (const file of files) {
+        paths.add(file.path);
+        if (file.previousPath)
+            paths.add(file.previousPath);
+    }
+    return { kind: 'list', paths, source: 'api', note };
+}
+function all(reason) {
+    return { kind: 'all', reason };
+}
+function firstLine$1(text) {
+    return text.split('\n', 1)[0];
+}
+
+// Generated from action.yml by `npm run docs`: edit action.yml, not this file.
+// The runner gives an input left out of the workflow its default as text; so do the settings.
+const ACTION_INPUTS = {
+    mode: {
+        description: 'What to do: auto (plan on pull requests, deploy on push and workflow_dispatch, plan otherwise), validate, plan or deploy.',
+        default: 'auto'
+    },
+    server: {
+        description: 'Kestra base URL, e.g. https://kestra.example.com. Empty: local validation only.',
+        default: ''
+    },
+    tenant: {
+        description: 'Kestra tenant id. Servers with tenant-scoped API routes (/api/v1/<tenant>/...) and older ones are both supported, detected once per run.',
+        default: 'main'
+    },
+    username: {
+        description: 'Basic authentication user (Kestra OSS >= 0.24 requires it).',
+        default: ''
+    },
+    password: { description: 'Basic authentication password. Pass it from a secret.', default: '' },
+    'api-token': {
+        description: 'Bearer API token (Kestra Enterprise). Wins over basic authentication. Pass it from a secret.',
+        default: ''
+    },
+    'github-token': {
+        description: 'Token for the pull-request comment and the changed-file listing.',
+        default: '${{ github.token }}'
+    },
+    root: { description: 'Folder holding the Kestra tree, relative to the workspace.', default: '.' },
+    namespace: {
+        description: 'Target namespace of the single-namespace layout (flows/ and files/ folders under root).',
+        default: ''
+    },
+    layout: {
+        description: 'Repository layout: auto (namespace when the namespace input is set; tenant when the top-level folders holding flows/ are namespaces their flows use; else anywhere), tenant, namespace, anywhere (every flow document under root) or custom.',
+        default: 'auto'
+    },
+    flows: {
+        description: 'Newline-separated globs of flow files, relative to root (custom layout).',
+        default: ''
+    },
+    'namespace-files': {
+        description: "Namespace file mappings, one per line: 'DIR -> NAMESPACE' or 'DIR -> NAMESPACE:/PREFIX', DIR relative to root.",
+        default: ''
+    },
+    namespaces: {
+        description: "Extra managed namespaces, newline- or comma-separated (list 'system' here to manage it).",
+        default: ''
+    },
+    scope: {
+        description: 'all: plan every managed resource (drift included); changed: only resources whose files the pull request or push changed.',
+        default: 'all'
+    },
+    delete: {
+        description: 'Delete server resources of managed namespaces that the repository no longer holds.',
+        default: 'false'
+    },
+    'max-deletions': {
+        description: 'A plan that would delete more resources fails unless allow-mass-deletion is true.',
+        default: '10'
+    },
+    'allow-mass-deletion': {
+        description: 'Allow a plan to delete more than max-deletions resources.',
+        default: 'false'
+    },
+    'server-validation': {
+        description: "Also validate flows with the server's validate endpoint when server is set.",
+        default: 'true'
+    },
+    'fail-on': { description: 'Which findings fail the step: error or warning.', default: 'error' },
+    comment: { description: 'Post or update the sticky pull-request comment.', default: 'true' },
+    'comment-key': {
+        description: 'Distinguishes the comments of several instances of the action in one pull request (e.g. staging, prod).',
+        default: 'default'
+    },
+    'dry-run': { description: 'Never write to Kestra: deploy behaves as plan.', default: 'false' },
+    'require-reviewed-plan': {
+        description: "On push, refuse to deploy when the plan differs from the one shown in the merged pull request's comment.",
+        default: 'false'
+    },
+    'allow-out-of-order': {
+        description: 'On workflow_dispatch, deploy even when the commit is an ancestor of the one last deployed (a deliberate rollback). Ignored on other events.',
+        default: 'false'
+    },
+    'timeout-seconds': {
+        description: 'Timeout of each HTTP request to Kestra, in seconds, its whole answer included.',
+        default: '30'
+    },
+    concurrency: { description: 'Parallel requests to Kestra.', default: '8' },
+    'smoke-flows': {
+        description: "Flows to execute once after a deploy that wrote anything, one per line: 'NAMESPACE.ID' optionally followed by inputs as key=value words. SUCCESS or WARNING passes.",
+        default: ''
+    },
+    'smoke-timeout-seconds': {
+        description: 'How long the whole smoke phase may take, in seconds, from the first start to the last verdict (every request is cut to the time left); a timeout counts as a failure (the execution is left running).',
+        default: '600'
+    },
+    rollback: {
+        description: 'When a smoke execution fails, or a write of this deploy failed, put every resource this deploy changed back as it was before the deploy, and the deployed-commit marker too.',
+        default: 'false'
+    }
+};
+
+const NAMESPACE_PATTERN$1 = /^[a-z0-9][a-z0-9._-]*$/;
+/** A path or glob that leaves `root`: absolute, a drive letter, or a `..` segment. */
+function reachesOutside(path) {
+    const normalised = path.replace(/\\/g, '/');
+    return (normalised.startsWith('/') ||
+        /^[A-Za-z]:/.test(normalised) ||
+        normalised.split('/').includes('..'));
+}
+
+const PATH_SEGMENT = /^[^\\]+$/;
+/** One `namespace-files` line, `DIR -> NAMESPACE[:/PREFIX]`; returns the mapping or why the line is not one. */
+function parseMapping(text) {
+    const parts = text.split('->');
+    if (parts.length !== 2)
+        return "expected exactly one '->'";
+    const dir = parts[0]
+        .trim()
+        .replace(/\\/g, '/')
+        .replace(/^(\.\/)+/, '')
+        .replace(/\/+$/, '')
+        .replace(/^\.$/, '');
+    const target = parts[1].trim();
+    if (reachesOutside(dir))
+        return 'DIR must be a folder inside root';
+    const colon = target.indexOf(':');
+    const namespace = colon === -1 ? target : target.slice(0, colon);
+    let prefix = colon === -1 ? '' : target.slice(colon + 1).trim();
+    if (!NAMESPACE_PATTERN$1.test(namespace))
+        return `'${namespace}' is not a Kestra namespace`;
+    if (colon !== -1) {
+        if (!prefix.startsWith('/'))
+            return 'PREFIX must start with /';
+        prefix = prefix.replace(/\/+$/, '');
+        if (prefix.split('/').includes('..') || !PATH_SEGMENT.test(prefix || '/'))
+            return "PREFIX must not contain '..' or backslashes";
+    }
+    return { dir, namespace, prefix };
+}
+
+const FLOW_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+const INPUT_ID = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
+/** A word: `key=value`, `key="value with spaces"` (`\"` and `\\` escaped inside quotes), or a bare word. */
+const WORD = /[^\s=]+=(?:"(?:[^"\\]|\\.)*"(?!\S)|\S*)|\S+/g;
+const QUOTED = /^"(?:[^"\\]|\\.)*"$/;
+/**
+ * Parses `NAMESPACE.ID [key=value …]` (the id is the part after the last dot); returns the flow or why the
+ * line is not one.
+ */
+function parseSmokeLine(text) {
+    const [target, ...rest] = [...text.matchAll(WORD)].map((match) => match[0]);
+    if (target === undefined)
+        return 'empty line';
+    const dot = target.lastIndexOf('.');
+    const namespace = target.slice(0, Math.max(dot, 0));
+    const id = target.slice(dot + 1);
+    if (dot <= 0 || !NAMESPACE_PATTERN$1.test(namespace) || !FLOW_ID.test(id)) {
+        return `'${target}' is not NAMESPACE.ID (a lower-case namespace, a dot, then the flow id)`;
+    }
+    const inputs = [];
+    for (const word of rest) {
+        const equals = word.indexOf('=');
+        const key = word.slice(0, Math.max(equals, 0));
+        if (equals <= 0 || !INPUT_ID.test(key))
+            return `'${word}' is not an input as key=value`;
+        if (inputs.some(([k]) => k === key))
+            return `input '${key}' is given twice`;
+        let value = word.slice(equals + 1);
+        if (value.startsWith('"')) {
+            if (!QUOTED.test(value))
+                return `the value of '${key}' opens a quote it does not close`;
+            value = value.slice(1, -1).replace(/\\(.)/g, '$1');
+        }
+        inputs.push([key, value]);
+    }
+    return { namespace, id, inputs };
+}
+
+/** One of a few words, in any case. */
+function choice(...values) {
+    return {
+        shape: 'value',
+        placeholder: values.join('|'),
+        parse(raw, input) {
+            const value = raw.trim().toLowerCase();
+            if (values.includes(value))
+                return value;
+            throw new ConfigError(input, `'${raw}' is not accepted; use one of: ${values.join(', ')}`);
+        }
+    };
+}
+/** A whole number from `min` to `max`; without `max`, any one JavaScript holds exactly. */
+function wholeNumber(min, max) {
+    const accepted = max === undefined ? 'a whole number' : `a whole number from ${min} to ${max}`;
+    return {
+        shape: 'value',
+        placeholder: 'N',
+        parse(raw, input) {
+            const value = raw.trim();
+            const n = Number(value);
+            if (/^\d+$/.test(value) && n >= min && n <= (max ?? Number.MAX_SAFE_INTEGER))
+                return n;
+            throw new ConfigError(input, `'${raw}' is not accepted; use ${accepted}`);
+        }
+    };
+}
+const boolean = {
+    shape: 'switch',
+    placeholder: 'true|false',
+    parse(raw, input) {
+        const value = raw.trim().toLowerCase();
+        if (value === 'true')
+            return true;
+        if (value === 'false')
+            return false;
+        throw new ConfigError(input, `'${raw}' is not a boolean; use true or false`);
+    }
+};
+/** One value checked by `parse`, shown as `placeholder` in usage text. */
+function text(placeholder, parse) {
+    return { shape: 'value', placeholder, parse };
+}
+/** A value of several lines: on a command line, one flag per line. */
+function lines(placeholder, parse) {
+    return { shape: 'lines', placeholder, parse };
+}
+/**
+ * One value per line, each read by `parseLine` (the value, or why the line is not one); blank lines
+ * and `#` comments are skipped. The first bad line is named by its number, and `hint` says what to write.
+ */
+function lineByLine(placeholder, parseLine, hint) {
+    return lines(placeholder, (raw, input) => raw.split(/\r?\n/).flatMap((line, index) => {
+        const text = line.trim();
+        if (text === '' || text.startsWith('#'))
+            return [];
+        const value = parseLine(text);
+        if (typeof value !== 'string')
+            return [value];
+        throw new ConfigError(input, `line ${index + 1} '${text}': ${value}; ${hint}`);
+    }));
+}
+/** The non-blank lines that are not `#` comments, trimmed. */
+function contentLines(raw) {
+    return raw
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+}
+const asText = text('TEXT', (raw) => raw);
+/**
+ * The parser of an input that needs none of its own, by its action.yml default: `true`/`false` makes
+ * a boolean, a whole number a whole number, anything else text taken as written.
+ */
+function plainParser(declaredDefault) {
+    if (declaredDefault === 'true' || declaredDefault === 'false')
+        return boolean;
+    if (/^(?:0|[1-9]\d*)$/.test(declaredDefault))
+        return wholeNumber(0);
+    return asText;
+}
+
+const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+const COMMENT_KEY_PATTERN = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
+const NAMESPACE_HINT = "use lower-case letters, digits, '.', '_' and '-'";
+/**
+ * The inputs whose value is more than plain text, a boolean or a whole number, by name. Every other
+ * input of action.yml is read by the kind of its default (value-kinds.ts `plainParser`).
+ */
+const INPUT_PARSERS = {
+    mode: choice('auto', 'validate', 'plan', 'deploy'),
+    /** Base URL without trailing slash, or undefined when no server is configured. */
+    server: text('URL', serverUrl),
+    tenant: text('ID', (raw, input) => {
+        const value = raw.trim();
+        if (TENANT_PATTERN.test(value))
+            return value;
+        throw new ConfigError(input, `'${raw}' is not a tenant id; use lower-case letters, digits, '_' and '-' (default: ${ACTION_INPUTS.tenant.default})`);
+    }),
+    root: text('DIR', (raw, input) => {
+        const value = raw.trim();
+        if (!reachesOutside(value))
+            return value;
+        throw new ConfigError(input, `'${raw}' must be a folder inside the workspace, e.g. '.' or 'kestra'`);
+    }),
+    namespace: text('NS', (raw, input) => {
+        const value = raw.trim();
+        if (value === '')
+            return undefined;
+        if (NAMESPACE_PATTERN$1.test(value) && value.length <= 150)
+            return value;
+        throw new ConfigError(input, `'${raw}' is not a Kestra namespace; ${NAMESPACE_HINT}`);
+    }),
+    /** `auto` is resolved when the repository is read (docs/layouts.md#auto, repo/choose-layout.ts). */
+    layout: choice('auto', 'tenant', 'namespace', 'anywhere', 'custom'),
+    flows: lines('GLOB', (raw, input) => {
+        const globs = contentLines(raw);
+        const outside = globs.find((glob) => reachesOutside(glob.replace(/^!/, '')));
+        if (outside === undefined)
+            return globs;
+        throw new ConfigError(input, `'${outside}' reaches outside root; write globs relative to root, e.g. 'flows/**/*.yml' (or change root)`);
+    }),
+    'namespace-files': lineByLine('MAP', parseMapping, "write 'DIR -> NAMESPACE' or 'DIR -> NAMESPACE:/PREFIX'"),
+    /** Sorted, without repeats. */
+    namespaces: lines('NS[,NS]', (raw, input) => {
+        const list = raw
+            .split(/[\n,]/)
+            .map((s) => s.trim())
+            .filter(Boolean);
+        const misnamed = list.find((ns) => !NAMESPACE_PATTERN$1.test(ns));
+        if (misnamed !== undefined) {
+            throw new ConfigError(input, `'${misnamed}' is not a Kestra namespace; ${NAMESPACE_HINT}`);
+        }
+        return [...new Set(list)].sort();
+    }),
+    scope: choice('all', 'changed'),
+    'max-deletions': wholeNumber(0, 1_000_000),
+    'fail-on': choice('error', 'warning'),
+    'comment-key': text('KEY', (raw, input) => {
+        const value = raw.trim();
+        if (COMMENT_KEY_PATTERN.test(value) && !value.includes('--') && value.length <= 64)
+            return value;
+        throw new ConfigError(input, `'${raw}' is not accepted; use letters, digits, '.', '_' and single '-' (at most 64 characters)`);
+    }),
+    'timeout-seconds': wholeNumber(1, 3600),
+    concurrency: wholeNumber(1, 64),
+    /** Flows to execute after a deploy that wrote something (docs/smoke-and-rollback.md#smoke-runs). */
+    'smoke-flows': lineByLine('FLOW', parseSmokeLine, "write 'NAMESPACE.ID' optionally followed by inputs as key=value"),
+    'smoke-timeout-seconds': wholeNumber(1, 21_600)
+};
+function serverUrl(raw, input) {
+    const value = raw.trim();
+    if (value === '')
+        return undefined;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        url = new URL('invalid:');
+    }
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+        throw new ConfigError(input, `'${withoutUserinfo(value)}' is not a server URL; give the scheme and host, e.g. https://kestra.example.com`);
+    }
+    if (url.username || url.password) {
+        throw new ConfigError(input, 'do not put credentials in the URL; use the username/password or api-token inputs');
+    }
+    // A pasted API URL (…/api/v1) is tolerated: the client adds the prefix itself.
+    const path = url.pathname.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
+    return `${url.protocol}//${url.host}${path}`;
+}
+/** A server value as it may be shown: everything up to the last `@` (credentials, even with `/` in them) is hidden. */
+function withoutUserinfo(value) {
+    return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_match, scheme = '') => `${scheme}***@`);
+}
+
+/** The inputs in action.yml's order, the order their errors are looked for in. */
+function inputNames() {
+    return Object.keys(ACTION_INPUTS);
+}
+/**
+ * The text a blank input stands for: its action.yml default. A default the runner evaluates
+ * (`${{ github.token }}`) is known only on the runner, which passes its value: elsewhere it is ''.
+ */
+function defaultOf(name) {
+    const declared = ACTION_INPUTS[name].default;
+    return declared.includes('${{') ? '' : declared;
+}
+function parserOf(name) {
+    return Object.hasOwn(INPUT_PARSERS, name)
+        ? INPUT_PARSERS[name]
+        : plainParser(defaultOf(name));
+}
+/**
+ * Every input's value. `read` returns the raw text ('' when unset); a blank one takes the action.yml
+ * default, so the CLI and tests behave like the runner. The first bad input throws its ConfigError.
+ */
+function readInputs(read) {
+    const values = {};
+    for (const name of inputNames()) {
+        const raw = read(name) ?? '';
+        values[name] = parserOf(name).parse(raw.trim() === '' ? defaultOf(name) : raw, name);
+    }
+    return values;
 }
 
 /**
- * Orders flow writes so that subflows come before the flows that call them. Only dependencies between the
- * flows being written matter. A cycle is broken deterministically: inside it, only calls to members earlier
- * in key order are kept.
+ * Parses every input once. `read` returns the raw input value ('' when unset); empty values fall
+ * back to the action.yml default, so the CLI and tests behave like the runner.
  */
-function orderFlowWrites(changes, refs) {
-    const byKey = new Map();
-    for (const change of changes)
-        byKey.set(flowKey(change.namespace, change.id), change);
-    const keys = [...byKey.keys()].sort(compare);
-    const deps = new Map(keys.map((k) => [k, new Set()]));
-    for (const { from, to } of refs) {
-        if (from !== to && byKey.has(from) && byKey.has(to))
-            deps.get(from).add(to);
+function parseSettings(read) {
+    const { username, password, 'api-token': apiToken, 'github-token': githubToken, flows, namespaces, ...values } = readInputs(read);
+    if (values.layout === 'namespace' && !values.namespace) {
+        throw new ConfigError('namespace', "layout 'namespace' needs the namespace input (the namespace the flows/ and files/ folders belong to)");
     }
-    const components = stronglyConnected(keys, deps);
-    const cycles = [];
-    const rank = new Map();
-    for (const component of components) {
-        if (component.length < 2)
-            continue;
-        const sorted = [...component].sort(compare);
-        cycles.push(sorted);
-        sorted.forEach((key, index) => rank.set(key, index));
+    if (values.layout === 'custom' && flows.length === 0 && values['namespace-files'].length === 0) {
+        throw new ConfigError('flows', "layout 'custom' needs the flows globs and/or namespace-files mappings");
     }
-    const componentOf = new Map();
-    components.forEach((component, index) => component.forEach((k) => componentOf.set(k, index)));
-    // Inside a cycle keep only the edges that point to a member earlier in key order: the graph becomes acyclic.
-    for (const [from, tos] of deps) {
-        for (const to of tos) {
-            if (componentOf.get(from) === componentOf.get(to) && rank.get(to) > rank.get(from)) {
-                tos.delete(to);
-            }
-        }
-    }
-    // Tarjan emits a component after every component it depends on; members of a cycle go in key order.
-    const level = new Map();
-    for (const component of components) {
-        for (const key of [...component].sort(compare)) {
-            let value = 0;
-            for (const dep of deps.get(key))
-                value = Math.max(value, level.get(dep) + 1);
-            level.set(key, value);
-        }
-    }
-    const waves = [];
-    for (const key of keys) {
-        const index = level.get(key);
-        while (waves.length <= index)
-            waves.push([]);
-        waves[index].push(byKey.get(key));
-    }
-    cycles.sort((a, b) => compare(a[0], b[0]));
-    const prerequisites = new Map();
-    for (const key of keys) {
-        prerequisites.set(byKey.get(key), [...deps.get(key)].sort(compare).map((k) => byKey.get(k)));
-    }
-    return { waves, cycles, prerequisites };
+    const token = apiToken.trim();
+    const auth = token
+        ? { kind: 'bearer', token }
+        : username || password
+            ? { kind: 'basic', username, password }
+            : { kind: 'none' };
+    return {
+        ...camelCased(values),
+        auth,
+        githubToken: githubToken.trim() || undefined,
+        flowGlobs: flows,
+        extraNamespaces: namespaces
+    };
 }
-/** Tarjan's algorithm, iterative so that long subflow chains cannot overflow the stack. */
-function stronglyConnected(keys, deps) {
-    const index = new Map();
-    const low = new Map();
-    const onStack = new Set();
-    const stack = [];
-    const result = [];
-    let counter = 0;
-    for (const root of keys) {
-        if (index.has(root))
-            continue;
-        const work = [];
-        const visit = (key) => {
-            index.set(key, counter);
-            low.set(key, counter);
-            counter++;
-            stack.push(key);
-            onStack.add(key);
-            work.push({ key, next: [...deps.get(key)].sort(compare)[Symbol.iterator]() });
-        };
-        visit(root);
-        while (work.length > 0) {
-            const frame = work[work.length - 1];
-            const step = frame.next.next();
-            if (!step.done) {
-                const dep = step.value;
-                if (!index.has(dep))
-                    visit(dep);
-                else if (onStack.has(dep))
-                    low.set(frame.key, Math.min(low.get(frame.key), index.get(dep)));
-                continue;
-            }
-            work.pop();
-            const parent = work[work.length - 1];
-            if (parent)
-                low.set(parent.key, Math.min(low.get(parent.key), low.get(frame.key)));
-            if (low.get(frame.key) === index.get(frame.key)) {
-                const component = [];
-                let member;
-                do {
-                    member = stack.pop();
-                    onStack.delete(member);
-                    component.push(member);
-                } while (member !== frame.key);
-                result.push(component);
-            }
-        }
-    }
-    return result;
-}
-function compare(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
+function camelCased(values) {
+    return Object.fromEntries(Object.entries(values).map(([name, value]) => [
+        name.replace(/-([a-z0-9])/g, (_dash, letter) => letter.toUpperCase()),
+        value
+    ]));
 }
 
-const WRITTEN = new Set(['created', 'updated', 'deleted']);
-const NOT_APPLIED = new Set(['conflict', 'failed', 'skipped']);
-function deployStatus(resources) {
-    if (resources.some((r) => NOT_APPLIED.has(r.result)))
-        return 'failed';
-    return resources.some((r) => WRITTEN.has(r.result)) ? 'applied' : 'nothing-to-do';
+/**
+ * Gitignore patterns (git's `dir.c` and `wildmatch.c` semantics), matched in time bounded by the product
+ * of the pattern's and the path's lengths whatever the pattern: `*` within a name and `**` across names
+ * are matched by the greedy last-star algorithm, never by a backtracking regular expression.
+ */
+const POSIX_CLASSES = {
+    alnum: /[A-Za-z0-9]/,
+    alpha: /[A-Za-z]/,
+    blank: /[ \t]/,
+    cntrl: /[\x00-\x1f\x7f]/,
+    digit: /[0-9]/,
+    graph: /[\x21-\x7e]/,
+    lower: /[a-z]/,
+    print: /[\x20-\x7e]/,
+    punct: /[!-/:-@[-`{-~]/,
+    space: /[ \t\n\r\f\v]/,
+    upper: /[A-Z]/,
+    xdigit: /[0-9A-Fa-f]/
+};
+/** The patterns of an ignore file's text; blank lines and `#` comments skipped. */
+function parseIgnoreFile(text) {
+    const patterns = [];
+    text.split('\n').forEach((raw, index) => {
+        const pattern = parsePattern(raw.replace(/\r$/, ''), index + 1);
+        if (pattern)
+            patterns.push(pattern);
+    });
+    return patterns;
+}
+function parsePattern(raw, line) {
+    const text = trimTrailingSpaces(raw);
+    if (text === '' || text.startsWith('#'))
+        return undefined;
+    let body = text;
+    const negative = body.startsWith('!');
+    if (negative)
+        body = body.slice(1);
+    const dirOnly = body.endsWith('/') && !body.endsWith('\\/');
+    if (dirOnly)
+        body = body.slice(0, -1);
+    if (body === '')
+        return undefined;
+    const anchored = body.includes('/');
+    if (body.startsWith('/'))
+        body = body.slice(1);
+    const names = compileNames(body.split('/'));
+    return { text, line, negative, dirOnly, anchored, ...(names ? { names } : {}) };
+}
+/** Git drops trailing spaces unless the last one is escaped with a backslash. */
+function trimTrailingSpaces(line) {
+    let end = line.length;
+    while (end > 0 && line[end - 1] === ' ') {
+        let backslashes = 0;
+        for (let i = end - 2; i >= 0 && line[i] === '\\'; i--)
+            backslashes++;
+        if (backslashes % 2 === 1)
+            break;
+        end--;
+    }
+    return line.slice(0, end);
+}
+function compileNames(parts) {
+    const tokens = [];
+    for (const [index, part] of parts.entries()) {
+        if (part === '**') {
+            // A trailing `/**` matches everything inside, not the folder itself: one name at least.
+            if (index === parts.length - 1 && index > 0)
+                tokens.push({ kind: 'name', chars: [STAR] });
+            tokens.push({ kind: 'globstar' });
+            continue;
+        }
+        const chars = compileName(part);
+        if (!chars)
+            return undefined;
+        tokens.push({ kind: 'name', chars });
+    }
+    return tokens;
+}
+const STAR = { kind: 'star' };
+/** One name's tokens; undefined when wildmatch would abort on it (it then matches nothing). */
+function compileName(name) {
+    const part = [...name];
+    const tokens = [];
+    for (let i = 0; i < part.length; i++) {
+        const char = part[i];
+        if (char === '\\') {
+            if (i + 1 >= part.length)
+                return undefined;
+            tokens.push({ kind: 'char', char: part[++i] });
+        }
+        else if (char === '*') {
+            if (tokens[tokens.length - 1]?.kind !== 'star')
+                tokens.push(STAR);
+        }
+        else if (char === '?') {
+            tokens.push({ kind: 'any' });
+        }
+        else if (char === '[') {
+            const parsed = compileClass(part, i);
+            if (!parsed)
+                return undefined;
+            tokens.push(parsed.token);
+            i = parsed.end;
+        }
+        else {
+            tokens.push({ kind: 'char', char });
+        }
+    }
+    return tokens;
+}
+/** A bracket expression starting at `start`, as wildmatch reads it; undefined when it is not closed. */
+function compileClass(part, start) {
+    let i = start + 1;
+    const negated = part[i] === '!' || part[i] === '^';
+    if (negated)
+        i++;
+    const tests = [];
+    let first = true;
+    for (; i < part.length; i++, first = false) {
+        let char = part[i];
+        if (char === ']' && !first) {
+            const token = {
+                kind: 'class',
+                negated,
+                test: (c) => tests.some((t) => t(c))
+            };
+            return { token, end: i };
+        }
+        if (char === '[' && part[i + 1] === ':') {
+            const close = indexOfPair(part, ':', ']', i + 2);
+            const name = close < 0 ? undefined : part.slice(i + 2, close).join('');
+            const posix = name === undefined ? undefined : POSIX_CLASSES[name];
+            if (close < 0 || !posix)
+                return undefined;
+            tests.push((c) => posix.test(c));
+            i = close + 1;
+            continue;
+        }
+        if (char === '\\') {
+            if (i + 1 >= part.length)
+                return undefined;
+            char = part[++i];
+        }
+        if (part[i + 1] === '-' && i + 2 < part.length && part[i + 2] !== ']') {
+            let high = part[i + 2];
+            i += 2;
+            if (high === '\\') {
+                if (i + 1 >= part.length)
+                    return undefined;
+                high = part[++i];
+            }
+            const low = char;
+            tests.push((c) => c >= low && c <= high);
+            continue;
+        }
+        const literal = char;
+        tests.push((c) => c === literal);
+    }
+    return undefined;
+}
+function indexOfPair(chars, first, second, from) {
+    for (let k = from; k + 1 < chars.length; k++) {
+        if (chars[k] === first && chars[k + 1] === second)
+            return k;
+    }
+    return -1;
+}
+/** What the last pattern matching `rel` itself says, its folders not considered. */
+function ownVerdict(patterns, rel, isDir, meter) {
+    return verdictOf$1(lastMatch(patterns, rel.split('/'), isDir));
+}
+function verdictOf$1(pattern) {
+    if (!pattern)
+        return { ignored: false, unignored: false };
+    return { ignored: !pattern.negative, unignored: pattern.negative, pattern };
+}
+function lastMatch(patterns, names, isDir, meter) {
+    for (let i = patterns.length - 1; i >= 0; i--) {
+        if (patternMatches(patterns[i], names, isDir))
+            return patterns[i];
+    }
+    return undefined;
+}
+/** Whether one pattern matches the path given as names (the path itself, not its folders). */
+function patternMatches(pattern, names, isDir, meter) {
+    if (!pattern.names || (pattern.dirOnly && !isDir))
+        return false;
+    const subject = pattern.anchored ? names : names.slice(-1);
+    return greedyMatch(pattern.names, subject, (token) => token.kind === 'globstar', (token, name) => token.kind === 'name' && nameMatches(token.chars, name));
+}
+function nameMatches(tokens, name, meter) {
+    return greedyMatch(tokens, [...name], (token) => token.kind === 'star', (token, char) => charMatches(token, char));
+}
+function charMatches(token, char) {
+    switch (token.kind) {
+        case 'char':
+            return token.char === char;
+        case 'any':
+            return true;
+        case 'class':
+            return token.test(char) !== token.negated;
+        default:
+            return false;
+    }
+}
+/**
+ * Wildcard matching where a star stands for any run of items and every other token for exactly one:
+ * on a mismatch, the last star takes one more item. At most (tokens + 1) × (items + 1) comparisons.
+ */
+function greedyMatch(tokens, items, isStar, matchesOne, meter) {
+    let t = 0;
+    let i = 0;
+    let star = -1;
+    let resume = 0;
+    while (i < items.length) {
+        if (t < tokens.length && isStar(tokens[t])) {
+            star = t++;
+            resume = i;
+        }
+        else if (t < tokens.length && matchesOne(tokens[t], items[i])) {
+            t++;
+            i++;
+        }
+        else if (star >= 0) {
+            t = star + 1;
+            i = ++resume;
+        }
+        else {
+            return false;
+        }
+    }
+    while (t < tokens.length && isStar(tokens[t]))
+        t++;
+    return t === tokens.length;
+}
+
+/** `rel` under `dirRel`. */
+function childOf(dirRel, name) {
+    return dirRel === '' ? name : `${dirRel}/${name}`;
+}
+
+const IGNORE_FILE = '.kestraignore';
+const GIT_IGNORE_FILE = '.gitignore';
+/** `.kestraignore` leaves out names starting with '.' unless a negation re-includes them. */
+const DOTFILE_RULE = { line: 0, pattern: '.*' };
+/** One ignore file: its patterns, and what they said of the folders already asked about. */
+class IgnoreFile {
+    path;
+    patterns;
+    folders = new Map();
+    constructor(path, patterns) {
+        this.path = path;
+        this.patterns = patterns;
+    }
+    /** `testPath`'s verdict, with the folders' verdicts kept: a walk asks about each folder many times. */
+    test(rel, isDir) {
+        return isDir
+            ? this.folder(rel)
+            : (this.ignoredParent(rel) ?? ownVerdict(this.patterns, rel, false));
+    }
+    folder(rel) {
+        let verdict = this.folders.get(rel);
+        if (!verdict) {
+            verdict = this.ignoredParent(rel) ?? ownVerdict(this.patterns, rel, true);
+            this.folders.set(rel, verdict);
+        }
+        return verdict;
+    }
+    ignoredParent(rel) {
+        const cut = rel.lastIndexOf('/');
+        if (cut <= 0)
+            return undefined;
+        const parent = this.folder(rel.slice(0, cut));
+        return parent.ignored ? parent : undefined;
+    }
+}
+/**
+ * Ignore files (gitignore syntax, `.kestraignore` unless told) in any folder, each relative to its
+ * folder, deeper files taking precedence. With `.kestraignore`, names starting with '.' are excluded
+ * unless a negation re-includes them.
+ */
+class IgnoreRules {
+    tree;
+    fileName;
+    byDir = new Map();
+    constructor(tree, fileName = IGNORE_FILE) {
+        this.tree = tree;
+        this.fileName = fileName;
+    }
+    /** Whether one entry is excluded, its parent folder being included. `rel` is '/'-separated. */
+    async excludes(rel, isDir) {
+        return (await this.excludedBy(rel, isDir)) !== undefined;
+    }
+    /**
+     * The rule excluding one entry (its parent folder being included), undefined when it is read. `.git`
+     * and the ignore files themselves are always excluded, by no rule the user wrote: `fixed`.
+     */
+    async excludedBy(rel, isDir) {
+        const name = rel.slice(rel.lastIndexOf('/') + 1);
+        // Never re-included: .git may hold credentials, and ignore files are configuration.
+        if (name.toLowerCase() === '.git' || name === this.fileName)
+            return 'fixed';
+        const dotfile = this.fileName === IGNORE_FILE && name.startsWith('.');
+        return this.verdict(rel, isDir, dotfile ? DOTFILE_RULE : undefined);
+    }
+    /** What the ignore files say of one entry, `excluded` being the verdict when none speaks of it. */
+    async verdict(rel, isDir, excluded) {
+        const segments = rel.split('/');
+        for (let depth = 0; depth < segments.length; depth++) {
+            const rules = await this.rulesOf(segments.slice(0, depth).join('/'));
+            if (!rules)
+                continue;
+            const verdict = rules.test(segments.slice(depth).join('/'), isDir);
+            if (verdict.ignored && verdict.pattern) {
+                excluded = { file: rules.path, line: verdict.pattern.line, pattern: verdict.pattern.text };
+            }
+            else if (verdict.unignored) {
+                excluded = undefined;
+            }
+        }
+        return excluded;
+    }
+    /**
+     * What a folder listing shows: whether the folder holds an ignore file that is a regular file. Spares
+     * the walk a probe of every folder it enters.
+     */
+    knowListing(dirRel, hasRegularIgnoreFile) {
+        if (this.byDir.has(dirRel))
+            return;
+        this.byDir.set(dirRel, hasRegularIgnoreFile ? this.load(dirRel) : Promise.resolve(undefined));
+    }
+    /** Whether a path or any folder on the way to it is excluded (for symlink targets). */
+    async excludesPath(rel) {
+        const segments = rel.split('/');
+        for (let depth = 1; depth <= segments.length; depth++) {
+            const isDir = depth < segments.length;
+            if (await this.excludes(segments.slice(0, depth).join('/'), isDir))
+                return true;
+        }
+        return false;
+    }
+    rulesOf(dirRel) {
+        let rules = this.byDir.get(dirRel);
+        if (!rules) {
+            rules = this.load(dirRel);
+            this.byDir.set(dirRel, rules);
+        }
+        return rules;
+    }
+    async load(dirRel) {
+        const path = childOf(dirRel, this.fileName);
+        try {
+            // Only a regular file is read: a linked ignore file could point anywhere.
+            if ((await this.tree.kind(path)) !== 'file')
+                return undefined;
+            const text = (await this.tree.read(path)).toString('utf8');
+            return new IgnoreFile(path, parseIgnoreFile(text));
+        }
+        catch {
+            return undefined;
+        }
+    }
+}
+
+const YAML_FILE = /\.ya?ml$/;
+function isYamlFile(rel) {
+    return YAML_FILE.test(rel);
+}
+function layoutRules(settings) {
+    const flowAreas = [];
+    const fileAreas = [];
+    if (settings.layout === 'tenant') {
+        flowAreas.push({ dir: [NAMESPACE_PATTERN$1, 'flows'], expectedNamespaceOf: (s) => s[0] });
+        fileAreas.push({ dir: [NAMESPACE_PATTERN$1, 'files'], namespaceOf: (s) => s[0], prefix: '' });
+    }
+    else if (settings.layout === 'namespace') {
+        const namespace = settings.namespace;
+        flowAreas.push({ dir: ['flows'], expectedNamespaceOf: () => namespace });
+        fileAreas.push({ dir: ['files'], namespaceOf: () => namespace, prefix: '' });
+    }
+    for (const mapping of settings.namespaceFiles) {
+        fileAreas.push({
+            dir: splitPath(mapping.dir),
+            namespaceOf: () => mapping.namespace,
+            prefix: mapping.prefix
+        });
+    }
+    const globs = settings.layout === 'custom' ? flowGlobs(settings.flowGlobs) : undefined;
+    const searched = [
+        ...flowAreas.map((a) => a.dir),
+        ...fileAreas.map((a) => a.dir),
+        ...(globs?.bases ?? [])
+    ];
+    return {
+        place(rel) {
+            const segments = rel.split('/');
+            const dirs = segments.slice(0, -1);
+            const placement = { files: filesFor(fileAreas, segments) };
+            if (!YAML_FILE.test(segments[segments.length - 1]))
+                return placement;
+            const area = flowAreas.find((a) => startsWith(dirs, a.dir));
+            if (area)
+                placement.flow = { expectedNamespace: area.expectedNamespaceOf(segments) };
+            else if (globs?.matches(rel))
+                placement.flow = {};
+            else if (settings.layout === 'anywhere')
+                placement.flow = { ifFlowDocument: true };
+            return placement;
+        },
+        mayContain(dirRel) {
+            const segments = splitPath(dirRel);
+            return searched.some((dir) => dir.every((segment, i) => i >= segments.length || matches(segment, segments[i])));
+        }
+    };
+}
+/** The most specific areas holding the file (nested mappings: the deeper folder wins). */
+function filesFor(areas, segments) {
+    const dirs = segments.slice(0, -1);
+    const holding = areas.filter((a) => startsWith(dirs, a.dir));
+    const depth = Math.max(...holding.map((a) => a.dir.length));
+    const files = new Map();
+    for (const area of holding.filter((a) => a.dir.length === depth)) {
+        const namespace = area.namespaceOf(segments);
+        const path = `${area.prefix}/${segments.slice(area.dir.length).join('/')}`;
+        files.set(`${namespace}\0${path}`, { namespace, path });
+    }
+    return [...files.values()];
+}
+function flowGlobs(patterns) {
+    const normalised = patterns.map((p) => p.replace(/^\.\//, ''));
+    const include = normalised.filter((p) => !p.startsWith('!'));
+    const exclude = normalised.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+    const options = { dot: true };
+    const included = include.length > 0 ? picomatch(include, options) : () => false;
+    const excluded = exclude.length > 0 ? picomatch(exclude, options) : () => false;
+    return {
+        matches: (rel) => included(rel) && !excluded(rel),
+        bases: include.map((p) => splitPath(picomatch.scan(p).base))
+    };
+}
+function startsWith(dirs, area) {
+    return dirs.length >= area.length && area.every((segment, i) => matches(segment, dirs[i]));
+}
+function matches(segment, name) {
+    return typeof segment === 'string' ? segment === name : segment.test(name);
+}
+function splitPath(path) {
+    return path.split('/').filter((s) => s !== '' && s !== '.');
 }
 
 function sha256Hex(content) {
@@ -2636,648 +3558,6 @@ function summaryOf(bytes) {
 /** Text as Kestra receives it from us: a leading BOM removed, CRLF and lone CR turned into LF. */
 function normaliseText(text) {
     return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-}
-
-/**
- * The text Kestra compares when deciding whether a flow changed: line endings normalised and the
- * first `revision: N` line removed (the server owns it), as its `isSameWithSource` does.
- */
-function comparableFlowSource(source) {
-    return withoutRevisionLine(normaliseText(source));
-}
-
-/**
- * Reads each resource's server state right before its own write (SPEC §9). Flows: one listing of the
- * namespace's revisions, shared by the writes that asked for it before it was sent (never by a write that
- * asked later, so no write trusts a read older than itself); a flow whose revision moved is read whole to
- * tell "already desired" from a conflict. Files: the file itself (a listing would export every file).
- */
-class FreshState {
-    api;
-    /** Per namespace, the listing that will be sent on the next turn of the event loop. */
-    nextListing = new Map();
-    constructor(api) {
-        this.api = api;
-    }
-    async flow(change) {
-        const revision = (await this.revisionsOf(change.namespace)).get(change.id);
-        const seen = change.action === 'create' ? undefined : change.current?.revision;
-        if (revision === seen)
-            return { kind: 'as-planned' };
-        const name = `flow ${resourceName(change)}`;
-        if (change.action === 'delete') {
-            return revision === undefined
-                ? { kind: 'desired' }
-                : {
-                    kind: 'moved',
-                    message: `${name} changed on the server after the plan (revision ${seen} → ${revision})`
-                };
-        }
-        const stored = revision === undefined ? undefined : await this.api.getFlow(change.namespace, change.id);
-        if (stored && change.desired !== undefined && isSameFlow(stored.source, change.desired)) {
-            return { kind: 'desired', revision: stored.revision };
-        }
-        if (seen === undefined) {
-            return {
-                kind: 'moved',
-                message: `${name} appeared on the server (revision ${revision}) after the plan`
-            };
-        }
-        if (revision === undefined) {
-            return {
-                kind: 'moved',
-                message: `${name} was deleted on the server after the plan (it was at revision ${seen})`
-            };
-        }
-        return {
-            kind: 'moved',
-            message: `${name} changed on the server after the plan (revision ${seen} → ${revision})`
-        };
-    }
-    async file(change) {
-        const bytes = await this.api.getFile(change.namespace, change.path);
-        const remote = bytes && sha256Hex(bytes);
-        const seen = change.action === 'create' ? undefined : change.current?.sha256;
-        if (remote === seen)
-            return { kind: 'as-planned' };
-        if (remote === (change.action === 'delete' ? undefined : change.desired?.sha256)) {
-            return { kind: 'desired' };
-        }
-        const name = `file ${resourceName(change)}`;
-        if (seen === undefined)
-            return { kind: 'moved', message: `${name} appeared on the server after the plan` };
-        if (remote === undefined)
-            return { kind: 'moved', message: `${name} was deleted on the server after the plan` };
-        return { kind: 'moved', message: `${name} changed on the server after the plan` };
-    }
-    revisionsOf(namespace) {
-        let listing = this.nextListing.get(namespace);
-        if (!listing) {
-            listing = new Promise((sent) => setImmediate(sent)).then(() => {
-                this.nextListing.delete(namespace);
-                return this.api.flowRevisions(namespace);
-            });
-            this.nextListing.set(namespace, listing);
-        }
-        return listing;
-    }
-}
-/** Kestra's own equality (§2.4): a server copy equal to ours is what this deploy wants. */
-function isSameFlow(stored, desired) {
-    return comparableFlowSource(stored) === comparableFlowSource(desired);
-}
-
-/**
- * Writes the plan: namespace files, then flows as soon as the flows they call are written (a flow that
- * reads a file that was not uploaded is skipped), then deletions (flows, then files) only when everything
- * before went through. Each resource's server state is read right before its own write: one that moved
- * since the plan is a conflict, one already as desired is unchanged. One resource's failure does not stop
- * the others.
- */
-async function applyPlan(plan, deps) {
-    const semaphore = new Semaphore(deps.concurrency);
-    const fresh = new FreshState(deps.api);
-    const results = new Map();
-    const pending = new Map();
-    const incomplete = new Set();
-    for (const change of plan.resources.filter(isWrite)) {
-        pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1);
-    }
-    const record = (result) => {
-        results.set(result.change, result);
-        deps.onResult?.(result);
-        const { namespace } = result.change;
-        if (!isWrite(result.change))
-            return;
-        if (NOT_APPLIED.has(result.result))
-            incomplete.add(namespace);
-        const left = pending.get(namespace) - 1;
-        pending.set(namespace, left);
-        if (left === 0)
-            deps.onNamespaceDone?.(namespace, !incomplete.has(namespace));
-    };
-    const runAll = async (changes, write) => {
-        await Promise.all(changes.map((change) => semaphore.run(async () => {
-            try {
-                record(await write(change));
-            }
-            catch (error) {
-                record({ change, result: 'failed', message: errorMessage(error) });
-            }
-        })));
-    };
-    for (const change of plan.resources) {
-        if (!isWrite(change)) {
-            const revision = change.kind === 'flow' ? change.current?.revision : undefined;
-            results.set(change, { change, result: 'unchanged', revision });
-        }
-    }
-    const writes = plan.resources.filter((c) => c.action === 'create' || c.action === 'update');
-    const deletes = plan.resources.filter((c) => c.action === 'delete');
-    const files = (list) => list.filter((c) => c.kind === 'file');
-    const flows = (list) => list.filter((c) => c.kind === 'flow');
-    const warnings = [];
-    await runAll(files(writes), (change) => writeFile(change, fresh, deps));
-    const missingFiles = filesNotUploaded(files(writes), results, deps.refs);
-    const order = orderFlowWrites(flows(writes), deps.refs);
-    for (const cycle of order.cycles) {
-        warnings.push(`Flows ${cycle.join(', ')} call each other in a cycle; each was written after the ones it calls that come before it in this list.`);
-    }
-    // Each flow goes as soon as the flows it calls are written, not when its whole wave is ready.
-    const written = new Map();
-    for (const change of order.waves.flat()) {
-        const before = (order.prerequisites.get(change) ?? []).map((c) => written.get(c));
-        const missing = missingFiles.get(flowKey(change.namespace, change.id));
-        written.set(change, Promise.all(before).then(() => missing
-            ? record({ change, result: 'skipped', message: skippedForFiles(missing) })
-            : runAll([change], (c) => writeFlow(c, fresh, deps.api))));
-    }
-    await Promise.all(written.values());
-    const deletePhase = async (phase) => {
-        if ([...results.values()].some((r) => NOT_APPLIED.has(r.result))) {
-            for (const change of phase) {
-                record({
-                    change,
-                    result: 'skipped',
-                    message: 'not deleted: an earlier write failed or conflicted, and deletions never run on a half-applied deploy'
-                });
-            }
-        }
-        else {
-            await runAll(phase, (change) => deleteResource(change, fresh, deps.api));
-        }
-    };
-    await deletePhase(flows(deletes));
-    await deletePhase(files(deletes));
-    return { resources: plan.resources.map((c) => results.get(c)), warnings };
-}
-/** Per flow key, the files it reads (`read()`) that this deploy meant to upload and did not. */
-function filesNotUploaded(fileWrites, results, refs) {
-    const notUploaded = new Map();
-    for (const change of fileWrites) {
-        const result = results.get(change);
-        if (NOT_APPLIED.has(result.result)) {
-            notUploaded.set(fileKey(change.namespace, change.path), result);
-        }
-    }
-    const byFlow = new Map();
-    for (const { from, to } of refs) {
-        const file = notUploaded.get(to);
-        if (file)
-            byFlow.set(from, [...(byFlow.get(from) ?? []), file]);
-    }
-    return byFlow;
-}
-function skippedForFiles(files) {
-    const named = files.map((f) => `${resourceName(f.change)} (${f.result})`).join(', ');
-    return `not written: it reads namespace file ${named}, which this deploy did not upload`;
-}
-async function writeFile(change, fresh, deps) {
-    if (change.desired === undefined) {
-        return { change, result: 'failed', message: 'the plan holds no content for this file' };
-    }
-    const bytes = await deps.readDesiredFile(change);
-    if (sha256Hex(bytes) !== change.desired.sha256) {
-        return {
-            change,
-            result: 'failed',
-            message: `${change.file ?? resourceName(change)} changed on disk after the plan was made`
-        };
-    }
-    const verdict = await fresh.file(change);
-    if (verdict.kind !== 'as-planned')
-        return settled(change, verdict);
-    await deps.api.uploadFile(change.namespace, change.path, bytes);
-    return { change, result: change.action === 'create' ? 'created' : 'updated' };
-}
-async function writeFlow(change, fresh, api) {
-    if (change.desired === undefined) {
-        return { change, result: 'failed', message: 'the plan holds no source for this flow' };
-    }
-    const verdict = await fresh.flow(change);
-    if (verdict.kind !== 'as-planned')
-        return settled(change, verdict);
-    if (change.action === 'create')
-        return createFlow(change, change.desired, fresh, api);
-    try {
-        const stored = await api.updateFlow(change.namespace, change.id, change.desired);
-        // The server keeps the revision when it sees no difference (a `revision:` line only, §2.4).
-        const result = stored.revision === change.current?.revision ? 'unchanged' : 'updated';
-        return { change, result, revision: stored.revision };
-    }
-    catch (error) {
-        if (!isStatus(error, 404))
-            throw error;
-        return vanished(change);
-    }
-}
-/** A create that meets "already exists" (another run created it meanwhile) compares what is stored. */
-async function createFlow(change, desired, fresh, api) {
-    try {
-        const stored = await api.createFlow(desired);
-        return { change, result: 'created', revision: stored.revision };
-    }
-    catch (error) {
-        if (!(error instanceof ApiError && /already exists/i.test(error.serverMessage)))
-            throw error;
-        const verdict = await fresh.flow(change);
-        return settled(change, verdict.kind === 'as-planned' ? { kind: 'moved', message: error.message } : verdict);
-    }
-}
-async function deleteResource(change, fresh, api) {
-    const verdict = change.kind === 'flow' ? await fresh.flow(change) : await fresh.file(change);
-    if (verdict.kind !== 'as-planned')
-        return settled(change, verdict);
-    if (change.kind === 'file') {
-        await api.deleteFile(change.namespace, change.path);
-        return { change, result: 'deleted' };
-    }
-    try {
-        await api.deleteFlow(change.namespace, change.id);
-        return { change, result: 'deleted' };
-    }
-    catch (error) {
-        if (!isStatus(error, 404))
-            throw error;
-        return settled(change, { kind: 'desired' });
-    }
-}
-/** The result of a resource that was not written: already as desired, or moved (a conflict). */
-function settled(change, verdict) {
-    if (verdict.kind === 'moved')
-        return { change, result: 'conflict', message: verdict.message };
-    return {
-        change,
-        result: 'unchanged',
-        revision: verdict.revision,
-        message: 'the server already holds what this deploy wants (another run got there first)'
-    };
-}
-/** A flow that the server no longer has when the write reaches it. */
-function vanished(change) {
-    return {
-        change,
-        result: 'conflict',
-        message: `flow ${resourceName(change)} was deleted on the server during the deploy`
-    };
-}
-function isStatus(error, status) {
-    return error instanceof ApiError && error.status === status;
-}
-
-/**
- * KV key holding the last commit deployed to a namespace. One key per namespace and server, not per
- * comment-key: instances that deploy to the same namespace of the same server write the same resources, so
- * they must agree on which commit is newest.
- */
-const COMMIT_MARKER_KEY = 'kestra-gitops-commit';
-const SHA$2 = /^[0-9a-f]{7,64}$/i;
-/** The marker stored in KV, or undefined when absent or not one of ours. */
-function parseMarker(value) {
-    let parsed = value;
-    if (typeof value === 'string') {
-        try {
-            parsed = JSON.parse(value);
-        }
-        catch {
-            return undefined;
-        }
-    }
-    if (typeof parsed !== 'object' || parsed === null)
-        return undefined;
-    const { commit, repository } = parsed;
-    if (typeof commit !== 'string' || !SHA$2.test(commit) || typeof repository !== 'string') {
-        return undefined;
-    }
-    return { commit, repository };
-}
-/**
- * The marker of each namespace. A marker that cannot be read leaves the order unknown, like a commit missing
- * from the checkout: the deploy goes on with a warning.
- */
-async function readMarkers(api, namespaces, semaphore) {
-    const markers = new Map();
-    const warnings = [];
-    await Promise.all(namespaces.map(async (namespace) => {
-        let value;
-        try {
-            value = await (semaphore
-                ? semaphore.run(() => api.getKv(namespace, COMMIT_MARKER_KEY))
-                : api.getKv(namespace, COMMIT_MARKER_KEY));
-        }
-        catch (error) {
-            warnings.push(`Could not read the deployed commit of namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; cannot tell whether this commit is older than what it holds, deploying anyway.`);
-            return;
-        }
-        const marker = parseMarker(value);
-        if (value !== undefined && marker === undefined) {
-            warnings.push(`The KV entry ${COMMIT_MARKER_KEY} of namespace ${namespace} is not a deployed-commit marker; it will be overwritten after this deploy.`);
-        }
-        markers.set(namespace, marker);
-    }));
-    warnings.sort();
-    return { markers, warnings };
-}
-/** Whether `ours` is older than what some namespace already holds (ours is an ancestor of the recorded commit). */
-async function checkCommitOrder(markers, ours, isAncestor) {
-    const older = [];
-    const warnings = [];
-    // Namespaces usually hold the same commit: ask git once per commit, not once per namespace.
-    const ancestry = new Map();
-    const isOlderThan = (commit) => {
-        let answer = ancestry.get(commit);
-        if (!answer)
-            ancestry.set(commit, (answer = isAncestor(ours.commit, commit)));
-        return answer;
-    };
-    for (const [namespace, recorded] of [...markers].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        if (recorded === undefined || recorded.commit === ours.commit)
-            continue;
-        if (recorded.repository !== ours.repository) {
-            warnings.push(`Namespace ${namespace} was last deployed from ${recorded.repository} (commit ${short(recorded.commit)}); this deploy from ${ours.repository} overwrites what it holds.`);
-            continue;
-        }
-        const ancestor = await isOlderThan(recorded.commit);
-        if (ancestor === true) {
-            older.push(`commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace}; to roll back, push a revert commit.`);
-        }
-        else if (ancestor === undefined) {
-            warnings.push(`Cannot tell whether commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace} (that commit is not in the checkout; use actions/checkout with fetch-depth: 0); deploying anyway.`);
-        }
-    }
-    return { older, warnings };
-}
-/** Writes our marker to each namespace whose recorded marker differs; returns the namespaces written and problems. */
-async function writeMarkers(api, namespaces, markers, ours, semaphore) {
-    const stale = namespaces.filter((namespace) => {
-        const recorded = markers.get(namespace);
-        return recorded?.commit !== ours.commit || recorded.repository !== ours.repository;
-    });
-    const outcomes = await Promise.all(stale.map(async (namespace) => {
-        try {
-            await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, { ...ours }));
-            return undefined;
-        }
-        catch (error) {
-            return `Could not record the deployed commit in namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; the out-of-order guard cannot protect this namespace until a deploy records it.`;
-        }
-    }));
-    return {
-        written: stale.filter((_, i) => outcomes[i] === undefined),
-        warnings: outcomes.filter((w) => w !== undefined)
-    };
-}
-function short(sha) {
-    return sha.slice(0, 12);
-}
-
-const SHA$1 = /^[0-9a-f]{7,64}$/i;
-/**
- * `git merge-base --is-ancestor` in the checkout at `cwd`. A commit missing from the clone (a shallow
- * checkout, another repository) or a missing git gives undefined.
- */
-function gitIsAncestor(cwd) {
-    return (ancestor, descendant) => new Promise((resolve) => {
-        if (!SHA$1.test(ancestor) || !SHA$1.test(descendant)) {
-            resolve(undefined);
-            return;
-        }
-        execFile('git', ['merge-base', '--is-ancestor', ancestor, descendant], { cwd }, (error) => {
-            if (!error)
-                resolve(true);
-            else
-                resolve(error.code === 1 ? false : undefined);
-        });
-    });
-}
-/** Asks git first, then GitHub's compare API (a shallow checkout lacks the recorded commit). */
-function ancestryChecker(cwd, compare) {
-    const git = gitIsAncestor(cwd);
-    return async (ancestor, descendant) => {
-        const local = await git(ancestor, descendant);
-        if (local !== undefined || !compare)
-            return local;
-        try {
-            const { status } = await compare(ancestor, descendant);
-            return status === 'ahead' || status === 'identical';
-        }
-        catch {
-            return undefined;
-        }
-    };
-}
-
-/** Kestra's default system namespace: protected unless listed in the `namespaces` input. Children are ordinary. */
-const SYSTEM_NAMESPACE$1 = 'system';
-/**
- * Why the plan's deletions must not run, one message per problem; empty when they may.
- * Checked before the first write: a refusal stops the whole deploy.
- */
-function deletionRefusals(plan, settings, managedNamespaces) {
-    const deletions = plan.resources.filter((c) => c.action === 'delete');
-    if (deletions.length === 0)
-        return [];
-    const refusals = [];
-    const names = (list) => list.map(resourceName).join(', ');
-    if (!settings.delete) {
-        refusals.push(`The plan deletes ${count(deletions.length)} (${names(deletions)}) but the delete input is false; set delete: true to allow deletions.`);
-    }
-    const managed = new Set(managedNamespaces);
-    const unmanaged = deletions.filter((c) => !managed.has(c.namespace));
-    if (unmanaged.length > 0) {
-        refusals.push(`Refusing to delete ${names(unmanaged)}: not in a namespace this repository manages (it holds no resource there and the namespaces input does not list it).`);
-    }
-    const system = deletions.filter((c) => c.namespace === SYSTEM_NAMESPACE$1 && !settings.extraNamespaces.includes(SYSTEM_NAMESPACE$1));
-    if (system.length > 0) {
-        refusals.push(`Refusing to delete ${names(system)}: the ${SYSTEM_NAMESPACE$1} namespace is protected; list it in the namespaces input to manage it.`);
-    }
-    if (deletions.length > settings.maxDeletions && !settings.allowMassDeletion) {
-        refusals.push(`The plan deletes ${count(deletions.length)}, more than max-deletions (${settings.maxDeletions}); if that is intended, set allow-mass-deletion: true (or raise max-deletions).`);
-    }
-    return refusals;
-}
-function count(n) {
-    return n === 1 ? '1 resource' : `${n} resources`;
-}
-
-/**
- * Applies the plan. Validation errors in written resources and unsafe deletions throw DeployError before the
- * first write; a commit older than one already deployed is refused (status `refused`, nothing written).
- * Otherwise every resource is attempted and the result says what happened to each.
- */
-async function deploy(plan, deps) {
-    const log = deps.log ?? (() => undefined);
-    const blockers = deployBlockers(plan, deps.findings);
-    if (blockers.length > 0)
-        throw new DeployError(describeBlockers(blockers));
-    const refusals = deletionRefusals(plan, deps.settings, deps.managedNamespaces);
-    if (refusals.length > 0) {
-        throw new DeployError(`Nothing was deployed:\n${refusals.map((r) => `- ${r}`).join('\n')}`);
-    }
-    const semaphore = new Semaphore(deps.settings.concurrency);
-    const namespaces = [
-        ...new Set([
-            ...deps.managedNamespaces,
-            ...plan.namespaces,
-            ...plan.resources.filter(isWrite).map((c) => c.namespace)
-        ])
-    ].sort();
-    const ours = { commit: deps.commit, repository: deps.repository };
-    const early = deps.markers;
-    const { markers, warnings } = await (early && sameList(early.namespaces, namespaces)
-        ? early.reading
-        : readMarkers(deps.api, namespaces, semaphore));
-    const order = await checkCommitOrder(markers, ours, deps.isAncestor ?? gitIsAncestor(process.cwd()));
-    warnings.push(...order.warnings);
-    if (order.older.length > 0) {
-        if (!deps.settings.allowOutOfOrder) {
-            const refusal = `Nothing was deployed: ${order.older.join(' ')}`;
-            log(refusal);
-            return {
-                status: 'refused',
-                resources: plan.resources.map((change) => isWrite(change)
-                    ? { change, result: 'skipped', message: 'not deployed: this commit is out of order' }
-                    : { change, result: 'unchanged', revision: currentRevision(change) }),
-                applied: 0,
-                refusal,
-                warnings,
-                markedNamespaces: []
-            };
-        }
-        warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`);
-    }
-    // A namespace's marker is written as soon as it holds this commit: with no writes, right away.
-    const marking = [];
-    const mark = (namespace) => marking.push(writeMarkers(deps.api, [namespace], markers, ours, semaphore));
-    const writing = new Set(plan.resources.filter(isWrite).map((c) => c.namespace));
-    for (const namespace of namespaces)
-        if (!writing.has(namespace))
-            mark(namespace);
-    const applied = await applyPlan(plan, {
-        api: deps.api,
-        refs: deps.refs,
-        readDesiredFile: deps.readDesiredFile,
-        concurrency: deps.settings.concurrency,
-        onResult: deps.onResult,
-        onNamespaceDone: (namespace, complete) => complete && mark(namespace)
-    });
-    warnings.push(...applied.warnings);
-    const marked = await Promise.all(marking);
-    warnings.push(...marked.flatMap((m) => m.warnings).sort());
-    return {
-        status: deployStatus(applied.resources),
-        resources: applied.resources,
-        applied: applied.resources.filter((r) => WRITTEN.has(r.result)).length,
-        warnings,
-        markedNamespaces: marked.flatMap((m) => m.written).sort(),
-        markersBefore: markers
-    };
-}
-function sameList(a, b) {
-    return a.length === b.length && a.every((value, index) => value === b[index]);
-}
-function currentRevision(change) {
-    return change.kind === 'flow' ? change.current?.revision : undefined;
-}
-
-/**
- * A Markdown table of the columns that have something to show: a column empty in every row is left
- * out, so optional facts (revisions, messages, later smoke runs) cost nothing when absent.
- */
-function markdownTable(columns, rows) {
-    const cells = columns.map((column) => rows.map((row) => column.cell(row)));
-    const shown = columns.flatMap((column, i) => cells[i].some((cell) => cell !== '') ? [{ title: column.title, cells: cells[i] }] : []);
-    const line = (values) => `| ${values.join(' | ')} |`;
-    return [
-        line(shown.map((c) => c.title)),
-        line(shown.map(() => '---')),
-        ...rows.map((_, r) => line(shown.map((c) => c.cells[r])))
-    ].join('\n');
-}
-
-/** Markdown for the job summary and the PR comment's "Deployed" section. */
-function renderReceipt(result, meta) {
-    const target = `commit \`${short(meta.commit)}\` to ${escapeText(meta.server)} (tenant ${escapeText(meta.tenant)}) at ${escapeText(meta.time)}`;
-    const out = [];
-    if (result.status === 'refused') {
-        out.push(`Not deployed: ${target}. ${escapeText(result.refusal ?? '')}`);
-        return finish(out, result);
-    }
-    const rows = result.resources.filter((r) => isWrite(r.change));
-    const orphaned = result.resources.filter((r) => r.change.action === 'orphaned').length;
-    const summary = outcomeCounts(result.resources);
-    if (orphaned > 0)
-        summary.push(`${orphaned} orphaned (kept: delete is false)`);
-    const counts = summary.length > 0 ? summary.join(', ') : 'no resources';
-    if (result.status === 'nothing-to-do') {
-        out.push(`Nothing to change for ${target}: ${counts}.`);
-        return finish(out, result);
-    }
-    const verdict = result.status === 'failed' ? 'Deploy incomplete' : 'Deployed';
-    out.push(`${verdict}: ${target}: ${counts}.`, '', markdownTable(COLUMNS, rows));
-    if (result.status === 'failed') {
-        const applied = rows.filter((r) => WRITTEN.has(r.result) || r.result === 'unchanged');
-        const notApplied = rows.filter((r) => NOT_APPLIED.has(r.result));
-        out.push('', `**Applied:** ${names(applied)}.`, `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName(r.change))} (${r.result})`).join(', ')}.`, '', 'Re-running the deploy finishes the job: what was applied is unchanged now and is not written again' +
-            (notApplied.some((r) => r.result === 'conflict')
-                ? '; conflicting resources changed on the server after the plan, so check those changes first: a re-run plans against them and overwrites them.'
-                : '.'));
-    }
-    return finish(out, result);
-}
-/** The Deployed table; a column with nothing to show in any row is left out. */
-const COLUMNS = [
-    { title: 'Resource', cell: (r) => escapeText(resourceName(r.change)) },
-    { title: 'Kind', cell: (r) => r.change.kind },
-    { title: 'Result', cell: (r) => r.result },
-    { title: 'Revision', cell: revision },
-    { title: 'Details', cell: (r) => escapeText(r.message ?? '') }
-];
-/** `2 created, 1 updated, 4 unchanged`: written resources by outcome, the others as unchanged. */
-function outcomeCounts(resources) {
-    const totals = tally$1(resources.filter((r) => isWrite(r.change)));
-    const kept = resources.filter((r) => !isWrite(r.change) && r.change.action !== 'orphaned').length;
-    const count = (o) => (totals.get(o) ?? 0) + (o === 'unchanged' ? kept : 0);
-    return OUTCOME_ORDER.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`);
-}
-const OUTCOME_ORDER = [
-    'created',
-    'updated',
-    'deleted',
-    'unchanged',
-    'conflict',
-    'failed',
-    'skipped'
-];
-function finish(out, result) {
-    if (result.warnings.length > 0) {
-        out.push('', '**Warnings:**', '', ...result.warnings.map((w) => `- ${escapeText(w)}`));
-    }
-    return out.join('\n') + '\n';
-}
-function tally$1(rows) {
-    const totals = new Map();
-    for (const { result } of rows)
-        totals.set(result, (totals.get(result) ?? 0) + 1);
-    return totals;
-}
-function revision({ change, result, revision }) {
-    if (change.kind !== 'flow')
-        return '';
-    const before = change.current?.revision;
-    if (result === 'created')
-        return `rev ${revision}`;
-    if (result === 'updated')
-        return `rev ${before} → ${revision}`;
-    if (result === 'deleted')
-        return `rev ${before} → deleted`;
-    const now = revision ?? before;
-    return now === undefined ? '' : `rev ${now}`;
-}
-function names(rows) {
-    return rows.length === 0
-        ? 'nothing'
-        : rows.map((r) => escapeText(resourceName(r.change))).join(', ');
 }
 
 /** Kestra's upload limit: a larger namespace file is an error, decided from its size alone. */
@@ -3351,708 +3631,1855 @@ async function readNamespaceFileBytes(entry) {
     return readFile(entry.absPath, { flag: constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) });
 }
 
-/**
- * Puts back what the deploy changed, from what its plan read before it (SPEC §11): in the reverse of the
- * deploy's order (deleted files, deleted flows, written flows callers first, written files), each resource
- * only when the server still holds what the deploy wrote (otherwise a conflict), then the commit markers.
- */
-async function rollback(deployed, deps) {
-    const semaphore = new Semaphore(deps.concurrency);
-    const changed = deployed.resources.filter((r) => ['created', 'updated', 'deleted'].includes(r.result));
-    const flows = (list) => list.filter((r) => r.change.kind === 'flow');
-    const files = (list) => list.filter((r) => r.change.kind === 'file');
-    const deletions = changed.filter((r) => r.result === 'deleted');
-    const writes = changed.filter((r) => r.result !== 'deleted');
-    const written = new Map(flows(writes).map((r) => [r.change, r]));
-    const waves = orderFlowWrites([...written.keys()], deps.refs).waves.reverse();
-    const phases = [
-        files(deletions),
-        flows(deletions),
-        ...waves.map((wave) => wave.map((change) => written.get(change))),
-        files(writes)
-    ];
-    const resources = [];
-    for (const phase of phases) {
-        const results = await Promise.all(phase.map((result) => semaphore.run(() => restoreSafely(result, deps.api))));
-        for (const result of results) {
-            deps.log(`Rollback of ${result.deployed.change.kind} ${resourceName(result.deployed.change)}: ${result.result}: ${result.message}`);
-            resources.push(result);
+/** The work tree on disk: what a run deploys. */
+class WorkTree {
+    workspace;
+    rootRel;
+    root;
+    rootReal;
+    /** `root`: the `root` input, relative to the workspace. */
+    constructor(workspace, root) {
+        this.workspace = resolve(workspace);
+        this.root = resolve(this.workspace, root);
+        this.rootRel = relative(this.workspace, this.root).split(sep).join('/');
+    }
+    async hasRoot() {
+        const real = await this.real();
+        return real !== undefined && (await stat(real)).isDirectory();
+    }
+    async list(dirRel) {
+        const dirents = await readdir(join(this.root, dirRel), { withFileTypes: true });
+        return Promise.all(dirents.map(async (dirent) => ({
+            name: dirent.name,
+            kind: await kindOf(dirent, join(this.root, dirRel, dirent.name))
+        })));
+    }
+    async kind(rel) {
+        const stats = await lstat(join(this.root, rel)).catch(() => undefined);
+        return stats && statsKind(stats);
+    }
+    // Synchronous: flow files are small, and the thread pool is slower for thousands of them.
+    async read(rel) {
+        return readFileSync(join(this.root, rel));
+    }
+    summarise(rel) {
+        return summariseContent(join(this.root, rel));
+    }
+    async resolveLink(rel, rules) {
+        const rootReal = (await this.real());
+        let realPath;
+        try {
+            realPath = await realpath(join(this.root, rel));
+        }
+        catch (error) {
+            const code = error.code;
+            return {
+                kind: 'escapes',
+                reason: code === 'ELOOP' ? 'it loops' : 'its target does not exist'
+            };
+        }
+        const target = relative(rootReal, realPath);
+        const reason = await escapeReason(target, rules);
+        // stat only asks the kind of the target (a folder is reported, not followed); it reads no content.
+        const stats = await stat(realPath).catch(() => undefined);
+        if (stats?.isDirectory())
+            return { kind: 'folder', escapes: reason !== undefined, reason };
+        if (reason)
+            return { kind: 'escapes', reason };
+        if (stats?.isFile()) {
+            return { kind: 'file', target: target.split(sep).join('/'), bytesPath: realPath };
+        }
+        return { kind: 'other' };
+    }
+    bytesPath(rel) {
+        return join(this.root, rel);
+    }
+    async versioned() {
+        for (let dir = this.root;; dir = resolve(dir, '..')) {
+            if (await lstat(join(dir, '.git')).then(() => true, () => false))
+                return true;
+            if (resolve(dir, '..') === dir)
+                return false;
         }
     }
-    const markers = await restoreMarkers(deployed, deps.api);
-    for (const marker of markers)
-        deps.log(`Rollback of ${marker.namespace}: ${marker.message}`);
+    real() {
+        return (this.rootReal ??= realpath(this.root).catch(() => undefined));
+    }
+}
+/** Why a link whose real target is `target` (relative to root's real path) is never followed. */
+async function escapeReason(target, rules) {
+    if (target === '')
+        return 'it points to the root folder itself';
+    if (target === '..' || target.startsWith(`..${sep}`) || isAbsolute(target)) {
+        return 'it points outside the root folder';
+    }
+    return excludedReason(target.split(sep).join('/'), rules);
+}
+/** Excluded paths include .git, whose config may hold credentials (actions/checkout keeps the token there). */
+async function excludedReason(target, rules) {
+    return (await rules.excludesPath(target))
+        ? 'it points to a path excluded by .kestraignore, a dot-folder or .git'
+        : undefined;
+}
+async function kindOf(dirent, abs) {
+    if (dirent.isSymbolicLink())
+        return 'symlink';
+    if (dirent.isDirectory())
+        return 'folder';
+    if (dirent.isFile())
+        return 'file';
+    if (dirent.isFIFO() ||
+        dirent.isSocket() ||
+        dirent.isBlockDevice() ||
+        dirent.isCharacterDevice()) {
+        return 'other';
+    }
+    // Some file systems do not report the type in the listing.
+    const stats = await lstat(abs).catch(() => undefined);
+    return stats ? statsKind(stats) : 'other';
+}
+function statsKind(stats) {
+    if (stats.isSymbolicLink())
+        return 'symlink';
+    if (stats.isDirectory())
+        return 'folder';
+    return stats.isFile() ? 'file' : 'other';
+}
+
+/**
+ * docs/layouts.md#auto: the `layout` input, else what `auto` makes of the inputs and the top-level
+ * folders.
+ */
+async function chooseLayout(settings, tree, rules) {
+    if (settings.layout !== 'auto') {
+        return { layout: settings.layout, reason: settings.layoutReason ?? 'set by the layout input' };
+    }
+    if (settings.namespace)
+        return { layout: 'namespace', reason: 'the namespace input is set' };
+    return decideLayout(await topFolders(tree, rules));
+}
+/** The settings with `auto` resolved for the repository under `root` (the same for every read of a run). */
+async function resolveLayout(settings, workspace) {
+    const tree = new WorkTree(workspace, settings.root);
+    const { layout, reason } = await chooseLayout(settings, tree, new IgnoreRules(tree));
+    return { ...settings, layout, layoutReason: reason };
+}
+/** `auto` without a namespace input: tenant when the top-level folders are namespaces their flows use. */
+function decideLayout(folders) {
+    if (folders.length === 0) {
+        return {
+            layout: 'anywhere',
+            reason: 'no top-level <namespace>/flows/ or <namespace>/files/ folder; every flow under root is read'
+        };
+    }
+    const misnamed = folders.find((folder) => !NAMESPACE_PATTERN$1.test(folder.name));
+    if (misnamed) {
+        return {
+            layout: 'anywhere',
+            reason: `'${misnamed.name}/' holds flows/ or files/ but is not a namespace name; every flow under root is read`
+        };
+    }
+    const unused = folders.find((folder) => !folder.declaresOwnNamespace);
+    if (unused) {
+        return {
+            layout: 'anywhere',
+            reason: `no flow in '${unused.name}/flows/' declares namespace ${unused.name} or a child of it; every flow under root is read`
+        };
+    }
+    const names = folders.map((folder) => folder.name);
+    const listed = names.length > 5 ? `${names.slice(0, 5).join(', ')}…` : names.join(', ');
     return {
-        resources,
-        markers,
-        complete: [...resources, ...markers].every((r) => r.result === 'restored')
+        layout: 'tenant',
+        reason: `the top-level folders ${listed} are namespaces that their flows declare`
     };
 }
-async function restoreSafely(deployed, api) {
-    try {
-        const moved = await movedSinceDeploy(deployed, api);
-        if (moved)
-            return { deployed, result: 'conflict', message: `${moved}: not rolled back` };
-        return { deployed, result: 'restored', message: await restore(deployed, api) };
+async function topFolders(tree, rules) {
+    const folders = [];
+    for (const top of (await listFolders(tree, '', rules)).sort()) {
+        const inside = await listFolders(tree, top, rules);
+        if (!inside.some((rel) => rel === `${top}/flows` || rel === `${top}/files`))
+            continue;
+        const declaresOwnNamespace = NAMESPACE_PATTERN$1.test(top) && (await someFlowDeclares(tree, `${top}/flows`, top, rules));
+        folders.push({ name: top, declaresOwnNamespace });
     }
-    catch (error) {
-        return { deployed, result: 'failed', message: errorMessage(error) };
-    }
+    return folders;
 }
-/** Why the server no longer holds what the deploy wrote, or undefined when it still does. */
-async function movedSinceDeploy({ change, result, revision }, api) {
-    const name = resourceName(change);
-    if (change.kind === 'flow') {
-        const now = await api.getFlow(change.namespace, change.id);
-        if (result === 'deleted')
-            return now && `flow ${name} was re-created after the deploy`;
-        if (!now)
-            return `flow ${name} was deleted after the deploy`;
-        return now.revision === revision
-            ? undefined
-            : `flow ${name} changed after the deploy (revision ${revision} → ${now.revision})`;
+/** A flow's `namespace:` line, read without parsing: enough to choose a layout, not to validate. */
+const NAMESPACE_LINE = /^namespace[ \t]*:[ \t]*["']?([^\s"'#]+)/m;
+async function someFlowDeclares(tree, dirRel, namespace, rules) {
+    for (const entry of await listing(tree, dirRel)) {
+        const rel = `${dirRel}/${entry.name}`;
+        if (await rules.excludes(rel, entry.kind === 'folder'))
+            continue;
+        if (entry.kind === 'folder') {
+            if (await someFlowDeclares(tree, rel, namespace, rules))
+                return true;
+        }
+        else if (entry.kind === 'file' && isYamlFile(rel)) {
+            const text = await tree.read(rel).then(String, () => '');
+            const declared = NAMESPACE_LINE.exec(text)?.[1];
+            if (declared === namespace || declared?.startsWith(`${namespace}.`))
+                return true;
+        }
     }
-    const bytes = await api.getFile(change.namespace, change.path);
-    if (result === 'deleted')
-        return bytes && `file ${name} was re-created after the deploy`;
-    if (!bytes)
-        return `file ${name} was deleted after the deploy`;
-    return sha256Hex(bytes) === change.desired?.sha256
-        ? undefined
-        : `file ${name} changed after the deploy`;
+    return false;
 }
-/** Undoes one write; says what it did. */
-async function restore({ change, result }, api) {
-    if (change.kind === 'flow') {
-        if (result === 'created') {
-            await api.deleteFlow(change.namespace, change.id);
-            return 'deleted (the deploy created it)';
-        }
-        if (!change.current)
-            throw new Error('the plan kept no previous source for this flow');
-        const stored = result === 'deleted'
-            ? await api.createFlow(change.current.source)
-            : await api.updateFlow(change.namespace, change.id, change.current.source);
-        return `previous source restored as revision ${stored.revision} (was revision ${change.current.revision})`;
+async function listFolders(tree, dirRel, rules) {
+    const folders = [];
+    for (const entry of await listing(tree, dirRel)) {
+        const rel = childOf(dirRel, entry.name);
+        if (entry.kind === 'folder' && !(await rules.excludes(rel, true)))
+            folders.push(rel);
     }
-    if (result === 'created') {
-        await api.deleteFile(change.namespace, change.path);
-        return 'deleted (the deploy created it)';
-    }
-    if (!change.previous)
-        throw new Error('the plan kept no previous content for this file');
-    await api.uploadFile(change.namespace, change.path, change.previous);
-    return 'previous content restored';
+    return folders;
 }
-/** A marker that was no marker of ours before (another tool's value) is removed, not restored. */
-async function restoreMarkers(deployed, api) {
-    return Promise.all(deployed.markedNamespaces.map(async (namespace) => {
-        const before = deployed.markersBefore?.get(namespace);
-        try {
-            if (before)
-                await api.putKv(namespace, COMMIT_MARKER_KEY, { ...before });
-            else
-                await api.deleteKv(namespace, COMMIT_MARKER_KEY);
-            const message = before
-                ? `deployed-commit marker put back to ${short(before.commit)}`
-                : 'deployed-commit marker removed (there was none before)';
-            return { namespace, result: 'restored', message };
-        }
-        catch (error) {
-            const message = `the deployed-commit marker could not be put back: ${errorMessage(error)}`;
-            return { namespace, result: 'failed', message };
-        }
-    }));
+function listing(tree, dirRel) {
+    return tree.list(dirRel).catch(() => []);
 }
 
-/** Terminal states (reference §10.2); only these two pass. */
-const PASSING = new Set(['SUCCESS', 'WARNING']);
-const FAILING = new Set(['FAILED', 'KILLED', 'CANCELLED', 'RETRIED', 'SKIPPED', 'RESUBMITTED']);
-/** Kestra records a new execution asynchronously: a 404 this soon after the start means "not yet" (§10.2). */
-const NOT_RECORDED_GRACE_MS = 15_000;
-const FIRST_POLL_MS = 250;
-const MAX_POLL_MS = 5_000;
-/**
- * Starts one execution per smoke flow and polls each until it ends or the shared deadline passes (SPEC §11).
- * An execution still running at the deadline is named and left running.
- */
-async function runSmoke(flows, deps) {
-    const deadline = deps.now() + deps.timeoutMs;
-    const runs = await Promise.all(flows.map((flow) => runOne(flow, deadline, deps)));
-    return { runs, passed: runs.every((run) => run.verdict === 'passed') };
-}
-async function runOne(flow, deadline, deps) {
-    const name = `${flow.namespace}.${flow.id}`;
-    const target = { namespace: flow.namespace, id: flow.id };
-    let execution;
-    try {
-        execution = await deps.api.startExecution(flow.namespace, flow.id, flow.inputs);
-    }
-    catch (error) {
-        deps.log(`Smoke run of ${name} could not start: ${errorMessage(error)}`);
-        return { flow: target, verdict: 'failed', message: errorMessage(error) };
-    }
-    const started = deps.now();
-    const url = deps.link(execution);
-    deps.log(`Smoke run of ${name} started: execution ${execution.id} (${url})`);
-    const done = (run) => {
-        deps.log(`Smoke run of ${name}, execution ${execution.id}: ${run.state ?? 'unknown state'} (${run.verdict})${run.message ? `: ${run.message}` : ''}`);
-        return { flow: target, executionId: execution.id, url, ...run };
+/** Parses a flow file once, keeping positions. Never throws: YAML problems stay in `documents[i].errors`. */
+function parseFlowFile(input) {
+    // Line numbers stay those of the raw file: only a BOM and CRs go.
+    const source = normaliseText(input.raw);
+    const lineCounter = new distExports.LineCounter();
+    const all = distExports.parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    // A trailing `---` or comment-only tail yields an empty document: not a second flow.
+    const documents = (Array.isArray(all) ? all : [all]).filter((doc, index) => index === 0 || doc.contents !== null || doc.errors.length > 0);
+    const first = documents[0];
+    if (first)
+        forbiddenCharacterError(source, first);
+    const contents = first?.contents;
+    const id = distExports.isMap(contents) ? scalarString(contents.get('id', true)) : undefined;
+    const namespace = distExports.isMap(contents) ? scalarString(contents.get('namespace', true)) : undefined;
+    const parsed = first !== undefined && first.errors.length === 0;
+    return {
+        file: input.file,
+        rel: input.rel,
+        raw: input.raw,
+        source,
+        documents,
+        lineCounter,
+        id,
+        namespace,
+        expectedNamespace: input.expectedNamespace,
+        notAFlow: parsed && (!distExports.isMap(contents) || (!contents.has('id') && !contents.has('tasks'))),
+        otherKind: parsed ? otherKindOf(first) : undefined
     };
-    let last = execution;
-    for (let wait = FIRST_POLL_MS;; wait = Math.min(wait * 1.5, MAX_POLL_MS)) {
-        const verdict = verdictOf(last.state);
-        if (verdict)
-            return done({ state: last.state, verdict, durationMs: durationOf(last) });
-        const left = deadline - deps.now();
-        if (left <= 0) {
-            return done({
-                state: last.state,
-                verdict: 'timed-out',
-                durationMs: deps.now() - started,
-                message: 'still running at the smoke timeout: left running'
-            });
-        }
-        await deps.sleep(Math.min(wait, left));
-        let read;
-        try {
-            read = await deps.api.getExecution(execution.id);
-        }
-        catch (error) {
-            return done({ state: last.state, verdict: 'failed', message: errorMessage(error) });
-        }
-        if (read)
-            last = read;
-        else if (deps.now() - started > NOT_RECORDED_GRACE_MS) {
-            return done({
-                state: last.state,
-                verdict: 'failed',
-                message: 'the server no longer knows this execution (404)'
-            });
-        }
-    }
 }
-function verdictOf(state) {
-    if (PASSING.has(state))
-        return 'passed';
-    if (FAILING.has(state))
-        return 'failed';
-    return undefined; // still going, or a state newer than this action: keep polling until the deadline
+/**
+ * Characters YAML does not allow in a stream (C0 and C1 controls but tab, LF, CR and NEL; DEL; lone
+ * surrogates; U+FFFE and U+FFFF). The parser accepts them; Kestra refuses the file.
+ */
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/u;
+/** The first forbidden character is a syntax error of the first document, at its position. */
+function forbiddenCharacterError(source, document) {
+    const found = FORBIDDEN.exec(source);
+    if (!found)
+        return;
+    const code = `U+${found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    document.errors.unshift(new distExports.YAMLParseError([found.index, found.index + 1], 'UNEXPECTED_TOKEN', `character ${code} is not allowed in YAML (a NUL or another control character); remove it`));
 }
-function durationOf(execution) {
-    if (!execution.startDate || !execution.endDate)
+/** A key at the start of a line: a top-level key of a block mapping, as flows are written. */
+const TOP_LEVEL_KEY = Object.fromEntries(['id', 'namespace', 'tasks', 'type'].map((key) => [
+    key,
+    new RegExp(`^(?:${key}|"${key}"|'${key}')[ \\t]*:(?:[ \\t]|$)`, 'm')
+]));
+/**
+ * What a YAML text holds, read from its top-level keys without parsing it (most YAML of a
+ * repository is not Kestra's): a flow document (`id`, `namespace`, `tasks`, no `type`), another
+ * Kestra kind (`id`, `namespace` and a `type`: an App, a test…), or neither.
+ */
+function kindOfText(source) {
+    const has = (key) => TOP_LEVEL_KEY[key].test(source);
+    if (!has('id') || !has('namespace'))
+        return 'none';
+    if (has('type'))
+        return 'other-kind';
+    return has('tasks') ? 'flow' : 'none';
+}
+/** The top-level `type` of a document that is a mapping: another Kestra kind than a flow. */
+function otherKindOf(document) {
+    const contents = document.contents;
+    if (!distExports.isMap(contents) || !contents.has('type'))
         return undefined;
-    const ms = Date.parse(execution.endDate) - Date.parse(execution.startDate);
-    return Number.isNaN(ms) ? undefined : Math.max(0, ms);
+    return scalarString(contents.get('type', true)) ?? 'unknown';
+}
+function scalarString(node) {
+    if (distExports.isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
+        return String(node.value);
+    }
+    return undefined;
 }
 
-/** The smoke executions after a deploy (SPEC §11): flow, execution with its UI link, final state, duration. */
-function smokeSection(report) {
-    const failed = report.runs.filter((r) => r.verdict !== 'passed').length;
-    const verdict = report.passed
-        ? `✅ **Smoke runs passed** (${report.runs.length})`
-        : `❌ **Smoke runs failed** (${failed} of ${report.runs.length})`;
-    const table = markdownTable([
-        { title: 'Flow', cell: (run) => escapeText(`${run.flow.namespace}.${run.flow.id}`) },
-        { title: 'Execution', cell: executionCell },
-        { title: 'State', cell: stateCell },
-        {
-            title: 'Duration',
-            cell: (run) => (run.durationMs === undefined ? '' : formatDuration(run.durationMs))
-        },
-        { title: 'Details', cell: (run) => escapeText(run.message ?? '') }
-    ], report.runs);
-    return `${verdict}\n\n${table}`;
-}
-/** Each restored resource after a rollback, in the order restored, and the commit markers put back. */
-function rollbackSection(result) {
-    const heading = result.complete
-        ? '↩️ **Rolled back**: every resource this deploy changed is back as it was before.'
-        : '⚠️ **Rolled back in part**: some resources could not be put back (see below).';
-    const rows = [
-        ...result.resources.map((r) => ({
-            resource: resourceName(r.deployed.change),
-            kind: r.deployed.change.kind,
-            did: r.deployed.result,
-            result: r.result,
-            message: r.message
-        })),
-        ...result.markers.map((m) => ({
-            resource: m.namespace,
-            kind: 'commit marker',
-            did: 'written',
-            result: m.result,
-            message: m.message
-        }))
-    ];
-    const table = markdownTable([
-        { title: 'Resource', cell: (row) => escapeText(row.resource) },
-        { title: 'Kind', cell: (row) => row.kind },
-        { title: 'Deploy did', cell: (row) => row.did },
-        { title: 'Rollback', cell: (row) => row.result },
-        { title: 'Details', cell: (row) => escapeText(row.message) }
-    ], rows);
-    return `${heading}\n\n${table}`;
-}
-function executionCell(run) {
-    if (!run.executionId)
-        return 'not started';
-    const id = escapeText(run.executionId);
-    return run.url ? `[${id}](${linkTarget(run.url)})` : id;
-}
-function stateCell(run) {
-    const state = escapeText(run.state ?? 'unknown');
-    if (run.verdict === 'timed-out')
-        return `⏱️ ${state} (timed out)`;
-    return run.verdict === 'passed' ? `✅ ${state}` : `❌ ${state}`;
-}
-function formatDuration(ms) {
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)} s`;
-    const minutes = Math.floor(ms / 60_000);
-    return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
+/** Folders that hold dependencies, virtual environments or caches, never a repository's own flows. */
+const NEVER_SEARCHED = new Set([
+    'node_modules',
+    'bower_components',
+    'venv',
+    'site-packages',
+    '__pycache__'
+]);
+/** A folder holding this file is a Python virtual environment, whatever its name. */
+const VIRTUAL_ENV_MARKER = 'pyvenv.cfg';
 /**
- * One phase of the run (SPEC §9): its log lines in a group titled `title`, then `summary` of its result
- * as one line outside the group. A phase that throws closes its group and lets the error through.
+ * Where flow documents are searched for outside the layout's own folders (the anywhere layout, and
+ * the count of flows a layout leaves out): not in dependencies, virtual environments, nor, inside a
+ * Git work tree, what `.gitignore` files exclude (build output). `.kestraignore` applies as everywhere.
  */
-async function phase(reporter, title, work, summary) {
-    reporter.group(title);
-    let result;
-    try {
-        result = await work();
+class SearchScope {
+    gitignore;
+    constructor(gitignore) {
+        this.gitignore = gitignore;
     }
-    catch (error) {
-        reporter.endGroup();
-        throw error;
+    static async of(tree) {
+        return new SearchScope((await tree.versioned()) ? new IgnoreRules(tree, GIT_IGNORE_FILE) : undefined);
     }
-    reporter.endGroup(summary(result));
+    /** Dependencies and virtual environments only, `.gitignore` aside (to look inside what it hides). */
+    static dependenciesOnly() {
+        return new SearchScope(undefined);
+    }
+    /** Why a folder is not searched: it holds dependencies, or a `.gitignore` rule; undefined when it is. */
+    async skips(dirRel) {
+        const name = dirRel.slice(dirRel.lastIndexOf('/') + 1);
+        if (NEVER_SEARCHED.has(name))
+            return 'dependencies';
+        return this.gitignored(dirRel, true);
+    }
+    /** The `.gitignore` rule leaving a file out of the search, if any. */
+    async gitignored(rel, isDir = false) {
+        const rule = await this.gitignore?.excludedBy(rel, isDir);
+        return typeof rule === 'object' ? rule : undefined;
+    }
+    /** What a folder's listing shows: its ignore file, or that it is a virtual environment (not searched). */
+    knowListing(dirRel, names) {
+        this.gitignore?.knowListing(dirRel, names.has(GIT_IGNORE_FILE));
+        return { virtualEnv: names.has(VIRTUAL_ENV_MARKER) };
+    }
+}
+
+/** Lists the files under a folder that are not excluded; symbolic links are listed, never entered. */
+async function walkTree(options) {
+    const result = { entries: [], unreadable: [], hidden: [] };
+    await walkFolder(options.from ?? '', options, result);
     return result;
 }
-
-/**
- * SPEC §11: smoke executions after a deploy that wrote something and had no failed write, then a rollback
- * when one of them failed or a write failed, with `rollback: true`. Sets the `smoke` and `rolled-back` outputs.
- */
-async function afterDeploy(args) {
-    const { settings, result, kestra } = args;
-    const { reporter } = args.ports;
-    const wrote = result.resources.some((r) => WRITTEN.has(r.result));
-    let smoke;
-    if (settings.smokeFlows.length > 0 && wrote && result.status === 'applied') {
-        const { tenantScoped } = await kestra.info();
-        smoke = await phase(reporter, 'Smoke runs', () => runSmoke(settings.smokeFlows, {
-            api: kestra,
-            timeoutMs: settings.smokeTimeoutSeconds * 1000,
-            link: (execution) => executionUrl(settings.server ?? '', tenantScoped ? settings.tenant : undefined, execution),
-            now: () => Date.now(),
-            sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-            log: reporter.info
-        }), (done) => `Smoke runs: ${done.passed ? 'passed' : 'failed'} (${done.runs.length}).`);
-    }
-    else if (settings.smokeFlows.length > 0) {
-        reporter.info(`Smoke runs skipped: ${wrote ? 'a write of this deploy did not go through' : 'this deploy wrote no flow or file'}.`);
-    }
-    reporter.setOutput('smoke', smoke ? (smoke.passed ? 'passed' : 'failed') : 'skipped');
-    const markdown = smoke ? [smokeSection(smoke)] : [];
-    const undo = settings.rollback &&
-        (smoke?.passed === false || result.status === 'failed') &&
-        (wrote || result.markedNamespaces.length > 0);
-    if (undo) {
-        const undone = await phase(reporter, 'Rollback', () => rollback(result, {
-            api: kestra,
-            refs: args.refs,
-            concurrency: settings.concurrency,
-            log: reporter.info
-        }), (done) => `Rollback: ${done.complete ? 'complete' : 'incomplete'}.`);
-        markdown.push(rollbackSection(undone));
-    }
-    reporter.setOutput('rolled-back', undo);
-    if (!smoke || smoke.passed)
-        return { markdown, rolledBack: undo };
-    const failed = smoke.runs
-        .filter((run) => run.verdict !== 'passed')
-        .map((run) => `${run.flow.namespace}.${run.flow.id} (${run.executionId ?? 'not started'}: ${run.verdict === 'timed-out' ? 'timed out' : (run.state ?? run.message)})`);
-    return {
-        markdown,
-        rolledBack: undo,
-        failure: `Smoke run(s) failed: ${failed.join(', ')}. ${undo ? 'The deploy was rolled back.' : 'The deploy stays in place (rollback is false).'}`
-    };
-}
-
-function setCountOutputs(reporter, counts) {
-    reporter.setOutput('created', counts.create);
-    reporter.setOutput('updated', counts.update);
-    reporter.setOutput('deleted', counts.delete);
-    reporter.setOutput('unchanged', counts.unchanged);
-    reporter.setOutput('orphaned', counts.orphaned);
-    reporter.setOutput('drifted', counts.drifted);
-}
-
-/**
- * The deploy's log (SPEC §9): each namespace's writes in one group, logged when its last write has a
- * result, then the namespace's tally as one line outside the group. Writes of several namespaces run
- * at once: lines wait for their namespace, so no group interleaves with another.
- */
-function writeLog(plan, reporter) {
-    const pending = new Map();
-    for (const change of plan.resources.filter(isWrite)) {
-        pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1);
-    }
-    const total = [...pending.values()].reduce((sum, n) => sum + n, 0);
-    const results = new Map();
-    let done = 0;
-    return (result) => {
-        const { namespace } = result.change;
-        const own = results.get(namespace) ?? [];
-        own.push(result);
-        results.set(namespace, own);
-        done++;
-        reporter.progress(done < total ? `Writing to Kestra: ${done} of ${total}` : '');
-        if (own.length < (pending.get(namespace) ?? 0))
-            return;
-        reporter.group(`Writes to ${namespace}`);
-        for (const r of own)
-            reporter.info(describe$2(r));
-        reporter.endGroup(`${namespace}: ${outcomeCounts(own).join(', ')}`);
-        results.delete(namespace);
-    };
-}
-function describe$2({ change, result, revision, message }) {
-    const rev = revision === undefined ? '' : ` (revision ${revision})`;
-    const why = message === undefined ? '' : `: ${message}`;
-    return `${change.kind} ${resourceName(change)}: ${result}${rev}${why}`;
-}
-
-/**
- * `require-reviewed-plan`: the plan about to be applied must be the one shown in the merged PR's comment
- * (same fingerprint); otherwise nothing is deployed.
- */
-async function checkReviewedPlan(args) {
-    const { plan, context, github } = args;
-    const refuse = (why) => new DeployError(`require-reviewed-plan: ${why} Nothing was deployed.`);
-    if (!github)
-        throw refuse('no github-token to read the merged pull request.');
-    const pr = await github.findMergedPullRequest(context.sha);
-    if (!pr)
-        throw refuse(`commit ${context.sha} did not come from a merged pull request, so no plan was reviewed.`);
-    const comment = await github.findStickyComment(pr, commentMarker(args.commentKey));
-    const reviewed = comment && readPlanMarker(comment.body);
-    if (!reviewed)
-        throw refuse(`pull request #${pr} has no plan comment (comment-key '${args.commentKey}').`);
-    if (reviewed.fingerprint !== plan.fingerprint) {
-        throw refuse([
-            `the plan differs from the one reviewed on pull request #${pr}.`,
-            `  reviewed: ${reviewed.fingerprint} (commit ${reviewed.commit})`,
-            `  now:      ${plan.fingerprint} (commit ${context.sha})`,
-            'The server or the repository changed after the review. The plan now:',
-            ...changeLines(plan),
-            'Re-run the pull request workflow to review the current plan, then merge again (or re-run this one after it).'
-        ].join('\n'));
-    }
-    args.log(`The plan matches the one reviewed on pull request #${pr} (${plan.fingerprint.slice(0, 12)}).`);
-}
-function changeLines(plan) {
-    const changes = plan.resources.filter((r) => r.action !== 'unchanged');
-    if (changes.length === 0)
-        return ['  (no changes)'];
-    return changes.map((r) => `  ${r.action} ${r.kind} ${r.kind === 'flow' ? `${r.namespace}.${r.id}` : `${r.namespace}:${r.path}`}`);
-}
-
-/** Applies the plan (SPEC §9) and reports per-resource results. */
-async function applyMode(args) {
-    const { settings, context, ports, plan } = args;
-    const { reporter } = ports;
-    let result;
-    const refs = flowDependencies(args.references);
+async function walkFolder(dirRel, options, result) {
+    let entries;
     try {
-        if (settings.requireReviewedPlan && context.eventName === 'push') {
-            await checkReviewedPlan({
-                plan,
-                context,
-                github: ports.github,
-                commentKey: settings.commentKey,
-                log: reporter.info
-            });
-        }
-        result = await deploy(plan, {
-            api: args.kestra,
-            findings: args.findings,
-            refs,
-            readDesiredFile: repositoryFileReader(args.model),
-            settings: {
-                ...settings,
-                allowOutOfOrder: settings.allowOutOfOrder && context.eventName === 'workflow_dispatch'
-            },
-            managedNamespaces: args.model.managedNamespaces,
-            commit: context.sha,
-            markers: args.markers,
-            repository: `${context.owner}/${context.repo}`,
-            isAncestor: ancestryChecker(context.workspace, ports.github && ((base, head) => ports.github.compareCommits(base, head))),
-            log: reporter.info,
-            onResult: writeLog(plan, reporter)
-        });
+        entries = await options.limit(() => options.tree.list(dirRel));
     }
     catch (error) {
-        if (error instanceof DeployError) {
-            reporter.setOutput('deployed', false);
-            const headline = deployTitle('failed', 'nothing written', settings.commentKey);
-            await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n### Not deployed\n\n${fence(error.message)}\n`);
-            await reportOnPullRequest(args, headline, `Not deployed:\n\n${fence(error.message)}`);
+        result.unreadable.push({ rel: dirRel, message: error.message });
+        return;
+    }
+    const ignoreFile = entries.find((entry) => entry.name === IGNORE_FILE);
+    options.rules.knowListing(dirRel, ignoreFile?.kind === 'file');
+    const inLayout = dirRel === '' || options.mayContain(dirRel);
+    const listing = options.search?.knowListing(dirRel, new Set(entries.map((e) => e.name)));
+    if (listing?.virtualEnv && !inLayout)
+        return;
+    const subfolders = [];
+    for (const { name, kind } of entries) {
+        const rel = childOf(dirRel, name);
+        const isDir = kind === 'folder';
+        const rule = await options.rules.excludedBy(rel, isDir);
+        if (rule === 'fixed')
+            continue;
+        if (rule) {
+            if (kind === 'folder' || kind === 'file')
+                result.hidden.push({ rel, isDir, rule });
+            continue;
         }
-        throw error;
+        if (kind !== 'folder') {
+            result.entries.push({ rel, kind });
+            continue;
+        }
+        if (options.mayContain(rel)) {
+            subfolders.push(walkFolder(rel, options, result));
+        }
+        else if (options.search) {
+            const skipped = await options.search.skips(rel);
+            if (skipped === undefined)
+                subfolders.push(walkFolder(rel, options, result));
+            else if (skipped !== 'dependencies')
+                result.hidden.push({ rel, isDir, rule: skipped });
+        }
     }
-    for (const warning of result.warnings)
-        reporter.warning(warning);
-    const after = await afterDeploy({ settings, ports, kestra: args.kestra, result, refs });
-    const receipt = [
-        renderReceipt(result, {
-            commit: context.sha,
-            time: ports.now().toISOString(),
-            server: settings.server ?? '',
-            tenant: settings.tenant
-        }).trimEnd(),
-        ...after.markdown
-    ].join('\n\n');
-    setCountOutputs(reporter, countResults(result, plan));
-    reporter.setOutput('deployed', result.applied > 0);
-    const headline = deployTitle(after.rolledBack ? 'rolled-back' : after.failure ? 'failed' : result.status, result.status === 'refused'
-        ? 'nothing written: a newer commit is deployed'
-        : [...(after.failure ? ['a smoke run failed'] : []), ...outcomeCounts(result.resources)].join(', '), settings.commentKey);
-    await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n### Deployed\n\n${receipt}\n`);
-    await reportOnPullRequest(args, headline, receipt);
-    if (result.status === 'refused') {
-        reporter.warning(result.refusal ?? 'Nothing was deployed: this commit is older than the one already deployed.');
-        return {};
-    }
-    if (result.status === 'failed') {
-        const undone = after.rolledBack ? '\nThe deploy was rolled back (rollback is true).' : '';
-        return { failure: failureSummary(result) + undone };
-    }
-    reporter.info(`Deployed: ${result.applied} resource(s) written.`);
-    return { failure: after.failure };
+    await Promise.all(subfolders);
 }
-/** Reads a planned file's bytes from the repository (files indexed once: a deploy writes thousands). */
-function repositoryFileReader(model) {
-    const entries = new Map();
-    for (const entry of model.files) {
-        const key = fileKey(entry.namespace, entry.path);
-        if (!entries.has(key))
-            entries.set(key, entry);
+
+/** Nothing is left out inside a folder being looked into, except `.git`, which is never read. */
+const ONLY_GIT = {
+    excludedBy: async (rel) => rel.slice(rel.lastIndexOf('/') + 1).toLowerCase() === '.git' ? 'fixed' : undefined,
+    knowListing: () => undefined
+};
+/**
+ * What the layout would read among the entries ignore rules left out: each hidden file, and the files
+ * of each hidden folder (looked into as the walk would have, dependencies aside), with the rule.
+ */
+async function hiddenFlows(hidden, context) {
+    const found = [];
+    for (const { rel, isDir, rule } of hidden) {
+        const files = isDir ? await filesUnder(rel, context) : [rel];
+        for (const file of files) {
+            if (await wouldRead(file, context))
+                found.push({ rel: file, rule });
+        }
     }
-    return async (change) => {
-        const entry = entries.get(fileKey(change.namespace, change.path));
-        if (!entry)
-            throw new DeployError(`No repository file for ${change.namespace}:${change.path}`);
-        return readNamespaceFileBytes(entry);
+    return found;
+}
+async function filesUnder(dirRel, context) {
+    const walk = await walkTree({
+        tree: context.tree,
+        rules: ONLY_GIT,
+        mayContain: context.rules.mayContain,
+        search: context.layout === 'anywhere' ? SearchScope.dependenciesOnly() : undefined,
+        limit: context.limit,
+        from: dirRel
+    });
+    return walk.entries.filter((entry) => entry.kind === 'file').map((entry) => entry.rel);
+}
+/** Whether the layout reads `rel` as a flow when no ignore rule speaks of it. */
+async function wouldRead(rel, context) {
+    const flow = context.rules.place(rel).flow;
+    if (!flow)
+        return false;
+    if (context.layout === 'custom')
+        return true;
+    return isFlowDocument(context.tree, rel);
+}
+/** A YAML file holding a flow document. */
+async function isFlowDocument(tree, rel) {
+    if (!isYamlFile(rel))
+        return false;
+    const text = await tree.read(rel).then(String, () => '');
+    return kindOfText(normaliseText(text)) === 'flow';
+}
+
+/** Counts down the entries that place files in each namespace: the last one read settles it. */
+class LocalFilesTracker {
+    namespaces = new Map();
+    /** `placements`: those of every entry that places namespace files. */
+    constructor(placements) {
+        for (const placement of placements) {
+            for (const namespace of namespacesOf$1(placement)) {
+                let pending = this.namespaces.get(namespace);
+                if (!pending) {
+                    let settle;
+                    const settled = new Promise((resolve) => (settle = resolve));
+                    pending = { left: 0, files: [], settle, settled };
+                    this.namespaces.set(namespace, pending);
+                }
+                pending.left++;
+            }
+        }
+    }
+    of(namespace) {
+        return this.namespaces.get(namespace)?.settled ?? Promise.resolve([]);
+    }
+    /** One entry was read (whatever came of it), giving these namespace files. */
+    read(placement, files) {
+        for (const namespace of namespacesOf$1(placement)) {
+            const pending = this.namespaces.get(namespace);
+            pending.files.push(...files.filter((file) => file.namespace === namespace));
+            if (--pending.left === 0)
+                pending.settle(pending.files);
+        }
+    }
+}
+function namespacesOf$1(placement) {
+    return new Set(placement.files.map((file) => file.namespace));
+}
+
+/** Kestra's own namespace: managed only when the `namespaces` input lists it. */
+const SYSTEM_NAMESPACE$1 = 'system';
+/** Namespaces the repository holds a resource for, plus the listed ones; sorted, unique. */
+function managedNamespaces(flows, files, extraNamespaces) {
+    const held = new Set();
+    for (const flow of flows) {
+        const namespace = flowNamespace(flow);
+        if (namespace !== undefined)
+            held.add(namespace);
+    }
+    for (const file of files)
+        held.add(file.namespace);
+    const managed = [...held].filter((namespace) => heldNamespaceIsManaged(namespace, extraNamespaces));
+    return [...new Set([...managed, ...extraNamespaces])].sort(compareCodeUnits);
+}
+/** The namespace a flow file makes managed, if any. */
+function flowNamespace(flow) {
+    if (flow.notAFlow)
+        return undefined;
+    // A namespace that breaks the layout is an error of its own; it must not make another namespace managed
+    // (and so open it to deletions).
+    return namespaceFits(flow) ? flow.namespace : flow.expectedNamespace;
+}
+/** Whether a namespace the repository holds a resource for is managed: `system` only when listed. */
+function heldNamespaceIsManaged(namespace, extraNamespaces) {
+    return namespace !== SYSTEM_NAMESPACE$1 || extraNamespaces.includes(namespace);
+}
+/** The flow declares a valid namespace that its folder allows (the same one or a child of it). */
+function namespaceFits(flow) {
+    const { namespace, expectedNamespace } = flow;
+    if (namespace === undefined || !NAMESPACE_PATTERN$1.test(namespace))
+        return false;
+    return (expectedNamespace === undefined ||
+        namespace === expectedNamespace ||
+        namespace.startsWith(`${expectedNamespace}.`));
+}
+function compareCodeUnits(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Byte offset of the first invalid UTF-8 sequence, or -1 when the bytes are valid UTF-8. */
+function firstInvalidUtf8(bytes) {
+    if (isUtf8(bytes))
+        return -1;
+    let i = 0;
+    while (i < bytes.length) {
+        const b = bytes[i];
+        const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : 4;
+        if (b >= 0xf5 || (b >= 0x80 && b < 0xc2))
+            return i;
+        if (i + length > bytes.length)
+            return i;
+        const second = bytes[i + 1];
+        // The narrower second-byte ranges exclude overlong forms, surrogates and code points above U+10FFFF.
+        if (length >= 2) {
+            const low = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+            const high = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
+            if (second < low || second > high)
+                return i;
+        }
+        for (let k = 2; k < length; k++) {
+            const c = bytes[i + k];
+            if (c < 0x80 || c > 0xbf)
+                return i;
+        }
+        i += length;
+    }
+    return -1;
+}
+/** 1-based line of a byte offset. */
+function lineOfOffset(bytes, offset) {
+    let line = 1;
+    for (let i = 0; i < offset; i++)
+        if (bytes[i] === 0x0a)
+            line++;
+    return line;
+}
+
+/** Reads a flow file (`path`: the file or a link's target, relative to root) as UTF-8 and parses it; text that is not UTF-8 is a read problem. */
+async function readFlow(tree, path, location) {
+    let bytes;
+    try {
+        bytes = await tree.read(path);
+    }
+    catch (error) {
+        return {
+            severity: 'error',
+            file: location.file,
+            message: `cannot read the flow file: ${error.message}`
+        };
+    }
+    if (location.ifFlowDocument && kindOfText(normaliseText(bytes.toString('utf8'))) === 'none') {
+        return 'not-a-flow';
+    }
+    const invalidAt = firstInvalidUtf8(bytes);
+    if (invalidAt !== -1) {
+        return {
+            severity: 'error',
+            file: location.file,
+            line: lineOfOffset(bytes, invalidAt),
+            message: 'the flow file is not valid UTF-8 text; save it with UTF-8 encoding'
+        };
+    }
+    const { file, rel, expectedNamespace } = location;
+    return parseFlowFile({ file, rel, expectedNamespace, raw: bytes.toString('utf8') });
+}
+
+/** At most this many paths are named in a note; the count says the rest. */
+const NAMED = 5;
+/** One notice for the run: YAML files of other Kestra kinds (a top-level `type`) are not flows. */
+function otherKindsNotice(skipped) {
+    const files = [...skipped].sort((a, b) => (a.file < b.file ? -1 : 1));
+    const types = [...new Set(files.map(({ type }) => type))].sort();
+    return {
+        severity: 'notice',
+        file: files[0].file,
+        message: `${files.length} YAML file(s) of other Kestra kinds than flows (top-level type: ${types.join(', ')}) ` +
+            `were skipped: ${named(files.map(({ file }) => file))}. The action deploys flows and namespace files only`
     };
 }
-/** What each flow needs on the server before it is written: the flows it calls, the files it reads. */
-function flowDependencies(references) {
-    return references.map((ref) => ({
-        from: ref.fromFlow,
-        to: ref.kind === 'flow' ? flowKey(ref.namespace, ref.id) : fileKey(ref.namespace, ref.path)
+/**
+ * Flow documents under root that the layout does not read, as one warning
+ * (docs/layouts.md#what-a-run-says).
+ */
+function unmatchedFlowsWarning(files, settings) {
+    const sorted = [...files].sort();
+    const why = settings.layout === 'custom'
+        ? `are not matched by the flows globs (${settings.flowGlobs.join(', ')}): ${named(sorted)}. Widen the globs`
+        : `are not read by the ${settings.layout} layout: ${named(sorted)}. Move them to ${flowPlaces(settings).join(', ')}`;
+    return {
+        severity: 'warning',
+        file: sorted[0],
+        message: `${sorted.length} flow file(s) under root ${why}, or set layout: anywhere to read every flow`
+    };
+}
+/** The rule id of `nothingFound`: about the run, not about a file, so never demoted on a pull request. */
+const NOTHING_FOUND = 'nothing-found';
+/**
+ * A run that finds no resource at all is an error that says where it looked, and which
+ * ignore rules hid the flows it would have read (docs/layouts.md#what-a-run-says).
+ */
+function nothingFound(model, settings, hidden = []) {
+    const byRule = groupByRule(hidden, model.rootRel);
+    const hiding = byRule.length === 0
+        ? ''
+        : ` Ignore rules hide what it would read: ${byRule
+            .map(({ rule, files }) => `${ruleName(rule, model.rootRel)} hides ${named(files)}`)
+            .join('; ')}. Change the rule to deploy them.`;
+    return {
+        severity: 'error',
+        file: model.rootRel || '.',
+        rule: NOTHING_FOUND,
+        message: `No flow or namespace file found: the ${settings.layout} layout (${model.layout.reason}) ` +
+            `looked in ${lookedIn(settings)} under root '${settings.root}'.${hiding} Set namespace (flows/ and files/ ` +
+            'of one namespace), layout (tenant, namespace, anywhere, custom) or root (the folder holding ' +
+            'the flows), or list the namespaces to manage in namespaces'
+    };
+}
+/**
+ * docs/layouts.md#what-a-run-says: one warning per ignore rule that hides flow documents the layout
+ * would read (or files a `flows` glob matches), on the rule's line: no run is silent about a flow
+ * it leaves out.
+ */
+function hiddenFlowsWarnings(hidden, settings, rootRel) {
+    const what = settings.layout === 'custom'
+        ? `file(s) that the flows globs (${settings.flowGlobs.join(', ')}) match`
+        : `flow document(s) that the ${settings.layout} layout would read`;
+    return groupByRule(hidden, rootRel).map(({ rule, rels, files }) => ({
+        severity: 'warning',
+        file: inWorkspace(rootRel, rule.file ?? rels[0]),
+        ...(rule.line > 0 ? { line: rule.line } : {}),
+        rule: 'ignored-flows',
+        message: `${ruleName(rule, rootRel)} hides ${files.length} ${what}: ${named(files)}. ${ruleFix(rule, rels[0])}`
     }));
 }
-function countResults(result, plan) {
-    const count = (outcome) => result.resources.filter((r) => r.result === outcome).length;
+function groupByRule(hidden, rootRel) {
+    const groups = new Map();
+    for (const { rel, rule } of hidden) {
+        const key = ruleOrder(rule);
+        const group = groups.get(key) ?? { rule, rels: new Set() };
+        group.rels.add(rel);
+        groups.set(key, group);
+    }
+    return [...groups.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([, { rule, rels }]) => {
+        const sorted = [...rels].sort();
+        return { rule, rels: sorted, files: sorted.map((rel) => inWorkspace(rootRel, rel)) };
+    });
+}
+function ruleOrder(rule) {
+    return `${rule.file ?? ''}\0${String(rule.line).padStart(9, '0')}\0${rule.pattern}`;
+}
+function ruleName(rule, rootRel) {
+    if (rule.file === undefined) {
+        return "The rule on names starting with '.' (dotfiles and dot-folders are not read unless a .kestraignore negation lists them)";
+    }
+    return `${inWorkspace(rootRel, rule.file)} line ${rule.line} (\`${rule.pattern}\`)`;
+}
+/** How to read them again, with the first one's top folder (relative to the ignore file) as example. */
+function ruleFix(rule, first) {
+    const below = rule.file?.includes('/') ? first.slice(rule.file.lastIndexOf('/') + 1) : first;
+    const top = below.split('/');
+    const negation = `!${top[0]}${top.length > 1 ? '/' : ''}`;
+    if (rule.file === undefined) {
+        return `To deploy them, add a negation naming them to .kestraignore (e.g. \`${negation}\`)`;
+    }
+    if (rule.file.endsWith(GIT_IGNORE_FILE)) {
+        return 'Git ignores these paths, so the search does too: move the flows, or name them with layout: custom and flows globs';
+    }
+    return (`To deploy them, narrow that rule or add a negation after it (e.g. \`${negation}\`); a negation ` +
+        'cannot re-include a file inside an excluded folder, so re-include the folder first');
+}
+function inWorkspace(rootRel, rel) {
+    return rootRel === '' ? rel : `${rootRel}/${rel}`;
+}
+function lookedIn(settings) {
+    const files = { tenant: ['<namespace>/files/'], namespace: ['files/'] }[settings.layout];
+    const mapped = settings.namespaceFiles.map(({ dir }) => `${dir || '.'}/`);
+    return [...flowPlaces(settings), ...(files ?? []), ...mapped].join(', ');
+}
+function flowPlaces(settings) {
     return {
-        create: count('created'),
-        update: count('updated'),
-        delete: count('deleted'),
-        unchanged: result.resources.filter((r) => r.result === 'unchanged' && r.change.action !== 'orphaned').length,
-        orphaned: plan.counts.orphaned,
-        drifted: plan.counts.drifted
-    };
+        tenant: ['<namespace>/flows/'],
+        namespace: ['flows/'],
+        anywhere: ['every folder'],
+        custom: settings.flowGlobs
+    }[settings.layout];
 }
-function failureSummary(result) {
-    const name = (r) => r.change.kind === 'flow'
-        ? flowKey(r.change.namespace, r.change.id)
-        : fileKey(r.change.namespace, r.change.path);
-    const notApplied = result.resources.filter((r) => ['conflict', 'failed', 'skipped'].includes(r.result));
-    const applied = result.resources.filter((r) => ['created', 'updated', 'deleted'].includes(r.result));
-    return [
-        `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. Re-run the workflow to finish (applied resources are not written again).`,
-        ...notApplied.map((r) => `  ${r.result}: ${name(r)}${r.message ? ` — ${r.message}` : ''}`),
-        ...(applied.length > 0 ? ['Applied:', ...applied.map((r) => `  ${r.result}: ${name(r)}`)] : [])
-    ].join('\n');
-}
-/** On push, the merged pull request's comment gets the deploy's headline and Deployed section. */
-async function reportOnPullRequest(args, headline, receipt) {
-    if (args.context.eventName !== 'push')
-        return;
-    try {
-        await addDeployedSection(args, headline, receipt);
-    }
-    catch (error) {
-        // What was written stays written: a GitHub failure here must not turn the deploy red.
-        args.ports.reporter.warning(`The Deployed section could not be added to the pull-request comment: ${errorMessage(error)}`);
-    }
-}
-async function addDeployedSection(args, headline, receipt) {
-    const { ports, context, settings } = args;
-    if (!ports.github || !settings.comment)
-        return;
-    const pr = await ports.github.findMergedPullRequest(context.sha);
-    if (!pr)
-        return;
-    const comment = await ports.github.findStickyComment(pr, commentMarker(settings.commentKey));
-    if (!comment)
-        return;
-    const outcome = await ports.github.updateComment(comment.id, upsertDeployedSection(comment.body, receipt, headline));
-    if (outcome.status === 'forbidden')
-        ports.reporter.warning(`The pull-request comment could not be updated: ${outcome.message}`);
-    else
-        ports.reporter.setOutput('comment-url', outcome.url);
+function named(paths) {
+    const shown = paths.slice(0, NAMED).join(', ');
+    return paths.length > NAMED ? `${shown} and ${paths.length - NAMED} more` : shown;
 }
 
 /**
- * Which files a PR or push changed (SPEC §3): from the local git history when it holds both commits,
- * else from the GitHub API, else "everything" with the reason. Git runs through execFile with argument
- * arrays and only ever receives validated commit ids; paths are read NUL-separated.
+ * Top-level folders the tenant layout skips because their name is not a namespace, although they
+ * hold a flows/ or files/ folder (e.g. `Company.Team/flows`): almost surely a naming mistake.
  */
-const run$3 = promisify(execFile);
-const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
-const ZERO_SHA = /^0+$/;
-const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` for an exact list';
-async function detectChangedFiles(context, options) {
-    if (PR_EVENTS.includes(context.eventName))
-        return pullRequestChanges(context, options);
-    if (context.eventName === 'push')
-        return pushChanges(context, options);
-    return all(`${context.eventName} events treat every file as changed`);
-}
-async function pullRequestChanges(context, { workspace, github }) {
-    const pr = context.pullRequest;
-    if (!pr)
-        return all(`the ${context.eventName} event names no pull request`);
-    let gitProblem = `the PR's base and head commits are not in the local history (shallow clone)`;
-    if ((await hasCommit(workspace, pr.baseSha)) && (await hasCommit(workspace, pr.headSha))) {
-        try {
-            return fromGit(await gitDiff(workspace, [`${pr.baseSha}...${pr.headSha}`]));
-        }
-        catch (error) {
-            gitProblem = `git diff failed (${firstLine$1(errorMessage(error))})`;
-        }
-    }
-    if (!github)
-        return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`);
-    let listed;
-    try {
-        listed = await github.listPullRequestFiles(pr.number);
-    }
-    catch (error) {
-        return all(`${gitProblem} and ${errorMessage(error)}`);
-    }
-    if (listed.truncated) {
-        return all(`the PR changes more than 3,000 files, GitHub's listing limit; ${FULL_HISTORY_HINT}`);
-    }
-    if (pr.changedFiles !== undefined && listed.files.length < pr.changedFiles) {
-        return all(`GitHub listed ${listed.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`);
-    }
-    return fromApi(listed.files, `${gitProblem}; listed through the GitHub API`);
-}
-async function pushChanges(context, { workspace, github }) {
-    const push = context.push;
-    if (!push || !SHA.test(push.after))
-        return all('the push event names no commit range');
-    if (ZERO_SHA.test(push.after))
-        return all('the push deleted the branch');
-    if (ZERO_SHA.test(push.before) || !push.before) {
-        return all('the push created a new branch, so there is no previous commit to compare with');
-    }
-    const short = push.before.slice(0, 12);
-    let gitProblem = `the previous commit ${short} is not in the local history (force push or shallow clone)`;
-    if ((await hasCommit(workspace, push.before)) && (await hasCommit(workspace, push.after))) {
-        try {
-            // Two-dot: what the tree looks like now against what it was, right even after a force push.
-            return fromGit(await gitDiff(workspace, [push.before, push.after]));
-        }
-        catch (error) {
-            gitProblem = `git diff failed (${firstLine$1(errorMessage(error))})`;
-        }
-    }
-    if (!github)
-        return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`);
-    let compared;
-    try {
-        compared = await github.compareCommits(push.before, push.after);
-    }
-    catch (error) {
-        return all(`${gitProblem} and ${errorMessage(error)}`);
-    }
-    if (compared.status !== 'ahead' && compared.status !== 'identical') {
-        // The compare is three-dot (since the merge base): after a force push it misses reverted files.
-        return all(`the push rewrote history (${short} is not an ancestor of the pushed commit)`);
-    }
-    if (compared.truncated) {
-        return all(`the push changes more than 300 files, GitHub's compare limit; ${FULL_HISTORY_HINT}`);
-    }
-    return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`);
-}
-async function hasCommit(workspace, sha) {
-    if (!SHA.test(sha))
-        return false;
-    try {
-        await git$2(workspace, ['cat-file', '-e', `${sha}^{commit}`]);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/** `git diff --name-status -z -M`: entries are STATUS\0PATH\0, renames and copies STATUS\0OLD\0NEW\0. */
-async function gitDiff(workspace, revisions) {
-    const output = await git$2(workspace, [
-        'diff',
-        '--name-status',
-        '-z',
-        '-M',
-        '--no-color',
-        '--no-ext-diff',
-        '--relative',
-        ...revisions,
-        '--'
-    ]);
-    const fields = output.split('\0');
-    const paths = new Set();
-    for (let i = 0; i < fields.length;) {
-        const status = fields[i++];
-        if (!status)
+async function misnamedTenantFolders(tree, rules) {
+    const misnamed = [];
+    const top = await tree.list('').catch(() => []);
+    for (const folder of top) {
+        if (folder.kind !== 'folder' || NAMESPACE_PATTERN$1.test(folder.name))
             continue;
-        if (status[0] === 'R' || status[0] === 'C')
-            paths.add(fields[i++]);
-        paths.add(fields[i++]);
+        if (await rules.excludes(folder.name, true))
+            continue;
+        const inside = await tree.list(folder.name).catch(() => []);
+        if (inside.some((d) => d.kind === 'folder' && (d.name === 'flows' || d.name === 'files'))) {
+            misnamed.push(folder.name);
+        }
     }
-    return paths;
+    return misnamed;
 }
-async function git$2(workspace, args) {
-    const { stdout } = await run$3('git', args, {
-        cwd: workspace,
-        encoding: 'utf8',
-        maxBuffer: 256 * 1024 * 1024,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
+
+/** Files read or hashed at once. */
+const CONCURRENCY = 32;
+/**
+ * Reads the flows and namespace files of `tree` (the work tree, or a commit) as the layout defines
+ * them. `settings.root` is the tree's root.
+ */
+async function loadRepository(tree, settings, hooks = {}) {
+    const { workspace, rootRel } = tree;
+    const fileOf = (rel) => (rootRel === '' ? rel : `${rootRel}/${rel}`);
+    const rules = new IgnoreRules(tree);
+    const model = {
+        workspace,
+        root: resolve(workspace, rootRel),
+        rootRel,
+        layout: await chooseLayout(settings, tree, rules),
+        flows: [],
+        files: [],
+        managedNamespaces: managedNamespaces([], [], settings.extraNamespaces),
+        readProblems: []
+    };
+    if (!(await tree.hasRoot())) {
+        model.readProblems.push({
+            severity: 'error',
+            file: rootRel === '' ? '.' : rootRel,
+            message: `the root folder '${settings.root}' does not exist in the workspace; check the root input`
+        });
+        return model;
+    }
+    const chosen = { ...settings, layout: model.layout.layout };
+    const layout = layoutRules(chosen);
+    const search = await SearchScope.of(tree);
+    const walking = new Semaphore(CONCURRENCY);
+    const walk = await walkTree({
+        tree,
+        rules,
+        mayContain: layout.mayContain,
+        search,
+        limit: (task) => walking.run(task)
     });
-    return stdout;
-}
-function fromGit(paths) {
-    return { kind: 'list', paths, source: 'git' };
-}
-function fromApi(files, note) {
-    const paths = new Set();
-    for (const file of files) {
-        paths.add(file.path);
-        if (file.previousPath)
-            paths.add(file.previousPath);
+    const revealed = new Set();
+    const held = (namespace) => {
+        if (revealed.has(namespace) || !heldNamespaceIsManaged(namespace, settings.extraNamespaces))
+            return;
+        revealed.add(namespace);
+        hooks.onNamespace?.(namespace);
+    };
+    settings.extraNamespaces.forEach(held);
+    const placed = walk.entries.map((entry) => ({ entry, placement: layout.place(entry.rel) }));
+    const localFiles = new LocalFilesTracker(placed.filter(({ placement }) => placement.files.length > 0).map(({ placement }) => placement));
+    hooks.onFiles?.(localFiles);
+    const context = {
+        tree,
+        known: hooks.known,
+        fileOf,
+        layout,
+        rules,
+        search,
+        readsEveryFlow: chosen.layout === 'anywhere'
+    };
+    const breather = new Breather();
+    const load = (entries) => mapLimit(entries, CONCURRENCY, async ({ entry, placement }) => {
+        // Reading and parsing a flow is synchronous: let server answers in. Other files mostly wait.
+        if (placement.flow)
+            await breather.breathe();
+        const discovered = await loadEntry(entry, placement, context);
+        if (placement.files.length > 0)
+            localFiles.read(placement, discovered.files);
+        for (const flow of discovered.flows) {
+            hooks.onFlow?.(flow);
+            const namespace = flowNamespace(flow);
+            if (namespace !== undefined)
+                held(namespace);
+        }
+        for (const file of discovered.files)
+            held(file.namespace);
+        return discovered;
+    });
+    // Namespace files are read (mostly waiting on the file system) while flows are parsed.
+    const found = (await Promise.all([
+        load(placed.filter(({ placement }) => placement.flow === undefined)),
+        load(placed.filter(({ placement }) => placement.flow !== undefined))
+    ])).flat();
+    const hidden = [
+        ...(await hiddenFlows(walk.hidden, {
+            tree,
+            rules: layout,
+            layout: chosen.layout,
+            limit: (task) => walking.run(task)
+        })),
+        ...found.flatMap((part) => part.hidden)
+    ];
+    if (chosen.layout === 'tenant') {
+        for (const folder of await misnamedTenantFolders(tree, rules)) {
+            model.readProblems.push({
+                severity: 'warning',
+                file: fileOf(folder),
+                message: `'${folder}' is not a namespace name (lower-case letters, digits, '.', '_' and '-'), ` +
+                    'so its flows/ and files/ folders are not read; rename the folder to its namespace'
+            });
+        }
     }
-    return { kind: 'list', paths, source: 'api', note };
+    for (const { rel, message } of walk.unreadable) {
+        model.readProblems.push({
+            severity: 'error',
+            file: rel === '' ? model.rootRel || '.' : fileOf(rel),
+            message: `cannot list this folder: ${message}`
+        });
+    }
+    for (const part of found) {
+        model.flows.push(...part.flows);
+        model.files.push(...part.files);
+        model.readProblems.push(...part.problems);
+    }
+    const otherKinds = found.flatMap((part) => part.otherKinds);
+    const unmatched = found.flatMap((part) => part.unmatched);
+    if (otherKinds.length > 0)
+        model.readProblems.push(otherKindsNotice(otherKinds));
+    if (unmatched.length > 0)
+        model.readProblems.push(unmatchedFlowsWarning(unmatched, chosen));
+    model.readProblems.push(...hiddenFlowsWarnings(hidden, chosen, rootRel));
+    if (model.flows.length + model.files.length === 0 && settings.extraNamespaces.length === 0) {
+        model.readProblems.push(nothingFound(model, chosen, hidden));
+    }
+    model.flows.sort(byFlowOrder);
+    model.files.sort(byFileOrder);
+    model.readProblems.sort(byProblemOrder);
+    model.managedNamespaces = managedNamespaces(model.flows, model.files, settings.extraNamespaces);
+    return model;
 }
-function all(reason) {
-    return { kind: 'all', reason };
+function byFlowOrder(a, b) {
+    return compareCodeUnits(a.file, b.file);
 }
-function firstLine$1(text) {
-    return text.split('\n', 1)[0];
+function byFileOrder(a, b) {
+    return (compareCodeUnits(a.file, b.file) ||
+        compareCodeUnits(a.namespace, b.namespace) ||
+        compareCodeUnits(a.path, b.path));
+}
+function byProblemOrder(a, b) {
+    return (compareCodeUnits(a.file, b.file) ||
+        (a.line ?? 0) - (b.line ?? 0) ||
+        compareCodeUnits(a.message, b.message));
+}
+async function loadEntry(entry, placement, context) {
+    const found = {
+        flows: [],
+        files: [],
+        problems: [],
+        otherKinds: [],
+        unmatched: [],
+        hidden: []
+    };
+    const known = entry.kind === 'file' ? context.known?.(entry.rel) : undefined;
+    if (known)
+        return { ...found, ...known };
+    const file = context.fileOf(entry.rel);
+    const { tree } = context;
+    const gitignored = entry.kind === 'file' ? await context.search.gitignored(entry.rel) : undefined;
+    const searched = entry.kind === 'file' && !gitignored;
+    // The anywhere layout looks for flows in plain files that .gitignore keeps, never behind links.
+    if (placement.flow?.ifFlowDocument && !searched) {
+        if (gitignored && (await isFlowDocument(tree, entry.rel))) {
+            found.hidden.push({ rel: entry.rel, rule: gitignored });
+        }
+        placement = { files: placement.files };
+    }
+    const wanted = placement.flow !== undefined || placement.files.length > 0;
+    const problem = (severity, message) => found.problems.push({ severity, file, message });
+    if (entry.kind === 'other') {
+        if (wanted)
+            problem('warning', 'not a regular file; skipped');
+        return found;
+    }
+    // The file read: the entry itself, or a link's target.
+    let source = { rel: entry.rel, bytesPath: tree.bytesPath(entry.rel) };
+    if (entry.kind === 'symlink') {
+        const target = await tree.resolveLink(entry.rel, context.rules);
+        if (!wanted && !context.layout.mayContain(entry.rel)) {
+            const refused = target.kind === 'escapes' || (target.kind === 'folder' && target.escapes);
+            if (refused)
+                problem('warning', refusedLink(target.reason));
+            return found;
+        }
+        if (target.kind === 'folder') {
+            problem(target.escapes ? 'error' : 'warning', `a symbolic link to a folder${target.reason ? ` (${target.reason})` : ''}; ` +
+                'linked folders are never followed, so nothing in it is deployed');
+            return found;
+        }
+        if (target.kind === 'other') {
+            if (wanted)
+                problem('warning', 'a symbolic link to something that is not a file; skipped');
+            return found;
+        }
+        if (target.kind === 'escapes') {
+            if (placement.flow) {
+                problem('error', `a symbolic link that is never followed: ${target.reason}`);
+            }
+            else {
+                found.files.push(...fileEntries(placement, file, entry.rel, EMPTY_CONTENT, {
+                    absPath: source.bytesPath,
+                    symlink: true,
+                    symlinkEscapes: true
+                }));
+            }
+            return found;
+        }
+        source = { rel: target.target, bytesPath: target.bytesPath };
+    }
+    if (placement.flow) {
+        if (placement.files.length > 0 && !placement.flow.ifFlowDocument) {
+            problem('warning', 'matched by both the flows and a namespace-files mapping; it is read as a flow and not ' +
+                'uploaded as a namespace file (narrow the flows globs or the mapping to remove this warning)');
+        }
+        const flow = await readFlow(tree, source.rel, { file, rel: entry.rel, ...placement.flow });
+        if (flow === 'not-a-flow')
+            placement = { files: placement.files };
+        else if ('severity' in flow)
+            found.problems.push(flow);
+        else if (flow.otherKind !== undefined)
+            found.otherKinds.push({ file, type: flow.otherKind });
+        else
+            found.flows.push(flow);
+        if (placement.flow)
+            return found;
+    }
+    if (placement.files.length === 0) {
+        if (searched && !context.readsEveryFlow && (await isFlowDocument(tree, entry.rel))) {
+            found.unmatched.push(file);
+        }
+        return found;
+    }
+    let content;
+    try {
+        content = await tree.summarise(source.rel);
+    }
+    catch (error) {
+        problem('error', `cannot read the file: ${error.message}`);
+        return found;
+    }
+    found.files.push(...fileEntries(placement, file, entry.rel, content, {
+        absPath: source.bytesPath,
+        symlink: entry.kind === 'symlink',
+        symlinkEscapes: false
+    }));
+    return found;
+}
+/**
+ * docs/layouts.md#symbolic-links: a link out of root is refused with a warning naming it, even
+ * where nothing reads it.
+ */
+function refusedLink(reason) {
+    return (`a symbolic link that is never followed${reason ? `: ${reason}` : ''}. Nothing it points to is ` +
+        'read; copy what it should deploy under root');
+}
+function fileEntries(placement, file, rel, content, origin) {
+    return placement.files.map(({ namespace, path }) => ({
+        file,
+        rel,
+        namespace,
+        path,
+        ...content,
+        ...origin
+    }));
+}
+
+/** What is wrong with a `dependsOn` graph: unknown names and the first cycle (deterministic). */
+function dependencyProblems(document, members) {
+    const ids = new Set(members.map((m) => m.id).filter((id) => id !== undefined));
+    const graph = new Map();
+    const unknown = [];
+    for (const [index, member] of members.entries()) {
+        const deps = [];
+        for (const node of document.items(member.dependsOn)) {
+            const name = document.string(node);
+            if (name === undefined)
+                continue;
+            deps.push(name);
+            if (!ids.has(name))
+                unknown.push({ node, name, member: index });
+        }
+        if (member.id !== undefined)
+            graph.set(member.id, deps);
+    }
+    return { unknown, cycle: findCycle(graph) };
+}
+/** A cycle in a dependency graph (node → the nodes it depends on), as a path, or undefined. */
+function findCycle(graph) {
+    const done = new Set();
+    const path = [];
+    const onPath = new Set();
+    const visit = (node) => {
+        if (onPath.has(node))
+            return [...path.slice(path.indexOf(node)), node];
+        if (done.has(node) || !graph.has(node))
+            return undefined;
+        onPath.add(node);
+        path.push(node);
+        for (const next of graph.get(node) ?? []) {
+            const cycle = visit(next);
+            if (cycle)
+                return cycle;
+        }
+        path.pop();
+        onPath.delete(node);
+        done.add(node);
+        return undefined;
+    };
+    for (const node of [...graph.keys()].sort()) {
+        const cycle = visit(node);
+        if (cycle)
+            return cycle;
+    }
+    return undefined;
+}
+
+/** Properties that hold child tasks in Kestra's flowable tasks (and in the flow itself). */
+const CHILD_TASK_KEYS = new Set([
+    'tasks',
+    'then',
+    'else',
+    'defaults',
+    'errors',
+    'finally',
+    'afterExecution'
+]);
+const CORE_FLOW_PREFIXES = ['io.kestra.plugin.core.flow.', 'io.kestra.core.tasks.flows.'];
+/** `Parallel` for `io.kestra.plugin.core.flow.Parallel` or its pre-0.17 alias; undefined for other types. */
+function coreFlowType(type) {
+    if (type === undefined)
+        return undefined;
+    for (const prefix of CORE_FLOW_PREFIXES) {
+        if (type.startsWith(prefix))
+            return type.slice(prefix.length);
+    }
+    return undefined;
+}
+/** Core flowable tasks: their child lists are known, so a malformed child is certainly an error. */
+const CORE_FLOWABLE = new Set([
+    'Parallel',
+    'Sequential',
+    'Switch',
+    'If',
+    'EachSequential',
+    'EachParallel',
+    'ForEach',
+    'Dag',
+    'AllowFailure',
+    'WorkingDirectory',
+    'LoopUntil',
+    'Pause'
+]);
+/** Walks every task of a flow: top-level lists, listeners, and nested children of flowable tasks. */
+function taskTree(document) {
+    const tree = { tasks: [], triggers: [], lists: [] };
+    const root = document.root;
+    if (!root || !document.aliases.safe)
+        return tree;
+    for (const entry of document.entries(root)) {
+        const key = String(entry.key.value);
+        if (key === 'tasks' || key === 'errors' || key === 'finally' || key === 'afterExecution') {
+            walkList(document, tree, entry, key, true, undefined, undefined);
+        }
+        else if (key === 'listeners') {
+            document.items(entry.value).forEach((listener, index) => {
+                const tasks = document.get(listener, 'tasks');
+                if (tasks)
+                    walkList(document, tree, tasks, `listeners[${index}].tasks`, true, undefined, undefined);
+            });
+        }
+        else if (key === 'triggers') {
+            itemsWithOrigin(document, entry.value).forEach(({ node, via }, index) => {
+                const map = document.map(node);
+                if (map)
+                    tree.triggers.push(describe$2(document, map, via ?? map, true, `triggers[${index}]`));
+            });
+        }
+    }
+    return tree;
+}
+function walkList(document, tree, entry, path, strict, owner, via) {
+    tree.lists.push({ owner, entry, path });
+    itemsWithOrigin(document, entry.value).forEach(({ node, via: itemVia }, index) => {
+        const map = document.map(node);
+        if (!map)
+            return;
+        const at = via ?? itemVia;
+        const itemPath = `${path}[${index}]`;
+        if (isTaskLike(document, map, strict)) {
+            visitTask(document, tree, map, at, strict, owner, itemPath);
+            return;
+        }
+        // Dag: `tasks: [{ task: {...}, dependsOn: [...] }]`
+        const inner = document.get(map, 'task');
+        const innerMap = document.map(inner?.value);
+        if (inner && innerMap && isTaskLike(document, innerMap, strict)) {
+            const innerVia = distExports.isAlias(inner.pair.value) ? inner.pair.value : undefined;
+            visitTask(document, tree, innerMap, at ?? innerVia, strict, owner, `${itemPath}.task`);
+        }
+    });
+}
+function visitTask(document, tree, map, via, strict, parent, path) {
+    const task = describe$2(document, map, via ?? map, strict, path, parent);
+    tree.tasks.push(task);
+    const childStrict = CORE_FLOWABLE.has(coreFlowType(task.type) ?? '');
+    for (const entry of document.entries(map)) {
+        const key = String(entry.key.value);
+        const entryVia = via ?? (distExports.isAlias(entry.pair.value) ? entry.pair.value : undefined);
+        if (key === 'cases') {
+            for (const caseEntry of document.entries(entry.value)) {
+                const caseVia = entryVia ?? (distExports.isAlias(caseEntry.pair.value) ? caseEntry.pair.value : undefined);
+                walkList(document, tree, caseEntry, `${path}.cases.${String(caseEntry.key.value)}`, childStrict, task, caseVia);
+            }
+        }
+        else if (CHILD_TASK_KEYS.has(key) && document.seq(entry.value)) {
+            walkList(document, tree, entry, `${path}.${key}`, childStrict, task, entryVia);
+        }
+        else if (CHILD_TASK_KEYS.has(key) && childStrict && document.isNull(entry.value)) {
+            tree.lists.push({ owner: task, entry, path: `${path}.${key}` });
+        }
+    }
+}
+function isTaskLike(document, map, strict) {
+    const hasId = document.get(map, 'id') !== undefined;
+    const hasType = document.get(map, 'type') !== undefined;
+    return strict ? hasId || hasType : hasId && hasType;
+}
+function describe$2(document, map, at, strict, path, parent) {
+    const idEntry = document.get(map, 'id');
+    const typeEntry = document.get(map, 'type');
+    const node = { map, at, strict, path };
+    if (parent)
+        node.parent = parent;
+    if (idEntry) {
+        node.idEntry = idEntry;
+        const id = document.string(idEntry.value);
+        if (id !== undefined)
+            node.id = id;
+    }
+    if (typeEntry) {
+        node.typeEntry = typeEntry;
+        const type = document.string(typeEntry.value);
+        if (type !== undefined)
+            node.type = type;
+    }
+    return node;
+}
+function itemsWithOrigin(document, value) {
+    const seq = document.seq(value);
+    if (!seq)
+        return [];
+    const out = [];
+    for (const item of seq.items) {
+        const node = document.resolve(item);
+        if (node === undefined)
+            continue;
+        out.push(distExports.isAlias(item) ? { node, via: item } : { node });
+    }
+    return out;
+}
+/** The node a finding about a task's id should point at: the alias, else the `id` key, else the task. */
+function taskIdNode(task) {
+    if (task.at !== task.map)
+        return task.at;
+    return task.idEntry?.key ?? task.map;
+}
+
+/** Core flowable tasks whose `tasks` list must hold at least one task. */
+const NEEDS_TASKS = new Set([
+    'Parallel',
+    'Sequential',
+    'EachSequential',
+    'EachParallel',
+    'ForEach',
+    'WorkingDirectory',
+    'AllowFailure',
+    'Dag',
+    'LoopUntil'
+]);
+/**
+ * Shapes of Kestra's core flowable tasks that fail without any plugin: empty or missing child lists,
+ * Switch without branches, If without condition, Dag dependencies, WorkingDirectory children.
+ */
+function coreTaskFindings(document, tree) {
+    return [
+        ...emptyListFindings(document, tree),
+        ...tree.tasks.flatMap((task) => {
+            switch (coreFlowType(task.type)) {
+                case 'Switch':
+                    return switchFindings(document, task);
+                case 'If':
+                    return ifFindings(document, task);
+                case 'Dag':
+                    return dagFindings(document, task);
+                case 'WorkingDirectory':
+                    return workingDirectoryFindings(document, task, tree);
+                default:
+                    return missingListFindings(document, task);
+            }
+        })
+    ];
+}
+function emptyListFindings(document, tree) {
+    const findings = [];
+    for (const list of tree.lists) {
+        if (document.items(list.entry.value).length > 0)
+            continue;
+        const key = String(list.entry.key.value);
+        const owner = list.owner;
+        const type = coreFlowType(owner?.type);
+        const required = owner === undefined
+            ? list.path.startsWith('listeners[')
+            : (key === 'tasks' && NEEDS_TASKS.has(type ?? '')) ||
+                (key === 'then' && type === 'If') ||
+                (type === 'Switch' &&
+                    (list.path.includes('.cases.') || key === 'defaults') &&
+                    !document.isNull(list.entry.value));
+        if (!required)
+            continue;
+        findings.push(document.finding('error', list.entry.key, 'empty-tasks', `\`${list.path}\` must not be empty: add at least one task${owner === undefined ? '' : ' or remove the branch'}`));
+    }
+    return findings;
+}
+function missingListFindings(document, task) {
+    const type = coreFlowType(task.type);
+    if (!NEEDS_TASKS.has(type ?? '') || document.get(task.map, 'tasks'))
+        return [];
+    return [
+        document.finding('error', task.at, 'empty-tasks', `${type} task '${task.id ?? task.path}' has no \`tasks\`: add the tasks it runs`)
+    ];
+}
+function switchFindings(document, task) {
+    const cases = document.entries(document.get(task.map, 'cases')?.value);
+    const anyCase = cases.some((entry) => document.items(entry.value).length > 0);
+    const defaults = document.items(document.get(task.map, 'defaults')?.value).length > 0;
+    if (anyCase || defaults)
+        return [];
+    return [
+        document.finding('error', task.at, 'switch-no-tasks', `Switch '${task.id ?? task.path}' has no task: neither \`cases\` nor \`defaults\` hold any. Add a case or defaults`)
+    ];
+}
+function ifFindings(document, task) {
+    const findings = [];
+    const condition = document.get(task.map, 'condition');
+    if (!condition || document.isNull(condition.value)) {
+        findings.push(document.finding('error', task.at, 'if-condition', `If task '${task.id ?? task.path}' has no \`condition\`: add the expression to evaluate`));
+    }
+    if (!document.get(task.map, 'then')) {
+        findings.push(document.finding('error', task.at, 'empty-tasks', `If task '${task.id ?? task.path}' has no \`then\`: add the tasks to run`));
+    }
+    return findings;
+}
+function dagFindings(document, task) {
+    const findings = missingListFindings(document, task);
+    const members = document.items(document.get(task.map, 'tasks')?.value).map((item) => ({
+        id: document.string(document.get(document.get(item, 'task')?.value, 'id')?.value),
+        dependsOn: document.get(item, 'dependsOn')?.value
+    }));
+    const ids = members.flatMap((m) => (m.id === undefined ? [] : [m.id]));
+    const { unknown, cycle } = dependencyProblems(document, members);
+    for (const { node, name } of unknown) {
+        findings.push(document.finding('error', node, 'dag-dependency', `Dag '${task.id ?? task.path}': dependsOn names '${name}', which is not a task of this Dag. Use one of: ${ids.join(', ')}`));
+    }
+    if (cycle) {
+        findings.push(document.finding('error', task.at, 'dag-dependency', `Dag '${task.id ?? task.path}' has a dependency cycle: ${cycle.join(' → ')}. Remove one of these dependsOn entries`));
+    }
+    return findings;
+}
+function workingDirectoryFindings(document, task, tree) {
+    const findings = missingListFindings(document, task);
+    for (const child of tree.tasks) {
+        if (child.parent !== task || !child.path.startsWith(`${task.path}.tasks[`))
+            continue;
+        const type = coreFlowType(child.type);
+        if (type === undefined || !CORE_FLOWABLE.has(type))
+            continue;
+        // A Pause with child tasks is flowable; without, whether a given release counts it flowable is not known.
+        const certain = type !== 'Pause' || document.get(child.map, 'tasks') !== undefined;
+        findings.push(document.finding(certain ? 'error' : 'warning', child.at, 'working-directory-child', `WorkingDirectory '${task.id ?? task.path}' may only hold runnable tasks, not the flowable ${type} '${child.id ?? child.path}': move it out of the WorkingDirectory`));
+    }
+    return findings;
+}
+
+/** Kestra's Schedule trigger, and its pre-0.17 alias. */
+const SCHEDULE_TYPES = new Set([
+    'io.kestra.plugin.core.trigger.Schedule',
+    'io.kestra.core.models.triggers.types.Schedule'
+]);
+/** `Schedule`'s cron-utils definition: the nicknames it supports (`withSupportedNickname…`). */
+const NICKNAMES = new Set([
+    '@yearly',
+    '@annually',
+    '@monthly',
+    '@weekly',
+    '@daily',
+    '@midnight',
+    '@hourly'
+]);
+/** Each field's range (`withValidRange(…).withStrictRange()`), seconds first when `withSeconds`. */
+const SECONDS = { name: 'second', min: 0, max: 59 };
+const FIELDS = [
+    { name: 'minute', min: 0, max: 59 },
+    { name: 'hour', min: 0, max: 23 },
+    { name: 'day-of-month', min: 1, max: 31 },
+    { name: 'month', min: 1, max: 12 },
+    { name: 'day-of-week', min: 0, max: 7 }
+];
+const NUMBER = /^\d+$/;
+const RANGE = /^(\d+)-(\d+)$/;
+const STEP = /^(\*|\d+|\d+-\d+)\/\d+$/;
+/**
+ * Why Kestra's `Schedule` refuses a cron, or undefined when it accepts it or this action cannot tell.
+ * Kestra parses it with cron-utils (`Schedule.parseCron`, checked by `ScheduleValidator`: "invalid cron
+ * expression") with its own definition: five fields, six with `withSeconds: true`, or one of seven
+ * nicknames. Only what that parser certainly refuses is reported: a field count, an unknown nickname,
+ * a number out of its field's range, a backwards range, a trailing comma. Names, `L`, `W`, `#`, `?`
+ * and composite (`|`) expressions are left to the server.
+ */
+function cronProblem(cron, withSeconds) {
+    if (NICKNAMES.has(cron))
+        return undefined;
+    if (cron === '@reboot')
+        return `the nickname @reboot is not supported (${nicknames()})`;
+    if (/\{[{%]/.test(cron))
+        return 'Kestra reads `cron` as written, it renders no Pebble expression in it';
+    if (cron.includes('|'))
+        return undefined;
+    const parts = cron.trim().split(/\s+/).filter(Boolean);
+    const fields = withSeconds ? [SECONDS, ...FIELDS] : FIELDS;
+    if (parts.length !== fields.length) {
+        const hint = parts.length === 6 && !withSeconds
+            ? '; with a seconds field, add `withSeconds: true`'
+            : parts.length === 5 && withSeconds
+                ? '; `withSeconds: true` needs a seconds field first'
+                : '';
+        return `it has ${parts.length} field(s) and Kestra takes ${fields.length} (${fields.map((f) => f.name).join(' ')}) or a nickname (${nicknames()})${hint}`;
+    }
+    for (const [index, part] of parts.entries()) {
+        const problem = fieldProblem(part, fields[index]);
+        if (problem)
+            return problem;
+    }
+    return undefined;
+}
+function fieldProblem(part, field) {
+    if (part.endsWith(','))
+        return `its ${field.name} field ends with a comma`;
+    for (const item of part.split(',')) {
+        const step = STEP.exec(item);
+        const value = step ? step[1] : item;
+        const range = RANGE.exec(value);
+        const bounds = range ? [range[1], range[2]] : NUMBER.test(value) ? [value] : [];
+        for (const bound of bounds) {
+            const number = Number(bound);
+            if (number < field.min || number > field.max) {
+                return `its ${field.name} field has ${number}, outside ${field.min}-${field.max}`;
+            }
+        }
+        if (range && Number(range[1]) > Number(range[2])) {
+            return `its ${field.name} field has the backwards range ${value}`;
+        }
+    }
+    return undefined;
+}
+function nicknames() {
+    return [...NICKNAMES].join(', ');
+}
+/**
+ * A `Schedule` trigger's literal cron that Kestra refuses: an error on the `cron:` value
+ * (docs/validation-rules.md#rules-that-can-be-errors).
+ */
+function scheduleCronFindings(document, tree) {
+    const findings = [];
+    for (const trigger of tree.triggers) {
+        if (trigger.type === undefined || !SCHEDULE_TYPES.has(trigger.type))
+            continue;
+        const entry = document.get(trigger.map, 'cron');
+        const cron = document.string(entry?.value);
+        if (!entry || cron === undefined)
+            continue;
+        const withSeconds = document.string(document.get(trigger.map, 'withSeconds')?.value) === 'true';
+        const problem = cronProblem(cron, withSeconds);
+        if (!problem)
+            continue;
+        findings.push(document.finding('error', entry.value ?? entry.key, 'schedule-cron', `Schedule trigger '${trigger.id ?? trigger.path}': Kestra rejects the cron "${cron}" (invalid cron expression): ${problem}. Fix the expression`));
+    }
+    return findings;
+}
+
+const INPUT_ID_PATTERN = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
+/**
+ * Input types of current Kestra (`Input`'s `@JsonSubTypes`, develop after 1.3). Kestra adds types over
+ * its releases: one outside this list is a warning, and the server decides.
+ */
+const INPUT_TYPES = new Set([
+    'STRING',
+    'ENUM',
+    'SELECT',
+    'MULTISELECT',
+    'INT',
+    'FLOAT',
+    'BOOLEAN',
+    'BOOL',
+    'DATETIME',
+    'DATE',
+    'TIME',
+    'DURATION',
+    'FILE',
+    'JSON',
+    'URI',
+    'SECRET',
+    'ARRAY',
+    'YAML',
+    'EMAIL',
+    'FORM'
+]);
+/** `InputValidator`: defaults with `required: false`, or with `prefill`, are rejected since 1.1. */
+const PREFILL_RELEASE = [1, 1, 0];
+/**
+ * FORM inputs and their rules come together, in Kestra 2.0 (develop after 1.3; 1.3.0's API has no FORM
+ * type): where FORM is known (no server, or 2.0+) a broken FORM is an error, on an older server a warning.
+ */
+const FORM_RELEASE = [2, 0, 0];
+const FILE_DEFAULT_URI = /^(file|nsfile):\/\//;
+/** The flow's top-level inputs (a FORM counts as one). */
+function declaredInputs(document) {
+    return inputList(document, document.get(document.root, 'inputs')?.value);
+}
+function inputList(document, list, form) {
+    const out = [];
+    for (const item of document.items(list)) {
+        const map = document.map(item);
+        if (!map)
+            continue;
+        const idEntry = document.get(map, 'id') ?? document.get(map, 'name');
+        const input = {
+            map,
+            required: document.string(document.get(map, 'required')?.value) !== 'false',
+            hasDefaults: !document.isNull(document.get(map, 'defaults')?.value)
+        };
+        if (form)
+            input.form = form;
+        if (idEntry) {
+            input.idEntry = idEntry;
+            const id = document.string(idEntry.value);
+            if (id !== undefined)
+                input.id = id;
+        }
+        const type = document.string(document.get(map, 'type')?.value);
+        if (type !== undefined)
+            input.type = type;
+        out.push(input);
+    }
+    return out;
+}
+/** A FORM's own inputs. */
+function children(document, form) {
+    return form.type === 'FORM'
+        ? inputList(document, document.get(form.map, 'inputs')?.value, form)
+        : [];
+}
+/** Every input declared: the top-level ones and those inside FORMs. */
+function everyInput(document, inputs = declaredInputs(document)) {
+    return inputs.flatMap((input) => [input, ...children(document, input)]);
+}
+/** Every input a run resolves: FORMs replaced by their inputs (Kestra's `Input.expandToLeaves`). */
+function leafInputs(document, inputs) {
+    return inputs.flatMap((input) => (input.type === 'FORM' ? children(document, input) : [input]));
+}
+/** `form.child` for an input of a FORM, else the id: how runs, triggers and `dependsOn` name it. */
+function inputPath(input) {
+    if (input.id === undefined)
+        return undefined;
+    return input.form ? `${input.form.id ?? ''}.${input.id}` : input.id;
+}
+/**
+ * Flow inputs and outputs: ids, types, duplicates, dependencies and type-specific rules; `versioned`:
+ * those whose severity follows the server's version, `InputValidator`'s combinations of `defaults`,
+ * `required` and `prefill` (Kestra 1.1+) and the FORM rules (2.0: `InputValidator`, `FormInput`,
+ * `FlowValidator`'s dotted paths and `dependsOn` graph).
+ */
+function inputFindings(document, tree) {
+    const inputs = declaredInputs(document);
+    const leaves = leafInputs(document, inputs);
+    const dependencies = dependsOnFindings(document, inputs, leaves);
+    return {
+        findings: [
+            ...everyInput(document, inputs).flatMap((input) => oneInputFindings(document, input)),
+            ...duplicates(document, inputs, 'input'),
+            ...dependencies.fixed,
+            ...outputFindings(document),
+            ...scheduleFindings(document, leaves, tree)
+        ],
+        versioned: [
+            ...defaultsFindings(document, inputs),
+            ...inputs.flatMap((input) => formFindings(document, input)),
+            ...pathFindings(document, leaves),
+            ...dependencies.onForms
+        ]
+    };
+}
+function defaultsFindings(document, inputs) {
+    const findings = [];
+    for (const input of everyInput(document, inputs)) {
+        const defaults = document.get(input.map, 'defaults');
+        if (!defaults || !input.hasDefaults)
+            continue;
+        const label = inputLabel(input);
+        if (!input.required) {
+            findings.push(document.versioned(PREFILL_RELEASE, 'warning', document.get(input.map, 'required')?.key ?? defaults.key, 'input-defaults-optional', `${label} has \`defaults\` and \`required: false\`: Kestra 1.1+ rejects this ('Inputs with a default value must be required, since the default is always applied'). Remove \`required: false\`, or replace \`defaults\` with \`prefill\` to keep the input optional`));
+        }
+        const prefill = document.get(input.map, 'prefill');
+        if (prefill && !document.isNull(prefill.value)) {
+            findings.push(document.versioned(PREFILL_RELEASE, 'warning', prefill.key, 'input-defaults-prefill', `${label} has both \`defaults\` and \`prefill\`: Kestra 1.1+ rejects this ('Inputs with a default value cannot also have a prefill'). Keep one of them`));
+        }
+    }
+    return findings;
+}
+function inputLabel(input) {
+    const path = inputPath(input);
+    return path !== undefined ? `Input '${path}'` : 'Input';
+}
+function oneInputFindings(document, input) {
+    const findings = [];
+    const map = input.map;
+    const idNode = input.idEntry?.key ?? map;
+    const label = inputLabel(input);
+    if (!input.idEntry) {
+        findings.push(document.finding('error', map, 'input-id', 'Input has no `id`: add one'));
+    }
+    else {
+        if (String(input.idEntry.key.value) === 'name' && !document.get(map, 'id')) {
+            findings.push(document.finding('warning', input.idEntry.key, 'input-name-deprecated', `${label} uses the deprecated \`name:\`: rename the key to \`id:\``));
+        }
+        if (input.id === undefined || !INPUT_ID_PATTERN.test(input.id)) {
+            findings.push(document.finding('error', idNode, 'input-id', `Input id '${input.id ?? ''}' is invalid: use letters, digits, '.', '_' or '-' (no spaces), starting with a letter or digit`));
+        }
+    }
+    const typeEntry = document.get(map, 'type');
+    if (!typeEntry || document.isNull(typeEntry.value)) {
+        findings.push(document.finding('error', idNode, 'input-type', `${label} has no \`type\`: add one, e.g. \`type: STRING\``));
+    }
+    else if (input.type === undefined || !INPUT_TYPES.has(input.type)) {
+        findings.push(document.finding('warning', typeEntry.value ?? typeEntry.key, 'input-type', `Input type '${input.type ?? ''}' is not one this action knows (${[...INPUT_TYPES].join(', ')}). If your Kestra is newer than this action the server decides; otherwise fix the type`));
+    }
+    const defaults = document.get(map, 'defaults');
+    const literal = document.string(defaults?.value);
+    if (defaults &&
+        input.type === 'FILE' &&
+        literal !== undefined &&
+        !/\{[{%]/.test(literal) &&
+        !FILE_DEFAULT_URI.test(literal)) {
+        findings.push(document.finding('error', defaults.value ?? defaults.key, 'input-file-defaults', `${label}: a FILE input's \`defaults\` can only be a file:// or nsfile:// URI (e.g. nsfile:///data/input.csv), not '${literal}'. Fix the URI or remove \`defaults\``));
+    }
+    const itemType = document.get(map, 'itemType');
+    const itemTypeValue = document.string(itemType?.value);
+    if (input.type === 'ARRAY' &&
+        itemType &&
+        (itemTypeValue === 'ARRAY' || itemTypeValue === 'SECRET')) {
+        findings.push(document.finding('error', itemType.value ?? itemType.key, 'input-item-type', `${label}: \`itemType\` cannot be \`${itemTypeValue}\`. Use a scalar type such as STRING`));
+    }
+    if (input.type === 'MULTISELECT' && document.get(map, 'values') && document.get(map, 'options')) {
+        const options = document.get(map, 'options');
+        findings.push(document.finding('error', options.key, 'input-multiselect', `${label}: you can't define both \`values\` and \`options\`. Keep \`values\` (\`options\` is deprecated)`));
+    }
+    const validator = document.get(map, 'validator');
+    const pattern = document.string(validator?.value);
+    if (validator && pattern !== undefined && /(^|[^\\])(\\\\)*\\$/.test(pattern)) {
+        findings.push(document.finding('error', validator.value ?? validator.key, 'input-validator', `${label}: \`validator\` is not a valid regular expression (it ends with a lone backslash). Escape it as \\\\`));
+    }
+    return findings;
+}
+function duplicates(document, items, kind) {
+    const seen = new Set();
+    const findings = [];
+    for (const item of items) {
+        if (item.id === undefined || !item.idEntry)
+            continue;
+        if (seen.has(item.id)) {
+            findings.push(document.finding('error', item.idEntry.key, `duplicate-${kind}-id`, `Duplicate ${kind} with name [${item.id}]: ${kind} ids must be unique. Rename or remove this one`));
+        }
+        seen.add(item.id);
+    }
+    return findings;
+}
+/**
+ * `InputValidator` (2.0): "A FORM input groups other inputs and cannot declare a default value or a
+ * prefill.", "A FORM input cannot contain another FORM input"; `FormInput.inputs` is `@NotNull`.
+ */
+function formFindings(document, form) {
+    if (form.type !== 'FORM')
+        return [];
+    const findings = [];
+    const label = inputLabel(form);
+    const add = (node, message) => findings.push(document.versioned(FORM_RELEASE, 'error', node, 'input-form', message));
+    for (const key of ['defaults', 'prefill']) {
+        const entry = document.get(form.map, key);
+        if (!entry || document.isNull(entry.value))
+            continue;
+        add(entry.key, `${label} is a FORM: it groups other inputs and cannot declare \`${key}\` (Kestra 2.0 rejects it). Set \`${key}\` on the inputs inside the form`);
+    }
+    const inputs = document.get(form.map, 'inputs');
+    if (!inputs || document.isNull(inputs.value)) {
+        add(form.idEntry?.key ?? form.map, `${label} is a FORM without \`inputs\`: list the inputs it groups`);
+    }
+    for (const child of children(document, form)) {
+        if (child.type !== 'FORM')
+            continue;
+        add(document.get(child.map, 'type')?.value ?? child.map, `${inputLabel(child)} is a FORM inside the FORM '${form.id ?? ''}': forms cannot be nested (Kestra 2.0 rejects it). Move its inputs into '${form.id ?? ''}' or make it a top-level FORM`);
+    }
+    return findings;
+}
+/**
+ * `FlowValidator` (2.0) over the expanded paths (`form.child`): a dotted path declared twice, or one path
+ * nested under another. Where a FORM is involved FORM is known, so it is an error unless the server is
+ * older (`input-path`); two plain dotted ids (`a`, `a.b`) only 2.0 rejects, a warning when no server is
+ * known (`input-dotted-path`).
+ */
+function pathFindings(document, leaves) {
+    const findings = [];
+    const seen = new Map();
+    for (const leaf of leaves) {
+        const path = inputPath(leaf);
+        if (path === undefined)
+            continue;
+        const at = leaf.idEntry?.key ?? leaf.map;
+        const other = seen.get(path);
+        if (other && (leaf.form || other.form)) {
+            findings.push(document.versioned(FORM_RELEASE, 'error', at, 'input-path', `Duplicate input path [${path}]: another input (in a FORM or with a dotted id) resolves to the same path (Kestra 2.0 rejects it). Rename one`));
+            continue;
+        }
+        const clash = [...seen.keys()].find((known) => known.startsWith(`${path}.`) || path.startsWith(`${known}.`));
+        if (clash !== undefined) {
+            const withForm = leaf.form !== undefined || seen.get(clash)?.form !== undefined;
+            findings.push(document.versioned(FORM_RELEASE, withForm ? 'error' : 'warning', at, withForm ? 'input-path' : 'input-dotted-path', `Input path '${path}' conflicts with '${clash}': one cannot be nested under the other (Kestra 2.0 rejects it). Rename one`));
+        }
+        seen.set(path, leaf);
+    }
+    return findings;
+}
+/**
+ * `dependsOn.inputs` must name inputs, with no cycle (`FlowValidator.checkFlowInputsDependencyGraph`).
+ * Inputs inside FORMs are named by their dotted path (`form.child`): on 2.0 the graph holds the dotted
+ * paths only, so a bare sibling id or a FORM's own id is "a non-existent input" (`onForms`, versioned).
+ */
+function dependsOnFindings(document, inputs, leaves) {
+    const members = leaves.map((input) => ({
+        id: inputPath(input),
+        dependsOn: document.get(document.get(input.map, 'dependsOn')?.value, 'inputs')?.value
+    }));
+    const looseNames = new Set(inputs.flatMap((input) => input.type === 'FORM' ? [input.id, ...children(document, input).map((c) => c.id)] : []));
+    const { unknown, cycle } = dependencyProblems(document, members);
+    const fixed = [];
+    const onForms = [];
+    for (const { node, name, member } of unknown) {
+        const id = members[member].id ?? '';
+        if (looseNames.has(name)) {
+            onForms.push(document.versioned(FORM_RELEASE, 'error', node, 'input-form-depends-on', `Input '${id}' depends on '${name}', which is a FORM or an input inside one: Kestra 2.0 knows it only by its full dotted path (e.g. 'form.input') and rejects the flow ("depends on a non-existent input"). Write the dotted path`));
+        }
+        else {
+            fixed.push(document.finding('error', node, 'input-depends-on', `Input with id '${id}' depends on a non-existent input '${name}': fix the name or declare that input`));
+        }
+    }
+    if (cycle) {
+        const input = leaves.find((candidate) => inputPath(candidate) === cycle[0]);
+        fixed.push(document.finding('error', input?.idEntry?.key ?? input?.map, 'input-depends-on', `Cycle dependency between inputs: ${cycle.join(' → ')}. Remove one dependsOn entry`));
+    }
+    return { fixed, onForms };
+}
+function outputFindings(document) {
+    const outputs = [];
+    const findings = [];
+    for (const item of document.items(document.get(document.root, 'outputs')?.value)) {
+        const map = document.map(item);
+        if (!map)
+            continue;
+        const idEntry = document.get(map, 'id');
+        const id = document.string(idEntry?.value);
+        if (!idEntry) {
+            findings.push(document.finding('error', map, 'output-id', 'Flow output has no `id`: add one'));
+        }
+        else if (id === undefined || !INPUT_ID_PATTERN.test(id)) {
+            findings.push(document.finding('error', idEntry.key, 'output-id', `Output id '${id ?? ''}' is invalid: use letters, digits, '.', '_' or '-', starting with a letter or digit`));
+        }
+        outputs.push(id !== undefined && idEntry ? { id, idEntry } : {});
+    }
+    return [...findings, ...duplicates(document, outputs, 'output')];
+}
+/**
+ * Newer Kestra (PR #15090) refuses a Schedule that does not give every required input without default;
+ * inputs of a FORM are given by their dotted path.
+ */
+function scheduleFindings(document, leaves, tree) {
+    const needed = leaves.filter((input) => inputPath(input) !== undefined && input.required && !input.hasDefaults);
+    if (needed.length === 0)
+        return [];
+    const findings = [];
+    for (const trigger of tree.triggers) {
+        if (trigger.type === undefined || !SCHEDULE_TYPES.has(trigger.type))
+            continue;
+        const given = new Set(document.entries(document.get(trigger.map, 'inputs')?.value).map((e) => String(e.key.value)));
+        const missing = needed.map((input) => inputPath(input)).filter((id) => !given.has(id));
+        if (missing.length === 0)
+            continue;
+        findings.push(document.finding('warning', trigger.at, 'schedule-missing-inputs', `Schedule trigger '${trigger.id ?? trigger.path}' does not supply required input(s) without defaults (${missing.join(', ')}): every scheduled run fails, and newer Kestra rejects the flow. Add them under the trigger's \`inputs\` or give them defaults`));
+    }
+    return findings;
+}
+
+/**
+ * The bodies of `{{ … }}` and `{% … %}` in a Pebble template. Text outside them, `{# … #}` comments
+ * and `{% raw %}` blocks are not expressions. String literals inside a body may contain `}}`.
+ */
+function expressions(text) {
+    const out = [];
+    let at = 0;
+    while (at < text.length) {
+        const open = text.indexOf('{', at);
+        if (open < 0 || open + 1 >= text.length)
+            break;
+        const kind = text[open + 1];
+        if (kind === '#') {
+            const close = text.indexOf('#}', open + 2);
+            at = close < 0 ? text.length : close + 2;
+            continue;
+        }
+        if (kind !== '{' && kind !== '%') {
+            at = open + 1;
+            continue;
+        }
+        const closer = kind === '{' ? '}}' : '%}';
+        const start = open + 2;
+        const end = closingIndex(text, start, closer);
+        const body = text.slice(start, end < 0 ? text.length : end);
+        out.push({ start, body });
+        at = end < 0 ? text.length : end + 2;
+        if (kind === '%' && /^-?\s*raw\s*-?$/.test(body)) {
+            const endraw = /\{%-?\s*endraw\s*-?%\}/g;
+            endraw.lastIndex = at;
+            const found = endraw.exec(text);
+            at = found ? found.index + found[0].length : text.length;
+        }
+    }
+    return out;
+}
+function closingIndex(text, from, closer) {
+    let quote;
+    for (let i = from; i < text.length; i++) {
+        const ch = text[i];
+        if (quote) {
+            if (ch === '\\')
+                i++;
+            else if (ch === quote)
+                quote = undefined;
+        }
+        else if (ch === '"' || ch === "'") {
+            quote = ch;
+        }
+        else if (text.startsWith(closer, i)) {
+            return i;
+        }
+    }
+    return -1;
+}
+/** The body with the content of string literals replaced by spaces (same length, quotes kept). */
+function blankStrings(body) {
+    let out = '';
+    let quote;
+    for (let i = 0; i < body.length; i++) {
+        const ch = body[i];
+        if (quote) {
+            if (ch === quote) {
+                quote = undefined;
+                out += ch;
+            }
+            else if (ch === '\\' && i + 1 < body.length) {
+                out += '  ';
+                i++;
+            }
+            else
+                out += ch === '\n' ? '\n' : ' ';
+        }
+        else {
+            if (ch === '"' || ch === "'")
+                quote = ch;
+            out += ch;
+        }
+    }
+    return out;
+}
+/** Every string value scalar of a document that contains Pebble, visited once (aliases not followed). */
+function templatedScalars(doc) {
+    const out = [];
+    distExports.visit(doc, {
+        Scalar(key, node) {
+            if (key === 'key')
+                return;
+            if (distExports.isScalar(node) && typeof node.value === 'string' && /\{[{%]/.test(node.value)) {
+                out.push(node);
+            }
+        }
+    });
+    return out;
+}
+
+/**
+ * `{{ inputs.my-input }}` / `{{ outputs.my-task.value }}` where `my-input` / `my-task` is a declared
+ * id: Pebble reads the dash as a subtraction, and Kestra rejects it. Only declared dashed ids count,
+ * so `{{ inputs.a - 1 }}` or `{{ inputs.a-b }}` with an input `a` are left alone.
+ */
+function dashedReferenceFindings(document, tree) {
+    const dashed = {
+        inputs: new Set(declaredInputs(document).flatMap((input) => (input.id?.includes('-') ? [input.id] : []))),
+        outputs: new Set(tree.tasks.flatMap((task) => (task.id?.includes('-') ? [task.id] : [])))
+    };
+    if (dashed.inputs.size === 0 && dashed.outputs.size === 0)
+        return [];
+    const findings = [];
+    const reference = /(?<![\w.\]'"])(inputs|outputs)\.([A-Za-z0-9_][A-Za-z0-9_-]*)/g;
+    for (const scalar of templatedScalars(document.doc)) {
+        const value = scalar.value;
+        for (const expression of expressions(value)) {
+            const body = blankStrings(expression.body);
+            for (const match of body.matchAll(reference)) {
+                const kind = match[1];
+                const name = match[2];
+                if (!dashed[kind].has(name))
+                    continue;
+                const needle = match[0];
+                const index = expression.start + match.index;
+                const occurrence = value.slice(0, index).split(needle).length - 1;
+                const kindName = kind === 'inputs' ? 'input' : 'output';
+                findings.push(document.findingAt('error', document.locateInScalar(scalar, needle, occurrence), 'dashed-reference', `Invalid ${kindName} reference \`${needle}\`: Pebble reads '-' as a minus. Use bracket notation: ${kind}['${name}']`));
+            }
+        }
+    }
+    return findings;
 }
 
 /** Expanded size above which a document is treated as an alias bomb (Kestra's parser refuses these too). */
@@ -4262,7 +5689,7 @@ class FlowDocument {
 }
 
 const FLOW_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
-const NAMESPACE_PATTERN$1 = /^[a-z0-9][a-z0-9._-]*$/;
+const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 const RESERVED_FLOW_IDS = [
     'pause',
     'resume',
@@ -4302,10 +5729,12 @@ const TOP_LEVEL_KEYS = new Set([
     'workerSelector'
 ]);
 const REMOVED_KEYS = {
-    listeners: 'use `afterExecution` or a Flow trigger instead',
-    taskDefaults: 'rename it to `pluginDefaults`'
+    listeners: 'Use `afterExecution` or a Flow trigger instead',
+    taskDefaults: 'Rename it to `pluginDefaults`'
 };
 const V1 = [1, 0, 0];
+/** Kestra 2.0 (develop after 1.3): `Flow` has no `listeners` nor `taskDefaults` field any more. */
+const V2 = [2, 0, 0];
 const SERVER_OWNED_KEYS = new Set(['revision', 'deleted', 'updated', 'tenantId']);
 /** Required keys, id and namespace rules, and top-level keys. */
 function identityFindings(document) {
@@ -4339,7 +5768,7 @@ function identityFindings(document) {
         if (value === undefined || value === '') {
             findings.push(document.finding('error', namespace.key, 'namespace', 'The flow `namespace` is empty: set it'));
         }
-        else if (!NAMESPACE_PATTERN$1.test(value) || value.length > 150) {
+        else if (!NAMESPACE_PATTERN.test(value) || value.length > 150) {
             findings.push(document.finding('error', namespace.key, 'namespace', `Namespace '${value}' is invalid: use 1-150 characters, lower-case letters, digits, '.', '_' or '-', starting with a letter or digit`));
         }
     }
@@ -4364,8 +5793,8 @@ function identityFindings(document) {
 }
 /**
  * Rules Kestra added in a release: reserved flow ids (1.0, an error when no server is known: every
- * current server rejects them) and the keys 1.0 removed (a warning when no server is known: flows for
- * 0.x servers still use them).
+ * current server rejects them) and the deprecated `listeners` and `taskDefaults`, which every release up
+ * to 1.3 accepts and 2.0 removed (a warning when no server is known).
  */
 function versionedIdentityFindings(document) {
     const findings = [];
@@ -4379,7 +5808,7 @@ function versionedIdentityFindings(document) {
         if (!Object.hasOwn(REMOVED_KEYS, key))
             continue;
         const fix = REMOVED_KEYS[key];
-        findings.push(document.versioned(V1, 'warning', entry.key, 'removed-key', `\`${key}\` was removed in Kestra 1.0 (a 1.x server rejects it, older servers accept it): ${fix}`));
+        findings.push(document.versioned(V2, 'warning', entry.key, 'removed-key', `\`${key}\` is deprecated: Kestra up to 1.3 accepts it, Kestra 2.0 rejects it as an unknown field. ${fix}`));
     }
     return findings;
 }
@@ -4429,2125 +5858,6 @@ function duplicateFlowFindings(identities) {
             message: `Flow ${namespace}.${id} is already declared in ${first}: each flow must live in exactly one file. Remove one or change its id`,
             resource: key
         });
-    }
-    return findings;
-}
-
-const FLOW_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
-const INPUT_ID = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
-/** A word: `key=value`, `key="value with spaces"` (`\"` and `\\` escaped inside quotes), or a bare word. */
-const WORD = /[^\s=]+=(?:"(?:[^"\\]|\\.)*"(?!\S)|\S*)|\S+/g;
-const QUOTED = /^"(?:[^"\\]|\\.)*"$/;
-/**
- * Parses `NAMESPACE.ID [key=value …]` (the id is the part after the last dot); returns the flow or why the
- * line is not one.
- */
-function parseSmokeLine(text) {
-    const [target, ...rest] = [...text.matchAll(WORD)].map((match) => match[0]);
-    if (target === undefined)
-        return 'empty line';
-    const dot = target.lastIndexOf('.');
-    const namespace = target.slice(0, Math.max(dot, 0));
-    const id = target.slice(dot + 1);
-    if (dot <= 0 || !NAMESPACE_PATTERN$1.test(namespace) || !FLOW_ID.test(id)) {
-        return `'${target}' is not NAMESPACE.ID (a lower-case namespace, a dot, then the flow id)`;
-    }
-    const inputs = [];
-    for (const word of rest) {
-        const equals = word.indexOf('=');
-        const key = word.slice(0, Math.max(equals, 0));
-        if (equals <= 0 || !INPUT_ID.test(key))
-            return `'${word}' is not an input as key=value`;
-        if (inputs.some(([k]) => k === key))
-            return `input '${key}' is given twice`;
-        let value = word.slice(equals + 1);
-        if (value.startsWith('"')) {
-            if (!QUOTED.test(value))
-                return `the value of '${key}' opens a quote it does not close`;
-            value = value.slice(1, -1).replace(/\\(.)/g, '$1');
-        }
-        inputs.push([key, value]);
-    }
-    return { namespace, id, inputs };
-}
-
-/** Every input of action.yml with its default, as the runner would set it when the workflow omits it. */
-const INPUT_DEFAULTS = {
-    mode: 'auto',
-    server: '',
-    tenant: 'main',
-    username: '',
-    password: '',
-    'api-token': '',
-    'github-token': '',
-    root: '.',
-    namespace: '',
-    layout: 'auto',
-    flows: '',
-    'namespace-files': '',
-    namespaces: '',
-    scope: 'all',
-    delete: 'false',
-    'max-deletions': '10',
-    'allow-mass-deletion': 'false',
-    'server-validation': 'true',
-    'fail-on': 'error',
-    comment: 'true',
-    'comment-key': 'default',
-    'dry-run': 'false',
-    'require-reviewed-plan': 'false',
-    'allow-out-of-order': 'false',
-    'timeout-seconds': '30',
-    concurrency: '8',
-    'smoke-flows': '',
-    'smoke-timeout-seconds': '600',
-    rollback: 'false'
-};
-const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
-const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
-const COMMENT_KEY_PATTERN = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
-function oneOf(input, values) {
-    return string().transform((raw, ctx) => {
-        const value = raw.trim().toLowerCase();
-        if (values.includes(value))
-            return value;
-        ctx.addIssue({
-            code: 'custom',
-            message: `'${raw}' is not accepted; use one of: ${values.join(', ')}`,
-            path: [input]
-        });
-        return NEVER;
-    });
-}
-function bool(input) {
-    return string().transform((raw, ctx) => {
-        const value = raw.trim().toLowerCase();
-        if (value === 'true')
-            return true;
-        if (value === 'false')
-            return false;
-        ctx.addIssue({
-            code: 'custom',
-            message: `'${raw}' is not a boolean; use true or false`,
-            path: [input]
-        });
-        return NEVER;
-    });
-}
-function integer(input, min, max) {
-    return string().transform((raw, ctx) => {
-        const value = raw.trim();
-        const n = Number(value);
-        if (/^\d+$/.test(value) && n >= min && n <= max)
-            return n;
-        ctx.addIssue({
-            code: 'custom',
-            message: `'${raw}' is not accepted; use a whole number from ${min} to ${max}`,
-            path: [input]
-        });
-        return NEVER;
-    });
-}
-function lines(raw) {
-    return raw
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter((l) => l !== '' && !l.startsWith('#'));
-}
-const schema = object({
-    mode: oneOf('mode', ['auto', 'validate', 'plan', 'deploy']),
-    server: string().transform((raw, ctx) => {
-        const value = raw.trim();
-        if (value === '')
-            return undefined;
-        let url;
-        try {
-            url = new URL(value);
-        }
-        catch {
-            url = new URL('invalid:');
-        }
-        if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
-            ctx.addIssue({
-                code: 'custom',
-                message: `'${withoutUserinfo(value)}' is not a server URL; give the scheme and host, e.g. https://kestra.example.com`,
-                path: ['server']
-            });
-            return NEVER;
-        }
-        if (url.username || url.password) {
-            ctx.addIssue({
-                code: 'custom',
-                message: 'do not put credentials in the URL; use the username/password or api-token inputs',
-                path: ['server']
-            });
-            return NEVER;
-        }
-        // A pasted API URL (…/api/v1) is tolerated: the client adds the prefix itself.
-        const path = url.pathname.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
-        return `${url.protocol}//${url.host}${path}`;
-    }),
-    tenant: string().transform((raw, ctx) => {
-        const value = raw.trim() || 'main';
-        if (TENANT_PATTERN.test(value))
-            return value;
-        ctx.addIssue({
-            code: 'custom',
-            message: `'${raw}' is not a tenant id; use lower-case letters, digits, '_' and '-' (default: main)`,
-            path: ['tenant']
-        });
-        return NEVER;
-    }),
-    username: string(),
-    password: string(),
-    'api-token': string(),
-    'github-token': string(),
-    root: string().transform((raw, ctx) => {
-        const value = raw.trim() || '.';
-        if (reachesOutside(value)) {
-            ctx.addIssue({
-                code: 'custom',
-                message: `'${raw}' must be a folder inside the workspace, e.g. '.' or 'kestra'`,
-                path: ['root']
-            });
-            return NEVER;
-        }
-        return value;
-    }),
-    namespace: string().transform((raw, ctx) => {
-        const value = raw.trim();
-        if (value === '')
-            return undefined;
-        if (NAMESPACE_PATTERN.test(value) && value.length <= 150)
-            return value;
-        ctx.addIssue({
-            code: 'custom',
-            message: `'${raw}' is not a Kestra namespace; use lower-case letters, digits, '.', '_' and '-'`,
-            path: ['namespace']
-        });
-        return NEVER;
-    }),
-    layout: oneOf('layout', ['auto', 'tenant', 'namespace', 'anywhere', 'custom']),
-    flows: string().transform((raw, ctx) => {
-        const globs = lines(raw);
-        const outside = globs.find((glob) => reachesOutside(glob.replace(/^!/, '')));
-        if (outside === undefined)
-            return globs;
-        ctx.addIssue({
-            code: 'custom',
-            message: `'${outside}' reaches outside root; write globs relative to root, e.g. 'flows/**/*.yml' (or change root)`,
-            path: ['flows']
-        });
-        return NEVER;
-    }),
-    'namespace-files': string().transform((raw, ctx) => {
-        const mappings = [];
-        raw.split(/\r?\n/).forEach((line, index) => {
-            const text = line.trim();
-            if (text === '' || text.startsWith('#'))
-                return;
-            const mapping = parseMapping(text);
-            if (typeof mapping === 'string') {
-                ctx.addIssue({
-                    code: 'custom',
-                    message: `line ${index + 1} '${text}': ${mapping}; write 'DIR -> NAMESPACE' or 'DIR -> NAMESPACE:/PREFIX'`,
-                    path: ['namespace-files']
-                });
-            }
-            else {
-                mappings.push(mapping);
-            }
-        });
-        return mappings;
-    }),
-    namespaces: string().transform((raw, ctx) => {
-        const list = raw
-            .split(/[\n,]/)
-            .map((s) => s.trim())
-            .filter(Boolean);
-        for (const ns of list) {
-            if (!NAMESPACE_PATTERN.test(ns)) {
-                ctx.addIssue({
-                    code: 'custom',
-                    message: `'${ns}' is not a Kestra namespace; use lower-case letters, digits, '.', '_' and '-'`,
-                    path: ['namespaces']
-                });
-            }
-        }
-        return [...new Set(list)].sort();
-    }),
-    scope: oneOf('scope', ['all', 'changed']),
-    delete: bool('delete'),
-    'max-deletions': integer('max-deletions', 0, 1_000_000),
-    'allow-mass-deletion': bool('allow-mass-deletion'),
-    'server-validation': bool('server-validation'),
-    'fail-on': oneOf('fail-on', ['error', 'warning']),
-    comment: bool('comment'),
-    'comment-key': string().transform((raw, ctx) => {
-        const value = raw.trim() || 'default';
-        if (COMMENT_KEY_PATTERN.test(value) && !value.includes('--') && value.length <= 64)
-            return value;
-        ctx.addIssue({
-            code: 'custom',
-            message: `'${raw}' is not accepted; use letters, digits, '.', '_' and single '-' (at most 64 characters)`,
-            path: ['comment-key']
-        });
-        return NEVER;
-    }),
-    'dry-run': bool('dry-run'),
-    'require-reviewed-plan': bool('require-reviewed-plan'),
-    'allow-out-of-order': bool('allow-out-of-order'),
-    'timeout-seconds': integer('timeout-seconds', 1, 3600),
-    concurrency: integer('concurrency', 1, 64),
-    'smoke-flows': string().transform((raw, ctx) => {
-        const flows = [];
-        raw.split(/\r?\n/).forEach((line, index) => {
-            const text = line.trim();
-            if (text === '' || text.startsWith('#'))
-                return;
-            const flow = parseSmokeLine(text);
-            if (typeof flow === 'string') {
-                ctx.addIssue({
-                    code: 'custom',
-                    message: `line ${index + 1} '${text}': ${flow}; write 'NAMESPACE.ID' optionally followed by inputs as key=value`,
-                    path: ['smoke-flows']
-                });
-            }
-            else {
-                flows.push(flow);
-            }
-        });
-        return flows;
-    }),
-    'smoke-timeout-seconds': integer('smoke-timeout-seconds', 1, 21_600),
-    rollback: bool('rollback')
-});
-const PATH_SEGMENT = /^[^\\]+$/;
-/** A path or glob that leaves `root`: absolute, a drive letter, or a `..` segment. */
-function reachesOutside(path) {
-    const normalised = path.replace(/\\/g, '/');
-    return (normalised.startsWith('/') ||
-        /^[A-Za-z]:/.test(normalised) ||
-        normalised.split('/').includes('..'));
-}
-function parseMapping(text) {
-    const parts = text.split('->');
-    if (parts.length !== 2)
-        return "expected exactly one '->'";
-    const dir = parts[0]
-        .trim()
-        .replace(/\\/g, '/')
-        .replace(/^(\.\/)+/, '')
-        .replace(/\/+$/, '')
-        .replace(/^\.$/, '');
-    const target = parts[1].trim();
-    if (reachesOutside(dir))
-        return 'DIR must be a folder inside root';
-    const colon = target.indexOf(':');
-    const namespace = colon === -1 ? target : target.slice(0, colon);
-    let prefix = colon === -1 ? '' : target.slice(colon + 1).trim();
-    if (!NAMESPACE_PATTERN.test(namespace))
-        return `'${namespace}' is not a Kestra namespace`;
-    if (colon !== -1) {
-        if (!prefix.startsWith('/'))
-            return 'PREFIX must start with /';
-        prefix = prefix.replace(/\/+$/, '');
-        if (prefix.split('/').includes('..') || !PATH_SEGMENT.test(prefix || '/'))
-            return "PREFIX must not contain '..' or backslashes";
-    }
-    return { dir, namespace, prefix };
-}
-/**
- * Parses every input once. `read` returns the raw input value ('' when unset);
- * empty values fall back to the action.yml default, so the CLI and tests behave like the runner.
- */
-function parseSettings(read) {
-    const raw = {};
-    for (const name of Object.keys(INPUT_DEFAULTS)) {
-        const value = read(name) ?? '';
-        raw[name] = value.trim() === '' && !isMultiline(name) ? INPUT_DEFAULTS[name] : value;
-    }
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const input = String(issue.path[0] ?? 'unknown');
-        throw new ConfigError(input, issue.message);
-    }
-    const v = parsed.data;
-    const layout = v.layout;
-    if (layout === 'namespace' && !v.namespace) {
-        throw new ConfigError('namespace', "layout 'namespace' needs the namespace input (the namespace the flows/ and files/ folders belong to)");
-    }
-    if (layout === 'custom' && v.flows.length === 0 && v['namespace-files'].length === 0) {
-        throw new ConfigError('flows', "layout 'custom' needs the flows globs and/or namespace-files mappings");
-    }
-    const token = v['api-token'].trim();
-    const auth = token
-        ? { kind: 'bearer', token }
-        : v.username || v.password
-            ? { kind: 'basic', username: v.username, password: v.password }
-            : { kind: 'none' };
-    return {
-        mode: v.mode,
-        server: v.server,
-        tenant: v.tenant,
-        auth,
-        githubToken: v['github-token'].trim() || undefined,
-        root: v.root,
-        namespace: v.namespace,
-        layout,
-        flowGlobs: v.flows,
-        namespaceFiles: v['namespace-files'],
-        extraNamespaces: v.namespaces,
-        scope: v.scope,
-        delete: v.delete,
-        maxDeletions: v['max-deletions'],
-        allowMassDeletion: v['allow-mass-deletion'],
-        serverValidation: v['server-validation'],
-        failOn: v['fail-on'],
-        comment: v.comment,
-        commentKey: v['comment-key'],
-        dryRun: v['dry-run'],
-        requireReviewedPlan: v['require-reviewed-plan'],
-        allowOutOfOrder: v['allow-out-of-order'],
-        timeoutSeconds: v['timeout-seconds'],
-        concurrency: v.concurrency,
-        smokeFlows: v['smoke-flows'],
-        smokeTimeoutSeconds: v['smoke-timeout-seconds'],
-        rollback: v.rollback
-    };
-}
-function isMultiline(name) {
-    return (name === 'flows' ||
-        name === 'namespace-files' ||
-        name === 'namespaces' ||
-        name === 'smoke-flows');
-}
-/** A server value as it may be shown: everything up to the last `@` (credentials, even with `/` in them) is hidden. */
-function withoutUserinfo(value) {
-    return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_match, scheme = '') => `${scheme}***@`);
-}
-/** The secrets among the settings, for masking and for leak scans. */
-function secretsOf(settings) {
-    const secrets = [...authSecrets(settings.auth)];
-    if (settings.githubToken)
-        secrets.push(settings.githubToken);
-    return secrets.filter((s) => s.length >= 4);
-}
-
-/** `rel` under `dirRel`. */
-function childOf(dirRel, name) {
-    return dirRel === '' ? name : `${dirRel}/${name}`;
-}
-
-const IGNORE_FILE = '.kestraignore';
-const GIT_IGNORE_FILE = '.gitignore';
-/**
- * Ignore files (gitignore syntax, `.kestraignore` unless told) in any folder, each relative to its
- * folder, deeper files taking precedence. With `.kestraignore`, names starting with '.' are excluded
- * unless a negation re-includes them.
- */
-class IgnoreRules {
-    tree;
-    fileName;
-    byDir = new Map();
-    constructor(tree, fileName = IGNORE_FILE) {
-        this.tree = tree;
-        this.fileName = fileName;
-    }
-    /** Whether one entry is excluded, its parent folder being included. `rel` is '/'-separated. */
-    async excludes(rel, isDir) {
-        const name = rel.slice(rel.lastIndexOf('/') + 1);
-        // Never re-included: .git may hold credentials, and ignore files are configuration.
-        if (name.toLowerCase() === '.git' || name === this.fileName)
-            return true;
-        return this.verdict(rel, isDir, this.fileName === IGNORE_FILE && name.startsWith('.'));
-    }
-    /** What the ignore files say of one entry, `excluded` being the verdict when none speaks of it. */
-    async verdict(rel, isDir, excluded) {
-        const segments = rel.split('/');
-        for (let depth = 0; depth < segments.length; depth++) {
-            const rules = await this.rulesOf(segments.slice(0, depth).join('/'));
-            if (!rules)
-                continue;
-            const below = segments.slice(depth).join('/') + (isDir ? '/' : '');
-            const verdict = rules.test(below);
-            if (verdict.ignored)
-                excluded = true;
-            else if (verdict.unignored)
-                excluded = false;
-        }
-        return excluded;
-    }
-    /**
-     * What a folder listing shows: whether the folder holds an ignore file that is a regular file. Spares
-     * the walk a probe of every folder it enters.
-     */
-    knowListing(dirRel, hasRegularIgnoreFile) {
-        if (this.byDir.has(dirRel))
-            return;
-        this.byDir.set(dirRel, hasRegularIgnoreFile ? this.load(dirRel) : Promise.resolve(undefined));
-    }
-    /** Whether a path or any folder on the way to it is excluded (for symlink targets). */
-    async excludesPath(rel) {
-        const segments = rel.split('/');
-        for (let depth = 1; depth <= segments.length; depth++) {
-            const isDir = depth < segments.length;
-            if (await this.excludes(segments.slice(0, depth).join('/'), isDir))
-                return true;
-        }
-        return false;
-    }
-    rulesOf(dirRel) {
-        let rules = this.byDir.get(dirRel);
-        if (!rules) {
-            rules = this.load(dirRel);
-            this.byDir.set(dirRel, rules);
-        }
-        return rules;
-    }
-    async load(dirRel) {
-        const path = childOf(dirRel, this.fileName);
-        try {
-            // Only a regular file is read: a linked ignore file could point anywhere.
-            if ((await this.tree.kind(path)) !== 'file')
-                return undefined;
-            const text = (await this.tree.read(path)).toString('utf8');
-            return ignore({ ignoreCase: false, allowRelativePaths: true }).add(text);
-        }
-        catch {
-            return undefined;
-        }
-    }
-}
-
-const YAML_FILE = /\.ya?ml$/;
-function isYamlFile(rel) {
-    return YAML_FILE.test(rel);
-}
-function layoutRules(settings) {
-    const flowAreas = [];
-    const fileAreas = [];
-    if (settings.layout === 'tenant') {
-        flowAreas.push({ dir: [NAMESPACE_PATTERN, 'flows'], expectedNamespaceOf: (s) => s[0] });
-        fileAreas.push({ dir: [NAMESPACE_PATTERN, 'files'], namespaceOf: (s) => s[0], prefix: '' });
-    }
-    else if (settings.layout === 'namespace') {
-        const namespace = settings.namespace;
-        flowAreas.push({ dir: ['flows'], expectedNamespaceOf: () => namespace });
-        fileAreas.push({ dir: ['files'], namespaceOf: () => namespace, prefix: '' });
-    }
-    for (const mapping of settings.namespaceFiles) {
-        fileAreas.push({
-            dir: splitPath(mapping.dir),
-            namespaceOf: () => mapping.namespace,
-            prefix: mapping.prefix
-        });
-    }
-    const globs = settings.layout === 'custom' ? flowGlobs(settings.flowGlobs) : undefined;
-    const searched = [
-        ...flowAreas.map((a) => a.dir),
-        ...fileAreas.map((a) => a.dir),
-        ...(globs?.bases ?? [])
-    ];
-    return {
-        place(rel) {
-            const segments = rel.split('/');
-            const dirs = segments.slice(0, -1);
-            const placement = { files: filesFor(fileAreas, segments) };
-            if (!YAML_FILE.test(segments[segments.length - 1]))
-                return placement;
-            const area = flowAreas.find((a) => startsWith(dirs, a.dir));
-            if (area)
-                placement.flow = { expectedNamespace: area.expectedNamespaceOf(segments) };
-            else if (globs?.matches(rel))
-                placement.flow = {};
-            else if (settings.layout === 'anywhere')
-                placement.flow = { ifFlowDocument: true };
-            return placement;
-        },
-        mayContain(dirRel) {
-            const segments = splitPath(dirRel);
-            return searched.some((dir) => dir.every((segment, i) => i >= segments.length || matches(segment, segments[i])));
-        }
-    };
-}
-/** The most specific areas holding the file (nested mappings: the deeper folder wins). */
-function filesFor(areas, segments) {
-    const dirs = segments.slice(0, -1);
-    const holding = areas.filter((a) => startsWith(dirs, a.dir));
-    const depth = Math.max(...holding.map((a) => a.dir.length));
-    const files = new Map();
-    for (const area of holding.filter((a) => a.dir.length === depth)) {
-        const namespace = area.namespaceOf(segments);
-        const path = `${area.prefix}/${segments.slice(area.dir.length).join('/')}`;
-        files.set(`${namespace}\0${path}`, { namespace, path });
-    }
-    return [...files.values()];
-}
-function flowGlobs(patterns) {
-    const normalised = patterns.map((p) => p.replace(/^\.\//, ''));
-    const include = normalised.filter((p) => !p.startsWith('!'));
-    const exclude = normalised.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
-    const options = { dot: true };
-    const included = include.length > 0 ? picomatch(include, options) : () => false;
-    const excluded = exclude.length > 0 ? picomatch(exclude, options) : () => false;
-    return {
-        matches: (rel) => included(rel) && !excluded(rel),
-        bases: include.map((p) => splitPath(picomatch.scan(p).base))
-    };
-}
-function startsWith(dirs, area) {
-    return dirs.length >= area.length && area.every((segment, i) => matches(segment, dirs[i]));
-}
-function matches(segment, name) {
-    return typeof segment === 'string' ? segment === name : segment.test(name);
-}
-function splitPath(path) {
-    return path.split('/').filter((s) => s !== '' && s !== '.');
-}
-
-/** The work tree on disk: what a run deploys. */
-class WorkTree {
-    workspace;
-    rootRel;
-    root;
-    rootReal;
-    /** `root`: the `root` input, relative to the workspace. */
-    constructor(workspace, root) {
-        this.workspace = resolve(workspace);
-        this.root = resolve(this.workspace, root);
-        this.rootRel = relative(this.workspace, this.root).split(sep).join('/');
-    }
-    async hasRoot() {
-        const real = await this.real();
-        return real !== undefined && (await stat(real)).isDirectory();
-    }
-    async list(dirRel) {
-        const dirents = await readdir(join(this.root, dirRel), { withFileTypes: true });
-        return Promise.all(dirents.map(async (dirent) => ({
-            name: dirent.name,
-            kind: await kindOf(dirent, join(this.root, dirRel, dirent.name))
-        })));
-    }
-    async kind(rel) {
-        const stats = await lstat(join(this.root, rel)).catch(() => undefined);
-        return stats && statsKind(stats);
-    }
-    // Synchronous: flow files are small, and the thread pool is slower for thousands of them.
-    async read(rel) {
-        return readFileSync(join(this.root, rel));
-    }
-    summarise(rel) {
-        return summariseContent(join(this.root, rel));
-    }
-    async resolveLink(rel, rules) {
-        const rootReal = (await this.real());
-        let realPath;
-        try {
-            realPath = await realpath(join(this.root, rel));
-        }
-        catch (error) {
-            const code = error.code;
-            return {
-                kind: 'escapes',
-                reason: code === 'ELOOP' ? 'it loops' : 'its target does not exist'
-            };
-        }
-        const target = relative(rootReal, realPath);
-        const reason = await escapeReason(target, rules);
-        // stat only asks the kind of the target (a folder is reported, not followed); it reads no content.
-        const stats = await stat(realPath).catch(() => undefined);
-        if (stats?.isDirectory())
-            return { kind: 'folder', escapes: reason !== undefined, reason };
-        if (reason)
-            return { kind: 'escapes', reason };
-        if (stats?.isFile()) {
-            return { kind: 'file', target: target.split(sep).join('/'), bytesPath: realPath };
-        }
-        return { kind: 'other' };
-    }
-    bytesPath(rel) {
-        return join(this.root, rel);
-    }
-    async versioned() {
-        for (let dir = this.root;; dir = resolve(dir, '..')) {
-            if (await lstat(join(dir, '.git')).then(() => true, () => false))
-                return true;
-            if (resolve(dir, '..') === dir)
-                return false;
-        }
-    }
-    real() {
-        return (this.rootReal ??= realpath(this.root).catch(() => undefined));
-    }
-}
-/** Why a link whose real target is `target` (relative to root's real path) is never followed. */
-async function escapeReason(target, rules) {
-    if (target === '')
-        return 'it points to the root folder itself';
-    if (target === '..' || target.startsWith(`..${sep}`) || isAbsolute(target)) {
-        return 'it points outside the root folder';
-    }
-    return excludedReason(target.split(sep).join('/'), rules);
-}
-/** Excluded paths include .git, whose config may hold credentials (actions/checkout keeps the token there). */
-async function excludedReason(target, rules) {
-    return (await rules.excludesPath(target))
-        ? 'it points to a path excluded by .kestraignore, a dot-folder or .git'
-        : undefined;
-}
-async function kindOf(dirent, abs) {
-    if (dirent.isSymbolicLink())
-        return 'symlink';
-    if (dirent.isDirectory())
-        return 'folder';
-    if (dirent.isFile())
-        return 'file';
-    if (dirent.isFIFO() ||
-        dirent.isSocket() ||
-        dirent.isBlockDevice() ||
-        dirent.isCharacterDevice()) {
-        return 'other';
-    }
-    // Some file systems do not report the type in the listing.
-    const stats = await lstat(abs).catch(() => undefined);
-    return stats ? statsKind(stats) : 'other';
-}
-function statsKind(stats) {
-    if (stats.isSymbolicLink())
-        return 'symlink';
-    if (stats.isDirectory())
-        return 'folder';
-    return stats.isFile() ? 'file' : 'other';
-}
-
-/** SPEC §2: the `layout` input, else what `auto` makes of the inputs and the top-level folders. */
-async function chooseLayout(settings, tree, rules) {
-    if (settings.layout !== 'auto') {
-        return { layout: settings.layout, reason: settings.layoutReason ?? 'set by the layout input' };
-    }
-    if (settings.namespace)
-        return { layout: 'namespace', reason: 'the namespace input is set' };
-    return decideLayout(await topFolders(tree, rules));
-}
-/** The settings with `auto` resolved for the repository under `root` (the same for every read of a run). */
-async function resolveLayout(settings, workspace) {
-    const tree = new WorkTree(workspace, settings.root);
-    const { layout, reason } = await chooseLayout(settings, tree, new IgnoreRules(tree));
-    return { ...settings, layout, layoutReason: reason };
-}
-/** `auto` without a namespace input: tenant when the top-level folders are namespaces their flows use. */
-function decideLayout(folders) {
-    if (folders.length === 0) {
-        return {
-            layout: 'anywhere',
-            reason: 'no top-level <namespace>/flows/ or <namespace>/files/ folder; every flow under root is read'
-        };
-    }
-    const misnamed = folders.find((folder) => !NAMESPACE_PATTERN.test(folder.name));
-    if (misnamed) {
-        return {
-            layout: 'anywhere',
-            reason: `'${misnamed.name}/' holds flows/ or files/ but is not a namespace name; every flow under root is read`
-        };
-    }
-    const unused = folders.find((folder) => !folder.declaresOwnNamespace);
-    if (unused) {
-        return {
-            layout: 'anywhere',
-            reason: `no flow in '${unused.name}/flows/' declares namespace ${unused.name} or a child of it; every flow under root is read`
-        };
-    }
-    const names = folders.map((folder) => folder.name);
-    const listed = names.length > 5 ? `${names.slice(0, 5).join(', ')}…` : names.join(', ');
-    return {
-        layout: 'tenant',
-        reason: `the top-level folders ${listed} are namespaces that their flows declare`
-    };
-}
-async function topFolders(tree, rules) {
-    const folders = [];
-    for (const top of (await listFolders(tree, '', rules)).sort()) {
-        const inside = await listFolders(tree, top, rules);
-        if (!inside.some((rel) => rel === `${top}/flows` || rel === `${top}/files`))
-            continue;
-        const declaresOwnNamespace = NAMESPACE_PATTERN.test(top) && (await someFlowDeclares(tree, `${top}/flows`, top, rules));
-        folders.push({ name: top, declaresOwnNamespace });
-    }
-    return folders;
-}
-/** A flow's `namespace:` line, read without parsing: enough to choose a layout, not to validate. */
-const NAMESPACE_LINE = /^namespace[ \t]*:[ \t]*["']?([^\s"'#]+)/m;
-async function someFlowDeclares(tree, dirRel, namespace, rules) {
-    for (const entry of await listing(tree, dirRel)) {
-        const rel = `${dirRel}/${entry.name}`;
-        if (await rules.excludes(rel, entry.kind === 'folder'))
-            continue;
-        if (entry.kind === 'folder') {
-            if (await someFlowDeclares(tree, rel, namespace, rules))
-                return true;
-        }
-        else if (entry.kind === 'file' && isYamlFile(rel)) {
-            const text = await tree.read(rel).then(String, () => '');
-            const declared = NAMESPACE_LINE.exec(text)?.[1];
-            if (declared === namespace || declared?.startsWith(`${namespace}.`))
-                return true;
-        }
-    }
-    return false;
-}
-async function listFolders(tree, dirRel, rules) {
-    const folders = [];
-    for (const entry of await listing(tree, dirRel)) {
-        const rel = childOf(dirRel, entry.name);
-        if (entry.kind === 'folder' && !(await rules.excludes(rel, true)))
-            folders.push(rel);
-    }
-    return folders;
-}
-function listing(tree, dirRel) {
-    return tree.list(dirRel).catch(() => []);
-}
-
-/** Parses a flow file once, keeping positions. Never throws: YAML problems stay in `documents[i].errors`. */
-function parseFlowFile(input) {
-    // Line numbers stay those of the raw file: only a BOM and CRs go.
-    const source = normaliseText(input.raw);
-    const lineCounter = new distExports.LineCounter();
-    const all = distExports.parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
-    // A trailing `---` or comment-only tail yields an empty document: not a second flow.
-    const documents = (Array.isArray(all) ? all : [all]).filter((doc, index) => index === 0 || doc.contents !== null || doc.errors.length > 0);
-    const first = documents[0];
-    if (first)
-        forbiddenCharacterError(source, first);
-    const contents = first?.contents;
-    const id = distExports.isMap(contents) ? scalarString(contents.get('id', true)) : undefined;
-    const namespace = distExports.isMap(contents) ? scalarString(contents.get('namespace', true)) : undefined;
-    const parsed = first !== undefined && first.errors.length === 0;
-    return {
-        file: input.file,
-        rel: input.rel,
-        raw: input.raw,
-        source,
-        documents,
-        lineCounter,
-        id,
-        namespace,
-        expectedNamespace: input.expectedNamespace,
-        notAFlow: parsed && (!distExports.isMap(contents) || (!contents.has('id') && !contents.has('tasks'))),
-        otherKind: parsed ? otherKindOf(first) : undefined
-    };
-}
-/**
- * Characters YAML does not allow in a stream (C0 and C1 controls but tab, LF, CR and NEL; DEL; lone
- * surrogates; U+FFFE and U+FFFF). The parser accepts them; Kestra refuses the file.
- */
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/u;
-/** The first forbidden character is a syntax error of the first document, at its position. */
-function forbiddenCharacterError(source, document) {
-    const found = FORBIDDEN.exec(source);
-    if (!found)
-        return;
-    const code = `U+${found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-    document.errors.unshift(new distExports.YAMLParseError([found.index, found.index + 1], 'UNEXPECTED_TOKEN', `character ${code} is not allowed in YAML (a NUL or another control character); remove it`));
-}
-/** A key at the start of a line: a top-level key of a block mapping, as flows are written. */
-const TOP_LEVEL_KEY = Object.fromEntries(['id', 'namespace', 'tasks', 'type'].map((key) => [
-    key,
-    new RegExp(`^(?:${key}|"${key}"|'${key}')[ \\t]*:(?:[ \\t]|$)`, 'm')
-]));
-/**
- * What a YAML text holds, read from its top-level keys without parsing it (most YAML of a
- * repository is not Kestra's): a flow document (`id`, `namespace`, `tasks`, no `type`), another
- * Kestra kind (`id`, `namespace` and a `type`: an App, a test…), or neither.
- */
-function kindOfText(source) {
-    const has = (key) => TOP_LEVEL_KEY[key].test(source);
-    if (!has('id') || !has('namespace'))
-        return 'none';
-    if (has('type'))
-        return 'other-kind';
-    return has('tasks') ? 'flow' : 'none';
-}
-/** The top-level `type` of a document that is a mapping: another Kestra kind than a flow. */
-function otherKindOf(document) {
-    const contents = document.contents;
-    if (!distExports.isMap(contents) || !contents.has('type'))
-        return undefined;
-    return scalarString(contents.get('type', true)) ?? 'unknown';
-}
-function scalarString(node) {
-    if (distExports.isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
-        return String(node.value);
-    }
-    return undefined;
-}
-
-/** Counts down the entries that place files in each namespace: the last one read settles it. */
-class LocalFilesTracker {
-    namespaces = new Map();
-    /** `placements`: those of every entry that places namespace files. */
-    constructor(placements) {
-        for (const placement of placements) {
-            for (const namespace of namespacesOf(placement)) {
-                let pending = this.namespaces.get(namespace);
-                if (!pending) {
-                    let settle;
-                    const settled = new Promise((resolve) => (settle = resolve));
-                    pending = { left: 0, files: [], settle, settled };
-                    this.namespaces.set(namespace, pending);
-                }
-                pending.left++;
-            }
-        }
-    }
-    of(namespace) {
-        return this.namespaces.get(namespace)?.settled ?? Promise.resolve([]);
-    }
-    /** One entry was read (whatever came of it), giving these namespace files. */
-    read(placement, files) {
-        for (const namespace of namespacesOf(placement)) {
-            const pending = this.namespaces.get(namespace);
-            pending.files.push(...files.filter((file) => file.namespace === namespace));
-            if (--pending.left === 0)
-                pending.settle(pending.files);
-        }
-    }
-}
-function namespacesOf(placement) {
-    return new Set(placement.files.map((file) => file.namespace));
-}
-
-/** Kestra's own namespace: managed only when the `namespaces` input lists it. */
-const SYSTEM_NAMESPACE = 'system';
-/** Namespaces the repository holds a resource for, plus the listed ones; sorted, unique. */
-function managedNamespaces(flows, files, extraNamespaces) {
-    const held = new Set();
-    for (const flow of flows) {
-        const namespace = flowNamespace(flow);
-        if (namespace !== undefined)
-            held.add(namespace);
-    }
-    for (const file of files)
-        held.add(file.namespace);
-    const managed = [...held].filter((namespace) => heldNamespaceIsManaged(namespace, extraNamespaces));
-    return [...new Set([...managed, ...extraNamespaces])].sort(compareCodeUnits);
-}
-/** The namespace a flow file makes managed, if any. */
-function flowNamespace(flow) {
-    if (flow.notAFlow)
-        return undefined;
-    // A namespace that breaks the layout is an error of its own; it must not make another namespace managed
-    // (and so open it to deletions).
-    return namespaceFits(flow) ? flow.namespace : flow.expectedNamespace;
-}
-/** Whether a namespace the repository holds a resource for is managed: `system` only when listed. */
-function heldNamespaceIsManaged(namespace, extraNamespaces) {
-    return namespace !== SYSTEM_NAMESPACE || extraNamespaces.includes(namespace);
-}
-/** The flow declares a valid namespace that its folder allows (the same one or a child of it). */
-function namespaceFits(flow) {
-    const { namespace, expectedNamespace } = flow;
-    if (namespace === undefined || !NAMESPACE_PATTERN.test(namespace))
-        return false;
-    return (expectedNamespace === undefined ||
-        namespace === expectedNamespace ||
-        namespace.startsWith(`${expectedNamespace}.`));
-}
-function compareCodeUnits(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Byte offset of the first invalid UTF-8 sequence, or -1 when the bytes are valid UTF-8. */
-function firstInvalidUtf8(bytes) {
-    if (isUtf8(bytes))
-        return -1;
-    let i = 0;
-    while (i < bytes.length) {
-        const b = bytes[i];
-        const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : 4;
-        if (b >= 0xf5 || (b >= 0x80 && b < 0xc2))
-            return i;
-        if (i + length > bytes.length)
-            return i;
-        const second = bytes[i + 1];
-        // The narrower second-byte ranges exclude overlong forms, surrogates and code points above U+10FFFF.
-        if (length >= 2) {
-            const low = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
-            const high = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
-            if (second < low || second > high)
-                return i;
-        }
-        for (let k = 2; k < length; k++) {
-            const c = bytes[i + k];
-            if (c < 0x80 || c > 0xbf)
-                return i;
-        }
-        i += length;
-    }
-    return -1;
-}
-/** 1-based line of a byte offset. */
-function lineOfOffset(bytes, offset) {
-    let line = 1;
-    for (let i = 0; i < offset; i++)
-        if (bytes[i] === 0x0a)
-            line++;
-    return line;
-}
-
-/** Reads a flow file (`path`: the file or a link's target, relative to root) as UTF-8 and parses it; text that is not UTF-8 is a read problem. */
-async function readFlow(tree, path, location) {
-    let bytes;
-    try {
-        bytes = await tree.read(path);
-    }
-    catch (error) {
-        return {
-            severity: 'error',
-            file: location.file,
-            message: `cannot read the flow file: ${error.message}`
-        };
-    }
-    if (location.ifFlowDocument && kindOfText(normaliseText(bytes.toString('utf8'))) === 'none') {
-        return 'not-a-flow';
-    }
-    const invalidAt = firstInvalidUtf8(bytes);
-    if (invalidAt !== -1) {
-        return {
-            severity: 'error',
-            file: location.file,
-            line: lineOfOffset(bytes, invalidAt),
-            message: 'the flow file is not valid UTF-8 text; save it with UTF-8 encoding'
-        };
-    }
-    const { file, rel, expectedNamespace } = location;
-    return parseFlowFile({ file, rel, expectedNamespace, raw: bytes.toString('utf8') });
-}
-
-/** At most this many paths are named in a note; the count says the rest. */
-const NAMED = 5;
-/** One notice for the run: YAML files of other Kestra kinds (a top-level `type`) are not flows. */
-function otherKindsNotice(skipped) {
-    const files = [...skipped].sort((a, b) => (a.file < b.file ? -1 : 1));
-    const types = [...new Set(files.map(({ type }) => type))].sort();
-    return {
-        severity: 'notice',
-        file: files[0].file,
-        message: `${files.length} YAML file(s) of other Kestra kinds than flows (top-level type: ${types.join(', ')}) ` +
-            `were skipped: ${named(files.map(({ file }) => file))}. The action deploys flows and namespace files only`
-    };
-}
-/** SPEC §2: flow documents under root that the layout does not read, as one warning. */
-function unmatchedFlowsWarning(files, settings) {
-    const sorted = [...files].sort();
-    return {
-        severity: 'warning',
-        file: sorted[0],
-        message: `${sorted.length} flow file(s) under root are not read by the ${settings.layout} layout: ` +
-            `${named(sorted)}. Move them to ${flowPlaces(settings).join(', ')}, or set layout: anywhere to read every flow`
-    };
-}
-/** SPEC §2: a run that finds no resource at all is an error that says where it looked. */
-function nothingFound(model, settings) {
-    return {
-        severity: 'error',
-        file: model.rootRel || '.',
-        message: `No flow or namespace file found: the ${settings.layout} layout (${model.layout.reason}) ` +
-            `looked in ${lookedIn(settings)} under root '${settings.root}'. Set namespace (flows/ and files/ ` +
-            'of one namespace), layout (tenant, namespace, anywhere, custom) or root (the folder holding ' +
-            'the flows), or list the namespaces to manage in namespaces'
-    };
-}
-function lookedIn(settings) {
-    const files = { tenant: ['<namespace>/files/'], namespace: ['files/'] }[settings.layout];
-    const mapped = settings.namespaceFiles.map(({ dir }) => `${dir || '.'}/`);
-    return [...flowPlaces(settings), ...(files ?? []), ...mapped].join(', ');
-}
-function flowPlaces(settings) {
-    return {
-        tenant: ['<namespace>/flows/'],
-        namespace: ['flows/'],
-        anywhere: ['every folder'],
-        custom: settings.flowGlobs
-    }[settings.layout];
-}
-function named(paths) {
-    const shown = paths.slice(0, NAMED).join(', ');
-    return paths.length > NAMED ? `${shown} and ${paths.length - NAMED} more` : shown;
-}
-
-/** Folders that hold dependencies, virtual environments or caches, never a repository's own flows. */
-const NEVER_SEARCHED = new Set([
-    'node_modules',
-    'bower_components',
-    'venv',
-    'site-packages',
-    '__pycache__'
-]);
-/** A folder holding this file is a Python virtual environment, whatever its name. */
-const VIRTUAL_ENV_MARKER = 'pyvenv.cfg';
-/**
- * Where flow documents are searched for outside the layout's own folders (the anywhere layout, and
- * the count of flows a layout leaves out): not in dependencies, virtual environments, nor, inside a
- * Git work tree, what `.gitignore` files exclude (build output). `.kestraignore` applies as everywhere.
- */
-class SearchScope {
-    gitignore;
-    constructor(gitignore) {
-        this.gitignore = gitignore;
-    }
-    static async of(tree) {
-        return new SearchScope((await tree.versioned()) ? new IgnoreRules(tree, GIT_IGNORE_FILE) : undefined);
-    }
-    async enters(dirRel) {
-        const name = dirRel.slice(dirRel.lastIndexOf('/') + 1);
-        if (NEVER_SEARCHED.has(name))
-            return false;
-        return !(await this.gitignore?.excludes(dirRel, true));
-    }
-    async keeps(rel) {
-        return !(await this.gitignore?.excludes(rel, false));
-    }
-    /** What a folder's listing shows: its ignore file, or that it is a virtual environment (not searched). */
-    knowListing(dirRel, names) {
-        this.gitignore?.knowListing(dirRel, names.has(GIT_IGNORE_FILE));
-        return { virtualEnv: names.has(VIRTUAL_ENV_MARKER) };
-    }
-}
-
-/**
- * Top-level folders the tenant layout skips because their name is not a namespace, although they
- * hold a flows/ or files/ folder (e.g. `Company.Team/flows`): almost surely a naming mistake.
- */
-async function misnamedTenantFolders(tree, rules) {
-    const misnamed = [];
-    const top = await tree.list('').catch(() => []);
-    for (const folder of top) {
-        if (folder.kind !== 'folder' || NAMESPACE_PATTERN.test(folder.name))
-            continue;
-        if (await rules.excludes(folder.name, true))
-            continue;
-        const inside = await tree.list(folder.name).catch(() => []);
-        if (inside.some((d) => d.kind === 'folder' && (d.name === 'flows' || d.name === 'files'))) {
-            misnamed.push(folder.name);
-        }
-    }
-    return misnamed;
-}
-
-/** Lists the files under root that are not excluded; symbolic links are listed, never entered. */
-async function walkTree(options) {
-    const result = { entries: [], unreadable: [] };
-    await walkFolder('', options, result);
-    return result;
-}
-async function walkFolder(dirRel, options, result) {
-    let entries;
-    try {
-        entries = await options.limit(() => options.tree.list(dirRel));
-    }
-    catch (error) {
-        result.unreadable.push({ rel: dirRel, message: error.message });
-        return;
-    }
-    const ignoreFile = entries.find((entry) => entry.name === IGNORE_FILE);
-    options.rules.knowListing(dirRel, ignoreFile?.kind === 'file');
-    const inLayout = dirRel === '' || options.mayContain(dirRel);
-    const listing = options.search?.knowListing(dirRel, new Set(entries.map((e) => e.name)));
-    if (listing?.virtualEnv && !inLayout)
-        return;
-    const subfolders = [];
-    for (const { name, kind } of entries) {
-        const rel = childOf(dirRel, name);
-        if (await options.rules.excludes(rel, kind === 'folder'))
-            continue;
-        if (kind === 'folder') {
-            if (options.mayContain(rel) || (await options.search?.enters(rel))) {
-                subfolders.push(walkFolder(rel, options, result));
-            }
-        }
-        else {
-            result.entries.push({ rel, kind });
-        }
-    }
-    await Promise.all(subfolders);
-}
-
-/** Files read or hashed at once. */
-const CONCURRENCY = 32;
-/**
- * Reads the flows and namespace files of `tree` (the work tree, or a commit) as the layout defines
- * them. `settings.root` is the tree's root.
- */
-async function loadRepository(tree, settings, hooks = {}) {
-    const { workspace, rootRel } = tree;
-    const fileOf = (rel) => (rootRel === '' ? rel : `${rootRel}/${rel}`);
-    const rules = new IgnoreRules(tree);
-    const model = {
-        workspace,
-        root: resolve(workspace, rootRel),
-        rootRel,
-        layout: await chooseLayout(settings, tree, rules),
-        flows: [],
-        files: [],
-        managedNamespaces: managedNamespaces([], [], settings.extraNamespaces),
-        readProblems: []
-    };
-    if (!(await tree.hasRoot())) {
-        model.readProblems.push({
-            severity: 'error',
-            file: rootRel === '' ? '.' : rootRel,
-            message: `the root folder '${settings.root}' does not exist in the workspace; check the root input`
-        });
-        return model;
-    }
-    const chosen = { ...settings, layout: model.layout.layout };
-    const layout = layoutRules(chosen);
-    const search = await SearchScope.of(tree);
-    const walking = new Semaphore(CONCURRENCY);
-    const walk = await walkTree({
-        tree,
-        rules,
-        mayContain: layout.mayContain,
-        search,
-        limit: (task) => walking.run(task)
-    });
-    const revealed = new Set();
-    const held = (namespace) => {
-        if (revealed.has(namespace) || !heldNamespaceIsManaged(namespace, settings.extraNamespaces))
-            return;
-        revealed.add(namespace);
-        hooks.onNamespace?.(namespace);
-    };
-    settings.extraNamespaces.forEach(held);
-    const placed = walk.entries.map((entry) => ({ entry, placement: layout.place(entry.rel) }));
-    const localFiles = new LocalFilesTracker(placed.filter(({ placement }) => placement.files.length > 0).map(({ placement }) => placement));
-    hooks.onFiles?.(localFiles);
-    const context = {
-        tree,
-        known: hooks.known,
-        fileOf,
-        layout,
-        rules,
-        search,
-        readsEveryFlow: chosen.layout === 'anywhere'
-    };
-    const breather = new Breather();
-    const load = (entries) => mapLimit(entries, CONCURRENCY, async ({ entry, placement }) => {
-        // Reading and parsing a flow is synchronous: let server answers in. Other files mostly wait.
-        if (placement.flow)
-            await breather.breathe();
-        const discovered = await loadEntry(entry, placement, context);
-        if (placement.files.length > 0)
-            localFiles.read(placement, discovered.files);
-        for (const flow of discovered.flows) {
-            hooks.onFlow?.(flow);
-            const namespace = flowNamespace(flow);
-            if (namespace !== undefined)
-                held(namespace);
-        }
-        for (const file of discovered.files)
-            held(file.namespace);
-        return discovered;
-    });
-    // Namespace files are read (mostly waiting on the file system) while flows are parsed.
-    const found = (await Promise.all([
-        load(placed.filter(({ placement }) => placement.flow === undefined)),
-        load(placed.filter(({ placement }) => placement.flow !== undefined))
-    ])).flat();
-    if (chosen.layout === 'tenant') {
-        for (const folder of await misnamedTenantFolders(tree, rules)) {
-            model.readProblems.push({
-                severity: 'warning',
-                file: fileOf(folder),
-                message: `'${folder}' is not a namespace name (lower-case letters, digits, '.', '_' and '-'), ` +
-                    'so its flows/ and files/ folders are not read; rename the folder to its namespace'
-            });
-        }
-    }
-    for (const { rel, message } of walk.unreadable) {
-        model.readProblems.push({
-            severity: 'error',
-            file: rel === '' ? model.rootRel || '.' : fileOf(rel),
-            message: `cannot list this folder: ${message}`
-        });
-    }
-    for (const part of found) {
-        model.flows.push(...part.flows);
-        model.files.push(...part.files);
-        model.readProblems.push(...part.problems);
-    }
-    const otherKinds = found.flatMap((part) => part.otherKinds);
-    const unmatched = found.flatMap((part) => part.unmatched);
-    if (otherKinds.length > 0)
-        model.readProblems.push(otherKindsNotice(otherKinds));
-    if (unmatched.length > 0)
-        model.readProblems.push(unmatchedFlowsWarning(unmatched, chosen));
-    if (model.flows.length + model.files.length === 0 && settings.extraNamespaces.length === 0) {
-        model.readProblems.push(nothingFound(model, chosen));
-    }
-    model.flows.sort(byFlowOrder);
-    model.files.sort(byFileOrder);
-    model.readProblems.sort(byProblemOrder);
-    model.managedNamespaces = managedNamespaces(model.flows, model.files, settings.extraNamespaces);
-    return model;
-}
-function byFlowOrder(a, b) {
-    return compareCodeUnits(a.file, b.file);
-}
-function byFileOrder(a, b) {
-    return (compareCodeUnits(a.file, b.file) ||
-        compareCodeUnits(a.namespace, b.namespace) ||
-        compareCodeUnits(a.path, b.path));
-}
-function byProblemOrder(a, b) {
-    return (compareCodeUnits(a.file, b.file) ||
-        (a.line ?? 0) - (b.line ?? 0) ||
-        compareCodeUnits(a.message, b.message));
-}
-async function loadEntry(entry, placement, context) {
-    const found = { flows: [], files: [], problems: [], otherKinds: [], unmatched: [] };
-    const known = entry.kind === 'file' ? context.known?.(entry.rel) : undefined;
-    if (known)
-        return { ...found, ...known };
-    const file = context.fileOf(entry.rel);
-    const searched = entry.kind === 'file' && (await context.search.keeps(entry.rel));
-    // The anywhere layout looks for flows in plain files that .gitignore keeps, never behind links.
-    if (placement.flow?.ifFlowDocument && !searched)
-        placement = { files: placement.files };
-    const wanted = placement.flow !== undefined || placement.files.length > 0;
-    const problem = (severity, message) => found.problems.push({ severity, file, message });
-    const { tree } = context;
-    if (entry.kind === 'other') {
-        if (wanted)
-            problem('warning', 'not a regular file; skipped');
-        return found;
-    }
-    // The file read: the entry itself, or a link's target.
-    let source = { rel: entry.rel, bytesPath: tree.bytesPath(entry.rel) };
-    if (entry.kind === 'symlink') {
-        if (!wanted && !context.layout.mayContain(entry.rel))
-            return found;
-        const target = await tree.resolveLink(entry.rel, context.rules);
-        if (target.kind === 'folder') {
-            problem(target.escapes ? 'error' : 'warning', `a symbolic link to a folder${target.reason ? ` (${target.reason})` : ''}; ` +
-                'linked folders are never followed, so nothing in it is deployed');
-            return found;
-        }
-        if (target.kind === 'other') {
-            if (wanted)
-                problem('warning', 'a symbolic link to something that is not a file; skipped');
-            return found;
-        }
-        if (target.kind === 'escapes') {
-            if (placement.flow) {
-                problem('error', `a symbolic link that is never followed: ${target.reason}`);
-            }
-            else {
-                found.files.push(...fileEntries(placement, file, entry.rel, EMPTY_CONTENT, {
-                    absPath: source.bytesPath,
-                    symlink: true,
-                    symlinkEscapes: true
-                }));
-            }
-            return found;
-        }
-        source = { rel: target.target, bytesPath: target.bytesPath };
-    }
-    if (placement.flow) {
-        if (placement.files.length > 0 && !placement.flow.ifFlowDocument) {
-            problem('warning', 'matched by both the flows and a namespace-files mapping; it is read as a flow and not ' +
-                'uploaded as a namespace file (narrow the flows globs or the mapping to remove this warning)');
-        }
-        const flow = await readFlow(tree, source.rel, { file, rel: entry.rel, ...placement.flow });
-        if (flow === 'not-a-flow')
-            placement = { files: placement.files };
-        else if ('severity' in flow)
-            found.problems.push(flow);
-        else if (flow.otherKind !== undefined)
-            found.otherKinds.push({ file, type: flow.otherKind });
-        else
-            found.flows.push(flow);
-        if (placement.flow)
-            return found;
-    }
-    if (placement.files.length === 0) {
-        if (searched && !context.readsEveryFlow && (await isLeftOutFlow(tree, entry.rel))) {
-            found.unmatched.push(file);
-        }
-        return found;
-    }
-    let content;
-    try {
-        content = await tree.summarise(source.rel);
-    }
-    catch (error) {
-        problem('error', `cannot read the file: ${error.message}`);
-        return found;
-    }
-    found.files.push(...fileEntries(placement, file, entry.rel, content, {
-        absPath: source.bytesPath,
-        symlink: entry.kind === 'symlink',
-        symlinkEscapes: false
-    }));
-    return found;
-}
-/** A flow document that no part of the layout reads. */
-async function isLeftOutFlow(tree, rel) {
-    if (!isYamlFile(rel))
-        return false;
-    const text = await tree.read(rel).then(String, () => '');
-    return kindOfText(normaliseText(text)) === 'flow';
-}
-function fileEntries(placement, file, rel, content, origin) {
-    return placement.files.map(({ namespace, path }) => ({
-        file,
-        rel,
-        namespace,
-        path,
-        ...content,
-        ...origin
-    }));
-}
-
-/** What is wrong with a `dependsOn` graph: unknown names and the first cycle (deterministic). */
-function dependencyProblems(document, members) {
-    const ids = new Set(members.map((m) => m.id).filter((id) => id !== undefined));
-    const graph = new Map();
-    const unknown = [];
-    for (const [index, member] of members.entries()) {
-        const deps = [];
-        for (const node of document.items(member.dependsOn)) {
-            const name = document.string(node);
-            if (name === undefined)
-                continue;
-            deps.push(name);
-            if (!ids.has(name))
-                unknown.push({ node, name, member: index });
-        }
-        if (member.id !== undefined)
-            graph.set(member.id, deps);
-    }
-    return { unknown, cycle: findCycle(graph) };
-}
-/** A cycle in a dependency graph (node → the nodes it depends on), as a path, or undefined. */
-function findCycle(graph) {
-    const done = new Set();
-    const path = [];
-    const onPath = new Set();
-    const visit = (node) => {
-        if (onPath.has(node))
-            return [...path.slice(path.indexOf(node)), node];
-        if (done.has(node) || !graph.has(node))
-            return undefined;
-        onPath.add(node);
-        path.push(node);
-        for (const next of graph.get(node) ?? []) {
-            const cycle = visit(next);
-            if (cycle)
-                return cycle;
-        }
-        path.pop();
-        onPath.delete(node);
-        done.add(node);
-        return undefined;
-    };
-    for (const node of [...graph.keys()].sort()) {
-        const cycle = visit(node);
-        if (cycle)
-            return cycle;
-    }
-    return undefined;
-}
-
-/** Properties that hold child tasks in Kestra's flowable tasks (and in the flow itself). */
-const CHILD_TASK_KEYS = new Set([
-    'tasks',
-    'then',
-    'else',
-    'defaults',
-    'errors',
-    'finally',
-    'afterExecution'
-]);
-const CORE_FLOW_PREFIXES = ['io.kestra.plugin.core.flow.', 'io.kestra.core.tasks.flows.'];
-/** `Parallel` for `io.kestra.plugin.core.flow.Parallel` or its pre-0.17 alias; undefined for other types. */
-function coreFlowType(type) {
-    if (type === undefined)
-        return undefined;
-    for (const prefix of CORE_FLOW_PREFIXES) {
-        if (type.startsWith(prefix))
-            return type.slice(prefix.length);
-    }
-    return undefined;
-}
-/** Core flowable tasks: their child lists are known, so a malformed child is certainly an error. */
-const CORE_FLOWABLE = new Set([
-    'Parallel',
-    'Sequential',
-    'Switch',
-    'If',
-    'EachSequential',
-    'EachParallel',
-    'ForEach',
-    'Dag',
-    'AllowFailure',
-    'WorkingDirectory',
-    'LoopUntil',
-    'Pause'
-]);
-/** Walks every task of a flow: top-level lists, listeners, and nested children of flowable tasks. */
-function taskTree(document) {
-    const tree = { tasks: [], triggers: [], lists: [] };
-    const root = document.root;
-    if (!root || !document.aliases.safe)
-        return tree;
-    for (const entry of document.entries(root)) {
-        const key = String(entry.key.value);
-        if (key === 'tasks' || key === 'errors' || key === 'finally' || key === 'afterExecution') {
-            walkList(document, tree, entry, key, true, undefined, undefined);
-        }
-        else if (key === 'listeners') {
-            document.items(entry.value).forEach((listener, index) => {
-                const tasks = document.get(listener, 'tasks');
-                if (tasks)
-                    walkList(document, tree, tasks, `listeners[${index}].tasks`, true, undefined, undefined);
-            });
-        }
-        else if (key === 'triggers') {
-            itemsWithOrigin(document, entry.value).forEach(({ node, via }, index) => {
-                const map = document.map(node);
-                if (map)
-                    tree.triggers.push(describe$1(document, map, via ?? map, true, `triggers[${index}]`));
-            });
-        }
-    }
-    return tree;
-}
-function walkList(document, tree, entry, path, strict, owner, via) {
-    tree.lists.push({ owner, entry, path });
-    itemsWithOrigin(document, entry.value).forEach(({ node, via: itemVia }, index) => {
-        const map = document.map(node);
-        if (!map)
-            return;
-        const at = via ?? itemVia;
-        const itemPath = `${path}[${index}]`;
-        if (isTaskLike(document, map, strict)) {
-            visitTask(document, tree, map, at, strict, owner, itemPath);
-            return;
-        }
-        // Dag: `tasks: [{ task: {...}, dependsOn: [...] }]`
-        const inner = document.get(map, 'task');
-        const innerMap = document.map(inner?.value);
-        if (inner && innerMap && isTaskLike(document, innerMap, strict)) {
-            const innerVia = distExports.isAlias(inner.pair.value) ? inner.pair.value : undefined;
-            visitTask(document, tree, innerMap, at ?? innerVia, strict, owner, `${itemPath}.task`);
-        }
-    });
-}
-function visitTask(document, tree, map, via, strict, parent, path) {
-    const task = describe$1(document, map, via ?? map, strict, path, parent);
-    tree.tasks.push(task);
-    const childStrict = CORE_FLOWABLE.has(coreFlowType(task.type) ?? '');
-    for (const entry of document.entries(map)) {
-        const key = String(entry.key.value);
-        const entryVia = via ?? (distExports.isAlias(entry.pair.value) ? entry.pair.value : undefined);
-        if (key === 'cases') {
-            for (const caseEntry of document.entries(entry.value)) {
-                const caseVia = entryVia ?? (distExports.isAlias(caseEntry.pair.value) ? caseEntry.pair.value : undefined);
-                walkList(document, tree, caseEntry, `${path}.cases.${String(caseEntry.key.value)}`, childStrict, task, caseVia);
-            }
-        }
-        else if (CHILD_TASK_KEYS.has(key) && document.seq(entry.value)) {
-            walkList(document, tree, entry, `${path}.${key}`, childStrict, task, entryVia);
-        }
-        else if (CHILD_TASK_KEYS.has(key) && childStrict && document.isNull(entry.value)) {
-            tree.lists.push({ owner: task, entry, path: `${path}.${key}` });
-        }
-    }
-}
-function isTaskLike(document, map, strict) {
-    const hasId = document.get(map, 'id') !== undefined;
-    const hasType = document.get(map, 'type') !== undefined;
-    return strict ? hasId || hasType : hasId && hasType;
-}
-function describe$1(document, map, at, strict, path, parent) {
-    const idEntry = document.get(map, 'id');
-    const typeEntry = document.get(map, 'type');
-    const node = { map, at, strict, path };
-    if (parent)
-        node.parent = parent;
-    if (idEntry) {
-        node.idEntry = idEntry;
-        const id = document.string(idEntry.value);
-        if (id !== undefined)
-            node.id = id;
-    }
-    if (typeEntry) {
-        node.typeEntry = typeEntry;
-        const type = document.string(typeEntry.value);
-        if (type !== undefined)
-            node.type = type;
-    }
-    return node;
-}
-function itemsWithOrigin(document, value) {
-    const seq = document.seq(value);
-    if (!seq)
-        return [];
-    const out = [];
-    for (const item of seq.items) {
-        const node = document.resolve(item);
-        if (node === undefined)
-            continue;
-        out.push(distExports.isAlias(item) ? { node, via: item } : { node });
-    }
-    return out;
-}
-/** The node a finding about a task's id should point at: the alias, else the `id` key, else the task. */
-function taskIdNode(task) {
-    if (task.at !== task.map)
-        return task.at;
-    return task.idEntry?.key ?? task.map;
-}
-
-/** Core flowable tasks whose `tasks` list must hold at least one task. */
-const NEEDS_TASKS = new Set([
-    'Parallel',
-    'Sequential',
-    'EachSequential',
-    'EachParallel',
-    'ForEach',
-    'WorkingDirectory',
-    'AllowFailure',
-    'Dag',
-    'LoopUntil'
-]);
-/**
- * Shapes of Kestra's core flowable tasks that fail without any plugin: empty or missing child lists,
- * Switch without branches, If without condition, Dag dependencies, WorkingDirectory children.
- */
-function coreTaskFindings(document, tree) {
-    return [
-        ...emptyListFindings(document, tree),
-        ...tree.tasks.flatMap((task) => {
-            switch (coreFlowType(task.type)) {
-                case 'Switch':
-                    return switchFindings(document, task);
-                case 'If':
-                    return ifFindings(document, task);
-                case 'Dag':
-                    return dagFindings(document, task);
-                case 'WorkingDirectory':
-                    return workingDirectoryFindings(document, task, tree);
-                default:
-                    return missingListFindings(document, task);
-            }
-        })
-    ];
-}
-function emptyListFindings(document, tree) {
-    const findings = [];
-    for (const list of tree.lists) {
-        if (document.items(list.entry.value).length > 0)
-            continue;
-        const key = String(list.entry.key.value);
-        const owner = list.owner;
-        const type = coreFlowType(owner?.type);
-        const required = owner === undefined
-            ? list.path.startsWith('listeners[')
-            : (key === 'tasks' && NEEDS_TASKS.has(type ?? '')) ||
-                (key === 'then' && type === 'If') ||
-                (type === 'Switch' &&
-                    (list.path.includes('.cases.') || key === 'defaults') &&
-                    !document.isNull(list.entry.value));
-        if (!required)
-            continue;
-        findings.push(document.finding('error', list.entry.key, 'empty-tasks', `\`${list.path}\` must not be empty: add at least one task${owner === undefined ? '' : ' or remove the branch'}`));
-    }
-    return findings;
-}
-function missingListFindings(document, task) {
-    const type = coreFlowType(task.type);
-    if (!NEEDS_TASKS.has(type ?? '') || document.get(task.map, 'tasks'))
-        return [];
-    return [
-        document.finding('error', task.at, 'empty-tasks', `${type} task '${task.id ?? task.path}' has no \`tasks\`: add the tasks it runs`)
-    ];
-}
-function switchFindings(document, task) {
-    const cases = document.entries(document.get(task.map, 'cases')?.value);
-    const anyCase = cases.some((entry) => document.items(entry.value).length > 0);
-    const defaults = document.items(document.get(task.map, 'defaults')?.value).length > 0;
-    if (anyCase || defaults)
-        return [];
-    return [
-        document.finding('error', task.at, 'switch-no-tasks', `Switch '${task.id ?? task.path}' has no task: neither \`cases\` nor \`defaults\` hold any. Add a case or defaults`)
-    ];
-}
-function ifFindings(document, task) {
-    const findings = [];
-    const condition = document.get(task.map, 'condition');
-    if (!condition || document.isNull(condition.value)) {
-        findings.push(document.finding('error', task.at, 'if-condition', `If task '${task.id ?? task.path}' has no \`condition\`: add the expression to evaluate`));
-    }
-    if (!document.get(task.map, 'then')) {
-        findings.push(document.finding('error', task.at, 'empty-tasks', `If task '${task.id ?? task.path}' has no \`then\`: add the tasks to run`));
-    }
-    return findings;
-}
-function dagFindings(document, task) {
-    const findings = missingListFindings(document, task);
-    const members = document.items(document.get(task.map, 'tasks')?.value).map((item) => ({
-        id: document.string(document.get(document.get(item, 'task')?.value, 'id')?.value),
-        dependsOn: document.get(item, 'dependsOn')?.value
-    }));
-    const ids = members.flatMap((m) => (m.id === undefined ? [] : [m.id]));
-    const { unknown, cycle } = dependencyProblems(document, members);
-    for (const { node, name } of unknown) {
-        findings.push(document.finding('error', node, 'dag-dependency', `Dag '${task.id ?? task.path}': dependsOn names '${name}', which is not a task of this Dag. Use one of: ${ids.join(', ')}`));
-    }
-    if (cycle) {
-        findings.push(document.finding('error', task.at, 'dag-dependency', `Dag '${task.id ?? task.path}' has a dependency cycle: ${cycle.join(' → ')}. Remove one of these dependsOn entries`));
-    }
-    return findings;
-}
-function workingDirectoryFindings(document, task, tree) {
-    const findings = missingListFindings(document, task);
-    for (const child of tree.tasks) {
-        if (child.parent !== task || !child.path.startsWith(`${task.path}.tasks[`))
-            continue;
-        const type = coreFlowType(child.type);
-        if (type === undefined || !CORE_FLOWABLE.has(type))
-            continue;
-        // A Pause with child tasks is flowable; without, whether a given release counts it flowable is not known.
-        const certain = type !== 'Pause' || document.get(child.map, 'tasks') !== undefined;
-        findings.push(document.finding(certain ? 'error' : 'warning', child.at, 'working-directory-child', `WorkingDirectory '${task.id ?? task.path}' may only hold runnable tasks, not the flowable ${type} '${child.id ?? child.path}': move it out of the WorkingDirectory`));
-    }
-    return findings;
-}
-
-const INPUT_ID_PATTERN = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
-/**
- * Input types of current Kestra (`Input`'s `@JsonSubTypes`, develop after 1.3). Kestra adds types over
- * its releases: one outside this list is a warning, and the server decides.
- */
-const INPUT_TYPES = new Set([
-    'STRING',
-    'ENUM',
-    'SELECT',
-    'MULTISELECT',
-    'INT',
-    'FLOAT',
-    'BOOLEAN',
-    'BOOL',
-    'DATETIME',
-    'DATE',
-    'TIME',
-    'DURATION',
-    'FILE',
-    'JSON',
-    'URI',
-    'SECRET',
-    'ARRAY',
-    'YAML',
-    'EMAIL',
-    'FORM'
-]);
-const SCHEDULE_TYPES = new Set([
-    'io.kestra.plugin.core.trigger.Schedule',
-    'io.kestra.core.models.triggers.types.Schedule'
-]);
-/** `InputValidator`: defaults with `required: false`, or with `prefill`, are rejected since 1.1. */
-const PREFILL_RELEASE = [1, 1, 0];
-const FILE_DEFAULT_URI = /^(file|nsfile):\/\//;
-/** The flow's top-level inputs (a FORM counts as one). */
-function declaredInputs(document) {
-    return inputList(document, document.get(document.root, 'inputs')?.value);
-}
-function inputList(document, list, form) {
-    const out = [];
-    for (const item of document.items(list)) {
-        const map = document.map(item);
-        if (!map)
-            continue;
-        const idEntry = document.get(map, 'id') ?? document.get(map, 'name');
-        const input = {
-            map,
-            required: document.string(document.get(map, 'required')?.value) !== 'false',
-            hasDefaults: !document.isNull(document.get(map, 'defaults')?.value)
-        };
-        if (form)
-            input.form = form;
-        if (idEntry) {
-            input.idEntry = idEntry;
-            const id = document.string(idEntry.value);
-            if (id !== undefined)
-                input.id = id;
-        }
-        const type = document.string(document.get(map, 'type')?.value);
-        if (type !== undefined)
-            input.type = type;
-        out.push(input);
-    }
-    return out;
-}
-/** A FORM's own inputs. */
-function children(document, form) {
-    return form.type === 'FORM'
-        ? inputList(document, document.get(form.map, 'inputs')?.value, form)
-        : [];
-}
-/** Every input declared: the top-level ones and those inside FORMs. */
-function everyInput(document, inputs = declaredInputs(document)) {
-    return inputs.flatMap((input) => [input, ...children(document, input)]);
-}
-/** Every input a run resolves: FORMs replaced by their inputs (Kestra's `Input.expandToLeaves`). */
-function leafInputs(document, inputs) {
-    return inputs.flatMap((input) => (input.type === 'FORM' ? children(document, input) : [input]));
-}
-/** `form.child` for an input of a FORM, else the id: how runs, triggers and `dependsOn` name it. */
-function inputPath(input) {
-    if (input.id === undefined)
-        return undefined;
-    return input.form ? `${input.form.id ?? ''}.${input.id}` : input.id;
-}
-/** Flow inputs and outputs: ids, types, duplicates, dependencies and type-specific rules. */
-function inputFindings(document, tree) {
-    const inputs = declaredInputs(document);
-    return [
-        ...everyInput(document, inputs).flatMap((input) => oneInputFindings(document, input)),
-        ...inputs.flatMap((input) => formFindings(document, input)),
-        ...duplicates(document, inputs, 'input'),
-        ...pathFindings(document, leafInputs(document, inputs)),
-        ...dependsOnFindings(document, inputs),
-        ...outputFindings(document),
-        ...scheduleFindings(document, leafInputs(document, inputs), tree)
-    ];
-}
-/** `InputValidator`'s combinations of `defaults`, `required` and `prefill` (Kestra 1.1+). */
-function versionedInputFindings(document) {
-    const findings = [];
-    for (const input of everyInput(document)) {
-        const defaults = document.get(input.map, 'defaults');
-        if (!defaults || !input.hasDefaults)
-            continue;
-        const label = inputLabel(input);
-        if (!input.required) {
-            findings.push(document.versioned(PREFILL_RELEASE, 'warning', document.get(input.map, 'required')?.key ?? defaults.key, 'input-defaults-optional', `${label} has \`defaults\` and \`required: false\`: Kestra 1.1+ rejects this ('Inputs with a default value must be required, since the default is always applied'). Remove \`required: false\`, or replace \`defaults\` with \`prefill\` to keep the input optional`));
-        }
-        const prefill = document.get(input.map, 'prefill');
-        if (prefill && !document.isNull(prefill.value)) {
-            findings.push(document.versioned(PREFILL_RELEASE, 'warning', prefill.key, 'input-defaults-prefill', `${label} has both \`defaults\` and \`prefill\`: Kestra 1.1+ rejects this ('Inputs with a default value cannot also have a prefill'). Keep one of them`));
-        }
-    }
-    return findings;
-}
-function inputLabel(input) {
-    const path = inputPath(input);
-    return path !== undefined ? `Input '${path}'` : 'Input';
-}
-function oneInputFindings(document, input) {
-    const findings = [];
-    const map = input.map;
-    const idNode = input.idEntry?.key ?? map;
-    const label = inputLabel(input);
-    if (!input.idEntry) {
-        findings.push(document.finding('error', map, 'input-id', 'Input has no `id`: add one'));
-    }
-    else {
-        if (String(input.idEntry.key.value) === 'name' && !document.get(map, 'id')) {
-            findings.push(document.finding('warning', input.idEntry.key, 'input-name-deprecated', `${label} uses the deprecated \`name:\`: rename the key to \`id:\``));
-        }
-        if (input.id === undefined || !INPUT_ID_PATTERN.test(input.id)) {
-            findings.push(document.finding('error', idNode, 'input-id', `Input id '${input.id ?? ''}' is invalid: use letters, digits, '.', '_' or '-' (no spaces), starting with a letter or digit`));
-        }
-    }
-    const typeEntry = document.get(map, 'type');
-    if (!typeEntry || document.isNull(typeEntry.value)) {
-        findings.push(document.finding('error', idNode, 'input-type', `${label} has no \`type\`: add one, e.g. \`type: STRING\``));
-    }
-    else if (input.type === undefined || !INPUT_TYPES.has(input.type)) {
-        findings.push(document.finding('warning', typeEntry.value ?? typeEntry.key, 'input-type', `Input type '${input.type ?? ''}' is not one this action knows (${[...INPUT_TYPES].join(', ')}). If your Kestra is newer than this action the server decides; otherwise fix the type`));
-    }
-    const defaults = document.get(map, 'defaults');
-    const literal = document.string(defaults?.value);
-    if (defaults &&
-        input.type === 'FILE' &&
-        literal !== undefined &&
-        !/\{[{%]/.test(literal) &&
-        !FILE_DEFAULT_URI.test(literal)) {
-        findings.push(document.finding('error', defaults.value ?? defaults.key, 'input-file-defaults', `${label}: a FILE input's \`defaults\` can only be a file:// or nsfile:// URI (e.g. nsfile:///data/input.csv), not '${literal}'. Fix the URI or remove \`defaults\``));
-    }
-    const itemType = document.get(map, 'itemType');
-    const itemTypeValue = document.string(itemType?.value);
-    if (input.type === 'ARRAY' &&
-        itemType &&
-        (itemTypeValue === 'ARRAY' || itemTypeValue === 'SECRET')) {
-        findings.push(document.finding('error', itemType.value ?? itemType.key, 'input-item-type', `${label}: \`itemType\` cannot be \`${itemTypeValue}\`. Use a scalar type such as STRING`));
-    }
-    if (input.type === 'MULTISELECT' && document.get(map, 'values') && document.get(map, 'options')) {
-        const options = document.get(map, 'options');
-        findings.push(document.finding('error', options.key, 'input-multiselect', `${label}: you can't define both \`values\` and \`options\`. Keep \`values\` (\`options\` is deprecated)`));
-    }
-    const validator = document.get(map, 'validator');
-    const pattern = document.string(validator?.value);
-    if (validator && pattern !== undefined && /(^|[^\\])(\\\\)*\\$/.test(pattern)) {
-        findings.push(document.finding('error', validator.value ?? validator.key, 'input-validator', `${label}: \`validator\` is not a valid regular expression (it ends with a lone backslash). Escape it as \\\\`));
-    }
-    return findings;
-}
-function duplicates(document, items, kind) {
-    const seen = new Set();
-    const findings = [];
-    for (const item of items) {
-        if (item.id === undefined || !item.idEntry)
-            continue;
-        if (seen.has(item.id)) {
-            findings.push(document.finding('error', item.idEntry.key, `duplicate-${kind}-id`, `Duplicate ${kind} with name [${item.id}]: ${kind} ids must be unique. Rename or remove this one`));
-        }
-        seen.add(item.id);
-    }
-    return findings;
-}
-/**
- * FORM rules of Kestra's develop line after 1.3 (`InputValidator`, `FormInput`): no defaults or
- * prefill, no FORM inside a FORM, an `inputs` list. Warnings: which 1.3.x release enforces them is not
- * known.
- */
-function formFindings(document, form) {
-    if (form.type !== 'FORM')
-        return [];
-    const findings = [];
-    const label = inputLabel(form);
-    for (const key of ['defaults', 'prefill']) {
-        const entry = document.get(form.map, key);
-        if (!entry || document.isNull(entry.value))
-            continue;
-        findings.push(document.finding('warning', entry.key, 'input-form', `${label} is a FORM: it groups other inputs and cannot declare \`${key}\` (Kestra rejects it). Set \`${key}\` on the inputs inside the form`));
-    }
-    const inputs = document.get(form.map, 'inputs');
-    if (!inputs || document.isNull(inputs.value)) {
-        findings.push(document.finding('warning', form.idEntry?.key ?? form.map, 'input-form', `${label} is a FORM without \`inputs\`: list the inputs it groups`));
-    }
-    for (const child of children(document, form)) {
-        if (child.type !== 'FORM')
-            continue;
-        findings.push(document.finding('warning', document.get(child.map, 'type')?.value ?? child.map, 'input-form', `${inputLabel(child)} is a FORM inside the FORM '${form.id ?? ''}': forms cannot be nested (Kestra rejects it). Move its inputs into '${form.id ?? ''}' or make it a top-level FORM`));
-    }
-    return findings;
-}
-/** Expanded input paths (`form.child`) that repeat, or where one is nested under another. */
-function pathFindings(document, leaves) {
-    const findings = [];
-    const seen = new Map();
-    for (const leaf of leaves) {
-        const path = inputPath(leaf);
-        if (path === undefined)
-            continue;
-        const at = leaf.idEntry?.key ?? leaf.map;
-        if (seen.has(path) && path.includes('.')) {
-            findings.push(document.finding('warning', at, 'input-path', `Duplicate input path [${path}]: another input (in a FORM or with a dotted id) resolves to the same path. Rename one`));
-            continue;
-        }
-        const clash = [...seen.keys()].find((other) => other.startsWith(`${path}.`) || path.startsWith(`${other}.`));
-        if (clash !== undefined && (leaf.form || seen.get(clash)?.form)) {
-            findings.push(document.finding('warning', at, 'input-path', `Input path '${path}' conflicts with '${clash}': one cannot be nested under the other. Rename one`));
-        }
-        seen.set(path, leaf);
-    }
-    return findings;
-}
-/**
- * `dependsOn.inputs` must name inputs, with no cycle. Inside FORMs, inputs are named by their dotted
- * path (`form.child`): a bare sibling id or a FORM's own id is a warning, as Kestra's develop line
- * rejects it and older releases' handling is not known.
- */
-function dependsOnFindings(document, inputs) {
-    const leaves = leafInputs(document, inputs);
-    const members = leaves.map((input) => ({
-        id: inputPath(input),
-        dependsOn: document.get(document.get(input.map, 'dependsOn')?.value, 'inputs')?.value
-    }));
-    const looseNames = new Set(inputs.flatMap((input) => input.type === 'FORM' ? [input.id, ...children(document, input).map((c) => c.id)] : []));
-    const { unknown, cycle } = dependencyProblems(document, members);
-    const findings = unknown.map(({ node, name, member }) => looseNames.has(name)
-        ? document.finding('warning', node, 'input-depends-on', `Input '${members[member].id ?? ''}' depends on '${name}', which is a FORM or an input inside one: name an input by its full dotted path (e.g. 'form.input')`)
-        : document.finding('error', node, 'input-depends-on', `Input with id '${members[member].id ?? ''}' depends on a non-existent input '${name}': fix the name or declare that input`));
-    if (cycle) {
-        const input = leaves.find((candidate) => inputPath(candidate) === cycle[0]);
-        findings.push(document.finding('error', input?.idEntry?.key ?? input?.map, 'input-depends-on', `Cycle dependency between inputs: ${cycle.join(' → ')}. Remove one dependsOn entry`));
-    }
-    return findings;
-}
-function outputFindings(document) {
-    const outputs = [];
-    const findings = [];
-    for (const item of document.items(document.get(document.root, 'outputs')?.value)) {
-        const map = document.map(item);
-        if (!map)
-            continue;
-        const idEntry = document.get(map, 'id');
-        const id = document.string(idEntry?.value);
-        if (!idEntry) {
-            findings.push(document.finding('error', map, 'output-id', 'Flow output has no `id`: add one'));
-        }
-        else if (id === undefined || !INPUT_ID_PATTERN.test(id)) {
-            findings.push(document.finding('error', idEntry.key, 'output-id', `Output id '${id ?? ''}' is invalid: use letters, digits, '.', '_' or '-', starting with a letter or digit`));
-        }
-        outputs.push(id !== undefined && idEntry ? { id, idEntry } : {});
-    }
-    return [...findings, ...duplicates(document, outputs, 'output')];
-}
-/**
- * Newer Kestra (PR #15090) refuses a Schedule that does not give every required input without default;
- * inputs of a FORM are given by their dotted path.
- */
-function scheduleFindings(document, leaves, tree) {
-    const needed = leaves.filter((input) => inputPath(input) !== undefined && input.required && !input.hasDefaults);
-    if (needed.length === 0)
-        return [];
-    const findings = [];
-    for (const trigger of tree.triggers) {
-        if (trigger.type === undefined || !SCHEDULE_TYPES.has(trigger.type))
-            continue;
-        const given = new Set(document.entries(document.get(trigger.map, 'inputs')?.value).map((e) => String(e.key.value)));
-        const missing = needed.map((input) => inputPath(input)).filter((id) => !given.has(id));
-        if (missing.length === 0)
-            continue;
-        findings.push(document.finding('warning', trigger.at, 'schedule-missing-inputs', `Schedule trigger '${trigger.id ?? trigger.path}' does not supply required input(s) without defaults (${missing.join(', ')}): every scheduled run fails, and newer Kestra rejects the flow. Add them under the trigger's \`inputs\` or give them defaults`));
-    }
-    return findings;
-}
-
-/**
- * The bodies of `{{ … }}` and `{% … %}` in a Pebble template. Text outside them, `{# … #}` comments
- * and `{% raw %}` blocks are not expressions. String literals inside a body may contain `}}`.
- */
-function expressions(text) {
-    const out = [];
-    let at = 0;
-    while (at < text.length) {
-        const open = text.indexOf('{', at);
-        if (open < 0 || open + 1 >= text.length)
-            break;
-        const kind = text[open + 1];
-        if (kind === '#') {
-            const close = text.indexOf('#}', open + 2);
-            at = close < 0 ? text.length : close + 2;
-            continue;
-        }
-        if (kind !== '{' && kind !== '%') {
-            at = open + 1;
-            continue;
-        }
-        const closer = kind === '{' ? '}}' : '%}';
-        const start = open + 2;
-        const end = closingIndex(text, start, closer);
-        const body = text.slice(start, end < 0 ? text.length : end);
-        out.push({ start, body });
-        at = end < 0 ? text.length : end + 2;
-        if (kind === '%' && /^-?\s*raw\s*-?$/.test(body)) {
-            const endraw = /\{%-?\s*endraw\s*-?%\}/g;
-            endraw.lastIndex = at;
-            const found = endraw.exec(text);
-            at = found ? found.index + found[0].length : text.length;
-        }
-    }
-    return out;
-}
-function closingIndex(text, from, closer) {
-    let quote;
-    for (let i = from; i < text.length; i++) {
-        const ch = text[i];
-        if (quote) {
-            if (ch === '\\')
-                i++;
-            else if (ch === quote)
-                quote = undefined;
-        }
-        else if (ch === '"' || ch === "'") {
-            quote = ch;
-        }
-        else if (text.startsWith(closer, i)) {
-            return i;
-        }
-    }
-    return -1;
-}
-/** The body with the content of string literals replaced by spaces (same length, quotes kept). */
-function blankStrings(body) {
-    let out = '';
-    let quote;
-    for (let i = 0; i < body.length; i++) {
-        const ch = body[i];
-        if (quote) {
-            if (ch === quote) {
-                quote = undefined;
-                out += ch;
-            }
-            else if (ch === '\\' && i + 1 < body.length) {
-                out += '  ';
-                i++;
-            }
-            else
-                out += ch === '\n' ? '\n' : ' ';
-        }
-        else {
-            if (ch === '"' || ch === "'")
-                quote = ch;
-            out += ch;
-        }
-    }
-    return out;
-}
-/** Every string value scalar of a document that contains Pebble, visited once (aliases not followed). */
-function templatedScalars(doc) {
-    const out = [];
-    distExports.visit(doc, {
-        Scalar(key, node) {
-            if (key === 'key')
-                return;
-            if (distExports.isScalar(node) && typeof node.value === 'string' && /\{[{%]/.test(node.value)) {
-                out.push(node);
-            }
-        }
-    });
-    return out;
-}
-
-/**
- * `{{ inputs.my-input }}` / `{{ outputs.my-task.value }}` where `my-input` / `my-task` is a declared
- * id: Pebble reads the dash as a subtraction, and Kestra rejects it. Only declared dashed ids count,
- * so `{{ inputs.a - 1 }}` or `{{ inputs.a-b }}` with an input `a` are left alone.
- */
-function dashedReferenceFindings(document, tree) {
-    const dashed = {
-        inputs: new Set(declaredInputs(document).flatMap((input) => (input.id?.includes('-') ? [input.id] : []))),
-        outputs: new Set(tree.tasks.flatMap((task) => (task.id?.includes('-') ? [task.id] : [])))
-    };
-    if (dashed.inputs.size === 0 && dashed.outputs.size === 0)
-        return [];
-    const findings = [];
-    const reference = /(?<![\w.\]'"])(inputs|outputs)\.([A-Za-z0-9_][A-Za-z0-9_-]*)/g;
-    for (const scalar of templatedScalars(document.doc)) {
-        const value = scalar.value;
-        for (const expression of expressions(value)) {
-            const body = blankStrings(expression.body);
-            for (const match of body.matchAll(reference)) {
-                const kind = match[1];
-                const name = match[2];
-                if (!dashed[kind].has(name))
-                    continue;
-                const needle = match[0];
-                const index = expression.start + match.index;
-                const occurrence = value.slice(0, index).split(needle).length - 1;
-                const kindName = kind === 'inputs' ? 'input' : 'output';
-                findings.push(document.findingAt('error', document.locateInScalar(scalar, needle, occurrence), 'dashed-reference', `Invalid ${kindName} reference \`${needle}\`: Pebble reads '-' as a minus. Use bracket notation: ${kind}['${name}']`));
-            }
-        }
     }
     return findings;
 }
@@ -6678,6 +5988,36 @@ function pluginDefaultFindings(document) {
         });
     }
     return findings;
+}
+/**
+ * A plugin's `pluginDefaultsRef` (Kestra 2.0: `FlowPluginDefault.ref`, "apply this default only to
+ * plugins that opt in via pluginDefaultsRef") that no `ref` of the flow's `pluginDefaults` names: a
+ * warning, since a namespace or instance plugin default may have it. Unresolved, Kestra rejects the flow
+ * ("No pluginDefaults bundle found for pluginDefaultsRef '…'"), which the server's validation reports.
+ */
+function pluginDefaultsRefFindings(document, tree) {
+    const refs = new Set(document
+        .items(document.get(document.root, 'pluginDefaults')?.value)
+        .map((item) => document.string(document.get(item, 'ref')?.value)));
+    const findings = [];
+    const visit = (plugin) => {
+        for (const entry of document.entries(plugin)) {
+            if (String(entry.key.value) === 'pluginDefaultsRef') {
+                const ref = document.string(entry.value);
+                if (ref !== undefined && !refs.has(ref))
+                    findings.push(unresolved(document, entry.value, ref));
+            }
+            else if (document.get(entry.value, 'type')) {
+                visit(entry.value); // a plugin inside the plugin: a task runner
+            }
+        }
+    };
+    for (const node of [...tree.tasks, ...tree.triggers])
+        visit(node.map);
+    return findings;
+}
+function unresolved(document, node, ref) {
+    return document.finding('warning', node, 'plugin-defaults-ref', `pluginDefaultsRef '${ref}' names no \`ref\` of this flow's pluginDefaults: unless a namespace or instance plugin default has it, Kestra rejects the flow. Add a pluginDefaults entry with \`ref: ${ref}\`, or fix the name`);
 }
 
 const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
@@ -6983,6 +6323,35 @@ function flowReferences(document, fromFlow) {
     return refs;
 }
 
+/**
+ * Rules whose check Kestra added in a release, with no other change to what it accepts: an error on a
+ * server at or after it and when no server is known, a warning on an older one (the releases and their
+ * sources are in docs/validation-rules.md). `duplicate-trigger-id`: FlowValidator 0.12;
+ * `system-label`: 0.20; `dashed-reference` and `duplicate-preconditions`: after 0.20.7, the first
+ * release not known (0.21 is the earliest).
+ */
+const ERROR_SINCE = {
+    'duplicate-trigger-id': [0, 12, 0],
+    'system-label': [0, 20, 0],
+    'dashed-reference': [0, 21, 0],
+    'duplicate-preconditions': [0, 21, 0]
+};
+/** The errors of rules Kestra added in a release, turned into findings that follow the server's version. */
+function byRelease(findings) {
+    const fixed = [];
+    const versioned = [];
+    for (const finding of findings) {
+        const since = finding.severity === 'error' ? ERROR_SINCE[finding.rule] : undefined;
+        if (!since) {
+            fixed.push(finding);
+            continue;
+        }
+        const { severity: _, ...rest } = finding;
+        versioned.push({ finding: rest, since, whenUnknown: 'error' });
+    }
+    return { fixed, versioned };
+}
+
 function atLeast(version, since) {
     for (let i = 0; i < 3; i++) {
         if (version[i] !== since[i])
@@ -7163,8 +6532,20 @@ function checkFlow(flow, options = {}) {
         return { findings, versioned, wellFormed, references };
     }
     const tree = taskTree(document);
-    versioned.push(...versionedIdentityFindings(document), ...versionedInputFindings(document), ...pluginDefaultFindings(document));
-    findings.push(...identityFindings(document), ...namespaceFolderFindings(document, options.layout), ...taskFindings(document, tree), ...coreTaskFindings(document, tree), ...inputFindings(document, tree), ...labelFindings(document), ...dashedReferenceFindings(document, tree));
+    const inputs = inputFindings(document, tree);
+    const checked = byRelease([
+        ...identityFindings(document),
+        ...namespaceFolderFindings(document, options.layout),
+        ...taskFindings(document, tree),
+        ...coreTaskFindings(document, tree),
+        ...inputs.findings,
+        ...labelFindings(document),
+        ...dashedReferenceFindings(document, tree),
+        ...scheduleCronFindings(document, tree),
+        ...pluginDefaultsRefFindings(document, tree)
+    ]);
+    findings.push(...checked.fixed);
+    versioned.push(...versionedIdentityFindings(document), ...inputs.versioned, ...pluginDefaultFindings(document), ...checked.versioned);
     return { findings, versioned, identity: flowIdentity(document), wellFormed, references };
 }
 /**
@@ -7201,7 +6582,7 @@ function validateRepository(model, context = {}) {
             severity: problem.severity,
             file: problem.file,
             line: problem.line ?? 1,
-            rule: 'read',
+            rule: problem.rule ?? 'read',
             message: problem.message
         });
     }
@@ -7581,7 +6962,7 @@ function deployableFlow(flow) {
     return (!flow.notAFlow &&
         flow.id !== undefined &&
         flow.namespace !== undefined &&
-        NAMESPACE_PATTERN.test(flow.namespace));
+        NAMESPACE_PATTERN$1.test(flow.namespace));
 }
 /**
  * What the repository wants on the server. The first file declaring an identity wins (later ones are
@@ -7696,11 +7077,16 @@ async function baseFromApi(plan, github, sha) {
     return snapshot;
 }
 
-/** SPEC §6: on a PR, an error in a file the PR did not change is a warning, so old problems never block it. */
+/**
+ * docs/validation.md#pull-requests: on a PR, an error in a file the PR did not change is a warning, so old problems never block
+ * it. A run that finds nothing at all is about the run, not a file: an error on every event (docs/layouts.md#what-a-run-says).
+ */
 function demoteUnchangedErrors(findings, changed) {
     if (changed.kind !== 'list')
         return findings;
-    return findings.map((finding) => finding.severity === 'error' && !changed.paths.has(finding.file)
+    return findings.map((finding) => finding.severity === 'error' &&
+        finding.rule !== NOTHING_FOUND &&
+        !changed.paths.has(finding.file)
         ? {
             ...finding,
             severity: 'warning',
@@ -7708,7 +7094,7 @@ function demoteUnchangedErrors(findings, changed) {
         }
         : finding);
 }
-function tally(findings) {
+function tally$1(findings) {
     return {
         errors: findings.filter((f) => f.severity === 'error').length,
         warnings: findings.filter((f) => f.severity === 'warning').length,
@@ -7727,12 +7113,44 @@ function sortFindings(findings) {
     });
 }
 function failureMessage(findings, failOn) {
-    const { errors, warnings } = tally(findings);
+    const { errors, warnings } = tally$1(findings);
     if (errors > 0)
         return `Validation found ${errors} error(s): fix them (see the annotations and the job summary).`;
     if (failOn === 'warning' && warnings > 0)
         return `Validation found ${warnings} warning(s) and fail-on is 'warning': fix them or set fail-on: error.`;
     return undefined;
+}
+/**
+ * `Findings by rule: 57 × input-type, 3 × unknown-key, 1 × yaml-syntax`: each rule's count, most first
+ * (then by rule), as linters end their report; undefined when no rule was found twice.
+ */
+function ruleCounts(findings) {
+    const counts = new Map();
+    for (const { rule } of findings)
+        counts.set(rule, (counts.get(rule) ?? 0) + 1);
+    if (![...counts.values()].some((count) => count > 1))
+        return undefined;
+    const ordered = [...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+    return `Findings by rule: ${ordered.map(([rule, count]) => `${count} × ${rule}`).join(', ')}`;
+}
+
+/**
+ * One phase of the run (docs/modes.md#the-log): its log lines in a group titled `title`, then `summary`
+ * of its result as one line outside the group. A phase that throws closes its group and lets the error
+ * through.
+ */
+async function phase(reporter, title, work, summary) {
+    reporter.group(title);
+    let result;
+    try {
+        result = await work();
+    }
+    catch (error) {
+        reporter.endGroup();
+        throw error;
+    }
+    reporter.endGroup(summary(result));
+    return result;
 }
 
 /**
@@ -7773,6 +7191,112 @@ function uniqueTargets(refs) {
     for (const ref of refs)
         seen.set(`${ref.kind}\0${targetOf(ref)}`, ref);
     return [...seen.values()];
+}
+
+/**
+ * KV key holding the last commit deployed to a namespace. One key per namespace and server, not per
+ * comment-key: instances that deploy to the same namespace of the same server write the same resources, so
+ * they must agree on which commit is newest.
+ */
+const COMMIT_MARKER_KEY = 'kestra-gitops-commit';
+const SHA$1 = /^[0-9a-f]{7,64}$/i;
+/** The marker stored in KV, or undefined when absent or not one of ours. */
+function parseMarker(value) {
+    let parsed = value;
+    if (typeof value === 'string') {
+        try {
+            parsed = JSON.parse(value);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    if (typeof parsed !== 'object' || parsed === null)
+        return undefined;
+    const { commit, repository } = parsed;
+    if (typeof commit !== 'string' || !SHA$1.test(commit) || typeof repository !== 'string') {
+        return undefined;
+    }
+    return { commit, repository };
+}
+/**
+ * The marker of each namespace. A marker that cannot be read leaves the order unknown, like a commit missing
+ * from the checkout: the deploy goes on with a warning.
+ */
+async function readMarkers(api, namespaces, semaphore) {
+    const markers = new Map();
+    const warnings = [];
+    await Promise.all(namespaces.map(async (namespace) => {
+        let value;
+        try {
+            value = await (semaphore
+                ? semaphore.run(() => api.getKv(namespace, COMMIT_MARKER_KEY))
+                : api.getKv(namespace, COMMIT_MARKER_KEY));
+        }
+        catch (error) {
+            warnings.push(`Could not read the deployed commit of namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; cannot tell whether this commit is older than what it holds, deploying anyway.`);
+            return;
+        }
+        const marker = parseMarker(value);
+        if (value !== undefined && marker === undefined) {
+            warnings.push(`The KV entry ${COMMIT_MARKER_KEY} of namespace ${namespace} is not a deployed-commit marker; it will be overwritten after this deploy.`);
+        }
+        markers.set(namespace, marker);
+    }));
+    warnings.sort();
+    return { markers, warnings };
+}
+/** Whether `ours` is older than what some namespace already holds (ours is an ancestor of the recorded commit). */
+async function checkCommitOrder(markers, ours, isAncestor) {
+    const older = [];
+    const warnings = [];
+    // Namespaces usually hold the same commit: ask git once per commit, not once per namespace.
+    const ancestry = new Map();
+    const isOlderThan = (commit) => {
+        let answer = ancestry.get(commit);
+        if (!answer)
+            ancestry.set(commit, (answer = isAncestor(ours.commit, commit)));
+        return answer;
+    };
+    for (const [namespace, recorded] of [...markers].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        if (recorded === undefined || recorded.commit === ours.commit)
+            continue;
+        if (recorded.repository !== ours.repository) {
+            warnings.push(`Namespace ${namespace} was last deployed from ${recorded.repository} (commit ${short(recorded.commit)}); this deploy from ${ours.repository} overwrites what it holds.`);
+            continue;
+        }
+        const ancestor = await isOlderThan(recorded.commit);
+        if (ancestor === true) {
+            older.push(`commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace}; to roll back, push a revert commit.`);
+        }
+        else if (ancestor === undefined) {
+            warnings.push(`Cannot tell whether commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace} (that commit is not in the checkout; use actions/checkout with fetch-depth: 0); deploying anyway.`);
+        }
+    }
+    return { older, warnings };
+}
+/** Writes our marker to each namespace whose recorded marker differs; returns the namespaces written and problems. */
+async function writeMarkers(api, namespaces, markers, ours, semaphore) {
+    const stale = namespaces.filter((namespace) => {
+        const recorded = markers.get(namespace);
+        return recorded?.commit !== ours.commit || recorded.repository !== ours.repository;
+    });
+    const outcomes = await Promise.all(stale.map(async (namespace) => {
+        try {
+            await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, { ...ours }));
+            return undefined;
+        }
+        catch (error) {
+            return `Could not record the deployed commit in namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; the out-of-order guard cannot protect this namespace until a deploy records it.`;
+        }
+    }));
+    return {
+        written: stale.filter((_, i) => outcomes[i] === undefined),
+        warnings: outcomes.filter((w) => w !== undefined)
+    };
+}
+function short(sha) {
+    return sha.slice(0, 12);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -7965,9 +7489,9 @@ function safeDecode(value) {
 /** FlowService's warning about a subflow target the server lacks [DEV FlowService `checkValidSubflows`]. */
 const SUBFLOW_NOT_FOUND = /^The subflow '(.+)' not found in namespace '(.+)'\.$/;
 /**
- * Turns the server's verdicts (same order as `flows`) into findings on the flows' lines. A warning that a
- * subflow is missing is dropped when the repository holds that flow (`repositoryFlows`, flow keys): it
- * is deployed with the rest (SPEC §6).
+ * Turns the server's verdicts (same order as `flows`) into findings on the flows' lines. A warning that
+ * a subflow is missing is dropped when the repository holds that flow (`repositoryFlows`, flow keys): it
+ * is deployed with the rest (docs/validation.md#server-validation).
  */
 function serverFindings(flows, results, repositoryFlows = new Set()) {
     return flows.flatMap((flow, index) => {
@@ -8036,11 +7560,15 @@ function sentence(text) {
 function idPosition(doc, lineCounter) {
     return (doc && locateKestraPath(doc, lineCounter, 'id')) ?? { line: 1, column: 1 };
 }
-function scalarPosition(doc, lineCounter, value) {
+/** The first scalar holding `value` (the value of a `key` entry, when given). */
+function scalarPosition(doc, lineCounter, value, key) {
     let offset;
     distExports.visit(doc, {
-        Scalar(_, node) {
-            if (node.value === value && node.range) {
+        Scalar(_, node, path) {
+            const pair = path[path.length - 1];
+            const keyed = key === undefined ||
+                (distExports.isPair(pair) && pair.value === node && distExports.isScalar(pair.key) && pair.key.value === key);
+            if (node.value === value && node.range && keyed) {
                 offset = node.range[0];
                 return distExports.visit.BREAK;
             }
@@ -8053,12 +7581,16 @@ function scalarPosition(doc, lineCounter, value) {
     return { line, column: col };
 }
 /**
- * Kestra reports an unknown plugin type without a path (`Invalid type: io.x.Y`): point at the `type:` value
- * naming it, which is where the fix goes.
+ * Kestra reports some problems without a path: an unknown plugin type (`Invalid type: io.x.Y`), an
+ * unresolved named plugin default (`No pluginDefaults bundle found for pluginDefaultsRef 'x'.`, 2.0's
+ * `PluginDefaultsRefNotFoundException`). Point at the value naming it, which is where the fix goes.
  */
 function namedValuePosition(doc, lineCounter, message) {
     const type = /Invalid type: ([A-Za-z_$][\w$.]*)/.exec(message)?.[1];
-    return type ? scalarPosition(doc, lineCounter, type) : undefined;
+    if (type)
+        return scalarPosition(doc, lineCounter, type);
+    const ref = /pluginDefaultsRef '([^']*)'/.exec(message)?.[1];
+    return ref === undefined ? undefined : scalarPosition(doc, lineCounter, ref, 'pluginDefaultsRef');
 }
 
 /**
@@ -8082,8 +7614,9 @@ class ServerValidation {
             this.send();
     }
     /**
-     * Every added flow's findings; the last, partial batch leaves now. `repositoryFlows` (flow keys) are the
-     * flows the repository holds: the server's warnings about those missing are dropped (SPEC §6).
+     * Every added flow's findings; the last, partial batch leaves now. `repositoryFlows` (flow keys) are
+     * the flows the repository holds: the server's warnings about those missing are dropped
+     * (docs/validation.md#server-validation).
      */
     async findings(repositoryFlows) {
         this.send();
@@ -8102,7 +7635,10 @@ class ServerValidation {
     }
 }
 
-/** SPEC §1: `system` is managed only when listed in `namespaces`; its resources are left alone otherwise. */
+/**
+ * docs/resources.md#system-namespace: `system` is managed only when listed in `namespaces`; its
+ * resources are left alone otherwise.
+ */
 function unmanagedFindings(model) {
     const managed = new Set(model.managedNamespaces);
     const message = (namespace) => `Namespace '${namespace}' is not managed: list it in the namespaces input to deploy this resource (it is skipped).`;
@@ -8128,6 +7664,9 @@ function unmanagedFindings(model) {
     ];
 }
 
+/** The phases whose summary line is also in the report (its repository note and verdict). */
+const LOADING = 'Loading the repository';
+const VALIDATION = 'Validation';
 /**
  * Loads the repository and validates it, locally and (with a server) on the server. Server reads and
  * git run while the local checks keep this thread busy.
@@ -8149,7 +7688,7 @@ async function check(input, context, ports, mode, kestra) {
     const onServer = kestra && settings.serverValidation ? new ServerValidation(kestra) : undefined;
     // Each flow is checked (and its references read) once, as soon as it is parsed.
     const checks = new Map();
-    const model = await phase(reporter, 'Loading the repository', async () => {
+    const model = await phase(reporter, LOADING, async () => {
         const loaded = await loadRepository(new WorkTree(context.workspace, settings.root), settings, {
             onNamespace: (namespace) => reads?.start(namespace),
             onFiles: (files) => reads?.knowFiles(files),
@@ -8207,7 +7746,7 @@ async function check(input, context, ports, mode, kestra) {
             }
             return read;
         }, describeServerState));
-    const findings = await phase(reporter, 'Validation', async () => {
+    const findings = await phase(reporter, VALIDATION, async () => {
         const server = await checking;
         const references = await checkReferences(model, flowReferences, kestra ? { api: kestra, state } : undefined);
         reporter.info(`Local checks: ${localFindings.length} finding(s).`);
@@ -8225,7 +7764,7 @@ async function check(input, context, ports, mode, kestra) {
 }
 /** `Validation passed: 0 errors, 2 warnings`, the log's line for the comment's verdict. */
 function verdictText(findings, failOn) {
-    const { errors, warnings } = tally(findings);
+    const { errors, warnings } = tally$1(findings);
     const failed = failureMessage(findings, failOn) !== undefined;
     return `Validation ${failed ? 'failed' : 'passed'}: ${errors} error(s), ${warnings} warning(s).`;
 }
@@ -8262,6 +7801,1874 @@ function describeRepository(model) {
     const flows = model.flows.filter((f) => !f.notAFlow).length;
     const namespaces = model.managedNamespaces;
     return `Checked ${flows} flow(s) and ${model.files.length} namespace file(s) in ${namespaces.length} namespace(s)${namespaces.length > 0 ? `: ${namespaces.join(', ')}` : ''}.`;
+}
+
+/** GitHub rejects job summaries over 1 MiB. */
+const SUMMARY_BUDGET_BYTES = 1_048_576;
+const TRIMMED_NOTE = '> [!NOTE]\n> Some detail was left out to keep this summary within GitHub’s 1 MiB limit.';
+/**
+ * The job summary: verdict, counts, every finding and every resource with its full diff; past the
+ * byte budget, diffs are dropped largest first, then blocks become lines, then counts.
+ */
+function renderSummary(input) {
+    const budget = input.budgetBytes ?? SUMMARY_BUDGET_BYTES;
+    const plan = input.plan;
+    const head = [title(input), verdictAndTarget(input), ...noteLines(input.notes)];
+    if (plan)
+        head.push(countsTable(plan));
+    const findings = findingsSection(input.findings, Math.floor(budget * (plan ? 0.5 : 0.95)), utf8Length, 'the summary is limited to 1 MiB; the plan file lists them all', sourceLink(input));
+    if (findings)
+        head.push(findings);
+    const fit = (pieces) => fitPieces(pieces, budget, utf8Length);
+    if (!plan)
+        return fit(head)?.text ?? `${title(input)}\n\n${TRIMMED_NOTE}`;
+    const footer = `Plan fingerprint: \`${plan.fingerprint}\``;
+    const invalid = invalidCounts(input.findings);
+    const attempt = (detail, note) => fit([
+        ...head,
+        ...(note ? [TRIMMED_NOTE] : []),
+        ...changePieces(plan, {
+            detail,
+            invalid,
+            omittedNote: 'Diff omitted to keep the job summary within its size limit.',
+            listUnchanged: true,
+            countsOmittedNote: 'Too many namespaces changed to list here.'
+        }),
+        ...driftPieces(plan, detail),
+        footer
+    ]);
+    const whole = attempt('diffs', false);
+    return ((whole?.reduced === 0 ? whole.text : undefined) ??
+        attempt('diffs', true)?.text ??
+        attempt('lines', true)?.text ??
+        attempt('counts', true)?.text ??
+        [title(input), TRIMMED_NOTE, footer].join('\n\n'));
+}
+function countsTable(plan) {
+    const row = (label, c) => `| ${label} | ${c.create} | ${c.update} | ${c.delete} | ${c.orphaned} | ${c.unchanged} | ${c.drifted} |`;
+    const ofKind = (kind) => countPlan(plan.resources.filter((r) => r.kind === kind));
+    return [
+        '| | create | update | delete | orphaned | unchanged | drifted |',
+        '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+        row('Flows', ofKind('flow')),
+        row('Namespace files', ofKind('file')),
+        row('**Total**', plan.counts)
+    ].join('\n');
+}
+
+/**
+ * Orders flow writes so that subflows come before the flows that call them. Only dependencies between the
+ * flows being written matter. A cycle is broken deterministically: inside it, only calls to members earlier
+ * in key order are kept.
+ */
+function orderFlowWrites(changes, refs) {
+    const byKey = new Map();
+    for (const change of changes)
+        byKey.set(flowKey(change.namespace, change.id), change);
+    const keys = [...byKey.keys()].sort(compare);
+    const deps = new Map(keys.map((k) => [k, new Set()]));
+    for (const { from, to } of refs) {
+        if (from !== to && byKey.has(from) && byKey.has(to))
+            deps.get(from).add(to);
+    }
+    const components = stronglyConnected(keys, deps);
+    const cycles = [];
+    const rank = new Map();
+    for (const component of components) {
+        if (component.length < 2)
+            continue;
+        const sorted = [...component].sort(compare);
+        cycles.push(sorted);
+        sorted.forEach((key, index) => rank.set(key, index));
+    }
+    const componentOf = new Map();
+    components.forEach((component, index) => component.forEach((k) => componentOf.set(k, index)));
+    // Inside a cycle keep only the edges that point to a member earlier in key order: the graph becomes acyclic.
+    for (const [from, tos] of deps) {
+        for (const to of tos) {
+            if (componentOf.get(from) === componentOf.get(to) && rank.get(to) > rank.get(from)) {
+                tos.delete(to);
+            }
+        }
+    }
+    // Tarjan emits a component after every component it depends on; members of a cycle go in key order.
+    const level = new Map();
+    for (const component of components) {
+        for (const key of [...component].sort(compare)) {
+            let value = 0;
+            for (const dep of deps.get(key))
+                value = Math.max(value, level.get(dep) + 1);
+            level.set(key, value);
+        }
+    }
+    const waves = [];
+    for (const key of keys) {
+        const index = level.get(key);
+        while (waves.length <= index)
+            waves.push([]);
+        waves[index].push(byKey.get(key));
+    }
+    cycles.sort((a, b) => compare(a[0], b[0]));
+    const prerequisites = new Map();
+    for (const key of keys) {
+        prerequisites.set(byKey.get(key), [...deps.get(key)].sort(compare).map((k) => byKey.get(k)));
+    }
+    return { waves, cycles, prerequisites };
+}
+/** Tarjan's algorithm, iterative so that long subflow chains cannot overflow the stack. */
+function stronglyConnected(keys, deps) {
+    const index = new Map();
+    const low = new Map();
+    const onStack = new Set();
+    const stack = [];
+    const result = [];
+    let counter = 0;
+    for (const root of keys) {
+        if (index.has(root))
+            continue;
+        const work = [];
+        const visit = (key) => {
+            index.set(key, counter);
+            low.set(key, counter);
+            counter++;
+            stack.push(key);
+            onStack.add(key);
+            work.push({ key, next: [...deps.get(key)].sort(compare)[Symbol.iterator]() });
+        };
+        visit(root);
+        while (work.length > 0) {
+            const frame = work[work.length - 1];
+            const step = frame.next.next();
+            if (!step.done) {
+                const dep = step.value;
+                if (!index.has(dep))
+                    visit(dep);
+                else if (onStack.has(dep))
+                    low.set(frame.key, Math.min(low.get(frame.key), index.get(dep)));
+                continue;
+            }
+            work.pop();
+            const parent = work[work.length - 1];
+            if (parent)
+                low.set(parent.key, Math.min(low.get(parent.key), low.get(frame.key)));
+            if (low.get(frame.key) === index.get(frame.key)) {
+                const component = [];
+                let member;
+                do {
+                    member = stack.pop();
+                    onStack.delete(member);
+                    component.push(member);
+                } while (member !== frame.key);
+                result.push(component);
+            }
+        }
+    }
+    return result;
+}
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const WRITTEN = new Set(['created', 'updated', 'deleted']);
+const NOT_APPLIED = new Set(['conflict', 'failed', 'skipped']);
+function deployStatus(resources) {
+    if (resources.some((r) => NOT_APPLIED.has(r.result)))
+        return 'failed';
+    return resources.some((r) => WRITTEN.has(r.result)) ? 'applied' : 'nothing-to-do';
+}
+
+/**
+ * The text Kestra compares when deciding whether a flow changed: line endings normalised and the
+ * first `revision: N` line removed (the server owns it), as its `isSameWithSource` does.
+ */
+function comparableFlowSource(source) {
+    return withoutRevisionLine(normaliseText(source));
+}
+
+/**
+ * Reads each resource's server state right before its own write
+ * (docs/guarantees.md#compare-before-write). Flows: one listing of the namespace's revisions, shared by
+ * the writes that asked for it before it was sent (never by a write that asked later, so no write trusts
+ * a read older than itself); a flow whose revision moved is read whole to tell "already desired" from a
+ * conflict. Files: the file itself (a listing would export every file).
+ */
+class FreshState {
+    api;
+    /** Per namespace, the listing that will be sent on the next turn of the event loop. */
+    nextListing = new Map();
+    constructor(api) {
+        this.api = api;
+    }
+    async flow(change) {
+        const revision = (await this.revisionsOf(change.namespace)).get(change.id);
+        const seen = change.action === 'create' ? undefined : change.current?.revision;
+        if (revision === seen)
+            return { kind: 'as-planned' };
+        const name = `flow ${resourceName(change)}`;
+        if (change.action === 'delete') {
+            return revision === undefined
+                ? { kind: 'desired' }
+                : {
+                    kind: 'moved',
+                    message: `${name} changed on the server after the plan (revision ${seen} → ${revision})`
+                };
+        }
+        const stored = revision === undefined ? undefined : await this.api.getFlow(change.namespace, change.id);
+        if (stored && change.desired !== undefined && isSameFlow(stored.source, change.desired)) {
+            return { kind: 'desired', revision: stored.revision };
+        }
+        if (seen === undefined) {
+            return {
+                kind: 'moved',
+                message: `${name} appeared on the server (revision ${revision}) after the plan`
+            };
+        }
+        if (revision === undefined) {
+            return {
+                kind: 'moved',
+                message: `${name} was deleted on the server after the plan (it was at revision ${seen})`
+            };
+        }
+        return {
+            kind: 'moved',
+            message: `${name} changed on the server after the plan (revision ${seen} → ${revision})`
+        };
+    }
+    async file(change) {
+        const bytes = await this.api.getFile(change.namespace, change.path);
+        const remote = bytes && sha256Hex(bytes);
+        const seen = change.action === 'create' ? undefined : change.current?.sha256;
+        if (remote === seen)
+            return { kind: 'as-planned' };
+        if (remote === (change.action === 'delete' ? undefined : change.desired?.sha256)) {
+            return { kind: 'desired' };
+        }
+        const name = `file ${resourceName(change)}`;
+        if (seen === undefined)
+            return { kind: 'moved', message: `${name} appeared on the server after the plan` };
+        if (remote === undefined)
+            return { kind: 'moved', message: `${name} was deleted on the server after the plan` };
+        return { kind: 'moved', message: `${name} changed on the server after the plan` };
+    }
+    revisionsOf(namespace) {
+        let listing = this.nextListing.get(namespace);
+        if (!listing) {
+            listing = new Promise((sent) => setImmediate(sent)).then(() => {
+                this.nextListing.delete(namespace);
+                return this.api.flowRevisions(namespace);
+            });
+            this.nextListing.set(namespace, listing);
+        }
+        return listing;
+    }
+}
+/**
+ * Kestra's own equality (docs/kestra.md#unchanged-source): a server copy equal to ours is what this
+ * deploy wants.
+ */
+function isSameFlow(stored, desired) {
+    return comparableFlowSource(stored) === comparableFlowSource(desired);
+}
+
+/**
+ * Writes the plan: namespace files, then flows as soon as the flows they call are written (a flow that
+ * reads a file that was not uploaded is skipped), then deletions (flows, then files) only when everything
+ * before went through. Each resource's server state is read right before its own write: one that moved
+ * since the plan is a conflict, one already as desired is unchanged. One resource's failure does not stop
+ * the others.
+ */
+async function applyPlan(plan, deps) {
+    const semaphore = new Semaphore(deps.concurrency);
+    const fresh = new FreshState(deps.api);
+    const results = new Map();
+    const pending = new Map();
+    const incomplete = new Set();
+    for (const change of plan.resources.filter(isWrite)) {
+        pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1);
+    }
+    const record = (result) => {
+        results.set(result.change, result);
+        deps.onResult?.(result);
+        const { namespace } = result.change;
+        if (!isWrite(result.change))
+            return;
+        if (NOT_APPLIED.has(result.result))
+            incomplete.add(namespace);
+        const left = pending.get(namespace) - 1;
+        pending.set(namespace, left);
+        if (left === 0)
+            deps.onNamespaceDone?.(namespace, !incomplete.has(namespace));
+    };
+    const runAll = async (changes, write) => {
+        await Promise.all(changes.map((change) => semaphore.run(async () => {
+            try {
+                record(await write(change));
+            }
+            catch (error) {
+                record({ change, result: 'failed', message: errorMessage(error) });
+            }
+        })));
+    };
+    for (const change of plan.resources) {
+        if (!isWrite(change)) {
+            const revision = change.kind === 'flow' ? change.current?.revision : undefined;
+            results.set(change, { change, result: 'unchanged', revision });
+        }
+    }
+    const writes = plan.resources.filter((c) => c.action === 'create' || c.action === 'update');
+    const deletes = plan.resources.filter((c) => c.action === 'delete');
+    const files = (list) => list.filter((c) => c.kind === 'file');
+    const flows = (list) => list.filter((c) => c.kind === 'flow');
+    const warnings = [];
+    await runAll(files(writes), (change) => writeFile(change, fresh, deps));
+    const missingFiles = filesNotUploaded(files(writes), results, deps.refs);
+    const order = orderFlowWrites(flows(writes), deps.refs);
+    for (const cycle of order.cycles) {
+        warnings.push(`Flows ${cycle.join(', ')} call each other in a cycle; each was written after the ones it calls that come before it in this list.`);
+    }
+    // Each flow goes as soon as the flows it calls are written, not when its whole wave is ready.
+    const written = new Map();
+    for (const change of order.waves.flat()) {
+        const before = (order.prerequisites.get(change) ?? []).map((c) => written.get(c));
+        const missing = missingFiles.get(flowKey(change.namespace, change.id));
+        written.set(change, Promise.all(before).then(() => missing
+            ? record({ change, result: 'skipped', message: skippedForFiles(missing) })
+            : runAll([change], (c) => writeFlow(c, fresh, deps.api))));
+    }
+    await Promise.all(written.values());
+    const deletePhase = async (phase) => {
+        if ([...results.values()].some((r) => NOT_APPLIED.has(r.result))) {
+            for (const change of phase) {
+                record({
+                    change,
+                    result: 'skipped',
+                    message: 'not deleted: an earlier write failed or conflicted, and deletions never run on a half-applied deploy'
+                });
+            }
+        }
+        else {
+            await runAll(phase, (change) => deleteResource(change, fresh, deps.api));
+        }
+    };
+    await deletePhase(flows(deletes));
+    await deletePhase(files(deletes));
+    return { resources: plan.resources.map((c) => results.get(c)), warnings };
+}
+/** Per flow key, the files it reads (`read()`) that this deploy meant to upload and did not. */
+function filesNotUploaded(fileWrites, results, refs) {
+    const notUploaded = new Map();
+    for (const change of fileWrites) {
+        const result = results.get(change);
+        if (NOT_APPLIED.has(result.result)) {
+            notUploaded.set(fileKey(change.namespace, change.path), result);
+        }
+    }
+    const byFlow = new Map();
+    for (const { from, to } of refs) {
+        const file = notUploaded.get(to);
+        if (file)
+            byFlow.set(from, [...(byFlow.get(from) ?? []), file]);
+    }
+    return byFlow;
+}
+function skippedForFiles(files) {
+    const named = files.map((f) => `${resourceName(f.change)} (${f.result})`).join(', ');
+    return `not written: it reads namespace file ${named}, which this deploy did not upload`;
+}
+async function writeFile(change, fresh, deps) {
+    if (change.desired === undefined) {
+        return { change, result: 'failed', message: 'the plan holds no content for this file' };
+    }
+    const bytes = await deps.readDesiredFile(change);
+    if (sha256Hex(bytes) !== change.desired.sha256) {
+        return {
+            change,
+            result: 'failed',
+            message: `${change.file ?? resourceName(change)} changed on disk after the plan was made`
+        };
+    }
+    const verdict = await fresh.file(change);
+    if (verdict.kind !== 'as-planned')
+        return settled(change, verdict);
+    await deps.api.uploadFile(change.namespace, change.path, bytes);
+    return { change, result: change.action === 'create' ? 'created' : 'updated' };
+}
+async function writeFlow(change, fresh, api) {
+    if (change.desired === undefined) {
+        return { change, result: 'failed', message: 'the plan holds no source for this flow' };
+    }
+    const verdict = await fresh.flow(change);
+    if (verdict.kind !== 'as-planned')
+        return settled(change, verdict);
+    if (change.action === 'create')
+        return createFlow(change, change.desired, fresh, api);
+    try {
+        const stored = await api.updateFlow(change.namespace, change.id, change.desired);
+        // The server keeps the revision when it sees no difference (a `revision:` line only,
+        // docs/kestra.md#unchanged-source).
+        const result = stored.revision === change.current?.revision ? 'unchanged' : 'updated';
+        return { change, result, revision: stored.revision };
+    }
+    catch (error) {
+        if (!isStatus(error, 404))
+            throw error;
+        return vanished(change);
+    }
+}
+/** A create that meets "already exists" (another run created it meanwhile) compares what is stored. */
+async function createFlow(change, desired, fresh, api) {
+    try {
+        const stored = await api.createFlow(desired);
+        return { change, result: 'created', revision: stored.revision };
+    }
+    catch (error) {
+        if (!(error instanceof ApiError && /already exists/i.test(error.serverMessage)))
+            throw error;
+        const verdict = await fresh.flow(change);
+        return settled(change, verdict.kind === 'as-planned' ? { kind: 'moved', message: error.message } : verdict);
+    }
+}
+async function deleteResource(change, fresh, api) {
+    const verdict = change.kind === 'flow' ? await fresh.flow(change) : await fresh.file(change);
+    if (verdict.kind !== 'as-planned')
+        return settled(change, verdict);
+    if (change.kind === 'file') {
+        await api.deleteFile(change.namespace, change.path);
+        return { change, result: 'deleted' };
+    }
+    try {
+        await api.deleteFlow(change.namespace, change.id);
+        return { change, result: 'deleted' };
+    }
+    catch (error) {
+        if (!isStatus(error, 404))
+            throw error;
+        return settled(change, { kind: 'desired' });
+    }
+}
+/** The result of a resource that was not written: already as desired, or moved (a conflict). */
+function settled(change, verdict) {
+    if (verdict.kind === 'moved')
+        return { change, result: 'conflict', message: verdict.message };
+    return {
+        change,
+        result: 'unchanged',
+        revision: verdict.revision,
+        message: 'the server already holds what this deploy wants (another run got there first)'
+    };
+}
+/** A flow that the server no longer has when the write reaches it. */
+function vanished(change) {
+    return {
+        change,
+        result: 'conflict',
+        message: `flow ${resourceName(change)} was deleted on the server during the deploy`
+    };
+}
+function isStatus(error, status) {
+    return error instanceof ApiError && error.status === status;
+}
+
+const SHA = /^[0-9a-f]{7,64}$/i;
+/**
+ * `git merge-base --is-ancestor` in the checkout at `cwd`. A commit missing from the clone (a shallow
+ * checkout, another repository) or a missing git gives undefined.
+ */
+function gitIsAncestor(cwd) {
+    return (ancestor, descendant) => new Promise((resolve) => {
+        if (!SHA.test(ancestor) || !SHA.test(descendant)) {
+            resolve(undefined);
+            return;
+        }
+        execFile('git', ['merge-base', '--is-ancestor', ancestor, descendant], { cwd }, (error) => {
+            if (!error)
+                resolve(true);
+            else
+                resolve(error.code === 1 ? false : undefined);
+        });
+    });
+}
+/** Asks git first, then GitHub's compare API (a shallow checkout lacks the recorded commit). */
+function ancestryChecker(cwd, compare) {
+    const git = gitIsAncestor(cwd);
+    return async (ancestor, descendant) => {
+        const local = await git(ancestor, descendant);
+        if (local !== undefined || !compare)
+            return local;
+        try {
+            const { status } = await compare(ancestor, descendant);
+            return status === 'ahead' || status === 'identical';
+        }
+        catch {
+            return undefined;
+        }
+    };
+}
+
+/** Kestra's default system namespace: protected unless listed in the `namespaces` input. Children are ordinary. */
+const SYSTEM_NAMESPACE = 'system';
+/**
+ * Why the plan's deletions must not run, one message per problem; empty when they may.
+ * Checked before the first write: a refusal stops the whole deploy.
+ */
+function deletionRefusals(plan, settings, managedNamespaces) {
+    const deletions = plan.resources.filter((c) => c.action === 'delete');
+    if (deletions.length === 0)
+        return [];
+    const refusals = [];
+    const names = (list) => list.map(resourceName).join(', ');
+    if (!settings.delete) {
+        refusals.push(`The plan deletes ${count(deletions.length)} (${names(deletions)}) but the delete input is false; set delete: true to allow deletions.`);
+    }
+    const managed = new Set(managedNamespaces);
+    const unmanaged = deletions.filter((c) => !managed.has(c.namespace));
+    if (unmanaged.length > 0) {
+        refusals.push(`Refusing to delete ${names(unmanaged)}: not in a namespace this repository manages (it holds no resource there and the namespaces input does not list it).`);
+    }
+    const system = deletions.filter((c) => c.namespace === SYSTEM_NAMESPACE && !settings.extraNamespaces.includes(SYSTEM_NAMESPACE));
+    if (system.length > 0) {
+        refusals.push(`Refusing to delete ${names(system)}: the ${SYSTEM_NAMESPACE} namespace is protected; list it in the namespaces input to manage it.`);
+    }
+    if (deletions.length > settings.maxDeletions && !settings.allowMassDeletion) {
+        refusals.push(`The plan deletes ${count(deletions.length)}, more than max-deletions (${settings.maxDeletions}); if that is intended, set allow-mass-deletion: true (or raise max-deletions).`);
+    }
+    return refusals;
+}
+function count(n) {
+    return n === 1 ? '1 resource' : `${n} resources`;
+}
+
+/**
+ * Applies the plan. Validation errors in written resources and unsafe deletions throw DeployError before the
+ * first write; a commit older than one already deployed is refused (status `refused`, nothing written).
+ * Otherwise every resource is attempted and the result says what happened to each.
+ */
+async function deploy(plan, deps) {
+    const log = deps.log ?? (() => undefined);
+    const blockers = deployBlockers(plan, deps.findings);
+    if (blockers.length > 0)
+        throw new DeployError(describeBlockers(blockers));
+    const refusals = deletionRefusals(plan, deps.settings, deps.managedNamespaces);
+    if (refusals.length > 0) {
+        throw new DeployError(`Nothing was deployed:\n${refusals.map((r) => `- ${r}`).join('\n')}`);
+    }
+    const semaphore = new Semaphore(deps.settings.concurrency);
+    const namespaces = [
+        ...new Set([
+            ...deps.managedNamespaces,
+            ...plan.namespaces,
+            ...plan.resources.filter(isWrite).map((c) => c.namespace)
+        ])
+    ].sort();
+    const ours = { commit: deps.commit, repository: deps.repository };
+    const early = deps.markers;
+    const { markers, warnings } = await (early && sameList(early.namespaces, namespaces)
+        ? early.reading
+        : readMarkers(deps.api, namespaces, semaphore));
+    const order = await checkCommitOrder(markers, ours, deps.isAncestor ?? gitIsAncestor(process.cwd()));
+    warnings.push(...order.warnings);
+    if (order.older.length > 0) {
+        if (!deps.settings.allowOutOfOrder) {
+            const refusal = `Nothing was deployed: ${order.older.join(' ')}`;
+            log(refusal);
+            return {
+                status: 'refused',
+                resources: plan.resources.map((change) => isWrite(change)
+                    ? { change, result: 'skipped', message: 'not deployed: this commit is out of order' }
+                    : { change, result: 'unchanged', revision: currentRevision(change) }),
+                applied: 0,
+                refusal,
+                warnings,
+                markedNamespaces: []
+            };
+        }
+        warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`);
+    }
+    // A namespace's marker is written as soon as it holds this commit: with no writes, right away.
+    const marking = [];
+    const mark = (namespace) => marking.push(writeMarkers(deps.api, [namespace], markers, ours, semaphore));
+    const writing = new Set(plan.resources.filter(isWrite).map((c) => c.namespace));
+    for (const namespace of namespaces)
+        if (!writing.has(namespace))
+            mark(namespace);
+    const applied = await applyPlan(plan, {
+        api: deps.api,
+        refs: deps.refs,
+        readDesiredFile: deps.readDesiredFile,
+        concurrency: deps.settings.concurrency,
+        onResult: deps.onResult,
+        onNamespaceDone: (namespace, complete) => complete && mark(namespace)
+    });
+    warnings.push(...applied.warnings);
+    const marked = await Promise.all(marking);
+    warnings.push(...marked.flatMap((m) => m.warnings).sort());
+    return {
+        status: deployStatus(applied.resources),
+        resources: applied.resources,
+        applied: applied.resources.filter((r) => WRITTEN.has(r.result)).length,
+        warnings,
+        markedNamespaces: marked.flatMap((m) => m.written).sort(),
+        markersBefore: markers
+    };
+}
+function sameList(a, b) {
+    return a.length === b.length && a.every((value, index) => value === b[index]);
+}
+function currentRevision(change) {
+    return change.kind === 'flow' ? change.current?.revision : undefined;
+}
+
+/**
+ * A Markdown table of the columns that have something to show: a column empty in every row is left
+ * out, so optional facts (revisions, messages, later smoke runs) cost nothing when absent.
+ */
+function markdownTable(columns, rows) {
+    const cells = columns.map((column) => rows.map((row) => column.cell(row)));
+    const shown = columns.flatMap((column, i) => cells[i].some((cell) => cell !== '') ? [{ title: column.title, cells: cells[i] }] : []);
+    const line = (values) => `| ${values.join(' | ')} |`;
+    return [
+        line(shown.map((c) => c.title)),
+        line(shown.map(() => '---')),
+        ...rows.map((_, r) => line(shown.map((c) => c.cells[r])))
+    ].join('\n');
+}
+
+/** Markdown for the job summary and the PR comment's "Deployed" section. */
+function renderReceipt(result, meta) {
+    const target = `commit \`${short(meta.commit)}\` to ${escapeText(meta.server)} (tenant ${escapeText(meta.tenant)}) at ${escapeText(meta.time)}`;
+    const out = [];
+    if (result.status === 'refused') {
+        out.push(`Not deployed: ${target}. ${escapeText(result.refusal ?? '')}`);
+        return finish(out, result);
+    }
+    const rows = result.resources.filter((r) => isWrite(r.change));
+    const orphaned = result.resources.filter((r) => r.change.action === 'orphaned').length;
+    const summary = outcomeCounts(result.resources);
+    if (orphaned > 0)
+        summary.push(`${orphaned} orphaned (kept: delete is false)`);
+    const counts = summary.length > 0 ? summary.join(', ') : 'no resources';
+    if (result.status === 'nothing-to-do') {
+        out.push(`Nothing to change for ${target}: ${counts}.`);
+        return finish(out, result);
+    }
+    const verdict = result.status === 'failed' ? 'Deploy incomplete' : 'Deployed';
+    out.push(`${verdict}: ${target}: ${counts}.`, '', markdownTable(COLUMNS, rows));
+    if (result.status === 'failed') {
+        const applied = rows.filter((r) => WRITTEN.has(r.result) || r.result === 'unchanged');
+        const notApplied = rows.filter((r) => NOT_APPLIED.has(r.result));
+        out.push('', `**Applied:** ${names(applied)}.`, `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName(r.change))} (${r.result})`).join(', ')}.`, '', 'Re-running the deploy finishes the job: what was applied is unchanged now and is not written again' +
+            (notApplied.some((r) => r.result === 'conflict')
+                ? '; conflicting resources changed on the server after the plan, so check those changes first: a re-run plans against them and overwrites them.'
+                : '.'));
+    }
+    return finish(out, result);
+}
+/** The Deployed table; a column with nothing to show in any row is left out. */
+const COLUMNS = [
+    { title: 'Resource', cell: (r) => escapeText(resourceName(r.change)) },
+    { title: 'Kind', cell: (r) => r.change.kind },
+    { title: 'Result', cell: (r) => r.result },
+    { title: 'Revision', cell: revision },
+    { title: 'Details', cell: (r) => escapeText(r.message ?? '') }
+];
+/** `2 created, 1 updated, 4 unchanged`: written resources by outcome, the others as unchanged. */
+function outcomeCounts(resources) {
+    const totals = tally(resources.filter((r) => isWrite(r.change)));
+    const kept = resources.filter((r) => !isWrite(r.change) && r.change.action !== 'orphaned').length;
+    const count = (o) => (totals.get(o) ?? 0) + (o === 'unchanged' ? kept : 0);
+    return OUTCOME_ORDER.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`);
+}
+const OUTCOME_ORDER = [
+    'created',
+    'updated',
+    'deleted',
+    'unchanged',
+    'conflict',
+    'failed',
+    'skipped'
+];
+function finish(out, result) {
+    if (result.warnings.length > 0) {
+        out.push('', '**Warnings:**', '', ...result.warnings.map((w) => `- ${escapeText(w)}`));
+    }
+    return out.join('\n') + '\n';
+}
+function tally(rows) {
+    const totals = new Map();
+    for (const { result } of rows)
+        totals.set(result, (totals.get(result) ?? 0) + 1);
+    return totals;
+}
+function revision({ change, result, revision }) {
+    if (change.kind !== 'flow')
+        return '';
+    const before = change.current?.revision;
+    if (result === 'created')
+        return `rev ${revision}`;
+    if (result === 'updated')
+        return `rev ${before} → ${revision}`;
+    if (result === 'deleted')
+        return `rev ${before} → deleted`;
+    const now = revision ?? before;
+    return now === undefined ? '' : `rev ${now}`;
+}
+function names(rows) {
+    return rows.length === 0
+        ? 'nothing'
+        : rows.map((r) => escapeText(resourceName(r.change))).join(', ');
+}
+
+/**
+ * KV key, next to the deployed-commit marker, of a rollback in progress in that namespace: written before
+ * the first restore, removed once nothing is left that a re-run could still put back (docs/rollback.md).
+ */
+const ROLLBACK_RECORD_KEY = 'kestra-gitops-rollback';
+const FORMAT = 'kestra-gitops-rollback/1';
+function newRecord(fields) {
+    return { format: FORMAT, ...fields };
+}
+/** The record, or undefined when the value is not one (written by something else, or by a later format). */
+function parseRecord(value) {
+    const record = (typeof value === 'string' ? safeJson(value) : value);
+    if (typeof record !== 'object' || record === null || record.format !== FORMAT)
+        return undefined;
+    const { repository, deployed, toward, markerWritten, resources } = record;
+    if (typeof repository !== 'string' || typeof deployed !== 'string')
+        return undefined;
+    if (typeof markerWritten !== 'boolean' || !Array.isArray(resources))
+        return undefined;
+    const marker = toward === null ? null : parseMarker(toward);
+    if (marker === undefined || !resources.every(isResource))
+        return undefined;
+    return newRecord({ repository, deployed, toward: marker, markerWritten, resources });
+}
+/**
+ * The rollbacks a stopped run left in progress in these namespaces. A record that cannot be read leaves
+ * unknown whether the server is half rolled back: that throws, and nothing may be written.
+ */
+async function readRecords(api, namespaces) {
+    const values = await Promise.all(namespaces.map(async (namespace) => {
+        try {
+            return await api.getKv(namespace, ROLLBACK_RECORD_KEY);
+        }
+        catch (error) {
+            throw new Error(`could not read whether a rollback is unfinished in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}): ${errorMessage(error)}`, { cause: error });
+        }
+    }));
+    const records = new Map();
+    const warnings = [];
+    namespaces.forEach((namespace, i) => {
+        if (values[i] === undefined)
+            return;
+        const record = parseRecord(values[i]);
+        if (record)
+            records.set(namespace, record);
+        else {
+            warnings.push(`The KV entry ${ROLLBACK_RECORD_KEY} of namespace ${namespace} is not a rollback record of this action; it is left alone.`);
+        }
+    });
+    return { records: new Map([...records].sort(([a], [b]) => (a < b ? -1 : 1))), warnings };
+}
+function isResource(value) {
+    const r = value;
+    if (typeof r !== 'object' || r === null)
+        return false;
+    const flow = (v) => v === undefined || (isObject(v) && Number.isInteger(v.revision) && isHash(v.sha256));
+    const file = (v) => v === undefined ||
+        (isObject(v) &&
+            isHash(v.sha256) &&
+            Number.isInteger(v.size) &&
+            (v.revision === undefined || Number.isInteger(v.revision)) &&
+            (v.bytes === undefined || typeof v.bytes === 'string'));
+    if (r.before === undefined && r.deployed === undefined)
+        return false;
+    if (r.kind === 'flow')
+        return typeof r.id === 'string' && flow(r.before) && flow(r.deployed);
+    if (r.kind !== 'file' || typeof r.path !== 'string' || !file(r.before))
+        return false;
+    return r.deployed === undefined || (isObject(r.deployed) && isHash(r.deployed.sha256));
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null;
+}
+function isHash(value) {
+    return typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
+}
+function safeJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+
+/**
+ * Bytes of previous file versions a record may carry (raw, before base64): KV values travel as one request
+ * body, which proxies commonly cap at 1 MiB. A file over the budget is restored by this run from memory,
+ * but a run that finishes an interrupted rollback can only name it.
+ */
+const RECORDED_BYTES_BUDGET = 256 * 1024;
+/** Revisions read (newest first) to find the one that holds a file's previous bytes. */
+const REVISIONS_SEARCHED = 3;
+function flowHash(source) {
+    return sha256Hex(comparableFlowSource(source));
+}
+/** What this run's deploy changed, as its plan read it before writing. */
+function planFromDeploy(result, deployed) {
+    const items = [];
+    for (const { change, result: did, revision } of result.resources) {
+        if (did !== 'created' && did !== 'updated' && did !== 'deleted')
+            continue;
+        const { namespace } = change;
+        if (change.kind === 'flow') {
+            const before = change.current && {
+                revision: change.current.revision,
+                sha256: flowHash(change.current.source)
+            };
+            const after = did === 'deleted'
+                ? undefined
+                : { revision: revision ?? 0, sha256: flowHash(change.desired ?? '') };
+            const resource = { kind: 'flow', id: change.id, before, deployed: after };
+            items.push({ namespace, resource, previous: change.current?.source });
+        }
+        else {
+            const before = change.current && { sha256: change.current.sha256, size: change.current.size };
+            const after = did === 'deleted' ? undefined : change.desired && { sha256: change.desired.sha256 };
+            const resource = { kind: 'file', path: change.path, before, deployed: after };
+            items.push({ namespace, resource, previous: change.previous });
+        }
+    }
+    const namespaces = [...new Set([...items.map((i) => i.namespace), ...result.markedNamespaces])];
+    return {
+        ...deployed,
+        deployed: deployed.commit,
+        items,
+        markers: namespaces.sort().map((namespace) => ({
+            namespace,
+            toward: result.markersBefore?.get(namespace) ?? null,
+            written: result.markedNamespaces.includes(namespace)
+        }))
+    };
+}
+/** The rollbacks that stopped runs recorded, one per deployed commit. */
+function plansFromRecords(records) {
+    const plans = new Map();
+    for (const [namespace, record] of records) {
+        const key = `${record.repository}@${record.deployed}`;
+        let plan = plans.get(key);
+        if (!plan) {
+            plan = { repository: record.repository, deployed: record.deployed, items: [], markers: [] };
+            plans.set(key, plan);
+        }
+        plan.items.push(...record.resources.map((resource) => ({ namespace, resource })));
+        plan.markers.push({ namespace, toward: record.toward, written: record.markerWritten });
+    }
+    return [...plans.values()];
+}
+/**
+ * The record of each namespace: where each previous version is. A flow's is the revision the plan read
+ * (Kestra keeps flow revisions). A file's is the revision holding its bytes when the server keeps file
+ * revisions (1.2+) and one still holds them; otherwise the bytes themselves, within the budget.
+ */
+async function recordsOf(plan, history) {
+    let budget = RECORDED_BYTES_BUDGET;
+    const located = await Promise.all(plan.items.map((item) => locatePrevious(item, history)));
+    const records = new Map();
+    for (const { namespace, toward, written } of plan.markers) {
+        const resources = located.flatMap((resource, i) => {
+            const item = plan.items[i];
+            if (item.namespace !== namespace)
+                return [];
+            if (resource.kind !== 'file' || !resource.before || resource.before.revision !== undefined) {
+                return [resource];
+            }
+            const bytes = item.previous;
+            if (!bytes || bytes.length > budget)
+                return [resource];
+            budget -= bytes.length;
+            return [
+                {
+                    ...resource,
+                    before: { ...resource.before, bytes: Buffer.from(bytes).toString('base64') }
+                }
+            ];
+        });
+        const fields = {
+            repository: plan.repository,
+            deployed: plan.deployed,
+            toward,
+            markerWritten: written
+        };
+        records.set(namespace, newRecord({ ...fields, resources }));
+    }
+    return records;
+}
+/**
+ * A file's record with the revision that still holds its previous bytes, when the server keeps one (a file
+ * the deploy deleted has none to read: its bytes go in the record). A failed read only means the bytes.
+ */
+async function locatePrevious(item, history) {
+    const { resource, namespace } = item;
+    if (resource.kind !== 'file' || !resource.before || !resource.deployed)
+        return resource;
+    const none = () => undefined;
+    const revisions = await history.fileRevisions(namespace, resource.path).catch(none);
+    const newest = [...(revisions ?? [])].sort((a, b) => b - a).slice(0, REVISIONS_SEARCHED);
+    for (const revision of newest) {
+        const bytes = await history.fileRevision(namespace, resource.path, revision).catch(none);
+        if (bytes && sha256Hex(bytes) === resource.before.sha256) {
+            return { ...resource, before: { ...resource.before, revision } };
+        }
+    }
+    return resource;
+}
+
+/** The resource's name as reports write it: `namespace.id` or `namespace:/path`. */
+function itemName({ namespace, resource }) {
+    return resource.kind === 'flow' ? `${namespace}.${resource.id}` : `${namespace}:${resource.path}`;
+}
+function deployAction({ resource }) {
+    return !resource.before ? 'created' : !resource.deployed ? 'deleted' : 'updated';
+}
+/**
+ * Puts one resource back as it was before the deploy, when the server still holds what the deploy wrote.
+ * Already back (a restore whose answer was lost, or a run stopped after it): restored, nothing written.
+ * Moved to anything else after the deploy (an edit in the UI): kept, never overwritten.
+ */
+async function restoreItem(item, deployed, api) {
+    const did = deployAction(item);
+    try {
+        const held = await heldNow(item, api);
+        const { before, deployed: after } = item.resource;
+        if (held.sha256 === before?.sha256) {
+            const message = 'already as it was before the deploy';
+            return { item, did, result: 'restored', message, wrote: false };
+        }
+        if (held.sha256 !== after?.sha256) {
+            const message = movedSince(item, held, deployed);
+            return { item, did, result: 'kept', message, wrote: false };
+        }
+        return { item, did, result: 'restored', message: await putBack(item, held, api), wrote: true };
+    }
+    catch (error) {
+        const message = `restore failed: ${errorMessage(error)}`;
+        return { item, did, result: 'failed', message, wrote: false };
+    }
+}
+async function heldNow(item, api) {
+    const { namespace, resource } = item;
+    if (resource.kind === 'flow') {
+        const flow = await api.getFlow(namespace, resource.id);
+        return flow ? { sha256: flowHash(flow.source), revision: flow.revision } : {};
+    }
+    const bytes = await api.getFile(namespace, resource.path);
+    return bytes ? { sha256: sha256Hex(bytes) } : {};
+}
+function movedSince({ resource }, held, deployed) {
+    const commit = short(deployed);
+    if (held.sha256 === undefined)
+        return `deleted on the server after the deploy of ${commit}`;
+    if (!resource.deployed)
+        return `re-created on the server after the deploy of ${commit}`;
+    const revisions = resource.kind === 'flow' ? ` (revision ${resource.deployed.revision} → ${held.revision})` : '';
+    return `changed on the server after the deploy of ${commit}${revisions}`;
+}
+/** Writes the previous version back; says what it did. */
+async function putBack(item, held, api) {
+    const { namespace, resource } = item;
+    if (!resource.before) {
+        if (resource.kind === 'flow')
+            await api.deleteFlow(namespace, resource.id);
+        else
+            await api.deleteFile(namespace, resource.path);
+        return 'deleted (the deploy created it)';
+    }
+    if (resource.kind === 'file') {
+        await api.uploadFile(namespace, resource.path, await previousBytes(item, api));
+        return 'previous content restored';
+    }
+    const source = await previousSource(item, api);
+    const stored = held.sha256 === undefined
+        ? await api.createFlow(source)
+        : await api.updateFlow(namespace, resource.id, source);
+    return `previous source restored as revision ${stored.revision} (was revision ${resource.before.revision})`;
+}
+async function previousSource(item, api) {
+    const { namespace, resource } = item;
+    if (resource.kind !== 'flow' || !resource.before)
+        throw new Error('no previous flow version');
+    if (typeof item.previous === 'string')
+        return item.previous;
+    const { revision, sha256 } = resource.before;
+    const source = await api.flowRevisionSource(namespace, resource.id, revision);
+    if (source === undefined || flowHash(source) !== sha256) {
+        throw new Error(`the server no longer holds revision ${revision} as it was before the deploy`);
+    }
+    return source;
+}
+async function previousBytes(item, api) {
+    const { namespace, resource } = item;
+    if (resource.kind !== 'file' || !resource.before)
+        throw new Error('no previous file version');
+    if (item.previous instanceof Uint8Array)
+        return item.previous;
+    const { sha256, size, revision, bytes } = resource.before;
+    if (bytes !== undefined) {
+        const recorded = Buffer.from(bytes, 'base64');
+        if (sha256Hex(recorded) === sha256)
+            return recorded;
+    }
+    if (revision !== undefined) {
+        const stored = await api.fileRevision(namespace, resource.path, revision);
+        if (stored && sha256Hex(stored) === sha256)
+            return stored;
+        throw new Error(`the server no longer holds revision ${revision} as it was before the deploy`);
+    }
+    throw new Error(`its previous content (${size} bytes) was too large to keep in the rollback record; restore it from Git`);
+}
+
+/**
+ * Puts back what a deploy changed, as a transaction a re-run can finish (docs/rollback.md):
+ * first a record in each namespace of what is being restored and toward which commit; then each resource,
+ * in the reverse of the deploy's order (deleted files, deleted flows, written flows callers first, written
+ * files), only when the server still holds what the deploy wrote; then, once every resource is back, the
+ * deployed-commit markers; then the records go. A record that cannot be written stops the rollback before
+ * its first restore. While something a re-run could still put back remains, the records stay.
+ */
+async function rollback(plan, deps) {
+    if (!deps.recorded) {
+        const problem = await writeRecords(plan, deps);
+        if (problem)
+            return notStarted(plan, problem);
+    }
+    const semaphore = new Semaphore(deps.concurrency);
+    const resources = [];
+    for (const phase of restorePhases(plan.items, deps.refs)) {
+        const results = await Promise.all(phase.map((item) => semaphore.run(() => restoreItem(item, plan.deployed, deps.api))));
+        for (const result of results) {
+            deps.log(`Rollback of ${result.item.resource.kind} ${itemName(result.item)}: ${result.result}: ${result.message}`);
+            resources.push(result);
+        }
+    }
+    const complete = resources.every((r) => r.result === 'restored');
+    const markers = complete
+        ? await restoreMarkers(plan.markers, plan.deployed, deps.api)
+        : plan.markers.filter((m) => m.written).map((m) => keptMarker(m, plan.deployed));
+    for (const marker of markers) {
+        deps.log(`Rollback of the deployed-commit marker of ${marker.namespace}: ${marker.message}`);
+    }
+    const retryable = [...resources, ...markers].some((r) => r.result === 'failed');
+    const warnings = retryable ? [] : await removeRecords(plan.markers, deps.api);
+    const restored = [...resources, ...markers].filter((r) => r.result === 'restored').length;
+    const left = resources.length + markers.length - restored;
+    return {
+        deployed: plan.deployed,
+        resources,
+        markers,
+        rolledBack: left === 0 ? 'true' : restored > 0 ? 'partial' : 'false',
+        resumable: retryable,
+        warnings,
+        stale: left === 0 && ![...resources, ...markers].some((r) => r.wrote)
+    };
+}
+/** Deleted files, deleted flows, written flows (callers before the flows they call), written files. */
+function restorePhases(items, refs) {
+    const deleted = items.filter((i) => deployAction(i) === 'deleted');
+    const written = items.filter((i) => deployAction(i) !== 'deleted');
+    const files = (list) => list.filter((i) => i.resource.kind === 'file');
+    const flows = written.flatMap((item) => item.resource.kind === 'flow' ? [{ namespace: item.namespace, id: item.resource.id, item }] : []);
+    const waves = orderFlowWrites(flows, refs).waves.reverse();
+    return [
+        files(deleted),
+        deleted.filter((i) => i.resource.kind === 'flow'),
+        ...waves.map((wave) => wave.map((flow) => flow.item)),
+        files(written)
+    ].filter((phase) => phase.length > 0);
+}
+/**
+ * Each marker the deploy wrote, back to its previous value (a marker that was no marker of ours before,
+ * another tool's value, is removed, not restored). One that already holds it is not written.
+ */
+async function restoreMarkers(targets, deployed, api) {
+    return Promise.all(targets
+        .filter((target) => target.written)
+        .map(async ({ namespace, toward }) => {
+        const back = toward
+            ? `deployed-commit marker put back to ${short(toward.commit)}`
+            : 'deployed-commit marker removed (there was none before)';
+        try {
+            const now = parseMarker(await api.getKv(namespace, COMMIT_MARKER_KEY));
+            if (now?.commit === toward?.commit && now?.repository === toward?.repository) {
+                return { namespace, result: 'restored', message: `${back} (already)`, wrote: false };
+            }
+            if (toward)
+                await api.putKv(namespace, COMMIT_MARKER_KEY, { ...toward });
+            else
+                await api.deleteKv(namespace, COMMIT_MARKER_KEY);
+            return { namespace, result: 'restored', message: back, wrote: true };
+        }
+        catch (error) {
+            const message = `still names ${short(deployed)}: it could not be put back: ${errorMessage(error)}`;
+            return { namespace, result: 'failed', message, wrote: false };
+        }
+    }));
+}
+function keptMarker({ namespace }, deployed) {
+    return {
+        namespace,
+        result: 'kept',
+        message: `still names ${short(deployed)}: the rollback is incomplete`,
+        wrote: false
+    };
+}
+/** Writes every namespace's record; on a failure, removes those written and says why. */
+async function writeRecords(plan, deps) {
+    let records;
+    try {
+        records = await recordsOf(plan, deps.api);
+    }
+    catch (error) {
+        return `its record could not be prepared: ${errorMessage(error)}`;
+    }
+    const written = [];
+    for (const [namespace, record] of records) {
+        try {
+            await deps.api.putKv(namespace, ROLLBACK_RECORD_KEY, record);
+            written.push(namespace);
+        }
+        catch (error) {
+            await Promise.all(written.map((ns) => deps.api.deleteKv(ns, ROLLBACK_RECORD_KEY).catch(() => undefined)));
+            return `its progress could not be recorded in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}): ${errorMessage(error)}`;
+        }
+    }
+    return undefined;
+}
+async function removeRecords(targets, api) {
+    const problems = await Promise.all(targets.map(({ namespace }) => api.deleteKv(namespace, ROLLBACK_RECORD_KEY).then(() => undefined, (error) => `The finished rollback's record in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}) could not be removed: ${errorMessage(error)}; the next deploy finds nothing left to restore and removes it.`)));
+    return problems.filter((p) => p !== undefined);
+}
+/** Nothing was restored: every resource and marker stays at the deployed version, for `why`. */
+function notStarted(plan, why) {
+    const message = `not restored: the rollback did not start, as ${why}`;
+    return {
+        deployed: plan.deployed,
+        resources: plan.items.map((item) => ({
+            item,
+            did: deployAction(item),
+            result: 'failed',
+            message,
+            wrote: false
+        })),
+        markers: plan.markers.filter((m) => m.written).map((m) => keptMarker(m, plan.deployed)),
+        rolledBack: 'false',
+        resumable: false,
+        warnings: [],
+        stale: false
+    };
+}
+
+/**
+ * Label keys of a smoke execution (Kestra's label key pattern, never `system.`:
+ * docs/kestra.md#execution-labels).
+ */
+const RUN_LABEL = 'kestra-gitops.run';
+const LINE_LABEL = 'kestra-gitops.smoke';
+const ATTEMPT_LABEL = 'kestra-gitops.attempt';
+/**
+ * Kestra records a new execution asynchronously: a 404 this soon after the start means "not yet"
+ * (docs/kestra.md#read-an-execution).
+ */
+const NOT_RECORDED_GRACE_MS = 15_000;
+/**
+ * A start is sent at most this often (a request's attempts,
+ * docs/guarantees.md#retries-and-deadlines), each after a lookup found nothing.
+ */
+const MAX_STARTS = 4;
+const FIRST_POLL_MS = 250;
+const MAX_POLL_MS = 5_000;
+/**
+ * Starts the execution of one smoke line, once (docs/smoke-and-rollback.md#starting-once). A start
+ * is never repeated blindly: when its answer is lost (no answer, a timeout, a 5xx or 429), the
+ * executions carrying this run's and line's labels are looked up until Kestra has had time to
+ * record one; only when none appears is another start sent, with the next attempt's label. Nothing
+ * waits past `deadline`.
+ */
+async function startOnce(flow, line, deadline, deps) {
+    const name = `${flow.namespace}.${flow.id}`;
+    const ours = [
+        [RUN_LABEL, deps.runId],
+        [LINE_LABEL, String(line)]
+    ];
+    let lost = '';
+    for (let attempt = 1; attempt <= MAX_STARTS; attempt++) {
+        if (deps.now() >= deadline)
+            return { failed: timedOut(lost, ours), timedOut: true };
+        try {
+            const labels = [...ours, [ATTEMPT_LABEL, String(attempt)]];
+            const execution = await deps.api.startExecution(flow.namespace, flow.id, flow.inputs, {
+                labels,
+                deadline
+            });
+            return { execution, at: deps.now() };
+        }
+        catch (error) {
+            if (!answerLost(error))
+                return { failed: errorMessage(error), timedOut: false };
+            lost = errorMessage(error);
+            deps.log(`Smoke run of ${name}: the start's answer was lost (${lost}); looking it up by label`);
+        }
+        const found = await lookUp(flow, ours, deadline, deps);
+        if ('failed' in found)
+            return found;
+        if (found.execution)
+            return { execution: found.execution, at: deps.now() };
+        deps.log(`Smoke run of ${name}: no execution of attempt ${attempt} was recorded; starting again`);
+    }
+    return { failed: `no start was recorded after ${MAX_STARTS} attempts: ${lost}`, timedOut: false };
+}
+/** An execution carrying these labels once Kestra had time to record it, or undefined when none came. */
+async function lookUp(flow, labels, deadline, deps) {
+    const until = Math.min(deadline, deps.now() + NOT_RECORDED_GRACE_MS);
+    for (let wait = FIRST_POLL_MS;; wait = Math.min(wait * 1.5, MAX_POLL_MS)) {
+        let found;
+        try {
+            found = await deps.api.findExecutions({ namespace: flow.namespace, flowId: flow.id, labels }, { deadline });
+        }
+        catch (error) {
+            if (deps.now() >= deadline)
+                return { failed: timedOut(errorMessage(error), labels), timedOut: true };
+            return {
+                failed: `the start's answer was lost and the execution could not be looked up (${errorMessage(error)}); not started again, so that the flow does not run twice`,
+                timedOut: false
+            };
+        }
+        if (found.length > 1) {
+            deps.log(`Smoke run of ${flow.namespace}.${flow.id}: ${found.length} executions carry this run's labels: ${found.map((e) => e.id).join(', ')}`);
+        }
+        if (found.length > 0)
+            return { execution: found[0] };
+        if (deps.now() >= until) {
+            return deps.now() >= deadline ? { failed: timedOut('', labels), timedOut: true } : {};
+        }
+        await deps.sleep(Math.min(wait, until - deps.now()));
+    }
+}
+/** No usable answer came: the start may or may not have reached Kestra. */
+function answerLost(error) {
+    return (error instanceof ApiError && (error.status === undefined || isRetryableStatus(error.status)));
+}
+function timedOut(lost, labels) {
+    const label = labels.map(([key, value]) => `${key}:${value}`).join(' ');
+    return `whether it started is unknown at the smoke timeout${lost ? ` (${lost})` : ''}: look for an execution labelled ${label}`;
+}
+
+/** Terminal states (docs/kestra.md#execution-states); only these two pass. */
+const PASSING = new Set(['SUCCESS', 'WARNING']);
+const FAILING = new Set(['FAILED', 'KILLED', 'CANCELLED', 'RETRIED', 'SKIPPED', 'RESUBMITTED']);
+/**
+ * Starts one execution per smoke flow, once each, and polls each until it ends or the shared
+ * deadline passes (docs/smoke-and-rollback.md#smoke-runs); every request's own timeout is cut to
+ * the time left. An execution still running at the deadline is named and left running.
+ */
+async function runSmoke(flows, deps) {
+    const begun = deps.now();
+    const deadline = begun + deps.timeoutMs;
+    const runs = await Promise.all(flows.map((flow, i) => runOne(flow, i + 1, deadline, deps)));
+    return {
+        runs,
+        passed: runs.every((run) => run.verdict === 'passed'),
+        elapsedMs: deps.now() - begun
+    };
+}
+async function runOne(flow, line, deadline, deps) {
+    const name = `${flow.namespace}.${flow.id}`;
+    const target = { namespace: flow.namespace, id: flow.id };
+    const start = await startOnce(flow, line, deadline, deps);
+    if ('failed' in start) {
+        deps.log(`Smoke run of ${name} could not start: ${start.failed}`);
+        return { flow: target, verdict: start.timedOut ? 'timed-out' : 'failed', message: start.failed };
+    }
+    const { execution, at: started } = start;
+    const url = deps.link(execution);
+    deps.log(`Smoke run of ${name} started: execution ${execution.id} (${url})`);
+    const done = (run) => {
+        deps.log(`Smoke run of ${name}, execution ${execution.id}: ${run.state ?? 'unknown state'} (${run.verdict})${run.message ? `: ${run.message}` : ''}`);
+        return { flow: target, executionId: execution.id, url, ...run };
+    };
+    let last = execution;
+    for (let wait = FIRST_POLL_MS;; wait = Math.min(wait * 1.5, MAX_POLL_MS)) {
+        const verdict = verdictOf(last.state);
+        if (verdict)
+            return done({ state: last.state, verdict, durationMs: durationOf(last) });
+        const left = deadline - deps.now();
+        if (left <= 0) {
+            return done({
+                state: last.state,
+                verdict: 'timed-out',
+                durationMs: deps.now() - started,
+                message: 'still running at the smoke timeout: left running'
+            });
+        }
+        await deps.sleep(Math.min(wait, left));
+        let read;
+        try {
+            read = await deps.api.getExecution(execution.id, { deadline });
+        }
+        catch (error) {
+            if (deps.now() < deadline) {
+                return done({ state: last.state, verdict: 'failed', message: errorMessage(error) });
+            }
+            continue; // the deadline cut the read: the timeout verdict above
+        }
+        if (read)
+            last = read;
+        else if (deps.now() - started > NOT_RECORDED_GRACE_MS) {
+            return done({
+                state: last.state,
+                verdict: 'failed',
+                message: 'the server no longer knows this execution (404)'
+            });
+        }
+    }
+}
+function verdictOf(state) {
+    if (PASSING.has(state))
+        return 'passed';
+    if (FAILING.has(state))
+        return 'failed';
+    return undefined; // still going, or a state newer than this action: keep polling until the deadline
+}
+function durationOf(execution) {
+    if (!execution.startDate || !execution.endDate)
+        return undefined;
+    const ms = Date.parse(execution.endDate) - Date.parse(execution.startDate);
+    return Number.isNaN(ms) ? undefined : Math.max(0, ms);
+}
+
+/**
+ * The rollback for the job summary and the comment (docs/rollback.md#the-outcome): a verdict that
+ * says "rolled back" only when everything is back as it was, each resource left at the deployed
+ * version named with why, the marker's fate, then every restore in the order it ran.
+ */
+function rollbackSection(result) {
+    const lines = [
+        result.rolledBack === 'true'
+            ? '↩️ **Rolled back**: every resource this deploy changed is back as it was before, and the deployed-commit marker too.'
+            : `⚠️ **Rollback incomplete** (rolled-back: ${result.rolledBack}): ${backCount(result)}.`
+    ];
+    for (const left of leftBehind(result)) {
+        lines.push(`- ${escapeText(notBack(left))}`);
+    }
+    for (const marker of markersLeft(result)) {
+        lines.push(`- ${escapeText(markerSentence(marker))}`);
+    }
+    if (result.resumable)
+        lines.push('', escapeText(resumeSentence()));
+    const rows = [
+        ...result.resources.map((r) => ({
+            resource: itemName(r.item),
+            kind: r.item.resource.kind,
+            did: r.did,
+            result: r.result,
+            message: r.message
+        })),
+        ...result.markers.map((m) => ({
+            resource: m.namespace,
+            kind: 'commit marker',
+            did: 'written',
+            result: m.result,
+            message: m.message
+        }))
+    ];
+    const table = markdownTable([
+        { title: 'Resource', cell: (row) => escapeText(row.resource) },
+        { title: 'Kind', cell: (row) => row.kind },
+        { title: 'Deploy did', cell: (row) => row.did },
+        { title: 'Rollback', cell: (row) => row.result },
+        { title: 'Details', cell: (row) => escapeText(row.message) }
+    ], rows);
+    return [...lines, '', table].join('\n');
+}
+/** The rollback in words for the step's error: what is back, and each thing left at the deployed version. */
+function rollbackAccount(result) {
+    if (result.rolledBack === 'true') {
+        return 'The deploy was rolled back: every resource it changed is back as it was before, and the deployed-commit marker too.';
+    }
+    return [
+        `The rollback is incomplete (rolled-back: ${result.rolledBack}): ${backCount(result)}.`,
+        ...leftBehind(result).map((r) => `  ${notBack(r)}`),
+        ...markersLeft(result).map((m) => `  ${markerSentence(m)}`),
+        ...(result.resumable ? [resumeSentence()] : [])
+    ].join('\n');
+}
+/** The phase's line: "complete" only when everything is back. */
+function rollbackLine(done) {
+    const back = done.resources.filter((r) => r.result === 'restored').length;
+    return done.rolledBack === 'true'
+        ? `Rollback: complete (${back} resource(s) back as before).`
+        : `Rollback: incomplete (rolled-back: ${done.rolledBack}; ${back} of ${done.resources.length} resource(s) back as before).`;
+}
+function backCount(result) {
+    const back = result.resources.filter((r) => r.result === 'restored').length;
+    return `${back} of ${result.resources.length} resource(s) are back as they were before the deploy`;
+}
+/** A resource that is not back, and why: its restore failed, or it changed on the server and is kept. */
+function notBack(r) {
+    return r.result === 'kept'
+        ? `${itemName(r.item)}: kept as the server holds it, not rolled back (${r.message})`
+        : `${itemName(r.item)}: left at the deployed version (${r.message})`;
+}
+function leftBehind(result) {
+    return result.resources.filter((r) => r.result !== 'restored');
+}
+function markersLeft(result) {
+    return result.markers.filter((m) => m.result !== 'restored');
+}
+function markerSentence({ namespace, message }) {
+    return `The deployed-commit marker of ${namespace} ${message}.`;
+}
+function resumeSentence() {
+    return `Re-run the workflow to finish the rollback: its progress is recorded in the KV store of each namespace (${ROLLBACK_RECORD_KEY}).`;
+}
+
+/**
+ * The smoke executions after a deploy (docs/smoke-and-rollback.md#reports): flow, execution with its UI
+ * link, final state, duration.
+ */
+function smokeSection(report) {
+    const failed = report.runs.filter((r) => r.verdict !== 'passed').length;
+    const verdict = report.passed
+        ? `✅ **Smoke runs passed** (${report.runs.length})`
+        : `❌ **Smoke runs failed** (${failed} of ${report.runs.length})`;
+    const table = markdownTable([
+        { title: 'Flow', cell: (run) => escapeText(`${run.flow.namespace}.${run.flow.id}`) },
+        { title: 'Execution', cell: executionCell },
+        { title: 'State', cell: stateCell },
+        {
+            title: 'Duration',
+            cell: (run) => (run.durationMs === undefined ? '' : formatDuration(run.durationMs))
+        },
+        { title: 'Details', cell: (run) => escapeText(run.message ?? '') }
+    ], report.runs);
+    return `${verdict}\n\n${table}`;
+}
+function executionCell(run) {
+    if (!run.executionId)
+        return 'not started';
+    const id = escapeText(run.executionId);
+    return run.url ? `[${id}](${linkTarget(run.url)})` : id;
+}
+function stateCell(run) {
+    const state = escapeText(run.state ?? 'unknown');
+    if (run.verdict === 'timed-out')
+        return `⏱️ ${state} (timed out)`;
+    return run.verdict === 'passed' ? `✅ ${state}` : `❌ ${state}`;
+}
+function formatDuration(ms) {
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const minutes = Math.floor(ms / 60_000);
+    return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/**
+ * docs/smoke-and-rollback.md: smoke executions after a deploy that wrote something and had no failed
+ * write, then a rollback when one of them failed or a write failed, with `rollback: true`. Sets the
+ * `smoke` and `rolled-back` outputs.
+ */
+async function afterDeploy(args) {
+    const { settings, result, kestra, deployed } = args;
+    const { reporter, edge } = args.ports;
+    const wrote = result.resources.some((r) => WRITTEN.has(r.result));
+    let smoke;
+    if (settings.smokeFlows.length > 0 && wrote && result.status === 'applied') {
+        const { tenantScoped } = await kestra.info();
+        smoke = await phase(reporter, 'Smoke runs', () => runSmoke(settings.smokeFlows, {
+            api: kestra,
+            timeoutMs: settings.smokeTimeoutSeconds * 1000,
+            // Unique to this run of the action: two steps of one job never share a label.
+            runId: `${deployed.runId || 'local'}-${randomBytes(4).toString('hex')}`,
+            link: (execution) => executionUrl(settings.server ?? '', tenantScoped ? settings.tenant : undefined, execution),
+            now: () => Date.now(),
+            sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+            log: reporter.info
+        }), (done) => `Smoke runs: ${done.passed ? 'passed' : 'failed'} (${done.runs.length}) in ${(done.elapsedMs / 1000).toFixed(1)} s.`);
+    }
+    else if (settings.smokeFlows.length > 0) {
+        reporter.info(`Smoke runs skipped: ${wrote ? 'a write of this deploy did not go through' : 'this deploy wrote no flow or file'}.`);
+    }
+    reporter.setOutput('smoke', smoke ? (smoke.passed ? 'passed' : 'failed') : 'skipped');
+    const markdown = smoke ? [smokeSection(edge.shown(smoke))] : [];
+    let undone;
+    if (settings.rollback &&
+        (smoke?.passed === false || result.status === 'failed') &&
+        (wrote || result.markedNamespaces.length > 0)) {
+        const plan = planFromDeploy(result, deployed);
+        undone = await phase(reporter, 'Rollback', () => rollback(plan, {
+            api: kestra,
+            refs: args.refs,
+            concurrency: settings.concurrency,
+            log: reporter.info
+        }), rollbackLine);
+        for (const warning of undone.warnings)
+            reporter.warning(warning);
+        markdown.push(rollbackSection(edge.shown(undone)));
+    }
+    reporter.setOutput('rolled-back', undone?.rolledBack ?? 'false');
+    if (!smoke || smoke.passed)
+        return { markdown, rollback: undone };
+    const failed = smoke.runs.filter((run) => run.verdict !== 'passed').map(failedRun);
+    return {
+        markdown,
+        rollback: undone,
+        failure: `Smoke run(s) failed: ${failed.join(', ')}.\n${undone ? rollbackAccount(undone) : 'The deploy stays in place (rollback is false).'}`
+    };
+}
+function failedRun(run) {
+    const id = run.executionId ?? (run.verdict === 'timed-out' ? 'start not confirmed' : 'not started');
+    const state = run.verdict === 'timed-out' ? 'timed out' : (run.state ?? run.message);
+    return `${run.flow.namespace}.${run.flow.id} (${id}: ${state})`;
+}
+
+function setCountOutputs(reporter, counts) {
+    reporter.setOutput('created', counts.create);
+    reporter.setOutput('updated', counts.update);
+    reporter.setOutput('deleted', counts.delete);
+    reporter.setOutput('unchanged', counts.unchanged);
+    reporter.setOutput('orphaned', counts.orphaned);
+    reporter.setOutput('drifted', counts.drifted);
+}
+
+/**
+ * The rollbacks that stopped runs left recorded in these namespaces. Unreadable records leave unknown
+ * whether the server is half rolled back: then nothing is written.
+ */
+async function stoppedRollbacks(kestra, namespaces, reporter) {
+    try {
+        const reading = await readRecords(kestra, namespaces);
+        for (const warning of reading.warnings)
+            reporter.warning(warning);
+        return reading.records;
+    }
+    catch (error) {
+        throw new DeployError(`Nothing was deployed: ${errorMessage(error)}. Re-run once the server answers.`);
+    }
+}
+/**
+ * Finishes the rollbacks that a stopped run left recorded
+ * (docs/rollback.md#finishing-a-stopped-rollback): each resource goes back to its recorded version,
+ * or is named as left; sets the outputs and writes the job summary. The run deploys nothing of its
+ * own: its plan was read from a half rolled-back server, and a re-run plans again from what this
+ * leaves. Undefined when nothing needed a write (a finished rollback whose record could not be
+ * removed): the plan was read from the state the records name, and the deploy goes on.
+ */
+async function finishRollbacks(records, deps) {
+    const { reporter, settings } = deps;
+    const results = [];
+    for (const plan of plansFromRecords(records)) {
+        const namespaces = plan.markers.map((m) => m.namespace).join(', ');
+        reporter.warning(`A rollback of the deploy of commit ${short(plan.deployed)} is recorded as unfinished in namespace(s) ${namespaces}: finishing it before anything else.`);
+        const done = await phase(reporter, `Rollback of ${short(plan.deployed)} left unfinished`, () => rollback(plan, {
+            api: deps.kestra,
+            refs: deps.refs,
+            concurrency: settings.concurrency,
+            log: reporter.info,
+            recorded: true
+        }), rollbackLine);
+        for (const warning of done.warnings)
+            reporter.warning(warning);
+        results.push(done);
+    }
+    if (results.every((r) => r.stale)) {
+        reporter.info('The server already held every version those records name: records removed, deploying.');
+        return undefined;
+    }
+    const rolledBack = combined(results.map((r) => r.rolledBack));
+    const deployed = [...new Set(results.map((r) => short(r.deployed)))].join(', ');
+    const nothing = `Nothing was deployed by this run: re-run the workflow to deploy commit ${short(deps.commit)}.`;
+    const headline = deployTitle(rolledBack === 'true' ? 'rolled-back' : 'rollback-incomplete', `finishing the interrupted rollback of ${deployed}, nothing deployed`, settings.commentKey);
+    const markdown = [
+        ...results.map((r) => `An earlier run stopped while rolling back the deploy of commit \`${short(r.deployed)}\`; this run went on with it:\n\n${rollbackSection(r)}`),
+        nothing
+    ].join('\n\n');
+    reporter.setOutput('deployed', false);
+    reporter.setOutput('smoke', 'skipped');
+    reporter.setOutput('rolled-back', rolledBack);
+    const { orphaned, drifted } = deps.counts;
+    setCountOutputs(reporter, { create: 0, update: 0, delete: 0, unchanged: 0, orphaned, drifted });
+    await reporter.writeSummary(`${withHeadline(deps.summary, headline)}\n\n### Deployed\n\n${markdown}\n`);
+    return {
+        headline,
+        markdown,
+        failure: [
+            `An earlier run stopped while rolling back the deploy of commit ${deployed}; this run went on with that rollback before writing anything else.`,
+            ...results.map(rollbackAccount),
+            nothing
+        ].join('\n')
+    };
+}
+function combined(outcomes) {
+    if (outcomes.every((o) => o === 'true'))
+        return 'true';
+    return outcomes.every((o) => o === 'false') ? 'false' : 'partial';
+}
+
+/**
+ * The deploy's log (docs/modes.md#the-log): each namespace's writes in one group, logged when its last
+ * write has a result, then the namespace's tally as one line outside the group. Writes of several
+ * namespaces run at once: lines wait for their namespace, so no group interleaves with another.
+ */
+function writeLog(plan, reporter) {
+    const pending = new Map();
+    for (const change of plan.resources.filter(isWrite)) {
+        pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1);
+    }
+    const total = [...pending.values()].reduce((sum, n) => sum + n, 0);
+    const results = new Map();
+    let done = 0;
+    return (result) => {
+        const { namespace } = result.change;
+        const own = results.get(namespace) ?? [];
+        own.push(result);
+        results.set(namespace, own);
+        done++;
+        reporter.progress(done < total ? `Writing to Kestra: ${done} of ${total}` : '');
+        if (own.length < (pending.get(namespace) ?? 0))
+            return;
+        reporter.group(`Writes to ${namespace}`);
+        for (const r of own)
+            reporter.info(describe$1(r));
+        reporter.endGroup(`${namespace}: ${outcomeCounts(own).join(', ')}`);
+        results.delete(namespace);
+    };
+}
+function describe$1({ change, result, revision, message }) {
+    const rev = revision === undefined ? '' : ` (revision ${revision})`;
+    const why = message === undefined ? '' : `: ${message}`;
+    return `${change.kind} ${resourceName(change)}: ${result}${rev}${why}`;
+}
+
+/**
+ * `require-reviewed-plan`: the plan about to be applied must be the one shown in the merged PR's comment
+ * (same fingerprint); otherwise nothing is deployed.
+ */
+async function checkReviewedPlan(args) {
+    const { plan, context, github } = args;
+    const refuse = (why) => new DeployError(`require-reviewed-plan: ${why} Nothing was deployed.`);
+    if (!github)
+        throw refuse('no github-token to read the merged pull request.');
+    const pr = await github.findMergedPullRequest(context.sha);
+    if (!pr)
+        throw refuse(`commit ${context.sha} did not come from a merged pull request, so no plan was reviewed.`);
+    const comment = await github.findStickyComment(pr, commentMarker(args.commentKey));
+    const reviewed = comment && readPlanMarker(comment.body);
+    if (!reviewed)
+        throw refuse(`pull request #${pr} has no plan comment (comment-key '${args.commentKey}').`);
+    if (reviewed.fingerprint !== plan.fingerprint) {
+        throw refuse([
+            `the plan differs from the one reviewed on pull request #${pr}.`,
+            `  reviewed: ${reviewed.fingerprint} (commit ${reviewed.commit})`,
+            `  now:      ${plan.fingerprint} (commit ${context.sha})`,
+            'The server or the repository changed after the review. The plan now:',
+            ...changeLines(plan),
+            'Re-run the pull request workflow to review the current plan, then merge again (or re-run this one after it).'
+        ].join('\n'));
+    }
+    args.log(`The plan matches the one reviewed on pull request #${pr} (${plan.fingerprint.slice(0, 12)}).`);
+}
+function changeLines(plan) {
+    const changes = plan.resources.filter((r) => r.action !== 'unchanged');
+    if (changes.length === 0)
+        return ['  (no changes)'];
+    return changes.map((r) => `  ${r.action} ${r.kind} ${r.kind === 'flow' ? `${r.namespace}.${r.id}` : `${r.namespace}:${r.path}`}`);
+}
+
+/** Applies the plan (docs/guarantees.md) and reports per-resource results. */
+async function applyMode(args) {
+    const { settings, context, ports, plan } = args;
+    const { reporter } = ports;
+    let result;
+    const refs = flowDependencies(args.references);
+    try {
+        const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), reporter);
+        if (stopped.size > 0) {
+            const finished = await finishRollbacks(stopped, {
+                kestra: args.kestra,
+                refs,
+                settings,
+                reporter,
+                commit: context.sha,
+                summary: args.summary,
+                counts: plan.counts
+            });
+            if (finished) {
+                await reportOnPullRequest(args, finished.headline, finished.markdown);
+                return { failure: finished.failure };
+            }
+        }
+        if (settings.requireReviewedPlan && context.eventName === 'push') {
+            await checkReviewedPlan({
+                plan,
+                context,
+                github: ports.github,
+                commentKey: settings.commentKey,
+                log: reporter.info
+            });
+        }
+        result = await deploy(plan, {
+            api: args.kestra,
+            findings: args.findings,
+            refs,
+            readDesiredFile: repositoryFileReader(args.model),
+            settings: {
+                ...settings,
+                allowOutOfOrder: settings.allowOutOfOrder && context.eventName === 'workflow_dispatch'
+            },
+            managedNamespaces: args.model.managedNamespaces,
+            commit: context.sha,
+            markers: args.markers,
+            repository: `${context.owner}/${context.repo}`,
+            isAncestor: ancestryChecker(context.workspace, ports.github && ((base, head) => ports.github.compareCommits(base, head))),
+            log: reporter.info,
+            onResult: writeLog(plan, reporter)
+        });
+    }
+    catch (error) {
+        if (error instanceof DeployError) {
+            reporter.setOutput('deployed', false);
+            const headline = deployTitle('failed', 'nothing written', settings.commentKey);
+            const why = fence(ports.edge.message(error.message));
+            await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n### Not deployed\n\n${why}\n`);
+            await reportOnPullRequest(args, headline, `Not deployed:\n\n${why}`);
+        }
+        throw error;
+    }
+    for (const warning of result.warnings)
+        reporter.warning(warning);
+    const after = await afterDeploy({
+        settings,
+        ports,
+        kestra: args.kestra,
+        result,
+        refs,
+        deployed: {
+            commit: context.sha,
+            repository: `${context.owner}/${context.repo}`,
+            runId: context.runId
+        }
+    });
+    const receipt = [
+        renderReceipt(ports.edge.shown(result), {
+            commit: context.sha,
+            time: ports.now().toISOString(),
+            server: settings.server ?? '',
+            tenant: settings.tenant
+        }).trimEnd(),
+        ...after.markdown
+    ].join('\n\n');
+    setCountOutputs(reporter, countResults(result, plan));
+    reporter.setOutput('deployed', result.applied > 0);
+    const rolledBack = after.rollback?.rolledBack;
+    const headline = deployTitle(rolledBack === 'true'
+        ? 'rolled-back'
+        : rolledBack
+            ? 'rollback-incomplete'
+            : after.failure
+                ? 'failed'
+                : result.status, result.status === 'refused'
+        ? 'nothing written: a newer commit is deployed'
+        : [...(after.failure ? ['a smoke run failed'] : []), ...outcomeCounts(result.resources)].join(', '), settings.commentKey);
+    await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n### Deployed\n\n${receipt}\n`);
+    await reportOnPullRequest(args, headline, receipt);
+    if (result.status === 'refused') {
+        reporter.warning(result.refusal ?? 'Nothing was deployed: this commit is older than the one already deployed.');
+        return {};
+    }
+    if (result.status === 'failed') {
+        const undone = after.rollback ? `\n${rollbackAccount(after.rollback)}` : '';
+        return { failure: failureSummary(result) + undone };
+    }
+    if (!after.rollback)
+        reporter.info(`Deployed: ${result.applied} resource(s) written.`);
+    return { failure: after.failure };
+}
+/** Reads a planned file's bytes from the repository (files indexed once: a deploy writes thousands). */
+function repositoryFileReader(model) {
+    const entries = new Map();
+    for (const entry of model.files) {
+        const key = fileKey(entry.namespace, entry.path);
+        if (!entries.has(key))
+            entries.set(key, entry);
+    }
+    return async (change) => {
+        const entry = entries.get(fileKey(change.namespace, change.path));
+        if (!entry)
+            throw new DeployError(`No repository file for ${change.namespace}:${change.path}`);
+        return readNamespaceFileBytes(entry);
+    };
+}
+/** Where this run deploys: where a rollback that a stopped run left may be recorded. */
+function namespacesOf(args) {
+    return [...new Set([...args.model.managedNamespaces, ...args.plan.namespaces])].sort();
+}
+/** What each flow needs on the server before it is written: the flows it calls, the files it reads. */
+function flowDependencies(references) {
+    return references.map((ref) => ({
+        from: ref.fromFlow,
+        to: ref.kind === 'flow' ? flowKey(ref.namespace, ref.id) : fileKey(ref.namespace, ref.path)
+    }));
+}
+function countResults(result, plan) {
+    const count = (outcome) => result.resources.filter((r) => r.result === outcome).length;
+    return {
+        create: count('created'),
+        update: count('updated'),
+        delete: count('deleted'),
+        unchanged: result.resources.filter((r) => r.result === 'unchanged' && r.change.action !== 'orphaned').length,
+        orphaned: plan.counts.orphaned,
+        drifted: plan.counts.drifted
+    };
+}
+function failureSummary(result) {
+    const name = (r) => r.change.kind === 'flow'
+        ? flowKey(r.change.namespace, r.change.id)
+        : fileKey(r.change.namespace, r.change.path);
+    const notApplied = result.resources.filter((r) => ['conflict', 'failed', 'skipped'].includes(r.result));
+    const applied = result.resources.filter((r) => ['created', 'updated', 'deleted'].includes(r.result));
+    return [
+        `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. Re-run the workflow to finish (applied resources are not written again).`,
+        ...notApplied.map((r) => `  ${r.result}: ${name(r)}${r.message ? ` — ${r.message}` : ''}`),
+        ...(applied.length > 0 ? ['Applied:', ...applied.map((r) => `  ${r.result}: ${name(r)}`)] : [])
+    ].join('\n');
+}
+/** On push, the merged pull request's comment gets the deploy's headline and Deployed section. */
+async function reportOnPullRequest(args, headline, receipt) {
+    if (args.context.eventName !== 'push')
+        return;
+    try {
+        await addDeployedSection(args, headline, receipt);
+    }
+    catch (error) {
+        // What was written stays written: a GitHub failure here must not turn the deploy red.
+        args.ports.reporter.warning(`The Deployed section could not be added to the pull-request comment: ${errorMessage(error)}`);
+    }
+}
+async function addDeployedSection(args, headline, receipt) {
+    const { ports, context, settings } = args;
+    if (!ports.github || !settings.comment)
+        return;
+    const pr = await ports.github.findMergedPullRequest(context.sha);
+    if (!pr)
+        return;
+    const comment = await ports.github.findStickyComment(pr, commentMarker(settings.commentKey));
+    if (!comment)
+        return;
+    const outcome = await ports.github.updateComment(comment.id, upsertDeployedSection(comment.body, receipt, headline));
+    if (outcome.status === 'forbidden')
+        ports.reporter.warning(`The pull-request comment could not be updated: ${outcome.message}`);
+    else
+        ports.reporter.setOutput('comment-url', outcome.url);
 }
 
 const DEFAULT_DIFF_LIMITS = {
@@ -8601,9 +10008,10 @@ function edgesOf(references, caller) {
 
 /**
  * What changes in an updated flow's triggers and `disabled` flag between the server's source and the
- * repository's, in words (SPEC §12). A cron that changes gets its next run after `reference` (the planned
- * commit's time: the same for every run of the commit). Created and deleted flows show every trigger in
- * their diff already. Pure; sources are parsed only when their trigger text differs.
+ * repository's, in words (docs/impact.md#trigger-changes). A cron that changes gets its next run after
+ * `reference` (the planned commit's time: the same for every run of the commit). Created and deleted
+ * flows show every trigger in their diff already. Pure; sources are parsed only when their trigger text
+ * differs.
  */
 function triggerChanges(before, after, reference) {
     if (!mentionsTriggers(before) && !mentionsTriggers(after))
@@ -8699,6 +10107,7 @@ function readTriggers(source) {
             type: text(item.type) ?? 'unknown',
             disabled: item.disabled === true,
             cron: text(item.cron),
+            withSeconds: item.withSeconds === true || item.withSeconds === 'true',
             timezone: text(item.timezone)
         });
     });
@@ -8722,11 +10131,14 @@ function quoted(value) {
 }
 /**
  * `2025-01-02 08:00 Europe/Paris`: the first run strictly after `reference`, in the trigger's timezone
- * (UTC when it names none: the server's default zone is not known here). Undefined when the expression
- * is not a literal cron (a Pebble expression, a typo) or no reference time is known.
+ * (UTC when it names none: the server's default zone is not known here). Undefined when Kestra would
+ * reject the cron (see `cronProblem`: never a next run for it), when it is not a literal cron, or when
+ * no reference time is known.
  */
 function nextRun(trigger, reference) {
     if (reference === undefined || trigger.cron === undefined)
+        return undefined;
+    if (cronProblem(trigger.cron, trigger.withSeconds === true))
         return undefined;
     const zone = trigger.timezone ?? 'UTC';
     try {
@@ -8760,9 +10172,10 @@ const VIA = {
     'flow-trigger': 'Flow trigger waits for'
 };
 /**
- * Callers and trigger changes of every flow the plan creates, updates or deletes (SPEC §12), attached to
- * the flow's change; the fingerprint then covers the callers too (trigger changes follow from the sources
- * it already covers; a next run time follows from the commit, like the commit line). Pure.
+ * Callers and trigger changes of every flow the plan creates, updates or deletes (docs/impact.md),
+ * attached to the flow's change; the fingerprint then covers the callers too (trigger changes follow
+ * from the sources it already covers; a next run time follows from the commit, like the commit line).
+ * Pure.
  */
 function withImpact(plan, input) {
     const flows = plan.resources.filter((r) => r.kind === 'flow');
@@ -8835,6 +10248,10 @@ function keyOf(flow) {
     return flowKey(flow.namespace, flow.id);
 }
 
+/** Where the plan file goes: under RUNNER_TEMP, one per comment-key. */
+function planFilePath(runnerTemp, commentKey) {
+    return join(runnerTemp, `kestra-gitops-plan-${commentKey}.json`);
+}
 function planJson(plan, meta) {
     return {
         version: 1,
@@ -8907,20 +10324,23 @@ async function planMode(args) {
     }, ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`);
     const findings = sortFindings([...args.report.findings, ...impactFindings]);
     const report = { ...args.report, findings, plan };
-    const planFile = join(context.runnerTemp, `kestra-gitops-plan-${settings.commentKey}.json`);
-    mkdirSync(context.runnerTemp, { recursive: true });
-    writeFileSync(planFile, JSON.stringify(planJson(plan, {
+    const { edge } = ports;
+    const planFile = planFilePath(context.runnerTemp, settings.commentKey);
+    const planDocument = planJson(plan, {
         mode: report.mode,
         server: settings.server ?? '',
         tenant: settings.tenant,
         commit: context.sha,
         findings: report.findings
-    }), null, 2) + '\n');
+    });
+    mkdirSync(context.runnerTemp, { recursive: true });
+    writeFileSync(planFile, edge.text(`${JSON.stringify(edge.shown(planDocument), null, 2)}\n`));
     reporter.setOutput('plan-file', planFile);
     reporter.setOutput('plan-fingerprint', plan.fingerprint);
     reporter.setOutput('has-changes', hasChanges(plan.counts));
-    await postComment(args, report);
-    return { plan, summary: renderSummary(report), findings };
+    const shown = edge.shown(report);
+    await postComment(args, shown);
+    return { plan, summary: renderSummary(shown), findings };
 }
 function countsByNamespace(plan) {
     const groups = new Map();
@@ -8961,7 +10381,7 @@ function runUrl(context) {
     return `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${context.runId}`;
 }
 
-/** validate → plan → apply, as far as the mode goes (SPEC §3). */
+/** validate → plan → apply, as far as the mode goes (docs/modes.md). */
 async function execute(settings, context, ports) {
     const { reporter } = ports;
     const { mode, kestra, notes } = chooseMode(settings, context, ports.kestra);
@@ -8973,10 +10393,14 @@ async function execute(settings, context, ports) {
     let applying = false;
     try {
         const checked = await check(settings, context, ports, mode, kestra);
+        ports.edge.learn(checked.model.managedNamespaces);
+        const weak = ports.edge.weakCredentials();
+        if (weak)
+            reporter.warning(weak);
         // The checks annotated their findings in the validation group; the plan may add its own (impact).
         const publish = (findings) => {
             reporter.annotate(findings.filter((finding) => !checked.findings.includes(finding)));
-            const counts = tally(findings);
+            const counts = tally$1(findings);
             reporter.setOutput('errors', counts.errors);
             reporter.setOutput('warnings', counts.warnings);
             return failureMessage(findings, settings.failOn);
@@ -8998,7 +10422,7 @@ async function execute(settings, context, ports) {
         if (mode === 'validate' || !kestra || !checked.state) {
             const validationFailure = publish(checked.findings);
             reporter.setOutput('deployed', false);
-            await reporter.writeSummary(renderSummary(report));
+            await reporter.writeSummary(renderSummary(ports.edge.shown(report)));
             return { mode, failure: validationFailure, report };
         }
         const { plan, summary, findings } = await planMode({
@@ -9049,7 +10473,10 @@ async function execute(settings, context, ports) {
         throw new DeployError(`Nothing was deployed: ${errorMessage(error)}`);
     }
 }
-/** SPEC §3 and §8: the mode for this event; a fork PR without credentials gets the local checks only. */
+/**
+ * The mode for this event (docs/modes.md#events); a fork PR without credentials gets the local checks
+ * only.
+ */
 function chooseMode(settings, context, kestra) {
     const mode = resolveMode(settings, context.eventName);
     const fork = context.pullRequest?.fork === true;
@@ -9067,49 +10494,701 @@ function chooseMode(settings, context, kestra) {
     return { mode, kestra, notes: [] };
 }
 
+/** Shorter runs of base64 digits would turn up in ordinary text by chance. */
+const MIN_DIGITS = 4;
+/**
+ * The base64 digits that spell `text` wherever it sits in a longer base64 run, standard and URL-safe: for
+ * each of the three alignments (its first byte at offset 0, 1 or 2 of a 3-byte group), the digits that
+ * depend on its bytes alone.
+ */
+function base64Inside(text) {
+    const bytes = Buffer.from(text);
+    const spellings = new Set();
+    for (let offset = 0; offset < 3; offset++) {
+        const digits = Buffer.concat([Buffer.alloc(offset), bytes, Buffer.alloc(3)]).toString('base64');
+        const first = Math.ceil((8 * offset) / 6);
+        const last = Math.floor((8 * (offset + bytes.length)) / 6);
+        const inner = digits.slice(first, last);
+        if (inner.length < MIN_DIGITS)
+            continue;
+        spellings.add(inner);
+        spellings.add(toUrlSafe(inner));
+    }
+    return [...spellings];
+}
+/** The whole base64 value of `text` (as an Authorization header carries it), standard and URL-safe, padded or not. */
+function base64Whole(text) {
+    const padded = Buffer.from(text).toString('base64');
+    const bare = padded.replace(/=+$/, '');
+    return [...new Set([padded, bare, toUrlSafe(padded), toUrlSafe(bare)])].filter((digits) => digits.length >= MIN_DIGITS);
+}
+function toUrlSafe(digits) {
+    return digits.replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+/**
+ * The credentials among raw inputs (`[input, value]`, empty ones left out). The Basic pair counts even when
+ * an api-token wins: it is a credential all the same (the plan file once showed it).
+ */
+function credentialsFrom(secrets, basic) {
+    const given = secrets.flatMap(([input, value]) => (value ? [{ input, value }] : []));
+    return {
+        secrets: given,
+        ...(basic?.password && { basic: { username: basic.username ?? '', password: basic.password } })
+    };
+}
+/**
+ * What the runner is told to mask in its log (`::add-mask::`): each secret and the Basic value. The runner
+ * masks a few encodings of its own; every other form is the redactor's to remove. Values under 4 characters
+ * are not masked: the runner would hide every such string in the log.
+ */
+function maskedValues(credentials) {
+    const basic = credentials.basic
+        ? base64Whole(`${credentials.basic.username}:${credentials.basic.password}`)
+        : [];
+    const values = [...credentials.secrets.map((secret) => secret.value), ...basic];
+    return [...new Set(values)].filter((value) => value.length >= 4);
+}
+
+/** Untrusted text is bounded (docs/security.md): a log line of it at 4 KiB, a message (a finding's…) at 2 KiB. */
+const LOG_LINE_BYTES = 4096;
+const MESSAGE_BYTES = 2048;
+/**
+ * `text` cut to at most `bytes` UTF-8 bytes, at a character boundary, with a note saying how much it held.
+ * Cut after redaction, so that no cut leaves part of a credential.
+ */
+function bounded(text, bytes) {
+    if (text.length * 3 <= bytes)
+        return text;
+    const total = Buffer.byteLength(text);
+    if (total <= bytes)
+        return text;
+    let kept = 0;
+    let end = 0;
+    for (const character of text) {
+        const size = Buffer.byteLength(character);
+        if (kept + size > bytes)
+            break;
+        kept += size;
+        end += character.length;
+    }
+    return `${text.slice(0, end)} … [cut at ${bytes / 1024} KiB of ${total.toLocaleString('en-US')} bytes]`;
+}
+
+const BACKSLASH = 0x5c;
+const AMPERSAND = 0x26;
+const PERCENT = 0x25;
+const PLUS$1 = 0x2b;
+const SEMICOLON = 0x3b;
+/** JSON's and C's one-letter escapes. */
+const SHORT_ESCAPES = { n: 10, r: 13, t: 9, b: 8, f: 12, v: 11, '0': 0 };
+/**
+ * Every way a reader can read one character at `at` (docs/security.md): as it is; `+` as a space (form
+ * encoding); a JSON, JavaScript or C escape (`\uXXXX` of any character, surrogate pairs joined, `\u{…}`,
+ * `\xXX`, `\n`…); a Markdown backslash escape; an HTML character reference (named, with or without the
+ * semicolon where HTML allows it, decimal, hex); percent-encoded UTF-8 in either hex case. The escape's own
+ * introducer (`\`, `&`, `%`) may itself be written in one of these forms (`\u0026amp;`, `%255C`, `&#92;n`):
+ * two layers, as text escaped by a server and again by a channel reads.
+ */
+function readCharacter(text, at, layers = 2) {
+    const unit = text.charCodeAt(at);
+    if (Number.isNaN(unit))
+        return [];
+    const code = text.codePointAt(at);
+    const readings = [];
+    if (unit === PLUS$1)
+        readings.push({ code: 0x20, end: at + 1 });
+    for (const introducer of introducersAt(text, at, unit, layers)) {
+        const read = introducer.code === BACKSLASH
+            ? backslashEscape(text, introducer.end, layers)
+            : introducer.code === AMPERSAND
+                ? characterReference(text, introducer.end)
+                : percentEscape(text, introducer.end, layers);
+        if (read)
+            readings.push(read);
+    }
+    readings.push({ code, end: at + (code > 0xffff ? 2 : 1) });
+    return readings;
+}
+/** Where an escape starts: a `\`, `&` or `%` written as such or, one layer down, escaped itself. */
+function introducersAt(text, at, unit, layers) {
+    const found = [];
+    if (unit === BACKSLASH || unit === AMPERSAND || unit === PERCENT) {
+        found.push({ code: unit, end: at + 1 });
+    }
+    if (layers > 1 && (unit === BACKSLASH || unit === AMPERSAND || unit === PERCENT)) {
+        for (const escaped of readCharacter(text, at, layers - 1)) {
+            const { code, end } = escaped;
+            const isIntroducer = code === BACKSLASH || code === AMPERSAND || code === PERCENT;
+            if (isIntroducer && end > at + 1)
+                found.push(escaped);
+        }
+    }
+    return found;
+}
+function backslashEscape(text, at, layers) {
+    const letter = text[at];
+    if (letter === undefined)
+        return undefined;
+    if (letter === 'u' || letter === 'U') {
+        if (text[at + 1] === '{') {
+            const close = text.indexOf('}', at + 2);
+            if (close < at + 3 || close > at + 8)
+                return undefined;
+            return codeOf(hexDigits(text, at + 2, close - at - 2), close + 1);
+        }
+        const long = letter === 'U' ? hexDigits(text, at + 1, 8) : undefined;
+        if (long !== undefined)
+            return codeOf(long, at + 9);
+        const high = hexDigits(text, at + 1, 4);
+        if (high === undefined)
+            return undefined;
+        if (high >= 0xd800 && high <= 0xdbff) {
+            const low = lowSurrogateAfter(text, at + 5, layers);
+            if (low)
+                return { code: 0x10000 + ((high - 0xd800) << 10) + (low.code - 0xdc00), end: low.end };
+        }
+        return { code: high, end: at + 5 };
+    }
+    if (letter === 'x')
+        return codeOf(hexDigits(text, at + 1, 2), at + 3);
+    if (letter in SHORT_ESCAPES)
+        return { code: SHORT_ESCAPES[letter], end: at + 1 };
+    const code = letter.charCodeAt(0);
+    return isAsciiPunctuation(code) ? { code, end: at + 1 } : undefined;
+}
+function lowSurrogateAfter(text, at, layers) {
+    for (const introducer of introducersAt(text, at, text.charCodeAt(at), layers)) {
+        if (introducer.code !== BACKSLASH || !/[uU]/.test(text[introducer.end] ?? ''))
+            continue;
+        const low = hexDigits(text, introducer.end + 1, 4);
+        if (low !== undefined && low >= 0xdc00 && low <= 0xdfff)
+            return { code: low, end: introducer.end + 5 };
+    }
+    return undefined;
+}
+/** `&#38;`, `&#x26;`, `&amp;`; HTML also reads numeric references and Latin-1 names without the `;`. */
+function characterReference(text, at) {
+    if (text[at] === '#') {
+        const hex = text[at + 1] === 'x' || text[at + 1] === 'X';
+        const start = at + (hex ? 2 : 1);
+        let digits = start;
+        while (text[digits] === '0')
+            digits++;
+        let end = digits;
+        while (end < text.length && end - digits < 8 && isDigit(text.charCodeAt(end), hex))
+            end++;
+        if (end === start)
+            return undefined;
+        const value = end === digits ? 0 : parseInt(text.slice(digits, end), hex ? 16 : 10);
+        return codeOf(value, text.charCodeAt(end) === SEMICOLON ? end + 1 : end);
+    }
+    let end = at;
+    while (end < text.length && end - at < 32 && isAlphanumeric(text.charCodeAt(end)))
+        end++;
+    if (text.charCodeAt(end) === SEMICOLON) {
+        const named = entityCode(text.slice(at, end));
+        if (named !== undefined)
+            return { code: named, end: end + 1 };
+    }
+    for (let length = end - at; length > 0; length--) {
+        const legacy = entityCode(text.slice(at, at + length));
+        if (legacy !== undefined && legacy <= 0xff)
+            return { code: legacy, end: at + length };
+    }
+    return undefined;
+}
+function percentEscape(text, at, layers) {
+    const first = hexDigits(text, at, 2);
+    if (first === undefined)
+        return undefined;
+    if (first < 0x80)
+        return { code: first, end: at + 2 };
+    const length = first >= 0xf0 ? 4 : first >= 0xe0 ? 3 : first >= 0xc0 ? 2 : 0;
+    if (length === 0)
+        return undefined;
+    const bytes = [first];
+    let end = at + 2;
+    while (bytes.length < length) {
+        const next = introducersAt(text, end, text.charCodeAt(end), layers).find((introducer) => introducer.code === PERCENT);
+        const byte = next && hexDigits(text, next.end, 2);
+        if (byte === undefined || byte < 0x80 || byte > 0xbf)
+            return undefined;
+        bytes.push(byte);
+        end = next.end + 2;
+    }
+    const decoded = Buffer.from(bytes).toString('utf8');
+    const code = decoded.codePointAt(0);
+    return code === 0xfffd ? undefined : { code, end };
+}
+function entityCode(name) {
+    const value = Object.hasOwn(characterEntities, name) ? characterEntities[name] : undefined;
+    if (value === undefined)
+        return undefined;
+    const code = value.codePointAt(0);
+    return value.length === (code > 0xffff ? 2 : 1) ? code : undefined;
+}
+function codeOf(value, end) {
+    return value !== undefined && value <= 0x10ffff ? { code: value, end } : undefined;
+}
+/** The value of exactly `count` hex digits (either case) at `at`. */
+function hexDigits(text, at, count) {
+    if (at + count > text.length)
+        return undefined;
+    for (let i = at; i < at + count; i++)
+        if (!isDigit(text.charCodeAt(i), true))
+            return undefined;
+    return parseInt(text.slice(at, at + count), 16);
+}
+function isDigit(unit, hex) {
+    return ((unit >= 0x30 && unit <= 0x39) ||
+        (hex && ((unit >= 0x41 && unit <= 0x46) || (unit >= 0x61 && unit <= 0x66))));
+}
+function isAlphanumeric(unit) {
+    return ((unit >= 0x30 && unit <= 0x39) ||
+        (unit >= 0x41 && unit <= 0x5a) ||
+        (unit >= 0x61 && unit <= 0x7a));
+}
+/** CommonMark's escapable characters. */
+function isAsciiPunctuation(unit) {
+    return ((unit >= 0x21 && unit <= 0x2f) ||
+        (unit >= 0x3a && unit <= 0x40) ||
+        (unit >= 0x5b && unit <= 0x60) ||
+        (unit >= 0x7b && unit <= 0x7e));
+}
+
+/**
+ * What a reader skips between two characters of a split credential: a line break (and the indentation after
+ * it) and the invisible characters (zero-width space, joiners, word joiner, BOM, soft hyphen).
+ */
+const SKIPPED = new Set([0x0a, 0x0d, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x00ad]);
+/** Units at which an escape starts. */
+const INTRODUCERS = [0x5c, 0x26, 0x25];
+const PLUS = 0x2b;
+/** Units at which a reading other than the character itself can start: escapes, `+` (a space), skips. */
+const SPECIAL_UNITS = new Set([...INTRODUCERS, PLUS, ...SKIPPED]);
+const SPECIAL = new Uint8Array(0x10000);
+for (const unit of SPECIAL_UNITS)
+    SPECIAL[unit] = 1;
+function needleOf(text) {
+    return [...text].map((c) => c.codePointAt(0)).filter((code) => !SKIPPED.has(code));
+}
+function indexNeedles(needles) {
+    const byFirst = new Map();
+    for (const needle of [...needles].sort((a, b) => b.length - a.length)) {
+        if (needle.length === 0)
+            continue;
+        const list = byFirst.get(needle[0]) ?? [];
+        if (!list.some((other) => sameNeedle(other, needle)))
+            list.push(needle);
+        byFirst.set(needle[0], list);
+    }
+    const seconds = new Map();
+    for (const list of byFirst.values()) {
+        for (const needle of list) {
+            const units = String.fromCodePoint(...needle.slice(0, 2));
+            const first = unitPattern(units.charCodeAt(0));
+            const next = seconds.get(first) ?? new Set(SPECIAL_PATTERNS);
+            if (units.length > 1)
+                next.add(unitPattern(units.charCodeAt(1)));
+            seconds.set(first, next);
+        }
+    }
+    const introducers = byFirst.has(0x20) ? [...INTRODUCERS, PLUS] : INTRODUCERS;
+    const starts = [...seconds].map(([first, next]) => `${first}(?=[${[...next].join('')}])`);
+    const candidates = new RegExp([`[${introducers.map(unitPattern).join('')}]`, ...starts].join('|'), 'g');
+    const longest = Math.max(0, ...needles.map((needle) => needle.length));
+    return { byFirst, candidates, longest };
+}
+const SPECIAL_PATTERNS = [...SPECIAL_UNITS].map(unitPattern);
+function unitPattern(unit) {
+    return `\\u${unit.toString(16).padStart(4, '0')}`;
+}
+/** The spans `[start, end)` of `text` that spell a needle, overlapping ones merged, in order. */
+function spellingSpans(text, index) {
+    const spans = [];
+    eachCandidate(text, index, 0, text.length, (at) => {
+        const end = spellingAt(text, at, index);
+        if (end < 0)
+            return false;
+        const last = spans[spans.length - 1];
+        if (last && at <= last[1])
+            last[1] = Math.max(last[1], end);
+        else
+            spans.push([at, end]);
+        return false;
+    });
+    return spans;
+}
+/**
+ * Calls `visit` at each position in `[from, to)` where a needle may start, in order, until it returns
+ * true; says whether one did.
+ */
+function eachCandidate(text, index, from, to, visit) {
+    const scan = new RegExp(index.candidates);
+    scan.lastIndex = from;
+    for (let match = scan.exec(text); match && match.index < to; match = scan.exec(text)) {
+        if (visit(match.index))
+            return true;
+        scan.lastIndex = match.index + 1;
+    }
+    return false;
+}
+/** Where the longest needle spelled from `at` ends, or -1. */
+function spellingAt(text, at, index) {
+    const unit = text.charCodeAt(at);
+    const readings = SPECIAL[unit] === 1
+        ? readCharacter(text, at)
+        : [{ code: text.codePointAt(at), end: at + (unit >= 0xd800 && unit <= 0xdbff ? 2 : 1) }];
+    let best = -1;
+    for (const reading of readings) {
+        for (const needle of index.byFirst.get(reading.code) ?? []) {
+            const end = rest(text, reading.end, needle, 1, {});
+            if (end > best)
+                best = end;
+            if (end >= 0)
+                break;
+        }
+    }
+    return best;
+}
+/** Where `needle[k…]` spelled from `at` ends, or -1. */
+function rest(text, at, needle, k, attempt) {
+    if (k === needle.length)
+        return at;
+    const unit = text.charCodeAt(at);
+    if (SPECIAL[unit] === 0) {
+        if (text.codePointAt(at) !== needle[k])
+            return -1;
+        return rest(text, at + (unit >= 0xd800 && unit <= 0xdbff ? 2 : 1), needle, k + 1, attempt);
+    }
+    const key = at * (needle.length + 1) + k;
+    if (attempt.failed?.has(key))
+        return -1;
+    for (const reading of readCharacter(text, at)) {
+        if (SKIPPED.has(reading.code)) {
+            for (const after of indentedEnds(text, reading)) {
+                const end = rest(text, after, needle, k, attempt);
+                if (end >= 0)
+                    return end;
+            }
+        }
+        else if (reading.code === needle[k]) {
+            const end = rest(text, reading.end, needle, k + 1, attempt);
+            if (end >= 0)
+                return end;
+        }
+    }
+    (attempt.failed ??= new Set()).add(key);
+    return -1;
+}
+/** After a line break, its indentation may be skipped too: every end, longest first. */
+function indentedEnds(text, reading) {
+    if (reading.code !== 0x0a && reading.code !== 0x0d)
+        return [reading.end];
+    let end = reading.end;
+    while (text[end] === ' ' || text[end] === '\t')
+        end++;
+    const ends = [];
+    for (let at = end; at >= reading.end; at--)
+        ends.push(at);
+    return ends;
+}
+function sameNeedle(a, b) {
+    return a.length === b.length && a.every((code, i) => code === b[i]);
+}
+
+const REDACTED = '***';
+/**
+ * A credential with fewer characters (white space not counted) cannot be told apart from ordinary text:
+ * redacting it would garble every output. It is not redacted; the run warns (docs/security.md).
+ */
+const MIN_REDACTED_CHARACTERS = 4;
+/** The longest spelling of one character (`&#x0001F600;`, two layers of escapes), to size the search for names. */
+const WIDEST_SPELLING = 16;
+/**
+ * The redactor of docs/security.md: finds each credential in `text` read as a reader would read it (escapes
+ * of JSON, HTML, Markdown, percent and form encoding undone, line breaks skipped) and in base64 at any
+ * alignment, and cuts those spans out of the text itself. A span that lies inside a public name (the
+ * repository, the servers, the tenant, namespaces, the paths and URLs the run computes) is that name, not a
+ * leak: it stays, so that a weak credential never garbles a value the run computes.
+ */
+function createRedactor(credentials, names = []) {
+    return redactorOf(indexNeedles(credentialNeedles(credentials).map(needleOf)), names);
+}
+/** The characters of a secret that redaction can hide: white space and what a reader skips not counted. */
+function hiddenCharacters(secret) {
+    return needleOf(secret).filter((code) => !/\s/u.test(String.fromCodePoint(code))).length;
+}
+function redactorOf(credentials, names) {
+    const publicNames = indexNeedles(names.map(needleOf).filter((name) => name.length > 0));
+    return {
+        text: (text) => redact(text, credentials, publicNames),
+        withNames: (more) => redactorOf(credentials, [...names, ...more])
+    };
+}
+function credentialNeedles(credentials) {
+    const texts = credentials.secrets
+        .map((secret) => secret.value)
+        .filter((secret) => hiddenCharacters(secret) >= MIN_REDACTED_CHARACTERS)
+        .flatMap((secret) => [secret, ...base64Inside(secret), ...base64Whole(secret)]);
+    const { basic } = credentials;
+    if (basic)
+        texts.push(...base64Whole(`${basic.username}:${basic.password}`));
+    return texts;
+}
+function redact(text, credentials, names) {
+    if (credentials.byFirst.size === 0)
+        return text;
+    const spans = spellingSpans(text, credentials).filter((span) => !insideName(text, span, names));
+    if (spans.length === 0)
+        return text;
+    let out = '';
+    let at = 0;
+    for (const [start, end] of spans) {
+        out += text.slice(at, start) + REDACTED;
+        at = end;
+    }
+    return out + text.slice(at);
+}
+function insideName(text, [start, end], names) {
+    if (names.byFirst.size === 0)
+        return false;
+    const from = Math.max(0, start - names.longest * WIDEST_SPELLING);
+    return eachCandidate(text, names, from, start + 1, (at) => spellingAt(text, at, names) >= end);
+}
+
+/** Shorter credentials are weak: easy to guess, and likely to turn up in ordinary text. */
+const STRONG_CREDENTIAL_CHARACTERS = 8;
+/**
+ * The one warning about weak credentials (docs/security.md): short, or part of a name the run shows as it
+ * is. It names the inputs, not which reason applies to which, and never the value. Undefined when none is.
+ */
+function weakCredentialWarning(credentials, names) {
+    const weak = credentials.secrets.filter(({ value }) => hiddenCharacters(value) < STRONG_CREDENTIAL_CHARACTERS ||
+        names.some((name) => name.includes(value)));
+    if (weak.length === 0)
+        return undefined;
+    const inputs = weak.map((secret) => secret.input).join(', ');
+    const unredacted = weak.some(({ value }) => hiddenCharacters(value) < MIN_REDACTED_CHARACTERS);
+    return [
+        `Weak credential (${inputs}): shorter than ${STRONG_CREDENTIAL_CHARACTERS} characters, or part of a name this run shows as it is (the repository, a server, the tenant, a namespace, a path).`,
+        'Outputs cannot hide it inside those names',
+        unredacted ? `, nor anywhere when under ${MIN_REDACTED_CHARACTERS} characters` : '',
+        '. The run is unaffected: replace it with a long random value.'
+    ].join('');
+}
+
+/** Shown whole once redacted: a diff is bounded by the plan's own limits. */
+const UNBOUNDED_KEYS = new Set(['diff']);
+/** Flow sources: never shown as such, only through their diff. */
+const SOURCE_KEYS = new Set(['desired', 'source']);
+/**
+ * The output edge (docs/security.md): every text an output shows passes here, after the run has decided on
+ * raw values and before a channel escapes it (Markdown, HTML, workflow commands, JSON). Credentials are
+ * redacted from the text as a reader decodes it, and server text is bounded.
+ */
+class OutputEdge {
+    credentials;
+    redactor;
+    names;
+    /** `names`: the public names of the run (public-names.ts). */
+    constructor(credentials, names = []) {
+        this.credentials = credentials;
+        this.names = [...names];
+        this.redactor = createRedactor(credentials, names);
+    }
+    /**
+     * Names the run has found and shows as they are (the managed namespaces, the comment's address): a
+     * credential inside one is that name, not a leak. Names are only ever added.
+     */
+    learn(names) {
+        this.names.push(...names);
+        this.redactor = this.redactor.withNames(names);
+    }
+    /** The one warning about weak credentials, against the names known so far. */
+    weakCredentials() {
+        return weakCredentialWarning(this.credentials, this.names);
+    }
+    text(text) {
+        return this.redactor.text(text);
+    }
+    /** A message of untrusted text as shown (a finding, a server's answer): redacted, then cut at 2 KiB. */
+    message(text) {
+        return bounded(this.text(text), MESSAGE_BYTES);
+    }
+    /**
+     * Plain data as a renderer may show it: every string redacted and cut as a message, diffs redacted whole;
+     * numbers, bytes, maps and other objects as they are. Flow sources stay as they are: a renderer shows a source
+     * only through its diff (and a channel's last guard reads everything). What holds nothing to redact is
+     * returned itself, not copied.
+     */
+    shown(data) {
+        return this.copy(data, undefined);
+    }
+    copy(value, key) {
+        if (typeof value === 'string') {
+            if (key !== undefined && SOURCE_KEYS.has(key))
+                return value;
+            return key !== undefined && UNBOUNDED_KEYS.has(key) ? this.text(value) : this.message(value);
+        }
+        if (Array.isArray(value)) {
+            const items = value.map((item) => this.copy(item, key));
+            return items.some((item, i) => item !== value[i]) ? items : value;
+        }
+        if (value === null || typeof value !== 'object' || !isPlain(value))
+            return value;
+        let copy;
+        for (const [name, item] of Object.entries(value)) {
+            const shown = this.copy(item, name);
+            if (shown !== item)
+                (copy ??= { ...value })[name] = shown;
+        }
+        return copy ?? value;
+    }
+}
+function isPlain(value) {
+    const prototype = Object.getPrototypeOf(value);
+    return prototype === Object.prototype || prototype === null;
+}
+
+/** The action's own name: the start of its markers, plan file, annotation titles and KV keys. */
+const ACTION_NAME = 'kestra-gitops';
+/**
+ * The names a run shows as they are, known before it reads anything (docs/security.md): the repository, the
+ * GitHub and Kestra servers, the tenant, the namespaces and comment key of the inputs, the paths it computes,
+ * the commits. A credential that lies inside one of them is that name, not a leak.
+ */
+function publicNames(settings, context) {
+    const repository = context.owner && context.repo ? `${context.owner}/${context.repo}` : '';
+    return [
+        ACTION_NAME,
+        repository,
+        context.owner,
+        context.repo,
+        context.serverUrl,
+        repository && `${context.serverUrl}/${repository}`,
+        context.apiUrl,
+        settings.server ?? '',
+        settings.tenant,
+        settings.commentKey,
+        settings.namespace ?? '',
+        ...settings.extraNamespaces,
+        ...settings.namespaceFiles.map((mapping) => mapping.namespace),
+        context.workspace,
+        context.runnerTemp,
+        planFilePath(context.runnerTemp, settings.commentKey),
+        context.sha,
+        context.pullRequest?.baseSha ?? '',
+        context.push?.before ?? ''
+    ].filter((name) => name !== '');
+}
+
+/**
+ * The reporter behind the output edge: messages, titles, annotations and outputs are redacted (and findings
+ * bounded) before the reporter escapes them for its channel; the job summary, already rendered from redacted
+ * data, is guarded once more as it is written.
+ */
+function redactingReporter(reporter, edge) {
+    const text = (value) => edge.text(value);
+    return {
+        info: (message) => reporter.info(text(message)),
+        warning: (message) => reporter.warning(text(message)),
+        annotate: (findings) => reporter.annotate(findings.map((f) => ({ ...f, message: edge.message(f.message) }))),
+        setOutput: (name, value) => reporter.setOutput(name, typeof value === 'string' ? text(value) : value),
+        writeSummary: (markdown) => reporter.writeSummary(text(markdown)),
+        group: (title) => reporter.group(text(title)),
+        endGroup: (summary) => reporter.endGroup(summary === undefined ? undefined : text(summary)),
+        progress: (progress) => reporter.progress(text(progress))
+    };
+}
+/**
+ * GitHub's comments are public and never masked by the runner: their final bodies get the last guard. The
+ * address GitHub gives a comment is a name the run shows as it is (the `comment-url` output).
+ */
+function redactingGitHub(github, edge) {
+    const text = (value) => edge.text(value);
+    const learn = (outcome) => {
+        if (outcome.status !== 'forbidden')
+            edge.learn([outcome.url]);
+        return outcome;
+    };
+    return {
+        listPullRequestFiles: (pr) => github.listPullRequestFiles(pr),
+        compareCommits: (base, head) => github.compareCommits(base, head),
+        findStickyComment: (issue, marker) => github.findStickyComment(issue, marker),
+        upsertStickyComment: async (issue, marker, body) => learn(await github.upsertStickyComment(issue, marker, text(body))),
+        updateComment: async (id, body) => learn(await github.updateComment(id, text(body))),
+        findMergedPullRequest: (sha) => github.findMergedPullRequest(sha),
+        getFileAtRef: (path, ref) => github.getFileAtRef(path, ref)
+    };
+}
+
+/**
+ * Every action input is a flag of the same name, but these. The command names the mode.
+ * Credentials come only from the environment: flags would leave them in shell history and `ps`.
+ */
+const CREDENTIAL_VARIABLES = {
+    username: 'KESTRA_USERNAME',
+    password: 'KESTRA_PASSWORD',
+    'api-token': 'KESTRA_API_TOKEN'
+};
+/** Inputs a local run gives a fixed value ('' is the default). */
+const LOCAL_VALUES = {
+    // No pull request here: nothing to comment on, no reviewed plan to check, no dispatch.
+    'github-token': '',
+    comment: 'false',
+    'require-reviewed-plan': 'false',
+    'allow-out-of-order': 'false',
+    // Not offered on the command line (yet): smoke executions, and rollback.
+    'smoke-flows': '',
+    'smoke-timeout-seconds': '',
+    rollback: 'false'
+};
+/** Environment variables a flag falls back to. */
+const FLAG_VARIABLES = { server: 'KESTRA_URL' };
+/** `table[name]` when the table has that key, else undefined. */
+function entryOf(table, name) {
+    return Object.hasOwn(table, name) ? table[name] : undefined;
+}
+/** How the flag of an action input takes its value; undefined when the CLI has no such flag. */
+function flagKind(name) {
+    if (!isFlag(name))
+        return undefined;
+    const { shape } = parserOf(name);
+    return shape === 'lines' ? 'list' : shape;
+}
+/** The inputs the CLI takes as flags, in action.yml's order. */
+function flagInputs() {
+    return inputNames().filter(isFlag);
+}
+function isFlag(name) {
+    return (inputNames().includes(name) &&
+        name !== 'mode' &&
+        entryOf(CREDENTIAL_VARIABLES, name) === undefined &&
+        entryOf(LOCAL_VALUES, name) === undefined);
+}
+
 /** A command line the CLI cannot run: exit status 2 with the usage text. */
 class UsageError extends Error {
     name = 'UsageError';
 }
-/** Flags that mirror an action input of the same name. */
-const INPUT_FLAGS = {
-    server: 'value',
-    tenant: 'value',
-    root: 'value',
-    namespace: 'value',
-    layout: 'value',
-    flows: 'list',
-    'namespace-files': 'list',
-    namespaces: 'list',
-    scope: 'value',
-    delete: 'switch',
-    'max-deletions': 'value',
-    'allow-mass-deletion': 'switch',
-    'server-validation': 'switch',
-    'fail-on': 'value',
-    'dry-run': 'switch',
-    'timeout-seconds': 'value',
-    concurrency: 'value',
-    'comment-key': 'value'
-};
-/** How the flag of an action input takes its value; undefined when the CLI has no such flag. */
-function flagKind(input) {
-    return Object.hasOwn(INPUT_FLAGS, input) ? INPUT_FLAGS[input] : undefined;
-}
 /** The action's credential inputs: refused as flags, where shell history and `ps` would keep them. */
-const CREDENTIAL_FLAGS = ['username', 'password', 'api-token', 'token'];
+const CREDENTIAL_FLAGS = [...Object.keys(CREDENTIAL_VARIABLES), 'token'];
 const COMMANDS = ['validate', 'plan', 'deploy'];
 /** Every long flag, for suggesting the closest to a mistyped one. */
-const FLAG_NAMES = [
-    ...Object.entries(INPUT_FLAGS).flatMap(([name, kind]) => kind === 'switch' ? [name, `no-${name}`] : [name]),
-    'format',
-    'json',
-    'color',
-    'no-color',
-    'base',
-    'verbose',
-    'help'
-];
+function flagNames() {
+    return [
+        ...flagInputs().flatMap((name) => flagKind(name) === 'switch' ? [name, `no-${name}`] : [name]),
+        'format',
+        'json',
+        'color',
+        'no-color',
+        'base',
+        'verbose',
+        'help'
+    ];
+}
 const FORMATS = ['text', 'markdown', 'json'];
 /**
  * Parses `<command> [flags]`. Value flags take `--name value` or `--name=value`; list flags repeat;
@@ -9169,14 +11248,14 @@ function parseArgs(argv) {
             args.base = takeValue();
         }
         else {
-            const negated = name.startsWith('no-') && INPUT_FLAGS[name.slice(3)] === 'switch';
+            const negated = name.startsWith('no-') && flagKind(name.slice(3)) === 'switch';
             const input = (negated ? name.slice(3) : name);
-            const kind = INPUT_FLAGS[input];
+            const kind = flagKind(input);
             if (CREDENTIAL_FLAGS.includes(name)) {
                 throw new UsageError('credentials are read from the environment only: set KESTRA_USERNAME and KESTRA_PASSWORD, or KESTRA_API_TOKEN');
             }
             if (kind === undefined) {
-                throw new UsageError(`unknown option '--${name}'${suggestion(name, FLAG_NAMES, '--')}`);
+                throw new UsageError(`unknown option '--${name}'${suggestion(name, flagNames(), '--')}`);
             }
             if (kind === 'switch') {
                 args.inputs[input] = String(switchValue(name, inline) !== negated);
@@ -9327,9 +11406,11 @@ const MARK = {
 /** The report as a terminal would show it: verdict, target, then the plan as a coloured diff. */
 function reportText(report, p) {
     const target = `server ${report.server ? inert(report.server) : 'none'} · tenant ${inert(report.tenant)} · commit ${report.commit.slice(0, 7) || 'unknown'}`;
+    const counts = ruleCounts(report.findings);
     const lines = [
         p.bold(report.plan ? `Kestra plan: ${countsText(report.plan.counts)}` : 'Kestra validation'),
         verdict(report, p),
+        ...(counts ? [p.dim(counts)] : []),
         p.dim(target)
     ];
     for (const note of report.notes ?? [])
@@ -9425,27 +11506,19 @@ function diffLines(diff, p) {
     });
 }
 
-/** Credentials come only from the environment: flags would leave them in shell history and `ps`. */
-const CREDENTIAL_VARIABLES = {
-    username: 'KESTRA_USERNAME',
-    password: 'KESTRA_PASSWORD',
-    'api-token': 'KESTRA_API_TOKEN'
-};
 /** The action's settings from the command line and the environment; bad values are usage errors. */
 function cliSettings(args, env) {
     const read = (name) => {
         if (name === 'mode')
             return args.command ?? '';
-        if (name === 'server')
-            return args.inputs.server ?? env.KESTRA_URL ?? '';
-        if (name in CREDENTIAL_VARIABLES)
-            return env[CREDENTIAL_VARIABLES[name]] ?? '';
-        // No pull request here: nothing to comment on, no reviewed plan to check.
-        if (name === 'comment' || name === 'require-reviewed-plan' || name === 'allow-out-of-order')
-            return 'false';
-        if (name === 'github-token')
-            return '';
-        return args.inputs[name] ?? '';
+        const credential = entryOf(CREDENTIAL_VARIABLES, name);
+        if (credential)
+            return env[credential] ?? '';
+        const fixed = entryOf(LOCAL_VALUES, name);
+        if (fixed !== undefined)
+            return fixed;
+        const variable = entryOf(FLAG_VARIABLES, name);
+        return args.inputs[name] ?? (variable && env[variable]) ?? '';
     };
     try {
         return parseSettings(read);
@@ -9458,62 +11531,14 @@ function cliSettings(args, env) {
     }
 }
 function sourceOf(input, args) {
-    if (input in CREDENTIAL_VARIABLES)
-        return CREDENTIAL_VARIABLES[input];
-    if (input === 'server' && args.inputs.server === undefined)
-        return 'KESTRA_URL';
+    const credential = entryOf(CREDENTIAL_VARIABLES, input);
+    if (credential)
+        return credential;
+    const variable = entryOf(FLAG_VARIABLES, input);
+    if (variable && args.inputs[input] === undefined)
+        return variable;
     return `--${input}`;
 }
-
-const USAGE = `Usage: kestra-gitops <validate|plan|deploy> [options]
-
-Runs the kestra-gitops action's engine on a local checkout: the same checks, plan and deploy
-as in GitHub Actions, for previewing a plan or for other CI systems.
-
-Commands:
-  validate                 check flows and namespace files (server checks too with a server)
-  plan                     validate, then show what a deploy would change; writes nothing
-  deploy                   validate, plan, then apply the plan to Kestra
-
-Options (the action's inputs of the same name):
-  --server URL             Kestra base URL (default: $KESTRA_URL)
-  --tenant ID              tenant id (default: main)
-  --root DIR               folder holding the Kestra tree (default: .)
-  --namespace NS           target namespace of the single-namespace layout
-  --layout L               auto, tenant, namespace, anywhere or custom (default: auto)
-  --flows GLOB             flow files of the custom layout (repeatable)
-  --namespace-files MAP    'DIR -> NAMESPACE[:/PREFIX]' (repeatable)
-  --namespaces NS[,NS]     extra managed namespaces (repeatable)
-  --scope S                all or changed (default: all; changed needs --base)
-  --delete                 delete server resources the repository no longer holds
-  --max-deletions N        refuse a plan deleting more (default: 10)
-  --allow-mass-deletion    lift --max-deletions
-  --no-server-validation   skip the server's validate endpoint
-  --fail-on LEVEL          error or warning (default: error)
-  --dry-run                deploy only plans
-  --timeout-seconds N      per HTTP request (default: 30)
-  --concurrency N          parallel requests to Kestra (default: 8)
-  --comment-key KEY        key of the PR comment marker (default: default)
-  --base REF               git ref the change starts from: files changed since it count as
-                           changed, and server copies that differ from it are drift
-
-Output:
-  --format F               text, markdown (the PR comment) or json (default: text)
-  --json                   same as --format json
-  --color, --no-color      force ANSI colours on or off (default: on for a terminal
-                           unless NO_COLOR is set)
-  -v, --verbose            also print each step's detail (one line per resource written)
-                           and the action's outputs
-  -h, --help               show this text
-
-Environment (credentials are read only from here, never from flags):
-  KESTRA_URL               default for --server
-  KESTRA_USERNAME          basic authentication user
-  KESTRA_PASSWORD          basic authentication password
-  KESTRA_API_TOKEN         bearer token (Enterprise); wins over basic authentication
-
-Exit status: 0 success, 1 validation errors or a failed deploy, 2 usage error.
-`;
 
 /** Phrases of the action's messages and their command-line equivalents (credentials come from the environment). */
 const PHRASES = [
@@ -9543,6 +11568,75 @@ function cliWords(text) {
     return out.replace(/\b([a-z-]+): true\b/g, (whole, name) => flagKind(name) === 'switch' ? `--${name}` : whole);
 }
 
+const WIDTH = 100;
+/** Where the help text of an option starts. */
+const HELP_COLUMN = 27;
+/** `--help`: the options that mirror the action's inputs are action.yml's, with its words and defaults. */
+function usage() {
+    return `Usage: kestra-gitops <validate|plan|deploy> [options]
+
+Runs the kestra-gitops action's engine on a local checkout: the same checks, plan and deploy
+as in GitHub Actions, for previewing a plan or for other CI systems.
+
+Commands:
+  validate                 check flows and namespace files (server checks too with a server)
+  plan                     validate, then show what a deploy would change; writes nothing
+  deploy                   validate, plan, then apply the plan to Kestra
+
+Options (the action's inputs of the same name; a switch also takes --no-NAME or --NAME=false):
+${flagInputs().map(inputOption).join('')}${option('--base REF', 'git ref the change starts from: files changed since it count as changed, and server copies that differ from it are drift')}
+Output:
+  --format F               text, markdown (the PR comment) or json (default: text)
+  --json                   same as --format json
+  --color, --no-color      force ANSI colours on or off (default: on for a terminal
+                           unless NO_COLOR is set)
+  -v, --verbose            also print each step's detail (one line per resource written)
+                           and the action's outputs
+  -h, --help               show this text
+
+Environment (credentials are read only from here, never from flags):
+  KESTRA_URL               default for --server
+  KESTRA_USERNAME          basic authentication user
+  KESTRA_PASSWORD          basic authentication password
+  KESTRA_API_TOKEN         bearer token (Enterprise); wins over basic authentication
+
+Exit status: 0 success, 1 validation errors or a failed deploy, 2 usage error.
+`;
+}
+function inputOption(name) {
+    const kind = flagKind(name);
+    const flag = kind === 'switch'
+        ? `--${name}`
+        : `--${name} ${parserOf(name).placeholder}${kind === 'list' ? ' …' : ''}`;
+    const variable = entryOf(FLAG_VARIABLES, name);
+    const fallback = variable ? `$${variable}` : defaultOf(name);
+    const notes = [
+        kind === 'list' ? 'repeatable, one line each' : '',
+        fallback === '' ? '' : `default: ${fallback}`
+    ].filter(Boolean);
+    const description = cliWords(ACTION_INPUTS[name].description);
+    return option(flag, notes.length > 0 ? `${description} (${notes.join('; ')})` : description);
+}
+/** `  --flag   help` with the help wrapped at WIDTH under HELP_COLUMN, below the flag when it is long. */
+function option(flag, help) {
+    const indent = ' '.repeat(HELP_COLUMN);
+    const lines = [];
+    let line = '';
+    for (const word of help.split(/\s+/)) {
+        if (line !== '' && HELP_COLUMN + line.length + 1 + word.length > WIDTH) {
+            lines.push(line);
+            line = word;
+        }
+        else {
+            line = line === '' ? word : `${line} ${word}`;
+        }
+    }
+    lines.push(line);
+    const head = `  ${flag}`;
+    const first = head.length < HELP_COLUMN - 1 ? `${head.padEnd(HELP_COLUMN)}${lines.shift()}\n` : `${head}\n`;
+    return first + lines.map((text) => `${indent}${text}\n`).join('');
+}
+
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
@@ -9551,13 +11645,15 @@ const EXIT_USAGE = 2;
  * (findings and plan, the PR comment's Markdown, or JSON) goes to stdout, progress to stderr.
  */
 async function runCli(argv, io = processIo()) {
-    // Secrets are masked from the start, in every form the server could echo them, so not even a
-    // settings error can show them.
-    const fromEnv = [io.env.KESTRA_PASSWORD, io.env.KESTRA_API_TOKEN].filter((s) => s !== undefined && s.length >= 4);
-    let redactor = createRedactor(fromEnv);
-    const mask = (text) => redactor.text(text);
-    const out = (text) => void io.stdout.write(mask(text));
-    const err = (text) => void io.stderr.write(mask(cliWords(text)));
+    // Secrets are redacted from the start, in every form the server could echo them, so not even a
+    // settings error can show them; stderr is a log: each line of it is cut at 4 KiB.
+    const credentials = credentialsFrom([
+        ['KESTRA_PASSWORD', io.env.KESTRA_PASSWORD],
+        ['KESTRA_API_TOKEN', io.env.KESTRA_API_TOKEN]
+    ], { username: io.env.KESTRA_USERNAME, password: io.env.KESTRA_PASSWORD });
+    let edge = new OutputEdge(credentials);
+    const out = (text) => void io.stdout.write(edge.text(text));
+    const err = (text) => void io.stderr.write(edge.text(logLines(cliWords(text))));
     let args;
     try {
         args = parseArgs(argv);
@@ -9565,10 +11661,10 @@ async function runCli(argv, io = processIo()) {
     catch (error) {
         if (!(error instanceof UsageError))
             throw error;
-        return usageFailure(err, error);
+        return usageFailure(err, error, edge);
     }
     if (args.help) {
-        out(USAGE);
+        out(usage());
         return EXIT_OK;
     }
     const p = palette(wantsColour(args.color, Boolean(io.stdout.isTTY), io.env));
@@ -9582,23 +11678,25 @@ async function runCli(argv, io = processIo()) {
     const ticking = progress && setInterval(() => progress.tick(), 250).unref();
     try {
         const settings = cliSettings(args, io.env);
-        redactor = createRedactor([...new Set([...fromEnv, ...secretsOf(settings)])]);
         if (args.command !== 'validate' && !settings.server) {
             throw new UsageError(`${args.command} needs the Kestra server: --server URL or KESTRA_URL`);
         }
-        const reporter = terminalReporter({
-            log: err,
-            findings: args.format === 'text' ? (text) => out(cliWords(text)) : err,
-            palette: p,
-            verbose: args.verbose,
-            progress
-        });
         const context = await localRunContext({
             cwd: io.cwd,
             env: io.env,
             runnerTemp: scratch,
             base: args.base
         });
+        edge = new OutputEdge(credentials, publicNames(settings, context));
+        const terminal = terminalReporter({
+            log: err,
+            findings: args.format === 'text' ? (text) => out(cliWords(text)) : err,
+            palette: p,
+            verbose: args.verbose,
+            progress
+        });
+        // The text result ends with the repository line and the verdict: the log does not say them first.
+        const reporter = redactingReporter(args.format === 'text' ? withoutSummaries(terminal, [LOADING, VALIDATION]) : terminal, edge);
         if (args.command === 'deploy' && !settings.dryRun) {
             if (!context.sha) {
                 throw new UsageError('deploy records the deployed commit in Kestra: run it in a git checkout with at least one commit');
@@ -9612,22 +11710,24 @@ async function runCli(argv, io = processIo()) {
         const outcome = await execute(settings, context, {
             reporter,
             kestra,
+            edge,
             now: () => new Date()
         });
         // The plan file goes with the scratch folder: the outputs do not point at it.
-        const { 'plan-file': _planFile, ...outputs } = reporter.outputs();
+        const { 'plan-file': _planFile, ...outputs } = terminal.outputs();
+        const failure = outcome.failure && edge.text(cliFailure(outcome));
         progress?.clear();
-        out(formatResult(args, settings, outcome, outputs, p));
-        if (outcome.failure) {
-            err(`${p.red('error')} ${inert(cliFailure(outcome))}\n`);
+        out(formatResult(args, settings, edge.shown(outcome.report), outputs, failure, p));
+        if (failure) {
+            err(`${p.red('error')} ${inert(failure)}\n`);
             return EXIT_FAILED;
         }
         return EXIT_OK;
     }
     catch (error) {
         if (error instanceof UsageError)
-            return usageFailure(err, error);
-        err(`${p.red('error')} ${inert(errorMessage(error))}\n`);
+            return usageFailure(err, error, edge);
+        err(`${p.red('error')} ${inert(edge.text(errorMessage(error)))}\n`);
         return EXIT_FAILED;
     }
     finally {
@@ -9637,17 +11737,13 @@ async function runCli(argv, io = processIo()) {
         rmSync(scratch, { recursive: true, force: true });
     }
 }
-function formatResult(args, settings, outcome, outputs, p) {
-    const report = outcome.report;
+/** The result as the format asks, from the report as shown (redacted) and the failure in CLI words. */
+function formatResult(args, settings, report, outputs, failure, p) {
     if (args.format === 'markdown') {
         return `${renderComment({ ...report, commentKey: settings.commentKey })}\n`;
     }
     if (args.format === 'json') {
-        const json = {
-            outputs,
-            findings: report.findings,
-            failure: outcome.failure && cliFailure(outcome)
-        };
+        const json = { outputs, findings: report.findings, failure };
         return `${JSON.stringify(json, null, 2)}\n`;
     }
     // The outputs are the action's; a terminal reader wants them only when asking for detail.
@@ -9660,14 +11756,35 @@ function cliFailure(outcome) {
     const { findings, failOn = 'error' } = outcome.report;
     if (outcome.failure !== failureMessage(findings, failOn))
         return outcome.failure ?? '';
-    const { errors, warnings } = tally(findings);
+    const { errors, warnings } = tally$1(findings);
     return errors > 0
         ? `Validation found ${errors} error(s): fix them and run again.`
         : `Validation found ${warnings} warning(s) and --fail-on is warning.`;
 }
-function usageFailure(err, error) {
-    err(`kestra-gitops: ${inert(error.message)}\nRun 'kestra-gitops --help' for usage.\n`);
+/** The reporter, the summary lines of the phases `titles` left out. */
+function withoutSummaries(reporter, titles) {
+    let current = '';
+    return {
+        ...reporter,
+        group(title) {
+            current = title;
+            reporter.group(title);
+        },
+        endGroup(summary) {
+            reporter.endGroup(titles.includes(current) ? undefined : summary);
+        }
+    };
+}
+function usageFailure(err, error, edge) {
+    err(`kestra-gitops: ${inert(edge.text(error.message))}\nRun 'kestra-gitops --help' for usage.\n`);
     return EXIT_USAGE;
+}
+/** Each line cut at 4 KiB: stderr is the CLI's log. */
+function logLines(text) {
+    return text
+        .split('\n')
+        .map((line) => bounded(line, LOG_LINE_BYTES))
+        .join('\n');
 }
 function processIo() {
     // `kestra-gitops plan | head`: once the reader is gone, the rest of the output is dropped, but a
@@ -9680,8 +11797,14 @@ function processIo() {
 }
 
 const MAX_RATE_LIMIT_RETRIES = 2;
-/** The one place an Octokit is built: GHES and proxies via @actions/github, plus retry and throttling. */
-function createOctokit(token, options = {}) {
+/**
+ * The one place an Octokit is built: GHES and proxies via @actions/github, plus retry and throttling.
+ * @actions/github parses the event payload (GITHUB_EVENT_PATH) as it loads, and a malformed one would
+ * throw a bare SyntaxError: it is loaded here, after the run context has checked that file and said
+ * what is wrong with it.
+ */
+async function createOctokit(token, options = {}) {
+    const { getOctokit } = await import('./github.js');
     const log = options.log ?? (() => { });
     const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
         const again = retryCount < MAX_RATE_LIMIT_RETRIES;
@@ -9691,6 +11814,7 @@ function createOctokit(token, options = {}) {
     };
     return getOctokit(token, {
         ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+        log: { debug: () => { }, info: () => { }, warn: log, error: log },
         // 429 is left to the throttling plugin, which honours retry-after.
         retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
         throttle: options.throttle === false
@@ -9899,9 +12023,9 @@ function keptHiddenLines(lines, states, from) {
 /** The author GITHUB_TOKEN comments as. */
 const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
 /**
- * The one comment per issue and marker (SPEC §8): found by the marker on its first line and a bot (or
- * this token's own user) as author, across all pages; updated in place; duplicates from racing runs
- * are deleted, the oldest kept.
+ * The one comment per issue and marker (docs/comment.md#sticky-comment): found by the marker on its
+ * first line and a bot (or this token's own user) as author, across all pages; updated in place;
+ * duplicates from racing runs are deleted, the oldest kept.
  */
 class StickyComments {
     client;
@@ -10075,43 +12199,38 @@ function annotationProperties(finding) {
     };
 }
 
-/** Reports through the GitHub runner: workflow commands, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY. */
-function actionReporter() {
+/** Reports through the GitHub runner: its log (`log`), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY. */
+function actionReporter(log) {
     let grouped = false;
     return {
-        info: (message) => info(message),
-        warning: (message) => warning(message),
+        info: (message) => log.info(message),
+        warning: (message) => log.command('warning', {}, message),
         group(title) {
             if (grouped)
-                endGroup();
-            startGroup(title);
+                log.command('endgroup', {}, '');
+            log.command('group', {}, title);
             grouped = true;
         },
         endGroup(summary) {
             if (grouped)
-                endGroup();
+                log.command('endgroup', {}, '');
             grouped = false;
             if (summary)
-                info(summary);
+                log.info(summary);
         },
         progress: () => undefined,
         annotate(findings) {
             const annotated = selectAnnotations(findings);
-            // Past GitHub's cap on annotations, the rest are plain log lines: the log has them all. Indented
-            // and on one line, so no repository or server text can start a workflow command.
+            // Past GitHub's cap on annotations, the rest are plain log lines: the log has them all.
             const shown = new Set(annotated);
             for (const finding of findings) {
                 if (shown.has(finding))
                     continue;
-                info(`  ${findingLine(finding, palette(false)).replace(/\s*[\r\n]+\s*/g, ' ')}`);
+                log.info(`  ${findingLine(finding, palette(false)).replace(/\s*[\r\n]+\s*/g, ' ')}`);
             }
             for (const finding of annotated) {
-                const log = finding.severity === 'error'
-                    ? error
-                    : finding.severity === 'warning'
-                        ? warning
-                        : notice;
-                log(finding.message, annotationProperties(finding));
+                const { title, file, startLine, endLine, startColumn, endColumn } = annotationProperties(finding);
+                log.command(finding.severity, { title, file, line: startLine, endLine, col: startColumn, endColumn }, finding.message);
             }
         },
         setOutput: (name, value) => setOutput(name, String(value)),
@@ -10123,86 +12242,99 @@ function actionReporter() {
     };
 }
 
-/**
- * The last guard before the runner's outputs: whatever a message holds (server text is redacted where it
- * enters, this catches the rest), no credential form reaches a log line, annotation, output or summary.
- */
-function redactingReporter(reporter, redactor) {
-    const redact = redactor.text;
+function runnerLog(write, guard) {
     return {
-        info: (message) => reporter.info(redact(message)),
-        warning: (message) => reporter.warning(redact(message)),
-        annotate: (findings) => reporter.annotate(findings.map((f) => ({ ...f, message: redact(f.message) }))),
-        setOutput: (name, value) => reporter.setOutput(name, typeof value === 'string' ? redact(value) : value),
-        writeSummary: (markdown) => reporter.writeSummary(redact(markdown)),
-        group: (title) => reporter.group(redact(title)),
-        endGroup: (summary) => reporter.endGroup(summary === undefined ? undefined : redact(summary)),
-        progress: (text) => reporter.progress(redact(text))
+        info(text) {
+            const lines = text.split(/\r\n|\r|\n/).map((line) => bounded(line, LOG_LINE_BYTES));
+            write(guard(`${(lines.some(readsAsCommand) ? verbatim(lines) : lines).join('\n')}\n`));
+        },
+        command(name, properties, message) {
+            write(`${guard(commandLine(name, properties, bounded(message, LOG_LINE_BYTES)))}\n`);
+        }
     };
 }
-/** GitHub's comments are public and never masked by the runner: their bodies get the same guard. */
-function redactingGitHub(github, redactor) {
-    const redact = redactor.text;
-    return {
-        listPullRequestFiles: (pr) => github.listPullRequestFiles(pr),
-        compareCommits: (base, head) => github.compareCommits(base, head),
-        findStickyComment: (issue, marker) => github.findStickyComment(issue, marker),
-        upsertStickyComment: (issue, marker, body) => github.upsertStickyComment(issue, marker, redact(body)),
-        updateComment: (id, body) => github.updateComment(id, redact(body)),
-        findMergedPullRequest: (sha) => github.findMergedPullRequest(sha),
-        getFileAtRef: (path, ref) => github.getFileAtRef(path, ref)
-    };
+/** .NET's String.TrimStart removes this white space before the runner looks for `::`. */
+const LEADING_WHITE_SPACE = /^[\s\u0085]*/;
+function readsAsCommand(line) {
+    return line.replace(LEADING_WHITE_SPACE, '').startsWith('::') || line.includes('##[');
+}
+function verbatim(lines) {
+    let token = randomBytes(16).toString('hex');
+    while (lines.some((line) => line.toLowerCase().includes(token)))
+        token = randomBytes(16).toString('hex');
+    return [`::stop-commands::${token}`, ...lines, `::${token}::`];
+}
+/**
+ * `::name key=value,…::message`, as @actions/core's issueCommand writes it (src/command.ts): properties
+ * with a value only; `%`, CR and LF escaped in the message, and also `:` and `,` in property values.
+ */
+function commandLine(name, properties, message) {
+    const pairs = Object.entries(properties)
+        .filter(([, value]) => value !== undefined && value !== '' && value !== 0)
+        .map(([key, value]) => `${key}=${escapeProperty(String(value))}`);
+    return `::${name}${pairs.length > 0 ? ` ${pairs.join(',')}` : ''}::${escapeData(message)}`;
+}
+function escapeData(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeProperty(text) {
+    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-const SECRET_INPUTS = ['password', 'api-token', 'github-token'];
 /** The action: inputs from the runner, results as annotations, outputs, job summary and exit code. */
 async function run() {
     let kestra;
-    const masked = new Set();
-    // Raw secret inputs are masked before parsing, so not even an input error can show them.
-    let redactor = guard(secretInputs(), masked);
+    // The secret inputs, read raw and masked before parsing, so not even an input error can show them.
+    const credentials = secretInputs();
+    for (const value of maskedValues(credentials))
+        setSecret(value);
+    let edge = new OutputEdge(credentials);
+    const log = runnerLog((text) => void process.stdout.write(text), (text) => edge.text(text));
     try {
         const settings = parseSettings((name) => getInput(name));
-        redactor = guard([...secretInputs(), ...secretsOf(settings)], masked);
         const context = readRunContext();
-        const log = (message) => info(redactor.text(message));
-        kestra = clientForSettings(settings, log);
+        edge = new OutputEdge(credentials, publicNames(settings, context));
+        kestra = clientForSettings(settings, (message) => log.info(edge.text(message)));
+        const reporter = redactingReporter(actionReporter(log), edge);
         const github = settings.githubToken && context.owner
-            ? createGitHub(createOctokit(settings.githubToken, { baseUrl: context.apiUrl }), {
-                owner: context.owner,
-                repo: context.repo
-            })
+            ? createGitHub(await createOctokit(settings.githubToken, {
+                baseUrl: context.apiUrl,
+                log: (message) => reporter.info(message)
+            }), { owner: context.owner, repo: context.repo })
             : undefined;
         const outcome = await execute(settings, context, {
-            reporter: redactingReporter(actionReporter(), redactor),
+            reporter,
             kestra,
-            github: github && redactingGitHub(github, redactor),
+            github: github && redactingGitHub(github, edge),
+            edge,
             now: () => new Date()
         });
+        const counts = ruleCounts(outcome.report.findings);
+        if (counts)
+            reporter.info(counts);
         if (outcome.failure)
-            setFailed(redactor.text(outcome.failure));
+            fail(outcome.failure);
     }
     catch (error) {
-        setFailed(redactor.text(errorMessage(error)));
+        fail(errorMessage(error));
     }
     finally {
         await kestra?.close();
     }
-}
-/** The secret inputs as given, with the Basic value even when api-token wins (a credential all the same). */
-function secretInputs() {
-    const [password, token, githubToken] = SECRET_INPUTS.map((name) => getInput(name));
-    const basic = authSecrets({ kind: 'basic', username: getInput('username'), password });
-    return [token, githubToken, ...(password ? basic : [])];
-}
-/** Every form of the secrets is masked in the runner's log and redacted from every output. */
-function guard(secrets, masked) {
-    const redactor = createRedactor(secrets);
-    for (const form of redactor.forms.filter((f) => !masked.has(f))) {
-        masked.add(form);
-        setSecret(form);
+    /** core.setFailed, through the printer: the step fails with the message as its error annotation. */
+    function fail(message) {
+        process.exitCode = 1;
+        log.command('error', {}, edge.text(message));
     }
-    return redactor;
+}
+/** The secret inputs as given, with the Basic pair even when api-token wins (a credential all the same). */
+function secretInputs() {
+    const input = (name) => getInput(name);
+    return credentialsFrom([
+        ['password', input('password')],
+        ['api-token', input('api-token')],
+        ['github-token', input('github-token')]
+    ], { username: input('username'), password: input('password') });
 }
 
 export { run as a, runCli as r };
