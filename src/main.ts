@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
-import { readRunContext } from './context.js'
-import { errorMessage } from './errors.js'
+import { readRunContext } from './config/context.js'
+import { errorMessage } from './model/errors.js'
 import { createOctokit } from './github/octokit.js'
 import { createGitHub } from './github/rest-github.js'
 import { clientForSettings, type KestraClient } from './kestra/client.js'
@@ -11,7 +11,8 @@ import { publicNames } from './report/public-names.js'
 import { redactingGitHub, redactingReporter } from './report/redacting.js'
 import { runnerLog } from './report/runner-log.js'
 import { execute } from './run/execute.js'
-import { parseSettings, type InputName } from './settings.js'
+import { parseSettings } from './config/settings.js'
+import { type InputName } from './model/inputs/declared.js'
 import { ruleCounts } from './validate/verdict.js'
 
 /** The action: inputs from the runner, results as annotations, outputs, job summary and exit code. */

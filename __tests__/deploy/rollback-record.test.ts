@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { sha256Hex } from '../../src/content.js'
+import { sha256Hex } from '../../src/model/content.js'
 import type { HistoryApi } from '../../src/kestra/api.js'
 import {
   flowHash,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { buildPlan } from '../../src/plan/build.js'
-import type { FileChange, FlowChange, Plan } from '../../src/plan/types.js'
-import { resourceName } from '../../src/plan/types.js'
-import { fileKey, flowKey } from '../../src/identity.js'
+import type { FileChange, FlowChange, Plan } from '../../src/model/plan.js'
+import { resourceName } from '../../src/model/plan.js'
+import { fileKey, flowKey } from '../../src/model/keys.js'
 import {
   desiredFile,
   desiredFlow,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { RemoteFlow } from '../../src/kestra/api.js'
+import type { RemoteFlow } from '../../src/model/kestra.js'
 import { serverFile } from '../../src/plan/content.js'
 import type {
   ActualNamespace,

@@ -4,7 +4,7 @@ import { collectReferences } from '../../src/validate/references.js'
 import { callGraph } from '../../src/plan/call-graph.js'
 import { withImpact } from '../../src/plan/impact.js'
 import { nextRun, triggerChanges } from '../../src/plan/triggers.js'
-import type { FlowChange } from '../../src/plan/types.js'
+import type { FlowChange } from '../../src/model/plan.js'
 import { parseFlowFile } from '../../src/repo/flow-file.js'
 import { desiredFlow, flowSource, planInput, remoteFlow } from './fixtures.js'
 

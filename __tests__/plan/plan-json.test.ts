@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { buildPlan } from '../../src/plan/build.js'
-import { countPlan, hasChanges } from '../../src/plan/counts.js'
+import { countPlan, hasChanges } from '../../src/model/plan.js'
 import { planJson } from '../../src/plan/plan-json.js'
-import type { Finding } from '../../src/validate/finding.js'
-import { fileKey, flowKey } from '../../src/identity.js'
+import type { Finding } from '../../src/model/finding.js'
+import { fileKey, flowKey } from '../../src/model/keys.js'
 import { desiredFile, desiredFlow, flowSource, planInput, remoteFlow } from './fixtures.js'
 
 const NS = 'company.team'

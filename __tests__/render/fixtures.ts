@@ -2,9 +2,9 @@ import { fromMarkdown } from 'mdast-util-from-markdown'
 import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
 import { buildPlan } from '../../src/plan/build.js'
-import type { Plan } from '../../src/plan/types.js'
-import type { Finding } from '../../src/validate/finding.js'
-import { fileKey, flowKey } from '../../src/identity.js'
+import type { Plan } from '../../src/model/plan.js'
+import type { Finding } from '../../src/model/finding.js'
+import { fileKey, flowKey } from '../../src/model/keys.js'
 import {
   desiredFile,
   desiredFlow,

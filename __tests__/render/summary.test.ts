@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { resourceName } from '../../src/plan/types.js'
+import { resourceName } from '../../src/model/plan.js'
 import { renderSummary } from '../../src/render/summary.js'
 import type { SummaryInput } from '../../src/render/input.js'
 import {

@@ -14,7 +14,7 @@ import { redactingReporter } from '../../src/report/redacting.js'
 import { runnerLog } from '../../src/report/runner-log.js'
 import { terminalReporter } from '../../src/report/terminal-reporter.js'
 import { palette } from '../../src/report/terminal-style.js'
-import type { Finding } from '../../src/validate/finding.js'
+import type { Finding } from '../../src/model/finding.js'
 import { COMMIT, mixedPlan } from '../render/fixtures.js'
 
 export type Channel = (edge: OutputEdge, text: string) => string

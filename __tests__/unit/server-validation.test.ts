@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { KestraApi, ServerValidation as Verdict } from '../../src/kestra/api.js'
+import type { KestraApi } from '../../src/kestra/api.js'
+import type { ServerValidation as Verdict } from '../../src/model/kestra.js'
 import { parseFlowFile } from '../../src/repo/flow-file.js'
 import { ServerValidation } from '../../src/server/validation.js'
 import { checkFlow } from '../../src/validate/index.js'

@@ -8,14 +8,14 @@ import { callGraph } from '../../src/plan/call-graph.js'
 import { collectReferences } from '../../src/validate/references.js'
 import { withImpact } from '../../src/plan/impact.js'
 import type { ActualNamespace } from '../../src/plan/input.js'
-import type { Plan } from '../../src/plan/types.js'
+import type { Plan } from '../../src/model/plan.js'
 import { commitTime } from '../../src/repo/commit-time.js'
 import { loadRepository } from '../../src/repo/load.js'
 import { WorkTree } from '../../src/repo/work-tree.js'
-import { Semaphore } from '../../src/concurrency.js'
+import { Semaphore } from '../../src/model/concurrency.js'
 import { serverFile } from '../../src/plan/content.js'
 import { desiredState } from '../../src/plan/desired.js'
-import { parseSettings } from '../../src/settings.js'
+import { parseSettings } from '../../src/config/settings.js'
 
 export interface BaselineResult {
   wallMs: number

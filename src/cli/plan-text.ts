@@ -1,4 +1,4 @@
-import { resourceName, type Plan, type ResourceChange } from '../plan/types.js'
+import { resourceName, type Plan, type ResourceChange } from '../model/plan.js'
 import { countsText, findingCounts } from '../render/headline.js'
 import type { ReportInput } from '../render/input.js'
 import { formatBytes } from '../render/resource.js'

@@ -1,19 +1,19 @@
 import type { KestraApi } from '../kestra/api.js'
 import { ApiError } from '../kestra/errors.js'
-import { Semaphore } from '../concurrency.js'
-import { errorMessage } from '../errors.js'
+import { Semaphore } from '../model/concurrency.js'
+import { errorMessage } from '../model/errors.js'
 import {
   resourceName,
   type FileChange,
   type FlowChange,
   type Plan,
   type ResourceChange
-} from '../plan/types.js'
-import { fileKey, flowKey } from '../identity.js'
-import { isWrite } from './gate.js'
+} from '../model/plan.js'
+import { fileKey, flowKey } from '../model/keys.js'
+import { isWrite } from '../model/plan.js'
 import { orderFlowWrites, type FlowDependency } from './order.js'
-import { NOT_APPLIED, type ResourceResult } from './result.js'
-import { sha256Hex } from '../content.js'
+import { NOT_APPLIED, type ResourceResult } from '../model/result.js'
+import { sha256Hex } from '../model/content.js'
 import { FreshState, type Verdict } from './fresh-state.js'
 
 export type ReadDesiredFile = (change: FileChange) => Promise<Uint8Array>

@@ -1,9 +1,9 @@
 import type { KestraApi } from '../kestra/api.js'
-import { Semaphore } from '../concurrency.js'
-import { DeployError } from '../errors.js'
-import type { Plan, ResourceChange } from '../plan/types.js'
-import type { Settings } from '../settings.js'
-import type { Finding } from '../validate/finding.js'
+import { Semaphore } from '../model/concurrency.js'
+import { DeployError } from '../model/errors.js'
+import type { Plan, ResourceChange } from '../model/plan.js'
+import type { Settings } from '../model/settings.js'
+import type { Finding } from '../model/finding.js'
 import { applyPlan, type ReadDesiredFile } from './apply.js'
 import {
   checkCommitOrder,
@@ -12,11 +12,12 @@ import {
   type EarlyMarkers,
   type MarkerWrite
 } from './commit-marker.js'
-import { deployBlockers, describeBlockers, isWrite } from './gate.js'
+import { deployBlockers, describeBlockers } from './gate.js'
+import { isWrite } from '../model/plan.js'
 import { gitIsAncestor, type IsAncestor } from './git-ancestry.js'
 import { deletionRefusals } from './guards.js'
 import type { FlowDependency } from './order.js'
-import { deployStatus, WRITTEN, type DeployResult, type ResourceResult } from './result.js'
+import { deployStatus, WRITTEN, type DeployResult, type ResourceResult } from '../model/result.js'
 
 export interface DeployDeps {
   api: KestraApi

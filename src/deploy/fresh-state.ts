@@ -1,7 +1,7 @@
 import type { KestraApi } from '../kestra/api.js'
-import { sha256Hex } from '../content.js'
+import { sha256Hex } from '../model/content.js'
 import { comparableFlowSource } from '../plan/normalise.js'
-import { resourceName, type FileChange, type FlowChange } from '../plan/types.js'
+import { resourceName, type FileChange, type FlowChange } from '../model/plan.js'
 
 /** What the server holds of a resource right before its write, against the plan and the desired state. */
 export type Verdict =

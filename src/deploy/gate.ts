@@ -1,12 +1,6 @@
-import type { Plan, ResourceChange } from '../plan/types.js'
-import { fileKey, flowKey } from '../identity.js'
-import { compareFindings, type Finding } from '../validate/finding.js'
-
-const WRITE_ACTIONS = new Set(['create', 'update', 'delete'])
-
-export function isWrite(change: ResourceChange): boolean {
-  return WRITE_ACTIONS.has(change.action)
-}
+import { isWrite, type Plan, type ResourceChange } from '../model/plan.js'
+import { fileKey, flowKey } from '../model/keys.js'
+import { compareFindings, type Finding } from '../model/finding.js'
 
 export function resourceKey(change: ResourceChange): string {
   return change.kind === 'flow'

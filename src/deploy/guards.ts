@@ -1,13 +1,12 @@
-import type { Settings } from '../settings.js'
-import { resourceName, type Plan } from '../plan/types.js'
+import { SYSTEM_NAMESPACE } from '../model/namespaces.js'
+import type { Settings } from '../model/settings.js'
+import { resourceName, type Plan } from '../model/plan.js'
 
 export type DeletionSettings = Pick<
   Settings,
   'delete' | 'maxDeletions' | 'allowMassDeletion' | 'extraNamespaces'
 >
 
-/** Kestra's default system namespace: protected unless listed in the `namespaces` input. Children are ordinary. */
-export const SYSTEM_NAMESPACE = 'system'
 
 /**
  * Why the plan's deletions must not run, one message per problem; empty when they may.

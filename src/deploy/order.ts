@@ -1,4 +1,5 @@
-import { flowKey } from '../identity.js'
+import { flowKey } from '../model/keys.js'
+import { compareCodeUnits } from '../model/compare.js'
 
 /**
  * Flow `from` needs `to` on the server: a flow it calls or is triggered by (`flow:<ns>/<id>`, written
@@ -35,7 +36,7 @@ export function orderFlowWrites<F extends Flow>(
 ): FlowWriteOrder<F> {
   const byKey = new Map<string, F>()
   for (const change of changes) byKey.set(flowKey(change.namespace, change.id), change)
-  const keys = [...byKey.keys()].sort(compare)
+  const keys = [...byKey.keys()].sort(compareCodeUnits)
 
   const deps = new Map<string, Set<string>>(keys.map((k) => [k, new Set()]))
   for (const { from, to } of refs) {
@@ -47,7 +48,7 @@ export function orderFlowWrites<F extends Flow>(
   const rank = new Map<string, number>()
   for (const component of components) {
     if (component.length < 2) continue
-    const sorted = [...component].sort(compare)
+    const sorted = [...component].sort(compareCodeUnits)
     cycles.push(sorted)
     sorted.forEach((key, index) => rank.set(key, index))
   }
@@ -66,7 +67,7 @@ export function orderFlowWrites<F extends Flow>(
   // Tarjan emits a component after every component it depends on; members of a cycle go in key order.
   const level = new Map<string, number>()
   for (const component of components) {
-    for (const key of [...component].sort(compare)) {
+    for (const key of [...component].sort(compareCodeUnits)) {
       let value = 0
       for (const dep of deps.get(key)!) value = Math.max(value, level.get(dep)! + 1)
       level.set(key, value)
@@ -78,12 +79,12 @@ export function orderFlowWrites<F extends Flow>(
     while (waves.length <= index) waves.push([])
     waves[index].push(byKey.get(key)!)
   }
-  cycles.sort((a, b) => compare(a[0], b[0]))
+  cycles.sort((a, b) => compareCodeUnits(a[0], b[0]))
   const prerequisites = new Map<F, F[]>()
   for (const key of keys) {
     prerequisites.set(
       byKey.get(key)!,
-      [...deps.get(key)!].sort(compare).map((k) => byKey.get(k)!)
+      [...deps.get(key)!].sort(compareCodeUnits).map((k) => byKey.get(k)!)
     )
   }
   return { waves, cycles, prerequisites }
@@ -107,7 +108,7 @@ function stronglyConnected(keys: string[], deps: Map<string, Set<string>>): stri
       counter++
       stack.push(key)
       onStack.add(key)
-      work.push({ key, next: [...deps.get(key)!].sort(compare)[Symbol.iterator]() })
+      work.push({ key, next: [...deps.get(key)!].sort(compareCodeUnits)[Symbol.iterator]() })
     }
     visit(root)
     while (work.length > 0) {
@@ -136,8 +137,4 @@ function stronglyConnected(keys: string[], deps: Map<string, Set<string>>): stri
     }
   }
   return result
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }

@@ -1,9 +1,15 @@
-import { resourceName } from '../plan/types.js'
-import { escapeText } from '../render/escape.js'
-import { markdownTable, type Column } from '../render/table.js'
-import { isWrite } from './gate.js'
-import { short } from './commit-marker.js'
-import { NOT_APPLIED, WRITTEN, type DeployResult, type ResourceResult } from './result.js'
+import { resourceName } from '../model/plan.js'
+import { escapeText } from '../model/markdown/escape.js'
+import { markdownTable, type Column } from '../model/markdown/table.js'
+import { isWrite } from '../model/plan.js'
+import { short } from '../model/commit-marker.js'
+import {
+  NOT_APPLIED,
+  outcomeCounts,
+  WRITTEN,
+  type DeployResult,
+  type ResourceResult
+} from '../model/result.js'
 
 export interface ReceiptMeta {
   commit: string
@@ -60,35 +66,11 @@ const COLUMNS: Column<ResourceResult>[] = [
   { title: 'Details', cell: (r) => escapeText(r.message ?? '') }
 ]
 
-/** `2 created, 1 updated, 4 unchanged`: written resources by outcome, the others as unchanged. */
-export function outcomeCounts(resources: readonly ResourceResult[]): string[] {
-  const totals = tally(resources.filter((r) => isWrite(r.change)))
-  const kept = resources.filter((r) => !isWrite(r.change) && r.change.action !== 'orphaned').length
-  const count = (o: string) => (totals.get(o) ?? 0) + (o === 'unchanged' ? kept : 0)
-  return OUTCOME_ORDER.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`)
-}
-
-const OUTCOME_ORDER = [
-  'created',
-  'updated',
-  'deleted',
-  'unchanged',
-  'conflict',
-  'failed',
-  'skipped'
-]
-
 function finish(out: string[], result: DeployResult): string {
   if (result.warnings.length > 0) {
     out.push('', '**Warnings:**', '', ...result.warnings.map((w) => `- ${escapeText(w)}`))
   }
   return out.join('\n') + '\n'
-}
-
-function tally(rows: ResourceResult[]): Map<string, number> {
-  const totals = new Map<string, number>()
-  for (const { result } of rows) totals.set(result, (totals.get(result) ?? 0) + 1)
-  return totals
 }
 
 function revision({ change, result, revision }: ResourceResult): string {

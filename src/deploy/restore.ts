@@ -1,7 +1,7 @@
-import { sha256Hex } from '../content.js'
-import { errorMessage } from '../errors.js'
+import { sha256Hex } from '../model/content.js'
+import { errorMessage } from '../model/errors.js'
 import type { HistoryApi, KestraApi } from '../kestra/api.js'
-import { short } from './commit-marker.js'
+import { short } from '../model/commit-marker.js'
 import { flowHash, type RestoreItem } from './rollback-plan.js'
 
 export type RestoreOutcome = 'restored' | 'kept' | 'failed'

@@ -1,8 +1,8 @@
-import type { RunContext } from '../context.js'
-import { DeployError } from '../errors.js'
-import type { GitHubPort } from '../github/port.js'
-import type { Plan } from '../plan/types.js'
-import { commentMarker, readPlanMarker } from '../render/markers.js'
+import type { RunContext } from '../model/context.js'
+import { DeployError } from '../model/errors.js'
+import type { GitHubPort } from '../model/github.js'
+import type { Plan } from '../model/plan.js'
+import { commentMarker, readPlanMarker } from '../model/markdown/comment-markers.js'
 
 /**
  * `require-reviewed-plan`: the plan about to be applied must be the one shown in the merged PR's comment

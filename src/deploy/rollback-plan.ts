@@ -1,8 +1,8 @@
-import { sha256Hex } from '../content.js'
+import { sha256Hex } from '../model/content.js'
 import type { HistoryApi } from '../kestra/api.js'
 import { comparableFlowSource } from '../plan/normalise.js'
-import type { CommitMarker } from './commit-marker.js'
-import type { DeployResult } from './result.js'
+import type { CommitMarker } from '../model/commit-marker.js'
+import type { DeployResult } from '../model/result.js'
 import {
   newRecord,
   type FileVersion,

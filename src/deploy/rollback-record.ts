@@ -1,6 +1,6 @@
 import type { KestraApi } from '../kestra/api.js'
-import { errorMessage } from '../errors.js'
-import { parseMarker, type CommitMarker } from './commit-marker.js'
+import { errorMessage } from '../model/errors.js'
+import { parseMarker, type CommitMarker } from '../model/commit-marker.js'
 
 /**
  * KV key, next to the deployed-commit marker, of a rollback in progress in that namespace: written before

@@ -1,7 +1,7 @@
-import { Semaphore } from '../concurrency.js'
-import { errorMessage } from '../errors.js'
+import { Semaphore } from '../model/concurrency.js'
+import { errorMessage } from '../model/errors.js'
 import type { HistoryApi, KestraApi } from '../kestra/api.js'
-import { COMMIT_MARKER_KEY, parseMarker, short } from './commit-marker.js'
+import { COMMIT_MARKER_KEY, parseMarker, short } from '../model/commit-marker.js'
 import { orderFlowWrites, type FlowDependency } from './order.js'
 import { deployAction, itemName, restoreItem, type RestoreResult } from './restore.js'
 import {

@@ -1,8 +1,9 @@
-import type { Execution, ExecutionsApi, Label } from '../kestra/api.js'
+import type { ExecutionsApi } from '../kestra/api.js'
+import type { Execution, Label } from '../model/kestra.js'
 import { ApiError } from '../kestra/errors.js'
 import { isRetryableStatus } from '../kestra/retry.js'
-import { errorMessage } from '../errors.js'
-import type { SmokeFlow } from '../inputs/smoke-lines.js'
+import { errorMessage } from '../model/errors.js'
+import type { SmokeFlow } from '../model/inputs/smoke-flows.js'
 
 /**
  * Label keys of a smoke execution (Kestra's label key pattern, never `system.`:

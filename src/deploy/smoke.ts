@@ -1,6 +1,6 @@
-import type { Execution } from '../kestra/api.js'
-import { errorMessage } from '../errors.js'
-import type { SmokeFlow } from '../inputs/smoke-lines.js'
+import type { Execution } from '../model/kestra.js'
+import { errorMessage } from '../model/errors.js'
+import type { SmokeFlow } from '../model/inputs/smoke-flows.js'
 import {
   FIRST_POLL_MS,
   MAX_POLL_MS,

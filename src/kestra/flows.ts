@@ -1,4 +1,4 @@
-import type { RemoteFlow } from './api.js'
+import type { RemoteFlow } from '../model/kestra.js'
 import { ApiError } from './errors.js'
 import { flowIdentity, withoutRevisionLine } from './flow-source.js'
 import { readJsonArray, readJsonObject } from './json.js'

@@ -1,14 +1,15 @@
-import type { RemoteFlow } from '../kestra/api.js'
-import { fileKey, flowKey } from '../identity.js'
-import { decodeText } from './content.js'
-import { countPlan } from './counts.js'
+import type { RemoteFlow } from '../model/kestra.js'
+import { fileKey, flowKey } from '../model/keys.js'
+import { decodeText } from '../model/content.js'
+import { countPlan } from '../model/plan.js'
 import { DEFAULT_DIFF_LIMITS, diffTexts, type DiffLimits, type TextDiff } from './diff.js'
 import { fingerprint } from './fingerprint.js'
 import type { DesiredFile, DesiredFlow, PlanInput, ServerFile } from './input.js'
-import { normaliseText } from '../content.js'
+import { normaliseText } from '../model/content.js'
 import { comparableFlowSource } from './normalise.js'
-import { compareChanges, compareStrings } from './order.js'
-import type { FileChange, FlowChange, Plan, PlanAction, ResourceChange } from './types.js'
+import { compareChanges } from './order.js'
+import { compareCodeUnits } from '../model/compare.js'
+import type { FileChange, FlowChange, Plan, PlanAction, ResourceChange } from '../model/plan.js'
 
 /** Compares what the repository declares with what the server holds. Pure: no I/O. */
 export function buildPlan(input: PlanInput): Plan {
@@ -21,7 +22,7 @@ export function buildPlan(input: PlanInput): Plan {
       ...input.desired.flows.map((f) => f.namespace),
       ...input.desired.files.map((f) => f.namespace)
     ])
-  ].sort(compareStrings)
+  ].sort(compareCodeUnits)
 
   const actualFlows = new Map<string, RemoteFlow & { namespace: string }>()
   const actualFiles = new Map<string, { namespace: string; file: ServerFile }>()
@@ -106,7 +107,7 @@ function indexByFile<T extends { file: string }>(
   keyOf: (item: T) => string
 ): Map<string, T> {
   const index = new Map<string, T>()
-  for (const item of [...items].sort((a, b) => compareStrings(a.file, b.file))) {
+  for (const item of [...items].sort((a, b) => compareCodeUnits(a.file, b.file))) {
     const key = keyOf(item)
     if (!index.has(key)) index.set(key, item)
   }

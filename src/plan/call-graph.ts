@@ -1,7 +1,7 @@
-import type { RemoteFlow } from '../kestra/api.js'
+import type { RemoteFlow } from '../model/kestra.js'
 import { parseFlowFile } from '../repo/flow-file.js'
 import type { FlowFile } from '../repo/model.js'
-import { flowKey } from '../identity.js'
+import { flowKey } from '../model/keys.js'
 import { collectReferences, type FlowReference } from '../validate/references.js'
 import type { CallEdge } from './impact.js'
 

@@ -1,13 +1,6 @@
-import { isBinary, summaryOf } from '../content.js'
+import { summaryOf } from '../model/content.js'
 import type { ServerFile } from './input.js'
-import type { FileContentSummary } from './types.js'
-
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
-
-/** Text when the bytes are valid UTF-8 without NUL, as git and Kestra's editor treat them. */
-export function decodeText(bytes: Uint8Array): string | undefined {
-  return isBinary(bytes) ? undefined : utf8.decode(bytes)
-}
+import type { FileContentSummary } from '../model/plan.js'
 
 /** A server file as the plan keeps it: summarised, with its bytes only when a diff may show them. */
 export function serverFile(

@@ -1,9 +1,9 @@
 import type { ActualNamespace, DesiredFile, DesiredFlow } from './input.js'
 import { isOversized, readNamespaceFileBytes } from '../repo/namespace-files.js'
 import type { FlowFile, RepoModel } from '../repo/model.js'
-import { NAMESPACE_PATTERN } from '../settings.js'
-import { fileKey, flowKey } from '../identity.js'
-import { mapLimit } from '../concurrency.js'
+import { NAMESPACE_PATTERN } from '../model/namespaces.js'
+import { fileKey, flowKey } from '../model/keys.js'
+import { mapLimit } from '../model/concurrency.js'
 
 /** A flow file the plan can deploy: a flow with a readable identity (its own errors are the gate's business). */
 export function deployableFlow(flow: FlowFile): boolean {

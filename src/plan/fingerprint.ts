@@ -1,5 +1,5 @@
-import { sha256Hex } from '../content.js'
-import type { ResourceChange } from './types.js'
+import { sha256Hex } from '../model/content.js'
+import type { ResourceChange } from '../model/plan.js'
 
 /**
  * sha256 of the canonical plan: every change (unchanged resources left out) with what it would

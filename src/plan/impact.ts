@@ -1,9 +1,9 @@
-import type { Finding } from '../validate/finding.js'
-import { flowKey } from '../identity.js'
-import { sha256Hex } from '../content.js'
-import { compareStrings } from './order.js'
+import type { Finding } from '../model/finding.js'
+import { flowKey } from '../model/keys.js'
+import { sha256Hex } from '../model/content.js'
+import { compareCodeUnits } from '../model/compare.js'
 import { triggerChanges } from './triggers.js'
-import type { FlowCaller, FlowChange, FlowImpact, Plan } from './types.js'
+import { isWrite, type FlowCaller, type FlowChange, type FlowImpact, type Plan } from '../model/plan.js'
 
 /** One flow calling (or triggered by) another, as read from a source the plan already holds. */
 export interface CallEdge {
@@ -69,13 +69,13 @@ export function withImpact(plan: Plan, input: ImpactInput): PlanImpact {
   }
 
   const resources = plan.resources.map((r) => {
-    if (r.kind !== 'flow' || !isWritten(r.action)) return r
+    if (r.kind !== 'flow' || !isWrite(r)) return r
     const impact: FlowImpact = {
       callers: [...(callers.get(keyOf(r))?.values() ?? [])].sort(
         (a, b) =>
-          compareStrings(a.namespace, b.namespace) ||
-          compareStrings(a.id, b.id) ||
-          compareStrings(a.via, b.via)
+          compareCodeUnits(a.namespace, b.namespace) ||
+          compareCodeUnits(a.id, b.id) ||
+          compareCodeUnits(a.via, b.via)
       ),
       triggers:
         r.action === 'update' && r.current && r.desired !== undefined
@@ -117,10 +117,6 @@ function removedTargetFinding(call: CallEdge, target: FlowChange): Finding {
     message: `${VIA[call.via]} flow ${name}, ${what}`,
     resource: keyOf(call.caller)
   }
-}
-
-function isWritten(action: FlowChange['action']): boolean {
-  return action === 'create' || action === 'update' || action === 'delete'
 }
 
 function keyOf(flow: { namespace: string; id: string }): string {

@@ -1,6 +1,6 @@
-import type { RemoteFlow } from '../kestra/api.js'
+import type { RemoteFlow } from '../model/kestra.js'
 import type { DiffLimits } from './diff.js'
-import type { FileContentSummary } from './types.js'
+import type { FileContentSummary } from '../model/plan.js'
 
 /** A flow the repository holds at the planned commit. */
 export interface DesiredFlow {

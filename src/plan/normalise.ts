@@ -1,4 +1,4 @@
-import { normaliseText } from '../content.js'
+import { normaliseText } from '../model/content.js'
 import { withoutRevisionLine } from '../kestra/flow-source.js'
 
 /**

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
-import type { Mode } from '../settings.js'
-import { compareFindings, type Finding, type Severity } from '../validate/finding.js'
-import type { Plan, PlanAction } from './types.js'
+import type { Mode } from '../model/settings.js'
+import { compareFindings, type Finding, type Severity } from '../model/finding.js'
+import type { Plan, PlanAction } from '../model/plan.js'
 
 export interface PlanFileMeta {
   mode: Mode

@@ -1,7 +1,7 @@
 import { Cron } from 'croner'
 import { parseFlowFile } from '../repo/flow-file.js'
 import { cronProblem } from '../validate/schedule-cron.js'
-import type { TriggerChange } from './types.js'
+import type { TriggerChange } from '../model/plan.js'
 
 interface TriggerState {
   id: string

@@ -1,9 +1,9 @@
-import { countPlan } from '../plan/counts.js'
-import { resourceName, type Plan, type ResourceChange } from '../plan/types.js'
-import { escapeText } from './escape.js'
+import { countPlan } from '../model/plan.js'
+import { isWrite, resourceName, type Plan, type ResourceChange } from '../model/plan.js'
+import { escapeText } from '../model/markdown/escape.js'
 import type { Piece } from './fit.js'
 import { countsText } from './headline.js'
-import { detailsBlock, isWritten, summaryLine, type InvalidCount } from './resource.js'
+import { detailsBlock, summaryLine, type InvalidCount } from './resource.js'
 
 /**
  * How much of the plan to show: every diff (each can shrink to `omittedNote`), one line per
@@ -77,7 +77,7 @@ function groupByNamespace(resources: readonly ResourceChange[]): NamespaceGroup[
 /** A namespace's changes, under a heading no smaller than its resource lines (GitHub's h5 is). */
 function namespacePieces(group: NamespaceGroup, options: ChangesOptions): Piece[] {
   const heading = `#### Namespace ${escapeText(group.namespace)}`
-  const written = group.resources.filter(isWritten)
+  const written = group.resources.filter(isWrite)
   const orphaned = group.resources.filter((r) => r.action === 'orphaned')
   const unchanged = group.resources.filter((r) => r.action === 'unchanged')
   const orphanLines = orphaned.map((r) => `- ${summaryLine(r, options.invalid)}`)

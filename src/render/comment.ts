@@ -4,7 +4,7 @@ import { fitPieces, utf16Length, type Piece } from './fit.js'
 import { findingsSection, sourceLink } from './findings.js'
 import { noteLines, title, verdictAndTarget } from './headline.js'
 import type { CommentInput } from './input.js'
-import { commentMarker, planMarkerLine, runLine } from './markers.js'
+import { commentMarker, planMarkerLine, runLine } from '../model/markdown/comment-markers.js'
 
 /** The Deployed section belongs to the same comment; re-exported for the deploy step. */
 export { upsertDeployedSection } from './deployed.js'

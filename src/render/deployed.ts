@@ -1,7 +1,7 @@
 import { withHeadline } from './headline.js'
-import { COMMENT_LIMIT } from './limits.js'
-import { scanLines } from './markdown-lines.js'
-import { DEPLOYED_END, DEPLOYED_START, isRunLine } from './markers.js'
+import { COMMENT_LIMIT } from '../model/markdown/limits.js'
+import { scanLines } from '../model/markdown/lines.js'
+import { DEPLOYED_END, DEPLOYED_START, isRunLine } from '../model/markdown/comment-markers.js'
 
 const TRUNCATED = '_… more results are in the job summary of the deploy run._'
 

@@ -1,5 +1,5 @@
-import { compareFindings, SEVERITY_ORDER, type Finding } from '../validate/finding.js'
-import { escapeText, escapeTextWithCode } from './escape.js'
+import { compareFindings, SEVERITY_ORDER, type Finding } from '../model/finding.js'
+import { escapeText, escapeTextWithCode } from '../model/markdown/escape.js'
 import type { ReportInput } from './input.js'
 
 const SEVERITY_LABEL: Record<Finding['severity'], string> = {

@@ -1,7 +1,7 @@
-import type { DeployStatus } from '../deploy/result.js'
-import type { PlanCounts } from '../plan/types.js'
-import type { Finding } from '../validate/finding.js'
-import { escapeText } from './escape.js'
+import type { DeployStatus } from '../model/result.js'
+import type { PlanCounts } from '../model/plan.js'
+import type { Finding } from '../model/finding.js'
+import { escapeText } from '../model/markdown/escape.js'
 import type { ReportInput } from './input.js'
 
 /** `N to create, N to update, N to delete, N unchanged`, plus orphaned and drifted when non-zero. */

@@ -1,5 +1,5 @@
-import type { FlowCaller, ResourceChange } from '../plan/types.js'
-import { escapeText } from './escape.js'
+import type { FlowCaller, ResourceChange } from '../model/plan.js'
+import { escapeText } from '../model/markdown/escape.js'
 
 const VIA: Record<FlowCaller['via'], string> = {
   subflow: 'Subflow',

@@ -1,6 +1,6 @@
-import type { Plan } from '../plan/types.js'
-import type { Mode } from '../settings.js'
-import type { Finding } from '../validate/finding.js'
+import type { Plan } from '../model/plan.js'
+import type { Mode } from '../model/settings.js'
+import type { Finding } from '../model/finding.js'
 
 /** What both the PR comment and the job summary show. */
 export interface ReportInput {

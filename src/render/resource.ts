@@ -1,8 +1,8 @@
 import { changeTargets, findingTargets } from '../deploy/gate.js'
-import { resourceName, type FileContentSummary, type ResourceChange } from '../plan/types.js'
-import type { Finding } from '../validate/finding.js'
-import { escapeText } from './escape.js'
-import { fence } from './fence.js'
+import { resourceName, type FileContentSummary, type ResourceChange } from '../model/plan.js'
+import type { Finding } from '../model/finding.js'
+import { escapeText } from '../model/markdown/escape.js'
+import { fence } from '../model/markdown/fence.js'
 import { impactMarks, impactText } from './impact.js'
 
 const ACTION_LABEL: Record<ResourceChange['action'], string> = {
@@ -11,11 +11,6 @@ const ACTION_LABEL: Record<ResourceChange['action'], string> = {
   delete: '🔴 delete',
   orphaned: '⚪ orphaned',
   unchanged: 'unchanged'
-}
-
-/** Created, updated and deleted resources get a collapsible block; the others a line or a count. */
-export function isWritten(r: ResourceChange): boolean {
-  return r.action === 'create' || r.action === 'update' || r.action === 'delete'
 }
 
 /** How many findings a resource has, when one of them is an error; undefined when it is valid. */

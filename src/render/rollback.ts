@@ -1,8 +1,8 @@
 import { itemName, type RestoreResult } from '../deploy/restore.js'
 import type { RollbackResult } from '../deploy/rollback.js'
 import { ROLLBACK_RECORD_KEY } from '../deploy/rollback-record.js'
-import { escapeText } from './escape.js'
-import { markdownTable } from './table.js'
+import { escapeText } from '../model/markdown/escape.js'
+import { markdownTable } from '../model/markdown/table.js'
 
 /**
  * The rollback for the job summary and the comment (docs/rollback.md#the-outcome): a verdict that

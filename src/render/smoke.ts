@@ -1,6 +1,6 @@
 import type { SmokeReport, SmokeRun } from '../deploy/smoke.js'
-import { escapeText, linkTarget } from './escape.js'
-import { markdownTable } from './table.js'
+import { escapeText, linkTarget } from '../model/markdown/escape.js'
+import { markdownTable } from '../model/markdown/table.js'
 
 /**
  * The smoke executions after a deploy (docs/smoke-and-rollback.md#reports): flow, execution with its UI

@@ -1,5 +1,5 @@
-import type { Plan, PlanCounts, ResourceChange } from '../plan/types.js'
-import { countPlan } from '../plan/counts.js'
+import type { Plan, PlanCounts, ResourceChange } from '../model/plan.js'
+import { countPlan } from '../model/plan.js'
 import { changePieces, driftPieces, type Detail } from './changes.js'
 import { invalidCounts } from './resource.js'
 import { fitPieces, utf8Length, type Piece } from './fit.js'

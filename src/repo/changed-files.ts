@@ -6,9 +6,9 @@
  */
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { PR_EVENTS, type RunContext } from '../context.js'
-import { errorMessage } from '../errors.js'
-import type { ChangedPath, GitHubPort } from '../github/port.js'
+import { PR_EVENTS, type RunContext } from '../model/context.js'
+import { errorMessage } from '../model/errors.js'
+import type { ChangedPath, GitHubPort } from '../model/github.js'
 
 export type ChangedFiles =
   | { kind: 'all'; reason: string }

@@ -1,4 +1,5 @@
-import { NAMESPACE_PATTERN, type Layout, type Settings } from '../settings.js'
+import { NAMESPACE_PATTERN } from '../model/namespaces.js'
+import { type Layout, type Settings } from '../model/settings.js'
 import { IgnoreRules } from './ignore-rules.js'
 import { isYamlFile } from './layout.js'
 import { childOf, type TreeEntry, type TreeSource } from './tree-source.js'

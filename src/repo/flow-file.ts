@@ -6,7 +6,7 @@ import {
   YAMLParseError,
   type Document
 } from 'yaml'
-import { normaliseText } from '../content.js'
+import { normaliseText } from '../model/content.js'
 import type { FlowFile } from './model.js'
 
 /** Parses a flow file once, keeping positions. Never throws: YAML problems stay in `documents[i].errors`. */

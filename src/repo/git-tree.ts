@@ -3,7 +3,7 @@ import { posix, relative, resolve, sep } from 'node:path'
 import type { Readable, Writable } from 'node:stream'
 import { promisify } from 'node:util'
 import { IGNORE_FILE, type IgnoreRules } from './ignore-rules.js'
-import { summaryOf, type ContentSummary } from '../content.js'
+import { summaryOf, type ContentSummary } from '../model/content.js'
 import { MAX_FILE_BYTES } from './namespace-files.js'
 import {
   childOf,

@@ -1,5 +1,5 @@
-import { normaliseText } from '../content.js'
-import type { Layout } from '../settings.js'
+import { normaliseText } from '../model/content.js'
+import type { Layout } from '../model/settings.js'
 import { kindOfText } from './flow-file.js'
 import type { IgnoreRule } from './ignore-rules.js'
 import { isYamlFile, type LayoutRules } from './layout.js'

@@ -1,5 +1,6 @@
 import picomatch from 'picomatch'
-import { NAMESPACE_PATTERN, type Layout, type Settings } from '../settings.js'
+import { NAMESPACE_PATTERN } from '../model/namespaces.js'
+import { type Layout, type Settings } from '../model/settings.js'
 
 /**
  * Where a file under `root` belongs. A file can be both: the caller settles that. `ifFlowDocument`:

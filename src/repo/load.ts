@@ -1,20 +1,17 @@
 import { resolve } from 'node:path'
-import type { Layout, Settings } from '../settings.js'
+import type { Layout, Settings } from '../model/settings.js'
 import { chooseLayout } from './choose-layout.js'
 import { IgnoreRules } from './ignore-rules.js'
-import { type ContentSummary } from '../content.js'
+import { type ContentSummary } from '../model/content.js'
 import { hiddenFlows, isFlowDocument, type HiddenFlow } from './hidden-flows.js'
 import { layoutRules, type LayoutRules, type Placement } from './layout.js'
 import { LocalFilesTracker, type LocalFiles } from './local-files.js'
-import {
-  compareCodeUnits,
-  flowNamespace,
-  heldNamespaceIsManaged,
-  managedNamespaces
-} from './managed-namespaces.js'
+import { flowNamespace, managedNamespaces } from './managed-namespaces.js'
+import { heldNamespaceIsManaged } from '../model/namespaces.js'
+import { compareCodeUnits } from '../model/compare.js'
 import type { FlowFile, NamespaceFileEntry, ReadProblem, RepoModel } from './model.js'
 import { EMPTY_CONTENT } from './namespace-files.js'
-import { Breather, mapLimit, Semaphore } from '../concurrency.js'
+import { Breather, mapLimit, Semaphore } from '../model/concurrency.js'
 import { readFlow } from './read-flow.js'
 import {
   hiddenFlowsWarnings,

@@ -1,8 +1,6 @@
-import { NAMESPACE_PATTERN } from '../settings.js'
+import { heldNamespaceIsManaged, NAMESPACE_PATTERN } from '../model/namespaces.js'
 import type { FlowFile, NamespaceFileEntry } from './model.js'
-
-/** Kestra's own namespace: managed only when the `namespaces` input lists it. */
-const SYSTEM_NAMESPACE = 'system'
+import { compareCodeUnits } from '../model/compare.js'
 
 /** Namespaces the repository holds a resource for, plus the listed ones; sorted, unique. */
 export function managedNamespaces(
@@ -30,14 +28,6 @@ export function flowNamespace(flow: FlowFile): string | undefined {
   return namespaceFits(flow) ? flow.namespace : flow.expectedNamespace
 }
 
-/** Whether a namespace the repository holds a resource for is managed: `system` only when listed. */
-export function heldNamespaceIsManaged(
-  namespace: string,
-  extraNamespaces: readonly string[]
-): boolean {
-  return namespace !== SYSTEM_NAMESPACE || extraNamespaces.includes(namespace)
-}
-
 /** The flow declares a valid namespace that its folder allows (the same one or a child of it). */
 export function namespaceFits(flow: FlowFile): boolean {
   const { namespace, expectedNamespace } = flow
@@ -47,8 +37,4 @@ export function namespaceFits(flow: FlowFile): boolean {
     namespace === expectedNamespace ||
     namespace.startsWith(`${expectedNamespace}.`)
   )
-}
-
-export function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto'
 import { constants, createReadStream, lstatSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { TextDecoder } from 'node:util'
-import { summaryOf, type ContentSummary } from '../content.js'
-import { ActionError } from '../errors.js'
+import { summaryOf, type ContentSummary } from '../model/content.js'
+import { ActionError } from '../model/errors.js'
 import type { NamespaceFileEntry } from './model.js'
 
 /** Kestra's upload limit: a larger namespace file is an error, decided from its size alone. */

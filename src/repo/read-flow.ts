@@ -1,4 +1,4 @@
-import { normaliseText } from '../content.js'
+import { normaliseText } from '../model/content.js'
 import { kindOfText, parseFlowFile } from './flow-file.js'
 import type { FlowFile, ReadProblem } from './model.js'
 import type { TreeSource } from './tree-source.js'

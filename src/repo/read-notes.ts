@@ -1,4 +1,4 @@
-import type { Layout, Settings } from '../settings.js'
+import type { Layout, Settings } from '../model/settings.js'
 import type { HiddenFlow } from './hidden-flows.js'
 import { GIT_IGNORE_FILE, type IgnoreRule } from './ignore-rules.js'
 import type { ReadProblem, RepoModel } from './model.js'

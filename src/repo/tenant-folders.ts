@@ -1,4 +1,4 @@
-import { NAMESPACE_PATTERN } from '../settings.js'
+import { NAMESPACE_PATTERN } from '../model/namespaces.js'
 import type { IgnoreRules } from './ignore-rules.js'
 import type { TreeSource } from './tree-source.js'
 

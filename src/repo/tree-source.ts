@@ -1,5 +1,5 @@
 import type { IgnoreRules } from './ignore-rules.js'
-import type { ContentSummary } from '../content.js'
+import type { ContentSummary } from '../model/content.js'
 
 export type EntryKind = 'file' | 'folder' | 'symlink' | 'other'
 

@@ -1,8 +1,8 @@
 import type { KestraApi } from '../kestra/api.js'
 import type { ActualNamespace } from '../plan/input.js'
-import { mapLimit } from '../concurrency.js'
+import { mapLimit } from '../model/concurrency.js'
 import type { RepoModel } from '../repo/model.js'
-import type { Finding } from '../validate/finding.js'
+import type { Finding } from '../model/finding.js'
 import { referenceFindings, type FlowReference } from '../validate/references.js'
 import { deployableFlow } from '../plan/desired.js'
 

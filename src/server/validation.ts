@@ -1,7 +1,8 @@
-import type { KestraApi, ServerValidation as ServerVerdict } from '../kestra/api.js'
+import type { KestraApi } from '../kestra/api.js'
+import type { ServerValidation as ServerVerdict } from '../model/kestra.js'
 import { MAX_BATCH } from '../kestra/validate.js'
 import type { FlowFile } from '../repo/model.js'
-import type { Finding } from '../validate/finding.js'
+import type { Finding } from '../model/finding.js'
 import type { FlowCheck } from '../validate/index.js'
 import { serverFindings } from '../validate/server-findings.js'
 

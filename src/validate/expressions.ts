@@ -1,4 +1,4 @@
-import type { Finding } from './finding.js'
+import type { Finding } from '../model/finding.js'
 import type { FlowDocument } from './flow-document.js'
 import { declaredInputs } from './inputs.js'
 import { blankStrings, expressions, templatedScalars } from './pebble.js'

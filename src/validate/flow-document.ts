@@ -2,9 +2,9 @@ import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml'
 import type { Document, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml'
 import type { FlowFile, Position } from '../repo/model.js'
 import { analyseAliases, type AliasAnalysis } from './aliases.js'
-import { flowKey } from '../identity.js'
-import { type Finding, type Severity } from './finding.js'
-import type { KestraVersion, VersionedFinding } from './server-version.js'
+import { flowKey } from '../model/keys.js'
+import { type Finding, type Severity } from '../model/finding.js'
+import type { KestraVersion, VersionedFinding } from '../model/version.js'
 
 /** 1-based line and column where a YAML node starts (line 1 when the node has no range). */
 export function nodePosition(flow: FlowFile, node: Node | null | undefined): Position {

@@ -1,7 +1,7 @@
-import { flowKey } from '../identity.js'
-import { type Finding } from './finding.js'
+import { flowKey } from '../model/keys.js'
+import { type Finding } from '../model/finding.js'
 import { nodePosition, type FlowDocument } from './flow-document.js'
-import type { KestraVersion, VersionedFinding } from './server-version.js'
+import type { KestraVersion, VersionedFinding } from '../model/version.js'
 
 export type Layout = 'tenant' | 'namespace' | 'anywhere' | 'custom'
 

@@ -1,7 +1,7 @@
 import type { FlowFile, RepoModel } from '../repo/model.js'
 import { coreTaskFindings } from './core-tasks.js'
 import { dashedReferenceFindings } from './expressions.js'
-import { compareFindings, type Finding } from './finding.js'
+import { compareFindings, type Finding } from '../model/finding.js'
 import { FlowDocument } from './flow-document.js'
 import {
   duplicateFlowFindings,
@@ -19,7 +19,7 @@ import { pluginDefaultFindings, pluginDefaultsRefFindings } from './plugin-defau
 import { referencesOf, type FlowReference } from './references.js'
 import { scheduleCronFindings } from './schedule-cron.js'
 import { byRelease } from './rule-releases.js'
-import { resolveVersioned, type KestraVersion, type VersionedFinding } from './server-version.js'
+import { resolveVersioned, type KestraVersion, type VersionedFinding } from '../model/version.js'
 import { taskTree } from './task-tree.js'
 import { taskFindings } from './tasks.js'
 import { unquotedPebbleFindings } from './unquoted-pebble.js'
@@ -33,7 +33,7 @@ export {
   type KnownResources
 } from './references.js'
 
-export type { KestraVersion } from './server-version.js'
+export type { KestraVersion } from '../model/version.js'
 
 export interface ValidateOptions {
   layout?: Layout

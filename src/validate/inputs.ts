@@ -1,8 +1,8 @@
 import type { Node, YAMLMap } from 'yaml'
-import type { Finding } from './finding.js'
+import type { Finding } from '../model/finding.js'
 import type { Entry, FlowDocument } from './flow-document.js'
 import { dependencyProblems } from './dependencies.js'
-import type { KestraVersion, VersionedFinding } from './server-version.js'
+import type { KestraVersion, VersionedFinding } from '../model/version.js'
 import { SCHEDULE_TYPES } from './schedule-cron.js'
 import type { TaskTree } from './task-tree.js'
 

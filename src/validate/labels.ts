@@ -1,5 +1,5 @@
 import type { Node } from 'yaml'
-import type { Finding } from './finding.js'
+import type { Finding } from '../model/finding.js'
 import type { FlowDocument } from './flow-document.js'
 
 const LABEL_KEY_PATTERN = /^\p{Ll}[\p{L}0-9._-]*$/u

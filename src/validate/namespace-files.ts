@@ -1,7 +1,7 @@
 import type { NamespaceFileEntry } from '../repo/model.js'
 import { MAX_FILE_BYTES } from '../repo/namespace-files.js'
-import { fileKey } from '../identity.js'
-import { type Finding, type Severity } from './finding.js'
+import { fileKey } from '../model/keys.js'
+import { type Finding, type Severity } from '../model/finding.js'
 
 export const LARGE_FILE_BYTES = 10 * 1024 * 1024
 const MAX_SEGMENT = 255

@@ -1,7 +1,7 @@
 import type { Node } from 'yaml'
-import type { Finding } from './finding.js'
+import type { Finding } from '../model/finding.js'
 import type { FlowDocument } from './flow-document.js'
-import type { KestraVersion, VersionedFinding } from './server-version.js'
+import type { KestraVersion, VersionedFinding } from '../model/version.js'
 import type { TaskTree } from './task-tree.js'
 
 /** `TaskDefaultValidator` (0.16) then `PluginDefaultValidator`: a `values` map without nulls. */

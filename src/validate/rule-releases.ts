@@ -1,5 +1,5 @@
-import type { Finding } from './finding.js'
-import type { KestraVersion, VersionedFinding } from './server-version.js'
+import type { Finding } from '../model/finding.js'
+import type { KestraVersion, VersionedFinding } from '../model/version.js'
 
 /**
  * Rules whose check Kestra added in a release, with no other change to what it accepts: an error on a

@@ -1,4 +1,4 @@
-import type { Finding } from './finding.js'
+import type { Finding } from '../model/finding.js'
 import type { FlowDocument } from './flow-document.js'
 import type { TaskTree } from './task-tree.js'
 

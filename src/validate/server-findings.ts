@@ -1,8 +1,8 @@
 import { isPair, isScalar, visit, type Document, type LineCounter } from 'yaml'
-import type { ServerConstraint, ServerValidation } from '../kestra/api.js'
+import type { ServerConstraint, ServerValidation } from '../model/kestra.js'
 import type { FlowFile, Position } from '../repo/model.js'
-import { flowKey } from '../identity.js'
-import { type Finding, type Severity } from './finding.js'
+import { flowKey } from '../model/keys.js'
+import { type Finding, type Severity } from '../model/finding.js'
 import { locateKestraPath } from './kestra-path.js'
 
 export { locateKestraPath } from './kestra-path.js'

@@ -1,5 +1,5 @@
 import type { Node } from 'yaml'
-import type { Finding } from './finding.js'
+import type { Finding } from '../model/finding.js'
 import { nodePosition, type FlowDocument } from './flow-document.js'
 import { taskIdNode, type TaskNode, type TaskTree } from './task-tree.js'
 

@@ -1,5 +1,5 @@
 import type { RepoModel } from '../repo/model.js'
-import type { Finding } from './finding.js'
+import type { Finding } from '../model/finding.js'
 import { namespaceFits } from '../repo/managed-namespaces.js'
 import { deployableFlow } from '../plan/desired.js'
 

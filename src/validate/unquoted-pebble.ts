@@ -1,7 +1,7 @@
 import { isPair, isScalar, isSeq, visit } from 'yaml'
 import type { Document, YAMLMap } from 'yaml'
 import type { FlowFile } from '../repo/model.js'
-import type { Finding } from './finding.js'
+import type { Finding } from '../model/finding.js'
 import { offsetPosition } from './flow-document.js'
 
 /**

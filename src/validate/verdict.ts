@@ -1,6 +1,6 @@
 import type { ChangedFiles } from '../repo/changed-files.js'
 import { NOTHING_FOUND } from '../repo/read-notes.js'
-import { compareFindings, type Finding } from './finding.js'
+import { compareFindings, type Finding } from '../model/finding.js'
 
 /**
  * docs/validation.md#pull-requests: on a PR, an error in a file the PR did not change is a warning, so old problems never block

@@ -1,7 +1,7 @@
 import { isScalar } from 'yaml'
 import type { Document } from 'yaml'
 import type { FlowFile } from '../repo/model.js'
-import type { Finding } from './finding.js'
+import type { Finding } from '../model/finding.js'
 import { offsetPosition, type FlowDocument } from './flow-document.js'
 
 /** Syntax errors, duplicate keys and parser warnings of one document, each at its exact position. */

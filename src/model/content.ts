@@ -25,3 +25,10 @@ export function summaryOf(bytes: Uint8Array): ContentSummary {
 export function normaliseText(text: string): string {
   return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
 }
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/** Text when the bytes are valid UTF-8 without NUL, as git and Kestra's editor treat them. */
+export function decodeText(bytes: Uint8Array): string | undefined {
+  return isBinary(bytes) ? undefined : utf8.decode(bytes)
+}

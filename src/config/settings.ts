@@ -1,37 +1,12 @@
-import { ConfigError } from './errors.js'
-import { readInputs, type InputName, type InputValues } from './inputs/read-inputs.js'
-
-export { NAMESPACE_PATTERN } from './inputs/checks.js'
-export type { NamespaceFileMapping } from './inputs/namespace-files.js'
-export type { InputName }
-
-export type Mode = Exclude<InputValues['mode'], 'auto'>
-export type Layout = Exclude<InputValues['layout'], 'auto'>
-
-export type Auth =
-  | { kind: 'none' }
-  | { kind: 'basic'; username: string; password: string }
-  | { kind: 'bearer'; token: string }
-
-type CamelCase<Name extends string> = Name extends `${infer Head}-${infer Tail}`
-  ? `${Head}${Capitalize<CamelCase<Tail>>}`
-  : Name
-
-type CamelCased<Values> = { [Name in keyof Values & string as CamelCase<Name>]: Values[Name] }
-
-/** The inputs the settings hold in another form than their value under their camelCase name. */
-type Reshaped = 'username' | 'password' | 'api-token' | 'github-token' | 'flows' | 'namespaces'
-
-/** Every input's value under its name in camelCase (`max-deletions` is `maxDeletions`), and: */
-export interface Settings extends CamelCased<Omit<InputValues, Reshaped>> {
-  /** From username, password and api-token. */
-  auth: Auth
-  githubToken?: string
-  /** Why `layout` is what it is, once `auto` is resolved. */
-  layoutReason?: string
-  flowGlobs: InputValues['flows']
-  extraNamespaces: InputValues['namespaces']
-}
+import { ConfigError } from '../model/errors.js'
+import {
+  defaultOf,
+  inputNames,
+  parserOf,
+  type InputName,
+  type InputValues
+} from '../model/inputs/declared.js'
+import type { Auth, CamelCased, Settings } from '../model/settings.js'
 
 /**
  * Parses every input once. `read` returns the raw input value ('' when unset); empty values fall
@@ -72,6 +47,19 @@ export function parseSettings(read: (name: InputName) => string): Settings {
     flowGlobs: flows,
     extraNamespaces: namespaces
   }
+}
+
+/**
+ * Every input's value. `read` returns the raw text ('' when unset); a blank one takes the action.yml
+ * default, so the CLI and tests behave like the runner. The first bad input throws its ConfigError.
+ */
+function readInputs(read: (name: InputName) => string): InputValues {
+  const values: Partial<Record<InputName, unknown>> = {}
+  for (const name of inputNames()) {
+    const raw = read(name) ?? ''
+    values[name] = parserOf(name).parse(raw.trim() === '' ? defaultOf(name) : raw, name)
+  }
+  return values as InputValues
 }
 
 function camelCased<Values extends object>(values: Values): CamelCased<Values> {

@@ -1,8 +1,9 @@
 import { ConfigError } from '../errors.js'
-import { ACTION_INPUTS } from '../action-yml.js'
-import { NAMESPACE_PATTERN, reachesOutside } from './checks.js'
-import { parseMapping } from './namespace-files.js'
-import { parseSmokeLine } from './smoke-lines.js'
+import { ACTION_INPUTS } from './action-yml.js'
+import { NAMESPACE_PATTERN } from '../namespaces.js'
+import { reachesOutside } from './paths.js'
+import { parseMapping } from './namespace-file-mapping.js'
+import { parseSmokeLine } from './smoke-flows.js'
 import {
   choice,
   contentLines,

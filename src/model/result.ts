@@ -1,4 +1,4 @@
-import type { ResourceChange } from '../plan/types.js'
+import { isWrite, type ResourceChange } from './plan.js'
 import type { CommitMarker } from './commit-marker.js'
 
 export type ResourceOutcome =
@@ -38,4 +38,28 @@ export const NOT_APPLIED: ReadonlySet<ResourceOutcome> = new Set(['conflict', 'f
 export function deployStatus(resources: ResourceResult[]): DeployStatus {
   if (resources.some((r) => NOT_APPLIED.has(r.result))) return 'failed'
   return resources.some((r) => WRITTEN.has(r.result)) ? 'applied' : 'nothing-to-do'
+}
+
+/** `2 created, 1 updated, 4 unchanged`: written resources by outcome, the others as unchanged. */
+export function outcomeCounts(resources: readonly ResourceResult[]): string[] {
+  const totals = tally(resources.filter((r) => isWrite(r.change)))
+  const kept = resources.filter((r) => !isWrite(r.change) && r.change.action !== 'orphaned').length
+  const count = (o: string) => (totals.get(o) ?? 0) + (o === 'unchanged' ? kept : 0)
+  return OUTCOME_ORDER.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`)
+}
+
+const OUTCOME_ORDER = [
+  'created',
+  'updated',
+  'deleted',
+  'unchanged',
+  'conflict',
+  'failed',
+  'skipped'
+]
+
+function tally(rows: ResourceResult[]): Map<string, number> {
+  const totals = new Map<string, number>()
+  for (const { result } of rows) totals.set(result, (totals.get(result) ?? 0) + 1)
+  return totals
 }

@@ -1,4 +1,4 @@
-import { ACTION_INPUTS } from '../action-yml.js'
+import { ACTION_INPUTS } from './action-yml.js'
 import { INPUT_PARSERS } from './parsers.js'
 import { plainParser, type InputParser, type ParsedBy, type PlainValue } from './value-kinds.js'
 
@@ -30,17 +30,4 @@ export function parserOf(name: InputName): InputParser<unknown> {
   return Object.hasOwn(INPUT_PARSERS, name)
     ? INPUT_PARSERS[name as keyof typeof INPUT_PARSERS]
     : plainParser(defaultOf(name))
-}
-
-/**
- * Every input's value. `read` returns the raw text ('' when unset); a blank one takes the action.yml
- * default, so the CLI and tests behave like the runner. The first bad input throws its ConfigError.
- */
-export function readInputs(read: (name: InputName) => string): InputValues {
-  const values: Partial<Record<InputName, unknown>> = {}
-  for (const name of inputNames()) {
-    const raw = read(name) ?? ''
-    values[name] = parserOf(name).parse(raw.trim() === '' ? defaultOf(name) : raw, name)
-  }
-  return values as InputValues
 }

@@ -1,5 +1,3 @@
-export const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/
-
 /** A path or glob that leaves `root`: absolute, a drive letter, or a `..` segment. */
 export function reachesOutside(path: string): boolean {
   const normalised = path.replace(/\\/g, '/')

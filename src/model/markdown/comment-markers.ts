@@ -1,5 +1,5 @@
 import { linkTarget } from './escape.js'
-import { scanLines } from './markdown-lines.js'
+import { scanLines } from './lines.js'
 
 /**
  * First line of our sticky comment (docs/comment.md#markers). Keys are kept to characters safe in an

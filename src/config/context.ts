@@ -1,43 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { ActionError, errorMessage } from './errors.js'
-import type { Mode, Settings } from './settings.js'
-
-/** What the run is about, read once from the runner's environment and event payload. */
-export interface RunContext {
-  eventName: string
-  workspace: string
-  runnerTemp: string
-  /** The commit being planned or deployed (the PR head on PR events). */
-  sha: string
-  owner: string
-  repo: string
-  serverUrl: string
-  apiUrl: string
-  runId: string
-  pullRequest?: PullRequestInfo
-  push?: PushInfo
-  /** A CLI run on a local checkout: no GitHub event, nothing to link to. */
-  local?: boolean
-}
-
-export interface PullRequestInfo {
-  number: number
-  baseSha: string
-  headSha: string
-  /** Files changed according to the payload (for detecting the listing cap). */
-  changedFiles?: number
-  /** Head repository differs from the base repository. */
-  fork: boolean
-}
-
-export interface PushInfo {
-  before: string
-  after: string
-  ref: string
-}
-
-export const PR_EVENTS = ['pull_request', 'pull_request_target', 'merge_group']
+import { ActionError, errorMessage } from '../model/errors.js'
+import { PR_EVENTS, type PullRequestInfo, type PushInfo, type RunContext } from '../model/context.js'
+import type { Mode, Settings } from '../model/settings.js'
 
 type Env = Record<string, string | undefined>
 

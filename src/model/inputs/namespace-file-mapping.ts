@@ -1,4 +1,5 @@
-import { NAMESPACE_PATTERN, reachesOutside } from './checks.js'
+import { NAMESPACE_PATTERN } from '../namespaces.js'
+import { reachesOutside } from './paths.js'
 
 export interface NamespaceFileMapping {
   /** Folder relative to `root`, '/'-separated, no trailing slash ('' = root itself). */

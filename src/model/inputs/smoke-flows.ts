@@ -1,4 +1,4 @@
-import { NAMESPACE_PATTERN } from './checks.js'
+import { NAMESPACE_PATTERN } from '../namespaces.js'
 
 /**
  * One `smoke-flows` line: a flow to execute after the deploy, with its inputs

@@ -1,3 +1,5 @@
+import { compareCodeUnits } from './compare.js'
+
 export type Severity = 'error' | 'warning' | 'notice'
 
 /** A validation result pointing at a file and line. Messages say how to fix the problem. */
@@ -22,15 +24,11 @@ export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, 
 /** Deterministic order: file, line, column, severity, rule, message. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    cmp(a.file, b.file) ||
+    compareCodeUnits(a.file, b.file) ||
     a.line - b.line ||
     (a.column ?? 0) - (b.column ?? 0) ||
     SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-    cmp(a.rule, b.rule) ||
-    cmp(a.message, b.message)
+    compareCodeUnits(a.rule, b.rule) ||
+    compareCodeUnits(a.message, b.message)
   )
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }
