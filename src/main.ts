@@ -4,7 +4,7 @@ import { errorMessage } from './model/errors.js'
 import { createOctokit } from './github/octokit.js'
 import { createGitHub } from './github/rest-github.js'
 import { clientForSettings, type KestraClient } from './kestra/client.js'
-import { credentialsFrom, maskedValues, type Credentials } from './redact/credentials.js'
+import { credentialsFrom, maskedValues, type Credentials } from './report/redact/credentials.js'
 import { actionReporter } from './report/action-reporter.js'
 import { OutputEdge } from './report/output-edge.js'
 import { publicNames } from './report/public-names.js'
@@ -13,7 +13,7 @@ import { runnerLog } from './report/runner-log.js'
 import { execute } from './run/execute.js'
 import { parseSettings } from './config/settings.js'
 import { type InputName } from './model/inputs/declared.js'
-import { ruleCounts } from './validate/verdict.js'
+import { ruleCounts } from './decide/validate/verdict.js'
 
 /** The action: inputs from the runner, results as annotations, outputs, job summary and exit code. */
 export async function run(): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { deletionRefusals, type DeletionSettings } from '../../src/deploy/guards.js'
+import { deletionRefusals, type DeletionSettings } from '../../src/apply/guards.js'
 import type { Plan, ResourceChange } from '../../src/model/plan.js'
 
 function deletion(namespace: string, id: string): ResourceChange {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { orderFlowWrites } from '../../src/deploy/order.js'
+import { orderFlowWrites } from '../../src/apply/order.js'
 import type { FlowChange } from '../../src/model/plan.js'
 
 function flow(id: string, namespace = 'team'): FlowChange {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { buildPlan } from '../../src/plan/build.js'
-import { desiredState } from '../../src/plan/desired.js'
-import { ServerReads } from '../../src/server/reads.js'
-import type { NamespaceFileEntry, RepoModel } from '../../src/repo/model.js'
+import { buildPlan } from '../../src/decide/plan/build.js'
+import { desiredState } from '../../src/gather/desired.js'
+import { ServerReads } from '../../src/gather/server/reads.js'
+import type { NamespaceFileEntry, RepoModel } from '../../src/model/repository.js'
 import { startKestra } from '../deploy/emulated-kestra.js'
 import { sha256 } from './fixtures.js'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { renderComment } from '../../src/render/comment.js'
-import { upsertDeployedSection } from '../../src/render/deployed.js'
+import { renderComment } from '../../src/decide/render/comment.js'
+import { upsertDeployedSection } from '../../src/decide/render/deployed.js'
 import { readPlanMarker } from '../../src/model/markdown/comment-markers.js'
 import { bigPlan, COMMIT, countOf, mixedPlan, nodesOf, parseMarkdown } from './fixtures.js'
 

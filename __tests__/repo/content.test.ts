@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { mkdirSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { MAX_FILE_BYTES, readNamespaceFileBytes } from '../../src/repo/namespace-files.js'
+import { MAX_FILE_BYTES, readNamespaceFileBytes } from '../../src/gather/repo/namespace-files.js'
 import { createWorkTree } from '../../test-support/file-tree.js'
 import { flow, loadWorkTree, settingsWith } from './support.js'
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { KestraApi } from '../../src/kestra/api.js'
 import type { ServerValidation as Verdict } from '../../src/model/kestra.js'
-import { parseFlowFile } from '../../src/repo/flow-file.js'
-import { ServerValidation } from '../../src/server/validation.js'
-import { checkFlow } from '../../src/validate/index.js'
+import { parseFlowFile } from '../../src/model/flow-file.js'
+import { ServerValidation } from '../../src/gather/server/validation.js'
+import { checkFlow } from '../../src/decide/validate/index.js'
 
 function flow(i: number, extra = '') {
   const raw = `id: f${i}\nnamespace: team\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi${extra}\n`

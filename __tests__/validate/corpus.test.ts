@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { parseFlowFile } from '../../src/repo/flow-file.js'
-import type { FlowFile } from '../../src/repo/model.js'
+import { parseFlowFile } from '../../src/model/flow-file.js'
+import type { FlowFile } from '../../src/model/repository.js'
 import type { Finding, Severity } from '../../src/model/finding.js'
-import { validateRepository } from '../../src/validate/index.js'
+import { validateRepository } from '../../src/decide/validate/index.js'
 import { CORPUS_DIR, CORPUS_PRESENT } from '../../test-support/corpus.js'
 import { model } from './helpers.js'
 

@@ -1,0 +1,63 @@
+import { join } from 'node:path'
+import type { Mode } from '../../model/settings.js'
+import { compareFindings, type Finding, type Severity } from '../../model/finding.js'
+import type { Plan, PlanAction } from '../../model/plan.js'
+
+export interface PlanFileMeta {
+  mode: Mode
+  /** Kestra base URL ('' when none is configured). */
+  server: string
+  tenant: string
+  /** Full sha of the planned commit. */
+  commit: string
+  findings: readonly Finding[]
+}
+
+export type PlanFileResource = {
+  kind: 'flow' | 'file'
+  namespace: string
+  action: PlanAction
+  /** The server's current revision of a flow, when the server holds it. */
+  revision?: number
+  /** Present (true) only for drifted resources. */
+  drifted?: true
+} & ({ id: string } | { path: string })
+
+/** Where the plan file goes: under RUNNER_TEMP, one per comment-key. */
+export function planFilePath(runnerTemp: string, commentKey: string): string {
+  return join(runnerTemp, `kestra-gitops-plan-${commentKey}.json`)
+}
+
+/** The JSON document written to the `plan-file` output (docs/inputs.md#plan-file). */
+export interface PlanFile {
+  version: 1
+  fingerprint: string
+  mode: Mode
+  server: string
+  tenant: string
+  commit: string
+  resources: PlanFileResource[]
+  findings: { severity: Severity; file: string; line: number; message: string }[]
+}
+
+export function planJson(plan: Plan, meta: PlanFileMeta): PlanFile {
+  return {
+    version: 1,
+    fingerprint: plan.fingerprint,
+    mode: meta.mode,
+    server: meta.server,
+    tenant: meta.tenant,
+    commit: meta.commit,
+    resources: plan.resources.map((r) => ({
+      kind: r.kind,
+      namespace: r.namespace,
+      ...(r.kind === 'flow' ? { id: r.id } : { path: r.path }),
+      action: r.action,
+      ...(r.kind === 'flow' && r.current && { revision: r.current.revision }),
+      ...(r.drifted && { drifted: true as const })
+    })),
+    findings: [...meta.findings]
+      .sort(compareFindings)
+      .map(({ severity, file, line, message }) => ({ severity, file, line, message }))
+  }
+}
