@@ -4,56 +4,10 @@ import { errorMessage } from '../model/errors.js'
 import type { IsAncestor } from './git-ancestry.js'
 import {
   COMMIT_MARKER_KEY,
-  parseMarker,
   short,
   type CommitMarker,
-  type MarkerReading,
   type RecordedMarkers
 } from '../model/commit-marker.js'
-
-/** A reading started before the plan was ready, so that it overlaps other work. */
-export interface EarlyMarkers {
-  /** Sorted. */
-  namespaces: string[]
-  reading: Promise<MarkerReading>
-}
-
-/**
- * The marker of each namespace. A marker that cannot be read leaves the order unknown, like a commit missing
- * from the checkout: the deploy goes on with a warning.
- */
-export async function readMarkers(
-  api: KestraApi,
-  namespaces: string[],
-  semaphore?: Semaphore
-): Promise<MarkerReading> {
-  const markers: RecordedMarkers = new Map()
-  const warnings: string[] = []
-  await Promise.all(
-    namespaces.map(async (namespace) => {
-      let value: unknown
-      try {
-        value = await (semaphore
-          ? semaphore.run(() => api.getKv(namespace, COMMIT_MARKER_KEY))
-          : api.getKv(namespace, COMMIT_MARKER_KEY))
-      } catch (error) {
-        warnings.push(
-          `Could not read the deployed commit of namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; cannot tell whether this commit is older than what it holds, deploying anyway.`
-        )
-        return
-      }
-      const marker = parseMarker(value)
-      if (value !== undefined && marker === undefined) {
-        warnings.push(
-          `The KV entry ${COMMIT_MARKER_KEY} of namespace ${namespace} is not a deployed-commit marker; it will be overwritten after this deploy.`
-        )
-      }
-      markers.set(namespace, marker)
-    })
-  )
-  warnings.sort()
-  return { markers, warnings }
-}
 
 export interface CommitOrderCheck {
   /** One message per namespace that already holds a newer commit. */

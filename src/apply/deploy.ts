@@ -5,13 +5,9 @@ import type { Plan, ResourceChange } from '../model/plan.js'
 import type { Settings } from '../model/settings.js'
 import type { Finding } from '../model/finding.js'
 import { applyPlan, type ReadDesiredFile } from './apply.js'
-import {
-  checkCommitOrder,
-  readMarkers,
-  writeMarkers,
-  type EarlyMarkers,
-  type MarkerWrite
-} from './commit-marker.js'
+import { checkCommitOrder, writeMarkers, type MarkerWrite } from './commit-marker.js'
+import { readMarkers } from '../gather/commit-markers.js'
+import type { EarlyMarkers } from '../gather/commit-markers.js'
 import { deployBlockers, describeBlockers } from './gate.js'
 import { isWrite } from '../model/plan.js'
 import { gitIsAncestor, type IsAncestor } from './git-ancestry.js'

@@ -1,26 +1,6 @@
-import { isWrite, type Plan, type ResourceChange } from '../model/plan.js'
-import { fileKey, flowKey } from '../model/keys.js'
+import { isWrite, type Plan } from '../model/plan.js'
 import { compareFindings, type Finding } from '../model/finding.js'
-
-export function resourceKey(change: ResourceChange): string {
-  return change.kind === 'flow'
-    ? flowKey(change.namespace, change.id)
-    : fileKey(change.namespace, change.path)
-}
-
-/**
- * A finding concerns a resource through its key or through the resource's repository file: these are the
- * names under which each side can be matched (`changeTargets(c)` meets `findingTargets(f)`).
- */
-export function changeTargets(change: ResourceChange): string[] {
-  const key = `resource ${resourceKey(change)}`
-  return change.file === undefined ? [key] : [key, `file ${change.file}`]
-}
-
-export function findingTargets(finding: Finding): string[] {
-  const file = `file ${finding.file}`
-  return finding.resource === undefined ? [file] : [file, `resource ${finding.resource}`]
-}
+import { changeTargets, findingTargets } from '../model/targets.js'
 
 /**
  * docs/guarantees.md#no-write-while-invalid: nothing is written unless every validation error is

@@ -7,7 +7,6 @@ export type DeletionSettings = Pick<
   'delete' | 'maxDeletions' | 'allowMassDeletion' | 'extraNamespaces'
 >
 
-
 /**
  * Why the plan's deletions must not run, one message per problem; empty when they may.
  * Checked before the first write: a refusal stops the whole deploy.

@@ -2,25 +2,9 @@ import { sha256Hex } from '../model/content.js'
 import { errorMessage } from '../model/errors.js'
 import type { HistoryApi, KestraApi } from '../kestra/api.js'
 import { short } from '../model/commit-marker.js'
-import { flowHash, type RestoreItem } from './rollback-plan.js'
-
-export type RestoreOutcome = 'restored' | 'kept' | 'failed'
-
-export interface RestoreResult {
-  item: RestoreItem
-  /** What the deploy had done. */
-  did: 'created' | 'updated' | 'deleted'
-  result: RestoreOutcome
-  /** What the restore did, or why the resource stays at the deployed version. */
-  message: string
-  /** A write was sent (false: already back, kept, or failed before writing). */
-  wrote: boolean
-}
-
-/** The resource's name as reports write it: `namespace.id` or `namespace:/path`. */
-export function itemName({ namespace, resource }: RestoreItem): string {
-  return resource.kind === 'flow' ? `${namespace}.${resource.id}` : `${namespace}:${resource.path}`
-}
+import { flowHash } from './rollback-plan.js'
+import type { RestoreItem } from '../model/after-deploy.js'
+import type { RestoreResult } from '../model/after-deploy.js'
 
 export function deployAction({ resource }: RestoreItem): RestoreResult['did'] {
   return !resource.before ? 'created' : !resource.deployed ? 'deleted' : 'updated'

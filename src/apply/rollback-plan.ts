@@ -3,12 +3,10 @@ import type { HistoryApi } from '../kestra/api.js'
 import { comparableFlowSource } from '../model/normalise.js'
 import type { CommitMarker } from '../model/commit-marker.js'
 import type { DeployResult } from '../model/result.js'
-import {
-  newRecord,
-  type FileVersion,
-  type RecordedResource,
-  type RollbackRecord
-} from './rollback-record.js'
+import { newRecord, type RollbackRecord } from './rollback-record.js'
+import type { RecordedResource } from '../model/after-deploy.js'
+import type { FileVersion } from '../model/after-deploy.js'
+import type { RestoreItem } from '../model/after-deploy.js'
 
 /**
  * Bytes of previous file versions a record may carry (raw, before base64): KV values travel as one request
@@ -18,13 +16,6 @@ import {
 export const RECORDED_BYTES_BUDGET = 256 * 1024
 /** Revisions read (newest first) to find the one that holds a file's previous bytes. */
 const REVISIONS_SEARCHED = 3
-
-/** One resource to put back, and its previous content when this run holds it. */
-export interface RestoreItem {
-  namespace: string
-  resource: RecordedResource
-  previous?: string | Uint8Array
-}
 
 /** What one namespace's marker goes back to, and whether the deploy wrote it. */
 export interface MarkerTarget {

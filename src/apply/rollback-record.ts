@@ -1,32 +1,9 @@
 import type { KestraApi } from '../kestra/api.js'
 import { errorMessage } from '../model/errors.js'
 import { parseMarker, type CommitMarker } from '../model/commit-marker.js'
+import { ROLLBACK_RECORD_KEY, type RecordedResource } from '../model/after-deploy.js'
 
-/**
- * KV key, next to the deployed-commit marker, of a rollback in progress in that namespace: written before
- * the first restore, removed once nothing is left that a re-run could still put back (docs/rollback.md).
- */
-export const ROLLBACK_RECORD_KEY = 'kestra-gitops-rollback'
 const FORMAT = 'kestra-gitops-rollback/1'
-
-/** A flow's version, by the revision that holds it and the hash of its comparable source. */
-export interface FlowVersion {
-  revision: number
-  sha256: string
-}
-
-/** A file's version, by its bytes' hash; `revision` (Kestra 1.2+) or `bytes` (base64) say where they are. */
-export interface FileVersion {
-  sha256: string
-  size: number
-  revision?: number
-  bytes?: string
-}
-
-/** What the deploy did to one resource. `before` absent: the deploy created it; `deployed` absent: deleted it. */
-export type RecordedResource =
-  | { kind: 'flow'; id: string; before?: FlowVersion; deployed?: FlowVersion }
-  | { kind: 'file'; path: string; before?: FileVersion; deployed?: { sha256: string } }
 
 /** One namespace's rollback in progress. */
 export interface RollbackRecord {

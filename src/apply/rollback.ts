@@ -3,44 +3,12 @@ import { errorMessage } from '../model/errors.js'
 import type { HistoryApi, KestraApi } from '../kestra/api.js'
 import { COMMIT_MARKER_KEY, parseMarker, short } from '../model/commit-marker.js'
 import { orderFlowWrites, type FlowDependency } from './order.js'
-import { deployAction, itemName, restoreItem, type RestoreResult } from './restore.js'
-import {
-  recordsOf,
-  type MarkerTarget,
-  type RestoreItem,
-  type RollbackPlan
-} from './rollback-plan.js'
-import { ROLLBACK_RECORD_KEY } from './rollback-record.js'
-
-/**
- * `true`: everything back as before, markers included; `partial`: some of it; `false`: none
- * (docs/rollback.md#the-outcome).
- */
-export type RolledBack = 'true' | 'partial' | 'false'
-
-export interface MarkerRestore {
-  namespace: string
-  /** `kept`: the rollback is incomplete, so the marker still names the deployed commit. */
-  result: 'restored' | 'kept' | 'failed'
-  message: string
-  /** A write was sent (false: it already held its previous value). */
-  wrote: boolean
-}
-
-export interface RollbackResult {
-  /** The commit whose deploy was undone. */
-  deployed: string
-  /** In the order restored: the reverse of the deploy's order. */
-  resources: RestoreResult[]
-  markers: MarkerRestore[]
-  rolledBack: RolledBack
-  /** The records stay in the KV store: a re-run finishes what failed. */
-  resumable: boolean
-  /** Problems that change nothing on the server's side (a record that could not be removed). */
-  warnings: string[]
-  /** Nothing needed a write: the server already held every previous version (a record left behind). */
-  stale: boolean
-}
+import { deployAction, restoreItem } from './restore.js'
+import { itemName } from '../model/after-deploy.js'
+import type { MarkerRestore, RestoreResult, RollbackResult } from '../model/after-deploy.js'
+import { recordsOf, type MarkerTarget, type RollbackPlan } from './rollback-plan.js'
+import type { RestoreItem } from '../model/after-deploy.js'
+import { ROLLBACK_RECORD_KEY } from '../model/after-deploy.js'
 
 export interface RollbackDeps {
   api: KestraApi & HistoryApi

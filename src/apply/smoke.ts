@@ -8,32 +8,11 @@ import {
   startOnce,
   type StartDeps
 } from './smoke-start.js'
+import type { SmokeReport, SmokeRun } from '../model/after-deploy.js'
 
 /** Terminal states (docs/kestra.md#execution-states); only these two pass. */
 const PASSING = new Set(['SUCCESS', 'WARNING'])
 const FAILING = new Set(['FAILED', 'KILLED', 'CANCELLED', 'RETRIED', 'SKIPPED', 'RESUBMITTED'])
-
-export interface SmokeRun {
-  flow: Pick<SmokeFlow, 'namespace' | 'id'>
-  /** Absent when the execution could not start. */
-  executionId?: string
-  /** The last state seen (terminal unless timed out). */
-  state?: string
-  verdict: 'passed' | 'failed' | 'timed-out'
-  /** From the execution's start to its end (or to the deadline), in ms. */
-  durationMs?: number
-  /** The execution in the Kestra UI. */
-  url?: string
-  /** Why it failed to start or to be read. */
-  message?: string
-}
-
-export interface SmokeReport {
-  runs: SmokeRun[]
-  passed: boolean
-  /** From the first start to the last verdict, in ms: never past the smoke timeout. */
-  elapsedMs: number
-}
 
 export interface SmokeDeps extends StartDeps {
   /** One deadline for the whole phase, from the first start to the last verdict. */

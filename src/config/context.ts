@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { ActionError, errorMessage } from '../model/errors.js'
-import { PR_EVENTS, type PullRequestInfo, type PushInfo, type RunContext } from '../model/context.js'
+import {
+  PR_EVENTS,
+  type PullRequestInfo,
+  type PushInfo,
+  type RunContext
+} from '../model/context.js'
 import type { Mode, Settings } from '../model/settings.js'
 
 type Env = Record<string, string | undefined>

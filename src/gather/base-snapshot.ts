@@ -10,7 +10,7 @@ import { loadRepository } from './repo/load.js'
 import type { RepoModel } from '../model/repository.js'
 import type { Settings } from '../model/settings.js'
 import { fileKey, flowKey } from '../model/keys.js'
-import { deployableFlow } from './desired.js'
+import { deployableFlow } from '../model/repository.js'
 import { mapLimit } from '../model/concurrency.js'
 
 /** The commit the change starts from: the PR base, or the push's `before` (none for a new branch). */

@@ -9,17 +9,7 @@ import { promisify } from 'node:util'
 import { PR_EVENTS, type RunContext } from '../model/context.js'
 import { errorMessage } from '../model/errors.js'
 import type { ChangedPath, GitHubPort } from '../model/github.js'
-
-export type ChangedFiles =
-  | { kind: 'all'; reason: string }
-  | {
-      kind: 'list'
-      /** Workspace-relative, '/'-separated; both sides of a rename; deleted files included. */
-      paths: Set<string>
-      source: 'git' | 'api'
-      /** Why the API was used instead of git. */
-      note?: string
-    }
+import type { ChangedFiles } from '../model/changed-files.js'
 
 export interface DetectChangedFilesOptions {
   /** The git working tree (GITHUB_WORKSPACE). */

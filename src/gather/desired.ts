@@ -1,19 +1,8 @@
 import type { ActualNamespace, DesiredFile, DesiredFlow } from '../model/plan-input.js'
 import { isOversized, readNamespaceFileBytes } from './repo/namespace-files.js'
-import type { FlowFile, RepoModel } from '../model/repository.js'
-import { NAMESPACE_PATTERN } from '../model/namespaces.js'
+import { deployableFlow, type RepoModel } from '../model/repository.js'
 import { fileKey, flowKey } from '../model/keys.js'
 import { mapLimit } from '../model/concurrency.js'
-
-/** A flow file the plan can deploy: a flow with a readable identity (its own errors are the gate's business). */
-export function deployableFlow(flow: FlowFile): boolean {
-  return (
-    !flow.notAFlow &&
-    flow.id !== undefined &&
-    flow.namespace !== undefined &&
-    NAMESPACE_PATTERN.test(flow.namespace)
-  )
-}
 
 /**
  * What the repository wants on the server. The first file declaring an identity wins (later ones are

@@ -1,4 +1,12 @@
-import type { ServerInfo, RemoteFlow, RemoteFile, ServerValidation, Label, ExecutionQuery, Execution } from '../model/kestra.js'
+import type {
+  ServerInfo,
+  RemoteFlow,
+  RemoteFile,
+  ServerValidation,
+  Label,
+  ExecutionQuery,
+  Execution
+} from '../model/kestra.js'
 
 /**
  * What the core (plan, deploy, server validation) needs from a Kestra server. The HTTP client

@@ -32,3 +32,6 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 export function decodeText(bytes: Uint8Array): string | undefined {
   return isBinary(bytes) ? undefined : utf8.decode(bytes)
 }
+
+/** Kestra's upload limit: a larger namespace file is an error, decided from its size alone. */
+export const MAX_FILE_BYTES = 100 * 1024 * 1024

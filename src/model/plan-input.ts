@@ -1,5 +1,4 @@
 import type { RemoteFlow } from './kestra.js'
-import type { DiffLimits } from '../decide/plan/diff.js'
 import type { FileContentSummary } from './plan.js'
 
 /** A flow the repository holds at the planned commit. */
@@ -60,4 +59,13 @@ export interface PlanInput {
   base?: BaseSnapshot
   deleteEnabled: boolean
   diffLimits?: Partial<DiffLimits>
+}
+
+export interface DiffLimits {
+  /** Either side longer than this (UTF-16 code units) is summarised instead of diffed. */
+  maxChars: number
+  /** Either side with more lines than this is summarised instead of diffed. */
+  maxLines: number
+  /** Diffs needing more edits than this are summarised: bounds the O(N·D) diff algorithm. */
+  maxEdits: number
 }

@@ -1,5 +1,6 @@
 import type { Document, LineCounter } from 'yaml'
-import type { ChosenLayout } from '../gather/repo/choose-layout.js'
+import type { Layout } from './settings.js'
+import { NAMESPACE_PATTERN } from './namespaces.js'
 
 /** 1-based line and column in a file. */
 export interface Position {
@@ -79,4 +80,23 @@ export interface ReadProblem {
   message: string
   /** The finding's rule id when it is not the generic `read`. */
   rule?: string
+}
+
+/** The rule id of `nothingFound`: about the run, not about a file, so never demoted on a pull request. */
+export const NOTHING_FOUND = 'nothing-found'
+
+/** The layout a repository is read with, and why. */
+export interface ChosenLayout {
+  layout: Layout
+  reason: string
+}
+
+/** A flow file the plan can deploy: a flow with a readable identity (its own errors are the gate's business). */
+export function deployableFlow(flow: FlowFile): boolean {
+  return (
+    !flow.notAFlow &&
+    flow.id !== undefined &&
+    flow.namespace !== undefined &&
+    NAMESPACE_PATTERN.test(flow.namespace)
+  )
 }

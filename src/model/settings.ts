@@ -12,10 +12,13 @@ type CamelCase<Name extends string> = Name extends `${infer Head}-${infer Tail}`
   ? `${Head}${Capitalize<CamelCase<Tail>>}`
   : Name
 
-export type CamelCased<Values> = { [Name in keyof Values & string as CamelCase<Name>]: Values[Name] }
+export type CamelCased<Values> = {
+  [Name in keyof Values & string as CamelCase<Name>]: Values[Name]
+}
 
 /** The inputs the settings hold in another form than their value under their camelCase name. */
-export type Reshaped = 'username' | 'password' | 'api-token' | 'github-token' | 'flows' | 'namespaces'
+export type Reshaped =
+  'username' | 'password' | 'api-token' | 'github-token' | 'flows' | 'namespaces'
 
 /**
  * Every input's value under its name in camelCase (`max-deletions` is `maxDeletions`), and the

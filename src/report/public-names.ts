@@ -1,5 +1,5 @@
 import type { RunContext } from '../model/context.js'
-import { planFilePath } from '../decide/plan/plan-json.js'
+import { planFilePath } from './plan-file.js'
 import type { Settings } from '../model/settings.js'
 
 /** The action's own name: the start of its markers, plan file, annotation titles and KV keys. */

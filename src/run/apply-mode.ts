@@ -1,5 +1,5 @@
 import type { RunContext } from '../model/context.js'
-import type { EarlyMarkers } from '../apply/commit-marker.js'
+import type { EarlyMarkers } from '../gather/commit-markers.js'
 import { deploy } from '../apply/deploy.js'
 import { ancestryChecker } from '../apply/git-ancestry.js'
 import type { DeployResult } from '../model/result.js'

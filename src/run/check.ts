@@ -1,9 +1,10 @@
 import { PR_EVENTS, type RunContext } from '../model/context.js'
-import type { EarlyMarkers } from '../apply/commit-marker.js'
+import type { EarlyMarkers } from '../gather/commit-markers.js'
 import type { KestraApi } from '../kestra/api.js'
 import { parseVersion } from '../kestra/era.js'
 import type { ActualNamespace, BaseSnapshot } from '../model/plan-input.js'
-import { detectChangedFiles, type ChangedFiles } from '../gather/changed-files.js'
+import { detectChangedFiles } from '../gather/changed-files.js'
+import type { ChangedFiles } from '../model/changed-files.js'
 import { resolveLayout } from '../gather/repo/choose-layout.js'
 import { loadRepository } from '../gather/repo/load.js'
 import { WorkTree } from '../gather/repo/work-tree.js'
@@ -14,7 +15,12 @@ import { type Finding } from '../model/finding.js'
 import { checkFlow, validateRepository, type FlowCheck } from '../decide/validate/index.js'
 import type { FlowReference } from '../decide/validate/references.js'
 import { openBaseTree, readBaseSnapshot } from '../gather/base-snapshot.js'
-import { demoteUnchangedErrors, failureMessage, sortFindings, tally } from '../decide/validate/verdict.js'
+import {
+  demoteUnchangedErrors,
+  failureMessage,
+  sortFindings,
+  tally
+} from '../decide/validate/verdict.js'
 import { phase } from '../report/phase.js'
 import type { RunPorts } from './ports.js'
 import { checkReferences } from '../gather/server/references.js'

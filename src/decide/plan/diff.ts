@@ -1,13 +1,5 @@
 import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from 'diff'
-
-export interface DiffLimits {
-  /** Either side longer than this (UTF-16 code units) is summarised instead of diffed. */
-  maxChars: number
-  /** Either side with more lines than this is summarised instead of diffed. */
-  maxLines: number
-  /** Diffs needing more edits than this are summarised: bounds the O(N·D) diff algorithm. */
-  maxEdits: number
-}
+import type { DiffLimits } from '../../model/plan-input.js'
 
 export const DEFAULT_DIFF_LIMITS: DiffLimits = {
   maxChars: 200_000,

@@ -3,7 +3,13 @@ import { flowKey } from '../../model/keys.js'
 import { sha256Hex } from '../../model/content.js'
 import { compareCodeUnits } from '../../model/compare.js'
 import { triggerChanges } from './triggers.js'
-import { isWrite, type FlowCaller, type FlowChange, type FlowImpact, type Plan } from '../../model/plan.js'
+import {
+  isWrite,
+  type FlowCaller,
+  type FlowChange,
+  type FlowImpact,
+  type Plan
+} from '../../model/plan.js'
 
 /** One flow calling (or triggered by) another, as read from a source the plan already holds. */
 export interface CallEdge {

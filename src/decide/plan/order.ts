@@ -1,7 +1,6 @@
 import type { ResourceChange } from '../../model/plan.js'
 import { compareCodeUnits } from '../../model/compare.js'
 
-
 /** Namespace, then namespace files before flows, then path or id. */
 export function compareChanges(a: ResourceChange, b: ResourceChange): number {
   return (

@@ -1,4 +1,3 @@
-import { join } from 'node:path'
 import type { Mode } from '../../model/settings.js'
 import { compareFindings, type Finding, type Severity } from '../../model/finding.js'
 import type { Plan, PlanAction } from '../../model/plan.js'
@@ -22,11 +21,6 @@ export type PlanFileResource = {
   /** Present (true) only for drifted resources. */
   drifted?: true
 } & ({ id: string } | { path: string })
-
-/** Where the plan file goes: under RUNNER_TEMP, one per comment-key. */
-export function planFilePath(runnerTemp: string, commentKey: string): string {
-  return join(runnerTemp, `kestra-gitops-plan-${commentKey}.json`)
-}
 
 /** The JSON document written to the `plan-file` output (docs/inputs.md#plan-file). */
 export interface PlanFile {

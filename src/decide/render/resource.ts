@@ -1,4 +1,5 @@
-import { changeTargets, findingTargets } from '../../apply/gate.js'
+import { findingTargets } from '../../model/targets.js'
+import { changeTargets } from '../../model/targets.js'
 import { resourceName, type FileContentSummary, type ResourceChange } from '../../model/plan.js'
 import type { Finding } from '../../model/finding.js'
 import { escapeText } from '../../model/markdown/escape.js'

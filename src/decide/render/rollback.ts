@@ -1,6 +1,7 @@
-import { itemName, type RestoreResult } from '../../apply/restore.js'
-import type { RollbackResult } from '../../apply/rollback.js'
-import { ROLLBACK_RECORD_KEY } from '../../apply/rollback-record.js'
+import { itemName } from '../../model/after-deploy.js'
+import type { RestoreResult } from '../../model/after-deploy.js'
+import type { RollbackResult } from '../../model/after-deploy.js'
+import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
 import { escapeText } from '../../model/markdown/escape.js'
 import { markdownTable } from '../../model/markdown/table.js'
 

@@ -1,4 +1,5 @@
-import type { SmokeReport, SmokeRun } from '../../apply/smoke.js'
+import type { SmokeRun } from '../../model/after-deploy.js'
+import type { SmokeReport } from '../../model/after-deploy.js'
 import { escapeText, linkTarget } from '../../model/markdown/escape.js'
 import { markdownTable } from '../../model/markdown/table.js'
 

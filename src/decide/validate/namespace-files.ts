@@ -1,5 +1,5 @@
 import type { NamespaceFileEntry } from '../../model/repository.js'
-import { MAX_FILE_BYTES } from '../../gather/repo/namespace-files.js'
+import { MAX_FILE_BYTES } from '../../model/content.js'
 import { fileKey } from '../../model/keys.js'
 import { type Finding, type Severity } from '../../model/finding.js'
 

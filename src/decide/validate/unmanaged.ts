@@ -1,7 +1,7 @@
 import type { RepoModel } from '../../model/repository.js'
 import type { Finding } from '../../model/finding.js'
 import { namespaceFits } from '../../model/managed-namespaces.js'
-import { deployableFlow } from '../../gather/desired.js'
+import { deployableFlow } from '../../model/repository.js'
 
 /**
  * docs/resources.md#system-namespace: `system` is managed only when listed in `namespaces`; its

@@ -1,5 +1,5 @@
-import type { ChangedFiles } from '../../gather/changed-files.js'
-import { NOTHING_FOUND } from '../../model/read-notes.js'
+import type { ChangedFiles } from '../../model/changed-files.js'
+import { NOTHING_FOUND } from '../../model/repository.js'
 import { compareFindings, type Finding } from '../../model/finding.js'
 
 /**

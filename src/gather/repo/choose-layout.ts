@@ -4,13 +4,9 @@ import { IgnoreRules } from './ignore-rules.js'
 import { isYamlFile } from './layout.js'
 import { childOf, type TreeEntry, type TreeSource } from './tree-source.js'
 import { WorkTree } from './work-tree.js'
+import type { ChosenLayout } from '../../model/repository.js'
 
 /** The layout a run reads the repository with, and why (said in the log, the summary and the comment). */
-export interface ChosenLayout {
-  layout: Layout
-  reason: string
-}
-
 /** A top-level folder holding a `flows/` or `files/` folder: a namespace folder of the tenant layout? */
 export interface TopFolder {
   name: string

@@ -1,7 +1,12 @@
 import type { GitTree } from './git-tree.js'
 import { IGNORE_FILE } from './ignore-rules.js'
 import type { LoadHooks } from './load.js'
-import type { FlowFile, NamespaceFileEntry, ReadProblem, RepoModel } from '../../model/repository.js'
+import type {
+  FlowFile,
+  NamespaceFileEntry,
+  ReadProblem,
+  RepoModel
+} from '../../model/repository.js'
 
 /**
  * Which files of a commit need not be read because the work tree holds the same bytes and the work

@@ -4,7 +4,7 @@ import type { Readable, Writable } from 'node:stream'
 import { promisify } from 'node:util'
 import { IGNORE_FILE, type IgnoreRules } from './ignore-rules.js'
 import { summaryOf, type ContentSummary } from '../../model/content.js'
-import { MAX_FILE_BYTES } from './namespace-files.js'
+import { MAX_FILE_BYTES } from '../../model/content.js'
 import {
   childOf,
   type EntryKind,

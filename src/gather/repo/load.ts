@@ -9,7 +9,12 @@ import { LocalFilesTracker, type LocalFiles } from './local-files.js'
 import { flowNamespace, managedNamespaces } from '../../model/managed-namespaces.js'
 import { heldNamespaceIsManaged } from '../../model/namespaces.js'
 import { compareCodeUnits } from '../../model/compare.js'
-import type { FlowFile, NamespaceFileEntry, ReadProblem, RepoModel } from '../../model/repository.js'
+import type {
+  FlowFile,
+  NamespaceFileEntry,
+  ReadProblem,
+  RepoModel
+} from '../../model/repository.js'
 import { EMPTY_CONTENT } from './namespace-files.js'
 import { Breather, mapLimit, Semaphore } from '../../model/concurrency.js'
 import { readFlow } from './read-flow.js'
@@ -18,7 +23,7 @@ import {
   nothingFound,
   otherKindsNotice,
   unmatchedFlowsWarning
-} from '../../model/read-notes.js'
+} from './read-notes.js'
 import { SearchScope } from './search-scope.js'
 import { misnamedTenantFolders } from './tenant-folders.js'
 import type { TreeSource } from './tree-source.js'

@@ -2,12 +2,10 @@ import { createHash } from 'node:crypto'
 import { constants, createReadStream, lstatSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { TextDecoder } from 'node:util'
-import { summaryOf, type ContentSummary } from '../../model/content.js'
+import { MAX_FILE_BYTES, summaryOf, type ContentSummary } from '../../model/content.js'
 import { ActionError } from '../../model/errors.js'
 import type { NamespaceFileEntry } from '../../model/repository.js'
 
-/** Kestra's upload limit: a larger namespace file is an error, decided from its size alone. */
-export const MAX_FILE_BYTES = 100 * 1024 * 1024
 /** Files up to this size are read in one go; larger ones are hashed as a stream. */
 const WHOLE_READ_LIMIT = 4 * 1024 * 1024
 

@@ -1,4 +1,3 @@
-import type { IgnoreRules } from './ignore-rules.js'
 import type { ContentSummary } from '../../model/content.js'
 
 export type EntryKind = 'file' | 'folder' | 'symlink' | 'other'
@@ -36,7 +35,7 @@ export interface TreeSource {
   /** Size, SHA-256 and binary flag of a regular file (see `summariseContent`). */
   summarise(rel: string): Promise<ContentSummary>
   /** What the symbolic link at `rel` leads to; `rules` say which paths are out of bounds. */
-  resolveLink(rel: string, rules: IgnoreRules): Promise<LinkTarget>
+  resolveLink(rel: string, rules: PathExclusions): Promise<LinkTarget>
   /** Where a file's bytes can be read once the load is over ('' when they cannot: a commit). */
   bytesPath(rel: string): string
   /** Whether `.gitignore` files apply (the tree is under version control). */
@@ -46,4 +45,9 @@ export interface TreeSource {
 /** `rel` under `dirRel`. */
 export function childOf(dirRel: string, name: string): string {
   return dirRel === '' ? name : `${dirRel}/${name}`
+}
+
+/** The ignore rules as a tree source consults them (IgnoreRules implements it). */
+export interface PathExclusions {
+  excludesPath(rel: string): Promise<boolean>
 }

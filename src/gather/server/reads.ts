@@ -1,4 +1,5 @@
-import { readMarkers, type EarlyMarkers } from '../../apply/commit-marker.js'
+import { readMarkers } from '../commit-markers.js'
+import type { EarlyMarkers } from '../commit-markers.js'
 import type { MarkerReading } from '../../model/commit-marker.js'
 import { Semaphore } from '../../model/concurrency.js'
 import type { KestraApi } from '../../kestra/api.js'

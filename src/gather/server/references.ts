@@ -4,7 +4,7 @@ import { mapLimit } from '../../model/concurrency.js'
 import type { RepoModel } from '../../model/repository.js'
 import type { Finding } from '../../model/finding.js'
 import { referenceFindings, type FlowReference } from '../../decide/validate/references.js'
-import { deployableFlow } from '../desired.js'
+import { deployableFlow } from '../../model/repository.js'
 
 /**
  * `read('…')` of namespace files and subflow targets must exist in the repository or on the server.

@@ -1,7 +1,7 @@
-import type { Layout, Settings } from './settings.js'
-import type { HiddenFlow } from '../gather/repo/hidden-flows.js'
-import { GIT_IGNORE_FILE, type IgnoreRule } from '../gather/repo/ignore-rules.js'
-import type { ReadProblem, RepoModel } from './repository.js'
+import type { Layout, Settings } from '../../model/settings.js'
+import type { HiddenFlow } from './hidden-flows.js'
+import { GIT_IGNORE_FILE, type IgnoreRule } from './ignore-rules.js'
+import { NOTHING_FOUND, type ReadProblem, type RepoModel } from '../../model/repository.js'
 
 /** The settings a note speaks of, the layout resolved. */
 type ReadSettings = Pick<Settings, 'root' | 'flowGlobs' | 'namespaceFiles'> & { layout: Layout }
@@ -41,9 +41,6 @@ export function unmatchedFlowsWarning(
     message: `${sorted.length} flow file(s) under root ${why}, or set layout: anywhere to read every flow`
   }
 }
-
-/** The rule id of `nothingFound`: about the run, not about a file, so never demoted on a pull request. */
-export const NOTHING_FOUND = 'nothing-found'
 
 /**
  * A run that finds no resource at all is an error that says where it looked, and which
