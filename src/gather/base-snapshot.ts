@@ -56,7 +56,12 @@ export async function readBaseSnapshot(
   const tree = await opening
   if (!tree) return undefined
   try {
-    return snapshotOf(await loadRepository(tree, settings, { known: workTreeReuse(current, tree) }))
+    return snapshotOf(
+      await loadRepository(tree, settings, {
+        known: workTreeReuse(current, tree),
+        layout: current.layout
+      })
+    )
   } finally {
     await tree.close()
   }

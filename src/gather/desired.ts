@@ -10,7 +10,7 @@ import { mapLimit } from '../model/concurrency.js'
  */
 export async function desiredState(
   model: RepoModel,
-  actual?: Map<string, ActualNamespace>
+  actual?: ReadonlyMap<string, ActualNamespace>
 ): Promise<{ flows: DesiredFlow[]; files: DesiredFile[] }> {
   const managed = new Set(model.managedNamespaces)
   const seen = new Set<string>()

@@ -42,3 +42,10 @@ export interface MarkerReading {
 export function short(sha: string): string {
   return sha.slice(0, 12)
 }
+
+/** A reading started before the plan was ready, so that it overlaps other work. */
+export interface EarlyMarkers {
+  /** Sorted. */
+  namespaces: string[]
+  reading: Promise<MarkerReading>
+}

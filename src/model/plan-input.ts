@@ -51,7 +51,7 @@ export interface PlanInput {
   namespaces: string[]
   desired: { flows: DesiredFlow[]; files: DesiredFile[] }
   /** Server state per managed namespace; a missing entry means the namespace holds nothing. */
-  actual: Map<string, ActualNamespace>
+  actual: ReadonlyMap<string, ActualNamespace>
   scope: 'all' | 'changed'
   /** Workspace-relative paths changed by the PR or push; when undefined every file counts as changed. */
   changedFiles?: ReadonlySet<string>

@@ -11,7 +11,7 @@ import type { Plan, PlanCounts, ResourceChange } from '../model/plan.js'
 import type { ChangedFiles } from '../model/changed-files.js'
 import { commitTime } from '../gather/repo/commit-time.js'
 import type { RepoModel } from '../model/repository.js'
-import type { FlowReference } from '../decide/validate/references.js'
+import type { FlowReference } from '../model/references.js'
 import { renderComment } from '../decide/render/comment.js'
 import { countsText } from '../decide/render/headline.js'
 import type { ReportInput } from '../decide/render/input.js'
@@ -33,7 +33,7 @@ export interface PlanModeArgs {
   /** The repository flows' references, collected by the checks. */
   references: FlowReference[]
   changed: ChangedFiles
-  state: Map<string, ActualNamespace>
+  state: ReadonlyMap<string, ActualNamespace>
   /** The base commit's snapshot being read (readBaseSnapshot), when the event has a base. */
   base?: Promise<BaseSnapshot | undefined>
   report: ReportInput

@@ -2,7 +2,8 @@ import type { RemoteFlow } from '../../model/kestra.js'
 import { parseFlowFile } from '../../model/flow-file.js'
 import type { FlowFile } from '../../model/repository.js'
 import { flowKey } from '../../model/keys.js'
-import { collectReferences, type FlowReference } from '../validate/references.js'
+import { collectReferences } from '../validate/references.js'
+import type { FlowReference } from '../../model/references.js'
 import type { CallEdge } from './impact.js'
 
 /**

@@ -16,7 +16,8 @@ import { inputFindings } from './inputs.js'
 import { labelFindings } from './labels.js'
 import { namespaceFileFindings } from './namespace-files.js'
 import { pluginDefaultFindings, pluginDefaultsRefFindings } from './plugin-defaults.js'
-import { referencesOf, type FlowReference } from './references.js'
+import { referencesOf } from './references.js'
+import type { FlowReference } from '../../model/references.js'
 import { scheduleCronFindings } from './schedule-cron.js'
 import { byRelease } from './rule-releases.js'
 import { resolveVersioned, type KestraVersion, type VersionedFinding } from '../../model/version.js'
@@ -26,12 +27,7 @@ import { unquotedPebbleFindings } from './unquoted-pebble.js'
 import { aliasFindings, multipleDocumentFindings, notAFlowFinding, yamlFindings } from './yaml.js'
 
 export { nodePosition } from './flow-document.js'
-export {
-  collectReferences,
-  referenceFindings,
-  type FlowReference,
-  type KnownResources
-} from './references.js'
+export { collectReferences, referenceFindings } from './references.js'
 
 export type { KestraVersion } from '../../model/version.js'
 

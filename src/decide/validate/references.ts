@@ -6,28 +6,8 @@ import { FlowDocument, nodePosition, offsetPosition } from './flow-document.js'
 import { blankStrings, expressions, templatedScalars } from './pebble.js'
 import { taskTree } from './task-tree.js'
 import { FLOW_TRIGGER_TYPES, FOREACH_ITEM_TYPES, SUBFLOW_TYPES } from './tasks.js'
-
-interface ReferenceSite {
-  file: string
-  line: number
-  column: number
-  /** flowKey of the flow holding the reference. */
-  fromFlow: string
-}
-
-export type FlowReference =
-  | ({ kind: 'file'; namespace: string; path: string } & ReferenceSite)
-  | ({
-      kind: 'flow'
-      via: 'subflow' | 'foreach' | 'flow-trigger'
-      namespace: string
-      id: string
-    } & ReferenceSite)
-
-export interface KnownResources {
-  hasFile(namespace: string, path: string): boolean
-  hasFlow(namespace: string, id: string): boolean
-}
+import type { FlowReference, KnownResources } from '../../model/references.js'
+import type { KnownTargets } from '../../model/snapshot.js'
 
 /**
  * References a flow makes that can be checked without plugins: `read('…')` of a namespace file,
@@ -239,4 +219,12 @@ function flowReferences(document: FlowDocument, fromFlow: string): FlowReference
     }
   }
   return refs
+}
+
+/** The targets gather/ found, as `referenceFindings` asks about them. */
+export function knownResources({ files, flows }: KnownTargets): KnownResources {
+  return {
+    hasFile: (namespace, path) => files.has(`${namespace}\0${path}`),
+    hasFlow: (namespace, id) => flows.has(`${namespace}\0${id}`)
+  }
 }

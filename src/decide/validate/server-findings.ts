@@ -1,3 +1,4 @@
+import type { ServerAnswer } from '../../model/snapshot.js'
 import { isPair, isScalar, visit, type Document, type LineCounter } from 'yaml'
 import type { ServerConstraint, ServerValidation } from '../../model/kestra.js'
 import type { FlowFile, Position } from '../../model/repository.js'
@@ -172,4 +173,12 @@ function namedValuePosition(
   if (type) return scalarPosition(doc, lineCounter, type)
   const ref = /pluginDefaultsRef '([^']*)'/.exec(message)?.[1]
   return ref === undefined ? undefined : scalarPosition(doc, lineCounter, ref, 'pluginDefaultsRef')
+}
+
+/** The findings of every batch the server validated (see `serverFindings`). */
+export function serverAnswerFindings(
+  answers: readonly ServerAnswer[],
+  repositoryFlows: ReadonlySet<string>
+): Finding[] {
+  return answers.flatMap(({ flows, results }) => serverFindings(flows, results, repositoryFlows))
 }

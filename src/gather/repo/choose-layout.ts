@@ -1,5 +1,5 @@
 import { NAMESPACE_PATTERN } from '../../model/namespaces.js'
-import { type Layout, type Settings } from '../../model/settings.js'
+import { type Settings } from '../../model/settings.js'
 import { IgnoreRules } from './ignore-rules.js'
 import { isYamlFile } from './layout.js'
 import { childOf, type TreeEntry, type TreeSource } from './tree-source.js'
@@ -30,14 +30,13 @@ export async function chooseLayout(
   return decideLayout(await topFolders(tree, rules))
 }
 
-/** The settings with `auto` resolved for the repository under `root` (the same for every read of a run). */
-export async function resolveLayout(
+/** The layout of the work tree under `root`: chosen once, every read of a run uses it. */
+export async function chooseWorkTreeLayout(
   settings: Settings,
   workspace: string
-): Promise<Settings & { layout: Layout }> {
+): Promise<ChosenLayout> {
   const tree = new WorkTree(workspace, settings.root)
-  const { layout, reason } = await chooseLayout(settings, tree, new IgnoreRules(tree))
-  return { ...settings, layout, layoutReason: reason }
+  return chooseLayout(settings, tree, new IgnoreRules(tree))
 }
 
 /** `auto` without a namespace input: tenant when the top-level folders are namespaces their flows use. */

@@ -38,13 +38,13 @@ export function isYamlFile(rel: string): boolean {
   return YAML_FILE.test(rel)
 }
 
-export function layoutRules(settings: Settings & { layout: Layout }): LayoutRules {
+export function layoutRules(settings: Settings, layout: Layout): LayoutRules {
   const flowAreas: FlowArea[] = []
   const fileAreas: FileArea[] = []
-  if (settings.layout === 'tenant') {
+  if (layout === 'tenant') {
     flowAreas.push({ dir: [NAMESPACE_PATTERN, 'flows'], expectedNamespaceOf: (s) => s[0] })
     fileAreas.push({ dir: [NAMESPACE_PATTERN, 'files'], namespaceOf: (s) => s[0]!, prefix: '' })
-  } else if (settings.layout === 'namespace') {
+  } else if (layout === 'namespace') {
     const namespace = settings.namespace!
     flowAreas.push({ dir: ['flows'], expectedNamespaceOf: () => namespace })
     fileAreas.push({ dir: ['files'], namespaceOf: () => namespace, prefix: '' })
@@ -56,7 +56,7 @@ export function layoutRules(settings: Settings & { layout: Layout }): LayoutRule
       prefix: mapping.prefix
     })
   }
-  const globs = settings.layout === 'custom' ? flowGlobs(settings.flowGlobs) : undefined
+  const globs = layout === 'custom' ? flowGlobs(settings.flowGlobs) : undefined
   const searched: Segment[][] = [
     ...flowAreas.map((a) => a.dir),
     ...fileAreas.map((a) => a.dir),
@@ -72,7 +72,7 @@ export function layoutRules(settings: Settings & { layout: Layout }): LayoutRule
       const area = flowAreas.find((a) => startsWith(dirs, a.dir))
       if (area) placement.flow = { expectedNamespace: area.expectedNamespaceOf(segments) }
       else if (globs?.matches(rel)) placement.flow = {}
-      else if (settings.layout === 'anywhere') placement.flow = { ifFlowDocument: true }
+      else if (layout === 'anywhere') placement.flow = { ifFlowDocument: true }
       return placement
     },
     mayContain(dirRel) {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import type { Layout, Settings } from '../../model/settings.js'
+import type { Settings } from '../../model/settings.js'
 import { chooseLayout } from './choose-layout.js'
 import { IgnoreRules } from './ignore-rules.js'
 import { type ContentSummary } from '../../model/content.js'
@@ -10,6 +10,7 @@ import { flowNamespace, managedNamespaces } from '../../model/managed-namespaces
 import { heldNamespaceIsManaged } from '../../model/namespaces.js'
 import { compareCodeUnits } from '../../model/compare.js'
 import type {
+  ChosenLayout,
   FlowFile,
   NamespaceFileEntry,
   ReadProblem,
@@ -58,6 +59,8 @@ export interface LoadHooks {
    * is not read again; undefined to read it.
    */
   known?(rel: string): Pick<Discovery, 'flows' | 'files' | 'problems'> | undefined
+  /** The layout already chosen for the run (every read of a run uses the same); chosen here otherwise. */
+  layout?: ChosenLayout
 }
 
 interface Placed {
@@ -92,7 +95,7 @@ export async function loadRepository(
     workspace,
     root: resolve(workspace, rootRel),
     rootRel,
-    layout: await chooseLayout(settings, tree, rules),
+    layout: hooks.layout ?? (await chooseLayout(settings, tree, rules)),
     flows: [],
     files: [],
     managedNamespaces: managedNamespaces([], [], settings.extraNamespaces),
@@ -106,8 +109,8 @@ export async function loadRepository(
     })
     return model
   }
-  const chosen: Settings & { layout: Layout } = { ...settings, layout: model.layout.layout }
-  const layout = layoutRules(chosen)
+  const chosen = model.layout.layout
+  const layout = layoutRules(settings, chosen)
   const search = await SearchScope.of(tree)
   const walking = new Semaphore(CONCURRENCY)
   const walk = await walkTree({
@@ -137,7 +140,7 @@ export async function loadRepository(
     layout,
     rules,
     search,
-    readsEveryFlow: chosen.layout === 'anywhere'
+    readsEveryFlow: chosen === 'anywhere'
   }
   const breather = new Breather()
   const load = (entries: Placed[]) =>
@@ -165,13 +168,13 @@ export async function loadRepository(
     ...(await hiddenFlows(walk.hidden, {
       tree,
       rules: layout,
-      layout: chosen.layout,
+      layout: chosen,
       limit: (task) => walking.run(task)
     })),
     ...found.flatMap((part) => part.hidden)
   ]
 
-  if (chosen.layout === 'tenant') {
+  if (chosen === 'tenant') {
     for (const folder of await misnamedTenantFolders(tree, rules)) {
       model.readProblems.push({
         severity: 'warning',
@@ -197,10 +200,11 @@ export async function loadRepository(
   const otherKinds = found.flatMap((part) => part.otherKinds)
   const unmatched = found.flatMap((part) => part.unmatched)
   if (otherKinds.length > 0) model.readProblems.push(otherKindsNotice(otherKinds))
-  if (unmatched.length > 0) model.readProblems.push(unmatchedFlowsWarning(unmatched, chosen))
-  model.readProblems.push(...hiddenFlowsWarnings(hidden, chosen, rootRel))
+  if (unmatched.length > 0)
+    model.readProblems.push(unmatchedFlowsWarning(unmatched, settings, chosen))
+  model.readProblems.push(...hiddenFlowsWarnings(hidden, settings, chosen, rootRel))
   if (model.flows.length + model.files.length === 0 && settings.extraNamespaces.length === 0) {
-    model.readProblems.push(nothingFound(model, chosen, hidden))
+    model.readProblems.push(nothingFound(model, settings, chosen, hidden))
   }
   model.flows.sort(byFlowOrder)
   model.files.sort(byFileOrder)

@@ -4,7 +4,7 @@ import { GIT_IGNORE_FILE, type IgnoreRule } from './ignore-rules.js'
 import { NOTHING_FOUND, type ReadProblem, type RepoModel } from '../../model/repository.js'
 
 /** The settings a note speaks of, the layout resolved. */
-type ReadSettings = Pick<Settings, 'root' | 'flowGlobs' | 'namespaceFiles'> & { layout: Layout }
+type ReadSettings = Pick<Settings, 'root' | 'flowGlobs' | 'namespaceFiles'>
 
 /** At most this many paths are named in a note; the count says the rest. */
 const NAMED = 5
@@ -28,13 +28,14 @@ export function otherKindsNotice(skipped: readonly { file: string; type: string 
  */
 export function unmatchedFlowsWarning(
   files: readonly string[],
-  settings: ReadSettings
+  settings: ReadSettings,
+  layout: Layout
 ): ReadProblem {
   const sorted = [...files].sort()
   const why =
-    settings.layout === 'custom'
+    layout === 'custom'
       ? `are not matched by the flows globs (${settings.flowGlobs.join(', ')}): ${named(sorted)}. Widen the globs`
-      : `are not read by the ${settings.layout} layout: ${named(sorted)}. Move them to ${flowPlaces(settings).join(', ')}`
+      : `are not read by the ${layout} layout: ${named(sorted)}. Move them to ${flowPlaces(settings, layout).join(', ')}`
   return {
     severity: 'warning',
     file: sorted[0]!,
@@ -49,6 +50,7 @@ export function unmatchedFlowsWarning(
 export function nothingFound(
   model: Pick<RepoModel, 'rootRel' | 'layout'>,
   settings: ReadSettings,
+  layout: Layout,
   hidden: readonly HiddenFlow[] = []
 ): ReadProblem {
   const byRule = groupByRule(hidden, model.rootRel)
@@ -63,8 +65,8 @@ export function nothingFound(
     file: model.rootRel || '.',
     rule: NOTHING_FOUND,
     message:
-      `No flow or namespace file found: the ${settings.layout} layout (${model.layout.reason}) ` +
-      `looked in ${lookedIn(settings)} under root '${settings.root}'.${hiding} Set namespace (flows/ and files/ ` +
+      `No flow or namespace file found: the ${layout} layout (${model.layout.reason}) ` +
+      `looked in ${lookedIn(settings, layout)} under root '${settings.root}'.${hiding} Set namespace (flows/ and files/ ` +
       'of one namespace), layout (tenant, namespace, anywhere, custom) or root (the folder holding ' +
       'the flows), or list the namespaces to manage in namespaces'
   }
@@ -78,12 +80,13 @@ export function nothingFound(
 export function hiddenFlowsWarnings(
   hidden: readonly HiddenFlow[],
   settings: ReadSettings,
+  layout: Layout,
   rootRel: string
 ): ReadProblem[] {
   const what =
-    settings.layout === 'custom'
+    layout === 'custom'
       ? `file(s) that the flows globs (${settings.flowGlobs.join(', ')}) match`
-      : `flow document(s) that the ${settings.layout} layout would read`
+      : `flow document(s) that the ${layout} layout would read`
   return groupByRule(hidden, rootRel).map(({ rule, rels, files }) => ({
     severity: 'warning',
     file: inWorkspace(rootRel, rule.file ?? rels[0]!),
@@ -149,19 +152,19 @@ function inWorkspace(rootRel: string, rel: string): string {
   return rootRel === '' ? rel : `${rootRel}/${rel}`
 }
 
-function lookedIn(settings: ReadSettings): string {
-  const files = { tenant: ['<namespace>/files/'], namespace: ['files/'] }[settings.layout as string]
+function lookedIn(settings: ReadSettings, layout: Layout): string {
+  const files = { tenant: ['<namespace>/files/'], namespace: ['files/'] }[layout as string]
   const mapped = settings.namespaceFiles.map(({ dir }) => `${dir || '.'}/`)
-  return [...flowPlaces(settings), ...(files ?? []), ...mapped].join(', ')
+  return [...flowPlaces(settings, layout), ...(files ?? []), ...mapped].join(', ')
 }
 
-function flowPlaces(settings: ReadSettings): string[] {
+function flowPlaces(settings: ReadSettings, layout: Layout): string[] {
   return {
     tenant: ['<namespace>/flows/'],
     namespace: ['flows/'],
     anywhere: ['every folder'],
     custom: settings.flowGlobs
-  }[settings.layout]
+  }[layout]
 }
 
 function named(paths: readonly string[]): string {

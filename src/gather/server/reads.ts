@@ -1,8 +1,9 @@
-import { readMarkers } from '../commit-markers.js'
-import type { EarlyMarkers } from '../commit-markers.js'
+import { readMarkers } from '../../kestra/commit-markers.js'
+import type { EarlyMarkers } from '../../model/commit-marker.js'
 import type { MarkerReading } from '../../model/commit-marker.js'
 import { Semaphore } from '../../model/concurrency.js'
 import type { KestraApi } from '../../kestra/api.js'
+import { settle, valueOf, type Outcome } from '../../model/outcome.js'
 import type { RemoteFlow } from '../../model/kestra.js'
 import { fileNaming, repositoryNames } from '../../kestra/file-paths.js'
 import { serverFile } from '../../model/server-file.js'
@@ -20,8 +21,8 @@ const EXPORTS_AT_ONCE = 8
  * loading repository reveals it, so the answers come while the repository is still being read and checked.
  */
 export class ServerReads {
-  private readonly flows = new Map<string, Promise<RemoteFlow[]>>()
-  private readonly files = new Map<string, Promise<ServerFile[]>>()
+  private readonly flows = new Map<string, Promise<Outcome<RemoteFlow[]>>>()
+  private readonly files = new Map<string, Promise<Outcome<ServerFile[]>>>()
   private readonly markers = new Map<string, Promise<MarkerReading>>()
   /** The repository's namespace files, as the loading reads them. */
   private readonly localFiles: Promise<LocalFiles>
@@ -57,9 +58,8 @@ export class ServerReads {
           })
         )
       })
-    for (const pending of [flows, files]) pending.catch(() => undefined)
-    this.flows.set(namespace, flows)
-    this.files.set(namespace, files)
+    this.flows.set(namespace, settle(flows))
+    this.files.set(namespace, settle(files))
     if (this.options.markers) this.markers.set(namespace, readMarkers(this.api, [namespace]))
   }
 
@@ -79,8 +79,8 @@ export class ServerReads {
       model.managedNamespaces.map(async (namespace) => {
         this.start(namespace)
         const [flows, files] = await Promise.all([
-          this.flows.get(namespace)!,
-          this.files.get(namespace)!
+          valueOf(this.flows.get(namespace)!),
+          valueOf(this.files.get(namespace)!)
         ])
         return [namespace, { flows, files }] as const
       })

@@ -1,20 +1,20 @@
 import type { KestraApi } from '../../kestra/api.js'
-import type { ActualNamespace } from '../../model/plan-input.js'
 import { mapLimit } from '../../model/concurrency.js'
-import type { RepoModel } from '../../model/repository.js'
-import type { Finding } from '../../model/finding.js'
-import { referenceFindings, type FlowReference } from '../../decide/validate/references.js'
-import { deployableFlow } from '../../model/repository.js'
+import type { ActualNamespace } from '../../model/plan-input.js'
+import type { FlowReference } from '../../model/references.js'
+import { deployableFlow, type RepoModel } from '../../model/repository.js'
+import type { KnownTargets } from '../../model/snapshot.js'
 
 /**
- * `read('…')` of namespace files and subflow targets must exist in the repository or on the server.
- * Managed namespaces are answered from the bulk server state; others with one request per missing target.
+ * Which targets of `read('…')` and of subflows exist, in the repository or on the server. Managed
+ * namespaces are answered from the bulk server state; others with one request per target the repository
+ * does not hold. decide/ turns the missing ones into findings.
  */
-export async function checkReferences(
+export async function knownTargets(
   model: RepoModel,
-  refs: FlowReference[],
-  server?: { api: KestraApi; state?: Map<string, ActualNamespace> }
-): Promise<Finding[]> {
+  refs: readonly FlowReference[],
+  server?: { api: KestraApi; state?: ReadonlyMap<string, ActualNamespace> }
+): Promise<KnownTargets> {
   const files = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`))
   const flows = new Set(model.flows.filter(deployableFlow).map((f) => `${f.namespace}\0${f.id}`))
   for (const [namespace, actual] of server?.state ?? []) {
@@ -34,21 +34,14 @@ export async function checkReferences(
       if (exists) (ref.kind === 'file' ? files : flows).add(targetOf(ref))
     })
   }
-  return referenceFindings(
-    refs,
-    {
-      hasFile: (namespace, path) => files.has(`${namespace}\0${path}`),
-      hasFlow: (namespace, id) => flows.has(`${namespace}\0${id}`)
-    },
-    server !== undefined
-  )
+  return { files, flows }
 }
 
 function targetOf(ref: FlowReference): string {
   return ref.kind === 'file' ? `${ref.namespace}\0${ref.path}` : `${ref.namespace}\0${ref.id}`
 }
 
-function uniqueTargets(refs: FlowReference[]): FlowReference[] {
+function uniqueTargets(refs: readonly FlowReference[]): FlowReference[] {
   const seen = new Map<string, FlowReference>()
   for (const ref of refs) seen.set(`${ref.kind}\0${targetOf(ref)}`, ref)
   return [...seen.values()]

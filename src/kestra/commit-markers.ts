@@ -1,4 +1,4 @@
-import type { KestraApi } from '../kestra/api.js'
+import type { KestraApi } from './api.js'
 import {
   type MarkerReading,
   type RecordedMarkers,
@@ -7,13 +7,6 @@ import {
 } from '../model/commit-marker.js'
 import type { Semaphore } from '../model/concurrency.js'
 import { errorMessage } from '../model/errors.js'
-
-/** A reading started before the plan was ready, so that it overlaps other work. */
-export interface EarlyMarkers {
-  /** Sorted. */
-  namespaces: string[]
-  reading: Promise<MarkerReading>
-}
 
 /**
  * The marker of each namespace. A marker that cannot be read leaves the order unknown, like a commit missing
