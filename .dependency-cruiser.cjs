@@ -12,17 +12,17 @@ const LAYERS = [
   { name: 'github', path: '^src/github/', may: ['model'] },
   { name: 'report', path: '^src/report/', may: ['model'] },
   { name: 'gather', path: '^src/gather/', may: ['model', 'kestra', 'github'] },
-  { name: 'decide/validate', path: '^src/decide/validate/', may: ['model'] },
-  { name: 'decide/plan', path: '^src/decide/plan/', may: ['model', 'decide/validate'] },
+  { name: 'decide/validate', path: '^src/decide/validate/', may: ['model', 'decide'] },
+  { name: 'decide/plan', path: '^src/decide/plan/', may: ['model', 'decide', 'decide/validate'] },
   {
     name: 'decide/render',
     path: '^src/decide/render/',
-    may: ['model', 'decide/validate', 'decide/plan']
+    may: ['model', 'decide', 'decide/validate', 'decide/plan']
   },
   {
     name: 'decide',
     path: '^src/decide/[^/]+$',
-    may: ['model', 'decide/validate', 'decide/plan', 'decide/render']
+    may: ['model']
   },
   { name: 'apply', path: '^src/apply/', may: ['model', 'kestra', 'github'] },
   { name: 'kinds/*/gather', path: '^src/kinds/[^/]+/gather', may: ['model', 'gather', 'kestra'] },

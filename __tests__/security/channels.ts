@@ -16,6 +16,7 @@ import { terminalReporter } from '../../src/report/terminal-reporter.js'
 import { palette } from '../../src/report/terminal-style.js'
 import type { Finding } from '../../src/model/finding.js'
 import { COMMIT, mixedPlan } from '../render/fixtures.js'
+import { DECIDE_KINDS } from '../../src/kinds/index.js'
 
 export type Channel = (edge: OutputEdge, text: string) => string
 
@@ -71,7 +72,12 @@ export const CHANNELS: Record<string, Channel> = {
     edge.text(renderComment({ ...edge.shown(report(text)), commentKey: 'default' })),
   'plan file': (edge, text) => {
     const { plan, ...meta } = report(text)
-    const document = planJson(plan!, { ...meta, server: meta.server!, findings: meta.findings })
+    const document = planJson(plan!, {
+      ...meta,
+      server: meta.server!,
+      findings: meta.findings,
+      kinds: DECIDE_KINDS
+    })
     return edge.text(JSON.stringify(edge.shown(document), null, 2))
   },
   output: (edge, text) => edge.text(`https://github.com/octo/kestra-repo/pull/7#${text}`),

@@ -16,6 +16,7 @@ import { Semaphore } from '../../src/model/concurrency.js'
 import { serverFile } from '../../src/model/server-file.js'
 import { desiredState } from '../../src/gather/desired.js'
 import { parseSettings } from '../../src/config/settings.js'
+import { DECIDE_KINDS } from '../../src/kinds/index.js'
 
 export interface BaselineResult {
   wallMs: number
@@ -80,13 +81,16 @@ export async function perResourceBaseline(input: {
       actual.set(namespace, await readNamespace(namespace))
     )
   )
-  const built = buildPlan({
-    namespaces: model.managedNamespaces,
-    desired: await desiredState(model, actual),
-    actual,
-    scope: 'all',
-    deleteEnabled: false
-  })
+  const built = buildPlan(
+    {
+      namespaces: model.managedNamespaces,
+      desired: await desiredState(model, actual),
+      actual,
+      scope: 'all',
+      deleteEnabled: false
+    },
+    DECIDE_KINDS
+  )
   const reference = await commitTime(input.workspace, input.sha)
   const { plan } = withImpact(built, {
     ...callGraph({ flows: model.flows, references: collectReferences(model.flows) }, actual),

@@ -12,6 +12,7 @@ import { check } from './check.js'
 import { failureMessage, tally } from '../decide/validate/verdict.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { planMode } from './plan-mode.js'
+import { KINDS } from '../kinds/index.js'
 import type { RunPorts } from './ports.js'
 
 export interface RunOutcome {
@@ -79,7 +80,8 @@ export async function execute(
       changed: checked.changed,
       state: checked.state,
       base: checked.base,
-      report
+      report,
+      kinds: KINDS
     }).catch((error: unknown) => {
       publish(checked.findings) // the checks' findings still reach the annotations
       throw error

@@ -22,6 +22,7 @@ import type { Finding } from '../model/finding.js'
 import { baseCommit, baseFromApi } from '../gather/base-snapshot.js'
 import { desiredState } from '../gather/desired.js'
 import type { RunPorts } from './ports.js'
+import type { Kind } from '../kinds/kind.js'
 import { sortFindings } from '../decide/validate/verdict.js'
 import { phase } from '../report/phase.js'
 
@@ -37,6 +38,8 @@ export interface PlanModeArgs {
   /** The base commit's snapshot being read (readBaseSnapshot), when the event has a base. */
   base?: Promise<BaseSnapshot | undefined>
   report: ReportInput
+  /** The resource kinds of the run (the registry's). */
+  kinds: readonly Kind[]
 }
 
 /**
@@ -67,9 +70,13 @@ export async function planMode(
     reporter,
     'Plan',
     async () => {
-      let built = buildPlan(input)
+      const kinds = args.kinds.map((kind) => kind.decide)
+      let built = buildPlan(input, kinds)
       if (baseSha && !input.base && ports.github) {
-        built = buildPlan({ ...input, base: await baseFromApi(built, ports.github, baseSha) })
+        built = buildPlan(
+          { ...input, base: await baseFromApi(built, ports.github, baseSha) },
+          kinds
+        )
       }
       const impact = withImpact(built, {
         ...callGraph({ flows: model.flows, references: args.references }, state),
@@ -91,7 +98,8 @@ export async function planMode(
     server: settings.server ?? '',
     tenant: settings.tenant,
     commit: context.sha,
-    findings: report.findings
+    findings: report.findings,
+    kinds: args.kinds.map((kind) => kind.decide)
   })
   mkdirSync(context.runnerTemp, { recursive: true })
   writeFileSync(planFile, edge.text(`${JSON.stringify(edge.shown(planDocument), null, 2)}\n`))

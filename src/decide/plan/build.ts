@@ -1,3 +1,4 @@
+import type { DecideKind } from '../kind.js'
 import type { RemoteFlow } from '../../model/kestra.js'
 import { fileKey, flowKey } from '../../model/keys.js'
 import { decodeText } from '../../model/content.js'
@@ -8,12 +9,12 @@ import { fingerprint } from './fingerprint.js'
 import type { DesiredFile, DesiredFlow, PlanInput, ServerFile } from '../../model/plan-input.js'
 import { normaliseText } from '../../model/content.js'
 import { comparableFlowSource } from '../../model/normalise.js'
-import { compareChanges } from './order.js'
+import { changeOrder } from './order.js'
 import { compareCodeUnits } from '../../model/compare.js'
 import type { FileChange, FlowChange, Plan, PlanAction, ResourceChange } from '../../model/plan.js'
 
 /** Compares what the repository declares with what the server holds. Pure: no I/O. */
-export function buildPlan(input: PlanInput): Plan {
+export function buildPlan(input: PlanInput, kinds: readonly DecideKind[]): Plan {
   const limits: DiffLimits = { ...DEFAULT_DIFF_LIMITS, ...input.diffLimits }
   const desiredFlows = indexByFile(input.desired.flows, (f) => flowKey(f.namespace, f.id))
   const desiredFiles = indexByFile(input.desired.files, (f) => fileKey(f.namespace, f.path))
@@ -93,7 +94,7 @@ export function buildPlan(input: PlanInput): Plan {
     resources.push(change)
   }
 
-  resources.sort(compareChanges)
+  resources.sort(changeOrder(kinds))
   return {
     resources,
     namespaces,

@@ -1,3 +1,4 @@
+import { kindOf, type DecideKind } from '../kind.js'
 import type { Mode } from '../../model/settings.js'
 import { compareFindings, type Finding, type Severity } from '../../model/finding.js'
 import type { Plan, PlanAction } from '../../model/plan.js'
@@ -10,6 +11,8 @@ export interface PlanFileMeta {
   /** Full sha of the planned commit. */
   commit: string
   findings: readonly Finding[]
+  /** The run's resource kinds: each names its changes in the file. */
+  kinds: readonly DecideKind[]
 }
 
 export type PlanFileResource = {
@@ -42,14 +45,17 @@ export function planJson(plan: Plan, meta: PlanFileMeta): PlanFile {
     server: meta.server,
     tenant: meta.tenant,
     commit: meta.commit,
-    resources: plan.resources.map((r) => ({
-      kind: r.kind,
-      namespace: r.namespace,
-      ...(r.kind === 'flow' ? { id: r.id } : { path: r.path }),
-      action: r.action,
-      ...(r.kind === 'flow' && r.current && { revision: r.current.revision }),
-      ...(r.drifted && { drifted: true as const })
-    })),
+    resources: plan.resources.map((r) => {
+      const kind = kindOf(meta.kinds, r)
+      return {
+        kind: r.kind,
+        namespace: r.namespace,
+        ...kind.planFileIdentity(r),
+        action: r.action,
+        ...kind.planFileDetails(r),
+        ...(r.drifted && { drifted: true as const })
+      } as PlanFileResource
+    }),
     findings: [...meta.findings]
       .sort(compareFindings)
       .map(({ severity, file, line, message }) => ({ severity, file, line, message }))
