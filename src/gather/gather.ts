@@ -1,4 +1,6 @@
 import { detectChangedFiles } from './changed-files.js'
+import { desiredState } from './desired.js'
+import { commitTime } from './repo/commit-time.js'
 import { openBaseTree, readBaseSnapshot } from './base-snapshot.js'
 import { loadRepository } from './repo/load.js'
 import { WorkTree } from './repo/work-tree.js'
@@ -79,6 +81,8 @@ export function gather(input: GatherInput): Gathering {
     const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined
     const base = openingBase && settle(readBaseSnapshot(valueOf(openingBase), settings, model))
     const changed = settle(changedFiles(input))
+    const desired = reading && settle(valueOf(reading).then((held) => desiredState(model, held)))
+    const committed = planning ? commitTime(context.workspace, context.sha) : undefined
     const state = reading ?? settle(Promise.resolve(undefined))
     const snapshot = settle(
       (async (): Promise<Snapshot> => {
@@ -92,6 +96,8 @@ export function gather(input: GatherInput): Gathering {
           serverAnswers: answers && (await valueOf(answers)),
           targets: await knownTargets(model, references, kestra && { api: kestra, state: held }),
           markers,
+          desired: desired && (await valueOf(desired)),
+          commitTime: await committed,
           base
         })
       })()

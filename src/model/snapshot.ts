@@ -2,8 +2,11 @@ import type { ChangedFiles } from './changed-files.js'
 import type { EarlyMarkers } from './commit-marker.js'
 import type { ServerValidation } from './kestra.js'
 import type { Outcome } from './outcome.js'
-import type { ActualNamespace, BaseSnapshot } from './plan-input.js'
+import type { ActualNamespace, BaseSnapshot, PlanInput } from './plan-input.js'
 import type { ChosenLayout, FlowFile, RepoModel } from './repository.js'
+
+/** The resources the repository wants on the server. */
+export type Desired = PlanInput['desired']
 
 /** One batch of flows the server validated, and its verdict on each (in order). */
 export interface ServerAnswer {
@@ -36,6 +39,10 @@ export interface Snapshot {
   readonly targets: KnownTargets
   /** The deployed-commit markers, being read (deploy only). */
   readonly markers: EarlyMarkers | undefined
+  /** What the repository wants on the server, its changed files' bytes read (plan and deploy only). */
+  readonly desired: Desired | undefined
+  /** The commit's committer time, when git can tell (plan and deploy only): the impact's reference time. */
+  readonly commitTime: Date | undefined
   /** The repository at the base commit, being read (plan and deploy with a base commit). */
   readonly base: Promise<Outcome<BaseSnapshot | undefined>> | undefined
 }

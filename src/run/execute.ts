@@ -81,6 +81,7 @@ export async function execute(
       state: checked.state,
       base: checked.base,
       report,
+      snapshot: checked.snapshot,
       kinds: KINDS
     }).catch((error: unknown) => {
       publish(checked.findings) // the checks' findings still reach the annotations

@@ -9,7 +9,6 @@ import { planFilePath } from '../report/plan-file.js'
 import { countPlan, hasChanges } from '../model/plan.js'
 import type { Plan, PlanCounts, ResourceChange } from '../model/plan.js'
 import type { ChangedFiles } from '../model/changed-files.js'
-import { commitTime } from '../gather/repo/commit-time.js'
 import type { RepoModel } from '../model/repository.js'
 import type { FlowReference } from '../model/references.js'
 import { renderComment } from '../decide/render/comment.js'
@@ -20,8 +19,9 @@ import { renderSummary } from '../decide/render/summary.js'
 import type { Settings } from '../model/settings.js'
 import type { Finding } from '../model/finding.js'
 import { baseCommit, baseFromApi } from '../gather/base-snapshot.js'
-import { desiredState } from '../gather/desired.js'
 import type { RunPorts } from './ports.js'
+import type { Snapshot } from '../model/snapshot.js'
+import { ActionError } from '../model/errors.js'
 import type { Kind } from '../kinds/kind.js'
 import { sortFindings } from '../decide/validate/verdict.js'
 import { phase } from '../report/phase.js'
@@ -38,6 +38,8 @@ export interface PlanModeArgs {
   /** The base commit's snapshot being read (readBaseSnapshot), when the event has a base. */
   base?: Promise<BaseSnapshot | undefined>
   report: ReportInput
+  /** All the run read (what the repository wants, the commit's time). */
+  snapshot: Snapshot
   /** The resource kinds of the run (the registry's). */
   kinds: readonly Kind[]
 }
@@ -51,11 +53,11 @@ export async function planMode(
 ): Promise<{ plan: Plan; summary: string; findings: Finding[] }> {
   const { settings, context, ports, model, changed, state } = args
   const baseSha = baseCommit(context)
-  const [desired, base, reference] = await Promise.all([
-    desiredState(model, state),
-    args.base,
-    commitTime(context.workspace, context.sha)
-  ])
+  const { desired, commitTime: reference } = args.snapshot
+  if (desired === undefined) {
+    throw new ActionError('a plan needs the snapshot of a plan or deploy run')
+  }
+  const base = await args.base
   const input: PlanInput = {
     namespaces: model.managedNamespaces,
     desired,
