@@ -14,5 +14,12 @@ export default tseslint.config(
       ],
       'no-control-regex': 'off'
     }
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly' }
+    }
   }
 )

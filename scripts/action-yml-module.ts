@@ -1,5 +1,5 @@
 /**
- * src/action-yml.ts is action.yml's inputs and outputs as typed data: the bundle reads no YAML at run
+ * src/model/inputs/action-yml.ts is action.yml's inputs and outputs as typed data: the bundle reads no YAML at run
  * time, and the compiler knows every input and output name and default. `npm run docs` rewrites it;
  * a test fails when it differs from what action.yml gives.
  */
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { format, resolveConfig } from 'prettier'
 import { parse } from 'yaml'
 
-export const ACTION_YML_MODULE = 'src/action-yml.ts'
+export const ACTION_YML_MODULE = 'src/model/inputs/action-yml.ts'
 
 interface ActionYml {
   inputs: Record<string, { description: string; default?: unknown }>

@@ -5,7 +5,7 @@ import { CREDENTIAL_VARIABLES, flagInputs, flagKind, LOCAL_VALUES } from '../../
 import { cliSettings } from '../../src/cli/settings.js'
 import { usage } from '../../src/cli/usage.js'
 import { cliWords } from '../../src/cli/words.js'
-import type { InputName } from '../../src/settings.js'
+import type { InputName } from '../../src/model/inputs/declared.js'
 import { declaredInputs } from '../../test-support/action-yml.js'
 
 /** The CLI's own options, which mirror no input. */

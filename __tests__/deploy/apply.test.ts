@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { COMMIT_MARKER_KEY } from '../../src/deploy/commit-marker.js'
-import { DeployError } from '../../src/errors.js'
+import { COMMIT_MARKER_KEY } from '../../src/model/commit-marker.js'
+import { DeployError } from '../../src/model/errors.js'
 import { startKestra } from './emulated-kestra.js'
 import { flowSource, planFor } from './plan-for.js'
 import { outcomes, runDeploy, SETTINGS } from './run-deploy.js'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { COMMIT_MARKER_KEY, parseMarker } from '../../src/deploy/commit-marker.js'
-import type { IsAncestor } from '../../src/deploy/git-ancestry.js'
+import { COMMIT_MARKER_KEY, parseMarker } from '../../src/model/commit-marker.js'
+import type { IsAncestor } from '../../src/apply/git-ancestry.js'
 import { startKestra, type EmulatedKestra } from './emulated-kestra.js'
 import { flowSource, planFor } from './plan-for.js'
 import { runDeploy, SETTINGS } from './run-deploy.js'

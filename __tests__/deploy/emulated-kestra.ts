@@ -6,7 +6,7 @@
  */
 import { onTestFinished } from 'vitest'
 import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
-import { flowIdentity } from '../../src/kestra/flow-source.js'
+import { flowIdentity } from '../../src/model/flow-source.js'
 import {
   startEmulator,
   WRITE_ROUTES,

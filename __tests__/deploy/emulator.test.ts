@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { deploy } from '../../src/deploy/deploy.js'
-import { COMMIT_MARKER_KEY } from '../../src/deploy/commit-marker.js'
+import { deploy } from '../../src/apply/deploy.js'
+import { COMMIT_MARKER_KEY } from '../../src/model/commit-marker.js'
 import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
 import {
   startEmulator,

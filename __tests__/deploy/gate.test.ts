@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { deployBlockers, describeBlockers } from '../../src/deploy/gate.js'
-import type { Finding } from '../../src/validate/finding.js'
+import { deployBlockers, describeBlockers } from '../../src/apply/gate.js'
+import type { Finding } from '../../src/model/finding.js'
 import { startKestra } from './emulated-kestra.js'
 import { flowSource, planFor } from './plan-for.js'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { deletionRefusals, type DeletionSettings } from '../../src/deploy/guards.js'
-import type { Plan, ResourceChange } from '../../src/plan/types.js'
+import { deletionRefusals, type DeletionSettings } from '../../src/apply/guards.js'
+import type { Plan, ResourceChange } from '../../src/model/plan.js'
 
 function deletion(namespace: string, id: string): ResourceChange {
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { orderFlowWrites } from '../../src/deploy/order.js'
-import type { FlowChange } from '../../src/plan/types.js'
+import { orderFlowWrites } from '../../src/apply/order.js'
+import type { FlowChange } from '../../src/model/plan.js'
 
 function flow(id: string, namespace = 'team'): FlowChange {
   return { kind: 'flow', namespace, id, action: 'create', drifted: false, desired: `id: ${id}` }

@@ -6,8 +6,8 @@ import type {
   Plan,
   PlanAction,
   ResourceChange
-} from '../../src/plan/types.js'
-import { countPlan } from '../../src/plan/counts.js'
+} from '../../src/model/plan.js'
+import { countPlan } from '../../src/model/plan.js'
 import type { Snapshot } from '../../test-support/kestra-emulator/index.js'
 
 export interface Desired {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { sha256Hex } from '../../src/content.js'
+import { sha256Hex } from '../../src/model/content.js'
 import type { HistoryApi } from '../../src/kestra/api.js'
 import {
   flowHash,
   RECORDED_BYTES_BUDGET,
   recordsOf,
   type RollbackPlan
-} from '../../src/deploy/rollback-plan.js'
-import { parseRecord } from '../../src/deploy/rollback-record.js'
+} from '../../src/apply/rollback-plan.js'
+import { parseRecord } from '../../src/apply/rollback-record.js'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 const file = (path: string, before: Uint8Array | undefined, deployed: string | undefined) => ({

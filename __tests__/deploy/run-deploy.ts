@@ -1,5 +1,5 @@
-import { deploy, type DeployDeps } from '../../src/deploy/deploy.js'
-import type { DeployResult } from '../../src/deploy/result.js'
+import { deploy, type DeployDeps } from '../../src/apply/deploy.js'
+import type { DeployResult } from '../../src/model/result.js'
 import type { KestraApi } from '../../src/kestra/api.js'
 import type { PlannedRun } from './plan-for.js'
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import type { Execution, ExecutionsApi, Label } from '../../src/kestra/api.js'
+import type { ExecutionsApi } from '../../src/kestra/api.js'
+import type { Execution, Label } from '../../src/model/kestra.js'
 import { ApiError } from '../../src/kestra/errors.js'
-import { parseSmokeLine } from '../../src/inputs/smoke-lines.js'
-import { runSmoke } from '../../src/deploy/smoke.js'
-import { NOT_RECORDED_GRACE_MS } from '../../src/deploy/smoke-start.js'
-import { ConfigError } from '../../src/errors.js'
-import { parseSettings } from '../../src/settings.js'
+import { parseSmokeLine } from '../../src/model/inputs/smoke-flows.js'
+import { runSmoke } from '../../src/apply/smoke.js'
+import { NOT_RECORDED_GRACE_MS } from '../../src/apply/smoke-start.js'
+import { ConfigError } from '../../src/model/errors.js'
+import { parseSettings } from '../../src/config/settings.js'
 
 describe('smoke-flows lines', () => {
   it('reads NAMESPACE.ID (id after the last dot) and key=value inputs, quoted values included', () => {

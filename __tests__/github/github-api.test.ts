@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { GitHubApiError } from '../../src/github/errors.js'
 import { createOctokit } from '../../src/github/octokit.js'
-import type { GitHubPort } from '../../src/github/port.js'
+import type { GitHubPort } from '../../src/model/github.js'
 import { createGitHub } from '../../src/github/rest-github.js'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.js'
 

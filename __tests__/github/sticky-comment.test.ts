@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createOctokit } from '../../src/github/octokit.js'
-import type { GitHubPort } from '../../src/github/port.js'
+import type { GitHubPort } from '../../src/model/github.js'
 import { createGitHub } from '../../src/github/rest-github.js'
-import { commentMarker } from '../../src/render/markers.js'
+import { commentMarker } from '../../src/model/markdown/comment-markers.js'
 import { TRUNCATION_NOTE } from '../../src/github/truncate-comment.js'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.js'
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { Auth } from '../../src/settings.js'
+import type { Auth } from '../../src/model/settings.js'
 import {
   createKestraClient,
   type KestraClient,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { ConfigError } from '../../src/errors.js'
+import { ConfigError } from '../../src/model/errors.js'
 import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
 import { fileNaming, repositoryNames, storedPath } from '../../src/kestra/file-paths.js'
 import {

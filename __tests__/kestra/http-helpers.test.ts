@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { parseErrorBody } from '../../src/kestra/error-body.js'
 import { isTenantScoped, parseVersion } from '../../src/kestra/era.js'
 import { uploadFileName } from '../../src/kestra/files.js'
-import { withoutRevisionLine } from '../../src/kestra/flow-source.js'
+import { withoutRevisionLine } from '../../src/model/flow-source.js'
 import { multipartFile } from '../../src/kestra/multipart.js'
 import { backoffMs, retryAfterMs, retryPolicy, transientReason } from '../../src/kestra/retry.js'
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { ServerValidation } from '../../src/kestra/api.js'
-import { parseFlowFile } from '../../src/repo/flow-file.js'
-import { locateKestraPath, serverFindings } from '../../src/validate/server-findings.js'
-import { flowKey } from '../../src/identity.js'
+import type { ServerValidation } from '../../src/model/kestra.js'
+import { parseFlowFile } from '../../src/model/flow-file.js'
+import { locateKestraPath, serverFindings } from '../../src/decide/validate/server-findings.js'
+import { flowKey } from '../../src/model/keys.js'
 
 const SOURCE = `# header comment
 id: hello

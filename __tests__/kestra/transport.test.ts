@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
 import { createDispatcher } from '../../src/kestra/dispatcher.js'
 import { ApiError } from '../../src/kestra/errors.js'
-import { credentialsFrom } from '../../src/redact/credentials.js'
+import { credentialsFrom } from '../../src/report/redact/credentials.js'
 import { OutputEdge } from '../../src/report/output-edge.js'
 import { json, startTestServer, type TestServer } from './test-server.js'
 

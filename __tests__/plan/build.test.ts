@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { buildPlan } from '../../src/plan/build.js'
-import type { FileChange, FlowChange, Plan } from '../../src/plan/types.js'
-import { resourceName } from '../../src/plan/types.js'
-import { fileKey, flowKey } from '../../src/identity.js'
+import { buildPlan } from '../../src/decide/plan/build.js'
+import type { FileChange, FlowChange, Plan } from '../../src/model/plan.js'
+import { resourceName } from '../../src/model/plan.js'
+import { fileKey, flowKey } from '../../src/model/keys.js'
 import {
   desiredFile,
   desiredFlow,
@@ -12,6 +12,7 @@ import {
   remoteFlow,
   sha256
 } from './fixtures.js'
+import { DECIDE_KINDS } from '../../src/kinds/index.js'
 
 const NS = 'company.team'
 
@@ -44,7 +45,7 @@ describe('buildPlan: flows', () => {
     })
 
   it('classifies create, update, unchanged and delete', () => {
-    const plan = buildPlan(input(true))
+    const plan = buildPlan(input(true), DECIDE_KINDS)
     expect(actions(plan)).toEqual({
       'company.team.edited': 'update',
       'company.team.fresh': 'create',
@@ -62,14 +63,14 @@ describe('buildPlan: flows', () => {
   })
 
   it('keeps server flows as orphaned when delete is disabled', () => {
-    const plan = buildPlan(input(false))
+    const plan = buildPlan(input(false), DECIDE_KINDS)
     expect(byName(plan)['company.team.gone']).toMatchObject({ action: 'orphaned', drifted: false })
     expect(plan.counts.delete).toBe(0)
     expect(plan.counts.orphaned).toBe(1)
   })
 
   it('gives an update a unified diff, the current revision and line counts', () => {
-    const edited = byName(buildPlan(input(true)))['company.team.edited'] as FlowChange
+    const edited = byName(buildPlan(input(true), DECIDE_KINDS))['company.team.edited'] as FlowChange
     expect(edited.current).toEqual({ source: flowSource(NS, 'edited', 'hello'), revision: 12 })
     expect(edited.desired).toBe(flowSource(NS, 'edited', 'bye'))
     expect(edited.file).toBe(`${NS}/flows/edited.yml`)
@@ -90,7 +91,7 @@ describe('buildPlan: flows', () => {
   })
 
   it('diffs a creation from /dev/null and a deletion to /dev/null', () => {
-    const plan = byName(buildPlan(input(true)))
+    const plan = byName(buildPlan(input(true), DECIDE_KINDS))
     const fresh = plan['company.team.fresh'] as FlowChange
     expect(fresh.diff?.split('\n').slice(0, 3)).toEqual([
       '--- /dev/null',
@@ -124,7 +125,8 @@ describe('buildPlan: flows', () => {
             ]
           }
         }
-      })
+      }),
+      DECIDE_KINDS
     )
     expect(actions(plan)).toEqual({
       'company.team.a': 'unchanged',
@@ -141,7 +143,8 @@ describe('buildPlan: flows', () => {
       planInput({
         flows: [desiredFlow(NS, 'a', local)],
         actual: { [NS]: { flows: [remoteFlow(NS, 'a', server, 2)] } }
-      })
+      }),
+      DECIDE_KINDS
     )
     const change = plan.resources[0] as FlowChange
     expect(change.action).toBe('update')
@@ -160,7 +163,8 @@ describe('buildPlan: flows', () => {
           [NS]: { flows: [remoteFlow(NS, 'a')] },
           'company.team.child': { flows: [remoteFlow('company.team.child', 'x')] }
         }
-      })
+      }),
+      DECIDE_KINDS
     )
     expect(actions(plan)).toEqual({ 'company.team.a': 'unchanged' })
     expect(plan.namespaces).toEqual([NS])
@@ -169,7 +173,7 @@ describe('buildPlan: flows', () => {
   it('plans the first file (by path) when two files declare the same flow', () => {
     const first = { ...desiredFlow(NS, 'dup', flowSource(NS, 'dup', 'one')), file: 'a.yml' }
     const second = { ...desiredFlow(NS, 'dup', flowSource(NS, 'dup', 'two')), file: 'b.yml' }
-    const plan = buildPlan(planInput({ flows: [second, first] }))
+    const plan = buildPlan(planInput({ flows: [second, first] }), DECIDE_KINDS)
     expect(plan.resources).toHaveLength(1)
     expect(plan.resources[0]).toMatchObject({
       file: 'a.yml',
@@ -197,7 +201,8 @@ describe('buildPlan: namespace files', () => {
             ]
           }
         }
-      })
+      }),
+      DECIDE_KINDS
     )
     expect(actions(plan)).toEqual({
       'company.team:/edit.py': 'update',
@@ -218,7 +223,8 @@ describe('buildPlan: namespace files', () => {
       planInput({
         files: [desiredFile(NS, '/a.txt', 'x\r\ny\r\n')],
         actual: { [NS]: { files: [remoteFile('/a.txt', 'x\ny\n')] } }
-      })
+      }),
+      DECIDE_KINDS
     )
     expect(plan.resources[0]?.action).toBe('update')
   })
@@ -230,7 +236,8 @@ describe('buildPlan: namespace files', () => {
       planInput({
         files: [desiredFile(NS, '/logo.png', after)],
         actual: { [NS]: { files: [remoteFile('/logo.png', before)] } }
-      })
+      }),
+      DECIDE_KINDS
     )
     const change = plan.resources[0] as FileChange
     expect(change).toMatchObject({
@@ -248,7 +255,8 @@ describe('buildPlan: namespace files', () => {
       planInput({
         files: [desiredFile(NS, '/data.txt', 'text now\n')],
         actual: { [NS]: { files: [remoteFile('/data.txt', new Uint8Array([0xc3, 0x28, 0x0a]))] } }
-      })
+      }),
+      DECIDE_KINDS
     )
     expect(plan.resources[0]).toMatchObject({
       action: 'update',
@@ -264,7 +272,8 @@ describe('buildPlan: namespace files', () => {
       planInput({
         files: [desiredFile(NS, '/big.csv', `${edited.join('\n')}\n`)],
         actual: { [NS]: { files: [remoteFile('/big.csv', `${lines.join('\n')}\n`)] } }
-      })
+      }),
+      DECIDE_KINDS
     )
     const change = plan.resources[0] as FileChange
     expect(change).toMatchObject({
@@ -284,7 +293,8 @@ describe('buildPlan: namespace files', () => {
         diffLimits: { maxEdits: 100 },
         files: [desiredFile(NS, '/x.txt', after)],
         actual: { [NS]: { files: [remoteFile('/x.txt', before)] } }
-      })
+      }),
+      DECIDE_KINDS
     )
     expect(plan.resources[0]).toMatchObject({
       diffOmitted: 'too-large',
@@ -341,7 +351,7 @@ describe('buildPlan: scope changed', () => {
     })
 
   it('plans only resources of changed files, plus those removed by the change', () => {
-    expect(actions(buildPlan(input(true)))).toEqual({
+    expect(actions(buildPlan(input(true), DECIDE_KINDS))).toEqual({
       'company.team:/gone.txt': 'delete',
       'company.team.a': 'update',
       'company.team.new-id': 'create',
@@ -351,7 +361,7 @@ describe('buildPlan: scope changed', () => {
   })
 
   it('keeps removed resources as orphaned when delete is disabled', () => {
-    const plan = buildPlan(input(false))
+    const plan = buildPlan(input(false), DECIDE_KINDS)
     expect(plan.counts).toMatchObject({
       create: 1,
       update: 1,
@@ -362,7 +372,7 @@ describe('buildPlan: scope changed', () => {
   })
 
   it('plans everything when no changed-file list is known', () => {
-    const plan = buildPlan({ ...input(false), changedFiles: undefined })
+    const plan = buildPlan({ ...input(false), changedFiles: undefined }, DECIDE_KINDS)
     expect(actions(plan)['company.team.untouched']).toBe('update')
     expect(actions(plan)['company.team.server-only']).toBe('orphaned')
   })
@@ -410,7 +420,8 @@ describe('buildPlan: drift', () => {
         flows: desired,
         files: files.desired,
         actual: { [NS]: { flows: serverFlows, files: files.server } }
-      })
+      }),
+      DECIDE_KINDS
     )
     const drifted = Object.fromEntries(plan.resources.map((r) => [resourceName(r), r.drifted]))
     expect(drifted).toEqual({
@@ -430,7 +441,8 @@ describe('buildPlan: drift', () => {
         flows: desired,
         files: files.desired,
         actual: { [NS]: { flows: serverFlows, files: files.server } }
-      })
+      }),
+      DECIDE_KINDS
     )
     expect(plan.resources.some((r) => r.drifted)).toBe(false)
     expect(plan.counts.drifted).toBe(0)
@@ -449,7 +461,7 @@ describe('buildPlan: order and fingerprint', () => {
   })
 
   it('orders by namespace, files before flows, then id or path by code unit', () => {
-    const plan = buildPlan(planInput(resources()))
+    const plan = buildPlan(planInput(resources()), DECIDE_KINDS)
     expect(plan.resources.map(resourceName)).toEqual([
       'a.ns:/z.txt',
       'a.ns.Alpha',
@@ -469,8 +481,8 @@ describe('buildPlan: order and fingerprint', () => {
       files: [...r.files].reverse(),
       actual: { 'b.ns': r.actual['b.ns'], 'a.ns': r.actual['a.ns'] }
     })
-    const a = buildPlan(planInput(r))
-    const b = buildPlan(shuffled)
+    const a = buildPlan(planInput(r), DECIDE_KINDS)
+    const b = buildPlan(shuffled, DECIDE_KINDS)
     expect(b).toEqual(a)
     expect(a.fingerprint).toMatch(/^[0-9a-f]{64}$/)
   })
@@ -484,18 +496,22 @@ describe('buildPlan: order and fingerprint', () => {
         'a.ns': { flows: [remoteFlow('a.ns', 'beta', flowSource('a.ns', 'beta', 'old'), 5)] }
       }
     }
-    expect(buildPlan(planInput(moved)).fingerprint).not.toBe(buildPlan(planInput(r)).fingerprint)
+    expect(buildPlan(planInput(moved), DECIDE_KINDS).fingerprint).not.toBe(
+      buildPlan(planInput(r), DECIDE_KINDS).fingerprint
+    )
   })
 
   it('changes the fingerprint when the desired content changes', () => {
     const r = resources()
     const edited = { ...r, files: [desiredFile('a.ns', '/z.txt', 'zz'), r.files[1]!] }
-    expect(buildPlan(planInput(edited)).fingerprint).not.toBe(buildPlan(planInput(r)).fingerprint)
+    expect(buildPlan(planInput(edited), DECIDE_KINDS).fingerprint).not.toBe(
+      buildPlan(planInput(r), DECIDE_KINDS).fingerprint
+    )
   })
 
   it('ignores unchanged resources and drift (the base commit) in the fingerprint', () => {
     const r = resources()
-    const plain = buildPlan(planInput(r))
+    const plain = buildPlan(planInput(r), DECIDE_KINDS)
     const withUnchanged = buildPlan(
       planInput({
         ...r,
@@ -504,9 +520,13 @@ describe('buildPlan: order and fingerprint', () => {
           ...r.actual,
           'a.ns': { flows: [...r.actual['a.ns'].flows, remoteFlow('a.ns', 'same')] }
         }
-      })
+      }),
+      DECIDE_KINDS
     )
-    const withBase = buildPlan(planInput({ ...r, base: { flows: new Map(), files: new Map() } }))
+    const withBase = buildPlan(
+      planInput({ ...r, base: { flows: new Map(), files: new Map() } }),
+      DECIDE_KINDS
+    )
     expect(withBase.counts.drifted).toBeGreaterThan(0)
     expect(withUnchanged.fingerprint).toBe(plain.fingerprint)
     expect(withBase.fingerprint).toBe(plain.fingerprint)
@@ -527,7 +547,7 @@ describe('buildPlan: scale', () => {
         server[ns].flows.push(remoteFlow(ns, id, `${flowSource(ns, id, 'old')}${body}\n`, i + 1))
       }
     }
-    const plan = buildPlan(planInput({ flows, actual: server }))
+    const plan = buildPlan(planInput({ flows, actual: server }), DECIDE_KINDS)
     expect(plan.counts.update).toBe(2000)
     expect(plan.resources.every((r) => r.diff?.includes('+    message: new'))).toBe(true)
     expect(plan.resources[0]?.namespace).toBe('company.team0')

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto'
-import type { RemoteFlow } from '../../src/kestra/api.js'
-import { serverFile } from '../../src/plan/content.js'
+import type { RemoteFlow } from '../../src/model/kestra.js'
+import { serverFile } from '../../src/model/server-file.js'
 import type {
   ActualNamespace,
   DesiredFile,
   DesiredFlow,
   PlanInput,
   ServerFile
-} from '../../src/plan/input.js'
+} from '../../src/model/plan-input.js'
 
 export function flowSource(namespace: string, id: string, message = 'hello'): string {
   return [

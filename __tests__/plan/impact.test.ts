@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { buildPlan } from '../../src/plan/build.js'
-import { collectReferences } from '../../src/validate/references.js'
-import { callGraph } from '../../src/plan/call-graph.js'
-import { withImpact } from '../../src/plan/impact.js'
-import { nextRun, triggerChanges } from '../../src/plan/triggers.js'
-import type { FlowChange } from '../../src/plan/types.js'
-import { parseFlowFile } from '../../src/repo/flow-file.js'
+import { buildPlan } from '../../src/decide/plan/build.js'
+import { collectReferences } from '../../src/decide/validate/references.js'
+import { callGraph } from '../../src/decide/plan/call-graph.js'
+import { withImpact } from '../../src/decide/plan/impact.js'
+import { nextRun, triggerChanges } from '../../src/decide/plan/triggers.js'
+import type { FlowChange } from '../../src/model/plan.js'
+import { parseFlowFile } from '../../src/model/flow-file.js'
 import { desiredFlow, flowSource, planInput, remoteFlow } from './fixtures.js'
+import { DECIDE_KINDS } from '../../src/kinds/index.js'
 
 const NS = 'company.team'
 const REFERENCE = new Date('2025-03-10T12:00:00Z')
@@ -63,7 +64,8 @@ describe('impact: callers', () => {
       planInput({
         flows: repo.map((f) => desiredFlow(NS, f.id!, f.source)),
         actual: { [NS]: server.get(NS)! }
-      })
+      }),
+      DECIDE_KINDS
     )
     const { plan: impacted, findings } = withImpact(plan, {
       ...callGraph({ flows: repo, references: collectReferences(repo) }, server),
@@ -84,7 +86,7 @@ describe('impact: callers', () => {
   })
 
   it('a plan without callers or trigger changes keeps its fingerprint', () => {
-    const plan = buildPlan(planInput({ flows: [desiredFlow(NS, 'solo')] }))
+    const plan = buildPlan(planInput({ flows: [desiredFlow(NS, 'solo')] }), DECIDE_KINDS)
     const { plan: impacted } = withImpact(plan, { calls: [], serverOnly: new Set() })
     expect(impacted.fingerprint).toBe(plan.fingerprint)
     expect(flowOf(impacted, 'solo').impact).toBeUndefined()
@@ -110,7 +112,8 @@ describe('impact: callers', () => {
           flows: [desiredFlow(NS, 'parent', repo[0]!.source)],
           actual: { [NS]: server.get(NS)! },
           deleteEnabled
-        })
+        }),
+        DECIDE_KINDS
       )
       const { findings, plan: impacted } = withImpact(
         plan,
@@ -146,7 +149,10 @@ describe('impact: callers', () => {
         }
       ]
     ])
-    const plan = buildPlan(planInput({ actual: { [NS]: server.get(NS)! }, deleteEnabled: true }))
+    const plan = buildPlan(
+      planInput({ actual: { [NS]: server.get(NS)! }, deleteEnabled: true }),
+      DECIDE_KINDS
+    )
     const { plan: impacted, findings } = withImpact(
       plan,
       callGraph({ flows: [], references: [] }, server)
@@ -207,7 +213,8 @@ describe('impact: triggers', () => {
         flows: [desiredFlow(NS, 'new', scheduled('new', '0 8 * * *'))],
         actual: { [NS]: { flows: [remoteFlow(NS, 'old', scheduled('old', '0 9 * * *'))] } },
         deleteEnabled: true
-      })
+      }),
+      DECIDE_KINDS
     )
     const { plan: impacted } = withImpact(plan, {
       calls: [],
@@ -231,7 +238,8 @@ describe('impact: triggers', () => {
       planInput({
         flows: [desiredFlow(NS, 'a', scheduled('a', '0 8 * * *'))],
         actual: { [NS]: { flows: [remoteFlow(NS, 'a', scheduled('a', '0 9 * * *'))] } }
-      })
+      }),
+      DECIDE_KINDS
     )
     const { plan: impacted } = withImpact(plan, {
       calls: [],

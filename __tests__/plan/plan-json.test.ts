@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { buildPlan } from '../../src/plan/build.js'
-import { countPlan, hasChanges } from '../../src/plan/counts.js'
-import { planJson } from '../../src/plan/plan-json.js'
-import type { Finding } from '../../src/validate/finding.js'
-import { fileKey, flowKey } from '../../src/identity.js'
+import { buildPlan } from '../../src/decide/plan/build.js'
+import { countPlan, hasChanges } from '../../src/model/plan.js'
+import { planJson } from '../../src/decide/plan/plan-json.js'
+import type { Finding } from '../../src/model/finding.js'
+import { fileKey, flowKey } from '../../src/model/keys.js'
 import { desiredFile, desiredFlow, flowSource, planInput, remoteFlow } from './fixtures.js'
+import { DECIDE_KINDS } from '../../src/kinds/index.js'
 
 const NS = 'company.team'
 
@@ -25,7 +26,8 @@ describe('planJson', () => {
           ]
         }
       }
-    })
+    }),
+    DECIDE_KINDS
   )
   const findings: Finding[] = [
     { severity: 'warning', file: 'b.yml', line: 4, rule: 'r', message: 'second', column: 2 },
@@ -45,7 +47,8 @@ describe('planJson', () => {
       server: 'https://kestra.example.com',
       tenant: 'main',
       commit: 'abc123',
-      findings
+      findings,
+      kinds: DECIDE_KINDS
     })
     expect(JSON.parse(JSON.stringify(json))).toEqual({
       version: 1,
@@ -80,14 +83,16 @@ describe('planJson', () => {
       server: '',
       tenant: 'main',
       commit: 'aaa',
-      findings: []
+      findings: [],
+      kinds: DECIDE_KINDS
     })
     const b = planJson(plan, {
       mode: 'deploy',
       server: '',
       tenant: 'main',
       commit: 'bbb',
-      findings: []
+      findings: [],
+      kinds: DECIDE_KINDS
     })
     expect(a.fingerprint).toBe(b.fingerprint)
   })

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { buildPlan } from '../../src/plan/build.js'
-import { desiredState } from '../../src/plan/desired.js'
-import { ServerReads } from '../../src/server/reads.js'
-import type { NamespaceFileEntry, RepoModel } from '../../src/repo/model.js'
+import { buildPlan } from '../../src/decide/plan/build.js'
+import { desiredState } from '../../src/gather/desired.js'
+import { ServerReads } from '../../src/gather/server/reads.js'
+import type { NamespaceFileEntry, RepoModel } from '../../src/model/repository.js'
 import { startKestra } from '../deploy/emulated-kestra.js'
 import { sha256 } from './fixtures.js'
+import { DECIDE_KINDS } from '../../src/kinds/index.js'
 
 function entry(path: string, content: string): NamespaceFileEntry {
   const bytes = new TextEncoder().encode(content)
@@ -47,13 +48,16 @@ describe('server state for the plan', () => {
       ['/same.sql', false, 9]
     ])
 
-    const plan = buildPlan({
-      namespaces: ['team'],
-      desired: await desiredState(model, state),
-      actual: state,
-      scope: 'all',
-      deleteEnabled: true
-    })
+    const plan = buildPlan(
+      {
+        namespaces: ['team'],
+        desired: await desiredState(model, state),
+        actual: state,
+        scope: 'all',
+        deleteEnabled: true
+      },
+      DECIDE_KINDS
+    )
     expect(plan.resources.map((r) => [r.action, r.diff?.includes('-select 3') ?? false])).toEqual([
       ['delete', true],
       ['unchanged', false]

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import type { Plan } from '../../src/plan/types.js'
-import { resourceName } from '../../src/plan/types.js'
-import { renderComment } from '../../src/render/comment.js'
-import type { CommentInput } from '../../src/render/input.js'
-import { readPlanMarker } from '../../src/render/markers.js'
-import { isWritten } from '../../src/render/resource.js'
+import type { Plan } from '../../src/model/plan.js'
+import { resourceName } from '../../src/model/plan.js'
+import { renderComment } from '../../src/decide/render/comment.js'
+import type { CommentInput } from '../../src/decide/render/input.js'
+import { readPlanMarker } from '../../src/model/markdown/comment-markers.js'
+import { isWrite as isWritten } from '../../src/model/plan.js'
 import {
   bigPlan,
   COMMIT,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { renderComment } from '../../src/render/comment.js'
-import { upsertDeployedSection } from '../../src/render/deployed.js'
-import { readPlanMarker } from '../../src/render/markers.js'
+import { renderComment } from '../../src/decide/render/comment.js'
+import { upsertDeployedSection } from '../../src/decide/render/deployed.js'
+import { readPlanMarker } from '../../src/model/markdown/comment-markers.js'
 import { bigPlan, COMMIT, countOf, mixedPlan, nodesOf, parseMarkdown } from './fixtures.js'
 
 const RUN_LINK = '<sub>[Workflow run](https://github.com/acme/flows/actions/runs/42)</sub>'

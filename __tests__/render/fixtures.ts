@@ -1,10 +1,10 @@
 import { fromMarkdown } from 'mdast-util-from-markdown'
 import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
-import { buildPlan } from '../../src/plan/build.js'
-import type { Plan } from '../../src/plan/types.js'
-import type { Finding } from '../../src/validate/finding.js'
-import { fileKey, flowKey } from '../../src/identity.js'
+import { buildPlan } from '../../src/decide/plan/build.js'
+import type { Plan } from '../../src/model/plan.js'
+import type { Finding } from '../../src/model/finding.js'
+import { fileKey, flowKey } from '../../src/model/keys.js'
 import {
   desiredFile,
   desiredFlow,
@@ -14,6 +14,7 @@ import {
   remoteFlow,
   sha256
 } from '../plan/fixtures.js'
+import { DECIDE_KINDS } from '../../src/kinds/index.js'
 
 export const NS = 'company.team'
 export const COMMIT = '0123456789abcdef0123456789abcdef01234567'
@@ -67,7 +68,8 @@ export function mixedPlan(): Plan {
         },
         'other.ns': { flows: [remoteFlow('other.ns', 'quiet')] }
       }
-    })
+    }),
+    DECIDE_KINDS
   )
 }
 
@@ -102,7 +104,7 @@ export function bigPlan(count: number, changedLines: number): Plan {
     flows.push(desiredFlow(NS, id, `${flowSource(NS, id, 'new')}${lines('new')}\n`))
     server.push(remoteFlow(NS, id, `${flowSource(NS, id, 'old')}${lines('old')}\n`, i + 1))
   }
-  return buildPlan(planInput({ flows, actual: { [NS]: { flows: server } } }))
+  return buildPlan(planInput({ flows, actual: { [NS]: { flows: server } } }), DECIDE_KINDS)
 }
 
 interface MdNode {

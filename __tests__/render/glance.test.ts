@@ -3,13 +3,13 @@
  * resources, linked findings, readable hierarchy.
  */
 import { describe, expect, it } from 'vitest'
-import { renderComment } from '../../src/render/comment.js'
-import { escapeTextWithCode } from '../../src/render/escape.js'
-import { repositoryUrl } from '../../src/render/findings.js'
-import { deployTitle, withHeadline } from '../../src/render/headline.js'
-import type { CommentInput } from '../../src/render/input.js'
-import { renderSummary } from '../../src/render/summary.js'
-import { markdownTable } from '../../src/render/table.js'
+import { renderComment } from '../../src/decide/render/comment.js'
+import { escapeTextWithCode } from '../../src/model/markdown/escape.js'
+import { repositoryUrl } from '../../src/decide/render/findings.js'
+import { deployTitle, withHeadline } from '../../src/decide/render/headline.js'
+import type { CommentInput } from '../../src/decide/render/input.js'
+import { renderSummary } from '../../src/decide/render/summary.js'
+import { markdownTable } from '../../src/model/markdown/table.js'
 import { COMMIT, countOf, FINDINGS, mixedPlan, nodesOf, parseMarkdown } from './fixtures.js'
 
 const REPO = 'https://github.com/acme/flows'

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { escapeHtml, escapeText } from '../../src/render/escape.js'
-import { fence } from '../../src/render/fence.js'
-import { commentMarker, planMarkerLine, readPlanMarker } from '../../src/render/markers.js'
+import { escapeHtml, escapeText } from '../../src/model/markdown/escape.js'
+import { fence } from '../../src/model/markdown/fence.js'
+import {
+  commentMarker,
+  planMarkerLine,
+  readPlanMarker
+} from '../../src/model/markdown/comment-markers.js'
 import { parseMarkdown, nodesOf } from './fixtures.js'
 
 const FP = 'a'.repeat(64)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { resourceName } from '../../src/plan/types.js'
-import { renderSummary } from '../../src/render/summary.js'
-import type { SummaryInput } from '../../src/render/input.js'
+import { resourceName } from '../../src/model/plan.js'
+import { renderSummary } from '../../src/decide/render/summary.js'
+import type { SummaryInput } from '../../src/decide/render/input.js'
 import {
   bigPlan,
   COMMIT,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { chooseLayout, decideLayout } from '../../src/repo/choose-layout.js'
-import { IgnoreRules } from '../../src/repo/ignore-rules.js'
+import { chooseLayout, decideLayout } from '../../src/gather/repo/choose-layout.js'
+import { IgnoreRules } from '../../src/gather/repo/ignore-rules.js'
 import { createWorkTree } from '../../test-support/file-tree.js'
-import { WorkTree } from '../../src/repo/work-tree.js'
+import { WorkTree } from '../../src/gather/repo/work-tree.js'
 import { flow } from './support.js'
 
 describe('decideLayout (auto without a namespace input)', () => {

@@ -7,7 +7,7 @@
 import fc from 'fast-check'
 import ignore from 'ignore'
 import { describe, expect, it } from 'vitest'
-import { parseIgnoreFile, testPath, type Meter } from '../../src/repo/gitignore.js'
+import { parseIgnoreFile, testPath, type Meter } from '../../src/gather/repo/gitignore.js'
 
 const verdict = (text: string, rel: string, isDir = false) => {
   const { ignored, unignored, pattern } = testPath(parseIgnoreFile(text), rel, isDir)

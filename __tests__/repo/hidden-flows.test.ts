@@ -4,7 +4,7 @@
  * that did it.
  */
 import { describe, expect, it } from 'vitest'
-import type { ReadProblem } from '../../src/repo/model.js'
+import type { ReadProblem } from '../../src/model/repository.js'
 import { createWorkTree, type FileSpec } from '../../test-support/file-tree.js'
 import { flow, loadWorkTree, settingsWith } from './support.js'
 

@@ -1,9 +1,11 @@
-import { workTreeReuse } from '../../src/repo/commit-reuse.js'
-import { GitTree } from '../../src/repo/git-tree.js'
-import { loadRepository, type LoadHooks } from '../../src/repo/load.js'
-import type { RepoModel } from '../../src/repo/model.js'
-import { WorkTree } from '../../src/repo/work-tree.js'
-import { parseSettings, type InputName, type Settings } from '../../src/settings.js'
+import { workTreeReuse } from '../../src/gather/repo/commit-reuse.js'
+import { GitTree } from '../../src/gather/repo/git-tree.js'
+import { loadRepository, type LoadHooks } from '../../src/gather/repo/load.js'
+import type { RepoModel } from '../../src/model/repository.js'
+import { WorkTree } from '../../src/gather/repo/work-tree.js'
+import { parseSettings } from '../../src/config/settings.js'
+import { type InputName } from '../../src/model/inputs/declared.js'
+import { type Settings } from '../../src/model/settings.js'
 
 /**
  * Settings as the runner would parse them from these inputs, the layout `tenant` unless given (or the

@@ -3,10 +3,10 @@
  * a finding, a diff line): what each would write, through the output edge, in its final bytes. For the unit
  * properties; the end-to-end ones run the bundle.
  */
-import { renderComment } from '../../src/render/comment.js'
-import type { ReportInput } from '../../src/render/input.js'
-import { renderSummary } from '../../src/render/summary.js'
-import { planJson } from '../../src/plan/plan-json.js'
+import { renderComment } from '../../src/decide/render/comment.js'
+import type { ReportInput } from '../../src/decide/render/input.js'
+import { renderSummary } from '../../src/decide/render/summary.js'
+import { planJson } from '../../src/decide/plan/plan-json.js'
 import { reportText } from '../../src/cli/plan-text.js'
 import { actionReporter } from '../../src/report/action-reporter.js'
 import type { OutputEdge } from '../../src/report/output-edge.js'
@@ -14,8 +14,9 @@ import { redactingReporter } from '../../src/report/redacting.js'
 import { runnerLog } from '../../src/report/runner-log.js'
 import { terminalReporter } from '../../src/report/terminal-reporter.js'
 import { palette } from '../../src/report/terminal-style.js'
-import type { Finding } from '../../src/validate/finding.js'
+import type { Finding } from '../../src/model/finding.js'
 import { COMMIT, mixedPlan } from '../render/fixtures.js'
+import { DECIDE_KINDS } from '../../src/kinds/index.js'
 
 export type Channel = (edge: OutputEdge, text: string) => string
 
@@ -71,7 +72,12 @@ export const CHANNELS: Record<string, Channel> = {
     edge.text(renderComment({ ...edge.shown(report(text)), commentKey: 'default' })),
   'plan file': (edge, text) => {
     const { plan, ...meta } = report(text)
-    const document = planJson(plan!, { ...meta, server: meta.server!, findings: meta.findings })
+    const document = planJson(plan!, {
+      ...meta,
+      server: meta.server!,
+      findings: meta.findings,
+      kinds: DECIDE_KINDS
+    })
     return edge.text(JSON.stringify(edge.shown(document), null, 2))
   },
   output: (edge, text) => edge.text(`https://github.com/octo/kestra-repo/pull/7#${text}`),

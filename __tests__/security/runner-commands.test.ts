@@ -6,7 +6,7 @@
 import * as core from '@actions/core'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { credentialsFrom } from '../../src/redact/credentials.js'
+import { credentialsFrom } from '../../src/report/redact/credentials.js'
 import { actionReporter } from '../../src/report/action-reporter.js'
 import { OutputEdge } from '../../src/report/output-edge.js'
 import { redactingReporter } from '../../src/report/redacting.js'

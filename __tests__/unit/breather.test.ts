@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Breather, mapLimit, type LoopClock } from '../../src/concurrency.js'
+import { Breather, mapLimit, type LoopClock } from '../../src/model/concurrency.js'
 
 /** A clock that moves only when work is done, and turns of the event loop the test hands out. */
 function fakeLoop() {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { readRunContext, resolveMode } from '../../src/context.js'
+import { readRunContext, resolveMode } from '../../src/config/context.js'
 
 function contextOf(eventName: string, payload: object, env: Record<string, string> = {}) {
   const path = join(mkdtempSync(join(tmpdir(), 'kga-ctx-')), 'event.json')

@@ -1,9 +1,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ConfigError } from '../../src/errors.js'
-import { INPUT_PARSERS } from '../../src/inputs/parsers.js'
-import { inputNames } from '../../src/inputs/read-inputs.js'
-import { parseSettings, type InputName } from '../../src/settings.js'
+import { ConfigError } from '../../src/model/errors.js'
+import { INPUT_PARSERS } from '../../src/model/inputs/parsers.js'
+import { inputNames } from '../../src/model/inputs/declared.js'
+import { parseSettings } from '../../src/config/settings.js'
+import { type InputName } from '../../src/model/inputs/declared.js'
 import { declaredInputs } from '../../test-support/action-yml.js'
 
 const settingsOf = (inputs: Partial<Record<string, string>>) =>

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import type { KestraApi, ServerValidation as Verdict } from '../../src/kestra/api.js'
-import { parseFlowFile } from '../../src/repo/flow-file.js'
-import { ServerValidation } from '../../src/server/validation.js'
-import { checkFlow } from '../../src/validate/index.js'
+import type { KestraApi } from '../../src/kestra/api.js'
+import type { ServerValidation as Verdict } from '../../src/model/kestra.js'
+import { parseFlowFile } from '../../src/model/flow-file.js'
+import { ServerValidation } from '../../src/gather/server/validation.js'
+import { checkFlow } from '../../src/decide/validate/index.js'
+import { serverAnswerFindings } from '../../src/decide/validate/server-findings.js'
 
 function flow(i: number, extra = '') {
   const raw = `id: f${i}\nnamespace: team\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi${extra}\n`
@@ -33,7 +35,7 @@ describe('server validation while the repository loads', () => {
     add(parseFlowFile({ file: 'broken.yml', rel: 'broken.yml', raw: 'id: [\n' }))
     expect(calls).toEqual([100]) // the first batch left while flows were still coming
 
-    const findings = await validation.findings(new Set())
+    const findings = serverAnswerFindings(await validation.answers(), new Set())
     expect(calls).toEqual([100, 50]) // the malformed file was never sent
     expect(findings).toEqual([
       expect.objectContaining({ file: 'team/flows/f120.yml', line: 5, severity: 'error' })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError } from '../../src/errors.js'
-import { parseSettings, type InputName } from '../../src/settings.js'
+import { ConfigError } from '../../src/model/errors.js'
+import { parseSettings } from '../../src/config/settings.js'
+import { type InputName } from '../../src/model/inputs/declared.js'
 
 const parse = (inputs: Partial<Record<InputName, string>> = {}) =>
   parseSettings((name) => inputs[name] ?? '')

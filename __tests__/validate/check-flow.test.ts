@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { parseFlowFile } from '../../src/repo/flow-file.js'
-import type { RepoModel } from '../../src/repo/model.js'
-import { checkFlow, validateRepository } from '../../src/validate/index.js'
+import { parseFlowFile } from '../../src/model/flow-file.js'
+import type { RepoModel } from '../../src/model/repository.js'
+import { checkFlow, validateRepository } from '../../src/decide/validate/index.js'
 
 const raw = [
   'id: etl',

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { validateRepository } from '../../src/validate/index.js'
+import { validateRepository } from '../../src/decide/validate/index.js'
 import { check, checkOn, flow, MINIMAL, model, rules } from './helpers.js'
 
 const FIXTURES = join(import.meta.dirname, 'fixtures/current')

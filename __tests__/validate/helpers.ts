@@ -1,7 +1,7 @@
-import { parseFlowFile } from '../../src/repo/flow-file.js'
-import type { FlowFile, NamespaceFileEntry, RepoModel } from '../../src/repo/model.js'
-import type { Finding } from '../../src/validate/finding.js'
-import { validateRepository, type KestraVersion } from '../../src/validate/index.js'
+import { parseFlowFile } from '../../src/model/flow-file.js'
+import type { FlowFile, NamespaceFileEntry, RepoModel } from '../../src/model/repository.js'
+import type { Finding } from '../../src/model/finding.js'
+import { validateRepository, type KestraVersion } from '../../src/decide/validate/index.js'
 
 export function flow(raw: string, file = 'flows/flow.yml', expectedNamespace?: string): FlowFile {
   return parseFlowFile({

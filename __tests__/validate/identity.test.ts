@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { validateRepository } from '../../src/validate/index.js'
+import { validateRepository } from '../../src/decide/validate/index.js'
 import { check, checkOn, flow, MINIMAL, model, rules } from './helpers.js'
 
 describe('flow identity rules', () => {

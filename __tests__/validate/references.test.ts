@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { collectReferences, referenceFindings } from '../../src/validate/index.js'
-import type { KnownResources } from '../../src/validate/references.js'
+import { collectReferences, referenceFindings } from '../../src/decide/validate/index.js'
+import type { KnownResources } from '../../src/model/references.js'
 import { flow } from './helpers.js'
 
 const source = [

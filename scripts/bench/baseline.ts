@@ -3,19 +3,20 @@
  * read a server, one request per flow and per file (directories walked), at most 10 in flight.
  */
 import { Agent, request } from 'undici'
-import { buildPlan } from '../../src/plan/build.js'
-import { callGraph } from '../../src/plan/call-graph.js'
-import { collectReferences } from '../../src/validate/references.js'
-import { withImpact } from '../../src/plan/impact.js'
-import type { ActualNamespace } from '../../src/plan/input.js'
-import type { Plan } from '../../src/plan/types.js'
-import { commitTime } from '../../src/repo/commit-time.js'
-import { loadRepository } from '../../src/repo/load.js'
-import { WorkTree } from '../../src/repo/work-tree.js'
-import { Semaphore } from '../../src/concurrency.js'
-import { serverFile } from '../../src/plan/content.js'
-import { desiredState } from '../../src/plan/desired.js'
-import { parseSettings } from '../../src/settings.js'
+import { buildPlan } from '../../src/decide/plan/build.js'
+import { callGraph } from '../../src/decide/plan/call-graph.js'
+import { collectReferences } from '../../src/decide/validate/references.js'
+import { withImpact } from '../../src/decide/plan/impact.js'
+import type { ActualNamespace } from '../../src/model/plan-input.js'
+import type { Plan } from '../../src/model/plan.js'
+import { commitTime } from '../../src/gather/repo/commit-time.js'
+import { loadRepository } from '../../src/gather/repo/load.js'
+import { WorkTree } from '../../src/gather/repo/work-tree.js'
+import { Semaphore } from '../../src/model/concurrency.js'
+import { serverFile } from '../../src/model/server-file.js'
+import { desiredState } from '../../src/gather/desired.js'
+import { parseSettings } from '../../src/config/settings.js'
+import { DECIDE_KINDS } from '../../src/kinds/index.js'
 
 export interface BaselineResult {
   wallMs: number
@@ -80,13 +81,16 @@ export async function perResourceBaseline(input: {
       actual.set(namespace, await readNamespace(namespace))
     )
   )
-  const built = buildPlan({
-    namespaces: model.managedNamespaces,
-    desired: await desiredState(model, actual),
-    actual,
-    scope: 'all',
-    deleteEnabled: false
-  })
+  const built = buildPlan(
+    {
+      namespaces: model.managedNamespaces,
+      desired: await desiredState(model, actual),
+      actual,
+      scope: 'all',
+      deleteEnabled: false
+    },
+    DECIDE_KINDS
+  )
   const reference = await commitTime(input.workspace, input.sha)
   const { plan } = withImpact(built, {
     ...callGraph({ flows: model.flows, references: collectReferences(model.flows) }, actual),

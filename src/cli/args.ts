@@ -1,4 +1,5 @@
-import type { InputName, Mode } from '../settings.js'
+import type { InputName } from '../model/inputs/declared.js'
+import type { Mode } from '../model/settings.js'
 import { CREDENTIAL_VARIABLES, flagInputs, flagKind } from './flags.js'
 
 /** A command line the CLI cannot run: exit status 2 with the usage text. */

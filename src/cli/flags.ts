@@ -1,4 +1,4 @@
-import { inputNames, parserOf, type InputName } from '../inputs/read-inputs.js'
+import { inputNames, parserOf, type InputName } from '../model/inputs/declared.js'
 
 /**
  * Every action input is a flag of the same name, but these. The command names the mode.

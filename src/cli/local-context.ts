@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import type { RunContext } from '../context.js'
+import type { RunContext } from '../model/context.js'
 import { UsageError } from './args.js'
 
 const run = promisify(execFile)

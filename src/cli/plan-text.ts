@@ -1,9 +1,9 @@
-import { resourceName, type Plan, type ResourceChange } from '../plan/types.js'
-import { countsText, findingCounts } from '../render/headline.js'
-import type { ReportInput } from '../render/input.js'
-import { formatBytes } from '../render/resource.js'
+import { resourceName, type Plan, type ResourceChange } from '../model/plan.js'
+import { countsText, findingCounts } from '../decide/render/headline.js'
+import type { ReportInput } from '../decide/render/input.js'
+import { formatBytes } from '../decide/render/resource.js'
 import { inert, type Palette } from '../report/terminal-style.js'
-import { ruleCounts } from '../validate/verdict.js'
+import { ruleCounts } from '../decide/validate/verdict.js'
 
 const MARK: Record<ResourceChange['action'], { sign: string; colour: keyof Palette }> = {
   create: { sign: '+', colour: 'green' },

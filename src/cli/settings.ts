@@ -1,5 +1,7 @@
-import { ConfigError } from '../errors.js'
-import { parseSettings, type InputName, type Settings } from '../settings.js'
+import { ConfigError } from '../model/errors.js'
+import { parseSettings } from '../config/settings.js'
+import { type InputName } from '../model/inputs/declared.js'
+import { type Settings } from '../model/settings.js'
 import { UsageError, type CliArgs } from './args.js'
 import { CREDENTIAL_VARIABLES, entryOf, FLAG_VARIABLES, LOCAL_VALUES } from './flags.js'
 

@@ -1,5 +1,5 @@
-import { ACTION_INPUTS } from '../action-yml.js'
-import { defaultOf, parserOf, type InputName } from '../inputs/read-inputs.js'
+import { ACTION_INPUTS } from '../model/inputs/action-yml.js'
+import { defaultOf, parserOf, type InputName } from '../model/inputs/declared.js'
 import { entryOf, FLAG_VARIABLES, flagInputs, flagKind } from './flags.js'
 import { cliWords } from './words.js'
 

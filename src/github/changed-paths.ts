@@ -1,5 +1,5 @@
 import { apiError } from './errors.js'
-import type { ChangedPath, ChangedPathList, CompareResult } from './port.js'
+import type { ChangedPath, ChangedPathList, CompareResult } from '../model/github.js'
 import type { RepoClient } from './repo-ref.js'
 
 const PER_PAGE = 100

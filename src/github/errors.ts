@@ -1,4 +1,4 @@
-import { ActionError, errorMessage } from '../errors.js'
+import { ActionError, errorMessage } from '../model/errors.js'
 
 /** A GitHub API call failed for a reason other than a missing permission. */
 export class GitHubApiError extends ActionError {

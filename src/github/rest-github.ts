@@ -2,7 +2,7 @@ import { compareCommits, listPullRequestFiles } from './changed-paths.js'
 import { getFileAtRef } from './file-at-ref.js'
 import { findMergedPullRequest } from './merged-pull-request.js'
 import type { Octokit } from './octokit.js'
-import type { GitHubPort } from './port.js'
+import type { GitHubPort } from '../model/github.js'
 import { StickyComments } from './sticky-comment.js'
 
 /** The GitHubPort over GitHub's REST API, for one repository. */

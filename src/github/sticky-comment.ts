@@ -1,5 +1,5 @@
 import { apiError, COMMENT_PERMISSION_HELP, httpStatus, isPermissionError } from './errors.js'
-import type { CommentOutcome, StickyComment } from './port.js'
+import type { CommentOutcome, StickyComment } from '../model/github.js'
 import type { RepoClient } from './repo-ref.js'
 import { truncateCommentBody } from './truncate-comment.js'
 

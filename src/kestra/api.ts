@@ -1,3 +1,13 @@
+import type {
+  ServerInfo,
+  RemoteFlow,
+  RemoteFile,
+  ServerValidation,
+  Label,
+  ExecutionQuery,
+  Execution
+} from '../model/kestra.js'
+
 /**
  * What the core (plan, deploy, server validation) needs from a Kestra server. The HTTP client
  * (`client.ts`) implements it; the core's tests reach the Kestra emulator through that client
@@ -32,46 +42,6 @@ export interface KestraApi {
   validateFlows(sources: string[]): Promise<ServerValidation[]>
 }
 
-export interface ServerInfo {
-  /** e.g. "1.3.2", or "unknown" when the probe failed. */
-  version: string
-  edition: string
-  /** True when routes are /api/v1/{tenant}/… */
-  tenantScoped: boolean
-  systemNamespace: string
-}
-
-export interface RemoteFlow {
-  namespace: string
-  id: string
-  revision: number
-  source: string
-}
-
-export interface RemoteFile {
-  /** Starts with '/'. */
-  path: string
-  bytes: Uint8Array
-}
-
-export interface ServerValidation {
-  index: number
-  /** Errors: from `constraints` (≤ 1.3, split per violation) or `errors` (2.0). */
-  errors: ServerConstraint[]
-  outdated: boolean
-  deprecationPaths: string[]
-  warnings: string[]
-  infos: string[]
-}
-
-export interface ServerConstraint {
-  message: string
-  /** Kestra path such as `tasks[1].message`, `tasks[my-task].message` or `flow.id`, when given. */
-  path?: string
-  /** RFC 6901 pointer (2.0), when given. */
-  pointer?: string
-}
-
 /** Everything a run asks of the server: the core's reads and writes, smoke runs, earlier versions. */
 export type KestraServer = KestraApi & ExecutionsApi & HistoryApi
 
@@ -100,25 +70,6 @@ export interface ExecutionsApi {
 }
 
 /** An execution label, `[key, value]`. */
-export type Label = [string, string]
-
-export interface ExecutionQuery {
-  namespace: string
-  flowId: string
-  labels: Label[]
-}
-
-export interface Execution {
-  id: string
-  namespace: string
-  flowId: string
-  /** `state.current`, e.g. CREATED, RUNNING, SUCCESS, FAILED. */
-  state: string
-  /** ISO-8601 instants of `state.startDate` and, once terminal, `state.endDate`. */
-  startDate?: string
-  endDate?: string
-  labels: Label[]
-}
 
 /**
  * What the server keeps of earlier versions, for a rollback that a later run finishes

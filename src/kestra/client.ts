@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici'
-import type { Auth, Settings } from '../settings.js'
+import type { Auth, Settings } from '../model/settings.js'
 import type { ExecutionsApi, HistoryApi, KestraApi } from './api.js'
 import { createDispatcher } from './dispatcher.js'
 import { ExecutionsEndpoint } from './executions.js'

@@ -1,4 +1,4 @@
-import type { ServerConstraint } from './api.js'
+import type { ServerConstraint } from '../model/kestra.js'
 
 /** A Kestra property path: `id`, `flow.id`, `tasks[1].message`, `tasks[my-task].message`. */
 const PATH = String.raw`[A-Za-z_$][\w$-]*(?:\[[^\]\n]*\])*(?:\.[A-Za-z_$][\w$-]*(?:\[[^\]\n]*\])*)*`

@@ -1,4 +1,4 @@
-import type { ServerConstraint } from './api.js'
+import type { ServerConstraint } from '../model/kestra.js'
 
 export interface ErrorBody {
   message: string

@@ -1,5 +1,5 @@
-import { ActionError } from '../errors.js'
-import type { ServerConstraint } from './api.js'
+import { ActionError } from '../model/errors.js'
+import type { ServerConstraint } from '../model/kestra.js'
 
 const REMEDIATION: Record<number, string> = {
   401: 'check the username/password or api-token inputs (and that the server URL and tenant are right)',

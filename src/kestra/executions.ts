@@ -1,4 +1,4 @@
-import type { Execution, ExecutionQuery, Label } from './api.js'
+import type { Execution, ExecutionQuery, Label } from '../model/kestra.js'
 import { parseVersion } from './era.js'
 import { ApiError } from './errors.js'
 import { readJson, readJsonObject } from './json.js'

@@ -1,5 +1,5 @@
-import type { ServerInfo } from './api.js'
-import { ActionError } from '../errors.js'
+import type { ServerInfo } from '../model/kestra.js'
+import { ActionError } from '../model/errors.js'
 import { parseVersion } from './era.js'
 
 /**

@@ -1,5 +1,5 @@
 import { zipSync } from 'fflate'
-import type { RemoteFile } from './api.js'
+import type { RemoteFile } from '../model/kestra.js'
 import { fileNaming, storedPath } from './file-paths.js'
 import { readJsonArray } from './json.js'
 import { multipartFile } from './multipart.js'

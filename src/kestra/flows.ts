@@ -1,6 +1,6 @@
-import type { RemoteFlow } from './api.js'
+import type { RemoteFlow } from '../model/kestra.js'
 import { ApiError } from './errors.js'
-import { flowIdentity, withoutRevisionLine } from './flow-source.js'
+import { flowIdentity, withoutRevisionLine } from '../model/flow-source.js'
 import { readJsonArray, readJsonObject } from './json.js'
 import type { ScopedHttp } from './scoped-http.js'
 import { responseError, type HttpResponse } from './transport.js'

@@ -1,5 +1,5 @@
-import type { ServerInfo } from './api.js'
-import { ConfigError } from '../errors.js'
+import type { ServerInfo } from '../model/kestra.js'
+import { ConfigError } from '../model/errors.js'
 import {
   isTenantScoped,
   LEGACY_PREFIX,

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { request, type Dispatcher } from 'undici'
-import type { Auth } from '../settings.js'
+import type { Auth } from '../model/settings.js'
 import { parseErrorBody } from './error-body.js'
 import { ApiError } from './errors.js'
 import {
@@ -11,7 +11,7 @@ import {
   type RetryInfo,
   type RetryPolicy
 } from './retry.js'
-import { Semaphore } from '../concurrency.js'
+import { Semaphore } from '../model/concurrency.js'
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 

@@ -1,4 +1,4 @@
-import type { ServerConstraint, ServerValidation } from './api.js'
+import type { ServerConstraint, ServerValidation } from '../model/kestra.js'
 import { splitConstraints } from './constraints.js'
 import { readJsonArray } from './json.js'
 import type { ScopedHttp } from './scoped-http.js'

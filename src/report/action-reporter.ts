@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import type { Finding } from '../validate/finding.js'
+import type { Finding } from '../model/finding.js'
 import { annotationProperties, selectAnnotations } from './annotations.js'
 import { findingLine } from './terminal-reporter.js'
 import { palette } from './terminal-style.js'

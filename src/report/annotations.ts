@@ -1,4 +1,4 @@
-import type { Finding, Severity } from '../validate/finding.js'
+import type { Finding, Severity } from '../model/finding.js'
 
 /** GitHub shows at most 10 annotations per type and step; the job summary holds all of them. */
 export const ANNOTATIONS_PER_SEVERITY = 10

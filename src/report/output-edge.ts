@@ -1,6 +1,6 @@
-import type { Credentials } from '../redact/credentials.js'
-import { createRedactor, type Redactor } from '../redact/redactor.js'
-import { weakCredentialWarning } from '../redact/weak-credentials.js'
+import type { Credentials } from './redact/credentials.js'
+import { createRedactor, type Redactor } from './redact/redactor.js'
+import { weakCredentialWarning } from './redact/weak-credentials.js'
 import { bounded, MESSAGE_BYTES } from './bounds.js'
 
 /** Shown whole once redacted: a diff is bounded by the plan's own limits. */

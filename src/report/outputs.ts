@@ -1,4 +1,4 @@
-import type { PlanCounts } from '../plan/types.js'
+import type { PlanCounts } from '../model/plan.js'
 import type { Reporter } from './reporter.js'
 
 export function setCountOutputs(

@@ -1,6 +1,6 @@
-import type { RunContext } from '../context.js'
-import { planFilePath } from '../plan/plan-json.js'
-import type { Settings } from '../settings.js'
+import type { RunContext } from '../model/context.js'
+import { planFilePath } from './plan-file.js'
+import type { Settings } from '../model/settings.js'
 
 /** The action's own name: the start of its markers, plan file, annotation titles and KV keys. */
 export const ACTION_NAME = 'kestra-gitops'

@@ -1,4 +1,4 @@
-import type { CommentOutcome, GitHubPort } from '../github/port.js'
+import type { CommentOutcome, GitHubPort } from '../model/github.js'
 import type { OutputEdge } from './output-edge.js'
 import type { Reporter } from './reporter.js'
 

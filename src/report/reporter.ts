@@ -1,5 +1,5 @@
-import type { ACTION_OUTPUTS } from '../action-yml.js'
-import type { Finding } from '../validate/finding.js'
+import type { ACTION_OUTPUTS } from '../model/inputs/action-yml.js'
+import type { Finding } from '../model/finding.js'
 
 /** The outputs action.yml declares: the only names a run may set. */
 export type OutputName = keyof typeof ACTION_OUTPUTS

@@ -1,4 +1,4 @@
-import type { Finding, Severity } from '../validate/finding.js'
+import type { Finding, Severity } from '../model/finding.js'
 import type { ProgressLine } from './progress-line.js'
 import type { OutputName, Reporter } from './reporter.js'
 import { inert, type Palette } from './terminal-style.js'

@@ -1,7 +1,7 @@
-import { isWrite } from '../deploy/gate.js'
-import { outcomeCounts } from '../deploy/receipt.js'
-import type { ResourceResult } from '../deploy/result.js'
-import { resourceName, type Plan } from '../plan/types.js'
+import { isWrite } from '../model/plan.js'
+import { outcomeCounts } from '../model/result.js'
+import type { ResourceResult } from '../model/result.js'
+import { resourceName, type Plan } from '../model/plan.js'
 import type { Reporter } from './reporter.js'
 
 /**

@@ -1,39 +1,50 @@
-import { PR_EVENTS, type RunContext } from '../context.js'
-import type { EarlyMarkers } from '../deploy/commit-marker.js'
 import type { KestraApi } from '../kestra/api.js'
 import { parseVersion } from '../kestra/era.js'
-import type { ActualNamespace, BaseSnapshot } from '../plan/input.js'
-import { detectChangedFiles, type ChangedFiles } from '../repo/changed-files.js'
-import { resolveLayout } from '../repo/choose-layout.js'
-import { loadRepository } from '../repo/load.js'
-import { WorkTree } from '../repo/work-tree.js'
-import type { FlowFile, RepoModel } from '../repo/model.js'
-import type { Mode, Settings } from '../settings.js'
-import { flowKey } from '../identity.js'
-import { type Finding } from '../validate/finding.js'
-import { checkFlow, validateRepository, type FlowCheck } from '../validate/index.js'
-import type { FlowReference } from '../validate/references.js'
-import { openBaseTree, readBaseSnapshot } from '../plan/base-snapshot.js'
-import { demoteUnchangedErrors, failureMessage, sortFindings, tally } from '../validate/verdict.js'
+import { gather } from '../gather/gather.js'
+import { chooseWorkTreeLayout } from '../gather/repo/choose-layout.js'
+import type { ChangedFiles } from '../model/changed-files.js'
+import type { EarlyMarkers } from '../model/commit-marker.js'
+import { PR_EVENTS, type RunContext } from '../model/context.js'
+import { type Finding } from '../model/finding.js'
+import { flowKey } from '../model/keys.js'
+import { valueOf } from '../model/outcome.js'
+import type { ActualNamespace, BaseSnapshot } from '../model/plan-input.js'
+import type { FlowReference } from '../model/references.js'
+import type { FlowFile, RepoModel } from '../model/repository.js'
+import type { Mode, Settings } from '../model/settings.js'
+import type { Snapshot } from '../model/snapshot.js'
+import {
+  checkFlow,
+  referenceFindings,
+  validateRepository,
+  type FlowCheck
+} from '../decide/validate/index.js'
+import { knownResources } from '../decide/validate/references.js'
+import { serverAnswerFindings } from '../decide/validate/server-findings.js'
+import { unmanagedFindings } from '../decide/validate/unmanaged.js'
+import {
+  demoteUnchangedErrors,
+  failureMessage,
+  sortFindings,
+  tally
+} from '../decide/validate/verdict.js'
 import { phase } from '../report/phase.js'
 import type { RunPorts } from './ports.js'
-import { checkReferences } from '../server/references.js'
-import { ServerReads } from '../server/reads.js'
-import { ServerValidation } from '../server/validation.js'
-import { unmanagedFindings } from '../validate/unmanaged.js'
 
 /** The phases whose summary line is also in the report (its repository note and verdict). */
 export const LOADING = 'Loading the repository'
 export const VALIDATION = 'Validation'
 
 export interface Checked {
+  /** All the run read, once. */
+  snapshot: Snapshot
   model: RepoModel
   /** Every repository flow's references to flows and namespace files, collected as it was checked. */
   references: FlowReference[]
   findings: Finding[]
   changed: ChangedFiles
   /** The server's copy of every managed namespace (plan and deploy only). */
-  state?: Map<string, ActualNamespace>
+  state?: ReadonlyMap<string, ActualNamespace>
   /** The deployed-commit markers, being read (deploy only). */
   markers?: EarlyMarkers
   /** The repository at the base commit, being read (plan and deploy only). */
@@ -43,11 +54,11 @@ export interface Checked {
 }
 
 /**
- * Loads the repository and validates it, locally and (with a server) on the server. Server reads and
- * git run while the local checks keep this thread busy.
+ * Gathers the run's snapshot and validates it, locally and (with a server) on the server. Server reads
+ * and git run while the local checks keep this thread busy.
  */
 export async function check(
-  input: Settings,
+  settings: Settings,
   context: RunContext,
   ports: RunPorts,
   mode: Mode,
@@ -55,38 +66,29 @@ export async function check(
 ): Promise<Checked> {
   const { reporter } = ports
   // One layout for the run: the base commit is read as the work tree is.
-  const settings = await resolveLayout(input, context.workspace)
-  reporter.info(`Layout: ${settings.layout} (${settings.layoutReason})`)
-  // The server's era is probed while the repository loads (a failure resurfaces on first use).
-  const probe =
-    kestra && (mode !== 'validate' || settings.serverValidation)
-      ? kestra.info().catch(() => undefined)
-      : undefined
-  const planning = kestra && mode !== 'validate'
-  const baseTree = planning ? openBaseTree(settings, context) : undefined
-  baseTree?.catch(() => undefined) // awaited by readBaseSnapshot
-  const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined
-  const validation = { layout: settings.layout }
-  const onServer = kestra && settings.serverValidation ? new ServerValidation(kestra) : undefined
+  const layout = await chooseWorkTreeLayout(settings, context.workspace)
+  reporter.info(`Layout: ${layout.layout} (${layout.reason})`)
+  const validation = { layout: layout.layout }
   // Each flow is checked (and its references read) once, as soon as it is parsed.
   const checks = new Map<FlowFile, FlowCheck>()
+  const gathering = gather({
+    settings,
+    context,
+    mode,
+    layout,
+    kestra,
+    github: ports.github,
+    onFlow: (flow) => {
+      const checked = checkFlow(flow, validation)
+      checks.set(flow, checked)
+      return checked
+    }
+  })
   const model = await phase(
     reporter,
     LOADING,
     async () => {
-      const loaded = await loadRepository(
-        new WorkTree(context.workspace, settings.root),
-        settings,
-        {
-          onNamespace: (namespace) => reads?.start(namespace),
-          onFiles: (files) => reads?.knowFiles(files),
-          onFlow: (flow) => {
-            const checked = checkFlow(flow, validation)
-            checks.set(flow, checked)
-            onServer?.add(flow, checked)
-          }
-        }
-      )
+      const loaded = await gathering.repository
       for (const line of namespaceLines(loaded)) reporter.info(line)
       return loaded
     },
@@ -98,30 +100,20 @@ export async function check(
     return checks.get(flow)!.references
   })
 
-  const reading = reads?.state(model)
-  const checking = onServer?.findings(repositoryFlows(model)) ?? Promise.resolve([])
-  const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined
-  const base = baseTree && readBaseSnapshot(baseTree, settings, model)
-  const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push'
-  const detecting: Promise<ChangedFiles> = changedEvent
-    ? detectChangedFiles(context, { workspace: context.workspace, github: ports.github })
-    : Promise.resolve({
-        kind: 'all',
-        reason: context.local
-          ? 'no --base was given'
-          : `${context.eventName} treats every file as changed`
-      })
-  for (const pending of [reading, checking, base, detecting]) pending?.catch(() => undefined) // awaited below
+  const remaining = gathering.after(model, flowReferences)
   await new Promise((resolve) => setImmediate(resolve)) // lets the first requests leave
 
-  // Rules Kestra added in a release follow the version detected (none: current Kestra's, per rule).
-  const serverVersion = parseVersion((await probe)?.version)
+  // Rules Kestra added in a release follow the version detected (none: current Kestra's, per rule). A
+  // server that did not answer the probe fails its first real read, which says why.
+  const probed = await remaining.serverVersion
+  const serverVersion = parseVersion(probed?.ok ? probed.value : undefined)
   const localFindings = [
     ...validateRepository(model, { ...validation, serverVersion, checks }),
     ...unmanagedFindings(model)
   ]
 
-  const changed = await detecting
+  const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push'
+  const changed = await valueOf(remaining.changed)
   if (changed.kind === 'all' && changedEvent) {
     // The change could not be listed (shallow clone past GitHub's caps…): say so, it widens what blocks.
     notes.push(`Every file counts as changed: ${changed.reason}.`)
@@ -130,32 +122,35 @@ export async function check(
     reporter.info(`Every file counts as changed: ${changed.reason}`)
   }
 
-  const state =
-    reading &&
-    (await phase(
+  if (kestra && mode !== 'validate') {
+    await phase(
       reporter,
       'Reading the server',
       async () => {
-        const read = await reading
+        const read = (await valueOf(remaining.state)) ?? new Map()
         for (const [namespace, held] of [...read].sort(([a], [b]) => (a < b ? -1 : 1))) {
           reporter.info(`${namespace}: ${held.flows.length} flow(s), ${held.files.length} file(s)`)
         }
         return read
       },
       describeServerState
-    ))
+    )
+  }
+  const snapshot = await valueOf(remaining.snapshot)
   const findings = await phase(
     reporter,
     VALIDATION,
     async () => {
-      const server = await checking
-      const references = await checkReferences(
-        model,
+      const server = serverAnswerFindings(snapshot.serverAnswers ?? [], repositoryFlows(model))
+      const references = referenceFindings(
         flowReferences,
-        kestra ? { api: kestra, state } : undefined
+        knownResources(snapshot.targets),
+        kestra !== undefined
       )
       reporter.info(`Local checks: ${localFindings.length} finding(s).`)
-      if (onServer) reporter.info(`The server's validation: ${server.length} finding(s).`)
+      if (snapshot.serverAnswers) {
+        reporter.info(`The server's validation: ${server.length} finding(s).`)
+      }
       reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`)
       let all = [...localFindings, ...server, ...references]
       if (PR_EVENTS.includes(context.eventName)) all = demoteUnchangedErrors(all, changed)
@@ -165,7 +160,17 @@ export async function check(
     },
     (all) => verdictText(all, settings.failOn)
   )
-  return { model, references: flowReferences, findings, changed, state, markers, base, notes }
+  return {
+    snapshot,
+    model,
+    references: flowReferences,
+    findings,
+    changed,
+    state: snapshot.state,
+    markers: snapshot.markers,
+    base: snapshot.base && valueOf(snapshot.base),
+    notes
+  }
 }
 
 /** `Validation passed: 0 errors, 2 warnings`, the log's line for the comment's verdict. */
@@ -190,7 +195,7 @@ function namespaceLines(model: RepoModel): string[] {
     .map(([namespace, c]) => `${namespace}: ${c.flows} flow(s), ${c.files} file(s)`)
 }
 
-function describeServerState(state: Map<string, ActualNamespace>): string {
+function describeServerState(state: ReadonlyMap<string, ActualNamespace>): string {
   let flows = 0
   let files = 0
   for (const namespace of state.values()) {

@@ -1,16 +1,18 @@
-import { resolveMode, type RunContext } from '../context.js'
-import { ConfigError, DeployError, errorMessage } from '../errors.js'
+import { resolveMode } from '../config/context.js'
+import { type RunContext } from '../model/context.js'
+import { ConfigError, DeployError, errorMessage } from '../model/errors.js'
 import type { KestraServer } from '../kestra/api.js'
-import { repositoryUrl } from '../render/findings.js'
-import type { ReportInput } from '../render/input.js'
-import { renderSummary } from '../render/summary.js'
-import type { Mode, Settings } from '../settings.js'
-import type { Finding } from '../validate/finding.js'
+import { repositoryUrl } from '../decide/render/findings.js'
+import type { ReportInput } from '../decide/render/input.js'
+import { renderSummary } from '../decide/render/summary.js'
+import type { Mode, Settings } from '../model/settings.js'
+import type { Finding } from '../model/finding.js'
 import { applyMode } from './apply-mode.js'
 import { check } from './check.js'
-import { failureMessage, tally } from '../validate/verdict.js'
+import { failureMessage, tally } from '../decide/validate/verdict.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { planMode } from './plan-mode.js'
+import { KINDS } from '../kinds/index.js'
 import type { RunPorts } from './ports.js'
 
 export interface RunOutcome {
@@ -78,7 +80,9 @@ export async function execute(
       changed: checked.changed,
       state: checked.state,
       base: checked.base,
-      report
+      report,
+      snapshot: checked.snapshot,
+      kinds: KINDS
     }).catch((error: unknown) => {
       publish(checked.findings) // the checks' findings still reach the annotations
       throw error

@@ -1,27 +1,29 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
-import type { RunContext } from '../context.js'
-import type { ActualNamespace, BaseSnapshot, PlanInput } from '../plan/input.js'
-import { buildPlan } from '../plan/build.js'
-import { callGraph } from '../plan/call-graph.js'
-import { withImpact } from '../plan/impact.js'
-import { planFilePath, planJson } from '../plan/plan-json.js'
-import { countPlan, hasChanges } from '../plan/counts.js'
-import type { Plan, PlanCounts, ResourceChange } from '../plan/types.js'
-import type { ChangedFiles } from '../repo/changed-files.js'
-import { commitTime } from '../repo/commit-time.js'
-import type { RepoModel } from '../repo/model.js'
-import type { FlowReference } from '../validate/references.js'
-import { renderComment } from '../render/comment.js'
-import { countsText } from '../render/headline.js'
-import type { ReportInput } from '../render/input.js'
-import { commentMarker } from '../render/markers.js'
-import { renderSummary } from '../render/summary.js'
-import type { Settings } from '../settings.js'
-import type { Finding } from '../validate/finding.js'
-import { baseCommit, baseFromApi } from '../plan/base-snapshot.js'
-import { desiredState } from '../plan/desired.js'
+import type { RunContext } from '../model/context.js'
+import type { ActualNamespace, BaseSnapshot, PlanInput } from '../model/plan-input.js'
+import { buildPlan } from '../decide/plan/build.js'
+import { callGraph } from '../decide/plan/call-graph.js'
+import { withImpact } from '../decide/plan/impact.js'
+import { planJson } from '../decide/plan/plan-json.js'
+import { planFilePath } from '../report/plan-file.js'
+import { countPlan, hasChanges } from '../model/plan.js'
+import type { Plan, PlanCounts, ResourceChange } from '../model/plan.js'
+import type { ChangedFiles } from '../model/changed-files.js'
+import type { RepoModel } from '../model/repository.js'
+import type { FlowReference } from '../model/references.js'
+import { renderComment } from '../decide/render/comment.js'
+import { countsText } from '../decide/render/headline.js'
+import type { ReportInput } from '../decide/render/input.js'
+import { commentMarker } from '../model/markdown/comment-markers.js'
+import { renderSummary } from '../decide/render/summary.js'
+import type { Settings } from '../model/settings.js'
+import type { Finding } from '../model/finding.js'
+import { baseCommit, baseFromApi } from '../gather/base-snapshot.js'
 import type { RunPorts } from './ports.js'
-import { sortFindings } from '../validate/verdict.js'
+import type { Snapshot } from '../model/snapshot.js'
+import { ActionError } from '../model/errors.js'
+import type { Kind } from '../kinds/kind.js'
+import { sortFindings } from '../decide/validate/verdict.js'
 import { phase } from '../report/phase.js'
 
 export interface PlanModeArgs {
@@ -32,10 +34,14 @@ export interface PlanModeArgs {
   /** The repository flows' references, collected by the checks. */
   references: FlowReference[]
   changed: ChangedFiles
-  state: Map<string, ActualNamespace>
+  state: ReadonlyMap<string, ActualNamespace>
   /** The base commit's snapshot being read (readBaseSnapshot), when the event has a base. */
   base?: Promise<BaseSnapshot | undefined>
   report: ReportInput
+  /** All the run read (what the repository wants, the commit's time). */
+  snapshot: Snapshot
+  /** The resource kinds of the run (the registry's). */
+  kinds: readonly Kind[]
 }
 
 /**
@@ -47,11 +53,11 @@ export async function planMode(
 ): Promise<{ plan: Plan; summary: string; findings: Finding[] }> {
   const { settings, context, ports, model, changed, state } = args
   const baseSha = baseCommit(context)
-  const [desired, base, reference] = await Promise.all([
-    desiredState(model, state),
-    args.base,
-    commitTime(context.workspace, context.sha)
-  ])
+  const { desired, commitTime: reference } = args.snapshot
+  if (desired === undefined) {
+    throw new ActionError('a plan needs the snapshot of a plan or deploy run')
+  }
+  const base = await args.base
   const input: PlanInput = {
     namespaces: model.managedNamespaces,
     desired,
@@ -66,9 +72,13 @@ export async function planMode(
     reporter,
     'Plan',
     async () => {
-      let built = buildPlan(input)
+      const kinds = args.kinds.map((kind) => kind.decide)
+      let built = buildPlan(input, kinds)
       if (baseSha && !input.base && ports.github) {
-        built = buildPlan({ ...input, base: await baseFromApi(built, ports.github, baseSha) })
+        built = buildPlan(
+          { ...input, base: await baseFromApi(built, ports.github, baseSha) },
+          kinds
+        )
       }
       const impact = withImpact(built, {
         ...callGraph({ flows: model.flows, references: args.references }, state),
@@ -90,7 +100,8 @@ export async function planMode(
     server: settings.server ?? '',
     tenant: settings.tenant,
     commit: context.sha,
-    findings: report.findings
+    findings: report.findings,
+    kinds: args.kinds.map((kind) => kind.decide)
   })
   mkdirSync(context.runnerTemp, { recursive: true })
   writeFileSync(planFile, edge.text(`${JSON.stringify(edge.shown(planDocument), null, 2)}\n`))

@@ -1,4 +1,4 @@
-import type { GitHubPort } from '../github/port.js'
+import type { GitHubPort } from '../model/github.js'
 import type { KestraServer } from '../kestra/api.js'
 import type { OutputEdge } from '../report/output-edge.js'
 import type { Reporter } from '../report/reporter.js'

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { RunContext } from '../../../src/context.js'
+import type { RunContext } from '../../../src/model/context.js'
 import { createOctokit } from '../../../src/github/octokit.js'
-import type { GitHubPort } from '../../../src/github/port.js'
+import type { GitHubPort } from '../../../src/model/github.js'
 import { createGitHub } from '../../../src/github/rest-github.js'
-import { detectChangedFiles } from '../../../src/repo/changed-files.js'
+import { detectChangedFiles } from '../../../src/gather/changed-files.js'
 import { startFakeGitHub, type FakeGitHub } from '../../../test-support/fake-github.js'
 import { createGitRepo, type GitRepo } from '../../../test-support/git-repo.js'
 

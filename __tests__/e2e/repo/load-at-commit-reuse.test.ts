@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { RepoModel } from '../../../src/repo/model.js'
+import type { RepoModel } from '../../../src/model/repository.js'
 import { createGitRepo } from '../../../test-support/git-repo.js'
 import { flow, loadCommit, loadWorkTree, settingsWith } from '../../repo/support.js'
 

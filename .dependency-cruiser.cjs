@@ -1,0 +1,166 @@
+/**
+ * The house's rule (docs/architecture.md): which folder of src/ may import which. Anything not allowed
+ * here is an error, cycles are errors, and the decide folders may not reach I/O. `npm run lint` runs it,
+ * a unit test runs it in-process, and `npm run docs` draws docs/architecture.md's arrows from `LAYERS`.
+ */
+
+/** Each layer: the files it holds (a path pattern) and the layers it may import besides itself. */
+const LAYERS = [
+  { name: 'model', path: '^src/model/', may: [] },
+  { name: 'config', path: '^src/config/', may: ['model'] },
+  { name: 'kestra', path: '^src/kestra/', may: ['model'] },
+  { name: 'github', path: '^src/github/', may: ['model'] },
+  { name: 'report', path: '^src/report/', may: ['model'] },
+  { name: 'gather', path: '^src/gather/', may: ['model', 'kestra', 'github'] },
+  { name: 'decide/validate', path: '^src/decide/validate/', may: ['model', 'decide'] },
+  { name: 'decide/plan', path: '^src/decide/plan/', may: ['model', 'decide', 'decide/validate'] },
+  {
+    name: 'decide/render',
+    path: '^src/decide/render/',
+    may: ['model', 'decide', 'decide/validate', 'decide/plan']
+  },
+  {
+    name: 'decide',
+    path: '^src/decide/[^/]+$',
+    may: ['model']
+  },
+  { name: 'apply', path: '^src/apply/', may: ['model', 'kestra', 'github'] },
+  { name: 'kinds/*/gather', path: '^src/kinds/[^/]+/gather', may: ['model', 'gather', 'kestra'] },
+  {
+    name: 'kinds/*/decide',
+    path: '^src/kinds/[^/]+/decide',
+    may: ['model', 'decide', 'decide/validate', 'decide/plan', 'decide/render']
+  },
+  { name: 'kinds/*/apply', path: '^src/kinds/[^/]+/apply', may: ['model', 'apply', 'kestra'] },
+  {
+    name: 'kinds/*/index.ts',
+    path: '^src/kinds/[^/]+/index\\.ts$',
+    may: ['model', 'kinds/*/gather', 'kinds/*/decide', 'kinds/*/apply', 'kinds/kind.ts']
+  },
+  {
+    name: 'kinds/kind.ts',
+    path: '^src/kinds/kind\\.ts$',
+    may: ['model', 'gather', 'decide', 'apply']
+  },
+  {
+    name: 'kinds/index.ts',
+    path: '^src/kinds/index\\.ts$',
+    may: ['kinds/*/index.ts', 'kinds/kind.ts']
+  },
+  {
+    name: 'run',
+    path: '^src/run/',
+    may: [
+      'model',
+      'config',
+      'kestra',
+      'github',
+      'report',
+      'gather',
+      'decide',
+      'decide/validate',
+      'decide/plan',
+      'decide/render',
+      'apply',
+      'kinds/index.ts',
+      'kinds/kind.ts'
+    ]
+  },
+  {
+    name: 'entry',
+    path: '^src/(index|main|cli)\\.ts$|^src/cli/',
+    may: [
+      'model',
+      'config',
+      'report',
+      'kestra',
+      'github',
+      'run',
+      'decide/validate',
+      'decide/render'
+    ]
+  }
+]
+
+const byName = new Map(LAYERS.map((layer) => [layer.name, layer]))
+
+/** A kind's parts may import their own kind's parts of the same phase, never another kind's. */
+const sameKindPhase = (layer) => layer.path.replace('[^/]+', '([^/]+)')
+const sameKindTarget = (layer) => layer.path.replace('^src/kinds/[^/]+', '^src/kinds/$1')
+
+const allowed = LAYERS.flatMap((layer) => {
+  const own = layer.name.startsWith('kinds/*/')
+    ? { from: { path: sameKindPhase(layer) }, to: { path: sameKindTarget(layer) } }
+    : { from: { path: layer.path }, to: { path: layer.path } }
+  return [
+    { comment: `${layer.name} → ${layer.name}`, ...own },
+    ...layer.may.map((name) => {
+      const target = byName.get(name)
+      if (target === undefined) throw new Error(`.dependency-cruiser.cjs: no layer '${name}'`)
+      const sameKind = layer.name.startsWith('kinds/*/index') && name.startsWith('kinds/*/')
+      return sameKind
+        ? {
+            comment: `${layer.name} → ${name}`,
+            from: { path: '^src/kinds/([^/]+)/index\\.ts$' },
+            to: { path: sameKindTarget(target) }
+          }
+        : {
+            comment: `${layer.name} → ${name}`,
+            from: { path: layer.path },
+            to: { path: target.path }
+          }
+    })
+  ]
+})
+
+/** Files of the decide phase, in decide/ or in a kind. */
+const DECIDE = '^src/(decide/|kinds/[^/]+/decide)'
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'No import cycle anywhere in src/.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true }
+    },
+    {
+      name: 'decide-no-io-builtins',
+      comment: 'Decide is pure: no file system, processes, network or threads.',
+      severity: 'error',
+      from: { path: DECIDE },
+      to: {
+        dependencyTypes: ['core'],
+        path: '^(node:)?(fs|child_process|net|http|https|http2|dgram|dns|tls|worker_threads|cluster|process)(/|$)'
+      }
+    },
+    {
+      name: 'decide-no-io-packages',
+      comment: 'Decide is pure: no HTTP client, no runner or GitHub toolkit.',
+      severity: 'error',
+      from: { path: DECIDE },
+      to: { path: 'node_modules/(undici|@actions|@octokit)/' }
+    }
+  ],
+  allowed: [
+    ...allowed,
+    {
+      comment: 'npm packages and Node built-ins',
+      from: { path: '^src/' },
+      to: { dependencyTypes: ['npm', 'npm-dev', 'core'] }
+    }
+  ],
+  allowedSeverity: 'error',
+  options: {
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+    includeOnly: '^src/|node_modules|^(node:)?[a-z_]+$',
+    exclude: { path: '\\.d\\.ts$' }
+  }
+}
+
+// The layer table itself, for the page's generator (scripts/architecture-docs.ts); not enumerable, as
+// dependency-cruiser accepts no key of its own in a configuration.
+Object.defineProperty(module.exports, 'LAYERS', { value: LAYERS, enumerable: false })

@@ -1,0 +1,86 @@
+import type { KestraApi } from '../kestra/api.js'
+import type { Semaphore } from '../model/concurrency.js'
+import { errorMessage } from '../model/errors.js'
+import type { IsAncestor } from './git-ancestry.js'
+import {
+  COMMIT_MARKER_KEY,
+  short,
+  type CommitMarker,
+  type RecordedMarkers
+} from '../model/commit-marker.js'
+
+export interface CommitOrderCheck {
+  /** One message per namespace that already holds a newer commit. */
+  older: string[]
+  warnings: string[]
+}
+
+/** Whether `ours` is older than what some namespace already holds (ours is an ancestor of the recorded commit). */
+export async function checkCommitOrder(
+  markers: RecordedMarkers,
+  ours: CommitMarker,
+  isAncestor: IsAncestor
+): Promise<CommitOrderCheck> {
+  const older: string[] = []
+  const warnings: string[] = []
+  // Namespaces usually hold the same commit: ask git once per commit, not once per namespace.
+  const ancestry = new Map<string, Promise<boolean | undefined>>()
+  const isOlderThan = (commit: string) => {
+    let answer = ancestry.get(commit)
+    if (!answer) ancestry.set(commit, (answer = isAncestor(ours.commit, commit)))
+    return answer
+  }
+  for (const [namespace, recorded] of [...markers].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (recorded === undefined || recorded.commit === ours.commit) continue
+    if (recorded.repository !== ours.repository) {
+      warnings.push(
+        `Namespace ${namespace} was last deployed from ${recorded.repository} (commit ${short(recorded.commit)}); this deploy from ${ours.repository} overwrites what it holds.`
+      )
+      continue
+    }
+    const ancestor = await isOlderThan(recorded.commit)
+    if (ancestor === true) {
+      older.push(
+        `commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace}; to roll back, push a revert commit.`
+      )
+    } else if (ancestor === undefined) {
+      warnings.push(
+        `Cannot tell whether commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace} (that commit is not in the checkout; use actions/checkout with fetch-depth: 0); deploying anyway.`
+      )
+    }
+  }
+  return { older, warnings }
+}
+
+export interface MarkerWrite {
+  written: string[]
+  warnings: string[]
+}
+
+/** Writes our marker to each namespace whose recorded marker differs; returns the namespaces written and problems. */
+export async function writeMarkers(
+  api: KestraApi,
+  namespaces: string[],
+  markers: RecordedMarkers,
+  ours: CommitMarker,
+  semaphore: Semaphore
+): Promise<MarkerWrite> {
+  const stale = namespaces.filter((namespace) => {
+    const recorded = markers.get(namespace)
+    return recorded?.commit !== ours.commit || recorded.repository !== ours.repository
+  })
+  const outcomes = await Promise.all(
+    stale.map(async (namespace) => {
+      try {
+        await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, { ...ours }))
+        return undefined
+      } catch (error) {
+        return `Could not record the deployed commit in namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; the out-of-order guard cannot protect this namespace until a deploy records it.`
+      }
+    })
+  )
+  return {
+    written: stale.filter((_, i) => outcomes[i] === undefined),
+    warnings: outcomes.filter((w): w is string => w !== undefined)
+  }
+}

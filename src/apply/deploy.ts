@@ -1,0 +1,137 @@
+import type { KestraApi } from '../kestra/api.js'
+import { Semaphore } from '../model/concurrency.js'
+import { DeployError } from '../model/errors.js'
+import type { Plan, ResourceChange } from '../model/plan.js'
+import type { Settings } from '../model/settings.js'
+import type { Finding } from '../model/finding.js'
+import { applyPlan, type ReadDesiredFile } from './apply.js'
+import { checkCommitOrder, writeMarkers, type MarkerWrite } from './commit-marker.js'
+import { readMarkers } from '../kestra/commit-markers.js'
+import type { EarlyMarkers } from '../model/commit-marker.js'
+import { deployBlockers, describeBlockers } from './gate.js'
+import { isWrite } from '../model/plan.js'
+import { gitIsAncestor, type IsAncestor } from './git-ancestry.js'
+import { deletionRefusals } from './guards.js'
+import type { FlowDependency } from './order.js'
+import { deployStatus, WRITTEN, type DeployResult, type ResourceResult } from '../model/result.js'
+
+export interface DeployDeps {
+  api: KestraApi
+  /**
+   * Every validation finding of the run; any error blocks the deploy
+   * (docs/guarantees.md#no-write-while-invalid).
+   */
+  findings: Finding[]
+  /** What flows need: flows they call (written before them) and files they read (see FlowDependency). */
+  refs: FlowDependency[]
+  readDesiredFile: ReadDesiredFile
+  settings: Pick<
+    Settings,
+    | 'delete'
+    | 'maxDeletions'
+    | 'allowMassDeletion'
+    | 'extraNamespaces'
+    | 'concurrency'
+    | 'allowOutOfOrder'
+  >
+  managedNamespaces: string[]
+  /** The commit being deployed (full sha). */
+  commit: string
+  /** `owner/repo`. */
+  repository: string
+  /** The markers, when their reading started early (for `namespaces`); read here otherwise. */
+  markers?: EarlyMarkers
+  /** Default: `git merge-base --is-ancestor` in the current directory (the workspace on a runner). */
+  isAncestor?: IsAncestor
+  log?: (message: string) => void
+  /** Each written resource's result, as soon as it is known. */
+  onResult?: (result: ResourceResult) => void
+}
+
+/**
+ * Applies the plan. Validation errors in written resources and unsafe deletions throw DeployError before the
+ * first write; a commit older than one already deployed is refused (status `refused`, nothing written).
+ * Otherwise every resource is attempted and the result says what happened to each.
+ */
+export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult> {
+  const log = deps.log ?? (() => undefined)
+  const blockers = deployBlockers(plan, deps.findings)
+  if (blockers.length > 0) throw new DeployError(describeBlockers(blockers))
+  const refusals = deletionRefusals(plan, deps.settings, deps.managedNamespaces)
+  if (refusals.length > 0) {
+    throw new DeployError(`Nothing was deployed:\n${refusals.map((r) => `- ${r}`).join('\n')}`)
+  }
+
+  const semaphore = new Semaphore(deps.settings.concurrency)
+  const namespaces = [
+    ...new Set([
+      ...deps.managedNamespaces,
+      ...plan.namespaces,
+      ...plan.resources.filter(isWrite).map((c) => c.namespace)
+    ])
+  ].sort()
+  const ours = { commit: deps.commit, repository: deps.repository }
+  const early = deps.markers
+  const { markers, warnings } = await (early && sameList(early.namespaces, namespaces)
+    ? early.reading
+    : readMarkers(deps.api, namespaces, semaphore))
+  const order = await checkCommitOrder(
+    markers,
+    ours,
+    deps.isAncestor ?? gitIsAncestor(process.cwd())
+  )
+  warnings.push(...order.warnings)
+  if (order.older.length > 0) {
+    if (!deps.settings.allowOutOfOrder) {
+      const refusal = `Nothing was deployed: ${order.older.join(' ')}`
+      log(refusal)
+      return {
+        status: 'refused',
+        resources: plan.resources.map((change) =>
+          isWrite(change)
+            ? { change, result: 'skipped', message: 'not deployed: this commit is out of order' }
+            : { change, result: 'unchanged', revision: currentRevision(change) }
+        ),
+        applied: 0,
+        refusal,
+        warnings,
+        markedNamespaces: []
+      }
+    }
+    warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`)
+  }
+
+  // A namespace's marker is written as soon as it holds this commit: with no writes, right away.
+  const marking: Promise<MarkerWrite>[] = []
+  const mark = (namespace: string) =>
+    marking.push(writeMarkers(deps.api, [namespace], markers, ours, semaphore))
+  const writing = new Set(plan.resources.filter(isWrite).map((c) => c.namespace))
+  for (const namespace of namespaces) if (!writing.has(namespace)) mark(namespace)
+  const applied = await applyPlan(plan, {
+    api: deps.api,
+    refs: deps.refs,
+    readDesiredFile: deps.readDesiredFile,
+    concurrency: deps.settings.concurrency,
+    onResult: deps.onResult,
+    onNamespaceDone: (namespace, complete) => complete && mark(namespace)
+  })
+  warnings.push(...applied.warnings)
+  const marked = await Promise.all(marking)
+  warnings.push(...marked.flatMap((m) => m.warnings).sort())
+  return {
+    status: deployStatus(applied.resources),
+    resources: applied.resources,
+    applied: applied.resources.filter((r) => WRITTEN.has(r.result)).length,
+    warnings,
+    markedNamespaces: marked.flatMap((m) => m.written).sort(),
+    markersBefore: markers
+  }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, index) => value === b[index])
+}
+
+function currentRevision(change: ResourceChange): number | undefined {
+  return change.kind === 'flow' ? change.current?.revision : undefined
+}

@@ -1,0 +1,90 @@
+import { resourceName } from '../model/plan.js'
+import { escapeText } from '../model/markdown/escape.js'
+import { markdownTable, type Column } from '../model/markdown/table.js'
+import { isWrite } from '../model/plan.js'
+import { short } from '../model/commit-marker.js'
+import {
+  NOT_APPLIED,
+  outcomeCounts,
+  WRITTEN,
+  type DeployResult,
+  type ResourceResult
+} from '../model/result.js'
+
+export interface ReceiptMeta {
+  commit: string
+  /** ISO 8601, passed in so that the text is reproducible. */
+  time: string
+  server: string
+  tenant: string
+}
+
+/** Markdown for the job summary and the PR comment's "Deployed" section. */
+export function renderReceipt(result: DeployResult, meta: ReceiptMeta): string {
+  const target = `commit \`${short(meta.commit)}\` to ${escapeText(meta.server)} (tenant ${escapeText(meta.tenant)}) at ${escapeText(meta.time)}`
+  const out: string[] = []
+  if (result.status === 'refused') {
+    out.push(`Not deployed: ${target}. ${escapeText(result.refusal ?? '')}`)
+    return finish(out, result)
+  }
+
+  const rows = result.resources.filter((r) => isWrite(r.change))
+  const orphaned = result.resources.filter((r) => r.change.action === 'orphaned').length
+  const summary = outcomeCounts(result.resources)
+  if (orphaned > 0) summary.push(`${orphaned} orphaned (kept: delete is false)`)
+  const counts = summary.length > 0 ? summary.join(', ') : 'no resources'
+
+  if (result.status === 'nothing-to-do') {
+    out.push(`Nothing to change for ${target}: ${counts}.`)
+    return finish(out, result)
+  }
+  const verdict = result.status === 'failed' ? 'Deploy incomplete' : 'Deployed'
+  out.push(`${verdict}: ${target}: ${counts}.`, '', markdownTable(COLUMNS, rows))
+  if (result.status === 'failed') {
+    const applied = rows.filter((r) => WRITTEN.has(r.result) || r.result === 'unchanged')
+    const notApplied = rows.filter((r) => NOT_APPLIED.has(r.result))
+    out.push(
+      '',
+      `**Applied:** ${names(applied)}.`,
+      `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName(r.change))} (${r.result})`).join(', ')}.`,
+      '',
+      'Re-running the deploy finishes the job: what was applied is unchanged now and is not written again' +
+        (notApplied.some((r) => r.result === 'conflict')
+          ? '; conflicting resources changed on the server after the plan, so check those changes first: a re-run plans against them and overwrites them.'
+          : '.')
+    )
+  }
+  return finish(out, result)
+}
+
+/** The Deployed table; a column with nothing to show in any row is left out. */
+const COLUMNS: Column<ResourceResult>[] = [
+  { title: 'Resource', cell: (r) => escapeText(resourceName(r.change)) },
+  { title: 'Kind', cell: (r) => r.change.kind },
+  { title: 'Result', cell: (r) => r.result },
+  { title: 'Revision', cell: revision },
+  { title: 'Details', cell: (r) => escapeText(r.message ?? '') }
+]
+
+function finish(out: string[], result: DeployResult): string {
+  if (result.warnings.length > 0) {
+    out.push('', '**Warnings:**', '', ...result.warnings.map((w) => `- ${escapeText(w)}`))
+  }
+  return out.join('\n') + '\n'
+}
+
+function revision({ change, result, revision }: ResourceResult): string {
+  if (change.kind !== 'flow') return ''
+  const before = change.current?.revision
+  if (result === 'created') return `rev ${revision}`
+  if (result === 'updated') return `rev ${before} → ${revision}`
+  if (result === 'deleted') return `rev ${before} → deleted`
+  const now = revision ?? before
+  return now === undefined ? '' : `rev ${now}`
+}
+
+function names(rows: ResourceResult[]): string {
+  return rows.length === 0
+    ? 'nothing'
+    : rows.map((r) => escapeText(resourceName(r.change))).join(', ')
+}

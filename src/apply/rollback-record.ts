@@ -1,0 +1,108 @@
+import type { KestraApi } from '../kestra/api.js'
+import { errorMessage } from '../model/errors.js'
+import { parseMarker, type CommitMarker } from '../model/commit-marker.js'
+import { ROLLBACK_RECORD_KEY, type RecordedResource } from '../model/after-deploy.js'
+
+const FORMAT = 'kestra-gitops-rollback/1'
+
+/** One namespace's rollback in progress. */
+export interface RollbackRecord {
+  format: typeof FORMAT
+  /** `owner/repo` and commit of the deploy being undone. */
+  repository: string
+  deployed: string
+  /** The commit the namespace goes back to: its marker before the deploy (null: it had none). */
+  toward: CommitMarker | null
+  /** Whether the deploy wrote the namespace's marker (only then is it put back). */
+  markerWritten: boolean
+  resources: RecordedResource[]
+}
+
+export function newRecord(fields: Omit<RollbackRecord, 'format'>): RollbackRecord {
+  return { format: FORMAT, ...fields }
+}
+
+/** The record, or undefined when the value is not one (written by something else, or by a later format). */
+export function parseRecord(value: unknown): RollbackRecord | undefined {
+  const record = (typeof value === 'string' ? safeJson(value) : value) as Record<string, unknown>
+  if (typeof record !== 'object' || record === null || record.format !== FORMAT) return undefined
+  const { repository, deployed, toward, markerWritten, resources } = record
+  if (typeof repository !== 'string' || typeof deployed !== 'string') return undefined
+  if (typeof markerWritten !== 'boolean' || !Array.isArray(resources)) return undefined
+  const marker = toward === null ? null : parseMarker(toward)
+  if (marker === undefined || !resources.every(isResource)) return undefined
+  return newRecord({ repository, deployed, toward: marker, markerWritten, resources })
+}
+
+export interface RecordReading {
+  /** By namespace, sorted. */
+  records: Map<string, RollbackRecord>
+  /** Entries under the key that are not records: left alone. */
+  warnings: string[]
+}
+
+/**
+ * The rollbacks a stopped run left in progress in these namespaces. A record that cannot be read leaves
+ * unknown whether the server is half rolled back: that throws, and nothing may be written.
+ */
+export async function readRecords(api: KestraApi, namespaces: string[]): Promise<RecordReading> {
+  const values = await Promise.all(
+    namespaces.map(async (namespace) => {
+      try {
+        return await api.getKv(namespace, ROLLBACK_RECORD_KEY)
+      } catch (error) {
+        throw new Error(
+          `could not read whether a rollback is unfinished in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}): ${errorMessage(error)}`,
+          { cause: error }
+        )
+      }
+    })
+  )
+  const records = new Map<string, RollbackRecord>()
+  const warnings: string[] = []
+  namespaces.forEach((namespace, i) => {
+    if (values[i] === undefined) return
+    const record = parseRecord(values[i])
+    if (record) records.set(namespace, record)
+    else {
+      warnings.push(
+        `The KV entry ${ROLLBACK_RECORD_KEY} of namespace ${namespace} is not a rollback record of this action; it is left alone.`
+      )
+    }
+  })
+  return { records: new Map([...records].sort(([a], [b]) => (a < b ? -1 : 1))), warnings }
+}
+
+function isResource(value: unknown): value is RecordedResource {
+  const r = value as Record<string, unknown>
+  if (typeof r !== 'object' || r === null) return false
+  const flow = (v: unknown) =>
+    v === undefined || (isObject(v) && Number.isInteger(v.revision) && isHash(v.sha256))
+  const file = (v: unknown) =>
+    v === undefined ||
+    (isObject(v) &&
+      isHash(v.sha256) &&
+      Number.isInteger(v.size) &&
+      (v.revision === undefined || Number.isInteger(v.revision)) &&
+      (v.bytes === undefined || typeof v.bytes === 'string'))
+  if (r.before === undefined && r.deployed === undefined) return false
+  if (r.kind === 'flow') return typeof r.id === 'string' && flow(r.before) && flow(r.deployed)
+  if (r.kind !== 'file' || typeof r.path !== 'string' || !file(r.before)) return false
+  return r.deployed === undefined || (isObject(r.deployed) && isHash(r.deployed.sha256))
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null
+}
+
+function isHash(value: unknown): boolean {
+  return typeof value === 'string' && /^[0-9a-f]{64}$/.test(value)
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}

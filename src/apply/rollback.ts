@@ -1,0 +1,183 @@
+import { Semaphore } from '../model/concurrency.js'
+import { errorMessage } from '../model/errors.js'
+import type { HistoryApi, KestraApi } from '../kestra/api.js'
+import { COMMIT_MARKER_KEY, parseMarker, short } from '../model/commit-marker.js'
+import { orderFlowWrites, type FlowDependency } from './order.js'
+import { deployAction, restoreItem } from './restore.js'
+import { itemName } from '../model/after-deploy.js'
+import type { MarkerRestore, RestoreResult, RollbackResult } from '../model/after-deploy.js'
+import { recordsOf, type MarkerTarget, type RollbackPlan } from './rollback-plan.js'
+import type { RestoreItem } from '../model/after-deploy.js'
+import { ROLLBACK_RECORD_KEY } from '../model/after-deploy.js'
+
+export interface RollbackDeps {
+  api: KestraApi & HistoryApi
+  refs: FlowDependency[]
+  concurrency: number
+  log: (message: string) => void
+  /** The records already in the KV store (a run finishing a stopped rollback); none: written first. */
+  recorded?: boolean
+}
+
+/**
+ * Puts back what a deploy changed, as a transaction a re-run can finish (docs/rollback.md):
+ * first a record in each namespace of what is being restored and toward which commit; then each resource,
+ * in the reverse of the deploy's order (deleted files, deleted flows, written flows callers first, written
+ * files), only when the server still holds what the deploy wrote; then, once every resource is back, the
+ * deployed-commit markers; then the records go. A record that cannot be written stops the rollback before
+ * its first restore. While something a re-run could still put back remains, the records stay.
+ */
+export async function rollback(plan: RollbackPlan, deps: RollbackDeps): Promise<RollbackResult> {
+  if (!deps.recorded) {
+    const problem = await writeRecords(plan, deps)
+    if (problem) return notStarted(plan, problem)
+  }
+  const semaphore = new Semaphore(deps.concurrency)
+  const resources: RestoreResult[] = []
+  for (const phase of restorePhases(plan.items, deps.refs)) {
+    const results = await Promise.all(
+      phase.map((item) => semaphore.run(() => restoreItem(item, plan.deployed, deps.api)))
+    )
+    for (const result of results) {
+      deps.log(
+        `Rollback of ${result.item.resource.kind} ${itemName(result.item)}: ${result.result}: ${result.message}`
+      )
+      resources.push(result)
+    }
+  }
+  const complete = resources.every((r) => r.result === 'restored')
+  const markers = complete
+    ? await restoreMarkers(plan.markers, plan.deployed, deps.api)
+    : plan.markers.filter((m) => m.written).map((m) => keptMarker(m, plan.deployed))
+  for (const marker of markers) {
+    deps.log(`Rollback of the deployed-commit marker of ${marker.namespace}: ${marker.message}`)
+  }
+
+  const retryable = [...resources, ...markers].some((r) => r.result === 'failed')
+  const warnings = retryable ? [] : await removeRecords(plan.markers, deps.api)
+  const restored = [...resources, ...markers].filter((r) => r.result === 'restored').length
+  const left = resources.length + markers.length - restored
+  return {
+    deployed: plan.deployed,
+    resources,
+    markers,
+    rolledBack: left === 0 ? 'true' : restored > 0 ? 'partial' : 'false',
+    resumable: retryable,
+    warnings,
+    stale: left === 0 && ![...resources, ...markers].some((r) => r.wrote)
+  }
+}
+
+/** Deleted files, deleted flows, written flows (callers before the flows they call), written files. */
+function restorePhases(items: RestoreItem[], refs: FlowDependency[]): RestoreItem[][] {
+  const deleted = items.filter((i) => deployAction(i) === 'deleted')
+  const written = items.filter((i) => deployAction(i) !== 'deleted')
+  const files = (list: RestoreItem[]) => list.filter((i) => i.resource.kind === 'file')
+  const flows = written.flatMap((item) =>
+    item.resource.kind === 'flow' ? [{ namespace: item.namespace, id: item.resource.id, item }] : []
+  )
+  const waves = orderFlowWrites(flows, refs).waves.reverse()
+  return [
+    files(deleted),
+    deleted.filter((i) => i.resource.kind === 'flow'),
+    ...waves.map((wave) => wave.map((flow) => flow.item)),
+    files(written)
+  ].filter((phase) => phase.length > 0)
+}
+
+/**
+ * Each marker the deploy wrote, back to its previous value (a marker that was no marker of ours before,
+ * another tool's value, is removed, not restored). One that already holds it is not written.
+ */
+async function restoreMarkers(
+  targets: MarkerTarget[],
+  deployed: string,
+  api: KestraApi
+): Promise<MarkerRestore[]> {
+  return Promise.all(
+    targets
+      .filter((target) => target.written)
+      .map(async ({ namespace, toward }): Promise<MarkerRestore> => {
+        const back = toward
+          ? `deployed-commit marker put back to ${short(toward.commit)}`
+          : 'deployed-commit marker removed (there was none before)'
+        try {
+          const now = parseMarker(await api.getKv(namespace, COMMIT_MARKER_KEY))
+          if (now?.commit === toward?.commit && now?.repository === toward?.repository) {
+            return { namespace, result: 'restored', message: `${back} (already)`, wrote: false }
+          }
+          if (toward) await api.putKv(namespace, COMMIT_MARKER_KEY, { ...toward })
+          else await api.deleteKv(namespace, COMMIT_MARKER_KEY)
+          return { namespace, result: 'restored', message: back, wrote: true }
+        } catch (error) {
+          const message = `still names ${short(deployed)}: it could not be put back: ${errorMessage(error)}`
+          return { namespace, result: 'failed', message, wrote: false }
+        }
+      })
+  )
+}
+
+function keptMarker({ namespace }: MarkerTarget, deployed: string): MarkerRestore {
+  return {
+    namespace,
+    result: 'kept',
+    message: `still names ${short(deployed)}: the rollback is incomplete`,
+    wrote: false
+  }
+}
+
+/** Writes every namespace's record; on a failure, removes those written and says why. */
+async function writeRecords(plan: RollbackPlan, deps: RollbackDeps): Promise<string | undefined> {
+  let records
+  try {
+    records = await recordsOf(plan, deps.api)
+  } catch (error) {
+    return `its record could not be prepared: ${errorMessage(error)}`
+  }
+  const written: string[] = []
+  for (const [namespace, record] of records) {
+    try {
+      await deps.api.putKv(namespace, ROLLBACK_RECORD_KEY, record)
+      written.push(namespace)
+    } catch (error) {
+      await Promise.all(
+        written.map((ns) => deps.api.deleteKv(ns, ROLLBACK_RECORD_KEY).catch(() => undefined))
+      )
+      return `its progress could not be recorded in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}): ${errorMessage(error)}`
+    }
+  }
+  return undefined
+}
+
+async function removeRecords(targets: MarkerTarget[], api: KestraApi): Promise<string[]> {
+  const problems = await Promise.all(
+    targets.map(({ namespace }) =>
+      api.deleteKv(namespace, ROLLBACK_RECORD_KEY).then(
+        () => undefined,
+        (error: unknown) =>
+          `The finished rollback's record in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}) could not be removed: ${errorMessage(error)}; the next deploy finds nothing left to restore and removes it.`
+      )
+    )
+  )
+  return problems.filter((p): p is string => p !== undefined)
+}
+
+/** Nothing was restored: every resource and marker stays at the deployed version, for `why`. */
+function notStarted(plan: RollbackPlan, why: string): RollbackResult {
+  const message = `not restored: the rollback did not start, as ${why}`
+  return {
+    deployed: plan.deployed,
+    resources: plan.items.map((item) => ({
+      item,
+      did: deployAction(item),
+      result: 'failed',
+      message,
+      wrote: false
+    })),
+    markers: plan.markers.filter((m) => m.written).map((m) => keptMarker(m, plan.deployed)),
+    rolledBack: 'false',
+    resumable: false,
+    warnings: [],
+    stale: false
+  }
+}

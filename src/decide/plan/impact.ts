@@ -1,0 +1,130 @@
+import type { Finding } from '../../model/finding.js'
+import { flowKey } from '../../model/keys.js'
+import { sha256Hex } from '../../model/content.js'
+import { compareCodeUnits } from '../../model/compare.js'
+import { triggerChanges } from './triggers.js'
+import {
+  isWrite,
+  type FlowCaller,
+  type FlowChange,
+  type FlowImpact,
+  type Plan
+} from '../../model/plan.js'
+
+/** One flow calling (or triggered by) another, as read from a source the plan already holds. */
+export interface CallEdge {
+  caller: { namespace: string; id: string }
+  /** The flow called. */
+  namespace: string
+  id: string
+  via: FlowCaller['via']
+  /** Where the call is written; '' for a caller that only the server holds. */
+  file: string
+  line: number
+  column: number
+}
+
+export interface ImpactInput {
+  /** Calls made by the repository's flows and by the server-only flows of managed namespaces. */
+  calls: readonly CallEdge[]
+  /** flowKeys of the callers that only the server holds. */
+  serverOnly: ReadonlySet<string>
+  /** The planned commit's time: the reference for a cron's next run (none: no next run is shown). */
+  reference?: Date
+}
+
+export interface PlanImpact {
+  plan: Plan
+  /** A warning on each repository flow that calls a flow this plan deletes or orphans. */
+  findings: Finding[]
+}
+
+const VIA: Record<FlowCaller['via'], string> = {
+  subflow: 'Subflow calls',
+  foreach: 'ForEachItem calls',
+  'flow-trigger': 'Flow trigger waits for'
+}
+
+/**
+ * Callers and trigger changes of every flow the plan creates, updates or deletes (docs/impact.md),
+ * attached to the flow's change; the fingerprint then covers the callers too (trigger changes follow
+ * from the sources it already covers; a next run time follows from the commit, like the commit line).
+ * Pure.
+ */
+export function withImpact(plan: Plan, input: ImpactInput): PlanImpact {
+  const flows = plan.resources.filter((r): r is FlowChange => r.kind === 'flow')
+  const deleted = new Set(flows.filter((f) => f.action === 'delete').map(keyOf))
+  const callers = new Map<string, Map<string, FlowCaller>>()
+  const removed = new Map(
+    flows.filter((f) => f.action === 'delete' || f.action === 'orphaned').map((f) => [keyOf(f), f])
+  )
+  const findings: Finding[] = []
+  for (const call of input.calls) {
+    const target = flowKey(call.namespace, call.id)
+    const from = keyOf(call.caller)
+    if (from === target || deleted.has(from)) continue // a caller that goes away calls nothing
+    const byCaller = callers.get(target) ?? new Map<string, FlowCaller>()
+    byCaller.set(`${from}\0${call.via}`, {
+      ...call.caller,
+      via: call.via,
+      serverOnly: input.serverOnly.has(from)
+    })
+    callers.set(target, byCaller)
+    const gone = removed.get(target)
+    if (gone && call.file !== '') findings.push(removedTargetFinding(call, gone))
+  }
+
+  const resources = plan.resources.map((r) => {
+    if (r.kind !== 'flow' || !isWrite(r)) return r
+    const impact: FlowImpact = {
+      callers: [...(callers.get(keyOf(r))?.values() ?? [])].sort(
+        (a, b) =>
+          compareCodeUnits(a.namespace, b.namespace) ||
+          compareCodeUnits(a.id, b.id) ||
+          compareCodeUnits(a.via, b.via)
+      ),
+      triggers:
+        r.action === 'update' && r.current && r.desired !== undefined
+          ? triggerChanges(r.current.source, r.desired, input.reference)
+          : []
+    }
+    return impact.callers.length + impact.triggers.length > 0 ? { ...r, impact } : r
+  })
+  const shown = resources.flatMap((r) =>
+    r.kind === 'flow' && r.impact
+      ? [
+          [
+            keyOf(r),
+            r.impact.callers.map((c) => [c.namespace, c.id, c.via, c.serverOnly]),
+            r.impact.triggers.map((t) => t.text)
+          ]
+        ]
+      : []
+  )
+  const fingerprint =
+    shown.length === 0
+      ? plan.fingerprint
+      : sha256Hex(JSON.stringify({ plan: plan.fingerprint, impact: shown }))
+  return { plan: { ...plan, resources, fingerprint }, findings }
+}
+
+function removedTargetFinding(call: CallEdge, target: FlowChange): Finding {
+  const name = `${target.namespace}.${target.id}`
+  const what =
+    target.action === 'delete'
+      ? `which this deploy deletes (delete: true). Remove the call, or keep ${name} in the repository`
+      : `which the repository no longer holds: the server keeps it only because delete is false, and the next deploy with delete: true removes it. Remove the call, or keep ${name} in the repository`
+  return {
+    severity: 'warning',
+    file: call.file,
+    line: call.line,
+    column: call.column,
+    rule: 'calls-removed-flow',
+    message: `${VIA[call.via]} flow ${name}, ${what}`,
+    resource: keyOf(call.caller)
+  }
+}
+
+function keyOf(flow: { namespace: string; id: string }): string {
+  return flowKey(flow.namespace, flow.id)
+}

@@ -1,0 +1,63 @@
+import { kindOf, type DecideKind } from '../kind.js'
+import type { Mode } from '../../model/settings.js'
+import { compareFindings, type Finding, type Severity } from '../../model/finding.js'
+import type { Plan, PlanAction } from '../../model/plan.js'
+
+export interface PlanFileMeta {
+  mode: Mode
+  /** Kestra base URL ('' when none is configured). */
+  server: string
+  tenant: string
+  /** Full sha of the planned commit. */
+  commit: string
+  findings: readonly Finding[]
+  /** The run's resource kinds: each names its changes in the file. */
+  kinds: readonly DecideKind[]
+}
+
+export type PlanFileResource = {
+  kind: 'flow' | 'file'
+  namespace: string
+  action: PlanAction
+  /** The server's current revision of a flow, when the server holds it. */
+  revision?: number
+  /** Present (true) only for drifted resources. */
+  drifted?: true
+} & ({ id: string } | { path: string })
+
+/** The JSON document written to the `plan-file` output (docs/inputs.md#plan-file). */
+export interface PlanFile {
+  version: 1
+  fingerprint: string
+  mode: Mode
+  server: string
+  tenant: string
+  commit: string
+  resources: PlanFileResource[]
+  findings: { severity: Severity; file: string; line: number; message: string }[]
+}
+
+export function planJson(plan: Plan, meta: PlanFileMeta): PlanFile {
+  return {
+    version: 1,
+    fingerprint: plan.fingerprint,
+    mode: meta.mode,
+    server: meta.server,
+    tenant: meta.tenant,
+    commit: meta.commit,
+    resources: plan.resources.map((r) => {
+      const kind = kindOf(meta.kinds, r)
+      return {
+        kind: r.kind,
+        namespace: r.namespace,
+        ...kind.planFileIdentity(r),
+        action: r.action,
+        ...kind.planFileDetails(r),
+        ...(r.drifted && { drifted: true as const })
+      } as PlanFileResource
+    }),
+    findings: [...meta.findings]
+      .sort(compareFindings)
+      .map(({ severity, file, line, message }) => ({ severity, file, line, message }))
+  }
+}

@@ -1,0 +1,136 @@
+import { countPlan } from '../../model/plan.js'
+import { isWrite, resourceName, type Plan, type ResourceChange } from '../../model/plan.js'
+import { escapeText } from '../../model/markdown/escape.js'
+import type { Piece } from './fit.js'
+import { countsText } from './headline.js'
+import { detailsBlock, summaryLine, type InvalidCount } from './resource.js'
+
+/**
+ * How much of the plan to show: every diff (each can shrink to `omittedNote`), one line per
+ * resource, or only counts per namespace.
+ */
+export type Detail = 'diffs' | 'lines' | 'counts'
+
+export interface ChangesOptions {
+  detail: Detail
+  /** Replaces a diff body dropped for size. */
+  omittedNote: string
+  /** List unchanged resources by name (job summary) rather than only count them. */
+  listUnchanged: boolean
+  /** Replaces the per-namespace counts when even they are too long. */
+  countsOmittedNote: string
+  /** Marks resources with an error finding invalid. */
+  invalid: InvalidCount
+}
+
+export function changePieces(plan: Plan, options: ChangesOptions): Piece[] {
+  const groups = groupByNamespace(plan.resources)
+  const active = groups.filter((g) => g.resources.some((r) => r.action !== 'unchanged'))
+  const pieces: Piece[] = []
+  if (active.length === 0) {
+    pieces.push('#### Changes', 'No changes: the server already matches the repository.')
+  } else if (options.detail === 'counts') {
+    const lines = active.map(
+      (g) => `- ${escapeText(g.namespace)}: ${countsText(countPlan(g.resources))}`
+    )
+    pieces.push('#### Changes', { full: lines.join('\n'), reduced: options.countsOmittedNote })
+  } else {
+    for (const group of active) pieces.push(...namespacePieces(group, options))
+  }
+  const activeSet = new Set(active)
+  const quiet = groups.filter((g) => !activeSet.has(g))
+  const quietResources = quiet.reduce((n, g) => n + g.resources.length, 0)
+  if (quiet.length > 0 && active.length > 0) {
+    const s = quiet.length === 1 ? '' : 's'
+    const line = `No changes in ${quiet.length} other namespace${s} (${quietResources} unchanged).`
+    pieces.push(
+      options.listUnchanged && options.detail === 'diffs'
+        ? {
+            full: unchangedList(
+              line,
+              quiet.flatMap((g) => g.resources)
+            ),
+            reduced: line
+          }
+        : line
+    )
+  }
+  return pieces
+}
+
+interface NamespaceGroup {
+  namespace: string
+  resources: ResourceChange[]
+}
+
+/** Plan resources are sorted by namespace: one pass groups them. */
+function groupByNamespace(resources: readonly ResourceChange[]): NamespaceGroup[] {
+  const groups: NamespaceGroup[] = []
+  for (const r of resources) {
+    const last = groups[groups.length - 1]
+    if (last?.namespace === r.namespace) last.resources.push(r)
+    else groups.push({ namespace: r.namespace, resources: [r] })
+  }
+  return groups
+}
+
+/** A namespace's changes, under a heading no smaller than its resource lines (GitHub's h5 is). */
+function namespacePieces(group: NamespaceGroup, options: ChangesOptions): Piece[] {
+  const heading = `#### Namespace ${escapeText(group.namespace)}`
+  const written = group.resources.filter(isWrite)
+  const orphaned = group.resources.filter((r) => r.action === 'orphaned')
+  const unchanged = group.resources.filter((r) => r.action === 'unchanged')
+  const orphanLines = orphaned.map((r) => `- ${summaryLine(r, options.invalid)}`)
+  const unchangedCount = `${unchanged.length} unchanged.`
+  if (options.detail === 'lines') {
+    const lines = [...written.map((r) => `- ${summaryLine(r, options.invalid)}`), ...orphanLines]
+    return [[heading, lines.join('\n'), ...(unchanged.length ? [unchangedCount] : [])].join('\n\n')]
+  }
+  const pieces: Piece[] = [heading]
+  for (const r of written) {
+    pieces.push(
+      r.diff === undefined
+        ? detailsBlock(r, options.invalid)
+        : {
+            full: detailsBlock(r, options.invalid),
+            reduced: detailsBlock(r, options.invalid, options.omittedNote)
+          }
+    )
+  }
+  if (orphanLines.length > 0) pieces.push(orphanLines.join('\n'))
+  if (unchanged.length > 0) {
+    pieces.push(
+      options.listUnchanged
+        ? {
+            full: unchangedList(`${unchanged.length} unchanged`, unchanged),
+            reduced: unchangedCount
+          }
+        : unchangedCount
+    )
+  }
+  return pieces
+}
+
+function unchangedList(summary: string, unchanged: ResourceChange[]): string {
+  const items = unchanged.map((r) => `- ${r.kind} <b>${escapeText(resourceName(r))}</b>`)
+  return `<details><summary>${summary}</summary>\n\n${items.join('\n')}\n\n</details>`
+}
+
+/**
+ * Drift warning: these server copies were edited outside Git and applying the plan overwrites them.
+ * Names only: each resource's full line is in its namespace above.
+ */
+export function driftPieces(plan: Plan, detail: Detail): string[] {
+  const drifted = plan.resources.filter((r) => r.drifted)
+  if (drifted.length === 0) return []
+  const intro =
+    '⚠️ The server copy of these resources was changed outside Git since the base commit. ' +
+    'Merging overwrites (or deletes) those edits; orphaned ones are kept.'
+  if (detail === 'counts') {
+    return [`#### ⚠️ Drift\n\n${intro} ${drifted.length} drifted resources: see the job summary.`]
+  }
+  const list = drifted
+    .map((r) => `${r.kind} <b>${escapeText(resourceName(r))}</b> (${r.action})`)
+    .join(', ')
+  return [`#### ⚠️ Drift\n\n${intro}\n\n${list}`]
+}

@@ -1,0 +1,74 @@
+import { changePieces, driftPieces, type Detail } from './changes.js'
+import { invalidCounts } from './resource.js'
+import { fitPieces, utf16Length, type Piece } from './fit.js'
+import { findingsSection, sourceLink } from './findings.js'
+import { noteLines, title, verdictAndTarget } from './headline.js'
+import type { CommentInput } from './input.js'
+import { commentMarker, planMarkerLine, runLine } from '../../model/markdown/comment-markers.js'
+
+/** The Deployed section belongs to the same comment; re-exported for the deploy step. */
+export { upsertDeployedSection } from './deployed.js'
+
+export const COMMENT_BUDGET = 60_000
+
+const SUMMARY_POINTER = '> [!NOTE]\n> The full plan is in the job summary of this run.'
+const DIFF_DROPPED = 'Diff omitted: see the job summary.'
+
+/**
+ * The sticky PR comment (docs/comment.md). Deterministic: only `runUrl` varies between runs of the same
+ * plan, and it is confined to the last line. Stays within `budget` by dropping detail: diff bodies
+ * largest first, then whole blocks for one-line summaries, then per-namespace counts.
+ */
+export function renderComment(input: CommentInput): string {
+  const budget = (input.budget ?? COMMENT_BUDGET) - runLine(input.runUrl).length - 2
+  const plan = input.plan
+  const head = [
+    `${commentMarker(input.commentKey)}\n${title(input)}`,
+    verdictAndTarget(input),
+    ...noteLines(input.notes)
+  ]
+  const findings = findingsSection(
+    input.findings,
+    Math.floor(budget * (plan ? 0.4 : 0.9)),
+    utf16Length,
+    'see the job summary',
+    sourceLink(input)
+  )
+  if (findings) head.push(findings)
+  const fit = (pieces: Piece[]) => fitPieces(pieces, budget, utf16Length)
+
+  const minimal = [head[0]!, SUMMARY_POINTER]
+  let body: string
+  if (!plan) {
+    body = fit(head)?.text ?? minimal.join('\n\n')
+  } else {
+    const footer = [
+      `Plan fingerprint: \`${plan.fingerprint}\``,
+      planMarkerLine(plan.fingerprint, input.commit)
+    ]
+    const invalid = invalidCounts(input.findings)
+    const attempt = (detail: Detail, pointer: boolean) =>
+      fit([
+        ...head,
+        ...(pointer ? [SUMMARY_POINTER] : []),
+        ...changePieces(plan, {
+          detail,
+          invalid,
+          omittedNote: DIFF_DROPPED,
+          listUnchanged: false,
+          countsOmittedNote: 'Too many namespaces changed to list here: see the job summary.'
+        }),
+        ...driftPieces(plan, detail),
+        ...footer
+      ])
+    const whole = attempt('diffs', false)
+    body =
+      (whole?.reduced === 0 ? whole.text : undefined) ??
+      attempt('diffs', true)?.text ??
+      attempt('lines', true)?.text ??
+      attempt('counts', true)?.text ??
+      [...minimal, ...footer].join('\n\n')
+  }
+  const last = runLine(input.runUrl)
+  return last ? `${body}\n\n${last}` : body
+}

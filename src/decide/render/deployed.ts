@@ -1,0 +1,68 @@
+import { withHeadline } from './headline.js'
+import { COMMENT_LIMIT } from '../../model/markdown/limits.js'
+import { scanLines } from '../../model/markdown/lines.js'
+import { DEPLOYED_END, DEPLOYED_START, isRunLine } from '../../model/markdown/comment-markers.js'
+
+const TRUNCATED = '_… more results are in the job summary of the deploy run._'
+
+/**
+ * Adds the `Deployed` section to a plan comment, or replaces the one already there, just before
+ * the run link (the last line) if any, and puts the deploy's `headline` in place of the plan's. Idempotent.
+ * Keeps the body within GitHub's limit by cutting the section's content at a line outside code
+ * fences and `<details>`.
+ */
+export function upsertDeployedSection(
+  body: string,
+  deployedMarkdown: string,
+  headline: string
+): string {
+  const plain = withoutDeployedSection(body.replace(/\r\n?/g, '\n'))
+  const lines = withHeadline(plain, headline).split('\n')
+  const after = isRunLine(lines.at(-1) ?? '') ? [lines.pop()!] : []
+  const before = lines
+  while (before.length > 1 && before[before.length - 1] === '') before.pop()
+  const build = (content: string) =>
+    [
+      ...before,
+      '',
+      DEPLOYED_START,
+      '### Deployed',
+      '',
+      content,
+      '',
+      DEPLOYED_END,
+      ...(after.length ? ['', ...after] : [])
+    ].join('\n')
+  const content = deployedMarkdown.replace(/\r\n?/g, '\n').trim()
+  const full = build(content)
+  if (full.length <= COMMENT_LIMIT) return full
+  const room = COMMENT_LIMIT - build('').length - TRUNCATED.length - 2
+  return build(`${cutAtSafeLine(content, room)}\n\n${TRUNCATED}`.trim())
+}
+
+function withoutDeployedSection(body: string): string {
+  const start = body.indexOf(`\n${DEPLOYED_START}\n`)
+  if (start < 0) return body
+  const end = body.lastIndexOf(`\n${DEPLOYED_END}`)
+  if (end < start) return body
+  const rest = body.slice(end + DEPLOYED_END.length + 1)
+  const kept = body.slice(0, start).replace(/\n+$/, '')
+  return rest === '' ? kept : kept + (rest.startsWith('\n') ? rest : `\n${rest}`)
+}
+
+/** The longest prefix of whole lines within `room` that ends outside any fence and `<details>`. */
+function cutAtSafeLine(markdown: string, room: number): string {
+  let length = 0
+  let depth = 0
+  let safeEnd = 0
+  for (const { text, inFence } of scanLines(markdown)) {
+    length += text.length + 1
+    if (length > room) break
+    if (!inFence) {
+      depth += (text.match(/<details\b/gi) ?? []).length
+      depth -= (text.match(/<\/details>/gi) ?? []).length
+      if (depth <= 0) safeEnd = length
+    }
+  }
+  return markdown.slice(0, Math.max(0, safeEnd - 1))
+}

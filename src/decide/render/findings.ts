@@ -1,0 +1,82 @@
+import { compareFindings, SEVERITY_ORDER, type Finding } from '../../model/finding.js'
+import { escapeText, escapeTextWithCode } from '../../model/markdown/escape.js'
+import type { ReportInput } from './input.js'
+
+const SEVERITY_LABEL: Record<Finding['severity'], string> = {
+  error: '❌ error',
+  warning: '⚠️ warning',
+  notice: 'ℹ️ notice'
+}
+
+/** Most severe first, then by file and line. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareFindings(a, b)
+  )
+}
+
+/** Where findings link to: the file at the commit planned, on GitHub. */
+export interface SourceLink {
+  /** `https://github.com/<owner>/<repo>` */
+  repositoryUrl: string
+  commit: string
+}
+
+export function sourceLink(input: ReportInput): SourceLink | undefined {
+  return input.repositoryUrl && input.commit
+    ? { repositoryUrl: input.repositoryUrl, commit: input.commit }
+    : undefined
+}
+
+/**
+ * The findings as a table, cut to `maxSize` (as measured) when too long: the rows that fit,
+ * then how many were left out and where they are. With `source`, locations link to the line.
+ */
+export function findingsSection(
+  findings: readonly Finding[],
+  maxSize: number,
+  measure: (text: string) => number,
+  omittedWhere: string,
+  source?: SourceLink
+): string | undefined {
+  if (findings.length === 0) return undefined
+  const head = '#### Validation findings\n\n| Severity | Location | Message |\n| --- | --- | --- |'
+  const sorted = sortFindings(findings)
+  const rows: string[] = []
+  let size = measure(head)
+  const reserve = measure(omittedNote(sorted.length, omittedWhere)) + 2
+  for (const [i, f] of sorted.entries()) {
+    const row = `\n| ${SEVERITY_LABEL[f.severity]} | ${location(f, source)} | ${escapeTextWithCode(f.message)} |`
+    const isLast = i === sorted.length - 1
+    if (size + measure(row) + (isLast ? 0 : reserve) > maxSize) break
+    rows.push(row)
+    size += measure(row)
+  }
+  const omitted = sorted.length - rows.length
+  return head + rows.join('') + (omitted > 0 ? `\n\n${omittedNote(omitted, omittedWhere)}` : '')
+}
+
+/** The repository's web address, or undefined when the parts do not make a plain http(s) URL. */
+export function repositoryUrl(serverUrl: string, owner: string, repo: string): string | undefined {
+  if (!/^https?:\/\/[A-Za-z0-9.:-]+(\/[A-Za-z0-9._~-]+)*\/?$/.test(serverUrl)) return undefined
+  if (!owner || !repo) return undefined
+  return `${serverUrl.replace(/\/$/, '')}/${urlPart(owner)}/${urlPart(repo)}`
+}
+
+function location(f: Finding, source: SourceLink | undefined): string {
+  const text = escapeText(`${f.file}:${f.line}`)
+  if (!source) return text
+  return `[${text}](${source.repositoryUrl}/blob/${urlPart(source.commit)}/${f.file.split('/').map(urlPart).join('/')}#L${f.line})`
+}
+
+/** A URL path segment that cannot end a Markdown link or a table cell: all but unreserved characters percent-encoded. */
+function urlPart(segment: string): string {
+  return encodeURIComponent(segment).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`
+  )
+}
+
+function omittedNote(count: number, where: string): string {
+  return `${count} more finding${count === 1 ? '' : 's'} not shown: ${where}.`
+}

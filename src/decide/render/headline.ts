@@ -1,0 +1,110 @@
+import type { DeployStatus } from '../../model/result.js'
+import type { PlanCounts } from '../../model/plan.js'
+import type { Finding } from '../../model/finding.js'
+import { escapeText } from '../../model/markdown/escape.js'
+import type { ReportInput } from './input.js'
+
+/** `N to create, N to update, N to delete, N unchanged`, plus orphaned and drifted when non-zero. */
+export function countsText(counts: PlanCounts): string {
+  const parts = [
+    `${counts.create} to create`,
+    `${counts.update} to update`,
+    `${counts.delete} to delete`,
+    `${counts.unchanged} unchanged`
+  ]
+  if (counts.orphaned > 0) parts.push(`${counts.orphaned} orphaned`)
+  if (counts.drifted > 0) parts.push(`${counts.drifted} drifted`)
+  return parts.join(', ')
+}
+
+export function findingCounts(findings: readonly Finding[]): Record<Finding['severity'], number> {
+  const counts = { error: 0, warning: 0, notice: 0 }
+  for (const f of findings) counts[f.severity]++
+  return counts
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+export function verdictLine(findings: readonly Finding[], failOn: 'error' | 'warning'): string {
+  const counts = findingCounts(findings)
+  const failed = counts.error > 0 || (failOn === 'warning' && counts.warning > 0)
+  const tally = [plural(counts.error, 'error'), plural(counts.warning, 'warning')]
+  if (counts.notice > 0) tally.push(plural(counts.notice, 'notice'))
+  return `${failed ? '❌ **Validation failed**' : '✅ **Validation passed**'}: ${tally.join(', ')}`
+}
+
+/**
+ * The verdict, then the target on a line of its own: a backslash break, as a job summary (unlike a
+ * comment) joins plain consecutive lines into one.
+ */
+export function verdictAndTarget(input: ReportInput): string {
+  return `${verdictLine(input.findings, input.failOn ?? 'error')}\\\n${targetLine(input)}`
+}
+
+export function targetLine(input: ReportInput): string {
+  const server = input.server ? escapeText(input.server) : 'none configured'
+  const commit = escapeText(input.commit.slice(0, 7)) || 'unknown'
+  const layout = input.layout
+    ? ` · **Layout** ${escapeText(input.layout.layout)} (${escapeText(input.layout.reason)})`
+    : ''
+  return `**Server** ${server} · **Tenant** ${escapeText(input.tenant)} · **Commit** ${commit}${layout}`
+}
+
+/**
+ * `Kestra plan`, or `Kestra plan · staging` for a comment-key other than `default`
+ * (docs/comment.md#what-reviewers-see).
+ */
+function subject(what: 'plan' | 'validation' | 'deploy', commentKey: string | undefined): string {
+  const key = commentKey && commentKey !== 'default' ? ` · ${escapeText(commentKey)}` : ''
+  return `Kestra ${what}${key}`
+}
+
+export function title(input: ReportInput): string {
+  return input.plan
+    ? `### ${subject('plan', input.commentKey)}: ${countsText(input.plan.counts)}`
+    : `### ${subject('validation', input.commentKey)}`
+}
+
+/**
+ * How a deploy ended: its status, or its rollback after a failed smoke run or write
+ * (docs/comment.md#headline-after-a-deploy).
+ */
+export type DeployOutcome = DeployStatus | 'rolled-back' | 'rollback-incomplete'
+
+/** A deploy's outcome as its headline says it. */
+const DEPLOY_OUTCOME: Record<DeployOutcome, string> = {
+  applied: '✅ applied',
+  'nothing-to-do': '✅ up to date',
+  refused: '⚠️ not deployed',
+  failed: '❌ failed',
+  'rolled-back': '↩️ rolled back',
+  'rollback-incomplete': '⚠️ rollback incomplete'
+}
+
+/**
+ * The headline once a deploy ran: it replaces the plan's in the job summary and in the merged pull
+ * request's comment, so the first visible line says what happened. `detail` is Markdown.
+ */
+export function deployTitle(status: DeployOutcome, detail: string, commentKey?: string): string {
+  return `### ${subject('deploy', commentKey)}: ${DEPLOY_OUTCOME[status]}${detail ? `, ${detail}` : ''}`
+}
+
+const HEADLINE = /^### Kestra (plan|validation|deploy)\b/
+
+/**
+ * The document with `headline` in place of its own: the first line, or the second after a comment
+ * marker. A document without one gets `headline` there.
+ */
+export function withHeadline(markdown: string, headline: string): string {
+  const lines = markdown.split('\n')
+  const at = lines[0]?.startsWith('<!--') ? 1 : 0
+  if (HEADLINE.test(lines[at] ?? '')) lines[at] = headline
+  else lines.splice(at, 0, headline)
+  return lines.join('\n')
+}
+
+export function noteLines(notes: readonly string[] | undefined): string[] {
+  return (notes ?? []).map((note) => `> ${escapeText(note)}`)
+}

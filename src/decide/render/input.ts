@@ -1,0 +1,39 @@
+import type { Plan } from '../../model/plan.js'
+import type { Mode } from '../../model/settings.js'
+import type { Finding } from '../../model/finding.js'
+
+/** What both the PR comment and the job summary show. */
+export interface ReportInput {
+  mode: Mode
+  /** Kestra base URL; undefined when no server is configured. */
+  server?: string
+  tenant: string
+  /** Full sha of the planned commit. */
+  commit: string
+  findings: readonly Finding[]
+  /** Undefined in validate mode or when no plan could be computed. */
+  plan?: Plan
+  /** `warning` turns warnings into a failing verdict too. Default `error`. */
+  failOn?: 'error' | 'warning'
+  /** The repository layout the run read, and why (docs/layouts.md#auto). */
+  layout?: { layout: string; reason: string }
+  /** Plain-text remarks shown under the headline (escaped), e.g. why only local validation ran. */
+  notes?: readonly string[]
+  /** The `comment-key` input: named in the headline unless it is `default`. */
+  commentKey?: string
+  /** `https://github.com/<owner>/<repo>`: findings link to their line at `commit` there. */
+  repositoryUrl?: string
+}
+
+export interface CommentInput extends ReportInput {
+  commentKey: string
+  /** Link to this workflow run; the only run-specific text, always on the comment's last line. */
+  runUrl?: string
+  /** Maximum length in UTF-16 code units (JS string length). Default 60,000. */
+  budget?: number
+}
+
+export interface SummaryInput extends ReportInput {
+  /** Maximum size in UTF-8 bytes. Default 1,048,576. */
+  budgetBytes?: number
+}

@@ -1,0 +1,102 @@
+import { itemName } from '../../model/after-deploy.js'
+import type { RestoreResult } from '../../model/after-deploy.js'
+import type { RollbackResult } from '../../model/after-deploy.js'
+import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
+import { escapeText } from '../../model/markdown/escape.js'
+import { markdownTable } from '../../model/markdown/table.js'
+
+/**
+ * The rollback for the job summary and the comment (docs/rollback.md#the-outcome): a verdict that
+ * says "rolled back" only when everything is back as it was, each resource left at the deployed
+ * version named with why, the marker's fate, then every restore in the order it ran.
+ */
+export function rollbackSection(result: RollbackResult): string {
+  const lines = [
+    result.rolledBack === 'true'
+      ? '↩️ **Rolled back**: every resource this deploy changed is back as it was before, and the deployed-commit marker too.'
+      : `⚠️ **Rollback incomplete** (rolled-back: ${result.rolledBack}): ${backCount(result)}.`
+  ]
+  for (const left of leftBehind(result)) {
+    lines.push(`- ${escapeText(notBack(left))}`)
+  }
+  for (const marker of markersLeft(result)) {
+    lines.push(`- ${escapeText(markerSentence(marker))}`)
+  }
+  if (result.resumable) lines.push('', escapeText(resumeSentence()))
+  const rows = [
+    ...result.resources.map((r) => ({
+      resource: itemName(r.item),
+      kind: r.item.resource.kind as string,
+      did: r.did as string,
+      result: r.result as string,
+      message: r.message
+    })),
+    ...result.markers.map((m) => ({
+      resource: m.namespace,
+      kind: 'commit marker',
+      did: 'written',
+      result: m.result as string,
+      message: m.message
+    }))
+  ]
+  const table = markdownTable<(typeof rows)[number]>(
+    [
+      { title: 'Resource', cell: (row) => escapeText(row.resource) },
+      { title: 'Kind', cell: (row) => row.kind },
+      { title: 'Deploy did', cell: (row) => row.did },
+      { title: 'Rollback', cell: (row) => row.result },
+      { title: 'Details', cell: (row) => escapeText(row.message) }
+    ],
+    rows
+  )
+  return [...lines, '', table].join('\n')
+}
+
+/** The rollback in words for the step's error: what is back, and each thing left at the deployed version. */
+export function rollbackAccount(result: RollbackResult): string {
+  if (result.rolledBack === 'true') {
+    return 'The deploy was rolled back: every resource it changed is back as it was before, and the deployed-commit marker too.'
+  }
+  return [
+    `The rollback is incomplete (rolled-back: ${result.rolledBack}): ${backCount(result)}.`,
+    ...leftBehind(result).map((r) => `  ${notBack(r)}`),
+    ...markersLeft(result).map((m) => `  ${markerSentence(m)}`),
+    ...(result.resumable ? [resumeSentence()] : [])
+  ].join('\n')
+}
+
+/** The phase's line: "complete" only when everything is back. */
+export function rollbackLine(done: RollbackResult): string {
+  const back = done.resources.filter((r) => r.result === 'restored').length
+  return done.rolledBack === 'true'
+    ? `Rollback: complete (${back} resource(s) back as before).`
+    : `Rollback: incomplete (rolled-back: ${done.rolledBack}; ${back} of ${done.resources.length} resource(s) back as before).`
+}
+
+function backCount(result: RollbackResult): string {
+  const back = result.resources.filter((r) => r.result === 'restored').length
+  return `${back} of ${result.resources.length} resource(s) are back as they were before the deploy`
+}
+
+/** A resource that is not back, and why: its restore failed, or it changed on the server and is kept. */
+function notBack(r: RestoreResult): string {
+  return r.result === 'kept'
+    ? `${itemName(r.item)}: kept as the server holds it, not rolled back (${r.message})`
+    : `${itemName(r.item)}: left at the deployed version (${r.message})`
+}
+
+function leftBehind(result: RollbackResult): RestoreResult[] {
+  return result.resources.filter((r) => r.result !== 'restored')
+}
+
+function markersLeft(result: RollbackResult): RollbackResult['markers'] {
+  return result.markers.filter((m) => m.result !== 'restored')
+}
+
+function markerSentence({ namespace, message }: RollbackResult['markers'][number]): string {
+  return `The deployed-commit marker of ${namespace} ${message}.`
+}
+
+function resumeSentence(): string {
+  return `Re-run the workflow to finish the rollback: its progress is recorded in the KV store of each namespace (${ROLLBACK_RECORD_KEY}).`
+}

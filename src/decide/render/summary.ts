@@ -1,0 +1,74 @@
+import type { Plan, PlanCounts, ResourceChange } from '../../model/plan.js'
+import { countPlan } from '../../model/plan.js'
+import { changePieces, driftPieces, type Detail } from './changes.js'
+import { invalidCounts } from './resource.js'
+import { fitPieces, utf8Length, type Piece } from './fit.js'
+import { findingsSection, sourceLink } from './findings.js'
+import { noteLines, title, verdictAndTarget } from './headline.js'
+import type { SummaryInput } from './input.js'
+
+/** GitHub rejects job summaries over 1 MiB. */
+export const SUMMARY_BUDGET_BYTES = 1_048_576
+
+const TRIMMED_NOTE =
+  '> [!NOTE]\n> Some detail was left out to keep this summary within GitHub’s 1 MiB limit.'
+
+/**
+ * The job summary: verdict, counts, every finding and every resource with its full diff; past the
+ * byte budget, diffs are dropped largest first, then blocks become lines, then counts.
+ */
+export function renderSummary(input: SummaryInput): string {
+  const budget = input.budgetBytes ?? SUMMARY_BUDGET_BYTES
+  const plan = input.plan
+  const head: Piece[] = [title(input), verdictAndTarget(input), ...noteLines(input.notes)]
+  if (plan) head.push(countsTable(plan))
+  const findings = findingsSection(
+    input.findings,
+    Math.floor(budget * (plan ? 0.5 : 0.95)),
+    utf8Length,
+    'the summary is limited to 1 MiB; the plan file lists them all',
+    sourceLink(input)
+  )
+  if (findings) head.push(findings)
+  const fit = (pieces: Piece[]) => fitPieces(pieces, budget, utf8Length)
+  if (!plan) return fit(head)?.text ?? `${title(input)}\n\n${TRIMMED_NOTE}`
+
+  const footer = `Plan fingerprint: \`${plan.fingerprint}\``
+  const invalid = invalidCounts(input.findings)
+  const attempt = (detail: Detail, note: boolean) =>
+    fit([
+      ...head,
+      ...(note ? [TRIMMED_NOTE] : []),
+      ...changePieces(plan, {
+        detail,
+        invalid,
+        omittedNote: 'Diff omitted to keep the job summary within its size limit.',
+        listUnchanged: true,
+        countsOmittedNote: 'Too many namespaces changed to list here.'
+      }),
+      ...driftPieces(plan, detail),
+      footer
+    ])
+  const whole = attempt('diffs', false)
+  return (
+    (whole?.reduced === 0 ? whole.text : undefined) ??
+    attempt('diffs', true)?.text ??
+    attempt('lines', true)?.text ??
+    attempt('counts', true)?.text ??
+    [title(input), TRIMMED_NOTE, footer].join('\n\n')
+  )
+}
+
+function countsTable(plan: Plan): string {
+  const row = (label: string, c: PlanCounts) =>
+    `| ${label} | ${c.create} | ${c.update} | ${c.delete} | ${c.orphaned} | ${c.unchanged} | ${c.drifted} |`
+  const ofKind = (kind: ResourceChange['kind']) =>
+    countPlan(plan.resources.filter((r) => r.kind === kind))
+  return [
+    '| | create | update | delete | orphaned | unchanged | drifted |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    row('Flows', ofKind('flow')),
+    row('Namespace files', ofKind('file')),
+    row('**Total**', plan.counts)
+  ].join('\n')
+}

@@ -1,0 +1,268 @@
+import { flowKey } from '../../model/keys.js'
+import { type Finding } from '../../model/finding.js'
+import { nodePosition, type FlowDocument } from './flow-document.js'
+import type { KestraVersion, VersionedFinding } from '../../model/version.js'
+
+export type Layout = 'tenant' | 'namespace' | 'anywhere' | 'custom'
+
+export const FLOW_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
+export const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/
+export const RESERVED_FLOW_IDS = [
+  'pause',
+  'resume',
+  'force-run',
+  'change-status',
+  'kill',
+  'executions',
+  'search',
+  'source',
+  'disable',
+  'enable'
+]
+
+const TOP_LEVEL_KEYS = new Set([
+  'id',
+  'namespace',
+  'description',
+  'labels',
+  'inputs',
+  'outputs',
+  'variables',
+  'tasks',
+  'errors',
+  'finally',
+  'afterExecution',
+  'triggers',
+  'pluginDefaults',
+  'concurrency',
+  'retry',
+  'sla',
+  'checks',
+  'disabled',
+  'workerGroup',
+  // 2.0
+  'draft',
+  'quotas',
+  'policyRefs',
+  'workerSelector'
+])
+const REMOVED_KEYS: Record<string, string> = {
+  listeners: 'Use `afterExecution` or a Flow trigger instead',
+  taskDefaults: 'Rename it to `pluginDefaults`'
+}
+const V1: KestraVersion = [1, 0, 0]
+/** Kestra 2.0 (develop after 1.3): `Flow` has no `listeners` nor `taskDefaults` field any more. */
+const V2: KestraVersion = [2, 0, 0]
+const SERVER_OWNED_KEYS = new Set(['revision', 'deleted', 'updated', 'tenantId'])
+
+/** Required keys, id and namespace rules, and top-level keys. */
+export function identityFindings(document: FlowDocument): Finding[] {
+  const root = document.root
+  if (!root) return []
+  const findings: Finding[] = []
+  const id = document.get(root, 'id')
+  const namespace = document.get(root, 'namespace')
+  const tasks = document.get(root, 'tasks')
+
+  for (const [name, entry] of [
+    ['id', id],
+    ['namespace', namespace],
+    ['tasks', tasks]
+  ] as const) {
+    if (!entry) {
+      findings.push(
+        document.finding(
+          'error',
+          root,
+          'missing-key',
+          `The flow has no \`${name}\`: add it (a flow needs \`id\`, \`namespace\` and a non-empty \`tasks\` list)`
+        )
+      )
+    }
+  }
+
+  if (id) {
+    const value = document.string(id.value)
+    if (value === undefined || value === '') {
+      findings.push(
+        document.finding(
+          'error',
+          id.key,
+          'flow-id',
+          'The flow `id` is empty: give it a non-empty id'
+        )
+      )
+    } else if (!FLOW_ID_PATTERN.test(value) || value.length > 100) {
+      findings.push(
+        document.finding(
+          'error',
+          id.key,
+          'flow-id',
+          `Flow id '${value}' is invalid: use 1-100 characters, letters, digits, '.', '_' or '-', starting with a letter or digit`
+        )
+      )
+    }
+  }
+
+  if (namespace) {
+    const value = document.string(namespace.value)
+    if (value === undefined || value === '') {
+      findings.push(
+        document.finding(
+          'error',
+          namespace.key,
+          'namespace',
+          'The flow `namespace` is empty: set it'
+        )
+      )
+    } else if (!NAMESPACE_PATTERN.test(value) || value.length > 150) {
+      findings.push(
+        document.finding(
+          'error',
+          namespace.key,
+          'namespace',
+          `Namespace '${value}' is invalid: use 1-150 characters, lower-case letters, digits, '.', '_' or '-', starting with a letter or digit`
+        )
+      )
+    }
+  }
+
+  if (tasks && document.items(tasks.value).length === 0) {
+    findings.push(
+      document.finding(
+        'error',
+        tasks.key,
+        'empty-tasks',
+        '`tasks` must be a non-empty list of tasks: add at least one task'
+      )
+    )
+  }
+
+  for (const entry of document.entries(root)) {
+    const key = String(entry.key.value)
+    if (TOP_LEVEL_KEYS.has(key)) continue
+    if (Object.hasOwn(REMOVED_KEYS, key)) continue
+    if (SERVER_OWNED_KEYS.has(key)) {
+      findings.push(
+        document.finding(
+          'warning',
+          entry.key,
+          'server-owned-key',
+          `\`${key}\` is set by the Kestra server, not by the repository: remove it`
+        )
+      )
+    } else {
+      // Kestra adds top-level keys over its releases: the server's strict parse has the last word.
+      findings.push(
+        document.finding(
+          'warning',
+          entry.key,
+          'unknown-key',
+          `Unrecognized field "${key}": not a flow property this action knows, and Kestra rejects unknown properties. Fix its name or indentation, or remove it (the server decides for keys newer than this action)`
+        )
+      )
+    }
+  }
+  return findings
+}
+
+/**
+ * Rules Kestra added in a release: reserved flow ids (1.0, an error when no server is known: every
+ * current server rejects them) and the deprecated `listeners` and `taskDefaults`, which every release up
+ * to 1.3 accepts and 2.0 removed (a warning when no server is known).
+ */
+export function versionedIdentityFindings(document: FlowDocument): VersionedFinding[] {
+  const findings: VersionedFinding[] = []
+  const id = document.get(document.root, 'id')
+  const value = document.string(id?.value)
+  if (id && value !== undefined && RESERVED_FLOW_IDS.includes(value)) {
+    findings.push(
+      document.versioned(
+        V1,
+        'error',
+        id.key,
+        'reserved-flow-id',
+        `Flow id '${value}' is reserved since Kestra 1.0 (${RESERVED_FLOW_IDS.join(', ')}): a 1.x server rejects the flow. Rename the flow`
+      )
+    )
+  }
+  for (const entry of document.entries(document.root)) {
+    const key = String(entry.key.value)
+    if (!Object.hasOwn(REMOVED_KEYS, key)) continue
+    const fix = REMOVED_KEYS[key] as string
+    findings.push(
+      document.versioned(
+        V2,
+        'warning',
+        entry.key,
+        'removed-key',
+        `\`${key}\` is deprecated: Kestra up to 1.3 accepts it, Kestra 2.0 rejects it as an unknown field. ${fix}`
+      )
+    )
+  }
+  return findings
+}
+
+/** A flow's namespace must equal the one its folder (or the `namespace` input) implies, or be a child of it. */
+export function namespaceFolderFindings(document: FlowDocument, layout?: Layout): Finding[] {
+  const expected = document.flow.expectedNamespace
+  const entry = document.get(document.root, 'namespace')
+  const actual = document.string(entry?.value)
+  if (expected === undefined || !entry || actual === undefined || actual === '') return []
+  if (actual === expected || actual.startsWith(`${expected}.`)) return []
+  const source =
+    layout === 'namespace'
+      ? `the \`namespace\` input is '${expected}'`
+      : `its folder implies namespace '${expected}'`
+  return [
+    document.finding(
+      'error',
+      entry.value ?? entry.key,
+      'namespace-folder',
+      `Namespace '${actual}' does not match where the file is: ${source}. Use '${expected}' or a child namespace ('${expected}.…'), or move the file`
+    )
+  ]
+}
+
+/** A flow's identity and where its `id` key is: what the check across files needs. */
+export interface FlowIdentity {
+  namespace: string
+  id: string
+  file: string
+  line: number
+  column: number
+}
+
+export function flowIdentity(document: FlowDocument): FlowIdentity | undefined {
+  const id = document.get(document.root, 'id')
+  const ns = document.string(document.get(document.root, 'namespace')?.value)
+  const value = document.string(id?.value)
+  if (!id || ns === undefined || value === undefined) return undefined
+  const { line, column } = nodePosition(document.flow, id.key)
+  return { namespace: ns, id: value, file: document.flow.file, line, column }
+}
+
+/** Two files declaring the same flow: the later file (in path order) gets the error, on its `id` key. */
+export function duplicateFlowFindings(identities: FlowIdentity[]): Finding[] {
+  const seen = new Map<string, string>()
+  const findings: Finding[] = []
+  const ordered = [...identities].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+  for (const { namespace, id, file, line, column } of ordered) {
+    const key = flowKey(namespace, id)
+    const first = seen.get(key)
+    if (first === undefined) {
+      seen.set(key, file)
+      continue
+    }
+    findings.push({
+      severity: 'error',
+      file,
+      line,
+      column,
+      rule: 'duplicate-flow',
+      message: `Flow ${namespace}.${id} is already declared in ${first}: each flow must live in exactly one file. Remove one or change its id`,
+      resource: key
+    })
+  }
+  return findings
+}

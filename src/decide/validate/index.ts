@@ -1,0 +1,153 @@
+import type { FlowFile, RepoModel } from '../../model/repository.js'
+import { coreTaskFindings } from './core-tasks.js'
+import { dashedReferenceFindings } from './expressions.js'
+import { compareFindings, type Finding } from '../../model/finding.js'
+import { FlowDocument } from './flow-document.js'
+import {
+  duplicateFlowFindings,
+  flowIdentity,
+  identityFindings,
+  namespaceFolderFindings,
+  versionedIdentityFindings,
+  type FlowIdentity,
+  type Layout
+} from './identity.js'
+import { inputFindings } from './inputs.js'
+import { labelFindings } from './labels.js'
+import { namespaceFileFindings } from './namespace-files.js'
+import { pluginDefaultFindings, pluginDefaultsRefFindings } from './plugin-defaults.js'
+import { referencesOf } from './references.js'
+import type { FlowReference } from '../../model/references.js'
+import { scheduleCronFindings } from './schedule-cron.js'
+import { byRelease } from './rule-releases.js'
+import { resolveVersioned, type KestraVersion, type VersionedFinding } from '../../model/version.js'
+import { taskTree } from './task-tree.js'
+import { taskFindings } from './tasks.js'
+import { unquotedPebbleFindings } from './unquoted-pebble.js'
+import { aliasFindings, multipleDocumentFindings, notAFlowFinding, yamlFindings } from './yaml.js'
+
+export { nodePosition } from './flow-document.js'
+export { collectReferences, referenceFindings } from './references.js'
+
+export type { KestraVersion } from '../../model/version.js'
+
+export interface ValidateOptions {
+  layout?: Layout
+  /** The target server's version when detected: rules Kestra added in a release follow it. */
+  serverVersion?: KestraVersion
+}
+
+/** What `validateRepository` works from: the options, and the flow checks already run, if any. */
+export interface ValidateContext extends ValidateOptions {
+  /**
+   * `checkFlow`'s result for flows checked as they were read (with the same layout), so their syntax
+   * trees are walked once; flows missing here are checked now.
+   */
+  checks?: ReadonlyMap<FlowFile, FlowCheck>
+}
+
+/** What the checks of one flow file leave: its findings, and what the checks across files need. */
+export interface FlowCheck {
+  findings: Finding[]
+  /** Findings whose severity follows the server's version, resolved by `validateRepository`. */
+  versioned: VersionedFinding[]
+  identity?: FlowIdentity
+  /** One YAML document that parses, with aliases that expand safely: fit to send to the server. */
+  wellFormed: boolean
+  /** The flow's references to other flows and to namespace files (see `collectReferences`). */
+  references: FlowReference[]
+}
+
+/**
+ * The checks of one flow file on its own, and its references, from one reading of its document: they
+ * can run as soon as the file is parsed.
+ */
+export function checkFlow(flow: FlowFile, options: ValidateOptions = {}): FlowCheck {
+  const findings: Finding[] = syntaxFindings(flow)
+  findings.push(...multipleDocumentFindings(flow))
+  const versioned: VersionedFinding[] = []
+  if (flow.notAFlow) {
+    const notAFlow = notAFlowFinding(flow)
+    return { findings: [...findings, notAFlow], versioned, wellFormed: false, references: [] }
+  }
+  const first = flow.documents[0]
+  if (!first) return { findings, versioned, wellFormed: false, references: [] }
+  const document = new FlowDocument(flow, first)
+  const references = referencesOf(document)
+  // A document that does not parse has no reliable structure: its syntax errors are the findings.
+  if (first.errors.some((error) => error.code !== 'DUPLICATE_KEY')) {
+    return { findings, versioned, wellFormed: false, references }
+  }
+  const wellFormed =
+    flow.documents.length === 1 && first.errors.length === 0 && document.aliases.safe
+  findings.push(...aliasFindings(document))
+  if (!document.root || !document.aliases.safe) {
+    return { findings, versioned, wellFormed, references }
+  }
+  const tree = taskTree(document)
+  const inputs = inputFindings(document, tree)
+  const checked = byRelease([
+    ...identityFindings(document),
+    ...namespaceFolderFindings(document, options.layout),
+    ...taskFindings(document, tree),
+    ...coreTaskFindings(document, tree),
+    ...inputs.findings,
+    ...labelFindings(document),
+    ...dashedReferenceFindings(document, tree),
+    ...scheduleCronFindings(document, tree),
+    ...pluginDefaultsRefFindings(document, tree)
+  ])
+  findings.push(...checked.fixed)
+  versioned.push(
+    ...versionedIdentityFindings(document),
+    ...inputs.versioned,
+    ...pluginDefaultFindings(document),
+    ...checked.versioned
+  )
+  return { findings, versioned, identity: flowIdentity(document), wellFormed, references }
+}
+
+/**
+ * YAML problems of every document, and unquoted Pebble expressions: these explain the syntax errors
+ * they cause on their line (`message: {{ a }} b`), which are then left out.
+ */
+function syntaxFindings(flow: FlowFile): Finding[] {
+  const findings: Finding[] = []
+  for (const doc of flow.documents) {
+    const pebble = unquotedPebbleFindings(flow, doc)
+    const explained = new Set(pebble.map((finding) => finding.line))
+    findings.push(
+      ...pebble,
+      ...yamlFindings(flow, doc).filter(
+        (finding) => finding.rule !== 'yaml-syntax' || !explained.has(finding.line)
+      )
+    )
+  }
+  return findings
+}
+
+/**
+ * Every check that needs no server, over all flows and namespace files of the repository, plus the
+ * model's read problems. Reference checks are separate (see `referenceFindings`). Sorted, deterministic.
+ */
+export function validateRepository(model: RepoModel, context: ValidateContext = {}): Finding[] {
+  const findings: Finding[] = []
+  const identities: FlowIdentity[] = []
+  for (const flow of model.flows) {
+    const check = context.checks?.get(flow) ?? checkFlow(flow, context)
+    findings.push(...check.findings, ...resolveVersioned(check.versioned, context.serverVersion))
+    if (check.identity) identities.push(check.identity)
+  }
+  findings.push(...duplicateFlowFindings(identities))
+  for (const file of model.files) findings.push(...namespaceFileFindings(file))
+  for (const problem of model.readProblems) {
+    findings.push({
+      severity: problem.severity,
+      file: problem.file,
+      line: problem.line ?? 1,
+      rule: problem.rule ?? 'read',
+      message: problem.message
+    })
+  }
+  return findings.sort(compareFindings)
+}

@@ -1,0 +1,506 @@
+import type { Node, YAMLMap } from 'yaml'
+import type { Finding } from '../../model/finding.js'
+import type { Entry, FlowDocument } from './flow-document.js'
+import { dependencyProblems } from './dependencies.js'
+import type { KestraVersion, VersionedFinding } from '../../model/version.js'
+import { SCHEDULE_TYPES } from './schedule-cron.js'
+import type { TaskTree } from './task-tree.js'
+
+export const INPUT_ID_PATTERN = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/
+/**
+ * Input types of current Kestra (`Input`'s `@JsonSubTypes`, develop after 1.3). Kestra adds types over
+ * its releases: one outside this list is a warning, and the server decides.
+ */
+export const INPUT_TYPES = new Set([
+  'STRING',
+  'ENUM',
+  'SELECT',
+  'MULTISELECT',
+  'INT',
+  'FLOAT',
+  'BOOLEAN',
+  'BOOL',
+  'DATETIME',
+  'DATE',
+  'TIME',
+  'DURATION',
+  'FILE',
+  'JSON',
+  'URI',
+  'SECRET',
+  'ARRAY',
+  'YAML',
+  'EMAIL',
+  'FORM'
+])
+/** `InputValidator`: defaults with `required: false`, or with `prefill`, are rejected since 1.1. */
+const PREFILL_RELEASE: KestraVersion = [1, 1, 0]
+/**
+ * FORM inputs and their rules come together, in Kestra 2.0 (develop after 1.3; 1.3.0's API has no FORM
+ * type): where FORM is known (no server, or 2.0+) a broken FORM is an error, on an older server a warning.
+ */
+const FORM_RELEASE: KestraVersion = [2, 0, 0]
+const FILE_DEFAULT_URI = /^(file|nsfile):\/\//
+
+export interface DeclaredInput {
+  map: YAMLMap
+  id?: string
+  /** The `id:` (or deprecated `name:`) entry. */
+  idEntry?: Entry
+  type?: string
+  required: boolean
+  hasDefaults: boolean
+  /** The FORM holding this input, for an input of a FORM's `inputs`. */
+  form?: DeclaredInput
+}
+
+/** The flow's top-level inputs (a FORM counts as one). */
+export function declaredInputs(document: FlowDocument): DeclaredInput[] {
+  return inputList(document, document.get(document.root, 'inputs')?.value)
+}
+
+function inputList(document: FlowDocument, list: unknown, form?: DeclaredInput): DeclaredInput[] {
+  const out: DeclaredInput[] = []
+  for (const item of document.items(list)) {
+    const map = document.map(item)
+    if (!map) continue
+    const idEntry = document.get(map, 'id') ?? document.get(map, 'name')
+    const input: DeclaredInput = {
+      map,
+      required: document.string(document.get(map, 'required')?.value) !== 'false',
+      hasDefaults: !document.isNull(document.get(map, 'defaults')?.value)
+    }
+    if (form) input.form = form
+    if (idEntry) {
+      input.idEntry = idEntry
+      const id = document.string(idEntry.value)
+      if (id !== undefined) input.id = id
+    }
+    const type = document.string(document.get(map, 'type')?.value)
+    if (type !== undefined) input.type = type
+    out.push(input)
+  }
+  return out
+}
+
+/** A FORM's own inputs. */
+function children(document: FlowDocument, form: DeclaredInput): DeclaredInput[] {
+  return form.type === 'FORM'
+    ? inputList(document, document.get(form.map, 'inputs')?.value, form)
+    : []
+}
+
+/** Every input declared: the top-level ones and those inside FORMs. */
+function everyInput(document: FlowDocument, inputs = declaredInputs(document)): DeclaredInput[] {
+  return inputs.flatMap((input) => [input, ...children(document, input)])
+}
+
+/** Every input a run resolves: FORMs replaced by their inputs (Kestra's `Input.expandToLeaves`). */
+function leafInputs(document: FlowDocument, inputs: DeclaredInput[]): DeclaredInput[] {
+  return inputs.flatMap((input) => (input.type === 'FORM' ? children(document, input) : [input]))
+}
+
+/** `form.child` for an input of a FORM, else the id: how runs, triggers and `dependsOn` name it. */
+function inputPath(input: DeclaredInput): string | undefined {
+  if (input.id === undefined) return undefined
+  return input.form ? `${input.form.id ?? ''}.${input.id}` : input.id
+}
+
+/**
+ * Flow inputs and outputs: ids, types, duplicates, dependencies and type-specific rules; `versioned`:
+ * those whose severity follows the server's version, `InputValidator`'s combinations of `defaults`,
+ * `required` and `prefill` (Kestra 1.1+) and the FORM rules (2.0: `InputValidator`, `FormInput`,
+ * `FlowValidator`'s dotted paths and `dependsOn` graph).
+ */
+export function inputFindings(
+  document: FlowDocument,
+  tree: TaskTree
+): { findings: Finding[]; versioned: VersionedFinding[] } {
+  const inputs = declaredInputs(document)
+  const leaves = leafInputs(document, inputs)
+  const dependencies = dependsOnFindings(document, inputs, leaves)
+  return {
+    findings: [
+      ...everyInput(document, inputs).flatMap((input) => oneInputFindings(document, input)),
+      ...duplicates(document, inputs, 'input'),
+      ...dependencies.fixed,
+      ...outputFindings(document),
+      ...scheduleFindings(document, leaves, tree)
+    ],
+    versioned: [
+      ...defaultsFindings(document, inputs),
+      ...inputs.flatMap((input) => formFindings(document, input)),
+      ...pathFindings(document, leaves),
+      ...dependencies.onForms
+    ]
+  }
+}
+
+function defaultsFindings(document: FlowDocument, inputs: DeclaredInput[]): VersionedFinding[] {
+  const findings: VersionedFinding[] = []
+  for (const input of everyInput(document, inputs)) {
+    const defaults = document.get(input.map, 'defaults')
+    if (!defaults || !input.hasDefaults) continue
+    const label = inputLabel(input)
+    if (!input.required) {
+      findings.push(
+        document.versioned(
+          PREFILL_RELEASE,
+          'warning',
+          document.get(input.map, 'required')?.key ?? defaults.key,
+          'input-defaults-optional',
+          `${label} has \`defaults\` and \`required: false\`: Kestra 1.1+ rejects this ('Inputs with a default value must be required, since the default is always applied'). Remove \`required: false\`, or replace \`defaults\` with \`prefill\` to keep the input optional`
+        )
+      )
+    }
+    const prefill = document.get(input.map, 'prefill')
+    if (prefill && !document.isNull(prefill.value)) {
+      findings.push(
+        document.versioned(
+          PREFILL_RELEASE,
+          'warning',
+          prefill.key,
+          'input-defaults-prefill',
+          `${label} has both \`defaults\` and \`prefill\`: Kestra 1.1+ rejects this ('Inputs with a default value cannot also have a prefill'). Keep one of them`
+        )
+      )
+    }
+  }
+  return findings
+}
+
+function inputLabel(input: DeclaredInput): string {
+  const path = inputPath(input)
+  return path !== undefined ? `Input '${path}'` : 'Input'
+}
+
+function oneInputFindings(document: FlowDocument, input: DeclaredInput): Finding[] {
+  const findings: Finding[] = []
+  const map = input.map
+  const idNode: Node = input.idEntry?.key ?? map
+  const label = inputLabel(input)
+  if (!input.idEntry) {
+    findings.push(document.finding('error', map, 'input-id', 'Input has no `id`: add one'))
+  } else {
+    if (String(input.idEntry.key.value) === 'name' && !document.get(map, 'id')) {
+      findings.push(
+        document.finding(
+          'warning',
+          input.idEntry.key,
+          'input-name-deprecated',
+          `${label} uses the deprecated \`name:\`: rename the key to \`id:\``
+        )
+      )
+    }
+    if (input.id === undefined || !INPUT_ID_PATTERN.test(input.id)) {
+      findings.push(
+        document.finding(
+          'error',
+          idNode,
+          'input-id',
+          `Input id '${input.id ?? ''}' is invalid: use letters, digits, '.', '_' or '-' (no spaces), starting with a letter or digit`
+        )
+      )
+    }
+  }
+  const typeEntry = document.get(map, 'type')
+  if (!typeEntry || document.isNull(typeEntry.value)) {
+    findings.push(
+      document.finding(
+        'error',
+        idNode,
+        'input-type',
+        `${label} has no \`type\`: add one, e.g. \`type: STRING\``
+      )
+    )
+  } else if (input.type === undefined || !INPUT_TYPES.has(input.type)) {
+    findings.push(
+      document.finding(
+        'warning',
+        typeEntry.value ?? typeEntry.key,
+        'input-type',
+        `Input type '${input.type ?? ''}' is not one this action knows (${[...INPUT_TYPES].join(', ')}). If your Kestra is newer than this action the server decides; otherwise fix the type`
+      )
+    )
+  }
+  const defaults = document.get(map, 'defaults')
+  const literal = document.string(defaults?.value)
+  if (
+    defaults &&
+    input.type === 'FILE' &&
+    literal !== undefined &&
+    !/\{[{%]/.test(literal) &&
+    !FILE_DEFAULT_URI.test(literal)
+  ) {
+    findings.push(
+      document.finding(
+        'error',
+        defaults.value ?? defaults.key,
+        'input-file-defaults',
+        `${label}: a FILE input's \`defaults\` can only be a file:// or nsfile:// URI (e.g. nsfile:///data/input.csv), not '${literal}'. Fix the URI or remove \`defaults\``
+      )
+    )
+  }
+  const itemType = document.get(map, 'itemType')
+  const itemTypeValue = document.string(itemType?.value)
+  if (
+    input.type === 'ARRAY' &&
+    itemType &&
+    (itemTypeValue === 'ARRAY' || itemTypeValue === 'SECRET')
+  ) {
+    findings.push(
+      document.finding(
+        'error',
+        itemType.value ?? itemType.key,
+        'input-item-type',
+        `${label}: \`itemType\` cannot be \`${itemTypeValue}\`. Use a scalar type such as STRING`
+      )
+    )
+  }
+  if (input.type === 'MULTISELECT' && document.get(map, 'values') && document.get(map, 'options')) {
+    const options = document.get(map, 'options') as Entry
+    findings.push(
+      document.finding(
+        'error',
+        options.key,
+        'input-multiselect',
+        `${label}: you can't define both \`values\` and \`options\`. Keep \`values\` (\`options\` is deprecated)`
+      )
+    )
+  }
+  const validator = document.get(map, 'validator')
+  const pattern = document.string(validator?.value)
+  if (validator && pattern !== undefined && /(^|[^\\])(\\\\)*\\$/.test(pattern)) {
+    findings.push(
+      document.finding(
+        'error',
+        validator.value ?? validator.key,
+        'input-validator',
+        `${label}: \`validator\` is not a valid regular expression (it ends with a lone backslash). Escape it as \\\\`
+      )
+    )
+  }
+  return findings
+}
+
+function duplicates(
+  document: FlowDocument,
+  items: { id?: string; idEntry?: Entry }[],
+  kind: 'input' | 'output'
+): Finding[] {
+  const seen = new Set<string>()
+  const findings: Finding[] = []
+  for (const item of items) {
+    if (item.id === undefined || !item.idEntry) continue
+    if (seen.has(item.id)) {
+      findings.push(
+        document.finding(
+          'error',
+          item.idEntry.key,
+          `duplicate-${kind}-id`,
+          `Duplicate ${kind} with name [${item.id}]: ${kind} ids must be unique. Rename or remove this one`
+        )
+      )
+    }
+    seen.add(item.id)
+  }
+  return findings
+}
+
+/**
+ * `InputValidator` (2.0): "A FORM input groups other inputs and cannot declare a default value or a
+ * prefill.", "A FORM input cannot contain another FORM input"; `FormInput.inputs` is `@NotNull`.
+ */
+function formFindings(document: FlowDocument, form: DeclaredInput): VersionedFinding[] {
+  if (form.type !== 'FORM') return []
+  const findings: VersionedFinding[] = []
+  const label = inputLabel(form)
+  const add = (node: Node | null | undefined, message: string) =>
+    findings.push(document.versioned(FORM_RELEASE, 'error', node, 'input-form', message))
+  for (const key of ['defaults', 'prefill']) {
+    const entry = document.get(form.map, key)
+    if (!entry || document.isNull(entry.value)) continue
+    add(
+      entry.key,
+      `${label} is a FORM: it groups other inputs and cannot declare \`${key}\` (Kestra 2.0 rejects it). Set \`${key}\` on the inputs inside the form`
+    )
+  }
+  const inputs = document.get(form.map, 'inputs')
+  if (!inputs || document.isNull(inputs.value)) {
+    add(
+      form.idEntry?.key ?? form.map,
+      `${label} is a FORM without \`inputs\`: list the inputs it groups`
+    )
+  }
+  for (const child of children(document, form)) {
+    if (child.type !== 'FORM') continue
+    add(
+      document.get(child.map, 'type')?.value ?? child.map,
+      `${inputLabel(child)} is a FORM inside the FORM '${form.id ?? ''}': forms cannot be nested (Kestra 2.0 rejects it). Move its inputs into '${form.id ?? ''}' or make it a top-level FORM`
+    )
+  }
+  return findings
+}
+
+/**
+ * `FlowValidator` (2.0) over the expanded paths (`form.child`): a dotted path declared twice, or one path
+ * nested under another. Where a FORM is involved FORM is known, so it is an error unless the server is
+ * older (`input-path`); two plain dotted ids (`a`, `a.b`) only 2.0 rejects, a warning when no server is
+ * known (`input-dotted-path`).
+ */
+function pathFindings(document: FlowDocument, leaves: DeclaredInput[]): VersionedFinding[] {
+  const findings: VersionedFinding[] = []
+  const seen = new Map<string, DeclaredInput>()
+  for (const leaf of leaves) {
+    const path = inputPath(leaf)
+    if (path === undefined) continue
+    const at = leaf.idEntry?.key ?? leaf.map
+    const other = seen.get(path)
+    if (other && (leaf.form || other.form)) {
+      findings.push(
+        document.versioned(
+          FORM_RELEASE,
+          'error',
+          at,
+          'input-path',
+          `Duplicate input path [${path}]: another input (in a FORM or with a dotted id) resolves to the same path (Kestra 2.0 rejects it). Rename one`
+        )
+      )
+      continue
+    }
+    const clash = [...seen.keys()].find(
+      (known) => known.startsWith(`${path}.`) || path.startsWith(`${known}.`)
+    )
+    if (clash !== undefined) {
+      const withForm = leaf.form !== undefined || seen.get(clash)?.form !== undefined
+      findings.push(
+        document.versioned(
+          FORM_RELEASE,
+          withForm ? 'error' : 'warning',
+          at,
+          withForm ? 'input-path' : 'input-dotted-path',
+          `Input path '${path}' conflicts with '${clash}': one cannot be nested under the other (Kestra 2.0 rejects it). Rename one`
+        )
+      )
+    }
+    seen.set(path, leaf)
+  }
+  return findings
+}
+
+/**
+ * `dependsOn.inputs` must name inputs, with no cycle (`FlowValidator.checkFlowInputsDependencyGraph`).
+ * Inputs inside FORMs are named by their dotted path (`form.child`): on 2.0 the graph holds the dotted
+ * paths only, so a bare sibling id or a FORM's own id is "a non-existent input" (`onForms`, versioned).
+ */
+function dependsOnFindings(
+  document: FlowDocument,
+  inputs: DeclaredInput[],
+  leaves: DeclaredInput[]
+): { fixed: Finding[]; onForms: VersionedFinding[] } {
+  const members = leaves.map((input) => ({
+    id: inputPath(input),
+    dependsOn: document.get(document.get(input.map, 'dependsOn')?.value, 'inputs')?.value
+  }))
+  const looseNames = new Set(
+    inputs.flatMap((input) =>
+      input.type === 'FORM' ? [input.id, ...children(document, input).map((c) => c.id)] : []
+    )
+  )
+  const { unknown, cycle } = dependencyProblems(document, members)
+  const fixed: Finding[] = []
+  const onForms: VersionedFinding[] = []
+  for (const { node, name, member } of unknown) {
+    const id = members[member]!.id ?? ''
+    if (looseNames.has(name)) {
+      onForms.push(
+        document.versioned(
+          FORM_RELEASE,
+          'error',
+          node,
+          'input-form-depends-on',
+          `Input '${id}' depends on '${name}', which is a FORM or an input inside one: Kestra 2.0 knows it only by its full dotted path (e.g. 'form.input') and rejects the flow ("depends on a non-existent input"). Write the dotted path`
+        )
+      )
+    } else {
+      fixed.push(
+        document.finding(
+          'error',
+          node,
+          'input-depends-on',
+          `Input with id '${id}' depends on a non-existent input '${name}': fix the name or declare that input`
+        )
+      )
+    }
+  }
+  if (cycle) {
+    const input = leaves.find((candidate) => inputPath(candidate) === cycle[0])
+    fixed.push(
+      document.finding(
+        'error',
+        input?.idEntry?.key ?? input?.map,
+        'input-depends-on',
+        `Cycle dependency between inputs: ${cycle.join(' → ')}. Remove one dependsOn entry`
+      )
+    )
+  }
+  return { fixed, onForms }
+}
+
+function outputFindings(document: FlowDocument): Finding[] {
+  const outputs: { id?: string; idEntry?: Entry }[] = []
+  const findings: Finding[] = []
+  for (const item of document.items(document.get(document.root, 'outputs')?.value)) {
+    const map = document.map(item)
+    if (!map) continue
+    const idEntry = document.get(map, 'id')
+    const id = document.string(idEntry?.value)
+    if (!idEntry) {
+      findings.push(document.finding('error', map, 'output-id', 'Flow output has no `id`: add one'))
+    } else if (id === undefined || !INPUT_ID_PATTERN.test(id)) {
+      findings.push(
+        document.finding(
+          'error',
+          idEntry.key,
+          'output-id',
+          `Output id '${id ?? ''}' is invalid: use letters, digits, '.', '_' or '-', starting with a letter or digit`
+        )
+      )
+    }
+    outputs.push(id !== undefined && idEntry ? { id, idEntry } : {})
+  }
+  return [...findings, ...duplicates(document, outputs, 'output')]
+}
+
+/**
+ * Newer Kestra (PR #15090) refuses a Schedule that does not give every required input without default;
+ * inputs of a FORM are given by their dotted path.
+ */
+function scheduleFindings(
+  document: FlowDocument,
+  leaves: DeclaredInput[],
+  tree: TaskTree
+): Finding[] {
+  const needed = leaves.filter(
+    (input) => inputPath(input) !== undefined && input.required && !input.hasDefaults
+  )
+  if (needed.length === 0) return []
+  const findings: Finding[] = []
+  for (const trigger of tree.triggers) {
+    if (trigger.type === undefined || !SCHEDULE_TYPES.has(trigger.type)) continue
+    const given = new Set(
+      document.entries(document.get(trigger.map, 'inputs')?.value).map((e) => String(e.key.value))
+    )
+    const missing = needed.map((input) => inputPath(input) as string).filter((id) => !given.has(id))
+    if (missing.length === 0) continue
+    findings.push(
+      document.finding(
+        'warning',
+        trigger.at,
+        'schedule-missing-inputs',
+        `Schedule trigger '${trigger.id ?? trigger.path}' does not supply required input(s) without defaults (${missing.join(', ')}): every scheduled run fails, and newer Kestra rejects the flow. Add them under the trigger's \`inputs\` or give them defaults`
+      )
+    )
+  }
+  return findings
+}

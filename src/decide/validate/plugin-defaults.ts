@@ -1,0 +1,99 @@
+import type { Node } from 'yaml'
+import type { Finding } from '../../model/finding.js'
+import type { FlowDocument } from './flow-document.js'
+import type { KestraVersion, VersionedFinding } from '../../model/version.js'
+import type { TaskTree } from './task-tree.js'
+
+/** `TaskDefaultValidator` (0.16) then `PluginDefaultValidator`: a `values` map without nulls. */
+const VALUES_CHECKED: KestraVersion = [0, 16, 0]
+/** `PluginDefault.type` is `@NotNull` since the 0.17 rename. */
+const TYPE_REQUIRED: KestraVersion = [0, 17, 0]
+
+/**
+ * The flow's `pluginDefaults` (or the pre-1.0 `taskDefaults`) entries: each needs a `type` and a
+ * `values` map with no empty value. Whether the type and properties exist needs the server's plugins.
+ */
+export function pluginDefaultFindings(document: FlowDocument): VersionedFinding[] {
+  const findings: VersionedFinding[] = []
+  for (const key of ['pluginDefaults', 'taskDefaults']) {
+    document.items(document.get(document.root, key)?.value).forEach((item, index) => {
+      const entry = document.map(item)
+      if (!entry) return
+      const where = `${key}[${index}]`
+      if (!document.get(entry, 'type')) {
+        findings.push(
+          document.versioned(
+            TYPE_REQUIRED,
+            'error',
+            item,
+            'plugin-default-type',
+            `${where} has no \`type\`: add the plugin class (or prefix) these defaults apply to`
+          )
+        )
+      }
+      const values = document.get(entry, 'values')
+      if (!values || document.isNull(values.value)) {
+        findings.push(
+          document.versioned(
+            VALUES_CHECKED,
+            'error',
+            values?.key ?? item,
+            'plugin-default-values',
+            `${where} has no \`values\`: Kestra rejects a plugin default without them ("No 'values' provided"). Add the property values or remove the entry`
+          )
+        )
+        return
+      }
+      for (const value of document.entries(values.value)) {
+        if (!document.isNull(value.value)) continue
+        findings.push(
+          document.versioned(
+            VALUES_CHECKED,
+            'error',
+            value.key,
+            'plugin-default-values',
+            `${where}.values.${String(value.key.value)} is empty: Kestra rejects a plugin default with no value for a key. Give it a value or remove the key`
+          )
+        )
+      }
+    })
+  }
+  return findings
+}
+
+/**
+ * A plugin's `pluginDefaultsRef` (Kestra 2.0: `FlowPluginDefault.ref`, "apply this default only to
+ * plugins that opt in via pluginDefaultsRef") that no `ref` of the flow's `pluginDefaults` names: a
+ * warning, since a namespace or instance plugin default may have it. Unresolved, Kestra rejects the flow
+ * ("No pluginDefaults bundle found for pluginDefaultsRef '…'"), which the server's validation reports.
+ */
+export function pluginDefaultsRefFindings(document: FlowDocument, tree: TaskTree): Finding[] {
+  const refs = new Set(
+    document
+      .items(document.get(document.root, 'pluginDefaults')?.value)
+      .map((item) => document.string(document.get(item, 'ref')?.value))
+  )
+  const findings: Finding[] = []
+  const visit = (plugin: unknown) => {
+    for (const entry of document.entries(plugin)) {
+      if (String(entry.key.value) === 'pluginDefaultsRef') {
+        const ref = document.string(entry.value)
+        if (ref !== undefined && !refs.has(ref))
+          findings.push(unresolved(document, entry.value, ref))
+      } else if (document.get(entry.value, 'type')) {
+        visit(entry.value) // a plugin inside the plugin: a task runner
+      }
+    }
+  }
+  for (const node of [...tree.tasks, ...tree.triggers]) visit(node.map)
+  return findings
+}
+
+function unresolved(document: FlowDocument, node: Node | undefined, ref: string): Finding {
+  return document.finding(
+    'warning',
+    node,
+    'plugin-defaults-ref',
+    `pluginDefaultsRef '${ref}' names no \`ref\` of this flow's pluginDefaults: unless a namespace or instance plugin default has it, Kestra rejects the flow. Add a pluginDefaults entry with \`ref: ${ref}\`, or fix the name`
+  )
+}

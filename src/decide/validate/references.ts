@@ -1,0 +1,230 @@
+import type { Node } from 'yaml'
+import type { FlowFile } from '../../model/repository.js'
+import { flowKey } from '../../model/keys.js'
+import { type Finding } from '../../model/finding.js'
+import { FlowDocument, nodePosition, offsetPosition } from './flow-document.js'
+import { blankStrings, expressions, templatedScalars } from './pebble.js'
+import { taskTree } from './task-tree.js'
+import { FLOW_TRIGGER_TYPES, FOREACH_ITEM_TYPES, SUBFLOW_TYPES } from './tasks.js'
+import type { FlowReference, KnownResources } from '../../model/references.js'
+import type { KnownTargets } from '../../model/snapshot.js'
+
+/**
+ * References a flow makes that can be checked without plugins: `read('…')` of a namespace file,
+ * subflow / ForEachItem targets and Flow-trigger upstream flows. Only literal values count.
+ */
+export function collectReferences(flows: FlowFile[]): FlowReference[] {
+  return flows.flatMap((flow) => {
+    const doc = flow.documents[0]
+    return flow.notAFlow || !doc ? [] : referencesOf(new FlowDocument(flow, doc))
+  })
+}
+
+/** The references of a flow's first document (see `collectReferences`). */
+export function referencesOf(document: FlowDocument): FlowReference[] {
+  const { flow } = document
+  if (flow.id === undefined || flow.namespace === undefined) return []
+  if (!document.root || !document.aliases.safe) return []
+  const fromFlow = flowKey(flow.namespace, flow.id)
+  return [
+    ...fileReferences(document, flow.namespace, fromFlow),
+    ...flowReferences(document, fromFlow)
+  ]
+}
+
+/** Findings for references that neither the repository nor (when checked) the server holds. */
+export function referenceFindings(
+  refs: FlowReference[],
+  known: KnownResources,
+  serverChecked: boolean
+): Finding[] {
+  const findings: Finding[] = []
+  for (const ref of refs) {
+    const site = { file: ref.file, line: ref.line, column: ref.column, resource: ref.fromFlow }
+    if (ref.kind === 'file') {
+      if (known.hasFile(ref.namespace, ref.path)) continue
+      findings.push({
+        ...site,
+        severity: serverChecked ? 'error' : 'warning',
+        rule: 'missing-namespace-file',
+        message: serverChecked
+          ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. Add the file or fix the path`
+          : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. Add the file or fix the path`
+      })
+    } else {
+      if (known.hasFlow(ref.namespace, ref.id)) continue
+      const what =
+        ref.via === 'flow-trigger'
+          ? 'Flow trigger waits for'
+          : ref.via === 'foreach'
+            ? 'ForEachItem calls'
+            : 'Subflow calls'
+      findings.push({
+        ...site,
+        severity: 'warning',
+        rule: 'missing-flow',
+        message: `${what} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
+      })
+    }
+  }
+  return findings
+}
+
+function fileReferences(
+  document: FlowDocument,
+  namespace: string,
+  fromFlow: string
+): FlowReference[] {
+  const refs: FlowReference[] = []
+  const call = /(?<![\w.])read\s*\(/g
+  // Kestra never renders the flow's description: a read() there is text, not a reference.
+  const description = document.get(document.root, 'description')?.value
+  for (const scalar of templatedScalars(document.doc)) {
+    if (scalar === description) continue
+    const value = scalar.value
+    for (const expression of expressions(value)) {
+      const blanked = blankStrings(expression.body)
+      for (const match of blanked.matchAll(call)) {
+        const argsStart = match.index + match[0].length
+        const args = callArguments(expression.body, blanked, argsStart)
+        if (!args) continue
+        const path = args.named.get('path') ?? args.positional[0]
+        const ns = args.named.has('namespace') ? args.named.get('namespace') : args.positional[1]
+        if (path === undefined || path === null || ns === null) continue
+        if (path.startsWith('kestra://')) continue
+        const needle = `read`
+        const index = expression.start + match.index
+        const occurrence = value.slice(0, index).split(needle).length - 1
+        const position = offsetPosition(
+          document.flow,
+          document.locateInScalar(scalar, needle, occurrence)
+        )
+        refs.push({
+          kind: 'file',
+          namespace: ns ?? namespace,
+          path: `/${path.replace(/^\/+/, '')}`,
+          file: document.flow.file,
+          ...position,
+          fromFlow
+        })
+      }
+    }
+  }
+  return refs
+}
+
+/**
+ * Arguments of a call starting at `from` (after the `(`): literal strings as their value, anything
+ * else as null. Undefined when the call is not closed.
+ */
+function callArguments(
+  body: string,
+  blanked: string,
+  from: number
+): { positional: (string | null)[]; named: Map<string, string | null> } | undefined {
+  let depth = 0
+  let end = -1
+  for (let i = from; i < blanked.length; i++) {
+    const ch = blanked[i]
+    if (ch === '(' || ch === '[' || ch === '{') depth++
+    else if (ch === ')' || ch === ']' || ch === '}') {
+      if (depth === 0) {
+        end = i
+        break
+      }
+      depth--
+    }
+  }
+  if (end < 0) return undefined
+  const positional: (string | null)[] = []
+  const named = new Map<string, string | null>()
+  let start = from
+  depth = 0
+  const parts: [number, number][] = []
+  for (let i = from; i <= end; i++) {
+    const ch = blanked[i]
+    if (i === end || (ch === ',' && depth === 0)) {
+      parts.push([start, i])
+      start = i + 1
+    } else if (ch === '(' || ch === '[' || ch === '{') depth++
+    else if (ch === ')' || ch === ']' || ch === '}') depth--
+  }
+  for (const [s, e] of parts) {
+    const raw = body.slice(s, e).trim()
+    if (raw === '') continue
+    const namedMatch = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(raw)
+    const valueText = namedMatch ? (namedMatch[2] as string) : raw
+    const value = stringLiteral(valueText)
+    if (namedMatch) named.set(namedMatch[1] as string, value)
+    else positional.push(value)
+  }
+  return { positional, named }
+}
+
+function stringLiteral(text: string): string | null {
+  const match = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/.exec(text.trim())
+  if (!match) return null
+  return (match[2] as string).replace(/\\(.)/g, '$1')
+}
+
+function flowReferences(document: FlowDocument, fromFlow: string): FlowReference[] {
+  const refs: FlowReference[] = []
+  const literal = (node: unknown): string | undefined => {
+    const value = document.string(node)
+    return value === undefined || /\{[{%]/.test(value) ? undefined : value
+  }
+  const push = (
+    via: 'subflow' | 'foreach' | 'flow-trigger',
+    ns: string,
+    id: string,
+    at: Node
+  ): void => {
+    refs.push({
+      kind: 'flow',
+      via,
+      namespace: ns,
+      id,
+      file: document.flow.file,
+      ...nodePosition(document.flow, at),
+      fromFlow
+    })
+  }
+  const tree = taskTree(document)
+  for (const task of tree.tasks) {
+    if (task.type === undefined) continue
+    const via = SUBFLOW_TYPES.has(task.type)
+      ? 'subflow'
+      : FOREACH_ITEM_TYPES.has(task.type)
+        ? 'foreach'
+        : undefined
+    if (!via) continue
+    const id = literal(document.get(task.map, 'flowId')?.value)
+    const ns = literal(document.get(task.map, 'namespace')?.value)
+    if (id !== undefined && ns !== undefined) push(via, ns, id, task.at)
+  }
+  for (const trigger of tree.triggers) {
+    if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type)) continue
+    const upstream = [
+      ...document.items(document.get(trigger.map, 'conditions')?.value),
+      ...document.items(
+        document.get(document.get(trigger.map, 'preconditions')?.value, 'flows')?.value
+      )
+    ]
+    for (const item of upstream) {
+      const flowIdEntry = document.get(item, 'flowId')
+      const id = literal(flowIdEntry?.value)
+      const ns = literal(document.get(item, 'namespace')?.value)
+      if (flowIdEntry && id !== undefined && ns !== undefined)
+        push('flow-trigger', ns, id, flowIdEntry.key)
+    }
+  }
+  return refs
+}
+
+/** The targets gather/ found, as `referenceFindings` asks about them. */
+export function knownResources({ files, flows }: KnownTargets): KnownResources {
+  return {
+    hasFile: (namespace, path) => files.has(`${namespace}\0${path}`),
+    hasFlow: (namespace, id) => flows.has(`${namespace}\0${id}`)
+  }
+}

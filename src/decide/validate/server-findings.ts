@@ -1,0 +1,184 @@
+import type { ServerAnswer } from '../../model/snapshot.js'
+import { isPair, isScalar, visit, type Document, type LineCounter } from 'yaml'
+import type { ServerConstraint, ServerValidation } from '../../model/kestra.js'
+import type { FlowFile, Position } from '../../model/repository.js'
+import { flowKey } from '../../model/keys.js'
+import { type Finding, type Severity } from '../../model/finding.js'
+import { locateKestraPath } from './kestra-path.js'
+
+export { locateKestraPath } from './kestra-path.js'
+
+/** FlowService's warning about a subflow target the server lacks [DEV FlowService `checkValidSubflows`]. */
+const SUBFLOW_NOT_FOUND = /^The subflow '(.+)' not found in namespace '(.+)'\.$/
+
+/**
+ * Turns the server's verdicts (same order as `flows`) into findings on the flows' lines. A warning that
+ * a subflow is missing is dropped when the repository holds that flow (`repositoryFlows`, flow keys): it
+ * is deployed with the rest (docs/validation.md#server-validation).
+ */
+export function serverFindings(
+  flows: FlowFile[],
+  results: ServerValidation[],
+  repositoryFlows: ReadonlySet<string> = new Set()
+): Finding[] {
+  return flows.flatMap((flow, index) => {
+    const result = results[index]
+    if (!result) return []
+    const warnings = result.warnings.filter((warning) => {
+      const missing = SUBFLOW_NOT_FOUND.exec(warning.trim())
+      return !missing || !repositoryFlows.has(flowKey(missing[2]!, missing[1]!))
+    })
+    return findingsOf(flow, { ...result, warnings })
+  })
+}
+
+function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
+  const clean =
+    result.errors.length + result.deprecationPaths.length + result.warnings.length === 0 &&
+    result.infos.length === 0 &&
+    !result.outdated
+  // The syntax tree may have been released (a re-parse): only a flow with something to say needs it.
+  if (clean) return []
+  const doc = flow.documents[0]
+  const at = (path: string | undefined): Position => {
+    const found = doc && path ? locateKestraPath(doc, flow.lineCounter, path) : undefined
+    return found ?? idPosition(doc, flow.lineCounter)
+  }
+  const finding = (severity: Severity, rule: string, position: Position, message: string) => {
+    const item: Finding = { severity, file: flow.file, ...position, rule, message }
+    if (flow.namespace && flow.id) item.resource = flowKey(flow.namespace, flow.id)
+    return item
+  }
+  return [
+    ...result.errors.map((error) =>
+      finding(
+        'error',
+        'server-constraint',
+        (doc &&
+          !(error.pointer ?? error.path) &&
+          namedValuePosition(doc, flow.lineCounter, error.message)) ||
+          at(error.pointer ?? error.path),
+        constraintMessage(error)
+      )
+    ),
+    ...result.deprecationPaths.map((path) =>
+      finding(
+        'warning',
+        'server-deprecation',
+        at(path),
+        `\`${path}\` is deprecated on this Kestra server; replace it with its current equivalent (the plugin documentation names the replacement).`
+      )
+    ),
+    ...result.warnings.map((warning) =>
+      finding(
+        'warning',
+        'server-warning',
+        at(undefined),
+        `Kestra warns: ${sentence(warning)} Check the flow; the server accepts it as it is.`
+      )
+    ),
+    ...result.infos.map((info) => infoFinding(info, doc, flow, finding)),
+    ...(result.outdated
+      ? [
+          finding(
+            'warning',
+            'server-outdated',
+            at('revision'),
+            "The flow's `revision:` does not follow the server's latest revision; remove the `revision:` key (Kestra numbers revisions itself)."
+          )
+        ]
+      : [])
+  ]
+}
+
+function infoFinding(
+  info: string,
+  doc: Document | undefined,
+  flow: FlowFile,
+  finding: (severity: Severity, rule: string, position: Position, message: string) => Finding
+): Finding {
+  const replaced = /^(\S+) is replaced by (\S+)$/.exec(info.trim())
+  if (replaced) {
+    const position =
+      (doc && scalarPosition(doc, flow.lineCounter, replaced[1]!)) ??
+      idPosition(doc, flow.lineCounter)
+    return finding(
+      'notice',
+      'server-info',
+      position,
+      `Kestra notes: \`${replaced[1]}\` is replaced by \`${replaced[2]}\`; use the new type name.`
+    )
+  }
+  return finding(
+    'notice',
+    'server-info',
+    idPosition(doc, flow.lineCounter),
+    `Kestra notes: ${sentence(info)}`
+  )
+}
+
+function constraintMessage(error: ServerConstraint): string {
+  const where = error.path ?? error.pointer
+  const fix = where ? `Fix the value at \`${where}\`` : 'Fix the flow'
+  return `Kestra rejects this flow: ${sentence(error.message)} ${fix} (the server's plugins define the accepted types and properties).`
+}
+
+function sentence(text: string): string {
+  const trimmed = text.trim()
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`
+}
+
+/** The `id:` key of the flow, or line 1. */
+function idPosition(doc: Document | undefined, lineCounter: LineCounter): Position {
+  return (doc && locateKestraPath(doc, lineCounter, 'id')) ?? { line: 1, column: 1 }
+}
+
+/** The first scalar holding `value` (the value of a `key` entry, when given). */
+function scalarPosition(
+  doc: Document,
+  lineCounter: LineCounter,
+  value: string,
+  key?: string
+): Position | undefined {
+  let offset: number | undefined
+  visit(doc, {
+    Scalar(_, node, path) {
+      const pair = path[path.length - 1]
+      const keyed =
+        key === undefined ||
+        (isPair(pair) && pair.value === node && isScalar(pair.key) && pair.key.value === key)
+      if (node.value === value && node.range && keyed) {
+        offset = node.range[0]
+        return visit.BREAK
+      }
+      return undefined
+    }
+  })
+  if (offset === undefined) return undefined
+  const { line, col } = lineCounter.linePos(offset)
+  return { line, column: col }
+}
+
+/**
+ * Kestra reports some problems without a path: an unknown plugin type (`Invalid type: io.x.Y`), an
+ * unresolved named plugin default (`No pluginDefaults bundle found for pluginDefaultsRef 'x'.`, 2.0's
+ * `PluginDefaultsRefNotFoundException`). Point at the value naming it, which is where the fix goes.
+ */
+function namedValuePosition(
+  doc: Document,
+  lineCounter: LineCounter,
+  message: string
+): Position | undefined {
+  const type = /Invalid type: ([A-Za-z_$][\w$.]*)/.exec(message)?.[1]
+  if (type) return scalarPosition(doc, lineCounter, type)
+  const ref = /pluginDefaultsRef '([^']*)'/.exec(message)?.[1]
+  return ref === undefined ? undefined : scalarPosition(doc, lineCounter, ref, 'pluginDefaultsRef')
+}
+
+/** The findings of every batch the server validated (see `serverFindings`). */
+export function serverAnswerFindings(
+  answers: readonly ServerAnswer[],
+  repositoryFlows: ReadonlySet<string>
+): Finding[] {
+  return answers.flatMap(({ flows, results }) => serverFindings(flows, results, repositoryFlows))
+}

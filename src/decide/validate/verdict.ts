@@ -1,0 +1,71 @@
+import type { ChangedFiles } from '../../model/changed-files.js'
+import { NOTHING_FOUND } from '../../model/repository.js'
+import { compareFindings, type Finding } from '../../model/finding.js'
+
+/**
+ * docs/validation.md#pull-requests: on a PR, an error in a file the PR did not change is a warning, so old problems never block
+ * it. A run that finds nothing at all is about the run, not a file: an error on every event (docs/layouts.md#what-a-run-says).
+ */
+export function demoteUnchangedErrors(findings: Finding[], changed: ChangedFiles): Finding[] {
+  if (changed.kind !== 'list') return findings
+  return findings.map((finding) =>
+    finding.severity === 'error' &&
+    finding.rule !== NOTHING_FOUND &&
+    !changed.paths.has(finding.file)
+      ? {
+          ...finding,
+          severity: 'warning',
+          message: `${finding.message} (not changed by this pull request, so reported as a warning)`
+        }
+      : finding
+  )
+}
+
+export interface Tally {
+  errors: number
+  warnings: number
+  notices: number
+}
+
+export function tally(findings: readonly Finding[]): Tally {
+  return {
+    errors: findings.filter((f) => f.severity === 'error').length,
+    warnings: findings.filter((f) => f.severity === 'warning').length,
+    notices: findings.filter((f) => f.severity === 'notice').length
+  }
+}
+
+/** Deterministic order; the same finding reported twice (e.g. by two checks) appears once. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  const seen = new Set<string>()
+  return [...findings].sort(compareFindings).filter((f) => {
+    const key = `${f.severity}\0${f.file}\0${f.line}\0${f.column ?? ''}\0${f.message}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+export function failureMessage(
+  findings: readonly Finding[],
+  failOn: 'error' | 'warning'
+): string | undefined {
+  const { errors, warnings } = tally(findings)
+  if (errors > 0)
+    return `Validation found ${errors} error(s): fix them (see the annotations and the job summary).`
+  if (failOn === 'warning' && warnings > 0)
+    return `Validation found ${warnings} warning(s) and fail-on is 'warning': fix them or set fail-on: error.`
+  return undefined
+}
+
+/**
+ * `Findings by rule: 57 × input-type, 3 × unknown-key, 1 × yaml-syntax`: each rule's count, most first
+ * (then by rule), as linters end their report; undefined when no rule was found twice.
+ */
+export function ruleCounts(findings: readonly Finding[]): string | undefined {
+  const counts = new Map<string, number>()
+  for (const { rule } of findings) counts.set(rule, (counts.get(rule) ?? 0) + 1)
+  if (![...counts.values()].some((count) => count > 1)) return undefined
+  const ordered = [...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+  return `Findings by rule: ${ordered.map(([rule, count]) => `${count} × ${rule}`).join(', ')}`
+}

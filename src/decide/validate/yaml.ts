@@ -1,0 +1,105 @@
+import { isScalar } from 'yaml'
+import type { Document } from 'yaml'
+import type { FlowFile } from '../../model/repository.js'
+import type { Finding } from '../../model/finding.js'
+import { offsetPosition, type FlowDocument } from './flow-document.js'
+
+/** Syntax errors, duplicate keys and parser warnings of one document, each at its exact position. */
+export function yamlFindings(flow: FlowFile, doc: Document.Parsed): Finding[] {
+  const findings: Finding[] = []
+  const syntaxLines = new Set<number>()
+  for (const error of doc.errors) {
+    const duplicate = error.code === 'DUPLICATE_KEY'
+    const key = duplicate ? keyText(flow.source, error.pos[0]) : ''
+    const position = offsetPosition(flow, skipBlank(flow.source, error.pos[0]))
+    // One parse error tends to cascade into several on the same line: the first says the most.
+    if (!duplicate && syntaxLines.has(position.line)) continue
+    if (!duplicate) syntaxLines.add(position.line)
+    findings.push({
+      severity: 'error',
+      file: flow.file,
+      ...position,
+      rule: duplicate ? 'duplicate-key' : 'yaml-syntax',
+      message: duplicate
+        ? `Duplicate key${key ? ` '${key}'` : ''}: this mapping already has it above. Kestra rejects duplicate keys: remove or rename one`
+        : `YAML syntax error: ${error.message}. Fix the YAML (check indentation and quoting)`
+    })
+  }
+  for (const warning of doc.warnings) {
+    findings.push({
+      severity: 'warning',
+      file: flow.file,
+      ...offsetPosition(flow, skipBlank(flow.source, warning.pos[0])),
+      rule: 'yaml-warning',
+      message: `YAML warning: ${warning.message}`
+    })
+  }
+  return findings
+}
+
+/** Unknown anchors, recursive aliases and alias bombs. */
+export function aliasFindings(document: FlowDocument): Finding[] {
+  return document.aliases.problems.map((problem) =>
+    document.finding('error', problem.node, 'yaml-alias', `YAML alias: ${problem.message}`)
+  )
+}
+
+/** Every document after the first is an error on its `---` line: one flow file holds one flow. */
+export function multipleDocumentFindings(flow: FlowFile): Finding[] {
+  return flow.documents
+    .slice(1)
+    .filter((doc) => !isEmptyDocument(doc))
+    .map((doc) => {
+      const start = documentStart(flow.source, doc)
+      return {
+        severity: 'error',
+        file: flow.file,
+        ...offsetPosition(flow, start),
+        rule: 'multiple-documents',
+        message:
+          'A flow file must hold exactly one YAML document: move this document (after `---`) into a file of its own'
+      }
+    })
+}
+
+export function notAFlowFinding(flow: FlowFile): Finding {
+  return {
+    severity: 'warning',
+    file: flow.file,
+    line: 1,
+    column: 1,
+    rule: 'not-a-flow',
+    message:
+      'Not a flow (no id and no tasks): skipped, not deployed. Move it out of the flows folder or add id, namespace and tasks'
+  }
+}
+
+/** A bare trailing `---` parses as a document holding an empty scalar: not a second flow. */
+function isEmptyDocument(doc: Document.Parsed): boolean {
+  const contents = doc.contents
+  return (
+    doc.errors.length === 0 &&
+    (contents === null || (isScalar(contents) && contents.value === null && contents.source === ''))
+  )
+}
+
+function documentStart(source: string, doc: Document.Parsed): number {
+  const [start] = doc.range
+  const contentStart = doc.contents?.range?.[0] ?? doc.range[1]
+  const marker = /^---/gm
+  marker.lastIndex = start
+  const found = marker.exec(source)
+  return found && found.index <= contentStart ? found.index : start
+}
+
+/** Parser errors sometimes start on the blank line before the culprit: point at the culprit. */
+function skipBlank(source: string, offset: number): number {
+  let at = offset
+  while (at < source.length && /\s/.test(source[at] ?? '')) at++
+  return at < source.length ? at : offset
+}
+
+function keyText(source: string, offset: number): string {
+  const match = /^[^:\n]{1,100}/.exec(source.slice(offset, offset + 120))
+  return match ? match[0].trim().replace(/^["']|["']$/g, '') : ''
+}

@@ -1,0 +1,43 @@
+import type { ActualNamespace, DesiredFile, DesiredFlow } from '../model/plan-input.js'
+import { isOversized, readNamespaceFileBytes } from './repo/namespace-files.js'
+import { deployableFlow, type RepoModel } from '../model/repository.js'
+import { fileKey, flowKey } from '../model/keys.js'
+import { mapLimit } from '../model/concurrency.js'
+
+/**
+ * What the repository wants on the server. The first file declaring an identity wins (later ones are
+ * errors). A file's bytes are read only when the server does not hold the same: a diff shows them.
+ */
+export async function desiredState(
+  model: RepoModel,
+  actual?: ReadonlyMap<string, ActualNamespace>
+): Promise<{ flows: DesiredFlow[]; files: DesiredFile[] }> {
+  const managed = new Set(model.managedNamespaces)
+  const seen = new Set<string>()
+  const flows: DesiredFlow[] = []
+  for (const flow of model.flows) {
+    if (!deployableFlow(flow) || !managed.has(flow.namespace!)) continue
+    const key = flowKey(flow.namespace!, flow.id!)
+    if (seen.has(key)) continue
+    seen.add(key)
+    flows.push({ namespace: flow.namespace!, id: flow.id!, source: flow.source, file: flow.file })
+  }
+  const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace))
+  const held = new Map<string, string>()
+  for (const [namespace, { files }] of actual ?? []) {
+    for (const file of files) held.set(fileKey(namespace, file.path), file.summary.sha256)
+  }
+  const files = await mapLimit(safe, 32, async (entry) => ({
+    namespace: entry.namespace,
+    path: entry.path,
+    ...(!isOversized(entry) &&
+      held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256 && {
+        bytes: await readNamespaceFileBytes(entry)
+      }),
+    sha256: entry.sha256,
+    size: entry.size,
+    binary: entry.binary,
+    file: entry.file
+  }))
+  return { flows, files }
+}

@@ -1,0 +1,120 @@
+import { detectChangedFiles } from './changed-files.js'
+import { desiredState } from './desired.js'
+import { commitTime } from './repo/commit-time.js'
+import { openBaseTree, readBaseSnapshot } from './base-snapshot.js'
+import { loadRepository } from './repo/load.js'
+import { WorkTree } from './repo/work-tree.js'
+import { ServerReads } from './server/reads.js'
+import { knownTargets } from './server/references.js'
+import { ServerValidation } from './server/validation.js'
+import type { KestraApi } from '../kestra/api.js'
+import type { ChangedFiles } from '../model/changed-files.js'
+import { PR_EVENTS, type RunContext } from '../model/context.js'
+import type { GitHubPort } from '../model/github.js'
+import { settle, valueOf, type Outcome } from '../model/outcome.js'
+import type { FlowReference } from '../model/references.js'
+import type { ChosenLayout, FlowFile, RepoModel } from '../model/repository.js'
+import type { Mode, Settings } from '../model/settings.js'
+import type { Snapshot } from '../model/snapshot.js'
+
+export interface GatherInput {
+  settings: Settings
+  context: RunContext
+  mode: Mode
+  /** The layout chosen for the run (chooseWorkTreeLayout): the base commit is read as the work tree is. */
+  layout: ChosenLayout
+  kestra?: KestraApi
+  github?: GitHubPort
+  /**
+   * The local checks of one flow, run by the caller as soon as the flow is parsed (they keep this thread
+   * busy while the reads are in flight); a flow that is not well formed is not sent to the server.
+   */
+  onFlow(flow: FlowFile): { wellFormed: boolean }
+}
+
+/** A gathering under way: the repository first, then the rest (see `gather`). */
+export interface Gathering {
+  /** The work tree's model; the server's reads and validation started as it revealed namespaces and flows. */
+  repository: Promise<RepoModel>
+  /**
+   * Once the repository is read and its references collected: the server's version as soon as it is
+   * known, the change, the server's state, then the whole snapshot.
+   */
+  after(model: RepoModel, references: readonly FlowReference[]): Remaining
+}
+
+/** Each read as an outcome: `valueOf` where it is needed throws a failure there. */
+export interface Remaining {
+  serverVersion: Promise<Snapshot['serverVersion']>
+  changed: Promise<Outcome<ChangedFiles>>
+  state: Promise<Outcome<Snapshot['state']>>
+  snapshot: Promise<Outcome<Snapshot>>
+}
+
+/**
+ * Starts all the reading of a run. Server reads begin as soon as the walk reveals a namespace, server
+ * validation batches leave while the repository loads, and git's base commit and the changed files are
+ * read in parallel. Every failed read is either an outcome inside the snapshot or thrown where the value
+ * is needed; none is dropped.
+ */
+export function gather(input: GatherInput): Gathering {
+  const { settings, context, mode, layout, kestra } = input
+  const probe =
+    kestra && (mode !== 'validate' || settings.serverValidation)
+      ? settle(kestra.info().then((info) => info.version))
+      : undefined
+  const planning = kestra !== undefined && mode !== 'validate'
+  const baseTree = planning ? openBaseTree(settings, context) : undefined
+  const openingBase = baseTree && settle(baseTree)
+  const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined
+  const onServer = kestra && settings.serverValidation ? new ServerValidation(kestra) : undefined
+  const repository = loadRepository(new WorkTree(context.workspace, settings.root), settings, {
+    layout,
+    onNamespace: (namespace) => reads?.start(namespace),
+    onFiles: (files) => reads?.knowFiles(files),
+    onFlow: (flow) => onServer?.add(flow, input.onFlow(flow))
+  })
+
+  const after = (model: RepoModel, references: readonly FlowReference[]): Remaining => {
+    const reading = reads && settle(reads.state(model))
+    const answers = onServer && settle(onServer.answers())
+    const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined
+    const base = openingBase && settle(readBaseSnapshot(valueOf(openingBase), settings, model))
+    const changed = settle(changedFiles(input))
+    const desired = reading && settle(valueOf(reading).then((held) => desiredState(model, held)))
+    const committed = planning ? commitTime(context.workspace, context.sha) : undefined
+    const state = reading ?? settle(Promise.resolve(undefined))
+    const snapshot = settle(
+      (async (): Promise<Snapshot> => {
+        const held = await valueOf(state)
+        return Object.freeze({
+          layout,
+          model,
+          changed: await valueOf(changed),
+          serverVersion: await probe,
+          state: held,
+          serverAnswers: answers && (await valueOf(answers)),
+          targets: await knownTargets(model, references, kestra && { api: kestra, state: held }),
+          markers,
+          desired: desired && (await valueOf(desired)),
+          commitTime: await committed,
+          base
+        })
+      })()
+    )
+    return { serverVersion: Promise.resolve(probe), changed, state, snapshot }
+  }
+  return { repository, after }
+}
+
+function changedFiles({ context, github }: GatherInput): Promise<ChangedFiles> {
+  if (PR_EVENTS.includes(context.eventName) || context.eventName === 'push') {
+    return detectChangedFiles(context, { workspace: context.workspace, github })
+  }
+  return Promise.resolve({
+    kind: 'all',
+    reason: context.local
+      ? 'no --base was given'
+      : `${context.eventName} treats every file as changed`
+  })
+}

@@ -1,0 +1,358 @@
+import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process'
+import { posix, relative, resolve, sep } from 'node:path'
+import type { Readable, Writable } from 'node:stream'
+import { promisify } from 'node:util'
+import { IGNORE_FILE, type IgnoreRules } from './ignore-rules.js'
+import { summaryOf, type ContentSummary } from '../../model/content.js'
+import { MAX_FILE_BYTES } from '../../model/content.js'
+import {
+  childOf,
+  type EntryKind,
+  type LinkTarget,
+  type TreeEntry,
+  type TreeSource
+} from './tree-source.js'
+import { excludedReason } from './work-tree.js'
+
+const run = promisify(execFile)
+
+/** A full object id (SHA-1 or SHA-256). Anything else is refused, so nothing reads as an option. */
+const OBJECT_ID = /^[0-9a-f]{4,64}$/i
+/** Links followed in a row before a chain counts as a loop (as the kernel's ELOOP). */
+const MAX_LINK_HOPS = 40
+
+/** One entry of a commit's tree under root. */
+export interface TreeBlob {
+  kind: 'file' | 'symlink'
+  oid: string
+  /** Bytes of the blob (of a link: its target's text). */
+  size: number
+}
+
+async function git(cwd: string, args: string[]): Promise<string | undefined> {
+  try {
+    const { stdout } = await run('git', args, {
+      cwd,
+      encoding: 'utf8',
+      maxBuffer: 512 * 1024 * 1024
+    })
+    return stdout
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The root folder as committed in one commit, read from git's object store without touching the
+ * work tree: the tree is listed once (`git ls-tree`) and blobs are streamed on demand by one
+ * `git cat-file --batch` process, which `close()` ends. Raw bytes: no checkout filters.
+ */
+export class GitTree implements TreeSource {
+  private readonly folders = new Map<string, TreeEntry[]>([['', []]])
+  private batch?: CatFileBatch
+
+  private constructor(
+    readonly workspace: string,
+    readonly rootRel: string,
+    /** Every blob under root, by path relative to root. */
+    readonly blobs: ReadonlyMap<string, TreeBlob>,
+    /** How the work tree differs from the commit under root (undefined when git cannot tell). */
+    readonly workTreeChanges: WorktreeChanges | undefined
+  ) {
+    for (const [path, blob] of blobs) this.add(path, blob.kind)
+  }
+
+  /** The tree of commit `sha` under `root` (relative to `workspace`); undefined when the commit is not in the local history. */
+  static async open(workspace: string, sha: string, root: string): Promise<GitTree | undefined> {
+    const workspaceAbs = resolve(workspace)
+    const rootRel = relative(workspaceAbs, resolve(workspaceAbs, root)).split(sep).join('/')
+    const [blobs, changes] = await Promise.all([
+      listCommitFolder(workspaceAbs, sha, rootRel),
+      worktreeChanges(workspaceAbs, sha, rootRel)
+    ])
+    return blobs && new GitTree(workspaceAbs, rootRel, blobs, changes)
+  }
+
+  async hasRoot(): Promise<boolean> {
+    return true // a commit without the root folder is an empty tree
+  }
+
+  async list(dirRel: string): Promise<TreeEntry[]> {
+    const entries = this.folders.get(dirRel)
+    if (!entries) throw new Error(`no folder ${dirRel} in the commit`)
+    return entries
+  }
+
+  async kind(rel: string): Promise<EntryKind | undefined> {
+    return this.blobs.get(rel)?.kind ?? (this.folders.has(rel) ? 'folder' : undefined)
+  }
+
+  read(rel: string): Promise<Buffer> {
+    const blob = this.blobs.get(rel)
+    if (blob?.kind !== 'file') return Promise.reject(new Error(`no file ${rel} in the commit`))
+    return this.object(blob.oid)
+  }
+
+  async summarise(rel: string): Promise<ContentSummary> {
+    const size = this.blobs.get(rel)?.size ?? 0
+    if (size > MAX_FILE_BYTES) return { size, sha256: '', binary: true }
+    return summaryOf(await this.read(rel))
+  }
+
+  /** Links are resolved inside the commit's root folder: whatever lies outside it is unknown here. */
+  async resolveLink(rel: string, rules: IgnoreRules): Promise<LinkTarget> {
+    const real = await this.realPath(rel)
+    if (typeof real !== 'string') return { kind: 'escapes', reason: real.reason }
+    const reason =
+      real === '' ? 'it points to the root folder itself' : await excludedReason(real, rules)
+    const kind = real === '' ? 'folder' : await this.kind(real)
+    if (kind === 'folder') return { kind: 'folder', escapes: reason !== undefined, reason }
+    if (reason) return { kind: 'escapes', reason }
+    return kind === 'file' ? { kind: 'file', target: real, bytesPath: '' } : { kind: 'other' }
+  }
+
+  bytesPath(): string {
+    return ''
+  }
+
+  async versioned(): Promise<boolean> {
+    return true
+  }
+
+  /** Ends the `cat-file` process (reads after this start another). */
+  async close(): Promise<void> {
+    const batch = this.batch
+    this.batch = undefined
+    await batch?.close()
+  }
+
+  private object(oid: string): Promise<Buffer> {
+    return (this.batch ??= new CatFileBatch(this.workspace)).read(oid)
+  }
+
+  /** `rel` with every link on the way followed, relative to root; or why it cannot be. */
+  private async realPath(rel: string): Promise<string | { reason: string }> {
+    const outside = { reason: 'it points outside the root folder' }
+    const missing = { reason: 'its target does not exist' }
+    let pending = rel.split('/')
+    const done: string[] = []
+    for (let hops = 0; pending.length > 0;) {
+      const segment = pending.shift()!
+      const path = childOf(done.join('/'), segment)
+      const blob = this.blobs.get(path)
+      if (blob?.kind === 'symlink') {
+        if (++hops > MAX_LINK_HOPS) return { reason: 'it loops' }
+        const text = (await this.object(blob.oid)).toString('utf8')
+        if (posix.isAbsolute(text)) return outside
+        // Resolved from the workspace, so a path that leaves root and comes back stays inside.
+        const from = posix.join(this.rootRel, done.join('/'), text)
+        const inRoot = this.rootRel === '' ? from : posix.relative(this.rootRel, from)
+        if (inRoot === '..' || inRoot.startsWith('../') || posix.isAbsolute(inRoot)) return outside
+        done.length = 0
+        pending = [...inRoot.split('/').filter((s) => s !== '' && s !== '.'), ...pending]
+        continue
+      }
+      if (blob ? pending.length > 0 : !this.folders.has(path)) return missing
+      done.push(segment)
+    }
+    return done.join('/')
+  }
+
+  private add(path: string, kind: EntryKind): void {
+    const slash = path.lastIndexOf('/')
+    const dir = slash === -1 ? '' : path.slice(0, slash)
+    let siblings = this.folders.get(dir)
+    if (!siblings) {
+      this.folders.set(dir, (siblings = []))
+      this.add(dir, 'folder')
+    }
+    siblings.push({ name: path.slice(slash + 1), kind })
+  }
+}
+
+/**
+ * The blobs under `folder` (relative to `workspace`) as committed in `sha`, from git's object store;
+ * empty when the commit has no such folder, undefined when the commit is not in the local history.
+ */
+async function listCommitFolder(
+  workspace: string,
+  sha: string,
+  folder: string
+): Promise<Map<string, TreeBlob> | undefined> {
+  if (!OBJECT_ID.test(sha)) return undefined
+  if ((await git(workspace, ['cat-file', '-e', `${sha}^{commit}`])) === undefined) return undefined
+  const prefix = (await git(workspace, ['rev-parse', '--show-prefix']))?.trim() ?? ''
+  const treePath = `${prefix}${folder}`.replace(/\/+$/, '')
+  const tree = treePath === '' ? `${sha}^{tree}` : `${sha}:${treePath}`
+  if ((await git(workspace, ['cat-file', '-t', tree]))?.trim() !== 'tree') return new Map()
+  const listing = await git(workspace, ['ls-tree', '-r', '-l', '-z', '--full-tree', tree])
+  if (listing === undefined) throw new Error(`git ls-tree failed for commit ${sha}`)
+  return parseTree(listing)
+}
+
+/** `git ls-tree -l` records: `<mode> <type> <oid> <size>\t<path>`. */
+function parseTree(listing: string): Map<string, TreeBlob> {
+  const blobs = new Map<string, TreeBlob>()
+  for (const record of listing.split('\0')) {
+    const tab = record.indexOf('\t')
+    if (tab === -1) continue
+    const [mode, type, oid, size] = record.slice(0, tab).split(/ +/)
+    const path = record.slice(tab + 1)
+    // Submodules (type commit) have no content here; unsafe paths are never read.
+    if (type !== 'blob' || !oid || !isSafePath(path)) continue
+    blobs.set(path, { kind: mode === '120000' ? 'symlink' : 'file', oid, size: Number(size) })
+  }
+  return blobs
+}
+
+function isSafePath(path: string): boolean {
+  return path
+    .split('/')
+    .every((s) => s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git')
+}
+
+export interface WorktreeChanges {
+  /** Paths under the folder (relative to it) whose work-tree content is not the commit's. */
+  changed: Set<string>
+  /** An untracked (or git-ignored) `.kestraignore` exists under the folder. */
+  untrackedIgnoreFile: boolean
+}
+
+/**
+ * How the work tree differs from commit `sha` under `folder`, as git sees it (its index caches
+ * file stats, so unchanged files are not read). Undefined when git cannot tell.
+ */
+async function worktreeChanges(
+  workspace: string,
+  sha: string,
+  folder: string
+): Promise<WorktreeChanges | undefined> {
+  if (!OBJECT_ID.test(sha)) return undefined
+  const pathspec = folder === '' ? '.' : folder
+  const diff = await git(workspace, [
+    'diff',
+    '--name-only',
+    '-z',
+    '--no-renames',
+    '--relative',
+    sha,
+    '--',
+    pathspec
+  ])
+  const untracked = await git(workspace, [
+    'ls-files',
+    '-z',
+    '--others',
+    '--',
+    `:(glob)${folder === '' ? '' : `${folder}/`}**/${IGNORE_FILE}`
+  ])
+  if (diff === undefined || untracked === undefined) return undefined
+  const strip = folder === '' ? '' : `${folder}/`
+  const changed = new Set<string>()
+  for (const path of diff.split('\0')) {
+    if (path !== '' && path.startsWith(strip)) changed.add(path.slice(strip.length))
+  }
+  return { changed, untrackedIgnoreFile: untracked !== '' }
+}
+
+/** One `git cat-file --batch` process answering object reads in the order they were asked. */
+class CatFileBatch {
+  private readonly child: ChildProcessByStdio<Writable, Readable, null>
+  private readonly waiting: {
+    oid: string
+    resolve(content: Buffer): void
+    reject(e: Error): void
+  }[] = []
+  private readonly reader = new BatchReader()
+  private readonly exited: Promise<void>
+  private failure?: Error
+
+  constructor(cwd: string) {
+    this.child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'ignore'] })
+    this.child.stdout.on('data', (chunk: Buffer) => this.receive(chunk))
+    this.child.stdin.on('error', (error) => this.fail(error))
+    this.exited = new Promise((resolve) => {
+      this.child.on('error', (error) => {
+        this.fail(error)
+        resolve()
+      })
+      this.child.on('close', (code) => {
+        this.fail(new Error(`git cat-file ended (exit code ${code}) before answering`))
+        resolve()
+      })
+    })
+  }
+
+  read(oid: string): Promise<Buffer> {
+    if (this.failure) return Promise.reject(this.failure)
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ oid, resolve, reject })
+      this.child.stdin.write(`${oid}\n`)
+    })
+  }
+
+  async close(): Promise<void> {
+    this.child.stdin.end()
+    await this.exited
+  }
+
+  private receive(chunk: Buffer): void {
+    try {
+      this.reader.push(chunk)
+      for (let object = this.reader.next(); object; object = this.reader.next()) {
+        const asked = this.waiting.shift()
+        if (asked?.oid !== object.oid)
+          throw new Error(`git cat-file answered ${object.oid} out of turn`)
+        asked.resolve(object.content)
+      }
+    } catch (error) {
+      this.fail(error as Error)
+      this.child.kill()
+    }
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error
+    for (const asked of this.waiting.splice(0)) asked.reject(this.failure)
+  }
+}
+
+/** Parses `git cat-file --batch` output: `<oid> <type> <size>\n<content>\n` per object. */
+class BatchReader {
+  private chunks: Buffer[] = []
+  private length = 0
+  private header?: { oid: string; contentStart: number; contentEnd: number }
+
+  push(chunk: Buffer) {
+    this.chunks.push(chunk)
+    this.length += chunk.length
+  }
+
+  next(): { oid: string; content: Buffer } | undefined {
+    if (!this.header) {
+      const buffer = this.joined()
+      const newline = buffer.indexOf(0x0a)
+      if (newline === -1) return undefined
+      const [oid, type, size] = buffer.subarray(0, newline).toString('utf8').split(' ')
+      if (type !== 'blob' || size === undefined) {
+        throw new Error(`git cat-file returned an unexpected object: ${oid} ${type}`)
+      }
+      const contentStart = newline + 1
+      this.header = { oid: oid!, contentStart, contentEnd: contentStart + Number(size) }
+    }
+    const { oid, contentStart, contentEnd } = this.header
+    // Joined only once the whole object has arrived, so a large blob is copied once.
+    if (this.length < contentEnd + 1) return undefined
+    const buffer = this.joined()
+    const content = Buffer.from(buffer.subarray(contentStart, contentEnd))
+    this.chunks = [buffer.subarray(contentEnd + 1)]
+    this.length = buffer.length - contentEnd - 1
+    this.header = undefined
+    return { oid, content }
+  }
+
+  private joined(): Buffer {
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.length)]
+    return this.chunks[0] ?? Buffer.alloc(0)
+  }
+}

@@ -1,0 +1,124 @@
+import picomatch from 'picomatch'
+import { NAMESPACE_PATTERN } from '../../model/namespaces.js'
+import { type Layout, type Settings } from '../../model/settings.js'
+
+/**
+ * Where a file under `root` belongs. A file can be both: the caller settles that. `ifFlowDocument`:
+ * a flow only when it is a flow document (anywhere layout); any other YAML is not a flow.
+ */
+export interface Placement {
+  flow?: { expectedNamespace?: string; ifFlowDocument?: boolean }
+  files: { namespace: string; path: string }[]
+}
+
+export interface LayoutRules {
+  /** `rel` is relative to root, '/'-separated. */
+  place(rel: string): Placement
+  /** Whether a folder can hold anything the layout looks for (the walk skips the others). */
+  mayContain(dirRel: string): boolean
+}
+
+/** A folder segment: a literal name, or any name that is a namespace (tenant layout). */
+type Segment = string | RegExp
+
+interface FileArea {
+  dir: Segment[]
+  namespaceOf(segments: string[]): string
+  prefix: string
+}
+
+interface FlowArea {
+  dir: Segment[]
+  expectedNamespaceOf(segments: string[]): string | undefined
+}
+
+const YAML_FILE = /\.ya?ml$/
+
+export function isYamlFile(rel: string): boolean {
+  return YAML_FILE.test(rel)
+}
+
+export function layoutRules(settings: Settings, layout: Layout): LayoutRules {
+  const flowAreas: FlowArea[] = []
+  const fileAreas: FileArea[] = []
+  if (layout === 'tenant') {
+    flowAreas.push({ dir: [NAMESPACE_PATTERN, 'flows'], expectedNamespaceOf: (s) => s[0] })
+    fileAreas.push({ dir: [NAMESPACE_PATTERN, 'files'], namespaceOf: (s) => s[0]!, prefix: '' })
+  } else if (layout === 'namespace') {
+    const namespace = settings.namespace!
+    flowAreas.push({ dir: ['flows'], expectedNamespaceOf: () => namespace })
+    fileAreas.push({ dir: ['files'], namespaceOf: () => namespace, prefix: '' })
+  }
+  for (const mapping of settings.namespaceFiles) {
+    fileAreas.push({
+      dir: splitPath(mapping.dir),
+      namespaceOf: () => mapping.namespace,
+      prefix: mapping.prefix
+    })
+  }
+  const globs = layout === 'custom' ? flowGlobs(settings.flowGlobs) : undefined
+  const searched: Segment[][] = [
+    ...flowAreas.map((a) => a.dir),
+    ...fileAreas.map((a) => a.dir),
+    ...(globs?.bases ?? [])
+  ]
+
+  return {
+    place(rel) {
+      const segments = rel.split('/')
+      const dirs = segments.slice(0, -1)
+      const placement: Placement = { files: filesFor(fileAreas, segments) }
+      if (!YAML_FILE.test(segments[segments.length - 1]!)) return placement
+      const area = flowAreas.find((a) => startsWith(dirs, a.dir))
+      if (area) placement.flow = { expectedNamespace: area.expectedNamespaceOf(segments) }
+      else if (globs?.matches(rel)) placement.flow = {}
+      else if (layout === 'anywhere') placement.flow = { ifFlowDocument: true }
+      return placement
+    },
+    mayContain(dirRel) {
+      const segments = splitPath(dirRel)
+      return searched.some((dir) =>
+        dir.every((segment, i) => i >= segments.length || matches(segment, segments[i]!))
+      )
+    }
+  }
+}
+
+/** The most specific areas holding the file (nested mappings: the deeper folder wins). */
+function filesFor(areas: FileArea[], segments: string[]): Placement['files'] {
+  const dirs = segments.slice(0, -1)
+  const holding = areas.filter((a) => startsWith(dirs, a.dir))
+  const depth = Math.max(...holding.map((a) => a.dir.length))
+  const files = new Map<string, Placement['files'][number]>()
+  for (const area of holding.filter((a) => a.dir.length === depth)) {
+    const namespace = area.namespaceOf(segments)
+    const path = `${area.prefix}/${segments.slice(area.dir.length).join('/')}`
+    files.set(`${namespace}\0${path}`, { namespace, path })
+  }
+  return [...files.values()]
+}
+
+function flowGlobs(patterns: string[]) {
+  const normalised = patterns.map((p) => p.replace(/^\.\//, ''))
+  const include = normalised.filter((p) => !p.startsWith('!'))
+  const exclude = normalised.filter((p) => p.startsWith('!')).map((p) => p.slice(1))
+  const options = { dot: true }
+  const included = include.length > 0 ? picomatch(include, options) : () => false
+  const excluded = exclude.length > 0 ? picomatch(exclude, options) : () => false
+  return {
+    matches: (rel: string) => included(rel) && !excluded(rel),
+    bases: include.map((p) => splitPath(picomatch.scan(p).base))
+  }
+}
+
+function startsWith(dirs: string[], area: Segment[]): boolean {
+  return dirs.length >= area.length && area.every((segment, i) => matches(segment, dirs[i]!))
+}
+
+function matches(segment: Segment, name: string): boolean {
+  return typeof segment === 'string' ? segment === name : segment.test(name)
+}
+
+function splitPath(path: string): string[] {
+  return path.split('/').filter((s) => s !== '' && s !== '.')
+}

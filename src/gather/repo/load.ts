@@ -1,0 +1,372 @@
+import { resolve } from 'node:path'
+import type { Settings } from '../../model/settings.js'
+import { chooseLayout } from './choose-layout.js'
+import { IgnoreRules } from './ignore-rules.js'
+import { type ContentSummary } from '../../model/content.js'
+import { hiddenFlows, isFlowDocument, type HiddenFlow } from './hidden-flows.js'
+import { layoutRules, type LayoutRules, type Placement } from './layout.js'
+import { LocalFilesTracker, type LocalFiles } from './local-files.js'
+import { flowNamespace, managedNamespaces } from '../../model/managed-namespaces.js'
+import { heldNamespaceIsManaged } from '../../model/namespaces.js'
+import { compareCodeUnits } from '../../model/compare.js'
+import type {
+  ChosenLayout,
+  FlowFile,
+  NamespaceFileEntry,
+  ReadProblem,
+  RepoModel
+} from '../../model/repository.js'
+import { EMPTY_CONTENT } from './namespace-files.js'
+import { Breather, mapLimit, Semaphore } from '../../model/concurrency.js'
+import { readFlow } from './read-flow.js'
+import {
+  hiddenFlowsWarnings,
+  nothingFound,
+  otherKindsNotice,
+  unmatchedFlowsWarning
+} from './read-notes.js'
+import { SearchScope } from './search-scope.js'
+import { misnamedTenantFolders } from './tenant-folders.js'
+import type { TreeSource } from './tree-source.js'
+import { walkTree, type WalkEntry } from './walk.js'
+
+/** Files read or hashed at once. */
+const CONCURRENCY = 32
+
+/** What the files of one entry give the model. */
+export interface Discovery {
+  flows: FlowFile[]
+  files: NamespaceFileEntry[]
+  problems: ReadProblem[]
+  /** Files of other Kestra kinds (Apps, dashboards…), skipped. */
+  otherKinds: { file: string; type: string }[]
+  /** Flow documents that the layout does not read. */
+  unmatched: string[]
+  /** Flow documents the anywhere layout's search leaves out by a `.gitignore` rule. */
+  hidden: HiddenFlow[]
+}
+
+/** Hooks into the loading, for work that can start before it ends. */
+export interface LoadHooks {
+  /** Called once per managed namespace, as soon as a resource reveals it (the `namespaces` input first). */
+  onNamespace?(namespace: string): void
+  /** Called once per flow file, right after it is parsed. */
+  onFlow?(flow: FlowFile): void
+  /** Called once the tree is walked, with the namespace files as they are being read. */
+  onFiles?(files: LocalFiles): void
+  /**
+   * What the caller already knows of a regular file (same bytes read with the same settings), so it
+   * is not read again; undefined to read it.
+   */
+  known?(rel: string): Pick<Discovery, 'flows' | 'files' | 'problems'> | undefined
+  /** The layout already chosen for the run (every read of a run uses the same); chosen here otherwise. */
+  layout?: ChosenLayout
+}
+
+interface Placed {
+  entry: WalkEntry
+  placement: Placement
+}
+
+interface Context {
+  tree: TreeSource
+  known: LoadHooks['known']
+  fileOf(rel: string): string
+  layout: LayoutRules
+  rules: IgnoreRules
+  search: SearchScope
+  /** Whether the layout reads every flow document itself (anywhere): none is left unmatched. */
+  readsEveryFlow: boolean
+}
+
+/**
+ * Reads the flows and namespace files of `tree` (the work tree, or a commit) as the layout defines
+ * them. `settings.root` is the tree's root.
+ */
+export async function loadRepository(
+  tree: TreeSource,
+  settings: Settings,
+  hooks: LoadHooks = {}
+): Promise<RepoModel> {
+  const { workspace, rootRel } = tree
+  const fileOf = (rel: string) => (rootRel === '' ? rel : `${rootRel}/${rel}`)
+  const rules = new IgnoreRules(tree)
+  const model: RepoModel = {
+    workspace,
+    root: resolve(workspace, rootRel),
+    rootRel,
+    layout: hooks.layout ?? (await chooseLayout(settings, tree, rules)),
+    flows: [],
+    files: [],
+    managedNamespaces: managedNamespaces([], [], settings.extraNamespaces),
+    readProblems: []
+  }
+  if (!(await tree.hasRoot())) {
+    model.readProblems.push({
+      severity: 'error',
+      file: rootRel === '' ? '.' : rootRel,
+      message: `the root folder '${settings.root}' does not exist in the workspace; check the root input`
+    })
+    return model
+  }
+  const chosen = model.layout.layout
+  const layout = layoutRules(settings, chosen)
+  const search = await SearchScope.of(tree)
+  const walking = new Semaphore(CONCURRENCY)
+  const walk = await walkTree({
+    tree,
+    rules,
+    mayContain: layout.mayContain,
+    search,
+    limit: (task) => walking.run(task)
+  })
+  const revealed = new Set<string>()
+  const held = (namespace: string) => {
+    if (revealed.has(namespace) || !heldNamespaceIsManaged(namespace, settings.extraNamespaces))
+      return
+    revealed.add(namespace)
+    hooks.onNamespace?.(namespace)
+  }
+  settings.extraNamespaces.forEach(held)
+  const placed = walk.entries.map((entry) => ({ entry, placement: layout.place(entry.rel) }))
+  const localFiles = new LocalFilesTracker(
+    placed.filter(({ placement }) => placement.files.length > 0).map(({ placement }) => placement)
+  )
+  hooks.onFiles?.(localFiles)
+  const context: Context = {
+    tree,
+    known: hooks.known,
+    fileOf,
+    layout,
+    rules,
+    search,
+    readsEveryFlow: chosen === 'anywhere'
+  }
+  const breather = new Breather()
+  const load = (entries: Placed[]) =>
+    mapLimit(entries, CONCURRENCY, async ({ entry, placement }) => {
+      // Reading and parsing a flow is synchronous: let server answers in. Other files mostly wait.
+      if (placement.flow) await breather.breathe()
+      const discovered = await loadEntry(entry, placement, context)
+      if (placement.files.length > 0) localFiles.read(placement, discovered.files)
+      for (const flow of discovered.flows) {
+        hooks.onFlow?.(flow)
+        const namespace = flowNamespace(flow)
+        if (namespace !== undefined) held(namespace)
+      }
+      for (const file of discovered.files) held(file.namespace)
+      return discovered
+    })
+  // Namespace files are read (mostly waiting on the file system) while flows are parsed.
+  const found = (
+    await Promise.all([
+      load(placed.filter(({ placement }) => placement.flow === undefined)),
+      load(placed.filter(({ placement }) => placement.flow !== undefined))
+    ])
+  ).flat()
+  const hidden = [
+    ...(await hiddenFlows(walk.hidden, {
+      tree,
+      rules: layout,
+      layout: chosen,
+      limit: (task) => walking.run(task)
+    })),
+    ...found.flatMap((part) => part.hidden)
+  ]
+
+  if (chosen === 'tenant') {
+    for (const folder of await misnamedTenantFolders(tree, rules)) {
+      model.readProblems.push({
+        severity: 'warning',
+        file: fileOf(folder),
+        message:
+          `'${folder}' is not a namespace name (lower-case letters, digits, '.', '_' and '-'), ` +
+          'so its flows/ and files/ folders are not read; rename the folder to its namespace'
+      })
+    }
+  }
+  for (const { rel, message } of walk.unreadable) {
+    model.readProblems.push({
+      severity: 'error',
+      file: rel === '' ? model.rootRel || '.' : fileOf(rel),
+      message: `cannot list this folder: ${message}`
+    })
+  }
+  for (const part of found) {
+    model.flows.push(...part.flows)
+    model.files.push(...part.files)
+    model.readProblems.push(...part.problems)
+  }
+  const otherKinds = found.flatMap((part) => part.otherKinds)
+  const unmatched = found.flatMap((part) => part.unmatched)
+  if (otherKinds.length > 0) model.readProblems.push(otherKindsNotice(otherKinds))
+  if (unmatched.length > 0)
+    model.readProblems.push(unmatchedFlowsWarning(unmatched, settings, chosen))
+  model.readProblems.push(...hiddenFlowsWarnings(hidden, settings, chosen, rootRel))
+  if (model.flows.length + model.files.length === 0 && settings.extraNamespaces.length === 0) {
+    model.readProblems.push(nothingFound(model, settings, chosen, hidden))
+  }
+  model.flows.sort(byFlowOrder)
+  model.files.sort(byFileOrder)
+  model.readProblems.sort(byProblemOrder)
+  model.managedNamespaces = managedNamespaces(model.flows, model.files, settings.extraNamespaces)
+  return model
+}
+
+function byFlowOrder(a: FlowFile, b: FlowFile): number {
+  return compareCodeUnits(a.file, b.file)
+}
+
+function byFileOrder(a: NamespaceFileEntry, b: NamespaceFileEntry): number {
+  return (
+    compareCodeUnits(a.file, b.file) ||
+    compareCodeUnits(a.namespace, b.namespace) ||
+    compareCodeUnits(a.path, b.path)
+  )
+}
+
+function byProblemOrder(a: ReadProblem, b: ReadProblem): number {
+  return (
+    compareCodeUnits(a.file, b.file) ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    compareCodeUnits(a.message, b.message)
+  )
+}
+
+async function loadEntry(
+  entry: WalkEntry,
+  placement: Placement,
+  context: Context
+): Promise<Discovery> {
+  const found: Discovery = {
+    flows: [],
+    files: [],
+    problems: [],
+    otherKinds: [],
+    unmatched: [],
+    hidden: []
+  }
+  const known = entry.kind === 'file' ? context.known?.(entry.rel) : undefined
+  if (known) return { ...found, ...known }
+  const file = context.fileOf(entry.rel)
+  const { tree } = context
+  const gitignored = entry.kind === 'file' ? await context.search.gitignored(entry.rel) : undefined
+  const searched = entry.kind === 'file' && !gitignored
+  // The anywhere layout looks for flows in plain files that .gitignore keeps, never behind links.
+  if (placement.flow?.ifFlowDocument && !searched) {
+    if (gitignored && (await isFlowDocument(tree, entry.rel))) {
+      found.hidden.push({ rel: entry.rel, rule: gitignored })
+    }
+    placement = { files: placement.files }
+  }
+  const wanted = placement.flow !== undefined || placement.files.length > 0
+  const problem = (severity: ReadProblem['severity'], message: string) =>
+    found.problems.push({ severity, file, message })
+
+  if (entry.kind === 'other') {
+    if (wanted) problem('warning', 'not a regular file; skipped')
+    return found
+  }
+  // The file read: the entry itself, or a link's target.
+  let source = { rel: entry.rel, bytesPath: tree.bytesPath(entry.rel) }
+  if (entry.kind === 'symlink') {
+    const target = await tree.resolveLink(entry.rel, context.rules)
+    if (!wanted && !context.layout.mayContain(entry.rel)) {
+      const refused = target.kind === 'escapes' || (target.kind === 'folder' && target.escapes)
+      if (refused) problem('warning', refusedLink(target.reason))
+      return found
+    }
+    if (target.kind === 'folder') {
+      problem(
+        target.escapes ? 'error' : 'warning',
+        `a symbolic link to a folder${target.reason ? ` (${target.reason})` : ''}; ` +
+          'linked folders are never followed, so nothing in it is deployed'
+      )
+      return found
+    }
+    if (target.kind === 'other') {
+      if (wanted) problem('warning', 'a symbolic link to something that is not a file; skipped')
+      return found
+    }
+    if (target.kind === 'escapes') {
+      if (placement.flow) {
+        problem('error', `a symbolic link that is never followed: ${target.reason}`)
+      } else {
+        found.files.push(
+          ...fileEntries(placement, file, entry.rel, EMPTY_CONTENT, {
+            absPath: source.bytesPath,
+            symlink: true,
+            symlinkEscapes: true
+          })
+        )
+      }
+      return found
+    }
+    source = { rel: target.target, bytesPath: target.bytesPath }
+  }
+
+  if (placement.flow) {
+    if (placement.files.length > 0 && !placement.flow.ifFlowDocument) {
+      problem(
+        'warning',
+        'matched by both the flows and a namespace-files mapping; it is read as a flow and not ' +
+          'uploaded as a namespace file (narrow the flows globs or the mapping to remove this warning)'
+      )
+    }
+    const flow = await readFlow(tree, source.rel, { file, rel: entry.rel, ...placement.flow })
+    if (flow === 'not-a-flow') placement = { files: placement.files }
+    else if ('severity' in flow) found.problems.push(flow)
+    else if (flow.otherKind !== undefined) found.otherKinds.push({ file, type: flow.otherKind })
+    else found.flows.push(flow)
+    if (placement.flow) return found
+  }
+  if (placement.files.length === 0) {
+    if (searched && !context.readsEveryFlow && (await isFlowDocument(tree, entry.rel))) {
+      found.unmatched.push(file)
+    }
+    return found
+  }
+  let content: ContentSummary
+  try {
+    content = await tree.summarise(source.rel)
+  } catch (error) {
+    problem('error', `cannot read the file: ${(error as Error).message}`)
+    return found
+  }
+  found.files.push(
+    ...fileEntries(placement, file, entry.rel, content, {
+      absPath: source.bytesPath,
+      symlink: entry.kind === 'symlink',
+      symlinkEscapes: false
+    })
+  )
+  return found
+}
+
+/**
+ * docs/layouts.md#symbolic-links: a link out of root is refused with a warning naming it, even
+ * where nothing reads it.
+ */
+function refusedLink(reason: string | undefined): string {
+  return (
+    `a symbolic link that is never followed${reason ? `: ${reason}` : ''}. Nothing it points to is ` +
+    'read; copy what it should deploy under root'
+  )
+}
+
+function fileEntries(
+  placement: Placement,
+  file: string,
+  rel: string,
+  content: ContentSummary,
+  origin: Pick<NamespaceFileEntry, 'absPath' | 'symlink' | 'symlinkEscapes'>
+): NamespaceFileEntry[] {
+  return placement.files.map(({ namespace, path }) => ({
+    file,
+    rel,
+    namespace,
+    path,
+    ...content,
+    ...origin
+  }))
+}

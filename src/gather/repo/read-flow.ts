@@ -1,0 +1,47 @@
+import { normaliseText } from '../../model/content.js'
+import { kindOfText, parseFlowFile } from '../../model/flow-file.js'
+import type { FlowFile, ReadProblem } from '../../model/repository.js'
+import type { TreeSource } from './tree-source.js'
+import { firstInvalidUtf8, lineOfOffset } from './utf8.js'
+
+export interface FlowLocation {
+  /** Relative to the workspace. */
+  file: string
+  /** Relative to root. */
+  rel: string
+  expectedNamespace?: string
+  /** Only a flow document (or another Kestra kind) is parsed; any other YAML is `'not-a-flow'`. */
+  ifFlowDocument?: boolean
+}
+
+/** Reads a flow file (`path`: the file or a link's target, relative to root) as UTF-8 and parses it; text that is not UTF-8 is a read problem. */
+export async function readFlow(
+  tree: TreeSource,
+  path: string,
+  location: FlowLocation
+): Promise<FlowFile | ReadProblem | 'not-a-flow'> {
+  let bytes: Buffer
+  try {
+    bytes = await tree.read(path)
+  } catch (error) {
+    return {
+      severity: 'error',
+      file: location.file,
+      message: `cannot read the flow file: ${(error as Error).message}`
+    }
+  }
+  if (location.ifFlowDocument && kindOfText(normaliseText(bytes.toString('utf8'))) === 'none') {
+    return 'not-a-flow'
+  }
+  const invalidAt = firstInvalidUtf8(bytes)
+  if (invalidAt !== -1) {
+    return {
+      severity: 'error',
+      file: location.file,
+      line: lineOfOffset(bytes, invalidAt),
+      message: 'the flow file is not valid UTF-8 text; save it with UTF-8 encoding'
+    }
+  }
+  const { file, rel, expectedNamespace } = location
+  return parseFlowFile({ file, rel, expectedNamespace, raw: bytes.toString('utf8') })
+}

@@ -1,0 +1,120 @@
+import { readMarkers } from '../../kestra/commit-markers.js'
+import type { EarlyMarkers } from '../../model/commit-marker.js'
+import type { MarkerReading } from '../../model/commit-marker.js'
+import { Semaphore } from '../../model/concurrency.js'
+import type { KestraApi } from '../../kestra/api.js'
+import { settle, valueOf, type Outcome } from '../../model/outcome.js'
+import type { RemoteFlow } from '../../model/kestra.js'
+import { fileNaming, repositoryNames } from '../../kestra/file-paths.js'
+import { serverFile } from '../../model/server-file.js'
+import type { ActualNamespace, ServerFile } from '../../model/plan-input.js'
+import type { FileContentSummary } from '../../model/plan.js'
+import type { LocalFiles } from '../repo/local-files.js'
+import type { NamespaceFileEntry, RepoModel } from '../../model/repository.js'
+
+/** Exports in flight: each can weigh megabytes. More than 8 at once raised the peak memory, not the speed. */
+const EXPORTS_AT_ONCE = 8
+
+/**
+ * Reads the server state of the managed namespaces in bulk; the client bounds the concurrency. A
+ * namespace's flows, files (and, for a deploy, its deployed-commit marker) are asked for as soon as the
+ * loading repository reveals it, so the answers come while the repository is still being read and checked.
+ */
+export class ServerReads {
+  private readonly flows = new Map<string, Promise<Outcome<RemoteFlow[]>>>()
+  private readonly files = new Map<string, Promise<Outcome<ServerFile[]>>>()
+  private readonly markers = new Map<string, Promise<MarkerReading>>()
+  /** The repository's namespace files, as the loading reads them. */
+  private readonly localFiles: Promise<LocalFiles>
+  private knowLocalFiles!: (files: LocalFiles) => void
+  /** Held from the request until the answer is summarised. */
+  private readonly exports = new Semaphore(EXPORTS_AT_ONCE)
+
+  constructor(
+    private readonly api: KestraApi,
+    private readonly options: { markers: boolean }
+  ) {
+    this.localFiles = new Promise((resolve) => (this.knowLocalFiles = resolve))
+  }
+
+  /**
+   * Starts the reads of a namespace; a failure surfaces when the namespace's answer is used. Its files
+   * are asked for once the repository's own of that namespace are read, so that each answer can be
+   * summarised and let go of the moment it arrives (only a diff needs the bytes of a file).
+   */
+  start(namespace: string): void {
+    if (this.flows.has(namespace)) return
+    const flows = this.api.listFlows(namespace)
+    const files = this.localFiles
+      .then((local) => local.of(namespace))
+      .then(async (entries) => {
+        const local = hashesByPath(entries)
+        const deployable = entries.filter((entry) => !entry.symlinkEscapes)
+        const names = repositoryNames(fileNaming(await this.api.info()), namespace, deployable)
+        return this.exports.run(async () =>
+          (await this.api.listFiles(namespace)).map(({ path: stored, bytes }) => {
+            const path = names.get(stored) ?? stored
+            return serverFile(path, bytes, keepUnlessSame(local.get(path)))
+          })
+        )
+      })
+    this.flows.set(namespace, settle(flows))
+    this.files.set(namespace, settle(files))
+    if (this.options.markers) this.markers.set(namespace, readMarkers(this.api, [namespace]))
+  }
+
+  /** Where the repository's namespace files come from: the reads of server files may begin. The first word counts. */
+  knowFiles(files: LocalFiles): void {
+    this.knowLocalFiles(files)
+  }
+
+  /** Flows and files of every managed namespace. */
+  async state(
+    model: Pick<RepoModel, 'managedNamespaces' | 'files'>
+  ): Promise<Map<string, ActualNamespace>> {
+    this.knowFiles({
+      of: async (namespace) => model.files.filter((entry) => entry.namespace === namespace)
+    })
+    const entries = await Promise.all(
+      model.managedNamespaces.map(async (namespace) => {
+        this.start(namespace)
+        const [flows, files] = await Promise.all([
+          valueOf(this.flows.get(namespace)!),
+          valueOf(this.files.get(namespace)!)
+        ])
+        return [namespace, { flows, files }] as const
+      })
+    )
+    return new Map(entries)
+  }
+
+  /** The deployed-commit markers of these namespaces (read early when started with `markers`). */
+  markersOf(namespaces: readonly string[]): EarlyMarkers {
+    const sorted = [...namespaces].sort()
+    const readings = sorted.map(
+      (namespace) => this.markers.get(namespace) ?? readMarkers(this.api, [namespace])
+    )
+    const reading = Promise.all(readings).then((parts) => ({
+      markers: new Map(parts.flatMap((part) => [...part.markers])),
+      warnings: parts.flatMap((part) => part.warnings).sort()
+    }))
+    return { namespaces: sorted, reading }
+  }
+}
+
+/** Content hashes of the namespace's repository files by path. */
+function hashesByPath(entries: readonly NamespaceFileEntry[]): Map<string, Set<string>> {
+  const local = new Map<string, Set<string>>()
+  for (const entry of entries) {
+    if (entry.symlinkEscapes) continue // never deployed: the server copy is planned for deletion
+    local.set(entry.path, (local.get(entry.path) ?? new Set()).add(entry.sha256))
+  }
+  return local
+}
+
+/** The keep rule of the plan: a file's bytes stay unless the repository holds exactly these. */
+function keepUnlessSame(
+  local: ReadonlySet<string> | undefined
+): (summary: FileContentSummary) => boolean {
+  return ({ sha256 }) => !(local?.size === 1 && local.has(sha256))
+}

@@ -1,0 +1,39 @@
+import type { KestraApi } from '../../kestra/api.js'
+import { MAX_BATCH } from '../../kestra/validate.js'
+import { settle, valueOf, type Outcome } from '../../model/outcome.js'
+import type { FlowFile } from '../../model/repository.js'
+import type { ServerAnswer } from '../../model/snapshot.js'
+
+/**
+ * The server's verdict on every well-formed flow. Flows are sent a batch at a time as the repository
+ * loads, so most answers are in before it ends. A flow whose aliases expand without bound is already an
+ * error locally and is never sent (the server would expand it); decide/ maps the verdicts to lines.
+ */
+export class ServerValidation {
+  private readonly waiting: FlowFile[] = []
+  private readonly sent: Promise<Outcome<ServerAnswer>>[] = []
+
+  constructor(private readonly api: KestraApi) {}
+
+  /** A flow read from the repository, with its local checks: it goes with the next full batch. */
+  add(flow: FlowFile, check: { wellFormed: boolean }): void {
+    if (!check.wellFormed) return
+    this.waiting.push(flow)
+    if (this.waiting.length === MAX_BATCH) this.send()
+  }
+
+  /** Every added flow's verdict; the last, partial batch leaves now. A failed batch throws here. */
+  async answers(): Promise<ServerAnswer[]> {
+    this.send()
+    return Promise.all(this.sent.map(valueOf))
+  }
+
+  private send(): void {
+    if (this.waiting.length === 0) return
+    const flows = this.waiting.splice(0)
+    const answer = this.api
+      .validateFlows(flows.map((flow) => flow.source))
+      .then((results) => ({ flows, results }))
+    this.sent.push(settle(answer))
+  }
+}

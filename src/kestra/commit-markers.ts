@@ -1,0 +1,46 @@
+import type { KestraApi } from './api.js'
+import {
+  type MarkerReading,
+  type RecordedMarkers,
+  COMMIT_MARKER_KEY,
+  parseMarker
+} from '../model/commit-marker.js'
+import type { Semaphore } from '../model/concurrency.js'
+import { errorMessage } from '../model/errors.js'
+
+/**
+ * The marker of each namespace. A marker that cannot be read leaves the order unknown, like a commit missing
+ * from the checkout: the deploy goes on with a warning.
+ */
+export async function readMarkers(
+  api: KestraApi,
+  namespaces: string[],
+  semaphore?: Semaphore
+): Promise<MarkerReading> {
+  const markers: RecordedMarkers = new Map()
+  const warnings: string[] = []
+  await Promise.all(
+    namespaces.map(async (namespace) => {
+      let value: unknown
+      try {
+        value = await (semaphore
+          ? semaphore.run(() => api.getKv(namespace, COMMIT_MARKER_KEY))
+          : api.getKv(namespace, COMMIT_MARKER_KEY))
+      } catch (error) {
+        warnings.push(
+          `Could not read the deployed commit of namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; cannot tell whether this commit is older than what it holds, deploying anyway.`
+        )
+        return
+      }
+      const marker = parseMarker(value)
+      if (value !== undefined && marker === undefined) {
+        warnings.push(
+          `The KV entry ${COMMIT_MARKER_KEY} of namespace ${namespace} is not a deployed-commit marker; it will be overwritten after this deploy.`
+        )
+      }
+      markers.set(namespace, marker)
+    })
+  )
+  warnings.sort()
+  return { markers, warnings }
+}

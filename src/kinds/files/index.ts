@@ -1,0 +1,4 @@
+import type { Kind } from '../kind.js'
+import { filesDecide } from './decide.js'
+
+export const namespaceFiles: Kind = { decide: filesDecide }

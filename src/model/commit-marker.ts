@@ -1,0 +1,51 @@
+/**
+ * KV key holding the last commit deployed to a namespace. One key per namespace and server, not per
+ * comment-key: instances that deploy to the same namespace of the same server write the same resources, so
+ * they must agree on which commit is newest.
+ */
+export const COMMIT_MARKER_KEY = 'kestra-gitops-commit'
+
+export interface CommitMarker {
+  commit: string
+  /** `owner/repo` the commit belongs to. */
+  repository: string
+}
+
+const SHA = /^[0-9a-f]{7,64}$/i
+
+/** The marker stored in KV, or undefined when absent or not one of ours. */
+export function parseMarker(value: unknown): CommitMarker | undefined {
+  let parsed = value
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value)
+    } catch {
+      return undefined
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined
+  const { commit, repository } = parsed as Record<string, unknown>
+  if (typeof commit !== 'string' || !SHA.test(commit) || typeof repository !== 'string') {
+    return undefined
+  }
+  return { commit, repository }
+}
+
+export type RecordedMarkers = Map<string, CommitMarker | undefined>
+
+export interface MarkerReading {
+  markers: RecordedMarkers
+  warnings: string[]
+}
+
+/** The short form of a commit id in messages. */
+export function short(sha: string): string {
+  return sha.slice(0, 12)
+}
+
+/** A reading started before the plan was ready, so that it overlaps other work. */
+export interface EarlyMarkers {
+  /** Sorted. */
+  namespaces: string[]
+  reading: Promise<MarkerReading>
+}

@@ -1,0 +1,37 @@
+import { isUtf8 } from 'node:buffer'
+import { createHash } from 'node:crypto'
+
+/** Size, SHA-256 and text/binary verdict of a file's bytes. */
+export interface ContentSummary {
+  size: number
+  sha256: string
+  binary: boolean
+}
+
+export function sha256Hex(content: string | Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex')
+}
+
+/** Not text: holding a NUL byte anywhere, or not valid UTF-8 (as git and Kestra's editor see it). */
+export function isBinary(bytes: Uint8Array): boolean {
+  return bytes.includes(0) || !isUtf8(bytes)
+}
+
+export function summaryOf(bytes: Uint8Array): ContentSummary {
+  return { size: bytes.length, sha256: sha256Hex(bytes), binary: isBinary(bytes) }
+}
+
+/** Text as Kestra receives it from us: a leading BOM removed, CRLF and lone CR turned into LF. */
+export function normaliseText(text: string): string {
+  return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/** Text when the bytes are valid UTF-8 without NUL, as git and Kestra's editor treat them. */
+export function decodeText(bytes: Uint8Array): string | undefined {
+  return isBinary(bytes) ? undefined : utf8.decode(bytes)
+}
+
+/** Kestra's upload limit: a larger namespace file is an error, decided from its size alone. */
+export const MAX_FILE_BYTES = 100 * 1024 * 1024

@@ -1,0 +1,34 @@
+import { compareCodeUnits } from './compare.js'
+
+export type Severity = 'error' | 'warning' | 'notice'
+
+/** A validation result pointing at a file and line. Messages say how to fix the problem. */
+export interface Finding {
+  severity: Severity
+  /** Path relative to the workspace, '/'-separated (what GitHub annotations use). */
+  file: string
+  /** 1-based; 1 when the problem concerns the whole file. */
+  line: number
+  column?: number
+  endLine?: number
+  endColumn?: number
+  /** Short stable rule id, e.g. `yaml-syntax`, `duplicate-task-id`. */
+  rule: string
+  message: string
+  /** Resource the finding concerns, when known: `flow:<ns>/<id>` or `file:<ns>:<path>`. */
+  resource?: string
+}
+
+export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, notice: 2 }
+
+/** Deterministic order: file, line, column, severity, rule, message. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    compareCodeUnits(a.file, b.file) ||
+    a.line - b.line ||
+    (a.column ?? 0) - (b.column ?? 0) ||
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+    compareCodeUnits(a.rule, b.rule) ||
+    compareCodeUnits(a.message, b.message)
+  )
+}

@@ -1,0 +1,130 @@
+import { ConfigError } from '../errors.js'
+import { ACTION_INPUTS } from './action-yml.js'
+import { NAMESPACE_PATTERN } from '../namespaces.js'
+import { reachesOutside } from './paths.js'
+import { parseMapping } from './namespace-file-mapping.js'
+import { parseSmokeLine } from './smoke-flows.js'
+import {
+  choice,
+  contentLines,
+  lineByLine,
+  lines,
+  text,
+  wholeNumber,
+  type InputParser
+} from './value-kinds.js'
+
+const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]*$/
+const COMMENT_KEY_PATTERN = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/
+const NAMESPACE_HINT = "use lower-case letters, digits, '.', '_' and '-'"
+
+/**
+ * The inputs whose value is more than plain text, a boolean or a whole number, by name. Every other
+ * input of action.yml is read by the kind of its default (value-kinds.ts `plainParser`).
+ */
+export const INPUT_PARSERS = {
+  mode: choice('auto', 'validate', 'plan', 'deploy'),
+  /** Base URL without trailing slash, or undefined when no server is configured. */
+  server: text('URL', serverUrl),
+  tenant: text('ID', (raw, input) => {
+    const value = raw.trim()
+    if (TENANT_PATTERN.test(value)) return value
+    throw new ConfigError(
+      input,
+      `'${raw}' is not a tenant id; use lower-case letters, digits, '_' and '-' (default: ${ACTION_INPUTS.tenant.default})`
+    )
+  }),
+  root: text('DIR', (raw, input) => {
+    const value = raw.trim()
+    if (!reachesOutside(value)) return value
+    throw new ConfigError(
+      input,
+      `'${raw}' must be a folder inside the workspace, e.g. '.' or 'kestra'`
+    )
+  }),
+  namespace: text('NS', (raw, input) => {
+    const value = raw.trim()
+    if (value === '') return undefined
+    if (NAMESPACE_PATTERN.test(value) && value.length <= 150) return value
+    throw new ConfigError(input, `'${raw}' is not a Kestra namespace; ${NAMESPACE_HINT}`)
+  }),
+  /** `auto` is resolved when the repository is read (docs/layouts.md#auto, repo/choose-layout.ts). */
+  layout: choice('auto', 'tenant', 'namespace', 'anywhere', 'custom'),
+  flows: lines('GLOB', (raw, input) => {
+    const globs = contentLines(raw)
+    const outside = globs.find((glob) => reachesOutside(glob.replace(/^!/, '')))
+    if (outside === undefined) return globs
+    throw new ConfigError(
+      input,
+      `'${outside}' reaches outside root; write globs relative to root, e.g. 'flows/**/*.yml' (or change root)`
+    )
+  }),
+  'namespace-files': lineByLine(
+    'MAP',
+    parseMapping,
+    "write 'DIR -> NAMESPACE' or 'DIR -> NAMESPACE:/PREFIX'"
+  ),
+  /** Sorted, without repeats. */
+  namespaces: lines('NS[,NS]', (raw, input) => {
+    const list = raw
+      .split(/[\n,]/)
+      .map((s) => s.trim())
+      .filter(Boolean)
+    const misnamed = list.find((ns) => !NAMESPACE_PATTERN.test(ns))
+    if (misnamed !== undefined) {
+      throw new ConfigError(input, `'${misnamed}' is not a Kestra namespace; ${NAMESPACE_HINT}`)
+    }
+    return [...new Set(list)].sort()
+  }),
+  scope: choice('all', 'changed'),
+  'max-deletions': wholeNumber(0, 1_000_000),
+  'fail-on': choice('error', 'warning'),
+  'comment-key': text('KEY', (raw, input) => {
+    const value = raw.trim()
+    if (COMMENT_KEY_PATTERN.test(value) && !value.includes('--') && value.length <= 64) return value
+    throw new ConfigError(
+      input,
+      `'${raw}' is not accepted; use letters, digits, '.', '_' and single '-' (at most 64 characters)`
+    )
+  }),
+  'timeout-seconds': wholeNumber(1, 3600),
+  concurrency: wholeNumber(1, 64),
+  /** Flows to execute after a deploy that wrote something (docs/smoke-and-rollback.md#smoke-runs). */
+  'smoke-flows': lineByLine(
+    'FLOW',
+    parseSmokeLine,
+    "write 'NAMESPACE.ID' optionally followed by inputs as key=value"
+  ),
+  'smoke-timeout-seconds': wholeNumber(1, 21_600)
+} satisfies { [Name in keyof typeof ACTION_INPUTS]?: InputParser<unknown> }
+
+function serverUrl(raw: string, input: string): string | undefined {
+  const value = raw.trim()
+  if (value === '') return undefined
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    url = new URL('invalid:')
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+    throw new ConfigError(
+      input,
+      `'${withoutUserinfo(value)}' is not a server URL; give the scheme and host, e.g. https://kestra.example.com`
+    )
+  }
+  if (url.username || url.password) {
+    throw new ConfigError(
+      input,
+      'do not put credentials in the URL; use the username/password or api-token inputs'
+    )
+  }
+  // A pasted API URL (…/api/v1) is tolerated: the client adds the prefix itself.
+  const path = url.pathname.replace(/\/+$/, '').replace(/\/api\/v1$/, '')
+  return `${url.protocol}//${url.host}${path}`
+}
+
+/** A server value as it may be shown: everything up to the last `@` (credentials, even with `/` in them) is hidden. */
+function withoutUserinfo(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_match, scheme = '') => `${scheme}***@`)
+}

@@ -1,0 +1,20 @@
+/**
+ * A read that has ended, well or not. Reads start early and are used later (to overlap them with other
+ * work); holding each as an outcome from the start means no rejection is left unhandled meanwhile, and
+ * the code that uses the read decides what a failure means, instead of a catch that drops it.
+ */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown }
+
+export function settle<T>(pending: Promise<T>): Promise<Outcome<T>> {
+  return pending.then(
+    (value): Outcome<T> => ({ ok: true, value }),
+    (error: unknown): Outcome<T> => ({ ok: false, error })
+  )
+}
+
+/** The value of a read, or its error thrown where the value is needed. */
+export async function valueOf<T>(outcome: Promise<Outcome<T>>): Promise<T> {
+  const ended = await outcome
+  if (ended.ok) return ended.value
+  throw ended.error
+}

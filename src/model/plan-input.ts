@@ -1,0 +1,71 @@
+import type { RemoteFlow } from './kestra.js'
+import type { FileContentSummary } from './plan.js'
+
+/** A flow the repository holds at the planned commit. */
+export interface DesiredFlow {
+  namespace: string
+  id: string
+  /** Normalised source: BOM stripped, LF line endings. */
+  source: string
+  /** Workspace-relative path of the file declaring it. */
+  file: string
+}
+
+/** A namespace file the repository holds at the planned commit. */
+export interface DesiredFile {
+  namespace: string
+  /** Path in the namespace's storage, starting with '/'. */
+  path: string
+  /** The content, unless the server holds the same (no diff can need it then). */
+  bytes?: Uint8Array
+  sha256: string
+  size: number
+  binary: boolean
+  /** Workspace-relative path of the repository file. */
+  file: string
+}
+
+/** A namespace file the server holds. */
+export interface ServerFile {
+  /** Starts with '/'. */
+  path: string
+  summary: FileContentSummary
+  /** The content, kept only when the repository's copy differs or is missing: what a diff shows. */
+  bytes?: Uint8Array
+}
+
+/** What the server holds in one managed namespace. */
+export interface ActualNamespace {
+  flows: RemoteFlow[]
+  files: ServerFile[]
+}
+
+/** The repository at the base commit (PR base or push `before`), keyed by `flowKey` / `fileKey`. */
+export interface BaseSnapshot {
+  flows: Map<string, { source: string; file: string }>
+  files: Map<string, { sha256: string; file: string }>
+}
+
+export interface PlanInput {
+  /** Managed namespaces. Server resources of any other namespace are never planned. */
+  namespaces: string[]
+  desired: { flows: DesiredFlow[]; files: DesiredFile[] }
+  /** Server state per managed namespace; a missing entry means the namespace holds nothing. */
+  actual: ReadonlyMap<string, ActualNamespace>
+  scope: 'all' | 'changed'
+  /** Workspace-relative paths changed by the PR or push; when undefined every file counts as changed. */
+  changedFiles?: ReadonlySet<string>
+  /** The repository at the base commit, when known: used for drift and for removed files. */
+  base?: BaseSnapshot
+  deleteEnabled: boolean
+  diffLimits?: Partial<DiffLimits>
+}
+
+export interface DiffLimits {
+  /** Either side longer than this (UTF-16 code units) is summarised instead of diffed. */
+  maxChars: number
+  /** Either side with more lines than this is summarised instead of diffed. */
+  maxLines: number
+  /** Diffs needing more edits than this are summarised: bounds the O(N·D) diff algorithm. */
+  maxEdits: number
+}

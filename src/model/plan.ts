@@ -1,0 +1,116 @@
+export type PlanAction = 'create' | 'update' | 'delete' | 'orphaned' | 'unchanged'
+
+interface ChangeBase {
+  namespace: string
+  action: PlanAction
+  /** Workspace-relative path of the repository file, when the repository holds the resource. */
+  file?: string
+  /** The server copy differs from the repository's base commit too: someone changed it outside Git. */
+  drifted: boolean
+  /** Unified diff (3 lines of context) for text content; undefined when unchanged or binary. */
+  diff?: string
+  /** Lines added and removed, for one-line summaries; undefined when binary or unchanged. */
+  additions?: number
+  deletions?: number
+  /** Why content that changes has no `diff`. */
+  diffOmitted?: DiffOmission
+}
+
+/** `binary`: no text diff possible; `too-large`: content past the diff limits, only line counts. */
+export type DiffOmission = 'binary' | 'too-large'
+
+export interface FlowChange extends ChangeBase {
+  kind: 'flow'
+  id: string
+  /** Normalised source to deploy (create/update/unchanged). */
+  desired?: string
+  /** What the server holds (update/delete/orphaned/unchanged). */
+  current?: { source: string; revision: number }
+  /** Callers and trigger changes (docs/impact.md), when there are any. */
+  impact?: FlowImpact
+}
+
+/** What a flow change does beyond its own diff (docs/impact.md). */
+export interface FlowImpact {
+  /** Flows that call this one and stay after the deploy, sorted by namespace and id. */
+  callers: FlowCaller[]
+  /** Trigger and `disabled` changes in words, in the flow's trigger order. */
+  triggers: TriggerChange[]
+}
+
+export interface FlowCaller {
+  namespace: string
+  id: string
+  via: 'subflow' | 'foreach' | 'flow-trigger'
+  /** The caller is on the server only (the repository does not hold it). */
+  serverOnly: boolean
+}
+
+export interface TriggerChange {
+  text: string
+  /** Next run of a changed `Schedule` cron after the planned commit's time, e.g. `2025-01-02 08:00 UTC`. */
+  nextRun?: string
+}
+
+export interface FileContentSummary {
+  sha256: string
+  size: number
+  binary: boolean
+}
+
+export interface FileChange extends ChangeBase {
+  kind: 'file'
+  /** Starts with '/'. */
+  path: string
+  desired?: FileContentSummary
+  current?: FileContentSummary
+  /**
+   * The server's bytes as planned (update/delete): what a rollback puts back
+   * (docs/rollback.md#what-is-restored-and-in-which-order).
+   */
+  previous?: Uint8Array
+}
+
+export type ResourceChange = FlowChange | FileChange
+
+export type PlanCounts = Record<PlanAction, number> & { drifted: number }
+
+export interface Plan {
+  /** Deterministic order: namespace, kind (file before flow), id/path. */
+  resources: ResourceChange[]
+  /** Managed namespaces that were planned, sorted. */
+  namespaces: string[]
+  counts: PlanCounts
+  /** Hex hash of the canonical plan (changes only), stable for identical inputs and server state. */
+  fingerprint: string
+}
+
+export function resourceName(r: ResourceChange): string {
+  return r.kind === 'flow' ? `${r.namespace}.${r.id}` : `${r.namespace}:${r.path}`
+}
+
+export function countPlan(resources: readonly ResourceChange[]): PlanCounts {
+  const counts: PlanCounts = {
+    create: 0,
+    update: 0,
+    delete: 0,
+    orphaned: 0,
+    unchanged: 0,
+    drifted: 0
+  }
+  for (const r of resources) {
+    counts[r.action]++
+    if (r.drifted) counts.drifted++
+  }
+  return counts
+}
+
+/** True when applying the plan writes or deletes something. */
+export function hasChanges(counts: PlanCounts): boolean {
+  return counts.create + counts.update + counts.delete > 0
+}
+
+/** The actions that write to the server: create, update and delete. */
+export function isWrite(change: Pick<ResourceChange, 'action'>): boolean {
+  return change.action === 'create' || change.action === 'update' || change.action === 'delete'
+}

@@ -1,0 +1,65 @@
+import { isWrite, type ResourceChange } from './plan.js'
+import type { CommitMarker } from './commit-marker.js'
+
+export type ResourceOutcome =
+  'created' | 'updated' | 'deleted' | 'unchanged' | 'conflict' | 'failed' | 'skipped'
+
+export interface ResourceResult {
+  change: ResourceChange
+  result: ResourceOutcome
+  /** The flow's revision after the deploy (new revision when written). */
+  revision?: number
+  /** Why a resource conflicted, failed or was skipped. */
+  message?: string
+}
+
+export type DeployStatus = 'applied' | 'nothing-to-do' | 'refused' | 'failed'
+
+export interface DeployResult {
+  /** `failed` when any resource conflicted, failed or was skipped; `refused`: nothing written (out of order). */
+  status: DeployStatus
+  /** One per plan resource, in plan order (orphaned resources are kept: `unchanged`). */
+  resources: ResourceResult[]
+  /** Resources created, updated or deleted. */
+  applied: number
+  /** Why nothing was deployed, when `refused`. */
+  refusal?: string
+  /** For the log and job summary: cycles between flows, markers that could not be checked or written… */
+  warnings: string[]
+  /** Namespaces whose deployed-commit marker was written. */
+  markedNamespaces: string[]
+  /** The markers as read before the deploy (undefined: none), for a rollback to put back. */
+  markersBefore?: ReadonlyMap<string, CommitMarker | undefined>
+}
+
+export const WRITTEN: ReadonlySet<ResourceOutcome> = new Set(['created', 'updated', 'deleted'])
+export const NOT_APPLIED: ReadonlySet<ResourceOutcome> = new Set(['conflict', 'failed', 'skipped'])
+
+export function deployStatus(resources: ResourceResult[]): DeployStatus {
+  if (resources.some((r) => NOT_APPLIED.has(r.result))) return 'failed'
+  return resources.some((r) => WRITTEN.has(r.result)) ? 'applied' : 'nothing-to-do'
+}
+
+/** `2 created, 1 updated, 4 unchanged`: written resources by outcome, the others as unchanged. */
+export function outcomeCounts(resources: readonly ResourceResult[]): string[] {
+  const totals = tally(resources.filter((r) => isWrite(r.change)))
+  const kept = resources.filter((r) => !isWrite(r.change) && r.change.action !== 'orphaned').length
+  const count = (o: string) => (totals.get(o) ?? 0) + (o === 'unchanged' ? kept : 0)
+  return OUTCOME_ORDER.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`)
+}
+
+const OUTCOME_ORDER = [
+  'created',
+  'updated',
+  'deleted',
+  'unchanged',
+  'conflict',
+  'failed',
+  'skipped'
+]
+
+function tally(rows: ResourceResult[]): Map<string, number> {
+  const totals = new Map<string, number>()
+  for (const { result } of rows) totals.set(result, (totals.get(result) ?? 0) + 1)
+  return totals
+}

@@ -1,0 +1,35 @@
+import type { InputValues } from './inputs/declared.js'
+
+export type Mode = Exclude<InputValues['mode'], 'auto'>
+export type Layout = Exclude<InputValues['layout'], 'auto'>
+
+export type Auth =
+  | { kind: 'none' }
+  | { kind: 'basic'; username: string; password: string }
+  | { kind: 'bearer'; token: string }
+
+type CamelCase<Name extends string> = Name extends `${infer Head}-${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : Name
+
+export type CamelCased<Values> = {
+  [Name in keyof Values & string as CamelCase<Name>]: Values[Name]
+}
+
+/** The inputs the settings hold in another form than their value under their camelCase name. */
+export type Reshaped =
+  'username' | 'password' | 'api-token' | 'github-token' | 'flows' | 'namespaces'
+
+/**
+ * Every input's value under its name in camelCase (`max-deletions` is `maxDeletions`), and the
+ * reshaped ones. Parsed once, by config/settings.ts.
+ */
+export interface Settings extends CamelCased<Omit<InputValues, Reshaped>> {
+  /** From username, password and api-token. */
+  auth: Auth
+  githubToken?: string
+  /** Why `layout` is what it is, once `auto` is resolved. */
+  layoutReason?: string
+  flowGlobs: InputValues['flows']
+  extraNamespaces: InputValues['namespaces']
+}

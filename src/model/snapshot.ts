@@ -1,0 +1,48 @@
+import type { ChangedFiles } from './changed-files.js'
+import type { EarlyMarkers } from './commit-marker.js'
+import type { ServerValidation } from './kestra.js'
+import type { Outcome } from './outcome.js'
+import type { ActualNamespace, BaseSnapshot, PlanInput } from './plan-input.js'
+import type { ChosenLayout, FlowFile, RepoModel } from './repository.js'
+
+/** The resources the repository wants on the server. */
+export type Desired = PlanInput['desired']
+
+/** One batch of flows the server validated, and its verdict on each (in order). */
+export interface ServerAnswer {
+  flows: FlowFile[]
+  results: ServerValidation[]
+}
+
+/** Reference targets known to exist, as `namespace\0path` (files) and `namespace\0id` (flows). */
+export interface KnownTargets {
+  files: ReadonlySet<string>
+  flows: ReadonlySet<string>
+}
+
+/**
+ * Everything a run reads before it decides (docs/architecture.md): the repository, the change, the
+ * server's state and verdicts. Made once by gather/, never changed after; decide/ reads only this and
+ * the settings.
+ */
+export interface Snapshot {
+  readonly layout: ChosenLayout
+  readonly model: RepoModel
+  readonly changed: ChangedFiles
+  /** The server's version, when asked for and answered (an unreachable server fails its first real read). */
+  readonly serverVersion: Outcome<string | undefined> | undefined
+  /** The server's copy of every managed namespace (plan and deploy only). */
+  readonly state: ReadonlyMap<string, ActualNamespace> | undefined
+  /** The server's validation of every well-formed flow (with server validation on). */
+  readonly serverAnswers: readonly ServerAnswer[] | undefined
+  /** Which reference targets exist, in the repository or (with a server) on it. */
+  readonly targets: KnownTargets
+  /** The deployed-commit markers, being read (deploy only). */
+  readonly markers: EarlyMarkers | undefined
+  /** What the repository wants on the server, its changed files' bytes read (plan and deploy only). */
+  readonly desired: Desired | undefined
+  /** The commit's committer time, when git can tell (plan and deploy only): the impact's reference time. */
+  readonly commitTime: Date | undefined
+  /** The repository at the base commit, being read (plan and deploy with a base commit). */
+  readonly base: Promise<Outcome<BaseSnapshot | undefined>> | undefined
+}
