@@ -1,6 +1,7 @@
 import { deploy, type DeployDeps } from '../../src/apply/deploy.js'
 import type { DeployResult } from '../../src/model/result.js'
 import type { KestraApi } from '../../src/kestra/api.js'
+import { APPLY_KINDS } from '../../src/kinds/index.js'
 import type { PlannedRun } from './plan-for.js'
 
 export const COMMIT = 'a'.repeat(40)
@@ -24,6 +25,7 @@ export function runDeploy(
     findings: [],
     refs: [],
     readDesiredFile: planned.readDesiredFile,
+    kinds: APPLY_KINDS,
     settings: SETTINGS,
     managedNamespaces: planned.managedNamespaces,
     commit: COMMIT,

@@ -7,6 +7,7 @@ import { WorkTree } from './repo/work-tree.js'
 import { ServerReads } from './server/reads.js'
 import { knownTargets } from './server/references.js'
 import { ServerValidation } from './server/validation.js'
+import type { GatherKind } from './kind.js'
 import type { KestraApi } from '../kestra/api.js'
 import type { ChangedFiles } from '../model/changed-files.js'
 import { PR_EVENTS, type RunContext } from '../model/context.js'
@@ -25,6 +26,8 @@ export interface GatherInput {
   layout: ChosenLayout
   kestra?: KestraApi
   github?: GitHubPort
+  /** The kinds whose reading is their own (`GatherKind`). */
+  kinds: readonly GatherKind[]
   /**
    * The local checks of one flow, run by the caller as soon as the flow is parsed (they keep this thread
    * busy while the reads are in flight); a flow that is not well formed is not sent to the server.
@@ -68,7 +71,22 @@ export function gather(input: GatherInput): Gathering {
   const openingBase = baseTree && settle(baseTree)
   const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined
   const onServer = kestra && settings.serverValidation ? new ServerValidation(kestra) : undefined
-  const repository = loadRepository(new WorkTree(context.workspace, settings.root), settings, {
+  const workTree = new WorkTree(context.workspace, settings.root)
+  const kindsReading = input.kinds.map(async (kind) => {
+    const held = await kind.gather({
+      settings,
+      mode,
+      layout,
+      workTree,
+      openBase: planning
+        ? () => openBaseTree(settings, context) ?? Promise.resolve(undefined)
+        : undefined,
+      kestra: planning || settings.serverValidation ? kestra : undefined
+    })
+    return [kind.name, held] as const
+  })
+  const kinds = settle(Promise.all(kindsReading))
+  const repository = loadRepository(workTree, settings, {
     layout,
     onNamespace: (namespace) => reads?.start(namespace),
     onFiles: (files) => reads?.knowFiles(files),
@@ -98,6 +116,7 @@ export function gather(input: GatherInput): Gathering {
           markers,
           desired: desired && (await valueOf(desired)),
           commitTime: await committed,
+          kinds: new Map(await valueOf(kinds)),
           base
         })
       })()

@@ -7,3 +7,6 @@ export const KINDS: readonly Kind[] = [namespaceFiles, flows]
 
 /** The registry's decide parts, as decide/ takes them. */
 export const DECIDE_KINDS = KINDS.map((kind) => kind.decide)
+
+/** The registry's apply parts (kinds whose writes are their own), as apply/ takes them. */
+export const APPLY_KINDS = KINDS.flatMap((kind) => (kind.apply ? [kind.apply] : []))

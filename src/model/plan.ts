@@ -1,7 +1,18 @@
 export type PlanAction = 'create' | 'update' | 'delete' | 'orphaned' | 'unchanged'
 
 interface ChangeBase {
+  /** '' for a tenant-wide resource (it then has a `section`). */
   namespace: string
+  /**
+   * The report section a tenant-wide change shows under, its kind's plural name (`Dashboards`): its own
+   * heading and row of the counts table. Namespaced changes show under their namespace.
+   */
+  section?: string
+  /**
+   * What the kind says of this change on its line, in plain text: why an orphan is kept (when not
+   * because `delete` is false), how the server's copy was compared.
+   */
+  remark?: string
   action: PlanAction
   /** Workspace-relative path of the repository file, when the repository holds the resource. */
   file?: string
@@ -85,8 +96,10 @@ export interface Plan {
   fingerprint: string
 }
 
+/** `namespace.id` of a resource with an id, `namespace:path` of a namespace file, `id` when tenant-wide. */
 export function resourceName(r: ResourceChange): string {
-  return r.kind === 'flow' ? `${r.namespace}.${r.id}` : `${r.namespace}:${r.path}`
+  if (r.kind === 'file') return `${r.namespace}:${r.path}`
+  return r.namespace === '' ? r.id : `${r.namespace}.${r.id}`
 }
 
 export function countPlan(resources: readonly ResourceChange[]): PlanCounts {

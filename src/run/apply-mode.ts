@@ -16,6 +16,8 @@ import { deployTitle, withHeadline } from '../decide/render/headline.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
 import type { Settings } from '../model/settings.js'
 import { fileKey, flowKey } from '../model/keys.js'
+import type { Kind } from '../kinds/kind.js'
+import { resourceKey } from '../model/targets.js'
 import { type Finding } from '../model/finding.js'
 import type { FlowReference } from '../model/references.js'
 import { afterDeploy } from './after-deploy.js'
@@ -36,6 +38,8 @@ export interface ApplyModeArgs {
   /** The repository flows' references, collected by the checks. */
   references: FlowReference[]
   plan: Plan
+  /** The resource kinds of the run (the registry's). */
+  kinds: readonly Kind[]
   /** The deployed-commit markers, when their reading started early. */
   markers?: EarlyMarkers
   findings: Finding[]
@@ -80,6 +84,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
       findings: args.findings,
       refs,
       readDesiredFile: repositoryFileReader(args.model),
+      kinds: args.kinds.flatMap((kind) => (kind.apply ? [kind.apply] : [])),
       settings: {
         ...settings,
         allowOutOfOrder: settings.allowOutOfOrder && context.eventName === 'workflow_dispatch'
@@ -209,10 +214,7 @@ function countResults(result: DeployResult, plan: Plan) {
 }
 
 function failureSummary(result: DeployResult): string {
-  const name = (r: DeployResult['resources'][number]) =>
-    r.change.kind === 'flow'
-      ? flowKey(r.change.namespace, r.change.id)
-      : fileKey(r.change.namespace, r.change.path)
+  const name = (r: DeployResult['resources'][number]) => resourceKey(r.change)
   const notApplied = result.resources.filter((r) =>
     ['conflict', 'failed', 'skipped'].includes(r.result)
   )

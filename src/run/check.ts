@@ -29,6 +29,7 @@ import {
   tally
 } from '../decide/validate/verdict.js'
 import { phase } from '../report/phase.js'
+import type { Kind } from '../kinds/kind.js'
 import type { RunPorts } from './ports.js'
 
 /** The phases whose summary line is also in the report (its repository note and verdict). */
@@ -62,7 +63,8 @@ export async function check(
   context: RunContext,
   ports: RunPorts,
   mode: Mode,
-  kestra: KestraApi | undefined
+  kestra: KestraApi | undefined,
+  kinds: readonly Kind[]
 ): Promise<Checked> {
   const { reporter } = ports
   // One layout for the run: the base commit is read as the work tree is.
@@ -78,6 +80,7 @@ export async function check(
     layout,
     kestra,
     github: ports.github,
+    kinds: kinds.flatMap((kind) => (kind.gather ? [kind.gather] : [])),
     onFlow: (flow) => {
       const checked = checkFlow(flow, validation)
       checks.set(flow, checked)
@@ -152,7 +155,12 @@ export async function check(
         reporter.info(`The server's validation: ${server.length} finding(s).`)
       }
       reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`)
-      let all = [...localFindings, ...server, ...references]
+      const ofKinds = kinds.flatMap(({ decide }) =>
+        decide.validate && snapshot.kinds.has(decide.name)
+          ? decide.validate(snapshot.kinds.get(decide.name))
+          : []
+      )
+      let all = [...localFindings, ...server, ...references, ...ofKinds]
       if (PR_EVENTS.includes(context.eventName)) all = demoteUnchangedErrors(all, changed)
       all = sortFindings(all)
       reporter.annotate(all)

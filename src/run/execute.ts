@@ -38,7 +38,7 @@ export async function execute(
   reporter.info(`kestra-gitops: ${mode}${detail ? ` (${detail})` : ''}`)
   let applying = false
   try {
-    const checked = await check(settings, context, ports, mode, kestra)
+    const checked = await check(settings, context, ports, mode, kestra, KINDS)
     ports.edge.learn(checked.model.managedNamespaces)
     const weak = ports.edge.weakCredentials()
     if (weak) reporter.warning(weak)
@@ -105,7 +105,8 @@ export async function execute(
       plan,
       markers: checked.markers,
       findings,
-      summary
+      summary,
+      kinds: KINDS
     })
     return {
       mode,
