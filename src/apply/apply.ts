@@ -123,7 +123,10 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyOutco
   for (const kind of deps.kinds) {
     await runAll(ofKind(kind, writes), (change) => kind.write(change, deps.api))
   }
-  const deletePhase = async (phase: ResourceChange[]) => {
+  const deletePhase = async <C extends ResourceChange>(
+    phase: C[],
+    remove: (change: C) => Promise<ResourceResult>
+  ) => {
     if ([...results.values()].some((r) => NOT_APPLIED.has(r.result))) {
       for (const change of phase) {
         record({
@@ -134,16 +137,13 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyOutco
         })
       }
     } else {
-      await runAll(phase, (change) => {
-        const kind = deps.kinds.find((candidate) => candidate.name === change.kind)
-        return kind ? kind.remove(change, deps.api) : deleteResource(change, fresh, deps.api)
-      })
+      await runAll(phase, remove)
     }
   }
-  await deletePhase(flows(deletes))
-  await deletePhase(files(deletes))
+  await deletePhase(flows(deletes), (change) => deleteResource(change, fresh, deps.api))
+  await deletePhase(files(deletes), (change) => deleteResource(change, fresh, deps.api))
   for (const kind of deps.kinds) {
-    await deletePhase(ofKind(kind, deletes))
+    await deletePhase(ofKind(kind, deletes), (change) => kind.remove(change, deps.api))
   }
   return { resources: plan.resources.map((c) => results.get(c)!), warnings }
 }
@@ -240,7 +240,7 @@ async function createFlow(
 }
 
 async function deleteResource(
-  change: ResourceChange,
+  change: FlowChange | FileChange,
   fresh: FreshState,
   api: KestraApi
 ): Promise<ResourceResult> {
