@@ -82,7 +82,20 @@ export interface FileChange extends ChangeBase {
   previous?: Uint8Array
 }
 
-export type ResourceChange = FlowChange | FileChange
+/** A Kestra dashboard: tenant-wide (`namespace` is ''), by id (docs/dashboards.md). */
+export interface DashboardChange extends ChangeBase {
+  kind: 'dashboard'
+  id: string
+  /** The repository file's text, sent as is (create/update/unchanged). */
+  desired?: string
+  /**
+   * What the server holds, as compared: its stored source, or (servers whose answers carry none) its
+   * fields written as YAML. `source` is what a rollback puts back, when the server gave it.
+   */
+  current?: { compared: string; source?: string }
+}
+
+export type ResourceChange = FlowChange | FileChange | DashboardChange
 
 export type PlanCounts = Record<PlanAction, number> & { drifted: number }
 
