@@ -3,6 +3,7 @@ import type { HistoryApi } from '../kestra/api.js'
 import { comparableFlowSource } from '../model/normalise.js'
 import type { CommitMarker } from '../model/commit-marker.js'
 import type { DeployResult } from '../model/result.js'
+import { resourceName } from '../model/plan.js'
 import { newRecord, type RollbackRecord } from './rollback-record.js'
 import type { RecordedResource } from '../model/after-deploy.js'
 import type { FileVersion } from '../model/after-deploy.js'
@@ -31,6 +32,11 @@ export interface RollbackPlan {
   deployed: string
   items: RestoreItem[]
   markers: MarkerTarget[]
+  /**
+   * What the deploy wrote that no rollback can put back yet (kinds other than flows and namespace files,
+   * docs/kinds.md), as `kind name`: the rollback says so and is at most partial.
+   */
+  unrestorable: string[]
 }
 
 export function flowHash(source: string): string {
@@ -43,8 +49,13 @@ export function planFromDeploy(
   deployed: { commit: string; repository: string }
 ): RollbackPlan {
   const items: RestoreItem[] = []
+  const unrestorable: string[] = []
   for (const { change, result: did, revision } of result.resources) {
     if (did !== 'created' && did !== 'updated' && did !== 'deleted') continue
+    if (change.kind !== 'flow' && change.kind !== 'file') {
+      unrestorable.push(`${change.kind} ${resourceName(change)}`)
+      continue
+    }
     const { namespace } = change
     if (change.kind === 'flow') {
       const before = change.current && {
@@ -70,6 +81,7 @@ export function planFromDeploy(
     ...deployed,
     deployed: deployed.commit,
     items,
+    unrestorable,
     markers: namespaces.sort().map((namespace) => ({
       namespace,
       toward: result.markersBefore?.get(namespace) ?? null,
@@ -85,7 +97,13 @@ export function plansFromRecords(records: ReadonlyMap<string, RollbackRecord>): 
     const key = `${record.repository}@${record.deployed}`
     let plan = plans.get(key)
     if (!plan) {
-      plan = { repository: record.repository, deployed: record.deployed, items: [], markers: [] }
+      plan = {
+        repository: record.repository,
+        deployed: record.deployed,
+        items: [],
+        markers: [],
+        unrestorable: []
+      }
       plans.set(key, plan)
     }
     plan.items.push(...record.resources.map((resource) => ({ namespace, resource })))

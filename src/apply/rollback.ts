@@ -54,9 +54,14 @@ export async function rollback(plan: RollbackPlan, deps: RollbackDeps): Promise<
   }
 
   const retryable = [...resources, ...markers].some((r) => r.result === 'failed')
-  const warnings = retryable ? [] : await removeRecords(plan.markers, deps.api)
+  const warnings = [
+    ...plan.unrestorable.map(
+      (name) => `Rollback: ${name} stays as this deploy wrote it: its kind has no rollback yet.`
+    ),
+    ...(retryable ? [] : await removeRecords(plan.markers, deps.api))
+  ]
   const restored = [...resources, ...markers].filter((r) => r.result === 'restored').length
-  const left = resources.length + markers.length - restored
+  const left = resources.length + markers.length + plan.unrestorable.length - restored
   return {
     deployed: plan.deployed,
     resources,
