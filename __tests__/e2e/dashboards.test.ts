@@ -92,8 +92,8 @@ describe('dashboards on a pull request', () => {
       expect(plannedDashboards(result).sort(byId)).toEqual([
         { kind: 'dashboard', id: 'legacy', action: 'orphaned' },
         { kind: 'dashboard', id: 'ops', action: 'create' },
-        { kind: 'dashboard', id: 'same', action: 'unchanged' },
-        { kind: 'dashboard', id: 'sales', action: 'update' }
+        { kind: 'dashboard', id: 'sales', action: 'update' },
+        { kind: 'dashboard', id: 'same', action: 'unchanged' }
       ])
 
       // The server's validate endpoint: one dashboard (one YAML object) per call.

@@ -38,7 +38,8 @@ export class DashboardsEndpoint {
       const response = await this.http.send({
         method: 'GET',
         path: '/dashboards',
-        query: { page: String(page), size: String(PAGE_SIZE) },
+        // With no sort the database's order is unspecified: pages sort by id (docs/kestra.md#dashboards).
+        query: { page: String(page), size: String(PAGE_SIZE), sort: 'id:asc' },
         route: '/dashboards',
         allow: [404]
       })

@@ -70,13 +70,18 @@ function fieldsOf(source: string): string {
   }
 }
 
+const ID_LINE = /^id:.*$/m
+
 /** The server's copy is the one the plan read. */
 function isAsPlanned(fresh: RemoteDashboard, change: DashboardChange): boolean {
   const planned = change.current
   if (!planned) return false
-  return fresh.sourceCode !== undefined
-    ? planned.source !== undefined && holds(fresh, { source: planned.source, fields: '' })
-    : dashboardFields({ ...fresh }) === planned.compared
+  if (fresh.sourceCode === undefined) return dashboardFields({ ...fresh }) === planned.compared
+  if (planned.source === undefined) return false
+  // The listing gives the text as stored; a read by id adds `id: <id>` first when no line starts with
+  // `id:` (docs/kestra.md#dashboards).
+  const read = ID_LINE.test(planned.source) ? planned.source : `id: ${change.id}\n${planned.source}`
+  return holds(fresh, { source: read, fields: '' })
 }
 
 function alreadyThere(change: DashboardChange): ResourceResult {

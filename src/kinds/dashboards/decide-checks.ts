@@ -114,9 +114,17 @@ function serverFindings(
   return starts.map((match, i) => {
     const end = i + 1 < starts.length ? starts[i + 1]!.index : constraints.length
     const text = constraints.slice(match.index + (match[0].startsWith(', ') ? 2 : 0), end)
-    const line = locateKestraPath(doc, lineCounter, match[1]!)?.line ?? 1
+    const line = locateKestraPath(doc, lineCounter, yamlPath(match[1]!))?.line ?? 1
     return finding('error', 'server-constraint', line, `the server refuses this dashboard: ${text}`)
   })
+}
+
+/**
+ * Kestra names `timeWindow`'s fields by their Java names (`TimeWindow.defaultDuration`, `maxDuration`),
+ * which the YAML spells `default` and `max`.
+ */
+function yamlPath(path: string): string {
+  return path.replace(/\.defaultDuration\b/, '.default').replace(/\.maxDuration\b/, '.max')
 }
 
 function unsupportedNotice(held: HeldDashboards): Finding[] {
