@@ -1,5 +1,6 @@
 import { stringify } from 'yaml'
 import { ApiError } from './errors.js'
+import { normaliseText } from '../model/content.js'
 import { readJsonObject } from './json.js'
 import type { ScopedHttp } from './scoped-http.js'
 import { responseError, type HttpResponse } from './transport.js'
@@ -173,12 +174,8 @@ export function holds(
   wanted: { source: string; fields: string }
 ): boolean {
   return remote.sourceCode !== undefined
-    ? normalised(remote.sourceCode) === wanted.source
+    ? normaliseText(remote.sourceCode) === wanted.source
     : dashboardFields({ ...remote }) === wanted.fields
-}
-
-export function normalised(source: string): string {
-  return source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
 }
 
 function seconds(value: unknown): number | undefined {

@@ -1,6 +1,8 @@
 import type { GatherKind, KindGatherInput } from '../../gather/kind.js'
 import { parse } from 'yaml'
-import { dashboardFields, normalised } from '../../kestra/dashboards.js'
+import { dashboardFields } from '../../kestra/dashboards.js'
+import { normaliseText } from '../../model/content.js'
+import { atLeast, type KestraVersion } from '../../model/version.js'
 import { parseVersion } from '../../kestra/era.js'
 import { discoverDashboards, type DashboardFile } from './gather-discover.js'
 
@@ -26,7 +28,7 @@ export interface GatheredDashboards {
 }
 
 /** YAML-supplied dashboard ids, which a repository needs, came with Kestra 1.3 (docs/kestra.md#dashboards). */
-const FIRST_VERSION: [number, number, number] = [1, 3, 0]
+const FIRST_VERSION: KestraVersion = [1, 3, 0]
 
 export const dashboardsGather: GatherKind<GatheredDashboards> = {
   name: 'dashboard',
@@ -75,13 +77,13 @@ async function readServer(
   const api = input.kestra!
   const { version } = await api.info()
   const parsed = parseVersion(version)
-  if (parsed && compare(parsed, FIRST_VERSION) < 0) return { unsupported: version }
+  if (parsed && !atLeast(parsed, FIRST_VERSION)) return { unsupported: version }
   const dashboards = await api.listDashboards()
   if (!dashboards) return { unsupported: version }
   return {
     dashboards: dashboards.map((remote) => ({
       id: remote.id,
-      ...(remote.sourceCode !== undefined && { source: normalised(remote.sourceCode) }),
+      ...(remote.sourceCode !== undefined && { source: normaliseText(remote.sourceCode) }),
       fields: dashboardFields({ ...remote })
     }))
   }
@@ -97,9 +99,4 @@ function withFields(file: DashboardFile): DashboardFile & ComparedDashboard {
     // Its YAML error is the decide part's finding.
   }
   return file
-}
-
-function compare(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! - b[i]!
-  return 0
 }
