@@ -17,7 +17,9 @@ const READ_ROUTES = new Set([
   'namespaces.files.export',
   'flows.validate',
   'flows.get',
-  'namespaces.files.get'
+  'namespaces.files.get',
+  // Dashboards are tenant-wide: a plan lists them for orphans (docs/dashboards.md#plan).
+  'dashboards.list'
 ])
 
 let kestra: Emulator

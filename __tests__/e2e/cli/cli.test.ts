@@ -22,7 +22,9 @@ const READ_ROUTES = new Set([
   'flows.validate',
   'flows.get',
   'namespaces.files.get',
-  'kv.get'
+  'kv.get',
+  // Dashboards are tenant-wide: a plan lists them for orphans (docs/dashboards.md#plan).
+  'dashboards.list'
 ])
 
 let kestra: Emulator

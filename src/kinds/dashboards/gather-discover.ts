@@ -23,7 +23,7 @@ const YAML_FILE = /\.ya?ml$/
 /**
  * The dashboards of one version of the repository (docs/dashboards.md#where-dashboards-are-found): every
  * YAML file under the layout's dashboard folders, or, in the anywhere layout, every YAML document with an
- * `id`, a `title` and `charts`. Ignore rules are honoured as for flows.
+ * `id`, a `title` and `charts` and no top-level `type` or `namespace`. Ignore rules are honoured as for flows.
  */
 export async function discoverDashboards(
   tree: TreeSource,
@@ -65,7 +65,12 @@ function looksLikeDashboard(source: string): boolean {
   try {
     const value: unknown = parse(source)
     if (!value || typeof value !== 'object' || Array.isArray(value)) return false
-    return ['id', 'title', 'charts'].every((key) => key in value)
+    // A top-level `type` or `namespace` is another kind's document (an App, a flow, a typed EE dashboard).
+    return (
+      ['id', 'title', 'charts'].every((key) => key in value) &&
+      !('type' in value) &&
+      !('namespace' in value)
+    )
   } catch {
     return false
   }

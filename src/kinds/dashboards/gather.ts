@@ -34,14 +34,15 @@ export const dashboardsGather: GatherKind<GatheredDashboards> = {
   name: 'dashboard',
   async gather(input) {
     const layout = input.layout.layout
-    const reading = discoverDashboards(input.workTree, layout)
-    const base = readBase(input)
-    const server = input.kestra && input.mode !== 'validate' ? readServer(input) : undefined
-    const files = (await reading).map(withFields)
+    // Read together, awaited together: a failed read rejects the whole, never unobserved.
+    const [found, read, baseFiles] = await Promise.all([
+      discoverDashboards(input.workTree, layout),
+      input.kestra && input.mode !== 'validate' ? readServer(input) : undefined,
+      readBase(input)
+    ])
+    const files = found.map(withFields)
     const held: GatheredDashboards = { files }
-    const read = await server
     if (read) held.server = read
-    const baseFiles = await base
     if (baseFiles) held.base = baseFiles
     const api = input.kestra
     if (
