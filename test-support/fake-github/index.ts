@@ -27,13 +27,13 @@ import type {
   GateRule,
   RecordedRequest
 } from './types.js'
-import type { Route, World } from './world.js'
+import { ACTIONS_BOT_LOGIN, type Route, type World } from './world.js'
 
 export { MAX_COMMENT_LENGTH } from './comments.js'
 export { SCOPES } from './permissions.js'
 export type * from './types.js'
 
-export const ACTIONS_BOT: FakeUser = { login: 'github-actions[bot]', type: 'Bot' }
+export const ACTIONS_BOT: FakeUser = { login: ACTIONS_BOT_LOGIN, type: 'Bot' }
 
 const ROUTES: Route[] = [
   ...commentRoutes,
