@@ -53,7 +53,7 @@ export interface DriftStage {
   drift(inputs?: Record<string, string>): Promise<RunResult>
   /** A `workflow_dispatch` `mode: drift` run, on `ref` (default the default branch). */
   dispatch(inputs?: Record<string, string>, ref?: string): Promise<RunResult>
-  /** Kestra's writes of flows, files and KV since the log was last cleared. */
+  /** Kestra's writes of flows, files and KV made by the last run (each run clears the log first). */
   kestraWrites(): LoggedRequest[]
   /** The drift issues carrying the marker of `commentKey`, by number. */
   driftIssues(commentKey?: string): FakeIssue[]
@@ -85,9 +85,15 @@ export async function startDriftStage(options: DriftStageOptions = {}): Promise<
     repo,
     head,
     ui: new KestraUi(kestra.url),
-    drift: (inputs = {}) => runAction({ ...scheduleEvent(repo, head), ...connection(inputs) }),
-    dispatch: (inputs = {}, ref?: string) =>
-      runAction({ ...dispatchEvent(repo, repo.head(), { ref }), ...connection(inputs) }),
+    // Each run starts a fresh Kestra log: what it shows afterwards is the action's doing, not the UI's.
+    drift: (inputs = {}) => {
+      kestra.clearLog()
+      return runAction({ ...scheduleEvent(repo, head), ...connection(inputs) })
+    },
+    dispatch: (inputs = {}, ref?: string) => {
+      kestra.clearLog()
+      return runAction({ ...dispatchEvent(repo, repo.head(), { ref }), ...connection(inputs) })
+    },
     kestraWrites: () => kestra.requests.filter((r) => WRITE_ROUTES.includes(r.route)),
     driftIssues: (commentKey = 'default') =>
       [...github.state.issues.values()]
