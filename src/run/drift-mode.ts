@@ -58,16 +58,26 @@ export async function driftMode(args: DriftModeArgs): Promise<{ failure?: string
   if (items.length > 0) reporter.warning(driftWarning(items, args.branch))
   else reporter.info(`No drift: Kestra matches ${args.branch} at ${args.context.sha.slice(0, 7)}.`)
 
-  if (settings.driftAction === 'revert' && items.length > 0) return revert(args, plan, items)
+  if (settings.driftAction === 'revert' && items.length > 0) {
+    if (!settings.dryRun) return revert(args, plan, items)
+    reporter.info('dry-run: the drift is reported, not reverted (nothing is written to Kestra).')
+  }
 
   let pullRequestUrl: string | undefined
-  if (settings.driftAction === 'pull-request') pullRequestUrl = await pullRequest(args, items)
+  let pullFailure: string | undefined
+  if (settings.driftAction === 'pull-request') {
+    // The issue still tells the drift when GitHub fails the pull request; a re-run finishes it.
+    pullRequestUrl = await pullRequest(args, items).catch((error: unknown) => {
+      pullFailure = `The drift pull request could not be written: ${errorMessage(error)}. Re-run the workflow to finish it.`
+      return undefined
+    })
+  }
   const report = reportInput(args, items, { pullRequestUrl })
   await reporter.writeSummary(
     `${args.summary}\n\n${driftSummarySection(report, SUMMARY_DRIFT_BUDGET)}\n`
   )
   await keepIssue(args, report, false)
-  return { failure: driftFailure(args, items) }
+  return { failure: pullFailure ?? driftFailure(args, items) }
 }
 
 async function revert(
