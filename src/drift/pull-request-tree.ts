@@ -141,8 +141,9 @@ function newFlowPath(
   if (shape.layout === 'tenant') {
     // The folder that already holds its namespace's flows (a parent's folder may), else its own.
     const sibling = siblingOf(namespace, shape, false)
-    const top = sibling?.slice(shape.rootRel ? shape.rootRel.length + 1 : 0).split('/')[0]
-    return { path: join(shape.rootRel, top ?? namespace, 'flows', name) }
+    const under = shape.rootRel ? `${shape.rootRel}/` : ''
+    const top = sibling?.startsWith(under) ? sibling.slice(under.length).split('/')[0] : undefined
+    return { path: join(shape.rootRel, top || namespace, 'flows', name) }
   }
   if (shape.layout === 'namespace') {
     if (shape.namespace && within(namespace, shape.namespace)) {
