@@ -3,7 +3,14 @@ import { fitPieces, utf16Length, type Piece } from '../render/fit.js'
 import { COMMENT_LIMIT } from '../render/limits.js'
 import { runLine } from '../render/markers.js'
 import { driftMarker } from './markers.js'
-import { AUTHOR_NOTE, codeName, driftDetails, driftLine, type ShownDrift } from './shown-drift.js'
+import {
+  AUTHOR_NOTE,
+  codeName,
+  driftDetails,
+  driftLine,
+  shownDate,
+  type ShownDrift
+} from './shown-drift.js'
 
 /** Room kept under GitHub's body limit for the marker, the last-checked line and the run link. */
 const ISSUE_BUDGET = COMMENT_LIMIT - 2_000
@@ -37,7 +44,7 @@ export function driftIssueBody(input: DriftReportInput): string {
   const head = [driftMarker(input.commentKey), driftHeading(input), ...intro(input)].join('\n\n')
   const tail = [
     AUTHOR_NOTE,
-    `Last checked ${escapeText(input.checkedAt)}.${input.runUrl ? ` ${runLine(input.runUrl)}` : ''}`
+    `Last checked ${escapeText(shownDate(input.checkedAt) ?? input.checkedAt)}.${input.runUrl ? ` ${runLine(input.runUrl)}` : ''}`
   ].join('\n\n')
   const budget = ISSUE_BUDGET - head.length - tail.length
   return [head, driftList(input.items, budget), tail].join('\n\n')
