@@ -2,13 +2,17 @@ import type { DriftedResource } from '../../src/drift/drifted.js'
 import type { ShownDrift } from '../../src/drift/shown-drift.js'
 import type { FileChange, FlowChange } from '../../src/plan/types.js'
 
+function actionOf(kind: DriftedResource['kind']): FlowChange['action'] {
+  return kind === 'edited' ? 'update' : kind === 'deleted-in-kestra' ? 'create' : 'orphaned'
+}
+
 export function flowDrift(
   namespace: string,
   id: string,
   kind: DriftedResource['kind'],
   options: { file?: string; source?: string; revision?: number } = {}
 ): DriftedResource {
-  const action = kind === 'edited' ? 'update' : kind === 'deleted-in-kestra' ? 'create' : 'orphaned'
+  const action = actionOf(kind)
   const change: FlowChange = {
     kind: 'flow',
     namespace,
@@ -32,7 +36,7 @@ export function fileDrift(
   kind: DriftedResource['kind'],
   options: { file?: string; bytes?: Uint8Array } = {}
 ): DriftedResource {
-  const action = kind === 'edited' ? 'update' : kind === 'deleted-in-kestra' ? 'create' : 'orphaned'
+  const action = actionOf(kind)
   const change: FileChange = {
     kind: 'file',
     namespace,

@@ -9,20 +9,16 @@ import {
   driftDetails,
   driftLine,
   shownDate,
+  headText,
+  kestraText,
+  type DriftTarget,
   type ShownDrift
 } from './shown-drift.js'
 
 /** Room kept under GitHub's body limit for the marker, the last-checked line and the run link. */
 const ISSUE_BUDGET = COMMENT_LIMIT - 2_000
 
-export interface DriftReportInput {
-  commentKey: string
-  server: string
-  tenant: string
-  /** The default branch and its head, as planned. */
-  branch: string
-  commit: string
-  items: ShownDrift[]
+export interface DriftReportInput extends DriftTarget {
   /** What `drift-action` did, in a sentence (e.g. the pull request, or the revert's outcome). */
   action?: string
   pullRequestUrl?: string
@@ -64,7 +60,7 @@ function driftHeading(input: DriftReportInput): string {
 
 function intro(input: DriftReportInput): string[] {
   const lines = [
-    `Kestra at ${escapeText(input.server)} (tenant ${escapeText(input.tenant)}) no longer matches ${codeName(input.branch)} at ${codeName(input.commit.slice(0, 7))}: these resources were changed outside Git, and the next deploy overwrites those edits. Each diff reads from Git to what Kestra holds.`
+    `${kestraText(input)} no longer matches ${headText(input)}: these resources were changed outside Git, and the next deploy overwrites those edits. Each diff reads from Git to what Kestra holds.`
   ]
   if (input.pullRequestUrl) {
     lines.push(
@@ -102,5 +98,5 @@ export function driftGoneComment(input: {
     ? `Reverted: Git was deployed over the drift, and Kestra matches Git again`
     : 'No more drift: Kestra matches Git'
   const run = input.runUrl ? `\n\n${runLine(input.runUrl)}` : ''
-  return `${how} (${codeName(input.branch)} at ${codeName(input.commit.slice(0, 7))}).${run}`
+  return `${how} (${headText(input)}).${run}`
 }

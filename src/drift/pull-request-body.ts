@@ -3,15 +3,16 @@ import { fitPieces, utf16Length } from '../render/fit.js'
 import { COMMENT_LIMIT } from '../render/limits.js'
 import { driftPullMarker } from './markers.js'
 import type { NotBroughtBack, TreeWrite } from './pull-request-tree.js'
-import { AUTHOR_NOTE, codeName, driftLine, type ShownDrift } from './shown-drift.js'
+import {
+  AUTHOR_NOTE,
+  codeName,
+  driftLine,
+  headText,
+  kestraText,
+  type DriftTarget
+} from './shown-drift.js'
 
-export interface DriftPullInput {
-  commentKey: string
-  server: string
-  tenant: string
-  branch: string
-  commit: string
-  items: ShownDrift[]
+export interface DriftPullInput extends DriftTarget {
   writes: TreeWrite[]
   notBroughtBack: NotBroughtBack[]
 }
@@ -44,7 +45,7 @@ export function driftPullBody(input: DriftPullInput): string {
   const sections = [
     driftPullMarker(input.commentKey),
     `### Edits made in Kestra, brought back to Git`,
-    `Kestra at ${escapeText(input.server)} (tenant ${escapeText(input.tenant)}) differs from ${codeName(input.branch)} at ${codeName(input.commit.slice(0, 7))}. This pull request writes the server's current sources into the repository, so that the edits are reviewed like any change; merging it makes Git match Kestra. Closing it and deploying ${codeName(input.branch)} overwrites them instead.`,
+    `${kestraText(input)} differs from ${headText(input)}. This pull request writes the server's current sources into the repository, so that the edits are reviewed like any change; merging it makes Git match Kestra. Closing it and deploying ${codeName(input.branch)} overwrites them instead.`,
     lines.join('\n'),
     ...(missing.length > 0 ? ['#### Not brought back', missing.join('\n')] : []),
     AUTHOR_NOTE

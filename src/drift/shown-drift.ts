@@ -8,6 +8,27 @@ const KIND_TEXT: Record<DriftKind, string> = {
   'deleted-in-kestra': 'deleted in Kestra'
 }
 
+/** What both drift reports are about: the server, the default branch's head, the drifted resources. */
+export interface DriftTarget {
+  commentKey: string
+  server: string
+  tenant: string
+  /** The default branch and its head, as planned. */
+  branch: string
+  commit: string
+  items: ShownDrift[]
+}
+
+/** `Kestra at <server> (tenant main)`, as HTML. */
+export function kestraText(target: Pick<DriftTarget, 'server' | 'tenant'>): string {
+  return `Kestra at ${escapeText(target.server)} (tenant ${escapeText(target.tenant)})`
+}
+
+/** `main at abc1234`, as HTML. */
+export function headText(target: Pick<DriftTarget, 'branch' | 'commit'>): string {
+  return `${codeName(target.branch)} at ${codeName(target.commit.slice(0, 7))}`
+}
+
 /** What a drifted resource shows as, with what the run did about it (revert: conflict, kept…). */
 export interface ShownDrift extends Omit<DriftedResource, 'change'> {
   resourceKind: 'flow' | 'file'
