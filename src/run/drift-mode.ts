@@ -6,7 +6,7 @@ import { setCountOutputs } from '../report/outputs.js'
 import type { Settings } from '../settings.js'
 import type { Finding } from '../validate/finding.js'
 import { remainingDrift, type RevertOutcome } from '../drift/after-revert.js'
-import { driftedResources, driftPlan, type DriftedResource } from '../drift/drifted.js'
+import { driftedResources, type DriftedResource } from '../drift/drifted.js'
 import {
   driftGoneComment,
   driftIssueBody,
@@ -35,6 +35,7 @@ export interface DriftModeArgs {
   ports: RunPorts
   kestra: KestraServer
   checked: Checked
+  /** The plan of the default branch's head, every change marked drifted. */
   plan: Plan
   findings: Finding[]
   /** The plan's job summary: the drift section is added to it. */
@@ -50,7 +51,7 @@ export interface DriftModeArgs {
 export async function driftMode(args: DriftModeArgs): Promise<{ failure?: string }> {
   const { settings, ports } = args
   const { reporter } = ports
-  const plan = driftPlan(args.plan)
+  const { plan } = args
   const items = driftedResources(plan, args.checked.state ?? new Map())
   setCountOutputs(reporter, plan.counts)
   reporter.setOutput('has-changes', items.length > 0)

@@ -82,7 +82,8 @@ export async function execute(
       changed: checked.changed,
       state: checked.state,
       base: checked.base,
-      report
+      report,
+      mode
     }).catch((error: unknown) => {
       publish(checked.findings) // the checks' findings still reach the annotations
       throw error

@@ -16,10 +16,11 @@ import { countsText } from '../render/headline.js'
 import type { ReportInput } from '../render/input.js'
 import { commentMarker } from '../render/markers.js'
 import { renderSummary } from '../render/summary.js'
-import type { Settings } from '../settings.js'
+import type { Mode, Settings } from '../settings.js'
 import type { Finding } from '../validate/finding.js'
 import { baseCommit, baseFromApi } from '../plan/base-snapshot.js'
 import { desiredState } from '../plan/desired.js'
+import { driftPlan } from '../drift/drifted.js'
 import type { RunPorts } from './ports.js'
 import { sortFindings } from '../validate/verdict.js'
 import { phase } from '../report/phase.js'
@@ -36,6 +37,7 @@ export interface PlanModeArgs {
   /** The base commit's snapshot being read (readBaseSnapshot), when the event has a base. */
   base?: Promise<BaseSnapshot | undefined>
   report: ReportInput
+  mode: Mode
 }
 
 /**
@@ -70,6 +72,8 @@ export async function planMode(
       if (baseSha && !input.base && ports.github) {
         built = buildPlan({ ...input, base: await baseFromApi(built, ports.github, baseSha) })
       }
+      // A drift run plans the default branch's head: every difference is drift (docs/drift.md).
+      if (args.mode === 'drift') built = driftPlan(built)
       const impact = withImpact(built, {
         ...callGraph({ flows: model.flows, references: args.references }, state),
         reference
