@@ -78,7 +78,8 @@ export async function execute(
       changed: checked.changed,
       state: checked.state,
       base: checked.base,
-      report
+      report,
+      review: { kestra, names: checked.names, listings: checked.listings }
     }).catch((error: unknown) => {
       publish(checked.findings) // the checks' findings still reach the annotations
       throw error

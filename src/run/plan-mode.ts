@@ -23,6 +23,7 @@ import { desiredState } from '../plan/desired.js'
 import type { RunPorts } from './ports.js'
 import { sortFindings } from '../validate/verdict.js'
 import { phase } from '../report/phase.js'
+import { reviewPlan, type ReviewArgs } from './review.js'
 
 export interface PlanModeArgs {
   settings: Settings
@@ -36,6 +37,8 @@ export interface PlanModeArgs {
   /** The base commit's snapshot being read (readBaseSnapshot), when the event has a base. */
   base?: Promise<BaseSnapshot | undefined>
   report: ReportInput
+  /** What the review reads and checks (docs/caught-at-review.md). */
+  review: Pick<ReviewArgs, 'kestra' | 'names' | 'listings'>
 }
 
 /**
@@ -70,14 +73,21 @@ export async function planMode(
       if (baseSha && !input.base && ports.github) {
         built = buildPlan({ ...input, base: await baseFromApi(built, ports.github, baseSha) })
       }
-      const impact = withImpact(built, {
-        ...callGraph({ flows: model.flows, references: args.references }, state),
-        reference
-      })
+      const graph = callGraph({ flows: model.flows, references: args.references }, state)
+      const impact = withImpact(built, { ...graph, reference })
       for (const [namespace, counts] of countsByNamespace(impact.plan)) {
         reporter.info(`${namespace}: ${countsText(counts)}`)
       }
-      return impact
+      const reviewed = await reviewPlan({
+        ...args.review,
+        plan: impact.plan,
+        settings,
+        model,
+        state,
+        calls: graph.calls,
+        reporter
+      })
+      return { plan: reviewed.plan, findings: [...impact.findings, ...reviewed.findings] }
     },
     ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`
   )
