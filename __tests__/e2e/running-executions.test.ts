@@ -147,4 +147,25 @@ describe('executions not finished, end to end', () => {
     expect(result.exitCode, result.stdout + result.stderr).toBe(0)
     expect(liveSource('etl')).toBe(flow(NS, 'etl', ' v2'))
   })
+
+  it('fail: when the executions cannot be read, the plan says so and the deploy writes nothing', async () => {
+    stage = await reviewStage(
+      { [ETL]: flow(NS, 'etl') },
+      { [ETL]: flow(NS, 'etl', ' v2') },
+      { flows: [{ namespace: NS, id: 'etl', source: flow(NS, 'etl') }] },
+      { forbiddenRoutes: ['executions.search'] }
+    )
+    const result = await deployHead(stage, { 'running-executions': 'fail' })
+    expect(result.exitCode).toBe(1)
+    expect(writes(stage.kestra)).toEqual([])
+    expect(liveSource('etl')).toBe(flow(NS, 'etl'))
+    expect(result.annotations).toContainEqual(
+      expect.objectContaining({
+        severity: 'notice',
+        message: expect.stringContaining('Executions not finished were not counted')
+      })
+    )
+    expect(result.stdout + result.stderr).toMatch(/could not be read/)
+    expect(result.outputs.deployed).toBe('false')
+  })
 })
