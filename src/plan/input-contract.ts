@@ -65,8 +65,8 @@ export function refusal(input: DeclaredInput, literal: string): string | undefin
     case 'INT': {
       if (
         !INT.test(value) ||
-        !Number.isSafeInteger(Number(value)) ||
-        Math.abs(Number(value)) > 2 ** 31 - 1
+        Number(value) < -(2 ** 31) ||
+        Number(value) > 2 ** 31 - 1
       ) {
         return `'${literal}' is not an INT`
       }
