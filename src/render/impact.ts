@@ -31,7 +31,10 @@ export function impactText(r: ResourceChange): string | undefined {
         `${escapeText(`${c.namespace}.${c.id}`)} (${VIA[c.via]}${c.serverOnly ? ', server only' : ''})${breaksText(c)}`
     )
     const verb = r.action === 'delete' ? 'Still called by' : 'Called by'
-    out.push(`**${verb}:** ${names.join(', ')}`)
+    // A broken call says what breaks: one caller per line then, so that each reads on its own.
+    if (callers.some((c) => c.breaks?.length))
+      out.push(`**${verb}:**`, ...names.map((n) => `- ${n}`))
+    else out.push(`**${verb}:** ${names.join(', ')}`)
   }
   if (triggers.length > 0) {
     out.push(
