@@ -63,11 +63,7 @@ export function refusal(input: DeclaredInput, literal: string): string | undefin
   const value = literal.trim()
   switch (input.type) {
     case 'INT': {
-      if (
-        !INT.test(value) ||
-        Number(value) < -(2 ** 31) ||
-        Number(value) > 2 ** 31 - 1
-      ) {
+      if (!INT.test(value) || Number(value) < -(2 ** 31) || Number(value) > 2 ** 31 - 1) {
         return `'${literal}' is not an INT`
       }
       return bounds(input, Number(value))

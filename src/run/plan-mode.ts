@@ -23,7 +23,8 @@ import { desiredState } from '../plan/desired.js'
 import type { RunPorts } from './ports.js'
 import { sortFindings } from '../validate/verdict.js'
 import { phase } from '../report/phase.js'
-import { reviewPlan, type ReviewArgs } from './review.js'
+import { readUnfinishedEarly, reviewPlan, type ReviewArgs } from './review.js'
+import { maybeRewritten } from '../plan/review.js'
 
 export interface PlanModeArgs {
   settings: Settings
@@ -50,8 +51,19 @@ export async function planMode(
 ): Promise<{ plan: Plan; summary: string; findings: Finding[] }> {
   const { settings, context, ports, model, changed, state } = args
   const baseSha = baseCommit(context)
+  const desiring = desiredState(model, state)
+  // The executions of the flows the plan may rewrite are read while the base commit is read and the plan built.
+  const unfinished = desiring.then(
+    (wanted) =>
+      readUnfinishedEarly(
+        args.review.kestra,
+        settings,
+        maybeRewritten(wanted.flows, state, settings.delete)
+      ),
+    (error: unknown) => ({ error }) // the plan fails on it below
+  )
   const [desired, base, reference] = await Promise.all([
-    desiredState(model, state),
+    desiring,
     args.base,
     commitTime(context.workspace, context.sha)
   ])
@@ -80,6 +92,7 @@ export async function planMode(
       }
       const reviewed = await reviewPlan({
         ...args.review,
+        unfinished,
         plan: impact.plan,
         settings,
         model,

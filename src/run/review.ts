@@ -28,7 +28,28 @@ export interface ReviewArgs {
   names: readonly NameReference[]
   /** The listings those names need, read while the repository loaded. */
   listings?: Promise<NameListings>
+  /** The executions not finished of the flows the plan may rewrite, read while it was computed. */
+  unfinished: Promise<UnfinishedReading>
   reporter: Reporter
+}
+
+/** The search's answer per flowKey, or the error it met (said in the plan, never thrown here). */
+export type UnfinishedReading = { byFlow: Map<string, UnfinishedExecution[]> } | { error: unknown }
+
+/** Starts the searches of the executions of these flows; settles, never rejects. */
+export function readUnfinishedEarly(
+  kestra: KestraServer,
+  settings: Pick<Settings, 'server' | 'tenant'>,
+  flows: readonly { namespace: string; id: string }[]
+): Promise<UnfinishedReading> {
+  if (flows.length === 0) return Promise.resolve({ byFlow: new Map() })
+  return readUnfinished(kestra, flows, {
+    server: settings.server ?? '',
+    tenant: settings.tenant
+  }).then(
+    (byFlow) => ({ byFlow }),
+    (error: unknown) => ({ error })
+  )
 }
 
 /**
@@ -71,33 +92,26 @@ async function reviewExecutions(
 ): Promise<{ byFlow: Map<string, UnfinishedExecution[]>; findings: Finding[] }> {
   const guarded = flows.filter((f) => f.action === 'update' || f.action === 'delete')
   if (guarded.length === 0) return { byFlow: new Map(), findings: [] }
-  try {
-    const byFlow = await readUnfinished(args.kestra, guarded, {
-      server: args.settings.server ?? '',
-      tenant: args.settings.tenant
-    })
+  const reading = await args.unfinished
+  if ('byFlow' in reading) {
     for (const flow of guarded) {
-      const executions = byFlow.get(flowKey(flow.namespace, flow.id))
-      if (executions)
+      const executions = reading.byFlow.get(flowKey(flow.namespace, flow.id))
+      if (executions) {
         args.reporter.info(`${flow.namespace}.${flow.id}: ${byStateNames(executions)}`)
+      }
     }
-    return { byFlow, findings: [] }
-  } catch (error) {
-    const file = guarded.find((f) => f.file)?.file ?? ''
-    const names = guarded.map((f) => `${f.namespace}.${f.id}`).join(', ')
-    return {
-      byFlow: new Map(),
-      findings: [
-        {
-          severity: 'notice',
-          file,
-          line: 1,
-          rule: 'executions-not-checked',
-          message: `Executions not finished were not counted for ${names}: ${errorMessage(error)}. The deploy reads them again right before its first write (running-executions).`
-        }
-      ]
-    }
+    return { byFlow: reading.byFlow, findings: [] }
   }
+  const file = guarded.find((f) => f.file)?.file ?? ''
+  const names = guarded.map((f) => `${f.namespace}.${f.id}`).join(', ')
+  const notice: Finding = {
+    severity: 'notice',
+    file,
+    line: 1,
+    rule: 'executions-not-checked',
+    message: `Executions not finished were not counted for ${names}: ${errorMessage(reading.error)}. The deploy reads them again right before its first write when running-executions is wait or fail.`
+  }
+  return { byFlow: new Map(), findings: [notice] }
 }
 
 async function reviewCalls(args: ReviewArgs, flows: FlowChange[]) {
