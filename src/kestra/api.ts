@@ -83,8 +83,8 @@ export interface ListingsApi {
   namespaceSecretNames(namespace: string): Promise<string[]>
   /** The names `GET P/namespaces/{ns}/inherited-secrets` answers, every namespace's joined. */
   inheritedSecretNames(namespace: string): Promise<string[]>
-  /** The live KV keys of these namespaces (`GET P/kv?filters[namespace][IN]=…`, every page). */
-  kvKeys(namespaces: readonly string[]): Promise<{ namespace: string; key: string }[]>
+  /** The live KV keys of these namespaces (`GET P/kv?filters[namespace][IN]=…`, every page); before 1.3 an entry names no namespace. */
+  kvKeys(namespaces: readonly string[]): Promise<{ namespace?: string; key: string }[]>
   /** The live KV keys of exactly this namespace (`GET P/namespaces/{ns}/kv`, 0.18 to 1.3). */
   namespaceKvKeys(namespace: string): Promise<string[]>
   /** The executions of one namespace in one of these states, every page (flat parameters when `legacy`). */

@@ -43,12 +43,15 @@ export class ListingsEndpoint {
     )
   }
 
-  /** `GET P/kv?filters[namespace][IN]=…`, every page: the live keys of these namespaces. */
-  async kvKeys(namespaces: readonly string[]): Promise<{ namespace: string; key: string }[]> {
+  /**
+   * `GET P/kv?filters[namespace][IN]=…`, every page: the live keys of these namespaces. Entries name their
+   * namespace from 1.3 only (docs/kestra.md#kv-listings): one without is `namespace: undefined`.
+   */
+  async kvKeys(namespaces: readonly string[]): Promise<{ namespace?: string; key: string }[]> {
     return this.paged('/kv', { 'filters[namespace][IN]': namespaces.join(',') }, (item) => {
       const namespace = stringField(item, 'namespace')
       const key = stringField(item, 'key')
-      return namespace === undefined || key === undefined ? undefined : { namespace, key }
+      return key === undefined ? undefined : { ...(namespace !== undefined && { namespace }), key }
     })
   }
 
@@ -86,7 +89,7 @@ export class ListingsEndpoint {
   private async paged<T>(
     path: string,
     query: Record<string, string | readonly string[]>,
-    item: (raw: unknown) => T | undefined
+    item: (raw: unknown, response: HttpResponse) => T | undefined
   ): Promise<T[]> {
     const found: T[] = []
     for (let page = 1; page <= MAX_PAGES; page++) {
@@ -99,7 +102,7 @@ export class ListingsEndpoint {
       const body = readJsonObject(response)
       const results = Array.isArray(body.results) ? body.results : notPaged(response)
       for (const raw of results) {
-        const value = item(raw)
+        const value = item(raw, response)
         if (value !== undefined) found.push(value)
       }
       const total = typeof body.total === 'number' ? body.total : 0
@@ -123,15 +126,25 @@ function stringField(raw: unknown, field: string): string | undefined {
   return typeof value === 'string' ? value : undefined
 }
 
-/** The fields a review shows of an execution: anything without an id, flow or state is left out. */
-function executionOf(raw: unknown): Execution | undefined {
+/**
+ * The fields a review shows of an execution. One without an id, flow or state fails the read: a guard
+ * never passes on an answer it cannot read.
+ */
+function executionOf(raw: unknown, response: HttpResponse): Execution {
   const value = raw as Record<string, unknown> | null
   const state = value?.state as Record<string, unknown> | undefined
   const id = stringField(value, 'id')
   const namespace = stringField(value, 'namespace')
   const flowId = stringField(value, 'flowId')
   const current = stringField(state, 'current')
-  if (!id || !namespace || !flowId || !current) return undefined
+  if (!id || !namespace || !flowId || !current) {
+    throw new ApiError({
+      status: response.status,
+      method: response.method,
+      path: response.path,
+      serverMessage: 'an item of the answer is not an execution (no id, namespace, flowId or state)'
+    })
+  }
   const startDate = stringField(state, 'startDate')
   return { id, namespace, flowId, state: current, ...(startDate && { startDate }), labels: [] }
 }

@@ -1,4 +1,5 @@
 import type { ListingsApi, KestraApi } from '../kestra/api.js'
+import { parseVersion } from '../kestra/era.js'
 import { ApiError } from '../kestra/errors.js'
 import { errorMessage } from '../errors.js'
 import { kvScopes, type Listed, type NameListings } from '../plan/missing-names.js'
@@ -54,18 +55,32 @@ async function kvKeys(
   api: KestraApi & ListingsApi,
   namespaces: string[]
 ): Promise<Record<string, string[]>> {
-  const byNamespace: Record<string, string[]> = Object.fromEntries(namespaces.map((ns) => [ns, []]))
-  try {
-    for (const { namespace, key } of await api.kvKeys(namespaces)) {
-      byNamespace[namespace]?.push(key)
-    }
+  // Entries of the paged search name their namespace from 1.3 (docs/kestra.md#kv-listings); before, and
+  // before the search itself (a 404), the keys are read namespace by namespace.
+  const version = parseVersion((await api.info()).version)
+  const named = !version || version[0] > 1 || (version[0] === 1 && version[1] >= 3)
+  const entries = named ? await searchUnlessMissing(api, namespaces) : undefined
+  if (entries?.every((entry) => entry.namespace !== undefined)) {
+    const byNamespace: Record<string, string[]> = Object.fromEntries(
+      namespaces.map((ns) => [ns, []])
+    )
+    for (const { namespace, key } of entries) byNamespace[namespace!]?.push(key)
     return byNamespace
-  } catch (error) {
-    // Before the paged search (first documented in 1.1.4): the namespace listing, 0.18 to 1.3.
-    if (!(error instanceof ApiError && error.status === 404)) throw error
   }
   const lists = await Promise.all(namespaces.map((ns) => api.namespaceKvKeys(ns)))
   return Object.fromEntries(namespaces.map((ns, i) => [ns, lists[i]!]))
+}
+
+async function searchUnlessMissing(
+  api: ListingsApi,
+  namespaces: string[]
+): Promise<{ namespace?: string; key: string }[] | undefined> {
+  try {
+    return await api.kvKeys(namespaces)
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return undefined
+    throw error
+  }
 }
 
 async function listed<T>(read: () => Promise<T>): Promise<Listed<T>> {
