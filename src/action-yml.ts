@@ -101,6 +101,16 @@ export const ACTION_INPUTS = {
     default: '30'
   },
   concurrency: { description: 'Parallel requests to Kestra.', default: '8' },
+  'running-executions': {
+    description:
+      'What a deploy does about executions not finished (running, paused, queued…) of the flows it updates or deletes, read right before its first write: warn (proceed and report them), wait (for them to end, up to running-executions-timeout-seconds, then refuse) or fail (refuse, naming them with links).',
+    default: 'warn'
+  },
+  'running-executions-timeout-seconds': {
+    description:
+      'With running-executions: wait, how long to wait for the executions to end, in seconds; past it nothing is written and the step fails.',
+    default: '600'
+  },
   'smoke-flows': {
     description:
       "Flows to execute once after a deploy that wrote anything, one per line: 'NAMESPACE.ID' optionally followed by inputs as key=value words. SUCCESS or WARNING passes.",

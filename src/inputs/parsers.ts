@@ -90,6 +90,9 @@ export const INPUT_PARSERS = {
   }),
   'timeout-seconds': wholeNumber(1, 3600),
   concurrency: wholeNumber(1, 64),
+  /** What a deploy does about executions not finished (docs/caught-at-review.md#executions-not-finished). */
+  'running-executions': choice('warn', 'wait', 'fail'),
+  'running-executions-timeout-seconds': wholeNumber(1, 21_600),
   /** Flows to execute after a deploy that wrote something (docs/smoke-and-rollback.md#smoke-runs). */
   'smoke-flows': lineByLine(
     'FLOW',

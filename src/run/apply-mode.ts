@@ -25,6 +25,8 @@ import type { RunPorts } from './ports.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { writeLog } from '../report/write-log.js'
 import { checkReviewedPlan } from '../deploy/reviewed-plan.js'
+import { guardUnfinished } from '../deploy/unfinished-guard.js'
+import { unfinishedGuard } from './unfinished-guard.js'
 
 export interface ApplyModeArgs {
   settings: Settings
@@ -99,7 +101,8 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
         ports.github && ((base, head) => ports.github!.compareCommits(base, head))
       ),
       log: reporter.info,
-      onResult: writeLog(plan, reporter)
+      onResult: writeLog(plan, reporter),
+      beforeWrites: () => guardUnfinished(unfinishedGuard(args))
     })
   } catch (error) {
     if (error instanceof DeployError) {

@@ -83,7 +83,8 @@ export async function execute(
       state: checked.state,
       base: checked.base,
       report,
-      mode
+      mode,
+      review: { kestra, names: checked.names, listings: checked.listings }
     }).catch((error: unknown) => {
       publish(checked.findings) // the checks' findings still reach the annotations
       throw error

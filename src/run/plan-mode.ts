@@ -24,6 +24,8 @@ import { driftPlan } from '../drift/drifted.js'
 import type { RunPorts } from './ports.js'
 import { sortFindings } from '../validate/verdict.js'
 import { phase } from '../report/phase.js'
+import { readUnfinishedEarly, reviewPlan, type ReviewArgs } from './review.js'
+import { maybeRewritten } from '../plan/review.js'
 
 export interface PlanModeArgs {
   settings: Settings
@@ -38,6 +40,8 @@ export interface PlanModeArgs {
   base?: Promise<BaseSnapshot | undefined>
   report: ReportInput
   mode: Mode
+  /** What the review reads and checks (docs/caught-at-review.md). */
+  review: Pick<ReviewArgs, 'kestra' | 'names' | 'listings'>
 }
 
 /**
@@ -49,8 +53,19 @@ export async function planMode(
 ): Promise<{ plan: Plan; summary: string; findings: Finding[] }> {
   const { settings, context, ports, model, changed, state } = args
   const baseSha = baseCommit(context)
+  const desiring = desiredState(model, state)
+  // The executions of the flows the plan may rewrite are read while the base commit is read and the plan built.
+  const unfinished = desiring.then(
+    (wanted) =>
+      readUnfinishedEarly(
+        args.review.kestra,
+        settings,
+        maybeRewritten(wanted.flows, state, settings.delete)
+      ),
+    (error: unknown) => ({ error }) // the plan fails on it below
+  )
   const [desired, base, reference] = await Promise.all([
-    desiredState(model, state),
+    desiring,
     args.base,
     commitTime(context.workspace, context.sha)
   ])
@@ -74,14 +89,22 @@ export async function planMode(
       }
       // A drift run plans the default branch's head: every difference is drift (docs/drift.md).
       if (args.mode === 'drift') built = driftPlan(built)
-      const impact = withImpact(built, {
-        ...callGraph({ flows: model.flows, references: args.references }, state),
-        reference
-      })
+      const graph = callGraph({ flows: model.flows, references: args.references }, state)
+      const impact = withImpact(built, { ...graph, reference })
       for (const [namespace, counts] of countsByNamespace(impact.plan)) {
         reporter.info(`${namespace}: ${countsText(counts)}`)
       }
-      return impact
+      const reviewed = await reviewPlan({
+        ...args.review,
+        unfinished,
+        plan: impact.plan,
+        settings,
+        model,
+        state,
+        calls: graph.calls,
+        reporter
+      })
+      return { plan: reviewed.plan, findings: [...impact.findings, ...reviewed.findings] }
     },
     ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`
   )
