@@ -20,6 +20,11 @@ const LAYERS = [
     may: ['model', 'decide', 'decide/validate', 'decide/plan']
   },
   {
+    name: 'decide/drift',
+    path: '^src/decide/drift/',
+    may: ['model', 'decide', 'decide/plan', 'decide/render']
+  },
+  {
     name: 'decide',
     path: '^src/decide/[^/]+$',
     may: ['model']
@@ -61,6 +66,7 @@ const LAYERS = [
       'decide/validate',
       'decide/plan',
       'decide/render',
+      'decide/drift',
       'apply',
       'kinds/index.ts',
       'kinds/kind.ts'

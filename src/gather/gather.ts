@@ -5,15 +5,17 @@ import { openBaseTree, readBaseSnapshot } from './base-snapshot.js'
 import { loadRepository } from './repo/load.js'
 import { WorkTree } from './repo/work-tree.js'
 import { ServerReads } from './server/reads.js'
+import { readNameListings } from './server/name-listings.js'
 import { knownTargets } from './server/references.js'
 import { ServerValidation } from './server/validation.js'
-import type { KestraApi } from '../kestra/api.js'
+import type { KestraApi, ListingsApi } from '../kestra/api.js'
 import type { ChangedFiles } from '../model/changed-files.js'
 import { PR_EVENTS, type RunContext } from '../model/context.js'
 import type { GitHubPort } from '../model/github.js'
 import { settle, valueOf, type Outcome } from '../model/outcome.js'
 import type { FlowReference } from '../model/references.js'
 import type { ChosenLayout, FlowFile, RepoModel } from '../model/repository.js'
+import type { NameReference } from '../model/names.js'
 import type { Mode, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
 
@@ -23,7 +25,7 @@ export interface GatherInput {
   mode: Mode
   /** The layout chosen for the run (chooseWorkTreeLayout): the base commit is read as the work tree is. */
   layout: ChosenLayout
-  kestra?: KestraApi
+  kestra?: KestraApi & ListingsApi
   github?: GitHubPort
   /**
    * The local checks of one flow, run by the caller as soon as the flow is parsed (they keep this thread
@@ -37,10 +39,14 @@ export interface Gathering {
   /** The work tree's model; the server's reads and validation started as it revealed namespaces and flows. */
   repository: Promise<RepoModel>
   /**
-   * Once the repository is read and its references collected: the server's version as soon as it is
-   * known, the change, the server's state, then the whole snapshot.
+   * Once the repository is read and its references and `secret()` / `kv()` names collected: the
+   * server's version as soon as it is known, the change, the server's state, then the whole snapshot.
    */
-  after(model: RepoModel, references: readonly FlowReference[]): Remaining
+  after(
+    model: RepoModel,
+    references: readonly FlowReference[],
+    names: readonly NameReference[]
+  ): Remaining
 }
 
 /** Each read as an outcome: `valueOf` where it is needed throws a failure there. */
@@ -75,7 +81,11 @@ export function gather(input: GatherInput): Gathering {
     onFlow: (flow) => onServer?.add(flow, input.onFlow(flow))
   })
 
-  const after = (model: RepoModel, references: readonly FlowReference[]): Remaining => {
+  const after = (
+    model: RepoModel,
+    references: readonly FlowReference[],
+    names: readonly NameReference[]
+  ): Remaining => {
     const reading = reads && settle(reads.state(model))
     const answers = onServer && settle(onServer.answers())
     const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined
@@ -83,6 +93,9 @@ export function gather(input: GatherInput): Gathering {
     const changed = settle(changedFiles(input))
     const desired = reading && settle(valueOf(reading).then((held) => desiredState(model, held)))
     const committed = planning ? commitTime(context.workspace, context.sha) : undefined
+    // Read with the server state, so that they cost the plan no round trip of their own.
+    const listings =
+      planning && names.length > 0 ? settle(readNameListings(kestra, names)) : undefined
     const state = reading ?? settle(Promise.resolve(undefined))
     const snapshot = settle(
       (async (): Promise<Snapshot> => {
@@ -98,7 +111,8 @@ export function gather(input: GatherInput): Gathering {
           markers,
           desired: desired && (await valueOf(desired)),
           commitTime: await committed,
-          base
+          base,
+          listings
         })
       })()
     )

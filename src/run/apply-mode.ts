@@ -26,6 +26,8 @@ import type { RunPorts } from './ports.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { writeLog } from '../report/write-log.js'
 import { checkReviewedPlan } from '../apply/reviewed-plan.js'
+import { guardUnfinished } from '../apply/unfinished-guard.js'
+import { unfinishedGuard } from './unfinished-guard.js'
 
 export interface ApplyModeArgs {
   settings: Settings
@@ -43,8 +45,15 @@ export interface ApplyModeArgs {
   summary: string
 }
 
+/** What a deploy did: the step's failure, the per-resource results and whether it was rolled back. */
+export interface Applied {
+  failure?: string
+  result?: DeployResult
+  rolledBack?: boolean
+}
+
 /** Applies the plan (docs/guarantees.md) and reports per-resource results. */
-export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string }> {
+export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
   const { settings, context, ports, plan } = args
   const { reporter } = ports
   let result: DeployResult
@@ -93,7 +102,8 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
         ports.github && ((base, head) => ports.github!.compareCommits(base, head))
       ),
       log: reporter.info,
-      onResult: writeLog(plan, reporter)
+      onResult: writeLog(plan, reporter),
+      beforeWrites: () => guardUnfinished(unfinishedGuard(args))
     })
   } catch (error) {
     if (error instanceof DeployError) {
@@ -153,18 +163,19 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
   )
   await reportOnPullRequest(args, headline, receipt)
 
+  const rolled = { result, rolledBack: after.rollback !== undefined }
   if (result.status === 'refused') {
     reporter.warning(
       result.refusal ?? 'Nothing was deployed: this commit is older than the one already deployed.'
     )
-    return {}
+    return rolled
   }
   if (result.status === 'failed') {
     const undone = after.rollback ? `\n${rollbackAccount(after.rollback)}` : ''
-    return { failure: failureSummary(result) + undone }
+    return { ...rolled, failure: failureSummary(result) + undone }
   }
   if (!after.rollback) reporter.info(`Deployed: ${result.applied} resource(s) written.`)
-  return { failure: after.failure }
+  return { ...rolled, failure: after.failure }
 }
 
 /** Reads a planned file's bytes from the repository (files indexed once: a deploy writes thousands). */

@@ -1,4 +1,4 @@
-import type { KestraApi } from '../kestra/api.js'
+import type { KestraServer } from '../kestra/api.js'
 import { parseVersion } from '../kestra/era.js'
 import { gather } from '../gather/gather.js'
 import { chooseWorkTreeLayout } from '../gather/repo/choose-layout.js'
@@ -11,6 +11,7 @@ import { valueOf } from '../model/outcome.js'
 import type { ActualNamespace, BaseSnapshot } from '../model/plan-input.js'
 import type { FlowReference } from '../model/references.js'
 import type { FlowFile, RepoModel } from '../model/repository.js'
+import type { NameListings, NameReference } from '../model/names.js'
 import type { Mode, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
 import {
@@ -51,6 +52,9 @@ export interface Checked {
   base?: Promise<BaseSnapshot | undefined>
   /** Plain-text remarks for the summary and the comment. */
   notes: string[]
+  /** Every repository flow's `secret()` and `kv()` names, and their listings being read (plan, deploy). */
+  names: NameReference[]
+  listings?: Promise<NameListings>
 }
 
 /**
@@ -62,7 +66,7 @@ export async function check(
   context: RunContext,
   ports: RunPorts,
   mode: Mode,
-  kestra: KestraApi | undefined
+  kestra: KestraServer | undefined
 ): Promise<Checked> {
   const { reporter } = ports
   // One layout for the run: the base commit is read as the work tree is.
@@ -99,8 +103,8 @@ export async function check(
     if (!checks.has(flow)) checks.set(flow, checkFlow(flow, validation))
     return checks.get(flow)!.references
   })
-
-  const remaining = gathering.after(model, flowReferences)
+  const names = model.flows.flatMap((flow) => checks.get(flow)!.names ?? [])
+  const remaining = gathering.after(model, flowReferences, names)
   await new Promise((resolve) => setImmediate(resolve)) // lets the first requests leave
 
   // Rules Kestra added in a release follow the version detected (none: current Kestra's, per rule). A
@@ -169,7 +173,9 @@ export async function check(
     state: snapshot.state,
     markers: snapshot.markers,
     base: snapshot.base && valueOf(snapshot.base),
-    notes
+    notes,
+    names,
+    listings: snapshot.listings && valueOf(snapshot.listings)
   }
 }
 
