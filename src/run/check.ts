@@ -7,7 +7,7 @@ import type { EarlyMarkers } from '../model/commit-marker.js'
 import { PR_EVENTS, type RunContext } from '../model/context.js'
 import { type Finding } from '../model/finding.js'
 import { flowKey } from '../model/keys.js'
-import { valueOf } from '../model/outcome.js'
+import { valueOf, type Outcome } from '../model/outcome.js'
 import type { ActualNamespace, BaseSnapshot } from '../model/plan-input.js'
 import type { FlowReference } from '../model/references.js'
 import type { FlowFile, RepoModel } from '../model/repository.js'
@@ -54,7 +54,7 @@ export interface Checked {
   notes: string[]
   /** Every repository flow's `secret()` and `kv()` names, and their listings being read (plan, deploy). */
   names: NameReference[]
-  listings?: Promise<NameListings>
+  listings?: Promise<Outcome<NameListings>>
 }
 
 /**
@@ -175,7 +175,7 @@ export async function check(
     base: snapshot.base && valueOf(snapshot.base),
     notes,
     names,
-    listings: snapshot.listings && valueOf(snapshot.listings)
+    listings: snapshot.listings
   }
 }
 
