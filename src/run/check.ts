@@ -21,6 +21,7 @@ import { checkReferences } from '../server/references.js'
 import { ServerReads } from '../server/reads.js'
 import { ServerValidation } from '../server/validation.js'
 import { unmanagedFindings } from '../validate/unmanaged.js'
+import { Sending } from '../environments/sent-model.js'
 
 /** The phases whose summary line is also in the report (its repository note and verdict). */
 export const LOADING = 'Loading the repository'
@@ -57,6 +58,8 @@ export async function check(
   // One layout for the run: the base commit is read as the work tree is.
   const settings = await resolveLayout(input, context.workspace)
   reporter.info(`Layout: ${settings.layout} (${settings.layoutReason})`)
+  // What is sent differs from what is validated (docs/environments.md): mapped names, rewritten flows.
+  const sending = new Sending(settings)
   // The server's era is probed while the repository loads (a failure resurfaces on first use).
   const probe =
     kestra && (mode !== 'validate' || settings.serverValidation)
@@ -78,8 +81,8 @@ export async function check(
         new WorkTree(context.workspace, settings.root),
         settings,
         {
-          onNamespace: (namespace) => reads?.start(namespace),
-          onFiles: (files) => reads?.knowFiles(files),
+          onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
+          onFiles: (files) => reads?.knowFiles(sending.localFiles(files)),
           onFlow: (flow) => {
             const checked = checkFlow(flow, validation)
             checks.set(flow, checked)
@@ -93,15 +96,23 @@ export async function check(
     describeRepository
   )
   const notes = [describeRepository(model)]
-  const flowReferences = model.flows.flatMap((flow) => {
-    if (!checks.has(flow)) checks.set(flow, checkFlow(flow, validation))
-    return checks.get(flow)!.references
-  })
+  const sent = sending.model(model)
+  const flowReferences = sending.references(
+    model.flows.flatMap((flow) => {
+      if (!checks.has(flow)) checks.set(flow, checkFlow(flow, validation))
+      return checks.get(flow)!.references
+    }),
+    model.managedNamespaces
+  )
 
-  const reading = reads?.state(model)
+  const reading = reads?.state(sent.model)
   const checking = onServer?.findings(repositoryFlows(model)) ?? Promise.resolve([])
-  const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined
-  const base = baseTree && readBaseSnapshot(baseTree, settings, model)
+  const markers = mode === 'deploy' ? reads?.markersOf(sent.model.managedNamespaces) : undefined
+  const base =
+    baseTree &&
+    readBaseSnapshot(baseTree, settings, model).then(
+      (snapshot) => snapshot && sending.base(snapshot, model.managedNamespaces)
+    )
   const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push'
   const detecting: Promise<ChangedFiles> = changedEvent
     ? detectChangedFiles(context, { workspace: context.workspace, github: ports.github })
@@ -150,14 +161,14 @@ export async function check(
     async () => {
       const server = await checking
       const references = await checkReferences(
-        model,
+        sent.model,
         flowReferences,
         kestra ? { api: kestra, state } : undefined
       )
       reporter.info(`Local checks: ${localFindings.length} finding(s).`)
       if (onServer) reporter.info(`The server's validation: ${server.length} finding(s).`)
       reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`)
-      let all = [...localFindings, ...server, ...references]
+      let all = [...localFindings, ...server, ...references, ...sent.findings]
       if (PR_EVENTS.includes(context.eventName)) all = demoteUnchangedErrors(all, changed)
       all = sortFindings(all)
       reporter.annotate(all)
@@ -165,7 +176,16 @@ export async function check(
     },
     (all) => verdictText(all, settings.failOn)
   )
-  return { model, references: flowReferences, findings, changed, state, markers, base, notes }
+  return {
+    model: sent.model,
+    references: flowReferences,
+    findings,
+    changed,
+    state,
+    markers,
+    base,
+    notes
+  }
 }
 
 /** `Validation passed: 0 errors, 2 warnings`, the log's line for the comment's verdict. */

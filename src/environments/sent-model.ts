@@ -1,0 +1,129 @@
+import { fileKey, flowKey } from '../identity.js'
+import type { BaseSnapshot } from '../plan/input.js'
+import type { LocalFiles } from '../repo/local-files.js'
+import type { RepoModel } from '../repo/model.js'
+import type { Finding } from '../validate/finding.js'
+import type { FlowReference } from '../validate/references.js'
+import { sentFlow, type SendOptions } from './flow-rewrite.js'
+
+/** What the environment inputs ask of the sent text (docs/environments.md). */
+export interface SendSettings {
+  /** '' for none. */
+  namespacePrefix: string
+  disableTriggers: boolean
+  readOnly: boolean
+}
+
+/**
+ * How the repository is sent: its namespaces under the prefix, its flows rewritten. Everything after
+ * the checks (server reads, plan, deploy, commit marker) works on what this returns, so identity,
+ * conflicts, drift and deletions all speak the mapped names. Validation reads the repository as written.
+ */
+export class Sending {
+  constructor(private readonly settings: SendSettings) {}
+
+  /** Nothing differs from the repository's text: the model is used as it is. */
+  get identity(): boolean {
+    const { namespacePrefix, disableTriggers, readOnly } = this.settings
+    return !namespacePrefix && !disableTriggers && !readOnly
+  }
+
+  /** The namespace a repository namespace is sent as. */
+  namespace(namespace: string): string {
+    return this.settings.namespacePrefix
+      ? `${this.settings.namespacePrefix}.${namespace}`
+      : namespace
+  }
+
+  /** The repository's namespace files, asked for by the namespaces they are sent to. */
+  localFiles(files: LocalFiles): LocalFiles {
+    if (!this.settings.namespacePrefix) return files
+    const prefix = `${this.settings.namespacePrefix}.`
+    return {
+      of: async (namespace) =>
+        namespace.startsWith(prefix)
+          ? (await files.of(namespace.slice(prefix.length))).map((entry) => ({
+              ...entry,
+              namespace
+            }))
+          : []
+    }
+  }
+
+  /** The model as sent, and a warning for each Pebble expression that still names an original namespace. */
+  model(model: RepoModel): { model: RepoModel; findings: Finding[] } {
+    if (this.identity) return { model, findings: [] }
+    const options = this.options(model.managedNamespaces)
+    const findings: Finding[] = []
+    const flows = model.flows.map((flow) => {
+      if (flow.notAFlow || flow.namespace === undefined) return flow
+      const sent = sentFlow(flow.source, options)
+      for (const mention of sent.pebble) {
+        findings.push({
+          severity: 'warning',
+          file: flow.file,
+          line: mention.line,
+          rule: 'pebble-mapped-namespace',
+          message: `This Pebble expression names namespace ${mention.namespace}, which this run sends as ${mention.mapped}; Pebble is sent as written, so it still reads ${mention.namespace}. Use {{ flow.namespace }} to follow the flow wherever it is deployed.`,
+          resource: flow.id === undefined ? undefined : flowKey(flow.namespace, flow.id)
+        })
+      }
+      return { ...flow, namespace: this.namespace(flow.namespace), source: sent.source }
+    })
+    return {
+      model: {
+        ...model,
+        flows,
+        files: model.files.map((entry) => ({
+          ...entry,
+          namespace: this.namespace(entry.namespace)
+        })),
+        managedNamespaces: model.managedNamespaces.map((namespace) => this.namespace(namespace))
+      },
+      findings
+    }
+  }
+
+  /** The references as the sent flows make them: calls into the repository's namespaces follow the prefix. */
+  references(refs: FlowReference[], managed: readonly string[]): FlowReference[] {
+    if (!this.settings.namespacePrefix) return refs
+    const held = new Set(managed)
+    const map = (namespace: string) => (held.has(namespace) ? this.namespace(namespace) : namespace)
+    return refs.map((ref) => {
+      const [namespace, id] = ref.fromFlow.slice('flow:'.length).split('/') as [string, string]
+      return { ...ref, namespace: map(ref.namespace), fromFlow: flowKey(map(namespace), id) }
+    })
+  }
+
+  /** The base commit as it would have been sent, for drift. */
+  base(snapshot: BaseSnapshot, managed: readonly string[]): BaseSnapshot {
+    if (this.identity) return snapshot
+    const options = this.options(managed)
+    const flows = new Map<string, { source: string; file: string }>()
+    for (const [key, flow] of snapshot.flows) {
+      const [namespace, id] = key.slice('flow:'.length).split('/') as [string, string]
+      flows.set(flowKey(this.namespace(namespace), id), {
+        source: sentFlow(flow.source, options).source,
+        file: flow.file
+      })
+    }
+    const files = new Map<string, { sha256: string; file: string }>()
+    for (const [key, file] of snapshot.files) {
+      const rest = key.slice('file:'.length)
+      const colon = rest.indexOf(':')
+      files.set(fileKey(this.namespace(rest.slice(0, colon)), rest.slice(colon + 1)), file)
+    }
+    return { flows, files }
+  }
+
+  private options(managed: readonly string[]): SendOptions {
+    const held = new Set(managed)
+    const prefixed = this.settings.namespacePrefix !== ''
+    return {
+      mapNamespace: (namespace) =>
+        prefixed && held.has(namespace) ? this.namespace(namespace) : undefined,
+      disableTriggers: this.settings.disableTriggers,
+      readOnly: this.settings.readOnly
+    }
+  }
+}
