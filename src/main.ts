@@ -3,6 +3,7 @@ import { readRunContext } from './context.js'
 import { errorMessage } from './errors.js'
 import { createOctokit } from './github/octokit.js'
 import { createGitHub } from './github/rest-github.js'
+import { deploymentsPort } from './github/deployments.js'
 import { clientForSettings, type KestraClient } from './kestra/client.js'
 import { credentialsFrom, maskedValues, type Credentials } from './redact/credentials.js'
 import { actionReporter } from './report/action-reporter.js'
@@ -31,20 +32,20 @@ export async function run(): Promise<void> {
     edge = new OutputEdge(credentials, publicNames(settings, context))
     kestra = clientForSettings(settings, (message) => log.info(edge.text(message)))
     const reporter = redactingReporter(actionReporter(log), edge)
-    const github =
+    const octokit =
       settings.githubToken && context.owner
-        ? createGitHub(
-            await createOctokit(settings.githubToken, {
-              baseUrl: context.apiUrl,
-              log: (message) => reporter.info(message)
-            }),
-            { owner: context.owner, repo: context.repo }
-          )
+        ? await createOctokit(settings.githubToken, {
+            baseUrl: context.apiUrl,
+            log: (message) => reporter.info(message)
+          })
         : undefined
+    const repository = { owner: context.owner, repo: context.repo }
+    const github = octokit && createGitHub(octokit, repository)
     const outcome = await execute(settings, context, {
       reporter,
       kestra,
       github: github && redactingGitHub(github, edge),
+      deployments: octokit && deploymentsPort({ octokit, ...repository }),
       edge,
       now: () => new Date()
     })

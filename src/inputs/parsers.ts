@@ -78,7 +78,10 @@ export const INPUT_PARSERS = {
   /** The first part of every deployed namespace (docs/environments.md#namespace-mapping). */
   'namespace-prefix': text('NS', (raw, input) => {
     const value = raw.trim()
-    if (value === '' || (NAMESPACE_PATTERN.test(value) && !value.endsWith('.') && value.length <= 100))
+    if (
+      value === '' ||
+      (NAMESPACE_PATTERN.test(value) && !value.endsWith('.') && value.length <= 100)
+    )
       return value
     throw new ConfigError(
       input,

@@ -25,6 +25,7 @@ import type { RunPorts } from './ports.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { writeLog } from '../report/write-log.js'
 import { checkReviewedPlan } from '../deploy/reviewed-plan.js'
+import { beginEnvironment, type EnvironmentRun } from './environment-deploy.js'
 
 export interface ApplyModeArgs {
   settings: Settings
@@ -48,7 +49,15 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
   const { reporter } = ports
   let result: DeployResult
   const refs = flowDependencies(args.references)
+  let environment: EnvironmentRun | undefined
   try {
+    environment = await beginEnvironment({
+      settings,
+      context,
+      ports,
+      kestra: args.kestra,
+      namespaces: args.model.managedNamespaces
+    })
     const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), reporter)
     if (stopped.size > 0) {
       const finished = await finishRollbacks(stopped, {
@@ -95,6 +104,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
       onResult: writeLog(plan, reporter)
     })
   } catch (error) {
+    await environment?.fail(errorMessage(error))
     if (error instanceof DeployError) {
       reporter.setOutput('deployed', false)
       const headline = deployTitle('failed', 'nothing written', settings.commentKey)
@@ -120,6 +130,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
       runId: context.runId
     }
   })
+  const environments = (await environment?.finish(result, after.failure !== undefined)) ?? ''
   const receipt = [
     renderReceipt(ports.edge.shown(result), {
       commit: context.sha,
@@ -148,7 +159,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
     settings.commentKey
   )
   await reporter.writeSummary(
-    `${withHeadline(args.summary, headline)}\n\n### Deployed\n\n${receipt}\n`
+    `${withHeadline(args.summary, headline)}\n\n### Deployed\n\n${receipt}\n${environments ? `\n${environments}\n` : ''}`
   )
   await reportOnPullRequest(args, headline, receipt)
 

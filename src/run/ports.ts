@@ -1,3 +1,4 @@
+import type { DeploymentsPort } from '../environments/deployments-port.js'
 import type { GitHubPort } from '../github/port.js'
 import type { KestraServer } from '../kestra/api.js'
 import type { OutputEdge } from '../report/output-edge.js'
@@ -10,6 +11,8 @@ export interface RunPorts {
   kestra?: KestraServer
   /** Present when a GitHub token is available. */
   github?: GitHubPort
+  /** GitHub deployments (docs/environments.md), present when a GitHub token is available. */
+  deployments?: DeploymentsPort
   /**
    * Where text leaves the run (docs/security.md): renderers get `edge.shown(data)`, never the raw data the
    * run decided on. The reporter and the GitHub port above already stand behind it.
