@@ -11,7 +11,7 @@ import { OutputEdge } from './report/output-edge.js'
 import { publicNames } from './report/public-names.js'
 import { redactingGitHub, redactingReporter } from './report/redacting.js'
 import { runnerLog } from './report/runner-log.js'
-import { execute } from './run/execute.js'
+import { executeWithEnvironments } from './run/preview.js'
 import { parseSettings, type InputName } from './settings.js'
 import { ruleCounts } from './validate/verdict.js'
 
@@ -41,7 +41,7 @@ export async function run(): Promise<void> {
         : undefined
     const repository = { owner: context.owner, repo: context.repo }
     const github = octokit && createGitHub(octokit, repository)
-    const outcome = await execute(settings, context, {
+    const outcome = await executeWithEnvironments(settings, context, {
       reporter,
       kestra,
       github: github && redactingGitHub(github, edge),

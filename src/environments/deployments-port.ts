@@ -9,6 +9,8 @@ export interface DeploymentRecord {
   transient: boolean
   /** ISO-8601. */
   createdAt: string
+  /** What the deployment was created with: written by anyone who may deploy, so untrusted. */
+  payload: unknown
 }
 
 export interface DeploymentStatusRecord {

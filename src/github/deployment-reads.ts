@@ -32,7 +32,8 @@ export function deploymentReads(client: RepoClient): DeploymentReads {
               sha: d.sha,
               environment: d.environment,
               transient: d.transient_environment === true,
-              createdAt: d.created_at
+              createdAt: d.created_at,
+              payload: d.payload
             })
           }
           if (data.length < PAGE) break

@@ -73,7 +73,13 @@ export interface ServerConstraint {
 }
 
 /** Everything a run asks of the server: the core's reads and writes, smoke runs, earlier versions. */
-export type KestraServer = KestraApi & ExecutionsApi & HistoryApi
+export type KestraServer = KestraApi & ExecutionsApi & HistoryApi & NamespacesApi
+
+/** The namespaces a server lists, for removing a preview (docs/environments.md#previews). */
+export interface NamespacesApi {
+  /** Every listed namespace whose id starts with `prefix`, sorted. */
+  namespacesStartingWith(prefix: string): Promise<string[]>
+}
 
 /**
  * Executions, for smoke runs after a deploy (docs/smoke-and-rollback.md#smoke-runs,

@@ -1,11 +1,12 @@
 import type { Dispatcher } from 'undici'
 import type { Auth, Settings } from '../settings.js'
-import type { ExecutionsApi, HistoryApi, KestraApi } from './api.js'
+import type { ExecutionsApi, HistoryApi, KestraApi, NamespacesApi } from './api.js'
 import { createDispatcher } from './dispatcher.js'
 import { ExecutionsEndpoint } from './executions.js'
 import { FilesEndpoint } from './files.js'
 import { FlowsEndpoint } from './flows.js'
 import { KvEndpoint } from './kv.js'
+import { NamespacesEndpoint } from './namespaces.js'
 import { retryPolicy, type RetryInfo, type RetryOptions } from './retry.js'
 import { ScopedHttp } from './scoped-http.js'
 import { Transport } from './transport.js'
@@ -26,7 +27,7 @@ export interface KestraClientOptions {
   dispatcher?: Dispatcher
 }
 
-export interface KestraClient extends KestraApi, ExecutionsApi, HistoryApi {
+export interface KestraClient extends KestraApi, ExecutionsApi, HistoryApi, NamespacesApi {
   /** Requests sent so far (retries included) per `METHOD /route`, for benchmarks. */
   requestCount(): Record<string, number>
   close(): Promise<void>
@@ -50,6 +51,7 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
   const kv = new KvEndpoint(http)
   const validation = new ValidateEndpoint(http)
   const executions = new ExecutionsEndpoint(http)
+  const namespaces = new NamespacesEndpoint(http)
   return {
     info: () => http.info(),
     listFlows: (namespace) => flows.list(namespace),
@@ -73,6 +75,7 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
     flowRevisionSource: (namespace, id, revision) => flows.revisionSource(namespace, id, revision),
     fileRevisions: (namespace, path) => files.revisions(namespace, path),
     fileRevision: (namespace, path, revision) => files.get(namespace, path, revision),
+    namespacesStartingWith: (prefix) => namespaces.startingWith(prefix),
     requestCount: () => transport.requestCount(),
     close: () => dispatcher.close()
   }

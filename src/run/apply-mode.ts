@@ -44,7 +44,10 @@ export interface ApplyModeArgs {
 }
 
 /** Applies the plan (docs/guarantees.md) and reports per-resource results. */
-export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string }> {
+/** `receipt`: the deploy's report as the summary shows it (results, smoke runs, rollback). */
+export async function applyMode(
+  args: ApplyModeArgs
+): Promise<{ failure?: string; receipt?: string }> {
   const { settings, context, ports, plan } = args
   const { reporter } = ports
   let result: DeployResult
@@ -70,6 +73,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
         counts: plan.counts
       })
       if (finished) {
+        await environment?.fail('a stopped rollback was finished instead; run the deploy again')
         await reportOnPullRequest(args, finished.headline, finished.markdown)
         return { failure: finished.failure }
       }
@@ -167,14 +171,14 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
     reporter.warning(
       result.refusal ?? 'Nothing was deployed: this commit is older than the one already deployed.'
     )
-    return {}
+    return { receipt }
   }
   if (result.status === 'failed') {
     const undone = after.rollback ? `\n${rollbackAccount(after.rollback)}` : ''
-    return { failure: failureSummary(result) + undone }
+    return { failure: failureSummary(result) + undone, receipt }
   }
   if (!after.rollback) reporter.info(`Deployed: ${result.applied} resource(s) written.`)
-  return { failure: after.failure }
+  return { failure: after.failure, receipt }
 }
 
 /** Reads a planned file's bytes from the repository (files indexed once: a deploy writes thousands). */

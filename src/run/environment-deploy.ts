@@ -66,7 +66,13 @@ export async function beginEnvironment(args: {
     environment,
     transient: settings.transientEnvironment === true,
     description: ports.edge.text(`Kestra deploy of ${context.sha.slice(0, 7)}`),
-    payload: { kestra: { server: settings.server, tenant: settings.tenant } }
+    payload: {
+      kestra: {
+        server: settings.server,
+        tenant: settings.tenant,
+        namespaces: [...args.namespaces].sort()
+      }
+    }
   })
   await github.addStatus(id, {
     state: 'in_progress',
