@@ -133,7 +133,9 @@ describe('the sent flow', () => {
         const { pebble } = sentFlow(text, options('qa', held))
         const expected = text.split('\n').flatMap((line, i) => {
           const named = /namespace='([^']+)'/.exec(line)?.[1]
-          return named && held.includes(named) ? [{ line: i + 1, namespace: named }] : []
+          return named && (held as readonly string[]).includes(named)
+            ? [{ line: i + 1, namespace: named }]
+            : []
         })
         expect(pebble.map(({ line, namespace }) => ({ line, namespace }))).toEqual(expected)
       }),
