@@ -22,7 +22,7 @@ export function previewSection(input: {
     '### Preview',
     '',
     input.failure
-      ? `❌ The preview of \`${input.commit.slice(0, 7)}\` was not completed, triggers disabled: ${escapeText(input.failure)}`
+      ? `❌ The preview of \`${input.commit.slice(0, 7)}\` failed (triggers disabled): ${escapeText(input.failure)}`
       : `Commit \`${input.commit.slice(0, 7)}\` runs in its own namespaces, triggers disabled:`,
     '',
     ...input.links.map((link) => `- [${escapeText(link.namespace)}](${linkTarget(link.url)})`)

@@ -102,31 +102,6 @@ async function deployPreview(
   reporter.info(
     `Preview: deploying ${context.sha.slice(0, 7)} into ${prefix}.* with triggers disabled.`
   )
-  const previewSettings: Settings = withSmokeInPrefix({
-    ...settings,
-    mode: 'deploy',
-    namespacePrefix: prefix,
-    disableTriggers: true,
-    delete: true,
-    // Deletions stay inside the preview's namespaces: a smaller change may remove many of them.
-    allowMassDeletion: true,
-    scope: 'all',
-    comment: false,
-    preview: false,
-    requireReviewedPlan: false,
-    requireVerifiedIn: '',
-    environment: prefix,
-    transientEnvironment: true,
-    // Preview namespaces the repository no longer holds are planned too, so what it removed goes.
-    extraNamespaces: [
-      ...new Set([
-        ...settings.extraNamespaces,
-        ...leaves(await kestra.namespacesStartingWith(`${prefix}.`)).map((namespace) =>
-          namespace.slice(prefix.length + 1)
-        )
-      ])
-    ].sort()
-  })
   const previewPorts: RunPorts = {
     ...ports,
     reporter: {
@@ -140,13 +115,21 @@ async function deployPreview(
       writeSummary: async () => undefined
     }
   }
-  const { tenantScoped } = await kestra.info()
-  const link = (namespace: string) => ({
-    namespace,
-    url: namespaceUrl(settings.server ?? '', tenantScoped ? settings.tenant : undefined, namespace)
-  })
   try {
-    const outcome = await execute(previewSettings, context, previewPorts)
+    const { tenantScoped } = await kestra.info()
+    const link = (namespace: string) => ({
+      namespace,
+      url: namespaceUrl(
+        settings.server ?? '',
+        tenantScoped ? settings.tenant : undefined,
+        namespace
+      )
+    })
+    const outcome = await execute(
+      await previewSettings(settings, prefix, kestra),
+      context,
+      previewPorts
+    )
     const held = new Set(
       (outcome.report.plan?.resources ?? [])
         .filter((r) => r.action !== 'delete' && r.action !== 'orphaned')
@@ -172,6 +155,39 @@ async function deployPreview(
       failure: `Preview: ${message}`
     }
   }
+}
+
+/** The preview's deploy: the pull request's settings with the preview's names, triggers off, deletions inside. */
+async function previewSettings(
+  settings: Settings,
+  prefix: string,
+  kestra: KestraServer
+): Promise<Settings> {
+  return withSmokeInPrefix({
+    ...settings,
+    mode: 'deploy',
+    namespacePrefix: prefix,
+    disableTriggers: true,
+    delete: true,
+    // Deletions stay inside the preview's namespaces: a smaller change may remove many of them.
+    allowMassDeletion: true,
+    scope: 'all',
+    comment: false,
+    preview: false,
+    requireReviewedPlan: false,
+    requireVerifiedIn: '',
+    environment: prefix,
+    transientEnvironment: true,
+    // Preview namespaces the repository no longer holds are planned too, so what it removed goes.
+    extraNamespaces: [
+      ...new Set([
+        ...settings.extraNamespaces,
+        ...leaves(await kestra.namespacesStartingWith(`${prefix}.`)).map((namespace) =>
+          namespace.slice(prefix.length + 1)
+        )
+      ])
+    ].sort()
+  })
 }
 
 /** The namespaces that are not the parent of another listed one (OSS lists every parent of a flow's namespace). */
