@@ -1,5 +1,6 @@
 import { fileKey, flowKey } from '../identity.js'
-import type { BaseSnapshot } from '../plan/input.js'
+import type { ActualNamespace, BaseSnapshot } from '../plan/input.js'
+import { comparableFlowSource } from '../plan/normalise.js'
 import type { LocalFiles } from '../repo/local-files.js'
 import type { RepoModel } from '../repo/model.js'
 import type { Finding } from '../validate/finding.js'
@@ -95,18 +96,35 @@ export class Sending {
     })
   }
 
-  /** The base commit as it would have been sent, for drift. */
-  base(snapshot: BaseSnapshot, managed: readonly string[]): BaseSnapshot {
-    if (this.identity) return snapshot
-    const options = this.options(managed)
+  /**
+   * The base commit as it would have been sent, for drift. What the action itself adds (the read-only
+   * label, disabled triggers) is no edit made outside Git: when the server holds the base flow as it was
+   * sent with the other setting of those inputs, that copy is the base, so turning an input on or off shows
+   * an update, never drift.
+   */
+  base(
+    snapshot: BaseSnapshot,
+    managed: readonly string[],
+    server?: ReadonlyMap<string, ActualNamespace>
+  ): BaseSnapshot {
+    const onServer = new Map<string, string>()
+    for (const [namespace, held] of server ?? []) {
+      for (const flow of held.flows) onServer.set(flowKey(namespace, flow.id), flow.source)
+    }
+    if (this.identity && onServer.size === 0) return snapshot
     const flows = new Map<string, { source: string; file: string }>()
     for (const [key, flow] of snapshot.flows) {
       const [namespace, id] = key.slice('flow:'.length).split('/') as [string, string]
-      flows.set(flowKey(this.namespace(namespace), id), {
-        source: sentFlow(flow.source, options).source,
-        file: flow.file
-      })
+      const sentKey = flowKey(this.namespace(namespace), id)
+      const sent = this.identity ? flow.source : sentFlow(flow.source, this.options(managed)).source
+      const held = onServer.get(sentKey)
+      const source =
+        held === undefined || held === sent || same(held, sent)
+          ? sent
+          : (this.variants(flow.source, managed).find((variant) => same(held, variant)) ?? sent)
+      flows.set(sentKey, { source, file: flow.file })
     }
+    if (!this.settings.namespacePrefix) return { flows, files: snapshot.files }
     const files = new Map<string, { sha256: string; file: string }>()
     for (const [key, file] of snapshot.files) {
       const rest = key.slice('file:'.length)
@@ -114,6 +132,16 @@ export class Sending {
       files.set(fileKey(this.namespace(rest.slice(0, colon)), rest.slice(colon + 1)), file)
     }
     return { flows, files }
+  }
+
+  /** The flow as sent under every setting of the inputs that only add to it. */
+  private variants(source: string, managed: readonly string[]): string[] {
+    const options = this.options(managed)
+    return [false, true].flatMap((readOnly) =>
+      [false, true].map(
+        (disableTriggers) => sentFlow(source, { ...options, readOnly, disableTriggers }).source
+      )
+    )
   }
 
   private options(managed: readonly string[]): SendOptions {
@@ -126,4 +154,8 @@ export class Sending {
       readOnly: this.settings.readOnly
     }
   }
+}
+
+function same(a: string, b: string): boolean {
+  return comparableFlowSource(a) === comparableFlowSource(b)
 }

@@ -110,8 +110,8 @@ export async function check(
   const markers = mode === 'deploy' ? reads?.markersOf(sent.model.managedNamespaces) : undefined
   const base =
     baseTree &&
-    readBaseSnapshot(baseTree, settings, model).then(
-      (snapshot) => snapshot && sending.base(snapshot, model.managedNamespaces)
+    Promise.all([readBaseSnapshot(baseTree, settings, model), reading]).then(
+      ([snapshot, server]) => snapshot && sending.base(snapshot, model.managedNamespaces, server)
     )
   const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push'
   const detecting: Promise<ChangedFiles> = changedEvent

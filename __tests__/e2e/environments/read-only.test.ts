@@ -167,6 +167,22 @@ describe('read-only flows', () => {
     expect(kestra.snapshot().flows.some((f) => f.source.includes('system.readOnly'))).toBe(false)
   })
 
+  it('a pull request that turns it off plans an update of each flow, not drift', async () => {
+    const { kestra, github } = await setup()
+    expect((await dispatch({ 'read-only': 'true' })).exitCode).toBe(0)
+    const base = repo.head()
+    repo.git('checkout', '-q', '-b', 'feature')
+    const head = repo.commit({ 'README.md': 'read-only off\n' })
+    publish(github, repo)
+    const plan = await runAction({
+      ...pullRequestEvent(repo, base, head),
+      githubApiUrl: github.url,
+      inputs: { server: kestra.url, ...CREDENTIALS }
+    })
+    expect(plan.exitCode, plan.stdout).toBe(0)
+    expect(plan.outputs).toMatchObject({ updated: '4', drifted: '0' })
+  })
+
   it('leaves a flow that already says system.readOnly: "true" as written', async () => {
     await setup()
     const own = MAPPED.replace('id: mapped', 'id: own').replace(
