@@ -101,6 +101,20 @@ function dispatch(inputs: Record<string, string>) {
   })
 }
 
+/** A pull request that changes only the README, planned with `inputs`. */
+function pullRequestPlan(inputs: Record<string, string>) {
+  const { kestra, github } = servers!
+  const base = repo.head()
+  repo.git('checkout', '-q', '-b', 'feature')
+  const head = repo.commit({ 'README.md': 'docs only\n' })
+  publish(github, repo)
+  return runAction({
+    ...pullRequestEvent(repo, base, head),
+    githubApiUrl: github.url,
+    inputs: { server: kestra.url, ...CREDENTIALS, ...inputs }
+  })
+}
+
 function sources(): Record<string, string> {
   const { flows } = serverView(servers!.kestra, (namespace) => namespace === NS)
   return Object.fromEntries(flows.map((f) => [f.id, f.source]))
@@ -122,7 +136,7 @@ describe('read-only flows', () => {
   })
 
   it('re-plans to nothing: no update, no drift, no write', async () => {
-    const { kestra, github } = await setup()
+    const { kestra } = await setup()
     expect((await dispatch({ 'read-only': 'true' })).exitCode).toBe(0)
     kestra.clearLog()
     const again = await dispatch({ 'read-only': 'true' })
@@ -136,15 +150,7 @@ describe('read-only flows', () => {
     expect(kestraWrites(kestra)).toEqual([])
 
     // A pull request planned against it sees neither a change nor drift from the label.
-    const base = repo.head()
-    repo.git('checkout', '-q', '-b', 'feature')
-    const head = repo.commit({ 'README.md': 'docs only\n' })
-    publish(github, repo)
-    const plan = await runAction({
-      ...pullRequestEvent(repo, base, head),
-      githubApiUrl: github.url,
-      inputs: { server: kestra.url, ...CREDENTIALS, 'read-only': 'true' }
-    })
+    const plan = await pullRequestPlan({ 'read-only': 'true' })
     expect(plan.exitCode, plan.stdout).toBe(0)
     expect(plan.outputs).toMatchObject({ 'has-changes': 'false', drifted: '0', unchanged: '4' })
   })
@@ -168,17 +174,9 @@ describe('read-only flows', () => {
   })
 
   it('a pull request that turns it off plans an update of each flow, not drift', async () => {
-    const { kestra, github } = await setup()
+    await setup()
     expect((await dispatch({ 'read-only': 'true' })).exitCode).toBe(0)
-    const base = repo.head()
-    repo.git('checkout', '-q', '-b', 'feature')
-    const head = repo.commit({ 'README.md': 'read-only off\n' })
-    publish(github, repo)
-    const plan = await runAction({
-      ...pullRequestEvent(repo, base, head),
-      githubApiUrl: github.url,
-      inputs: { server: kestra.url, ...CREDENTIALS }
-    })
+    const plan = await pullRequestPlan({})
     expect(plan.exitCode, plan.stdout).toBe(0)
     expect(plan.outputs).toMatchObject({ updated: '4', drifted: '0' })
   })
