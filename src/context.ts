@@ -17,6 +17,10 @@ export interface RunContext {
   runId: string
   pullRequest?: PullRequestInfo
   push?: PushInfo
+  /** GITHUB_REF: the branch or tag the run is on (`refs/heads/main`). */
+  ref?: string
+  /** The repository's default branch, when the payload names it (a schedule's payload does not). */
+  defaultBranch?: string
   /** A CLI run on a local checkout: no GitHub event, nothing to link to. */
   local?: boolean
 }
@@ -100,8 +104,15 @@ export function readRunContext(env: Env = process.env): RunContext {
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
     runId: env.GITHUB_RUN_ID ?? '',
     pullRequest,
-    push
+    push,
+    ref: env.GITHUB_REF || undefined,
+    defaultBranch: defaultBranchOf(payload)
   }
+}
+
+function defaultBranchOf(payload: Record<string, unknown>): string | undefined {
+  const repository = payload.repository as { default_branch?: unknown } | undefined
+  return typeof repository?.default_branch === 'string' ? repository.default_branch : undefined
 }
 
 /** The event's JSON, which the runner writes for every job: without it the run cannot tell what to plan. */

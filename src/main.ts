@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { readRunContext } from './context.js'
 import { errorMessage } from './errors.js'
+import { createDriftGitHub } from './github/drift-github.js'
 import { createOctokit } from './github/octokit.js'
 import { createGitHub } from './github/rest-github.js'
 import { deploymentsPort } from './github/deployments.js'
@@ -9,6 +10,7 @@ import { credentialsFrom, maskedValues, type Credentials } from './redact/creden
 import { actionReporter } from './report/action-reporter.js'
 import { OutputEdge } from './report/output-edge.js'
 import { publicNames } from './report/public-names.js'
+import { redactingDriftGitHub } from './report/redacting-drift.js'
 import { redactingGitHub, redactingReporter } from './report/redacting.js'
 import { runnerLog } from './report/runner-log.js'
 import { executeWithEnvironments } from './run/preview.js'
@@ -41,10 +43,12 @@ export async function run(): Promise<void> {
         : undefined
     const repository = { owner: context.owner, repo: context.repo }
     const github = octokit && createGitHub(octokit, repository)
+    const drift = octokit && createDriftGitHub(octokit, repository)
     const outcome = await executeWithEnvironments(settings, context, {
       reporter,
       kestra,
       github: github && redactingGitHub(github, edge),
+      drift: drift && redactingDriftGitHub(drift, edge),
       deployments: octokit && deploymentsPort({ octokit, ...repository }),
       edge,
       now: () => new Date()

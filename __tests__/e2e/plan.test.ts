@@ -17,7 +17,15 @@ const READ_ROUTES = new Set([
   'namespaces.files.export',
   'flows.validate',
   'flows.get',
-  'namespaces.files.get'
+  'namespaces.files.get',
+  // What the review reads (docs/caught-at-review.md#requests): names and executions, never a value.
+  'executions.search',
+  'secrets.list',
+  'namespaces.secrets.list',
+  'namespaces.secrets.inherited',
+  'kv.search',
+  'kv.list',
+  'kv.inheritance'
 ])
 
 let kestra: Emulator

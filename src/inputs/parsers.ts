@@ -22,7 +22,9 @@ const NAMESPACE_HINT = "use lower-case letters, digits, '.', '_' and '-'"
  * input of action.yml is read by the kind of its default (value-kinds.ts `plainParser`).
  */
 export const INPUT_PARSERS = {
-  mode: choice('auto', 'validate', 'plan', 'deploy'),
+  mode: choice('auto', 'validate', 'plan', 'deploy', 'drift'),
+  /** What a drift run does about the drift (docs/drift.md). */
+  'drift-action': choice('report', 'revert', 'pull-request'),
   /** Base URL without trailing slash, or undefined when no server is configured. */
   server: text('URL', serverUrl),
   tenant: text('ID', (raw, input) => {
@@ -101,6 +103,9 @@ export const INPUT_PARSERS = {
   }),
   'timeout-seconds': wholeNumber(1, 3600),
   concurrency: wholeNumber(1, 64),
+  /** What a deploy does about executions not finished (docs/caught-at-review.md#executions-not-finished). */
+  'running-executions': choice('warn', 'wait', 'fail'),
+  'running-executions-timeout-seconds': wholeNumber(1, 21_600),
   /** Flows to execute after a deploy that wrote something (docs/smoke-and-rollback.md#smoke-runs). */
   'smoke-flows': lineByLine(
     'FLOW',

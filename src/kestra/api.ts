@@ -46,6 +46,8 @@ export interface RemoteFlow {
   id: string
   revision: number
   source: string
+  /** When the revision was saved (ISO-8601), where the server says (1.x; docs/kestra.md#who-changed-a-flow-and-when). */
+  updated?: string
 }
 
 export interface RemoteFile {
@@ -73,12 +75,27 @@ export interface ServerConstraint {
 }
 
 /** Everything a run asks of the server: the core's reads and writes, smoke runs, earlier versions. */
-export type KestraServer = KestraApi & ExecutionsApi & HistoryApi & NamespacesApi
-
+export type KestraServer = KestraApi & ExecutionsApi & HistoryApi & ListingsApi & NamespacesApi
 /** The namespaces a server lists, for removing a preview (docs/environments.md#previews). */
 export interface NamespacesApi {
   /** Every listed namespace whose id starts with `prefix`, sorted. */
   namespacesStartingWith(prefix: string): Promise<string[]>
+}
+
+/** Names and executions that a review checks (docs/caught-at-review.md); never a secret's or key's value. */
+export interface ListingsApi {
+  /** Every secret name of the tenant (`GET P/secrets`, every page). */
+  secretNames(): Promise<string[]>
+  /** A namespace's own secret names (`GET P/namespaces/{ns}/secrets`, every page). */
+  namespaceSecretNames(namespace: string): Promise<string[]>
+  /** The names `GET P/namespaces/{ns}/inherited-secrets` answers, every namespace's joined. */
+  inheritedSecretNames(namespace: string): Promise<string[]>
+  /** The live KV keys of these namespaces (`GET P/kv?filters[namespace][IN]=…`, every page); before 1.3 an entry names no namespace. */
+  kvKeys(namespaces: readonly string[]): Promise<{ namespace?: string; key: string }[]>
+  /** The live KV keys of exactly this namespace (`GET P/namespaces/{ns}/kv`, 0.18 to 1.3). */
+  namespaceKvKeys(namespace: string): Promise<string[]>
+  /** The executions of one namespace in one of these states, every page (flat parameters when `legacy`). */
+  executionsIn(namespace: string, states: readonly string[], legacy: boolean): Promise<Execution[]>
 }
 
 /**

@@ -26,6 +26,8 @@ import { setCountOutputs } from '../report/outputs.js'
 import { writeLog } from '../report/write-log.js'
 import { checkReviewedPlan } from '../deploy/reviewed-plan.js'
 import { beginEnvironment, type EnvironmentRun } from './environment-deploy.js'
+import { guardUnfinished } from '../deploy/unfinished-guard.js'
+import { unfinishedGuard } from './unfinished-guard.js'
 
 export interface ApplyModeArgs {
   settings: Settings
@@ -43,11 +45,17 @@ export interface ApplyModeArgs {
   summary: string
 }
 
+/** What a deploy did: the step's failure, the per-resource results and whether it was rolled back. */
+export interface Applied {
+  failure?: string
+  result?: DeployResult
+  rolledBack?: boolean
+  /** The deploy's report as the summary shows it (results, smoke runs, rollback). */
+  receipt?: string
+}
+
 /** Applies the plan (docs/guarantees.md) and reports per-resource results. */
-/** `receipt`: the deploy's report as the summary shows it (results, smoke runs, rollback). */
-export async function applyMode(
-  args: ApplyModeArgs
-): Promise<{ failure?: string; receipt?: string }> {
+export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
   const { settings, context, ports, plan } = args
   const { reporter } = ports
   let result: DeployResult
@@ -105,7 +113,8 @@ export async function applyMode(
         ports.github && ((base, head) => ports.github!.compareCommits(base, head))
       ),
       log: reporter.info,
-      onResult: writeLog(plan, reporter)
+      onResult: writeLog(plan, reporter),
+      beforeWrites: () => guardUnfinished(unfinishedGuard(args))
     })
   } catch (error) {
     await environment?.fail(errorMessage(error))
@@ -167,18 +176,19 @@ export async function applyMode(
   )
   await reportOnPullRequest(args, headline, receipt)
 
+  const rolled = { result, rolledBack: after.rollback !== undefined }
   if (result.status === 'refused') {
     reporter.warning(
       result.refusal ?? 'Nothing was deployed: this commit is older than the one already deployed.'
     )
-    return { receipt }
+    return { ...rolled, receipt }
   }
   if (result.status === 'failed') {
     const undone = after.rollback ? `\n${rollbackAccount(after.rollback)}` : ''
-    return { failure: failureSummary(result) + undone, receipt }
+    return { ...rolled, failure: failureSummary(result) + undone, receipt }
   }
   if (!after.rollback) reporter.info(`Deployed: ${result.applied} resource(s) written.`)
-  return { failure: after.failure, receipt }
+  return { ...rolled, failure: after.failure, receipt }
 }
 
 /** Reads a planned file's bytes from the repository (files indexed once: a deploy writes thousands). */

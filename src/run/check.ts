@@ -1,6 +1,6 @@
 import { PR_EVENTS, type RunContext } from '../context.js'
 import type { EarlyMarkers } from '../deploy/commit-marker.js'
-import type { KestraApi } from '../kestra/api.js'
+import type { KestraServer } from '../kestra/api.js'
 import { parseVersion } from '../kestra/era.js'
 import type { ActualNamespace, BaseSnapshot } from '../plan/input.js'
 import { detectChangedFiles, type ChangedFiles } from '../repo/changed-files.js'
@@ -20,6 +20,9 @@ import type { RunPorts } from './ports.js'
 import { checkReferences } from '../server/references.js'
 import { ServerReads } from '../server/reads.js'
 import { ServerValidation } from '../server/validation.js'
+import { readNameListings } from '../server/name-listings.js'
+import type { NameListings } from '../plan/missing-names.js'
+import type { NameReference } from '../validate/names.js'
 import { unmanagedFindings } from '../validate/unmanaged.js'
 import { Sending } from '../environments/sent-model.js'
 
@@ -41,6 +44,9 @@ export interface Checked {
   base?: Promise<BaseSnapshot | undefined>
   /** Plain-text remarks for the summary and the comment. */
   notes: string[]
+  /** Every repository flow's `secret()` and `kv()` names, and their listings being read (plan, deploy). */
+  names: NameReference[]
+  listings?: Promise<NameListings>
 }
 
 /**
@@ -52,7 +58,7 @@ export async function check(
   context: RunContext,
   ports: RunPorts,
   mode: Mode,
-  kestra: KestraApi | undefined
+  kestra: KestraServer | undefined
 ): Promise<Checked> {
   const { reporter } = ports
   // One layout for the run: the base commit is read as the work tree is.
@@ -104,6 +110,9 @@ export async function check(
     }),
     model.managedNamespaces
   )
+  const names = model.flows.flatMap((flow) => checks.get(flow)!.names ?? [])
+  // Read with the server state, so that they cost the plan no round trip of their own.
+  const listings = planning && names.length > 0 ? readNameListings(kestra, names) : undefined
 
   const reading = reads?.state(sent.model)
   const checking = onServer?.findings(repositoryFlows(model)) ?? Promise.resolve([])
@@ -184,7 +193,9 @@ export async function check(
     state,
     markers,
     base,
-    notes
+    notes,
+    names,
+    listings
   }
 }
 

@@ -7,6 +7,8 @@ import { renderSummary } from '../render/summary.js'
 import type { Mode, Settings } from '../settings.js'
 import type { Finding } from '../validate/finding.js'
 import { applyMode } from './apply-mode.js'
+import { driftBranchOf } from '../drift/read-drift.js'
+import { driftMode } from './drift-mode.js'
 import { check } from './check.js'
 import { failureMessage, tally } from '../validate/verdict.js'
 import { setCountOutputs } from '../report/outputs.js'
@@ -38,6 +40,8 @@ export async function execute(
   reporter.info(`kestra-gitops: ${mode}${detail ? ` (${detail})` : ''}`)
   let applying = false
   try {
+    // A drift run plans the default branch only: any other ref is refused before the server is read.
+    const branch = mode === 'drift' ? await driftBranchOf(context, ports.drift) : undefined
     const checked = await check(settings, context, ports, mode, kestra)
     ports.edge.learn(checked.model.managedNamespaces)
     const weak = ports.edge.weakCredentials()
@@ -80,7 +84,9 @@ export async function execute(
       changed: checked.changed,
       state: checked.state,
       base: checked.base,
-      report
+      report,
+      mode,
+      review: { kestra, names: checked.names, listings: checked.listings }
     }).catch((error: unknown) => {
       publish(checked.findings) // the checks' findings still reach the annotations
       throw error
@@ -91,6 +97,24 @@ export async function execute(
       reporter.setOutput('deployed', false)
       await reporter.writeSummary(summary)
       return { mode, failure: validationFailure, report: { ...report, findings, plan } }
+    }
+    if (mode === 'drift') {
+      const drift = await driftMode({
+        settings,
+        context,
+        ports,
+        kestra,
+        checked,
+        plan,
+        findings,
+        summary,
+        branch: branch!
+      })
+      return {
+        mode,
+        failure: drift.failure ?? validationFailure,
+        report: { ...report, findings, plan }
+      }
     }
     applying = true
     const applied = await applyMode({

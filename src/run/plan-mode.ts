@@ -16,13 +16,16 @@ import { countsText } from '../render/headline.js'
 import type { ReportInput } from '../render/input.js'
 import { commentMarker } from '../render/markers.js'
 import { renderSummary } from '../render/summary.js'
-import type { Settings } from '../settings.js'
+import type { Mode, Settings } from '../settings.js'
 import type { Finding } from '../validate/finding.js'
 import { baseCommit, baseFromApi } from '../plan/base-snapshot.js'
 import { desiredState } from '../plan/desired.js'
+import { driftPlan } from '../drift/drifted.js'
 import type { RunPorts } from './ports.js'
 import { sortFindings } from '../validate/verdict.js'
 import { phase } from '../report/phase.js'
+import { readUnfinishedEarly, reviewPlan, type ReviewArgs } from './review.js'
+import { maybeRewritten } from '../plan/review.js'
 
 export interface PlanModeArgs {
   settings: Settings
@@ -36,6 +39,9 @@ export interface PlanModeArgs {
   /** The base commit's snapshot being read (readBaseSnapshot), when the event has a base. */
   base?: Promise<BaseSnapshot | undefined>
   report: ReportInput
+  mode: Mode
+  /** What the review reads and checks (docs/caught-at-review.md). */
+  review: Pick<ReviewArgs, 'kestra' | 'names' | 'listings'>
 }
 
 /**
@@ -47,8 +53,19 @@ export async function planMode(
 ): Promise<{ plan: Plan; summary: string; findings: Finding[] }> {
   const { settings, context, ports, model, changed, state } = args
   const baseSha = baseCommit(context)
+  const desiring = desiredState(model, state)
+  // The executions of the flows the plan may rewrite are read while the base commit is read and the plan built.
+  const unfinished = desiring.then(
+    (wanted) =>
+      readUnfinishedEarly(
+        args.review.kestra,
+        settings,
+        maybeRewritten(wanted.flows, state, settings.delete)
+      ),
+    (error: unknown) => ({ error }) // the plan fails on it below
+  )
   const [desired, base, reference] = await Promise.all([
-    desiredState(model, state),
+    desiring,
     args.base,
     commitTime(context.workspace, context.sha)
   ])
@@ -70,14 +87,24 @@ export async function planMode(
       if (baseSha && !input.base && ports.github) {
         built = buildPlan({ ...input, base: await baseFromApi(built, ports.github, baseSha) })
       }
-      const impact = withImpact(built, {
-        ...callGraph({ flows: model.flows, references: args.references }, state),
-        reference
-      })
+      // A drift run plans the default branch's head: every difference is drift (docs/drift.md).
+      if (args.mode === 'drift') built = driftPlan(built)
+      const graph = callGraph({ flows: model.flows, references: args.references }, state)
+      const impact = withImpact(built, { ...graph, reference })
       for (const [namespace, counts] of countsByNamespace(impact.plan)) {
         reporter.info(`${namespace}: ${countsText(counts)}`)
       }
-      return impact
+      const reviewed = await reviewPlan({
+        ...args.review,
+        unfinished,
+        plan: impact.plan,
+        settings,
+        model,
+        state,
+        calls: graph.calls,
+        reporter
+      })
+      return { plan: reviewed.plan, findings: [...impact.findings, ...reviewed.findings] }
     },
     ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`
   )

@@ -22,7 +22,15 @@ const READ_ROUTES = new Set([
   'flows.validate',
   'flows.get',
   'namespaces.files.get',
-  'kv.get'
+  'kv.get',
+  // What the review reads (docs/caught-at-review.md#requests): names and executions, never a value.
+  'executions.search',
+  'secrets.list',
+  'namespaces.secrets.list',
+  'namespaces.secrets.inherited',
+  'kv.search',
+  'kv.list',
+  'kv.inheritance'
 ])
 
 let kestra: Emulator
