@@ -25,6 +25,11 @@ const LAYERS = [
     may: ['model', 'decide', 'decide/plan', 'decide/render']
   },
   {
+    name: 'decide/environments',
+    path: '^src/decide/environments/',
+    may: ['model', 'decide', 'decide/validate']
+  },
+  {
     name: 'decide',
     path: '^src/decide/[^/]+$',
     may: ['model']
@@ -67,6 +72,7 @@ const LAYERS = [
       'decide/plan',
       'decide/render',
       'decide/drift',
+      'decide/environments',
       'apply',
       'kinds/index.ts',
       'kinds/kind.ts'

@@ -12,7 +12,8 @@ import { redactingDriftGitHub } from './report/redacting-drift.js'
 import { redactingGitHub, redactingReporter } from './report/redacting.js'
 import { runnerLog } from './report/runner-log.js'
 import { createDriftGitHub } from './run/drift-github.js'
-import { execute } from './run/execute.js'
+import { deploymentsPort } from './run/deployments.js'
+import { executeWithEnvironments } from './run/preview.js'
 import { parseSettings } from './config/settings.js'
 import { type InputName } from './model/inputs/declared.js'
 import { ruleCounts } from './decide/validate/verdict.js'
@@ -44,11 +45,12 @@ export async function run(): Promise<void> {
     const repository = { owner: context.owner, repo: context.repo }
     const github = octokit && createGitHub(octokit, repository)
     const drift = octokit && createDriftGitHub(octokit, repository)
-    const outcome = await execute(settings, context, {
+    const outcome = await executeWithEnvironments(settings, context, {
       reporter,
       kestra,
       github: github && redactingGitHub(github, edge),
       drift: drift && redactingDriftGitHub(drift, edge),
+      deployments: octokit && deploymentsPort({ octokit, ...repository }),
       edge,
       now: () => new Date()
     })

@@ -26,6 +26,7 @@ export function readRunContext(env: Env = process.env): RunContext {
       baseSha: base?.sha ?? '',
       headSha: head?.sha ?? sha,
       changedFiles: typeof pr.changed_files === 'number' ? pr.changed_files : undefined,
+      action: typeof payload.action === 'string' ? payload.action : undefined,
       fork: Boolean(
         head?.repo?.full_name &&
         base?.repo?.full_name &&

@@ -16,6 +16,7 @@ import { settle, valueOf, type Outcome } from '../model/outcome.js'
 import type { FlowReference } from '../model/references.js'
 import type { ChosenLayout, FlowFile, RepoModel } from '../model/repository.js'
 import type { NameReference } from '../model/names.js'
+import type { SentNames } from '../model/sending.js'
 import type { Mode, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
 
@@ -32,6 +33,8 @@ export interface GatherInput {
    * busy while the reads are in flight); a flow that is not well formed is not sent to the server.
    */
   onFlow(flow: FlowFile): { wellFormed: boolean }
+  /** How the repository is sent: the server is read under the sent names (docs/environments.md). */
+  sending: SentNames
 }
 
 /** A gathering under way: the repository first, then the rest (see `gather`). */
@@ -39,11 +42,12 @@ export interface Gathering {
   /** The work tree's model; the server's reads and validation started as it revealed namespaces and flows. */
   repository: Promise<RepoModel>
   /**
-   * Once the repository is read and its references and `secret()` / `kv()` names collected: the
+   * Once the repository is read (`sent`: as it is sent) and its references and `secret()` / `kv()` names collected: the
    * server's version as soon as it is known, the change, the server's state, then the whole snapshot.
    */
   after(
     model: RepoModel,
+    sent: RepoModel,
     references: readonly FlowReference[],
     names: readonly NameReference[]
   ): Remaining
@@ -64,7 +68,7 @@ export interface Remaining {
  * is needed; none is dropped.
  */
 export function gather(input: GatherInput): Gathering {
-  const { settings, context, mode, layout, kestra } = input
+  const { settings, context, mode, layout, kestra, sending } = input
   const probe =
     kestra && (mode !== 'validate' || settings.serverValidation)
       ? settle(kestra.info().then((info) => info.version))
@@ -76,22 +80,33 @@ export function gather(input: GatherInput): Gathering {
   const onServer = kestra && settings.serverValidation ? new ServerValidation(kestra) : undefined
   const repository = loadRepository(new WorkTree(context.workspace, settings.root), settings, {
     layout,
-    onNamespace: (namespace) => reads?.start(namespace),
-    onFiles: (files) => reads?.knowFiles(files),
+    onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
+    onFiles: (files) => reads?.knowFiles(sending.localFiles(files)),
     onFlow: (flow) => onServer?.add(flow, input.onFlow(flow))
   })
 
   const after = (
     model: RepoModel,
+    sent: RepoModel,
     references: readonly FlowReference[],
     names: readonly NameReference[]
   ): Remaining => {
-    const reading = reads && settle(reads.state(model))
+    const reading = reads && settle(reads.state(sent))
     const answers = onServer && settle(onServer.answers())
-    const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined
-    const base = openingBase && settle(readBaseSnapshot(valueOf(openingBase), settings, model))
+    const markers = mode === 'deploy' ? reads?.markersOf(sent.managedNamespaces) : undefined
+    const base =
+      openingBase &&
+      settle(
+        Promise.all([
+          readBaseSnapshot(valueOf(openingBase), settings, model),
+          reading && valueOf(reading)
+        ]).then(
+          ([snapshot, server]) =>
+            snapshot && sending.base(snapshot, model.managedNamespaces, server)
+        )
+      )
     const changed = settle(changedFiles(input))
-    const desired = reading && settle(valueOf(reading).then((held) => desiredState(model, held)))
+    const desired = reading && settle(valueOf(reading).then((held) => desiredState(sent, held)))
     const committed = planning ? commitTime(context.workspace, context.sha) : undefined
     // Read with the server state, so that they cost the plan no round trip of their own.
     const listings =
@@ -102,12 +117,12 @@ export function gather(input: GatherInput): Gathering {
         const held = await valueOf(state)
         return Object.freeze({
           layout,
-          model,
+          model: sent,
           changed: await valueOf(changed),
           serverVersion: await probe,
           state: held,
           serverAnswers: answers && (await valueOf(answers)),
-          targets: await knownTargets(model, references, kestra && { api: kestra, state: held }),
+          targets: await knownTargets(sent, references, kestra && { api: kestra, state: held }),
           markers,
           desired: desired && (await valueOf(desired)),
           commitTime: await committed,

@@ -43,7 +43,12 @@ export interface KestraApi {
 }
 
 /** Everything a run asks of the server: the core's reads and writes, smoke runs, earlier versions. */
-export type KestraServer = KestraApi & ExecutionsApi & HistoryApi & ListingsApi
+export type KestraServer = KestraApi & ExecutionsApi & HistoryApi & ListingsApi & NamespacesApi
+/** The namespaces a server lists, for removing a preview (docs/environments.md#previews). */
+export interface NamespacesApi {
+  /** Every listed namespace whose id starts with `prefix`, sorted. */
+  namespacesStartingWith(prefix: string): Promise<string[]>
+}
 
 /** Names and executions that a review checks (docs/caught-at-review.md); never a secret's or key's value. */
 export interface ListingsApi {

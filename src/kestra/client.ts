@@ -1,11 +1,12 @@
 import type { Dispatcher } from 'undici'
 import type { Auth, Settings } from '../model/settings.js'
-import type { ExecutionsApi, HistoryApi, KestraApi, ListingsApi } from './api.js'
+import type { ExecutionsApi, HistoryApi, KestraApi, ListingsApi, NamespacesApi } from './api.js'
 import { createDispatcher } from './dispatcher.js'
 import { ExecutionsEndpoint } from './executions.js'
 import { FilesEndpoint } from './files.js'
 import { FlowsEndpoint } from './flows.js'
 import { KvEndpoint } from './kv.js'
+import { NamespacesEndpoint } from './namespaces.js'
 import { ListingsEndpoint } from './listings.js'
 import { retryPolicy, type RetryInfo, type RetryOptions } from './retry.js'
 import { ScopedHttp } from './scoped-http.js'
@@ -27,7 +28,8 @@ export interface KestraClientOptions {
   dispatcher?: Dispatcher
 }
 
-export interface KestraClient extends KestraApi, ExecutionsApi, HistoryApi, ListingsApi {
+export interface KestraClient
+  extends KestraApi, ExecutionsApi, HistoryApi, ListingsApi, NamespacesApi {
   /** Requests sent so far (retries included) per `METHOD /route`, for benchmarks. */
   requestCount(): Record<string, number>
   close(): Promise<void>
@@ -51,6 +53,7 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
   const kv = new KvEndpoint(http)
   const validation = new ValidateEndpoint(http)
   const executions = new ExecutionsEndpoint(http)
+  const namespaces = new NamespacesEndpoint(http)
   const listings = new ListingsEndpoint(http)
   return {
     info: () => http.info(),
@@ -75,6 +78,7 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
     flowRevisionSource: (namespace, id, revision) => flows.revisionSource(namespace, id, revision),
     fileRevisions: (namespace, path) => files.revisions(namespace, path),
     fileRevision: (namespace, path, revision) => files.get(namespace, path, revision),
+    namespacesStartingWith: (prefix) => namespaces.startingWith(prefix),
     secretNames: () => listings.secretNames(),
     namespaceSecretNames: (namespace) => listings.namespaceSecretNames(namespace),
     inheritedSecretNames: (namespace) => listings.inheritedSecretNames(namespace),

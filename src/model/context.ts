@@ -28,6 +28,8 @@ export interface PullRequestInfo {
   changedFiles?: number
   /** Head repository differs from the base repository. */
   fork: boolean
+  /** The event's `action` (`opened`, `synchronize`, `closed`…). */
+  action?: string
 }
 
 export interface PushInfo {

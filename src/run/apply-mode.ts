@@ -27,6 +27,7 @@ import { setCountOutputs } from '../report/outputs.js'
 import { writeLog } from '../report/write-log.js'
 import { checkReviewedPlan } from '../apply/reviewed-plan.js'
 import { guardUnfinished } from '../apply/unfinished-guard.js'
+import { beginEnvironment, type EnvironmentRun } from './environment-deploy.js'
 import { unfinishedGuard } from './unfinished-guard.js'
 
 export interface ApplyModeArgs {
@@ -50,6 +51,8 @@ export interface Applied {
   failure?: string
   result?: DeployResult
   rolledBack?: boolean
+  /** The deploy's report as the summary shows it (results, smoke runs, rollback). */
+  receipt?: string
 }
 
 /** Applies the plan (docs/guarantees.md) and reports per-resource results. */
@@ -58,7 +61,15 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
   const { reporter } = ports
   let result: DeployResult
   const refs = flowDependencies(args.references)
+  let environment: EnvironmentRun | undefined
   try {
+    environment = await beginEnvironment({
+      settings,
+      context,
+      ports,
+      kestra: args.kestra,
+      namespaces: args.model.managedNamespaces
+    })
     const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), reporter)
     if (stopped.size > 0) {
       const finished = await finishRollbacks(stopped, {
@@ -71,6 +82,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
         counts: plan.counts
       })
       if (finished) {
+        await environment?.fail('a stopped rollback was finished instead; run the deploy again')
         await reportOnPullRequest(args, finished.headline, finished.markdown)
         return { failure: finished.failure }
       }
@@ -106,6 +118,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
       beforeWrites: () => guardUnfinished(unfinishedGuard(args))
     })
   } catch (error) {
+    await environment?.fail(errorMessage(error))
     if (error instanceof DeployError) {
       reporter.setOutput('deployed', false)
       const headline = deployTitle('failed', 'nothing written', settings.commentKey)
@@ -131,6 +144,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
       runId: context.runId
     }
   })
+  const environments = (await environment?.finish(result, after.failure !== undefined)) ?? ''
   const receipt = [
     renderReceipt(ports.edge.shown(result), {
       commit: context.sha,
@@ -159,7 +173,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
     settings.commentKey
   )
   await reporter.writeSummary(
-    `${withHeadline(args.summary, headline)}\n\n### Deployed\n\n${receipt}\n`
+    `${withHeadline(args.summary, headline)}\n\n### Deployed\n\n${receipt}\n${environments ? `\n${environments}\n` : ''}`
   )
   await reportOnPullRequest(args, headline, receipt)
 
@@ -168,14 +182,14 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
     reporter.warning(
       result.refusal ?? 'Nothing was deployed: this commit is older than the one already deployed.'
     )
-    return rolled
+    return { ...rolled, receipt }
   }
   if (result.status === 'failed') {
     const undone = after.rollback ? `\n${rollbackAccount(after.rollback)}` : ''
-    return { ...rolled, failure: failureSummary(result) + undone }
+    return { ...rolled, failure: failureSummary(result) + undone, receipt }
   }
   if (!after.rollback) reporter.info(`Deployed: ${result.applied} resource(s) written.`)
-  return { ...rolled, failure: after.failure }
+  return { ...rolled, failure: after.failure, receipt }
 }
 
 /** Reads a planned file's bytes from the repository (files indexed once: a deploy writes thousands). */

@@ -31,6 +31,7 @@ import {
 } from '../decide/validate/verdict.js'
 import { phase } from '../report/phase.js'
 import type { RunPorts } from './ports.js'
+import { Sending } from '../decide/environments/sent-model.js'
 
 /** The phases whose summary line is also in the report (its repository note and verdict). */
 export const LOADING = 'Loading the repository'
@@ -72,6 +73,8 @@ export async function check(
   // One layout for the run: the base commit is read as the work tree is.
   const layout = await chooseWorkTreeLayout(settings, context.workspace)
   reporter.info(`Layout: ${layout.layout} (${layout.reason})`)
+  // What is sent differs from what is validated (docs/environments.md): mapped names, rewritten flows.
+  const sending = new Sending(settings)
   const validation = { layout: layout.layout }
   // Each flow is checked (and its references read) once, as soon as it is parsed.
   const checks = new Map<FlowFile, FlowCheck>()
@@ -82,6 +85,7 @@ export async function check(
     layout,
     kestra,
     github: ports.github,
+    sending,
     onFlow: (flow) => {
       const checked = checkFlow(flow, validation)
       checks.set(flow, checked)
@@ -99,12 +103,16 @@ export async function check(
     describeRepository
   )
   const notes = [describeRepository(model)]
-  const flowReferences = model.flows.flatMap((flow) => {
-    if (!checks.has(flow)) checks.set(flow, checkFlow(flow, validation))
-    return checks.get(flow)!.references
-  })
+  const sent = sending.model(model)
+  const flowReferences = sending.references(
+    model.flows.flatMap((flow) => {
+      if (!checks.has(flow)) checks.set(flow, checkFlow(flow, validation))
+      return checks.get(flow)!.references
+    }),
+    model.managedNamespaces
+  )
   const names = model.flows.flatMap((flow) => checks.get(flow)!.names ?? [])
-  const remaining = gathering.after(model, flowReferences, names)
+  const remaining = gathering.after(model, sent.model, flowReferences, names)
   await new Promise((resolve) => setImmediate(resolve)) // lets the first requests leave
 
   // Rules Kestra added in a release follow the version detected (none: current Kestra's, per rule). A
@@ -156,7 +164,7 @@ export async function check(
         reporter.info(`The server's validation: ${server.length} finding(s).`)
       }
       reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`)
-      let all = [...localFindings, ...server, ...references]
+      let all = [...localFindings, ...server, ...references, ...sent.findings]
       if (PR_EVENTS.includes(context.eventName)) all = demoteUnchangedErrors(all, changed)
       all = sortFindings(all)
       reporter.annotate(all)
@@ -166,7 +174,7 @@ export async function check(
   )
   return {
     snapshot,
-    model,
+    model: sent.model,
     references: flowReferences,
     findings,
     changed,

@@ -23,6 +23,8 @@ export interface RunOutcome {
   failure?: string
   /** Findings and the plan (when one was computed), for reports made outside the runner (the CLI). */
   report: ReportInput
+  /** After a deploy: its report as the job summary shows it. */
+  receipt?: string
 }
 
 /** validate → plan → apply, as far as the mode goes (docs/modes.md). */
@@ -134,7 +136,8 @@ export async function execute(
     return {
       mode,
       failure: applied.failure ?? validationFailure,
-      report: { ...report, findings, plan }
+      report: { ...report, findings, plan },
+      receipt: applied.receipt
     }
   } catch (error) {
     if (mode !== 'deploy' || applying || error instanceof DeployError) throw error

@@ -1,3 +1,4 @@
+import type { DeploymentsPort } from '../model/deployments-port.js'
 import type { DriftGitHub } from '../model/drift-port.js'
 import type { GitHubPort } from '../model/github.js'
 import type { KestraServer } from '../kestra/api.js'
@@ -11,6 +12,8 @@ export interface RunPorts {
   kestra?: KestraServer
   /** Present when a GitHub token is available. */
   github?: GitHubPort
+  /** GitHub deployments (docs/environments.md), present when a GitHub token is available. */
+  deployments?: DeploymentsPort
   /** The drift issue, branch and pull request (docs/drift.md); present when a GitHub token is available. */
   drift?: DriftGitHub
   /**

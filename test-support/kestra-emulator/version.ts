@@ -33,6 +33,11 @@ export interface Features {
   /** 0.15+: FlowValidator's duplicate input ids; 0.19+: its `dependsOn` graph. */
   inputDuplicates: boolean
   inputGraph: boolean
+  /**
+   * 0.20+: FlowValidator refuses `system.` flow labels except `system.readOnly` (v0.19.0 has neither the
+   * rule nor `Label.READ_ONLY`; v0.20.0 has both).
+   */
+  systemLabels: boolean
   /** 0.18+: KV store. */
   kv: boolean
   /** 1.2+: namespace file revisions. */
@@ -137,6 +142,7 @@ export function featuresOf(
     taskDefaultsDeprecated: atLeast(v, '0.17'),
     inputDuplicates: atLeast(v, '0.15'),
     inputGraph: atLeast(v, '0.19'),
+    systemLabels: atLeast(v, '0.20'),
     kv: atLeast(v, '0.18'),
     fileRevisions: atLeast(v, '1.2'),
     kvRawStringFallback: atLeast(v, '1.2'),

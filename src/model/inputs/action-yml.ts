@@ -130,6 +130,36 @@ export const ACTION_INPUTS = {
     description:
       'When a smoke execution fails, or a write of this deploy failed, put every resource this deploy changed back as it was before the deploy, and the deployed-commit marker too.',
     default: 'false'
+  },
+  environment: {
+    description:
+      "Name of the environment this step deploys to (e.g. staging, production). A deploy then records a GitHub deployment of the commit there: in_progress, then success or failure after the writes and smoke runs; the job summary shows every environment's current commit. Needs 'deployments: write'.",
+    default: ''
+  },
+  'require-verified-in': {
+    description:
+      'An environment name: deploy only a commit that has a successful GitHub deployment there, else refuse before any write, naming the commit that is verified there.',
+    default: ''
+  },
+  'namespace-prefix': {
+    description:
+      "Deploy every managed namespace N as '<prefix>.N': the flows' namespace, calls and Flow triggers into the repository's namespaces, namespace files and the commit marker. The repository is never changed.",
+    default: ''
+  },
+  'disable-triggers': {
+    description:
+      'Deploy every flow with each trigger set disabled: true (for previews and staging).',
+    default: 'false'
+  },
+  preview: {
+    description:
+      "On a pull request from this repository: also deploy the head into 'pr-<number>.<namespace>' with triggers off, run smoke-flows there and show it in the comment; on the pull request's closed event, delete everything in those namespaces.",
+    default: 'false'
+  },
+  'read-only': {
+    description:
+      'Deploy every flow with the label system.readOnly: "true", added to the text sent, never to the repository, so that the Kestra UI refuses edits; turning the input off removes it (an update).',
+    default: 'false'
   }
 } as const
 export const ACTION_OUTPUTS = {

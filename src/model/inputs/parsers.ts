@@ -78,6 +78,19 @@ export const INPUT_PARSERS = {
     }
     return [...new Set(list)].sort()
   }),
+  /** The first part of every deployed namespace (docs/environments.md#namespace-mapping). */
+  'namespace-prefix': text('NS', (raw, input) => {
+    const value = raw.trim()
+    if (
+      value === '' ||
+      (NAMESPACE_PATTERN.test(value) && !value.endsWith('.') && value.length <= 100)
+    )
+      return value
+    throw new ConfigError(
+      input,
+      `'${raw}' cannot start a namespace; ${NAMESPACE_HINT}, e.g. 'qa' or 'pr-7' (no trailing '.')`
+    )
+  }),
   scope: choice('all', 'changed'),
   'max-deletions': wholeNumber(0, 1_000_000),
   'fail-on': choice('error', 'warning'),
