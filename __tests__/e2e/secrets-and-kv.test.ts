@@ -82,6 +82,40 @@ describe('secrets and KV keys, end to end', () => {
     expect(listings.length).toBeLessThanOrEqual(4)
   })
 
+  it('with namespace-prefix, looks each flow up in the namespace it is sent to, not the one it is written in', async () => {
+    // Sent to staging.company.team, notify finds `region` there; `dbt_target` exists only in the
+    // unprefixed company.team, which is not a parent of staging.company.team.
+    stage = await reviewStage(
+      {},
+      { [`${NS}/flows/notify.yml`]: NOTIFY },
+      {
+        secrets: SERVER.secrets,
+        kv: [
+          { namespace: `staging.${NS}`, key: 'region', value: 'eu' },
+          { namespace: NS, key: 'dbt_target', value: 'prod' }
+        ]
+      }
+    )
+    const { result, comment } = await planPullRequest(stage, { 'namespace-prefix': 'staging' })
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+    expect(warnings(result.annotations)).toEqual([
+      expect.objectContaining({
+        line: 6,
+        message: expect.stringContaining(
+          `secret SLACK_WEBHOOK is not defined for namespace staging.${NS}`
+        )
+      }),
+      expect.objectContaining({
+        line: 9,
+        message: expect.stringContaining(
+          `KV key dbt_target is not defined for namespace staging.${NS}`
+        )
+      })
+    ])
+    const summaryLine = comment.split('\n').find((line) => line.includes(`staging.${NS}.notify`))
+    expect(summaryLine).toContain('🔑')
+  })
+
   it('fails the step on those warnings with fail-on: warning', async () => {
     stage = await reviewStage({}, { [`${NS}/flows/notify.yml`]: NOTIFY }, SERVER)
     const { result } = await planPullRequest(stage, { 'fail-on': 'warning' })

@@ -111,7 +111,7 @@ export async function check(
     }),
     model.managedNamespaces
   )
-  const names = model.flows.flatMap((flow) => checks.get(flow)!.names ?? [])
+  const names = sending.names(model.flows.flatMap((flow) => checks.get(flow)!.names ?? []))
   const remaining = gathering.after(model, sent.model, flowReferences, names)
   await new Promise((resolve) => setImmediate(resolve)) // lets the first requests leave
 

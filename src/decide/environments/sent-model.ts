@@ -5,6 +5,7 @@ import type { LocalFiles } from '../../model/sending.js'
 import type { RepoModel } from '../../model/repository.js'
 import type { Finding } from '../../model/finding.js'
 import type { FlowReference } from '../../model/references.js'
+import type { NameReference } from '../../model/names.js'
 import { sentFlow, type SendOptions } from './flow-rewrite.js'
 
 /** What the environment inputs ask of the sent text (docs/environments.md). */
@@ -90,10 +91,24 @@ export class Sending {
     if (!this.settings.namespacePrefix) return refs
     const held = new Set(managed)
     const map = (namespace: string) => (held.has(namespace) ? this.namespace(namespace) : namespace)
-    return refs.map((ref) => {
-      const [namespace, id] = ref.fromFlow.slice('flow:'.length).split('/') as [string, string]
-      return { ...ref, namespace: map(ref.namespace), fromFlow: flowKey(map(namespace), id) }
-    })
+    return refs.map((ref) => ({
+      ...ref,
+      namespace: map(ref.namespace),
+      fromFlow: sentFlowKey(ref.fromFlow, map)
+    }))
+  }
+
+  /**
+   * The `secret()` and `kv()` names as the sent flows ask for them: each flow looks in the namespace it is
+   * sent to. A literal `namespace` argument is Pebble text, sent as written (docs/environments.md).
+   */
+  names(refs: NameReference[]): NameReference[] {
+    if (!this.settings.namespacePrefix) return refs
+    return refs.map((ref) => ({
+      ...ref,
+      flowNamespace: this.namespace(ref.flowNamespace),
+      fromFlow: sentFlowKey(ref.fromFlow, (namespace) => this.namespace(namespace))
+    }))
   }
 
   /**
@@ -158,4 +173,10 @@ export class Sending {
 
 function same(a: string, b: string): boolean {
   return comparableFlowSource(a) === comparableFlowSource(b)
+}
+
+/** A flow's key with its namespace sent as `map` says. */
+function sentFlowKey(key: string, map: (namespace: string) => string): string {
+  const [namespace, id] = key.slice('flow:'.length).split('/') as [string, string]
+  return flowKey(map(namespace), id)
 }
