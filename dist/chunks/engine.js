@@ -7904,10 +7904,24 @@ class Sending {
             return refs;
         const held = new Set(managed);
         const map = (namespace) => (held.has(namespace) ? this.namespace(namespace) : namespace);
-        return refs.map((ref) => {
-            const [namespace, id] = ref.fromFlow.slice('flow:'.length).split('/');
-            return { ...ref, namespace: map(ref.namespace), fromFlow: flowKey(map(namespace), id) };
-        });
+        return refs.map((ref) => ({
+            ...ref,
+            namespace: map(ref.namespace),
+            fromFlow: sentFlowKey(ref.fromFlow, map)
+        }));
+    }
+    /**
+     * The `secret()` and `kv()` names as the sent flows ask for them: each flow looks in the namespace it is
+     * sent to. A literal `namespace` argument is Pebble text, sent as written (docs/environments.md).
+     */
+    names(refs) {
+        if (!this.settings.namespacePrefix)
+            return refs;
+        return refs.map((ref) => ({
+            ...ref,
+            flowNamespace: this.namespace(ref.flowNamespace),
+            fromFlow: sentFlowKey(ref.fromFlow, (namespace) => this.namespace(namespace))
+        }));
     }
     /**
      * The base commit as it would have been sent, for drift. What the action itself adds (the read-only
@@ -7962,6 +7976,11 @@ class Sending {
 function same(a, b) {
     return comparableFlowSource(a) === comparableFlowSource(b);
 }
+/** A flow's key with its namespace sent as `map` says. */
+function sentFlowKey(key, map) {
+    const [namespace, id] = key.slice('flow:'.length).split('/');
+    return flowKey(map(namespace), id);
+}
 
 /** The phases whose summary line is also in the report (its repository note and verdict). */
 const LOADING = 'Loading the repository';
@@ -8007,7 +8026,7 @@ async function check(settings, context, ports, mode, kestra) {
             checks.set(flow, checkFlow(flow, validation));
         return checks.get(flow).references;
     }), model.managedNamespaces);
-    const names = model.flows.flatMap((flow) => checks.get(flow).names ?? []);
+    const names = sending.names(model.flows.flatMap((flow) => checks.get(flow).names ?? []));
     const remaining = gathering.after(model, sent.model, flowReferences, names);
     await new Promise((resolve) => setImmediate(resolve)); // lets the first requests leave
     // Rules Kestra added in a release follow the version detected (none: current Kestra's, per rule). A
