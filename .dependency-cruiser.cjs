@@ -20,6 +20,16 @@ const LAYERS = [
     may: ['model', 'decide', 'decide/validate', 'decide/plan']
   },
   {
+    name: 'decide/drift',
+    path: '^src/decide/drift/',
+    may: ['model', 'decide', 'decide/plan', 'decide/render']
+  },
+  {
+    name: 'decide/environments',
+    path: '^src/decide/environments/',
+    may: ['model', 'decide', 'decide/validate']
+  },
+  {
     name: 'decide',
     path: '^src/decide/[^/]+$',
     may: ['model']
@@ -61,6 +71,8 @@ const LAYERS = [
       'decide/validate',
       'decide/plan',
       'decide/render',
+      'decide/drift',
+      'decide/environments',
       'apply',
       'kinds/index.ts',
       'kinds/kind.ts'

@@ -8,9 +8,12 @@ import { credentialsFrom, maskedValues, type Credentials } from './report/redact
 import { actionReporter } from './report/action-reporter.js'
 import { OutputEdge } from './report/output-edge.js'
 import { publicNames } from './report/public-names.js'
+import { redactingDriftGitHub } from './report/redacting-drift.js'
 import { redactingGitHub, redactingReporter } from './report/redacting.js'
 import { runnerLog } from './report/runner-log.js'
-import { execute } from './run/execute.js'
+import { createDriftGitHub } from './run/drift-github.js'
+import { deploymentsPort } from './run/deployments.js'
+import { executeWithEnvironments } from './run/preview.js'
 import { parseSettings } from './config/settings.js'
 import { type InputName } from './model/inputs/declared.js'
 import { ruleCounts } from './decide/validate/verdict.js'
@@ -32,20 +35,22 @@ export async function run(): Promise<void> {
     edge = new OutputEdge(credentials, publicNames(settings, context))
     kestra = clientForSettings(settings, (message) => log.info(edge.text(message)))
     const reporter = redactingReporter(actionReporter(log), edge)
-    const github =
+    const octokit =
       settings.githubToken && context.owner
-        ? createGitHub(
-            await createOctokit(settings.githubToken, {
-              baseUrl: context.apiUrl,
-              log: (message) => reporter.info(message)
-            }),
-            { owner: context.owner, repo: context.repo }
-          )
+        ? await createOctokit(settings.githubToken, {
+            baseUrl: context.apiUrl,
+            log: (message) => reporter.info(message)
+          })
         : undefined
-    const outcome = await execute(settings, context, {
+    const repository = { owner: context.owner, repo: context.repo }
+    const github = octokit && createGitHub(octokit, repository)
+    const drift = octokit && createDriftGitHub(octokit, repository)
+    const outcome = await executeWithEnvironments(settings, context, {
       reporter,
       kestra,
       github: github && redactingGitHub(github, edge),
+      drift: drift && redactingDriftGitHub(drift, edge),
+      deployments: octokit && deploymentsPort({ octokit, ...repository }),
       edge,
       now: () => new Date()
     })

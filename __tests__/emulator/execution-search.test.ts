@@ -215,6 +215,84 @@ describe('GET …/executions/search (docs/kestra.md#search-executions)', () => {
   })
 })
 
+describe('runs already under way (seeded) and the states each version knows', () => {
+  const NOT_TERMINATED =
+    'CREATED,SUBMITTED,RUNNING,PAUSED,RESTARTED,KILLING,QUEUED,RETRYING,BREAKPOINT'
+  const DAY = 24 * 3600 * 1000
+
+  it('a run paused a month ago is found only with an older start-date bound; it ends or is killed on its clock', async () => {
+    const base = await start()
+    emulator.seed({
+      executions: [
+        { namespace: NS, flowId: 'plain', state: 'PAUSED', startedAt: Date.now() - 30 * DAY },
+        { namespace: NS, flowId: 'plain', state: 'QUEUED', endsAfterMs: 150, endState: 'FAILED' },
+        { namespace: NS, flowId: 'labelled', state: 'RUNNING' }
+      ]
+    })
+    const [paused, queued, running] = emulator.executions()
+    const busy = `${f('namespace', 'EQUALS', NS)}&${f('state', 'IN', NOT_TERMINATED)}`
+    const since2000 = f('startDate', 'GREATER_THAN_OR_EQUAL_TO', '2000-01-01T00:00:00Z')
+    expect((await search(base, busy)).ids.sort()).toEqual([queued!.id, running!.id].sort())
+    expect((await search(base, `${busy}&${since2000}`)).total).toBe(3)
+    const read = await fetch(`${base}/${paused!.id}`).then((r) =>
+      json<{ state: Record<string, string> }>(r)
+    )
+    expect(read.state.current).toBe('PAUSED')
+    expect(read.state.endDate).toBeDefined() // State.getEndDate(): a paused run has one
+    expect(read.state.startDate).toBe(new Date(paused!.createdAt).toISOString())
+
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const ended = await fetch(`${base}/${queued!.id}`).then((r) =>
+      json<{ state: Record<string, string> }>(r)
+    )
+    expect(ended.state.current).toBe('FAILED')
+    const kill = await fetch(`${base}/${running!.id}/kill`, { method: 'DELETE' })
+    expect(kill.status).toBe(202)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect((await search(base, `${busy}&${since2000}`)).ids).toEqual([paused!.id])
+  })
+
+  it('0.20: flat parameters only; a state its enum lacks fails the binding (400); no date window', async () => {
+    const base = await start('0.20.7')
+    emulator.seed({
+      executions: [
+        { namespace: NS, flowId: 'plain', state: 'PAUSED', startedAt: Date.now() - 30 * DAY }
+      ]
+    })
+    expect((await search(base, 'state=BREAKPOINT')).status).toBe(400)
+    expect((await search(base, 'state=SUBMITTED')).status).toBe(400)
+    expect((await search(base, 'state=PAUSED&state=SKIPPED')).total).toBe(1)
+    expect((await search(base, 'namespace=team&state=RUNNING&state=PAUSED')).total).toBe(1)
+  })
+
+  it('each release knows its own states: RETRYING from 0.17, SKIPPED from 0.20, BREAKPOINT from 1.1.4', async () => {
+    for (const [version, known, unknown] of [
+      ['0.16.0', 'PAUSED', 'RETRYING'],
+      ['0.19.0', 'RETRYING', 'SKIPPED'],
+      ['0.20.7', 'SKIPPED', 'BREAKPOINT']
+    ] as const) {
+      const base = await start(version)
+      expect((await search(base, `state=${known}`)).status).toBe(200)
+      expect((await search(base, `state=${unknown}`)).status).toBe(400)
+      await emulator.close()
+    }
+    const base = await start('1.1.0')
+    expect((await search(base, f('state', 'IN', 'RUNNING,BREAKPOINT'))).status).toBe(422)
+    expect((await search(base, f('state', 'IN', 'RETRYING,SKIPPED'))).status).toBe(200)
+    await emulator.close()
+    const current = await start('1.1.4')
+    expect((await search(current, f('state', 'IN', NOT_TERMINATED))).status).toBe(200)
+  })
+
+  it('search and read answer on 0.13, before the start route (0.15)', async () => {
+    const base = await start('0.13.0')
+    emulator.seed({ executions: [{ namespace: NS, flowId: 'plain' }] })
+    const found = await search(base, 'namespace=team&state=RUNNING')
+    expect([found.status, found.total]).toEqual([200, 1])
+    expect((await run(base, `${NS}/plain`)).status).toBe(404)
+  })
+})
+
 describe('the client’s findExecutions', () => {
   for (const version of ['1.3.2', '1.0.8', '0.20.7']) {
     it(`finds the executions of one flow carrying every label, oldest first (Kestra ${version})`, async () => {

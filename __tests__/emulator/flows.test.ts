@@ -118,6 +118,27 @@ describe('create, update, delete', () => {
     expect(emulator.snapshot().flows).toEqual([])
   })
 
+  it('accepts system.readOnly (map or list) and refuses other system. labels from 0.20 (FlowValidator)', async () => {
+    const readOnly = flowSource('team', 'a', 'labels:\n  system.readOnly: "true"\n  env: prod\n')
+    expect((await postYaml(`${P}/flows`, readOnly)).status).toBe(200)
+    const listed = flowSource('team', 'b', 'labels:\n  - key: system.readOnly\n    value: "true"\n')
+    expect((await postYaml(`${P}/flows`, listed)).status).toBe(200)
+    const other = flowSource(
+      'team',
+      'c',
+      'labels:\n  - key: system.readonly\n    value: "true"\n  - key: system.id\n    value: x\n'
+    )
+    const refused = await postYaml(`${P}/flows`, other)
+    expect(refused.status).toBe(422)
+    expect((await json<{ message: string }>(refused)).message).toBe(
+      'Invalid entity: : Invalid Flow: System labels can only be set by Kestra itself, offending label: system.readonly=true, System labels can only be set by Kestra itself, offending label: system.id=x'
+    )
+    await emulator.close()
+    emulator = await startEmulator({ version: '0.19.9' })
+    const before = await postYaml(`${emulator.url}/api/v1/flows`, other)
+    expect(before.status).toBe(200)
+  })
+
   it('rejects unknown types and unknown top-level fields with Kestra messages', async () => {
     const unknownType = await postYaml(
       `${P}/flows`,

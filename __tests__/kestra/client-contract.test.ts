@@ -212,7 +212,8 @@ describe('Kestra client against the emulator: failures and retries', () => {
       namespace: ns,
       id: 'retried',
       revision: 1,
-      source
+      source,
+      updated: expect.any(String)
     })
     expect(retries).toHaveLength(1)
 
@@ -314,8 +315,20 @@ describe('Kestra client against the emulator: older servers and 2.0 formats', ()
     })
     const client = emulatorTarget(() => emulator, true).client()
     expect(await client.listFlows(ns)).toEqual([
-      { namespace: ns, id: 'a', revision: 3, source: flowSource(ns, 'a') },
-      { namespace: ns, id: 'b', revision: 1, source: flowSource(ns, 'b') }
+      {
+        namespace: ns,
+        id: 'a',
+        revision: 3,
+        source: flowSource(ns, 'a'),
+        updated: expect.any(String)
+      },
+      {
+        namespace: ns,
+        id: 'b',
+        revision: 1,
+        source: flowSource(ns, 'b'),
+        updated: expect.any(String)
+      }
     ])
     const files = await client.listFiles(ns)
     expect(files.map((f) => [f.path, [...f.bytes]])).toEqual([

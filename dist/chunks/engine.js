@@ -1,12 +1,13 @@
-import { readFileSync, constants, lstatSync, createReadStream, mkdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { constants, lstatSync, readFileSync, createReadStream, mkdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { resolve, relative, sep, join, isAbsolute, posix } from 'node:path';
+import { resolve, relative, sep, join as join$1, isAbsolute, posix } from 'node:path';
 import { execFile, spawn } from 'node:child_process';
 import { promisify, TextDecoder as TextDecoder$1 } from 'node:util';
-import { u as undiciExports, a as unzipSync, z as zipSync, d as distExports, p as picomatch, s as structuredPatch, f as formatPatch, F as FILE_HEADERS_ONLY, j, c as characterEntities, r as retry, t as throttling, b as summary, e as setOutput, g as setSecret, h as getInput } from './vendor.js';
+import { u as undiciExports, a as unzipSync, z as zipSync, d as distExports, p as picomatch, s as structuredPatch, f as formatPatch, F as FILE_HEADERS_ONLY, j, b as parsePatch, r as reversePatch, c as characterEntities, e as retry, t as throttling, g as summary, h as setOutput, i as setSecret, k as getInput } from './vendor.js';
 import { randomBytes, createHash } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
+import { join as join$2 } from 'path';
 import { isUtf8 } from 'node:buffer';
 import { readFile, stat, readdir, lstat, realpath } from 'node:fs/promises';
 
@@ -197,7 +198,7 @@ function quote(value) {
     return value.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
-const seg$3 = encodeURIComponent;
+const seg$4 = encodeURIComponent;
 /** Results asked for by a label search: a run's labels match a handful of executions at most. */
 const SEARCH_PAGE = 25;
 /**
@@ -218,7 +219,7 @@ class ExecutionsEndpoint {
         const { contentType, body } = multipartFields(inputs);
         const response = await this.http.send({
             method: 'POST',
-            path: `/executions/${seg$3(namespace)}/${seg$3(id)}`,
+            path: `/executions/${seg$4(namespace)}/${seg$4(id)}`,
             route: '/executions/{namespace}/{id}',
             query: { labels: options.labels.map(([key, value]) => `${key}:${value}`) },
             headers: { 'content-type': contentType },
@@ -231,7 +232,7 @@ class ExecutionsEndpoint {
     async get(executionId, deadline) {
         const response = await this.http.send({
             method: 'GET',
-            path: `/executions/${seg$3(executionId)}`,
+            path: `/executions/${seg$4(executionId)}`,
             route: '/executions/{executionId}',
             allow: [404],
             deadline
@@ -328,7 +329,7 @@ function labelsOf(raw) {
 function executionUrl(server, tenant, execution) {
     const path = [tenant, 'executions', execution.namespace, execution.flowId, execution.id]
         .filter((part) => part !== undefined)
-        .map(seg$3)
+        .map(seg$4)
         .join('/');
     return `${server.replace(/\/+$/, '')}/ui/${path}`;
 }
@@ -462,7 +463,7 @@ function fflateUnzip(zip) {
     return new Map(Object.entries(unzipSync(zip)));
 }
 
-const seg$2 = encodeURIComponent;
+const seg$3 = encodeURIComponent;
 /** Kestra 0.x exports held the namespace's flows under this folder; they are not namespace files. */
 const FLOWS_FOLDER = '_flows';
 class FilesEndpoint {
@@ -482,7 +483,7 @@ class FilesEndpoint {
     async get(namespace, path, revision) {
         const response = await this.http.send({
             method: 'GET',
-            path: `/namespaces/${seg$2(namespace)}/files`,
+            path: `/namespaces/${seg$3(namespace)}/files`,
             query: revision === undefined ? { path } : { path, revision: String(revision) },
             route: '/namespaces/{namespace}/files',
             allow: [404]
@@ -496,7 +497,7 @@ class FilesEndpoint {
     async revisions(namespace, path) {
         const response = await this.http.send({
             method: 'GET',
-            path: `/namespaces/${seg$2(namespace)}/files/revisions`,
+            path: `/namespaces/${seg$3(namespace)}/files/revisions`,
             query: { path },
             route: '/namespaces/{namespace}/files/revisions',
             allow: [404, 405]
@@ -528,7 +529,7 @@ class FilesEndpoint {
         const { contentType, body } = multipartFile('fileContent', filename, bytes);
         return this.http.send({
             method: 'POST',
-            path: `/namespaces/${seg$2(namespace)}/files`,
+            path: `/namespaces/${seg$3(namespace)}/files`,
             query: { path },
             route: '/namespaces/{namespace}/files',
             headers: { 'content-type': contentType },
@@ -539,7 +540,7 @@ class FilesEndpoint {
     async delete(namespace, path) {
         await this.http.send({
             method: 'DELETE',
-            path: `/namespaces/${seg$2(namespace)}/files`,
+            path: `/namespaces/${seg$3(namespace)}/files`,
             query: { path },
             route: '/namespaces/{namespace}/files'
         });
@@ -547,7 +548,7 @@ class FilesEndpoint {
     async exported(namespace) {
         const response = await this.http.send({
             method: 'GET',
-            path: `/namespaces/${seg$2(namespace)}/files/export`,
+            path: `/namespaces/${seg$3(namespace)}/files/export`,
             route: '/namespaces/{namespace}/files/export',
             allow: [404, 405]
         });
@@ -562,7 +563,7 @@ class FilesEndpoint {
     async walk(namespace, dir) {
         const response = await this.http.send({
             method: 'GET',
-            path: `/namespaces/${seg$2(namespace)}/files/directory`,
+            path: `/namespaces/${seg$3(namespace)}/files/directory`,
             query: { path: dir },
             route: '/namespaces/{namespace}/files/directory',
             allow: [404]
@@ -987,7 +988,7 @@ async function readBody(body, contentLength) {
 }
 
 const YAML = { 'content-type': 'application/x-yaml' };
-const seg$1 = encodeURIComponent;
+const seg$2 = encodeURIComponent;
 class FlowsEndpoint {
     http;
     /** Set once `POST /flows/export/by-ids` answered 405 (a proxy or server without that route). */
@@ -998,10 +999,10 @@ class FlowsEndpoint {
     /** Listing (ids, revisions) then one export of every source: 2 requests whatever the count. */
     async list(namespace) {
         const { listed, sources } = await this.listedWithSources(namespace);
-        const flows = await Promise.all(listed.map(async ({ id, revision }) => {
+        const flows = await Promise.all(listed.map(async ({ id, revision, updated }) => {
             const source = sources.get(id);
             if (source !== undefined)
-                return { namespace, id, revision, source };
+                return { namespace, id, revision, source, ...(updated && { updated }) };
             return this.get(namespace, id);
         }));
         return flows
@@ -1015,7 +1016,7 @@ class FlowsEndpoint {
     async get(namespace, id) {
         const response = await this.http.send({
             method: 'GET',
-            path: `/flows/${seg$1(namespace)}/${seg$1(id)}`,
+            path: `/flows/${seg$2(namespace)}/${seg$2(id)}`,
             query: { source: 'true' },
             route: '/flows/{namespace}/{id}',
             allow: [404]
@@ -1031,7 +1032,7 @@ class FlowsEndpoint {
     async revisionSource(namespace, id, revision) {
         const response = await this.http.send({
             method: 'GET',
-            path: `/flows/${seg$1(namespace)}/${seg$1(id)}`,
+            path: `/flows/${seg$2(namespace)}/${seg$2(id)}`,
             query: { revision: String(revision), source: 'true' },
             route: '/flows/{namespace}/{id}',
             allow: [404]
@@ -1068,7 +1069,7 @@ class FlowsEndpoint {
     async update(namespace, id, source) {
         const response = await this.http.send({
             method: 'PUT',
-            path: `/flows/${seg$1(namespace)}/${seg$1(id)}`,
+            path: `/flows/${seg$2(namespace)}/${seg$2(id)}`,
             route: '/flows/{namespace}/{id}',
             headers: YAML,
             body: source
@@ -1082,7 +1083,7 @@ class FlowsEndpoint {
     async delete(namespace, id) {
         const response = await this.http.send({
             method: 'DELETE',
-            path: `/flows/${seg$1(namespace)}/${seg$1(id)}`,
+            path: `/flows/${seg$2(namespace)}/${seg$2(id)}`,
             route: '/flows/{namespace}/{id}',
             allow: [404]
         });
@@ -1092,7 +1093,7 @@ class FlowsEndpoint {
     async listed(namespace) {
         const listing = await this.http.send({
             method: 'GET',
-            path: `/flows/${seg$1(namespace)}`,
+            path: `/flows/${seg$2(namespace)}`,
             route: '/flows/{namespace}'
         });
         return readJsonArray(listing).flatMap((item) => {
@@ -1101,7 +1102,8 @@ class FlowsEndpoint {
                 return [];
             if (typeof flow.namespace === 'string' && flow.namespace !== namespace)
                 return [];
-            return [{ id: flow.id, revision: Number(flow.revision ?? 0) }];
+            const updated = typeof flow.updated === 'string' ? { updated: flow.updated } : {};
+            return [{ id: flow.id, revision: Number(flow.revision ?? 0), ...updated }];
         });
     }
     /** Sources by id; undefined on a 404 (a listed flow is gone, or the endpoint is missing). */
@@ -1173,11 +1175,12 @@ function toRemoteFlow(response, sentSource) {
         namespace: flow.namespace,
         id: flow.id,
         revision: Number(flow.revision ?? 0),
-        source: typeof flow.source === 'string' ? flow.source : sentSource
+        source: typeof flow.source === 'string' ? flow.source : sentSource,
+        ...(typeof flow.updated === 'string' && { updated: flow.updated })
     };
 }
 
-const seg = encodeURIComponent;
+const seg$1 = encodeURIComponent;
 class KvEndpoint {
     http;
     constructor(http) {
@@ -1187,7 +1190,7 @@ class KvEndpoint {
     async get(namespace, key) {
         const response = await this.http.send({
             method: 'GET',
-            path: `/namespaces/${seg(namespace)}/kv/${seg(key)}`,
+            path: `/namespaces/${seg$1(namespace)}/kv/${seg$1(key)}`,
             route: '/namespaces/{namespace}/kv/{key}',
             allow: [404, 410]
         });
@@ -1199,7 +1202,7 @@ class KvEndpoint {
     async put(namespace, key, value) {
         await this.http.send({
             method: 'PUT',
-            path: `/namespaces/${seg(namespace)}/kv/${seg(key)}`,
+            path: `/namespaces/${seg$1(namespace)}/kv/${seg$1(key)}`,
             route: '/namespaces/{namespace}/kv/{key}',
             headers: { 'content-type': 'text/plain' },
             body: JSON.stringify(value) ?? 'null'
@@ -1209,10 +1212,169 @@ class KvEndpoint {
     async delete(namespace, key) {
         await this.http.send({
             method: 'DELETE',
-            path: `/namespaces/${seg(namespace)}/kv/${seg(key)}`,
+            path: `/namespaces/${seg$1(namespace)}/kv/${seg$1(key)}`,
             route: '/namespaces/{namespace}/kv/{key}'
         });
     }
+}
+
+const PAGE_SIZE = 100;
+/**
+ * `GET /namespaces/search` (docs/kestra.md#namespaces): OSS lists the namespaces of existing flows and
+ * their parents (a namespace holding only files or KV entries is not listed), EE its namespace entities.
+ */
+class NamespacesEndpoint {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    /** Every listed namespace whose id starts with `prefix`, sorted. */
+    async startingWith(prefix) {
+        const found = new Set();
+        for (let page = 1;; page++) {
+            const response = await this.http.send({
+                method: 'GET',
+                path: '/namespaces/search',
+                route: '/namespaces/search',
+                query: { q: prefix, page: String(page), size: String(PAGE_SIZE) }
+            });
+            const body = readJsonObject(response);
+            const results = Array.isArray(body.results) ? body.results : [];
+            for (const result of results) {
+                const id = result?.id;
+                if (typeof id === 'string' && id.startsWith(prefix))
+                    found.add(id);
+            }
+            if (results.length < PAGE_SIZE)
+                break;
+        }
+        return [...found].sort();
+    }
+}
+
+const seg = encodeURIComponent;
+/** Names asked for per page: a tenant holds hundreds of secrets or keys at most, so one page answers. */
+const PAGE$1 = 500;
+/** Pages a `{results, total}` search never loops past, whatever the server says its total is. */
+const MAX_PAGES = 40;
+/**
+ * The listings a review reads (docs/caught-at-review.md): secret names and KV keys, never a value, and
+ * the executions not finished (docs/kestra.md#secrets, #kv-listings, #search-executions).
+ */
+class ListingsEndpoint {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    /** `GET P/secrets`, every page: OSS answers every name of the tenant whatever the namespace. */
+    async secretNames() {
+        return this.paged('/secrets', {}, (item) => stringField(item, 'key'));
+    }
+    /** `GET P/namespaces/{ns}/secrets`, every page: Enterprise answers the namespace's own secrets. */
+    async namespaceSecretNames(namespace) {
+        return this.paged(`/namespaces/${seg(namespace)}/secrets`, {}, (item) => stringField(item, 'key'));
+    }
+    /** `GET P/namespaces/{ns}/inherited-secrets`: `{"<namespace>": ["NAME", …]}`, every array joined. */
+    async inheritedSecretNames(namespace) {
+        const response = await this.http.send({
+            method: 'GET',
+            path: `/namespaces/${seg(namespace)}/inherited-secrets`,
+            route: '/namespaces/{namespace}/inherited-secrets'
+        });
+        return Object.values(readJsonObject(response)).flatMap((names) => Array.isArray(names) ? names.filter((name) => typeof name === 'string') : []);
+    }
+    /**
+     * `GET P/kv?filters[namespace][IN]=…`, every page: the live keys of these namespaces. Entries name their
+     * namespace from 1.3 only (docs/kestra.md#kv-listings): one without is `namespace: undefined`.
+     */
+    async kvKeys(namespaces) {
+        return this.paged('/kv', { 'filters[namespace][IN]': namespaces.join(',') }, (item) => {
+            const namespace = stringField(item, 'namespace');
+            const key = stringField(item, 'key');
+            return key === undefined ? undefined : { ...(namespace !== undefined && { namespace }), key };
+        });
+    }
+    /** `GET P/namespaces/{ns}/kv` (0.18 to 1.3): the live keys of exactly this namespace. */
+    async namespaceKvKeys(namespace) {
+        const response = await this.http.send({
+            method: 'GET',
+            path: `/namespaces/${seg(namespace)}/kv`,
+            route: '/namespaces/{namespace}/kv'
+        });
+        return readJsonArray(response).flatMap((item) => stringField(item, 'key') ?? []);
+    }
+    /**
+     * The executions of one namespace that are in one of `states`, every page. `filters[…]` (1.1 on) with a
+     * lower start bound older than any run, past the server's default 8-day window; the flat parameters
+     * before (no window there, `namespace` a prefix: hence the exact match on the results).
+     */
+    async executionsIn(namespace, states, legacy) {
+        const query = legacy
+            ? { namespace, state: states }
+            : {
+                'filters[namespace][EQUALS]': namespace,
+                'filters[state][IN]': states.join(','),
+                'filters[startDate][GREATER_THAN_OR_EQUAL_TO]': '2000-01-01T00:00:00Z'
+            };
+        const found = await this.paged('/executions/search', query, executionOf);
+        return found.filter((execution) => execution.namespace === namespace);
+    }
+    async paged(path, query, item) {
+        const found = [];
+        for (let page = 1; page <= MAX_PAGES; page++) {
+            const response = await this.http.send({
+                method: 'GET',
+                path,
+                route: path.replace(/\/namespaces\/[^/]+/, '/namespaces/{namespace}'),
+                query: { ...query, page: String(page), size: String(PAGE$1) }
+            });
+            const body = readJsonObject(response);
+            const results = Array.isArray(body.results) ? body.results : notPaged(response);
+            for (const raw of results) {
+                const value = item(raw, response);
+                if (value !== undefined)
+                    found.push(value);
+            }
+            const total = typeof body.total === 'number' ? body.total : 0;
+            if (results.length < PAGE$1 || page * PAGE$1 >= total)
+                break;
+        }
+        return found;
+    }
+}
+function notPaged(response) {
+    throw new ApiError({
+        status: response.status,
+        method: response.method,
+        path: response.path,
+        serverMessage: `expected {results, total} in the answer, got ${typeof readJson(response)}`
+    });
+}
+function stringField(raw, field) {
+    const value = raw?.[field];
+    return typeof value === 'string' ? value : undefined;
+}
+/**
+ * The fields a review shows of an execution. One without an id, flow or state fails the read: a guard
+ * never passes on an answer it cannot read.
+ */
+function executionOf(raw, response) {
+    const value = raw;
+    const state = value?.state;
+    const id = stringField(value, 'id');
+    const namespace = stringField(value, 'namespace');
+    const flowId = stringField(value, 'flowId');
+    const current = stringField(state, 'current');
+    if (!id || !namespace || !flowId || !current) {
+        throw new ApiError({
+            status: response.status,
+            method: response.method,
+            path: response.path,
+            serverMessage: 'an item of the answer is not an execution (no id, namespace, flowId or state)'
+        });
+    }
+    const startDate = stringField(state, 'startDate');
+    return { id, namespace, flowId, state: current, ...(startDate && { startDate }), labels: [] };
 }
 
 /**
@@ -1486,6 +1648,8 @@ function createKestraClient(options) {
     const kv = new KvEndpoint(http);
     const validation = new ValidateEndpoint(http);
     const executions = new ExecutionsEndpoint(http);
+    const namespaces = new NamespacesEndpoint(http);
+    const listings = new ListingsEndpoint(http);
     return {
         info: () => http.info(),
         listFlows: (namespace) => flows.list(namespace),
@@ -1508,6 +1672,13 @@ function createKestraClient(options) {
         flowRevisionSource: (namespace, id, revision) => flows.revisionSource(namespace, id, revision),
         fileRevisions: (namespace, path) => files.revisions(namespace, path),
         fileRevision: (namespace, path, revision) => files.get(namespace, path, revision),
+        namespacesStartingWith: (prefix) => namespaces.startingWith(prefix),
+        secretNames: () => listings.secretNames(),
+        namespaceSecretNames: (namespace) => listings.namespaceSecretNames(namespace),
+        inheritedSecretNames: (namespace) => listings.inheritedSecretNames(namespace),
+        kvKeys: (namespaces) => listings.kvKeys(namespaces),
+        namespaceKvKeys: (namespace) => listings.namespaceKvKeys(namespace),
+        executionsIn: (namespace, states, legacy) => listings.executionsIn(namespace, states, legacy),
         requestCount: () => transport.requestCount(),
         close: () => dispatcher.close()
     };
@@ -1527,6 +1698,9 @@ function clientForSettings(settings, log, userAgent) {
     });
 }
 
+function resourceName(r) {
+    return r.kind === 'flow' ? `${r.namespace}.${r.id}` : `${r.namespace}:${r.path}`;
+}
 function countPlan(resources) {
     const counts = {
         create: 0,
@@ -1547,9 +1721,9 @@ function countPlan(resources) {
 function hasChanges(counts) {
     return counts.create + counts.update + counts.delete > 0;
 }
-
-function resourceName(r) {
-    return r.kind === 'flow' ? `${r.namespace}.${r.id}` : `${r.namespace}:${r.path}`;
+/** The actions that write to the server: create, update and delete. */
+function isWrite(change) {
+    return change.action === 'create' || change.action === 'update' || change.action === 'delete';
 }
 
 const HTML_ENTITIES = {
@@ -1693,30 +1867,11 @@ function flowKey(namespace, id) {
 function fileKey(namespace, path) {
     return `file:${namespace}:${path}`;
 }
-
-const SEVERITY_ORDER = { error: 0, warning: 1, notice: 2 };
-/** Deterministic order: file, line, column, severity, rule, message. */
-function compareFindings(a, b) {
-    return (cmp(a.file, b.file) ||
-        a.line - b.line ||
-        (a.column ?? 0) - (b.column ?? 0) ||
-        SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-        cmp(a.rule, b.rule) ||
-        cmp(a.message, b.message));
-}
-function cmp(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
+/** The key of a flow's pinned revision: `<flowKey>@<revision>`. */
+function pinnedKey(targetKey, revision) {
+    return `${targetKey}@${revision}`;
 }
 
-const WRITE_ACTIONS = new Set(['create', 'update', 'delete']);
-function isWrite(change) {
-    return WRITE_ACTIONS.has(change.action);
-}
-function resourceKey(change) {
-    return change.kind === 'flow'
-        ? flowKey(change.namespace, change.id)
-        : fileKey(change.namespace, change.path);
-}
 /**
  * A finding concerns a resource through its key or through the resource's repository file: these are the
  * names under which each side can be matched (`changeTargets(c)` meets `findingTargets(f)`).
@@ -1729,22 +1884,10 @@ function findingTargets(finding) {
     const file = `file ${finding.file}`;
     return finding.resource === undefined ? [file] : [file, `resource ${finding.resource}`];
 }
-/**
- * docs/guarantees.md#no-write-while-invalid: nothing is written unless every validation error is
- * resolved — a bad file stops the whole deployment, whether or not the plan writes it (a broken file may
- * hide a resource the plan cannot see). Errors of the resources the plan writes are listed first.
- */
-function deployBlockers(plan, findings) {
-    const targets = new Set(plan.resources.filter(isWrite).flatMap(changeTargets));
-    const written = (f) => findingTargets(f).some((target) => targets.has(target));
-    const errors = findings.filter((f) => f.severity === 'error').sort(compareFindings);
-    return [...errors.filter(written), ...errors.filter((f) => !written(f))];
-}
-/** One line per blocker: `file:line message`. */
-function describeBlockers(blockers) {
-    const lines = blockers.map((f) => `- ${f.file}:${f.line} ${f.message}`);
-    const count = blockers.length === 1 ? '1 validation error' : `${blockers.length} validation errors`;
-    return `Nothing was deployed: ${count}. Fix them and push again:\n${lines.join('\n')}`;
+function resourceKey(change) {
+    return change.kind === 'flow'
+        ? flowKey(change.namespace, change.id)
+        : fileKey(change.namespace, change.path);
 }
 
 /**
@@ -1787,9 +1930,13 @@ function impactText(r) {
     const { callers, triggers } = r.impact;
     const out = [];
     if (callers.length > 0) {
-        const names = callers.map((c) => `${escapeText(`${c.namespace}.${c.id}`)} (${VIA$1[c.via]}${c.serverOnly ? ', server only' : ''})`);
+        const names = callers.map((c) => `${escapeText(`${c.namespace}.${c.id}`)} (${VIA$1[c.via]}${c.serverOnly ? ', server only' : ''})${breaksText(c)}`);
         const verb = r.action === 'delete' ? 'Still called by' : 'Called by';
-        out.push(`**${verb}:** ${names.join(', ')}`);
+        // A broken call says what breaks: one caller per line then, so that each reads on its own.
+        if (callers.some((c) => c.breaks?.length))
+            out.push(`**${verb}:**`, ...names.map((n) => `- ${n}`));
+        else
+            out.push(`**${verb}:** ${names.join(', ')}`);
     }
     if (triggers.length > 0) {
         out.push('**Triggers:**', ...triggers.map((t) => `- ${asCode(escapeText(t.text))}${t.nextRun ? ` (next run after the commit: ${escapeText(t.nextRun)})` : ''}`));
@@ -1800,6 +1947,58 @@ function impactText(r) {
 function asCode(escaped) {
     return escaped.replace(/&quot;(.*?)&quot;/g, '<code>$1</code>');
 }
+/** ` — ❌ breaks: …` after a caller whose call no longer fits (docs/caught-at-review.md#subflow-contracts). */
+function breaksText(caller) {
+    return caller.breaks?.length ? ` — ❌ breaks: ${escapeText(caller.breaks.join('; '))}` : '';
+}
+
+/**
+ * Marks for a flow's one-line summary: names the server lacks (🔑) and executions not finished (⏳)
+ * (docs/caught-at-review.md).
+ */
+function reviewMarks(r) {
+    if (r.kind !== 'flow' || !r.review)
+        return [];
+    const marks = [];
+    const missing = r.review.missing?.length ?? 0;
+    if (missing > 0)
+        marks.push(`🔑 ${missing} missing name${missing === 1 ? '' : 's'}`);
+    const unfinished = r.review.unfinished ?? [];
+    if (unfinished.length > 0)
+        marks.push(`⏳ ${unfinishedText(unfinished)}`);
+    return marks;
+}
+/** The missing names and the executions in words, shown above the flow's diff; undefined when none. */
+function reviewText(r) {
+    if (r.kind !== 'flow' || !r.review)
+        return undefined;
+    const out = [];
+    const missing = r.review.missing ?? [];
+    if (missing.length > 0) {
+        const names = missing.map((m) => `${m.kind === 'secret' ? 'secret' : 'KV key'} <code>${escapeText(m.name)}</code>`);
+        out.push(`**Not defined on the server:** ${names.join(', ')}`);
+    }
+    const unfinished = r.review.unfinished ?? [];
+    if (unfinished.length > 0) {
+        out.push(`**${unfinishedText(unfinished)}:** ${byState(unfinished)}`);
+    }
+    return out.length > 0 ? out.join('\n\n') : undefined;
+}
+/** `2 executions not finished`. */
+function unfinishedText(executions) {
+    const n = executions.length;
+    return `${n} execution${n === 1 ? '' : 's'} not finished`;
+}
+/** `1 PAUSED, 1 RUNNING`: how many in each state, states sorted. */
+function byState(executions) {
+    const counts = new Map();
+    for (const e of executions)
+        counts.set(e.state, (counts.get(e.state) ?? 0) + 1);
+    return [...counts]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([state, n]) => `${n} ${escapeText(state)}`)
+        .join(', ');
+}
 
 const ACTION_LABEL = {
     create: '🟢 create',
@@ -1808,10 +2007,6 @@ const ACTION_LABEL = {
     orphaned: '⚪ orphaned',
     unchanged: 'unchanged'
 };
-/** Created, updated and deleted resources get a collapsible block; the others a line or a count. */
-function isWritten$1(r) {
-    return r.action === 'create' || r.action === 'update' || r.action === 'delete';
-}
 /** Findings concern a resource by its key or by its repository file (as the deploy gate matches them). */
 function invalidCounts(findings) {
     const byKey = new Map();
@@ -1845,7 +2040,7 @@ function summaryLine(r, invalid) {
             ? `rev ${r.current.revision} → ${r.current.revision + 1}`
             : `rev ${r.current.revision}`);
     }
-    parts.push(...impactMarks(r));
+    parts.push(...impactMarks(r), ...reviewMarks(r));
     if (r.drifted)
         parts.push('⚠️ drifted');
     if (r.action === 'orphaned')
@@ -1874,8 +2069,8 @@ function formatBytes(size) {
 /** The `<details>` block of a written resource, with its diff or the reason it has none. */
 function detailsBlock(r, invalid, diffOmittedNote) {
     const diff = r.diff === undefined ? noDiffText(r) : (diffOmittedNote ?? fence(r.diff, 'diff'));
-    const impact = impactText(r);
-    const body = impact ? `${impact}\n\n${diff}` : diff;
+    const above = [impactText(r), reviewText(r)].filter((text) => text !== undefined);
+    const body = [...above, diff].join('\n\n');
     return `<details><summary>${summaryLine(r, invalid)}</summary>\n\n${body}\n\n</details>`;
 }
 function noDiffText(r) {
@@ -1931,7 +2126,7 @@ function groupByNamespace(resources) {
 /** A namespace's changes, under a heading no smaller than its resource lines (GitHub's h5 is). */
 function namespacePieces(group, options) {
     const heading = `#### Namespace ${escapeText(group.namespace)}`;
-    const written = group.resources.filter(isWritten$1);
+    const written = group.resources.filter(isWrite);
     const orphaned = group.resources.filter((r) => r.action === 'orphaned');
     const unchanged = group.resources.filter((r) => r.action === 'unchanged');
     const orphanLines = orphaned.map((r) => `- ${summaryLine(r, options.invalid)}`);
@@ -2020,6 +2215,22 @@ function fitPieces(pieces, budget, measure) {
 }
 const utf16Length = (text) => text.length;
 const utf8Length = (text) => Buffer.byteLength(text, 'utf8');
+
+/** Plain code-unit order: the same on every machine and locale. */
+function compareCodeUnits(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, notice: 2 };
+/** Deterministic order: file, line, column, severity, rule, message. */
+function compareFindings(a, b) {
+    return (compareCodeUnits(a.file, b.file) ||
+        a.line - b.line ||
+        (a.column ?? 0) - (b.column ?? 0) ||
+        SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+        compareCodeUnits(a.rule, b.rule) ||
+        compareCodeUnits(a.message, b.message));
+}
 
 const SEVERITY_LABEL = {
     error: '❌ error',
@@ -2383,6 +2594,7 @@ function terminalReporter(options) {
                 log(`  ${inert(message)}\n`);
         },
         warning: (message) => log(`${p.yellow('warning')} ${inert(message)}\n`),
+        notice: (message) => log(`notice ${inert(message)}\n`),
         group(title) {
             grouped = true;
             progress?.set(title);
@@ -2428,103 +2640,6 @@ function outputLines(outputs, p) {
 }
 
 const PR_EVENTS = ['pull_request', 'pull_request_target', 'merge_group'];
-function readRunContext(env = process.env) {
-    const eventName = env.GITHUB_EVENT_NAME ?? 'workflow_dispatch';
-    const payload = readPayload(env.GITHUB_EVENT_PATH);
-    const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
-    const pr = payload.pull_request;
-    let pullRequest;
-    let sha = env.GITHUB_SHA ?? '';
-    if (pr && typeof pr === 'object') {
-        const head = pr.head;
-        const base = pr.base;
-        pullRequest = {
-            number: Number(pr.number ?? payload.number),
-            baseSha: base?.sha ?? '',
-            headSha: head?.sha ?? sha,
-            changedFiles: typeof pr.changed_files === 'number' ? pr.changed_files : undefined,
-            fork: Boolean(head?.repo?.full_name &&
-                base?.repo?.full_name &&
-                head.repo.full_name !== base.repo.full_name)
-        };
-        if (pullRequest.headSha)
-            sha = pullRequest.headSha;
-    }
-    if (eventName === 'merge_group') {
-        // A merge queue entry: changed files and drift are measured like a PR's, but there is nothing to comment on.
-        const group = payload.merge_group;
-        if (group?.head_sha) {
-            sha = group.head_sha;
-            pullRequest = {
-                number: 0,
-                baseSha: group.base_sha ?? '',
-                headSha: group.head_sha,
-                fork: false
-            };
-        }
-    }
-    let push;
-    if (eventName === 'push') {
-        push = {
-            before: String(payload.before ?? ''),
-            after: String(payload.after ?? sha),
-            ref: String(payload.ref ?? env.GITHUB_REF ?? '')
-        };
-        if (push.after)
-            sha = push.after;
-    }
-    return {
-        eventName,
-        workspace: env.GITHUB_WORKSPACE || process.cwd(),
-        runnerTemp: env.RUNNER_TEMP || tmpdir(),
-        sha,
-        owner,
-        repo,
-        serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
-        apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
-        runId: env.GITHUB_RUN_ID ?? '',
-        pullRequest,
-        push
-    };
-}
-/** The event's JSON, which the runner writes for every job: without it the run cannot tell what to plan. */
-function readPayload(path) {
-    const fail = (why) => new ActionError(`The event payload (GITHUB_EVENT_PATH${path ? `=${path}` : ''}) ${why}. The runner writes this file for every job: check that no earlier step removed or rewrote it, or point GITHUB_EVENT_PATH at the event's JSON when running the action elsewhere.`);
-    if (!path)
-        throw fail('is not set');
-    let text;
-    try {
-        text = readFileSync(path, 'utf8');
-    }
-    catch (error) {
-        const code = error.code;
-        throw fail(code === 'ENOENT' ? 'does not exist' : `cannot be read (${errorMessage(error)})`);
-    }
-    let payload;
-    try {
-        payload = JSON.parse(text);
-    }
-    catch (error) {
-        throw fail(`is not valid JSON (${errorMessage(error)})`);
-    }
-    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-        throw fail('is not a JSON object');
-    }
-    return payload;
-}
-/** What `auto` means per event (docs/modes.md#events); `dry-run` turns deploy into plan. */
-function resolveMode(settings, eventName) {
-    let mode;
-    if (settings.mode !== 'auto')
-        mode = settings.mode;
-    else if (PR_EVENTS.includes(eventName))
-        mode = 'plan';
-    else if (eventName === 'push' || eventName === 'workflow_dispatch')
-        mode = 'deploy';
-    else
-        mode = 'plan';
-    return mode === 'deploy' && settings.dryRun ? 'plan' : mode;
-}
 
 /**
  * Which files a PR or push changed (docs/modes.md#changed-files): from the local git history when it
@@ -2553,7 +2668,7 @@ async function pullRequestChanges(context, { workspace, github }) {
             return fromGit(await gitDiff(workspace, [`${pr.baseSha}...${pr.headSha}`]));
         }
         catch (error) {
-            gitProblem = `git diff failed (${firstLine$1(errorMessage(error))})`;
+            gitProblem = `git diff failed (${firstLine$2(errorMessage(error))})`;
         }
     }
     if (!github)
@@ -2590,7 +2705,7 @@ async function pushChanges(context, { workspace, github }) {
             return fromGit(await gitDiff(workspace, [push.before, push.after]));
         }
         catch (error) {
-            gitProblem = `git diff failed (${firstLine$1(errorMessage(error))})`;
+            gitProblem = `git diff failed (${firstLine$2(errorMessage(error))})`;
         }
     }
     if (!github)
@@ -2671,428 +2786,242 @@ function fromApi(files, note) {
 function all(reason) {
     return { kind: 'all', reason };
 }
-function firstLine$1(text) {
+function firstLine$2(text) {
     return text.split('\n', 1)[0];
 }
 
-// Generated from action.yml by `npm run docs`: edit action.yml, not this file.
-// The runner gives an input left out of the workflow its default as text; so do the settings.
-const ACTION_INPUTS = {
-    mode: {
-        description: 'What to do: auto (plan on pull requests, deploy on push and workflow_dispatch, plan otherwise), validate, plan or deploy.',
-        default: 'auto'
-    },
-    server: {
-        description: 'Kestra base URL, e.g. https://kestra.example.com. Empty: local validation only.',
-        default: ''
-    },
-    tenant: {
-        description: 'Kestra tenant id. Servers with tenant-scoped API routes (/api/v1/<tenant>/...) and older ones are both supported, detected once per run.',
-        default: 'main'
-    },
-    username: {
-        description: 'Basic authentication user (Kestra OSS >= 0.24 requires it).',
-        default: ''
-    },
-    password: { description: 'Basic authentication password. Pass it from a secret.', default: '' },
-    'api-token': {
-        description: 'Bearer API token (Kestra Enterprise). Wins over basic authentication. Pass it from a secret.',
-        default: ''
-    },
-    'github-token': {
-        description: 'Token for the pull-request comment and the changed-file listing.',
-        default: '${{ github.token }}'
-    },
-    root: { description: 'Folder holding the Kestra tree, relative to the workspace.', default: '.' },
-    namespace: {
-        description: 'Target namespace of the single-namespace layout (flows/ and files/ folders under root).',
-        default: ''
-    },
-    layout: {
-        description: 'Repository layout: auto (namespace when the namespace input is set; tenant when the top-level folders holding flows/ are namespaces their flows use; else anywhere), tenant, namespace, anywhere (every flow document under root) or custom.',
-        default: 'auto'
-    },
-    flows: {
-        description: 'Newline-separated globs of flow files, relative to root (custom layout).',
-        default: ''
-    },
-    'namespace-files': {
-        description: "Namespace file mappings, one per line: 'DIR -> NAMESPACE' or 'DIR -> NAMESPACE:/PREFIX', DIR relative to root.",
-        default: ''
-    },
-    namespaces: {
-        description: "Extra managed namespaces, newline- or comma-separated (list 'system' here to manage it).",
-        default: ''
-    },
-    scope: {
-        description: 'all: plan every managed resource (drift included); changed: only resources whose files the pull request or push changed.',
-        default: 'all'
-    },
-    delete: {
-        description: 'Delete server resources of managed namespaces that the repository no longer holds.',
-        default: 'false'
-    },
-    'max-deletions': {
-        description: 'A plan that would delete more resources fails unless allow-mass-deletion is true.',
-        default: '10'
-    },
-    'allow-mass-deletion': {
-        description: 'Allow a plan to delete more than max-deletions resources.',
-        default: 'false'
-    },
-    'server-validation': {
-        description: "Also validate flows with the server's validate endpoint when server is set.",
-        default: 'true'
-    },
-    'fail-on': { description: 'Which findings fail the step: error or warning.', default: 'error' },
-    comment: { description: 'Post or update the sticky pull-request comment.', default: 'true' },
-    'comment-key': {
-        description: 'Distinguishes the comments of several instances of the action in one pull request (e.g. staging, prod).',
-        default: 'default'
-    },
-    'dry-run': { description: 'Never write to Kestra: deploy behaves as plan.', default: 'false' },
-    'require-reviewed-plan': {
-        description: "On push, refuse to deploy when the plan differs from the one shown in the merged pull request's comment.",
-        default: 'false'
-    },
-    'allow-out-of-order': {
-        description: 'On workflow_dispatch, deploy even when the commit is an ancestor of the one last deployed (a deliberate rollback). Ignored on other events.',
-        default: 'false'
-    },
-    'timeout-seconds': {
-        description: 'Timeout of each HTTP request to Kestra, in seconds, its whole answer included.',
-        default: '30'
-    },
-    concurrency: { description: 'Parallel requests to Kestra.', default: '8' },
-    'smoke-flows': {
-        description: "Flows to execute once after a deploy that wrote anything, one per line: 'NAMESPACE.ID' optionally followed by inputs as key=value words. SUCCESS or WARNING passes.",
-        default: ''
-    },
-    'smoke-timeout-seconds': {
-        description: 'How long the whole smoke phase may take, in seconds, from the first start to the last verdict (every request is cut to the time left); a timeout counts as a failure (the execution is left running).',
-        default: '600'
-    },
-    rollback: {
-        description: 'When a smoke execution fails, or a write of this deploy failed, put every resource this deploy changed back as it was before the deploy, and the deployed-commit marker too.',
-        default: 'false'
-    }
-};
-
-const NAMESPACE_PATTERN$1 = /^[a-z0-9][a-z0-9._-]*$/;
-/** A path or glob that leaves `root`: absolute, a drive letter, or a `..` segment. */
-function reachesOutside(path) {
-    const normalised = path.replace(/\\/g, '/');
-    return (normalised.startsWith('/') ||
-        /^[A-Za-z]:/.test(normalised) ||
-        normalised.split('/').includes('..'));
+function sha256Hex(content) {
+    return createHash('sha256').update(content).digest('hex');
 }
-
-const PATH_SEGMENT = /^[^\\]+$/;
-/** One `namespace-files` line, `DIR -> NAMESPACE[:/PREFIX]`; returns the mapping or why the line is not one. */
-function parseMapping(text) {
-    const parts = text.split('->');
-    if (parts.length !== 2)
-        return "expected exactly one '->'";
-    const dir = parts[0]
-        .trim()
-        .replace(/\\/g, '/')
-        .replace(/^(\.\/)+/, '')
-        .replace(/\/+$/, '')
-        .replace(/^\.$/, '');
-    const target = parts[1].trim();
-    if (reachesOutside(dir))
-        return 'DIR must be a folder inside root';
-    const colon = target.indexOf(':');
-    const namespace = colon === -1 ? target : target.slice(0, colon);
-    let prefix = colon === -1 ? '' : target.slice(colon + 1).trim();
-    if (!NAMESPACE_PATTERN$1.test(namespace))
-        return `'${namespace}' is not a Kestra namespace`;
-    if (colon !== -1) {
-        if (!prefix.startsWith('/'))
-            return 'PREFIX must start with /';
-        prefix = prefix.replace(/\/+$/, '');
-        if (prefix.split('/').includes('..') || !PATH_SEGMENT.test(prefix || '/'))
-            return "PREFIX must not contain '..' or backslashes";
-    }
-    return { dir, namespace, prefix };
+/** Not text: holding a NUL byte anywhere, or not valid UTF-8 (as git and Kestra's editor see it). */
+function isBinary(bytes) {
+    return bytes.includes(0) || !isUtf8(bytes);
 }
+function summaryOf(bytes) {
+    return { size: bytes.length, sha256: sha256Hex(bytes), binary: isBinary(bytes) };
+}
+/** Text as Kestra receives it from us: a leading BOM removed, CRLF and lone CR turned into LF. */
+function normaliseText(text) {
+    return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+}
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Text when the bytes are valid UTF-8 without NUL, as git and Kestra's editor treat them. */
+function decodeText(bytes) {
+    return isBinary(bytes) ? undefined : utf8.decode(bytes);
+}
+/** Kestra's upload limit: a larger namespace file is an error, decided from its size alone. */
+const MAX_FILE_BYTES = 100 * 1024 * 1024;
 
-const FLOW_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
-const INPUT_ID = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
-/** A word: `key=value`, `key="value with spaces"` (`\"` and `\\` escaped inside quotes), or a bare word. */
-const WORD = /[^\s=]+=(?:"(?:[^"\\]|\\.)*"(?!\S)|\S*)|\S+/g;
-const QUOTED = /^"(?:[^"\\]|\\.)*"$/;
+/** Files up to this size are read in one go; larger ones are hashed as a stream. */
+const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
+const EMPTY_CONTENT = summaryOf(new Uint8Array());
 /**
- * Parses `NAMESPACE.ID [key=value …]` (the id is the part after the last dot); returns the flow or why the
- * line is not one.
+ * Size, SHA-256 and binary flag of a regular file, reading it exactly once (as a stream when large).
+ * A file over MAX_FILE_BYTES is judged by `lstat` and never opened (sha256 '', binary): it cannot be
+ * deployed anyway.
  */
-function parseSmokeLine(text) {
-    const [target, ...rest] = [...text.matchAll(WORD)].map((match) => match[0]);
-    if (target === undefined)
-        return 'empty line';
-    const dot = target.lastIndexOf('.');
-    const namespace = target.slice(0, Math.max(dot, 0));
-    const id = target.slice(dot + 1);
-    if (dot <= 0 || !NAMESPACE_PATTERN$1.test(namespace) || !FLOW_ID.test(id)) {
-        return `'${target}' is not NAMESPACE.ID (a lower-case namespace, a dot, then the flow id)`;
+async function summariseContent(absPath) {
+    // Synchronous for small files: one thread-pool trip per system call costs more than the read.
+    const { size } = lstatSync(absPath);
+    if (size > MAX_FILE_BYTES)
+        return { size, sha256: '', binary: true };
+    if (size > WHOLE_READ_LIMIT)
+        return summariseStream(absPath);
+    return summaryOf(readFileSync(absPath));
+}
+/** `summaryOf` of a large file, chunk by chunk (the same `isBinary` rule). */
+async function summariseStream(absPath) {
+    const hash = createHash('sha256');
+    const decoder = new TextDecoder$1('utf-8', { fatal: true });
+    let size = 0;
+    let binary = false;
+    for await (const chunk of createReadStream(absPath, { highWaterMark: 1024 * 1024 })) {
+        const bytes = chunk;
+        size += bytes.length;
+        hash.update(bytes);
+        if (!binary)
+            binary = bytes.includes(0) || !decodes(decoder, bytes);
     }
-    const inputs = [];
-    for (const word of rest) {
-        const equals = word.indexOf('=');
-        const key = word.slice(0, Math.max(equals, 0));
-        if (equals <= 0 || !INPUT_ID.test(key))
-            return `'${word}' is not an input as key=value`;
-        if (inputs.some(([k]) => k === key))
-            return `input '${key}' is given twice`;
-        let value = word.slice(equals + 1);
-        if (value.startsWith('"')) {
-            if (!QUOTED.test(value))
-                return `the value of '${key}' opens a quote it does not close`;
-            value = value.slice(1, -1).replace(/\\(.)/g, '$1');
-        }
-        inputs.push([key, value]);
-    }
-    return { namespace, id, inputs };
+    if (!binary)
+        binary = !decodes(decoder);
+    return { size, sha256: hash.digest('hex'), binary };
 }
-
-/** One of a few words, in any case. */
-function choice(...values) {
-    return {
-        shape: 'value',
-        placeholder: values.join('|'),
-        parse(raw, input) {
-            const value = raw.trim().toLowerCase();
-            if (values.includes(value))
-                return value;
-            throw new ConfigError(input, `'${raw}' is not accepted; use one of: ${values.join(', ')}`);
-        }
-    };
-}
-/** A whole number from `min` to `max`; without `max`, any one JavaScript holds exactly. */
-function wholeNumber(min, max) {
-    const accepted = max === undefined ? 'a whole number' : `a whole number from ${min} to ${max}`;
-    return {
-        shape: 'value',
-        placeholder: 'N',
-        parse(raw, input) {
-            const value = raw.trim();
-            const n = Number(value);
-            if (/^\d+$/.test(value) && n >= min && n <= (max ?? Number.MAX_SAFE_INTEGER))
-                return n;
-            throw new ConfigError(input, `'${raw}' is not accepted; use ${accepted}`);
-        }
-    };
-}
-const boolean = {
-    shape: 'switch',
-    placeholder: 'true|false',
-    parse(raw, input) {
-        const value = raw.trim().toLowerCase();
-        if (value === 'true')
-            return true;
-        if (value === 'false')
-            return false;
-        throw new ConfigError(input, `'${raw}' is not a boolean; use true or false`);
-    }
-};
-/** One value checked by `parse`, shown as `placeholder` in usage text. */
-function text(placeholder, parse) {
-    return { shape: 'value', placeholder, parse };
-}
-/** A value of several lines: on a command line, one flag per line. */
-function lines(placeholder, parse) {
-    return { shape: 'lines', placeholder, parse };
-}
-/**
- * One value per line, each read by `parseLine` (the value, or why the line is not one); blank lines
- * and `#` comments are skipped. The first bad line is named by its number, and `hint` says what to write.
- */
-function lineByLine(placeholder, parseLine, hint) {
-    return lines(placeholder, (raw, input) => raw.split(/\r?\n/).flatMap((line, index) => {
-        const text = line.trim();
-        if (text === '' || text.startsWith('#'))
-            return [];
-        const value = parseLine(text);
-        if (typeof value !== 'string')
-            return [value];
-        throw new ConfigError(input, `line ${index + 1} '${text}': ${value}; ${hint}`);
-    }));
-}
-/** The non-blank lines that are not `#` comments, trimmed. */
-function contentLines(raw) {
-    return raw
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
-}
-const asText = text('TEXT', (raw) => raw);
-/**
- * The parser of an input that needs none of its own, by its action.yml default: `true`/`false` makes
- * a boolean, a whole number a whole number, anything else text taken as written.
- */
-function plainParser(declaredDefault) {
-    if (declaredDefault === 'true' || declaredDefault === 'false')
-        return boolean;
-    if (/^(?:0|[1-9]\d*)$/.test(declaredDefault))
-        return wholeNumber(0);
-    return asText;
-}
-
-const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
-const COMMENT_KEY_PATTERN = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
-const NAMESPACE_HINT = "use lower-case letters, digits, '.', '_' and '-'";
-/**
- * The inputs whose value is more than plain text, a boolean or a whole number, by name. Every other
- * input of action.yml is read by the kind of its default (value-kinds.ts `plainParser`).
- */
-const INPUT_PARSERS = {
-    mode: choice('auto', 'validate', 'plan', 'deploy'),
-    /** Base URL without trailing slash, or undefined when no server is configured. */
-    server: text('URL', serverUrl),
-    tenant: text('ID', (raw, input) => {
-        const value = raw.trim();
-        if (TENANT_PATTERN.test(value))
-            return value;
-        throw new ConfigError(input, `'${raw}' is not a tenant id; use lower-case letters, digits, '_' and '-' (default: ${ACTION_INPUTS.tenant.default})`);
-    }),
-    root: text('DIR', (raw, input) => {
-        const value = raw.trim();
-        if (!reachesOutside(value))
-            return value;
-        throw new ConfigError(input, `'${raw}' must be a folder inside the workspace, e.g. '.' or 'kestra'`);
-    }),
-    namespace: text('NS', (raw, input) => {
-        const value = raw.trim();
-        if (value === '')
-            return undefined;
-        if (NAMESPACE_PATTERN$1.test(value) && value.length <= 150)
-            return value;
-        throw new ConfigError(input, `'${raw}' is not a Kestra namespace; ${NAMESPACE_HINT}`);
-    }),
-    /** `auto` is resolved when the repository is read (docs/layouts.md#auto, repo/choose-layout.ts). */
-    layout: choice('auto', 'tenant', 'namespace', 'anywhere', 'custom'),
-    flows: lines('GLOB', (raw, input) => {
-        const globs = contentLines(raw);
-        const outside = globs.find((glob) => reachesOutside(glob.replace(/^!/, '')));
-        if (outside === undefined)
-            return globs;
-        throw new ConfigError(input, `'${outside}' reaches outside root; write globs relative to root, e.g. 'flows/**/*.yml' (or change root)`);
-    }),
-    'namespace-files': lineByLine('MAP', parseMapping, "write 'DIR -> NAMESPACE' or 'DIR -> NAMESPACE:/PREFIX'"),
-    /** Sorted, without repeats. */
-    namespaces: lines('NS[,NS]', (raw, input) => {
-        const list = raw
-            .split(/[\n,]/)
-            .map((s) => s.trim())
-            .filter(Boolean);
-        const misnamed = list.find((ns) => !NAMESPACE_PATTERN$1.test(ns));
-        if (misnamed !== undefined) {
-            throw new ConfigError(input, `'${misnamed}' is not a Kestra namespace; ${NAMESPACE_HINT}`);
-        }
-        return [...new Set(list)].sort();
-    }),
-    scope: choice('all', 'changed'),
-    'max-deletions': wholeNumber(0, 1_000_000),
-    'fail-on': choice('error', 'warning'),
-    'comment-key': text('KEY', (raw, input) => {
-        const value = raw.trim();
-        if (COMMENT_KEY_PATTERN.test(value) && !value.includes('--') && value.length <= 64)
-            return value;
-        throw new ConfigError(input, `'${raw}' is not accepted; use letters, digits, '.', '_' and single '-' (at most 64 characters)`);
-    }),
-    'timeout-seconds': wholeNumber(1, 3600),
-    concurrency: wholeNumber(1, 64),
-    /** Flows to execute after a deploy that wrote something (docs/smoke-and-rollback.md#smoke-runs). */
-    'smoke-flows': lineByLine('FLOW', parseSmokeLine, "write 'NAMESPACE.ID' optionally followed by inputs as key=value"),
-    'smoke-timeout-seconds': wholeNumber(1, 21_600)
-};
-function serverUrl(raw, input) {
-    const value = raw.trim();
-    if (value === '')
-        return undefined;
-    let url;
+function decodes(decoder, bytes) {
     try {
-        url = new URL(value);
+        if (bytes)
+            decoder.decode(bytes, { stream: true });
+        else
+            decoder.decode();
+        return true;
     }
     catch {
-        url = new URL('invalid:');
+        return false;
     }
-    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
-        throw new ConfigError(input, `'${withoutUserinfo(value)}' is not a server URL; give the scheme and host, e.g. https://kestra.example.com`);
-    }
-    if (url.username || url.password) {
-        throw new ConfigError(input, 'do not put credentials in the URL; use the username/password or api-token inputs');
-    }
-    // A pasted API URL (…/api/v1) is tolerated: the client adds the prefix itself.
-    const path = url.pathname.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
-    return `${url.protocol}//${url.host}${path}`;
 }
-/** A server value as it may be shown: everything up to the last `@` (credentials, even with `/` in them) is hidden. */
-function withoutUserinfo(value) {
-    return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_match, scheme = '') => `${scheme}***@`);
+/** Whether the file is over the upload limit: its bytes are never read. */
+function isOversized(entry) {
+    return entry.size > MAX_FILE_BYTES;
+}
+/** Refused read of a namespace file whose bytes must not (or can no longer) be read. */
+class NamespaceFileReadError extends ActionError {
+    name = 'NamespaceFileReadError';
+}
+/** The bytes to upload for a namespace file. Refuses symlinks that escape `root`. */
+async function readNamespaceFileBytes(entry) {
+    if (entry.symlinkEscapes) {
+        throw new NamespaceFileReadError(`${entry.file} is a symbolic link that points outside the root folder; it is never read`);
+    }
+    if (isOversized(entry)) {
+        throw new NamespaceFileReadError(`${entry.file} is over the ${MAX_FILE_BYTES / 2 ** 20} MiB limit of a namespace file; it is never read`);
+    }
+    if (entry.absPath === '') {
+        throw new NamespaceFileReadError(`${entry.file} comes from a commit's tree, whose bytes are not kept; compare its sha256 instead`);
+    }
+    // absPath is never a link (a followed link's target is stored): refuse one that appeared since.
+    return readFile(entry.absPath, { flag: constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) });
 }
 
-/** The inputs in action.yml's order, the order their errors are looked for in. */
-function inputNames() {
-    return Object.keys(ACTION_INPUTS);
+/** Kestra's namespace names: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit. */
+const NAMESPACE_PATTERN$1 = /^[a-z0-9][a-z0-9._-]*$/;
+/** Kestra's own namespace: managed only when the `namespaces` input lists it; its children are ordinary. */
+const SYSTEM_NAMESPACE = 'system';
+/** Whether a namespace the repository holds a resource for is managed: `system` only when listed. */
+function heldNamespaceIsManaged(namespace, extraNamespaces) {
+    return namespace !== SYSTEM_NAMESPACE || extraNamespaces.includes(namespace);
 }
-/**
- * The text a blank input stands for: its action.yml default. A default the runner evaluates
- * (`${{ github.token }}`) is known only on the runner, which passes its value: elsewhere it is ''.
- */
-function defaultOf(name) {
-    const declared = ACTION_INPUTS[name].default;
-    return declared.includes('${{') ? '' : declared;
-}
-function parserOf(name) {
-    return Object.hasOwn(INPUT_PARSERS, name)
-        ? INPUT_PARSERS[name]
-        : plainParser(defaultOf(name));
-}
-/**
- * Every input's value. `read` returns the raw text ('' when unset); a blank one takes the action.yml
- * default, so the CLI and tests behave like the runner. The first bad input throws its ConfigError.
- */
-function readInputs(read) {
-    const values = {};
-    for (const name of inputNames()) {
-        const raw = read(name) ?? '';
-        values[name] = parserOf(name).parse(raw.trim() === '' ? defaultOf(name) : raw, name);
-    }
-    return values;
+
+/** The rule id of `nothingFound`: about the run, not about a file, so never demoted on a pull request. */
+const NOTHING_FOUND = 'nothing-found';
+/** A flow file the plan can deploy: a flow with a readable identity (its own errors are the gate's business). */
+function deployableFlow(flow) {
+    return (!flow.notAFlow &&
+        flow.id !== undefined &&
+        flow.namespace !== undefined &&
+        NAMESPACE_PATTERN$1.test(flow.namespace));
 }
 
 /**
- * Parses every input once. `read` returns the raw input value ('' when unset); empty values fall
- * back to the action.yml default, so the CLI and tests behave like the runner.
+ * What the repository wants on the server. The first file declaring an identity wins (later ones are
+ * errors). A file's bytes are read only when the server does not hold the same: a diff shows them.
  */
-function parseSettings(read) {
-    const { username, password, 'api-token': apiToken, 'github-token': githubToken, flows, namespaces, ...values } = readInputs(read);
-    if (values.layout === 'namespace' && !values.namespace) {
-        throw new ConfigError('namespace', "layout 'namespace' needs the namespace input (the namespace the flows/ and files/ folders belong to)");
+async function desiredState(model, actual) {
+    const managed = new Set(model.managedNamespaces);
+    const seen = new Set();
+    const flows = [];
+    for (const flow of model.flows) {
+        if (!deployableFlow(flow) || !managed.has(flow.namespace))
+            continue;
+        const key = flowKey(flow.namespace, flow.id);
+        if (seen.has(key))
+            continue;
+        seen.add(key);
+        flows.push({ namespace: flow.namespace, id: flow.id, source: flow.source, file: flow.file });
     }
-    if (values.layout === 'custom' && flows.length === 0 && values['namespace-files'].length === 0) {
-        throw new ConfigError('flows', "layout 'custom' needs the flows globs and/or namespace-files mappings");
+    const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace));
+    const held = new Map();
+    for (const [namespace, { files }] of actual ?? []) {
+        for (const file of files)
+            held.set(fileKey(namespace, file.path), file.summary.sha256);
     }
-    const token = apiToken.trim();
-    const auth = token
-        ? { kind: 'bearer', token }
-        : username || password
-            ? { kind: 'basic', username, password }
-            : { kind: 'none' };
+    const files = await mapLimit(safe, 32, async (entry) => ({
+        namespace: entry.namespace,
+        path: entry.path,
+        ...(!isOversized(entry) &&
+            held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256 && {
+            bytes: await readNamespaceFileBytes(entry)
+        }),
+        sha256: entry.sha256,
+        size: entry.size,
+        binary: entry.binary,
+        file: entry.file
+    }));
+    return { flows, files };
+}
+
+/** The commit's committer time from the checkout, or undefined when git cannot tell (no history, no git). */
+function commitTime(workspace, sha) {
+    return new Promise((resolve) => {
+        if (!/^[0-9a-f]{7,64}$/i.test(sha))
+            return resolve(undefined);
+        execFile('git', ['show', '-s', '--format=%cI', sha], { cwd: workspace }, (error, stdout) => {
+            const time = error ? NaN : Date.parse(stdout.trim());
+            resolve(Number.isNaN(time) ? undefined : new Date(time));
+        });
+    });
+}
+
+/** Parses a flow file once, keeping positions. Never throws: YAML problems stay in `documents[i].errors`. */
+function parseFlowFile(input) {
+    // Line numbers stay those of the raw file: only a BOM and CRs go.
+    const source = normaliseText(input.raw);
+    const lineCounter = new distExports.LineCounter();
+    const all = distExports.parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    // A trailing `---` or comment-only tail yields an empty document: not a second flow.
+    const documents = (Array.isArray(all) ? all : [all]).filter((doc, index) => index === 0 || doc.contents !== null || doc.errors.length > 0);
+    const first = documents[0];
+    if (first)
+        forbiddenCharacterError(source, first);
+    const contents = first?.contents;
+    const id = distExports.isMap(contents) ? scalarString(contents.get('id', true)) : undefined;
+    const namespace = distExports.isMap(contents) ? scalarString(contents.get('namespace', true)) : undefined;
+    const parsed = first !== undefined && first.errors.length === 0;
     return {
-        ...camelCased(values),
-        auth,
-        githubToken: githubToken.trim() || undefined,
-        flowGlobs: flows,
-        extraNamespaces: namespaces
+        file: input.file,
+        rel: input.rel,
+        raw: input.raw,
+        source,
+        documents,
+        lineCounter,
+        id,
+        namespace,
+        expectedNamespace: input.expectedNamespace,
+        notAFlow: parsed && (!distExports.isMap(contents) || (!contents.has('id') && !contents.has('tasks'))),
+        otherKind: parsed ? otherKindOf(first) : undefined
     };
 }
-function camelCased(values) {
-    return Object.fromEntries(Object.entries(values).map(([name, value]) => [
-        name.replace(/-([a-z0-9])/g, (_dash, letter) => letter.toUpperCase()),
-        value
-    ]));
+/**
+ * Characters YAML does not allow in a stream (C0 and C1 controls but tab, LF, CR and NEL; DEL; lone
+ * surrogates; U+FFFE and U+FFFF). The parser accepts them; Kestra refuses the file.
+ */
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/u;
+/** The first forbidden character is a syntax error of the first document, at its position. */
+function forbiddenCharacterError(source, document) {
+    const found = FORBIDDEN.exec(source);
+    if (!found)
+        return;
+    const code = `U+${found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    document.errors.unshift(new distExports.YAMLParseError([found.index, found.index + 1], 'UNEXPECTED_TOKEN', `character ${code} is not allowed in YAML (a NUL or another control character); remove it`));
+}
+/** A key at the start of a line: a top-level key of a block mapping, as flows are written. */
+const TOP_LEVEL_KEY = Object.fromEntries(['id', 'namespace', 'tasks', 'type'].map((key) => [
+    key,
+    new RegExp(`^(?:${key}|"${key}"|'${key}')[ \\t]*:(?:[ \\t]|$)`, 'm')
+]));
+/**
+ * What a YAML text holds, read from its top-level keys without parsing it (most YAML of a
+ * repository is not Kestra's): a flow document (`id`, `namespace`, `tasks`, no `type`), another
+ * Kestra kind (`id`, `namespace` and a `type`: an App, a test…), or neither.
+ */
+function kindOfText(source) {
+    const has = (key) => TOP_LEVEL_KEY[key].test(source);
+    if (!has('id') || !has('namespace'))
+        return 'none';
+    if (has('type'))
+        return 'other-kind';
+    return has('tasks') ? 'flow' : 'none';
+}
+/** The top-level `type` of a document that is a mapping: another Kestra kind than a flow. */
+function otherKindOf(document) {
+    const contents = document.contents;
+    if (!distExports.isMap(contents) || !contents.has('type'))
+        return undefined;
+    return scalarString(contents.get('type', true)) ?? 'unknown';
+}
+function scalarString(node) {
+    if (distExports.isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
+        return String(node.value);
+    }
+    return undefined;
 }
 
 /**
@@ -3264,9 +3193,9 @@ function indexOfPair(chars, first, second, from) {
 }
 /** What the last pattern matching `rel` itself says, its folders not considered. */
 function ownVerdict(patterns, rel, isDir, meter) {
-    return verdictOf$1(lastMatch(patterns, rel.split('/'), isDir));
+    return verdictOf$2(lastMatch(patterns, rel.split('/'), isDir));
 }
-function verdictOf$1(pattern) {
+function verdictOf$2(pattern) {
     if (!pattern)
         return { ignored: false, unignored: false };
     return { ignored: !pattern.negative, unignored: pattern.negative, pattern };
@@ -3459,18 +3388,501 @@ class IgnoreRules {
     }
 }
 
+/**
+ * Which files of a commit need not be read because the work tree holds the same bytes and the work
+ * tree's model (`current`, read with the same settings) already has their entries: a commit read
+ * then costs what the change costs, not what the repository weighs. Nothing is reused when reading
+ * the work tree could have gone differently for the commit: a `.kestraignore` that differs, or
+ * symbolic links (their targets). A size check guards against checkout filters (line endings, LFS)
+ * that git counts as unchanged. Undefined when nothing may be reused.
+ */
+function workTreeReuse(current, commit) {
+    const changes = commit.workTreeChanges;
+    if (!changes || changes.untrackedIgnoreFile)
+        return undefined;
+    if ([...changes.changed].some(isIgnoreFile))
+        return undefined;
+    if ([...commit.blobs.values()].some((blob) => blob.kind === 'symlink'))
+        return undefined;
+    const flowsByRel = groupBy(current.flows, (flow) => flow.rel);
+    const filesByRel = groupBy(current.files, (entry) => entry.rel);
+    const problemsByFile = groupBy(current.readProblems, (problem) => problem.file);
+    const fileOf = (rel) => (current.rootRel === '' ? rel : `${current.rootRel}/${rel}`);
+    return (rel) => {
+        const blob = commit.blobs.get(rel);
+        if (!blob || changes.changed.has(rel) || isIgnoreFile(rel))
+            return undefined;
+        const flows = flowsByRel.get(rel) ?? [];
+        const files = filesByRel.get(rel) ?? [];
+        if (flows.length + files.length === 0)
+            return undefined;
+        const sameSize = flows.every((flow) => Buffer.byteLength(flow.raw) === blob.size) &&
+            files.every((entry) => !entry.symlink && entry.size === blob.size);
+        if (!sameSize)
+            return undefined;
+        const problems = problemsByFile.get(fileOf(rel)) ?? [];
+        return { flows, files: files.map((entry) => ({ ...entry, absPath: '' })), problems };
+    };
+}
+function isIgnoreFile(path) {
+    return path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`);
+}
+function groupBy(items, keyOf) {
+    const groups = new Map();
+    for (const item of items) {
+        const key = keyOf(item);
+        const group = groups.get(key);
+        if (group)
+            group.push(item);
+        else
+            groups.set(key, [item]);
+    }
+    return groups;
+}
+
+/** The work tree on disk: what a run deploys. */
+class WorkTree {
+    workspace;
+    rootRel;
+    root;
+    rootReal;
+    /** `root`: the `root` input, relative to the workspace. */
+    constructor(workspace, root) {
+        this.workspace = resolve(workspace);
+        this.root = resolve(this.workspace, root);
+        this.rootRel = relative(this.workspace, this.root).split(sep).join('/');
+    }
+    async hasRoot() {
+        const real = await this.real();
+        return real !== undefined && (await stat(real)).isDirectory();
+    }
+    async list(dirRel) {
+        const dirents = await readdir(join$1(this.root, dirRel), { withFileTypes: true });
+        return Promise.all(dirents.map(async (dirent) => ({
+            name: dirent.name,
+            kind: await kindOf$1(dirent, join$1(this.root, dirRel, dirent.name))
+        })));
+    }
+    async kind(rel) {
+        const stats = await lstat(join$1(this.root, rel)).catch(() => undefined);
+        return stats && statsKind(stats);
+    }
+    // Synchronous: flow files are small, and the thread pool is slower for thousands of them.
+    async read(rel) {
+        return readFileSync(join$1(this.root, rel));
+    }
+    summarise(rel) {
+        return summariseContent(join$1(this.root, rel));
+    }
+    async resolveLink(rel, rules) {
+        const rootReal = (await this.real());
+        let realPath;
+        try {
+            realPath = await realpath(join$1(this.root, rel));
+        }
+        catch (error) {
+            const code = error.code;
+            return {
+                kind: 'escapes',
+                reason: code === 'ELOOP' ? 'it loops' : 'its target does not exist'
+            };
+        }
+        const target = relative(rootReal, realPath);
+        const reason = await escapeReason(target, rules);
+        // stat only asks the kind of the target (a folder is reported, not followed); it reads no content.
+        const stats = await stat(realPath).catch(() => undefined);
+        if (stats?.isDirectory())
+            return { kind: 'folder', escapes: reason !== undefined, reason };
+        if (reason)
+            return { kind: 'escapes', reason };
+        if (stats?.isFile()) {
+            return { kind: 'file', target: target.split(sep).join('/'), bytesPath: realPath };
+        }
+        return { kind: 'other' };
+    }
+    bytesPath(rel) {
+        return join$1(this.root, rel);
+    }
+    async versioned() {
+        for (let dir = this.root;; dir = resolve(dir, '..')) {
+            if (await lstat(join$1(dir, '.git')).then(() => true, () => false))
+                return true;
+            if (resolve(dir, '..') === dir)
+                return false;
+        }
+    }
+    real() {
+        return (this.rootReal ??= realpath(this.root).catch(() => undefined));
+    }
+}
+/** Why a link whose real target is `target` (relative to root's real path) is never followed. */
+async function escapeReason(target, rules) {
+    if (target === '')
+        return 'it points to the root folder itself';
+    if (target === '..' || target.startsWith(`..${sep}`) || isAbsolute(target)) {
+        return 'it points outside the root folder';
+    }
+    return excludedReason(target.split(sep).join('/'), rules);
+}
+/** Excluded paths include .git, whose config may hold credentials (actions/checkout keeps the token there). */
+async function excludedReason(target, rules) {
+    return (await rules.excludesPath(target))
+        ? 'it points to a path excluded by .kestraignore, a dot-folder or .git'
+        : undefined;
+}
+async function kindOf$1(dirent, abs) {
+    if (dirent.isSymbolicLink())
+        return 'symlink';
+    if (dirent.isDirectory())
+        return 'folder';
+    if (dirent.isFile())
+        return 'file';
+    if (dirent.isFIFO() ||
+        dirent.isSocket() ||
+        dirent.isBlockDevice() ||
+        dirent.isCharacterDevice()) {
+        return 'other';
+    }
+    // Some file systems do not report the type in the listing.
+    const stats = await lstat(abs).catch(() => undefined);
+    return stats ? statsKind(stats) : 'other';
+}
+function statsKind(stats) {
+    if (stats.isSymbolicLink())
+        return 'symlink';
+    if (stats.isDirectory())
+        return 'folder';
+    return stats.isFile() ? 'file' : 'other';
+}
+
+const run$2 = promisify(execFile);
+/** A full object id (SHA-1 or SHA-256). Anything else is refused, so nothing reads as an option. */
+const OBJECT_ID = /^[0-9a-f]{4,64}$/i;
+/** Links followed in a row before a chain counts as a loop (as the kernel's ELOOP). */
+const MAX_LINK_HOPS = 40;
+async function git$1(cwd, args) {
+    try {
+        const { stdout } = await run$2('git', args, {
+            cwd,
+            encoding: 'utf8',
+            maxBuffer: 512 * 1024 * 1024
+        });
+        return stdout;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * The root folder as committed in one commit, read from git's object store without touching the
+ * work tree: the tree is listed once (`git ls-tree`) and blobs are streamed on demand by one
+ * `git cat-file --batch` process, which `close()` ends. Raw bytes: no checkout filters.
+ */
+class GitTree {
+    workspace;
+    rootRel;
+    blobs;
+    workTreeChanges;
+    folders = new Map([['', []]]);
+    batch;
+    constructor(workspace, rootRel, 
+    /** Every blob under root, by path relative to root. */
+    blobs, 
+    /** How the work tree differs from the commit under root (undefined when git cannot tell). */
+    workTreeChanges) {
+        this.workspace = workspace;
+        this.rootRel = rootRel;
+        this.blobs = blobs;
+        this.workTreeChanges = workTreeChanges;
+        for (const [path, blob] of blobs)
+            this.add(path, blob.kind);
+    }
+    /** The tree of commit `sha` under `root` (relative to `workspace`); undefined when the commit is not in the local history. */
+    static async open(workspace, sha, root) {
+        const workspaceAbs = resolve(workspace);
+        const rootRel = relative(workspaceAbs, resolve(workspaceAbs, root)).split(sep).join('/');
+        const [blobs, changes] = await Promise.all([
+            listCommitFolder(workspaceAbs, sha, rootRel),
+            worktreeChanges(workspaceAbs, sha, rootRel)
+        ]);
+        return blobs && new GitTree(workspaceAbs, rootRel, blobs, changes);
+    }
+    async hasRoot() {
+        return true; // a commit without the root folder is an empty tree
+    }
+    async list(dirRel) {
+        const entries = this.folders.get(dirRel);
+        if (!entries)
+            throw new Error(`no folder ${dirRel} in the commit`);
+        return entries;
+    }
+    async kind(rel) {
+        return this.blobs.get(rel)?.kind ?? (this.folders.has(rel) ? 'folder' : undefined);
+    }
+    read(rel) {
+        const blob = this.blobs.get(rel);
+        if (blob?.kind !== 'file')
+            return Promise.reject(new Error(`no file ${rel} in the commit`));
+        return this.object(blob.oid);
+    }
+    async summarise(rel) {
+        const size = this.blobs.get(rel)?.size ?? 0;
+        if (size > MAX_FILE_BYTES)
+            return { size, sha256: '', binary: true };
+        return summaryOf(await this.read(rel));
+    }
+    /** Links are resolved inside the commit's root folder: whatever lies outside it is unknown here. */
+    async resolveLink(rel, rules) {
+        const real = await this.realPath(rel);
+        if (typeof real !== 'string')
+            return { kind: 'escapes', reason: real.reason };
+        const reason = real === '' ? 'it points to the root folder itself' : await excludedReason(real, rules);
+        const kind = real === '' ? 'folder' : await this.kind(real);
+        if (kind === 'folder')
+            return { kind: 'folder', escapes: reason !== undefined, reason };
+        if (reason)
+            return { kind: 'escapes', reason };
+        return kind === 'file' ? { kind: 'file', target: real, bytesPath: '' } : { kind: 'other' };
+    }
+    bytesPath() {
+        return '';
+    }
+    async versioned() {
+        return true;
+    }
+    /** Ends the `cat-file` process (reads after this start another). */
+    async close() {
+        const batch = this.batch;
+        this.batch = undefined;
+        await batch?.close();
+    }
+    object(oid) {
+        return (this.batch ??= new CatFileBatch(this.workspace)).read(oid);
+    }
+    /** `rel` with every link on the way followed, relative to root; or why it cannot be. */
+    async realPath(rel) {
+        const outside = { reason: 'it points outside the root folder' };
+        const missing = { reason: 'its target does not exist' };
+        let pending = rel.split('/');
+        const done = [];
+        for (let hops = 0; pending.length > 0;) {
+            const segment = pending.shift();
+            const path = childOf(done.join('/'), segment);
+            const blob = this.blobs.get(path);
+            if (blob?.kind === 'symlink') {
+                if (++hops > MAX_LINK_HOPS)
+                    return { reason: 'it loops' };
+                const text = (await this.object(blob.oid)).toString('utf8');
+                if (posix.isAbsolute(text))
+                    return outside;
+                // Resolved from the workspace, so a path that leaves root and comes back stays inside.
+                const from = posix.join(this.rootRel, done.join('/'), text);
+                const inRoot = this.rootRel === '' ? from : posix.relative(this.rootRel, from);
+                if (inRoot === '..' || inRoot.startsWith('../') || posix.isAbsolute(inRoot))
+                    return outside;
+                done.length = 0;
+                pending = [...inRoot.split('/').filter((s) => s !== '' && s !== '.'), ...pending];
+                continue;
+            }
+            if (blob ? pending.length > 0 : !this.folders.has(path))
+                return missing;
+            done.push(segment);
+        }
+        return done.join('/');
+    }
+    add(path, kind) {
+        const slash = path.lastIndexOf('/');
+        const dir = slash === -1 ? '' : path.slice(0, slash);
+        let siblings = this.folders.get(dir);
+        if (!siblings) {
+            this.folders.set(dir, (siblings = []));
+            this.add(dir, 'folder');
+        }
+        siblings.push({ name: path.slice(slash + 1), kind });
+    }
+}
+/**
+ * The blobs under `folder` (relative to `workspace`) as committed in `sha`, from git's object store;
+ * empty when the commit has no such folder, undefined when the commit is not in the local history.
+ */
+async function listCommitFolder(workspace, sha, folder) {
+    if (!OBJECT_ID.test(sha))
+        return undefined;
+    if ((await git$1(workspace, ['cat-file', '-e', `${sha}^{commit}`])) === undefined)
+        return undefined;
+    const prefix = (await git$1(workspace, ['rev-parse', '--show-prefix']))?.trim() ?? '';
+    const treePath = `${prefix}${folder}`.replace(/\/+$/, '');
+    const tree = treePath === '' ? `${sha}^{tree}` : `${sha}:${treePath}`;
+    if ((await git$1(workspace, ['cat-file', '-t', tree]))?.trim() !== 'tree')
+        return new Map();
+    const listing = await git$1(workspace, ['ls-tree', '-r', '-l', '-z', '--full-tree', tree]);
+    if (listing === undefined)
+        throw new Error(`git ls-tree failed for commit ${sha}`);
+    return parseTree(listing);
+}
+/** `git ls-tree -l` records: `<mode> <type> <oid> <size>\t<path>`. */
+function parseTree(listing) {
+    const blobs = new Map();
+    for (const record of listing.split('\0')) {
+        const tab = record.indexOf('\t');
+        if (tab === -1)
+            continue;
+        const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
+        const path = record.slice(tab + 1);
+        // Submodules (type commit) have no content here; unsafe paths are never read.
+        if (type !== 'blob' || !oid || !isSafePath(path))
+            continue;
+        blobs.set(path, { kind: mode === '120000' ? 'symlink' : 'file', oid, size: Number(size) });
+    }
+    return blobs;
+}
+function isSafePath(path) {
+    return path
+        .split('/')
+        .every((s) => s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git');
+}
+/**
+ * How the work tree differs from commit `sha` under `folder`, as git sees it (its index caches
+ * file stats, so unchanged files are not read). Undefined when git cannot tell.
+ */
+async function worktreeChanges(workspace, sha, folder) {
+    if (!OBJECT_ID.test(sha))
+        return undefined;
+    const pathspec = folder === '' ? '.' : folder;
+    const diff = await git$1(workspace, [
+        'diff',
+        '--name-only',
+        '-z',
+        '--no-renames',
+        '--relative',
+        sha,
+        '--',
+        pathspec
+    ]);
+    const untracked = await git$1(workspace, [
+        'ls-files',
+        '-z',
+        '--others',
+        '--',
+        `:(glob)${folder === '' ? '' : `${folder}/`}**/${IGNORE_FILE}`
+    ]);
+    if (diff === undefined || untracked === undefined)
+        return undefined;
+    const strip = folder === '' ? '' : `${folder}/`;
+    const changed = new Set();
+    for (const path of diff.split('\0')) {
+        if (path !== '' && path.startsWith(strip))
+            changed.add(path.slice(strip.length));
+    }
+    return { changed, untrackedIgnoreFile: untracked !== '' };
+}
+/** One `git cat-file --batch` process answering object reads in the order they were asked. */
+class CatFileBatch {
+    child;
+    waiting = [];
+    reader = new BatchReader();
+    exited;
+    failure;
+    constructor(cwd) {
+        this.child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
+        this.child.stdout.on('data', (chunk) => this.receive(chunk));
+        this.child.stdin.on('error', (error) => this.fail(error));
+        this.exited = new Promise((resolve) => {
+            this.child.on('error', (error) => {
+                this.fail(error);
+                resolve();
+            });
+            this.child.on('close', (code) => {
+                this.fail(new Error(`git cat-file ended (exit code ${code}) before answering`));
+                resolve();
+            });
+        });
+    }
+    read(oid) {
+        if (this.failure)
+            return Promise.reject(this.failure);
+        return new Promise((resolve, reject) => {
+            this.waiting.push({ oid, resolve, reject });
+            this.child.stdin.write(`${oid}\n`);
+        });
+    }
+    async close() {
+        this.child.stdin.end();
+        await this.exited;
+    }
+    receive(chunk) {
+        try {
+            this.reader.push(chunk);
+            for (let object = this.reader.next(); object; object = this.reader.next()) {
+                const asked = this.waiting.shift();
+                if (asked?.oid !== object.oid)
+                    throw new Error(`git cat-file answered ${object.oid} out of turn`);
+                asked.resolve(object.content);
+            }
+        }
+        catch (error) {
+            this.fail(error);
+            this.child.kill();
+        }
+    }
+    fail(error) {
+        this.failure ??= error;
+        for (const asked of this.waiting.splice(0))
+            asked.reject(this.failure);
+    }
+}
+/** Parses `git cat-file --batch` output: `<oid> <type> <size>\n<content>\n` per object. */
+class BatchReader {
+    chunks = [];
+    length = 0;
+    header;
+    push(chunk) {
+        this.chunks.push(chunk);
+        this.length += chunk.length;
+    }
+    next() {
+        if (!this.header) {
+            const buffer = this.joined();
+            const newline = buffer.indexOf(0x0a);
+            if (newline === -1)
+                return undefined;
+            const [oid, type, size] = buffer.subarray(0, newline).toString('utf8').split(' ');
+            if (type !== 'blob' || size === undefined) {
+                throw new Error(`git cat-file returned an unexpected object: ${oid} ${type}`);
+            }
+            const contentStart = newline + 1;
+            this.header = { oid: oid, contentStart, contentEnd: contentStart + Number(size) };
+        }
+        const { oid, contentStart, contentEnd } = this.header;
+        // Joined only once the whole object has arrived, so a large blob is copied once.
+        if (this.length < contentEnd + 1)
+            return undefined;
+        const buffer = this.joined();
+        const content = Buffer.from(buffer.subarray(contentStart, contentEnd));
+        this.chunks = [buffer.subarray(contentEnd + 1)];
+        this.length = buffer.length - contentEnd - 1;
+        this.header = undefined;
+        return { oid, content };
+    }
+    joined() {
+        if (this.chunks.length > 1)
+            this.chunks = [Buffer.concat(this.chunks, this.length)];
+        return this.chunks[0] ?? Buffer.alloc(0);
+    }
+}
+
 const YAML_FILE = /\.ya?ml$/;
 function isYamlFile(rel) {
     return YAML_FILE.test(rel);
 }
-function layoutRules(settings) {
+function layoutRules(settings, layout) {
     const flowAreas = [];
     const fileAreas = [];
-    if (settings.layout === 'tenant') {
+    if (layout === 'tenant') {
         flowAreas.push({ dir: [NAMESPACE_PATTERN$1, 'flows'], expectedNamespaceOf: (s) => s[0] });
         fileAreas.push({ dir: [NAMESPACE_PATTERN$1, 'files'], namespaceOf: (s) => s[0], prefix: '' });
     }
-    else if (settings.layout === 'namespace') {
+    else if (layout === 'namespace') {
         const namespace = settings.namespace;
         flowAreas.push({ dir: ['flows'], expectedNamespaceOf: () => namespace });
         fileAreas.push({ dir: ['files'], namespaceOf: () => namespace, prefix: '' });
@@ -3482,7 +3894,7 @@ function layoutRules(settings) {
             prefix: mapping.prefix
         });
     }
-    const globs = settings.layout === 'custom' ? flowGlobs(settings.flowGlobs) : undefined;
+    const globs = layout === 'custom' ? flowGlobs(settings.flowGlobs) : undefined;
     const searched = [
         ...flowAreas.map((a) => a.dir),
         ...fileAreas.map((a) => a.dir),
@@ -3500,7 +3912,7 @@ function layoutRules(settings) {
                 placement.flow = { expectedNamespace: area.expectedNamespaceOf(segments) };
             else if (globs?.matches(rel))
                 placement.flow = {};
-            else if (settings.layout === 'anywhere')
+            else if (layout === 'anywhere')
                 placement.flow = { ifFlowDocument: true };
             return placement;
         },
@@ -3545,207 +3957,6 @@ function splitPath(path) {
     return path.split('/').filter((s) => s !== '' && s !== '.');
 }
 
-function sha256Hex(content) {
-    return createHash('sha256').update(content).digest('hex');
-}
-/** Not text: holding a NUL byte anywhere, or not valid UTF-8 (as git and Kestra's editor see it). */
-function isBinary(bytes) {
-    return bytes.includes(0) || !isUtf8(bytes);
-}
-function summaryOf(bytes) {
-    return { size: bytes.length, sha256: sha256Hex(bytes), binary: isBinary(bytes) };
-}
-/** Text as Kestra receives it from us: a leading BOM removed, CRLF and lone CR turned into LF. */
-function normaliseText(text) {
-    return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-}
-
-/** Kestra's upload limit: a larger namespace file is an error, decided from its size alone. */
-const MAX_FILE_BYTES = 100 * 1024 * 1024;
-/** Files up to this size are read in one go; larger ones are hashed as a stream. */
-const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
-const EMPTY_CONTENT = summaryOf(new Uint8Array());
-/**
- * Size, SHA-256 and binary flag of a regular file, reading it exactly once (as a stream when large).
- * A file over MAX_FILE_BYTES is judged by `lstat` and never opened (sha256 '', binary): it cannot be
- * deployed anyway.
- */
-async function summariseContent(absPath) {
-    // Synchronous for small files: one thread-pool trip per system call costs more than the read.
-    const { size } = lstatSync(absPath);
-    if (size > MAX_FILE_BYTES)
-        return { size, sha256: '', binary: true };
-    if (size > WHOLE_READ_LIMIT)
-        return summariseStream(absPath);
-    return summaryOf(readFileSync(absPath));
-}
-/** `summaryOf` of a large file, chunk by chunk (the same `isBinary` rule). */
-async function summariseStream(absPath) {
-    const hash = createHash('sha256');
-    const decoder = new TextDecoder$1('utf-8', { fatal: true });
-    let size = 0;
-    let binary = false;
-    for await (const chunk of createReadStream(absPath, { highWaterMark: 1024 * 1024 })) {
-        const bytes = chunk;
-        size += bytes.length;
-        hash.update(bytes);
-        if (!binary)
-            binary = bytes.includes(0) || !decodes(decoder, bytes);
-    }
-    if (!binary)
-        binary = !decodes(decoder);
-    return { size, sha256: hash.digest('hex'), binary };
-}
-function decodes(decoder, bytes) {
-    try {
-        if (bytes)
-            decoder.decode(bytes, { stream: true });
-        else
-            decoder.decode();
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/** Whether the file is over the upload limit: its bytes are never read. */
-function isOversized(entry) {
-    return entry.size > MAX_FILE_BYTES;
-}
-/** Refused read of a namespace file whose bytes must not (or can no longer) be read. */
-class NamespaceFileReadError extends ActionError {
-    name = 'NamespaceFileReadError';
-}
-/** The bytes to upload for a namespace file. Refuses symlinks that escape `root`. */
-async function readNamespaceFileBytes(entry) {
-    if (entry.symlinkEscapes) {
-        throw new NamespaceFileReadError(`${entry.file} is a symbolic link that points outside the root folder; it is never read`);
-    }
-    if (isOversized(entry)) {
-        throw new NamespaceFileReadError(`${entry.file} is over the ${MAX_FILE_BYTES / 2 ** 20} MiB limit of a namespace file; it is never read`);
-    }
-    if (entry.absPath === '') {
-        throw new NamespaceFileReadError(`${entry.file} comes from a commit's tree, whose bytes are not kept; compare its sha256 instead`);
-    }
-    // absPath is never a link (a followed link's target is stored): refuse one that appeared since.
-    return readFile(entry.absPath, { flag: constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) });
-}
-
-/** The work tree on disk: what a run deploys. */
-class WorkTree {
-    workspace;
-    rootRel;
-    root;
-    rootReal;
-    /** `root`: the `root` input, relative to the workspace. */
-    constructor(workspace, root) {
-        this.workspace = resolve(workspace);
-        this.root = resolve(this.workspace, root);
-        this.rootRel = relative(this.workspace, this.root).split(sep).join('/');
-    }
-    async hasRoot() {
-        const real = await this.real();
-        return real !== undefined && (await stat(real)).isDirectory();
-    }
-    async list(dirRel) {
-        const dirents = await readdir(join(this.root, dirRel), { withFileTypes: true });
-        return Promise.all(dirents.map(async (dirent) => ({
-            name: dirent.name,
-            kind: await kindOf(dirent, join(this.root, dirRel, dirent.name))
-        })));
-    }
-    async kind(rel) {
-        const stats = await lstat(join(this.root, rel)).catch(() => undefined);
-        return stats && statsKind(stats);
-    }
-    // Synchronous: flow files are small, and the thread pool is slower for thousands of them.
-    async read(rel) {
-        return readFileSync(join(this.root, rel));
-    }
-    summarise(rel) {
-        return summariseContent(join(this.root, rel));
-    }
-    async resolveLink(rel, rules) {
-        const rootReal = (await this.real());
-        let realPath;
-        try {
-            realPath = await realpath(join(this.root, rel));
-        }
-        catch (error) {
-            const code = error.code;
-            return {
-                kind: 'escapes',
-                reason: code === 'ELOOP' ? 'it loops' : 'its target does not exist'
-            };
-        }
-        const target = relative(rootReal, realPath);
-        const reason = await escapeReason(target, rules);
-        // stat only asks the kind of the target (a folder is reported, not followed); it reads no content.
-        const stats = await stat(realPath).catch(() => undefined);
-        if (stats?.isDirectory())
-            return { kind: 'folder', escapes: reason !== undefined, reason };
-        if (reason)
-            return { kind: 'escapes', reason };
-        if (stats?.isFile()) {
-            return { kind: 'file', target: target.split(sep).join('/'), bytesPath: realPath };
-        }
-        return { kind: 'other' };
-    }
-    bytesPath(rel) {
-        return join(this.root, rel);
-    }
-    async versioned() {
-        for (let dir = this.root;; dir = resolve(dir, '..')) {
-            if (await lstat(join(dir, '.git')).then(() => true, () => false))
-                return true;
-            if (resolve(dir, '..') === dir)
-                return false;
-        }
-    }
-    real() {
-        return (this.rootReal ??= realpath(this.root).catch(() => undefined));
-    }
-}
-/** Why a link whose real target is `target` (relative to root's real path) is never followed. */
-async function escapeReason(target, rules) {
-    if (target === '')
-        return 'it points to the root folder itself';
-    if (target === '..' || target.startsWith(`..${sep}`) || isAbsolute(target)) {
-        return 'it points outside the root folder';
-    }
-    return excludedReason(target.split(sep).join('/'), rules);
-}
-/** Excluded paths include .git, whose config may hold credentials (actions/checkout keeps the token there). */
-async function excludedReason(target, rules) {
-    return (await rules.excludesPath(target))
-        ? 'it points to a path excluded by .kestraignore, a dot-folder or .git'
-        : undefined;
-}
-async function kindOf(dirent, abs) {
-    if (dirent.isSymbolicLink())
-        return 'symlink';
-    if (dirent.isDirectory())
-        return 'folder';
-    if (dirent.isFile())
-        return 'file';
-    if (dirent.isFIFO() ||
-        dirent.isSocket() ||
-        dirent.isBlockDevice() ||
-        dirent.isCharacterDevice()) {
-        return 'other';
-    }
-    // Some file systems do not report the type in the listing.
-    const stats = await lstat(abs).catch(() => undefined);
-    return stats ? statsKind(stats) : 'other';
-}
-function statsKind(stats) {
-    if (stats.isSymbolicLink())
-        return 'symlink';
-    if (stats.isDirectory())
-        return 'folder';
-    return stats.isFile() ? 'file' : 'other';
-}
-
 /**
  * docs/layouts.md#auto: the `layout` input, else what `auto` makes of the inputs and the top-level
  * folders.
@@ -3758,11 +3969,10 @@ async function chooseLayout(settings, tree, rules) {
         return { layout: 'namespace', reason: 'the namespace input is set' };
     return decideLayout(await topFolders(tree, rules));
 }
-/** The settings with `auto` resolved for the repository under `root` (the same for every read of a run). */
-async function resolveLayout(settings, workspace) {
+/** The layout of the work tree under `root`: chosen once, every read of a run uses it. */
+async function chooseWorkTreeLayout(settings, workspace) {
     const tree = new WorkTree(workspace, settings.root);
-    const { layout, reason } = await chooseLayout(settings, tree, new IgnoreRules(tree));
-    return { ...settings, layout, layoutReason: reason };
+    return chooseLayout(settings, tree, new IgnoreRules(tree));
 }
 /** `auto` without a namespace input: tenant when the top-level folders are namespaces their flows use. */
 function decideLayout(folders) {
@@ -3835,80 +4045,6 @@ async function listFolders(tree, dirRel, rules) {
 }
 function listing(tree, dirRel) {
     return tree.list(dirRel).catch(() => []);
-}
-
-/** Parses a flow file once, keeping positions. Never throws: YAML problems stay in `documents[i].errors`. */
-function parseFlowFile(input) {
-    // Line numbers stay those of the raw file: only a BOM and CRs go.
-    const source = normaliseText(input.raw);
-    const lineCounter = new distExports.LineCounter();
-    const all = distExports.parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
-    // A trailing `---` or comment-only tail yields an empty document: not a second flow.
-    const documents = (Array.isArray(all) ? all : [all]).filter((doc, index) => index === 0 || doc.contents !== null || doc.errors.length > 0);
-    const first = documents[0];
-    if (first)
-        forbiddenCharacterError(source, first);
-    const contents = first?.contents;
-    const id = distExports.isMap(contents) ? scalarString(contents.get('id', true)) : undefined;
-    const namespace = distExports.isMap(contents) ? scalarString(contents.get('namespace', true)) : undefined;
-    const parsed = first !== undefined && first.errors.length === 0;
-    return {
-        file: input.file,
-        rel: input.rel,
-        raw: input.raw,
-        source,
-        documents,
-        lineCounter,
-        id,
-        namespace,
-        expectedNamespace: input.expectedNamespace,
-        notAFlow: parsed && (!distExports.isMap(contents) || (!contents.has('id') && !contents.has('tasks'))),
-        otherKind: parsed ? otherKindOf(first) : undefined
-    };
-}
-/**
- * Characters YAML does not allow in a stream (C0 and C1 controls but tab, LF, CR and NEL; DEL; lone
- * surrogates; U+FFFE and U+FFFF). The parser accepts them; Kestra refuses the file.
- */
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/u;
-/** The first forbidden character is a syntax error of the first document, at its position. */
-function forbiddenCharacterError(source, document) {
-    const found = FORBIDDEN.exec(source);
-    if (!found)
-        return;
-    const code = `U+${found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-    document.errors.unshift(new distExports.YAMLParseError([found.index, found.index + 1], 'UNEXPECTED_TOKEN', `character ${code} is not allowed in YAML (a NUL or another control character); remove it`));
-}
-/** A key at the start of a line: a top-level key of a block mapping, as flows are written. */
-const TOP_LEVEL_KEY = Object.fromEntries(['id', 'namespace', 'tasks', 'type'].map((key) => [
-    key,
-    new RegExp(`^(?:${key}|"${key}"|'${key}')[ \\t]*:(?:[ \\t]|$)`, 'm')
-]));
-/**
- * What a YAML text holds, read from its top-level keys without parsing it (most YAML of a
- * repository is not Kestra's): a flow document (`id`, `namespace`, `tasks`, no `type`), another
- * Kestra kind (`id`, `namespace` and a `type`: an App, a test…), or neither.
- */
-function kindOfText(source) {
-    const has = (key) => TOP_LEVEL_KEY[key].test(source);
-    if (!has('id') || !has('namespace'))
-        return 'none';
-    if (has('type'))
-        return 'other-kind';
-    return has('tasks') ? 'flow' : 'none';
-}
-/** The top-level `type` of a document that is a mapping: another Kestra kind than a flow. */
-function otherKindOf(document) {
-    const contents = document.contents;
-    if (!distExports.isMap(contents) || !contents.has('type'))
-        return undefined;
-    return scalarString(contents.get('type', true)) ?? 'unknown';
-}
-function scalarString(node) {
-    if (distExports.isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
-        return String(node.value);
-    }
-    return undefined;
 }
 
 /** Folders that hold dependencies, virtual environments or caches, never a repository's own flows. */
@@ -4091,8 +4227,6 @@ function namespacesOf$1(placement) {
     return new Set(placement.files.map((file) => file.namespace));
 }
 
-/** Kestra's own namespace: managed only when the `namespaces` input lists it. */
-const SYSTEM_NAMESPACE$1 = 'system';
 /** Namespaces the repository holds a resource for, plus the listed ones; sorted, unique. */
 function managedNamespaces(flows, files, extraNamespaces) {
     const held = new Set();
@@ -4114,10 +4248,6 @@ function flowNamespace(flow) {
     // (and so open it to deletions).
     return namespaceFits(flow) ? flow.namespace : flow.expectedNamespace;
 }
-/** Whether a namespace the repository holds a resource for is managed: `system` only when listed. */
-function heldNamespaceIsManaged(namespace, extraNamespaces) {
-    return namespace !== SYSTEM_NAMESPACE$1 || extraNamespaces.includes(namespace);
-}
 /** The flow declares a valid namespace that its folder allows (the same one or a child of it). */
 function namespaceFits(flow) {
     const { namespace, expectedNamespace } = flow;
@@ -4126,9 +4256,6 @@ function namespaceFits(flow) {
     return (expectedNamespace === undefined ||
         namespace === expectedNamespace ||
         namespace.startsWith(`${expectedNamespace}.`));
-}
-function compareCodeUnits(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Byte offset of the first invalid UTF-8 sequence, or -1 when the bytes are valid UTF-8. */
@@ -4215,24 +4342,22 @@ function otherKindsNotice(skipped) {
  * Flow documents under root that the layout does not read, as one warning
  * (docs/layouts.md#what-a-run-says).
  */
-function unmatchedFlowsWarning(files, settings) {
+function unmatchedFlowsWarning(files, settings, layout) {
     const sorted = [...files].sort();
-    const why = settings.layout === 'custom'
+    const why = layout === 'custom'
         ? `are not matched by the flows globs (${settings.flowGlobs.join(', ')}): ${named(sorted)}. Widen the globs`
-        : `are not read by the ${settings.layout} layout: ${named(sorted)}. Move them to ${flowPlaces(settings).join(', ')}`;
+        : `are not read by the ${layout} layout: ${named(sorted)}. Move them to ${flowPlaces(settings, layout).join(', ')}`;
     return {
         severity: 'warning',
         file: sorted[0],
         message: `${sorted.length} flow file(s) under root ${why}, or set layout: anywhere to read every flow`
     };
 }
-/** The rule id of `nothingFound`: about the run, not about a file, so never demoted on a pull request. */
-const NOTHING_FOUND = 'nothing-found';
 /**
  * A run that finds no resource at all is an error that says where it looked, and which
  * ignore rules hid the flows it would have read (docs/layouts.md#what-a-run-says).
  */
-function nothingFound(model, settings, hidden = []) {
+function nothingFound(model, settings, layout, hidden = []) {
     const byRule = groupByRule(hidden, model.rootRel);
     const hiding = byRule.length === 0
         ? ''
@@ -4243,8 +4368,8 @@ function nothingFound(model, settings, hidden = []) {
         severity: 'error',
         file: model.rootRel || '.',
         rule: NOTHING_FOUND,
-        message: `No flow or namespace file found: the ${settings.layout} layout (${model.layout.reason}) ` +
-            `looked in ${lookedIn(settings)} under root '${settings.root}'.${hiding} Set namespace (flows/ and files/ ` +
+        message: `No flow or namespace file found: the ${layout} layout (${model.layout.reason}) ` +
+            `looked in ${lookedIn(settings, layout)} under root '${settings.root}'.${hiding} Set namespace (flows/ and files/ ` +
             'of one namespace), layout (tenant, namespace, anywhere, custom) or root (the folder holding ' +
             'the flows), or list the namespaces to manage in namespaces'
     };
@@ -4254,10 +4379,10 @@ function nothingFound(model, settings, hidden = []) {
  * would read (or files a `flows` glob matches), on the rule's line: no run is silent about a flow
  * it leaves out.
  */
-function hiddenFlowsWarnings(hidden, settings, rootRel) {
-    const what = settings.layout === 'custom'
+function hiddenFlowsWarnings(hidden, settings, layout, rootRel) {
+    const what = layout === 'custom'
         ? `file(s) that the flows globs (${settings.flowGlobs.join(', ')}) match`
-        : `flow document(s) that the ${settings.layout} layout would read`;
+        : `flow document(s) that the ${layout} layout would read`;
     return groupByRule(hidden, rootRel).map(({ rule, rels, files }) => ({
         severity: 'warning',
         file: inWorkspace(rootRel, rule.file ?? rels[0]),
@@ -4307,18 +4432,18 @@ function ruleFix(rule, first) {
 function inWorkspace(rootRel, rel) {
     return rootRel === '' ? rel : `${rootRel}/${rel}`;
 }
-function lookedIn(settings) {
-    const files = { tenant: ['<namespace>/files/'], namespace: ['files/'] }[settings.layout];
+function lookedIn(settings, layout) {
+    const files = { tenant: ['<namespace>/files/'], namespace: ['files/'] }[layout];
     const mapped = settings.namespaceFiles.map(({ dir }) => `${dir || '.'}/`);
-    return [...flowPlaces(settings), ...(files ?? []), ...mapped].join(', ');
+    return [...flowPlaces(settings, layout), ...(files ?? []), ...mapped].join(', ');
 }
-function flowPlaces(settings) {
+function flowPlaces(settings, layout) {
     return {
         tenant: ['<namespace>/flows/'],
         namespace: ['flows/'],
         anywhere: ['every folder'],
         custom: settings.flowGlobs
-    }[settings.layout];
+    }[layout];
 }
 function named(paths) {
     const shown = paths.slice(0, NAMED).join(', ');
@@ -4359,7 +4484,7 @@ async function loadRepository(tree, settings, hooks = {}) {
         workspace,
         root: resolve(workspace, rootRel),
         rootRel,
-        layout: await chooseLayout(settings, tree, rules),
+        layout: hooks.layout ?? (await chooseLayout(settings, tree, rules)),
         flows: [],
         files: [],
         managedNamespaces: managedNamespaces([], [], settings.extraNamespaces),
@@ -4373,8 +4498,8 @@ async function loadRepository(tree, settings, hooks = {}) {
         });
         return model;
     }
-    const chosen = { ...settings, layout: model.layout.layout };
-    const layout = layoutRules(chosen);
+    const chosen = model.layout.layout;
+    const layout = layoutRules(settings, chosen);
     const search = await SearchScope.of(tree);
     const walking = new Semaphore(CONCURRENCY);
     const walk = await walkTree({
@@ -4402,7 +4527,7 @@ async function loadRepository(tree, settings, hooks = {}) {
         layout,
         rules,
         search,
-        readsEveryFlow: chosen.layout === 'anywhere'
+        readsEveryFlow: chosen === 'anywhere'
     };
     const breather = new Breather();
     const load = (entries) => mapLimit(entries, CONCURRENCY, async ({ entry, placement }) => {
@@ -4431,12 +4556,12 @@ async function loadRepository(tree, settings, hooks = {}) {
         ...(await hiddenFlows(walk.hidden, {
             tree,
             rules: layout,
-            layout: chosen.layout,
+            layout: chosen,
             limit: (task) => walking.run(task)
         })),
         ...found.flatMap((part) => part.hidden)
     ];
-    if (chosen.layout === 'tenant') {
+    if (chosen === 'tenant') {
         for (const folder of await misnamedTenantFolders(tree, rules)) {
             model.readProblems.push({
                 severity: 'warning',
@@ -4463,10 +4588,10 @@ async function loadRepository(tree, settings, hooks = {}) {
     if (otherKinds.length > 0)
         model.readProblems.push(otherKindsNotice(otherKinds));
     if (unmatched.length > 0)
-        model.readProblems.push(unmatchedFlowsWarning(unmatched, chosen));
-    model.readProblems.push(...hiddenFlowsWarnings(hidden, chosen, rootRel));
+        model.readProblems.push(unmatchedFlowsWarning(unmatched, settings, chosen));
+    model.readProblems.push(...hiddenFlowsWarnings(hidden, settings, chosen, rootRel));
     if (model.flows.length + model.files.length === 0 && settings.extraNamespaces.length === 0) {
-        model.readProblems.push(nothingFound(model, chosen, hidden));
+        model.readProblems.push(nothingFound(model, settings, chosen, hidden));
     }
     model.flows.sort(byFlowOrder);
     model.files.sort(byFileOrder);
@@ -4607,6 +4732,485 @@ function fileEntries(placement, file, rel, content, origin) {
         ...content,
         ...origin
     }));
+}
+
+/** The commit the change starts from: the PR base, or the push's `before` (none for a new branch). */
+function baseCommit(context) {
+    const sha = context.pullRequest?.baseSha || context.push?.before;
+    return sha && !/^0+$/.test(sha) ? sha : undefined;
+}
+function snapshotOf(model) {
+    const snapshot = { flows: new Map(), files: new Map() };
+    for (const flow of model.flows) {
+        if (!deployableFlow(flow))
+            continue;
+        const key = flowKey(flow.namespace, flow.id);
+        if (!snapshot.flows.has(key))
+            snapshot.flows.set(key, { source: flow.source, file: flow.file });
+    }
+    for (const file of model.files) {
+        snapshot.files.set(fileKey(file.namespace, file.path), { sha256: file.sha256, file: file.file });
+    }
+    return snapshot;
+}
+/**
+ * Opens the base commit's tree, when the event has a base commit: git lists it in its own process
+ * while the work tree loads. Undefined inside when the commit is not in the local history.
+ */
+function openBaseTree(settings, context) {
+    const sha = baseCommit(context);
+    return sha ? GitTree.open(context.workspace, sha, settings.root) : undefined;
+}
+/**
+ * The base commit's snapshot, read from its tree (then closed); `current` (the work tree's model,
+ * read with the same settings) spares reading the files the change left alone.
+ */
+async function readBaseSnapshot(opening, settings, current) {
+    const tree = await opening;
+    if (!tree)
+        return undefined;
+    try {
+        return snapshotOf(await loadRepository(tree, settings, {
+            known: workTreeReuse(current, tree),
+            layout: current.layout
+        }));
+    }
+    finally {
+        await tree.close();
+    }
+}
+/**
+ * Shallow history: read, through the contents API, the base version of just the files the plan would
+ * overwrite or remove (drift needs nothing else).
+ */
+async function baseFromApi(plan, github, sha) {
+    const snapshot = { flows: new Map(), files: new Map() };
+    const candidates = plan.resources.filter((r) => r.file && r.action !== 'create' && r.action !== 'unchanged');
+    await mapLimit(candidates, 8, async (change) => {
+        const bytes = await github.getFileAtRef(change.file, sha);
+        if (!bytes)
+            return;
+        if (change.kind === 'file') {
+            snapshot.files.set(fileKey(change.namespace, change.path), {
+                sha256: sha256Hex(bytes),
+                file: change.file
+            });
+            return;
+        }
+        const flow = parseFlowFile({
+            file: change.file,
+            rel: change.file,
+            raw: Buffer.from(bytes).toString('utf8')
+        });
+        if (flow.namespace === change.namespace && flow.id === change.id) {
+            snapshot.flows.set(flowKey(change.namespace, change.id), {
+                source: flow.source,
+                file: change.file
+            });
+        }
+    });
+    return snapshot;
+}
+
+/**
+ * KV key holding the last commit deployed to a namespace. One key per namespace and server, not per
+ * comment-key: instances that deploy to the same namespace of the same server write the same resources, so
+ * they must agree on which commit is newest.
+ */
+const COMMIT_MARKER_KEY = 'kestra-gitops-commit';
+const SHA$1 = /^[0-9a-f]{7,64}$/i;
+/** The marker stored in KV, or undefined when absent or not one of ours. */
+function parseMarker(value) {
+    let parsed = value;
+    if (typeof value === 'string') {
+        try {
+            parsed = JSON.parse(value);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    if (typeof parsed !== 'object' || parsed === null)
+        return undefined;
+    const { commit, repository } = parsed;
+    if (typeof commit !== 'string' || !SHA$1.test(commit) || typeof repository !== 'string') {
+        return undefined;
+    }
+    return { commit, repository };
+}
+/** The short form of a commit id in messages. */
+function short(sha) {
+    return sha.slice(0, 12);
+}
+
+/**
+ * The marker of each namespace. A marker that cannot be read leaves the order unknown, like a commit missing
+ * from the checkout: the deploy goes on with a warning.
+ */
+async function readMarkers(api, namespaces, semaphore) {
+    const markers = new Map();
+    const warnings = [];
+    await Promise.all(namespaces.map(async (namespace) => {
+        let value;
+        try {
+            value = await (semaphore
+                ? semaphore.run(() => api.getKv(namespace, COMMIT_MARKER_KEY))
+                : api.getKv(namespace, COMMIT_MARKER_KEY));
+        }
+        catch (error) {
+            warnings.push(`Could not read the deployed commit of namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; cannot tell whether this commit is older than what it holds, deploying anyway.`);
+            return;
+        }
+        const marker = parseMarker(value);
+        if (value !== undefined && marker === undefined) {
+            warnings.push(`The KV entry ${COMMIT_MARKER_KEY} of namespace ${namespace} is not a deployed-commit marker; it will be overwritten after this deploy.`);
+        }
+        markers.set(namespace, marker);
+    }));
+    warnings.sort();
+    return { markers, warnings };
+}
+
+function settle(pending) {
+    return pending.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
+}
+/** The value of a read, or its error thrown where the value is needed. */
+async function valueOf(outcome) {
+    const ended = await outcome;
+    if (ended.ok)
+        return ended.value;
+    throw ended.error;
+}
+
+/** A server file as the plan keeps it: summarised, with its bytes only when a diff may show them. */
+function serverFile(path, bytes, keepBytes) {
+    const summary = summaryOf(bytes);
+    return keepBytes(summary) ? { path, summary, bytes } : { path, summary };
+}
+
+/** Exports in flight: each can weigh megabytes. More than 8 at once raised the peak memory, not the speed. */
+const EXPORTS_AT_ONCE = 8;
+/**
+ * Reads the server state of the managed namespaces in bulk; the client bounds the concurrency. A
+ * namespace's flows, files (and, for a deploy, its deployed-commit marker) are asked for as soon as the
+ * loading repository reveals it, so the answers come while the repository is still being read and checked.
+ */
+class ServerReads {
+    api;
+    options;
+    flows = new Map();
+    files = new Map();
+    markers = new Map();
+    /** The repository's namespace files, as the loading reads them. */
+    localFiles;
+    knowLocalFiles;
+    /** Held from the request until the answer is summarised. */
+    exports = new Semaphore(EXPORTS_AT_ONCE);
+    constructor(api, options) {
+        this.api = api;
+        this.options = options;
+        this.localFiles = new Promise((resolve) => (this.knowLocalFiles = resolve));
+    }
+    /**
+     * Starts the reads of a namespace; a failure surfaces when the namespace's answer is used. Its files
+     * are asked for once the repository's own of that namespace are read, so that each answer can be
+     * summarised and let go of the moment it arrives (only a diff needs the bytes of a file).
+     */
+    start(namespace) {
+        if (this.flows.has(namespace))
+            return;
+        const flows = this.api.listFlows(namespace);
+        const files = this.localFiles
+            .then((local) => local.of(namespace))
+            .then(async (entries) => {
+            const local = hashesByPath(entries);
+            const deployable = entries.filter((entry) => !entry.symlinkEscapes);
+            const names = repositoryNames(fileNaming(await this.api.info()), namespace, deployable);
+            return this.exports.run(async () => (await this.api.listFiles(namespace)).map(({ path: stored, bytes }) => {
+                const path = names.get(stored) ?? stored;
+                return serverFile(path, bytes, keepUnlessSame(local.get(path)));
+            }));
+        });
+        this.flows.set(namespace, settle(flows));
+        this.files.set(namespace, settle(files));
+        if (this.options.markers)
+            this.markers.set(namespace, readMarkers(this.api, [namespace]));
+    }
+    /** Where the repository's namespace files come from: the reads of server files may begin. The first word counts. */
+    knowFiles(files) {
+        this.knowLocalFiles(files);
+    }
+    /** Flows and files of every managed namespace. */
+    async state(model) {
+        this.knowFiles({
+            of: async (namespace) => model.files.filter((entry) => entry.namespace === namespace)
+        });
+        const entries = await Promise.all(model.managedNamespaces.map(async (namespace) => {
+            this.start(namespace);
+            const [flows, files] = await Promise.all([
+                valueOf(this.flows.get(namespace)),
+                valueOf(this.files.get(namespace))
+            ]);
+            return [namespace, { flows, files }];
+        }));
+        return new Map(entries);
+    }
+    /** The deployed-commit markers of these namespaces (read early when started with `markers`). */
+    markersOf(namespaces) {
+        const sorted = [...namespaces].sort();
+        const readings = sorted.map((namespace) => this.markers.get(namespace) ?? readMarkers(this.api, [namespace]));
+        const reading = Promise.all(readings).then((parts) => ({
+            markers: new Map(parts.flatMap((part) => [...part.markers])),
+            warnings: parts.flatMap((part) => part.warnings).sort()
+        }));
+        return { namespaces: sorted, reading };
+    }
+}
+/** Content hashes of the namespace's repository files by path. */
+function hashesByPath(entries) {
+    const local = new Map();
+    for (const entry of entries) {
+        if (entry.symlinkEscapes)
+            continue; // never deployed: the server copy is planned for deletion
+        local.set(entry.path, (local.get(entry.path) ?? new Set()).add(entry.sha256));
+    }
+    return local;
+}
+/** The keep rule of the plan: a file's bytes stay unless the repository holds exactly these. */
+function keepUnlessSame(local) {
+    return ({ sha256 }) => !(local?.size === 1 && local.has(sha256));
+}
+
+/** The names flows ask the server for (docs/caught-at-review.md#secrets-and-kv-keys), and its listings of them. */
+/** A namespace and its parents, nearest first: `a.b.c`, `a.b`, `a`. */
+function kvScopes(namespace) {
+    const parts = namespace.split('.');
+    return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
+}
+
+/**
+ * Reads the names that the flows' `secret()` and `kv()` calls need, never a value
+ * (docs/caught-at-review.md#secrets-and-kv-keys): OSS secrets in one tenant-wide listing, Enterprise
+ * secrets with two listings per namespace (its own, and what it inherits), KV keys in one search of
+ * every namespace needed (servers before that search: one listing per namespace). A listing the server
+ * cannot give becomes the reason, never a failure of the run and never a finding.
+ */
+async function readNameListings(api, refs) {
+    const secretScopes = new Set();
+    const kvNamespaces = new Set();
+    for (const ref of refs) {
+        if (ref.kind === 'secret')
+            secretScopes.add(ref.namespace ?? ref.flowNamespace);
+        else
+            for (const scope of ref.namespace ? [ref.namespace] : kvScopes(ref.flowNamespace)) {
+                kvNamespaces.add(scope);
+            }
+    }
+    const [secrets, kv] = await Promise.all([
+        secretScopes.size > 0 ? listed(() => secretNames(api, [...secretScopes].sort())) : undefined,
+        kvNamespaces.size > 0 ? listed(() => kvKeys(api, [...kvNamespaces].sort())) : undefined
+    ]);
+    return { ...(secrets && { secrets }), ...(kv && { kv }) };
+}
+async function secretNames(api, namespaces) {
+    const { edition } = await api.info();
+    if (edition.toUpperCase() !== 'EE')
+        return { tenant: await api.secretNames() };
+    // Which namespaces `inherited-secrets` answers for is not documented: the namespace's own are read too.
+    const entries = await Promise.all(namespaces.map(async (namespace) => {
+        const [own, inherited] = await Promise.all([
+            api.namespaceSecretNames(namespace),
+            api.inheritedSecretNames(namespace)
+        ]);
+        return [namespace, [...own, ...inherited]];
+    }));
+    return { byNamespace: Object.fromEntries(entries) };
+}
+async function kvKeys(api, namespaces) {
+    // Entries of the paged search name their namespace from 1.3 (docs/kestra.md#kv-listings); before, and
+    // before the search itself (a 404), the keys are read namespace by namespace.
+    const version = parseVersion((await api.info()).version);
+    const named = !version || version[0] > 1 || (version[0] === 1 && version[1] >= 3);
+    const entries = named ? await searchUnlessMissing(api, namespaces) : undefined;
+    if (entries?.every((entry) => entry.namespace !== undefined)) {
+        const byNamespace = Object.fromEntries(namespaces.map((ns) => [ns, []]));
+        for (const { namespace, key } of entries)
+            byNamespace[namespace]?.push(key);
+        return byNamespace;
+    }
+    const lists = await Promise.all(namespaces.map((ns) => api.namespaceKvKeys(ns)));
+    return Object.fromEntries(namespaces.map((ns, i) => [ns, lists[i]]));
+}
+async function searchUnlessMissing(api, namespaces) {
+    try {
+        return await api.kvKeys(namespaces);
+    }
+    catch (error) {
+        if (error instanceof ApiError && error.status === 404)
+            return undefined;
+        throw error;
+    }
+}
+async function listed(read) {
+    try {
+        return { listed: true, value: await read() };
+    }
+    catch (error) {
+        return { listed: false, reason: unlistedReason(error) };
+    }
+}
+function unlistedReason(error) {
+    if (error instanceof ApiError && error.status === 404) {
+        return `the server has no such listing: ${error.method} ${error.path.replace(/\?.*/, '')} answered 404 (an older Kestra, or an edition without it)`;
+    }
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+        return `no permission to list them: ${error.method} ${error.path.replace(/\?.*/, '')} answered ${error.status}`;
+    }
+    return `the listing failed: ${errorMessage(error)}`;
+}
+
+/**
+ * Which targets of `read('…')` and of subflows exist, in the repository or on the server. Managed
+ * namespaces are answered from the bulk server state; others with one request per target the repository
+ * does not hold. decide/ turns the missing ones into findings.
+ */
+async function knownTargets(model, refs, server) {
+    const files = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`));
+    const flows = new Set(model.flows.filter(deployableFlow).map((f) => `${f.namespace}\0${f.id}`));
+    for (const [namespace, actual] of server?.state ?? []) {
+        for (const file of actual.files)
+            files.add(`${namespace}\0${file.path}`);
+        for (const flow of actual.flows)
+            flows.add(`${namespace}\0${flow.id}`);
+    }
+    if (server) {
+        const unresolved = uniqueTargets(refs).filter((ref) => !(ref.kind === 'file' ? files : flows).has(targetOf(ref)));
+        await mapLimit(unresolved, 8, async (ref) => {
+            if (server.state?.has(ref.namespace))
+                return; // the bulk read already answered for this namespace
+            const exists = ref.kind === 'file'
+                ? (await server.api.getFile(ref.namespace, ref.path)) !== undefined
+                : (await server.api.getFlow(ref.namespace, ref.id)) !== undefined;
+            if (exists)
+                (ref.kind === 'file' ? files : flows).add(targetOf(ref));
+        });
+    }
+    return { files, flows };
+}
+function targetOf(ref) {
+    return ref.kind === 'file' ? `${ref.namespace}\0${ref.path}` : `${ref.namespace}\0${ref.id}`;
+}
+function uniqueTargets(refs) {
+    const seen = new Map();
+    for (const ref of refs)
+        seen.set(`${ref.kind}\0${targetOf(ref)}`, ref);
+    return [...seen.values()];
+}
+
+/**
+ * The server's verdict on every well-formed flow. Flows are sent a batch at a time as the repository
+ * loads, so most answers are in before it ends. A flow whose aliases expand without bound is already an
+ * error locally and is never sent (the server would expand it); decide/ maps the verdicts to lines.
+ */
+class ServerValidation {
+    api;
+    waiting = [];
+    sent = [];
+    constructor(api) {
+        this.api = api;
+    }
+    /** A flow read from the repository, with its local checks: it goes with the next full batch. */
+    add(flow, check) {
+        if (!check.wellFormed)
+            return;
+        this.waiting.push(flow);
+        if (this.waiting.length === MAX_BATCH)
+            this.send();
+    }
+    /** Every added flow's verdict; the last, partial batch leaves now. A failed batch throws here. */
+    async answers() {
+        this.send();
+        return Promise.all(this.sent.map(valueOf));
+    }
+    send() {
+        if (this.waiting.length === 0)
+            return;
+        const flows = this.waiting.splice(0);
+        const answer = this.api
+            .validateFlows(flows.map((flow) => flow.source))
+            .then((results) => ({ flows, results }));
+        this.sent.push(settle(answer));
+    }
+}
+
+/**
+ * Starts all the reading of a run. Server reads begin as soon as the walk reveals a namespace, server
+ * validation batches leave while the repository loads, and git's base commit and the changed files are
+ * read in parallel. Every failed read is either an outcome inside the snapshot or thrown where the value
+ * is needed; none is dropped.
+ */
+function gather(input) {
+    const { settings, context, mode, layout, kestra, sending } = input;
+    const probe = kestra && (mode !== 'validate' || settings.serverValidation)
+        ? settle(kestra.info().then((info) => info.version))
+        : undefined;
+    const planning = kestra !== undefined && mode !== 'validate';
+    const baseTree = planning ? openBaseTree(settings, context) : undefined;
+    const openingBase = baseTree && settle(baseTree);
+    const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined;
+    const onServer = kestra && settings.serverValidation ? new ServerValidation(kestra) : undefined;
+    const repository = loadRepository(new WorkTree(context.workspace, settings.root), settings, {
+        layout,
+        onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
+        onFiles: (files) => reads?.knowFiles(sending.localFiles(files)),
+        onFlow: (flow) => onServer?.add(flow, input.onFlow(flow))
+    });
+    const after = (model, sent, references, names) => {
+        const reading = reads && settle(reads.state(sent));
+        const answers = onServer && settle(onServer.answers());
+        const markers = mode === 'deploy' ? reads?.markersOf(sent.managedNamespaces) : undefined;
+        const base = openingBase &&
+            settle(Promise.all([
+                readBaseSnapshot(valueOf(openingBase), settings, model),
+                reading && valueOf(reading)
+            ]).then(([snapshot, server]) => snapshot && sending.base(snapshot, model.managedNamespaces, server)));
+        const changed = settle(changedFiles(input));
+        const desired = reading && settle(valueOf(reading).then((held) => desiredState(sent, held)));
+        const committed = planning ? commitTime(context.workspace, context.sha) : undefined;
+        // Read with the server state, so that they cost the plan no round trip of their own.
+        const listings = planning && names.length > 0 ? settle(readNameListings(kestra, names)) : undefined;
+        const state = reading ?? settle(Promise.resolve(undefined));
+        const snapshot = settle((async () => {
+            const held = await valueOf(state);
+            return Object.freeze({
+                layout,
+                model: sent,
+                changed: await valueOf(changed),
+                serverVersion: await probe,
+                state: held,
+                serverAnswers: answers && (await valueOf(answers)),
+                targets: await knownTargets(sent, references, kestra && { api: kestra, state: held }),
+                markers,
+                desired: desired && (await valueOf(desired)),
+                commitTime: await committed,
+                base,
+                listings
+            });
+        })());
+        return { serverVersion: Promise.resolve(probe), changed, state, snapshot };
+    };
+    return { repository, after };
+}
+function changedFiles({ context, github }) {
+    if (PR_EVENTS.includes(context.eventName) || context.eventName === 'push') {
+        return detectChangedFiles(context, { workspace: context.workspace, github });
+    }
+    return Promise.resolve({
+        kind: 'all',
+        reason: context.local
+            ? 'no --base was given'
+            : `${context.eventName} treats every file as changed`
+    });
 }
 
 /** What is wrong with a `dependsOn` graph: unknown names and the first cycle (deterministic). */
@@ -5068,7 +5672,7 @@ const PREFILL_RELEASE = [1, 1, 0];
 const FORM_RELEASE = [2, 0, 0];
 const FILE_DEFAULT_URI = /^(file|nsfile):\/\//;
 /** The flow's top-level inputs (a FORM counts as one). */
-function declaredInputs(document) {
+function declaredInputs$1(document) {
     return inputList(document, document.get(document.root, 'inputs')?.value);
 }
 function inputList(document, list, form) {
@@ -5105,7 +5709,7 @@ function children(document, form) {
         : [];
 }
 /** Every input declared: the top-level ones and those inside FORMs. */
-function everyInput(document, inputs = declaredInputs(document)) {
+function everyInput(document, inputs = declaredInputs$1(document)) {
     return inputs.flatMap((input) => [input, ...children(document, input)]);
 }
 /** Every input a run resolves: FORMs replaced by their inputs (Kestra's `Input.expandToLeaves`). */
@@ -5125,7 +5729,7 @@ function inputPath(input) {
  * `FlowValidator`'s dotted paths and `dependsOn` graph).
  */
 function inputFindings(document, tree) {
-    const inputs = declaredInputs(document);
+    const inputs = declaredInputs$1(document);
     const leaves = leafInputs(document, inputs);
     const dependencies = dependsOnFindings(document, inputs, leaves);
     return {
@@ -5455,7 +6059,7 @@ function templatedScalars(doc) {
  */
 function dashedReferenceFindings(document, tree) {
     const dashed = {
-        inputs: new Set(declaredInputs(document).flatMap((input) => (input.id?.includes('-') ? [input.id] : []))),
+        inputs: new Set(declaredInputs$1(document).flatMap((input) => (input.id?.includes('-') ? [input.id] : []))),
         outputs: new Set(tree.tasks.flatMap((task) => (task.id?.includes('-') ? [task.id] : [])))
     };
     if (dashed.inputs.size === 0 && dashed.outputs.size === 0)
@@ -6020,6 +6624,138 @@ function unresolved(document, node, ref) {
     return document.finding('warning', node, 'plugin-defaults-ref', `pluginDefaultsRef '${ref}' names no \`ref\` of this flow's pluginDefaults: unless a namespace or instance plugin default has it, Kestra rejects the flow. Add a pluginDefaults entry with \`ref: ${ref}\`, or fix the name`);
 }
 
+/**
+ * Every call of the named Pebble functions in the flow's expressions, with its arguments: the one
+ * scanner behind `read()` references and `secret()` / `kv()` names. Kestra never renders the flow's
+ * description: a call there is text.
+ */
+function literalCalls(document, names) {
+    if (!document.root)
+        return [];
+    const found = [];
+    const call = new RegExp(`(?<![\\w.])(${names.join('|')})\\s*\\(`, 'g');
+    const description = document.get(document.root, 'description')?.value;
+    for (const scalar of templatedScalars(document.doc)) {
+        if (scalar === description)
+            continue;
+        const value = scalar.value;
+        for (const expression of expressions(value)) {
+            const blanked = blankStrings(expression.body);
+            for (const match of blanked.matchAll(call)) {
+                const args = callArguments(expression.body, blanked, match.index + match[0].length);
+                if (!args)
+                    continue;
+                const name = match[1];
+                const index = expression.start + match.index;
+                const occurrence = value.slice(0, index).split(name).length - 1;
+                const position = offsetPosition(document.flow, document.locateInScalar(scalar, name, occurrence));
+                found.push({ name, args, position });
+            }
+        }
+    }
+    return found;
+}
+/**
+ * Arguments of a call starting at `from` (after the `(`): literal strings as their value, anything
+ * else as null. Undefined when the call is not closed.
+ */
+function callArguments(body, blanked, from) {
+    let depth = 0;
+    let end = -1;
+    for (let i = from; i < blanked.length; i++) {
+        const ch = blanked[i];
+        if (ch === '(' || ch === '[' || ch === '{')
+            depth++;
+        else if (ch === ')' || ch === ']' || ch === '}') {
+            if (depth === 0) {
+                end = i;
+                break;
+            }
+            depth--;
+        }
+    }
+    if (end < 0)
+        return undefined;
+    const positional = [];
+    const named = new Map();
+    const rawPositional = [];
+    const raw = new Map();
+    let start = from;
+    depth = 0;
+    const parts = [];
+    for (let i = from; i <= end; i++) {
+        const ch = blanked[i];
+        if (i === end || (ch === ',' && depth === 0)) {
+            parts.push([start, i]);
+            start = i + 1;
+        }
+        else if (ch === '(' || ch === '[' || ch === '{')
+            depth++;
+        else if (ch === ')' || ch === ']' || ch === '}')
+            depth--;
+    }
+    for (const [s, e] of parts) {
+        const text = body.slice(s, e).trim();
+        if (text === '')
+            continue;
+        const namedMatch = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(text);
+        const valueText = namedMatch ? namedMatch[2] : text;
+        const value = stringLiteral(valueText);
+        if (namedMatch) {
+            named.set(namedMatch[1], value);
+            raw.set(namedMatch[1], valueText);
+        }
+        else {
+            positional.push(value);
+            rawPositional.push(valueText);
+        }
+    }
+    return { positional, named, rawPositional, raw };
+}
+function stringLiteral(text) {
+    const match = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/.exec(text.trim());
+    if (!match)
+        return null;
+    return match[2].replace(/\\(.)/g, '$1');
+}
+
+/** The Pebble functions that name a secret or a KV key (docs/caught-at-review.md#secrets-and-kv-keys). */
+const NAME_FUNCTIONS = ['secret', 'kv'];
+/**
+ * Pebble's argument order: `secret(key, namespace, subkey, full)` and `kv(key, namespace, errorOnMissing)`
+ * (docs/kestra.md#secrets, #kv-inheritance). A call whose name or namespace is computed cannot be
+ * checked, and `kv(…, errorOnMissing=false)` reads a missing key as `null`: those are left out.
+ */
+function nameReferences(calls, flow) {
+    return calls.flatMap((call) => {
+        if (call.name !== 'secret' && call.name !== 'kv')
+            return [];
+        const { positional, named } = call.args;
+        const name = named.has('key') ? named.get('key') : positional[0];
+        const namespace = named.has('namespace') ? named.get('namespace') : positional[1];
+        if (name === undefined || name === null || name === '' || namespace === null)
+            return [];
+        if (call.name === 'kv' && allowsMissing(call))
+            return [];
+        return [
+            {
+                kind: call.name,
+                name,
+                ...(namespace !== undefined && { namespace }),
+                flowNamespace: flow.namespace,
+                file: flow.file,
+                ...call.position,
+                fromFlow: flow.fromFlow
+            }
+        ];
+    });
+}
+/** `errorOnMissing` given and not the literal `true` (a computed one may be false: no finding then). */
+function allowsMissing(call) {
+    const raw = call.args.raw.get('errorOnMissing') ?? call.args.rawPositional[2];
+    return raw !== undefined && raw.trim() !== 'true';
+}
+
 const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 /** A Java class name (`TaskInterface.type`'s pattern: Java identifiers, so any Unicode letter). */
 const TYPE_PATTERN = /^[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*(\.[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*)*$/u;
@@ -6130,16 +6866,30 @@ function collectReferences(flows) {
 }
 /** The references of a flow's first document (see `collectReferences`). */
 function referencesOf(document) {
+    return scanFlow(document, ['read']).references;
+}
+/**
+ * The flow's references and its `secret()` / `kv()` names (validate/names.ts), from one scan of its
+ * expressions.
+ */
+function referencesAndNamesOf(document) {
+    return scanFlow(document, ['read', ...NAME_FUNCTIONS]);
+}
+function scanFlow(document, functions) {
     const { flow } = document;
     if (flow.id === undefined || flow.namespace === undefined)
-        return [];
+        return { references: [], names: [] };
     if (!document.root || !document.aliases.safe)
-        return [];
+        return { references: [], names: [] };
     const fromFlow = flowKey(flow.namespace, flow.id);
-    return [
-        ...fileReferences(document, flow.namespace, fromFlow),
-        ...flowReferences(document, fromFlow)
-    ];
+    const calls = literalCalls(document, functions);
+    return {
+        references: [
+            ...fileReferences(document, calls.filter((c) => c.name === 'read'), flow.namespace, fromFlow),
+            ...flowReferences(document, fromFlow)
+        ],
+        names: nameReferences(calls, { file: flow.file, namespace: flow.namespace, fromFlow })
+    };
 }
 /** Findings for references that neither the repository nor (when checked) the server holds. */
 function referenceFindings(refs, known, serverChecked) {
@@ -6176,101 +6926,25 @@ function referenceFindings(refs, known, serverChecked) {
     }
     return findings;
 }
-function fileReferences(document, namespace, fromFlow) {
-    const refs = [];
-    const call = /(?<![\w.])read\s*\(/g;
-    // Kestra never renders the flow's description: a read() there is text, not a reference.
-    const description = document.get(document.root, 'description')?.value;
-    for (const scalar of templatedScalars(document.doc)) {
-        if (scalar === description)
-            continue;
-        const value = scalar.value;
-        for (const expression of expressions(value)) {
-            const blanked = blankStrings(expression.body);
-            for (const match of blanked.matchAll(call)) {
-                const argsStart = match.index + match[0].length;
-                const args = callArguments(expression.body, blanked, argsStart);
-                if (!args)
-                    continue;
-                const path = args.named.get('path') ?? args.positional[0];
-                const ns = args.named.has('namespace') ? args.named.get('namespace') : args.positional[1];
-                if (path === undefined || path === null || ns === null)
-                    continue;
-                if (path.startsWith('kestra://'))
-                    continue;
-                const needle = `read`;
-                const index = expression.start + match.index;
-                const occurrence = value.slice(0, index).split(needle).length - 1;
-                const position = offsetPosition(document.flow, document.locateInScalar(scalar, needle, occurrence));
-                refs.push({
-                    kind: 'file',
-                    namespace: ns ?? namespace,
-                    path: `/${path.replace(/^\/+/, '')}`,
-                    file: document.flow.file,
-                    ...position,
-                    fromFlow
-                });
+function fileReferences(document, calls, namespace, fromFlow) {
+    return calls.flatMap(({ args, position }) => {
+        const path = args.named.get('path') ?? args.positional[0];
+        const ns = args.named.has('namespace') ? args.named.get('namespace') : args.positional[1];
+        if (path === undefined || path === null || ns === null)
+            return [];
+        if (path.startsWith('kestra://'))
+            return [];
+        return [
+            {
+                kind: 'file',
+                namespace: ns ?? namespace,
+                path: `/${path.replace(/^\/+/, '')}`,
+                file: document.flow.file,
+                ...position,
+                fromFlow
             }
-        }
-    }
-    return refs;
-}
-/**
- * Arguments of a call starting at `from` (after the `(`): literal strings as their value, anything
- * else as null. Undefined when the call is not closed.
- */
-function callArguments(body, blanked, from) {
-    let depth = 0;
-    let end = -1;
-    for (let i = from; i < blanked.length; i++) {
-        const ch = blanked[i];
-        if (ch === '(' || ch === '[' || ch === '{')
-            depth++;
-        else if (ch === ')' || ch === ']' || ch === '}') {
-            if (depth === 0) {
-                end = i;
-                break;
-            }
-            depth--;
-        }
-    }
-    if (end < 0)
-        return undefined;
-    const positional = [];
-    const named = new Map();
-    let start = from;
-    depth = 0;
-    const parts = [];
-    for (let i = from; i <= end; i++) {
-        const ch = blanked[i];
-        if (i === end || (ch === ',' && depth === 0)) {
-            parts.push([start, i]);
-            start = i + 1;
-        }
-        else if (ch === '(' || ch === '[' || ch === '{')
-            depth++;
-        else if (ch === ')' || ch === ']' || ch === '}')
-            depth--;
-    }
-    for (const [s, e] of parts) {
-        const raw = body.slice(s, e).trim();
-        if (raw === '')
-            continue;
-        const namedMatch = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(raw);
-        const valueText = namedMatch ? namedMatch[2] : raw;
-        const value = stringLiteral(valueText);
-        if (namedMatch)
-            named.set(namedMatch[1], value);
-        else
-            positional.push(value);
-    }
-    return { positional, named };
-}
-function stringLiteral(text) {
-    const match = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/.exec(text.trim());
-    if (!match)
-        return null;
-    return match[2].replace(/\\(.)/g, '$1');
+        ];
+    });
 }
 function flowReferences(document, fromFlow) {
     const refs = [];
@@ -6321,6 +6995,13 @@ function flowReferences(document, fromFlow) {
         }
     }
     return refs;
+}
+/** The targets gather/ found, as `referenceFindings` asks about them. */
+function knownResources({ files, flows }) {
+    return {
+        hasFile: (namespace, path) => files.has(`${namespace}\0${path}`),
+        hasFlow: (namespace, id) => flows.has(`${namespace}\0${id}`)
+    };
 }
 
 /**
@@ -6521,15 +7202,15 @@ function checkFlow(flow, options = {}) {
     if (!first)
         return { findings, versioned, wellFormed: false, references: [] };
     const document = new FlowDocument(flow, first);
-    const references = referencesOf(document);
+    const { references, names } = referencesAndNamesOf(document);
     // A document that does not parse has no reliable structure: its syntax errors are the findings.
     if (first.errors.some((error) => error.code !== 'DUPLICATE_KEY')) {
-        return { findings, versioned, wellFormed: false, references };
+        return { findings, versioned, wellFormed: false, references, names };
     }
     const wellFormed = flow.documents.length === 1 && first.errors.length === 0 && document.aliases.safe;
     findings.push(...aliasFindings(document));
     if (!document.root || !document.aliases.safe) {
-        return { findings, versioned, wellFormed, references };
+        return { findings, versioned, wellFormed, references, names };
     }
     const tree = taskTree(document);
     const inputs = inputFindings(document, tree);
@@ -6546,7 +7227,7 @@ function checkFlow(flow, options = {}) {
     ]);
     findings.push(...checked.fixed);
     versioned.push(...versionedIdentityFindings(document), ...inputs.versioned, ...pluginDefaultFindings(document), ...checked.versioned);
-    return { findings, versioned, identity: flowIdentity(document), wellFormed, references };
+    return { findings, versioned, identity: flowIdentity(document), wellFormed, references, names };
 }
 /**
  * YAML problems of every document, and unquoted Pebble expressions: these explain the syntax errors
@@ -6587,822 +7268,6 @@ function validateRepository(model, context = {}) {
         });
     }
     return findings.sort(compareFindings);
-}
-
-/**
- * Which files of a commit need not be read because the work tree holds the same bytes and the work
- * tree's model (`current`, read with the same settings) already has their entries: a commit read
- * then costs what the change costs, not what the repository weighs. Nothing is reused when reading
- * the work tree could have gone differently for the commit: a `.kestraignore` that differs, or
- * symbolic links (their targets). A size check guards against checkout filters (line endings, LFS)
- * that git counts as unchanged. Undefined when nothing may be reused.
- */
-function workTreeReuse(current, commit) {
-    const changes = commit.workTreeChanges;
-    if (!changes || changes.untrackedIgnoreFile)
-        return undefined;
-    if ([...changes.changed].some(isIgnoreFile))
-        return undefined;
-    if ([...commit.blobs.values()].some((blob) => blob.kind === 'symlink'))
-        return undefined;
-    const flowsByRel = groupBy(current.flows, (flow) => flow.rel);
-    const filesByRel = groupBy(current.files, (entry) => entry.rel);
-    const problemsByFile = groupBy(current.readProblems, (problem) => problem.file);
-    const fileOf = (rel) => (current.rootRel === '' ? rel : `${current.rootRel}/${rel}`);
-    return (rel) => {
-        const blob = commit.blobs.get(rel);
-        if (!blob || changes.changed.has(rel) || isIgnoreFile(rel))
-            return undefined;
-        const flows = flowsByRel.get(rel) ?? [];
-        const files = filesByRel.get(rel) ?? [];
-        if (flows.length + files.length === 0)
-            return undefined;
-        const sameSize = flows.every((flow) => Buffer.byteLength(flow.raw) === blob.size) &&
-            files.every((entry) => !entry.symlink && entry.size === blob.size);
-        if (!sameSize)
-            return undefined;
-        const problems = problemsByFile.get(fileOf(rel)) ?? [];
-        return { flows, files: files.map((entry) => ({ ...entry, absPath: '' })), problems };
-    };
-}
-function isIgnoreFile(path) {
-    return path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`);
-}
-function groupBy(items, keyOf) {
-    const groups = new Map();
-    for (const item of items) {
-        const key = keyOf(item);
-        const group = groups.get(key);
-        if (group)
-            group.push(item);
-        else
-            groups.set(key, [item]);
-    }
-    return groups;
-}
-
-const run$2 = promisify(execFile);
-/** A full object id (SHA-1 or SHA-256). Anything else is refused, so nothing reads as an option. */
-const OBJECT_ID = /^[0-9a-f]{4,64}$/i;
-/** Links followed in a row before a chain counts as a loop (as the kernel's ELOOP). */
-const MAX_LINK_HOPS = 40;
-async function git$1(cwd, args) {
-    try {
-        const { stdout } = await run$2('git', args, {
-            cwd,
-            encoding: 'utf8',
-            maxBuffer: 512 * 1024 * 1024
-        });
-        return stdout;
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * The root folder as committed in one commit, read from git's object store without touching the
- * work tree: the tree is listed once (`git ls-tree`) and blobs are streamed on demand by one
- * `git cat-file --batch` process, which `close()` ends. Raw bytes: no checkout filters.
- */
-class GitTree {
-    workspace;
-    rootRel;
-    blobs;
-    workTreeChanges;
-    folders = new Map([['', []]]);
-    batch;
-    constructor(workspace, rootRel, 
-    /** Every blob under root, by path relative to root. */
-    blobs, 
-    /** How the work tree differs from the commit under root (undefined when git cannot tell). */
-    workTreeChanges) {
-        this.workspace = workspace;
-        this.rootRel = rootRel;
-        this.blobs = blobs;
-        this.workTreeChanges = workTreeChanges;
-        for (const [path, blob] of blobs)
-            this.add(path, blob.kind);
-    }
-    /** The tree of commit `sha` under `root` (relative to `workspace`); undefined when the commit is not in the local history. */
-    static async open(workspace, sha, root) {
-        const workspaceAbs = resolve(workspace);
-        const rootRel = relative(workspaceAbs, resolve(workspaceAbs, root)).split(sep).join('/');
-        const [blobs, changes] = await Promise.all([
-            listCommitFolder(workspaceAbs, sha, rootRel),
-            worktreeChanges(workspaceAbs, sha, rootRel)
-        ]);
-        return blobs && new GitTree(workspaceAbs, rootRel, blobs, changes);
-    }
-    async hasRoot() {
-        return true; // a commit without the root folder is an empty tree
-    }
-    async list(dirRel) {
-        const entries = this.folders.get(dirRel);
-        if (!entries)
-            throw new Error(`no folder ${dirRel} in the commit`);
-        return entries;
-    }
-    async kind(rel) {
-        return this.blobs.get(rel)?.kind ?? (this.folders.has(rel) ? 'folder' : undefined);
-    }
-    read(rel) {
-        const blob = this.blobs.get(rel);
-        if (blob?.kind !== 'file')
-            return Promise.reject(new Error(`no file ${rel} in the commit`));
-        return this.object(blob.oid);
-    }
-    async summarise(rel) {
-        const size = this.blobs.get(rel)?.size ?? 0;
-        if (size > MAX_FILE_BYTES)
-            return { size, sha256: '', binary: true };
-        return summaryOf(await this.read(rel));
-    }
-    /** Links are resolved inside the commit's root folder: whatever lies outside it is unknown here. */
-    async resolveLink(rel, rules) {
-        const real = await this.realPath(rel);
-        if (typeof real !== 'string')
-            return { kind: 'escapes', reason: real.reason };
-        const reason = real === '' ? 'it points to the root folder itself' : await excludedReason(real, rules);
-        const kind = real === '' ? 'folder' : await this.kind(real);
-        if (kind === 'folder')
-            return { kind: 'folder', escapes: reason !== undefined, reason };
-        if (reason)
-            return { kind: 'escapes', reason };
-        return kind === 'file' ? { kind: 'file', target: real, bytesPath: '' } : { kind: 'other' };
-    }
-    bytesPath() {
-        return '';
-    }
-    async versioned() {
-        return true;
-    }
-    /** Ends the `cat-file` process (reads after this start another). */
-    async close() {
-        const batch = this.batch;
-        this.batch = undefined;
-        await batch?.close();
-    }
-    object(oid) {
-        return (this.batch ??= new CatFileBatch(this.workspace)).read(oid);
-    }
-    /** `rel` with every link on the way followed, relative to root; or why it cannot be. */
-    async realPath(rel) {
-        const outside = { reason: 'it points outside the root folder' };
-        const missing = { reason: 'its target does not exist' };
-        let pending = rel.split('/');
-        const done = [];
-        for (let hops = 0; pending.length > 0;) {
-            const segment = pending.shift();
-            const path = childOf(done.join('/'), segment);
-            const blob = this.blobs.get(path);
-            if (blob?.kind === 'symlink') {
-                if (++hops > MAX_LINK_HOPS)
-                    return { reason: 'it loops' };
-                const text = (await this.object(blob.oid)).toString('utf8');
-                if (posix.isAbsolute(text))
-                    return outside;
-                // Resolved from the workspace, so a path that leaves root and comes back stays inside.
-                const from = posix.join(this.rootRel, done.join('/'), text);
-                const inRoot = this.rootRel === '' ? from : posix.relative(this.rootRel, from);
-                if (inRoot === '..' || inRoot.startsWith('../') || posix.isAbsolute(inRoot))
-                    return outside;
-                done.length = 0;
-                pending = [...inRoot.split('/').filter((s) => s !== '' && s !== '.'), ...pending];
-                continue;
-            }
-            if (blob ? pending.length > 0 : !this.folders.has(path))
-                return missing;
-            done.push(segment);
-        }
-        return done.join('/');
-    }
-    add(path, kind) {
-        const slash = path.lastIndexOf('/');
-        const dir = slash === -1 ? '' : path.slice(0, slash);
-        let siblings = this.folders.get(dir);
-        if (!siblings) {
-            this.folders.set(dir, (siblings = []));
-            this.add(dir, 'folder');
-        }
-        siblings.push({ name: path.slice(slash + 1), kind });
-    }
-}
-/**
- * The blobs under `folder` (relative to `workspace`) as committed in `sha`, from git's object store;
- * empty when the commit has no such folder, undefined when the commit is not in the local history.
- */
-async function listCommitFolder(workspace, sha, folder) {
-    if (!OBJECT_ID.test(sha))
-        return undefined;
-    if ((await git$1(workspace, ['cat-file', '-e', `${sha}^{commit}`])) === undefined)
-        return undefined;
-    const prefix = (await git$1(workspace, ['rev-parse', '--show-prefix']))?.trim() ?? '';
-    const treePath = `${prefix}${folder}`.replace(/\/+$/, '');
-    const tree = treePath === '' ? `${sha}^{tree}` : `${sha}:${treePath}`;
-    if ((await git$1(workspace, ['cat-file', '-t', tree]))?.trim() !== 'tree')
-        return new Map();
-    const listing = await git$1(workspace, ['ls-tree', '-r', '-l', '-z', '--full-tree', tree]);
-    if (listing === undefined)
-        throw new Error(`git ls-tree failed for commit ${sha}`);
-    return parseTree(listing);
-}
-/** `git ls-tree -l` records: `<mode> <type> <oid> <size>\t<path>`. */
-function parseTree(listing) {
-    const blobs = new Map();
-    for (const record of listing.split('\0')) {
-        const tab = record.indexOf('\t');
-        if (tab === -1)
-            continue;
-        const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
-        const path = record.slice(tab + 1);
-        // Submodules (type commit) have no content here; unsafe paths are never read.
-        if (type !== 'blob' || !oid || !isSafePath(path))
-            continue;
-        blobs.set(path, { kind: mode === '120000' ? 'symlink' : 'file', oid, size: Number(size) });
-    }
-    return blobs;
-}
-function isSafePath(path) {
-    return path
-        .split('/')
-        .every((s) => s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git');
-}
-/**
- * How the work tree differs from commit `sha` under `folder`, as git sees it (its index caches
- * file stats, so unchanged files are not read). Undefined when git cannot tell.
- */
-async function worktreeChanges(workspace, sha, folder) {
-    if (!OBJECT_ID.test(sha))
-        return undefined;
-    const pathspec = folder === '' ? '.' : folder;
-    const diff = await git$1(workspace, [
-        'diff',
-        '--name-only',
-        '-z',
-        '--no-renames',
-        '--relative',
-        sha,
-        '--',
-        pathspec
-    ]);
-    const untracked = await git$1(workspace, [
-        'ls-files',
-        '-z',
-        '--others',
-        '--',
-        `:(glob)${folder === '' ? '' : `${folder}/`}**/${IGNORE_FILE}`
-    ]);
-    if (diff === undefined || untracked === undefined)
-        return undefined;
-    const strip = folder === '' ? '' : `${folder}/`;
-    const changed = new Set();
-    for (const path of diff.split('\0')) {
-        if (path !== '' && path.startsWith(strip))
-            changed.add(path.slice(strip.length));
-    }
-    return { changed, untrackedIgnoreFile: untracked !== '' };
-}
-/** One `git cat-file --batch` process answering object reads in the order they were asked. */
-class CatFileBatch {
-    child;
-    waiting = [];
-    reader = new BatchReader();
-    exited;
-    failure;
-    constructor(cwd) {
-        this.child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
-        this.child.stdout.on('data', (chunk) => this.receive(chunk));
-        this.child.stdin.on('error', (error) => this.fail(error));
-        this.exited = new Promise((resolve) => {
-            this.child.on('error', (error) => {
-                this.fail(error);
-                resolve();
-            });
-            this.child.on('close', (code) => {
-                this.fail(new Error(`git cat-file ended (exit code ${code}) before answering`));
-                resolve();
-            });
-        });
-    }
-    read(oid) {
-        if (this.failure)
-            return Promise.reject(this.failure);
-        return new Promise((resolve, reject) => {
-            this.waiting.push({ oid, resolve, reject });
-            this.child.stdin.write(`${oid}\n`);
-        });
-    }
-    async close() {
-        this.child.stdin.end();
-        await this.exited;
-    }
-    receive(chunk) {
-        try {
-            this.reader.push(chunk);
-            for (let object = this.reader.next(); object; object = this.reader.next()) {
-                const asked = this.waiting.shift();
-                if (asked?.oid !== object.oid)
-                    throw new Error(`git cat-file answered ${object.oid} out of turn`);
-                asked.resolve(object.content);
-            }
-        }
-        catch (error) {
-            this.fail(error);
-            this.child.kill();
-        }
-    }
-    fail(error) {
-        this.failure ??= error;
-        for (const asked of this.waiting.splice(0))
-            asked.reject(this.failure);
-    }
-}
-/** Parses `git cat-file --batch` output: `<oid> <type> <size>\n<content>\n` per object. */
-class BatchReader {
-    chunks = [];
-    length = 0;
-    header;
-    push(chunk) {
-        this.chunks.push(chunk);
-        this.length += chunk.length;
-    }
-    next() {
-        if (!this.header) {
-            const buffer = this.joined();
-            const newline = buffer.indexOf(0x0a);
-            if (newline === -1)
-                return undefined;
-            const [oid, type, size] = buffer.subarray(0, newline).toString('utf8').split(' ');
-            if (type !== 'blob' || size === undefined) {
-                throw new Error(`git cat-file returned an unexpected object: ${oid} ${type}`);
-            }
-            const contentStart = newline + 1;
-            this.header = { oid: oid, contentStart, contentEnd: contentStart + Number(size) };
-        }
-        const { oid, contentStart, contentEnd } = this.header;
-        // Joined only once the whole object has arrived, so a large blob is copied once.
-        if (this.length < contentEnd + 1)
-            return undefined;
-        const buffer = this.joined();
-        const content = Buffer.from(buffer.subarray(contentStart, contentEnd));
-        this.chunks = [buffer.subarray(contentEnd + 1)];
-        this.length = buffer.length - contentEnd - 1;
-        this.header = undefined;
-        return { oid, content };
-    }
-    joined() {
-        if (this.chunks.length > 1)
-            this.chunks = [Buffer.concat(this.chunks, this.length)];
-        return this.chunks[0] ?? Buffer.alloc(0);
-    }
-}
-
-/** A flow file the plan can deploy: a flow with a readable identity (its own errors are the gate's business). */
-function deployableFlow(flow) {
-    return (!flow.notAFlow &&
-        flow.id !== undefined &&
-        flow.namespace !== undefined &&
-        NAMESPACE_PATTERN$1.test(flow.namespace));
-}
-/**
- * What the repository wants on the server. The first file declaring an identity wins (later ones are
- * errors). A file's bytes are read only when the server does not hold the same: a diff shows them.
- */
-async function desiredState(model, actual) {
-    const managed = new Set(model.managedNamespaces);
-    const seen = new Set();
-    const flows = [];
-    for (const flow of model.flows) {
-        if (!deployableFlow(flow) || !managed.has(flow.namespace))
-            continue;
-        const key = flowKey(flow.namespace, flow.id);
-        if (seen.has(key))
-            continue;
-        seen.add(key);
-        flows.push({ namespace: flow.namespace, id: flow.id, source: flow.source, file: flow.file });
-    }
-    const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace));
-    const held = new Map();
-    for (const [namespace, { files }] of actual ?? []) {
-        for (const file of files)
-            held.set(fileKey(namespace, file.path), file.summary.sha256);
-    }
-    const files = await mapLimit(safe, 32, async (entry) => ({
-        namespace: entry.namespace,
-        path: entry.path,
-        ...(!isOversized(entry) &&
-            held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256 && {
-            bytes: await readNamespaceFileBytes(entry)
-        }),
-        sha256: entry.sha256,
-        size: entry.size,
-        binary: entry.binary,
-        file: entry.file
-    }));
-    return { flows, files };
-}
-
-/** The commit the change starts from: the PR base, or the push's `before` (none for a new branch). */
-function baseCommit(context) {
-    const sha = context.pullRequest?.baseSha || context.push?.before;
-    return sha && !/^0+$/.test(sha) ? sha : undefined;
-}
-function snapshotOf(model) {
-    const snapshot = { flows: new Map(), files: new Map() };
-    for (const flow of model.flows) {
-        if (!deployableFlow(flow))
-            continue;
-        const key = flowKey(flow.namespace, flow.id);
-        if (!snapshot.flows.has(key))
-            snapshot.flows.set(key, { source: flow.source, file: flow.file });
-    }
-    for (const file of model.files) {
-        snapshot.files.set(fileKey(file.namespace, file.path), { sha256: file.sha256, file: file.file });
-    }
-    return snapshot;
-}
-/**
- * Opens the base commit's tree, when the event has a base commit: git lists it in its own process
- * while the work tree loads. Undefined inside when the commit is not in the local history.
- */
-function openBaseTree(settings, context) {
-    const sha = baseCommit(context);
-    return sha ? GitTree.open(context.workspace, sha, settings.root) : undefined;
-}
-/**
- * The base commit's snapshot, read from its tree (then closed); `current` (the work tree's model,
- * read with the same settings) spares reading the files the change left alone.
- */
-async function readBaseSnapshot(opening, settings, current) {
-    const tree = await opening;
-    if (!tree)
-        return undefined;
-    try {
-        return snapshotOf(await loadRepository(tree, settings, { known: workTreeReuse(current, tree) }));
-    }
-    finally {
-        await tree.close();
-    }
-}
-/**
- * Shallow history: read, through the contents API, the base version of just the files the plan would
- * overwrite or remove (drift needs nothing else).
- */
-async function baseFromApi(plan, github, sha) {
-    const snapshot = { flows: new Map(), files: new Map() };
-    const candidates = plan.resources.filter((r) => r.file && r.action !== 'create' && r.action !== 'unchanged');
-    await mapLimit(candidates, 8, async (change) => {
-        const bytes = await github.getFileAtRef(change.file, sha);
-        if (!bytes)
-            return;
-        if (change.kind === 'file') {
-            snapshot.files.set(fileKey(change.namespace, change.path), {
-                sha256: sha256Hex(bytes),
-                file: change.file
-            });
-            return;
-        }
-        const flow = parseFlowFile({
-            file: change.file,
-            rel: change.file,
-            raw: Buffer.from(bytes).toString('utf8')
-        });
-        if (flow.namespace === change.namespace && flow.id === change.id) {
-            snapshot.flows.set(flowKey(change.namespace, change.id), {
-                source: flow.source,
-                file: change.file
-            });
-        }
-    });
-    return snapshot;
-}
-
-/**
- * docs/validation.md#pull-requests: on a PR, an error in a file the PR did not change is a warning, so old problems never block
- * it. A run that finds nothing at all is about the run, not a file: an error on every event (docs/layouts.md#what-a-run-says).
- */
-function demoteUnchangedErrors(findings, changed) {
-    if (changed.kind !== 'list')
-        return findings;
-    return findings.map((finding) => finding.severity === 'error' &&
-        finding.rule !== NOTHING_FOUND &&
-        !changed.paths.has(finding.file)
-        ? {
-            ...finding,
-            severity: 'warning',
-            message: `${finding.message} (not changed by this pull request, so reported as a warning)`
-        }
-        : finding);
-}
-function tally$1(findings) {
-    return {
-        errors: findings.filter((f) => f.severity === 'error').length,
-        warnings: findings.filter((f) => f.severity === 'warning').length,
-        notices: findings.filter((f) => f.severity === 'notice').length
-    };
-}
-/** Deterministic order; the same finding reported twice (e.g. by two checks) appears once. */
-function sortFindings(findings) {
-    const seen = new Set();
-    return [...findings].sort(compareFindings).filter((f) => {
-        const key = `${f.severity}\0${f.file}\0${f.line}\0${f.column ?? ''}\0${f.message}`;
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-function failureMessage(findings, failOn) {
-    const { errors, warnings } = tally$1(findings);
-    if (errors > 0)
-        return `Validation found ${errors} error(s): fix them (see the annotations and the job summary).`;
-    if (failOn === 'warning' && warnings > 0)
-        return `Validation found ${warnings} warning(s) and fail-on is 'warning': fix them or set fail-on: error.`;
-    return undefined;
-}
-/**
- * `Findings by rule: 57 × input-type, 3 × unknown-key, 1 × yaml-syntax`: each rule's count, most first
- * (then by rule), as linters end their report; undefined when no rule was found twice.
- */
-function ruleCounts(findings) {
-    const counts = new Map();
-    for (const { rule } of findings)
-        counts.set(rule, (counts.get(rule) ?? 0) + 1);
-    if (![...counts.values()].some((count) => count > 1))
-        return undefined;
-    const ordered = [...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
-    return `Findings by rule: ${ordered.map(([rule, count]) => `${count} × ${rule}`).join(', ')}`;
-}
-
-/**
- * One phase of the run (docs/modes.md#the-log): its log lines in a group titled `title`, then `summary`
- * of its result as one line outside the group. A phase that throws closes its group and lets the error
- * through.
- */
-async function phase(reporter, title, work, summary) {
-    reporter.group(title);
-    let result;
-    try {
-        result = await work();
-    }
-    catch (error) {
-        reporter.endGroup();
-        throw error;
-    }
-    reporter.endGroup(summary(result));
-    return result;
-}
-
-/**
- * `read('…')` of namespace files and subflow targets must exist in the repository or on the server.
- * Managed namespaces are answered from the bulk server state; others with one request per missing target.
- */
-async function checkReferences(model, refs, server) {
-    const files = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`));
-    const flows = new Set(model.flows.filter(deployableFlow).map((f) => `${f.namespace}\0${f.id}`));
-    for (const [namespace, actual] of server?.state ?? []) {
-        for (const file of actual.files)
-            files.add(`${namespace}\0${file.path}`);
-        for (const flow of actual.flows)
-            flows.add(`${namespace}\0${flow.id}`);
-    }
-    if (server) {
-        const unresolved = uniqueTargets(refs).filter((ref) => !(ref.kind === 'file' ? files : flows).has(targetOf(ref)));
-        await mapLimit(unresolved, 8, async (ref) => {
-            if (server.state?.has(ref.namespace))
-                return; // the bulk read already answered for this namespace
-            const exists = ref.kind === 'file'
-                ? (await server.api.getFile(ref.namespace, ref.path)) !== undefined
-                : (await server.api.getFlow(ref.namespace, ref.id)) !== undefined;
-            if (exists)
-                (ref.kind === 'file' ? files : flows).add(targetOf(ref));
-        });
-    }
-    return referenceFindings(refs, {
-        hasFile: (namespace, path) => files.has(`${namespace}\0${path}`),
-        hasFlow: (namespace, id) => flows.has(`${namespace}\0${id}`)
-    }, server !== undefined);
-}
-function targetOf(ref) {
-    return ref.kind === 'file' ? `${ref.namespace}\0${ref.path}` : `${ref.namespace}\0${ref.id}`;
-}
-function uniqueTargets(refs) {
-    const seen = new Map();
-    for (const ref of refs)
-        seen.set(`${ref.kind}\0${targetOf(ref)}`, ref);
-    return [...seen.values()];
-}
-
-/**
- * KV key holding the last commit deployed to a namespace. One key per namespace and server, not per
- * comment-key: instances that deploy to the same namespace of the same server write the same resources, so
- * they must agree on which commit is newest.
- */
-const COMMIT_MARKER_KEY = 'kestra-gitops-commit';
-const SHA$1 = /^[0-9a-f]{7,64}$/i;
-/** The marker stored in KV, or undefined when absent or not one of ours. */
-function parseMarker(value) {
-    let parsed = value;
-    if (typeof value === 'string') {
-        try {
-            parsed = JSON.parse(value);
-        }
-        catch {
-            return undefined;
-        }
-    }
-    if (typeof parsed !== 'object' || parsed === null)
-        return undefined;
-    const { commit, repository } = parsed;
-    if (typeof commit !== 'string' || !SHA$1.test(commit) || typeof repository !== 'string') {
-        return undefined;
-    }
-    return { commit, repository };
-}
-/**
- * The marker of each namespace. A marker that cannot be read leaves the order unknown, like a commit missing
- * from the checkout: the deploy goes on with a warning.
- */
-async function readMarkers(api, namespaces, semaphore) {
-    const markers = new Map();
-    const warnings = [];
-    await Promise.all(namespaces.map(async (namespace) => {
-        let value;
-        try {
-            value = await (semaphore
-                ? semaphore.run(() => api.getKv(namespace, COMMIT_MARKER_KEY))
-                : api.getKv(namespace, COMMIT_MARKER_KEY));
-        }
-        catch (error) {
-            warnings.push(`Could not read the deployed commit of namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; cannot tell whether this commit is older than what it holds, deploying anyway.`);
-            return;
-        }
-        const marker = parseMarker(value);
-        if (value !== undefined && marker === undefined) {
-            warnings.push(`The KV entry ${COMMIT_MARKER_KEY} of namespace ${namespace} is not a deployed-commit marker; it will be overwritten after this deploy.`);
-        }
-        markers.set(namespace, marker);
-    }));
-    warnings.sort();
-    return { markers, warnings };
-}
-/** Whether `ours` is older than what some namespace already holds (ours is an ancestor of the recorded commit). */
-async function checkCommitOrder(markers, ours, isAncestor) {
-    const older = [];
-    const warnings = [];
-    // Namespaces usually hold the same commit: ask git once per commit, not once per namespace.
-    const ancestry = new Map();
-    const isOlderThan = (commit) => {
-        let answer = ancestry.get(commit);
-        if (!answer)
-            ancestry.set(commit, (answer = isAncestor(ours.commit, commit)));
-        return answer;
-    };
-    for (const [namespace, recorded] of [...markers].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        if (recorded === undefined || recorded.commit === ours.commit)
-            continue;
-        if (recorded.repository !== ours.repository) {
-            warnings.push(`Namespace ${namespace} was last deployed from ${recorded.repository} (commit ${short(recorded.commit)}); this deploy from ${ours.repository} overwrites what it holds.`);
-            continue;
-        }
-        const ancestor = await isOlderThan(recorded.commit);
-        if (ancestor === true) {
-            older.push(`commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace}; to roll back, push a revert commit.`);
-        }
-        else if (ancestor === undefined) {
-            warnings.push(`Cannot tell whether commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace} (that commit is not in the checkout; use actions/checkout with fetch-depth: 0); deploying anyway.`);
-        }
-    }
-    return { older, warnings };
-}
-/** Writes our marker to each namespace whose recorded marker differs; returns the namespaces written and problems. */
-async function writeMarkers(api, namespaces, markers, ours, semaphore) {
-    const stale = namespaces.filter((namespace) => {
-        const recorded = markers.get(namespace);
-        return recorded?.commit !== ours.commit || recorded.repository !== ours.repository;
-    });
-    const outcomes = await Promise.all(stale.map(async (namespace) => {
-        try {
-            await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, { ...ours }));
-            return undefined;
-        }
-        catch (error) {
-            return `Could not record the deployed commit in namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; the out-of-order guard cannot protect this namespace until a deploy records it.`;
-        }
-    }));
-    return {
-        written: stale.filter((_, i) => outcomes[i] === undefined),
-        warnings: outcomes.filter((w) => w !== undefined)
-    };
-}
-function short(sha) {
-    return sha.slice(0, 12);
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-/** Text when the bytes are valid UTF-8 without NUL, as git and Kestra's editor treat them. */
-function decodeText(bytes) {
-    return isBinary(bytes) ? undefined : utf8.decode(bytes);
-}
-/** A server file as the plan keeps it: summarised, with its bytes only when a diff may show them. */
-function serverFile(path, bytes, keepBytes) {
-    const summary = summaryOf(bytes);
-    return keepBytes(summary) ? { path, summary, bytes } : { path, summary };
-}
-
-/** Exports in flight: each can weigh megabytes. More than 8 at once raised the peak memory, not the speed. */
-const EXPORTS_AT_ONCE = 8;
-/**
- * Reads the server state of the managed namespaces in bulk; the client bounds the concurrency. A
- * namespace's flows, files (and, for a deploy, its deployed-commit marker) are asked for as soon as the
- * loading repository reveals it, so the answers come while the repository is still being read and checked.
- */
-class ServerReads {
-    api;
-    options;
-    flows = new Map();
-    files = new Map();
-    markers = new Map();
-    /** The repository's namespace files, as the loading reads them. */
-    localFiles;
-    knowLocalFiles;
-    /** Held from the request until the answer is summarised. */
-    exports = new Semaphore(EXPORTS_AT_ONCE);
-    constructor(api, options) {
-        this.api = api;
-        this.options = options;
-        this.localFiles = new Promise((resolve) => (this.knowLocalFiles = resolve));
-    }
-    /**
-     * Starts the reads of a namespace; a failure surfaces when the namespace's answer is used. Its files
-     * are asked for once the repository's own of that namespace are read, so that each answer can be
-     * summarised and let go of the moment it arrives (only a diff needs the bytes of a file).
-     */
-    start(namespace) {
-        if (this.flows.has(namespace))
-            return;
-        const flows = this.api.listFlows(namespace);
-        const files = this.localFiles
-            .then((local) => local.of(namespace))
-            .then(async (entries) => {
-            const local = hashesByPath(entries);
-            const deployable = entries.filter((entry) => !entry.symlinkEscapes);
-            const names = repositoryNames(fileNaming(await this.api.info()), namespace, deployable);
-            return this.exports.run(async () => (await this.api.listFiles(namespace)).map(({ path: stored, bytes }) => {
-                const path = names.get(stored) ?? stored;
-                return serverFile(path, bytes, keepUnlessSame(local.get(path)));
-            }));
-        });
-        for (const pending of [flows, files])
-            pending.catch(() => undefined);
-        this.flows.set(namespace, flows);
-        this.files.set(namespace, files);
-        if (this.options.markers)
-            this.markers.set(namespace, readMarkers(this.api, [namespace]));
-    }
-    /** Where the repository's namespace files come from: the reads of server files may begin. The first word counts. */
-    knowFiles(files) {
-        this.knowLocalFiles(files);
-    }
-    /** Flows and files of every managed namespace. */
-    async state(model) {
-        this.knowFiles({
-            of: async (namespace) => model.files.filter((entry) => entry.namespace === namespace)
-        });
-        const entries = await Promise.all(model.managedNamespaces.map(async (namespace) => {
-            this.start(namespace);
-            const [flows, files] = await Promise.all([
-                this.flows.get(namespace),
-                this.files.get(namespace)
-            ]);
-            return [namespace, { flows, files }];
-        }));
-        return new Map(entries);
-    }
-    /** The deployed-commit markers of these namespaces (read early when started with `markers`). */
-    markersOf(namespaces) {
-        const sorted = [...namespaces].sort();
-        const readings = sorted.map((namespace) => this.markers.get(namespace) ?? readMarkers(this.api, [namespace]));
-        const reading = Promise.all(readings).then((parts) => ({
-            markers: new Map(parts.flatMap((part) => [...part.markers])),
-            warnings: parts.flatMap((part) => part.warnings).sort()
-        }));
-        return { namespaces: sorted, reading };
-    }
-}
-/** Content hashes of the namespace's repository files by path. */
-function hashesByPath(entries) {
-    const local = new Map();
-    for (const entry of entries) {
-        if (entry.symlinkEscapes)
-            continue; // never deployed: the server copy is planned for deletion
-        local.set(entry.path, (local.get(entry.path) ?? new Set()).add(entry.sha256));
-    }
-    return local;
-}
-/** The keep rule of the plan: a file's bytes stay unless the repository holds exactly these. */
-function keepUnlessSame(local) {
-    return ({ sha256 }) => !(local?.size === 1 && local.has(sha256));
 }
 
 /**
@@ -7592,47 +7457,9 @@ function namedValuePosition(doc, lineCounter, message) {
     const ref = /pluginDefaultsRef '([^']*)'/.exec(message)?.[1];
     return ref === undefined ? undefined : scalarPosition(doc, lineCounter, ref, 'pluginDefaultsRef');
 }
-
-/**
- * The server's verdict on every well-formed flow, mapped back to lines. Flows are sent a batch at a
- * time as the repository loads, so most answers are in before it ends. A flow whose aliases expand
- * without bound is already an error locally and is never sent (the server would expand it).
- */
-class ServerValidation {
-    api;
-    waiting = [];
-    sent = [];
-    constructor(api) {
-        this.api = api;
-    }
-    /** A flow read from the repository, with its local checks: it goes with the next full batch. */
-    add(flow, check) {
-        if (!check.wellFormed)
-            return;
-        this.waiting.push(flow);
-        if (this.waiting.length === MAX_BATCH)
-            this.send();
-    }
-    /**
-     * Every added flow's findings; the last, partial batch leaves now. `repositoryFlows` (flow keys) are
-     * the flows the repository holds: the server's warnings about those missing are dropped
-     * (docs/validation.md#server-validation).
-     */
-    async findings(repositoryFlows) {
-        this.send();
-        const answers = await Promise.all(this.sent);
-        return answers.flatMap(({ flows, results }) => serverFindings(flows, results, repositoryFlows));
-    }
-    send() {
-        if (this.waiting.length === 0)
-            return;
-        const flows = this.waiting.splice(0);
-        const answer = this.api
-            .validateFlows(flows.map((flow) => flow.source))
-            .then((results) => ({ flows, results }));
-        answer.catch(() => undefined); // awaited in findings()
-        this.sent.push(answer);
-    }
+/** The findings of every batch the server validated (see `serverFindings`). */
+function serverAnswerFindings(answers, repositoryFlows) {
+    return answers.flatMap(({ flows, results }) => serverFindings(flows, results, repositoryFlows));
 }
 
 /**
@@ -7664,73 +7491,554 @@ function unmanagedFindings(model) {
     ];
 }
 
+/**
+ * docs/validation.md#pull-requests: on a PR, an error in a file the PR did not change is a warning, so old problems never block
+ * it. A run that finds nothing at all is about the run, not a file: an error on every event (docs/layouts.md#what-a-run-says).
+ */
+function demoteUnchangedErrors(findings, changed) {
+    if (changed.kind !== 'list')
+        return findings;
+    return findings.map((finding) => finding.severity === 'error' &&
+        finding.rule !== NOTHING_FOUND &&
+        !changed.paths.has(finding.file)
+        ? {
+            ...finding,
+            severity: 'warning',
+            message: `${finding.message} (not changed by this pull request, so reported as a warning)`
+        }
+        : finding);
+}
+function tally$1(findings) {
+    return {
+        errors: findings.filter((f) => f.severity === 'error').length,
+        warnings: findings.filter((f) => f.severity === 'warning').length,
+        notices: findings.filter((f) => f.severity === 'notice').length
+    };
+}
+/** Deterministic order; the same finding reported twice (e.g. by two checks) appears once. */
+function sortFindings(findings) {
+    const seen = new Set();
+    return [...findings].sort(compareFindings).filter((f) => {
+        const key = `${f.severity}\0${f.file}\0${f.line}\0${f.column ?? ''}\0${f.message}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+function failureMessage(findings, failOn) {
+    const { errors, warnings } = tally$1(findings);
+    if (errors > 0)
+        return `Validation found ${errors} error(s): fix them (see the annotations and the job summary).`;
+    if (failOn === 'warning' && warnings > 0)
+        return `Validation found ${warnings} warning(s) and fail-on is 'warning': fix them or set fail-on: error.`;
+    return undefined;
+}
+/**
+ * `Findings by rule: 57 × input-type, 3 × unknown-key, 1 × yaml-syntax`: each rule's count, most first
+ * (then by rule), as linters end their report; undefined when no rule was found twice.
+ */
+function ruleCounts(findings) {
+    const counts = new Map();
+    for (const { rule } of findings)
+        counts.set(rule, (counts.get(rule) ?? 0) + 1);
+    if (![...counts.values()].some((count) => count > 1))
+        return undefined;
+    const ordered = [...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+    return `Findings by rule: ${ordered.map(([rule, count]) => `${count} × ${rule}`).join(', ')}`;
+}
+
+/**
+ * One phase of the run (docs/modes.md#the-log): its log lines in a group titled `title`, then `summary`
+ * of its result as one line outside the group. A phase that throws closes its group and lets the error
+ * through.
+ */
+async function phase(reporter, title, work, summary) {
+    reporter.group(title);
+    let result;
+    try {
+        result = await work();
+    }
+    catch (error) {
+        reporter.endGroup();
+        throw error;
+    }
+    reporter.endGroup(summary(result));
+    return result;
+}
+
+/**
+ * The text Kestra compares when deciding whether a flow changed: line endings normalised and the
+ * first `revision: N` line removed (the server owns it), as its `isSameWithSource` does.
+ */
+function comparableFlowSource(source) {
+    return withoutRevisionLine(normaliseText(source));
+}
+
+/** The source with every edit applied; edits never overlap (each touches its own node). */
+function applyEdits(source, edits) {
+    let out = source;
+    for (const edit of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) {
+        out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+    }
+    return out;
+}
+/**
+ * `value` written where the scalar is, in the scalar's own style (plain stays plain, quotes stay the
+ * same quotes): only that node's text changes. `value` is a namespace or `true`, safe as a plain scalar.
+ */
+function replaceScalar(node, value) {
+    const range = node.range;
+    if (!range)
+        return undefined;
+    const text = node.type === 'QUOTE_DOUBLE'
+        ? JSON.stringify(value)
+        : node.type === 'QUOTE_SINGLE'
+            ? `'${value.replace(/'/g, "''")}'`
+            : node.type === 'PLAIN'
+                ? value
+                : JSON.stringify(value);
+    // `key:` with no value: the node is empty, a space keeps `key: value` a pair.
+    const empty = range[0] === range[1];
+    return { start: range[0], end: range[1], text: empty ? ` ${text}` : text };
+}
+/** The pair of `map` whose key is the scalar `key`. */
+function pairOf(map, key) {
+    return map.items.find((pair) => distExports.isScalar(pair.key) && pair.key.value === key);
+}
+function scalarValue(node) {
+    return distExports.isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'boolean')
+        ? String(node.value)
+        : undefined;
+}
+/**
+ * Where a node's own text ends, before any trailing comment or line break: a collection ends where its
+ * last scalar does (its own range runs on to the next line).
+ */
+function contentEnd(node) {
+    if (distExports.isMap(node)) {
+        const last = node.items.at(-1);
+        return node.flow || !last ? node.range?.[1] : pairEnd(last);
+    }
+    if (distExports.isSeq(node)) {
+        const last = node.items.at(-1);
+        return node.flow || !last ? node.range?.[1] : contentEnd(last);
+    }
+    return node?.range?.[1];
+}
+function pairEnd(pair) {
+    return Math.max(contentEnd(pair.value) ?? 0, contentEnd(pair.key) ?? 0);
+}
+function column(source, offset) {
+    return offset - (source.lastIndexOf('\n', offset - 1) + 1);
+}
+function endOfLine(source, offset) {
+    const newline = source.indexOf('\n', offset);
+    return newline < 0 ? source.length : newline;
+}
+/**
+ * A new entry in `map` right after `after` (or after its last entry). In a block map, `lines` are
+ * written at the map's indentation on their own lines; in a flow map (`{…}`), `flowText` follows a comma.
+ */
+function insertIntoMap(source, map, entry, after) {
+    const last = after ?? map.items.at(-1);
+    if (map.flow) {
+        if (!last) {
+            const close = source.lastIndexOf('}', contentEnd(map));
+            return close < 0 ? undefined : { start: close, end: close, text: entry.flowText };
+        }
+        const at = pairEnd(last);
+        return { start: at, end: at, text: `, ${entry.flowText}` };
+    }
+    const first = map.items[0]?.key;
+    if (!last || !first?.range)
+        return undefined;
+    const indent = ' '.repeat(column(source, first.range[0]));
+    const at = endOfLine(source, pairEnd(last));
+    return { start: at, end: at, text: entry.lines.map((line) => `\n${indent}${line}`).join('') };
+}
+/** A new last item of a sequence: block (`- …` lines at the items' indentation) or flow (`[…]`). */
+function appendToSeq(source, seq, item) {
+    const last = seq.items.at(-1);
+    if (seq.flow) {
+        if (!last?.range) {
+            const close = source.lastIndexOf(']', contentEnd(seq));
+            return close < 0 ? undefined : { start: close, end: close, text: item.flowText };
+        }
+        const at = contentEnd(last) ?? last.range[1];
+        return { start: at, end: at, text: `, ${item.flowText}` };
+    }
+    const firstItem = seq.items[0];
+    if (!last?.range || !firstItem?.range || !seq.range)
+        return undefined;
+    const dash = column(source, seq.range[0]);
+    // The column of the item's own text (after `- `) gives the indentation of its next lines.
+    const inner = distExports.isMap(firstItem)
+        ? column(source, firstItem.items[0]?.key?.range?.[0] ?? firstItem.range[0])
+        : dash + 2;
+    const at = endOfLine(source, contentEnd(last) ?? last.range[1]);
+    const [head, ...rest] = item.lines;
+    const text = [
+        `\n${' '.repeat(dash)}- ${head}`,
+        ...rest.map((line) => `\n${' '.repeat(inner)}${line}`)
+    ].join('');
+    return { start: at, end: at, text };
+}
+
+const READ_ONLY_LABEL = 'system.readOnly';
+const READ_ONLY_LINES = { map: `${READ_ONLY_LABEL}: "true"` };
+/**
+ * The flow as it is sent: each edit touches one node of the parsed document and keeps every other
+ * character, so comments, quoting and layout stay the user's. A source that does not parse is sent
+ * unchanged (validation has already reported it).
+ */
+function sentFlow(source, options) {
+    const lineCounter = new distExports.LineCounter();
+    const doc = distExports.parseDocument(source, { lineCounter, keepSourceTokens: false, uniqueKeys: false });
+    const root = doc.contents;
+    if (doc.errors.length > 0 || !distExports.isMap(root))
+        return { source, pebble: [] };
+    const edits = [];
+    const mapScalar = (node) => {
+        const value = scalarValue(node);
+        const mapped = value === undefined ? undefined : options.mapNamespace(value);
+        const edit = mapped === undefined ? undefined : replaceScalar(node, mapped);
+        if (edit)
+            edits.push(edit);
+    };
+    mapScalar(pairOf(root, 'namespace')?.value);
+    distExports.visit(doc, {
+        Map(_key, map) {
+            const type = scalarValue(pairOf(map, 'type')?.value);
+            if (type && (SUBFLOW_TYPES.has(type) || FOREACH_ITEM_TYPES.has(type))) {
+                mapScalar(pairOf(map, 'namespace')?.value);
+            }
+            if (type && FLOW_TRIGGER_TYPES.has(type)) {
+                for (const key of ['conditions', 'preconditions']) {
+                    distExports.visit(pairOf(map, key)?.value, {
+                        Map(_k, inner) {
+                            mapScalar(pairOf(inner, 'namespace')?.value);
+                        }
+                    });
+                }
+            }
+        }
+    });
+    if (options.disableTriggers)
+        edits.push(...disabledTriggers(source, root));
+    if (options.readOnly) {
+        const edit = readOnlyLabel(source, root);
+        if (edit)
+            edits.push(edit);
+    }
+    return {
+        source: applyEdits(source, edits),
+        pebble: pebbleMentions(source, doc, lineCounter, options)
+    };
+}
+/** `disabled: true` on every trigger: the value replaced when the key is there, else a new entry. */
+function disabledTriggers(source, root) {
+    const triggers = pairOf(root, 'triggers')?.value;
+    if (!distExports.isSeq(triggers))
+        return [];
+    return triggers.items.flatMap((trigger) => {
+        if (!distExports.isMap(trigger))
+            return [];
+        const disabled = pairOf(trigger, 'disabled');
+        if (disabled) {
+            if (!distExports.isScalar(disabled.value) && disabled.value !== null)
+                return [];
+            if (distExports.isScalar(disabled.value) && disabled.value.value === true)
+                return [];
+            const edit = distExports.isScalar(disabled.value) ? replaceScalar(disabled.value, 'true') : undefined;
+            return edit ? [edit] : [];
+        }
+        const edit = insertIntoMap(source, trigger, {
+            lines: ['disabled: true'],
+            flowText: 'disabled: true'
+        });
+        return edit ? [edit] : [];
+    });
+}
+/** `system.readOnly: "true"` added to the labels in the form the flow writes them (a map or a list). */
+function readOnlyLabel(source, root) {
+    const labels = pairOf(root, 'labels');
+    const value = labels?.value;
+    if (distExports.isMap(value)) {
+        const own = pairOf(value, READ_ONLY_LABEL);
+        if (own)
+            return setTrue(own.value);
+        return value.items.length === 0 && !value.flow
+            ? undefined
+            : insertIntoMap(source, value, {
+                lines: [READ_ONLY_LINES.map],
+                flowText: READ_ONLY_LINES.map
+            });
+    }
+    if (distExports.isSeq(value)) {
+        const own = value.items.find((item) => distExports.isMap(item) && scalarValue(pairOf(item, 'key')?.value) === READ_ONLY_LABEL);
+        if (own)
+            return setTrue(pairOf(own, 'value')?.value);
+        return appendToSeq(source, value, {
+            lines: [`key: ${READ_ONLY_LABEL}`, 'value: "true"'],
+            flowText: `{key: ${READ_ONLY_LABEL}, value: "true"}`
+        });
+    }
+    if (labels && !(distExports.isScalar(value) && value.value === null))
+        return undefined;
+    // No labels (or `labels:` with nothing): a labels map right after the namespace.
+    if (labels && distExports.isScalar(value))
+        return { ...replaceScalar(value, ''), text: ` {${READ_ONLY_LINES.map}}` };
+    return insertIntoMap(source, root, {
+        lines: ['labels:', `  ${READ_ONLY_LINES.map}`],
+        flowText: `labels: {${READ_ONLY_LINES.map}}`
+    }, pairOf(root, 'namespace'));
+}
+function setTrue(node) {
+    if (!distExports.isScalar(node) || String(node.value) === 'true')
+        return undefined;
+    const range = node.range;
+    return range
+        ? { start: range[0], end: range[1], text: range[0] === range[1] ? ' "true"' : '"true"' }
+        : undefined;
+}
+/** Every Pebble expression that names a namespace the mapping rewrites, on its line. */
+function pebbleMentions(source, doc, lineCounter, options) {
+    const mentions = [];
+    distExports.visit(doc, {
+        Scalar(_key, node) {
+            if (typeof node.value !== 'string' || !/\{\{|\{%/.test(node.value) || !node.range)
+                return;
+            const start = node.range[0];
+            const text = source.slice(start, node.range[1]);
+            for (const expression of text.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) {
+                for (const match of expression[0].matchAll(/[A-Za-z0-9_][A-Za-z0-9_.-]*/g)) {
+                    const token = match[0].replace(/[.-]+$/, '');
+                    const mapped = options.mapNamespace(token);
+                    if (mapped === undefined)
+                        continue;
+                    const line = lineCounter.linePos(start + expression.index + match.index).line;
+                    if (!mentions.some((m) => m.line === line && m.namespace === token)) {
+                        mentions.push({ line, namespace: token, mapped });
+                    }
+                }
+            }
+        }
+    });
+    return mentions;
+}
+
+/**
+ * How the repository is sent: its namespaces under the prefix, its flows rewritten. Everything after
+ * the checks (server reads, plan, deploy, commit marker) works on what this returns, so identity,
+ * conflicts, drift and deletions all speak the mapped names. Validation reads the repository as written.
+ */
+class Sending {
+    settings;
+    constructor(settings) {
+        this.settings = settings;
+    }
+    /** Nothing differs from the repository's text: the model is used as it is. */
+    get identity() {
+        const { namespacePrefix, disableTriggers, readOnly } = this.settings;
+        return !namespacePrefix && !disableTriggers && !readOnly;
+    }
+    /** The namespace a repository namespace is sent as. */
+    namespace(namespace) {
+        return this.settings.namespacePrefix
+            ? `${this.settings.namespacePrefix}.${namespace}`
+            : namespace;
+    }
+    /** The repository's namespace files, asked for by the namespaces they are sent to. */
+    localFiles(files) {
+        if (!this.settings.namespacePrefix)
+            return files;
+        const prefix = `${this.settings.namespacePrefix}.`;
+        return {
+            of: async (namespace) => namespace.startsWith(prefix)
+                ? (await files.of(namespace.slice(prefix.length))).map((entry) => ({
+                    ...entry,
+                    namespace
+                }))
+                : []
+        };
+    }
+    /** The model as sent, and a warning for each Pebble expression that still names an original namespace. */
+    model(model) {
+        if (this.identity)
+            return { model, findings: [] };
+        const options = this.options(model.managedNamespaces);
+        const findings = [];
+        const flows = model.flows.map((flow) => {
+            if (flow.notAFlow || flow.namespace === undefined)
+                return flow;
+            const sent = sentFlow(flow.source, options);
+            for (const mention of sent.pebble) {
+                findings.push({
+                    severity: 'warning',
+                    file: flow.file,
+                    line: mention.line,
+                    rule: 'pebble-mapped-namespace',
+                    message: `This Pebble expression names namespace ${mention.namespace}, which this run sends as ${mention.mapped}; Pebble is sent as written, so it still reads ${mention.namespace}. Use {{ flow.namespace }} to follow the flow wherever it is deployed.`,
+                    resource: flow.id === undefined ? undefined : flowKey(flow.namespace, flow.id)
+                });
+            }
+            return { ...flow, namespace: this.namespace(flow.namespace), source: sent.source };
+        });
+        return {
+            model: {
+                ...model,
+                flows,
+                files: model.files.map((entry) => ({
+                    ...entry,
+                    namespace: this.namespace(entry.namespace)
+                })),
+                managedNamespaces: model.managedNamespaces.map((namespace) => this.namespace(namespace))
+            },
+            findings
+        };
+    }
+    /** The references as the sent flows make them: calls into the repository's namespaces follow the prefix. */
+    references(refs, managed) {
+        if (!this.settings.namespacePrefix)
+            return refs;
+        const held = new Set(managed);
+        const map = (namespace) => (held.has(namespace) ? this.namespace(namespace) : namespace);
+        return refs.map((ref) => ({
+            ...ref,
+            namespace: map(ref.namespace),
+            fromFlow: sentFlowKey(ref.fromFlow, map)
+        }));
+    }
+    /**
+     * The `secret()` and `kv()` names as the sent flows ask for them: each flow looks in the namespace it is
+     * sent to. A literal `namespace` argument is Pebble text, sent as written (docs/environments.md).
+     */
+    names(refs) {
+        if (!this.settings.namespacePrefix)
+            return refs;
+        return refs.map((ref) => ({
+            ...ref,
+            flowNamespace: this.namespace(ref.flowNamespace),
+            fromFlow: sentFlowKey(ref.fromFlow, (namespace) => this.namespace(namespace))
+        }));
+    }
+    /**
+     * The base commit as it would have been sent, for drift. What the action itself adds (the read-only
+     * label, disabled triggers) is no edit made outside Git: when the server holds the base flow as it was
+     * sent with the other setting of those inputs, that copy is the base, so turning an input on or off shows
+     * an update, never drift.
+     */
+    base(snapshot, managed, server) {
+        const onServer = new Map();
+        for (const [namespace, held] of server ?? []) {
+            for (const flow of held.flows)
+                onServer.set(flowKey(namespace, flow.id), flow.source);
+        }
+        if (this.identity && onServer.size === 0)
+            return snapshot;
+        const flows = new Map();
+        for (const [key, flow] of snapshot.flows) {
+            const [namespace, id] = key.slice('flow:'.length).split('/');
+            const sentKey = flowKey(this.namespace(namespace), id);
+            const sent = this.identity ? flow.source : sentFlow(flow.source, this.options(managed)).source;
+            const held = onServer.get(sentKey);
+            const source = held === undefined || held === sent || same(held, sent)
+                ? sent
+                : (this.variants(flow.source, managed).find((variant) => same(held, variant)) ?? sent);
+            flows.set(sentKey, { source, file: flow.file });
+        }
+        if (!this.settings.namespacePrefix)
+            return { flows, files: snapshot.files };
+        const files = new Map();
+        for (const [key, file] of snapshot.files) {
+            const rest = key.slice('file:'.length);
+            const colon = rest.indexOf(':');
+            files.set(fileKey(this.namespace(rest.slice(0, colon)), rest.slice(colon + 1)), file);
+        }
+        return { flows, files };
+    }
+    /** The flow as sent under every setting of the inputs that only add to it. */
+    variants(source, managed) {
+        const options = this.options(managed);
+        return [false, true].flatMap((readOnly) => [false, true].map((disableTriggers) => sentFlow(source, { ...options, readOnly, disableTriggers }).source));
+    }
+    options(managed) {
+        const held = new Set(managed);
+        const prefixed = this.settings.namespacePrefix !== '';
+        return {
+            mapNamespace: (namespace) => prefixed && held.has(namespace) ? this.namespace(namespace) : undefined,
+            disableTriggers: this.settings.disableTriggers,
+            readOnly: this.settings.readOnly
+        };
+    }
+}
+function same(a, b) {
+    return comparableFlowSource(a) === comparableFlowSource(b);
+}
+/** A flow's key with its namespace sent as `map` says. */
+function sentFlowKey(key, map) {
+    const [namespace, id] = key.slice('flow:'.length).split('/');
+    return flowKey(map(namespace), id);
+}
+
 /** The phases whose summary line is also in the report (its repository note and verdict). */
 const LOADING = 'Loading the repository';
 const VALIDATION = 'Validation';
 /**
- * Loads the repository and validates it, locally and (with a server) on the server. Server reads and
- * git run while the local checks keep this thread busy.
+ * Gathers the run's snapshot and validates it, locally and (with a server) on the server. Server reads
+ * and git run while the local checks keep this thread busy.
  */
-async function check(input, context, ports, mode, kestra) {
+async function check(settings, context, ports, mode, kestra) {
     const { reporter } = ports;
     // One layout for the run: the base commit is read as the work tree is.
-    const settings = await resolveLayout(input, context.workspace);
-    reporter.info(`Layout: ${settings.layout} (${settings.layoutReason})`);
-    // The server's era is probed while the repository loads (a failure resurfaces on first use).
-    const probe = kestra && (mode !== 'validate' || settings.serverValidation)
-        ? kestra.info().catch(() => undefined)
-        : undefined;
-    const planning = kestra && mode !== 'validate';
-    const baseTree = planning ? openBaseTree(settings, context) : undefined;
-    baseTree?.catch(() => undefined); // awaited by readBaseSnapshot
-    const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined;
-    const validation = { layout: settings.layout };
-    const onServer = kestra && settings.serverValidation ? new ServerValidation(kestra) : undefined;
+    const layout = await chooseWorkTreeLayout(settings, context.workspace);
+    reporter.info(`Layout: ${layout.layout} (${layout.reason})`);
+    // What is sent differs from what is validated (docs/environments.md): mapped names, rewritten flows.
+    const sending = new Sending(settings);
+    const validation = { layout: layout.layout };
     // Each flow is checked (and its references read) once, as soon as it is parsed.
     const checks = new Map();
+    const gathering = gather({
+        settings,
+        context,
+        mode,
+        layout,
+        kestra,
+        github: ports.github,
+        sending,
+        onFlow: (flow) => {
+            const checked = checkFlow(flow, validation);
+            checks.set(flow, checked);
+            return checked;
+        }
+    });
     const model = await phase(reporter, LOADING, async () => {
-        const loaded = await loadRepository(new WorkTree(context.workspace, settings.root), settings, {
-            onNamespace: (namespace) => reads?.start(namespace),
-            onFiles: (files) => reads?.knowFiles(files),
-            onFlow: (flow) => {
-                const checked = checkFlow(flow, validation);
-                checks.set(flow, checked);
-                onServer?.add(flow, checked);
-            }
-        });
+        const loaded = await gathering.repository;
         for (const line of namespaceLines(loaded))
             reporter.info(line);
         return loaded;
     }, describeRepository);
     const notes = [describeRepository(model)];
-    const flowReferences = model.flows.flatMap((flow) => {
+    const sent = sending.model(model);
+    const flowReferences = sending.references(model.flows.flatMap((flow) => {
         if (!checks.has(flow))
             checks.set(flow, checkFlow(flow, validation));
         return checks.get(flow).references;
-    });
-    const reading = reads?.state(model);
-    const checking = onServer?.findings(repositoryFlows(model)) ?? Promise.resolve([]);
-    const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined;
-    const base = baseTree && readBaseSnapshot(baseTree, settings, model);
-    const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push';
-    const detecting = changedEvent
-        ? detectChangedFiles(context, { workspace: context.workspace, github: ports.github })
-        : Promise.resolve({
-            kind: 'all',
-            reason: context.local
-                ? 'no --base was given'
-                : `${context.eventName} treats every file as changed`
-        });
-    for (const pending of [reading, checking, base, detecting])
-        pending?.catch(() => undefined); // awaited below
+    }), model.managedNamespaces);
+    const names = sending.names(model.flows.flatMap((flow) => checks.get(flow).names ?? []));
+    const remaining = gathering.after(model, sent.model, flowReferences, names);
     await new Promise((resolve) => setImmediate(resolve)); // lets the first requests leave
-    // Rules Kestra added in a release follow the version detected (none: current Kestra's, per rule).
-    const serverVersion = parseVersion((await probe)?.version);
+    // Rules Kestra added in a release follow the version detected (none: current Kestra's, per rule). A
+    // server that did not answer the probe fails its first real read, which says why.
+    const probed = await remaining.serverVersion;
+    const serverVersion = parseVersion(probed?.ok ? probed.value : undefined);
     const localFindings = [
         ...validateRepository(model, { ...validation, serverVersion, checks }),
         ...unmanagedFindings(model)
     ];
-    const changed = await detecting;
+    const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push';
+    const changed = await valueOf(remaining.changed);
     if (changed.kind === 'all' && changedEvent) {
         // The change could not be listed (shallow clone past GitHub's caps…): say so, it widens what blocks.
         notes.push(`Every file counts as changed: ${changed.reason}.`);
@@ -7738,29 +8046,44 @@ async function check(input, context, ports, mode, kestra) {
     if (changed.kind === 'all' && (changedEvent || settings.scope === 'changed')) {
         reporter.info(`Every file counts as changed: ${changed.reason}`);
     }
-    const state = reading &&
-        (await phase(reporter, 'Reading the server', async () => {
-            const read = await reading;
+    if (kestra && mode !== 'validate') {
+        await phase(reporter, 'Reading the server', async () => {
+            const read = (await valueOf(remaining.state)) ?? new Map();
             for (const [namespace, held] of [...read].sort(([a], [b]) => (a < b ? -1 : 1))) {
                 reporter.info(`${namespace}: ${held.flows.length} flow(s), ${held.files.length} file(s)`);
             }
             return read;
-        }, describeServerState));
+        }, describeServerState);
+    }
+    const snapshot = await valueOf(remaining.snapshot);
     const findings = await phase(reporter, VALIDATION, async () => {
-        const server = await checking;
-        const references = await checkReferences(model, flowReferences, kestra ? { api: kestra, state } : undefined);
+        const server = serverAnswerFindings(snapshot.serverAnswers ?? [], repositoryFlows(model));
+        const references = referenceFindings(flowReferences, knownResources(snapshot.targets), kestra !== undefined);
         reporter.info(`Local checks: ${localFindings.length} finding(s).`);
-        if (onServer)
+        if (snapshot.serverAnswers) {
             reporter.info(`The server's validation: ${server.length} finding(s).`);
+        }
         reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`);
-        let all = [...localFindings, ...server, ...references];
+        let all = [...localFindings, ...server, ...references, ...sent.findings];
         if (PR_EVENTS.includes(context.eventName))
             all = demoteUnchangedErrors(all, changed);
         all = sortFindings(all);
         reporter.annotate(all);
         return all;
     }, (all) => verdictText(all, settings.failOn));
-    return { model, references: flowReferences, findings, changed, state, markers, base, notes };
+    return {
+        snapshot,
+        model: sent.model,
+        references: flowReferences,
+        findings,
+        changed,
+        state: snapshot.state,
+        markers: snapshot.markers,
+        base: snapshot.base && valueOf(snapshot.base),
+        notes,
+        names,
+        listings: snapshot.listings
+    };
 }
 /** `Validation passed: 0 errors, 2 warnings`, the log's line for the comment's verdict. */
 function verdictText(findings, failOn) {
@@ -7801,6 +8124,111 @@ function describeRepository(model) {
     const flows = model.flows.filter((f) => !f.notAFlow).length;
     const namespaces = model.managedNamespaces;
     return `Checked ${flows} flow(s) and ${model.files.length} namespace file(s) in ${namespaces.length} namespace(s)${namespaces.length > 0 ? `: ${namespaces.join(', ')}` : ''}.`;
+}
+
+function readRunContext(env = process.env) {
+    const eventName = env.GITHUB_EVENT_NAME ?? 'workflow_dispatch';
+    const payload = readPayload(env.GITHUB_EVENT_PATH);
+    const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    const pr = payload.pull_request;
+    let pullRequest;
+    let sha = env.GITHUB_SHA ?? '';
+    if (pr && typeof pr === 'object') {
+        const head = pr.head;
+        const base = pr.base;
+        pullRequest = {
+            number: Number(pr.number ?? payload.number),
+            baseSha: base?.sha ?? '',
+            headSha: head?.sha ?? sha,
+            changedFiles: typeof pr.changed_files === 'number' ? pr.changed_files : undefined,
+            action: typeof payload.action === 'string' ? payload.action : undefined,
+            fork: Boolean(head?.repo?.full_name &&
+                base?.repo?.full_name &&
+                head.repo.full_name !== base.repo.full_name)
+        };
+        if (pullRequest.headSha)
+            sha = pullRequest.headSha;
+    }
+    if (eventName === 'merge_group') {
+        // A merge queue entry: changed files and drift are measured like a PR's, but there is nothing to comment on.
+        const group = payload.merge_group;
+        if (group?.head_sha) {
+            sha = group.head_sha;
+            pullRequest = {
+                number: 0,
+                baseSha: group.base_sha ?? '',
+                headSha: group.head_sha,
+                fork: false
+            };
+        }
+    }
+    let push;
+    if (eventName === 'push') {
+        push = {
+            before: String(payload.before ?? ''),
+            after: String(payload.after ?? sha),
+            ref: String(payload.ref ?? env.GITHUB_REF ?? '')
+        };
+        if (push.after)
+            sha = push.after;
+    }
+    return {
+        eventName,
+        workspace: env.GITHUB_WORKSPACE || process.cwd(),
+        runnerTemp: env.RUNNER_TEMP || tmpdir(),
+        sha,
+        owner,
+        repo,
+        serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+        apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
+        runId: env.GITHUB_RUN_ID ?? '',
+        pullRequest,
+        push,
+        ref: env.GITHUB_REF || undefined,
+        defaultBranch: defaultBranchOf(payload)
+    };
+}
+function defaultBranchOf(payload) {
+    const repository = payload.repository;
+    return typeof repository?.default_branch === 'string' ? repository.default_branch : undefined;
+}
+/** The event's JSON, which the runner writes for every job: without it the run cannot tell what to plan. */
+function readPayload(path) {
+    const fail = (why) => new ActionError(`The event payload (GITHUB_EVENT_PATH${path ? `=${path}` : ''}) ${why}. The runner writes this file for every job: check that no earlier step removed or rewrote it, or point GITHUB_EVENT_PATH at the event's JSON when running the action elsewhere.`);
+    if (!path)
+        throw fail('is not set');
+    let text;
+    try {
+        text = readFileSync(path, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        throw fail(code === 'ENOENT' ? 'does not exist' : `cannot be read (${errorMessage(error)})`);
+    }
+    let payload;
+    try {
+        payload = JSON.parse(text);
+    }
+    catch (error) {
+        throw fail(`is not valid JSON (${errorMessage(error)})`);
+    }
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+        throw fail('is not a JSON object');
+    }
+    return payload;
+}
+/** What `auto` means per event (docs/modes.md#events); `dry-run` turns deploy into plan. */
+function resolveMode(settings, eventName) {
+    let mode;
+    if (settings.mode !== 'auto')
+        mode = settings.mode;
+    else if (PR_EVENTS.includes(eventName))
+        mode = 'plan';
+    else if (eventName === 'push' || eventName === 'workflow_dispatch')
+        mode = 'deploy';
+    else
+        mode = 'plan';
+    return mode === 'deploy' && settings.dryRun ? 'plan' : mode;
 }
 
 /** GitHub rejects job summaries over 1 MiB. */
@@ -7865,7 +8293,7 @@ function orderFlowWrites(changes, refs) {
     const byKey = new Map();
     for (const change of changes)
         byKey.set(flowKey(change.namespace, change.id), change);
-    const keys = [...byKey.keys()].sort(compare);
+    const keys = [...byKey.keys()].sort(compareCodeUnits);
     const deps = new Map(keys.map((k) => [k, new Set()]));
     for (const { from, to } of refs) {
         if (from !== to && byKey.has(from) && byKey.has(to))
@@ -7877,7 +8305,7 @@ function orderFlowWrites(changes, refs) {
     for (const component of components) {
         if (component.length < 2)
             continue;
-        const sorted = [...component].sort(compare);
+        const sorted = [...component].sort(compareCodeUnits);
         cycles.push(sorted);
         sorted.forEach((key, index) => rank.set(key, index));
     }
@@ -7894,7 +8322,7 @@ function orderFlowWrites(changes, refs) {
     // Tarjan emits a component after every component it depends on; members of a cycle go in key order.
     const level = new Map();
     for (const component of components) {
-        for (const key of [...component].sort(compare)) {
+        for (const key of [...component].sort(compareCodeUnits)) {
             let value = 0;
             for (const dep of deps.get(key))
                 value = Math.max(value, level.get(dep) + 1);
@@ -7908,10 +8336,10 @@ function orderFlowWrites(changes, refs) {
             waves.push([]);
         waves[index].push(byKey.get(key));
     }
-    cycles.sort((a, b) => compare(a[0], b[0]));
+    cycles.sort((a, b) => compareCodeUnits(a[0], b[0]));
     const prerequisites = new Map();
     for (const key of keys) {
-        prerequisites.set(byKey.get(key), [...deps.get(key)].sort(compare).map((k) => byKey.get(k)));
+        prerequisites.set(byKey.get(key), [...deps.get(key)].sort(compareCodeUnits).map((k) => byKey.get(k)));
     }
     return { waves, cycles, prerequisites };
 }
@@ -7933,7 +8361,7 @@ function stronglyConnected(keys, deps) {
             counter++;
             stack.push(key);
             onStack.add(key);
-            work.push({ key, next: [...deps.get(key)].sort(compare)[Symbol.iterator]() });
+            work.push({ key, next: [...deps.get(key)].sort(compareCodeUnits)[Symbol.iterator]() });
         };
         visit(root);
         while (work.length > 0) {
@@ -7965,9 +8393,6 @@ function stronglyConnected(keys, deps) {
     }
     return result;
 }
-function compare(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
 
 const WRITTEN = new Set(['created', 'updated', 'deleted']);
 const NOT_APPLIED = new Set(['conflict', 'failed', 'skipped']);
@@ -7976,13 +8401,27 @@ function deployStatus(resources) {
         return 'failed';
     return resources.some((r) => WRITTEN.has(r.result)) ? 'applied' : 'nothing-to-do';
 }
-
-/**
- * The text Kestra compares when deciding whether a flow changed: line endings normalised and the
- * first `revision: N` line removed (the server owns it), as its `isSameWithSource` does.
- */
-function comparableFlowSource(source) {
-    return withoutRevisionLine(normaliseText(source));
+/** `2 created, 1 updated, 4 unchanged`: written resources by outcome, the others as unchanged. */
+function outcomeCounts(resources) {
+    const totals = tally(resources.filter((r) => isWrite(r.change)));
+    const kept = resources.filter((r) => !isWrite(r.change) && r.change.action !== 'orphaned').length;
+    const count = (o) => (totals.get(o) ?? 0) + (o === 'unchanged' ? kept : 0);
+    return OUTCOME_ORDER.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`);
+}
+const OUTCOME_ORDER = [
+    'created',
+    'updated',
+    'deleted',
+    'unchanged',
+    'conflict',
+    'failed',
+    'skipped'
+];
+function tally(rows) {
+    const totals = new Map();
+    for (const { result } of rows)
+        totals.set(result, (totals.get(result) ?? 0) + 1);
+    return totals;
 }
 
 /**
@@ -8269,6 +8708,74 @@ function isStatus(error, status) {
     return error instanceof ApiError && error.status === status;
 }
 
+/** Whether `ours` is older than what some namespace already holds (ours is an ancestor of the recorded commit). */
+async function checkCommitOrder(markers, ours, isAncestor) {
+    const older = [];
+    const warnings = [];
+    // Namespaces usually hold the same commit: ask git once per commit, not once per namespace.
+    const ancestry = new Map();
+    const isOlderThan = (commit) => {
+        let answer = ancestry.get(commit);
+        if (!answer)
+            ancestry.set(commit, (answer = isAncestor(ours.commit, commit)));
+        return answer;
+    };
+    for (const [namespace, recorded] of [...markers].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        if (recorded === undefined || recorded.commit === ours.commit)
+            continue;
+        if (recorded.repository !== ours.repository) {
+            warnings.push(`Namespace ${namespace} was last deployed from ${recorded.repository} (commit ${short(recorded.commit)}); this deploy from ${ours.repository} overwrites what it holds.`);
+            continue;
+        }
+        const ancestor = await isOlderThan(recorded.commit);
+        if (ancestor === true) {
+            older.push(`commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace}; to roll back, push a revert commit.`);
+        }
+        else if (ancestor === undefined) {
+            warnings.push(`Cannot tell whether commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace} (that commit is not in the checkout; use actions/checkout with fetch-depth: 0); deploying anyway.`);
+        }
+    }
+    return { older, warnings };
+}
+/** Writes our marker to each namespace whose recorded marker differs; returns the namespaces written and problems. */
+async function writeMarkers(api, namespaces, markers, ours, semaphore) {
+    const stale = namespaces.filter((namespace) => {
+        const recorded = markers.get(namespace);
+        return recorded?.commit !== ours.commit || recorded.repository !== ours.repository;
+    });
+    const outcomes = await Promise.all(stale.map(async (namespace) => {
+        try {
+            await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, { ...ours }));
+            return undefined;
+        }
+        catch (error) {
+            return `Could not record the deployed commit in namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; the out-of-order guard cannot protect this namespace until a deploy records it.`;
+        }
+    }));
+    return {
+        written: stale.filter((_, i) => outcomes[i] === undefined),
+        warnings: outcomes.filter((w) => w !== undefined)
+    };
+}
+
+/**
+ * docs/guarantees.md#no-write-while-invalid: nothing is written unless every validation error is
+ * resolved — a bad file stops the whole deployment, whether or not the plan writes it (a broken file may
+ * hide a resource the plan cannot see). Errors of the resources the plan writes are listed first.
+ */
+function deployBlockers(plan, findings) {
+    const targets = new Set(plan.resources.filter(isWrite).flatMap(changeTargets));
+    const written = (f) => findingTargets(f).some((target) => targets.has(target));
+    const errors = findings.filter((f) => f.severity === 'error').sort(compareFindings);
+    return [...errors.filter(written), ...errors.filter((f) => !written(f))];
+}
+/** One line per blocker: `file:line message`. */
+function describeBlockers(blockers) {
+    const lines = blockers.map((f) => `- ${f.file}:${f.line} ${f.message}`);
+    const count = blockers.length === 1 ? '1 validation error' : `${blockers.length} validation errors`;
+    return `Nothing was deployed: ${count}. Fix them and push again:\n${lines.join('\n')}`;
+}
+
 const SHA = /^[0-9a-f]{7,64}$/i;
 /**
  * `git merge-base --is-ancestor` in the checkout at `cwd`. A commit missing from the clone (a shallow
@@ -8305,8 +8812,6 @@ function ancestryChecker(cwd, compare) {
     };
 }
 
-/** Kestra's default system namespace: protected unless listed in the `namespaces` input. Children are ordinary. */
-const SYSTEM_NAMESPACE = 'system';
 /**
  * Why the plan's deletions must not run, one message per problem; empty when they may.
  * Checked before the first write: a refusal stops the whole deploy.
@@ -8384,6 +8889,7 @@ async function deploy(plan, deps) {
         }
         warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`);
     }
+    await deps.beforeWrites?.();
     // A namespace's marker is written as soon as it holds this commit: with no writes, right away.
     const marking = [];
     const mark = (namespace) => marking.push(writeMarkers(deps.api, [namespace], markers, ours, semaphore));
@@ -8471,33 +8977,11 @@ const COLUMNS = [
     { title: 'Revision', cell: revision },
     { title: 'Details', cell: (r) => escapeText(r.message ?? '') }
 ];
-/** `2 created, 1 updated, 4 unchanged`: written resources by outcome, the others as unchanged. */
-function outcomeCounts(resources) {
-    const totals = tally(resources.filter((r) => isWrite(r.change)));
-    const kept = resources.filter((r) => !isWrite(r.change) && r.change.action !== 'orphaned').length;
-    const count = (o) => (totals.get(o) ?? 0) + (o === 'unchanged' ? kept : 0);
-    return OUTCOME_ORDER.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`);
-}
-const OUTCOME_ORDER = [
-    'created',
-    'updated',
-    'deleted',
-    'unchanged',
-    'conflict',
-    'failed',
-    'skipped'
-];
 function finish(out, result) {
     if (result.warnings.length > 0) {
         out.push('', '**Warnings:**', '', ...result.warnings.map((w) => `- ${escapeText(w)}`));
     }
     return out.join('\n') + '\n';
-}
-function tally(rows) {
-    const totals = new Map();
-    for (const { result } of rows)
-        totals.set(result, (totals.get(result) ?? 0) + 1);
-    return totals;
 }
 function revision({ change, result, revision }) {
     if (change.kind !== 'flow')
@@ -8518,11 +9002,16 @@ function names(rows) {
         : rows.map((r) => escapeText(resourceName(r.change))).join(', ');
 }
 
+/** The resource's name as reports write it: `namespace.id` or `namespace:/path`. */
+function itemName({ namespace, resource }) {
+    return resource.kind === 'flow' ? `${namespace}.${resource.id}` : `${namespace}:${resource.path}`;
+}
 /**
  * KV key, next to the deployed-commit marker, of a rollback in progress in that namespace: written before
  * the first restore, removed once nothing is left that a re-run could still put back (docs/rollback.md).
  */
 const ROLLBACK_RECORD_KEY = 'kestra-gitops-rollback';
+
 const FORMAT = 'kestra-gitops-rollback/1';
 function newRecord(fields) {
     return { format: FORMAT, ...fields };
@@ -8724,10 +9213,6 @@ async function locatePrevious(item, history) {
     return resource;
 }
 
-/** The resource's name as reports write it: `namespace.id` or `namespace:/path`. */
-function itemName({ namespace, resource }) {
-    return resource.kind === 'flow' ? `${namespace}.${resource.id}` : `${namespace}:${resource.path}`;
-}
 function deployAction({ resource }) {
     return !resource.before ? 'created' : !resource.deployed ? 'deleted' : 'updated';
 }
@@ -9098,7 +9583,7 @@ async function runOne(flow, line, deadline, deps) {
     };
     let last = execution;
     for (let wait = FIRST_POLL_MS;; wait = Math.min(wait * 1.5, MAX_POLL_MS)) {
-        const verdict = verdictOf(last.state);
+        const verdict = verdictOf$1(last.state);
         if (verdict)
             return done({ state: last.state, verdict, durationMs: durationOf(last) });
         const left = deadline - deps.now();
@@ -9132,7 +9617,7 @@ async function runOne(flow, line, deadline, deps) {
         }
     }
 }
-function verdictOf(state) {
+function verdictOf$1(state) {
     if (PASSING.has(state))
         return 'passed';
     if (FAILING.has(state))
@@ -9484,191 +9969,198 @@ function changeLines(plan) {
     return changes.map((r) => `  ${r.action} ${r.kind} ${r.kind === 'flow' ? `${r.namespace}.${r.id}` : `${r.namespace}:${r.path}`}`);
 }
 
-/** Applies the plan (docs/guarantees.md) and reports per-resource results. */
-async function applyMode(args) {
-    const { settings, context, ports, plan } = args;
-    const { reporter } = ports;
-    let result;
-    const refs = flowDependencies(args.references);
+/** Between two reads while waiting: short enough to write soon after the last one ends. */
+const POLL_MS = 2000;
+/**
+ * Right before the first write (docs/caught-at-review.md#executions-not-finished): `warn` lets the deploy
+ * go on (the plan reported them); `fail` refuses while any execution of a flow it updates or deletes is
+ * not finished; `wait` reads again until none is, and refuses past the timeout. A read that fails refuses
+ * too: the deploy never goes on unchecked.
+ */
+async function guardUnfinished(guard) {
+    if (guard.policy === 'warn' || guard.flows.length === 0)
+        return;
+    const deadline = guard.now() + guard.timeoutSeconds * 1000;
+    let waited;
+    for (;;) {
+        const found = await readOrRefuse(guard);
+        if (found.length === 0) {
+            if (waited)
+                guard.log(`The executions waited for have ended: ${waited}.`);
+            return;
+        }
+        if (guard.policy === 'fail') {
+            throw new DeployError(`Nothing was deployed: running-executions is fail and ${listText(found)}`);
+        }
+        const left = deadline - guard.now();
+        if (left <= 0) {
+            throw new DeployError(`Nothing was deployed: after waiting ${guard.timeoutSeconds} s (running-executions-timeout-seconds), ${listText(found)}`);
+        }
+        if (!waited) {
+            for (const { name, executions } of found) {
+                guard.log(`Waiting for ${executions.length} execution${executions.length === 1 ? '' : 's'} not finished of ${name} (up to ${guard.timeoutSeconds} s): ${executions.map((e) => `${e.id} (${e.state})`).join(', ')}`);
+            }
+            waited = found.flatMap((f) => f.executions.map((e) => e.id)).join(', ');
+        }
+        await guard.sleep(Math.min(POLL_MS, left));
+    }
+}
+async function readOrRefuse(guard) {
+    let byFlow;
     try {
-        const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), reporter);
-        if (stopped.size > 0) {
-            const finished = await finishRollbacks(stopped, {
-                kestra: args.kestra,
-                refs,
-                settings,
-                reporter,
-                commit: context.sha,
-                summary: args.summary,
-                counts: plan.counts
-            });
-            if (finished) {
-                await reportOnPullRequest(args, finished.headline, finished.markdown);
-                return { failure: finished.failure };
+        byFlow = await guard.read();
+    }
+    catch (error) {
+        throw new DeployError(`Nothing was deployed: running-executions is ${guard.policy} and the executions of the flows this deploy updates or deletes could not be read: ${errorMessage(error)}`);
+    }
+    return guard.flows.flatMap((flow) => {
+        const executions = byFlow.get(flowKey(flow.namespace, flow.id)) ?? [];
+        return executions.length > 0 ? [{ name: `${flow.namespace}.${flow.id}`, executions }] : [];
+    });
+}
+/** Each flow's executions not finished, each with its state and its link in the Kestra UI. */
+function listText(found) {
+    const lines = found.flatMap(({ name, executions }) => executions.map((e) => `- ${name}: execution ${e.id} (${e.state}) ${e.url}`));
+    return `these executions are not finished:\n${lines.join('\n')}\nLet them end (or kill them in Kestra), then run the deploy again; running-executions: warn deploys anyway.`;
+}
+
+/**
+ * The deployment's final state (docs/environments.md#environments-on-github). A run that wrote nothing
+ * proved nothing new: it keeps the verdict of the commit's previous deployment there, so a re-run cannot
+ * turn a failed smoke run into a verified commit.
+ */
+function finalStatus(facts) {
+    if (facts.status === 'refused') {
+        return {
+            state: 'error',
+            description: 'Not deployed: a newer commit is already deployed there.'
+        };
+    }
+    if (facts.status === 'failed') {
+        return { state: 'failure', description: 'Deploy incomplete: a write failed.' };
+    }
+    if (facts.smokeFailed)
+        return { state: 'failure', description: 'A smoke run failed.' };
+    if (!facts.wrote && facts.previous === 'failure') {
+        return {
+            state: 'failure',
+            description: 'Nothing to write, and the last deploy of this commit here failed.'
+        };
+    }
+    return {
+        state: 'success',
+        description: facts.wrote ? 'Deployed.' : 'Already deployed: nothing to write.'
+    };
+}
+
+/**
+ * What a deployment's statuses (newest first) say of its commit: `success` when it succeeded, also once a
+ * newer deployment made it `inactive` (GitHub's `auto_inactive`); `failure` when its last word is failure or
+ * error; `pending` otherwise (in progress, or inactive without ever succeeding).
+ */
+function verdictOf(statuses) {
+    const latest = statuses[0]?.state;
+    if (latest === 'success')
+        return 'success';
+    if (latest === 'failure' || latest === 'error')
+        return 'failure';
+    if (latest === 'inactive' && statuses.some((s) => s.state === 'success'))
+        return 'success';
+    return 'pending';
+}
+/**
+ * Whether `sha` is verified in the environment: its newest deployment there that came to a verdict
+ * succeeded. A commit that succeeded once and failed on a later deploy is not verified.
+ */
+function isVerified(history, sha) {
+    const decided = history.deployments.find((entry) => entry.deployment.sha === sha && entry.verdict !== 'pending');
+    return decided?.verdict === 'success';
+}
+/** The newest commit the environment verified, if any. */
+function verifiedCommit(history) {
+    return history.deployments.find((entry) => entry.verdict === 'success' && isVerified(history, entry.deployment.sha))?.deployment;
+}
+
+/** How far back an environment's history is read: GitHub lists newest first. */
+const HISTORY_LIMIT = 30;
+/**
+ * The environment's deployments, newest first, with their verdicts: statuses are read one deployment at a
+ * time and the reading stops as soon as `sha`'s verdict and the verified commit are both known.
+ */
+async function environmentHistory(reads, environment, sha) {
+    const history = { deployments: [] };
+    for (const deployment of await reads.deployments({ environment }, HISTORY_LIMIT)) {
+        history.deployments.push({
+            deployment,
+            verdict: verdictOf(await reads.statuses(deployment.id))
+        });
+        const decided = history.deployments.some((entry) => entry.deployment.sha === sha && entry.verdict !== 'pending');
+        if (decided && (isVerified(history, sha) || verifiedCommit(history)))
+            break;
+    }
+    return history;
+}
+/** The newest deployment of each environment with its statuses; previews already removed are left out. */
+async function environmentRows(reads) {
+    const newest = new Map();
+    for (const deployment of await reads.deployments({}, 100)) {
+        if (!newest.has(deployment.environment))
+            newest.set(deployment.environment, deployment);
+    }
+    const rows = await Promise.all([...newest.values()].map(async (deployment) => ({
+        deployment,
+        statuses: await reads.statuses(deployment.id)
+    })));
+    return rows.filter((row) => !(row.deployment.transient && row.statuses[0]?.state === 'inactive'));
+}
+
+/**
+ * The job summary's table of where each commit runs (docs/environments.md#where-each-commit-runs): one row
+ * per environment, its newest deployment and that deployment's latest state, time and link.
+ */
+function environmentsTable(rows, commitUrl) {
+    if (rows.length === 0)
+        return '';
+    const sorted = [...rows].sort((a, b) => a.deployment.environment < b.deployment.environment ? -1 : 1);
+    const latest = (row) => row.statuses[0];
+    const table = markdownTable([
+        { title: 'Environment', cell: (row) => escapeText(row.deployment.environment) },
+        {
+            title: 'Commit',
+            cell: (row) => `[\`${row.deployment.sha.slice(0, 7)}\`](${linkTarget(commitUrl(row.deployment.sha))})`
+        },
+        { title: 'State', cell: (row) => escapeText(latest(row)?.state ?? 'pending') },
+        {
+            title: 'When',
+            cell: (row) => escapeText(latest(row)?.createdAt ?? row.deployment.createdAt)
+        },
+        {
+            title: 'Link',
+            cell: (row) => {
+                const url = latest(row)?.environmentUrl;
+                return url ? `[${escapeText(url)}](${linkTarget(url)})` : '';
             }
         }
-        if (settings.requireReviewedPlan && context.eventName === 'push') {
-            await checkReviewedPlan({
-                plan,
-                context,
-                github: ports.github,
-                commentKey: settings.commentKey,
-                log: reporter.info
-            });
-        }
-        result = await deploy(plan, {
-            api: args.kestra,
-            findings: args.findings,
-            refs,
-            readDesiredFile: repositoryFileReader(args.model),
-            settings: {
-                ...settings,
-                allowOutOfOrder: settings.allowOutOfOrder && context.eventName === 'workflow_dispatch'
-            },
-            managedNamespaces: args.model.managedNamespaces,
-            commit: context.sha,
-            markers: args.markers,
-            repository: `${context.owner}/${context.repo}`,
-            isAncestor: ancestryChecker(context.workspace, ports.github && ((base, head) => ports.github.compareCommits(base, head))),
-            log: reporter.info,
-            onResult: writeLog(plan, reporter)
-        });
-    }
-    catch (error) {
-        if (error instanceof DeployError) {
-            reporter.setOutput('deployed', false);
-            const headline = deployTitle('failed', 'nothing written', settings.commentKey);
-            const why = fence(ports.edge.message(error.message));
-            await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n### Not deployed\n\n${why}\n`);
-            await reportOnPullRequest(args, headline, `Not deployed:\n\n${why}`);
-        }
-        throw error;
-    }
-    for (const warning of result.warnings)
-        reporter.warning(warning);
-    const after = await afterDeploy({
-        settings,
-        ports,
-        kestra: args.kestra,
-        result,
-        refs,
-        deployed: {
-            commit: context.sha,
-            repository: `${context.owner}/${context.repo}`,
-            runId: context.runId
-        }
-    });
-    const receipt = [
-        renderReceipt(ports.edge.shown(result), {
-            commit: context.sha,
-            time: ports.now().toISOString(),
-            server: settings.server ?? '',
-            tenant: settings.tenant
-        }).trimEnd(),
-        ...after.markdown
-    ].join('\n\n');
-    setCountOutputs(reporter, countResults(result, plan));
-    reporter.setOutput('deployed', result.applied > 0);
-    const rolledBack = after.rollback?.rolledBack;
-    const headline = deployTitle(rolledBack === 'true'
-        ? 'rolled-back'
-        : rolledBack
-            ? 'rollback-incomplete'
-            : after.failure
-                ? 'failed'
-                : result.status, result.status === 'refused'
-        ? 'nothing written: a newer commit is deployed'
-        : [...(after.failure ? ['a smoke run failed'] : []), ...outcomeCounts(result.resources)].join(', '), settings.commentKey);
-    await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n### Deployed\n\n${receipt}\n`);
-    await reportOnPullRequest(args, headline, receipt);
-    if (result.status === 'refused') {
-        reporter.warning(result.refusal ?? 'Nothing was deployed: this commit is older than the one already deployed.');
-        return {};
-    }
-    if (result.status === 'failed') {
-        const undone = after.rollback ? `\n${rollbackAccount(after.rollback)}` : '';
-        return { failure: failureSummary(result) + undone };
-    }
-    if (!after.rollback)
-        reporter.info(`Deployed: ${result.applied} resource(s) written.`);
-    return { failure: after.failure };
+    ], sorted);
+    return `### Environments\n\n${table}`;
 }
-/** Reads a planned file's bytes from the repository (files indexed once: a deploy writes thousands). */
-function repositoryFileReader(model) {
-    const entries = new Map();
-    for (const entry of model.files) {
-        const key = fileKey(entry.namespace, entry.path);
-        if (!entries.has(key))
-            entries.set(key, entry);
-    }
-    return async (change) => {
-        const entry = entries.get(fileKey(change.namespace, change.path));
-        if (!entry)
-            throw new DeployError(`No repository file for ${change.namespace}:${change.path}`);
-        return readNamespaceFileBytes(entry);
-    };
+
+/** The refusal of an unverified commit: what is verified there instead, and what to do. */
+function refusal$1(environment, sha, history) {
+    const verified = verifiedCommit(history);
+    const instead = verified
+        ? `the commit verified there is ${verified.sha.slice(0, 7)} (deployed ${verified.createdAt}); promote that one, or deploy ${sha.slice(0, 7)} to ${environment} first`
+        : `no commit is verified there yet; deploy ${sha.slice(0, 7)} to ${environment} first`;
+    return `Input 'require-verified-in': commit ${sha.slice(0, 7)} has no successful deployment in ${environment}, so nothing was written: ${instead}.`;
 }
-/** Where this run deploys: where a rollback that a stopped run left may be recorded. */
-function namespacesOf(args) {
-    return [...new Set([...args.model.managedNamespaces, ...args.plan.namespaces])].sort();
-}
-/** What each flow needs on the server before it is written: the flows it calls, the files it reads. */
-function flowDependencies(references) {
-    return references.map((ref) => ({
-        from: ref.fromFlow,
-        to: ref.kind === 'flow' ? flowKey(ref.namespace, ref.id) : fileKey(ref.namespace, ref.path)
-    }));
-}
-function countResults(result, plan) {
-    const count = (outcome) => result.resources.filter((r) => r.result === outcome).length;
-    return {
-        create: count('created'),
-        update: count('updated'),
-        delete: count('deleted'),
-        unchanged: result.resources.filter((r) => r.result === 'unchanged' && r.change.action !== 'orphaned').length,
-        orphaned: plan.counts.orphaned,
-        drifted: plan.counts.drifted
-    };
-}
-function failureSummary(result) {
-    const name = (r) => r.change.kind === 'flow'
-        ? flowKey(r.change.namespace, r.change.id)
-        : fileKey(r.change.namespace, r.change.path);
-    const notApplied = result.resources.filter((r) => ['conflict', 'failed', 'skipped'].includes(r.result));
-    const applied = result.resources.filter((r) => ['created', 'updated', 'deleted'].includes(r.result));
-    return [
-        `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. Re-run the workflow to finish (applied resources are not written again).`,
-        ...notApplied.map((r) => `  ${r.result}: ${name(r)}${r.message ? ` — ${r.message}` : ''}`),
-        ...(applied.length > 0 ? ['Applied:', ...applied.map((r) => `  ${r.result}: ${name(r)}`)] : [])
-    ].join('\n');
-}
-/** On push, the merged pull request's comment gets the deploy's headline and Deployed section. */
-async function reportOnPullRequest(args, headline, receipt) {
-    if (args.context.eventName !== 'push')
-        return;
-    try {
-        await addDeployedSection(args, headline, receipt);
-    }
-    catch (error) {
-        // What was written stays written: a GitHub failure here must not turn the deploy red.
-        args.ports.reporter.warning(`The Deployed section could not be added to the pull-request comment: ${errorMessage(error)}`);
-    }
-}
-async function addDeployedSection(args, headline, receipt) {
-    const { ports, context, settings } = args;
-    if (!ports.github || !settings.comment)
-        return;
-    const pr = await ports.github.findMergedPullRequest(context.sha);
-    if (!pr)
-        return;
-    const comment = await ports.github.findStickyComment(pr, commentMarker(settings.commentKey));
-    if (!comment)
-        return;
-    const outcome = await ports.github.updateComment(comment.id, upsertDeployedSection(comment.body, receipt, headline));
-    if (outcome.status === 'forbidden')
-        ports.reporter.warning(`The pull-request comment could not be updated: ${outcome.message}`);
-    else
-        ports.reporter.setOutput('comment-url', outcome.url);
+
+/** A namespace's page in the Kestra UI. */
+function namespaceUrl(server, tenant, namespace) {
+    const path = [tenant, 'namespaces', 'edit', namespace]
+        .filter((part) => part !== undefined)
+        .map(encodeURIComponent)
+        .join('/');
+    return `${server.replace(/\/+$/, '')}/ui/${path}`;
 }
 
 const DEFAULT_DIFF_LIMITS = {
@@ -9764,19 +10256,28 @@ function fingerprint(resources) {
     return sha256Hex(JSON.stringify({ version: 1, changes }));
 }
 
-/** Plain code-unit comparison: the same order on every machine and locale. */
-function compareStrings(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
+/** The kind of a change, among those of the run. */
+function kindOf(kinds, change) {
+    const kind = kinds.find((candidate) => candidate.name === change.kind);
+    if (kind === undefined) {
+        throw new ActionError(`no resource kind '${change.kind}' is registered (src/kinds/index.ts)`);
+    }
+    return kind;
 }
-/** Namespace, then namespace files before flows, then path or id. */
-function compareChanges(a, b) {
-    return (compareStrings(a.namespace, b.namespace) ||
-        compareStrings(a.kind, b.kind) ||
-        compareStrings(a.kind === 'flow' ? a.id : a.path, b.kind === 'flow' ? b.id : b.path));
+
+/** Namespace, then the kinds' order (namespace files before flows), then each kind's identity. */
+function changeOrder(kinds) {
+    return (a, b) => {
+        const kindA = kindOf(kinds, a);
+        const kindB = kindOf(kinds, b);
+        return (compareCodeUnits(a.namespace, b.namespace) ||
+            kindA.order - kindB.order ||
+            compareCodeUnits(kindA.idOf(a), kindB.idOf(b)));
+    };
 }
 
 /** Compares what the repository declares with what the server holds. Pure: no I/O. */
-function buildPlan(input) {
+function buildPlan(input, kinds) {
     const limits = { ...DEFAULT_DIFF_LIMITS, ...input.diffLimits };
     const desiredFlows = indexByFile(input.desired.flows, (f) => flowKey(f.namespace, f.id));
     const desiredFiles = indexByFile(input.desired.files, (f) => fileKey(f.namespace, f.path));
@@ -9786,7 +10287,7 @@ function buildPlan(input) {
             ...input.desired.flows.map((f) => f.namespace),
             ...input.desired.files.map((f) => f.namespace)
         ])
-    ].sort(compareStrings);
+    ].sort(compareCodeUnits);
     const actualFlows = new Map();
     const actualFiles = new Map();
     for (const namespace of new Set(input.namespaces)) {
@@ -9834,7 +10335,7 @@ function buildPlan(input) {
         change.drifted = isDrifted(change.action, input.base !== undefined, base && base.sha256 !== current.sha256);
         resources.push(change);
     }
-    resources.sort(compareChanges);
+    resources.sort(changeOrder(kinds));
     return {
         resources,
         namespaces,
@@ -9845,7 +10346,7 @@ function buildPlan(input) {
 /** One entry per identity; when two files declare the same one, the first path wins. */
 function indexByFile(items, keyOf) {
     const index = new Map();
-    for (const item of [...items].sort((a, b) => compareStrings(a.file, b.file))) {
+    for (const item of [...items].sort((a, b) => compareCodeUnits(a.file, b.file))) {
         const key = keyOf(item);
         if (!index.has(key))
             index.set(key, item);
@@ -10200,12 +10701,12 @@ function withImpact(plan, input) {
             findings.push(removedTargetFinding(call, gone));
     }
     const resources = plan.resources.map((r) => {
-        if (r.kind !== 'flow' || !isWritten(r.action))
+        if (r.kind !== 'flow' || !isWrite(r))
             return r;
         const impact = {
-            callers: [...(callers.get(keyOf(r))?.values() ?? [])].sort((a, b) => compareStrings(a.namespace, b.namespace) ||
-                compareStrings(a.id, b.id) ||
-                compareStrings(a.via, b.via)),
+            callers: [...(callers.get(keyOf(r))?.values() ?? [])].sort((a, b) => compareCodeUnits(a.namespace, b.namespace) ||
+                compareCodeUnits(a.id, b.id) ||
+                compareCodeUnits(a.via, b.via)),
             triggers: r.action === 'update' && r.current && r.desired !== undefined
                 ? triggerChanges(r.current.source, r.desired, input.reference)
                 : []
@@ -10241,17 +10742,10 @@ function removedTargetFinding(call, target) {
         resource: keyOf(call.caller)
     };
 }
-function isWritten(action) {
-    return action === 'create' || action === 'update' || action === 'delete';
-}
 function keyOf(flow) {
     return flowKey(flow.namespace, flow.id);
 }
 
-/** Where the plan file goes: under RUNNER_TEMP, one per comment-key. */
-function planFilePath(runnerTemp, commentKey) {
-    return join(runnerTemp, `kestra-gitops-plan-${commentKey}.json`);
-}
 function planJson(plan, meta) {
     return {
         version: 1,
@@ -10260,30 +10754,695 @@ function planJson(plan, meta) {
         server: meta.server,
         tenant: meta.tenant,
         commit: meta.commit,
-        resources: plan.resources.map((r) => ({
-            kind: r.kind,
-            namespace: r.namespace,
-            ...(r.kind === 'flow' ? { id: r.id } : { path: r.path }),
-            action: r.action,
-            ...(r.kind === 'flow' && r.current && { revision: r.current.revision }),
-            ...(r.drifted && { drifted: true })
-        })),
+        resources: plan.resources.map((r) => {
+            const kind = kindOf(meta.kinds, r);
+            return {
+                kind: r.kind,
+                namespace: r.namespace,
+                ...kind.planFileIdentity(r),
+                action: r.action,
+                ...kind.planFileDetails(r),
+                ...(r.drifted && { drifted: true })
+            };
+        }),
         findings: [...meta.findings]
             .sort(compareFindings)
             .map(({ severity, file, line, message }) => ({ severity, file, line, message }))
     };
 }
 
-/** The commit's committer time from the checkout, or undefined when git cannot tell (no history, no git). */
-function commitTime(workspace, sha) {
-    return new Promise((resolve) => {
-        if (!/^[0-9a-f]{7,64}$/i.test(sha))
-            return resolve(undefined);
-        execFile('git', ['show', '-s', '--format=%cI', sha], { cwd: workspace }, (error, stdout) => {
-            const time = error ? NaN : Date.parse(stdout.trim());
-            resolve(Number.isNaN(time) ? undefined : new Date(time));
-        });
+/** Where the plan file goes: under RUNNER_TEMP, one per comment-key. */
+function planFilePath(runnerTemp, commentKey) {
+    return join$2(runnerTemp, `kestra-gitops-plan-${commentKey}.json`);
+}
+
+/**
+ * The plan's diff reads from the server to the repository (what a deploy would do); drift reads the other
+ * way, from Git to what Kestra holds (docs/drift.md#the-drift-issue). Within each run of changed lines the
+ * removed ones come first, as a diff tool prints them. Pure.
+ */
+function gitToServerDiff(planDiff, name) {
+    const [patch] = parsePatch(planDiff);
+    if (!patch)
+        return planDiff;
+    const reversed = reversePatch(patch);
+    reversed.oldFileName = reversed.oldFileName === NO_FILE ? NO_FILE : `git/${name}`;
+    reversed.newFileName = reversed.newFileName === NO_FILE ? NO_FILE : `kestra/${name}`;
+    for (const hunk of reversed.hunks)
+        hunk.lines = removalsFirst(hunk.lines);
+    return formatPatch(reversed, FILE_HEADERS_ONLY);
+}
+/** Reorders each run of `-`/`+` lines (with their `\ No newline` notes) so that removals precede additions. */
+function removalsFirst(lines) {
+    const out = [];
+    let removed = [];
+    let added = [];
+    let last;
+    const flush = () => {
+        out.push(...removed, ...added);
+        removed = [];
+        added = [];
+    };
+    for (const line of lines) {
+        if (line.startsWith('-'))
+            (last = removed).push(line);
+        else if (line.startsWith('+'))
+            (last = added).push(line);
+        else if (line.startsWith('\\') && last)
+            last.push(line);
+        else {
+            flush();
+            last = undefined;
+            out.push(line);
+        }
+    }
+    flush();
+    return out;
+}
+
+/**
+ * In a drift run the plan compares the default branch's head with the server, so every difference is
+ * drift: the plan with each change marked drifted and counted (the `drifted` output).
+ */
+function driftPlan(plan) {
+    const resources = plan.resources.map((r) => r.action === 'unchanged' || r.drifted ? r : { ...r, drifted: true });
+    return { ...plan, resources, counts: countPlan(resources) };
+}
+/** The drifted resources of a drift run's plan, in the plan's order, each with its Git → Kestra diff. */
+function driftedResources(plan, state) {
+    return plan.resources
+        .filter((r) => r.action !== 'unchanged')
+        .map((change) => {
+        const name = resourceName(change);
+        const kind = change.action === 'update'
+            ? 'edited'
+            : change.action === 'create'
+                ? 'deleted-in-kestra'
+                : 'only-in-kestra';
+        const held = change.kind === 'flow'
+            ? state.get(change.namespace)?.flows.find((f) => f.id === change.id)
+            : undefined;
+        return {
+            change,
+            name,
+            kind,
+            ...diffOf(change, name, state),
+            ...(held && { revision: held.revision }),
+            ...(held?.updated !== undefined && { updated: held.updated })
+        };
     });
+}
+function diffOf(change, name, state) {
+    if (change.diff !== undefined)
+        return { diff: gitToServerDiff(change.diff, name) };
+    if (change.diffOmitted)
+        return { diffOmitted: change.diffOmitted };
+    if (change.action !== 'orphaned')
+        return {};
+    // Kept on the server and not diffed by the plan: all of it is Kestra's.
+    const text = change.kind === 'flow'
+        ? change.current?.source
+        : serverText(state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes);
+    if (text === null)
+        return { diffOmitted: 'binary' };
+    if (text === undefined)
+        return {};
+    const shown = diffTexts('', `kestra/${name}`, undefined, text);
+    return shown.diff === undefined ? { diffOmitted: 'too-large' } : { diff: shown.diff };
+}
+/** Decoded text, null for binary content, undefined when the bytes were not kept. */
+function serverText(bytes) {
+    return bytes === undefined ? undefined : (decodeText(bytes) ?? null);
+}
+
+/** Names listed in a notice before "and N more". */
+const NOTICE_NAMES = 20;
+/**
+ * A warning on the line of each name the server does not define, with Kestra's lookup rules
+ * (docs/kestra.md#kv-inheritance, #secrets); one notice naming what could not be checked. Pure.
+ */
+function checkNames(refs, listings) {
+    const findings = [];
+    const missing = new Map();
+    const unchecked = [];
+    let checked = 0;
+    const secrets = secretLookup(listings.secrets);
+    const kv = kvLookup(listings.kv);
+    for (const ref of refs) {
+        const lookup = ref.kind === 'secret' ? secrets : kv;
+        if (typeof lookup === 'string') {
+            unchecked.push({ ref, reason: lookup });
+            continue;
+        }
+        checked++;
+        if (lookup(ref))
+            continue;
+        findings.push(missingFinding(ref));
+        const names = missing.get(ref.fromFlow) ?? [];
+        if (!names.some((m) => m.kind === ref.kind && m.name === ref.name)) {
+            names.push({ kind: ref.kind, name: ref.name });
+        }
+        missing.set(ref.fromFlow, names);
+    }
+    if (unchecked.length > 0)
+        findings.push(uncheckedNotice(unchecked));
+    return { findings, missing, checked };
+}
+/** Where a secret is looked for: its `namespace` argument, else the flow's namespace. */
+function secretLookup(listing) {
+    if (!listing)
+        return 'the secrets were not listed';
+    if (!listing.listed)
+        return listing.reason;
+    const tenant = new Set(listing.value.tenant?.map((name) => name.toUpperCase()));
+    const byNamespace = new Map(Object.entries(listing.value.byNamespace ?? {}).map(([namespace, names]) => [
+        namespace,
+        new Set(names.map((name) => name.toUpperCase()))
+    ]));
+    return (ref) => {
+        const name = ref.name.toUpperCase();
+        if (tenant.has(name))
+            return true;
+        return byNamespace.get(ref.namespace ?? ref.flowNamespace)?.has(name) === true;
+    };
+}
+/**
+ * `kv('k')`: the flow's namespace, then each parent, nearest first; `kv('k', namespace='x')`: only `x`.
+ */
+function kvLookup(listing) {
+    if (!listing)
+        return 'the KV keys were not listed';
+    if (!listing.listed)
+        return listing.reason;
+    const keys = new Map(Object.entries(listing.value).map(([ns, names]) => [ns, new Set(names)]));
+    return (ref) => {
+        const scopes = ref.namespace !== undefined ? [ref.namespace] : kvScopes(ref.flowNamespace);
+        return scopes.some((namespace) => keys.get(namespace)?.has(ref.name) === true);
+    };
+}
+function missingFinding(ref) {
+    const namespace = ref.namespace ?? ref.flowNamespace;
+    const message = ref.kind === 'secret'
+        ? `secret ${ref.name} is not defined for namespace ${namespace}: the task using it fails when it runs. Define the secret on the server (Kestra OSS: the environment variable SECRET_${ref.name.toUpperCase()}, base64-encoded) or fix the name`
+        : `KV key ${ref.name} is not defined for namespace ${namespace}${ref.namespace === undefined ? ' nor its parent namespaces' : ''}: the task using it fails when it runs. Create the key in the KV store, pass errorOnMissing=false if it is optional, or fix the name`;
+    return {
+        severity: 'warning',
+        file: ref.file,
+        line: ref.line,
+        column: ref.column,
+        rule: ref.kind === 'secret' ? 'missing-secret' : 'missing-kv-key',
+        message,
+        resource: ref.fromFlow
+    };
+}
+/** One notice for the run: which kinds of names were not checked, why, and which names. */
+function uncheckedNotice(unchecked) {
+    const parts = [];
+    for (const kind of ['secret', 'kv']) {
+        const mine = unchecked.filter((u) => u.ref.kind === kind);
+        if (mine.length === 0)
+            continue;
+        const names = [...new Set(mine.map((u) => u.ref.name))];
+        const shown = names.slice(0, NOTICE_NAMES).join(', ');
+        const more = names.length > NOTICE_NAMES ? ` and ${names.length - NOTICE_NAMES} more` : '';
+        const what = kind === 'secret' ? 'Secret names' : 'KV keys';
+        parts.push(`${what} were not checked (${mine[0].reason}): ${shown}${more}.`);
+    }
+    const first = unchecked[0].ref;
+    return {
+        severity: 'notice',
+        file: first.file,
+        line: first.line,
+        column: first.column,
+        rule: 'names-not-checked',
+        message: `${parts.join(' ')} They may be missing on the server: check them there.`
+    };
+}
+
+/**
+ * The plan with each flow's review attached: missing names on the flows it creates or updates, executions
+ * not finished on those it updates or deletes, contract breaks beside the callers its impact lists. The
+ * fingerprint is left alone: what the server holds at run time is no part of the reviewed change. Pure.
+ */
+function withReview(plan, review) {
+    const resources = plan.resources.map((r) => {
+        if (r.kind !== 'flow')
+            return r;
+        const key = flowKey(r.namespace, r.id);
+        const missing = r.action === 'create' || r.action === 'update' ? review.missing.get(key) : undefined;
+        const unfinished = r.action === 'update' || r.action === 'delete' ? review.unfinished.get(key) : undefined;
+        const breaks = review.breaks.get(key);
+        let change = r;
+        if (missing?.length || unfinished?.length) {
+            change = {
+                ...change,
+                review: { ...(missing?.length && { missing }), ...(unfinished?.length && { unfinished }) }
+            };
+        }
+        if (breaks && change.impact) {
+            const callers = change.impact.callers.map((c) => {
+                const words = breaks.get(`${flowKey(c.namespace, c.id)}\0${c.via}`);
+                return words ? { ...c, breaks: words } : c;
+            });
+            change = { ...change, impact: { ...change.impact, callers } };
+        }
+        return change;
+    });
+    return { ...plan, resources };
+}
+/**
+ * The server's flows that the plan may update or delete, known before the plan is built: those whose
+ * repository source differs in any byte, and (with `delete`) those the repository lacks. A superset of the
+ * plan's updates and deletions, so that their executions can be read while the plan is computed. Pure.
+ */
+function maybeRewritten(desired, actual, deleteEnabled) {
+    const sources = new Map(desired.map((f) => [flowKey(f.namespace, f.id), f.source]));
+    const found = [];
+    for (const [namespace, { flows }] of actual) {
+        for (const flow of flows) {
+            const source = sources.get(flowKey(namespace, flow.id));
+            const rewritten = source === undefined ? deleteEnabled : normaliseText(source) !== normaliseText(flow.source);
+            if (rewritten)
+                found.push({ namespace, id: flow.id });
+        }
+    }
+    return found;
+}
+
+/** The `inputs` a flow source declares; undefined when the source does not parse as one flow. */
+function declaredInputs(source) {
+    const doc = distExports.parseDocument(source, { uniqueKeys: false });
+    if (doc.errors.length > 0)
+        return undefined;
+    const root = doc.toJS({ maxAliasCount: 100 });
+    if (!root || typeof root !== 'object')
+        return undefined;
+    const inputs = Array.isArray(root.inputs) ? root.inputs : [];
+    return inputs.flatMap((raw) => {
+        const input = (raw ?? {});
+        const id = input.id ?? input.name;
+        if (typeof id !== 'string')
+            return [];
+        const type = typeof input.type === 'string' ? input.type.toUpperCase() : 'STRING';
+        const values = Array.isArray(input.values) ? input.values.map(String) : undefined;
+        const closed = values && !(type === 'SELECT' && input.allowCustomValue === true);
+        return [
+            {
+                id,
+                type,
+                required: input.required !== false && input.dependsOn === undefined,
+                hasDefaults: input.defaults !== undefined && input.defaults !== null,
+                ...(closed && input.required !== false && { values }),
+                ...(typeof input.min === 'number' && { min: input.min }),
+                ...(typeof input.max === 'number' && { max: input.max })
+            }
+        ];
+    });
+}
+/** The same inputs, compared as Kestra reads them (order of declaration included). */
+function sameInputs(a, b) {
+    return JSON.stringify(declaredInputs(a)) === JSON.stringify(declaredInputs(b));
+}
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/;
+const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const DURATION = /^[-+]?P(?!$)(\d+D)?(T(?=[\d.])(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/i;
+const INT = /^[-+]?\d+$/;
+const FLOAT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?[fFdD]?$/;
+/**
+ * Why Kestra refuses this literal for the input when the task runs, or undefined when it takes it
+ * (docs/caught-at-review.md#subflow-contracts). Only refusals certain from the text are reported: a
+ * BOOLEAN takes any text (anything but `true` is false), a STRING any (its `validator` is a Java pattern,
+ * not checked here).
+ */
+function refusal(input, literal) {
+    const value = literal.trim();
+    switch (input.type) {
+        case 'INT': {
+            if (!INT.test(value) || Number(value) < -2147483648 || Number(value) > 2 ** 31 - 1) {
+                return `'${literal}' is not an INT`;
+            }
+            return bounds(input, Number(value));
+        }
+        case 'FLOAT':
+            return FLOAT.test(value)
+                ? bounds(input, Number(value.replace(/[fFdD]$/, '')))
+                : `'${literal}' is not a FLOAT`;
+        case 'DATE':
+            return DATE.test(value) && validDate(value)
+                ? undefined
+                : `'${literal}' is not a DATE (yyyy-mm-dd)`;
+        case 'TIME':
+            return TIME.test(value) ? undefined : `'${literal}' is not a TIME (hh:mm:ss)`;
+        case 'DATETIME':
+            return DATETIME.test(value) && validDate(value.slice(0, 10))
+                ? undefined
+                : `'${literal}' is not a DATETIME (an ISO-8601 instant with its offset)`;
+        case 'DURATION':
+            return DURATION.test(value)
+                ? undefined
+                : `'${literal}' is not a DURATION (ISO-8601, e.g. PT5M)`;
+        case 'URI':
+            return /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(value)
+                ? undefined
+                : `'${literal}' is not a URI with a scheme`;
+        default:
+            if (input.values && !input.values.includes(literal)) {
+                return `'${literal}' is not one of ${input.values.join(', ')}`;
+            }
+            return undefined;
+    }
+}
+function bounds(input, n) {
+    if (input.min !== undefined && n < input.min)
+        return `${n} is below its min ${input.min}`;
+    if (input.max !== undefined && n > input.max)
+        return `${n} is above its max ${input.max}`;
+    return undefined;
+}
+function validDate(text) {
+    const date = new Date(`${text}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
+/** The changes whose `inputs` differ from the server copy's: their callers are checked. */
+function changedContracts(flows) {
+    return flows.filter((f) => f.action === 'update' &&
+        f.current !== undefined &&
+        f.desired !== undefined &&
+        !sameInputs(f.current.source, f.desired));
+}
+/**
+ * The calls to those flows, read from the callers' sources (the repository's files, the server-only
+ * flows' sources the plan already read). A call whose `inputs` is not a map is not checked.
+ */
+function callSites(targets, calls, sources) {
+    const wanted = new Set(targets.map((t) => flowKey(t.namespace, t.id)));
+    const callers = new Map();
+    for (const call of calls) {
+        if (call.via !== 'flow-trigger' && wanted.has(flowKey(call.namespace, call.id))) {
+            callers.set(flowKey(call.caller.namespace, call.caller.id), call.caller);
+        }
+    }
+    const sites = [];
+    for (const [key, caller] of [...callers].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const repository = sources.repository.get(key);
+        const flow = repository ?? sources.server.get(key);
+        const first = flow?.documents[0];
+        if (!flow || !first)
+            continue;
+        const document = new FlowDocument(flow, first);
+        if (!document.root || !document.aliases.safe)
+            continue;
+        for (const task of taskTree(document).tasks) {
+            const via = !task.type
+                ? undefined
+                : SUBFLOW_TYPES.has(task.type)
+                    ? 'subflow'
+                    : FOREACH_ITEM_TYPES.has(task.type)
+                        ? 'foreach'
+                        : undefined;
+            const namespace = document.string(document.get(task.map, 'namespace')?.value);
+            const id = document.string(document.get(task.map, 'flowId')?.value);
+            if (!via || namespace === undefined || id === undefined)
+                continue;
+            if (!wanted.has(flowKey(namespace, id)))
+                continue;
+            const inputsEntry = document.get(task.map, 'inputs');
+            if (inputsEntry && !document.map(inputsEntry.value) && !document.isNull(inputsEntry.value)) {
+                continue;
+            }
+            const revision = Number(document.string(document.get(task.map, 'revision')?.value));
+            const at = (node) => nodePosition(flow, node);
+            sites.push({
+                target: { namespace, id },
+                caller,
+                via,
+                serverOnly: repository === undefined,
+                file: repository ? flow.file : '',
+                ...at(task.at),
+                ...(Number.isInteger(revision) && revision > 0 && { revision }),
+                inputs: document.entries(inputsEntry?.value).map((entry) => {
+                    const text = document.string(entry.value);
+                    const literal = text === undefined || /\{[{%]/.test(text) ? undefined : text;
+                    return {
+                        key: String(entry.key.value),
+                        ...(literal !== undefined && { literal }),
+                        ...at(entry.key)
+                    };
+                })
+            });
+        }
+    }
+    return sites;
+}
+/**
+ * Each call checked as Kestra checks it when the task runs: a required input without defaults that is
+ * not passed, or a literal its type refuses, fails the task (an error on a repository caller's line, a
+ * warning naming a caller that only the server holds); an input passed that is not declared is dropped
+ * with a log line (a warning). A call pinning a revision is checked against that revision's source.
+ */
+function reviewContracts(sites, targets, pinned) {
+    const findings = [];
+    const breaks = new Map();
+    const byKey = new Map(targets.map((t) => [flowKey(t.namespace, t.id), t]));
+    for (const site of sites) {
+        const targetKey = flowKey(site.target.namespace, site.target.id);
+        const target = byKey.get(targetKey);
+        const source = site.revision === undefined ? target.desired : pinned.get(pinnedKey(targetKey, site.revision));
+        const declared = source === undefined ? undefined : declaredInputs(source);
+        if (!declared)
+            continue;
+        const name = `${site.target.namespace}.${site.target.id}`;
+        const words = [];
+        const report = (fatal, text, at) => {
+            words.push(text);
+            findings.push(contractFinding(site, target, fatal, `${text}${fatal ? FAILS : DROPPED}`, at));
+        };
+        const revision = site.revision === undefined ? '' : ` (revision ${site.revision})`;
+        for (const input of missingInputs(declared, site)) {
+            report(true, `does not pass required input ${input.id} of ${name}${revision}`, site);
+        }
+        for (const passed of site.inputs) {
+            const input = declared.find((d) => d.id === passed.key);
+            if (!input) {
+                report(false, `passes input ${passed.key}, which ${name}${revision} does not declare`, passed);
+                continue;
+            }
+            const why = passed.literal === undefined ? undefined : refusal(input, passed.literal);
+            if (why)
+                report(true, `passes ${passed.key}: ${why}, which input ${passed.key} of ${name}${revision} refuses`, passed);
+        }
+        if (words.length > 0) {
+            const callers = breaks.get(targetKey) ?? new Map();
+            const callerKey = `${flowKey(site.caller.namespace, site.caller.id)}\0${site.via}`;
+            callers.set(callerKey, [...(callers.get(callerKey) ?? []), ...words]);
+            breaks.set(targetKey, callers);
+        }
+    }
+    return { findings, breaks };
+}
+const FAILS = ': the task fails when it runs (Kestra checks a call only then). Pass the input, give it defaults, or make it optional';
+const DROPPED = ': Kestra drops it with a warning when the task runs. Remove it from the call';
+function missingInputs(declared, site) {
+    const passed = new Set(site.inputs.map((i) => i.key));
+    return declared.filter((d) => d.required && !d.hasDefaults && !passed.has(d.id));
+}
+function contractFinding(site, target, fatal, text, at) {
+    const callerName = `${site.caller.namespace}.${site.caller.id}`;
+    const resource = flowKey(site.caller.namespace, site.caller.id);
+    const what = site.via === 'foreach' ? 'ForEachItem' : 'Subflow';
+    if (!site.serverOnly) {
+        return {
+            severity: fatal ? 'error' : 'warning',
+            file: site.file,
+            line: at.line,
+            column: at.column,
+            rule: 'subflow-contract',
+            message: `${what} call ${text}`,
+            resource
+        };
+    }
+    return {
+        severity: 'warning',
+        file: target.file ?? '',
+        line: inputsLine(target.desired ?? ''),
+        rule: 'subflow-contract',
+        message: `${callerName} (server only): its ${what} call ${text}`,
+        resource
+    };
+}
+/** The line of the top-level `inputs:` key of a flow source (1 when there is none). */
+function inputsLine(source) {
+    const index = source.search(/^inputs\s*:/m);
+    return index < 0 ? 1 : source.slice(0, index).split('\n').length;
+}
+
+/**
+ * The sources of the revisions that calls pin, each read once (docs/caught-at-review.md#subflow-contracts);
+ * a revision the server does not have maps to undefined (that call is not checked).
+ */
+async function readPinnedRevisions(api, sites) {
+    const wanted = new Map();
+    for (const site of sites) {
+        if (site.revision === undefined)
+            continue;
+        const key = pinnedKey(flowKey(site.target.namespace, site.target.id), site.revision);
+        wanted.set(key, { ...site.target, revision: site.revision });
+    }
+    const read = await Promise.all([...wanted].map(async ([key, { namespace, id, revision }]) => [key, await api.flowRevisionSource(namespace, id, revision)]));
+    return new Map(read);
+}
+
+/**
+ * The states that are not terminated, with the release that added each (docs/kestra.md#execution-states):
+ * a search naming a state the server's enum lacks fails, so only the server's own are sent.
+ */
+const NOT_TERMINATED = [
+    ['CREATED', [0, 0, 0]],
+    ['RUNNING', [0, 0, 0]],
+    ['PAUSED', [0, 0, 0]],
+    ['RESTARTED', [0, 0, 0]],
+    ['KILLING', [0, 0, 0]],
+    ['QUEUED', [0, 0, 0]],
+    ['RETRYING', [0, 17, 0]],
+    ['SUBMITTED', [1, 1, 4]],
+    ['BREAKPOINT', [1, 1, 4]]
+];
+/**
+ * The executions not finished of the named flows, per flowKey, oldest first: one search per namespace
+ * (docs/caught-at-review.md#executions-not-finished). A failed search throws: the caller says so.
+ */
+async function readUnfinished(api, flows, target) {
+    const info = await api.info();
+    const version = parseVersion(info.version);
+    const states = NOT_TERMINATED.filter(([, since]) => !version || !older(version, since)).map(([state]) => state);
+    const legacy = version !== undefined && older(version, [1, 1, 0]);
+    const wanted = new Set(flows.map((f) => flowKey(f.namespace, f.id)));
+    const namespaces = [...new Set(flows.map((f) => f.namespace))].sort();
+    const found = await Promise.all(namespaces.map((namespace) => api.executionsIn(namespace, states, legacy)));
+    const byFlow = new Map();
+    const tenant = info.tenantScoped ? target.tenant : undefined;
+    for (const execution of found.flat().sort(byStart)) {
+        const key = flowKey(execution.namespace, execution.flowId);
+        if (!wanted.has(key) || !states.includes(execution.state))
+            continue;
+        const list = byFlow.get(key) ?? [];
+        list.push({
+            id: execution.id,
+            state: execution.state,
+            url: executionUrl(target.server, tenant, execution)
+        });
+        byFlow.set(key, list);
+    }
+    return byFlow;
+}
+function older(version, than) {
+    for (let i = 0; i < 3; i++)
+        if (version[i] !== than[i])
+            return version[i] < than[i];
+    return false;
+}
+function byStart(a, b) {
+    return Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? '') || (a.id < b.id ? -1 : 1);
+}
+
+/** `2 executions not finished (PAUSED, RUNNING)`, for the log. */
+function byStateNames(executions) {
+    const states = [...new Set(executions.map((e) => e.state))].sort();
+    return `${unfinishedText(executions)} (${states.join(', ')})`;
+}
+
+/** Starts the searches of the executions of these flows; settles, never rejects. */
+function readUnfinishedEarly(kestra, settings, flows) {
+    if (flows.length === 0)
+        return Promise.resolve({ byFlow: new Map() });
+    return readUnfinished(kestra, flows, {
+        server: settings.server ?? '',
+        tenant: settings.tenant
+    }).then((byFlow) => ({ byFlow }), (error) => ({ error }));
+}
+/**
+ * What would fail at run time (docs/caught-at-review.md): the names the server lacks, the executions not
+ * finished, the calls a change of inputs breaks. Reads run together; the decisions are pure.
+ */
+async function reviewPlan(args) {
+    const flows = args.plan.resources.filter((r) => r.kind === 'flow');
+    const [names, unfinished, contracts] = await Promise.all([
+        reviewNames(args, flows),
+        reviewExecutions(args, flows),
+        reviewCalls(args, flows)
+    ]);
+    const plan = withReview(args.plan, {
+        missing: names.missing,
+        unfinished: unfinished.byFlow,
+        breaks: contracts.breaks
+    });
+    return { plan, findings: [...names.findings, ...unfinished.findings, ...contracts.findings] };
+}
+async function reviewNames(args, flows) {
+    const written = new Set(flows
+        .filter((f) => f.action === 'create' || f.action === 'update')
+        .map((f) => flowKey(f.namespace, f.id)));
+    const refs = args.names.filter((ref) => written.has(ref.fromFlow));
+    if (refs.length === 0)
+        return { findings: [], missing: new Map() };
+    const checked = checkNames(refs, args.listings ? await valueOf(args.listings) : {});
+    args.reporter.info(`${checked.checked} secret and KV reference(s) checked: ${checked.findings.filter((f) => f.severity === 'warning').length} not defined on the server.`);
+    return checked;
+}
+async function reviewExecutions(args, flows) {
+    const guarded = flows.filter((f) => f.action === 'update' || f.action === 'delete');
+    if (guarded.length === 0)
+        return { byFlow: new Map(), findings: [] };
+    const reading = await args.unfinished;
+    if ('byFlow' in reading) {
+        for (const flow of guarded) {
+            const executions = reading.byFlow.get(flowKey(flow.namespace, flow.id));
+            if (executions) {
+                args.reporter.info(`${flow.namespace}.${flow.id}: ${byStateNames(executions)}`);
+            }
+        }
+        return { byFlow: reading.byFlow, findings: [] };
+    }
+    const file = guarded.find((f) => f.file)?.file ?? '';
+    const names = guarded.map((f) => `${f.namespace}.${f.id}`).join(', ');
+    const notice = {
+        severity: 'notice',
+        file,
+        line: 1,
+        rule: 'executions-not-checked',
+        message: `Executions not finished were not counted for ${names}: ${errorMessage(reading.error)}. The deploy reads them again right before its first write when running-executions is wait or fail.`
+    };
+    return { byFlow: new Map(), findings: [notice] };
+}
+async function reviewCalls(args, flows) {
+    const targets = changedContracts(flows);
+    if (targets.length === 0)
+        return { findings: [], breaks: new Map() };
+    const repository = new Map();
+    for (const flow of args.model.flows) {
+        if (!flow.notAFlow && flow.namespace && flow.id) {
+            repository.set(flowKey(flow.namespace, flow.id), flow);
+        }
+    }
+    // Only the server-only flows that call a changed flow are parsed again.
+    const wanted = new Set(targets.map((t) => flowKey(t.namespace, t.id)));
+    const callers = new Set(args.calls
+        .filter((call) => wanted.has(flowKey(call.namespace, call.id)))
+        .map((call) => flowKey(call.caller.namespace, call.caller.id)));
+    const server = new Map();
+    for (const [namespace, { flows: remote }] of args.state) {
+        for (const flow of remote) {
+            const key = flowKey(namespace, flow.id);
+            if (callers.has(key) && !repository.has(key)) {
+                server.set(key, parseFlowFile({ file: '', rel: '', raw: flow.source }));
+            }
+        }
+    }
+    const sites = callSites(targets, args.calls, { repository, server });
+    const pinned = await readPinnedRevisions(args.kestra, sites);
+    return reviewContracts(sites, targets, pinned);
 }
 
 /**
@@ -10293,11 +11452,13 @@ function commitTime(workspace, sha) {
 async function planMode(args) {
     const { settings, context, ports, model, changed, state } = args;
     const baseSha = baseCommit(context);
-    const [desired, base, reference] = await Promise.all([
-        desiredState(model, state),
-        args.base,
-        commitTime(context.workspace, context.sha)
-    ]);
+    const { desired, commitTime: reference } = args.snapshot;
+    if (desired === undefined) {
+        throw new ActionError('a plan needs the snapshot of a plan or deploy run');
+    }
+    // The executions of the flows the plan may rewrite are read while the base commit is read and the plan built.
+    const unfinished = readUnfinishedEarly(args.review.kestra, settings, maybeRewritten(desired.flows, state, settings.delete));
+    const base = await args.base;
     const input = {
         namespaces: model.managedNamespaces,
         desired,
@@ -10309,18 +11470,30 @@ async function planMode(args) {
     };
     const { reporter } = ports;
     const { plan, findings: impactFindings } = await phase(reporter, 'Plan', async () => {
-        let built = buildPlan(input);
+        const kinds = args.kinds.map((kind) => kind.decide);
+        let built = buildPlan(input, kinds);
         if (baseSha && !input.base && ports.github) {
-            built = buildPlan({ ...input, base: await baseFromApi(built, ports.github, baseSha) });
+            built = buildPlan({ ...input, base: await baseFromApi(built, ports.github, baseSha) }, kinds);
         }
-        const impact = withImpact(built, {
-            ...callGraph({ flows: model.flows, references: args.references }, state),
-            reference
-        });
+        // A drift run plans the default branch's head: every difference is drift (docs/drift.md).
+        if (args.mode === 'drift')
+            built = driftPlan(built);
+        const graph = callGraph({ flows: model.flows, references: args.references }, state);
+        const impact = withImpact(built, { ...graph, reference });
         for (const [namespace, counts] of countsByNamespace(impact.plan)) {
             reporter.info(`${namespace}: ${countsText(counts)}`);
         }
-        return impact;
+        const reviewed = await reviewPlan({
+            ...args.review,
+            unfinished,
+            plan: impact.plan,
+            settings,
+            model,
+            state,
+            calls: graph.calls,
+            reporter
+        });
+        return { plan: reviewed.plan, findings: [...impact.findings, ...reviewed.findings] };
     }, ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`);
     const findings = sortFindings([...args.report.findings, ...impactFindings]);
     const report = { ...args.report, findings, plan };
@@ -10331,7 +11504,8 @@ async function planMode(args) {
         server: settings.server ?? '',
         tenant: settings.tenant,
         commit: context.sha,
-        findings: report.findings
+        findings: report.findings,
+        kinds: args.kinds.map((kind) => kind.decide)
     });
     mkdirSync(context.runnerTemp, { recursive: true });
     writeFileSync(planFile, edge.text(`${JSON.stringify(edge.shown(planDocument), null, 2)}\n`));
@@ -10381,6 +11555,978 @@ function runUrl(context) {
     return `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${context.runId}`;
 }
 
+/**
+ * Before the first write of a deploy (docs/environments.md): `require-verified-in` refuses a commit that
+ * environment has not verified, then `environment` records a GitHub deployment `in_progress`.
+ */
+async function beginEnvironment(args) {
+    const { settings, context, ports } = args;
+    if (!settings.environment && !settings.requireVerifiedIn)
+        return undefined;
+    const github = ports.deployments;
+    if (!github) {
+        throw new ConfigError(settings.environment ? 'environment' : 'require-verified-in', 'GitHub deployments need the github-token input (the default, github.token, works)');
+    }
+    if (settings.requireVerifiedIn) {
+        const history = await environmentHistory(github, settings.requireVerifiedIn, context.sha);
+        if (!isVerified(history, context.sha)) {
+            throw new DeployError(refusal$1(settings.requireVerifiedIn, context.sha, history));
+        }
+        ports.reporter.info(`Commit ${context.sha.slice(0, 7)} is verified in ${settings.requireVerifiedIn}.`);
+    }
+    if (!settings.environment)
+        return undefined;
+    const environment = settings.environment;
+    const { tenantScoped } = await args.kestra.info();
+    const [first] = [...args.namespaces].sort();
+    const environmentUrl = first
+        ? namespaceUrl(settings.server ?? '', tenantScoped ? settings.tenant : undefined, first)
+        : undefined;
+    const logUrl = runUrl(context);
+    const id = await github.create({
+        sha: context.sha,
+        environment,
+        transient: settings.transientEnvironment === true,
+        description: ports.edge.text(`Kestra deploy of ${context.sha.slice(0, 7)}`),
+        payload: {
+            kestra: {
+                server: settings.server,
+                tenant: settings.tenant,
+                namespaces: [...args.namespaces].sort()
+            }
+        }
+    });
+    await github.addStatus(id, {
+        state: 'in_progress',
+        description: 'Deploying to Kestra.',
+        environmentUrl,
+        logUrl
+    });
+    ports.reporter.info(`GitHub deployment ${id} to ${environment}: in_progress.`);
+    const status = async (state) => {
+        await github.addStatus(id, {
+            ...state,
+            description: ports.edge.text(state.description),
+            environmentUrl,
+            logUrl
+        });
+        ports.reporter.info(`GitHub deployment ${id} to ${environment}: ${state.state}.`);
+    };
+    return {
+        async finish(result, smokeFailed) {
+            const wrote = result.resources.some((r) => WRITTEN.has(r.result));
+            try {
+                const previous = wrote
+                    ? undefined
+                    : await previousVerdict(github, environment, context.sha, id);
+                const outcome = finalStatus({ status: result.status, wrote, smokeFailed, previous });
+                if (outcome.state !== 'success' && !wrote && previous === 'failure') {
+                    ports.reporter.warning(`GitHub deployment to ${environment} recorded as failure: ${outcome.description}`);
+                }
+                await status(outcome);
+            }
+            catch (error) {
+                ports.reporter.warning(`The GitHub deployment to ${environment} could not be completed: ${errorMessage(error)}`);
+            }
+            try {
+                return environmentsTable(await environmentRows(github), (sha) => `${context.serverUrl}/${context.owner}/${context.repo}/commit/${sha}`);
+            }
+            catch (error) {
+                ports.reporter.warning(`The environments table could not be read: ${errorMessage(error)}`);
+                return '';
+            }
+        },
+        async fail(message) {
+            try {
+                await status({ state: 'failure', description: `Not deployed: ${message}` });
+            }
+            catch (error) {
+                ports.reporter.warning(`The GitHub deployment to ${environment} could not be marked failed: ${errorMessage(error)}`);
+            }
+        }
+    };
+}
+/** The verdict of the commit's newest earlier deployment to the environment that came to one. */
+async function previousVerdict(github, environment, sha, current) {
+    for (const deployment of await github.deployments({ environment, sha }, 10)) {
+        if (deployment.id === current)
+            continue;
+        const verdict = verdictOf(await github.statuses(deployment.id));
+        if (verdict !== 'pending')
+            return verdict;
+    }
+    return undefined;
+}
+
+/** The guard of this deploy: the flows it updates or deletes, read again through the server's search. */
+function unfinishedGuard(args) {
+    const { settings, kestra, ports } = args;
+    const flows = args.plan.resources.filter((r) => r.kind === 'flow' && (r.action === 'update' || r.action === 'delete'));
+    return {
+        policy: settings.runningExecutions,
+        timeoutSeconds: settings.runningExecutionsTimeoutSeconds,
+        flows,
+        read: () => readUnfinished(kestra, flows, { server: settings.server ?? '', tenant: settings.tenant }),
+        log: ports.reporter.info,
+        sleep: (ms) => setTimeout$1(ms),
+        now: () => ports.now().getTime()
+    };
+}
+
+/** Applies the plan (docs/guarantees.md) and reports per-resource results. */
+async function applyMode(args) {
+    const { settings, context, ports, plan } = args;
+    const { reporter } = ports;
+    let result;
+    const refs = flowDependencies(args.references);
+    let environment;
+    try {
+        environment = await beginEnvironment({
+            settings,
+            context,
+            ports,
+            kestra: args.kestra,
+            namespaces: args.model.managedNamespaces
+        });
+        const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), reporter);
+        if (stopped.size > 0) {
+            const finished = await finishRollbacks(stopped, {
+                kestra: args.kestra,
+                refs,
+                settings,
+                reporter,
+                commit: context.sha,
+                summary: args.summary,
+                counts: plan.counts
+            });
+            if (finished) {
+                await environment?.fail('a stopped rollback was finished instead; run the deploy again');
+                await reportOnPullRequest(args, finished.headline, finished.markdown);
+                return { failure: finished.failure };
+            }
+        }
+        if (settings.requireReviewedPlan && context.eventName === 'push') {
+            await checkReviewedPlan({
+                plan,
+                context,
+                github: ports.github,
+                commentKey: settings.commentKey,
+                log: reporter.info
+            });
+        }
+        result = await deploy(plan, {
+            api: args.kestra,
+            findings: args.findings,
+            refs,
+            readDesiredFile: repositoryFileReader(args.model),
+            settings: {
+                ...settings,
+                allowOutOfOrder: settings.allowOutOfOrder && context.eventName === 'workflow_dispatch'
+            },
+            managedNamespaces: args.model.managedNamespaces,
+            commit: context.sha,
+            markers: args.markers,
+            repository: `${context.owner}/${context.repo}`,
+            isAncestor: ancestryChecker(context.workspace, ports.github && ((base, head) => ports.github.compareCommits(base, head))),
+            log: reporter.info,
+            onResult: writeLog(plan, reporter),
+            beforeWrites: () => guardUnfinished(unfinishedGuard(args))
+        });
+    }
+    catch (error) {
+        await environment?.fail(errorMessage(error));
+        if (error instanceof DeployError) {
+            reporter.setOutput('deployed', false);
+            const headline = deployTitle('failed', 'nothing written', settings.commentKey);
+            const why = fence(ports.edge.message(error.message));
+            await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n### Not deployed\n\n${why}\n`);
+            await reportOnPullRequest(args, headline, `Not deployed:\n\n${why}`);
+        }
+        throw error;
+    }
+    for (const warning of result.warnings)
+        reporter.warning(warning);
+    const after = await afterDeploy({
+        settings,
+        ports,
+        kestra: args.kestra,
+        result,
+        refs,
+        deployed: {
+            commit: context.sha,
+            repository: `${context.owner}/${context.repo}`,
+            runId: context.runId
+        }
+    });
+    const environments = (await environment?.finish(result, after.failure !== undefined)) ?? '';
+    const receipt = [
+        renderReceipt(ports.edge.shown(result), {
+            commit: context.sha,
+            time: ports.now().toISOString(),
+            server: settings.server ?? '',
+            tenant: settings.tenant
+        }).trimEnd(),
+        ...after.markdown
+    ].join('\n\n');
+    setCountOutputs(reporter, countResults(result, plan));
+    reporter.setOutput('deployed', result.applied > 0);
+    const rolledBack = after.rollback?.rolledBack;
+    const headline = deployTitle(rolledBack === 'true'
+        ? 'rolled-back'
+        : rolledBack
+            ? 'rollback-incomplete'
+            : after.failure
+                ? 'failed'
+                : result.status, result.status === 'refused'
+        ? 'nothing written: a newer commit is deployed'
+        : [...(after.failure ? ['a smoke run failed'] : []), ...outcomeCounts(result.resources)].join(', '), settings.commentKey);
+    await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n### Deployed\n\n${receipt}\n${environments ? `\n${environments}\n` : ''}`);
+    await reportOnPullRequest(args, headline, receipt);
+    const rolled = { result, rolledBack: after.rollback !== undefined };
+    if (result.status === 'refused') {
+        reporter.warning(result.refusal ?? 'Nothing was deployed: this commit is older than the one already deployed.');
+        return { ...rolled, receipt };
+    }
+    if (result.status === 'failed') {
+        const undone = after.rollback ? `\n${rollbackAccount(after.rollback)}` : '';
+        return { ...rolled, failure: failureSummary(result) + undone, receipt };
+    }
+    if (!after.rollback)
+        reporter.info(`Deployed: ${result.applied} resource(s) written.`);
+    return { ...rolled, failure: after.failure, receipt };
+}
+/** Reads a planned file's bytes from the repository (files indexed once: a deploy writes thousands). */
+function repositoryFileReader(model) {
+    const entries = new Map();
+    for (const entry of model.files) {
+        const key = fileKey(entry.namespace, entry.path);
+        if (!entries.has(key))
+            entries.set(key, entry);
+    }
+    return async (change) => {
+        const entry = entries.get(fileKey(change.namespace, change.path));
+        if (!entry)
+            throw new DeployError(`No repository file for ${change.namespace}:${change.path}`);
+        return readNamespaceFileBytes(entry);
+    };
+}
+/** Where this run deploys: where a rollback that a stopped run left may be recorded. */
+function namespacesOf(args) {
+    return [...new Set([...args.model.managedNamespaces, ...args.plan.namespaces])].sort();
+}
+/** What each flow needs on the server before it is written: the flows it calls, the files it reads. */
+function flowDependencies(references) {
+    return references.map((ref) => ({
+        from: ref.fromFlow,
+        to: ref.kind === 'flow' ? flowKey(ref.namespace, ref.id) : fileKey(ref.namespace, ref.path)
+    }));
+}
+function countResults(result, plan) {
+    const count = (outcome) => result.resources.filter((r) => r.result === outcome).length;
+    return {
+        create: count('created'),
+        update: count('updated'),
+        delete: count('deleted'),
+        unchanged: result.resources.filter((r) => r.result === 'unchanged' && r.change.action !== 'orphaned').length,
+        orphaned: plan.counts.orphaned,
+        drifted: plan.counts.drifted
+    };
+}
+function failureSummary(result) {
+    const name = (r) => r.change.kind === 'flow'
+        ? flowKey(r.change.namespace, r.change.id)
+        : fileKey(r.change.namespace, r.change.path);
+    const notApplied = result.resources.filter((r) => ['conflict', 'failed', 'skipped'].includes(r.result));
+    const applied = result.resources.filter((r) => ['created', 'updated', 'deleted'].includes(r.result));
+    return [
+        `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. Re-run the workflow to finish (applied resources are not written again).`,
+        ...notApplied.map((r) => `  ${r.result}: ${name(r)}${r.message ? ` — ${r.message}` : ''}`),
+        ...(applied.length > 0 ? ['Applied:', ...applied.map((r) => `  ${r.result}: ${name(r)}`)] : [])
+    ].join('\n');
+}
+/** On push, the merged pull request's comment gets the deploy's headline and Deployed section. */
+async function reportOnPullRequest(args, headline, receipt) {
+    if (args.context.eventName !== 'push')
+        return;
+    try {
+        await addDeployedSection(args, headline, receipt);
+    }
+    catch (error) {
+        // What was written stays written: a GitHub failure here must not turn the deploy red.
+        args.ports.reporter.warning(`The Deployed section could not be added to the pull-request comment: ${errorMessage(error)}`);
+    }
+}
+async function addDeployedSection(args, headline, receipt) {
+    const { ports, context, settings } = args;
+    if (!ports.github || !settings.comment)
+        return;
+    const pr = await ports.github.findMergedPullRequest(context.sha);
+    if (!pr)
+        return;
+    const comment = await ports.github.findStickyComment(pr, commentMarker(settings.commentKey));
+    if (!comment)
+        return;
+    const outcome = await ports.github.updateComment(comment.id, upsertDeployedSection(comment.body, receipt, headline));
+    if (outcome.status === 'forbidden')
+        ports.reporter.warning(`The pull-request comment could not be updated: ${outcome.message}`);
+    else
+        ports.reporter.setOutput('comment-url', outcome.url);
+}
+
+/** Events a drift run plans on: the default branch's head (docs/drift.md#when-it-runs). */
+const DRIFT_EVENTS = ['schedule', 'workflow_dispatch'];
+/**
+ * The default branch, once the run is known to be on it: a drift run plans the default branch's head and
+ * refuses any other ref before the server is read.
+ */
+async function driftBranchOf(context, github) {
+    if (!DRIFT_EVENTS.includes(context.eventName)) {
+        throw new ConfigError('mode', `mode drift runs on schedule or workflow_dispatch, not on ${context.eventName}; start it from a scheduled workflow (docs/drift.md#when-it-runs)`);
+    }
+    const onBranch = context.ref?.startsWith('refs/heads/')
+        ? context.ref.slice('refs/heads/'.length)
+        : undefined;
+    const known = context.defaultBranch ?? (await github?.defaultBranch());
+    // GitHub runs a schedule on the default branch's last commit.
+    const branch = known ?? (context.eventName === 'schedule' ? onBranch : undefined);
+    if (!branch) {
+        throw new ConfigError('github-token', 'mode drift needs the repository’s default branch: pass a github-token that can read the repository');
+    }
+    if (context.ref && context.ref !== `refs/heads/${branch}`) {
+        throw new ConfigError('mode', `mode drift plans the default branch (${branch}), and this run is on ${context.ref}: run the workflow on ${branch}`);
+    }
+    return branch;
+}
+/** The server's bytes of drifted namespace files that the plan did not keep, by resource name. */
+async function readServerFiles(kestra, items, state) {
+    const found = new Map();
+    for (const item of items) {
+        const { change } = item;
+        if (change.kind !== 'file' || item.kind === 'deleted-in-kestra' || change.previous)
+            continue;
+        const kept = state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes;
+        const bytes = kept ?? (await kestra.getFile(change.namespace, change.path));
+        if (bytes)
+            found.set(item.name, bytes);
+    }
+    return found;
+}
+/** Every path of the planned commit (workspace-relative): new files never replace one of them. */
+async function readCommitPaths(workspace, sha) {
+    const tree = await GitTree.open(workspace, sha, '.');
+    if (!tree)
+        return new Set();
+    try {
+        return new Set(tree.blobs.keys());
+    }
+    finally {
+        await tree.close();
+    }
+}
+
+/**
+ * The drift a revert leaves (docs/drift.md#revert), each with what became of it: a resource Git now
+ * holds again is gone from the list; a conflict, a failure, a resource kept (orphaned, as `delete` is
+ * false) or everything after a rollback or a refusal stays, named. Pure.
+ */
+function remainingDrift(items, outcome) {
+    if (outcome.refused !== undefined || !outcome.resources) {
+        const why = outcome.refused ?? 'the deploy stopped before writing';
+        return items.map((item) => ({ ...item, note: `not reverted: ${why}` }));
+    }
+    if (outcome.rolledBack) {
+        return items.map((item) => ({ ...item, note: 'reverted, then rolled back with the deploy' }));
+    }
+    const results = new Map(outcome.resources.map((r) => [resourceName(r.change), r]));
+    return items.flatMap((item) => {
+        const done = results.get(item.name);
+        if (item.change.action === 'orphaned') {
+            return [
+                { ...item, note: 'kept: delete is false, so the revert keeps what only Kestra holds' }
+            ];
+        }
+        if (!done)
+            return [{ ...item, note: 'not reverted: the deploy did not reach it' }];
+        if (WRITTEN.has(done.result) || done.result === 'unchanged')
+            return [];
+        const why = done.message ? `: ${done.message}` : '';
+        return [{ ...item, note: `${done.result}${why}` }];
+    });
+}
+
+/** The label every drift issue carries: how a run lists them (docs/drift.md#the-drift-issue). */
+const DRIFT_LABEL = 'kestra-gitops-drift';
+/** First line of the drift issue of `commentKey`, with the key made safe as the comment's marker is. */
+function driftMarker(commentKey) {
+    return commentMarker(commentKey).replace('<!-- kestra-gitops:', '<!-- kestra-gitops-drift:');
+}
+/** First line of the drift pull request's body. */
+function driftPullMarker(commentKey) {
+    return commentMarker(commentKey).replace('<!-- kestra-gitops:', '<!-- kestra-gitops-drift-pr:');
+}
+/** The branch the drift pull request comes from. */
+function driftBranch(commentKey) {
+    return `kestra-gitops/drift-${commentKey}`;
+}
+/** The trailer of every commit the action writes on the drift branch: a branch without it is someone's. */
+function driftCommitTrailer(commentKey) {
+    return `Kestra-GitOps-Drift: ${commentKey}`;
+}
+
+const KIND_TEXT = {
+    edited: 'edited in Kestra',
+    'only-in-kestra': 'only in Kestra',
+    'deleted-in-kestra': 'deleted in Kestra'
+};
+/** `Kestra at <server> (tenant main)`, as HTML. */
+function kestraText(target) {
+    return `Kestra at ${escapeText(target.server)} (tenant ${escapeText(target.tenant)})`;
+}
+/** `main at abc1234`, as HTML. */
+function headText(target) {
+    return `${codeName(target.branch)} at ${codeName(target.commit.slice(0, 7))}`;
+}
+/**
+ * A name or path of the repository or the server inside HTML (a `<summary>`): inline code, HTML-escaped,
+ * on one line, so it shows as written and can open nothing.
+ */
+function codeName(text) {
+    return `<code>${escapeHtml(text.replace(/\s*[\r\n]+\s*/g, ' '))}</code>`;
+}
+/** `2026-01-01 10:02 UTC`, or undefined for a date Kestra did not give. */
+function shownDate(iso) {
+    if (!iso)
+        return undefined;
+    const time = Date.parse(iso);
+    if (Number.isNaN(time))
+        return undefined;
+    return `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+/** `flow company.team.solo — edited in Kestra, revision 3, saved 2026-01-01 10:02 UTC`, as HTML. */
+function driftLine(item) {
+    const parts = [KIND_TEXT[item.kind]];
+    if (item.revision !== undefined && item.kind !== 'deleted-in-kestra') {
+        parts.push(`revision ${item.revision}`);
+    }
+    const date = item.kind === 'deleted-in-kestra' ? undefined : shownDate(item.updated);
+    if (date)
+        parts.push(`saved ${date}`);
+    if (item.file)
+        parts.push(`in ${codeName(item.file)}`);
+    const note = item.note ? ` — <b>${escapeText(item.note)}</b>` : '';
+    return `${item.resourceKind} ${codeName(item.name)} — ${parts.join(', ')}${note}`;
+}
+/** One drifted resource with its diff from Git to Kestra, folded; `reduced` drops the diff. */
+function driftDetails(item, reducedNote) {
+    const body = reducedNote ??
+        (item.diff !== undefined
+            ? fence(item.diff, 'diff')
+            : item.diffOmitted === 'binary'
+                ? 'Binary content: no diff.'
+                : item.diffOmitted === 'too-large'
+                    ? 'Diff omitted: the content is too large to compare line by line.'
+                    : 'No diff.');
+    return `<details><summary>${driftLine(item)}</summary>\n\n${body}\n\n</details>`;
+}
+/** Kestra keeps when a revision was saved, never who saved it (docs/kestra.md#who-changed-a-flow-and-when). */
+const AUTHOR_NOTE = 'Kestra records when a flow revision was saved, not who saved it: look in Kestra Enterprise’s audit log for the user.';
+
+/** Room kept under GitHub's body limit for the marker, the last-checked line and the run link. */
+const ISSUE_BUDGET = COMMENT_LIMIT - 2_000;
+function driftTitle(input) {
+    const key = input.commentKey === 'default' ? '' : ` (${input.commentKey})`;
+    const n = input.items.length;
+    return `Kestra drift${key}: ${n} resource${n === 1 ? '' : 's'} differ${n === 1 ? 's' : ''} from ${input.branch}`;
+}
+/** The drift issue's body (docs/drift.md#the-drift-issue): within GitHub's limit, every resource named. */
+function driftIssueBody(input) {
+    const head = [driftMarker(input.commentKey), driftHeading(input), ...intro(input)].join('\n\n');
+    const tail = [
+        AUTHOR_NOTE,
+        `Last checked ${escapeText(shownDate(input.checkedAt) ?? input.checkedAt)}.${input.runUrl ? ` ${runLine(input.runUrl)}` : ''}`
+    ].join('\n\n');
+    const budget = ISSUE_BUDGET - head.length - tail.length;
+    return [head, driftList(input.items, budget), tail].join('\n\n');
+}
+/** The drift section of the job summary: the same list, within the summary's own room. */
+function driftSummarySection(input, budget) {
+    return [driftHeading(input), ...intro(input), driftList(input.items, budget), AUTHOR_NOTE].join('\n\n');
+}
+function driftHeading(input) {
+    const key = input.commentKey === 'default' ? '' : ` · ${escapeText(input.commentKey)}`;
+    return `### ⚠️ Kestra drift${key}: ${input.items.length} resource(s) differ from ${codeName(input.branch)}`;
+}
+function intro(input) {
+    const lines = [
+        `${kestraText(input)} no longer matches ${headText(input)}: these resources were changed outside Git, and the next deploy overwrites those edits. Each diff reads from Git to what Kestra holds.`
+    ];
+    if (input.pullRequestUrl) {
+        lines.push(`The edits are brought back in [this pull request](${linkTarget(input.pullRequestUrl)}).`);
+    }
+    if (input.action)
+        lines.push(escapeText(input.action));
+    return lines;
+}
+/** Every resource's line; diffs as room allows, the largest dropped first, then names only. */
+function driftList(items, budget) {
+    const note = 'Diff omitted to fit: the job summary of the run holds it.';
+    const pieces = items.map((item) => item.diff === undefined
+        ? driftDetails(item)
+        : { full: driftDetails(item), reduced: driftDetails(item, note) });
+    const fitted = fitPieces(pieces, budget, utf16Length);
+    if (fitted)
+        return fitted.text;
+    const lines = items.map((item) => `- ${driftLine(item)}`);
+    const names = fitPieces(lines, budget - 200, utf16Length);
+    const shown = names?.text ?? lines.slice(0, Math.max(1, Math.floor(budget / 400))).join('\n');
+    return `Diffs omitted to fit: the job summary of the run holds them.\n\n${shown}`;
+}
+/** The comment that closes the issue (docs/drift.md#the-drift-issue). */
+function driftGoneComment(input) {
+    const how = input.reverted
+        ? `Reverted: Git was deployed over the drift, and Kestra matches Git again`
+        : 'No more drift: Kestra matches Git';
+    const run = input.runUrl ? `\n\n${runLine(input.runUrl)}` : '';
+    return `${how} (${headText(input)}).${run}`;
+}
+
+function driftPullTitle(input) {
+    const key = input.commentKey === 'default' ? '' : ` (${input.commentKey})`;
+    return `Bring back the edits made in Kestra${key}`;
+}
+/**
+ * The drift pull request's body (docs/drift.md#the-drift-pull-request): what changed in Kestra, with
+ * revision and date, the repository file each lands in, and what was not brought back. Deterministic for
+ * the same drift, so an identical run leaves the pull request as it is.
+ */
+function driftPullBody(input) {
+    const written = new Map(input.writes.map((w) => [w.name, w]));
+    const lines = input.items
+        .filter((item) => written.has(item.name))
+        .map((item) => {
+        const write = written.get(item.name);
+        const where = write.content === undefined
+            ? `removes ${codeName(write.path)}`
+            : `writes ${codeName(write.path)}`;
+        return `- ${driftLine({ ...item, file: undefined })}: ${where}`;
+    });
+    const missing = input.notBroughtBack.map((n) => `- ${codeName(n.name)}${n.path ? ` (${codeName(n.path)})` : ''}: ${escapeText(n.reason)}`);
+    const sections = [
+        driftPullMarker(input.commentKey),
+        `### Edits made in Kestra, brought back to Git`,
+        `${kestraText(input)} differs from ${headText(input)}. This pull request writes the server's current sources into the repository, so that the edits are reviewed like any change; merging it makes Git match Kestra. Closing it and deploying ${codeName(input.branch)} overwrites them instead.`,
+        lines.join('\n'),
+        ...(missing.length > 0 ? ['#### Not brought back', missing.join('\n')] : []),
+        AUTHOR_NOTE
+    ];
+    const fitted = fitPieces(sections, COMMENT_LIMIT - 1_000, utf16Length);
+    if (fitted)
+        return fitted.text;
+    return [
+        ...sections.slice(0, 3),
+        `${input.writes.length} file(s) changed: the list is too long to show here; the job summary of the run holds the drift.`
+    ].join('\n\n');
+}
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+/**
+ * What the drift pull request writes (docs/drift.md#the-drift-pull-request): the server's current source
+ * of each drifted flow in the file that holds it, or where the layout puts its namespace; drifted
+ * namespace files at their mapped paths; removals only where the layout says every file there is a
+ * resource. Pure.
+ */
+function driftTree(input) {
+    const writes = [];
+    const notBroughtBack = [];
+    const taken = new Set();
+    for (const item of input.items) {
+        const placed = place(item, input);
+        if ('reason' in placed) {
+            notBroughtBack.push({ name: item.name, ...placed });
+            continue;
+        }
+        if (taken.has(placed.path)) {
+            notBroughtBack.push({
+                name: item.name,
+                path: placed.path,
+                reason: 'another drifted resource goes to the same path'
+            });
+            continue;
+        }
+        taken.add(placed.path);
+        writes.push({ ...placed, name: item.name });
+    }
+    writes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return { writes, notBroughtBack };
+}
+function place(item, input) {
+    const { change } = item;
+    const { shape } = input;
+    const folderLayout = shape.layout === 'tenant' || shape.layout === 'namespace';
+    if (item.kind === 'deleted-in-kestra') {
+        const path = change.file;
+        if (!path)
+            return { reason: 'deleted in Kestra, and no repository file holds it' };
+        if (change.kind === 'flow' && !folderLayout) {
+            return {
+                path,
+                reason: `deleted in Kestra; in the ${shape.layout} layout a file is not a flow by its folder, so the file is kept`
+            };
+        }
+        return { path, content: undefined };
+    }
+    const content = serverContent(item, input);
+    if ('reason' in content)
+        return content;
+    if (input.holdsCredential(new TextDecoder().decode(content.bytes))) {
+        return { reason: 'its content in Kestra holds a credential of this run: never written to Git' };
+    }
+    if (item.kind === 'edited' && change.file)
+        return { path: change.file, content: content.bytes };
+    const path = change.kind === 'flow'
+        ? newFlowPath(change.namespace, change.id, shape)
+        : newFilePath(change.namespace, change.path, shape);
+    if ('reason' in path)
+        return path;
+    if (shape.paths.has(path.path)) {
+        return { path: path.path, reason: 'the path is taken by another file of the repository' };
+    }
+    return { path: path.path, content: content.bytes };
+}
+function serverContent(item, input) {
+    const { change } = item;
+    if (change.kind === 'flow') {
+        const source = change.current?.source;
+        return source === undefined
+            ? { reason: 'the server copy was not read' }
+            : { bytes: new TextEncoder().encode(source) };
+    }
+    const bytes = change.previous ?? input.serverFiles.get(item.name);
+    return bytes ? { bytes } : { reason: 'the server copy was not read' };
+}
+function join(...parts) {
+    return parts.filter(Boolean).join('/');
+}
+/** Where the layout puts a flow of `namespace` that only the server holds. */
+function newFlowPath(namespace, id, shape) {
+    if (!ID.test(id))
+        return { reason: 'its id cannot name a file' };
+    const name = `${id}.yml`;
+    if (shape.layout === 'tenant') {
+        // The folder that already holds its namespace's flows (a parent's folder may), else its own.
+        const sibling = siblingOf(namespace, shape, false);
+        const under = shape.rootRel ? `${shape.rootRel}/` : '';
+        const top = sibling?.startsWith(under) ? sibling.slice(under.length).split('/')[0] : undefined;
+        return { path: join(shape.rootRel, top || namespace, 'flows', name) };
+    }
+    if (shape.layout === 'namespace') {
+        if (shape.namespace && within(namespace, shape.namespace)) {
+            return { path: join(shape.rootRel, 'flows', name) };
+        }
+        return { reason: `its namespace is outside the namespace input (${shape.namespace ?? ''})` };
+    }
+    const sibling = siblingOf(namespace, shape, true);
+    if (sibling === undefined)
+        return { reason: 'no folder of the repository holds flows of its namespace' };
+    const dir = sibling.includes('/') ? sibling.slice(0, sibling.lastIndexOf('/')) : '';
+    return { path: join(dir, name) };
+}
+/** The first flow file of `namespace` (or, with `parents`, of its closest parent namespace that has one). */
+function siblingOf(namespace, shape, parents) {
+    for (let ns = namespace; ns; ns = parents ? parentOf(ns) : undefined) {
+        const files = shape.flowFiles.filter((f) => f.namespace === ns).map((f) => f.file);
+        if (files.length > 0)
+            return files.sort()[0];
+    }
+    return undefined;
+}
+/** Where a namespace file that only the server holds goes: a mapping, or the layout's files folder. */
+function newFilePath(namespace, path, shape) {
+    const parts = path.split('/').slice(1);
+    if (parts.length === 0 || parts.some((part) => ['', '.', '..', '.git'].includes(part))) {
+        return { reason: 'its path cannot name a repository file' };
+    }
+    for (const mapping of shape.mappings) {
+        if (mapping.namespace !== namespace)
+            continue;
+        if (mapping.prefix && !path.startsWith(`${mapping.prefix}/`))
+            continue;
+        return { path: join(shape.rootRel, mapping.dir, path.slice(mapping.prefix.length + 1)) };
+    }
+    if (shape.layout === 'tenant')
+        return { path: join(shape.rootRel, namespace, 'files', ...parts) };
+    if (shape.layout === 'namespace' && shape.namespace === namespace) {
+        return { path: join(shape.rootRel, 'files', ...parts) };
+    }
+    return { reason: 'no folder of the repository maps to its namespace' };
+}
+function within(namespace, parent) {
+    return namespace === parent || namespace.startsWith(`${parent}.`);
+}
+function parentOf(namespace) {
+    const dot = namespace.lastIndexOf('.');
+    return dot < 0 ? undefined : namespace.slice(0, dot);
+}
+
+/** Room for the drift section in the job summary (GitHub takes 1 MiB per step; the plan comes first). */
+const SUMMARY_DRIFT_BUDGET = 300_000;
+/** Names listed in the drift warning; the issue and the summary list them all. */
+const WARNING_NAMES = 10;
+/**
+ * docs/drift.md: the plan of the default branch's head against the server is the drift; the issue of
+ * the comment-key is kept current, and `drift-action` reverts it or brings it back as a pull request.
+ */
+async function driftMode(args) {
+    const { settings, ports } = args;
+    const { reporter } = ports;
+    const { plan } = args;
+    const items = driftedResources(plan, args.checked.state ?? new Map());
+    setCountOutputs(reporter, plan.counts);
+    reporter.setOutput('has-changes', items.length > 0);
+    reporter.setOutput('deployed', false);
+    if (items.length > 0)
+        reporter.warning(driftWarning(items, args.branch));
+    else
+        reporter.info(`No drift: Kestra matches ${args.branch} at ${args.context.sha.slice(0, 7)}.`);
+    if (settings.driftAction === 'revert' && items.length > 0) {
+        if (!settings.dryRun)
+            return revert(args, plan, items);
+        reporter.info('dry-run: the drift is reported, not reverted (nothing is written to Kestra).');
+    }
+    let pullRequestUrl;
+    let pullFailure;
+    if (settings.driftAction === 'pull-request') {
+        // The issue still tells the drift when GitHub fails the pull request; a re-run finishes it.
+        pullRequestUrl = await pullRequest(args, items).catch((error) => {
+            pullFailure = `The drift pull request could not be written: ${errorMessage(error)}. Re-run the workflow to finish it.`;
+            return undefined;
+        });
+    }
+    const report = reportInput(args, items, { pullRequestUrl });
+    await reporter.writeSummary(`${args.summary}\n\n${driftSummarySection(report, SUMMARY_DRIFT_BUDGET)}\n`);
+    await keepIssue(args, report, false);
+    return { failure: pullFailure ?? driftFailure(args, items) };
+}
+async function revert(args, plan, items) {
+    const action = `drift-action: revert — Git (${args.branch} at ${args.context.sha.slice(0, 7)}) is deployed over the drift, under every deploy guard.`;
+    const before = reportInput(args, items, { action });
+    const summary = `${args.summary}\n\n${driftSummarySection(before, SUMMARY_DRIFT_BUDGET)}`;
+    let outcome;
+    let failure;
+    try {
+        const applied = await applyMode({
+            settings: args.settings,
+            context: args.context,
+            ports: args.ports,
+            kestra: args.kestra,
+            model: args.checked.model,
+            references: args.checked.references,
+            plan,
+            markers: args.checked.markers,
+            findings: args.findings,
+            summary
+        });
+        failure = applied.failure;
+        outcome = {
+            resources: applied.result?.resources,
+            rolledBack: applied.rolledBack,
+            ...(applied.result?.status === 'refused' && {
+                refused: applied.result.refusal ?? 'a newer commit is deployed'
+            })
+        };
+    }
+    catch (error) {
+        // Refused before any write (validation, max-deletions…): the issue still tells the drift, and why.
+        const remaining = remainingDrift(items, { refused: errorMessage(error) });
+        await keepIssue(args, reportInput(args, remaining, { action }), false);
+        throw error;
+    }
+    const remaining = remainingDrift(items, outcome);
+    await keepIssue(args, reportInput(args, remaining, { action }), remaining.length === 0);
+    return { failure: failure ?? driftFailure(args, remaining) };
+}
+/** The drift issue: kept current while drift remains, closed with a comment once it is gone. */
+async function keepIssue(args, report, reverted) {
+    const { ports, settings, context } = args;
+    const github = ports.drift;
+    if (!github) {
+        ports.reporter.warning('No github-token: the drift issue was not written (the job summary has the drift).');
+        return;
+    }
+    const marker = driftMarker(settings.commentKey);
+    const outcome = report.items.length > 0
+        ? await github.keepIssue({
+            marker,
+            label: DRIFT_LABEL,
+            title: driftTitle(report),
+            body: driftIssueBody(report)
+        })
+        : await github.closeIssue(marker, DRIFT_LABEL, driftGoneComment({
+            branch: args.branch,
+            commit: context.sha,
+            reverted,
+            runUrl: runUrl(context)
+        }));
+    if (!outcome)
+        return;
+    if (outcome.status === 'forbidden') {
+        ports.reporter.warning(`The drift issue could not be written: ${outcome.message}`);
+        return;
+    }
+    ports.edge.learn([outcome.url]);
+    ports.reporter.info(`Drift issue ${outcome.status}: ${outcome.url}`);
+}
+/** The drift pull request (docs/drift.md#the-drift-pull-request); its address, when there is one. */
+async function pullRequest(args, items) {
+    const { ports, settings, context, checked } = args;
+    const github = ports.drift;
+    const branch = driftBranch(settings.commentKey);
+    if (!github)
+        return undefined;
+    if (items.length === 0) {
+        const closed = await github.closePullRequest(branch, driftGoneComment({
+            branch: args.branch,
+            commit: context.sha,
+            reverted: false,
+            runUrl: runUrl(context)
+        }));
+        if (closed?.status === 'forbidden')
+            ports.reporter.warning(closed.message);
+        else if (closed)
+            ports.reporter.info(`Drift pull request closed: ${closed.url}`);
+        return undefined;
+    }
+    const state = checked.state ?? new Map();
+    const [serverFiles, committed] = await Promise.all([
+        readServerFiles(args.kestra, items, state),
+        readCommitPaths(context.workspace, context.sha)
+    ]);
+    const { model } = checked;
+    const tree = driftTree({
+        items,
+        serverFiles,
+        holdsCredential: (text) => ports.edge.text(text) !== text,
+        shape: {
+            layout: model.layout.layout,
+            rootRel: model.rootRel,
+            namespace: settings.namespace,
+            mappings: settings.namespaceFiles,
+            flowFiles: model.flows.flatMap((f) => !f.notAFlow && f.namespace ? [{ file: f.file, namespace: f.namespace }] : []),
+            paths: new Set([
+                ...committed,
+                ...model.flows.map((f) => f.file),
+                ...model.files.map((f) => f.file)
+            ])
+        }
+    });
+    for (const missing of tree.notBroughtBack) {
+        ports.reporter.info(`Not brought back: ${missing.name} — ${missing.reason}`);
+    }
+    const written = await github.writeBranch({
+        name: branch,
+        base: context.sha,
+        message: `Bring back the edits made in Kestra (${tree.writes.length} file(s))`,
+        trailer: driftCommitTrailer(settings.commentKey),
+        writes: tree.writes
+    });
+    if (written.status === 'forbidden') {
+        ports.reporter.warning(written.message);
+        return undefined;
+    }
+    if (written.status === 'foreign') {
+        ports.reporter.warning(`The drift branch ${branch} has commits that the action did not write: it is left as it is. Merge or close its pull request, or delete the branch, and the next run writes it again.`);
+        return undefined;
+    }
+    if (written.status === 'empty') {
+        ports.reporter.info('Nothing of the drift can be brought back to the repository: no pull request.');
+        return undefined;
+    }
+    ports.reporter.info(`Drift branch ${branch}: ${written.status} (${written.sha.slice(0, 7)}).`);
+    const shown = ports.edge.shown(shownDrift(items));
+    const pull = await github.keepPullRequest({
+        head: branch,
+        base: args.branch,
+        title: driftPullTitle({ commentKey: settings.commentKey }),
+        body: driftPullBody({
+            commentKey: settings.commentKey,
+            server: settings.server ?? '',
+            tenant: settings.tenant,
+            branch: args.branch,
+            commit: context.sha,
+            items: shown,
+            writes: tree.writes,
+            notBroughtBack: ports.edge.shown(tree.notBroughtBack)
+        })
+    });
+    if (pull.status === 'forbidden') {
+        ports.reporter.warning(pull.message);
+        return undefined;
+    }
+    ports.edge.learn([pull.url]);
+    ports.reporter.info(`Drift pull request ${pull.status}: ${pull.url}`);
+    return pull.url;
+}
+function reportInput(args, items, extra) {
+    const { settings, context, ports } = args;
+    return {
+        commentKey: settings.commentKey,
+        server: settings.server ?? '',
+        tenant: settings.tenant,
+        branch: args.branch,
+        commit: context.sha,
+        items: ports.edge.shown(shownDrift(items)),
+        ...extra,
+        runUrl: runUrl(context),
+        checkedAt: ports.now().toISOString()
+    };
+}
+/** The drifted resources as the renderers take them: plain data, no server source. */
+function shownDrift(items) {
+    return items.map(({ change, ...item }) => ({
+        ...item,
+        resourceKind: change.kind,
+        ...(change.file !== undefined && { file: change.file })
+    }));
+}
+function driftWarning(items, branch) {
+    const names = items.slice(0, WARNING_NAMES).map((item) => item.name);
+    const more = items.length > WARNING_NAMES ? `, and ${items.length - WARNING_NAMES} more` : '';
+    return `Kestra drift: ${items.length} resource(s) differ from ${branch} (changed outside Git): ${names.join(', ')}${more}.`;
+}
+/** docs/drift.md#outputs: drift fails the step only with `fail-on: warning`. */
+function driftFailure(args, items) {
+    if (args.settings.failOn !== 'warning' || items.length === 0)
+        return undefined;
+    return `Kestra drift: ${items.length} resource(s) differ from ${args.branch}, and fail-on is warning. Bring the edits back to Git or deploy Git over them (drift-action).`;
+}
+
+/** Namespace files in a plan: before the flows that read them, by path. */
+const filesDecide = {
+    name: 'file',
+    order: 0,
+    idOf: (change) => change.path,
+    planFileIdentity: (change) => ({ path: change.path }),
+    planFileDetails: () => ({})
+};
+
+const namespaceFiles = { decide: filesDecide };
+
+/** Flows in a plan: after the namespace files they read, by id; the plan file keeps the revision. */
+const flowsDecide = {
+    name: 'flow',
+    order: 1,
+    idOf: (change) => change.id,
+    planFileIdentity: (change) => ({ id: change.id }),
+    planFileDetails: (change) => change.current ? { revision: change.current.revision } : {}
+};
+
+const flows = { decide: flowsDecide };
+
+/** The registry: every resource kind the action manages (docs/kinds.md). run/ hands them to each phase. */
+const KINDS = [namespaceFiles, flows];
+/** The registry's decide parts, as decide/ takes them. */
+KINDS.map((kind) => kind.decide);
+
 /** validate → plan → apply, as far as the mode goes (docs/modes.md). */
 async function execute(settings, context, ports) {
     const { reporter } = ports;
@@ -10392,6 +12538,8 @@ async function execute(settings, context, ports) {
     reporter.info(`kestra-gitops: ${mode}${detail ? ` (${detail})` : ''}`);
     let applying = false;
     try {
+        // A drift run plans the default branch only: any other ref is refused before the server is read.
+        const branch = mode === 'drift' ? await driftBranchOf(context, ports.drift) : undefined;
         const checked = await check(settings, context, ports, mode, kestra);
         ports.edge.learn(checked.model.managedNamespaces);
         const weak = ports.edge.weakCredentials();
@@ -10434,7 +12582,11 @@ async function execute(settings, context, ports) {
             changed: checked.changed,
             state: checked.state,
             base: checked.base,
-            report
+            report,
+            snapshot: checked.snapshot,
+            kinds: KINDS,
+            mode,
+            review: { kestra, names: checked.names, listings: checked.listings }
         }).catch((error) => {
             publish(checked.findings); // the checks' findings still reach the annotations
             throw error;
@@ -10445,6 +12597,24 @@ async function execute(settings, context, ports) {
             reporter.setOutput('deployed', false);
             await reporter.writeSummary(summary);
             return { mode, failure: validationFailure, report: { ...report, findings, plan } };
+        }
+        if (mode === 'drift') {
+            const drift = await driftMode({
+                settings,
+                context,
+                ports,
+                kestra,
+                checked,
+                plan,
+                findings,
+                summary,
+                branch: branch
+            });
+            return {
+                mode,
+                failure: drift.failure ?? validationFailure,
+                report: { ...report, findings, plan }
+            };
         }
         applying = true;
         const applied = await applyMode({
@@ -10462,7 +12632,8 @@ async function execute(settings, context, ports) {
         return {
             mode,
             failure: applied.failure ?? validationFailure,
-            report: { ...report, findings, plan }
+            report: { ...report, findings, plan },
+            receipt: applied.receipt
         };
     }
     catch (error) {
@@ -11094,6 +13265,7 @@ function redactingReporter(reporter, edge) {
     return {
         info: (message) => reporter.info(text(message)),
         warning: (message) => reporter.warning(text(message)),
+        notice: (message) => reporter.notice(text(message)),
         annotate: (findings) => reporter.annotate(findings.map((f) => ({ ...f, message: edge.message(f.message) }))),
         setOutput: (name, value) => reporter.setOutput(name, typeof value === 'string' ? text(value) : value),
         writeSummary: (markdown) => reporter.writeSummary(text(markdown)),
@@ -11124,6 +13296,429 @@ function redactingGitHub(github, edge) {
     };
 }
 
+// Generated from action.yml by `npm run docs`: edit action.yml, not this file.
+// The runner gives an input left out of the workflow its default as text; so do the settings.
+const ACTION_INPUTS = {
+    mode: {
+        description: 'What to do: auto (plan on pull requests, deploy on push and workflow_dispatch, plan otherwise), validate, plan, deploy, or drift (on schedule or workflow_dispatch: plan the default branch against the server and keep one drift issue current).',
+        default: 'auto'
+    },
+    server: {
+        description: 'Kestra base URL, e.g. https://kestra.example.com. Empty: local validation only.',
+        default: ''
+    },
+    tenant: {
+        description: 'Kestra tenant id. Servers with tenant-scoped API routes (/api/v1/<tenant>/...) and older ones are both supported, detected once per run.',
+        default: 'main'
+    },
+    username: {
+        description: 'Basic authentication user (Kestra OSS >= 0.24 requires it).',
+        default: ''
+    },
+    password: { description: 'Basic authentication password. Pass it from a secret.', default: '' },
+    'api-token': {
+        description: 'Bearer API token (Kestra Enterprise). Wins over basic authentication. Pass it from a secret.',
+        default: ''
+    },
+    'github-token': {
+        description: 'Token for the pull-request comment and the changed-file listing.',
+        default: '${{ github.token }}'
+    },
+    root: { description: 'Folder holding the Kestra tree, relative to the workspace.', default: '.' },
+    namespace: {
+        description: 'Target namespace of the single-namespace layout (flows/ and files/ folders under root).',
+        default: ''
+    },
+    layout: {
+        description: 'Repository layout: auto (namespace when the namespace input is set; tenant when the top-level folders holding flows/ are namespaces their flows use; else anywhere), tenant, namespace, anywhere (every flow document under root) or custom.',
+        default: 'auto'
+    },
+    flows: {
+        description: 'Newline-separated globs of flow files, relative to root (custom layout).',
+        default: ''
+    },
+    'namespace-files': {
+        description: "Namespace file mappings, one per line: 'DIR -> NAMESPACE' or 'DIR -> NAMESPACE:/PREFIX', DIR relative to root.",
+        default: ''
+    },
+    namespaces: {
+        description: "Extra managed namespaces, newline- or comma-separated (list 'system' here to manage it).",
+        default: ''
+    },
+    scope: {
+        description: 'all: plan every managed resource (drift included); changed: only resources whose files the pull request or push changed.',
+        default: 'all'
+    },
+    delete: {
+        description: 'Delete server resources of managed namespaces that the repository no longer holds.',
+        default: 'false'
+    },
+    'max-deletions': {
+        description: 'A plan that would delete more resources fails unless allow-mass-deletion is true.',
+        default: '10'
+    },
+    'allow-mass-deletion': {
+        description: 'Allow a plan to delete more than max-deletions resources.',
+        default: 'false'
+    },
+    'server-validation': {
+        description: "Also validate flows with the server's validate endpoint when server is set.",
+        default: 'true'
+    },
+    'fail-on': { description: 'Which findings fail the step: error or warning.', default: 'error' },
+    comment: { description: 'Post or update the sticky pull-request comment.', default: 'true' },
+    'comment-key': {
+        description: 'Distinguishes the comments of several instances of the action in one pull request (e.g. staging, prod).',
+        default: 'default'
+    },
+    'dry-run': { description: 'Never write to Kestra: deploy behaves as plan.', default: 'false' },
+    'require-reviewed-plan': {
+        description: "On push, refuse to deploy when the plan differs from the one shown in the merged pull request's comment.",
+        default: 'false'
+    },
+    'allow-out-of-order': {
+        description: 'On workflow_dispatch, deploy even when the commit is an ancestor of the one last deployed (a deliberate rollback). Ignored on other events.',
+        default: 'false'
+    },
+    'timeout-seconds': {
+        description: 'Timeout of each HTTP request to Kestra, in seconds, its whole answer included.',
+        default: '30'
+    },
+    concurrency: { description: 'Parallel requests to Kestra.', default: '8' },
+    'running-executions': {
+        description: 'What a deploy does about executions not finished (running, paused, queued…) of the flows it updates or deletes, read right before its first write: warn (proceed and report them), wait (for them to end, up to running-executions-timeout-seconds, then refuse) or fail (refuse, naming them with links).',
+        default: 'warn'
+    },
+    'running-executions-timeout-seconds': {
+        description: 'With running-executions: wait, how long to wait for the executions to end, in seconds; past it nothing is written and the step fails.',
+        default: '600'
+    },
+    'smoke-flows': {
+        description: "Flows to execute once after a deploy that wrote anything, one per line: 'NAMESPACE.ID' optionally followed by inputs as key=value words. SUCCESS or WARNING passes.",
+        default: ''
+    },
+    'smoke-timeout-seconds': {
+        description: 'How long the whole smoke phase may take, in seconds, from the first start to the last verdict (every request is cut to the time left); a timeout counts as a failure (the execution is left running).',
+        default: '600'
+    },
+    'drift-action': {
+        description: 'In mode drift: report (keep the drift issue current), revert (deploy Git over the drift, under every deploy guard) or pull-request (bring the edits made in Kestra back as one pull request from kestra-gitops/drift-<comment-key>).',
+        default: 'report'
+    },
+    rollback: {
+        description: 'When a smoke execution fails, or a write of this deploy failed, put every resource this deploy changed back as it was before the deploy, and the deployed-commit marker too.',
+        default: 'false'
+    },
+    environment: {
+        description: "Name of the environment this step deploys to (e.g. staging, production). A deploy then records a GitHub deployment of the commit there: in_progress, then success or failure after the writes and smoke runs; the job summary shows every environment's current commit. Needs 'deployments: write'.",
+        default: ''
+    },
+    'require-verified-in': {
+        description: 'An environment name: deploy only a commit that has a successful GitHub deployment there, else refuse before any write, naming the commit that is verified there.',
+        default: ''
+    },
+    'namespace-prefix': {
+        description: "Deploy every managed namespace N as '<prefix>.N': the flows' namespace, calls and Flow triggers into the repository's namespaces, namespace files and the commit marker. The repository is never changed.",
+        default: ''
+    },
+    'disable-triggers': {
+        description: 'Deploy every flow with each trigger set disabled: true (for previews and staging).',
+        default: 'false'
+    },
+    preview: {
+        description: "On a pull request from this repository: also deploy the head into 'pr-<number>.<namespace>' with triggers off, run smoke-flows there and show it in the comment; on the pull request's closed event, delete everything in those namespaces.",
+        default: 'false'
+    },
+    'read-only': {
+        description: 'Deploy every flow with the label system.readOnly: "true", added to the text sent, never to the repository, so that the Kestra UI refuses edits; turning the input off removes it (an update).',
+        default: 'false'
+    }
+};
+
+/** A path or glob that leaves `root`: absolute, a drive letter, or a `..` segment. */
+function reachesOutside(path) {
+    const normalised = path.replace(/\\/g, '/');
+    return (normalised.startsWith('/') ||
+        /^[A-Za-z]:/.test(normalised) ||
+        normalised.split('/').includes('..'));
+}
+
+const PATH_SEGMENT = /^[^\\]+$/;
+/** One `namespace-files` line, `DIR -> NAMESPACE[:/PREFIX]`; returns the mapping or why the line is not one. */
+function parseMapping(text) {
+    const parts = text.split('->');
+    if (parts.length !== 2)
+        return "expected exactly one '->'";
+    const dir = parts[0]
+        .trim()
+        .replace(/\\/g, '/')
+        .replace(/^(\.\/)+/, '')
+        .replace(/\/+$/, '')
+        .replace(/^\.$/, '');
+    const target = parts[1].trim();
+    if (reachesOutside(dir))
+        return 'DIR must be a folder inside root';
+    const colon = target.indexOf(':');
+    const namespace = colon === -1 ? target : target.slice(0, colon);
+    let prefix = colon === -1 ? '' : target.slice(colon + 1).trim();
+    if (!NAMESPACE_PATTERN$1.test(namespace))
+        return `'${namespace}' is not a Kestra namespace`;
+    if (colon !== -1) {
+        if (!prefix.startsWith('/'))
+            return 'PREFIX must start with /';
+        prefix = prefix.replace(/\/+$/, '');
+        if (prefix.split('/').includes('..') || !PATH_SEGMENT.test(prefix || '/'))
+            return "PREFIX must not contain '..' or backslashes";
+    }
+    return { dir, namespace, prefix };
+}
+
+const FLOW_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+const INPUT_ID = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
+/** A word: `key=value`, `key="value with spaces"` (`\"` and `\\` escaped inside quotes), or a bare word. */
+const WORD = /[^\s=]+=(?:"(?:[^"\\]|\\.)*"(?!\S)|\S*)|\S+/g;
+const QUOTED = /^"(?:[^"\\]|\\.)*"$/;
+/**
+ * Parses `NAMESPACE.ID [key=value …]` (the id is the part after the last dot); returns the flow or why the
+ * line is not one.
+ */
+function parseSmokeLine(text) {
+    const [target, ...rest] = [...text.matchAll(WORD)].map((match) => match[0]);
+    if (target === undefined)
+        return 'empty line';
+    const dot = target.lastIndexOf('.');
+    const namespace = target.slice(0, Math.max(dot, 0));
+    const id = target.slice(dot + 1);
+    if (dot <= 0 || !NAMESPACE_PATTERN$1.test(namespace) || !FLOW_ID.test(id)) {
+        return `'${target}' is not NAMESPACE.ID (a lower-case namespace, a dot, then the flow id)`;
+    }
+    const inputs = [];
+    for (const word of rest) {
+        const equals = word.indexOf('=');
+        const key = word.slice(0, Math.max(equals, 0));
+        if (equals <= 0 || !INPUT_ID.test(key))
+            return `'${word}' is not an input as key=value`;
+        if (inputs.some(([k]) => k === key))
+            return `input '${key}' is given twice`;
+        let value = word.slice(equals + 1);
+        if (value.startsWith('"')) {
+            if (!QUOTED.test(value))
+                return `the value of '${key}' opens a quote it does not close`;
+            value = value.slice(1, -1).replace(/\\(.)/g, '$1');
+        }
+        inputs.push([key, value]);
+    }
+    return { namespace, id, inputs };
+}
+
+/** One of a few words, in any case. */
+function choice(...values) {
+    return {
+        shape: 'value',
+        placeholder: values.join('|'),
+        parse(raw, input) {
+            const value = raw.trim().toLowerCase();
+            if (values.includes(value))
+                return value;
+            throw new ConfigError(input, `'${raw}' is not accepted; use one of: ${values.join(', ')}`);
+        }
+    };
+}
+/** A whole number from `min` to `max`; without `max`, any one JavaScript holds exactly. */
+function wholeNumber(min, max) {
+    const accepted = max === undefined ? 'a whole number' : `a whole number from ${min} to ${max}`;
+    return {
+        shape: 'value',
+        placeholder: 'N',
+        parse(raw, input) {
+            const value = raw.trim();
+            const n = Number(value);
+            if (/^\d+$/.test(value) && n >= min && n <= (max ?? Number.MAX_SAFE_INTEGER))
+                return n;
+            throw new ConfigError(input, `'${raw}' is not accepted; use ${accepted}`);
+        }
+    };
+}
+const boolean = {
+    shape: 'switch',
+    placeholder: 'true|false',
+    parse(raw, input) {
+        const value = raw.trim().toLowerCase();
+        if (value === 'true')
+            return true;
+        if (value === 'false')
+            return false;
+        throw new ConfigError(input, `'${raw}' is not a boolean; use true or false`);
+    }
+};
+/** One value checked by `parse`, shown as `placeholder` in usage text. */
+function text(placeholder, parse) {
+    return { shape: 'value', placeholder, parse };
+}
+/** A value of several lines: on a command line, one flag per line. */
+function lines(placeholder, parse) {
+    return { shape: 'lines', placeholder, parse };
+}
+/**
+ * One value per line, each read by `parseLine` (the value, or why the line is not one); blank lines
+ * and `#` comments are skipped. The first bad line is named by its number, and `hint` says what to write.
+ */
+function lineByLine(placeholder, parseLine, hint) {
+    return lines(placeholder, (raw, input) => raw.split(/\r?\n/).flatMap((line, index) => {
+        const text = line.trim();
+        if (text === '' || text.startsWith('#'))
+            return [];
+        const value = parseLine(text);
+        if (typeof value !== 'string')
+            return [value];
+        throw new ConfigError(input, `line ${index + 1} '${text}': ${value}; ${hint}`);
+    }));
+}
+/** The non-blank lines that are not `#` comments, trimmed. */
+function contentLines(raw) {
+    return raw
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+}
+const asText = text('TEXT', (raw) => raw);
+/**
+ * The parser of an input that needs none of its own, by its action.yml default: `true`/`false` makes
+ * a boolean, a whole number a whole number, anything else text taken as written.
+ */
+function plainParser(declaredDefault) {
+    if (declaredDefault === 'true' || declaredDefault === 'false')
+        return boolean;
+    if (/^(?:0|[1-9]\d*)$/.test(declaredDefault))
+        return wholeNumber(0);
+    return asText;
+}
+
+const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+const COMMENT_KEY_PATTERN = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
+const NAMESPACE_HINT = "use lower-case letters, digits, '.', '_' and '-'";
+/**
+ * The inputs whose value is more than plain text, a boolean or a whole number, by name. Every other
+ * input of action.yml is read by the kind of its default (value-kinds.ts `plainParser`).
+ */
+const INPUT_PARSERS = {
+    mode: choice('auto', 'validate', 'plan', 'deploy', 'drift'),
+    /** What a drift run does about the drift (docs/drift.md). */
+    'drift-action': choice('report', 'revert', 'pull-request'),
+    /** Base URL without trailing slash, or undefined when no server is configured. */
+    server: text('URL', serverUrl),
+    tenant: text('ID', (raw, input) => {
+        const value = raw.trim();
+        if (TENANT_PATTERN.test(value))
+            return value;
+        throw new ConfigError(input, `'${raw}' is not a tenant id; use lower-case letters, digits, '_' and '-' (default: ${ACTION_INPUTS.tenant.default})`);
+    }),
+    root: text('DIR', (raw, input) => {
+        const value = raw.trim();
+        if (!reachesOutside(value))
+            return value;
+        throw new ConfigError(input, `'${raw}' must be a folder inside the workspace, e.g. '.' or 'kestra'`);
+    }),
+    namespace: text('NS', (raw, input) => {
+        const value = raw.trim();
+        if (value === '')
+            return undefined;
+        if (NAMESPACE_PATTERN$1.test(value) && value.length <= 150)
+            return value;
+        throw new ConfigError(input, `'${raw}' is not a Kestra namespace; ${NAMESPACE_HINT}`);
+    }),
+    /** `auto` is resolved when the repository is read (docs/layouts.md#auto, repo/choose-layout.ts). */
+    layout: choice('auto', 'tenant', 'namespace', 'anywhere', 'custom'),
+    flows: lines('GLOB', (raw, input) => {
+        const globs = contentLines(raw);
+        const outside = globs.find((glob) => reachesOutside(glob.replace(/^!/, '')));
+        if (outside === undefined)
+            return globs;
+        throw new ConfigError(input, `'${outside}' reaches outside root; write globs relative to root, e.g. 'flows/**/*.yml' (or change root)`);
+    }),
+    'namespace-files': lineByLine('MAP', parseMapping, "write 'DIR -> NAMESPACE' or 'DIR -> NAMESPACE:/PREFIX'"),
+    /** Sorted, without repeats. */
+    namespaces: lines('NS[,NS]', (raw, input) => {
+        const list = raw
+            .split(/[\n,]/)
+            .map((s) => s.trim())
+            .filter(Boolean);
+        const misnamed = list.find((ns) => !NAMESPACE_PATTERN$1.test(ns));
+        if (misnamed !== undefined) {
+            throw new ConfigError(input, `'${misnamed}' is not a Kestra namespace; ${NAMESPACE_HINT}`);
+        }
+        return [...new Set(list)].sort();
+    }),
+    /** The first part of every deployed namespace (docs/environments.md#namespace-mapping). */
+    'namespace-prefix': text('NS', (raw, input) => {
+        const value = raw.trim();
+        if (value === '' ||
+            (NAMESPACE_PATTERN$1.test(value) && !value.endsWith('.') && value.length <= 100))
+            return value;
+        throw new ConfigError(input, `'${raw}' cannot start a namespace; ${NAMESPACE_HINT}, e.g. 'qa' or 'pr-7' (no trailing '.')`);
+    }),
+    scope: choice('all', 'changed'),
+    'max-deletions': wholeNumber(0, 1_000_000),
+    'fail-on': choice('error', 'warning'),
+    'comment-key': text('KEY', (raw, input) => {
+        const value = raw.trim();
+        if (COMMENT_KEY_PATTERN.test(value) && !value.includes('--') && value.length <= 64)
+            return value;
+        throw new ConfigError(input, `'${raw}' is not accepted; use letters, digits, '.', '_' and single '-' (at most 64 characters)`);
+    }),
+    'timeout-seconds': wholeNumber(1, 3600),
+    concurrency: wholeNumber(1, 64),
+    /** What a deploy does about executions not finished (docs/caught-at-review.md#executions-not-finished). */
+    'running-executions': choice('warn', 'wait', 'fail'),
+    'running-executions-timeout-seconds': wholeNumber(1, 21_600),
+    /** Flows to execute after a deploy that wrote something (docs/smoke-and-rollback.md#smoke-runs). */
+    'smoke-flows': lineByLine('FLOW', parseSmokeLine, "write 'NAMESPACE.ID' optionally followed by inputs as key=value"),
+    'smoke-timeout-seconds': wholeNumber(1, 21_600)
+};
+function serverUrl(raw, input) {
+    const value = raw.trim();
+    if (value === '')
+        return undefined;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        url = new URL('invalid:');
+    }
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+        throw new ConfigError(input, `'${withoutUserinfo(value)}' is not a server URL; give the scheme and host, e.g. https://kestra.example.com`);
+    }
+    if (url.username || url.password) {
+        throw new ConfigError(input, 'do not put credentials in the URL; use the username/password or api-token inputs');
+    }
+    // A pasted API URL (…/api/v1) is tolerated: the client adds the prefix itself.
+    const path = url.pathname.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
+    return `${url.protocol}//${url.host}${path}`;
+}
+/** A server value as it may be shown: everything up to the last `@` (credentials, even with `/` in them) is hidden. */
+function withoutUserinfo(value) {
+    return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_match, scheme = '') => `${scheme}***@`);
+}
+
+/** The inputs in action.yml's order, the order their errors are looked for in. */
+function inputNames() {
+    return Object.keys(ACTION_INPUTS);
+}
+/**
+ * The text a blank input stands for: its action.yml default. A default the runner evaluates
+ * (`${{ github.token }}`) is known only on the runner, which passes its value: elsewhere it is ''.
+ */
+function defaultOf(name) {
+    const declared = ACTION_INPUTS[name].default;
+    return declared.includes('${{') ? '' : declared;
+}
+function parserOf(name) {
+    return Object.hasOwn(INPUT_PARSERS, name)
+        ? INPUT_PARSERS[name]
+        : plainParser(defaultOf(name));
+}
+
 /**
  * Every action input is a flag of the same name, but these. The command names the mode.
  * Credentials come only from the environment: flags would leave them in shell history and `ps`.
@@ -11143,7 +13738,9 @@ const LOCAL_VALUES = {
     // Not offered on the command line (yet): smoke executions, and rollback.
     'smoke-flows': '',
     'smoke-timeout-seconds': '',
-    rollback: 'false'
+    rollback: 'false',
+    // The drift watch runs on a schedule in GitHub Actions (docs/drift.md), not as a command.
+    'drift-action': ''
 };
 /** Environment variables a flag falls back to. */
 const FLAG_VARIABLES = { server: 'KESTRA_URL' };
@@ -11506,6 +14103,51 @@ function diffLines(diff, p) {
     });
 }
 
+/**
+ * Parses every input once. `read` returns the raw input value ('' when unset); empty values fall
+ * back to the action.yml default, so the CLI and tests behave like the runner.
+ */
+function parseSettings(read) {
+    const { username, password, 'api-token': apiToken, 'github-token': githubToken, flows, namespaces, ...values } = readInputs(read);
+    if (values.layout === 'namespace' && !values.namespace) {
+        throw new ConfigError('namespace', "layout 'namespace' needs the namespace input (the namespace the flows/ and files/ folders belong to)");
+    }
+    if (values.layout === 'custom' && flows.length === 0 && values['namespace-files'].length === 0) {
+        throw new ConfigError('flows', "layout 'custom' needs the flows globs and/or namespace-files mappings");
+    }
+    const token = apiToken.trim();
+    const auth = token
+        ? { kind: 'bearer', token }
+        : username || password
+            ? { kind: 'basic', username, password }
+            : { kind: 'none' };
+    return {
+        ...camelCased(values),
+        auth,
+        githubToken: githubToken.trim() || undefined,
+        flowGlobs: flows,
+        extraNamespaces: namespaces
+    };
+}
+/**
+ * Every input's value. `read` returns the raw text ('' when unset); a blank one takes the action.yml
+ * default, so the CLI and tests behave like the runner. The first bad input throws its ConfigError.
+ */
+function readInputs(read) {
+    const values = {};
+    for (const name of inputNames()) {
+        const raw = read(name) ?? '';
+        values[name] = parserOf(name).parse(raw.trim() === '' ? defaultOf(name) : raw, name);
+    }
+    return values;
+}
+function camelCased(values) {
+    return Object.fromEntries(Object.entries(values).map(([name, value]) => [
+        name.replace(/-([a-z0-9])/g, (_dash, letter) => letter.toUpperCase()),
+        value
+    ]));
+}
+
 /** The action's settings from the command line and the environment; bad values are usage errors. */
 function cliSettings(args, env) {
     const read = (name) => {
@@ -11671,7 +14313,7 @@ async function runCli(argv, io = processIo()) {
     let kestra;
     // Scratch space (the plan file, git copies) in a private folder, removed on exit: a fixed name in
     // the shared temp folder could be a symlink planted by another user.
-    const scratch = mkdtempSync(join(tmpdir(), 'kestra-gitops-'));
+    const scratch = mkdtempSync(join$1(tmpdir(), 'kestra-gitops-'));
     const progress = io.stderr.isTTY
         ? new ProgressLine({ write: (text) => void io.stderr.write(text), now: Date.now })
         : undefined;
@@ -12122,7 +14764,7 @@ class StickyComments {
     /** Our comments with the marker, oldest first. */
     async matching(issue, marker) {
         const comments = await this.client.octokit.paginate(this.client.octokit.rest.issues.listComments, { ...this.repo(), issue_number: issue, per_page: 100 });
-        const marked = comments.filter((comment) => firstLine(comment.body).startsWith(marker));
+        const marked = comments.filter((comment) => firstLine$1(comment.body).startsWith(marker));
         const ours = [];
         for (const comment of marked)
             if (await this.isOurs(comment))
@@ -12130,26 +14772,28 @@ class StickyComments {
         return ours.sort((a, b) => a.id - b.id);
     }
     async isOurs(comment) {
-        const user = comment.user;
-        if (!user)
-            return false;
-        if (user.login === ACTIONS_BOT_LOGIN || user.type === 'Bot')
-            return true;
-        return user.login === (await this.viewerLogin());
-    }
-    /** The token's own user, for personal access tokens; GITHUB_TOKEN cannot read it (undefined). */
-    viewerLogin() {
-        this.viewer ??= this.client.octokit.rest.users.getAuthenticated().then((response) => response.data.login, () => undefined);
-        return this.viewer;
+        return authoredByTheAction(comment.user, () => (this.viewer ??= viewerLogin(this.client)));
     }
     repo() {
         return { owner: this.client.owner, repo: this.client.repo };
     }
 }
-function withMarker(marker, body) {
-    return firstLine(body).startsWith(marker) ? body : `${marker}\n${body}`;
+/** Written by a bot (GITHUB_TOKEN, an app) or by this token's own user: never a person's copy. */
+async function authoredByTheAction(user, viewer) {
+    if (!user)
+        return false;
+    if (user.login === ACTIONS_BOT_LOGIN || user.type === 'Bot')
+        return true;
+    return user.login === (await viewer());
 }
-function firstLine(body) {
+/** The token's own user, for personal access tokens; GITHUB_TOKEN cannot read it (undefined). */
+function viewerLogin(client) {
+    return client.octokit.rest.users.getAuthenticated().then((response) => response.data.login, () => undefined);
+}
+function withMarker(marker, body) {
+    return firstLine$1(body).startsWith(marker) ? body : `${marker}\n${body}`;
+}
+function firstLine$1(body) {
     return (body ?? '').split('\n', 1)[0].trim();
 }
 function toSticky(comment) {
@@ -12205,6 +14849,7 @@ function actionReporter(log) {
     return {
         info: (message) => log.info(message),
         warning: (message) => log.command('warning', {}, message),
+        notice: (message) => log.command('notice', {}, message),
         group(title) {
             if (grouped)
                 log.command('endgroup', {}, '');
@@ -12239,6 +14884,23 @@ function actionReporter(log) {
                 return;
             await summary.addRaw(markdown, true).write({ overwrite: true });
         }
+    };
+}
+
+/**
+ * The drift issue and pull request are public and never masked by the runner: their titles, bodies and
+ * comments get the last guard. The branch's file contents are not text the run shows but the server's
+ * sources brought back: the run never hands one holding a credential (docs/drift.md#the-drift-pull-request).
+ */
+function redactingDriftGitHub(github, edge) {
+    const text = (value) => edge.text(value);
+    return {
+        defaultBranch: () => github.defaultBranch(),
+        keepIssue: (issue) => github.keepIssue({ ...issue, title: text(issue.title), body: text(issue.body) }),
+        closeIssue: (marker, label, comment) => github.closeIssue(marker, label, text(comment)),
+        writeBranch: (branch) => github.writeBranch({ ...branch, message: text(branch.message) }),
+        keepPullRequest: (pull) => github.keepPullRequest({ ...pull, title: text(pull.title), body: text(pull.body) }),
+        closePullRequest: (head, comment) => github.closePullRequest(head, text(comment))
     };
 }
 
@@ -12281,6 +14943,742 @@ function escapeProperty(text) {
     return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
+const CONTENTS_PERMISSION_HELP = 'The token cannot write the drift branch: grant `permissions: contents: write` to the job (docs/drift.md#permissions).';
+const FILE_MODE = '100644';
+/**
+ * The drift branch, written through GitHub's git database (docs/drift.md#the-drift-pull-request), so the
+ * action needs no `git push` credentials: one commit on the planned commit holding the server's
+ * contents, rewritten when the drift changes, left alone when it is the same or when someone else's
+ * commit is on top.
+ */
+async function writeDriftBranch(client, branch) {
+    try {
+        return await write(client, branch);
+    }
+    catch (error) {
+        if (isPermissionError(error))
+            return forbidden();
+        throw apiError(`writing the branch ${branch.name}`, error);
+    }
+}
+async function write(client, branch) {
+    const { octokit } = client;
+    const repo = { owner: client.owner, repo: client.repo };
+    const base = (await octokit.rest.git.getCommit({ ...repo, commit_sha: branch.base })).data;
+    const current = await existingHead(client, branch.name);
+    const currentCommit = current
+        ? (await octokit.rest.git.getCommit({ ...repo, commit_sha: current })).data
+        : undefined;
+    if (current && !currentCommit?.message.split('\n').includes(branch.trailer)) {
+        return { status: 'foreign', sha: current };
+    }
+    const baseTree = (await octokit.rest.git.getTree({ ...repo, tree_sha: base.tree.sha, recursive: 'true' })).data;
+    const modes = new Map(baseTree.tree.flatMap((entry) => entry.type === 'blob' && entry.path && entry.mode ? [[entry.path, entry.mode]] : []));
+    const entries = [];
+    for (const item of branch.writes) {
+        if (item.content === undefined) {
+            // A removal of a path the tree does not hold is refused by GitHub: there is nothing to remove.
+            if (modes.has(item.path)) {
+                entries.push({ path: item.path, mode: FILE_MODE, type: 'blob', sha: null });
+            }
+            continue;
+        }
+        const blob = await octokit.rest.git.createBlob({
+            ...repo,
+            content: Buffer.from(item.content).toString('base64'),
+            encoding: 'base64'
+        });
+        const mode = modes.get(item.path) === '100755' ? '100755' : FILE_MODE;
+        entries.push({ path: item.path, mode, type: 'blob', sha: blob.data.sha });
+    }
+    if (entries.length === 0)
+        return { status: 'empty' };
+    const tree = (await octokit.rest.git.createTree({ ...repo, base_tree: base.tree.sha, tree: entries })).data;
+    if (tree.sha === base.tree.sha)
+        return { status: 'empty' };
+    if (current &&
+        currentCommit?.tree.sha === tree.sha &&
+        currentCommit.parents.map((p) => p.sha).join() === branch.base) {
+        return { status: 'unchanged', sha: current };
+    }
+    const commit = await octokit.rest.git.createCommit({
+        ...repo,
+        message: `${branch.message}\n\n${branch.trailer}`,
+        tree: tree.sha,
+        parents: [branch.base]
+    });
+    const sha = commit.data.sha;
+    if (current) {
+        await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch.name}`, sha, force: true });
+    }
+    else {
+        await octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${branch.name}`, sha });
+    }
+    return { status: 'written', sha };
+}
+async function existingHead(client, name) {
+    try {
+        const ref = await client.octokit.rest.git.getRef({
+            owner: client.owner,
+            repo: client.repo,
+            ref: `heads/${name}`
+        });
+        return ref.data.object.sha;
+    }
+    catch (error) {
+        if (httpStatus(error) === 404)
+            return undefined;
+        throw error;
+    }
+}
+function forbidden() {
+    return { status: 'forbidden', message: CONTENTS_PERMISSION_HELP };
+}
+
+const ISSUES_PERMISSION_HELP = 'The token cannot write issues: grant `permissions: issues: write` to the job (docs/drift.md#permissions).';
+/**
+ * The drift issue of one comment-key (docs/drift.md#the-drift-issue): found by its label and the marker
+ * on its first line, written by the action (never a person's copy); an open one is preferred, else the
+ * latest closed one is reopened, so one issue carries a key's drift history.
+ */
+class DriftIssues {
+    client;
+    viewer;
+    constructor(client) {
+        this.client = client;
+    }
+    async keep(issue) {
+        return this.guard('writing the drift issue', async () => {
+            const found = await this.find(issue.marker, issue.label);
+            const { octokit } = this.client;
+            if (!found) {
+                const created = await octokit.rest.issues.create({
+                    ...this.repo(),
+                    title: issue.title,
+                    body: issue.body,
+                    labels: [issue.label]
+                });
+                return { status: 'created', number: created.data.number, url: created.data.html_url };
+            }
+            const reopen = found.state !== 'open';
+            const updated = await octokit.rest.issues.update({
+                ...this.repo(),
+                issue_number: found.number,
+                title: issue.title,
+                body: issue.body,
+                ...(reopen && { state: 'open' })
+            });
+            return {
+                status: reopen ? 'reopened' : 'updated',
+                number: updated.data.number,
+                url: updated.data.html_url
+            };
+        });
+    }
+    async close(marker, label, comment) {
+        return this.guard('closing the drift issue', async () => {
+            const found = await this.find(marker, label);
+            if (!found || found.state !== 'open')
+                return undefined;
+            const { octokit } = this.client;
+            await octokit.rest.issues.createComment({
+                ...this.repo(),
+                issue_number: found.number,
+                body: comment
+            });
+            await octokit.rest.issues.update({
+                ...this.repo(),
+                issue_number: found.number,
+                state: 'closed',
+                state_reason: 'completed'
+            });
+            return { status: 'closed', number: found.number, url: found.html_url };
+        });
+    }
+    /** The action's issue with the marker: the oldest open one, else the newest closed one. */
+    async find(marker, label) {
+        const listed = await this.client.octokit.paginate(this.client.octokit.rest.issues.listForRepo, { ...this.repo(), labels: label, state: 'all', per_page: 100 });
+        const ours = [];
+        for (const issue of listed) {
+            if (issue.pull_request || firstLine(issue.body) !== marker)
+                continue;
+            const viewer = () => (this.viewer ??= viewerLogin(this.client));
+            if (await authoredByTheAction(issue.user, viewer))
+                ours.push(issue);
+        }
+        const open = ours.filter((i) => i.state === 'open').sort((a, b) => a.number - b.number);
+        return open[0] ?? ours.sort((a, b) => b.number - a.number)[0];
+    }
+    async guard(operation, action) {
+        try {
+            return await action();
+        }
+        catch (error) {
+            if (httpStatus(error) === 410) {
+                return {
+                    status: 'forbidden',
+                    message: `Issues are turned off for this repository (${errorMessage(error)}): turn them on in the repository's settings to get the drift issue.`
+                };
+            }
+            if (isPermissionError(error))
+                return { status: 'forbidden', message: ISSUES_PERMISSION_HELP };
+            throw apiError(operation, error);
+        }
+    }
+    repo() {
+        return { owner: this.client.owner, repo: this.client.repo };
+    }
+}
+function firstLine(body) {
+    return (body ?? '').split('\n', 1)[0].trim();
+}
+
+/** The repository setting that lets the workflow's token open pull requests. */
+const ACTIONS_SETTING = "Settings → Actions → General → 'Allow GitHub Actions to create and approve pull requests'";
+/**
+ * The one drift pull request from the drift branch (docs/drift.md#the-drift-pull-request): updated while
+ * open, opened otherwise, closed with a comment when the drift is gone.
+ */
+class DriftPulls {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    async keep(pull) {
+        try {
+            const open = await this.openFrom(pull.head);
+            const { octokit } = this.client;
+            if (open) {
+                if (open.body === pull.body && open.title === pull.title) {
+                    return { status: 'unchanged', number: open.number, url: open.html_url };
+                }
+                await octokit.rest.pulls.update({
+                    ...this.repo(),
+                    pull_number: open.number,
+                    title: pull.title,
+                    body: pull.body
+                });
+                return { status: 'updated', number: open.number, url: open.html_url };
+            }
+            const created = await octokit.rest.pulls.create({ ...this.repo(), ...pull });
+            return { status: 'created', number: created.data.number, url: created.data.html_url };
+        }
+        catch (error) {
+            if (/not permitted to create or approve pull requests/i.test(errorMessage(error))) {
+                return {
+                    status: 'forbidden',
+                    message: `The branch ${pull.head} holds the edits made in Kestra, but GitHub Actions may not open pull requests in this repository: turn on ${ACTIONS_SETTING}, or pass a github-token that may (docs/drift.md#permissions).`
+                };
+            }
+            if (isPermissionError(error))
+                return pullsForbidden(pull.head);
+            throw apiError(`opening the pull request from ${pull.head}`, error);
+        }
+    }
+    async close(head, comment) {
+        try {
+            const open = await this.openFrom(head);
+            if (!open)
+                return undefined;
+            const { octokit } = this.client;
+            await octokit.rest.issues.createComment({
+                ...this.repo(),
+                issue_number: open.number,
+                body: comment
+            });
+            await octokit.rest.pulls.update({ ...this.repo(), pull_number: open.number, state: 'closed' });
+            return { status: 'closed', number: open.number, url: open.html_url };
+        }
+        catch (error) {
+            if (isPermissionError(error) && httpStatus(error) !== 404)
+                return pullsForbidden(head);
+            throw apiError(`closing the pull request from ${head}`, error);
+        }
+    }
+    async openFrom(head) {
+        const { data } = await this.client.octokit.rest.pulls.list({
+            ...this.repo(),
+            head: `${this.client.owner}:${head}`,
+            state: 'open',
+            per_page: 100
+        });
+        return data[0];
+    }
+    repo() {
+        return { owner: this.client.owner, repo: this.client.repo };
+    }
+}
+function pullsForbidden(head) {
+    return {
+        status: 'forbidden',
+        message: `The token cannot open or close the pull request from ${head}: grant \`permissions: pull-requests: write\` to the job (docs/drift.md#permissions).`
+    };
+}
+
+/** The DriftGitHub port over GitHub's REST API, for one repository. */
+function createDriftGitHub(octokit, repository) {
+    const client = { octokit, ...repository };
+    const issues = new DriftIssues(client);
+    const pulls = new DriftPulls(client);
+    return {
+        defaultBranch: async () => {
+            try {
+                return (await octokit.rest.repos.get(repository)).data.default_branch;
+            }
+            catch (error) {
+                throw apiError('reading the repository’s default branch', error);
+            }
+        },
+        keepIssue: (issue) => issues.keep(issue),
+        closeIssue: (marker, label, comment) => issues.close(marker, label, comment),
+        writeBranch: (branch) => writeDriftBranch(client, branch),
+        keepPullRequest: (pull) => pulls.keep(pull),
+        closePullRequest: (head, comment) => pulls.close(head, comment)
+    };
+}
+
+const PAGE = 100;
+const DEPLOYMENTS_READ_HELP = "The token cannot read deployments: grant 'permissions: deployments: read' (or write) to the job.";
+/** Listing deployments and their statuses (https://docs.github.com/rest/deployments/deployments#list-deployments). */
+function deploymentReads(client) {
+    const repo = { owner: client.owner, repo: client.repo };
+    return {
+        async deployments(filter, limit) {
+            const found = [];
+            try {
+                for (let page = 1; found.length < limit; page++) {
+                    const { data } = await client.octokit.rest.repos.listDeployments({
+                        ...repo,
+                        ...(filter.environment !== undefined && { environment: filter.environment }),
+                        ...(filter.sha !== undefined && { sha: filter.sha }),
+                        per_page: PAGE,
+                        page
+                    });
+                    for (const d of data) {
+                        found.push({
+                            id: d.id,
+                            sha: d.sha,
+                            environment: d.environment,
+                            transient: d.transient_environment === true,
+                            createdAt: d.created_at,
+                            payload: d.payload
+                        });
+                    }
+                    if (data.length < PAGE)
+                        break;
+                }
+            }
+            catch (error) {
+                if (isPermissionError(error))
+                    throw apiError(`listing deployments (${DEPLOYMENTS_READ_HELP})`, error);
+                throw apiError('listing deployments', error);
+            }
+            return found.slice(0, limit);
+        },
+        async statuses(deploymentId) {
+            try {
+                const { data } = await client.octokit.rest.repos.listDeploymentStatuses({
+                    ...repo,
+                    deployment_id: deploymentId,
+                    per_page: PAGE
+                });
+                return data.map((s) => ({
+                    state: s.state,
+                    environmentUrl: s.environment_url ?? '',
+                    logUrl: s.log_url ?? s.target_url ?? '',
+                    createdAt: s.created_at
+                }));
+            }
+            catch (error) {
+                throw apiError(`listing the statuses of deployment ${deploymentId}`, error);
+            }
+        }
+    };
+}
+
+/** GitHub refuses a longer status description (422). */
+const MAX_DESCRIPTION = 140;
+const DEPLOYMENTS_WRITE_HELP = "The token cannot write deployments: grant 'permissions: deployments: write' to the job (the environment and preview inputs record GitHub deployments).";
+/**
+ * Creating deployments and their statuses (https://docs.github.com/rest/deployments/deployments#create-a-deployment).
+ * The deployment names the exact commit: `auto_merge: false` (GitHub would otherwise merge the default
+ * branch into a ref behind it, or refuse an older SHA with 409) and `required_contexts: []` (this job's
+ * own checks are still running while it deploys).
+ */
+function deploymentWrites(client) {
+    const repo = { owner: client.owner, repo: client.repo };
+    return {
+        async create(deployment) {
+            try {
+                const response = await client.octokit.rest.repos.createDeployment({
+                    ...repo,
+                    ref: deployment.sha,
+                    environment: deployment.environment,
+                    task: 'deploy',
+                    auto_merge: false,
+                    required_contexts: [],
+                    transient_environment: deployment.transient,
+                    description: deployment.description.slice(0, MAX_DESCRIPTION),
+                    payload: deployment.payload
+                });
+                const id = response.data.id;
+                if (response.status !== 201 || typeof id !== 'number') {
+                    throw apiError('creating a deployment', {
+                        status: response.status,
+                        message: 'no deployment was created'
+                    });
+                }
+                return id;
+            }
+            catch (error) {
+                if (isPermissionError(error) && httpStatus(error) !== 404) {
+                    throw new ConfigError('environment', DEPLOYMENTS_WRITE_HELP);
+                }
+                throw apiError(`creating a deployment of ${deployment.sha} to ${deployment.environment}`, error);
+            }
+        },
+        async addStatus(deploymentId, status) {
+            try {
+                await client.octokit.rest.repos.createDeploymentStatus({
+                    ...repo,
+                    deployment_id: deploymentId,
+                    state: status.state,
+                    description: status.description.slice(0, MAX_DESCRIPTION),
+                    ...(status.environmentUrl && { environment_url: status.environmentUrl }),
+                    ...(status.logUrl && { log_url: status.logUrl })
+                });
+            }
+            catch (error) {
+                if (isPermissionError(error) && httpStatus(error) !== 404) {
+                    throw new ConfigError('environment', DEPLOYMENTS_WRITE_HELP);
+                }
+                throw apiError(`setting deployment ${deploymentId} to ${status.state}`, error);
+            }
+        }
+    };
+}
+
+/** GitHub deployments of the repository the action runs for: reads and writes. */
+function deploymentsPort(client) {
+    return { ...deploymentReads(client), ...deploymentWrites(client) };
+}
+
+const START = '<!-- kestra-gitops-preview -->';
+const END = '<!-- /kestra-gitops-preview -->';
+/** The comment's Preview section after a preview deploy (docs/environments.md#previews). */
+function previewSection(input) {
+    const lines = [
+        '### Preview',
+        '',
+        input.failure
+            ? `❌ The preview of \`${input.commit.slice(0, 7)}\` failed (triggers disabled): ${escapeText(input.failure)}`
+            : `Commit \`${input.commit.slice(0, 7)}\` runs in its own namespaces, triggers disabled:`,
+        '',
+        ...input.links.map((link) => `- [${escapeText(link.namespace)}](${linkTarget(link.url)})`)
+    ];
+    if (input.receipt.trim())
+        lines.push('', input.receipt.trim());
+    return lines.join('\n');
+}
+/** The Preview section once the pull request closed. */
+function previewRemovedSection(namespaces, deleted) {
+    return [
+        '### Preview',
+        '',
+        `Preview removed: ${deleted} resource(s) deleted from ${namespaces.length} preview namespace(s)${namespaces.length ? ` (${namespaces.map((n) => `\`${n}\``).join(', ')})` : ''}.`
+    ].join('\n');
+}
+/** Why a pull request has no preview. */
+function noPreviewSection(reason) {
+    return ['### Preview', '', `No preview: ${escapeText(reason)}`].join('\n');
+}
+/**
+ * The comment with its Preview section put in (or replaced), before the run link on the last line.
+ * Idempotent.
+ */
+function upsertPreviewSection(body, section) {
+    let plain = body.replace(/\r\n?/g, '\n');
+    const start = plain.indexOf(`\n${START}\n`);
+    const end = plain.indexOf(`\n${END}`);
+    if (start >= 0 && end > start) {
+        plain = plain.slice(0, start) + plain.slice(end + END.length + 1);
+    }
+    const lines = plain.split('\n');
+    const after = isRunLine(lines.at(-1) ?? '') ? [lines.pop()] : [];
+    while (lines.length > 1 && lines.at(-1) === '')
+        lines.pop();
+    return [...lines, '', START, section.trim(), END, ...(after.length ? ['', ...after] : [])].join('\n');
+}
+
+/** The namespace belongs to the preview: it is `<prefix>.<something>`. Checked before every delete. */
+function inPreview(prefix, namespace) {
+    return namespace.startsWith(`${prefix}.`) && namespace.length > prefix.length + 1;
+}
+/**
+ * Deletes everything the action keeps in the preview's namespaces (docs/environments.md#previews): their
+ * flows, namespace files and the action's KV entries (commit marker, rollback record). A namespace outside
+ * the prefix is refused, whatever asked for it. One failed delete does not stop the others.
+ */
+async function removePreview(api, prefix, namespaces, options) {
+    const result = { deleted: [], failed: [] };
+    const attempt = async (what, namespace, remove) => {
+        if (!inPreview(prefix, namespace)) {
+            result.failed.push(`${what}: refused, not inside the preview prefix ${prefix}.`);
+            return;
+        }
+        try {
+            await remove();
+            result.deleted.push(what);
+            options.log(`deleted ${what}`);
+        }
+        catch (error) {
+            result.failed.push(`${what}: ${errorMessage(error)}`);
+        }
+    };
+    await mapLimit(namespaces, options.concurrency, async (namespace) => {
+        if (!inPreview(prefix, namespace)) {
+            result.failed.push(`namespace ${namespace}: refused, it is not inside the preview prefix ${prefix}.`);
+            return;
+        }
+        const [flows, files] = await Promise.all([api.listFlows(namespace), api.listFiles(namespace)]);
+        for (const file of files) {
+            await attempt(`file ${namespace}:${file.path}`, namespace, () => api.deleteFile(namespace, file.path));
+        }
+        for (const flow of flows) {
+            await attempt(`flow ${namespace}.${flow.id}`, namespace, () => api.deleteFlow(namespace, flow.id));
+        }
+        for (const key of [ROLLBACK_RECORD_KEY, COMMIT_MARKER_KEY]) {
+            if ((await api.getKv(namespace, key)) === undefined)
+                continue;
+            await attempt(`kv ${namespace}:${key}`, namespace, () => api.deleteKv(namespace, key));
+        }
+    });
+    return result;
+}
+
+const PREVIEW_EVENTS = ['pull_request', 'pull_request_target'];
+/**
+ * A run with its environment features (docs/environments.md): a pull request with `preview` is also
+ * deployed into `pr-<number>.*` through the same plan → deploy → smoke path, and its `closed` event removes
+ * that preview and does nothing else. Every other run is `execute` itself.
+ */
+async function executeWithEnvironments(settings, context, ports) {
+    const pr = context.pullRequest;
+    if (!settings.preview || !pr || pr.number <= 0 || !PREVIEW_EVENTS.includes(context.eventName)) {
+        return execute(withSmokeInPrefix(settings), context, ports);
+    }
+    if (pr.action === 'closed') {
+        if (!ports.kestra)
+            return execute(settings, context, ports);
+        return closePreview(settings, context, { ...ports, kestra: ports.kestra });
+    }
+    const why = noPreviewReason(settings, context, ports);
+    if (why) {
+        ports.reporter.notice(`No preview: ${why}`);
+        return execute(settings, context, withSection(ports, noPreviewSection(why)));
+    }
+    const preview = await deployPreview(settings, context, { ...ports, kestra: ports.kestra });
+    const outcome = await execute(settings, context, withSection(ports, preview.section));
+    return { ...outcome, failure: outcome.failure ?? preview.failure };
+}
+function noPreviewReason(settings, context, ports) {
+    if (context.pullRequest?.fork) {
+        return "this pull request comes from a fork: a fork's code is never deployed to your Kestra (GitHub passes it no secrets).";
+    }
+    if (!ports.kestra)
+        return 'the server input is not set.';
+    if (settings.dryRun)
+        return 'dry-run is set, so nothing is written to Kestra.';
+    return undefined;
+}
+/** `pr-<number>`: the prefix of every preview namespace of the pull request. */
+function previewPrefix(number) {
+    return `pr-${number}`;
+}
+/** With a namespace prefix, smoke flows named by their repository namespace run where it is deployed. */
+function withSmokeInPrefix(settings) {
+    if (!settings.namespacePrefix)
+        return settings;
+    return {
+        ...settings,
+        smokeFlows: settings.smokeFlows.map((flow) => ({
+            ...flow,
+            namespace: `${settings.namespacePrefix}.${flow.namespace}`
+        }))
+    };
+}
+/** The summary and the comment of the pull request's own run gain the Preview section. */
+function withSection(ports, section) {
+    const { reporter, github } = ports;
+    return {
+        ...ports,
+        reporter: {
+            ...reporter,
+            writeSummary: (markdown) => reporter.writeSummary(`${markdown.trimEnd()}\n\n${section}\n`)
+        },
+        github: github && {
+            ...github,
+            upsertStickyComment: (issue, marker, body) => github.upsertStickyComment(issue, marker, upsertPreviewSection(body, section))
+        }
+    };
+}
+async function deployPreview(settings, context, ports) {
+    const prefix = previewPrefix(context.pullRequest.number);
+    const { reporter, kestra, edge } = ports;
+    reporter.info(`Preview: deploying ${context.sha.slice(0, 7)} into ${prefix}.* with triggers disabled.`);
+    const previewPorts = {
+        ...ports,
+        reporter: {
+            ...reporter,
+            // The pull request's own run reports the findings and outputs; the preview adds only its own.
+            annotate: (findings) => reporter.annotate(findings.filter((f) => f.rule === 'pebble-mapped-namespace')),
+            setOutput: (name, value) => {
+                if (name === 'smoke')
+                    reporter.setOutput(name, value);
+            },
+            writeSummary: async () => undefined
+        }
+    };
+    try {
+        const { tenantScoped } = await kestra.info();
+        const link = (namespace) => ({
+            namespace,
+            url: namespaceUrl(settings.server ?? '', tenantScoped ? settings.tenant : undefined, namespace)
+        });
+        const outcome = await execute(await previewSettings(settings, prefix, kestra), context, previewPorts);
+        const held = new Set((outcome.report.plan?.resources ?? [])
+            .filter((r) => r.action !== 'delete' && r.action !== 'orphaned')
+            .map((r) => r.namespace));
+        const section = previewSection({
+            commit: context.sha,
+            links: [...held].sort().map(link),
+            receipt: outcome.receipt ?? '',
+            failure: outcome.failure && edge.message(outcome.failure)
+        });
+        return { section, failure: outcome.failure && `Preview: ${outcome.failure}` };
+    }
+    catch (error) {
+        const message = errorMessage(error);
+        reporter.warning(`Preview: ${message}`);
+        return {
+            section: previewSection({
+                commit: context.sha,
+                links: [],
+                receipt: '',
+                failure: edge.message(message)
+            }),
+            failure: `Preview: ${message}`
+        };
+    }
+}
+/** The preview's deploy: the pull request's settings with the preview's names, triggers off, deletions inside. */
+async function previewSettings(settings, prefix, kestra) {
+    return withSmokeInPrefix({
+        ...settings,
+        mode: 'deploy',
+        namespacePrefix: prefix,
+        disableTriggers: true,
+        delete: true,
+        // Deletions stay inside the preview's namespaces: a smaller change may remove many of them.
+        allowMassDeletion: true,
+        scope: 'all',
+        comment: false,
+        preview: false,
+        requireReviewedPlan: false,
+        requireVerifiedIn: '',
+        environment: prefix,
+        transientEnvironment: true,
+        // Preview namespaces the repository no longer holds are planned too, so what it removed goes.
+        extraNamespaces: [
+            ...new Set([
+                ...settings.extraNamespaces,
+                ...leaves(await kestra.namespacesStartingWith(`${prefix}.`)).map((namespace) => namespace.slice(prefix.length + 1))
+            ])
+        ].sort()
+    });
+}
+/** The namespaces that are not the parent of another listed one (OSS lists every parent of a flow's namespace). */
+function leaves(namespaces) {
+    return namespaces.filter((n) => !namespaces.some((other) => other.startsWith(`${n}.`)));
+}
+/**
+ * The pull request closed: everything in its preview namespaces is deleted (the prefix checked on every
+ * delete), its GitHub deployments go `inactive`, and the comment says the preview is gone.
+ */
+async function closePreview(settings, context, ports) {
+    const { reporter, kestra } = ports;
+    const prefix = previewPrefix(context.pullRequest.number);
+    reporter.setOutput('mode', 'deploy');
+    reporter.info(`kestra-gitops: removing the preview ${prefix}.* (pull request closed)`);
+    const deployments = ports.deployments
+        ? await ports.deployments.deployments({ environment: prefix }, 100)
+        : [];
+    const namespaces = [
+        ...new Set([
+            ...(await kestra.namespacesStartingWith(`${prefix}.`)),
+            ...deployments.flatMap((d) => payloadNamespaces(d.payload))
+        ])
+    ]
+        .filter((namespace) => inPreview(prefix, namespace))
+        .sort();
+    reporter.group(`Removing the preview ${prefix}.*`);
+    const removal = await removePreview(kestra, prefix, namespaces, {
+        concurrency: settings.concurrency,
+        log: reporter.info
+    });
+    reporter.endGroup(`Preview removed: ${removal.deleted.length} deleted, ${removal.failed.length} failed, in ${namespaces.length} namespace(s).`);
+    if (ports.deployments)
+        await markInactive(ports.deployments, deployments, reporter.warning);
+    else if (settings.environment || settings.preview) {
+        reporter.warning('No github-token: the preview deployments could not be marked inactive.');
+    }
+    const section = previewRemovedSection(namespaces, removal.deleted.length);
+    if (settings.comment && ports.github) {
+        try {
+            const comment = await ports.github.findStickyComment(context.pullRequest.number, commentMarker(settings.commentKey));
+            if (comment)
+                await ports.github.updateComment(comment.id, upsertPreviewSection(comment.body, section));
+        }
+        catch (error) {
+            reporter.warning(`The pull-request comment could not be updated: ${errorMessage(error)}`);
+        }
+    }
+    reporter.setOutput('deleted', removal.deleted.length);
+    reporter.setOutput('deployed', removal.deleted.length > 0);
+    await reporter.writeSummary(`## Kestra preview removed\n\n${section}\n`);
+    const failure = removal.failed.length > 0
+        ? `The preview was not removed completely:\n${removal.failed.map((f) => `  ${f}`).join('\n')}\nRe-run the job to finish.`
+        : undefined;
+    return {
+        mode: 'deploy',
+        failure,
+        report: { mode: 'deploy', tenant: settings.tenant, commit: context.sha, findings: [] }
+    };
+}
+/** The namespaces a preview deployment recorded in its payload; anything else there is ignored. */
+function payloadNamespaces(payload) {
+    const listed = payload?.kestra?.namespaces;
+    return Array.isArray(listed)
+        ? listed.filter((n) => typeof n === 'string' && NAMESPACE_PATTERN$1.test(n))
+        : [];
+}
+async function markInactive(github, deployments, warn) {
+    for (const deployment of deployments) {
+        try {
+            const [latest] = await github.statuses(deployment.id);
+            if (latest?.state === 'inactive')
+                continue;
+            await github.addStatus(deployment.id, {
+                state: 'inactive',
+                description: 'Preview removed: the pull request closed.'
+            });
+        }
+        catch (error) {
+            warn(`Deployment ${deployment.id} could not be marked inactive: ${errorMessage(error)}`);
+        }
+    }
+}
+
 /** The action: inputs from the runner, results as annotations, outputs, job summary and exit code. */
 async function run() {
     let kestra;
@@ -12296,16 +15694,21 @@ async function run() {
         edge = new OutputEdge(credentials, publicNames(settings, context));
         kestra = clientForSettings(settings, (message) => log.info(edge.text(message)));
         const reporter = redactingReporter(actionReporter(log), edge);
-        const github = settings.githubToken && context.owner
-            ? createGitHub(await createOctokit(settings.githubToken, {
+        const octokit = settings.githubToken && context.owner
+            ? await createOctokit(settings.githubToken, {
                 baseUrl: context.apiUrl,
                 log: (message) => reporter.info(message)
-            }), { owner: context.owner, repo: context.repo })
+            })
             : undefined;
-        const outcome = await execute(settings, context, {
+        const repository = { owner: context.owner, repo: context.repo };
+        const github = octokit && createGitHub(octokit, repository);
+        const drift = octokit && createDriftGitHub(octokit, repository);
+        const outcome = await executeWithEnvironments(settings, context, {
             reporter,
             kestra,
             github: github && redactingGitHub(github, edge),
+            drift: drift && redactingDriftGitHub(drift, edge),
+            deployments: octokit && deploymentsPort({ octokit, ...repository }),
             edge,
             now: () => new Date()
         });

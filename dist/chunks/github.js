@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'fs';
 import { EOL } from 'os';
 import http from 'http';
 import https from 'https';
-import { i as requireTunnel, k as requireUndici, u as undiciExports, O as Octokit, l as restEndpointMethods, m as paginateRest } from './vendor.js';
+import { l as requireTunnel, m as requireUndici, u as undiciExports, O as Octokit, n as restEndpointMethods, o as paginateRest } from './vendor.js';
 import 'node:assert';
 import 'node:net';
 import 'node:http';

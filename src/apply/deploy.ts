@@ -49,6 +49,8 @@ export interface DeployDeps {
   log?: (message: string) => void
   /** Each written resource's result, as soon as it is known. */
   onResult?: (result: ResourceResult) => void
+  /** Runs right before the first write; a DeployError from it stops the deploy with nothing written. */
+  beforeWrites?: () => Promise<void>
 }
 
 /**
@@ -104,6 +106,7 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
     warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`)
   }
 
+  await deps.beforeWrites?.()
   // A namespace's marker is written as soon as it holds this commit: with no writes, right away.
   const marking: Promise<MarkerWrite>[] = []
   const mark = (namespace: string) =>

@@ -20,7 +20,9 @@ export const LOCAL_VALUES = {
   // Not offered on the command line (yet): smoke executions, and rollback.
   'smoke-flows': '',
   'smoke-timeout-seconds': '',
-  rollback: 'false'
+  rollback: 'false',
+  // The drift watch runs on a schedule in GitHub Actions (docs/drift.md), not as a command.
+  'drift-action': ''
 } as const satisfies Partial<Record<InputName, string>>
 
 /** Environment variables a flag falls back to. */

@@ -26,6 +26,7 @@ export function readRunContext(env: Env = process.env): RunContext {
       baseSha: base?.sha ?? '',
       headSha: head?.sha ?? sha,
       changedFiles: typeof pr.changed_files === 'number' ? pr.changed_files : undefined,
+      action: typeof payload.action === 'string' ? payload.action : undefined,
       fork: Boolean(
         head?.repo?.full_name &&
         base?.repo?.full_name &&
@@ -67,8 +68,15 @@ export function readRunContext(env: Env = process.env): RunContext {
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
     runId: env.GITHUB_RUN_ID ?? '',
     pullRequest,
-    push
+    push,
+    ref: env.GITHUB_REF || undefined,
+    defaultBranch: defaultBranchOf(payload)
   }
+}
+
+function defaultBranchOf(payload: Record<string, unknown>): string | undefined {
+  const repository = payload.repository as { default_branch?: unknown } | undefined
+  return typeof repository?.default_branch === 'string' ? repository.default_branch : undefined
 }
 
 /** The event's JSON, which the runner writes for every job: without it the run cannot tell what to plan. */

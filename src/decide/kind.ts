@@ -1,6 +1,7 @@
 import { ActionError } from '../model/errors.js'
 import type { Finding } from '../model/finding.js'
 import type { DiffLimits } from '../model/plan-input.js'
+import type { RepositoryShape } from '../model/drift.js'
 import type { ResourceChange } from '../model/plan.js'
 
 /** What a kind's plan is told of the run. */
@@ -34,6 +35,10 @@ export interface DecideKind<C extends ResourceChange = ResourceChange, H = unkno
   validate?(held: H): Finding[]
   /** Its changes from what it gathered; each tenant-wide change carries the kind's `section`. */
   plan?(held: H, options: KindPlanOptions): C[]
+  /** The server's text of a change, as the drift watch shows it and brings it back to Git (docs/drift.md). */
+  serverText?(change: C): string | undefined
+  /** Where the repository keeps such a resource when only the server holds it (docs/drift.md#the-drift-pull-request). */
+  newPath?(change: C, shape: RepositoryShape): { path: string } | { reason: string }
 }
 
 /** The kind of a change, among those of the run. */

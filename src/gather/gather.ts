@@ -5,16 +5,19 @@ import { openBaseTree, readBaseSnapshot } from './base-snapshot.js'
 import { loadRepository } from './repo/load.js'
 import { WorkTree } from './repo/work-tree.js'
 import { ServerReads } from './server/reads.js'
+import { readNameListings } from './server/name-listings.js'
 import { knownTargets } from './server/references.js'
 import { ServerValidation } from './server/validation.js'
 import type { GatherKind } from './kind.js'
-import type { KestraApi } from '../kestra/api.js'
+import type { KestraApi, ListingsApi } from '../kestra/api.js'
 import type { ChangedFiles } from '../model/changed-files.js'
 import { PR_EVENTS, type RunContext } from '../model/context.js'
 import type { GitHubPort } from '../model/github.js'
 import { settle, valueOf, type Outcome } from '../model/outcome.js'
 import type { FlowReference } from '../model/references.js'
 import type { ChosenLayout, FlowFile, RepoModel } from '../model/repository.js'
+import type { NameReference } from '../model/names.js'
+import type { SentNames } from '../model/sending.js'
 import type { Mode, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
 
@@ -24,7 +27,7 @@ export interface GatherInput {
   mode: Mode
   /** The layout chosen for the run (chooseWorkTreeLayout): the base commit is read as the work tree is. */
   layout: ChosenLayout
-  kestra?: KestraApi
+  kestra?: KestraApi & ListingsApi
   github?: GitHubPort
   /** The kinds whose reading is their own (`GatherKind`). */
   kinds: readonly GatherKind[]
@@ -33,6 +36,8 @@ export interface GatherInput {
    * busy while the reads are in flight); a flow that is not well formed is not sent to the server.
    */
   onFlow(flow: FlowFile): { wellFormed: boolean }
+  /** How the repository is sent: the server is read under the sent names (docs/environments.md). */
+  sending: SentNames
 }
 
 /** A gathering under way: the repository first, then the rest (see `gather`). */
@@ -40,10 +45,15 @@ export interface Gathering {
   /** The work tree's model; the server's reads and validation started as it revealed namespaces and flows. */
   repository: Promise<RepoModel>
   /**
-   * Once the repository is read and its references collected: the server's version as soon as it is
-   * known, the change, the server's state, then the whole snapshot.
+   * Once the repository is read (`sent`: as it is sent) and its references and `secret()` / `kv()` names collected: the
+   * server's version as soon as it is known, the change, the server's state, then the whole snapshot.
    */
-  after(model: RepoModel, references: readonly FlowReference[]): Remaining
+  after(
+    model: RepoModel,
+    sent: RepoModel,
+    references: readonly FlowReference[],
+    names: readonly NameReference[]
+  ): Remaining
 }
 
 /** Each read as an outcome: `valueOf` where it is needed throws a failure there. */
@@ -61,7 +71,7 @@ export interface Remaining {
  * is needed; none is dropped.
  */
 export function gather(input: GatherInput): Gathering {
-  const { settings, context, mode, layout, kestra } = input
+  const { settings, context, mode, layout, kestra, sending } = input
   const probe =
     kestra && (mode !== 'validate' || settings.serverValidation)
       ? settle(kestra.info().then((info) => info.version))
@@ -88,36 +98,55 @@ export function gather(input: GatherInput): Gathering {
   const kinds = settle(Promise.all(kindsReading))
   const repository = loadRepository(workTree, settings, {
     layout,
-    onNamespace: (namespace) => reads?.start(namespace),
-    onFiles: (files) => reads?.knowFiles(files),
+    onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
+    onFiles: (files) => reads?.knowFiles(sending.localFiles(files)),
     onFlow: (flow) => onServer?.add(flow, input.onFlow(flow))
   })
 
-  const after = (model: RepoModel, references: readonly FlowReference[]): Remaining => {
-    const reading = reads && settle(reads.state(model))
+  const after = (
+    model: RepoModel,
+    sent: RepoModel,
+    references: readonly FlowReference[],
+    names: readonly NameReference[]
+  ): Remaining => {
+    const reading = reads && settle(reads.state(sent))
     const answers = onServer && settle(onServer.answers())
-    const markers = mode === 'deploy' ? reads?.markersOf(model.managedNamespaces) : undefined
-    const base = openingBase && settle(readBaseSnapshot(valueOf(openingBase), settings, model))
+    const markers = mode === 'deploy' ? reads?.markersOf(sent.managedNamespaces) : undefined
+    const base =
+      openingBase &&
+      settle(
+        Promise.all([
+          readBaseSnapshot(valueOf(openingBase), settings, model),
+          reading && valueOf(reading)
+        ]).then(
+          ([snapshot, server]) =>
+            snapshot && sending.base(snapshot, model.managedNamespaces, server)
+        )
+      )
     const changed = settle(changedFiles(input))
-    const desired = reading && settle(valueOf(reading).then((held) => desiredState(model, held)))
+    const desired = reading && settle(valueOf(reading).then((held) => desiredState(sent, held)))
     const committed = planning ? commitTime(context.workspace, context.sha) : undefined
+    // Read with the server state, so that they cost the plan no round trip of their own.
+    const listings =
+      planning && names.length > 0 ? settle(readNameListings(kestra, names)) : undefined
     const state = reading ?? settle(Promise.resolve(undefined))
     const snapshot = settle(
       (async (): Promise<Snapshot> => {
         const held = await valueOf(state)
         return Object.freeze({
           layout,
-          model,
+          model: sent,
           changed: await valueOf(changed),
           serverVersion: await probe,
           state: held,
           serverAnswers: answers && (await valueOf(answers)),
-          targets: await knownTargets(model, references, kestra && { api: kestra, state: held }),
+          targets: await knownTargets(sent, references, kestra && { api: kestra, state: held }),
           markers,
           desired: desired && (await valueOf(desired)),
           commitTime: await committed,
           kinds: new Map(await valueOf(kinds)),
-          base
+          base,
+          listings
         })
       })()
     )

@@ -130,24 +130,30 @@ export class StickyComments {
   }
 
   private async isOurs(comment: ListedComment): Promise<boolean> {
-    const user = comment.user
-    if (!user) return false
-    if (user.login === ACTIONS_BOT_LOGIN || user.type === 'Bot') return true
-    return user.login === (await this.viewerLogin())
-  }
-
-  /** The token's own user, for personal access tokens; GITHUB_TOKEN cannot read it (undefined). */
-  private viewerLogin(): Promise<string | undefined> {
-    this.viewer ??= this.client.octokit.rest.users.getAuthenticated().then(
-      (response) => response.data.login,
-      () => undefined
-    )
-    return this.viewer
+    return authoredByTheAction(comment.user, () => (this.viewer ??= viewerLogin(this.client)))
   }
 
   private repo() {
     return { owner: this.client.owner, repo: this.client.repo }
   }
+}
+
+/** Written by a bot (GITHUB_TOKEN, an app) or by this token's own user: never a person's copy. */
+export async function authoredByTheAction(
+  user: { login: string; type: string } | null,
+  viewer: () => Promise<string | undefined>
+): Promise<boolean> {
+  if (!user) return false
+  if (user.login === ACTIONS_BOT_LOGIN || user.type === 'Bot') return true
+  return user.login === (await viewer())
+}
+
+/** The token's own user, for personal access tokens; GITHUB_TOKEN cannot read it (undefined). */
+export function viewerLogin(client: RepoClient): Promise<string | undefined> {
+  return client.octokit.rest.users.getAuthenticated().then(
+    (response) => response.data.login,
+    () => undefined
+  )
 }
 
 function withMarker(marker: string, body: string): string {

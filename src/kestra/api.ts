@@ -57,7 +57,28 @@ export interface KestraApi {
 }
 
 /** Everything a run asks of the server: the core's reads and writes, smoke runs, earlier versions. */
-export type KestraServer = KestraApi & ExecutionsApi & HistoryApi
+export type KestraServer = KestraApi & ExecutionsApi & HistoryApi & ListingsApi & NamespacesApi
+/** The namespaces a server lists, for removing a preview (docs/environments.md#previews). */
+export interface NamespacesApi {
+  /** Every listed namespace whose id starts with `prefix`, sorted. */
+  namespacesStartingWith(prefix: string): Promise<string[]>
+}
+
+/** Names and executions that a review checks (docs/caught-at-review.md); never a secret's or key's value. */
+export interface ListingsApi {
+  /** Every secret name of the tenant (`GET P/secrets`, every page). */
+  secretNames(): Promise<string[]>
+  /** A namespace's own secret names (`GET P/namespaces/{ns}/secrets`, every page). */
+  namespaceSecretNames(namespace: string): Promise<string[]>
+  /** The names `GET P/namespaces/{ns}/inherited-secrets` answers, every namespace's joined. */
+  inheritedSecretNames(namespace: string): Promise<string[]>
+  /** The live KV keys of these namespaces (`GET P/kv?filters[namespace][IN]=…`, every page); before 1.3 an entry names no namespace. */
+  kvKeys(namespaces: readonly string[]): Promise<{ namespace?: string; key: string }[]>
+  /** The live KV keys of exactly this namespace (`GET P/namespaces/{ns}/kv`, 0.18 to 1.3). */
+  namespaceKvKeys(namespace: string): Promise<string[]>
+  /** The executions of one namespace in one of these states, every page (flat parameters when `legacy`). */
+  executionsIn(namespace: string, states: readonly string[], legacy: boolean): Promise<Execution[]>
+}
 
 /**
  * Executions, for smoke runs after a deploy (docs/smoke-and-rollback.md#smoke-runs,

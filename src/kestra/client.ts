@@ -1,12 +1,14 @@
 import type { Dispatcher } from 'undici'
 import type { Auth, Settings } from '../model/settings.js'
-import type { ExecutionsApi, HistoryApi, KestraApi } from './api.js'
+import type { ExecutionsApi, HistoryApi, KestraApi, ListingsApi, NamespacesApi } from './api.js'
 import { createDispatcher } from './dispatcher.js'
 import { DashboardsEndpoint } from './dashboards.js'
 import { ExecutionsEndpoint } from './executions.js'
 import { FilesEndpoint } from './files.js'
 import { FlowsEndpoint } from './flows.js'
 import { KvEndpoint } from './kv.js'
+import { NamespacesEndpoint } from './namespaces.js'
+import { ListingsEndpoint } from './listings.js'
 import { retryPolicy, type RetryInfo, type RetryOptions } from './retry.js'
 import { ScopedHttp } from './scoped-http.js'
 import { Transport } from './transport.js'
@@ -27,7 +29,8 @@ export interface KestraClientOptions {
   dispatcher?: Dispatcher
 }
 
-export interface KestraClient extends KestraApi, ExecutionsApi, HistoryApi {
+export interface KestraClient
+  extends KestraApi, ExecutionsApi, HistoryApi, ListingsApi, NamespacesApi {
   /** Requests sent so far (retries included) per `METHOD /route`, for benchmarks. */
   requestCount(): Record<string, number>
   close(): Promise<void>
@@ -52,6 +55,8 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
   const validation = new ValidateEndpoint(http)
   const executions = new ExecutionsEndpoint(http)
   const dashboards = new DashboardsEndpoint(http)
+  const namespaces = new NamespacesEndpoint(http)
+  const listings = new ListingsEndpoint(http)
   return {
     info: () => http.info(),
     listFlows: (namespace) => flows.list(namespace),
@@ -81,6 +86,13 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
     flowRevisionSource: (namespace, id, revision) => flows.revisionSource(namespace, id, revision),
     fileRevisions: (namespace, path) => files.revisions(namespace, path),
     fileRevision: (namespace, path, revision) => files.get(namespace, path, revision),
+    namespacesStartingWith: (prefix) => namespaces.startingWith(prefix),
+    secretNames: () => listings.secretNames(),
+    namespaceSecretNames: (namespace) => listings.namespaceSecretNames(namespace),
+    inheritedSecretNames: (namespace) => listings.inheritedSecretNames(namespace),
+    kvKeys: (namespaces) => listings.kvKeys(namespaces),
+    namespaceKvKeys: (namespace) => listings.namespaceKvKeys(namespace),
+    executionsIn: (namespace, states, legacy) => listings.executionsIn(namespace, states, legacy),
     requestCount: () => transport.requestCount(),
     close: () => dispatcher.close()
   }

@@ -12,6 +12,7 @@ const seg = encodeURIComponent
 interface Listed {
   id: string
   revision: number
+  updated?: string
 }
 
 export class FlowsEndpoint {
@@ -24,9 +25,10 @@ export class FlowsEndpoint {
   async list(namespace: string): Promise<RemoteFlow[]> {
     const { listed, sources } = await this.listedWithSources(namespace)
     const flows = await Promise.all(
-      listed.map(async ({ id, revision }): Promise<RemoteFlow | undefined> => {
+      listed.map(async ({ id, revision, updated }): Promise<RemoteFlow | undefined> => {
         const source = sources.get(id)
-        if (source !== undefined) return { namespace, id, revision, source }
+        if (source !== undefined)
+          return { namespace, id, revision, source, ...(updated && { updated }) }
         return this.get(namespace, id)
       })
     )
@@ -130,7 +132,8 @@ export class FlowsEndpoint {
       const flow = item as Record<string, unknown>
       if (typeof flow.id !== 'string' || flow.deleted === true) return []
       if (typeof flow.namespace === 'string' && flow.namespace !== namespace) return []
-      return [{ id: flow.id, revision: Number(flow.revision ?? 0) }]
+      const updated = typeof flow.updated === 'string' ? { updated: flow.updated } : {}
+      return [{ id: flow.id, revision: Number(flow.revision ?? 0), ...updated }]
     })
   }
 
@@ -207,6 +210,7 @@ function toRemoteFlow(response: HttpResponse, sentSource: string): RemoteFlow {
     namespace: flow.namespace,
     id: flow.id,
     revision: Number(flow.revision ?? 0),
-    source: typeof flow.source === 'string' ? flow.source : sentSource
+    source: typeof flow.source === 'string' ? flow.source : sentSource,
+    ...(typeof flow.updated === 'string' && { updated: flow.updated })
   }
 }

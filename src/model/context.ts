@@ -12,6 +12,10 @@ export interface RunContext {
   runId: string
   pullRequest?: PullRequestInfo
   push?: PushInfo
+  /** GITHUB_REF: the branch or tag the run is on (`refs/heads/main`). */
+  ref?: string
+  /** The repository's default branch, when the payload names it (a schedule's payload does not). */
+  defaultBranch?: string
   /** A CLI run on a local checkout: no GitHub event, nothing to link to. */
   local?: boolean
 }
@@ -24,6 +28,8 @@ export interface PullRequestInfo {
   changedFiles?: number
   /** Head repository differs from the base repository. */
   fork: boolean
+  /** The event's `action` (`opened`, `synchronize`, `closed`…). */
+  action?: string
 }
 
 export interface PushInfo {

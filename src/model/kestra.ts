@@ -14,6 +14,8 @@ export interface RemoteFlow {
   id: string
   revision: number
   source: string
+  /** When the revision was saved (ISO-8601), where the server says (1.x; docs/kestra.md#who-changed-a-flow-and-when). */
+  updated?: string
 }
 
 export interface RemoteFile {

@@ -7,3 +7,8 @@ export function flowKey(namespace: string, id: string): string {
 export function fileKey(namespace: string, path: string): string {
   return `file:${namespace}:${path}`
 }
+
+/** The key of a flow's pinned revision: `<flowKey>@<revision>`. */
+export function pinnedKey(targetKey: string, revision: number): string {
+  return `${targetKey}@${revision}`
+}

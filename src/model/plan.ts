@@ -39,6 +39,28 @@ export interface FlowChange extends ChangeBase {
   current?: { source: string; revision: number }
   /** Callers and trigger changes (docs/impact.md), when there are any. */
   impact?: FlowImpact
+  /** What would fail at run time (docs/caught-at-review.md), when there is any. */
+  review?: FlowReview
+}
+
+/** What the plan caught that Kestra checks only when the flow runs (docs/caught-at-review.md). */
+export interface FlowReview {
+  /** Secret names and KV keys that the flow uses and the server does not define. */
+  missing?: MissingName[]
+  /** The flow's executions that are not terminated, oldest first. */
+  unfinished?: UnfinishedExecution[]
+}
+
+export interface MissingName {
+  kind: 'secret' | 'kv'
+  name: string
+}
+
+export interface UnfinishedExecution {
+  id: string
+  state: string
+  /** Its page in the Kestra UI. */
+  url: string
 }
 
 /** What a flow change does beyond its own diff (docs/impact.md). */
@@ -55,6 +77,8 @@ export interface FlowCaller {
   via: 'subflow' | 'foreach' | 'flow-trigger'
   /** The caller is on the server only (the repository does not hold it). */
   serverOnly: boolean
+  /** How its call no longer fits the flow's new inputs (docs/caught-at-review.md#subflow-contracts). */
+  breaks?: string[]
 }
 
 export interface TriggerChange {

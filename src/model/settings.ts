@@ -30,6 +30,8 @@ export interface Settings extends CamelCased<Omit<InputValues, Reshaped>> {
   githubToken?: string
   /** Why `layout` is what it is, once `auto` is resolved. */
   layoutReason?: string
+  /** A preview's GitHub environment, removed when the pull request closes (docs/environments.md#previews). */
+  transientEnvironment?: boolean
   flowGlobs: InputValues['flows']
   extraNamespaces: InputValues['namespaces']
 }

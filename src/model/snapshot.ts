@@ -1,6 +1,7 @@
 import type { ChangedFiles } from './changed-files.js'
 import type { EarlyMarkers } from './commit-marker.js'
 import type { ServerValidation } from './kestra.js'
+import type { NameListings } from './names.js'
 import type { Outcome } from './outcome.js'
 import type { ActualNamespace, BaseSnapshot, PlanInput } from './plan-input.js'
 import type { ChosenLayout, FlowFile, RepoModel } from './repository.js'
@@ -47,4 +48,6 @@ export interface Snapshot {
   readonly kinds: ReadonlyMap<string, unknown>
   /** The repository at the base commit, being read (plan and deploy with a base commit). */
   readonly base: Promise<Outcome<BaseSnapshot | undefined>> | undefined
+  /** The server's listings of the names the flows' `secret()` and `kv()` calls use, being read (plan and deploy). */
+  readonly listings: Promise<Outcome<NameListings>> | undefined
 }

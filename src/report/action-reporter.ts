@@ -12,6 +12,7 @@ export function actionReporter(log: RunnerLog): Reporter {
   return {
     info: (message) => log.info(message),
     warning: (message) => log.command('warning', {}, message),
+    notice: (message) => log.command('notice', {}, message),
     group(title) {
       if (grouped) log.command('endgroup', {}, '')
       log.command('group', {}, title)

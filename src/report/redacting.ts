@@ -12,6 +12,7 @@ export function redactingReporter(reporter: Reporter, edge: OutputEdge): Reporte
   return {
     info: (message) => reporter.info(text(message)),
     warning: (message) => reporter.warning(text(message)),
+    notice: (message) => reporter.notice(text(message)),
     annotate: (findings) =>
       reporter.annotate(findings.map((f) => ({ ...f, message: edge.message(f.message) }))),
     setOutput: (name, value) =>

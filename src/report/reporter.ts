@@ -9,6 +9,8 @@ export interface Reporter {
   info(message: string): void
   /** A warning that is not about a file (e.g. the comment could not be written). */
   warning(message: string): void
+  /** A notice that is not about a file (e.g. why a fork gets no preview). */
+  notice(message: string): void
   /**
    * Opens a collapsible group of log lines for a phase of the run (docs/modes.md#the-log). Groups do not
    * nest: a new one closes the one open.

@@ -39,6 +39,7 @@ export function terminalReporter(options: TerminalReporterOptions): TerminalRepo
       else if (options.verbose) log(`  ${inert(message)}\n`)
     },
     warning: (message) => log(`${p.yellow('warning')} ${inert(message)}\n`),
+    notice: (message) => log(`notice ${inert(message)}\n`),
     group(title) {
       grouped = true
       progress?.set(title)

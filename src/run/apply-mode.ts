@@ -28,6 +28,9 @@ import type { RunPorts } from './ports.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { writeLog } from '../report/write-log.js'
 import { checkReviewedPlan } from '../apply/reviewed-plan.js'
+import { guardUnfinished } from '../apply/unfinished-guard.js'
+import { beginEnvironment, type EnvironmentRun } from './environment-deploy.js'
+import { unfinishedGuard } from './unfinished-guard.js'
 
 export interface ApplyModeArgs {
   settings: Settings
@@ -47,13 +50,30 @@ export interface ApplyModeArgs {
   summary: string
 }
 
+/** What a deploy did: the step's failure, the per-resource results and whether it was rolled back. */
+export interface Applied {
+  failure?: string
+  result?: DeployResult
+  rolledBack?: boolean
+  /** The deploy's report as the summary shows it (results, smoke runs, rollback). */
+  receipt?: string
+}
+
 /** Applies the plan (docs/guarantees.md) and reports per-resource results. */
-export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string }> {
+export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
   const { settings, context, ports, plan } = args
   const { reporter } = ports
   let result: DeployResult
   const refs = flowDependencies(args.references)
+  let environment: EnvironmentRun | undefined
   try {
+    environment = await beginEnvironment({
+      settings,
+      context,
+      ports,
+      kestra: args.kestra,
+      namespaces: args.model.managedNamespaces
+    })
     const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), reporter)
     if (stopped.size > 0) {
       const finished = await finishRollbacks(stopped, {
@@ -66,6 +86,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
         counts: plan.counts
       })
       if (finished) {
+        await environment?.fail('a stopped rollback was finished instead; run the deploy again')
         await reportOnPullRequest(args, finished.headline, finished.markdown)
         return { failure: finished.failure }
       }
@@ -98,9 +119,11 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
         ports.github && ((base, head) => ports.github!.compareCommits(base, head))
       ),
       log: reporter.info,
-      onResult: writeLog(plan, reporter)
+      onResult: writeLog(plan, reporter),
+      beforeWrites: () => guardUnfinished(unfinishedGuard(args))
     })
   } catch (error) {
+    await environment?.fail(errorMessage(error))
     if (error instanceof DeployError) {
       reporter.setOutput('deployed', false)
       const headline = deployTitle('failed', 'nothing written', settings.commentKey)
@@ -126,6 +149,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
       runId: context.runId
     }
   })
+  const environments = (await environment?.finish(result, after.failure !== undefined)) ?? ''
   const receipt = [
     renderReceipt(ports.edge.shown(result), {
       commit: context.sha,
@@ -154,22 +178,23 @@ export async function applyMode(args: ApplyModeArgs): Promise<{ failure?: string
     settings.commentKey
   )
   await reporter.writeSummary(
-    `${withHeadline(args.summary, headline)}\n\n### Deployed\n\n${receipt}\n`
+    `${withHeadline(args.summary, headline)}\n\n### Deployed\n\n${receipt}\n${environments ? `\n${environments}\n` : ''}`
   )
   await reportOnPullRequest(args, headline, receipt)
 
+  const rolled = { result, rolledBack: after.rollback !== undefined }
   if (result.status === 'refused') {
     reporter.warning(
       result.refusal ?? 'Nothing was deployed: this commit is older than the one already deployed.'
     )
-    return {}
+    return { ...rolled, receipt }
   }
   if (result.status === 'failed') {
     const undone = after.rollback ? `\n${rollbackAccount(after.rollback)}` : ''
-    return { failure: failureSummary(result) + undone }
+    return { ...rolled, failure: failureSummary(result) + undone, receipt }
   }
   if (!after.rollback) reporter.info(`Deployed: ${result.applied} resource(s) written.`)
-  return { failure: after.failure }
+  return { ...rolled, failure: after.failure, receipt }
 }
 
 /** Reads a planned file's bytes from the repository (files indexed once: a deploy writes thousands). */

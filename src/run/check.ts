@@ -1,4 +1,4 @@
-import type { KestraApi } from '../kestra/api.js'
+import type { KestraServer } from '../kestra/api.js'
 import { parseVersion } from '../kestra/era.js'
 import { gather } from '../gather/gather.js'
 import { chooseWorkTreeLayout } from '../gather/repo/choose-layout.js'
@@ -7,10 +7,11 @@ import type { EarlyMarkers } from '../model/commit-marker.js'
 import { PR_EVENTS, type RunContext } from '../model/context.js'
 import { type Finding } from '../model/finding.js'
 import { flowKey } from '../model/keys.js'
-import { valueOf } from '../model/outcome.js'
+import { valueOf, type Outcome } from '../model/outcome.js'
 import type { ActualNamespace, BaseSnapshot } from '../model/plan-input.js'
 import type { FlowReference } from '../model/references.js'
 import type { FlowFile, RepoModel } from '../model/repository.js'
+import type { NameListings, NameReference } from '../model/names.js'
 import type { Mode, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
 import {
@@ -31,6 +32,7 @@ import {
 import { phase } from '../report/phase.js'
 import type { Kind } from '../kinds/kind.js'
 import type { RunPorts } from './ports.js'
+import { Sending } from '../decide/environments/sent-model.js'
 
 /** The phases whose summary line is also in the report (its repository note and verdict). */
 export const LOADING = 'Loading the repository'
@@ -52,6 +54,9 @@ export interface Checked {
   base?: Promise<BaseSnapshot | undefined>
   /** Plain-text remarks for the summary and the comment. */
   notes: string[]
+  /** Every repository flow's `secret()` and `kv()` names, and their listings being read (plan, deploy). */
+  names: NameReference[]
+  listings?: Promise<Outcome<NameListings>>
 }
 
 /**
@@ -63,13 +68,15 @@ export async function check(
   context: RunContext,
   ports: RunPorts,
   mode: Mode,
-  kestra: KestraApi | undefined,
+  kestra: KestraServer | undefined,
   kinds: readonly Kind[]
 ): Promise<Checked> {
   const { reporter } = ports
   // One layout for the run: the base commit is read as the work tree is.
   const layout = await chooseWorkTreeLayout(settings, context.workspace)
   reporter.info(`Layout: ${layout.layout} (${layout.reason})`)
+  // What is sent differs from what is validated (docs/environments.md): mapped names, rewritten flows.
+  const sending = new Sending(settings)
   const validation = { layout: layout.layout }
   // Each flow is checked (and its references read) once, as soon as it is parsed.
   const checks = new Map<FlowFile, FlowCheck>()
@@ -81,6 +88,7 @@ export async function check(
     kestra,
     github: ports.github,
     kinds: kinds.flatMap((kind) => (kind.gather ? [kind.gather] : [])),
+    sending,
     onFlow: (flow) => {
       const checked = checkFlow(flow, validation)
       checks.set(flow, checked)
@@ -98,12 +106,16 @@ export async function check(
     describeRepository
   )
   const notes = [describeRepository(model)]
-  const flowReferences = model.flows.flatMap((flow) => {
-    if (!checks.has(flow)) checks.set(flow, checkFlow(flow, validation))
-    return checks.get(flow)!.references
-  })
-
-  const remaining = gathering.after(model, flowReferences)
+  const sent = sending.model(model)
+  const flowReferences = sending.references(
+    model.flows.flatMap((flow) => {
+      if (!checks.has(flow)) checks.set(flow, checkFlow(flow, validation))
+      return checks.get(flow)!.references
+    }),
+    model.managedNamespaces
+  )
+  const names = sending.names(model.flows.flatMap((flow) => checks.get(flow)!.names ?? []))
+  const remaining = gathering.after(model, sent.model, flowReferences, names)
   await new Promise((resolve) => setImmediate(resolve)) // lets the first requests leave
 
   // Rules Kestra added in a release follow the version detected (none: current Kestra's, per rule). A
@@ -160,7 +172,7 @@ export async function check(
           ? decide.validate(snapshot.kinds.get(decide.name))
           : []
       )
-      let all = [...localFindings, ...server, ...references, ...ofKinds]
+      let all = [...localFindings, ...server, ...references, ...sent.findings, ...ofKinds]
       if (PR_EVENTS.includes(context.eventName)) all = demoteUnchangedErrors(all, changed)
       all = sortFindings(all)
       reporter.annotate(all)
@@ -170,14 +182,16 @@ export async function check(
   )
   return {
     snapshot,
-    model,
+    model: sent.model,
     references: flowReferences,
     findings,
     changed,
     state: snapshot.state,
     markers: snapshot.markers,
     base: snapshot.base && valueOf(snapshot.base),
-    notes
+    notes,
+    names,
+    listings: snapshot.listings
   }
 }
 

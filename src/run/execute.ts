@@ -8,6 +8,8 @@ import { renderSummary } from '../decide/render/summary.js'
 import type { Mode, Settings } from '../model/settings.js'
 import type { Finding } from '../model/finding.js'
 import { applyMode } from './apply-mode.js'
+import { driftBranchOf } from '../gather/read-drift.js'
+import { driftMode } from './drift-mode.js'
 import { check } from './check.js'
 import { failureMessage, tally } from '../decide/validate/verdict.js'
 import { setCountOutputs } from '../report/outputs.js'
@@ -21,6 +23,8 @@ export interface RunOutcome {
   failure?: string
   /** Findings and the plan (when one was computed), for reports made outside the runner (the CLI). */
   report: ReportInput
+  /** After a deploy: its report as the job summary shows it. */
+  receipt?: string
 }
 
 /** validate → plan → apply, as far as the mode goes (docs/modes.md). */
@@ -38,6 +42,8 @@ export async function execute(
   reporter.info(`kestra-gitops: ${mode}${detail ? ` (${detail})` : ''}`)
   let applying = false
   try {
+    // A drift run plans the default branch only: any other ref is refused before the server is read.
+    const branch = mode === 'drift' ? await driftBranchOf(context, ports.drift) : undefined
     const checked = await check(settings, context, ports, mode, kestra, KINDS)
     ports.edge.learn(checked.model.managedNamespaces)
     const weak = ports.edge.weakCredentials()
@@ -82,7 +88,9 @@ export async function execute(
       base: checked.base,
       report,
       snapshot: checked.snapshot,
-      kinds: KINDS
+      kinds: KINDS,
+      mode,
+      review: { kestra, names: checked.names, listings: checked.listings }
     }).catch((error: unknown) => {
       publish(checked.findings) // the checks' findings still reach the annotations
       throw error
@@ -93,6 +101,25 @@ export async function execute(
       reporter.setOutput('deployed', false)
       await reporter.writeSummary(summary)
       return { mode, failure: validationFailure, report: { ...report, findings, plan } }
+    }
+    if (mode === 'drift') {
+      const drift = await driftMode({
+        settings,
+        context,
+        ports,
+        kestra,
+        checked,
+        plan,
+        findings,
+        summary,
+        branch: branch!,
+        kinds: KINDS
+      })
+      return {
+        mode,
+        failure: drift.failure ?? validationFailure,
+        report: { ...report, findings, plan }
+      }
     }
     applying = true
     const applied = await applyMode({
@@ -111,7 +138,8 @@ export async function execute(
     return {
       mode,
       failure: applied.failure ?? validationFailure,
-      report: { ...report, findings, plan }
+      report: { ...report, findings, plan },
+      receipt: applied.receipt
     }
   } catch (error) {
     if (mode !== 'deploy' || applying || error instanceof DeployError) throw error

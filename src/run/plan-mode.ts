@@ -16,15 +16,18 @@ import { countsText } from '../decide/render/headline.js'
 import type { ReportInput } from '../decide/render/input.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
 import { renderSummary } from '../decide/render/summary.js'
-import type { Settings } from '../model/settings.js'
+import type { Mode, Settings } from '../model/settings.js'
 import type { Finding } from '../model/finding.js'
 import { baseCommit, baseFromApi } from '../gather/base-snapshot.js'
+import { driftPlan } from '../decide/drift/drifted.js'
 import type { RunPorts } from './ports.js'
 import type { Snapshot } from '../model/snapshot.js'
 import { ActionError } from '../model/errors.js'
 import type { Kind } from '../kinds/kind.js'
 import { sortFindings } from '../decide/validate/verdict.js'
 import { phase } from '../report/phase.js'
+import { readUnfinishedEarly, reviewPlan, type ReviewArgs } from './review.js'
+import { maybeRewritten } from '../decide/plan/review.js'
 
 export interface PlanModeArgs {
   settings: Settings
@@ -42,6 +45,9 @@ export interface PlanModeArgs {
   snapshot: Snapshot
   /** The resource kinds of the run (the registry's). */
   kinds: readonly Kind[]
+  mode: Mode
+  /** What the review reads and checks (docs/caught-at-review.md). */
+  review: Pick<ReviewArgs, 'kestra' | 'names' | 'listings'>
 }
 
 /**
@@ -57,6 +63,12 @@ export async function planMode(
   if (desired === undefined) {
     throw new ActionError('a plan needs the snapshot of a plan or deploy run')
   }
+  // The executions of the flows the plan may rewrite are read while the base commit is read and the plan built.
+  const unfinished = readUnfinishedEarly(
+    args.review.kestra,
+    settings,
+    maybeRewritten(desired.flows, state, settings.delete)
+  )
   const base = await args.base
   const input: PlanInput = {
     namespaces: model.managedNamespaces,
@@ -82,14 +94,24 @@ export async function planMode(
           held
         )
       }
-      const impact = withImpact(built, {
-        ...callGraph({ flows: model.flows, references: args.references }, state),
-        reference
-      })
+      // A drift run plans the default branch's head: every difference is drift (docs/drift.md).
+      if (args.mode === 'drift') built = driftPlan(built)
+      const graph = callGraph({ flows: model.flows, references: args.references }, state)
+      const impact = withImpact(built, { ...graph, reference })
       for (const [namespace, counts] of countsByNamespace(impact.plan)) {
         reporter.info(`${namespace}: ${countsText(counts)}`)
       }
-      return impact
+      const reviewed = await reviewPlan({
+        ...args.review,
+        unfinished,
+        plan: impact.plan,
+        settings,
+        model,
+        state,
+        calls: graph.calls,
+        reporter
+      })
+      return { plan: reviewed.plan, findings: [...impact.findings, ...reviewed.findings] }
     },
     ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`
   )

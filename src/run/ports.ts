@@ -1,3 +1,5 @@
+import type { DeploymentsPort } from '../model/deployments-port.js'
+import type { DriftGitHub } from '../model/drift-port.js'
 import type { GitHubPort } from '../model/github.js'
 import type { KestraServer } from '../kestra/api.js'
 import type { OutputEdge } from '../report/output-edge.js'
@@ -10,6 +12,10 @@ export interface RunPorts {
   kestra?: KestraServer
   /** Present when a GitHub token is available. */
   github?: GitHubPort
+  /** GitHub deployments (docs/environments.md), present when a GitHub token is available. */
+  deployments?: DeploymentsPort
+  /** The drift issue, branch and pull request (docs/drift.md); present when a GitHub token is available. */
+  drift?: DriftGitHub
   /**
    * Where text leaves the run (docs/security.md): renderers get `edge.shown(data)`, never the raw data the
    * run decided on. The reporter and the GitHub port above already stand behind it.

@@ -3,7 +3,7 @@
  * routes share: GitHub's git docs, the token's commit identity, the refusal of an empty repository.
  */
 import { failure, type Reply } from './http.js'
-import { apiUrl, htmlUrl, type Route, type World } from './world.js'
+import { ACTIONS_BOT_LOGIN, apiUrl, htmlUrl, type Route, type World } from './world.js'
 
 export const GIT_DOCS = 'https://docs.github.com/rest/git'
 
@@ -15,7 +15,7 @@ export function emptyRepository(world: World, docs: string): Reply | undefined {
 /** Who commits when a request names nobody: the token's user (GitHub Actions' bot has id 41898282). */
 export function identity(world: World) {
   const email =
-    world.actor.login === 'github-actions[bot]'
+    world.actor.login === ACTIONS_BOT_LOGIN
       ? '41898282+github-actions[bot]@users.noreply.github.com'
       : `${world.actor.login}@users.noreply.github.com`
   return { name: world.actor.login, email }

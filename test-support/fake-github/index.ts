@@ -27,13 +27,13 @@ import type {
   GateRule,
   RecordedRequest
 } from './types.js'
-import type { Route, World } from './world.js'
+import { ACTIONS_BOT_LOGIN, type Route, type World } from './world.js'
 
 export { MAX_COMMENT_LENGTH } from './comments.js'
 export { SCOPES } from './permissions.js'
 export type * from './types.js'
 
-export const ACTIONS_BOT: FakeUser = { login: 'github-actions[bot]', type: 'Bot' }
+export const ACTIONS_BOT: FakeUser = { login: ACTIONS_BOT_LOGIN, type: 'Bot' }
 
 const ROUTES: Route[] = [
   ...commentRoutes,
@@ -82,11 +82,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       1 + Math.max(0, ...state.issues.keys(), ...state.pulls.keys(), ...state.comments.keys())
   }
   const requests: RecordedRequest[] = []
-  const failures: (FailRule & { left: number })[] = []
+  const failures: (FailRule & { left: number; toSkip: number })[] = []
   const gates: (GateRule & { waiting: (() => void)[] })[] = []
   const matches = (rule: { method: string; path: string | RegExp }, req: Request) =>
     rule.method.toUpperCase() === req.method &&
     (typeof rule.path === 'string' ? rule.path === req.path : rule.path.test(req.path))
+  /** A matching request that the rule lets through first (its `skip`), counted. */
+  const skipped = (rule: { toSkip: number }) => rule.toSkip > 0 && rule.toSkip-- > 0
   const passGate = (req: Request): Promise<void> | undefined => {
     const index = gates.findIndex((gate) => matches(gate, req))
     if (index < 0) return undefined
@@ -154,7 +156,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     await passGate(req)
     if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs))
     let reply: Reply
-    const failing = failures.find((rule) => rule.left > 0 && matches(rule, req))
+    const failing = failures.find((rule) => rule.left > 0 && matches(rule, req) && !skipped(rule))
     if (!/^(token|Bearer) \S+$/.test(String(incoming.headers.authorization ?? ''))) {
       reply = failure(401, 'Bad credentials', DOCS)
     } else if (failing) {
@@ -199,7 +201,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     forbidWrites: (on) => {
       state.writesForbidden = on
     },
-    failNext: (rule) => void failures.push({ ...rule, left: rule.times ?? 1 }),
+    failNext: (rule) =>
+      void failures.push({ ...rule, left: rule.times ?? 1, toSkip: rule.skip ?? 0 }),
     gate: (rule) => void gates.push({ ...rule, waiting: [] }),
     close: () =>
       new Promise<void>((resolve, reject) => {

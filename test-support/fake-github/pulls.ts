@@ -15,7 +15,7 @@ import {
   type Reply
 } from './http.js'
 import type { FakeCommitPull, FakePull } from './types.js'
-import { apiUrl, htmlUrl, userJson, type Route, type World } from './world.js'
+import { ACTIONS_BOT_LOGIN, apiUrl, htmlUrl, userJson, type Route, type World } from './world.js'
 
 const PR_FILES_CAP = 3000
 const DOCS = 'https://docs.github.com/rest/pulls/pulls'
@@ -23,6 +23,7 @@ const STATES = ['open', 'closed'] as const
 
 export function pullJson(world: World, pull: FakePull) {
   const repo = (owner: string) => ({ full_name: `${owner}/${world.repo}`, name: world.repo })
+  const headSha = currentHeadSha(world, pull)
   return {
     url: apiUrl(world, `/pulls/${pull.number}`),
     id: pull.id,
@@ -44,7 +45,7 @@ export function pullJson(world: World, pull: FakePull) {
     head: {
       label: `${pull.head.owner}:${pull.head.ref}`,
       ref: pull.head.ref,
-      sha: pull.head.sha,
+      sha: headSha,
       user: { login: pull.head.owner },
       repo: repo(pull.head.owner)
     },
@@ -60,6 +61,15 @@ export function pullJson(world: World, pull: FakePull) {
 
 function branchSha(world: World, name: string): string | undefined {
   return world.state.git.refs.get(`refs/heads/${name}`)
+}
+
+/**
+ * An open pull request shows its head branch's current commit: a push (or a ref update through the git
+ * database) to the branch moves it. A closed one keeps the commit it had when it closed.
+ */
+function currentHeadSha(world: World, pull: FakePull): string {
+  if (pull.state !== 'open' || pull.head.owner !== world.owner) return pull.head.sha
+  return branchSha(world, pull.head.ref) ?? pull.head.sha
 }
 
 function invalid(field: 'head' | 'base'): Reply {
@@ -78,7 +88,9 @@ function custom(message: string): Reply {
 
 function create(world: World, input: Record<string, unknown>): Reply {
   const docs = `${DOCS}#create-a-pull-request`
-  if (!world.actionsCanCreatePullRequests) {
+  // The repository setting binds the workflow's GITHUB_TOKEN only; a personal or GitHub App token is not
+  // affected (https://docs.github.com/repositories/managing-your-repositorys-settings-and-features/enabling-features-for-your-repository/managing-github-actions-settings-for-a-repository#preventing-github-actions-from-creating-or-approving-pull-requests).
+  if (world.actor.login === ACTIONS_BOT_LOGIN && !world.actionsCanCreatePullRequests) {
     return failure(403, 'GitHub Actions is not permitted to create or approve pull requests.', docs)
   }
   for (const field of ['head', 'base']) {
@@ -156,6 +168,7 @@ function update(world: World, pull: FakePull, input: Record<string, unknown>): R
   }
   pull.updated_at = world.tick()
   if (input.state !== undefined && input.state !== pull.state) {
+    pull.head.sha = currentHeadSha(world, pull)
     pull.state = input.state as FakePull['state']
     pull.closed_at = pull.state === 'closed' ? pull.updated_at : null
   }

@@ -130,6 +130,8 @@ export interface FailRule {
   body?: unknown
   /** How many matching requests fail (default 1). */
   times?: number
+  /** How many matching requests pass before the first failure (default 0): fails the n-th of a kind. */
+  skip?: number
 }
 
 /** Holds matching requests until `count` of them are waiting, then answers them together. */

@@ -3,6 +3,9 @@ import type { Reply, Request } from './http.js'
 import type { Scope } from './permissions.js'
 import type { FakeGitHubState, FakeUser } from './types.js'
 
+/** The login of the workflow's GITHUB_TOKEN (https://docs.github.com/actions/security-guides/automatic-token-authentication). */
+export const ACTIONS_BOT_LOGIN = 'github-actions[bot]'
+
 export interface World {
   owner: string
   repo: string

@@ -3,7 +3,6 @@
  * (docs/kestra.md#search-executions).
  */
 import { illegalArgument, internalError } from './errors.js'
-import { STATES } from './execution-fields.js'
 import { historyOf, type StoredExecution } from './executions.js'
 import { TEXT_OPERATORS, type BoundFilter } from './paged-search.js'
 
@@ -17,9 +16,10 @@ type Predicate = (e: StoredExecution) => boolean
 export function predicateOf(
   { field, op, value }: BoundFilter,
   column: Column,
-  systemNamespace: string,
+  context: { systemNamespace: string; states: readonly string[] },
   now: number
 ): Predicate {
+  const { systemNamespace, states } = context
   const list = Array.isArray(value) ? value : typeof value === 'string' ? [value] : []
   const negated = op === 'NOT_EQUALS' || op === 'NOT_IN'
   switch (field) {
@@ -40,7 +40,7 @@ export function predicateOf(
     }
     case 'state': {
       const wanted = list.flatMap((s) => s.split(','))
-      const unknown = wanted.find((s) => !STATES.includes(s))
+      const unknown = wanted.find((s) => !states.includes(s))
       if (unknown) {
         throw illegalArgument(`No enum constant io.kestra.core.models.flows.State.Type.${unknown}`)
       }

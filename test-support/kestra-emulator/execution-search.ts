@@ -3,7 +3,7 @@
  * `ExecutionController.searchExecutions` [W/controllers/api/ExecutionController.java:233-289] over
  * `AbstractJdbcExecutionRepository.find`.
  */
-import { illegalArgument } from './errors.js'
+import { badRequest, illegalArgument } from './errors.js'
 import { EXECUTION_FIELDS, FIELDS, SORT_FIELDS } from './execution-fields.js'
 import { parseLabelParams } from './execution-labels.js'
 import { currentState, dateColumn, predicateOf } from './execution-match.js'
@@ -57,7 +57,8 @@ export function searchExecutions(
     validate(filters)
   }
   const column = dateColumn(query.get('dateFilter'))
-  const conditions = filters.map((f) => predicateOf(f, column, systemNamespace, now))
+  const context = { systemNamespace, states: features.executionStates }
+  const conditions = filters.map((f) => predicateOf(f, column, context, now))
   // Without a kind filter only NORMAL (or kind-less) executions [AbstractJdbcExecutionRepository.java:248-253].
   const kinds = features.executionFilters && !filters.some((f) => f.field === 'kind')
   const matching = executions.filter(
@@ -90,6 +91,13 @@ function legacyFilters(query: URLSearchParams, features: Features): BoundFilter[
   add('timeRange', 'EQUALS', one('timeRange'))
   add('childFilter', 'EQUALS', one('childFilter'))
   const states = query.getAll('state')
+  // Bound as `List<State.Type>`: a name the enum lacks fails the binding, a 400.
+  const unknown = states.find((state) => !features.executionStates.includes(state))
+  if (unknown !== undefined) {
+    throw badRequest(
+      `Failed to convert argument [state] for value [${unknown}] due to: No enum constant io.kestra.core.models.flows.State.Type.${unknown}`
+    )
+  }
   if (states.length > 0) add('state', 'IN', states)
   add('triggerExecutionId', 'EQUALS', one('triggerExecutionId'))
   return filters

@@ -33,6 +33,7 @@ export function check(core: EmulatorCore, source: string): FlowCheck {
       forms: features.v2
     },
     pluginDefaultsRefs: features.v2,
+    systemLabels: features.systemLabels,
     knownTypes: core.options.knownTypes
   })
   if (!result.failure) core.checks.set(key, result)

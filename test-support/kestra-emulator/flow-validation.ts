@@ -38,6 +38,8 @@ export interface CheckOptions {
   inputs?: Partial<InputRules>
   /** Kestra 2.0: a `pluginDefaultsRef` must name a plugin default's `ref`. */
   pluginDefaultsRefs?: boolean
+  /** Kestra ≥ 0.20: FlowValidator refuses flow labels under `system.` other than `system.readOnly`. */
+  systemLabels?: boolean
   knownTypes: (type: string) => boolean
 }
 
@@ -140,6 +142,7 @@ export function checkFlow(source: string, options: CheckOptions): FlowCheck {
   const inputRules = { ...NO_INPUT_RULES, ...options.inputs }
   const violations = [
     ...beanViolations(parsed, tasks, triggers, [
+      ...(options.systemLabels ? systemLabelProblems(parsed.labels) : []),
       ...flowInputProblems(parsed.inputs, inputRules),
       ...(options.pluginDefaultsRefs ? unresolvedRefs(parsed, [...tasks, ...triggers]) : [])
     ]),
@@ -267,6 +270,25 @@ function pluginDefaultsRefs(plugin: Record<string, unknown>): string[] {
     isRecord(value) && typeof value.type === 'string' ? pluginDefaultsRefs(value) : []
   )
   return [...own, ...nested]
+}
+
+/**
+ * FlowValidator (1.3.25 `core/.../validations/validator/FlowValidator.java`, "system labels"): a flow
+ * label whose key starts with `system.` is refused unless it is exactly `system.readOnly` (case-sensitive;
+ * `Label.READ_ONLY`). Labels are a map or a list of `{key, value}`; a map value is read as its text.
+ */
+function systemLabelProblems(labels: unknown): string[] {
+  const pairs = isRecord(labels)
+    ? Object.entries(labels)
+    : listOf(labels).map((label) => [label.key, label.value] as const)
+  return pairs
+    .filter(
+      ([key]) => typeof key === 'string' && key.startsWith('system.') && key !== 'system.readOnly'
+    )
+    .map(
+      ([key, value]) =>
+        `System labels can only be set by Kestra itself, offending label: ${String(key)}=${String(value)}`
+    )
 }
 
 /** `@ScheduleValidation` on Schedule (and its alias): the cron must parse. */

@@ -14,7 +14,7 @@ import type { Emulator, EmulatorOptions, SeedState } from './types.js'
 import { DEFAULT_BOUNDARIES, featuresOf } from './version.js'
 
 export { ROUTES, WRITE_ROUTES, type RouteName } from './routes.js'
-export type { ExecutionScript, StoredExecution } from './executions.js'
+export type { ExecutionScript, SeededExecution, StoredExecution } from './executions.js'
 export type {
   Emulator,
   EmulatorOptions,
@@ -108,6 +108,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           // OSS SecretService: `SECRET_<NAME>` env vars, stored upper-cased, global.
           names.push({ key: secret.key.toUpperCase() })
         }
+      }
+      for (const run of seedState.executions ?? []) {
+        core.executions.seed({ ...run, tenant: run.tenant ?? resolved.tenant }, core.features.v1)
       }
     },
     warmedUp: () => warming,

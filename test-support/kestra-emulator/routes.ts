@@ -111,6 +111,9 @@ function resourceRoute(
 
 /** Which routes the configured version serves at all; the others are a 404 route miss. */
 function available(route: RouteName, f: Features): boolean {
+  // Search and read are older than the start route: both are in 0.13's controller [S21 v0.13.0
+  // webserver/.../controllers/ExecutionController.java].
+  if (route === 'executions.search' || route === 'executions.get') return true
   if (route.startsWith('executions.')) return f.executions
   if (route.startsWith('dashboards.')) return f.dashboards !== 'none'
   if (route === 'namespaces.files.revisions') return f.fileRevisions

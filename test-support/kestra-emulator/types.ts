@@ -1,5 +1,5 @@
 /** Public types of the Kestra API emulator (see index.ts). */
-import type { ExecutionScript, StoredExecution } from './executions.js'
+import type { ExecutionScript, SeededExecution, StoredExecution } from './executions.js'
 import type { VersionBoundaries } from './version.js'
 
 export interface EmulatorOptions {
@@ -72,6 +72,8 @@ export interface SeedState {
    * ignores `namespace` (env-var secrets are global); EE keeps both.
    */
   secrets?: { key: string; namespace?: string; description?: string; tenant?: string }[]
+  /** Runs already under way (or paused, queued…), recorded at once; `emulator.executions()` lists them. */
+  executions?: SeededExecution[]
 }
 
 export interface StoredFlow {

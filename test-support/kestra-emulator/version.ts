@@ -1,4 +1,5 @@
 /** Kestra version arithmetic: which era and which features a configured version has. */
+import { STATES } from './execution-fields.js'
 import type { LegacyPathParsing } from './legacy-file-path.js'
 
 export type VersionTuple = readonly [number, number, number]
@@ -32,6 +33,11 @@ export interface Features {
   /** 0.15+: FlowValidator's duplicate input ids; 0.19+: its `dependsOn` graph. */
   inputDuplicates: boolean
   inputGraph: boolean
+  /**
+   * 0.20+: FlowValidator refuses `system.` flow labels except `system.readOnly` (v0.19.0 has neither the
+   * rule nor `Label.READ_ONLY`; v0.20.0 has both).
+   */
+  systemLabels: boolean
   /** 0.18+: KV store. */
   kv: boolean
   /** 1.2+: namespace file revisions. */
@@ -56,6 +62,8 @@ export interface Features {
    * default. When these arrived exactly is unknown.
    */
   executionFilters: boolean
+  /** The `State.Type` names this version knows (execution-fields.ts `statesOf`). */
+  executionStates: readonly string[]
   /** Which dashboards API answers (see `dashboardsEra`). */
   dashboards: DashboardsEra
   /** Dashboard answers are `DashboardResponse`, with `sourceCode`. */
@@ -98,6 +106,11 @@ export interface VersionBoundaries {
   kvInheritance: string
   /** The paged `…/kv` listing: unknown, documented from 1.1.4. Default 1.1.4. */
   kvSearch: string
+  /**
+   * `SUBMITTED`, `BREAKPOINT` and `RESUBMITTED` execution states: absent from 0.21-dev's `State.Type`,
+   * listed by the 1.1.4 API; the release between is unknown. Default 1.1.4.
+   */
+  newerExecutionStates: string
 }
 
 export const DEFAULT_BOUNDARIES: VersionBoundaries = {
@@ -105,7 +118,8 @@ export const DEFAULT_BOUNDARIES: VersionBoundaries = {
   dashboardSourceCode: '1.3.25',
   secrets: '1.1.4',
   kvInheritance: '1.1.4',
-  kvSearch: '1.1.4'
+  kvSearch: '1.1.4',
+  newerExecutionStates: '1.1.4'
 }
 
 /** `0.17`: system namespace + Flow trigger without conditions; `0.19`: that trigger alone; `0.20`: its
@@ -128,6 +142,7 @@ export function featuresOf(
     taskDefaultsDeprecated: atLeast(v, '0.17'),
     inputDuplicates: atLeast(v, '0.15'),
     inputGraph: atLeast(v, '0.19'),
+    systemLabels: atLeast(v, '0.20'),
     kv: atLeast(v, '0.18'),
     fileRevisions: atLeast(v, '1.2'),
     kvRawStringFallback: atLeast(v, '1.2'),
@@ -138,6 +153,7 @@ export function featuresOf(
     warnings: warningEra(v),
     executions: atLeast(v, '0.15'),
     executionFilters: atLeast(v, '1.1'),
+    executionStates: statesOf(v, boundaries.newerExecutionStates),
     dashboards: dashboardsEra(v, edition, boundaries),
     dashboardSourceCode: atLeast(v, boundaries.dashboardSourceCode),
     secrets: atLeast(v, boundaries.secrets),
@@ -174,4 +190,21 @@ function warningEra(v: VersionTuple): WarningEra {
   if (atLeast(v, '0.20')) return '0.20'
   if (atLeast(v, '0.19')) return '0.19'
   return atLeast(v, '0.17') ? '0.17' : 'none'
+}
+
+/**
+ * The `State.Type` names a version knows: 0.13's eleven, `RETRYING` and `RETRIED` from 0.17, `SKIPPED`
+ * from 0.20 [S21 core/.../models/flows/State.java at v0.13.0, v0.17.0, v0.20.0], and `SUBMITTED`,
+ * `BREAKPOINT`, `RESUBMITTED` from `newer` (absent from 0.21-dev, listed by the 1.1.4 API).
+ */
+export function statesOf(version: VersionTuple, newer: string): string[] {
+  const since: Record<string, string> = {
+    RETRYING: '0.17',
+    RETRIED: '0.17',
+    SKIPPED: '0.20',
+    SUBMITTED: newer,
+    BREAKPOINT: newer,
+    RESUBMITTED: newer
+  }
+  return STATES.filter((state) => since[state] === undefined || atLeast(version, since[state]))
 }

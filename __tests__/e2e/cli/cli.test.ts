@@ -24,7 +24,15 @@ const READ_ROUTES = new Set([
   'namespaces.files.get',
   'kv.get',
   // Dashboards are tenant-wide: a plan lists them for orphans (docs/dashboards.md#plan).
-  'dashboards.list'
+  'dashboards.list',
+  // What the review reads (docs/caught-at-review.md#requests): names and executions, never a value.
+  'executions.search',
+  'secrets.list',
+  'namespaces.secrets.list',
+  'namespaces.secrets.inherited',
+  'kv.search',
+  'kv.list',
+  'kv.inheritance'
 ])
 
 let kestra: Emulator

@@ -8,8 +8,11 @@ let repo: GitRepo
 const api = client(() => fake)
 const DRIFT = 'kestra-gitops/drift-main'
 
-async function start(actionsCanCreatePullRequests = true) {
-  fake = await startFakeGitHub({ actionsCanCreatePullRequests })
+async function start(
+  actionsCanCreatePullRequests = true,
+  commenter?: { login: string; type: 'User' | 'Bot' }
+) {
+  fake = await startFakeGitHub({ actionsCanCreatePullRequests, commenter })
   fake.seedFromRepository(repo.dir)
 }
 
@@ -32,6 +35,34 @@ describe('fake GitHub: pull requests for a drift branch', () => {
     expect(refused.body.message).toBe(
       'GitHub Actions is not permitted to create or approve pull requests.'
     )
+  })
+
+  it('lets any other token create one: the setting binds the workflow token only', async () => {
+    await start(false, { login: 'octocat', type: 'User' })
+    const created = await open({ title: 'Drift', head: DRIFT, base: 'main' })
+    expect(created.status).toBe(201)
+    expect(created.body.user).toMatchObject({ login: 'octocat' })
+  })
+
+  it('shows the head branch as it is now while open, and keeps the commit it had once closed', async () => {
+    await start()
+    const { number } = (await open({ title: 't', head: DRIFT, base: 'main' })).body
+    const first = repo.git('rev-parse', DRIFT)
+    repo.git('checkout', '-q', DRIFT)
+    const second = repo.commit({ 'flows/b.yml': 'id: b\n' })
+    repo.git('checkout', '-q', 'main')
+    fake.seedFromRepository(repo.dir)
+    expect(second).not.toBe(first)
+    const read = async () => (await api('GET', `${REPO}/pulls/${number}`)).body.head.sha
+    expect(await read()).toBe(second)
+    const [listed] = (await api('GET', `${REPO}/pulls?head=octo:${DRIFT}`)).body
+    expect(listed.head.sha).toBe(second)
+    await api('PATCH', `${REPO}/pulls/${number}`, { state: 'closed' })
+    repo.git('checkout', '-q', DRIFT)
+    repo.commit({ 'flows/c.yml': 'id: c\n' })
+    repo.git('checkout', '-q', 'main')
+    fake.seedFromRepository(repo.dir)
+    expect(await read()).toBe(second)
   })
 
   it('creates one (201) from `owner:branch` or a bare branch, numbered after the issues', async () => {

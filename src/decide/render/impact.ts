@@ -28,10 +28,13 @@ export function impactText(r: ResourceChange): string | undefined {
   if (callers.length > 0) {
     const names = callers.map(
       (c) =>
-        `${escapeText(`${c.namespace}.${c.id}`)} (${VIA[c.via]}${c.serverOnly ? ', server only' : ''})`
+        `${escapeText(`${c.namespace}.${c.id}`)} (${VIA[c.via]}${c.serverOnly ? ', server only' : ''})${breaksText(c)}`
     )
     const verb = r.action === 'delete' ? 'Still called by' : 'Called by'
-    out.push(`**${verb}:** ${names.join(', ')}`)
+    // A broken call says what breaks: one caller per line then, so that each reads on its own.
+    if (callers.some((c) => c.breaks?.length))
+      out.push(`**${verb}:**`, ...names.map((n) => `- ${n}`))
+    else out.push(`**${verb}:** ${names.join(', ')}`)
   }
   if (triggers.length > 0) {
     out.push(
@@ -48,4 +51,9 @@ export function impactText(r: ResourceChange): string | undefined {
 /** Quoted values (cron expressions) of escaped text as inline code. */
 function asCode(escaped: string): string {
   return escaped.replace(/&quot;(.*?)&quot;/g, '<code>$1</code>')
+}
+
+/** ` — ❌ breaks: …` after a caller whose call no longer fits (docs/caught-at-review.md#subflow-contracts). */
+function breaksText(caller: FlowCaller): string {
+  return caller.breaks?.length ? ` — ❌ breaks: ${escapeText(caller.breaks.join('; '))}` : ''
 }

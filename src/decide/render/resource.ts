@@ -5,6 +5,7 @@ import type { Finding } from '../../model/finding.js'
 import { escapeText } from '../../model/markdown/escape.js'
 import { fence } from '../../model/markdown/fence.js'
 import { impactMarks, impactText } from './impact.js'
+import { reviewMarks, reviewText } from './review.js'
 
 const ACTION_LABEL: Record<ResourceChange['action'], string> = {
   create: '🟢 create',
@@ -50,7 +51,7 @@ export function summaryLine(r: ResourceChange, invalid?: InvalidCount): string {
         : `rev ${r.current.revision}`
     )
   }
-  parts.push(...impactMarks(r))
+  parts.push(...impactMarks(r), ...reviewMarks(r))
   if (r.drifted) parts.push('⚠️ drifted')
   if (r.remark !== undefined) parts.push(escapeText(r.remark))
   else if (r.action === 'orphaned') parts.push('kept because <code>delete</code> is false')
@@ -84,8 +85,8 @@ export function detailsBlock(
   diffOmittedNote?: string
 ): string {
   const diff = r.diff === undefined ? noDiffText(r) : (diffOmittedNote ?? fence(r.diff, 'diff'))
-  const impact = impactText(r)
-  const body = impact ? `${impact}\n\n${diff}` : diff
+  const above = [impactText(r), reviewText(r)].filter((text) => text !== undefined)
+  const body = [...above, diff].join('\n\n')
   return `<details><summary>${summaryLine(r, invalid)}</summary>\n\n${body}\n\n</details>`
 }
 

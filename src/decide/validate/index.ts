@@ -16,8 +16,9 @@ import { inputFindings } from './inputs.js'
 import { labelFindings } from './labels.js'
 import { namespaceFileFindings } from './namespace-files.js'
 import { pluginDefaultFindings, pluginDefaultsRefFindings } from './plugin-defaults.js'
-import { referencesOf } from './references.js'
+import { referencesAndNamesOf } from './references.js'
 import type { FlowReference } from '../../model/references.js'
+import type { NameReference } from '../../model/names.js'
 import { scheduleCronFindings } from './schedule-cron.js'
 import { byRelease } from './rule-releases.js'
 import { resolveVersioned, type KestraVersion, type VersionedFinding } from '../../model/version.js'
@@ -56,6 +57,8 @@ export interface FlowCheck {
   wellFormed: boolean
   /** The flow's references to other flows and to namespace files (see `collectReferences`). */
   references: FlowReference[]
+  /** Its `secret()` and `kv()` names (validate/names.ts); empty when the document does not parse. */
+  names?: NameReference[]
 }
 
 /**
@@ -73,16 +76,16 @@ export function checkFlow(flow: FlowFile, options: ValidateOptions = {}): FlowCh
   const first = flow.documents[0]
   if (!first) return { findings, versioned, wellFormed: false, references: [] }
   const document = new FlowDocument(flow, first)
-  const references = referencesOf(document)
+  const { references, names } = referencesAndNamesOf(document)
   // A document that does not parse has no reliable structure: its syntax errors are the findings.
   if (first.errors.some((error) => error.code !== 'DUPLICATE_KEY')) {
-    return { findings, versioned, wellFormed: false, references }
+    return { findings, versioned, wellFormed: false, references, names }
   }
   const wellFormed =
     flow.documents.length === 1 && first.errors.length === 0 && document.aliases.safe
   findings.push(...aliasFindings(document))
   if (!document.root || !document.aliases.safe) {
-    return { findings, versioned, wellFormed, references }
+    return { findings, versioned, wellFormed, references, names }
   }
   const tree = taskTree(document)
   const inputs = inputFindings(document, tree)
@@ -104,7 +107,7 @@ export function checkFlow(flow: FlowFile, options: ValidateOptions = {}): FlowCh
     ...pluginDefaultFindings(document),
     ...checked.versioned
   )
-  return { findings, versioned, identity: flowIdentity(document), wellFormed, references }
+  return { findings, versioned, identity: flowIdentity(document), wellFormed, references, names }
 }
 
 /**

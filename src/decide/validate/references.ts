@@ -2,9 +2,11 @@ import type { Node } from 'yaml'
 import type { FlowFile } from '../../model/repository.js'
 import { flowKey } from '../../model/keys.js'
 import { type Finding } from '../../model/finding.js'
-import { FlowDocument, nodePosition, offsetPosition } from './flow-document.js'
-import { blankStrings, expressions, templatedScalars } from './pebble.js'
+import { FlowDocument, nodePosition } from './flow-document.js'
+import { literalCalls, type LiteralCall } from './literal-calls.js'
 import { taskTree } from './task-tree.js'
+import { NAME_FUNCTIONS, nameReferences } from './names.js'
+import type { NameReference } from '../../model/names.js'
 import { FLOW_TRIGGER_TYPES, FOREACH_ITEM_TYPES, SUBFLOW_TYPES } from './tasks.js'
 import type { FlowReference, KnownResources } from '../../model/references.js'
 import type { KnownTargets } from '../../model/snapshot.js'
@@ -22,14 +24,41 @@ export function collectReferences(flows: FlowFile[]): FlowReference[] {
 
 /** The references of a flow's first document (see `collectReferences`). */
 export function referencesOf(document: FlowDocument): FlowReference[] {
+  return scanFlow(document, ['read']).references
+}
+
+/**
+ * The flow's references and its `secret()` / `kv()` names (validate/names.ts), from one scan of its
+ * expressions.
+ */
+export function referencesAndNamesOf(document: FlowDocument): {
+  references: FlowReference[]
+  names: NameReference[]
+} {
+  return scanFlow(document, ['read', ...NAME_FUNCTIONS])
+}
+
+function scanFlow(
+  document: FlowDocument,
+  functions: readonly string[]
+): { references: FlowReference[]; names: NameReference[] } {
   const { flow } = document
-  if (flow.id === undefined || flow.namespace === undefined) return []
-  if (!document.root || !document.aliases.safe) return []
+  if (flow.id === undefined || flow.namespace === undefined) return { references: [], names: [] }
+  if (!document.root || !document.aliases.safe) return { references: [], names: [] }
   const fromFlow = flowKey(flow.namespace, flow.id)
-  return [
-    ...fileReferences(document, flow.namespace, fromFlow),
-    ...flowReferences(document, fromFlow)
-  ]
+  const calls = literalCalls(document, functions)
+  return {
+    references: [
+      ...fileReferences(
+        document,
+        calls.filter((c) => c.name === 'read'),
+        flow.namespace,
+        fromFlow
+      ),
+      ...flowReferences(document, fromFlow)
+    ],
+    names: nameReferences(calls, { file: flow.file, namespace: flow.namespace, fromFlow })
+  }
 }
 
 /** Findings for references that neither the repository nor (when checked) the server holds. */
@@ -72,99 +101,26 @@ export function referenceFindings(
 
 function fileReferences(
   document: FlowDocument,
+  calls: readonly LiteralCall[],
   namespace: string,
   fromFlow: string
 ): FlowReference[] {
-  const refs: FlowReference[] = []
-  const call = /(?<![\w.])read\s*\(/g
-  // Kestra never renders the flow's description: a read() there is text, not a reference.
-  const description = document.get(document.root, 'description')?.value
-  for (const scalar of templatedScalars(document.doc)) {
-    if (scalar === description) continue
-    const value = scalar.value
-    for (const expression of expressions(value)) {
-      const blanked = blankStrings(expression.body)
-      for (const match of blanked.matchAll(call)) {
-        const argsStart = match.index + match[0].length
-        const args = callArguments(expression.body, blanked, argsStart)
-        if (!args) continue
-        const path = args.named.get('path') ?? args.positional[0]
-        const ns = args.named.has('namespace') ? args.named.get('namespace') : args.positional[1]
-        if (path === undefined || path === null || ns === null) continue
-        if (path.startsWith('kestra://')) continue
-        const needle = `read`
-        const index = expression.start + match.index
-        const occurrence = value.slice(0, index).split(needle).length - 1
-        const position = offsetPosition(
-          document.flow,
-          document.locateInScalar(scalar, needle, occurrence)
-        )
-        refs.push({
-          kind: 'file',
-          namespace: ns ?? namespace,
-          path: `/${path.replace(/^\/+/, '')}`,
-          file: document.flow.file,
-          ...position,
-          fromFlow
-        })
+  return calls.flatMap(({ args, position }): FlowReference[] => {
+    const path = args.named.get('path') ?? args.positional[0]
+    const ns = args.named.has('namespace') ? args.named.get('namespace') : args.positional[1]
+    if (path === undefined || path === null || ns === null) return []
+    if (path.startsWith('kestra://')) return []
+    return [
+      {
+        kind: 'file',
+        namespace: ns ?? namespace,
+        path: `/${path.replace(/^\/+/, '')}`,
+        file: document.flow.file,
+        ...position,
+        fromFlow
       }
-    }
-  }
-  return refs
-}
-
-/**
- * Arguments of a call starting at `from` (after the `(`): literal strings as their value, anything
- * else as null. Undefined when the call is not closed.
- */
-function callArguments(
-  body: string,
-  blanked: string,
-  from: number
-): { positional: (string | null)[]; named: Map<string, string | null> } | undefined {
-  let depth = 0
-  let end = -1
-  for (let i = from; i < blanked.length; i++) {
-    const ch = blanked[i]
-    if (ch === '(' || ch === '[' || ch === '{') depth++
-    else if (ch === ')' || ch === ']' || ch === '}') {
-      if (depth === 0) {
-        end = i
-        break
-      }
-      depth--
-    }
-  }
-  if (end < 0) return undefined
-  const positional: (string | null)[] = []
-  const named = new Map<string, string | null>()
-  let start = from
-  depth = 0
-  const parts: [number, number][] = []
-  for (let i = from; i <= end; i++) {
-    const ch = blanked[i]
-    if (i === end || (ch === ',' && depth === 0)) {
-      parts.push([start, i])
-      start = i + 1
-    } else if (ch === '(' || ch === '[' || ch === '{') depth++
-    else if (ch === ')' || ch === ']' || ch === '}') depth--
-  }
-  for (const [s, e] of parts) {
-    const raw = body.slice(s, e).trim()
-    if (raw === '') continue
-    const namedMatch = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(raw)
-    const valueText = namedMatch ? (namedMatch[2] as string) : raw
-    const value = stringLiteral(valueText)
-    if (namedMatch) named.set(namedMatch[1] as string, value)
-    else positional.push(value)
-  }
-  return { positional, named }
-}
-
-function stringLiteral(text: string): string | null {
-  const match = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/.exec(text.trim())
-  if (!match) return null
-  return (match[2] as string).replace(/\\(.)/g, '$1')
+    ]
+  })
 }
 
 function flowReferences(document: FlowDocument, fromFlow: string): FlowReference[] {

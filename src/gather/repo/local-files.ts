@@ -1,11 +1,6 @@
 import type { Placement } from './layout.js'
 import type { NamespaceFileEntry } from '../../model/repository.js'
-
-/** The repository's namespace files, namespace by namespace. */
-export interface LocalFiles {
-  /** Settles once every file placed in the namespace is read ([] for a namespace without any). */
-  of(namespace: string): Promise<NamespaceFileEntry[]>
-}
+import type { LocalFiles } from '../../model/sending.js'
 
 interface Pending {
   left: number

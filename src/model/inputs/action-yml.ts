@@ -4,7 +4,7 @@
 export const ACTION_INPUTS = {
   mode: {
     description:
-      'What to do: auto (plan on pull requests, deploy on push and workflow_dispatch, plan otherwise), validate, plan or deploy.',
+      'What to do: auto (plan on pull requests, deploy on push and workflow_dispatch, plan otherwise), validate, plan, deploy, or drift (on schedule or workflow_dispatch: plan the default branch against the server and keep one drift issue current).',
     default: 'auto'
   },
   server: {
@@ -101,6 +101,16 @@ export const ACTION_INPUTS = {
     default: '30'
   },
   concurrency: { description: 'Parallel requests to Kestra.', default: '8' },
+  'running-executions': {
+    description:
+      'What a deploy does about executions not finished (running, paused, queued…) of the flows it updates or deletes, read right before its first write: warn (proceed and report them), wait (for them to end, up to running-executions-timeout-seconds, then refuse) or fail (refuse, naming them with links).',
+    default: 'warn'
+  },
+  'running-executions-timeout-seconds': {
+    description:
+      'With running-executions: wait, how long to wait for the executions to end, in seconds; past it nothing is written and the step fails.',
+    default: '600'
+  },
   'smoke-flows': {
     description:
       "Flows to execute once after a deploy that wrote anything, one per line: 'NAMESPACE.ID' optionally followed by inputs as key=value words. SUCCESS or WARNING passes.",
@@ -111,15 +121,52 @@ export const ACTION_INPUTS = {
       'How long the whole smoke phase may take, in seconds, from the first start to the last verdict (every request is cut to the time left); a timeout counts as a failure (the execution is left running).',
     default: '600'
   },
+  'drift-action': {
+    description:
+      'In mode drift: report (keep the drift issue current), revert (deploy Git over the drift, under every deploy guard) or pull-request (bring the edits made in Kestra back as one pull request from kestra-gitops/drift-<comment-key>).',
+    default: 'report'
+  },
   rollback: {
     description:
       'When a smoke execution fails, or a write of this deploy failed, put every resource this deploy changed back as it was before the deploy, and the deployed-commit marker too.',
     default: 'false'
+  },
+  environment: {
+    description:
+      "Name of the environment this step deploys to (e.g. staging, production). A deploy then records a GitHub deployment of the commit there: in_progress, then success or failure after the writes and smoke runs; the job summary shows every environment's current commit. Needs 'deployments: write'.",
+    default: ''
+  },
+  'require-verified-in': {
+    description:
+      'An environment name: deploy only a commit that has a successful GitHub deployment there, else refuse before any write, naming the commit that is verified there.',
+    default: ''
+  },
+  'namespace-prefix': {
+    description:
+      "Deploy every managed namespace N as '<prefix>.N': the flows' namespace, calls and Flow triggers into the repository's namespaces, namespace files and the commit marker. The repository is never changed.",
+    default: ''
+  },
+  'disable-triggers': {
+    description:
+      'Deploy every flow with each trigger set disabled: true (for previews and staging).',
+    default: 'false'
+  },
+  preview: {
+    description:
+      "On a pull request from this repository: also deploy the head into 'pr-<number>.<namespace>' with triggers off, run smoke-flows there and show it in the comment; on the pull request's closed event, delete everything in those namespaces.",
+    default: 'false'
+  },
+  'read-only': {
+    description:
+      'Deploy every flow with the label system.readOnly: "true", added to the text sent, never to the repository, so that the Kestra UI refuses edits; turning the input off removes it (an update).',
+    default: 'false'
   }
 } as const
 export const ACTION_OUTPUTS = {
-  mode: { description: 'The mode actually run: validate, plan or deploy.' },
-  'has-changes': { description: 'true when the plan changes anything.' },
+  mode: { description: 'The mode actually run: validate, plan, deploy or drift.' },
+  'has-changes': {
+    description: 'true when the plan changes anything; in mode drift, true when anything drifted.'
+  },
   created: { description: 'Resources (flows and namespace files) created, or to create.' },
   updated: { description: 'Resources updated, or to update.' },
   deleted: { description: 'Resources deleted, or to delete.' },
@@ -130,7 +177,7 @@ export const ACTION_OUTPUTS = {
   },
   drifted: {
     description:
-      "Resources whose server copy differs from the repository's previous state (changed outside Git)."
+      "Resources whose server copy differs from the repository's previous state (changed outside Git); in mode drift, every resource where Kestra differs from the default branch."
   },
   errors: { description: 'Number of validation errors.' },
   warnings: { description: 'Number of validation warnings.' },

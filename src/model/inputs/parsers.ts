@@ -23,7 +23,9 @@ const NAMESPACE_HINT = "use lower-case letters, digits, '.', '_' and '-'"
  * input of action.yml is read by the kind of its default (value-kinds.ts `plainParser`).
  */
 export const INPUT_PARSERS = {
-  mode: choice('auto', 'validate', 'plan', 'deploy'),
+  mode: choice('auto', 'validate', 'plan', 'deploy', 'drift'),
+  /** What a drift run does about the drift (docs/drift.md). */
+  'drift-action': choice('report', 'revert', 'pull-request'),
   /** Base URL without trailing slash, or undefined when no server is configured. */
   server: text('URL', serverUrl),
   tenant: text('ID', (raw, input) => {
@@ -76,6 +78,19 @@ export const INPUT_PARSERS = {
     }
     return [...new Set(list)].sort()
   }),
+  /** The first part of every deployed namespace (docs/environments.md#namespace-mapping). */
+  'namespace-prefix': text('NS', (raw, input) => {
+    const value = raw.trim()
+    if (
+      value === '' ||
+      (NAMESPACE_PATTERN.test(value) && !value.endsWith('.') && value.length <= 100)
+    )
+      return value
+    throw new ConfigError(
+      input,
+      `'${raw}' cannot start a namespace; ${NAMESPACE_HINT}, e.g. 'qa' or 'pr-7' (no trailing '.')`
+    )
+  }),
   scope: choice('all', 'changed'),
   'max-deletions': wholeNumber(0, 1_000_000),
   'fail-on': choice('error', 'warning'),
@@ -89,6 +104,9 @@ export const INPUT_PARSERS = {
   }),
   'timeout-seconds': wholeNumber(1, 3600),
   concurrency: wholeNumber(1, 64),
+  /** What a deploy does about executions not finished (docs/caught-at-review.md#executions-not-finished). */
+  'running-executions': choice('warn', 'wait', 'fail'),
+  'running-executions-timeout-seconds': wholeNumber(1, 21_600),
   /** Flows to execute after a deploy that wrote something (docs/smoke-and-rollback.md#smoke-runs). */
   'smoke-flows': lineByLine(
     'FLOW',

@@ -114,7 +114,8 @@ export function executionJson(
       current: last.state,
       histories: history.map(({ state, at }) => ({ state, date: new Date(at).toISOString() })),
       startDate: new Date(execution.createdAt).toISOString(),
-      ...(ended && { endDate: new Date(last.at).toISOString() }),
+      // `State.getEndDate()`: only once terminated, or paused [S21 core/.../models/flows/State.java].
+      ...((ended || last.state === 'PAUSED') && { endDate: new Date(last.at).toISOString() }),
       duration: `PT${seconds.toFixed(3)}S`
     },
     taskRunList: [],

@@ -1,0 +1,253 @@
+/**
+ * `drift-action: pull-request`: UI edits come back as one pull request from `kestra-gitops/drift-<key>`, built
+ * through the git database API (blobs, a tree over the base tree, a commit, the branch ref). The branch's tree
+ * is compared with the workspace's own git tree, path by path; nothing is written to Kestra.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { flow } from '../../../test-support/scenario.js'
+import {
+  ANALYTICS,
+  blobText,
+  branchTree,
+  log,
+  NS,
+  shownDate,
+  startDriftStage,
+  workspaceTree,
+  type DriftStage
+} from './stage.js'
+
+const BRANCH = 'kestra-gitops/drift-default'
+const PULL_REQUEST = { 'drift-action': 'pull-request' }
+
+let stage: DriftStage | undefined
+afterEach(async () => {
+  await stage?.close()
+  stage = undefined
+})
+
+async function prStage(options: Parameters<typeof startDriftStage>[0] = {}) {
+  return startDriftStage({
+    ...options,
+    github: { actionsCanCreatePullRequests: true, ...options.github }
+  })
+}
+
+/** The server's current source of a flow (what the UI saved). */
+function serverSource(s: DriftStage, namespace: string, id: string): string {
+  return s.kestra
+    .snapshot()
+    .flows.find((f) => f.namespace === namespace && f.id === id && !f.deleted)!.source
+}
+
+function serverFile(s: DriftStage, namespace: string, path: string): string {
+  const file = s.kestra.snapshot().files.find((f) => f.namespace === namespace && f.path === path)!
+  return Buffer.from(file.bytes).toString('utf8')
+}
+
+/** Paths whose blob differs between the workspace's head and the branch (added, changed or removed). */
+function changedPaths(s: DriftStage): string[] {
+  const before = workspaceTree(s.repo, s.head)
+  const after = branchTree(s.github, BRANCH)
+  return [...new Set([...before.keys(), ...after.keys()])]
+    .filter((path) => before.get(path) !== after.get(path))
+    .sort()
+}
+
+function openPulls(s: DriftStage) {
+  return [...s.github.state.pulls.values()].filter((pull) => pull.state === 'open')
+}
+
+describe('drift watch: UI edits brought back as a pull request', () => {
+  it('two flows and a namespace file edited in the UI: the branch holds exactly the server sources at their paths', async () => {
+    stage = await prStage()
+    const solo = await stage.ui.editFlow(NS, 'solo', flow(NS, 'solo', ' (edited in the UI)'))
+    const deep = await stage.ui.editFlow(NS, 'deep', flow(NS, 'deep', '\n    # tuned in the UI'))
+    await stage.ui.uploadFile(NS, '/scripts/run.py', 'print("fixed in the UI")\n')
+    const result = await stage.drift(PULL_REQUEST)
+    expect(result.exitCode, log(result)).toBe(0)
+    expect(result.outputs).toMatchObject({ drifted: '3', 'has-changes': 'true' })
+    expect(stage.kestraWrites()).toEqual([])
+
+    expect(changedPaths(stage)).toEqual([
+      `${NS}/files/scripts/run.py`,
+      `${NS}/flows/nested/deep.yaml`,
+      `${NS}/flows/solo.yml`
+    ])
+    const tree = branchTree(stage.github, BRANCH)
+    expect(blobText(stage.github, tree.get(`${NS}/flows/solo.yml`)!)).toBe(
+      serverSource(stage, NS, 'solo')
+    )
+    expect(blobText(stage.github, tree.get(`${NS}/flows/nested/deep.yaml`)!)).toBe(
+      serverSource(stage, NS, 'deep')
+    )
+    expect(blobText(stage.github, tree.get(`${NS}/files/scripts/run.py`)!)).toBe(
+      serverFile(stage, NS, '/scripts/run.py')
+    )
+
+    const { git } = stage.github.state
+    const commit = git.objects.readCommit(git.refs.get(`refs/heads/${BRANCH}`)!)
+    expect(commit.parents).toEqual([stage.head])
+
+    const [pull, ...more] = openPulls(stage)
+    expect(more).toEqual([])
+    expect(pull).toMatchObject({ head: { ref: BRANCH }, base: { ref: 'main' } })
+    const body = pull!.body!
+    for (const name of [`${NS}.solo`, `${NS}.deep`, `${NS}:/scripts/run.py`]) {
+      expect(body).toContain(name)
+    }
+    expect(body).toContain(`revision ${solo.revision}`)
+    expect(body).toContain(shownDate(solo.updated))
+    expect(body).toContain(`revision ${deep.revision}`)
+    expect(body).toContain(`${NS}/flows/solo.yml`)
+    // The drift issue points at the pull request.
+    const [issue] = stage.driftIssues()
+    expect(issue!.body).toContain(`/pull/${pull!.number}`)
+  })
+
+  it('a second run after another UI edit updates the same branch and pull request; an identical run writes nothing', async () => {
+    stage = await prStage()
+    await stage.ui.editFlow(NS, 'solo', flow(NS, 'solo', ' (edited in the UI)'))
+    expect((await stage.drift(PULL_REQUEST)).exitCode).toBe(0)
+    const [first] = openPulls(stage)
+    const firstSha = stage.github.state.git.refs.get(`refs/heads/${BRANCH}`)
+
+    await stage.ui.editFlow(ANALYTICS, 'report', flow(ANALYTICS, 'report', ' (edited too)'))
+    const second = await stage.drift(PULL_REQUEST)
+    expect(second.exitCode, log(second)).toBe(0)
+    const secondSha = stage.github.state.git.refs.get(`refs/heads/${BRANCH}`)
+    expect(secondSha).not.toBe(firstSha)
+    expect(openPulls(stage).map((pull) => pull.number)).toEqual([first!.number])
+    expect(changedPaths(stage)).toEqual([`${ANALYTICS}/flows/report.yml`, `${NS}/flows/solo.yml`])
+    expect(openPulls(stage)[0]!.body).toContain(`${ANALYTICS}.report`)
+
+    const mark = stage.github.requests.length
+    const third = await stage.drift(PULL_REQUEST)
+    expect(third.exitCode, log(third)).toBe(0)
+    expect(stage.github.state.git.refs.get(`refs/heads/${BRANCH}`)).toBe(secondSha)
+    const calls = stage.githubCalls(mark)
+    expect(calls).not.toContain('POST /git/commits')
+    expect(calls.filter((call) => call.startsWith('PATCH /git/refs'))).toEqual([])
+    expect(calls).not.toContain('POST /pulls')
+  })
+
+  it('a flow only on the server goes where the layout keeps its namespace; one deleted there leaves its file', async () => {
+    stage = await prStage()
+    await stage.ui.createFlow(flow(NS, 'fresh'))
+    await stage.ui.createFlow(flow('company.newteam', 'brand_new'))
+    await stage.ui.deleteFlow(NS, 'other')
+    const result = await stage.drift({ ...PULL_REQUEST, namespaces: 'company.newteam' })
+    expect(result.exitCode, log(result)).toBe(0)
+    const tree = branchTree(stage.github, BRANCH)
+    expect(blobText(stage.github, tree.get(`${NS}/flows/fresh.yml`)!)).toBe(
+      serverSource(stage, NS, 'fresh')
+    )
+    expect(blobText(stage.github, tree.get('company.newteam/flows/brand_new.yml')!)).toBe(
+      serverSource(stage, 'company.newteam', 'brand_new')
+    )
+    // In the tenant layout every file under <namespace>/flows/ is a flow: the deletion is clear.
+    expect(tree.has(`${NS}/flows/other.yml`)).toBe(false)
+    expect(changedPaths(stage)).toEqual([
+      'company.newteam/flows/brand_new.yml',
+      `${NS}/flows/fresh.yml`,
+      `${NS}/flows/other.yml`
+    ])
+  })
+
+  it('in the anywhere layout a flow deleted in Kestra keeps its file, and the body says it was not brought back', async () => {
+    const tree = {
+      'pipelines/solo.yml': flow(NS, 'solo'),
+      'pipelines/other.yml': flow(NS, 'other'),
+      'README.md': 'flows\n'
+    }
+    const seed = {
+      flows: ['solo', 'other'].map((id) => ({ namespace: NS, id, source: flow(NS, id) }))
+    }
+    stage = await prStage({ tree, seed })
+    await stage.ui.deleteFlow(NS, 'other')
+    await stage.ui.editFlow(NS, 'solo', flow(NS, 'solo', ' (edited)'))
+    await stage.ui.createFlow(flow(NS, 'fresh'))
+    const result = await stage.drift({ ...PULL_REQUEST, layout: 'anywhere' })
+    expect(result.exitCode, log(result)).toBe(0)
+    const branch = branchTree(stage.github, BRANCH)
+    expect(branch.has('pipelines/other.yml')).toBe(true)
+    expect(blobText(stage.github, branch.get('pipelines/solo.yml')!)).toBe(
+      serverSource(stage, NS, 'solo')
+    )
+    // A flow only on the server lands next to the flows of its namespace.
+    expect(blobText(stage.github, branch.get('pipelines/fresh.yml')!)).toBe(
+      serverSource(stage, NS, 'fresh')
+    )
+    const body = openPulls(stage)[0]!.body!
+    expect(body).toMatch(/not brought back/i)
+    expect(body).toContain('pipelines/other.yml')
+  })
+
+  it('without the repository setting that lets Actions open pull requests: the branch is written and a warning names the setting', async () => {
+    stage = await startDriftStage({ github: { actionsCanCreatePullRequests: false } })
+    await stage.ui.editFlow(NS, 'solo', flow(NS, 'solo', ' (edited in the UI)'))
+    const result = await stage.drift(PULL_REQUEST)
+    expect(result.exitCode, log(result)).toBe(0)
+    expect(stage.github.state.git.refs.has(`refs/heads/${BRANCH}`)).toBe(true)
+    expect(openPulls(stage)).toEqual([])
+    const warning = result.annotations.find(
+      (a) =>
+        a.severity === 'warning' &&
+        /Allow GitHub Actions to create and approve pull requests/.test(a.message)
+    )
+    expect(warning, log(result)).toBeDefined()
+    expect(warning!.message).toContain(BRANCH)
+  })
+
+  it('a token without contents: write writes no branch and says which permission is missing', async () => {
+    stage = await prStage({ github: { permissions: { contents: 'read' } } })
+    await stage.ui.editFlow(NS, 'solo', flow(NS, 'solo', ' (edited in the UI)'))
+    const result = await stage.drift(PULL_REQUEST)
+    expect(result.exitCode, log(result)).toBe(0)
+    expect(stage.github.state.git.refs.has(`refs/heads/${BRANCH}`)).toBe(false)
+    expect(
+      result.annotations.some((a) => a.severity === 'warning' && /contents: write/.test(a.message))
+    ).toBe(true)
+    expect(stage.driftIssues()).toHaveLength(1)
+  })
+
+  it('a drift branch that someone else pushed to is left as it is', async () => {
+    stage = await prStage()
+    await stage.ui.editFlow(NS, 'solo', flow(NS, 'solo', ' (edited in the UI)'))
+    expect((await stage.drift(PULL_REQUEST)).exitCode).toBe(0)
+    const { git } = stage.github.state
+    const ours = git.refs.get(`refs/heads/${BRANCH}`)!
+    const tree = git.objects.readCommit(ours).tree
+    const person = { name: 'Ada', email: 'ada@example.com', date: '2026-01-02T00:00:00Z' }
+    const theirs = git.objects.writeCommit({
+      tree,
+      parents: [ours],
+      author: person,
+      committer: person,
+      message: 'Reviewer tweak'
+    })
+    git.refs.set(`refs/heads/${BRANCH}`, theirs)
+
+    await stage.ui.editFlow(NS, 'other', flow(NS, 'other', ' (edited too)'))
+    const result = await stage.drift(PULL_REQUEST)
+    expect(result.exitCode, log(result)).toBe(0)
+    expect(git.refs.get(`refs/heads/${BRANCH}`)).toBe(theirs)
+    expect(
+      result.annotations.some((a) => a.severity === 'warning' && a.message.includes(BRANCH))
+    ).toBe(true)
+  })
+
+  it('drift gone: the open drift pull request is closed with a comment', async () => {
+    stage = await prStage()
+    await stage.ui.editFlow(NS, 'solo', flow(NS, 'solo', ' (edited in the UI)'))
+    expect((await stage.drift(PULL_REQUEST)).exitCode).toBe(0)
+    const [pull] = openPulls(stage)
+    await stage.ui.editFlow(NS, 'solo', flow(NS, 'solo'))
+    const result = await stage.drift(PULL_REQUEST)
+    expect(result.exitCode, log(result)).toBe(0)
+    expect(stage.github.state.pulls.get(pull!.number)!.state).toBe('closed')
+    expect(stage.github.comments(pull!.number).at(-1)!.body).toMatch(
+      /no (more )?drift|matches git/i
+    )
+  })
+})

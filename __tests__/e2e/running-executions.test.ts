@@ -1,0 +1,171 @@
+/**
+ * Executions not finished, caught at review and guarded at deploy (docs/caught-at-review.md): the plan
+ * counts them for each flow it updates or deletes, and `running-executions` says what a deploy does about
+ * them, right before its first write.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { flow } from '../../test-support/scenario.js'
+import {
+  deployHead,
+  NS,
+  planPullRequest,
+  reviewStage,
+  writes,
+  type ReviewStage
+} from './review-stage.js'
+
+let stage: ReviewStage | undefined
+afterEach(async () => {
+  await stage?.close()
+  stage = undefined
+})
+
+const DAY = 24 * 3600 * 1000
+const ETL = `${NS}/flows/etl.yml`
+
+/** `etl` is updated by the change; `quiet` is updated too but has nothing under way. */
+async function etlStage(executions: Parameters<ReviewStage['kestra']['seed']>[0]['executions']) {
+  stage = await reviewStage(
+    { [ETL]: flow(NS, 'etl'), [`${NS}/flows/quiet.yml`]: flow(NS, 'quiet') },
+    { [ETL]: flow(NS, 'etl', ' v2'), [`${NS}/flows/quiet.yml`]: flow(NS, 'quiet', ' v2') },
+    {
+      flows: [
+        { namespace: NS, id: 'etl', source: flow(NS, 'etl') },
+        { namespace: NS, id: 'quiet', source: flow(NS, 'quiet') }
+      ],
+      executions
+    }
+  )
+  return stage
+}
+
+function liveSource(id: string): string | undefined {
+  return stage!.kestra.snapshot().flows.find((f) => f.namespace === NS && f.id === id && !f.deleted)
+    ?.source
+}
+
+describe('executions not finished, end to end', () => {
+  it('the plan counts them per flow, a run paused for weeks included (past the search’s 8-day default), one search per namespace', async () => {
+    await etlStage([
+      { namespace: NS, flowId: 'etl', state: 'PAUSED', startedAt: Date.now() - 20 * DAY },
+      { namespace: NS, flowId: 'etl', state: 'RUNNING' },
+      { namespace: NS, flowId: 'etl', state: 'SUCCESS' },
+      { namespace: NS, flowId: 'other', state: 'RUNNING' }
+    ])
+    const { result, comment } = await planPullRequest(stage!)
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+    const etlLine = comment.split('\n').find((line) => line.includes('company.team.etl'))
+    expect(etlLine).toContain('⏳ 2 executions not finished')
+    const quietLine = comment.split('\n').find((line) => line.includes('company.team.quiet'))
+    expect(quietLine).not.toContain('⏳')
+    expect(comment).toMatch(/1 PAUSED/)
+    expect(result.summary).toContain('2 executions not finished')
+    expect(stage!.kestra.requests.filter((r) => r.route === 'executions.search')).toHaveLength(1)
+  })
+
+  it('warn (the default): the deploy proceeds and reports them', async () => {
+    await etlStage([{ namespace: NS, flowId: 'etl', state: 'RUNNING' }])
+    const result = await deployHead(stage!)
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+    expect(liveSource('etl')).toBe(flow(NS, 'etl', ' v2'))
+    expect(result.outputs.deployed).toBe('true')
+    expect(result.stdout).toMatch(/company\.team\.etl: 1 execution not finished \(RUNNING\)/)
+    expect(result.summary).toContain('1 execution not finished')
+  })
+
+  it('wait: waits for them to end, says what it waited for and how it ended, then writes', async () => {
+    await etlStage([
+      { namespace: NS, flowId: 'etl', state: 'RUNNING', endsAfterMs: 3000, endState: 'SUCCESS' }
+    ])
+    const [running] = stage!.kestra.executions()
+    const ends = running!.timeline![running!.timeline!.length - 1]!.at
+    const result = await deployHead(stage!, {
+      'running-executions': 'wait',
+      'running-executions-timeout-seconds': '60'
+    })
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+    expect(result.stdout).toMatch(/Waiting for 1 execution not finished of company\.team\.etl/)
+    expect(result.stdout).toMatch(/ended/)
+    expect(liveSource('etl')).toBe(flow(NS, 'etl', ' v2'))
+    const firstWrite = writes(stage!.kestra)[0]!
+    expect(firstWrite.at).toBeGreaterThanOrEqual(ends)
+  })
+
+  it('wait: past the timeout nothing is written, and the step names what is still running', async () => {
+    await etlStage([{ namespace: NS, flowId: 'etl', state: 'PAUSED' }])
+    const [paused] = stage!.kestra.executions()
+    const result = await deployHead(stage!, {
+      'running-executions': 'wait',
+      'running-executions-timeout-seconds': '2'
+    })
+    expect(result.exitCode).toBe(1)
+    expect(writes(stage!.kestra)).toEqual([])
+    expect(liveSource('etl')).toBe(flow(NS, 'etl'))
+    expect(result.stdout + result.stderr).toContain(paused!.id)
+    expect(result.outputs.deployed).toBe('false')
+  })
+
+  it('fail: refuses before the first write, naming each execution with its link in the Kestra UI', async () => {
+    await etlStage([
+      { namespace: NS, flowId: 'etl', state: 'QUEUED', startedAt: Date.now() - 10 * DAY }
+    ])
+    const [queued] = stage!.kestra.executions()
+    const result = await deployHead(stage!, { 'running-executions': 'fail' })
+    expect(result.exitCode).toBe(1)
+    expect(writes(stage!.kestra)).toEqual([])
+    const link = `${stage!.kestra.url}/ui/main/executions/${NS}/etl/${queued!.id}`
+    expect(result.annotations).toContainEqual(
+      expect.objectContaining({ severity: 'error', message: expect.stringContaining(link) })
+    )
+    expect(result.summary).toContain(link)
+    expect(result.outputs.deployed).toBe('false')
+  })
+
+  it('fail: the guard reads again right before the writes, so a run started after the plan still stops them', async () => {
+    await etlStage([])
+    const { kestra } = stage!
+    let planned = false
+    let seeded = false
+    kestra.onRequest((request) => {
+      if (planned && !seeded) {
+        seeded = true
+        kestra.seed({ executions: [{ namespace: NS, flowId: 'etl', state: 'RUNNING' }] })
+      }
+      if (request.route === 'executions.search') planned = true
+    })
+    const result = await deployHead(stage!, { 'running-executions': 'fail' })
+    expect(result.exitCode).toBe(1)
+    expect(writes(kestra)).toEqual([])
+    expect(kestra.requests.filter((r) => r.route === 'executions.search').length).toBeGreaterThan(1)
+  })
+
+  it('fail: a flow with nothing under way deploys as usual', async () => {
+    await etlStage([
+      { namespace: NS, flowId: 'etl', state: 'SUCCESS', startedAt: Date.now() - DAY }
+    ])
+    const result = await deployHead(stage!, { 'running-executions': 'fail' })
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+    expect(liveSource('etl')).toBe(flow(NS, 'etl', ' v2'))
+  })
+
+  it('fail: when the executions cannot be read, the plan says so and the deploy writes nothing', async () => {
+    stage = await reviewStage(
+      { [ETL]: flow(NS, 'etl') },
+      { [ETL]: flow(NS, 'etl', ' v2') },
+      { flows: [{ namespace: NS, id: 'etl', source: flow(NS, 'etl') }] },
+      { forbiddenRoutes: ['executions.search'] }
+    )
+    const result = await deployHead(stage, { 'running-executions': 'fail' })
+    expect(result.exitCode).toBe(1)
+    expect(writes(stage.kestra)).toEqual([])
+    expect(liveSource('etl')).toBe(flow(NS, 'etl'))
+    expect(result.annotations).toContainEqual(
+      expect.objectContaining({
+        severity: 'notice',
+        message: expect.stringContaining('Executions not finished were not counted')
+      })
+    )
+    expect(result.stdout + result.stderr).toMatch(/could not be read/)
+    expect(result.outputs.deployed).toBe('false')
+  })
+})

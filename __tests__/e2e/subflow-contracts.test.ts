@@ -1,0 +1,198 @@
+/**
+ * Subflow contracts caught at review (docs/caught-at-review.md): when a flow's inputs change, every
+ * `Subflow` and `ForEachItem` call to it is checked against the new inputs as Kestra checks it when the
+ * task runs; a repository caller gets an error on its line, a caller only the server holds a warning.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { NS, planPullRequest, reviewStage, type ReviewStage } from './review-stage.js'
+
+let stage: ReviewStage | undefined
+afterEach(async () => {
+  await stage?.close()
+  stage = undefined
+})
+
+function child(inputs: string): string {
+  return `id: child
+namespace: ${NS}
+inputs:
+${inputs}tasks:
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: hi
+`
+}
+
+const CHILD_V1 = child(`  - id: day
+    type: DATE
+    required: false
+`)
+/** v2 adds a required `region` without defaults, a defaulted `mode` and a typed `retries`. */
+const CHILD_V2 = child(`  - id: day
+    type: DATE
+    required: false
+  - id: region
+    type: STRING
+  - id: mode
+    type: STRING
+    defaults: fast
+  - id: retries
+    type: INT
+    required: false
+`)
+
+/** A caller of `child`, with its call's extra lines (`inputs:` and the like) after `flowId`. */
+function caller(id: string, extra = ''): string {
+  return `id: ${id}
+namespace: ${NS}
+tasks:
+  - id: call
+    type: io.kestra.plugin.core.flow.Subflow
+    namespace: ${NS}
+    flowId: child
+${extra}`
+}
+
+const CHILD_FILE = `${NS}/flows/child.yml`
+
+describe('subflow contracts, end to end', () => {
+  it('a new required input: an error on the repository caller’s line (a file the pull request did not change), a warning naming the server-only caller', async () => {
+    stage = await reviewStage(
+      { [CHILD_FILE]: CHILD_V1, [`${NS}/flows/parent.yml`]: caller('parent') },
+      { [CHILD_FILE]: CHILD_V2 },
+      {
+        flows: [
+          { namespace: NS, id: 'child', source: CHILD_V1 },
+          { namespace: NS, id: 'parent', source: caller('parent') },
+          { namespace: NS, id: 'legacy', source: caller('legacy') }
+        ]
+      }
+    )
+    const { result, comment } = await planPullRequest(stage)
+    expect(result.exitCode).toBe(1)
+    expect(result.annotations).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        file: `${NS}/flows/parent.yml`,
+        line: 4,
+        message: expect.stringContaining('region')
+      })
+    )
+    const legacy = result.annotations.filter((a) => a.message.includes('company.team.legacy'))
+    expect(legacy).toEqual([
+      expect.objectContaining({ severity: 'warning', message: expect.stringContaining('region') })
+    ])
+    expect(result.outputs.errors).toBe('1')
+    expect(comment).toMatch(/company\.team\.legacy \(Subflow, server only\)[^\n]*region/)
+    expect(comment).toMatch(/company\.team\.parent \(Subflow\)[^\n]*region/)
+  })
+
+  it('an input passed that no longer exists is a warning; a literal the new type refuses an error; defaults, optional inputs and Pebble values pass', async () => {
+    const callers = {
+      [`${NS}/flows/stale.yml`]: caller(
+        'stale',
+        `    inputs:
+      region: eu
+      gone: 1
+`
+      ),
+      [`${NS}/flows/typed.yml`]: caller(
+        'typed',
+        `    inputs:
+      region: eu
+      retries: many
+`
+      ),
+      [`${NS}/flows/fine.yml`]: caller(
+        'fine',
+        `    inputs:
+      region: "{{ inputs.region }}"
+      retries: "{{ inputs.n }}"
+      day: "2026-01-31"
+`
+      )
+    }
+    stage = await reviewStage(
+      { [CHILD_FILE]: CHILD_V1, ...callers },
+      { [CHILD_FILE]: CHILD_V2 },
+      {
+        flows: [{ namespace: NS, id: 'child', source: CHILD_V1 }]
+      }
+    )
+    const { result } = await planPullRequest(stage)
+    const about = (file: string) =>
+      result.annotations.filter((a) => a.file === `${NS}/flows/${file}.yml`)
+    expect(about('stale')).toEqual([
+      expect.objectContaining({ severity: 'warning', message: expect.stringContaining('gone') })
+    ])
+    expect(about('typed')).toEqual([
+      expect.objectContaining({ severity: 'error', message: expect.stringContaining('retries') })
+    ])
+    expect(about('fine')).toEqual([])
+  })
+
+  it('a caller pinning a revision is checked against that revision, read once, and a ForEachItem caller against the new inputs', async () => {
+    const pinned = caller('pinned', '    revision: 1\n')
+    const batches = `id: batches
+namespace: ${NS}
+tasks:
+  - id: each
+    type: io.kestra.plugin.core.flow.ForEachItem
+    items: "{{ inputs.file }}"
+    namespace: ${NS}
+    flowId: child
+    inputs:
+      day: "{{ taskrun.items }}"
+`
+    stage = await reviewStage(
+      {
+        [CHILD_FILE]: CHILD_V1,
+        [`${NS}/flows/pinned.yml`]: pinned,
+        [`${NS}/flows/batches.yml`]: batches
+      },
+      { [CHILD_FILE]: CHILD_V2 },
+      {
+        flows: [
+          { namespace: NS, id: 'child', source: CHILD_V1 },
+          { namespace: NS, id: 'pinned', source: pinned },
+          { namespace: NS, id: 'batches', source: batches }
+        ]
+      }
+    )
+    // A second revision of the child on the server: revision 1 is no longer its current source.
+    stage.kestra.seed({
+      flows: [{ namespace: NS, id: 'child', source: CHILD_V1.replace('hi', 'hi!') }]
+    })
+    const { result } = await planPullRequest(stage)
+    expect(result.annotations.filter((a) => a.file === `${NS}/flows/pinned.yml`)).toEqual([])
+    expect(result.annotations).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        file: `${NS}/flows/batches.yml`,
+        line: 4,
+        message: expect.stringContaining('region')
+      })
+    )
+    const revisionReads = stage.kestra.requests.filter(
+      (r) => r.route === 'flows.get' && r.query.revision === '1'
+    )
+    expect(revisionReads).toHaveLength(1)
+  })
+
+  it('a change that leaves the inputs alone checks no caller and reads no revision', async () => {
+    const parent = caller('parent', '    revision: 1\n')
+    stage = await reviewStage(
+      { [CHILD_FILE]: CHILD_V1, [`${NS}/flows/parent.yml`]: parent },
+      { [CHILD_FILE]: CHILD_V1.replace('message: hi', 'message: hello') },
+      {
+        flows: [
+          { namespace: NS, id: 'child', source: CHILD_V1, revisions: 3 },
+          { namespace: NS, id: 'parent', source: parent }
+        ]
+      }
+    )
+    const { result } = await planPullRequest(stage)
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+    expect(stage.kestra.requests.filter((r) => r.route === 'flows.get')).toEqual([])
+  })
+})

@@ -1,0 +1,71 @@
+/**
+ * The names listings read through the real client from the emulator, release by release
+ * (docs/caught-at-review.md#requests): the same keys are found whichever routes the release has, at most
+ * one KV listing per namespace, and a value is never read.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
+import { readNameListings } from '../../src/gather/server/name-listings.js'
+import type { NameReference } from '../../src/model/names.js'
+import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
+
+let open: { emulator: Emulator; client: KestraClient } | undefined
+afterEach(async () => {
+  await open?.client.close()
+  await open?.emulator.close()
+  open = undefined
+})
+
+async function serve(version: string) {
+  const emulator = await startEmulator({ version })
+  emulator.seed({
+    secrets: [{ key: 'TOKEN' }],
+    kv: [
+      { namespace: 'a', key: 'top', value: 1 },
+      { namespace: 'a.b', key: 'mid', value: 1 },
+      { namespace: 'x', key: 'other', value: 1 }
+    ]
+  })
+  const client = createKestraClient({
+    server: emulator.url,
+    tenant: 'main',
+    auth: { kind: 'none' },
+    timeoutSeconds: 10,
+    concurrency: 4,
+    retry: { baseDelayMs: 0 }
+  })
+  open = { emulator, client }
+  return open
+}
+
+const kv = (name: string): NameReference => ({
+  kind: 'kv',
+  name,
+  flowNamespace: 'a.b.c',
+  file: 'f.yml',
+  line: 1,
+  column: 1,
+  fromFlow: 'flow:a.b.c/f'
+})
+
+describe('KV keys of a namespace and its parents', () => {
+  for (const version of ['1.3.25', '1.2.5', '1.0.8', '2.0.0']) {
+    it(`Kestra ${version}: each namespace's keys, one listing at most per namespace, no value read`, async () => {
+      const { emulator, client } = await serve(version)
+      const listings = await readNameListings(client, [kv('top'), kv('mid')])
+      expect(listings.kv).toEqual({
+        listed: true,
+        value: { a: ['top'], 'a.b': ['mid'], 'a.b.c': [] }
+      })
+      const routes = emulator.requests.map((r) => r.route).filter((r) => r.startsWith('kv.'))
+      expect(routes).not.toContain('kv.get')
+      expect(routes.length).toBeLessThanOrEqual(3)
+    })
+  }
+
+  it('Kestra 0.17, before the KV store: not listed, with the reason', async () => {
+    const { client } = await serve('0.17.0')
+    const listings = await readNameListings(client, [kv('top')])
+    expect(listings.kv).toMatchObject({ listed: false, reason: expect.stringContaining('404') })
+  })
+})

@@ -1,0 +1,107 @@
+import type { BranchOutcome, DriftBranch, Forbidden } from '../../model/drift-port.js'
+import { apiError, httpStatus, isPermissionError } from '../../github/errors.js'
+import type { RepoClient } from '../../github/repo-ref.js'
+
+export const CONTENTS_PERMISSION_HELP =
+  'The token cannot write the drift branch: grant `permissions: contents: write` to the job (docs/drift.md#permissions).'
+
+const FILE_MODE = '100644'
+
+/**
+ * The drift branch, written through GitHub's git database (docs/drift.md#the-drift-pull-request), so the
+ * action needs no `git push` credentials: one commit on the planned commit holding the server's
+ * contents, rewritten when the drift changes, left alone when it is the same or when someone else's
+ * commit is on top.
+ */
+export async function writeDriftBranch(
+  client: RepoClient,
+  branch: DriftBranch
+): Promise<BranchOutcome> {
+  try {
+    return await write(client, branch)
+  } catch (error) {
+    if (isPermissionError(error)) return forbidden()
+    throw apiError(`writing the branch ${branch.name}`, error)
+  }
+}
+
+async function write(client: RepoClient, branch: DriftBranch): Promise<BranchOutcome> {
+  const { octokit } = client
+  const repo = { owner: client.owner, repo: client.repo }
+  const base = (await octokit.rest.git.getCommit({ ...repo, commit_sha: branch.base })).data
+  const current = await existingHead(client, branch.name)
+  const currentCommit = current
+    ? (await octokit.rest.git.getCommit({ ...repo, commit_sha: current })).data
+    : undefined
+  if (current && !currentCommit?.message.split('\n').includes(branch.trailer)) {
+    return { status: 'foreign', sha: current }
+  }
+  const baseTree = (
+    await octokit.rest.git.getTree({ ...repo, tree_sha: base.tree.sha, recursive: 'true' })
+  ).data
+  const modes = new Map(
+    baseTree.tree.flatMap((entry) =>
+      entry.type === 'blob' && entry.path && entry.mode ? [[entry.path, entry.mode] as const] : []
+    )
+  )
+  const entries = []
+  for (const item of branch.writes) {
+    if (item.content === undefined) {
+      // A removal of a path the tree does not hold is refused by GitHub: there is nothing to remove.
+      if (modes.has(item.path)) {
+        entries.push({ path: item.path, mode: FILE_MODE, type: 'blob', sha: null } as const)
+      }
+      continue
+    }
+    const blob = await octokit.rest.git.createBlob({
+      ...repo,
+      content: Buffer.from(item.content).toString('base64'),
+      encoding: 'base64'
+    })
+    const mode = modes.get(item.path) === '100755' ? '100755' : FILE_MODE
+    entries.push({ path: item.path, mode, type: 'blob', sha: blob.data.sha } as const)
+  }
+  if (entries.length === 0) return { status: 'empty' }
+  const tree = (
+    await octokit.rest.git.createTree({ ...repo, base_tree: base.tree.sha, tree: entries })
+  ).data
+  if (tree.sha === base.tree.sha) return { status: 'empty' }
+  if (
+    current &&
+    currentCommit?.tree.sha === tree.sha &&
+    currentCommit.parents.map((p) => p.sha).join() === branch.base
+  ) {
+    return { status: 'unchanged', sha: current }
+  }
+  const commit = await octokit.rest.git.createCommit({
+    ...repo,
+    message: `${branch.message}\n\n${branch.trailer}`,
+    tree: tree.sha,
+    parents: [branch.base]
+  })
+  const sha = commit.data.sha
+  if (current) {
+    await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch.name}`, sha, force: true })
+  } else {
+    await octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${branch.name}`, sha })
+  }
+  return { status: 'written', sha }
+}
+
+async function existingHead(client: RepoClient, name: string): Promise<string | undefined> {
+  try {
+    const ref = await client.octokit.rest.git.getRef({
+      owner: client.owner,
+      repo: client.repo,
+      ref: `heads/${name}`
+    })
+    return ref.data.object.sha
+  } catch (error) {
+    if (httpStatus(error) === 404) return undefined
+    throw error
+  }
+}
+
+function forbidden(): Forbidden {
+  return { status: 'forbidden', message: CONTENTS_PERMISSION_HELP }
+}

@@ -1,0 +1,76 @@
+import type { ActualNamespace } from '../../model/plan-input.js'
+import { decodeText } from '../../model/content.js'
+import { diffTexts } from '../plan/diff.js'
+import { countPlan, resourceName, type Plan, type ResourceChange } from '../../model/plan.js'
+import type { DriftedResource, DriftKind } from '../../model/drift.js'
+import { gitToServerDiff } from './git-to-server-diff.js'
+import { kindOf, type DecideKind } from '../kind.js'
+
+/**
+ * In a drift run the plan compares the default branch's head with the server, so every difference is
+ * drift: the plan with each change marked drifted and counted (the `drifted` output).
+ */
+export function driftPlan(plan: Plan): Plan {
+  const resources = plan.resources.map((r) =>
+    r.action === 'unchanged' || r.drifted ? r : { ...r, drifted: true }
+  )
+  return { ...plan, resources, counts: countPlan(resources) }
+}
+
+/** The drifted resources of a drift run's plan, in the plan's order, each with its Git → Kestra diff. */
+export function driftedResources(
+  plan: Plan,
+  state: ReadonlyMap<string, ActualNamespace>,
+  kinds: readonly DecideKind[]
+): DriftedResource[] {
+  return plan.resources
+    .filter((r) => r.action !== 'unchanged')
+    .map((change) => {
+      const name = resourceName(change)
+      const kind: DriftKind =
+        change.action === 'update'
+          ? 'edited'
+          : change.action === 'create'
+            ? 'deleted-in-kestra'
+            : 'only-in-kestra'
+      const held =
+        change.kind === 'flow'
+          ? state.get(change.namespace)?.flows.find((f) => f.id === change.id)
+          : undefined
+      return {
+        change,
+        name,
+        kind,
+        ...diffOf(change, name, state, kinds),
+        ...(held && { revision: held.revision }),
+        ...(held?.updated !== undefined && { updated: held.updated })
+      }
+    })
+}
+
+function diffOf(
+  change: ResourceChange,
+  name: string,
+  state: ReadonlyMap<string, ActualNamespace>,
+  kinds: readonly DecideKind[]
+): Pick<DriftedResource, 'diff' | 'diffOmitted'> {
+  if (change.diff !== undefined) return { diff: gitToServerDiff(change.diff, name) }
+  if (change.diffOmitted) return { diffOmitted: change.diffOmitted }
+  if (change.action !== 'orphaned') return {}
+  // Kept on the server and not diffed by the plan: all of it is Kestra's.
+  const text =
+    change.kind === 'flow'
+      ? change.current?.source
+      : change.kind === 'file'
+        ? serverText(state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes)
+        : kindOf(kinds, change).serverText?.(change)
+  if (text === null) return { diffOmitted: 'binary' }
+  if (text === undefined) return {}
+  const shown = diffTexts('', `kestra/${name}`, undefined, text)
+  return shown.diff === undefined ? { diffOmitted: 'too-large' } : { diff: shown.diff }
+}
+
+/** Decoded text, null for binary content, undefined when the bytes were not kept. */
+function serverText(bytes: Uint8Array | undefined): string | null | undefined {
+  return bytes === undefined ? undefined : (decodeText(bytes) ?? null)
+}

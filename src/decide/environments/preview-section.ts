@@ -1,0 +1,65 @@
+import { escapeText, linkTarget } from '../../model/markdown/escape.js'
+import { isRunLine } from '../../model/markdown/comment-markers.js'
+
+const START = '<!-- kestra-gitops-preview -->'
+const END = '<!-- /kestra-gitops-preview -->'
+
+export interface PreviewLink {
+  namespace: string
+  url: string
+}
+
+/** The comment's Preview section after a preview deploy (docs/environments.md#previews). */
+export function previewSection(input: {
+  commit: string
+  links: readonly PreviewLink[]
+  /** The preview's own deploy report (results, smoke runs), already rendered from shown data. */
+  receipt: string
+  /** Set when the preview could not be deployed: why. */
+  failure?: string
+}): string {
+  const lines = [
+    '### Preview',
+    '',
+    input.failure
+      ? `❌ The preview of \`${input.commit.slice(0, 7)}\` failed (triggers disabled): ${escapeText(input.failure)}`
+      : `Commit \`${input.commit.slice(0, 7)}\` runs in its own namespaces, triggers disabled:`,
+    '',
+    ...input.links.map((link) => `- [${escapeText(link.namespace)}](${linkTarget(link.url)})`)
+  ]
+  if (input.receipt.trim()) lines.push('', input.receipt.trim())
+  return lines.join('\n')
+}
+
+/** The Preview section once the pull request closed. */
+export function previewRemovedSection(namespaces: readonly string[], deleted: number): string {
+  return [
+    '### Preview',
+    '',
+    `Preview removed: ${deleted} resource(s) deleted from ${namespaces.length} preview namespace(s)${namespaces.length ? ` (${namespaces.map((n) => `\`${n}\``).join(', ')})` : ''}.`
+  ].join('\n')
+}
+
+/** Why a pull request has no preview. */
+export function noPreviewSection(reason: string): string {
+  return ['### Preview', '', `No preview: ${escapeText(reason)}`].join('\n')
+}
+
+/**
+ * The comment with its Preview section put in (or replaced), before the run link on the last line.
+ * Idempotent.
+ */
+export function upsertPreviewSection(body: string, section: string): string {
+  let plain = body.replace(/\r\n?/g, '\n')
+  const start = plain.indexOf(`\n${START}\n`)
+  const end = plain.indexOf(`\n${END}`)
+  if (start >= 0 && end > start) {
+    plain = plain.slice(0, start) + plain.slice(end + END.length + 1)
+  }
+  const lines = plain.split('\n')
+  const after = isRunLine(lines.at(-1) ?? '') ? [lines.pop()!] : []
+  while (lines.length > 1 && lines.at(-1) === '') lines.pop()
+  return [...lines, '', START, section.trim(), END, ...(after.length ? ['', ...after] : [])].join(
+    '\n'
+  )
+}

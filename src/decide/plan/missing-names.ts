@@ -1,0 +1,117 @@
+import type { Finding } from '../../model/finding.js'
+import { kvScopes, type NameListings, type NameReference } from '../../model/names.js'
+import type { MissingName } from '../../model/plan.js'
+
+export interface NameCheck {
+  findings: Finding[]
+  /** Per flowKey, the names it uses that the server lacks, in the order written, once each. */
+  missing: Map<string, MissingName[]>
+  /** How many references were checked against a listing. */
+  checked: number
+}
+
+/** Names listed in a notice before "and N more". */
+const NOTICE_NAMES = 20
+
+/**
+ * A warning on the line of each name the server does not define, with Kestra's lookup rules
+ * (docs/kestra.md#kv-inheritance, #secrets); one notice naming what could not be checked. Pure.
+ */
+export function checkNames(refs: readonly NameReference[], listings: NameListings): NameCheck {
+  const findings: Finding[] = []
+  const missing = new Map<string, MissingName[]>()
+  const unchecked: { ref: NameReference; reason: string }[] = []
+  let checked = 0
+  const secrets = secretLookup(listings.secrets)
+  const kv = kvLookup(listings.kv)
+  for (const ref of refs) {
+    const lookup = ref.kind === 'secret' ? secrets : kv
+    if (typeof lookup === 'string') {
+      unchecked.push({ ref, reason: lookup })
+      continue
+    }
+    checked++
+    if (lookup(ref)) continue
+    findings.push(missingFinding(ref))
+    const names = missing.get(ref.fromFlow) ?? []
+    if (!names.some((m) => m.kind === ref.kind && m.name === ref.name)) {
+      names.push({ kind: ref.kind, name: ref.name })
+    }
+    missing.set(ref.fromFlow, names)
+  }
+  if (unchecked.length > 0) findings.push(uncheckedNotice(unchecked))
+  return { findings, missing, checked }
+}
+
+/** Where a secret is looked for: its `namespace` argument, else the flow's namespace. */
+function secretLookup(
+  listing: NameListings['secrets']
+): string | ((ref: NameReference) => boolean) {
+  if (!listing) return 'the secrets were not listed'
+  if (!listing.listed) return listing.reason
+  const tenant = new Set(listing.value.tenant?.map((name) => name.toUpperCase()))
+  const byNamespace = new Map(
+    Object.entries(listing.value.byNamespace ?? {}).map(([namespace, names]) => [
+      namespace,
+      new Set(names.map((name) => name.toUpperCase()))
+    ])
+  )
+  return (ref) => {
+    const name = ref.name.toUpperCase()
+    if (tenant.has(name)) return true
+    return byNamespace.get(ref.namespace ?? ref.flowNamespace)?.has(name) === true
+  }
+}
+
+/**
+ * `kv('k')`: the flow's namespace, then each parent, nearest first; `kv('k', namespace='x')`: only `x`.
+ */
+function kvLookup(listing: NameListings['kv']): string | ((ref: NameReference) => boolean) {
+  if (!listing) return 'the KV keys were not listed'
+  if (!listing.listed) return listing.reason
+  const keys = new Map(Object.entries(listing.value).map(([ns, names]) => [ns, new Set(names)]))
+  return (ref) => {
+    const scopes = ref.namespace !== undefined ? [ref.namespace] : kvScopes(ref.flowNamespace)
+    return scopes.some((namespace) => keys.get(namespace)?.has(ref.name) === true)
+  }
+}
+
+function missingFinding(ref: NameReference): Finding {
+  const namespace = ref.namespace ?? ref.flowNamespace
+  const message =
+    ref.kind === 'secret'
+      ? `secret ${ref.name} is not defined for namespace ${namespace}: the task using it fails when it runs. Define the secret on the server (Kestra OSS: the environment variable SECRET_${ref.name.toUpperCase()}, base64-encoded) or fix the name`
+      : `KV key ${ref.name} is not defined for namespace ${namespace}${ref.namespace === undefined ? ' nor its parent namespaces' : ''}: the task using it fails when it runs. Create the key in the KV store, pass errorOnMissing=false if it is optional, or fix the name`
+  return {
+    severity: 'warning',
+    file: ref.file,
+    line: ref.line,
+    column: ref.column,
+    rule: ref.kind === 'secret' ? 'missing-secret' : 'missing-kv-key',
+    message,
+    resource: ref.fromFlow
+  }
+}
+
+/** One notice for the run: which kinds of names were not checked, why, and which names. */
+function uncheckedNotice(unchecked: { ref: NameReference; reason: string }[]): Finding {
+  const parts: string[] = []
+  for (const kind of ['secret', 'kv'] as const) {
+    const mine = unchecked.filter((u) => u.ref.kind === kind)
+    if (mine.length === 0) continue
+    const names = [...new Set(mine.map((u) => u.ref.name))]
+    const shown = names.slice(0, NOTICE_NAMES).join(', ')
+    const more = names.length > NOTICE_NAMES ? ` and ${names.length - NOTICE_NAMES} more` : ''
+    const what = kind === 'secret' ? 'Secret names' : 'KV keys'
+    parts.push(`${what} were not checked (${mine[0]!.reason}): ${shown}${more}.`)
+  }
+  const first = unchecked[0]!.ref
+  return {
+    severity: 'notice',
+    file: first.file,
+    line: first.line,
+    column: first.column,
+    rule: 'names-not-checked',
+    message: `${parts.join(' ')} They may be missing on the server: check them there.`
+  }
+}

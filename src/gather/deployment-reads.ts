@@ -1,0 +1,66 @@
+import type {
+  DeploymentReads,
+  DeploymentRecord,
+  DeploymentStatusRecord
+} from '../model/deployments-port.js'
+import { apiError, isPermissionError } from '../github/errors.js'
+import type { RepoClient } from '../github/repo-ref.js'
+
+const PAGE = 100
+
+export const DEPLOYMENTS_READ_HELP =
+  "The token cannot read deployments: grant 'permissions: deployments: read' (or write) to the job."
+
+/** Listing deployments and their statuses (https://docs.github.com/rest/deployments/deployments#list-deployments). */
+export function deploymentReads(client: RepoClient): DeploymentReads {
+  const repo = { owner: client.owner, repo: client.repo }
+  return {
+    async deployments(filter, limit) {
+      const found: DeploymentRecord[] = []
+      try {
+        for (let page = 1; found.length < limit; page++) {
+          const { data } = await client.octokit.rest.repos.listDeployments({
+            ...repo,
+            ...(filter.environment !== undefined && { environment: filter.environment }),
+            ...(filter.sha !== undefined && { sha: filter.sha }),
+            per_page: PAGE,
+            page
+          })
+          for (const d of data) {
+            found.push({
+              id: d.id,
+              sha: d.sha,
+              environment: d.environment,
+              transient: d.transient_environment === true,
+              createdAt: d.created_at,
+              payload: d.payload
+            })
+          }
+          if (data.length < PAGE) break
+        }
+      } catch (error) {
+        if (isPermissionError(error))
+          throw apiError(`listing deployments (${DEPLOYMENTS_READ_HELP})`, error)
+        throw apiError('listing deployments', error)
+      }
+      return found.slice(0, limit)
+    },
+    async statuses(deploymentId) {
+      try {
+        const { data } = await client.octokit.rest.repos.listDeploymentStatuses({
+          ...repo,
+          deployment_id: deploymentId,
+          per_page: PAGE
+        })
+        return data.map((s): DeploymentStatusRecord => ({
+          state: s.state,
+          environmentUrl: s.environment_url ?? '',
+          logUrl: s.log_url ?? s.target_url ?? '',
+          createdAt: s.created_at
+        }))
+      } catch (error) {
+        throw apiError(`listing the statuses of deployment ${deploymentId}`, error)
+      }
+    }
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * GitHub deployments as the environment features use them (docs/environments.md#environments-on-github):
+ * the Deployments API's records, reduced to what a decision or a report reads.
+ */
+export interface DeploymentRecord {
+  id: number
+  sha: string
+  environment: string
+  transient: boolean
+  /** ISO-8601. */
+  createdAt: string
+  /** What the deployment was created with: written by anyone who may deploy, so untrusted. */
+  payload: unknown
+}
+
+export interface DeploymentStatusRecord {
+  state: string
+  environmentUrl: string
+  logUrl: string
+  /** ISO-8601. */
+  createdAt: string
+}
+
+export interface NewDeployment {
+  sha: string
+  environment: string
+  transient: boolean
+  description: string
+  payload: Record<string, unknown>
+}
+
+export interface NewStatus {
+  state: 'in_progress' | 'success' | 'failure' | 'error' | 'inactive'
+  description: string
+  environmentUrl?: string
+  logUrl?: string
+}
+
+export interface DeploymentReads {
+  /** Newest first, at most `limit`; `environment` and `sha` filter when given. */
+  deployments(
+    filter: { environment?: string; sha?: string },
+    limit: number
+  ): Promise<DeploymentRecord[]>
+  /** Newest first. */
+  statuses(deploymentId: number): Promise<DeploymentStatusRecord[]>
+}
+
+export interface DeploymentWrites {
+  /** The new deployment's id. */
+  create(deployment: NewDeployment): Promise<number>
+  addStatus(deploymentId: number, status: NewStatus): Promise<void>
+}
+
+export type DeploymentsPort = DeploymentReads & DeploymentWrites
+
+/** An environment's newest deployment with its statuses. */
+export interface EnvironmentRow {
+  deployment: DeploymentRecord
+  /** Newest first. */
+  statuses: DeploymentStatusRecord[]
+}

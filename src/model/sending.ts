@@ -1,0 +1,22 @@
+import type { NamespaceFileEntry } from './repository.js'
+import type { ActualNamespace, BaseSnapshot } from './plan-input.js'
+
+/** The repository's namespace files, namespace by namespace. */
+export interface LocalFiles {
+  /** Settles once every file placed in the namespace is read ([] for a namespace without any). */
+  of(namespace: string): Promise<NamespaceFileEntry[]>
+}
+
+/**
+ * What gathering needs of how the repository is sent (docs/environments.md): the namespaces it reads
+ * under their sent names, and the base commit as it would have been sent.
+ */
+export interface SentNames {
+  namespace(namespace: string): string
+  localFiles(files: LocalFiles): LocalFiles
+  base(
+    snapshot: BaseSnapshot,
+    managed: readonly string[],
+    server?: ReadonlyMap<string, ActualNamespace>
+  ): BaseSnapshot
+}

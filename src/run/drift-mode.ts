@@ -1,0 +1,317 @@
+import type { RunContext } from '../model/context.js'
+import { errorMessage } from '../model/errors.js'
+import type { KestraServer } from '../kestra/api.js'
+import type { Plan } from '../model/plan.js'
+import { setCountOutputs } from '../report/outputs.js'
+import type { Settings } from '../model/settings.js'
+import type { Finding } from '../model/finding.js'
+import { remainingDrift, type RevertOutcome } from '../decide/drift/after-revert.js'
+import { driftedResources } from '../decide/drift/drifted.js'
+import type { DriftedResource } from '../model/drift.js'
+import {
+  driftGoneComment,
+  driftIssueBody,
+  driftSummarySection,
+  driftTitle,
+  type DriftReportInput
+} from '../decide/drift/issue-body.js'
+import {
+  DRIFT_LABEL,
+  driftBranch,
+  driftCommitTrailer,
+  driftMarker
+} from '../decide/drift/markers.js'
+import { driftPullBody, driftPullTitle } from '../decide/drift/pull-request-body.js'
+import { driftTree } from '../decide/drift/pull-request-tree.js'
+import { readCommitPaths, readServerFiles } from '../gather/read-drift.js'
+import type { ShownDrift } from '../decide/drift/shown-drift.js'
+import { applyMode } from './apply-mode.js'
+import type { Checked } from './check.js'
+import { runUrl } from './plan-mode.js'
+import type { Kind } from '../kinds/kind.js'
+import type { RunPorts } from './ports.js'
+
+/** Room for the drift section in the job summary (GitHub takes 1 MiB per step; the plan comes first). */
+const SUMMARY_DRIFT_BUDGET = 300_000
+/** Names listed in the drift warning; the issue and the summary list them all. */
+const WARNING_NAMES = 10
+
+export interface DriftModeArgs {
+  settings: Settings
+  context: RunContext
+  ports: RunPorts
+  kestra: KestraServer
+  checked: Checked
+  /** The plan of the default branch's head, every change marked drifted. */
+  plan: Plan
+  findings: Finding[]
+  /** The plan's job summary: the drift section is added to it. */
+  summary: string
+  /** The default branch, checked before the server was read. */
+  branch: string
+  /** The resource kinds of the run (the registry's). */
+  kinds: readonly Kind[]
+}
+
+/**
+ * docs/drift.md: the plan of the default branch's head against the server is the drift; the issue of
+ * the comment-key is kept current, and `drift-action` reverts it or brings it back as a pull request.
+ */
+export async function driftMode(args: DriftModeArgs): Promise<{ failure?: string }> {
+  const { settings, ports } = args
+  const { reporter } = ports
+  const { plan } = args
+  const items = driftedResources(
+    plan,
+    args.checked.state ?? new Map(),
+    args.kinds.map((kind) => kind.decide)
+  )
+  setCountOutputs(reporter, plan.counts)
+  reporter.setOutput('has-changes', items.length > 0)
+  reporter.setOutput('deployed', false)
+  if (items.length > 0) reporter.warning(driftWarning(items, args.branch))
+  else reporter.info(`No drift: Kestra matches ${args.branch} at ${args.context.sha.slice(0, 7)}.`)
+
+  if (settings.driftAction === 'revert' && items.length > 0) {
+    if (!settings.dryRun) return revert(args, plan, items)
+    reporter.info('dry-run: the drift is reported, not reverted (nothing is written to Kestra).')
+  }
+
+  let pullRequestUrl: string | undefined
+  let pullFailure: string | undefined
+  if (settings.driftAction === 'pull-request') {
+    // The issue still tells the drift when GitHub fails the pull request; a re-run finishes it.
+    pullRequestUrl = await pullRequest(args, items).catch((error: unknown) => {
+      pullFailure = `The drift pull request could not be written: ${errorMessage(error)}. Re-run the workflow to finish it.`
+      return undefined
+    })
+  }
+  const report = reportInput(args, items, { pullRequestUrl })
+  await reporter.writeSummary(
+    `${args.summary}\n\n${driftSummarySection(report, SUMMARY_DRIFT_BUDGET)}\n`
+  )
+  await keepIssue(args, report, false)
+  return { failure: pullFailure ?? driftFailure(args, items) }
+}
+
+async function revert(
+  args: DriftModeArgs,
+  plan: Plan,
+  items: DriftedResource[]
+): Promise<{ failure?: string }> {
+  const action = `drift-action: revert — Git (${args.branch} at ${args.context.sha.slice(0, 7)}) is deployed over the drift, under every deploy guard.`
+  const before = reportInput(args, items, { action })
+  const summary = `${args.summary}\n\n${driftSummarySection(before, SUMMARY_DRIFT_BUDGET)}`
+  let outcome: RevertOutcome
+  let failure: string | undefined
+  try {
+    const applied = await applyMode({
+      settings: args.settings,
+      context: args.context,
+      ports: args.ports,
+      kestra: args.kestra,
+      model: args.checked.model,
+      references: args.checked.references,
+      plan,
+      markers: args.checked.markers,
+      findings: args.findings,
+      kinds: args.kinds,
+      summary
+    })
+    failure = applied.failure
+    outcome = {
+      resources: applied.result?.resources,
+      rolledBack: applied.rolledBack,
+      ...(applied.result?.status === 'refused' && {
+        refused: applied.result.refusal ?? 'a newer commit is deployed'
+      })
+    }
+  } catch (error) {
+    // Refused before any write (validation, max-deletions…): the issue still tells the drift, and why.
+    const remaining = remainingDrift(items, { refused: errorMessage(error) })
+    await keepIssue(args, reportInput(args, remaining, { action }), false)
+    throw error
+  }
+  const remaining = remainingDrift(items, outcome)
+  await keepIssue(args, reportInput(args, remaining, { action }), remaining.length === 0)
+  return { failure: failure ?? driftFailure(args, remaining) }
+}
+
+/** The drift issue: kept current while drift remains, closed with a comment once it is gone. */
+async function keepIssue(args: DriftModeArgs, report: DriftReportInput, reverted: boolean) {
+  const { ports, settings, context } = args
+  const github = ports.drift
+  if (!github) {
+    ports.reporter.warning(
+      'No github-token: the drift issue was not written (the job summary has the drift).'
+    )
+    return
+  }
+  const marker = driftMarker(settings.commentKey)
+  const outcome =
+    report.items.length > 0
+      ? await github.keepIssue({
+          marker,
+          label: DRIFT_LABEL,
+          title: driftTitle(report),
+          body: driftIssueBody(report)
+        })
+      : await github.closeIssue(
+          marker,
+          DRIFT_LABEL,
+          driftGoneComment({
+            branch: args.branch,
+            commit: context.sha,
+            reverted,
+            runUrl: runUrl(context)
+          })
+        )
+  if (!outcome) return
+  if (outcome.status === 'forbidden') {
+    ports.reporter.warning(`The drift issue could not be written: ${outcome.message}`)
+    return
+  }
+  ports.edge.learn([outcome.url])
+  ports.reporter.info(`Drift issue ${outcome.status}: ${outcome.url}`)
+}
+
+/** The drift pull request (docs/drift.md#the-drift-pull-request); its address, when there is one. */
+async function pullRequest(
+  args: DriftModeArgs,
+  items: DriftedResource[]
+): Promise<string | undefined> {
+  const { ports, settings, context, checked } = args
+  const github = ports.drift
+  const branch = driftBranch(settings.commentKey)
+  if (!github) return undefined
+  if (items.length === 0) {
+    const closed = await github.closePullRequest(
+      branch,
+      driftGoneComment({
+        branch: args.branch,
+        commit: context.sha,
+        reverted: false,
+        runUrl: runUrl(context)
+      })
+    )
+    if (closed?.status === 'forbidden') ports.reporter.warning(closed.message)
+    else if (closed) ports.reporter.info(`Drift pull request closed: ${closed.url}`)
+    return undefined
+  }
+  const state = checked.state ?? new Map()
+  const [serverFiles, committed] = await Promise.all([
+    readServerFiles(args.kestra, items, state),
+    readCommitPaths(context.workspace, context.sha)
+  ])
+  const { model } = checked
+  const tree = driftTree({
+    items,
+    serverFiles,
+    holdsCredential: (text) => ports.edge.text(text) !== text,
+    kinds: args.kinds.map((kind) => kind.decide),
+    shape: {
+      layout: model.layout.layout,
+      rootRel: model.rootRel,
+      namespace: settings.namespace,
+      mappings: settings.namespaceFiles,
+      flowFiles: model.flows.flatMap((f) =>
+        !f.notAFlow && f.namespace ? [{ file: f.file, namespace: f.namespace }] : []
+      ),
+      paths: new Set([
+        ...committed,
+        ...model.flows.map((f) => f.file),
+        ...model.files.map((f) => f.file)
+      ])
+    }
+  })
+  for (const missing of tree.notBroughtBack) {
+    ports.reporter.info(`Not brought back: ${missing.name} — ${missing.reason}`)
+  }
+  const written = await github.writeBranch({
+    name: branch,
+    base: context.sha,
+    message: `Bring back the edits made in Kestra (${tree.writes.length} file(s))`,
+    trailer: driftCommitTrailer(settings.commentKey),
+    writes: tree.writes
+  })
+  if (written.status === 'forbidden') {
+    ports.reporter.warning(written.message)
+    return undefined
+  }
+  if (written.status === 'foreign') {
+    ports.reporter.warning(
+      `The drift branch ${branch} has commits that the action did not write: it is left as it is. Merge or close its pull request, or delete the branch, and the next run writes it again.`
+    )
+    return undefined
+  }
+  if (written.status === 'empty') {
+    ports.reporter.info(
+      'Nothing of the drift can be brought back to the repository: no pull request.'
+    )
+    return undefined
+  }
+  ports.reporter.info(`Drift branch ${branch}: ${written.status} (${written.sha.slice(0, 7)}).`)
+  const shown = ports.edge.shown(shownDrift(items))
+  const pull = await github.keepPullRequest({
+    head: branch,
+    base: args.branch,
+    title: driftPullTitle({ commentKey: settings.commentKey }),
+    body: driftPullBody({
+      commentKey: settings.commentKey,
+      server: settings.server ?? '',
+      tenant: settings.tenant,
+      branch: args.branch,
+      commit: context.sha,
+      items: shown,
+      writes: tree.writes,
+      notBroughtBack: ports.edge.shown(tree.notBroughtBack)
+    })
+  })
+  if (pull.status === 'forbidden') {
+    ports.reporter.warning(pull.message)
+    return undefined
+  }
+  ports.edge.learn([pull.url])
+  ports.reporter.info(`Drift pull request ${pull.status}: ${pull.url}`)
+  return pull.url
+}
+
+function reportInput(
+  args: DriftModeArgs,
+  items: (DriftedResource & { note?: string })[],
+  extra: { action?: string; pullRequestUrl?: string }
+): DriftReportInput {
+  const { settings, context, ports } = args
+  return {
+    commentKey: settings.commentKey,
+    server: settings.server ?? '',
+    tenant: settings.tenant,
+    branch: args.branch,
+    commit: context.sha,
+    items: ports.edge.shown(shownDrift(items)),
+    ...extra,
+    runUrl: runUrl(context),
+    checkedAt: ports.now().toISOString()
+  }
+}
+
+/** The drifted resources as the renderers take them: plain data, no server source. */
+function shownDrift(items: (DriftedResource & { note?: string })[]): ShownDrift[] {
+  return items.map(({ change, ...item }) => ({
+    ...item,
+    resourceKind: change.kind,
+    ...(change.file !== undefined && { file: change.file })
+  }))
+}
+
+function driftWarning(items: DriftedResource[], branch: string): string {
+  const names = items.slice(0, WARNING_NAMES).map((item) => item.name)
+  const more = items.length > WARNING_NAMES ? `, and ${items.length - WARNING_NAMES} more` : ''
+  return `Kestra drift: ${items.length} resource(s) differ from ${branch} (changed outside Git): ${names.join(', ')}${more}.`
+}
+
+/** docs/drift.md#outputs: drift fails the step only with `fail-on: warning`. */
+function driftFailure(args: DriftModeArgs, items: readonly DriftedResource[]): string | undefined {
+  if (args.settings.failOn !== 'warning' || items.length === 0) return undefined
+  return `Kestra drift: ${items.length} resource(s) differ from ${args.branch}, and fail-on is warning. Bring the edits back to Git or deploy Git over them (drift-action).`
+}

@@ -1,0 +1,287 @@
+import type { RunContext } from '../model/context.js'
+import type { DeploymentsPort } from '../model/deployments-port.js'
+import {
+  noPreviewSection,
+  previewRemovedSection,
+  previewSection,
+  upsertPreviewSection
+} from '../decide/environments/preview-section.js'
+import { inPreview, removePreview } from '../apply/preview-removal.js'
+import { errorMessage } from '../model/errors.js'
+import { namespaceUrl } from '../kestra/namespace-url.js'
+import type { KestraServer } from '../kestra/api.js'
+import { commentMarker } from '../model/markdown/comment-markers.js'
+import { NAMESPACE_PATTERN } from '../model/namespaces.js'
+import type { Settings } from '../model/settings.js'
+import { execute, type RunOutcome } from './execute.js'
+import type { RunPorts } from './ports.js'
+
+const PREVIEW_EVENTS = ['pull_request', 'pull_request_target']
+
+/**
+ * A run with its environment features (docs/environments.md): a pull request with `preview` is also
+ * deployed into `pr-<number>.*` through the same plan → deploy → smoke path, and its `closed` event removes
+ * that preview and does nothing else. Every other run is `execute` itself.
+ */
+export async function executeWithEnvironments(
+  settings: Settings,
+  context: RunContext,
+  ports: RunPorts
+): Promise<RunOutcome> {
+  const pr = context.pullRequest
+  if (!settings.preview || !pr || pr.number <= 0 || !PREVIEW_EVENTS.includes(context.eventName)) {
+    return execute(withSmokeInPrefix(settings), context, ports)
+  }
+  if (pr.action === 'closed') {
+    if (!ports.kestra) return execute(settings, context, ports)
+    return closePreview(settings, context, { ...ports, kestra: ports.kestra })
+  }
+  const why = noPreviewReason(settings, context, ports)
+  if (why) {
+    ports.reporter.notice(`No preview: ${why}`)
+    return execute(settings, context, withSection(ports, noPreviewSection(why)))
+  }
+  const preview = await deployPreview(settings, context, { ...ports, kestra: ports.kestra! })
+  const outcome = await execute(settings, context, withSection(ports, preview.section))
+  return { ...outcome, failure: outcome.failure ?? preview.failure }
+}
+
+function noPreviewReason(
+  settings: Settings,
+  context: RunContext,
+  ports: RunPorts
+): string | undefined {
+  if (context.pullRequest?.fork) {
+    return "this pull request comes from a fork: a fork's code is never deployed to your Kestra (GitHub passes it no secrets)."
+  }
+  if (!ports.kestra) return 'the server input is not set.'
+  if (settings.dryRun) return 'dry-run is set, so nothing is written to Kestra.'
+  return undefined
+}
+
+/** `pr-<number>`: the prefix of every preview namespace of the pull request. */
+export function previewPrefix(number: number): string {
+  return `pr-${number}`
+}
+
+/** With a namespace prefix, smoke flows named by their repository namespace run where it is deployed. */
+function withSmokeInPrefix(settings: Settings): Settings {
+  if (!settings.namespacePrefix) return settings
+  return {
+    ...settings,
+    smokeFlows: settings.smokeFlows.map((flow) => ({
+      ...flow,
+      namespace: `${settings.namespacePrefix}.${flow.namespace}`
+    }))
+  }
+}
+
+/** The summary and the comment of the pull request's own run gain the Preview section. */
+function withSection(ports: RunPorts, section: string): RunPorts {
+  const { reporter, github } = ports
+  return {
+    ...ports,
+    reporter: {
+      ...reporter,
+      writeSummary: (markdown) => reporter.writeSummary(`${markdown.trimEnd()}\n\n${section}\n`)
+    },
+    github: github && {
+      ...github,
+      upsertStickyComment: (issue, marker, body) =>
+        github.upsertStickyComment(issue, marker, upsertPreviewSection(body, section))
+    }
+  }
+}
+
+async function deployPreview(
+  settings: Settings,
+  context: RunContext,
+  ports: RunPorts & { kestra: KestraServer }
+): Promise<{ section: string; failure?: string }> {
+  const prefix = previewPrefix(context.pullRequest!.number)
+  const { reporter, kestra, edge } = ports
+  reporter.info(
+    `Preview: deploying ${context.sha.slice(0, 7)} into ${prefix}.* with triggers disabled.`
+  )
+  const previewPorts: RunPorts = {
+    ...ports,
+    reporter: {
+      ...reporter,
+      // The pull request's own run reports the findings and outputs; the preview adds only its own.
+      annotate: (findings) =>
+        reporter.annotate(findings.filter((f) => f.rule === 'pebble-mapped-namespace')),
+      setOutput: (name, value) => {
+        if (name === 'smoke') reporter.setOutput(name, value)
+      },
+      writeSummary: async () => undefined
+    }
+  }
+  try {
+    const { tenantScoped } = await kestra.info()
+    const link = (namespace: string) => ({
+      namespace,
+      url: namespaceUrl(
+        settings.server ?? '',
+        tenantScoped ? settings.tenant : undefined,
+        namespace
+      )
+    })
+    const outcome = await execute(
+      await previewSettings(settings, prefix, kestra),
+      context,
+      previewPorts
+    )
+    const held = new Set(
+      (outcome.report.plan?.resources ?? [])
+        .filter((r) => r.action !== 'delete' && r.action !== 'orphaned')
+        .map((r) => r.namespace)
+    )
+    const section = previewSection({
+      commit: context.sha,
+      links: [...held].sort().map(link),
+      receipt: outcome.receipt ?? '',
+      failure: outcome.failure && edge.message(outcome.failure)
+    })
+    return { section, failure: outcome.failure && `Preview: ${outcome.failure}` }
+  } catch (error) {
+    const message = errorMessage(error)
+    reporter.warning(`Preview: ${message}`)
+    return {
+      section: previewSection({
+        commit: context.sha,
+        links: [],
+        receipt: '',
+        failure: edge.message(message)
+      }),
+      failure: `Preview: ${message}`
+    }
+  }
+}
+
+/** The preview's deploy: the pull request's settings with the preview's names, triggers off, deletions inside. */
+async function previewSettings(
+  settings: Settings,
+  prefix: string,
+  kestra: KestraServer
+): Promise<Settings> {
+  return withSmokeInPrefix({
+    ...settings,
+    mode: 'deploy',
+    namespacePrefix: prefix,
+    disableTriggers: true,
+    delete: true,
+    // Deletions stay inside the preview's namespaces: a smaller change may remove many of them.
+    allowMassDeletion: true,
+    scope: 'all',
+    comment: false,
+    preview: false,
+    requireReviewedPlan: false,
+    requireVerifiedIn: '',
+    environment: prefix,
+    transientEnvironment: true,
+    // Preview namespaces the repository no longer holds are planned too, so what it removed goes.
+    extraNamespaces: [
+      ...new Set([
+        ...settings.extraNamespaces,
+        ...leaves(await kestra.namespacesStartingWith(`${prefix}.`)).map((namespace) =>
+          namespace.slice(prefix.length + 1)
+        )
+      ])
+    ].sort()
+  })
+}
+
+/** The namespaces that are not the parent of another listed one (OSS lists every parent of a flow's namespace). */
+function leaves(namespaces: readonly string[]): string[] {
+  return namespaces.filter((n) => !namespaces.some((other) => other.startsWith(`${n}.`)))
+}
+
+/**
+ * The pull request closed: everything in its preview namespaces is deleted (the prefix checked on every
+ * delete), its GitHub deployments go `inactive`, and the comment says the preview is gone.
+ */
+async function closePreview(
+  settings: Settings,
+  context: RunContext,
+  ports: RunPorts & { kestra: KestraServer }
+): Promise<RunOutcome> {
+  const { reporter, kestra } = ports
+  const prefix = previewPrefix(context.pullRequest!.number)
+  reporter.setOutput('mode', 'deploy')
+  reporter.info(`kestra-gitops: removing the preview ${prefix}.* (pull request closed)`)
+  const deployments = ports.deployments
+    ? await ports.deployments.deployments({ environment: prefix }, 100)
+    : []
+  const namespaces = [
+    ...new Set([
+      ...(await kestra.namespacesStartingWith(`${prefix}.`)),
+      ...deployments.flatMap((d) => payloadNamespaces(d.payload))
+    ])
+  ]
+    .filter((namespace) => inPreview(prefix, namespace))
+    .sort()
+  reporter.group(`Removing the preview ${prefix}.*`)
+  const removal = await removePreview(kestra, prefix, namespaces, {
+    concurrency: settings.concurrency,
+    log: reporter.info
+  })
+  reporter.endGroup(
+    `Preview removed: ${removal.deleted.length} deleted, ${removal.failed.length} failed, in ${namespaces.length} namespace(s).`
+  )
+  if (ports.deployments) await markInactive(ports.deployments, deployments, reporter.warning)
+  else if (settings.environment || settings.preview) {
+    reporter.warning('No github-token: the preview deployments could not be marked inactive.')
+  }
+  const section = previewRemovedSection(namespaces, removal.deleted.length)
+  if (settings.comment && ports.github) {
+    try {
+      const comment = await ports.github.findStickyComment(
+        context.pullRequest!.number,
+        commentMarker(settings.commentKey)
+      )
+      if (comment)
+        await ports.github.updateComment(comment.id, upsertPreviewSection(comment.body, section))
+    } catch (error) {
+      reporter.warning(`The pull-request comment could not be updated: ${errorMessage(error)}`)
+    }
+  }
+  reporter.setOutput('deleted', removal.deleted.length)
+  reporter.setOutput('deployed', removal.deleted.length > 0)
+  await reporter.writeSummary(`## Kestra preview removed\n\n${section}\n`)
+  const failure =
+    removal.failed.length > 0
+      ? `The preview was not removed completely:\n${removal.failed.map((f) => `  ${f}`).join('\n')}\nRe-run the job to finish.`
+      : undefined
+  return {
+    mode: 'deploy',
+    failure,
+    report: { mode: 'deploy', tenant: settings.tenant, commit: context.sha, findings: [] }
+  }
+}
+
+/** The namespaces a preview deployment recorded in its payload; anything else there is ignored. */
+function payloadNamespaces(payload: unknown): string[] {
+  const listed = (payload as { kestra?: { namespaces?: unknown } } | null)?.kestra?.namespaces
+  return Array.isArray(listed)
+    ? listed.filter((n): n is string => typeof n === 'string' && NAMESPACE_PATTERN.test(n))
+    : []
+}
+
+async function markInactive(
+  github: DeploymentsPort,
+  deployments: readonly { id: number }[],
+  warn: (message: string) => void
+): Promise<void> {
+  for (const deployment of deployments) {
+    try {
+      const [latest] = await github.statuses(deployment.id)
+      if (latest?.state === 'inactive') continue
+      await github.addStatus(deployment.id, {
+        state: 'inactive',
+        description: 'Preview removed: the pull request closed.'
+      })
+    } catch (error) {
+      warn(`Deployment ${deployment.id} could not be marked inactive: ${errorMessage(error)}`)
+    }
+  }
+}

@@ -1,0 +1,147 @@
+import { flowKey } from '../model/keys.js'
+import type { KestraServer } from '../kestra/api.js'
+import { errorMessage } from '../model/errors.js'
+import type { CallEdge } from '../decide/plan/impact.js'
+import { checkNames } from '../decide/plan/missing-names.js'
+import type { NameListings } from '../model/names.js'
+import { valueOf, type Outcome } from '../model/outcome.js'
+import { withReview } from '../decide/plan/review.js'
+import { callSites, changedContracts, reviewContracts } from '../decide/plan/subflow-contracts.js'
+import type { FlowChange, Plan, UnfinishedExecution } from '../model/plan.js'
+import { parseFlowFile } from '../model/flow-file.js'
+import type { FlowFile, RepoModel } from '../model/repository.js'
+import type { Reporter } from '../report/reporter.js'
+import { readPinnedRevisions } from '../gather/server/pinned-revisions.js'
+import { readUnfinished } from '../gather/server/unfinished-executions.js'
+import type { ActualNamespace } from '../model/plan-input.js'
+import type { Settings } from '../model/settings.js'
+import type { Finding } from '../model/finding.js'
+import type { NameReference } from '../model/names.js'
+import { byStateNames } from './unfinished-words.js'
+
+export interface ReviewArgs {
+  plan: Plan
+  kestra: KestraServer
+  settings: Pick<Settings, 'server' | 'tenant'>
+  model: RepoModel
+  state: ReadonlyMap<string, ActualNamespace>
+  calls: readonly CallEdge[]
+  /** The repository flows' `secret()` and `kv()` names. */
+  names: readonly NameReference[]
+  /** The listings those names need, read while the repository loaded (a failed read throws where used). */
+  listings?: Promise<Outcome<NameListings>>
+  /** The executions not finished of the flows the plan may rewrite, read while it was computed. */
+  unfinished: Promise<UnfinishedReading>
+  reporter: Reporter
+}
+
+/** The search's answer per flowKey, or the error it met (said in the plan, never thrown here). */
+export type UnfinishedReading = { byFlow: Map<string, UnfinishedExecution[]> } | { error: unknown }
+
+/** Starts the searches of the executions of these flows; settles, never rejects. */
+export function readUnfinishedEarly(
+  kestra: KestraServer,
+  settings: Pick<Settings, 'server' | 'tenant'>,
+  flows: readonly { namespace: string; id: string }[]
+): Promise<UnfinishedReading> {
+  if (flows.length === 0) return Promise.resolve({ byFlow: new Map() })
+  return readUnfinished(kestra, flows, {
+    server: settings.server ?? '',
+    tenant: settings.tenant
+  }).then(
+    (byFlow) => ({ byFlow }),
+    (error: unknown) => ({ error })
+  )
+}
+
+/**
+ * What would fail at run time (docs/caught-at-review.md): the names the server lacks, the executions not
+ * finished, the calls a change of inputs breaks. Reads run together; the decisions are pure.
+ */
+export async function reviewPlan(args: ReviewArgs): Promise<{ plan: Plan; findings: Finding[] }> {
+  const flows = args.plan.resources.filter((r): r is FlowChange => r.kind === 'flow')
+  const [names, unfinished, contracts] = await Promise.all([
+    reviewNames(args, flows),
+    reviewExecutions(args, flows),
+    reviewCalls(args, flows)
+  ])
+  const plan = withReview(args.plan, {
+    missing: names.missing,
+    unfinished: unfinished.byFlow,
+    breaks: contracts.breaks
+  })
+  return { plan, findings: [...names.findings, ...unfinished.findings, ...contracts.findings] }
+}
+
+async function reviewNames(args: ReviewArgs, flows: FlowChange[]) {
+  const written = new Set(
+    flows
+      .filter((f) => f.action === 'create' || f.action === 'update')
+      .map((f) => flowKey(f.namespace, f.id))
+  )
+  const refs = args.names.filter((ref) => written.has(ref.fromFlow))
+  if (refs.length === 0) return { findings: [], missing: new Map() }
+  const checked = checkNames(refs, args.listings ? await valueOf(args.listings) : {})
+  args.reporter.info(
+    `${checked.checked} secret and KV reference(s) checked: ${checked.findings.filter((f) => f.severity === 'warning').length} not defined on the server.`
+  )
+  return checked
+}
+
+async function reviewExecutions(
+  args: ReviewArgs,
+  flows: FlowChange[]
+): Promise<{ byFlow: Map<string, UnfinishedExecution[]>; findings: Finding[] }> {
+  const guarded = flows.filter((f) => f.action === 'update' || f.action === 'delete')
+  if (guarded.length === 0) return { byFlow: new Map(), findings: [] }
+  const reading = await args.unfinished
+  if ('byFlow' in reading) {
+    for (const flow of guarded) {
+      const executions = reading.byFlow.get(flowKey(flow.namespace, flow.id))
+      if (executions) {
+        args.reporter.info(`${flow.namespace}.${flow.id}: ${byStateNames(executions)}`)
+      }
+    }
+    return { byFlow: reading.byFlow, findings: [] }
+  }
+  const file = guarded.find((f) => f.file)?.file ?? ''
+  const names = guarded.map((f) => `${f.namespace}.${f.id}`).join(', ')
+  const notice: Finding = {
+    severity: 'notice',
+    file,
+    line: 1,
+    rule: 'executions-not-checked',
+    message: `Executions not finished were not counted for ${names}: ${errorMessage(reading.error)}. The deploy reads them again right before its first write when running-executions is wait or fail.`
+  }
+  return { byFlow: new Map(), findings: [notice] }
+}
+
+async function reviewCalls(args: ReviewArgs, flows: FlowChange[]) {
+  const targets = changedContracts(flows)
+  if (targets.length === 0) return { findings: [], breaks: new Map() }
+  const repository = new Map<string, FlowFile>()
+  for (const flow of args.model.flows) {
+    if (!flow.notAFlow && flow.namespace && flow.id) {
+      repository.set(flowKey(flow.namespace, flow.id), flow)
+    }
+  }
+  // Only the server-only flows that call a changed flow are parsed again.
+  const wanted = new Set(targets.map((t) => flowKey(t.namespace, t.id)))
+  const callers = new Set(
+    args.calls
+      .filter((call) => wanted.has(flowKey(call.namespace, call.id)))
+      .map((call) => flowKey(call.caller.namespace, call.caller.id))
+  )
+  const server = new Map<string, FlowFile>()
+  for (const [namespace, { flows: remote }] of args.state) {
+    for (const flow of remote) {
+      const key = flowKey(namespace, flow.id)
+      if (callers.has(key) && !repository.has(key)) {
+        server.set(key, parseFlowFile({ file: '', rel: '', raw: flow.source }))
+      }
+    }
+  }
+  const sites = callSites(targets, args.calls, { repository, server })
+  const pinned = await readPinnedRevisions(args.kestra, sites)
+  return reviewContracts(sites, targets, pinned)
+}
