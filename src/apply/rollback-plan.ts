@@ -8,6 +8,7 @@ import { newRecord, type RollbackRecord } from './rollback-record.js'
 import type { RecordedResource } from '../model/after-deploy.js'
 import type { FileVersion } from '../model/after-deploy.js'
 import type { RestoreItem } from '../model/after-deploy.js'
+import type { ApplyKind } from './kind.js'
 
 /**
  * Bytes of previous file versions a record may carry (raw, before base64): KV values travel as one request
@@ -33,8 +34,8 @@ export interface RollbackPlan {
   items: RestoreItem[]
   markers: MarkerTarget[]
   /**
-   * What the deploy wrote that no rollback can put back yet (kinds other than flows and namespace files,
-   * docs/kinds.md), as `kind name`: the rollback says so and is at most partial.
+   * What the deploy wrote that no rollback can put back (a kind with no rollback, docs/kinds.md), as
+   * `kind name`: the rollback says so and is at most partial.
    */
   unrestorable: string[]
 }
@@ -46,14 +47,22 @@ export function flowHash(source: string): string {
 /** What this run's deploy changed, as its plan read it before writing. */
 export function planFromDeploy(
   result: DeployResult,
-  deployed: { commit: string; repository: string }
+  deployed: { commit: string; repository: string },
+  kinds: readonly ApplyKind[]
 ): RollbackPlan {
   const items: RestoreItem[] = []
   const unrestorable: string[] = []
   for (const { change, result: did, revision } of result.resources) {
     if (did !== 'created' && did !== 'updated' && did !== 'deleted') continue
     if (change.kind !== 'flow' && change.kind !== 'file') {
-      unrestorable.push(`${change.kind} ${resourceName(change)}`)
+      const kind = kinds.find((candidate) => candidate.name === change.kind)
+      if (change.namespace !== '' || !kind?.recordOf) {
+        unrestorable.push(`${change.kind} ${resourceName(change)}`)
+        continue
+      }
+      const record = kind.recordOf(change)
+      const resource = { kind: 'tenant-wide' as const, of: change.kind, ...record }
+      items.push({ namespace: '', resource, previous: record.before?.text })
       continue
     }
     const { namespace } = change
@@ -76,7 +85,9 @@ export function planFromDeploy(
       items.push({ namespace, resource, previous: change.previous })
     }
   }
-  const namespaces = [...new Set([...items.map((i) => i.namespace), ...result.markedNamespaces])]
+  const namespaces = [
+    ...new Set([...items.map((i) => i.namespace), ...result.markedNamespaces])
+  ].filter((namespace) => namespace !== '')
   return {
     ...deployed,
     deployed: deployed.commit,
@@ -106,7 +117,12 @@ export function plansFromRecords(records: ReadonlyMap<string, RollbackRecord>): 
       }
       plans.set(key, plan)
     }
-    plan.items.push(...record.resources.map((resource) => ({ namespace, resource })))
+    plan.items.push(
+      ...record.resources.map((resource) => ({
+        namespace: resource.kind === 'tenant-wide' ? '' : namespace,
+        resource
+      }))
+    )
     plan.markers.push({ namespace, toward: record.toward, written: record.markerWritten })
   }
   return [...plans.values()]
@@ -115,7 +131,8 @@ export function plansFromRecords(records: ReadonlyMap<string, RollbackRecord>): 
 /**
  * The record of each namespace: where each previous version is. A flow's is the revision the plan read
  * (Kestra keeps flow revisions). A file's is the revision holding its bytes when the server keeps file
- * revisions (1.2+) and one still holds them; otherwise the bytes themselves, within the budget.
+ * revisions (1.2+) and one still holds them; otherwise the bytes themselves, within the budget. Tenant-wide
+ * resources go into the first namespace's record, their previous text within the same budget.
  */
 export async function recordsOf(
   plan: RollbackPlan,
@@ -124,9 +141,21 @@ export async function recordsOf(
   let budget = RECORDED_BYTES_BUDGET
   const located = await Promise.all(plan.items.map((item) => locatePrevious(item, history)))
   const records = new Map<string, RollbackRecord>()
+  const holder = plan.markers[0]?.namespace
   for (const { namespace, toward, written } of plan.markers) {
-    const resources = located.flatMap((resource, i) => {
+    const resources = located.flatMap((resource, i): RecordedResource[] => {
       const item = plan.items[i]!
+      if (resource.kind === 'tenant-wide') {
+        if (namespace !== holder) return []
+        const text = resource.before?.text
+        if (text === undefined) return [resource]
+        const size = Buffer.byteLength(text)
+        if (size <= budget) {
+          budget -= size
+          return [resource]
+        }
+        return [{ ...resource, before: { hashes: resource.before!.hashes } }]
+      }
       if (item.namespace !== namespace) return []
       if (resource.kind !== 'file' || !resource.before || resource.before.revision !== undefined) {
         return [resource]

@@ -65,6 +65,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
   const { reporter } = ports
   let result: DeployResult
   const refs = flowDependencies(args.references)
+  const applyKinds = args.kinds.flatMap((kind) => (kind.apply ? [kind.apply] : []))
   let environment: EnvironmentRun | undefined
   try {
     environment = await beginEnvironment({
@@ -79,6 +80,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
       const finished = await finishRollbacks(stopped, {
         kestra: args.kestra,
         refs,
+        kinds: applyKinds,
         settings,
         reporter,
         commit: context.sha,
@@ -105,7 +107,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
       findings: args.findings,
       refs,
       readDesiredFile: repositoryFileReader(args.model),
-      kinds: args.kinds.flatMap((kind) => (kind.apply ? [kind.apply] : [])),
+      kinds: applyKinds,
       settings: {
         ...settings,
         allowOutOfOrder: settings.allowOutOfOrder && context.eventName === 'workflow_dispatch'
@@ -143,6 +145,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
     kestra: args.kestra,
     result,
     refs,
+    kinds: applyKinds,
     deployed: {
       commit: context.sha,
       repository: `${context.owner}/${context.repo}`,
