@@ -376,6 +376,34 @@ describe('dashboards rolled back', () => {
   })
 })
 
+describe('dashboards with a namespace prefix', () => {
+  it('a prefixed deploy and a preview leave the tenant-wide dashboards alone, with one notice', async () => {
+    const change = { ...CHANGE, [`${NS}/flows/hello.yml`]: HELLO_V2 }
+    await onDashStage({ base: BASE, change }, async (s) => {
+      const before = liveDashboards(s.kestra)
+      const staged = await pushRun(s, { 'namespace-prefix': 'staging', delete: 'true' })
+      expect(staged.exitCode, staged.stdout + staged.stderr).toBe(0)
+      const notices = staged.annotations.filter((a) => a.title?.includes('dashboards-prefixed'))
+      expect(notices, JSON.stringify(staged.annotations)).toHaveLength(1)
+      expect(notices[0]!.message).toContain('namespace-prefix staging')
+      expect(plannedDashboards(staged)).toEqual([])
+      expect(
+        s.kestra.snapshot().flows.find((f) => f.namespace === `staging.${NS}` && f.id === 'hello')
+      ).toBeDefined()
+
+      s.github.seedFromRepository(s.repo.dir) // a deployment names a commit GitHub holds
+      const preview = await planRun(s, { preview: 'true' })
+      expect(preview.exitCode, preview.stdout + preview.stderr).toBe(0)
+      expect(sectionOf(s.github.comments(PR)[0]!.body, HEADING)).toContain('sales')
+      expect(
+        s.kestra.snapshot().flows.find((f) => f.namespace === `pr-${PR}.${NS}` && f.id === 'hello')
+      ).toBeDefined()
+      expect(dashboardRequests(s.kestra).map((r) => r.route)).not.toContain('dashboards.update')
+      expect(liveDashboards(s.kestra)).toEqual(before)
+    })
+  })
+})
+
 describe('dashboards the repository does not hold', () => {
   for (const holds of [true, false]) {
     for (const del of [false, true]) {
@@ -495,6 +523,23 @@ describe('a 1.3 patch whose answers carry no dashboard source', () => {
       const again = await pushRun(s)
       expect(again.exitCode).toBe(0)
       expect(writes(s.kestra)).toEqual([])
+    })
+  })
+
+  it('a rollback deletes the dashboard it created, and names the updated one it cannot put back: partial', async () => {
+    const change = { ...CHANGE, [`${NS}/flows/hello.yml`]: HELLO_V2 }
+    await onDashStage({ base: BASE, change, emulator: OLD }, async (s) => {
+      s.kestra.scriptExecutions(NS, 'hello', { state: 'FAILED', durationMs: 50 })
+      const result = await pushRun(s, { rollback: 'true', 'smoke-flows': `${NS}.hello` })
+      expect(result.exitCode).toBe(1)
+      expect(result.outputs).toMatchObject({ smoke: 'failed', 'rolled-back': 'partial' })
+      const live = liveDashboards(s.kestra)
+      expect(live.ops).toBeUndefined()
+      expect(live.sales).toBe(SALES_V2)
+      expect(cell(result.summary, 'ops', 'Rollback')).toBe('restored')
+      expect(cell(result.summary, 'sales', 'Rollback')).toBe('failed')
+      expect(result.summary).toContain('its previous source is not known')
+      expect(failureText(result)).toMatch(/sales/)
     })
   })
 

@@ -1,13 +1,14 @@
-import { parse } from 'yaml'
 import type { ApplyKind } from '../../apply/kind.js'
 import type { KestraApi } from '../../kestra/api.js'
 import { dashboardFields, holds, type RemoteDashboard } from '../../kestra/dashboards.js'
 import type { DashboardChange } from '../../model/plan.js'
 import type { ResourceResult } from '../../model/result.js'
+import { dashboardRecord, fieldsOf, restoreDashboard } from './apply-rollback.js'
 
 /**
  * Writes dashboards (docs/dashboards.md#deploy): each compared with the server's copy right before its
- * write; a dashboard deleted on the server since the plan is never re-created.
+ * write; a dashboard deleted on the server since the plan is never re-created. A rollback puts them back
+ * (`apply-rollback.ts`).
  */
 export const dashboardsApply: ApplyKind<DashboardChange> = {
   name: 'dashboard',
@@ -36,7 +37,9 @@ export const dashboardsApply: ApplyKind<DashboardChange> = {
     return (await api.deleteDashboard(change.id))
       ? { change, result: 'deleted' }
       : alreadyThere(change)
-  }
+  },
+  recordOf: dashboardRecord,
+  restore: restoreDashboard
 }
 
 async function create(
@@ -57,17 +60,6 @@ async function create(
 function wantedOf(change: DashboardChange): { source: string; fields: string } | undefined {
   if (change.desired === undefined) return undefined
   return { source: change.desired, fields: fieldsOf(change.desired) }
-}
-
-function fieldsOf(source: string): string {
-  try {
-    const value: unknown = parse(source)
-    return dashboardFields(
-      value && typeof value === 'object' ? (value as Record<string, unknown>) : {}
-    )
-  } catch {
-    return ''
-  }
 }
 
 const ID_LINE = /^id:.*$/m

@@ -130,6 +130,17 @@ function yamlPath(path: string): string {
 function unsupportedNotice(held: HeldDashboards): Finding[] {
   const server = held.server
   const first = held.files[0]
+  if (first && held.prefixed) {
+    return [
+      {
+        severity: 'notice',
+        file: first.file,
+        line: 1,
+        rule: 'dashboards-prefixed',
+        message: `Dashboards are not planned: they are tenant-wide, and with namespace-prefix ${held.prefixed} (a preview or a prefixed environment) the repository's ${held.files.length} dashboard file(s) would replace the tenant's own; deploy them without a prefix.`
+      }
+    ]
+  }
   if (!server || !('unsupported' in server) || !first) return []
   return [
     {

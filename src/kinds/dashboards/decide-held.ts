@@ -18,6 +18,8 @@ export interface HeldDashboards {
   server?: { dashboards: ({ id: string } & HeldDashboard)[] } | { unsupported: string }
   /** The server's validate endpoint's constraints on each file (undefined: valid). */
   verdicts?: ReadonlyMap<string, string | undefined>
+  /** The run's namespace prefix: no dashboard is planned (docs/dashboards.md#namespace-prefix-and-previews). */
+  prefixed?: string
 }
 
 export const SECTION = 'Dashboards'

@@ -14,7 +14,7 @@ const NO_DASHBOARD = 'kept because the repository holds no dashboard'
  */
 export function planDashboards(held: HeldDashboards, options: KindPlanOptions): DashboardChange[] {
   const server = held.server
-  if (!server || 'unsupported' in server) return []
+  if (!server || 'unsupported' in server || held.prefixed) return []
   const desired = byId(held.files)
   const base = held.base && byId(held.base)
   const actual = new Map(server.dashboards.map((d) => [d.id, d]))

@@ -20,5 +20,12 @@ export const dashboardsDecide: DecideKind<DashboardChange, HeldDashboards> = {
     r.current === undefined ? null : sha256Hex(r.current.compared)
   ],
   validate: dashboardFindings,
-  plan: planDashboards
+  plan: planDashboards,
+  serverText: (change) => change.current?.source,
+  newPath: (change, shape) =>
+    FILE_NAME.test(change.id)
+      ? { path: [shape.rootRel, 'dashboards', `${change.id}.yml`].filter(Boolean).join('/') }
+      : { reason: 'its id cannot name a file' }
 }
+
+const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/

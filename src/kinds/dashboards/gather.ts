@@ -25,6 +25,8 @@ export interface GatheredDashboards {
   server?: { dashboards: ({ id: string } & ComparedDashboard)[] } | { unsupported: string }
   /** The server's validate endpoint's verdict on each file (by file), with server validation on. */
   verdicts?: Map<string, string | undefined>
+  /** The run's namespace prefix: tenant-wide dashboards are then neither read nor planned. */
+  prefixed?: string
 }
 
 /** YAML-supplied dashboard ids, which a repository needs, came with Kestra 1.3 (docs/kestra.md#dashboards). */
@@ -34,6 +36,14 @@ export const dashboardsGather: GatherKind<GatheredDashboards> = {
   name: 'dashboard',
   async gather(input) {
     const layout = input.layout.layout
+    const prefix = input.settings.namespacePrefix
+    if (prefix) {
+      // A preview or a prefixed environment shares the tenant: its dashboards would replace the tenant's.
+      return {
+        files: (await discoverDashboards(input.workTree, layout)).map(withFields),
+        prefixed: prefix
+      }
+    }
     // Read together, awaited together: a failed read rejects the whole, never unobserved.
     const [found, read, baseFiles] = await Promise.all([
       discoverDashboards(input.workTree, layout),
