@@ -10,6 +10,7 @@ import {
   startEmulator,
   WRITE_ROUTES,
   type Emulator,
+  type EmulatorOptions,
   type LoggedRequest,
   type SeedState
 } from '../../../test-support/kestra-emulator/index.js'
