@@ -418,7 +418,13 @@ describe('dashboards the repository does not hold', () => {
             const result = await pushRun(s, { delete: String(del) })
             expect(result.exitCode, result.stdout).toBe(0)
             const section = sectionOf(result.summary, HEADING)
-            if (holds && del) {
+            if (!holds) {
+              // A repository that never held a dashboard does not manage them: not read, not shown.
+              expect(dashboardRequests(s.kestra)).toEqual([])
+              expect(result.summary).not.toContain(HEADING)
+              expect(liveDashboards(s.kestra).legacy).toBe(LEGACY)
+              expect(result.outputs).toMatchObject({ deleted: '0', orphaned: '0' })
+            } else if (del) {
               expect(liveDashboards(s.kestra)).not.toHaveProperty('legacy')
               expect(s.kestra.snapshot().dashboards).toContainEqual(
                 expect.objectContaining({ id: 'legacy', deleted: true })
@@ -428,21 +434,28 @@ describe('dashboards the repository does not hold', () => {
               expect(result.outputs).toMatchObject({ deleted: '1', orphaned: '0' })
             } else {
               expect(liveDashboards(s.kestra).legacy).toBe(LEGACY)
-              const why = holds
-                ? 'kept because <code>delete</code> is false'
-                : 'kept because the repository holds no dashboard'
+              const why = 'kept because <code>delete</code> is false'
               expect(section).toContain(`- ⚪ orphaned dashboard <b>legacy</b> · ${why}`)
               expect(result.outputs).toMatchObject({ deleted: '0', orphaned: '1' })
-            }
-            if (!holds) {
-              // A repository without dashboards pays one request for them: the listing.
-              expect(dashboardRequests(s.kestra).map((r) => r.route)).toEqual(['dashboards.list'])
             }
           }
         )
       })
     }
   }
+
+  it('a push that removes the last dashboard file keeps every dashboard, even with delete: true, and says why', async () => {
+    const base = { [`${NS}/flows/hello.yml`]: HELLO, 'dashboards/same.yml': SAME }
+    await onDashStage({ base, change: { 'dashboards/same.yml': null } }, async (s) => {
+      const result = await pushRun(s, { delete: 'true' })
+      expect(result.exitCode, result.stdout).toBe(0)
+      expect(liveDashboards(s.kestra)).toEqual({ same: SAME })
+      expect(sectionOf(result.summary, HEADING)).toContain(
+        '- ⚪ orphaned dashboard <b>same</b> · kept because the repository holds no dashboard'
+      )
+      expect(result.outputs).toMatchObject({ deleted: '0', orphaned: '1' })
+    })
+  })
 
   it('counts dashboard deletions in max-deletions with the flows', async () => {
     const base = {

@@ -18,8 +18,6 @@ const READ_ROUTES = new Set([
   'flows.validate',
   'flows.get',
   'namespaces.files.get',
-  // Dashboards are tenant-wide: a plan lists them for orphans (docs/dashboards.md#plan).
-  'dashboards.list',
   // What the review reads (docs/caught-at-review.md#requests): names and executions, never a value.
   'executions.search',
   'secrets.list',

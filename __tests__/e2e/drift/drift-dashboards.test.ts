@@ -96,4 +96,14 @@ describe('drift watch: dashboards changed in the UI', () => {
       stage.kestra.requests.filter((r) => /^dashboards\.(create|update|delete)$/.test(r.route))
     ).toEqual([])
   })
+
+  it('a repository that holds no dashboard does not manage them: one made in the UI is no drift', async () => {
+    stage = await startDriftStage({ emulator: { version: '1.3.25' } })
+    await stage.ui.createDashboard(ADHOC)
+    const result = await stage.drift({ 'drift-action': 'pull-request' })
+    expect(result.exitCode, log(result)).toBe(0)
+    expect(result.outputs).toMatchObject({ drifted: '0' })
+    expect(stage.kestra.requests.filter((r) => r.route.startsWith('dashboards.'))).toEqual([])
+    expect(stage.driftIssues()).toEqual([])
+  })
 })

@@ -44,16 +44,19 @@ export const dashboardsGather: GatherKind<GatheredDashboards> = {
         prefixed: prefix
       }
     }
-    // Read together, awaited together: a failed read rejects the whole, never unobserved.
-    const [found, read, baseFiles] = await Promise.all([
-      discoverDashboards(input.workTree, layout),
-      input.kestra && input.mode !== 'validate' ? readServer(input) : undefined,
-      readBase(input)
-    ])
-    const files = found.map(withFields)
+    const found = discoverDashboards(input.workTree, layout).then((files) => files.map(withFields))
+    const base = readBase(input)
+    // A repository that holds no dashboard, and held none at the base commit, does not manage them: the
+    // tenant's dashboards are someone else's, never read, listed or drift (docs/dashboards.md#plan).
+    const managed = found.then(async (files) => files.length > 0 || !!(await base)?.length)
+    const reading = managed.then((yes) =>
+      yes && input.kestra && input.mode !== 'validate' ? readServer(input) : undefined
+    )
+    // Awaited together: a failed read rejects the whole, never unobserved.
+    const [files, baseFiles, read] = await Promise.all([found, base, reading])
     const held: GatheredDashboards = { files }
-    if (read) held.server = read
     if (baseFiles) held.base = baseFiles
+    if (read) held.server = read
     const api = input.kestra
     if (
       api &&
