@@ -2,6 +2,7 @@ import { detectChangedFiles } from './changed-files.js'
 import { desiredState } from './desired.js'
 import { commitTime } from './repo/commit-time.js'
 import { openBaseTree, readBaseSnapshot } from './base-snapshot.js'
+import { asClosable, lendTree } from './repo/lent-tree.js'
 import { loadRepository } from './repo/load.js'
 import { WorkTree } from './repo/work-tree.js'
 import { ServerReads } from './server/reads.js'
@@ -77,8 +78,12 @@ export function gather(input: GatherInput): Gathering {
       ? settle(kestra.info().then((info) => info.version))
       : undefined
   const planning = kestra !== undefined && mode !== 'validate'
-  const baseTree = planning ? openBaseTree(settings, context) : undefined
-  const openingBase = baseTree && settle(baseTree)
+  // Opened once, read by the run's base snapshot and by each kind, closed when the last is done.
+  const opening = planning ? openBaseTree(settings, context) : undefined
+  // Its failure reaches each borrower (the base snapshot holds it as an outcome); this only keeps a
+  // failure before the first borrow from being an unhandled rejection.
+  opening?.catch(() => undefined)
+  const borrowBase = opening && lendTree(opening)
   const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined
   const onServer = kestra && settings.serverValidation ? new ServerValidation(kestra) : undefined
   const workTree = new WorkTree(context.workspace, settings.root)
@@ -88,8 +93,8 @@ export function gather(input: GatherInput): Gathering {
       mode,
       layout,
       workTree,
-      openBase: planning
-        ? () => openBaseTree(settings, context) ?? Promise.resolve(undefined)
+      openBase: borrowBase
+        ? () => borrowBase().then((borrowed) => borrowed && asClosable(borrowed))
         : undefined,
       kestra: planning || settings.serverValidation ? kestra : undefined
     })
@@ -113,10 +118,10 @@ export function gather(input: GatherInput): Gathering {
     const answers = onServer && settle(onServer.answers())
     const markers = mode === 'deploy' ? reads?.markersOf(sent.managedNamespaces) : undefined
     const base =
-      openingBase &&
+      borrowBase &&
       settle(
         Promise.all([
-          readBaseSnapshot(valueOf(openingBase), settings, model),
+          readBaseSnapshot(borrowBase(), settings, model),
           reading && valueOf(reading)
         ]).then(
           ([snapshot, server]) =>
