@@ -9,6 +9,7 @@ import {
 } from '../../test-support/kestra-emulator/index.js'
 import { flowSource, planFor, type Desired } from './plan-for.js'
 import { COMMIT, SETTINGS } from './run-deploy.js'
+import { APPLY_KINDS } from '../../src/kinds/index.js'
 
 let emulator: Emulator
 let client: KestraClient
@@ -38,6 +39,7 @@ const run = async (desired: Desired) => {
     findings: [],
     refs: [{ from: 'flow:team/caller', to: 'flow:team/sub' }],
     readDesiredFile: planned.readDesiredFile,
+    kinds: APPLY_KINDS,
     settings: SETTINGS,
     managedNamespaces: planned.managedNamespaces,
     commit: COMMIT,

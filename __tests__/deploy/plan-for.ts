@@ -104,7 +104,7 @@ export function planFor(
     (a, b) =>
       cmp(a.namespace, b.namespace) ||
       cmp(a.kind, b.kind) ||
-      cmp(a.kind === 'flow' ? a.id : a.path, b.kind === 'flow' ? b.id : b.path)
+      cmp(a.kind === 'file' ? a.path : a.id, b.kind === 'file' ? b.path : b.id)
   )
   const counts = countPlan(resources)
   const byPath = new Map(files.map((f) => [`${f.namespace}:${f.path}`, f.bytes]))

@@ -26,6 +26,7 @@ function plan(items: RollbackPlan['items']): RollbackPlan {
     repository: 'acme/flows',
     deployed: 'd'.repeat(40),
     items,
+    unrestorable: [],
     markers: [
       {
         namespace: 'team',

@@ -1,6 +1,8 @@
 import { deploy, type DeployDeps } from '../../src/apply/deploy.js'
 import type { DeployResult } from '../../src/model/result.js'
+import { resourceName } from '../../src/model/plan.js'
 import type { KestraApi } from '../../src/kestra/api.js'
+import { APPLY_KINDS } from '../../src/kinds/index.js'
 import type { PlannedRun } from './plan-for.js'
 
 export const COMMIT = 'a'.repeat(40)
@@ -24,6 +26,7 @@ export function runDeploy(
     findings: [],
     refs: [],
     readDesiredFile: planned.readDesiredFile,
+    kinds: APPLY_KINDS,
     settings: SETTINGS,
     managedNamespaces: planned.managedNamespaces,
     commit: COMMIT,
@@ -35,12 +38,5 @@ export function runDeploy(
 
 /** `result` per resource name, e.g. { 'team.a': 'created', 'team:/x.py': 'updated' }. */
 export function outcomes(result: DeployResult): Record<string, string> {
-  return Object.fromEntries(
-    result.resources.map((r) => [
-      r.change.kind === 'flow'
-        ? `${r.change.namespace}.${r.change.id}`
-        : `${r.change.namespace}:${r.change.path}`,
-      r.result
-    ])
-  )
+  return Object.fromEntries(result.resources.map((r) => [resourceName(r.change), r.result]))
 }

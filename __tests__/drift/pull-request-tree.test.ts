@@ -6,7 +6,8 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { driftTree, type RepositoryShape } from '../../src/decide/drift/pull-request-tree.js'
+import { driftTree } from '../../src/decide/drift/pull-request-tree.js'
+import type { RepositoryShape } from '../../src/model/drift.js'
 import type { DriftedResource } from '../../src/model/drift.js'
 import { fileDrift, flowDrift } from './fixtures.js'
 
@@ -33,7 +34,8 @@ function tree(items: DriftedResource[], s: RepositoryShape = shape(), credential
       [`${NS}:/new/data.csv`, new TextEncoder().encode('a,b\n')],
       [`${NS}:/py/a.py`, new TextEncoder().encode('print(1)\n')]
     ]),
-    holdsCredential: (text) => text.includes(credential)
+    holdsCredential: (text) => text.includes(credential),
+    kinds: []
   })
 }
 
@@ -180,7 +182,8 @@ describe('driftTree', () => {
             items,
             shape: s,
             serverFiles: new Map(items.map((i) => [i.name, new Uint8Array([1])])),
-            holdsCredential: () => false
+            holdsCredential: () => false,
+            kinds: []
           })
           const paths = writes.map((w) => w.path)
           expect(new Set(paths).size).toBe(paths.length)

@@ -126,6 +126,37 @@ describe('dashboards: create and read (1.3)', () => {
     }
   })
 
+  it('matches a chart id as written (Jackson hands a number its text), refuses sequences and mappings for text and a non-sequence charts', async () => {
+    const P = await start()
+    const chart = (id: string) =>
+      `id: a\ntitle: A\ncharts:\n  - id: ${id}\n    type: io.kestra.plugin.core.dashboard.chart.Table\n`
+    for (const id of ['+5', '1.50', '-1', '.5']) {
+      const body = await json<{ _embedded: { errors: Body[] } }>(await postYaml(P, chart(id)))
+      expect(body._embedded.errors, id).toEqual([
+        { path: 'charts[0].id', message: 'must match "^[a-zA-Z0-9][a-zA-Z0-9_-]*"' }
+      ])
+    }
+    expect((await postYaml(P, chart('007'))).status).toBe(200)
+    const refused: [string, string][] = [
+      ['id: [a]\ntitle: A\n', 'java.lang.String` from Array value'],
+      ['id: a\ntitle: {text: A}\n', 'java.lang.String` from Object value'],
+      [chart('[x]'), 'java.lang.String` from Array value'],
+      [
+        'id: a\ntitle: A\ncharts:\n  id: c\n',
+        'java.util.List<io.kestra.core.models.dashboards.charts.Chart<?>>` from Object value'
+      ]
+    ]
+    for (const [source, end] of refused) {
+      const { status, message } = await error(await postYaml(P, source))
+      expect(status).toBe(422)
+      expect(message).toMatch(
+        /^Invalid entity: Illegal dashboard source: YAML parsing error: Cannot deserialize value of type `/
+      )
+      expect(message.endsWith(end), message).toBe(true)
+    }
+    expect(emulator.snapshot().dashboards.map((d) => d.id)).toEqual(['a'])
+  })
+
   it('answers 415 for a body that is not application/x-yaml', async () => {
     const P = await start()
     const response = await fetch(P, {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { buildPlan } from '../../src/decide/plan/build.js'
-import type { FileChange, FlowChange, Plan } from '../../src/model/plan.js'
+import type { FileChange, FlowChange, Plan, ResourceChange } from '../../src/model/plan.js'
 import { resourceName } from '../../src/model/plan.js'
 import { fileKey, flowKey } from '../../src/model/keys.js'
 import {
@@ -16,7 +16,7 @@ import { DECIDE_KINDS } from '../../src/kinds/index.js'
 
 const NS = 'company.team'
 
-function byName(plan: Plan): Record<string, FlowChange | FileChange> {
+function byName(plan: Plan): Record<string, ResourceChange> {
   return Object.fromEntries(plan.resources.map((r) => [resourceName(r), r]))
 }
 

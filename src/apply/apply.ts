@@ -15,6 +15,7 @@ import { orderFlowWrites, type FlowDependency } from './order.js'
 import { NOT_APPLIED, type ResourceResult } from '../model/result.js'
 import { sha256Hex } from '../model/content.js'
 import { FreshState, type Verdict } from './fresh-state.js'
+import type { ApplyKind } from './kind.js'
 
 export type ReadDesiredFile = (change: FileChange) => Promise<Uint8Array>
 
@@ -23,6 +24,8 @@ export interface ApplyDeps {
   refs: FlowDependency[]
   readDesiredFile: ReadDesiredFile
   concurrency: number
+  /** The kinds whose writes are their own (`ApplyKind`), in the registry's order. */
+  kinds: readonly ApplyKind[]
   /** Each resource's result, as soon as it is known. */
   onResult?: (result: ResourceResult) => void
   /** Called once per namespace with writes, when the last of them has a result; `complete` if all went through. */
@@ -48,14 +51,16 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyOutco
   const results = new Map<ResourceChange, ResourceResult>()
   const pending = new Map<string, number>()
   const incomplete = new Set<string>()
-  for (const change of plan.resources.filter(isWrite)) {
+  // Tenant-wide resources ('' namespace) belong to no namespace's marker.
+  const namespaced = (change: ResourceChange) => change.namespace !== ''
+  for (const change of plan.resources.filter(isWrite).filter(namespaced)) {
     pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1)
   }
   const record = (result: ResourceResult) => {
     results.set(result.change, result)
     deps.onResult?.(result)
     const { namespace } = result.change
-    if (!isWrite(result.change)) return
+    if (!isWrite(result.change) || !namespaced(result.change)) return
     if (NOT_APPLIED.has(result.result)) incomplete.add(namespace)
     const left = pending.get(namespace)! - 1
     pending.set(namespace, left)
@@ -113,7 +118,15 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyOutco
     )
   }
   await Promise.all(written.values())
-  const deletePhase = async (phase: ResourceChange[]) => {
+  const ofKind = (kind: ApplyKind, list: ResourceChange[]) =>
+    list.filter((c) => c.kind === kind.name)
+  for (const kind of deps.kinds) {
+    await runAll(ofKind(kind, writes), (change) => kind.write(change, deps.api))
+  }
+  const deletePhase = async <C extends ResourceChange>(
+    phase: C[],
+    remove: (change: C) => Promise<ResourceResult>
+  ) => {
     if ([...results.values()].some((r) => NOT_APPLIED.has(r.result))) {
       for (const change of phase) {
         record({
@@ -124,11 +137,14 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyOutco
         })
       }
     } else {
-      await runAll(phase, (change) => deleteResource(change, fresh, deps.api))
+      await runAll(phase, remove)
     }
   }
-  await deletePhase(flows(deletes))
-  await deletePhase(files(deletes))
+  await deletePhase(flows(deletes), (change) => deleteResource(change, fresh, deps.api))
+  await deletePhase(files(deletes), (change) => deleteResource(change, fresh, deps.api))
+  for (const kind of deps.kinds) {
+    await deletePhase(ofKind(kind, deletes), (change) => kind.remove(change, deps.api))
+  }
   return { resources: plan.resources.map((c) => results.get(c)!), warnings }
 }
 
@@ -224,7 +240,7 @@ async function createFlow(
 }
 
 async function deleteResource(
-  change: ResourceChange,
+  change: FlowChange | FileChange,
   fresh: FreshState,
   api: KestraApi
 ): Promise<ResourceResult> {

@@ -4,6 +4,7 @@ import { DeployError } from '../model/errors.js'
 import type { Plan, ResourceChange } from '../model/plan.js'
 import type { Settings } from '../model/settings.js'
 import type { Finding } from '../model/finding.js'
+import type { ApplyKind } from './kind.js'
 import { applyPlan, type ReadDesiredFile } from './apply.js'
 import { checkCommitOrder, writeMarkers, type MarkerWrite } from './commit-marker.js'
 import { readMarkers } from '../kestra/commit-markers.js'
@@ -25,6 +26,8 @@ export interface DeployDeps {
   /** What flows need: flows they call (written before them) and files they read (see FlowDependency). */
   refs: FlowDependency[]
   readDesiredFile: ReadDesiredFile
+  /** The kinds whose writes are their own. */
+  kinds: readonly ApplyKind[]
   settings: Pick<
     Settings,
     | 'delete'
@@ -114,6 +117,7 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
     api: deps.api,
     refs: deps.refs,
     readDesiredFile: deps.readDesiredFile,
+    kinds: deps.kinds,
     concurrency: deps.settings.concurrency,
     onResult: deps.onResult,
     onNamespaceDone: (namespace, complete) => complete && mark(namespace)

@@ -28,7 +28,8 @@ export function deletionRefusals(
   }
 
   const managed = new Set(managedNamespaces)
-  const unmanaged = deletions.filter((c) => !managed.has(c.namespace))
+  // A tenant-wide resource's kind decides itself when the repository owns it (docs/kinds.md).
+  const unmanaged = deletions.filter((c) => c.namespace !== '' && !managed.has(c.namespace))
   if (unmanaged.length > 0) {
     refusals.push(
       `Refusing to delete ${names(unmanaged)}: not in a namespace this repository manages (it holds no resource there and the namespaces input does not list it).`

@@ -3,8 +3,13 @@ import { errorMessage } from '../model/errors.js'
 import type { HistoryApi, KestraApi } from '../kestra/api.js'
 import { short } from '../model/commit-marker.js'
 import { flowHash } from './rollback-plan.js'
-import type { RestoreItem } from '../model/after-deploy.js'
+import type { RecordedResource, RestoreItem } from '../model/after-deploy.js'
 import type { RestoreResult } from '../model/after-deploy.js'
+import type { ApplyKind } from './kind.js'
+
+type TenantWide = Extract<RecordedResource, { kind: 'tenant-wide' }>
+/** A flow or a namespace file to put back. */
+type NamespacedItem = RestoreItem & { resource: Exclude<RecordedResource, TenantWide> }
 
 export function deployAction({ resource }: RestoreItem): RestoreResult['did'] {
   return !resource.before ? 'created' : !resource.deployed ? 'deleted' : 'updated'
@@ -24,28 +29,58 @@ interface Held {
 export async function restoreItem(
   item: RestoreItem,
   deployed: string,
-  api: KestraApi & HistoryApi
+  api: KestraApi & HistoryApi,
+  kinds: readonly ApplyKind[]
 ): Promise<RestoreResult> {
   const did = deployAction(item)
   try {
-    const held = await heldNow(item, api)
-    const { before, deployed: after } = item.resource
-    if (held.sha256 === before?.sha256) {
-      const message = 'already as it was before the deploy'
-      return { item, did, result: 'restored', message, wrote: false }
+    if (item.resource.kind === 'tenant-wide') {
+      return { item, did, ...(await restoreOfKind(item.resource, item.previous, api, kinds)) }
     }
-    if (held.sha256 !== after?.sha256) {
-      const message = movedSince(item, held, deployed)
-      return { item, did, result: 'kept', message, wrote: false }
-    }
-    return { item, did, result: 'restored', message: await putBack(item, held, api), wrote: true }
+    return await restoreNamespaced(item as NamespacedItem, did, deployed, api)
   } catch (error) {
     const message = `restore failed: ${errorMessage(error)}`
     return { item, did, result: 'failed', message, wrote: false }
   }
 }
 
-async function heldNow(item: RestoreItem, api: KestraApi): Promise<Held> {
+/** A tenant-wide resource goes back through its kind (`ApplyKind.restore`). */
+async function restoreOfKind(
+  resource: TenantWide,
+  previous: RestoreItem['previous'],
+  api: KestraApi,
+  kinds: readonly ApplyKind[]
+): Promise<Omit<RestoreResult, 'item' | 'did'>> {
+  const kind = kinds.find((candidate) => candidate.name === resource.of)
+  if (!kind?.restore) {
+    const message = `not restored: no rollback of the ${resource.of} kind is registered (src/kinds/index.ts)`
+    return { result: 'failed', message, wrote: false }
+  }
+  const { id, before, deployed } = resource
+  const text = typeof previous === 'string' ? previous : undefined
+  return kind.restore({ id, before, deployed }, text, api)
+}
+
+async function restoreNamespaced(
+  item: NamespacedItem,
+  did: RestoreResult['did'],
+  deployed: string,
+  api: KestraApi & HistoryApi
+): Promise<RestoreResult> {
+  const held = await heldNow(item, api)
+  const { before, deployed: after } = item.resource
+  if (held.sha256 === before?.sha256) {
+    const message = 'already as it was before the deploy'
+    return { item, did, result: 'restored', message, wrote: false }
+  }
+  if (held.sha256 !== after?.sha256) {
+    const message = movedSince(item, held, deployed)
+    return { item, did, result: 'kept', message, wrote: false }
+  }
+  return { item, did, result: 'restored', message: await putBack(item, held, api), wrote: true }
+}
+
+async function heldNow(item: NamespacedItem, api: KestraApi): Promise<Held> {
   const { namespace, resource } = item
   if (resource.kind === 'flow') {
     const flow = await api.getFlow(namespace, resource.id)
@@ -55,7 +90,7 @@ async function heldNow(item: RestoreItem, api: KestraApi): Promise<Held> {
   return bytes ? { sha256: sha256Hex(bytes) } : {}
 }
 
-function movedSince({ resource }: RestoreItem, held: Held, deployed: string): string {
+function movedSince({ resource }: NamespacedItem, held: Held, deployed: string): string {
   const commit = short(deployed)
   if (held.sha256 === undefined) return `deleted on the server after the deploy of ${commit}`
   if (!resource.deployed) return `re-created on the server after the deploy of ${commit}`
@@ -66,7 +101,7 @@ function movedSince({ resource }: RestoreItem, held: Held, deployed: string): st
 
 /** Writes the previous version back; says what it did. */
 async function putBack(
-  item: RestoreItem,
+  item: NamespacedItem,
   held: Held,
   api: KestraApi & HistoryApi
 ): Promise<string> {
@@ -88,7 +123,7 @@ async function putBack(
   return `previous source restored as revision ${stored.revision} (was revision ${resource.before.revision})`
 }
 
-async function previousSource(item: RestoreItem, api: HistoryApi): Promise<string> {
+async function previousSource(item: NamespacedItem, api: HistoryApi): Promise<string> {
   const { namespace, resource } = item
   if (resource.kind !== 'flow' || !resource.before) throw new Error('no previous flow version')
   if (typeof item.previous === 'string') return item.previous
@@ -100,7 +135,7 @@ async function previousSource(item: RestoreItem, api: HistoryApi): Promise<strin
   return source
 }
 
-async function previousBytes(item: RestoreItem, api: HistoryApi): Promise<Uint8Array> {
+async function previousBytes(item: NamespacedItem, api: HistoryApi): Promise<Uint8Array> {
   const { namespace, resource } = item
   if (resource.kind !== 'file' || !resource.before) throw new Error('no previous file version')
   if (item.previous instanceof Uint8Array) return item.previous

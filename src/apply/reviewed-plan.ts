@@ -1,7 +1,7 @@
 import type { RunContext } from '../model/context.js'
 import { DeployError } from '../model/errors.js'
 import type { GitHubPort } from '../model/github.js'
-import type { Plan } from '../model/plan.js'
+import { resourceName, type Plan } from '../model/plan.js'
 import { commentMarker, readPlanMarker } from '../model/markdown/comment-markers.js'
 
 /**
@@ -48,8 +48,5 @@ export async function checkReviewedPlan(args: {
 function changeLines(plan: Plan): string[] {
   const changes = plan.resources.filter((r) => r.action !== 'unchanged')
   if (changes.length === 0) return ['  (no changes)']
-  return changes.map(
-    (r) =>
-      `  ${r.action} ${r.kind} ${r.kind === 'flow' ? `${r.namespace}.${r.id}` : `${r.namespace}:${r.path}`}`
-  )
+  return changes.map((r) => `  ${r.action} ${r.kind} ${resourceName(r)}`)
 }

@@ -3,10 +3,12 @@ import type { HistoryApi } from '../kestra/api.js'
 import { comparableFlowSource } from '../model/normalise.js'
 import type { CommitMarker } from '../model/commit-marker.js'
 import type { DeployResult } from '../model/result.js'
+import { resourceName } from '../model/plan.js'
 import { newRecord, type RollbackRecord } from './rollback-record.js'
 import type { RecordedResource } from '../model/after-deploy.js'
 import type { FileVersion } from '../model/after-deploy.js'
 import type { RestoreItem } from '../model/after-deploy.js'
+import type { ApplyKind } from './kind.js'
 
 /**
  * Bytes of previous file versions a record may carry (raw, before base64): KV values travel as one request
@@ -31,6 +33,11 @@ export interface RollbackPlan {
   deployed: string
   items: RestoreItem[]
   markers: MarkerTarget[]
+  /**
+   * What the deploy wrote that no rollback can put back (a kind with no rollback, docs/kinds.md), as
+   * `kind name`: the rollback says so and is at most partial.
+   */
+  unrestorable: string[]
 }
 
 export function flowHash(source: string): string {
@@ -40,11 +47,24 @@ export function flowHash(source: string): string {
 /** What this run's deploy changed, as its plan read it before writing. */
 export function planFromDeploy(
   result: DeployResult,
-  deployed: { commit: string; repository: string }
+  deployed: { commit: string; repository: string },
+  kinds: readonly ApplyKind[]
 ): RollbackPlan {
   const items: RestoreItem[] = []
+  const unrestorable: string[] = []
   for (const { change, result: did, revision } of result.resources) {
     if (did !== 'created' && did !== 'updated' && did !== 'deleted') continue
+    if (change.kind !== 'flow' && change.kind !== 'file') {
+      const kind = kinds.find((candidate) => candidate.name === change.kind)
+      if (change.namespace !== '' || !kind?.recordOf) {
+        unrestorable.push(`${change.kind} ${resourceName(change)}`)
+        continue
+      }
+      const record = kind.recordOf(change)
+      const resource = { kind: 'tenant-wide' as const, of: change.kind, ...record }
+      items.push({ namespace: '', resource, previous: record.before?.text })
+      continue
+    }
     const { namespace } = change
     if (change.kind === 'flow') {
       const before = change.current && {
@@ -57,7 +77,7 @@ export function planFromDeploy(
           : { revision: revision ?? 0, sha256: flowHash(change.desired ?? '') }
       const resource = { kind: 'flow' as const, id: change.id, before, deployed: after }
       items.push({ namespace, resource, previous: change.current?.source })
-    } else {
+    } else if (change.kind === 'file') {
       const before = change.current && { sha256: change.current.sha256, size: change.current.size }
       const after =
         did === 'deleted' ? undefined : change.desired && { sha256: change.desired.sha256 }
@@ -65,11 +85,14 @@ export function planFromDeploy(
       items.push({ namespace, resource, previous: change.previous })
     }
   }
-  const namespaces = [...new Set([...items.map((i) => i.namespace), ...result.markedNamespaces])]
+  const namespaces = [
+    ...new Set([...items.map((i) => i.namespace), ...result.markedNamespaces])
+  ].filter((namespace) => namespace !== '')
   return {
     ...deployed,
     deployed: deployed.commit,
     items,
+    unrestorable,
     markers: namespaces.sort().map((namespace) => ({
       namespace,
       toward: result.markersBefore?.get(namespace) ?? null,
@@ -85,10 +108,21 @@ export function plansFromRecords(records: ReadonlyMap<string, RollbackRecord>): 
     const key = `${record.repository}@${record.deployed}`
     let plan = plans.get(key)
     if (!plan) {
-      plan = { repository: record.repository, deployed: record.deployed, items: [], markers: [] }
+      plan = {
+        repository: record.repository,
+        deployed: record.deployed,
+        items: [],
+        markers: [],
+        unrestorable: []
+      }
       plans.set(key, plan)
     }
-    plan.items.push(...record.resources.map((resource) => ({ namespace, resource })))
+    plan.items.push(
+      ...record.resources.map((resource) => ({
+        namespace: resource.kind === 'tenant-wide' ? '' : namespace,
+        resource
+      }))
+    )
     plan.markers.push({ namespace, toward: record.toward, written: record.markerWritten })
   }
   return [...plans.values()]
@@ -97,7 +131,8 @@ export function plansFromRecords(records: ReadonlyMap<string, RollbackRecord>): 
 /**
  * The record of each namespace: where each previous version is. A flow's is the revision the plan read
  * (Kestra keeps flow revisions). A file's is the revision holding its bytes when the server keeps file
- * revisions (1.2+) and one still holds them; otherwise the bytes themselves, within the budget.
+ * revisions (1.2+) and one still holds them; otherwise the bytes themselves, within the budget. Tenant-wide
+ * resources go into the first namespace's record, their previous text within the same budget.
  */
 export async function recordsOf(
   plan: RollbackPlan,
@@ -106,9 +141,21 @@ export async function recordsOf(
   let budget = RECORDED_BYTES_BUDGET
   const located = await Promise.all(plan.items.map((item) => locatePrevious(item, history)))
   const records = new Map<string, RollbackRecord>()
+  const holder = plan.markers[0]?.namespace
   for (const { namespace, toward, written } of plan.markers) {
-    const resources = located.flatMap((resource, i) => {
+    const resources = located.flatMap((resource, i): RecordedResource[] => {
       const item = plan.items[i]!
+      if (resource.kind === 'tenant-wide') {
+        if (namespace !== holder) return []
+        const text = resource.before?.text
+        if (text === undefined) return [resource]
+        const size = Buffer.byteLength(text)
+        if (size <= budget) {
+          budget -= size
+          return [resource]
+        }
+        return [{ ...resource, before: { hashes: resource.before!.hashes } }]
+      }
       if (item.namespace !== namespace) return []
       if (resource.kind !== 'file' || !resource.before || resource.before.revision !== undefined) {
         return [resource]

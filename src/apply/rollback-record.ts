@@ -86,6 +86,20 @@ function isResource(value: unknown): value is RecordedResource {
       (v.revision === undefined || Number.isInteger(v.revision)) &&
       (v.bytes === undefined || typeof v.bytes === 'string'))
   if (r.before === undefined && r.deployed === undefined) return false
+  if (r.kind === 'tenant-wide') {
+    const version = (v: unknown) =>
+      v === undefined ||
+      (isObject(v) &&
+        isObject(v.hashes) &&
+        Object.values(v.hashes).every(isHash) &&
+        (v.text === undefined || typeof v.text === 'string'))
+    return (
+      typeof r.of === 'string' &&
+      typeof r.id === 'string' &&
+      version(r.before) &&
+      version(r.deployed)
+    )
+  }
   if (r.kind === 'flow') return typeof r.id === 'string' && flow(r.before) && flow(r.deployed)
   if (r.kind !== 'file' || typeof r.path !== 'string' || !file(r.before)) return false
   return r.deployed === undefined || (isObject(r.deployed) && isHash(r.deployed.sha256))

@@ -9,6 +9,7 @@ import type { MarkerRestore, RestoreResult, RollbackResult } from '../model/afte
 import { recordsOf, type MarkerTarget, type RollbackPlan } from './rollback-plan.js'
 import type { RestoreItem } from '../model/after-deploy.js'
 import { ROLLBACK_RECORD_KEY } from '../model/after-deploy.js'
+import type { ApplyKind } from './kind.js'
 
 export interface RollbackDeps {
   api: KestraApi & HistoryApi
@@ -17,6 +18,8 @@ export interface RollbackDeps {
   log: (message: string) => void
   /** The records already in the KV store (a run finishing a stopped rollback); none: written first. */
   recorded?: boolean
+  /** The kinds that restore their own resources (tenant-wide ones: a dashboard). */
+  kinds: readonly ApplyKind[]
 }
 
 /**
@@ -36,7 +39,9 @@ export async function rollback(plan: RollbackPlan, deps: RollbackDeps): Promise<
   const resources: RestoreResult[] = []
   for (const phase of restorePhases(plan.items, deps.refs)) {
     const results = await Promise.all(
-      phase.map((item) => semaphore.run(() => restoreItem(item, plan.deployed, deps.api)))
+      phase.map((item) =>
+        semaphore.run(() => restoreItem(item, plan.deployed, deps.api, deps.kinds))
+      )
     )
     for (const result of results) {
       deps.log(
@@ -54,9 +59,20 @@ export async function rollback(plan: RollbackPlan, deps: RollbackDeps): Promise<
   }
 
   const retryable = [...resources, ...markers].some((r) => r.result === 'failed')
-  const warnings = retryable ? [] : await removeRecords(plan.markers, deps.api)
+  const unrecorded = !deps.recorded && plan.markers.length === 0 && plan.items.length > 0
+  const warnings = [
+    ...(unrecorded
+      ? [
+          `Rollback: no managed namespace could hold its record (KV ${ROLLBACK_RECORD_KEY}), so a run stopped during it could not have finished it.`
+        ]
+      : []),
+    ...plan.unrestorable.map(
+      (name) => `Rollback: ${name} stays as this deploy wrote it: its kind has no rollback yet.`
+    ),
+    ...(retryable ? [] : await removeRecords(plan.markers, deps.api))
+  ]
   const restored = [...resources, ...markers].filter((r) => r.result === 'restored').length
-  const left = resources.length + markers.length - restored
+  const left = resources.length + markers.length + plan.unrestorable.length - restored
   return {
     deployed: plan.deployed,
     resources,
@@ -68,8 +84,12 @@ export async function rollback(plan: RollbackPlan, deps: RollbackDeps): Promise<
   }
 }
 
-/** Deleted files, deleted flows, written flows (callers before the flows they call), written files. */
+/**
+ * Tenant-wide resources (written and deleted after the rest), deleted files, deleted flows, written flows
+ * (callers before the flows they call), written files.
+ */
 function restorePhases(items: RestoreItem[], refs: FlowDependency[]): RestoreItem[][] {
+  const tenantWide = items.filter((i) => i.resource.kind === 'tenant-wide')
   const deleted = items.filter((i) => deployAction(i) === 'deleted')
   const written = items.filter((i) => deployAction(i) !== 'deleted')
   const files = (list: RestoreItem[]) => list.filter((i) => i.resource.kind === 'file')
@@ -78,6 +98,7 @@ function restorePhases(items: RestoreItem[], refs: FlowDependency[]): RestoreIte
   )
   const waves = orderFlowWrites(flows, refs).waves.reverse()
   return [
+    tenantWide,
     files(deleted),
     deleted.filter((i) => i.resource.kind === 'flow'),
     ...waves.map((wave) => wave.map((flow) => flow.item)),

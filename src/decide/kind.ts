@@ -1,11 +1,24 @@
 import { ActionError } from '../model/errors.js'
+import type { Finding } from '../model/finding.js'
+import type { DiffLimits } from '../model/plan-input.js'
+import type { RepositoryShape } from '../model/drift.js'
 import type { ResourceChange } from '../model/plan.js'
+
+/** What a kind's plan is told of the run. */
+export interface KindPlanOptions {
+  deleteEnabled: boolean
+  scope: 'all' | 'changed'
+  /** Workspace-relative paths changed by the PR or push; undefined when every file counts as changed. */
+  changedFiles: ReadonlySet<string> | undefined
+  limits: DiffLimits
+}
 
 /**
  * What decide/ needs of a resource kind (docs/kinds.md): how its changes are named, ordered and written
- * into the plan file. decide/ never names a kind: run/ hands it the registry's kinds.
+ * into the plan file, and, for a kind whose reading is its own (`GatherKind`), its checks and its
+ * changes from what it gathered. decide/ never names a kind: run/ hands it the registry's kinds.
  */
-export interface DecideKind<C extends ResourceChange = ResourceChange> {
+export interface DecideKind<C extends ResourceChange = ResourceChange, H = unknown> {
   /** The `kind` of its changes in a plan and in the plan file. */
   readonly name: C['kind']
   /** Where its changes sort inside a namespace: lower first (namespace files before the flows reading them). */
@@ -16,6 +29,16 @@ export interface DecideKind<C extends ResourceChange = ResourceChange> {
   planFileIdentity(change: C): Record<string, string>
   /** What else the plan file says of a change of this kind (a flow's current revision…). */
   planFileDetails(change: C): Record<string, string | number>
+  /** What the plan's fingerprint holds of a change: what it writes and the server state it expects. */
+  fingerprintOf(change: C): unknown[]
+  /** Local and server findings on what the kind gathered (its `GatherKind`'s value). */
+  validate?(held: H): Finding[]
+  /** Its changes from what it gathered; each tenant-wide change carries the kind's `section`. */
+  plan?(held: H, options: KindPlanOptions): C[]
+  /** The server's text of a change, as the drift watch shows it and brings it back to Git (docs/drift.md). */
+  serverText?(change: C): string | undefined
+  /** Where the repository keeps such a resource when only the server holds it (docs/drift.md#the-drift-pull-request). */
+  newPath?(change: C, shape: RepositoryShape): { path: string } | { reason: string }
 }
 
 /** The kind of a change, among those of the run. */

@@ -6,6 +6,7 @@ import { sha256Hex } from '../model/content.js'
 import { parseFlowFile } from '../model/flow-file.js'
 import { workTreeReuse } from './repo/commit-reuse.js'
 import { GitTree } from './repo/git-tree.js'
+import type { Borrowed } from './repo/lent-tree.js'
 import { loadRepository } from './repo/load.js'
 import type { RepoModel } from '../model/repository.js'
 import type { Settings } from '../model/settings.js'
@@ -49,12 +50,13 @@ export function openBaseTree(
  * read with the same settings) spares reading the files the change left alone.
  */
 export async function readBaseSnapshot(
-  opening: Promise<GitTree | undefined>,
+  borrowing: Promise<Borrowed<GitTree> | undefined>,
   settings: Settings,
   current: RepoModel
 ): Promise<BaseSnapshot | undefined> {
-  const tree = await opening
-  if (!tree) return undefined
+  const borrowed = await borrowing
+  if (!borrowed) return undefined
+  const { tree } = borrowed
   try {
     return snapshotOf(
       await loadRepository(tree, settings, {
@@ -63,7 +65,7 @@ export async function readBaseSnapshot(
       })
     )
   } finally {
-    await tree.close()
+    await borrowed.release()
   }
 }
 

@@ -2,12 +2,14 @@ import { detectChangedFiles } from './changed-files.js'
 import { desiredState } from './desired.js'
 import { commitTime } from './repo/commit-time.js'
 import { openBaseTree, readBaseSnapshot } from './base-snapshot.js'
+import { asClosable, lendTree } from './repo/lent-tree.js'
 import { loadRepository } from './repo/load.js'
 import { WorkTree } from './repo/work-tree.js'
 import { ServerReads } from './server/reads.js'
 import { readNameListings } from './server/name-listings.js'
 import { knownTargets } from './server/references.js'
 import { ServerValidation } from './server/validation.js'
+import type { GatherKind } from './kind.js'
 import type { KestraApi, ListingsApi } from '../kestra/api.js'
 import type { ChangedFiles } from '../model/changed-files.js'
 import { PR_EVENTS, type RunContext } from '../model/context.js'
@@ -28,6 +30,8 @@ export interface GatherInput {
   layout: ChosenLayout
   kestra?: KestraApi & ListingsApi
   github?: GitHubPort
+  /** The kinds whose reading is their own (`GatherKind`). */
+  kinds: readonly GatherKind[]
   /**
    * The local checks of one flow, run by the caller as soon as the flow is parsed (they keep this thread
    * busy while the reads are in flight); a flow that is not well formed is not sent to the server.
@@ -74,11 +78,30 @@ export function gather(input: GatherInput): Gathering {
       ? settle(kestra.info().then((info) => info.version))
       : undefined
   const planning = kestra !== undefined && mode !== 'validate'
-  const baseTree = planning ? openBaseTree(settings, context) : undefined
-  const openingBase = baseTree && settle(baseTree)
+  // Opened once, read by the run's base snapshot and by each kind, closed when the last is done.
+  const opening = planning ? openBaseTree(settings, context) : undefined
+  // Its failure reaches each borrower (the base snapshot holds it as an outcome); this only keeps a
+  // failure before the first borrow from being an unhandled rejection.
+  opening?.catch(() => undefined)
+  const borrowBase = opening && lendTree(opening)
   const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined
   const onServer = kestra && settings.serverValidation ? new ServerValidation(kestra) : undefined
-  const repository = loadRepository(new WorkTree(context.workspace, settings.root), settings, {
+  const workTree = new WorkTree(context.workspace, settings.root)
+  const kindsReading = input.kinds.map(async (kind) => {
+    const held = await kind.gather({
+      settings,
+      mode,
+      layout,
+      workTree,
+      openBase: borrowBase
+        ? () => borrowBase().then((borrowed) => borrowed && asClosable(borrowed))
+        : undefined,
+      kestra: planning || settings.serverValidation ? kestra : undefined
+    })
+    return [kind.name, held] as const
+  })
+  const kinds = settle(Promise.all(kindsReading))
+  const repository = loadRepository(workTree, settings, {
     layout,
     onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
     onFiles: (files) => reads?.knowFiles(sending.localFiles(files)),
@@ -95,10 +118,10 @@ export function gather(input: GatherInput): Gathering {
     const answers = onServer && settle(onServer.answers())
     const markers = mode === 'deploy' ? reads?.markersOf(sent.managedNamespaces) : undefined
     const base =
-      openingBase &&
+      borrowBase &&
       settle(
         Promise.all([
-          readBaseSnapshot(valueOf(openingBase), settings, model),
+          readBaseSnapshot(borrowBase(), settings, model),
           reading && valueOf(reading)
         ]).then(
           ([snapshot, server]) =>
@@ -126,6 +149,7 @@ export function gather(input: GatherInput): Gathering {
           markers,
           desired: desired && (await valueOf(desired)),
           commitTime: await committed,
+          kinds: new Map(await valueOf(kinds)),
           base,
           listings
         })

@@ -1,3 +1,4 @@
+import type { CreateOutcome, RemoteDashboard } from './dashboards.js'
 import type {
   ServerInfo,
   RemoteFlow,
@@ -7,6 +8,8 @@ import type {
   ExecutionQuery,
   Execution
 } from '../model/kestra.js'
+
+export type { CreateOutcome, RemoteDashboard } from './dashboards.js'
 
 /**
  * What the core (plan, deploy, server validation) needs from a Kestra server. The HTTP client
@@ -40,6 +43,17 @@ export interface KestraApi {
   deleteKv(namespace: string, key: string): Promise<void>
   /** Server-side validation, one result per source, in order (batched internally, ≤ 100 per request). */
   validateFlows(sources: string[]): Promise<ServerValidation[]>
+  /** Tenant-wide dashboards (docs/kestra.md#dashboards): undefined when the server has no such API. */
+  listDashboards(): Promise<RemoteDashboard[] | undefined>
+  /** One live dashboard, or undefined. */
+  getDashboard(id: string): Promise<RemoteDashboard | undefined>
+  createDashboard(source: string): Promise<CreateOutcome>
+  /** Undefined when the server holds no such dashboard. */
+  updateDashboard(id: string, source: string): Promise<RemoteDashboard | undefined>
+  /** False when the server held no such dashboard. */
+  deleteDashboard(id: string): Promise<boolean>
+  /** The server's constraint violations on one dashboard, or undefined when valid. */
+  validateDashboard(source: string): Promise<string | undefined>
 }
 
 /** Everything a run asks of the server: the core's reads and writes, smoke runs, earlier versions. */

@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici'
 import type { Auth, Settings } from '../model/settings.js'
 import type { ExecutionsApi, HistoryApi, KestraApi, ListingsApi, NamespacesApi } from './api.js'
 import { createDispatcher } from './dispatcher.js'
+import { DashboardsEndpoint } from './dashboards.js'
 import { ExecutionsEndpoint } from './executions.js'
 import { FilesEndpoint } from './files.js'
 import { FlowsEndpoint } from './flows.js'
@@ -53,6 +54,7 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
   const kv = new KvEndpoint(http)
   const validation = new ValidateEndpoint(http)
   const executions = new ExecutionsEndpoint(http)
+  const dashboards = new DashboardsEndpoint(http)
   const namespaces = new NamespacesEndpoint(http)
   const listings = new ListingsEndpoint(http)
   return {
@@ -71,6 +73,12 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
     putKv: (namespace, key, value) => kv.put(namespace, key, value),
     deleteKv: (namespace, key) => kv.delete(namespace, key),
     validateFlows: (sources) => validation.validate(sources),
+    listDashboards: () => dashboards.list(),
+    getDashboard: (id) => dashboards.get(id),
+    createDashboard: (source) => dashboards.create(source),
+    updateDashboard: (id, source) => dashboards.update(id, source),
+    deleteDashboard: (id) => dashboards.delete(id),
+    validateDashboard: (source) => dashboards.validate(source),
     startExecution: (namespace, id, inputs, options) =>
       executions.start(namespace, id, inputs, options),
     getExecution: (executionId, options) => executions.get(executionId, options?.deadline),

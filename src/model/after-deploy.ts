@@ -35,9 +35,15 @@ export interface RestoreResult {
 
 export type RestoreOutcome = 'restored' | 'kept' | 'failed'
 
-/** The resource's name as reports write it: `namespace.id` or `namespace:/path`. */
+/** The resource's name as reports write it: `namespace.id`, `namespace:/path`, or a tenant-wide `id`. */
 export function itemName({ namespace, resource }: RestoreItem): string {
+  if (resource.kind === 'tenant-wide') return resource.id
   return resource.kind === 'flow' ? `${namespace}.${resource.id}` : `${namespace}:${resource.path}`
+}
+
+/** The kind a report names a restored resource by (`flow`, `file`, or a tenant-wide resource's kind). */
+export function itemKind({ resource }: RestoreItem): string {
+  return resource.kind === 'tenant-wide' ? resource.of : resource.kind
 }
 
 export interface RollbackResult {
@@ -63,6 +69,7 @@ export const ROLLBACK_RECORD_KEY = 'kestra-gitops-rollback'
 
 /** One resource to put back, and its previous content when this run holds it. */
 export interface RestoreItem {
+  /** '' for a tenant-wide resource. */
   namespace: string
   resource: RecordedResource
   previous?: string | Uint8Array
@@ -97,7 +104,19 @@ export interface FileVersion {
   bytes?: string
 }
 
+/**
+ * A version of a tenant-wide resource as its kind records it (docs/kinds.md): the hashes it compares by,
+ * opaque to the pipeline, and the text it puts back when the record's budget allows (else only the run that
+ * deployed holds it).
+ */
+export interface KindVersion {
+  hashes: Readonly<Record<string, string>>
+  text?: string
+}
+
 /** What the deploy did to one resource. `before` absent: the deploy created it; `deployed` absent: deleted it. */
 export type RecordedResource =
   | { kind: 'flow'; id: string; before?: FlowVersion; deployed?: FlowVersion }
   | { kind: 'file'; path: string; before?: FileVersion; deployed?: { sha256: string } }
+  /** A tenant-wide resource (a dashboard): `of` names its kind, which records and restores it. */
+  | { kind: 'tenant-wide'; of: string; id: string; before?: KindVersion; deployed?: KindVersion }

@@ -1,4 +1,6 @@
+import type { NamespaceFileMapping } from './inputs/namespace-file-mapping.js'
 import type { DiffOmission, ResourceChange } from './plan.js'
+import type { Layout } from './settings.js'
 
 /** How a resource differs in Kestra from the default branch (docs/drift.md#what-counts-as-drift). */
 export type DriftKind = 'edited' | 'only-in-kestra' | 'deleted-in-kestra'
@@ -14,4 +16,18 @@ export interface DriftedResource {
   /** The flow revision Kestra holds, and when it was saved where Kestra records it. */
   revision?: number
   updated?: string
+}
+
+/** Where the repository keeps things: the layout the run read it with. */
+export interface RepositoryShape {
+  layout: Layout
+  /** Root relative to the workspace ('' when equal). */
+  rootRel: string
+  /** The `namespace` input (namespace layout). */
+  namespace?: string
+  mappings: readonly NamespaceFileMapping[]
+  /** Every repository flow file, workspace-relative, with the namespace it declares. */
+  flowFiles: readonly { file: string; namespace: string }[]
+  /** Every path the planned commit holds (workspace-relative): a new file never replaces one. */
+  paths: ReadonlySet<string>
 }

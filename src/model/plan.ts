@@ -1,7 +1,18 @@
 export type PlanAction = 'create' | 'update' | 'delete' | 'orphaned' | 'unchanged'
 
 interface ChangeBase {
+  /** '' for a tenant-wide resource (it then has a `section`). */
   namespace: string
+  /**
+   * The report section a tenant-wide change shows under, its kind's plural name (`Dashboards`): its own
+   * heading and row of the counts table. Namespaced changes show under their namespace.
+   */
+  section?: string
+  /**
+   * What the kind says of this change on its line, in plain text: why an orphan is kept (when not
+   * because `delete` is false), how the server's copy was compared.
+   */
+  remark?: string
   action: PlanAction
   /** Workspace-relative path of the repository file, when the repository holds the resource. */
   file?: string
@@ -95,7 +106,20 @@ export interface FileChange extends ChangeBase {
   previous?: Uint8Array
 }
 
-export type ResourceChange = FlowChange | FileChange
+/** A Kestra dashboard: tenant-wide (`namespace` is ''), by id (docs/dashboards.md). */
+export interface DashboardChange extends ChangeBase {
+  kind: 'dashboard'
+  id: string
+  /** The repository file's text, sent as is (create/update/unchanged). */
+  desired?: string
+  /**
+   * What the server holds, as compared: its stored source, or (servers whose answers carry none) its
+   * fields written as YAML. `source` is what a rollback puts back, when the server gave it.
+   */
+  current?: { compared: string; source?: string }
+}
+
+export type ResourceChange = FlowChange | FileChange | DashboardChange
 
 export type PlanCounts = Record<PlanAction, number> & { drifted: number }
 
@@ -109,8 +133,10 @@ export interface Plan {
   fingerprint: string
 }
 
+/** `namespace.id` of a resource with an id, `namespace:path` of a namespace file, `id` when tenant-wide. */
 export function resourceName(r: ResourceChange): string {
-  return r.kind === 'flow' ? `${r.namespace}.${r.id}` : `${r.namespace}:${r.path}`
+  if (r.kind === 'file') return `${r.namespace}:${r.path}`
+  return r.namespace === '' ? r.id : `${r.namespace}.${r.id}`
 }
 
 export function countPlan(resources: readonly ResourceChange[]): PlanCounts {

@@ -44,6 +44,8 @@ export interface Snapshot {
   readonly desired: Desired | undefined
   /** The commit's committer time, when git can tell (plan and deploy only): the impact's reference time. */
   readonly commitTime: Date | undefined
+  /** What each kind with its own reading (`GatherKind`) gathered, by kind name. */
+  readonly kinds: ReadonlyMap<string, unknown>
   /** The repository at the base commit, being read (plan and deploy with a base commit). */
   readonly base: Promise<Outcome<BaseSnapshot | undefined>> | undefined
   /** The server's listings of the names the flows' `secret()` and `kv()` calls use, being read (plan and deploy). */

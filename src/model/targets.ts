@@ -17,7 +17,9 @@ export function findingTargets(finding: Finding): string[] {
 }
 
 export function resourceKey(change: ResourceChange): string {
-  return change.kind === 'flow'
-    ? flowKey(change.namespace, change.id)
-    : fileKey(change.namespace, change.path)
+  if (change.kind === 'file') return fileKey(change.namespace, change.path)
+  // A tenant-wide resource is keyed by its kind and id (`dashboard:<id>`).
+  return change.namespace === ''
+    ? `${change.kind}:${change.id}`
+    : flowKey(change.namespace, change.id)
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { ApplyKind } from '../apply/kind.js'
 import type { FlowDependency } from '../apply/order.js'
 import { WRITTEN, type DeployResult } from '../model/result.js'
 import { rollback } from '../apply/rollback.js'
@@ -38,6 +39,8 @@ export async function afterDeploy(args: {
   kestra: KestraServer
   result: DeployResult
   refs: FlowDependency[]
+  /** The kinds that restore their own resources. */
+  kinds: readonly ApplyKind[]
   /** The deployed commit, its repository (`owner/repo`), and the workflow run (GITHUB_RUN_ID). */
   deployed: { commit: string; repository: string; runId: string }
 }): Promise<AfterDeploy> {
@@ -83,7 +86,7 @@ export async function afterDeploy(args: {
     (smoke?.passed === false || result.status === 'failed') &&
     (wrote || result.markedNamespaces.length > 0)
   ) {
-    const plan = planFromDeploy(result, deployed)
+    const plan = planFromDeploy(result, deployed, args.kinds)
     undone = await phase(
       reporter,
       'Rollback',
@@ -91,6 +94,7 @@ export async function afterDeploy(args: {
         rollback(plan, {
           api: kestra,
           refs: args.refs,
+          kinds: args.kinds,
           concurrency: settings.concurrency,
           log: reporter.info
         }),

@@ -16,6 +16,8 @@ import { deployTitle, withHeadline } from '../decide/render/headline.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
 import type { Settings } from '../model/settings.js'
 import { fileKey, flowKey } from '../model/keys.js'
+import type { Kind } from '../kinds/kind.js'
+import { resourceKey } from '../model/targets.js'
 import { type Finding } from '../model/finding.js'
 import type { FlowReference } from '../model/references.js'
 import { afterDeploy } from './after-deploy.js'
@@ -39,6 +41,8 @@ export interface ApplyModeArgs {
   /** The repository flows' references, collected by the checks. */
   references: FlowReference[]
   plan: Plan
+  /** The resource kinds of the run (the registry's). */
+  kinds: readonly Kind[]
   /** The deployed-commit markers, when their reading started early. */
   markers?: EarlyMarkers
   findings: Finding[]
@@ -61,6 +65,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
   const { reporter } = ports
   let result: DeployResult
   const refs = flowDependencies(args.references)
+  const applyKinds = args.kinds.flatMap((kind) => (kind.apply ? [kind.apply] : []))
   let environment: EnvironmentRun | undefined
   try {
     environment = await beginEnvironment({
@@ -75,6 +80,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
       const finished = await finishRollbacks(stopped, {
         kestra: args.kestra,
         refs,
+        kinds: applyKinds,
         settings,
         reporter,
         commit: context.sha,
@@ -101,6 +107,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
       findings: args.findings,
       refs,
       readDesiredFile: repositoryFileReader(args.model),
+      kinds: applyKinds,
       settings: {
         ...settings,
         allowOutOfOrder: settings.allowOutOfOrder && context.eventName === 'workflow_dispatch'
@@ -138,6 +145,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
     kestra: args.kestra,
     result,
     refs,
+    kinds: applyKinds,
     deployed: {
       commit: context.sha,
       repository: `${context.owner}/${context.repo}`,
@@ -234,10 +242,7 @@ function countResults(result: DeployResult, plan: Plan) {
 }
 
 function failureSummary(result: DeployResult): string {
-  const name = (r: DeployResult['resources'][number]) =>
-    r.change.kind === 'flow'
-      ? flowKey(r.change.namespace, r.change.id)
-      : fileKey(r.change.namespace, r.change.path)
+  const name = (r: DeployResult['resources'][number]) => resourceKey(r.change)
   const notApplied = result.resources.filter((r) =>
     ['conflict', 'failed', 'skipped'].includes(r.result)
   )

@@ -30,6 +30,7 @@ import {
   tally
 } from '../decide/validate/verdict.js'
 import { phase } from '../report/phase.js'
+import type { Kind } from '../kinds/kind.js'
 import type { RunPorts } from './ports.js'
 import { Sending } from '../decide/environments/sent-model.js'
 
@@ -67,7 +68,8 @@ export async function check(
   context: RunContext,
   ports: RunPorts,
   mode: Mode,
-  kestra: KestraServer | undefined
+  kestra: KestraServer | undefined,
+  kinds: readonly Kind[]
 ): Promise<Checked> {
   const { reporter } = ports
   // One layout for the run: the base commit is read as the work tree is.
@@ -85,6 +87,7 @@ export async function check(
     layout,
     kestra,
     github: ports.github,
+    kinds: kinds.flatMap((kind) => (kind.gather ? [kind.gather] : [])),
     sending,
     onFlow: (flow) => {
       const checked = checkFlow(flow, validation)
@@ -164,7 +167,12 @@ export async function check(
         reporter.info(`The server's validation: ${server.length} finding(s).`)
       }
       reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`)
-      let all = [...localFindings, ...server, ...references, ...sent.findings]
+      const ofKinds = kinds.flatMap(({ decide }) =>
+        decide.validate && snapshot.kinds.has(decide.name)
+          ? decide.validate(snapshot.kinds.get(decide.name))
+          : []
+      )
+      let all = [...localFindings, ...server, ...references, ...sent.findings, ...ofKinds]
       if (PR_EVENTS.includes(context.eventName)) all = demoteUnchangedErrors(all, changed)
       all = sortFindings(all)
       reporter.annotate(all)

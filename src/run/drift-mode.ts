@@ -28,6 +28,7 @@ import type { ShownDrift } from '../decide/drift/shown-drift.js'
 import { applyMode } from './apply-mode.js'
 import type { Checked } from './check.js'
 import { runUrl } from './plan-mode.js'
+import type { Kind } from '../kinds/kind.js'
 import type { RunPorts } from './ports.js'
 
 /** Room for the drift section in the job summary (GitHub takes 1 MiB per step; the plan comes first). */
@@ -48,6 +49,8 @@ export interface DriftModeArgs {
   summary: string
   /** The default branch, checked before the server was read. */
   branch: string
+  /** The resource kinds of the run (the registry's). */
+  kinds: readonly Kind[]
 }
 
 /**
@@ -58,7 +61,11 @@ export async function driftMode(args: DriftModeArgs): Promise<{ failure?: string
   const { settings, ports } = args
   const { reporter } = ports
   const { plan } = args
-  const items = driftedResources(plan, args.checked.state ?? new Map())
+  const items = driftedResources(
+    plan,
+    args.checked.state ?? new Map(),
+    args.kinds.map((kind) => kind.decide)
+  )
   setCountOutputs(reporter, plan.counts)
   reporter.setOutput('has-changes', items.length > 0)
   reporter.setOutput('deployed', false)
@@ -108,6 +115,7 @@ async function revert(
       plan,
       markers: args.checked.markers,
       findings: args.findings,
+      kinds: args.kinds,
       summary
     })
     failure = applied.failure
@@ -200,6 +208,7 @@ async function pullRequest(
     items,
     serverFiles,
     holdsCredential: (text) => ports.edge.text(text) !== text,
+    kinds: args.kinds.map((kind) => kind.decide),
     shape: {
       layout: model.layout.layout,
       rootRel: model.rootRel,

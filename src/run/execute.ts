@@ -44,7 +44,7 @@ export async function execute(
   try {
     // A drift run plans the default branch only: any other ref is refused before the server is read.
     const branch = mode === 'drift' ? await driftBranchOf(context, ports.drift) : undefined
-    const checked = await check(settings, context, ports, mode, kestra)
+    const checked = await check(settings, context, ports, mode, kestra, KINDS)
     ports.edge.learn(checked.model.managedNamespaces)
     const weak = ports.edge.weakCredentials()
     if (weak) reporter.warning(weak)
@@ -112,7 +112,8 @@ export async function execute(
         plan,
         findings,
         summary,
-        branch: branch!
+        branch: branch!,
+        kinds: KINDS
       })
       return {
         mode,
@@ -131,7 +132,8 @@ export async function execute(
       plan,
       markers: checked.markers,
       findings,
-      summary
+      summary,
+      kinds: KINDS
     })
     return {
       mode,

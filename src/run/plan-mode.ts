@@ -85,11 +85,13 @@ export async function planMode(
     'Plan',
     async () => {
       const kinds = args.kinds.map((kind) => kind.decide)
-      let built = buildPlan(input, kinds)
+      const held = args.snapshot.kinds
+      let built = buildPlan(input, kinds, held)
       if (baseSha && !input.base && ports.github) {
         built = buildPlan(
           { ...input, base: await baseFromApi(built, ports.github, baseSha) },
-          kinds
+          kinds,
+          held
         )
       }
       // A drift run plans the default branch's head: every difference is drift (docs/drift.md).
@@ -138,9 +140,10 @@ export async function planMode(
 function countsByNamespace(plan: Plan): Map<string, PlanCounts> {
   const groups = new Map<string, ResourceChange[]>()
   for (const r of plan.resources) {
-    const group = groups.get(r.namespace)
+    const name = r.section ?? r.namespace
+    const group = groups.get(name)
     if (group) group.push(r)
-    else groups.set(r.namespace, [r])
+    else groups.set(name, [r])
   }
   return new Map([...groups].map(([namespace, resources]) => [namespace, countPlan(resources)]))
 }

@@ -1,4 +1,5 @@
 import { short } from '../model/commit-marker.js'
+import type { ApplyKind } from '../apply/kind.js'
 import type { FlowDependency } from '../apply/order.js'
 import { rollback } from '../apply/rollback.js'
 import type { RolledBack } from '../model/after-deploy.js'
@@ -57,6 +58,8 @@ export async function finishRollbacks(
   deps: {
     kestra: KestraServer
     refs: FlowDependency[]
+    /** The kinds that restore their own resources. */
+    kinds: readonly ApplyKind[]
     settings: Pick<Settings, 'concurrency' | 'commentKey'>
     reporter: Reporter
     /** The commit this run was to deploy. */
@@ -80,6 +83,7 @@ export async function finishRollbacks(
         rollback(plan, {
           api: deps.kestra,
           refs: deps.refs,
+          kinds: deps.kinds,
           concurrency: settings.concurrency,
           log: reporter.info,
           recorded: true

@@ -5,7 +5,7 @@
  * collected (`core/.../models/dashboards/Dashboard.java`, `TimeWindow.java`, `charts/Chart.java`,
  * `validations/validator/DashboardWindowValidator.java`).
  */
-import { parseDocument } from 'yaml'
+import { isScalar, parseDocument, type Document } from 'yaml'
 import { isRecord } from './flow-source.js'
 import type { Violation } from './flow-validation.js'
 import { durationSeconds, javaDuration } from './java-duration.js'
@@ -36,6 +36,8 @@ const DASHBOARD_KEYS = [
   'sourceCode'
 ]
 const TIME_WINDOW_KEYS = ['default', 'max']
+/** `Dashboard`'s `String` properties. */
+const TEXT_KEYS = ['tenantId', 'id', 'title', 'description', 'sourceCode']
 const CHART_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/
 /** `RegexPatterns.JAVA_IDENTIFIER_REGEX`: a Java class name. */
 const JAVA_CLASS = /^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$/
@@ -59,7 +61,7 @@ export function checkDashboard(source: string, options: DashboardCheckOptions): 
   if (!isRecord(parsed)) return illegalSource('a dashboard must be a YAML mapping')
   const binding = firstBindingError(parsed, options)
   if (binding) return { failure: { message: binding.message, violations: [binding] } }
-  const violations = beanViolations(parsed, options)
+  const violations = beanViolations(parsed, chartIdTexts(doc, parsed), options)
   if (violations.length === 0) return { parsed }
   return {
     parsed,
@@ -100,6 +102,18 @@ function firstBindingError(
   for (const key of Object.keys(dashboard)) {
     if (!DASHBOARD_KEYS.includes(key)) return unrecognized(key, key, 'Dashboard')
   }
+  for (const key of TEXT_KEYS) {
+    const refused = notText(dashboard[key], key)
+    if (refused) return refused
+  }
+  const list = dashboard.charts
+  if (list !== undefined && list !== null && !Array.isArray(list)) {
+    return bindingProblem(
+      'charts',
+      shapeOf(list),
+      'java.util.List<io.kestra.core.models.dashboards.charts.Chart<?>>'
+    )
+  }
   const window = dashboard.timeWindow
   if (window !== undefined && window !== null) {
     if (!isRecord(window)) return durationProblem('timeWindow', window, 'TimeWindow')
@@ -116,6 +130,8 @@ function firstBindingError(
   for (const [i, chart] of charts.entries()) {
     const unknown = unknownType(chart, `charts[${i}]`, options)
     if (unknown) return unknown
+    const refused = notText((chart as Record<string, unknown>).id, `charts[${i}].id`)
+    if (refused) return refused
     const data = isRecord(chart) ? chart.data : undefined
     if (isRecord(data) && data.type !== undefined) {
       const unknownData = unknownType(data, `charts[${i}].data`, options)
@@ -134,8 +150,46 @@ function unrecognized(path: string, key: string, model: string): Violation {
 
 /** Jackson's refusal of a value it cannot turn into the target type (an `Illegal … source` in Kestra). */
 function durationProblem(path: string, value: unknown, type: string): Violation {
-  const detail = `YAML parsing error: Cannot deserialize value of type \`${type}\` from ${JSON.stringify(value)}`
+  return bindingProblem(path, JSON.stringify(value), type)
+}
+
+/** `from` as Jackson words the value it refused: a JSON text, `Array value` or `Object value`. */
+function bindingProblem(path: string, from: string, type: string): Violation {
+  const detail = `YAML parsing error: Cannot deserialize value of type \`${type}\` from ${from}`
   return { path: 'yaml', idPath: path, message: `Illegal dashboard source: ${detail}` }
+}
+
+/**
+ * A `String` property takes any scalar (Jackson coerces numbers and booleans to their text) but refuses
+ * a sequence or a mapping while binding.
+ */
+function notText(value: unknown, path: string): Violation | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  return bindingProblem(path, shapeOf(value), 'java.lang.String')
+}
+
+function shapeOf(value: unknown): string {
+  return Array.isArray(value)
+    ? 'Array value'
+    : isRecord(value)
+      ? 'Object value'
+      : JSON.stringify(value)
+}
+
+/**
+ * Each chart's `id` as Jackson hands it to the `String` property: a scalar's text as written (`+5`,
+ * `1.50`), not the number YAML reads in it, so `@Pattern` sees what the file says.
+ */
+function chartIdTexts(
+  doc: Document.Parsed,
+  dashboard: Record<string, unknown>
+): (string | undefined)[] {
+  const charts = Array.isArray(dashboard.charts) ? dashboard.charts : []
+  return charts.map((_, i) => {
+    const node = doc.getIn(['charts', i, 'id'], true)
+    if (!isScalar(node) || node.value === null || node.value === undefined) return undefined
+    return typeof node.value === 'string' ? node.value : (node.source ?? String(node.value))
+  })
 }
 
 /** A chart (or its data source) is a plugin: Jackson resolves `type` among the installed classes. */
@@ -153,6 +207,7 @@ function unknownType(
 
 function beanViolations(
   dashboard: Record<string, unknown>,
+  chartIds: (string | undefined)[],
   options: DashboardCheckOptions
 ): Violation[] {
   const found: Violation[] = []
@@ -172,7 +227,8 @@ function beanViolations(
   charts.forEach((chart, i) => {
     if (!isRecord(chart)) return
     notBlank(chart.id, (m) => add(`charts[${i}].id`, m))
-    if (typeof chart.id === 'string' && !CHART_ID.test(chart.id)) {
+    const id = chartIds[i]
+    if (id !== undefined && !CHART_ID.test(id)) {
       add(`charts[${i}].id`, 'must match "^[a-zA-Z0-9][a-zA-Z0-9_-]*"')
     }
   })

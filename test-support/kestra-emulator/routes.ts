@@ -241,7 +241,7 @@ function fileRoute(method: string, s: string[], namespace: string): MatchedRoute
   return route ? { route, params: { namespace } } : undefined
 }
 
-/** The routes that change flows, namespace files or KV entries; the others read (or run executions). */
+/** The routes that change flows, namespace files, KV entries or dashboards; the others read (or run executions). */
 export const WRITE_ROUTES: readonly string[] = [
   'flows.create',
   'flows.update',
@@ -253,5 +253,8 @@ export const WRITE_ROUTES: readonly string[] = [
   'namespaces.files.move',
   'namespaces.files.mkdir',
   'kv.put',
-  'kv.delete'
+  'kv.delete',
+  'dashboards.create',
+  'dashboards.update',
+  'dashboards.delete'
 ] satisfies RouteName[]

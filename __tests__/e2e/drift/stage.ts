@@ -10,6 +10,7 @@ import {
   startEmulator,
   WRITE_ROUTES,
   type Emulator,
+  type EmulatorOptions,
   type LoggedRequest,
   type SeedState
 } from '../../../test-support/kestra-emulator/index.js'
@@ -41,6 +42,8 @@ export interface DriftStageOptions {
    * of it would leave them.
    */
   seed?: SeedState
+  /** The emulated server (default: the emulator's). */
+  emulator?: EmulatorOptions
 }
 
 export interface DriftStage {
@@ -68,7 +71,7 @@ export function driftMarker(commentKey = 'default'): string {
 
 export async function startDriftStage(options: DriftStageOptions = {}): Promise<DriftStage> {
   const tree = options.tree ?? tenantTree()
-  const kestra = await startEmulator({ basicAuth: CREDENTIALS })
+  const kestra = await startEmulator({ basicAuth: CREDENTIALS, ...options.emulator })
   const github = await startFakeGitHub(options.github)
   const repo = createGitRepo(tree)
   const head = repo.head()
@@ -141,6 +144,19 @@ export class KestraUi {
     form.append('fileContent', new Blob([bytes]), path.slice(path.lastIndexOf('/') + 1))
     const query = `?path=${encodeURIComponent(path)}`
     await this.send('POST', `/namespaces/${namespace}/files${query}`, form)
+  }
+
+  /** Saves a dashboard's new YAML (the dashboard editor's Save). */
+  async editDashboard(id: string, source: string): Promise<void> {
+    await this.send('PUT', `/dashboards/${encodeURIComponent(id)}`, source, 'application/x-yaml')
+  }
+
+  async createDashboard(source: string): Promise<void> {
+    await this.send('POST', '/dashboards', source, 'application/x-yaml')
+  }
+
+  async deleteDashboard(id: string): Promise<void> {
+    await this.send('DELETE', `/dashboards/${encodeURIComponent(id)}`)
   }
 
   async deleteFile(namespace: string, path: string): Promise<void> {

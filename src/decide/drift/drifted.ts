@@ -4,6 +4,7 @@ import { diffTexts } from '../plan/diff.js'
 import { countPlan, resourceName, type Plan, type ResourceChange } from '../../model/plan.js'
 import type { DriftedResource, DriftKind } from '../../model/drift.js'
 import { gitToServerDiff } from './git-to-server-diff.js'
+import { kindOf, type DecideKind } from '../kind.js'
 
 /**
  * In a drift run the plan compares the default branch's head with the server, so every difference is
@@ -19,7 +20,8 @@ export function driftPlan(plan: Plan): Plan {
 /** The drifted resources of a drift run's plan, in the plan's order, each with its Git → Kestra diff. */
 export function driftedResources(
   plan: Plan,
-  state: ReadonlyMap<string, ActualNamespace>
+  state: ReadonlyMap<string, ActualNamespace>,
+  kinds: readonly DecideKind[]
 ): DriftedResource[] {
   return plan.resources
     .filter((r) => r.action !== 'unchanged')
@@ -39,7 +41,7 @@ export function driftedResources(
         change,
         name,
         kind,
-        ...diffOf(change, name, state),
+        ...diffOf(change, name, state, kinds),
         ...(held && { revision: held.revision }),
         ...(held?.updated !== undefined && { updated: held.updated })
       }
@@ -49,7 +51,8 @@ export function driftedResources(
 function diffOf(
   change: ResourceChange,
   name: string,
-  state: ReadonlyMap<string, ActualNamespace>
+  state: ReadonlyMap<string, ActualNamespace>,
+  kinds: readonly DecideKind[]
 ): Pick<DriftedResource, 'diff' | 'diffOmitted'> {
   if (change.diff !== undefined) return { diff: gitToServerDiff(change.diff, name) }
   if (change.diffOmitted) return { diffOmitted: change.diffOmitted }
@@ -58,7 +61,9 @@ function diffOf(
   const text =
     change.kind === 'flow'
       ? change.current?.source
-      : serverText(state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes)
+      : change.kind === 'file'
+        ? serverText(state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes)
+        : kindOf(kinds, change).serverText?.(change)
   if (text === null) return { diffOmitted: 'binary' }
   if (text === undefined) return {}
   const shown = diffTexts('', `kestra/${name}`, undefined, text)

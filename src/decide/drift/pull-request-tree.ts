@@ -1,6 +1,5 @@
-import type { Layout } from '../../model/settings.js'
-import type { NamespaceFileMapping } from '../../model/inputs/namespace-file-mapping.js'
-import type { DriftedResource } from '../../model/drift.js'
+import type { DriftedResource, RepositoryShape } from '../../model/drift.js'
+import { kindOf, type DecideKind } from '../kind.js'
 
 /** One path of the drift branch's tree: the server's bytes, or `undefined` to remove the file. */
 export interface TreeWrite {
@@ -22,20 +21,6 @@ export interface DriftTree {
   notBroughtBack: NotBroughtBack[]
 }
 
-/** Where the repository keeps things: the layout the run read it with. */
-export interface RepositoryShape {
-  layout: Layout
-  /** Root relative to the workspace ('' when equal). */
-  rootRel: string
-  /** The `namespace` input (namespace layout). */
-  namespace?: string
-  mappings: readonly NamespaceFileMapping[]
-  /** Every repository flow file, workspace-relative, with the namespace it declares. */
-  flowFiles: readonly { file: string; namespace: string }[]
-  /** Every path the planned commit holds (workspace-relative): a new file never replaces one. */
-  paths: ReadonlySet<string>
-}
-
 export interface DriftTreeInput {
   items: readonly DriftedResource[]
   shape: RepositoryShape
@@ -43,6 +28,8 @@ export interface DriftTreeInput {
   serverFiles: ReadonlyMap<string, Uint8Array>
   /** True when the text holds a credential of this run: such content is never written to Git. */
   holdsCredential: (text: string) => boolean
+  /** The run's kinds: a change that is neither a flow nor a namespace file is placed by its own. */
+  kinds: readonly DecideKind[]
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
@@ -104,7 +91,11 @@ function place(item: DriftedResource, input: DriftTreeInput): Placed {
   const path =
     change.kind === 'flow'
       ? newFlowPath(change.namespace, change.id, shape)
-      : newFilePath(change.namespace, change.path, shape)
+      : change.kind === 'file'
+        ? newFilePath(change.namespace, change.path, shape)
+        : (kindOf(input.kinds, change).newPath?.(change, shape) ?? {
+            reason: `the ${change.kind} kind does not say where the repository keeps it`
+          })
   if ('reason' in path) return path
   if (shape.paths.has(path.path)) {
     return { path: path.path, reason: 'the path is taken by another file of the repository' }
@@ -123,8 +114,14 @@ function serverContent(
       ? { reason: 'the server copy was not read' }
       : { bytes: new TextEncoder().encode(source) }
   }
-  const bytes = change.previous ?? input.serverFiles.get(item.name)
-  return bytes ? { bytes } : { reason: 'the server copy was not read' }
+  if (change.kind === 'file') {
+    const bytes = change.previous ?? input.serverFiles.get(item.name)
+    return bytes ? { bytes } : { reason: 'the server copy was not read' }
+  }
+  const text = kindOf(input.kinds, change).serverText?.(change)
+  return text === undefined
+    ? { reason: 'the server gave no source of it' }
+    : { bytes: new TextEncoder().encode(text) }
 }
 
 function join(...parts: string[]): string {

@@ -1,6 +1,7 @@
 import { escapeHtml, escapeText } from '../../model/markdown/escape.js'
 import { fence } from '../../model/markdown/fence.js'
 import type { DriftedResource, DriftKind } from '../../model/drift.js'
+import type { ResourceChange } from '../../model/plan.js'
 
 const KIND_TEXT: Record<DriftKind, string> = {
   edited: 'edited in Kestra',
@@ -31,7 +32,7 @@ export function headText(target: Pick<DriftTarget, 'branch' | 'commit'>): string
 
 /** What a drifted resource shows as, with what the run did about it (revert: conflict, kept…). */
 export interface ShownDrift extends Omit<DriftedResource, 'change'> {
-  resourceKind: 'flow' | 'file'
+  resourceKind: ResourceChange['kind']
   /** The repository file that holds (or held) it. */
   file?: string
   /** What became of it in this run, e.g. `conflict: …` or `kept: delete is false`. */

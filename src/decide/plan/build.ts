@@ -1,4 +1,4 @@
-import type { DecideKind } from '../kind.js'
+import type { DecideKind, KindPlanOptions } from '../kind.js'
 import type { RemoteFlow } from '../../model/kestra.js'
 import { fileKey, flowKey } from '../../model/keys.js'
 import { decodeText } from '../../model/content.js'
@@ -13,8 +13,15 @@ import { changeOrder } from './order.js'
 import { compareCodeUnits } from '../../model/compare.js'
 import type { FileChange, FlowChange, Plan, PlanAction, ResourceChange } from '../../model/plan.js'
 
-/** Compares what the repository declares with what the server holds. Pure: no I/O. */
-export function buildPlan(input: PlanInput, kinds: readonly DecideKind[]): Plan {
+/**
+ * Compares what the repository declares with what the server holds. Pure: no I/O. A kind with its own
+ * plan (`DecideKind.plan`) adds its changes from what it gathered (`held`, by kind name).
+ */
+export function buildPlan(
+  input: PlanInput,
+  kinds: readonly DecideKind[],
+  held: ReadonlyMap<string, unknown> = new Map()
+): Plan {
   const limits: DiffLimits = { ...DEFAULT_DIFF_LIMITS, ...input.diffLimits }
   const desiredFlows = indexByFile(input.desired.flows, (f) => flowKey(f.namespace, f.id))
   const desiredFiles = indexByFile(input.desired.files, (f) => fileKey(f.namespace, f.path))
@@ -94,12 +101,21 @@ export function buildPlan(input: PlanInput, kinds: readonly DecideKind[]): Plan 
     resources.push(change)
   }
 
+  const options: KindPlanOptions = {
+    deleteEnabled: input.deleteEnabled,
+    scope: input.scope,
+    changedFiles: input.changedFiles,
+    limits
+  }
+  for (const kind of kinds) {
+    if (kind.plan && held.has(kind.name)) resources.push(...kind.plan(held.get(kind.name), options))
+  }
   resources.sort(changeOrder(kinds))
   return {
     resources,
     namespaces,
     counts: countPlan(resources),
-    fingerprint: fingerprint(resources)
+    fingerprint: fingerprint(resources, kinds)
   }
 }
 

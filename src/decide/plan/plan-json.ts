@@ -1,7 +1,7 @@
 import { kindOf, type DecideKind } from '../kind.js'
 import type { Mode } from '../../model/settings.js'
 import { compareFindings, type Finding, type Severity } from '../../model/finding.js'
-import type { Plan, PlanAction } from '../../model/plan.js'
+import type { Plan, PlanAction, ResourceChange } from '../../model/plan.js'
 
 export interface PlanFileMeta {
   mode: Mode
@@ -16,8 +16,9 @@ export interface PlanFileMeta {
 }
 
 export type PlanFileResource = {
-  kind: 'flow' | 'file'
-  namespace: string
+  kind: ResourceChange['kind']
+  /** Absent for a tenant-wide resource. */
+  namespace?: string
   action: PlanAction
   /** The server's current revision of a flow, when the server holds it. */
   revision?: number
@@ -49,7 +50,8 @@ export function planJson(plan: Plan, meta: PlanFileMeta): PlanFile {
       const kind = kindOf(meta.kinds, r)
       return {
         kind: r.kind,
-        namespace: r.namespace,
+        // A tenant-wide resource has no namespace.
+        ...(r.namespace !== '' && { namespace: r.namespace }),
         ...kind.planFileIdentity(r),
         action: r.action,
         ...kind.planFileDetails(r),

@@ -31,7 +31,7 @@ export function changePieces(plan: Plan, options: ChangesOptions): Piece[] {
     pieces.push('#### Changes', 'No changes: the server already matches the repository.')
   } else if (options.detail === 'counts') {
     const lines = active.map(
-      (g) => `- ${escapeText(g.namespace)}: ${countsText(countPlan(g.resources))}`
+      (g) => `- ${escapeText(g.section ?? g.namespace)}: ${countsText(countPlan(g.resources))}`
     )
     pieces.push('#### Changes', { full: lines.join('\n'), reduced: options.countsOmittedNote })
   } else {
@@ -60,23 +60,26 @@ export function changePieces(plan: Plan, options: ChangesOptions): Piece[] {
 
 interface NamespaceGroup {
   namespace: string
+  /** A tenant-wide kind's section (its own heading), instead of a namespace. */
+  section?: string
   resources: ResourceChange[]
 }
 
-/** Plan resources are sorted by namespace: one pass groups them. */
+/** Plan resources are sorted by namespace: one pass groups them, tenant-wide ones by their section. */
 function groupByNamespace(resources: readonly ResourceChange[]): NamespaceGroup[] {
   const groups: NamespaceGroup[] = []
   for (const r of resources) {
-    const last = groups[groups.length - 1]
-    if (last?.namespace === r.namespace) last.resources.push(r)
-    else groups.push({ namespace: r.namespace, resources: [r] })
+    const same = (g: NamespaceGroup) => g.namespace === r.namespace && g.section === r.section
+    const group = r.section === undefined ? groups[groups.length - 1] : groups.find(same)
+    if (group && same(group)) group.resources.push(r)
+    else groups.push({ namespace: r.namespace, section: r.section, resources: [r] })
   }
   return groups
 }
 
 /** A namespace's changes, under a heading no smaller than its resource lines (GitHub's h5 is). */
 function namespacePieces(group: NamespaceGroup, options: ChangesOptions): Piece[] {
-  const heading = `#### Namespace ${escapeText(group.namespace)}`
+  const heading = `#### ${escapeText(group.section ?? `Namespace ${group.namespace}`)}`
   const written = group.resources.filter(isWrite)
   const orphaned = group.resources.filter((r) => r.action === 'orphaned')
   const unchanged = group.resources.filter((r) => r.action === 'unchanged')

@@ -53,7 +53,8 @@ export function summaryLine(r: ResourceChange, invalid?: InvalidCount): string {
   }
   parts.push(...impactMarks(r), ...reviewMarks(r))
   if (r.drifted) parts.push('⚠️ drifted')
-  if (r.action === 'orphaned') parts.push('kept because <code>delete</code> is false')
+  if (r.remark !== undefined) parts.push(escapeText(r.remark))
+  else if (r.action === 'orphaned') parts.push('kept because <code>delete</code> is false')
   return parts.join(' · ')
 }
 

@@ -1,4 +1,4 @@
-import { itemName } from '../../model/after-deploy.js'
+import { itemKind, itemName } from '../../model/after-deploy.js'
 import type { RestoreResult } from '../../model/after-deploy.js'
 import type { RollbackResult } from '../../model/after-deploy.js'
 import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
@@ -26,7 +26,7 @@ export function rollbackSection(result: RollbackResult): string {
   const rows = [
     ...result.resources.map((r) => ({
       resource: itemName(r.item),
-      kind: r.item.resource.kind as string,
+      kind: itemKind(r.item),
       did: r.did as string,
       result: r.result as string,
       message: r.message

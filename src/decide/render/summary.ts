@@ -1,5 +1,6 @@
 import type { Plan, PlanCounts, ResourceChange } from '../../model/plan.js'
 import { countPlan } from '../../model/plan.js'
+import { escapeText } from '../../model/markdown/escape.js'
 import { changePieces, driftPieces, type Detail } from './changes.js'
 import { invalidCounts } from './resource.js'
 import { fitPieces, utf8Length, type Piece } from './fit.js'
@@ -62,13 +63,18 @@ export function renderSummary(input: SummaryInput): string {
 function countsTable(plan: Plan): string {
   const row = (label: string, c: PlanCounts) =>
     `| ${label} | ${c.create} | ${c.update} | ${c.delete} | ${c.orphaned} | ${c.unchanged} | ${c.drifted} |`
+  const namespaced = plan.resources.filter((r) => r.section === undefined)
   const ofKind = (kind: ResourceChange['kind']) =>
-    countPlan(plan.resources.filter((r) => r.kind === kind))
+    countPlan(namespaced.filter((r) => r.kind === kind))
+  const sections = [...new Set(plan.resources.flatMap((r) => r.section ?? []))]
+  const ofSection = (section: string) =>
+    countPlan(plan.resources.filter((r) => r.section === section))
   return [
     '| | create | update | delete | orphaned | unchanged | drifted |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     row('Flows', ofKind('flow')),
     row('Namespace files', ofKind('file')),
+    ...sections.map((section) => row(escapeText(section), ofSection(section))),
     row('**Total**', plan.counts)
   ].join('\n')
 }

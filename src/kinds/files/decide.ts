@@ -7,5 +7,14 @@ export const filesDecide: DecideKind<FileChange> = {
   order: 0,
   idOf: (change) => change.path,
   planFileIdentity: (change) => ({ path: change.path }),
-  planFileDetails: () => ({})
+  planFileDetails: () => ({}),
+  fingerprintOf: (r) => [
+    'file',
+    r.namespace,
+    r.path,
+    r.action,
+    r.desired?.sha256 ?? null,
+    null,
+    r.current?.sha256 ?? null
+  ]
 }

@@ -1,4 +1,5 @@
 import type { DecideKind } from '../../decide/kind.js'
+import { sha256Hex } from '../../model/content.js'
 import type { FlowChange } from '../../model/plan.js'
 
 /** Flows in a plan: after the namespace files they read, by id; the plan file keeps the revision. */
@@ -8,5 +9,14 @@ export const flowsDecide: DecideKind<FlowChange> = {
   idOf: (change) => change.id,
   planFileIdentity: (change) => ({ id: change.id }),
   planFileDetails: (change): Record<string, number> =>
-    change.current ? { revision: change.current.revision } : {}
+    change.current ? { revision: change.current.revision } : {},
+  fingerprintOf: (r) => [
+    'flow',
+    r.namespace,
+    r.id,
+    r.action,
+    r.desired === undefined ? null : sha256Hex(r.desired),
+    r.current?.revision ?? null,
+    r.current === undefined ? null : sha256Hex(r.current.source)
+  ]
 }

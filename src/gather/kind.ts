@@ -1,0 +1,35 @@
+import type { KestraApi } from '../kestra/api.js'
+import type { Mode, Settings } from '../model/settings.js'
+import type { ChosenLayout } from '../model/repository.js'
+import type { TreeSource } from './repo/tree-source.js'
+
+/** A version of the repository a kind reads, closed by the kind once read. */
+export type ClosableTree = TreeSource & { close(): Promise<void> }
+
+/** What gather/ hands a kind's reading (docs/kinds.md). */
+export interface KindGatherInput {
+  settings: Settings
+  mode: Mode
+  /** The run's layout: every version of the repository is read as the work tree is. */
+  layout: ChosenLayout
+  /** The work tree under root. */
+  workTree: TreeSource
+  /** Opens the base commit's tree, when the event has one and git holds it; the kind closes it. */
+  openBase: (() => Promise<ClosableTree | undefined>) | undefined
+  /** The server, when the run reads it (plan and deploy) or validates on it (validate with a server). */
+  kestra: KestraApi | undefined
+}
+
+/**
+ * What gather/ needs of a resource kind (docs/kinds.md): everything the kind reads, in the tree and on
+ * the server, as one value that decide/ hands back to the same kind. gather/ never names a kind.
+ */
+export interface GatherKind<H = unknown> {
+  /** The kind's name (its `DecideKind`'s). */
+  readonly name: string
+  /**
+   * Reads what the kind needs: found in the work tree (and the base commit), the server's copy and its
+   * verdicts. A failed read rejects: the run fails where the snapshot is needed, saying why.
+   */
+  gather(input: KindGatherInput): Promise<H>
+}

@@ -1,0 +1,199 @@
+import { stringify } from 'yaml'
+import { ApiError } from './errors.js'
+import { normaliseText } from '../model/content.js'
+import { readJsonObject } from './json.js'
+import type { ScopedHttp } from './scoped-http.js'
+import { responseError, type HttpResponse } from './transport.js'
+
+const YAML = { 'content-type': 'application/x-yaml' }
+const seg = encodeURIComponent
+/** Dashboards read per listing request. */
+const PAGE_SIZE = 100
+
+/**
+ * A dashboard as the server answers it (docs/kestra.md#dashboards): its fields, and `sourceCode`, the YAML
+ * as sent, only from the 1.3 patch that added it to the answers.
+ */
+export interface RemoteDashboard {
+  id: string
+  title?: unknown
+  description?: unknown
+  timeWindow?: unknown
+  charts?: unknown
+  sourceCode?: string
+}
+
+export type CreateOutcome = { created: true } | { created: false; retried: boolean }
+
+/**
+ * `P/dashboards` (Kestra 1.3+, tenant-wide, docs/kestra.md#dashboards). Saves answer 200, a missing id
+ * on delete 409 (JDBC) or 404; an unknown id on update 404.
+ */
+export class DashboardsEndpoint {
+  constructor(private readonly http: ScopedHttp) {}
+
+  /** Every live dashboard, or undefined when the server has no dashboards API (a 404 route miss). */
+  async list(): Promise<RemoteDashboard[] | undefined> {
+    const found: RemoteDashboard[] = []
+    for (let page = 1; ; page++) {
+      const response = await this.http.send({
+        method: 'GET',
+        path: '/dashboards',
+        // With no sort the database's order is unspecified: pages sort by id (docs/kestra.md#dashboards).
+        query: { page: String(page), size: String(PAGE_SIZE), sort: 'id:asc' },
+        route: '/dashboards',
+        allow: [404]
+      })
+      if (response.status === 404) return undefined
+      const { results, total } = readJsonObject(response)
+      const rows = Array.isArray(results) ? results.map((row) => toDashboard(row, response)) : []
+      found.push(...rows)
+      if (rows.length < PAGE_SIZE || (typeof total === 'number' && found.length >= total)) {
+        return found
+      }
+    }
+  }
+
+  async get(id: string): Promise<RemoteDashboard | undefined> {
+    const response = await this.http.send({
+      method: 'GET',
+      path: `/dashboards/${seg(id)}`,
+      route: '/dashboards/{id}',
+      allow: [404]
+    })
+    return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response)
+  }
+
+  /**
+   * `exists` when the server already holds a live dashboard of that id (a 422 "already exists", never a
+   * 409): `retried` says the request had to be sent again, so the first attempt may have created it.
+   */
+  async create(source: string): Promise<CreateOutcome> {
+    const response = await this.http.send({
+      method: 'POST',
+      path: '/dashboards',
+      route: '/dashboards',
+      headers: YAML,
+      body: source,
+      allow: [422]
+    })
+    if (response.status < 400) return { created: true }
+    const error = responseError(response)
+    if (!/already exists/i.test(error.serverMessage)) throw error
+    return { created: false, retried: response.attempts > 1 }
+  }
+
+  /** Undefined when the server holds no such dashboard (404). */
+  async update(id: string, source: string): Promise<RemoteDashboard | undefined> {
+    const response = await this.http.send({
+      method: 'PUT',
+      path: `/dashboards/${seg(id)}`,
+      route: '/dashboards/{id}',
+      headers: YAML,
+      body: source,
+      allow: [404]
+    })
+    return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response)
+  }
+
+  /** False when the server held no such dashboard (404, or JDBC's 409 "doesn't exists"). */
+  async delete(id: string): Promise<boolean> {
+    const response = await this.http.send({
+      method: 'DELETE',
+      path: `/dashboards/${seg(id)}`,
+      route: '/dashboards/{id}',
+      allow: [404, 409]
+    })
+    if (response.status === 409 && !/doesn't exist/i.test(responseError(response).serverMessage)) {
+      throw responseError(response)
+    }
+    return response.status < 400
+  }
+
+  /** The server's constraint violations on one dashboard, or undefined when it is valid. */
+  async validate(source: string): Promise<string | undefined> {
+    const response = await this.http.send({
+      method: 'POST',
+      path: '/dashboards/validate',
+      route: '/dashboards/validate',
+      headers: YAML,
+      body: source
+    })
+    const { constraints } = readJsonObject(response)
+    return typeof constraints === 'string' && constraints !== '' ? constraints : undefined
+  }
+}
+
+function toDashboard(value: unknown, response: HttpResponse): RemoteDashboard {
+  const row = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>
+  if (typeof row.id !== 'string') {
+    throw new ApiError({
+      status: response.status,
+      method: response.method,
+      path: response.path,
+      serverMessage: 'expected a dashboard with an id in the answer'
+    })
+  }
+  const { id, title, description, timeWindow, charts, sourceCode } = row
+  return {
+    id,
+    title,
+    description,
+    timeWindow,
+    charts,
+    ...(typeof sourceCode === 'string' && { sourceCode })
+  }
+}
+
+/** `timeWindow` defaults (docs/kestra.md#dashboards): 30 days shown, at most 366. */
+const WINDOW_DEFAULTS = { default: 30 * 86400, max: 366 * 86400 }
+const DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/
+
+/**
+ * The fields a dashboard answer carries, as one canonical text: what a server whose answers have no
+ * `sourceCode` is compared by (durations in seconds, defaults filled in, keys sorted).
+ */
+export function dashboardFields(value: Record<string, unknown>): string {
+  const window = (value.timeWindow ?? {}) as Record<string, unknown>
+  const fields = {
+    id: value.id ?? null,
+    title: value.title ?? null,
+    description: value.description ?? null,
+    timeWindow: {
+      default: `${seconds(window.default) ?? WINDOW_DEFAULTS.default}s`,
+      max: `${seconds(window.max) ?? WINDOW_DEFAULTS.max}s`
+    },
+    charts: sorted(value.charts ?? null)
+  }
+  return stringify(fields)
+}
+
+/** Whether the server's copy is `wanted` (its source and fields): by source when the answer has one. */
+export function holds(
+  remote: RemoteDashboard,
+  wanted: { source: string; fields: string }
+): boolean {
+  return remote.sourceCode !== undefined
+    ? normaliseText(remote.sourceCode) === wanted.source
+    : dashboardFields({ ...remote }) === wanted.fields
+}
+
+function seconds(value: unknown): number | undefined {
+  const match = typeof value === 'string' ? DURATION.exec(value) : null
+  if (!match) return undefined
+  const [, d, h, m, s] = match.map((part) => Number(part ?? 0))
+  return d! * 86400 + h! * 3600 + m! * 60 + s!
+}
+
+function sorted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sorted)
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>
+    return Object.fromEntries(
+      Object.keys(record)
+        .sort()
+        .map((key) => [key, sorted(record[key])])
+    )
+  }
+  return value
+}

@@ -1,0 +1,106 @@
+import { parse } from 'yaml'
+import type { KindRecord, KindRestored } from '../../apply/kind.js'
+import type { KestraApi } from '../../kestra/api.js'
+import { dashboardFields, type RemoteDashboard } from '../../kestra/dashboards.js'
+import type { KindVersion } from '../../model/after-deploy.js'
+import { normaliseText, sha256Hex } from '../../model/content.js'
+import type { DashboardChange } from '../../model/plan.js'
+
+/**
+ * What a rollback records of a dashboard this deploy wrote (docs/dashboards.md#rollback): each version by
+ * the hash of its source and of its fields (servers whose answers carry no source are compared by
+ * fields), and the previous source, which is what goes back.
+ */
+export function dashboardRecord(change: DashboardChange): KindRecord {
+  const current = change.current
+  const before: KindVersion | undefined = current && {
+    hashes: {
+      ...(current.source !== undefined && { source: sha256Hex(current.source) }),
+      fields: sha256Hex(current.source !== undefined ? fieldsOf(current.source) : current.compared)
+    },
+    ...(current.source !== undefined && { text: current.source })
+  }
+  const sent = change.action === 'delete' ? undefined : change.desired
+  const deployed: KindVersion | undefined = sent === undefined ? undefined : versionOf(sent)
+  return { id: change.id, ...(before && { before }), ...(deployed && { deployed }) }
+}
+
+/**
+ * Puts a dashboard back as it was before the deploy, only while the server still holds what the deploy
+ * wrote: already back is restored with no write; changed since (an edit in the UI) is kept.
+ */
+export async function restoreDashboard(
+  record: KindRecord,
+  previous: string | undefined,
+  api: KestraApi
+): Promise<KindRestored> {
+  const { id, before, deployed } = record
+  const fresh = await api.getDashboard(id)
+  if (matches(fresh, before, id)) {
+    return { result: 'restored', message: 'already as it was before the deploy', wrote: false }
+  }
+  if (!matches(fresh, deployed, id)) {
+    const what = !fresh ? 'deleted' : !deployed ? 're-created' : 'changed'
+    return { result: 'kept', message: `${what} on the server after the deploy`, wrote: false }
+  }
+  if (!before) {
+    await api.deleteDashboard(id)
+    return { result: 'restored', message: 'deleted (the deploy created it)', wrote: true }
+  }
+  const text = previous ?? before.text
+  if (text === undefined) {
+    const message =
+      'not restored: its previous source is not known (the server gave none, or it was too large for the rollback record); restore it from Git'
+    return { result: 'failed', message, wrote: false }
+  }
+  if (fresh) {
+    const stored = await api.updateDashboard(id, text)
+    if (!stored) {
+      return { result: 'kept', message: 'deleted on the server during the rollback', wrote: false }
+    }
+    return { result: 'restored', message: 'previous source restored', wrote: true }
+  }
+  const outcome = await api.createDashboard(text)
+  if (!outcome.created && !matches(await api.getDashboard(id), before, id)) {
+    return { result: 'kept', message: 're-created on the server during the rollback', wrote: false }
+  }
+  return { result: 'restored', message: 'previous source restored (re-created)', wrote: true }
+}
+
+function versionOf(source: string): KindVersion {
+  return { hashes: { source: sha256Hex(source), fields: sha256Hex(fieldsOf(source)) } }
+}
+
+/**
+ * The server's copy is this version (none: absent). By source when both have one; a read by id adds
+ * `id: <id>` first when no line starts with `id:` (docs/kestra.md#dashboards). By fields otherwise.
+ */
+function matches(
+  fresh: RemoteDashboard | undefined,
+  version: KindVersion | undefined,
+  id: string
+): boolean {
+  if (!fresh || !version) return !fresh && !version
+  const { source, fields } = version.hashes
+  if (fresh.sourceCode !== undefined && source !== undefined) {
+    const text = normaliseText(fresh.sourceCode)
+    const added = `id: ${id}\n`
+    return (
+      sha256Hex(text) === source ||
+      (text.startsWith(added) && sha256Hex(text.slice(added.length)) === source)
+    )
+  }
+  return fields !== undefined && sha256Hex(dashboardFields({ ...fresh })) === fields
+}
+
+/** A dashboard source's fields as compared (none when its YAML is no mapping). */
+export function fieldsOf(source: string): string {
+  try {
+    const value: unknown = parse(source)
+    return dashboardFields(
+      value && typeof value === 'object' ? (value as Record<string, unknown>) : {}
+    )
+  } catch {
+    return ''
+  }
+}

@@ -1,0 +1,161 @@
+import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml'
+import type { Finding, Severity } from '../../model/finding.js'
+import { locateKestraPath } from '../../decide/validate/server-findings.js'
+import { RESOURCE, type HeldDashboards, type HeldFile } from './decide-held.js'
+
+/** Kestra's pattern for a chart id (`Chart.id`, docs/dashboards.md#checks). */
+const CHART_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/
+const CHART_ID_TEXT = '^[a-zA-Z0-9][a-zA-Z0-9_-]*'
+/** A `path: message` of the validate endpoint's constraints, which it joins with ', '. */
+const CONSTRAINT = /(?:^|, )([A-Za-z_][\w.[\]]*): /g
+
+/**
+ * Every dashboard file's findings (docs/dashboards.md#checks): YAML, `id` and `title` present, chart ids
+ * as Kestra's pattern requires, one file per id, the server's constraints on their lines; and one notice
+ * when the server cannot manage dashboards.
+ */
+export function dashboardFindings(held: HeldDashboards): Finding[] {
+  const firstOf = new Map<string, string>()
+  const findings = held.files.flatMap((file) => {
+    const lineCounter = new LineCounter()
+    const doc = parseDocument(file.source, { lineCounter, uniqueKeys: false })
+    const at = (node: Node | null | undefined) =>
+      node?.range ? lineCounter.linePos(node.range[0]).line : 1
+    const finding = (severity: Severity, rule: string, line: number, message: string): Finding => ({
+      severity,
+      file: file.file,
+      line,
+      rule,
+      message,
+      ...(id !== undefined && { resource: RESOURCE(id) })
+    })
+    const id = textOf(
+      doc.contents && isMap(doc.contents) ? doc.contents.get('id', true) : undefined
+    )
+    if (doc.errors.length > 0 || !isMap(doc.contents)) {
+      const error = doc.errors[0]
+      const line = error ? lineCounter.linePos(error.pos[0]).line : 1
+      return [
+        finding(
+          'error',
+          'dashboard-yaml',
+          line,
+          `not a dashboard: ${error?.message ?? 'the YAML is no mapping'}`
+        )
+      ]
+    }
+    const root = doc.contents
+    const out: Finding[] = []
+    const idNode = root.get('id', true) as Node | undefined
+    if (id === undefined || id.trim() === '') {
+      out.push(
+        finding(
+          'error',
+          'dashboard-id',
+          at(idNode),
+          'a dashboard needs an `id` (Kestra 1.3+ takes it from the YAML): add `id: <name>`'
+        )
+      )
+    } else if (firstOf.has(id)) {
+      out.push(
+        finding(
+          'error',
+          'dashboard-duplicate-id',
+          at(idNode),
+          `dashboard id '${id}' is already declared in ${firstOf.get(id)!}: give each dashboard its own id`
+        )
+      )
+    } else firstOf.set(id, file.file)
+    const title = textOf(root.get('title', true))
+    if (title === undefined || title.trim() === '') {
+      out.push(
+        finding(
+          'error',
+          'dashboard-title',
+          at(root.get('title', true) as Node | undefined),
+          'a dashboard needs a `title`: add `title: <text>`'
+        )
+      )
+    }
+    const charts = root.get('charts', true)
+    if (charts && 'items' in charts && Array.isArray(charts.items)) {
+      for (const chart of charts.items) {
+        if (!isMap(chart)) continue
+        const node = chart.get('id', true) as Node | undefined
+        const raw = isScalar(node) ? String(node.source ?? node.value) : undefined
+        if (raw === undefined || !CHART_ID.test(raw)) {
+          out.push(
+            finding(
+              'error',
+              'dashboard-chart-id',
+              at(node ?? chart),
+              `chart id '${raw ?? ''}' does not match Kestra's pattern ${CHART_ID_TEXT}: start with a letter or digit, then letters, digits, '_' or '-'`
+            )
+          )
+        }
+      }
+    }
+    const constraints = held.verdicts?.get(file.file)
+    if (constraints !== undefined)
+      out.push(...serverFindings(constraints, doc, lineCounter, finding))
+    return out
+  })
+  return [...findings, ...unsupportedNotice(held)]
+}
+
+function serverFindings(
+  constraints: string,
+  doc: Document,
+  lineCounter: LineCounter,
+  finding: (severity: Severity, rule: string, line: number, message: string) => Finding
+): Finding[] {
+  const starts = [...constraints.matchAll(CONSTRAINT)]
+  if (starts.length === 0) return [finding('error', 'server-constraint', 1, constraints)]
+  return starts.map((match, i) => {
+    const end = i + 1 < starts.length ? starts[i + 1]!.index : constraints.length
+    const text = constraints.slice(match.index + (match[0].startsWith(', ') ? 2 : 0), end)
+    const line = locateKestraPath(doc, lineCounter, yamlPath(match[1]!))?.line ?? 1
+    return finding('error', 'server-constraint', line, `the server refuses this dashboard: ${text}`)
+  })
+}
+
+/**
+ * Kestra names `timeWindow`'s fields by their Java names (`TimeWindow.defaultDuration`, `maxDuration`),
+ * which the YAML spells `default` and `max`.
+ */
+function yamlPath(path: string): string {
+  return path.replace(/\.defaultDuration\b/, '.default').replace(/\.maxDuration\b/, '.max')
+}
+
+function unsupportedNotice(held: HeldDashboards): Finding[] {
+  const server = held.server
+  const first = held.files[0]
+  if (first && held.prefixed) {
+    return [
+      {
+        severity: 'notice',
+        file: first.file,
+        line: 1,
+        rule: 'dashboards-prefixed',
+        message: `Dashboards are not planned: they are tenant-wide, and with namespace-prefix ${held.prefixed} (a preview or a prefixed environment) the repository's ${held.files.length} dashboard file(s) would replace the tenant's own; deploy them without a prefix.`
+      }
+    ]
+  }
+  if (!server || !('unsupported' in server) || !first) return []
+  return [
+    {
+      severity: 'notice',
+      file: first.file,
+      line: 1,
+      rule: 'dashboards-unsupported',
+      message: `Dashboards are not planned: this Kestra server (${server.unsupported}) has no dashboards API taking ids from the YAML (Kestra 1.3+); the repository's ${held.files.length} dashboard file(s) are left alone.`
+    }
+  ]
+}
+
+function textOf(node: unknown): string | undefined {
+  if (!isScalar(node) || node.value === null || node.value === undefined) return undefined
+  return String(node.value)
+}
+
+export type { HeldFile }

@@ -1,0 +1,26 @@
+/** A dashboard as the decide part compares it: its source when known, its fields as one text. */
+export interface HeldDashboard {
+  source?: string
+  fields?: string
+}
+
+/** A repository file holding a dashboard. */
+export interface HeldFile extends HeldDashboard {
+  /** Workspace-relative path. */
+  file: string
+  source: string
+}
+
+/** What the dashboards kind's decide part takes (what its gather part reads, docs/dashboards.md). */
+export interface HeldDashboards {
+  files: HeldFile[]
+  base?: HeldFile[]
+  server?: { dashboards: ({ id: string } & HeldDashboard)[] } | { unsupported: string }
+  /** The server's validate endpoint's constraints on each file (undefined: valid). */
+  verdicts?: ReadonlyMap<string, string | undefined>
+  /** The run's namespace prefix: no dashboard is planned (docs/dashboards.md#namespace-prefix-and-previews). */
+  prefixed?: string
+}
+
+export const SECTION = 'Dashboards'
+export const RESOURCE = (id: string) => `dashboard:${id}`

@@ -1,0 +1,31 @@
+import type { DecideKind } from '../../decide/kind.js'
+import { sha256Hex } from '../../model/content.js'
+import type { DashboardChange } from '../../model/plan.js'
+import { dashboardFindings } from './decide-checks.js'
+import type { HeldDashboards } from './decide-held.js'
+import { planDashboards } from './decide-plan.js'
+
+/** Dashboards in a plan: tenant-wide, after a namespace's files and flows, by id (docs/dashboards.md). */
+export const dashboardsDecide: DecideKind<DashboardChange, HeldDashboards> = {
+  name: 'dashboard',
+  order: 2,
+  idOf: (change) => change.id,
+  planFileIdentity: (change) => ({ id: change.id }),
+  planFileDetails: () => ({}),
+  fingerprintOf: (r) => [
+    'dashboard',
+    r.id,
+    r.action,
+    r.desired === undefined ? null : sha256Hex(r.desired),
+    r.current === undefined ? null : sha256Hex(r.current.compared)
+  ],
+  validate: dashboardFindings,
+  plan: planDashboards,
+  serverText: (change) => change.current?.source,
+  newPath: (change, shape) =>
+    FILE_NAME.test(change.id)
+      ? { path: [shape.rootRel, 'dashboards', `${change.id}.yml`].filter(Boolean).join('/') }
+      : { reason: 'its id cannot name a file' }
+}
+
+const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/

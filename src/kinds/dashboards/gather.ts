@@ -1,0 +1,116 @@
+import type { GatherKind, KindGatherInput } from '../../gather/kind.js'
+import { parse } from 'yaml'
+import { dashboardFields } from '../../kestra/dashboards.js'
+import { normaliseText } from '../../model/content.js'
+import { atLeast, type KestraVersion } from '../../model/version.js'
+import { parseVersion } from '../../kestra/era.js'
+import { discoverDashboards, type DashboardFile } from './gather-discover.js'
+
+/** A dashboard as compared: its source when known, its fields as one canonical text. */
+export interface ComparedDashboard {
+  source?: string
+  /** Undefined when the file's YAML is no mapping. */
+  fields?: string
+}
+
+/** What the dashboards kind reads (docs/dashboards.md); its decide part takes the same shape. */
+export interface GatheredDashboards {
+  files: (DashboardFile & ComparedDashboard)[]
+  /** The base commit's dashboard files, when the event has a base commit git holds. */
+  base?: (DashboardFile & ComparedDashboard)[]
+  /**
+   * The server's dashboards; `unsupported` (with the version) when it has no dashboards API; undefined
+   * when the run does not read the server.
+   */
+  server?: { dashboards: ({ id: string } & ComparedDashboard)[] } | { unsupported: string }
+  /** The server's validate endpoint's verdict on each file (by file), with server validation on. */
+  verdicts?: Map<string, string | undefined>
+  /** The run's namespace prefix: tenant-wide dashboards are then neither read nor planned. */
+  prefixed?: string
+}
+
+/** YAML-supplied dashboard ids, which a repository needs, came with Kestra 1.3 (docs/kestra.md#dashboards). */
+const FIRST_VERSION: KestraVersion = [1, 3, 0]
+
+export const dashboardsGather: GatherKind<GatheredDashboards> = {
+  name: 'dashboard',
+  async gather(input) {
+    const layout = input.layout.layout
+    const prefix = input.settings.namespacePrefix
+    if (prefix) {
+      // A preview or a prefixed environment shares the tenant: its dashboards would replace the tenant's.
+      return {
+        files: (await discoverDashboards(input.workTree, layout)).map(withFields),
+        prefixed: prefix
+      }
+    }
+    const found = discoverDashboards(input.workTree, layout).then((files) => files.map(withFields))
+    const base = readBase(input)
+    // A repository that holds no dashboard, and held none at the base commit, does not manage them: the
+    // tenant's dashboards are someone else's, never read, listed or drift (docs/dashboards.md#plan).
+    const managed = found.then(async (files) => files.length > 0 || !!(await base)?.length)
+    const reading = managed.then((yes) =>
+      yes && input.kestra && input.mode !== 'validate' ? readServer(input) : undefined
+    )
+    // Awaited together: a failed read rejects the whole, never unobserved.
+    const [files, baseFiles, read] = await Promise.all([found, base, reading])
+    const held: GatheredDashboards = { files }
+    if (baseFiles) held.base = baseFiles
+    if (read) held.server = read
+    const api = input.kestra
+    if (
+      api &&
+      input.settings.serverValidation &&
+      files.length > 0 &&
+      !(read && 'unsupported' in read)
+    ) {
+      const supported = read ?? (await readServer(input))
+      if (!('unsupported' in supported)) {
+        const verdicts = await Promise.all(files.map((f) => api.validateDashboard(f.source)))
+        held.verdicts = new Map(files.map((f, i) => [f.file, verdicts[i]]))
+      }
+    }
+    return held
+  }
+}
+
+async function readBase(input: KindGatherInput): Promise<DashboardFile[] | undefined> {
+  const tree = await input.openBase?.()
+  if (!tree) return undefined
+  try {
+    return (await discoverDashboards(tree, input.layout.layout)).map(withFields)
+  } finally {
+    await tree.close()
+  }
+}
+
+/** Servers before 1.3 are not asked: their dashboards API, if any, assigns ids itself. */
+async function readServer(
+  input: KindGatherInput
+): Promise<NonNullable<GatheredDashboards['server']>> {
+  const api = input.kestra!
+  const { version } = await api.info()
+  const parsed = parseVersion(version)
+  if (parsed && !atLeast(parsed, FIRST_VERSION)) return { unsupported: version }
+  const dashboards = await api.listDashboards()
+  if (!dashboards) return { unsupported: version }
+  return {
+    dashboards: dashboards.map((remote) => ({
+      id: remote.id,
+      ...(remote.sourceCode !== undefined && { source: normaliseText(remote.sourceCode) }),
+      fields: dashboardFields({ ...remote })
+    }))
+  }
+}
+
+function withFields(file: DashboardFile): DashboardFile & ComparedDashboard {
+  try {
+    const value: unknown = parse(file.source)
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      return { ...file, fields: dashboardFields(value as Record<string, unknown>) }
+    }
+  } catch {
+    // Its YAML error is the decide part's finding.
+  }
+  return file
+}

@@ -1,0 +1,13 @@
+import type { Kind } from '../kind.js'
+import type { DashboardChange } from '../../model/plan.js'
+import { dashboardsApply } from './apply.js'
+import { dashboardsDecide } from './decide.js'
+import type { HeldDashboards } from './decide-held.js'
+import { dashboardsGather } from './gather.js'
+
+/** Kestra dashboards (docs/dashboards.md): read, checked, planned and written by this module alone. */
+export const dashboards: Kind<HeldDashboards, DashboardChange> = {
+  gather: dashboardsGather,
+  decide: dashboardsDecide,
+  apply: dashboardsApply
+}
