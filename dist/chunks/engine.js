@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { resolve, relative, sep, join as join$1, isAbsolute, posix } from 'node:path';
 import { execFile, spawn } from 'node:child_process';
 import { promisify, TextDecoder as TextDecoder$1 } from 'node:util';
-import { u as undiciExports, a as unzipSync, z as zipSync, d as distExports, p as picomatch, s as structuredPatch, f as formatPatch, F as FILE_HEADERS_ONLY, j, b as parsePatch, r as reversePatch, c as characterEntities, e as retry, t as throttling, g as summary, h as setOutput, i as setSecret, k as getInput } from './vendor.js';
-import { randomBytes, createHash } from 'node:crypto';
-import { inflateRawSync } from 'node:zlib';
-import { setTimeout as setTimeout$1 } from 'node:timers/promises';
-import { join as join$2 } from 'path';
+import { u as undiciExports, d as distExports, a as unzipSync, z as zipSync, p as picomatch, s as structuredPatch, f as formatPatch, F as FILE_HEADERS_ONLY, j, b as parsePatch, r as reversePatch, c as characterEntities, e as retry, t as throttling, g as summary, h as setOutput, i as setSecret, k as getInput } from './vendor.js';
 import { isUtf8 } from 'node:buffer';
+import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as setTimeout$1 } from 'node:timers/promises';
+import { inflateRawSync } from 'node:zlib';
+import { join as join$2 } from 'path';
 import { readFile, stat, readdir, lstat, realpath } from 'node:fs/promises';
 
 /** Base for every error the action reports to the user: the message says what to do. */
@@ -52,44 +52,6 @@ function createDispatcher(connections, env = process.env) {
     });
 }
 
-/** API path prefixes: `/api/v1/{tenant}` since 0.23 (OSS tenant `main`), `/api/v1` before. */
-const LEGACY_PREFIX = '/api/v1';
-function tenantPrefix(tenant) {
-    return `${LEGACY_PREFIX}/${encodeURIComponent(tenant)}`;
-}
-/** `[major, minor, patch]` of a Kestra version such as `0.20.7` or `1.3.0-SNAPSHOT`; undefined when unreadable. */
-function parseVersion(version) {
-    if (typeof version !== 'string')
-        return undefined;
-    const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(version.trim().replace(/-SNAPSHOT$/i, ''));
-    if (!match)
-        return undefined;
-    return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
-}
-/**
- * Whether routes carry the tenant segment. Enterprise 0.22 turned tenants on with no default tenant
- * (docs/kestra.md#tenant-prefix, `defaultTenant: false`), so every route needs one from there. Before,
- * only an Enterprise server configured with a tenant did; the default tenant `main` is taken as "not
- * configured" there.
- */
-function isTenantScoped(version, edition, tenant) {
-    const [major, minor] = version;
-    if (major > 0 || minor >= 23)
-        return true;
-    if (edition.toUpperCase() !== 'EE')
-        return false;
-    return minor >= 22 || tenant !== 'main';
-}
-/**
- * OSS serves one tenant: `TenantService.resolveTenant()` answers `main` whatever the path says (and
- * before 0.23 there is no tenant at all), so another tenant would silently write into `main`.
- */
-function ossTenantProblem(edition, version, tenant) {
-    if (edition.toUpperCase() !== 'OSS' || tenant === 'main')
-        return undefined;
-    return `the server is Kestra open-source ${version}, which has the single tenant 'main' and maps any other tenant to it, so '${tenant}' would deploy into 'main'. Set tenant to main (the default), or point server at an Enterprise Kestra that has tenant '${tenant}'`;
-}
-
 const REMEDIATION = {
     401: 'check the username/password or api-token inputs (and that the server URL and tenant are right)',
     403: 'the credentials lack permission for this namespace/tenant (or the tenant is wrong)'
@@ -121,6 +83,28 @@ function describe$3({ status, method, path, serverMessage }) {
         ? `Kestra answered ${status} to ${method} ${path}${said}; ${remedy}`
         : `Kestra answered ${status} to ${method} ${path}${said}`;
 }
+
+function sha256Hex(content) {
+    return createHash('sha256').update(content).digest('hex');
+}
+/** Not text: holding a NUL byte anywhere, or not valid UTF-8 (as git and Kestra's editor see it). */
+function isBinary(bytes) {
+    return bytes.includes(0) || !isUtf8(bytes);
+}
+function summaryOf(bytes) {
+    return { size: bytes.length, sha256: sha256Hex(bytes), binary: isBinary(bytes) };
+}
+/** Text as Kestra receives it from us: a leading BOM removed, CRLF and lone CR turned into LF. */
+function normaliseText(text) {
+    return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+}
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Text when the bytes are valid UTF-8 without NUL, as git and Kestra's editor treat them. */
+function decodeText(bytes) {
+    return isBinary(bytes) ? undefined : utf8.decode(bytes);
+}
+/** Kestra's upload limit: a larger namespace file is an error, decided from its size alone. */
+const MAX_FILE_BYTES = 100 * 1024 * 1024;
 
 /** The JSON body of a successful answer; an ApiError when it is not JSON (a proxy page, a wrong URL…). */
 function readJson(response) {
@@ -158,6 +142,588 @@ function readJsonArray(response) {
         path: response.path,
         serverMessage: 'expected a JSON array in the answer'
     });
+}
+
+/**
+ * Reads an error answer of any Kestra era: Micronaut `JsonError` (`message`, `_embedded.errors`),
+ * RFC 9457 problem+json (`detail`, `title`, `errors`), a bare status, or an HTML page from a proxy. The
+ * message is kept whole: the output edge cuts it once redacted, so no cut can leave part of a credential.
+ */
+function parseErrorBody(body, statusText) {
+    const text = new TextDecoder().decode(body).trim();
+    const json = parseJson(text);
+    if (json && typeof json === 'object' && !Array.isArray(json)) {
+        const record = json;
+        const violations = [
+            ...readViolations(record._embedded?.errors),
+            ...readViolations(record.errors)
+        ];
+        const main = firstString(record.message, record.detail, record.title);
+        const missing = violations.filter((v) => !main?.includes(v.message)).map(violationText);
+        const message = [main, missing.join(', ')].filter(Boolean).join(': ');
+        return { message: message || statusText, violations };
+    }
+    if (text === '' || text.startsWith('<'))
+        return { message: statusText, violations: [] };
+    return { message: text, violations: [] };
+}
+function parseJson(text) {
+    if (!text.startsWith('{'))
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function readViolations(list) {
+    if (!Array.isArray(list))
+        return [];
+    return list.flatMap((item) => {
+        if (!item || typeof item !== 'object')
+            return [];
+        const record = item;
+        const message = firstString(record.message, record.detail);
+        if (!message)
+            return [];
+        const violation = { message };
+        if (typeof record.path === 'string' && record.path)
+            violation.path = record.path;
+        if (typeof record.pointer === 'string' && record.pointer)
+            violation.pointer = record.pointer;
+        return [violation];
+    });
+}
+function violationText(violation) {
+    return violation.path ? `${violation.path}: ${violation.message}` : violation.message;
+}
+function firstString(...values) {
+    for (const value of values)
+        if (typeof value === 'string' && value.trim())
+            return value.trim();
+    return undefined;
+}
+
+const MAX_SINGLE_BACKOFF_MS = 15_000;
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'EPIPE',
+    'ETIMEDOUT',
+    'ECONNABORTED',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CLOSED',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT'
+]);
+function retryPolicy(options = {}) {
+    return {
+        maxAttempts: Math.max(1, options.maxAttempts ?? 4),
+        maxWaitMs: Math.max(0, options.maxWaitMs ?? 60_000),
+        baseDelayMs: Math.max(0, options.baseDelayMs ?? 500)
+    };
+}
+function isRetryableStatus(status) {
+    return status === 429 || status >= 500;
+}
+/** Why a failed request is worth retrying (connection reset, timeout…), or undefined when it is not. */
+function transientReason(error) {
+    for (let current = error, depth = 0; current && depth < 4; depth++) {
+        const { code, message, name } = current;
+        if (typeof code === 'string' && TRANSIENT_CODES.has(code))
+            return code;
+        if (typeof message === 'string' && /socket hang up/i.test(message))
+            return 'socket hang up';
+        if (name === 'TimeoutError')
+            return 'timeout';
+        current = current.cause;
+    }
+    return undefined;
+}
+/** `Retry-After` as milliseconds (delta-seconds or HTTP-date), or undefined when absent or unreadable. */
+function retryAfterMs(header, now = Date.now()) {
+    if (!header)
+        return undefined;
+    const value = header.trim();
+    if (/^\d+$/.test(value))
+        return Number(value) * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** Capped exponential backoff with jitter (between half and the full step). */
+function backoffMs(policy, attempt, random = Math.random) {
+    const step = Math.min(MAX_SINGLE_BACKOFF_MS, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(step * (0.5 + random() / 2));
+}
+
+/** At most `limit` holders at a time; waiters are served in arrival order. */
+class Semaphore {
+    limit;
+    active = 0;
+    waiting = [];
+    constructor(limit) {
+        this.limit = limit;
+        if (!(limit >= 1))
+            throw new RangeError(`semaphore limit must be at least 1, got ${limit}`);
+    }
+    async run(task) {
+        await this.acquire();
+        try {
+            return await task();
+        }
+        finally {
+            this.release();
+        }
+    }
+    acquire() {
+        if (this.active < this.limit) {
+            this.active++;
+            return Promise.resolve();
+        }
+        return new Promise((resolve) => this.waiting.push(resolve));
+    }
+    release() {
+        const next = this.waiting.shift();
+        if (next)
+            next();
+        else
+            this.active--;
+    }
+}
+/** Runs `task` over `items` with at most `limit` running at once; results keep the input order. */
+async function mapLimit(items, limit, task) {
+    const semaphore = new Semaphore(limit);
+    return Promise.all(items.map((item) => semaphore.run(() => task(item))));
+}
+const EVENT_LOOP = {
+    now: () => performance.now(),
+    nextTurn: () => new Promise((resolve) => setImmediate(resolve))
+};
+/**
+ * For long runs of synchronous work chained by promises: they never let the event loop reach I/O, so
+ * server answers wait unread. `breathe()` yields to it once the thread has been busy for `everyMs`.
+ * The budget is shared by every task that breathes here, and each turn of the loop wakes one waiting
+ * task, oldest first: I/O is taken in every `everyMs` however many tasks run, and none starves.
+ */
+class Breather {
+    everyMs;
+    clock;
+    last;
+    waiting = [];
+    turnAsked = false;
+    constructor(everyMs = 2, clock = EVENT_LOOP) {
+        this.everyMs = everyMs;
+        this.clock = clock;
+        this.last = clock.now();
+    }
+    async breathe() {
+        while (this.clock.now() - this.last >= this.everyMs) {
+            await new Promise((resume) => {
+                this.waiting.push(resume);
+                this.askTurn();
+            });
+        }
+    }
+    askTurn() {
+        if (this.turnAsked)
+            return;
+        this.turnAsked = true;
+        void this.clock.nextTurn().then(() => {
+            this.turnAsked = false;
+            this.last = this.clock.now();
+            this.waiting.shift()?.();
+            if (this.waiting.length > 0)
+                this.askTurn();
+        });
+    }
+}
+
+/**
+ * Sends requests with auth, a deadline per attempt, bounded concurrency and retries of transient failures.
+ * Answers are returned as the server sent them: decisions read real values, and the output edge alone
+ * redacts what is shown (docs/security.md).
+ */
+class Transport {
+    options;
+    semaphore;
+    counts = {};
+    authorization;
+    constructor(options) {
+        this.options = options;
+        this.semaphore = new Semaphore(options.concurrency);
+        this.authorization = authorizationHeader(options.auth);
+    }
+    requestCount() {
+        return { ...this.counts };
+    }
+    async send(req) {
+        const { retry } = this.options;
+        const attempts = req.once ? 1 : retry.maxAttempts;
+        let waited = 0;
+        for (let attempt = 1;; attempt++) {
+            if (req.deadline !== undefined && Date.now() >= req.deadline) {
+                throw this.unanswered(req, new RequestTimeout(0, true));
+            }
+            const outcome = await this.semaphore.run(() => this.attempt(req, attempt));
+            const finish = () => {
+                if ('response' in outcome)
+                    return this.checked(req, outcome.response);
+                throw this.unanswered(req, outcome.error);
+            };
+            let reason;
+            let delayMs = backoffMs(retry, attempt);
+            if ('response' in outcome) {
+                if (!isRetryableStatus(outcome.response.status))
+                    return finish();
+                reason = `HTTP ${outcome.response.status}`;
+                delayMs = retryAfterMs(header(outcome.response, 'retry-after')) ?? delayMs;
+            }
+            else {
+                reason = outcome.reason;
+            }
+            const pastDeadline = req.deadline !== undefined && Date.now() + delayMs >= req.deadline;
+            if (attempt >= attempts || waited + delayMs > retry.maxWaitMs || pastDeadline)
+                return finish();
+            this.options.onRetry?.({ method: req.method, path: req.path, attempt, reason, delayMs });
+            waited += delayMs;
+            await setTimeout$1(delayMs);
+        }
+    }
+    async attempt(req, attempt) {
+        const key = `${req.method} ${req.route}`;
+        this.counts[key] = (this.counts[key] ?? 0) + 1;
+        const headers = {
+            accept: 'application/json, application/octet-stream, */*',
+            'user-agent': this.options.userAgent,
+            ...req.headers
+        };
+        if (this.authorization)
+            headers.authorization = this.authorization;
+        // The deadline covers the whole exchange: an answer that trickles in is a timeout too
+        // (docs/guarantees.md#retries-and-deadlines).
+        const { timeoutMs, cut } = this.attemptTimeout(req);
+        const deadline = new AbortController();
+        const timer = setTimeout(() => deadline.abort(new RequestTimeout(timeoutMs, cut)), timeoutMs);
+        try {
+            const res = await undiciExports.request(this.options.server + req.path, {
+                method: req.method,
+                headers,
+                body: req.body,
+                dispatcher: this.options.dispatcher,
+                signal: deadline.signal,
+                // Never shorter than the deadline: undici's defaults would cut a long timeout-seconds.
+                headersTimeout: this.options.timeoutMs,
+                bodyTimeout: this.options.timeoutMs
+            });
+            const body = await readBody(res.body, res.headers['content-length']);
+            const { method, path } = req;
+            const response = { method, path, status: res.statusCode, headers: res.headers, body };
+            return { response: { ...response, attempts: attempt } };
+        }
+        catch (error) {
+            const reason = transientReason(deadline.signal.reason ?? error);
+            if (reason === undefined)
+                throw this.unanswered(req, error);
+            return { error: deadline.signal.reason ?? error, reason };
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    /** `timeout-seconds`, or less when the request's own deadline comes first (then `cut`). */
+    attemptTimeout(req) {
+        const left = req.deadline === undefined ? Infinity : Math.max(0, req.deadline - Date.now());
+        return left < this.options.timeoutMs
+            ? { timeoutMs: left, cut: true }
+            : { timeoutMs: this.options.timeoutMs, cut: false };
+    }
+    checked(req, response) {
+        if (response.status < 400 || req.allow?.includes(response.status))
+            return response;
+        throw responseError(response);
+    }
+    unanswered(req, error) {
+        if (error instanceof ApiError)
+            return error;
+        const { code, message } = error;
+        const text = typeof message === 'string' && message ? message : String(error);
+        const said = typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;
+        return new ApiError({
+            status: undefined,
+            method: req.method,
+            path: req.path,
+            serverMessage: said
+        });
+    }
+}
+/** The ApiError for an answer the caller cannot use. */
+function responseError(response) {
+    const { message, violations } = parseErrorBody(response.body, `HTTP ${response.status}`);
+    return new ApiError({
+        status: response.status,
+        method: response.method,
+        path: response.path,
+        serverMessage: message,
+        violations
+    });
+}
+function authorizationHeader(auth) {
+    if (auth.kind === 'bearer')
+        return `Bearer ${auth.token}`;
+    if (auth.kind === 'basic') {
+        return `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    }
+    return undefined;
+}
+/** The attempt ran out of `timeout-seconds` (or of its caller's deadline), headers or body. */
+class RequestTimeout extends Error {
+    name = 'TimeoutError';
+    constructor(timeoutMs, cut) {
+        super(!cut
+            ? `timed out after ${timeoutMs / 1000} s (timeout-seconds bounds each request, its whole answer included)`
+            : timeoutMs === 0
+                ? 'not sent: its deadline had passed'
+                : `timed out after ${timeoutMs / 1000} s, when its deadline came`);
+    }
+}
+function header(response, name) {
+    const value = response.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+}
+const PREALLOCATED_AT_MOST = 64 * 1024 * 1024;
+/**
+ * The whole answer. With a length announced, each chunk is copied into one buffer as it arrives and
+ * dropped: a namespace export is not held twice (chunks plus their concatenation) while it downloads.
+ */
+async function readBody(body, contentLength) {
+    const announced = typeof contentLength === 'string' ? Number(contentLength) : NaN;
+    if (!Number.isSafeInteger(announced) || announced < 0) {
+        const chunks = [];
+        for await (const chunk of body)
+            chunks.push(chunk);
+        const joined = Buffer.concat(chunks);
+        return new Uint8Array(joined.buffer, joined.byteOffset, joined.length);
+    }
+    // The announced length is the server's word: a buffer beyond this grows only as bytes really arrive.
+    let bytes = new Uint8Array(Math.min(announced, PREALLOCATED_AT_MOST));
+    let length = 0;
+    for await (const chunk of body) {
+        if (length + chunk.length > bytes.length) {
+            const grown = new Uint8Array(Math.max(bytes.length * 2, length + chunk.length));
+            grown.set(bytes.subarray(0, length));
+            bytes = grown;
+        }
+        bytes.set(chunk, length);
+        length += chunk.length;
+    }
+    return length === bytes.length ? bytes : bytes.subarray(0, length);
+}
+
+const YAML$1 = { 'content-type': 'application/x-yaml' };
+const seg$5 = encodeURIComponent;
+/** Dashboards read per listing request. */
+const PAGE_SIZE$1 = 100;
+/**
+ * `P/dashboards` (Kestra 1.3+, tenant-wide, docs/kestra.md#dashboards). Saves answer 200, a missing id
+ * on delete 409 (JDBC) or 404; an unknown id on update 404.
+ */
+class DashboardsEndpoint {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    /** Every live dashboard, or undefined when the server has no dashboards API (a 404 route miss). */
+    async list() {
+        const found = [];
+        for (let page = 1;; page++) {
+            const response = await this.http.send({
+                method: 'GET',
+                path: '/dashboards',
+                // With no sort the database's order is unspecified: pages sort by id (docs/kestra.md#dashboards).
+                query: { page: String(page), size: String(PAGE_SIZE$1), sort: 'id:asc' },
+                route: '/dashboards',
+                allow: [404]
+            });
+            if (response.status === 404)
+                return undefined;
+            const { results, total } = readJsonObject(response);
+            const rows = Array.isArray(results) ? results.map((row) => toDashboard(row, response)) : [];
+            found.push(...rows);
+            if (rows.length < PAGE_SIZE$1 || (typeof total === 'number' && found.length >= total)) {
+                return found;
+            }
+        }
+    }
+    async get(id) {
+        const response = await this.http.send({
+            method: 'GET',
+            path: `/dashboards/${seg$5(id)}`,
+            route: '/dashboards/{id}',
+            allow: [404]
+        });
+        return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response);
+    }
+    /**
+     * `exists` when the server already holds a live dashboard of that id (a 422 "already exists", never a
+     * 409): `retried` says the request had to be sent again, so the first attempt may have created it.
+     */
+    async create(source) {
+        const response = await this.http.send({
+            method: 'POST',
+            path: '/dashboards',
+            route: '/dashboards',
+            headers: YAML$1,
+            body: source,
+            allow: [422]
+        });
+        if (response.status < 400)
+            return { created: true };
+        const error = responseError(response);
+        if (!/already exists/i.test(error.serverMessage))
+            throw error;
+        return { created: false, retried: response.attempts > 1 };
+    }
+    /** Undefined when the server holds no such dashboard (404). */
+    async update(id, source) {
+        const response = await this.http.send({
+            method: 'PUT',
+            path: `/dashboards/${seg$5(id)}`,
+            route: '/dashboards/{id}',
+            headers: YAML$1,
+            body: source,
+            allow: [404]
+        });
+        return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response);
+    }
+    /** False when the server held no such dashboard (404, or JDBC's 409 "doesn't exists"). */
+    async delete(id) {
+        const response = await this.http.send({
+            method: 'DELETE',
+            path: `/dashboards/${seg$5(id)}`,
+            route: '/dashboards/{id}',
+            allow: [404, 409]
+        });
+        if (response.status === 409 && !/doesn't exist/i.test(responseError(response).serverMessage)) {
+            throw responseError(response);
+        }
+        return response.status < 400;
+    }
+    /** The server's constraint violations on one dashboard, or undefined when it is valid. */
+    async validate(source) {
+        const response = await this.http.send({
+            method: 'POST',
+            path: '/dashboards/validate',
+            route: '/dashboards/validate',
+            headers: YAML$1,
+            body: source
+        });
+        const { constraints } = readJsonObject(response);
+        return typeof constraints === 'string' && constraints !== '' ? constraints : undefined;
+    }
+}
+function toDashboard(value, response) {
+    const row = (value && typeof value === 'object' ? value : {});
+    if (typeof row.id !== 'string') {
+        throw new ApiError({
+            status: response.status,
+            method: response.method,
+            path: response.path,
+            serverMessage: 'expected a dashboard with an id in the answer'
+        });
+    }
+    const { id, title, description, timeWindow, charts, sourceCode } = row;
+    return {
+        id,
+        title,
+        description,
+        timeWindow,
+        charts,
+        ...(typeof sourceCode === 'string' && { sourceCode })
+    };
+}
+/** `timeWindow` defaults (docs/kestra.md#dashboards): 30 days shown, at most 366. */
+const WINDOW_DEFAULTS = { default: 30 * 86400, max: 366 * 86400 };
+const DURATION$1 = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+/**
+ * The fields a dashboard answer carries, as one canonical text: what a server whose answers have no
+ * `sourceCode` is compared by (durations in seconds, defaults filled in, keys sorted).
+ */
+function dashboardFields(value) {
+    const window = (value.timeWindow ?? {});
+    const fields = {
+        id: value.id ?? null,
+        title: value.title ?? null,
+        description: value.description ?? null,
+        timeWindow: {
+            default: `${seconds(window.default) ?? WINDOW_DEFAULTS.default}s`,
+            max: `${seconds(window.max) ?? WINDOW_DEFAULTS.max}s`
+        },
+        charts: sorted(value.charts ?? null)
+    };
+    return distExports.stringify(fields);
+}
+/** Whether the server's copy is `wanted` (its source and fields): by source when the answer has one. */
+function holds(remote, wanted) {
+    return remote.sourceCode !== undefined
+        ? normaliseText(remote.sourceCode) === wanted.source
+        : dashboardFields({ ...remote }) === wanted.fields;
+}
+function seconds(value) {
+    const match = typeof value === 'string' ? DURATION$1.exec(value) : null;
+    if (!match)
+        return undefined;
+    const [, d, h, m, s] = match.map((part) => Number(part ?? 0));
+    return d * 86400 + h * 3600 + m * 60 + s;
+}
+function sorted(value) {
+    if (Array.isArray(value))
+        return value.map(sorted);
+    if (value && typeof value === 'object') {
+        const record = value;
+        return Object.fromEntries(Object.keys(record)
+            .sort()
+            .map((key) => [key, sorted(record[key])]));
+    }
+    return value;
+}
+
+/** API path prefixes: `/api/v1/{tenant}` since 0.23 (OSS tenant `main`), `/api/v1` before. */
+const LEGACY_PREFIX = '/api/v1';
+function tenantPrefix(tenant) {
+    return `${LEGACY_PREFIX}/${encodeURIComponent(tenant)}`;
+}
+/** `[major, minor, patch]` of a Kestra version such as `0.20.7` or `1.3.0-SNAPSHOT`; undefined when unreadable. */
+function parseVersion(version) {
+    if (typeof version !== 'string')
+        return undefined;
+    const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(version.trim().replace(/-SNAPSHOT$/i, ''));
+    if (!match)
+        return undefined;
+    return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
+}
+/**
+ * Whether routes carry the tenant segment. Enterprise 0.22 turned tenants on with no default tenant
+ * (docs/kestra.md#tenant-prefix, `defaultTenant: false`), so every route needs one from there. Before,
+ * only an Enterprise server configured with a tenant did; the default tenant `main` is taken as "not
+ * configured" there.
+ */
+function isTenantScoped(version, edition, tenant) {
+    const [major, minor] = version;
+    if (major > 0 || minor >= 23)
+        return true;
+    if (edition.toUpperCase() !== 'EE')
+        return false;
+    return minor >= 22 || tenant !== 'main';
+}
+/**
+ * OSS serves one tenant: `TenantService.resolveTenant()` answers `main` whatever the path says (and
+ * before 0.23 there is no tenant at all), so another tenant would silently write into `main`.
+ */
+function ossTenantProblem(edition, version, tenant) {
+    if (edition.toUpperCase() !== 'OSS' || tenant === 'main')
+        return undefined;
+    return `the server is Kestra open-source ${version}, which has the single tenant 'main' and maps any other tenant to it, so '${tenant}' would deploy into 'main'. Set tenant to main (the default), or point server at an Enterprise Kestra that has tenant '${tenant}'`;
 }
 
 /** A buffered `multipart/form-data` body with one binary file part (resendable on retry). */
@@ -609,382 +1175,6 @@ function flowIdentity$1(source) {
     const namespace = doc.get('namespace');
     const id = doc.get('id');
     return typeof namespace === 'string' && typeof id === 'string' ? { namespace, id } : undefined;
-}
-
-/**
- * Reads an error answer of any Kestra era: Micronaut `JsonError` (`message`, `_embedded.errors`),
- * RFC 9457 problem+json (`detail`, `title`, `errors`), a bare status, or an HTML page from a proxy. The
- * message is kept whole: the output edge cuts it once redacted, so no cut can leave part of a credential.
- */
-function parseErrorBody(body, statusText) {
-    const text = new TextDecoder().decode(body).trim();
-    const json = parseJson(text);
-    if (json && typeof json === 'object' && !Array.isArray(json)) {
-        const record = json;
-        const violations = [
-            ...readViolations(record._embedded?.errors),
-            ...readViolations(record.errors)
-        ];
-        const main = firstString(record.message, record.detail, record.title);
-        const missing = violations.filter((v) => !main?.includes(v.message)).map(violationText);
-        const message = [main, missing.join(', ')].filter(Boolean).join(': ');
-        return { message: message || statusText, violations };
-    }
-    if (text === '' || text.startsWith('<'))
-        return { message: statusText, violations: [] };
-    return { message: text, violations: [] };
-}
-function parseJson(text) {
-    if (!text.startsWith('{'))
-        return undefined;
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-}
-function readViolations(list) {
-    if (!Array.isArray(list))
-        return [];
-    return list.flatMap((item) => {
-        if (!item || typeof item !== 'object')
-            return [];
-        const record = item;
-        const message = firstString(record.message, record.detail);
-        if (!message)
-            return [];
-        const violation = { message };
-        if (typeof record.path === 'string' && record.path)
-            violation.path = record.path;
-        if (typeof record.pointer === 'string' && record.pointer)
-            violation.pointer = record.pointer;
-        return [violation];
-    });
-}
-function violationText(violation) {
-    return violation.path ? `${violation.path}: ${violation.message}` : violation.message;
-}
-function firstString(...values) {
-    for (const value of values)
-        if (typeof value === 'string' && value.trim())
-            return value.trim();
-    return undefined;
-}
-
-const MAX_SINGLE_BACKOFF_MS = 15_000;
-const TRANSIENT_CODES = new Set([
-    'ECONNRESET',
-    'EPIPE',
-    'ETIMEDOUT',
-    'ECONNABORTED',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CLOSED',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT'
-]);
-function retryPolicy(options = {}) {
-    return {
-        maxAttempts: Math.max(1, options.maxAttempts ?? 4),
-        maxWaitMs: Math.max(0, options.maxWaitMs ?? 60_000),
-        baseDelayMs: Math.max(0, options.baseDelayMs ?? 500)
-    };
-}
-function isRetryableStatus(status) {
-    return status === 429 || status >= 500;
-}
-/** Why a failed request is worth retrying (connection reset, timeout…), or undefined when it is not. */
-function transientReason(error) {
-    for (let current = error, depth = 0; current && depth < 4; depth++) {
-        const { code, message, name } = current;
-        if (typeof code === 'string' && TRANSIENT_CODES.has(code))
-            return code;
-        if (typeof message === 'string' && /socket hang up/i.test(message))
-            return 'socket hang up';
-        if (name === 'TimeoutError')
-            return 'timeout';
-        current = current.cause;
-    }
-    return undefined;
-}
-/** `Retry-After` as milliseconds (delta-seconds or HTTP-date), or undefined when absent or unreadable. */
-function retryAfterMs(header, now = Date.now()) {
-    if (!header)
-        return undefined;
-    const value = header.trim();
-    if (/^\d+$/.test(value))
-        return Number(value) * 1000;
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/** Capped exponential backoff with jitter (between half and the full step). */
-function backoffMs(policy, attempt, random = Math.random) {
-    const step = Math.min(MAX_SINGLE_BACKOFF_MS, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(step * (0.5 + random() / 2));
-}
-
-/** At most `limit` holders at a time; waiters are served in arrival order. */
-class Semaphore {
-    limit;
-    active = 0;
-    waiting = [];
-    constructor(limit) {
-        this.limit = limit;
-        if (!(limit >= 1))
-            throw new RangeError(`semaphore limit must be at least 1, got ${limit}`);
-    }
-    async run(task) {
-        await this.acquire();
-        try {
-            return await task();
-        }
-        finally {
-            this.release();
-        }
-    }
-    acquire() {
-        if (this.active < this.limit) {
-            this.active++;
-            return Promise.resolve();
-        }
-        return new Promise((resolve) => this.waiting.push(resolve));
-    }
-    release() {
-        const next = this.waiting.shift();
-        if (next)
-            next();
-        else
-            this.active--;
-    }
-}
-/** Runs `task` over `items` with at most `limit` running at once; results keep the input order. */
-async function mapLimit(items, limit, task) {
-    const semaphore = new Semaphore(limit);
-    return Promise.all(items.map((item) => semaphore.run(() => task(item))));
-}
-const EVENT_LOOP = {
-    now: () => performance.now(),
-    nextTurn: () => new Promise((resolve) => setImmediate(resolve))
-};
-/**
- * For long runs of synchronous work chained by promises: they never let the event loop reach I/O, so
- * server answers wait unread. `breathe()` yields to it once the thread has been busy for `everyMs`.
- * The budget is shared by every task that breathes here, and each turn of the loop wakes one waiting
- * task, oldest first: I/O is taken in every `everyMs` however many tasks run, and none starves.
- */
-class Breather {
-    everyMs;
-    clock;
-    last;
-    waiting = [];
-    turnAsked = false;
-    constructor(everyMs = 2, clock = EVENT_LOOP) {
-        this.everyMs = everyMs;
-        this.clock = clock;
-        this.last = clock.now();
-    }
-    async breathe() {
-        while (this.clock.now() - this.last >= this.everyMs) {
-            await new Promise((resume) => {
-                this.waiting.push(resume);
-                this.askTurn();
-            });
-        }
-    }
-    askTurn() {
-        if (this.turnAsked)
-            return;
-        this.turnAsked = true;
-        void this.clock.nextTurn().then(() => {
-            this.turnAsked = false;
-            this.last = this.clock.now();
-            this.waiting.shift()?.();
-            if (this.waiting.length > 0)
-                this.askTurn();
-        });
-    }
-}
-
-/**
- * Sends requests with auth, a deadline per attempt, bounded concurrency and retries of transient failures.
- * Answers are returned as the server sent them: decisions read real values, and the output edge alone
- * redacts what is shown (docs/security.md).
- */
-class Transport {
-    options;
-    semaphore;
-    counts = {};
-    authorization;
-    constructor(options) {
-        this.options = options;
-        this.semaphore = new Semaphore(options.concurrency);
-        this.authorization = authorizationHeader(options.auth);
-    }
-    requestCount() {
-        return { ...this.counts };
-    }
-    async send(req) {
-        const { retry } = this.options;
-        const attempts = req.once ? 1 : retry.maxAttempts;
-        let waited = 0;
-        for (let attempt = 1;; attempt++) {
-            if (req.deadline !== undefined && Date.now() >= req.deadline) {
-                throw this.unanswered(req, new RequestTimeout(0, true));
-            }
-            const outcome = await this.semaphore.run(() => this.attempt(req, attempt));
-            const finish = () => {
-                if ('response' in outcome)
-                    return this.checked(req, outcome.response);
-                throw this.unanswered(req, outcome.error);
-            };
-            let reason;
-            let delayMs = backoffMs(retry, attempt);
-            if ('response' in outcome) {
-                if (!isRetryableStatus(outcome.response.status))
-                    return finish();
-                reason = `HTTP ${outcome.response.status}`;
-                delayMs = retryAfterMs(header(outcome.response, 'retry-after')) ?? delayMs;
-            }
-            else {
-                reason = outcome.reason;
-            }
-            const pastDeadline = req.deadline !== undefined && Date.now() + delayMs >= req.deadline;
-            if (attempt >= attempts || waited + delayMs > retry.maxWaitMs || pastDeadline)
-                return finish();
-            this.options.onRetry?.({ method: req.method, path: req.path, attempt, reason, delayMs });
-            waited += delayMs;
-            await setTimeout$1(delayMs);
-        }
-    }
-    async attempt(req, attempt) {
-        const key = `${req.method} ${req.route}`;
-        this.counts[key] = (this.counts[key] ?? 0) + 1;
-        const headers = {
-            accept: 'application/json, application/octet-stream, */*',
-            'user-agent': this.options.userAgent,
-            ...req.headers
-        };
-        if (this.authorization)
-            headers.authorization = this.authorization;
-        // The deadline covers the whole exchange: an answer that trickles in is a timeout too
-        // (docs/guarantees.md#retries-and-deadlines).
-        const { timeoutMs, cut } = this.attemptTimeout(req);
-        const deadline = new AbortController();
-        const timer = setTimeout(() => deadline.abort(new RequestTimeout(timeoutMs, cut)), timeoutMs);
-        try {
-            const res = await undiciExports.request(this.options.server + req.path, {
-                method: req.method,
-                headers,
-                body: req.body,
-                dispatcher: this.options.dispatcher,
-                signal: deadline.signal,
-                // Never shorter than the deadline: undici's defaults would cut a long timeout-seconds.
-                headersTimeout: this.options.timeoutMs,
-                bodyTimeout: this.options.timeoutMs
-            });
-            const body = await readBody(res.body, res.headers['content-length']);
-            const { method, path } = req;
-            const response = { method, path, status: res.statusCode, headers: res.headers, body };
-            return { response: { ...response, attempts: attempt } };
-        }
-        catch (error) {
-            const reason = transientReason(deadline.signal.reason ?? error);
-            if (reason === undefined)
-                throw this.unanswered(req, error);
-            return { error: deadline.signal.reason ?? error, reason };
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-    /** `timeout-seconds`, or less when the request's own deadline comes first (then `cut`). */
-    attemptTimeout(req) {
-        const left = req.deadline === undefined ? Infinity : Math.max(0, req.deadline - Date.now());
-        return left < this.options.timeoutMs
-            ? { timeoutMs: left, cut: true }
-            : { timeoutMs: this.options.timeoutMs, cut: false };
-    }
-    checked(req, response) {
-        if (response.status < 400 || req.allow?.includes(response.status))
-            return response;
-        throw responseError(response);
-    }
-    unanswered(req, error) {
-        if (error instanceof ApiError)
-            return error;
-        const { code, message } = error;
-        const text = typeof message === 'string' && message ? message : String(error);
-        const said = typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;
-        return new ApiError({
-            status: undefined,
-            method: req.method,
-            path: req.path,
-            serverMessage: said
-        });
-    }
-}
-/** The ApiError for an answer the caller cannot use. */
-function responseError(response) {
-    const { message, violations } = parseErrorBody(response.body, `HTTP ${response.status}`);
-    return new ApiError({
-        status: response.status,
-        method: response.method,
-        path: response.path,
-        serverMessage: message,
-        violations
-    });
-}
-function authorizationHeader(auth) {
-    if (auth.kind === 'bearer')
-        return `Bearer ${auth.token}`;
-    if (auth.kind === 'basic') {
-        return `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
-    }
-    return undefined;
-}
-/** The attempt ran out of `timeout-seconds` (or of its caller's deadline), headers or body. */
-class RequestTimeout extends Error {
-    name = 'TimeoutError';
-    constructor(timeoutMs, cut) {
-        super(!cut
-            ? `timed out after ${timeoutMs / 1000} s (timeout-seconds bounds each request, its whole answer included)`
-            : timeoutMs === 0
-                ? 'not sent: its deadline had passed'
-                : `timed out after ${timeoutMs / 1000} s, when its deadline came`);
-    }
-}
-function header(response, name) {
-    const value = response.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-}
-const PREALLOCATED_AT_MOST = 64 * 1024 * 1024;
-/**
- * The whole answer. With a length announced, each chunk is copied into one buffer as it arrives and
- * dropped: a namespace export is not held twice (chunks plus their concatenation) while it downloads.
- */
-async function readBody(body, contentLength) {
-    const announced = typeof contentLength === 'string' ? Number(contentLength) : NaN;
-    if (!Number.isSafeInteger(announced) || announced < 0) {
-        const chunks = [];
-        for await (const chunk of body)
-            chunks.push(chunk);
-        const joined = Buffer.concat(chunks);
-        return new Uint8Array(joined.buffer, joined.byteOffset, joined.length);
-    }
-    // The announced length is the server's word: a buffer beyond this grows only as bytes really arrive.
-    let bytes = new Uint8Array(Math.min(announced, PREALLOCATED_AT_MOST));
-    let length = 0;
-    for await (const chunk of body) {
-        if (length + chunk.length > bytes.length) {
-            const grown = new Uint8Array(Math.max(bytes.length * 2, length + chunk.length));
-            grown.set(bytes.subarray(0, length));
-            bytes = grown;
-        }
-        bytes.set(chunk, length);
-        length += chunk.length;
-    }
-    return length === bytes.length ? bytes : bytes.subarray(0, length);
 }
 
 const YAML = { 'content-type': 'application/x-yaml' };
@@ -1648,6 +1838,7 @@ function createKestraClient(options) {
     const kv = new KvEndpoint(http);
     const validation = new ValidateEndpoint(http);
     const executions = new ExecutionsEndpoint(http);
+    const dashboards = new DashboardsEndpoint(http);
     const namespaces = new NamespacesEndpoint(http);
     const listings = new ListingsEndpoint(http);
     return {
@@ -1666,6 +1857,12 @@ function createKestraClient(options) {
         putKv: (namespace, key, value) => kv.put(namespace, key, value),
         deleteKv: (namespace, key) => kv.delete(namespace, key),
         validateFlows: (sources) => validation.validate(sources),
+        listDashboards: () => dashboards.list(),
+        getDashboard: (id) => dashboards.get(id),
+        createDashboard: (source) => dashboards.create(source),
+        updateDashboard: (id, source) => dashboards.update(id, source),
+        deleteDashboard: (id) => dashboards.delete(id),
+        validateDashboard: (source) => dashboards.validate(source),
         startExecution: (namespace, id, inputs, options) => executions.start(namespace, id, inputs, options),
         getExecution: (executionId, options) => executions.get(executionId, options?.deadline),
         findExecutions: (query, options) => executions.search(query, options?.deadline),
@@ -1698,8 +1895,11 @@ function clientForSettings(settings, log, userAgent) {
     });
 }
 
+/** `namespace.id` of a resource with an id, `namespace:path` of a namespace file, `id` when tenant-wide. */
 function resourceName(r) {
-    return r.kind === 'flow' ? `${r.namespace}.${r.id}` : `${r.namespace}:${r.path}`;
+    if (r.kind === 'file')
+        return `${r.namespace}:${r.path}`;
+    return r.namespace === '' ? r.id : `${r.namespace}.${r.id}`;
 }
 function countPlan(resources) {
     const counts = {
@@ -1885,9 +2085,12 @@ function findingTargets(finding) {
     return finding.resource === undefined ? [file] : [file, `resource ${finding.resource}`];
 }
 function resourceKey(change) {
-    return change.kind === 'flow'
-        ? flowKey(change.namespace, change.id)
-        : fileKey(change.namespace, change.path);
+    if (change.kind === 'file')
+        return fileKey(change.namespace, change.path);
+    // A tenant-wide resource is keyed by its kind and id (`dashboard:<id>`).
+    return change.namespace === ''
+        ? `${change.kind}:${change.id}`
+        : flowKey(change.namespace, change.id);
 }
 
 /**
@@ -2043,7 +2246,9 @@ function summaryLine(r, invalid) {
     parts.push(...impactMarks(r), ...reviewMarks(r));
     if (r.drifted)
         parts.push('⚠️ drifted');
-    if (r.action === 'orphaned')
+    if (r.remark !== undefined)
+        parts.push(escapeText(r.remark));
+    else if (r.action === 'orphaned')
         parts.push('kept because <code>delete</code> is false');
     return parts.join(' · ');
 }
@@ -2089,7 +2294,7 @@ function changePieces(plan, options) {
         pieces.push('#### Changes', 'No changes: the server already matches the repository.');
     }
     else if (options.detail === 'counts') {
-        const lines = active.map((g) => `- ${escapeText(g.namespace)}: ${countsText(countPlan(g.resources))}`);
+        const lines = active.map((g) => `- ${escapeText(g.section ?? g.namespace)}: ${countsText(countPlan(g.resources))}`);
         pieces.push('#### Changes', { full: lines.join('\n'), reduced: options.countsOmittedNote });
     }
     else {
@@ -2111,21 +2316,22 @@ function changePieces(plan, options) {
     }
     return pieces;
 }
-/** Plan resources are sorted by namespace: one pass groups them. */
+/** Plan resources are sorted by namespace: one pass groups them, tenant-wide ones by their section. */
 function groupByNamespace(resources) {
     const groups = [];
     for (const r of resources) {
-        const last = groups[groups.length - 1];
-        if (last?.namespace === r.namespace)
-            last.resources.push(r);
+        const same = (g) => g.namespace === r.namespace && g.section === r.section;
+        const group = r.section === undefined ? groups[groups.length - 1] : groups.find(same);
+        if (group && same(group))
+            group.resources.push(r);
         else
-            groups.push({ namespace: r.namespace, resources: [r] });
+            groups.push({ namespace: r.namespace, section: r.section, resources: [r] });
     }
     return groups;
 }
 /** A namespace's changes, under a heading no smaller than its resource lines (GitHub's h5 is). */
 function namespacePieces(group, options) {
-    const heading = `#### Namespace ${escapeText(group.namespace)}`;
+    const heading = `#### ${escapeText(group.section ?? `Namespace ${group.namespace}`)}`;
     const written = group.resources.filter(isWrite);
     const orphaned = group.resources.filter((r) => r.action === 'orphaned');
     const unchanged = group.resources.filter((r) => r.action === 'unchanged');
@@ -2789,28 +2995,6 @@ function all(reason) {
 function firstLine$2(text) {
     return text.split('\n', 1)[0];
 }
-
-function sha256Hex(content) {
-    return createHash('sha256').update(content).digest('hex');
-}
-/** Not text: holding a NUL byte anywhere, or not valid UTF-8 (as git and Kestra's editor see it). */
-function isBinary(bytes) {
-    return bytes.includes(0) || !isUtf8(bytes);
-}
-function summaryOf(bytes) {
-    return { size: bytes.length, sha256: sha256Hex(bytes), binary: isBinary(bytes) };
-}
-/** Text as Kestra receives it from us: a leading BOM removed, CRLF and lone CR turned into LF. */
-function normaliseText(text) {
-    return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-}
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-/** Text when the bytes are valid UTF-8 without NUL, as git and Kestra's editor treat them. */
-function decodeText(bytes) {
-    return isBinary(bytes) ? undefined : utf8.decode(bytes);
-}
-/** Kestra's upload limit: a larger namespace file is an error, decided from its size alone. */
-const MAX_FILE_BYTES = 100 * 1024 * 1024;
 
 /** Files up to this size are read in one go; larger ones are hashed as a stream. */
 const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
@@ -3871,9 +4055,9 @@ class BatchReader {
     }
 }
 
-const YAML_FILE = /\.ya?ml$/;
+const YAML_FILE$1 = /\.ya?ml$/;
 function isYamlFile(rel) {
-    return YAML_FILE.test(rel);
+    return YAML_FILE$1.test(rel);
 }
 function layoutRules(settings, layout) {
     const flowAreas = [];
@@ -3905,7 +4089,7 @@ function layoutRules(settings, layout) {
             const segments = rel.split('/');
             const dirs = segments.slice(0, -1);
             const placement = { files: filesFor(fileAreas, segments) };
-            if (!YAML_FILE.test(segments[segments.length - 1]))
+            if (!YAML_FILE$1.test(segments[segments.length - 1]))
                 return placement;
             const area = flowAreas.find((a) => startsWith(dirs, a.dir));
             if (area)
@@ -3918,7 +4102,7 @@ function layoutRules(settings, layout) {
         },
         mayContain(dirRel) {
             const segments = splitPath(dirRel);
-            return searched.some((dir) => dir.every((segment, i) => i >= segments.length || matches(segment, segments[i])));
+            return searched.some((dir) => dir.every((segment, i) => i >= segments.length || matches$1(segment, segments[i])));
         }
     };
 }
@@ -3948,9 +4132,9 @@ function flowGlobs(patterns) {
     };
 }
 function startsWith(dirs, area) {
-    return dirs.length >= area.length && area.every((segment, i) => matches(segment, dirs[i]));
+    return dirs.length >= area.length && area.every((segment, i) => matches$1(segment, dirs[i]));
 }
-function matches(segment, name) {
+function matches$1(segment, name) {
     return typeof segment === 'string' ? segment === name : segment.test(name);
 }
 function splitPath(path) {
@@ -4765,10 +4949,11 @@ function openBaseTree(settings, context) {
  * The base commit's snapshot, read from its tree (then closed); `current` (the work tree's model,
  * read with the same settings) spares reading the files the change left alone.
  */
-async function readBaseSnapshot(opening, settings, current) {
-    const tree = await opening;
-    if (!tree)
+async function readBaseSnapshot(borrowing, settings, current) {
+    const borrowed = await borrowing;
+    if (!borrowed)
         return undefined;
+    const { tree } = borrowed;
     try {
         return snapshotOf(await loadRepository(tree, settings, {
             known: workTreeReuse(current, tree),
@@ -4776,7 +4961,7 @@ async function readBaseSnapshot(opening, settings, current) {
         }));
     }
     finally {
-        await tree.close();
+        await borrowed.release();
     }
 }
 /**
@@ -4810,6 +4995,49 @@ async function baseFromApi(plan, github, sha) {
         }
     });
     return snapshot;
+}
+
+/**
+ * One opening of a tree lent to several readers (the base commit: the run's snapshot and each kind): it is
+ * closed when its last borrower releases it, never while one still reads. A later borrow reads on, and is
+ * closed in turn (a closed tree starts its reader again on demand).
+ */
+function lendTree(opening) {
+    let borrowers = 0;
+    return async () => {
+        const tree = await opening;
+        if (!tree)
+            return undefined;
+        borrowers++;
+        let released = false;
+        return {
+            tree,
+            release: async () => {
+                if (released)
+                    return;
+                released = true;
+                borrowers--;
+                if (borrowers === 0)
+                    await tree.close();
+            }
+        };
+    };
+}
+/** The borrowed tree as a `ClosableTree` whose `close` releases it. */
+function asClosable({ tree, release }) {
+    return {
+        workspace: tree.workspace,
+        rootRel: tree.rootRel,
+        hasRoot: () => tree.hasRoot(),
+        list: (dirRel) => tree.list(dirRel),
+        kind: (rel) => tree.kind(rel),
+        read: (rel) => tree.read(rel),
+        summarise: (rel) => tree.summarise(rel),
+        resolveLink: (rel, rules) => tree.resolveLink(rel, rules),
+        bytesPath: (rel) => tree.bytesPath(rel),
+        versioned: () => tree.versioned(),
+        close: release
+    };
 }
 
 /**
@@ -5155,11 +5383,30 @@ function gather(input) {
         ? settle(kestra.info().then((info) => info.version))
         : undefined;
     const planning = kestra !== undefined && mode !== 'validate';
-    const baseTree = planning ? openBaseTree(settings, context) : undefined;
-    const openingBase = baseTree && settle(baseTree);
+    // Opened once, read by the run's base snapshot and by each kind, closed when the last is done.
+    const opening = planning ? openBaseTree(settings, context) : undefined;
+    // Its failure reaches each borrower (the base snapshot holds it as an outcome); this only keeps a
+    // failure before the first borrow from being an unhandled rejection.
+    opening?.catch(() => undefined);
+    const borrowBase = opening && lendTree(opening);
     const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined;
     const onServer = kestra && settings.serverValidation ? new ServerValidation(kestra) : undefined;
-    const repository = loadRepository(new WorkTree(context.workspace, settings.root), settings, {
+    const workTree = new WorkTree(context.workspace, settings.root);
+    const kindsReading = input.kinds.map(async (kind) => {
+        const held = await kind.gather({
+            settings,
+            mode,
+            layout,
+            workTree,
+            openBase: borrowBase
+                ? () => borrowBase().then((borrowed) => borrowed && asClosable(borrowed))
+                : undefined,
+            kestra: planning || settings.serverValidation ? kestra : undefined
+        });
+        return [kind.name, held];
+    });
+    const kinds = settle(Promise.all(kindsReading));
+    const repository = loadRepository(workTree, settings, {
         layout,
         onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
         onFiles: (files) => reads?.knowFiles(sending.localFiles(files)),
@@ -5169,9 +5416,9 @@ function gather(input) {
         const reading = reads && settle(reads.state(sent));
         const answers = onServer && settle(onServer.answers());
         const markers = mode === 'deploy' ? reads?.markersOf(sent.managedNamespaces) : undefined;
-        const base = openingBase &&
+        const base = borrowBase &&
             settle(Promise.all([
-                readBaseSnapshot(valueOf(openingBase), settings, model),
+                readBaseSnapshot(borrowBase(), settings, model),
                 reading && valueOf(reading)
             ]).then(([snapshot, server]) => snapshot && sending.base(snapshot, model.managedNamespaces, server)));
         const changed = settle(changedFiles(input));
@@ -5193,6 +5440,7 @@ function gather(input) {
                 markers,
                 desired: desired && (await valueOf(desired)),
                 commitTime: await committed,
+                kinds: new Map(await valueOf(kinds)),
                 base,
                 listings
             });
@@ -7358,7 +7606,7 @@ const SUBFLOW_NOT_FOUND = /^The subflow '(.+)' not found in namespace '(.+)'\.$/
  * a subflow is missing is dropped when the repository holds that flow (`repositoryFlows`, flow keys): it
  * is deployed with the rest (docs/validation.md#server-validation).
  */
-function serverFindings(flows, results, repositoryFlows = new Set()) {
+function serverFindings$1(flows, results, repositoryFlows = new Set()) {
     return flows.flatMap((flow, index) => {
         const result = results[index];
         if (!result)
@@ -7459,7 +7707,7 @@ function namedValuePosition(doc, lineCounter, message) {
 }
 /** The findings of every batch the server validated (see `serverFindings`). */
 function serverAnswerFindings(answers, repositoryFlows) {
-    return answers.flatMap(({ flows, results }) => serverFindings(flows, results, repositoryFlows));
+    return answers.flatMap(({ flows, results }) => serverFindings$1(flows, results, repositoryFlows));
 }
 
 /**
@@ -7989,7 +8237,7 @@ const VALIDATION = 'Validation';
  * Gathers the run's snapshot and validates it, locally and (with a server) on the server. Server reads
  * and git run while the local checks keep this thread busy.
  */
-async function check(settings, context, ports, mode, kestra) {
+async function check(settings, context, ports, mode, kestra, kinds) {
     const { reporter } = ports;
     // One layout for the run: the base commit is read as the work tree is.
     const layout = await chooseWorkTreeLayout(settings, context.workspace);
@@ -8006,6 +8254,7 @@ async function check(settings, context, ports, mode, kestra) {
         layout,
         kestra,
         github: ports.github,
+        kinds: kinds.flatMap((kind) => (kind.gather ? [kind.gather] : [])),
         sending,
         onFlow: (flow) => {
             const checked = checkFlow(flow, validation);
@@ -8064,7 +8313,10 @@ async function check(settings, context, ports, mode, kestra) {
             reporter.info(`The server's validation: ${server.length} finding(s).`);
         }
         reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`);
-        let all = [...localFindings, ...server, ...references, ...sent.findings];
+        const ofKinds = kinds.flatMap(({ decide }) => decide.validate && snapshot.kinds.has(decide.name)
+            ? decide.validate(snapshot.kinds.get(decide.name))
+            : []);
+        let all = [...localFindings, ...server, ...references, ...sent.findings, ...ofKinds];
         if (PR_EVENTS.includes(context.eventName))
             all = demoteUnchangedErrors(all, changed);
         all = sortFindings(all);
@@ -8274,12 +8526,16 @@ function renderSummary(input) {
 }
 function countsTable(plan) {
     const row = (label, c) => `| ${label} | ${c.create} | ${c.update} | ${c.delete} | ${c.orphaned} | ${c.unchanged} | ${c.drifted} |`;
-    const ofKind = (kind) => countPlan(plan.resources.filter((r) => r.kind === kind));
+    const namespaced = plan.resources.filter((r) => r.section === undefined);
+    const ofKind = (kind) => countPlan(namespaced.filter((r) => r.kind === kind));
+    const sections = [...new Set(plan.resources.flatMap((r) => r.section ?? []))];
+    const ofSection = (section) => countPlan(plan.resources.filter((r) => r.section === section));
     return [
         '| | create | update | delete | orphaned | unchanged | drifted |',
         '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
         row('Flows', ofKind('flow')),
         row('Namespace files', ofKind('file')),
+        ...sections.map((section) => row(escapeText(section), ofSection(section))),
         row('**Total**', plan.counts)
     ].join('\n');
 }
@@ -8522,14 +8778,16 @@ async function applyPlan(plan, deps) {
     const results = new Map();
     const pending = new Map();
     const incomplete = new Set();
-    for (const change of plan.resources.filter(isWrite)) {
+    // Tenant-wide resources ('' namespace) belong to no namespace's marker.
+    const namespaced = (change) => change.namespace !== '';
+    for (const change of plan.resources.filter(isWrite).filter(namespaced)) {
         pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1);
     }
     const record = (result) => {
         results.set(result.change, result);
         deps.onResult?.(result);
         const { namespace } = result.change;
-        if (!isWrite(result.change))
+        if (!isWrite(result.change) || !namespaced(result.change))
             return;
         if (NOT_APPLIED.has(result.result))
             incomplete.add(namespace);
@@ -8575,7 +8833,11 @@ async function applyPlan(plan, deps) {
             : runAll([change], (c) => writeFlow(c, fresh, deps.api))));
     }
     await Promise.all(written.values());
-    const deletePhase = async (phase) => {
+    const ofKind = (kind, list) => list.filter((c) => c.kind === kind.name);
+    for (const kind of deps.kinds) {
+        await runAll(ofKind(kind, writes), (change) => kind.write(change, deps.api));
+    }
+    const deletePhase = async (phase, remove) => {
         if ([...results.values()].some((r) => NOT_APPLIED.has(r.result))) {
             for (const change of phase) {
                 record({
@@ -8586,11 +8848,14 @@ async function applyPlan(plan, deps) {
             }
         }
         else {
-            await runAll(phase, (change) => deleteResource(change, fresh, deps.api));
+            await runAll(phase, remove);
         }
     };
-    await deletePhase(flows(deletes));
-    await deletePhase(files(deletes));
+    await deletePhase(flows(deletes), (change) => deleteResource(change, fresh, deps.api));
+    await deletePhase(files(deletes), (change) => deleteResource(change, fresh, deps.api));
+    for (const kind of deps.kinds) {
+        await deletePhase(ofKind(kind, deletes), (change) => kind.remove(change, deps.api));
+    }
     return { resources: plan.resources.map((c) => results.get(c)), warnings };
 }
 /** Per flow key, the files it reads (`read()`) that this deploy meant to upload and did not. */
@@ -8826,7 +9091,8 @@ function deletionRefusals(plan, settings, managedNamespaces) {
         refusals.push(`The plan deletes ${count(deletions.length)} (${names(deletions)}) but the delete input is false; set delete: true to allow deletions.`);
     }
     const managed = new Set(managedNamespaces);
-    const unmanaged = deletions.filter((c) => !managed.has(c.namespace));
+    // A tenant-wide resource's kind decides itself when the repository owns it (docs/kinds.md).
+    const unmanaged = deletions.filter((c) => c.namespace !== '' && !managed.has(c.namespace));
     if (unmanaged.length > 0) {
         refusals.push(`Refusing to delete ${names(unmanaged)}: not in a namespace this repository manages (it holds no resource there and the namespaces input does not list it).`);
     }
@@ -8901,6 +9167,7 @@ async function deploy(plan, deps) {
         api: deps.api,
         refs: deps.refs,
         readDesiredFile: deps.readDesiredFile,
+        kinds: deps.kinds,
         concurrency: deps.settings.concurrency,
         onResult: deps.onResult,
         onNamespaceDone: (namespace, complete) => complete && mark(namespace)
@@ -9002,9 +9269,15 @@ function names(rows) {
         : rows.map((r) => escapeText(resourceName(r.change))).join(', ');
 }
 
-/** The resource's name as reports write it: `namespace.id` or `namespace:/path`. */
+/** The resource's name as reports write it: `namespace.id`, `namespace:/path`, or a tenant-wide `id`. */
 function itemName({ namespace, resource }) {
+    if (resource.kind === 'tenant-wide')
+        return resource.id;
     return resource.kind === 'flow' ? `${namespace}.${resource.id}` : `${namespace}:${resource.path}`;
+}
+/** The kind a report names a restored resource by (`flow`, `file`, or a tenant-wide resource's kind). */
+function itemKind({ resource }) {
+    return resource.kind === 'tenant-wide' ? resource.of : resource.kind;
 }
 /**
  * KV key, next to the deployed-commit marker, of a rollback in progress in that namespace: written before
@@ -9071,6 +9344,17 @@ function isResource(value) {
             (v.bytes === undefined || typeof v.bytes === 'string'));
     if (r.before === undefined && r.deployed === undefined)
         return false;
+    if (r.kind === 'tenant-wide') {
+        const version = (v) => v === undefined ||
+            (isObject(v) &&
+                isObject(v.hashes) &&
+                Object.values(v.hashes).every(isHash) &&
+                (v.text === undefined || typeof v.text === 'string'));
+        return (typeof r.of === 'string' &&
+            typeof r.id === 'string' &&
+            version(r.before) &&
+            version(r.deployed));
+    }
     if (r.kind === 'flow')
         return typeof r.id === 'string' && flow(r.before) && flow(r.deployed);
     if (r.kind !== 'file' || typeof r.path !== 'string' || !file(r.before))
@@ -9104,11 +9388,23 @@ function flowHash(source) {
     return sha256Hex(comparableFlowSource(source));
 }
 /** What this run's deploy changed, as its plan read it before writing. */
-function planFromDeploy(result, deployed) {
+function planFromDeploy(result, deployed, kinds) {
     const items = [];
+    const unrestorable = [];
     for (const { change, result: did, revision } of result.resources) {
         if (did !== 'created' && did !== 'updated' && did !== 'deleted')
             continue;
+        if (change.kind !== 'flow' && change.kind !== 'file') {
+            const kind = kinds.find((candidate) => candidate.name === change.kind);
+            if (change.namespace !== '' || !kind?.recordOf) {
+                unrestorable.push(`${change.kind} ${resourceName(change)}`);
+                continue;
+            }
+            const record = kind.recordOf(change);
+            const resource = { kind: 'tenant-wide', of: change.kind, ...record };
+            items.push({ namespace: '', resource, previous: record.before?.text });
+            continue;
+        }
         const { namespace } = change;
         if (change.kind === 'flow') {
             const before = change.current && {
@@ -9121,18 +9417,21 @@ function planFromDeploy(result, deployed) {
             const resource = { kind: 'flow', id: change.id, before, deployed: after };
             items.push({ namespace, resource, previous: change.current?.source });
         }
-        else {
+        else if (change.kind === 'file') {
             const before = change.current && { sha256: change.current.sha256, size: change.current.size };
             const after = did === 'deleted' ? undefined : change.desired && { sha256: change.desired.sha256 };
             const resource = { kind: 'file', path: change.path, before, deployed: after };
             items.push({ namespace, resource, previous: change.previous });
         }
     }
-    const namespaces = [...new Set([...items.map((i) => i.namespace), ...result.markedNamespaces])];
+    const namespaces = [
+        ...new Set([...items.map((i) => i.namespace), ...result.markedNamespaces])
+    ].filter((namespace) => namespace !== '');
     return {
         ...deployed,
         deployed: deployed.commit,
         items,
+        unrestorable,
         markers: namespaces.sort().map((namespace) => ({
             namespace,
             toward: result.markersBefore?.get(namespace) ?? null,
@@ -9147,10 +9446,19 @@ function plansFromRecords(records) {
         const key = `${record.repository}@${record.deployed}`;
         let plan = plans.get(key);
         if (!plan) {
-            plan = { repository: record.repository, deployed: record.deployed, items: [], markers: [] };
+            plan = {
+                repository: record.repository,
+                deployed: record.deployed,
+                items: [],
+                markers: [],
+                unrestorable: []
+            };
             plans.set(key, plan);
         }
-        plan.items.push(...record.resources.map((resource) => ({ namespace, resource })));
+        plan.items.push(...record.resources.map((resource) => ({
+            namespace: resource.kind === 'tenant-wide' ? '' : namespace,
+            resource
+        })));
         plan.markers.push({ namespace, toward: record.toward, written: record.markerWritten });
     }
     return [...plans.values()];
@@ -9158,15 +9466,30 @@ function plansFromRecords(records) {
 /**
  * The record of each namespace: where each previous version is. A flow's is the revision the plan read
  * (Kestra keeps flow revisions). A file's is the revision holding its bytes when the server keeps file
- * revisions (1.2+) and one still holds them; otherwise the bytes themselves, within the budget.
+ * revisions (1.2+) and one still holds them; otherwise the bytes themselves, within the budget. Tenant-wide
+ * resources go into the first namespace's record, their previous text within the same budget.
  */
 async function recordsOf(plan, history) {
     let budget = RECORDED_BYTES_BUDGET;
     const located = await Promise.all(plan.items.map((item) => locatePrevious(item, history)));
     const records = new Map();
+    const holder = plan.markers[0]?.namespace;
     for (const { namespace, toward, written } of plan.markers) {
         const resources = located.flatMap((resource, i) => {
             const item = plan.items[i];
+            if (resource.kind === 'tenant-wide') {
+                if (namespace !== holder)
+                    return [];
+                const text = resource.before?.text;
+                if (text === undefined)
+                    return [resource];
+                const size = Buffer.byteLength(text);
+                if (size <= budget) {
+                    budget -= size;
+                    return [resource];
+                }
+                return [{ ...resource, before: { hashes: resource.before.hashes } }];
+            }
             if (item.namespace !== namespace)
                 return [];
             if (resource.kind !== 'file' || !resource.before || resource.before.revision !== undefined) {
@@ -9221,25 +9544,42 @@ function deployAction({ resource }) {
  * Already back (a restore whose answer was lost, or a run stopped after it): restored, nothing written.
  * Moved to anything else after the deploy (an edit in the UI): kept, never overwritten.
  */
-async function restoreItem(item, deployed, api) {
+async function restoreItem(item, deployed, api, kinds) {
     const did = deployAction(item);
     try {
-        const held = await heldNow(item, api);
-        const { before, deployed: after } = item.resource;
-        if (held.sha256 === before?.sha256) {
-            const message = 'already as it was before the deploy';
-            return { item, did, result: 'restored', message, wrote: false };
+        if (item.resource.kind === 'tenant-wide') {
+            return { item, did, ...(await restoreOfKind(item.resource, item.previous, api, kinds)) };
         }
-        if (held.sha256 !== after?.sha256) {
-            const message = movedSince(item, held, deployed);
-            return { item, did, result: 'kept', message, wrote: false };
-        }
-        return { item, did, result: 'restored', message: await putBack(item, held, api), wrote: true };
+        return await restoreNamespaced(item, did, deployed, api);
     }
     catch (error) {
         const message = `restore failed: ${errorMessage(error)}`;
         return { item, did, result: 'failed', message, wrote: false };
     }
+}
+/** A tenant-wide resource goes back through its kind (`ApplyKind.restore`). */
+async function restoreOfKind(resource, previous, api, kinds) {
+    const kind = kinds.find((candidate) => candidate.name === resource.of);
+    if (!kind?.restore) {
+        const message = `not restored: no rollback of the ${resource.of} kind is registered (src/kinds/index.ts)`;
+        return { result: 'failed', message, wrote: false };
+    }
+    const { id, before, deployed } = resource;
+    const text = typeof previous === 'string' ? previous : undefined;
+    return kind.restore({ id, before, deployed }, text, api);
+}
+async function restoreNamespaced(item, did, deployed, api) {
+    const held = await heldNow(item, api);
+    const { before, deployed: after } = item.resource;
+    if (held.sha256 === before?.sha256) {
+        const message = 'already as it was before the deploy';
+        return { item, did, result: 'restored', message, wrote: false };
+    }
+    if (held.sha256 !== after?.sha256) {
+        const message = movedSince(item, held, deployed);
+        return { item, did, result: 'kept', message, wrote: false };
+    }
+    return { item, did, result: 'restored', message: await putBack(item, held, api), wrote: true };
 }
 async function heldNow(item, api) {
     const { namespace, resource } = item;
@@ -9330,7 +9670,7 @@ async function rollback(plan, deps) {
     const semaphore = new Semaphore(deps.concurrency);
     const resources = [];
     for (const phase of restorePhases(plan.items, deps.refs)) {
-        const results = await Promise.all(phase.map((item) => semaphore.run(() => restoreItem(item, plan.deployed, deps.api))));
+        const results = await Promise.all(phase.map((item) => semaphore.run(() => restoreItem(item, plan.deployed, deps.api, deps.kinds))));
         for (const result of results) {
             deps.log(`Rollback of ${result.item.resource.kind} ${itemName(result.item)}: ${result.result}: ${result.message}`);
             resources.push(result);
@@ -9344,9 +9684,18 @@ async function rollback(plan, deps) {
         deps.log(`Rollback of the deployed-commit marker of ${marker.namespace}: ${marker.message}`);
     }
     const retryable = [...resources, ...markers].some((r) => r.result === 'failed');
-    const warnings = retryable ? [] : await removeRecords(plan.markers, deps.api);
+    const unrecorded = !deps.recorded && plan.markers.length === 0 && plan.items.length > 0;
+    const warnings = [
+        ...(unrecorded
+            ? [
+                `Rollback: no managed namespace could hold its record (KV ${ROLLBACK_RECORD_KEY}), so a run stopped during it could not have finished it.`
+            ]
+            : []),
+        ...plan.unrestorable.map((name) => `Rollback: ${name} stays as this deploy wrote it: its kind has no rollback yet.`),
+        ...(retryable ? [] : await removeRecords(plan.markers, deps.api))
+    ];
     const restored = [...resources, ...markers].filter((r) => r.result === 'restored').length;
-    const left = resources.length + markers.length - restored;
+    const left = resources.length + markers.length + plan.unrestorable.length - restored;
     return {
         deployed: plan.deployed,
         resources,
@@ -9357,14 +9706,19 @@ async function rollback(plan, deps) {
         stale: left === 0 && ![...resources, ...markers].some((r) => r.wrote)
     };
 }
-/** Deleted files, deleted flows, written flows (callers before the flows they call), written files. */
+/**
+ * Tenant-wide resources (written and deleted after the rest), deleted files, deleted flows, written flows
+ * (callers before the flows they call), written files.
+ */
 function restorePhases(items, refs) {
+    const tenantWide = items.filter((i) => i.resource.kind === 'tenant-wide');
     const deleted = items.filter((i) => deployAction(i) === 'deleted');
     const written = items.filter((i) => deployAction(i) !== 'deleted');
     const files = (list) => list.filter((i) => i.resource.kind === 'file');
     const flows = written.flatMap((item) => item.resource.kind === 'flow' ? [{ namespace: item.namespace, id: item.resource.id, item }] : []);
     const waves = orderFlowWrites(flows, refs).waves.reverse();
     return [
+        tenantWide,
         files(deleted),
         deleted.filter((i) => i.resource.kind === 'flow'),
         ...waves.map((wave) => wave.map((flow) => flow.item)),
@@ -9653,7 +10007,7 @@ function rollbackSection(result) {
     const rows = [
         ...result.resources.map((r) => ({
             resource: itemName(r.item),
-            kind: r.item.resource.kind,
+            kind: itemKind(r.item),
             did: r.did,
             result: r.result,
             message: r.message
@@ -9789,10 +10143,11 @@ async function afterDeploy(args) {
     if (settings.rollback &&
         (smoke?.passed === false || result.status === 'failed') &&
         (wrote || result.markedNamespaces.length > 0)) {
-        const plan = planFromDeploy(result, deployed);
+        const plan = planFromDeploy(result, deployed, args.kinds);
         undone = await phase(reporter, 'Rollback', () => rollback(plan, {
             api: kestra,
             refs: args.refs,
+            kinds: args.kinds,
             concurrency: settings.concurrency,
             log: reporter.info
         }), rollbackLine);
@@ -9857,6 +10212,7 @@ async function finishRollbacks(records, deps) {
         const done = await phase(reporter, `Rollback of ${short(plan.deployed)} left unfinished`, () => rollback(plan, {
             api: deps.kestra,
             refs: deps.refs,
+            kinds: deps.kinds,
             concurrency: settings.concurrency,
             log: reporter.info,
             recorded: true
@@ -9966,7 +10322,7 @@ function changeLines(plan) {
     const changes = plan.resources.filter((r) => r.action !== 'unchanged');
     if (changes.length === 0)
         return ['  (no changes)'];
-    return changes.map((r) => `  ${r.action} ${r.kind} ${r.kind === 'flow' ? `${r.namespace}.${r.id}` : `${r.namespace}:${r.path}`}`);
+    return changes.map((r) => `  ${r.action} ${r.kind} ${resourceName(r)}`);
 }
 
 /** Between two reads while waiting: short enough to write soon after the last one ends. */
@@ -10226,36 +10582,6 @@ function countLineChanges(oldLines, newLines) {
     return { additions, deletions: oldLines.length - (newLines.length - additions) };
 }
 
-/**
- * sha256 of the canonical plan: every change (unchanged resources left out) with what it would
- * write and the server state it expects. Nothing run-specific (commit, time, drift) takes part.
- * `resources` must be in plan order.
- */
-function fingerprint(resources) {
-    const changes = resources
-        .filter((r) => r.action !== 'unchanged')
-        .map((r) => r.kind === 'flow'
-        ? [
-            'flow',
-            r.namespace,
-            r.id,
-            r.action,
-            r.desired === undefined ? null : sha256Hex(r.desired),
-            r.current?.revision ?? null,
-            r.current === undefined ? null : sha256Hex(r.current.source)
-        ]
-        : [
-            'file',
-            r.namespace,
-            r.path,
-            r.action,
-            r.desired?.sha256 ?? null,
-            null,
-            r.current?.sha256 ?? null
-        ]);
-    return sha256Hex(JSON.stringify({ version: 1, changes }));
-}
-
 /** The kind of a change, among those of the run. */
 function kindOf(kinds, change) {
     const kind = kinds.find((candidate) => candidate.name === change.kind);
@@ -10263,6 +10589,18 @@ function kindOf(kinds, change) {
         throw new ActionError(`no resource kind '${change.kind}' is registered (src/kinds/index.ts)`);
     }
     return kind;
+}
+
+/**
+ * sha256 of the canonical plan: every change (unchanged resources left out) with what it would
+ * write and the server state it expects (each kind's `fingerprintOf`). Nothing run-specific (commit,
+ * time, drift) takes part. `resources` must be in plan order.
+ */
+function fingerprint(resources, kinds) {
+    const changes = resources
+        .filter((r) => r.action !== 'unchanged')
+        .map((r) => kindOf(kinds, r).fingerprintOf(r));
+    return sha256Hex(JSON.stringify({ version: 1, changes }));
 }
 
 /** Namespace, then the kinds' order (namespace files before flows), then each kind's identity. */
@@ -10276,8 +10614,11 @@ function changeOrder(kinds) {
     };
 }
 
-/** Compares what the repository declares with what the server holds. Pure: no I/O. */
-function buildPlan(input, kinds) {
+/**
+ * Compares what the repository declares with what the server holds. Pure: no I/O. A kind with its own
+ * plan (`DecideKind.plan`) adds its changes from what it gathered (`held`, by kind name).
+ */
+function buildPlan(input, kinds, held = new Map()) {
     const limits = { ...DEFAULT_DIFF_LIMITS, ...input.diffLimits };
     const desiredFlows = indexByFile(input.desired.flows, (f) => flowKey(f.namespace, f.id));
     const desiredFiles = indexByFile(input.desired.files, (f) => fileKey(f.namespace, f.path));
@@ -10335,12 +10676,22 @@ function buildPlan(input, kinds) {
         change.drifted = isDrifted(change.action, input.base !== undefined, base && base.sha256 !== current.sha256);
         resources.push(change);
     }
+    const options = {
+        deleteEnabled: input.deleteEnabled,
+        scope: input.scope,
+        changedFiles: input.changedFiles,
+        limits
+    };
+    for (const kind of kinds) {
+        if (kind.plan && held.has(kind.name))
+            resources.push(...kind.plan(held.get(kind.name), options));
+    }
     resources.sort(changeOrder(kinds));
     return {
         resources,
         namespaces,
         counts: countPlan(resources),
-        fingerprint: fingerprint(resources)
+        fingerprint: fingerprint(resources, kinds)
     };
 }
 /** One entry per identity; when two files declare the same one, the first path wins. */
@@ -10436,8 +10787,8 @@ function fileChange(namespace, path, action, limits, desired, server) {
     if ((action !== 'create' && !server?.bytes) || (action !== 'delete' && !desired?.bytes)) {
         throw new Error(`internal error: the content of ${namespace}${path} was dropped before its diff`);
     }
-    const before = action === 'create' ? undefined : textOf(server?.bytes);
-    const after = action === 'delete' ? undefined : desired?.binary ? null : textOf(desired?.bytes);
+    const before = action === 'create' ? undefined : textOf$1(server?.bytes);
+    const after = action === 'delete' ? undefined : desired?.binary ? null : textOf$1(desired?.bytes);
     if (before === null || after === null) {
         change.diffOmitted = 'binary';
         return change;
@@ -10455,7 +10806,7 @@ function applyDiff(change, result) {
         change.diffOmitted = 'too-large';
 }
 /** Decoded text, or null for binary content. */
-function textOf(bytes) {
+function textOf$1(bytes) {
     return bytes === undefined ? null : (decodeText(bytes) ?? null);
 }
 
@@ -10758,7 +11109,8 @@ function planJson(plan, meta) {
             const kind = kindOf(meta.kinds, r);
             return {
                 kind: r.kind,
-                namespace: r.namespace,
+                // A tenant-wide resource has no namespace.
+                ...(r.namespace !== '' && { namespace: r.namespace }),
                 ...kind.planFileIdentity(r),
                 action: r.action,
                 ...kind.planFileDetails(r),
@@ -10829,7 +11181,7 @@ function driftPlan(plan) {
     return { ...plan, resources, counts: countPlan(resources) };
 }
 /** The drifted resources of a drift run's plan, in the plan's order, each with its Git → Kestra diff. */
-function driftedResources(plan, state) {
+function driftedResources(plan, state, kinds) {
     return plan.resources
         .filter((r) => r.action !== 'unchanged')
         .map((change) => {
@@ -10846,13 +11198,13 @@ function driftedResources(plan, state) {
             change,
             name,
             kind,
-            ...diffOf(change, name, state),
+            ...diffOf(change, name, state, kinds),
             ...(held && { revision: held.revision }),
             ...(held?.updated !== undefined && { updated: held.updated })
         };
     });
 }
-function diffOf(change, name, state) {
+function diffOf(change, name, state, kinds) {
     if (change.diff !== undefined)
         return { diff: gitToServerDiff(change.diff, name) };
     if (change.diffOmitted)
@@ -10862,7 +11214,9 @@ function diffOf(change, name, state) {
     // Kept on the server and not diffed by the plan: all of it is Kestra's.
     const text = change.kind === 'flow'
         ? change.current?.source
-        : serverText(state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes);
+        : change.kind === 'file'
+            ? serverText(state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes)
+            : kindOf(kinds, change).serverText?.(change);
     if (text === null)
         return { diffOmitted: 'binary' };
     if (text === undefined)
@@ -11471,9 +11825,10 @@ async function planMode(args) {
     const { reporter } = ports;
     const { plan, findings: impactFindings } = await phase(reporter, 'Plan', async () => {
         const kinds = args.kinds.map((kind) => kind.decide);
-        let built = buildPlan(input, kinds);
+        const held = args.snapshot.kinds;
+        let built = buildPlan(input, kinds, held);
         if (baseSha && !input.base && ports.github) {
-            built = buildPlan({ ...input, base: await baseFromApi(built, ports.github, baseSha) }, kinds);
+            built = buildPlan({ ...input, base: await baseFromApi(built, ports.github, baseSha) }, kinds, held);
         }
         // A drift run plans the default branch's head: every difference is drift (docs/drift.md).
         if (args.mode === 'drift')
@@ -11519,11 +11874,12 @@ async function planMode(args) {
 function countsByNamespace(plan) {
     const groups = new Map();
     for (const r of plan.resources) {
-        const group = groups.get(r.namespace);
+        const name = r.section ?? r.namespace;
+        const group = groups.get(name);
         if (group)
             group.push(r);
         else
-            groups.set(r.namespace, [r]);
+            groups.set(name, [r]);
     }
     return new Map([...groups].map(([namespace, resources]) => [namespace, countPlan(resources)]));
 }
@@ -11679,6 +12035,7 @@ async function applyMode(args) {
     const { reporter } = ports;
     let result;
     const refs = flowDependencies(args.references);
+    const applyKinds = args.kinds.flatMap((kind) => (kind.apply ? [kind.apply] : []));
     let environment;
     try {
         environment = await beginEnvironment({
@@ -11693,6 +12050,7 @@ async function applyMode(args) {
             const finished = await finishRollbacks(stopped, {
                 kestra: args.kestra,
                 refs,
+                kinds: applyKinds,
                 settings,
                 reporter,
                 commit: context.sha,
@@ -11719,6 +12077,7 @@ async function applyMode(args) {
             findings: args.findings,
             refs,
             readDesiredFile: repositoryFileReader(args.model),
+            kinds: applyKinds,
             settings: {
                 ...settings,
                 allowOutOfOrder: settings.allowOutOfOrder && context.eventName === 'workflow_dispatch'
@@ -11752,6 +12111,7 @@ async function applyMode(args) {
         kestra: args.kestra,
         result,
         refs,
+        kinds: applyKinds,
         deployed: {
             commit: context.sha,
             repository: `${context.owner}/${context.repo}`,
@@ -11833,9 +12193,7 @@ function countResults(result, plan) {
     };
 }
 function failureSummary(result) {
-    const name = (r) => r.change.kind === 'flow'
-        ? flowKey(r.change.namespace, r.change.id)
-        : fileKey(r.change.namespace, r.change.path);
+    const name = (r) => resourceKey(r.change);
     const notApplied = result.resources.filter((r) => ['conflict', 'failed', 'skipped'].includes(r.result));
     const applied = result.resources.filter((r) => ['created', 'updated', 'deleted'].includes(r.result));
     return [
@@ -12185,7 +12543,11 @@ function place(item, input) {
         return { path: change.file, content: content.bytes };
     const path = change.kind === 'flow'
         ? newFlowPath(change.namespace, change.id, shape)
-        : newFilePath(change.namespace, change.path, shape);
+        : change.kind === 'file'
+            ? newFilePath(change.namespace, change.path, shape)
+            : (kindOf(input.kinds, change).newPath?.(change, shape) ?? {
+                reason: `the ${change.kind} kind does not say where the repository keeps it`
+            });
     if ('reason' in path)
         return path;
     if (shape.paths.has(path.path)) {
@@ -12201,8 +12563,14 @@ function serverContent(item, input) {
             ? { reason: 'the server copy was not read' }
             : { bytes: new TextEncoder().encode(source) };
     }
-    const bytes = change.previous ?? input.serverFiles.get(item.name);
-    return bytes ? { bytes } : { reason: 'the server copy was not read' };
+    if (change.kind === 'file') {
+        const bytes = change.previous ?? input.serverFiles.get(item.name);
+        return bytes ? { bytes } : { reason: 'the server copy was not read' };
+    }
+    const text = kindOf(input.kinds, change).serverText?.(change);
+    return text === undefined
+        ? { reason: 'the server gave no source of it' }
+        : { bytes: new TextEncoder().encode(text) };
 }
 function join(...parts) {
     return parts.filter(Boolean).join('/');
@@ -12280,7 +12648,7 @@ async function driftMode(args) {
     const { settings, ports } = args;
     const { reporter } = ports;
     const { plan } = args;
-    const items = driftedResources(plan, args.checked.state ?? new Map());
+    const items = driftedResources(plan, args.checked.state ?? new Map(), args.kinds.map((kind) => kind.decide));
     setCountOutputs(reporter, plan.counts);
     reporter.setOutput('has-changes', items.length > 0);
     reporter.setOutput('deployed', false);
@@ -12324,6 +12692,7 @@ async function revert(args, plan, items) {
             plan,
             markers: args.checked.markers,
             findings: args.findings,
+            kinds: args.kinds,
             summary
         });
         failure = applied.failure;
@@ -12406,6 +12775,7 @@ async function pullRequest(args, items) {
         items,
         serverFiles,
         holdsCredential: (text) => ports.edge.text(text) !== text,
+        kinds: args.kinds.map((kind) => kind.decide),
         shape: {
             layout: model.layout.layout,
             rootRel: model.rootRel,
@@ -12500,13 +12870,593 @@ function driftFailure(args, items) {
     return `Kestra drift: ${items.length} resource(s) differ from ${args.branch}, and fail-on is warning. Bring the edits back to Git or deploy Git over them (drift-action).`;
 }
 
+/**
+ * What a rollback records of a dashboard this deploy wrote (docs/dashboards.md#rollback): each version by
+ * the hash of its source and of its fields (servers whose answers carry no source are compared by
+ * fields), and the previous source, which is what goes back.
+ */
+function dashboardRecord(change) {
+    const current = change.current;
+    const before = current && {
+        hashes: {
+            ...(current.source !== undefined && { source: sha256Hex(current.source) }),
+            fields: sha256Hex(current.source !== undefined ? fieldsOf(current.source) : current.compared)
+        },
+        ...(current.source !== undefined && { text: current.source })
+    };
+    const sent = change.action === 'delete' ? undefined : change.desired;
+    const deployed = sent === undefined ? undefined : versionOf(sent);
+    return { id: change.id, ...(before && { before }), ...(deployed && { deployed }) };
+}
+/**
+ * Puts a dashboard back as it was before the deploy, only while the server still holds what the deploy
+ * wrote: already back is restored with no write; changed since (an edit in the UI) is kept.
+ */
+async function restoreDashboard(record, previous, api) {
+    const { id, before, deployed } = record;
+    const fresh = await api.getDashboard(id);
+    if (matches(fresh, before, id)) {
+        return { result: 'restored', message: 'already as it was before the deploy', wrote: false };
+    }
+    if (!matches(fresh, deployed, id)) {
+        const what = !fresh ? 'deleted' : !deployed ? 're-created' : 'changed';
+        return { result: 'kept', message: `${what} on the server after the deploy`, wrote: false };
+    }
+    if (!before) {
+        await api.deleteDashboard(id);
+        return { result: 'restored', message: 'deleted (the deploy created it)', wrote: true };
+    }
+    const text = previous ?? before.text;
+    if (text === undefined) {
+        const message = 'not restored: its previous source is not known (the server gave none, or it was too large for the rollback record); restore it from Git';
+        return { result: 'failed', message, wrote: false };
+    }
+    if (fresh) {
+        const stored = await api.updateDashboard(id, text);
+        if (!stored) {
+            return { result: 'kept', message: 'deleted on the server during the rollback', wrote: false };
+        }
+        return { result: 'restored', message: 'previous source restored', wrote: true };
+    }
+    const outcome = await api.createDashboard(text);
+    if (!outcome.created && !matches(await api.getDashboard(id), before, id)) {
+        return { result: 'kept', message: 're-created on the server during the rollback', wrote: false };
+    }
+    return { result: 'restored', message: 'previous source restored (re-created)', wrote: true };
+}
+function versionOf(source) {
+    return { hashes: { source: sha256Hex(source), fields: sha256Hex(fieldsOf(source)) } };
+}
+/**
+ * The server's copy is this version (none: absent). By source when both have one; a read by id adds
+ * `id: <id>` first when no line starts with `id:` (docs/kestra.md#dashboards). By fields otherwise.
+ */
+function matches(fresh, version, id) {
+    if (!fresh || !version)
+        return !fresh && !version;
+    const { source, fields } = version.hashes;
+    if (fresh.sourceCode !== undefined && source !== undefined) {
+        const text = normaliseText(fresh.sourceCode);
+        const added = `id: ${id}\n`;
+        return (sha256Hex(text) === source ||
+            (text.startsWith(added) && sha256Hex(text.slice(added.length)) === source));
+    }
+    return fields !== undefined && sha256Hex(dashboardFields({ ...fresh })) === fields;
+}
+/** A dashboard source's fields as compared (none when its YAML is no mapping). */
+function fieldsOf(source) {
+    try {
+        const value = distExports.parse(source);
+        return dashboardFields(value && typeof value === 'object' ? value : {});
+    }
+    catch {
+        return '';
+    }
+}
+
+/**
+ * Writes dashboards (docs/dashboards.md#deploy): each compared with the server's copy right before its
+ * write; a dashboard deleted on the server since the plan is never re-created. A rollback puts them back
+ * (`apply-rollback.ts`).
+ */
+const dashboardsApply = {
+    name: 'dashboard',
+    async write(change, api) {
+        const wanted = wantedOf(change);
+        if (!wanted)
+            return { change, result: 'failed', message: 'the plan holds no source for this dashboard' };
+        const fresh = await api.getDashboard(change.id);
+        if (fresh && holds(fresh, wanted))
+            return alreadyThere(change);
+        if (change.action === 'create') {
+            if (fresh)
+                return conflict(change, 'was created on the server since the plan');
+            return create(change, wanted, api);
+        }
+        if (!fresh)
+            return conflict(change, 'was deleted on the server since the plan');
+        if (!isAsPlanned(fresh, change))
+            return conflict(change, 'was changed on the server since the plan');
+        const stored = await api.updateDashboard(change.id, wanted.source);
+        if (!stored)
+            return conflict(change, 'was deleted on the server during the deploy');
+        return { change, result: 'updated' };
+    },
+    async remove(change, api) {
+        const fresh = await api.getDashboard(change.id);
+        if (!fresh)
+            return alreadyThere(change);
+        if (!isAsPlanned(fresh, change))
+            return conflict(change, 'was changed on the server since the plan');
+        return (await api.deleteDashboard(change.id))
+            ? { change, result: 'deleted' }
+            : alreadyThere(change);
+    },
+    recordOf: dashboardRecord,
+    restore: restoreDashboard
+};
+async function create(change, wanted, api) {
+    const outcome = await api.createDashboard(wanted.source);
+    if (outcome.created)
+        return { change, result: 'created' };
+    // Another client, or this deploy's first attempt whose answer was lost, created it: compare.
+    const stored = await api.getDashboard(change.id);
+    if (stored && holds(stored, wanted)) {
+        return outcome.retried ? { change, result: 'created' } : alreadyThere(change);
+    }
+    return conflict(change, 'was created on the server since the plan');
+}
+function wantedOf(change) {
+    if (change.desired === undefined)
+        return undefined;
+    return { source: change.desired, fields: fieldsOf(change.desired) };
+}
+const ID_LINE = /^id:.*$/m;
+/** The server's copy is the one the plan read. */
+function isAsPlanned(fresh, change) {
+    const planned = change.current;
+    if (!planned)
+        return false;
+    if (fresh.sourceCode === undefined)
+        return dashboardFields({ ...fresh }) === planned.compared;
+    if (planned.source === undefined)
+        return false;
+    // The listing gives the text as stored; a read by id adds `id: <id>` first when no line starts with
+    // `id:` (docs/kestra.md#dashboards).
+    const read = ID_LINE.test(planned.source) ? planned.source : `id: ${change.id}\n${planned.source}`;
+    return holds(fresh, { source: read, fields: '' });
+}
+function alreadyThere(change) {
+    return {
+        change,
+        result: 'unchanged',
+        message: 'the server already holds what this deploy wants (another run got there first)'
+    };
+}
+function conflict(change, what) {
+    return { change, result: 'conflict', message: `dashboard ${change.id} ${what}` };
+}
+
+const SECTION = 'Dashboards';
+const RESOURCE = (id) => `dashboard:${id}`;
+
+/** Kestra's pattern for a chart id (`Chart.id`, docs/dashboards.md#checks). */
+const CHART_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+const CHART_ID_TEXT = '^[a-zA-Z0-9][a-zA-Z0-9_-]*';
+/** A `path: message` of the validate endpoint's constraints, which it joins with ', '. */
+const CONSTRAINT = /(?:^|, )([A-Za-z_][\w.[\]]*): /g;
+/**
+ * Every dashboard file's findings (docs/dashboards.md#checks): YAML, `id` and `title` present, chart ids
+ * as Kestra's pattern requires, one file per id, the server's constraints on their lines; and one notice
+ * when the server cannot manage dashboards.
+ */
+function dashboardFindings(held) {
+    const firstOf = new Map();
+    const findings = held.files.flatMap((file) => {
+        const lineCounter = new distExports.LineCounter();
+        const doc = distExports.parseDocument(file.source, { lineCounter, uniqueKeys: false });
+        const at = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : 1;
+        const finding = (severity, rule, line, message) => ({
+            severity,
+            file: file.file,
+            line,
+            rule,
+            message,
+            ...(id !== undefined && { resource: RESOURCE(id) })
+        });
+        const id = textOf(doc.contents && distExports.isMap(doc.contents) ? doc.contents.get('id', true) : undefined);
+        if (doc.errors.length > 0 || !distExports.isMap(doc.contents)) {
+            const error = doc.errors[0];
+            const line = error ? lineCounter.linePos(error.pos[0]).line : 1;
+            return [
+                finding('error', 'dashboard-yaml', line, `not a dashboard: ${error?.message ?? 'the YAML is no mapping'}`)
+            ];
+        }
+        const root = doc.contents;
+        const out = [];
+        const idNode = root.get('id', true);
+        if (id === undefined || id.trim() === '') {
+            out.push(finding('error', 'dashboard-id', at(idNode), 'a dashboard needs an `id` (Kestra 1.3+ takes it from the YAML): add `id: <name>`'));
+        }
+        else if (firstOf.has(id)) {
+            out.push(finding('error', 'dashboard-duplicate-id', at(idNode), `dashboard id '${id}' is already declared in ${firstOf.get(id)}: give each dashboard its own id`));
+        }
+        else
+            firstOf.set(id, file.file);
+        const title = textOf(root.get('title', true));
+        if (title === undefined || title.trim() === '') {
+            out.push(finding('error', 'dashboard-title', at(root.get('title', true)), 'a dashboard needs a `title`: add `title: <text>`'));
+        }
+        const charts = root.get('charts', true);
+        if (charts && 'items' in charts && Array.isArray(charts.items)) {
+            for (const chart of charts.items) {
+                if (!distExports.isMap(chart))
+                    continue;
+                const node = chart.get('id', true);
+                const raw = distExports.isScalar(node) ? String(node.source ?? node.value) : undefined;
+                if (raw === undefined || !CHART_ID.test(raw)) {
+                    out.push(finding('error', 'dashboard-chart-id', at(node ?? chart), `chart id '${raw ?? ''}' does not match Kestra's pattern ${CHART_ID_TEXT}: start with a letter or digit, then letters, digits, '_' or '-'`));
+                }
+            }
+        }
+        const constraints = held.verdicts?.get(file.file);
+        if (constraints !== undefined)
+            out.push(...serverFindings(constraints, doc, lineCounter, finding));
+        return out;
+    });
+    return [...findings, ...unsupportedNotice(held)];
+}
+function serverFindings(constraints, doc, lineCounter, finding) {
+    const starts = [...constraints.matchAll(CONSTRAINT)];
+    if (starts.length === 0)
+        return [finding('error', 'server-constraint', 1, constraints)];
+    return starts.map((match, i) => {
+        const end = i + 1 < starts.length ? starts[i + 1].index : constraints.length;
+        const text = constraints.slice(match.index + (match[0].startsWith(', ') ? 2 : 0), end);
+        const line = locateKestraPath(doc, lineCounter, yamlPath(match[1]))?.line ?? 1;
+        return finding('error', 'server-constraint', line, `the server refuses this dashboard: ${text}`);
+    });
+}
+/**
+ * Kestra names `timeWindow`'s fields by their Java names (`TimeWindow.defaultDuration`, `maxDuration`),
+ * which the YAML spells `default` and `max`.
+ */
+function yamlPath(path) {
+    return path.replace(/\.defaultDuration\b/, '.default').replace(/\.maxDuration\b/, '.max');
+}
+function unsupportedNotice(held) {
+    const server = held.server;
+    const first = held.files[0];
+    if (first && held.prefixed) {
+        return [
+            {
+                severity: 'notice',
+                file: first.file,
+                line: 1,
+                rule: 'dashboards-prefixed',
+                message: `Dashboards are not planned: they are tenant-wide, and with namespace-prefix ${held.prefixed} (a preview or a prefixed environment) the repository's ${held.files.length} dashboard file(s) would replace the tenant's own; deploy them without a prefix.`
+            }
+        ];
+    }
+    if (!server || !('unsupported' in server) || !first)
+        return [];
+    return [
+        {
+            severity: 'notice',
+            file: first.file,
+            line: 1,
+            rule: 'dashboards-unsupported',
+            message: `Dashboards are not planned: this Kestra server (${server.unsupported}) has no dashboards API taking ids from the YAML (Kestra 1.3+); the repository's ${held.files.length} dashboard file(s) are left alone.`
+        }
+    ];
+}
+function textOf(node) {
+    if (!distExports.isScalar(node) || node.value === null || node.value === undefined)
+        return undefined;
+    return String(node.value);
+}
+
+const BY_FIELDS = "compared by their fields: this server's answers carry no dashboard source";
+const NO_DASHBOARD = 'kept because the repository holds no dashboard';
+/**
+ * The dashboards' changes (docs/dashboards.md#plan): each repository dashboard against the server's copy
+ * (by source, or by fields when the server's answers carry none), drift against the base commit, and the
+ * server's other dashboards orphaned, deleted only with `delete` and when the repository holds one.
+ */
+function planDashboards(held, options) {
+    const server = held.server;
+    if (!server || 'unsupported' in server || held.prefixed)
+        return [];
+    const desired = byId(held.files);
+    const base = held.base && byId(held.base);
+    const actual = new Map(server.dashboards.map((d) => [d.id, d]));
+    const touched = scope(held, desired, options);
+    const changes = [];
+    for (const id of new Set([...desired.keys(), ...actual.keys()])) {
+        if (touched && !touched.has(id))
+            continue;
+        const file = desired.get(id);
+        const current = actual.get(id);
+        const compared = current && comparedOf(current);
+        const wanted = file && current ? comparedOf(current, file) : undefined;
+        let action;
+        if (!current)
+            action = 'create';
+        else if (file)
+            action = wanted === compared ? 'unchanged' : 'update';
+        else
+            action = options.deleteEnabled && held.files.length > 0 ? 'delete' : 'orphaned';
+        const change = {
+            kind: 'dashboard',
+            namespace: '',
+            section: SECTION,
+            id,
+            action,
+            drifted: false,
+            ...(file && { file: file.file, desired: file.source }),
+            ...(current &&
+                compared !== undefined && {
+                current: { compared, ...(current.source !== undefined && { source: current.source }) }
+            })
+        };
+        if (current && current.source === undefined && file)
+            change.remark = BY_FIELDS;
+        if (action === 'orphaned' && held.files.length === 0)
+            change.remark = NO_DASHBOARD;
+        const before = action === 'create' ? undefined : compared;
+        const after = action === 'delete' || action === 'orphaned' ? undefined : (wanted ?? file?.source);
+        if (action !== 'unchanged' && action !== 'orphaned') {
+            const diff = diffTexts(before === undefined ? '' : `a/dashboard/${id}`, after === undefined ? '' : `b/dashboard/${id}`, before, after, options.limits);
+            change.additions = diff.additions;
+            change.deletions = diff.deletions;
+            if (diff.diff !== undefined)
+                change.diff = diff.diff;
+            if (diff.tooLarge)
+                change.diffOmitted = 'too-large';
+        }
+        if (base && current && (action === 'update' || action === 'delete' || action === 'orphaned')) {
+            const then = base.get(id);
+            change.drifted = then ? comparedOf(current, then) !== compared : action === 'update';
+        }
+        changes.push(change);
+    }
+    return changes;
+}
+/** The repository's dashboards by id; the first file (by path) wins, its duplicates being findings. */
+function byId(files) {
+    const index = new Map();
+    for (const file of files) {
+        const id = idOf(file.source);
+        if (id !== undefined && !index.has(id))
+            index.set(id, file);
+    }
+    return index;
+}
+/** `changed` scope: the ids whose file changed, and those a changed file held at the base commit. */
+function scope(held, desired, options) {
+    const changed = options.changedFiles;
+    if (options.scope === 'all' || changed === undefined)
+        return undefined;
+    const ids = new Set();
+    for (const [id, file] of desired)
+        if (changed.has(file.file))
+            ids.add(id);
+    for (const [id, file] of byId(held.base ?? [])) {
+        if (changed.has(file.file) && !desired.has(id))
+            ids.add(id);
+    }
+    return ids;
+}
+/** A dashboard as compared with the server's copy: by source when the server gave one, else by fields. */
+function comparedOf(server, dashboard = server) {
+    return server.source !== undefined ? dashboard.source : dashboard.fields;
+}
+function idOf(source) {
+    try {
+        const value = distExports.parse(source);
+        if (!value || typeof value !== 'object' || Array.isArray(value))
+            return undefined;
+        const id = value.id;
+        return id === undefined || id === null || String(id).trim() === '' ? undefined : String(id);
+    }
+    catch {
+        return undefined;
+    }
+}
+
+/** Dashboards in a plan: tenant-wide, after a namespace's files and flows, by id (docs/dashboards.md). */
+const dashboardsDecide = {
+    name: 'dashboard',
+    order: 2,
+    idOf: (change) => change.id,
+    planFileIdentity: (change) => ({ id: change.id }),
+    planFileDetails: () => ({}),
+    fingerprintOf: (r) => [
+        'dashboard',
+        r.id,
+        r.action,
+        r.desired === undefined ? null : sha256Hex(r.desired),
+        r.current === undefined ? null : sha256Hex(r.current.compared)
+    ],
+    validate: dashboardFindings,
+    plan: planDashboards,
+    serverText: (change) => change.current?.source,
+    newPath: (change, shape) => FILE_NAME.test(change.id)
+        ? { path: [shape.rootRel, 'dashboards', `${change.id}.yml`].filter(Boolean).join('/') }
+        : { reason: 'its id cannot name a file' }
+};
+const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+/** Kestra's `TenantSync` keeps dashboards here (docs/dashboards.md#where-dashboards-are-found). */
+const FOLDERS = {
+    tenant: ['dashboards', '_global/dashboards'],
+    namespace: ['dashboards'],
+    custom: ['dashboards'],
+    anywhere: ['']
+};
+const YAML_FILE = /\.ya?ml$/;
+/**
+ * The dashboards of one version of the repository (docs/dashboards.md#where-dashboards-are-found): every
+ * YAML file under the layout's dashboard folders, or, in the anywhere layout, every YAML document with an
+ * `id`, a `title` and `charts` and no top-level `type` or `namespace`. Ignore rules are honoured as for flows.
+ */
+async function discoverDashboards(tree, layout) {
+    const rules = new IgnoreRules(tree);
+    const fileOf = (rel) => (tree.rootRel === '' ? rel : `${tree.rootRel}/${rel}`);
+    const found = [];
+    for (const from of FOLDERS[layout]) {
+        if (from !== '' && (await tree.kind(from)) !== 'folder')
+            continue;
+        if (from !== '' && (await excludedFolder(from, rules)))
+            continue;
+        const walk = await walkTree({
+            tree,
+            rules,
+            mayContain: () => true,
+            limit: (task) => task(),
+            from
+        });
+        for (const entry of walk.entries) {
+            if (entry.kind !== 'file' || !YAML_FILE.test(entry.rel))
+                continue;
+            const source = normaliseText((await tree.read(entry.rel)).toString('utf8'));
+            if (layout === 'anywhere' && !looksLikeDashboard(source))
+                continue;
+            found.push({ file: fileOf(entry.rel), source });
+        }
+    }
+    return found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+/** A folder on the way to `rel` that an ignore rule leaves out. */
+async function excludedFolder(rel, rules) {
+    const parts = rel.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+        if (await rules.excludes(parts.slice(0, i).join('/'), true))
+            return true;
+    }
+    return false;
+}
+function looksLikeDashboard(source) {
+    try {
+        const value = distExports.parse(source);
+        if (!value || typeof value !== 'object' || Array.isArray(value))
+            return false;
+        // A top-level `type` or `namespace` is another kind's document (an App, a flow, a typed EE dashboard).
+        return (['id', 'title', 'charts'].every((key) => key in value) &&
+            !('type' in value) &&
+            !('namespace' in value));
+    }
+    catch {
+        return false;
+    }
+}
+
+/** YAML-supplied dashboard ids, which a repository needs, came with Kestra 1.3 (docs/kestra.md#dashboards). */
+const FIRST_VERSION = [1, 3, 0];
+const dashboardsGather = {
+    name: 'dashboard',
+    async gather(input) {
+        const layout = input.layout.layout;
+        const prefix = input.settings.namespacePrefix;
+        if (prefix) {
+            // A preview or a prefixed environment shares the tenant: its dashboards would replace the tenant's.
+            return {
+                files: (await discoverDashboards(input.workTree, layout)).map(withFields),
+                prefixed: prefix
+            };
+        }
+        const found = discoverDashboards(input.workTree, layout).then((files) => files.map(withFields));
+        const base = readBase(input);
+        // A repository that holds no dashboard, and held none at the base commit, does not manage them: the
+        // tenant's dashboards are someone else's, never read, listed or drift (docs/dashboards.md#plan).
+        const managed = found.then(async (files) => files.length > 0 || !!(await base)?.length);
+        const reading = managed.then((yes) => yes && input.kestra && input.mode !== 'validate' ? readServer(input) : undefined);
+        // Awaited together: a failed read rejects the whole, never unobserved.
+        const [files, baseFiles, read] = await Promise.all([found, base, reading]);
+        const held = { files };
+        if (baseFiles)
+            held.base = baseFiles;
+        if (read)
+            held.server = read;
+        const api = input.kestra;
+        if (api &&
+            input.settings.serverValidation &&
+            files.length > 0 &&
+            !(read && 'unsupported' in read)) {
+            const supported = read ?? (await readServer(input));
+            if (!('unsupported' in supported)) {
+                const verdicts = await Promise.all(files.map((f) => api.validateDashboard(f.source)));
+                held.verdicts = new Map(files.map((f, i) => [f.file, verdicts[i]]));
+            }
+        }
+        return held;
+    }
+};
+async function readBase(input) {
+    const tree = await input.openBase?.();
+    if (!tree)
+        return undefined;
+    try {
+        return (await discoverDashboards(tree, input.layout.layout)).map(withFields);
+    }
+    finally {
+        await tree.close();
+    }
+}
+/** Servers before 1.3 are not asked: their dashboards API, if any, assigns ids itself. */
+async function readServer(input) {
+    const api = input.kestra;
+    const { version } = await api.info();
+    const parsed = parseVersion(version);
+    if (parsed && !atLeast(parsed, FIRST_VERSION))
+        return { unsupported: version };
+    const dashboards = await api.listDashboards();
+    if (!dashboards)
+        return { unsupported: version };
+    return {
+        dashboards: dashboards.map((remote) => ({
+            id: remote.id,
+            ...(remote.sourceCode !== undefined && { source: normaliseText(remote.sourceCode) }),
+            fields: dashboardFields({ ...remote })
+        }))
+    };
+}
+function withFields(file) {
+    try {
+        const value = distExports.parse(file.source);
+        if (value && typeof value === 'object' && !Array.isArray(value)) {
+            return { ...file, fields: dashboardFields(value) };
+        }
+    }
+    catch {
+        // Its YAML error is the decide part's finding.
+    }
+    return file;
+}
+
+/** Kestra dashboards (docs/dashboards.md): read, checked, planned and written by this module alone. */
+const dashboards = {
+    gather: dashboardsGather,
+    decide: dashboardsDecide,
+    apply: dashboardsApply
+};
+
 /** Namespace files in a plan: before the flows that read them, by path. */
 const filesDecide = {
     name: 'file',
     order: 0,
     idOf: (change) => change.path,
     planFileIdentity: (change) => ({ path: change.path }),
-    planFileDetails: () => ({})
+    planFileDetails: () => ({}),
+    fingerprintOf: (r) => [
+        'file',
+        r.namespace,
+        r.path,
+        r.action,
+        r.desired?.sha256 ?? null,
+        null,
+        r.current?.sha256 ?? null
+    ]
 };
 
 const namespaceFiles = { decide: filesDecide };
@@ -12517,15 +13467,26 @@ const flowsDecide = {
     order: 1,
     idOf: (change) => change.id,
     planFileIdentity: (change) => ({ id: change.id }),
-    planFileDetails: (change) => change.current ? { revision: change.current.revision } : {}
+    planFileDetails: (change) => change.current ? { revision: change.current.revision } : {},
+    fingerprintOf: (r) => [
+        'flow',
+        r.namespace,
+        r.id,
+        r.action,
+        r.desired === undefined ? null : sha256Hex(r.desired),
+        r.current?.revision ?? null,
+        r.current === undefined ? null : sha256Hex(r.current.source)
+    ]
 };
 
 const flows = { decide: flowsDecide };
 
 /** The registry: every resource kind the action manages (docs/kinds.md). run/ hands them to each phase. */
-const KINDS = [namespaceFiles, flows];
+const KINDS = [namespaceFiles, flows, dashboards];
 /** The registry's decide parts, as decide/ takes them. */
 KINDS.map((kind) => kind.decide);
+/** The registry's apply parts (kinds whose writes are their own), as apply/ takes them. */
+KINDS.flatMap((kind) => (kind.apply ? [kind.apply] : []));
 
 /** validate → plan → apply, as far as the mode goes (docs/modes.md). */
 async function execute(settings, context, ports) {
@@ -12540,7 +13501,7 @@ async function execute(settings, context, ports) {
     try {
         // A drift run plans the default branch only: any other ref is refused before the server is read.
         const branch = mode === 'drift' ? await driftBranchOf(context, ports.drift) : undefined;
-        const checked = await check(settings, context, ports, mode, kestra);
+        const checked = await check(settings, context, ports, mode, kestra, KINDS);
         ports.edge.learn(checked.model.managedNamespaces);
         const weak = ports.edge.weakCredentials();
         if (weak)
@@ -12608,7 +13569,8 @@ async function execute(settings, context, ports) {
                 plan,
                 findings,
                 summary,
-                branch: branch
+                branch: branch,
+                kinds: KINDS
             });
             return {
                 mode,
@@ -12627,7 +13589,8 @@ async function execute(settings, context, ports) {
             plan,
             markers: checked.markers,
             findings,
-            summary
+            summary,
+            kinds: KINDS
         });
         return {
             mode,
