@@ -77,7 +77,7 @@ export function planFromDeploy(
           : { revision: revision ?? 0, sha256: flowHash(change.desired ?? '') }
       const resource = { kind: 'flow' as const, id: change.id, before, deployed: after }
       items.push({ namespace, resource, previous: change.current?.source })
-    } else if (change.kind === 'file') {
+    } else {
       const before = change.current && { sha256: change.current.sha256, size: change.current.size }
       const after =
         did === 'deleted' ? undefined : change.desired && { sha256: change.desired.sha256 }

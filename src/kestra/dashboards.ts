@@ -1,4 +1,4 @@
-import { stringify } from 'yaml'
+import { parse, stringify } from 'yaml'
 import { ApiError } from './errors.js'
 import { normaliseText } from '../model/content.js'
 import { readJsonObject } from './json.js'
@@ -166,6 +166,19 @@ export function dashboardFields(value: Record<string, unknown>): string {
     charts: sorted(value.charts ?? null)
   }
   return stringify(fields)
+}
+
+/** The fields of a dashboard's YAML as compared (`dashboardFields`); undefined when it is no mapping. */
+export function sourceFields(source: string): string | undefined {
+  try {
+    const value: unknown = parse(source)
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      return dashboardFields(value as Record<string, unknown>)
+    }
+  } catch {
+    // Its YAML error is a finding of the dashboards kind's checks.
+  }
+  return undefined
 }
 
 /** Whether the server's copy is `wanted` (its source and fields): by source when the answer has one. */

@@ -4,7 +4,7 @@
  * YAML back to `dashboards/<id>.yml`, and a revert deploys Git over it.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { dashboard, OPS, SALES } from '../dashboards-stage.js'
+import { dashboard, liveDashboards, OPS, SALES } from '../dashboards-stage.js'
 import { seedOf } from '../../reliability/expected-state.js'
 import {
   blobText,
@@ -42,15 +42,6 @@ async function editedStage(): Promise<DriftStage> {
   return s
 }
 
-function live(s: DriftStage): Record<string, string> {
-  return Object.fromEntries(
-    s.kestra
-      .snapshot()
-      .dashboards.filter((d) => !d.deleted)
-      .map((d) => [d.id, d.source])
-  )
-}
-
 describe('drift watch: dashboards changed in the UI', () => {
   it('names each in the issue and brings the server YAML back as a pull request; nothing is written to Kestra', async () => {
     stage = await editedStage()
@@ -84,12 +75,12 @@ describe('drift watch: dashboards changed in the UI', () => {
     stage = await editedStage()
     const kept = await stage.drift({ 'drift-action': 'revert' })
     expect(kept.exitCode, log(kept)).toBe(0)
-    expect(live(stage)).toEqual({ sales: SALES, ops: OPS, adhoc: ADHOC })
+    expect(liveDashboards(stage.kestra)).toEqual({ sales: SALES, ops: OPS, adhoc: ADHOC })
 
     await stage.ui.editDashboard('sales', SALES_UI)
     const reverted = await stage.drift({ 'drift-action': 'revert', delete: 'true' })
     expect(reverted.exitCode, log(reverted)).toBe(0)
-    expect(live(stage)).toEqual({ sales: SALES, ops: OPS })
+    expect(liveDashboards(stage.kestra)).toEqual({ sales: SALES, ops: OPS })
     const again = await stage.drift({ 'drift-action': 'revert', delete: 'true' })
     expect(again.outputs).toMatchObject({ drifted: '0' })
     expect(

@@ -1,7 +1,6 @@
-import { parse } from 'yaml'
 import type { KindRecord, KindRestored } from '../../apply/kind.js'
 import type { KestraApi } from '../../kestra/api.js'
-import { dashboardFields, type RemoteDashboard } from '../../kestra/dashboards.js'
+import { dashboardFields, sourceFields, type RemoteDashboard } from '../../kestra/dashboards.js'
 import type { KindVersion } from '../../model/after-deploy.js'
 import { normaliseText, sha256Hex } from '../../model/content.js'
 import type { DashboardChange } from '../../model/plan.js'
@@ -16,7 +15,9 @@ export function dashboardRecord(change: DashboardChange): KindRecord {
   const before: KindVersion | undefined = current && {
     hashes: {
       ...(current.source !== undefined && { source: sha256Hex(current.source) }),
-      fields: sha256Hex(current.source !== undefined ? fieldsOf(current.source) : current.compared)
+      fields: sha256Hex(
+        current.source !== undefined ? (sourceFields(current.source) ?? '') : current.compared
+      )
     },
     ...(current.source !== undefined && { text: current.source })
   }
@@ -68,7 +69,7 @@ export async function restoreDashboard(
 }
 
 function versionOf(source: string): KindVersion {
-  return { hashes: { source: sha256Hex(source), fields: sha256Hex(fieldsOf(source)) } }
+  return { hashes: { source: sha256Hex(source), fields: sha256Hex(sourceFields(source) ?? '') } }
 }
 
 /**
@@ -91,16 +92,4 @@ function matches(
     )
   }
   return fields !== undefined && sha256Hex(dashboardFields({ ...fresh })) === fields
-}
-
-/** A dashboard source's fields as compared (none when its YAML is no mapping). */
-export function fieldsOf(source: string): string {
-  try {
-    const value: unknown = parse(source)
-    return dashboardFields(
-      value && typeof value === 'object' ? (value as Record<string, unknown>) : {}
-    )
-  } catch {
-    return ''
-  }
 }

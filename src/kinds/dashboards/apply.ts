@@ -1,9 +1,14 @@
 import type { ApplyKind } from '../../apply/kind.js'
 import type { KestraApi } from '../../kestra/api.js'
-import { dashboardFields, holds, type RemoteDashboard } from '../../kestra/dashboards.js'
+import {
+  dashboardFields,
+  holds,
+  sourceFields,
+  type RemoteDashboard
+} from '../../kestra/dashboards.js'
 import type { DashboardChange } from '../../model/plan.js'
 import type { ResourceResult } from '../../model/result.js'
-import { dashboardRecord, fieldsOf, restoreDashboard } from './apply-rollback.js'
+import { dashboardRecord, restoreDashboard } from './apply-rollback.js'
 
 /**
  * Writes dashboards (docs/dashboards.md#deploy): each compared with the server's copy right before its
@@ -59,7 +64,7 @@ async function create(
 
 function wantedOf(change: DashboardChange): { source: string; fields: string } | undefined {
   if (change.desired === undefined) return undefined
-  return { source: change.desired, fields: fieldsOf(change.desired) }
+  return { source: change.desired, fields: sourceFields(change.desired) ?? '' }
 }
 
 const ID_LINE = /^id:.*$/m

@@ -1,6 +1,5 @@
 import type { GatherKind, KindGatherInput } from '../../gather/kind.js'
-import { parse } from 'yaml'
-import { dashboardFields } from '../../kestra/dashboards.js'
+import { dashboardFields, sourceFields } from '../../kestra/dashboards.js'
 import { normaliseText } from '../../model/content.js'
 import { atLeast, type KestraVersion } from '../../model/version.js'
 import { parseVersion } from '../../kestra/era.js'
@@ -104,13 +103,6 @@ async function readServer(
 }
 
 function withFields(file: DashboardFile): DashboardFile & ComparedDashboard {
-  try {
-    const value: unknown = parse(file.source)
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      return { ...file, fields: dashboardFields(value as Record<string, unknown>) }
-    }
-  } catch {
-    // Its YAML error is the decide part's finding.
-  }
-  return file
+  const fields = sourceFields(file.source)
+  return fields === undefined ? file : { ...file, fields }
 }
