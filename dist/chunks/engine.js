@@ -663,6 +663,19 @@ function dashboardFields(value) {
     };
     return distExports.stringify(fields);
 }
+/** The fields of a dashboard's YAML as compared (`dashboardFields`); undefined when it is no mapping. */
+function sourceFields(source) {
+    try {
+        const value = distExports.parse(source);
+        if (value && typeof value === 'object' && !Array.isArray(value)) {
+            return dashboardFields(value);
+        }
+    }
+    catch {
+        // Its YAML error is a finding of the dashboards kind's checks.
+    }
+    return undefined;
+}
 /** Whether the server's copy is `wanted` (its source and fields): by source when the answer has one. */
 function holds(remote, wanted) {
     return remote.sourceCode !== undefined
@@ -9417,7 +9430,7 @@ function planFromDeploy(result, deployed, kinds) {
             const resource = { kind: 'flow', id: change.id, before, deployed: after };
             items.push({ namespace, resource, previous: change.current?.source });
         }
-        else if (change.kind === 'file') {
+        else {
             const before = change.current && { sha256: change.current.sha256, size: change.current.size };
             const after = did === 'deleted' ? undefined : change.desired && { sha256: change.desired.sha256 };
             const resource = { kind: 'file', path: change.path, before, deployed: after };
@@ -12880,7 +12893,7 @@ function dashboardRecord(change) {
     const before = current && {
         hashes: {
             ...(current.source !== undefined && { source: sha256Hex(current.source) }),
-            fields: sha256Hex(current.source !== undefined ? fieldsOf(current.source) : current.compared)
+            fields: sha256Hex(current.source !== undefined ? (sourceFields(current.source) ?? '') : current.compared)
         },
         ...(current.source !== undefined && { text: current.source })
     };
@@ -12925,7 +12938,7 @@ async function restoreDashboard(record, previous, api) {
     return { result: 'restored', message: 'previous source restored (re-created)', wrote: true };
 }
 function versionOf(source) {
-    return { hashes: { source: sha256Hex(source), fields: sha256Hex(fieldsOf(source)) } };
+    return { hashes: { source: sha256Hex(source), fields: sha256Hex(sourceFields(source) ?? '') } };
 }
 /**
  * The server's copy is this version (none: absent). By source when both have one; a read by id adds
@@ -12942,16 +12955,6 @@ function matches(fresh, version, id) {
             (text.startsWith(added) && sha256Hex(text.slice(added.length)) === source));
     }
     return fields !== undefined && sha256Hex(dashboardFields({ ...fresh })) === fields;
-}
-/** A dashboard source's fields as compared (none when its YAML is no mapping). */
-function fieldsOf(source) {
-    try {
-        const value = distExports.parse(source);
-        return dashboardFields(value && typeof value === 'object' ? value : {});
-    }
-    catch {
-        return '';
-    }
 }
 
 /**
@@ -13009,7 +13012,7 @@ async function create(change, wanted, api) {
 function wantedOf(change) {
     if (change.desired === undefined)
         return undefined;
-    return { source: change.desired, fields: fieldsOf(change.desired) };
+    return { source: change.desired, fields: sourceFields(change.desired) ?? '' };
 }
 const ID_LINE = /^id:.*$/m;
 /** The server's copy is the one the plan read. */
@@ -13422,16 +13425,8 @@ async function readServer(input) {
     };
 }
 function withFields(file) {
-    try {
-        const value = distExports.parse(file.source);
-        if (value && typeof value === 'object' && !Array.isArray(value)) {
-            return { ...file, fields: dashboardFields(value) };
-        }
-    }
-    catch {
-        // Its YAML error is the decide part's finding.
-    }
-    return file;
+    const fields = sourceFields(file.source);
+    return fields === undefined ? file : { ...file, fields };
 }
 
 /** Kestra dashboards (docs/dashboards.md): read, checked, planned and written by this module alone. */
