@@ -125,8 +125,19 @@ const allowed = LAYERS.flatMap((layer) => {
   ]
 })
 
-/** Files of the decide phase, in decide/ or in a kind. */
-const DECIDE = '^src/(decide/|kinds/[^/]+/decide)'
+/** Files that must stay pure: the vocabulary (model/) and the decide phase, in decide/ or in a kind. */
+const PURE = '^src/(model/|decide/|kinds/[^/]+/decide)'
+
+/** Node built-ins that reach the file system, processes, the network, threads or a module loader. */
+const IO_BUILTINS =
+  '^(node:)?(fs|child_process|net|http|https|http2|dgram|dns|tls|worker_threads|cluster|process|module|vm|inspector|repl|readline|v8|wasi)(/|$)'
+
+/** Packages that are I/O by nature: an HTTP client, the runner's and GitHub's toolkits. */
+const IO_PACKAGES = 'node_modules/(undici|@actions|@octokit)/'
+
+/** The folders of src/ that read or write (their files may reach I/O at any depth). */
+const IO_FOLDERS =
+  '^src/(config|kestra|github|report|gather|apply|run|cli)/|^src/(index|main|cli)\\.ts$'
 
 module.exports = {
   forbidden: [
@@ -138,21 +149,27 @@ module.exports = {
       to: { circular: true }
     },
     {
-      name: 'decide-no-io-builtins',
-      comment: 'Decide is pure: no file system, processes, network or threads.',
+      name: 'pure-no-io-builtins',
+      comment:
+        'model/ and decide are pure: no file system, processes, network, threads or module loader.',
       severity: 'error',
-      from: { path: DECIDE },
-      to: {
-        dependencyTypes: ['core'],
-        path: '^(node:)?(fs|child_process|net|http|https|http2|dgram|dns|tls|worker_threads|cluster|process)(/|$)'
-      }
+      from: { path: PURE },
+      to: { dependencyTypes: ['core'], path: IO_BUILTINS }
     },
     {
-      name: 'decide-no-io-packages',
-      comment: 'Decide is pure: no HTTP client, no runner or GitHub toolkit.',
+      name: 'pure-no-io-packages',
+      comment: 'model/ and decide are pure: no HTTP client, no runner or GitHub toolkit.',
       severity: 'error',
-      from: { path: DECIDE },
-      to: { path: 'node_modules/(undici|@actions|@octokit)/' }
+      from: { path: PURE },
+      to: { path: IO_PACKAGES }
+    },
+    {
+      name: 'pure-no-io-reachable',
+      comment:
+        'model/ and decide are pure at any depth: nothing they import, nor what that imports, reaches I/O.',
+      severity: 'error',
+      from: { path: PURE },
+      to: { path: `${IO_BUILTINS}|${IO_PACKAGES}|${IO_FOLDERS}`, reachable: true }
     }
   ],
   allowed: [
@@ -168,7 +185,7 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     doNotFollow: { path: 'node_modules' },
-    includeOnly: '^src/|node_modules|^(node:)?[a-z_]+$',
+    includeOnly: '^src/|node_modules|^(node:)?[a-z_0-9]+$|^(node:)?[a-z_0-9]+/[a-z_0-9]+$',
     exclude: { path: '\\.d\\.ts$' }
   }
 }
