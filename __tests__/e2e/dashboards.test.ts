@@ -487,8 +487,8 @@ describe('servers that cannot manage dashboards', () => {
       emulator: { version: '1.3.2', boundaries: { ossDashboards: '1.3.9' } }
     },
     {
-      label: 'EE 1.2.0 (assigns dashboard ids itself)',
-      emulator: { version: '1.2.0', edition: 'EE' as const }
+      label: 'EE 0.24.5 (assigns dashboard ids itself)',
+      emulator: { version: '0.24.5', edition: 'EE' as const }
     }
   ]
   for (const { label, emulator } of servers) {
@@ -509,6 +509,30 @@ describe('servers that cannot manage dashboards', () => {
         expect(routes.length).toBeLessThanOrEqual(2) // at most the listing, once per run
         expect(s.kestra.snapshot().flows.find((f) => f.id === 'hello')!.source).toBe(HELLO_V2)
       })
+    })
+  }
+})
+
+describe('servers from 1.0, where dashboard ids come from the YAML (docs/kestra.md#dashboards)', () => {
+  for (const version of ['1.0.0', '1.1.4', '1.2.14']) {
+    it(`EE ${version}: dashboards are planned and deployed, and a re-deploy writes nothing`, async () => {
+      await onDashStage(
+        { base: BASE, change: CHANGE, emulator: { version, edition: 'EE' } },
+        async (s) => {
+          const plan = await planRun(s)
+          expect(plan.exitCode, plan.stdout).toBe(0)
+          expect(plannedDashboards(plan)).toContainEqual({
+            kind: 'dashboard',
+            id: 'sales',
+            action: 'update'
+          })
+          expect((await pushRun(s)).exitCode).toBe(0)
+          expect(liveDashboards(s.kestra)).toMatchObject({ ops: OPS, sales: SALES_V2 })
+          s.kestra.clearLog()
+          expect((await pushRun(s)).exitCode).toBe(0)
+          expect(writes(s.kestra)).toEqual([])
+        }
+      )
     })
   }
 })

@@ -158,6 +158,40 @@ tasks:
     ])
   })
 
+  it("Kestra 0.20.7, whose kv() looks in the flow's own namespace only: a parent's key is missing, and kv() gives null", async () => {
+    const etl = `id: etl
+namespace: ${NS}.etl
+tasks:
+  - id: inherited
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ kv('shared_bucket') }} {{ kv('own_key') }}"
+`
+    stage = await reviewStage(
+      {},
+      { [`${NS}.etl/flows/etl.yml`]: etl },
+      {
+        kv: [
+          { namespace: 'company', key: 'shared_bucket', value: 's3://shared' },
+          { namespace: `${NS}.etl`, key: 'own_key', value: 'x' }
+        ]
+      },
+      { version: '0.20.7' }
+    )
+    const { result } = await planPullRequest(stage)
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+    expect(warnings(result.annotations)).toEqual([
+      expect.objectContaining({
+        file: `${NS}.etl/flows/etl.yml`,
+        line: 6,
+        message: expect.stringMatching(
+          new RegExp(
+            `KV key shared_bucket is not defined for namespace ${NS}\\.etl: kv\\(\\) gives the task null`
+          )
+        )
+      })
+    ])
+  })
+
   it('checks only the flows the plan creates or updates, not those it leaves unchanged', async () => {
     const legacy = `id: legacy
 namespace: ${NS}

@@ -293,8 +293,8 @@ describe('dashboards: versions', () => {
     expect((await fetch(`${emulator.url}/api/v1/dashboards`)).status).toBe(404)
   })
 
-  it('assigns its own ids on EE 0.20 → 1.2 and refuses one in the YAML', async () => {
-    emulator = await startEmulator({ version: '1.2.0', edition: 'EE' })
+  it('assigns its own ids on EE 0.20 → 0.24 and refuses one in the YAML', async () => {
+    emulator = await startEmulator({ version: '0.24.5', edition: 'EE' })
     const P = `${emulator.url}/api/v1/main/dashboards`
     expect(await error(await postYaml(P, dashboard('ops')))).toEqual({
       status: 422,
@@ -314,7 +314,23 @@ describe('dashboards: versions', () => {
     const early = await start({ version: '1.3.2', boundaries: { dashboardSourceCode: '1.3.0' } })
     expect(await json<Body>(await postYaml(early, dashboard('ops')))).toHaveProperty('sourceCode')
     await emulator.close()
-    const older = await start({ version: '1.2.0', boundaries: { ossDashboards: '1.1.0' } })
+    const older = await start({ version: '0.24.5', boundaries: { ossDashboards: '0.24.0' } })
     expect((await postYaml(older, dashboard(undefined))).status).toBe(200)
+  })
+
+  it('takes ids from the YAML from 1.0 (mandatory there), on EE and on an OSS boundary set that early', async () => {
+    for (const options of [
+      { version: '1.0.0', edition: 'EE' as const },
+      { version: '1.2.0', edition: 'EE' as const },
+      { version: '1.0.5', boundaries: { ossDashboards: '1.0.0' } }
+    ]) {
+      const P = await start(options)
+      expect(await error(await postYaml(P, dashboard(undefined)))).toEqual({
+        status: 422,
+        message: 'Illegal argument: Dashboard id is mandatory'
+      })
+      expect((await json<Body>(await postYaml(P, dashboard('ops')))).id).toBe('ops')
+      await emulator.close()
+    }
   })
 })

@@ -7,7 +7,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { checkNames } from '../../src/decide/plan/missing-names.js'
-import { kvScopes, type NameReference } from '../../src/model/names.js'
+import { kvLookupScopes, type NameReference } from '../../src/model/names.js'
 
 const SEGMENT = fc.constantFrom('a', 'b', 'ab', 'team', 'teamx')
 const NAMESPACE = fc.array(SEGMENT, { minLength: 1, maxLength: 4 }).map((s) => s.join('.'))
@@ -53,8 +53,33 @@ describe('KV lookup', () => {
     )
   })
 
-  it('kvScopes walks the dotted parents, nearest first', () => {
-    expect(kvScopes('a.b.c')).toEqual(['a.b.c', 'a.b', 'a'])
+  it("before 0.22 (no inheritance): a key is found in the flow's own namespace only, and the warning says kv() gives null", () => {
+    fc.assert(
+      fc.property(
+        NAMESPACE,
+        NAMESPACE,
+        fc.option(NAMESPACE, { nil: undefined }),
+        (flowNs, held, explicit) => {
+          const { findings } = checkNames([ref('kv', 'k', flowNs, explicit)], {
+            kv: { listed: true, value: { [held]: ['k'] } },
+            kvOwnNamespaceOnly: true
+          })
+          const found = held === (explicit ?? flowNs)
+          expect(findings.length).toBe(found ? 0 : 1)
+          if (!found) {
+            expect(findings[0]!.message).toContain('gives the task null')
+            expect(findings[0]!.message).not.toContain('parent namespaces')
+          }
+        }
+      )
+    )
+  })
+
+  it('kvLookupScopes walks the dotted parents, nearest first, unless the server looks in the own namespace only', () => {
+    const r = ref('kv', 'k', 'a.b.c')
+    expect(kvLookupScopes(r)).toEqual(['a.b.c', 'a.b', 'a'])
+    expect(kvLookupScopes(r, true)).toEqual(['a.b.c'])
+    expect(kvLookupScopes(ref('kv', 'k', 'a.b.c', 'x'), false)).toEqual(['x'])
   })
 })
 

@@ -63,6 +63,29 @@ describe('KV keys of a namespace and its parents', () => {
     })
   }
 
+  for (const version of ['0.20.7', '0.21.3']) {
+    it(`Kestra ${version}, before kv() looked in parents: the flow's own namespace only, and said so`, async () => {
+      const { emulator, client } = await serve(version)
+      const listings = await readNameListings(client, [kv('top'), kv('mid')])
+      expect(listings).toMatchObject({
+        kv: { listed: true, value: { 'a.b.c': [] } },
+        kvOwnNamespaceOnly: true
+      })
+      const routes = emulator.requests.map((r) => r.route).filter((r) => r.startsWith('kv.'))
+      expect(routes.length).toBe(1)
+    })
+  }
+
+  it('Kestra 0.22 on: parents are listed too, and no own-namespace flag', async () => {
+    const { client } = await serve('0.22.0')
+    const listings = await readNameListings(client, [kv('top')])
+    expect(listings.kvOwnNamespaceOnly).toBeUndefined()
+    expect(listings.kv).toEqual({
+      listed: true,
+      value: { a: ['top'], 'a.b': ['mid'], 'a.b.c': [] }
+    })
+  })
+
   it('Kestra 0.17, before the KV store: not listed, with the reason', async () => {
     const { client } = await serve('0.17.0')
     const listings = await readNameListings(client, [kv('top')])

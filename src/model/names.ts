@@ -26,10 +26,21 @@ export type Listed<T> = { listed: true; value: T } | { listed: false; reason: st
 export interface NameListings {
   secrets?: Listed<{ tenant?: string[]; byNamespace?: Record<string, string[]> }>
   kv?: Listed<Record<string, string[]>>
+  /**
+   * `kv('KEY')` without a namespace looks in the flow's own namespace only, and yields null when the key is
+   * missing: Kestra before 0.22 (docs/kestra.md#kv-inheritance). Absent: its parents too, and it fails.
+   */
+  kvOwnNamespaceOnly?: true
+}
+
+/** Where a `kv()` call looks: its namespace argument only; else the flow's namespace and, unless the server looks there only, each parent. */
+export function kvLookupScopes(ref: NameReference, ownNamespaceOnly = false): string[] {
+  if (ref.namespace !== undefined) return [ref.namespace]
+  return ownNamespaceOnly ? [ref.flowNamespace] : kvScopes(ref.flowNamespace)
 }
 
 /** A namespace and its parents, nearest first: `a.b.c`, `a.b`, `a`. */
-export function kvScopes(namespace: string): string[] {
+function kvScopes(namespace: string): string[] {
   const parts = namespace.split('.')
   return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'))
 }

@@ -167,8 +167,9 @@ export function featuresOf(
 
 /**
  * Dashboards arrived in 0.20 (`4943f9ab6`, #6144) as an Elasticsearch-only controller that assigns ids
- * (EE); YAML-supplied ids since 1.3.0 (the 1.3.0 spec requires `id`). On OSS/JDBC the first version is
- * `boundaries.ossDashboards`; between it and 1.3 the API is the id-assigning one.
+ * (EE). YAML-supplied ids are mandatory from 1.0 (kestra-ee#4484, terraform-provider-kestra#185, the
+ * blueprints' "[1.0] add ids"; the 1.2.5 OpenAPI file still omits `id`, the 1.3.0 one requires it). On
+ * OSS/JDBC the first version is `boundaries.ossDashboards`; before 1.0 the API is the id-assigning one.
  */
 function dashboardsEra(
   v: VersionTuple,
@@ -176,7 +177,7 @@ function dashboardsEra(
   b: VersionBoundaries
 ): DashboardsEra {
   if (!atLeast(v, edition === 'EE' ? '0.20' : b.ossDashboards)) return 'none'
-  return atLeast(v, '1.3') ? 'yaml-ids' : 'server-ids'
+  return atLeast(v, '1.0') ? 'yaml-ids' : 'server-ids'
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Finding } from '../../model/finding.js'
-import { kvScopes, type NameListings, type NameReference } from '../../model/names.js'
+import { kvLookupScopes, type NameListings, type NameReference } from '../../model/names.js'
 import type { MissingName } from '../../model/plan.js'
 
 export interface NameCheck {
@@ -23,7 +23,8 @@ export function checkNames(refs: readonly NameReference[], listings: NameListing
   const unchecked: { ref: NameReference; reason: string }[] = []
   let checked = 0
   const secrets = secretLookup(listings.secrets)
-  const kv = kvLookup(listings.kv)
+  const ownOnly = listings.kvOwnNamespaceOnly === true
+  const kv = kvLookup(listings.kv, ownOnly)
   for (const ref of refs) {
     const lookup = ref.kind === 'secret' ? secrets : kv
     if (typeof lookup === 'string') {
@@ -32,7 +33,7 @@ export function checkNames(refs: readonly NameReference[], listings: NameListing
     }
     checked++
     if (lookup(ref)) continue
-    findings.push(missingFinding(ref))
+    findings.push(missingFinding(ref, ownOnly))
     const names = missing.get(ref.fromFlow) ?? []
     if (!names.some((m) => m.kind === ref.kind && m.name === ref.name)) {
       names.push({ kind: ref.kind, name: ref.name })
@@ -64,24 +65,30 @@ function secretLookup(
 }
 
 /**
- * `kv('k')`: the flow's namespace, then each parent, nearest first; `kv('k', namespace='x')`: only `x`.
+ * `kv('k')`: the flow's namespace, then each parent, nearest first (only the flow's own on a server that
+ * looks nowhere else); `kv('k', namespace='x')`: only `x`.
  */
-function kvLookup(listing: NameListings['kv']): string | ((ref: NameReference) => boolean) {
+function kvLookup(
+  listing: NameListings['kv'],
+  ownOnly: boolean
+): string | ((ref: NameReference) => boolean) {
   if (!listing) return 'the KV keys were not listed'
   if (!listing.listed) return listing.reason
   const keys = new Map(Object.entries(listing.value).map(([ns, names]) => [ns, new Set(names)]))
-  return (ref) => {
-    const scopes = ref.namespace !== undefined ? [ref.namespace] : kvScopes(ref.flowNamespace)
-    return scopes.some((namespace) => keys.get(namespace)?.has(ref.name) === true)
-  }
+  return (ref) =>
+    kvLookupScopes(ref, ownOnly).some((namespace) => keys.get(namespace)?.has(ref.name) === true)
 }
 
-function missingFinding(ref: NameReference): Finding {
+function missingFinding(ref: NameReference, kvOwnOnly: boolean): Finding {
   const namespace = ref.namespace ?? ref.flowNamespace
+  const where = ref.namespace === undefined && !kvOwnOnly ? ' nor its parent namespaces' : ''
+  const effect = kvOwnOnly
+    ? "kv() gives the task null when it runs (this Kestra looks in the flow's own namespace only and does not fail on a missing key)"
+    : 'the task using it fails when it runs'
   const message =
     ref.kind === 'secret'
       ? `secret ${ref.name} is not defined for namespace ${namespace}: the task using it fails when it runs. Define the secret on the server (Kestra OSS: the environment variable SECRET_${ref.name.toUpperCase()}, base64-encoded) or fix the name`
-      : `KV key ${ref.name} is not defined for namespace ${namespace}${ref.namespace === undefined ? ' nor its parent namespaces' : ''}: the task using it fails when it runs. Create the key in the KV store, pass errorOnMissing=false if it is optional, or fix the name`
+      : `KV key ${ref.name} is not defined for namespace ${namespace}${where}: ${effect}. Create the key in the KV store, pass errorOnMissing=false if it is optional, or fix the name`
   return {
     severity: 'warning',
     file: ref.file,

@@ -2,7 +2,13 @@ import type { ListingsApi, KestraApi } from '../../kestra/api.js'
 import { parseVersion } from '../../kestra/era.js'
 import { ApiError } from '../../kestra/errors.js'
 import { errorMessage } from '../../model/errors.js'
-import { kvScopes, type Listed, type NameListings, type NameReference } from '../../model/names.js'
+import {
+  kvLookupScopes,
+  type Listed,
+  type NameListings,
+  type NameReference
+} from '../../model/names.js'
+import { atLeast } from '../../model/version.js'
 
 /**
  * Reads the names that the flows' `secret()` and `kv()` calls need, never a value
@@ -17,18 +23,29 @@ export async function readNameListings(
 ): Promise<NameListings> {
   const secretScopes = new Set<string>()
   const kvNamespaces = new Set<string>()
+  const kvOwnNamespaceOnly = refs.some((ref) => ref.kind === 'kv') && (await kvLooksInOwnOnly(api))
   for (const ref of refs) {
     if (ref.kind === 'secret') secretScopes.add(ref.namespace ?? ref.flowNamespace)
-    else
-      for (const scope of ref.namespace ? [ref.namespace] : kvScopes(ref.flowNamespace)) {
-        kvNamespaces.add(scope)
-      }
+    else for (const scope of kvLookupScopes(ref, kvOwnNamespaceOnly)) kvNamespaces.add(scope)
   }
   const [secrets, kv] = await Promise.all([
     secretScopes.size > 0 ? listed(() => secretNames(api, [...secretScopes].sort())) : undefined,
     kvNamespaces.size > 0 ? listed(() => kvKeys(api, [...kvNamespaces].sort())) : undefined
   ])
-  return { ...(secrets && { secrets }), ...(kv && { kv }) }
+  return {
+    ...(secrets && { secrets }),
+    ...(kv && { kv }),
+    ...(kvOwnNamespaceOnly && { kvOwnNamespaceOnly: true as const })
+  }
+}
+
+/** Kestra before 0.22 looks a `kv()` key up in the flow's namespace only (docs/kestra.md#kv-inheritance). */
+async function kvLooksInOwnOnly(api: KestraApi): Promise<boolean> {
+  const version = await api.info().then(
+    (info) => parseVersion(info.version),
+    () => undefined
+  )
+  return version !== undefined && !atLeast(version, [0, 22, 0])
 }
 
 async function secretNames(

@@ -53,7 +53,7 @@ export function dashboardFindings(held: HeldDashboards): Finding[] {
           'error',
           'dashboard-id',
           at(idNode),
-          'a dashboard needs an `id` (Kestra 1.3+ takes it from the YAML): add `id: <name>`'
+          'a dashboard needs an `id` (Kestra 1.0+ takes it from the YAML): add `id: <name>`'
         )
       )
     } else if (firstOf.has(id)) {
@@ -148,7 +148,7 @@ function unsupportedNotice(held: HeldDashboards): Finding[] {
       file: first.file,
       line: 1,
       rule: 'dashboards-unsupported',
-      message: `Dashboards are not planned: this Kestra server (${server.unsupported}) has no dashboards API taking ids from the YAML (Kestra 1.3+); the repository's ${held.files.length} dashboard file(s) are left alone.`
+      message: `Dashboards are not planned: this Kestra server (${server.unsupported}) has no dashboards API taking ids from the YAML (Kestra 1.0+); the repository's ${held.files.length} dashboard file(s) are left alone.`
     }
   ]
 }

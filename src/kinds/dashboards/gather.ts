@@ -28,8 +28,8 @@ export interface GatheredDashboards {
   prefixed?: string
 }
 
-/** YAML-supplied dashboard ids, which a repository needs, came with Kestra 1.3 (docs/kestra.md#dashboards). */
-const FIRST_VERSION: KestraVersion = [1, 3, 0]
+/** YAML-supplied dashboard ids, which a repository needs, are mandatory from Kestra 1.0 (docs/kestra.md#dashboards). */
+const FIRST_VERSION: KestraVersion = [1, 0, 0]
 
 export const dashboardsGather: GatherKind<GatheredDashboards> = {
   name: 'dashboard',
@@ -83,7 +83,7 @@ async function readBase(input: KindGatherInput): Promise<DashboardFile[] | undef
   }
 }
 
-/** Servers before 1.3 are not asked: their dashboards API, if any, assigns ids itself. */
+/** Servers before 1.0 are not asked: their dashboards API, if any, assigns ids itself. */
 async function readServer(
   input: KindGatherInput
 ): Promise<NonNullable<GatheredDashboards['server']>> {
