@@ -1,44 +1,55 @@
-import { describe, expect, it } from 'vitest'
-import type { KestraApi } from '../../src/kestra/api.js'
-import type { ServerValidation as Verdict } from '../../src/model/kestra.js'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import { ServerValidation } from '../../src/gather/server/validation.js'
 import { checkFlow } from '../../src/decide/validate/index.js'
 import { serverAnswerFindings } from '../../src/decide/validate/server-findings.js'
+import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 
-function flow(i: number, extra = '') {
-  const raw = `id: f${i}\nnamespace: team\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi${extra}\n`
+function flow(i: number, type = 'io.kestra.plugin.core.log.Log') {
+  const raw = `id: f${i}\nnamespace: team\ntasks:\n  - id: t\n    type: ${type}\n    message: hi\n`
   return parseFlowFile({ file: `team/flows/f${i}.yml`, rel: `team/flows/f${i}.yml`, raw })
 }
 
+let open: { emulator: Emulator; client: KestraClient } | undefined
+afterEach(async () => {
+  await open?.client.close()
+  await open?.emulator.close()
+  open = undefined
+})
+
 describe('server validation while the repository loads', () => {
   it('sends full batches of 100 as flows arrive, the rest when asked, and maps verdicts to lines', async () => {
-    const calls: number[] = []
-    const api = {
-      validateFlows: async (sources: string[]): Promise<Verdict[]> => {
-        calls.push(sources.length)
-        return sources.map((source, index) => ({
-          index,
-          errors: source.includes('bad')
-            ? [{ message: 'Invalid type: x', path: 'tasks[0].type' }]
-            : [],
-          outdated: false,
-          deprecationPaths: [],
-          warnings: [],
-          infos: []
-        }))
-      }
-    } as unknown as KestraApi
-    const validation = new ServerValidation(api)
+    const emulator = await startEmulator({ version: '1.2.0' }) // YAML batches (multipart from 1.2.5)
+    const client = createKestraClient({
+      server: emulator.url,
+      tenant: 'main',
+      auth: { kind: 'none' },
+      timeoutSeconds: 10,
+      concurrency: 4,
+      retry: { baseDelayMs: 0 }
+    })
+    open = { emulator, client }
+    const batches = () =>
+      emulator.requests
+        .filter((r) => r.route === 'flows.validate')
+        .map((r) => (r.text ?? '').split('\n---\n').length)
+    const validation = new ServerValidation(client)
     const add = (flow: ReturnType<typeof parseFlowFile>) => validation.add(flow, checkFlow(flow))
-    for (let i = 0; i < 150; i++) add(flow(i, i === 120 ? ' bad' : ''))
+    for (let i = 0; i < 150; i++)
+      add(flow(i, i === 120 ? 'io.kestra.plugin.nowhere.Missing' : undefined))
     add(parseFlowFile({ file: 'broken.yml', rel: 'broken.yml', raw: 'id: [\n' }))
-    expect(calls).toEqual([100]) // the first batch left while flows were still coming
+    await expect.poll(batches).toEqual([100]) // the first batch left while flows were still coming
 
     const findings = serverAnswerFindings(await validation.answers(), new Set())
-    expect(calls).toEqual([100, 50]) // the malformed file was never sent
+    expect(batches()).toEqual([100, 50]) // the malformed file was never sent
     expect(findings).toEqual([
-      expect.objectContaining({ file: 'team/flows/f120.yml', line: 5, severity: 'error' })
+      expect.objectContaining({
+        file: 'team/flows/f120.yml',
+        line: 5,
+        severity: 'error',
+        message: expect.stringContaining('io.kestra.plugin.nowhere.Missing')
+      })
     ])
   })
 })
