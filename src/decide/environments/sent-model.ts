@@ -1,4 +1,6 @@
 import { fileKey, flowKey } from '../../model/keys.js'
+import { ActionError } from '../../model/errors.js'
+import { isKestraNamespace, NAMESPACE_MAX_LENGTH } from '../../model/namespaces.js'
 import type { ActualNamespace, BaseSnapshot } from '../../model/plan-input.js'
 import { comparableFlowSource } from '../../model/normalise.js'
 import type { LocalFiles } from '../../model/sending.js'
@@ -52,9 +54,14 @@ export class Sending {
     }
   }
 
-  /** The model as sent, and a warning for each Pebble expression that still names an original namespace. */
+  /**
+   * The model as sent, and a warning for each Pebble expression that still names an original namespace. A
+   * namespace that the prefix makes one Kestra refuses (longer than 150 characters) stops the run here,
+   * before the plan and any write.
+   */
   model(model: RepoModel): { model: RepoModel; findings: Finding[] } {
     if (this.identity) return { model, findings: [] }
+    this.refuseUnsendable(model)
     const options = this.options(model.managedNamespaces)
     const findings: Finding[] = []
     const flows = model.flows.map((flow) => {
@@ -84,6 +91,34 @@ export class Sending {
       },
       findings
     }
+  }
+
+  private refuseUnsendable(model: RepoModel): void {
+    const prefix = this.settings.namespacePrefix
+    if (!prefix) return
+    const held = new Set([
+      ...model.managedNamespaces,
+      ...model.flows.flatMap((flow) => (flow.namespace === undefined ? [] : [flow.namespace])),
+      ...model.files.map((entry) => entry.namespace)
+    ])
+    const refused = [...held]
+      .filter(
+        (namespace) => isKestraNamespace(namespace) && !isKestraNamespace(this.namespace(namespace))
+      )
+      .sort()
+    if (refused.length === 0) return
+    const room = NAMESPACE_MAX_LENGTH - prefix.length - 1
+    const named = refused
+      .slice(0, 5)
+      .map((namespace) => {
+        const file = model.flows.find((flow) => flow.namespace === namespace)?.file
+        return `${namespace} (${namespace.length} characters${file ? `, ${file}` : ''}) would be sent as ${this.namespace(namespace)} (${this.namespace(namespace).length} characters)`
+      })
+      .join('; ')
+    const more = refused.length > 5 ? `; and ${refused.length - 5} more` : ''
+    throw new ActionError(
+      `Namespace prefix '${prefix}': ${named}${more}. Kestra allows at most ${NAMESPACE_MAX_LENGTH} characters in a namespace, so nothing was written. Shorten these namespaces in the repository to at most ${room} characters, or use a shorter prefix (docs/environments.md#namespace-mapping).`
+    )
   }
 
   /** The references as the sent flows make them: calls into the repository's namespaces follow the prefix. */
