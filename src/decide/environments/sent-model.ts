@@ -5,10 +5,10 @@ import type { ActualNamespace, BaseSnapshot } from '../../model/plan-input.js'
 import { comparableFlowSource } from '../../model/normalise.js'
 import type { LocalFiles } from '../../model/sending.js'
 import type { RepoModel } from '../../model/repository.js'
-import type { Finding } from '../../model/finding.js'
+import { READ_ONLY_REFUSED, type Finding } from '../../model/finding.js'
 import type { FlowReference } from '../../model/references.js'
 import type { NameReference } from '../../model/names.js'
-import { sentFlow, type SendOptions } from './flow-rewrite.js'
+import { READ_ONLY_LABEL, sentFlow, type SendOptions } from './flow-rewrite.js'
 
 /** What the environment inputs ask of the sent text (docs/environments.md). */
 export interface SendSettings {
@@ -67,6 +67,27 @@ export class Sending {
     const flows = model.flows.map((flow) => {
       if (flow.notAFlow || flow.namespace === undefined) return flow
       const sent = sentFlow(flow.source, options)
+      const resource = flow.id === undefined ? undefined : flowKey(flow.namespace, flow.id)
+      const note = sent.readOnly
+      if (note?.refused) {
+        findings.push({
+          severity: 'error',
+          file: flow.file,
+          line: note.line,
+          rule: READ_ONLY_REFUSED,
+          message: `read-only is true, but this flow cannot be sent read-only: ${note.refused}. Nothing is written while it stands.`,
+          resource
+        })
+      } else if (note?.overridden) {
+        findings.push({
+          severity: 'warning',
+          file: flow.file,
+          line: note.line,
+          rule: 'read-only-label-overridden',
+          message: `This flow sets ${READ_ONLY_LABEL} to something other than "true", but read-only is true: the flow is sent with ${READ_ONLY_LABEL}: "true" (read-only wins). Remove the label, or turn read-only off for this deploy.`,
+          resource
+        })
+      }
       for (const mention of sent.pebble) {
         findings.push({
           severity: 'warning',
@@ -74,7 +95,7 @@ export class Sending {
           line: mention.line,
           rule: 'pebble-mapped-namespace',
           message: `This Pebble expression names namespace ${mention.namespace}, which this run sends as ${mention.mapped}; Pebble is sent as written, so it still reads ${mention.namespace}. Use {{ flow.namespace }} to follow the flow wherever it is deployed.`,
-          resource: flow.id === undefined ? undefined : flowKey(flow.namespace, flow.id)
+          resource
         })
       }
       return { ...flow, namespace: this.namespace(flow.namespace), source: sent.source }
