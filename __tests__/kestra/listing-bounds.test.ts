@@ -292,6 +292,25 @@ describe('the namespace files walk (servers without the export) ends within its 
     return { endpoint: new FilesEndpoint(http), requests: () => requests }
   }
 
+  it('a tree of more entries than the bound (folders of new folders, each wide): an error, never a part of it', async () => {
+    let requests = 0
+    const http = kestra1325((req, url) => {
+      requests++
+      const path = url.searchParams.get('path') ?? '/'
+      const entries = Array.from({ length: 50 }, (_, i) => ({
+        fileName: `n${i}`,
+        type: 'Directory'
+      }))
+      return url.pathname.endsWith('/files/directory')
+        ? answer(req, 200, path.split('/').length > 4 ? [] : entries)
+        : answer(req, 404, { message: 'Not Found' })
+    })
+    await expect(new FilesEndpoint(http).list('team')).rejects.toThrow(
+      /namespace files of team did not end/
+    )
+    expect(requests).toBeLessThan(10_100)
+  })
+
   it('a finite tree is read whole, each file once; a directory that holds itself is an error naming the namespace', async () => {
     const segment = fc.constantFrom('a', 'b', 'c', 'd', 'e.txt')
     await fc.assert(
