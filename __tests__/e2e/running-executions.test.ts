@@ -169,3 +169,69 @@ describe('executions not finished, end to end', () => {
     expect(result.outputs.deployed).toBe('false')
   })
 })
+
+describe('the search asks for exactly the flows concerned, whatever their age, and reads it to its end', () => {
+  /** More runs than any page bound: 20,001 of a flow the change does not touch, all under way. */
+  const crowd = (flowId: string) =>
+    Array.from({ length: 20_001 }, () => ({ namespace: NS, flowId, state: 'RUNNING' as const }))
+
+  it('fail: a paused run of the updated flow behind 20,001 runs of another flow still stops the deploy', async () => {
+    await etlStage([
+      ...crowd('other'),
+      { namespace: NS, flowId: 'etl', state: 'PAUSED', startedAt: Date.now() - 20 * DAY }
+    ])
+    const paused = stage!.kestra.executions().at(-1)!
+    const result = await deployHead(stage!, { 'running-executions': 'fail' })
+    expect(result.exitCode).toBe(1)
+    expect(writes(stage!.kestra)).toEqual([])
+    expect(liveSource('etl')).toBe(flow(NS, 'etl'))
+    expect(result.stdout + result.stderr).toContain(paused.id)
+    expect(result.outputs.deployed).toBe('false')
+    const searches = stage!.kestra.requests.filter((r) => r.route === 'executions.search')
+    expect(searches.length).toBeLessThanOrEqual(2) // the plan's and the guard's, one page each
+    for (const search of searches) {
+      expect(search.query['filters[flowId][IN]']).toBe('etl,quiet')
+      expect(search.query['filters[startDate][GREATER_THAN_OR_EQUAL_TO]']).toBeDefined()
+    }
+  }, 60_000)
+
+  it('more runs of the updated flow than the bound: fail refuses naming the search, warn deploys and says they were not counted', async () => {
+    await etlStage(crowd('etl'))
+    const refused = await deployHead(stage!, { 'running-executions': 'fail' })
+    expect(refused.exitCode).toBe(1)
+    expect(writes(stage!.kestra)).toEqual([])
+    expect(refused.stdout + refused.stderr).toMatch(
+      /executions search of company\.team did not end: 40 full pages of 500/
+    )
+    expect(refused.outputs.deployed).toBe('false')
+
+    const warned = await deployHead(stage!, { 'running-executions': 'warn' })
+    expect(warned.exitCode, warned.stdout + warned.stderr).toBe(0)
+    expect(warned.annotations).toContainEqual(
+      expect.objectContaining({
+        message: expect.stringContaining('Executions not finished were not counted')
+      })
+    )
+    expect(liveSource('etl')).toBe(flow(NS, 'etl', ' v2'))
+  }, 120_000)
+
+  for (const version of ['0.24.0', '1.0.8']) {
+    it(`fail: a run paused for weeks stops the deploy on Kestra ${version} too (flat parameters, 8-day default)`, async () => {
+      stage = await reviewStage(
+        { [ETL]: flow(NS, 'etl') },
+        { [ETL]: flow(NS, 'etl', ' v2') },
+        {
+          flows: [{ namespace: NS, id: 'etl', source: flow(NS, 'etl') }],
+          executions: [
+            { namespace: NS, flowId: 'etl', state: 'PAUSED', startedAt: Date.now() - 20 * DAY }
+          ]
+        },
+        { version }
+      )
+      const result = await deployHead(stage, { 'running-executions': 'fail' })
+      expect(result.exitCode).toBe(1)
+      expect(writes(stage.kestra)).toEqual([])
+      expect(result.stdout + result.stderr).toContain(stage.kestra.executions()[0]!.id)
+    })
+  }
+})

@@ -265,6 +265,34 @@ describe('runs already under way (seeded) and the states each version knows', ()
     expect((await search(base, 'namespace=team&state=RUNNING&state=PAUSED')).total).toBe(1)
   })
 
+  it('the 8-day default window: on the flat parameters from 0.22 (and on filters[…]), none on 0.20.7; an explicit startDate lifts it', async () => {
+    for (const [version, windowed] of [
+      ['0.20.7', false],
+      ['0.22.0', true],
+      ['1.0.8', true],
+      ['1.3.25', true]
+    ] as const) {
+      const base = await start(version)
+      emulator.seed({
+        executions: [
+          { namespace: NS, flowId: 'plain', state: 'PAUSED', startedAt: Date.now() - 9 * DAY },
+          { namespace: NS, flowId: 'plain', state: 'PAUSED', startedAt: Date.now() - 7 * DAY }
+        ]
+      })
+      const flat = `namespace=${NS}&flowId=plain&state=PAUSED`
+      expect((await search(base, flat)).total, version).toBe(windowed ? 1 : 2)
+      expect((await search(base, `${flat}&startDate=1970-01-01T00:00:00Z`)).total, version).toBe(2)
+      if (version === '1.3.25') {
+        const filters = `${f('namespace', 'EQUALS', NS)}&${f('flowId', 'IN', 'plain,other')}&${f('state', 'IN', 'PAUSED')}`
+        expect((await search(base, filters)).total, version).toBe(1)
+        const since = f('startDate', 'GREATER_THAN_OR_EQUAL_TO', '1970-01-01T00:00:00Z')
+        expect((await search(base, `${filters}&${since}`)).total, version).toBe(2)
+      }
+      await emulator.close()
+    }
+    await start()
+  })
+
   it('each release knows its own states: RETRYING from 0.17, SKIPPED from 0.20, BREAKPOINT from 1.1.4', async () => {
     for (const [version, known, unknown] of [
       ['0.16.0', 'PAUSED', 'RETRYING'],

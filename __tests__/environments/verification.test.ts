@@ -14,8 +14,10 @@ import {
   type EnvironmentHistory
 } from '../../src/model/verification.js'
 
+/** Statuses given newest first, all in the same second (GitHub's grain): their ids order them. */
 const states = (...names: string[]): DeploymentStatusRecord[] =>
-  names.map((state) => ({
+  names.map((state, i) => ({
+    id: names.length - i,
     state,
     environmentUrl: '',
     logUrl: '',
@@ -50,6 +52,16 @@ describe('verified in an environment', () => {
     expect(verdictOf(states('error'))).toBe('failure')
     expect(verdictOf(states('in_progress'))).toBe('pending')
     expect(verdictOf([])).toBe('pending')
+  })
+
+  it('a failure after a success is not undone by a later inactive, queued, pending or in_progress', () => {
+    for (const after of ['inactive', 'queued', 'pending', 'in_progress']) {
+      for (const failed of ['failure', 'error']) {
+        expect(verdictOf(states(after, failed, 'success', 'in_progress'))).toBe('failure')
+        expect(verdictOf(states(after, after, failed, after, 'success'))).toBe('failure')
+        expect(verdictOf(states(after, 'success', failed))).toBe('success')
+      }
+    }
   })
 
   it("a commit's newest decided deployment is its verdict: a later failure un-verifies it", () => {
@@ -108,6 +120,94 @@ describe('verified in an environment', () => {
           expect(isVerified(h, A)).toBe(decided === 'success')
         }
       )
+    )
+  })
+})
+
+type Event =
+  | { kind: 'deploy'; sha: string }
+  | { kind: 'status'; target: number; state: string; sameSecond: boolean }
+
+const ALL_STATES = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success']
+
+/**
+ * A random environment history as it happens: deployments created (several per commit) and statuses added to
+ * any of them, ids growing, times growing or equal (one-second grain). Returns the history as the reads
+ * give it (listings in a random order) and, replayed in time, whether `A` is verified: its newest deployment
+ * whose last success/failure/error is known ended on success.
+ */
+function replay(events: Event[], shuffle: (n: number) => number[]) {
+  let id = 0
+  let second = 0
+  const deployments: { id: number; sha: string; createdAt: string }[] = []
+  const statuses = new Map<number, DeploymentStatusRecord[]>()
+  const last = new Map<number, 'success' | 'failure'>()
+  const at = () => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString()
+  for (const event of events) {
+    if (event.kind === 'deploy') {
+      second++
+      deployments.push({ id: ++id, sha: event.sha, createdAt: at() })
+      statuses.set(id, [])
+      continue
+    }
+    const target = deployments[event.target % Math.max(deployments.length, 1)]
+    if (!target) continue
+    if (!event.sameSecond) second++
+    statuses
+      .get(target.id)!
+      .push({ id: ++id, state: event.state, environmentUrl: '', logUrl: '', createdAt: at() })
+    if (event.state === 'success') last.set(target.id, 'success')
+    if (event.state === 'failure' || event.state === 'error') last.set(target.id, 'failure')
+  }
+  const reorder = <T>(items: T[]) => shuffle(items.length).map((i) => items[i]!)
+  const history: EnvironmentHistory = {
+    deployments: reorder(deployments).map((d) => ({
+      deployment: { ...d, environment: 'staging', transient: false, payload: {} },
+      verdict: verdictOf(reorder(statuses.get(d.id)!))
+    }))
+  }
+  const decidedForA = deployments.filter((d) => d.sha === A && last.has(d.id)).at(-1)
+  return { history, verified: decidedForA !== undefined && last.get(decidedForA.id) === 'success' }
+}
+
+describe('verified in an environment, over every history', () => {
+  const event: fc.Arbitrary<Event> = fc.oneof(
+    fc.record({ kind: fc.constant('deploy' as const), sha: fc.constantFrom(A, B) }),
+    fc.record({
+      kind: fc.constant('status' as const),
+      target: fc.nat(20),
+      state: fc.constantFrom(...ALL_STATES),
+      sameSecond: fc.boolean()
+    })
+  )
+  /** A permutation of 0..n-1 drawn from random keys: the order a listing may come in. */
+  const shuffles = fc
+    .array(fc.double({ noNaN: true }), { minLength: 64, maxLength: 64 })
+    .map(
+      (keys) => (n: number) =>
+        Array.from({ length: n }, (_, i) => i).sort(
+          (x, y) => keys[x % 64]! - keys[y % 64]! || x - y
+        )
+    )
+
+  it('a commit is verified iff its newest deployment with a success/failure/error ended on success', () => {
+    fc.assert(
+      fc.property(
+        fc.array(event, { maxLength: 40 }),
+        shuffles,
+        fc.boolean(),
+        (events, shuffle, listed) => {
+          const { history, verified } = replay(
+            events,
+            listed ? (n) => [...Array(n).keys()].reverse() : shuffle
+          )
+          expect(isVerified(history, A)).toBe(verified)
+          const commit = verifiedCommit(history)
+          if (commit) expect(isVerified(history, commit.sha)).toBe(true)
+          if (verified) expect(commit).toBeDefined()
+        }
+      ),
+      { numRuns: 500 }
     )
   })
 })

@@ -3,10 +3,13 @@ import type {
   DeploymentRecord,
   DeploymentStatusRecord
 } from '../model/deployments-port.js'
+import { isDeciding } from '../model/verification.js'
 import { apiError, isPermissionError } from '../github/errors.js'
 import type { RepoClient } from '../github/repo-ref.js'
 
 const PAGE = 100
+/** Statuses read per deployment at most; with no deciding state among them the deployment stays pending. */
+const STATUS_PAGES = 10
 
 export const DEPLOYMENTS_READ_HELP =
   "The token cannot read deployments: grant 'permissions: deployments: read' (or write) to the job."
@@ -46,21 +49,31 @@ export function deploymentReads(client: RepoClient): DeploymentReads {
       return found.slice(0, limit)
     },
     async statuses(deploymentId) {
+      const found: DeploymentStatusRecord[] = []
       try {
-        const { data } = await client.octokit.rest.repos.listDeploymentStatuses({
-          ...repo,
-          deployment_id: deploymentId,
-          per_page: PAGE
-        })
-        return data.map((s): DeploymentStatusRecord => ({
-          state: s.state,
-          environmentUrl: s.environment_url ?? '',
-          logUrl: s.log_url ?? s.target_url ?? '',
-          createdAt: s.created_at
-        }))
+        // Newest first: a page that holds a deciding state ends the reading (docs/environments.md#promotion).
+        for (let page = 1; page <= STATUS_PAGES; page++) {
+          const { data } = await client.octokit.rest.repos.listDeploymentStatuses({
+            ...repo,
+            deployment_id: deploymentId,
+            per_page: PAGE,
+            page
+          })
+          for (const s of data) {
+            found.push({
+              id: s.id,
+              state: s.state,
+              environmentUrl: s.environment_url ?? '',
+              logUrl: s.log_url ?? s.target_url ?? '',
+              createdAt: s.created_at
+            })
+          }
+          if (data.length < PAGE || data.some((s) => isDeciding(s.state))) break
+        }
       } catch (error) {
         throw apiError(`listing the statuses of deployment ${deploymentId}`, error)
       }
+      return found
     }
   }
 }

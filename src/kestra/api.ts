@@ -76,8 +76,13 @@ export interface ListingsApi {
   kvKeys(namespaces: readonly string[]): Promise<{ namespace?: string; key: string }[]>
   /** The live KV keys of exactly this namespace (`GET P/namespaces/{ns}/kv`, 0.18 to 1.3). */
   namespaceKvKeys(namespace: string): Promise<string[]>
-  /** The executions of one namespace in one of these states, every page (flat parameters when `legacy`). */
-  executionsIn(namespace: string, states: readonly string[], legacy: boolean): Promise<Execution[]>
+  /** The executions of these flows of one namespace in one of these states, every page, whatever their age. */
+  executionsIn(
+    namespace: string,
+    flowIds: readonly string[],
+    states: readonly string[],
+    legacy: boolean
+  ): Promise<Execution[]>
 }
 
 /**

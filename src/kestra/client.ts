@@ -92,7 +92,8 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
     inheritedSecretNames: (namespace) => listings.inheritedSecretNames(namespace),
     kvKeys: (namespaces) => listings.kvKeys(namespaces),
     namespaceKvKeys: (namespace) => listings.namespaceKvKeys(namespace),
-    executionsIn: (namespace, states, legacy) => listings.executionsIn(namespace, states, legacy),
+    executionsIn: (namespace, flowIds, states, legacy) =>
+      listings.executionsIn(namespace, flowIds, states, legacy),
     requestCount: () => transport.requestCount(),
     close: () => dispatcher.close()
   }

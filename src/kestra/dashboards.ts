@@ -2,6 +2,7 @@ import { parse, stringify } from 'yaml'
 import { ApiError } from './errors.js'
 import { normaliseText } from '../model/content.js'
 import { readJsonObject } from './json.js'
+import { readPages } from './listings.js'
 import type { ScopedHttp } from './scoped-http.js'
 import { responseError, type HttpResponse } from './transport.js'
 
@@ -9,6 +10,8 @@ const YAML = { 'content-type': 'application/x-yaml' }
 const seg = encodeURIComponent
 /** Dashboards read per listing request. */
 const PAGE_SIZE = 100
+/** Listing pages read at most (10,000 dashboards); one that goes on is an error. */
+const MAX_PAGES = 100
 
 /**
  * A dashboard as the server answers it (docs/kestra.md#dashboards): its fields, and `sourceCode`, the YAML
@@ -34,24 +37,22 @@ export class DashboardsEndpoint {
 
   /** Every live dashboard, or undefined when the server has no dashboards API (a 404 route miss). */
   async list(): Promise<RemoteDashboard[] | undefined> {
-    const found: RemoteDashboard[] = []
-    for (let page = 1; ; page++) {
-      const response = await this.http.send({
-        method: 'GET',
+    return readPages(
+      this.http,
+      {
+        name: 'dashboards listing',
+        remedy: `a repository manages at most ${MAX_PAGES * PAGE_SIZE} dashboards: delete the ones no one uses`,
         path: '/dashboards',
-        // With no sort the database's order is unspecified: pages sort by id (docs/kestra.md#dashboards).
-        query: { page: String(page), size: String(PAGE_SIZE), sort: 'id:asc' },
         route: '/dashboards',
-        allow: [404]
-      })
-      if (response.status === 404) return undefined
-      const { results, total } = readJsonObject(response)
-      const rows = Array.isArray(results) ? results.map((row) => toDashboard(row, response)) : []
-      found.push(...rows)
-      if (rows.length < PAGE_SIZE || (typeof total === 'number' && found.length >= total)) {
-        return found
-      }
-    }
+        // With no sort the database's order is unspecified: pages sort by id (docs/kestra.md#dashboards).
+        query: { sort: 'id:asc' },
+        size: PAGE_SIZE,
+        maxPages: MAX_PAGES,
+        key: (row) => dashboardId(row),
+        missing: true
+      },
+      toDashboard
+    )
   }
 
   async get(id: string): Promise<RemoteDashboard | undefined> {
@@ -122,6 +123,11 @@ export class DashboardsEndpoint {
     const { constraints } = readJsonObject(response)
     return typeof constraints === 'string' && constraints !== '' ? constraints : undefined
   }
+}
+
+function dashboardId(value: unknown): string | undefined {
+  const id = (value as Record<string, unknown> | null)?.id
+  return typeof id === 'string' ? id : undefined
 }
 
 function toDashboard(value: unknown, response: HttpResponse): RemoteDashboard {

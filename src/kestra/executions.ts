@@ -1,7 +1,8 @@
 import type { Execution, ExecutionQuery, Label } from '../model/kestra.js'
 import { parseVersion } from './era.js'
 import { ApiError } from './errors.js'
-import { readJson, readJsonObject } from './json.js'
+import { readJson } from './json.js'
+import { readPages } from './listings.js'
 import { multipartFields } from './multipart.js'
 import type { ScopedHttp } from './scoped-http.js'
 import type { HttpResponse } from './transport.js'
@@ -10,6 +11,8 @@ const seg = encodeURIComponent
 
 /** Results asked for by a label search: a run's labels match a handful of executions at most. */
 const SEARCH_PAGE = 25
+/** Pages a label search reads at most; one that goes on is an error. */
+const SEARCH_PAGES = 20
 
 /**
  * `POST …/executions/{namespace}/{id}`, `GET …/executions/{id}` and `GET …/executions/search`
@@ -64,21 +67,25 @@ export class ExecutionsEndpoint {
     const version = parseVersion((await this.http.info()).version)
     const [major, minor] = version ?? [Infinity, 0]
     const legacy = major === 0 || (major === 1 && minor === 0)
-    const response = await this.http.send({
-      method: 'GET',
-      path: '/executions/search',
-      route: '/executions/search',
-      query: {
-        page: '1',
-        size: String(SEARCH_PAGE),
-        ...(legacy ? legacyFilters(query) : queryFilters(query))
+    const found = await readPages(
+      this.http,
+      {
+        name: `executions search of ${query.namespace}.${query.flowId}`,
+        remedy: `a run's labels name a handful of executions, yet more than ${SEARCH_PAGES * SEARCH_PAGE} answered`,
+        path: '/executions/search',
+        route: '/executions/search',
+        query: legacy ? legacyFilters(query) : queryFilters(query),
+        size: SEARCH_PAGE,
+        maxPages: SEARCH_PAGES,
+        key: (row) => {
+          const id = (row as { id?: unknown } | null)?.id
+          return typeof id === 'string' ? id : undefined
+        },
+        deadline
       },
-      deadline
-    })
-    const page = readJsonObject(response)
-    const results = Array.isArray(page.results) ? page.results : []
-    return results
-      .map((item) => toExecution(item, response))
+      toExecution
+    )
+    return found
       .filter(
         (execution) =>
           execution.namespace === query.namespace &&

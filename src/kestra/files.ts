@@ -2,6 +2,7 @@ import { zipSync } from 'fflate'
 import type { RemoteFile } from '../model/kestra.js'
 import { fileNaming, storedPath } from './file-paths.js'
 import { readJsonArray } from './json.js'
+import { ListingError } from './listings.js'
 import { multipartFile } from './multipart.js'
 import type { ScopedHttp } from './scoped-http.js'
 import type { HttpResponse } from './transport.js'
@@ -12,6 +13,10 @@ const seg = encodeURIComponent
 /** Kestra 0.x exports held the namespace's flows under this folder; they are not namespace files. */
 const FLOWS_FOLDER = '_flows'
 
+/** Directory entries a walk reads at most, folders included, and how deep it goes. */
+const MAX_WALK_ENTRIES = 10_000
+const MAX_WALK_DEPTH = 64
+
 export class FilesEndpoint {
   /** Set once `GET …/files/export` turned out to be missing (404 or 405). */
   private exportMissing = false
@@ -21,7 +26,7 @@ export class FilesEndpoint {
   /** One export request; without that endpoint, a walk of the directory tree. */
   async list(namespace: string): Promise<RemoteFile[]> {
     const files = this.exportMissing ? undefined : await this.exported(namespace)
-    const all = files ?? (await this.walk(namespace, '/'))
+    const all = files ?? (await this.walk(namespace, '/', { left: MAX_WALK_ENTRIES }))
     return all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   }
 
@@ -122,7 +127,15 @@ export class FilesEndpoint {
       .filter(({ path }) => !path.startsWith(`/${FLOWS_FOLDER}/`))
   }
 
-  private async walk(namespace: string, dir: string): Promise<RemoteFile[]> {
+  /**
+   * The directory tree, file by file, within `budget` entries: a tree that goes on (a directory that holds
+   * itself, a server that invents entries) is an error naming the namespace, never a part of the tree.
+   */
+  private async walk(
+    namespace: string,
+    dir: string,
+    budget: { left: number }
+  ): Promise<RemoteFile[]> {
     const response = await this.http.send({
       method: 'GET',
       path: `/namespaces/${seg(namespace)}/files/directory`,
@@ -131,13 +144,24 @@ export class FilesEndpoint {
       allow: [404]
     })
     if (response.status === 404) return []
+    const entries = new Map<string, unknown>()
+    for (const item of readJsonArray(response)) {
+      const { fileName, type } = item as { fileName?: unknown; type?: unknown }
+      if (typeof fileName !== 'string' || fileName === '') continue
+      if (dir === '/' && fileName === FLOWS_FOLDER) continue
+      entries.set(fileName, type)
+    }
+    budget.left -= entries.size
+    const depth = dir.split('/').length - 1
+    if (budget.left < 0 || depth > MAX_WALK_DEPTH) {
+      throw new ListingError(
+        `Kestra's namespace files of ${namespace} did not end: the directory listing went past ${MAX_WALK_ENTRIES} entries or ${MAX_WALK_DEPTH} folders deep (at ${dir.slice(0, 200)}). Nothing was decided on a part of it; remove files no flow reads, or check that the server (or a proxy in front of it) answers GET /namespaces/{namespace}/files/directory as Kestra does.`
+      )
+    }
     const nested = await Promise.all(
-      readJsonArray(response).map(async (item): Promise<RemoteFile[]> => {
-        const { fileName, type } = item as { fileName?: unknown; type?: unknown }
-        if (typeof fileName !== 'string' || fileName === '') return []
-        if (dir === '/' && fileName === FLOWS_FOLDER) return []
+      [...entries].map(async ([fileName, type]): Promise<RemoteFile[]> => {
         const path = dir === '/' ? `/${fileName}` : `${dir}/${fileName}`
-        if (type === 'Directory') return this.walk(namespace, path)
+        if (type === 'Directory') return this.walk(namespace, path, budget)
         const bytes = await this.get(namespace, path)
         return bytes ? [{ path, bytes }] : []
       })

@@ -1,4 +1,5 @@
 import type { Execution } from '../model/kestra.js'
+import { ActionError } from '../model/errors.js'
 import { ApiError } from './errors.js'
 import { readJson, readJsonArray, readJsonObject } from './json.js'
 import type { ScopedHttp } from './scoped-http.js'
@@ -9,8 +10,101 @@ const seg = encodeURIComponent
 /** Names asked for per page: a tenant holds hundreds of secrets or keys at most, so one page answers. */
 const PAGE = 500
 
-/** Pages a `{results, total}` search never loops past, whatever the server says its total is. */
+/** Older than any execution: past the 8-day window the search applies when no start date is given. */
+const EARLIEST_START = '1970-01-01T00:00:00Z'
+
+const SECRETS_REMEDY = 'a review checks at most 20,000 secret names: remove secrets nothing uses'
+
+/** Pages a review's listing reads at most (20,000 items); one that goes on is an error, never a cut. */
 const MAX_PAGES = 40
+
+/** A paged `{results, total}` route of Kestra, as one listing reads it (docs/kestra.md#paged-listings). */
+export interface PagedListing {
+  /** What is listed, for the errors: "the dashboards listing". */
+  name: string
+  /** What to do when the listing does not end within its bound. */
+  remedy: string
+  path: string
+  route: string
+  query: Record<string, string | readonly string[]>
+  size: number
+  maxPages: number
+  /** The row's identity (an id, a name); rows without one are told apart by their whole JSON. */
+  key(row: unknown): string | undefined
+  /** A 404 answer ends the listing with undefined (a route the server lacks). */
+  missing?: boolean
+  deadline?: number
+}
+
+/**
+ * Every row of a paged listing, each once, or an error: the reading ends on a short page (fewer rows than
+ * asked for); a full page that brings nothing new (a server or proxy that ignores `page`) and a listing
+ * still full after `maxPages` pages are errors naming the listing, and so is a last page that leaves
+ * fewer rows than the `total` the server announced. `total` never ends the reading early: a total that
+ * says too few cannot cut the listing.
+ */
+export async function readPages<T>(
+  http: ScopedHttp,
+  listing: PagedListing & { missing: true },
+  item: (row: unknown, response: HttpResponse) => T | undefined
+): Promise<T[] | undefined>
+export async function readPages<T>(
+  http: ScopedHttp,
+  listing: PagedListing,
+  item: (row: unknown, response: HttpResponse) => T | undefined
+): Promise<T[]>
+export async function readPages<T>(
+  http: ScopedHttp,
+  listing: PagedListing,
+  item: (row: unknown, response: HttpResponse) => T | undefined
+): Promise<T[] | undefined> {
+  const found = new Map<string, T | undefined>()
+  for (let page = 1; page <= listing.maxPages; page++) {
+    const response = await http.send({
+      method: 'GET',
+      path: listing.path,
+      route: listing.route,
+      query: { ...listing.query, page: String(page), size: String(listing.size) },
+      ...(listing.missing && { allow: [404] }),
+      ...(listing.deadline !== undefined && { deadline: listing.deadline })
+    })
+    if (response.status === 404) return undefined
+    const body = readJsonObject(response)
+    const rows = Array.isArray(body.results) ? body.results : notPaged(response)
+    let fresh = 0
+    for (const row of rows) {
+      const key = listing.key(row) ?? `row ${JSON.stringify(row)}`
+      if (found.has(key)) continue
+      found.set(key, item(row, response))
+      fresh++
+    }
+    if (rows.length < listing.size) {
+      if (typeof body.total === 'number' && found.size < body.total) {
+        throw new ListingError(
+          `Kestra's ${listing.name} (${where(response)}) announced ${body.total} but its pages held ${found.size}: the listing changed while it was read, or the server (or a proxy in front of it) cuts it. Nothing was decided on a part of it; run again, and if it persists check what answers that route.`
+        )
+      }
+      return [...found.values()].filter((value): value is T => value !== undefined)
+    }
+    if (fresh === 0) {
+      throw new ListingError(
+        `Kestra's ${listing.name} (${where(response)}) answered page ${page} with nothing it had not already sent: the server (or a proxy in front of it) ignores the page parameter, so the rest cannot be read. Nothing was decided on a part of it; check what answers that route.`
+      )
+    }
+  }
+  throw new ListingError(
+    `Kestra's ${listing.name} did not end: ${listing.maxPages} full pages of ${listing.size} were read (${found.size} items) and it still went on. Nothing was decided on a part of it; ${listing.remedy}, or check that the server (or a proxy in front of it) honours the page and size parameters of ${listing.path}.`
+  )
+}
+
+/** A listing that could not be read whole (docs/kestra.md#paged-listings). */
+export class ListingError extends ActionError {
+  override name = 'ListingError'
+}
+
+function where(response: HttpResponse): string {
+  return `${response.method} ${response.path.replace(/\?.*$/, '')}`
+}
 
 /**
  * The listings a review reads (docs/caught-at-review.md): secret names and KV keys, never a value, and
@@ -21,13 +115,23 @@ export class ListingsEndpoint {
 
   /** `GET P/secrets`, every page: OSS answers every name of the tenant whatever the namespace. */
   async secretNames(): Promise<string[]> {
-    return this.paged('/secrets', {}, (item) => stringField(item, 'key'))
+    return this.paged(
+      { name: 'secrets listing', remedy: SECRETS_REMEDY, path: '/secrets', query: {}, key: byKey },
+      (item) => stringField(item, 'key')
+    )
   }
 
   /** `GET P/namespaces/{ns}/secrets`, every page: Enterprise answers the namespace's own secrets. */
   async namespaceSecretNames(namespace: string): Promise<string[]> {
-    return this.paged(`/namespaces/${seg(namespace)}/secrets`, {}, (item) =>
-      stringField(item, 'key')
+    return this.paged(
+      {
+        name: `secrets listing of ${namespace}`,
+        remedy: SECRETS_REMEDY,
+        path: `/namespaces/${seg(namespace)}/secrets`,
+        query: {},
+        key: byKey
+      },
+      (item) => stringField(item, 'key')
     )
   }
 
@@ -48,7 +152,19 @@ export class ListingsEndpoint {
    * namespace from 1.3 only (docs/kestra.md#kv-listings): one without is `namespace: undefined`.
    */
   async kvKeys(namespaces: readonly string[]): Promise<{ namespace?: string; key: string }[]> {
-    return this.paged('/kv', { 'filters[namespace][IN]': namespaces.join(',') }, (item) => {
+    const listing = {
+      name: 'KV listing',
+      remedy:
+        'a review checks at most 20,000 keys of the namespaces it deploys: remove keys no flow reads',
+      path: '/kv',
+      query: { 'filters[namespace][IN]': namespaces.join(',') },
+      // Before 1.3 an entry names no namespace: the same key of two namespaces is two rows.
+      key: (row: unknown) => {
+        const namespace = stringField(row, 'namespace')
+        return namespace === undefined ? undefined : `${namespace} ${byKey(row)}`
+      }
+    }
+    return this.paged(listing, (item) => {
       const namespace = stringField(item, 'namespace')
       const key = stringField(item, 'key')
       return key === undefined ? undefined : { ...(namespace !== undefined && { namespace }), key }
@@ -66,49 +182,61 @@ export class ListingsEndpoint {
   }
 
   /**
-   * The executions of one namespace that are in one of `states`, every page. `filters[…]` (1.1 on) with a
-   * lower start bound older than any run, past the server's default 8-day window; the flat parameters
-   * before (no window there, `namespace` a prefix: hence the exact match on the results).
+   * The executions of these flows of one namespace that are in one of `states`, every page, each flow's
+   * whatever its age (docs/kestra.md#search-executions). `filters[…]` (1.1 on): exactly these flows, and a
+   * start-date lower bound older than any run, since without one the server only searches the last 8
+   * days. The flat parameters before: `namespace` is a prefix there (hence the exact match on the
+   * results), `flowId` names one flow only, and from 0.22 the same 8-day default applies, so `startDate`
+   * is sent too.
    */
   async executionsIn(
     namespace: string,
+    flowIds: readonly string[],
     states: readonly string[],
     legacy: boolean
   ): Promise<Execution[]> {
     const query: Record<string, string | readonly string[]> = legacy
-      ? { namespace, state: states }
+      ? {
+          namespace,
+          ...(flowIds.length === 1 && { flowId: flowIds[0]! }),
+          state: states,
+          startDate: EARLIEST_START
+        }
       : {
           'filters[namespace][EQUALS]': namespace,
+          'filters[flowId][IN]': flowIds.join(','),
           'filters[state][IN]': states.join(','),
-          'filters[startDate][GREATER_THAN_OR_EQUAL_TO]': '2000-01-01T00:00:00Z'
+          'filters[startDate][GREATER_THAN_OR_EQUAL_TO]': EARLIEST_START
         }
-    const found = await this.paged('/executions/search', query, executionOf)
-    return found.filter((execution) => execution.namespace === namespace)
+    const found = await this.paged(
+      {
+        name: `executions search of ${namespace}`,
+        remedy: `more than ${MAX_PAGES * PAGE} executions not finished were found for the flows this deploy updates or deletes in ${namespace}: let them end (or kill them) before deploying`,
+        path: '/executions/search',
+        query,
+        key: (row) => stringField(row, 'id')
+      },
+      executionOf
+    )
+    return found.filter(
+      (execution) => execution.namespace === namespace && flowIds.includes(execution.flowId)
+    )
   }
 
   private async paged<T>(
-    path: string,
-    query: Record<string, string | readonly string[]>,
+    listing: Pick<PagedListing, 'name' | 'remedy' | 'path' | 'query' | 'key'>,
     item: (raw: unknown, response: HttpResponse) => T | undefined
   ): Promise<T[]> {
-    const found: T[] = []
-    for (let page = 1; page <= MAX_PAGES; page++) {
-      const response = await this.http.send({
-        method: 'GET',
-        path,
-        route: path.replace(/\/namespaces\/[^/]+/, '/namespaces/{namespace}'),
-        query: { ...query, page: String(page), size: String(PAGE) }
-      })
-      const body = readJsonObject(response)
-      const results = Array.isArray(body.results) ? body.results : notPaged(response)
-      for (const raw of results) {
-        const value = item(raw, response)
-        if (value !== undefined) found.push(value)
-      }
-      const total = typeof body.total === 'number' ? body.total : 0
-      if (results.length < PAGE || page * PAGE >= total) break
-    }
-    return found
+    return readPages(
+      this.http,
+      {
+        ...listing,
+        route: listing.path.replace(/\/namespaces\/[^/]+/, '/namespaces/{namespace}'),
+        size: PAGE,
+        maxPages: MAX_PAGES
+      },
+      item
+    )
   }
 }
 
@@ -119,6 +247,10 @@ function notPaged(response: HttpResponse): never {
     path: response.path,
     serverMessage: `expected {results, total} in the answer, got ${typeof readJson(response)}`
   })
+}
+
+function byKey(row: unknown): string | undefined {
+  return stringField(row, 'key')
 }
 
 function stringField(raw: unknown, field: string): string | undefined {

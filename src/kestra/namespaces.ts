@@ -1,7 +1,9 @@
-import { readJsonObject } from './json.js'
+import { readPages } from './listings.js'
 import type { ScopedHttp } from './scoped-http.js'
 
 const PAGE_SIZE = 100
+/** Pages read at most (10,000 namespaces); a search that goes on is an error. */
+const MAX_PAGES = 100
 
 /**
  * `GET /namespaces/search` (docs/kestra.md#namespaces): OSS lists the namespaces of existing flows and
@@ -12,22 +14,25 @@ export class NamespacesEndpoint {
 
   /** Every listed namespace whose id starts with `prefix`, sorted. */
   async startingWith(prefix: string): Promise<string[]> {
-    const found = new Set<string>()
-    for (let page = 1; ; page++) {
-      const response = await this.http.send({
-        method: 'GET',
+    const ids = await readPages(
+      this.http,
+      {
+        name: `namespaces search for ${prefix}`,
+        remedy: `more than ${MAX_PAGES * PAGE_SIZE} namespaces start with ${prefix}: remove them with Kestra's own tools`,
         path: '/namespaces/search',
         route: '/namespaces/search',
-        query: { q: prefix, page: String(page), size: String(PAGE_SIZE) }
-      })
-      const body = readJsonObject(response)
-      const results = Array.isArray(body.results) ? body.results : []
-      for (const result of results) {
-        const id = (result as { id?: unknown } | null)?.id
-        if (typeof id === 'string' && id.startsWith(prefix)) found.add(id)
-      }
-      if (results.length < PAGE_SIZE) break
-    }
-    return [...found].sort()
+        query: { q: prefix },
+        size: PAGE_SIZE,
+        maxPages: MAX_PAGES,
+        key: namespaceId
+      },
+      namespaceId
+    )
+    return [...new Set(ids.filter((id) => id.startsWith(prefix)))].sort()
   }
+}
+
+function namespaceId(row: unknown): string | undefined {
+  const id = (row as { id?: unknown } | null)?.id
+  return typeof id === 'string' ? id : undefined
 }

@@ -14,6 +14,7 @@ export interface DeploymentRecord {
 }
 
 export interface DeploymentStatusRecord {
+  id: number
   state: string
   environmentUrl: string
   logUrl: string
@@ -42,7 +43,10 @@ export interface DeploymentReads {
     filter: { environment?: string; sha?: string },
     limit: number
   ): Promise<DeploymentRecord[]>
-  /** Newest first. */
+  /**
+   * Newest first: at least every status down to the newest `success`, `failure` or `error` (or all of them),
+   * within a bound.
+   */
   statuses(deploymentId: number): Promise<DeploymentStatusRecord[]>
 }
 

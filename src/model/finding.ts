@@ -32,3 +32,9 @@ export function compareFindings(a: Finding, b: Finding): number {
     compareCodeUnits(a.message, b.message)
   )
 }
+
+/**
+ * The rule of a flow refused because read-only cannot label it (docs/environments.md#read-only-flows): an
+ * error even in a file a pull request left alone, since the flow would be written without the label.
+ */
+export const READ_ONLY_REFUSED = 'read-only-label'

@@ -2,22 +2,44 @@ import type { DeploymentRecord, DeploymentStatusRecord } from './deployments-por
 
 export type Verdict = 'success' | 'failure' | 'pending'
 
+/** The states that say how a deployment went; the others (inactive, queued, pending, in_progress) do not. */
+const VERDICT_STATES = new Map<string, Verdict>([
+  ['success', 'success'],
+  ['failure', 'failure'],
+  ['error', 'failure']
+])
+
+/** Whether a deployment status says how the deployment went. */
+export function isDeciding(state: string): boolean {
+  return VERDICT_STATES.has(state)
+}
+
+/** Newest first by creation time, then by id (GitHub's ids grow; times have a one-second grain). */
+function newerFirst(a: { createdAt: string; id: number }, b: { createdAt: string; id: number }) {
+  const at = Date.parse(a.createdAt)
+  const bt = Date.parse(b.createdAt)
+  if (Number.isFinite(at) && Number.isFinite(bt) && at !== bt) return bt - at
+  return b.id - a.id
+}
+
 /**
- * What a deployment's statuses (newest first) say of its commit: `success` when it succeeded, also once a
- * newer deployment made it `inactive` (GitHub's `auto_inactive`); `failure` when its last word is failure or
- * error; `pending` otherwise (in progress, or inactive without ever succeeding).
+ * What a deployment's statuses (in any order) say of its commit: the newest status that is `success`,
+ * `failure` or `error` decides. `inactive` (GitHub's `auto_inactive` after a newer deployment), `queued`,
+ * `pending` and `in_progress` neither make a success of an earlier failure nor undo an earlier success;
+ * with no deciding status the verdict is `pending`.
  */
 export function verdictOf(statuses: readonly DeploymentStatusRecord[]): Verdict {
-  const latest = statuses[0]?.state
-  if (latest === 'success') return 'success'
-  if (latest === 'failure' || latest === 'error') return 'failure'
-  if (latest === 'inactive' && statuses.some((s) => s.state === 'success')) return 'success'
-  return 'pending'
+  const deciding = [...statuses].sort(newerFirst).find((s) => isDeciding(s.state))
+  return deciding ? VERDICT_STATES.get(deciding.state)! : 'pending'
 }
 
 export interface EnvironmentHistory {
-  /** The environment's deployments, newest first, each with its verdict. */
+  /** The environment's deployments, each with its verdict. */
   deployments: { deployment: DeploymentRecord; verdict: Verdict }[]
+}
+
+function newestFirst(history: EnvironmentHistory): EnvironmentHistory['deployments'] {
+  return [...history.deployments].sort((a, b) => newerFirst(a.deployment, b.deployment))
 }
 
 /**
@@ -25,7 +47,7 @@ export interface EnvironmentHistory {
  * succeeded. A commit that succeeded once and failed on a later deploy is not verified.
  */
 export function isVerified(history: EnvironmentHistory, sha: string): boolean {
-  const decided = history.deployments.find(
+  const decided = newestFirst(history).find(
     (entry) => entry.deployment.sha === sha && entry.verdict !== 'pending'
   )
   return decided?.verdict === 'success'
@@ -33,7 +55,7 @@ export function isVerified(history: EnvironmentHistory, sha: string): boolean {
 
 /** The newest commit the environment verified, if any. */
 export function verifiedCommit(history: EnvironmentHistory): DeploymentRecord | undefined {
-  return history.deployments.find(
+  return newestFirst(history).find(
     (entry) => entry.verdict === 'success' && isVerified(history, entry.deployment.sha)
   )?.deployment
 }

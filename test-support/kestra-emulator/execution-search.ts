@@ -31,9 +31,10 @@ export interface SearchPage {
 
 /**
  * One page of the tenant's recorded executions that match. From 1.1 (the first release whose API lists
- * `filters`): `filters[…]`, or the legacy flat parameters only when no `filters[…]` is sent;
- * a start-date lower bound of now − 8 days when no `startDate`/`timeRange` filter is given; only NORMAL
- * executions unless a `kind` filter is sent. Before: the legacy parameters alone, no window, no kind.
+ * `filters`): `filters[…]`, or the legacy flat parameters only when no `filters[…]` is sent; only NORMAL
+ * executions unless a `kind` filter is sent. Before: the legacy parameters alone, no kind. From about 0.22
+ * (`features.executionWindow`) either gets a start-date lower bound of now − 8 days when no
+ * `startDate`/`timeRange` is given; 0.20.7 has no window.
  */
 export function searchExecutions(
   executions: StoredExecution[],
@@ -52,10 +53,8 @@ export function searchExecutions(
     features.executionFilters && hasQueryFilters(query)
       ? boundFilters(query, FIELDS)
       : legacyFilters(query, features)
-  if (features.executionFilters) {
-    filters = withStartWindow(filters, now)
-    validate(filters)
-  }
+  if (features.executionWindow) filters = withStartWindow(filters, now)
+  if (features.executionFilters) validate(filters)
   const column = dateColumn(query.get('dateFilter'))
   const context = { systemNamespace, states: features.executionStates }
   const conditions = filters.map((f) => predicateOf(f, column, context, now))

@@ -62,6 +62,12 @@ export interface Features {
    * default. When these arrived exactly is unknown.
    */
   executionFilters: boolean
+  /**
+   * The search's implicit start-date lower bound of now − 8 days when no `startDate`/`timeRange` is given
+   * [W/utils/TimeLineSearch.java:44-47]: on `filters[…]` and on the flat parameters alike, which are mapped
+   * onto filters from about 0.22 (PR #6910); 0.20.7 has no window (docs/kestra.md#search-executions).
+   */
+  executionWindow: boolean
   /** The `State.Type` names this version knows (execution-fields.ts `statesOf`). */
   executionStates: readonly string[]
   /** Which dashboards API answers (see `dashboardsEra`). */
@@ -111,6 +117,8 @@ export interface VersionBoundaries {
    * listed by the 1.1.4 API; the release between is unknown. Default 1.1.4.
    */
   newerExecutionStates: string
+  /** The executions search's 8-day default window: about 0.22 (PR #6910), absent from 0.20.7. Default 0.22. */
+  executionWindow: string
 }
 
 export const DEFAULT_BOUNDARIES: VersionBoundaries = {
@@ -119,7 +127,8 @@ export const DEFAULT_BOUNDARIES: VersionBoundaries = {
   secrets: '1.1.4',
   kvInheritance: '1.1.4',
   kvSearch: '1.1.4',
-  newerExecutionStates: '1.1.4'
+  newerExecutionStates: '1.1.4',
+  executionWindow: '0.22'
 }
 
 /** `0.17`: system namespace + Flow trigger without conditions; `0.19`: that trigger alone; `0.20`: its
@@ -153,6 +162,7 @@ export function featuresOf(
     warnings: warningEra(v),
     executions: atLeast(v, '0.15'),
     executionFilters: atLeast(v, '1.1'),
+    executionWindow: atLeast(v, '1.1') || atLeast(v, boundaries.executionWindow),
     executionStates: statesOf(v, boundaries.newerExecutionStates),
     dashboards: dashboardsEra(v, edition, boundaries),
     dashboardSourceCode: atLeast(v, boundaries.dashboardSourceCode),

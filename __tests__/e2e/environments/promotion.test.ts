@@ -188,3 +188,41 @@ describe('staging, then production', () => {
     }
   })
 })
+
+/** Someone (a later workflow, a person) adds a status to a deployment through GitHub's API. */
+async function addStatus(deploymentId: number, state: string): Promise<void> {
+  const response = await fetch(
+    `${github.url}/repos/octo/kestra-repo/deployments/${deploymentId}/statuses`,
+    {
+      method: 'POST',
+      headers: { authorization: 'token ghp_operator', 'content-type': 'application/json' },
+      body: JSON.stringify({ state })
+    }
+  )
+  expect(response.status).toBe(201)
+}
+
+describe('only the latest success, failure or error of a deployment counts', () => {
+  it('a staging deployment that failed after succeeding is refused, also once its last status is inactive', async () => {
+    const sha = commit('v6')
+    expect((await toStaging(commits[5]!, sha)).exitCode).toBe(0)
+    const staged = github.state.deployments.at(-1)!
+    expect(staged).toMatchObject({ environment: 'staging', sha })
+    for (const state of ['failure', 'inactive', 'queued', 'inactive']) {
+      await addStatus(staged.id, state)
+      production.clearLog()
+      const refused = await toProduction(sha)
+      expect(refused.exitCode).toBe(1)
+      expect(refused.outputs.deployed).toBe('false')
+      const error = refused.annotations.find((a) => a.severity === 'error')!.message
+      expect(error).toContain(short(sha))
+      expect(kestraWrites(production)).toEqual([])
+    }
+    // A later success (then superseded: inactive) verifies it again.
+    await addStatus(staged.id, 'success')
+    await addStatus(staged.id, 'inactive')
+    const accepted = await toProduction(sha)
+    expect(accepted.exitCode, accepted.stdout + accepted.stderr).toBe(0)
+    expect(production.snapshot().flows.map((f) => f.source)).toEqual([flow(NS, 'check', ' v6')])
+  })
+})

@@ -5,6 +5,7 @@
  * shows an update that removes it.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import { parseDocument } from 'yaml'
 import { createGitRepo, type GitRepo } from '../../../test-support/git-repo.js'
 import { runAction } from '../../../test-support/runner.js'
 import {
@@ -190,5 +191,67 @@ describe('read-only flows', () => {
     repo.commit({ [`${NS}/flows/own.yml`]: own })
     expect((await dispatch({ 'read-only': 'true' })).exitCode).toBe(0)
     expect(sources().own).toBe(own)
+  })
+})
+
+describe('read-only whatever form the labels take', () => {
+  const tasks = `tasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`
+  const ALIASED = `id: aliased\nnamespace: ${NS}\nvariables:\n  common: &common\n    team: data\nlabels: *common\n${tasks}`
+  const MERGED = `id: merged\nnamespace: ${NS}\nvariables:\n  common: &common {team: data}\nlabels:\n  <<: *common\n  tier: gold\n${tasks}`
+  const OWN_FALSE = `id: ownfalse\nnamespace: ${NS}\nlabels:\n  team: data\n  system.readOnly: false\n${tasks}`
+
+  function labelsOf(source: string): unknown {
+    return parseDocument(source, { merge: true }).toJS().labels
+  }
+
+  it('an alias, a merge key and an own "false" are each sent with system.readOnly "true" and every other label; the own one warned on its line; a re-run writes nothing', async () => {
+    servers = await startServers()
+    repo = createGitRepo({
+      [`${NS}/flows/aliased.yml`]: ALIASED,
+      [`${NS}/flows/merged.yml`]: MERGED,
+      [`${NS}/flows/ownfalse.yml`]: OWN_FALSE
+    })
+    const result = await dispatch({ 'read-only': 'true' })
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+    const sent = sources()
+    expect(labelsOf(sent.aliased!)).toEqual({ team: 'data', 'system.readOnly': 'true' })
+    expect(labelsOf(sent.merged!)).toEqual({
+      team: 'data',
+      tier: 'gold',
+      'system.readOnly': 'true'
+    })
+    expect(labelsOf(sent.ownfalse!)).toEqual({ team: 'data', 'system.readOnly': 'true' })
+    expect(result.annotations).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        file: `${NS}/flows/ownfalse.yml`,
+        line: 5,
+        message: expect.stringContaining('read-only wins')
+      })
+    )
+    servers.kestra.clearLog()
+    const again = await dispatch({ 'read-only': 'true' })
+    expect(again.exitCode, again.stdout).toBe(0)
+    expect(again.outputs).toMatchObject({ created: '0', updated: '0', unchanged: '3' })
+    expect(kestraWrites(servers.kestra)).toEqual([])
+  })
+
+  it('labels the label cannot be added to safely: the flow is refused before any write, on its labels line', async () => {
+    servers = await startServers()
+    repo = createGitRepo({
+      [`${NS}/flows/plain.yml`]: flow(NS, 'plain'),
+      [`${NS}/flows/odd.yml`]: `id: odd\nnamespace: ${NS}\nlabels:\n  team: {nested: map}\n${tasks}`
+    })
+    const result = await dispatch({ 'read-only': 'true' })
+    expect(result.exitCode).toBe(1)
+    expect(kestraWrites(servers.kestra)).toEqual([])
+    expect(result.annotations).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        file: `${NS}/flows/odd.yml`,
+        line: 3,
+        message: expect.stringContaining('cannot be sent read-only')
+      })
+    )
   })
 })

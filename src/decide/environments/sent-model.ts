@@ -1,12 +1,14 @@
 import { fileKey, flowKey } from '../../model/keys.js'
+import { ActionError } from '../../model/errors.js'
+import { isKestraNamespace, NAMESPACE_MAX_LENGTH } from '../../model/namespaces.js'
 import type { ActualNamespace, BaseSnapshot } from '../../model/plan-input.js'
 import { comparableFlowSource } from '../../model/normalise.js'
 import type { LocalFiles } from '../../model/sending.js'
 import type { RepoModel } from '../../model/repository.js'
-import type { Finding } from '../../model/finding.js'
+import { READ_ONLY_REFUSED, type Finding } from '../../model/finding.js'
 import type { FlowReference } from '../../model/references.js'
 import type { NameReference } from '../../model/names.js'
-import { sentFlow, type SendOptions } from './flow-rewrite.js'
+import { READ_ONLY_LABEL, sentFlow, type SendOptions } from './flow-rewrite.js'
 
 /** What the environment inputs ask of the sent text (docs/environments.md). */
 export interface SendSettings {
@@ -52,14 +54,40 @@ export class Sending {
     }
   }
 
-  /** The model as sent, and a warning for each Pebble expression that still names an original namespace. */
+  /**
+   * The model as sent, and a warning for each Pebble expression that still names an original namespace. A
+   * namespace that the prefix makes one Kestra refuses (longer than 150 characters) stops the run here,
+   * before the plan and any write.
+   */
   model(model: RepoModel): { model: RepoModel; findings: Finding[] } {
     if (this.identity) return { model, findings: [] }
+    this.refuseUnsendable(model)
     const options = this.options(model.managedNamespaces)
     const findings: Finding[] = []
     const flows = model.flows.map((flow) => {
       if (flow.notAFlow || flow.namespace === undefined) return flow
       const sent = sentFlow(flow.source, options)
+      const resource = flow.id === undefined ? undefined : flowKey(flow.namespace, flow.id)
+      const note = sent.readOnly
+      if (note?.refused) {
+        findings.push({
+          severity: 'error',
+          file: flow.file,
+          line: note.line,
+          rule: READ_ONLY_REFUSED,
+          message: `read-only is true, but this flow cannot be sent read-only: ${note.refused}. Nothing is written while it stands.`,
+          resource
+        })
+      } else if (note?.overridden) {
+        findings.push({
+          severity: 'warning',
+          file: flow.file,
+          line: note.line,
+          rule: 'read-only-label-overridden',
+          message: `This flow sets ${READ_ONLY_LABEL} to something other than "true", but read-only is true: the flow is sent with ${READ_ONLY_LABEL}: "true" (read-only wins). Remove the label, or turn read-only off for this deploy.`,
+          resource
+        })
+      }
       for (const mention of sent.pebble) {
         findings.push({
           severity: 'warning',
@@ -67,7 +95,7 @@ export class Sending {
           line: mention.line,
           rule: 'pebble-mapped-namespace',
           message: `This Pebble expression names namespace ${mention.namespace}, which this run sends as ${mention.mapped}; Pebble is sent as written, so it still reads ${mention.namespace}. Use {{ flow.namespace }} to follow the flow wherever it is deployed.`,
-          resource: flow.id === undefined ? undefined : flowKey(flow.namespace, flow.id)
+          resource
         })
       }
       return { ...flow, namespace: this.namespace(flow.namespace), source: sent.source }
@@ -84,6 +112,34 @@ export class Sending {
       },
       findings
     }
+  }
+
+  private refuseUnsendable(model: RepoModel): void {
+    const prefix = this.settings.namespacePrefix
+    if (!prefix) return
+    const held = new Set([
+      ...model.managedNamespaces,
+      ...model.flows.flatMap((flow) => (flow.namespace === undefined ? [] : [flow.namespace])),
+      ...model.files.map((entry) => entry.namespace)
+    ])
+    const refused = [...held]
+      .filter(
+        (namespace) => isKestraNamespace(namespace) && !isKestraNamespace(this.namespace(namespace))
+      )
+      .sort()
+    if (refused.length === 0) return
+    const room = NAMESPACE_MAX_LENGTH - prefix.length - 1
+    const named = refused
+      .slice(0, 5)
+      .map((namespace) => {
+        const file = model.flows.find((flow) => flow.namespace === namespace)?.file
+        return `${namespace} (${namespace.length} characters${file ? `, ${file}` : ''}) would be sent as ${this.namespace(namespace)} (${this.namespace(namespace).length} characters)`
+      })
+      .join('; ')
+    const more = refused.length > 5 ? `; and ${refused.length - 5} more` : ''
+    throw new ActionError(
+      `Namespace prefix '${prefix}': ${named}${more}. Kestra allows at most ${NAMESPACE_MAX_LENGTH} characters in a namespace, so nothing was written. Shorten these namespaces in the repository to at most ${room} characters, or use a shorter prefix (docs/environments.md#namespace-mapping).`
+    )
   }
 
   /** The references as the sent flows make them: calls into the repository's namespaces follow the prefix. */

@@ -51,7 +51,7 @@ export function scalarValue(node: unknown): string | undefined {
  * Where a node's own text ends, before any trailing comment or line break: a collection ends where its
  * last scalar does (its own range runs on to the next line).
  */
-function contentEnd(node: unknown): number | undefined {
+export function contentEnd(node: unknown): number | undefined {
   if (isMap(node)) {
     const last = node.items.at(-1)
     return node.flow || !last ? node.range?.[1] : pairEnd(last)

@@ -1,4 +1,5 @@
 import { flowKey } from '../../model/keys.js'
+import { isKestraNamespace } from '../../model/namespaces.js'
 import { type Finding } from '../../model/finding.js'
 import { nodePosition, type FlowDocument } from './flow-document.js'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'
@@ -6,7 +7,6 @@ import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 export type Layout = 'tenant' | 'namespace' | 'anywhere' | 'custom'
 
 export const FLOW_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
-export const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/
 export const RESERVED_FLOW_IDS = [
   'pause',
   'resume',
@@ -115,7 +115,7 @@ export function identityFindings(document: FlowDocument): Finding[] {
           'The flow `namespace` is empty: set it'
         )
       )
-    } else if (!NAMESPACE_PATTERN.test(value) || value.length > 150) {
+    } else if (!isKestraNamespace(value)) {
       findings.push(
         document.finding(
           'error',

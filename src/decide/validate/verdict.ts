@@ -1,16 +1,18 @@
 import type { ChangedFiles } from '../../model/changed-files.js'
 import { NOTHING_FOUND } from '../../model/repository.js'
-import { compareFindings, type Finding } from '../../model/finding.js'
+import { compareFindings, READ_ONLY_REFUSED, type Finding } from '../../model/finding.js'
 
 /**
  * docs/validation.md#pull-requests: on a PR, an error in a file the PR did not change is a warning, so old problems never block
- * it. A run that finds nothing at all is about the run, not a file: an error on every event (docs/layouts.md#what-a-run-says).
+ * it. A run that finds nothing at all is about the run, not a file: an error on every event (docs/layouts.md#what-a-run-says);
+ * so is a flow read-only cannot label (docs/environments.md#read-only-flows).
  */
 export function demoteUnchangedErrors(findings: Finding[], changed: ChangedFiles): Finding[] {
   if (changed.kind !== 'list') return findings
   return findings.map((finding) =>
     finding.severity === 'error' &&
     finding.rule !== NOTHING_FOUND &&
+    finding.rule !== READ_ONLY_REFUSED &&
     !changed.paths.has(finding.file)
       ? {
           ...finding,

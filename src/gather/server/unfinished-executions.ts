@@ -22,8 +22,9 @@ const NOT_TERMINATED: [state: string, since: [number, number, number]][] = [
 ]
 
 /**
- * The executions not finished of the named flows, per flowKey, oldest first: one search per namespace
- * (docs/caught-at-review.md#executions-not-finished). A failed search throws: the caller says so.
+ * The executions not finished of the named flows, per flowKey, oldest first: one search per namespace for
+ * exactly those flows, read to its end (docs/caught-at-review.md#executions-not-finished). A failed or
+ * endless search throws: the caller says so, and the guard refuses.
  */
 export async function readUnfinished(
   api: KestraApi & ListingsApi,
@@ -37,9 +38,12 @@ export async function readUnfinished(
   )
   const legacy = version !== undefined && older(version, [1, 1, 0])
   const wanted = new Set(flows.map((f) => flowKey(f.namespace, f.id)))
-  const namespaces = [...new Set(flows.map((f) => f.namespace))].sort()
+  const idsOf = new Map<string, string[]>()
+  for (const f of flows) idsOf.set(f.namespace, [...(idsOf.get(f.namespace) ?? []), f.id])
   const found = await Promise.all(
-    namespaces.map((namespace) => api.executionsIn(namespace, states, legacy))
+    [...idsOf].map(([namespace, ids]) =>
+      api.executionsIn(namespace, [...new Set(ids)].sort(), states, legacy)
+    )
   )
   const byFlow = new Map<string, UnfinishedExecution[]>()
   const tenant = info.tenantScoped ? target.tenant : undefined

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js'
 import { ACTION_INPUTS } from './action-yml.js'
-import { NAMESPACE_PATTERN } from '../namespaces.js'
+import { isKestraNamespace, NAMESPACE_PATTERN } from '../namespaces.js'
 import { reachesOutside } from './paths.js'
 import { parseMapping } from './namespace-file-mapping.js'
 import { parseSmokeLine } from './smoke-flows.js'
@@ -47,7 +47,7 @@ export const INPUT_PARSERS = {
   namespace: text('NS', (raw, input) => {
     const value = raw.trim()
     if (value === '') return undefined
-    if (NAMESPACE_PATTERN.test(value) && value.length <= 150) return value
+    if (isKestraNamespace(value)) return value
     throw new ConfigError(input, `'${raw}' is not a Kestra namespace; ${NAMESPACE_HINT}`)
   }),
   /** `auto` is resolved when the repository is read (docs/layouts.md#auto, repo/choose-layout.ts). */
