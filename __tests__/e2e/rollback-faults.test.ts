@@ -136,6 +136,24 @@ describe('a rollback tells the truth whichever write fails', () => {
     })
   })
 
+  it('a recorded rollback is found when the listing of KV keys fails: each record is read instead', async () => {
+    await onStage(repository, '1.3.2', async (s) => {
+      const kill = new AbortController()
+      countRollbackWrites(s, (n) => n === 2 && kill.abort())
+      await deploy(s, kill.signal)
+      s.kestra.onRequest(undefined)
+      expect(otherKvKeys(s.kestra)).toEqual(['kestra-gitops-rollback'])
+      s.kestra.inject({ route: 'kv.search', status: 500, times: 100 })
+      const finished = await deploy(s)
+      expect(finished.stdout).toMatch(
+        /A rollback of the deploy of commit \w+ is recorded as unfinished/
+      )
+      expect(finished.outputs).toMatchObject({ 'rolled-back': 'true', deployed: 'false' })
+      expect(otherKvKeys(s.kestra)).toEqual([])
+      expect(disagreements(s, finished)).toEqual([])
+    })
+  })
+
   it('fails the k-th rollback write, for every k: the report matches the server', async () => {
     expect(writes).toBeGreaterThanOrEqual(7)
     const problems: string[] = []

@@ -1,4 +1,6 @@
 import type { Execution } from '../model/kestra.js'
+import type { KestraApi, ListingsApi } from './api.js'
+import { parseVersion } from './era.js'
 import { ApiError } from './errors.js'
 import { readJson, readJsonArray, readJsonObject } from './json.js'
 import type { ScopedHttp } from './scoped-http.js'
@@ -11,6 +13,44 @@ const PAGE = 500
 
 /** Pages a `{results, total}` search never loops past, whatever the server says its total is. */
 const MAX_PAGES = 40
+
+/** The most names one listing gives: a listing this long may have been cut short. */
+export const LISTED_AT_MOST = PAGE * MAX_PAGES
+
+/**
+ * The live KV keys of each of these namespaces, never a value. Entries of the paged search name their
+ * namespace from 1.3 (docs/kestra.md#kv-listings); before, and before the search itself (a 404), the keys
+ * are read namespace by namespace.
+ */
+export async function kvKeysByNamespace(
+  api: KestraApi & ListingsApi,
+  namespaces: string[]
+): Promise<Record<string, string[]>> {
+  const version = parseVersion((await api.info()).version)
+  const named = !version || version[0] > 1 || (version[0] === 1 && version[1] >= 3)
+  const entries = named ? await searchUnlessMissing(api, namespaces) : undefined
+  if (entries?.every((entry) => entry.namespace !== undefined)) {
+    const byNamespace: Record<string, string[]> = Object.fromEntries(
+      namespaces.map((ns) => [ns, []])
+    )
+    for (const { namespace, key } of entries) byNamespace[namespace!]?.push(key)
+    return byNamespace
+  }
+  const lists = await Promise.all(namespaces.map((ns) => api.namespaceKvKeys(ns)))
+  return Object.fromEntries(namespaces.map((ns, i) => [ns, lists[i]!]))
+}
+
+async function searchUnlessMissing(
+  api: ListingsApi,
+  namespaces: string[]
+): Promise<{ namespace?: string; key: string }[] | undefined> {
+  try {
+    return await api.kvKeys(namespaces)
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return undefined
+    throw error
+  }
+}
 
 /**
  * The listings a review reads (docs/caught-at-review.md): secret names and KV keys, never a value, and
