@@ -63,6 +63,36 @@ describe('KV keys of a namespace and its parents', () => {
     })
   }
 
+  it('many namespaces: several searches, each naming at most 1,500 characters of them, every key found', async () => {
+    const namespaces = Array.from(
+      { length: 150 },
+      (_, i) => `company.department${i}.team.with.a.rather.long.name`
+    )
+    const emulator = await startEmulator({ version: '1.3.25' })
+    emulator.seed({ kv: namespaces.map((namespace, i) => ({ namespace, key: `k${i}`, value: 1 })) })
+    const client = createKestraClient({
+      server: emulator.url,
+      tenant: 'main',
+      auth: { kind: 'none' },
+      timeoutSeconds: 10,
+      concurrency: 4,
+      retry: { baseDelayMs: 0 }
+    })
+    open = { emulator, client }
+    const refs = namespaces.map((namespace, i) => ({ ...kv(`k${i}`), namespace }))
+    const listings = await readNameListings(client, refs)
+    expect(listings.kv).toEqual({
+      listed: true,
+      value: Object.fromEntries(namespaces.map((namespace, i) => [namespace, [`k${i}`]]))
+    })
+    const searches = emulator.requests.filter((r) => r.route === 'kv.search')
+    expect(searches.length).toBeGreaterThan(1)
+    const named = searches.map((r) => String(r.query['filters[namespace][IN]']))
+    for (const list of named) expect(list.length).toBeLessThanOrEqual(1500)
+    expect(named.flatMap((list) => list.split(',')).sort()).toEqual([...namespaces].sort())
+    expect(emulator.requests.map((r) => r.route)).not.toContain('kv.get')
+  })
+
   it('Kestra 0.17, before the KV store: not listed, with the reason', async () => {
     const { client } = await serve('0.17.0')
     const listings = await readNameListings(client, [kv('top')])

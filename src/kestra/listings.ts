@@ -18,6 +18,12 @@ const MAX_PAGES = 40
 export const LISTED_AT_MOST = PAGE * MAX_PAGES
 
 /**
+ * Characters of the namespaces one KV search names: the request line stays well within the 4 KiB a
+ * Micronaut server accepts by default, each comma sent as `%2C`.
+ */
+const SEARCHED_NAMES_CHARS = 1500
+
+/**
  * The live KV keys of each of these namespaces, never a value. Entries of the paged search name their
  * namespace from 1.3 (docs/kestra.md#kv-listings); before, and before the search itself (a 404), the keys
  * are read namespace by namespace.
@@ -45,7 +51,8 @@ async function searchUnlessMissing(
   namespaces: string[]
 ): Promise<{ namespace?: string; key: string }[] | undefined> {
   try {
-    return await api.kvKeys(namespaces)
+    const found = await Promise.all(inGroups(namespaces).map((group) => api.kvKeys(group)))
+    return found.flat()
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return undefined
     throw error
@@ -56,6 +63,22 @@ async function searchUnlessMissing(
  * The listings a review reads (docs/caught-at-review.md): secret names and KV keys, never a value, and
  * the executions not finished (docs/kestra.md#secrets, #kv-listings, #search-executions).
  */
+/** Consecutive groups of namespaces, each naming at most `SEARCHED_NAMES_CHARS` (one longer name alone). */
+function inGroups(namespaces: readonly string[]): string[][] {
+  const groups: string[][] = []
+  let chars = Infinity
+  for (const namespace of namespaces) {
+    const more = namespace.length + 3
+    if (chars + more > SEARCHED_NAMES_CHARS) {
+      groups.push([])
+      chars = 0
+    }
+    groups[groups.length - 1]!.push(namespace)
+    chars += more
+  }
+  return groups
+}
+
 export class ListingsEndpoint {
   constructor(private readonly http: ScopedHttp) {}
 
