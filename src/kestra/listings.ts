@@ -59,10 +59,6 @@ async function searchUnlessMissing(
   }
 }
 
-/**
- * The listings a review reads (docs/caught-at-review.md): secret names and KV keys, never a value, and
- * the executions not finished (docs/kestra.md#secrets, #kv-listings, #search-executions).
- */
 /** Consecutive groups of namespaces, each naming at most `SEARCHED_NAMES_CHARS` (one longer name alone). */
 function inGroups(namespaces: readonly string[]): string[][] {
   const groups: string[][] = []
@@ -79,6 +75,10 @@ function inGroups(namespaces: readonly string[]): string[][] {
   return groups
 }
 
+/**
+ * The listings a review reads (docs/caught-at-review.md): secret names and KV keys, never a value, and
+ * the executions not finished (docs/kestra.md#secrets, #kv-listings, #search-executions).
+ */
 export class ListingsEndpoint {
   constructor(private readonly http: ScopedHttp) {}
 
