@@ -16,16 +16,15 @@ afterEach(async () => {
   open = undefined
 })
 
-async function serve(version: string) {
+const SEEDED_KV = [
+  { namespace: 'a', key: 'top', value: 1 },
+  { namespace: 'a.b', key: 'mid', value: 1 },
+  { namespace: 'x', key: 'other', value: 1 }
+]
+
+async function serve(version: string, kv = SEEDED_KV) {
   const emulator = await startEmulator({ version })
-  emulator.seed({
-    secrets: [{ key: 'TOKEN' }],
-    kv: [
-      { namespace: 'a', key: 'top', value: 1 },
-      { namespace: 'a.b', key: 'mid', value: 1 },
-      { namespace: 'x', key: 'other', value: 1 }
-    ]
-  })
+  emulator.seed({ secrets: [{ key: 'TOKEN' }], kv })
   const client = createKestraClient({
     server: emulator.url,
     tenant: 'main',
@@ -68,17 +67,10 @@ describe('KV keys of a namespace and its parents', () => {
       { length: 150 },
       (_, i) => `company.department${i}.team.with.a.rather.long.name`
     )
-    const emulator = await startEmulator({ version: '1.3.25' })
-    emulator.seed({ kv: namespaces.map((namespace, i) => ({ namespace, key: `k${i}`, value: 1 })) })
-    const client = createKestraClient({
-      server: emulator.url,
-      tenant: 'main',
-      auth: { kind: 'none' },
-      timeoutSeconds: 10,
-      concurrency: 4,
-      retry: { baseDelayMs: 0 }
-    })
-    open = { emulator, client }
+    const { emulator, client } = await serve(
+      '1.3.25',
+      namespaces.map((namespace, i) => ({ namespace, key: `k${i}`, value: 1 }))
+    )
     const refs = namespaces.map((namespace, i) => ({ ...kv(`k${i}`), namespace }))
     const listings = await readNameListings(client, refs)
     expect(listings.kv).toEqual({
