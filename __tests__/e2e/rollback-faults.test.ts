@@ -15,7 +15,8 @@ import {
   NS,
   otherKvKeys,
   serverHolds,
-  onStage
+  onStage,
+  type Stage
 } from './rollback-stage.js'
 import { WRITE_ROUTES } from './reliability/stage.js'
 
@@ -25,6 +26,14 @@ let writes: number
 beforeAll(() => {
   repository = createRepository()
 })
+
+/** A deploy whose smoke run fails, killed at its rollback's second write: the record stays. */
+async function killRollbackAtSecondWrite(s: Stage): Promise<void> {
+  const kill = new AbortController()
+  countRollbackWrites(s, (n) => n === 2 && kill.abort())
+  await deploy(s, kill.signal)
+  s.kestra.onRequest(undefined)
+}
 
 describe('a rollback tells the truth whichever write fails', () => {
   it('without faults: every resource and the marker are back, reported true, no record left', async () => {
@@ -114,10 +123,7 @@ describe('a rollback tells the truth whichever write fails', () => {
 
   it('a run that cannot finish a recorded rollback names what remains, keeps the record, and the next one finishes it', async () => {
     await onStage(repository, '0.20.7', async (s) => {
-      const kill = new AbortController()
-      countRollbackWrites(s, (n) => n === 2 && kill.abort())
-      await deploy(s, kill.signal)
-      s.kestra.onRequest(undefined)
+      await killRollbackAtSecondWrite(s)
       s.kestra.inject({ route: 'flows.update', status: 403 })
       const stuck = await deploy(s)
       expect(stuck.outputs).toMatchObject({ 'rolled-back': 'partial', deployed: 'false' })
@@ -138,10 +144,7 @@ describe('a rollback tells the truth whichever write fails', () => {
 
   it('a recorded rollback is found when the listing of KV keys fails: each record is read instead', async () => {
     await onStage(repository, '1.3.2', async (s) => {
-      const kill = new AbortController()
-      countRollbackWrites(s, (n) => n === 2 && kill.abort())
-      await deploy(s, kill.signal)
-      s.kestra.onRequest(undefined)
+      await killRollbackAtSecondWrite(s)
       expect(otherKvKeys(s.kestra)).toEqual(['kestra-gitops-rollback'])
       s.kestra.inject({ route: 'kv.search', status: 500, times: 100 })
       const finished = await deploy(s)
