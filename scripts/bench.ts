@@ -229,6 +229,7 @@ interface ScalePoint {
   size: RepoSize
   resources: number
   planMs: number
+  planCpuMs: number
   deployMs: number
 }
 
@@ -276,6 +277,7 @@ async function scaleSweep(multipliers: number[], unit: RepoSize): Promise<ScaleP
         size: scaled,
         resources: scaled.flows + scaled.files,
         planMs: plan.wallMs,
+        planCpuMs: plan.cpuMs,
         deployMs: deploy.wallMs
       })
     } finally {
@@ -373,7 +375,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [
     {
       measure: `Plan (pull request editing ${changedFlows} flows; ${ofRuns} after a warm-up run)`,
-      result: `${spread(plan)}, ${count(plan.median.totalRequests)} Kestra requests, ${count(plan.median.githubRequests)} GitHub request${plan.median.githubRequests === 1 ? '' : 's'}`,
+      result: `${spread(plan)}, ${seconds(plan.cpuMs)} CPU, ${count(plan.median.totalRequests)} Kestra requests, ${count(plan.median.githubRequests)} GitHub request${plan.median.githubRequests === 1 ? '' : 's'}`,
       target: `exactly ${requestBudget} Kestra requests (3 × ${namespaces} namespaces + ${validateRequests} validate + 1 version probe + ${reviewRequests} review: names listings and one executions search per namespace updated, at most 2 per namespace)`,
       met: plan.median.totalRequests === requestBudget
     },
@@ -394,14 +396,20 @@ async function main(): Promise<void> {
       : []),
     {
       measure: `Deploy of the ${changedFlows} changed flows (${ofRuns})`,
-      result: `${spread(deploy)}, ${count(deploy.median.writes)} writes (${changedFlows} flows + ${namespaces * MARKER_WRITES} commit markers), ${count(raceReads)} reads right before writes`,
+      result: `${spread(deploy)}, ${seconds(deploy.cpuMs)} CPU, ${count(deploy.median.writes)} writes (${changedFlows} flows + ${namespaces * MARKER_WRITES} commit markers), ${count(raceReads)} reads right before writes`,
       target: ''
     },
     {
       measure: `No-change re-deploy (same commit; ${ofRuns}, most writes of any)`,
-      result: `${spread(redeploy)}, ${count(redeploy.median.writes)} writes`,
+      result: `${spread(redeploy)}, ${seconds(redeploy.cpuMs)} CPU, ${count(redeploy.median.writes)} writes`,
       target: '0 writes',
       met: redeploy.median.writes === 0
+    },
+    {
+      measure: 'KV values the no-change re-deploy reads (`GET kv.get`)',
+      result: count(redeploy.median.requests['GET kv.get'] ?? 0),
+      target: `one per namespace: ${namespaces} (the commit markers)`,
+      met: redeploy.median.requests['GET kv.get'] === namespaces
     },
     ...(first
       ? [
@@ -466,6 +474,7 @@ async function main(): Promise<void> {
           'Files',
           'Namespaces',
           'Plan',
+          'Plan CPU',
           'Plan per resource',
           'Deploy',
           'Deploy per resource'
@@ -476,6 +485,7 @@ async function main(): Promise<void> {
           count(p.size.files),
           count(p.size.namespaces),
           seconds(p.planMs),
+          seconds(p.planCpuMs),
           `${((p.planMs * 1000) / p.resources).toFixed(0)} µs`,
           seconds(p.deployMs),
           `${((p.deployMs * 1000) / p.resources).toFixed(0)} µs`
@@ -533,6 +543,13 @@ function comparisonTable(
     ratio(pick(after).median.wallMs, pick(before).median.wallMs),
     budget
   ]
+  const cpu = (name: string, pick: (r: BundleResults) => Series) => [
+    name,
+    seconds(pick(before).cpuMs),
+    seconds(pick(after).cpuMs),
+    ratio(pick(after).cpuMs, pick(before).cpuMs),
+    ''
+  ]
   const planRatio = after.plan.median.wallMs / before.plan.median.wallMs
   return [
     `Before/after, run alternately (${RUNS} runs each; median, min–max): before = ${bundles[1]!.distDir}, after = ${bundles[0]!.distDir}`,
@@ -547,6 +564,16 @@ function comparisonTable(
         ),
         timed('Deploy', (r) => r.deploy),
         timed('Re-deploy', (r) => r.redeploy),
+        cpu('Plan CPU', (r) => r.plan),
+        cpu('Deploy CPU', (r) => r.deploy),
+        cpu('Re-deploy CPU', (r) => r.redeploy),
+        [
+          'Re-deploy Kestra requests',
+          count(before.redeploy.median.totalRequests),
+          count(after.redeploy.median.totalRequests),
+          '',
+          ''
+        ],
         [
           'Plan Kestra requests',
           count(before.plan.median.totalRequests),
@@ -578,12 +605,18 @@ function reads(run: Measured): number {
 }
 
 function summary(series: Series) {
-  return { ...measuredSummary(series.median), minMs: series.minMs, maxMs: series.maxMs }
+  return {
+    ...measuredSummary(series.median),
+    minMs: series.minMs,
+    maxMs: series.maxMs,
+    medianCpuMs: series.cpuMs
+  }
 }
 
 function measuredSummary(run: Measured) {
   return {
     wallMs: run.wallMs,
+    cpuMs: run.cpuMs,
     peakRssBytes: run.peakRssBytes,
     requests: run.requests,
     totalRequests: run.totalRequests,

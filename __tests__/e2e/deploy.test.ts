@@ -175,6 +175,16 @@ describe('deploy, end to end', () => {
       updated: '0',
       unchanged: '7'
     })
+    // Each namespace's KV is read once, for its commit marker: one listing of keys tells that no
+    // namespace holds a rollback record.
+    const kv = kestra.requests.filter((r) => r.route.startsWith('kv.'))
+    expect(
+      kv.map((r) => `${r.route} ${r.params.namespace ?? ''} ${r.params.key ?? ''}`).sort()
+    ).toEqual([
+      `kv.get ${NS} kestra-gitops-commit`,
+      'kv.get company.team.analytics kestra-gitops-commit',
+      'kv.search  '
+    ])
   })
 
   it('on workflow_dispatch: deploys the checked-out commit', async () => {

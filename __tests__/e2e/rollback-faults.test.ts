@@ -15,7 +15,8 @@ import {
   NS,
   otherKvKeys,
   serverHolds,
-  onStage
+  onStage,
+  type Stage
 } from './rollback-stage.js'
 import { WRITE_ROUTES } from './reliability/stage.js'
 
@@ -25,6 +26,14 @@ let writes: number
 beforeAll(() => {
   repository = createRepository()
 })
+
+/** A deploy whose smoke run fails, killed at its rollback's second write: the record stays. */
+async function killRollbackAtSecondWrite(s: Stage): Promise<void> {
+  const kill = new AbortController()
+  countRollbackWrites(s, (n) => n === 2 && kill.abort())
+  await deploy(s, kill.signal)
+  s.kestra.onRequest(undefined)
+}
 
 describe('a rollback tells the truth whichever write fails', () => {
   it('without faults: every resource and the marker are back, reported true, no record left', async () => {
@@ -114,10 +123,7 @@ describe('a rollback tells the truth whichever write fails', () => {
 
   it('a run that cannot finish a recorded rollback names what remains, keeps the record, and the next one finishes it', async () => {
     await onStage(repository, '0.20.7', async (s) => {
-      const kill = new AbortController()
-      countRollbackWrites(s, (n) => n === 2 && kill.abort())
-      await deploy(s, kill.signal)
-      s.kestra.onRequest(undefined)
+      await killRollbackAtSecondWrite(s)
       s.kestra.inject({ route: 'flows.update', status: 403 })
       const stuck = await deploy(s)
       expect(stuck.outputs).toMatchObject({ 'rolled-back': 'partial', deployed: 'false' })
@@ -130,6 +136,21 @@ describe('a rollback tells the truth whichever write fails', () => {
       expect(error).toContain('Re-run the workflow to finish the rollback')
       expect(disagreements(s, stuck)).toEqual([])
       const finished = await deploy(s)
+      expect(finished.outputs).toMatchObject({ 'rolled-back': 'true', deployed: 'false' })
+      expect(otherKvKeys(s.kestra)).toEqual([])
+      expect(disagreements(s, finished)).toEqual([])
+    })
+  })
+
+  it('a recorded rollback is found when the listing of KV keys fails: each record is read instead', async () => {
+    await onStage(repository, '1.3.2', async (s) => {
+      await killRollbackAtSecondWrite(s)
+      expect(otherKvKeys(s.kestra)).toEqual(['kestra-gitops-rollback'])
+      s.kestra.inject({ route: 'kv.search', status: 500, times: 100 })
+      const finished = await deploy(s)
+      expect(finished.stdout).toMatch(
+        /A rollback of the deploy of commit \w+ is recorded as unfinished/
+      )
       expect(finished.outputs).toMatchObject({ 'rolled-back': 'true', deployed: 'false' })
       expect(otherKvKeys(s.kestra)).toEqual([])
       expect(disagreements(s, finished)).toEqual([])

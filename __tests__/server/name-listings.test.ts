@@ -16,16 +16,15 @@ afterEach(async () => {
   open = undefined
 })
 
-async function serve(version: string) {
+const SEEDED_KV = [
+  { namespace: 'a', key: 'top', value: 1 },
+  { namespace: 'a.b', key: 'mid', value: 1 },
+  { namespace: 'x', key: 'other', value: 1 }
+]
+
+async function serve(version: string, kv = SEEDED_KV) {
   const emulator = await startEmulator({ version })
-  emulator.seed({
-    secrets: [{ key: 'TOKEN' }],
-    kv: [
-      { namespace: 'a', key: 'top', value: 1 },
-      { namespace: 'a.b', key: 'mid', value: 1 },
-      { namespace: 'x', key: 'other', value: 1 }
-    ]
-  })
+  emulator.seed({ secrets: [{ key: 'TOKEN' }], kv })
   const client = createKestraClient({
     server: emulator.url,
     tenant: 'main',
@@ -84,6 +83,29 @@ describe('KV keys of a namespace and its parents', () => {
       listed: true,
       value: { a: ['top'], 'a.b': ['mid'], 'a.b.c': [] }
     })
+  })
+
+  it('many namespaces: several searches, each naming at most 1,500 characters of them, every key found', async () => {
+    const namespaces = Array.from(
+      { length: 150 },
+      (_, i) => `company.department${i}.team.with.a.rather.long.name`
+    )
+    const { emulator, client } = await serve(
+      '1.3.25',
+      namespaces.map((namespace, i) => ({ namespace, key: `k${i}`, value: 1 }))
+    )
+    const refs = namespaces.map((namespace, i) => ({ ...kv(`k${i}`), namespace }))
+    const listings = await readNameListings(client, refs)
+    expect(listings.kv).toEqual({
+      listed: true,
+      value: Object.fromEntries(namespaces.map((namespace, i) => [namespace, [`k${i}`]]))
+    })
+    const searches = emulator.requests.filter((r) => r.route === 'kv.search')
+    expect(searches.length).toBeGreaterThan(1)
+    const named = searches.map((r) => String(r.query['filters[namespace][IN]']))
+    for (const list of named) expect(list.length).toBeLessThanOrEqual(1500)
+    expect(named.flatMap((list) => list.split(',')).sort()).toEqual([...namespaces].sort())
+    expect(emulator.requests.map((r) => r.route)).not.toContain('kv.get')
   })
 
   it('Kestra 0.17, before the KV store: not listed, with the reason', async () => {

@@ -12,6 +12,8 @@ const RSS_PRELOAD = fileURLToPath(new URL('./rss-preload.mjs', import.meta.url))
 export interface Measured {
   wallMs: number
   peakRssBytes: number
+  /** CPU time of the action's process (user + system, all its threads; git's processes aside). */
+  cpuMs: number
   /** `METHOD route` → count, as the emulator logged them. */
   requests: Record<string, number>
   totalRequests: number
@@ -62,9 +64,11 @@ export async function measureRun(
       `the action failed (exit ${result.exitCode}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`
     )
   }
+  const [peakRss, cpuMicros] = readFileSync(rssFile, 'utf8').split(' ').map(Number)
   return {
     wallMs,
-    peakRssBytes: Number(readFileSync(rssFile, 'utf8')),
+    peakRssBytes: peakRss!,
+    cpuMs: cpuMicros! / 1000,
     requests: countRequests(requests),
     totalRequests: requests.length,
     writes: requests.filter(isWrite).length,

@@ -1,5 +1,7 @@
 // Preloaded into the spawned action (NODE_OPTIONS=--import …): writes its peak resident set size
-// (bytes) to KGA_BENCH_RSS_FILE when it exits.
+// (bytes) and the CPU time it used (microseconds, user + system, every thread of the process) to
+// KGA_BENCH_RSS_FILE when it exits. CPU time is the steadier measure on a shared machine: waiting for
+// a core does not count.
 import { readFileSync, writeFileSync } from 'node:fs'
 
 const file = process.env.KGA_BENCH_RSS_FILE
@@ -19,4 +21,9 @@ function peakRssBytes() {
   return process.resourceUsage().maxRSS * 1024
 }
 
-if (file) process.on('exit', () => writeFileSync(file, String(peakRssBytes())))
+function cpuMicros() {
+  const { user, system } = process.cpuUsage()
+  return user + system
+}
+
+if (file) process.on('exit', () => writeFileSync(file, `${peakRssBytes()} ${cpuMicros()}`))

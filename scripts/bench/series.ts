@@ -7,6 +7,8 @@ export interface Series {
   median: Measured
   minMs: number
   maxMs: number
+  /** The median CPU time of the runs, each taken on its own (steadier than wall time under load). */
+  cpuMs: number
   runs: number
 }
 
@@ -19,6 +21,7 @@ export function seriesOf(runs: Measured[]): Series {
       writes: Math.max(...runs.map((r) => r.writes))
     },
     minMs: sorted[0]!.wallMs,
+    cpuMs: runs.map((r) => r.cpuMs).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!,
     maxMs: sorted[sorted.length - 1]!.wallMs,
     runs: runs.length
   }

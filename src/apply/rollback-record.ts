@@ -1,4 +1,5 @@
-import type { KestraApi } from '../kestra/api.js'
+import type { KestraApi, ListingsApi } from '../kestra/api.js'
+import { kvKeysByNamespace } from '../kestra/listings.js'
 import { errorMessage } from '../model/errors.js'
 import { parseMarker, type CommitMarker } from '../model/commit-marker.js'
 import { ROLLBACK_RECORD_KEY, type RecordedResource } from '../model/after-deploy.js'
@@ -45,9 +46,14 @@ export interface RecordReading {
  * The rollbacks a stopped run left in progress in these namespaces. A record that cannot be read leaves
  * unknown whether the server is half rolled back: that throws, and nothing may be written.
  */
-export async function readRecords(api: KestraApi, namespaces: string[]): Promise<RecordReading> {
+export async function readRecords(
+  api: KestraApi & ListingsApi,
+  namespaces: string[]
+): Promise<RecordReading> {
+  const holding = new Set(await namespacesHoldingRecords(api, namespaces))
   const values = await Promise.all(
     namespaces.map(async (namespace) => {
+      if (!holding.has(namespace)) return undefined
       try {
         return await api.getKv(namespace, ROLLBACK_RECORD_KEY)
       } catch (error) {
@@ -71,6 +77,25 @@ export async function readRecords(api: KestraApi, namespaces: string[]): Promise
     }
   })
   return { records: new Map([...records].sort(([a], [b]) => (a < b ? -1 : 1))), warnings }
+}
+
+/**
+ * The namespaces whose KV holds a record, from a listing of keys (docs/performance.md#where-the-requests-go):
+ * the deploy then reads one value per namespace, its commit marker, and a record only where one is. Every
+ * namespace when the listing cannot tell: it failed, or could not be read whole.
+ */
+async function namespacesHoldingRecords(
+  api: KestraApi & ListingsApi,
+  namespaces: string[]
+): Promise<string[]> {
+  try {
+    // A listing that cannot be read whole is an error (docs/kestra.md#paged-listings), never a part.
+    const keys = await kvKeysByNamespace(api, namespaces)
+    return namespaces.filter((namespace) => keys[namespace]?.includes(ROLLBACK_RECORD_KEY))
+  } catch {
+    // Read each namespace's record instead: its own failure is the one reported.
+  }
+  return namespaces
 }
 
 function isResource(value: unknown): value is RecordedResource {

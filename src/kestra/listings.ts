@@ -1,5 +1,7 @@
 import type { Execution } from '../model/kestra.js'
 import { ActionError } from '../model/errors.js'
+import type { KestraApi, ListingsApi } from './api.js'
+import { parseVersion } from './era.js'
 import { ApiError } from './errors.js'
 import { readJson, readJsonArray, readJsonObject } from './json.js'
 import type { ScopedHttp } from './scoped-http.js'
@@ -104,6 +106,64 @@ export class ListingError extends ActionError {
 
 function where(response: HttpResponse): string {
   return `${response.method} ${response.path.replace(/\?.*$/, '')}`
+}
+
+/**
+ * Characters of the namespaces one KV search names: the request line stays well within the 4 KiB a
+ * Micronaut server accepts by default, each comma sent as `%2C`.
+ */
+const SEARCHED_NAMES_CHARS = 1500
+
+/**
+ * The live KV keys of each of these namespaces, never a value. Entries of the paged search name their
+ * namespace from 1.3 (docs/kestra.md#kv-listings); before, and before the search itself (a 404), the keys
+ * are read namespace by namespace.
+ */
+export async function kvKeysByNamespace(
+  api: KestraApi & ListingsApi,
+  namespaces: string[]
+): Promise<Record<string, string[]>> {
+  const version = parseVersion((await api.info()).version)
+  const named = !version || version[0] > 1 || (version[0] === 1 && version[1] >= 3)
+  const entries = named ? await searchUnlessMissing(api, namespaces) : undefined
+  if (entries?.every((entry) => entry.namespace !== undefined)) {
+    const byNamespace: Record<string, string[]> = Object.fromEntries(
+      namespaces.map((ns) => [ns, []])
+    )
+    for (const { namespace, key } of entries) byNamespace[namespace!]?.push(key)
+    return byNamespace
+  }
+  const lists = await Promise.all(namespaces.map((ns) => api.namespaceKvKeys(ns)))
+  return Object.fromEntries(namespaces.map((ns, i) => [ns, lists[i]!]))
+}
+
+async function searchUnlessMissing(
+  api: ListingsApi,
+  namespaces: string[]
+): Promise<{ namespace?: string; key: string }[] | undefined> {
+  try {
+    const found = await Promise.all(inGroups(namespaces).map((group) => api.kvKeys(group)))
+    return found.flat()
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return undefined
+    throw error
+  }
+}
+
+/** Consecutive groups of namespaces, each naming at most `SEARCHED_NAMES_CHARS` (one longer name alone). */
+function inGroups(namespaces: readonly string[]): string[][] {
+  const groups: string[][] = []
+  let chars = Infinity
+  for (const namespace of namespaces) {
+    const more = namespace.length + 3
+    if (chars + more > SEARCHED_NAMES_CHARS) {
+      groups.push([])
+      chars = 0
+    }
+    groups[groups.length - 1]!.push(namespace)
+    chars += more
+  }
+  return groups
 }
 
 /**
