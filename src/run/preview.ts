@@ -1,4 +1,4 @@
-import type { RunContext } from '../model/context.js'
+import { sameRepository, type RunContext } from '../model/context.js'
 import type { DeploymentsPort } from '../model/deployments-port.js'
 import {
   noPreviewSection,
@@ -16,7 +16,7 @@ import type { Settings } from '../model/settings.js'
 import { execute, type RunOutcome } from './execute.js'
 import type { RunPorts } from './ports.js'
 
-const PREVIEW_EVENTS = ['pull_request', 'pull_request_target']
+const PREVIEW_EVENTS = ['pull_request', 'pull_request_target', 'workflow_run']
 
 /**
  * A run with its environment features (docs/environments.md): a pull request with `preview` is also
@@ -25,9 +25,10 @@ const PREVIEW_EVENTS = ['pull_request', 'pull_request_target']
  */
 export async function executeWithEnvironments(
   settings: Settings,
-  context: RunContext,
+  eventContext: RunContext,
   ports: RunPorts
 ): Promise<RunOutcome> {
+  const context = await withPullRequestOfRun(eventContext, ports)
   const pr = context.pullRequest
   if (!settings.preview || !pr || pr.number <= 0 || !PREVIEW_EVENTS.includes(context.eventName)) {
     return execute(withSmokeInPrefix(settings), context, ports)
@@ -44,6 +45,42 @@ export async function executeWithEnvironments(
   const preview = await deployPreview(settings, context, { ...ports, kestra: ports.kestra! })
   const outcome = await execute(settings, context, withSection(ports, preview.section))
   return { ...outcome, failure: outcome.failure ?? preview.failure }
+}
+
+/**
+ * A pull request's `workflow_run` whose payload names no pull request (GitHub lists none for a fork's):
+ * the open pull request whose head is the run's head, found through the API, with the fork rule applied
+ * to the repositories the API names (docs/modes.md#fork-pull-requests).
+ */
+async function withPullRequestOfRun(context: RunContext, ports: RunPorts): Promise<RunContext> {
+  const head = context.runHead
+  if (!head) return context
+  if (!ports.github) {
+    ports.reporter.warning(
+      `No github-token: the pull request of this workflow_run (head ${head.label}) could not be looked up, so the plan has no pull request to comment on.`
+    )
+    return context
+  }
+  const found = await ports.github.findOpenPullRequest(head.label, head.sha)
+  if (!found) {
+    ports.reporter.notice(
+      `No open pull request has the head ${head.label} at ${head.sha.slice(0, 7)} (it moved on or closed): the plan is not commented.`
+    )
+    return context
+  }
+  const repository = {
+    fullName: `${context.owner}/${context.repo}`,
+    ...(context.repositoryId !== undefined && { id: context.repositoryId })
+  }
+  return {
+    ...context,
+    pullRequest: {
+      number: found.number,
+      baseSha: found.baseSha,
+      headSha: head.sha,
+      fork: !sameRepository(found.headRepository, found.baseRepository, repository)
+    }
+  }
 }
 
 function noPreviewReason(
