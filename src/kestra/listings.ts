@@ -1,4 +1,6 @@
 import type { Execution } from '../model/kestra.js'
+import type { KestraApi, ListingsApi } from './api.js'
+import { parseVersion } from './era.js'
 import { ApiError } from './errors.js'
 import { readJson, readJsonArray, readJsonObject } from './json.js'
 import type { ScopedHttp } from './scoped-http.js'
@@ -147,4 +149,39 @@ function executionOf(raw: unknown, response: HttpResponse): Execution {
   }
   const startDate = stringField(state, 'startDate')
   return { id, namespace, flowId, state: current, ...(startDate && { startDate }), labels: [] }
+}
+
+/**
+ * The live KV keys of each namespace (docs/kestra.md#kv-listings), never a value: one paged search of them
+ * all where its entries name their namespace (1.3 on, the only listing 2.0 keeps); before, and before the
+ * search itself (a 404), one listing per namespace.
+ */
+export async function liveKvKeys(
+  api: KestraApi & ListingsApi,
+  namespaces: readonly string[]
+): Promise<Record<string, string[]>> {
+  const version = parseVersion((await api.info()).version)
+  const named = !version || version[0] > 1 || (version[0] === 1 && version[1] >= 3)
+  const entries = named ? await searchUnlessMissing(api, namespaces) : undefined
+  if (entries?.every((entry) => entry.namespace !== undefined)) {
+    const byNamespace: Record<string, string[]> = Object.fromEntries(
+      namespaces.map((ns) => [ns, []])
+    )
+    for (const { namespace, key } of entries) byNamespace[namespace!]?.push(key)
+    return byNamespace
+  }
+  const lists = await Promise.all(namespaces.map((ns) => api.namespaceKvKeys(ns)))
+  return Object.fromEntries(namespaces.map((ns, i) => [ns, lists[i]!]))
+}
+
+async function searchUnlessMissing(
+  api: ListingsApi,
+  namespaces: readonly string[]
+): Promise<{ namespace?: string; key: string }[] | undefined> {
+  try {
+    return await api.kvKeys(namespaces)
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return undefined
+    throw error
+  }
 }

@@ -18,6 +18,7 @@ import {
   inPrefix,
   kestraWrites,
   notInPrefix,
+  openPullRequest,
   publish,
   RUN_URL,
   serverView,
@@ -109,6 +110,7 @@ beforeAll(async () => {
   repo.git('checkout', '-q', '-b', 'feature')
   head = repo.commit({ [`${NS}/flows/child.yml`]: flow(NS, 'child', ' (in review)') })
   publish(servers.github, repo)
+  openPullRequest(servers.github, base, head)
   // Production-like content in the unprefixed namespaces, and another pull request's preview.
   servers.kestra.seed({
     flows: [

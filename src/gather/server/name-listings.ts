@@ -1,6 +1,6 @@
 import type { ListingsApi, KestraApi } from '../../kestra/api.js'
-import { parseVersion } from '../../kestra/era.js'
 import { ApiError } from '../../kestra/errors.js'
+import { liveKvKeys } from '../../kestra/listings.js'
 import { errorMessage } from '../../model/errors.js'
 import { kvScopes, type Listed, type NameListings, type NameReference } from '../../model/names.js'
 
@@ -26,7 +26,7 @@ export async function readNameListings(
   }
   const [secrets, kv] = await Promise.all([
     secretScopes.size > 0 ? listed(() => secretNames(api, [...secretScopes].sort())) : undefined,
-    kvNamespaces.size > 0 ? listed(() => kvKeys(api, [...kvNamespaces].sort())) : undefined
+    kvNamespaces.size > 0 ? listed(() => liveKvKeys(api, [...kvNamespaces].sort())) : undefined
   ])
   return { ...(secrets && { secrets }), ...(kv && { kv }) }
 }
@@ -48,38 +48,6 @@ async function secretNames(
     })
   )
   return { byNamespace: Object.fromEntries(entries) }
-}
-
-async function kvKeys(
-  api: KestraApi & ListingsApi,
-  namespaces: string[]
-): Promise<Record<string, string[]>> {
-  // Entries of the paged search name their namespace from 1.3 (docs/kestra.md#kv-listings); before, and
-  // before the search itself (a 404), the keys are read namespace by namespace.
-  const version = parseVersion((await api.info()).version)
-  const named = !version || version[0] > 1 || (version[0] === 1 && version[1] >= 3)
-  const entries = named ? await searchUnlessMissing(api, namespaces) : undefined
-  if (entries?.every((entry) => entry.namespace !== undefined)) {
-    const byNamespace: Record<string, string[]> = Object.fromEntries(
-      namespaces.map((ns) => [ns, []])
-    )
-    for (const { namespace, key } of entries) byNamespace[namespace!]?.push(key)
-    return byNamespace
-  }
-  const lists = await Promise.all(namespaces.map((ns) => api.namespaceKvKeys(ns)))
-  return Object.fromEntries(namespaces.map((ns, i) => [ns, lists[i]!]))
-}
-
-async function searchUnlessMissing(
-  api: ListingsApi,
-  namespaces: string[]
-): Promise<{ namespace?: string; key: string }[] | undefined> {
-  try {
-    return await api.kvKeys(namespaces)
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return undefined
-    throw error
-  }
 }
 
 async function listed<T>(read: () => Promise<T>): Promise<Listed<T>> {

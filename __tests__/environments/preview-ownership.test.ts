@@ -1,0 +1,176 @@
+/**
+ * Removing a preview (docs/environments.md#previews): only the namespaces inside the prefix that the
+ * preview owns (its ownership record names it) are emptied, KV pairs included; another's and unrecorded
+ * ones are left alone and named; one failed delete stops nothing else and is named, and a second run
+ * finishes the job. The k-th delete fails, for every k.
+ */
+import { describe, expect, it } from 'vitest'
+import { removePreview } from '../../src/apply/preview.js'
+import type { KestraApi, ListingsApi } from '../../src/kestra/api.js'
+import { inPreview, PREVIEW_OWNER_KEY } from '../../src/model/preview.js'
+
+const OURS = { repository: 'octo/kestra-repo', pullRequest: 7 }
+const PREVIEW = { prefix: 'pr-7', owner: OURS }
+
+interface Store {
+  flows: Map<string, Set<string>>
+  files: Map<string, Set<string>>
+  kv: Map<string, Set<string>>
+}
+
+function store(): Store {
+  const of = (entries: [string, string[]][]) =>
+    new Map(entries.map(([ns, items]) => [ns, new Set(items)]))
+  return {
+    flows: of([
+      ['pr-7.a', ['one', 'two']],
+      ['pr-7.a.b', ['three']],
+      ['pr-70.a', ['other']],
+      ['a', ['prod']]
+    ]),
+    files: of([
+      ['pr-7.a', ['/x.sql', '/y.sql']],
+      ['a', ['/x.sql']]
+    ]),
+    kv: of([
+      ['pr-7.a', ['kestra-gitops-commit', PREVIEW_OWNER_KEY, 'written-by-an-execution']],
+      ['pr-7.a.b', ['kestra-gitops-commit', 'kestra-gitops-rollback', PREVIEW_OWNER_KEY]],
+      ['a', ['kestra-gitops-commit']]
+    ])
+  }
+}
+
+/** The store behind the calls removal makes; the `failAt`-th delete (1-based) throws. */
+function api(
+  state: Store,
+  failAt = 0,
+  owners: Record<string, unknown> = {}
+): { api: KestraApi & ListingsApi; deletes: string[] } {
+  const deletes: string[] = []
+  let count = 0
+  const remove = (kind: keyof Store, ns: string, item: string) => {
+    count++
+    deletes.push(`${kind} ${ns} ${item}`)
+    if (count === failAt) throw new Error('Kestra answered 500')
+    state[kind].get(ns)?.delete(item)
+  }
+  const list = (kind: keyof Store, ns: string) => [...(state[kind].get(ns) ?? [])]
+  const fake = {
+    listFlows: async (ns: string) =>
+      list('flows', ns).map((id) => ({ namespace: ns, id, revision: 1, source: '' })),
+    listFiles: async (ns: string) =>
+      list('files', ns).map((path) => ({ path, bytes: new Uint8Array() })),
+    getKv: async (ns: string, key: string) =>
+      state.kv.get(ns)?.has(key)
+        ? key === PREVIEW_OWNER_KEY
+          ? (owners[ns] ?? OURS)
+          : {}
+        : undefined,
+    info: async () => ({ version: '1.3.25' }),
+    kvKeys: async (namespaces: readonly string[]) =>
+      namespaces.flatMap((ns) => list('kv', ns).map((key) => ({ namespace: ns, key }))),
+    deleteFlow: async (ns: string, id: string) => remove('flows', ns, id),
+    deleteFile: async (ns: string, path: string) => remove('files', ns, path),
+    deleteKv: async (ns: string, key: string) => remove('kv', ns, key)
+  }
+  return { api: fake as unknown as KestraApi & ListingsApi, deletes }
+}
+
+const ASKED = ['pr-7.a', 'pr-7.a.b', 'pr-70.a', 'a', 'pr-7']
+const options = { concurrency: 2, log: () => undefined }
+
+function outside(state: Store): string[] {
+  return (['flows', 'files', 'kv'] as const).flatMap((kind) =>
+    [...state[kind]].flatMap(([ns, items]) =>
+      inPreview('pr-7', ns) ? [] : [...items].map((item) => `${kind} ${ns} ${item}`)
+    )
+  )
+}
+
+function inside(state: Store): string[] {
+  return (['flows', 'files', 'kv'] as const).flatMap((kind) =>
+    [...state[kind]].flatMap(([ns, items]) =>
+      inPreview('pr-7', ns) ? [...items].map((item) => `${kind} ${ns} ${item}`) : []
+    )
+  )
+}
+
+describe('removing a preview', () => {
+  it('deletes everything inside the prefix and refuses every namespace outside it', async () => {
+    const state = store()
+    const before = outside(state)
+    const { api: kestra, deletes } = api(state)
+    const result = await removePreview(kestra, PREVIEW, ASKED, options)
+    expect(inside(state)).toEqual([])
+    expect(outside(state)).toEqual(before)
+    expect(deletes.every((d) => d.split(' ')[1]!.startsWith('pr-7.'))).toBe(true)
+    expect(result.deleted).toHaveLength(deletes.length)
+    expect(result.failed.sort()).toEqual(
+      ['a', 'pr-7', 'pr-70.a']
+        .map((ns) => `namespace ${ns}: refused, it is not inside the preview prefix pr-7.`)
+        .sort()
+    )
+  })
+
+  it('names the one delete that failed, does all the others, and a re-run finishes (fail the k-th delete, every k)', async () => {
+    const total = api(store()).api
+    const all = await removePreview(total, PREVIEW, ASKED, options)
+    for (let k = 1; k <= all.deleted.length; k++) {
+      const state = store()
+      const before = outside(state)
+      const { api: kestra, deletes } = api(state, k)
+      const first = await removePreview(kestra, PREVIEW, ASKED, options)
+      const failed = deletes[k - 1]!.split(' ')
+      expect(first.failed.filter((f) => !f.startsWith('namespace '))).toHaveLength(1)
+      // What failed stays, and so does its namespace's ownership record, for the re-run to find it ours.
+      const kept = [
+        `${failed[0]} ${failed[1]} ${failed[2]}`,
+        `kv ${failed[1]} ${PREVIEW_OWNER_KEY}`
+      ]
+      expect(inside(state).sort()).toEqual([...new Set(kept)].sort())
+      expect(outside(state)).toEqual(before)
+      const again = await removePreview(api(state).api, PREVIEW, ASKED, options)
+      expect(again.failed.filter((f) => !f.startsWith('namespace '))).toEqual([])
+      expect(inside(state)).toEqual([])
+      expect(outside(state)).toEqual(before)
+    }
+  })
+
+  it("leaves another repository's namespace, an unreadable record and an unrecorded one as they are, and names each", async () => {
+    const state = store()
+    state.flows.set('pr-7.theirs', new Set(['sales']))
+    state.kv.set('pr-7.theirs', new Set([PREVIEW_OWNER_KEY, 'kestra-gitops-commit']))
+    state.flows.set('pr-7.odd', new Set(['x']))
+    state.kv.set('pr-7.odd', new Set([PREVIEW_OWNER_KEY]))
+    state.files.set('pr-7.old', new Set(['/q.sql']))
+    state.kv.set('pr-7.old', new Set(['kestra-gitops-commit']))
+    const owners = {
+      'pr-7.theirs': { repository: 'other/repo', pullRequest: 7 },
+      'pr-7.odd': 'not json'
+    }
+    const { api: kestra, deletes } = api(state, 0, owners)
+    const result = await removePreview(
+      kestra,
+      PREVIEW,
+      [...ASKED, 'pr-7.theirs', 'pr-7.odd', 'pr-7.old', 'pr-7.empty'],
+      options
+    )
+    expect(deletes.filter((d) => /pr-7\.(theirs|odd|old|empty)\b/.test(d))).toEqual([])
+    expect(result.leftAlone.sort()).toEqual([
+      expect.stringMatching(
+        /^pr-7\.odd: left as it is, its ownership record .* is not one this action wrote\.$/
+      ),
+      expect.stringMatching(
+        /^pr-7\.old: left as it is, it holds resources but no ownership record/
+      ),
+      "pr-7.theirs: left as it is, it belongs to other/repo's pull request #7."
+    ])
+    // Ours are emptied, KV pairs included, the ownership record last in each.
+    for (const ns of ['pr-7.a', 'pr-7.a.b']) {
+      expect(state.kv.get(ns)?.size ?? 0).toBe(0)
+      expect(deletes.filter((d) => d.split(' ')[1] === ns).at(-1)).toBe(
+        `kv ${ns} ${PREVIEW_OWNER_KEY}`
+      )
+    }
+  })
+})
