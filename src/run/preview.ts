@@ -197,7 +197,16 @@ async function deployPreviewOnce(
   const preview = previewOf(context)
   const { prefix } = preview
   const { reporter, edge } = ports
-  const kestra = ownedPreviewServer(ports.kestra, preview)
+  const owned = ownedPreviewServer(ports.kestra, preview)
+  const kestra: KestraServer = {
+    ...owned,
+    // A smoke run starts only while the pull request is still open at this head: a late run starts none.
+    startExecution: async (namespace, id, inputs, options) => {
+      const why = await notCurrentReason(context, ports)
+      if (why) throw new Error(`no smoke run: ${why}`)
+      return owned.startExecution(namespace, id, inputs, options)
+    }
+  }
   reporter.info(
     `Preview: deploying ${context.sha.slice(0, 7)} into ${prefix}.* with triggers disabled.`
   )

@@ -283,6 +283,7 @@ describe('a close and a late deploy converge, in either order, without a concurr
       'Preview: pull request #7 closed while its preview deployed; the preview is removed again.'
     )
     expect(byNamespace(s, inPrefix(PREFIX))).toEqual({})
+    expect(s.servers.kestra.executions()).toEqual([])
     expect(s.servers.github.comments(7)[0]!.body).toContain('Preview removed')
   })
 })
