@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { removePreview } from '../../src/apply/preview.js'
 import type { KestraApi, ListingsApi } from '../../src/kestra/api.js'
-import { inPreview, PREVIEW_OWNER_KEY } from '../../src/model/preview.js'
+import { inPreview, parsePreviewOwner, PREVIEW_OWNER_KEY } from '../../src/model/preview.js'
 
 const OURS = { repository: 'octo/kestra-repo', pullRequest: 7 }
 const PREVIEW = { prefix: 'pr-7', owner: OURS }
@@ -171,6 +171,28 @@ describe('removing a preview', () => {
       expect(deletes.filter((d) => d.split(' ')[1] === ns).at(-1)).toBe(
         `kv ${ns} ${PREVIEW_OWNER_KEY}`
       )
+    }
+  })
+})
+
+describe('the ownership record', () => {
+  it('is read back from every form the server gives, and nothing else counts as one', () => {
+    const record = { repository: 'octo/kestra-repo', pullRequest: 7 }
+    expect(parsePreviewOwner(record)).toEqual(record)
+    expect(parsePreviewOwner(JSON.stringify(record))).toEqual(record)
+    for (const value of [
+      undefined,
+      null,
+      'octo/kestra-repo',
+      [record],
+      { ...record, pullRequest: '7' },
+      { ...record, pullRequest: 7.5 },
+      { repository: '', pullRequest: 7 },
+      { repository: 'octo', pullRequest: 7 },
+      { repository: 'octo/kestra-repo\n::error::injected', pullRequest: 7 },
+      { repository: `octo/${'x'.repeat(101)}`, pullRequest: 7 }
+    ]) {
+      expect(parsePreviewOwner(value)).toBeUndefined()
     }
   })
 })

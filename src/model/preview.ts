@@ -25,12 +25,15 @@ export interface PreviewOwner {
   pullRequest: number
 }
 
+/** `owner/name` as GitHub spells repository names; anything else is no record this action wrote. */
+const REPOSITORY_NAME = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/
+
 /** The record stored in KV, or undefined when absent or not one of ours. */
 export function parsePreviewOwner(value: unknown): PreviewOwner | undefined {
   const parsed = storedObject(value)
   if (!parsed) return undefined
   const { repository, pullRequest } = parsed
-  if (typeof repository !== 'string' || repository === '') return undefined
+  if (typeof repository !== 'string' || !REPOSITORY_NAME.test(repository)) return undefined
   if (typeof pullRequest !== 'number' || !Number.isSafeInteger(pullRequest)) return undefined
   return { repository, pullRequest }
 }
