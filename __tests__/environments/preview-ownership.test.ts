@@ -4,6 +4,7 @@
  * ones are left alone and named; one failed delete stops nothing else and is named, and a second run
  * finishes the job. The k-th delete fails, for every k.
  */
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { removePreview } from '../../src/apply/preview.js'
 import type { KestraApi, ListingsApi } from '../../src/kestra/api.js'
@@ -194,5 +195,73 @@ describe('the ownership record', () => {
     ]) {
       expect(parsePreviewOwner(value)).toBeUndefined()
     }
+  })
+})
+
+describe('removal over every arrangement of namespaces and owners', () => {
+  const namespace = fc.constantFrom(
+    'pr-7.a',
+    'pr-7.a.b',
+    'pr-7.c',
+    'pr-7',
+    'pr-70.a',
+    'pr-7x.a',
+    'a',
+    'pr-8.a'
+  )
+  const owner = fc.constantFrom<unknown>(
+    'none',
+    OURS,
+    { repository: 'other/repo', pullRequest: 7 },
+    { repository: 'octo/kestra-repo', pullRequest: 70 },
+    { repository: 'Octo/Kestra-Repo', pullRequest: 7 },
+    'garbage'
+  )
+  const content = fc.record({
+    flows: fc.subarray(['f1', 'f2']),
+    files: fc.subarray(['/x.sql']),
+    kv: fc.subarray(['kestra-gitops-commit', 'user-key'])
+  })
+  const arrangement = fc.dictionary(namespace, fc.record({ owner, content }))
+
+  it('empties exactly the preview namespaces this pull request owns, names the others, touches nothing else', async () => {
+    await fc.assert(
+      fc.asyncProperty(arrangement, async (layout) => {
+        const state: Store = { flows: new Map(), files: new Map(), kv: new Map() }
+        const owners: Record<string, unknown> = {}
+        for (const [ns, { owner: recorded, content: held }] of Object.entries(layout)) {
+          state.flows.set(ns, new Set(held.flows))
+          state.files.set(ns, new Set(held.files))
+          const keys = new Set(held.kv)
+          if (recorded !== 'none') {
+            keys.add(PREVIEW_OWNER_KEY)
+            owners[ns] = recorded
+          }
+          state.kv.set(ns, keys)
+        }
+        const ours = (ns: string) =>
+          inPreview('pr-7', ns) && JSON.stringify(owners[ns]) === JSON.stringify(OURS)
+        const holds = (ns: string) =>
+          (['flows', 'files', 'kv'] as const).some((kind) => (state[kind].get(ns)?.size ?? 0) > 0)
+        const expectedLeft = Object.keys(layout)
+          .filter((ns) => inPreview('pr-7', ns) && !ours(ns) && holds(ns))
+          .sort()
+        const snapshot = (keep: (ns: string) => boolean) =>
+          (['flows', 'files', 'kv'] as const).flatMap((kind) =>
+            [...state[kind]].flatMap(([ns, items]) =>
+              keep(ns) ? [...items].map((item) => `${kind} ${ns} ${item}`) : []
+            )
+          )
+        const untouched = snapshot((ns) => !ours(ns))
+        const { api: kestra, deletes } = api(state, 0, owners)
+        const result = await removePreview(kestra, PREVIEW, Object.keys(layout), options)
+        expect(snapshot(ours)).toEqual([])
+        expect(snapshot((ns) => !ours(ns))).toEqual(untouched)
+        expect(deletes.every((d) => ours(d.split(' ')[1]!))).toBe(true)
+        expect(result.deleted).toHaveLength(deletes.length)
+        expect(result.leftAlone.map((line) => line.split(':')[0]).sort()).toEqual(expectedLeft)
+      }),
+      { numRuns: 300 }
+    )
   })
 })
