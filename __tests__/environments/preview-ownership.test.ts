@@ -6,8 +6,8 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { removePreview } from '../../src/apply/preview.js'
-import type { KestraApi, ListingsApi } from '../../src/kestra/api.js'
+import { ownedPreviewServer, removePreview } from '../../src/apply/preview.js'
+import type { KestraApi, KestraServer, ListingsApi } from '../../src/kestra/api.js'
 import { inPreview, parsePreviewOwner, PREVIEW_OWNER_KEY } from '../../src/model/preview.js'
 
 const OURS = { repository: 'octo/kestra-repo', pullRequest: 7 }
@@ -264,4 +264,102 @@ describe('removal over every arrangement of namespaces and owners', () => {
       { numRuns: 300 }
     )
   })
+})
+
+describe("a preview deploy's writes", () => {
+  type State = 'ours' | 'empty' | 'theirs' | 'unreadable' | 'unrecorded' | 'outside'
+  const NAMESPACE: Record<State, string> = {
+    ours: 'pr-7.ours',
+    empty: 'pr-7.empty',
+    theirs: 'pr-7.theirs',
+    unreadable: 'pr-7.unreadable',
+    unrecorded: 'pr-7.unrecorded',
+    outside: 'pr-70.ours'
+  }
+  const RECORDS: Record<string, unknown> = {
+    'pr-7.ours': OURS,
+    'pr-70.ours': OURS,
+    'pr-7.theirs': { repository: 'other/repo', pullRequest: 7 },
+    'pr-7.unreadable': '{'
+  }
+  const WRITES = [
+    'createFlow',
+    'updateFlow',
+    'deleteFlow',
+    'uploadFile',
+    'deleteFile',
+    'putKv',
+    'deleteKv',
+    'startExecution'
+  ] as const
+
+  function server() {
+    const calls: string[] = []
+    const record =
+      (name: string) =>
+      async (...args: unknown[]) => {
+        calls.push(`${name} ${String(name === 'createFlow' ? 'by source' : args[0])}`)
+        return { namespace: '', id: 'x', revision: 1, source: '' }
+      }
+    const base = Object.fromEntries(WRITES.map((name) => [name, record(name)]))
+    const fake = {
+      ...base,
+      putKv: async (ns: string, key: string, value: unknown) => {
+        calls.push(
+          `putKv ${ns}${key === PREVIEW_OWNER_KEY ? ` record ${JSON.stringify(value)}` : ''}`
+        )
+      },
+      getKv: async (ns: string, key: string) =>
+        key === PREVIEW_OWNER_KEY ? RECORDS[ns] : undefined,
+      listFlows: async (ns: string) =>
+        ns === 'pr-7.unrecorded' ? [{ namespace: ns, id: 'old', revision: 1, source: '' }] : [],
+      listFiles: async () => [],
+      info: async () => ({ version: '1.3.25' }),
+      kvKeys: async () => []
+    }
+    return { server: fake as unknown as KestraServer, calls }
+  }
+
+  const call = (kestra: KestraServer, name: (typeof WRITES)[number], ns: string) => {
+    switch (name) {
+      case 'createFlow':
+        return kestra.createFlow(`id: x\nnamespace: ${ns}\ntasks: []\n`)
+      case 'updateFlow':
+        return kestra.updateFlow(ns, 'x', '')
+      case 'deleteFlow':
+        return kestra.deleteFlow(ns, 'x')
+      case 'uploadFile':
+        return kestra.uploadFile(ns, '/x', new Uint8Array())
+      case 'deleteFile':
+        return kestra.deleteFile(ns, '/x')
+      case 'putKv':
+        return kestra.putKv(ns, 'k', 1)
+      case 'deleteKv':
+        return kestra.deleteKv(ns, 'k')
+      case 'startExecution':
+        return kestra.startExecution(ns, 'x', [], { labels: [] })
+    }
+  }
+
+  for (const state of Object.keys(NAMESPACE) as State[]) {
+    for (const name of WRITES) {
+      const allowed = state === 'ours' || state === 'empty'
+      it(`${name} in a namespace that is ${state}: ${allowed ? 'written' : 'refused, saying why'}`, async () => {
+        const { server: api, calls } = server()
+        const kestra = ownedPreviewServer(api, PREVIEW)
+        const ns = NAMESPACE[state]
+        const done = call(kestra, name, ns)
+        if (allowed) {
+          await done
+          const claim = state === 'empty' ? [`putKv ${ns} record ${JSON.stringify(OURS)}`] : []
+          expect(calls).toEqual([...claim, expect.stringMatching(new RegExp(`^${name} `))])
+        } else {
+          await expect(done).rejects.toThrow(
+            state === 'outside' ? /not inside the preview prefix pr-7/ : /is not this one's/
+          )
+          expect(calls).toEqual([])
+        }
+      })
+    }
+  }
 })
