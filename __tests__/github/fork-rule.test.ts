@@ -307,7 +307,11 @@ describe('a pull request read from a workflow_run', () => {
     for (const entries of [[], [entry('other', THIS_ID)], [entry('h', THIS_ID + 1)]]) {
       const context = run(entries)
       expect(context.pullRequest).toBeUndefined()
-      expect(context.runHead).toEqual({ label: 'stranger:feature', sha: 'h' })
+      expect(context.runHead).toEqual({
+        label: 'stranger:feature',
+        repository: 'stranger/kestra-repo',
+        sha: 'h'
+      })
       expect(context.sha).toBe('h')
     }
     expect(run([], null).runHead).toBeUndefined()

@@ -138,9 +138,13 @@ function pullRequestRun(
   }
   const owner = stringOf(recordOf(headRepository?.owner)?.login)
   const branch = stringOf(run.head_branch)
+  const fullName = stringOf(headRepository?.full_name)
   return {
     headSha,
-    head: owner && branch ? { label: `${owner}:${branch}`, sha: headSha } : undefined
+    head:
+      owner && branch && fullName
+        ? { label: `${owner}:${branch}`, repository: fullName, sha: headSha }
+        : undefined
   }
 }
 

@@ -27,15 +27,11 @@ export async function getPullRequest(
   }
 }
 
-/**
- * The open pull request whose head is `label` (`owner:branch`, the listing's documented filter) at
- * commit `sha`; a pull request whose head moved on is not this run's.
- */
-export async function findOpenPullRequest(
+/** The open pull requests whose head is `label` (`owner:branch`, the listing's documented filter). */
+export async function openPullRequestsOf(
   client: RepoClient,
-  label: string,
-  sha: string
-): Promise<PullRequestState | undefined> {
+  label: string
+): Promise<PullRequestState[]> {
   try {
     const response = await client.octokit.rest.pulls.list({
       owner: client.owner,
@@ -44,10 +40,9 @@ export async function findOpenPullRequest(
       head: label,
       per_page: 100
     })
-    const found = (response.data as PullJson[]).find((pull) => pull.head.sha === sha)
-    return found && stateOf(found)
+    return (response.data as PullJson[]).map(stateOf)
   } catch (error) {
-    throw apiError(`finding the pull request of ${label}`, error)
+    throw apiError(`finding the pull requests of ${label}`, error)
   }
 }
 

@@ -1,7 +1,7 @@
 import { compareCommits, listPullRequestFiles } from './changed-paths.js'
 import { getFileAtRef } from './file-at-ref.js'
 import { findMergedPullRequest } from './merged-pull-request.js'
-import { findOpenPullRequest, getPullRequest } from './pull-requests.js'
+import { getPullRequest, openPullRequestsOf } from './pull-requests.js'
 import type { Octokit } from './octokit.js'
 import type { GitHubPort } from '../model/github.js'
 import { StickyComments } from './sticky-comment.js'
@@ -21,7 +21,7 @@ export function createGitHub(
     updateComment: (id, body) => comments.update(id, body),
     findMergedPullRequest: (sha) => findMergedPullRequest(client, sha),
     pullRequest: (number) => getPullRequest(client, number),
-    findOpenPullRequest: (label, sha) => findOpenPullRequest(client, label, sha),
+    openPullRequestsOf: (label) => openPullRequestsOf(client, label),
     getFileAtRef: (path, ref) => getFileAtRef(client, path, ref)
   }
 }

@@ -42,6 +42,8 @@ export interface PullRequestInfo {
 export interface RunHead {
   /** `owner:branch` of the head repository, as GitHub's pull request listing filters by it. */
   label: string
+  /** The head repository's `full_name`: a pull request from another repository of that owner is not this run's. */
+  repository: string
   sha: string
 }
 

@@ -52,8 +52,8 @@ export interface GitHubPort {
   findMergedPullRequest(sha: string): Promise<number | undefined>
   /** A pull request as GitHub holds it now, or undefined when there is none of that number. */
   pullRequest(number: number): Promise<PullRequestState | undefined>
-  /** The open pull request whose head is `label` (`owner:branch`) at commit `sha`, or undefined. */
-  findOpenPullRequest(label: string, sha: string): Promise<PullRequestState | undefined>
+  /** The open pull requests whose head is `label` (`owner:branch`), newest first. */
+  openPullRequestsOf(label: string): Promise<PullRequestState[]>
   /** File bytes at `ref`, or undefined when the path does not exist there (or is not a file). */
   getFileAtRef(path: string, ref: string): Promise<Uint8Array | undefined>
 }

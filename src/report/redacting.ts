@@ -43,7 +43,7 @@ export function redactingGitHub(github: GitHubPort, edge: OutputEdge): GitHubPor
     updateComment: async (id, body) => learn(await github.updateComment(id, text(body))),
     findMergedPullRequest: (sha) => github.findMergedPullRequest(sha),
     pullRequest: (number) => github.pullRequest(number),
-    findOpenPullRequest: (label, sha) => github.findOpenPullRequest(label, sha),
+    openPullRequestsOf: (label) => github.openPullRequestsOf(label),
     getFileAtRef: (path, ref) => github.getFileAtRef(path, ref)
   }
 }

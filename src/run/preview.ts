@@ -68,7 +68,11 @@ async function withPullRequestOfRun(context: RunContext, ports: RunPorts): Promi
     )
     return context
   }
-  const found = await ports.github.findOpenPullRequest(head.label, head.sha)
+  const found = (await ports.github.openPullRequestsOf(head.label)).find(
+    (pull) =>
+      pull.headSha === head.sha &&
+      (pull.headRepository as { full_name?: unknown } | null)?.full_name === head.repository
+  )
   if (!found) {
     ports.reporter.notice(
       `No open pull request has the head ${head.label} at ${head.sha.slice(0, 7)} (it moved on or closed): the plan is not commented.`

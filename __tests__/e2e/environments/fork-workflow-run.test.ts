@@ -148,6 +148,32 @@ describe("a fork's pull request through the README's workflow_run", () => {
     }
   })
 
+  it('a run whose pull request moved on is planned and not commented, with a notice', async () => {
+    github.seedPull({
+      number: 9,
+      head: { owner: 'stranger', ref: 'other', sha: base },
+      base: { ref: 'main', sha: base }
+    })
+    repo.git('checkout', '-q', head)
+    try {
+      const event = workflowRun({ headRepository: FORK })
+      const payload = event.payload as { workflow_run: Record<string, unknown> }
+      payload.workflow_run.head_branch = 'other'
+      const result = await runAction({
+        ...event,
+        githubApiUrl: github.url,
+        inputs: { server: kestra.url, ...CREDENTIALS, mode: 'plan' }
+      })
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+      expect(result.annotations.find((a) => a.severity === 'notice')?.message).toContain(
+        'No open pull request has the head stranger:other at'
+      )
+      expect(github.comments(9)).toEqual([])
+    } finally {
+      repo.git('checkout', '-q', 'main')
+    }
+  })
+
   it("a same-repository pull request's run is read from the payload's entry, not looked up", async () => {
     const before = github.requests.length
     repo.git('checkout', '-q', head)
