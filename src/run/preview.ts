@@ -1,4 +1,5 @@
 import { sameRepository, type RunContext } from '../model/context.js'
+import type { PullRequestState } from '../model/github.js'
 import type { DeploymentsPort } from '../model/deployments-port.js'
 import {
   noPreviewSection,
@@ -126,7 +127,12 @@ async function notCurrentReason(context: RunContext, ports: RunPorts): Promise<s
   if (!ports.github) {
     return `no github-token: whether pull request #${number} is still open at ${context.sha.slice(0, 7)} cannot be read.`
   }
-  const current = await ports.github.pullRequest(number)
+  let current: PullRequestState | undefined
+  try {
+    current = await ports.github.pullRequest(number)
+  } catch (error) {
+    return `pull request #${number} could not be read, so whether it is still open at ${context.sha.slice(0, 7)} is not known (${errorMessage(error)}).`
+  }
   if (!current || current.state !== 'open') {
     return `pull request #${number} is closed: its preview is removed, never deployed again.`
   }
@@ -177,7 +183,15 @@ async function deployPreview(
 ): Promise<{ section: string; failure?: string }> {
   const deployed = await deployPreviewOnce(settings, context, ports)
   const number = context.pullRequest!.number
-  const now = await ports.github?.pullRequest(number)
+  let now: PullRequestState | undefined
+  try {
+    now = await ports.github?.pullRequest(number)
+  } catch (error) {
+    ports.reporter.warning(
+      `Preview: pull request #${number} could not be read again after its preview deployed (${errorMessage(error)}); if it closed meanwhile, re-run its close to remove the preview.`
+    )
+    return deployed
+  }
   if (now?.state === 'open') return deployed
   ports.reporter.warning(
     `Preview: pull request #${number} closed while its preview deployed; the preview is removed again.`

@@ -249,6 +249,23 @@ describe('a close and a late deploy converge, in either order, without a concurr
     ).toHaveLength(1)
   })
 
+  it('a pull request GitHub does not answer for gets no preview, and its plan is still commented', async () => {
+    const s = await stage()
+    s.servers.github.failNext({
+      method: 'GET',
+      path: '/repos/octo/kestra-repo/pulls/7',
+      status: 403,
+      body: { message: 'Resource not accessible by integration' }
+    })
+    const result = await preview(s)
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+    expect(result.annotations.find((a) => a.severity === 'notice')?.message).toMatch(
+      /No preview: pull request #7 could not be read/
+    )
+    expect(kestraWrites(s.servers.kestra)).toEqual([])
+    expect(s.servers.github.comments(7)[0]!.body).toMatch(/1 to create|to update/)
+  })
+
   it('a run of a head the pull request moved past deploys nothing', async () => {
     const s = await stage()
     const newer = s.repo.commit({ [`${NS}/flows/orders.yml`]: flow(NS, 'orders', ' (newer)') })
