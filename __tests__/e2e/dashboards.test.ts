@@ -392,6 +392,11 @@ describe('dashboards with a namespace prefix', () => {
       ).toBeDefined()
 
       s.github.seedFromRepository(s.repo.dir) // a deployment names a commit GitHub holds
+      s.github.seedPull({
+        number: PR,
+        head: { ref: 'feature', sha: s.head },
+        base: { ref: 'main', sha: s.base }
+      })
       const preview = await planRun(s, { preview: 'true' })
       expect(preview.exitCode, preview.stdout + preview.stderr).toBe(0)
       expect(sectionOf(s.github.comments(PR)[0]!.body, HEADING)).toContain('sales')

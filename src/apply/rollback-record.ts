@@ -1,5 +1,5 @@
 import type { KestraApi, ListingsApi } from '../kestra/api.js'
-import { kvKeysByNamespace } from '../kestra/listings.js'
+import { liveKvKeys } from '../kestra/listings.js'
 import { errorMessage } from '../model/errors.js'
 import { parseMarker, type CommitMarker } from '../model/commit-marker.js'
 import { ROLLBACK_RECORD_KEY, type RecordedResource } from '../model/after-deploy.js'
@@ -90,7 +90,7 @@ async function namespacesHoldingRecords(
 ): Promise<string[]> {
   try {
     // A listing that cannot be read whole is an error (docs/kestra.md#paged-listings), never a part.
-    const keys = await kvKeysByNamespace(api, namespaces)
+    const keys = await liveKvKeys(api, namespaces)
     return namespaces.filter((namespace) => keys[namespace]?.includes(ROLLBACK_RECORD_KEY))
   } catch {
     // Read each namespace's record instead: its own failure is the one reported.

@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os'
 import { ActionError, errorMessage } from '../model/errors.js'
 import {
   PR_EVENTS,
+  sameRepository,
   type PullRequestInfo,
   type PushInfo,
-  type RunContext
+  type RunContext,
+  type RunHead,
+  type ThisRepository
 } from '../model/context.js'
 import type { Mode, Settings } from '../model/settings.js'
 
@@ -15,23 +18,20 @@ export function readRunContext(env: Env = process.env): RunContext {
   const eventName = env.GITHUB_EVENT_NAME ?? 'workflow_dispatch'
   const payload = readPayload(env.GITHUB_EVENT_PATH)
   const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/')
+  const repository = thisRepository(env, payload)
   const pr = payload.pull_request as Record<string, unknown> | undefined
   let pullRequest: PullRequestInfo | undefined
   let sha = env.GITHUB_SHA ?? ''
   if (pr && typeof pr === 'object') {
-    const head = pr.head as { sha?: string; repo?: { full_name?: string } } | undefined
-    const base = pr.base as { sha?: string; repo?: { full_name?: string } } | undefined
+    const head = recordOf(pr.head)
+    const base = recordOf(pr.base)
     pullRequest = {
       number: Number(pr.number ?? payload.number),
-      baseSha: base?.sha ?? '',
-      headSha: head?.sha ?? sha,
+      baseSha: stringOf(base?.sha) ?? '',
+      headSha: stringOf(head?.sha) ?? sha,
       changedFiles: typeof pr.changed_files === 'number' ? pr.changed_files : undefined,
       action: typeof payload.action === 'string' ? payload.action : undefined,
-      fork: Boolean(
-        head?.repo?.full_name &&
-        base?.repo?.full_name &&
-        head.repo.full_name !== base.repo.full_name
-      )
+      fork: !sameRepository(head?.repo, base?.repo, repository)
     }
     if (pullRequest.headSha) sha = pullRequest.headSha
   }
@@ -47,6 +47,11 @@ export function readRunContext(env: Env = process.env): RunContext {
         fork: false
       }
     }
+  }
+  const run = eventName === 'workflow_run' ? pullRequestRun(payload, repository) : undefined
+  if (run) {
+    sha = run.headSha
+    pullRequest = run.pullRequest
   }
   let push: PushInfo | undefined
   if (eventName === 'push') {
@@ -64,14 +69,95 @@ export function readRunContext(env: Env = process.env): RunContext {
     sha,
     owner,
     repo,
+    ...(repository.id !== undefined && { repositoryId: repository.id }),
     serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
     runId: env.GITHUB_RUN_ID ?? '',
     pullRequest,
+    ...(run?.head && { runHead: run.head }),
     push,
     ref: env.GITHUB_REF || undefined,
     defaultBranch: defaultBranchOf(payload)
   }
+}
+
+/**
+ * This repository: `GITHUB_REPOSITORY`, and its id when the payload's `repository` is that repository
+ * and agrees with `GITHUB_REPOSITORY_ID` (when the runner sets it).
+ */
+function thisRepository(env: Env, payload: Record<string, unknown>): ThisRepository {
+  const fullName = env.GITHUB_REPOSITORY ?? ''
+  const described = recordOf(payload.repository)
+  const id = described?.id
+  const known =
+    described?.full_name === fullName &&
+    typeof id === 'number' &&
+    Number.isSafeInteger(id) &&
+    id > 0 &&
+    (env.GITHUB_REPOSITORY_ID === undefined || env.GITHUB_REPOSITORY_ID === String(id))
+  return known ? { fullName, id } : { fullName }
+}
+
+/**
+ * A `workflow_run` that a pull request's workflow started (docs/modes.md#fork-pull-requests): the commit
+ * is the run's head. Its pull request is the payload's entry for that head in this repository; GitHub lists
+ * none for a fork's, so the run then names the head for the action to find its pull request through the
+ * API. Either way, the fork rule is the pull request events' (`sameRepository`).
+ */
+function pullRequestRun(
+  payload: Record<string, unknown>,
+  repository: ThisRepository
+): { headSha: string; pullRequest?: PullRequestInfo; head?: RunHead } | undefined {
+  const run = recordOf(payload.workflow_run)
+  const headSha = stringOf(run?.head_sha)
+  if (!run || !headSha || !PULL_REQUEST_WORKFLOWS.includes(String(run.event))) return undefined
+  const headRepository = recordOf(run.head_repository)
+  const fromThisRepository = sameRepository(headRepository, run.repository, repository)
+  const entries = Array.isArray(run.pull_requests) ? run.pull_requests.map(recordOf) : []
+  const entry = entries.find((candidate) => {
+    const base = recordOf(candidate?.base)
+    return (
+      stringOf(recordOf(candidate?.head)?.sha) === headSha &&
+      repository.id !== undefined &&
+      recordOf(base?.repo)?.id === repository.id &&
+      Number.isSafeInteger(candidate?.number)
+    )
+  })
+  if (entry) {
+    const head = recordOf(entry.head)
+    const base = recordOf(entry.base)
+    return {
+      headSha,
+      pullRequest: {
+        number: entry.number as number,
+        baseSha: stringOf(base?.sha) ?? '',
+        headSha,
+        fork: !(fromThisRepository && sameRepository(head?.repo, base?.repo, repository))
+      }
+    }
+  }
+  const owner = stringOf(recordOf(headRepository?.owner)?.login)
+  const branch = stringOf(run.head_branch)
+  const fullName = stringOf(headRepository?.full_name)
+  return {
+    headSha,
+    head:
+      owner && branch && fullName
+        ? { label: `${owner}:${branch}`, repository: fullName, sha: headSha }
+        : undefined
+  }
+}
+
+const PULL_REQUEST_WORKFLOWS = ['pull_request', 'pull_request_target']
+
+function recordOf(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined
 }
 
 function defaultBranchOf(payload: Record<string, unknown>): string | undefined {

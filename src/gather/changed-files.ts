@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { PR_EVENTS, type RunContext } from '../model/context.js'
+import { onPullRequest, type RunContext } from '../model/context.js'
 import { errorMessage } from '../model/errors.js'
 import type { ChangedPath, GitHubPort } from '../model/github.js'
 import type { ChangedFiles } from '../model/changed-files.js'
@@ -26,7 +26,7 @@ export async function detectChangedFiles(
   context: RunContext,
   options: DetectChangedFilesOptions
 ): Promise<ChangedFiles> {
-  if (PR_EVENTS.includes(context.eventName)) return pullRequestChanges(context, options)
+  if (onPullRequest(context)) return pullRequestChanges(context, options)
   if (context.eventName === 'push') return pushChanges(context, options)
   return all(`${context.eventName} events treat every file as changed`)
 }

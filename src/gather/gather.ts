@@ -12,7 +12,7 @@ import { ServerValidation } from './server/validation.js'
 import type { GatherKind } from './kind.js'
 import type { KestraApi, ListingsApi } from '../kestra/api.js'
 import type { ChangedFiles } from '../model/changed-files.js'
-import { PR_EVENTS, type RunContext } from '../model/context.js'
+import { onPullRequest, type RunContext } from '../model/context.js'
 import type { GitHubPort } from '../model/github.js'
 import { settle, valueOf, type Outcome } from '../model/outcome.js'
 import type { FlowReference } from '../model/references.js'
@@ -161,7 +161,7 @@ export function gather(input: GatherInput): Gathering {
 }
 
 function changedFiles({ context, github }: GatherInput): Promise<ChangedFiles> {
-  if (PR_EVENTS.includes(context.eventName) || context.eventName === 'push') {
+  if (onPullRequest(context) || context.eventName === 'push') {
     return detectChangedFiles(context, { workspace: context.workspace, github })
   }
   return Promise.resolve({

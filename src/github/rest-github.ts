@@ -1,6 +1,7 @@
 import { compareCommits, listPullRequestFiles } from './changed-paths.js'
 import { getFileAtRef } from './file-at-ref.js'
 import { findMergedPullRequest } from './merged-pull-request.js'
+import { getPullRequest, openPullRequestsOf } from './pull-requests.js'
 import type { Octokit } from './octokit.js'
 import type { GitHubPort } from '../model/github.js'
 import { StickyComments } from './sticky-comment.js'
@@ -19,6 +20,8 @@ export function createGitHub(
     upsertStickyComment: (issue, marker, body) => comments.upsert(issue, marker, body),
     updateComment: (id, body) => comments.update(id, body),
     findMergedPullRequest: (sha) => findMergedPullRequest(client, sha),
+    pullRequest: (number) => getPullRequest(client, number),
+    openPullRequestsOf: (label) => openPullRequestsOf(client, label),
     getFileAtRef: (path, ref) => getFileAtRef(client, path, ref)
   }
 }

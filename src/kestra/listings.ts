@@ -115,11 +115,11 @@ function where(response: HttpResponse): string {
 const SEARCHED_NAMES_CHARS = 1500
 
 /**
- * The live KV keys of each of these namespaces, never a value. Entries of the paged search name their
- * namespace from 1.3 (docs/kestra.md#kv-listings); before, and before the search itself (a 404), the keys
- * are read namespace by namespace.
+ * The live KV keys of each namespace (docs/kestra.md#kv-listings), never a value: one paged search of them
+ * all where its entries name their namespace (1.3 on, the only listing 2.0 keeps); before, and before the
+ * search itself (a 404), one listing per namespace.
  */
-export async function kvKeysByNamespace(
+export async function liveKvKeys(
   api: KestraApi & ListingsApi,
   namespaces: string[]
 ): Promise<Record<string, string[]>> {

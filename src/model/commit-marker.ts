@@ -13,8 +13,11 @@ export interface CommitMarker {
 
 const SHA = /^[0-9a-f]{7,64}$/i
 
-/** The marker stored in KV, or undefined when absent or not one of ours. */
-export function parseMarker(value: unknown): CommitMarker | undefined {
+/**
+ * A JSON object the action stored in KV, as the server gives it back: parsed already (typed `JSON`), or
+ * as text (older servers, or a value someone else wrote). Undefined when it is no object.
+ */
+export function storedObject(value: unknown): Record<string, unknown> | undefined {
   let parsed = value
   if (typeof value === 'string') {
     try {
@@ -23,8 +26,16 @@ export function parseMarker(value: unknown): CommitMarker | undefined {
       return undefined
     }
   }
-  if (typeof parsed !== 'object' || parsed === null) return undefined
-  const { commit, repository } = parsed as Record<string, unknown>
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : undefined
+}
+
+/** The marker stored in KV, or undefined when absent or not one of ours. */
+export function parseMarker(value: unknown): CommitMarker | undefined {
+  const parsed = storedObject(value)
+  if (!parsed) return undefined
+  const { commit, repository } = parsed
   if (typeof commit !== 'string' || !SHA.test(commit) || typeof repository !== 'string') {
     return undefined
   }

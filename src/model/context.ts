@@ -7,10 +7,14 @@ export interface RunContext {
   sha: string
   owner: string
   repo: string
+  /** This repository's id, when the payload proves it (the fork rule compares ids with it). */
+  repositoryId?: number
   serverUrl: string
   apiUrl: string
   runId: string
   pullRequest?: PullRequestInfo
+  /** A pull request's `workflow_run` whose payload names no pull request (a fork's): its head, to find it. */
+  runHead?: RunHead
   push?: PushInfo
   /** GITHUB_REF: the branch or tag the run is on (`refs/heads/main`). */
   ref?: string
@@ -26,10 +30,21 @@ export interface PullRequestInfo {
   headSha: string
   /** Files changed according to the payload (for detecting the listing cap). */
   changedFiles?: number
-  /** Head repository differs from the base repository. */
+  /**
+   * Not provably a pull request of this repository (`sameRepository`): a fork, a deleted head repository,
+   * or anything GitHub's payload does not prove. A fork gets no preview and is never deployed.
+   */
   fork: boolean
   /** The event's `action` (`opened`, `synchronize`, `closed`…). */
   action?: string
+}
+
+export interface RunHead {
+  /** `owner:branch` of the head repository, as GitHub's pull request listing filters by it. */
+  label: string
+  /** The head repository's `full_name`: a pull request from another repository of that owner is not this run's. */
+  repository: string
+  sha: string
 }
 
 export interface PushInfo {
@@ -39,3 +54,52 @@ export interface PushInfo {
 }
 
 export const PR_EVENTS = ['pull_request', 'pull_request_target', 'merge_group']
+
+/** A pull request's run: its event, or a `workflow_run` whose pull request the run found. */
+export function onPullRequest(context: Pick<RunContext, 'eventName' | 'pullRequest'>): boolean {
+  return (
+    PR_EVENTS.includes(context.eventName) ||
+    (context.eventName === 'workflow_run' && context.pullRequest !== undefined)
+  )
+}
+
+/** This repository as the runner names it (`GITHUB_REPOSITORY`) and, when known, its numeric id. */
+export interface ThisRepository {
+  fullName: string
+  id?: number
+}
+
+/**
+ * The head and the base repository of a pull request are provably this repository
+ * (docs/github.md#fork-pull-requests). Each must be an object; every identifying field either carries
+ * (`full_name`, `id`) must be present on both, well formed, and name this repository (`full_name`
+ * exactly as `GITHUB_REPOSITORY`, `id` as this repository's id); and at least one of them must prove it
+ * (a `full_name`, or an `id` when this repository's id is known). Anything else (missing, `null`, a
+ * deleted head repository, another owner, another case, ids that disagree) is a fork.
+ */
+export function sameRepository(head: unknown, base: unknown, repository: ThisRepository): boolean {
+  if (!isRecord(head) || !isRecord(base) || !/^[^/\s]+\/[^/\s]+$/.test(repository.fullName)) {
+    return false
+  }
+  let proven = false
+  const names = [head.full_name, base.full_name]
+  if (names.some((name) => name !== undefined)) {
+    if (!names.every((name) => name === repository.fullName)) return false
+    proven = true
+  }
+  const ids = [head.id, base.id]
+  if (ids.some((id) => id !== undefined)) {
+    if (!ids.every((id) => Number.isSafeInteger(id) && (id as number) > 0 && id === ids[0])) {
+      return false
+    }
+    if (repository.id !== undefined) {
+      if (ids[0] !== repository.id) return false
+      proven = true
+    }
+  }
+  return proven
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}

@@ -28,6 +28,16 @@ export type CommentOutcome =
   /** The token may not comment (fork PR, missing permission); `message` says how to fix it. */
   | { status: 'forbidden'; message: string }
 
+/** A pull request as the API answers now; its repositories raw, for the fork rule (`sameRepository`). */
+export interface PullRequestState {
+  number: number
+  state: 'open' | 'closed'
+  headSha: string
+  baseSha: string
+  headRepository: unknown
+  baseRepository: unknown
+}
+
 export interface GitHubPort {
   listPullRequestFiles(pr: number): Promise<ChangedPathList>
   /** Files changed between `base` and `head` (three-dot: since their merge base). */
@@ -40,6 +50,10 @@ export interface GitHubPort {
   updateComment(id: number, body: string): Promise<CommentOutcome>
   /** The merged PR that brought `sha` in (prefers the one whose merge commit is `sha`). */
   findMergedPullRequest(sha: string): Promise<number | undefined>
+  /** A pull request as GitHub holds it now, or undefined when there is none of that number. */
+  pullRequest(number: number): Promise<PullRequestState | undefined>
+  /** The open pull requests whose head is `label` (`owner:branch`), newest first. */
+  openPullRequestsOf(label: string): Promise<PullRequestState[]>
   /** File bytes at `ref`, or undefined when the path does not exist there (or is not a file). */
   getFileAtRef(path: string, ref: string): Promise<Uint8Array | undefined>
 }

@@ -42,6 +42,8 @@ export function redactingGitHub(github: GitHubPort, edge: OutputEdge): GitHubPor
       learn(await github.upsertStickyComment(issue, marker, text(body))),
     updateComment: async (id, body) => learn(await github.updateComment(id, text(body))),
     findMergedPullRequest: (sha) => github.findMergedPullRequest(sha),
+    pullRequest: (number) => github.pullRequest(number),
+    openPullRequestsOf: (label) => github.openPullRequestsOf(label),
     getFileAtRef: (path, ref) => github.getFileAtRef(path, ref)
   }
 }

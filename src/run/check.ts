@@ -4,7 +4,7 @@ import { gather } from '../gather/gather.js'
 import { chooseWorkTreeLayout } from '../gather/repo/choose-layout.js'
 import type { ChangedFiles } from '../model/changed-files.js'
 import type { EarlyMarkers } from '../model/commit-marker.js'
-import { PR_EVENTS, type RunContext } from '../model/context.js'
+import { onPullRequest, type RunContext } from '../model/context.js'
 import { type Finding } from '../model/finding.js'
 import { flowKey } from '../model/keys.js'
 import { valueOf, type Outcome } from '../model/outcome.js'
@@ -127,7 +127,7 @@ export async function check(
     ...unmanagedFindings(model)
   ]
 
-  const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push'
+  const changedEvent = onPullRequest(context) || context.eventName === 'push'
   const changed = await valueOf(remaining.changed)
   if (changed.kind === 'all' && changedEvent) {
     // The change could not be listed (shallow clone past GitHub's caps…): say so, it widens what blocks.
@@ -173,7 +173,7 @@ export async function check(
           : []
       )
       let all = [...localFindings, ...server, ...references, ...sent.findings, ...ofKinds]
-      if (PR_EVENTS.includes(context.eventName)) all = demoteUnchangedErrors(all, changed)
+      if (onPullRequest(context)) all = demoteUnchangedErrors(all, changed)
       all = sortFindings(all)
       reporter.annotate(all)
       return all

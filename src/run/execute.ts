@@ -168,6 +168,12 @@ function chooseMode(
       : []
     return { mode: 'validate', notes }
   }
+  if (fork && mode === 'deploy') {
+    throw new ConfigError(
+      'mode',
+      "this pull request's head repository is not provably this repository (a fork, or a head repository GitHub no longer names), and a fork's code is never deployed to your Kestra. Plan pull requests (mode: auto or plan) and deploy from the push of the merged commit"
+    )
+  }
   if (mode !== 'validate' && !kestra) {
     throw new ConfigError(
       'server',

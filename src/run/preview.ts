@@ -1,4 +1,5 @@
-import type { RunContext } from '../model/context.js'
+import { sameRepository, type RunContext } from '../model/context.js'
+import type { PullRequestState } from '../model/github.js'
 import type { DeploymentsPort } from '../model/deployments-port.js'
 import {
   noPreviewSection,
@@ -6,7 +7,14 @@ import {
   previewSection,
   upsertPreviewSection
 } from '../decide/environments/preview-section.js'
-import { inPreview, removePreview } from '../apply/preview-removal.js'
+import {
+  ownedPreviewServer,
+  ownNamespaces,
+  removePreview,
+  type Preview,
+  type RemovalResult
+} from '../apply/preview.js'
+import { inPreview, previewPrefix } from '../model/preview.js'
 import { errorMessage } from '../model/errors.js'
 import { namespaceUrl } from '../kestra/namespace-url.js'
 import type { KestraServer } from '../kestra/api.js'
@@ -16,7 +24,7 @@ import type { Settings } from '../model/settings.js'
 import { execute, type RunOutcome } from './execute.js'
 import type { RunPorts } from './ports.js'
 
-const PREVIEW_EVENTS = ['pull_request', 'pull_request_target']
+const PREVIEW_EVENTS = ['pull_request', 'pull_request_target', 'workflow_run']
 
 /**
  * A run with its environment features (docs/environments.md): a pull request with `preview` is also
@@ -25,9 +33,10 @@ const PREVIEW_EVENTS = ['pull_request', 'pull_request_target']
  */
 export async function executeWithEnvironments(
   settings: Settings,
-  context: RunContext,
+  eventContext: RunContext,
   ports: RunPorts
 ): Promise<RunOutcome> {
+  const context = await withPullRequestOfRun(eventContext, ports)
   const pr = context.pullRequest
   if (!settings.preview || !pr || pr.number <= 0 || !PREVIEW_EVENTS.includes(context.eventName)) {
     return execute(withSmokeInPrefix(settings), context, ports)
@@ -36,7 +45,7 @@ export async function executeWithEnvironments(
     if (!ports.kestra) return execute(settings, context, ports)
     return closePreview(settings, context, { ...ports, kestra: ports.kestra })
   }
-  const why = noPreviewReason(settings, context, ports)
+  const why = noPreviewReason(settings, context, ports) ?? (await notCurrentReason(context, ports))
   if (why) {
     ports.reporter.notice(`No preview: ${why}`)
     return execute(settings, context, withSection(ports, noPreviewSection(why)))
@@ -44,6 +53,46 @@ export async function executeWithEnvironments(
   const preview = await deployPreview(settings, context, { ...ports, kestra: ports.kestra! })
   const outcome = await execute(settings, context, withSection(ports, preview.section))
   return { ...outcome, failure: outcome.failure ?? preview.failure }
+}
+
+/**
+ * A pull request's `workflow_run` whose payload names no pull request (GitHub lists none for a fork's):
+ * the open pull request whose head is the run's head, found through the API, with the fork rule applied
+ * to the repositories the API names (docs/modes.md#fork-pull-requests).
+ */
+async function withPullRequestOfRun(context: RunContext, ports: RunPorts): Promise<RunContext> {
+  const head = context.runHead
+  if (!head) return context
+  if (!ports.github) {
+    ports.reporter.warning(
+      `No github-token: the pull request of this workflow_run (head ${head.label}) could not be looked up, so the plan has no pull request to comment on.`
+    )
+    return context
+  }
+  const found = (await ports.github.openPullRequestsOf(head.label)).find(
+    (pull) =>
+      pull.headSha === head.sha &&
+      (pull.headRepository as { full_name?: unknown } | null)?.full_name === head.repository
+  )
+  if (!found) {
+    ports.reporter.notice(
+      `No open pull request has the head ${head.label} at ${head.sha.slice(0, 7)} (it moved on or closed): the plan is not commented.`
+    )
+    return context
+  }
+  const repository = {
+    fullName: `${context.owner}/${context.repo}`,
+    ...(context.repositoryId !== undefined && { id: context.repositoryId })
+  }
+  return {
+    ...context,
+    pullRequest: {
+      number: found.number,
+      baseSha: found.baseSha,
+      headSha: head.sha,
+      fork: !sameRepository(found.headRepository, found.baseRepository, repository)
+    }
+  }
 }
 
 function noPreviewReason(
@@ -59,9 +108,38 @@ function noPreviewReason(
   return undefined
 }
 
-/** `pr-<number>`: the prefix of every preview namespace of the pull request. */
-export function previewPrefix(number: number): string {
-  return `pr-${number}`
+/** This pull request's preview: its prefix and its owner, as each preview namespace records it. */
+function previewOf(context: RunContext): Preview {
+  const number = context.pullRequest!.number
+  return {
+    prefix: previewPrefix(number),
+    owner: { repository: `${context.owner}/${context.repo}`, pullRequest: number }
+  }
+}
+
+/**
+ * A preview deploys only the head the pull request has now, while it is open: a late run (of a head the
+ * pull request moved past, or one that ends after the close) would bring back what the close removed
+ * (docs/environments.md#previews).
+ */
+async function notCurrentReason(context: RunContext, ports: RunPorts): Promise<string | undefined> {
+  const number = context.pullRequest!.number
+  if (!ports.github) {
+    return `no github-token: whether pull request #${number} is still open at ${context.sha.slice(0, 7)} cannot be read.`
+  }
+  let current: PullRequestState | undefined
+  try {
+    current = await ports.github.pullRequest(number)
+  } catch (error) {
+    return `pull request #${number} could not be read, so whether it is still open at ${context.sha.slice(0, 7)} is not known (${errorMessage(error)}).`
+  }
+  if (!current || current.state !== 'open') {
+    return `pull request #${number} is closed: its preview is removed, never deployed again.`
+  }
+  if (current.headSha !== context.sha) {
+    return `pull request #${number} has moved on to ${current.headSha.slice(0, 7)}: the run of that head deploys the preview, not this run of ${context.sha.slice(0, 7)}.`
+  }
+  return undefined
 }
 
 /** With a namespace prefix, smoke flows named by their repository namespace run where it is deployed. */
@@ -93,18 +171,66 @@ function withSection(ports: RunPorts, section: string): RunPorts {
   }
 }
 
+/**
+ * Deploys the preview, then reads the pull request again: when it closed meanwhile (its close may have run
+ * before these writes), the preview is taken down again here, so a close and a late deploy converge on no
+ * preview whatever their order (docs/environments.md#previews).
+ */
 async function deployPreview(
   settings: Settings,
   context: RunContext,
   ports: RunPorts & { kestra: KestraServer }
 ): Promise<{ section: string; failure?: string }> {
-  const prefix = previewPrefix(context.pullRequest!.number)
-  const { reporter, kestra, edge } = ports
+  const deployed = await deployPreviewOnce(settings, context, ports)
+  const number = context.pullRequest!.number
+  let now: PullRequestState | undefined
+  try {
+    now = await ports.github?.pullRequest(number)
+  } catch (error) {
+    ports.reporter.warning(
+      `Preview: pull request #${number} could not be read again after its preview deployed (${errorMessage(error)}); if it closed meanwhile, re-run its close to remove the preview.`
+    )
+    return deployed
+  }
+  if (now?.state === 'open') return deployed
+  ports.reporter.warning(
+    `Preview: pull request #${number} closed while its preview deployed; the preview is removed again.`
+  )
+  const removal = await takeDownPreview(settings, context, ports)
+  return {
+    section: previewRemovedSection(
+      removal.namespaces,
+      removal.deleted.length,
+      removal.leftAlone.map((line) => ports.edge.message(line))
+    ),
+    failure: removal.failure
+  }
+}
+
+async function deployPreviewOnce(
+  settings: Settings,
+  context: RunContext,
+  ports: RunPorts & { kestra: KestraServer }
+): Promise<{ section: string; failure?: string }> {
+  const preview = previewOf(context)
+  const { prefix } = preview
+  const { reporter, edge } = ports
+  const owned = ownedPreviewServer(ports.kestra, preview)
+  const kestra: KestraServer = {
+    ...owned,
+    // A smoke run starts only while the pull request is still open at this head: a late run starts none.
+    startExecution: async (namespace, id, inputs, options) => {
+      const why = await notCurrentReason(context, ports)
+      if (why) throw new Error(`no smoke run: ${why}`)
+      return owned.startExecution(namespace, id, inputs, options)
+    }
+  }
   reporter.info(
     `Preview: deploying ${context.sha.slice(0, 7)} into ${prefix}.* with triggers disabled.`
   )
   const previewPorts: RunPorts = {
     ...ports,
+    kestra,
     reporter: {
       ...reporter,
       // The pull request's own run reports the findings and outputs; the preview adds only its own.
@@ -127,7 +253,7 @@ async function deployPreview(
       )
     })
     const outcome = await execute(
-      await previewSettings(settings, prefix, kestra),
+      await previewSettings(settings, preview, ports.kestra),
       context,
       previewPorts
     )
@@ -161,9 +287,10 @@ async function deployPreview(
 /** The preview's deploy: the pull request's settings with the preview's names, triggers off, deletions inside. */
 async function previewSettings(
   settings: Settings,
-  prefix: string,
+  preview: Preview,
   kestra: KestraServer
 ): Promise<Settings> {
+  const { prefix } = preview
   return withSmokeInPrefix({
     ...settings,
     mode: 'deploy',
@@ -179,13 +306,18 @@ async function previewSettings(
     requireVerifiedIn: '',
     environment: prefix,
     transientEnvironment: true,
-    // Preview namespaces the repository no longer holds are planned too, so what it removed goes.
+    // This preview's namespaces the repository no longer holds are planned too, so what it removed goes;
+    // another's (another repository's pull request of the same number) are not.
     extraNamespaces: [
       ...new Set([
         ...settings.extraNamespaces,
-        ...leaves(await kestra.namespacesStartingWith(`${prefix}.`)).map((namespace) =>
-          namespace.slice(prefix.length + 1)
-        )
+        ...(
+          await ownNamespaces(
+            kestra,
+            preview,
+            leaves(await kestra.namespacesStartingWith(`${prefix}.`))
+          )
+        ).map((namespace) => namespace.slice(prefix.length + 1))
       ])
     ].sort()
   })
@@ -205,34 +337,16 @@ async function closePreview(
   context: RunContext,
   ports: RunPorts & { kestra: KestraServer }
 ): Promise<RunOutcome> {
-  const { reporter, kestra } = ports
-  const prefix = previewPrefix(context.pullRequest!.number)
+  const { reporter, edge } = ports
+  const { prefix } = previewOf(context)
   reporter.setOutput('mode', 'deploy')
   reporter.info(`kestra-gitops: removing the preview ${prefix}.* (pull request closed)`)
-  const deployments = ports.deployments
-    ? await ports.deployments.deployments({ environment: prefix }, 100)
-    : []
-  const namespaces = [
-    ...new Set([
-      ...(await kestra.namespacesStartingWith(`${prefix}.`)),
-      ...deployments.flatMap((d) => payloadNamespaces(d.payload))
-    ])
-  ]
-    .filter((namespace) => inPreview(prefix, namespace))
-    .sort()
-  reporter.group(`Removing the preview ${prefix}.*`)
-  const removal = await removePreview(kestra, prefix, namespaces, {
-    concurrency: settings.concurrency,
-    log: reporter.info
-  })
-  reporter.endGroup(
-    `Preview removed: ${removal.deleted.length} deleted, ${removal.failed.length} failed, in ${namespaces.length} namespace(s).`
+  const removal = await takeDownPreview(settings, context, ports)
+  const section = previewRemovedSection(
+    removal.namespaces,
+    removal.deleted.length,
+    removal.leftAlone.map((line) => edge.message(line))
   )
-  if (ports.deployments) await markInactive(ports.deployments, deployments, reporter.warning)
-  else if (settings.environment || settings.preview) {
-    reporter.warning('No github-token: the preview deployments could not be marked inactive.')
-  }
-  const section = previewRemovedSection(namespaces, removal.deleted.length)
   if (settings.comment && ports.github) {
     try {
       const comment = await ports.github.findStickyComment(
@@ -248,15 +362,56 @@ async function closePreview(
   reporter.setOutput('deleted', removal.deleted.length)
   reporter.setOutput('deployed', removal.deleted.length > 0)
   await reporter.writeSummary(`## Kestra preview removed\n\n${section}\n`)
+  return {
+    mode: 'deploy',
+    failure: removal.failure,
+    report: { mode: 'deploy', tenant: settings.tenant, commit: context.sha, findings: [] }
+  }
+}
+
+/**
+ * Removes the pull request's preview: everything in the preview namespaces that are its own (found
+ * through the server's listing and the namespaces its deployments recorded), the prefix and the
+ * ownership checked before the deletes; its deployments go `inactive`. A namespace inside the prefix that
+ * is another's is named in a warning and left as it is.
+ */
+async function takeDownPreview(
+  settings: Settings,
+  context: RunContext,
+  ports: RunPorts & { kestra: KestraServer }
+): Promise<RemovalResult & { namespaces: string[]; failure?: string }> {
+  const { reporter, kestra } = ports
+  const preview = previewOf(context)
+  const { prefix } = preview
+  const deployments = ports.deployments
+    ? await ports.deployments.deployments({ environment: prefix }, 100)
+    : []
+  const namespaces = [
+    ...new Set([
+      ...(await kestra.namespacesStartingWith(`${prefix}.`)),
+      ...deployments.flatMap((d) => payloadNamespaces(d.payload))
+    ])
+  ]
+    .filter((namespace) => inPreview(prefix, namespace))
+    .sort()
+  reporter.group(`Removing the preview ${prefix}.*`)
+  const removal = await removePreview(kestra, preview, namespaces, {
+    concurrency: settings.concurrency,
+    log: reporter.info
+  })
+  reporter.endGroup(
+    `Preview removed: ${removal.deleted.length} deleted, ${removal.failed.length} failed, ${removal.leftAlone.length} not this preview's, in ${namespaces.length} namespace(s).`
+  )
+  for (const line of removal.leftAlone) reporter.warning(`Preview: ${line}`)
+  if (ports.deployments) await markInactive(ports.deployments, deployments, reporter.warning)
+  else if (settings.environment || settings.preview) {
+    reporter.warning('No github-token: the preview deployments could not be marked inactive.')
+  }
   const failure =
     removal.failed.length > 0
       ? `The preview was not removed completely:\n${removal.failed.map((f) => `  ${f}`).join('\n')}\nRe-run the job to finish.`
       : undefined
-  return {
-    mode: 'deploy',
-    failure,
-    report: { mode: 'deploy', tenant: settings.tenant, commit: context.sha, findings: [] }
-  }
+  return { ...removal, namespaces, failure }
 }
 
 /** The namespaces a preview deployment recorded in its payload; anything else there is ignored. */

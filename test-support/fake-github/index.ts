@@ -16,7 +16,7 @@ import { GitStore, seedFromRepository } from './git-store.js'
 import { DOCS, failure, notAccessible, notFound, type Reply, type Request } from './http.js'
 import { issueRoutes } from './issues.js'
 import { allows, fullPermissions } from './permissions.js'
-import { pullRoutes } from './pulls.js'
+import { pullRoutes, seedPull } from './pulls.js'
 import type {
   FailRule,
   FakeGitHub,
@@ -185,6 +185,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       ),
     setPullFiles: (pr, files) => void state.pullFiles.set(pr, files.map(toFile)),
     setCommitPulls: (sha, prs) => void state.commitPulls.set(sha, prs),
+    seedPull: (seed) => seedPull(world, seed),
     setCompare: (base, head, files, status = 'ahead') =>
       void state.compares.set(`${base}...${head}`, { status, files: files.map(toFile) }),
     setContent: (ref, path, bytes) =>

@@ -14,15 +14,25 @@ import {
   validationFailed,
   type Reply
 } from './http.js'
-import type { FakeCommitPull, FakePull } from './types.js'
+import type { FakeCommitPull, FakePull, FakePullSeed } from './types.js'
 import { ACTIONS_BOT_LOGIN, apiUrl, htmlUrl, userJson, type Route, type World } from './world.js'
 
 const PR_FILES_CAP = 3000
 const DOCS = 'https://docs.github.com/rest/pulls/pulls'
 const STATES = ['open', 'closed'] as const
 
+/** This repository's id, and a fork's: GitHub names a repository by `id` and `full_name`. */
+const REPOSITORY_ID = 4242
+const FORK_ID = 9999
+
 export function pullJson(world: World, pull: FakePull) {
-  const repo = (owner: string) => ({ full_name: `${owner}/${world.repo}`, name: world.repo })
+  const repo = (owner: string) => ({
+    id: owner === world.owner ? REPOSITORY_ID : FORK_ID,
+    full_name: `${owner}/${world.repo}`,
+    name: world.repo,
+    owner: { login: owner },
+    fork: owner !== world.owner
+  })
   const headSha = currentHeadSha(world, pull)
   return {
     url: apiUrl(world, `/pulls/${pull.number}`),
@@ -135,6 +145,26 @@ function create(world: World, input: Record<string, unknown>): Reply {
   }
   world.state.pulls.set(pull.number, pull)
   return { status: 201, body: pullJson(world, pull) }
+}
+
+export function seedPull(world: World, seed: FakePullSeed): void {
+  const now = world.tick()
+  const state = seed.state ?? 'open'
+  world.state.pulls.set(seed.number, {
+    id: world.nextId(),
+    number: seed.number,
+    title: `Pull request #${seed.number}`,
+    body: null,
+    state,
+    draft: false,
+    maintainer_can_modify: false,
+    user: { login: seed.head.owner ?? world.owner, type: 'User' },
+    head: { owner: seed.head.owner ?? world.owner, ref: seed.head.ref, sha: seed.head.sha },
+    base: seed.base,
+    created_at: now,
+    updated_at: now,
+    closed_at: state === 'closed' ? now : null
+  })
 }
 
 /** `head` filters only in its documented `user:ref-name` form; a bare branch name filters nothing. */

@@ -66,6 +66,13 @@ export interface FakePull {
   closed_at: string | null
 }
 
+export interface FakePullSeed {
+  number: number
+  head: { owner?: string; ref: string; sha: string }
+  base: { ref: string; sha: string }
+  state?: 'open' | 'closed'
+}
+
 export interface FakeDeployment {
   id: number
   sha: string
@@ -196,6 +203,11 @@ export interface FakeGitHub {
   seedComments(issue: number, comments: { body: string; user?: FakeUser }[]): FakeComment[]
   setPullFiles(pr: number, files: (string | FakePullFile)[]): void
   setCommitPulls(sha: string, prs: FakeCommitPull[]): void
+  /**
+   * A pull request as GitHub already holds it (opened by someone, from this repository or from a fork
+   * `head.owner`); an open one from this repository follows its head branch.
+   */
+  seedPull(pull: FakePullSeed): void
   setCompare(
     base: string,
     head: string,

@@ -12,7 +12,14 @@ import {
   flow,
   pullRequestEvent
 } from '../../../test-support/scenario.js'
-import { deployments, publish, startServers, stopServers, type Servers } from './stage.js'
+import {
+  deployments,
+  openPullRequest,
+  publish,
+  startServers,
+  stopServers,
+  type Servers
+} from './stage.js'
 
 const NS = 'company.team'
 
@@ -29,6 +36,7 @@ describe('a failing preview', () => {
     repo.git('checkout', '-q', '-b', 'feature')
     const head = repo.commit({ [`${NS}/flows/check.yml`]: flow(NS, 'check', ' v2') })
     publish(servers.github, repo)
+    openPullRequest(servers.github, base, head)
     servers.kestra.scriptExecutions(`pr-7.${NS}`, 'check', { state: 'FAILED', durationMs: 20 })
     const event = pullRequestEvent(repo, base, head)
     const result = await runAction({

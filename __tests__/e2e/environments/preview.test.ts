@@ -18,6 +18,7 @@ import {
   inPrefix,
   kestraWrites,
   notInPrefix,
+  openPullRequest,
   publish,
   RUN_URL,
   serverView,
@@ -109,6 +110,7 @@ beforeAll(async () => {
   repo.git('checkout', '-q', '-b', 'feature')
   head = repo.commit({ [`${NS}/flows/child.yml`]: flow(NS, 'child', ' (in review)') })
   publish(servers.github, repo)
+  openPullRequest(servers.github, base, head)
   // Production-like content in the unprefixed namespaces, and another pull request's preview.
   servers.kestra.seed({
     flows: [
@@ -242,6 +244,50 @@ describe('a preview per pull request', () => {
     const previewSection = comment!.body.slice(comment!.body.indexOf('### Preview'))
     expect(previewSection).toContain('Preview removed')
     expect(previewSection).not.toContain('/ui/main/namespaces/edit/')
+  })
+
+  it('pull_request_target whose head repository is gone (head.repo: null) is a fork: no preview, no execution, no deploy', async () => {
+    servers.kestra.clearLog()
+    const before = deployments(servers.github).length
+    const executions = servers.kestra.executions().length
+    const event = pullRequestEvent(repo, base, head)
+    const deleted = (action: string, inputs: Record<string, string> = {}) =>
+      runAction({
+        ...event,
+        eventName: 'pull_request_target',
+        payload: {
+          ...event.payload,
+          action,
+          pull_request: {
+            ...event.payload.pull_request,
+            head: { ...event.payload.pull_request.head, repo: null }
+          }
+        },
+        githubApiUrl: servers.github.url,
+        inputs: {
+          server: servers.kestra.url,
+          ...CREDENTIALS,
+          preview: 'true',
+          'smoke-flows': `${NS}.orders`,
+          ...inputs
+        }
+      })
+    const planned = await deleted('synchronize')
+    expect(planned.exitCode, planned.stdout + planned.stderr).toBe(0)
+    expect(planned.outputs).toMatchObject({ mode: 'plan', deployed: 'false' })
+    expect(planned.annotations.find((a) => a.severity === 'notice')?.message).toMatch(
+      /no preview.*fork/i
+    )
+    const refused = await deleted('synchronize', { mode: 'deploy' })
+    expect(refused.exitCode).toBe(1)
+    expect(refused.annotations.find((a) => a.severity === 'error')?.message).toMatch(
+      /not provably this repository.*never deployed/
+    )
+    expect(kestraWrites(servers.kestra)).toEqual([])
+    expect(serverView(servers.kestra, inPrefix(PREFIX))).toEqual({ flows: [], files: [], kv: [] })
+    expect(serverView(servers.kestra, notInPrefix(PREFIX))).toEqual(unprefixed)
+    expect(servers.kestra.executions()).toHaveLength(executions)
+    expect(deployments(servers.github)).toHaveLength(before)
   })
 
   it('a fork gets no preview, and says why', async () => {

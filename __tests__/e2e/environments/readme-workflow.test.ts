@@ -15,7 +15,7 @@ import {
   pullRequestEvent,
   pushEvent
 } from '../../../test-support/scenario.js'
-import { deployments, inPrefix, publish, serverView } from './stage.js'
+import { deployments, inPrefix, openPullRequest, publish, serverView } from './stage.js'
 import { readmeWorkflow, runWorkflow, type Context } from './workflow-runner.js'
 
 const NS = 'company.team'
@@ -59,6 +59,7 @@ describe("the README's preview → staging → production workflow", () => {
     repo.git('checkout', '-q', '-b', 'feature')
     const head = repo.commit({ [`${NS}/flows/report.yml`]: flow(NS, 'report', ' v2') })
     publish(github, repo)
+    openPullRequest(github, base, head)
 
     const opened = pullRequestEvent(repo, base, head)
     const previewed = await runWorkflow(

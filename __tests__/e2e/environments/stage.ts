@@ -35,6 +35,11 @@ export function publish(github: FakeGitHub, repo: GitRepo): void {
   github.seedFromRepository(repo.dir)
 }
 
+/** Pull request #`number` from this repository's `feature` branch, open, as GitHub holds it. */
+export function openPullRequest(github: FakeGitHub, base: string, head: string, number = 7): void {
+  github.seedPull({ number, head: { ref: 'feature', sha: head }, base: { ref: 'main', sha: base } })
+}
+
 export interface ServerView {
   flows: { namespace: string; id: string; source: string }[]
   files: { namespace: string; path: string; text: string }[]

@@ -120,7 +120,12 @@ type ExpressionScope = Record<string, unknown>
 
 function expressionScope(event: WorkflowEvent, context: Context): ExpressionScope {
   return {
-    github: { event_name: event.eventName, event: event.payload, sha: event.sha },
+    github: {
+      event_name: event.eventName,
+      event: event.payload,
+      sha: event.sha,
+      repository: 'octo/kestra-repo'
+    },
     vars: context.vars,
     secrets: context.secrets
   }

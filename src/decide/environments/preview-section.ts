@@ -31,13 +31,25 @@ export function previewSection(input: {
   return lines.join('\n')
 }
 
-/** The Preview section once the pull request closed. */
-export function previewRemovedSection(namespaces: readonly string[], deleted: number): string {
-  return [
+/**
+ * The Preview section once the pull request closed; `leftAlone` names the namespaces inside the prefix that
+ * were not this preview's (shown text, with why).
+ */
+export function previewRemovedSection(
+  namespaces: readonly string[],
+  deleted: number,
+  leftAlone: readonly string[] = []
+): string {
+  const lines = [
     '### Preview',
     '',
-    `Preview removed: ${deleted} resource(s) deleted from ${namespaces.length} preview namespace(s)${namespaces.length ? ` (${namespaces.map((n) => `\`${n}\``).join(', ')})` : ''}.`
-  ].join('\n')
+    `Preview removed: ${deleted} resource(s) deleted from ${namespaces.length} preview namespace(s)${namespaces.length ? ` (${namespaces.map((n) => `\`${escapeText(n)}\``).join(', ')})` : ''}.`
+  ]
+  if (leftAlone.length > 0) {
+    lines.push('', "Not this preview's, so left as they are:", '')
+    lines.push(...leftAlone.map((line) => `- ${escapeText(line)}`))
+  }
+  return lines.join('\n')
 }
 
 /** Why a pull request has no preview. */

@@ -1,7 +1,7 @@
 import type { ListingsApi, KestraApi } from '../../kestra/api.js'
-import { kvKeysByNamespace } from '../../kestra/listings.js'
 import { parseVersion } from '../../kestra/era.js'
 import { ApiError } from '../../kestra/errors.js'
+import { liveKvKeys } from '../../kestra/listings.js'
 import { errorMessage } from '../../model/errors.js'
 import {
   kvLookupScopes,
@@ -31,9 +31,7 @@ export async function readNameListings(
   }
   const [secrets, kv] = await Promise.all([
     secretScopes.size > 0 ? listed(() => secretNames(api, [...secretScopes].sort())) : undefined,
-    kvNamespaces.size > 0
-      ? listed(() => kvKeysByNamespace(api, [...kvNamespaces].sort()))
-      : undefined
+    kvNamespaces.size > 0 ? listed(() => liveKvKeys(api, [...kvNamespaces].sort())) : undefined
   ])
   return {
     ...(secrets && { secrets }),

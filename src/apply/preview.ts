@@ -1,0 +1,201 @@
+import { COMMIT_MARKER_KEY } from '../model/commit-marker.js'
+import { ROLLBACK_RECORD_KEY } from '../model/after-deploy.js'
+import { errorMessage } from '../model/errors.js'
+import { flowIdentity } from '../model/flow-source.js'
+import {
+  describeOwner,
+  inPreview,
+  parsePreviewOwner,
+  PREVIEW_OWNER_KEY,
+  sameOwner,
+  type PreviewOwner
+} from '../model/preview.js'
+import type { KestraApi, KestraServer, ListingsApi } from '../kestra/api.js'
+import { liveKvKeys } from '../kestra/listings.js'
+import { mapLimit } from '../model/concurrency.js'
+
+/** A pull request's preview: its prefix and who it is. */
+export interface Preview {
+  prefix: string
+  owner: PreviewOwner
+}
+
+export interface RemovalResult {
+  /** `flow ns.id`, `file ns:/path`, `kv ns:key`, in the order deleted. */
+  deleted: string[]
+  /** What could not be deleted, with the server's answer. */
+  failed: string[]
+  /** Namespaces inside the prefix that are not this preview's, with why they were left as they are. */
+  leftAlone: string[]
+}
+
+type PreviewApi = KestraApi & ListingsApi
+
+/** Whose a namespace is, as its ownership record and its content say. */
+type Ownership = { kind: 'ours' } | { kind: 'empty' } | { kind: 'theirs'; why: string }
+
+/**
+ * Whose the namespace is: this preview's when its record names this pull request; nobody's when it has no
+ * record and holds nothing; otherwise someone else's (another repository's pull request of the same number,
+ * or an unrecorded namespace that an older version or someone else filled), never touched.
+ */
+async function ownership(api: PreviewApi, preview: Preview, namespace: string): Promise<Ownership> {
+  const value = await api.getKv(namespace, PREVIEW_OWNER_KEY)
+  if (value !== undefined) {
+    const owner = parsePreviewOwner(value)
+    if (owner && sameOwner(owner, preview.owner)) return { kind: 'ours' }
+    return {
+      kind: 'theirs',
+      why: owner
+        ? `it belongs to ${describeOwner(owner)}`
+        : `its ownership record (KV ${PREVIEW_OWNER_KEY}) is not one this action wrote`
+    }
+  }
+  const [flows, files, kv] = await Promise.all([
+    api.listFlows(namespace),
+    api.listFiles(namespace),
+    liveKvKeys(api, [namespace])
+  ])
+  if (flows.length === 0 && files.length === 0 && (kv[namespace] ?? []).length === 0) {
+    return { kind: 'empty' }
+  }
+  return {
+    kind: 'theirs',
+    why: `it holds resources but no ownership record (KV ${PREVIEW_OWNER_KEY}): a preview of an older version of this action, or not a preview at all. If it is this pull request's, delete its content in Kestra`
+  }
+}
+
+/**
+ * Deletes everything in the preview's own namespaces (docs/environments.md#previews): flows, namespace
+ * files and every KV pair, the ownership record last. A namespace outside the prefix is refused, whatever
+ * asked for it; one inside it that is not this preview's is left alone and named. One failed delete does
+ * not stop the others; a namespace with a failure keeps its record, so a re-run still knows it is ours.
+ */
+export async function removePreview(
+  api: PreviewApi,
+  preview: Preview,
+  namespaces: readonly string[],
+  options: { concurrency: number; log(message: string): void }
+): Promise<RemovalResult> {
+  const { prefix } = preview
+  const result: RemovalResult = { deleted: [], failed: [], leftAlone: [] }
+  await mapLimit(namespaces, options.concurrency, async (namespace) => {
+    if (!inPreview(prefix, namespace)) {
+      result.failed.push(
+        `namespace ${namespace}: refused, it is not inside the preview prefix ${prefix}.`
+      )
+      return
+    }
+    const owned = await ownership(api, preview, namespace)
+    if (owned.kind === 'theirs') {
+      result.leftAlone.push(`${namespace}: left as it is, ${owned.why}.`)
+      return
+    }
+    if (owned.kind === 'empty') return
+    let failures = 0
+    const attempt = async (what: string, remove: () => Promise<void>) => {
+      if (!inPreview(prefix, namespace)) {
+        result.failed.push(`${what}: refused, not inside the preview prefix ${prefix}.`)
+        failures++
+        return
+      }
+      try {
+        await remove()
+        result.deleted.push(what)
+        options.log(`deleted ${what}`)
+      } catch (error) {
+        failures++
+        result.failed.push(`${what}: ${errorMessage(error)}`)
+      }
+    }
+    const [flows, files] = await Promise.all([api.listFlows(namespace), api.listFiles(namespace)])
+    for (const file of files) {
+      await attempt(`file ${namespace}:${file.path}`, () => api.deleteFile(namespace, file.path))
+    }
+    for (const flow of flows) {
+      await attempt(`flow ${namespace}.${flow.id}`, () => api.deleteFlow(namespace, flow.id))
+    }
+    const keys = (await liveKvKeys(api, [namespace]))[namespace] ?? []
+    // The action's own entries after the rest, its ownership record last.
+    const last = [ROLLBACK_RECORD_KEY, COMMIT_MARKER_KEY, PREVIEW_OWNER_KEY]
+    const ordered = [
+      ...keys.filter((key) => !last.includes(key)).sort(),
+      ...last.filter((key) => keys.includes(key) && key !== PREVIEW_OWNER_KEY)
+    ]
+    for (const key of ordered) {
+      await attempt(`kv ${namespace}:${key}`, () => api.deleteKv(namespace, key))
+    }
+    if (failures === 0) {
+      await attempt(`kv ${namespace}:${PREVIEW_OWNER_KEY}`, () =>
+        api.deleteKv(namespace, PREVIEW_OWNER_KEY)
+      )
+    }
+  })
+  return result
+}
+
+/** The listed namespaces that are this preview's own (its ownership record names it). */
+export async function ownNamespaces(
+  api: PreviewApi,
+  preview: Preview,
+  namespaces: readonly string[]
+): Promise<string[]> {
+  const owned = await Promise.all(
+    namespaces.map(async (namespace) =>
+      inPreview(preview.prefix, namespace) &&
+      (await ownership(api, preview, namespace)).kind === 'ours'
+        ? namespace
+        : undefined
+    )
+  )
+  return owned.filter((namespace): namespace is string => namespace !== undefined)
+}
+
+/**
+ * The server as a preview deploy may use it: before its first write or execution in a namespace, the
+ * namespace is claimed. A namespace of this preview, or one that is empty (its ownership record is then
+ * written, next to where the commit marker goes), is written as asked; any other is refused with why, so a
+ * namespace another repository's pull request owns, or an unrecorded one, is never written or run in.
+ */
+export function ownedPreviewServer(api: KestraServer, preview: Preview): KestraServer {
+  const claims = new Map<string, Promise<void>>()
+  const claim = (namespace: string): Promise<void> => {
+    let claimed = claims.get(namespace)
+    if (!claimed) {
+      claimed = (async () => {
+        if (!inPreview(preview.prefix, namespace)) {
+          throw new Error(
+            `refused: ${namespace} is not inside the preview prefix ${preview.prefix}.`
+          )
+        }
+        const owned = await ownership(api, preview, namespace)
+        if (owned.kind === 'theirs') {
+          throw new Error(
+            `refused: the preview namespace ${namespace} is not this one's, ${owned.why}.`
+          )
+        }
+        if (owned.kind === 'empty') await api.putKv(namespace, PREVIEW_OWNER_KEY, preview.owner)
+      })()
+      claims.set(namespace, claimed)
+    }
+    return claimed
+  }
+  /** The write, once its namespace (named by `where` from the write's arguments) is claimed. */
+  const claimed =
+    <A extends unknown[], R>(write: (...args: A) => Promise<R>, where = (...args: A) => args[0]) =>
+    async (...args: A): Promise<R> => {
+      await claim(String(where(...args)))
+      return write(...args)
+    }
+  return {
+    ...api,
+    createFlow: claimed(api.createFlow, (source) => flowIdentity(source)?.namespace ?? ''),
+    updateFlow: claimed(api.updateFlow),
+    deleteFlow: claimed(api.deleteFlow),
+    uploadFile: claimed(api.uploadFile),
+    deleteFile: claimed(api.deleteFile),
+    putKv: claimed(api.putKv),
+    deleteKv: claimed(api.deleteKv),
+    startExecution: claimed(api.startExecution)
+  }
+}
