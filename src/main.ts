@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { readRunContext } from './config/context.js'
-import { errorMessage } from './model/errors.js'
+import { errorMessage, SettingsFileError } from './model/errors.js'
 import { createOctokit } from './github/octokit.js'
 import { createGitHub } from './github/rest-github.js'
 import { clientForSettings, type KestraClient } from './kestra/client.js'
@@ -14,7 +14,7 @@ import { runnerLog } from './report/runner-log.js'
 import { createDriftGitHub } from './run/drift-github.js'
 import { deploymentsPort } from './run/deployments.js'
 import { executeWithEnvironments } from './run/preview.js'
-import { parseSettings } from './config/settings.js'
+import { parseSettings, readSettingsFile } from './config/settings.js'
 import { type InputName } from './model/inputs/declared.js'
 import { ruleCounts } from './decide/validate/verdict.js'
 
@@ -30,8 +30,11 @@ export async function run(): Promise<void> {
     (text) => edge.text(text)
   )
   try {
-    const settings = parseSettings((name: InputName) => core.getInput(name))
     const context = readRunContext()
+    const settings = parseSettings((name: InputName) => core.getInput(name), {
+      file: readSettingsFile(context.workspace),
+      log: (message) => log.info(edge.text(message))
+    })
     edge = new OutputEdge(credentials, publicNames(settings, context))
     kestra = clientForSettings(settings, (message) => log.info(edge.text(message)))
     const reporter = redactingReporter(actionReporter(log), edge)
@@ -58,15 +61,15 @@ export async function run(): Promise<void> {
     if (counts) reporter.info(counts)
     if (outcome.failure) fail(outcome.failure)
   } catch (error) {
-    fail(errorMessage(error))
+    fail(errorMessage(error), error instanceof SettingsFileError ? error : undefined)
   } finally {
     await kestra?.close()
   }
 
   /** core.setFailed, through the printer: the step fails with the message as its error annotation. */
-  function fail(message: string): void {
+  function fail(message: string, at?: { file: string; line: number }): void {
     process.exitCode = 1
-    log.command('error', {}, edge.text(message))
+    log.command('error', at ? { file: at.file, line: at.line } : {}, edge.text(message))
   }
 }
 

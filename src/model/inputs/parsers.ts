@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js'
-import { ACTION_INPUTS } from './action-yml.js'
+import type { ACTION_INPUTS } from './action-yml.js'
+import { SETTING_DEFAULTS } from './defaults.js'
 import { NAMESPACE_PATTERN } from '../namespaces.js'
 import { reachesOutside } from './paths.js'
 import { parseMapping } from './namespace-file-mapping.js'
@@ -33,7 +34,7 @@ export const INPUT_PARSERS = {
     if (TENANT_PATTERN.test(value)) return value
     throw new ConfigError(
       input,
-      `'${raw}' is not a tenant id; use lower-case letters, digits, '_' and '-' (default: ${ACTION_INPUTS.tenant.default})`
+      `'${raw}' is not a tenant id; use lower-case letters, digits, '_' and '-' (default: ${SETTING_DEFAULTS.tenant})`
     )
   }),
   root: text('DIR', (raw, input) => {
