@@ -114,7 +114,17 @@ export const INPUT_PARSERS = {
     parseSmokeLine,
     "write 'NAMESPACE.ID' optionally followed by inputs as key=value"
   ),
-  'smoke-timeout-seconds': wholeNumber(1, 21_600)
+  'smoke-timeout-seconds': wholeNumber(1, 21_600),
+  /** The fingerprint an approval gate approved (docs/environments.md#approve-the-plan). */
+  'reviewed-plan': text('FINGERPRINT', (raw, input) => {
+    const value = raw.trim()
+    if (value === '') return undefined
+    if (/^[0-9a-f]{64}$/.test(value)) return value
+    throw new ConfigError(
+      input,
+      `'${raw}' is not a plan fingerprint; pass the plan job's plan-fingerprint output (64 lower-case hex digits)`
+    )
+  })
 } satisfies { [Name in keyof typeof ACTION_INPUTS]?: InputParser<unknown> }
 
 function serverUrl(raw: string, input: string): string | undefined {
