@@ -100,7 +100,7 @@ describe('the plan record in the marker', () => {
     )
     expect(lines).toEqual([
       "Settings that differ from the reviewed plan's:",
-      '  delete: (default) (reviewed) → "true" (now)',
+      '  delete: "false" (default) (reviewed) → "true" (now)',
       'Resources that differ from the reviewed plan:',
       '  delete flow company.team.old: reviewed as orphaned'
     ])

@@ -1,3 +1,4 @@
+import { defaultOf, fileMaySet } from './inputs/declared.js'
 import { resourceName, type ResourceChange } from './plan.js'
 
 /** One change as a plan records it: action, kind, name and the digest of its part of the fingerprint. */
@@ -57,7 +58,7 @@ export function recordDifferences(reviewed: PlanRecord, now: PlanRecord): string
       .filter((name) => reviewed.settings![name] !== now.settings![name])
       .map(
         (name) =>
-          `  ${name}: ${shown(reviewed.settings![name])} (reviewed) → ${shown(now.settings![name])} (now)`
+          `  ${name}: ${shown(name, reviewed.settings![name])} (reviewed) → ${shown(name, now.settings![name])} (now)`
       )
     if (differing.length > 0)
       lines.push("Settings that differ from the reviewed plan's:", ...differing)
@@ -91,6 +92,8 @@ export function recordDifferences(reviewed: PlanRecord, now: PlanRecord): string
   return lines
 }
 
-function shown(value: string | undefined): string {
-  return value === undefined ? '(default)' : JSON.stringify(value)
+/** A recorded value; a setting not recorded has its default. */
+function shown(name: string, value: string | undefined): string {
+  if (value !== undefined) return JSON.stringify(value)
+  return fileMaySet(name) ? `${JSON.stringify(defaultOf(name))} (default)` : '(default)'
 }
