@@ -30,7 +30,8 @@ export function cliSettings(
   try {
     return parseSettings(read, {
       file: repositoryRoot === undefined ? undefined : localFile(readSettingsFile(repositoryRoot)),
-      log
+      log,
+      givenIn: 'the command line'
     })
   } catch (error) {
     if (error instanceof SettingsFileError) throw new UsageError(error.message)

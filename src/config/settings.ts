@@ -21,6 +21,8 @@ export interface SettingsSources {
   file?: SettingsFile
   /** Told which inputs the file sets, and of each that the workflow (or the command line) sets over it. */
   log?(message: string): void
+  /** Where the values `read` returns come from, as the log names it: 'the workflow' unless told. */
+  givenIn?: string
 }
 
 /**
@@ -114,7 +116,7 @@ function kindOf(path: string): 'file' | 'other' | undefined {
  */
 function readInputs(
   read: (name: InputName) => string,
-  { file, log }: SettingsSources
+  { file, log, givenIn = 'the workflow' }: SettingsSources
 ): { values: InputValues; fromFile: Set<InputName>; recorded: Record<string, string> } {
   if (file && file.values.size > 0) {
     log?.(`Settings from ${file.path}: ${[...file.values.keys()].join(', ')}.`)
@@ -128,7 +130,7 @@ function readInputs(
     let raw = given
     if (given.trim() !== '') {
       if (inFile) {
-        log?.(`Input '${name}' from the workflow overrides ${file!.path} line ${inFile.line}.`)
+        log?.(`Input '${name}' from ${givenIn} overrides ${file!.path} line ${inFile.line}.`)
       }
     } else if (inFile) {
       raw = inFile.text
