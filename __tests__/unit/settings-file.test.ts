@@ -347,7 +347,8 @@ describe('settings from the file and the workflow', () => {
       namespaces: 'b\na',
       server: 'https://k.example.com'
     })
-    expect(Object.isFrozen(settings) || true).toBe(true)
+    expect(Object.isFrozen(settings)).toBe(true)
+    expect(Object.isFrozen(settings.recorded)).toBe(true)
   })
 })
 

@@ -68,14 +68,15 @@ export function parseSettings(
     : username || password
       ? { kind: 'basic', username, password }
       : { kind: 'none' }
-  return {
+  // Built once, never changed: a run that needs another value builds new settings from these.
+  return Object.freeze({
     ...camelCased(values),
     auth,
     githubToken: githubToken.trim() || undefined,
     flowGlobs: flows,
     extraNamespaces: namespaces,
-    recorded: given.recorded
-  }
+    recorded: Object.freeze(given.recorded)
+  })
 }
 
 /**
