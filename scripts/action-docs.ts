@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { defaultOf, type InputName } from '../src/model/inputs/declared.js'
 
 /** The files holding the generated tables, relative to the project root. */
 export const DOCUMENTED_FILES = ['README.md', 'docs/inputs.md'] as const
@@ -24,7 +25,7 @@ export function renderTables(actionYml: string): { inputs: string; outputs: stri
     '| --- | --- | --- |',
     ...Object.entries(action.inputs).map(
       ([name, spec]) =>
-        `| \`${name}\` | ${spec.default ? `\`${cell(String(spec.default))}\`` : '(empty)'} | ${cell(spec.description)} |`
+        `| \`${name}\` | ${tableDefault(name, spec.default)} | ${cell(spec.description)} |`
     )
   ].join('\n')
   const outputs = [
@@ -35,6 +36,15 @@ export function renderTables(actionYml: string): { inputs: string; outputs: stri
     )
   ].join('\n')
   return { inputs, outputs }
+}
+
+/**
+ * An input's default as the table shows it: action.yml's, or for an input the settings file may set
+ * (which action.yml gives none), the declared one.
+ */
+function tableDefault(name: string, declared: string | undefined): string {
+  const value = declared ?? defaultOf(name as InputName)
+  return value ? `\`${cell(String(value))}\`` : '(empty)'
 }
 
 export function replaceBlock(

@@ -20,7 +20,8 @@ interface ActionYml {
 const NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/
 
 const HEADER = `// Generated from action.yml by \`npm run docs\`: edit action.yml, not this file.
-// The runner gives an input left out of the workflow its default as text; so do the settings.
+// The runner gives an input left out of the workflow its default as text; so do the settings. The inputs
+// the settings file may set have none here: their defaults are in defaults.ts.
 `
 
 export async function renderActionYmlModule(root: string): Promise<string> {

@@ -145,7 +145,7 @@ async function main(): Promise<void> {
       eventName: 'push',
       sha: merge,
       githubApiUrl: github.url,
-      inputs: { ...inputs, 'smoke-flows': 'company.team.hello name=demo' },
+      inputs, // require-reviewed-plan and smoke-flows come from examples/kestra-gitops.yml
       payload: { ref: 'refs/heads/main', before: base, after: merge }
     })
     report('Push to main (deploy)', push)

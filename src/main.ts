@@ -1,6 +1,8 @@
 import * as core from '@actions/core'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { readRunContext } from './config/context.js'
-import { errorMessage } from './model/errors.js'
+import { errorMessage, SettingsFileError } from './model/errors.js'
 import { createOctokit } from './github/octokit.js'
 import { createGitHub } from './github/rest-github.js'
 import { clientForSettings, type KestraClient } from './kestra/client.js'
@@ -14,8 +16,10 @@ import { runnerLog } from './report/runner-log.js'
 import { createDriftGitHub } from './run/drift-github.js'
 import { deploymentsPort } from './run/deployments.js'
 import { executeWithEnvironments } from './run/preview.js'
-import { parseSettings } from './config/settings.js'
+import { parseSettings, readSettingsFile } from './config/settings.js'
 import { type InputName } from './model/inputs/declared.js'
+import { SETTINGS_FILE_PATHS } from './model/inputs/settings-file.js'
+import { checkoutIsOwn } from './model/context.js'
 import { ruleCounts } from './decide/validate/verdict.js'
 
 /** The action: inputs from the runner, results as annotations, outputs, job summary and exit code. */
@@ -30,8 +34,20 @@ export async function run(): Promise<void> {
     (text) => edge.text(text)
   )
   try {
-    const settings = parseSettings((name: InputName) => core.getInput(name))
     const context = readRunContext()
+    const own = checkoutIsOwn(context)
+    const settings = parseSettings((name: InputName) => core.getInput(name), {
+      // A fork's pull request brings its own settings file: never let it choose what the workflow runs.
+      file: own ? readSettingsFile(context.workspace) : undefined,
+      log: (message) => log.info(edge.text(message))
+    })
+    if (!own && SETTINGS_FILE_PATHS.some((path) => existsSync(join(context.workspace, path)))) {
+      log.info(
+        edge.text(
+          "The checkout is a fork's pull request: its kestra-gitops.yml is not read. Set what the plan needs as this workflow's inputs (docs/inputs.md#settings-file)."
+        )
+      )
+    }
     edge = new OutputEdge(credentials, publicNames(settings, context))
     kestra = clientForSettings(settings, (message) => log.info(edge.text(message)))
     const reporter = redactingReporter(actionReporter(log), edge)
@@ -58,15 +74,15 @@ export async function run(): Promise<void> {
     if (counts) reporter.info(counts)
     if (outcome.failure) fail(outcome.failure)
   } catch (error) {
-    fail(errorMessage(error))
+    fail(errorMessage(error), error instanceof SettingsFileError ? error : undefined)
   } finally {
     await kestra?.close()
   }
 
   /** core.setFailed, through the printer: the step fails with the message as its error annotation. */
-  function fail(message: string): void {
+  function fail(message: string, at?: { file: string; line: number }): void {
     process.exitCode = 1
-    log.command('error', {}, edge.text(message))
+    log.command('error', at ? { file: at.file, line: at.line } : {}, edge.text(message))
   }
 }
 

@@ -5,7 +5,7 @@ import { CREDENTIAL_VARIABLES, flagInputs, flagKind, LOCAL_VALUES } from '../../
 import { cliSettings } from '../../src/cli/settings.js'
 import { usage } from '../../src/cli/usage.js'
 import { cliWords } from '../../src/cli/words.js'
-import type { InputName } from '../../src/model/inputs/declared.js'
+import { defaultOf, type InputName } from '../../src/model/inputs/declared.js'
 import { declaredInputs } from '../../test-support/action-yml.js'
 
 /** The CLI's own options, which mirror no input. */
@@ -38,7 +38,7 @@ describe('flags derived from action.yml', () => {
         continue
       }
       expect(entry, `--${name}`).toContain(oneLine(cliWords(spec.description)))
-      const fallback = name === 'server' ? '$KESTRA_URL' : spec.default
+      const fallback = name === 'server' ? '$KESTRA_URL' : defaultOf(name as InputName)
       if (fallback === '') expect(entry).not.toContain('default:')
       else expect(entry).toContain(`default: ${fallback})`)
     }

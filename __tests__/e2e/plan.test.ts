@@ -99,7 +99,7 @@ describe('plan on a pull request, end to end', () => {
     expect(body).toContain('+    message: hello from change (now better)') // the update's diff
     expect(body).toContain('-    message: hello from change')
     expect(body).toMatch(
-      /<!-- kestra-gitops-plan: \{"fingerprint":"[0-9a-f]{64}","commit":"[0-9a-f]{40}"\} -->/
+      /<!-- kestra-gitops-plan: \{"fingerprint":"[0-9a-f]{64}","commit":"[0-9a-f]{40}"(,"settings":\{.*\},"changes":\[.*\])?\} -->/
     )
 
     expect(result.outputs).toMatchObject({

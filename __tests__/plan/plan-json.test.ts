@@ -47,6 +47,7 @@ describe('planJson', () => {
       server: 'https://kestra.example.com',
       tenant: 'main',
       commit: 'abc123',
+      settings: { delete: 'true' },
       findings,
       kinds: DECIDE_KINDS
     })
@@ -57,6 +58,7 @@ describe('planJson', () => {
       server: 'https://kestra.example.com',
       tenant: 'main',
       commit: 'abc123',
+      settings: { delete: 'true' },
       resources: [
         { kind: 'file', namespace: NS, path: '/q.sql', action: 'create' },
         {

@@ -118,7 +118,7 @@ describe('renderComment', () => {
 
   it('records the fingerprint in a hidden line that reads back, and keeps the run link last', () => {
     expect(body).toContain(`Plan fingerprint: \`${plan.fingerprint}\``)
-    expect(readPlanMarker(body)).toEqual({ fingerprint: plan.fingerprint, commit: COMMIT })
+    expect(readPlanMarker(body)).toMatchObject({ fingerprint: plan.fingerprint, commit: COMMIT })
     const lines = body.split('\n')
     expect(lines[lines.length - 1]).toBe(`<sub>[Workflow run](${RUN_URL})</sub>`)
   })
@@ -163,7 +163,7 @@ describe('renderComment within the size limit', () => {
     expect(detailsBalance(body)).toEqual({ opened: 300, closed: 300 })
     expect(body).toContain('The full plan is in the job summary of this run.')
     expect(body).toContain('Diff omitted: see the job summary.')
-    expect(readPlanMarker(body)).toEqual({ fingerprint: plan.fingerprint, commit: COMMIT })
+    expect(readPlanMarker(body)).toMatchObject({ fingerprint: plan.fingerprint, commit: COMMIT })
     expect(body.split('\n').at(-1)).toBe(`<sub>[Workflow run](${RUN_URL})</sub>`)
     expect(renderComment(commentInput(plan))).toBe(body)
   })

@@ -55,7 +55,7 @@ describe('upsertDeployedSection', () => {
 
   it('keeps the plan marker readable', () => {
     const plan = mixedPlan()
-    expect(readPlanMarker(once)).toEqual({ fingerprint: plan.fingerprint, commit: COMMIT })
+    expect(readPlanMarker(once)).toMatchObject({ fingerprint: plan.fingerprint, commit: COMMIT })
     const fake = `<!-- kestra-gitops-plan: {"fingerprint":"${'f'.repeat(64)}","commit":"x"} -->`
     expect(readPlanMarker(upsertDeployedSection(body, fake, HEADLINE))?.fingerprint).toBe(
       plan.fingerprint

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/model/errors.js'
 import { INPUT_PARSERS } from '../../src/model/inputs/parsers.js'
-import { inputNames } from '../../src/model/inputs/declared.js'
+import { defaultOf, inputNames } from '../../src/model/inputs/declared.js'
 import { parseSettings } from '../../src/config/settings.js'
 import { type InputName } from '../../src/model/inputs/declared.js'
 import { declaredInputs } from '../../test-support/action-yml.js'
@@ -21,9 +21,10 @@ describe('inputs declared once, in action.yml', () => {
     expect(undeclared, 'parsers of inputs action.yml does not declare').toEqual([])
   })
 
-  it("gives an input left blank action.yml's default, as the runner does", () => {
+  it('gives an input left blank its declared default, as the runner does', () => {
     const blank = settingsOf({})
-    for (const [name, { default: value }] of Object.entries(declaredInputs())) {
+    for (const name of inputNames()) {
+      const value = defaultOf(name)
       // The runner evaluates `${{ … }}` itself and passes the value.
       if (value.includes('${{')) continue
       expect(settingsOf({ [name]: value }), `input '${name}' given '${value}'`).toEqual(blank)
@@ -40,7 +41,8 @@ describe('inputs declared once, in action.yml', () => {
       namespaces: 'extraNamespaces'
     }
     const fields = Object.keys(declaredInputs()).map((name) => reshaped[name] ?? camel(name))
-    expect(Object.keys(settingsOf({})).sort()).toEqual([...new Set(fields)].sort())
+    // `recorded`: what a plan records of its settings (docs/comment.md#markers).
+    expect(Object.keys(settingsOf({})).sort()).toEqual([...new Set([...fields, 'recorded'])].sort())
   })
 
   it('turns any value of one input into settings, or an error naming that input', () => {

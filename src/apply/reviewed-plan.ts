@@ -3,18 +3,24 @@ import { DeployError } from '../model/errors.js'
 import type { GitHubPort } from '../model/github.js'
 import { resourceName, type Plan } from '../model/plan.js'
 import { commentMarker, readPlanMarker } from '../model/markdown/comment-markers.js'
+import { planRecord, recordDifferences } from '../model/plan-record.js'
+
+interface ReviewCheck {
+  plan: Plan
+  context: RunContext
+  /** The settings the plan now runs with, as a plan records them (`Settings.recorded`). */
+  settings: Readonly<Record<string, string>>
+  log(message: string): void
+}
 
 /**
  * `require-reviewed-plan`: the plan about to be applied must be the one shown in the merged PR's comment
- * (same fingerprint); otherwise nothing is deployed.
+ * (same fingerprint); otherwise nothing is deployed, and the refusal names the settings and resources
+ * that differ from those the comment's marker recorded.
  */
-export async function checkReviewedPlan(args: {
-  plan: Plan
-  context: RunContext
-  github?: GitHubPort
-  commentKey: string
-  log(message: string): void
-}): Promise<void> {
+export async function checkReviewedPlan(
+  args: ReviewCheck & { github?: GitHubPort; commentKey: string }
+): Promise<void> {
   const { plan, context, github } = args
   const refuse = (why: string) =>
     new DeployError(`require-reviewed-plan: ${why} Nothing was deployed.`)
@@ -29,19 +35,49 @@ export async function checkReviewedPlan(args: {
   if (!reviewed)
     throw refuse(`pull request #${pr} has no plan comment (comment-key '${args.commentKey}').`)
   if (reviewed.fingerprint !== plan.fingerprint) {
+    const now = planRecord(plan, context.sha, args.settings)
+    const differences = recordDifferences(reviewed, now)
     throw refuse(
       [
         `the plan differs from the one reviewed on pull request #${pr}.`,
         `  reviewed: ${reviewed.fingerprint} (commit ${reviewed.commit})`,
         `  now:      ${plan.fingerprint} (commit ${context.sha})`,
-        'The server or the repository changed after the review. The plan now:',
-        ...changeLines(plan),
-        'Re-run the pull request workflow to review the current plan, then merge again (or re-run this one after it).'
+        ...(differences.length > 0
+          ? differences
+          : [
+              'The server or the repository changed after the review. The plan now:',
+              ...changeLines(plan)
+            ]),
+        differences.some((line) => line.startsWith('Settings'))
+          ? 'The pull request was planned with other settings than this deploy: keep the shared ones in kestra-gitops.yml (docs/inputs.md#settings-file) so that both jobs read them, then re-run the pull request workflow and merge again.'
+          : 'Re-run the pull request workflow to review the current plan, then merge again (or re-run this one after it).'
       ].join('\n')
     )
   }
   args.log(
     `The plan matches the one reviewed on pull request #${pr} (${plan.fingerprint.slice(0, 12)}).`
+  )
+}
+
+/**
+ * `reviewed-plan`: the plan about to be applied must have exactly the fingerprint a reviewer approved
+ * (the plan job's output); otherwise nothing is deployed.
+ */
+export function checkReviewedFingerprint(args: ReviewCheck & { reviewed: string }): void {
+  const { plan, reviewed } = args
+  if (reviewed === plan.fingerprint) {
+    args.log(`The plan has the approved fingerprint (${plan.fingerprint.slice(0, 12)}).`)
+    return
+  }
+  throw new DeployError(
+    [
+      `reviewed-plan: the plan computed now is not the approved one. Nothing was deployed.`,
+      `  approved: ${reviewed}`,
+      `  now:      ${plan.fingerprint} (commit ${args.context.sha})`,
+      'The server or the repository changed after the plan job ran (or the two jobs ran with other settings). The plan now:',
+      ...changeLines(plan),
+      "Compare it with the plan job's summary, then run the workflow again to plan and approve the current state."
+    ].join('\n')
   )
 }
 

@@ -79,7 +79,10 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     : undefined
   const ticking = progress && setInterval(() => progress.tick(), 250).unref()
   try {
-    const settings = cliSettings(args, io.env)
+    const settings = cliSettings(args, io.env, {
+      repositoryRoot: io.cwd,
+      log: (message) => err(`${message}\n`)
+    })
     if (args.command !== 'validate' && !settings.server) {
       throw new UsageError(`${args.command} needs the Kestra server: --server URL or KESTRA_URL`)
     }

@@ -1,18 +1,39 @@
-import { ConfigError } from '../model/errors.js'
+import { lstatSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ConfigError, errorMessage, SettingsFileError } from '../model/errors.js'
 import {
   defaultOf,
+  fileMaySet,
   inputNames,
   parserOf,
   type InputName,
   type InputValues
 } from '../model/inputs/declared.js'
+import {
+  parseSettingsFile,
+  SETTINGS_FILE_PATHS,
+  type SettingsFile
+} from '../model/inputs/settings-file.js'
 import type { Auth, CamelCased, Settings } from '../model/settings.js'
 
+export interface SettingsSources {
+  /** The settings file of the repository, when it has one. */
+  file?: SettingsFile
+  /** Told which inputs the file sets, and of each that the workflow (or the command line) sets over it. */
+  log?(message: string): void
+  /** Where the values `read` returns come from, as the log names it: 'the workflow' unless told. */
+  givenIn?: string
+}
+
 /**
- * Parses every input once. `read` returns the raw input value ('' when unset); empty values fall
- * back to the action.yml default, so the CLI and tests behave like the runner.
+ * Parses every input once. `read` returns the raw input value ('' when unset): a value there wins over
+ * the settings file's, which wins over the input's default (docs/inputs.md#settings-file).
  */
-export function parseSettings(read: (name: InputName) => string): Settings {
+export function parseSettings(
+  read: (name: InputName) => string,
+  sources: SettingsSources = {}
+): Settings {
+  const given = readInputs(read, sources)
   const {
     username,
     password,
@@ -21,15 +42,22 @@ export function parseSettings(read: (name: InputName) => string): Settings {
     flows,
     namespaces,
     ...values
-  } = readInputs(read)
+  } = given.values
+  // A layout that lacks the input it needs: on the layout's line when the file sets it.
+  const layoutError = (input: InputName, message: string) => {
+    const line = given.fromFile.has('layout') && sources.file?.values.get('layout')?.line
+    return line
+      ? new SettingsFileError(sources.file!.path, line, message)
+      : new ConfigError(input, message)
+  }
   if (values.layout === 'namespace' && !values.namespace) {
-    throw new ConfigError(
+    throw layoutError(
       'namespace',
       "layout 'namespace' needs the namespace input (the namespace the flows/ and files/ folders belong to)"
     )
   }
   if (values.layout === 'custom' && flows.length === 0 && values['namespace-files'].length === 0) {
-    throw new ConfigError(
+    throw layoutError(
       'flows',
       "layout 'custom' needs the flows globs and/or namespace-files mappings"
     )
@@ -40,26 +68,87 @@ export function parseSettings(read: (name: InputName) => string): Settings {
     : username || password
       ? { kind: 'basic', username, password }
       : { kind: 'none' }
-  return {
+  // Built once, never changed: a run that needs another value builds new settings from these.
+  return Object.freeze({
     ...camelCased(values),
     auth,
     githubToken: githubToken.trim() || undefined,
     flowGlobs: flows,
-    extraNamespaces: namespaces
+    extraNamespaces: namespaces,
+    recorded: Object.freeze(given.recorded)
+  })
+}
+
+/**
+ * The repository's settings file under `repositoryRoot`, checked; undefined when there is none. A
+ * symbolic link is refused: the file is the repository's own.
+ */
+export function readSettingsFile(repositoryRoot: string): SettingsFile | undefined {
+  const present = SETTINGS_FILE_PATHS.filter((path) => kindOf(join(repositoryRoot, path)))
+  const [path, other] = present
+  if (other) {
+    throw new SettingsFileError(other, 1, `${path} exists too: keep one settings file`)
+  }
+  if (!path) return undefined
+  const full = join(repositoryRoot, path)
+  if (kindOf(full) !== 'file') {
+    throw new SettingsFileError(path, 1, 'must be a regular file (a symbolic link is not read)')
+  }
+  let text: string
+  try {
+    text = readFileSync(full, 'utf8')
+  } catch (error) {
+    throw new SettingsFileError(path, 1, `cannot be read (${errorMessage(error)})`)
+  }
+  return parseSettingsFile(path, text)
+}
+
+function kindOf(path: string): 'file' | 'other' | undefined {
+  try {
+    return lstatSync(path).isFile() ? 'file' : 'other'
+  } catch {
+    return undefined
   }
 }
 
 /**
- * Every input's value. `read` returns the raw text ('' when unset); a blank one takes the action.yml
- * default, so the CLI and tests behave like the runner. The first bad input throws its ConfigError.
+ * Every input's value, which of them the file gave, and the settings a plan records: each input the
+ * file may set whose value is not its default, as text. The first bad input throws its ConfigError.
  */
-function readInputs(read: (name: InputName) => string): InputValues {
-  const values: Partial<Record<InputName, unknown>> = {}
-  for (const name of inputNames()) {
-    const raw = read(name) ?? ''
-    values[name] = parserOf(name).parse(raw.trim() === '' ? defaultOf(name) : raw, name)
+function readInputs(
+  read: (name: InputName) => string,
+  { file, log, givenIn = 'the workflow' }: SettingsSources
+): { values: InputValues; fromFile: Set<InputName>; recorded: Record<string, string> } {
+  if (file && file.values.size > 0) {
+    log?.(`Settings from ${file.path}: ${[...file.values.keys()].join(', ')}.`)
   }
-  return values as InputValues
+  const values: Partial<Record<InputName, unknown>> = {}
+  const fromFile = new Set<InputName>()
+  const recorded: Record<string, string> = {}
+  for (const name of inputNames()) {
+    const given = read(name) ?? ''
+    const inFile = file?.values.get(name)
+    let raw = given
+    if (given.trim() !== '') {
+      if (inFile) {
+        log?.(`Input '${name}' from ${givenIn} overrides ${file!.path} line ${inFile.line}.`)
+      }
+    } else if (inFile) {
+      raw = inFile.text
+      fromFile.add(name)
+    } else raw = defaultOf(name)
+    const parser = parserOf(name)
+    const value = parser.parse(raw, name)
+    values[name] = value
+    if (fileMaySet(name) && !sameValue(value, parser.parse(defaultOf(name), name))) {
+      recorded[name] = typeof value === 'object' && value !== null ? raw.trim() : String(value)
+    }
+  }
+  return { values: values as InputValues, fromFile, recorded }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b)
 }
 
 function camelCased<Values extends object>(values: Values): CamelCased<Values> {

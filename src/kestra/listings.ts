@@ -1,6 +1,5 @@
-import type { Execution } from '../model/kestra.js'
+import type { Execution, ServerInfo } from '../model/kestra.js'
 import { ActionError } from '../model/errors.js'
-import type { KestraApi, ListingsApi } from './api.js'
 import { parseVersion } from './era.js'
 import { ApiError } from './errors.js'
 import { readJson, readJsonArray, readJsonObject } from './json.js'
@@ -114,13 +113,20 @@ function where(response: HttpResponse): string {
  */
 const SEARCHED_NAMES_CHARS = 1500
 
+/** The reads `liveKvKeys` makes, as the `KestraApi` port offers them. */
+interface KvKeyReads {
+  info(): Promise<ServerInfo>
+  kvKeys(namespaces: readonly string[]): Promise<{ namespace?: string; key: string }[]>
+  namespaceKvKeys(namespace: string): Promise<string[]>
+}
+
 /**
  * The live KV keys of each namespace (docs/kestra.md#kv-listings), never a value: one paged search of them
  * all where its entries name their namespace (1.3 on, the only listing 2.0 keeps); before, and before the
  * search itself (a 404), one listing per namespace.
  */
 export async function liveKvKeys(
-  api: KestraApi & ListingsApi,
+  api: KvKeyReads,
   namespaces: string[]
 ): Promise<Record<string, string[]>> {
   const version = parseVersion((await api.info()).version)
@@ -138,7 +144,7 @@ export async function liveKvKeys(
 }
 
 async function searchUnlessMissing(
-  api: ListingsApi,
+  api: KvKeyReads,
   namespaces: string[]
 ): Promise<{ namespace?: string; key: string }[] | undefined> {
   try {

@@ -39,6 +39,14 @@ export interface PullRequestInfo {
   action?: string
 }
 
+/**
+ * Whether the files the run reads are provably this repository's: not a fork's pull request, nor a
+ * `workflow_run` head still to be identified. A fork's own settings file is then not read (docs/inputs.md).
+ */
+export function checkoutIsOwn(context: Pick<RunContext, 'pullRequest' | 'runHead'>): boolean {
+  return context.pullRequest?.fork !== true && context.runHead === undefined
+}
+
 export interface RunHead {
   /** `owner:branch` of the head repository, as GitHub's pull request listing filters by it. */
   label: string

@@ -14,6 +14,18 @@ export class ConfigError extends ActionError {
   }
 }
 
+/** The settings file (docs/inputs.md#settings-file) cannot be used: the message names its file and line. */
+export class SettingsFileError extends ActionError {
+  override name = 'SettingsFileError'
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    detail: string
+  ) {
+    super(`${file}:${line}: ${detail}`)
+  }
+}
+
 /** Deploy refused or failed part-way; the message names what was and was not applied. */
 export class DeployError extends ActionError {
   override name = 'DeployError'

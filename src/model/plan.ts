@@ -14,6 +14,11 @@ interface ChangeBase {
    */
   remark?: string
   action: PlanAction
+  /**
+   * A change's part of the plan fingerprint, hashed (what it would write and the server state it
+   * expects): what a plan marker records, so that a refused deploy can name the resource that moved.
+   */
+  digest?: string
   /** Workspace-relative path of the repository file, when the repository holds the resource. */
   file?: string
   /** The server copy differs from the repository's base commit too: someone changed it outside Git. */

@@ -34,4 +34,9 @@ export interface Settings extends CamelCased<Omit<InputValues, Reshaped>> {
   transientEnvironment?: boolean
   flowGlobs: InputValues['flows']
   extraNamespaces: InputValues['namespaces']
+  /**
+   * What a plan records of its settings (docs/comment.md#markers): each input the settings file may
+   * set whose value is not its default, as text. No credential is among them.
+   */
+  recorded: Readonly<Record<string, string>>
 }

@@ -27,7 +27,7 @@ import { rollbackAccount } from '../decide/render/rollback.js'
 import type { RunPorts } from './ports.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { writeLog } from '../report/write-log.js'
-import { checkReviewedPlan } from '../apply/reviewed-plan.js'
+import { checkReviewedFingerprint, checkReviewedPlan } from '../apply/reviewed-plan.js'
 import { guardUnfinished } from '../apply/unfinished-guard.js'
 import { beginEnvironment, type EnvironmentRun } from './environment-deploy.js'
 import { unfinishedGuard } from './unfinished-guard.js'
@@ -68,6 +68,26 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
   const applyKinds = args.kinds.flatMap((kind) => (kind.apply ? [kind.apply] : []))
   let environment: EnvironmentRun | undefined
   try {
+    // What was reviewed is checked before anything is written, the GitHub deployment included.
+    if (settings.reviewedPlan !== undefined) {
+      checkReviewedFingerprint({
+        plan,
+        context,
+        settings: settings.recorded,
+        reviewed: settings.reviewedPlan,
+        log: reporter.info
+      })
+    }
+    if (settings.requireReviewedPlan && context.eventName === 'push') {
+      await checkReviewedPlan({
+        plan,
+        context,
+        settings: settings.recorded,
+        github: ports.github,
+        commentKey: settings.commentKey,
+        log: reporter.info
+      })
+    }
     environment = await beginEnvironment({
       settings,
       context,
@@ -92,15 +112,6 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
         await reportOnPullRequest(args, finished.headline, finished.markdown)
         return { failure: finished.failure }
       }
-    }
-    if (settings.requireReviewedPlan && context.eventName === 'push') {
-      await checkReviewedPlan({
-        plan,
-        context,
-        github: ports.github,
-        commentKey: settings.commentKey,
-        log: reporter.info
-      })
     }
     result = await deploy(plan, {
       api: args.kestra,

@@ -66,6 +66,7 @@ export async function execute(
       layout: checked.model.layout,
       notes: [...notes, ...checked.notes],
       commentKey: settings.commentKey,
+      settings: settings.recorded,
       repositoryUrl: context.local
         ? undefined
         : repositoryUrl(context.serverUrl, context.owner, context.repo)

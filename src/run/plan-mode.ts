@@ -124,6 +124,7 @@ export async function planMode(
     server: settings.server ?? '',
     tenant: settings.tenant,
     commit: context.sha,
+    settings: settings.recorded,
     findings: report.findings,
     kinds: args.kinds.map((kind) => kind.decide)
   })

@@ -189,7 +189,7 @@ describe('kestra-gitops plan and deploy', () => {
     )
     expect(result.stdout).toContain('```diff')
     expect(result.stdout).toMatch(
-      /<!-- kestra-gitops-plan: \{"fingerprint":"[0-9a-f]{64}","commit":"[0-9a-f]{40}"\} -->/
+      /<!-- kestra-gitops-plan: \{"fingerprint":"[0-9a-f]{64}","commit":"[0-9a-f]{40}"(,"settings":\{.*\},"changes":\[.*\])?\} -->/
     )
     expect(result.stdout).not.toContain('kestra-gitops: plan') // progress stays on stderr
     expect(result.stdout).not.toContain('plan-fingerprint:')

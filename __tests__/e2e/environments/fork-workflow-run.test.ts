@@ -5,6 +5,8 @@
  * preview, and a deploy of a fork's code is refused. A same-repository pull request's run is found in the
  * payload itself.
  */
+import { rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeGitHub, type FakeGitHub } from '../../../test-support/fake-github.js'
 import { createGitRepo, type GitRepo } from '../../../test-support/git-repo.js'
@@ -109,6 +111,33 @@ describe("a fork's pull request through the README's workflow_run", () => {
       expect(lookup?.query).toMatchObject({ head: 'stranger:feature', state: 'open' })
       expect(kestraWrites(kestra)).toEqual([])
     } finally {
+      repo.git('checkout', '-q', 'main')
+    }
+  })
+
+  it("never reads the fork's own kestra-gitops.yml: the workflow's settings decide, and the log says so", async () => {
+    github.seedPull({
+      number: 8,
+      head: { owner: 'stranger', ref: 'feature', sha: head },
+      base: { ref: 'main', sha: base }
+    })
+    repo.git('checkout', '-q', head)
+    // What the fork's checkout could hold: settings that would choose for the workflow.
+    writeFileSync(join(repo.dir, 'kestra-gitops.yml'), 'comment-key: fork-chooses\ndelete: true\n')
+    try {
+      const event = workflowRun({ headRepository: FORK })
+      const result = await runAction({
+        ...event,
+        githubApiUrl: github.url,
+        inputs: { server: kestra.url, ...CREDENTIALS, mode: 'plan' }
+      })
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+      expect(result.stdout).toContain('its kestra-gitops.yml is not read')
+      const comments = github.comments(8).map((c) => c.body.split('\n')[0])
+      expect(comments).toEqual(['<!-- kestra-gitops:default -->'])
+      expect(kestraWrites(kestra)).toEqual([])
+    } finally {
+      rmSync(join(repo.dir, 'kestra-gitops.yml'))
       repo.git('checkout', '-q', 'main')
     }
   })

@@ -1,7 +1,8 @@
 /**
- * The README's two-environment workflow, copied as is and run event by event through the fake GitHub,
- * with its jobs' permissions as the token's: a pull request's preview opened and removed, the merge deployed
- * to staging, then promoted to production by hand.
+ * The README's two-environment workflow and its settings file, copied as is and run event by event through
+ * the fake GitHub, with its jobs' permissions as the token's: a pull request's preview opened and removed, the
+ * merge deployed to staging, then promoted to production by hand: planned with a read-only token, approved,
+ * and applied only with the fingerprint the plan job showed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeGitHub, type FakeGitHub } from '../../../test-support/fake-github.js'
@@ -15,12 +16,21 @@ import {
   pullRequestEvent,
   pushEvent
 } from '../../../test-support/scenario.js'
-import { deployments, inPrefix, openPullRequest, publish, serverView } from './stage.js'
-import { readmeWorkflow, runWorkflow, type Context } from './workflow-runner.js'
+import {
+  deployments,
+  inPrefix,
+  kestraWrites,
+  openPullRequest,
+  publish,
+  serverView
+} from './stage.js'
+import { readmeBlock, readmeWorkflow, runWorkflow, type Context } from './workflow-runner.js'
 
 const NS = 'company.team'
 const TOKEN = 'kestra-production-token-0123456789'
+const READ_TOKEN = 'kestra-production-read-token-0123456789'
 const workflow = readmeWorkflow('.github/workflows/kestra.yml')
+const settingsFile = readmeBlock('kestra-gitops.yml (previews, staging and production)')
 
 let staging: Emulator
 let production: Emulator
@@ -30,9 +40,11 @@ let context: Context
 
 beforeAll(async () => {
   staging = await startEmulator({ basicAuth: CREDENTIALS })
-  production = await startEmulator({ tokens: [TOKEN] })
+  // The emulator does not model roles: the read token can write, so the test checks that nothing did.
+  production = await startEmulator({ tokens: [TOKEN, READ_TOKEN] })
   github = await startFakeGitHub()
   repo = createGitRepo({
+    'kestra-gitops.yml': settingsFile,
     [`${NS}/flows/smoke.yml`]: flow(NS, 'smoke'),
     [`${NS}/flows/report.yml`]: flow(NS, 'report')
   })
@@ -42,7 +54,8 @@ beforeAll(async () => {
     secrets: {
       KESTRA_STAGING_USERNAME: CREDENTIALS.username,
       KESTRA_STAGING_PASSWORD: CREDENTIALS.password,
-      KESTRA_PRODUCTION_TOKEN: TOKEN
+      KESTRA_PRODUCTION_TOKEN: TOKEN,
+      KESTRA_PRODUCTION_READ_TOKEN: READ_TOKEN
     }
   }
 })
@@ -97,9 +110,24 @@ describe("the README's preview → staging → production workflow", () => {
       `${NS}.smoke`
     ])
 
-    const promoted = await runWorkflow(workflow, dispatchEvent(repo, merge), context)
-    expect(promoted.map((run) => run.job)).toEqual(['production'])
-    expect(promoted[0]!.result.exitCode, promoted[0]!.result.stdout).toBe(0)
+    const writesBefore = { count: 0 }
+    const promoted = await runWorkflow(workflow, dispatchEvent(repo, merge), {
+      ...context,
+      beforeJob(job) {
+        if (job === 'production') writesBefore.count = kestraWrites(production).length
+      }
+    })
+    expect(promoted.map((run) => run.job)).toEqual(['production-plan', 'production'])
+    const [planned, applied] = promoted.map((run) => run.result)
+    expect(planned!.exitCode, planned!.stdout).toBe(0)
+    expect(writesBefore.count, 'the plan job wrote nothing').toBe(0)
+    const fingerprint = planned!.outputs['plan-fingerprint']!
+    expect(planned!.summary).toContain('Kestra plan: 2 to create')
+    expect(planned!.summary).toContain(fingerprint)
+    expect(applied!.exitCode, applied!.stdout).toBe(0)
+    expect(applied!.stdout).toContain(
+      `The plan has the approved fingerprint (${fingerprint.slice(0, 12)})`
+    )
     const sources = production.snapshot().flows.map((f) => f.source)
     expect(sources).toHaveLength(2)
     for (const source of sources) expect(source).toContain('system.readOnly: "true"')
@@ -112,12 +140,42 @@ describe("the README's preview → staging → production workflow", () => {
       ['production', merge, 'success']
     ])
     expect(workflow.jobs.production!.environment).toBe('production')
+    expect(workflow.jobs['production-plan']!.environment).toBeUndefined()
+  })
+
+  it('refuses, before any write, a plan that moved between the plan job and the approval', async () => {
+    const merge = repo.head()
+    const source = (id: string) => production.snapshot().flows.find((f) => f.id === id)!.source
+    const before = source('report')
+    const promoted = await runWorkflow(workflow, dispatchEvent(repo, merge), {
+      ...context,
+      beforeJob(job) {
+        // While the reviewer reads the plan, someone edits the flow in production's UI.
+        if (job !== 'production') return
+        production.seed({
+          flows: [{ namespace: NS, id: 'report', source: `${before}# edited in the UI\n` }]
+        })
+        production.clearLog()
+      }
+    })
+    expect(promoted.map((run) => run.job)).toEqual(['production-plan', 'production'])
+    const [planned, refused] = promoted.map((run) => run.result)
+    expect(planned!.exitCode).toBe(0)
+    expect(planned!.outputs['has-changes']).toBe('false')
+    expect(refused!.exitCode).toBe(1)
+    const error = refused!.annotations.find((a) => a.severity === 'error')!.message
+    expect(error).toContain('reviewed-plan: the plan computed now is not the approved one')
+    expect(error).toContain(planned!.outputs['plan-fingerprint']!)
+    expect(error).toContain(`update flow ${NS}.report`)
+    expect(kestraWrites(production)).toEqual([])
+    expect(source('report')).toContain('# edited in the UI')
   })
 
   it('refuses to promote a commit staging has not verified', async () => {
     const hotfix = repo.commit({ [`${NS}/flows/report.yml`]: flow(NS, 'report', ' hotfix') })
     publish(github, repo)
-    const [run] = await runWorkflow(workflow, dispatchEvent(repo, hotfix), context)
+    const runs = await runWorkflow(workflow, dispatchEvent(repo, hotfix), context)
+    const run = runs.find((r) => r.job === 'production')
     expect(run!.job).toBe('production')
     expect(run!.result.exitCode).toBe(1)
     expect(run!.result.annotations.find((a) => a.severity === 'error')!.message).toContain(

@@ -3,8 +3,9 @@
  * README's workflows need: a job runs when its `if` holds; its `permissions:` become the token's (GitHub
  * sets every permission it does not list to `none`, https://docs.github.com/actions/reference/workflows-and-actions/workflow-syntax#permissions);
  * `actions/checkout` puts the commit in the workspace (or, skipped, leaves it empty); this action's step
- * runs the bundle with its `with:` values, `${{ … }}` expressions resolved from the event, `vars` and
- * `secrets`.
+ * runs the bundle with its `with:` values, `${{ … }}` expressions resolved from the event, `vars`,
+ * `secrets`, `steps.<id>.outputs` and `needs.<job>.outputs`; a job whose `needs` did not all succeed is
+ * skipped, as GitHub does without `always()`.
  */
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -22,14 +23,17 @@ const ACTION = 'kestra-gitops/kestra-gitops-action@v1'
 
 interface Step {
   uses?: string
+  id?: string
   if?: string
   with?: Record<string, unknown>
 }
 
 export interface Job {
   if?: string
+  needs?: string | string[]
   environment?: string | { name: string }
   permissions?: Record<string, Access>
+  outputs?: Record<string, string>
   steps: Step[]
 }
 
@@ -41,14 +45,19 @@ export interface Workflow {
 
 /** The README's YAML block whose first line is `# <path>`. */
 export function readmeWorkflow(path: string): Workflow {
+  return parse(readmeBlock(path)) as Workflow
+}
+
+/** The text of the README's YAML block whose first line is `# <title>`. */
+export function readmeBlock(title: string): string {
   const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8')
   const block = readme
     .split('```yaml\n')
     .slice(1)
     .map((part) => part.slice(0, part.indexOf('```')))
-    .find((text) => text.startsWith(`# ${path}\n`))
-  if (!block) throw new Error(`README.md has no workflow ${path}`)
-  return parse(block) as Workflow
+    .find((text) => text.startsWith(`# ${title}\n`))
+  if (!block) throw new Error(`README.md has no YAML block '# ${title}'`)
+  return block
 }
 
 export interface WorkflowEvent {
@@ -64,6 +73,8 @@ export interface Context {
   vars: Record<string, string>
   secrets: Record<string, string>
   github: FakeGitHub
+  /** Called before each job starts (e.g. while a reviewer approves it). */
+  beforeJob?(job: string): void | Promise<void>
 }
 
 export interface JobRun {
@@ -78,22 +89,35 @@ export async function runWorkflow(
   context: Context
 ): Promise<JobRun[]> {
   const runs: JobRun[] = []
+  const done: Record<string, { result: string; outputs: Record<string, string> }> = {}
   for (const [name, job] of Object.entries(workflow.jobs)) {
-    const scope = expressionScope(event, context)
-    if (job.if !== undefined && !truthy(evaluate(job.if, scope))) continue
+    const needs = job.needs === undefined ? [] : [job.needs].flat()
+    const scope = { ...expressionScope(event, context), needs: done }
+    if (needs.some((need) => done[need]?.result !== 'success')) {
+      done[name] = { result: 'skipped', outputs: {} }
+      continue
+    }
+    if (job.if !== undefined && !truthy(evaluate(job.if, scope))) {
+      done[name] = { result: 'skipped', outputs: {} }
+      continue
+    }
+    await context.beforeJob?.(name)
     context.github.setPermissions(tokenPermissions(job.permissions ?? workflow.permissions))
     let workspace = mkdtempSync(join(tmpdir(), 'kga-empty-workspace-'))
+    const steps: Record<string, { outputs: Record<string, string> }> = {}
+    let result = 'success'
     for (const step of job.steps) {
-      if (step.if !== undefined && !truthy(evaluate(step.if, scope))) continue
+      const stepScope = { ...scope, steps }
+      if (step.if !== undefined && !truthy(evaluate(step.if, stepScope))) continue
       if (step.uses?.startsWith('actions/checkout@')) workspace = event.workspace
       if (step.uses !== ACTION) continue
       const inputs = Object.fromEntries(
         Object.entries(step.with ?? {}).map(([key, value]) => [
           key,
-          interpolate(String(value), scope)
+          interpolate(String(value), stepScope)
         ])
       )
-      const result = await runAction({
+      const run = await runAction({
         eventName: event.eventName,
         sha: event.sha,
         ref: event.ref,
@@ -102,8 +126,20 @@ export async function runWorkflow(
         githubApiUrl: context.github.url,
         inputs
       })
-      runs.push({ job: name, result })
+      runs.push({ job: name, result: run })
+      if (step.id) steps[step.id] = { outputs: run.outputs }
+      if (run.exitCode !== 0) {
+        result = 'failure'
+        break
+      }
     }
+    const outputs = Object.fromEntries(
+      Object.entries(job.outputs ?? {}).map(([key, value]) => [
+        key,
+        interpolate(value, { ...scope, steps })
+      ])
+    )
+    done[name] = { result, outputs }
   }
   context.github.setPermissions({})
   return runs

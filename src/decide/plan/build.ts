@@ -5,7 +5,7 @@ import { decodeText } from '../../model/content.js'
 import { countPlan } from '../../model/plan.js'
 import { DEFAULT_DIFF_LIMITS, diffTexts, type TextDiff } from './diff.js'
 import type { DiffLimits } from '../../model/plan-input.js'
-import { fingerprint } from './fingerprint.js'
+import { changeDigest, fingerprint } from './fingerprint.js'
 import type { DesiredFile, DesiredFlow, PlanInput, ServerFile } from '../../model/plan-input.js'
 import { normaliseText } from '../../model/content.js'
 import { comparableFlowSource } from '../../model/normalise.js'
@@ -111,6 +111,9 @@ export function buildPlan(
     if (kind.plan && held.has(kind.name)) resources.push(...kind.plan(held.get(kind.name), options))
   }
   resources.sort(changeOrder(kinds))
+  for (const change of resources) {
+    if (change.action !== 'unchanged') change.digest = changeDigest(change, kinds)
+  }
   return {
     resources,
     namespaces,

@@ -16,3 +16,8 @@ export function fingerprint(
     .map((r) => kindOf(kinds, r).fingerprintOf(r))
   return sha256Hex(JSON.stringify({ version: 1, changes }))
 }
+
+/** A change's part of the fingerprint, hashed and cut to 16 hex digits (`ResourceChange.digest`). */
+export function changeDigest(change: ResourceChange, kinds: readonly DecideKind[]): string {
+  return sha256Hex(JSON.stringify(kindOf(kinds, change).fingerprintOf(change))).slice(0, 16)
+}

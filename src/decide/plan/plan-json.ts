@@ -10,6 +10,8 @@ export interface PlanFileMeta {
   tenant: string
   /** Full sha of the planned commit. */
   commit: string
+  /** The settings the plan ran with, as it records them (`Settings.recorded`: no credential). */
+  settings?: Readonly<Record<string, string>>
   findings: readonly Finding[]
   /** The run's resource kinds: each names its changes in the file. */
   kinds: readonly DecideKind[]
@@ -34,6 +36,7 @@ export interface PlanFile {
   server: string
   tenant: string
   commit: string
+  settings: Record<string, string>
   resources: PlanFileResource[]
   findings: { severity: Severity; file: string; line: number; message: string }[]
 }
@@ -46,6 +49,7 @@ export function planJson(plan: Plan, meta: PlanFileMeta): PlanFile {
     server: meta.server,
     tenant: meta.tenant,
     commit: meta.commit,
+    settings: { ...meta.settings },
     resources: plan.resources.map((r) => {
       const kind = kindOf(meta.kinds, r)
       return {

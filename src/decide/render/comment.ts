@@ -5,6 +5,7 @@ import { findingsSection, sourceLink } from './findings.js'
 import { noteLines, title, verdictAndTarget } from './headline.js'
 import type { CommentInput } from './input.js'
 import { commentMarker, planMarkerLine, runLine } from '../../model/markdown/comment-markers.js'
+import { planRecord } from '../../model/plan-record.js'
 
 /** The Deployed section belongs to the same comment; re-exported for the deploy step. */
 export { upsertDeployedSection } from './deployed.js'
@@ -42,9 +43,19 @@ export function renderComment(input: CommentInput): string {
   if (!plan) {
     body = fit(head)?.text ?? minimal.join('\n\n')
   } else {
-    const footer = [
+    // A comment that has to drop detail records the settings but not the changes.
+    const {
+      changes: _changes,
+      omitted: _omitted,
+      ...brief
+    } = planRecord(plan, input.commit, input.settings)
+    const footerOf = (detail: Detail | 'minimal') => [
       `Plan fingerprint: \`${plan.fingerprint}\``,
-      planMarkerLine(plan.fingerprint, input.commit)
+      planMarkerLine(
+        plan.fingerprint,
+        input.commit,
+        detail === 'diffs' ? planRecord(plan, input.commit, input.settings) : brief
+      )
     ]
     const invalid = invalidCounts(input.findings)
     const attempt = (detail: Detail, pointer: boolean) =>
@@ -59,7 +70,7 @@ export function renderComment(input: CommentInput): string {
           countsOmittedNote: 'Too many namespaces changed to list here: see the job summary.'
         }),
         ...driftPieces(plan, detail),
-        ...footer
+        ...footerOf(detail)
       ])
     const whole = attempt('diffs', false)
     body =
@@ -67,7 +78,7 @@ export function renderComment(input: CommentInput): string {
       attempt('diffs', true)?.text ??
       attempt('lines', true)?.text ??
       attempt('counts', true)?.text ??
-      [...minimal, ...footer].join('\n\n')
+      [...minimal, ...footerOf('minimal')].join('\n\n')
   }
   const last = runLine(input.runUrl)
   return last ? `${body}\n\n${last}` : body

@@ -23,6 +23,8 @@ export interface ReportInput {
   commentKey?: string
   /** `https://github.com/<owner>/<repo>`: findings link to their line at `commit` there. */
   repositoryUrl?: string
+  /** The settings the plan records in its marker (`Settings.recorded`: no credential). */
+  settings?: Readonly<Record<string, string>>
 }
 
 export interface CommentInput extends ReportInput {

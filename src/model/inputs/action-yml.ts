@@ -1,5 +1,6 @@
 // Generated from action.yml by `npm run docs`: edit action.yml, not this file.
-// The runner gives an input left out of the workflow its default as text; so do the settings.
+// The runner gives an input left out of the workflow its default as text; so do the settings. The inputs
+// the settings file may set have none here: their defaults are in defaults.ts.
 
 export const ACTION_INPUTS = {
   mode: {
@@ -14,7 +15,7 @@ export const ACTION_INPUTS = {
   tenant: {
     description:
       'Kestra tenant id. Servers with tenant-scoped API routes (/api/v1/<tenant>/...) and older ones are both supported, detected once per run.',
-    default: 'main'
+    default: ''
   },
   username: {
     description: 'Basic authentication user (Kestra OSS >= 0.24 requires it).',
@@ -30,7 +31,7 @@ export const ACTION_INPUTS = {
     description: 'Token for the pull-request comment and the changed-file listing.',
     default: '${{ github.token }}'
   },
-  root: { description: 'Folder holding the Kestra tree, relative to the workspace.', default: '.' },
+  root: { description: 'Folder holding the Kestra tree, relative to the workspace.', default: '' },
   namespace: {
     description:
       'Target namespace of the single-namespace layout (flows/ and files/ folders under root).',
@@ -39,7 +40,7 @@ export const ACTION_INPUTS = {
   layout: {
     description:
       'Repository layout: auto (namespace when the namespace input is set; tenant when the top-level folders holding flows/ are namespaces their flows use; else anywhere), tenant, namespace, anywhere (every flow document under root) or custom.',
-    default: 'auto'
+    default: ''
   },
   flows: {
     description: 'Newline-separated globs of flow files, relative to root (custom layout).',
@@ -58,58 +59,58 @@ export const ACTION_INPUTS = {
   scope: {
     description:
       'all: plan every managed resource (drift included); changed: only resources whose files the pull request or push changed.',
-    default: 'all'
+    default: ''
   },
   delete: {
     description:
       'Delete server resources of managed namespaces that the repository no longer holds.',
-    default: 'false'
+    default: ''
   },
   'max-deletions': {
     description:
       'A plan that would delete more resources fails unless allow-mass-deletion is true.',
-    default: '10'
+    default: ''
   },
   'allow-mass-deletion': {
     description: 'Allow a plan to delete more than max-deletions resources.',
-    default: 'false'
+    default: ''
   },
   'server-validation': {
     description: "Also validate flows with the server's validate endpoint when server is set.",
-    default: 'true'
+    default: ''
   },
-  'fail-on': { description: 'Which findings fail the step: error or warning.', default: 'error' },
-  comment: { description: 'Post or update the sticky pull-request comment.', default: 'true' },
+  'fail-on': { description: 'Which findings fail the step: error or warning.', default: '' },
+  comment: { description: 'Post or update the sticky pull-request comment.', default: '' },
   'comment-key': {
     description:
       'Distinguishes the comments of several instances of the action in one pull request (e.g. staging, prod).',
-    default: 'default'
+    default: ''
   },
-  'dry-run': { description: 'Never write to Kestra: deploy behaves as plan.', default: 'false' },
+  'dry-run': { description: 'Never write to Kestra: deploy behaves as plan.', default: '' },
   'require-reviewed-plan': {
     description:
       "On push, refuse to deploy when the plan differs from the one shown in the merged pull request's comment.",
-    default: 'false'
+    default: ''
   },
   'allow-out-of-order': {
     description:
       'On workflow_dispatch, deploy even when the commit is an ancestor of the one last deployed (a deliberate rollback). Ignored on other events.',
-    default: 'false'
+    default: ''
   },
   'timeout-seconds': {
     description: 'Timeout of each HTTP request to Kestra, in seconds, its whole answer included.',
-    default: '30'
+    default: ''
   },
-  concurrency: { description: 'Parallel requests to Kestra.', default: '8' },
+  concurrency: { description: 'Parallel requests to Kestra.', default: '' },
   'running-executions': {
     description:
       'What a deploy does about executions not finished (running, paused, queued…) of the flows it updates or deletes, read right before its first write: warn (proceed and report them), wait (for them to end, up to running-executions-timeout-seconds, then refuse) or fail (refuse, naming them with links).',
-    default: 'warn'
+    default: ''
   },
   'running-executions-timeout-seconds': {
     description:
       'With running-executions: wait, how long to wait for the executions to end, in seconds; past it nothing is written and the step fails.',
-    default: '600'
+    default: ''
   },
   'smoke-flows': {
     description:
@@ -119,17 +120,17 @@ export const ACTION_INPUTS = {
   'smoke-timeout-seconds': {
     description:
       'How long the whole smoke phase may take, in seconds, from the first start to the last verdict (every request is cut to the time left); a timeout counts as a failure (the execution is left running).',
-    default: '600'
+    default: ''
   },
   'drift-action': {
     description:
       'In mode drift: report (keep the drift issue current), revert (deploy Git over the drift, under every deploy guard) or pull-request (bring the edits made in Kestra back as one pull request from kestra-gitops/drift-<comment-key>).',
-    default: 'report'
+    default: ''
   },
   rollback: {
     description:
       'When a smoke execution fails, or a write of this deploy failed, put every resource this deploy changed back as it was before the deploy, and the deployed-commit marker too.',
-    default: 'false'
+    default: ''
   },
   environment: {
     description:
@@ -141,6 +142,11 @@ export const ACTION_INPUTS = {
       'An environment name: deploy only a commit that has a successful GitHub deployment there, else refuse before any write, naming the commit that is verified there.',
     default: ''
   },
+  'reviewed-plan': {
+    description:
+      "A plan fingerprint (e.g. the plan-fingerprint output of a plan job, passed through its job's outputs): deploy only if the plan computed now has exactly that fingerprint, else refuse before any write, naming what differs. How an approval gate approves the plan its reviewers saw.",
+    default: ''
+  },
   'namespace-prefix': {
     description:
       "Deploy every managed namespace N as '<prefix>.N': the flows' namespace, calls and Flow triggers into the repository's namespaces, namespace files and the commit marker. The repository is never changed.",
@@ -149,17 +155,17 @@ export const ACTION_INPUTS = {
   'disable-triggers': {
     description:
       'Deploy every flow with each trigger set disabled: true (for previews and staging).',
-    default: 'false'
+    default: ''
   },
   preview: {
     description:
       "On a pull request from this repository: also deploy the head into 'pr-<number>.<namespace>' with triggers off, run smoke-flows there and show it in the comment; on the pull request's closed event, delete everything in those namespaces.",
-    default: 'false'
+    default: ''
   },
   'read-only': {
     description:
       'Deploy every flow with the label system.readOnly: "true", added to the text sent, never to the repository, so that the Kestra UI refuses edits; turning the input off removes it (an update). Read-only wins over a flow\'s own system.readOnly (a warning on its line); a flow whose labels cannot take the label safely is refused before any write.',
-    default: 'false'
+    default: ''
   }
 } as const
 export const ACTION_OUTPUTS = {

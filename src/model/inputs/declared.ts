@@ -1,10 +1,13 @@
 import { ACTION_INPUTS } from './action-yml.js'
+import { SETTING_DEFAULTS, WORKFLOW_ONLY } from './defaults.js'
 import { INPUT_PARSERS } from './parsers.js'
 import { plainParser, type InputParser, type ParsedBy, type PlainValue } from './value-kinds.js'
 
 export type InputName = keyof typeof ACTION_INPUTS
 
-type DeclaredDefault<Name extends InputName> = (typeof ACTION_INPUTS)[Name]['default']
+type DeclaredDefault<Name extends InputName> = Name extends keyof typeof SETTING_DEFAULTS
+  ? (typeof SETTING_DEFAULTS)[Name]
+  : (typeof ACTION_INPUTS)[Name]['default']
 
 export type InputValues = {
   [Name in InputName]: Name extends keyof typeof INPUT_PARSERS
@@ -17,12 +20,19 @@ export function inputNames(): InputName[] {
   return Object.keys(ACTION_INPUTS) as InputName[]
 }
 
+/** Whether the settings file may set `name` (docs/inputs.md#settings-file). */
+export function fileMaySet(name: string): name is InputName {
+  return Object.hasOwn(ACTION_INPUTS, name) && !Object.hasOwn(WORKFLOW_ONLY, name)
+}
+
 /**
- * The text a blank input stands for: its action.yml default. A default the runner evaluates
+ * The text a blank input stands for: its default. A default the runner evaluates
  * (`${{ github.token }}`) is known only on the runner, which passes its value: elsewhere it is ''.
  */
 export function defaultOf(name: InputName): string {
-  const declared: string = ACTION_INPUTS[name].default
+  const declared: string = Object.hasOwn(SETTING_DEFAULTS, name)
+    ? SETTING_DEFAULTS[name as keyof typeof SETTING_DEFAULTS]
+    : ACTION_INPUTS[name].default
   return declared.includes('${{') ? '' : declared
 }
 

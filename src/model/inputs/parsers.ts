@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js'
-import { ACTION_INPUTS } from './action-yml.js'
+import type { ACTION_INPUTS } from './action-yml.js'
+import { SETTING_DEFAULTS } from './defaults.js'
 import { isKestraNamespace, NAMESPACE_PATTERN } from '../namespaces.js'
 import { reachesOutside } from './paths.js'
 import { parseMapping } from './namespace-file-mapping.js'
@@ -33,7 +34,7 @@ export const INPUT_PARSERS = {
     if (TENANT_PATTERN.test(value)) return value
     throw new ConfigError(
       input,
-      `'${raw}' is not a tenant id; use lower-case letters, digits, '_' and '-' (default: ${ACTION_INPUTS.tenant.default})`
+      `'${raw}' is not a tenant id; use lower-case letters, digits, '_' and '-' (default: ${SETTING_DEFAULTS.tenant})`
     )
   }),
   root: text('DIR', (raw, input) => {
@@ -113,7 +114,17 @@ export const INPUT_PARSERS = {
     parseSmokeLine,
     "write 'NAMESPACE.ID' optionally followed by inputs as key=value"
   ),
-  'smoke-timeout-seconds': wholeNumber(1, 21_600)
+  'smoke-timeout-seconds': wholeNumber(1, 21_600),
+  /** The fingerprint an approval gate approved (docs/environments.md#approve-the-plan). */
+  'reviewed-plan': text('FINGERPRINT', (raw, input) => {
+    const value = raw.trim()
+    if (value === '') return undefined
+    if (/^[0-9a-f]{64}$/.test(value)) return value
+    throw new ConfigError(
+      input,
+      `'${raw}' is not a plan fingerprint; pass the plan job's plan-fingerprint output (64 lower-case hex digits)`
+    )
+  })
 } satisfies { [Name in keyof typeof ACTION_INPUTS]?: InputParser<unknown> }
 
 function serverUrl(raw: string, input: string): string | undefined {

@@ -1,3 +1,4 @@
+import type { PlanRecord, RecordedChange } from '../plan-record.js'
 import { linkTarget } from './escape.js'
 import { scanLines } from './lines.js'
 
@@ -12,8 +13,21 @@ export function commentMarker(commentKey: string): string {
 
 const PLAN_MARKER = /^<!-- kestra-gitops-plan: (\{.*\}) -->$/
 
-export function planMarkerLine(fingerprint: string, commit: string): string {
-  return `<!-- kestra-gitops-plan: ${JSON.stringify({ fingerprint, commit })} -->`
+/**
+ * The hidden marker line. `<`, `>`, `@`, the first `-` of `--` and the line separators JSON leaves as they
+ * are are written as JSON escapes, so no value can end the HTML comment, start another, mention anyone or
+ * break the line; it reads back to the same record.
+ */
+export function planMarkerLine(
+  fingerprint: string,
+  commit: string,
+  record: Omit<PlanRecord, 'fingerprint' | 'commit'> = {}
+): string {
+  const json = JSON.stringify({ fingerprint, commit, ...record }).replace(
+    /[<>@\u0085\u2028\u2029]|-(?=-)/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+  )
+  return `<!-- kestra-gitops-plan: ${json} -->`
 }
 
 const RUN_LINK = '<sub>[Workflow run]('
@@ -35,8 +49,8 @@ export const DEPLOYED_END = '<!-- kestra-gitops-deployed:end -->'
  * The plan our renderer recorded in a comment: the last marker line that stands on its own outside
  * code fences and outside the Deployed section. Lines inside diffs never qualify.
  */
-export function readPlanMarker(body: string): { fingerprint: string; commit: string } | undefined {
-  let found: { fingerprint: string; commit: string } | undefined
+export function readPlanMarker(body: string): PlanRecord | undefined {
+  let found: PlanRecord | undefined
   let inDeployed = false
   for (const { text, inFence } of scanLines(body.replace(/\r\n?/g, '\n'))) {
     if (inFence) continue
@@ -47,17 +61,38 @@ export function readPlanMarker(body: string): { fingerprint: string; commit: str
   return found
 }
 
-function parsePlanLine(line: string): { fingerprint: string; commit: string } | undefined {
+/** The record of a marker line; fields that are not what a plan records are left out. */
+function parsePlanLine(line: string): PlanRecord | undefined {
   const match = PLAN_MARKER.exec(line)
   if (!match) return undefined
+  let value: unknown
   try {
-    const value: unknown = JSON.parse(match[1]!)
-    if (typeof value !== 'object' || value === null) return undefined
-    const { fingerprint, commit } = value as Record<string, unknown>
-    if (typeof fingerprint !== 'string' || !/^[0-9a-f]{64}$/.test(fingerprint)) return undefined
-    if (typeof commit !== 'string') return undefined
-    return { fingerprint, commit }
+    value = JSON.parse(match[1]!)
   } catch {
     return undefined
   }
+  if (typeof value !== 'object' || value === null) return undefined
+  const { fingerprint, commit, settings, changes, omitted } = value as Record<string, unknown>
+  if (typeof fingerprint !== 'string' || !/^[0-9a-f]{64}$/.test(fingerprint)) return undefined
+  if (typeof commit !== 'string') return undefined
+  const record: PlanRecord = { fingerprint, commit }
+  if (isStringRecord(settings)) record.settings = settings
+  if (Array.isArray(changes) && changes.every(isRecordedChange)) record.changes = changes
+  if (typeof omitted === 'number' && Number.isSafeInteger(omitted) && omitted > 0) {
+    record.omitted = omitted
+  }
+  return record
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === 'string')
+  )
+}
+
+function isRecordedChange(value: unknown): value is RecordedChange {
+  return Array.isArray(value) && value.length === 4 && value.every((v) => typeof v === 'string')
 }

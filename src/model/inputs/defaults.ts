@@ -1,0 +1,60 @@
+import type { ACTION_INPUTS } from './action-yml.js'
+
+const CREDENTIAL = 'credentials belong in secrets, passed by the workflow'
+const PER_JOB = 'it belongs to one job, not to every run of the repository'
+
+/**
+ * The inputs a workflow alone may set, each with why: the mode, the credentials and the per-job ones.
+ * Every other input may also come from the settings file (docs/inputs.md#settings-file).
+ */
+export const WORKFLOW_ONLY = {
+  mode: 'each workflow says what it does',
+  username: CREDENTIAL,
+  password: CREDENTIAL,
+  'api-token': CREDENTIAL,
+  'github-token': CREDENTIAL,
+  environment: PER_JOB,
+  'require-verified-in': PER_JOB,
+  'reviewed-plan': PER_JOB
+} as const
+
+type WorkflowOnly = keyof typeof WORKFLOW_ONLY
+
+/**
+ * The defaults of the inputs the settings file may set. action.yml gives these inputs no `default:`,
+ * because the runner passes an input's default as if the workflow had set it: only without one does an
+ * input the workflow leaves out arrive blank, so that the file's value counts (docs/inputs.md#settings-file).
+ */
+export const SETTING_DEFAULTS = {
+  server: '',
+  tenant: 'main',
+  root: '.',
+  namespace: '',
+  layout: 'auto',
+  flows: '',
+  'namespace-files': '',
+  namespaces: '',
+  scope: 'all',
+  delete: 'false',
+  'max-deletions': '10',
+  'allow-mass-deletion': 'false',
+  'server-validation': 'true',
+  'fail-on': 'error',
+  comment: 'true',
+  'comment-key': 'default',
+  'dry-run': 'false',
+  'require-reviewed-plan': 'false',
+  'allow-out-of-order': 'false',
+  'timeout-seconds': '30',
+  concurrency: '8',
+  'running-executions': 'warn',
+  'running-executions-timeout-seconds': '600',
+  'smoke-flows': '',
+  'smoke-timeout-seconds': '600',
+  'drift-action': 'report',
+  rollback: 'false',
+  'namespace-prefix': '',
+  'disable-triggers': 'false',
+  preview: 'false',
+  'read-only': 'false'
+} as const satisfies Record<Exclude<keyof typeof ACTION_INPUTS, WorkflowOnly>, string>

@@ -1,0 +1,99 @@
+import { defaultOf, fileMaySet } from './inputs/declared.js'
+import { resourceName, type ResourceChange } from './plan.js'
+
+/** One change as a plan records it: action, kind, name and the digest of its part of the fingerprint. */
+export type RecordedChange = [action: string, kind: string, name: string, digest: string]
+
+/**
+ * What the plan marker holds (docs/comment.md#markers): the fingerprint and commit, and, so that a refused
+ * deploy can say what moved, the settings the plan ran with (no credential: `Settings.recorded`) and its
+ * changes, as many as fit in a few thousand characters.
+ */
+export interface PlanRecord {
+  fingerprint: string
+  commit: string
+  settings?: Record<string, string>
+  changes?: RecordedChange[]
+  /** Changes left out of `changes`. */
+  omitted?: number
+}
+
+/** The recorded changes take at most this many characters, a small part of the comment's budget. */
+const RECORDED_CHANGES_CHARS = 6_000
+
+/** The record of a plan: its changes (unchanged resources left out) in plan order. */
+export function planRecord(
+  plan: { fingerprint: string; resources: readonly ResourceChange[] },
+  commit: string,
+  settings: Readonly<Record<string, string>> = {}
+): PlanRecord {
+  const changes = plan.resources
+    .filter((r) => r.action !== 'unchanged')
+    .map((r): RecordedChange => [r.action, r.kind, resourceName(r), r.digest ?? ''])
+  let length = 0
+  const kept = changes.filter((change) => {
+    length += JSON.stringify(change).length + 1
+    return length <= RECORDED_CHANGES_CHARS
+  })
+  return {
+    fingerprint: plan.fingerprint,
+    commit,
+    settings: { ...settings },
+    changes: kept,
+    ...(changes.length > kept.length && { omitted: changes.length - kept.length })
+  }
+}
+
+/**
+ * What differs between the reviewed plan's record and the plan now, in lines a refusal shows: the
+ * settings (reviewed → now), then each resource whose change is not the same. Empty when the records
+ * hold nothing that differs (an older marker without them, or changes past the recorded ones).
+ */
+export function recordDifferences(reviewed: PlanRecord, now: PlanRecord): string[] {
+  const lines: string[] = []
+  if (reviewed.settings && now.settings) {
+    const names = [...new Set([...Object.keys(reviewed.settings), ...Object.keys(now.settings)])]
+    const differing = names
+      .sort()
+      .filter((name) => reviewed.settings![name] !== now.settings![name])
+      .map(
+        (name) =>
+          `  ${name}: ${shown(name, reviewed.settings![name])} (reviewed) → ${shown(name, now.settings![name])} (now)`
+      )
+    if (differing.length > 0)
+      lines.push("Settings that differ from the reviewed plan's:", ...differing)
+  }
+  if (reviewed.changes && now.changes) {
+    const key = (c: RecordedChange) => `${c[1]} ${c[2]}`
+    const before = new Map(reviewed.changes.map((c) => [key(c), c]))
+    const after = new Map(now.changes.map((c) => [key(c), c]))
+    const complete = !reviewed.omitted && !now.omitted
+    const differing: string[] = []
+    for (const [name, change] of after) {
+      const was = before.get(name)
+      if (!was) {
+        if (complete) differing.push(`  ${change[0]} ${name}: not in the reviewed plan`)
+      } else if (was[0] !== change[0]) {
+        differing.push(`  ${change[0]} ${name}: reviewed as ${was[0]}`)
+      } else if (was[3] !== change[3]) {
+        differing.push(
+          `  ${change[0]} ${name}: what it writes or expects on the server changed since the review`
+        )
+      }
+    }
+    if (complete) {
+      for (const [name, was] of before) {
+        if (!after.has(name)) differing.push(`  ${was[0]} ${name}: reviewed, no longer in the plan`)
+      }
+    }
+    if (differing.length > 0)
+      lines.push('Resources that differ from the reviewed plan:', ...differing)
+  }
+  return lines
+}
+
+/** A recorded value; a setting not recorded has its default. */
+function shown(name: string, value: string | undefined): string {
+  if (value !== undefined) return JSON.stringify(value)
+  return fileMaySet(name) ? `${JSON.stringify(defaultOf(name))} (default)` : '(default)'
+}
