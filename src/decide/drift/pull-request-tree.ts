@@ -273,7 +273,7 @@ function newFilePath(
   shape: RepositoryShape
 ): { path: string } | { reason: string } {
   const parts = path.split('/').slice(1)
-  if (parts.length === 0 || parts.some((part) => ['', '.', '..', '.git'].includes(part))) {
+  if (parts.length === 0 || parts.some((part) => ['', '.', '..'].includes(part))) {
     return { reason: 'its path cannot name a repository file' }
   }
   for (const mapping of shape.mappings) {
