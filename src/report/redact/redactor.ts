@@ -9,6 +9,7 @@ import {
   type NeedleIndex,
   type Span
 } from './spelling.js'
+import { textAsUtf16 } from './text-encodings.js'
 
 export const REDACTED = '***'
 
@@ -64,11 +65,23 @@ function credentialNeedles(credentials: Credentials): string[] {
 
 function redact(text: string, credentials: NeedleIndex, names: NeedleIndex): string {
   if (credentials.byFirst.size === 0) return text
-  const spans = spellingSpans(text, credentials).filter((span) => !insideName(text, span, names))
+  const found = (within: string) =>
+    spellingSpans(within, credentials).filter((span) => !insideName(within, span, names))
+  // The text as written, and its bytes read again as UTF-16 (text that was UTF-16 once).
+  const spans = [
+    ...found(text),
+    ...textAsUtf16(text).flatMap((view) => found(view.text).map(view.spanOf))
+  ]
   if (spans.length === 0) return text
+  spans.sort((a, b) => a[0] - b[0])
   let out = ''
   let at = 0
   for (const [start, end] of spans) {
+    if (start < at) {
+      // Overlaps the span just cut: one cut for both.
+      at = Math.max(at, end)
+      continue
+    }
     out += text.slice(at, start) + REDACTED
     at = end
   }
