@@ -32,7 +32,7 @@ const DECODERS: Record<string, Decoder> = {
   markdown: (text) => text.replace(/\\([!-/:-@[-`{-~])/g, '$1'),
   yamlDouble: (text) =>
     fold(text.replace(/\\(?:\r\n|\r|\n)[ \t]*/g, '')).replace(
-      /\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([0abtnvfreN_LP "\/\\\t]))/g,
+      /\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([0abtnvfreN_LP "/\\\t]))/g,
       (whole, x?: string, u?: string, U?: string, short?: string) => {
         const hex = x ?? u ?? U
         if (hex !== undefined) return fromCode(parseInt(hex, 16)) ?? whole
