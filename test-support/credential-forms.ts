@@ -44,7 +44,7 @@ export interface FormSpec {
    * A line break between two tokens, at this fraction of the form (undefined: on one line); in a YAML
    * double-quoted scalar, an escaped line break (`\` before it), which YAML reads as nothing.
    */
-  split?: { at: number; lineBreak: '\n' | '\r\n' | '\r' | '\n    ' }
+  split?: { at: number; lineBreak: '\n' | '\r\n' | '\r' | '\n    ' | '\n+  ' | '\n-' }
 }
 
 export const formSpec: fc.Arbitrary<FormSpec> = fc.record(
@@ -60,7 +60,14 @@ export const formSpec: fc.Arbitrary<FormSpec> = fc.record(
     }),
     split: fc.record({
       at: fc.double({ min: 0, max: 1, noNaN: true }),
-      lineBreak: fc.constantFrom('\n' as const, '\r\n' as const, '\r' as const, '\n    ' as const)
+      lineBreak: fc.constantFrom(
+        '\n' as const,
+        '\r\n' as const,
+        '\r' as const,
+        '\n    ' as const,
+        '\n+  ' as const,
+        '\n-' as const
+      )
     })
   },
   { requiredKeys: ['form', 'choices', 'base64'] }

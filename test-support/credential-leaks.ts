@@ -40,6 +40,7 @@ const DECODERS: Record<string, Decoder> = {
       }
     ),
   yamlSingle: (text) => fold(text).replace(/''/g, "'"),
+  diff: (text) => text.replace(/(\r\n|\r|\n)[+\- ]/g, '$1'),
   percent: (text) => percentDecode(text),
   form: (text) => percentDecode(text.replace(/\+/g, ' '))
 }

@@ -154,13 +154,24 @@ function rest(text: string, at: number, needle: Needle, k: number, attempt: Atte
   return -1
 }
 
-/** After a line break, its indentation may be skipped too: every end, longest first. */
+/**
+ * After a line break, its indentation may be skipped too, and a diff's line marker (`+`, `-`) before it: a
+ * reader of a diff reads the lines' text. Every end, longest first.
+ */
 function indentedEnds(text: string, reading: { code: number; end: number }): number[] {
   if (reading.code !== 0x0a && reading.code !== 0x0d) return [reading.end]
-  let end = reading.end
+  const ends: number[] = []
+  const marker = text[reading.end] === '+' || text[reading.end] === '-'
+  if (marker) ends.push(...indentationEnds(text, reading.end + 1))
+  ends.push(...indentationEnds(text, reading.end))
+  return ends
+}
+
+function indentationEnds(text: string, from: number): number[] {
+  let end = from
   while (text[end] === ' ' || text[end] === '\t') end++
   const ends: number[] = []
-  for (let at = end; at >= reading.end; at--) ends.push(at)
+  for (let at = end; at >= from; at--) ends.push(at)
   return ends
 }
 
