@@ -73,8 +73,10 @@ function fold(text: string): string {
  * also with its lines joined.
  */
 export function readings(text: string): string[] {
-  const once = Object.values(DECODERS).map((decode) => decode(text))
-  const twice = once.flatMap((first) => Object.values(DECODERS).map((decode) => decode(first)))
+  const decoders = Object.values(DECODERS)
+  // A decoder that leaves the text as it is gives no new reading to decode again.
+  const once = [...new Set(decoders.map((decode) => decode(text)))].filter((t) => t !== text)
+  const twice = once.flatMap((first) => decoders.map((decode) => decode(first)))
   const all = new Set([
     text,
     ...once,
@@ -130,11 +132,15 @@ export function credentialLeaks(text: string, credential: string): string[] {
   if (wanted === '') return []
   const bytes = Buffer.from(credential)
   const found: string[] = []
+  // Each base64 run is decoded once, whichever readings hold it.
+  const runs = new Set<string>()
   for (const reading of readings(text)) {
     const at = reading.indexOf(wanted)
     if (at >= 0) found.push(`"${excerpt(reading, at, wanted.length)}"`)
-    const run = base64Holding(reading, bytes)
-    if (run !== undefined) found.push(`base64 "${run.slice(0, 80)}"`)
+    for (const match of reading.matchAll(BASE64_RUN)) runs.add(match[0])
+  }
+  for (const run of runs) {
+    if (base64Holds(run, bytes)) found.push(`base64 "${run.slice(0, 80)}"`)
   }
   return [...new Set(found)]
 }
@@ -146,17 +152,18 @@ export function joinLines(text: string): string {
     .replace(/[\u200b-\u200d\u2060\ufeff\u00ad\u0000]/g, '')
 }
 
-function base64Holding(text: string, bytes: Buffer): string | undefined {
-  for (const match of text.matchAll(/[A-Za-z0-9+/_-]{4,}={0,2}/g)) {
-    const run = match[0].replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/')
-    for (let offset = 0; offset < 4 && offset < run.length; offset++) {
-      const digits = run.slice(offset)
-      const decoded = Buffer.from(digits.slice(0, digits.length - (digits.length % 4)), 'base64')
-      const tail = digits.length % 4 >= 2 ? Buffer.from(digits, 'base64') : decoded
-      if (decoded.includes(bytes) || tail.includes(bytes)) return match[0]
-    }
+const BASE64_RUN = /[A-Za-z0-9+/_-]{4,}={0,2}/g
+
+/** Whether a base64 run (either alphabet) decodes, at any of its four offsets, to bytes holding `bytes`. */
+function base64Holds(match: string, bytes: Buffer): boolean {
+  const run = match.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/')
+  for (let offset = 0; offset < 4 && offset < run.length; offset++) {
+    const digits = run.slice(offset)
+    const decoded = Buffer.from(digits.slice(0, digits.length - (digits.length % 4)), 'base64')
+    const tail = digits.length % 4 >= 2 ? Buffer.from(digits, 'base64') : decoded
+    if (decoded.includes(bytes) || tail.includes(bytes)) return true
   }
-  return undefined
+  return false
 }
 
 function percentDecode(text: string): string {
