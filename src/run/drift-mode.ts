@@ -22,8 +22,8 @@ import {
   driftMarker
 } from '../decide/drift/markers.js'
 import { driftPullBody, driftPullTitle } from '../decide/drift/pull-request-body.js'
-import { driftTree } from '../decide/drift/pull-request-tree.js'
-import { readCommitPaths, readServerFiles } from '../gather/read-drift.js'
+import { driftTree, withoutIgnored } from '../decide/drift/pull-request-tree.js'
+import { ignoredPaths, readCommitPaths, readServerFiles } from '../gather/read-drift.js'
 import { readBackOf } from '../gather/repo/read-back.js'
 import type { ShownDrift } from '../decide/drift/shown-drift.js'
 import { applyMode } from './apply-mode.js'
@@ -217,7 +217,7 @@ async function pullRequest(
     readCommitPaths(context.workspace, context.sha)
   ])
   const { model } = checked
-  const tree = driftTree({
+  const placed = driftTree({
     items,
     serverFiles,
     holdsCredential: (bytes) => ports.edge.holdsCredential(bytes),
@@ -238,6 +238,15 @@ async function pullRequest(
       readBack: readBackOf(settings, model.layout.layout, model.rootRel)
     }
   })
+  const tree = withoutIgnored(
+    placed,
+    await ignoredPaths(
+      context.workspace,
+      context.sha,
+      settings.root,
+      placed.writes.flatMap((write) => (write.content ? [write.path] : []))
+    )
+  )
   for (const missing of tree.notBroughtBack) {
     ports.reporter.info(`Not brought back: ${missing.name} — ${missing.reason}`)
   }

@@ -2,7 +2,7 @@
  * Where the drift pull request never writes (docs/drift.md#where-the-drift-pull-request-never-writes): with a
  * root mapping (`. -> company.team`), namespace files made in Kestra's UI at `.github`, `.git` and their
  * neighbours (another case, a trailing dot, a `.git` deeper down, a case twin of a repository file, a
- * namespace file that the layout would read as a flow) stay out of the branch's tree; each is named in the
+ * namespace file that the layout would read as a flow, a path that `.kestraignore` leaves out) stay out of the branch's tree; each is named in the
  * drift issue and the pull request with why, and the harmless one comes back.
  */
 import { afterEach, describe, expect, it } from 'vitest'
@@ -31,7 +31,8 @@ const REFUSED: Record<string, RegExp> = {
   '/docs/.git/config': /\.git.*never written from Kestra/,
   '/.gitmodules': /never written from Kestra/,
   '/readme.md': /differs only in case.*README\.md/,
-  '/other.yml': /would read that file as the flow company\.team\.other/
+  '/other.yml': /would read that file as the flow company\.team\.other/,
+  '/ignored/x.txt': /\.kestraignore line 1 \(ignored\/\) leaves it out/
 }
 
 describe('drift pull request: where it never writes', () => {
@@ -40,6 +41,7 @@ describe('drift pull request: where it never writes', () => {
       github: { actionsCanCreatePullRequests: true },
       tree: {
         'README.md': '# Kestra flows\n',
+        '.kestraignore': 'ignored/\n',
         'pipelines/solo.yml': flow(NS, 'solo'),
         'scripts/run.py': 'print("run")\n'
       },
@@ -71,6 +73,7 @@ describe('drift pull request: where it never writes', () => {
       )
     ).toEqual([])
     expect(paths.sort()).toEqual([
+      '.kestraignore',
       'README.md',
       'notes/ok.txt',
       'pipelines/solo.yml',

@@ -80,6 +80,26 @@ export function driftTree(input: DriftTreeInput): DriftTree {
   return { writes, notBroughtBack }
 }
 
+/**
+ * The tree without the files that the repository's ignore rules leave out (`ignored`: why, by path): the
+ * layout would never read them back. Removals stay.
+ */
+export function withoutIgnored(tree: DriftTree, ignored: ReadonlyMap<string, string>): DriftTree {
+  const left = tree.writes.filter((write) => write.content && ignored.has(write.path))
+  if (left.length === 0) return tree
+  return {
+    writes: tree.writes.filter((write) => !left.includes(write)),
+    notBroughtBack: [
+      ...tree.notBroughtBack,
+      ...left.map((write) => ({
+        name: write.name,
+        path: write.path,
+        reason: `the layout would not read it there: ${ignored.get(write.path)!}`
+      }))
+    ]
+  }
+}
+
 /** Every spelling of each path and of each folder on the way to it, by its folded form. */
 function spellingsOf(paths: readonly string[]): Map<string, Set<string>> {
   const spellings = new Map<string, Set<string>>()
