@@ -22,7 +22,7 @@ import type { Layout } from '../../src/model/settings.js'
 import { loadWorkTree, settingsWith } from '../repo/support.js'
 import { fileDrift } from './fixtures.js'
 
-const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 60)
+const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 100)
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)
 const NS = 'company.team'
 
@@ -84,6 +84,8 @@ const namespace = fc.oneof(
 )
 const resource = fc.oneof(
   fc.record({ kind: fc.constant('file' as const), namespace, path: filePath, flow: fc.boolean() }),
+  // A resource deleted in Kestra, whose repository file (any path a repository may hold) would be removed.
+  fc.record({ kind: fc.constant('deleted' as const), namespace, path: filePath }),
   fc.record({ kind: fc.constant('flow' as const), namespace, id: name }),
   fc.record({ kind: fc.constant('dashboard' as const), id: name })
 )
@@ -168,7 +170,11 @@ describe('drift pull request placement, over every server path × layout × mapp
           const items: DriftedResource[] = []
           const serverFiles = new Map<string, Uint8Array>()
           for (const r of resources) {
-            if (r.kind === 'file') {
+            if (r.kind === 'deleted') {
+              items.push(
+                fileDrift(r.namespace, r.path, 'deleted-in-kestra', { file: r.path.slice(1) })
+              )
+            } else if (r.kind === 'file') {
               const item = fileDrift(r.namespace, r.path, 'only-in-kestra')
               const text = r.flow ? flowSource(r.namespace, 'inside') : 'on: push\n'
               serverFiles.set(item.name, new TextEncoder().encode(text))
@@ -223,8 +229,8 @@ describe('drift pull request placement, over every server path × layout × mapp
           })
           const written = writes.filter((w) => w.content !== undefined)
 
-          // Never a .git or .github name, never outside the repository.
-          for (const { path } of written) {
+          // Never a .git or .github name, never outside the repository: writes and removals alike.
+          for (const { path } of writes) {
             expect(path.startsWith('/') || path.includes('\\'), path).toBe(false)
             for (const part of path.split('/')) {
               expect(['', '.', '..'].includes(part), path).toBe(false)
