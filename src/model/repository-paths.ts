@@ -7,7 +7,8 @@
  * Code points a name may hold that file systems drop when comparing (macOS ignores these, as Git's own
  * `.git` check knows) and other invisible ones.
  */
-const IGNORABLE = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]|\u034f|\p{Variation_Selector}/gu
+const IGNORABLE =
+  /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]|\u034f|\p{Variation_Selector}/gu
 
 /**
  * A name as a case-insensitive, normalising file system may compare it: invisible code points dropped,
