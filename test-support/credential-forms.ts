@@ -14,8 +14,17 @@ export const FORMS = [
   'json-any',
   'html',
   'markdown',
-  'base64'
+  'base64',
+  'yaml-double',
+  'yaml-single',
+  'yaml-folded',
+  'utf16le',
+  'utf16be',
+  'utf8-bom'
 ] as const
+
+/** Forms that are bytes in another encoding, read by the run as UTF-8: a reader decodes them again. */
+export const BYTE_FORMS: readonly FormName[] = ['utf16le', 'utf16be', 'utf8-bom']
 
 export type FormName = (typeof FORMS)[number]
 
@@ -31,8 +40,11 @@ export interface FormSpec {
     before: number
     after: number
   }
-  /** A line break between two tokens, at this fraction of the form (undefined: on one line). */
-  split?: { at: number; lineBreak: '\n' | '\r\n' | '\r' | '\n    ' }
+  /**
+   * A line break between two tokens, at this fraction of the form (undefined: on one line); in a YAML
+   * double-quoted scalar, an escaped line break (`\` before it), which YAML reads as nothing.
+   */
+  split?: { at: number; lineBreak: '\n' | '\r\n' | '\r' | '\n    ' | '\n+  ' | '\n-' }
 }
 
 export const formSpec: fc.Arbitrary<FormSpec> = fc.record(
@@ -48,7 +60,14 @@ export const formSpec: fc.Arbitrary<FormSpec> = fc.record(
     }),
     split: fc.record({
       at: fc.double({ min: 0, max: 1, noNaN: true }),
-      lineBreak: fc.constantFrom('\n' as const, '\r\n' as const, '\r' as const, '\n    ' as const)
+      lineBreak: fc.constantFrom(
+        '\n' as const,
+        '\r\n' as const,
+        '\r' as const,
+        '\n    ' as const,
+        '\n+  ' as const,
+        '\n-' as const
+      )
     })
   },
   { requiredKeys: ['form', 'choices', 'base64'] }
@@ -59,7 +78,8 @@ export function encodeCredential(spec: FormSpec, credential: string, username = 
   const tokens = formTokens(spec, credential, username)
   if (!spec.split || tokens.length < 2) return tokens.join('')
   const at = 1 + Math.min(tokens.length - 2, Math.floor(spec.split.at * (tokens.length - 1)))
-  return [...tokens.slice(0, at), spec.split.lineBreak, ...tokens.slice(at)].join('')
+  const lineBreak = spec.form === 'yaml-double' ? `\\${spec.split.lineBreak}` : spec.split.lineBreak
+  return [...tokens.slice(0, at), lineBreak, ...tokens.slice(at)].join('')
 }
 
 export function describeForm(spec: FormSpec): string {
@@ -93,7 +113,89 @@ function formTokens(spec: FormSpec, credential: string, username: string): strin
       return chars.map((c) => (/[!-/:-@[-`{-~]/.test(c) ? `\\${c}` : c))
     case 'base64':
       return [...base64Run(spec, credential, username)]
+    case 'yaml-double':
+      return chars.map((c, i) => yamlDouble(c, choice(i), chars[i - 1], chars[i + 1]))
+    case 'yaml-single':
+      return chars.map((c, i) =>
+        c === "'" ? "''" : c === ' ' && choice(i) % 2 === 1 && foldable(chars, i) ? '\n  ' : c
+      )
+    case 'yaml-folded':
+      return chars.map((c, i) =>
+        c === ' ' && foldable(chars, i) ? `\n${' '.repeat(2 + (choice(i) % 3))}` : c
+      )
+    case 'utf16le':
+    case 'utf16be': {
+      // UTF-16 bytes that the run read as UTF-8 (with a BOM by choice): NULs between ASCII letters.
+      const form = spec.form
+      return [
+        ...(choice(0) % 2 === 0 ? [utf16(form, '\ufeff')] : []),
+        ...chars.map((c) => utf16(form, c))
+      ]
+    }
+    case 'utf8-bom':
+      return ['\ufeff', ...chars]
   }
+}
+
+function utf16(form: 'utf16le' | 'utf16be', c: string): string {
+  const bytes = Buffer.from(c, 'utf16le')
+  return (form === 'utf16be' ? bytes.swap16() : bytes).toString('utf8')
+}
+
+/** A space YAML may fold into a line break: one with no white space beside it (folding trims that). */
+function foldable(chars: string[], i: number): boolean {
+  return (
+    !/\s/.test(chars[i - 1] ?? '') &&
+    !/\s/.test(chars[i + 1] ?? '') &&
+    i > 0 &&
+    i < chars.length - 1
+  )
+}
+
+/** One character as YAML's double-quoted scalar may spell it: raw, `\x`, `\u`, `\U`, a named escape, or folded. */
+function yamlDouble(c: string, choice: number, before?: string, after?: string): string {
+  const code = c.codePointAt(0)!
+  const named = YAML_NAMED[c]
+  switch (choice % 6) {
+    case 0:
+      return c === '"' || c === '\\' || code < 0x20 ? (named ?? hexU(code)) : c
+    case 1:
+      return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : hexU(code)
+    case 2:
+      return code <= 0xffff ? `\\u${code.toString(16).padStart(4, '0').toUpperCase()}` : hexU(code)
+    case 3:
+      return hexU(code)
+    case 4:
+      return named ?? hexU(code)
+    default:
+      return c === ' ' && !/\s/.test(before ?? '') && !/\s/.test(after ?? '') && before && after
+        ? '\n    '
+        : (named ?? c)
+  }
+}
+
+function hexU(code: number): string {
+  return `\\U${code.toString(16).padStart(8, '0')}`
+}
+
+const YAML_NAMED: Record<string, string> = {
+  '\0': '\\0',
+  '\x07': '\\a',
+  '\b': '\\b',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\v': '\\v',
+  '\f': '\\f',
+  '\r': '\\r',
+  '\x1b': '\\e',
+  ' ': '\\ ',
+  '"': '\\"',
+  '/': '\\/',
+  '\\': '\\\\',
+  '\u0085': '\\N',
+  '\u00a0': '\\_',
+  '\u2028': '\\L',
+  '\u2029': '\\P'
 }
 
 function percent(c: string, upper: boolean): string {

@@ -22,7 +22,7 @@ export function flowDrift(
     ...(options.file !== undefined && { file: options.file }),
     ...(kind !== 'deleted-in-kestra' && {
       current: {
-        source: options.source ?? `id: ${id}\nnamespace: ${namespace}\n`,
+        source: options.source ?? `id: ${id}\nnamespace: ${namespace}\ntasks: []\n`,
         revision: options.revision ?? 2
       }
     })

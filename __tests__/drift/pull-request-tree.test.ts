@@ -9,21 +9,36 @@ import { describe, expect, it } from 'vitest'
 import { driftTree } from '../../src/decide/drift/pull-request-tree.js'
 import type { RepositoryShape } from '../../src/model/drift.js'
 import type { DriftedResource } from '../../src/model/drift.js'
+import { readBackOf } from '../../src/gather/repo/read-back.js'
+import { settingsWith } from '../repo/support.js'
 import { fileDrift, flowDrift } from './fixtures.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 200)
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)
 const NS = 'company.team'
 
-function shape(extra: Partial<RepositoryShape> = {}): RepositoryShape {
-  return {
-    layout: 'tenant',
+/** A repository's shape, read back through the real layout rules of the same settings. */
+function shape(extra: Partial<Omit<RepositoryShape, 'readBack'>> = {}): RepositoryShape {
+  const base = {
+    layout: 'tenant' as const,
     rootRel: '',
     mappings: [],
     flowFiles: [{ file: `${NS}/flows/nested/solo.yml`, namespace: NS }],
     paths: new Set([`${NS}/flows/nested/solo.yml`, 'README.md']),
     ...extra
   }
+  return { ...base, readBack: readBackOf(settingsOf(base), base.layout, base.rootRel) }
+}
+
+function settingsOf(s: Omit<RepositoryShape, 'readBack'>) {
+  return settingsWith({
+    layout: s.layout,
+    namespace: s.namespace ?? '',
+    flows: s.layout === 'custom' ? 'flows/**/*.yml' : '',
+    'namespace-files': s.mappings
+      .map((m) => `${m.dir || '.'} -> ${m.namespace}${m.prefix ? `:${m.prefix}` : ''}`)
+      .join('\n')
+  })
 }
 
 function tree(items: DriftedResource[], s: RepositoryShape = shape(), credential = 'sekret-value') {
@@ -34,7 +49,7 @@ function tree(items: DriftedResource[], s: RepositoryShape = shape(), credential
       [`${NS}:/new/data.csv`, new TextEncoder().encode('a,b\n')],
       [`${NS}:/py/a.py`, new TextEncoder().encode('print(1)\n')]
     ]),
-    holdsCredential: (text) => text.includes(credential),
+    holdsCredential: (bytes) => new TextDecoder().decode(bytes).includes(credential),
     kinds: []
   })
 }
@@ -43,7 +58,7 @@ const text = (bytes: Uint8Array | undefined) => (bytes ? new TextDecoder().decod
 
 describe('driftTree', () => {
   it('writes an edited flow into its own file, byte for byte as the server holds it', () => {
-    const source = 'id: solo\r\nnamespace: company.team\n# ui edit\n'
+    const source = 'id: solo\r\nnamespace: company.team\ntasks: []\n# ui edit\n'
     const { writes } = tree([
       flowDrift(NS, 'solo', 'edited', { file: `${NS}/flows/nested/solo.yml`, source })
     ])

@@ -6,7 +6,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { credentialLeaks } from '../../test-support/credential-leaks.js'
-import { describeForm, encodeCredential, formSpec } from '../../test-support/credential-forms.js'
+import {
+  BYTE_FORMS,
+  describeForm,
+  encodeCredential,
+  formSpec
+} from '../../test-support/credential-forms.js'
 import { credentialsFrom } from '../../src/report/redact/credentials.js'
 import { hiddenCharacters, MIN_REDACTED_CHARACTERS } from '../../src/report/redact/redactor.js'
 import { weakCredentialWarning } from '../../src/report/redact/weak-credentials.js'
@@ -31,6 +36,21 @@ const credential = fc
 const surrounding = fc.string({ unit: fc.oneof(anyCharacter, fc.constant('\n')), maxLength: 16 })
 
 describe('redaction over decoded text, at every channel', () => {
+  it('writes forms that the reader decodes: the detector finds each one alone', () => {
+    fc.assert(
+      fc.property(credential, formSpec, (secret, form) => {
+        fc.pre(hiddenCharacters(secret) >= MIN_REDACTED_CHARACTERS)
+        // UTF-16 read as UTF-8 keeps only what is valid UTF-8: ASCII survives, the rest may not.
+        fc.pre(!BYTE_FORMS.includes(form.form) || /^[\x01-\x7f]*$/.test(secret))
+        // A reader joining split lines drops the indentation after the break: white space there is ambiguous.
+        fc.pre(!form.split || !/[ \t]/.test(secret))
+        const written = encodeCredential(form, secret, USERNAME)
+        expect(credentialLeaks(written, secret), describeForm(form)).not.toEqual([])
+      }),
+      { numRuns: RUNS, seed: SEED }
+    )
+  })
+
   it('leaves no decodable form of a credential in any channel', () => {
     fc.assert(
       fc.property(

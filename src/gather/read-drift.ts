@@ -4,6 +4,7 @@ import type { DriftGitHub } from '../model/drift-port.js'
 import type { KestraApi } from '../kestra/api.js'
 import type { ActualNamespace } from '../model/plan-input.js'
 import { GitTree } from './repo/git-tree.js'
+import { IgnoreRules } from './repo/ignore-rules.js'
 import type { DriftedResource } from '../model/drift.js'
 
 /** Events a drift run plans on: the default branch's head (docs/drift.md#when-it-runs). */
@@ -70,4 +71,45 @@ export async function readCommitPaths(workspace: string, sha: string): Promise<S
   } finally {
     await tree.close()
   }
+}
+
+/**
+ * Why the planned commit's ignore files leave each of `paths` (workspace-relative) out of what the layout
+ * reads, by path: a file written there would never be read back (docs/drift.md#where-the-drift-pull-request-never-writes).
+ */
+export async function ignoredPaths(
+  workspace: string,
+  sha: string,
+  root: string,
+  paths: readonly string[]
+): Promise<Map<string, string>> {
+  const ignored = new Map<string, string>()
+  if (paths.length === 0) return ignored
+  const tree = await GitTree.open(workspace, sha, root)
+  if (!tree) return ignored
+  try {
+    const rules = new IgnoreRules(tree)
+    const under = tree.rootRel === '' ? '' : `${tree.rootRel}/`
+    for (const path of paths) {
+      if (!path.startsWith(under)) continue
+      const segments = path.slice(under.length).split('/')
+      for (let depth = 1; depth <= segments.length; depth++) {
+        const rule = await rules.excludedBy(
+          segments.slice(0, depth).join('/'),
+          depth < segments.length
+        )
+        if (rule === undefined) continue
+        ignored.set(
+          path,
+          rule === 'fixed' || rule.file === undefined
+            ? 'the layout never reads that name'
+            : `${rule.file} line ${rule.line} (${rule.pattern}) leaves it out of what the layout reads`
+        )
+        break
+      }
+    }
+  } finally {
+    await tree.close()
+  }
+  return ignored
 }

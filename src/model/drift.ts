@@ -30,4 +30,14 @@ export interface RepositoryShape {
   flowFiles: readonly { file: string; namespace: string }[]
   /** Every path the planned commit holds (workspace-relative): a new file never replaces one. */
   paths: ReadonlySet<string>
+  /** What the run's layout would read from a repository file holding `content` (docs/drift.md). */
+  readBack(path: string, content: Uint8Array): ReadBack
 }
+
+/** A flow or a namespace file, as a repository file names it. */
+export type ReadResource =
+  | { kind: 'flow'; namespace: string; id: string }
+  | { kind: 'file'; namespace: string; path: string }
+
+/** The resources a repository file would be read as (none: the layout reads no flow or file there), or why it is not read. */
+export type ReadBack = { resources: ReadResource[] } | { reason: string }

@@ -2,6 +2,7 @@ import type { Credentials } from './redact/credentials.js'
 import { createRedactor, type Redactor } from './redact/redactor.js'
 import { weakCredentialWarning } from './redact/weak-credentials.js'
 import { bounded, MESSAGE_BYTES } from './bounds.js'
+import { decodedTexts } from './redact/text-encodings.js'
 
 /** Shown whole once redacted: a diff is bounded by the plan's own limits. */
 const UNBOUNDED_KEYS = new Set(['diff'])
@@ -42,6 +43,15 @@ export class OutputEdge {
 
   text(text: string): string {
     return this.redactor.text(text)
+  }
+
+  /**
+   * Whether bytes the run would write as they are (a file brought back to Git) hold a credential in any form,
+   * read in every text encoding a reader may decode them with. The bytes themselves are never redacted: such
+   * content is not written at all.
+   */
+  holdsCredential(bytes: Uint8Array): boolean {
+    return decodedTexts(bytes).some((text) => this.text(text) !== text)
   }
 
   /** A message of untrusted text as shown (a finding, a server's answer): redacted, then cut at 2 KiB. */

@@ -22,8 +22,9 @@ import {
   driftMarker
 } from '../decide/drift/markers.js'
 import { driftPullBody, driftPullTitle } from '../decide/drift/pull-request-body.js'
-import { driftTree } from '../decide/drift/pull-request-tree.js'
-import { readCommitPaths, readServerFiles } from '../gather/read-drift.js'
+import { driftTree, withoutIgnored } from '../decide/drift/pull-request-tree.js'
+import { ignoredPaths, readCommitPaths, readServerFiles } from '../gather/read-drift.js'
+import { readBackOf } from '../gather/repo/read-back.js'
 import type { ShownDrift } from '../decide/drift/shown-drift.js'
 import { applyMode } from './apply-mode.js'
 import type { Checked } from './check.js'
@@ -77,16 +78,21 @@ export async function driftMode(args: DriftModeArgs): Promise<{ failure?: string
     reporter.info('dry-run: the drift is reported, not reverted (nothing is written to Kestra).')
   }
 
-  let pullRequestUrl: string | undefined
+  let pulled: PullRequestOutcome = {}
   let pullFailure: string | undefined
   if (settings.driftAction === 'pull-request') {
     // The issue still tells the drift when GitHub fails the pull request; a re-run finishes it.
-    pullRequestUrl = await pullRequest(args, items).catch((error: unknown) => {
+    pulled = await pullRequest(args, items).catch((error: unknown) => {
       pullFailure = `The drift pull request could not be written: ${errorMessage(error)}. Re-run the workflow to finish it.`
-      return undefined
+      return {}
     })
   }
-  const report = reportInput(args, items, { pullRequestUrl })
+  // Each resource the pull request leaves out is named in the issue, with why.
+  const reported = items.map((item) => {
+    const reason = pulled.notBroughtBack?.get(item.name)
+    return reason === undefined ? item : { ...item, note: `not brought back: ${reason}` }
+  })
+  const report = reportInput(args, reported, { pullRequestUrl: pulled.url })
   await reporter.writeSummary(
     `${args.summary}\n\n${driftSummarySection(report, SUMMARY_DRIFT_BUDGET)}\n`
   )
@@ -175,15 +181,22 @@ async function keepIssue(args: DriftModeArgs, report: DriftReportInput, reverted
   ports.reporter.info(`Drift issue ${outcome.status}: ${outcome.url}`)
 }
 
-/** The drift pull request (docs/drift.md#the-drift-pull-request); its address, when there is one. */
+interface PullRequestOutcome {
+  /** The pull request's address, when there is one. */
+  url?: string
+  /** Why each drifted resource left out of the branch was left out, by name. */
+  notBroughtBack?: ReadonlyMap<string, string>
+}
+
+/** The drift pull request (docs/drift.md#the-drift-pull-request). */
 async function pullRequest(
   args: DriftModeArgs,
   items: DriftedResource[]
-): Promise<string | undefined> {
+): Promise<PullRequestOutcome> {
   const { ports, settings, context, checked } = args
   const github = ports.drift
   const branch = driftBranch(settings.commentKey)
-  if (!github) return undefined
+  if (!github) return {}
   if (items.length === 0) {
     const closed = await github.closePullRequest(
       branch,
@@ -196,7 +209,7 @@ async function pullRequest(
     )
     if (closed?.status === 'forbidden') ports.reporter.warning(closed.message)
     else if (closed) ports.reporter.info(`Drift pull request closed: ${closed.url}`)
-    return undefined
+    return {}
   }
   const state = checked.state ?? new Map()
   const [serverFiles, committed] = await Promise.all([
@@ -204,10 +217,10 @@ async function pullRequest(
     readCommitPaths(context.workspace, context.sha)
   ])
   const { model } = checked
-  const tree = driftTree({
+  const placed = driftTree({
     items,
     serverFiles,
-    holdsCredential: (text) => ports.edge.text(text) !== text,
+    holdsCredential: (bytes) => ports.edge.holdsCredential(bytes),
     kinds: args.kinds.map((kind) => kind.decide),
     shape: {
       layout: model.layout.layout,
@@ -221,12 +234,23 @@ async function pullRequest(
         ...committed,
         ...model.flows.map((f) => f.file),
         ...model.files.map((f) => f.file)
-      ])
+      ]),
+      readBack: readBackOf(settings, model.layout.layout, model.rootRel)
     }
   })
+  const tree = withoutIgnored(
+    placed,
+    await ignoredPaths(
+      context.workspace,
+      context.sha,
+      settings.root,
+      placed.writes.flatMap((write) => (write.content ? [write.path] : []))
+    )
+  )
   for (const missing of tree.notBroughtBack) {
     ports.reporter.info(`Not brought back: ${missing.name} — ${missing.reason}`)
   }
+  const notBroughtBack = new Map(tree.notBroughtBack.map((n) => [n.name, n.reason]))
   const written = await github.writeBranch({
     name: branch,
     base: context.sha,
@@ -236,19 +260,19 @@ async function pullRequest(
   })
   if (written.status === 'forbidden') {
     ports.reporter.warning(written.message)
-    return undefined
+    return { notBroughtBack }
   }
   if (written.status === 'foreign') {
     ports.reporter.warning(
       `The drift branch ${branch} has commits that the action did not write: it is left as it is. Merge or close its pull request, or delete the branch, and the next run writes it again.`
     )
-    return undefined
+    return { notBroughtBack }
   }
   if (written.status === 'empty') {
     ports.reporter.info(
       'Nothing of the drift can be brought back to the repository: no pull request.'
     )
-    return undefined
+    return { notBroughtBack }
   }
   ports.reporter.info(`Drift branch ${branch}: ${written.status} (${written.sha.slice(0, 7)}).`)
   const shown = ports.edge.shown(shownDrift(items))
@@ -269,11 +293,11 @@ async function pullRequest(
   })
   if (pull.status === 'forbidden') {
     ports.reporter.warning(pull.message)
-    return undefined
+    return { notBroughtBack }
   }
   ports.edge.learn([pull.url])
   ports.reporter.info(`Drift pull request ${pull.status}: ${pull.url}`)
-  return pull.url
+  return { url: pull.url, notBroughtBack }
 }
 
 function reportInput(

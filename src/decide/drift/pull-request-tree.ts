@@ -1,4 +1,5 @@
-import type { DriftedResource, RepositoryShape } from '../../model/drift.js'
+import type { DriftedResource, ReadResource, RepositoryShape } from '../../model/drift.js'
+import { foldedPath, unwritablePath } from '../../model/repository-paths.js'
 import { kindOf, type DecideKind } from '../kind.js'
 
 /** One path of the drift branch's tree: the server's bytes, or `undefined` to remove the file. */
@@ -26,8 +27,8 @@ export interface DriftTreeInput {
   shape: RepositoryShape
   /** The server's bytes of each drifted namespace file, by resource name. */
   serverFiles: ReadonlyMap<string, Uint8Array>
-  /** True when the text holds a credential of this run: such content is never written to Git. */
-  holdsCredential: (text: string) => boolean
+  /** True when the bytes hold a credential of this run, in any text encoding: such content is never written to Git. */
+  holdsCredential: (content: Uint8Array) => boolean
   /** The run's kinds: a change that is neither a flow nor a namespace file is placed by its own. */
   kinds: readonly DecideKind[]
 }
@@ -38,31 +39,93 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
  * What the drift pull request writes (docs/drift.md#the-drift-pull-request): the server's current source
  * of each drifted flow in the file that holds it, or where the layout puts its namespace; drifted
  * namespace files at their mapped paths; removals only where the layout says every file there is a
- * resource. Pure.
+ * resource. Never a `.git…` name or a path outside the repository, never a file the layout would read as
+ * anything but the resource it brings back, never two paths that differ only in case or Unicode spelling
+ * (docs/drift.md#where-the-drift-pull-request-never-writes). Pure.
  */
 export function driftTree(input: DriftTreeInput): DriftTree {
-  const writes: TreeWrite[] = []
+  const placed: TreeWrite[] = []
   const notBroughtBack: NotBroughtBack[] = []
   const taken = new Set<string>()
   for (const item of input.items) {
-    const placed = place(item, input)
-    if ('reason' in placed) {
-      notBroughtBack.push({ name: item.name, ...placed })
+    const at = place(item, input)
+    if ('reason' in at) {
+      notBroughtBack.push({ name: item.name, ...at })
       continue
     }
-    if (taken.has(placed.path)) {
+    if (taken.has(at.path)) {
       notBroughtBack.push({
         name: item.name,
-        path: placed.path,
+        path: at.path,
         reason: 'another drifted resource goes to the same path'
       })
       continue
     }
-    taken.add(placed.path)
-    writes.push({ ...placed, name: item.name })
+    taken.add(at.path)
+    placed.push({ ...at, name: item.name })
+  }
+  const spellings = spellingsOf([...input.shape.paths, ...placed.map((write) => write.path)])
+  const writes: TreeWrite[] = []
+  for (const write of placed) {
+    const other = write.content && caseTwin(write.path, spellings)
+    if (other) {
+      notBroughtBack.push({
+        name: write.name,
+        path: write.path,
+        reason: `it differs only in case or Unicode spelling from ${other}, and both cannot live on every file system`
+      })
+    } else writes.push(write)
   }
   writes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   return { writes, notBroughtBack }
+}
+
+/**
+ * The tree without the files that the repository's ignore rules leave out (`ignored`: why, by path): the
+ * layout would never read them back. Removals stay.
+ */
+export function withoutIgnored(tree: DriftTree, ignored: ReadonlyMap<string, string>): DriftTree {
+  const left = tree.writes.filter((write) => write.content && ignored.has(write.path))
+  if (left.length === 0) return tree
+  return {
+    writes: tree.writes.filter((write) => !left.includes(write)),
+    notBroughtBack: [
+      ...tree.notBroughtBack,
+      ...left.map((write) => ({
+        name: write.name,
+        path: write.path,
+        reason: `the layout would not read it there: ${ignored.get(write.path)!}`
+      }))
+    ]
+  }
+}
+
+/** Every spelling of each path and of each folder on the way to it, by its folded form. */
+function spellingsOf(paths: readonly string[]): Map<string, Set<string>> {
+  const spellings = new Map<string, Set<string>>()
+  for (const path of paths) {
+    for (const prefix of prefixesOf(path)) {
+      const folded = foldedPath(prefix)
+      const known = spellings.get(folded) ?? new Set()
+      known.add(prefix)
+      spellings.set(folded, known)
+    }
+  }
+  return spellings
+}
+
+/** Another spelling of the path or of a folder on its way, that a file system may take for it. */
+function caseTwin(path: string, spellings: ReadonlyMap<string, Set<string>>): string | undefined {
+  for (const prefix of prefixesOf(path)) {
+    const twin = [...(spellings.get(foldedPath(prefix)) ?? [])].find((other) => other !== prefix)
+    if (twin !== undefined) return twin
+  }
+  return undefined
+}
+
+function prefixesOf(path: string): string[] {
+  const segments = path.split('/')
+  return segments.map((_, i) => segments.slice(0, i + 1).join('/'))
 }
 
 type Placed = { path: string; content: Uint8Array | undefined } | { path?: string; reason: string }
@@ -74,6 +137,8 @@ function place(item: DriftedResource, input: DriftTreeInput): Placed {
   if (item.kind === 'deleted-in-kestra') {
     const path = change.file
     if (!path) return { reason: 'deleted in Kestra, and no repository file holds it' }
+    const unwritable = unwritablePath(path)
+    if (unwritable) return { path, reason: unwritable }
     if (change.kind === 'flow' && !folderLayout) {
       return {
         path,
@@ -84,23 +149,75 @@ function place(item: DriftedResource, input: DriftTreeInput): Placed {
   }
   const content = serverContent(item, input)
   if ('reason' in content) return content
-  if (input.holdsCredential(new TextDecoder().decode(content.bytes))) {
+  if (input.holdsCredential(content.bytes)) {
     return { reason: 'its content in Kestra holds a credential of this run: never written to Git' }
   }
-  if (item.kind === 'edited' && change.file) return { path: change.file, content: content.bytes }
-  const path =
-    change.kind === 'flow'
-      ? newFlowPath(change.namespace, change.id, shape)
-      : change.kind === 'file'
-        ? newFilePath(change.namespace, change.path, shape)
-        : (kindOf(input.kinds, change).newPath?.(change, shape) ?? {
-            reason: `the ${change.kind} kind does not say where the repository keeps it`
-          })
+  const held = item.kind === 'edited' ? change.file : undefined
+  const path = held !== undefined ? { path: held } : newPath(item, input)
   if ('reason' in path) return path
-  if (shape.paths.has(path.path)) {
+  const refused =
+    unwritablePath(path.path) ?? readBackRefusal(item, path.path, content.bytes, shape)
+  if (refused) return { path: path.path, reason: refused }
+  if (held === undefined && shape.paths.has(path.path)) {
     return { path: path.path, reason: 'the path is taken by another file of the repository' }
   }
   return { path: path.path, content: content.bytes }
+}
+
+function newPath(
+  item: DriftedResource,
+  input: DriftTreeInput
+): { path: string } | { reason: string } {
+  const { change } = item
+  const { shape } = input
+  return change.kind === 'flow'
+    ? newFlowPath(change.namespace, change.id, shape)
+    : change.kind === 'file'
+      ? newFilePath(change.namespace, change.path, shape)
+      : (kindOf(input.kinds, change).newPath?.(change, shape) ?? {
+          reason: `the ${change.kind} kind does not say where the repository keeps it`
+        })
+}
+
+/**
+ * Why the layout would not read the file back as exactly this resource: the path must round-trip. A flow
+ * or namespace file must be read as itself and nothing else; a resource of another kind (kept where its
+ * kind reads it) must not be read as a flow or namespace file too.
+ */
+function readBackRefusal(
+  item: DriftedResource,
+  path: string,
+  content: Uint8Array,
+  shape: RepositoryShape
+): string | undefined {
+  const read = shape.readBack(path, content)
+  if ('reason' in read) return `the layout would not read it there: ${read.reason}`
+  const { change } = item
+  const expected: ReadResource | undefined =
+    change.kind === 'flow'
+      ? { kind: 'flow', namespace: change.namespace, id: change.id }
+      : change.kind === 'file'
+        ? { kind: 'file', namespace: change.namespace, path: change.path }
+        : undefined
+  const same =
+    read.resources.length === (expected ? 1 : 0) &&
+    read.resources.every((resource) => sameResource(resource, expected))
+  if (same) return undefined
+  const names = read.resources.map(resourceName)
+  return `the layout would read that file as ${names.length > 0 ? names.join(' and ') : 'nothing of Kestra'}, not as ${item.name}`
+}
+
+function sameResource(a: ReadResource, b: ReadResource | undefined): boolean {
+  if (!b || a.kind !== b.kind || a.namespace !== b.namespace) return false
+  return a.kind === 'flow'
+    ? b.kind === 'flow' && a.id === b.id
+    : b.kind === 'file' && a.path === b.path
+}
+
+function resourceName(resource: ReadResource): string {
+  return resource.kind === 'flow'
+    ? `the flow ${resource.namespace}.${resource.id}`
+    : `the namespace file ${resource.namespace}:${resource.path}`
 }
 
 function serverContent(
@@ -176,7 +293,7 @@ function newFilePath(
   shape: RepositoryShape
 ): { path: string } | { reason: string } {
   const parts = path.split('/').slice(1)
-  if (parts.length === 0 || parts.some((part) => ['', '.', '..', '.git'].includes(part))) {
+  if (parts.length === 0 || parts.some((part) => ['', '.', '..'].includes(part))) {
     return { reason: 'its path cannot name a repository file' }
   }
   for (const mapping of shape.mappings) {

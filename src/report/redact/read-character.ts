@@ -12,23 +12,53 @@ const PERCENT = 0x25
 const PLUS = 0x2b
 const SEMICOLON = 0x3b
 
-/** JSON's and C's one-letter escapes. */
-const SHORT_ESCAPES: Record<string, number> = { n: 10, r: 13, t: 9, b: 8, f: 12, v: 11, '0': 0 }
+const QUOTE = 0x27
+const SPACE = 0x20
+const TAB = 0x09
+const LF = 0x0a
+const CR = 0x0d
+
+/** The one-letter escapes of JSON, C and YAML's double-quoted scalars (`\N` NEL, `\L`, `\P`, `\e`…). */
+const SHORT_ESCAPES: Record<string, number> = {
+  n: 10,
+  r: 13,
+  t: 9,
+  b: 8,
+  f: 12,
+  v: 11,
+  '0': 0,
+  a: 7,
+  e: 0x1b,
+  N: 0x85,
+  L: 0x2028,
+  P: 0x2029,
+  ' ': SPACE,
+  '\t': TAB
+}
 
 /**
  * Every way a reader can read one character at `at` (docs/security.md): as it is; `+` as a space (form
- * encoding); a JSON, JavaScript or C escape (`\uXXXX` of any character, surrogate pairs joined, `\u{…}`,
- * `\xXX`, `\n`…); a Markdown backslash escape; an HTML character reference (named, with or without the
- * semicolon where HTML allows it, decimal, hex); percent-encoded UTF-8 in either hex case. The escape's own
- * introducer (`\`, `&`, `%`) may itself be written in one of these forms (`\u0026amp;`, `%255C`, `&#92;n`):
- * two layers, as text escaped by a server and again by a channel reads.
+ * encoding); a JSON, JavaScript, C or YAML escape (`\uXXXX` of any character, surrogate pairs joined,
+ * `\u{…}`, `\UXXXXXXXX`, `\xXX`, `\n`, `\N`, `\_`…); a backslash before a line break (YAML's escaped line
+ * break, a line continuation) as a line break the reader skips; YAML's line folding (white space around one
+ * line break) as a space, and `''` (a single-quoted scalar's quote) as `'`; a Markdown backslash escape; an
+ * HTML character reference (named, with or without the semicolon where HTML allows it, decimal, hex);
+ * percent-encoded UTF-8 in either hex case. The escape's own introducer (`\`, `&`, `%`) may itself be written
+ * in one of these forms (`\u0026amp;`, `%255C`, `&#92;n`): two layers, as text escaped by a server and again
+ * by a channel reads.
  */
 export function readCharacter(text: string, at: number, layers = 2): Reading[] {
   const unit = text.charCodeAt(at)
   if (Number.isNaN(unit)) return []
   const code = text.codePointAt(at)!
   const readings: Reading[] = []
-  if (unit === PLUS) readings.push({ code: 0x20, end: at + 1 })
+  if (unit === PLUS) readings.push({ code: SPACE, end: at + 1 })
+  if (unit === QUOTE && text.charCodeAt(at + 1) === QUOTE)
+    readings.push({ code: QUOTE, end: at + 2 })
+  if (unit === SPACE || unit === TAB || unit === LF || unit === CR) {
+    const folded = foldAt(text, at)
+    if (folded !== undefined) readings.push({ code: SPACE, end: folded })
+  }
   for (const introducer of introducersAt(text, at, unit, layers)) {
     const read =
       introducer.code === BACKSLASH
@@ -37,6 +67,10 @@ export function readCharacter(text: string, at: number, layers = 2): Reading[] {
           ? characterReference(text, introducer.end)
           : percentEscape(text, introducer.end, layers)
     if (read) readings.push(read)
+    // `\_` is YAML's no-break space as well as Markdown's escaped underscore.
+    if (introducer.code === BACKSLASH && text[introducer.end] === '_') {
+      readings.push({ code: 0xa0, end: introducer.end + 1 })
+    }
   }
   readings.push({ code, end: at + (code > 0xffff ? 2 : 1) })
   return readings
@@ -58,9 +92,32 @@ function introducersAt(text: string, at: number, unit: number, layers: number): 
   return found
 }
 
+/**
+ * Where YAML's folding of one line break into a space ends: white space, one line break, white space (the
+ * next line's indentation). Undefined when no line break follows the white space at `at`.
+ */
+function foldAt(text: string, at: number): number | undefined {
+  let end = at
+  while (text.charCodeAt(end) === SPACE || text.charCodeAt(end) === TAB) end++
+  const afterBreak = lineBreakEnd(text, end)
+  if (afterBreak === undefined) return undefined
+  end = afterBreak
+  while (text.charCodeAt(end) === SPACE || text.charCodeAt(end) === TAB) end++
+  return end
+}
+
+/** The end of a line break (`\r\n`, `\r` or `\n`) at `at`, or undefined. */
+function lineBreakEnd(text: string, at: number): number | undefined {
+  const unit = text.charCodeAt(at)
+  if (unit === CR) return text.charCodeAt(at + 1) === LF ? at + 2 : at + 1
+  return unit === LF ? at + 1 : undefined
+}
+
 function backslashEscape(text: string, at: number, layers: number): Reading | undefined {
   const letter = text[at]
   if (letter === undefined) return undefined
+  const continued = lineBreakEnd(text, at)
+  if (continued !== undefined) return { code: LF, end: continued }
   if (letter === 'u' || letter === 'U') {
     if (text[at + 1] === '{') {
       const close = text.indexOf('}', at + 2)

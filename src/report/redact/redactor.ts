@@ -9,6 +9,7 @@ import {
   type NeedleIndex,
   type Span
 } from './spelling.js'
+import { utf16Patterns, utf16Spans } from './text-encodings.js'
 
 export const REDACTED = '***'
 
@@ -36,7 +37,17 @@ export interface Redactor {
  * leak: it stays, so that a weak credential never garbles a value the run computes.
  */
 export function createRedactor(credentials: Credentials, names: readonly string[] = []): Redactor {
-  return redactorOf(indexNeedles(credentialNeedles(credentials).map(needleOf)), names)
+  const texts = credentialNeedles(credentials)
+  return redactorOf(
+    { needles: indexNeedles(texts.map(needleOf)), utf16: utf16Patterns(texts) },
+    names
+  )
+}
+
+/** The credentials' spellings to find: as read character by character, and as UTF-16 bytes. */
+interface CredentialIndex {
+  needles: NeedleIndex
+  utf16: readonly Buffer[]
 }
 
 /** The characters of a secret that redaction can hide: white space and what a reader skips not counted. */
@@ -44,7 +55,7 @@ export function hiddenCharacters(secret: string): number {
   return needleOf(secret).filter((code) => !/\s/u.test(String.fromCodePoint(code))).length
 }
 
-function redactorOf(credentials: NeedleIndex, names: readonly string[]): Redactor {
+function redactorOf(credentials: CredentialIndex, names: readonly string[]): Redactor {
   const publicNames = indexNeedles(names.map(needleOf).filter((name) => name.length > 0))
   return {
     text: (text) => redact(text, credentials, publicNames),
@@ -62,13 +73,22 @@ function credentialNeedles(credentials: Credentials): string[] {
   return texts
 }
 
-function redact(text: string, credentials: NeedleIndex, names: NeedleIndex): string {
-  if (credentials.byFirst.size === 0) return text
-  const spans = spellingSpans(text, credentials).filter((span) => !insideName(text, span, names))
+function redact(text: string, credentials: CredentialIndex, names: NeedleIndex): string {
+  if (credentials.needles.byFirst.size === 0) return text
+  const spans = [
+    ...spellingSpans(text, credentials.needles).filter((span) => !insideName(text, span, names)),
+    ...utf16Spans(text, credentials.utf16)
+  ]
   if (spans.length === 0) return text
+  spans.sort((a, b) => a[0] - b[0])
   let out = ''
   let at = 0
   for (const [start, end] of spans) {
+    if (start < at) {
+      // Overlaps the span just cut: one cut for both.
+      at = Math.max(at, end)
+      continue
+    }
     out += text.slice(at, start) + REDACTED
     at = end
   }

@@ -2,17 +2,20 @@ import { readCharacter } from './read-character.js'
 
 /**
  * What a reader skips between two characters of a split credential: a line break (and the indentation after
- * it) and the invisible characters (zero-width space, joiners, word joiner, BOM, soft hyphen).
+ * it) and the invisible characters (zero-width space, joiners, word joiner, BOM, soft hyphen, and NUL, which
+ * lies between the characters of UTF-16 text read as single bytes).
  */
-const SKIPPED = new Set([0x0a, 0x0d, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x00ad])
+const SKIPPED = new Set([0x0a, 0x0d, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x00ad, 0x00])
 
 /** Units at which an escape starts. */
 const INTRODUCERS = [0x5c, 0x26, 0x25]
 const PLUS = 0x2b
+/** Where a fold (white space around a line break) or a single-quoted scalar's `''` starts. */
+const FOLDING = [0x20, 0x09, 0x27]
 /** Units at which a reading other than the character itself can start: escapes, `+` (a space), skips. */
 const SPECIAL_UNITS = new Set([...INTRODUCERS, PLUS, ...SKIPPED])
 const SPECIAL = new Uint8Array(0x10000)
-for (const unit of SPECIAL_UNITS) SPECIAL[unit] = 1
+for (const unit of [...SPECIAL_UNITS, ...FOLDING]) SPECIAL[unit] = 1
 
 /** A text to find in any spelling: its code points, without the ones a reader skips. */
 export type Needle = readonly number[]
@@ -50,7 +53,8 @@ export function indexNeedles(needles: readonly Needle[]): NeedleIndex {
       seconds.set(first, next)
     }
   }
-  const introducers = byFirst.has(0x20) ? [...INTRODUCERS, PLUS] : INTRODUCERS
+  // A leading space may be spelled `+` or folded from a line break.
+  const introducers = byFirst.has(0x20) ? [...INTRODUCERS, PLUS, 0x0a, 0x0d, 0x09] : INTRODUCERS
   const starts = [...seconds].map(([first, next]) => `${first}(?=[${[...next].join('')}])`)
   const candidates = new RegExp(
     [`[${introducers.map(unitPattern).join('')}]`, ...starts].join('|'),
@@ -150,13 +154,24 @@ function rest(text: string, at: number, needle: Needle, k: number, attempt: Atte
   return -1
 }
 
-/** After a line break, its indentation may be skipped too: every end, longest first. */
+/**
+ * After a line break, its indentation may be skipped too, and a diff's line marker (`+`, `-`) before it: a
+ * reader of a diff reads the lines' text. Every end, longest first.
+ */
 function indentedEnds(text: string, reading: { code: number; end: number }): number[] {
   if (reading.code !== 0x0a && reading.code !== 0x0d) return [reading.end]
-  let end = reading.end
+  const ends: number[] = []
+  const marker = text[reading.end] === '+' || text[reading.end] === '-'
+  if (marker) ends.push(...indentationEnds(text, reading.end + 1))
+  ends.push(...indentationEnds(text, reading.end))
+  return ends
+}
+
+function indentationEnds(text: string, from: number): number[] {
+  let end = from
   while (text[end] === ' ' || text[end] === '\t') end++
   const ends: number[] = []
-  for (let at = end; at >= reading.end; at--) ends.push(at)
+  for (let at = end; at >= from; at--) ends.push(at)
   return ends
 }
 

@@ -1,0 +1,75 @@
+import type { Span } from './spelling.js'
+
+/** Text read from bytes as UTF-16, and where each of its spans lies in the bytes. */
+export interface Utf16View {
+  text: string
+  /** The bytes `[start, end)` that spell the view's span. */
+  bytesOf(span: Span): Span
+}
+
+/**
+ * Bytes read as UTF-16 little- and big-endian, from either byte (docs/security.md): a file may be UTF-16
+ * without a BOM (a BOM reads as a character the redactor skips), and a UTF-16 run inside other bytes, or text
+ * that was UTF-16 once and was then read as single bytes, may start at an odd offset.
+ */
+export function utf16Views(bytes: Uint8Array): Utf16View[] {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const views: Utf16View[] = []
+  for (const offset of [0, 1]) {
+    const even = buffer.subarray(offset, offset + ((buffer.length - offset) & ~1))
+    if (even.length === 0) continue
+    const bytesOf = ([start, end]: Span): Span => [offset + 2 * start, offset + 2 * end]
+    views.push(
+      { text: even.toString('utf16le'), bytesOf },
+      { text: Buffer.from(even).swap16().toString('utf16le'), bytesOf }
+    )
+  }
+  return views
+}
+
+/**
+ * Every text a reader can decode from bytes the run writes as they are: UTF-8 (a BOM is a character the
+ * redactor skips), and UTF-16 of either endianness from either byte, where escapes and split lines are read too.
+ */
+export function decodedTexts(bytes: Uint8Array): string[] {
+  const utf8 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
+  return [utf8, ...utf16Views(bytes).map((view) => view.text)]
+}
+
+/** The UTF-16 bytes, little- and big-endian, of each text: what a credential that was UTF-16 leaves in bytes. */
+export function utf16Patterns(texts: readonly string[]): Buffer[] {
+  return texts.flatMap((text) => {
+    const le = Buffer.from(text, 'utf16le')
+    return [le, Buffer.from(le).swap16()]
+  })
+}
+
+/**
+ * The spans of `text` whose UTF-8 bytes hold one of `patterns`, in the text's own positions: UTF-16 bytes
+ * that reached the run as UTF-8 text (NULs between ASCII letters, or letters whose UTF-16 bytes are valid
+ * UTF-8) still spell a credential to a reader who decodes them again. A native search over the bytes, so that
+ * large text costs little.
+ */
+export function utf16Spans(text: string, patterns: readonly Buffer[]): Span[] {
+  if (patterns.length === 0) return []
+  const bytes = Buffer.from(text, 'utf8')
+  const found: Span[] = []
+  for (const pattern of patterns) {
+    for (let at = bytes.indexOf(pattern); at >= 0; at = bytes.indexOf(pattern, at + 1)) {
+      found.push([at, at + pattern.length])
+    }
+  }
+  if (found.length === 0) return []
+  // The text position of the character each byte belongs to, and where that character ends.
+  const unitOf = new Uint32Array(bytes.length)
+  let at = 0
+  for (let i = 0; i < text.length;) {
+    const code = text.codePointAt(i)!
+    const length = code < 0x80 ? 1 : code < 0x800 ? 2 : code > 0xffff ? 4 : 3
+    unitOf.fill(i, at, at + length)
+    at += length
+    i += code > 0xffff ? 2 : 1
+  }
+  const endOf = (unit: number) => unit + (text.codePointAt(unit)! > 0xffff ? 2 : 1)
+  return found.map(([start, end]) => [unitOf[start]!, endOf(unitOf[end - 1]!)])
+}
