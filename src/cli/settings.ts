@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs'
+import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { ConfigError } from '../model/errors.js'
 import { parseSettings } from '../config/settings.js'
 import { type InputName } from '../model/inputs/declared.js'
@@ -7,8 +9,15 @@ import { CREDENTIAL_VARIABLES, entryOf, FLAG_VARIABLES, LOCAL_VALUES } from './f
 
 type Env = Record<string, string | undefined>
 
-/** The action's settings from the command line and the environment; bad values are usage errors. */
-export function cliSettings(args: CliArgs, env: Env): Settings {
+/**
+ * The action's settings from the command line and the environment; bad values are usage errors. An
+ * absolute `--root` inside the current folder is taken relative to it.
+ */
+export function cliSettings(args: CliArgs, env: Env, cwd: string): Settings {
+  const root = args.inputs.root
+  if (root !== undefined && isAbsolute(root.trim())) {
+    args = { ...args, inputs: { ...args.inputs, root: rootInside(root.trim(), cwd) } }
+  }
   const read = (name: InputName): string => {
     if (name === 'mode') return args.command ?? ''
     const credential = entryOf(CREDENTIAL_VARIABLES, name)
@@ -33,4 +42,28 @@ function sourceOf(input: string, args: CliArgs): string {
   const variable = entryOf(FLAG_VARIABLES, input)
   if (variable && args.inputs[input as InputName] === undefined) return variable
   return `--${input}`
+}
+
+/** `root` (absolute) as a path relative to `cwd`, following symbolic links when they make it so. */
+function rootInside(root: string, cwd: string): string {
+  const inside = (from: string, to: string) => {
+    const path = relative(from, to)
+    return path === ''
+      ? '.'
+      : path.startsWith(`..${sep}`) || path === '..' || isAbsolute(path)
+        ? undefined
+        : path
+  }
+  const real = (path: string) => {
+    try {
+      return realpathSync(path)
+    } catch {
+      return resolve(path)
+    }
+  }
+  const path = inside(resolve(cwd), resolve(root)) ?? inside(real(cwd), real(root))
+  if (path !== undefined) return path.split(sep).join('/')
+  throw new UsageError(
+    `--root: '${root}' is not inside the current folder ${cwd}; run kestra-gitops from the repository that holds it (cd there), or give --root relative to it`
+  )
 }

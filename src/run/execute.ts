@@ -7,6 +7,7 @@ import type { ReportInput } from '../decide/render/input.js'
 import { renderSummary } from '../decide/render/summary.js'
 import type { Mode, Settings } from '../model/settings.js'
 import type { Finding } from '../model/finding.js'
+import type { DeployResult } from '../model/result.js'
 import { applyMode } from './apply-mode.js'
 import { driftBranchOf } from '../gather/read-drift.js'
 import { driftMode } from './drift-mode.js'
@@ -25,6 +26,8 @@ export interface RunOutcome {
   report: ReportInput
   /** After a deploy: its report as the job summary shows it. */
   receipt?: string
+  /** After a deploy: what it wrote, resource by resource. */
+  deployment?: DeployResult
 }
 
 /** validate → plan → apply, as far as the mode goes (docs/modes.md). */
@@ -139,7 +142,8 @@ export async function execute(
       mode,
       failure: applied.failure ?? validationFailure,
       report: { ...report, findings, plan },
-      receipt: applied.receipt
+      receipt: applied.receipt,
+      deployment: applied.result
     }
   } catch (error) {
     if (mode !== 'deploy' || applying || error instanceof DeployError) throw error
