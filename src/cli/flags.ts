@@ -14,6 +14,7 @@ export const CREDENTIAL_VARIABLES = {
 export const LOCAL_VALUES = {
   // No pull request here: nothing to comment on, no reviewed plan to check, no dispatch.
   'github-token': '',
+  'pull-request-token': '',
   comment: 'false',
   'require-reviewed-plan': 'false',
   'allow-out-of-order': 'false',
@@ -43,6 +44,8 @@ export const GITHUB_ONLY = {
     "it deploys a pull request into pr-<number>.* from GitHub Actions. To deploy the checkout into prefixed namespaces instead, run 'kestra-gitops deploy --namespace-prefix pr-<number> --disable-triggers'",
   'github-token':
     'the CLI makes no GitHub call. Credentials for Kestra come from KESTRA_USERNAME/KESTRA_PASSWORD or KESTRA_API_TOKEN',
+  'pull-request-token':
+    'the CLI opens no pull request. Set it in the drift workflow, where it opens the drift pull request (docs/drift.md)',
   comment:
     "the CLI writes no pull-request comment. 'kestra-gitops plan --format markdown' prints the comment instead",
   'require-reviewed-plan':

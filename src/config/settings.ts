@@ -18,6 +18,7 @@ export function parseSettings(read: (name: InputName) => string): Settings {
     password,
     'api-token': apiToken,
     'github-token': githubToken,
+    'pull-request-token': pullRequestToken,
     flows,
     namespaces,
     ...values
@@ -44,6 +45,7 @@ export function parseSettings(read: (name: InputName) => string): Settings {
     ...camelCased(values),
     auth,
     githubToken: githubToken.trim() || undefined,
+    pullRequestToken: pullRequestToken.trim() || undefined,
     flowGlobs: flows,
     extraNamespaces: namespaces
   }
