@@ -135,7 +135,7 @@ describe('what users meet first', () => {
       '<!-- kestra-gitops:staging -->',
       headline
     ])
-    expect(after[0]!.body).toContain('### Deployed')
+    expect(after[0]!.body).toContain('#### Deployed')
     expect(deploy.summary.split('\n')[0]).toBe(headline)
     // The Deployed table: no Details column when nothing failed.
     expect(deploy.summary).toMatch(/^\| Resource \| Kind \| Result \| Revision \|$/m)

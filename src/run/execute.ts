@@ -16,6 +16,7 @@ import { failureMessage, tally } from '../decide/validate/verdict.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { planMode } from './plan-mode.js'
 import { KINDS } from '../kinds/index.js'
+import { kestraUiBase } from '../kestra/namespace-url.js'
 import type { RunPorts } from './ports.js'
 
 export interface RunOutcome {
@@ -59,6 +60,8 @@ export async function execute(
       reporter.setOutput('warnings', counts.warnings)
       return failureMessage(findings, settings.failOn)
     }
+    // Resources link to their pages in the Kestra UI, whose path names the tenant on tenant-scoped servers.
+    const tenantScoped = kestra && checked.state ? (await kestra.info()).tenantScoped : undefined
     const report: ReportInput = {
       mode,
       server: kestra ? settings.server : undefined,
@@ -71,7 +74,11 @@ export async function execute(
       commentKey: settings.commentKey,
       repositoryUrl: context.local
         ? undefined
-        : repositoryUrl(context.serverUrl, context.owner, context.repo)
+        : repositoryUrl(context.serverUrl, context.owner, context.repo),
+      kestraUi:
+        tenantScoped === undefined
+          ? undefined
+          : kestraUiBase(settings.server ?? '', tenantScoped ? settings.tenant : undefined)
     }
     if (mode === 'validate' || !kestra || !checked.state) {
       const validationFailure = publish(checked.findings)

@@ -23,6 +23,8 @@ export interface ReportInput {
   commentKey?: string
   /** `https://github.com/<owner>/<repo>`: findings link to their line at `commit` there. */
   repositoryUrl?: string
+  /** The Kestra UI's base, `<server>/ui/<tenant>` (or `<server>/ui` on 0.x): resources link to their pages. */
+  kestraUi?: string
 }
 
 export interface CommentInput extends ReportInput {
