@@ -3,6 +3,7 @@ import { parseVersion } from './era.js'
 import { ApiError } from './errors.js'
 import { readJson, readJsonObject } from './json.js'
 import { multipartFields } from './multipart.js'
+import { kestraUiBase } from './namespace-url.js'
 import type { ScopedHttp } from './scoped-http.js'
 import type { HttpResponse } from './transport.js'
 
@@ -159,9 +160,6 @@ export function executionUrl(
   tenant: string | undefined,
   execution: Pick<Execution, 'namespace' | 'flowId' | 'id'>
 ): string {
-  const path = [tenant, 'executions', execution.namespace, execution.flowId, execution.id]
-    .filter((part): part is string => part !== undefined)
-    .map(seg)
-    .join('/')
-  return `${server.replace(/\/+$/, '')}/ui/${path}`
+  const path = [execution.namespace, execution.flowId, execution.id].map(seg).join('/')
+  return `${kestraUiBase(server, tenant)}/executions/${path}`
 }
