@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { errorMessage } from '../model/errors.js'
 import { clientForSettings, type KestraClient } from '../kestra/client.js'
-import { renderComment } from '../decide/render/comment.js'
+import { renderComment, upsertDeployedSection } from '../decide/render/comment.js'
+import { deployTitle } from '../decide/render/headline.js'
+import { outcomeCounts } from '../model/result.js'
 import type { ReportInput } from '../decide/render/input.js'
 import { ProgressLine } from '../report/progress-line.js'
 import {
@@ -137,7 +139,11 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     const { 'plan-file': _planFile, ...outputs } = terminal.outputs()
     const failure = outcome.failure && edge.text(cliFailure(outcome))
     progress?.clear()
-    const shown = { report: edge.shown(outcome.report), deployment: edge.shown(outcome.deployment) }
+    const shown = {
+      report: edge.shown(outcome.report),
+      deployment: edge.shown(outcome.deployment),
+      receipt: outcome.receipt && edge.text(outcome.receipt)
+    }
     out(formatResult(args, settings, shown, outputs, failure, p))
     if (failure) {
       err(`${p.red('error')} ${inert(failure)}\n`)
@@ -160,13 +166,22 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
 function formatResult(
   args: CliArgs,
   settings: Settings,
-  { report, deployment }: { report: ReportInput; deployment?: DeployResult },
+  {
+    report,
+    deployment,
+    receipt
+  }: { report: ReportInput; deployment?: DeployResult; receipt?: string },
   outputs: Record<string, string>,
   failure: string | undefined,
   p: Palette
 ): string {
   if (args.format === 'markdown') {
-    return `${renderComment({ ...report, commentKey: settings.commentKey })}\n`
+    const comment = renderComment({ ...report, commentKey: settings.commentKey })
+    if (!deployment || receipt === undefined) return `${comment}\n`
+    // After a deploy: the comment as the merged pull request shows it, headed by the outcome.
+    const detail = outcomeCounts(deployment.resources).join(', ')
+    const headline = deployTitle(deployment.status, detail, settings.commentKey)
+    return `${upsertDeployedSection(comment, receipt, headline)}\n`
   }
   if (args.format === 'json') {
     const json = { outputs, findings: report.findings, failure }

@@ -106,8 +106,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     })
   }
 
+  /** A token other than the workflow's, when `tokens` lists it. */
+  const otherToken = (token: string) =>
+    Object.hasOwn(options.tokens ?? {}, token) ? options.tokens![token] : undefined
   const route = (req: Request, token: string): Reply => {
-    const other = Object.hasOwn(options.tokens ?? {}, token) ? options.tokens![token] : undefined
+    const other = otherToken(token)
     const acting: World = other ? { ...world, actor: other.user } : world
     const permissions = other ? fullPermissions(other.permissions) : state.permissions
     if (req.method === 'GET' && req.path === '/user') {
@@ -172,7 +175,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     } else {
       reply = route(req, token)
     }
-    requests.push({ ...req, status: reply.status, token })
+    requests.push({
+      ...req,
+      status: reply.status,
+      actor: (otherToken(token)?.user ?? world.actor).login
+    })
     send(response, reply)
   }
 

@@ -119,8 +119,11 @@ export interface RecordedRequest {
   body: unknown
   status: number
   accept: string
-  /** The token the request carried (`Authorization: token …` or `Bearer …`). */
-  token: string
+  /**
+   * Who the request's token acts as: a `tokens` entry's user, else the workflow token's (never the token
+   * itself, so the log can be scanned for credentials).
+   */
+  actor: string
 }
 
 /** A token other than the workflow's: its identity and what it may do (a fine-grained token, an App's). */

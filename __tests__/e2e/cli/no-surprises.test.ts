@@ -152,8 +152,7 @@ describe('deploy reports a deploy', () => {
   it('heads stdout with the outcome and ends it with the Deployed line', async () => {
     const first = await runCli(repo.dir, ['deploy'], env)
     expect(first.exitCode, first.stderr).toBe(0)
-    const lines = first.stdout.split('\n')
-    expect(lines[0]).toBe('Kestra deploy: applied, 1 created, 1 updated')
+    expect(first.stdout.split('\n')[0]).toBe('Kestra deploy: applied, 1 created, 1 updated')
     expect(first.stdout).not.toContain('Kestra plan')
     expect(first.stdout.trimEnd().split('\n').pop()).toBe('Deployed: 2 resource(s) written.')
     expect(kestra.snapshot().flows.find((f) => f.id === 'hello')?.revision).toBe(3)
@@ -168,6 +167,15 @@ describe('deploy reports a deploy', () => {
     const plan = await runCli(repo.dir, ['plan'], env)
     expect(plan.stdout.split('\n')[0]).toMatch(/^Kestra plan: /)
     expect(plan.stdout).not.toContain('Deployed')
+
+    // --format markdown: the comment as the merged pull request shows it, headed by the outcome.
+    repo.commit({ [`${NS}/flows/more.yml`]: flow(NS, 'more') })
+    const markdown = await runCli(repo.dir, ['deploy', '--format', 'markdown'], env)
+    expect(markdown.exitCode, markdown.stderr).toBe(0)
+    const lines = markdown.stdout.split('\n')
+    expect(lines[1]).toBe('### Kestra deploy: ✅ applied, 1 created, 2 unchanged')
+    expect(markdown.stdout).toContain('\n#### Deployed\n')
+    expect(markdown.stdout).toMatch(/Deployed: commit `[0-9a-f]{12}` to /)
   })
 })
 

@@ -254,7 +254,7 @@ describe('drift watch: UI edits brought back as a pull request', () => {
 })
 
 describe('pull-request-token: the drift pull request gets its checks', () => {
-  const WORKFLOW_TOKEN = 'ghs_faketoken0123456789' // the harness's github.token
+  const WORKFLOW = 'github-actions[bot]' // who the harness's github.token acts as
   const APP_TOKEN = 'ghs_AppInstallationToken_9f8e7d6c5b4a'
   const APP = { login: 'kestra-gitops-app[bot]', type: 'Bot' as const }
 
@@ -274,8 +274,8 @@ describe('pull-request-token: the drift pull request gets its checks', () => {
     const byToken = (mark: number) => {
       const calls = stage!.github.requests.slice(mark)
       return {
-        pull: calls.filter(isPullOrBranch).map((r) => r.token),
-        other: calls.filter((r) => !isPullOrBranch(r)).map((r) => r.token)
+        pull: calls.filter(isPullOrBranch).map((r) => r.actor),
+        other: calls.filter((r) => !isPullOrBranch(r)).map((r) => r.actor)
       }
     }
 
@@ -287,9 +287,9 @@ describe('pull-request-token: the drift pull request gets its checks', () => {
     expect(pull).toMatchObject({ user: APP, head: { ref: BRANCH } }) // opened by the App: its checks run
     let calls = byToken(mark)
     expect(calls.pull.length).toBeGreaterThan(0)
-    expect(new Set(calls.pull)).toEqual(new Set([APP_TOKEN]))
+    expect(new Set(calls.pull)).toEqual(new Set([APP.login]))
     expect(calls.other.length).toBeGreaterThan(0) // the drift issue, the default branch
-    expect(new Set(calls.other)).toEqual(new Set([WORKFLOW_TOKEN]))
+    expect(new Set(calls.other)).toEqual(new Set([WORKFLOW]))
     expect(stage.github.requests.slice(mark).some((r) => /\/issues/.test(r.path))).toBe(true)
 
     await stage.ui.editFlow(NS, 'other', flow(NS, 'other', ' (edited too)'))
@@ -302,8 +302,8 @@ describe('pull-request-token: the drift pull request gets its checks', () => {
         .slice(mark)
         .some((r) => r.method === 'PATCH' && /\/pulls\/\d+$/.test(r.path))
     ).toBe(true)
-    expect(new Set(calls.pull)).toEqual(new Set([APP_TOKEN]))
-    expect(new Set(calls.other)).toEqual(new Set([WORKFLOW_TOKEN]))
+    expect(new Set(calls.pull)).toEqual(new Set([APP.login]))
+    expect(new Set(calls.other)).toEqual(new Set([WORKFLOW]))
 
     await stage.ui.editFlow(NS, 'solo', flow(NS, 'solo'))
     await stage.ui.editFlow(NS, 'other', flow(NS, 'other'))
@@ -312,7 +312,7 @@ describe('pull-request-token: the drift pull request gets its checks', () => {
     expect(gone.exitCode, log(gone)).toBe(0)
     expect(stage.github.state.pulls.get(pull!.number)!.state).toBe('closed')
     calls = byToken(mark)
-    expect(new Set(calls.pull)).toEqual(new Set([APP_TOKEN]))
+    expect(new Set(calls.pull)).toEqual(new Set([APP.login]))
 
     for (const result of [opened, updated, gone]) {
       expect(result.masked).toContain(APP_TOKEN)
@@ -334,6 +334,6 @@ describe('pull-request-token: the drift pull request gets its checks', () => {
     const result = await stage.drift(PULL_REQUEST)
     expect(result.exitCode, log(result)).toBe(0)
     expect(openPulls(stage)[0]!.user.login).toBe('github-actions[bot]')
-    expect(new Set(stage.github.requests.map((r) => r.token))).toEqual(new Set([WORKFLOW_TOKEN]))
+    expect(new Set(stage.github.requests.map((r) => r.actor))).toEqual(new Set([WORKFLOW]))
   })
 })
