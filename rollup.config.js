@@ -3,7 +3,7 @@ import commonjs from '@rollup/plugin-commonjs'
 import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
-import { chmodSync } from 'node:fs'
+import { chmodSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { rmSync } from 'node:fs'
 import { fileURLToPath, URL } from 'node:url'
@@ -33,6 +33,23 @@ function executableCli() {
     name: 'executable-cli',
     writeBundle(options, bundle) {
       if (bundle['cli.js']) chmodSync(join(options.dir, 'cli.js'), 0o755)
+    }
+  }
+}
+
+/** `kestra-gitops --version`: package.json's version, written into src/cli/version.ts as it is bundled. */
+function packageVersion() {
+  const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
+  return {
+    name: 'package-version',
+    transform(code, id) {
+      if (!id.endsWith('/src/cli/version.ts')) return null
+      const replaced = code.replace(
+        /CLI_VERSION = 'source'/,
+        `CLI_VERSION = ${JSON.stringify(version)}`
+      )
+      if (replaced === code) this.error('src/cli/version.ts no longer declares CLI_VERSION')
+      return { code: replaced, map: null }
     }
   }
 }
@@ -68,6 +85,7 @@ export default {
     // undici 7 requires node:sqlite lazily; hoisting it breaks Node 20.
     commonjs({ ignore: ['node:sqlite'] }),
     json(),
+    packageVersion(),
     executableCli()
   ],
   onwarn(warning, warn) {

@@ -58,9 +58,18 @@ export async function run(): Promise<void> {
             log: (message) => reporter.info(message)
           })
         : undefined
+    // The branch and pull requests the action opens are written with their own token when one is given:
+    // GitHub starts no workflow for a pull request that github-token opens (docs/drift.md).
+    const pullOctokit =
+      octokit && settings.pullRequestToken
+        ? await createOctokit(settings.pullRequestToken, {
+            baseUrl: context.apiUrl,
+            log: (message) => reporter.info(message)
+          })
+        : octokit
     const repository = { owner: context.owner, repo: context.repo }
     const github = octokit && createGitHub(octokit, repository)
-    const drift = octokit && createDriftGitHub(octokit, repository)
+    const drift = octokit && createDriftGitHub(octokit, repository, pullOctokit ?? octokit)
     const outcome = await executeWithEnvironments(settings, context, {
       reporter,
       kestra,
@@ -93,7 +102,8 @@ function secretInputs(): Credentials {
     [
       ['password', input('password')],
       ['api-token', input('api-token')],
-      ['github-token', input('github-token')]
+      ['github-token', input('github-token')],
+      ['pull-request-token', input('pull-request-token')]
     ],
     { username: input('username'), password: input('password') }
   )

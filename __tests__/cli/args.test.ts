@@ -1,5 +1,7 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseArgs, UsageError } from '../../src/cli/args.js'
+import { parseArgs, UsageError, wantsDetailedExitCode } from '../../src/cli/args.js'
+import { flagInputs, GITHUB_ONLY } from '../../src/cli/flags.js'
 import { cliSettings } from '../../src/cli/settings.js'
 
 describe('command-line flags', () => {
@@ -69,13 +71,108 @@ describe('command-line flags', () => {
   })
 })
 
+describe('flags that need GitHub', () => {
+  const names = Object.keys(GITHUB_ONLY) as (keyof typeof GITHUB_ONLY)[]
+
+  it('are no flag of their own, and each says why and what to use instead', () => {
+    for (const name of names) {
+      expect(flagInputs()).not.toContain(name)
+      // Why, then what to do instead, ending where the refusal adds its full stop.
+      expect(GITHUB_ONLY[name]).toMatch(/^\S.{20,}\. .*[^.]$/)
+    }
+  })
+
+  it('are refused in any spelling, wherever they stand among valid flags', () => {
+    const valid = fc.constantFrom(
+      ['--delete'],
+      ['--server', 'http://k.test'],
+      ['--verbose'],
+      ['--json']
+    )
+    fc.assert(
+      fc.property(
+        fc.constantFrom('validate', 'plan', 'deploy'),
+        fc.constantFrom(...names),
+        fc.constantFrom('bare', 'value', 'inline', 'negated', 'false'),
+        fc.array(valid, { maxLength: 3 }),
+        fc.nat(3),
+        (command, name, spelling, others, at) => {
+          const flag = {
+            bare: [`--${name}`],
+            value: [`--${name}`, 'prod'],
+            inline: [`--${name}=prod`],
+            negated: [`--no-${name}`],
+            false: [`--${name}=false`]
+          }[spelling]
+          const position = Math.min(at, others.length)
+          const argv = [
+            command,
+            ...others.slice(0, position).flat(),
+            ...flag,
+            ...others.slice(position).flat()
+          ]
+          expect(() => parseArgs(argv)).toThrow(
+            `--${spelling === 'negated' ? 'no-' : ''}${name} works only in GitHub Actions: ${GITHUB_ONLY[name]}.`
+          )
+        }
+      )
+    )
+  })
+})
+
+describe('--version and --detailed-exitcode', () => {
+  it('--version needs no command', () => {
+    const args = parseArgs(['--version'])
+    expect(args.version).toBe(true)
+    expect(args.command).toBeUndefined()
+  })
+
+  it('--detailed-exitcode goes with plan only', () => {
+    expect(parseArgs(['plan', '--detailed-exitcode']).detailedExitCode).toBe(true)
+    expect(parseArgs(['plan']).detailedExitCode).toBe(false)
+    for (const command of ['validate', 'deploy']) {
+      expect(() => parseArgs([command, '--detailed-exitcode'])).toThrow('goes with plan')
+    }
+  })
+
+  it('is seen before parsing, unless after --', () => {
+    expect(wantsDetailedExitCode(['plan', '--bogus', '--detailed-exitcode'])).toBe(true)
+    expect(wantsDetailedExitCode(['plan', '--detailed-exitcode=true'])).toBe(true)
+    expect(wantsDetailedExitCode(['plan', '--detailed-exitcode=false'])).toBe(false)
+    expect(wantsDetailedExitCode(['plan', '--', '--detailed-exitcode'])).toBe(false)
+  })
+})
+
+describe('an absolute --root', () => {
+  it('is taken relative to the current folder when inside it', () => {
+    const root = (path: string) =>
+      cliSettings(parseArgs(['validate', '--root', path]), {}, '/work/repo').root
+    expect(root('/work/repo/kestra')).toBe('kestra')
+    expect(root('/work/repo/a/b/')).toBe('a/b')
+    expect(root('/work/repo')).toBe('.')
+    expect(root('kestra')).toBe('kestra')
+  })
+
+  it('is refused outside it', () => {
+    for (const path of ['/work', '/work/repo-other', '/etc/kestra', '/work/repo/../x']) {
+      expect(() => cliSettings(parseArgs(['validate', '--root', path]), {}, '/work/repo')).toThrow(
+        `--root: '${path}' is not inside the current folder /work/repo`
+      )
+    }
+  })
+})
+
 describe('settings of a CLI run', () => {
   it('takes credentials and the default server from the environment only', () => {
-    const settings = cliSettings(parseArgs(['plan']), {
-      KESTRA_URL: 'https://kestra.example.com/',
-      KESTRA_USERNAME: 'me@example.com',
-      KESTRA_PASSWORD: 'Pass-word-1'
-    })
+    const settings = cliSettings(
+      parseArgs(['plan']),
+      {
+        KESTRA_URL: 'https://kestra.example.com/',
+        KESTRA_USERNAME: 'me@example.com',
+        KESTRA_PASSWORD: 'Pass-word-1'
+      },
+      '/work'
+    )
     expect(settings).toMatchObject({
       mode: 'plan',
       server: 'https://kestra.example.com',
@@ -83,18 +180,22 @@ describe('settings of a CLI run', () => {
       comment: false,
       githubToken: undefined
     })
-    const bearer = cliSettings(parseArgs(['plan', '--server', 'http://127.0.0.1:1']), {
-      KESTRA_URL: 'https://ignored.example.com',
-      KESTRA_API_TOKEN: 'tok-123456'
-    })
+    const bearer = cliSettings(
+      parseArgs(['plan', '--server', 'http://127.0.0.1:1']),
+      {
+        KESTRA_URL: 'https://ignored.example.com',
+        KESTRA_API_TOKEN: 'tok-123456'
+      },
+      '/work'
+    )
     expect(bearer).toMatchObject({ server: 'http://127.0.0.1:1', auth: { kind: 'bearer' } })
   })
 
   it('names the flag or variable a bad value came from', () => {
-    expect(() => cliSettings(parseArgs(['validate', '--scope', 'some']), {})).toThrow(
+    expect(() => cliSettings(parseArgs(['validate', '--scope', 'some']), {}, '/work')).toThrow(
       "--scope: 'some' is not accepted; use one of: all, changed"
     )
-    expect(() => cliSettings(parseArgs(['validate']), { KESTRA_URL: 'ftp://x' })).toThrow(
+    expect(() => cliSettings(parseArgs(['validate']), { KESTRA_URL: 'ftp://x' }, '/work')).toThrow(
       /^KESTRA_URL: /
     )
   })

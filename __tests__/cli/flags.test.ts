@@ -9,7 +9,16 @@ import { defaultOf, type InputName } from '../../src/model/inputs/declared.js'
 import { declaredInputs } from '../../test-support/action-yml.js'
 
 /** The CLI's own options, which mirror no input. */
-const CLI_OPTIONS = ['base', 'format', 'json', 'color', 'verbose', 'help']
+const CLI_OPTIONS = [
+  'base',
+  'detailed-exitcode',
+  'format',
+  'json',
+  'color',
+  'verbose',
+  'help',
+  'version'
+]
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ')
 
@@ -81,10 +90,11 @@ describe('flags derived from action.yml', () => {
   })
 
   it('reads the inputs without a flag from the command, the environment or the local run', () => {
-    const settings = cliSettings(parseArgs(['deploy']), {
-      KESTRA_API_TOKEN: 'tok-123456',
-      GITHUB_TOKEN: 'ghs_ignored'
-    })
+    const settings = cliSettings(
+      parseArgs(['deploy']),
+      { KESTRA_API_TOKEN: 'tok-123456', GITHUB_TOKEN: 'ghs_ignored' },
+      '/work'
+    )
     expect(settings).toMatchObject({
       mode: 'deploy',
       auth: { kind: 'bearer', token: 'tok-123456' },

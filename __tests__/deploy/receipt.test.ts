@@ -53,9 +53,9 @@ describe('renderReceipt', () => {
     )
     const md = renderReceipt(await runDeploy(server.client, planned), META)
 
-    expect(md).not.toContain('### Deployed') // the summary and the comment section add their own heading
+    expect(md).not.toContain('Deployed\n') // the summary and the comment section add their own heading
     expect(md).toContain(
-      `Deployed: commit \`${COMMIT.slice(0, 12)}\` to https://kestra.example.com (tenant main) at 2026-03-01T12:00:00.000Z: 2 created, 1 updated, 1 deleted, 1 unchanged.`
+      `Deployed: commit \`${COMMIT.slice(0, 12)}\` to https://kestra.example.com (tenant main) at 2026-03-01 12:00 UTC: 2 created, 1 updated, 1 deleted, 1 unchanged.`
     )
     // No message in any row: no Details column.
     expect(all(parse(md), 'tableCell').slice(0, 4).map(plain)).toEqual([

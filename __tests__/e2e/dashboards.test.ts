@@ -69,7 +69,7 @@ describe('dashboards on a pull request', () => {
       expect(section).toContain('-title: Sales\n+title: Sales v2')
       expect(section).toContain('+description: What runs and what fails')
       expect(section).toContain(
-        '- ⚪ orphaned dashboard <b>legacy</b> · kept because <code>delete</code> is false'
+        '⚪ orphaned dashboard <b>legacy</b> · kept because <code>delete</code> is false'
       )
       expect(section).not.toMatch(/(create|update|orphaned) dashboard <b>same<\/b>/)
       // Tenant-wide: never under a namespace's heading.
@@ -229,7 +229,7 @@ describe('dashboards deployed', () => {
       expect(deployed(result.summary, 'ops')).toBe('created')
       expect(deployed(result.summary, 'sales')).toBe('updated')
       const comment = s.github.comments(PR)[0]!.body
-      expect(comment).toContain('### Deployed')
+      expect(comment).toContain('#### Deployed')
       expect(deployed(comment, 'ops')).toBe('created')
       expect(result.outputs).toMatchObject({
         deployed: 'true',
@@ -440,7 +440,7 @@ describe('dashboards the repository does not hold', () => {
             } else {
               expect(liveDashboards(s.kestra).legacy).toBe(LEGACY)
               const why = 'kept because <code>delete</code> is false'
-              expect(section).toContain(`- ⚪ orphaned dashboard <b>legacy</b> · ${why}`)
+              expect(section).toContain(`⚪ orphaned dashboard <b>legacy</b> · ${why}`)
               expect(result.outputs).toMatchObject({ deleted: '0', orphaned: '1' })
             }
           }
@@ -456,7 +456,7 @@ describe('dashboards the repository does not hold', () => {
       expect(result.exitCode, result.stdout).toBe(0)
       expect(liveDashboards(s.kestra)).toEqual({ same: SAME })
       expect(sectionOf(result.summary, HEADING)).toContain(
-        '- ⚪ orphaned dashboard <b>same</b> · kept because the repository holds no dashboard'
+        '⚪ orphaned dashboard <b>same</b> · kept because the repository holds no dashboard'
       )
       expect(result.outputs).toMatchObject({ deleted: '0', orphaned: '1' })
     })

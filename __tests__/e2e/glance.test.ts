@@ -11,6 +11,7 @@ import { createGitRepo } from '../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 import { runAction } from '../../test-support/runner.js'
 import { CREDENTIALS, flow, pullRequestEvent, pushEvent } from '../../test-support/scenario.js'
+import { nodesOf, parseMarkdown } from '../render/fixtures.js'
 
 const NS = 'company.team'
 const OTHER = 'company.team.analytics'
@@ -135,7 +136,24 @@ describe('what users meet first', () => {
       '<!-- kestra-gitops:staging -->',
       headline
     ])
-    expect(after[0]!.body).toContain('### Deployed')
+    expect(after[0]!.body).toContain('#### Deployed')
+    // Rendered: under the headline every section is an H4 (Deployed a sibling of the namespaces); each flow
+    // links to its editor in Kestra; one commit spelling, linked; the deploy's time as readable UTC.
+    const rendered = parseMarkdown(after[0]!.body)
+    const depths = nodesOf(rendered, 'heading').map((h) => (h as { depth?: number }).depth)
+    expect(depths[0]).toBe(3)
+    expect(depths.slice(1).every((depth) => depth === 4)).toBe(true)
+    expect(after[0]!.body).toContain(
+      `<a href="${kestra.url}/ui/main/flows/edit/${NS}/hello">open in Kestra</a>`
+    )
+    const commits = nodesOf(rendered, 'link')
+      .map((l) => (l as { url?: string }).url ?? '')
+      .filter((url) => url.includes('/commit/'))
+    expect(commits).toEqual([
+      `https://github.com/octo/kestra-repo/commit/${fixed}`,
+      `https://github.com/octo/kestra-repo/commit/${fixed}`
+    ])
+    expect(after[0]!.body).toMatch(/ at \d{4}-\d\d-\d\d \d\d:\d\d UTC: /)
     expect(deploy.summary.split('\n')[0]).toBe(headline)
     // The Deployed table: no Details column when nothing failed.
     expect(deploy.summary).toMatch(/^\| Resource \| Kind \| Result \| Revision \|$/m)

@@ -1,7 +1,7 @@
 /**
  * Impact (docs/impact.md): `node dist/index.js` on a pull request against the Kestra
  * emulator; the comment lists callers (a server-only one included) and trigger changes, and a deleted flow
- * that is still called warns on the caller.
+ * that is still called is an error on the caller.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.js'
@@ -93,7 +93,7 @@ describe('impact in the plan, end to end', () => {
     )
   })
 
-  it('deleting a flow that another flow still calls warns on the caller', async () => {
+  it('deleting a flow that another flow still calls is an error on the caller', async () => {
     const { result, comment } = await planPullRequest(
       {
         [`${NS}/flows/child.yml`]: flow(NS, 'child'),
@@ -106,11 +106,11 @@ describe('impact in the plan, end to end', () => {
       ],
       { delete: 'true' }
     )
-    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
-    expect(result.outputs.warnings).toBe('1')
+    expect(result.exitCode, result.stdout + result.stderr).toBe(1)
+    expect(result.outputs.errors).toBe('1')
     expect(result.annotations).toContainEqual(
       expect.objectContaining({
-        severity: 'warning',
+        severity: 'error',
         file: `${NS}/flows/parent.yml`,
         line: 4,
         message: expect.stringContaining(

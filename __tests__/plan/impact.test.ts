@@ -87,12 +87,12 @@ describe('impact: callers', () => {
 
   it('a plan without callers or trigger changes keeps its fingerprint', () => {
     const plan = buildPlan(planInput({ flows: [desiredFlow(NS, 'solo')] }), DECIDE_KINDS)
-    const { plan: impacted } = withImpact(plan, { calls: [], serverOnly: new Set() })
+    const { plan: impacted } = withImpact(plan, { calls: [], reads: [], serverOnly: new Set() })
     expect(impacted.fingerprint).toBe(plan.fingerprint)
     expect(flowOf(impacted, 'solo').impact).toBeUndefined()
   })
 
-  it('warns on the repository caller of a flow the plan deletes or orphans', () => {
+  it('errs on the repository caller of a flow the plan deletes, warns when it orphans it', () => {
     const repo = [repoFile(NS, 'parent', caller(NS, 'parent', 'child'))]
     for (const deleteEnabled of [true, false]) {
       const server = new Map([
@@ -121,10 +121,10 @@ describe('impact: callers', () => {
       )
       expect(findings).toEqual([
         expect.objectContaining({
-          severity: 'warning',
+          severity: deleteEnabled ? 'error' : 'warning',
           file: `${NS}/flows/parent.yml`,
           line: 4,
-          rule: 'calls-removed-flow',
+          rule: deleteEnabled ? 'deletes-resource-in-use' : 'calls-removed-flow',
           resource: `flow:${NS}/parent`,
           message: expect.stringContaining(
             deleteEnabled ? 'which this deploy deletes' : 'no longer holds'
@@ -218,6 +218,7 @@ describe('impact: triggers', () => {
     )
     const { plan: impacted } = withImpact(plan, {
       calls: [],
+      reads: [],
       serverOnly: new Set(),
       reference: REFERENCE
     })
@@ -243,6 +244,7 @@ describe('impact: triggers', () => {
     )
     const { plan: impacted } = withImpact(plan, {
       calls: [],
+      reads: [],
       serverOnly: new Set(),
       reference: REFERENCE
     })

@@ -62,7 +62,7 @@ describe('renderComment', () => {
     )
     expect(body).toContain('❌ **Validation failed**: 1 error, 1 warning')
     expect(body).toContain(
-      '**Server** https://kestra.example.com · **Tenant** main · **Commit** 0123456'
+      '**Server** https://kestra.example.com · **Tenant** main · **Commit** `0123456789ab`'
     )
   })
 
@@ -102,7 +102,7 @@ describe('renderComment', () => {
 
   it('lists orphaned resources one line each and unchanged ones only as a count', () => {
     expect(body).toContain(
-      '- ⚪ orphaned flow <b>company.team.leftover</b> · rev 3 · kept because <code>delete</code> is false'
+      '\n⚪ orphaned flow <b>company.team.leftover</b> · rev 3 · kept because <code>delete</code> is false'
     )
     expect(body).toContain('1 unchanged.')
     expect(body).toContain('No changes in 1 other namespace (1 unchanged).')

@@ -1,3 +1,4 @@
+import { DRIFT_CONSEQUENCE } from '../../src/decide/render/changes.js'
 import { describe, expect, it } from 'vitest'
 import { renderComment } from '../../src/decide/render/comment.js'
 import { upsertDeployedSection } from '../../src/decide/render/deployed.js'
@@ -35,10 +36,14 @@ describe('upsertDeployedSection', () => {
     expect(lines.at(-1)).toBe(RUN_LINK)
     const section = once.slice(once.indexOf('<!-- kestra-gitops-deployed:start -->'))
     expect(section).toBe(
-      `<!-- kestra-gitops-deployed:start -->\n### Deployed\n\n${RECEIPT}\n\n<!-- kestra-gitops-deployed:end -->\n\n${RUN_LINK}`
+      `<!-- kestra-gitops-deployed:start -->\n#### Deployed\n\n${RECEIPT}\n\n<!-- kestra-gitops-deployed:end -->\n\n${RUN_LINK}`
     )
     const rest = (text: string) => text.slice(text.indexOf('\n', text.indexOf('\n') + 1))
-    expect(rest(once).startsWith(rest(body.slice(0, body.lastIndexOf('\n\n'))))).toBe(true)
+    // The rest of the plan stays, its drift sentence now in the past.
+    const planned = body
+      .slice(0, body.lastIndexOf('\n\n'))
+      .replace(DRIFT_CONSEQUENCE.planned, DRIFT_CONSEQUENCE.deployed)
+    expect(rest(once).startsWith(rest(planned))).toBe(true)
     expect(
       nodesOf(parseMarkdown(once), 'heading').some((h) => h.children?.[0]?.value === 'Deployed')
     ).toBe(true)
@@ -47,7 +52,7 @@ describe('upsertDeployedSection', () => {
   it('is idempotent and replaces an earlier section', () => {
     expect(upsertDeployedSection(once, RECEIPT, HEADLINE)).toBe(once)
     const replaced = upsertDeployedSection(once, 'second receipt', HEADLINE)
-    expect(countOf(replaced, '### Deployed')).toBe(1)
+    expect(countOf(replaced, '#### Deployed')).toBe(1)
     expect(replaced).toContain('second receipt')
     expect(replaced).not.toContain('updated (rev 13)')
     expect(replaced).toBe(upsertDeployedSection(body, 'second receipt', HEADLINE))
@@ -80,7 +85,7 @@ describe('upsertDeployedSection', () => {
     expect(result.length).toBeLessThanOrEqual(65_536)
     expect(result.split('\n').at(-1)).toBe(RUN_LINK)
     expect(result).toContain('more results are in the job summary')
-    const section = result.slice(result.indexOf('### Deployed'))
+    const section = result.slice(result.indexOf('#### Deployed'))
     expect(countOf(section, '<details>')).toBe(countOf(section, '</details>'))
     expect(countOf(section, '```') % 2).toBe(0)
     expect(upsertDeployedSection(result, rows.join('\n\n'), HEADLINE)).toBe(result)

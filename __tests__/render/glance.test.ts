@@ -32,7 +32,7 @@ function input(extra: Partial<CommentInput> = {}): CommentInput {
 const blobLinks = (markdown: string) =>
   nodesOf(parseMarkdown(markdown), 'link')
     .map((l) => (l as { url?: string }).url ?? '')
-    .filter((url) => url.startsWith(REPO))
+    .filter((url) => url.startsWith(`${REPO}/blob/`))
 
 const headings = (markdown: string) =>
   nodesOf(parseMarkdown(markdown), 'heading').map((h) => ({
@@ -58,7 +58,10 @@ describe('the headline', () => {
 
   it('puts the target on its own line, in a summary too (a backslash break)', () => {
     const tree = parseMarkdown(renderSummary(input()))
-    expect(nodesOf(tree, 'break')).toHaveLength(1)
+    const verdict = (tree.children ?? []).find((node) =>
+      JSON.stringify(node).includes('Validation')
+    )!
+    expect(nodesOf(verdict, 'break')).toHaveLength(1)
   })
 
   it("says a deploy's outcome, replacing the plan's headline after a marker or at the top", () => {

@@ -2,7 +2,7 @@ import { resourceName } from '../model/plan.js'
 import { escapeText } from '../model/markdown/escape.js'
 import { markdownTable, type Column } from '../model/markdown/table.js'
 import { isWrite } from '../model/plan.js'
-import { short } from '../model/commit-marker.js'
+import { commitText, readableUtc } from '../model/markdown/commit.js'
 import {
   NOT_APPLIED,
   outcomeCounts,
@@ -17,11 +17,13 @@ export interface ReceiptMeta {
   time: string
   server: string
   tenant: string
+  /** `https://github.com/<owner>/<repo>`: the commit links there. */
+  repositoryUrl?: string
 }
 
 /** Markdown for the job summary and the PR comment's "Deployed" section. */
 export function renderReceipt(result: DeployResult, meta: ReceiptMeta): string {
-  const target = `commit \`${short(meta.commit)}\` to ${escapeText(meta.server)} (tenant ${escapeText(meta.tenant)}) at ${escapeText(meta.time)}`
+  const target = `commit ${commitText(meta.commit, meta.repositoryUrl)} to ${escapeText(meta.server)} (tenant ${escapeText(meta.tenant)}) at ${readableUtc(meta.time)}`
   const out: string[] = []
   if (result.status === 'refused') {
     out.push(`Not deployed: ${target}. ${escapeText(result.refusal ?? '')}`)

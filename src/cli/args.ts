@@ -1,6 +1,6 @@
 import type { InputName } from '../model/inputs/declared.js'
 import type { Mode } from '../model/settings.js'
-import { CREDENTIAL_VARIABLES, flagInputs, flagKind } from './flags.js'
+import { CREDENTIAL_VARIABLES, entryOf, flagInputs, flagKind, GITHUB_ONLY } from './flags.js'
 
 /** A command line the CLI cannot run: exit status 2 with the usage text. */
 export class UsageError extends Error {
@@ -22,6 +22,10 @@ export interface CliArgs {
   base?: string
   /** Print each phase's detail and the outputs, not only the result. */
   verbose: boolean
+  /** `--version`: print the version and exit. */
+  version: boolean
+  /** `plan --detailed-exitcode`: exit 2 when the plan changes anything, 0 when not, 1 on error. */
+  detailedExitCode: boolean
 }
 
 /** The action's credential inputs: refused as flags, where shell history and `ps` would keep them. */
@@ -41,17 +45,37 @@ function flagNames(): string[] {
     'no-color',
     'base',
     'verbose',
+    'detailed-exitcode',
+    'version',
     'help'
   ]
 }
 const FORMATS: readonly OutputFormat[] = ['text', 'markdown', 'json']
 
 /**
+ * Whether the command line asks for `--detailed-exitcode`, read before parsing it: then a usage error
+ * exits 1, so that 2 says only "the plan has changes".
+ */
+export function wantsDetailedExitCode(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--')
+  return (end === -1 ? argv : argv.slice(0, end)).some((arg) =>
+    /^--detailed-exitcode(=true)?$/.test(arg)
+  )
+}
+
+/**
  * Parses `<command> [flags]`. Value flags take `--name value` or `--name=value`; list flags repeat;
  * switches take `--name`, `--no-name` or `--name=true|false`.
  */
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const args: CliArgs = { help: false, inputs: {}, format: 'text', verbose: false }
+  const args: CliArgs = {
+    help: false,
+    inputs: {},
+    format: 'text',
+    verbose: false,
+    version: false,
+    detailedExitCode: false
+  }
   const positionals: string[] = []
   const lists: Partial<Record<InputName, string[]>> = {}
   for (let i = 0; i < argv.length; i++) {
@@ -96,6 +120,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       args.color = switchValue(name, inline) === (name === 'color')
     } else if (name === 'base') {
       args.base = takeValue()
+    } else if (name === 'version') {
+      args.version = switchValue(name, inline)
+    } else if (name === 'detailed-exitcode') {
+      args.detailedExitCode = switchValue(name, inline)
     } else {
       const negated = name.startsWith('no-') && flagKind(name.slice(3)) === 'switch'
       const input = (negated ? name.slice(3) : name) as InputName
@@ -104,6 +132,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         throw new UsageError(
           'credentials are read from the environment only: set KESTRA_USERNAME and KESTRA_PASSWORD, or KESTRA_API_TOKEN'
         )
+      }
+      const githubOnly =
+        entryOf(GITHUB_ONLY, name) ?? entryOf(GITHUB_ONLY, name.replace(/^no-/, ''))
+      if (githubOnly !== undefined) {
+        throw new UsageError(`--${name} works only in GitHub Actions: ${githubOnly}.`)
       }
       if (kind === undefined) {
         throw new UsageError(`unknown option '--${name}'${suggestion(name, flagNames(), '--')}`)
@@ -134,7 +167,14 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     args.help = true
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`)
-  if (!args.command && !args.help) throw new UsageError('name a command: validate, plan or deploy')
+  if (!args.command && !args.help && !args.version) {
+    throw new UsageError('name a command: validate, plan or deploy')
+  }
+  if (args.detailedExitCode && args.command !== 'plan' && !args.help) {
+    throw new UsageError(
+      `--detailed-exitcode goes with plan (exit 0: no changes, 2: changes, 1: error)${args.command ? `, not ${args.command}` : ''}`
+    )
+  }
   return args
 }
 

@@ -14,9 +14,14 @@ export const CREDENTIAL_VARIABLES = {
 export const LOCAL_VALUES = {
   // No pull request here: nothing to comment on, no reviewed plan to check, no dispatch.
   'github-token': '',
+  'pull-request-token': '',
   comment: 'false',
   'require-reviewed-plan': 'false',
   'allow-out-of-order': 'false',
+  // GitHub deployments and pull-request previews need GitHub: refused as flags (GITHUB_ONLY).
+  environment: '',
+  'require-verified-in': '',
+  preview: 'false',
   // Not offered on the command line (yet): smoke executions, and rollback.
   'smoke-flows': '',
   'smoke-timeout-seconds': '',
@@ -24,6 +29,30 @@ export const LOCAL_VALUES = {
   // The drift watch runs on a schedule in GitHub Actions (docs/drift.md), not as a command.
   'drift-action': ''
 } as const satisfies Partial<Record<InputName, string>>
+
+/**
+ * Inputs that only mean something in GitHub Actions, and what to do locally instead. Their flags are
+ * refused before anything is read: a flag the CLI silently ignored would deploy what the user did not ask
+ * for.
+ */
+export const GITHUB_ONLY = {
+  environment:
+    'it records a GitHub deployment of the commit, which needs GitHub Actions and its token. Set environment in the workflow; a local deploy records the deployed commit in Kestra only',
+  'require-verified-in':
+    "it reads the commit's GitHub deployments, which needs GitHub Actions and its token. Set require-verified-in in the workflow that deploys",
+  preview:
+    "it deploys a pull request into pr-<number>.* from GitHub Actions. To deploy the checkout into prefixed namespaces instead, run 'kestra-gitops deploy --namespace-prefix pr-<number> --disable-triggers'",
+  'github-token':
+    'the CLI makes no GitHub call. Credentials for Kestra come from KESTRA_USERNAME/KESTRA_PASSWORD or KESTRA_API_TOKEN',
+  'pull-request-token':
+    'the CLI opens no pull request. Set it in the drift workflow, where it opens the drift pull request (docs/drift.md)',
+  comment:
+    "the CLI writes no pull-request comment. 'kestra-gitops plan --format markdown' prints the comment instead",
+  'require-reviewed-plan':
+    "it compares with the plan in the merged pull request's comment on GitHub. Compare the plan-fingerprint of 'kestra-gitops plan --verbose' instead",
+  'drift-action':
+    "the drift watch runs in GitHub Actions on a schedule (docs/drift.md). 'kestra-gitops plan --base <ref>' shows the server's differences"
+} as const satisfies Partial<Record<keyof typeof LOCAL_VALUES, string>>
 
 /** Environment variables a flag falls back to. */
 export const FLAG_VARIABLES = { server: 'KESTRA_URL' } as const satisfies Partial<

@@ -4,6 +4,7 @@ import type { ReportInput } from '../decide/render/input.js'
 import { formatBytes } from '../decide/render/resource.js'
 import { inert, type Palette } from '../report/terminal-style.js'
 import { ruleCounts } from '../decide/validate/verdict.js'
+import { outcomeCounts, type DeployResult, type DeployStatus } from '../model/result.js'
 
 const MARK: Record<ResourceChange['action'], { sign: string; colour: keyof Palette }> = {
   create: { sign: '+', colour: 'green' },
@@ -13,19 +14,55 @@ const MARK: Record<ResourceChange['action'], { sign: string; colour: keyof Palet
   unchanged: { sign: '=', colour: 'dim' }
 }
 
-/** The report as a terminal would show it: verdict, target, then the plan as a coloured diff. */
-export function reportText(report: ReportInput, p: Palette): string {
+/** How a deploy ended, in a terminal's words. */
+const DEPLOY_STATUS: Record<DeployStatus, string> = {
+  applied: 'applied',
+  'nothing-to-do': 'up to date',
+  refused: 'not deployed',
+  failed: 'failed'
+}
+
+/**
+ * The report as a terminal would show it: the headline (a deploy's outcome after a deploy), verdict,
+ * target, the plan as a coloured diff, then what the deploy wrote.
+ */
+export function reportText(report: ReportInput, p: Palette, deployment?: DeployResult): string {
   const target = `server ${report.server ? inert(report.server) : 'none'} · tenant ${inert(report.tenant)} · commit ${report.commit.slice(0, 7) || 'unknown'}`
   const counts = ruleCounts(report.findings)
   const lines = [
-    p.bold(report.plan ? `Kestra plan: ${countsText(report.plan.counts)}` : 'Kestra validation'),
+    p.bold(headline(report, deployment)),
     verdict(report, p),
     ...(counts ? [p.dim(counts)] : []),
     p.dim(target)
   ]
   for (const note of report.notes ?? []) lines.push(p.dim(inert(note)))
   if (report.plan) lines.push('', ...planLines(report.plan, p))
+  if (deployment) lines.push(deployedLine(deployment, p))
   return `${lines.join('\n')}\n`
+}
+
+function headline(report: ReportInput, deployment: DeployResult | undefined): string {
+  if (deployment) {
+    const detail = outcomeCounts(deployment.resources).join(', ')
+    return `Kestra deploy: ${DEPLOY_STATUS[deployment.status]}${detail ? `, ${detail}` : ''}`
+  }
+  return report.plan ? `Kestra plan: ${countsText(report.plan.counts)}` : 'Kestra validation'
+}
+
+/** The deploy's last line, as the log says it. */
+function deployedLine(deployment: DeployResult, p: Palette): string {
+  switch (deployment.status) {
+    case 'applied':
+      return p.green(`Deployed: ${deployment.applied} resource(s) written.`)
+    case 'nothing-to-do':
+      return p.green('Deployed: nothing to write, the server already holds this commit.')
+    case 'refused':
+      return p.yellow(`Not deployed: ${inert(deployment.refusal ?? 'a newer commit is deployed')}`)
+    case 'failed':
+      return p.red(
+        `Deploy incomplete: ${outcomeCounts(deployment.resources).join(', ')} (${deployment.applied} resource(s) written).`
+      )
+  }
 }
 
 function verdict(report: ReportInput, p: Palette): string {

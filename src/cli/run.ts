@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { errorMessage } from '../model/errors.js'
 import { clientForSettings, type KestraClient } from '../kestra/client.js'
-import { renderComment } from '../decide/render/comment.js'
+import { renderComment, upsertDeployedSection } from '../decide/render/comment.js'
+import { deployTitle } from '../decide/render/headline.js'
+import { outcomeCounts } from '../model/result.js'
 import type { ReportInput } from '../decide/render/input.js'
 import { ProgressLine } from '../report/progress-line.js'
 import {
@@ -21,11 +23,13 @@ import { OutputEdge } from '../report/output-edge.js'
 import { publicNames } from '../report/public-names.js'
 import { redactingReporter } from '../report/redacting.js'
 import type { Settings } from '../model/settings.js'
-import { parseArgs, UsageError, type CliArgs } from './args.js'
+import type { DeployResult } from '../model/result.js'
+import { parseArgs, UsageError, wantsDetailedExitCode, type CliArgs } from './args.js'
 import { localRunContext, uncommittedPaths } from './local-context.js'
 import { reportText } from './plan-text.js'
 import { cliSettings } from './settings.js'
 import { usage } from './usage.js'
+import { CLI_VERSION } from './version.js'
 import { cliWords } from './words.js'
 
 export interface CliIo {
@@ -38,6 +42,8 @@ export interface CliIo {
 const EXIT_OK = 0
 const EXIT_FAILED = 1
 const EXIT_USAGE = 2
+/** `plan --detailed-exitcode`: the plan changes something (as Terraform's `-detailed-exitcode`). */
+const EXIT_CHANGES = 2
 
 /**
  * `kestra-gitops <validate|plan|deploy> [flags]`: the action's engine on a local checkout. The result
@@ -57,15 +63,21 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   const out = (text: string) => void io.stdout.write(edge.text(text))
   const err = (text: string) => void io.stderr.write(edge.text(logLines(cliWords(text))))
 
+  // With --detailed-exitcode, 2 means "changes" only: a usage error exits 1.
+  const usageExit = wantsDetailedExitCode(argv) ? EXIT_FAILED : EXIT_USAGE
   let args: CliArgs
   try {
     args = parseArgs(argv)
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
-    return usageFailure(err, error, edge)
+    return usageFailure(err, error, edge, usageExit)
   }
   if (args.help) {
     out(usage())
+    return EXIT_OK
+  }
+  if (args.version) {
+    out(`kestra-gitops ${CLI_VERSION}\n`)
     return EXIT_OK
   }
   const p = palette(wantsColour(args.color, Boolean(io.stdout.isTTY), io.env))
@@ -79,9 +91,11 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     : undefined
   const ticking = progress && setInterval(() => progress.tick(), 250).unref()
   try {
-    const settings = cliSettings(args, io.env, {
-      repositoryRoot: io.cwd,
-      log: (message) => err(`${message}\n`)
+    const settings = cliSettings(args, io.env, io.cwd, {
+      settingsFile: true,
+      log: (message) =>
+        err(`${message}
+`)
     })
     if (args.command !== 'validate' && !settings.server) {
       throw new UsageError(`${args.command} needs the Kestra server: --server URL or KESTRA_URL`)
@@ -130,14 +144,19 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     const { 'plan-file': _planFile, ...outputs } = terminal.outputs()
     const failure = outcome.failure && edge.text(cliFailure(outcome))
     progress?.clear()
-    out(formatResult(args, settings, edge.shown(outcome.report), outputs, failure, p))
+    const shown = {
+      report: edge.shown(outcome.report),
+      deployment: edge.shown(outcome.deployment),
+      receipt: outcome.receipt && edge.text(outcome.receipt)
+    }
+    out(formatResult(args, settings, shown, outputs, failure, p))
     if (failure) {
       err(`${p.red('error')} ${inert(failure)}\n`)
       return EXIT_FAILED
     }
-    return EXIT_OK
+    return args.detailedExitCode && outputs['has-changes'] === 'true' ? EXIT_CHANGES : EXIT_OK
   } catch (error) {
-    if (error instanceof UsageError) return usageFailure(err, error, edge)
+    if (error instanceof UsageError) return usageFailure(err, error, edge, usageExit)
     err(`${p.red('error')} ${inert(edge.text(errorMessage(error)))}\n`)
     return EXIT_FAILED
   } finally {
@@ -152,22 +171,30 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
 function formatResult(
   args: CliArgs,
   settings: Settings,
-  report: ReportInput,
+  {
+    report,
+    deployment,
+    receipt
+  }: { report: ReportInput; deployment?: DeployResult; receipt?: string },
   outputs: Record<string, string>,
   failure: string | undefined,
   p: Palette
 ): string {
   if (args.format === 'markdown') {
-    return `${renderComment({ ...report, commentKey: settings.commentKey })}\n`
+    const comment = renderComment({ ...report, commentKey: settings.commentKey })
+    if (!deployment || receipt === undefined) return `${comment}\n`
+    // After a deploy: the comment as the merged pull request shows it, headed by the outcome.
+    const detail = outcomeCounts(deployment.resources).join(', ')
+    const headline = deployTitle(deployment.status, detail, settings.commentKey)
+    return `${upsertDeployedSection(comment, receipt, headline)}\n`
   }
   if (args.format === 'json') {
     const json = { outputs, findings: report.findings, failure }
     return `${JSON.stringify(json, null, 2)}\n`
   }
   // The outputs are the action's; a terminal reader wants them only when asking for detail.
-  return args.verbose
-    ? `${reportText(report, p)}\n${outputLines(outputs, p)}`
-    : reportText(report, p)
+  const text = reportText(report, p, deployment)
+  return args.verbose ? `${text}\n${outputLines(outputs, p)}` : text
 }
 
 /** The run's failure in CLI words: the action's validation message points at annotations. */
@@ -195,9 +222,14 @@ function withoutSummaries(reporter: TerminalReporter, titles: readonly string[])
   }
 }
 
-function usageFailure(err: (text: string) => void, error: UsageError, edge: OutputEdge): number {
+function usageFailure(
+  err: (text: string) => void,
+  error: UsageError,
+  edge: OutputEdge,
+  exitCode: number
+): number {
   err(`kestra-gitops: ${inert(edge.text(error.message))}\nRun 'kestra-gitops --help' for usage.\n`)
-  return EXIT_USAGE
+  return exitCode
 }
 
 /** Each line cut at 4 KiB: stderr is the CLI's log. */

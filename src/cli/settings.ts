@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs'
+import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { ConfigError, SettingsFileError } from '../model/errors.js'
 import { parseSettings, readSettingsFile } from '../config/settings.js'
 import type { SettingsFile } from '../model/inputs/settings-file.js'
@@ -9,15 +11,21 @@ import { CREDENTIAL_VARIABLES, entryOf, FLAG_VARIABLES, LOCAL_VALUES } from './f
 type Env = Record<string, string | undefined>
 
 /**
- * The action's settings from the command line, the environment and the repository's settings file
- * (docs/inputs.md#settings-file), read in `repositoryRoot` as the action reads it; bad values are usage
- * errors. The values a local run fixes win over the file's, silently.
+ * The action's settings from the command line, the environment and, with `settingsFile`, the repository's
+ * settings file in `cwd` (docs/inputs.md#settings-file), read as the action reads it; bad values are usage
+ * errors. The values a local run fixes win over the file's, silently. An absolute `--root` inside the
+ * current folder is taken relative to it.
  */
 export function cliSettings(
   args: CliArgs,
   env: Env,
-  { repositoryRoot, log }: { repositoryRoot?: string; log?(message: string): void } = {}
+  cwd: string,
+  { settingsFile = false, log }: { settingsFile?: boolean; log?(message: string): void } = {}
 ): Settings {
+  const root = args.inputs.root
+  if (root !== undefined && isAbsolute(root.trim())) {
+    args = { ...args, inputs: { ...args.inputs, root: rootInside(root.trim(), cwd) } }
+  }
   const read = (name: InputName): string => {
     if (name === 'mode') return args.command ?? ''
     const credential = entryOf(CREDENTIAL_VARIABLES, name)
@@ -29,7 +37,7 @@ export function cliSettings(
   }
   try {
     return parseSettings(read, {
-      file: repositoryRoot === undefined ? undefined : localFile(readSettingsFile(repositoryRoot)),
+      file: settingsFile ? localFile(readSettingsFile(cwd)) : undefined,
       log,
       givenIn: 'the command line'
     })
@@ -54,4 +62,28 @@ function localFile(file: SettingsFile | undefined): SettingsFile | undefined {
   if (!file) return undefined
   const values = [...file.values].filter(([name]) => entryOf(LOCAL_VALUES, name) === undefined)
   return { path: file.path, values: new Map(values) }
+}
+
+/** `root` (absolute) as a path relative to `cwd`, following symbolic links when they make it so. */
+function rootInside(root: string, cwd: string): string {
+  const inside = (from: string, to: string) => {
+    const path = relative(from, to)
+    return path === ''
+      ? '.'
+      : path.startsWith(`..${sep}`) || path === '..' || isAbsolute(path)
+        ? undefined
+        : path
+  }
+  const real = (path: string) => {
+    try {
+      return realpathSync(path)
+    } catch {
+      return resolve(path)
+    }
+  }
+  const path = inside(resolve(cwd), resolve(root)) ?? inside(real(cwd), real(root))
+  if (path !== undefined) return path.split(sep).join('/')
+  throw new UsageError(
+    `--root: '${root}' is not inside the current folder ${cwd}; run kestra-gitops from the repository that holds it (cd there), or give --root relative to it`
+  )
 }

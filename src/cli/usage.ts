@@ -1,6 +1,6 @@
 import { ACTION_INPUTS } from '../model/inputs/action-yml.js'
 import { defaultOf, parserOf, type InputName } from '../model/inputs/declared.js'
-import { entryOf, FLAG_VARIABLES, flagInputs, flagKind } from './flags.js'
+import { entryOf, FLAG_VARIABLES, flagInputs, flagKind, GITHUB_ONLY } from './flags.js'
 import { cliWords } from './words.js'
 
 const WIDTH = 100
@@ -23,6 +23,9 @@ Options (the action's inputs of the same name; a switch also takes --no-NAME or 
 ${flagInputs().map(inputOption).join('')}${option(
     '--base REF',
     'git ref the change starts from: files changed since it count as changed, and server copies that differ from it are drift'
+  )}${option(
+    '--detailed-exitcode',
+    'with plan: exit 0 when the plan changes nothing, 2 when it changes something, 1 on any error (a usage error included), as Terraform does'
   )}
 Output:
   --format F               text, markdown (the PR comment) or json (default: text)
@@ -32,6 +35,7 @@ Output:
   -v, --verbose            also print each step's detail (one line per resource written)
                            and the action's outputs
   -h, --help               show this text
+  --version                print the version
 
 Environment (credentials are read only from here, never from flags):
   KESTRA_URL               default for --server
@@ -39,7 +43,12 @@ Environment (credentials are read only from here, never from flags):
   KESTRA_PASSWORD          basic authentication password
   KESTRA_API_TOKEN         bearer token (Enterprise); wins over basic authentication
 
-Exit status: 0 success, 1 validation errors or a failed deploy, 2 usage error.
+Only in GitHub Actions (refused here, before anything is read): ${Object.keys(GITHUB_ONLY)
+    .map((name) => `--${name}`)
+    .join(', ')}.
+
+Exit status: 0 success, 1 validation errors or a failed deploy, 2 usage error (with
+--detailed-exitcode: 0 no changes, 2 changes, 1 any error).
 `
 }
 

@@ -39,6 +39,7 @@ export function parseSettings(
     password,
     'api-token': apiToken,
     'github-token': githubToken,
+    'pull-request-token': pullRequestToken,
     flows,
     namespaces,
     ...values
@@ -73,6 +74,7 @@ export function parseSettings(
     ...camelCased(values),
     auth,
     githubToken: githubToken.trim() || undefined,
+    pullRequestToken: pullRequestToken.trim() || undefined,
     flowGlobs: flows,
     extraNamespaces: namespaces,
     recorded: Object.freeze(given.recorded)

@@ -4,6 +4,7 @@ import { ApiError } from './errors.js'
 import { readJson } from './json.js'
 import { readPages } from './listings.js'
 import { multipartFields } from './multipart.js'
+import { kestraUiBase } from './namespace-url.js'
 import type { ScopedHttp } from './scoped-http.js'
 import type { HttpResponse } from './transport.js'
 
@@ -166,9 +167,6 @@ export function executionUrl(
   tenant: string | undefined,
   execution: Pick<Execution, 'namespace' | 'flowId' | 'id'>
 ): string {
-  const path = [tenant, 'executions', execution.namespace, execution.flowId, execution.id]
-    .filter((part): part is string => part !== undefined)
-    .map(seg)
-    .join('/')
-  return `${server.replace(/\/+$/, '')}/ui/${path}`
+  const path = [execution.namespace, execution.flowId, execution.id].map(seg).join('/')
+  return `${kestraUiBase(server, tenant)}/executions/${path}`
 }

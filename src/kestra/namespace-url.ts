@@ -1,12 +1,14 @@
+/** The Kestra UI's base: `<server>/ui/<tenant>` on a tenant-scoped server, `<server>/ui` before (0.x). */
+export function kestraUiBase(server: string, tenant: string | undefined): string {
+  const root = `${server.replace(/\/+$/, '')}/ui`
+  return tenant === undefined ? root : `${root}/${encodeURIComponent(tenant)}`
+}
+
 /** A namespace's page in the Kestra UI. */
 export function namespaceUrl(
   server: string,
   tenant: string | undefined,
   namespace: string
 ): string {
-  const path = [tenant, 'namespaces', 'edit', namespace]
-    .filter((part): part is string => part !== undefined)
-    .map(encodeURIComponent)
-    .join('/')
-  return `${server.replace(/\/+$/, '')}/ui/${path}`
+  return `${kestraUiBase(server, tenant)}/namespaces/edit/${encodeURIComponent(namespace)}`
 }

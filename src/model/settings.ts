@@ -18,7 +18,13 @@ export type CamelCased<Values> = {
 
 /** The inputs the settings hold in another form than their value under their camelCase name. */
 export type Reshaped =
-  'username' | 'password' | 'api-token' | 'github-token' | 'flows' | 'namespaces'
+  | 'username'
+  | 'password'
+  | 'api-token'
+  | 'github-token'
+  | 'pull-request-token'
+  | 'flows'
+  | 'namespaces'
 
 /**
  * Every input's value under its name in camelCase (`max-deletions` is `maxDeletions`), and the
@@ -28,6 +34,8 @@ export interface Settings extends CamelCased<Omit<InputValues, Reshaped>> {
   /** From username, password and api-token. */
   auth: Auth
   githubToken?: string
+  /** Writes the branch and pull requests the action opens (docs/drift.md#checks-on-the-drift-pull-request); else githubToken. */
+  pullRequestToken?: string
   /** Why `layout` is what it is, once `auto` is resolved. */
   layoutReason?: string
   /** A preview's GitHub environment, removed when the pull request closes (docs/environments.md#previews). */

@@ -73,7 +73,8 @@ const SEVERITY_STYLE: Record<Severity, keyof Palette> = {
 export function findingLine(finding: Finding, p: Palette): string {
   const position = `${finding.line}${finding.column === undefined ? '' : `:${finding.column}`}`
   const severity = p[SEVERITY_STYLE[finding.severity]](finding.severity)
-  return `${p.bold(`${inert(finding.file)}:${position}`)} ${severity} ${inert(finding.message)} ${p.dim(`[${finding.rule}]`)}`
+  const where = finding.file === '' ? 'kestra (server only)' : `${inert(finding.file)}:${position}`
+  return `${p.bold(where)} ${severity} ${inert(finding.message)} ${p.dim(`[${finding.rule}]`)}`
 }
 
 /** The outputs as `name: value` lines, as the action would set them. */

@@ -10,9 +10,10 @@ import type { KestraServer } from '../kestra/api.js'
 import type { FileChange, Plan } from '../model/plan.js'
 import { readNamespaceFileBytes } from '../gather/repo/namespace-files.js'
 import type { NamespaceFileEntry, RepoModel } from '../model/repository.js'
-import { upsertDeployedSection } from '../decide/render/deployed.js'
+import { DEPLOYED_HEADING, upsertDeployedSection } from '../decide/render/deployed.js'
 import { fence } from '../model/markdown/fence.js'
 import { deployTitle, withHeadline } from '../decide/render/headline.js'
+import { repositoryUrl } from '../decide/render/findings.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
 import type { Settings } from '../model/settings.js'
 import { fileKey, flowKey } from '../model/keys.js'
@@ -142,7 +143,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
       const headline = deployTitle('failed', 'nothing written', settings.commentKey)
       const why = fence(ports.edge.message(error.message))
       await reporter.writeSummary(
-        `${withHeadline(args.summary, headline)}\n\n### Not deployed\n\n${why}\n`
+        `${withHeadline(args.summary, headline)}\n\n#### Not deployed\n\n${why}\n`
       )
       await reportOnPullRequest(args, headline, `Not deployed:\n\n${why}`)
     }
@@ -169,7 +170,10 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
       commit: context.sha,
       time: ports.now().toISOString(),
       server: settings.server ?? '',
-      tenant: settings.tenant
+      tenant: settings.tenant,
+      repositoryUrl: context.local
+        ? undefined
+        : repositoryUrl(context.serverUrl, context.owner, context.repo)
     }).trimEnd(),
     ...after.markdown
   ].join('\n\n')
@@ -192,7 +196,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
     settings.commentKey
   )
   await reporter.writeSummary(
-    `${withHeadline(args.summary, headline)}\n\n### Deployed\n\n${receipt}\n${environments ? `\n${environments}\n` : ''}`
+    `${withHeadline(args.summary, headline)}\n\n${DEPLOYED_HEADING}\n\n${receipt}\n${environments ? `\n${environments}\n` : ''}`
   )
   await reportOnPullRequest(args, headline, receipt)
 

@@ -5,14 +5,19 @@ import { DriftPulls } from '../apply/drift/drift-pull.js'
 import { apiError } from '../github/errors.js'
 import type { Octokit } from '../github/octokit.js'
 
-/** The DriftGitHub port over GitHub's REST API, for one repository. */
+/**
+ * The DriftGitHub port over GitHub's REST API, for one repository. The branch and its pull request are
+ * written with `pullOctokit` (the pull-request-token's, or the same one), everything else with `octokit`.
+ */
 export function createDriftGitHub(
   octokit: Octokit,
-  repository: { owner: string; repo: string }
+  repository: { owner: string; repo: string },
+  pullOctokit: Octokit
 ): DriftGitHub {
   const client = { octokit, ...repository }
+  const pullClient = { octokit: pullOctokit, ...repository }
   const issues = new DriftIssues(client)
-  const pulls = new DriftPulls(client)
+  const pulls = new DriftPulls(pullClient)
   return {
     defaultBranch: async () => {
       try {
@@ -23,7 +28,7 @@ export function createDriftGitHub(
     },
     keepIssue: (issue) => issues.keep(issue),
     closeIssue: (marker, label, comment) => issues.close(marker, label, comment),
-    writeBranch: (branch) => writeDriftBranch(client, branch),
+    writeBranch: (branch) => writeDriftBranch(pullClient, branch),
     keepPullRequest: (pull) => pulls.keep(pull),
     closePullRequest: (head, comment) => pulls.close(head, comment)
   }

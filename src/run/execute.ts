@@ -7,6 +7,7 @@ import type { ReportInput } from '../decide/render/input.js'
 import { renderSummary } from '../decide/render/summary.js'
 import type { Mode, Settings } from '../model/settings.js'
 import type { Finding } from '../model/finding.js'
+import type { DeployResult } from '../model/result.js'
 import { applyMode } from './apply-mode.js'
 import { driftBranchOf } from '../gather/read-drift.js'
 import { driftMode } from './drift-mode.js'
@@ -15,6 +16,7 @@ import { failureMessage, tally } from '../decide/validate/verdict.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { planMode } from './plan-mode.js'
 import { KINDS } from '../kinds/index.js'
+import { kestraUiBase } from '../kestra/namespace-url.js'
 import type { RunPorts } from './ports.js'
 
 export interface RunOutcome {
@@ -25,6 +27,8 @@ export interface RunOutcome {
   report: ReportInput
   /** After a deploy: its report as the job summary shows it. */
   receipt?: string
+  /** After a deploy: what it wrote, resource by resource. */
+  deployment?: DeployResult
 }
 
 /** validate → plan → apply, as far as the mode goes (docs/modes.md). */
@@ -56,6 +60,8 @@ export async function execute(
       reporter.setOutput('warnings', counts.warnings)
       return failureMessage(findings, settings.failOn)
     }
+    // Resources link to their pages in the Kestra UI, whose path names the tenant on tenant-scoped servers.
+    const tenantScoped = kestra && checked.state ? (await kestra.info()).tenantScoped : undefined
     const report: ReportInput = {
       mode,
       server: kestra ? settings.server : undefined,
@@ -69,7 +75,11 @@ export async function execute(
       settings: settings.recorded,
       repositoryUrl: context.local
         ? undefined
-        : repositoryUrl(context.serverUrl, context.owner, context.repo)
+        : repositoryUrl(context.serverUrl, context.owner, context.repo),
+      kestraUi:
+        tenantScoped === undefined
+          ? undefined
+          : kestraUiBase(settings.server ?? '', tenantScoped ? settings.tenant : undefined)
     }
     if (mode === 'validate' || !kestra || !checked.state) {
       const validationFailure = publish(checked.findings)
@@ -140,7 +150,8 @@ export async function execute(
       mode,
       failure: applied.failure ?? validationFailure,
       report: { ...report, findings, plan },
-      receipt: applied.receipt
+      receipt: applied.receipt,
+      deployment: applied.result
     }
   } catch (error) {
     if (mode !== 'deploy' || applying || error instanceof DeployError) throw error

@@ -1,3 +1,4 @@
+import { DEPLOYED_HEADING } from '../decide/render/deployed.js'
 import { short } from '../model/commit-marker.js'
 import type { ApplyKind } from '../apply/kind.js'
 import type { FlowDependency } from '../apply/order.js'
@@ -120,7 +121,7 @@ export async function finishRollbacks(
   const { orphaned, drifted } = deps.counts
   setCountOutputs(reporter, { create: 0, update: 0, delete: 0, unchanged: 0, orphaned, drifted })
   await reporter.writeSummary(
-    `${withHeadline(deps.summary, headline)}\n\n### Deployed\n\n${markdown}\n`
+    `${withHeadline(deps.summary, headline)}\n\n${DEPLOYED_HEADING}\n\n${markdown}\n`
   )
   return {
     headline,

@@ -106,7 +106,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     })
   }
 
-  const route = (req: Request): Reply => {
+  /** A token other than the workflow's, when `tokens` lists it. */
+  const otherToken = (token: string) =>
+    Object.hasOwn(options.tokens ?? {}, token) ? options.tokens![token] : undefined
+  const route = (req: Request, token: string): Reply => {
+    const other = otherToken(token)
+    const acting: World = other ? { ...world, actor: other.user } : world
+    const permissions = other ? fullPermissions(other.permissions) : state.permissions
     if (req.method === 'GET' && req.path === '/user') {
       return options.viewer
         ? { status: 200, body: { login: options.viewer, type: 'User' } }
@@ -127,11 +133,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const write = candidate.access === 'write'
       if (
         (write && state.writesForbidden) ||
-        !allows(state.permissions, candidate.scopes, candidate.access)
+        !allows(permissions, candidate.scopes, candidate.access)
       ) {
         return notAccessible(candidate.docs)
       }
-      return candidate.handle(req, found, world)
+      return candidate.handle(req, found, acting)
     }
     return notFound()
   }
@@ -157,15 +163,23 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs))
     let reply: Reply
     const failing = failures.find((rule) => rule.left > 0 && matches(rule, req) && !skipped(rule))
-    if (!/^(token|Bearer) \S+$/.test(String(incoming.headers.authorization ?? ''))) {
+    const authorization = /^(?:token|Bearer) (\S+)$/.exec(
+      String(incoming.headers.authorization ?? '')
+    )
+    const token = authorization?.[1] ?? ''
+    if (!authorization) {
       reply = failure(401, 'Bad credentials', DOCS)
     } else if (failing) {
       failing.left--
       reply = { status: failing.status, body: failing.body, headers: failing.headers }
     } else {
-      reply = route(req)
+      reply = route(req, token)
     }
-    requests.push({ ...req, status: reply.status })
+    requests.push({
+      ...req,
+      status: reply.status,
+      actor: (otherToken(token)?.user ?? world.actor).login
+    })
     send(response, reply)
   }
 

@@ -126,6 +126,18 @@ export interface RecordedRequest {
   body: unknown
   status: number
   accept: string
+  /**
+   * Who the request's token acts as: a `tokens` entry's user, else the workflow token's (never the token
+   * itself, so the log can be scanned for credentials).
+   */
+  actor: string
+}
+
+/** A token other than the workflow's: its identity and what it may do (a fine-grained token, an App's). */
+export interface FakeToken {
+  user: FakeUser
+  /** Default: write on every scope. The workflow's `permissions:` bind GITHUB_TOKEN only. */
+  permissions?: TokenPermissions
 }
 
 export interface FailRule {
@@ -170,6 +182,11 @@ export interface FakeGitHubOptions {
   actionsCanCreatePullRequests?: boolean
   /** The repository has issues turned on (default true); otherwise the issue routes answer 410. */
   hasIssues?: boolean
+  /**
+   * Tokens other than the workflow's, by value: a request with one acts as its user, with its permissions.
+   * Any other token is the workflow's GITHUB_TOKEN (`commenter`, `permissions`).
+   */
+  tokens?: Record<string, FakeToken>
 }
 
 export interface FakeGitHubState {

@@ -3,7 +3,7 @@
  * the installed bin on PATH (the shebang and the execute bit do the rest, as in a shell).
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -49,6 +49,12 @@ describe('the packed package', () => {
     expect(result.stderr).toBe('')
     expect(result.status).toBe(0)
     expect(result.stdout).toMatch(/^Usage: kestra-gitops <validate\|plan\|deploy>/)
+    const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+      version: string
+    }
+    const printed = kestraGitops(['--version'], tmpdir())
+    expect(printed.status).toBe(0)
+    expect(printed.stdout).toBe(`kestra-gitops ${version}\n`)
   })
 
   it('validates a repository from the installed bin', () => {

@@ -4,6 +4,7 @@
  * is compared with the workspace's own git tree, path by path; nothing is written to Kestra.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import { credentialLeaks } from '../../../test-support/credential-leaks.js'
 import { flow } from '../../../test-support/scenario.js'
 import {
   ANALYTICS,
@@ -249,5 +250,90 @@ describe('drift watch: UI edits brought back as a pull request', () => {
     expect(stage.github.comments(pull!.number).at(-1)!.body).toMatch(
       /no (more )?drift|matches git/i
     )
+  })
+})
+
+describe('pull-request-token: the drift pull request gets its checks', () => {
+  const WORKFLOW = 'github-actions[bot]' // who the harness's github.token acts as
+  const APP_TOKEN = 'ghs_AppInstallationToken_9f8e7d6c5b4a'
+  const APP = { login: 'kestra-gitops-app[bot]', type: 'Bot' as const }
+
+  it('writes the branch and opens, updates and closes the pull request with it; every other call keeps github-token; it is never printed', async () => {
+    // The repository keeps GitHub's default: Actions may not open pull requests. The App's token may.
+    stage = await startDriftStage({
+      github: {
+        actionsCanCreatePullRequests: false,
+        tokens: {
+          [APP_TOKEN]: { user: APP, permissions: { contents: 'write', 'pull-requests': 'write' } }
+        },
+        permissions: { contents: 'read', issues: 'write', 'pull-requests': 'read' }
+      }
+    })
+    const inputs = { ...PULL_REQUEST, 'pull-request-token': APP_TOKEN }
+    const isPullOrBranch = (r: { path: string }) => /\/(git|pulls)(\/|$)/.test(r.path)
+    const byToken = (mark: number) => {
+      const calls = stage!.github.requests.slice(mark)
+      return {
+        pull: calls.filter(isPullOrBranch).map((r) => r.actor),
+        other: calls.filter((r) => !isPullOrBranch(r)).map((r) => r.actor)
+      }
+    }
+
+    await stage.ui.editFlow(NS, 'solo', flow(NS, 'solo', ' (edited in the UI)'))
+    let mark = stage.github.requests.length
+    const opened = await stage.drift(inputs)
+    expect(opened.exitCode, log(opened)).toBe(0)
+    const [pull] = openPulls(stage)
+    expect(pull).toMatchObject({ user: APP, head: { ref: BRANCH } }) // opened by the App: its checks run
+    let calls = byToken(mark)
+    expect(calls.pull.length).toBeGreaterThan(0)
+    expect(new Set(calls.pull)).toEqual(new Set([APP.login]))
+    expect(calls.other.length).toBeGreaterThan(0) // the drift issue, the default branch
+    expect(new Set(calls.other)).toEqual(new Set([WORKFLOW]))
+    expect(stage.github.requests.slice(mark).some((r) => /\/issues/.test(r.path))).toBe(true)
+
+    await stage.ui.editFlow(NS, 'other', flow(NS, 'other', ' (edited too)'))
+    mark = stage.github.requests.length
+    const updated = await stage.drift(inputs)
+    expect(updated.exitCode, log(updated)).toBe(0)
+    calls = byToken(mark)
+    expect(
+      stage.github.requests
+        .slice(mark)
+        .some((r) => r.method === 'PATCH' && /\/pulls\/\d+$/.test(r.path))
+    ).toBe(true)
+    expect(new Set(calls.pull)).toEqual(new Set([APP.login]))
+    expect(new Set(calls.other)).toEqual(new Set([WORKFLOW]))
+
+    await stage.ui.editFlow(NS, 'solo', flow(NS, 'solo'))
+    await stage.ui.editFlow(NS, 'other', flow(NS, 'other'))
+    mark = stage.github.requests.length
+    const gone = await stage.drift(inputs)
+    expect(gone.exitCode, log(gone)).toBe(0)
+    expect(stage.github.state.pulls.get(pull!.number)!.state).toBe('closed')
+    calls = byToken(mark)
+    expect(new Set(calls.pull)).toEqual(new Set([APP.login]))
+
+    for (const result of [opened, updated, gone]) {
+      expect(result.masked).toContain(APP_TOKEN)
+      // Masked first thing, then in no form anywhere the step shows.
+      const shown = result.everything.replace(/^::add-mask::.*$/gm, '')
+      expect(credentialLeaks(shown, APP_TOKEN)).toEqual([])
+    }
+    const written = [
+      ...[...stage.github.state.pulls.values()].flatMap((p) => [p.title, p.body ?? '']),
+      ...[...stage.github.state.issues.values()].flatMap((i) => [i.title, i.body ?? '']),
+      ...[...stage.github.state.comments.values()].flat().map((c) => c.body)
+    ].join('\n')
+    expect(credentialLeaks(written, APP_TOKEN)).toEqual([])
+  })
+
+  it('without it, github-token opens the pull request, as before', async () => {
+    stage = await prStage()
+    await stage.ui.editFlow(NS, 'solo', flow(NS, 'solo', ' (edited in the UI)'))
+    const result = await stage.drift(PULL_REQUEST)
+    expect(result.exitCode, log(result)).toBe(0)
+    expect(openPulls(stage)[0]!.user.login).toBe('github-actions[bot]')
+    expect(new Set(stage.github.requests.map((r) => r.actor))).toEqual(new Set([WORKFLOW]))
   })
 })

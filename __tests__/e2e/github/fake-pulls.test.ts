@@ -44,6 +44,29 @@ describe('fake GitHub: pull requests for a drift branch', () => {
     expect(created.body.user).toMatchObject({ login: 'octocat' })
   })
 
+  it("a token the fake knows acts as its own user, with its own permissions, in the same run as the workflow's", async () => {
+    const app = { login: 'kestra-gitops-app[bot]', type: 'Bot' as const }
+    fake = await startFakeGitHub({
+      actionsCanCreatePullRequests: false,
+      permissions: { 'pull-requests': 'read' },
+      tokens: { ghs_app: { user: app, permissions: { 'pull-requests': 'write' } } }
+    })
+    fake.seedFromRepository(repo.dir)
+    const as = async (token: string) =>
+      fetch(`${fake.url}${REPO}/pulls`, {
+        method: 'POST',
+        headers: { authorization: `token ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'Drift', head: DRIFT, base: 'main' })
+      })
+    expect((await as('ghs_test')).status).toBe(403) // the workflow's token: read only
+    const created = await as('ghs_app')
+    expect(created.status).toBe(201)
+    expect(((await created.json()) as { user: unknown }).user).toEqual(app)
+    // The log says who acted, never the token.
+    expect(fake.requests.map((r) => r.actor)).toEqual(['github-actions[bot]', app.login])
+    expect(JSON.stringify(fake.requests)).not.toContain('ghs_')
+  })
+
   it('shows the head branch as it is now while open, and keeps the commit it had once closed', async () => {
     await start()
     const { number } = (await open({ title: 't', head: DRIFT, base: 'main' })).body

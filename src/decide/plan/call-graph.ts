@@ -4,39 +4,65 @@ import type { FlowFile } from '../../model/repository.js'
 import { flowKey } from '../../model/keys.js'
 import { collectReferences } from '../validate/references.js'
 import type { FlowReference } from '../../model/references.js'
-import type { CallEdge } from './impact.js'
+import type { CallEdge, FileRead } from './impact.js'
+
+/** A server source that may call a flow or read a namespace file: only those are parsed. */
+const MAY_REFER = /flowId|\bread\s*\(/
 
 /**
- * Every flow-to-flow call (Subflow, ForEachItem and their old aliases, Flow triggers) made by the
- * repository's flows and by the server-only flows of the managed namespaces, from the sources already read:
- * no request. Only server sources that name a `flowId` are parsed.
+ * Every flow-to-flow call (Subflow, ForEachItem and their old aliases, Flow triggers) and every literal
+ * `read()` of a namespace file made by the repository's flows and by the server-only flows of the managed
+ * namespaces, from the sources already read: no request.
  */
 export function callGraph(
   repository: { flows: readonly FlowFile[]; references: readonly FlowReference[] },
   server: ReadonlyMap<string, { flows: readonly RemoteFlow[] }>
-): { calls: CallEdge[]; serverOnly: Set<string> } {
+): { calls: CallEdge[]; reads: FileRead[]; serverOnly: Set<string> } {
   // The repository's references were collected when its flows were checked: not walked again here.
   const held = new Map<string, CallEdge['caller']>()
   for (const flow of repository.flows) {
     if (flow.notAFlow || flow.namespace === undefined || flow.id === undefined) continue
     held.set(flowKey(flow.namespace, flow.id), { namespace: flow.namespace, id: flow.id })
   }
-  const calls = repository.references.flatMap((ref) => {
+  const calls: CallEdge[] = []
+  const reads: FileRead[] = []
+  const add = (references: readonly FlowReference[], caller: CallEdge['caller']) => {
+    calls.push(...edgesOf(references, caller))
+    reads.push(...readsOf(references, caller))
+  }
+  for (const ref of repository.references) {
     const caller = held.get(ref.fromFlow)
-    return caller ? edgesOf([ref], caller) : []
-  })
+    if (caller) add([ref], caller)
+  }
   const serverOnly = new Set<string>()
   for (const [namespace, { flows }] of server) {
     for (const remote of flows) {
       const key = flowKey(namespace, remote.id)
       if (held.has(key)) continue
       serverOnly.add(key)
-      if (!remote.source.includes('flowId')) continue
+      if (!MAY_REFER.test(remote.source)) continue
       const parsed = parseFlowFile({ file: '', rel: '', raw: remote.source })
-      calls.push(...edgesOf(collectReferences([parsed]), { namespace, id: remote.id }))
+      add(collectReferences([parsed]), { namespace, id: remote.id })
     }
   }
-  return { calls, serverOnly }
+  return { calls, reads, serverOnly }
+}
+
+function readsOf(references: readonly FlowReference[], reader: FileRead['reader']): FileRead[] {
+  return references.flatMap((ref) =>
+    ref.kind === 'file'
+      ? [
+          {
+            reader,
+            namespace: ref.namespace,
+            path: ref.path,
+            file: ref.file,
+            line: ref.line,
+            column: ref.column
+          }
+        ]
+      : []
+  )
 }
 
 function edgesOf(references: readonly FlowReference[], caller: CallEdge['caller']): CallEdge[] {

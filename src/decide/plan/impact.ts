@@ -1,11 +1,12 @@
 import type { Finding } from '../../model/finding.js'
-import { flowKey } from '../../model/keys.js'
+import { fileKey, flowKey } from '../../model/keys.js'
 import { sha256Hex } from '../../model/content.js'
 import { compareCodeUnits } from '../../model/compare.js'
 import { triggerChanges } from './triggers.js'
 import {
   isWrite,
   type FlowCaller,
+  type FileChange,
   type FlowChange,
   type FlowImpact,
   type Plan
@@ -24,9 +25,23 @@ export interface CallEdge {
   column: number
 }
 
+/** A flow's literal `read()` of a namespace file. */
+export interface FileRead {
+  reader: { namespace: string; id: string }
+  /** The file read. */
+  namespace: string
+  path: string
+  /** Where the call is written; '' for a reader that only the server holds. */
+  file: string
+  line: number
+  column: number
+}
+
 export interface ImpactInput {
   /** Calls made by the repository's flows and by the server-only flows of managed namespaces. */
   calls: readonly CallEdge[]
+  /** The same flows' `read()` of namespace files. */
+  reads: readonly FileRead[]
   /** flowKeys of the callers that only the server holds. */
   serverOnly: ReadonlySet<string>
   /** The planned commit's time: the reference for a cron's next run (none: no next run is shown). */
@@ -35,7 +50,10 @@ export interface ImpactInput {
 
 export interface PlanImpact {
   plan: Plan
-  /** A warning on each repository flow that calls a flow this plan deletes or orphans. */
+  /**
+   * An error on each use of a flow or namespace file this plan deletes by a flow it keeps (docs/impact.md);
+   * a warning on each repository flow that calls a flow this plan orphans.
+   */
   findings: Finding[]
 }
 
@@ -71,7 +89,25 @@ export function withImpact(plan: Plan, input: ImpactInput): PlanImpact {
     })
     callers.set(target, byCaller)
     const gone = removed.get(target)
-    if (gone && call.file !== '') findings.push(removedTargetFinding(call, gone))
+    if (gone?.action === 'delete') findings.push(deletedInUse(call.caller, call, callTarget(call)))
+    else if (gone && call.file !== '') findings.push(orphanedTargetFinding(call, gone))
+  }
+  const deletedFiles = new Map(
+    plan.resources
+      .filter((r): r is FileChange => r.kind === 'file' && r.action === 'delete')
+      .map((r) => [fileKey(r.namespace, r.path), r])
+  )
+  for (const read of input.reads) {
+    if (deleted.has(keyOf(read.reader))) continue
+    if (!deletedFiles.has(fileKey(read.namespace, read.path))) continue
+    findings.push(
+      deletedInUse(read.reader, read, {
+        what: `read('${read.path}') reads`,
+        used: `namespace file ${read.namespace}:${read.path}`,
+        effect: 'this flow would fail when it runs',
+        keep: 'Keep the file in the repository'
+      })
+    )
   }
 
   const resources = plan.resources.map((r) => {
@@ -105,22 +141,59 @@ export function withImpact(plan: Plan, input: ImpactInput): PlanImpact {
     shown.length === 0
       ? plan.fingerprint
       : sha256Hex(JSON.stringify({ plan: plan.fingerprint, impact: shown }))
-  return { plan: { ...plan, resources, fingerprint }, findings }
+  // A server-only flow's uses all point at its name: one finding each, not one per use.
+  const distinct = new Map(
+    findings.map((f) => [`${f.file}\0${f.line}\0${f.column}\0${f.message}`, f])
+  )
+  return { plan: { ...plan, resources, fingerprint }, findings: [...distinct.values()] }
 }
 
-function removedTargetFinding(call: CallEdge, target: FlowChange): Finding {
+function callTarget(call: CallEdge): Parameters<typeof deletedInUse>[2] {
+  const name = `${call.namespace}.${call.id}`
+  return {
+    what: VIA[call.via],
+    used: `flow ${name}`,
+    effect:
+      call.via === 'flow-trigger'
+        ? "this flow's Flow trigger would never fire"
+        : 'this flow would fail when it runs',
+    keep: `Keep ${name} in the repository`
+  }
+}
+
+/**
+ * A flow the plan keeps still uses what it deletes: the flow would fail when it runs. An error on the use's
+ * line, or naming the flow when only the server holds it, so nothing is written (docs/impact.md).
+ */
+function deletedInUse(
+  user: { namespace: string; id: string },
+  at: { file: string; line: number; column: number },
+  target: { what: string; used: string; effect: string; keep: string }
+): Finding {
+  const deletes = `which this deploy deletes (delete: true), so ${target.effect}. ${target.keep}`
+  const site =
+    at.file === '' ? { file: '', line: 1 } : { file: at.file, line: at.line, column: at.column }
+  return {
+    severity: 'error',
+    ...site,
+    rule: 'deletes-resource-in-use',
+    message:
+      at.file === ''
+        ? `Flow ${user.namespace}.${user.id} (only on the server) still uses ${target.used}, ${deletes}, or change or delete ${user.namespace}.${user.id} in Kestra first`
+        : `${target.what} ${target.used}, ${deletes}, or remove this use first`,
+    resource: keyOf(user)
+  }
+}
+
+function orphanedTargetFinding(call: CallEdge, target: FlowChange): Finding {
   const name = `${target.namespace}.${target.id}`
-  const what =
-    target.action === 'delete'
-      ? `which this deploy deletes (delete: true). Remove the call, or keep ${name} in the repository`
-      : `which the repository no longer holds: the server keeps it only because delete is false, and the next deploy with delete: true removes it. Remove the call, or keep ${name} in the repository`
   return {
     severity: 'warning',
     file: call.file,
     line: call.line,
     column: call.column,
     rule: 'calls-removed-flow',
-    message: `${VIA[call.via]} flow ${name}, ${what}`,
+    message: `${VIA[call.via]} flow ${name}, which the repository no longer holds: the server keeps it only because delete is false, and the next deploy with delete: true removes it. Remove the call, or keep ${name} in the repository`,
     resource: keyOf(call.caller)
   }
 }

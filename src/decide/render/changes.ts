@@ -21,6 +21,8 @@ export interface ChangesOptions {
   countsOmittedNote: string
   /** Marks resources with an error finding invalid. */
   invalid: InvalidCount
+  /** The Kestra UI's base (`<server>/ui[/<tenant>]`): each resource links to its page there. */
+  kestraUi?: string
 }
 
 export function changePieces(plan: Plan, options: ChangesOptions): Piece[] {
@@ -83,24 +85,28 @@ function namespacePieces(group: NamespaceGroup, options: ChangesOptions): Piece[
   const written = group.resources.filter(isWrite)
   const orphaned = group.resources.filter((r) => r.action === 'orphaned')
   const unchanged = group.resources.filter((r) => r.action === 'unchanged')
-  const orphanLines = orphaned.map((r) => `- ${summaryLine(r, options.invalid)}`)
+  const orphanLines = orphaned.map((r) => summaryLine(r, options.invalid, options.kestraUi))
   const unchangedCount = `${unchanged.length} unchanged.`
   if (options.detail === 'lines') {
-    const lines = [...written.map((r) => `- ${summaryLine(r, options.invalid)}`), ...orphanLines]
+    const lines = [
+      ...written.map((r) => summaryLine(r, options.invalid, options.kestraUi)),
+      ...orphanLines
+    ].map((line) => `- ${line}`)
     return [[heading, lines.join('\n'), ...(unchanged.length ? [unchangedCount] : [])].join('\n\n')]
   }
   const pieces: Piece[] = [heading]
   for (const r of written) {
     pieces.push(
       r.diff === undefined
-        ? detailsBlock(r, options.invalid)
+        ? detailsBlock(r, options)
         : {
-            full: detailsBlock(r, options.invalid),
-            reduced: detailsBlock(r, options.invalid, options.omittedNote)
+            full: detailsBlock(r, options),
+            reduced: detailsBlock(r, options, options.omittedNote)
           }
     )
   }
-  if (orphanLines.length > 0) pieces.push(orphanLines.join('\n'))
+  // Kept resources are lines of their own under the folded rows, not a list item among them.
+  if (orphanLines.length > 0) pieces.push(orphanLines.join('\\\n'))
   if (unchanged.length > 0) {
     pieces.push(
       options.listUnchanged
@@ -119,16 +125,21 @@ function unchangedList(summary: string, unchanged: ResourceChange[]): string {
   return `<details><summary>${summary}</summary>\n\n${items.join('\n')}\n\n</details>`
 }
 
+/** What the plan's drift section says a merge will do, and what it says once a deploy has run. */
+export const DRIFT_CONSEQUENCE = {
+  planned: 'Merging overwrites (or deletes) those edits; orphaned ones are kept.',
+  deployed:
+    'The deploy below overwrote (or deleted) those edits where it wrote the resource; orphaned ones were kept.'
+} as const
+
 /**
  * Drift warning: these server copies were edited outside Git and applying the plan overwrites them.
- * Names only: each resource's full line is in its namespace above.
+ * Names only: each resource's full line is in its namespace above. Said once: the heading warns.
  */
 export function driftPieces(plan: Plan, detail: Detail): string[] {
   const drifted = plan.resources.filter((r) => r.drifted)
   if (drifted.length === 0) return []
-  const intro =
-    '⚠️ The server copy of these resources was changed outside Git since the base commit. ' +
-    'Merging overwrites (or deletes) those edits; orphaned ones are kept.'
+  const intro = `The server copy of these resources was changed outside Git since the base commit. ${DRIFT_CONSEQUENCE.planned}`
   if (detail === 'counts') {
     return [`#### ⚠️ Drift\n\n${intro} ${drifted.length} drifted resources: see the job summary.`]
   }

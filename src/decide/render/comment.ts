@@ -67,7 +67,8 @@ export function renderComment(input: CommentInput): string {
           invalid,
           omittedNote: DIFF_DROPPED,
           listUnchanged: false,
-          countsOmittedNote: 'Too many namespaces changed to list here: see the job summary.'
+          countsOmittedNote: 'Too many namespaces changed to list here: see the job summary.',
+          kestraUi: input.kestraUi
         }),
         ...driftPieces(plan, detail),
         ...footerOf(detail)

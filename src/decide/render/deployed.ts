@@ -1,13 +1,18 @@
 import { withHeadline } from './headline.js'
+import { DRIFT_CONSEQUENCE } from './changes.js'
 import { COMMENT_LIMIT } from '../../model/markdown/limits.js'
 import { scanLines } from '../../model/markdown/lines.js'
 import { DEPLOYED_END, DEPLOYED_START, isRunLine } from '../../model/markdown/comment-markers.js'
 
 const TRUNCATED = '_… more results are in the job summary of the deploy run._'
 
+/** The Deployed section's heading: a section of the comment like each namespace's, not above them. */
+export const DEPLOYED_HEADING = '#### Deployed'
+
 /**
  * Adds the `Deployed` section to a plan comment, or replaces the one already there, just before
- * the run link (the last line) if any, and puts the deploy's `headline` in place of the plan's. Idempotent.
+ * the run link (the last line) if any, and puts the deploy's `headline` in place of the plan's; the drift
+ * warning then says what the deploy did, in the past. Idempotent.
  * Keeps the body within GitHub's limit by cutting the section's content at a line outside code
  * fences and `<details>`.
  */
@@ -16,7 +21,7 @@ export function upsertDeployedSection(
   deployedMarkdown: string,
   headline: string
 ): string {
-  const plain = withoutDeployedSection(body.replace(/\r\n?/g, '\n'))
+  const plain = pastDrift(withoutDeployedSection(body.replace(/\r\n?/g, '\n')))
   const lines = withHeadline(plain, headline).split('\n')
   const after = isRunLine(lines.at(-1) ?? '') ? [lines.pop()!] : []
   const before = lines
@@ -26,7 +31,7 @@ export function upsertDeployedSection(
       ...before,
       '',
       DEPLOYED_START,
-      '### Deployed',
+      DEPLOYED_HEADING,
       '',
       content,
       '',
@@ -38,6 +43,17 @@ export function upsertDeployedSection(
   if (full.length <= COMMENT_LIMIT) return full
   const room = COMMENT_LIMIT - build('').length - TRUNCATED.length - 2
   return build(`${cutAtSafeLine(content, room)}\n\n${TRUNCATED}`.trim())
+}
+
+/** The drift section's sentence in the past; the last one: the section follows every diff. */
+function pastDrift(body: string): string {
+  const at = body.lastIndexOf(DRIFT_CONSEQUENCE.planned)
+  if (at < 0) return body
+  return (
+    body.slice(0, at) +
+    DRIFT_CONSEQUENCE.deployed +
+    body.slice(at + DRIFT_CONSEQUENCE.planned.length)
+  )
 }
 
 function withoutDeployedSection(body: string): string {

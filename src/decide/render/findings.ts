@@ -64,6 +64,8 @@ export function repositoryUrl(serverUrl: string, owner: string, repo: string): s
 }
 
 function location(f: Finding, source: SourceLink | undefined): string {
+  // A finding about a flow that only the server holds has no file to point at.
+  if (f.file === '') return 'Kestra (server only)'
   const text = escapeText(`${f.file}:${f.line}`)
   if (!source) return text
   return `[${text}](${source.repositoryUrl}/blob/${urlPart(source.commit)}/${f.file.split('/').map(urlPart).join('/')}#L${f.line})`

@@ -2,6 +2,7 @@ import type { DeployStatus } from '../../model/result.js'
 import type { PlanCounts } from '../../model/plan.js'
 import type { Finding } from '../../model/finding.js'
 import { escapeText } from '../../model/markdown/escape.js'
+import { commitText } from '../../model/markdown/commit.js'
 import type { ReportInput } from './input.js'
 
 /** `N to create, N to update, N to delete, N unchanged`, plus orphaned and drifted when non-zero. */
@@ -45,7 +46,7 @@ export function verdictAndTarget(input: ReportInput): string {
 
 export function targetLine(input: ReportInput): string {
   const server = input.server ? escapeText(input.server) : 'none configured'
-  const commit = escapeText(input.commit.slice(0, 7)) || 'unknown'
+  const commit = commitText(input.commit, input.repositoryUrl)
   const layout = input.layout
     ? ` · **Layout** ${escapeText(input.layout.layout)} (${escapeText(input.layout.reason)})`
     : ''

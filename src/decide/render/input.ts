@@ -25,6 +25,8 @@ export interface ReportInput {
   repositoryUrl?: string
   /** The settings the plan records in its marker (`Settings.recorded`: no credential). */
   settings?: Readonly<Record<string, string>>
+  /** The Kestra UI's base, `<server>/ui/<tenant>` (or `<server>/ui` on 0.x): resources link to their pages. */
+  kestraUi?: string
 }
 
 export interface CommentInput extends ReportInput {

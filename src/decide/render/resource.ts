@@ -2,7 +2,7 @@ import { findingTargets } from '../../model/targets.js'
 import { changeTargets } from '../../model/targets.js'
 import { resourceName, type FileContentSummary, type ResourceChange } from '../../model/plan.js'
 import type { Finding } from '../../model/finding.js'
-import { escapeText } from '../../model/markdown/escape.js'
+import { escapeHtml, escapeText } from '../../model/markdown/escape.js'
 import { fence } from '../../model/markdown/fence.js'
 import { impactMarks, impactText } from './impact.js'
 import { reviewMarks, reviewText } from './review.js'
@@ -36,8 +36,11 @@ export function invalidCounts(findings: readonly Finding[]): InvalidCount {
   }
 }
 
-/** One line saying what happens to the resource (escaped, usable in `<summary>` and in Markdown). */
-export function summaryLine(r: ResourceChange, invalid?: InvalidCount): string {
+/**
+ * One line saying what happens to the resource (escaped, usable in `<summary>` and in Markdown), ending
+ * with a link to its page in the Kestra UI when `kestraUi` is known.
+ */
+export function summaryLine(r: ResourceChange, invalid?: InvalidCount, kestraUi?: string): string {
   const findings = invalid?.(r)
   const parts = [`${ACTION_LABEL[r.action]} ${r.kind} <b>${escapeText(resourceName(r))}</b>`]
   if (findings !== undefined)
@@ -55,7 +58,20 @@ export function summaryLine(r: ResourceChange, invalid?: InvalidCount): string {
   if (r.drifted) parts.push('⚠️ drifted')
   if (r.remark !== undefined) parts.push(escapeText(r.remark))
   else if (r.action === 'orphaned') parts.push('kept because <code>delete</code> is false')
+  const page = kestraUi === undefined ? undefined : kestraPage(kestraUi, r)
+  if (page) parts.push(`<a href="${escapeHtml(page)}">open in Kestra</a>`)
   return parts.join(' · ')
+}
+
+/**
+ * The resource's page in the Kestra UI (docs/comment.md#links-to-kestra): a flow's editor, a namespace
+ * file's namespace Files tab; undefined for kinds without one here.
+ */
+export function kestraPage(kestraUi: string, r: ResourceChange): string | undefined {
+  const part = encodeURIComponent
+  if (r.kind === 'flow') return `${kestraUi}/flows/edit/${part(r.namespace)}/${part(r.id)}`
+  if (r.kind === 'file') return `${kestraUi}/namespaces/edit/${part(r.namespace)}/files`
+  return undefined
 }
 
 function sizeText(r: ResourceChange): string | undefined {
@@ -81,13 +97,13 @@ export function formatBytes(size: number): string {
 /** The `<details>` block of a written resource, with its diff or the reason it has none. */
 export function detailsBlock(
   r: ResourceChange,
-  invalid?: InvalidCount,
+  links: { invalid?: InvalidCount; kestraUi?: string } = {},
   diffOmittedNote?: string
 ): string {
   const diff = r.diff === undefined ? noDiffText(r) : (diffOmittedNote ?? fence(r.diff, 'diff'))
   const above = [impactText(r), reviewText(r)].filter((text) => text !== undefined)
   const body = [...above, diff].join('\n\n')
-  return `<details><summary>${summaryLine(r, invalid)}</summary>\n\n${body}\n\n</details>`
+  return `<details><summary>${summaryLine(r, links.invalid, links.kestraUi)}</summary>\n\n${body}\n\n</details>`
 }
 
 function noDiffText(r: ResourceChange): string {

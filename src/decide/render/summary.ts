@@ -45,7 +45,8 @@ export function renderSummary(input: SummaryInput): string {
         invalid,
         omittedNote: 'Diff omitted to keep the job summary within its size limit.',
         listUnchanged: true,
-        countsOmittedNote: 'Too many namespaces changed to list here.'
+        countsOmittedNote: 'Too many namespaces changed to list here.',
+        kestraUi: input.kestraUi
       }),
       ...driftPieces(plan, detail),
       footer

@@ -13,6 +13,7 @@ export const WORKFLOW_ONLY = {
   password: CREDENTIAL,
   'api-token': CREDENTIAL,
   'github-token': CREDENTIAL,
+  'pull-request-token': CREDENTIAL,
   environment: PER_JOB,
   'require-verified-in': PER_JOB,
   'reviewed-plan': PER_JOB

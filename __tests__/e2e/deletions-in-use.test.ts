@@ -1,0 +1,164 @@
+/**
+ * A deletion still in use (docs/impact.md#deleting-what-is-still-used), through the bundled action against
+ * the emulator: the plan fails on the line of the `read()` or call that still uses what it deletes (or names
+ * a server-only user), and a deploy writes nothing.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.js'
+import { createGitRepo } from '../../test-support/git-repo.js'
+import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
+import { runAction } from '../../test-support/runner.js'
+import { CREDENTIALS, flow, pullRequestEvent, pushEvent } from '../../test-support/scenario.js'
+
+const NS = 'company.team'
+const ETL = `id: etl_orders\nnamespace: ${NS}\ntasks:\n  - id: query\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ read('/sql/orders.sql') }}"\n`
+const LEGACY = ETL.replace('etl_orders', 'legacy_report')
+const REPO = {
+  [`${NS}/flows/etl_orders.yml`]: ETL,
+  [`${NS}/flows/hello.yml`]: flow(NS, 'hello'),
+  [`${NS}/files/sql/orders.sql`]: 'select * from orders;\n'
+}
+
+let kestra: Emulator
+let github: FakeGitHub
+
+afterEach(async () => {
+  await kestra?.close()
+  await github?.close()
+})
+
+/** The server holds the repository's state (and `serverOnly` flows); `after` is the change. */
+async function change(
+  after: Record<string, string | null>,
+  event: 'pull_request' | 'push',
+  inputs: Record<string, string>,
+  serverOnly: { id: string; source: string }[] = []
+) {
+  kestra = await startEmulator({ basicAuth: CREDENTIALS })
+  github = await startFakeGitHub()
+  kestra.seed({
+    flows: [
+      { namespace: NS, id: 'etl_orders', source: ETL },
+      { namespace: NS, id: 'hello', source: flow(NS, 'hello') },
+      ...serverOnly.map((f) => ({ namespace: NS, ...f }))
+    ],
+    files: [{ namespace: NS, path: '/sql/orders.sql', content: 'select * from orders;\n' }]
+  })
+  const repo = createGitRepo(REPO)
+  const base = repo.head()
+  if (event === 'pull_request') repo.git('checkout', '-q', '-b', 'feature')
+  const head = repo.commit(after)
+  const before = kestra.snapshot()
+  kestra.clearLog()
+  const result = await runAction({
+    ...(event === 'pull_request'
+      ? pullRequestEvent(repo, base, head)
+      : pushEvent(repo, base, head)),
+    githubApiUrl: github.url,
+    inputs: { server: kestra.url, ...CREDENTIALS, delete: 'true', ...inputs }
+  })
+  const writes = kestra.requests.filter(
+    (r) => r.method !== 'GET' && !/validate|export|search/.test(r.route)
+  )
+  return { result, comment: github.comments(7)[0]?.body ?? '', before, writes }
+}
+
+describe('deleting what a kept flow still uses', () => {
+  it("fails the plan on the read()'s line, with a message that says what to do", async () => {
+    const { result, comment } = await change(
+      { [`${NS}/files/sql/orders.sql`]: null },
+      'pull_request',
+      {}
+    )
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs.errors).toBe('1')
+    expect(result.annotations).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        file: `${NS}/flows/etl_orders.yml`,
+        line: 6,
+        message: expect.stringContaining(
+          "read('/sql/orders.sql') reads namespace file company.team:/sql/orders.sql, which this deploy deletes (delete: true), so this flow would fail when it runs. Keep the file in the repository, or remove this use first"
+        )
+      })
+    )
+    expect(comment).toContain('❌ **Validation failed**: 1 error')
+    expect(comment).toContain(`${NS}/flows/etl_orders.yml#L6)`)
+  })
+
+  it('refuses the deploy before the first write', async () => {
+    const { result, before, writes } = await change(
+      { [`${NS}/files/sql/orders.sql`]: null, [`${NS}/flows/hello.yml`]: flow(NS, 'hello', '!') },
+      'push',
+      {}
+    )
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs.deployed).toBe('false')
+    expect(result.stdout + result.stderr).toContain('Nothing was deployed: 1 validation error')
+    expect(result.stdout + result.stderr).toContain(`${NS}/flows/etl_orders.yml:6`)
+    expect(writes).toEqual([])
+    expect(kestra.snapshot()).toEqual(before)
+  })
+
+  it('names a user that only the server holds', async () => {
+    // scope: changed plans only what the change touched: the server-only flow is kept, and still reads the file.
+    const { result, comment, writes } = await change(
+      { [`${NS}/files/sql/orders.sql`]: null },
+      'push',
+      { scope: 'changed' },
+      [{ id: 'legacy_report', source: LEGACY }]
+    )
+    expect(result.exitCode).toBe(1)
+    expect(writes).toEqual([])
+    expect(result.annotations).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        message: expect.stringContaining(
+          'Flow company.team.legacy_report (only on the server) still uses namespace file company.team:/sql/orders.sql'
+        )
+      })
+    )
+    // And the repository user's line too.
+    expect(result.annotations).toContainEqual(
+      expect.objectContaining({ severity: 'error', file: `${NS}/flows/etl_orders.yml`, line: 6 })
+    )
+    expect(comment).toBe('') // a push writes no plan comment of its own
+  })
+
+  it('a subflow call of a deleted flow fails the plan on the call', async () => {
+    const parent = `id: parent\nnamespace: ${NS}\ntasks:\n  - id: call\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: ${NS}\n    flowId: hello\n`
+    const { result } = await change(
+      { [`${NS}/flows/hello.yml`]: null, [`${NS}/flows/parent.yml`]: parent },
+      'pull_request',
+      {}
+    )
+    expect(result.exitCode).toBe(1)
+    expect(result.annotations).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        file: `${NS}/flows/parent.yml`,
+        line: 4,
+        message: expect.stringContaining(
+          'Subflow calls flow company.team.hello, which this deploy deletes'
+        )
+      })
+    )
+  })
+
+  it('deleting the user in the same change is no error', async () => {
+    const { result, writes } = await change(
+      { [`${NS}/files/sql/orders.sql`]: null, [`${NS}/flows/etl_orders.yml`]: null },
+      'push',
+      {}
+    )
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+    expect(result.outputs.errors).toBe('0')
+    expect(result.outputs.deleted).toBe('2')
+    expect(writes.length).toBeGreaterThan(0)
+    const after = kestra.snapshot()
+    expect(after.files.filter((f) => f.namespace === NS)).toEqual([])
+    expect(after.flows.filter((f) => f.namespace === NS && !f.deleted).map((f) => f.id)).toEqual([
+      'hello'
+    ])
+  })
+})
