@@ -17,7 +17,10 @@ describe('inputs and outputs tables (README.md, docs/inputs.md)', () => {
 
   it("follows every default and description of action.yml, and the declared defaults of the file's inputs", () => {
     const actionYml = readFileSync(join(ROOT, 'action.yml'), 'utf8')
-    const changed = actionYml.replace(/(\n {2}mode:\n\s+description: .*\n\s+default: )auto/, '$1plan')
+    const changed = actionYml.replace(
+      /(\n {2}mode:\n\s+description: .*\n\s+default: )auto/,
+      '$1plan'
+    )
     expect(changed).not.toBe(actionYml)
     expect(renderTables(changed).inputs).toContain('| `mode` | `plan` |')
     expect(renderTables(actionYml).inputs).toContain('| `mode` | `auto` |')

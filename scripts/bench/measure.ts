@@ -26,11 +26,11 @@ export interface Measured {
 /** Routes that only read, though some are POSTs. */
 const READ_ROUTES = new Set(['flows.validate', 'flows.export.by-ids', 'flows.export.by-query'])
 
-export function isWrite(request: LoggedRequest): boolean {
+function isWrite(request: LoggedRequest): boolean {
   return request.method !== 'GET' && !READ_ROUTES.has(request.route)
 }
 
-export function countRequests(requests: LoggedRequest[]): Record<string, number> {
+function countRequests(requests: LoggedRequest[]): Record<string, number> {
   const counts: Record<string, number> = {}
   for (const { method, route } of requests) {
     const key = `${method} ${route}`

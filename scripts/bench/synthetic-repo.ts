@@ -11,7 +11,7 @@ export interface RepoSize {
   namespaces: number
 }
 
-export interface SyntheticFlow {
+interface SyntheticFlow {
   namespace: string
   id: string
   source: string
@@ -19,7 +19,7 @@ export interface SyntheticFlow {
   file: string
 }
 
-export interface SyntheticFile {
+interface SyntheticFile {
   namespace: string
   /** Namespace path, starting with '/'. */
   path: string
@@ -40,7 +40,7 @@ const TEAMS = ['emea', 'amer', 'apac', 'core', 'platform', 'growth', 'billing', 
 const DOMAINS = ['orders', 'customers', 'invoices', 'events', 'payments', 'inventory', 'leads']
 
 /** `acme.<department>` and `acme.<department>.<team>` namespaces: parents and children. */
-export function namespaceNames(count: number): string[] {
+function namespaceNames(count: number): string[] {
   const names: string[] = []
   for (let round = 0; names.length < count; round++) {
     for (const department of DEPARTMENTS) {

@@ -6,7 +6,7 @@ import type { RepoClient } from '../github/repo-ref.js'
 /** GitHub refuses a longer status description (422). */
 const MAX_DESCRIPTION = 140
 
-export const DEPLOYMENTS_WRITE_HELP =
+const DEPLOYMENTS_WRITE_HELP =
   "The token cannot write deployments: grant 'permissions: deployments: write' to the job (the environment and preview inputs record GitHub deployments)."
 
 /**

@@ -94,6 +94,6 @@ export class FreshState {
  * Kestra's own equality (docs/kestra.md#unchanged-source): a server copy equal to ours is what this
  * deploy wants.
  */
-export function isSameFlow(stored: string, desired: string): boolean {
+function isSameFlow(stored: string, desired: string): boolean {
   return comparableFlowSource(stored) === comparableFlowSource(desired)
 }

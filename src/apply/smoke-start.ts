@@ -9,9 +9,9 @@ import type { SmokeFlow } from '../model/inputs/smoke-flows.js'
  * Label keys of a smoke execution (Kestra's label key pattern, never `system.`:
  * docs/kestra.md#execution-labels).
  */
-export const RUN_LABEL = 'kestra-gitops.run'
-export const LINE_LABEL = 'kestra-gitops.smoke'
-export const ATTEMPT_LABEL = 'kestra-gitops.attempt'
+const RUN_LABEL = 'kestra-gitops.run'
+const LINE_LABEL = 'kestra-gitops.smoke'
+const ATTEMPT_LABEL = 'kestra-gitops.attempt'
 
 /**
  * Kestra records a new execution asynchronously: a 404 this soon after the start means "not yet"

@@ -7,7 +7,7 @@ export class UsageError extends Error {
   override name = 'UsageError'
 }
 
-export type OutputFormat = 'text' | 'markdown' | 'json'
+type OutputFormat = 'text' | 'markdown' | 'json'
 
 export interface CliArgs {
   /** Undefined when only `--help` was asked for. */

@@ -20,7 +20,7 @@ export function baseCommit(context: RunContext): string | undefined {
   return sha && !/^0+$/.test(sha) ? sha : undefined
 }
 
-export function snapshotOf(model: RepoModel): BaseSnapshot {
+function snapshotOf(model: RepoModel): BaseSnapshot {
   const snapshot: BaseSnapshot = { flows: new Map(), files: new Map() }
   for (const flow of model.flows) {
     if (!deployableFlow(flow)) continue

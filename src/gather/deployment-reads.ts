@@ -11,7 +11,7 @@ const PAGE = 100
 /** Statuses read per deployment at most; with no deciding state among them the deployment stays pending. */
 const STATUS_PAGES = 10
 
-export const DEPLOYMENTS_READ_HELP =
+const DEPLOYMENTS_READ_HELP =
   "The token cannot read deployments: grant 'permissions: deployments: read' (or write) to the job."
 
 /** Listing deployments and their statuses (https://docs.github.com/rest/deployments/deployments#list-deployments). */

@@ -58,7 +58,7 @@ export interface Gathering {
 }
 
 /** Each read as an outcome: `valueOf` where it is needed throws a failure there. */
-export interface Remaining {
+interface Remaining {
   serverVersion: Promise<Snapshot['serverVersion']>
   changed: Promise<Outcome<ChangedFiles>>
   state: Promise<Outcome<Snapshot['state']>>

@@ -4,9 +4,9 @@ import type { RepoClient } from './repo-ref.js'
 
 const PER_PAGE = 100
 /** GitHub lists at most this many files of a pull request. */
-export const PR_FILES_CAP = 3000
+const PR_FILES_CAP = 3000
 /** A compare lists at most this many files. */
-export const COMPARE_FILES_CAP = 300
+const COMPARE_FILES_CAP = 300
 
 /**
  * Pages by number and stops on a short page: past the cap GitHub answers empty pages while its Link

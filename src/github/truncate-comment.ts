@@ -6,7 +6,7 @@
 import { scanLines, type Fence } from '../model/markdown/lines.js'
 
 /** Comfortably under GitHub's 65,536 limit, whatever unit GitHub counts in. */
-export const SAFE_COMMENT_LENGTH = 60_000
+const SAFE_COMMENT_LENGTH = 60_000
 
 export const TRUNCATION_NOTE =
   '…*[Comment truncated: GitHub limits comments to 65,536 characters. The job summary holds the full plan.]*'

@@ -9,8 +9,6 @@ import type {
   Execution
 } from '../model/kestra.js'
 
-export type { CreateOutcome, RemoteDashboard } from './dashboards.js'
-
 /**
  * What the core (plan, deploy, server validation) needs from a Kestra server. The HTTP client
  * (`client.ts`) implements it; the core's tests reach the Kestra emulator through that client

@@ -13,7 +13,7 @@ import {
 } from './retry.js'
 import { Semaphore } from '../model/concurrency.js'
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
 export interface HttpRequest {
   method: Method
@@ -186,7 +186,7 @@ export function responseError(response: HttpResponse): ApiError {
   })
 }
 
-export function authorizationHeader(auth: Auth): string | undefined {
+function authorizationHeader(auth: Auth): string | undefined {
   if (auth.kind === 'bearer') return `Bearer ${auth.token}`
   if (auth.kind === 'basic') {
     return `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`

@@ -91,7 +91,7 @@ export interface MarkerRestore {
 export type RolledBack = 'true' | 'partial' | 'false'
 
 /** A flow's version, by the revision that holds it and the hash of its comparable source. */
-export interface FlowVersion {
+interface FlowVersion {
   revision: number
   sha256: string
 }

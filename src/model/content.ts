@@ -13,7 +13,7 @@ export function sha256Hex(content: string | Uint8Array): string {
 }
 
 /** Not text: holding a NUL byte anywhere, or not valid UTF-8 (as git and Kestra's editor see it). */
-export function isBinary(bytes: Uint8Array): boolean {
+function isBinary(bytes: Uint8Array): boolean {
   return bytes.includes(0) || !isUtf8(bytes)
 }
 

@@ -22,7 +22,7 @@ export interface DeploymentStatusRecord {
   createdAt: string
 }
 
-export interface NewDeployment {
+interface NewDeployment {
   sha: string
   environment: string
   transient: boolean

@@ -29,7 +29,7 @@ export interface DriftIssueText {
   body: string
 }
 
-export interface BranchWrite {
+interface BranchWrite {
   path: string
   /** Undefined: the file is removed. */
   content: Uint8Array | undefined

@@ -49,7 +49,7 @@ export interface FlowChange extends ChangeBase {
 }
 
 /** What the plan caught that Kestra checks only when the flow runs (docs/caught-at-review.md). */
-export interface FlowReview {
+interface FlowReview {
   /** Secret names and KV keys that the flow uses and the server does not define. */
   missing?: MissingName[]
   /** The flow's executions that are not terminated, oldest first. */

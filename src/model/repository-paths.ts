@@ -14,7 +14,7 @@ const IGNORABLE =
  * A name as a case-insensitive, normalising file system may compare it: invisible code points dropped,
  * Unicode compatibility form, case folded.
  */
-export function foldedName(name: string): string {
+function foldedName(name: string): string {
   return name.replace(IGNORABLE, '').normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC')
 }
 

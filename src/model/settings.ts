@@ -17,7 +17,7 @@ export type CamelCased<Values> = {
 }
 
 /** The inputs the settings hold in another form than their value under their camelCase name. */
-export type Reshaped =
+type Reshaped =
   | 'username'
   | 'password'
   | 'api-token'

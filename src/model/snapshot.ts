@@ -7,7 +7,7 @@ import type { ActualNamespace, BaseSnapshot, PlanInput } from './plan-input.js'
 import type { ChosenLayout, FlowFile, RepoModel } from './repository.js'
 
 /** The resources the repository wants on the server. */
-export type Desired = PlanInput['desired']
+type Desired = PlanInput['desired']
 
 /** One batch of flows the server validated, and its verdict on each (in order). */
 export interface ServerAnswer {

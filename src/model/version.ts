@@ -30,7 +30,3 @@ export function resolveVersioned(
     severity: version === undefined ? whenUnknown : atLeast(version, since) ? 'error' : 'warning'
   }))
 }
-
-export function versionText(version: KestraVersion): string {
-  return version.join('.')
-}

@@ -1,7 +1,7 @@
 import type { Finding, Severity } from '../model/finding.js'
 
 /** GitHub shows at most 10 annotations per type and step; the job summary holds all of them. */
-export const ANNOTATIONS_PER_SEVERITY = 10
+const ANNOTATIONS_PER_SEVERITY = 10
 
 export function selectAnnotations(findings: Finding[]): Finding[] {
   const shown: Record<Severity, number> = { error: 0, warning: 0, notice: 0 }

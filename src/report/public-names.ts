@@ -3,7 +3,7 @@ import { planFilePath } from './plan-file.js'
 import type { Settings } from '../model/settings.js'
 
 /** The action's own name: the start of its markers, plan file, annotation titles and KV keys. */
-export const ACTION_NAME = 'kestra-gitops'
+const ACTION_NAME = 'kestra-gitops'
 
 /**
  * The names a run shows as they are, known before it reads anything (docs/security.md): the repository, the

@@ -36,7 +36,7 @@ export function runnerLog(
 /** .NET's String.TrimStart removes this white space before the runner looks for `::`. */
 const LEADING_WHITE_SPACE = /^[\s\u0085]*/
 
-export function readsAsCommand(line: string): boolean {
+function readsAsCommand(line: string): boolean {
   return line.replace(LEADING_WHITE_SPACE, '').startsWith('::') || line.includes('##[')
 }
 

@@ -2,7 +2,7 @@ import type { BranchOutcome, DriftBranch, Forbidden } from '../../model/drift-po
 import { apiError, httpStatus, isPermissionError } from '../../github/errors.js'
 import type { RepoClient } from '../../github/repo-ref.js'
 
-export const CONTENTS_PERMISSION_HELP =
+const CONTENTS_PERMISSION_HELP =
   'The token cannot write the drift branch: grant `permissions: contents: write` to the job (docs/drift.md#permissions).'
 
 const FILE_MODE = '100644'

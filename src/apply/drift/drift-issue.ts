@@ -13,7 +13,7 @@ interface ListedIssue {
   user: { login: string; type: string } | null
 }
 
-export const ISSUES_PERMISSION_HELP =
+const ISSUES_PERMISSION_HELP =
   'The token cannot write issues: grant `permissions: issues: write` to the job (docs/drift.md#permissions).'
 
 /**

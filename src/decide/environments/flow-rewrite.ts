@@ -32,7 +32,7 @@ export interface SendOptions {
 }
 
 /** A Pebble expression naming a mapped namespace: it is sent as written, so it still names the original. */
-export interface PebbleMention {
+interface PebbleMention {
   line: number
   namespace: string
   mapped: string
@@ -121,7 +121,7 @@ function disabledTriggers(source: string, root: YAMLMap): Edit[] {
 }
 
 /** What the read-only label did to a flow, when it is not simply added. */
-export interface ReadOnlyNote {
+interface ReadOnlyNote {
   /** The label could not be added safely: the flow is refused, with this reason. */
   refused?: string
   /** The flow's own `system.readOnly` said otherwise; "true" replaces it. */

@@ -17,7 +17,7 @@ export interface PlanFileMeta {
   kinds: readonly DecideKind[]
 }
 
-export type PlanFileResource = {
+type PlanFileResource = {
   kind: ResourceChange['kind']
   /** Absent for a tenant-wide resource. */
   namespace?: string

@@ -10,7 +10,7 @@ import { planRecord } from '../../model/plan-record.js'
 /** The Deployed section belongs to the same comment; re-exported for the deploy step. */
 export { upsertDeployedSection } from './deployed.js'
 
-export const COMMENT_BUDGET = 60_000
+const COMMENT_BUDGET = 60_000
 
 const SUMMARY_POINTER = '> [!NOTE]\n> The full plan is in the job summary of this run.'
 const DIFF_DROPPED = 'Diff omitted: see the job summary.'

@@ -9,7 +9,7 @@ const SEVERITY_LABEL: Record<Finding['severity'], string> = {
 }
 
 /** Most severe first, then by file and line. */
-export function sortFindings(findings: readonly Finding[]): Finding[] {
+function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareFindings(a, b)
   )

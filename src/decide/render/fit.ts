@@ -1,12 +1,12 @@
 /** A part of a document that can shrink: `reduced` replaces `full` when space runs out. */
-export interface Shrinkable {
+interface Shrinkable {
   full: string
   reduced: string
 }
 
 export type Piece = string | Shrinkable
 
-export const SEPARATOR = '\n\n'
+const SEPARATOR = '\n\n'
 
 export interface Fitted {
   text: string

@@ -28,7 +28,7 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`
 }
 
-export function verdictLine(findings: readonly Finding[], failOn: 'error' | 'warning'): string {
+function verdictLine(findings: readonly Finding[], failOn: 'error' | 'warning'): string {
   const counts = findingCounts(findings)
   const failed = counts.error > 0 || (failOn === 'warning' && counts.warning > 0)
   const tally = [plural(counts.error, 'error'), plural(counts.warning, 'warning')]
@@ -44,7 +44,7 @@ export function verdictAndTarget(input: ReportInput): string {
   return `${verdictLine(input.findings, input.failOn ?? 'error')}\\\n${targetLine(input)}`
 }
 
-export function targetLine(input: ReportInput): string {
+function targetLine(input: ReportInput): string {
   const server = input.server ? escapeText(input.server) : 'none configured'
   const commit = commitText(input.commit, input.repositoryUrl)
   const layout = input.layout

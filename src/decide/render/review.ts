@@ -40,7 +40,7 @@ export function unfinishedText(executions: readonly unknown[]): string {
 }
 
 /** `1 PAUSED, 1 RUNNING`: how many in each state, states sorted. */
-export function byState(executions: readonly Pick<UnfinishedExecution, 'state'>[]): string {
+function byState(executions: readonly Pick<UnfinishedExecution, 'state'>[]): string {
   const counts = new Map<string, number>()
   for (const e of executions) counts.set(e.state, (counts.get(e.state) ?? 0) + 1)
   return [...counts]

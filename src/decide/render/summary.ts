@@ -9,7 +9,7 @@ import { noteLines, title, verdictAndTarget } from './headline.js'
 import type { SummaryInput } from './input.js'
 
 /** GitHub rejects job summaries over 1 MiB. */
-export const SUMMARY_BUDGET_BYTES = 1_048_576
+const SUMMARY_BUDGET_BYTES = 1_048_576
 
 const TRIMMED_NOTE =
   '> [!NOTE]\n> Some detail was left out to keep this summary within GitHub’s 1 MiB limit.'

@@ -2,9 +2,9 @@ import { isAlias, isMap, isPair, isSeq, visit } from 'yaml'
 import type { Alias, Document, Node } from 'yaml'
 
 /** Expanded size above which a document is treated as an alias bomb (Kestra's parser refuses these too). */
-export const MAX_EXPANDED_NODES = 100_000
+const MAX_EXPANDED_NODES = 100_000
 
-export interface AliasProblem {
+interface AliasProblem {
   node: Node
   message: string
 }

@@ -6,8 +6,8 @@ import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 
 export type Layout = 'tenant' | 'namespace' | 'anywhere' | 'custom'
 
-export const FLOW_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
-export const RESERVED_FLOW_IDS = [
+const FLOW_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
+const RESERVED_FLOW_IDS = [
   'pause',
   'resume',
   'force-run',

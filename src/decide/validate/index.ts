@@ -27,7 +27,6 @@ import { taskFindings } from './tasks.js'
 import { unquotedPebbleFindings } from './unquoted-pebble.js'
 import { aliasFindings, multipleDocumentFindings, notAFlowFinding, yamlFindings } from './yaml.js'
 
-export { nodePosition } from './flow-document.js'
 export { collectReferences, referenceFindings } from './references.js'
 
 export type { KestraVersion } from '../../model/version.js'

@@ -6,12 +6,12 @@ import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 import { SCHEDULE_TYPES } from './schedule-cron.js'
 import type { TaskTree } from './task-tree.js'
 
-export const INPUT_ID_PATTERN = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/
+const INPUT_ID_PATTERN = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/
 /**
  * Input types of current Kestra (`Input`'s `@JsonSubTypes`, develop after 1.3). Kestra adds types over
  * its releases: one outside this list is a warning, and the server decides.
  */
-export const INPUT_TYPES = new Set([
+const INPUT_TYPES = new Set([
   'STRING',
   'ENUM',
   'SELECT',

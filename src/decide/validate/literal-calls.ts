@@ -10,7 +10,7 @@ export interface LiteralCall {
   position: { line: number; column: number }
 }
 
-export interface CallArguments {
+interface CallArguments {
   positional: (string | null)[]
   named: Map<string, string | null>
   /** Each argument's text as written, for non-string literals (`errorOnMissing=false`). */

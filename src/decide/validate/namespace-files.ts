@@ -3,7 +3,7 @@ import { MAX_FILE_BYTES } from '../../model/content.js'
 import { fileKey } from '../../model/keys.js'
 import { type Finding, type Severity } from '../../model/finding.js'
 
-export const LARGE_FILE_BYTES = 10 * 1024 * 1024
+const LARGE_FILE_BYTES = 10 * 1024 * 1024
 const MAX_SEGMENT = 255
 const MAX_PATH = 1024
 
@@ -51,7 +51,7 @@ export function namespaceFileFindings(entry: NamespaceFileEntry): Finding[] {
 }
 
 /** What is wrong with a namespace file path (which starts with '/'), empty when nothing is. */
-export function pathProblems(path: string): string[] {
+function pathProblems(path: string): string[] {
   const problems: string[] = []
   if (!path.startsWith('/')) problems.push(`Namespace file path '${path}' must start with '/'`)
   if (path.length > MAX_PATH) {

@@ -23,7 +23,7 @@ export function collectReferences(flows: FlowFile[]): FlowReference[] {
 }
 
 /** The references of a flow's first document (see `collectReferences`). */
-export function referencesOf(document: FlowDocument): FlowReference[] {
+function referencesOf(document: FlowDocument): FlowReference[] {
   return scanFlow(document, ['read']).references
 }
 

@@ -3,9 +3,9 @@ import type { Finding } from '../../model/finding.js'
 import { nodePosition, type FlowDocument } from './flow-document.js'
 import { taskIdNode, type TaskNode, type TaskTree } from './task-tree.js'
 
-export const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/
+const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/
 /** A Java class name (`TaskInterface.type`'s pattern: Java identifiers, so any Unicode letter). */
-export const TYPE_PATTERN =
+const TYPE_PATTERN =
   /^[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*(\.[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*)*$/u
 const MAX_TASK_ID = 256
 

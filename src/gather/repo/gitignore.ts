@@ -237,7 +237,7 @@ function lastMatch(
 }
 
 /** Whether one pattern matches the path given as names (the path itself, not its folders). */
-export function patternMatches(
+function patternMatches(
   pattern: IgnorePattern,
   names: readonly string[],
   isDir: boolean,

@@ -60,7 +60,7 @@ async function filesUnder(dirRel: string, context: HiddenContext): Promise<strin
 }
 
 /** Whether the layout reads `rel` as a flow when no ignore rule speaks of it. */
-export async function wouldRead(rel: string, context: HiddenContext): Promise<boolean> {
+async function wouldRead(rel: string, context: HiddenContext): Promise<boolean> {
   const flow = context.rules.place(rel).flow
   if (!flow) return false
   if (context.layout === 'custom') return true

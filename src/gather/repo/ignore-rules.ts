@@ -15,7 +15,7 @@ export interface IgnoreRule {
 }
 
 /** `.kestraignore` leaves out names starting with '.' unless a negation re-includes them. */
-export const DOTFILE_RULE: IgnoreRule = { line: 0, pattern: '.*' }
+const DOTFILE_RULE: IgnoreRule = { line: 0, pattern: '.*' }
 
 /** One ignore file: its patterns, and what they said of the folders already asked about. */
 class IgnoreFile {

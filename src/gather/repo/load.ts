@@ -35,7 +35,7 @@ import { walkTree, type WalkEntry } from './walk.js'
 const CONCURRENCY = 32
 
 /** What the files of one entry give the model. */
-export interface Discovery {
+interface Discovery {
   flows: FlowFile[]
   files: NamespaceFileEntry[]
   problems: ReadProblem[]

@@ -56,7 +56,7 @@ export function isOversized(entry: Pick<NamespaceFileEntry, 'size'>): boolean {
 }
 
 /** Refused read of a namespace file whose bytes must not (or can no longer) be read. */
-export class NamespaceFileReadError extends ActionError {
+class NamespaceFileReadError extends ActionError {
   override name = 'NamespaceFileReadError'
 }
 

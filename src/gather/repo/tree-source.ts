@@ -48,6 +48,6 @@ export function childOf(dirRel: string, name: string): string {
 }
 
 /** The ignore rules as a tree source consults them (IgnoreRules implements it). */
-export interface PathExclusions {
+interface PathExclusions {
   excludesPath(rel: string): Promise<boolean>
 }

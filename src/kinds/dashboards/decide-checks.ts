@@ -1,7 +1,7 @@
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml'
 import type { Finding, Severity } from '../../model/finding.js'
 import { locateKestraPath } from '../../decide/validate/server-findings.js'
-import { RESOURCE, type HeldDashboards, type HeldFile } from './decide-held.js'
+import { RESOURCE, type HeldDashboards } from './decide-held.js'
 
 /** Kestra's pattern for a chart id (`Chart.id`, docs/dashboards.md#checks). */
 const CHART_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/
@@ -157,5 +157,3 @@ function textOf(node: unknown): string | undefined {
   if (!isScalar(node) || node.value === null || node.value === undefined) return undefined
   return String(node.value)
 }
-
-export type { HeldFile }

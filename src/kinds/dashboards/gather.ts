@@ -6,7 +6,7 @@ import { parseVersion } from '../../kestra/era.js'
 import { discoverDashboards, type DashboardFile } from './gather-discover.js'
 
 /** A dashboard as compared: its source when known, its fields as one canonical text. */
-export interface ComparedDashboard {
+interface ComparedDashboard {
   source?: string
   /** Undefined when the file's YAML is no mapping. */
   fields?: string

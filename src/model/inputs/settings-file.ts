@@ -7,7 +7,7 @@ import { WORKFLOW_ONLY } from './defaults.js'
 export const SETTINGS_FILE_PATHS = ['kestra-gitops.yml', '.github/kestra-gitops.yml'] as const
 
 /** One input's value in the settings file, as text an input would hold, and the line it is on. */
-export interface FileSetting {
+interface FileSetting {
   text: string
   line: number
 }

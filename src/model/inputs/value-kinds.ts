@@ -43,7 +43,7 @@ export function wholeNumber(min: number, max?: number): InputParser<number> {
   }
 }
 
-export const boolean: InputParser<boolean> = {
+const boolean: InputParser<boolean> = {
   shape: 'switch',
   placeholder: 'true|false',
   parse(raw, input) {

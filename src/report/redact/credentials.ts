@@ -8,7 +8,7 @@ export interface Credentials {
   basic?: { username: string; password: string }
 }
 
-export interface Secret {
+interface Secret {
   input: string
   value: string
 }

@@ -11,7 +11,7 @@ import {
 } from './spelling.js'
 import { utf16Patterns, utf16Spans } from './text-encodings.js'
 
-export const REDACTED = '***'
+const REDACTED = '***'
 
 /**
  * A credential with fewer characters (white space not counted) cannot be told apart from ordinary text:

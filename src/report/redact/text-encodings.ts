@@ -1,7 +1,7 @@
 import type { Span } from './spelling.js'
 
 /** Text read from bytes as UTF-16, and where each of its spans lies in the bytes. */
-export interface Utf16View {
+interface Utf16View {
   text: string
   /** The bytes `[start, end)` that spell the view's span. */
   bytesOf(span: Span): Span
@@ -12,7 +12,7 @@ export interface Utf16View {
  * without a BOM (a BOM reads as a character the redactor skips), and a UTF-16 run inside other bytes, or text
  * that was UTF-16 once and was then read as single bytes, may start at an odd offset.
  */
-export function utf16Views(bytes: Uint8Array): Utf16View[] {
+function utf16Views(bytes: Uint8Array): Utf16View[] {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const views: Utf16View[] = []
   for (const offset of [0, 1]) {

@@ -2,7 +2,7 @@ import type { Credentials } from './credentials.js'
 import { hiddenCharacters, MIN_REDACTED_CHARACTERS } from './redactor.js'
 
 /** Shorter credentials are weak: easy to guess, and likely to turn up in ordinary text. */
-export const STRONG_CREDENTIAL_CHARACTERS = 8
+const STRONG_CREDENTIAL_CHARACTERS = 8
 
 /**
  * The one warning about weak credentials (docs/security.md): short, or part of a name the run shows as it
