@@ -16,6 +16,7 @@ import {
 import {
   deployments,
   kestraWrites,
+  openPullRequest,
   publish,
   startServers,
   stopServers,
@@ -48,6 +49,7 @@ describe('a prefixed namespace longer than Kestra allows', () => {
   it('the preview of PR 4242 with a 148-character namespace: refused, nothing written, the namespace and 150 named', async () => {
     const namespace = namespaceOf(148)
     const { repo, base, head } = await stage(namespace)
+    openPullRequest(servers!.github, base, head, 4242)
     const result = await runAction({
       ...pullRequestEvent(repo, base, head, { number: 4242 }),
       githubApiUrl: servers!.github.url,
