@@ -94,7 +94,7 @@ describe('renderReceipt', () => {
       'flow',
       'failed',
       'rev 1',
-      'Kestra answered 500 to PUT /api/v1/main/flows/team/b: boom'
+      'Kestra answered 500 to PUT /api/v1/main/flows/team/b: boom; Kestra may or may not have applied this write (its answer was lost)'
     ])
   })
 

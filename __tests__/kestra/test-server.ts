@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
+import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 
 export interface TestServer {
   url: string
@@ -33,4 +35,28 @@ export async function startTestServer(
 export function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' })
   res.end(JSON.stringify(body))
+}
+
+/** An emulator of `version` and a client of it, its era already probed; `close` ends both. */
+export async function emulatedClient(
+  version: string
+): Promise<{ emulator: Emulator; client: KestraClient; close(): Promise<void> }> {
+  const emulator = await startEmulator({ version })
+  const client = createKestraClient({
+    server: emulator.url,
+    tenant: 'main',
+    auth: { kind: 'none' },
+    timeoutSeconds: 10,
+    concurrency: 4,
+    retry: { baseDelayMs: 1 }
+  })
+  await client.info()
+  return {
+    emulator,
+    client,
+    close: async () => {
+      await client.close()
+      await emulator.close()
+    }
+  }
 }

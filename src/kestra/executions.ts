@@ -5,8 +5,7 @@ import { readJson, readJsonObject } from './json.js'
 import { multipartFields } from './multipart.js'
 import type { ScopedHttp } from './scoped-http.js'
 import type { HttpResponse } from './transport.js'
-
-const seg = encodeURIComponent
+import { pathSegment } from '../model/path-segment.js'
 
 /** Results asked for by a label search: a run's labels match a handful of executions at most. */
 const SEARCH_PAGE = 25
@@ -32,7 +31,7 @@ export class ExecutionsEndpoint {
     const { contentType, body } = multipartFields(inputs)
     const response = await this.http.send({
       method: 'POST',
-      path: `/executions/${seg(namespace)}/${seg(id)}`,
+      path: `/executions/${pathSegment(namespace)}/${pathSegment(id)}`,
       route: '/executions/{namespace}/{id}',
       query: { labels: options.labels.map(([key, value]) => `${key}:${value}`) },
       headers: { 'content-type': contentType },
@@ -46,7 +45,7 @@ export class ExecutionsEndpoint {
   async get(executionId: string, deadline?: number): Promise<Execution | undefined> {
     const response = await this.http.send({
       method: 'GET',
-      path: `/executions/${seg(executionId)}`,
+      path: `/executions/${pathSegment(executionId)}`,
       route: '/executions/{executionId}',
       allow: [404],
       deadline
@@ -161,7 +160,7 @@ export function executionUrl(
 ): string {
   const path = [tenant, 'executions', execution.namespace, execution.flowId, execution.id]
     .filter((part): part is string => part !== undefined)
-    .map(seg)
+    .map(encodeURIComponent)
     .join('/')
   return `${server.replace(/\/+$/, '')}/ui/${path}`
 }

@@ -3,8 +3,7 @@ import { ApiError } from './errors.js'
 import { readJson, readJsonArray, readJsonObject } from './json.js'
 import type { ScopedHttp } from './scoped-http.js'
 import type { HttpResponse } from './transport.js'
-
-const seg = encodeURIComponent
+import { pathSegment } from '../model/path-segment.js'
 
 /** Names asked for per page: a tenant holds hundreds of secrets or keys at most, so one page answers. */
 const PAGE = 500
@@ -26,7 +25,7 @@ export class ListingsEndpoint {
 
   /** `GET P/namespaces/{ns}/secrets`, every page: Enterprise answers the namespace's own secrets. */
   async namespaceSecretNames(namespace: string): Promise<string[]> {
-    return this.paged(`/namespaces/${seg(namespace)}/secrets`, {}, (item) =>
+    return this.paged(`/namespaces/${pathSegment(namespace)}/secrets`, {}, (item) =>
       stringField(item, 'key')
     )
   }
@@ -35,7 +34,7 @@ export class ListingsEndpoint {
   async inheritedSecretNames(namespace: string): Promise<string[]> {
     const response = await this.http.send({
       method: 'GET',
-      path: `/namespaces/${seg(namespace)}/inherited-secrets`,
+      path: `/namespaces/${pathSegment(namespace)}/inherited-secrets`,
       route: '/namespaces/{namespace}/inherited-secrets'
     })
     return Object.values(readJsonObject(response)).flatMap((names) =>
@@ -59,7 +58,7 @@ export class ListingsEndpoint {
   async namespaceKvKeys(namespace: string): Promise<string[]> {
     const response = await this.http.send({
       method: 'GET',
-      path: `/namespaces/${seg(namespace)}/kv`,
+      path: `/namespaces/${pathSegment(namespace)}/kv`,
       route: '/namespaces/{namespace}/kv'
     })
     return readJsonArray(response).flatMap((item) => stringField(item, 'key') ?? [])
