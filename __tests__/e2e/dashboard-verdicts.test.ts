@@ -1,7 +1,8 @@
 /**
  * Dashboard validate verdicts in 2.0's shape and in shapes the action cannot read, through the bundled
  * action (docs/dashboards.md#checks): 2.0's `errors` list lands on the lines it names; an answer that cannot
- * be read is an error naming the dashboard, and a deploy writes nothing at all (no file, flow or marker).
+ * be read is an error naming the dashboard (or the flow, for flows' verdicts), and a deploy writes nothing at
+ * all (no file, flow or marker).
  */
 import { describe, expect, it } from 'vitest'
 import {
@@ -98,4 +99,23 @@ describe("the dashboards validate endpoint's verdict", () => {
       })
     })
   }
+
+  it("a flow's verdict the action cannot read (constraints as an object) is an error on that flow, and nothing is written", async () => {
+    const change = { [`${NS}/flows/hello.yml`]: HELLO_V2, 'dashboards/ops.yml': OPS }
+    await onDashStage({ base: BASE, change }, async (s) => {
+      s.kestra.inject({
+        route: 'flows.validate',
+        status: 200,
+        times: 100,
+        body: JSON.stringify([{ index: 0, outdated: false, constraints: { tasks: 'bad' } }])
+      })
+      const deploy = await pushRun(s)
+      expect(deploy.exitCode).toBe(1)
+      const error = deploy.annotations.find(
+        (a) => a.severity === 'error' && a.file === `${NS}/flows/hello.yml`
+      )
+      expect(error?.message).toContain("the server's validation answer could not be read")
+      expect(writes(s.kestra)).toEqual([])
+    })
+  })
 })
