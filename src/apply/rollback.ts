@@ -182,8 +182,10 @@ async function writeRecords(plan: RollbackPlan, deps: RollbackDeps): Promise<str
       await deps.api.putKv(namespace, ROLLBACK_RECORD_KEY, record)
       written.push(namespace)
     } catch (error) {
+      // A record whose write lost its answer may be stored: it goes with the others.
+      const maybe = isOutcomeUnknown(error) ? [...written, namespace] : written
       await Promise.all(
-        written.map((ns) => deps.api.deleteKv(ns, ROLLBACK_RECORD_KEY).catch(() => undefined))
+        maybe.map((ns) => deps.api.deleteKv(ns, ROLLBACK_RECORD_KEY).catch(() => undefined))
       )
       return `its progress could not be recorded in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}): ${errorMessage(error)}`
     }
