@@ -5,12 +5,10 @@
  * included.
  */
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { KestraClient } from '../../src/kestra/client.js'
+import { describe, expect, it } from 'vitest'
 import { ActionError } from '../../src/model/errors.js'
 import { pathSegment, segmentProblem } from '../../src/model/path-segment.js'
-import type { Emulator } from '../../test-support/kestra-emulator/index.js'
-import { emulatedClient } from './test-server.js'
+import { emulatedClientPerFile } from './test-server.js'
 
 const TRICKY = [
   '.',
@@ -53,31 +51,23 @@ const ID = fc.oneof(
   fc.tuple(fc.constantFrom(...TRICKY), fc.string({ maxLength: 4 })).map(([a, b]) => a + b)
 )
 
-let emulator: Emulator
-let client: KestraClient
-let close: () => Promise<void>
-
-beforeAll(async () => {
-  ;({ emulator, client, close } = await emulatedClient('1.3.25'))
-})
-
-afterAll(() => close())
+const kestra = emulatedClientPerFile('1.3.25')
 
 describe('an id in a request path addresses exactly that id', () => {
   it('reaches the route of that id, or is refused with nothing sent', async () => {
     await fc.assert(
       fc.asyncProperty(ID, async (id) => {
-        emulator.clearLog()
+        kestra.emulator.clearLog()
         const problem = segmentProblem(id)
         if (problem !== undefined) {
-          await expect(client.getDashboard(id)).rejects.toThrow(ActionError)
-          await expect(client.deleteDashboard(id)).rejects.toThrow(/cannot be addressed/)
-          expect(emulator.requests).toEqual([])
+          await expect(kestra.client.getDashboard(id)).rejects.toThrow(ActionError)
+          await expect(kestra.client.deleteDashboard(id)).rejects.toThrow(/cannot be addressed/)
+          expect(kestra.emulator.requests).toEqual([])
           return
         }
-        expect(await client.getDashboard(id)).toBeUndefined()
-        await client.deleteDashboard(id)
-        expect(emulator.requests.map((r) => [r.route, r.params.id])).toEqual([
+        expect(await kestra.client.getDashboard(id)).toBeUndefined()
+        await kestra.client.deleteDashboard(id)
+        expect(kestra.emulator.requests.map((r) => [r.route, r.params.id])).toEqual([
           ['dashboards.get', id],
           ['dashboards.delete', id]
         ])

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll } from 'vitest'
 import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 
@@ -59,4 +60,20 @@ export async function emulatedClient(
       await emulator.close()
     }
   }
+}
+
+/** One emulator of `version` and its client for every test of a file: started before them, closed after. */
+export function emulatedClientPerFile(version: string): {
+  emulator: Emulator
+  client: KestraClient
+} {
+  const held = {} as { emulator: Emulator; client: KestraClient }
+  let close: () => Promise<void> = () => Promise.resolve()
+  beforeAll(async () => {
+    const started = await emulatedClient(version)
+    Object.assign(held, { emulator: started.emulator, client: started.client })
+    close = started.close
+  })
+  afterAll(() => close())
+  return held
 }

@@ -7,11 +7,9 @@
  * dashboard's findings block the deploy unless the verdict was recognised as valid.
  */
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { KestraClient } from '../../src/kestra/client.js'
+import { describe, expect, it } from 'vitest'
 import { dashboardFindings } from '../../src/kinds/dashboards/decide-checks.js'
-import type { Emulator } from '../../test-support/kestra-emulator/index.js'
-import { emulatedClient } from './test-server.js'
+import { emulatedClientPerFile } from './test-server.js'
 
 type Label = 'valid' | 'invalid' | 'unreadable'
 
@@ -109,15 +107,7 @@ const ANSWER: fc.Arbitrary<{ label: Label; answer: unknown; text?: string }> = f
   }))
 )
 
-let emulator: Emulator
-let client: KestraClient
-let close: () => Promise<void>
-
-beforeAll(async () => {
-  ;({ emulator, client, close } = await emulatedClient('1.3.25'))
-})
-
-afterAll(() => close())
+const kestra = emulatedClientPerFile('1.3.25')
 
 const DASHBOARD = 'id: sales\ntitle: Sales\ncharts: []\n'
 
@@ -125,12 +115,12 @@ describe('a validate verdict is valid only when recognised as valid', () => {
   it('dashboards: valid, refused or unreadable as the answer is, and blocking the deploy unless valid', async () => {
     await fc.assert(
       fc.asyncProperty(ANSWER, async ({ label, answer, text }) => {
-        emulator.inject({
+        kestra.emulator.inject({
           route: 'dashboards.validate',
           status: 200,
           body: text ?? JSON.stringify(answer)
         })
-        const verdict = await client.validateDashboard(DASHBOARD)
+        const verdict = await kestra.client.validateDashboard(DASHBOARD)
         const read: Label =
           verdict.unreadable !== undefined
             ? 'unreadable'
@@ -162,12 +152,12 @@ describe('a validate verdict is valid only when recognised as valid', () => {
       'id: hello\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n'
     await fc.assert(
       fc.asyncProperty(ANSWER, async ({ label, answer, text }) => {
-        emulator.inject({
+        kestra.emulator.inject({
           route: 'flows.validate',
           status: 200,
           body: text ?? JSON.stringify([answer])
         })
-        const [result] = await client.validateFlows([flow])
+        const [result] = await kestra.client.validateFlows([flow])
         const unreadable = result!.errors.some((e) =>
           e.message.startsWith("the server's validation answer could not be read")
         )
