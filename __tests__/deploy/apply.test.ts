@@ -358,9 +358,11 @@ describe('deploy: failures and refusals', () => {
       'team.obsolete': 'skipped'
     })
     const failed = result.resources.find((r) => r.result === 'failed')
+    // A 5xx leaves the outcome unknown: a rollback reads the server for it.
     expect(failed?.message).toBe(
-      'Kestra answered 500 to PUT /api/v1/main/flows/team/b: Internal server error: boom'
+      'Kestra answered 500 to PUT /api/v1/main/flows/team/b: Internal server error: boom; Kestra may or may not have applied this write (its answer was lost)'
     )
+    expect(failed?.outcomeUnknown).toBe(true)
     expect(server.flow('team', 'obsolete')).toBeDefined()
     expect(server.writes()).not.toContain('flows.delete team/obsolete')
     // The commit is recorded only where everything went through.

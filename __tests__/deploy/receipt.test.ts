@@ -87,14 +87,16 @@ describe('renderReceipt', () => {
     expect(md).toContain('Deploy incomplete: ')
     expect(md).toContain('1 created, 1 failed, 1 skipped.')
     expect(md).toContain('**Applied:** team.a.')
-    expect(md).toContain('**Not applied:** team.b (failed), team.gone (skipped).')
+    expect(md).toContain(
+      '**Not applied:** team.b (failed, its answer lost: Kestra may hold either version), team.gone (skipped).'
+    )
     expect(md).toContain('Re-running the deploy finishes the job')
     expect(rows(md)[1]).toEqual([
       'team.b',
       'flow',
       'failed',
       'rev 1',
-      'Kestra answered 500 to PUT /api/v1/main/flows/team/b: boom'
+      'Kestra answered 500 to PUT /api/v1/main/flows/team/b: boom; Kestra may or may not have applied this write (its answer was lost)'
     ])
   })
 

@@ -5,55 +5,24 @@
  * After each run, what the report says of each dashboard is compared with what the server holds.
  */
 import { describe, expect, it } from 'vitest'
-import { WRITE_ROUTES, type Emulator } from '../../test-support/kestra-emulator/index.js'
+import { WRITE_ROUTES } from '../../test-support/kestra-emulator/index.js'
 import type { RunResult } from '../../test-support/runner.js'
 import {
   cell,
   deployed,
-  HELLO,
-  HELLO_V2,
-  LEGACY,
+  FAULT_CHANGED,
+  FAULT_STAGE,
+  heldDashboard,
   NS,
   onDashStage,
-  OPS,
   pushRun,
-  SALES,
-  SALES_V2,
-  SAME,
   writes,
-  type DashStage,
-  type DashStageOptions
+  type DashStage
 } from './dashboards-stage.js'
 
-const STAGE: DashStageOptions = {
-  base: {
-    [`${NS}/flows/hello.yml`]: HELLO,
-    'dashboards/team/sales.yaml': SALES,
-    'dashboards/legacy.yml': LEGACY,
-    'dashboards/same.yml': SAME
-  },
-  change: {
-    [`${NS}/flows/hello.yml`]: HELLO_V2,
-    'dashboards/team/sales.yaml': SALES_V2,
-    'dashboards/ops.yml': OPS,
-    'dashboards/legacy.yml': null
-  }
-}
-
-/** Each dashboard the deploy changes, as the server holds it before and after (undefined: absent). */
-const CHANGED: Record<string, { before?: string; deployed?: string }> = {
-  sales: { before: SALES, deployed: SALES_V2 },
-  ops: { deployed: OPS },
-  legacy: { before: LEGACY }
-}
-
-type Held = 'before' | 'deployed' | 'other'
-
-function held(kestra: Emulator, id: string): Held {
-  const now = kestra.snapshot().dashboards.find((d) => d.id === id && !d.deleted)?.source
-  if (now === CHANGED[id]!.before) return 'before'
-  return now === CHANGED[id]!.deployed ? 'deployed' : 'other'
-}
+const STAGE = FAULT_STAGE
+const CHANGED = FAULT_CHANGED
+const held = heldDashboard
 
 const INPUTS = { delete: 'true' }
 const ROLLBACK_INPUTS = { ...INPUTS, rollback: 'true', 'smoke-flows': `${NS}.hello` }

@@ -43,6 +43,38 @@ export const OPS = dashboard('ops', 'Operations', 'description: What runs and wh
 export const SAME = dashboard('same', 'Same')
 export const LEGACY = dashboard('legacy', 'Legacy')
 
+/** A push that updates a flow, updates sales, creates ops and deletes legacy: the fault tests' deploy. */
+export const FAULT_STAGE: DashStageOptions = {
+  base: {
+    [`${NS}/flows/hello.yml`]: HELLO,
+    'dashboards/team/sales.yaml': SALES,
+    'dashboards/legacy.yml': LEGACY,
+    'dashboards/same.yml': SAME
+  },
+  change: {
+    [`${NS}/flows/hello.yml`]: HELLO_V2,
+    'dashboards/team/sales.yaml': SALES_V2,
+    'dashboards/ops.yml': OPS,
+    'dashboards/legacy.yml': null
+  }
+}
+
+/** Each dashboard FAULT_STAGE's deploy changes, as the server holds it before and after (undefined: absent). */
+export const FAULT_CHANGED: Record<string, { before?: string; deployed?: string }> = {
+  sales: { before: SALES, deployed: SALES_V2 },
+  ops: { deployed: OPS },
+  legacy: { before: LEGACY }
+}
+
+export type Held = 'before' | 'deployed' | 'other'
+
+/** What the server holds of a dashboard FAULT_STAGE's deploy changes. */
+export function heldDashboard(kestra: Emulator, id: string): Held {
+  const now = kestra.snapshot().dashboards.find((d) => d.id === id && !d.deleted)?.source
+  if (now === FAULT_CHANGED[id]!.before) return 'before'
+  return now === FAULT_CHANGED[id]!.deployed ? 'deployed' : 'other'
+}
+
 export interface DashStage {
   kestra: Emulator
   github: FakeGitHub

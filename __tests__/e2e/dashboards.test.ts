@@ -706,14 +706,20 @@ describe('where dashboards are found', () => {
 })
 
 describe('dashboard ids Kestra allows but a URL or a comment would not', () => {
-  it('encodes them in request paths and escapes them in the comment', async () => {
-    const hostile = 'evil</b><img src=x onerror=alert(1)>'
+  it('encodes them in request paths and escapes them in the comment; one holding a `/` is kept and named', async () => {
+    const hostile = 'evil<b><img src=x onerror=alert(1)>&?#%'
+    const slashed = 'evil</b><img src=x onerror=alert(1)>'
     const spaced = 'Team KPIs'
     const base = {
       [`${NS}/flows/hello.yml`]: HELLO,
       'dashboards/kpis.yml': dashboard(spaced, 'KPIs')
     }
-    const seed = { dashboards: [{ id: hostile, source: 'title: Evil\n' }] }
+    const seed = {
+      dashboards: [
+        { id: hostile, source: 'title: Evil\n' },
+        { id: slashed, source: 'title: Slashed\n' }
+      ]
+    }
     await onDashStage(
       { base, change: { 'dashboards/kpis.yml': dashboard(spaced, 'KPIs v2') }, seed },
       async (s) => {
@@ -726,8 +732,16 @@ describe('dashboard ids Kestra allows but a URL or a comment would not', () => {
         expect(section).not.toContain('<img')
         const result = await pushRun(s, { delete: 'true' })
         expect(result.exitCode, result.stdout).toBe(0)
-        expect(liveDashboards(s.kestra)).toEqual({ [spaced]: dashboard(spaced, 'KPIs v2') })
+        // Servers and proxies decode `%2F` before routing: that id is never addressed, and says so.
+        expect(liveDashboards(s.kestra)).toEqual({
+          [spaced]: dashboard(spaced, 'KPIs v2'),
+          [slashed]: 'title: Slashed\n'
+        })
+        expect(result.annotations.some((a) => a.message.includes('cannot be addressed'))).toBe(true)
         expect(s.kestra.requests.some((r) => r.path.endsWith('/dashboards/Team%20KPIs'))).toBe(true)
+        expect(
+          s.kestra.requests.some((r) => r.route === 'dashboards.delete' && r.params.id === hostile)
+        ).toBe(true)
       }
     )
   })

@@ -264,7 +264,7 @@ export function disagreements(s: Stage, result: RunResult): string[] {
 }
 
 /** The Rollback cell of a resource's row in the rollback table, or undefined when it has none. */
-function rollbackRow(markdown: string, name: string): string | undefined {
+export function rollbackRow(markdown: string, name: string): string | undefined {
   let column = -1
   for (const line of markdown.split('\n')) {
     const cells = line.split('|').map((cell) => cell.trim())

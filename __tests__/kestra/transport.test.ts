@@ -1,4 +1,5 @@
 import { connect } from 'node:net'
+import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
 import { createDispatcher } from '../../src/kestra/dispatcher.js'
@@ -217,5 +218,56 @@ describe('transport', () => {
     })
     expect(await proxied.getKv('ns', 'k')).toBe('via kestra.example.test')
     expect(tunnelled).toContain('kestra.example.test:80')
+  })
+})
+
+describe('a write whose answer was lost', () => {
+  // Each attempt's answer, in order: a status, or a reset connection ('reset').
+  const ANSWERS = fc.array(
+    fc.constantFrom<number | 'reset'>(200, 204, 403, 404, 422, 429, 500, 502, 503, 'reset'),
+    {
+      minLength: 1,
+      maxLength: 4
+    }
+  )
+
+  it('is unknown exactly when a write fails after an attempt went unanswered or answered 5xx/429', async () => {
+    let script: (number | 'reset')[] = []
+    const server = await serve((req, res) => {
+      if (req.url === '/api/v1/configs') return json(res, 200, { version: '1.3.2', edition: 'OSS' })
+      const next = script.shift() ?? 500
+      if (next === 'reset') return void req.socket.destroy()
+      json(res, next, next < 400 ? {} : { message: 'refused' })
+    })
+    const kestra = client({ server: server.url })
+    await kestra.info()
+    await fc.assert(
+      fc.asyncProperty(
+        ANSWERS,
+        fc.constantFrom('write', 'read', 'validate'),
+        async (answers, kind) => {
+          script = [...answers]
+          const sent =
+            kind === 'write'
+              ? kestra.putKv('team', 'key', 1)
+              : kind === 'read'
+                ? kestra.getKv('team', 'key')
+                : kestra.validateDashboard('id: a\n')
+          const error = await sent.then(
+            () => undefined,
+            (failure: unknown) => failure
+          )
+          const sentAnswers = answers.slice(0, answers.length - script.length)
+          const lost = sentAnswers.some((a) => a === 'reset' || a === 429 || a >= 500)
+          if (error === undefined) return
+          expect(error).toBeInstanceOf(ApiError)
+          expect((error as ApiError).outcomeUnknown).toBe(kind === 'write' && lost)
+          expect((error as ApiError).message.includes('may or may not have applied')).toBe(
+            kind === 'write' && lost
+          )
+        }
+      ),
+      { numRuns: 150 }
+    )
   })
 })

@@ -1,5 +1,5 @@
 import type { KestraApi } from '../kestra/api.js'
-import { ApiError } from '../kestra/errors.js'
+import { ApiError, isOutcomeUnknown } from '../kestra/errors.js'
 import { Semaphore } from '../model/concurrency.js'
 import { errorMessage } from '../model/errors.js'
 import {
@@ -76,7 +76,8 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyOutco
           try {
             record(await write(change))
           } catch (error) {
-            record({ change, result: 'failed', message: errorMessage(error) })
+            const unknown = isOutcomeUnknown(error) && { outcomeUnknown: true as const }
+            record({ change, result: 'failed', message: errorMessage(error), ...unknown })
           }
         })
       )

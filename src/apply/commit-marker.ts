@@ -1,6 +1,7 @@
 import type { KestraApi } from '../kestra/api.js'
 import type { Semaphore } from '../model/concurrency.js'
 import { errorMessage } from '../model/errors.js'
+import { isOutcomeUnknown } from '../kestra/errors.js'
 import type { IsAncestor } from './git-ancestry.js'
 import {
   COMMIT_MARKER_KEY,
@@ -54,6 +55,8 @@ export async function checkCommitOrder(
 
 export interface MarkerWrite {
   written: string[]
+  /** Markers whose write lost its answer: they may or may not name this commit. */
+  unknown: string[]
   warnings: string[]
 }
 
@@ -69,18 +72,21 @@ export async function writeMarkers(
     const recorded = markers.get(namespace)
     return recorded?.commit !== ours.commit || recorded.repository !== ours.repository
   })
+  const unknown: string[] = []
   const outcomes = await Promise.all(
     stale.map(async (namespace) => {
       try {
         await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, { ...ours }))
         return undefined
       } catch (error) {
+        if (isOutcomeUnknown(error)) unknown.push(namespace)
         return `Could not record the deployed commit in namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; the out-of-order guard cannot protect this namespace until a deploy records it.`
       }
     })
   )
   return {
     written: stale.filter((_, i) => outcomes[i] === undefined),
+    unknown,
     warnings: outcomes.filter((w): w is string => w !== undefined)
   }
 }

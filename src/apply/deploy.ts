@@ -131,6 +131,7 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
     applied: applied.resources.filter((r) => WRITTEN.has(r.result)).length,
     warnings,
     markedNamespaces: marked.flatMap((m) => m.written).sort(),
+    markersUnknown: marked.flatMap((m) => m.unknown).sort(),
     markersBefore: markers
   }
 }

@@ -48,7 +48,7 @@ export function renderReceipt(result: DeployResult, meta: ReceiptMeta): string {
     out.push(
       '',
       `**Applied:** ${names(applied)}.`,
-      `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName(r.change))} (${r.result})`).join(', ')}.`,
+      `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName(r.change))} (${r.outcomeUnknown ? 'failed, its answer lost: Kestra may hold either version' : r.result})`).join(', ')}.`,
       '',
       'Re-running the deploy finishes the job: what was applied is unchanged now and is not written again' +
         (notApplied.some((r) => r.result === 'conflict')

@@ -1,5 +1,6 @@
 import { sha256Hex } from '../model/content.js'
 import { errorMessage } from '../model/errors.js'
+import { isOutcomeUnknown } from '../kestra/errors.js'
 import type { HistoryApi, KestraApi } from '../kestra/api.js'
 import { short } from '../model/commit-marker.js'
 import { flowHash } from './rollback-plan.js'
@@ -24,13 +25,15 @@ interface Held {
 /**
  * Puts one resource back as it was before the deploy, when the server still holds what the deploy wrote.
  * Already back (a restore whose answer was lost, or a run stopped after it): restored, nothing written.
- * Moved to anything else after the deploy (an edit in the UI): kept, never overwritten.
+ * Moved to anything else after the deploy (an edit in the UI): kept, never overwritten. A restore whose own
+ * answer is lost is settled by reading the server once more (docs/rollback.md#writes-whose-answer-was-lost).
  */
 export async function restoreItem(
   item: RestoreItem,
   deployed: string,
   api: KestraApi & HistoryApi,
-  kinds: readonly ApplyKind[]
+  kinds: readonly ApplyKind[],
+  again = true
 ): Promise<RestoreResult> {
   const did = deployAction(item)
   try {
@@ -39,6 +42,7 @@ export async function restoreItem(
     }
     return await restoreNamespaced(item as NamespacedItem, did, deployed, api)
   } catch (error) {
+    if (again && isOutcomeUnknown(error)) return restoreItem(item, deployed, api, kinds, false)
     const message = `restore failed: ${errorMessage(error)}`
     return { item, did, result: 'failed', message, wrote: false }
   }

@@ -2,7 +2,7 @@ import { sha256Hex } from '../model/content.js'
 import type { HistoryApi } from '../kestra/api.js'
 import { comparableFlowSource } from '../model/normalise.js'
 import type { CommitMarker } from '../model/commit-marker.js'
-import type { DeployResult } from '../model/result.js'
+import { WRITTEN, type DeployResult } from '../model/result.js'
 import { resourceName } from '../model/plan.js'
 import { newRecord, type RollbackRecord } from './rollback-record.js'
 import type { RecordedResource } from '../model/after-deploy.js'
@@ -44,7 +44,11 @@ export function flowHash(source: string): string {
   return sha256Hex(comparableFlowSource(source))
 }
 
-/** What this run's deploy changed, as its plan read it before writing. */
+/**
+ * What this run's deploy changed, as its plan read it before writing: each resource it wrote, and each whose
+ * write lost its answer, which the server may hold at either version (the rollback reads it,
+ * docs/rollback.md#writes-whose-answer-was-lost). Likewise the markers.
+ */
 export function planFromDeploy(
   result: DeployResult,
   deployed: { commit: string; repository: string },
@@ -52,8 +56,9 @@ export function planFromDeploy(
 ): RollbackPlan {
   const items: RestoreItem[] = []
   const unrestorable: string[] = []
-  for (const { change, result: did, revision } of result.resources) {
-    if (did !== 'created' && did !== 'updated' && did !== 'deleted') continue
+  for (const { change, result: did, revision, outcomeUnknown } of result.resources) {
+    if (!WRITTEN.has(did) && !(did === 'failed' && outcomeUnknown)) continue
+    const deleted = did === 'deleted' || change.action === 'delete'
     if (change.kind !== 'flow' && change.kind !== 'file') {
       const kind = kinds.find((candidate) => candidate.name === change.kind)
       if (change.namespace !== '' || !kind?.recordOf) {
@@ -71,23 +76,22 @@ export function planFromDeploy(
         revision: change.current.revision,
         sha256: flowHash(change.current.source)
       }
-      const after =
-        did === 'deleted'
-          ? undefined
-          : { revision: revision ?? 0, sha256: flowHash(change.desired ?? '') }
+      const after = deleted
+        ? undefined
+        : { revision: revision ?? 0, sha256: flowHash(change.desired ?? '') }
       const resource = { kind: 'flow' as const, id: change.id, before, deployed: after }
       items.push({ namespace, resource, previous: change.current?.source })
     } else {
       const before = change.current && { sha256: change.current.sha256, size: change.current.size }
-      const after =
-        did === 'deleted' ? undefined : change.desired && { sha256: change.desired.sha256 }
+      const after = deleted ? undefined : change.desired && { sha256: change.desired.sha256 }
       const resource = { kind: 'file' as const, path: change.path, before, deployed: after }
       items.push({ namespace, resource, previous: change.previous })
     }
   }
-  const namespaces = [
-    ...new Set([...items.map((i) => i.namespace), ...result.markedNamespaces])
-  ].filter((namespace) => namespace !== '')
+  const marked = [...result.markedNamespaces, ...(result.markersUnknown ?? [])]
+  const namespaces = [...new Set([...items.map((i) => i.namespace), ...marked])].filter(
+    (namespace) => namespace !== ''
+  )
   return {
     ...deployed,
     deployed: deployed.commit,
@@ -96,7 +100,7 @@ export function planFromDeploy(
     markers: namespaces.sort().map((namespace) => ({
       namespace,
       toward: result.markersBefore?.get(namespace) ?? null,
-      written: result.markedNamespaces.includes(namespace)
+      written: marked.includes(namespace)
     }))
   }
 }

@@ -1,5 +1,6 @@
 import { Semaphore } from '../model/concurrency.js'
 import { errorMessage } from '../model/errors.js'
+import { isOutcomeUnknown } from '../kestra/errors.js'
 import type { HistoryApi, KestraApi } from '../kestra/api.js'
 import { COMMIT_MARKER_KEY, parseMarker, short } from '../model/commit-marker.js'
 import { orderFlowWrites, type FlowDependency } from './order.js'
@@ -51,9 +52,7 @@ export async function rollback(plan: RollbackPlan, deps: RollbackDeps): Promise<
     }
   }
   const complete = resources.every((r) => r.result === 'restored')
-  const markers = complete
-    ? await restoreMarkers(plan.markers, plan.deployed, deps.api)
-    : plan.markers.filter((m) => m.written).map((m) => keptMarker(m, plan.deployed))
+  const markers = await settleMarkers(plan.markers, plan.deployed, deps.api, complete)
   for (const marker of markers) {
     deps.log(`Rollback of the deployed-commit marker of ${marker.namespace}: ${marker.message}`)
   }
@@ -107,30 +106,42 @@ function restorePhases(items: RestoreItem[], refs: FlowDependency[]): RestoreIte
 }
 
 /**
- * Each marker the deploy wrote, back to its previous value (a marker that was no marker of ours before,
- * another tool's value, is removed, not restored). One that already holds it is not written.
+ * Each marker the deploy wrote (or may have: its write lost its answer), read now: one that already holds
+ * its previous value is back, with no write. After a complete rollback the others are put back (a marker that
+ * was no marker of ours before, another tool's value, is removed, not restored); after an incomplete one they
+ * keep naming the deployed commit (docs/rollback.md#writes-whose-answer-was-lost).
  */
-async function restoreMarkers(
+async function settleMarkers(
   targets: MarkerTarget[],
   deployed: string,
-  api: KestraApi
+  api: KestraApi,
+  complete: boolean
 ): Promise<MarkerRestore[]> {
   return Promise.all(
     targets
       .filter((target) => target.written)
-      .map(async ({ namespace, toward }): Promise<MarkerRestore> => {
+      .map(async (target): Promise<MarkerRestore> => {
+        const { namespace, toward } = target
         const back = toward
           ? `deployed-commit marker put back to ${short(toward.commit)}`
           : 'deployed-commit marker removed (there was none before)'
         try {
-          const now = parseMarker(await api.getKv(namespace, COMMIT_MARKER_KEY))
-          if (now?.commit === toward?.commit && now?.repository === toward?.repository) {
+          if (await markerIsBack(namespace, toward, api)) {
             return { namespace, result: 'restored', message: `${back} (already)`, wrote: false }
           }
+          if (!complete) return keptMarker(target, deployed)
           if (toward) await api.putKv(namespace, COMMIT_MARKER_KEY, { ...toward })
           else await api.deleteKv(namespace, COMMIT_MARKER_KEY)
           return { namespace, result: 'restored', message: back, wrote: true }
         } catch (error) {
+          if (!complete) return keptMarker(target, deployed)
+          // A put-back whose answer was lost: the server says whether it went through.
+          if (
+            isOutcomeUnknown(error) &&
+            (await markerIsBack(namespace, toward, api).catch(() => false))
+          ) {
+            return { namespace, result: 'restored', message: back, wrote: true }
+          }
           const message = `still names ${short(deployed)}: it could not be put back: ${errorMessage(error)}`
           return { namespace, result: 'failed', message, wrote: false }
         }
@@ -147,6 +158,16 @@ function keptMarker({ namespace }: MarkerTarget, deployed: string): MarkerRestor
   }
 }
 
+/** Whether the namespace's marker, read now, holds its value from before the deploy. */
+async function markerIsBack(
+  namespace: string,
+  toward: MarkerTarget['toward'],
+  api: KestraApi
+): Promise<boolean> {
+  const now = parseMarker(await api.getKv(namespace, COMMIT_MARKER_KEY))
+  return now?.commit === toward?.commit && now?.repository === toward?.repository
+}
+
 /** Writes every namespace's record; on a failure, removes those written and says why. */
 async function writeRecords(plan: RollbackPlan, deps: RollbackDeps): Promise<string | undefined> {
   let records
@@ -161,8 +182,10 @@ async function writeRecords(plan: RollbackPlan, deps: RollbackDeps): Promise<str
       await deps.api.putKv(namespace, ROLLBACK_RECORD_KEY, record)
       written.push(namespace)
     } catch (error) {
+      // A record whose write lost its answer may be stored: it goes with the others.
+      const maybe = isOutcomeUnknown(error) ? [...written, namespace] : written
       await Promise.all(
-        written.map((ns) => deps.api.deleteKv(ns, ROLLBACK_RECORD_KEY).catch(() => undefined))
+        maybe.map((ns) => deps.api.deleteKv(ns, ROLLBACK_RECORD_KEY).catch(() => undefined))
       )
       return `its progress could not be recorded in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}): ${errorMessage(error)}`
     }

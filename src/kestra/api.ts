@@ -4,6 +4,7 @@ import type {
   RemoteFlow,
   RemoteFile,
   ServerValidation,
+  ServerVerdict,
   Label,
   ExecutionQuery,
   Execution
@@ -51,7 +52,7 @@ export interface KestraApi {
   /** False when the server held no such dashboard. */
   deleteDashboard(id: string): Promise<boolean>
   /** The server's constraint violations on one dashboard, or undefined when valid. */
-  validateDashboard(source: string): Promise<string | undefined>
+  validateDashboard(source: string): Promise<ServerVerdict>
 }
 
 /** Everything a run asks of the server: the core's reads and writes, smoke runs, earlier versions. */

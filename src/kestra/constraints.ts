@@ -51,3 +51,77 @@ export function pathFromReferenceChain(chain: string): string | undefined {
   }
   return path || undefined
 }
+
+/**
+ * One validate verdict (`ValidateConstraintViolation`, docs/kestra.md#validate-flows) as the client reads
+ * it: its violations from `constraints` (≤ 1.3, a string) or `errors` (2.0, `[{detail, pointer, path}]`),
+ * or why it cannot be read. Only a recognised answer with neither is valid: an object with the boolean
+ * `outdated` every era sends, `constraints` absent or a text, `errors` absent or a list of readable items.
+ */
+type ReadVerdict =
+  | { readable: true; errors: ServerConstraint[]; record: Record<string, unknown> }
+  | { readable: false; why: string }
+
+export function readVerdict(item: unknown): ReadVerdict {
+  if (!item || typeof item !== 'object' || Array.isArray(item)) {
+    return { readable: false, why: `it is ${shapeOf(item)}, not a verdict object` }
+  }
+  const record = item as Record<string, unknown>
+  if (typeof record.outdated !== 'boolean') {
+    return {
+      readable: false,
+      why: `its \`outdated\` is ${shapeOf(record.outdated)}, not a boolean`
+    }
+  }
+  const errors: ServerConstraint[] = []
+  const { constraints } = record
+  if (typeof constraints === 'string' && constraints.trim() !== '') {
+    errors.push(...splitConstraints(constraints))
+  } else if (constraints !== undefined && constraints !== null) {
+    return { readable: false, why: `its \`constraints\` is ${shapeOf(constraints)}` }
+  }
+  if (Array.isArray(record.errors)) {
+    for (const error of record.errors) {
+      const read = readError(error)
+      if (!read) return { readable: false, why: `an item of its \`errors\` is ${shapeOf(error)}` }
+      errors.push(read)
+    }
+  } else if (record.errors !== undefined && record.errors !== null) {
+    return { readable: false, why: `its \`errors\` is ${shapeOf(record.errors)}, not a list` }
+  }
+  return { readable: true, errors, record }
+}
+
+/** A 2.0 `errors` item (`detail`, `pointer`, `path`); `message` as 1.x's `_embedded.errors` spell it. */
+function readError(error: unknown): ServerConstraint | undefined {
+  if (!error || typeof error !== 'object' || Array.isArray(error)) return undefined
+  const { detail, message, path, pointer } = error as Record<string, unknown>
+  const text = [detail, message].find((t): t is string => typeof t === 'string' && t.trim() !== '')
+  if (text === undefined) return undefined
+  const constraint: ServerConstraint = { message: text }
+  if (typeof path === 'string' && path) constraint.path = path
+  if (typeof pointer === 'string' && pointer) constraint.pointer = pointer
+  return constraint
+}
+
+function shapeOf(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'a list'
+  if (typeof value === 'string') return value.trim() === '' ? 'a blank text' : 'a text'
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
+}
+
+/** The finding text of a verdict that cannot be read; `answer` is the server's, cut short. */
+export function unreadableVerdict(why: string, answer: string): string {
+  const shown = answer.length > 200 ? `${answer.slice(0, 200)}…` : answer
+  return `the server's validation answer could not be read (${why}): ${JSON.stringify(shown)}; nothing is deployed until the server answers a verdict the action can read`
+}
+
+/** The JSON value of a text, or undefined when it is none. */
+export function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return undefined
+  }
+}

@@ -3,11 +3,13 @@ import { ApiError } from './errors.js'
 import { normaliseText } from '../model/content.js'
 import { readJsonObject } from './json.js'
 import { readPages } from './listings.js'
+import { parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
+import type { ServerVerdict } from '../model/kestra.js'
 import type { ScopedHttp } from './scoped-http.js'
 import { responseError, type HttpResponse } from './transport.js'
+import { pathSegment } from '../model/path-segment.js'
 
 const YAML = { 'content-type': 'application/x-yaml' }
-const seg = encodeURIComponent
 /** Dashboards read per listing request. */
 const PAGE_SIZE = 100
 /** Listing pages read at most (10,000 dashboards); one that goes on is an error. */
@@ -58,7 +60,7 @@ export class DashboardsEndpoint {
   async get(id: string): Promise<RemoteDashboard | undefined> {
     const response = await this.http.send({
       method: 'GET',
-      path: `/dashboards/${seg(id)}`,
+      path: `/dashboards/${pathSegment(id)}`,
       route: '/dashboards/{id}',
       allow: [404]
     })
@@ -88,7 +90,7 @@ export class DashboardsEndpoint {
   async update(id: string, source: string): Promise<RemoteDashboard | undefined> {
     const response = await this.http.send({
       method: 'PUT',
-      path: `/dashboards/${seg(id)}`,
+      path: `/dashboards/${pathSegment(id)}`,
       route: '/dashboards/{id}',
       headers: YAML,
       body: source,
@@ -97,31 +99,44 @@ export class DashboardsEndpoint {
     return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response)
   }
 
-  /** False when the server held no such dashboard (404, or JDBC's 409 "doesn't exists"). */
+  /**
+   * False when the server held no such dashboard (404, or JDBC's 409 "doesn't exists"), except when the
+   * request had to be sent again: then its first attempt most likely deleted it.
+   */
   async delete(id: string): Promise<boolean> {
     const response = await this.http.send({
       method: 'DELETE',
-      path: `/dashboards/${seg(id)}`,
+      path: `/dashboards/${pathSegment(id)}`,
       route: '/dashboards/{id}',
       allow: [404, 409]
     })
     if (response.status === 409 && !/doesn't exist/i.test(responseError(response).serverMessage)) {
       throw responseError(response)
     }
-    return response.status < 400
+    return response.status < 400 || response.attempts > 1
   }
 
-  /** The server's constraint violations on one dashboard, or undefined when it is valid. */
-  async validate(source: string): Promise<string | undefined> {
+  /**
+   * The server's verdict on one dashboard: its violations (none: valid), from 1.x's `constraints` text or
+   * 2.0's `errors` list, or why the answer could not be read, which is never "valid".
+   */
+  async validate(source: string): Promise<ServerVerdict> {
     const response = await this.http.send({
       method: 'POST',
       path: '/dashboards/validate',
       route: '/dashboards/validate',
+      readOnly: true,
       headers: YAML,
       body: source
     })
-    const { constraints } = readJsonObject(response)
-    return typeof constraints === 'string' && constraints !== '' ? constraints : undefined
+    const text = new TextDecoder().decode(response.body)
+    const answer = parsedJson(text)
+    const verdict =
+      answer === undefined
+        ? { readable: false as const, why: 'it is not JSON' }
+        : readVerdict(answer)
+    if (!verdict.readable) return { errors: [], unreadable: unreadableVerdict(verdict.why, text) }
+    return { errors: verdict.errors }
   }
 }
 

@@ -16,6 +16,11 @@ export interface ApiErrorDetails {
   serverMessage: string
   /** Per-field violations when the server listed them (`_embedded.errors` or `errors`). */
   violations?: ServerConstraint[]
+  /**
+   * A write whose answer was lost (no answer, a timeout, a 5xx or 429, after its retries): the server may
+   * or may not have applied it (docs/rollback.md#writes-whose-answer-was-lost).
+   */
+  outcomeUnknown?: boolean
 }
 
 /** A request to Kestra failed. The message names the request, the server's answer and what to check. */
@@ -26,6 +31,7 @@ export class ApiError extends ActionError {
   readonly path: string
   readonly serverMessage: string
   readonly violations: ServerConstraint[]
+  readonly outcomeUnknown: boolean
 
   constructor(details: ApiErrorDetails) {
     super(describe(details))
@@ -34,16 +40,26 @@ export class ApiError extends ActionError {
     this.path = details.path
     this.serverMessage = details.serverMessage
     this.violations = details.violations ?? []
+    this.outcomeUnknown = details.outcomeUnknown ?? false
   }
 }
 
-function describe({ status, method, path, serverMessage }: ApiErrorDetails): string {
+/** A write that failed without an answer saying what the server did. */
+export function isOutcomeUnknown(error: unknown): boolean {
+  return error instanceof ApiError && error.outcomeUnknown
+}
+
+function describe(details: ApiErrorDetails): string {
+  const { status, method, path, serverMessage } = details
+  const unknown = details.outcomeUnknown
+    ? '; Kestra may or may not have applied this write (its answer was lost)'
+    : ''
   if (status === undefined) {
-    return `Kestra did not answer ${method} ${path}: ${serverMessage} (check the server input and that Kestra is reachable)`
+    return `Kestra did not answer ${method} ${path}: ${serverMessage} (check the server input and that Kestra is reachable)${unknown}`
   }
   const remedy = REMEDIATION[status]
   const said = serverMessage ? `: ${serverMessage}` : ''
   return remedy
-    ? `Kestra answered ${status} to ${method} ${path}${said}; ${remedy}`
-    : `Kestra answered ${status} to ${method} ${path}${said}`
+    ? `Kestra answered ${status} to ${method} ${path}${said}; ${remedy}${unknown}`
+    : `Kestra answered ${status} to ${method} ${path}${said}${unknown}`
 }

@@ -7,8 +7,7 @@ import { multipartFields } from './multipart.js'
 import { kestraUiBase } from './namespace-url.js'
 import type { ScopedHttp } from './scoped-http.js'
 import type { HttpResponse } from './transport.js'
-
-const seg = encodeURIComponent
+import { pathSegment } from '../model/path-segment.js'
 
 /** Results asked for by a label search: a run's labels match a handful of executions at most. */
 const SEARCH_PAGE = 25
@@ -36,7 +35,7 @@ export class ExecutionsEndpoint {
     const { contentType, body } = multipartFields(inputs)
     const response = await this.http.send({
       method: 'POST',
-      path: `/executions/${seg(namespace)}/${seg(id)}`,
+      path: `/executions/${pathSegment(namespace)}/${pathSegment(id)}`,
       route: '/executions/{namespace}/{id}',
       query: { labels: options.labels.map(([key, value]) => `${key}:${value}`) },
       headers: { 'content-type': contentType },
@@ -50,7 +49,7 @@ export class ExecutionsEndpoint {
   async get(executionId: string, deadline?: number): Promise<Execution | undefined> {
     const response = await this.http.send({
       method: 'GET',
-      path: `/executions/${seg(executionId)}`,
+      path: `/executions/${pathSegment(executionId)}`,
       route: '/executions/{executionId}',
       allow: [404],
       deadline
@@ -167,6 +166,8 @@ export function executionUrl(
   tenant: string | undefined,
   execution: Pick<Execution, 'namespace' | 'flowId' | 'id'>
 ): string {
-  const path = [execution.namespace, execution.flowId, execution.id].map(seg).join('/')
+  const path = [execution.namespace, execution.flowId, execution.id]
+    .map(encodeURIComponent)
+    .join('/')
   return `${kestraUiBase(server, tenant)}/executions/${path}`
 }

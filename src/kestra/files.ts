@@ -7,8 +7,7 @@ import { multipartFile } from './multipart.js'
 import type { ScopedHttp } from './scoped-http.js'
 import type { HttpResponse } from './transport.js'
 import { readZip } from './zip.js'
-
-const seg = encodeURIComponent
+import { pathSegment } from '../model/path-segment.js'
 
 /** Kestra 0.x exports held the namespace's flows under this folder; they are not namespace files. */
 const FLOWS_FOLDER = '_flows'
@@ -34,7 +33,7 @@ export class FilesEndpoint {
   async get(namespace: string, path: string, revision?: number): Promise<Uint8Array | undefined> {
     const response = await this.http.send({
       method: 'GET',
-      path: `/namespaces/${seg(namespace)}/files`,
+      path: `/namespaces/${pathSegment(namespace)}/files`,
       query: revision === undefined ? { path } : { path, revision: String(revision) },
       route: '/namespaces/{namespace}/files',
       allow: [404]
@@ -49,7 +48,7 @@ export class FilesEndpoint {
   async revisions(namespace: string, path: string): Promise<number[] | undefined> {
     const response = await this.http.send({
       method: 'GET',
-      path: `/namespaces/${seg(namespace)}/files/revisions`,
+      path: `/namespaces/${pathSegment(namespace)}/files/revisions`,
       query: { path },
       route: '/namespaces/{namespace}/files/revisions',
       allow: [404, 405]
@@ -93,7 +92,7 @@ export class FilesEndpoint {
     const { contentType, body } = multipartFile('fileContent', filename, bytes)
     return this.http.send({
       method: 'POST',
-      path: `/namespaces/${seg(namespace)}/files`,
+      path: `/namespaces/${pathSegment(namespace)}/files`,
       query: { path },
       route: '/namespaces/{namespace}/files',
       headers: { 'content-type': contentType },
@@ -105,7 +104,7 @@ export class FilesEndpoint {
   async delete(namespace: string, path: string): Promise<void> {
     await this.http.send({
       method: 'DELETE',
-      path: `/namespaces/${seg(namespace)}/files`,
+      path: `/namespaces/${pathSegment(namespace)}/files`,
       query: { path },
       route: '/namespaces/{namespace}/files'
     })
@@ -114,7 +113,7 @@ export class FilesEndpoint {
   private async exported(namespace: string): Promise<RemoteFile[] | undefined> {
     const response = await this.http.send({
       method: 'GET',
-      path: `/namespaces/${seg(namespace)}/files/export`,
+      path: `/namespaces/${pathSegment(namespace)}/files/export`,
       route: '/namespaces/{namespace}/files/export',
       allow: [404, 405]
     })
@@ -138,7 +137,7 @@ export class FilesEndpoint {
   ): Promise<RemoteFile[]> {
     const response = await this.http.send({
       method: 'GET',
-      path: `/namespaces/${seg(namespace)}/files/directory`,
+      path: `/namespaces/${pathSegment(namespace)}/files/directory`,
       query: { path: dir },
       route: '/namespaces/{namespace}/files/directory',
       allow: [404]

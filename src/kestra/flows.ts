@@ -5,9 +5,9 @@ import { readJsonArray, readJsonObject } from './json.js'
 import type { ScopedHttp } from './scoped-http.js'
 import { responseError, type HttpResponse } from './transport.js'
 import { readZip } from './zip.js'
+import { pathSegment } from '../model/path-segment.js'
 
 const YAML = { 'content-type': 'application/x-yaml' }
-const seg = encodeURIComponent
 
 interface Listed {
   id: string
@@ -45,7 +45,7 @@ export class FlowsEndpoint {
   async get(namespace: string, id: string): Promise<RemoteFlow | undefined> {
     const response = await this.http.send({
       method: 'GET',
-      path: `/flows/${seg(namespace)}/${seg(id)}`,
+      path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}`,
       query: { source: 'true' },
       route: '/flows/{namespace}/{id}',
       allow: [404]
@@ -65,7 +65,7 @@ export class FlowsEndpoint {
   ): Promise<string | undefined> {
     const response = await this.http.send({
       method: 'GET',
-      path: `/flows/${seg(namespace)}/${seg(id)}`,
+      path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}`,
       query: { revision: String(revision), source: 'true' },
       route: '/flows/{namespace}/{id}',
       allow: [404]
@@ -100,7 +100,7 @@ export class FlowsEndpoint {
   async update(namespace: string, id: string, source: string): Promise<RemoteFlow> {
     const response = await this.http.send({
       method: 'PUT',
-      path: `/flows/${seg(namespace)}/${seg(id)}`,
+      path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}`,
       route: '/flows/{namespace}/{id}',
       headers: YAML,
       body: source
@@ -115,7 +115,7 @@ export class FlowsEndpoint {
   async delete(namespace: string, id: string): Promise<void> {
     const response = await this.http.send({
       method: 'DELETE',
-      path: `/flows/${seg(namespace)}/${seg(id)}`,
+      path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}`,
       route: '/flows/{namespace}/{id}',
       allow: [404]
     })
@@ -125,7 +125,7 @@ export class FlowsEndpoint {
   private async listed(namespace: string): Promise<Listed[]> {
     const listing = await this.http.send({
       method: 'GET',
-      path: `/flows/${seg(namespace)}`,
+      path: `/flows/${pathSegment(namespace)}`,
       route: '/flows/{namespace}'
     })
     return readJsonArray(listing).flatMap((item): Listed[] => {
@@ -164,6 +164,7 @@ export class FlowsEndpoint {
       method: 'POST',
       path: '/flows/export/by-ids',
       route: '/flows/export/by-ids',
+      readOnly: true,
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(listed.map(({ id }) => ({ namespace, id }))),
       allow: [404, 405]

@@ -1,7 +1,6 @@
 import { readJsonObject } from './json.js'
 import type { ScopedHttp } from './scoped-http.js'
-
-const seg = encodeURIComponent
+import { pathSegment } from '../model/path-segment.js'
 
 export class KvEndpoint {
   constructor(private readonly http: ScopedHttp) {}
@@ -10,7 +9,7 @@ export class KvEndpoint {
   async get(namespace: string, key: string): Promise<unknown> {
     const response = await this.http.send({
       method: 'GET',
-      path: `/namespaces/${seg(namespace)}/kv/${seg(key)}`,
+      path: `/namespaces/${pathSegment(namespace)}/kv/${pathSegment(key)}`,
       route: '/namespaces/{namespace}/kv/{key}',
       allow: [404, 410]
     })
@@ -22,7 +21,7 @@ export class KvEndpoint {
   async put(namespace: string, key: string, value: unknown): Promise<void> {
     await this.http.send({
       method: 'PUT',
-      path: `/namespaces/${seg(namespace)}/kv/${seg(key)}`,
+      path: `/namespaces/${pathSegment(namespace)}/kv/${pathSegment(key)}`,
       route: '/namespaces/{namespace}/kv/{key}',
       headers: { 'content-type': 'text/plain' },
       body: JSON.stringify(value) ?? 'null'
@@ -33,7 +32,7 @@ export class KvEndpoint {
   async delete(namespace: string, key: string): Promise<void> {
     await this.http.send({
       method: 'DELETE',
-      path: `/namespaces/${seg(namespace)}/kv/${seg(key)}`,
+      path: `/namespaces/${pathSegment(namespace)}/kv/${pathSegment(key)}`,
       route: '/namespaces/{namespace}/kv/{key}'
     })
   }

@@ -5,8 +5,7 @@ import { ApiError } from './errors.js'
 import { readJson, readJsonArray, readJsonObject } from './json.js'
 import type { ScopedHttp } from './scoped-http.js'
 import type { HttpResponse } from './transport.js'
-
-const seg = encodeURIComponent
+import { pathSegment } from '../model/path-segment.js'
 
 /** Names asked for per page: a tenant holds hundreds of secrets or keys at most, so one page answers. */
 const PAGE = 500
@@ -193,7 +192,7 @@ export class ListingsEndpoint {
       {
         name: `secrets listing of ${namespace}`,
         remedy: SECRETS_REMEDY,
-        path: `/namespaces/${seg(namespace)}/secrets`,
+        path: `/namespaces/${pathSegment(namespace)}/secrets`,
         query: {},
         key: byKey
       },
@@ -205,7 +204,7 @@ export class ListingsEndpoint {
   async inheritedSecretNames(namespace: string): Promise<string[]> {
     const response = await this.http.send({
       method: 'GET',
-      path: `/namespaces/${seg(namespace)}/inherited-secrets`,
+      path: `/namespaces/${pathSegment(namespace)}/inherited-secrets`,
       route: '/namespaces/{namespace}/inherited-secrets'
     })
     return Object.values(readJsonObject(response)).flatMap((names) =>
@@ -241,7 +240,7 @@ export class ListingsEndpoint {
   async namespaceKvKeys(namespace: string): Promise<string[]> {
     const response = await this.http.send({
       method: 'GET',
-      path: `/namespaces/${seg(namespace)}/kv`,
+      path: `/namespaces/${pathSegment(namespace)}/kv`,
       route: '/namespaces/{namespace}/kv'
     })
     return readJsonArray(response).flatMap((item) => stringField(item, 'key') ?? [])

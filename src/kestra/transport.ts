@@ -33,6 +33,8 @@ export interface HttpRequest {
   deadline?: number
   /** Sent once, never retried: a request that must not take effect twice (the caller resolves a failure). */
   once?: boolean
+  /** A POST that changes nothing on the server (a validation, an export): its failure is no unknown write. */
+  readOnly?: boolean
 }
 
 export interface HttpResponse {
@@ -80,6 +82,19 @@ export class Transport {
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
+    // A write is `lost` once an attempt of it went unanswered or answered 5xx/429: from then on, a failure
+    // cannot say whether the server applied it (docs/rollback.md#writes-whose-answer-was-lost).
+    let lost = false
+    try {
+      return await this.sendAttempts(req, () => (lost = req.method !== 'GET' && !req.readOnly))
+    } catch (error) {
+      if (!lost || !(error instanceof ApiError) || error.outcomeUnknown) throw error
+      const { status, method, path, serverMessage, violations } = error
+      throw new ApiError({ status, method, path, serverMessage, violations, outcomeUnknown: true })
+    }
+  }
+
+  private async sendAttempts(req: HttpRequest, onLost: () => void): Promise<HttpResponse> {
     const { retry } = this.options
     const attempts = req.once ? 1 : retry.maxAttempts
     let waited = 0
@@ -101,6 +116,7 @@ export class Transport {
       } else {
         reason = outcome.reason
       }
+      onLost()
       const pastDeadline = req.deadline !== undefined && Date.now() + delayMs >= req.deadline
       if (attempt >= attempts || waited + delayMs > retry.maxWaitMs || pastDeadline) return finish()
       this.options.onRetry?.({ method: req.method, path: req.path, attempt, reason, delayMs })

@@ -1,6 +1,5 @@
-import type { ServerConstraint, ServerValidation } from '../model/kestra.js'
-import { splitConstraints } from './constraints.js'
-import { readJsonArray } from './json.js'
+import type { ServerValidation } from '../model/kestra.js'
+import { parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
 import type { ScopedHttp } from './scoped-http.js'
 
 export const MAX_BATCH = 100
@@ -18,10 +17,18 @@ export class ValidateEndpoint {
           method: 'POST',
           path: '/flows/validate',
           route: '/flows/validate',
+          readOnly: true,
           headers: { 'content-type': 'application/x-yaml' },
           body: batch.map((index) => sources[index]).join('\n---\n')
         })
-        return mapBatch(batch, readJsonArray(response))
+        const text = new TextDecoder().decode(response.body)
+        const items = parsedJson(text)
+        if (Array.isArray(items)) return mapBatch(batch, items)
+        const why = items === undefined ? 'it is not JSON' : 'it is not a list of verdicts'
+        return batch.map((index) => ({
+          ...emptyResult(index),
+          errors: [{ message: unreadableVerdict(why, text) }]
+        }))
       })
     )
     return results.flat().sort((a, b) => a.index - b.index)
@@ -50,7 +57,10 @@ export function planBatches(sources: readonly string[], max = MAX_BATCH): number
   return batches
 }
 
-/** One result per source of the batch; several answers for one source are merged. */
+/**
+ * One result per source of the batch; several answers for one source are merged. An answer the client
+ * cannot read is an error of its flow, never "valid".
+ */
 function mapBatch(batch: number[], items: unknown[]): ServerValidation[] {
   const results = batch.map((index) => emptyResult(index))
   const answered = new Set<number>()
@@ -59,7 +69,7 @@ function mapBatch(batch: number[], items: unknown[]): ServerValidation[] {
     const index = typeof record.index === 'number' ? record.index : position
     const local = Math.max(0, Math.min(index, results.length - 1))
     answered.add(local)
-    mergeInto(results[local]!, record)
+    mergeInto(results[local]!, item)
   })
   results.forEach((result, position) => {
     if (!answered.has(position)) {
@@ -73,26 +83,19 @@ function emptyResult(index: number): ServerValidation {
   return { index, errors: [], outdated: false, deprecationPaths: [], warnings: [], infos: [] }
 }
 
-function mergeInto(target: ServerValidation, record: Record<string, unknown>): void {
-  if (typeof record.constraints === 'string' && record.constraints.trim()) {
-    target.errors.push(...splitConstraints(record.constraints))
+function mergeInto(target: ServerValidation, item: unknown): void {
+  const verdict = readVerdict(item)
+  if (!verdict.readable) {
+    const answer = JSON.stringify(item) ?? String(item)
+    target.errors.push({ message: unreadableVerdict(verdict.why, answer) })
+    return
   }
-  if (Array.isArray(record.errors)) target.errors.push(...record.errors.flatMap(toConstraint))
+  const { record } = verdict
+  target.errors.push(...verdict.errors)
   target.outdated ||= record.outdated === true
   target.deprecationPaths.push(...strings(record.deprecationPaths))
   target.warnings.push(...strings(record.warnings))
   target.infos.push(...strings(record.infos))
-}
-
-function toConstraint(error: unknown): ServerConstraint[] {
-  if (!error || typeof error !== 'object') return []
-  const { detail, message, path, pointer } = error as Record<string, unknown>
-  const text = typeof detail === 'string' ? detail : typeof message === 'string' ? message : ''
-  if (!text) return []
-  const constraint: ServerConstraint = { message: text }
-  if (typeof path === 'string' && path) constraint.path = path
-  if (typeof pointer === 'string' && pointer) constraint.pointer = pointer
-  return [constraint]
 }
 
 function strings(value: unknown): string[] {

@@ -34,6 +34,13 @@ export interface ServerValidation {
   infos: string[]
 }
 
+/** The server's verdict on one resource: its violations (none: valid), or why its answer is unreadable. */
+export interface ServerVerdict {
+  errors: ServerConstraint[]
+  /** Set when the answer could not be read: the finding's text. Never "valid". */
+  unreadable?: string
+}
+
 export interface ServerConstraint {
   message: string
   /** Kestra path such as `tasks[1].message`, `tasks[my-task].message` or `flow.id`, when given. */

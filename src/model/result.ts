@@ -11,6 +11,11 @@ export interface ResourceResult {
   revision?: number
   /** Why a resource conflicted, failed or was skipped. */
   message?: string
+  /**
+   * A failed write whose answer was lost: the server may hold either version, so a rollback reads it
+   * (docs/rollback.md#writes-whose-answer-was-lost).
+   */
+  outcomeUnknown?: true
 }
 
 export type DeployStatus = 'applied' | 'nothing-to-do' | 'refused' | 'failed'
@@ -28,6 +33,8 @@ export interface DeployResult {
   warnings: string[]
   /** Namespaces whose deployed-commit marker was written. */
   markedNamespaces: string[]
+  /** Namespaces whose marker write lost its answer: it may name this commit, and a rollback reads it. */
+  markersUnknown?: string[]
   /** The markers as read before the deploy (undefined: none), for a rollback to put back. */
   markersBefore?: ReadonlyMap<string, CommitMarker | undefined>
 }

@@ -84,7 +84,10 @@ export async function afterDeploy(args: {
   if (
     settings.rollback &&
     (smoke?.passed === false || result.status === 'failed') &&
-    (wrote || result.markedNamespaces.length > 0)
+    (wrote ||
+      result.markedNamespaces.length > 0 ||
+      (result.markersUnknown ?? []).length > 0 ||
+      result.resources.some((r) => r.outcomeUnknown))
   ) {
     const plan = planFromDeploy(result, deployed, args.kinds)
     undone = await phase(

@@ -1,13 +1,13 @@
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml'
 import type { Finding, Severity } from '../../model/finding.js'
+import type { ServerVerdict } from '../../model/kestra.js'
 import { locateKestraPath } from '../../decide/validate/server-findings.js'
-import { RESOURCE, type HeldDashboards } from './decide-held.js'
+import { segmentProblem } from '../../model/path-segment.js'
+import { idOf, RESOURCE, type HeldDashboards } from './decide-held.js'
 
 /** Kestra's pattern for a chart id (`Chart.id`, docs/dashboards.md#checks). */
 const CHART_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/
 const CHART_ID_TEXT = '^[a-zA-Z0-9][a-zA-Z0-9_-]*'
-/** A `path: message` of the validate endpoint's constraints, which it joins with ', '. */
-const CONSTRAINT = /(?:^|, )([A-Za-z_][\w.[\]]*): /g
 
 /**
  * Every dashboard file's findings (docs/dashboards.md#checks): YAML, `id` and `title` present, chart ids
@@ -56,6 +56,15 @@ export function dashboardFindings(held: HeldDashboards): Finding[] {
           'a dashboard needs an `id` (Kestra 1.0+ takes it from the YAML): add `id: <name>`'
         )
       )
+    } else if (segmentProblem(id) !== undefined) {
+      out.push(
+        finding(
+          'error',
+          'dashboard-id',
+          at(idNode),
+          `dashboard id ${JSON.stringify(id)} cannot be addressed in Kestra's API (${segmentProblem(id)!}): give it an id without '/' or '\\' that is not '.' or '..'`
+        )
+      )
     } else if (firstOf.has(id)) {
       out.push(
         finding(
@@ -95,27 +104,58 @@ export function dashboardFindings(held: HeldDashboards): Finding[] {
         }
       }
     }
-    const constraints = held.verdicts?.get(file.file)
-    if (constraints !== undefined)
-      out.push(...serverFindings(constraints, doc, lineCounter, finding))
+    const verdict = held.verdicts?.get(file.file)
+    if (verdict !== undefined) out.push(...serverFindings(verdict, doc, lineCounter, finding, id))
     return out
   })
-  return [...findings, ...unsupportedNotice(held)]
+  return [...findings, ...unaddressableOnServer(held), ...unsupportedNotice(held)]
+}
+
+/**
+ * The server's dashboards whose id no request can address exactly (docs/kestra.md#path-segments): never
+ * read, written or deleted by id; each named once, to be removed or renamed in the Kestra UI.
+ */
+function unaddressableOnServer(held: HeldDashboards): Finding[] {
+  const server = held.server
+  const first = held.files[0]
+  if (!server || 'unsupported' in server || held.prefixed || !first) return []
+  return server.dashboards.flatMap(({ id }): Finding[] => {
+    const problem = segmentProblem(id)
+    if (problem === undefined || held.files.some((f) => f.source && idOf(f.source) === id))
+      return []
+    return [
+      {
+        severity: 'warning',
+        file: first.file,
+        line: 1,
+        rule: 'dashboard-id',
+        resource: RESOURCE(id),
+        message: `The server's dashboard ${JSON.stringify(id)} cannot be addressed in Kestra's API (${problem}): it is left alone, never deleted; rename or remove it in the Kestra UI.`
+      }
+    ]
+  })
 }
 
 function serverFindings(
-  constraints: string,
+  verdict: ServerVerdict,
   doc: Document,
   lineCounter: LineCounter,
-  finding: (severity: Severity, rule: string, line: number, message: string) => Finding
+  finding: (severity: Severity, rule: string, line: number, message: string) => Finding,
+  id: string | undefined
 ): Finding[] {
-  const starts = [...constraints.matchAll(CONSTRAINT)]
-  if (starts.length === 0) return [finding('error', 'server-constraint', 1, constraints)]
-  return starts.map((match, i) => {
-    const end = i + 1 < starts.length ? starts[i + 1]!.index : constraints.length
-    const text = constraints.slice(match.index + (match[0].startsWith(', ') ? 2 : 0), end)
-    const line = locateKestraPath(doc, lineCounter, yamlPath(match[1]!))?.line ?? 1
-    return finding('error', 'server-constraint', line, `the server refuses this dashboard: ${text}`)
+  if (verdict.unreadable !== undefined) {
+    const named = id === undefined ? 'this dashboard' : `dashboard ${JSON.stringify(id)}`
+    return [finding('error', 'server-constraint', 1, `${named}: ${verdict.unreadable}`)]
+  }
+  return verdict.errors.map(({ path, message }) => {
+    const line = path ? locateKestraPath(doc, lineCounter, yamlPath(path))?.line : undefined
+    const text = path ? `${path}: ${message}` : message
+    return finding(
+      'error',
+      'server-constraint',
+      line ?? 1,
+      `the server refuses this dashboard: ${text}`
+    )
   })
 }
 

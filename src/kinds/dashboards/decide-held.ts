@@ -1,3 +1,6 @@
+import { parse } from 'yaml'
+import type { ServerVerdict } from '../../model/kestra.js'
+
 /** A dashboard as the decide part compares it: its source when known, its fields as one text. */
 export interface HeldDashboard {
   source?: string
@@ -17,10 +20,22 @@ export interface HeldDashboards {
   base?: HeldFile[]
   server?: { dashboards: ({ id: string } & HeldDashboard)[] } | { unsupported: string }
   /** The server's validate endpoint's constraints on each file (undefined: valid). */
-  verdicts?: ReadonlyMap<string, string | undefined>
+  verdicts?: ReadonlyMap<string, ServerVerdict>
   /** The run's namespace prefix: no dashboard is planned (docs/dashboards.md#namespace-prefix-and-previews). */
   prefixed?: string
 }
 
 export const SECTION = 'Dashboards'
 export const RESOURCE = (id: string) => `dashboard:${id}`
+
+/** The `id` a dashboard's YAML declares, or undefined when it has none (or is no mapping). */
+export function idOf(source: string): string | undefined {
+  try {
+    const value: unknown = parse(source)
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined
+    const id = (value as Record<string, unknown>).id
+    return id === undefined || id === null || String(id).trim() === '' ? undefined : String(id)
+  } catch {
+    return undefined
+  }
+}

@@ -1,11 +1,19 @@
-import { parse } from 'yaml'
 import type { KindPlanOptions } from '../../decide/kind.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import type { DashboardChange, PlanAction } from '../../model/plan.js'
-import { SECTION, type HeldDashboard, type HeldDashboards, type HeldFile } from './decide-held.js'
+import { segmentProblem } from '../../model/path-segment.js'
+import {
+  idOf,
+  SECTION,
+  type HeldDashboard,
+  type HeldDashboards,
+  type HeldFile
+} from './decide-held.js'
 
 const BY_FIELDS = "compared by their fields: this server's answers carry no dashboard source"
 const NO_DASHBOARD = 'kept because the repository holds no dashboard'
+const UNADDRESSABLE =
+  "kept: its id cannot be addressed in Kestra's API (docs/kestra.md#path-segments)"
 
 /**
  * The dashboards' changes (docs/dashboards.md#plan): each repository dashboard against the server's copy
@@ -29,6 +37,7 @@ export function planDashboards(held: HeldDashboards, options: KindPlanOptions): 
     let action: PlanAction
     if (!current) action = 'create'
     else if (file) action = wanted === compared ? 'unchanged' : 'update'
+    else if (segmentProblem(id) !== undefined) action = 'orphaned'
     else action = options.deleteEnabled && held.files.length > 0 ? 'delete' : 'orphaned'
     const change: DashboardChange = {
       kind: 'dashboard',
@@ -45,6 +54,8 @@ export function planDashboards(held: HeldDashboards, options: KindPlanOptions): 
     }
     if (current && current.source === undefined && file) change.remark = BY_FIELDS
     if (action === 'orphaned' && held.files.length === 0) change.remark = NO_DASHBOARD
+    else if (action === 'orphaned' && segmentProblem(id) !== undefined)
+      change.remark = UNADDRESSABLE
     const before = action === 'create' ? undefined : compared
     const after =
       action === 'delete' || action === 'orphaned' ? undefined : (wanted ?? file?.source)
@@ -99,15 +110,4 @@ function scope(
 /** A dashboard as compared with the server's copy: by source when the server gave one, else by fields. */
 function comparedOf(server: HeldDashboard, dashboard: HeldDashboard = server): string | undefined {
   return server.source !== undefined ? dashboard.source : dashboard.fields
-}
-
-function idOf(source: string): string | undefined {
-  try {
-    const value: unknown = parse(source)
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined
-    const id = (value as Record<string, unknown>).id
-    return id === undefined || id === null || String(id).trim() === '' ? undefined : String(id)
-  } catch {
-    return undefined
-  }
 }

@@ -1,6 +1,7 @@
 import type { GatherKind, KindGatherInput } from '../../gather/kind.js'
 import { dashboardFields, sourceFields } from '../../kestra/dashboards.js'
 import { normaliseText } from '../../model/content.js'
+import type { ServerVerdict } from '../../model/kestra.js'
 import { atLeast, type KestraVersion } from '../../model/version.js'
 import { parseVersion } from '../../kestra/era.js'
 import { discoverDashboards, type DashboardFile } from './gather-discover.js'
@@ -23,7 +24,7 @@ export interface GatheredDashboards {
    */
   server?: { dashboards: ({ id: string } & ComparedDashboard)[] } | { unsupported: string }
   /** The server's validate endpoint's verdict on each file (by file), with server validation on. */
-  verdicts?: Map<string, string | undefined>
+  verdicts?: Map<string, ServerVerdict>
   /** The run's namespace prefix: tenant-wide dashboards are then neither read nor planned. */
   prefixed?: string
 }

@@ -19,6 +19,7 @@ import {
   internalError,
   invalidEntity,
   notFound,
+  toPointer,
   unsupportedMediaType
 } from '../errors.js'
 import { alreadyExists, embedded } from '../flow-ops.js'
@@ -82,10 +83,20 @@ export function handleCreateDashboard(ctx: RequestContext, core: EmulatorCore): 
 }
 
 /** Never a 422 for the content: one `ValidateConstraintViolation` object (not an array). */
+/**
+ * One `ValidateConstraintViolation`, the class flows' validate answers with: `constraints` (≤ 1.3), or with
+ * `validateErrorsList` 2.0's `errors: [{detail, pointer, path}]` (docs/kestra.md#validate-flows).
+ */
 export function handleValidateDashboard(ctx: RequestContext, core: EmulatorCore): Reply {
   const result = check(core, yamlBody(ctx))
   const answer: Record<string, unknown> = { index: 0, outdated: false }
-  if (result.failure) answer.constraints = result.failure.message
+  if (result.failure && core.options.validateErrorsList) {
+    answer.errors = result.failure.violations.map((v) => ({
+      detail: v.message,
+      pointer: toPointer(v.path),
+      path: v.idPath
+    }))
+  } else if (result.failure) answer.constraints = result.failure.message
   return jsonReply(answer)
 }
 
