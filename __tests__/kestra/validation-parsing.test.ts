@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { pathFromReferenceChain, splitConstraints } from '../../src/kestra/constraints.js'
 import { planBatches } from '../../src/kestra/validate.js'
+import { emulatedClient } from './test-server.js'
 
 describe('splitConstraints', () => {
   it('splits newline-separated violations and extracts their paths', () => {
@@ -79,4 +80,26 @@ describe('planBatches', () => {
   it('treats a line starting with --- anywhere as a separator', () => {
     expect(planBatches(['id: a\n--- # second\n', 'id: b\n'])).toEqual([[0], [1]])
   })
+})
+
+describe('a constraints text is always a refusal', () => {
+  it.each([':', 'Validation error:', ': ', 'Validation error: :', '\n:\n'])(
+    '%j, which holds no path: message item, still reads as one violation',
+    async (constraints) => {
+      const { emulator, client, close } = await emulatedClient('1.3.25')
+      try {
+        emulator.inject({
+          route: 'flows.validate',
+          status: 200,
+          body: JSON.stringify([{ index: 0, outdated: false, constraints }])
+        })
+        const [verdict] = await client.validateFlows([
+          'id: a\nnamespace: b\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n'
+        ])
+        expect(verdict!.errors.length).toBeGreaterThan(0)
+      } finally {
+        await close()
+      }
+    }
+  )
 })

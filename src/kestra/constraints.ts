@@ -76,7 +76,9 @@ export function readVerdict(item: unknown): ReadVerdict {
   const errors: ServerConstraint[] = []
   const { constraints } = record
   if (typeof constraints === 'string' && constraints.trim() !== '') {
-    errors.push(...splitConstraints(constraints))
+    // Any text there is a refusal, even one with no `path: message` item left to show (`:`).
+    const split = splitConstraints(constraints)
+    errors.push(...(split.length > 0 ? split : [{ message: constraints.trim() }]))
   } else if (constraints !== undefined && constraints !== null) {
     return { readable: false, why: `its \`constraints\` is ${shapeOf(constraints)}` }
   }
