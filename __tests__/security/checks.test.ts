@@ -24,6 +24,15 @@ describe('markdownProblems', () => {
       /marker-like line/
     )
     expect(markdownProblems('<script>alert(1)</script>')[0]).toMatch(/repository HTML rendered/)
+    expect(markdownProblems('<a href="javascript:x">open in Kestra</a>')[0]).toMatch(
+      /repository HTML rendered/
+    )
+    expect(markdownProblems('x <a href="https://evil.example/">click</a>')[0]).toMatch(
+      /repository HTML rendered/
+    )
+    const own =
+      'flow <b>a.b</b> · <a href="https://k.example/ui/main/flows/edit/a/b">open in Kestra</a>'
+    expect(markdownProblems(own)).toEqual([])
   })
 })
 

@@ -57,7 +57,9 @@ export function markdownProblems(body: string, marker?: string): string[] {
   const prose = nodes(tree, (n) => n.type === 'text').map((n) => n.value ?? '')
   const mention = prose.find((text) => /(^|[^\w`])@[A-Za-z0-9-]+/.test(text))
   if (mention !== undefined) problems.push(`@mention outside code: ${mention}`)
-  const rawHtml = html.find((value) => /<(script|img|iframe|a )/i.test(value))
+  // The action's own link to a resource's page in Kestra's UI is the only anchor it writes.
+  const ownLink = /<a href="https?:\/\/[^"<>\s]+\/ui\/[^"<>\s]*">(open in Kestra<\/a>)?/g
+  const rawHtml = html.find((value) => /<(script|img|iframe|a )/i.test(value.replace(ownLink, '')))
   if (rawHtml !== undefined) problems.push(`repository HTML rendered: ${rawHtml}`)
   return problems
 }

@@ -1,6 +1,6 @@
-import { constants, lstatSync, readFileSync, createReadStream, mkdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { constants, lstatSync, readFileSync, createReadStream, mkdirSync, writeFileSync, realpathSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { resolve, relative, sep, join as join$1, isAbsolute, posix } from 'node:path';
+import { resolve as resolve$1, relative, sep, join as join$1, isAbsolute, posix } from 'node:path';
 import { execFile, spawn } from 'node:child_process';
 import { promisify, TextDecoder as TextDecoder$1 } from 'node:util';
 import { u as undiciExports, d as distExports, a as unzipSync, z as zipSync, p as picomatch, s as structuredPatch, f as formatPatch, F as FILE_HEADERS_ONLY, j, b as parsePatch, r as reversePatch, c as characterEntities, e as retry, t as throttling, g as summary, h as setOutput, i as setSecret, k as getInput } from './vendor.js';
@@ -22,6 +22,17 @@ class ConfigError extends ActionError {
     constructor(input, message) {
         super(`Input '${input}': ${message}`);
         this.input = input;
+    }
+}
+/** The settings file (docs/inputs.md#settings-file) cannot be used: the message names its file and line. */
+class SettingsFileError extends ActionError {
+    file;
+    line;
+    name = 'SettingsFileError';
+    constructor(file, line, detail) {
+        super(`${file}:${line}: ${detail}`);
+        this.file = file;
+        this.line = line;
     }
 }
 /** Deploy refused or failed part-way; the message names what was and was not applied. */
@@ -64,6 +75,7 @@ class ApiError extends ActionError {
     path;
     serverMessage;
     violations;
+    outcomeUnknown;
     constructor(details) {
         super(describe$3(details));
         this.status = details.status;
@@ -71,17 +83,26 @@ class ApiError extends ActionError {
         this.path = details.path;
         this.serverMessage = details.serverMessage;
         this.violations = details.violations ?? [];
+        this.outcomeUnknown = details.outcomeUnknown ?? false;
     }
 }
-function describe$3({ status, method, path, serverMessage }) {
+/** A write that failed without an answer saying what the server did. */
+function isOutcomeUnknown(error) {
+    return error instanceof ApiError && error.outcomeUnknown;
+}
+function describe$3(details) {
+    const { status, method, path, serverMessage } = details;
+    const unknown = details.outcomeUnknown
+        ? '; Kestra may or may not have applied this write (its answer was lost)'
+        : '';
     if (status === undefined) {
-        return `Kestra did not answer ${method} ${path}: ${serverMessage} (check the server input and that Kestra is reachable)`;
+        return `Kestra did not answer ${method} ${path}: ${serverMessage} (check the server input and that Kestra is reachable)${unknown}`;
     }
     const remedy = REMEDIATION[status];
     const said = serverMessage ? `: ${serverMessage}` : '';
     return remedy
-        ? `Kestra answered ${status} to ${method} ${path}${said}; ${remedy}`
-        : `Kestra answered ${status} to ${method} ${path}${said}`;
+        ? `Kestra answered ${status} to ${method} ${path}${said}; ${remedy}${unknown}`
+        : `Kestra answered ${status} to ${method} ${path}${said}${unknown}`;
 }
 
 function sha256Hex(content) {
@@ -142,6 +163,442 @@ function readJsonArray(response) {
         path: response.path,
         serverMessage: 'expected a JSON array in the answer'
     });
+}
+
+/** API path prefixes: `/api/v1/{tenant}` since 0.23 (OSS tenant `main`), `/api/v1` before. */
+const LEGACY_PREFIX = '/api/v1';
+function tenantPrefix(tenant) {
+    return `${LEGACY_PREFIX}/${encodeURIComponent(tenant)}`;
+}
+/** `[major, minor, patch]` of a Kestra version such as `0.20.7` or `1.3.0-SNAPSHOT`; undefined when unreadable. */
+function parseVersion(version) {
+    if (typeof version !== 'string')
+        return undefined;
+    const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(version.trim().replace(/-SNAPSHOT$/i, ''));
+    if (!match)
+        return undefined;
+    return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
+}
+/**
+ * Whether routes carry the tenant segment. Enterprise 0.22 turned tenants on with no default tenant
+ * (docs/kestra.md#tenant-prefix, `defaultTenant: false`), so every route needs one from there. Before,
+ * only an Enterprise server configured with a tenant did; the default tenant `main` is taken as "not
+ * configured" there.
+ */
+function isTenantScoped(version, edition, tenant) {
+    const [major, minor] = version;
+    if (major > 0 || minor >= 23)
+        return true;
+    if (edition.toUpperCase() !== 'EE')
+        return false;
+    return minor >= 22 || tenant !== 'main';
+}
+/**
+ * OSS serves one tenant: `TenantService.resolveTenant()` answers `main` whatever the path says (and
+ * before 0.23 there is no tenant at all), so another tenant would silently write into `main`.
+ */
+function ossTenantProblem(edition, version, tenant) {
+    if (edition.toUpperCase() !== 'OSS' || tenant === 'main')
+        return undefined;
+    return `the server is Kestra open-source ${version}, which has the single tenant 'main' and maps any other tenant to it, so '${tenant}' would deploy into 'main'. Set tenant to main (the default), or point server at an Enterprise Kestra that has tenant '${tenant}'`;
+}
+
+/** A surrogate half without its other half: such text has no UTF-8 form to send. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * Why a value (a dashboard id, a key) cannot be sent as one URL path segment that addresses exactly it, or
+ * undefined when it can (docs/kestra.md#path-segments). `.` and `..` are relative steps that URL parsers
+ * (the action's HTTP client included, even percent-encoded) and proxies resolve to another route; `/` and `\`
+ * are decoded into separators by servers and proxies before routing.
+ */
+function segmentProblem(value) {
+    if (value === '')
+        return 'it is empty';
+    if (value === '.' || value === '..') {
+        return `'${value}' is a relative path step: every URL parser resolves it to another route`;
+    }
+    if (/[/\\]/.test(value)) {
+        return 'it holds a path separator (/ or \\), which servers and proxies decode before routing';
+    }
+    if (LONE_SURROGATE.test(value))
+        return 'it holds a lone UTF-16 surrogate, which has no UTF-8 form';
+    return undefined;
+}
+/**
+ * The value as one percent-encoded path segment; throws for a value that cannot be addressed safely, so no
+ * request ever reaches another route than the one it names.
+ */
+function pathSegment(value) {
+    const problem = segmentProblem(value);
+    if (problem !== undefined) {
+        throw new ActionError(`${JSON.stringify(value)} cannot be addressed in Kestra's API: ${problem}; nothing was sent for it`);
+    }
+    return encodeURIComponent(value);
+}
+
+/** Names asked for per page: a tenant holds hundreds of secrets or keys at most, so one page answers. */
+const PAGE$1 = 500;
+/** Older than any execution: past the 8-day window the search applies when no start date is given. */
+const EARLIEST_START = '1970-01-01T00:00:00Z';
+const SECRETS_REMEDY = 'a review checks at most 20,000 secret names: remove secrets nothing uses';
+/** Pages a review's listing reads at most (20,000 items); one that goes on is an error, never a cut. */
+const MAX_PAGES$2 = 40;
+async function readPages(http, listing, item) {
+    const found = new Map();
+    for (let page = 1; page <= listing.maxPages; page++) {
+        const response = await http.send({
+            method: 'GET',
+            path: listing.path,
+            route: listing.route,
+            query: { ...listing.query, page: String(page), size: String(listing.size) },
+            ...(listing.missing && { allow: [404] }),
+            ...(listing.deadline !== undefined && { deadline: listing.deadline })
+        });
+        if (response.status === 404)
+            return undefined;
+        const body = readJsonObject(response);
+        const rows = Array.isArray(body.results) ? body.results : notPaged(response);
+        let fresh = 0;
+        for (const row of rows) {
+            const key = listing.key(row) ?? `row ${JSON.stringify(row)}`;
+            if (found.has(key))
+                continue;
+            found.set(key, item(row, response));
+            fresh++;
+        }
+        if (rows.length < listing.size) {
+            if (typeof body.total === 'number' && found.size < body.total) {
+                throw new ListingError(`Kestra's ${listing.name} (${where(response)}) announced ${body.total} but its pages held ${found.size}: the listing changed while it was read, or the server (or a proxy in front of it) cuts it. Nothing was decided on a part of it; run again, and if it persists check what answers that route.`);
+            }
+            return [...found.values()].filter((value) => value !== undefined);
+        }
+        if (fresh === 0) {
+            throw new ListingError(`Kestra's ${listing.name} (${where(response)}) answered page ${page} with nothing it had not already sent: the server (or a proxy in front of it) ignores the page parameter, so the rest cannot be read. Nothing was decided on a part of it; check what answers that route.`);
+        }
+    }
+    throw new ListingError(`Kestra's ${listing.name} did not end: ${listing.maxPages} full pages of ${listing.size} were read (${found.size} items) and it still went on. Nothing was decided on a part of it; ${listing.remedy}, or check that the server (or a proxy in front of it) honours the page and size parameters of ${listing.path}.`);
+}
+/** A listing that could not be read whole (docs/kestra.md#paged-listings). */
+class ListingError extends ActionError {
+    name = 'ListingError';
+}
+function where(response) {
+    return `${response.method} ${response.path.replace(/\?.*$/, '')}`;
+}
+/**
+ * Characters of the namespaces one KV search names: the request line stays well within the 4 KiB a
+ * Micronaut server accepts by default, each comma sent as `%2C`.
+ */
+const SEARCHED_NAMES_CHARS = 1500;
+/**
+ * The live KV keys of each namespace (docs/kestra.md#kv-listings), never a value: one paged search of them
+ * all where its entries name their namespace (1.3 on, the only listing 2.0 keeps); before, and before the
+ * search itself (a 404), one listing per namespace.
+ */
+async function liveKvKeys(api, namespaces) {
+    const version = parseVersion((await api.info()).version);
+    const named = !version || version[0] > 1 || (version[0] === 1 && version[1] >= 3);
+    const entries = named ? await searchUnlessMissing(api, namespaces) : undefined;
+    if (entries?.every((entry) => entry.namespace !== undefined)) {
+        const byNamespace = Object.fromEntries(namespaces.map((ns) => [ns, []]));
+        for (const { namespace, key } of entries)
+            byNamespace[namespace]?.push(key);
+        return byNamespace;
+    }
+    const lists = await Promise.all(namespaces.map((ns) => api.namespaceKvKeys(ns)));
+    return Object.fromEntries(namespaces.map((ns, i) => [ns, lists[i]]));
+}
+async function searchUnlessMissing(api, namespaces) {
+    try {
+        const found = await Promise.all(inGroups(namespaces).map((group) => api.kvKeys(group)));
+        return found.flat();
+    }
+    catch (error) {
+        if (error instanceof ApiError && error.status === 404)
+            return undefined;
+        throw error;
+    }
+}
+/** Consecutive groups of namespaces, each naming at most `SEARCHED_NAMES_CHARS` (one longer name alone). */
+function inGroups(namespaces) {
+    const groups = [];
+    let chars = Infinity;
+    for (const namespace of namespaces) {
+        const more = namespace.length + 3;
+        if (chars + more > SEARCHED_NAMES_CHARS) {
+            groups.push([]);
+            chars = 0;
+        }
+        groups[groups.length - 1].push(namespace);
+        chars += more;
+    }
+    return groups;
+}
+/**
+ * The listings a review reads (docs/caught-at-review.md): secret names and KV keys, never a value, and
+ * the executions not finished (docs/kestra.md#secrets, #kv-listings, #search-executions).
+ */
+class ListingsEndpoint {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    /** `GET P/secrets`, every page: OSS answers every name of the tenant whatever the namespace. */
+    async secretNames() {
+        return this.paged({ name: 'secrets listing', remedy: SECRETS_REMEDY, path: '/secrets', query: {}, key: byKey }, (item) => stringField(item, 'key'));
+    }
+    /** `GET P/namespaces/{ns}/secrets`, every page: Enterprise answers the namespace's own secrets. */
+    async namespaceSecretNames(namespace) {
+        return this.paged({
+            name: `secrets listing of ${namespace}`,
+            remedy: SECRETS_REMEDY,
+            path: `/namespaces/${pathSegment(namespace)}/secrets`,
+            query: {},
+            key: byKey
+        }, (item) => stringField(item, 'key'));
+    }
+    /** `GET P/namespaces/{ns}/inherited-secrets`: `{"<namespace>": ["NAME", …]}`, every array joined. */
+    async inheritedSecretNames(namespace) {
+        const response = await this.http.send({
+            method: 'GET',
+            path: `/namespaces/${pathSegment(namespace)}/inherited-secrets`,
+            route: '/namespaces/{namespace}/inherited-secrets'
+        });
+        return Object.values(readJsonObject(response)).flatMap((names) => Array.isArray(names) ? names.filter((name) => typeof name === 'string') : []);
+    }
+    /**
+     * `GET P/kv?filters[namespace][IN]=…`, every page: the live keys of these namespaces. Entries name their
+     * namespace from 1.3 only (docs/kestra.md#kv-listings): one without is `namespace: undefined`.
+     */
+    async kvKeys(namespaces) {
+        const listing = {
+            name: 'KV listing',
+            remedy: 'a review checks at most 20,000 keys of the namespaces it deploys: remove keys no flow reads',
+            path: '/kv',
+            query: { 'filters[namespace][IN]': namespaces.join(',') },
+            // Before 1.3 an entry names no namespace: the same key of two namespaces is two rows.
+            key: (row) => {
+                const namespace = stringField(row, 'namespace');
+                return namespace === undefined ? undefined : `${namespace} ${byKey(row)}`;
+            }
+        };
+        return this.paged(listing, (item) => {
+            const namespace = stringField(item, 'namespace');
+            const key = stringField(item, 'key');
+            return key === undefined ? undefined : { ...(namespace !== undefined && { namespace }), key };
+        });
+    }
+    /** `GET P/namespaces/{ns}/kv` (0.18 to 1.3): the live keys of exactly this namespace. */
+    async namespaceKvKeys(namespace) {
+        const response = await this.http.send({
+            method: 'GET',
+            path: `/namespaces/${pathSegment(namespace)}/kv`,
+            route: '/namespaces/{namespace}/kv'
+        });
+        return readJsonArray(response).flatMap((item) => stringField(item, 'key') ?? []);
+    }
+    /**
+     * The executions of these flows of one namespace that are in one of `states`, every page, each flow's
+     * whatever its age (docs/kestra.md#search-executions). `filters[…]` (1.1 on): exactly these flows, and a
+     * start-date lower bound older than any run, since without one the server only searches the last 8
+     * days. The flat parameters before: `namespace` is a prefix there (hence the exact match on the
+     * results), `flowId` names one flow only, and from 0.22 the same 8-day default applies, so `startDate`
+     * is sent too.
+     */
+    async executionsIn(namespace, flowIds, states, legacy) {
+        const query = legacy
+            ? {
+                namespace,
+                ...(flowIds.length === 1 && { flowId: flowIds[0] }),
+                state: states,
+                startDate: EARLIEST_START
+            }
+            : {
+                'filters[namespace][EQUALS]': namespace,
+                'filters[flowId][IN]': flowIds.join(','),
+                'filters[state][IN]': states.join(','),
+                'filters[startDate][GREATER_THAN_OR_EQUAL_TO]': EARLIEST_START
+            };
+        const found = await this.paged({
+            name: `executions search of ${namespace}`,
+            remedy: `more than ${MAX_PAGES$2 * PAGE$1} executions not finished were found for the flows this deploy updates or deletes in ${namespace}: let them end (or kill them) before deploying`,
+            path: '/executions/search',
+            query,
+            key: (row) => stringField(row, 'id')
+        }, executionOf);
+        return found.filter((execution) => execution.namespace === namespace && flowIds.includes(execution.flowId));
+    }
+    async paged(listing, item) {
+        return readPages(this.http, {
+            ...listing,
+            route: listing.path.replace(/\/namespaces\/[^/]+/, '/namespaces/{namespace}'),
+            size: PAGE$1,
+            maxPages: MAX_PAGES$2
+        }, item);
+    }
+}
+function notPaged(response) {
+    throw new ApiError({
+        status: response.status,
+        method: response.method,
+        path: response.path,
+        serverMessage: `expected {results, total} in the answer, got ${typeof readJson(response)}`
+    });
+}
+function byKey(row) {
+    return stringField(row, 'key');
+}
+function stringField(raw, field) {
+    const value = raw?.[field];
+    return typeof value === 'string' ? value : undefined;
+}
+/**
+ * The fields a review shows of an execution. One without an id, flow or state fails the read: a guard
+ * never passes on an answer it cannot read.
+ */
+function executionOf(raw, response) {
+    const value = raw;
+    const state = value?.state;
+    const id = stringField(value, 'id');
+    const namespace = stringField(value, 'namespace');
+    const flowId = stringField(value, 'flowId');
+    const current = stringField(state, 'current');
+    if (!id || !namespace || !flowId || !current) {
+        throw new ApiError({
+            status: response.status,
+            method: response.method,
+            path: response.path,
+            serverMessage: 'an item of the answer is not an execution (no id, namespace, flowId or state)'
+        });
+    }
+    const startDate = stringField(state, 'startDate');
+    return { id, namespace, flowId, state: current, ...(startDate && { startDate }), labels: [] };
+}
+
+/** A Kestra property path: `id`, `flow.id`, `tasks[1].message`, `tasks[my-task].message`. */
+const PATH = String.raw `[A-Za-z_$][\w$-]*(?:\[[^\]\n]*\])*(?:\.[A-Za-z_$][\w$-]*(?:\[[^\]\n]*\])*)*`;
+const LEADING_PATH = new RegExp(String.raw `^(${PATH}): ([\s\S]+)$`);
+const ITEM_SEPARATOR = new RegExp(String.raw `, (?=${PATH}: )`);
+const JACKSON_SOURCE = /\s*at \[Source: [\s\S]*?; line: (\d+), column: (\d+)\]/g;
+const JACKSON_CLASS = / \(class [\w.$]+\), not marked as ignorable(?: \([^)]*\))?/g;
+const JACKSON_CHAIN = /\s*\(through reference chain: ([^)]*)\)/;
+/**
+ * Splits the `constraints` string of a validate answer (≤ 1.3) into violations. It holds one or
+ * more `path: message` items separated by newlines or by ", ", or a parser message (Jackson) whose
+ * reference chain gives the path.
+ */
+function splitConstraints(constraints) {
+    let text = constraints.trim();
+    for (let previous = ''; previous !== text;) {
+        previous = text;
+        text = text.replace(/^Validation error:\s*/, '').replace(/^:\s*/, '');
+    }
+    // The quoted source inside a Jackson message spans lines that could pass for violations.
+    text = text.replace(JACKSON_SOURCE, ' (line $1, column $2)');
+    const items = [];
+    for (const line of text.split(/\r?\n/)) {
+        if (items.length === 0 || LEADING_PATH.test(line))
+            items.push(line);
+        else
+            items[items.length - 1] += `\n${line}`;
+    }
+    return items
+        .flatMap((item) => item.split(ITEM_SEPARATOR))
+        .map((item) => item.trim())
+        .filter(Boolean)
+        .map(toConstraint);
+}
+function toConstraint(item) {
+    const chain = JACKSON_CHAIN.exec(item);
+    const message = item.replace(JACKSON_CHAIN, '').replace(JACKSON_CLASS, '').trim();
+    const leading = LEADING_PATH.exec(message);
+    if (leading)
+        return { path: leading[1], message: leading[2].trim() };
+    const path = chain ? pathFromReferenceChain(chain[1]) : undefined;
+    return path ? { path, message } : { message };
+}
+/** `io.kestra…Flow["tasks"]->java.util.ArrayList[0]->…Log["format"]` → `tasks[0].format`. */
+function pathFromReferenceChain(chain) {
+    let path = '';
+    for (const match of chain.matchAll(/\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]/g)) {
+        if (match[2] !== undefined)
+            path += `[${match[2]}]`;
+        else
+            path += path ? `.${match[1]}` : match[1];
+    }
+    return path || undefined;
+}
+function readVerdict(item) {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) {
+        return { readable: false, why: `it is ${shapeOf(item)}, not a verdict object` };
+    }
+    const record = item;
+    if (typeof record.outdated !== 'boolean') {
+        return {
+            readable: false,
+            why: `its \`outdated\` is ${shapeOf(record.outdated)}, not a boolean`
+        };
+    }
+    const errors = [];
+    const { constraints } = record;
+    if (typeof constraints === 'string' && constraints.trim() !== '') {
+        // Any text there is a refusal, even one with no `path: message` item left to show (`:`).
+        const split = splitConstraints(constraints);
+        errors.push(...(split.length > 0 ? split : [{ message: constraints.trim() }]));
+    }
+    else if (constraints !== undefined && constraints !== null) {
+        return { readable: false, why: `its \`constraints\` is ${shapeOf(constraints)}` };
+    }
+    if (Array.isArray(record.errors)) {
+        for (const error of record.errors) {
+            const read = readError(error);
+            if (!read)
+                return { readable: false, why: `an item of its \`errors\` is ${shapeOf(error)}` };
+            errors.push(read);
+        }
+    }
+    else if (record.errors !== undefined && record.errors !== null) {
+        return { readable: false, why: `its \`errors\` is ${shapeOf(record.errors)}, not a list` };
+    }
+    return { readable: true, errors, record };
+}
+/** A 2.0 `errors` item (`detail`, `pointer`, `path`); `message` as 1.x's `_embedded.errors` spell it. */
+function readError(error) {
+    if (!error || typeof error !== 'object' || Array.isArray(error))
+        return undefined;
+    const { detail, message, path, pointer } = error;
+    const text = [detail, message].find((t) => typeof t === 'string' && t.trim() !== '');
+    if (text === undefined)
+        return undefined;
+    const constraint = { message: text };
+    if (typeof path === 'string' && path)
+        constraint.path = path;
+    if (typeof pointer === 'string' && pointer)
+        constraint.pointer = pointer;
+    return constraint;
+}
+function shapeOf(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'string')
+        return value.trim() === '' ? 'a blank text' : 'a text';
+    return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+/** The finding text of a verdict that cannot be read; `answer` is the server's, cut short. */
+function unreadableVerdict(why, answer) {
+    const shown = answer.length > 200 ? `${answer.slice(0, 200)}…` : answer;
+    return `the server's validation answer could not be read (${why}): ${JSON.stringify(shown)}; nothing is deployed until the server answers a verdict the action can read`;
+}
+/** The JSON value of a text, or undefined when it is none. */
+function parsedJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
 }
 
 /**
@@ -358,6 +815,20 @@ class Transport {
         return { ...this.counts };
     }
     async send(req) {
+        // A write is `lost` once an attempt of it went unanswered or answered 5xx/429: from then on, a failure
+        // cannot say whether the server applied it (docs/rollback.md#writes-whose-answer-was-lost).
+        let lost = false;
+        try {
+            return await this.sendAttempts(req, () => (lost = req.method !== 'GET' && !req.readOnly));
+        }
+        catch (error) {
+            if (!lost || !(error instanceof ApiError) || error.outcomeUnknown)
+                throw error;
+            const { status, method, path, serverMessage, violations } = error;
+            throw new ApiError({ status, method, path, serverMessage, violations, outcomeUnknown: true });
+        }
+    }
+    async sendAttempts(req, onLost) {
         const { retry } = this.options;
         const attempts = req.once ? 1 : retry.maxAttempts;
         let waited = 0;
@@ -382,6 +853,7 @@ class Transport {
             else {
                 reason = outcome.reason;
             }
+            onLost();
             const pastDeadline = req.deadline !== undefined && Date.now() + delayMs >= req.deadline;
             if (attempt >= attempts || waited + delayMs > retry.maxWaitMs || pastDeadline)
                 return finish();
@@ -521,9 +993,10 @@ async function readBody(body, contentLength) {
 }
 
 const YAML$1 = { 'content-type': 'application/x-yaml' };
-const seg$5 = encodeURIComponent;
 /** Dashboards read per listing request. */
 const PAGE_SIZE$1 = 100;
+/** Listing pages read at most (10,000 dashboards); one that goes on is an error. */
+const MAX_PAGES$1 = 100;
 /**
  * `P/dashboards` (Kestra 1.3+, tenant-wide, docs/kestra.md#dashboards). Saves answer 200, a missing id
  * on delete 409 (JDBC) or 404; an unknown id on update 404.
@@ -535,30 +1008,23 @@ class DashboardsEndpoint {
     }
     /** Every live dashboard, or undefined when the server has no dashboards API (a 404 route miss). */
     async list() {
-        const found = [];
-        for (let page = 1;; page++) {
-            const response = await this.http.send({
-                method: 'GET',
-                path: '/dashboards',
-                // With no sort the database's order is unspecified: pages sort by id (docs/kestra.md#dashboards).
-                query: { page: String(page), size: String(PAGE_SIZE$1), sort: 'id:asc' },
-                route: '/dashboards',
-                allow: [404]
-            });
-            if (response.status === 404)
-                return undefined;
-            const { results, total } = readJsonObject(response);
-            const rows = Array.isArray(results) ? results.map((row) => toDashboard(row, response)) : [];
-            found.push(...rows);
-            if (rows.length < PAGE_SIZE$1 || (typeof total === 'number' && found.length >= total)) {
-                return found;
-            }
-        }
+        return readPages(this.http, {
+            name: 'dashboards listing',
+            remedy: `a repository manages at most ${MAX_PAGES$1 * PAGE_SIZE$1} dashboards: delete the ones no one uses`,
+            path: '/dashboards',
+            route: '/dashboards',
+            // With no sort the database's order is unspecified: pages sort by id (docs/kestra.md#dashboards).
+            query: { sort: 'id:asc' },
+            size: PAGE_SIZE$1,
+            maxPages: MAX_PAGES$1,
+            key: (row) => dashboardId(row),
+            missing: true
+        }, toDashboard);
     }
     async get(id) {
         const response = await this.http.send({
             method: 'GET',
-            path: `/dashboards/${seg$5(id)}`,
+            path: `/dashboards/${pathSegment(id)}`,
             route: '/dashboards/{id}',
             allow: [404]
         });
@@ -588,7 +1054,7 @@ class DashboardsEndpoint {
     async update(id, source) {
         const response = await this.http.send({
             method: 'PUT',
-            path: `/dashboards/${seg$5(id)}`,
+            path: `/dashboards/${pathSegment(id)}`,
             route: '/dashboards/{id}',
             headers: YAML$1,
             body: source,
@@ -596,31 +1062,48 @@ class DashboardsEndpoint {
         });
         return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response);
     }
-    /** False when the server held no such dashboard (404, or JDBC's 409 "doesn't exists"). */
+    /**
+     * False when the server held no such dashboard (404, or JDBC's 409 "doesn't exists"), except when the
+     * request had to be sent again: then its first attempt most likely deleted it.
+     */
     async delete(id) {
         const response = await this.http.send({
             method: 'DELETE',
-            path: `/dashboards/${seg$5(id)}`,
+            path: `/dashboards/${pathSegment(id)}`,
             route: '/dashboards/{id}',
             allow: [404, 409]
         });
         if (response.status === 409 && !/doesn't exist/i.test(responseError(response).serverMessage)) {
             throw responseError(response);
         }
-        return response.status < 400;
+        return response.status < 400 || response.attempts > 1;
     }
-    /** The server's constraint violations on one dashboard, or undefined when it is valid. */
+    /**
+     * The server's verdict on one dashboard: its violations (none: valid), from 1.x's `constraints` text or
+     * 2.0's `errors` list, or why the answer could not be read, which is never "valid".
+     */
     async validate(source) {
         const response = await this.http.send({
             method: 'POST',
             path: '/dashboards/validate',
             route: '/dashboards/validate',
+            readOnly: true,
             headers: YAML$1,
             body: source
         });
-        const { constraints } = readJsonObject(response);
-        return typeof constraints === 'string' && constraints !== '' ? constraints : undefined;
+        const text = new TextDecoder().decode(response.body);
+        const answer = parsedJson(text);
+        const verdict = answer === undefined
+            ? { readable: false, why: 'it is not JSON' }
+            : readVerdict(answer);
+        if (!verdict.readable)
+            return { errors: [], unreadable: unreadableVerdict(verdict.why, text) };
+        return { errors: verdict.errors };
     }
+}
+function dashboardId(value) {
+    const id = value?.id;
+    return typeof id === 'string' ? id : undefined;
 }
 function toDashboard(value, response) {
     const row = (value && typeof value === 'object' ? value : {});
@@ -701,44 +1184,6 @@ function sorted(value) {
     return value;
 }
 
-/** API path prefixes: `/api/v1/{tenant}` since 0.23 (OSS tenant `main`), `/api/v1` before. */
-const LEGACY_PREFIX = '/api/v1';
-function tenantPrefix(tenant) {
-    return `${LEGACY_PREFIX}/${encodeURIComponent(tenant)}`;
-}
-/** `[major, minor, patch]` of a Kestra version such as `0.20.7` or `1.3.0-SNAPSHOT`; undefined when unreadable. */
-function parseVersion(version) {
-    if (typeof version !== 'string')
-        return undefined;
-    const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(version.trim().replace(/-SNAPSHOT$/i, ''));
-    if (!match)
-        return undefined;
-    return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
-}
-/**
- * Whether routes carry the tenant segment. Enterprise 0.22 turned tenants on with no default tenant
- * (docs/kestra.md#tenant-prefix, `defaultTenant: false`), so every route needs one from there. Before,
- * only an Enterprise server configured with a tenant did; the default tenant `main` is taken as "not
- * configured" there.
- */
-function isTenantScoped(version, edition, tenant) {
-    const [major, minor] = version;
-    if (major > 0 || minor >= 23)
-        return true;
-    if (edition.toUpperCase() !== 'EE')
-        return false;
-    return minor >= 22 || tenant !== 'main';
-}
-/**
- * OSS serves one tenant: `TenantService.resolveTenant()` answers `main` whatever the path says (and
- * before 0.23 there is no tenant at all), so another tenant would silently write into `main`.
- */
-function ossTenantProblem(edition, version, tenant) {
-    if (edition.toUpperCase() !== 'OSS' || tenant === 'main')
-        return undefined;
-    return `the server is Kestra open-source ${version}, which has the single tenant 'main' and maps any other tenant to it, so '${tenant}' would deploy into 'main'. Set tenant to main (the default), or point server at an Enterprise Kestra that has tenant '${tenant}'`;
-}
-
 /** A buffered `multipart/form-data` body with one binary file part (resendable on retry). */
 function multipartFile(field, filename, bytes) {
     const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -777,9 +1222,20 @@ function quote(value) {
     return value.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
-const seg$4 = encodeURIComponent;
+/** The Kestra UI's base: `<server>/ui/<tenant>` on a tenant-scoped server, `<server>/ui` before (0.x). */
+function kestraUiBase(server, tenant) {
+    const root = `${server.replace(/\/+$/, '')}/ui`;
+    return tenant === undefined ? root : `${root}/${encodeURIComponent(tenant)}`;
+}
+/** A namespace's page in the Kestra UI. */
+function namespaceUrl(server, tenant, namespace) {
+    return `${kestraUiBase(server, tenant)}/namespaces/edit/${encodeURIComponent(namespace)}`;
+}
+
 /** Results asked for by a label search: a run's labels match a handful of executions at most. */
 const SEARCH_PAGE = 25;
+/** Pages a label search reads at most; one that goes on is an error. */
+const SEARCH_PAGES = 20;
 /**
  * `POST …/executions/{namespace}/{id}`, `GET …/executions/{id}` and `GET …/executions/search`
  * (docs/kestra.md#executions).
@@ -798,7 +1254,7 @@ class ExecutionsEndpoint {
         const { contentType, body } = multipartFields(inputs);
         const response = await this.http.send({
             method: 'POST',
-            path: `/executions/${seg$4(namespace)}/${seg$4(id)}`,
+            path: `/executions/${pathSegment(namespace)}/${pathSegment(id)}`,
             route: '/executions/{namespace}/{id}',
             query: { labels: options.labels.map(([key, value]) => `${key}:${value}`) },
             headers: { 'content-type': contentType },
@@ -811,7 +1267,7 @@ class ExecutionsEndpoint {
     async get(executionId, deadline) {
         const response = await this.http.send({
             method: 'GET',
-            path: `/executions/${seg$4(executionId)}`,
+            path: `/executions/${pathSegment(executionId)}`,
             route: '/executions/{executionId}',
             allow: [404],
             deadline
@@ -828,21 +1284,21 @@ class ExecutionsEndpoint {
         const version = parseVersion((await this.http.info()).version);
         const [major, minor] = version ?? [Infinity, 0];
         const legacy = major === 0 || (major === 1 && minor === 0);
-        const response = await this.http.send({
-            method: 'GET',
+        const found = await readPages(this.http, {
+            name: `executions search of ${query.namespace}.${query.flowId}`,
+            remedy: `a run's labels name a handful of executions, yet more than ${SEARCH_PAGES * SEARCH_PAGE} answered`,
             path: '/executions/search',
             route: '/executions/search',
-            query: {
-                page: '1',
-                size: String(SEARCH_PAGE),
-                ...(legacy ? legacyFilters(query) : queryFilters(query))
+            query: legacy ? legacyFilters(query) : queryFilters(query),
+            size: SEARCH_PAGE,
+            maxPages: SEARCH_PAGES,
+            key: (row) => {
+                const id = row?.id;
+                return typeof id === 'string' ? id : undefined;
             },
             deadline
-        });
-        const page = readJsonObject(response);
-        const results = Array.isArray(page.results) ? page.results : [];
-        return results
-            .map((item) => toExecution(item, response))
+        }, toExecution);
+        return found
             .filter((execution) => execution.namespace === query.namespace &&
             execution.flowId === query.flowId &&
             query.labels.every(([key, value]) => execution.labels.some(([k, v]) => k === key && v === value)))
@@ -888,11 +1344,11 @@ function toExecution(raw, response) {
         state: state.current,
         ...(date(state.startDate) && { startDate: date(state.startDate) }),
         ...(date(state.endDate) && { endDate: date(state.endDate) }),
-        labels: labelsOf(value.labels)
+        labels: labelsOf$1(value.labels)
     };
 }
 /** `[{key, value}]` as the server sends them; anything else is no label. */
-function labelsOf(raw) {
+function labelsOf$1(raw) {
     if (!Array.isArray(raw))
         return [];
     return raw.flatMap((item) => {
@@ -906,11 +1362,10 @@ function labelsOf(raw) {
  * servers (docs/kestra.md#execution-ui-link).
  */
 function executionUrl(server, tenant, execution) {
-    const path = [tenant, 'executions', execution.namespace, execution.flowId, execution.id]
-        .filter((part) => part !== undefined)
-        .map(seg$4)
+    const path = [execution.namespace, execution.flowId, execution.id]
+        .map(encodeURIComponent)
         .join('/');
-    return `${server.replace(/\/+$/, '')}/ui/${path}`;
+    return `${kestraUiBase(server, tenant)}/executions/${path}`;
 }
 
 function fileNaming(info) {
@@ -1042,9 +1497,11 @@ function fflateUnzip(zip) {
     return new Map(Object.entries(unzipSync(zip)));
 }
 
-const seg$3 = encodeURIComponent;
 /** Kestra 0.x exports held the namespace's flows under this folder; they are not namespace files. */
 const FLOWS_FOLDER = '_flows';
+/** Directory entries a walk reads at most, folders included, and how deep it goes. */
+const MAX_WALK_ENTRIES = 10_000;
+const MAX_WALK_DEPTH = 64;
 class FilesEndpoint {
     http;
     /** Set once `GET …/files/export` turned out to be missing (404 or 405). */
@@ -1055,14 +1512,14 @@ class FilesEndpoint {
     /** One export request; without that endpoint, a walk of the directory tree. */
     async list(namespace) {
         const files = this.exportMissing ? undefined : await this.exported(namespace);
-        const all = files ?? (await this.walk(namespace, '/'));
+        const all = files ?? (await this.walk(namespace, '/', { left: MAX_WALK_ENTRIES }));
         return all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     }
     /** The file's bytes, or one revision's (Kestra 1.2+); undefined when absent. */
     async get(namespace, path, revision) {
         const response = await this.http.send({
             method: 'GET',
-            path: `/namespaces/${seg$3(namespace)}/files`,
+            path: `/namespaces/${pathSegment(namespace)}/files`,
             query: revision === undefined ? { path } : { path, revision: String(revision) },
             route: '/namespaces/{namespace}/files',
             allow: [404]
@@ -1076,7 +1533,7 @@ class FilesEndpoint {
     async revisions(namespace, path) {
         const response = await this.http.send({
             method: 'GET',
-            path: `/namespaces/${seg$3(namespace)}/files/revisions`,
+            path: `/namespaces/${pathSegment(namespace)}/files/revisions`,
             query: { path },
             route: '/namespaces/{namespace}/files/revisions',
             allow: [404, 405]
@@ -1108,7 +1565,7 @@ class FilesEndpoint {
         const { contentType, body } = multipartFile('fileContent', filename, bytes);
         return this.http.send({
             method: 'POST',
-            path: `/namespaces/${seg$3(namespace)}/files`,
+            path: `/namespaces/${pathSegment(namespace)}/files`,
             query: { path },
             route: '/namespaces/{namespace}/files',
             headers: { 'content-type': contentType },
@@ -1119,7 +1576,7 @@ class FilesEndpoint {
     async delete(namespace, path) {
         await this.http.send({
             method: 'DELETE',
-            path: `/namespaces/${seg$3(namespace)}/files`,
+            path: `/namespaces/${pathSegment(namespace)}/files`,
             query: { path },
             route: '/namespaces/{namespace}/files'
         });
@@ -1127,7 +1584,7 @@ class FilesEndpoint {
     async exported(namespace) {
         const response = await this.http.send({
             method: 'GET',
-            path: `/namespaces/${seg$3(namespace)}/files/export`,
+            path: `/namespaces/${pathSegment(namespace)}/files/export`,
             route: '/namespaces/{namespace}/files/export',
             allow: [404, 405]
         });
@@ -1139,25 +1596,38 @@ class FilesEndpoint {
             .map(([name, bytes]) => ({ path: '/' + name.replace(/^\/+/, ''), bytes }))
             .filter(({ path }) => !path.startsWith(`/${FLOWS_FOLDER}/`));
     }
-    async walk(namespace, dir) {
+    /**
+     * The directory tree, file by file, within `budget` entries: a tree that goes on (a directory that holds
+     * itself, a server that invents entries) is an error naming the namespace, never a part of the tree.
+     */
+    async walk(namespace, dir, budget) {
         const response = await this.http.send({
             method: 'GET',
-            path: `/namespaces/${seg$3(namespace)}/files/directory`,
+            path: `/namespaces/${pathSegment(namespace)}/files/directory`,
             query: { path: dir },
             route: '/namespaces/{namespace}/files/directory',
             allow: [404]
         });
         if (response.status === 404)
             return [];
-        const nested = await Promise.all(readJsonArray(response).map(async (item) => {
+        const entries = new Map();
+        for (const item of readJsonArray(response)) {
             const { fileName, type } = item;
             if (typeof fileName !== 'string' || fileName === '')
-                return [];
+                continue;
             if (dir === '/' && fileName === FLOWS_FOLDER)
-                return [];
+                continue;
+            entries.set(fileName, type);
+        }
+        budget.left -= entries.size;
+        const depth = dir.split('/').length - 1;
+        if (budget.left < 0 || depth > MAX_WALK_DEPTH) {
+            throw new ListingError(`Kestra's namespace files of ${namespace} did not end: the directory listing went past ${MAX_WALK_ENTRIES} entries or ${MAX_WALK_DEPTH} folders deep (at ${dir.slice(0, 200)}). Nothing was decided on a part of it; remove files no flow reads, or check that the server (or a proxy in front of it) answers GET /namespaces/{namespace}/files/directory as Kestra does.`);
+        }
+        const nested = await Promise.all([...entries].map(async ([fileName, type]) => {
             const path = dir === '/' ? `/${fileName}` : `${dir}/${fileName}`;
             if (type === 'Directory')
-                return this.walk(namespace, path);
+                return this.walk(namespace, path, budget);
             const bytes = await this.get(namespace, path);
             return bytes ? [{ path, bytes }] : [];
         }));
@@ -1191,7 +1661,6 @@ function flowIdentity$1(source) {
 }
 
 const YAML = { 'content-type': 'application/x-yaml' };
-const seg$2 = encodeURIComponent;
 class FlowsEndpoint {
     http;
     /** Set once `POST /flows/export/by-ids` answered 405 (a proxy or server without that route). */
@@ -1219,7 +1688,7 @@ class FlowsEndpoint {
     async get(namespace, id) {
         const response = await this.http.send({
             method: 'GET',
-            path: `/flows/${seg$2(namespace)}/${seg$2(id)}`,
+            path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}`,
             query: { source: 'true' },
             route: '/flows/{namespace}/{id}',
             allow: [404]
@@ -1235,7 +1704,7 @@ class FlowsEndpoint {
     async revisionSource(namespace, id, revision) {
         const response = await this.http.send({
             method: 'GET',
-            path: `/flows/${seg$2(namespace)}/${seg$2(id)}`,
+            path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}`,
             query: { revision: String(revision), source: 'true' },
             route: '/flows/{namespace}/{id}',
             allow: [404]
@@ -1272,7 +1741,7 @@ class FlowsEndpoint {
     async update(namespace, id, source) {
         const response = await this.http.send({
             method: 'PUT',
-            path: `/flows/${seg$2(namespace)}/${seg$2(id)}`,
+            path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}`,
             route: '/flows/{namespace}/{id}',
             headers: YAML,
             body: source
@@ -1286,7 +1755,7 @@ class FlowsEndpoint {
     async delete(namespace, id) {
         const response = await this.http.send({
             method: 'DELETE',
-            path: `/flows/${seg$2(namespace)}/${seg$2(id)}`,
+            path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}`,
             route: '/flows/{namespace}/{id}',
             allow: [404]
         });
@@ -1296,7 +1765,7 @@ class FlowsEndpoint {
     async listed(namespace) {
         const listing = await this.http.send({
             method: 'GET',
-            path: `/flows/${seg$2(namespace)}`,
+            path: `/flows/${pathSegment(namespace)}`,
             route: '/flows/{namespace}'
         });
         return readJsonArray(listing).flatMap((item) => {
@@ -1332,6 +1801,7 @@ class FlowsEndpoint {
             method: 'POST',
             path: '/flows/export/by-ids',
             route: '/flows/export/by-ids',
+            readOnly: true,
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify(listed.map(({ id }) => ({ namespace, id }))),
             allow: [404, 405]
@@ -1383,7 +1853,6 @@ function toRemoteFlow(response, sentSource) {
     };
 }
 
-const seg$1 = encodeURIComponent;
 class KvEndpoint {
     http;
     constructor(http) {
@@ -1393,7 +1862,7 @@ class KvEndpoint {
     async get(namespace, key) {
         const response = await this.http.send({
             method: 'GET',
-            path: `/namespaces/${seg$1(namespace)}/kv/${seg$1(key)}`,
+            path: `/namespaces/${pathSegment(namespace)}/kv/${pathSegment(key)}`,
             route: '/namespaces/{namespace}/kv/{key}',
             allow: [404, 410]
         });
@@ -1405,7 +1874,7 @@ class KvEndpoint {
     async put(namespace, key, value) {
         await this.http.send({
             method: 'PUT',
-            path: `/namespaces/${seg$1(namespace)}/kv/${seg$1(key)}`,
+            path: `/namespaces/${pathSegment(namespace)}/kv/${pathSegment(key)}`,
             route: '/namespaces/{namespace}/kv/{key}',
             headers: { 'content-type': 'text/plain' },
             body: JSON.stringify(value) ?? 'null'
@@ -1415,13 +1884,15 @@ class KvEndpoint {
     async delete(namespace, key) {
         await this.http.send({
             method: 'DELETE',
-            path: `/namespaces/${seg$1(namespace)}/kv/${seg$1(key)}`,
+            path: `/namespaces/${pathSegment(namespace)}/kv/${pathSegment(key)}`,
             route: '/namespaces/{namespace}/kv/{key}'
         });
     }
 }
 
 const PAGE_SIZE = 100;
+/** Pages read at most (10,000 namespaces); a search that goes on is an error. */
+const MAX_PAGES = 100;
 /**
  * `GET /namespaces/search` (docs/kestra.md#namespaces): OSS lists the namespaces of existing flows and
  * their parents (a namespace holding only files or KV entries is not listed), EE its namespace entities.
@@ -1433,151 +1904,22 @@ class NamespacesEndpoint {
     }
     /** Every listed namespace whose id starts with `prefix`, sorted. */
     async startingWith(prefix) {
-        const found = new Set();
-        for (let page = 1;; page++) {
-            const response = await this.http.send({
-                method: 'GET',
-                path: '/namespaces/search',
-                route: '/namespaces/search',
-                query: { q: prefix, page: String(page), size: String(PAGE_SIZE) }
-            });
-            const body = readJsonObject(response);
-            const results = Array.isArray(body.results) ? body.results : [];
-            for (const result of results) {
-                const id = result?.id;
-                if (typeof id === 'string' && id.startsWith(prefix))
-                    found.add(id);
-            }
-            if (results.length < PAGE_SIZE)
-                break;
-        }
-        return [...found].sort();
+        const ids = await readPages(this.http, {
+            name: `namespaces search for ${prefix}`,
+            remedy: `more than ${MAX_PAGES * PAGE_SIZE} namespaces start with ${prefix}: remove them with Kestra's own tools`,
+            path: '/namespaces/search',
+            route: '/namespaces/search',
+            query: { q: prefix },
+            size: PAGE_SIZE,
+            maxPages: MAX_PAGES,
+            key: namespaceId
+        }, namespaceId);
+        return [...new Set(ids.filter((id) => id.startsWith(prefix)))].sort();
     }
 }
-
-const seg = encodeURIComponent;
-/** Names asked for per page: a tenant holds hundreds of secrets or keys at most, so one page answers. */
-const PAGE$1 = 500;
-/** Pages a `{results, total}` search never loops past, whatever the server says its total is. */
-const MAX_PAGES = 40;
-/**
- * The listings a review reads (docs/caught-at-review.md): secret names and KV keys, never a value, and
- * the executions not finished (docs/kestra.md#secrets, #kv-listings, #search-executions).
- */
-class ListingsEndpoint {
-    http;
-    constructor(http) {
-        this.http = http;
-    }
-    /** `GET P/secrets`, every page: OSS answers every name of the tenant whatever the namespace. */
-    async secretNames() {
-        return this.paged('/secrets', {}, (item) => stringField(item, 'key'));
-    }
-    /** `GET P/namespaces/{ns}/secrets`, every page: Enterprise answers the namespace's own secrets. */
-    async namespaceSecretNames(namespace) {
-        return this.paged(`/namespaces/${seg(namespace)}/secrets`, {}, (item) => stringField(item, 'key'));
-    }
-    /** `GET P/namespaces/{ns}/inherited-secrets`: `{"<namespace>": ["NAME", …]}`, every array joined. */
-    async inheritedSecretNames(namespace) {
-        const response = await this.http.send({
-            method: 'GET',
-            path: `/namespaces/${seg(namespace)}/inherited-secrets`,
-            route: '/namespaces/{namespace}/inherited-secrets'
-        });
-        return Object.values(readJsonObject(response)).flatMap((names) => Array.isArray(names) ? names.filter((name) => typeof name === 'string') : []);
-    }
-    /**
-     * `GET P/kv?filters[namespace][IN]=…`, every page: the live keys of these namespaces. Entries name their
-     * namespace from 1.3 only (docs/kestra.md#kv-listings): one without is `namespace: undefined`.
-     */
-    async kvKeys(namespaces) {
-        return this.paged('/kv', { 'filters[namespace][IN]': namespaces.join(',') }, (item) => {
-            const namespace = stringField(item, 'namespace');
-            const key = stringField(item, 'key');
-            return key === undefined ? undefined : { ...(namespace !== undefined && { namespace }), key };
-        });
-    }
-    /** `GET P/namespaces/{ns}/kv` (0.18 to 1.3): the live keys of exactly this namespace. */
-    async namespaceKvKeys(namespace) {
-        const response = await this.http.send({
-            method: 'GET',
-            path: `/namespaces/${seg(namespace)}/kv`,
-            route: '/namespaces/{namespace}/kv'
-        });
-        return readJsonArray(response).flatMap((item) => stringField(item, 'key') ?? []);
-    }
-    /**
-     * The executions of one namespace that are in one of `states`, every page. `filters[…]` (1.1 on) with a
-     * lower start bound older than any run, past the server's default 8-day window; the flat parameters
-     * before (no window there, `namespace` a prefix: hence the exact match on the results).
-     */
-    async executionsIn(namespace, states, legacy) {
-        const query = legacy
-            ? { namespace, state: states }
-            : {
-                'filters[namespace][EQUALS]': namespace,
-                'filters[state][IN]': states.join(','),
-                'filters[startDate][GREATER_THAN_OR_EQUAL_TO]': '2000-01-01T00:00:00Z'
-            };
-        const found = await this.paged('/executions/search', query, executionOf);
-        return found.filter((execution) => execution.namespace === namespace);
-    }
-    async paged(path, query, item) {
-        const found = [];
-        for (let page = 1; page <= MAX_PAGES; page++) {
-            const response = await this.http.send({
-                method: 'GET',
-                path,
-                route: path.replace(/\/namespaces\/[^/]+/, '/namespaces/{namespace}'),
-                query: { ...query, page: String(page), size: String(PAGE$1) }
-            });
-            const body = readJsonObject(response);
-            const results = Array.isArray(body.results) ? body.results : notPaged(response);
-            for (const raw of results) {
-                const value = item(raw, response);
-                if (value !== undefined)
-                    found.push(value);
-            }
-            const total = typeof body.total === 'number' ? body.total : 0;
-            if (results.length < PAGE$1 || page * PAGE$1 >= total)
-                break;
-        }
-        return found;
-    }
-}
-function notPaged(response) {
-    throw new ApiError({
-        status: response.status,
-        method: response.method,
-        path: response.path,
-        serverMessage: `expected {results, total} in the answer, got ${typeof readJson(response)}`
-    });
-}
-function stringField(raw, field) {
-    const value = raw?.[field];
-    return typeof value === 'string' ? value : undefined;
-}
-/**
- * The fields a review shows of an execution. One without an id, flow or state fails the read: a guard
- * never passes on an answer it cannot read.
- */
-function executionOf(raw, response) {
-    const value = raw;
-    const state = value?.state;
-    const id = stringField(value, 'id');
-    const namespace = stringField(value, 'namespace');
-    const flowId = stringField(value, 'flowId');
-    const current = stringField(state, 'current');
-    if (!id || !namespace || !flowId || !current) {
-        throw new ApiError({
-            status: response.status,
-            method: response.method,
-            path: response.path,
-            serverMessage: 'an item of the answer is not an execution (no id, namespace, flowId or state)'
-        });
-    }
-    const startDate = stringField(state, 'startDate');
-    return { id, namespace, flowId, state: current, ...(startDate && { startDate }), labels: [] };
+function namespaceId(row) {
+    const id = row?.id;
+    return typeof id === 'string' ? id : undefined;
 }
 
 /**
@@ -1685,60 +2027,6 @@ function queryString(query) {
     return pairs.length ? `?${pairs.join('&')}` : '';
 }
 
-/** A Kestra property path: `id`, `flow.id`, `tasks[1].message`, `tasks[my-task].message`. */
-const PATH = String.raw `[A-Za-z_$][\w$-]*(?:\[[^\]\n]*\])*(?:\.[A-Za-z_$][\w$-]*(?:\[[^\]\n]*\])*)*`;
-const LEADING_PATH = new RegExp(String.raw `^(${PATH}): ([\s\S]+)$`);
-const ITEM_SEPARATOR = new RegExp(String.raw `, (?=${PATH}: )`);
-const JACKSON_SOURCE = /\s*at \[Source: [\s\S]*?; line: (\d+), column: (\d+)\]/g;
-const JACKSON_CLASS = / \(class [\w.$]+\), not marked as ignorable(?: \([^)]*\))?/g;
-const JACKSON_CHAIN = /\s*\(through reference chain: ([^)]*)\)/;
-/**
- * Splits the `constraints` string of a validate answer (≤ 1.3) into violations. It holds one or
- * more `path: message` items separated by newlines or by ", ", or a parser message (Jackson) whose
- * reference chain gives the path.
- */
-function splitConstraints(constraints) {
-    let text = constraints.trim();
-    for (let previous = ''; previous !== text;) {
-        previous = text;
-        text = text.replace(/^Validation error:\s*/, '').replace(/^:\s*/, '');
-    }
-    // The quoted source inside a Jackson message spans lines that could pass for violations.
-    text = text.replace(JACKSON_SOURCE, ' (line $1, column $2)');
-    const items = [];
-    for (const line of text.split(/\r?\n/)) {
-        if (items.length === 0 || LEADING_PATH.test(line))
-            items.push(line);
-        else
-            items[items.length - 1] += `\n${line}`;
-    }
-    return items
-        .flatMap((item) => item.split(ITEM_SEPARATOR))
-        .map((item) => item.trim())
-        .filter(Boolean)
-        .map(toConstraint$1);
-}
-function toConstraint$1(item) {
-    const chain = JACKSON_CHAIN.exec(item);
-    const message = item.replace(JACKSON_CHAIN, '').replace(JACKSON_CLASS, '').trim();
-    const leading = LEADING_PATH.exec(message);
-    if (leading)
-        return { path: leading[1], message: leading[2].trim() };
-    const path = chain ? pathFromReferenceChain(chain[1]) : undefined;
-    return path ? { path, message } : { message };
-}
-/** `io.kestra…Flow["tasks"]->java.util.ArrayList[0]->…Log["format"]` → `tasks[0].format`. */
-function pathFromReferenceChain(chain) {
-    let path = '';
-    for (const match of chain.matchAll(/\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]/g)) {
-        if (match[2] !== undefined)
-            path += `[${match[2]}]`;
-        else
-            path += path ? `.${match[1]}` : match[1];
-    }
-    return path || undefined;
-}
-
 const MAX_BATCH = 100;
 /** The server splits a YAML body on `\n+---\n*?`: a line starting with `---` starts a new document. */
 const SEPARATOR_LINE = /(^|\n)---/;
@@ -1753,10 +2041,19 @@ class ValidateEndpoint {
                 method: 'POST',
                 path: '/flows/validate',
                 route: '/flows/validate',
+                readOnly: true,
                 headers: { 'content-type': 'application/x-yaml' },
                 body: batch.map((index) => sources[index]).join('\n---\n')
             });
-            return mapBatch(batch, readJsonArray(response));
+            const text = new TextDecoder().decode(response.body);
+            const items = parsedJson(text);
+            if (Array.isArray(items))
+                return mapBatch(batch, items);
+            const why = items === undefined ? 'it is not JSON' : 'it is not a list of verdicts';
+            return batch.map((index) => ({
+                ...emptyResult(index),
+                errors: [{ message: unreadableVerdict(why, text) }]
+            }));
         }));
         return results.flat().sort((a, b) => a.index - b.index);
     }
@@ -1783,7 +2080,10 @@ function planBatches(sources, max = MAX_BATCH) {
         batches.push(current);
     return batches;
 }
-/** One result per source of the batch; several answers for one source are merged. */
+/**
+ * One result per source of the batch; several answers for one source are merged. An answer the client
+ * cannot read is an error of its flow, never "valid".
+ */
 function mapBatch(batch, items) {
     const results = batch.map((index) => emptyResult(index));
     const answered = new Set();
@@ -1792,7 +2092,7 @@ function mapBatch(batch, items) {
         const index = typeof record.index === 'number' ? record.index : position;
         const local = Math.max(0, Math.min(index, results.length - 1));
         answered.add(local);
-        mergeInto(results[local], record);
+        mergeInto(results[local], item);
     });
     results.forEach((result, position) => {
         if (!answered.has(position)) {
@@ -1804,30 +2104,19 @@ function mapBatch(batch, items) {
 function emptyResult(index) {
     return { index, errors: [], outdated: false, deprecationPaths: [], warnings: [], infos: [] };
 }
-function mergeInto(target, record) {
-    if (typeof record.constraints === 'string' && record.constraints.trim()) {
-        target.errors.push(...splitConstraints(record.constraints));
+function mergeInto(target, item) {
+    const verdict = readVerdict(item);
+    if (!verdict.readable) {
+        const answer = JSON.stringify(item) ?? String(item);
+        target.errors.push({ message: unreadableVerdict(verdict.why, answer) });
+        return;
     }
-    if (Array.isArray(record.errors))
-        target.errors.push(...record.errors.flatMap(toConstraint));
+    const { record } = verdict;
+    target.errors.push(...verdict.errors);
     target.outdated ||= record.outdated === true;
     target.deprecationPaths.push(...strings(record.deprecationPaths));
     target.warnings.push(...strings(record.warnings));
     target.infos.push(...strings(record.infos));
-}
-function toConstraint(error) {
-    if (!error || typeof error !== 'object')
-        return [];
-    const { detail, message, path, pointer } = error;
-    const text = typeof detail === 'string' ? detail : typeof message === 'string' ? message : '';
-    if (!text)
-        return [];
-    const constraint = { message: text };
-    if (typeof path === 'string' && path)
-        constraint.path = path;
-    if (typeof pointer === 'string' && pointer)
-        constraint.pointer = pointer;
-    return [constraint];
 }
 function strings(value) {
     return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
@@ -1888,7 +2177,7 @@ function createKestraClient(options) {
         inheritedSecretNames: (namespace) => listings.inheritedSecretNames(namespace),
         kvKeys: (namespaces) => listings.kvKeys(namespaces),
         namespaceKvKeys: (namespace) => listings.namespaceKvKeys(namespace),
-        executionsIn: (namespace, states, legacy) => listings.executionsIn(namespace, states, legacy),
+        executionsIn: (namespace, flowIds, states, legacy) => listings.executionsIn(namespace, flowIds, states, legacy),
         requestCount: () => transport.requestCount(),
         close: () => dispatcher.close()
     };
@@ -1909,7 +2198,7 @@ function clientForSettings(settings, log, userAgent) {
 }
 
 /** `namespace.id` of a resource with an id, `namespace:path` of a namespace file, `id` when tenant-wide. */
-function resourceName(r) {
+function resourceName$1(r) {
     if (r.kind === 'file')
         return `${r.namespace}:${r.path}`;
     return r.namespace === '' ? r.id : `${r.namespace}.${r.id}`;
@@ -1979,6 +2268,65 @@ function escapeTextWithCode(text) {
         .join('');
 }
 
+/**
+ * KV key holding the last commit deployed to a namespace. One key per namespace and server, not per
+ * comment-key: instances that deploy to the same namespace of the same server write the same resources, so
+ * they must agree on which commit is newest.
+ */
+const COMMIT_MARKER_KEY = 'kestra-gitops-commit';
+const SHA$2 = /^[0-9a-f]{7,64}$/i;
+/**
+ * A JSON object the action stored in KV, as the server gives it back: parsed already (typed `JSON`), or
+ * as text (older servers, or a value someone else wrote). Undefined when it is no object.
+ */
+function storedObject(value) {
+    let parsed = value;
+    if (typeof value === 'string') {
+        try {
+            parsed = JSON.parse(value);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+        ? parsed
+        : undefined;
+}
+/** The marker stored in KV, or undefined when absent or not one of ours. */
+function parseMarker(value) {
+    const parsed = storedObject(value);
+    if (!parsed)
+        return undefined;
+    const { commit, repository } = parsed;
+    if (typeof commit !== 'string' || !SHA$2.test(commit) || typeof repository !== 'string') {
+        return undefined;
+    }
+    return { commit, repository };
+}
+/** The short form of a commit id in messages. */
+function short(sha) {
+    return sha.slice(0, 12);
+}
+
+/**
+ * A commit as every report spells it: the short sha in code, linked to the commit on GitHub when the
+ * repository's address is known. One spelling for the plan's commit and the deployed one.
+ */
+function commitText(sha, repositoryUrl) {
+    if (!/^[0-9a-f]{7,64}$/i.test(sha))
+        return escapeText(short(sha)) || 'unknown';
+    const text = `\`${short(sha)}\``;
+    return repositoryUrl ? `[${text}](${linkTarget(`${repositoryUrl}/commit/${sha}`)})` : text;
+}
+/** `2026-11-23 17:47 UTC` for an ISO 8601 instant: what a reader takes in at a glance. */
+function readableUtc(iso) {
+    const at = new Date(iso);
+    if (Number.isNaN(at.getTime()))
+        return escapeText(iso);
+    return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 /** `N to create, N to update, N to delete, N unchanged`, plus orphaned and drifted when non-zero. */
 function countsText(counts) {
     const parts = [
@@ -2019,7 +2367,7 @@ function verdictAndTarget(input) {
 }
 function targetLine(input) {
     const server = input.server ? escapeText(input.server) : 'none configured';
-    const commit = escapeText(input.commit.slice(0, 7)) || 'unknown';
+    const commit = commitText(input.commit, input.repositoryUrl);
     const layout = input.layout
         ? ` · **Layout** ${escapeText(input.layout.layout)} (${escapeText(input.layout.reason)})`
         : '';
@@ -2242,10 +2590,13 @@ function invalidCounts(findings) {
         return own?.error || file?.error ? entry.count : undefined;
     };
 }
-/** One line saying what happens to the resource (escaped, usable in `<summary>` and in Markdown). */
-function summaryLine(r, invalid) {
+/**
+ * One line saying what happens to the resource (escaped, usable in `<summary>` and in Markdown), ending
+ * with a link to its page in the Kestra UI when `kestraUi` is known.
+ */
+function summaryLine(r, invalid, kestraUi) {
     const findings = invalid?.(r);
-    const parts = [`${ACTION_LABEL[r.action]} ${r.kind} <b>${escapeText(resourceName(r))}</b>`];
+    const parts = [`${ACTION_LABEL[r.action]} ${r.kind} <b>${escapeText(resourceName$1(r))}</b>`];
     if (findings !== undefined)
         parts.push(`❌ invalid (${findings} finding${findings === 1 ? '' : 's'})`);
     const size = sizeText(r);
@@ -2263,7 +2614,22 @@ function summaryLine(r, invalid) {
         parts.push(escapeText(r.remark));
     else if (r.action === 'orphaned')
         parts.push('kept because <code>delete</code> is false');
+    const page = kestraUi === undefined ? undefined : kestraPage(kestraUi, r);
+    if (page)
+        parts.push(`<a href="${escapeHtml(page)}">open in Kestra</a>`);
     return parts.join(' · ');
+}
+/**
+ * The resource's page in the Kestra UI (docs/comment.md#links-to-kestra): a flow's editor, a namespace
+ * file's namespace Files tab; undefined for kinds without one here.
+ */
+function kestraPage(kestraUi, r) {
+    const part = encodeURIComponent;
+    if (r.kind === 'flow')
+        return `${kestraUi}/flows/edit/${part(r.namespace)}/${part(r.id)}`;
+    if (r.kind === 'file')
+        return `${kestraUi}/namespaces/edit/${part(r.namespace)}/files`;
+    return undefined;
 }
 function sizeText(r) {
     if (r.diffOmitted === 'binary' && r.kind === 'file') {
@@ -2285,11 +2651,11 @@ function formatBytes(size) {
     return `${(size / (1024 * 1024)).toFixed(1)} MB`;
 }
 /** The `<details>` block of a written resource, with its diff or the reason it has none. */
-function detailsBlock(r, invalid, diffOmittedNote) {
+function detailsBlock(r, links = {}, diffOmittedNote) {
     const diff = r.diff === undefined ? noDiffText(r) : (diffOmittedNote ?? fence(r.diff, 'diff'));
     const above = [impactText(r), reviewText(r)].filter((text) => text !== undefined);
     const body = [...above, diff].join('\n\n');
-    return `<details><summary>${summaryLine(r, invalid)}</summary>\n\n${body}\n\n</details>`;
+    return `<details><summary>${summaryLine(r, links.invalid, links.kestraUi)}</summary>\n\n${body}\n\n</details>`;
 }
 function noDiffText(r) {
     if (r.diffOmitted === 'binary')
@@ -2348,23 +2714,27 @@ function namespacePieces(group, options) {
     const written = group.resources.filter(isWrite);
     const orphaned = group.resources.filter((r) => r.action === 'orphaned');
     const unchanged = group.resources.filter((r) => r.action === 'unchanged');
-    const orphanLines = orphaned.map((r) => `- ${summaryLine(r, options.invalid)}`);
+    const orphanLines = orphaned.map((r) => summaryLine(r, options.invalid, options.kestraUi));
     const unchangedCount = `${unchanged.length} unchanged.`;
     if (options.detail === 'lines') {
-        const lines = [...written.map((r) => `- ${summaryLine(r, options.invalid)}`), ...orphanLines];
+        const lines = [
+            ...written.map((r) => summaryLine(r, options.invalid, options.kestraUi)),
+            ...orphanLines
+        ].map((line) => `- ${line}`);
         return [[heading, lines.join('\n'), ...(unchanged.length ? [unchangedCount] : [])].join('\n\n')];
     }
     const pieces = [heading];
     for (const r of written) {
         pieces.push(r.diff === undefined
-            ? detailsBlock(r, options.invalid)
+            ? detailsBlock(r, options)
             : {
-                full: detailsBlock(r, options.invalid),
-                reduced: detailsBlock(r, options.invalid, options.omittedNote)
+                full: detailsBlock(r, options),
+                reduced: detailsBlock(r, options, options.omittedNote)
             });
     }
+    // Kept resources are lines of their own under the folded rows, not a list item among them.
     if (orphanLines.length > 0)
-        pieces.push(orphanLines.join('\n'));
+        pieces.push(orphanLines.join('\\\n'));
     if (unchanged.length > 0) {
         pieces.push(options.listUnchanged
             ? {
@@ -2376,24 +2746,28 @@ function namespacePieces(group, options) {
     return pieces;
 }
 function unchangedList(summary, unchanged) {
-    const items = unchanged.map((r) => `- ${r.kind} <b>${escapeText(resourceName(r))}</b>`);
+    const items = unchanged.map((r) => `- ${r.kind} <b>${escapeText(resourceName$1(r))}</b>`);
     return `<details><summary>${summary}</summary>\n\n${items.join('\n')}\n\n</details>`;
 }
+/** What the plan's drift section says a merge will do, and what it says once a deploy has run. */
+const DRIFT_CONSEQUENCE = {
+    planned: 'Merging overwrites (or deletes) those edits; orphaned ones are kept.',
+    deployed: 'The deploy below overwrote (or deleted) those edits where it wrote the resource; orphaned ones were kept.'
+};
 /**
  * Drift warning: these server copies were edited outside Git and applying the plan overwrites them.
- * Names only: each resource's full line is in its namespace above.
+ * Names only: each resource's full line is in its namespace above. Said once: the heading warns.
  */
 function driftPieces(plan, detail) {
     const drifted = plan.resources.filter((r) => r.drifted);
     if (drifted.length === 0)
         return [];
-    const intro = '⚠️ The server copy of these resources was changed outside Git since the base commit. ' +
-        'Merging overwrites (or deletes) those edits; orphaned ones are kept.';
+    const intro = `The server copy of these resources was changed outside Git since the base commit. ${DRIFT_CONSEQUENCE.planned}`;
     if (detail === 'counts') {
         return [`#### ⚠️ Drift\n\n${intro} ${drifted.length} drifted resources: see the job summary.`];
     }
     const list = drifted
-        .map((r) => `${r.kind} <b>${escapeText(resourceName(r))}</b> (${r.action})`)
+        .map((r) => `${r.kind} <b>${escapeText(resourceName$1(r))}</b> (${r.action})`)
         .join(', ');
     return [`#### ⚠️ Drift\n\n${intro}\n\n${list}`];
 }
@@ -2450,6 +2824,11 @@ function compareFindings(a, b) {
         compareCodeUnits(a.rule, b.rule) ||
         compareCodeUnits(a.message, b.message));
 }
+/**
+ * The rule of a flow refused because read-only cannot label it (docs/environments.md#read-only-flows): an
+ * error even in a file a pull request left alone, since the flow would be written without the label.
+ */
+const READ_ONLY_REFUSED = 'read-only-label';
 
 const SEVERITY_LABEL = {
     error: '❌ error',
@@ -2497,6 +2876,9 @@ function repositoryUrl(serverUrl, owner, repo) {
     return `${serverUrl.replace(/\/$/, '')}/${urlPart(owner)}/${urlPart(repo)}`;
 }
 function location(f, source) {
+    // A finding about a flow that only the server holds has no file to point at.
+    if (f.file === '')
+        return 'Kestra (server only)';
     const text = escapeText(`${f.file}:${f.line}`);
     if (!source)
         return text;
@@ -2543,8 +2925,14 @@ function commentMarker(commentKey) {
     return `<!-- kestra-gitops:${safeKey} -->`;
 }
 const PLAN_MARKER = /^<!-- kestra-gitops-plan: (\{.*\}) -->$/;
-function planMarkerLine(fingerprint, commit) {
-    return `<!-- kestra-gitops-plan: ${JSON.stringify({ fingerprint, commit })} -->`;
+/**
+ * The hidden marker line. `<`, `>`, `@`, the first `-` of `--` and the line separators JSON leaves as they
+ * are are written as JSON escapes, so no value can end the HTML comment, start another, mention anyone or
+ * break the line; it reads back to the same record.
+ */
+function planMarkerLine(fingerprint, commit, record = {}) {
+    const json = JSON.stringify({ fingerprint, commit, ...record }).replace(/[<>@\u0085\u2028\u2029]|-(?=-)/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return `<!-- kestra-gitops-plan: ${json} -->`;
 }
 const RUN_LINK = '<sub>[Workflow run](';
 /** The comment's last line: a link to the workflow run (the only run-specific text). */
@@ -2577,38 +2965,651 @@ function readPlanMarker(body) {
     }
     return found;
 }
+/** The record of a marker line; fields that are not what a plan records are left out. */
 function parsePlanLine(line) {
     const match = PLAN_MARKER.exec(line);
     if (!match)
         return undefined;
+    let value;
     try {
-        const value = JSON.parse(match[1]);
-        if (typeof value !== 'object' || value === null)
-            return undefined;
-        const { fingerprint, commit } = value;
-        if (typeof fingerprint !== 'string' || !/^[0-9a-f]{64}$/.test(fingerprint))
-            return undefined;
-        if (typeof commit !== 'string')
-            return undefined;
-        return { fingerprint, commit };
+        value = JSON.parse(match[1]);
     }
     catch {
         return undefined;
     }
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    const { fingerprint, commit, settings, changes, omitted } = value;
+    if (typeof fingerprint !== 'string' || !/^[0-9a-f]{64}$/.test(fingerprint))
+        return undefined;
+    if (typeof commit !== 'string')
+        return undefined;
+    const record = { fingerprint, commit };
+    if (isStringRecord(settings))
+        record.settings = settings;
+    if (Array.isArray(changes) && changes.every(isRecordedChange))
+        record.changes = changes;
+    if (typeof omitted === 'number' && Number.isSafeInteger(omitted) && omitted > 0) {
+        record.omitted = omitted;
+    }
+    return record;
+}
+function isStringRecord(value) {
+    return (typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.values(value).every((v) => typeof v === 'string'));
+}
+function isRecordedChange(value) {
+    return Array.isArray(value) && value.length === 4 && value.every((v) => typeof v === 'string');
+}
+
+// Generated from action.yml by `npm run docs`: edit action.yml, not this file.
+// The runner gives an input left out of the workflow its default as text; so do the settings. The inputs
+// the settings file may set have none here: their defaults are in defaults.ts.
+const ACTION_INPUTS = {
+    mode: {
+        description: 'What to do: auto (plan on pull requests, deploy on push and workflow_dispatch, plan otherwise), validate, plan, deploy, or drift (on schedule or workflow_dispatch: plan the default branch against the server and keep one drift issue current).',
+        default: 'auto'
+    },
+    server: {
+        description: 'Kestra base URL, e.g. https://kestra.example.com. Empty: local validation only.',
+        default: ''
+    },
+    tenant: {
+        description: 'Kestra tenant id. Servers with tenant-scoped API routes (/api/v1/<tenant>/...) and older ones are both supported, detected once per run.',
+        default: ''
+    },
+    username: {
+        description: 'Basic authentication user (Kestra OSS >= 0.24 requires it).',
+        default: ''
+    },
+    password: { description: 'Basic authentication password. Pass it from a secret.', default: '' },
+    'api-token': {
+        description: 'Bearer API token (Kestra Enterprise). Wins over basic authentication. Pass it from a secret.',
+        default: ''
+    },
+    'github-token': {
+        description: 'Token for the pull-request comment and the changed-file listing.',
+        default: '${{ github.token }}'
+    },
+    root: { description: 'Folder holding the Kestra tree, relative to the workspace.', default: '' },
+    namespace: {
+        description: 'Target namespace of the single-namespace layout (flows/ and files/ folders under root).',
+        default: ''
+    },
+    layout: {
+        description: 'Repository layout: auto (namespace when the namespace input is set; tenant when the top-level folders holding flows/ are namespaces their flows use; else anywhere), tenant, namespace, anywhere (every flow document under root) or custom.',
+        default: ''
+    },
+    flows: {
+        description: 'Newline-separated globs of flow files, relative to root (custom layout).',
+        default: ''
+    },
+    'namespace-files': {
+        description: "Namespace file mappings, one per line: 'DIR -> NAMESPACE' or 'DIR -> NAMESPACE:/PREFIX', DIR relative to root.",
+        default: ''
+    },
+    namespaces: {
+        description: "Extra managed namespaces, newline- or comma-separated (list 'system' here to manage it).",
+        default: ''
+    },
+    scope: {
+        description: 'all: plan every managed resource (drift included); changed: only resources whose files the pull request or push changed.',
+        default: ''
+    },
+    delete: {
+        description: 'Delete server resources of managed namespaces that the repository no longer holds.',
+        default: ''
+    },
+    'max-deletions': {
+        description: 'A plan that would delete more resources fails unless allow-mass-deletion is true.',
+        default: ''
+    },
+    'allow-mass-deletion': {
+        description: 'Allow a plan to delete more than max-deletions resources.',
+        default: ''
+    },
+    'server-validation': {
+        description: "Also validate flows with the server's validate endpoint when server is set.",
+        default: ''
+    },
+    'fail-on': { description: 'Which findings fail the step: error or warning.', default: '' },
+    comment: { description: 'Post or update the sticky pull-request comment.', default: '' },
+    'comment-key': {
+        description: 'Distinguishes the comments of several instances of the action in one pull request (e.g. staging, prod).',
+        default: ''
+    },
+    'dry-run': { description: 'Never write to Kestra: deploy behaves as plan.', default: '' },
+    'require-reviewed-plan': {
+        description: "On push, refuse to deploy when the plan differs from the one shown in the merged pull request's comment.",
+        default: ''
+    },
+    'allow-out-of-order': {
+        description: 'On workflow_dispatch, deploy even when the commit is an ancestor of the one last deployed (a deliberate rollback). Ignored on other events.',
+        default: ''
+    },
+    'timeout-seconds': {
+        description: 'Timeout of each HTTP request to Kestra, in seconds, its whole answer included.',
+        default: ''
+    },
+    concurrency: { description: 'Parallel requests to Kestra.', default: '' },
+    'running-executions': {
+        description: 'What a deploy does about executions not finished (running, paused, queued…) of the flows it updates or deletes, read right before its first write: warn (proceed and report them), wait (for them to end, up to running-executions-timeout-seconds, then refuse) or fail (refuse, naming them with links).',
+        default: ''
+    },
+    'running-executions-timeout-seconds': {
+        description: 'With running-executions: wait, how long to wait for the executions to end, in seconds; past it nothing is written and the step fails.',
+        default: ''
+    },
+    'smoke-flows': {
+        description: "Flows to execute once after a deploy that wrote anything, one per line: 'NAMESPACE.ID' optionally followed by inputs as key=value words. SUCCESS or WARNING passes.",
+        default: ''
+    },
+    'smoke-timeout-seconds': {
+        description: 'How long the whole smoke phase may take, in seconds, from the first start to the last verdict (every request is cut to the time left); a timeout counts as a failure (the execution is left running).',
+        default: ''
+    },
+    'drift-action': {
+        description: 'In mode drift: report (keep the drift issue current), revert (deploy Git over the drift, under every deploy guard) or pull-request (bring the edits made in Kestra back as one pull request from kestra-gitops/drift-<comment-key>).',
+        default: ''
+    },
+    'pull-request-token': {
+        description: "Token that writes the branch and opens or updates the pull requests this action makes (drift-action: pull-request), so that their checks run: GitHub starts no workflow for a pull request opened with github-token. A fine-grained personal access token or a GitHub App installation token with 'contents: write' and 'pull-requests: write' on this repository. Empty: github-token. Masked, used for nothing else.",
+        default: ''
+    },
+    rollback: {
+        description: 'When a smoke execution fails, or a write of this deploy failed, put every resource this deploy changed back as it was before the deploy, and the deployed-commit marker too.',
+        default: ''
+    },
+    environment: {
+        description: "Name of the environment this step deploys to (e.g. staging, production). A deploy then records a GitHub deployment of the commit there: in_progress, then success or failure after the writes and smoke runs; the job summary shows every environment's current commit. Needs 'deployments: write'.",
+        default: ''
+    },
+    'require-verified-in': {
+        description: 'An environment name: deploy only a commit that has a successful GitHub deployment there, else refuse before any write, naming the commit that is verified there.',
+        default: ''
+    },
+    'reviewed-plan': {
+        description: "A plan fingerprint (e.g. the plan-fingerprint output of a plan job, passed through its job's outputs): deploy only if the plan computed now has exactly that fingerprint, else refuse before any write, naming what differs. How an approval gate approves the plan its reviewers saw.",
+        default: ''
+    },
+    'namespace-prefix': {
+        description: "Deploy every managed namespace N as '<prefix>.N': the flows' namespace, calls and Flow triggers into the repository's namespaces, namespace files and the commit marker. The repository is never changed.",
+        default: ''
+    },
+    'disable-triggers': {
+        description: 'Deploy every flow with each trigger set disabled: true (for previews and staging).',
+        default: ''
+    },
+    preview: {
+        description: "On a pull request from this repository: also deploy the head into 'pr-<number>.<namespace>' with triggers off, run smoke-flows there and show it in the comment; on the pull request's closed event, delete everything in those namespaces.",
+        default: ''
+    },
+    'read-only': {
+        description: 'Deploy every flow with the label system.readOnly: "true", added to the text sent, never to the repository, so that the Kestra UI refuses edits; turning the input off removes it (an update). Read-only wins over a flow\'s own system.readOnly (a warning on its line); a flow whose labels cannot take the label safely is refused before any write.',
+        default: ''
+    }
+};
+
+const CREDENTIAL = 'credentials belong in secrets, passed by the workflow';
+const PER_JOB = 'it belongs to one job, not to every run of the repository';
+/**
+ * The inputs a workflow alone may set, each with why: the mode, the credentials and the per-job ones.
+ * Every other input may also come from the settings file (docs/inputs.md#settings-file).
+ */
+const WORKFLOW_ONLY = {
+    mode: 'each workflow says what it does',
+    username: CREDENTIAL,
+    password: CREDENTIAL,
+    'api-token': CREDENTIAL,
+    'github-token': CREDENTIAL,
+    'pull-request-token': CREDENTIAL,
+    environment: PER_JOB,
+    'require-verified-in': PER_JOB,
+    'reviewed-plan': PER_JOB
+};
+/**
+ * The defaults of the inputs the settings file may set. action.yml gives these inputs no `default:`,
+ * because the runner passes an input's default as if the workflow had set it: only without one does an
+ * input the workflow leaves out arrive blank, so that the file's value counts (docs/inputs.md#settings-file).
+ */
+const SETTING_DEFAULTS = {
+    server: '',
+    tenant: 'main',
+    root: '.',
+    namespace: '',
+    layout: 'auto',
+    flows: '',
+    'namespace-files': '',
+    namespaces: '',
+    scope: 'all',
+    delete: 'false',
+    'max-deletions': '10',
+    'allow-mass-deletion': 'false',
+    'server-validation': 'true',
+    'fail-on': 'error',
+    comment: 'true',
+    'comment-key': 'default',
+    'dry-run': 'false',
+    'require-reviewed-plan': 'false',
+    'allow-out-of-order': 'false',
+    'timeout-seconds': '30',
+    concurrency: '8',
+    'running-executions': 'warn',
+    'running-executions-timeout-seconds': '600',
+    'smoke-flows': '',
+    'smoke-timeout-seconds': '600',
+    'drift-action': 'report',
+    rollback: 'false',
+    'namespace-prefix': '',
+    'disable-triggers': 'false',
+    preview: 'false',
+    'read-only': 'false'
+};
+
+/** Kestra's namespace names: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit. */
+const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+/** The longest namespace Kestra accepts (docs/kestra.md#flow-top-level-keys). */
+const NAMESPACE_MAX_LENGTH = 150;
+/** Whether Kestra accepts this namespace name: its pattern, and 1 to 150 characters. */
+function isKestraNamespace(namespace) {
+    return NAMESPACE_PATTERN.test(namespace) && namespace.length <= NAMESPACE_MAX_LENGTH;
+}
+/** Kestra's own namespace: managed only when the `namespaces` input lists it; its children are ordinary. */
+const SYSTEM_NAMESPACE = 'system';
+/** Whether a namespace the repository holds a resource for is managed: `system` only when listed. */
+function heldNamespaceIsManaged(namespace, extraNamespaces) {
+    return namespace !== SYSTEM_NAMESPACE || extraNamespaces.includes(namespace);
+}
+
+/** A path or glob that leaves `root`: absolute, a drive letter, or a `..` segment. */
+function reachesOutside(path) {
+    const normalised = path.replace(/\\/g, '/');
+    return (normalised.startsWith('/') ||
+        /^[A-Za-z]:/.test(normalised) ||
+        normalised.split('/').includes('..'));
+}
+
+const PATH_SEGMENT = /^[^\\]+$/;
+/** One `namespace-files` line, `DIR -> NAMESPACE[:/PREFIX]`; returns the mapping or why the line is not one. */
+function parseMapping(text) {
+    const parts = text.split('->');
+    if (parts.length !== 2)
+        return "expected exactly one '->'";
+    const dir = parts[0]
+        .trim()
+        .replace(/\\/g, '/')
+        .replace(/^(\.\/)+/, '')
+        .replace(/\/+$/, '')
+        .replace(/^\.$/, '');
+    const target = parts[1].trim();
+    if (reachesOutside(dir))
+        return 'DIR must be a folder inside root';
+    const colon = target.indexOf(':');
+    const namespace = colon === -1 ? target : target.slice(0, colon);
+    let prefix = colon === -1 ? '' : target.slice(colon + 1).trim();
+    if (!NAMESPACE_PATTERN.test(namespace))
+        return `'${namespace}' is not a Kestra namespace`;
+    if (colon !== -1) {
+        if (!prefix.startsWith('/'))
+            return 'PREFIX must start with /';
+        prefix = prefix.replace(/\/+$/, '');
+        if (prefix.split('/').includes('..') || !PATH_SEGMENT.test(prefix || '/'))
+            return "PREFIX must not contain '..' or backslashes";
+    }
+    return { dir, namespace, prefix };
+}
+
+const FLOW_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+const INPUT_ID = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
+/** A word: `key=value`, `key="value with spaces"` (`\"` and `\\` escaped inside quotes), or a bare word. */
+const WORD = /[^\s=]+=(?:"(?:[^"\\]|\\.)*"(?!\S)|\S*)|\S+/g;
+const QUOTED = /^"(?:[^"\\]|\\.)*"$/;
+/**
+ * Parses `NAMESPACE.ID [key=value …]` (the id is the part after the last dot); returns the flow or why the
+ * line is not one.
+ */
+function parseSmokeLine(text) {
+    const [target, ...rest] = [...text.matchAll(WORD)].map((match) => match[0]);
+    if (target === undefined)
+        return 'empty line';
+    const dot = target.lastIndexOf('.');
+    const namespace = target.slice(0, Math.max(dot, 0));
+    const id = target.slice(dot + 1);
+    if (dot <= 0 || !NAMESPACE_PATTERN.test(namespace) || !FLOW_ID.test(id)) {
+        return `'${target}' is not NAMESPACE.ID (a lower-case namespace, a dot, then the flow id)`;
+    }
+    const inputs = [];
+    for (const word of rest) {
+        const equals = word.indexOf('=');
+        const key = word.slice(0, Math.max(equals, 0));
+        if (equals <= 0 || !INPUT_ID.test(key))
+            return `'${word}' is not an input as key=value`;
+        if (inputs.some(([k]) => k === key))
+            return `input '${key}' is given twice`;
+        let value = word.slice(equals + 1);
+        if (value.startsWith('"')) {
+            if (!QUOTED.test(value))
+                return `the value of '${key}' opens a quote it does not close`;
+            value = value.slice(1, -1).replace(/\\(.)/g, '$1');
+        }
+        inputs.push([key, value]);
+    }
+    return { namespace, id, inputs };
+}
+
+/** One of a few words, in any case. */
+function choice(...values) {
+    return {
+        shape: 'value',
+        placeholder: values.join('|'),
+        parse(raw, input) {
+            const value = raw.trim().toLowerCase();
+            if (values.includes(value))
+                return value;
+            throw new ConfigError(input, `'${raw}' is not accepted; use one of: ${values.join(', ')}`);
+        }
+    };
+}
+/** A whole number from `min` to `max`; without `max`, any one JavaScript holds exactly. */
+function wholeNumber(min, max) {
+    const accepted = max === undefined ? 'a whole number' : `a whole number from ${min} to ${max}`;
+    return {
+        shape: 'value',
+        placeholder: 'N',
+        parse(raw, input) {
+            const value = raw.trim();
+            const n = Number(value);
+            if (/^\d+$/.test(value) && n >= min && n <= (max ?? Number.MAX_SAFE_INTEGER))
+                return n;
+            throw new ConfigError(input, `'${raw}' is not accepted; use ${accepted}`);
+        }
+    };
+}
+const boolean = {
+    shape: 'switch',
+    placeholder: 'true|false',
+    parse(raw, input) {
+        const value = raw.trim().toLowerCase();
+        if (value === 'true')
+            return true;
+        if (value === 'false')
+            return false;
+        throw new ConfigError(input, `'${raw}' is not a boolean; use true or false`);
+    }
+};
+/** One value checked by `parse`, shown as `placeholder` in usage text. */
+function text(placeholder, parse) {
+    return { shape: 'value', placeholder, parse };
+}
+/** A value of several lines: on a command line, one flag per line. */
+function lines(placeholder, parse) {
+    return { shape: 'lines', placeholder, parse };
+}
+/**
+ * One value per line, each read by `parseLine` (the value, or why the line is not one); blank lines
+ * and `#` comments are skipped. The first bad line is named by its number, and `hint` says what to write.
+ */
+function lineByLine(placeholder, parseLine, hint) {
+    return lines(placeholder, (raw, input) => raw.split(/\r?\n/).flatMap((line, index) => {
+        const text = line.trim();
+        if (text === '' || text.startsWith('#'))
+            return [];
+        const value = parseLine(text);
+        if (typeof value !== 'string')
+            return [value];
+        throw new ConfigError(input, `line ${index + 1} '${text}': ${value}; ${hint}`);
+    }));
+}
+/** The non-blank lines that are not `#` comments, trimmed. */
+function contentLines(raw) {
+    return raw
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+}
+const asText = text('TEXT', (raw) => raw);
+/**
+ * The parser of an input that needs none of its own, by its action.yml default: `true`/`false` makes
+ * a boolean, a whole number a whole number, anything else text taken as written.
+ */
+function plainParser(declaredDefault) {
+    if (declaredDefault === 'true' || declaredDefault === 'false')
+        return boolean;
+    if (/^(?:0|[1-9]\d*)$/.test(declaredDefault))
+        return wholeNumber(0);
+    return asText;
+}
+
+const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+const COMMENT_KEY_PATTERN = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
+const NAMESPACE_HINT = "use lower-case letters, digits, '.', '_' and '-'";
+/**
+ * The inputs whose value is more than plain text, a boolean or a whole number, by name. Every other
+ * input of action.yml is read by the kind of its default (value-kinds.ts `plainParser`).
+ */
+const INPUT_PARSERS = {
+    mode: choice('auto', 'validate', 'plan', 'deploy', 'drift'),
+    /** What a drift run does about the drift (docs/drift.md). */
+    'drift-action': choice('report', 'revert', 'pull-request'),
+    /** Base URL without trailing slash, or undefined when no server is configured. */
+    server: text('URL', serverUrl),
+    tenant: text('ID', (raw, input) => {
+        const value = raw.trim();
+        if (TENANT_PATTERN.test(value))
+            return value;
+        throw new ConfigError(input, `'${raw}' is not a tenant id; use lower-case letters, digits, '_' and '-' (default: ${SETTING_DEFAULTS.tenant})`);
+    }),
+    root: text('DIR', (raw, input) => {
+        const value = raw.trim();
+        if (!reachesOutside(value))
+            return value;
+        throw new ConfigError(input, `'${raw}' must be a folder inside the workspace, e.g. '.' or 'kestra'`);
+    }),
+    namespace: text('NS', (raw, input) => {
+        const value = raw.trim();
+        if (value === '')
+            return undefined;
+        if (isKestraNamespace(value))
+            return value;
+        throw new ConfigError(input, `'${raw}' is not a Kestra namespace; ${NAMESPACE_HINT}`);
+    }),
+    /** `auto` is resolved when the repository is read (docs/layouts.md#auto, repo/choose-layout.ts). */
+    layout: choice('auto', 'tenant', 'namespace', 'anywhere', 'custom'),
+    flows: lines('GLOB', (raw, input) => {
+        const globs = contentLines(raw);
+        const outside = globs.find((glob) => reachesOutside(glob.replace(/^!/, '')));
+        if (outside === undefined)
+            return globs;
+        throw new ConfigError(input, `'${outside}' reaches outside root; write globs relative to root, e.g. 'flows/**/*.yml' (or change root)`);
+    }),
+    'namespace-files': lineByLine('MAP', parseMapping, "write 'DIR -> NAMESPACE' or 'DIR -> NAMESPACE:/PREFIX'"),
+    /** Sorted, without repeats. */
+    namespaces: lines('NS[,NS]', (raw, input) => {
+        const list = raw
+            .split(/[\n,]/)
+            .map((s) => s.trim())
+            .filter(Boolean);
+        const misnamed = list.find((ns) => !NAMESPACE_PATTERN.test(ns));
+        if (misnamed !== undefined) {
+            throw new ConfigError(input, `'${misnamed}' is not a Kestra namespace; ${NAMESPACE_HINT}`);
+        }
+        return [...new Set(list)].sort();
+    }),
+    /** The first part of every deployed namespace (docs/environments.md#namespace-mapping). */
+    'namespace-prefix': text('NS', (raw, input) => {
+        const value = raw.trim();
+        if (value === '' ||
+            (NAMESPACE_PATTERN.test(value) && !value.endsWith('.') && value.length <= 100))
+            return value;
+        throw new ConfigError(input, `'${raw}' cannot start a namespace; ${NAMESPACE_HINT}, e.g. 'qa' or 'pr-7' (no trailing '.')`);
+    }),
+    scope: choice('all', 'changed'),
+    'max-deletions': wholeNumber(0, 1_000_000),
+    'fail-on': choice('error', 'warning'),
+    'comment-key': text('KEY', (raw, input) => {
+        const value = raw.trim();
+        if (COMMENT_KEY_PATTERN.test(value) && !value.includes('--') && value.length <= 64)
+            return value;
+        throw new ConfigError(input, `'${raw}' is not accepted; use letters, digits, '.', '_' and single '-' (at most 64 characters)`);
+    }),
+    'timeout-seconds': wholeNumber(1, 3600),
+    concurrency: wholeNumber(1, 64),
+    /** What a deploy does about executions not finished (docs/caught-at-review.md#executions-not-finished). */
+    'running-executions': choice('warn', 'wait', 'fail'),
+    'running-executions-timeout-seconds': wholeNumber(1, 21_600),
+    /** Flows to execute after a deploy that wrote something (docs/smoke-and-rollback.md#smoke-runs). */
+    'smoke-flows': lineByLine('FLOW', parseSmokeLine, "write 'NAMESPACE.ID' optionally followed by inputs as key=value"),
+    'smoke-timeout-seconds': wholeNumber(1, 21_600),
+    /** The fingerprint an approval gate approved (docs/environments.md#approve-the-plan). */
+    'reviewed-plan': text('FINGERPRINT', (raw, input) => {
+        const value = raw.trim();
+        if (value === '')
+            return undefined;
+        if (/^[0-9a-f]{64}$/.test(value))
+            return value;
+        throw new ConfigError(input, `'${raw}' is not a plan fingerprint; pass the plan job's plan-fingerprint output (64 lower-case hex digits)`);
+    })
+};
+function serverUrl(raw, input) {
+    const value = raw.trim();
+    if (value === '')
+        return undefined;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        url = new URL('invalid:');
+    }
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+        throw new ConfigError(input, `'${withoutUserinfo(value)}' is not a server URL; give the scheme and host, e.g. https://kestra.example.com`);
+    }
+    if (url.username || url.password) {
+        throw new ConfigError(input, 'do not put credentials in the URL; use the username/password or api-token inputs');
+    }
+    // A pasted API URL (…/api/v1) is tolerated: the client adds the prefix itself.
+    const path = url.pathname.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
+    return `${url.protocol}//${url.host}${path}`;
+}
+/** A server value as it may be shown: everything up to the last `@` (credentials, even with `/` in them) is hidden. */
+function withoutUserinfo(value) {
+    return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_match, scheme = '') => `${scheme}***@`);
+}
+
+/** The inputs in action.yml's order, the order their errors are looked for in. */
+function inputNames() {
+    return Object.keys(ACTION_INPUTS);
+}
+/** Whether the settings file may set `name` (docs/inputs.md#settings-file). */
+function fileMaySet(name) {
+    return Object.hasOwn(ACTION_INPUTS, name) && !Object.hasOwn(WORKFLOW_ONLY, name);
+}
+/**
+ * The text a blank input stands for: its default. A default the runner evaluates
+ * (`${{ github.token }}`) is known only on the runner, which passes its value: elsewhere it is ''.
+ */
+function defaultOf(name) {
+    const declared = Object.hasOwn(SETTING_DEFAULTS, name)
+        ? SETTING_DEFAULTS[name]
+        : ACTION_INPUTS[name].default;
+    return declared.includes('${{') ? '' : declared;
+}
+function parserOf(name) {
+    return Object.hasOwn(INPUT_PARSERS, name)
+        ? INPUT_PARSERS[name]
+        : plainParser(defaultOf(name));
+}
+
+/** The recorded changes take at most this many characters, a small part of the comment's budget. */
+const RECORDED_CHANGES_CHARS = 6_000;
+/** The record of a plan: its changes (unchanged resources left out) in plan order. */
+function planRecord(plan, commit, settings = {}) {
+    const changes = plan.resources
+        .filter((r) => r.action !== 'unchanged')
+        .map((r) => [r.action, r.kind, resourceName$1(r), r.digest ?? '']);
+    let length = 0;
+    const kept = changes.filter((change) => {
+        length += JSON.stringify(change).length + 1;
+        return length <= RECORDED_CHANGES_CHARS;
+    });
+    return {
+        fingerprint: plan.fingerprint,
+        commit,
+        settings: { ...settings },
+        changes: kept,
+        ...(changes.length > kept.length && { omitted: changes.length - kept.length })
+    };
+}
+/**
+ * What differs between the reviewed plan's record and the plan now, in lines a refusal shows: the
+ * settings (reviewed → now), then each resource whose change is not the same. Empty when the records
+ * hold nothing that differs (an older marker without them, or changes past the recorded ones).
+ */
+function recordDifferences(reviewed, now) {
+    const lines = [];
+    if (reviewed.settings && now.settings) {
+        const names = [...new Set([...Object.keys(reviewed.settings), ...Object.keys(now.settings)])];
+        const differing = names
+            .sort()
+            .filter((name) => reviewed.settings[name] !== now.settings[name])
+            .map((name) => `  ${name}: ${shown(name, reviewed.settings[name])} (reviewed) → ${shown(name, now.settings[name])} (now)`);
+        if (differing.length > 0)
+            lines.push("Settings that differ from the reviewed plan's:", ...differing);
+    }
+    if (reviewed.changes && now.changes) {
+        const key = (c) => `${c[1]} ${c[2]}`;
+        const before = new Map(reviewed.changes.map((c) => [key(c), c]));
+        const after = new Map(now.changes.map((c) => [key(c), c]));
+        const complete = !reviewed.omitted && !now.omitted;
+        const differing = [];
+        for (const [name, change] of after) {
+            const was = before.get(name);
+            if (!was) {
+                if (complete)
+                    differing.push(`  ${change[0]} ${name}: not in the reviewed plan`);
+            }
+            else if (was[0] !== change[0]) {
+                differing.push(`  ${change[0]} ${name}: reviewed as ${was[0]}`);
+            }
+            else if (was[3] !== change[3]) {
+                differing.push(`  ${change[0]} ${name}: what it writes or expects on the server changed since the review`);
+            }
+        }
+        if (complete) {
+            for (const [name, was] of before) {
+                if (!after.has(name))
+                    differing.push(`  ${was[0]} ${name}: reviewed, no longer in the plan`);
+            }
+        }
+        if (differing.length > 0)
+            lines.push('Resources that differ from the reviewed plan:', ...differing);
+    }
+    return lines;
+}
+/** A recorded value; a setting not recorded has its default. */
+function shown(name, value) {
+    if (value !== undefined)
+        return JSON.stringify(value);
+    return fileMaySet(name) ? `${JSON.stringify(defaultOf(name))} (default)` : '(default)';
 }
 
 /** GitHub rejects issue comments longer than this (JavaScript string length). */
 const COMMENT_LIMIT = 65_536;
 
 const TRUNCATED = '_… more results are in the job summary of the deploy run._';
+/** The Deployed section's heading: a section of the comment like each namespace's, not above them. */
+const DEPLOYED_HEADING = '#### Deployed';
 /**
  * Adds the `Deployed` section to a plan comment, or replaces the one already there, just before
- * the run link (the last line) if any, and puts the deploy's `headline` in place of the plan's. Idempotent.
+ * the run link (the last line) if any, and puts the deploy's `headline` in place of the plan's; the drift
+ * warning then says what the deploy did, in the past. Idempotent.
  * Keeps the body within GitHub's limit by cutting the section's content at a line outside code
  * fences and `<details>`.
  */
 function upsertDeployedSection(body, deployedMarkdown, headline) {
-    const plain = withoutDeployedSection(body.replace(/\r\n?/g, '\n'));
+    const plain = pastDrift(withoutDeployedSection(body.replace(/\r\n?/g, '\n')));
     const lines = withHeadline(plain, headline).split('\n');
     const after = isRunLine(lines.at(-1) ?? '') ? [lines.pop()] : [];
     const before = lines;
@@ -2618,7 +3619,7 @@ function upsertDeployedSection(body, deployedMarkdown, headline) {
         ...before,
         '',
         DEPLOYED_START,
-        '### Deployed',
+        DEPLOYED_HEADING,
         '',
         content,
         '',
@@ -2631,6 +3632,15 @@ function upsertDeployedSection(body, deployedMarkdown, headline) {
         return full;
     const room = COMMENT_LIMIT - build('').length - TRUNCATED.length - 2;
     return build(`${cutAtSafeLine(content, room)}\n\n${TRUNCATED}`.trim());
+}
+/** The drift section's sentence in the past; the last one: the section follows every diff. */
+function pastDrift(body) {
+    const at = body.lastIndexOf(DRIFT_CONSEQUENCE.planned);
+    if (at < 0)
+        return body;
+    return (body.slice(0, at) +
+        DRIFT_CONSEQUENCE.deployed +
+        body.slice(at + DRIFT_CONSEQUENCE.planned.length));
 }
 function withoutDeployedSection(body) {
     const start = body.indexOf(`\n${DEPLOYED_START}\n`);
@@ -2688,9 +3698,11 @@ function renderComment(input) {
         body = fit(head)?.text ?? minimal.join('\n\n');
     }
     else {
-        const footer = [
+        // A comment that has to drop detail records the settings but not the changes.
+        const { changes: _changes, omitted: _omitted, ...brief } = planRecord(plan, input.commit, input.settings);
+        const footerOf = (detail) => [
             `Plan fingerprint: \`${plan.fingerprint}\``,
-            planMarkerLine(plan.fingerprint, input.commit)
+            planMarkerLine(plan.fingerprint, input.commit, detail === 'diffs' ? planRecord(plan, input.commit, input.settings) : brief)
         ];
         const invalid = invalidCounts(input.findings);
         const attempt = (detail, pointer) => fit([
@@ -2701,10 +3713,11 @@ function renderComment(input) {
                 invalid,
                 omittedNote: DIFF_DROPPED,
                 listUnchanged: false,
-                countsOmittedNote: 'Too many namespaces changed to list here: see the job summary.'
+                countsOmittedNote: 'Too many namespaces changed to list here: see the job summary.',
+                kestraUi: input.kestraUi
             }),
             ...driftPieces(plan, detail),
-            ...footer
+            ...footerOf(detail)
         ]);
         const whole = attempt('diffs', false);
         body =
@@ -2712,10 +3725,40 @@ function renderComment(input) {
                 attempt('diffs', true)?.text ??
                 attempt('lines', true)?.text ??
                 attempt('counts', true)?.text ??
-                [...minimal, ...footer].join('\n\n');
+                [...minimal, ...footerOf('minimal')].join('\n\n');
     }
     const last = runLine(input.runUrl);
     return last ? `${body}\n\n${last}` : body;
+}
+
+const WRITTEN = new Set(['created', 'updated', 'deleted']);
+const NOT_APPLIED = new Set(['conflict', 'failed', 'skipped']);
+function deployStatus(resources) {
+    if (resources.some((r) => NOT_APPLIED.has(r.result)))
+        return 'failed';
+    return resources.some((r) => WRITTEN.has(r.result)) ? 'applied' : 'nothing-to-do';
+}
+/** `2 created, 1 updated, 4 unchanged`: written resources by outcome, the others as unchanged. */
+function outcomeCounts(resources) {
+    const totals = tally$1(resources.filter((r) => isWrite(r.change)));
+    const kept = resources.filter((r) => !isWrite(r.change) && r.change.action !== 'orphaned').length;
+    const count = (o) => (totals.get(o) ?? 0) + (o === 'unchanged' ? kept : 0);
+    return OUTCOME_ORDER.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`);
+}
+const OUTCOME_ORDER = [
+    'created',
+    'updated',
+    'deleted',
+    'unchanged',
+    'conflict',
+    'failed',
+    'skipped'
+];
+function tally$1(rows) {
+    const totals = new Map();
+    for (const { result } of rows)
+        totals.set(result, (totals.get(result) ?? 0) + 1);
+    return totals;
 }
 
 const CLEAR_LINE = '\r\u001b[2K';
@@ -2847,7 +3890,8 @@ const SEVERITY_STYLE = {
 function findingLine(finding, p) {
     const position = `${finding.line}${finding.column === undefined ? '' : `:${finding.column}`}`;
     const severity = p[SEVERITY_STYLE[finding.severity]](finding.severity);
-    return `${p.bold(`${inert(finding.file)}:${position}`)} ${severity} ${inert(finding.message)} ${p.dim(`[${finding.rule}]`)}`;
+    const where = finding.file === '' ? 'kestra (server only)' : `${inert(finding.file)}:${position}`;
+    return `${p.bold(where)} ${severity} ${inert(finding.message)} ${p.dim(`[${finding.rule}]`)}`;
 }
 /** The outputs as `name: value` lines, as the action would set them. */
 function outputLines(outputs, p) {
@@ -2858,7 +3902,54 @@ function outputLines(outputs, p) {
         .join('');
 }
 
+/**
+ * Whether the files the run reads are provably this repository's: not a fork's pull request, nor a
+ * `workflow_run` head still to be identified. A fork's own settings file is then not read (docs/inputs.md).
+ */
+function checkoutIsOwn(context) {
+    return context.pullRequest?.fork !== true && context.runHead === undefined;
+}
 const PR_EVENTS = ['pull_request', 'pull_request_target', 'merge_group'];
+/** A pull request's run: its event, or a `workflow_run` whose pull request the run found. */
+function onPullRequest(context) {
+    return (PR_EVENTS.includes(context.eventName) ||
+        (context.eventName === 'workflow_run' && context.pullRequest !== undefined));
+}
+/**
+ * The head and the base repository of a pull request are provably this repository
+ * (docs/github.md#fork-pull-requests). Each must be an object; every identifying field either carries
+ * (`full_name`, `id`) must be present on both, well formed, and name this repository (`full_name`
+ * exactly as `GITHUB_REPOSITORY`, `id` as this repository's id); and at least one of them must prove it
+ * (a `full_name`, or an `id` when this repository's id is known). Anything else (missing, `null`, a
+ * deleted head repository, another owner, another case, ids that disagree) is a fork.
+ */
+function sameRepository(head, base, repository) {
+    if (!isRecord$1(head) || !isRecord$1(base) || !/^[^/\s]+\/[^/\s]+$/.test(repository.fullName)) {
+        return false;
+    }
+    let proven = false;
+    const names = [head.full_name, base.full_name];
+    if (names.some((name) => name !== undefined)) {
+        if (!names.every((name) => name === repository.fullName))
+            return false;
+        proven = true;
+    }
+    const ids = [head.id, base.id];
+    if (ids.some((id) => id !== undefined)) {
+        if (!ids.every((id) => Number.isSafeInteger(id) && id > 0 && id === ids[0])) {
+            return false;
+        }
+        if (repository.id !== undefined) {
+            if (ids[0] !== repository.id)
+                return false;
+            proven = true;
+        }
+    }
+    return proven;
+}
+function isRecord$1(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
 
 /**
  * Which files a PR or push changed (docs/modes.md#changed-files): from the local git history when it
@@ -2867,11 +3958,11 @@ const PR_EVENTS = ['pull_request', 'pull_request_target', 'merge_group'];
  * NUL-separated.
  */
 const run$3 = promisify(execFile);
-const SHA$2 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
+const SHA$1 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
 const ZERO_SHA = /^0+$/;
 const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` for an exact list';
 async function detectChangedFiles(context, options) {
-    if (PR_EVENTS.includes(context.eventName))
+    if (onPullRequest(context))
         return pullRequestChanges(context, options);
     if (context.eventName === 'push')
         return pushChanges(context, options);
@@ -2909,7 +4000,7 @@ async function pullRequestChanges(context, { workspace, github }) {
 }
 async function pushChanges(context, { workspace, github }) {
     const push = context.push;
-    if (!push || !SHA$2.test(push.after))
+    if (!push || !SHA$1.test(push.after))
         return all('the push event names no commit range');
     if (ZERO_SHA.test(push.after))
         return all('the push deleted the branch');
@@ -2946,7 +4037,7 @@ async function pushChanges(context, { workspace, github }) {
     return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`);
 }
 async function hasCommit(workspace, sha) {
-    if (!SHA$2.test(sha))
+    if (!SHA$1.test(sha))
         return false;
     try {
         await git$2(workspace, ['cat-file', '-e', `${sha}^{commit}`]);
@@ -3078,15 +4169,6 @@ async function readNamespaceFileBytes(entry) {
     return readFile(entry.absPath, { flag: constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) });
 }
 
-/** Kestra's namespace names: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit. */
-const NAMESPACE_PATTERN$1 = /^[a-z0-9][a-z0-9._-]*$/;
-/** Kestra's own namespace: managed only when the `namespaces` input lists it; its children are ordinary. */
-const SYSTEM_NAMESPACE = 'system';
-/** Whether a namespace the repository holds a resource for is managed: `system` only when listed. */
-function heldNamespaceIsManaged(namespace, extraNamespaces) {
-    return namespace !== SYSTEM_NAMESPACE || extraNamespaces.includes(namespace);
-}
-
 /** The rule id of `nothingFound`: about the run, not about a file, so never demoted on a pull request. */
 const NOTHING_FOUND = 'nothing-found';
 /** A flow file the plan can deploy: a flow with a readable identity (its own errors are the gate's business). */
@@ -3094,7 +4176,7 @@ function deployableFlow(flow) {
     return (!flow.notAFlow &&
         flow.id !== undefined &&
         flow.namespace !== undefined &&
-        NAMESPACE_PATTERN$1.test(flow.namespace));
+        NAMESPACE_PATTERN.test(flow.namespace));
 }
 
 /**
@@ -3645,8 +4727,8 @@ class WorkTree {
     rootReal;
     /** `root`: the `root` input, relative to the workspace. */
     constructor(workspace, root) {
-        this.workspace = resolve(workspace);
-        this.root = resolve(this.workspace, root);
+        this.workspace = resolve$1(workspace);
+        this.root = resolve$1(this.workspace, root);
         this.rootRel = relative(this.workspace, this.root).split(sep).join('/');
     }
     async hasRoot() {
@@ -3657,7 +4739,7 @@ class WorkTree {
         const dirents = await readdir(join$1(this.root, dirRel), { withFileTypes: true });
         return Promise.all(dirents.map(async (dirent) => ({
             name: dirent.name,
-            kind: await kindOf$1(dirent, join$1(this.root, dirRel, dirent.name))
+            kind: await kindOf$2(dirent, join$1(this.root, dirRel, dirent.name))
         })));
     }
     async kind(rel) {
@@ -3701,10 +4783,10 @@ class WorkTree {
         return join$1(this.root, rel);
     }
     async versioned() {
-        for (let dir = this.root;; dir = resolve(dir, '..')) {
+        for (let dir = this.root;; dir = resolve$1(dir, '..')) {
             if (await lstat(join$1(dir, '.git')).then(() => true, () => false))
                 return true;
-            if (resolve(dir, '..') === dir)
+            if (resolve$1(dir, '..') === dir)
                 return false;
         }
     }
@@ -3727,7 +4809,7 @@ async function excludedReason(target, rules) {
         ? 'it points to a path excluded by .kestraignore, a dot-folder or .git'
         : undefined;
 }
-async function kindOf$1(dirent, abs) {
+async function kindOf$2(dirent, abs) {
     if (dirent.isSymbolicLink())
         return 'symlink';
     if (dirent.isDirectory())
@@ -3796,8 +4878,8 @@ class GitTree {
     }
     /** The tree of commit `sha` under `root` (relative to `workspace`); undefined when the commit is not in the local history. */
     static async open(workspace, sha, root) {
-        const workspaceAbs = resolve(workspace);
-        const rootRel = relative(workspaceAbs, resolve(workspaceAbs, root)).split(sep).join('/');
+        const workspaceAbs = resolve$1(workspace);
+        const rootRel = relative(workspaceAbs, resolve$1(workspaceAbs, root)).split(sep).join('/');
         const [blobs, changes] = await Promise.all([
             listCommitFolder(workspaceAbs, sha, rootRel),
             worktreeChanges(workspaceAbs, sha, rootRel)
@@ -4076,8 +5158,8 @@ function layoutRules(settings, layout) {
     const flowAreas = [];
     const fileAreas = [];
     if (layout === 'tenant') {
-        flowAreas.push({ dir: [NAMESPACE_PATTERN$1, 'flows'], expectedNamespaceOf: (s) => s[0] });
-        fileAreas.push({ dir: [NAMESPACE_PATTERN$1, 'files'], namespaceOf: (s) => s[0], prefix: '' });
+        flowAreas.push({ dir: [NAMESPACE_PATTERN, 'flows'], expectedNamespaceOf: (s) => s[0] });
+        fileAreas.push({ dir: [NAMESPACE_PATTERN, 'files'], namespaceOf: (s) => s[0], prefix: '' });
     }
     else if (layout === 'namespace') {
         const namespace = settings.namespace;
@@ -4179,7 +5261,7 @@ function decideLayout(folders) {
             reason: 'no top-level <namespace>/flows/ or <namespace>/files/ folder; every flow under root is read'
         };
     }
-    const misnamed = folders.find((folder) => !NAMESPACE_PATTERN$1.test(folder.name));
+    const misnamed = folders.find((folder) => !NAMESPACE_PATTERN.test(folder.name));
     if (misnamed) {
         return {
             layout: 'anywhere',
@@ -4206,7 +5288,7 @@ async function topFolders(tree, rules) {
         const inside = await listFolders(tree, top, rules);
         if (!inside.some((rel) => rel === `${top}/flows` || rel === `${top}/files`))
             continue;
-        const declaresOwnNamespace = NAMESPACE_PATTERN$1.test(top) && (await someFlowDeclares(tree, `${top}/flows`, top, rules));
+        const declaresOwnNamespace = NAMESPACE_PATTERN.test(top) && (await someFlowDeclares(tree, `${top}/flows`, top, rules));
         folders.push({ name: top, declaresOwnNamespace });
     }
     return folders;
@@ -4448,7 +5530,7 @@ function flowNamespace(flow) {
 /** The flow declares a valid namespace that its folder allows (the same one or a child of it). */
 function namespaceFits(flow) {
     const { namespace, expectedNamespace } = flow;
-    if (namespace === undefined || !NAMESPACE_PATTERN$1.test(namespace))
+    if (namespace === undefined || !NAMESPACE_PATTERN.test(namespace))
         return false;
     return (expectedNamespace === undefined ||
         namespace === expectedNamespace ||
@@ -4655,7 +5737,7 @@ async function misnamedTenantFolders(tree, rules) {
     const misnamed = [];
     const top = await tree.list('').catch(() => []);
     for (const folder of top) {
-        if (folder.kind !== 'folder' || NAMESPACE_PATTERN$1.test(folder.name))
+        if (folder.kind !== 'folder' || NAMESPACE_PATTERN.test(folder.name))
             continue;
         if (await rules.excludes(folder.name, true))
             continue;
@@ -4679,7 +5761,7 @@ async function loadRepository(tree, settings, hooks = {}) {
     const rules = new IgnoreRules(tree);
     const model = {
         workspace,
-        root: resolve(workspace, rootRel),
+        root: resolve$1(workspace, rootRel),
         rootRel,
         layout: hooks.layout ?? (await chooseLayout(settings, tree, rules)),
         flows: [],
@@ -5054,37 +6136,6 @@ function asClosable({ tree, release }) {
 }
 
 /**
- * KV key holding the last commit deployed to a namespace. One key per namespace and server, not per
- * comment-key: instances that deploy to the same namespace of the same server write the same resources, so
- * they must agree on which commit is newest.
- */
-const COMMIT_MARKER_KEY = 'kestra-gitops-commit';
-const SHA$1 = /^[0-9a-f]{7,64}$/i;
-/** The marker stored in KV, or undefined when absent or not one of ours. */
-function parseMarker(value) {
-    let parsed = value;
-    if (typeof value === 'string') {
-        try {
-            parsed = JSON.parse(value);
-        }
-        catch {
-            return undefined;
-        }
-    }
-    if (typeof parsed !== 'object' || parsed === null)
-        return undefined;
-    const { commit, repository } = parsed;
-    if (typeof commit !== 'string' || !SHA$1.test(commit) || typeof repository !== 'string') {
-        return undefined;
-    }
-    return { commit, repository };
-}
-/** The short form of a commit id in messages. */
-function short(sha) {
-    return sha.slice(0, 12);
-}
-
-/**
  * The marker of each namespace. A marker that cannot be read leaves the order unknown, like a commit missing
  * from the checkout: the deploy goes on with a warning.
  */
@@ -5223,10 +6274,30 @@ function keepUnlessSame(local) {
 }
 
 /** The names flows ask the server for (docs/caught-at-review.md#secrets-and-kv-keys), and its listings of them. */
+/** Where a `kv()` call looks: its namespace argument only; else the flow's namespace and, unless the server looks there only, each parent. */
+function kvLookupScopes(ref, ownNamespaceOnly = false) {
+    if (ref.namespace !== undefined)
+        return [ref.namespace];
+    return ownNamespaceOnly ? [ref.flowNamespace] : kvScopes(ref.flowNamespace);
+}
 /** A namespace and its parents, nearest first: `a.b.c`, `a.b`, `a`. */
 function kvScopes(namespace) {
     const parts = namespace.split('.');
     return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
+}
+
+function atLeast(version, since) {
+    for (let i = 0; i < 3; i++) {
+        if (version[i] !== since[i])
+            return (version[i] ?? 0) > (since[i] ?? 0);
+    }
+    return true;
+}
+function resolveVersioned(versioned, version) {
+    return versioned.map(({ finding, since, whenUnknown }) => ({
+        ...finding,
+        severity: version === undefined ? whenUnknown : atLeast(version, since) ? 'error' : 'warning'
+    }));
 }
 
 /**
@@ -5239,19 +6310,28 @@ function kvScopes(namespace) {
 async function readNameListings(api, refs) {
     const secretScopes = new Set();
     const kvNamespaces = new Set();
+    const kvOwnNamespaceOnly = refs.some((ref) => ref.kind === 'kv') && (await kvLooksInOwnOnly(api));
     for (const ref of refs) {
         if (ref.kind === 'secret')
             secretScopes.add(ref.namespace ?? ref.flowNamespace);
         else
-            for (const scope of ref.namespace ? [ref.namespace] : kvScopes(ref.flowNamespace)) {
+            for (const scope of kvLookupScopes(ref, kvOwnNamespaceOnly))
                 kvNamespaces.add(scope);
-            }
     }
     const [secrets, kv] = await Promise.all([
         secretScopes.size > 0 ? listed(() => secretNames(api, [...secretScopes].sort())) : undefined,
-        kvNamespaces.size > 0 ? listed(() => kvKeys(api, [...kvNamespaces].sort())) : undefined
+        kvNamespaces.size > 0 ? listed(() => liveKvKeys(api, [...kvNamespaces].sort())) : undefined
     ]);
-    return { ...(secrets && { secrets }), ...(kv && { kv }) };
+    return {
+        ...(secrets && { secrets }),
+        ...(kv && { kv }),
+        ...(kvOwnNamespaceOnly && { kvOwnNamespaceOnly: true })
+    };
+}
+/** Kestra before 0.22 looks a `kv()` key up in the flow's namespace only (docs/kestra.md#kv-inheritance). */
+async function kvLooksInOwnOnly(api) {
+    const version = await api.info().then((info) => parseVersion(info.version), () => undefined);
+    return version !== undefined && !atLeast(version, [0, 22, 0]);
 }
 async function secretNames(api, namespaces) {
     const { edition } = await api.info();
@@ -5266,31 +6346,6 @@ async function secretNames(api, namespaces) {
         return [namespace, [...own, ...inherited]];
     }));
     return { byNamespace: Object.fromEntries(entries) };
-}
-async function kvKeys(api, namespaces) {
-    // Entries of the paged search name their namespace from 1.3 (docs/kestra.md#kv-listings); before, and
-    // before the search itself (a 404), the keys are read namespace by namespace.
-    const version = parseVersion((await api.info()).version);
-    const named = !version || version[0] > 1 || (version[0] === 1 && version[1] >= 3);
-    const entries = named ? await searchUnlessMissing(api, namespaces) : undefined;
-    if (entries?.every((entry) => entry.namespace !== undefined)) {
-        const byNamespace = Object.fromEntries(namespaces.map((ns) => [ns, []]));
-        for (const { namespace, key } of entries)
-            byNamespace[namespace]?.push(key);
-        return byNamespace;
-    }
-    const lists = await Promise.all(namespaces.map((ns) => api.namespaceKvKeys(ns)));
-    return Object.fromEntries(namespaces.map((ns, i) => [ns, lists[i]]));
-}
-async function searchUnlessMissing(api, namespaces) {
-    try {
-        return await api.kvKeys(namespaces);
-    }
-    catch (error) {
-        if (error instanceof ApiError && error.status === 404)
-            return undefined;
-        throw error;
-    }
 }
 async function listed(read) {
     try {
@@ -5463,7 +6518,7 @@ function gather(input) {
     return { repository, after };
 }
 function changedFiles({ context, github }) {
-    if (PR_EVENTS.includes(context.eventName) || context.eventName === 'push') {
+    if (onPullRequest(context) || context.eventName === 'push') {
         return detectChangedFiles(context, { workspace: context.workspace, github });
     }
     return Promise.resolve({
@@ -6554,7 +7609,6 @@ class FlowDocument {
 }
 
 const FLOW_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
-const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 const RESERVED_FLOW_IDS = [
     'pause',
     'resume',
@@ -6633,7 +7687,7 @@ function identityFindings(document) {
         if (value === undefined || value === '') {
             findings.push(document.finding('error', namespace.key, 'namespace', 'The flow `namespace` is empty: set it'));
         }
-        else if (!NAMESPACE_PATTERN.test(value) || value.length > 150) {
+        else if (!isKestraNamespace(value)) {
             findings.push(document.finding('error', namespace.key, 'namespace', `Namespace '${value}' is invalid: use 1-150 characters, lower-case letters, digits, '.', '_' or '-', starting with a letter or digit`));
         }
     }
@@ -7294,20 +8348,6 @@ function byRelease(findings) {
     return { fixed, versioned };
 }
 
-function atLeast(version, since) {
-    for (let i = 0; i < 3; i++) {
-        if (version[i] !== since[i])
-            return (version[i] ?? 0) > (since[i] ?? 0);
-    }
-    return true;
-}
-function resolveVersioned(versioned, version) {
-    return versioned.map(({ finding, since, whenUnknown }) => ({
-        ...finding,
-        severity: version === undefined ? whenUnknown : atLeast(version, since) ? 'error' : 'warning'
-    }));
-}
-
 /**
  * `message: {{ name }}` is YAML for a flow mapping whose key is another mapping, not a string: Kestra
  * then fails to read the flow with an error that does not say why. Same for `{% … %}` (a syntax error)
@@ -7754,13 +8794,15 @@ function unmanagedFindings(model) {
 
 /**
  * docs/validation.md#pull-requests: on a PR, an error in a file the PR did not change is a warning, so old problems never block
- * it. A run that finds nothing at all is about the run, not a file: an error on every event (docs/layouts.md#what-a-run-says).
+ * it. A run that finds nothing at all is about the run, not a file: an error on every event (docs/layouts.md#what-a-run-says);
+ * so is a flow read-only cannot label (docs/environments.md#read-only-flows).
  */
 function demoteUnchangedErrors(findings, changed) {
     if (changed.kind !== 'list')
         return findings;
     return findings.map((finding) => finding.severity === 'error' &&
         finding.rule !== NOTHING_FOUND &&
+        finding.rule !== READ_ONLY_REFUSED &&
         !changed.paths.has(finding.file)
         ? {
             ...finding,
@@ -7769,7 +8811,7 @@ function demoteUnchangedErrors(findings, changed) {
         }
         : finding);
 }
-function tally$1(findings) {
+function tally(findings) {
     return {
         errors: findings.filter((f) => f.severity === 'error').length,
         warnings: findings.filter((f) => f.severity === 'warning').length,
@@ -7788,7 +8830,7 @@ function sortFindings(findings) {
     });
 }
 function failureMessage(findings, failOn) {
-    const { errors, warnings } = tally$1(findings);
+    const { errors, warnings } = tally(findings);
     if (errors > 0)
         return `Validation found ${errors} error(s): fix them (see the annotations and the job summary).`;
     if (failOn === 'warning' && warnings > 0)
@@ -7948,6 +8990,8 @@ function appendToSeq(source, seq, item) {
 
 const READ_ONLY_LABEL = 'system.readOnly';
 const READ_ONLY_LINES = { map: `${READ_ONLY_LABEL}: "true"` };
+/** Aliases a flow's YAML may expand while its labels are read (the repository read bounds them too). */
+const MAX_ALIASES = 1000;
 /**
  * The flow as it is sent: each edit touches one node of the parsed document and keeps every other
  * character, so comments, quoting and layout stay the user's. A source that does not parse is sent
@@ -7987,14 +9031,16 @@ function sentFlow(source, options) {
     });
     if (options.disableTriggers)
         edits.push(...disabledTriggers(source, root));
+    let readOnly;
     if (options.readOnly) {
-        const edit = readOnlyLabel(source, root);
-        if (edit)
-            edits.push(edit);
+        const labelled = readOnlyLabel(source, doc, lineCounter);
+        edits.push(...labelled.edits);
+        readOnly = labelled.note;
     }
     return {
         source: applyEdits(source, edits),
-        pebble: pebbleMentions(source, doc, lineCounter, options)
+        pebble: pebbleMentions(source, doc, lineCounter, options),
+        ...(readOnly && { readOnly })
     };
 }
 /** `disabled: true` on every trigger: the value replaced when the key is there, else a new entry. */
@@ -8021,20 +9067,218 @@ function disabledTriggers(source, root) {
         return edit ? [edit] : [];
     });
 }
-/** `system.readOnly: "true"` added to the labels in the form the flow writes them (a map or a list). */
-function readOnlyLabel(source, root) {
+/**
+ * `system.readOnly: "true"` in the sent text (docs/environments.md#read-only-flows). Labels written as a
+ * plain map or list get one entry, in their own style. Labels that reuse other nodes (an alias such as
+ * `labels: *common`, a merge key `<<:`, an anchor that other nodes reuse) are sent expanded, the label
+ * added, every other alias of them expanded as it was: nothing else changes meaning. The edit is then
+ * checked by parsing the result: the labels must be the flow's, with "true" for `system.readOnly`, and
+ * the rest of the document unchanged; otherwise the flow is refused.
+ */
+function readOnlyLabel(source, doc, lineCounter) {
+    const root = doc.contents;
+    const pair = pairOf(root, 'labels');
+    const at = (node) => lineCounter.linePos(node?.range?.[0] ?? 0).line;
+    const line = at(ownReadOnlyNode(pair?.value) ?? pair?.key);
+    const resolved = resolve(source);
+    const own = labelsOf(resolved?.labels);
+    if (!resolved || own === undefined) {
+        return {
+            edits: [],
+            note: {
+                line,
+                refused: `its labels are neither a map nor a list of {key, value} with text values, so the ${READ_ONLY_LABEL} label that read-only adds cannot be added. Write labels as a map (key: value)`
+            }
+        };
+    }
+    const userValue = own.find(([key]) => key === READ_ONLY_LABEL)?.[1];
+    const overridden = userValue !== undefined && userValue !== 'true';
+    const edits = reusesNodes(doc, pair?.value)
+        ? expandedLabels(doc, pair.value, own)
+        : plainLabelEdit(source, root);
+    const expected = [
+        ...own.filter(([key]) => key !== READ_ONLY_LABEL),
+        [READ_ONLY_LABEL, 'true']
+    ];
+    const refused = edits ? checkLabelled(source, applyEdits(source, edits), expected) : 'no edit';
+    if (refused) {
+        return {
+            edits: [],
+            note: {
+                line,
+                refused: `the ${READ_ONLY_LABEL} label that read-only adds cannot be added safely to its labels (${refused}). Write labels as a plain map (key: value) without aliases or merge keys`
+            }
+        };
+    }
+    return { edits: edits, note: { line, ...(overridden && { overridden }) } };
+}
+/** The document as YAML 1.1 tools read it, merge keys merged; undefined when it does not resolve. */
+function resolve(source) {
+    const doc = distExports.parseDocument(source, { merge: true, uniqueKeys: false });
+    if (doc.errors.length > 0)
+        return undefined;
+    try {
+        const value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+        return value && typeof value === 'object' && !Array.isArray(value)
+            ? value
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Labels as pairs of text: absent or empty is none; a value that is not a scalar makes them unreadable. */
+function labelsOf(labels) {
+    if (labels === undefined || labels === null)
+        return [];
+    const text = (value) => value === null || value === undefined || typeof value === 'object' ? undefined : String(value);
+    const pairs = [];
+    if (Array.isArray(labels)) {
+        for (const item of labels) {
+            const { key, value } = (item ?? {});
+            const [k, v] = [text(key), text(value)];
+            if (k === undefined || v === undefined)
+                return undefined;
+            pairs.push([k, v]);
+        }
+        return pairs;
+    }
+    if (typeof labels !== 'object')
+        return undefined;
+    for (const [key, value] of Object.entries(labels)) {
+        const v = text(value);
+        if (v === undefined)
+            return undefined;
+        pairs.push([key, v]);
+    }
+    return pairs;
+}
+/** Whether the labels node is or holds an alias or a merge key, or carries an anchor another node reuses. */
+function reusesNodes(doc, labels) {
+    if (!distExports.isMap(labels) && !distExports.isSeq(labels) && !distExports.isAlias(labels))
+        return false;
+    let reuses = distExports.isAlias(labels);
+    const anchors = new Set();
+    distExports.visit(labels, {
+        Node(_key, node) {
+            if (distExports.isAlias(node))
+                reuses = true;
+            if ('anchor' in node && typeof node.anchor === 'string')
+                anchors.add(node.anchor);
+        },
+        Pair(_key, pair) {
+            if (distExports.isScalar(pair.key) && pair.key.value === '<<')
+                reuses = true;
+        }
+    });
+    if (reuses || anchors.size === 0)
+        return reuses;
+    distExports.visit(doc, {
+        Alias(_key, alias) {
+            if (anchors.has(alias.source))
+                reuses = true;
+        }
+    });
+    return reuses;
+}
+/**
+ * The labels written out in full as a flow collection, the label added, and every alias elsewhere of an
+ * anchor inside them written out as it was (so that only the labels gain it).
+ */
+function expandedLabels(doc, labels, own) {
+    const end = distExports.isAlias(labels) ? labels.range?.[1] : contentEnd(labels);
+    if (!labels.range || end === undefined)
+        return undefined;
+    const kept = own.filter(([key]) => key !== READ_ONLY_LABEL);
+    const asList = distExports.isSeq(labels) || (distExports.isAlias(labels) && distExports.isSeq(labels.resolve(doc)));
+    const quoted = JSON.stringify;
+    const text = asList
+        ? `[${[...kept, [READ_ONLY_LABEL, 'true']].map(([k, v]) => `{"key": ${quoted(k)}, "value": ${quoted(v)}}`).join(', ')}]`
+        : `{${[...kept, [READ_ONLY_LABEL, 'true']].map(([k, v]) => `${quoted(k)}: ${quoted(v)}`).join(', ')}}`;
+    const edits = [{ start: labels.range[0], end, text }];
+    const inside = new Set();
+    distExports.visit(labels, {
+        Node(_key, node) {
+            if ('anchor' in node && typeof node.anchor === 'string')
+                inside.add(node.anchor);
+        }
+    });
+    if (distExports.isAlias(labels))
+        return edits;
+    let unsafe = false;
+    distExports.visit(doc, {
+        Alias(_key, alias) {
+            if (!inside.has(alias.source) || !alias.range)
+                return;
+            const target = alias.resolve(doc);
+            if (!target || aliasIsKey(doc, alias)) {
+                unsafe = true;
+                return;
+            }
+            const value = target.toJS(doc, { maxAliasCount: MAX_ALIASES });
+            edits.push({ start: alias.range[0], end: alias.range[1], text: JSON.stringify(value) });
+        }
+    });
+    return unsafe ? undefined : edits;
+}
+function aliasIsKey(doc, alias) {
+    let key = false;
+    distExports.visit(doc, {
+        Pair(_k, pair) {
+            if (pair.key === alias)
+                key = true;
+        }
+    });
+    return key;
+}
+/** The node of the flow's own `system.readOnly` value in a plain map or list of labels. */
+function ownReadOnlyNode(labels) {
+    if (distExports.isMap(labels))
+        return pairOf(labels, READ_ONLY_LABEL)?.key;
+    if (distExports.isSeq(labels)) {
+        const item = labels.items.find((entry) => distExports.isMap(entry) && scalarValue(pairOf(entry, 'key')?.value) === READ_ONLY_LABEL);
+        return item ? pairOf(item, 'key')?.value : undefined;
+    }
+    return undefined;
+}
+/**
+ * Why the labelled text is not what read-only promises (undefined when it is): its labels must be
+ * `expected`, in any order, and everything else must read as before.
+ */
+function checkLabelled(before, after, expected) {
+    const was = resolve(before);
+    const now = resolve(after);
+    if (!was || !now)
+        return 'the result does not parse';
+    const labels = labelsOf(now.labels);
+    const sorted = (pairs) => pairs
+        .map(([k, v]) => JSON.stringify([k, v]))
+        .sort()
+        .join('\n');
+    if (!labels || sorted(labels) !== sorted(expected))
+        return 'the labels would change';
+    const { labels: _was, ...restBefore } = was;
+    const { labels: _now, ...restAfter } = now;
+    return JSON.stringify(restBefore) === JSON.stringify(restAfter)
+        ? undefined
+        : 'the rest of the flow would change';
+}
+/** `system.readOnly: "true"` added to plain labels in the form the flow writes them (a map or a list). */
+function plainLabelEdit(source, root) {
+    const edit = plainLabel(source, root);
+    return edit === undefined ? undefined : edit === 'none' ? [] : [edit];
+}
+function plainLabel(source, root) {
     const labels = pairOf(root, 'labels');
     const value = labels?.value;
     if (distExports.isMap(value)) {
         const own = pairOf(value, READ_ONLY_LABEL);
         if (own)
             return setTrue(own.value);
-        return value.items.length === 0 && !value.flow
-            ? undefined
-            : insertIntoMap(source, value, {
-                lines: [READ_ONLY_LINES.map],
-                flowText: READ_ONLY_LINES.map
-            });
+        return insertIntoMap(source, value, {
+            lines: [READ_ONLY_LINES.map],
+            flowText: READ_ONLY_LINES.map
+        });
     }
     if (distExports.isSeq(value)) {
         const own = value.items.find((item) => distExports.isMap(item) && scalarValue(pairOf(item, 'key')?.value) === READ_ONLY_LABEL);
@@ -8056,8 +9300,10 @@ function readOnlyLabel(source, root) {
     }, pairOf(root, 'namespace'));
 }
 function setTrue(node) {
-    if (!distExports.isScalar(node) || String(node.value) === 'true')
+    if (!distExports.isScalar(node))
         return undefined;
+    if (String(node.value) === 'true')
+        return 'none';
     const range = node.range;
     return range
         ? { start: range[0], end: range[1], text: range[0] === range[1] ? ' "true"' : '"true"' }
@@ -8124,16 +9370,43 @@ class Sending {
                 : []
         };
     }
-    /** The model as sent, and a warning for each Pebble expression that still names an original namespace. */
+    /**
+     * The model as sent, and a warning for each Pebble expression that still names an original namespace. A
+     * namespace that the prefix makes one Kestra refuses (longer than 150 characters) stops the run here,
+     * before the plan and any write.
+     */
     model(model) {
         if (this.identity)
             return { model, findings: [] };
+        this.refuseUnsendable(model);
         const options = this.options(model.managedNamespaces);
         const findings = [];
         const flows = model.flows.map((flow) => {
             if (flow.notAFlow || flow.namespace === undefined)
                 return flow;
             const sent = sentFlow(flow.source, options);
+            const resource = flow.id === undefined ? undefined : flowKey(flow.namespace, flow.id);
+            const note = sent.readOnly;
+            if (note?.refused) {
+                findings.push({
+                    severity: 'error',
+                    file: flow.file,
+                    line: note.line,
+                    rule: READ_ONLY_REFUSED,
+                    message: `read-only is true, but this flow cannot be sent read-only: ${note.refused}. Nothing is written while it stands.`,
+                    resource
+                });
+            }
+            else if (note?.overridden) {
+                findings.push({
+                    severity: 'warning',
+                    file: flow.file,
+                    line: note.line,
+                    rule: 'read-only-label-overridden',
+                    message: `This flow sets ${READ_ONLY_LABEL} to something other than "true", but read-only is true: the flow is sent with ${READ_ONLY_LABEL}: "true" (read-only wins). Remove the label, or turn read-only off for this deploy.`,
+                    resource
+                });
+            }
             for (const mention of sent.pebble) {
                 findings.push({
                     severity: 'warning',
@@ -8141,7 +9414,7 @@ class Sending {
                     line: mention.line,
                     rule: 'pebble-mapped-namespace',
                     message: `This Pebble expression names namespace ${mention.namespace}, which this run sends as ${mention.mapped}; Pebble is sent as written, so it still reads ${mention.namespace}. Use {{ flow.namespace }} to follow the flow wherever it is deployed.`,
-                    resource: flow.id === undefined ? undefined : flowKey(flow.namespace, flow.id)
+                    resource
                 });
             }
             return { ...flow, namespace: this.namespace(flow.namespace), source: sent.source };
@@ -8158,6 +9431,31 @@ class Sending {
             },
             findings
         };
+    }
+    refuseUnsendable(model) {
+        const prefix = this.settings.namespacePrefix;
+        if (!prefix)
+            return;
+        const held = new Set([
+            ...model.managedNamespaces,
+            ...model.flows.flatMap((flow) => (flow.namespace === undefined ? [] : [flow.namespace])),
+            ...model.files.map((entry) => entry.namespace)
+        ]);
+        const refused = [...held]
+            .filter((namespace) => isKestraNamespace(namespace) && !isKestraNamespace(this.namespace(namespace)))
+            .sort();
+        if (refused.length === 0)
+            return;
+        const room = NAMESPACE_MAX_LENGTH - prefix.length - 1;
+        const named = refused
+            .slice(0, 5)
+            .map((namespace) => {
+            const file = model.flows.find((flow) => flow.namespace === namespace)?.file;
+            return `${namespace} (${namespace.length} characters${file ? `, ${file}` : ''}) would be sent as ${this.namespace(namespace)} (${this.namespace(namespace).length} characters)`;
+        })
+            .join('; ');
+        const more = refused.length > 5 ? `; and ${refused.length - 5} more` : '';
+        throw new ActionError(`Namespace prefix '${prefix}': ${named}${more}. Kestra allows at most ${NAMESPACE_MAX_LENGTH} characters in a namespace, so nothing was written. Shorten these namespaces in the repository to at most ${room} characters, or use a shorter prefix (docs/environments.md#namespace-mapping).`);
     }
     /** The references as the sent flows make them: calls into the repository's namespaces follow the prefix. */
     references(refs, managed) {
@@ -8299,7 +9597,7 @@ async function check(settings, context, ports, mode, kestra, kinds) {
         ...validateRepository(model, { ...validation, serverVersion, checks }),
         ...unmanagedFindings(model)
     ];
-    const changedEvent = PR_EVENTS.includes(context.eventName) || context.eventName === 'push';
+    const changedEvent = onPullRequest(context) || context.eventName === 'push';
     const changed = await valueOf(remaining.changed);
     if (changed.kind === 'all' && changedEvent) {
         // The change could not be listed (shallow clone past GitHub's caps…): say so, it widens what blocks.
@@ -8330,7 +9628,7 @@ async function check(settings, context, ports, mode, kestra, kinds) {
             ? decide.validate(snapshot.kinds.get(decide.name))
             : []);
         let all = [...localFindings, ...server, ...references, ...sent.findings, ...ofKinds];
-        if (PR_EVENTS.includes(context.eventName))
+        if (onPullRequest(context))
             all = demoteUnchangedErrors(all, changed);
         all = sortFindings(all);
         reporter.annotate(all);
@@ -8352,7 +9650,7 @@ async function check(settings, context, ports, mode, kestra, kinds) {
 }
 /** `Validation passed: 0 errors, 2 warnings`, the log's line for the comment's verdict. */
 function verdictText(findings, failOn) {
-    const { errors, warnings } = tally$1(findings);
+    const { errors, warnings } = tally(findings);
     const failed = failureMessage(findings, failOn) !== undefined;
     return `Validation ${failed ? 'failed' : 'passed'}: ${errors} error(s), ${warnings} warning(s).`;
 }
@@ -8395,21 +9693,20 @@ function readRunContext(env = process.env) {
     const eventName = env.GITHUB_EVENT_NAME ?? 'workflow_dispatch';
     const payload = readPayload(env.GITHUB_EVENT_PATH);
     const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    const repository = thisRepository(env, payload);
     const pr = payload.pull_request;
     let pullRequest;
     let sha = env.GITHUB_SHA ?? '';
     if (pr && typeof pr === 'object') {
-        const head = pr.head;
-        const base = pr.base;
+        const head = recordOf(pr.head);
+        const base = recordOf(pr.base);
         pullRequest = {
             number: Number(pr.number ?? payload.number),
-            baseSha: base?.sha ?? '',
-            headSha: head?.sha ?? sha,
+            baseSha: stringOf(base?.sha) ?? '',
+            headSha: stringOf(head?.sha) ?? sha,
             changedFiles: typeof pr.changed_files === 'number' ? pr.changed_files : undefined,
             action: typeof payload.action === 'string' ? payload.action : undefined,
-            fork: Boolean(head?.repo?.full_name &&
-                base?.repo?.full_name &&
-                head.repo.full_name !== base.repo.full_name)
+            fork: !sameRepository(head?.repo, base?.repo, repository)
         };
         if (pullRequest.headSha)
             sha = pullRequest.headSha;
@@ -8426,6 +9723,11 @@ function readRunContext(env = process.env) {
                 fork: false
             };
         }
+    }
+    const run = eventName === 'workflow_run' ? pullRequestRun(payload, repository) : undefined;
+    if (run) {
+        sha = run.headSha;
+        pullRequest = run.pullRequest;
     }
     let push;
     if (eventName === 'push') {
@@ -8444,14 +9746,84 @@ function readRunContext(env = process.env) {
         sha,
         owner,
         repo,
+        ...(repository.id !== undefined && { repositoryId: repository.id }),
         serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
         apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
         runId: env.GITHUB_RUN_ID ?? '',
         pullRequest,
+        ...(run?.head && { runHead: run.head }),
         push,
         ref: env.GITHUB_REF || undefined,
         defaultBranch: defaultBranchOf(payload)
     };
+}
+/**
+ * This repository: `GITHUB_REPOSITORY`, and its id when the payload's `repository` is that repository
+ * and agrees with `GITHUB_REPOSITORY_ID` (when the runner sets it).
+ */
+function thisRepository(env, payload) {
+    const fullName = env.GITHUB_REPOSITORY ?? '';
+    const described = recordOf(payload.repository);
+    const id = described?.id;
+    const known = described?.full_name === fullName &&
+        typeof id === 'number' &&
+        Number.isSafeInteger(id) &&
+        id > 0 &&
+        (env.GITHUB_REPOSITORY_ID === undefined || env.GITHUB_REPOSITORY_ID === String(id));
+    return known ? { fullName, id } : { fullName };
+}
+/**
+ * A `workflow_run` that a pull request's workflow started (docs/modes.md#fork-pull-requests): the commit
+ * is the run's head. Its pull request is the payload's entry for that head in this repository; GitHub lists
+ * none for a fork's, so the run then names the head for the action to find its pull request through the
+ * API. Either way, the fork rule is the pull request events' (`sameRepository`).
+ */
+function pullRequestRun(payload, repository) {
+    const run = recordOf(payload.workflow_run);
+    const headSha = stringOf(run?.head_sha);
+    if (!run || !headSha || !PULL_REQUEST_WORKFLOWS.includes(String(run.event)))
+        return undefined;
+    const headRepository = recordOf(run.head_repository);
+    const fromThisRepository = sameRepository(headRepository, run.repository, repository);
+    const entries = Array.isArray(run.pull_requests) ? run.pull_requests.map(recordOf) : [];
+    const entry = entries.find((candidate) => {
+        const base = recordOf(candidate?.base);
+        return (stringOf(recordOf(candidate?.head)?.sha) === headSha &&
+            repository.id !== undefined &&
+            recordOf(base?.repo)?.id === repository.id &&
+            Number.isSafeInteger(candidate?.number));
+    });
+    if (entry) {
+        const head = recordOf(entry.head);
+        const base = recordOf(entry.base);
+        return {
+            headSha,
+            pullRequest: {
+                number: entry.number,
+                baseSha: stringOf(base?.sha) ?? '',
+                headSha,
+                fork: !(fromThisRepository && sameRepository(head?.repo, base?.repo, repository))
+            }
+        };
+    }
+    const owner = stringOf(recordOf(headRepository?.owner)?.login);
+    const branch = stringOf(run.head_branch);
+    const fullName = stringOf(headRepository?.full_name);
+    return {
+        headSha,
+        head: owner && branch && fullName
+            ? { label: `${owner}:${branch}`, repository: fullName, sha: headSha }
+            : undefined
+    };
+}
+const PULL_REQUEST_WORKFLOWS = ['pull_request', 'pull_request_target'];
+function recordOf(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+function stringOf(value) {
+    return typeof value === 'string' && value !== '' ? value : undefined;
 }
 function defaultBranchOf(payload) {
     const repository = payload.repository;
@@ -8525,7 +9897,8 @@ function renderSummary(input) {
             invalid,
             omittedNote: 'Diff omitted to keep the job summary within its size limit.',
             listUnchanged: true,
-            countsOmittedNote: 'Too many namespaces changed to list here.'
+            countsOmittedNote: 'Too many namespaces changed to list here.',
+            kestraUi: input.kestraUi
         }),
         ...driftPieces(plan, detail),
         footer
@@ -8663,36 +10036,6 @@ function stronglyConnected(keys, deps) {
     return result;
 }
 
-const WRITTEN = new Set(['created', 'updated', 'deleted']);
-const NOT_APPLIED = new Set(['conflict', 'failed', 'skipped']);
-function deployStatus(resources) {
-    if (resources.some((r) => NOT_APPLIED.has(r.result)))
-        return 'failed';
-    return resources.some((r) => WRITTEN.has(r.result)) ? 'applied' : 'nothing-to-do';
-}
-/** `2 created, 1 updated, 4 unchanged`: written resources by outcome, the others as unchanged. */
-function outcomeCounts(resources) {
-    const totals = tally(resources.filter((r) => isWrite(r.change)));
-    const kept = resources.filter((r) => !isWrite(r.change) && r.change.action !== 'orphaned').length;
-    const count = (o) => (totals.get(o) ?? 0) + (o === 'unchanged' ? kept : 0);
-    return OUTCOME_ORDER.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`);
-}
-const OUTCOME_ORDER = [
-    'created',
-    'updated',
-    'deleted',
-    'unchanged',
-    'conflict',
-    'failed',
-    'skipped'
-];
-function tally(rows) {
-    const totals = new Map();
-    for (const { result } of rows)
-        totals.set(result, (totals.get(result) ?? 0) + 1);
-    return totals;
-}
-
 /**
  * Reads each resource's server state right before its own write
  * (docs/guarantees.md#compare-before-write). Flows: one listing of the namespace's revisions, shared by
@@ -8712,7 +10055,7 @@ class FreshState {
         const seen = change.action === 'create' ? undefined : change.current?.revision;
         if (revision === seen)
             return { kind: 'as-planned' };
-        const name = `flow ${resourceName(change)}`;
+        const name = `flow ${resourceName$1(change)}`;
         if (change.action === 'delete') {
             return revision === undefined
                 ? { kind: 'desired' }
@@ -8751,7 +10094,7 @@ class FreshState {
         if (remote === (change.action === 'delete' ? undefined : change.desired?.sha256)) {
             return { kind: 'desired' };
         }
-        const name = `file ${resourceName(change)}`;
+        const name = `file ${resourceName$1(change)}`;
         if (seen === undefined)
             return { kind: 'moved', message: `${name} appeared on the server after the plan` };
         if (remote === undefined)
@@ -8815,7 +10158,8 @@ async function applyPlan(plan, deps) {
                 record(await write(change));
             }
             catch (error) {
-                record({ change, result: 'failed', message: errorMessage(error) });
+                const unknown = isOutcomeUnknown(error) && { outcomeUnknown: true };
+                record({ change, result: 'failed', message: errorMessage(error), ...unknown });
             }
         })));
     };
@@ -8889,7 +10233,7 @@ function filesNotUploaded(fileWrites, results, refs) {
     return byFlow;
 }
 function skippedForFiles(files) {
-    const named = files.map((f) => `${resourceName(f.change)} (${f.result})`).join(', ');
+    const named = files.map((f) => `${resourceName$1(f.change)} (${f.result})`).join(', ');
     return `not written: it reads namespace file ${named}, which this deploy did not upload`;
 }
 async function writeFile(change, fresh, deps) {
@@ -8901,7 +10245,7 @@ async function writeFile(change, fresh, deps) {
         return {
             change,
             result: 'failed',
-            message: `${change.file ?? resourceName(change)} changed on disk after the plan was made`
+            message: `${change.file ?? resourceName$1(change)} changed on disk after the plan was made`
         };
     }
     const verdict = await fresh.file(change);
@@ -8979,7 +10323,7 @@ function vanished(change) {
     return {
         change,
         result: 'conflict',
-        message: `flow ${resourceName(change)} was deleted on the server during the deploy`
+        message: `flow ${resourceName$1(change)} was deleted on the server during the deploy`
     };
 }
 function isStatus(error, status) {
@@ -9021,17 +10365,21 @@ async function writeMarkers(api, namespaces, markers, ours, semaphore) {
         const recorded = markers.get(namespace);
         return recorded?.commit !== ours.commit || recorded.repository !== ours.repository;
     });
+    const unknown = [];
     const outcomes = await Promise.all(stale.map(async (namespace) => {
         try {
             await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, { ...ours }));
             return undefined;
         }
         catch (error) {
+            if (isOutcomeUnknown(error))
+                unknown.push(namespace);
             return `Could not record the deployed commit in namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; the out-of-order guard cannot protect this namespace until a deploy records it.`;
         }
     }));
     return {
         written: stale.filter((_, i) => outcomes[i] === undefined),
+        unknown,
         warnings: outcomes.filter((w) => w !== undefined)
     };
 }
@@ -9099,7 +10447,7 @@ function deletionRefusals(plan, settings, managedNamespaces) {
     if (deletions.length === 0)
         return [];
     const refusals = [];
-    const names = (list) => list.map(resourceName).join(', ');
+    const names = (list) => list.map(resourceName$1).join(', ');
     if (!settings.delete) {
         refusals.push(`The plan deletes ${count(deletions.length)} (${names(deletions)}) but the delete input is false; set delete: true to allow deletions.`);
     }
@@ -9194,6 +10542,7 @@ async function deploy(plan, deps) {
         applied: applied.resources.filter((r) => WRITTEN.has(r.result)).length,
         warnings,
         markedNamespaces: marked.flatMap((m) => m.written).sort(),
+        markersUnknown: marked.flatMap((m) => m.unknown).sort(),
         markersBefore: markers
     };
 }
@@ -9221,7 +10570,7 @@ function markdownTable(columns, rows) {
 
 /** Markdown for the job summary and the PR comment's "Deployed" section. */
 function renderReceipt(result, meta) {
-    const target = `commit \`${short(meta.commit)}\` to ${escapeText(meta.server)} (tenant ${escapeText(meta.tenant)}) at ${escapeText(meta.time)}`;
+    const target = `commit ${commitText(meta.commit, meta.repositoryUrl)} to ${escapeText(meta.server)} (tenant ${escapeText(meta.tenant)}) at ${readableUtc(meta.time)}`;
     const out = [];
     if (result.status === 'refused') {
         out.push(`Not deployed: ${target}. ${escapeText(result.refusal ?? '')}`);
@@ -9242,7 +10591,7 @@ function renderReceipt(result, meta) {
     if (result.status === 'failed') {
         const applied = rows.filter((r) => WRITTEN.has(r.result) || r.result === 'unchanged');
         const notApplied = rows.filter((r) => NOT_APPLIED.has(r.result));
-        out.push('', `**Applied:** ${names(applied)}.`, `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName(r.change))} (${r.result})`).join(', ')}.`, '', 'Re-running the deploy finishes the job: what was applied is unchanged now and is not written again' +
+        out.push('', `**Applied:** ${names(applied)}.`, `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName$1(r.change))} (${r.outcomeUnknown ? 'failed, its answer lost: Kestra may hold either version' : r.result})`).join(', ')}.`, '', 'Re-running the deploy finishes the job: what was applied is unchanged now and is not written again' +
             (notApplied.some((r) => r.result === 'conflict')
                 ? '; conflicting resources changed on the server after the plan, so check those changes first: a re-run plans against them and overwrites them.'
                 : '.'));
@@ -9251,7 +10600,7 @@ function renderReceipt(result, meta) {
 }
 /** The Deployed table; a column with nothing to show in any row is left out. */
 const COLUMNS = [
-    { title: 'Resource', cell: (r) => escapeText(resourceName(r.change)) },
+    { title: 'Resource', cell: (r) => escapeText(resourceName$1(r.change)) },
     { title: 'Kind', cell: (r) => r.change.kind },
     { title: 'Result', cell: (r) => r.result },
     { title: 'Revision', cell: revision },
@@ -9279,7 +10628,7 @@ function revision({ change, result, revision }) {
 function names(rows) {
     return rows.length === 0
         ? 'nothing'
-        : rows.map((r) => escapeText(resourceName(r.change))).join(', ');
+        : rows.map((r) => escapeText(resourceName$1(r.change))).join(', ');
 }
 
 /** The resource's name as reports write it: `namespace.id`, `namespace:/path`, or a tenant-wide `id`. */
@@ -9322,7 +10671,10 @@ function parseRecord(value) {
  * unknown whether the server is half rolled back: that throws, and nothing may be written.
  */
 async function readRecords(api, namespaces) {
+    const holding = new Set(await namespacesHoldingRecords(api, namespaces));
     const values = await Promise.all(namespaces.map(async (namespace) => {
+        if (!holding.has(namespace))
+            return undefined;
         try {
             return await api.getKv(namespace, ROLLBACK_RECORD_KEY);
         }
@@ -9343,6 +10695,22 @@ async function readRecords(api, namespaces) {
         }
     });
     return { records: new Map([...records].sort(([a], [b]) => (a < b ? -1 : 1))), warnings };
+}
+/**
+ * The namespaces whose KV holds a record, from a listing of keys (docs/performance.md#where-the-requests-go):
+ * the deploy then reads one value per namespace, its commit marker, and a record only where one is. Every
+ * namespace when the listing cannot tell: it failed, or could not be read whole.
+ */
+async function namespacesHoldingRecords(api, namespaces) {
+    try {
+        // A listing that cannot be read whole is an error (docs/kestra.md#paged-listings), never a part.
+        const keys = await liveKvKeys(api, namespaces);
+        return namespaces.filter((namespace) => keys[namespace]?.includes(ROLLBACK_RECORD_KEY));
+    }
+    catch {
+        // Read each namespace's record instead: its own failure is the one reported.
+    }
+    return namespaces;
 }
 function isResource(value) {
     const r = value;
@@ -9400,17 +10768,22 @@ const REVISIONS_SEARCHED = 3;
 function flowHash(source) {
     return sha256Hex(comparableFlowSource(source));
 }
-/** What this run's deploy changed, as its plan read it before writing. */
+/**
+ * What this run's deploy changed, as its plan read it before writing: each resource it wrote, and each whose
+ * write lost its answer, which the server may hold at either version (the rollback reads it,
+ * docs/rollback.md#writes-whose-answer-was-lost). Likewise the markers.
+ */
 function planFromDeploy(result, deployed, kinds) {
     const items = [];
     const unrestorable = [];
-    for (const { change, result: did, revision } of result.resources) {
-        if (did !== 'created' && did !== 'updated' && did !== 'deleted')
+    for (const { change, result: did, revision, outcomeUnknown } of result.resources) {
+        if (!WRITTEN.has(did) && !(did === 'failed' && outcomeUnknown))
             continue;
+        const deleted = did === 'deleted' || change.action === 'delete';
         if (change.kind !== 'flow' && change.kind !== 'file') {
             const kind = kinds.find((candidate) => candidate.name === change.kind);
             if (change.namespace !== '' || !kind?.recordOf) {
-                unrestorable.push(`${change.kind} ${resourceName(change)}`);
+                unrestorable.push(`${change.kind} ${resourceName$1(change)}`);
                 continue;
             }
             const record = kind.recordOf(change);
@@ -9424,7 +10797,7 @@ function planFromDeploy(result, deployed, kinds) {
                 revision: change.current.revision,
                 sha256: flowHash(change.current.source)
             };
-            const after = did === 'deleted'
+            const after = deleted
                 ? undefined
                 : { revision: revision ?? 0, sha256: flowHash(change.desired ?? '') };
             const resource = { kind: 'flow', id: change.id, before, deployed: after };
@@ -9432,14 +10805,13 @@ function planFromDeploy(result, deployed, kinds) {
         }
         else {
             const before = change.current && { sha256: change.current.sha256, size: change.current.size };
-            const after = did === 'deleted' ? undefined : change.desired && { sha256: change.desired.sha256 };
+            const after = deleted ? undefined : change.desired && { sha256: change.desired.sha256 };
             const resource = { kind: 'file', path: change.path, before, deployed: after };
             items.push({ namespace, resource, previous: change.previous });
         }
     }
-    const namespaces = [
-        ...new Set([...items.map((i) => i.namespace), ...result.markedNamespaces])
-    ].filter((namespace) => namespace !== '');
+    const marked = [...result.markedNamespaces, ...(result.markersUnknown ?? [])];
+    const namespaces = [...new Set([...items.map((i) => i.namespace), ...marked])].filter((namespace) => namespace !== '');
     return {
         ...deployed,
         deployed: deployed.commit,
@@ -9448,7 +10820,7 @@ function planFromDeploy(result, deployed, kinds) {
         markers: namespaces.sort().map((namespace) => ({
             namespace,
             toward: result.markersBefore?.get(namespace) ?? null,
-            written: result.markedNamespaces.includes(namespace)
+            written: marked.includes(namespace)
         }))
     };
 }
@@ -9555,9 +10927,10 @@ function deployAction({ resource }) {
 /**
  * Puts one resource back as it was before the deploy, when the server still holds what the deploy wrote.
  * Already back (a restore whose answer was lost, or a run stopped after it): restored, nothing written.
- * Moved to anything else after the deploy (an edit in the UI): kept, never overwritten.
+ * Moved to anything else after the deploy (an edit in the UI): kept, never overwritten. A restore whose own
+ * answer is lost is settled by reading the server once more (docs/rollback.md#writes-whose-answer-was-lost).
  */
-async function restoreItem(item, deployed, api, kinds) {
+async function restoreItem(item, deployed, api, kinds, again = true) {
     const did = deployAction(item);
     try {
         if (item.resource.kind === 'tenant-wide') {
@@ -9566,6 +10939,8 @@ async function restoreItem(item, deployed, api, kinds) {
         return await restoreNamespaced(item, did, deployed, api);
     }
     catch (error) {
+        if (again && isOutcomeUnknown(error))
+            return restoreItem(item, deployed, api, kinds, false);
         const message = `restore failed: ${errorMessage(error)}`;
         return { item, did, result: 'failed', message, wrote: false };
     }
@@ -9690,9 +11065,7 @@ async function rollback(plan, deps) {
         }
     }
     const complete = resources.every((r) => r.result === 'restored');
-    const markers = complete
-        ? await restoreMarkers(plan.markers, plan.deployed, deps.api)
-        : plan.markers.filter((m) => m.written).map((m) => keptMarker(m, plan.deployed));
+    const markers = await settleMarkers(plan.markers, plan.deployed, deps.api, complete);
     for (const marker of markers) {
         deps.log(`Rollback of the deployed-commit marker of ${marker.namespace}: ${marker.message}`);
     }
@@ -9739,21 +11112,25 @@ function restorePhases(items, refs) {
     ].filter((phase) => phase.length > 0);
 }
 /**
- * Each marker the deploy wrote, back to its previous value (a marker that was no marker of ours before,
- * another tool's value, is removed, not restored). One that already holds it is not written.
+ * Each marker the deploy wrote (or may have: its write lost its answer), read now: one that already holds
+ * its previous value is back, with no write. After a complete rollback the others are put back (a marker that
+ * was no marker of ours before, another tool's value, is removed, not restored); after an incomplete one they
+ * keep naming the deployed commit (docs/rollback.md#writes-whose-answer-was-lost).
  */
-async function restoreMarkers(targets, deployed, api) {
+async function settleMarkers(targets, deployed, api, complete) {
     return Promise.all(targets
         .filter((target) => target.written)
-        .map(async ({ namespace, toward }) => {
+        .map(async (target) => {
+        const { namespace, toward } = target;
         const back = toward
             ? `deployed-commit marker put back to ${short(toward.commit)}`
             : 'deployed-commit marker removed (there was none before)';
         try {
-            const now = parseMarker(await api.getKv(namespace, COMMIT_MARKER_KEY));
-            if (now?.commit === toward?.commit && now?.repository === toward?.repository) {
+            if (await markerIsBack(namespace, toward, api)) {
                 return { namespace, result: 'restored', message: `${back} (already)`, wrote: false };
             }
+            if (!complete)
+                return keptMarker(target, deployed);
             if (toward)
                 await api.putKv(namespace, COMMIT_MARKER_KEY, { ...toward });
             else
@@ -9761,6 +11138,13 @@ async function restoreMarkers(targets, deployed, api) {
             return { namespace, result: 'restored', message: back, wrote: true };
         }
         catch (error) {
+            if (!complete)
+                return keptMarker(target, deployed);
+            // A put-back whose answer was lost: the server says whether it went through.
+            if (isOutcomeUnknown(error) &&
+                (await markerIsBack(namespace, toward, api).catch(() => false))) {
+                return { namespace, result: 'restored', message: back, wrote: true };
+            }
             const message = `still names ${short(deployed)}: it could not be put back: ${errorMessage(error)}`;
             return { namespace, result: 'failed', message, wrote: false };
         }
@@ -9773,6 +11157,11 @@ function keptMarker({ namespace }, deployed) {
         message: `still names ${short(deployed)}: the rollback is incomplete`,
         wrote: false
     };
+}
+/** Whether the namespace's marker, read now, holds its value from before the deploy. */
+async function markerIsBack(namespace, toward, api) {
+    const now = parseMarker(await api.getKv(namespace, COMMIT_MARKER_KEY));
+    return now?.commit === toward?.commit && now?.repository === toward?.repository;
 }
 /** Writes every namespace's record; on a failure, removes those written and says why. */
 async function writeRecords(plan, deps) {
@@ -9790,7 +11179,9 @@ async function writeRecords(plan, deps) {
             written.push(namespace);
         }
         catch (error) {
-            await Promise.all(written.map((ns) => deps.api.deleteKv(ns, ROLLBACK_RECORD_KEY).catch(() => undefined)));
+            // A record whose write lost its answer may be stored: it goes with the others.
+            const maybe = isOutcomeUnknown(error) ? [...written, namespace] : written;
+            await Promise.all(maybe.map((ns) => deps.api.deleteKv(ns, ROLLBACK_RECORD_KEY).catch(() => undefined)));
             return `its progress could not be recorded in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}): ${errorMessage(error)}`;
         }
     }
@@ -10155,7 +11546,10 @@ async function afterDeploy(args) {
     let undone;
     if (settings.rollback &&
         (smoke?.passed === false || result.status === 'failed') &&
-        (wrote || result.markedNamespaces.length > 0)) {
+        (wrote ||
+            result.markedNamespaces.length > 0 ||
+            (result.markersUnknown ?? []).length > 0 ||
+            result.resources.some((r) => r.outcomeUnknown))) {
         const plan = planFromDeploy(result, deployed, args.kinds);
         undone = await phase(reporter, 'Rollback', () => rollback(plan, {
             api: kestra,
@@ -10251,7 +11645,7 @@ async function finishRollbacks(records, deps) {
     reporter.setOutput('rolled-back', rolledBack);
     const { orphaned, drifted } = deps.counts;
     setCountOutputs(reporter, { create: 0, update: 0, delete: 0, unchanged: 0, orphaned, drifted });
-    await reporter.writeSummary(`${withHeadline(deps.summary, headline)}\n\n### Deployed\n\n${markdown}\n`);
+    await reporter.writeSummary(`${withHeadline(deps.summary, headline)}\n\n${DEPLOYED_HEADING}\n\n${markdown}\n`);
     return {
         headline,
         markdown,
@@ -10300,12 +11694,13 @@ function writeLog(plan, reporter) {
 function describe$1({ change, result, revision, message }) {
     const rev = revision === undefined ? '' : ` (revision ${revision})`;
     const why = message === undefined ? '' : `: ${message}`;
-    return `${change.kind} ${resourceName(change)}: ${result}${rev}${why}`;
+    return `${change.kind} ${resourceName$1(change)}: ${result}${rev}${why}`;
 }
 
 /**
  * `require-reviewed-plan`: the plan about to be applied must be the one shown in the merged PR's comment
- * (same fingerprint); otherwise nothing is deployed.
+ * (same fingerprint); otherwise nothing is deployed, and the refusal names the settings and resources
+ * that differ from those the comment's marker recorded.
  */
 async function checkReviewedPlan(args) {
     const { plan, context, github } = args;
@@ -10320,22 +11715,49 @@ async function checkReviewedPlan(args) {
     if (!reviewed)
         throw refuse(`pull request #${pr} has no plan comment (comment-key '${args.commentKey}').`);
     if (reviewed.fingerprint !== plan.fingerprint) {
+        const now = planRecord(plan, context.sha, args.settings);
+        const differences = recordDifferences(reviewed, now);
         throw refuse([
             `the plan differs from the one reviewed on pull request #${pr}.`,
             `  reviewed: ${reviewed.fingerprint} (commit ${reviewed.commit})`,
             `  now:      ${plan.fingerprint} (commit ${context.sha})`,
-            'The server or the repository changed after the review. The plan now:',
-            ...changeLines(plan),
-            'Re-run the pull request workflow to review the current plan, then merge again (or re-run this one after it).'
+            ...(differences.length > 0
+                ? differences
+                : [
+                    'The server or the repository changed after the review. The plan now:',
+                    ...changeLines(plan)
+                ]),
+            differences.some((line) => line.startsWith('Settings'))
+                ? 'The pull request was planned with other settings than this deploy: keep the shared ones in kestra-gitops.yml (docs/inputs.md#settings-file) so that both jobs read them, then re-run the pull request workflow and merge again.'
+                : 'Re-run the pull request workflow to review the current plan, then merge again (or re-run this one after it).'
         ].join('\n'));
     }
     args.log(`The plan matches the one reviewed on pull request #${pr} (${plan.fingerprint.slice(0, 12)}).`);
+}
+/**
+ * `reviewed-plan`: the plan about to be applied must have exactly the fingerprint a reviewer approved
+ * (the plan job's output); otherwise nothing is deployed.
+ */
+function checkReviewedFingerprint(args) {
+    const { plan, reviewed } = args;
+    if (reviewed === plan.fingerprint) {
+        args.log(`The plan has the approved fingerprint (${plan.fingerprint.slice(0, 12)}).`);
+        return;
+    }
+    throw new DeployError([
+        `reviewed-plan: the plan computed now is not the approved one. Nothing was deployed.`,
+        `  approved: ${reviewed}`,
+        `  now:      ${plan.fingerprint} (commit ${args.context.sha})`,
+        'The server or the repository changed after the plan job ran (or the two jobs ran with other settings). The plan now:',
+        ...changeLines(plan),
+        "Compare it with the plan job's summary, then run the workflow again to plan and approve the current state."
+    ].join('\n'));
 }
 function changeLines(plan) {
     const changes = plan.resources.filter((r) => r.action !== 'unchanged');
     if (changes.length === 0)
         return ['  (no changes)'];
-    return changes.map((r) => `  ${r.action} ${r.kind} ${resourceName(r)}`);
+    return changes.map((r) => `  ${r.action} ${r.kind} ${resourceName$1(r)}`);
 }
 
 /** Between two reads while waiting: short enough to write soon after the last one ends. */
@@ -10422,32 +11844,48 @@ function finalStatus(facts) {
     };
 }
 
+/** The states that say how a deployment went; the others (inactive, queued, pending, in_progress) do not. */
+const VERDICT_STATES = new Map([
+    ['success', 'success'],
+    ['failure', 'failure'],
+    ['error', 'failure']
+]);
+/** Whether a deployment status says how the deployment went. */
+function isDeciding(state) {
+    return VERDICT_STATES.has(state);
+}
+/** Newest first by creation time, then by id (GitHub's ids grow; times have a one-second grain). */
+function newerFirst(a, b) {
+    const at = Date.parse(a.createdAt);
+    const bt = Date.parse(b.createdAt);
+    if (Number.isFinite(at) && Number.isFinite(bt) && at !== bt)
+        return bt - at;
+    return b.id - a.id;
+}
 /**
- * What a deployment's statuses (newest first) say of its commit: `success` when it succeeded, also once a
- * newer deployment made it `inactive` (GitHub's `auto_inactive`); `failure` when its last word is failure or
- * error; `pending` otherwise (in progress, or inactive without ever succeeding).
+ * What a deployment's statuses (in any order) say of its commit: the newest status that is `success`,
+ * `failure` or `error` decides. `inactive` (GitHub's `auto_inactive` after a newer deployment), `queued`,
+ * `pending` and `in_progress` neither make a success of an earlier failure nor undo an earlier success;
+ * with no deciding status the verdict is `pending`.
  */
 function verdictOf(statuses) {
-    const latest = statuses[0]?.state;
-    if (latest === 'success')
-        return 'success';
-    if (latest === 'failure' || latest === 'error')
-        return 'failure';
-    if (latest === 'inactive' && statuses.some((s) => s.state === 'success'))
-        return 'success';
-    return 'pending';
+    const deciding = [...statuses].sort(newerFirst).find((s) => isDeciding(s.state));
+    return deciding ? VERDICT_STATES.get(deciding.state) : 'pending';
+}
+function newestFirst(history) {
+    return [...history.deployments].sort((a, b) => newerFirst(a.deployment, b.deployment));
 }
 /**
  * Whether `sha` is verified in the environment: its newest deployment there that came to a verdict
  * succeeded. A commit that succeeded once and failed on a later deploy is not verified.
  */
 function isVerified(history, sha) {
-    const decided = history.deployments.find((entry) => entry.deployment.sha === sha && entry.verdict !== 'pending');
+    const decided = newestFirst(history).find((entry) => entry.deployment.sha === sha && entry.verdict !== 'pending');
     return decided?.verdict === 'success';
 }
 /** The newest commit the environment verified, if any. */
 function verifiedCommit(history) {
-    return history.deployments.find((entry) => entry.verdict === 'success' && isVerified(history, entry.deployment.sha))?.deployment;
+    return newestFirst(history).find((entry) => entry.verdict === 'success' && isVerified(history, entry.deployment.sha))?.deployment;
 }
 
 /** How far back an environment's history is read: GitHub lists newest first. */
@@ -10523,15 +11961,6 @@ function refusal$1(environment, sha, history) {
     return `Input 'require-verified-in': commit ${sha.slice(0, 7)} has no successful deployment in ${environment}, so nothing was written: ${instead}.`;
 }
 
-/** A namespace's page in the Kestra UI. */
-function namespaceUrl(server, tenant, namespace) {
-    const path = [tenant, 'namespaces', 'edit', namespace]
-        .filter((part) => part !== undefined)
-        .map(encodeURIComponent)
-        .join('/');
-    return `${server.replace(/\/+$/, '')}/ui/${path}`;
-}
-
 const DEFAULT_DIFF_LIMITS = {
     maxChars: 200_000,
     maxLines: 5_000,
@@ -10596,7 +12025,7 @@ function countLineChanges(oldLines, newLines) {
 }
 
 /** The kind of a change, among those of the run. */
-function kindOf(kinds, change) {
+function kindOf$1(kinds, change) {
     const kind = kinds.find((candidate) => candidate.name === change.kind);
     if (kind === undefined) {
         throw new ActionError(`no resource kind '${change.kind}' is registered (src/kinds/index.ts)`);
@@ -10612,15 +12041,19 @@ function kindOf(kinds, change) {
 function fingerprint(resources, kinds) {
     const changes = resources
         .filter((r) => r.action !== 'unchanged')
-        .map((r) => kindOf(kinds, r).fingerprintOf(r));
+        .map((r) => kindOf$1(kinds, r).fingerprintOf(r));
     return sha256Hex(JSON.stringify({ version: 1, changes }));
+}
+/** A change's part of the fingerprint, hashed and cut to 16 hex digits (`ResourceChange.digest`). */
+function changeDigest(change, kinds) {
+    return sha256Hex(JSON.stringify(kindOf$1(kinds, change).fingerprintOf(change))).slice(0, 16);
 }
 
 /** Namespace, then the kinds' order (namespace files before flows), then each kind's identity. */
 function changeOrder(kinds) {
     return (a, b) => {
-        const kindA = kindOf(kinds, a);
-        const kindB = kindOf(kinds, b);
+        const kindA = kindOf$1(kinds, a);
+        const kindB = kindOf$1(kinds, b);
         return (compareCodeUnits(a.namespace, b.namespace) ||
             kindA.order - kindB.order ||
             compareCodeUnits(kindA.idOf(a), kindB.idOf(b)));
@@ -10700,6 +12133,10 @@ function buildPlan(input, kinds, held = new Map()) {
             resources.push(...kind.plan(held.get(kind.name), options));
     }
     resources.sort(changeOrder(kinds));
+    for (const change of resources) {
+        if (change.action !== 'unchanged')
+            change.digest = changeDigest(change, kinds);
+    }
     return {
         resources,
         namespaces,
@@ -10823,10 +12260,12 @@ function textOf$1(bytes) {
     return bytes === undefined ? null : (decodeText(bytes) ?? null);
 }
 
+/** A server source that may call a flow or read a namespace file: only those are parsed. */
+const MAY_REFER = /flowId|\bread\s*\(/;
 /**
- * Every flow-to-flow call (Subflow, ForEachItem and their old aliases, Flow triggers) made by the
- * repository's flows and by the server-only flows of the managed namespaces, from the sources already read:
- * no request. Only server sources that name a `flowId` are parsed.
+ * Every flow-to-flow call (Subflow, ForEachItem and their old aliases, Flow triggers) and every literal
+ * `read()` of a namespace file made by the repository's flows and by the server-only flows of the managed
+ * namespaces, from the sources already read: no request.
  */
 function callGraph(repository, server) {
     // The repository's references were collected when its flows were checked: not walked again here.
@@ -10836,10 +12275,17 @@ function callGraph(repository, server) {
             continue;
         held.set(flowKey(flow.namespace, flow.id), { namespace: flow.namespace, id: flow.id });
     }
-    const calls = repository.references.flatMap((ref) => {
+    const calls = [];
+    const reads = [];
+    const add = (references, caller) => {
+        calls.push(...edgesOf(references, caller));
+        reads.push(...readsOf(references, caller));
+    };
+    for (const ref of repository.references) {
         const caller = held.get(ref.fromFlow);
-        return caller ? edgesOf([ref], caller) : [];
-    });
+        if (caller)
+            add([ref], caller);
+    }
     const serverOnly = new Set();
     for (const [namespace, { flows }] of server) {
         for (const remote of flows) {
@@ -10847,13 +12293,27 @@ function callGraph(repository, server) {
             if (held.has(key))
                 continue;
             serverOnly.add(key);
-            if (!remote.source.includes('flowId'))
+            if (!MAY_REFER.test(remote.source))
                 continue;
             const parsed = parseFlowFile({ file: '', rel: '', raw: remote.source });
-            calls.push(...edgesOf(collectReferences([parsed]), { namespace, id: remote.id }));
+            add(collectReferences([parsed]), { namespace, id: remote.id });
         }
     }
-    return { calls, serverOnly };
+    return { calls, reads, serverOnly };
+}
+function readsOf(references, reader) {
+    return references.flatMap((ref) => ref.kind === 'file'
+        ? [
+            {
+                reader,
+                namespace: ref.namespace,
+                path: ref.path,
+                file: ref.file,
+                line: ref.line,
+                column: ref.column
+            }
+        ]
+        : []);
 }
 function edgesOf(references, caller) {
     return references.flatMap((ref) => ref.kind === 'flow'
@@ -11061,8 +12521,25 @@ function withImpact(plan, input) {
         });
         callers.set(target, byCaller);
         const gone = removed.get(target);
-        if (gone && call.file !== '')
-            findings.push(removedTargetFinding(call, gone));
+        if (gone?.action === 'delete')
+            findings.push(deletedInUse(call.caller, call, callTarget(call)));
+        else if (gone && call.file !== '')
+            findings.push(orphanedTargetFinding(call, gone));
+    }
+    const deletedFiles = new Map(plan.resources
+        .filter((r) => r.kind === 'file' && r.action === 'delete')
+        .map((r) => [fileKey(r.namespace, r.path), r]));
+    for (const read of input.reads) {
+        if (deleted.has(keyOf(read.reader)))
+            continue;
+        if (!deletedFiles.has(fileKey(read.namespace, read.path)))
+            continue;
+        findings.push(deletedInUse(read.reader, read, {
+            what: `read('${read.path}') reads`,
+            used: `namespace file ${read.namespace}:${read.path}`,
+            effect: 'this flow would fail when it runs',
+            keep: 'Keep the file in the repository'
+        }));
     }
     const resources = plan.resources.map((r) => {
         if (r.kind !== 'flow' || !isWrite(r))
@@ -11089,20 +12566,47 @@ function withImpact(plan, input) {
     const fingerprint = shown.length === 0
         ? plan.fingerprint
         : sha256Hex(JSON.stringify({ plan: plan.fingerprint, impact: shown }));
-    return { plan: { ...plan, resources, fingerprint }, findings };
+    // A server-only flow's uses all point at its name: one finding each, not one per use.
+    const distinct = new Map(findings.map((f) => [`${f.file}\0${f.line}\0${f.column}\0${f.message}`, f]));
+    return { plan: { ...plan, resources, fingerprint }, findings: [...distinct.values()] };
 }
-function removedTargetFinding(call, target) {
+function callTarget(call) {
+    const name = `${call.namespace}.${call.id}`;
+    return {
+        what: VIA[call.via],
+        used: `flow ${name}`,
+        effect: call.via === 'flow-trigger'
+            ? "this flow's Flow trigger would never fire"
+            : 'this flow would fail when it runs',
+        keep: `Keep ${name} in the repository`
+    };
+}
+/**
+ * A flow the plan keeps still uses what it deletes: the flow would fail when it runs. An error on the use's
+ * line, or naming the flow when only the server holds it, so nothing is written (docs/impact.md).
+ */
+function deletedInUse(user, at, target) {
+    const deletes = `which this deploy deletes (delete: true), so ${target.effect}. ${target.keep}`;
+    const site = at.file === '' ? { file: '', line: 1 } : { file: at.file, line: at.line, column: at.column };
+    return {
+        severity: 'error',
+        ...site,
+        rule: 'deletes-resource-in-use',
+        message: at.file === ''
+            ? `Flow ${user.namespace}.${user.id} (only on the server) still uses ${target.used}, ${deletes}, or change or delete ${user.namespace}.${user.id} in Kestra first`
+            : `${target.what} ${target.used}, ${deletes}, or remove this use first`,
+        resource: keyOf(user)
+    };
+}
+function orphanedTargetFinding(call, target) {
     const name = `${target.namespace}.${target.id}`;
-    const what = target.action === 'delete'
-        ? `which this deploy deletes (delete: true). Remove the call, or keep ${name} in the repository`
-        : `which the repository no longer holds: the server keeps it only because delete is false, and the next deploy with delete: true removes it. Remove the call, or keep ${name} in the repository`;
     return {
         severity: 'warning',
         file: call.file,
         line: call.line,
         column: call.column,
         rule: 'calls-removed-flow',
-        message: `${VIA[call.via]} flow ${name}, ${what}`,
+        message: `${VIA[call.via]} flow ${name}, which the repository no longer holds: the server keeps it only because delete is false, and the next deploy with delete: true removes it. Remove the call, or keep ${name} in the repository`,
         resource: keyOf(call.caller)
     };
 }
@@ -11118,8 +12622,9 @@ function planJson(plan, meta) {
         server: meta.server,
         tenant: meta.tenant,
         commit: meta.commit,
+        settings: { ...meta.settings },
         resources: plan.resources.map((r) => {
-            const kind = kindOf(meta.kinds, r);
+            const kind = kindOf$1(meta.kinds, r);
             return {
                 kind: r.kind,
                 // A tenant-wide resource has no namespace.
@@ -11198,7 +12703,7 @@ function driftedResources(plan, state, kinds) {
     return plan.resources
         .filter((r) => r.action !== 'unchanged')
         .map((change) => {
-        const name = resourceName(change);
+        const name = resourceName$1(change);
         const kind = change.action === 'update'
             ? 'edited'
             : change.action === 'create'
@@ -11229,7 +12734,7 @@ function diffOf(change, name, state, kinds) {
         ? change.current?.source
         : change.kind === 'file'
             ? serverText(state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes)
-            : kindOf(kinds, change).serverText?.(change);
+            : kindOf$1(kinds, change).serverText?.(change);
     if (text === null)
         return { diffOmitted: 'binary' };
     if (text === undefined)
@@ -11254,7 +12759,8 @@ function checkNames(refs, listings) {
     const unchecked = [];
     let checked = 0;
     const secrets = secretLookup(listings.secrets);
-    const kv = kvLookup(listings.kv);
+    const ownOnly = listings.kvOwnNamespaceOnly === true;
+    const kv = kvLookup(listings.kv, ownOnly);
     for (const ref of refs) {
         const lookup = ref.kind === 'secret' ? secrets : kv;
         if (typeof lookup === 'string') {
@@ -11264,7 +12770,7 @@ function checkNames(refs, listings) {
         checked++;
         if (lookup(ref))
             continue;
-        findings.push(missingFinding(ref));
+        findings.push(missingFinding(ref, ownOnly));
         const names = missing.get(ref.fromFlow) ?? [];
         if (!names.some((m) => m.kind === ref.kind && m.name === ref.name)) {
             names.push({ kind: ref.kind, name: ref.name });
@@ -11294,24 +12800,26 @@ function secretLookup(listing) {
     };
 }
 /**
- * `kv('k')`: the flow's namespace, then each parent, nearest first; `kv('k', namespace='x')`: only `x`.
+ * `kv('k')`: the flow's namespace, then each parent, nearest first (only the flow's own on a server that
+ * looks nowhere else); `kv('k', namespace='x')`: only `x`.
  */
-function kvLookup(listing) {
+function kvLookup(listing, ownOnly) {
     if (!listing)
         return 'the KV keys were not listed';
     if (!listing.listed)
         return listing.reason;
     const keys = new Map(Object.entries(listing.value).map(([ns, names]) => [ns, new Set(names)]));
-    return (ref) => {
-        const scopes = ref.namespace !== undefined ? [ref.namespace] : kvScopes(ref.flowNamespace);
-        return scopes.some((namespace) => keys.get(namespace)?.has(ref.name) === true);
-    };
+    return (ref) => kvLookupScopes(ref, ownOnly).some((namespace) => keys.get(namespace)?.has(ref.name) === true);
 }
-function missingFinding(ref) {
+function missingFinding(ref, kvOwnOnly) {
     const namespace = ref.namespace ?? ref.flowNamespace;
+    const where = ref.namespace === undefined && !kvOwnOnly ? ' nor its parent namespaces' : '';
+    const effect = kvOwnOnly
+        ? "kv() gives the task null when it runs (this Kestra looks in the flow's own namespace only and does not fail on a missing key)"
+        : 'the task using it fails when it runs';
     const message = ref.kind === 'secret'
         ? `secret ${ref.name} is not defined for namespace ${namespace}: the task using it fails when it runs. Define the secret on the server (Kestra OSS: the environment variable SECRET_${ref.name.toUpperCase()}, base64-encoded) or fix the name`
-        : `KV key ${ref.name} is not defined for namespace ${namespace}${ref.namespace === undefined ? ' nor its parent namespaces' : ''}: the task using it fails when it runs. Create the key in the KV store, pass errorOnMissing=false if it is optional, or fix the name`;
+        : `KV key ${ref.name} is not defined for namespace ${namespace}${where}: ${effect}. Create the key in the KV store, pass errorOnMissing=false if it is optional, or fix the name`;
     return {
         severity: 'warning',
         file: ref.file,
@@ -11677,8 +13185,9 @@ const NOT_TERMINATED = [
     ['BREAKPOINT', [1, 1, 4]]
 ];
 /**
- * The executions not finished of the named flows, per flowKey, oldest first: one search per namespace
- * (docs/caught-at-review.md#executions-not-finished). A failed search throws: the caller says so.
+ * The executions not finished of the named flows, per flowKey, oldest first: one search per namespace for
+ * exactly those flows, read to its end (docs/caught-at-review.md#executions-not-finished). A failed or
+ * endless search throws: the caller says so, and the guard refuses.
  */
 async function readUnfinished(api, flows, target) {
     const info = await api.info();
@@ -11686,8 +13195,10 @@ async function readUnfinished(api, flows, target) {
     const states = NOT_TERMINATED.filter(([, since]) => !version || !older(version, since)).map(([state]) => state);
     const legacy = version !== undefined && older(version, [1, 1, 0]);
     const wanted = new Set(flows.map((f) => flowKey(f.namespace, f.id)));
-    const namespaces = [...new Set(flows.map((f) => f.namespace))].sort();
-    const found = await Promise.all(namespaces.map((namespace) => api.executionsIn(namespace, states, legacy)));
+    const idsOf = new Map();
+    for (const f of flows)
+        idsOf.set(f.namespace, [...(idsOf.get(f.namespace) ?? []), f.id]);
+    const found = await Promise.all([...idsOf].map(([namespace, ids]) => api.executionsIn(namespace, [...new Set(ids)].sort(), states, legacy)));
     const byFlow = new Map();
     const tenant = info.tenantScoped ? target.tenant : undefined;
     for (const execution of found.flat().sort(byStart)) {
@@ -11872,6 +13383,7 @@ async function planMode(args) {
         server: settings.server ?? '',
         tenant: settings.tenant,
         commit: context.sha,
+        settings: settings.recorded,
         findings: report.findings,
         kinds: args.kinds.map((kind) => kind.decide)
     });
@@ -12051,6 +13563,26 @@ async function applyMode(args) {
     const applyKinds = args.kinds.flatMap((kind) => (kind.apply ? [kind.apply] : []));
     let environment;
     try {
+        // What was reviewed is checked before anything is written, the GitHub deployment included.
+        if (settings.reviewedPlan !== undefined) {
+            checkReviewedFingerprint({
+                plan,
+                context,
+                settings: settings.recorded,
+                reviewed: settings.reviewedPlan,
+                log: reporter.info
+            });
+        }
+        if (settings.requireReviewedPlan && context.eventName === 'push') {
+            await checkReviewedPlan({
+                plan,
+                context,
+                settings: settings.recorded,
+                github: ports.github,
+                commentKey: settings.commentKey,
+                log: reporter.info
+            });
+        }
         environment = await beginEnvironment({
             settings,
             context,
@@ -12075,15 +13607,6 @@ async function applyMode(args) {
                 await reportOnPullRequest(args, finished.headline, finished.markdown);
                 return { failure: finished.failure };
             }
-        }
-        if (settings.requireReviewedPlan && context.eventName === 'push') {
-            await checkReviewedPlan({
-                plan,
-                context,
-                github: ports.github,
-                commentKey: settings.commentKey,
-                log: reporter.info
-            });
         }
         result = await deploy(plan, {
             api: args.kestra,
@@ -12111,7 +13634,7 @@ async function applyMode(args) {
             reporter.setOutput('deployed', false);
             const headline = deployTitle('failed', 'nothing written', settings.commentKey);
             const why = fence(ports.edge.message(error.message));
-            await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n### Not deployed\n\n${why}\n`);
+            await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n#### Not deployed\n\n${why}\n`);
             await reportOnPullRequest(args, headline, `Not deployed:\n\n${why}`);
         }
         throw error;
@@ -12137,7 +13660,10 @@ async function applyMode(args) {
             commit: context.sha,
             time: ports.now().toISOString(),
             server: settings.server ?? '',
-            tenant: settings.tenant
+            tenant: settings.tenant,
+            repositoryUrl: context.local
+                ? undefined
+                : repositoryUrl(context.serverUrl, context.owner, context.repo)
         }).trimEnd(),
         ...after.markdown
     ].join('\n\n');
@@ -12153,7 +13679,7 @@ async function applyMode(args) {
                 : result.status, result.status === 'refused'
         ? 'nothing written: a newer commit is deployed'
         : [...(after.failure ? ['a smoke run failed'] : []), ...outcomeCounts(result.resources)].join(', '), settings.commentKey);
-    await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n### Deployed\n\n${receipt}\n${environments ? `\n${environments}\n` : ''}`);
+    await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n${DEPLOYED_HEADING}\n\n${receipt}\n${environments ? `\n${environments}\n` : ''}`);
     await reportOnPullRequest(args, headline, receipt);
     const rolled = { result, rolledBack: after.rollback !== undefined };
     if (result.status === 'refused') {
@@ -12294,6 +13820,40 @@ async function readCommitPaths(workspace, sha) {
         await tree.close();
     }
 }
+/**
+ * Why the planned commit's ignore files leave each of `paths` (workspace-relative) out of what the layout
+ * reads, by path: a file written there would never be read back (docs/drift.md#where-the-drift-pull-request-never-writes).
+ */
+async function ignoredPaths(workspace, sha, root, paths) {
+    const ignored = new Map();
+    if (paths.length === 0)
+        return ignored;
+    const tree = await GitTree.open(workspace, sha, root);
+    if (!tree)
+        return ignored;
+    try {
+        const rules = new IgnoreRules(tree);
+        const under = tree.rootRel === '' ? '' : `${tree.rootRel}/`;
+        for (const path of paths) {
+            if (!path.startsWith(under))
+                continue;
+            const segments = path.slice(under.length).split('/');
+            for (let depth = 1; depth <= segments.length; depth++) {
+                const rule = await rules.excludedBy(segments.slice(0, depth).join('/'), depth < segments.length);
+                if (rule === undefined)
+                    continue;
+                ignored.set(path, rule === 'fixed' || rule.file === undefined
+                    ? 'the layout never reads that name'
+                    : `${rule.file} line ${rule.line} (${rule.pattern}) leaves it out of what the layout reads`);
+                break;
+            }
+        }
+    }
+    finally {
+        await tree.close();
+    }
+    return ignored;
+}
 
 /**
  * The drift a revert leaves (docs/drift.md#revert), each with what became of it: a resource Git now
@@ -12308,7 +13868,7 @@ function remainingDrift(items, outcome) {
     if (outcome.rolledBack) {
         return items.map((item) => ({ ...item, note: 'reverted, then rolled back with the deploy' }));
     }
-    const results = new Map(outcome.resources.map((r) => [resourceName(r.change), r]));
+    const results = new Map(outcome.resources.map((r) => [resourceName$1(r.change), r]));
     return items.flatMap((item) => {
         const done = results.get(item.name);
         if (item.change.action === 'orphaned') {
@@ -12499,36 +14059,149 @@ function driftPullBody(input) {
     ].join('\n\n');
 }
 
+/**
+ * Paths the action writes into the repository (docs/drift.md#where-the-drift-pull-request-never-writes): how
+ * file systems and Git compare names, and which names are Git's or GitHub's own.
+ */
+/**
+ * Code points a name may hold that file systems drop when comparing (macOS ignores these, as Git's own
+ * `.git` check knows) and other invisible ones.
+ */
+const IGNORABLE = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]|\u034f|\p{Variation_Selector}/gu;
+/**
+ * A name as a case-insensitive, normalising file system may compare it: invisible code points dropped,
+ * Unicode compatibility form, case folded.
+ */
+function foldedName(name) {
+    return name.replace(IGNORABLE, '').normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
+}
+/** A path, each segment folded (`foldedName`): two paths with one folded path are one file somewhere. */
+function foldedPath(path) {
+    return path.split('/').map(foldedName).join('/');
+}
+/** 8.3 short names that Windows gives `.git` and `.github` (`GIT~1`, `GITHUB~1`, Git's `GI7EBA~1`). */
+const SHORT_NAME = /^(?:git|github|gi7eba)~\d+$/;
+/**
+ * Why the action may not write `path` (workspace-relative, '/'-separated) into the repository, or undefined.
+ * Refused: an absolute or empty path, backslashes, control characters, empty, `.` and `..` segments, and any
+ * segment a file system or Git may read as a `.git…` name (`.git`, `.github`, `.gitmodules`, `.gitattributes`
+ * …), whatever its case, Unicode spelling, invisible characters, trailing dots or spaces, NTFS stream
+ * suffix or 8.3 short name.
+ */
+function unwritablePath(path) {
+    if (path === '')
+        return 'the path is empty';
+    if (path.startsWith('/') || /^[A-Za-z]:/.test(path))
+        return 'the path is absolute';
+    if (path.includes('\\'))
+        return 'the path holds a backslash, a folder separator on Windows';
+    if (/[\u0000-\u001f\u007f]/.test(path))
+        return 'the path holds a control character';
+    for (const segment of path.split('/')) {
+        const folded = foldedName(segment)
+            .replace(/:.*$/s, '')
+            .replace(/[. ]+$/, '');
+        if (/^\.*$/.test(folded))
+            return `the path has an empty, '.' or '..' segment ('${segment}')`;
+        if (folded.startsWith('.git') || SHORT_NAME.test(folded)) {
+            return `'${segment}' reads as a .git or .github name: Git's own files and GitHub's workflows are never written from Kestra`;
+        }
+    }
+    return undefined;
+}
+
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 /**
  * What the drift pull request writes (docs/drift.md#the-drift-pull-request): the server's current source
  * of each drifted flow in the file that holds it, or where the layout puts its namespace; drifted
  * namespace files at their mapped paths; removals only where the layout says every file there is a
- * resource. Pure.
+ * resource. Never a `.git…` name or a path outside the repository, never a file the layout would read as
+ * anything but the resource it brings back, never two paths that differ only in case or Unicode spelling
+ * (docs/drift.md#where-the-drift-pull-request-never-writes). Pure.
  */
 function driftTree(input) {
-    const writes = [];
+    const placed = [];
     const notBroughtBack = [];
     const taken = new Set();
     for (const item of input.items) {
-        const placed = place(item, input);
-        if ('reason' in placed) {
-            notBroughtBack.push({ name: item.name, ...placed });
+        const at = place(item, input);
+        if ('reason' in at) {
+            notBroughtBack.push({ name: item.name, ...at });
             continue;
         }
-        if (taken.has(placed.path)) {
+        if (taken.has(at.path)) {
             notBroughtBack.push({
                 name: item.name,
-                path: placed.path,
+                path: at.path,
                 reason: 'another drifted resource goes to the same path'
             });
             continue;
         }
-        taken.add(placed.path);
-        writes.push({ ...placed, name: item.name });
+        taken.add(at.path);
+        placed.push({ ...at, name: item.name });
+    }
+    const spellings = spellingsOf([...input.shape.paths, ...placed.map((write) => write.path)]);
+    const writes = [];
+    for (const write of placed) {
+        const other = write.content && caseTwin(write.path, spellings);
+        if (other) {
+            notBroughtBack.push({
+                name: write.name,
+                path: write.path,
+                reason: `it differs only in case or Unicode spelling from ${other}, and both cannot live on every file system`
+            });
+        }
+        else
+            writes.push(write);
     }
     writes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { writes, notBroughtBack };
+}
+/**
+ * The tree without the files that the repository's ignore rules leave out (`ignored`: why, by path): the
+ * layout would never read them back. Removals stay.
+ */
+function withoutIgnored(tree, ignored) {
+    const left = tree.writes.filter((write) => write.content && ignored.has(write.path));
+    if (left.length === 0)
+        return tree;
+    return {
+        writes: tree.writes.filter((write) => !left.includes(write)),
+        notBroughtBack: [
+            ...tree.notBroughtBack,
+            ...left.map((write) => ({
+                name: write.name,
+                path: write.path,
+                reason: `the layout would not read it there: ${ignored.get(write.path)}`
+            }))
+        ]
+    };
+}
+/** Every spelling of each path and of each folder on the way to it, by its folded form. */
+function spellingsOf(paths) {
+    const spellings = new Map();
+    for (const path of paths) {
+        for (const prefix of prefixesOf(path)) {
+            const folded = foldedPath(prefix);
+            const known = spellings.get(folded) ?? new Set();
+            known.add(prefix);
+            spellings.set(folded, known);
+        }
+    }
+    return spellings;
+}
+/** Another spelling of the path or of a folder on its way, that a file system may take for it. */
+function caseTwin(path, spellings) {
+    for (const prefix of prefixesOf(path)) {
+        const twin = [...(spellings.get(foldedPath(prefix)) ?? [])].find((other) => other !== prefix);
+        if (twin !== undefined)
+            return twin;
+    }
+    return undefined;
+}
+function prefixesOf(path) {
+    const segments = path.split('/');
+    return segments.map((_, i) => segments.slice(0, i + 1).join('/'));
 }
 function place(item, input) {
     const { change } = item;
@@ -12538,6 +14211,9 @@ function place(item, input) {
         const path = change.file;
         if (!path)
             return { reason: 'deleted in Kestra, and no repository file holds it' };
+        const unwritable = unwritablePath(path);
+        if (unwritable)
+            return { path, reason: unwritable };
         if (change.kind === 'flow' && !folderLayout) {
             return {
                 path,
@@ -12549,24 +14225,65 @@ function place(item, input) {
     const content = serverContent(item, input);
     if ('reason' in content)
         return content;
-    if (input.holdsCredential(new TextDecoder().decode(content.bytes))) {
+    if (input.holdsCredential(content.bytes)) {
         return { reason: 'its content in Kestra holds a credential of this run: never written to Git' };
     }
-    if (item.kind === 'edited' && change.file)
-        return { path: change.file, content: content.bytes };
-    const path = change.kind === 'flow'
-        ? newFlowPath(change.namespace, change.id, shape)
-        : change.kind === 'file'
-            ? newFilePath(change.namespace, change.path, shape)
-            : (kindOf(input.kinds, change).newPath?.(change, shape) ?? {
-                reason: `the ${change.kind} kind does not say where the repository keeps it`
-            });
+    const held = item.kind === 'edited' ? change.file : undefined;
+    const path = held !== undefined ? { path: held } : newPath(item, input);
     if ('reason' in path)
         return path;
-    if (shape.paths.has(path.path)) {
+    const refused = unwritablePath(path.path) ?? readBackRefusal(item, path.path, content.bytes, shape);
+    if (refused)
+        return { path: path.path, reason: refused };
+    if (held === undefined && shape.paths.has(path.path)) {
         return { path: path.path, reason: 'the path is taken by another file of the repository' };
     }
     return { path: path.path, content: content.bytes };
+}
+function newPath(item, input) {
+    const { change } = item;
+    const { shape } = input;
+    return change.kind === 'flow'
+        ? newFlowPath(change.namespace, change.id, shape)
+        : change.kind === 'file'
+            ? newFilePath(change.namespace, change.path, shape)
+            : (kindOf$1(input.kinds, change).newPath?.(change, shape) ?? {
+                reason: `the ${change.kind} kind does not say where the repository keeps it`
+            });
+}
+/**
+ * Why the layout would not read the file back as exactly this resource: the path must round-trip. A flow
+ * or namespace file must be read as itself and nothing else; a resource of another kind (kept where its
+ * kind reads it) must not be read as a flow or namespace file too.
+ */
+function readBackRefusal(item, path, content, shape) {
+    const read = shape.readBack(path, content);
+    if ('reason' in read)
+        return `the layout would not read it there: ${read.reason}`;
+    const { change } = item;
+    const expected = change.kind === 'flow'
+        ? { kind: 'flow', namespace: change.namespace, id: change.id }
+        : change.kind === 'file'
+            ? { kind: 'file', namespace: change.namespace, path: change.path }
+            : undefined;
+    const same = read.resources.length === (expected ? 1 : 0) &&
+        read.resources.every((resource) => sameResource(resource, expected));
+    if (same)
+        return undefined;
+    const names = read.resources.map(resourceName);
+    return `the layout would read that file as ${names.length > 0 ? names.join(' and ') : 'nothing of Kestra'}, not as ${item.name}`;
+}
+function sameResource(a, b) {
+    if (!b || a.kind !== b.kind || a.namespace !== b.namespace)
+        return false;
+    return a.kind === 'flow'
+        ? b.kind === 'flow' && a.id === b.id
+        : b.kind === 'file' && a.path === b.path;
+}
+function resourceName(resource) {
+    return resource.kind === 'flow'
+        ? `the flow ${resource.namespace}.${resource.id}`
+        : `the namespace file ${resource.namespace}:${resource.path}`;
 }
 function serverContent(item, input) {
     const { change } = item;
@@ -12580,7 +14297,7 @@ function serverContent(item, input) {
         const bytes = change.previous ?? input.serverFiles.get(item.name);
         return bytes ? { bytes } : { reason: 'the server copy was not read' };
     }
-    const text = kindOf(input.kinds, change).serverText?.(change);
+    const text = kindOf$1(input.kinds, change).serverText?.(change);
     return text === undefined
         ? { reason: 'the server gave no source of it' }
         : { bytes: new TextEncoder().encode(text) };
@@ -12624,7 +14341,7 @@ function siblingOf(namespace, shape, parents) {
 /** Where a namespace file that only the server holds goes: a mapping, or the layout's files folder. */
 function newFilePath(namespace, path, shape) {
     const parts = path.split('/').slice(1);
-    if (parts.length === 0 || parts.some((part) => ['', '.', '..', '.git'].includes(part))) {
+    if (parts.length === 0 || parts.some((part) => ['', '.', '..'].includes(part))) {
         return { reason: 'its path cannot name a repository file' };
     }
     for (const mapping of shape.mappings) {
@@ -12647,6 +14364,48 @@ function within(namespace, parent) {
 function parentOf(namespace) {
     const dot = namespace.lastIndexOf('.');
     return dot < 0 ? undefined : namespace.slice(0, dot);
+}
+
+/**
+ * What the layout would read from a repository file (workspace-relative `path`) holding `content`, as the
+ * load reads it (docs/drift.md#where-the-drift-pull-request-never-writes): a flow where the layout reads
+ * flows (in the anywhere layout, only a flow document), else the namespace files its folder maps to; nothing
+ * outside `root`, and nothing under a name starting with `.`, which the layout skips.
+ */
+function readBackOf(settings, layout, rootRel) {
+    const rules = layoutRules(settings, layout);
+    return (path, content) => {
+        const under = rootRel === '' ? '' : `${rootRel}/`;
+        if (!path.startsWith(under))
+            return { reason: `it is outside root (${rootRel})` };
+        const rel = path.slice(under.length);
+        const segments = rel.split('/');
+        if (segments.some((segment) => segment.startsWith('.') || segment === IGNORE_FILE)) {
+            return { reason: "the layout skips names starting with '.'" };
+        }
+        const placement = rules.place(rel);
+        const text = decodeText(content);
+        const flowDocument = text !== undefined && kindOfText(normaliseText(text)) === 'flow';
+        if (placement.flow && (flowDocument || !placement.flow.ifFlowDocument)) {
+            const { expectedNamespace } = placement.flow;
+            const flow = flowDocument ? parseFlowFile({ file: path, rel, raw: text }) : undefined;
+            if (!flow?.id || !flow.namespace)
+                return { reason: 'it would be read as a flow file that holds no flow' };
+            const inside = expectedNamespace === undefined ||
+                flow.namespace === expectedNamespace ||
+                flow.namespace.startsWith(`${expectedNamespace}.`);
+            if (!inside)
+                return { reason: `its folder reads flows of ${expectedNamespace}` };
+            return { resources: [{ kind: 'flow', namespace: flow.namespace, id: flow.id }] };
+        }
+        return {
+            resources: placement.files.map(({ namespace, path: file }) => ({
+                kind: 'file',
+                namespace,
+                path: file
+            }))
+        };
+    };
 }
 
 /** Room for the drift section in the job summary (GitHub takes 1 MiB per step; the plan comes first). */
@@ -12674,16 +14433,21 @@ async function driftMode(args) {
             return revert(args, plan, items);
         reporter.info('dry-run: the drift is reported, not reverted (nothing is written to Kestra).');
     }
-    let pullRequestUrl;
+    let pulled = {};
     let pullFailure;
     if (settings.driftAction === 'pull-request') {
         // The issue still tells the drift when GitHub fails the pull request; a re-run finishes it.
-        pullRequestUrl = await pullRequest(args, items).catch((error) => {
+        pulled = await pullRequest(args, items).catch((error) => {
             pullFailure = `The drift pull request could not be written: ${errorMessage(error)}. Re-run the workflow to finish it.`;
-            return undefined;
+            return {};
         });
     }
-    const report = reportInput(args, items, { pullRequestUrl });
+    // Each resource the pull request leaves out is named in the issue, with why.
+    const reported = items.map((item) => {
+        const reason = pulled.notBroughtBack?.get(item.name);
+        return reason === undefined ? item : { ...item, note: `not brought back: ${reason}` };
+    });
+    const report = reportInput(args, reported, { pullRequestUrl: pulled.url });
     await reporter.writeSummary(`${args.summary}\n\n${driftSummarySection(report, SUMMARY_DRIFT_BUDGET)}\n`);
     await keepIssue(args, report, false);
     return { failure: pullFailure ?? driftFailure(args, items) };
@@ -12758,13 +14522,13 @@ async function keepIssue(args, report, reverted) {
     ports.edge.learn([outcome.url]);
     ports.reporter.info(`Drift issue ${outcome.status}: ${outcome.url}`);
 }
-/** The drift pull request (docs/drift.md#the-drift-pull-request); its address, when there is one. */
+/** The drift pull request (docs/drift.md#the-drift-pull-request). */
 async function pullRequest(args, items) {
     const { ports, settings, context, checked } = args;
     const github = ports.drift;
     const branch = driftBranch(settings.commentKey);
     if (!github)
-        return undefined;
+        return {};
     if (items.length === 0) {
         const closed = await github.closePullRequest(branch, driftGoneComment({
             branch: args.branch,
@@ -12776,7 +14540,7 @@ async function pullRequest(args, items) {
             ports.reporter.warning(closed.message);
         else if (closed)
             ports.reporter.info(`Drift pull request closed: ${closed.url}`);
-        return undefined;
+        return {};
     }
     const state = checked.state ?? new Map();
     const [serverFiles, committed] = await Promise.all([
@@ -12784,10 +14548,10 @@ async function pullRequest(args, items) {
         readCommitPaths(context.workspace, context.sha)
     ]);
     const { model } = checked;
-    const tree = driftTree({
+    const placed = driftTree({
         items,
         serverFiles,
-        holdsCredential: (text) => ports.edge.text(text) !== text,
+        holdsCredential: (bytes) => ports.edge.holdsCredential(bytes),
         kinds: args.kinds.map((kind) => kind.decide),
         shape: {
             layout: model.layout.layout,
@@ -12799,12 +14563,15 @@ async function pullRequest(args, items) {
                 ...committed,
                 ...model.flows.map((f) => f.file),
                 ...model.files.map((f) => f.file)
-            ])
+            ]),
+            readBack: readBackOf(settings, model.layout.layout, model.rootRel)
         }
     });
+    const tree = withoutIgnored(placed, await ignoredPaths(context.workspace, context.sha, settings.root, placed.writes.flatMap((write) => (write.content ? [write.path] : []))));
     for (const missing of tree.notBroughtBack) {
         ports.reporter.info(`Not brought back: ${missing.name} — ${missing.reason}`);
     }
+    const notBroughtBack = new Map(tree.notBroughtBack.map((n) => [n.name, n.reason]));
     const written = await github.writeBranch({
         name: branch,
         base: context.sha,
@@ -12814,15 +14581,15 @@ async function pullRequest(args, items) {
     });
     if (written.status === 'forbidden') {
         ports.reporter.warning(written.message);
-        return undefined;
+        return { notBroughtBack };
     }
     if (written.status === 'foreign') {
         ports.reporter.warning(`The drift branch ${branch} has commits that the action did not write: it is left as it is. Merge or close its pull request, or delete the branch, and the next run writes it again.`);
-        return undefined;
+        return { notBroughtBack };
     }
     if (written.status === 'empty') {
         ports.reporter.info('Nothing of the drift can be brought back to the repository: no pull request.');
-        return undefined;
+        return { notBroughtBack };
     }
     ports.reporter.info(`Drift branch ${branch}: ${written.status} (${written.sha.slice(0, 7)}).`);
     const shown = ports.edge.shown(shownDrift(items));
@@ -12843,11 +14610,11 @@ async function pullRequest(args, items) {
     });
     if (pull.status === 'forbidden') {
         ports.reporter.warning(pull.message);
-        return undefined;
+        return { notBroughtBack };
     }
     ports.edge.learn([pull.url]);
     ports.reporter.info(`Drift pull request ${pull.status}: ${pull.url}`);
-    return pull.url;
+    return { url: pull.url, notBroughtBack };
 }
 function reportInput(args, items, extra) {
     const { settings, context, ports } = args;
@@ -13042,12 +14809,23 @@ function conflict(change, what) {
 
 const SECTION = 'Dashboards';
 const RESOURCE = (id) => `dashboard:${id}`;
+/** The `id` a dashboard's YAML declares, or undefined when it has none (or is no mapping). */
+function idOf(source) {
+    try {
+        const value = distExports.parse(source);
+        if (!value || typeof value !== 'object' || Array.isArray(value))
+            return undefined;
+        const id = value.id;
+        return id === undefined || id === null || String(id).trim() === '' ? undefined : String(id);
+    }
+    catch {
+        return undefined;
+    }
+}
 
 /** Kestra's pattern for a chart id (`Chart.id`, docs/dashboards.md#checks). */
 const CHART_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 const CHART_ID_TEXT = '^[a-zA-Z0-9][a-zA-Z0-9_-]*';
-/** A `path: message` of the validate endpoint's constraints, which it joins with ', '. */
-const CONSTRAINT = /(?:^|, )([A-Za-z_][\w.[\]]*): /g;
 /**
  * Every dashboard file's findings (docs/dashboards.md#checks): YAML, `id` and `title` present, chart ids
  * as Kestra's pattern requires, one file per id, the server's constraints on their lines; and one notice
@@ -13079,7 +14857,10 @@ function dashboardFindings(held) {
         const out = [];
         const idNode = root.get('id', true);
         if (id === undefined || id.trim() === '') {
-            out.push(finding('error', 'dashboard-id', at(idNode), 'a dashboard needs an `id` (Kestra 1.3+ takes it from the YAML): add `id: <name>`'));
+            out.push(finding('error', 'dashboard-id', at(idNode), 'a dashboard needs an `id` (Kestra 1.0+ takes it from the YAML): add `id: <name>`'));
+        }
+        else if (segmentProblem(id) !== undefined) {
+            out.push(finding('error', 'dashboard-id', at(idNode), `dashboard id ${JSON.stringify(id)} cannot be addressed in Kestra's API (${segmentProblem(id)}): give it an id without '/' or '\\' that is not '.' or '..'`));
         }
         else if (firstOf.has(id)) {
             out.push(finding('error', 'dashboard-duplicate-id', at(idNode), `dashboard id '${id}' is already declared in ${firstOf.get(id)}: give each dashboard its own id`));
@@ -13102,22 +14883,47 @@ function dashboardFindings(held) {
                 }
             }
         }
-        const constraints = held.verdicts?.get(file.file);
-        if (constraints !== undefined)
-            out.push(...serverFindings(constraints, doc, lineCounter, finding));
+        const verdict = held.verdicts?.get(file.file);
+        if (verdict !== undefined)
+            out.push(...serverFindings(verdict, doc, lineCounter, finding, id));
         return out;
     });
-    return [...findings, ...unsupportedNotice(held)];
+    return [...findings, ...unaddressableOnServer(held), ...unsupportedNotice(held)];
 }
-function serverFindings(constraints, doc, lineCounter, finding) {
-    const starts = [...constraints.matchAll(CONSTRAINT)];
-    if (starts.length === 0)
-        return [finding('error', 'server-constraint', 1, constraints)];
-    return starts.map((match, i) => {
-        const end = i + 1 < starts.length ? starts[i + 1].index : constraints.length;
-        const text = constraints.slice(match.index + (match[0].startsWith(', ') ? 2 : 0), end);
-        const line = locateKestraPath(doc, lineCounter, yamlPath(match[1]))?.line ?? 1;
-        return finding('error', 'server-constraint', line, `the server refuses this dashboard: ${text}`);
+/**
+ * The server's dashboards whose id no request can address exactly (docs/kestra.md#path-segments): never
+ * read, written or deleted by id; each named once, to be removed or renamed in the Kestra UI.
+ */
+function unaddressableOnServer(held) {
+    const server = held.server;
+    const first = held.files[0];
+    if (!server || 'unsupported' in server || held.prefixed || !first)
+        return [];
+    return server.dashboards.flatMap(({ id }) => {
+        const problem = segmentProblem(id);
+        if (problem === undefined || held.files.some((f) => f.source && idOf(f.source) === id))
+            return [];
+        return [
+            {
+                severity: 'warning',
+                file: first.file,
+                line: 1,
+                rule: 'dashboard-id',
+                resource: RESOURCE(id),
+                message: `The server's dashboard ${JSON.stringify(id)} cannot be addressed in Kestra's API (${problem}): it is left alone, never deleted; rename or remove it in the Kestra UI.`
+            }
+        ];
+    });
+}
+function serverFindings(verdict, doc, lineCounter, finding, id) {
+    if (verdict.unreadable !== undefined) {
+        const named = id === undefined ? 'this dashboard' : `dashboard ${JSON.stringify(id)}`;
+        return [finding('error', 'server-constraint', 1, `${named}: ${verdict.unreadable}`)];
+    }
+    return verdict.errors.map(({ path, message }) => {
+        const line = path ? locateKestraPath(doc, lineCounter, yamlPath(path))?.line : undefined;
+        const text = path ? `${path}: ${message}` : message;
+        return finding('error', 'server-constraint', line ?? 1, `the server refuses this dashboard: ${text}`);
     });
 }
 /**
@@ -13149,7 +14955,7 @@ function unsupportedNotice(held) {
             file: first.file,
             line: 1,
             rule: 'dashboards-unsupported',
-            message: `Dashboards are not planned: this Kestra server (${server.unsupported}) has no dashboards API taking ids from the YAML (Kestra 1.3+); the repository's ${held.files.length} dashboard file(s) are left alone.`
+            message: `Dashboards are not planned: this Kestra server (${server.unsupported}) has no dashboards API taking ids from the YAML (Kestra 1.0+); the repository's ${held.files.length} dashboard file(s) are left alone.`
         }
     ];
 }
@@ -13161,6 +14967,7 @@ function textOf(node) {
 
 const BY_FIELDS = "compared by their fields: this server's answers carry no dashboard source";
 const NO_DASHBOARD = 'kept because the repository holds no dashboard';
+const UNADDRESSABLE = "kept: its id cannot be addressed in Kestra's API (docs/kestra.md#path-segments)";
 /**
  * The dashboards' changes (docs/dashboards.md#plan): each repository dashboard against the server's copy
  * (by source, or by fields when the server's answers carry none), drift against the base commit, and the
@@ -13187,6 +14994,8 @@ function planDashboards(held, options) {
             action = 'create';
         else if (file)
             action = wanted === compared ? 'unchanged' : 'update';
+        else if (segmentProblem(id) !== undefined)
+            action = 'orphaned';
         else
             action = options.deleteEnabled && held.files.length > 0 ? 'delete' : 'orphaned';
         const change = {
@@ -13206,6 +15015,8 @@ function planDashboards(held, options) {
             change.remark = BY_FIELDS;
         if (action === 'orphaned' && held.files.length === 0)
             change.remark = NO_DASHBOARD;
+        else if (action === 'orphaned' && segmentProblem(id) !== undefined)
+            change.remark = UNADDRESSABLE;
         const before = action === 'create' ? undefined : compared;
         const after = action === 'delete' || action === 'orphaned' ? undefined : (wanted ?? file?.source);
         if (action !== 'unchanged' && action !== 'orphaned') {
@@ -13253,18 +15064,6 @@ function scope(held, desired, options) {
 /** A dashboard as compared with the server's copy: by source when the server gave one, else by fields. */
 function comparedOf(server, dashboard = server) {
     return server.source !== undefined ? dashboard.source : dashboard.fields;
-}
-function idOf(source) {
-    try {
-        const value = distExports.parse(source);
-        if (!value || typeof value !== 'object' || Array.isArray(value))
-            return undefined;
-        const id = value.id;
-        return id === undefined || id === null || String(id).trim() === '' ? undefined : String(id);
-    }
-    catch {
-        return undefined;
-    }
 }
 
 /** Dashboards in a plan: tenant-wide, after a namespace's files and flows, by id (docs/dashboards.md). */
@@ -13354,8 +15153,8 @@ function looksLikeDashboard(source) {
     }
 }
 
-/** YAML-supplied dashboard ids, which a repository needs, came with Kestra 1.3 (docs/kestra.md#dashboards). */
-const FIRST_VERSION = [1, 3, 0];
+/** YAML-supplied dashboard ids, which a repository needs, are mandatory from Kestra 1.0 (docs/kestra.md#dashboards). */
+const FIRST_VERSION = [1, 0, 0];
 const dashboardsGather = {
     name: 'dashboard',
     async gather(input) {
@@ -13406,7 +15205,7 @@ async function readBase(input) {
         await tree.close();
     }
 }
-/** Servers before 1.3 are not asked: their dashboards API, if any, assigns ids itself. */
+/** Servers before 1.0 are not asked: their dashboards API, if any, assigns ids itself. */
 async function readServer(input) {
     const api = input.kestra;
     const { version } = await api.info();
@@ -13504,11 +15303,13 @@ async function execute(settings, context, ports) {
         // The checks annotated their findings in the validation group; the plan may add its own (impact).
         const publish = (findings) => {
             reporter.annotate(findings.filter((finding) => !checked.findings.includes(finding)));
-            const counts = tally$1(findings);
+            const counts = tally(findings);
             reporter.setOutput('errors', counts.errors);
             reporter.setOutput('warnings', counts.warnings);
             return failureMessage(findings, settings.failOn);
         };
+        // Resources link to their pages in the Kestra UI, whose path names the tenant on tenant-scoped servers.
+        const tenantScoped = kestra && checked.state ? (await kestra.info()).tenantScoped : undefined;
         const report = {
             mode,
             server: kestra ? settings.server : undefined,
@@ -13519,9 +15320,13 @@ async function execute(settings, context, ports) {
             layout: checked.model.layout,
             notes: [...notes, ...checked.notes],
             commentKey: settings.commentKey,
+            settings: settings.recorded,
             repositoryUrl: context.local
                 ? undefined
-                : repositoryUrl(context.serverUrl, context.owner, context.repo)
+                : repositoryUrl(context.serverUrl, context.owner, context.repo),
+            kestraUi: tenantScoped === undefined
+                ? undefined
+                : kestraUiBase(settings.server ?? '', tenantScoped ? settings.tenant : undefined)
         };
         if (mode === 'validate' || !kestra || !checked.state) {
             const validationFailure = publish(checked.findings);
@@ -13591,7 +15396,8 @@ async function execute(settings, context, ports) {
             mode,
             failure: applied.failure ?? validationFailure,
             report: { ...report, findings, plan },
-            receipt: applied.receipt
+            receipt: applied.receipt,
+            deployment: applied.result
         };
     }
     catch (error) {
@@ -13616,6 +15422,9 @@ function chooseMode(settings, context, kestra) {
             ]
             : [];
         return { mode: 'validate', notes };
+    }
+    if (fork && mode === 'deploy') {
+        throw new ConfigError('mode', "this pull request's head repository is not provably this repository (a fork, or a head repository GitHub no longer names), and a fork's code is never deployed to your Kestra. Plan pull requests (mode: auto or plan) and deploy from the push of the merged commit");
     }
     if (mode !== 'validate' && !kestra) {
         throw new ConfigError('server', `mode '${mode}' needs the Kestra server URL; set server, or use mode: validate`);
@@ -13709,15 +15518,38 @@ const AMPERSAND = 0x26;
 const PERCENT = 0x25;
 const PLUS$1 = 0x2b;
 const SEMICOLON = 0x3b;
-/** JSON's and C's one-letter escapes. */
-const SHORT_ESCAPES = { n: 10, r: 13, t: 9, b: 8, f: 12, v: 11, '0': 0 };
+const QUOTE = 0x27;
+const SPACE = 0x20;
+const TAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
+/** The one-letter escapes of JSON, C and YAML's double-quoted scalars (`\N` NEL, `\L`, `\P`, `\e`…). */
+const SHORT_ESCAPES = {
+    n: 10,
+    r: 13,
+    t: 9,
+    b: 8,
+    f: 12,
+    v: 11,
+    '0': 0,
+    a: 7,
+    e: 0x1b,
+    N: 0x85,
+    L: 0x2028,
+    P: 0x2029,
+    ' ': SPACE,
+    '\t': TAB
+};
 /**
  * Every way a reader can read one character at `at` (docs/security.md): as it is; `+` as a space (form
- * encoding); a JSON, JavaScript or C escape (`\uXXXX` of any character, surrogate pairs joined, `\u{…}`,
- * `\xXX`, `\n`…); a Markdown backslash escape; an HTML character reference (named, with or without the
- * semicolon where HTML allows it, decimal, hex); percent-encoded UTF-8 in either hex case. The escape's own
- * introducer (`\`, `&`, `%`) may itself be written in one of these forms (`\u0026amp;`, `%255C`, `&#92;n`):
- * two layers, as text escaped by a server and again by a channel reads.
+ * encoding); a JSON, JavaScript, C or YAML escape (`\uXXXX` of any character, surrogate pairs joined,
+ * `\u{…}`, `\UXXXXXXXX`, `\xXX`, `\n`, `\N`, `\_`…); a backslash before a line break (YAML's escaped line
+ * break, a line continuation) as a line break the reader skips; YAML's line folding (white space around one
+ * line break) as a space, and `''` (a single-quoted scalar's quote) as `'`; a Markdown backslash escape; an
+ * HTML character reference (named, with or without the semicolon where HTML allows it, decimal, hex);
+ * percent-encoded UTF-8 in either hex case. The escape's own introducer (`\`, `&`, `%`) may itself be written
+ * in one of these forms (`\u0026amp;`, `%255C`, `&#92;n`): two layers, as text escaped by a server and again
+ * by a channel reads.
  */
 function readCharacter(text, at, layers = 2) {
     const unit = text.charCodeAt(at);
@@ -13726,7 +15558,14 @@ function readCharacter(text, at, layers = 2) {
     const code = text.codePointAt(at);
     const readings = [];
     if (unit === PLUS$1)
-        readings.push({ code: 0x20, end: at + 1 });
+        readings.push({ code: SPACE, end: at + 1 });
+    if (unit === QUOTE && text.charCodeAt(at + 1) === QUOTE)
+        readings.push({ code: QUOTE, end: at + 2 });
+    if (unit === SPACE || unit === TAB || unit === LF || unit === CR) {
+        const folded = foldAt(text, at);
+        if (folded !== undefined)
+            readings.push({ code: SPACE, end: folded });
+    }
     for (const introducer of introducersAt(text, at, unit, layers)) {
         const read = introducer.code === BACKSLASH
             ? backslashEscape(text, introducer.end, layers)
@@ -13735,6 +15574,10 @@ function readCharacter(text, at, layers = 2) {
                 : percentEscape(text, introducer.end, layers);
         if (read)
             readings.push(read);
+        // `\_` is YAML's no-break space as well as Markdown's escaped underscore.
+        if (introducer.code === BACKSLASH && text[introducer.end] === '_') {
+            readings.push({ code: 0xa0, end: introducer.end + 1 });
+        }
     }
     readings.push({ code, end: at + (code > 0xffff ? 2 : 1) });
     return readings;
@@ -13755,10 +15598,36 @@ function introducersAt(text, at, unit, layers) {
     }
     return found;
 }
+/**
+ * Where YAML's folding of one line break into a space ends: white space, one line break, white space (the
+ * next line's indentation). Undefined when no line break follows the white space at `at`.
+ */
+function foldAt(text, at) {
+    let end = at;
+    while (text.charCodeAt(end) === SPACE || text.charCodeAt(end) === TAB)
+        end++;
+    const afterBreak = lineBreakEnd(text, end);
+    if (afterBreak === undefined)
+        return undefined;
+    end = afterBreak;
+    while (text.charCodeAt(end) === SPACE || text.charCodeAt(end) === TAB)
+        end++;
+    return end;
+}
+/** The end of a line break (`\r\n`, `\r` or `\n`) at `at`, or undefined. */
+function lineBreakEnd(text, at) {
+    const unit = text.charCodeAt(at);
+    if (unit === CR)
+        return text.charCodeAt(at + 1) === LF ? at + 2 : at + 1;
+    return unit === LF ? at + 1 : undefined;
+}
 function backslashEscape(text, at, layers) {
     const letter = text[at];
     if (letter === undefined)
         return undefined;
+    const continued = lineBreakEnd(text, at);
+    if (continued !== undefined)
+        return { code: LF, end: continued };
     if (letter === 'u' || letter === 'U') {
         if (text[at + 1] === '{') {
             const close = text.indexOf('}', at + 2);
@@ -13888,16 +15757,19 @@ function isAsciiPunctuation(unit) {
 
 /**
  * What a reader skips between two characters of a split credential: a line break (and the indentation after
- * it) and the invisible characters (zero-width space, joiners, word joiner, BOM, soft hyphen).
+ * it) and the invisible characters (zero-width space, joiners, word joiner, BOM, soft hyphen, and NUL, which
+ * lies between the characters of UTF-16 text read as single bytes).
  */
-const SKIPPED = new Set([0x0a, 0x0d, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x00ad]);
+const SKIPPED = new Set([0x0a, 0x0d, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x00ad, 0x00]);
 /** Units at which an escape starts. */
 const INTRODUCERS = [0x5c, 0x26, 0x25];
 const PLUS = 0x2b;
+/** Where a fold (white space around a line break) or a single-quoted scalar's `''` starts. */
+const FOLDING = [0x20, 0x09, 0x27];
 /** Units at which a reading other than the character itself can start: escapes, `+` (a space), skips. */
 const SPECIAL_UNITS = new Set([...INTRODUCERS, PLUS, ...SKIPPED]);
 const SPECIAL = new Uint8Array(0x10000);
-for (const unit of SPECIAL_UNITS)
+for (const unit of [...SPECIAL_UNITS, ...FOLDING])
     SPECIAL[unit] = 1;
 function needleOf(text) {
     return [...text].map((c) => c.codePointAt(0)).filter((code) => !SKIPPED.has(code));
@@ -13923,7 +15795,8 @@ function indexNeedles(needles) {
             seconds.set(first, next);
         }
     }
-    const introducers = byFirst.has(0x20) ? [...INTRODUCERS, PLUS] : INTRODUCERS;
+    // A leading space may be spelled `+` or folded from a line break.
+    const introducers = byFirst.has(0x20) ? [...INTRODUCERS, PLUS, 0x0a, 0x0d, 0x09] : INTRODUCERS;
     const starts = [...seconds].map(([first, next]) => `${first}(?=[${[...next].join('')}])`);
     const candidates = new RegExp([`[${introducers.map(unitPattern).join('')}]`, ...starts].join('|'), 'g');
     const longest = Math.max(0, ...needles.map((needle) => needle.length));
@@ -14011,20 +15884,95 @@ function rest(text, at, needle, k, attempt) {
     (attempt.failed ??= new Set()).add(key);
     return -1;
 }
-/** After a line break, its indentation may be skipped too: every end, longest first. */
+/**
+ * After a line break, its indentation may be skipped too, and a diff's line marker (`+`, `-`) before it: a
+ * reader of a diff reads the lines' text. Every end, longest first.
+ */
 function indentedEnds(text, reading) {
     if (reading.code !== 0x0a && reading.code !== 0x0d)
         return [reading.end];
-    let end = reading.end;
+    const ends = [];
+    const marker = text[reading.end] === '+' || text[reading.end] === '-';
+    if (marker)
+        ends.push(...indentationEnds(text, reading.end + 1));
+    ends.push(...indentationEnds(text, reading.end));
+    return ends;
+}
+function indentationEnds(text, from) {
+    let end = from;
     while (text[end] === ' ' || text[end] === '\t')
         end++;
     const ends = [];
-    for (let at = end; at >= reading.end; at--)
+    for (let at = end; at >= from; at--)
         ends.push(at);
     return ends;
 }
 function sameNeedle(a, b) {
     return a.length === b.length && a.every((code, i) => code === b[i]);
+}
+
+/**
+ * Bytes read as UTF-16 little- and big-endian, from either byte (docs/security.md): a file may be UTF-16
+ * without a BOM (a BOM reads as a character the redactor skips), and a UTF-16 run inside other bytes, or text
+ * that was UTF-16 once and was then read as single bytes, may start at an odd offset.
+ */
+function utf16Views(bytes) {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const views = [];
+    for (const offset of [0, 1]) {
+        const even = buffer.subarray(offset, offset + ((buffer.length - offset) & -2));
+        if (even.length === 0)
+            continue;
+        const bytesOf = ([start, end]) => [offset + 2 * start, offset + 2 * end];
+        views.push({ text: even.toString('utf16le'), bytesOf }, { text: Buffer.from(even).swap16().toString('utf16le'), bytesOf });
+    }
+    return views;
+}
+/**
+ * Every text a reader can decode from bytes the run writes as they are: UTF-8 (a BOM is a character the
+ * redactor skips), and UTF-16 of either endianness from either byte, where escapes and split lines are read too.
+ */
+function decodedTexts(bytes) {
+    const utf8 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    return [utf8, ...utf16Views(bytes).map((view) => view.text)];
+}
+/** The UTF-16 bytes, little- and big-endian, of each text: what a credential that was UTF-16 leaves in bytes. */
+function utf16Patterns(texts) {
+    return texts.flatMap((text) => {
+        const le = Buffer.from(text, 'utf16le');
+        return [le, Buffer.from(le).swap16()];
+    });
+}
+/**
+ * The spans of `text` whose UTF-8 bytes hold one of `patterns`, in the text's own positions: UTF-16 bytes
+ * that reached the run as UTF-8 text (NULs between ASCII letters, or letters whose UTF-16 bytes are valid
+ * UTF-8) still spell a credential to a reader who decodes them again. A native search over the bytes, so that
+ * large text costs little.
+ */
+function utf16Spans(text, patterns) {
+    if (patterns.length === 0)
+        return [];
+    const bytes = Buffer.from(text, 'utf8');
+    const found = [];
+    for (const pattern of patterns) {
+        for (let at = bytes.indexOf(pattern); at >= 0; at = bytes.indexOf(pattern, at + 1)) {
+            found.push([at, at + pattern.length]);
+        }
+    }
+    if (found.length === 0)
+        return [];
+    // The text position of the character each byte belongs to, and where that character ends.
+    const unitOf = new Uint32Array(bytes.length);
+    let at = 0;
+    for (let i = 0; i < text.length;) {
+        const code = text.codePointAt(i);
+        const length = code < 0x80 ? 1 : code < 0x800 ? 2 : code > 0xffff ? 4 : 3;
+        unitOf.fill(i, at, at + length);
+        at += length;
+        i += code > 0xffff ? 2 : 1;
+    }
+    const endOf = (unit) => unit + (text.codePointAt(unit) > 0xffff ? 2 : 1);
+    return found.map(([start, end]) => [unitOf[start], endOf(unitOf[end - 1])]);
 }
 
 const REDACTED = '***';
@@ -14043,7 +15991,8 @@ const WIDEST_SPELLING = 16;
  * leak: it stays, so that a weak credential never garbles a value the run computes.
  */
 function createRedactor(credentials, names = []) {
-    return redactorOf(indexNeedles(credentialNeedles(credentials).map(needleOf)), names);
+    const texts = credentialNeedles(credentials);
+    return redactorOf({ needles: indexNeedles(texts.map(needleOf)), utf16: utf16Patterns(texts) }, names);
 }
 /** The characters of a secret that redaction can hide: white space and what a reader skips not counted. */
 function hiddenCharacters(secret) {
@@ -14067,14 +16016,23 @@ function credentialNeedles(credentials) {
     return texts;
 }
 function redact(text, credentials, names) {
-    if (credentials.byFirst.size === 0)
+    if (credentials.needles.byFirst.size === 0)
         return text;
-    const spans = spellingSpans(text, credentials).filter((span) => !insideName(text, span, names));
+    const spans = [
+        ...spellingSpans(text, credentials.needles).filter((span) => !insideName(text, span, names)),
+        ...utf16Spans(text, credentials.utf16)
+    ];
     if (spans.length === 0)
         return text;
+    spans.sort((a, b) => a[0] - b[0]);
     let out = '';
     let at = 0;
     for (const [start, end] of spans) {
+        if (start < at) {
+            // Overlaps the span just cut: one cut for both.
+            at = Math.max(at, end);
+            continue;
+        }
         out += text.slice(at, start) + REDACTED;
         at = end;
     }
@@ -14141,6 +16099,14 @@ class OutputEdge {
     }
     text(text) {
         return this.redactor.text(text);
+    }
+    /**
+     * Whether bytes the run would write as they are (a file brought back to Git) hold a credential in any form,
+     * read in every text encoding a reader may decode them with. The bytes themselves are never redacted: such
+     * content is not written at all.
+     */
+    holdsCredential(bytes) {
+        return decodedTexts(bytes).some((text) => this.text(text) !== text);
     }
     /** A message of untrusted text as shown (a finding, a server's answer): redacted, then cut at 2 KiB. */
     message(text) {
@@ -14250,431 +16216,10 @@ function redactingGitHub(github, edge) {
         upsertStickyComment: async (issue, marker, body) => learn(await github.upsertStickyComment(issue, marker, text(body))),
         updateComment: async (id, body) => learn(await github.updateComment(id, text(body))),
         findMergedPullRequest: (sha) => github.findMergedPullRequest(sha),
+        pullRequest: (number) => github.pullRequest(number),
+        openPullRequestsOf: (label) => github.openPullRequestsOf(label),
         getFileAtRef: (path, ref) => github.getFileAtRef(path, ref)
     };
-}
-
-// Generated from action.yml by `npm run docs`: edit action.yml, not this file.
-// The runner gives an input left out of the workflow its default as text; so do the settings.
-const ACTION_INPUTS = {
-    mode: {
-        description: 'What to do: auto (plan on pull requests, deploy on push and workflow_dispatch, plan otherwise), validate, plan, deploy, or drift (on schedule or workflow_dispatch: plan the default branch against the server and keep one drift issue current).',
-        default: 'auto'
-    },
-    server: {
-        description: 'Kestra base URL, e.g. https://kestra.example.com. Empty: local validation only.',
-        default: ''
-    },
-    tenant: {
-        description: 'Kestra tenant id. Servers with tenant-scoped API routes (/api/v1/<tenant>/...) and older ones are both supported, detected once per run.',
-        default: 'main'
-    },
-    username: {
-        description: 'Basic authentication user (Kestra OSS >= 0.24 requires it).',
-        default: ''
-    },
-    password: { description: 'Basic authentication password. Pass it from a secret.', default: '' },
-    'api-token': {
-        description: 'Bearer API token (Kestra Enterprise). Wins over basic authentication. Pass it from a secret.',
-        default: ''
-    },
-    'github-token': {
-        description: 'Token for the pull-request comment and the changed-file listing.',
-        default: '${{ github.token }}'
-    },
-    root: { description: 'Folder holding the Kestra tree, relative to the workspace.', default: '.' },
-    namespace: {
-        description: 'Target namespace of the single-namespace layout (flows/ and files/ folders under root).',
-        default: ''
-    },
-    layout: {
-        description: 'Repository layout: auto (namespace when the namespace input is set; tenant when the top-level folders holding flows/ are namespaces their flows use; else anywhere), tenant, namespace, anywhere (every flow document under root) or custom.',
-        default: 'auto'
-    },
-    flows: {
-        description: 'Newline-separated globs of flow files, relative to root (custom layout).',
-        default: ''
-    },
-    'namespace-files': {
-        description: "Namespace file mappings, one per line: 'DIR -> NAMESPACE' or 'DIR -> NAMESPACE:/PREFIX', DIR relative to root.",
-        default: ''
-    },
-    namespaces: {
-        description: "Extra managed namespaces, newline- or comma-separated (list 'system' here to manage it).",
-        default: ''
-    },
-    scope: {
-        description: 'all: plan every managed resource (drift included); changed: only resources whose files the pull request or push changed.',
-        default: 'all'
-    },
-    delete: {
-        description: 'Delete server resources of managed namespaces that the repository no longer holds.',
-        default: 'false'
-    },
-    'max-deletions': {
-        description: 'A plan that would delete more resources fails unless allow-mass-deletion is true.',
-        default: '10'
-    },
-    'allow-mass-deletion': {
-        description: 'Allow a plan to delete more than max-deletions resources.',
-        default: 'false'
-    },
-    'server-validation': {
-        description: "Also validate flows with the server's validate endpoint when server is set.",
-        default: 'true'
-    },
-    'fail-on': { description: 'Which findings fail the step: error or warning.', default: 'error' },
-    comment: { description: 'Post or update the sticky pull-request comment.', default: 'true' },
-    'comment-key': {
-        description: 'Distinguishes the comments of several instances of the action in one pull request (e.g. staging, prod).',
-        default: 'default'
-    },
-    'dry-run': { description: 'Never write to Kestra: deploy behaves as plan.', default: 'false' },
-    'require-reviewed-plan': {
-        description: "On push, refuse to deploy when the plan differs from the one shown in the merged pull request's comment.",
-        default: 'false'
-    },
-    'allow-out-of-order': {
-        description: 'On workflow_dispatch, deploy even when the commit is an ancestor of the one last deployed (a deliberate rollback). Ignored on other events.',
-        default: 'false'
-    },
-    'timeout-seconds': {
-        description: 'Timeout of each HTTP request to Kestra, in seconds, its whole answer included.',
-        default: '30'
-    },
-    concurrency: { description: 'Parallel requests to Kestra.', default: '8' },
-    'running-executions': {
-        description: 'What a deploy does about executions not finished (running, paused, queued…) of the flows it updates or deletes, read right before its first write: warn (proceed and report them), wait (for them to end, up to running-executions-timeout-seconds, then refuse) or fail (refuse, naming them with links).',
-        default: 'warn'
-    },
-    'running-executions-timeout-seconds': {
-        description: 'With running-executions: wait, how long to wait for the executions to end, in seconds; past it nothing is written and the step fails.',
-        default: '600'
-    },
-    'smoke-flows': {
-        description: "Flows to execute once after a deploy that wrote anything, one per line: 'NAMESPACE.ID' optionally followed by inputs as key=value words. SUCCESS or WARNING passes.",
-        default: ''
-    },
-    'smoke-timeout-seconds': {
-        description: 'How long the whole smoke phase may take, in seconds, from the first start to the last verdict (every request is cut to the time left); a timeout counts as a failure (the execution is left running).',
-        default: '600'
-    },
-    'drift-action': {
-        description: 'In mode drift: report (keep the drift issue current), revert (deploy Git over the drift, under every deploy guard) or pull-request (bring the edits made in Kestra back as one pull request from kestra-gitops/drift-<comment-key>).',
-        default: 'report'
-    },
-    rollback: {
-        description: 'When a smoke execution fails, or a write of this deploy failed, put every resource this deploy changed back as it was before the deploy, and the deployed-commit marker too.',
-        default: 'false'
-    },
-    environment: {
-        description: "Name of the environment this step deploys to (e.g. staging, production). A deploy then records a GitHub deployment of the commit there: in_progress, then success or failure after the writes and smoke runs; the job summary shows every environment's current commit. Needs 'deployments: write'.",
-        default: ''
-    },
-    'require-verified-in': {
-        description: 'An environment name: deploy only a commit that has a successful GitHub deployment there, else refuse before any write, naming the commit that is verified there.',
-        default: ''
-    },
-    'namespace-prefix': {
-        description: "Deploy every managed namespace N as '<prefix>.N': the flows' namespace, calls and Flow triggers into the repository's namespaces, namespace files and the commit marker. The repository is never changed.",
-        default: ''
-    },
-    'disable-triggers': {
-        description: 'Deploy every flow with each trigger set disabled: true (for previews and staging).',
-        default: 'false'
-    },
-    preview: {
-        description: "On a pull request from this repository: also deploy the head into 'pr-<number>.<namespace>' with triggers off, run smoke-flows there and show it in the comment; on the pull request's closed event, delete everything in those namespaces.",
-        default: 'false'
-    },
-    'read-only': {
-        description: 'Deploy every flow with the label system.readOnly: "true", added to the text sent, never to the repository, so that the Kestra UI refuses edits; turning the input off removes it (an update).',
-        default: 'false'
-    }
-};
-
-/** A path or glob that leaves `root`: absolute, a drive letter, or a `..` segment. */
-function reachesOutside(path) {
-    const normalised = path.replace(/\\/g, '/');
-    return (normalised.startsWith('/') ||
-        /^[A-Za-z]:/.test(normalised) ||
-        normalised.split('/').includes('..'));
-}
-
-const PATH_SEGMENT = /^[^\\]+$/;
-/** One `namespace-files` line, `DIR -> NAMESPACE[:/PREFIX]`; returns the mapping or why the line is not one. */
-function parseMapping(text) {
-    const parts = text.split('->');
-    if (parts.length !== 2)
-        return "expected exactly one '->'";
-    const dir = parts[0]
-        .trim()
-        .replace(/\\/g, '/')
-        .replace(/^(\.\/)+/, '')
-        .replace(/\/+$/, '')
-        .replace(/^\.$/, '');
-    const target = parts[1].trim();
-    if (reachesOutside(dir))
-        return 'DIR must be a folder inside root';
-    const colon = target.indexOf(':');
-    const namespace = colon === -1 ? target : target.slice(0, colon);
-    let prefix = colon === -1 ? '' : target.slice(colon + 1).trim();
-    if (!NAMESPACE_PATTERN$1.test(namespace))
-        return `'${namespace}' is not a Kestra namespace`;
-    if (colon !== -1) {
-        if (!prefix.startsWith('/'))
-            return 'PREFIX must start with /';
-        prefix = prefix.replace(/\/+$/, '');
-        if (prefix.split('/').includes('..') || !PATH_SEGMENT.test(prefix || '/'))
-            return "PREFIX must not contain '..' or backslashes";
-    }
-    return { dir, namespace, prefix };
-}
-
-const FLOW_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
-const INPUT_ID = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
-/** A word: `key=value`, `key="value with spaces"` (`\"` and `\\` escaped inside quotes), or a bare word. */
-const WORD = /[^\s=]+=(?:"(?:[^"\\]|\\.)*"(?!\S)|\S*)|\S+/g;
-const QUOTED = /^"(?:[^"\\]|\\.)*"$/;
-/**
- * Parses `NAMESPACE.ID [key=value …]` (the id is the part after the last dot); returns the flow or why the
- * line is not one.
- */
-function parseSmokeLine(text) {
-    const [target, ...rest] = [...text.matchAll(WORD)].map((match) => match[0]);
-    if (target === undefined)
-        return 'empty line';
-    const dot = target.lastIndexOf('.');
-    const namespace = target.slice(0, Math.max(dot, 0));
-    const id = target.slice(dot + 1);
-    if (dot <= 0 || !NAMESPACE_PATTERN$1.test(namespace) || !FLOW_ID.test(id)) {
-        return `'${target}' is not NAMESPACE.ID (a lower-case namespace, a dot, then the flow id)`;
-    }
-    const inputs = [];
-    for (const word of rest) {
-        const equals = word.indexOf('=');
-        const key = word.slice(0, Math.max(equals, 0));
-        if (equals <= 0 || !INPUT_ID.test(key))
-            return `'${word}' is not an input as key=value`;
-        if (inputs.some(([k]) => k === key))
-            return `input '${key}' is given twice`;
-        let value = word.slice(equals + 1);
-        if (value.startsWith('"')) {
-            if (!QUOTED.test(value))
-                return `the value of '${key}' opens a quote it does not close`;
-            value = value.slice(1, -1).replace(/\\(.)/g, '$1');
-        }
-        inputs.push([key, value]);
-    }
-    return { namespace, id, inputs };
-}
-
-/** One of a few words, in any case. */
-function choice(...values) {
-    return {
-        shape: 'value',
-        placeholder: values.join('|'),
-        parse(raw, input) {
-            const value = raw.trim().toLowerCase();
-            if (values.includes(value))
-                return value;
-            throw new ConfigError(input, `'${raw}' is not accepted; use one of: ${values.join(', ')}`);
-        }
-    };
-}
-/** A whole number from `min` to `max`; without `max`, any one JavaScript holds exactly. */
-function wholeNumber(min, max) {
-    const accepted = max === undefined ? 'a whole number' : `a whole number from ${min} to ${max}`;
-    return {
-        shape: 'value',
-        placeholder: 'N',
-        parse(raw, input) {
-            const value = raw.trim();
-            const n = Number(value);
-            if (/^\d+$/.test(value) && n >= min && n <= (max ?? Number.MAX_SAFE_INTEGER))
-                return n;
-            throw new ConfigError(input, `'${raw}' is not accepted; use ${accepted}`);
-        }
-    };
-}
-const boolean = {
-    shape: 'switch',
-    placeholder: 'true|false',
-    parse(raw, input) {
-        const value = raw.trim().toLowerCase();
-        if (value === 'true')
-            return true;
-        if (value === 'false')
-            return false;
-        throw new ConfigError(input, `'${raw}' is not a boolean; use true or false`);
-    }
-};
-/** One value checked by `parse`, shown as `placeholder` in usage text. */
-function text(placeholder, parse) {
-    return { shape: 'value', placeholder, parse };
-}
-/** A value of several lines: on a command line, one flag per line. */
-function lines(placeholder, parse) {
-    return { shape: 'lines', placeholder, parse };
-}
-/**
- * One value per line, each read by `parseLine` (the value, or why the line is not one); blank lines
- * and `#` comments are skipped. The first bad line is named by its number, and `hint` says what to write.
- */
-function lineByLine(placeholder, parseLine, hint) {
-    return lines(placeholder, (raw, input) => raw.split(/\r?\n/).flatMap((line, index) => {
-        const text = line.trim();
-        if (text === '' || text.startsWith('#'))
-            return [];
-        const value = parseLine(text);
-        if (typeof value !== 'string')
-            return [value];
-        throw new ConfigError(input, `line ${index + 1} '${text}': ${value}; ${hint}`);
-    }));
-}
-/** The non-blank lines that are not `#` comments, trimmed. */
-function contentLines(raw) {
-    return raw
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
-}
-const asText = text('TEXT', (raw) => raw);
-/**
- * The parser of an input that needs none of its own, by its action.yml default: `true`/`false` makes
- * a boolean, a whole number a whole number, anything else text taken as written.
- */
-function plainParser(declaredDefault) {
-    if (declaredDefault === 'true' || declaredDefault === 'false')
-        return boolean;
-    if (/^(?:0|[1-9]\d*)$/.test(declaredDefault))
-        return wholeNumber(0);
-    return asText;
-}
-
-const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
-const COMMENT_KEY_PATTERN = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
-const NAMESPACE_HINT = "use lower-case letters, digits, '.', '_' and '-'";
-/**
- * The inputs whose value is more than plain text, a boolean or a whole number, by name. Every other
- * input of action.yml is read by the kind of its default (value-kinds.ts `plainParser`).
- */
-const INPUT_PARSERS = {
-    mode: choice('auto', 'validate', 'plan', 'deploy', 'drift'),
-    /** What a drift run does about the drift (docs/drift.md). */
-    'drift-action': choice('report', 'revert', 'pull-request'),
-    /** Base URL without trailing slash, or undefined when no server is configured. */
-    server: text('URL', serverUrl),
-    tenant: text('ID', (raw, input) => {
-        const value = raw.trim();
-        if (TENANT_PATTERN.test(value))
-            return value;
-        throw new ConfigError(input, `'${raw}' is not a tenant id; use lower-case letters, digits, '_' and '-' (default: ${ACTION_INPUTS.tenant.default})`);
-    }),
-    root: text('DIR', (raw, input) => {
-        const value = raw.trim();
-        if (!reachesOutside(value))
-            return value;
-        throw new ConfigError(input, `'${raw}' must be a folder inside the workspace, e.g. '.' or 'kestra'`);
-    }),
-    namespace: text('NS', (raw, input) => {
-        const value = raw.trim();
-        if (value === '')
-            return undefined;
-        if (NAMESPACE_PATTERN$1.test(value) && value.length <= 150)
-            return value;
-        throw new ConfigError(input, `'${raw}' is not a Kestra namespace; ${NAMESPACE_HINT}`);
-    }),
-    /** `auto` is resolved when the repository is read (docs/layouts.md#auto, repo/choose-layout.ts). */
-    layout: choice('auto', 'tenant', 'namespace', 'anywhere', 'custom'),
-    flows: lines('GLOB', (raw, input) => {
-        const globs = contentLines(raw);
-        const outside = globs.find((glob) => reachesOutside(glob.replace(/^!/, '')));
-        if (outside === undefined)
-            return globs;
-        throw new ConfigError(input, `'${outside}' reaches outside root; write globs relative to root, e.g. 'flows/**/*.yml' (or change root)`);
-    }),
-    'namespace-files': lineByLine('MAP', parseMapping, "write 'DIR -> NAMESPACE' or 'DIR -> NAMESPACE:/PREFIX'"),
-    /** Sorted, without repeats. */
-    namespaces: lines('NS[,NS]', (raw, input) => {
-        const list = raw
-            .split(/[\n,]/)
-            .map((s) => s.trim())
-            .filter(Boolean);
-        const misnamed = list.find((ns) => !NAMESPACE_PATTERN$1.test(ns));
-        if (misnamed !== undefined) {
-            throw new ConfigError(input, `'${misnamed}' is not a Kestra namespace; ${NAMESPACE_HINT}`);
-        }
-        return [...new Set(list)].sort();
-    }),
-    /** The first part of every deployed namespace (docs/environments.md#namespace-mapping). */
-    'namespace-prefix': text('NS', (raw, input) => {
-        const value = raw.trim();
-        if (value === '' ||
-            (NAMESPACE_PATTERN$1.test(value) && !value.endsWith('.') && value.length <= 100))
-            return value;
-        throw new ConfigError(input, `'${raw}' cannot start a namespace; ${NAMESPACE_HINT}, e.g. 'qa' or 'pr-7' (no trailing '.')`);
-    }),
-    scope: choice('all', 'changed'),
-    'max-deletions': wholeNumber(0, 1_000_000),
-    'fail-on': choice('error', 'warning'),
-    'comment-key': text('KEY', (raw, input) => {
-        const value = raw.trim();
-        if (COMMENT_KEY_PATTERN.test(value) && !value.includes('--') && value.length <= 64)
-            return value;
-        throw new ConfigError(input, `'${raw}' is not accepted; use letters, digits, '.', '_' and single '-' (at most 64 characters)`);
-    }),
-    'timeout-seconds': wholeNumber(1, 3600),
-    concurrency: wholeNumber(1, 64),
-    /** What a deploy does about executions not finished (docs/caught-at-review.md#executions-not-finished). */
-    'running-executions': choice('warn', 'wait', 'fail'),
-    'running-executions-timeout-seconds': wholeNumber(1, 21_600),
-    /** Flows to execute after a deploy that wrote something (docs/smoke-and-rollback.md#smoke-runs). */
-    'smoke-flows': lineByLine('FLOW', parseSmokeLine, "write 'NAMESPACE.ID' optionally followed by inputs as key=value"),
-    'smoke-timeout-seconds': wholeNumber(1, 21_600)
-};
-function serverUrl(raw, input) {
-    const value = raw.trim();
-    if (value === '')
-        return undefined;
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        url = new URL('invalid:');
-    }
-    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
-        throw new ConfigError(input, `'${withoutUserinfo(value)}' is not a server URL; give the scheme and host, e.g. https://kestra.example.com`);
-    }
-    if (url.username || url.password) {
-        throw new ConfigError(input, 'do not put credentials in the URL; use the username/password or api-token inputs');
-    }
-    // A pasted API URL (…/api/v1) is tolerated: the client adds the prefix itself.
-    const path = url.pathname.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
-    return `${url.protocol}//${url.host}${path}`;
-}
-/** A server value as it may be shown: everything up to the last `@` (credentials, even with `/` in them) is hidden. */
-function withoutUserinfo(value) {
-    return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_match, scheme = '') => `${scheme}***@`);
-}
-
-/** The inputs in action.yml's order, the order their errors are looked for in. */
-function inputNames() {
-    return Object.keys(ACTION_INPUTS);
-}
-/**
- * The text a blank input stands for: its action.yml default. A default the runner evaluates
- * (`${{ github.token }}`) is known only on the runner, which passes its value: elsewhere it is ''.
- */
-function defaultOf(name) {
-    const declared = ACTION_INPUTS[name].default;
-    return declared.includes('${{') ? '' : declared;
-}
-function parserOf(name) {
-    return Object.hasOwn(INPUT_PARSERS, name)
-        ? INPUT_PARSERS[name]
-        : plainParser(defaultOf(name));
 }
 
 /**
@@ -14690,15 +16235,35 @@ const CREDENTIAL_VARIABLES = {
 const LOCAL_VALUES = {
     // No pull request here: nothing to comment on, no reviewed plan to check, no dispatch.
     'github-token': '',
+    'pull-request-token': '',
     comment: 'false',
     'require-reviewed-plan': 'false',
     'allow-out-of-order': 'false',
+    // GitHub deployments and pull-request previews need GitHub: refused as flags (GITHUB_ONLY).
+    environment: '',
+    'require-verified-in': '',
+    preview: 'false',
     // Not offered on the command line (yet): smoke executions, and rollback.
     'smoke-flows': '',
     'smoke-timeout-seconds': '',
     rollback: 'false',
     // The drift watch runs on a schedule in GitHub Actions (docs/drift.md), not as a command.
     'drift-action': ''
+};
+/**
+ * Inputs that only mean something in GitHub Actions, and what to do locally instead. Their flags are
+ * refused before anything is read: a flag the CLI silently ignored would deploy what the user did not ask
+ * for.
+ */
+const GITHUB_ONLY = {
+    environment: 'it records a GitHub deployment of the commit, which needs GitHub Actions and its token. Set environment in the workflow; a local deploy records the deployed commit in Kestra only',
+    'require-verified-in': "it reads the commit's GitHub deployments, which needs GitHub Actions and its token. Set require-verified-in in the workflow that deploys",
+    preview: "it deploys a pull request into pr-<number>.* from GitHub Actions. To deploy the checkout into prefixed namespaces instead, run 'kestra-gitops deploy --namespace-prefix pr-<number> --disable-triggers'",
+    'github-token': 'the CLI makes no GitHub call. Credentials for Kestra come from KESTRA_USERNAME/KESTRA_PASSWORD or KESTRA_API_TOKEN',
+    'pull-request-token': 'the CLI opens no pull request. Set it in the drift workflow, where it opens the drift pull request (docs/drift.md)',
+    comment: "the CLI writes no pull-request comment. 'kestra-gitops plan --format markdown' prints the comment instead",
+    'require-reviewed-plan': "it compares with the plan in the merged pull request's comment on GitHub. Compare the plan-fingerprint of 'kestra-gitops plan --verbose' instead",
+    'drift-action': "the drift watch runs in GitHub Actions on a schedule (docs/drift.md). 'kestra-gitops plan --base <ref>' shows the server's differences"
 };
 /** Environment variables a flag falls back to. */
 const FLAG_VARIABLES = { server: 'KESTRA_URL' };
@@ -14741,16 +16306,33 @@ function flagNames() {
         'no-color',
         'base',
         'verbose',
+        'detailed-exitcode',
+        'version',
         'help'
     ];
 }
 const FORMATS = ['text', 'markdown', 'json'];
 /**
+ * Whether the command line asks for `--detailed-exitcode`, read before parsing it: then a usage error
+ * exits 1, so that 2 says only "the plan has changes".
+ */
+function wantsDetailedExitCode(argv) {
+    const end = argv.indexOf('--');
+    return (end === -1 ? argv : argv.slice(0, end)).some((arg) => /^--detailed-exitcode(=true)?$/.test(arg));
+}
+/**
  * Parses `<command> [flags]`. Value flags take `--name value` or `--name=value`; list flags repeat;
  * switches take `--name`, `--no-name` or `--name=true|false`.
  */
 function parseArgs(argv) {
-    const args = { help: false, inputs: {}, format: 'text', verbose: false };
+    const args = {
+        help: false,
+        inputs: {},
+        format: 'text',
+        verbose: false,
+        version: false,
+        detailedExitCode: false
+    };
     const positionals = [];
     const lists = {};
     for (let i = 0; i < argv.length; i++) {
@@ -14802,12 +16384,22 @@ function parseArgs(argv) {
         else if (name === 'base') {
             args.base = takeValue();
         }
+        else if (name === 'version') {
+            args.version = switchValue(name, inline);
+        }
+        else if (name === 'detailed-exitcode') {
+            args.detailedExitCode = switchValue(name, inline);
+        }
         else {
             const negated = name.startsWith('no-') && flagKind(name.slice(3)) === 'switch';
             const input = (negated ? name.slice(3) : name);
             const kind = flagKind(input);
             if (CREDENTIAL_FLAGS.includes(name)) {
                 throw new UsageError('credentials are read from the environment only: set KESTRA_USERNAME and KESTRA_PASSWORD, or KESTRA_API_TOKEN');
+            }
+            const githubOnly = entryOf(GITHUB_ONLY, name) ?? entryOf(GITHUB_ONLY, name.replace(/^no-/, ''));
+            if (githubOnly !== undefined) {
+                throw new UsageError(`--${name} works only in GitHub Actions: ${githubOnly}.`);
             }
             if (kind === undefined) {
                 throw new UsageError(`unknown option '--${name}'${suggestion(name, flagNames(), '--')}`);
@@ -14839,8 +16431,12 @@ function parseArgs(argv) {
     }
     if (extra.length > 0)
         throw new UsageError(`unexpected argument '${extra[0]}'`);
-    if (!args.command && !args.help)
+    if (!args.command && !args.help && !args.version) {
         throw new UsageError('name a command: validate, plan or deploy');
+    }
+    if (args.detailedExitCode && args.command !== 'plan' && !args.help) {
+        throw new UsageError(`--detailed-exitcode goes with plan (exit 0: no changes, 2: changes, 1: error)${args.command ? `, not ${args.command}` : ''}`);
+    }
     return args;
 }
 function switchValue(name, inline) {
@@ -14958,12 +16554,22 @@ const MARK = {
     orphaned: { sign: '!', colour: 'dim' },
     unchanged: { sign: '=', colour: 'dim' }
 };
-/** The report as a terminal would show it: verdict, target, then the plan as a coloured diff. */
-function reportText(report, p) {
+/** How a deploy ended, in a terminal's words. */
+const DEPLOY_STATUS = {
+    applied: 'applied',
+    'nothing-to-do': 'up to date',
+    refused: 'not deployed',
+    failed: 'failed'
+};
+/**
+ * The report as a terminal would show it: the headline (a deploy's outcome after a deploy), verdict,
+ * target, the plan as a coloured diff, then what the deploy wrote.
+ */
+function reportText(report, p, deployment) {
     const target = `server ${report.server ? inert(report.server) : 'none'} · tenant ${inert(report.tenant)} · commit ${report.commit.slice(0, 7) || 'unknown'}`;
     const counts = ruleCounts(report.findings);
     const lines = [
-        p.bold(report.plan ? `Kestra plan: ${countsText(report.plan.counts)}` : 'Kestra validation'),
+        p.bold(headline(report, deployment)),
         verdict(report, p),
         ...(counts ? [p.dim(counts)] : []),
         p.dim(target)
@@ -14972,7 +16578,29 @@ function reportText(report, p) {
         lines.push(p.dim(inert(note)));
     if (report.plan)
         lines.push('', ...planLines(report.plan, p));
+    if (deployment)
+        lines.push(deployedLine(deployment, p));
     return `${lines.join('\n')}\n`;
+}
+function headline(report, deployment) {
+    if (deployment) {
+        const detail = outcomeCounts(deployment.resources).join(', ');
+        return `Kestra deploy: ${DEPLOY_STATUS[deployment.status]}${detail ? `, ${detail}` : ''}`;
+    }
+    return report.plan ? `Kestra plan: ${countsText(report.plan.counts)}` : 'Kestra validation';
+}
+/** The deploy's last line, as the log says it. */
+function deployedLine(deployment, p) {
+    switch (deployment.status) {
+        case 'applied':
+            return p.green(`Deployed: ${deployment.applied} resource(s) written.`);
+        case 'nothing-to-do':
+            return p.green('Deployed: nothing to write, the server already holds this commit.');
+        case 'refused':
+            return p.yellow(`Not deployed: ${inert(deployment.refusal ?? 'a newer commit is deployed')}`);
+        case 'failed':
+            return p.red(`Deploy incomplete: ${outcomeCounts(deployment.resources).join(', ')} (${deployment.applied} resource(s) written).`);
+    }
 }
 function verdict(report, p) {
     const counts = findingCounts(report.findings);
@@ -15016,7 +16644,7 @@ function planLines(plan, p) {
     }
     const drifted = plan.resources.filter((r) => r.drifted);
     if (drifted.length > 0) {
-        lines.push(p.yellow('Drift: the server copy of these resources was changed outside Git since the base commit; deploying overwrites (or deletes) those edits.'), ...drifted.map((r) => `  ${r.kind} ${inert(resourceName(r))} (${r.action})`), '');
+        lines.push(p.yellow('Drift: the server copy of these resources was changed outside Git since the base commit; deploying overwrites (or deletes) those edits.'), ...drifted.map((r) => `  ${r.kind} ${inert(resourceName$1(r))} (${r.action})`), '');
     }
     lines.push(p.dim(`Plan fingerprint: ${plan.fingerprint}`));
     return lines;
@@ -15024,7 +16652,7 @@ function planLines(plan, p) {
 function resourceLine(r, p) {
     const mark = MARK[r.action];
     const parts = [
-        p[mark.colour](`${mark.sign} ${r.action} ${r.kind} ${p.bold(inert(resourceName(r)))}`)
+        p[mark.colour](`${mark.sign} ${r.action} ${r.kind} ${p.bold(inert(resourceName$1(r)))}`)
     ];
     if (r.diffOmitted === 'binary' && r.kind === 'file') {
         const sides = [r.current, r.action === 'delete' ? undefined : r.desired].flatMap((s) => s ? [s] : []);
@@ -15061,17 +16689,121 @@ function diffLines(diff, p) {
     });
 }
 
+/** Where the settings file may be, relative to the repository's root, in the order looked at. */
+const SETTINGS_FILE_PATHS = ['kestra-gitops.yml', '.github/kestra-gitops.yml'];
 /**
- * Parses every input once. `read` returns the raw input value ('' when unset); empty values fall
- * back to the action.yml default, so the CLI and tests behave like the runner.
+ * `text` read as the settings file at `path`: a YAML mapping of input names to values. A list stands for
+ * the lines of a multi-line input. The first problem throws a SettingsFileError naming the line.
  */
-function parseSettings(read) {
-    const { username, password, 'api-token': apiToken, 'github-token': githubToken, flows, namespaces, ...values } = readInputs(read);
+function parseSettingsFile(path, text) {
+    const lineCounter = new distExports.LineCounter();
+    const lineAt = (offset) => lineCounter.linePos(offset ?? 0).line;
+    const fail = (offset, detail) => {
+        throw new SettingsFileError(path, lineAt(offset), detail);
+    };
+    const documents = distExports.parseAllDocuments(text, {
+        lineCounter,
+        prettyErrors: false,
+        uniqueKeys: true
+    });
+    if (!Array.isArray(documents))
+        return { path, values: new Map() };
+    const [document, second] = documents;
+    if (second)
+        fail(second.range[0], 'holds a second YAML document; keep one mapping of settings');
+    if (!document)
+        return { path, values: new Map() };
+    const problem = document.errors[0];
+    if (problem)
+        fail(problem.pos[0], `${problem.message.replace(/ at line \d+.*$/s, '')}`);
+    const contents = document.contents;
+    if (contents === null || (distExports.isScalar(contents) && contents.value === null)) {
+        return { path, values: new Map() };
+    }
+    if (!distExports.isMap(contents)) {
+        fail(contents.range?.[0], `must be a mapping of input names to values, e.g. 'delete: true'`);
+    }
+    const values = new Map();
+    for (const pair of contents.items) {
+        const key = pair.key;
+        const name = distExports.isScalar(key) ? String(key.value) : undefined;
+        if (name === undefined)
+            fail(key?.range?.[0], 'each key must be the name of an input');
+        const keyOffset = key?.range?.[0];
+        checkName(name, (detail) => fail(keyOffset, detail));
+        const value = pair.value;
+        const line = lineAt(value?.range?.[0] ?? keyOffset);
+        const raw = settingText(name, value, text, (detail) => fail(value?.range?.[0] ?? keyOffset, detail));
+        try {
+            parserOf(name).parse(raw, name);
+        }
+        catch (error) {
+            if (!(error instanceof ConfigError))
+                throw error;
+            throw new SettingsFileError(path, line, error.message);
+        }
+        values.set(name, { text: raw, line });
+    }
+    return { path, values };
+}
+function checkName(name, fail) {
+    if (fileMaySet(name))
+        return;
+    if (Object.hasOwn(WORKFLOW_ONLY, name)) {
+        const why = WORKFLOW_ONLY[name];
+        fail(`'${name}' cannot be set here (${why}): set it in the workflow's 'with:'`);
+    }
+    fail(`'${name}' is not an input this file may set; it may set: ${inputNames().filter(fileMaySet).join(', ')}`);
+}
+/** A value as input text: a scalar as written, a list of scalars as lines (for inputs of lines). */
+function settingText(name, value, source, fail) {
+    if (value === null || (distExports.isScalar(value) && value.value === null)) {
+        return fail(`'${name}' has no value; give one or remove the line`);
+    }
+    if (distExports.isAlias(value))
+        return fail('aliases are not read here; write the value itself');
+    if (distExports.isScalar(value))
+        return scalarText(value, source);
+    if (distExports.isSeq(value) && parserOf(name).shape === 'lines') {
+        return value.items
+            .map((item) => {
+            const node = item;
+            if (node !== null && distExports.isScalar(node) && node.value !== null)
+                return scalarText(node, source);
+            return fail(`each item of '${name}' must be a plain value`);
+        })
+            .join('\n');
+    }
+    return fail(parserOf(name).shape === 'lines'
+        ? `'${name}' takes text or a list of plain values`
+        : `'${name}' takes one plain value, not a ${distExports.isSeq(value) ? 'list' : 'mapping'}`);
+}
+/** A string as YAML reads it; any other scalar (a number, a boolean) as it is written. */
+function scalarText(node, source) {
+    if (typeof node.value === 'string')
+        return node.value;
+    return node.range ? source.slice(node.range[0], node.range[1]) : String(node.value);
+}
+
+/**
+ * Parses every input once. `read` returns the raw input value ('' when unset): a value there wins over
+ * the settings file's, which wins over the input's default (docs/inputs.md#settings-file).
+ */
+function parseSettings(read, sources = {}) {
+    const given = readInputs(read, sources);
+    const { username, password, 'api-token': apiToken, 'github-token': githubToken, 'pull-request-token': pullRequestToken, flows, namespaces, ...values } = given.values;
+    // A layout that lacks the input it needs: on the layout's line when the file sets it.
+    const layoutError = (input, message) => {
+        const line = given.fromFile.has('layout') && sources.file?.values.get('layout')?.line;
+        return line
+            ? new SettingsFileError(sources.file.path, line, message)
+            : new ConfigError(input, message);
+    };
     if (values.layout === 'namespace' && !values.namespace) {
-        throw new ConfigError('namespace', "layout 'namespace' needs the namespace input (the namespace the flows/ and files/ folders belong to)");
+        throw layoutError('namespace', "layout 'namespace' needs the namespace input (the namespace the flows/ and files/ folders belong to)");
     }
     if (values.layout === 'custom' && flows.length === 0 && values['namespace-files'].length === 0) {
-        throw new ConfigError('flows', "layout 'custom' needs the flows globs and/or namespace-files mappings");
+        throw layoutError('flows', "layout 'custom' needs the flows globs and/or namespace-files mappings");
     }
     const token = apiToken.trim();
     const auth = token
@@ -15079,25 +16811,87 @@ function parseSettings(read) {
         : username || password
             ? { kind: 'basic', username, password }
             : { kind: 'none' };
-    return {
+    // Built once, never changed: a run that needs another value builds new settings from these.
+    return Object.freeze({
         ...camelCased(values),
         auth,
         githubToken: githubToken.trim() || undefined,
+        pullRequestToken: pullRequestToken.trim() || undefined,
         flowGlobs: flows,
-        extraNamespaces: namespaces
-    };
+        extraNamespaces: namespaces,
+        recorded: Object.freeze(given.recorded)
+    });
 }
 /**
- * Every input's value. `read` returns the raw text ('' when unset); a blank one takes the action.yml
- * default, so the CLI and tests behave like the runner. The first bad input throws its ConfigError.
+ * The repository's settings file under `repositoryRoot`, checked; undefined when there is none. A
+ * symbolic link is refused: the file is the repository's own.
  */
-function readInputs(read) {
-    const values = {};
-    for (const name of inputNames()) {
-        const raw = read(name) ?? '';
-        values[name] = parserOf(name).parse(raw.trim() === '' ? defaultOf(name) : raw, name);
+function readSettingsFile(repositoryRoot) {
+    const present = SETTINGS_FILE_PATHS.filter((path) => kindOf(join$1(repositoryRoot, path)));
+    const [path, other] = present;
+    if (other) {
+        throw new SettingsFileError(other, 1, `${path} exists too: keep one settings file`);
     }
-    return values;
+    if (!path)
+        return undefined;
+    const full = join$1(repositoryRoot, path);
+    if (kindOf(full) !== 'file') {
+        throw new SettingsFileError(path, 1, 'must be a regular file (a symbolic link is not read)');
+    }
+    let text;
+    try {
+        text = readFileSync(full, 'utf8');
+    }
+    catch (error) {
+        throw new SettingsFileError(path, 1, `cannot be read (${errorMessage(error)})`);
+    }
+    return parseSettingsFile(path, text);
+}
+function kindOf(path) {
+    try {
+        return lstatSync(path).isFile() ? 'file' : 'other';
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Every input's value, which of them the file gave, and the settings a plan records: each input the
+ * file may set whose value is not its default, as text. The first bad input throws its ConfigError.
+ */
+function readInputs(read, { file, log, givenIn = 'the workflow' }) {
+    if (file && file.values.size > 0) {
+        log?.(`Settings from ${file.path}: ${[...file.values.keys()].join(', ')}.`);
+    }
+    const values = {};
+    const fromFile = new Set();
+    const recorded = {};
+    for (const name of inputNames()) {
+        const given = read(name) ?? '';
+        const inFile = file?.values.get(name);
+        let raw = given;
+        if (given.trim() !== '') {
+            if (inFile) {
+                log?.(`Input '${name}' from ${givenIn} overrides ${file.path} line ${inFile.line}.`);
+            }
+        }
+        else if (inFile) {
+            raw = inFile.text;
+            fromFile.add(name);
+        }
+        else
+            raw = defaultOf(name);
+        const parser = parserOf(name);
+        const value = parser.parse(raw, name);
+        values[name] = value;
+        if (fileMaySet(name) && !sameValue(value, parser.parse(defaultOf(name), name))) {
+            recorded[name] = typeof value === 'object' && value !== null ? raw.trim() : String(value);
+        }
+    }
+    return { values: values, fromFile, recorded };
+}
+function sameValue(a, b) {
+    return JSON.stringify(a) === JSON.stringify(b);
 }
 function camelCased(values) {
     return Object.fromEntries(Object.entries(values).map(([name, value]) => [
@@ -15106,8 +16900,17 @@ function camelCased(values) {
     ]));
 }
 
-/** The action's settings from the command line and the environment; bad values are usage errors. */
-function cliSettings(args, env) {
+/**
+ * The action's settings from the command line, the environment and, with `settingsFile`, the repository's
+ * settings file in `cwd` (docs/inputs.md#settings-file), read as the action reads it; bad values are usage
+ * errors. The values a local run fixes win over the file's, silently. An absolute `--root` inside the
+ * current folder is taken relative to it.
+ */
+function cliSettings(args, env, cwd, { settingsFile = false, log } = {}) {
+    const root = args.inputs.root;
+    if (root !== undefined && isAbsolute(root.trim())) {
+        args = { ...args, inputs: { ...args.inputs, root: rootInside(root.trim(), cwd) } };
+    }
     const read = (name) => {
         if (name === 'mode')
             return args.command ?? '';
@@ -15121,9 +16924,15 @@ function cliSettings(args, env) {
         return args.inputs[name] ?? (variable && env[variable]) ?? '';
     };
     try {
-        return parseSettings(read);
+        return parseSettings(read, {
+            file: settingsFile ? localFile(readSettingsFile(cwd)) : undefined,
+            log,
+            givenIn: 'the command line'
+        });
     }
     catch (error) {
+        if (error instanceof SettingsFileError)
+            throw new UsageError(error.message);
         if (!(error instanceof ConfigError))
             throw error;
         const detail = error.message.replace(/^Input '[^']*': /, '');
@@ -15138,6 +16947,36 @@ function sourceOf(input, args) {
     if (variable && args.inputs[input] === undefined)
         return variable;
     return `--${input}`;
+}
+/** The file's values but those a local run fixes. */
+function localFile(file) {
+    if (!file)
+        return undefined;
+    const values = [...file.values].filter(([name]) => entryOf(LOCAL_VALUES, name) === undefined);
+    return { path: file.path, values: new Map(values) };
+}
+/** `root` (absolute) as a path relative to `cwd`, following symbolic links when they make it so. */
+function rootInside(root, cwd) {
+    const inside = (from, to) => {
+        const path = relative(from, to);
+        return path === ''
+            ? '.'
+            : path.startsWith(`..${sep}`) || path === '..' || isAbsolute(path)
+                ? undefined
+                : path;
+    };
+    const real = (path) => {
+        try {
+            return realpathSync(path);
+        }
+        catch {
+            return resolve$1(path);
+        }
+    };
+    const path = inside(resolve$1(cwd), resolve$1(root)) ?? inside(real(cwd), real(root));
+    if (path !== undefined)
+        return path.split(sep).join('/');
+    throw new UsageError(`--root: '${root}' is not inside the current folder ${cwd}; run kestra-gitops from the repository that holds it (cd there), or give --root relative to it`);
 }
 
 /** Phrases of the action's messages and their command-line equivalents (credentials come from the environment). */
@@ -15184,7 +17023,7 @@ Commands:
   deploy                   validate, plan, then apply the plan to Kestra
 
 Options (the action's inputs of the same name; a switch also takes --no-NAME or --NAME=false):
-${flagInputs().map(inputOption).join('')}${option('--base REF', 'git ref the change starts from: files changed since it count as changed, and server copies that differ from it are drift')}
+${flagInputs().map(inputOption).join('')}${option('--base REF', 'git ref the change starts from: files changed since it count as changed, and server copies that differ from it are drift')}${option('--detailed-exitcode', 'with plan: exit 0 when the plan changes nothing, 2 when it changes something, 1 on any error (a usage error included), as Terraform does')}
 Output:
   --format F               text, markdown (the PR comment) or json (default: text)
   --json                   same as --format json
@@ -15193,6 +17032,7 @@ Output:
   -v, --verbose            also print each step's detail (one line per resource written)
                            and the action's outputs
   -h, --help               show this text
+  --version                print the version
 
 Environment (credentials are read only from here, never from flags):
   KESTRA_URL               default for --server
@@ -15200,7 +17040,12 @@ Environment (credentials are read only from here, never from flags):
   KESTRA_PASSWORD          basic authentication password
   KESTRA_API_TOKEN         bearer token (Enterprise); wins over basic authentication
 
-Exit status: 0 success, 1 validation errors or a failed deploy, 2 usage error.
+Only in GitHub Actions (refused here, before anything is read): ${Object.keys(GITHUB_ONLY)
+        .map((name) => `--${name}`)
+        .join(', ')}.
+
+Exit status: 0 success, 1 validation errors or a failed deploy, 2 usage error (with
+--detailed-exitcode: 0 no changes, 2 changes, 1 any error).
 `;
 }
 function inputOption(name) {
@@ -15237,9 +17082,17 @@ function option(flag, help) {
     return first + lines.map((text) => `${indent}${text}\n`).join('');
 }
 
+/**
+ * The package's version. The bundle (rollup.config.js) writes package.json's version here, so `--version`
+ * always says what was built; run from the sources, it says so.
+ */
+const CLI_VERSION = "0.1.0";
+
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
+/** `plan --detailed-exitcode`: the plan changes something (as Terraform's `-detailed-exitcode`). */
+const EXIT_CHANGES = 2;
 /**
  * `kestra-gitops <validate|plan|deploy> [flags]`: the action's engine on a local checkout. The result
  * (findings and plan, the PR comment's Markdown, or JSON) goes to stdout, progress to stderr.
@@ -15254,6 +17107,8 @@ async function runCli(argv, io = processIo()) {
     let edge = new OutputEdge(credentials);
     const out = (text) => void io.stdout.write(edge.text(text));
     const err = (text) => void io.stderr.write(edge.text(logLines(cliWords(text))));
+    // With --detailed-exitcode, 2 means "changes" only: a usage error exits 1.
+    const usageExit = wantsDetailedExitCode(argv) ? EXIT_FAILED : EXIT_USAGE;
     let args;
     try {
         args = parseArgs(argv);
@@ -15261,10 +17116,14 @@ async function runCli(argv, io = processIo()) {
     catch (error) {
         if (!(error instanceof UsageError))
             throw error;
-        return usageFailure(err, error, edge);
+        return usageFailure(err, error, edge, usageExit);
     }
     if (args.help) {
         out(usage());
+        return EXIT_OK;
+    }
+    if (args.version) {
+        out(`kestra-gitops ${CLI_VERSION}\n`);
         return EXIT_OK;
     }
     const p = palette(wantsColour(args.color, Boolean(io.stdout.isTTY), io.env));
@@ -15277,7 +17136,11 @@ async function runCli(argv, io = processIo()) {
         : undefined;
     const ticking = progress && setInterval(() => progress.tick(), 250).unref();
     try {
-        const settings = cliSettings(args, io.env);
+        const settings = cliSettings(args, io.env, io.cwd, {
+            settingsFile: true,
+            log: (message) => err(`${message}
+`)
+        });
         if (args.command !== 'validate' && !settings.server) {
             throw new UsageError(`${args.command} needs the Kestra server: --server URL or KESTRA_URL`);
         }
@@ -15317,16 +17180,21 @@ async function runCli(argv, io = processIo()) {
         const { 'plan-file': _planFile, ...outputs } = terminal.outputs();
         const failure = outcome.failure && edge.text(cliFailure(outcome));
         progress?.clear();
-        out(formatResult(args, settings, edge.shown(outcome.report), outputs, failure, p));
+        const shown = {
+            report: edge.shown(outcome.report),
+            deployment: edge.shown(outcome.deployment),
+            receipt: outcome.receipt && edge.text(outcome.receipt)
+        };
+        out(formatResult(args, settings, shown, outputs, failure, p));
         if (failure) {
             err(`${p.red('error')} ${inert(failure)}\n`);
             return EXIT_FAILED;
         }
-        return EXIT_OK;
+        return args.detailedExitCode && outputs['has-changes'] === 'true' ? EXIT_CHANGES : EXIT_OK;
     }
     catch (error) {
         if (error instanceof UsageError)
-            return usageFailure(err, error, edge);
+            return usageFailure(err, error, edge, usageExit);
         err(`${p.red('error')} ${inert(edge.text(errorMessage(error)))}\n`);
         return EXIT_FAILED;
     }
@@ -15338,25 +17206,30 @@ async function runCli(argv, io = processIo()) {
     }
 }
 /** The result as the format asks, from the report as shown (redacted) and the failure in CLI words. */
-function formatResult(args, settings, report, outputs, failure, p) {
+function formatResult(args, settings, { report, deployment, receipt }, outputs, failure, p) {
     if (args.format === 'markdown') {
-        return `${renderComment({ ...report, commentKey: settings.commentKey })}\n`;
+        const comment = renderComment({ ...report, commentKey: settings.commentKey });
+        if (!deployment || receipt === undefined)
+            return `${comment}\n`;
+        // After a deploy: the comment as the merged pull request shows it, headed by the outcome.
+        const detail = outcomeCounts(deployment.resources).join(', ');
+        const headline = deployTitle(deployment.status, detail, settings.commentKey);
+        return `${upsertDeployedSection(comment, receipt, headline)}\n`;
     }
     if (args.format === 'json') {
         const json = { outputs, findings: report.findings, failure };
         return `${JSON.stringify(json, null, 2)}\n`;
     }
     // The outputs are the action's; a terminal reader wants them only when asking for detail.
-    return args.verbose
-        ? `${reportText(report, p)}\n${outputLines(outputs, p)}`
-        : reportText(report, p);
+    const text = reportText(report, p, deployment);
+    return args.verbose ? `${text}\n${outputLines(outputs, p)}` : text;
 }
 /** The run's failure in CLI words: the action's validation message points at annotations. */
 function cliFailure(outcome) {
     const { findings, failOn = 'error' } = outcome.report;
     if (outcome.failure !== failureMessage(findings, failOn))
         return outcome.failure ?? '';
-    const { errors, warnings } = tally$1(findings);
+    const { errors, warnings } = tally(findings);
     return errors > 0
         ? `Validation found ${errors} error(s): fix them and run again.`
         : `Validation found ${warnings} warning(s) and --fail-on is warning.`;
@@ -15375,9 +17248,9 @@ function withoutSummaries(reporter, titles) {
         }
     };
 }
-function usageFailure(err, error, edge) {
+function usageFailure(err, error, edge, exitCode) {
     err(`kestra-gitops: ${inert(edge.text(error.message))}\nRun 'kestra-gitops --help' for usage.\n`);
-    return EXIT_USAGE;
+    return exitCode;
 }
 /** Each line cut at 4 KiB: stderr is the CLI's log. */
 function logLines(text) {
@@ -15555,6 +17428,49 @@ async function findMergedPullRequest(client, sha) {
     }
     const merged = pulls.filter((pull) => pull.merged_at);
     return (merged.find((pull) => pull.merge_commit_sha === sha) ?? merged[0])?.number;
+}
+
+/** A pull request as GitHub holds it now, or undefined when the repository has none of that number. */
+async function getPullRequest(client, number) {
+    try {
+        const response = await client.octokit.rest.pulls.get({
+            owner: client.owner,
+            repo: client.repo,
+            pull_number: number
+        });
+        return stateOf(response.data);
+    }
+    catch (error) {
+        if (httpStatus(error) === 404)
+            return undefined;
+        throw apiError(`reading pull request #${number}`, error);
+    }
+}
+/** The open pull requests whose head is `label` (`owner:branch`, the listing's documented filter). */
+async function openPullRequestsOf(client, label) {
+    try {
+        const response = await client.octokit.rest.pulls.list({
+            owner: client.owner,
+            repo: client.repo,
+            state: 'open',
+            head: label,
+            per_page: 100
+        });
+        return response.data.map(stateOf);
+    }
+    catch (error) {
+        throw apiError(`finding the pull requests of ${label}`, error);
+    }
+}
+function stateOf(pull) {
+    return {
+        number: pull.number,
+        state: pull.state === 'open' ? 'open' : 'closed',
+        headSha: pull.head.sha,
+        baseSha: pull.base.sha,
+        headRepository: pull.head.repo,
+        baseRepository: pull.base.repo
+    };
 }
 
 /**
@@ -15778,6 +17694,8 @@ function createGitHub(octokit, repository) {
         upsertStickyComment: (issue, marker, body) => comments.upsert(issue, marker, body),
         updateComment: (id, body) => comments.update(id, body),
         findMergedPullRequest: (sha) => findMergedPullRequest(client, sha),
+        pullRequest: (number) => getPullRequest(client, number),
+        openPullRequestsOf: (label) => openPullRequestsOf(client, label),
         getFileAtRef: (path, ref) => getFileAtRef(client, path, ref)
     };
 }
@@ -16173,11 +18091,15 @@ function pullsForbidden(head) {
     };
 }
 
-/** The DriftGitHub port over GitHub's REST API, for one repository. */
-function createDriftGitHub(octokit, repository) {
+/**
+ * The DriftGitHub port over GitHub's REST API, for one repository. The branch and its pull request are
+ * written with `pullOctokit` (the pull-request-token's, or the same one), everything else with `octokit`.
+ */
+function createDriftGitHub(octokit, repository, pullOctokit) {
     const client = { octokit, ...repository };
+    const pullClient = { octokit: pullOctokit, ...repository };
     const issues = new DriftIssues(client);
-    const pulls = new DriftPulls(client);
+    const pulls = new DriftPulls(pullClient);
     return {
         defaultBranch: async () => {
             try {
@@ -16189,13 +18111,15 @@ function createDriftGitHub(octokit, repository) {
         },
         keepIssue: (issue) => issues.keep(issue),
         closeIssue: (marker, label, comment) => issues.close(marker, label, comment),
-        writeBranch: (branch) => writeDriftBranch(client, branch),
+        writeBranch: (branch) => writeDriftBranch(pullClient, branch),
         keepPullRequest: (pull) => pulls.keep(pull),
         closePullRequest: (head, comment) => pulls.close(head, comment)
     };
 }
 
 const PAGE = 100;
+/** Statuses read per deployment at most; with no deciding state among them the deployment stays pending. */
+const STATUS_PAGES = 10;
 const DEPLOYMENTS_READ_HELP = "The token cannot read deployments: grant 'permissions: deployments: read' (or write) to the job.";
 /** Listing deployments and their statuses (https://docs.github.com/rest/deployments/deployments#list-deployments). */
 function deploymentReads(client) {
@@ -16234,22 +18158,33 @@ function deploymentReads(client) {
             return found.slice(0, limit);
         },
         async statuses(deploymentId) {
+            const found = [];
             try {
-                const { data } = await client.octokit.rest.repos.listDeploymentStatuses({
-                    ...repo,
-                    deployment_id: deploymentId,
-                    per_page: PAGE
-                });
-                return data.map((s) => ({
-                    state: s.state,
-                    environmentUrl: s.environment_url ?? '',
-                    logUrl: s.log_url ?? s.target_url ?? '',
-                    createdAt: s.created_at
-                }));
+                // Newest first: a page that holds a deciding state ends the reading (docs/environments.md#promotion).
+                for (let page = 1; page <= STATUS_PAGES; page++) {
+                    const { data } = await client.octokit.rest.repos.listDeploymentStatuses({
+                        ...repo,
+                        deployment_id: deploymentId,
+                        per_page: PAGE,
+                        page
+                    });
+                    for (const s of data) {
+                        found.push({
+                            id: s.id,
+                            state: s.state,
+                            environmentUrl: s.environment_url ?? '',
+                            logUrl: s.log_url ?? s.target_url ?? '',
+                            createdAt: s.created_at
+                        });
+                    }
+                    if (data.length < PAGE || data.some((s) => isDeciding(s.state)))
+                        break;
+                }
             }
             catch (error) {
                 throw apiError(`listing the statuses of deployment ${deploymentId}`, error);
             }
+            return found;
         }
     };
 }
@@ -16338,13 +18273,21 @@ function previewSection(input) {
         lines.push('', input.receipt.trim());
     return lines.join('\n');
 }
-/** The Preview section once the pull request closed. */
-function previewRemovedSection(namespaces, deleted) {
-    return [
+/**
+ * The Preview section once the pull request closed; `leftAlone` names the namespaces inside the prefix that
+ * were not this preview's (shown text, with why).
+ */
+function previewRemovedSection(namespaces, deleted, leftAlone = []) {
+    const lines = [
         '### Preview',
         '',
-        `Preview removed: ${deleted} resource(s) deleted from ${namespaces.length} preview namespace(s)${namespaces.length ? ` (${namespaces.map((n) => `\`${n}\``).join(', ')})` : ''}.`
-    ].join('\n');
+        `Preview removed: ${deleted} resource(s) deleted from ${namespaces.length} preview namespace(s)${namespaces.length ? ` (${namespaces.map((n) => `\`${escapeText(n)}\``).join(', ')})` : ''}.`
+    ];
+    if (leftAlone.length > 0) {
+        lines.push('', "Not this preview's, so left as they are:", '');
+        lines.push(...leftAlone.map((line) => `- ${escapeText(line)}`));
+    }
+    return lines.join('\n');
 }
 /** Why a pull request has no preview. */
 function noPreviewSection(reason) {
@@ -16368,59 +18311,195 @@ function upsertPreviewSection(body, section) {
     return [...lines, '', START, section.trim(), END, ...(after.length ? ['', ...after] : [])].join('\n');
 }
 
-/** The namespace belongs to the preview: it is `<prefix>.<something>`. Checked before every delete. */
+/**
+ * A pull request's preview (docs/environments.md#previews): its namespaces `pr-<number>.*`, and the record
+ * in each of them that says whose they are, so that another repository's pull request of the same number
+ * on the same Kestra keeps its own.
+ */
+/** `pr-<number>`: the prefix of every preview namespace of the pull request. */
+function previewPrefix(number) {
+    return `pr-${number}`;
+}
+/** The namespace belongs to the preview's prefix: it is `<prefix>.<something>`. Checked before every delete. */
 function inPreview(prefix, namespace) {
     return namespace.startsWith(`${prefix}.`) && namespace.length > prefix.length + 1;
 }
+/** KV key of the ownership record, next to the commit marker in each preview namespace. */
+const PREVIEW_OWNER_KEY = 'kestra-gitops-preview';
+/** `owner/name` as GitHub spells repository names; anything else is no record this action wrote. */
+const REPOSITORY_NAME = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
+/** The record stored in KV, or undefined when absent or not one of ours. */
+function parsePreviewOwner(value) {
+    const parsed = storedObject(value);
+    if (!parsed)
+        return undefined;
+    const { repository, pullRequest } = parsed;
+    if (typeof repository !== 'string' || !REPOSITORY_NAME.test(repository))
+        return undefined;
+    if (typeof pullRequest !== 'number' || !Number.isSafeInteger(pullRequest))
+        return undefined;
+    return { repository, pullRequest };
+}
+/** Exactly the same repository name (as `GITHUB_REPOSITORY` spells it) and pull request. */
+function sameOwner(a, b) {
+    return a.repository === b.repository && a.pullRequest === b.pullRequest;
+}
+function describeOwner(owner) {
+    return `${owner.repository}'s pull request #${owner.pullRequest}`;
+}
+
 /**
- * Deletes everything the action keeps in the preview's namespaces (docs/environments.md#previews): their
- * flows, namespace files and the action's KV entries (commit marker, rollback record). A namespace outside
- * the prefix is refused, whatever asked for it. One failed delete does not stop the others.
+ * Whose the namespace is: this preview's when its record names this pull request; nobody's when it has no
+ * record and holds nothing; otherwise someone else's (another repository's pull request of the same number,
+ * or an unrecorded namespace that an older version or someone else filled), never touched.
  */
-async function removePreview(api, prefix, namespaces, options) {
-    const result = { deleted: [], failed: [] };
-    const attempt = async (what, namespace, remove) => {
-        if (!inPreview(prefix, namespace)) {
-            result.failed.push(`${what}: refused, not inside the preview prefix ${prefix}.`);
-            return;
-        }
-        try {
-            await remove();
-            result.deleted.push(what);
-            options.log(`deleted ${what}`);
-        }
-        catch (error) {
-            result.failed.push(`${what}: ${errorMessage(error)}`);
-        }
+async function ownership(api, preview, namespace) {
+    const value = await api.getKv(namespace, PREVIEW_OWNER_KEY);
+    if (value !== undefined) {
+        const owner = parsePreviewOwner(value);
+        if (owner && sameOwner(owner, preview.owner))
+            return { kind: 'ours' };
+        return {
+            kind: 'theirs',
+            why: owner
+                ? `it belongs to ${describeOwner(owner)}`
+                : `its ownership record (KV ${PREVIEW_OWNER_KEY}) is not one this action wrote`
+        };
+    }
+    const [flows, files, kv] = await Promise.all([
+        api.listFlows(namespace),
+        api.listFiles(namespace),
+        liveKvKeys(api, [namespace])
+    ]);
+    if (flows.length === 0 && files.length === 0 && (kv[namespace] ?? []).length === 0) {
+        return { kind: 'empty' };
+    }
+    return {
+        kind: 'theirs',
+        why: `it holds resources but no ownership record (KV ${PREVIEW_OWNER_KEY}): a preview of an older version of this action, or not a preview at all. If it is this pull request's, delete its content in Kestra`
     };
+}
+/**
+ * Deletes everything in the preview's own namespaces (docs/environments.md#previews): flows, namespace
+ * files and every KV pair, the ownership record last. A namespace outside the prefix is refused, whatever
+ * asked for it; one inside it that is not this preview's is left alone and named. One failed delete does
+ * not stop the others; a namespace with a failure keeps its record, so a re-run still knows it is ours.
+ */
+async function removePreview(api, preview, namespaces, options) {
+    const { prefix } = preview;
+    const result = { deleted: [], failed: [], leftAlone: [] };
     await mapLimit(namespaces, options.concurrency, async (namespace) => {
         if (!inPreview(prefix, namespace)) {
             result.failed.push(`namespace ${namespace}: refused, it is not inside the preview prefix ${prefix}.`);
             return;
         }
+        const owned = await ownership(api, preview, namespace);
+        if (owned.kind === 'theirs') {
+            result.leftAlone.push(`${namespace}: left as it is, ${owned.why}.`);
+            return;
+        }
+        if (owned.kind === 'empty')
+            return;
+        let failures = 0;
+        const attempt = async (what, remove) => {
+            if (!inPreview(prefix, namespace)) {
+                result.failed.push(`${what}: refused, not inside the preview prefix ${prefix}.`);
+                failures++;
+                return;
+            }
+            try {
+                await remove();
+                result.deleted.push(what);
+                options.log(`deleted ${what}`);
+            }
+            catch (error) {
+                failures++;
+                result.failed.push(`${what}: ${errorMessage(error)}`);
+            }
+        };
         const [flows, files] = await Promise.all([api.listFlows(namespace), api.listFiles(namespace)]);
         for (const file of files) {
-            await attempt(`file ${namespace}:${file.path}`, namespace, () => api.deleteFile(namespace, file.path));
+            await attempt(`file ${namespace}:${file.path}`, () => api.deleteFile(namespace, file.path));
         }
         for (const flow of flows) {
-            await attempt(`flow ${namespace}.${flow.id}`, namespace, () => api.deleteFlow(namespace, flow.id));
+            await attempt(`flow ${namespace}.${flow.id}`, () => api.deleteFlow(namespace, flow.id));
         }
-        for (const key of [ROLLBACK_RECORD_KEY, COMMIT_MARKER_KEY]) {
-            if ((await api.getKv(namespace, key)) === undefined)
-                continue;
-            await attempt(`kv ${namespace}:${key}`, namespace, () => api.deleteKv(namespace, key));
+        const keys = (await liveKvKeys(api, [namespace]))[namespace] ?? [];
+        // The action's own entries after the rest, its ownership record last.
+        const last = [ROLLBACK_RECORD_KEY, COMMIT_MARKER_KEY, PREVIEW_OWNER_KEY];
+        const ordered = [
+            ...keys.filter((key) => !last.includes(key)).sort(),
+            ...last.filter((key) => keys.includes(key) && key !== PREVIEW_OWNER_KEY)
+        ];
+        for (const key of ordered) {
+            await attempt(`kv ${namespace}:${key}`, () => api.deleteKv(namespace, key));
+        }
+        if (failures === 0) {
+            await attempt(`kv ${namespace}:${PREVIEW_OWNER_KEY}`, () => api.deleteKv(namespace, PREVIEW_OWNER_KEY));
         }
     });
     return result;
 }
+/** The listed namespaces that are this preview's own (its ownership record names it). */
+async function ownNamespaces(api, preview, namespaces) {
+    const owned = await Promise.all(namespaces.map(async (namespace) => inPreview(preview.prefix, namespace) &&
+        (await ownership(api, preview, namespace)).kind === 'ours'
+        ? namespace
+        : undefined));
+    return owned.filter((namespace) => namespace !== undefined);
+}
+/**
+ * The server as a preview deploy may use it: before its first write or execution in a namespace, the
+ * namespace is claimed. A namespace of this preview, or one that is empty (its ownership record is then
+ * written, next to where the commit marker goes), is written as asked; any other is refused with why, so a
+ * namespace another repository's pull request owns, or an unrecorded one, is never written or run in.
+ */
+function ownedPreviewServer(api, preview) {
+    const claims = new Map();
+    const claim = (namespace) => {
+        let claimed = claims.get(namespace);
+        if (!claimed) {
+            claimed = (async () => {
+                if (!inPreview(preview.prefix, namespace)) {
+                    throw new Error(`refused: ${namespace} is not inside the preview prefix ${preview.prefix}.`);
+                }
+                const owned = await ownership(api, preview, namespace);
+                if (owned.kind === 'theirs') {
+                    throw new Error(`refused: the preview namespace ${namespace} is not this one's, ${owned.why}.`);
+                }
+                if (owned.kind === 'empty')
+                    await api.putKv(namespace, PREVIEW_OWNER_KEY, preview.owner);
+            })();
+            claims.set(namespace, claimed);
+        }
+        return claimed;
+    };
+    /** The write, once its namespace (named by `where` from the write's arguments) is claimed. */
+    const claimed = (write, where = (...args) => args[0]) => async (...args) => {
+        await claim(String(where(...args)));
+        return write(...args);
+    };
+    return {
+        ...api,
+        createFlow: claimed(api.createFlow, (source) => flowIdentity$1(source)?.namespace ?? ''),
+        updateFlow: claimed(api.updateFlow),
+        deleteFlow: claimed(api.deleteFlow),
+        uploadFile: claimed(api.uploadFile),
+        deleteFile: claimed(api.deleteFile),
+        putKv: claimed(api.putKv),
+        deleteKv: claimed(api.deleteKv),
+        startExecution: claimed(api.startExecution)
+    };
+}
 
-const PREVIEW_EVENTS = ['pull_request', 'pull_request_target'];
+const PREVIEW_EVENTS = ['pull_request', 'pull_request_target', 'workflow_run'];
 /**
  * A run with its environment features (docs/environments.md): a pull request with `preview` is also
  * deployed into `pr-<number>.*` through the same plan → deploy → smoke path, and its `closed` event removes
  * that preview and does nothing else. Every other run is `execute` itself.
  */
-async function executeWithEnvironments(settings, context, ports) {
+async function executeWithEnvironments(settings, eventContext, ports) {
+    const context = await withPullRequestOfRun(eventContext, ports);
     const pr = context.pullRequest;
     if (!settings.preview || !pr || pr.number <= 0 || !PREVIEW_EVENTS.includes(context.eventName)) {
         return execute(withSmokeInPrefix(settings), context, ports);
@@ -16430,7 +18509,7 @@ async function executeWithEnvironments(settings, context, ports) {
             return execute(settings, context, ports);
         return closePreview(settings, context, { ...ports, kestra: ports.kestra });
     }
-    const why = noPreviewReason(settings, context, ports);
+    const why = noPreviewReason(settings, context, ports) ?? (await notCurrentReason(context, ports));
     if (why) {
         ports.reporter.notice(`No preview: ${why}`);
         return execute(settings, context, withSection(ports, noPreviewSection(why)));
@@ -16438,6 +18517,39 @@ async function executeWithEnvironments(settings, context, ports) {
     const preview = await deployPreview(settings, context, { ...ports, kestra: ports.kestra });
     const outcome = await execute(settings, context, withSection(ports, preview.section));
     return { ...outcome, failure: outcome.failure ?? preview.failure };
+}
+/**
+ * A pull request's `workflow_run` whose payload names no pull request (GitHub lists none for a fork's):
+ * the open pull request whose head is the run's head, found through the API, with the fork rule applied
+ * to the repositories the API names (docs/modes.md#fork-pull-requests).
+ */
+async function withPullRequestOfRun(context, ports) {
+    const head = context.runHead;
+    if (!head)
+        return context;
+    if (!ports.github) {
+        ports.reporter.warning(`No github-token: the pull request of this workflow_run (head ${head.label}) could not be looked up, so the plan has no pull request to comment on.`);
+        return context;
+    }
+    const found = (await ports.github.openPullRequestsOf(head.label)).find((pull) => pull.headSha === head.sha &&
+        pull.headRepository?.full_name === head.repository);
+    if (!found) {
+        ports.reporter.notice(`No open pull request has the head ${head.label} at ${head.sha.slice(0, 7)} (it moved on or closed): the plan is not commented.`);
+        return context;
+    }
+    const repository = {
+        fullName: `${context.owner}/${context.repo}`,
+        ...(context.repositoryId !== undefined && { id: context.repositoryId })
+    };
+    return {
+        ...context,
+        pullRequest: {
+            number: found.number,
+            baseSha: found.baseSha,
+            headSha: head.sha,
+            fork: !sameRepository(found.headRepository, found.baseRepository, repository)
+        }
+    };
 }
 function noPreviewReason(settings, context, ports) {
     if (context.pullRequest?.fork) {
@@ -16449,9 +18561,38 @@ function noPreviewReason(settings, context, ports) {
         return 'dry-run is set, so nothing is written to Kestra.';
     return undefined;
 }
-/** `pr-<number>`: the prefix of every preview namespace of the pull request. */
-function previewPrefix(number) {
-    return `pr-${number}`;
+/** This pull request's preview: its prefix and its owner, as each preview namespace records it. */
+function previewOf(context) {
+    const number = context.pullRequest.number;
+    return {
+        prefix: previewPrefix(number),
+        owner: { repository: `${context.owner}/${context.repo}`, pullRequest: number }
+    };
+}
+/**
+ * A preview deploys only the head the pull request has now, while it is open: a late run (of a head the
+ * pull request moved past, or one that ends after the close) would bring back what the close removed
+ * (docs/environments.md#previews).
+ */
+async function notCurrentReason(context, ports) {
+    const number = context.pullRequest.number;
+    if (!ports.github) {
+        return `no github-token: whether pull request #${number} is still open at ${context.sha.slice(0, 7)} cannot be read.`;
+    }
+    let current;
+    try {
+        current = await ports.github.pullRequest(number);
+    }
+    catch (error) {
+        return `pull request #${number} could not be read, so whether it is still open at ${context.sha.slice(0, 7)} is not known (${errorMessage(error)}).`;
+    }
+    if (!current || current.state !== 'open') {
+        return `pull request #${number} is closed: its preview is removed, never deployed again.`;
+    }
+    if (current.headSha !== context.sha) {
+        return `pull request #${number} has moved on to ${current.headSha.slice(0, 7)}: the run of that head deploys the preview, not this run of ${context.sha.slice(0, 7)}.`;
+    }
+    return undefined;
 }
 /** With a namespace prefix, smoke flows named by their repository namespace run where it is deployed. */
 function withSmokeInPrefix(settings) {
@@ -16480,12 +18621,50 @@ function withSection(ports, section) {
         }
     };
 }
+/**
+ * Deploys the preview, then reads the pull request again: when it closed meanwhile (its close may have run
+ * before these writes), the preview is taken down again here, so a close and a late deploy converge on no
+ * preview whatever their order (docs/environments.md#previews).
+ */
 async function deployPreview(settings, context, ports) {
-    const prefix = previewPrefix(context.pullRequest.number);
-    const { reporter, kestra, edge } = ports;
+    const deployed = await deployPreviewOnce(settings, context, ports);
+    const number = context.pullRequest.number;
+    let now;
+    try {
+        now = await ports.github?.pullRequest(number);
+    }
+    catch (error) {
+        ports.reporter.warning(`Preview: pull request #${number} could not be read again after its preview deployed (${errorMessage(error)}); if it closed meanwhile, re-run its close to remove the preview.`);
+        return deployed;
+    }
+    if (now?.state === 'open')
+        return deployed;
+    ports.reporter.warning(`Preview: pull request #${number} closed while its preview deployed; the preview is removed again.`);
+    const removal = await takeDownPreview(settings, context, ports);
+    return {
+        section: previewRemovedSection(removal.namespaces, removal.deleted.length, removal.leftAlone.map((line) => ports.edge.message(line))),
+        failure: removal.failure
+    };
+}
+async function deployPreviewOnce(settings, context, ports) {
+    const preview = previewOf(context);
+    const { prefix } = preview;
+    const { reporter, edge } = ports;
+    const owned = ownedPreviewServer(ports.kestra, preview);
+    const kestra = {
+        ...owned,
+        // A smoke run starts only while the pull request is still open at this head: a late run starts none.
+        startExecution: async (namespace, id, inputs, options) => {
+            const why = await notCurrentReason(context, ports);
+            if (why)
+                throw new Error(`no smoke run: ${why}`);
+            return owned.startExecution(namespace, id, inputs, options);
+        }
+    };
     reporter.info(`Preview: deploying ${context.sha.slice(0, 7)} into ${prefix}.* with triggers disabled.`);
     const previewPorts = {
         ...ports,
+        kestra,
         reporter: {
             ...reporter,
             // The pull request's own run reports the findings and outputs; the preview adds only its own.
@@ -16503,7 +18682,7 @@ async function deployPreview(settings, context, ports) {
             namespace,
             url: namespaceUrl(settings.server ?? '', tenantScoped ? settings.tenant : undefined, namespace)
         });
-        const outcome = await execute(await previewSettings(settings, prefix, kestra), context, previewPorts);
+        const outcome = await execute(await previewSettings(settings, preview, ports.kestra), context, previewPorts);
         const held = new Set((outcome.report.plan?.resources ?? [])
             .filter((r) => r.action !== 'delete' && r.action !== 'orphaned')
             .map((r) => r.namespace));
@@ -16530,7 +18709,8 @@ async function deployPreview(settings, context, ports) {
     }
 }
 /** The preview's deploy: the pull request's settings with the preview's names, triggers off, deletions inside. */
-async function previewSettings(settings, prefix, kestra) {
+async function previewSettings(settings, preview, kestra) {
+    const { prefix } = preview;
     return withSmokeInPrefix({
         ...settings,
         mode: 'deploy',
@@ -16546,11 +18726,12 @@ async function previewSettings(settings, prefix, kestra) {
         requireVerifiedIn: '',
         environment: prefix,
         transientEnvironment: true,
-        // Preview namespaces the repository no longer holds are planned too, so what it removed goes.
+        // This preview's namespaces the repository no longer holds are planned too, so what it removed goes;
+        // another's (another repository's pull request of the same number) are not.
         extraNamespaces: [
             ...new Set([
                 ...settings.extraNamespaces,
-                ...leaves(await kestra.namespacesStartingWith(`${prefix}.`)).map((namespace) => namespace.slice(prefix.length + 1))
+                ...(await ownNamespaces(kestra, preview, leaves(await kestra.namespacesStartingWith(`${prefix}.`)))).map((namespace) => namespace.slice(prefix.length + 1))
             ])
         ].sort()
     });
@@ -16564,33 +18745,12 @@ function leaves(namespaces) {
  * delete), its GitHub deployments go `inactive`, and the comment says the preview is gone.
  */
 async function closePreview(settings, context, ports) {
-    const { reporter, kestra } = ports;
-    const prefix = previewPrefix(context.pullRequest.number);
+    const { reporter, edge } = ports;
+    const { prefix } = previewOf(context);
     reporter.setOutput('mode', 'deploy');
     reporter.info(`kestra-gitops: removing the preview ${prefix}.* (pull request closed)`);
-    const deployments = ports.deployments
-        ? await ports.deployments.deployments({ environment: prefix }, 100)
-        : [];
-    const namespaces = [
-        ...new Set([
-            ...(await kestra.namespacesStartingWith(`${prefix}.`)),
-            ...deployments.flatMap((d) => payloadNamespaces(d.payload))
-        ])
-    ]
-        .filter((namespace) => inPreview(prefix, namespace))
-        .sort();
-    reporter.group(`Removing the preview ${prefix}.*`);
-    const removal = await removePreview(kestra, prefix, namespaces, {
-        concurrency: settings.concurrency,
-        log: reporter.info
-    });
-    reporter.endGroup(`Preview removed: ${removal.deleted.length} deleted, ${removal.failed.length} failed, in ${namespaces.length} namespace(s).`);
-    if (ports.deployments)
-        await markInactive(ports.deployments, deployments, reporter.warning);
-    else if (settings.environment || settings.preview) {
-        reporter.warning('No github-token: the preview deployments could not be marked inactive.');
-    }
-    const section = previewRemovedSection(namespaces, removal.deleted.length);
+    const removal = await takeDownPreview(settings, context, ports);
+    const section = previewRemovedSection(removal.namespaces, removal.deleted.length, removal.leftAlone.map((line) => edge.message(line)));
     if (settings.comment && ports.github) {
         try {
             const comment = await ports.github.findStickyComment(context.pullRequest.number, commentMarker(settings.commentKey));
@@ -16604,20 +18764,56 @@ async function closePreview(settings, context, ports) {
     reporter.setOutput('deleted', removal.deleted.length);
     reporter.setOutput('deployed', removal.deleted.length > 0);
     await reporter.writeSummary(`## Kestra preview removed\n\n${section}\n`);
+    return {
+        mode: 'deploy',
+        failure: removal.failure,
+        report: { mode: 'deploy', tenant: settings.tenant, commit: context.sha, findings: [] }
+    };
+}
+/**
+ * Removes the pull request's preview: everything in the preview namespaces that are its own (found
+ * through the server's listing and the namespaces its deployments recorded), the prefix and the
+ * ownership checked before the deletes; its deployments go `inactive`. A namespace inside the prefix that
+ * is another's is named in a warning and left as it is.
+ */
+async function takeDownPreview(settings, context, ports) {
+    const { reporter, kestra } = ports;
+    const preview = previewOf(context);
+    const { prefix } = preview;
+    const deployments = ports.deployments
+        ? await ports.deployments.deployments({ environment: prefix }, 100)
+        : [];
+    const namespaces = [
+        ...new Set([
+            ...(await kestra.namespacesStartingWith(`${prefix}.`)),
+            ...deployments.flatMap((d) => payloadNamespaces(d.payload))
+        ])
+    ]
+        .filter((namespace) => inPreview(prefix, namespace))
+        .sort();
+    reporter.group(`Removing the preview ${prefix}.*`);
+    const removal = await removePreview(kestra, preview, namespaces, {
+        concurrency: settings.concurrency,
+        log: reporter.info
+    });
+    reporter.endGroup(`Preview removed: ${removal.deleted.length} deleted, ${removal.failed.length} failed, ${removal.leftAlone.length} not this preview's, in ${namespaces.length} namespace(s).`);
+    for (const line of removal.leftAlone)
+        reporter.warning(`Preview: ${line}`);
+    if (ports.deployments)
+        await markInactive(ports.deployments, deployments, reporter.warning);
+    else if (settings.environment || settings.preview) {
+        reporter.warning('No github-token: the preview deployments could not be marked inactive.');
+    }
     const failure = removal.failed.length > 0
         ? `The preview was not removed completely:\n${removal.failed.map((f) => `  ${f}`).join('\n')}\nRe-run the job to finish.`
         : undefined;
-    return {
-        mode: 'deploy',
-        failure,
-        report: { mode: 'deploy', tenant: settings.tenant, commit: context.sha, findings: [] }
-    };
+    return { ...removal, namespaces, failure };
 }
 /** The namespaces a preview deployment recorded in its payload; anything else there is ignored. */
 function payloadNamespaces(payload) {
     const listed = payload?.kestra?.namespaces;
     return Array.isArray(listed)
-        ? listed.filter((n) => typeof n === 'string' && NAMESPACE_PATTERN$1.test(n))
+        ? listed.filter((n) => typeof n === 'string' && NAMESPACE_PATTERN.test(n))
         : [];
 }
 async function markInactive(github, deployments, warn) {
@@ -16647,8 +18843,16 @@ async function run() {
     let edge = new OutputEdge(credentials);
     const log = runnerLog((text) => void process.stdout.write(text), (text) => edge.text(text));
     try {
-        const settings = parseSettings((name) => getInput(name));
         const context = readRunContext();
+        const own = checkoutIsOwn(context);
+        const settings = parseSettings((name) => getInput(name), {
+            // A fork's pull request brings its own settings file: never let it choose what the workflow runs.
+            file: own ? readSettingsFile(context.workspace) : undefined,
+            log: (message) => log.info(edge.text(message))
+        });
+        if (!own && SETTINGS_FILE_PATHS.some((path) => existsSync(join$1(context.workspace, path)))) {
+            log.info(edge.text("The checkout is a fork's pull request: its kestra-gitops.yml is not read. Set what the plan needs as this workflow's inputs (docs/inputs.md#settings-file)."));
+        }
         edge = new OutputEdge(credentials, publicNames(settings, context));
         kestra = clientForSettings(settings, (message) => log.info(edge.text(message)));
         const reporter = redactingReporter(actionReporter(log), edge);
@@ -16658,9 +18862,17 @@ async function run() {
                 log: (message) => reporter.info(message)
             })
             : undefined;
+        // The branch and pull requests the action opens are written with their own token when one is given:
+        // GitHub starts no workflow for a pull request that github-token opens (docs/drift.md).
+        const pullOctokit = octokit && settings.pullRequestToken
+            ? await createOctokit(settings.pullRequestToken, {
+                baseUrl: context.apiUrl,
+                log: (message) => reporter.info(message)
+            })
+            : octokit;
         const repository = { owner: context.owner, repo: context.repo };
         const github = octokit && createGitHub(octokit, repository);
-        const drift = octokit && createDriftGitHub(octokit, repository);
+        const drift = octokit && createDriftGitHub(octokit, repository, pullOctokit ?? octokit);
         const outcome = await executeWithEnvironments(settings, context, {
             reporter,
             kestra,
@@ -16677,15 +18889,15 @@ async function run() {
             fail(outcome.failure);
     }
     catch (error) {
-        fail(errorMessage(error));
+        fail(errorMessage(error), error instanceof SettingsFileError ? error : undefined);
     }
     finally {
         await kestra?.close();
     }
     /** core.setFailed, through the printer: the step fails with the message as its error annotation. */
-    function fail(message) {
+    function fail(message, at) {
         process.exitCode = 1;
-        log.command('error', {}, edge.text(message));
+        log.command('error', at ? { file: at.file, line: at.line } : {}, edge.text(message));
     }
 }
 /** The secret inputs as given, with the Basic pair even when api-token wins (a credential all the same). */
@@ -16694,7 +18906,8 @@ function secretInputs() {
     return credentialsFrom([
         ['password', input('password')],
         ['api-token', input('api-token')],
-        ['github-token', input('github-token')]
+        ['github-token', input('github-token')],
+        ['pull-request-token', input('pull-request-token')]
     ], { username: input('username'), password: input('password') });
 }
 

@@ -40,6 +40,7 @@ const SECRETS: Record<string, string> = {
 /** A verdict per flow whose warnings repeat the credentials it was sent, as a hostile validation answer could. */
 const ECHOING_VERDICTS = Array.from({ length: 20 }, (_, index) => ({
   index,
+  outdated: false,
   warnings: [
     `password ${PASSWORD} / ${encodeURIComponent(PASSWORD)} / ${base64(PASSWORD)}; header Basic ${BASIC_VALUE} / ${encodeURIComponent(BASIC_VALUE)}`
   ]
