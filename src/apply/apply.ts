@@ -19,7 +19,7 @@ import type { ApplyKind } from './kind.js'
 
 export type ReadDesiredFile = (change: FileChange) => Promise<Uint8Array>
 
-export interface ApplyDeps {
+interface ApplyDeps {
   api: KestraApi
   refs: FlowDependency[]
   readDesiredFile: ReadDesiredFile
@@ -32,7 +32,7 @@ export interface ApplyDeps {
   onNamespaceDone?: (namespace: string, complete: boolean) => void
 }
 
-export interface ApplyOutcome {
+interface ApplyOutcome {
   /** One per plan resource, in plan order. */
   resources: ResourceResult[]
   warnings: string[]

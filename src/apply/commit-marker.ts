@@ -10,7 +10,7 @@ import {
   type RecordedMarkers
 } from '../model/commit-marker.js'
 
-export interface CommitOrderCheck {
+interface CommitOrderCheck {
   /** One message per namespace that already holds a newer commit. */
   older: string[]
   warnings: string[]

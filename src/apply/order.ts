@@ -16,7 +16,7 @@ interface Flow {
   id: string
 }
 
-export interface FlowWriteOrder<F extends Flow> {
+interface FlowWriteOrder<F extends Flow> {
   /** Topological levels: every flow a wave's flow depends on is in an earlier wave. Sorted by key inside. */
   waves: F[][]
   /** Flows that depend on each other in a cycle, sorted keys per cycle. */

@@ -11,7 +11,7 @@ import {
   type ResourceResult
 } from '../model/result.js'
 
-export interface ReceiptMeta {
+interface ReceiptMeta {
   commit: string
   /** ISO 8601, passed in so that the text is reproducible. */
   time: string

@@ -35,7 +35,7 @@ export function parseRecord(value: unknown): RollbackRecord | undefined {
   return newRecord({ repository, deployed, toward: marker, markerWritten, resources })
 }
 
-export interface RecordReading {
+interface RecordReading {
   /** By namespace, sorted. */
   records: Map<string, RollbackRecord>
   /** Entries under the key that are not records: left alone. */

@@ -12,7 +12,7 @@ import type { RestoreItem } from '../model/after-deploy.js'
 import { ROLLBACK_RECORD_KEY } from '../model/after-deploy.js'
 import type { ApplyKind } from './kind.js'
 
-export interface RollbackDeps {
+interface RollbackDeps {
   api: KestraApi & HistoryApi
   refs: FlowDependency[]
   concurrency: number

@@ -35,7 +35,7 @@ export interface StartDeps {
   log(message: string): void
 }
 
-export type Started =
+type Started =
   | { execution: Execution; at: number }
   /** Not started, or not known to be: why, and whether the deadline is what stopped it. */
   | { failed: string; timedOut: boolean }

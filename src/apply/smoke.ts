@@ -14,7 +14,7 @@ import type { SmokeReport, SmokeRun } from '../model/after-deploy.js'
 const PASSING = new Set(['SUCCESS', 'WARNING'])
 const FAILING = new Set(['FAILED', 'KILLED', 'CANCELLED', 'RETRIED', 'SKIPPED', 'RESUBMITTED'])
 
-export interface SmokeDeps extends StartDeps {
+interface SmokeDeps extends StartDeps {
   /** One deadline for the whole phase, from the first start to the last verdict. */
   timeoutMs: number
   /** The execution's page in the Kestra UI. */

@@ -67,7 +67,7 @@ export function entryOf<Table extends object>(
   return Object.hasOwn(table, name) ? table[name as keyof Table] : undefined
 }
 
-export type FlagKind = 'value' | 'list' | 'switch'
+type FlagKind = 'value' | 'list' | 'switch'
 
 /** How the flag of an action input takes its value; undefined when the CLI has no such flag. */
 export function flagKind(name: string): FlagKind | undefined {

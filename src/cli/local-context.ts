@@ -5,7 +5,7 @@ import { UsageError } from './args.js'
 
 const run = promisify(execFile)
 
-export interface LocalContextOptions {
+interface LocalContextOptions {
   cwd: string
   env: Record<string, string | undefined>
   /** Folder for the plan file. */

@@ -32,7 +32,7 @@ import { usage } from './usage.js'
 import { CLI_VERSION } from './version.js'
 import { cliWords } from './words.js'
 
-export interface CliIo {
+interface CliIo {
   env: Record<string, string | undefined>
   cwd: string
   stdout: { write(text: string): unknown; isTTY?: boolean }

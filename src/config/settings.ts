@@ -16,7 +16,7 @@ import {
 } from '../model/inputs/settings-file.js'
 import type { Auth, CamelCased, Settings } from '../model/settings.js'
 
-export interface SettingsSources {
+interface SettingsSources {
   /** The settings file of the repository, when it has one. */
   file?: SettingsFile
   /** Told which inputs the file sets, and of each that the workflow (or the command line) sets over it. */

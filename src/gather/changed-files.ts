@@ -11,7 +11,7 @@ import { errorMessage } from '../model/errors.js'
 import type { ChangedPath, GitHubPort } from '../model/github.js'
 import type { ChangedFiles } from '../model/changed-files.js'
 
-export interface DetectChangedFilesOptions {
+interface DetectChangedFilesOptions {
   /** The git working tree (GITHUB_WORKSPACE). */
   workspace: string
   github?: GitHubPort

@@ -22,7 +22,7 @@ import type { SentNames } from '../model/sending.js'
 import type { Mode, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
 
-export interface GatherInput {
+interface GatherInput {
   settings: Settings
   context: RunContext
   mode: Mode
@@ -42,7 +42,7 @@ export interface GatherInput {
 }
 
 /** A gathering under way: the repository first, then the rest (see `gather`). */
-export interface Gathering {
+interface Gathering {
   /** The work tree's model; the server's reads and validation started as it revealed namespaces and flows. */
   repository: Promise<RepoModel>
   /**

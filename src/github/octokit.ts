@@ -4,7 +4,7 @@ import { throttling } from '@octokit/plugin-throttling'
 
 export type Octokit = ReturnType<typeof getOctokit>
 
-export interface CreateOctokitOptions {
+interface CreateOctokitOptions {
   /** Overrides GITHUB_API_URL (which @actions/github reads when it is first imported). */
   baseUrl?: string
   /** Rate-limit queueing and retries (default true); fast tests turn it off. */

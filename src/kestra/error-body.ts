@@ -1,6 +1,6 @@
 import type { ServerConstraint } from '../model/kestra.js'
 
-export interface ErrorBody {
+interface ErrorBody {
   message: string
   violations: ServerConstraint[]
 }

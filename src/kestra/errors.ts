@@ -6,7 +6,7 @@ const REMEDIATION: Record<number, string> = {
   403: 'the credentials lack permission for this namespace/tenant (or the tenant is wrong)'
 }
 
-export interface ApiErrorDetails {
+interface ApiErrorDetails {
   /** HTTP status; undefined when no answer came (connection refused, reset, timeout). */
   status: number | undefined
   method: string

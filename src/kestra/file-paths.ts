@@ -10,7 +10,7 @@ import { parseVersion } from './era.js'
  * 0.13 → 0.18 bind the path as a URI directly, which refuses a space too. 1.x keeps every name.
  * See docs/kestra.md#namespace-file-names.
  */
-export type FileNaming = 'exact' | 'space-as-plus' | 'uri'
+type FileNaming = 'exact' | 'space-as-plus' | 'uri'
 
 export function fileNaming(info: Pick<ServerInfo, 'version'>): FileNaming {
   const version = parseVersion(info.version)

@@ -19,7 +19,7 @@ const SECRETS_REMEDY = 'a review checks at most 20,000 secret names: remove secr
 const MAX_PAGES = 40
 
 /** A paged `{results, total}` route of Kestra, as one listing reads it (docs/kestra.md#paged-listings). */
-export interface PagedListing {
+interface PagedListing {
   /** What is listed, for the errors: "the dashboards listing". */
   name: string
   /** What to do when the listing does not end within its bound. */

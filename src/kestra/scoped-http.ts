@@ -11,7 +11,7 @@ import { ApiError } from './errors.js'
 import { readJsonObject } from './json.js'
 import { responseError, type HttpRequest, type HttpResponse, type Transport } from './transport.js'
 
-export interface ScopedRequest extends Omit<HttpRequest, 'path'> {
+interface ScopedRequest extends Omit<HttpRequest, 'path'> {
   /** Path below the API prefix, starting with '/', path segments already encoded. */
   path: string
   /** A list repeats its parameter (`labels=a:1&labels=b:2`). */

@@ -48,7 +48,7 @@ export interface HttpResponse {
   attempts: number
 }
 
-export interface TransportOptions {
+interface TransportOptions {
   /** Base URL of the server without trailing slash (may carry a path). */
   server: string
   auth: Auth

@@ -1,4 +1,4 @@
-export interface ProgressLineOptions {
+interface ProgressLineOptions {
   /** A terminal (stderr). */
   write(text: string): void
   now(): number

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { bounded, LOG_LINE_BYTES } from './bounds.js'
 
-export type CommandProperties = Record<string, string | number | undefined>
+type CommandProperties = Record<string, string | number | undefined>
 
 /**
  * The one printer of the runner's log (docs/security.md). The runner reads a command in any line that starts

@@ -3,7 +3,7 @@ import type { ProgressLine } from './progress-line.js'
 import type { OutputName, Reporter } from './reporter.js'
 import { inert, type Palette } from './terminal-style.js'
 
-export interface TerminalReporterOptions {
+interface TerminalReporterOptions {
   /** Progress and warnings (stderr). */
   log(text: string): void
   /** Findings, one per line: stdout when they are the result, stderr when another format is. */

@@ -16,7 +16,7 @@ import type { Settings } from '../model/settings.js'
 import type { RunPorts } from './ports.js'
 import { phase } from '../report/phase.js'
 
-export interface AfterDeploy {
+interface AfterDeploy {
   /** Sections for the deployed report (job summary and the comment's Deployed section). */
   markdown: string[]
   /** The rollback, when one ran. */

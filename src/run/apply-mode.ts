@@ -33,7 +33,7 @@ import { guardUnfinished } from '../apply/unfinished-guard.js'
 import { beginEnvironment, type EnvironmentRun } from './environment-deploy.js'
 import { unfinishedGuard } from './unfinished-guard.js'
 
-export interface ApplyModeArgs {
+interface ApplyModeArgs {
   settings: Settings
   context: RunContext
   ports: RunPorts
@@ -52,7 +52,7 @@ export interface ApplyModeArgs {
 }
 
 /** What a deploy did: the step's failure, the per-resource results and whether it was rolled back. */
-export interface Applied {
+interface Applied {
   failure?: string
   result?: DeployResult
   rolledBack?: boolean

@@ -37,7 +37,7 @@ const SUMMARY_DRIFT_BUDGET = 300_000
 /** Names listed in the drift warning; the issue and the summary list them all. */
 const WARNING_NAMES = 10
 
-export interface DriftModeArgs {
+interface DriftModeArgs {
   settings: Settings
   context: RunContext
   ports: RunPorts

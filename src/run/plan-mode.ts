@@ -29,7 +29,7 @@ import { phase } from '../report/phase.js'
 import { readUnfinishedEarly, reviewPlan, type ReviewArgs } from './review.js'
 import { maybeRewritten } from '../decide/plan/review.js'
 
-export interface PlanModeArgs {
+interface PlanModeArgs {
   settings: Settings
   context: RunContext
   ports: RunPorts

@@ -37,7 +37,7 @@ export async function stoppedRollbacks(
   }
 }
 
-export interface FinishedRollbacks {
+interface FinishedRollbacks {
   /** For the comment's Deployed section. */
   headline: string
   /** For the job summary and the comment's Deployed section. */

@@ -36,7 +36,7 @@ export interface ReviewArgs {
 }
 
 /** The search's answer per flowKey, or the error it met (said in the plan, never thrown here). */
-export type UnfinishedReading = { byFlow: Map<string, UnfinishedExecution[]> } | { error: unknown }
+type UnfinishedReading = { byFlow: Map<string, UnfinishedExecution[]> } | { error: unknown }
 
 /** Starts the searches of the executions of these flows; settles, never rejects. */
 export function readUnfinishedEarly(

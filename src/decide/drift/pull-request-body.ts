@@ -12,7 +12,7 @@ import {
   type DriftTarget
 } from './shown-drift.js'
 
-export interface DriftPullInput extends DriftTarget {
+interface DriftPullInput extends DriftTarget {
   writes: TreeWrite[]
   notBroughtBack: NotBroughtBack[]
 }

@@ -17,12 +17,12 @@ export interface NotBroughtBack {
   reason: string
 }
 
-export interface DriftTree {
+interface DriftTree {
   writes: TreeWrite[]
   notBroughtBack: NotBroughtBack[]
 }
 
-export interface DriftTreeInput {
+interface DriftTreeInput {
   items: readonly DriftedResource[]
   shape: RepositoryShape
   /** The server's bytes of each drifted namespace file, by resource name. */

@@ -1,7 +1,7 @@
 import type { NewStatus } from '../../model/deployments-port.js'
 import type { Verdict } from '../../model/verification.js'
 
-export interface DeployFacts {
+interface DeployFacts {
   /** `applied`, `failed` or `refused` (a newer commit is deployed). */
   status: string
   /** At least one flow or file was written. */

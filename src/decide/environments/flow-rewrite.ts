@@ -38,7 +38,7 @@ interface PebbleMention {
   mapped: string
 }
 
-export interface SentFlow {
+interface SentFlow {
   source: string
   pebble: PebbleMention[]
   /** With read-only: when the label was refused, or replaced the flow's own. */

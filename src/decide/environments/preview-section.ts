@@ -4,7 +4,7 @@ import { isRunLine } from '../../model/markdown/comment-markers.js'
 const START = '<!-- kestra-gitops-preview -->'
 const END = '<!-- /kestra-gitops-preview -->'
 
-export interface PreviewLink {
+interface PreviewLink {
   namespace: string
   url: string
 }

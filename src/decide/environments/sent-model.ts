@@ -11,7 +11,7 @@ import type { NameReference } from '../../model/names.js'
 import { READ_ONLY_LABEL, sentFlow, type SendOptions } from './flow-rewrite.js'
 
 /** What the environment inputs ask of the sent text (docs/environments.md). */
-export interface SendSettings {
+interface SendSettings {
   /** '' for none. */
   namespacePrefix: string
   disableTriggers: boolean

@@ -37,7 +37,7 @@ export interface FileRead {
   column: number
 }
 
-export interface ImpactInput {
+interface ImpactInput {
   /** Calls made by the repository's flows and by the server-only flows of managed namespaces. */
   calls: readonly CallEdge[]
   /** The same flows' `read()` of namespace files. */
@@ -48,7 +48,7 @@ export interface ImpactInput {
   reference?: Date
 }
 
-export interface PlanImpact {
+interface PlanImpact {
   plan: Plan
   /**
    * An error on each use of a flow or namespace file this plan deletes by a flow it keeps (docs/impact.md);

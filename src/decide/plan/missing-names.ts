@@ -2,7 +2,7 @@ import type { Finding } from '../../model/finding.js'
 import { kvLookupScopes, type NameListings, type NameReference } from '../../model/names.js'
 import type { MissingName } from '../../model/plan.js'
 
-export interface NameCheck {
+interface NameCheck {
   findings: Finding[]
   /** Per flowKey, the names it uses that the server lacks, in the order written, once each. */
   missing: Map<string, MissingName[]>

@@ -3,7 +3,7 @@ import type { Mode } from '../../model/settings.js'
 import { compareFindings, type Finding, type Severity } from '../../model/finding.js'
 import type { Plan, PlanAction, ResourceChange } from '../../model/plan.js'
 
-export interface PlanFileMeta {
+interface PlanFileMeta {
   mode: Mode
   /** Kestra base URL ('' when none is configured). */
   server: string
@@ -29,7 +29,7 @@ type PlanFileResource = {
 } & ({ id: string } | { path: string })
 
 /** The JSON document written to the `plan-file` output (docs/inputs.md#plan-file). */
-export interface PlanFile {
+interface PlanFile {
   version: 1
   fingerprint: string
   mode: Mode

@@ -4,7 +4,7 @@ import type { ActualNamespace, DesiredFlow } from '../../model/plan-input.js'
 import type { FlowChange, MissingName, Plan, UnfinishedExecution } from '../../model/plan.js'
 
 /** What the review found per flow (docs/caught-at-review.md), keyed by flowKey. */
-export interface ReviewInput {
+interface ReviewInput {
   missing: ReadonlyMap<string, MissingName[]>
   unfinished: ReadonlyMap<string, UnfinishedExecution[]>
   /** Per called flow, per `callerKey\0via`, how the call breaks. */

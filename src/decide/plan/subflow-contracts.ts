@@ -10,7 +10,7 @@ import { declaredInputs, refusal, sameInputs, type DeclaredInput } from './input
 import type { FlowChange } from '../../model/plan.js'
 
 /** A `Subflow` or `ForEachItem` task calling a flow whose inputs this plan changes. */
-export interface CallSite {
+interface CallSite {
   target: { namespace: string; id: string }
   caller: { namespace: string; id: string }
   via: 'subflow' | 'foreach'
@@ -100,7 +100,7 @@ export function callSites(
   return sites
 }
 
-export interface ContractReview {
+interface ContractReview {
   /** Errors and warnings on the callers (docs/caught-at-review.md#subflow-contracts). */
   findings: Finding[]
   /** Per called flow's key, per `callerKey\0via`, what breaks, in words. */

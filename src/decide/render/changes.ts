@@ -11,7 +11,7 @@ import { detailsBlock, summaryLine, type InvalidCount } from './resource.js'
  */
 export type Detail = 'diffs' | 'lines' | 'counts'
 
-export interface ChangesOptions {
+interface ChangesOptions {
   detail: Detail
   /** Replaces a diff body dropped for size. */
   omittedNote: string

@@ -16,7 +16,7 @@ function sortFindings(findings: readonly Finding[]): Finding[] {
 }
 
 /** Where findings link to: the file at the commit planned, on GitHub. */
-export interface SourceLink {
+interface SourceLink {
   /** `https://github.com/<owner>/<repo>` */
   repositoryUrl: string
   commit: string

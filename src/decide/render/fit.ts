@@ -8,7 +8,7 @@ export type Piece = string | Shrinkable
 
 const SEPARATOR = '\n\n'
 
-export interface Fitted {
+interface Fitted {
   text: string
   /** How many shrinkables had to be reduced. */
   reduced: number

@@ -72,7 +72,7 @@ export function title(input: ReportInput): string {
  * How a deploy ended: its status, or its rollback after a failed smoke run or write
  * (docs/comment.md#headline-after-a-deploy).
  */
-export type DeployOutcome = DeployStatus | 'rolled-back' | 'rollback-incomplete'
+type DeployOutcome = DeployStatus | 'rolled-back' | 'rollback-incomplete'
 
 /** A deploy's outcome as its headline says it. */
 const DEPLOY_OUTCOME: Record<DeployOutcome, string> = {

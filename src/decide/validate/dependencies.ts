@@ -2,12 +2,12 @@ import type { Node } from 'yaml'
 import type { FlowDocument } from './flow-document.js'
 
 /** One member of a `dependsOn` graph (a Dag task, an input) and the YAML nodes naming what it depends on. */
-export interface Dependent {
+interface Dependent {
   id?: string
   dependsOn: unknown
 }
 
-export interface DependencyProblems {
+interface DependencyProblems {
   /** `dependsOn` entries naming no member of the graph. */
   unknown: { node: Node; name: string; member: number }[]
   /** A cycle, as a path, when there is one. */

@@ -31,14 +31,14 @@ export { collectReferences, referenceFindings } from './references.js'
 
 export type { KestraVersion } from '../../model/version.js'
 
-export interface ValidateOptions {
+interface ValidateOptions {
   layout?: Layout
   /** The target server's version when detected: rules Kestra added in a release follow it. */
   serverVersion?: KestraVersion
 }
 
 /** What `validateRepository` works from: the options, and the flow checks already run, if any. */
-export interface ValidateContext extends ValidateOptions {
+interface ValidateContext extends ValidateOptions {
   /**
    * `checkFlow`'s result for flows checked as they were read (with the same layout), so their syntax
    * trees are walked once; flows missing here are checked now.

@@ -42,7 +42,7 @@ const PREFILL_RELEASE: KestraVersion = [1, 1, 0]
 const FORM_RELEASE: KestraVersion = [2, 0, 0]
 const FILE_DEFAULT_URI = /^(file|nsfile):\/\//
 
-export interface DeclaredInput {
+interface DeclaredInput {
   map: YAMLMap
   id?: string
   /** The `id:` (or deprecated `name:`) entry. */

@@ -1,7 +1,7 @@
 import { isScalar, visit } from 'yaml'
 import type { Document, Scalar } from 'yaml'
 
-export interface Expression {
+interface Expression {
   /** Offset of the expression body in the text (after `{{` or `{%`). */
   start: number
   body: string

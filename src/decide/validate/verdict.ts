@@ -23,7 +23,7 @@ export function demoteUnchangedErrors(findings: Finding[], changed: ChangedFiles
   )
 }
 
-export interface Tally {
+interface Tally {
   errors: number
   warnings: number
   notices: number

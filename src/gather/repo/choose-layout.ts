@@ -8,7 +8,7 @@ import type { ChosenLayout } from '../../model/repository.js'
 
 /** The layout a run reads the repository with, and why (said in the log, the summary and the comment). */
 /** A top-level folder holding a `flows/` or `files/` folder: a namespace folder of the tenant layout? */
-export interface TopFolder {
+interface TopFolder {
   name: string
   /** Some flow under `<name>/flows/` declares namespace `<name>` or a child of it. */
   declaresOwnNamespace: boolean

@@ -22,7 +22,7 @@ const OBJECT_ID = /^[0-9a-f]{4,64}$/i
 const MAX_LINK_HOPS = 40
 
 /** One entry of a commit's tree under root. */
-export interface TreeBlob {
+interface TreeBlob {
   kind: 'file' | 'symlink'
   oid: string
   /** Bytes of the blob (of a link: its target's text). */
@@ -211,7 +211,7 @@ function isSafePath(path: string): boolean {
     .every((s) => s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git')
 }
 
-export interface WorktreeChanges {
+interface WorktreeChanges {
   /** Paths under the folder (relative to it) whose work-tree content is not the commit's. */
   changed: Set<string>
   /** An untracked (or git-ignored) `.kestraignore` exists under the folder. */

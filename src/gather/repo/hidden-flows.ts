@@ -14,7 +14,7 @@ export interface HiddenFlow {
   rule: IgnoreRule
 }
 
-export interface HiddenContext {
+interface HiddenContext {
   tree: TreeSource
   rules: LayoutRules
   /** The layout read with: custom counts every file a `flows` glob matches, anywhere looks everywhere. */

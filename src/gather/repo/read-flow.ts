@@ -4,7 +4,7 @@ import type { FlowFile, ReadProblem } from '../../model/repository.js'
 import type { TreeSource } from './tree-source.js'
 import { firstInvalidUtf8, lineOfOffset } from './utf8.js'
 
-export interface FlowLocation {
+interface FlowLocation {
   /** Relative to the workspace. */
   file: string
   /** Relative to root. */

@@ -15,7 +15,7 @@ export interface HiddenEntry {
   rule: IgnoreRule
 }
 
-export interface WalkResult {
+interface WalkResult {
   entries: WalkEntry[]
   /** Folders that could not be listed, by path relative to root. */
   unreadable: { rel: string; message: string }[]
@@ -23,7 +23,7 @@ export interface WalkResult {
   hidden: HiddenEntry[]
 }
 
-export interface WalkOptions {
+interface WalkOptions {
   tree: TreeSource
   rules: Pick<IgnoreRules, 'excludedBy' | 'knowListing'>
   /** Folders for which this is false are not entered, unless `search` enters them. */

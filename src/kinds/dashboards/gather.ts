@@ -14,7 +14,7 @@ interface ComparedDashboard {
 }
 
 /** What the dashboards kind reads (docs/dashboards.md); its decide part takes the same shape. */
-export interface GatheredDashboards {
+interface GatheredDashboards {
   files: (DashboardFile & ComparedDashboard)[]
   /** The base commit's dashboard files, when the event has a base commit git holds. */
   base?: (DashboardFile & ComparedDashboard)[]

@@ -1,5 +1,5 @@
 /** A line of a Markdown document and whether it lies inside a fenced code block (fence lines included). */
-export interface ScannedLine {
+interface ScannedLine {
   text: string
   inFence: boolean
   /** The fence still open after this line (what closes it: `length` times `char`). */

@@ -1,7 +1,7 @@
 import { characterEntities } from 'character-entities'
 
 /** One character as a reader can read it at a position: its code point and where its spelling ends. */
-export interface Reading {
+interface Reading {
   code: number
   end: number
 }

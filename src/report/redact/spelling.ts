@@ -18,7 +18,7 @@ const SPECIAL = new Uint8Array(0x10000)
 for (const unit of [...SPECIAL_UNITS, ...FOLDING]) SPECIAL[unit] = 1
 
 /** A text to find in any spelling: its code points, without the ones a reader skips. */
-export type Needle = readonly number[]
+type Needle = readonly number[]
 
 export function needleOf(text: string): Needle {
   return [...text].map((c) => c.codePointAt(0)!).filter((code) => !SKIPPED.has(code))
