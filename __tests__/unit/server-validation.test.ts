@@ -1,35 +1,26 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import { ServerValidation } from '../../src/gather/server/validation.js'
 import { checkFlow } from '../../src/decide/validate/index.js'
 import { serverAnswerFindings } from '../../src/decide/validate/server-findings.js'
-import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
+import { emulatedClient } from '../kestra/test-server.js'
 
 function flow(i: number, type = 'io.kestra.plugin.core.log.Log') {
   const raw = `id: f${i}\nnamespace: team\ntasks:\n  - id: t\n    type: ${type}\n    message: hi\n`
   return parseFlowFile({ file: `team/flows/f${i}.yml`, rel: `team/flows/f${i}.yml`, raw })
 }
 
-let open: { emulator: Emulator; client: KestraClient } | undefined
+let close: (() => Promise<void>) | undefined
 afterEach(async () => {
-  await open?.client.close()
-  await open?.emulator.close()
-  open = undefined
+  await close?.()
+  close = undefined
 })
 
 describe('server validation while the repository loads', () => {
   it('sends full batches of 100 as flows arrive, the rest when asked, and maps verdicts to lines', async () => {
-    const emulator = await startEmulator({ version: '1.2.0' }) // YAML batches (multipart from 1.2.5)
-    const client = createKestraClient({
-      server: emulator.url,
-      tenant: 'main',
-      auth: { kind: 'none' },
-      timeoutSeconds: 10,
-      concurrency: 4,
-      retry: { baseDelayMs: 0 }
-    })
-    open = { emulator, client }
+    // 1.2.0: batches are YAML documents (multipart from 1.2.5), counted in the requests' text.
+    const { emulator, client, ...opened } = await emulatedClient('1.2.0')
+    close = opened.close
     const batches = () =>
       emulator.requests
         .filter((r) => r.route === 'flows.validate')
