@@ -1,33 +1,19 @@
-/** At most `limit` holders at a time; waiters are served in arrival order. */
+import pLimit, { type LimitFunction } from 'p-limit'
+
+/**
+ * At most `limit` tasks at a time, started in arrival order. The queue is p-limit's; this name is kept
+ * because a limit is shared between callers (one per client, one per deploy).
+ */
 export class Semaphore {
-  private active = 0
-  private readonly waiting: (() => void)[] = []
+  private readonly limited: LimitFunction
 
-  constructor(private readonly limit: number) {
+  constructor(limit: number) {
     if (!(limit >= 1)) throw new RangeError(`semaphore limit must be at least 1, got ${limit}`)
+    this.limited = pLimit(limit)
   }
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    await this.acquire()
-    try {
-      return await task()
-    } finally {
-      this.release()
-    }
-  }
-
-  private acquire(): Promise<void> {
-    if (this.active < this.limit) {
-      this.active++
-      return Promise.resolve()
-    }
-    return new Promise((resolve) => this.waiting.push(resolve))
-  }
-
-  private release(): void {
-    const next = this.waiting.shift()
-    if (next) next()
-    else this.active--
+  run<T>(task: () => Promise<T>): Promise<T> {
+    return this.limited(task)
   }
 }
 
