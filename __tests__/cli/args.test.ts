@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseArgs, UsageError, wantsDetailedExitCode } from '../../src/cli/args.js'
-import { flagInputs, GITHUB_ONLY } from '../../src/cli/flags.js'
+import { flagInputs, flagKind, GITHUB_ONLY } from '../../src/cli/flags.js'
 import { cliSettings } from '../../src/cli/settings.js'
 
 describe('command-line flags', () => {
@@ -68,6 +68,108 @@ describe('command-line flags', () => {
   ])('%j is refused', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError)
     expect(() => parseArgs(argv)).toThrow(message)
+  })
+})
+
+describe('any command line of known flags', () => {
+  const inputs = flagInputs()
+  /** Any text: dashes, `=`, spaces and `--` included, as a value may hold them. */
+  const value = fc.oneof(fc.string(), fc.constantFrom('--', '-x', '--delete', 'a=b', '-'))
+  const flag = fc.oneof(
+    fc.record({
+      name: fc.constantFrom(...inputs.filter((name) => flagKind(name) !== 'switch')),
+      value,
+      inline: fc.boolean()
+    }),
+    fc.record({
+      name: fc.constantFrom(...inputs.filter((name) => flagKind(name) === 'switch')),
+      spelling: fc.constantFrom('bare', 'negated', 'true', 'false')
+    })
+  )
+
+  it('gives each input its last value, each list all of its values in order, each switch its last word', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('validate', 'plan', 'deploy'),
+        fc.array(flag),
+        (command, flags) => {
+          const argv: string[] = [command]
+          const expected: Record<string, string> = {}
+          const lists: Record<string, string[]> = {}
+          for (const given of flags) {
+            if ('value' in given) {
+              argv.push(
+                ...(given.inline
+                  ? [`--${given.name}=${given.value}`]
+                  : [`--${given.name}`, given.value])
+              )
+              if (flagKind(given.name) === 'list') (lists[given.name] ??= []).push(given.value)
+              else expected[given.name] = given.value
+            } else {
+              argv.push(
+                {
+                  bare: `--${given.name}`,
+                  negated: `--no-${given.name}`,
+                  true: `--${given.name}=true`,
+                  false: `--${given.name}=false`
+                }[given.spelling]
+              )
+              expected[given.name] = String(given.spelling === 'bare' || given.spelling === 'true')
+            }
+          }
+          for (const [name, values] of Object.entries(lists)) expected[name] = values.join('\n')
+          const args = parseArgs(argv)
+          expect(args.command).toBe(command)
+          expect(args.inputs).toEqual(expected)
+        }
+      ),
+      { numRuns: 500 }
+    )
+  })
+
+  it('refuses a value flag with no value after it, naming it', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...inputs.filter((name) => flagKind(name) !== 'switch'), 'format', 'base'),
+        (name) => {
+          expect(() => parseArgs(['plan', `--${name}`])).toThrow(`option '--${name}' needs a value`)
+        }
+      )
+    )
+  })
+
+  it('refuses any unknown option, naming it, wherever it stands', () => {
+    const known = new Set([...inputs, ...inputs.map((name) => `no-${name}`)])
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[a-z][a-z-]{0,20}$/),
+        fc.boolean(),
+        fc.boolean(),
+        (name, inline, first) => {
+          fc.pre(
+            !known.has(name) &&
+              ![
+                'format',
+                'json',
+                'color',
+                'no-color',
+                'base',
+                'verbose',
+                'detailed-exitcode',
+                'version',
+                'help'
+              ].includes(name)
+          )
+          fc.pre(!(name in GITHUB_ONLY) && !(name.replace(/^no-/, '') in GITHUB_ONLY))
+          fc.pre(!['username', 'password', 'api-token', 'token'].includes(name))
+          const option = inline ? [`--${name}=x`] : [`--${name}`]
+          const argv = first ? [...option, 'plan'] : ['plan', '--delete', ...option]
+          expect(() => parseArgs(argv)).toThrow(UsageError)
+          expect(() => parseArgs(argv)).toThrow(`unknown option '--${name}'`)
+        }
+      ),
+      { numRuns: 300 }
+    )
   })
 })
 

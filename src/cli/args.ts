@@ -1,3 +1,4 @@
+import { parseArgs as parseArgsTokensOf, type ParseArgsConfig } from 'node:util'
 import type { InputName } from '../model/inputs/declared.js'
 import type { Mode } from '../model/settings.js'
 import { CREDENTIAL_VARIABLES, entryOf, flagInputs, flagKind, GITHUB_ONLY } from './flags.js'
@@ -33,39 +34,69 @@ const CREDENTIAL_FLAGS = [...Object.keys(CREDENTIAL_VARIABLES), 'token']
 
 const COMMANDS: readonly Mode[] = ['validate', 'plan', 'deploy']
 
-/** Every long flag, for suggesting the closest to a mistyped one. */
-function flagNames(): string[] {
-  return [
-    ...flagInputs().flatMap((name) =>
-      flagKind(name) === 'switch' ? [name, `no-${name}`] : [name]
-    ),
-    'format',
-    'json',
-    'color',
-    'no-color',
-    'base',
-    'verbose',
-    'detailed-exitcode',
-    'version',
-    'help'
-  ]
-}
 const FORMATS: readonly OutputFormat[] = ['text', 'markdown', 'json']
+
+/** The CLI's own options, beside the action inputs' flags. */
+const OWN_OPTIONS = {
+  format: { type: 'string' },
+  json: { type: 'boolean' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  base: { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  'detailed-exitcode': { type: 'boolean' },
+  version: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' }
+} as const satisfies ParseArgsConfig['options']
+
+/**
+ * Every option `util.parseArgs` is told of: the CLI's own and one per flag input (`--no-<name>` beside
+ * each switch), so that a value flag takes the next argument whatever it starts with.
+ */
+function options(): NonNullable<ParseArgsConfig['options']> {
+  const inputs = flagInputs().flatMap((name) => {
+    const kind = flagKind(name)
+    if (kind === 'switch') return [name, `no-${name}`].map((flag) => [flag, { type: 'boolean' }])
+    return [[name, { type: 'string', multiple: kind === 'list' }]]
+  })
+  return { ...OWN_OPTIONS, ...Object.fromEntries(inputs) }
+}
+
+type Token = NonNullable<ReturnType<typeof parseArgsTokens>>[number]
+type OptionToken = Extract<Token, { kind: 'option' }>
+
+/**
+ * The command line as `util.parseArgs` reads it, without its own checks: each refusal below names the
+ * flag and what to do instead.
+ */
+function parseArgsTokens(argv: readonly string[]) {
+  return parseArgsTokensOf({
+    args: [...argv],
+    options: options(),
+    strict: false,
+    allowPositionals: true,
+    tokens: true
+  }).tokens
+}
 
 /**
  * Whether the command line asks for `--detailed-exitcode`, read before parsing it: then a usage error
  * exits 1, so that 2 says only "the plan has changes".
  */
 export function wantsDetailedExitCode(argv: readonly string[]): boolean {
-  const end = argv.indexOf('--')
-  return (end === -1 ? argv : argv.slice(0, end)).some((arg) =>
-    /^--detailed-exitcode(=true)?$/.test(arg)
+  const tokens = parseArgsTokens(argv)
+  const end = tokens.findIndex((token) => token.kind === 'option-terminator')
+  return (end === -1 ? tokens : tokens.slice(0, end)).some(
+    (token) =>
+      token.kind === 'option' &&
+      token.name === 'detailed-exitcode' &&
+      (token.value === undefined || token.value === 'true')
   )
 }
 
 /**
- * Parses `<command> [flags]`. Value flags take `--name value` or `--name=value`; list flags repeat;
- * switches take `--name`, `--no-name` or `--name=true|false`.
+ * Parses `<command> [flags]` with `util.parseArgs`. Value flags take `--name value` or `--name=value`;
+ * list flags repeat; switches take `--name`, `--no-name` or `--name=true|false`.
  */
 export function parseArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = {
@@ -78,77 +109,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   const positionals: string[] = []
   const lists: Partial<Record<InputName, string[]>> = {}
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1))
-      break
-    }
-    if (arg === '-h' || arg === '--help') {
-      args.help = true
-      continue
-    }
-    if (arg === '-v' || arg === '--verbose') {
-      args.verbose = true
-      continue
-    }
-    if (!arg.startsWith('--')) {
-      if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`)
-      positionals.push(arg)
-      continue
-    }
-    const eq = arg.indexOf('=')
-    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq)
-    const inline = eq === -1 ? undefined : arg.slice(eq + 1)
-    const takeValue = (): string => {
-      if (inline !== undefined) return inline
-      const next = argv[i + 1]
-      if (next === undefined) throw new UsageError(`option '--${name}' needs a value`)
-      i++
-      return next
-    }
-
-    if (name === 'format') {
-      const value = takeValue()
-      if (!(FORMATS as readonly string[]).includes(value)) {
-        throw new UsageError(`--format '${value}' is not accepted; use ${FORMATS.join(', ')}`)
-      }
-      args.format = value as OutputFormat
-    } else if (name === 'json') {
-      if (switchValue(name, inline)) args.format = 'json'
-    } else if (name === 'color' || name === 'no-color') {
-      args.color = switchValue(name, inline) === (name === 'color')
-    } else if (name === 'base') {
-      args.base = takeValue()
-    } else if (name === 'version') {
-      args.version = switchValue(name, inline)
-    } else if (name === 'detailed-exitcode') {
-      args.detailedExitCode = switchValue(name, inline)
-    } else {
-      const negated = name.startsWith('no-') && flagKind(name.slice(3)) === 'switch'
-      const input = (negated ? name.slice(3) : name) as InputName
-      const kind = flagKind(input)
-      if (CREDENTIAL_FLAGS.includes(name)) {
-        throw new UsageError(
-          'credentials are read from the environment only: set KESTRA_USERNAME and KESTRA_PASSWORD, or KESTRA_API_TOKEN'
-        )
-      }
-      const githubOnly =
-        entryOf(GITHUB_ONLY, name) ?? entryOf(GITHUB_ONLY, name.replace(/^no-/, ''))
-      if (githubOnly !== undefined) {
-        throw new UsageError(`--${name} works only in GitHub Actions: ${githubOnly}.`)
-      }
-      if (kind === undefined) {
-        throw new UsageError(`unknown option '--${name}'${suggestion(name, flagNames(), '--')}`)
-      }
-      if (kind === 'switch') {
-        args.inputs[input] = String(switchValue(name, inline) !== negated)
-      } else if (kind === 'list') {
-        ;(lists[input] ??= []).push(takeValue())
-      } else {
-        args.inputs[input] = takeValue()
-      }
-    }
+  for (const token of parseArgsTokens(argv)) {
+    if (token.kind === 'positional') positionals.push(token.value)
+    if (token.kind === 'option') readOption(token, args, lists)
   }
   for (const [input, values] of Object.entries(lists)) {
     args.inputs[input as InputName] = values.join('\n')
@@ -178,10 +141,66 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   return args
 }
 
-function switchValue(name: string, inline: string | undefined): boolean {
+function readOption(
+  { name, rawName, value }: OptionToken,
+  args: CliArgs,
+  lists: Partial<Record<InputName, string[]>>
+): void {
+  const given = (): string => {
+    if (value === undefined) throw new UsageError(`option '${rawName}' needs a value`)
+    return value
+  }
+  if (name === 'help') {
+    args.help = switchValue(rawName, value)
+  } else if (name === 'verbose') {
+    args.verbose = switchValue(rawName, value)
+  } else if (name === 'format') {
+    const format = given()
+    if (!(FORMATS as readonly string[]).includes(format)) {
+      throw new UsageError(`--format '${format}' is not accepted; use ${FORMATS.join(', ')}`)
+    }
+    args.format = format as OutputFormat
+  } else if (name === 'json') {
+    if (switchValue(rawName, value)) args.format = 'json'
+  } else if (name === 'color' || name === 'no-color') {
+    args.color = switchValue(rawName, value) === (name === 'color')
+  } else if (name === 'base') {
+    args.base = given()
+  } else if (name === 'version') {
+    args.version = switchValue(rawName, value)
+  } else if (name === 'detailed-exitcode') {
+    args.detailedExitCode = switchValue(rawName, value)
+  } else {
+    const negated = name.startsWith('no-') && flagKind(name.slice(3)) === 'switch'
+    const input = (negated ? name.slice(3) : name) as InputName
+    const kind = flagKind(input)
+    if (CREDENTIAL_FLAGS.includes(name)) {
+      throw new UsageError(
+        'credentials are read from the environment only: set KESTRA_USERNAME and KESTRA_PASSWORD, or KESTRA_API_TOKEN'
+      )
+    }
+    const githubOnly = entryOf(GITHUB_ONLY, name) ?? entryOf(GITHUB_ONLY, name.replace(/^no-/, ''))
+    if (githubOnly !== undefined) {
+      throw new UsageError(`--${name} works only in GitHub Actions: ${githubOnly}.`)
+    }
+    if (kind === undefined || !rawName.startsWith('--')) {
+      const names = rawName.startsWith('--') ? Object.keys(options()) : []
+      throw new UsageError(`unknown option '${rawName}'${suggestion(name, names, '--')}`)
+    }
+    if (kind === 'switch') {
+      args.inputs[input] = String(switchValue(rawName, value) !== negated)
+    } else if (kind === 'list') {
+      ;(lists[input] ??= []).push(given())
+    } else {
+      args.inputs[input] = given()
+    }
+  }
+}
+
+function switchValue(rawName: string, inline: string | undefined): boolean {
   if (inline === undefined || inline === 'true') return true
   if (inline === 'false') return false
-  throw new UsageError(`option '--${name}' takes no value, or true/false`)
+  throw new UsageError(`option '${rawName}' takes no value, or true/false`)
 }
 
 /** `; did you mean '--server'?` when one name is within a few edits of `typed`, else ''. */
