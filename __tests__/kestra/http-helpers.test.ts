@@ -1,10 +1,12 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseErrorBody } from '../../src/kestra/error-body.js'
 import { isTenantScoped, parseVersion } from '../../src/kestra/era.js'
 import { uploadFileName } from '../../src/kestra/files.js'
 import { withoutRevisionLine } from '../../src/model/flow-source.js'
-import { multipartFile } from '../../src/kestra/multipart.js'
 import { backoffMs, retryAfterMs, retryPolicy, transientReason } from '../../src/kestra/retry.js'
+import { formBody } from '../../src/kestra/transport.js'
+import { parseMultipart } from '../../test-support/kestra-emulator/multipart.js'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 
@@ -106,20 +108,43 @@ describe('uploads', () => {
     expect(uploadFileName('/scripts/run.py')).toBe('run.py')
     expect(uploadFileName('/')).toBe('file')
   })
+})
 
-  it('builds a binary-safe multipart body with one fileContent part', () => {
-    const data = new Uint8Array([0, 255, 13, 10, 45, 45, 1])
-    const { contentType, body } = multipartFile('fileContent', 'a"b.bin', data)
-    const boundary = /boundary=(.+)$/.exec(contentType)![1]!
-    const text = Buffer.from(body).toString('latin1')
-    expect(
-      text.startsWith(
-        `--${boundary}\r\nContent-Disposition: form-data; name="fileContent"; filename="a%22b.bin"\r\n`
-      )
-    ).toBe(true)
-    const start = text.indexOf('\r\n\r\n') + 4
-    const end = text.lastIndexOf(`\r\n--${boundary}--`)
-    expect([...body.subarray(start, end)]).toEqual([...data])
+describe('multipart bodies (undici FormData), read back as the emulator reads Kestra uploads', () => {
+  /** Names and file names as Kestra reads them: quotes and line breaks escaped as browsers do. */
+  const escaped = (text: string) =>
+    text.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+  const name = fc.string({ minLength: 1 }).filter((text) => !/[\r\n]/.test(text))
+
+  it('keeps any file part byte for byte, whatever the bytes hold', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), name, async (bytes, filename) => {
+        const { contentType, body } = await formBody([['fileContent', new Blob([bytes]), filename]])
+        const parts = parseMultipart(Buffer.from(body), contentType)
+        expect(parts).toEqual([
+          {
+            name: 'fileContent',
+            filename: escaped(filename),
+            contentType: 'application/octet-stream',
+            data: Buffer.from(bytes)
+          }
+        ])
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it('keeps any text fields in order, their line breaks sent as CRLF', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(name, fc.string())), async (fields) => {
+        const { contentType, body } = await formBody(fields)
+        const parts = parseMultipart(Buffer.from(body), contentType)
+        expect(parts.map((part) => [part.name, part.data.toString('utf8')])).toEqual(
+          fields.map(([field, value]) => [escaped(field), value.replace(/\r\n|\r|\n/g, '\r\n')])
+        )
+      }),
+      { numRuns: 300 }
+    )
   })
 })
 

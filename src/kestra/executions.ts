@@ -3,10 +3,9 @@ import { parseVersion } from './era.js'
 import { ApiError } from './errors.js'
 import { readJson } from './json.js'
 import { readPages } from './listings.js'
-import { multipartFields } from './multipart.js'
 import { kestraUiBase } from './namespace-url.js'
 import type { ScopedHttp } from './scoped-http.js'
-import type { HttpResponse } from './transport.js'
+import { formBody, type HttpResponse } from './transport.js'
 import { pathSegment } from '../model/path-segment.js'
 
 /** Results asked for by a label search: a run's labels match a handful of executions at most. */
@@ -32,7 +31,7 @@ export class ExecutionsEndpoint {
     inputs: [string, string][],
     options: { labels: Label[]; deadline?: number }
   ): Promise<Execution> {
-    const { contentType, body } = multipartFields(inputs)
+    const { contentType, body } = await formBody(inputs)
     const response = await this.http.send({
       method: 'POST',
       path: `/executions/${pathSegment(namespace)}/${pathSegment(id)}`,

@@ -3,9 +3,8 @@ import type { RemoteFile } from '../model/kestra.js'
 import { fileNaming, storedPath } from './file-paths.js'
 import { readJsonArray } from './json.js'
 import { ListingError } from './listings.js'
-import { multipartFile } from './multipart.js'
 import type { ScopedHttp } from './scoped-http.js'
-import type { HttpResponse } from './transport.js'
+import { formBody, type HttpResponse } from './transport.js'
 import { readZip } from './zip.js'
 import { pathSegment } from '../model/path-segment.js'
 
@@ -82,14 +81,14 @@ export class FilesEndpoint {
     await this.send(namespace, path, 'empty-file.zip', archive, false)
   }
 
-  private send(
+  private async send(
     namespace: string,
     path: string,
     filename: string,
     bytes: Uint8Array,
     allow400: boolean
   ): Promise<HttpResponse> {
-    const { contentType, body } = multipartFile('fileContent', filename, bytes)
+    const { contentType, body } = await formBody([['fileContent', new Blob([bytes]), filename]])
     return this.http.send({
       method: 'POST',
       path: `/namespaces/${pathSegment(namespace)}/files`,

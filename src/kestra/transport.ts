@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { request, type Dispatcher } from 'undici'
+import { FormData, request, Response, type Dispatcher } from 'undici'
 import type { Auth } from '../model/settings.js'
 import { parseErrorBody } from './error-body.js'
 import { ApiError } from './errors.js'
@@ -188,6 +188,23 @@ export class Transport {
       serverMessage: said
     })
   }
+}
+
+/**
+ * A `multipart/form-data` body as undici encodes it (text values' line breaks become CRLF, as browsers
+ * send them), buffered so that a retry resends the same bytes.
+ */
+export async function formBody(
+  parts: readonly (readonly [string, string | Blob, string?])[]
+): Promise<{ contentType: string; body: Uint8Array }> {
+  const form = new FormData()
+  for (const [name, value, filename] of parts) {
+    if (typeof value === 'string') form.append(name, value)
+    else form.append(name, value, filename)
+  }
+  const encoded = new Response(form)
+  const body = new Uint8Array(await encoded.arrayBuffer())
+  return { contentType: encoded.headers.get('content-type')!, body }
 }
 
 /** The ApiError for an answer the caller cannot use. */
