@@ -4,6 +4,7 @@
  * Kestra's definition (`Schedule.java`, cron-utils): 5 fields, 6 with `withSeconds: true`, or one of
  * seven nicknames; `ScheduleValidationTest` holds the cases marked below.
  */
+import { Cron } from 'croner'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { nextRun } from '../../src/decide/plan/triggers.js'
@@ -48,6 +49,19 @@ describe("Kestra's Schedule cron", () => {
   ])('rejects %j (withSeconds: %s): %s', (cron, withSeconds, why) => {
     expect(cronProblem(cron, withSeconds)).toContain(why)
     expect(nextRun({ cron, withSeconds }, REFERENCE)).toBeUndefined()
+  })
+
+  it.each(['5/15 * * * *', '0 0 * * 1/2'])(
+    'accepts %j as cron-utils does, which croner refuses: croner cannot be the grammar (docs/dependencies.md)',
+    (cron) => {
+      expect(cronProblem(cron, false)).toBeUndefined()
+      expect(() => new Cron(cron)).toThrow(/stepping with numeric prefix/)
+    }
+  )
+
+  it('refuses seven fields, which croner accepts', () => {
+    expect(() => new Cron('* * * * * * *')).not.toThrow()
+    expect(cronProblem('* * * * * * *', true)).toContain('7 field(s) and Kestra takes 6')
   })
 
   const value = (min: number, max: number) =>
