@@ -5,10 +5,12 @@
  * finishes the job. The k-th delete fails, for every k.
  */
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { ownedPreviewServer, removePreview } from '../../src/apply/preview.js'
-import type { KestraApi, KestraServer, ListingsApi } from '../../src/kestra/api.js'
+import type { KestraServer } from '../../src/kestra/api.js'
 import { inPreview, parsePreviewOwner, PREVIEW_OWNER_KEY } from '../../src/model/preview.js'
+import { WRITE_ROUTES, type LoggedRequest } from '../../test-support/kestra-emulator/index.js'
+import { emulatedClient } from '../kestra/test-server.js'
 
 const OURS = { repository: 'octo/kestra-repo', pullRequest: 7 }
 const PREVIEW = { prefix: 'pr-7', owner: OURS }
@@ -41,71 +43,108 @@ function store(): Store {
   }
 }
 
-/** The store behind the calls removal makes; the `failAt`-th delete (1-based) throws. */
-function api(
-  state: Store,
-  failAt = 0,
-  owners: Record<string, unknown> = {}
-): { api: KestraApi & ListingsApi; deletes: string[] } {
-  const deletes: string[] = []
-  let count = 0
-  const remove = (kind: keyof Store, ns: string, item: string) => {
-    count++
-    deletes.push(`${kind} ${ns} ${item}`)
-    if (count === failAt) throw new Error('Kestra answered 500')
-    state[kind].get(ns)?.delete(item)
+const flowSource = (namespace: string, id: string) =>
+  `id: ${id}\nnamespace: ${namespace}\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`
+
+const opened: (() => Promise<void>)[] = []
+async function closeOpened(): Promise<void> {
+  await Promise.all(opened.splice(0).map((close) => close()))
+}
+afterEach(closeOpened)
+
+/**
+ * The emulator holding `state` (an ownership record is `owners[namespace]`, this pull request's when not
+ * given) and the client removal talks to. `failAt`: the k-th delete (1-based) is refused with a 403.
+ * `state()` reads the server back in the same shape; `deletes()` lists every delete it received, in order.
+ */
+async function kestraHolding(state: Store, failAt = 0, owners: Record<string, unknown> = {}) {
+  const { emulator, client, close } = await emulatedClient('1.3.2')
+  opened.push(close)
+  const entries = (kind: keyof Store) =>
+    [...state[kind]].flatMap(([namespace, items]) =>
+      [...items].map((item) => ({ namespace, item }))
+    )
+  emulator.seed({
+    flows: entries('flows').map(({ namespace, item: id }) => ({
+      namespace,
+      id,
+      source: flowSource(namespace, id)
+    })),
+    files: entries('files').map(({ namespace, item: path }) => ({ namespace, path, content: 'x' })),
+    kv: entries('kv').map(({ namespace, item: key }) => ({
+      namespace,
+      key,
+      value: key === PREVIEW_OWNER_KEY ? (owners[namespace] ?? OURS) : 'v'
+    }))
+  })
+  if (failAt > 0) {
+    emulator.inject({
+      method: 'DELETE',
+      skip: failAt - 1,
+      status: 403,
+      body: { message: 'Forbidden' }
+    })
   }
-  const list = (kind: keyof Store, ns: string) => [...(state[kind].get(ns) ?? [])]
-  const fake = {
-    listFlows: async (ns: string) =>
-      list('flows', ns).map((id) => ({ namespace: ns, id, revision: 1, source: '' })),
-    listFiles: async (ns: string) =>
-      list('files', ns).map((path) => ({ path, bytes: new Uint8Array() })),
-    getKv: async (ns: string, key: string) =>
-      state.kv.get(ns)?.has(key)
-        ? key === PREVIEW_OWNER_KEY
-          ? (owners[ns] ?? OURS)
-          : {}
-        : undefined,
-    info: async () => ({ version: '1.3.25' }),
-    kvKeys: async (namespaces: readonly string[]) =>
-      namespaces.flatMap((ns) => list('kv', ns).map((key) => ({ namespace: ns, key }))),
-    deleteFlow: async (ns: string, id: string) => remove('flows', ns, id),
-    deleteFile: async (ns: string, path: string) => remove('files', ns, path),
-    deleteKv: async (ns: string, key: string) => remove('kv', ns, key)
+  const described = (request: LoggedRequest) => {
+    const item =
+      request.route === 'flows.delete'
+        ? `flows ${request.params.id}`
+        : request.route === 'kv.delete'
+          ? `kv ${request.params.key}`
+          : `files ${String(request.query.path)}`
+    const [kind, name] = item.split(' ')
+    return `${kind} ${request.params.namespace} ${name}`
   }
-  return { api: fake as unknown as KestraApi & ListingsApi, deletes }
+  return {
+    client,
+    deletes: () => emulator.requests.filter((r) => r.method === 'DELETE').map(described),
+    state: (): Store => {
+      const held = emulator.snapshot()
+      const read: Store = { flows: new Map(), files: new Map(), kv: new Map() }
+      const add = (kind: keyof Store, namespace: string, item: string) => {
+        if (!read[kind].has(namespace)) read[kind].set(namespace, new Set())
+        read[kind].get(namespace)!.add(item)
+      }
+      for (const flow of held.flows) if (!flow.deleted) add('flows', flow.namespace, flow.id)
+      for (const file of held.files) add('files', file.namespace, file.path)
+      for (const kv of held.kv) add('kv', kv.namespace, kv.key)
+      return read
+    }
+  }
 }
 
 const ASKED = ['pr-7.a', 'pr-7.a.b', 'pr-70.a', 'a', 'pr-7']
 const options = { concurrency: 2, log: () => undefined }
 
 function outside(state: Store): string[] {
-  return (['flows', 'files', 'kv'] as const).flatMap((kind) =>
-    [...state[kind]].flatMap(([ns, items]) =>
-      inPreview('pr-7', ns) ? [] : [...items].map((item) => `${kind} ${ns} ${item}`)
+  return (['flows', 'files', 'kv'] as const)
+    .flatMap((kind) =>
+      [...state[kind]].flatMap(([ns, items]) =>
+        inPreview('pr-7', ns) ? [] : [...items].map((item) => `${kind} ${ns} ${item}`)
+      )
     )
-  )
+    .sort()
 }
 
 function inside(state: Store): string[] {
-  return (['flows', 'files', 'kv'] as const).flatMap((kind) =>
-    [...state[kind]].flatMap(([ns, items]) =>
-      inPreview('pr-7', ns) ? [...items].map((item) => `${kind} ${ns} ${item}`) : []
+  return (['flows', 'files', 'kv'] as const)
+    .flatMap((kind) =>
+      [...state[kind]].flatMap(([ns, items]) =>
+        inPreview('pr-7', ns) ? [...items].map((item) => `${kind} ${ns} ${item}`) : []
+      )
     )
-  )
+    .sort()
 }
 
 describe('removing a preview', () => {
   it('deletes everything inside the prefix and refuses every namespace outside it', async () => {
-    const state = store()
-    const before = outside(state)
-    const { api: kestra, deletes } = api(state)
-    const result = await removePreview(kestra, PREVIEW, ASKED, options)
-    expect(inside(state)).toEqual([])
-    expect(outside(state)).toEqual(before)
-    expect(deletes.every((d) => d.split(' ')[1]!.startsWith('pr-7.'))).toBe(true)
-    expect(result.deleted).toHaveLength(deletes.length)
+    const before = outside(store())
+    const kestra = await kestraHolding(store())
+    const result = await removePreview(kestra.client, PREVIEW, ASKED, options)
+    expect(inside(kestra.state())).toEqual([])
+    expect(outside(kestra.state())).toEqual(before)
+    expect(kestra.deletes().every((d) => d.split(' ')[1]!.startsWith('pr-7.'))).toBe(true)
+    expect(result.deleted).toHaveLength(kestra.deletes().length)
     expect(result.failed.sort()).toEqual(
       ['a', 'pr-7', 'pr-70.a']
         .map((ns) => `namespace ${ns}: refused, it is not inside the preview prefix pr-7.`)
@@ -114,26 +153,28 @@ describe('removing a preview', () => {
   })
 
   it('names the one delete that failed, does all the others, and a re-run finishes (fail the k-th delete, every k)', async () => {
-    const total = api(store()).api
-    const all = await removePreview(total, PREVIEW, ASKED, options)
+    const total = await kestraHolding(store())
+    const all = await removePreview(total.client, PREVIEW, ASKED, options)
+    expect(all.deleted.length).toBeGreaterThan(5)
+    const before = outside(store())
     for (let k = 1; k <= all.deleted.length; k++) {
-      const state = store()
-      const before = outside(state)
-      const { api: kestra, deletes } = api(state, k)
-      const first = await removePreview(kestra, PREVIEW, ASKED, options)
-      const failed = deletes[k - 1]!.split(' ')
-      expect(first.failed.filter((f) => !f.startsWith('namespace '))).toHaveLength(1)
+      const kestra = await kestraHolding(store(), k)
+      const first = await removePreview(kestra.client, PREVIEW, ASKED, options)
+      const failed = kestra.deletes()[k - 1]!.split(' ')
+      expect(first.failed.filter((f) => !f.startsWith('namespace '))).toEqual([
+        expect.stringContaining('Forbidden')
+      ])
       // What failed stays, and so does its namespace's ownership record, for the re-run to find it ours.
       const kept = [
         `${failed[0]} ${failed[1]} ${failed[2]}`,
         `kv ${failed[1]} ${PREVIEW_OWNER_KEY}`
       ]
-      expect(inside(state).sort()).toEqual([...new Set(kept)].sort())
-      expect(outside(state)).toEqual(before)
-      const again = await removePreview(api(state).api, PREVIEW, ASKED, options)
+      expect(inside(kestra.state())).toEqual([...new Set(kept)].sort())
+      expect(outside(kestra.state())).toEqual(before)
+      const again = await removePreview(kestra.client, PREVIEW, ASKED, options)
       expect(again.failed.filter((f) => !f.startsWith('namespace '))).toEqual([])
-      expect(inside(state)).toEqual([])
-      expect(outside(state)).toEqual(before)
+      expect(inside(kestra.state())).toEqual([])
+      expect(outside(kestra.state())).toEqual(before)
     }
   })
 
@@ -149,13 +190,14 @@ describe('removing a preview', () => {
       'pr-7.theirs': { repository: 'other/repo', pullRequest: 7 },
       'pr-7.odd': 'not json'
     }
-    const { api: kestra, deletes } = api(state, 0, owners)
+    const kestra = await kestraHolding(state, 0, owners)
     const result = await removePreview(
-      kestra,
+      kestra.client,
       PREVIEW,
       [...ASKED, 'pr-7.theirs', 'pr-7.odd', 'pr-7.old', 'pr-7.empty'],
       options
     )
+    const deletes = kestra.deletes()
     expect(deletes.filter((d) => /pr-7\.(theirs|odd|old|empty)\b/.test(d))).toEqual([])
     expect(result.leftAlone.sort()).toEqual([
       expect.stringMatching(
@@ -168,7 +210,7 @@ describe('removing a preview', () => {
     ])
     // Ours are emptied, KV pairs included, the ownership record last in each.
     for (const ns of ['pr-7.a', 'pr-7.a.b']) {
-      expect(state.kv.get(ns)?.size ?? 0).toBe(0)
+      expect(kestra.state().kv.get(ns)?.size ?? 0).toBe(0)
       expect(deletes.filter((d) => d.split(' ')[1] === ns).at(-1)).toBe(
         `kv ${ns} ${PREVIEW_OWNER_KEY}`
       )
@@ -246,22 +288,28 @@ describe('removal over every arrangement of namespaces and owners', () => {
         const expectedLeft = Object.keys(layout)
           .filter((ns) => inPreview('pr-7', ns) && !ours(ns) && holds(ns))
           .sort()
-        const snapshot = (keep: (ns: string) => boolean) =>
-          (['flows', 'files', 'kv'] as const).flatMap((kind) =>
-            [...state[kind]].flatMap(([ns, items]) =>
-              keep(ns) ? [...items].map((item) => `${kind} ${ns} ${item}`) : []
+        const snapshot = (held: Store, keep: (ns: string) => boolean) =>
+          (['flows', 'files', 'kv'] as const)
+            .flatMap((kind) =>
+              [...held[kind]].flatMap(([ns, items]) =>
+                keep(ns) ? [...items].map((item) => `${kind} ${ns} ${item}`) : []
+              )
             )
-          )
-        const untouched = snapshot((ns) => !ours(ns))
-        const { api: kestra, deletes } = api(state, 0, owners)
-        const result = await removePreview(kestra, PREVIEW, Object.keys(layout), options)
-        expect(snapshot(ours)).toEqual([])
-        expect(snapshot((ns) => !ours(ns))).toEqual(untouched)
-        expect(deletes.every((d) => ours(d.split(' ')[1]!))).toBe(true)
-        expect(result.deleted).toHaveLength(deletes.length)
-        expect(result.leftAlone.map((line) => line.split(':')[0]).sort()).toEqual(expectedLeft)
+            .sort()
+        const untouched = snapshot(state, (ns) => !ours(ns))
+        try {
+          const kestra = await kestraHolding(state, 0, owners)
+          const result = await removePreview(kestra.client, PREVIEW, Object.keys(layout), options)
+          expect(snapshot(kestra.state(), ours)).toEqual([])
+          expect(snapshot(kestra.state(), (ns) => !ours(ns))).toEqual(untouched)
+          expect(kestra.deletes().every((d) => ours(d.split(' ')[1]!))).toBe(true)
+          expect(result.deleted).toHaveLength(kestra.deletes().length)
+          expect(result.leftAlone.map((line) => line.split(':')[0]).sort()).toEqual(expectedLeft)
+        } finally {
+          await closeOpened()
+        }
       }),
-      { numRuns: 300 }
+      { numRuns: 150 }
     )
   })
 })
@@ -293,39 +341,56 @@ describe("a preview deploy's writes", () => {
     'startExecution'
   ] as const
 
-  function server() {
-    const calls: string[] = []
-    const record =
-      (name: string) =>
-      async (...args: unknown[]) => {
-        calls.push(`${name} ${String(name === 'createFlow' ? 'by source' : args[0])}`)
-        return { namespace: '', id: 'x', revision: 1, source: '' }
-      }
-    const base = Object.fromEntries(WRITES.map((name) => [name, record(name)]))
-    const fake = {
-      ...base,
-      putKv: async (ns: string, key: string, value: unknown) => {
-        calls.push(
-          `putKv ${ns}${key === PREVIEW_OWNER_KEY ? ` record ${JSON.stringify(value)}` : ''}`
+  const ROUTE: Record<(typeof WRITES)[number], string> = {
+    createFlow: 'flows.create',
+    updateFlow: 'flows.update',
+    deleteFlow: 'flows.delete',
+    uploadFile: 'namespaces.files.upload',
+    deleteFile: 'namespaces.files.delete',
+    putKv: 'kv.put',
+    deleteKv: 'kv.delete',
+    startExecution: 'executions.create'
+  }
+
+  /**
+   * The emulator with the records above, a flow in the unrecorded namespace, and in ours a flow, a file
+   * and a KV pair for the writes to change; `writes()` lists the writes it received (a claim with its record).
+   */
+  async function server() {
+    const { emulator, client, close } = await emulatedClient('1.3.2')
+    opened.push(close)
+    emulator.seed({
+      flows: [
+        { namespace: 'pr-7.unrecorded', id: 'old', source: flowSource('pr-7.unrecorded', 'old') },
+        { namespace: 'pr-7.ours', id: 'x', source: flowSource('pr-7.ours', 'x') }
+      ],
+      files: [{ namespace: 'pr-7.ours', path: '/x', content: 'x' }],
+      kv: [
+        ...Object.entries(RECORDS).map(([namespace, value]) => ({
+          namespace,
+          key: PREVIEW_OWNER_KEY,
+          value
+        })),
+        { namespace: 'pr-7.ours', key: 'k', value: 'v' }
+      ]
+    })
+    const writes = () =>
+      emulator.requests
+        .filter((r) => [...WRITE_ROUTES, 'executions.create'].includes(r.route))
+        .map((r) =>
+          r.route === 'kv.put' && r.params.key === PREVIEW_OWNER_KEY
+            ? `claim ${r.params.namespace} ${r.text}`
+            : r.route
         )
-      },
-      getKv: async (ns: string, key: string) =>
-        key === PREVIEW_OWNER_KEY ? RECORDS[ns] : undefined,
-      listFlows: async (ns: string) =>
-        ns === 'pr-7.unrecorded' ? [{ namespace: ns, id: 'old', revision: 1, source: '' }] : [],
-      listFiles: async () => [],
-      info: async () => ({ version: '1.3.25' }),
-      kvKeys: async () => []
-    }
-    return { server: fake as unknown as KestraServer, calls }
+    return { server: client as KestraServer, writes }
   }
 
   const call = (kestra: KestraServer, name: (typeof WRITES)[number], ns: string) => {
     switch (name) {
       case 'createFlow':
-        return kestra.createFlow(`id: x\nnamespace: ${ns}\ntasks: []\n`)
+        return kestra.createFlow(flowSource(ns, 'y'))
       case 'updateFlow':
-        return kestra.updateFlow(ns, 'x', '')
+        return kestra.updateFlow(ns, 'x', flowSource(ns, 'x').replace('hi', 'changed'))
       case 'deleteFlow':
         return kestra.deleteFlow(ns, 'x')
       case 'uploadFile':
@@ -345,19 +410,22 @@ describe("a preview deploy's writes", () => {
     for (const name of WRITES) {
       const allowed = state === 'ours' || state === 'empty'
       it(`${name} in a namespace that is ${state}: ${allowed ? 'written' : 'refused, saying why'}`, async () => {
-        const { server: api, calls } = server()
+        const { server: api, writes } = await server()
         const kestra = ownedPreviewServer(api, PREVIEW)
         const ns = NAMESPACE[state]
         const done = call(kestra, name, ns)
         if (allowed) {
-          await done
-          const claim = state === 'empty' ? [`putKv ${ns} record ${JSON.stringify(OURS)}`] : []
-          expect(calls).toEqual([...claim, expect.stringMatching(new RegExp(`^${name} `))])
+          // In the empty namespace, a change of a flow that is not there reaches the server, which answers 404.
+          if (state === 'empty' && ['updateFlow', 'deleteFlow', 'startExecution'].includes(name)) {
+            await expect(done).rejects.toThrow(/404/)
+          } else await done
+          const claim = state === 'empty' ? [`claim ${ns} ${JSON.stringify(OURS)}`] : []
+          expect(writes()).toEqual([...claim, ROUTE[name]])
         } else {
           await expect(done).rejects.toThrow(
             state === 'outside' ? /not inside the preview prefix pr-7/ : /is not this one's/
           )
-          expect(calls).toEqual([])
+          expect(writes()).toEqual([])
         }
       })
     }
