@@ -1,10 +1,15 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseArgs } from '../../src/cli/args.js'
-import { CREDENTIAL_VARIABLES, flagInputs, flagKind, LOCAL_VALUES } from '../../src/cli/flags.js'
+import {
+  cliWords,
+  CREDENTIAL_VARIABLES,
+  flagInputs,
+  flagKind,
+  LOCAL_VALUES
+} from '../../src/cli/flags.js'
 import { cliSettings } from '../../src/cli/settings.js'
 import { usage } from '../../src/cli/usage.js'
-import { cliWords } from '../../src/cli/words.js'
 import { defaultOf, type InputName } from '../../src/model/inputs/declared.js'
 import { declaredInputs } from '../../test-support/action-yml.js'
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { cliWords } from '../../src/cli/words.js'
 import { ProgressLine } from '../../src/report/progress-line.js'
 import { terminalReporter } from '../../src/report/terminal-reporter.js'
 import { palette } from '../../src/report/terminal-style.js'
+import { cliWords } from '../../src/cli/flags.js'
 
 const CLEAR = '\r\u001b[2K'
 

@@ -13,10 +13,12 @@ import {
   formSpec
 } from '../../test-support/credential-forms.js'
 import { credentialsFrom } from '../../src/report/redact/credentials.js'
-import { hiddenCharacters, MIN_REDACTED_CHARACTERS } from '../../src/report/redact/redactor.js'
-import { weakCredentialWarning } from '../../src/report/redact/weak-credentials.js'
-import { bounded } from '../../src/report/bounds.js'
-import { OutputEdge } from '../../src/report/output-edge.js'
+import {
+  hiddenCharacters,
+  MIN_REDACTED_CHARACTERS,
+  weakCredentialWarning
+} from '../../src/report/redact/redactor.js'
+import { bounded, OutputEdge } from '../../src/report/output-edge.js'
 import { CHANNELS } from './channels.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 300)

@@ -1,7 +1,6 @@
 import { ACTION_INPUTS } from '../model/inputs/action-yml.js'
 import { defaultOf, parserOf, type InputName } from '../model/inputs/declared.js'
-import { entryOf, FLAG_VARIABLES, flagInputs, flagKind, GITHUB_ONLY } from './flags.js'
-import { cliWords } from './words.js'
+import { cliWords, entryOf, FLAG_VARIABLES, flagInputs, flagKind, GITHUB_ONLY } from './flags.js'
 
 const WIDTH = 100
 /** Where the help text of an option starts. */

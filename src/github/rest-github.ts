@@ -1,7 +1,6 @@
 import { compareCommits, listPullRequestFiles } from './changed-paths.js'
 import { getFileAtRef } from './file-at-ref.js'
-import { findMergedPullRequest } from './merged-pull-request.js'
-import { getPullRequest, openPullRequestsOf } from './pull-requests.js'
+import { findMergedPullRequest, getPullRequest, openPullRequestsOf } from './pull-requests.js'
 import type { Octokit } from './octokit.js'
 import type { GitHubPort } from '../model/github.js'
 import { StickyComments } from './sticky-comment.js'

@@ -1,7 +1,6 @@
 import type { Dispatcher } from 'undici'
 import type { Auth, Settings } from '../model/settings.js'
 import type { ExecutionsApi, HistoryApi, KestraApi, ListingsApi, NamespacesApi } from './api.js'
-import { createDispatcher } from './dispatcher.js'
 import { DashboardsEndpoint } from './dashboards.js'
 import { ExecutionsEndpoint } from './executions.js'
 import { FilesEndpoint } from './files.js'
@@ -11,7 +10,7 @@ import { NamespacesEndpoint } from './namespaces.js'
 import { ListingsEndpoint } from './listings.js'
 import { retryPolicy, type RetryInfo, type RetryOptions } from './retry.js'
 import { ScopedHttp } from './scoped-http.js'
-import { Transport } from './transport.js'
+import { createDispatcher, Transport } from './transport.js'
 import { ValidateEndpoint } from './validate.js'
 
 export interface KestraClientOptions {

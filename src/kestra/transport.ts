@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { FormData, request, Response, type Dispatcher } from 'undici'
+import { Agent, EnvHttpProxyAgent, FormData, request, Response, type Dispatcher } from 'undici'
 import type { Auth } from '../model/settings.js'
 import { parseErrorBody } from './error-body.js'
 import { ApiError } from './errors.js'
@@ -12,6 +12,26 @@ import {
   type RetryPolicy
 } from './retry.js'
 import { Semaphore } from '../model/concurrency.js'
+
+const LOOPBACK = ['localhost', '127.0.0.1', '[::1]']
+
+/**
+ * One keep-alive pool for the run. Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY like other tools;
+ * loopback addresses never go through the proxy.
+ */
+export function createDispatcher(connections: number, env = process.env): Dispatcher {
+  const options = { connections, keepAliveTimeout: 10_000 }
+  const httpProxy = env.http_proxy ?? env.HTTP_PROXY
+  const httpsProxy = env.https_proxy ?? env.HTTPS_PROXY
+  const noProxy = (env.no_proxy ?? env.NO_PROXY ?? '').trim()
+  if ((!httpProxy && !httpsProxy) || noProxy === '*') return new Agent(options)
+  return new EnvHttpProxyAgent({
+    ...options,
+    httpProxy,
+    httpsProxy,
+    noProxy: [noProxy, ...LOOPBACK].filter(Boolean).join(',')
+  })
+}
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 

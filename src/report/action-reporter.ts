@@ -1,6 +1,5 @@
 import * as core from '@actions/core'
-import type { Finding } from '../model/finding.js'
-import { annotationProperties, selectAnnotations } from './annotations.js'
+import type { Finding, Severity } from '../model/finding.js'
 import { findingLine } from './terminal-reporter.js'
 import { palette } from './terminal-style.js'
 import type { OutputName, Reporter } from './reporter.js'
@@ -47,5 +46,33 @@ export function actionReporter(log: RunnerLog): Reporter {
       if (!process.env.GITHUB_STEP_SUMMARY) return
       await core.summary.addRaw(markdown, true).write({ overwrite: true })
     }
+  }
+}
+
+/** GitHub shows at most 10 annotations per type and step; the job summary holds all of them. */
+const ANNOTATIONS_PER_SEVERITY = 10
+
+function selectAnnotations(findings: Finding[]): Finding[] {
+  const shown: Record<Severity, number> = { error: 0, warning: 0, notice: 0 }
+  return findings.filter((f) => shown[f.severity]++ < ANNOTATIONS_PER_SEVERITY)
+}
+
+function annotationProperties(finding: Finding): {
+  title: string
+  file: string
+  startLine: number
+  startColumn?: number
+  endLine?: number
+  endColumn?: number
+} {
+  const sameLine = finding.endLine === undefined || finding.endLine === finding.line
+  return {
+    title: `kestra-gitops: ${finding.rule}`,
+    file: finding.file,
+    startLine: finding.line,
+    endLine: finding.endLine,
+    ...(sameLine && finding.column !== undefined
+      ? { startColumn: finding.column, endColumn: finding.endColumn }
+      : {})
   }
 }

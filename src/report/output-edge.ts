@@ -1,8 +1,10 @@
 import type { Credentials } from './redact/credentials.js'
-import { createRedactor, type Redactor } from './redact/redactor.js'
-import { weakCredentialWarning } from './redact/weak-credentials.js'
-import { bounded, MESSAGE_BYTES } from './bounds.js'
+import { createRedactor, weakCredentialWarning, type Redactor } from './redact/redactor.js'
 import { decodedTexts } from './redact/text-encodings.js'
+
+/** Untrusted text is bounded (docs/security.md): a log line of it at 4 KiB, a message (a finding's…) at 2 KiB. */
+export const LOG_LINE_BYTES = 4096
+const MESSAGE_BYTES = 2048
 
 /** Shown whole once redacted: a diff is bounded by the plan's own limits. */
 const UNBOUNDED_KEYS = new Set(['diff'])
@@ -91,4 +93,23 @@ export class OutputEdge {
 function isPlain(value: object): boolean {
   const prototype = Object.getPrototypeOf(value)
   return prototype === Object.prototype || prototype === null
+}
+
+/**
+ * `text` cut to at most `bytes` UTF-8 bytes, at a character boundary, with a note saying how much it held.
+ * Cut after redaction, so that no cut leaves part of a credential.
+ */
+export function bounded(text: string, bytes: number): string {
+  if (text.length * 3 <= bytes) return text
+  const total = Buffer.byteLength(text)
+  if (total <= bytes) return text
+  let kept = 0
+  let end = 0
+  for (const character of text) {
+    const size = Buffer.byteLength(character)
+    if (kept + size > bytes) break
+    kept += size
+    end += character.length
+  }
+  return `${text.slice(0, end)} … [cut at ${bytes / 1024} KiB of ${total.toLocaleString('en-US')} bytes]`
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { bounded, LOG_LINE_BYTES } from './bounds.js'
+import { bounded, LOG_LINE_BYTES } from './output-edge.js'
 
 type CommandProperties = Record<string, string | number | undefined>
 
