@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ProgressLine } from '../../src/report/progress-line.js'
-import { terminalReporter } from '../../src/report/terminal-reporter.js'
+import { ProgressLine, terminalReporter } from '../../src/report/terminal-reporter.js'
 import { palette } from '../../src/report/terminal-style.js'
 import { cliWords } from '../../src/cli/flags.js'
 

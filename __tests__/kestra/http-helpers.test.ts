@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseErrorBody } from '../../src/kestra/error-body.js'
+import { parseErrorBody } from '../../src/kestra/errors.js'
 import { isTenantScoped, parseVersion } from '../../src/kestra/era.js'
 import { uploadFileName } from '../../src/kestra/files.js'
 import { withoutRevisionLine } from '../../src/model/flow-source.js'

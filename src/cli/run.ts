@@ -7,9 +7,9 @@ import { renderComment, upsertDeployedSection } from '../decide/render/comment.j
 import { deployTitle } from '../decide/render/headline.js'
 import { outcomeCounts } from '../model/result.js'
 import type { ReportInput } from '../decide/render/input.js'
-import { ProgressLine } from '../report/progress-line.js'
 import {
   outputLines,
+  ProgressLine,
   terminalReporter,
   type TerminalReporter
 } from '../report/terminal-reporter.js'

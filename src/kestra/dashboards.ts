@@ -1,11 +1,10 @@
 import { parse, stringify } from 'yaml'
 import { ApiError } from './errors.js'
 import { normaliseText } from '../model/content.js'
-import { readJsonObject } from './json.js'
 import { readPages } from './listings.js'
 import { parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
 import type { ServerVerdict } from '../model/kestra.js'
-import type { ScopedHttp } from './scoped-http.js'
+import { readJsonObject, type ScopedHttp } from './scoped-http.js'
 import { responseError, type HttpResponse } from './transport.js'
 import { pathSegment } from '../model/path-segment.js'
 

@@ -1,10 +1,9 @@
 import type { Execution, ExecutionQuery, Label } from '../model/kestra.js'
 import { parseVersion } from './era.js'
 import { ApiError } from './errors.js'
-import { readJson } from './json.js'
 import { readPages } from './listings.js'
 import { kestraUiBase } from './namespace-url.js'
-import type { ScopedHttp } from './scoped-http.js'
+import { readJson, type ScopedHttp } from './scoped-http.js'
 import { formBody, type HttpResponse } from './transport.js'
 import { pathSegment } from '../model/path-segment.js'
 

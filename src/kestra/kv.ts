@@ -1,5 +1,4 @@
-import { readJsonObject } from './json.js'
-import type { ScopedHttp } from './scoped-http.js'
+import { readJsonObject, type ScopedHttp } from './scoped-http.js'
 import { pathSegment } from '../model/path-segment.js'
 
 export class KvEndpoint {

@@ -2,8 +2,7 @@ import type { Execution, ServerInfo } from '../model/kestra.js'
 import { ActionError } from '../model/errors.js'
 import { parseVersion } from './era.js'
 import { ApiError } from './errors.js'
-import { readJson, readJsonArray, readJsonObject } from './json.js'
-import type { ScopedHttp } from './scoped-http.js'
+import { readJson, readJsonArray, readJsonObject, type ScopedHttp } from './scoped-http.js'
 import type { HttpResponse } from './transport.js'
 import { pathSegment } from '../model/path-segment.js'
 
@@ -344,4 +343,40 @@ function executionOf(raw: unknown, response: HttpResponse): Execution {
   }
   const startDate = stringField(state, 'startDate')
   return { id, namespace, flowId, state: current, ...(startDate && { startDate }), labels: [] }
+}
+
+const NAMESPACES_PAGE_SIZE = 100
+/** Pages a namespaces search reads at most (10,000 namespaces); one that goes on is an error. */
+const NAMESPACES_MAX_PAGES = 100
+
+/**
+ * `GET /namespaces/search` (docs/kestra.md#namespaces): OSS lists the namespaces of existing flows and
+ * their parents (a namespace holding only files or KV entries is not listed), EE its namespace entities.
+ */
+export class NamespacesEndpoint {
+  constructor(private readonly http: ScopedHttp) {}
+
+  /** Every listed namespace whose id starts with `prefix`, sorted. */
+  async startingWith(prefix: string): Promise<string[]> {
+    const ids = await readPages(
+      this.http,
+      {
+        name: `namespaces search for ${prefix}`,
+        remedy: `more than ${NAMESPACES_MAX_PAGES * NAMESPACES_PAGE_SIZE} namespaces start with ${prefix}: remove them with Kestra's own tools`,
+        path: '/namespaces/search',
+        route: '/namespaces/search',
+        query: { q: prefix },
+        size: NAMESPACES_PAGE_SIZE,
+        maxPages: NAMESPACES_MAX_PAGES,
+        key: namespaceId
+      },
+      namespaceId
+    )
+    return [...new Set(ids.filter((id) => id.startsWith(prefix)))].sort()
+  }
+}
+
+function namespaceId(row: unknown): string | undefined {
+  const id = (row as { id?: unknown } | null)?.id
+  return typeof id === 'string' ? id : undefined
 }

@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Agent, EnvHttpProxyAgent, FormData, request, Response, type Dispatcher } from 'undici'
 import type { Auth } from '../model/settings.js'
-import { parseErrorBody } from './error-body.js'
-import { ApiError } from './errors.js'
+import { ApiError, parseErrorBody } from './errors.js'
 import {
   backoffMs,
   isRetryableStatus,

@@ -1,4 +1,4 @@
-import { base64Whole } from './base64-spellings.js'
+import { base64Whole } from './text-encodings.js'
 
 /** What no output may show: every secret the run was given (docs/security.md). */
 export interface Credentials {

@@ -1,4 +1,3 @@
-import { base64Inside, base64Whole } from './base64-spellings.js'
 import type { Credentials } from './credentials.js'
 import {
   eachCandidate,
@@ -9,7 +8,7 @@ import {
   type NeedleIndex,
   type Span
 } from './spelling.js'
-import { utf16Patterns, utf16Spans } from './text-encodings.js'
+import { base64Inside, base64Whole, utf16Patterns, utf16Spans } from './text-encodings.js'
 
 const REDACTED = '***'
 
