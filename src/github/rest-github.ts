@@ -1,5 +1,4 @@
-import { compareCommits, listPullRequestFiles } from './changed-paths.js'
-import { getFileAtRef } from './file-at-ref.js'
+import { compareCommits, getFileAtRef, listPullRequestFiles } from './changed-paths.js'
 import { findMergedPullRequest, getPullRequest, openPullRequestsOf } from './pull-requests.js'
 import type { Octokit } from './octokit.js'
 import type { GitHubPort } from '../model/github.js'
