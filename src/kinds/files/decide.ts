@@ -1,8 +1,10 @@
 import type { DecideKind } from '../../decide/kind.js'
 import type { FileChange } from '../../model/plan.js'
+import type { RepositoryReading } from '../../decide/validate/index.js'
+import { fileFindings } from '../../decide/validate/namespace-files.js'
 
 /** Namespace files in a plan: before the flows that read them, by path. */
-export const filesDecide: DecideKind<FileChange> = {
+export const filesDecide: DecideKind<FileChange, RepositoryReading> = {
   name: 'file',
   order: 0,
   idOf: (change) => change.path,
@@ -16,5 +18,6 @@ export const filesDecide: DecideKind<FileChange> = {
     r.desired?.sha256 ?? null,
     null,
     r.current?.sha256 ?? null
-  ]
+  ],
+  validate: fileFindings
 }

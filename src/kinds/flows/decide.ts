@@ -1,9 +1,11 @@
 import type { DecideKind } from '../../decide/kind.js'
 import { sha256Hex } from '../../model/content.js'
 import type { FlowChange } from '../../model/plan.js'
+import type { RepositoryReading } from '../../decide/validate/index.js'
+import { flowFindings } from '../../decide/validate/server-findings.js'
 
 /** Flows in a plan: after the namespace files they read, by id; the plan file keeps the revision. */
-export const flowsDecide: DecideKind<FlowChange> = {
+export const flowsDecide: DecideKind<FlowChange, RepositoryReading> = {
   name: 'flow',
   order: 1,
   idOf: (change) => change.id,
@@ -18,5 +20,6 @@ export const flowsDecide: DecideKind<FlowChange> = {
     r.desired === undefined ? null : sha256Hex(r.desired),
     r.current?.revision ?? null,
     r.current === undefined ? null : sha256Hex(r.current.source)
-  ]
+  ],
+  validate: flowFindings
 }
