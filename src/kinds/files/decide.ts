@@ -1,7 +1,7 @@
 import type { DecideKind } from '../../decide/kind.js'
 import type { FileChange } from '../../model/plan.js'
 import type { RepositoryReading } from '../../decide/validate/index.js'
-import { fileFindings } from '../../decide/validate/namespace-files.js'
+import { fileFindings } from './decide-checks.js'
 
 /** Namespace files in a plan: before the flows that read them, by path. */
 export const filesDecide: DecideKind<FileChange, RepositoryReading> = {

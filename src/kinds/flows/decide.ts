@@ -2,7 +2,7 @@ import type { DecideKind } from '../../decide/kind.js'
 import { sha256Hex } from '../../model/content.js'
 import type { FlowChange } from '../../model/plan.js'
 import type { RepositoryReading } from '../../decide/validate/index.js'
-import { flowFindings } from '../../decide/validate/server-findings.js'
+import { flowFindings } from './decide-checks.js'
 
 /** Flows in a plan: after the namespace files they read, by id; the plan file keeps the revision. */
 export const flowsDecide: DecideKind<FlowChange, RepositoryReading> = {

@@ -6,9 +6,9 @@ import { flowKey } from '../../model/keys.js'
 import { type Finding, type Severity } from '../../model/finding.js'
 import { compareFindings } from '../../model/finding.js'
 import { resolveVersioned } from '../../model/version.js'
-import { duplicateFlowFindings, type FlowIdentity } from './identity.js'
-import { checkFlow, type RepositoryReading } from './index.js'
-import { locateKestraPath } from './kestra-path.js'
+import { duplicateFlowFindings, type FlowIdentity } from '../../decide/validate/identity.js'
+import { checkFlow, type RepositoryReading } from '../../decide/validate/index.js'
+import { locateKestraPath } from '../../decide/validate/kestra-path.js'
 
 /**
  * The flows' findings (docs/validation.md): each flow's own checks (those run as it was read are
