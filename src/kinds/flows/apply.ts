@@ -1,5 +1,5 @@
 import { settled, type ApplyKind, type DeployContext } from '../../apply/kind.js'
-import { freshFlow } from '../../apply/fresh-state.js'
+import { freshFlow } from './apply-fresh.js'
 import type { KestraApi } from '../../kestra/api.js'
 import { ApiError } from '../../kestra/errors.js'
 import { resourceName, type FlowChange } from '../../model/plan.js'

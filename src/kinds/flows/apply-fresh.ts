@@ -1,7 +1,7 @@
-import type { KestraApi } from '../kestra/api.js'
-import { comparableFlowSource } from '../model/normalise.js'
-import { resourceName, type FlowChange } from '../model/plan.js'
-import type { DeployContext, Verdict } from './kind.js'
+import type { KestraApi } from '../../kestra/api.js'
+import { comparableFlowSource } from '../../model/normalise.js'
+import { resourceName, type FlowChange } from '../../model/plan.js'
+import type { DeployContext, Verdict } from '../../apply/kind.js'
 
 /**
  * What the server holds of a flow right before its write (docs/guarantees.md#compare-before-write): one
