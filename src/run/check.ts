@@ -160,9 +160,13 @@ export async function check(
         ...(serverVersion && { serverVersion }),
         ...(snapshot.serverAnswers && { serverAnswers: snapshot.serverAnswers })
       }
-      const ofKinds = kinds.flatMap(({ gather, decide }) =>
-        decide.validate ? decide.validate(gather ? snapshot.kinds.get(decide.name) : reading) : []
-      )
+      const ofKinds = kinds.flatMap(({ decide }) => {
+        if (!decide.validate) return []
+        if (decide.pipelineReading) return decide.validate(reading)
+        return snapshot.kinds.has(decide.name)
+          ? decide.validate(snapshot.kinds.get(decide.name))
+          : []
+      })
       const server = ofKinds.filter(fromServer).length
       const references = referenceFindings(
         flowReferences,
