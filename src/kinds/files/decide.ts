@@ -1,4 +1,5 @@
 import type { DecideKind } from '../../decide/kind.js'
+import type { RepositoryShape } from '../../model/drift.js'
 import type { FileChange } from '../../model/plan.js'
 import type { RepositoryReading } from '../../decide/validate/index.js'
 import { fileFindings } from './decide-checks.js'
@@ -22,5 +23,32 @@ export const filesDecide: DecideKind<FileChange, RepositoryReading> = {
     r.current?.sha256 ?? null
   ],
   validate: fileFindings,
-  plan: (_reading, options) => planFiles(options)
+  plan: (_reading, options) => planFiles(options),
+  newPath: (change, shape) => newFilePath(change.namespace, change.path, shape)
+}
+
+function join(...parts: string[]): string {
+  return parts.filter(Boolean).join('/')
+}
+
+/** Where a namespace file that only the server holds goes: a mapping, or the layout's files folder. */
+function newFilePath(
+  namespace: string,
+  path: string,
+  shape: RepositoryShape
+): { path: string } | { reason: string } {
+  const parts = path.split('/').slice(1)
+  if (parts.length === 0 || parts.some((part) => ['', '.', '..'].includes(part))) {
+    return { reason: 'its path cannot name a repository file' }
+  }
+  for (const mapping of shape.mappings) {
+    if (mapping.namespace !== namespace) continue
+    if (mapping.prefix && !path.startsWith(`${mapping.prefix}/`)) continue
+    return { path: join(shape.rootRel, mapping.dir, path.slice(mapping.prefix.length + 1)) }
+  }
+  if (shape.layout === 'tenant') return { path: join(shape.rootRel, namespace, 'files', ...parts) }
+  if (shape.layout === 'namespace' && shape.namespace === namespace) {
+    return { path: join(shape.rootRel, 'files', ...parts) }
+  }
+  return { reason: 'no folder of the repository maps to its namespace' }
 }
