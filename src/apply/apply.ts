@@ -115,7 +115,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyOutco
   const warnings: string[] = []
   for (const change of [...writes, ...deletes]) {
     if (!deps.kinds.some((kind) => kind.name === change.kind)) {
-      const message = `not written: no resource kind '${change.kind}' is registered (src/kinds/index.ts)`
+      const message = `not applied: no resource kind '${change.kind}' is registered (src/kinds/index.ts)`
       record({ change, result: 'failed', message })
     }
   }

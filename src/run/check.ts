@@ -21,7 +21,7 @@ import {
   type RepositoryReading
 } from '../decide/validate/index.js'
 import { knownResources } from '../decide/validate/references.js'
-import { unmanagedFindings } from '../decide/validate/unmanaged.js'
+import { unmanagedFindings } from '../decide/validate/index.js'
 import {
   demoteUnchangedErrors,
   failureMessage,

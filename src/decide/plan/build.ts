@@ -1,9 +1,8 @@
-import type { DecideKind, KindPlanOptions } from '../kind.js'
+import { kindOf, type DecideKind, type KindPlanOptions } from '../kind.js'
 import { countPlan } from '../../model/plan.js'
 import { DEFAULT_DIFF_LIMITS, type TextDiff } from './diff.js'
 import type { DiffLimits, PlanInput } from '../../model/plan-input.js'
 import { changeDigest, fingerprint } from './fingerprint.js'
-import { changeOrder } from './order.js'
 import { compareCodeUnits } from '../../model/compare.js'
 import type { Plan, PlanAction, ResourceChange } from '../../model/plan.js'
 
@@ -105,4 +104,19 @@ export function applyDiff(change: ResourceChange, result: TextDiff): void {
   change.deletions = result.deletions
   if (result.diff !== undefined) change.diff = result.diff
   if (result.tooLarge) change.diffOmitted = 'too-large'
+}
+
+/** Namespace, then the kinds' order (namespace files before flows), then each kind's identity. */
+function changeOrder(
+  kinds: readonly DecideKind[]
+): (a: ResourceChange, b: ResourceChange) => number {
+  return (a, b) => {
+    const kindA = kindOf(kinds, a)
+    const kindB = kindOf(kinds, b)
+    return (
+      compareCodeUnits(a.namespace, b.namespace) ||
+      kindA.order - kindB.order ||
+      compareCodeUnits(kindA.idOf(a), kindB.idOf(b))
+    )
+  }
 }

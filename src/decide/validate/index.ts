@@ -1,4 +1,4 @@
-import type { FlowFile, RepoModel } from '../../model/repository.js'
+import { deployableFlow, type FlowFile, type RepoModel } from '../../model/repository.js'
 import { coreTaskFindings } from './core-tasks.js'
 import { dashedReferenceFindings } from './expressions.js'
 import type { Finding } from '../../model/finding.js'
@@ -25,6 +25,7 @@ import { taskTree } from './task-tree.js'
 import { taskFindings } from './tasks.js'
 import { unquotedPebbleFindings } from './unquoted-pebble.js'
 import { aliasFindings, multipleDocumentFindings, notAFlowFinding, yamlFindings } from './yaml.js'
+import { namespaceFits } from '../../model/managed-namespaces.js'
 
 export { collectReferences, referenceFindings } from './references.js'
 
@@ -143,4 +144,36 @@ export function readProblemFindings(model: RepoModel): Finding[] {
     rule: problem.rule ?? 'read',
     message: problem.message
   }))
+}
+
+/**
+ * docs/resources.md#system-namespace: `system` is managed only when listed in `namespaces`; its
+ * resources are left alone otherwise.
+ */
+export function unmanagedFindings(model: RepoModel): Finding[] {
+  const managed = new Set(model.managedNamespaces)
+  const message = (namespace: string) =>
+    `Namespace '${namespace}' is not managed: list it in the namespaces input to deploy this resource (it is skipped).`
+  return [
+    ...model.flows
+      .filter(
+        (flow) => deployableFlow(flow) && namespaceFits(flow) && !managed.has(flow.namespace!)
+      )
+      .map((flow) => ({
+        severity: 'warning' as const,
+        file: flow.file,
+        line: 1,
+        rule: 'unmanaged-namespace',
+        message: message(flow.namespace!)
+      })),
+    ...model.files
+      .filter((file) => !managed.has(file.namespace))
+      .map((file) => ({
+        severity: 'warning' as const,
+        file: file.file,
+        line: 1,
+        rule: 'unmanaged-namespace',
+        message: message(file.namespace)
+      }))
+  ]
 }
