@@ -4,6 +4,7 @@ import { DeployError } from '../../src/model/errors.js'
 import { startKestra } from './emulated-kestra.js'
 import { flowSource, planFor } from './plan-for.js'
 import { outcomes, runDeploy, SETTINGS } from './run-deploy.js'
+import { APPLY_KINDS } from '../../src/kinds/index.js'
 
 // Kestra refuses a Subflow task without its namespace (`@NotEmpty`); the emulator does not check plugins.
 const callsChild = (id: string) =>
@@ -400,4 +401,39 @@ describe('deploy: failures and refusals', () => {
     await expect(attempt).rejects.toThrow('- team/flows/bad.yml:3 Task id hello is used twice')
     expect(server.writes()).toEqual([])
   })
+})
+
+describe('deploy: each kind writes through the registry', () => {
+  // Every subset of the registry's namespaced kinds: a change whose kind is missing fails, naming the
+  // registry, and no request writes it; the others are written as before, and no deletion runs.
+  const subsets = [[], ['file'], ['flow'], ['file', 'flow']]
+  for (const names of subsets) {
+    it(`with only [${names.join(', ')}] registered`, async () => {
+      const server = await startKestra()
+      server.seedFlow(flowSource('team', 'old'), 2)
+      const desired = {
+        flows: [flowSource('team', 'a')],
+        files: [{ namespace: 'team', path: '/a.py', content: 'print(1)' }]
+      }
+      const kinds = APPLY_KINDS.filter((kind) => names.includes(kind.name))
+      const result = await runDeploy(server.client, planFor(server, desired, { delete: true }), {
+        kinds
+      })
+
+      const registered = (name: string) => names.includes(name)
+      for (const { change, result: did, message } of result.resources) {
+        if (registered(change.kind) && change.action === 'delete') {
+          expect(did).toBe(names.length === 2 ? 'deleted' : 'skipped')
+        } else if (registered(change.kind)) {
+          expect(did).toBe('created')
+        } else {
+          expect(did).toBe('failed')
+          expect(message).toContain(`no resource kind '${change.kind}' is registered`)
+        }
+      }
+      expect(server.flow('team', 'a') !== undefined).toBe(registered('flow'))
+      expect(server.file('team', '/a.py') !== undefined).toBe(registered('file'))
+      expect(server.flow('team', 'old') === undefined).toBe(names.length === 2)
+    })
+  }
 })

@@ -15,7 +15,7 @@ import { driftTree } from '../../src/decide/drift/pull-request-tree.js'
 import { readBackOf } from '../../src/gather/repo/read-back.js'
 import { WorkTree } from '../../src/gather/repo/work-tree.js'
 import { discoverDashboards } from '../../src/kinds/dashboards/gather-discover.js'
-import { dashboardsDecide } from '../../src/kinds/dashboards/decide.js'
+import { DECIDE_KINDS } from '../../src/kinds/index.js'
 import type { DriftedResource, RepositoryShape } from '../../src/model/drift.js'
 import type { NamespaceFileMapping } from '../../src/model/inputs/namespace-file-mapping.js'
 import type { Layout } from '../../src/model/settings.js'
@@ -225,7 +225,7 @@ describe('drift pull request placement, over every server path × layout × mapp
             shape,
             serverFiles,
             holdsCredential: () => false,
-            kinds: [dashboardsDecide]
+            kinds: DECIDE_KINDS
           })
           const written = writes.filter((w) => w.content !== undefined)
 
@@ -307,7 +307,7 @@ describe('drift pull request placement, over every server path × layout × mapp
         },
         serverFiles: new Map([[item.name, new TextEncoder().encode('on: push\n')]]),
         holdsCredential: () => false,
-        kinds: []
+        kinds: DECIDE_KINDS
       })
       expect(writes).toEqual([])
       expect(notBroughtBack).toEqual([

@@ -12,6 +12,7 @@ import type { DriftedResource } from '../../src/model/drift.js'
 import { readBackOf } from '../../src/gather/repo/read-back.js'
 import { settingsWith } from '../repo/support.js'
 import { fileDrift, flowDrift } from './fixtures.js'
+import { DECIDE_KINDS } from '../../src/kinds/index.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 200)
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)
@@ -50,7 +51,7 @@ function tree(items: DriftedResource[], s: RepositoryShape = shape(), credential
       [`${NS}:/py/a.py`, new TextEncoder().encode('print(1)\n')]
     ]),
     holdsCredential: (bytes) => new TextDecoder().decode(bytes).includes(credential),
-    kinds: []
+    kinds: DECIDE_KINDS
   })
 }
 
@@ -198,7 +199,7 @@ describe('driftTree', () => {
             shape: s,
             serverFiles: new Map(items.map((i) => [i.name, new Uint8Array([1])])),
             holdsCredential: () => false,
-            kinds: []
+            kinds: DECIDE_KINDS
           })
           const paths = writes.map((w) => w.path)
           expect(new Set(paths).size).toBe(paths.length)

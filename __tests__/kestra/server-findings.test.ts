@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { ServerValidation } from '../../src/model/kestra.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
-import { locateKestraPath, serverFindings } from '../../src/decide/validate/server-findings.js'
+import { locateKestraPath } from '../../src/decide/validate/kestra-path.js'
+import { serverFindings } from '../../src/kinds/flows/decide-checks.js'
 import { flowKey } from '../../src/model/keys.js'
 
 const SOURCE = `# header comment

@@ -24,6 +24,7 @@ import {
 } from '../../test-support/credential-forms.js'
 import { settingsWith } from '../repo/support.js'
 import { fileDrift, flowDrift } from '../drift/fixtures.js'
+import { DECIDE_KINDS } from '../../src/kinds/index.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 300)
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)
@@ -57,7 +58,7 @@ function tree(items: DriftedResource[], serverFiles: Map<string, Uint8Array>, ed
     items,
     serverFiles,
     holdsCredential: (bytes) => edge.holdsCredential(bytes),
-    kinds: [],
+    kinds: DECIDE_KINDS,
     shape: {
       layout: 'tenant',
       rootRel: '',

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import { ServerValidation } from '../../src/gather/server/validation.js'
 import { checkFlow } from '../../src/decide/validate/index.js'
-import { serverAnswerFindings } from '../../src/decide/validate/server-findings.js'
+import { serverAnswerFindings } from '../../src/kinds/flows/decide-checks.js'
 import { emulatedClient } from '../kestra/test-server.js'
 
 function flow(i: number, type = 'io.kestra.plugin.core.log.Log') {

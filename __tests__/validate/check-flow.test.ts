@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import type { RepoModel } from '../../src/model/repository.js'
-import { checkFlow, validateRepository } from '../../src/decide/validate/index.js'
+import { checkFlow } from '../../src/decide/validate/index.js'
+import { validateRepository } from './helpers.js'
 
 const raw = [
   'id: etl',

@@ -4,9 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import type { FlowFile } from '../../src/model/repository.js'
 import type { Finding, Severity } from '../../src/model/finding.js'
-import { validateRepository } from '../../src/decide/validate/index.js'
 import { CORPUS_DIR, CORPUS_PRESENT } from '../../test-support/corpus.js'
-import { model } from './helpers.js'
+import { model, validateRepository } from './helpers.js'
 
 const corpus = CORPUS_DIR
 const present = CORPUS_PRESENT

@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { validateRepository } from '../../src/decide/validate/index.js'
-import { check, checkOn, flow, MINIMAL, model, rules } from './helpers.js'
+import { check, checkOn, flow, MINIMAL, model, rules, validateRepository } from './helpers.js'
 
 const FIXTURES = join(import.meta.dirname, 'fixtures/current')
 const HEAD = ['id: flow', 'namespace: company.team']

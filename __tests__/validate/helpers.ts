@@ -1,7 +1,13 @@
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import type { FlowFile, NamespaceFileEntry, RepoModel } from '../../src/model/repository.js'
-import type { Finding } from '../../src/model/finding.js'
-import { validateRepository, type KestraVersion } from '../../src/decide/validate/index.js'
+import { compareFindings, type Finding } from '../../src/model/finding.js'
+import {
+  readProblemFindings,
+  type KestraVersion,
+  type RepositoryReading
+} from '../../src/decide/validate/index.js'
+import { namespaceFiles } from '../../src/kinds/files/index.js'
+import { flows } from '../../src/kinds/flows/index.js'
 
 export function flow(raw: string, file = 'flows/flow.yml', expectedNamespace?: string): FlowFile {
   return parseFlowFile({
@@ -23,6 +29,18 @@ export function model(flows: FlowFile[], files: NamespaceFileEntry[] = []): Repo
     managedNamespaces: [],
     readProblems: []
   }
+}
+
+/** Every local check of a repository, as a run makes them: its read problems and each kind's findings. */
+export function validateRepository(
+  repository: RepoModel,
+  options: Omit<RepositoryReading, 'model'> = {}
+): Finding[] {
+  const reading: RepositoryReading = { model: repository, ...options }
+  return [
+    ...readProblemFindings(repository),
+    ...[namespaceFiles, flows].flatMap((kind) => kind.decide.validate?.(reading) ?? [])
+  ].sort(compareFindings)
 }
 
 /** Findings of one flow file given as lines (joined with '\n'). */

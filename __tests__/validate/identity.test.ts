@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { validateRepository } from '../../src/decide/validate/index.js'
-import { check, checkOn, flow, MINIMAL, model, rules } from './helpers.js'
+import { check, checkOn, flow, MINIMAL, model, rules, validateRepository } from './helpers.js'
 
 describe('flow identity rules', () => {
   it('accepts a minimal flow', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { NamespaceFileEntry } from '../../src/model/repository.js'
-import { validateRepository } from '../../src/decide/validate/index.js'
-import { model, rules } from './helpers.js'
+import { model, rules, validateRepository } from './helpers.js'
 
 function entry(path: string, extra: Partial<NamespaceFileEntry> = {}): NamespaceFileEntry {
   return {

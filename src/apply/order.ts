@@ -16,7 +16,7 @@ interface Flow {
   id: string
 }
 
-interface FlowWriteOrder<F extends Flow> {
+interface FlowWriteOrder<F> {
   /** Topological levels: every flow a wave's flow depends on is in an earlier wave. Sorted by key inside. */
   waves: F[][]
   /** Flows that depend on each other in a cycle, sorted keys per cycle. */
@@ -34,8 +34,17 @@ export function orderFlowWrites<F extends Flow>(
   changes: F[],
   refs: FlowDependency[]
 ): FlowWriteOrder<F> {
+  return orderWrites(changes, refs, (change) => flowKey(change.namespace, change.id))
+}
+
+/** The same order for any resources, by their keys (`keyOf`): those without dependencies form one wave. */
+export function orderWrites<F>(
+  changes: F[],
+  refs: FlowDependency[],
+  keyOf: (change: F) => string
+): FlowWriteOrder<F> {
   const byKey = new Map<string, F>()
-  for (const change of changes) byKey.set(flowKey(change.namespace, change.id), change)
+  for (const change of changes) byKey.set(keyOf(change), change)
   const keys = [...byKey.keys()].sort(compareCodeUnits)
 
   const deps = new Map<string, Set<string>>(keys.map((k) => [k, new Set()]))

@@ -1,6 +1,6 @@
 import { ActionError } from '../model/errors.js'
 import type { Finding } from '../model/finding.js'
-import type { DiffLimits } from '../model/plan-input.js'
+import type { DiffLimits, PlanInput } from '../model/plan-input.js'
 import type { RepositoryShape } from '../model/drift.js'
 import type { ResourceChange } from '../model/plan.js'
 
@@ -11,6 +11,8 @@ export interface KindPlanOptions {
   /** Workspace-relative paths changed by the PR or push; undefined when every file counts as changed. */
   changedFiles: ReadonlySet<string> | undefined
   limits: DiffLimits
+  /** The pipeline's plan input, what a kind whose reading is not yet its own plans from (`pipelineReading`). */
+  pipeline?: PlanInput
 }
 
 /**
@@ -23,6 +25,11 @@ export interface DecideKind<C extends ResourceChange = ResourceChange, H = unkno
   readonly name: C['kind']
   /** Where its changes sort inside a namespace: lower first (namespace files before the flows reading them). */
   readonly order: number
+  /**
+   * Its reading is still the pipeline's (docs/kinds.md#what-is-not-yet-behind-the-interface): it has no
+   * gathered value, its `plan` reads `KindPlanOptions.pipeline` and its `validate` the repository's reading.
+   */
+  readonly pipelineReading?: true
   /** Its identity inside a namespace (a flow's id, a file's path): plans sort by it. */
   idOf(change: C): string
   /** The plan file's identity field of a change (`id`, `path`…). */

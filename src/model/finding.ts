@@ -19,6 +19,14 @@ export interface Finding {
   resource?: string
 }
 
+/** The rules of the findings that carry a server's verdict (docs/validation.md#server-validation). */
+const SERVER_VERDICT = /^server-(constraint|deprecation|warning|outdated|info)$/
+
+/** A finding that carries the server's verdict, rather than a local check's. */
+export function fromServer(finding: Finding): boolean {
+  return SERVER_VERDICT.test(finding.rule)
+}
+
 export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, notice: 2 }
 
 /** Deterministic order: file, line, column, severity, rule, message. */

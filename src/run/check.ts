@@ -5,8 +5,7 @@ import { chooseWorkTreeLayout } from '../gather/repo/choose-layout.js'
 import type { ChangedFiles } from '../model/changed-files.js'
 import type { EarlyMarkers } from '../model/commit-marker.js'
 import { onPullRequest, type RunContext } from '../model/context.js'
-import { type Finding } from '../model/finding.js'
-import { flowKey } from '../model/keys.js'
+import { fromServer, type Finding } from '../model/finding.js'
 import { valueOf, type Outcome } from '../model/outcome.js'
 import type { ActualNamespace, BaseSnapshot } from '../model/plan-input.js'
 import type { FlowReference } from '../model/references.js'
@@ -16,13 +15,13 @@ import type { Mode, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
 import {
   checkFlow,
+  readProblemFindings,
   referenceFindings,
-  validateRepository,
-  type FlowCheck
+  type FlowCheck,
+  type RepositoryReading
 } from '../decide/validate/index.js'
 import { knownResources } from '../decide/validate/references.js'
-import { serverAnswerFindings } from '../decide/validate/server-findings.js'
-import { unmanagedFindings } from '../decide/validate/unmanaged.js'
+import { unmanagedFindings } from '../decide/validate/index.js'
 import {
   demoteUnchangedErrors,
   failureMessage,
@@ -122,10 +121,7 @@ export async function check(
   // server that did not answer the probe fails its first real read, which says why.
   const probed = await remaining.serverVersion
   const serverVersion = parseVersion(probed?.ok ? probed.value : undefined)
-  const localFindings = [
-    ...validateRepository(model, { ...validation, serverVersion, checks }),
-    ...unmanagedFindings(model)
-  ]
+  const repositoryFindings = [...readProblemFindings(model), ...unmanagedFindings(model)]
 
   const changedEvent = onPullRequest(context) || context.eventName === 'push'
   const changed = await valueOf(remaining.changed)
@@ -156,23 +152,35 @@ export async function check(
     reporter,
     VALIDATION,
     async () => {
-      const server = serverAnswerFindings(snapshot.serverAnswers ?? [], repositoryFlows(model))
+      // Flows and namespace files are checked on the pipeline's reading until theirs is their own.
+      const reading: RepositoryReading = {
+        model,
+        ...validation,
+        checks,
+        ...(serverVersion && { serverVersion }),
+        ...(snapshot.serverAnswers && { serverAnswers: snapshot.serverAnswers })
+      }
+      const ofKinds = kinds.flatMap(({ decide }) => {
+        if (!decide.validate) return []
+        if (decide.pipelineReading) return decide.validate(reading)
+        return snapshot.kinds.has(decide.name)
+          ? decide.validate(snapshot.kinds.get(decide.name))
+          : []
+      })
+      const server = ofKinds.filter(fromServer).length
       const references = referenceFindings(
         flowReferences,
         knownResources(snapshot.targets),
         kestra !== undefined
       )
-      reporter.info(`Local checks: ${localFindings.length} finding(s).`)
+      reporter.info(
+        `Local checks: ${repositoryFindings.length + ofKinds.length - server} finding(s).`
+      )
       if (snapshot.serverAnswers) {
-        reporter.info(`The server's validation: ${server.length} finding(s).`)
+        reporter.info(`The server's validation: ${server} finding(s).`)
       }
       reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`)
-      const ofKinds = kinds.flatMap(({ decide }) =>
-        decide.validate && snapshot.kinds.has(decide.name)
-          ? decide.validate(snapshot.kinds.get(decide.name))
-          : []
-      )
-      let all = [...localFindings, ...server, ...references, ...sent.findings, ...ofKinds]
+      let all = [...repositoryFindings, ...ofKinds, ...references, ...sent.findings]
       if (onPullRequest(context)) all = demoteUnchangedErrors(all, changed)
       all = sortFindings(all)
       reporter.annotate(all)
@@ -225,14 +233,6 @@ function describeServerState(state: ReadonlyMap<string, ActualNamespace>): strin
     files += namespace.files.length
   }
   return `Read ${state.size} namespace(s) from the server: ${flows} flow(s), ${files} file(s).`
-}
-
-function repositoryFlows(model: RepoModel): Set<string> {
-  return new Set(
-    model.flows.flatMap((flow) =>
-      !flow.notAFlow && flow.namespace && flow.id ? [flowKey(flow.namespace, flow.id)] : []
-    )
-  )
 }
 
 function describeRepository(model: RepoModel): string {

@@ -59,11 +59,9 @@ function diffOf(
   if (change.action !== 'orphaned') return {}
   // Kept on the server and not diffed by the plan: all of it is Kestra's.
   const text =
-    change.kind === 'flow'
-      ? change.current?.source
-      : change.kind === 'file'
-        ? serverText(state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes)
-        : kindOf(kinds, change).serverText?.(change)
+    change.kind === 'file'
+      ? serverText(state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes)
+      : kindOf(kinds, change).serverText?.(change)
   if (text === null) return { diffOmitted: 'binary' }
   if (text === undefined) return {}
   const shown = diffTexts('', `kestra/${name}`, undefined, text)

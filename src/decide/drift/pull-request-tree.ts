@@ -29,11 +29,9 @@ interface DriftTreeInput {
   serverFiles: ReadonlyMap<string, Uint8Array>
   /** True when the bytes hold a credential of this run, in any text encoding: such content is never written to Git. */
   holdsCredential: (content: Uint8Array) => boolean
-  /** The run's kinds: a change that is neither a flow nor a namespace file is placed by its own. */
+  /** The run's kinds: each change is placed by its own (`newPath`, `serverText`). */
   kinds: readonly DecideKind[]
 }
-
-const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
 
 /**
  * What the drift pull request writes (docs/drift.md#the-drift-pull-request): the server's current source
@@ -170,13 +168,11 @@ function newPath(
 ): { path: string } | { reason: string } {
   const { change } = item
   const { shape } = input
-  return change.kind === 'flow'
-    ? newFlowPath(change.namespace, change.id, shape)
-    : change.kind === 'file'
-      ? newFilePath(change.namespace, change.path, shape)
-      : (kindOf(input.kinds, change).newPath?.(change, shape) ?? {
-          reason: `the ${change.kind} kind does not say where the repository keeps it`
-        })
+  return (
+    kindOf(input.kinds, change).newPath?.(change, shape) ?? {
+      reason: `the ${change.kind} kind does not say where the repository keeps it`
+    }
+  )
 }
 
 /**
@@ -225,12 +221,6 @@ function serverContent(
   input: DriftTreeInput
 ): { bytes: Uint8Array } | { reason: string } {
   const { change } = item
-  if (change.kind === 'flow') {
-    const source = change.current?.source
-    return source === undefined
-      ? { reason: 'the server copy was not read' }
-      : { bytes: new TextEncoder().encode(source) }
-  }
   if (change.kind === 'file') {
     const bytes = change.previous ?? input.serverFiles.get(item.name)
     return bytes ? { bytes } : { reason: 'the server copy was not read' }
@@ -239,80 +229,4 @@ function serverContent(
   return text === undefined
     ? { reason: 'the server gave no source of it' }
     : { bytes: new TextEncoder().encode(text) }
-}
-
-function join(...parts: string[]): string {
-  return parts.filter(Boolean).join('/')
-}
-
-/** Where the layout puts a flow of `namespace` that only the server holds. */
-function newFlowPath(
-  namespace: string,
-  id: string,
-  shape: RepositoryShape
-): { path: string } | { reason: string } {
-  if (!ID.test(id)) return { reason: 'its id cannot name a file' }
-  const name = `${id}.yml`
-  if (shape.layout === 'tenant') {
-    // The folder that already holds its namespace's flows (a parent's folder may), else its own.
-    const sibling = siblingOf(namespace, shape, false)
-    const under = shape.rootRel ? `${shape.rootRel}/` : ''
-    const top = sibling?.startsWith(under) ? sibling.slice(under.length).split('/')[0] : undefined
-    return { path: join(shape.rootRel, top || namespace, 'flows', name) }
-  }
-  if (shape.layout === 'namespace') {
-    if (shape.namespace && within(namespace, shape.namespace)) {
-      return { path: join(shape.rootRel, 'flows', name) }
-    }
-    return { reason: `its namespace is outside the namespace input (${shape.namespace ?? ''})` }
-  }
-  const sibling = siblingOf(namespace, shape, true)
-  if (sibling === undefined)
-    return { reason: 'no folder of the repository holds flows of its namespace' }
-  const dir = sibling.includes('/') ? sibling.slice(0, sibling.lastIndexOf('/')) : ''
-  return { path: join(dir, name) }
-}
-
-/** The first flow file of `namespace` (or, with `parents`, of its closest parent namespace that has one). */
-function siblingOf(
-  namespace: string,
-  shape: RepositoryShape,
-  parents: boolean
-): string | undefined {
-  for (let ns: string | undefined = namespace; ns; ns = parents ? parentOf(ns) : undefined) {
-    const files = shape.flowFiles.filter((f) => f.namespace === ns).map((f) => f.file)
-    if (files.length > 0) return files.sort()[0]
-  }
-  return undefined
-}
-
-/** Where a namespace file that only the server holds goes: a mapping, or the layout's files folder. */
-function newFilePath(
-  namespace: string,
-  path: string,
-  shape: RepositoryShape
-): { path: string } | { reason: string } {
-  const parts = path.split('/').slice(1)
-  if (parts.length === 0 || parts.some((part) => ['', '.', '..'].includes(part))) {
-    return { reason: 'its path cannot name a repository file' }
-  }
-  for (const mapping of shape.mappings) {
-    if (mapping.namespace !== namespace) continue
-    if (mapping.prefix && !path.startsWith(`${mapping.prefix}/`)) continue
-    return { path: join(shape.rootRel, mapping.dir, path.slice(mapping.prefix.length + 1)) }
-  }
-  if (shape.layout === 'tenant') return { path: join(shape.rootRel, namespace, 'files', ...parts) }
-  if (shape.layout === 'namespace' && shape.namespace === namespace) {
-    return { path: join(shape.rootRel, 'files', ...parts) }
-  }
-  return { reason: 'no folder of the repository maps to its namespace' }
-}
-
-function within(namespace: string, parent: string): boolean {
-  return namespace === parent || namespace.startsWith(`${parent}.`)
-}
-
-function parentOf(namespace: string): string | undefined {
-  const dot = namespace.lastIndexOf('.')
-  return dot < 0 ? undefined : namespace.slice(0, dot)
 }

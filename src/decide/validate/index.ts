@@ -1,10 +1,9 @@
-import type { FlowFile, RepoModel } from '../../model/repository.js'
+import { deployableFlow, type FlowFile, type RepoModel } from '../../model/repository.js'
 import { coreTaskFindings } from './core-tasks.js'
 import { dashedReferenceFindings } from './expressions.js'
-import { compareFindings, type Finding } from '../../model/finding.js'
+import type { Finding } from '../../model/finding.js'
 import { FlowDocument } from './flow-document.js'
 import {
-  duplicateFlowFindings,
   flowIdentity,
   identityFindings,
   namespaceFolderFindings,
@@ -14,18 +13,19 @@ import {
 } from './identity.js'
 import { inputFindings } from './inputs.js'
 import { labelFindings } from './labels.js'
-import { namespaceFileFindings } from './namespace-files.js'
 import { pluginDefaultFindings, pluginDefaultsRefFindings } from './plugin-defaults.js'
 import { referencesAndNamesOf } from './references.js'
 import type { FlowReference } from '../../model/references.js'
 import type { NameReference } from '../../model/names.js'
 import { scheduleCronFindings } from './schedule-cron.js'
 import { byRelease } from './rule-releases.js'
-import { resolveVersioned, type KestraVersion, type VersionedFinding } from '../../model/version.js'
+import type { KestraVersion, VersionedFinding } from '../../model/version.js'
+import type { ServerAnswer } from '../../model/snapshot.js'
 import { taskTree } from './task-tree.js'
 import { taskFindings } from './tasks.js'
 import { unquotedPebbleFindings } from './unquoted-pebble.js'
 import { aliasFindings, multipleDocumentFindings, notAFlowFinding, yamlFindings } from './yaml.js'
+import { namespaceFits } from '../../model/managed-namespaces.js'
 
 export { collectReferences, referenceFindings } from './references.js'
 
@@ -37,19 +37,26 @@ interface ValidateOptions {
   serverVersion?: KestraVersion
 }
 
-/** What `validateRepository` works from: the options, and the flow checks already run, if any. */
-interface ValidateContext extends ValidateOptions {
+/**
+ * What flows and namespace files are checked on while their reading is still the pipeline's
+ * (docs/kinds.md): the repository as read, the flow checks already run as it was read, the server's
+ * version and verdicts. Each of the two kinds' `validate` takes it.
+ */
+export interface RepositoryReading extends ValidateOptions {
+  model: RepoModel
   /**
    * `checkFlow`'s result for flows checked as they were read (with the same layout), so their syntax
    * trees are walked once; flows missing here are checked now.
    */
   checks?: ReadonlyMap<FlowFile, FlowCheck>
+  /** The server's verdicts on the flows it validated (with server validation on). */
+  serverAnswers?: readonly ServerAnswer[]
 }
 
 /** What the checks of one flow file leave: its findings, and what the checks across files need. */
 export interface FlowCheck {
   findings: Finding[]
-  /** Findings whose severity follows the server's version, resolved by `validateRepository`. */
+  /** Findings whose severity follows the server's version, resolved with the repository's checks. */
   versioned: VersionedFinding[]
   identity?: FlowIdentity
   /** One YAML document that parses, with aliases that expand safely: fit to send to the server. */
@@ -128,28 +135,45 @@ function syntaxFindings(flow: FlowFile): Finding[] {
   return findings
 }
 
+/** The repository's read problems (a file that could not be read, a walk's limit…), as findings. */
+export function readProblemFindings(model: RepoModel): Finding[] {
+  return model.readProblems.map((problem) => ({
+    severity: problem.severity,
+    file: problem.file,
+    line: problem.line ?? 1,
+    rule: problem.rule ?? 'read',
+    message: problem.message
+  }))
+}
+
 /**
- * Every check that needs no server, over all flows and namespace files of the repository, plus the
- * model's read problems. Reference checks are separate (see `referenceFindings`). Sorted, deterministic.
+ * docs/resources.md#system-namespace: `system` is managed only when listed in `namespaces`; its
+ * resources are left alone otherwise.
  */
-export function validateRepository(model: RepoModel, context: ValidateContext = {}): Finding[] {
-  const findings: Finding[] = []
-  const identities: FlowIdentity[] = []
-  for (const flow of model.flows) {
-    const check = context.checks?.get(flow) ?? checkFlow(flow, context)
-    findings.push(...check.findings, ...resolveVersioned(check.versioned, context.serverVersion))
-    if (check.identity) identities.push(check.identity)
-  }
-  findings.push(...duplicateFlowFindings(identities))
-  for (const file of model.files) findings.push(...namespaceFileFindings(file))
-  for (const problem of model.readProblems) {
-    findings.push({
-      severity: problem.severity,
-      file: problem.file,
-      line: problem.line ?? 1,
-      rule: problem.rule ?? 'read',
-      message: problem.message
-    })
-  }
-  return findings.sort(compareFindings)
+export function unmanagedFindings(model: RepoModel): Finding[] {
+  const managed = new Set(model.managedNamespaces)
+  const message = (namespace: string) =>
+    `Namespace '${namespace}' is not managed: list it in the namespaces input to deploy this resource (it is skipped).`
+  return [
+    ...model.flows
+      .filter(
+        (flow) => deployableFlow(flow) && namespaceFits(flow) && !managed.has(flow.namespace!)
+      )
+      .map((flow) => ({
+        severity: 'warning' as const,
+        file: flow.file,
+        line: 1,
+        rule: 'unmanaged-namespace',
+        message: message(flow.namespace!)
+      })),
+    ...model.files
+      .filter((file) => !managed.has(file.namespace))
+      .map((file) => ({
+        severity: 'warning' as const,
+        file: file.file,
+        line: 1,
+        rule: 'unmanaged-namespace',
+        message: message(file.namespace)
+      }))
+  ]
 }

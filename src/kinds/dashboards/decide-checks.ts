@@ -1,7 +1,7 @@
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml'
 import type { Finding, Severity } from '../../model/finding.js'
 import type { ServerVerdict } from '../../model/kestra.js'
-import { locateKestraPath } from '../../decide/validate/server-findings.js'
+import { locateKestraPath } from '../../decide/validate/kestra-path.js'
 import { segmentProblem } from '../../model/path-segment.js'
 import { idOf, RESOURCE, type HeldDashboards } from './decide-held.js'
 

@@ -1,4 +1,10 @@
 import type { Kind } from '../kind.js'
+import type { FileChange } from '../../model/plan.js'
+import { filesApply } from './apply.js'
 import { filesDecide } from './decide.js'
 
-export const namespaceFiles: Kind = { decide: filesDecide }
+/**
+ * Namespace files: checked and written by this module; read and planned by the pipeline's code still
+ * (docs/kinds.md).
+ */
+export const namespaceFiles: Kind<unknown, FileChange> = { decide: filesDecide, apply: filesApply }

@@ -1,4 +1,7 @@
 import type { Kind } from '../kind.js'
+import type { FlowChange } from '../../model/plan.js'
+import { flowsApply } from './apply.js'
 import { flowsDecide } from './decide.js'
 
-export const flows: Kind = { decide: flowsDecide }
+/** Flows: checked and written by this module; read and planned by the pipeline's code still (docs/kinds.md). */
+export const flows: Kind<unknown, FlowChange> = { decide: flowsDecide, apply: flowsApply }

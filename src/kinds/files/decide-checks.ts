@@ -1,4 +1,5 @@
 import type { NamespaceFileEntry } from '../../model/repository.js'
+import type { RepositoryReading } from '../../decide/validate/index.js'
 import { MAX_FILE_BYTES } from '../../model/content.js'
 import { fileKey } from '../../model/keys.js'
 import { type Finding, type Severity } from '../../model/finding.js'
@@ -7,8 +8,13 @@ const LARGE_FILE_BYTES = 10 * 1024 * 1024
 const MAX_SEGMENT = 255
 const MAX_PATH = 1024
 
+/** The namespace files' findings (docs/validation.md): each file's, in the model's order. */
+export function fileFindings({ model }: RepositoryReading): Finding[] {
+  return model.files.flatMap(namespaceFileFindings)
+}
+
 /** Path, size and symlink rules for one namespace file; findings are on line 1 of the source file. */
-export function namespaceFileFindings(entry: NamespaceFileEntry): Finding[] {
+function namespaceFileFindings(entry: NamespaceFileEntry): Finding[] {
   const findings: Finding[] = []
   const add = (severity: Severity, rule: string, message: string): void => {
     findings.push({

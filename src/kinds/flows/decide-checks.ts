@@ -4,9 +4,39 @@ import type { ServerConstraint, ServerValidation } from '../../model/kestra.js'
 import type { FlowFile, Position } from '../../model/repository.js'
 import { flowKey } from '../../model/keys.js'
 import { type Finding, type Severity } from '../../model/finding.js'
-import { locateKestraPath } from './kestra-path.js'
+import { compareFindings } from '../../model/finding.js'
+import { resolveVersioned } from '../../model/version.js'
+import { duplicateFlowFindings, type FlowIdentity } from '../../decide/validate/identity.js'
+import { checkFlow, type RepositoryReading } from '../../decide/validate/index.js'
+import { locateKestraPath } from '../../decide/validate/kestra-path.js'
 
-export { locateKestraPath } from './kestra-path.js'
+/**
+ * The flows' findings (docs/validation.md): each flow's own checks (those run as it was read are
+ * reused), with the rules Kestra added in a release resolved for the server's version, flows declared
+ * twice, and the server's verdicts. Sorted, deterministic.
+ */
+export function flowFindings(reading: RepositoryReading): Finding[] {
+  const findings: Finding[] = []
+  const identities: FlowIdentity[] = []
+  for (const flow of reading.model.flows) {
+    const check = reading.checks?.get(flow) ?? checkFlow(flow, reading)
+    findings.push(...check.findings, ...resolveVersioned(check.versioned, reading.serverVersion))
+    if (check.identity) identities.push(check.identity)
+  }
+  findings.push(...duplicateFlowFindings(identities))
+  if (reading.serverAnswers) {
+    findings.push(...serverAnswerFindings(reading.serverAnswers, repositoryFlows(reading)))
+  }
+  return findings.sort(compareFindings)
+}
+
+function repositoryFlows({ model }: RepositoryReading): Set<string> {
+  return new Set(
+    model.flows.flatMap((flow) =>
+      !flow.notAFlow && flow.namespace && flow.id ? [flowKey(flow.namespace, flow.id)] : []
+    )
+  )
+}
 
 /** FlowService's warning about a subflow target the server lacks [DEV FlowService `checkValidSubflows`]. */
 const SUBFLOW_NOT_FOUND = /^The subflow '(.+)' not found in namespace '(.+)'\.$/
