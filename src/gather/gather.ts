@@ -21,10 +21,13 @@ import type { NameReference } from '../model/names.js'
 import type { SentNames } from '../model/sending.js'
 import type { Mode, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
+import type { Target } from '../model/target.js'
 
 interface GatherInput {
   settings: Settings
   context: RunContext
+  /** Where the repository is sent (its mode, prefix and the namespaces it also manages). */
+  target: Target
   mode: Mode
   /** The layout chosen for the run (chooseWorkTreeLayout): the base commit is read as the work tree is. */
   layout: ChosenLayout
@@ -72,7 +75,7 @@ interface Remaining {
  * is needed; none is dropped.
  */
 export function gather(input: GatherInput): Gathering {
-  const { settings, context, mode, layout, kestra, sending } = input
+  const { settings, context, mode, layout, kestra, sending, target } = input
   const probe =
     kestra && (mode !== 'validate' || settings.serverValidation)
       ? settle(kestra.info().then((info) => info.version))
@@ -90,6 +93,7 @@ export function gather(input: GatherInput): Gathering {
   const kindsReading = input.kinds.map(async (kind) => {
     const held = await kind.gather({
       settings,
+      target,
       mode,
       layout,
       workTree,
@@ -103,6 +107,7 @@ export function gather(input: GatherInput): Gathering {
   const kinds = settle(Promise.all(kindsReading))
   const repository = loadRepository(workTree, settings, {
     layout,
+    alsoManaged: target.alsoManaged,
     onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
     onFiles: (files) => reads?.knowFiles(sending.localFiles(files)),
     onFlow: (flow) => onServer?.add(flow, input.onFlow(flow))

@@ -18,7 +18,7 @@ export function multipartFile(
 }
 
 /** A buffered `multipart/form-data` body of UTF-8 text fields (possibly none). */
-export function multipartFields(fields: readonly [string, string][]): {
+export function multipartFields(fields: readonly (readonly [string, string])[]): {
   contentType: string
   body: Uint8Array
 } {

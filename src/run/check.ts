@@ -14,6 +14,7 @@ import type { FlowFile, RepoModel } from '../model/repository.js'
 import type { NameListings, NameReference } from '../model/names.js'
 import type { Mode, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
+import type { Target } from '../model/target.js'
 import {
   checkFlow,
   referenceFindings,
@@ -65,6 +66,7 @@ export interface Checked {
  */
 export async function check(
   settings: Settings,
+  target: Target,
   context: RunContext,
   ports: RunPorts,
   mode: Mode,
@@ -76,12 +78,13 @@ export async function check(
   const layout = await chooseWorkTreeLayout(settings, context.workspace)
   reporter.info(`Layout: ${layout.layout} (${layout.reason})`)
   // What is sent differs from what is validated (docs/environments.md): mapped names, rewritten flows.
-  const sending = new Sending(settings)
+  const sending = new Sending(target)
   const validation = { layout: layout.layout }
   // Each flow is checked (and its references read) once, as soon as it is parsed.
   const checks = new Map<FlowFile, FlowCheck>()
   const gathering = gather({
     settings,
+    target,
     context,
     mode,
     layout,
@@ -133,7 +136,7 @@ export async function check(
     // The change could not be listed (shallow clone past GitHub's caps…): say so, it widens what blocks.
     notes.push(`Every file counts as changed: ${changed.reason}.`)
   }
-  if (changed.kind === 'all' && (changedEvent || settings.scope === 'changed')) {
+  if (changed.kind === 'all' && (changedEvent || target.scope === 'changed')) {
     reporter.info(`Every file counts as changed: ${changed.reason}`)
   }
 

@@ -17,6 +17,7 @@ import type { ReportInput } from '../decide/render/input.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
 import { renderSummary } from '../decide/render/summary.js'
 import type { Mode, Settings } from '../model/settings.js'
+import type { Target } from '../model/target.js'
 import type { Finding } from '../model/finding.js'
 import { baseCommit, baseFromApi } from '../gather/base-snapshot.js'
 import { driftPlan } from '../decide/drift/drifted.js'
@@ -31,6 +32,7 @@ import { maybeRewritten } from '../decide/plan/review.js'
 
 interface PlanModeArgs {
   settings: Settings
+  target: Target
   context: RunContext
   ports: RunPorts
   model: RepoModel
@@ -57,7 +59,7 @@ interface PlanModeArgs {
 export async function planMode(
   args: PlanModeArgs
 ): Promise<{ plan: Plan; summary: string; findings: Finding[] }> {
-  const { settings, context, ports, model, changed, state } = args
+  const { settings, target, context, ports, model, changed, state } = args
   const baseSha = baseCommit(context)
   const { desired, commitTime: reference } = args.snapshot
   if (desired === undefined) {
@@ -67,17 +69,17 @@ export async function planMode(
   const unfinished = readUnfinishedEarly(
     args.review.kestra,
     settings,
-    maybeRewritten(desired.flows, state, settings.delete)
+    maybeRewritten(desired.flows, state, target.delete)
   )
   const base = await args.base
   const input: PlanInput = {
     namespaces: model.managedNamespaces,
     desired,
     actual: state,
-    scope: settings.scope,
+    scope: target.scope,
     changedFiles: changed.kind === 'list' ? changed.paths : undefined,
     base,
-    deleteEnabled: settings.delete
+    deleteEnabled: target.delete
   }
   const { reporter } = ports
   const { plan, findings: impactFindings } = await phase(
@@ -150,9 +152,9 @@ function countsByNamespace(plan: Plan): Map<string, PlanCounts> {
 }
 
 async function postComment(args: PlanModeArgs, report: ReportInput): Promise<void> {
-  const { settings, context, ports } = args
+  const { settings, target, context, ports } = args
   const pr = context.pullRequest
-  if (!settings.comment || !pr || context.eventName === 'merge_group') return
+  if (!target.comment || !pr || context.eventName === 'merge_group') return
   if (!ports.github) {
     ports.reporter.warning(
       'No github-token: the pull-request comment was not written (the job summary has the plan).'

@@ -62,6 +62,8 @@ export interface LoadHooks {
   known?(rel: string): Pick<Discovery, 'flows' | 'files' | 'problems'> | undefined
   /** The layout already chosen for the run (every read of a run uses the same); chosen here otherwise. */
   layout?: ChosenLayout
+  /** Namespaces managed beside the `namespaces` input's (a preview's own, docs/environments.md#previews). */
+  alsoManaged?: readonly string[]
 }
 
 interface Placed {
@@ -90,6 +92,7 @@ export async function loadRepository(
   hooks: LoadHooks = {}
 ): Promise<RepoModel> {
   const { workspace, rootRel } = tree
+  const extra = [...settings.extraNamespaces, ...(hooks.alsoManaged ?? [])]
   const fileOf = (rel: string) => (rootRel === '' ? rel : `${rootRel}/${rel}`)
   const rules = new IgnoreRules(tree)
   const model: RepoModel = {
@@ -99,7 +102,7 @@ export async function loadRepository(
     layout: hooks.layout ?? (await chooseLayout(settings, tree, rules)),
     flows: [],
     files: [],
-    managedNamespaces: managedNamespaces([], [], settings.extraNamespaces),
+    managedNamespaces: managedNamespaces([], [], extra),
     readProblems: []
   }
   if (!(await tree.hasRoot())) {
@@ -123,12 +126,11 @@ export async function loadRepository(
   })
   const revealed = new Set<string>()
   const held = (namespace: string) => {
-    if (revealed.has(namespace) || !heldNamespaceIsManaged(namespace, settings.extraNamespaces))
-      return
+    if (revealed.has(namespace) || !heldNamespaceIsManaged(namespace, extra)) return
     revealed.add(namespace)
     hooks.onNamespace?.(namespace)
   }
-  settings.extraNamespaces.forEach(held)
+  extra.forEach(held)
   const placed = walk.entries.map((entry) => ({ entry, placement: layout.place(entry.rel) }))
   const localFiles = new LocalFilesTracker(
     placed.filter(({ placement }) => placement.files.length > 0).map(({ placement }) => placement)
@@ -204,13 +206,13 @@ export async function loadRepository(
   if (unmatched.length > 0)
     model.readProblems.push(unmatchedFlowsWarning(unmatched, settings, chosen))
   model.readProblems.push(...hiddenFlowsWarnings(hidden, settings, chosen, rootRel))
-  if (model.flows.length + model.files.length === 0 && settings.extraNamespaces.length === 0) {
+  if (model.flows.length + model.files.length === 0 && extra.length === 0) {
     model.readProblems.push(nothingFound(model, settings, chosen, hidden))
   }
   model.flows.sort(byFlowOrder)
   model.files.sort(byFileOrder)
   model.readProblems.sort(byProblemOrder)
-  model.managedNamespaces = managedNamespaces(model.flows, model.files, settings.extraNamespaces)
+  model.managedNamespaces = managedNamespaces(model.flows, model.files, extra)
   return model
 }
 
