@@ -1,7 +1,6 @@
 import type { KestraServer } from '../kestra/api.js'
 import { parseVersion } from '../kestra/era.js'
-import { gather } from '../gather/gather.js'
-import { chooseWorkTreeLayout } from '../gather/repo/choose-layout.js'
+import { gather, runLayout, type RunReads } from '../gather/gather.js'
 import type { ChangedFiles } from '../model/changed-files.js'
 import type { EarlyMarkers } from '../model/commit-marker.js'
 import { onPullRequest, type RunContext } from '../model/context.js'
@@ -71,11 +70,12 @@ export async function check(
   ports: RunPorts,
   mode: Mode,
   kestra: KestraServer | undefined,
-  kinds: readonly Kind[]
+  kinds: readonly Kind[],
+  reads: RunReads
 ): Promise<Checked> {
   const { reporter } = ports
   // One layout for the run: the base commit is read as the work tree is.
-  const layout = await chooseWorkTreeLayout(settings, context.workspace)
+  const layout = await runLayout(reads, settings, context.workspace)
   reporter.info(`Layout: ${layout.layout} (${layout.reason})`)
   // What is sent differs from what is validated (docs/environments.md): mapped names, rewritten flows.
   const sending = new Sending(target)
@@ -86,6 +86,7 @@ export async function check(
     settings,
     target,
     context,
+    reads,
     mode,
     layout,
     kestra,

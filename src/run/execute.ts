@@ -12,6 +12,7 @@ import { applyMode } from './apply-mode.js'
 import { driftBranchOf } from '../gather/read-drift.js'
 import { driftMode } from './drift-mode.js'
 import { check } from './check.js'
+import type { RunReads } from '../gather/gather.js'
 import { failureMessage, tally } from '../decide/validate/verdict.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { planMode } from './plan-mode.js'
@@ -36,7 +37,8 @@ export async function execute(
   settings: Settings,
   target: Target,
   context: RunContext,
-  ports: RunPorts
+  ports: RunPorts,
+  reads: RunReads
 ): Promise<RunOutcome> {
   const { reporter } = ports
   const { mode, kestra, notes } = chooseMode(settings, target, context, ports.kestra)
@@ -49,7 +51,7 @@ export async function execute(
   try {
     // A drift run plans the default branch only: any other ref is refused before the server is read.
     const branch = mode === 'drift' ? await driftBranchOf(context, ports.drift) : undefined
-    const checked = await check(settings, target, context, ports, mode, kestra, KINDS)
+    const checked = await check(settings, target, context, ports, mode, kestra, KINDS, reads)
     ports.edge.learn(checked.model.managedNamespaces)
     const weak = ports.edge.weakCredentials()
     if (weak) reporter.warning(weak)

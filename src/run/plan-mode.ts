@@ -1,11 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
 import type { RunContext } from '../model/context.js'
 import type { ActualNamespace, BaseSnapshot, PlanInput } from '../model/plan-input.js'
 import { buildPlan } from '../decide/plan/build.js'
 import { callGraph } from '../decide/plan/call-graph.js'
 import { withImpact } from '../decide/plan/impact.js'
 import { planJson } from '../decide/plan/plan-json.js'
-import { planFilePath } from '../report/plan-file.js'
+import { writePlanFile } from '../report/plan-file.js'
 import { countPlan, hasChanges } from '../model/plan.js'
 import type { Plan, PlanCounts, ResourceChange } from '../model/plan.js'
 import type { ChangedFiles } from '../model/changed-files.js'
@@ -120,7 +119,6 @@ export async function planMode(
   const findings = sortFindings([...args.report.findings, ...impactFindings])
   const report: ReportInput = { ...args.report, findings, plan }
   const { edge } = ports
-  const planFile = planFilePath(context.runnerTemp, settings.commentKey)
   const planDocument = planJson(plan, {
     mode: report.mode,
     server: settings.server ?? '',
@@ -130,8 +128,11 @@ export async function planMode(
     findings: report.findings,
     kinds: args.kinds.map((kind) => kind.decide)
   })
-  mkdirSync(context.runnerTemp, { recursive: true })
-  writeFileSync(planFile, edge.text(`${JSON.stringify(edge.shown(planDocument), null, 2)}\n`))
+  const planFile = writePlanFile(
+    context.runnerTemp,
+    settings.commentKey,
+    edge.text(`${JSON.stringify(edge.shown(planDocument), null, 2)}\n`)
+  )
   reporter.setOutput('plan-file', planFile)
   reporter.setOutput('plan-fingerprint', plan.fingerprint)
   reporter.setOutput('has-changes', hasChanges(plan.counts))

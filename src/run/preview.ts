@@ -24,6 +24,7 @@ import type { Settings } from '../model/settings.js'
 import { plainTarget, previewTarget } from '../config/target.js'
 import { execute, type RunOutcome } from './execute.js'
 import type { RunPorts } from './ports.js'
+import { RunReads } from '../gather/gather.js'
 
 const PREVIEW_EVENTS = ['pull_request', 'pull_request_target', 'workflow_run']
 
@@ -37,23 +38,43 @@ export async function executeWithEnvironments(
   eventContext: RunContext,
   ports: RunPorts
 ): Promise<RunOutcome> {
+  const reads = new RunReads()
+  try {
+    return await executeTargets(settings, eventContext, ports, reads)
+  } finally {
+    await reads.close()
+  }
+}
+
+async function executeTargets(
+  settings: Settings,
+  eventContext: RunContext,
+  ports: RunPorts,
+  reads: RunReads
+): Promise<RunOutcome> {
   const context = await withPullRequestOfRun(eventContext, ports)
   const pr = context.pullRequest
   if (!settings.preview || !pr || pr.number <= 0 || !PREVIEW_EVENTS.includes(context.eventName)) {
-    return execute(settings, plainTarget(settings, context), context, ports)
+    return execute(settings, plainTarget(settings, context), context, ports, reads)
   }
   const target = plainTarget(settings, context)
   if (pr.action === 'closed') {
-    if (!ports.kestra) return execute(settings, target, context, ports)
+    if (!ports.kestra) return execute(settings, target, context, ports, reads)
     return closePreview(settings, context, { ...ports, kestra: ports.kestra })
   }
   const why = noPreviewReason(settings, context, ports) ?? (await notCurrentReason(context, ports))
   if (why) {
     ports.reporter.notice(`No preview: ${why}`)
-    return execute(settings, target, context, withSection(ports, noPreviewSection(why)))
+    return execute(settings, target, context, withSection(ports, noPreviewSection(why)), reads)
   }
-  const preview = await deployPreview(settings, context, { ...ports, kestra: ports.kestra! })
-  const outcome = await execute(settings, target, context, withSection(ports, preview.section))
+  const preview = await deployPreview(settings, context, { ...ports, kestra: ports.kestra! }, reads)
+  const outcome = await execute(
+    settings,
+    target,
+    context,
+    withSection(ports, preview.section),
+    reads
+  )
   return { ...outcome, failure: outcome.failure ?? preview.failure }
 }
 
@@ -169,9 +190,10 @@ function withSection(ports: RunPorts, section: string): RunPorts {
 async function deployPreview(
   settings: Settings,
   context: RunContext,
-  ports: RunPorts & { kestra: KestraServer }
+  ports: RunPorts & { kestra: KestraServer },
+  reads: RunReads
 ): Promise<{ section: string; failure?: string }> {
-  const deployed = await deployPreviewOnce(settings, context, ports)
+  const deployed = await deployPreviewOnce(settings, context, ports, reads)
   const number = context.pullRequest!.number
   let now: PullRequestState | undefined
   try {
@@ -200,7 +222,8 @@ async function deployPreview(
 async function deployPreviewOnce(
   settings: Settings,
   context: RunContext,
-  ports: RunPorts & { kestra: KestraServer }
+  ports: RunPorts & { kestra: KestraServer },
+  reads: RunReads
 ): Promise<{ section: string; failure?: string }> {
   const preview = previewOf(context)
   const { prefix } = preview
@@ -254,7 +277,7 @@ async function deployPreviewOnce(
       prefix,
       own.map((namespace) => namespace.slice(prefix.length + 1))
     )
-    const outcome = await execute(settings, target, context, previewPorts)
+    const outcome = await execute(settings, target, context, previewPorts, reads)
     const held = new Set(
       (outcome.report.plan?.resources ?? [])
         .filter((r) => r.action !== 'delete' && r.action !== 'orphaned')

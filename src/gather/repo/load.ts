@@ -62,8 +62,6 @@ export interface LoadHooks {
   known?(rel: string): Pick<Discovery, 'flows' | 'files' | 'problems'> | undefined
   /** The layout already chosen for the run (every read of a run uses the same); chosen here otherwise. */
   layout?: ChosenLayout
-  /** Namespaces managed beside the `namespaces` input's (a preview's own, docs/environments.md#previews). */
-  alsoManaged?: readonly string[]
 }
 
 interface Placed {
@@ -92,7 +90,6 @@ export async function loadRepository(
   hooks: LoadHooks = {}
 ): Promise<RepoModel> {
   const { workspace, rootRel } = tree
-  const extra = [...settings.extraNamespaces, ...(hooks.alsoManaged ?? [])]
   const fileOf = (rel: string) => (rootRel === '' ? rel : `${rootRel}/${rel}`)
   const rules = new IgnoreRules(tree)
   const model: RepoModel = {
@@ -102,7 +99,7 @@ export async function loadRepository(
     layout: hooks.layout ?? (await chooseLayout(settings, tree, rules)),
     flows: [],
     files: [],
-    managedNamespaces: managedNamespaces([], [], extra),
+    managedNamespaces: managedNamespaces([], [], settings.extraNamespaces),
     readProblems: []
   }
   if (!(await tree.hasRoot())) {
@@ -126,11 +123,12 @@ export async function loadRepository(
   })
   const revealed = new Set<string>()
   const held = (namespace: string) => {
-    if (revealed.has(namespace) || !heldNamespaceIsManaged(namespace, extra)) return
+    if (revealed.has(namespace) || !heldNamespaceIsManaged(namespace, settings.extraNamespaces))
+      return
     revealed.add(namespace)
     hooks.onNamespace?.(namespace)
   }
-  extra.forEach(held)
+  settings.extraNamespaces.forEach(held)
   const placed = walk.entries.map((entry) => ({ entry, placement: layout.place(entry.rel) }))
   const localFiles = new LocalFilesTracker(
     placed.filter(({ placement }) => placement.files.length > 0).map(({ placement }) => placement)
@@ -206,13 +204,13 @@ export async function loadRepository(
   if (unmatched.length > 0)
     model.readProblems.push(unmatchedFlowsWarning(unmatched, settings, chosen))
   model.readProblems.push(...hiddenFlowsWarnings(hidden, settings, chosen, rootRel))
-  if (model.flows.length + model.files.length === 0 && extra.length === 0) {
+  if (model.flows.length + model.files.length === 0 && settings.extraNamespaces.length === 0) {
     model.readProblems.push(nothingFound(model, settings, chosen, hidden))
   }
   model.flows.sort(byFlowOrder)
   model.files.sort(byFileOrder)
   model.readProblems.sort(byProblemOrder)
-  model.managedNamespaces = managedNamespaces(model.flows, model.files, extra)
+  model.managedNamespaces = managedNamespaces(model.flows, model.files, settings.extraNamespaces)
   return model
 }
 
