@@ -73,7 +73,7 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
   const ours = { commit: deps.commit, repository: deps.repository }
   const early = deps.markers
   const { markers, warnings } = await (early && sameList(early.namespaces, namespaces)
-    ? early.reading
+    ? early.read
     : readMarkers(deps.api, namespaces, semaphore))
   const order = await checkCommitOrder(
     markers,

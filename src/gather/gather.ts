@@ -218,12 +218,12 @@ export function gather(input: GatherInput): Gathering {
           state: held,
           serverAnswers: answers && (await valueOf(answers)),
           targets: await knownTargets(sent, references, kestra && { api: kestra, state: held }),
-          markers,
+          markers: await markers,
           desired: desired && (await valueOf(desired)),
           commitTime: await committed,
           kinds: new Map(await valueOf(kinds)),
-          base,
-          listings
+          base: await base,
+          listings: await listings
         })
       })()
     )

@@ -50,13 +50,13 @@ export interface Checked {
   state?: ReadonlyMap<string, ActualNamespace>
   /** The deployed-commit markers, being read (deploy only). */
   markers?: EarlyMarkers
-  /** The repository at the base commit, being read (plan and deploy only). */
-  base?: Promise<BaseSnapshot | undefined>
+  /** The repository at the base commit (plan and deploy only); a failed read throws where it is used. */
+  base?: Outcome<BaseSnapshot | undefined>
   /** Plain-text remarks for the summary and the comment. */
   notes: string[]
   /** Every repository flow's `secret()` and `kv()` names, and their listings being read (plan, deploy). */
   names: NameReference[]
-  listings?: Promise<Outcome<NameListings>>
+  listings?: Outcome<NameListings>
 }
 
 /**
@@ -192,7 +192,7 @@ export async function check(
     changed,
     state: snapshot.state,
     markers: snapshot.markers,
-    base: snapshot.base && valueOf(snapshot.base),
+    base: snapshot.base,
     notes,
     names,
     listings: snapshot.listings

@@ -22,6 +22,7 @@ import { baseCommit, baseFromApi } from '../gather/base-snapshot.js'
 import { driftPlan } from '../decide/drift/drifted.js'
 import type { RunPorts } from './ports.js'
 import type { Snapshot } from '../model/snapshot.js'
+import { valueOfEnded, type Outcome } from '../model/outcome.js'
 import { ActionError } from '../model/errors.js'
 import type { Kind } from '../kinds/kind.js'
 import { sortFindings } from '../decide/validate/verdict.js'
@@ -39,8 +40,8 @@ interface PlanModeArgs {
   references: FlowReference[]
   changed: ChangedFiles
   state: ReadonlyMap<string, ActualNamespace>
-  /** The base commit's snapshot being read (readBaseSnapshot), when the event has a base. */
-  base?: Promise<BaseSnapshot | undefined>
+  /** The base commit's snapshot (readBaseSnapshot), when the event has a base; a failed read throws here. */
+  base?: Outcome<BaseSnapshot | undefined>
   report: ReportInput
   /** All the run read (what the repository wants, the commit's time). */
   snapshot: Snapshot
@@ -70,7 +71,7 @@ export async function planMode(
     settings,
     maybeRewritten(desired.flows, state, target.delete)
   )
-  const base = await args.base
+  const base = args.base && valueOfEnded(args.base)
   const input: PlanInput = {
     namespaces: model.managedNamespaces,
     desired,
