@@ -20,7 +20,7 @@ import type { GitHubPort } from '../model/github.js'
 import { settle, valueOf, type Outcome } from '../model/outcome.js'
 import type { FlowReference } from '../model/references.js'
 import type { BaseSnapshot } from '../model/plan-input.js'
-import type { ChosenLayout, FlowFile, RepoModel } from '../model/repository.js'
+import { NOTHING_FOUND, type ChosenLayout, type FlowFile, type RepoModel } from '../model/repository.js'
 import type { NameReference } from '../model/names.js'
 import type { SentNames } from '../model/sending.js'
 import type { Mode, Settings } from '../model/settings.js'
@@ -169,7 +169,9 @@ export function gather(input: GatherInput): Gathering {
           managedNamespaces: managedNamespaces(model.flows, model.files, [
             ...settings.extraNamespaces,
             ...target.alsoManaged
-          ])
+          ]),
+          // A target that still manages namespaces has something to plan: their removal.
+          readProblems: model.readProblems.filter((problem) => problem.rule !== NOTHING_FOUND)
         }))
 
   const after = (

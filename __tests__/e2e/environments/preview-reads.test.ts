@@ -146,6 +146,34 @@ describe('a pull request plan with preview', () => {
   })
 })
 
+describe('a preview whose branch removed every flow and file', () => {
+  it('still plans its own namespaces from the reads it shares, and removes what they hold', async () => {
+    // The first test deployed the preview of `head` into pr-7.*; the branch now removes everything.
+    const emptied = repo.commit({
+      [`${NS}/flows/child.yml`]: null,
+      [`${NS}/flows/caller.yml`]: null,
+      [`${NS}/files/scripts/q.sql`]: null,
+      [`${NS}/files/scripts/r.sql`]: null,
+      [`${OPS}/flows/cleanup.yml`]: null
+    })
+    publish(servers.github, repo)
+    openPullRequest(servers.github, base, emptied)
+    servers.kestra.requests.length = 0
+    const result = await runAction({
+      ...pullRequestEvent(repo, base, emptied),
+      githubApiUrl: servers.github.url,
+      inputs: { server: servers.kestra.url, ...CREDENTIALS, preview: 'true' }
+    })
+    // The pull request's own plan says the repository holds nothing; the preview empties its namespaces.
+    expect(result.everything).toContain('No flow or namespace file found')
+    const deletes = servers.kestra.requests
+      .filter((r) => r.method === 'DELETE' && r.route !== 'kv.delete')
+      .map((r) => r.params.namespace)
+    expect(deletes.length).toBeGreaterThan(0)
+    expect(deletes.every((namespace) => namespace?.startsWith(`${PREFIX}.`))).toBe(true)
+  })
+})
+
 function count(reads: Reads) {
   return { files: reads.files.length, listings: reads.listings.length, git: reads.git.length }
 }
