@@ -20,7 +20,12 @@ import type { GitHubPort } from '../model/github.js'
 import { settle, valueOf, type Outcome } from '../model/outcome.js'
 import type { FlowReference } from '../model/references.js'
 import type { BaseSnapshot } from '../model/plan-input.js'
-import { NOTHING_FOUND, type ChosenLayout, type FlowFile, type RepoModel } from '../model/repository.js'
+import {
+  NOTHING_FOUND,
+  type ChosenLayout,
+  type FlowFile,
+  type RepoModel
+} from '../model/repository.js'
 import type { NameReference } from '../model/names.js'
 import type { SentNames } from '../model/sending.js'
 import type { Mode, Settings } from '../model/settings.js'
