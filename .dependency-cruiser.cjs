@@ -170,6 +170,22 @@ module.exports = {
       severity: 'error',
       from: { path: PURE },
       to: { path: `${IO_BUILTINS}|${IO_PACKAGES}|${IO_FOLDERS}`, reachable: true }
+    },
+    {
+      name: 'run-wires-only',
+      comment:
+        'run/ wires the phases: it reads and writes nothing itself (files, processes, network), gather/, apply/ and report/ do.',
+      severity: 'error',
+      from: { path: '^src/run/' },
+      to: { dependencyTypes: ['core'], path: IO_BUILTINS }
+    },
+    {
+      name: 'one-entry',
+      comment:
+        "The action and the CLI start a run through one function, run/preview.ts's executeWithEnvironments: neither calls execute() itself.",
+      severity: 'error',
+      from: { path: '^src/(index|main|cli)\\.ts$|^src/cli/' },
+      to: { path: '^src/run/execute\\.ts$', dependencyTypesNot: ['type-only'] }
     }
   ],
   allowed: [

@@ -1,6 +1,19 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
+/**
+ * The settings are built once and never change (docs/architecture.md): a copy of them with a field
+ * overridden is refused; a preview or an environment is a Target (src/config/target.ts).
+ */
+const noSettingsOverride = [
+  'ObjectExpression[properties.length>1] > SpreadElement[argument.name=/settings$/i]',
+  'ObjectExpression[properties.length>1] > SpreadElement[argument.property.name=/settings$/i]'
+].map((selector) => ({
+  selector,
+  message:
+    'The settings never change: derive a Target (src/config/target.ts) instead of overriding a field.'
+}))
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'build/**', 'examples/**'] },
   js.configs.recommended,
@@ -15,6 +28,7 @@ export default tseslint.config(
       'no-control-regex': 'off'
     }
   },
+  { files: ['src/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...noSettingsOverride] } },
   {
     // model/ and decide are pure (docs/architecture.md): what the import rule cannot see, globals and
     // computed imports, is refused here.
@@ -31,6 +45,7 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
+        ...noSettingsOverride,
         {
           selector: 'ImportExpression',
           message:

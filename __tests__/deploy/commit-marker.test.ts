@@ -3,7 +3,7 @@ import { COMMIT_MARKER_KEY, parseMarker } from '../../src/model/commit-marker.js
 import type { IsAncestor } from '../../src/apply/git-ancestry.js'
 import { startKestra, type EmulatedKestra } from './emulated-kestra.js'
 import { flowSource, planFor } from './plan-for.js'
-import { runDeploy, SETTINGS } from './run-deploy.js'
+import { runDeploy, TARGET } from './run-deploy.js'
 
 /** The checkout's history, A then B then C, as git answers about it (e2e/deploy/git-ancestry.test.ts). */
 const [A, B, C] = ['a1', 'b2', 'c3'].map((prefix) => prefix.padEnd(40, '0'))
@@ -52,7 +52,7 @@ describe('out-of-order guard', () => {
   it('deploys an older commit when allow-out-of-order is set, with a warning', async () => {
     const server = await serverAt(B)
     const result = await deployCommit(server, A, {
-      settings: { ...SETTINGS, allowOutOfOrder: true }
+      target: { ...TARGET, allowOutOfOrder: true }
     })
     expect(result.status).toBe('applied')
     expect(result.warnings).toEqual([

@@ -8,7 +8,7 @@ import {
   type Emulator
 } from '../../test-support/kestra-emulator/index.js'
 import { flowSource, planFor, type Desired } from './plan-for.js'
-import { COMMIT, SETTINGS } from './run-deploy.js'
+import { COMMIT, SETTINGS, TARGET } from './run-deploy.js'
 import { APPLY_KINDS } from '../../src/kinds/index.js'
 
 let emulator: Emulator
@@ -41,6 +41,7 @@ const run = async (desired: Desired) => {
     readDesiredFile: planned.readDesiredFile,
     kinds: APPLY_KINDS,
     settings: SETTINGS,
+    target: TARGET,
     managedNamespaces: planned.managedNamespaces,
     commit: COMMIT,
     repository: 'acme/flows',

@@ -8,11 +8,14 @@ import type { PlannedRun } from './plan-for.js'
 export const COMMIT = 'a'.repeat(40)
 
 export const SETTINGS: DeployDeps['settings'] = {
-  delete: true,
   maxDeletions: 10,
-  allowMassDeletion: false,
   extraNamespaces: [],
-  concurrency: 4,
+  concurrency: 4
+}
+
+export const TARGET: DeployDeps['target'] = {
+  delete: true,
+  allowMassDeletion: false,
   allowOutOfOrder: false
 }
 
@@ -28,6 +31,7 @@ export function runDeploy(
     readDesiredFile: planned.readDesiredFile,
     kinds: APPLY_KINDS,
     settings: SETTINGS,
+    target: TARGET,
     managedNamespaces: planned.managedNamespaces,
     commit: COMMIT,
     repository: 'acme/flows',

@@ -65,6 +65,19 @@ async function lintWith(
   }
 }
 
+/** eslint over `path` holding `lines`, in a copy of the project; its failure, or undefined when it passed. */
+async function eslintFails(
+  path: string,
+  lines: string[]
+): Promise<{ code: number; stdout: string } | undefined> {
+  const dir = await copyWith({ [path]: [...lines, ''].join('\n') })
+  const bin = join(PROJECT_ROOT, 'node_modules/eslint/bin/eslint.js')
+  return run(process.execPath, [bin, path], { cwd: dir }).then(
+    () => undefined,
+    (error: { code: number; stdout: string }) => error
+  )
+}
+
 const HOLES: { name: string; files: Record<string, FileSpec>; rule: RegExp }[] = [
   {
     name: 'a back-edge (decide imports apply)',
@@ -115,6 +128,22 @@ const HOLES: { name: string; files: Record<string, FileSpec>; rule: RegExp }[] =
         "import { request } from 'undici'\nexport const zz = request\n"
     },
     rule: /error pure-no-io-packages: src\/kinds\/flows\/decide-zz\.ts → \S*node_modules\/undici/
+  },
+  {
+    name: 'a file written by run/ itself',
+    files: {
+      'src/run/zz-hole.ts':
+        "import { writeFileSync } from 'node:fs'\nexport const zz = writeFileSync\n"
+    },
+    rule: /error run-wires-only: src\/run\/zz-hole\.ts → fs/
+  },
+  {
+    name: 'an entry that starts a run by execute() itself',
+    files: {
+      'src/cli/zz-hole.ts':
+        "import { execute } from '../run/execute.js'\nexport const zz = execute\n"
+    },
+    rule: /error one-entry: src\/cli\/zz-hole\.ts → src\/run\/execute\.ts/
   }
 ]
 
@@ -126,21 +155,23 @@ describe('npm run lint fails on each hole of the import rule', () => {
   })
 
   it('what imports cannot show: a global that reads (process, fetch) or a computed import in decide', async () => {
-    const dir = await copyWith({
-      'src/decide/zz-hole.ts': [
-        'export const env = (): unknown => process.env.HOME',
-        "export const get = (): unknown => fetch('http://127.0.0.1:1')",
-        'export const load = (name: string): unknown => import(name)',
-        ''
-      ].join('\n')
-    })
-    const bin = join(PROJECT_ROOT, 'node_modules/eslint/bin/eslint.js')
-    const failed = await run(process.execPath, [bin, 'src/decide/zz-hole.ts'], { cwd: dir }).then(
-      () => undefined,
-      (error: { code: number; stdout: string }) => error
-    )
+    const failed = await eslintFails('src/decide/zz-hole.ts', [
+      'export const env = (): unknown => process.env.HOME',
+      "export const get = (): unknown => fetch('http://127.0.0.1:1')",
+      'export const load = (name: string): unknown => import(name)'
+    ])
     expect(failed?.code).toBe(1)
     for (const what of ["'process'", "'fetch'", 'no dynamic import'])
       expect(failed?.stdout).toContain(what)
+  })
+
+  it('a copy of the settings with a field overridden, anywhere in src/', async () => {
+    const failed = await eslintFails('src/run/zz-hole.ts', [
+      "import type { Settings } from '../model/settings.js'",
+      'export const a = (settings: Settings) => ({ ...settings, delete: true })',
+      'export const b = (args: { settings: Settings }) => ({ scope: "all", ...args.settings })'
+    ])
+    expect(failed?.code).toBe(1)
+    expect(failed?.stdout.match(/The settings never change/g)).toHaveLength(2)
   })
 })

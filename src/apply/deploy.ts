@@ -3,6 +3,7 @@ import { Semaphore } from '../model/concurrency.js'
 import { DeployError } from '../model/errors.js'
 import type { Plan, ResourceChange } from '../model/plan.js'
 import type { Settings } from '../model/settings.js'
+import type { Target } from '../model/target.js'
 import type { Finding } from '../model/finding.js'
 import type { ApplyKind } from './kind.js'
 import { applyPlan, type ReadDesiredFile } from './apply.js'
@@ -28,15 +29,9 @@ export interface DeployDeps {
   readDesiredFile: ReadDesiredFile
   /** The kinds whose writes are their own. */
   kinds: readonly ApplyKind[]
-  settings: Pick<
-    Settings,
-    | 'delete'
-    | 'maxDeletions'
-    | 'allowMassDeletion'
-    | 'extraNamespaces'
-    | 'concurrency'
-    | 'allowOutOfOrder'
-  >
+  settings: Pick<Settings, 'maxDeletions' | 'extraNamespaces' | 'concurrency'>
+  /** What the deploy may do where it writes: delete, many deletions, an older commit. */
+  target: Pick<Target, 'delete' | 'allowMassDeletion' | 'allowOutOfOrder'>
   managedNamespaces: string[]
   /** The commit being deployed (full sha). */
   commit: string
@@ -62,7 +57,7 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
   const log = deps.log ?? (() => undefined)
   const blockers = deployBlockers(plan, deps.findings)
   if (blockers.length > 0) throw new DeployError(describeBlockers(blockers))
-  const refusals = deletionRefusals(plan, deps.settings, deps.managedNamespaces)
+  const refusals = deletionRefusals(plan, deps.settings, deps.target, deps.managedNamespaces)
   if (refusals.length > 0) {
     throw new DeployError(`Nothing was deployed:\n${refusals.map((r) => `- ${r}`).join('\n')}`)
   }
@@ -78,7 +73,7 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
   const ours = { commit: deps.commit, repository: deps.repository }
   const early = deps.markers
   const { markers, warnings } = await (early && sameList(early.namespaces, namespaces)
-    ? early.reading
+    ? early.read
     : readMarkers(deps.api, namespaces, semaphore))
   const order = await checkCommitOrder(
     markers,
@@ -87,7 +82,7 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
   )
   warnings.push(...order.warnings)
   if (order.older.length > 0) {
-    if (!deps.settings.allowOutOfOrder) {
+    if (!deps.target.allowOutOfOrder) {
       const refusal = `Nothing was deployed: ${order.older.join(' ')}`
       log(refusal)
       return {

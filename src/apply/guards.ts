@@ -1,11 +1,7 @@
 import { SYSTEM_NAMESPACE } from '../model/namespaces.js'
 import type { Settings } from '../model/settings.js'
+import type { Target } from '../model/target.js'
 import { resourceName, type Plan } from '../model/plan.js'
-
-export type DeletionSettings = Pick<
-  Settings,
-  'delete' | 'maxDeletions' | 'allowMassDeletion' | 'extraNamespaces'
->
 
 /**
  * Why the plan's deletions must not run, one message per problem; empty when they may.
@@ -13,7 +9,8 @@ export type DeletionSettings = Pick<
  */
 export function deletionRefusals(
   plan: Plan,
-  settings: DeletionSettings,
+  settings: Pick<Settings, 'maxDeletions' | 'extraNamespaces'>,
+  target: Pick<Target, 'delete' | 'allowMassDeletion'>,
   managedNamespaces: string[]
 ): string[] {
   const deletions = plan.resources.filter((c) => c.action === 'delete')
@@ -21,7 +18,7 @@ export function deletionRefusals(
   const refusals: string[] = []
   const names = (list: typeof deletions) => list.map(resourceName).join(', ')
 
-  if (!settings.delete) {
+  if (!target.delete) {
     refusals.push(
       `The plan deletes ${count(deletions.length)} (${names(deletions)}) but the delete input is false; set delete: true to allow deletions.`
     )
@@ -45,7 +42,7 @@ export function deletionRefusals(
     )
   }
 
-  if (deletions.length > settings.maxDeletions && !settings.allowMassDeletion) {
+  if (deletions.length > settings.maxDeletions && !target.allowMassDeletion) {
     refusals.push(
       `The plan deletes ${count(deletions.length)}, more than max-deletions (${settings.maxDeletions}); if that is intended, set allow-mass-deletion: true (or raise max-deletions).`
     )

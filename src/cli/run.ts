@@ -15,7 +15,8 @@ import {
 } from '../report/terminal-reporter.js'
 import { inert, palette, wantsColour, type Palette } from '../report/terminal-style.js'
 import { LOADING, VALIDATION } from '../run/check.js'
-import { execute, type RunOutcome } from '../run/execute.js'
+import type { RunOutcome } from '../run/execute.js'
+import { executeWithEnvironments } from '../run/preview.js'
 import { failureMessage, tally } from '../decide/validate/verdict.js'
 import { credentialsFrom } from '../report/redact/credentials.js'
 import { bounded, LOG_LINE_BYTES, OutputEdge } from '../report/output-edge.js'
@@ -133,7 +134,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     }
     kestra = clientForSettings(settings, (message) => reporter.info(message), 'kestra-gitops-cli')
 
-    const outcome = await execute(settings, context, {
+    const outcome = await executeWithEnvironments(settings, context, {
       reporter,
       kestra,
       edge,

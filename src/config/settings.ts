@@ -14,7 +14,7 @@ import {
   SETTINGS_FILE_PATHS,
   type SettingsFile
 } from '../model/inputs/settings-file.js'
-import type { Auth, CamelCased, Settings } from '../model/settings.js'
+import type { Auth, CamelCased, DeepReadonly, Settings } from '../model/settings.js'
 
 interface SettingsSources {
   /** The settings file of the repository, when it has one. */
@@ -69,16 +69,25 @@ export function parseSettings(
     : username || password
       ? { kind: 'basic', username, password }
       : { kind: 'none' }
-  // Built once, never changed: a run that needs another value builds new settings from these.
-  return Object.freeze({
+  // Built once, never changed: a preview or an environment is a target (config/target.ts), not new settings.
+  return deepFreeze({
     ...camelCased(values),
     auth,
     githubToken: githubToken.trim() || undefined,
     pullRequestToken: pullRequestToken.trim() || undefined,
     flowGlobs: flows,
     extraNamespaces: namespaces,
-    recorded: Object.freeze(given.recorded)
+    recorded: given.recorded
   })
+}
+
+/** Freezes `value` and everything it holds: a write anywhere in it throws in strict mode. */
+export function deepFreeze<T>(value: T): DeepReadonly<T> {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const held of Object.values(value)) deepFreeze(held)
+  }
+  return value as DeepReadonly<T>
 }
 
 /**

@@ -2,7 +2,9 @@ import { detectChangedFiles } from './changed-files.js'
 import { desiredState } from './desired.js'
 import { commitTime } from './repo/commit-time.js'
 import { openBaseTree, readBaseSnapshot } from './base-snapshot.js'
-import { asClosable, lendTree } from './repo/lent-tree.js'
+import { asClosable, lendTree, type Borrowed } from './repo/lent-tree.js'
+import { chooseWorkTreeLayout } from './repo/choose-layout.js'
+import type { GitTree } from './repo/git-tree.js'
 import { loadRepository } from './repo/load.js'
 import { WorkTree } from './repo/work-tree.js'
 import { ServerReads } from './server/reads.js'
@@ -10,21 +12,78 @@ import { readNameListings } from './server/name-listings.js'
 import { knownTargets } from './server/references.js'
 import { ServerValidation } from './server/validation.js'
 import type { GatherKind } from './kind.js'
+import { managedNamespaces } from '../model/managed-namespaces.js'
 import type { KestraApi, ListingsApi } from '../kestra/api.js'
 import type { ChangedFiles } from '../model/changed-files.js'
 import { onPullRequest, type RunContext } from '../model/context.js'
 import type { GitHubPort } from '../model/github.js'
 import { settle, valueOf, type Outcome } from '../model/outcome.js'
 import type { FlowReference } from '../model/references.js'
-import type { ChosenLayout, FlowFile, RepoModel } from '../model/repository.js'
+import type { BaseSnapshot } from '../model/plan-input.js'
+import {
+  NOTHING_FOUND,
+  type ChosenLayout,
+  type FlowFile,
+  type RepoModel
+} from '../model/repository.js'
 import type { NameReference } from '../model/names.js'
 import type { SentNames } from '../model/sending.js'
 import type { Mode, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
+import type { Target } from '../model/target.js'
+
+/**
+ * What every target of a run reads alike, read once (docs/architecture.md#one-read-per-run): the
+ * repository as written, its layout, its change, the base commit, the commit's time, the server's
+ * version and its verdicts on the flows. A pull request's preview and its plan are two targets of one
+ * run: the first gathering starts each of these reads, the next takes the same answers. Made by the
+ * run's entry, closed by it when the run ends (the base commit's git process with it).
+ */
+export class RunReads {
+  layout?: Promise<ChosenLayout>
+  repository?: Promise<RepoModel>
+  probe?: Promise<Outcome<string | undefined>>
+  validation?: ServerValidation
+  changed?: Promise<Outcome<ChangedFiles>>
+  committed?: Promise<Date | undefined>
+  base?: Promise<Outcome<BaseSnapshot | undefined>>
+  /** The tenant's secret names (OSS lists them tenant-wide: one listing for every target). */
+  secretNames?: Promise<string[]>
+  borrowBase?: () => Promise<Borrowed<GitTree> | undefined>
+  /** Held until the run ends, so that each target borrows the one opening of the base commit. */
+  private held?: Promise<Borrowed<GitTree> | undefined>
+
+  /** The base commit's tree, opened once for the run. */
+  openBase(settings: Settings, context: RunContext) {
+    if (this.borrowBase) return this.borrowBase
+    const opening = openBaseTree(settings, context)
+    if (!opening) return undefined
+    // Its failure reaches each borrower (the base snapshot holds it as an outcome); this only keeps a
+    // failure before the first borrow from being an unhandled rejection.
+    opening.catch(() => undefined)
+    this.borrowBase = lendTree(opening)
+    this.held = this.borrowBase().catch(() => undefined)
+    return this.borrowBase
+  }
+
+  /** The run is over: the base commit's tree is let go. */
+  async close(): Promise<void> {
+    await (await this.held)?.release()
+  }
+}
+
+/** The layout of the run: the base commit is read as the work tree is. */
+export function runLayout(reads: RunReads, settings: Settings, workspace: string) {
+  return (reads.layout ??= chooseWorkTreeLayout(settings, workspace))
+}
 
 interface GatherInput {
   settings: Settings
   context: RunContext
+  /** The reads the run's targets share. */
+  reads: RunReads
+  /** Where the repository is sent (its mode, prefix and the namespaces it also manages). */
+  target: Target
   mode: Mode
   /** The layout chosen for the run (chooseWorkTreeLayout): the base commit is read as the work tree is. */
   layout: ChosenLayout
@@ -72,24 +131,23 @@ interface Remaining {
  * is needed; none is dropped.
  */
 export function gather(input: GatherInput): Gathering {
-  const { settings, context, mode, layout, kestra, sending } = input
+  const { settings, context, mode, layout, kestra, sending, target } = input
+  const shared = input.reads
   const probe =
     kestra && (mode !== 'validate' || settings.serverValidation)
-      ? settle(kestra.info().then((info) => info.version))
+      ? (shared.probe ??= settle(kestra.info().then((info) => info.version)))
       : undefined
   const planning = kestra !== undefined && mode !== 'validate'
-  // Opened once, read by the run's base snapshot and by each kind, closed when the last is done.
-  const opening = planning ? openBaseTree(settings, context) : undefined
-  // Its failure reaches each borrower (the base snapshot holds it as an outcome); this only keeps a
-  // failure before the first borrow from being an unhandled rejection.
-  opening?.catch(() => undefined)
-  const borrowBase = opening && lendTree(opening)
+  // Opened once, read by the run's base snapshot and by each kind, closed when the run ends.
+  const borrowBase = planning ? shared.openBase(settings, context) : undefined
   const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined
-  const onServer = kestra && settings.serverValidation ? new ServerValidation(kestra) : undefined
+  const validating = kestra && settings.serverValidation
+  const onServer = validating ? (shared.validation ??= new ServerValidation(kestra)) : undefined
   const workTree = new WorkTree(context.workspace, settings.root)
   const kindsReading = input.kinds.map(async (kind) => {
     const held = await kind.gather({
       settings,
+      target,
       mode,
       layout,
       workTree,
@@ -101,12 +159,25 @@ export function gather(input: GatherInput): Gathering {
     return [kind.name, held] as const
   })
   const kinds = settle(Promise.all(kindsReading))
-  const repository = loadRepository(workTree, settings, {
+  const loading = (shared.repository ??= loadRepository(workTree, settings, {
     layout,
     onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
     onFiles: (files) => reads?.knowFiles(sending.localFiles(files)),
     onFlow: (flow) => onServer?.add(flow, input.onFlow(flow))
-  })
+  }))
+  // A target may manage namespaces the repository no longer holds (a preview's own leftovers).
+  const repository =
+    target.alsoManaged.length === 0
+      ? loading
+      : loading.then((model) => ({
+          ...model,
+          managedNamespaces: managedNamespaces(model.flows, model.files, [
+            ...settings.extraNamespaces,
+            ...target.alsoManaged
+          ]),
+          // A target that still manages namespaces has something to plan: their removal.
+          readProblems: model.readProblems.filter((problem) => problem.rule !== NOTHING_FOUND)
+        }))
 
   const after = (
     model: RepoModel,
@@ -117,23 +188,31 @@ export function gather(input: GatherInput): Gathering {
     const reading = reads && settle(reads.state(sent))
     const answers = onServer && settle(onServer.answers())
     const markers = mode === 'deploy' ? reads?.markersOf(sent.managedNamespaces) : undefined
+    const repositoryBase =
+      borrowBase && (shared.base ??= settle(readBaseSnapshot(borrowBase(), settings, model)))
     const base =
-      borrowBase &&
+      repositoryBase &&
       settle(
-        Promise.all([
-          readBaseSnapshot(borrowBase(), settings, model),
-          reading && valueOf(reading)
-        ]).then(
+        Promise.all([valueOf(repositoryBase), reading && valueOf(reading)]).then(
           ([snapshot, server]) =>
             snapshot && sending.base(snapshot, model.managedNamespaces, server)
         )
       )
-    const changed = settle(changedFiles(input))
+    const changed = (shared.changed ??= settle(changedFiles(input)))
     const desired = reading && settle(valueOf(reading).then((held) => desiredState(sent, held)))
-    const committed = planning ? commitTime(context.workspace, context.sha) : undefined
+    const committed = planning
+      ? (shared.committed ??= commitTime(context.workspace, context.sha))
+      : undefined
     // Read with the server state, so that they cost the plan no round trip of their own.
     const listings =
-      planning && names.length > 0 ? settle(readNameListings(kestra, names)) : undefined
+      planning && names.length > 0
+        ? settle(
+            readNameListings(
+              { ...kestra, secretNames: () => (shared.secretNames ??= kestra.secretNames()) },
+              names
+            )
+          )
+        : undefined
     const state = reading ?? settle(Promise.resolve(undefined))
     const snapshot = settle(
       (async (): Promise<Snapshot> => {
@@ -146,12 +225,12 @@ export function gather(input: GatherInput): Gathering {
           state: held,
           serverAnswers: answers && (await valueOf(answers)),
           targets: await knownTargets(sent, references, kestra && { api: kestra, state: held }),
-          markers,
+          markers: await markers,
           desired: desired && (await valueOf(desired)),
           commitTime: await committed,
           kinds: new Map(await valueOf(kinds)),
-          base,
-          listings
+          base: await base,
+          listings: await listings
         })
       })()
     )

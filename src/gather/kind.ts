@@ -1,6 +1,7 @@
 import type { KestraApi } from '../kestra/api.js'
 import type { Mode, Settings } from '../model/settings.js'
 import type { ChosenLayout } from '../model/repository.js'
+import type { Target } from '../model/target.js'
 import type { TreeSource } from './repo/tree-source.js'
 
 /** A version of the repository a kind reads, closed by the kind once read. */
@@ -9,6 +10,8 @@ export type ClosableTree = TreeSource & { close(): Promise<void> }
 /** What gather/ hands a kind's reading (docs/kinds.md). */
 export interface KindGatherInput {
   settings: Settings
+  /** Where the run sends the repository (its namespace prefix). */
+  target: Pick<Target, 'namespacePrefix'>
   mode: Mode
   /** The run's layout: every version of the repository is read as the work tree is. */
   layout: ChosenLayout

@@ -96,7 +96,7 @@ export interface ExecutionsApi {
   startExecution(
     namespace: string,
     id: string,
-    inputs: [string, string][],
+    inputs: readonly (readonly [string, string])[],
     options: { labels: Label[]; deadline?: number }
   ): Promise<Execution>
   /**

@@ -27,7 +27,7 @@ export class ExecutionsEndpoint {
   async start(
     namespace: string,
     id: string,
-    inputs: [string, string][],
+    inputs: readonly (readonly [string, string])[],
     options: { labels: Label[]; deadline?: number }
   ): Promise<Execution> {
     const { contentType, body } = await formBody(inputs)

@@ -54,9 +54,9 @@ export function short(sha: string): string {
   return sha.slice(0, 12)
 }
 
-/** A reading started before the plan was ready, so that it overlaps other work. */
+/** The markers read with the server state, before the plan was ready, so that it overlapped other work. */
 export interface EarlyMarkers {
   /** Sorted. */
   namespaces: string[]
-  reading: Promise<MarkerReading>
+  read: MarkerReading
 }

@@ -14,7 +14,11 @@ export function settle<T>(pending: Promise<T>): Promise<Outcome<T>> {
 
 /** The value of a read, or its error thrown where the value is needed. */
 export async function valueOf<T>(outcome: Promise<Outcome<T>>): Promise<T> {
-  const ended = await outcome
+  return valueOfEnded(await outcome)
+}
+
+/** The value of a read that has ended (a snapshot holds them so), or its error thrown here. */
+export function valueOfEnded<T>(ended: Outcome<T>): T {
   if (ended.ok) return ended.value
   throw ended.error
 }

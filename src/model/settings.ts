@@ -30,7 +30,16 @@ type Reshaped =
  * Every input's value under its name in camelCase (`max-deletions` is `maxDeletions`), and the
  * reshaped ones. Parsed once, by config/settings.ts.
  */
-export interface Settings extends CamelCased<Omit<InputValues, Reshaped>> {
+export type Settings = DeepReadonly<SettingsFields>
+
+/** Read-only all the way down: the settings are frozen so (config/settings.ts). */
+export type DeepReadonly<T> = T extends (...args: never[]) => unknown
+  ? T
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T
+
+interface SettingsFields extends CamelCased<Omit<InputValues, Reshaped>> {
   /** From username, password and api-token. */
   auth: Auth
   githubToken?: string
@@ -38,13 +47,11 @@ export interface Settings extends CamelCased<Omit<InputValues, Reshaped>> {
   pullRequestToken?: string
   /** Why `layout` is what it is, once `auto` is resolved. */
   layoutReason?: string
-  /** A preview's GitHub environment, removed when the pull request closes (docs/environments.md#previews). */
-  transientEnvironment?: boolean
   flowGlobs: InputValues['flows']
   extraNamespaces: InputValues['namespaces']
   /**
    * What a plan records of its settings (docs/comment.md#markers): each input the settings file may
    * set whose value is not its default, as text. No credential is among them.
    */
-  recorded: Readonly<Record<string, string>>
+  recorded: Record<string, string>
 }

@@ -38,7 +38,7 @@ export interface Snapshot {
   readonly serverAnswers: readonly ServerAnswer[] | undefined
   /** Which reference targets exist, in the repository or (with a server) on it. */
   readonly targets: KnownTargets
-  /** The deployed-commit markers, being read (deploy only). */
+  /** The deployed-commit markers, read with the server state (deploy only). */
   readonly markers: EarlyMarkers | undefined
   /** What the repository wants on the server, its changed files' bytes read (plan and deploy only). */
   readonly desired: Desired | undefined
@@ -46,8 +46,8 @@ export interface Snapshot {
   readonly commitTime: Date | undefined
   /** What each kind with its own reading (`GatherKind`) gathered, by kind name. */
   readonly kinds: ReadonlyMap<string, unknown>
-  /** The repository at the base commit, being read (plan and deploy with a base commit). */
-  readonly base: Promise<Outcome<BaseSnapshot | undefined>> | undefined
-  /** The server's listings of the names the flows' `secret()` and `kv()` calls use, being read (plan and deploy). */
-  readonly listings: Promise<Outcome<NameListings>> | undefined
+  /** The repository at the base commit (plan and deploy with a base commit). */
+  readonly base: Outcome<BaseSnapshot | undefined> | undefined
+  /** The server's listings of the names the flows' `secret()` and `kv()` calls use (plan and deploy). */
+  readonly listings: Outcome<NameListings> | undefined
 }

@@ -13,6 +13,7 @@ import { executionUrl } from '../kestra/executions.js'
 import { rollbackAccount, rollbackLine, rollbackSection } from '../decide/render/rollback.js'
 import { smokeSection } from '../decide/render/smoke.js'
 import type { Settings } from '../model/settings.js'
+import type { Target } from '../model/target.js'
 import type { RunPorts } from './ports.js'
 import { phase } from '../report/phase.js'
 
@@ -31,10 +32,8 @@ interface AfterDeploy {
  * `smoke` and `rolled-back` outputs.
  */
 export async function afterDeploy(args: {
-  settings: Pick<
-    Settings,
-    'smokeFlows' | 'smokeTimeoutSeconds' | 'rollback' | 'server' | 'tenant' | 'concurrency'
-  >
+  settings: Pick<Settings, 'smokeTimeoutSeconds' | 'rollback' | 'server' | 'tenant' | 'concurrency'>
+  target: Pick<Target, 'smokeFlows'>
   ports: Pick<RunPorts, 'reporter' | 'edge'>
   kestra: KestraServer
   result: DeployResult
@@ -44,17 +43,17 @@ export async function afterDeploy(args: {
   /** The deployed commit, its repository (`owner/repo`), and the workflow run (GITHUB_RUN_ID). */
   deployed: { commit: string; repository: string; runId: string }
 }): Promise<AfterDeploy> {
-  const { settings, result, kestra, deployed } = args
+  const { settings, target, result, kestra, deployed } = args
   const { reporter, edge } = args.ports
   const wrote = result.resources.some((r) => WRITTEN.has(r.result))
   let smoke: SmokeReport | undefined
-  if (settings.smokeFlows.length > 0 && wrote && result.status === 'applied') {
+  if (target.smokeFlows.length > 0 && wrote && result.status === 'applied') {
     const { tenantScoped } = await kestra.info()
     smoke = await phase(
       reporter,
       'Smoke runs',
       () =>
-        runSmoke(settings.smokeFlows, {
+        runSmoke(target.smokeFlows, {
           api: kestra,
           timeoutMs: settings.smokeTimeoutSeconds * 1000,
           // Unique to this run of the action: two steps of one job never share a label.
@@ -72,7 +71,7 @@ export async function afterDeploy(args: {
       (done) =>
         `Smoke runs: ${done.passed ? 'passed' : 'failed'} (${done.runs.length}) in ${(done.elapsedMs / 1000).toFixed(1)} s.`
     )
-  } else if (settings.smokeFlows.length > 0) {
+  } else if (target.smokeFlows.length > 0) {
     reporter.info(
       `Smoke runs skipped: ${wrote ? 'a write of this deploy did not go through' : 'this deploy wrote no flow or file'}.`
     )

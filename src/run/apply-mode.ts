@@ -16,6 +16,7 @@ import { deployTitle, withHeadline } from '../decide/render/headline.js'
 import { repositoryUrl } from '../decide/render/findings.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
 import type { Settings } from '../model/settings.js'
+import type { Target } from '../model/target.js'
 import { fileKey, flowKey } from '../model/keys.js'
 import type { Kind } from '../kinds/kind.js'
 import { resourceKey } from '../model/targets.js'
@@ -35,6 +36,7 @@ import { unfinishedGuard } from './unfinished-guard.js'
 
 interface ApplyModeArgs {
   settings: Settings
+  target: Target
   context: RunContext
   ports: RunPorts
   kestra: KestraServer
@@ -62,7 +64,7 @@ interface Applied {
 
 /** Applies the plan (docs/guarantees.md) and reports per-resource results. */
 export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
-  const { settings, context, ports, plan } = args
+  const { settings, target, context, ports, plan } = args
   const { reporter } = ports
   let result: DeployResult
   const refs = flowDependencies(args.references)
@@ -79,7 +81,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
         log: reporter.info
       })
     }
-    if (settings.requireReviewedPlan && context.eventName === 'push') {
+    if (target.requireReviewedPlan && context.eventName === 'push') {
       await checkReviewedPlan({
         plan,
         context,
@@ -91,6 +93,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
     }
     environment = await beginEnvironment({
       settings,
+      target,
       context,
       ports,
       kestra: args.kestra,
@@ -120,10 +123,8 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
       refs,
       readDesiredFile: repositoryFileReader(args.model),
       kinds: applyKinds,
-      settings: {
-        ...settings,
-        allowOutOfOrder: settings.allowOutOfOrder && context.eventName === 'workflow_dispatch'
-      },
+      settings,
+      target,
       managedNamespaces: args.model.managedNamespaces,
       commit: context.sha,
       markers: args.markers,
@@ -153,6 +154,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
   for (const warning of result.warnings) reporter.warning(warning)
   const after = await afterDeploy({
     settings,
+    target,
     ports,
     kestra: args.kestra,
     result,
@@ -293,8 +295,8 @@ async function addDeployedSection(
   headline: string,
   receipt: string
 ): Promise<void> {
-  const { ports, context, settings } = args
-  if (!ports.github || !settings.comment) return
+  const { ports, context, settings, target } = args
+  if (!ports.github || !target.comment) return
   const pr = await ports.github.findMergedPullRequest(context.sha)
   if (!pr) return
   const comment = await ports.github.findStickyComment(pr, commentMarker(settings.commentKey))

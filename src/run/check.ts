@@ -1,7 +1,6 @@
 import type { KestraServer } from '../kestra/api.js'
 import { parseVersion } from '../kestra/era.js'
-import { gather } from '../gather/gather.js'
-import { chooseWorkTreeLayout } from '../gather/repo/choose-layout.js'
+import { gather, runLayout, type RunReads } from '../gather/gather.js'
 import type { ChangedFiles } from '../model/changed-files.js'
 import type { EarlyMarkers } from '../model/commit-marker.js'
 import { onPullRequest, type RunContext } from '../model/context.js'
@@ -13,6 +12,7 @@ import type { FlowFile, RepoModel } from '../model/repository.js'
 import type { NameListings, NameReference } from '../model/names.js'
 import type { Mode, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
+import type { Target } from '../model/target.js'
 import {
   checkFlow,
   readProblemFindings,
@@ -49,13 +49,13 @@ export interface Checked {
   state?: ReadonlyMap<string, ActualNamespace>
   /** The deployed-commit markers, being read (deploy only). */
   markers?: EarlyMarkers
-  /** The repository at the base commit, being read (plan and deploy only). */
-  base?: Promise<BaseSnapshot | undefined>
+  /** The repository at the base commit (plan and deploy only); a failed read throws where it is used. */
+  base?: Outcome<BaseSnapshot | undefined>
   /** Plain-text remarks for the summary and the comment. */
   notes: string[]
   /** Every repository flow's `secret()` and `kv()` names, and their listings being read (plan, deploy). */
   names: NameReference[]
-  listings?: Promise<Outcome<NameListings>>
+  listings?: Outcome<NameListings>
 }
 
 /**
@@ -64,24 +64,28 @@ export interface Checked {
  */
 export async function check(
   settings: Settings,
+  target: Target,
   context: RunContext,
   ports: RunPorts,
   mode: Mode,
   kestra: KestraServer | undefined,
-  kinds: readonly Kind[]
+  kinds: readonly Kind[],
+  reads: RunReads
 ): Promise<Checked> {
   const { reporter } = ports
   // One layout for the run: the base commit is read as the work tree is.
-  const layout = await chooseWorkTreeLayout(settings, context.workspace)
+  const layout = await runLayout(reads, settings, context.workspace)
   reporter.info(`Layout: ${layout.layout} (${layout.reason})`)
   // What is sent differs from what is validated (docs/environments.md): mapped names, rewritten flows.
-  const sending = new Sending(settings)
+  const sending = new Sending(target)
   const validation = { layout: layout.layout }
   // Each flow is checked (and its references read) once, as soon as it is parsed.
   const checks = new Map<FlowFile, FlowCheck>()
   const gathering = gather({
     settings,
+    target,
     context,
+    reads,
     mode,
     layout,
     kestra,
@@ -129,7 +133,7 @@ export async function check(
     // The change could not be listed (shallow clone past GitHub's caps…): say so, it widens what blocks.
     notes.push(`Every file counts as changed: ${changed.reason}.`)
   }
-  if (changed.kind === 'all' && (changedEvent || settings.scope === 'changed')) {
+  if (changed.kind === 'all' && (changedEvent || target.scope === 'changed')) {
     reporter.info(`Every file counts as changed: ${changed.reason}`)
   }
 
@@ -196,7 +200,7 @@ export async function check(
     changed,
     state: snapshot.state,
     markers: snapshot.markers,
-    base: snapshot.base && valueOf(snapshot.base),
+    base: snapshot.base,
     notes,
     names,
     listings: snapshot.listings

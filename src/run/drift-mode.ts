@@ -4,6 +4,7 @@ import type { KestraServer } from '../kestra/api.js'
 import type { Plan } from '../model/plan.js'
 import { setCountOutputs } from '../report/outputs.js'
 import type { Settings } from '../model/settings.js'
+import type { Target } from '../model/target.js'
 import type { Finding } from '../model/finding.js'
 import { remainingDrift, type RevertOutcome } from '../decide/drift/after-revert.js'
 import { driftedResources } from '../decide/drift/drifted.js'
@@ -39,6 +40,7 @@ const WARNING_NAMES = 10
 
 interface DriftModeArgs {
   settings: Settings
+  target: Target
   context: RunContext
   ports: RunPorts
   kestra: KestraServer
@@ -113,6 +115,7 @@ async function revert(
   try {
     const applied = await applyMode({
       settings: args.settings,
+      target: args.target,
       context: args.context,
       ports: args.ports,
       kestra: args.kestra,

@@ -10,6 +10,7 @@ import { ConfigError, DeployError, errorMessage } from '../model/errors.js'
 import type { KestraServer } from '../kestra/api.js'
 import { namespaceUrl } from '../kestra/namespace-url.js'
 import type { Settings } from '../model/settings.js'
+import type { Target } from '../model/target.js'
 import { runUrl } from './plan-mode.js'
 import type { RunPorts } from './ports.js'
 
@@ -20,42 +21,38 @@ export interface EnvironmentRun {
   fail(message: string): Promise<void>
 }
 
-type EnvironmentSettings = Pick<
-  Settings,
-  'environment' | 'requireVerifiedIn' | 'server' | 'tenant' | 'transientEnvironment'
->
-
 /**
  * Before the first write of a deploy (docs/environments.md): `require-verified-in` refuses a commit that
  * environment has not verified, then `environment` records a GitHub deployment `in_progress`.
  */
 export async function beginEnvironment(args: {
-  settings: EnvironmentSettings
+  settings: Pick<Settings, 'server' | 'tenant'>
+  target: Pick<Target, 'environment' | 'requireVerifiedIn' | 'transientEnvironment'>
   context: RunContext
   ports: Pick<RunPorts, 'reporter' | 'edge' | 'deployments'>
   kestra: KestraServer
   namespaces: readonly string[]
 }): Promise<EnvironmentRun | undefined> {
-  const { settings, context, ports } = args
-  if (!settings.environment && !settings.requireVerifiedIn) return undefined
+  const { settings, target, context, ports } = args
+  if (!target.environment && !target.requireVerifiedIn) return undefined
   const github = ports.deployments
   if (!github) {
     throw new ConfigError(
-      settings.environment ? 'environment' : 'require-verified-in',
+      target.environment ? 'environment' : 'require-verified-in',
       'GitHub deployments need the github-token input (the default, github.token, works)'
     )
   }
-  if (settings.requireVerifiedIn) {
-    const history = await environmentHistory(github, settings.requireVerifiedIn, context.sha)
+  if (target.requireVerifiedIn) {
+    const history = await environmentHistory(github, target.requireVerifiedIn, context.sha)
     if (!isVerified(history, context.sha)) {
-      throw new DeployError(refusal(settings.requireVerifiedIn, context.sha, history))
+      throw new DeployError(refusal(target.requireVerifiedIn, context.sha, history))
     }
     ports.reporter.info(
-      `Commit ${context.sha.slice(0, 7)} is verified in ${settings.requireVerifiedIn}.`
+      `Commit ${context.sha.slice(0, 7)} is verified in ${target.requireVerifiedIn}.`
     )
   }
-  if (!settings.environment) return undefined
-  const environment = settings.environment
+  if (!target.environment) return undefined
+  const environment = target.environment
   const { tenantScoped } = await args.kestra.info()
   const [first] = [...args.namespaces].sort()
   const environmentUrl = first
@@ -65,7 +62,7 @@ export async function beginEnvironment(args: {
   const id = await github.create({
     sha: context.sha,
     environment,
-    transient: settings.transientEnvironment === true,
+    transient: target.transientEnvironment,
     description: ports.edge.text(`Kestra deploy of ${context.sha.slice(0, 7)}`),
     payload: {
       kestra: {

@@ -1,4 +1,3 @@
-import { resolveMode } from '../config/context.js'
 import { type RunContext } from '../model/context.js'
 import { ConfigError, DeployError, errorMessage } from '../model/errors.js'
 import type { KestraServer } from '../kestra/api.js'
@@ -6,12 +5,14 @@ import { repositoryUrl } from '../decide/render/findings.js'
 import type { ReportInput } from '../decide/render/input.js'
 import { renderSummary } from '../decide/render/summary.js'
 import type { Mode, Settings } from '../model/settings.js'
+import type { Target } from '../model/target.js'
 import type { Finding } from '../model/finding.js'
 import type { DeployResult } from '../model/result.js'
 import { applyMode } from './apply-mode.js'
 import { driftBranchOf } from '../gather/read-drift.js'
 import { driftMode } from './drift-mode.js'
 import { check } from './check.js'
+import type { RunReads } from '../gather/gather.js'
 import { failureMessage, tally } from '../decide/validate/verdict.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { planMode } from './plan-mode.js'
@@ -34,11 +35,13 @@ export interface RunOutcome {
 /** validate → plan → apply, as far as the mode goes (docs/modes.md). */
 export async function execute(
   settings: Settings,
+  target: Target,
   context: RunContext,
-  ports: RunPorts
+  ports: RunPorts,
+  reads: RunReads
 ): Promise<RunOutcome> {
   const { reporter } = ports
-  const { mode, kestra, notes } = chooseMode(settings, context, ports.kestra)
+  const { mode, kestra, notes } = chooseMode(settings, target, context, ports.kestra)
   reporter.setOutput('mode', mode)
   // A local run has no event: the CLI's words are its command and flags.
   const about = [context.local ? '' : context.eventName, kestra ? `server ${settings.server}` : '']
@@ -48,7 +51,7 @@ export async function execute(
   try {
     // A drift run plans the default branch only: any other ref is refused before the server is read.
     const branch = mode === 'drift' ? await driftBranchOf(context, ports.drift) : undefined
-    const checked = await check(settings, context, ports, mode, kestra, KINDS)
+    const checked = await check(settings, target, context, ports, mode, kestra, KINDS, reads)
     ports.edge.learn(checked.model.managedNamespaces)
     const weak = ports.edge.weakCredentials()
     if (weak) reporter.warning(weak)
@@ -90,6 +93,7 @@ export async function execute(
 
     const { plan, summary, findings } = await planMode({
       settings,
+      target,
       context,
       ports,
       model: checked.model,
@@ -116,6 +120,7 @@ export async function execute(
     if (mode === 'drift') {
       const drift = await driftMode({
         settings,
+        target,
         context,
         ports,
         kestra,
@@ -135,6 +140,7 @@ export async function execute(
     applying = true
     const applied = await applyMode({
       settings,
+      target,
       context,
       ports,
       kestra,
@@ -167,10 +173,11 @@ export async function execute(
  */
 function chooseMode(
   settings: Settings,
+  target: Target,
   context: RunContext,
   kestra: KestraServer | undefined
 ): { mode: Mode; kestra?: KestraServer; notes: string[] } {
-  const mode = resolveMode(settings, context.eventName)
+  const { mode } = target
   const fork = context.pullRequest?.fork === true
   if (fork && (settings.auth.kind === 'none' || !kestra)) {
     const notes = kestra

@@ -1,11 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
 import type { RunContext } from '../model/context.js'
 import type { ActualNamespace, BaseSnapshot, PlanInput } from '../model/plan-input.js'
 import { buildPlan } from '../decide/plan/build.js'
 import { callGraph } from '../decide/plan/call-graph.js'
 import { withImpact } from '../decide/plan/impact.js'
 import { planJson } from '../decide/plan/plan-json.js'
-import { planFilePath } from '../report/plan-file.js'
+import { writePlanFile } from '../report/plan-file.js'
 import { countPlan, hasChanges } from '../model/plan.js'
 import type { Plan, PlanCounts, ResourceChange } from '../model/plan.js'
 import type { ChangedFiles } from '../model/changed-files.js'
@@ -17,11 +16,13 @@ import type { ReportInput } from '../decide/render/input.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
 import { renderSummary } from '../decide/render/summary.js'
 import type { Mode, Settings } from '../model/settings.js'
+import type { Target } from '../model/target.js'
 import type { Finding } from '../model/finding.js'
 import { baseCommit, baseFromApi } from '../gather/base-snapshot.js'
 import { driftPlan } from '../decide/drift/drifted.js'
 import type { RunPorts } from './ports.js'
 import type { Snapshot } from '../model/snapshot.js'
+import { valueOfEnded, type Outcome } from '../model/outcome.js'
 import { ActionError } from '../model/errors.js'
 import type { Kind } from '../kinds/kind.js'
 import { sortFindings } from '../decide/validate/verdict.js'
@@ -31,6 +32,7 @@ import { maybeRewritten } from '../decide/plan/review.js'
 
 interface PlanModeArgs {
   settings: Settings
+  target: Target
   context: RunContext
   ports: RunPorts
   model: RepoModel
@@ -38,8 +40,8 @@ interface PlanModeArgs {
   references: FlowReference[]
   changed: ChangedFiles
   state: ReadonlyMap<string, ActualNamespace>
-  /** The base commit's snapshot being read (readBaseSnapshot), when the event has a base. */
-  base?: Promise<BaseSnapshot | undefined>
+  /** The base commit's snapshot (readBaseSnapshot), when the event has a base; a failed read throws here. */
+  base?: Outcome<BaseSnapshot | undefined>
   report: ReportInput
   /** All the run read (what the repository wants, the commit's time). */
   snapshot: Snapshot
@@ -57,7 +59,7 @@ interface PlanModeArgs {
 export async function planMode(
   args: PlanModeArgs
 ): Promise<{ plan: Plan; summary: string; findings: Finding[] }> {
-  const { settings, context, ports, model, changed, state } = args
+  const { settings, target, context, ports, model, changed, state } = args
   const baseSha = baseCommit(context)
   const { desired, commitTime: reference } = args.snapshot
   if (desired === undefined) {
@@ -67,17 +69,17 @@ export async function planMode(
   const unfinished = readUnfinishedEarly(
     args.review.kestra,
     settings,
-    maybeRewritten(desired.flows, state, settings.delete)
+    maybeRewritten(desired.flows, state, target.delete)
   )
-  const base = await args.base
+  const base = args.base && valueOfEnded(args.base)
   const input: PlanInput = {
     namespaces: model.managedNamespaces,
     desired,
     actual: state,
-    scope: settings.scope,
+    scope: target.scope,
     changedFiles: changed.kind === 'list' ? changed.paths : undefined,
     base,
-    deleteEnabled: settings.delete
+    deleteEnabled: target.delete
   }
   const { reporter } = ports
   const { plan, findings: impactFindings } = await phase(
@@ -118,7 +120,6 @@ export async function planMode(
   const findings = sortFindings([...args.report.findings, ...impactFindings])
   const report: ReportInput = { ...args.report, findings, plan }
   const { edge } = ports
-  const planFile = planFilePath(context.runnerTemp, settings.commentKey)
   const planDocument = planJson(plan, {
     mode: report.mode,
     server: settings.server ?? '',
@@ -128,8 +129,11 @@ export async function planMode(
     findings: report.findings,
     kinds: args.kinds.map((kind) => kind.decide)
   })
-  mkdirSync(context.runnerTemp, { recursive: true })
-  writeFileSync(planFile, edge.text(`${JSON.stringify(edge.shown(planDocument), null, 2)}\n`))
+  const planFile = writePlanFile(
+    context.runnerTemp,
+    settings.commentKey,
+    edge.text(`${JSON.stringify(edge.shown(planDocument), null, 2)}\n`)
+  )
   reporter.setOutput('plan-file', planFile)
   reporter.setOutput('plan-fingerprint', plan.fingerprint)
   reporter.setOutput('has-changes', hasChanges(plan.counts))
@@ -150,9 +154,9 @@ function countsByNamespace(plan: Plan): Map<string, PlanCounts> {
 }
 
 async function postComment(args: PlanModeArgs, report: ReportInput): Promise<void> {
-  const { settings, context, ports } = args
+  const { settings, target, context, ports } = args
   const pr = context.pullRequest
-  if (!settings.comment || !pr || context.eventName === 'merge_group') return
+  if (!target.comment || !pr || context.eventName === 'merge_group') return
   if (!ports.github) {
     ports.reporter.warning(
       'No github-token: the pull-request comment was not written (the job summary has the plan).'

@@ -21,8 +21,10 @@ import type { KestraServer } from '../kestra/api.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
 import { NAMESPACE_PATTERN } from '../model/namespaces.js'
 import type { Settings } from '../model/settings.js'
+import { plainTarget, previewTarget } from '../config/target.js'
 import { execute, type RunOutcome } from './execute.js'
 import type { RunPorts } from './ports.js'
+import { RunReads } from '../gather/gather.js'
 
 const PREVIEW_EVENTS = ['pull_request', 'pull_request_target', 'workflow_run']
 
@@ -36,22 +38,43 @@ export async function executeWithEnvironments(
   eventContext: RunContext,
   ports: RunPorts
 ): Promise<RunOutcome> {
+  const reads = new RunReads()
+  try {
+    return await executeTargets(settings, eventContext, ports, reads)
+  } finally {
+    await reads.close()
+  }
+}
+
+async function executeTargets(
+  settings: Settings,
+  eventContext: RunContext,
+  ports: RunPorts,
+  reads: RunReads
+): Promise<RunOutcome> {
   const context = await withPullRequestOfRun(eventContext, ports)
   const pr = context.pullRequest
   if (!settings.preview || !pr || pr.number <= 0 || !PREVIEW_EVENTS.includes(context.eventName)) {
-    return execute(withSmokeInPrefix(settings), context, ports)
+    return execute(settings, plainTarget(settings, context), context, ports, reads)
   }
+  const target = plainTarget(settings, context)
   if (pr.action === 'closed') {
-    if (!ports.kestra) return execute(settings, context, ports)
+    if (!ports.kestra) return execute(settings, target, context, ports, reads)
     return closePreview(settings, context, { ...ports, kestra: ports.kestra })
   }
   const why = noPreviewReason(settings, context, ports) ?? (await notCurrentReason(context, ports))
   if (why) {
     ports.reporter.notice(`No preview: ${why}`)
-    return execute(settings, context, withSection(ports, noPreviewSection(why)))
+    return execute(settings, target, context, withSection(ports, noPreviewSection(why)), reads)
   }
-  const preview = await deployPreview(settings, context, { ...ports, kestra: ports.kestra! })
-  const outcome = await execute(settings, context, withSection(ports, preview.section))
+  const preview = await deployPreview(settings, context, { ...ports, kestra: ports.kestra! }, reads)
+  const outcome = await execute(
+    settings,
+    target,
+    context,
+    withSection(ports, preview.section),
+    reads
+  )
   return { ...outcome, failure: outcome.failure ?? preview.failure }
 }
 
@@ -142,18 +165,6 @@ async function notCurrentReason(context: RunContext, ports: RunPorts): Promise<s
   return undefined
 }
 
-/** With a namespace prefix, smoke flows named by their repository namespace run where it is deployed. */
-function withSmokeInPrefix(settings: Settings): Settings {
-  if (!settings.namespacePrefix) return settings
-  return {
-    ...settings,
-    smokeFlows: settings.smokeFlows.map((flow) => ({
-      ...flow,
-      namespace: `${settings.namespacePrefix}.${flow.namespace}`
-    }))
-  }
-}
-
 /** The summary and the comment of the pull request's own run gain the Preview section. */
 function withSection(ports: RunPorts, section: string): RunPorts {
   const { reporter, github } = ports
@@ -179,9 +190,10 @@ function withSection(ports: RunPorts, section: string): RunPorts {
 async function deployPreview(
   settings: Settings,
   context: RunContext,
-  ports: RunPorts & { kestra: KestraServer }
+  ports: RunPorts & { kestra: KestraServer },
+  reads: RunReads
 ): Promise<{ section: string; failure?: string }> {
-  const deployed = await deployPreviewOnce(settings, context, ports)
+  const deployed = await deployPreviewOnce(settings, context, ports, reads)
   const number = context.pullRequest!.number
   let now: PullRequestState | undefined
   try {
@@ -210,7 +222,8 @@ async function deployPreview(
 async function deployPreviewOnce(
   settings: Settings,
   context: RunContext,
-  ports: RunPorts & { kestra: KestraServer }
+  ports: RunPorts & { kestra: KestraServer },
+  reads: RunReads
 ): Promise<{ section: string; failure?: string }> {
   const preview = previewOf(context)
   const { prefix } = preview
@@ -252,11 +265,19 @@ async function deployPreviewOnce(
         namespace
       )
     })
-    const outcome = await execute(
-      await previewSettings(settings, preview, ports.kestra),
-      context,
-      previewPorts
+    // This preview's namespaces the repository no longer holds are planned too, so what it removed goes;
+    // another's (another repository's pull request of the same number) are not.
+    const own = await ownNamespaces(
+      ports.kestra,
+      preview,
+      leaves(await ports.kestra.namespacesStartingWith(`${prefix}.`))
     )
+    const target = previewTarget(
+      settings,
+      prefix,
+      own.map((namespace) => namespace.slice(prefix.length + 1))
+    )
+    const outcome = await execute(settings, target, context, previewPorts, reads)
     const held = new Set(
       (outcome.report.plan?.resources ?? [])
         .filter((r) => r.action !== 'delete' && r.action !== 'orphaned')
@@ -282,45 +303,6 @@ async function deployPreviewOnce(
       failure: `Preview: ${message}`
     }
   }
-}
-
-/** The preview's deploy: the pull request's settings with the preview's names, triggers off, deletions inside. */
-async function previewSettings(
-  settings: Settings,
-  preview: Preview,
-  kestra: KestraServer
-): Promise<Settings> {
-  const { prefix } = preview
-  return withSmokeInPrefix({
-    ...settings,
-    mode: 'deploy',
-    namespacePrefix: prefix,
-    disableTriggers: true,
-    delete: true,
-    // Deletions stay inside the preview's namespaces: a smaller change may remove many of them.
-    allowMassDeletion: true,
-    scope: 'all',
-    comment: false,
-    preview: false,
-    requireReviewedPlan: false,
-    requireVerifiedIn: '',
-    environment: prefix,
-    transientEnvironment: true,
-    // This preview's namespaces the repository no longer holds are planned too, so what it removed goes;
-    // another's (another repository's pull request of the same number) are not.
-    extraNamespaces: [
-      ...new Set([
-        ...settings.extraNamespaces,
-        ...(
-          await ownNamespaces(
-            kestra,
-            preview,
-            leaves(await kestra.namespacesStartingWith(`${prefix}.`))
-          )
-        ).map((namespace) => namespace.slice(prefix.length + 1))
-      ])
-    ].sort()
-  })
 }
 
 /** The namespaces that are not the parent of another listed one (OSS lists every parent of a flow's namespace). */

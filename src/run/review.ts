@@ -4,7 +4,7 @@ import { errorMessage } from '../model/errors.js'
 import type { CallEdge } from '../decide/plan/impact.js'
 import { checkNames } from '../decide/plan/missing-names.js'
 import type { NameListings } from '../model/names.js'
-import { valueOf, type Outcome } from '../model/outcome.js'
+import { valueOfEnded, type Outcome } from '../model/outcome.js'
 import { withReview } from '../decide/plan/review.js'
 import { callSites, changedContracts, reviewContracts } from '../decide/plan/subflow-contracts.js'
 import type { FlowChange, Plan, UnfinishedExecution } from '../model/plan.js'
@@ -29,7 +29,7 @@ export interface ReviewArgs {
   /** The repository flows' `secret()` and `kv()` names. */
   names: readonly NameReference[]
   /** The listings those names need, read while the repository loaded (a failed read throws where used). */
-  listings?: Promise<Outcome<NameListings>>
+  listings?: Outcome<NameListings>
   /** The executions not finished of the flows the plan may rewrite, read while it was computed. */
   unfinished: Promise<UnfinishedReading>
   reporter: Reporter
@@ -81,7 +81,7 @@ async function reviewNames(args: ReviewArgs, flows: FlowChange[]) {
   )
   const refs = args.names.filter((ref) => written.has(ref.fromFlow))
   if (refs.length === 0) return { findings: [], missing: new Map() }
-  const checked = checkNames(refs, args.listings ? await valueOf(args.listings) : {})
+  const checked = checkNames(refs, args.listings ? valueOfEnded(args.listings) : {})
   args.reporter.info(
     `${checked.checked} secret and KV reference(s) checked: ${checked.findings.filter((f) => f.severity === 'warning').length} not defined on the server.`
   )

@@ -98,7 +98,7 @@ function filesFor(areas: FileArea[], segments: string[]): Placement['files'] {
   return [...files.values()]
 }
 
-function flowGlobs(patterns: string[]) {
+function flowGlobs(patterns: readonly string[]) {
   const normalised = patterns.map((p) => p.replace(/^\.\//, ''))
   const include = normalised.filter((p) => !p.startsWith('!'))
   const exclude = normalised.filter((p) => p.startsWith('!')).map((p) => p.slice(1))

@@ -158,7 +158,7 @@ function lookedIn(settings: ReadSettings, layout: Layout): string {
   return [...flowPlaces(settings, layout), ...(files ?? []), ...mapped].join(', ')
 }
 
-function flowPlaces(settings: ReadSettings, layout: Layout): string[] {
+function flowPlaces(settings: ReadSettings, layout: Layout): readonly string[] {
   return {
     tenant: ['<namespace>/flows/'],
     namespace: ['flows/'],

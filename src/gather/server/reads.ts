@@ -89,16 +89,17 @@ export class ServerReads {
   }
 
   /** The deployed-commit markers of these namespaces (read early when started with `markers`). */
-  markersOf(namespaces: readonly string[]): EarlyMarkers {
+  async markersOf(namespaces: readonly string[]): Promise<EarlyMarkers> {
     const sorted = [...namespaces].sort()
     const readings = sorted.map(
       (namespace) => this.markers.get(namespace) ?? readMarkers(this.api, [namespace])
     )
-    const reading = Promise.all(readings).then((parts) => ({
+    const parts = await Promise.all(readings)
+    const read = {
       markers: new Map(parts.flatMap((part) => [...part.markers])),
       warnings: parts.flatMap((part) => part.warnings).sort()
-    }))
-    return { namespaces: sorted, reading }
+    }
+    return { namespaces: sorted, read }
   }
 }
 

@@ -36,7 +36,7 @@ export const dashboardsGather: GatherKind<GatheredDashboards> = {
   name: 'dashboard',
   async gather(input) {
     const layout = input.layout.layout
-    const prefix = input.settings.namespacePrefix
+    const prefix = input.target.namespacePrefix
     if (prefix) {
       // A preview or a prefixed environment shares the tenant: its dashboards would replace the tenant's.
       return {

@@ -8,7 +8,7 @@ export interface SmokeFlow {
   namespace: string
   id: string
   /** Input id → value as text, in the order written. */
-  inputs: [string, string][]
+  inputs: readonly (readonly [string, string])[]
 }
 
 const FLOW_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/
