@@ -46,6 +46,7 @@ function flagNames(): string[] {
     'base',
     'verbose',
     'detailed-exitcode',
+    'full',
     'version',
     'help'
   ]
@@ -98,7 +99,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       continue
     }
     const eq = arg.indexOf('=')
-    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq)
+    const typed = eq === -1 ? arg.slice(2) : arg.slice(2, eq)
+    // `--full` is short for `--full-plan` (docs/performance.md#incremental-planning).
+    const name = typed === 'full' || typed === 'no-full' ? `${typed}-plan` : typed
     const inline = eq === -1 ? undefined : arg.slice(eq + 1)
     const takeValue = (): string => {
       if (inline !== undefined) return inline

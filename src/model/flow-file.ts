@@ -46,6 +46,36 @@ export function parseFlowFile(input: {
 }
 
 /**
+ * A flow file whose checks are reused (docs/performance.md#incremental-planning): what its parse told is
+ * known, so it is parsed only if something asks for its syntax tree (a server verdict to place on a line,
+ * a subflow contract to compare), and then once.
+ */
+export function reusedFlowFile(
+  input: { file: string; rel: string; raw: string; expectedNamespace?: string },
+  known: Pick<FlowFile, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>
+): FlowFile {
+  let parsed: FlowFile | undefined
+  const parse = () => (parsed ??= parseFlowFile(input))
+  return {
+    file: input.file,
+    rel: input.rel,
+    raw: input.raw,
+    source: normaliseText(input.raw),
+    expectedNamespace: input.expectedNamespace,
+    id: known.id,
+    namespace: known.namespace,
+    notAFlow: known.notAFlow,
+    otherKind: known.otherKind,
+    get documents() {
+      return parse().documents
+    },
+    get lineCounter() {
+      return parse().lineCounter
+    }
+  }
+}
+
+/**
  * Characters YAML does not allow in a stream (C0 and C1 controls but tab, LF, CR and NEL; DEL; lone
  * surrogates; U+FFFE and U+FFFF). The parser accepts them; Kestra refuses the file.
  */
