@@ -116,7 +116,8 @@ export class ServerReads {
     )
     const reading = Promise.all(readings).then((parts) => ({
       markers: new Map(parts.flatMap((part) => [...part.markers])),
-      warnings: parts.flatMap((part) => part.warnings).sort()
+      warnings: parts.flatMap((part) => part.warnings).sort(),
+      stored: new Map(parts.flatMap((part) => [...(part.stored ?? [])]))
     }))
     return { namespaces: sorted, reading }
   }
