@@ -100,6 +100,7 @@ describe('incremental planning, end to end', () => {
     expect(incremental.seen.comment).toContain('drifted')
 
     // A deploy checks every flow file itself, stored checks or not: what it writes rests on no KV value.
+    repo.git('checkout', '-q', 'main')
     const again = await runAction({
       ...dispatchEvent(repo, base),
       githubApiUrl: github.url,

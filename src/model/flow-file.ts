@@ -54,9 +54,7 @@ export function reusedFlowFile(
   input: { file: string; rel: string; raw: string; expectedNamespace?: string },
   known: Pick<FlowFile, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>
 ): FlowFile {
-  let parsed: FlowFile | undefined
-  const parse = () => (parsed ??= parseFlowFile(input))
-  return {
+  const flow = {
     file: input.file,
     rel: input.rel,
     raw: input.raw,
@@ -65,13 +63,26 @@ export function reusedFlowFile(
     id: known.id,
     namespace: known.namespace,
     notAFlow: known.notAFlow,
-    otherKind: known.otherKind,
-    get documents() {
-      return parse().documents
-    },
-    get lineCounter() {
-      return parse().lineCounter
-    }
+    otherKind: known.otherKind
+  } as FlowFile
+  releaseSyntaxTree(flow)
+  return flow
+}
+
+/**
+ * Lets go of a checked flow's syntax tree (about 13 kB a flow, most of a large repository's memory): the
+ * few rules that need it later (a server verdict to place on a line, a subflow contract) parse the text
+ * again, once.
+ */
+export function releaseSyntaxTree(flow: FlowFile): void {
+  let parsed: FlowFile | undefined
+  const parse = () => (parsed ??= parseFlowFile(flow))
+  for (const field of ['documents', 'lineCounter'] as const) {
+    Object.defineProperty(flow, field, {
+      get: () => parse()[field],
+      enumerable: true,
+      configurable: true
+    })
   }
 }
 

@@ -32,6 +32,7 @@ import {
   tally
 } from '../decide/validate/verdict.js'
 import { phase } from '../report/phase.js'
+import { releaseSyntaxTree } from '../model/flow-file.js'
 import type { Kind } from '../kinds/kind.js'
 import type { RunPorts } from './ports.js'
 import { Sending } from '../decide/environments/sent-model.js'
@@ -111,6 +112,7 @@ export async function check(
     onFlow: (flow) => {
       const checked = checks.get(flow) ?? checkFlow(flow, validation)
       checks.set(flow, checked)
+      releaseSyntaxTree(flow)
       return checked
     }
   })
