@@ -17,6 +17,7 @@ import { declaredInputs } from '../../test-support/action-yml.js'
 const CLI_OPTIONS = [
   'base',
   'detailed-exitcode',
+  'full',
   'format',
   'json',
   'color',
@@ -55,6 +56,18 @@ describe('flags derived from action.yml', () => {
       const fallback = name === 'server' ? '$KESTRA_URL' : defaultOf(name as InputName)
       if (fallback === '') expect(entry).not.toContain('default:')
       else expect(entry).toContain(`default: ${fallback})`)
+    }
+  })
+
+  it('--full is --full-plan, in every spelling of a switch', () => {
+    for (const [argv, value] of [
+      [['plan', '--full'], 'true'],
+      [['plan', '--full=true'], 'true'],
+      [['plan', '--full=false'], 'false'],
+      [['plan', '--no-full'], 'false'],
+      [['plan', '--full-plan'], 'true']
+    ] as const) {
+      expect(parseArgs(argv).inputs['full-plan'], argv.join(' ')).toBe(value)
     }
   })
 

@@ -24,6 +24,8 @@ const READ_ROUTES = new Set([
   'namespaces.secrets.list',
   'namespaces.secrets.inherited',
   'kv.search',
+  // Each namespace's commit marker, for the flow checks it stores (docs/performance.md#incremental-planning).
+  'kv.get',
   'kv.list',
   'kv.inheritance'
 ])

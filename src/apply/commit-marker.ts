@@ -3,6 +3,7 @@ import type { Semaphore } from '../model/concurrency.js'
 import { errorMessage } from '../model/errors.js'
 import { isOutcomeUnknown } from '../kestra/errors.js'
 import type { IsAncestor } from './git-ancestry.js'
+import { STORED_CHECKS_FIELD, type StoredFlowCheck } from '../model/stored-checks.js'
 import {
   COMMIT_MARKER_KEY,
   short,
@@ -60,23 +61,39 @@ export interface MarkerWrite {
   warnings: string[]
 }
 
-/** Writes our marker to each namespace whose recorded marker differs; returns the namespaces written and problems. */
+/** The flow checks a marker carries (docs/performance.md#incremental-planning): ours, and those recorded. */
+interface MarkerChecks {
+  ours: ReadonlyMap<string, Record<string, StoredFlowCheck>>
+  recorded?: ReadonlyMap<string, Record<string, unknown>>
+}
+
+/**
+ * Writes our marker to each namespace whose recorded marker differs (in its commit, or in which flow
+ * checks it carries); returns the namespaces written and problems.
+ */
 export async function writeMarkers(
   api: KestraApi,
   namespaces: string[],
   markers: RecordedMarkers,
   ours: CommitMarker,
-  semaphore: Semaphore
+  semaphore: Semaphore,
+  checks?: MarkerChecks
 ): Promise<MarkerWrite> {
   const stale = namespaces.filter((namespace) => {
     const recorded = markers.get(namespace)
-    return recorded?.commit !== ours.commit || recorded.repository !== ours.repository
+    return (
+      recorded?.commit !== ours.commit ||
+      recorded.repository !== ours.repository ||
+      !sameChecks(checks, namespace)
+    )
   })
   const unknown: string[] = []
   const outcomes = await Promise.all(
     stale.map(async (namespace) => {
       try {
-        await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, { ...ours }))
+        const stored = checks?.ours.get(namespace)
+        const value = stored ? { ...ours, [STORED_CHECKS_FIELD]: stored } : { ...ours }
+        await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, value))
         return undefined
       } catch (error) {
         if (isOutcomeUnknown(error)) unknown.push(namespace)
@@ -89,4 +106,16 @@ export async function writeMarkers(
     unknown,
     warnings: outcomes.filter((w): w is string => w !== undefined)
   }
+}
+
+/** Whether the namespace's recorded marker already carries exactly the checks we would store. */
+function sameChecks(checks: MarkerChecks | undefined, namespace: string): boolean {
+  const ours = checks?.ours.get(namespace)
+  if (!ours) return true
+  const recorded = checks?.recorded?.get(namespace)?.[STORED_CHECKS_FIELD]
+  if (typeof recorded !== 'object' || recorded === null) return false
+  const held = Object.keys(recorded)
+  return (
+    held.length === Object.keys(ours).length && held.every((digest) => Object.hasOwn(ours, digest))
+  )
 }

@@ -15,6 +15,7 @@ import { isWrite } from '../model/plan.js'
 import { gitIsAncestor, type IsAncestor } from './git-ancestry.js'
 import { deletionRefusals } from './guards.js'
 import type { FlowDependency } from './order.js'
+import type { StoredFlowCheck } from '../model/stored-checks.js'
 import { deployStatus, WRITTEN, type DeployResult, type ResourceResult } from '../model/result.js'
 
 export interface DeployDeps {
@@ -39,6 +40,8 @@ export interface DeployDeps {
   repository: string
   /** The markers, when their reading started early (for `namespaces`); read here otherwise. */
   markers?: EarlyMarkers
+  /** The flow checks each namespace's marker carries (docs/performance.md#incremental-planning). */
+  storedChecks?: ReadonlyMap<string, Record<string, StoredFlowCheck>>
   /** Default: `git merge-base --is-ancestor` in the current directory (the workspace on a runner). */
   isAncestor?: IsAncestor
   log?: (message: string) => void
@@ -72,7 +75,7 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
   ].sort()
   const ours = { commit: deps.commit, repository: deps.repository }
   const early = deps.markers
-  const { markers, warnings } = await (early && sameList(early.namespaces, namespaces)
+  const { markers, warnings, stored } = await (early && sameList(early.namespaces, namespaces)
     ? early.read
     : readMarkers(deps.api, namespaces, semaphore))
   const order = await checkCommitOrder(
@@ -105,7 +108,16 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
   // A namespace's marker is written as soon as it holds this commit: with no writes, right away.
   const marking: Promise<MarkerWrite>[] = []
   const mark = (namespace: string) =>
-    marking.push(writeMarkers(deps.api, [namespace], markers, ours, semaphore))
+    marking.push(
+      writeMarkers(
+        deps.api,
+        [namespace],
+        markers,
+        ours,
+        semaphore,
+        deps.storedChecks && { ours: deps.storedChecks, recorded: stored }
+      )
+    )
   const writing = new Set(plan.resources.filter(isWrite).map((c) => c.namespace))
   for (const namespace of namespaces) if (!writing.has(namespace)) mark(namespace)
   const applied = await applyPlan(plan, {

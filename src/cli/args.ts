@@ -45,6 +45,8 @@ const OWN_OPTIONS = {
   base: { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
   'detailed-exitcode': { type: 'boolean' },
+  full: { type: 'boolean' },
+  'no-full': { type: 'boolean' },
   version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' }
 } as const satisfies ParseArgsConfig['options']
@@ -142,10 +144,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
 }
 
 function readOption(
-  { name, rawName, value }: OptionToken,
+  { name: typed, rawName, value }: OptionToken,
   args: CliArgs,
   lists: Partial<Record<InputName, string[]>>
 ): void {
+  // `--full` is short for `--full-plan` (docs/performance.md#incremental-planning).
+  const name = typed === 'full' || typed === 'no-full' ? `${typed}-plan` : typed
   const given = (): string => {
     if (value === undefined) throw new UsageError(`option '${rawName}' needs a value`)
     return value

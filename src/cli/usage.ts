@@ -23,6 +23,9 @@ ${flagInputs().map(inputOption).join('')}${option(
     '--base REF',
     'git ref the change starts from: files changed since it count as changed, and server copies that differ from it are drift'
   )}${option(
+    '--full',
+    'same as --full-plan: parse and check every flow file again, reusing no check stored with the commit marker'
+  )}${option(
     '--detailed-exitcode',
     'with plan: exit 0 when the plan changes nothing, 2 when it changes something, 1 on any error (a usage error included), as Terraform does'
   )}

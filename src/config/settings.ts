@@ -151,7 +151,9 @@ function readInputs(
     const parser = parserOf(name)
     const value = parser.parse(raw, name)
     values[name] = value
-    if (fileMaySet(name) && !sameValue(value, parser.parse(defaultOf(name), name))) {
+    // full-plan changes how a plan is computed, never what it is: a full plan's comment is the same.
+    const planned = fileMaySet(name) && name !== 'full-plan'
+    if (planned && !sameValue(value, parser.parse(defaultOf(name), name))) {
       recorded[name] = typeof value === 'object' && value !== null ? raw.trim() : String(value)
     }
   }

@@ -8,6 +8,7 @@ import type { GitTree } from './repo/git-tree.js'
 import { loadRepository } from './repo/load.js'
 import { WorkTree } from './repo/work-tree.js'
 import { ServerReads } from './server/reads.js'
+import { reuseStoredChecks } from './stored-checks.js'
 import { readNameListings } from './server/name-listings.js'
 import { knownTargets } from './server/references.js'
 import { ServerValidation } from './server/validation.js'
@@ -76,6 +77,7 @@ export class RunReads {
 export function runLayout(reads: RunReads, settings: Settings, workspace: string) {
   return (reads.layout ??= chooseWorkTreeLayout(settings, workspace))
 }
+import type { StoredFlowCheck } from '../model/stored-checks.js'
 
 interface GatherInput {
   settings: Settings
@@ -98,6 +100,15 @@ interface GatherInput {
   onFlow(flow: FlowFile): { wellFormed: boolean }
   /** How the repository is sent: the server is read under the sent names (docs/environments.md). */
   sending: SentNames
+  /**
+   * Told of each flow file whose checks, stored in its namespace's commit marker, are reused rather than
+   * parsed and run again (docs/performance.md#incremental-planning); undefined for a full plan.
+   */
+  reuse?: {
+    /** `validatorIdentity()`, computed once for the run. */
+    identity: Promise<string | undefined>
+    reused(flow: FlowFile, check: StoredFlowCheck): void
+  }
 }
 
 /** A gathering under way: the repository first, then the rest (see `gather`). */
@@ -159,8 +170,19 @@ export function gather(input: GatherInput): Gathering {
     return [kind.name, held] as const
   })
   const kinds = settle(Promise.all(kindsReading))
+  const reuseFlow =
+    reads && input.reuse
+      ? reuseStoredChecks({
+          reads,
+          sending,
+          extraNamespaces: settings.extraNamespaces,
+          layout: layout.layout,
+          ...input.reuse
+        })
+      : undefined
   const loading = (shared.repository ??= loadRepository(workTree, settings, {
     layout,
+    reuseFlow,
     onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
     onFiles: (files) => reads?.knowFiles(sending.localFiles(files)),
     onFlow: (flow) => onServer?.add(flow, input.onFlow(flow))

@@ -3,7 +3,8 @@ import {
   type MarkerReading,
   type RecordedMarkers,
   COMMIT_MARKER_KEY,
-  parseMarker
+  parseMarker,
+  storedObject
 } from '../model/commit-marker.js'
 import type { Semaphore } from '../model/concurrency.js'
 import { errorMessage } from '../model/errors.js'
@@ -19,6 +20,7 @@ export async function readMarkers(
 ): Promise<MarkerReading> {
   const markers: RecordedMarkers = new Map()
   const warnings: string[] = []
+  const stored = new Map<string, Record<string, unknown>>()
   await Promise.all(
     namespaces.map(async (namespace) => {
       let value: unknown
@@ -39,8 +41,10 @@ export async function readMarkers(
         )
       }
       markers.set(namespace, marker)
+      const object = storedObject(value)
+      if (object) stored.set(namespace, object)
     })
   )
   warnings.sort()
-  return { markers, warnings }
+  return { markers, warnings, stored }
 }

@@ -47,6 +47,8 @@ export type RecordedMarkers = Map<string, CommitMarker | undefined>
 export interface MarkerReading {
   markers: RecordedMarkers
   warnings: string[]
+  /** Each namespace's marker as stored, when it is a JSON object (it may hold more than the marker). */
+  stored?: Map<string, Record<string, unknown>>
 }
 
 /** The short form of a commit id in messages. */

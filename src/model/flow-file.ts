@@ -46,6 +46,47 @@ export function parseFlowFile(input: {
 }
 
 /**
+ * A flow file whose checks are reused (docs/performance.md#incremental-planning): what its parse told is
+ * known, so it is parsed only if something asks for its syntax tree (a server verdict to place on a line,
+ * a subflow contract to compare), and then once.
+ */
+export function reusedFlowFile(
+  input: { file: string; rel: string; raw: string; expectedNamespace?: string },
+  known: Pick<FlowFile, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>
+): FlowFile {
+  const flow = {
+    file: input.file,
+    rel: input.rel,
+    raw: input.raw,
+    source: normaliseText(input.raw),
+    expectedNamespace: input.expectedNamespace,
+    id: known.id,
+    namespace: known.namespace,
+    notAFlow: known.notAFlow,
+    otherKind: known.otherKind
+  } as FlowFile
+  releaseSyntaxTree(flow)
+  return flow
+}
+
+/**
+ * Lets go of a checked flow's syntax tree (about 13 kB a flow, most of a large repository's memory): the
+ * few rules that need it later (a server verdict to place on a line, a subflow contract) parse the text
+ * again, once.
+ */
+export function releaseSyntaxTree(flow: FlowFile): void {
+  let parsed: FlowFile | undefined
+  const parse = () => (parsed ??= parseFlowFile(flow))
+  for (const field of ['documents', 'lineCounter'] as const) {
+    Object.defineProperty(flow, field, {
+      get: () => parse()[field],
+      enumerable: true,
+      configurable: true
+    })
+  }
+}
+
+/**
  * Characters YAML does not allow in a stream (C0 and C1 controls but tab, LF, CR and NEL; DEL; lone
  * surrogates; U+FFFE and U+FFFF). The parser accepts them; Kestra refuses the file.
  */

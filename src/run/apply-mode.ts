@@ -29,6 +29,7 @@ import { rollbackAccount } from '../decide/render/rollback.js'
 import type { RunPorts } from './ports.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { writeLog } from '../report/write-log.js'
+import type { StoredFlowCheck } from '../model/stored-checks.js'
 import { checkReviewedFingerprint, checkReviewedPlan } from '../apply/reviewed-plan.js'
 import { guardUnfinished } from '../apply/unfinished-guard.js'
 import { beginEnvironment, type EnvironmentRun } from './environment-deploy.js'
@@ -48,6 +49,8 @@ interface ApplyModeArgs {
   kinds: readonly Kind[]
   /** The deployed-commit markers, when their reading started early. */
   markers?: EarlyMarkers
+  /** The flow checks to store in each namespace's marker (docs/performance.md#incremental-planning). */
+  storedChecks?: Promise<ReadonlyMap<string, Record<string, StoredFlowCheck>> | undefined>
   findings: Finding[]
   /** The plan's job summary; the receipt is added to it. */
   summary: string
@@ -128,6 +131,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
       managedNamespaces: args.model.managedNamespaces,
       commit: context.sha,
       markers: args.markers,
+      storedChecks: await args.storedChecks,
       repository: `${context.owner}/${context.repo}`,
       isAncestor: ancestryChecker(
         context.workspace,

@@ -1,6 +1,7 @@
 import type { KestraServer } from '../kestra/api.js'
 import { parseVersion } from '../kestra/era.js'
 import { gather, runLayout, type RunReads } from '../gather/gather.js'
+import { checksToStore, validatorIdentity } from '../gather/stored-checks.js'
 import type { ChangedFiles } from '../model/changed-files.js'
 import type { EarlyMarkers } from '../model/commit-marker.js'
 import { onPullRequest, type RunContext } from '../model/context.js'
@@ -13,6 +14,7 @@ import type { NameListings, NameReference } from '../model/names.js'
 import type { Mode, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
 import type { Target } from '../model/target.js'
+import type { StoredFlowCheck } from '../model/stored-checks.js'
 import {
   checkFlow,
   readProblemFindings,
@@ -29,6 +31,7 @@ import {
   tally
 } from '../decide/validate/verdict.js'
 import { phase } from '../report/phase.js'
+import { releaseSyntaxTree } from '../model/flow-file.js'
 import type { Kind } from '../kinds/kind.js'
 import type { RunPorts } from './ports.js'
 import { Sending } from '../decide/environments/sent-model.js'
@@ -56,6 +59,8 @@ export interface Checked {
   /** Every repository flow's `secret()` and `kv()` names, and their listings being read (plan, deploy). */
   names: NameReference[]
   listings?: Outcome<NameListings>
+  /** Deploy: the flow checks each namespace's commit marker stores (docs/performance.md#incremental-planning). */
+  storedChecks?: Promise<Map<string, Record<string, StoredFlowCheck>> | undefined>
 }
 
 /**
@@ -81,6 +86,11 @@ export async function check(
   const validation = { layout: layout.layout }
   // Each flow is checked (and its references read) once, as soon as it is parsed.
   const checks = new Map<FlowFile, FlowCheck>()
+  // A plan does not parse again a flow file this build already checked with the same bytes, unless
+  // full-plan. A deploy checks every one: what it writes never rests on a value read from KV
+  // (docs/performance.md#incremental-planning). It stores what it checked, with the commit marker.
+  const identity = kestra && mode !== 'validate' ? validatorIdentity() : undefined
+  let reused = 0
   const gathering = gather({
     settings,
     target,
@@ -92,9 +102,20 @@ export async function check(
     github: ports.github,
     kinds: kinds.flatMap((kind) => (kind.gather ? [kind.gather] : [])),
     sending,
+    reuse:
+      identity && mode === 'plan' && !settings.fullPlan
+        ? {
+            identity,
+            reused: (flow, stored) => {
+              checks.set(flow, stored)
+              reused++
+            }
+          }
+        : undefined,
     onFlow: (flow) => {
-      const checked = checkFlow(flow, validation)
+      const checked = checks.get(flow) ?? checkFlow(flow, validation)
       checks.set(flow, checked)
+      releaseSyntaxTree(flow)
       return checked
     }
   })
@@ -104,6 +125,11 @@ export async function check(
     async () => {
       const loaded = await gathering.repository
       for (const line of namespaceLines(loaded)) reporter.info(line)
+      if (reused > 0) {
+        reporter.info(
+          `Reused the checks of ${reused} of ${loaded.flows.length} flow file(s), checked with the same bytes by this build's last deploy (full-plan: true checks every one again).`
+        )
+      }
       return loaded
     },
     describeRepository
@@ -203,7 +229,20 @@ export async function check(
     base: snapshot.base,
     notes,
     names,
-    listings: snapshot.listings
+    listings: snapshot.listings,
+    storedChecks:
+      identity && mode === 'deploy'
+        ? identity.then((validator) =>
+            validator === undefined
+              ? undefined
+              : checksToStore(model.flows, checks, {
+                  identity: validator,
+                  layout: layout.layout,
+                  sending,
+                  extraNamespaces: settings.extraNamespaces
+                })
+          )
+        : undefined
   }
 }
 

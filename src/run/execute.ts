@@ -148,6 +148,7 @@ export async function execute(
       references: checked.references,
       plan,
       markers: checked.markers,
+      storedChecks: checked.storedChecks,
       findings,
       summary,
       kinds: KINDS

@@ -4,7 +4,7 @@ import { isKestraNamespace, NAMESPACE_MAX_LENGTH } from '../../model/namespaces.
 import type { ActualNamespace, BaseSnapshot } from '../../model/plan-input.js'
 import { comparableFlowSource } from '../../model/normalise.js'
 import type { LocalFiles } from '../../model/sending.js'
-import type { RepoModel } from '../../model/repository.js'
+import type { FlowFile, RepoModel } from '../../model/repository.js'
 import { READ_ONLY_REFUSED, type Finding } from '../../model/finding.js'
 import type { FlowReference } from '../../model/references.js'
 import type { NameReference } from '../../model/names.js'
@@ -98,7 +98,9 @@ export class Sending {
           resource
         })
       }
-      return { ...flow, namespace: this.namespace(flow.namespace), source: sent.source }
+      // Copied with its accessors: a syntax tree let go of stays so (releaseSyntaxTree).
+      const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(flow)) as FlowFile
+      return Object.assign(copy, { namespace: this.namespace(flow.namespace), source: sent.source })
     })
     return {
       model: {

@@ -19,7 +19,7 @@ import type {
 } from '../../model/repository.js'
 import { EMPTY_CONTENT } from './namespace-files.js'
 import { Breather, mapLimit, Semaphore } from '../../model/concurrency.js'
-import { readFlow } from './read-flow.js'
+import { readFlow, type ReuseFlow } from './read-flow.js'
 import {
   hiddenFlowsWarnings,
   nothingFound,
@@ -62,6 +62,8 @@ export interface LoadHooks {
   known?(rel: string): Pick<Discovery, 'flows' | 'files' | 'problems'> | undefined
   /** The layout already chosen for the run (every read of a run uses the same); chosen here otherwise. */
   layout?: ChosenLayout
+  /** A flow file's checks already made, to reuse rather than parse it again. */
+  reuseFlow?: ReuseFlow
 }
 
 interface Placed {
@@ -72,6 +74,7 @@ interface Placed {
 interface Context {
   tree: TreeSource
   known: LoadHooks['known']
+  reuseFlow: LoadHooks['reuseFlow']
   fileOf(rel: string): string
   layout: LayoutRules
   rules: IgnoreRules
@@ -137,6 +140,7 @@ export async function loadRepository(
   const context: Context = {
     tree,
     known: hooks.known,
+    reuseFlow: hooks.reuseFlow,
     fileOf,
     layout,
     rules,
@@ -314,7 +318,12 @@ async function loadEntry(
           'uploaded as a namespace file (narrow the flows globs or the mapping to remove this warning)'
       )
     }
-    const flow = await readFlow(tree, source.rel, { file, rel: entry.rel, ...placement.flow })
+    const flow = await readFlow(
+      tree,
+      source.rel,
+      { file, rel: entry.rel, ...placement.flow },
+      context.reuseFlow
+    )
     if (flow === 'not-a-flow') placement = { files: placement.files }
     else if ('severity' in flow) found.problems.push(flow)
     else if (flow.otherKind !== undefined) found.otherKinds.push({ file, type: flow.otherKind })

@@ -14,11 +14,21 @@ interface FlowLocation {
   ifFlowDocument?: boolean
 }
 
+/**
+ * The same file already checked, from its bytes (docs/performance.md#incremental-planning); undefined to
+ * parse it.
+ */
+export type ReuseFlow = (
+  location: Omit<FlowLocation, 'ifFlowDocument'>,
+  bytes: Buffer
+) => Promise<FlowFile | undefined>
+
 /** Reads a flow file (`path`: the file or a link's target, relative to root) as UTF-8 and parses it; text that is not UTF-8 is a read problem. */
 export async function readFlow(
   tree: TreeSource,
   path: string,
-  location: FlowLocation
+  location: FlowLocation,
+  reuse?: ReuseFlow
 ): Promise<FlowFile | ReadProblem | 'not-a-flow'> {
   let bytes: Buffer
   try {
@@ -43,5 +53,7 @@ export async function readFlow(
     }
   }
   const { file, rel, expectedNamespace } = location
+  const reused = await reuse?.({ file, rel, expectedNamespace }, bytes)
+  if (reused) return reused
   return parseFlowFile({ file, rel, expectedNamespace, raw: bytes.toString('utf8') })
 }

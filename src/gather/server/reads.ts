@@ -1,6 +1,7 @@
 import { readMarkers } from '../../kestra/commit-markers.js'
 import type { EarlyMarkers } from '../../model/commit-marker.js'
 import type { MarkerReading } from '../../model/commit-marker.js'
+import { storedChecksOf, type StoredFlowCheck } from '../../model/stored-checks.js'
 import { Semaphore } from '../../model/concurrency.js'
 import type { KestraApi } from '../../kestra/api.js'
 import { settle, valueOf, type Outcome } from '../../model/outcome.js'
@@ -24,6 +25,7 @@ export class ServerReads {
   private readonly flows = new Map<string, Promise<Outcome<RemoteFlow[]>>>()
   private readonly files = new Map<string, Promise<Outcome<ServerFile[]>>>()
   private readonly markers = new Map<string, Promise<MarkerReading>>()
+  private readonly checks = new Map<string, Promise<Map<string, StoredFlowCheck>>>()
   /** The repository's namespace files, as the loading reads them. */
   private readonly localFiles: Promise<LocalFiles>
   private knowLocalFiles!: (files: LocalFiles) => void
@@ -63,6 +65,24 @@ export class ServerReads {
     if (this.options.markers) this.markers.set(namespace, readMarkers(this.api, [namespace]))
   }
 
+  /**
+   * The flow checks stored in a namespace's commit marker (empty when it holds none or cannot be read:
+   * the flows are then parsed and checked), read with the marker (docs/performance.md#incremental-planning).
+   */
+  storedChecks(namespace: string): Promise<Map<string, StoredFlowCheck>> {
+    let checks = this.checks.get(namespace)
+    if (!checks) {
+      this.start(namespace)
+      const reading = this.markers.get(namespace) ?? readMarkers(this.api, [namespace])
+      checks = reading.then(
+        (read) => storedChecksOf(read.stored?.get(namespace)),
+        () => new Map()
+      )
+      this.checks.set(namespace, checks)
+    }
+    return checks
+  }
+
   /** Where the repository's namespace files come from: the reads of server files may begin. The first word counts. */
   knowFiles(files: LocalFiles): void {
     this.knowLocalFiles(files)
@@ -97,7 +117,8 @@ export class ServerReads {
     const parts = await Promise.all(readings)
     const read = {
       markers: new Map(parts.flatMap((part) => [...part.markers])),
-      warnings: parts.flatMap((part) => part.warnings).sort()
+      warnings: parts.flatMap((part) => part.warnings).sort(),
+      stored: new Map(parts.flatMap((part) => [...(part.stored ?? [])]))
     }
     return { namespaces: sorted, read }
   }

@@ -87,6 +87,11 @@ export const ACTION_INPUTS = {
     default: ''
   },
   'dry-run': { description: 'Never write to Kestra: deploy behaves as plan.', default: '' },
+  'full-plan': {
+    description:
+      'Plan by parsing and checking every flow file again. Otherwise a plan reuses the checks of each flow file whose bytes the same build of the action already checked at the last deploy (stored with the commit marker in Kestra), and shows the same plan and findings; a deploy always checks every file.',
+    default: ''
+  },
   'require-reviewed-plan': {
     description:
       "On push, refuse to deploy when the plan differs from the one shown in the merged pull request's comment.",

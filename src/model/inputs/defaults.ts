@@ -44,6 +44,7 @@ export const SETTING_DEFAULTS = {
   comment: 'true',
   'comment-key': 'default',
   'dry-run': 'false',
+  'full-plan': 'false',
   'require-reviewed-plan': 'false',
   'allow-out-of-order': 'false',
   'timeout-seconds': '30',

@@ -1,0 +1,112 @@
+/**
+ * Incremental planning (docs/performance.md#incremental-planning), through the bundled action: a deploy
+ * stores each flow file's checks in its namespace's commit marker; the next plan reuses them for the files
+ * whose bytes did not change and shows exactly what a full plan (`full-plan: true`) shows, the findings of
+ * unchanged flows that the change touches (a caller of a subflow whose inputs change, a `read()` of a file
+ * deleted) and the drift of a flow edited on the server included.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.js'
+import { createGitRepo } from '../../test-support/git-repo.js'
+import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
+import { runAction, type RunResult } from '../../test-support/runner.js'
+import { CREDENTIALS, dispatchEvent, flow, pullRequestEvent } from '../../test-support/scenario.js'
+
+const NS = 'company.team'
+
+const child = (inputs: string[]) =>
+  `id: child\nnamespace: ${NS}\ninputs:\n${inputs.map((id) => `  - id: ${id}\n    type: STRING\n`).join('')}tasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ inputs.x }}"\n`
+const parent = `id: parent\nnamespace: ${NS}\ntasks:\n  - id: call\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: ${NS}\n    flowId: child\n    inputs:\n      x: one\n`
+const reader = `id: reader\nnamespace: ${NS}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ read('data.csv') }}"\n`
+
+let kestra: Emulator
+let github: FakeGitHub
+
+afterEach(async () => {
+  await kestra?.close()
+  await github?.close()
+})
+
+/** What the user sees of a run: the comment, the summary, the annotations and the outputs. */
+function seen(result: RunResult, comment: string) {
+  return {
+    exitCode: result.exitCode,
+    comment,
+    summary: result.summary,
+    annotations: result.annotations,
+    // The plan file is written in each run's own temporary folder.
+    outputs: { ...result.outputs, 'plan-file': result.outputs['plan-file']?.replace(/.*\//, '') }
+  }
+}
+
+describe('incremental planning, end to end', () => {
+  it('reuses the checks a deploy stored and plans exactly what a full plan plans', async () => {
+    kestra = await startEmulator({ basicAuth: CREDENTIALS })
+    github = await startFakeGitHub()
+    const repo = createGitRepo({
+      [`${NS}/flows/child.yml`]: child(['x']),
+      [`${NS}/flows/parent.yml`]: parent,
+      [`${NS}/flows/reader.yml`]: reader,
+      [`${NS}/flows/warned.yml`]: `${flow(NS, 'warned')}revision: 3\n`,
+      [`${NS}/flows/drifted.yml`]: flow(NS, 'drifted'),
+      [`${NS}/flows/renamed.yml`]: flow(NS, 'renamed'),
+      [`${NS}/flows/gone.yml`]: flow(NS, 'gone'),
+      [`${NS}/files/data.csv`]: 'a,b\n'
+    })
+    const base = repo.head()
+    const inputs = { server: kestra.url, ...CREDENTIALS }
+    const deploy = await runAction({
+      ...dispatchEvent(repo, base),
+      githubApiUrl: github.url,
+      inputs: { ...inputs, mode: 'deploy', delete: 'true' }
+    })
+    expect(deploy.exitCode, deploy.stdout).toBe(0)
+    const marker = kestra.snapshot().kv.find((e) => e.namespace === NS)?.value as {
+      checks?: Record<string, unknown>
+    }
+    expect(Object.keys(marker.checks ?? {})).toHaveLength(7)
+
+    // The server's copy of one flow is edited there (drift); the pull request changes the subflow's
+    // inputs (its unchanged caller misses one), deletes the file an unchanged flow reads, deletes a flow
+    // and renames another's file.
+    kestra.seed({
+      flows: [{ namespace: NS, id: 'drifted', source: flow(NS, 'drifted', ' edited') }]
+    })
+    repo.git('checkout', '-q', '-b', 'feature')
+    const head = repo.commit({
+      [`${NS}/flows/child.yml`]: child(['x', 'y']).replace('type: STRING\n', 'type: STRING\n'),
+      [`${NS}/files/data.csv`]: null,
+      [`${NS}/flows/gone.yml`]: null,
+      [`${NS}/flows/renamed.yml`]: null,
+      [`${NS}/flows/moved.yml`]: flow(NS, 'renamed')
+    })
+    const plan = async (extra: Record<string, string>) => {
+      const result = await runAction({
+        ...pullRequestEvent(repo, base, head),
+        githubApiUrl: github.url,
+        inputs: { ...inputs, delete: 'true', ...extra }
+      })
+      return { result, seen: seen(result, github.comments(7).at(-1)?.body ?? '') }
+    }
+    const incremental = await plan({})
+    const full = await plan({ 'full-plan': 'true' })
+    expect(incremental.result.stdout).toMatch(/Reused the checks of 4 of 6 flow file\(s\)/)
+    expect(full.result.stdout).not.toMatch(/Reused the checks/)
+    expect(incremental.seen).toEqual(full.seen)
+    // The findings a full plan shows on unchanged flows are there.
+    const annotated = incremental.result.annotations.map((a) => `${a.file}:${a.message}`)
+    expect(annotated.some((a) => a.startsWith(`${NS}/flows/warned.yml:`))).toBe(true)
+    expect(annotated.some((a) => a.startsWith(`${NS}/flows/reader.yml:`))).toBe(true)
+    expect(incremental.seen.comment).toContain('drifted')
+
+    // A deploy checks every flow file itself, stored checks or not: what it writes rests on no KV value.
+    repo.git('checkout', '-q', 'main')
+    const again = await runAction({
+      ...dispatchEvent(repo, base),
+      githubApiUrl: github.url,
+      inputs: { ...inputs, mode: 'deploy', delete: 'true' }
+    })
+    expect(again.exitCode, again.stdout).toBe(0)
+    expect(again.stdout).not.toMatch(/Reused the checks/)
+  })
+})

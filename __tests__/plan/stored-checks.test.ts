@@ -1,0 +1,135 @@
+/**
+ * The flow checks a commit marker stores (docs/performance.md#incremental-planning): what a deploy stores is
+ * read back exactly, under a key that changes with each thing the checks depend on, and a value someone else
+ * wrote in KV is never taken for a check unless it has the stored shape, whatever it holds.
+ */
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { checksToStore } from '../../src/gather/stored-checks.js'
+import { checkFlow } from '../../src/decide/validate/index.js'
+import { parseFlowFile } from '../../src/model/flow-file.js'
+import { Sending } from '../../src/decide/environments/sent-model.js'
+import { checkDigest, storedChecksOf, STORED_CHECKS_FIELD } from '../../src/model/stored-checks.js'
+import { parseSettings } from '../../src/config/settings.js'
+import { sha256Hex } from '../../src/model/content.js'
+
+const settings = parseSettings((name) => (name === 'server' ? 'http://kestra:8080' : ''))
+const NS = 'company.team'
+
+function stored(sources: Record<string, string>) {
+  const flows = Object.entries(sources).map(([name, raw]) =>
+    parseFlowFile({
+      file: `${NS}/flows/${name}`,
+      rel: `${NS}/flows/${name}`,
+      raw,
+      expectedNamespace: NS
+    })
+  )
+  const checks = new Map(flows.map((flow) => [flow, checkFlow(flow, { layout: 'tenant' })]))
+  const byNamespace = checksToStore(flows, checks, {
+    identity: 'build',
+    layout: 'tenant',
+    sending: new Sending(settings),
+    extraNamespaces: []
+  })
+  return { flows, checks, record: byNamespace.get(NS) ?? {} }
+}
+
+describe('stored flow checks', () => {
+  it('read back through KV (JSON) exactly as checked, identity and parse facts included', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('a', 'b', 'c', 'd'), { minLength: 1, maxLength: 4 }),
+        fc.constantFrom(
+          '',
+          'revision: 3\n',
+          '  - id: [\n',
+          "  - id: r\n    type: io.kestra.plugin.core.log.Log\n    message: \"{{ read('x.csv') }} {{ secret('S') }}\"\n"
+        ),
+        (ids, extra) => {
+          const sources = Object.fromEntries(
+            ids.map((id) => [
+              `${id}.yml`,
+              `id: ${id}\nnamespace: ${NS}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n${extra}`
+            ])
+          )
+          const { flows, checks, record } = stored(sources)
+          const back = storedChecksOf(JSON.parse(JSON.stringify({ [STORED_CHECKS_FIELD]: record })))
+          expect(back.size).toBe(new Set(ids).size)
+          for (const flow of flows) {
+            const check = checks.get(flow)!
+            const value = back.get(
+              checkDigest({
+                validator: 'build',
+                file: flow.file,
+                rel: flow.rel,
+                expectedNamespace: NS,
+                layout: 'tenant',
+                sha256: sha256Hex(Buffer.from(flow.raw, 'utf8'))
+              })
+            )!
+            expect(value, flow.file).toBeDefined()
+            expect(value.findings).toEqual(check.findings)
+            expect(value.versioned).toEqual(check.versioned)
+            expect(value.references).toEqual(check.references)
+            expect(value.names).toEqual(check.names)
+            expect(value.wellFormed).toBe(check.wellFormed)
+            expect({ id: value.id, namespace: value.namespace, notAFlow: value.notAFlow }).toEqual({
+              id: flow.id,
+              namespace: flow.namespace,
+              notAFlow: flow.notAFlow
+            })
+          }
+        }
+      )
+    )
+  })
+
+  it('keys a file by every part its checks depend on', () => {
+    const key = {
+      validator: 'v',
+      file: 'f',
+      rel: 'r',
+      expectedNamespace: 'n',
+      layout: 'tenant',
+      sha256: 'h'
+    }
+    const digests = new Set([
+      checkDigest(key),
+      ...Object.keys(key).map((part) =>
+        checkDigest({ ...key, [part]: `${key[part as keyof typeof key]}x` })
+      )
+    ])
+    expect(digests.size).toBe(Object.keys(key).length + 1)
+  })
+
+  it('takes no KV value of another shape for a check, and never throws on one', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), (value, entry) => {
+        const read = storedChecksOf({
+          [STORED_CHECKS_FIELD]: { ['0'.repeat(64)]: entry },
+          other: value
+        })
+        const stored = read.get('0'.repeat(64))
+        if (stored) {
+          expect(Array.isArray(stored.findings) && Array.isArray(stored.references)).toBe(true)
+          expect(typeof stored.wellFormed).toBe('boolean')
+        }
+        expect(() => storedChecksOf({ [STORED_CHECKS_FIELD]: value as never })).not.toThrow()
+      })
+    )
+    const { record } = stored({ 'a.yml': `id: a\nnamespace: ${NS}\ntasks: []\n` })
+    const [digest, entry] = Object.entries(record)[0]!
+    for (const broken of [
+      { ...entry, findings: [{ severity: 'fatal', file: 'x', line: 1, rule: 'r', message: 'm' }] },
+      { ...entry, wellFormed: 'yes' },
+      { ...entry, references: [{ kind: 'file', file: 'x', line: 1, column: 1, fromFlow: 'f' }] },
+      { ...entry, versioned: [{ finding: {}, since: [1, 2], whenUnknown: 'error' }] }
+    ]) {
+      expect(storedChecksOf({ [STORED_CHECKS_FIELD]: { [digest]: broken } }).size).toBe(0)
+    }
+    expect(storedChecksOf({ [STORED_CHECKS_FIELD]: { [digest]: entry, short: entry } }).size).toBe(
+      1
+    )
+  })
+})

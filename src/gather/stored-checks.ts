@@ -1,0 +1,133 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createHash } from 'node:crypto'
+import { reusedFlowFile } from '../model/flow-file.js'
+import { sha256Hex } from '../model/content.js'
+import { heldNamespaceIsManaged } from '../model/namespaces.js'
+import type { FlowFile } from '../model/repository.js'
+import type { SentNames } from '../model/sending.js'
+import { checkDigest, type StoredFlowCheck } from '../model/stored-checks.js'
+import type { ReuseFlow } from './repo/read-flow.js'
+import type { ServerReads } from './server/reads.js'
+
+/**
+ * The identity of the checks this process runs: a digest of the action's own code (the bundle's `.js`
+ * files, or `src/` when run from source) and of Node's version. Another build is another identity, so a
+ * check stored by it is never reused (docs/performance.md#incremental-planning). Undefined when the code
+ * cannot be read: nothing is then reused.
+ */
+export async function validatorIdentity(): Promise<string | undefined> {
+  try {
+    const here = dirname(fileURLToPath(import.meta.url))
+    const root = codeRoot(here)
+    const files = (await readdir(root, { recursive: true, withFileTypes: true }))
+      .filter((entry) => entry.isFile() && /\.(?:js|mjs|cjs|ts)$/.test(entry.name))
+      .map((entry) => join(entry.parentPath, entry.name))
+      .sort()
+    const hash = createHash('sha256').update(process.version)
+    for (const file of files) hash.update(file.slice(root.length)).update(await readFile(file))
+    return hash.digest('hex')
+  } catch {
+    return undefined
+  }
+}
+
+/** `src/` when this module is a source file, else the bundle's folder (the parent of `chunks/`). */
+function codeRoot(here: string): string {
+  for (let dir = here; dir !== dirname(dir); dir = dirname(dir)) {
+    if (basename(dir) === 'src') return dir
+  }
+  return basename(here) === 'chunks' ? dirname(here) : here
+}
+
+interface ReuseOptions {
+  reads: ServerReads
+  sending: SentNames
+  extraNamespaces: readonly string[]
+  layout: string
+  identity: Promise<string | undefined>
+  /** Told of each flow file whose checks are reused, before the loading hands the flow on. */
+  reused(flow: FlowFile, check: StoredFlowCheck): void
+}
+
+/**
+ * A flow file whose every check input is the same as when a deploy stored its checks in its namespace's
+ * commit marker (same build, path, expected namespace, layout and bytes) is not parsed: its checks are
+ * those stored. Only files of a layout that names their namespace by their place can be looked up.
+ */
+export function reuseStoredChecks(options: ReuseOptions): ReuseFlow {
+  return async ({ file, rel, expectedNamespace }, bytes) => {
+    if (
+      expectedNamespace === undefined ||
+      !heldNamespaceIsManaged(expectedNamespace, options.extraNamespaces)
+    ) {
+      return undefined
+    }
+    const validator = await options.identity
+    if (validator === undefined) return undefined
+    const stored = await options.reads.storedChecks(options.sending.namespace(expectedNamespace))
+    const check = stored.get(
+      checkDigest({
+        validator,
+        file,
+        rel,
+        expectedNamespace,
+        layout: options.layout,
+        sha256: sha256Hex(bytes)
+      })
+    )
+    if (!check) return undefined
+    const flow = reusedFlowFile(
+      { file, rel, raw: bytes.toString('utf8'), expectedNamespace },
+      check
+    )
+    options.reused(flow, check)
+    return flow
+  }
+}
+
+/**
+ * What each namespace's commit marker stores after this deploy: the checks of every flow file the layout
+ * places in it, by the digest of all they depend on.
+ */
+export function checksToStore(
+  flows: readonly FlowFile[],
+  checks: ReadonlyMap<
+    FlowFile,
+    Omit<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>
+  >,
+  options: Omit<ReuseOptions, 'reads' | 'identity' | 'reused'> & { identity: string }
+): Map<string, Record<string, StoredFlowCheck>> {
+  const stored = new Map<string, Record<string, StoredFlowCheck>>()
+  for (const flow of flows) {
+    const check = checks.get(flow)
+    const expected = flow.expectedNamespace
+    if (!check || expected === undefined) continue
+    if (!heldNamespaceIsManaged(expected, options.extraNamespaces)) continue
+    const digest = checkDigest({
+      validator: options.identity,
+      file: flow.file,
+      rel: flow.rel,
+      expectedNamespace: expected,
+      layout: options.layout,
+      sha256: sha256Hex(Buffer.from(flow.raw, 'utf8'))
+    })
+    const namespace = options.sending.namespace(expected)
+    const entries = stored.get(namespace) ?? {}
+    stored.set(namespace, entries)
+    entries[digest] = {
+      id: flow.id,
+      namespace: flow.namespace,
+      notAFlow: flow.notAFlow,
+      otherKind: flow.otherKind,
+      findings: check.findings,
+      versioned: check.versioned,
+      identity: check.identity,
+      wellFormed: check.wellFormed,
+      references: check.references,
+      names: check.names
+    }
+  }
+  return stored
+}
