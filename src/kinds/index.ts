@@ -11,3 +11,6 @@ export const DECIDE_KINDS = KINDS.map((kind) => kind.decide)
 
 /** The registry's apply parts (kinds whose writes are their own), as apply/ takes them. */
 export const APPLY_KINDS = KINDS.flatMap((kind) => (kind.apply ? [kind.apply] : []))
+
+/** The registry's rollbacks: how each kind records and restores what a deploy changed. */
+export const ROLLBACK_KINDS = KINDS.flatMap((kind) => (kind.rollback ? [kind.rollback] : []))

@@ -1,6 +1,7 @@
 import type { Kind } from '../kind.js'
 import type { DashboardChange } from '../../model/plan.js'
 import { dashboardsApply } from './apply.js'
+import { dashboardsRollback } from './apply-rollback.js'
 import { dashboardsDecide } from './decide.js'
 import type { HeldDashboards } from './decide-held.js'
 import { dashboardsGather } from './gather.js'
@@ -9,5 +10,6 @@ import { dashboardsGather } from './gather.js'
 export const dashboards: Kind<HeldDashboards, DashboardChange> = {
   gather: dashboardsGather,
   decide: dashboardsDecide,
-  apply: dashboardsApply
+  apply: dashboardsApply,
+  rollback: dashboardsRollback
 }
