@@ -3,7 +3,9 @@ import type { KestraApi } from '../../kestra/api.js'
 import { isHash, isObject } from '../../apply/rollback-record.js'
 import { dashboardFields, sourceFields, type RemoteDashboard } from '../../kestra/dashboards.js'
 import { normaliseText, sha256Hex } from '../../model/content.js'
-import type { DashboardChange } from '../../model/plan.js'
+import type { ResourceChanges } from '../../model/plan.js'
+
+type DashboardChange = ResourceChanges['dashboard']
 
 /**
  * A version of a dashboard as a rollback records it: the hashes it compares by, and the text that goes

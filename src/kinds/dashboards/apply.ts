@@ -6,8 +6,10 @@ import {
   sourceFields,
   type RemoteDashboard
 } from '../../kestra/dashboards.js'
-import type { DashboardChange } from '../../model/plan.js'
+import type { ResourceChanges } from '../../model/plan.js'
 import type { ResourceResult } from '../../model/result.js'
+
+type DashboardChange = ResourceChanges['dashboard']
 
 /**
  * Writes dashboards (docs/dashboards.md#deploy): each compared with the server's copy right before its
