@@ -13,7 +13,7 @@ import {
   parseKvFile,
   type KvValue
 } from '../../src/kinds/kv/decide-format.js'
-import { HIDDEN, planKv } from '../../src/kinds/kv/decide-plan.js'
+import { HIDDEN, kvFindings, planKv } from '../../src/kinds/kv/decide-plan.js'
 import { canonicalJson } from '../../src/model/content.js'
 
 const RUNS = { numRuns: 300 }
@@ -160,6 +160,7 @@ describe('a secret-like key', () => {
           const changes = planKv(
             {
               files: [{ file: 'kv/team.yml', namespace: 'team', text }],
+              extraNamespaces: [],
               base: [{ file: 'kv/team.yml', namespace: 'team', text }],
               server: new Map([['team', new Map([[key, JSON.stringify(server)]])]])
             },
@@ -183,10 +184,32 @@ describe('a secret-like key', () => {
     const [change] = planKv(
       {
         files: [{ file: 'kv/team.yml', namespace: 'team', text: 'region: us\n' }],
+        extraNamespaces: [],
         server: new Map([['team', new Map([['region', '"eu"']])]])
       },
       { deleteEnabled: false, scope: 'all', changedFiles: undefined, limits: DEFAULT_DIFF_LIMITS }
     )
     expect(change!.diff).toContain('-region: eu\n+region: us')
+  })
+})
+
+describe('a kv file of the system namespace', () => {
+  const held = (extraNamespaces: string[]) => ({
+    files: [{ file: 'kv/system.yml', namespace: 'system', text: 'a: 1\n' }],
+    extraNamespaces,
+    server: new Map([['system', new Map<string, string>()]])
+  })
+  const options = {
+    deleteEnabled: true,
+    scope: 'all' as const,
+    changedFiles: undefined,
+    limits: DEFAULT_DIFF_LIMITS
+  }
+
+  it('is not deployed, with a warning, unless the namespaces input lists system', () => {
+    expect(planKv(held([]), options)).toEqual([])
+    expect(kvFindings(held([]))).toMatchObject([{ severity: 'warning', file: 'kv/system.yml' }])
+    expect(planKv(held(['system']), options).map((c) => c.action)).toEqual(['create'])
+    expect(kvFindings(held(['system']))).toEqual([])
   })
 })

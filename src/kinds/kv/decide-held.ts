@@ -40,6 +40,8 @@ export interface HeldKv {
   base?: HeldKvFile[]
   /** The run's namespace prefix (a preview, a prefixed environment): namespaces are sent under it. */
   prefix?: string
+  /** The `namespaces` input: `system` is managed only when it lists it. */
+  extraNamespaces: readonly string[]
   /**
    * The server's values (JSON text) of each namespace the repository's kv files name, by namespace as
    * sent, the action's own keys left out; undefined when the run does not read the server.

@@ -1,7 +1,11 @@
 import type { KindPlanOptions } from '../../decide/kind.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import type { Finding } from '../../model/finding.js'
-import { NAMESPACE_PATTERN } from '../../model/namespaces.js'
+import {
+  heldNamespaceIsManaged,
+  isKestraNamespace,
+  SYSTEM_NAMESPACE
+} from '../../model/namespaces.js'
 import type { PlanAction, ResourceChanges } from '../../model/plan.js'
 import { canonicalJson } from '../../model/content.js'
 import { isOwnKey, isSecretLike, kvFileText, parseKvFile, type KvValue } from './decide-format.js'
@@ -26,7 +30,7 @@ export function kvFindings(held: HeldKv): Finding[] {
       rule,
       message
     })
-    if (!NAMESPACE_PATTERN.test(file.namespace)) {
+    if (!isKestraNamespace(file.namespace)) {
       return [
         error(
           1,
@@ -46,6 +50,18 @@ export function kvFindings(held: HeldKv): Finding[] {
       ]
     }
     first.set(file.namespace, file.file)
+    if (!heldNamespaceIsManaged(file.namespace, held.extraNamespaces)) {
+      return [
+        {
+          ...error(
+            1,
+            'kv-namespace',
+            `${file.file} is not deployed: namespace ${SYSTEM_NAMESPACE} is managed only when the namespaces input lists it`
+          ),
+          severity: 'warning'
+        }
+      ]
+    }
     return parseKvFile(file.text).problems.map((p) => ({
       ...error(p.line, 'kv-file', p.message)
     }))
@@ -61,8 +77,8 @@ export function planKv(held: HeldKv, options: KindPlanOptions): KvChange[] {
   const server = held.server
   if (!server) return []
   const sent = (namespace: string) => (held.prefix ? `${held.prefix}.${namespace}` : namespace)
-  const now = valid(held.files)
-  const then = valid(held.base ?? [])
+  const now = valid(held.files, held.extraNamespaces)
+  const then = valid(held.base ?? [], held.extraNamespaces)
   const changes: KvChange[] = []
   for (const namespace of [...new Set([...now.keys(), ...then.keys()])].sort()) {
     const file = now.get(namespace)
@@ -129,11 +145,19 @@ export function planKv(held: HeldKv, options: KindPlanOptions): KvChange[] {
   return changes
 }
 
-/** The files that name a namespace, the first file of each (by path) kept, its duplicates being findings. */
-function valid(files: readonly HeldKvFile[]): Map<string, HeldKvFile> {
+/**
+ * The files that name a managed namespace (`system` only when listed), the first file of each (by path)
+ * kept, its duplicates being findings.
+ */
+function valid(
+  files: readonly HeldKvFile[],
+  extraNamespaces: readonly string[]
+): Map<string, HeldKvFile> {
   const byNamespace = new Map<string, HeldKvFile>()
   for (const file of files) {
-    if (NAMESPACE_PATTERN.test(file.namespace) && !byNamespace.has(file.namespace)) {
+    const managed =
+      isKestraNamespace(file.namespace) && heldNamespaceIsManaged(file.namespace, extraNamespaces)
+    if (managed && !byNamespace.has(file.namespace)) {
       byNamespace.set(file.namespace, file)
     }
   }

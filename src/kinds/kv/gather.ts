@@ -4,7 +4,7 @@ import type { TreeSource } from '../../gather/repo/tree-source.js'
 import { walkTree } from '../../gather/repo/walk.js'
 import { liveKvKeys } from '../../kestra/listings.js'
 import { normaliseText } from '../../model/content.js'
-import { NAMESPACE_PATTERN } from '../../model/namespaces.js'
+import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
 
 /** A kv file as read: `kv/<namespace>.yml` under root (docs/kv.md#the-file). */
 interface GatheredKvFile {
@@ -18,6 +18,7 @@ interface GatheredKv {
   files: GatheredKvFile[]
   base?: GatheredKvFile[]
   prefix?: string
+  extraNamespaces: readonly string[]
   server?: Map<string, Map<string, string>>
 }
 
@@ -29,11 +30,19 @@ export const kvGather: GatherKind<GatheredKv> = {
   async gather(input) {
     const [files, base] = await Promise.all([discoverKvFiles(input.workTree), readBase(input)])
     const prefix = input.settings.namespacePrefix || undefined
-    const held: GatheredKv = { files, ...(base && { base }), ...(prefix && { prefix }) }
+    const extraNamespaces = input.settings.extraNamespaces
+    const held: GatheredKv = {
+      files,
+      extraNamespaces,
+      ...(base && { base }),
+      ...(prefix && { prefix })
+    }
     const api = input.kestra
     if (!api || input.mode === 'validate') return held
     const named = [...files, ...(base ?? [])].map((f) => f.namespace)
-    const namespaces = [...new Set(named.filter((ns) => NAMESPACE_PATTERN.test(ns)))]
+    const managed = (ns: string) =>
+      isKestraNamespace(ns) && heldNamespaceIsManaged(ns, extraNamespaces)
+    const namespaces = [...new Set(named.filter(managed))]
       .map((ns) => (prefix ? `${prefix}.${ns}` : ns))
       .sort()
     if (namespaces.length === 0) return held
