@@ -157,6 +157,25 @@ describe('KV pairs deployed', () => {
     })
   })
 
+  it("a secret-like key's failed write names its status, never the server's answer, even one echoing the value", async () => {
+    await onDashStage(
+      { base: BASE, change: { [FILE]: HEAD_KV }, seed: { kv: SERVER_KV } },
+      async (s) => {
+        s.kestra.inject({
+          route: 'kv.put',
+          where: (request) => request.params.key === 'api_token',
+          status: 422,
+          body: { message: `Illegal argument: Invalid JSON value for: "${NEW_TOKEN}"` }
+        })
+        const result = await pushRun(s)
+        expect(result.exitCode).toBe(1)
+        expect(result.summary).toContain('the request failed (HTTP 422); its answer is not shown')
+        expect(liveKv(s.kestra).region).toBe('us-east-1')
+        expectNoSecret(result, s.github)
+      }
+    )
+  })
+
   it('a key changed on the server since the plan is a conflict, never overwritten', async () => {
     const change = { [FILE]: HEAD_KV, [`${NS}/flows/hello.yml`]: HELLO_V2 }
     await onDashStage({ base: BASE, change, seed: { kv: SERVER_KV } }, async (s) => {
