@@ -2,16 +2,24 @@ import { describe, expect, it } from 'vitest'
 import { sha256Hex } from '../../src/model/content.js'
 import type { HistoryApi } from '../../src/kestra/api.js'
 import {
-  flowHash,
   RECORDED_BYTES_BUDGET,
-  recordsOf,
+  recordsOf as recordsOfKinds,
   type RollbackPlan
 } from '../../src/apply/rollback-plan.js'
-import { parseRecord } from '../../src/apply/rollback-record.js'
+import { parseRecord as parseRecordOfKinds } from '../../src/apply/rollback-record.js'
+import { flowHash } from '../../src/kinds/flows/apply-restore.js'
+import { ROLLBACK_KINDS } from '../../src/kinds/index.js'
+
+const recordsOf = (plan: RollbackPlan, api: HistoryApi) => recordsOfKinds(plan, api, ROLLBACK_KINDS)
+const parseRecord = (value: unknown) => parseRecordOfKinds(value, ROLLBACK_KINDS)
+/** A recorded file's bytes, when the record carries them. */
+const bytesOf = (resource: object | undefined) =>
+  (resource as { before?: { bytes?: string } } | undefined)?.before?.bytes
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 const file = (path: string, before: Uint8Array | undefined, deployed: string | undefined) => ({
   namespace: 'team',
+  name: `team:${path}`,
   resource: {
     kind: 'file' as const,
     path,
@@ -57,11 +65,9 @@ describe('the rollback record', () => {
     )
     const [updated, deleted] = records.get('team')!.resources
     expect(updated).toMatchObject({ before: { revision: 2 } })
-    expect(updated!.kind === 'file' && updated!.before?.bytes).toBeUndefined()
+    expect(bytesOf(updated)).toBeUndefined()
     // A deleted file has no readable revision: its bytes go in the record.
-    expect(deleted!.kind === 'file' && deleted!.before?.bytes).toBe(
-      Buffer.from('gone').toString('base64')
-    )
+    expect(bytesOf(deleted)).toBe(Buffer.from('gone').toString('base64'))
   })
 
   it('keeps the bytes without revisions, within the budget; a file past it is only hashed', async () => {
@@ -71,18 +77,20 @@ describe('the rollback record', () => {
       history(undefined)
     )
     const [kept, over] = records.get('team')!.resources
-    expect(kept!.kind === 'file' && kept!.before?.bytes?.length).toBeGreaterThan(0)
+    expect(bytesOf(kept)?.length).toBeGreaterThan(0)
     expect(over).toMatchObject({ before: { sha256: sha256Hex(bytes('0123456789abc')), size: 13 } })
-    expect(over!.kind === 'file' && over!.before?.bytes).toBeUndefined()
+    expect(bytesOf(over)).toBeUndefined()
   })
 
   it('reads back what it wrote, and refuses anything else', async () => {
     const source = 'id: a\nnamespace: team\ntasks: []\n'
+    const resource = { kind: 'flow', id: 'a', before: { revision: 3, sha256: flowHash(source) } }
     const records = await recordsOf(
       plan([
         {
           namespace: 'team',
-          resource: { kind: 'flow', id: 'a', before: { revision: 3, sha256: flowHash(source) } },
+          name: 'team.a',
+          resource,
           previous: source
         }
       ]),

@@ -1,14 +1,8 @@
-import type { KestraApi } from '../kestra/api.js'
-import type { KindVersion, RestoreOutcome } from '../model/after-deploy.js'
+import type { HistoryApi, KestraApi } from '../kestra/api.js'
+import type { RecordedResource, RestoreItem, RestoreOutcome } from '../model/after-deploy.js'
+import type { FlowDependency } from './order.js'
 import type { FileChange, ResourceChange } from '../model/plan.js'
 import type { ResourceResult } from '../model/result.js'
-
-/** What a rollback records of a tenant-wide resource: its versions before and after the deploy. */
-export interface KindRecord {
-  id: string
-  before?: KindVersion
-  deployed?: KindVersion
-}
 
 /** What a kind's restore did: the pipeline names the resource and counts it (docs/rollback.md). */
 export interface KindRestored {
@@ -67,15 +61,45 @@ export interface ApplyKind<C extends ResourceChange = ResourceChange> {
   write(change: C, api: KestraApi, deploy: DeployContext): Promise<ResourceResult>
   /** Deletes the change's resource. */
   remove(change: C, api: KestraApi, deploy: DeployContext): Promise<ResourceResult>
+}
+
+/**
+ * What the rollback needs of a resource kind (docs/rollback.md, docs/kinds.md): one path for every kind
+ * records what a deploy changed, keeps it in the namespaces' records, reads it back after a stopped run,
+ * and hands each resource back to its kind to restore. A kind without it is not rolled back: the rollback
+ * names its resources and is at most partial.
+ */
+export interface RollbackKind<
+  C extends ResourceChange = ResourceChange,
+  R extends RecordedResource = RecordedResource
+> {
+  /** The kind's name (its `DecideKind`'s), the `kind` of its recorded resources. */
+  readonly name: C['kind']
+  /** Its resources belong to no namespace: they are recorded in the first namespace's record. */
+  readonly tenantWide?: boolean
   /**
-   * What a rollback records of a change this deploy created, updated or deleted. A kind without it is not
-   * rolled back: the rollback names its resources and is at most partial.
+   * What the rollback records of a change this deploy wrote, or may have (its write lost its answer):
+   * `before` absent when the deploy created it, `deployed` absent when it deleted it; `previous`, what
+   * goes back when this run holds it.
    */
-  recordOf?(change: C): KindRecord
+  recordOf(change: C, written: ResourceResult): { resource: R; previous?: string | Uint8Array }
+  /** How reports name a recorded resource of `namespace`. */
+  nameOf(resource: R, namespace: string): string
+  /** A recorded resource read back from the KV store; undefined when it is not one of this kind. */
+  parse(value: Record<string, unknown>): R | undefined
+  /** Where the server still keeps the previous version (a revision), read before the record is written. */
+  locate?(item: RestoreItem<R>, history: HistoryApi): Promise<R>
+  /** The recorded resource carrying its previous content, and its size against the record's budget. */
+  embed?(resource: R, previous: RestoreItem['previous']): { resource: R; size: number } | undefined
+  /** The order in which the resources this deploy wrote go back, in waves (flows: callers first). */
+  waves?(items: RestoreItem<R>[], refs: FlowDependency[]): RestoreItem<R>[][]
   /**
-   * Puts the resource back to `before` (deletes it when the deploy created it), only when the server
-   * still holds `deployed`: already back is restored with no write, moved since is kept. `previous` is
-   * the text before the deploy when this run holds it (the record's may have been left out for size).
+   * Puts the resource back as it was before the deploy, only while the server still holds what the
+   * deploy wrote: already back is restored with no write; moved since is kept (docs/rollback.md).
    */
-  restore?(record: KindRecord, previous: string | undefined, api: KestraApi): Promise<KindRestored>
+  restore(
+    item: RestoreItem<R>,
+    deployed: string,
+    api: KestraApi & HistoryApi
+  ): Promise<KindRestored>
 }

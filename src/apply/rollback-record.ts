@@ -3,6 +3,7 @@ import { liveKvKeys } from '../kestra/listings.js'
 import { errorMessage } from '../model/errors.js'
 import { parseMarker, type CommitMarker } from '../model/commit-marker.js'
 import { ROLLBACK_RECORD_KEY, type RecordedResource } from '../model/after-deploy.js'
+import type { RollbackKind } from './kind.js'
 
 const FORMAT = 'kestra-gitops-rollback/1'
 
@@ -24,15 +25,20 @@ export function newRecord(fields: Omit<RollbackRecord, 'format'>): RollbackRecor
 }
 
 /** The record, or undefined when the value is not one (written by something else, or by a later format). */
-export function parseRecord(value: unknown): RollbackRecord | undefined {
+export function parseRecord(
+  value: unknown,
+  kinds: readonly RollbackKind[]
+): RollbackRecord | undefined {
   const record = (typeof value === 'string' ? safeJson(value) : value) as Record<string, unknown>
   if (typeof record !== 'object' || record === null || record.format !== FORMAT) return undefined
   const { repository, deployed, toward, markerWritten, resources } = record
   if (typeof repository !== 'string' || typeof deployed !== 'string') return undefined
   if (typeof markerWritten !== 'boolean' || !Array.isArray(resources)) return undefined
   const marker = toward === null ? null : parseMarker(toward)
-  if (marker === undefined || !resources.every(isResource)) return undefined
-  return newRecord({ repository, deployed, toward: marker, markerWritten, resources })
+  if (marker === undefined) return undefined
+  const parsed = resources.map((resource) => resourceOf(resource, kinds))
+  if (!parsed.every((resource) => resource !== undefined)) return undefined
+  return newRecord({ repository, deployed, toward: marker, markerWritten, resources: parsed })
 }
 
 interface RecordReading {
@@ -48,7 +54,8 @@ interface RecordReading {
  */
 export async function readRecords(
   api: KestraApi & ListingsApi,
-  namespaces: string[]
+  namespaces: string[],
+  kinds: readonly RollbackKind[]
 ): Promise<RecordReading> {
   const holding = new Set(await namespacesHoldingRecords(api, namespaces))
   const values = await Promise.all(
@@ -68,7 +75,7 @@ export async function readRecords(
   const warnings: string[] = []
   namespaces.forEach((namespace, i) => {
     if (values[i] === undefined) return
-    const record = parseRecord(values[i])
+    const record = parseRecord(values[i], kinds)
     if (record) records.set(namespace, record)
     else {
       warnings.push(
@@ -98,43 +105,25 @@ async function namespacesHoldingRecords(
   return namespaces
 }
 
-function isResource(value: unknown): value is RecordedResource {
-  const r = value as Record<string, unknown>
-  if (typeof r !== 'object' || r === null) return false
-  const flow = (v: unknown) =>
-    v === undefined || (isObject(v) && Number.isInteger(v.revision) && isHash(v.sha256))
-  const file = (v: unknown) =>
-    v === undefined ||
-    (isObject(v) &&
-      isHash(v.sha256) &&
-      Number.isInteger(v.size) &&
-      (v.revision === undefined || Number.isInteger(v.revision)) &&
-      (v.bytes === undefined || typeof v.bytes === 'string'))
-  if (r.before === undefined && r.deployed === undefined) return false
-  if (r.kind === 'tenant-wide') {
-    const version = (v: unknown) =>
-      v === undefined ||
-      (isObject(v) &&
-        isObject(v.hashes) &&
-        Object.values(v.hashes).every(isHash) &&
-        (v.text === undefined || typeof v.text === 'string'))
-    return (
-      typeof r.of === 'string' &&
-      typeof r.id === 'string' &&
-      version(r.before) &&
-      version(r.deployed)
-    )
-  }
-  if (r.kind === 'flow') return typeof r.id === 'string' && flow(r.before) && flow(r.deployed)
-  if (r.kind !== 'file' || typeof r.path !== 'string' || !file(r.before)) return false
-  return r.deployed === undefined || (isObject(r.deployed) && isHash(r.deployed.sha256))
+/**
+ * A recorded resource, read by its kind; one written as `tenant-wide` (`of` naming its kind) by an earlier
+ * version is its kind's.
+ */
+function resourceOf(value: unknown, kinds: readonly RollbackKind[]): RecordedResource | undefined {
+  if (!isObject(value)) return undefined
+  const { of, ...rest } = value
+  const fields =
+    value.kind === 'tenant-wide' && typeof of === 'string' ? { ...rest, kind: of } : value
+  if (fields.before === undefined && fields.deployed === undefined) return undefined
+  return kinds.find((kind) => kind.name === fields.kind)?.parse(fields)
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null
 }
 
-function isHash(value: unknown): boolean {
+/** A SHA-256 as recorded: 64 lowercase hex digits. */
+export function isHash(value: unknown): value is string {
   return typeof value === 'string' && /^[0-9a-f]{64}$/.test(value)
 }
 

@@ -3,14 +3,12 @@ import { errorMessage } from '../model/errors.js'
 import { isOutcomeUnknown } from '../kestra/errors.js'
 import type { HistoryApi, KestraApi } from '../kestra/api.js'
 import { COMMIT_MARKER_KEY, parseMarker, short } from '../model/commit-marker.js'
-import { orderFlowWrites, type FlowDependency } from './order.js'
-import { deployAction, restoreItem } from './restore.js'
-import { itemName } from '../model/after-deploy.js'
+import type { FlowDependency } from './order.js'
 import type { MarkerRestore, RestoreResult, RollbackResult } from '../model/after-deploy.js'
-import { recordsOf, type MarkerTarget, type RollbackPlan } from './rollback-plan.js'
+import { kindNamed, recordsOf, type MarkerTarget, type RollbackPlan } from './rollback-plan.js'
 import type { RestoreItem } from '../model/after-deploy.js'
 import { ROLLBACK_RECORD_KEY } from '../model/after-deploy.js'
-import type { ApplyKind } from './kind.js'
+import type { KindRestored, RollbackKind } from './kind.js'
 
 interface RollbackDeps {
   api: KestraApi & HistoryApi
@@ -19,8 +17,8 @@ interface RollbackDeps {
   log: (message: string) => void
   /** The records already in the KV store (a run finishing a stopped rollback); none: written first. */
   recorded?: boolean
-  /** The kinds that restore their own resources (tenant-wide ones: a dashboard). */
-  kinds: readonly ApplyKind[]
+  /** The registry's rollbacks, in its order: each kind records and restores its own resources. */
+  kinds: readonly RollbackKind[]
 }
 
 /**
@@ -38,7 +36,7 @@ export async function rollback(plan: RollbackPlan, deps: RollbackDeps): Promise<
   }
   const semaphore = new Semaphore(deps.concurrency)
   const resources: RestoreResult[] = []
-  for (const phase of restorePhases(plan.items, deps.refs)) {
+  for (const phase of restorePhases(plan.items, deps.refs, deps.kinds)) {
     const results = await Promise.all(
       phase.map((item) =>
         semaphore.run(() => restoreItem(item, plan.deployed, deps.api, deps.kinds))
@@ -46,7 +44,7 @@ export async function rollback(plan: RollbackPlan, deps: RollbackDeps): Promise<
     )
     for (const result of results) {
       deps.log(
-        `Rollback of ${result.item.resource.kind} ${itemName(result.item)}: ${result.result}: ${result.message}`
+        `Rollback of ${result.item.resource.kind} ${result.item.name}: ${result.result}: ${result.message}`
       )
       resources.push(result)
     }
@@ -84,25 +82,91 @@ export async function rollback(plan: RollbackPlan, deps: RollbackDeps): Promise<
 }
 
 /**
- * Tenant-wide resources (written and deleted after the rest), deleted files, deleted flows, written flows
- * (callers before the flows they call), written files.
+ * The reverse of the deploy's order (docs/rollback.md#what-is-restored-and-in-which-order): first what the
+ * deploy deleted, re-created kind by kind in the registry's order (a namespace file before the flows that
+ * read it); then what it wrote, put back kind by kind in the reverse order, each kind's own waves (flows:
+ * callers before the flows they call).
  */
-function restorePhases(items: RestoreItem[], refs: FlowDependency[]): RestoreItem[][] {
-  const tenantWide = items.filter((i) => i.resource.kind === 'tenant-wide')
-  const deleted = items.filter((i) => deployAction(i) === 'deleted')
-  const written = items.filter((i) => deployAction(i) !== 'deleted')
-  const files = (list: RestoreItem[]) => list.filter((i) => i.resource.kind === 'file')
-  const flows = written.flatMap((item) =>
-    item.resource.kind === 'flow' ? [{ namespace: item.namespace, id: item.resource.id, item }] : []
-  )
-  const waves = orderFlowWrites(flows, refs).waves.reverse()
+function restorePhases(
+  items: RestoreItem[],
+  refs: FlowDependency[],
+  kinds: readonly RollbackKind[]
+): RestoreItem[][] {
+  const ofKind = (kind: RollbackKind, deleted: boolean) =>
+    items.filter(
+      (i) => i.resource.kind === kind.name && (i.resource.deployed === undefined) === deleted
+    )
   return [
-    tenantWide,
-    files(deleted),
-    deleted.filter((i) => i.resource.kind === 'flow'),
-    ...waves.map((wave) => wave.map((flow) => flow.item)),
-    files(written)
+    ...kinds.map((kind) => ofKind(kind, true)),
+    ...[...kinds]
+      .reverse()
+      .flatMap((kind) => kind.waves?.(ofKind(kind, false), refs) ?? [ofKind(kind, false)])
   ].filter((phase) => phase.length > 0)
+}
+
+/** What the deploy had done to a recorded resource. */
+function deployAction({ resource }: RestoreItem): RestoreResult['did'] {
+  return !resource.before ? 'created' : !resource.deployed ? 'deleted' : 'updated'
+}
+
+/**
+ * Puts one resource back through its kind. A restore whose own answer is lost is settled by its kind
+ * reading the server once more (docs/rollback.md#writes-whose-answer-was-lost).
+ */
+async function restoreItem(
+  item: RestoreItem,
+  deployed: string,
+  api: KestraApi & HistoryApi,
+  kinds: readonly RollbackKind[],
+  again = true
+): Promise<RestoreResult> {
+  const did = deployAction(item)
+  const kind = kindNamed(kinds, item.resource.kind)
+  if (!kind) {
+    const message = `not restored: no rollback of the ${item.resource.kind} kind is registered (src/kinds/index.ts)`
+    return { item, did, result: 'failed', message, wrote: false }
+  }
+  try {
+    return { item, did, ...(await kind.restore(item, deployed, api)) }
+  } catch (error) {
+    if (again && isOutcomeUnknown(error)) return restoreItem(item, deployed, api, kinds, false)
+    const message = `restore failed: ${errorMessage(error)}`
+    return { item, did, result: 'failed', message, wrote: false }
+  }
+}
+
+/** The version of a resource the server holds now, by hash (undefined: absent). */
+interface HeldVersion {
+  sha256?: string
+  /** How it moved since the deploy, said after "changed on the server after the deploy of …". */
+  since?: string
+}
+
+/**
+ * The restore of a kind that compares versions by hash: already as before is restored with no write;
+ * anything but what the deploy wrote is kept, never overwritten; otherwise `putBack` writes the previous
+ * version (deletes a resource the deploy created) and says what it did.
+ */
+export async function restoreByHash(
+  versions: { before?: string; deployed?: string },
+  held: HeldVersion,
+  deployedCommit: string,
+  putBack: () => Promise<string>
+): Promise<KindRestored> {
+  if (held.sha256 === versions.before) {
+    return { result: 'restored', message: 'already as it was before the deploy', wrote: false }
+  }
+  if (held.sha256 !== versions.deployed) {
+    const commit = short(deployedCommit)
+    const message =
+      held.sha256 === undefined
+        ? `deleted on the server after the deploy of ${commit}`
+        : versions.deployed === undefined
+          ? `re-created on the server after the deploy of ${commit}`
+          : `changed on the server after the deploy of ${commit}${held.since ?? ''}`
+    return { result: 'kept', message, wrote: false }
+  }
+  return { result: 'restored', message: await putBack(), wrote: true }
 }
 
 /**
@@ -172,7 +236,7 @@ async function markerIsBack(
 async function writeRecords(plan: RollbackPlan, deps: RollbackDeps): Promise<string | undefined> {
   let records
   try {
-    records = await recordsOf(plan, deps.api)
+    records = await recordsOf(plan, deps.api, deps.kinds)
   } catch (error) {
     return `its record could not be prepared: ${errorMessage(error)}`
   }

@@ -44,6 +44,11 @@ export interface DecideKind<C extends ResourceChange = ResourceChange, H = unkno
   plan?(held: H, options: KindPlanOptions): C[]
   /** The server's text of a change, as the drift watch shows it and brings it back to Git (docs/drift.md). */
   serverText?(change: C): string | undefined
+  /**
+   * Its resources share repository files (KV pairs: one file per namespace): `serverText` is then the
+   * whole file as the server holds it, a resource deleted in Kestra included, and `file` names it.
+   */
+  readonly sharesFiles?: boolean
   /** Where the repository keeps such a resource when only the server holds it (docs/drift.md#the-drift-pull-request). */
   newPath?(change: C, shape: RepositoryShape): { path: string } | { reason: string }
 }

@@ -1,4 +1,4 @@
-import type { KestraApi } from '../kestra/api.js'
+import type { KestraApi, ListingsApi } from '../kestra/api.js'
 import type { Mode, Settings } from '../model/settings.js'
 import type { ChosenLayout } from '../model/repository.js'
 import type { Target } from '../model/target.js'
@@ -20,7 +20,7 @@ export interface KindGatherInput {
   /** Opens the base commit's tree, when the event has one and git holds it; the kind closes it. */
   openBase: (() => Promise<ClosableTree | undefined>) | undefined
   /** The server, when the run reads it (plan and deploy) or validates on it (validate with a server). */
-  kestra: KestraApi | undefined
+  kestra: (KestraApi & ListingsApi) | undefined
 }
 
 /**

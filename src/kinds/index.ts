@@ -1,13 +1,17 @@
 import { dashboards } from './dashboards/index.js'
 import { namespaceFiles } from './files/index.js'
 import { flows } from './flows/index.js'
+import { kv } from './kv/index.js'
 import type { Kind } from './kind.js'
 
 /** The registry: every resource kind the action manages (docs/kinds.md). run/ hands them to each phase. */
-export const KINDS: readonly Kind[] = [namespaceFiles, flows, dashboards]
+export const KINDS: readonly Kind[] = [namespaceFiles, flows, dashboards, kv]
 
 /** The registry's decide parts, as decide/ takes them. */
 export const DECIDE_KINDS = KINDS.map((kind) => kind.decide)
 
 /** The registry's apply parts (kinds whose writes are their own), as apply/ takes them. */
 export const APPLY_KINDS = KINDS.flatMap((kind) => (kind.apply ? [kind.apply] : []))
+
+/** The registry's rollbacks: how each kind records and restores what a deploy changed. */
+export const ROLLBACK_KINDS = KINDS.flatMap((kind) => (kind.rollback ? [kind.rollback] : []))

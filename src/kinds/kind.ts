@@ -1,4 +1,4 @@
-import type { ApplyKind } from '../apply/kind.js'
+import type { ApplyKind, RollbackKind } from '../apply/kind.js'
 import type { DecideKind } from '../decide/kind.js'
 import type { GatherKind } from '../gather/kind.js'
 import type { ResourceChange } from '../model/plan.js'
@@ -14,4 +14,6 @@ export interface Kind<H = unknown, C extends ResourceChange = ResourceChange> {
   gather?: GatherKind<H>
   decide: DecideKind<C, H>
   apply?: ApplyKind<C>
+  /** How a rollback records and restores its resources (docs/rollback.md). */
+  rollback?: RollbackKind<C>
 }

@@ -35,17 +35,6 @@ export interface RestoreResult {
 
 export type RestoreOutcome = 'restored' | 'kept' | 'failed'
 
-/** The resource's name as reports write it: `namespace.id`, `namespace:/path`, or a tenant-wide `id`. */
-export function itemName({ namespace, resource }: RestoreItem): string {
-  if (resource.kind === 'tenant-wide') return resource.id
-  return resource.kind === 'flow' ? `${namespace}.${resource.id}` : `${namespace}:${resource.path}`
-}
-
-/** The kind a report names a restored resource by (`flow`, `file`, or a tenant-wide resource's kind). */
-export function itemKind({ resource }: RestoreItem): string {
-  return resource.kind === 'tenant-wide' ? resource.of : resource.kind
-}
-
 export interface RollbackResult {
   /** The commit whose deploy was undone. */
   deployed: string
@@ -68,10 +57,12 @@ export interface RollbackResult {
 export const ROLLBACK_RECORD_KEY = 'kestra-gitops-rollback'
 
 /** One resource to put back, and its previous content when this run holds it. */
-export interface RestoreItem {
+export interface RestoreItem<R extends RecordedResource = RecordedResource> {
   /** '' for a tenant-wide resource. */
   namespace: string
-  resource: RecordedResource
+  /** As reports name it: `namespace.id`, `namespace:/path`, a tenant-wide `id` (its kind says). */
+  name: string
+  resource: R
   previous?: string | Uint8Array
 }
 
@@ -90,33 +81,14 @@ export interface MarkerRestore {
  */
 export type RolledBack = 'true' | 'partial' | 'false'
 
-/** A flow's version, by the revision that holds it and the hash of its comparable source. */
-interface FlowVersion {
-  revision: number
-  sha256: string
-}
-
-/** A file's version, by its bytes' hash; `revision` (Kestra 1.2+) or `bytes` (base64) say where they are. */
-export interface FileVersion {
-  sha256: string
-  size: number
-  revision?: number
-  bytes?: string
-}
-
 /**
- * A version of a tenant-wide resource as its kind records it (docs/kinds.md): the hashes it compares by,
- * opaque to the pipeline, and the text it puts back when the record's budget allows (else only the run that
- * deployed holds it).
+ * What the deploy did to one resource, as its kind records it (docs/rollback.md#the-record): `kind` names
+ * the kind, which records, reads back and restores it; the other fields are the kind's own.
  */
-export interface KindVersion {
-  hashes: Readonly<Record<string, string>>
-  text?: string
+export interface RecordedResource {
+  kind: string
+  /** Absent: the deploy created it. */
+  before?: object
+  /** Absent: the deploy deleted it. */
+  deployed?: object
 }
-
-/** What the deploy did to one resource. `before` absent: the deploy created it; `deployed` absent: deleted it. */
-export type RecordedResource =
-  | { kind: 'flow'; id: string; before?: FlowVersion; deployed?: FlowVersion }
-  | { kind: 'file'; path: string; before?: FileVersion; deployed?: { sha256: string } }
-  /** A tenant-wide resource (a dashboard): `of` names its kind, which records and restores it. */
-  | { kind: 'tenant-wide'; of: string; id: string; before?: KindVersion; deployed?: KindVersion }

@@ -1,6 +1,7 @@
 export type PlanAction = 'create' | 'update' | 'delete' | 'orphaned' | 'unchanged'
 
-interface ChangeBase {
+/** What every kind's change holds; a kind's change type extends it (docs/kinds.md). */
+export interface ChangeBase {
   /** '' for a tenant-wide resource (it then has a `section`). */
   namespace: string
   /**
@@ -111,20 +112,17 @@ export interface FileChange extends ChangeBase {
   previous?: Uint8Array
 }
 
-/** A Kestra dashboard: tenant-wide (`namespace` is ''), by id (docs/dashboards.md). */
-export interface DashboardChange extends ChangeBase {
-  kind: 'dashboard'
-  id: string
-  /** The repository file's text, sent as is (create/update/unchanged). */
-  desired?: string
-  /**
-   * What the server holds, as compared: its stored source, or (servers whose answers carry none) its
-   * fields written as YAML. `source` is what a rollback puts back, when the server gave it.
-   */
-  current?: { compared: string; source?: string }
+/**
+ * Every kind's change type, by the kind's name. A kind adds its own from its folder by declaration merging
+ * (`declare module '…/model/plan.js' { interface ResourceChanges { <name>: <Change> } }`, docs/kinds.md),
+ * so that adding a kind edits no pipeline file.
+ */
+export interface ResourceChanges {
+  flow: FlowChange
+  file: FileChange
 }
 
-export type ResourceChange = FlowChange | FileChange | DashboardChange
+export type ResourceChange = ResourceChanges[keyof ResourceChanges]
 
 export type PlanCounts = Record<PlanAction, number> & { drifted: number }
 

@@ -18,8 +18,10 @@ export function findingTargets(finding: Finding): string[] {
 
 export function resourceKey(change: ResourceChange): string {
   if (change.kind === 'file') return fileKey(change.namespace, change.path)
-  // A tenant-wide resource is keyed by its kind and id (`dashboard:<id>`).
+  if (change.kind === 'flow') return flowKey(change.namespace, change.id)
+  // Another kind's resource is keyed by its kind, namespace and id (`kv:<ns>/<key>`), a tenant-wide one by
+  // its kind and id (`dashboard:<id>`): never one of another kind with the same id.
   return change.namespace === ''
     ? `${change.kind}:${change.id}`
-    : flowKey(change.namespace, change.id)
+    : `${change.kind}:${change.namespace}/${change.id}`
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { ApplyKind } from '../apply/kind.js'
+import type { RollbackKind } from '../apply/kind.js'
 import type { FlowDependency } from '../apply/order.js'
 import { WRITTEN, type DeployResult } from '../model/result.js'
 import { rollback } from '../apply/rollback.js'
@@ -38,8 +38,8 @@ export async function afterDeploy(args: {
   kestra: KestraServer
   result: DeployResult
   refs: FlowDependency[]
-  /** The kinds that restore their own resources. */
-  kinds: readonly ApplyKind[]
+  /** The registry's rollbacks. */
+  kinds: readonly RollbackKind[]
   /** The deployed commit, its repository (`owner/repo`), and the workflow run (GITHUB_RUN_ID). */
   deployed: { commit: string; repository: string; runId: string }
 }): Promise<AfterDeploy> {

@@ -72,6 +72,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
   let result: DeployResult
   const refs = flowDependencies(args.references)
   const applyKinds = args.kinds.flatMap((kind) => (kind.apply ? [kind.apply] : []))
+  const rollbackKinds = args.kinds.flatMap((kind) => (kind.rollback ? [kind.rollback] : []))
   let environment: EnvironmentRun | undefined
   try {
     // What was reviewed is checked before anything is written, the GitHub deployment included.
@@ -102,12 +103,12 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
       kestra: args.kestra,
       namespaces: args.model.managedNamespaces
     })
-    const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), reporter)
+    const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), rollbackKinds, reporter)
     if (stopped.size > 0) {
       const finished = await finishRollbacks(stopped, {
         kestra: args.kestra,
         refs,
-        kinds: applyKinds,
+        kinds: rollbackKinds,
         settings,
         reporter,
         commit: context.sha,
@@ -163,7 +164,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
     kestra: args.kestra,
     result,
     refs,
-    kinds: applyKinds,
+    kinds: rollbackKinds,
     deployed: {
       commit: context.sha,
       repository: `${context.owner}/${context.repo}`,

@@ -1,6 +1,6 @@
 import { DEPLOYED_HEADING } from '../decide/render/deployed.js'
 import { short } from '../model/commit-marker.js'
-import type { ApplyKind } from '../apply/kind.js'
+import type { RollbackKind } from '../apply/kind.js'
 import type { FlowDependency } from '../apply/order.js'
 import { rollback } from '../apply/rollback.js'
 import type { RolledBack } from '../model/after-deploy.js'
@@ -24,10 +24,11 @@ import type { Reporter } from '../report/reporter.js'
 export async function stoppedRollbacks(
   kestra: KestraServer,
   namespaces: string[],
+  kinds: readonly RollbackKind[],
   reporter: Reporter
 ): Promise<Map<string, RollbackRecord>> {
   try {
-    const reading = await readRecords(kestra, namespaces)
+    const reading = await readRecords(kestra, namespaces, kinds)
     for (const warning of reading.warnings) reporter.warning(warning)
     return reading.records
   } catch (error) {
@@ -59,8 +60,8 @@ export async function finishRollbacks(
   deps: {
     kestra: KestraServer
     refs: FlowDependency[]
-    /** The kinds that restore their own resources. */
-    kinds: readonly ApplyKind[]
+    /** The registry's rollbacks. */
+    kinds: readonly RollbackKind[]
     settings: Pick<Settings, 'concurrency' | 'commentKey'>
     reporter: Reporter
     /** The commit this run was to deploy. */
@@ -72,7 +73,7 @@ export async function finishRollbacks(
 ): Promise<FinishedRollbacks | undefined> {
   const { reporter, settings } = deps
   const results: RollbackResult[] = []
-  for (const plan of plansFromRecords(records)) {
+  for (const plan of plansFromRecords(records, deps.kinds)) {
     const namespaces = plan.markers.map((m) => m.namespace).join(', ')
     reporter.warning(
       `A rollback of the deploy of commit ${short(plan.deployed)} is recorded as unfinished in namespace(s) ${namespaces}: finishing it before anything else.`

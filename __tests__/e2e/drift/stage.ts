@@ -159,6 +159,20 @@ export class KestraUi {
     await this.send('DELETE', `/dashboards/${encodeURIComponent(id)}`)
   }
 
+  /** Saves a KV pair's value (the KV store's editor), sent as JSON as the UI sends it. */
+  async putKv(namespace: string, key: string, value: unknown): Promise<void> {
+    await this.send(
+      'PUT',
+      `/namespaces/${namespace}/kv/${key}`,
+      JSON.stringify(value),
+      'text/plain'
+    )
+  }
+
+  async deleteKv(namespace: string, key: string): Promise<void> {
+    await this.send('DELETE', `/namespaces/${namespace}/kv/${key}`)
+  }
+
   async deleteFile(namespace: string, path: string): Promise<void> {
     await this.send('DELETE', `/namespaces/${namespace}/files?path=${encodeURIComponent(path)}`)
   }

@@ -28,7 +28,9 @@ export function driftPullTitle(input: Pick<DriftPullInput, 'commentKey'>): strin
  * the same drift, so an identical run leaves the pull request as it is.
  */
 export function driftPullBody(input: DriftPullInput): string {
-  const written = new Map(input.writes.map((w) => [w.name, w]))
+  const written = new Map(
+    input.writes.flatMap((w) => [w.name, ...(w.alsoBrings ?? [])].map((name) => [name, w] as const))
+  )
   const lines = input.items
     .filter((item) => written.has(item.name))
     .map((item) => {

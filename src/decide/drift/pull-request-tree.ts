@@ -8,6 +8,8 @@ export interface TreeWrite {
   content: Uint8Array | undefined
   /** The drifted resource it brings back. */
   name: string
+  /** The other drifted resources the same file brings back (a kind keeping several in one file). */
+  alsoBrings?: string[]
 }
 
 /** A drifted resource the pull request leaves as Git has it, and why. */
@@ -49,6 +51,11 @@ export function driftTree(input: DriftTreeInput): DriftTree {
     const at = place(item, input)
     if ('reason' in at) {
       notBroughtBack.push({ name: item.name, ...at })
+      continue
+    }
+    const same = placed.find((write) => write.path === at.path)
+    if (same && sameBytes(same.content, at.content)) {
+      same.alsoBrings = [...(same.alsoBrings ?? []), item.name]
       continue
     }
     if (taken.has(at.path)) {
@@ -121,6 +128,10 @@ function caseTwin(path: string, spellings: ReadonlyMap<string, Set<string>>): st
   return undefined
 }
 
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  return a !== undefined && b !== undefined && Buffer.from(a).equals(Buffer.from(b))
+}
+
 function prefixesOf(path: string): string[] {
   const segments = path.split('/')
   return segments.map((_, i) => segments.slice(0, i + 1).join('/'))
@@ -132,7 +143,10 @@ function place(item: DriftedResource, input: DriftTreeInput): Placed {
   const { change } = item
   const { shape } = input
   const folderLayout = shape.layout === 'tenant' || shape.layout === 'namespace'
-  if (item.kind === 'deleted-in-kestra') {
+  // A kind that keeps several resources in one file gives that file's whole text, a deletion included.
+  const ownKind = change.kind !== 'flow' && change.kind !== 'file'
+  const shared = ownKind && kindOf(input.kinds, change).sharesFiles === true
+  if (item.kind === 'deleted-in-kestra' && !shared) {
     const path = change.file
     if (!path) return { reason: 'deleted in Kestra, and no repository file holds it' }
     const unwritable = unwritablePath(path)
@@ -150,7 +164,7 @@ function place(item: DriftedResource, input: DriftTreeInput): Placed {
   if (input.holdsCredential(content.bytes)) {
     return { reason: 'its content in Kestra holds a credential of this run: never written to Git' }
   }
-  const held = item.kind === 'edited' ? change.file : undefined
+  const held = item.kind === 'edited' || shared ? change.file : undefined
   const path = held !== undefined ? { path: held } : newPath(item, input)
   if ('reason' in path) return path
   const refused =

@@ -1,4 +1,3 @@
-import { itemKind, itemName } from '../../model/after-deploy.js'
 import type { RestoreResult } from '../../model/after-deploy.js'
 import type { RollbackResult } from '../../model/after-deploy.js'
 import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
@@ -25,8 +24,8 @@ export function rollbackSection(result: RollbackResult): string {
   if (result.resumable) lines.push('', escapeText(resumeSentence()))
   const rows = [
     ...result.resources.map((r) => ({
-      resource: itemName(r.item),
-      kind: itemKind(r.item),
+      resource: r.item.name,
+      kind: r.item.resource.kind,
       did: r.did as string,
       result: r.result as string,
       message: r.message
@@ -81,8 +80,8 @@ function backCount(result: RollbackResult): string {
 /** A resource that is not back, and why: its restore failed, or it changed on the server and is kept. */
 function notBack(r: RestoreResult): string {
   return r.result === 'kept'
-    ? `${itemName(r.item)}: kept as the server holds it, not rolled back (${r.message})`
-    : `${itemName(r.item)}: left at the deployed version (${r.message})`
+    ? `${r.item.name}: kept as the server holds it, not rolled back (${r.message})`
+    : `${r.item.name}: left at the deployed version (${r.message})`
 }
 
 function leftBehind(result: RollbackResult): RestoreResult[] {

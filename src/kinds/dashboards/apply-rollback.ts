@@ -1,37 +1,88 @@
-import type { KindRecord, KindRestored } from '../../apply/kind.js'
+import type { KindRestored, RollbackKind } from '../../apply/kind.js'
 import type { KestraApi } from '../../kestra/api.js'
+import { isHash, isObject } from '../../apply/rollback-record.js'
 import { dashboardFields, sourceFields, type RemoteDashboard } from '../../kestra/dashboards.js'
-import type { KindVersion } from '../../model/after-deploy.js'
 import { normaliseText, sha256Hex } from '../../model/content.js'
-import type { DashboardChange } from '../../model/plan.js'
+import type { ResourceChanges } from '../../model/plan.js'
+
+type DashboardChange = ResourceChanges['dashboard']
 
 /**
- * What a rollback records of a dashboard this deploy wrote (docs/dashboards.md#rollback): each version by
- * the hash of its source and of its fields (servers whose answers carry no source are compared by
- * fields), and the previous source, which is what goes back.
+ * A version of a dashboard as a rollback records it: the hashes it compares by, and the text that goes
+ * back when the record's budget allows (else only the run that deployed holds it).
  */
-export function dashboardRecord(change: DashboardChange): KindRecord {
-  const current = change.current
-  const before: KindVersion | undefined = current && {
-    hashes: {
-      ...(current.source !== undefined && { source: sha256Hex(current.source) }),
-      fields: sha256Hex(
-        current.source !== undefined ? (sourceFields(current.source) ?? '') : current.compared
-      )
-    },
-    ...(current.source !== undefined && { text: current.source })
-  }
-  const sent = change.action === 'delete' ? undefined : change.desired
-  const deployed: KindVersion | undefined = sent === undefined ? undefined : versionOf(sent)
-  return { id: change.id, ...(before && { before }), ...(deployed && { deployed }) }
+interface KindVersion {
+  hashes: Readonly<Record<string, string>>
+  text?: string
+}
+
+/** A dashboard as a rollback records it (docs/dashboards.md#rollback). */
+interface RecordedDashboard {
+  kind: 'dashboard'
+  id: string
+  before?: KindVersion
+  deployed?: KindVersion
+}
+
+/**
+ * Dashboards in a rollback (docs/dashboards.md#rollback): tenant-wide; each version by the hash of its
+ * source and of its fields (servers whose answers carry no source are compared by fields), and the
+ * previous source, which is what goes back.
+ */
+export const dashboardsRollback: RollbackKind<DashboardChange, RecordedDashboard> = {
+  name: 'dashboard',
+  tenantWide: true,
+  recordOf(change) {
+    const current = change.current
+    const before: KindVersion | undefined = current && {
+      hashes: {
+        ...(current.source !== undefined && { source: sha256Hex(current.source) }),
+        fields: sha256Hex(
+          current.source !== undefined ? (sourceFields(current.source) ?? '') : current.compared
+        )
+      }
+    }
+    const sent = change.action === 'delete' ? undefined : change.desired
+    const deployed: KindVersion | undefined = sent === undefined ? undefined : versionOf(sent)
+    const resource: RecordedDashboard = {
+      kind: 'dashboard',
+      id: change.id,
+      ...(before && { before }),
+      ...(deployed && { deployed })
+    }
+    return { resource, previous: current?.source }
+  },
+  nameOf: (resource) => resource.id,
+  parse(value) {
+    const version = (v: unknown) =>
+      v === undefined ||
+      (isObject(v) &&
+        isObject(v.hashes) &&
+        Object.values(v.hashes).every(isHash) &&
+        (v.text === undefined || typeof v.text === 'string'))
+    return typeof value.id === 'string' && version(value.before) && version(value.deployed)
+      ? (value as unknown as RecordedDashboard)
+      : undefined
+  },
+  embed(resource, previous) {
+    if (!resource.before || typeof previous !== 'string') return undefined
+    const before = { ...resource.before, text: previous }
+    return { resource: { ...resource, before }, size: Buffer.byteLength(previous) }
+  },
+  restore: (item, _deployed, api) =>
+    restoreDashboard(
+      item.resource,
+      typeof item.previous === 'string' ? item.previous : undefined,
+      api
+    )
 }
 
 /**
  * Puts a dashboard back as it was before the deploy, only while the server still holds what the deploy
  * wrote: already back is restored with no write; changed since (an edit in the UI) is kept.
  */
-export async function restoreDashboard(
-  record: KindRecord,
+async function restoreDashboard(
+  record: RecordedDashboard,
   previous: string | undefined,
   api: KestraApi
 ): Promise<KindRestored> {

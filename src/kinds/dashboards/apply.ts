@@ -6,14 +6,15 @@ import {
   sourceFields,
   type RemoteDashboard
 } from '../../kestra/dashboards.js'
-import type { DashboardChange } from '../../model/plan.js'
+import type { ResourceChanges } from '../../model/plan.js'
 import type { ResourceResult } from '../../model/result.js'
-import { dashboardRecord, restoreDashboard } from './apply-rollback.js'
+
+type DashboardChange = ResourceChanges['dashboard']
 
 /**
  * Writes dashboards (docs/dashboards.md#deploy): each compared with the server's copy right before its
- * write; a dashboard deleted on the server since the plan is never re-created. A rollback puts them back
- * (`apply-rollback.ts`).
+ * write; a dashboard deleted on the server since the plan is never re-created.
+ * A rollback puts them back (`apply-rollback.ts`).
  */
 export const dashboardsApply: ApplyKind<DashboardChange> = {
   name: 'dashboard',
@@ -42,9 +43,7 @@ export const dashboardsApply: ApplyKind<DashboardChange> = {
     return (await api.deleteDashboard(change.id))
       ? { change, result: 'deleted' }
       : alreadyThere(change)
-  },
-  recordOf: dashboardRecord,
-  restore: restoreDashboard
+  }
 }
 
 async function create(

@@ -1,5 +1,25 @@
+import type { ChangeBase } from '../../model/plan.js'
 import { parse } from 'yaml'
 import type { ServerVerdict } from '../../model/kestra.js'
+
+/** A Kestra dashboard: tenant-wide (`namespace` is ''), by id (docs/dashboards.md). */
+interface DashboardChange extends ChangeBase {
+  kind: 'dashboard'
+  id: string
+  /** The repository file's text, sent as is (create/update/unchanged). */
+  desired?: string
+  /**
+   * What the server holds, as compared: its stored source, or (servers whose answers carry none) its
+   * fields written as YAML. `source` is what a rollback puts back, when the server gave it.
+   */
+  current?: { compared: string; source?: string }
+}
+
+declare module '../../model/plan.js' {
+  interface ResourceChanges {
+    dashboard: DashboardChange
+  }
+}
 
 /** A dashboard as the decide part compares it: its source when known, its fields as one text. */
 export interface HeldDashboard {

@@ -1,6 +1,6 @@
 import type { KindPlanOptions } from '../../decide/kind.js'
 import { diffTexts } from '../../decide/plan/diff.js'
-import type { DashboardChange, PlanAction } from '../../model/plan.js'
+import type { PlanAction, ResourceChanges } from '../../model/plan.js'
 import { segmentProblem } from '../../model/path-segment.js'
 import {
   idOf,
@@ -9,6 +9,8 @@ import {
   type HeldDashboards,
   type HeldFile
 } from './decide-held.js'
+
+type DashboardChange = ResourceChanges['dashboard']
 
 const BY_FIELDS = "compared by their fields: this server's answers carry no dashboard source"
 const NO_DASHBOARD = 'kept because the repository holds no dashboard'

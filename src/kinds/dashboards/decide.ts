@@ -1,9 +1,11 @@
 import type { DecideKind } from '../../decide/kind.js'
 import { sha256Hex } from '../../model/content.js'
-import type { DashboardChange } from '../../model/plan.js'
+import type { ResourceChanges } from '../../model/plan.js'
 import { dashboardFindings } from './decide-checks.js'
 import type { HeldDashboards } from './decide-held.js'
 import { planDashboards } from './decide-plan.js'
+
+type DashboardChange = ResourceChanges['dashboard']
 
 /** Dashboards in a plan: tenant-wide, after a namespace's files and flows, by id (docs/dashboards.md). */
 export const dashboardsDecide: DecideKind<DashboardChange, HeldDashboards> = {

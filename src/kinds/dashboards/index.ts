@@ -1,13 +1,17 @@
 import type { Kind } from '../kind.js'
-import type { DashboardChange } from '../../model/plan.js'
+import type { ResourceChanges } from '../../model/plan.js'
 import { dashboardsApply } from './apply.js'
+import { dashboardsRollback } from './apply-rollback.js'
 import { dashboardsDecide } from './decide.js'
 import type { HeldDashboards } from './decide-held.js'
 import { dashboardsGather } from './gather.js'
+
+type DashboardChange = ResourceChanges['dashboard']
 
 /** Kestra dashboards (docs/dashboards.md): read, checked, planned and written by this module alone. */
 export const dashboards: Kind<HeldDashboards, DashboardChange> = {
   gather: dashboardsGather,
   decide: dashboardsDecide,
-  apply: dashboardsApply
+  apply: dashboardsApply,
+  rollback: dashboardsRollback
 }

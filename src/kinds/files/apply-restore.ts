@@ -1,0 +1,123 @@
+import type { RollbackKind } from '../../apply/kind.js'
+import { isHash, isObject } from '../../apply/rollback-record.js'
+import { restoreByHash } from '../../apply/rollback.js'
+import type { HistoryApi } from '../../kestra/api.js'
+import type { RestoreItem } from '../../model/after-deploy.js'
+import { sha256Hex } from '../../model/content.js'
+import type { FileChange } from '../../model/plan.js'
+
+/** A file's version, by its bytes' hash; `revision` (Kestra 1.2+) or `bytes` (base64) say where they are. */
+interface FileVersion {
+  sha256: string
+  size: number
+  revision?: number
+  bytes?: string
+}
+
+/** A namespace file as a rollback records it (docs/rollback.md#the-record). */
+interface RecordedFile {
+  kind: 'file'
+  path: string
+  before?: FileVersion
+  deployed?: { sha256: string }
+}
+
+/** Revisions read (newest first) to find the one that holds a file's previous bytes. */
+const REVISIONS_SEARCHED = 3
+
+/**
+ * Namespace files in a rollback: each version by the SHA-256 of its bytes; the previous bytes kept by the
+ * revision that holds them on servers that keep file revisions (1.2+), otherwise in the record itself
+ * within its budget, and always by this run in memory.
+ */
+export const filesRollback: RollbackKind<FileChange, RecordedFile> = {
+  name: 'file',
+  recordOf(change, { result }) {
+    const deleted = result === 'deleted' || change.action === 'delete'
+    const before = change.current && { sha256: change.current.sha256, size: change.current.size }
+    const deployed = deleted ? undefined : change.desired && { sha256: change.desired.sha256 }
+    return {
+      resource: { kind: 'file', path: change.path, before, deployed },
+      previous: change.previous
+    }
+  },
+  nameOf: (resource, namespace) => `${namespace}:${resource.path}`,
+  parse(value) {
+    const { path, before, deployed } = value
+    const version =
+      before === undefined ||
+      (isObject(before) &&
+        isHash(before.sha256) &&
+        Number.isInteger(before.size) &&
+        (before.revision === undefined || Number.isInteger(before.revision)) &&
+        (before.bytes === undefined || typeof before.bytes === 'string'))
+    const written = deployed === undefined || (isObject(deployed) && isHash(deployed.sha256))
+    return typeof path === 'string' && version && written
+      ? (value as unknown as RecordedFile)
+      : undefined
+  },
+  /**
+   * The revision that still holds the previous bytes, when the server keeps one (a file the deploy deleted
+   * has none to read: its bytes go in the record). A failed read only means the bytes.
+   */
+  async locate({ namespace, resource }, history) {
+    if (!resource.before || !resource.deployed) return resource
+    const none = () => undefined
+    const revisions = await history.fileRevisions(namespace, resource.path).catch(none)
+    const newest = [...(revisions ?? [])].sort((a, b) => b - a).slice(0, REVISIONS_SEARCHED)
+    for (const revision of newest) {
+      const bytes = await history.fileRevision(namespace, resource.path, revision).catch(none)
+      if (bytes && sha256Hex(bytes) === resource.before.sha256) {
+        return { ...resource, before: { ...resource.before, revision } }
+      }
+    }
+    return resource
+  },
+  embed(resource, previous) {
+    if (!resource.before || resource.before.revision !== undefined) return undefined
+    if (!(previous instanceof Uint8Array)) return undefined
+    const bytes = Buffer.from(previous).toString('base64')
+    return {
+      resource: { ...resource, before: { ...resource.before, bytes } },
+      size: previous.length
+    }
+  },
+  async restore(item, deployed, api) {
+    const { namespace, resource } = item
+    const now = await api.getFile(namespace, resource.path)
+    const held = now ? { sha256: sha256Hex(now) } : {}
+    const versions = { before: resource.before?.sha256, deployed: resource.deployed?.sha256 }
+    return restoreByHash(versions, held, deployed, async () => {
+      if (!resource.before) {
+        await api.deleteFile(namespace, resource.path)
+        return 'deleted (the deploy created it)'
+      }
+      await api.uploadFile(
+        namespace,
+        resource.path,
+        await previousBytes(item, resource.before, api)
+      )
+      return 'previous content restored'
+    })
+  }
+}
+
+async function previousBytes(
+  item: RestoreItem<RecordedFile>,
+  { sha256, size, revision, bytes }: FileVersion,
+  api: HistoryApi
+): Promise<Uint8Array> {
+  if (item.previous instanceof Uint8Array) return item.previous
+  if (bytes !== undefined) {
+    const recorded = Buffer.from(bytes, 'base64')
+    if (sha256Hex(recorded) === sha256) return recorded
+  }
+  if (revision !== undefined) {
+    const stored = await api.fileRevision(item.namespace, item.resource.path, revision)
+    if (stored && sha256Hex(stored) === sha256) return stored
+    throw new Error(`the server no longer holds revision ${revision} as it was before the deploy`)
+  }
+  throw new Error(
+    `its previous content (${size} bytes) was too large to keep in the rollback record; restore it from Git`
+  )
+}

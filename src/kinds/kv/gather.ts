@@ -1,0 +1,100 @@
+import type { GatherKind, KindGatherInput } from '../../gather/kind.js'
+import { IgnoreRules } from '../../gather/repo/ignore-rules.js'
+import type { TreeSource } from '../../gather/repo/tree-source.js'
+import { walkTree } from '../../gather/repo/walk.js'
+import { liveKvKeys } from '../../kestra/listings.js'
+import { normaliseText } from '../../model/content.js'
+import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
+
+/** A kv file as read: `kv/<namespace>.yml` under root (docs/kv.md#the-file). */
+interface GatheredKvFile {
+  file: string
+  namespace: string
+  text: string
+}
+
+/** What the KV kind reads (docs/kv.md); its decide part takes the same shape. */
+interface GatheredKv {
+  files: GatheredKvFile[]
+  base?: GatheredKvFile[]
+  prefix?: string
+  extraNamespaces: readonly string[]
+  server?: Map<string, Map<string, string>>
+}
+
+const FOLDER = 'kv'
+const KV_FILE = /^kv\/([^/]+)\.ya?ml$/
+
+export const kvGather: GatherKind<GatheredKv> = {
+  name: 'kv',
+  async gather(input) {
+    const [files, base] = await Promise.all([discoverKvFiles(input.workTree), readBase(input)])
+    const prefix = input.settings.namespacePrefix || undefined
+    const extraNamespaces = input.settings.extraNamespaces
+    const held: GatheredKv = {
+      files,
+      extraNamespaces,
+      ...(base && { base }),
+      ...(prefix && { prefix })
+    }
+    const api = input.kestra
+    if (!api || input.mode === 'validate') return held
+    const named = [...files, ...(base ?? [])].map((f) => f.namespace)
+    const managed = (ns: string) =>
+      isKestraNamespace(ns) && heldNamespaceIsManaged(ns, extraNamespaces)
+    const namespaces = [...new Set(named.filter(managed))]
+      .map((ns) => (prefix ? `${prefix}.${ns}` : ns))
+      .sort()
+    if (namespaces.length === 0) return held
+    // Names first, never a value (docs/kestra.md#kv-listings); then each value the plan compares.
+    const keys = await liveKvKeys(api, namespaces)
+    const server = new Map<string, Map<string, string>>()
+    await Promise.all(
+      namespaces.map(async (namespace) => {
+        const values = new Map<string, string>()
+        const own = [...(keys[namespace] ?? [])].sort()
+        const read = await Promise.all(own.map((key) => api.getKv(namespace, key)))
+        own.forEach((key, i) => {
+          // A key that expired between the listing and its read is gone.
+          if (read[i] !== undefined) values.set(key, JSON.stringify(read[i]))
+        })
+        server.set(namespace, values)
+      })
+    )
+    held.server = server
+    return held
+  }
+}
+
+async function readBase(input: KindGatherInput): Promise<GatheredKvFile[] | undefined> {
+  const tree = await input.openBase?.()
+  if (!tree) return undefined
+  try {
+    return await discoverKvFiles(tree)
+  } finally {
+    await tree.close()
+  }
+}
+
+/** Every `kv/<namespace>.yml` (or `.yaml`) under root that the ignore rules keep, sorted by path. */
+async function discoverKvFiles(tree: TreeSource): Promise<GatheredKvFile[]> {
+  if ((await tree.kind(FOLDER)) !== 'folder') return []
+  const rules = new IgnoreRules(tree)
+  if (await rules.excludes(FOLDER, true)) return []
+  const walk = await walkTree({
+    tree,
+    rules,
+    mayContain: () => false,
+    limit: (task) => task(),
+    from: FOLDER
+  })
+  const fileOf = (rel: string) => (tree.rootRel === '' ? rel : `${tree.rootRel}/${rel}`)
+  const found: GatheredKvFile[] = []
+  for (const entry of walk.entries) {
+    const match = entry.kind === 'file' ? KV_FILE.exec(entry.rel) : null
+    if (!match) continue
+    const text = normaliseText((await tree.read(entry.rel)).toString('utf8'))
+    found.push({ file: fileOf(entry.rel), namespace: match[1]!, text })
+  }
+  return found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+}
