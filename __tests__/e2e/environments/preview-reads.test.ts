@@ -70,14 +70,14 @@ tasks:
 afterAll(() => stopServers(servers))
 
 /** One pull request plan, with or without its preview: what it read, and what it asked Kestra. */
-async function planOnce(preview: boolean) {
+async function planOnce(preview: boolean, more: Record<string, string> = {}) {
   const log = join(mkdtempSync(join(tmpdir(), 'kga-reads-')), 'reads.json')
   servers.kestra.requests.length = 0
   const result = await runAction({
     ...pullRequestEvent(repo, base, head),
     githubApiUrl: servers.github.url,
     env: { NODE_OPTIONS: `--import ${COUNTER}`, KGA_READ_LOG: log },
-    inputs: { server: servers.kestra.url, ...CREDENTIALS, preview: String(preview) }
+    inputs: { server: servers.kestra.url, ...CREDENTIALS, preview: String(preview), ...more }
   })
   expect(result.exitCode, result.everything).toBe(0)
   const reads = JSON.parse(readFileSync(log, 'utf8')) as Reads
@@ -109,9 +109,12 @@ function without(list: readonly string[], less: readonly string[]): string[] {
 }
 
 describe('a pull request plan with preview', () => {
+  // Checked in full on both sides (full-plan): a plan alone reads the commit markers to reuse stored
+  // checks; with a preview, the repository is read once, first by the preview's deploy, which reuses no
+  // stored check, and the plan checks the flows of that one reading, so it reads no marker for reuse.
   it('reads the repository and the server once: only the preview own requests are added', async () => {
-    const plain = await planOnce(false)
-    const previewed = await planOnce(true)
+    const plain = await planOnce(false, { 'full-plan': 'true' })
+    const previewed = await planOnce(true, { 'full-plan': 'true' })
     expect(previewed.result.summary).toContain('Preview')
     // The repository: every file, folder and git process of the plan alone, and no more.
     // What it adds is the bytes of the namespace files the preview writes: read for its plan and its upload.
