@@ -86,12 +86,16 @@ async function planOnce(preview: boolean, more: Record<string, string> = {}) {
 
 /** A request as `METHOD route namespace id query`, and whether it is the preview's own. */
 function described(request: LoggedRequest): { text: string; preview: boolean } {
-  const named = /^namespace:\s*["']?([^"'\s]+)/m.exec(request.text ?? '')?.[1]
-  const namespace = request.params.namespace ?? named ?? ''
+  // A validation batch names the namespaces of its flows, in the order they were parsed: all of them, sorted.
+  const named = [...(request.text ?? '').matchAll(/^namespace:\s*["']?([^"'\s]+)/gm)].map(
+    (m) => m[1]!
+  )
+  const namespace = request.params.namespace ?? [...new Set(named)].sort().join(',')
   const query = JSON.stringify(request.query)
   return {
     text: `${request.method} ${request.route} ${namespace} ${request.params.id ?? ''} ${request.params.key ?? ''} ${query}`,
-    preview: namespace.startsWith(`${PREFIX}.`) || query.includes(PREFIX)
+    preview:
+      namespace.split(',').some((one) => one.startsWith(`${PREFIX}.`)) || query.includes(PREFIX)
   }
 }
 
