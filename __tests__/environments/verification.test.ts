@@ -4,9 +4,8 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { finalStatus } from '../../src/decide/environments/deployment-outcome.js'
+import { finalStatus, refusal } from '../../src/decide/environments/deployment-outcome.js'
 import type { DeploymentStatusRecord } from '../../src/model/deployments-port.js'
-import { refusal } from '../../src/decide/environments/refusal.js'
 import {
   isVerified,
   verdictOf,

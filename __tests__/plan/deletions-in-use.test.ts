@@ -11,7 +11,7 @@ import { callGraph } from '../../src/decide/plan/call-graph.js'
 import { withImpact } from '../../src/decide/plan/impact.js'
 import { collectReferences } from '../../src/decide/validate/references.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
-import { fileKey, flowKey } from '../../src/model/keys.js'
+import { fileKey, flowKey } from '../../src/model/targets.js'
 import { DECIDE_KINDS } from '../../src/kinds/index.js'
 import { desiredFile, desiredFlow, planInput, remoteFile, remoteFlow, sha256 } from './fixtures.js'
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { RemoteFlow } from '../../src/model/kestra.js'
-import { serverFile } from '../../src/model/server-file.js'
+import { serverFile } from '../../src/model/plan-input.js'
 import type {
   ActualNamespace,
   DesiredFile,

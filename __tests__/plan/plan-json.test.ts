@@ -3,7 +3,7 @@ import { buildPlan } from '../../src/decide/plan/build.js'
 import { countPlan, hasChanges } from '../../src/model/plan.js'
 import { planJson } from '../../src/decide/plan/plan-json.js'
 import type { Finding } from '../../src/model/finding.js'
-import { fileKey, flowKey } from '../../src/model/keys.js'
+import { fileKey, flowKey } from '../../src/model/targets.js'
 import { desiredFile, desiredFlow, flowSource, planInput, remoteFlow } from './fixtures.js'
 import { DECIDE_KINDS } from '../../src/kinds/index.js'
 

@@ -4,7 +4,7 @@ import { gfm } from 'micromark-extension-gfm'
 import { buildPlan } from '../../src/decide/plan/build.js'
 import type { Plan } from '../../src/model/plan.js'
 import type { Finding } from '../../src/model/finding.js'
-import { fileKey, flowKey } from '../../src/model/keys.js'
+import { fileKey, flowKey } from '../../src/model/targets.js'
 import {
   desiredFile,
   desiredFlow,

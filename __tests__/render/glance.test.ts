@@ -4,12 +4,11 @@
  */
 import { describe, expect, it } from 'vitest'
 import { renderComment } from '../../src/decide/render/comment.js'
-import { escapeTextWithCode } from '../../src/model/markdown/escape.js'
+import { escapeTextWithCode, markdownTable } from '../../src/model/markdown/escape.js'
 import { repositoryUrl } from '../../src/decide/render/findings.js'
 import { deployTitle, withHeadline } from '../../src/decide/render/headline.js'
 import type { CommentInput } from '../../src/decide/render/input.js'
 import { renderSummary } from '../../src/decide/render/summary.js'
-import { markdownTable } from '../../src/model/markdown/table.js'
 import { COMMIT, countOf, FINDINGS, mixedPlan, nodesOf, parseMarkdown } from './fixtures.js'
 
 const REPO = 'https://github.com/acme/flows'

@@ -1,5 +1,5 @@
-import { flowKey } from '../model/keys.js'
-import { compareCodeUnits } from '../model/compare.js'
+import { flowKey } from '../model/targets.js'
+import { compareCodeUnits } from '../model/content.js'
 
 /**
  * Flow `from` needs `to` on the server: a flow it calls or is triggered by (`flow:<ns>/<id>`, written

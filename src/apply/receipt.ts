@@ -1,8 +1,11 @@
-import { resourceName } from '../model/plan.js'
-import { escapeText } from '../model/markdown/escape.js'
-import { markdownTable, type Column } from '../model/markdown/table.js'
-import { isWrite } from '../model/plan.js'
-import { commitText, readableUtc } from '../model/markdown/commit.js'
+import { resourceName, isWrite } from '../model/plan.js'
+import {
+  escapeText,
+  markdownTable,
+  type Column,
+  commitText,
+  readableUtc
+} from '../model/markdown/escape.js'
 import {
   NOT_APPLIED,
   outcomeCounts,

@@ -1,5 +1,5 @@
 import { DeployError, errorMessage } from '../model/errors.js'
-import { flowKey } from '../model/keys.js'
+import { flowKey } from '../model/targets.js'
 import type { UnfinishedExecution } from '../model/plan.js'
 import type { Settings } from '../model/settings.js'
 

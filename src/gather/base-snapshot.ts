@@ -10,7 +10,7 @@ import type { Borrowed } from './repo/lent-tree.js'
 import { loadRepository } from './repo/load.js'
 import type { RepoModel } from '../model/repository.js'
 import type { Settings } from '../model/settings.js'
-import { fileKey, flowKey } from '../model/keys.js'
+import { fileKey, flowKey } from '../model/targets.js'
 import { deployableFlow } from '../model/repository.js'
 import { mapLimit } from '../model/concurrency.js'
 

@@ -9,7 +9,7 @@ import { promisify } from 'node:util'
 import { onPullRequest, type RunContext } from '../model/context.js'
 import { errorMessage } from '../model/errors.js'
 import type { ChangedPath, GitHubPort } from '../model/github.js'
-import type { ChangedFiles } from '../model/changed-files.js'
+import type { ChangedFiles } from '../model/plan-input.js'
 
 interface DetectChangedFilesOptions {
   /** The git working tree (GITHUB_WORKSPACE). */

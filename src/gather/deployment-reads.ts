@@ -5,7 +5,7 @@ import type {
 } from '../model/deployments-port.js'
 import { isDeciding } from '../model/verification.js'
 import { apiError, isPermissionError } from '../github/errors.js'
-import type { RepoClient } from '../github/repo-ref.js'
+import type { RepoClient } from '../github/octokit.js'
 
 const PAGE = 100
 /** Statuses read per deployment at most; with no deciding state among them the deployment stays pending. */

@@ -1,7 +1,7 @@
 import type { ActualNamespace, DesiredFile, DesiredFlow } from '../model/plan-input.js'
 import { isOversized, readNamespaceFileBytes } from './repo/namespace-files.js'
 import { deployableFlow, type RepoModel } from '../model/repository.js'
-import { fileKey, flowKey } from '../model/keys.js'
+import { fileKey, flowKey } from '../model/targets.js'
 import { mapLimit } from '../model/concurrency.js'
 
 /**

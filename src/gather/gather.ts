@@ -1,6 +1,6 @@
 import { detectChangedFiles } from './changed-files.js'
 import { desiredState } from './desired.js'
-import { commitTime } from './repo/commit-time.js'
+import { commitTime } from './repo/git-tree.js'
 import { openBaseTree, readBaseSnapshot } from './base-snapshot.js'
 import { asClosable, lendTree, type Borrowed } from './repo/lent-tree.js'
 import { chooseWorkTreeLayout } from './repo/choose-layout.js'
@@ -15,12 +15,11 @@ import { ServerValidation } from './server/validation.js'
 import type { GatherKind } from './kind.js'
 import { managedNamespaces } from '../model/managed-namespaces.js'
 import type { KestraApi, ListingsApi } from '../kestra/api.js'
-import type { ChangedFiles } from '../model/changed-files.js'
+import type { ChangedFiles, BaseSnapshot } from '../model/plan-input.js'
 import { onPullRequest, type RunContext } from '../model/context.js'
 import type { GitHubPort } from '../model/github.js'
 import { settle, valueOf, type Outcome } from '../model/outcome.js'
 import type { FlowReference } from '../model/references.js'
-import type { BaseSnapshot } from '../model/plan-input.js'
 import {
   NOTHING_FOUND,
   type ChosenLayout,

@@ -1,6 +1,6 @@
 import { apiError, httpStatus } from './errors.js'
 import type { ChangedPath, ChangedPathList, CompareResult } from '../model/github.js'
-import type { RepoClient } from './repo-ref.js'
+import type { RepoClient } from './octokit.js'
 
 const PER_PAGE = 100
 /** GitHub lists at most this many files of a pull request. */

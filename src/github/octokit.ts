@@ -58,3 +58,10 @@ export async function createOctokit(
     throttling
   )
 }
+
+/** An Octokit bound to the repository the action runs for. */
+export interface RepoClient {
+  octokit: Octokit
+  owner: string
+  repo: string
+}

@@ -1,6 +1,6 @@
 import { apiError, httpStatus } from './errors.js'
 import type { PullRequestState } from '../model/github.js'
-import type { RepoClient } from './repo-ref.js'
+import type { RepoClient } from './octokit.js'
 
 interface PullJson {
   number: number

@@ -1,6 +1,6 @@
 import { apiError, COMMENT_PERMISSION_HELP, httpStatus, isPermissionError } from './errors.js'
 import type { CommentOutcome, StickyComment } from '../model/github.js'
-import type { RepoClient } from './repo-ref.js'
+import type { RepoClient } from './octokit.js'
 import { truncateCommentBody } from './truncate-comment.js'
 
 /** The author GITHUB_TOKEN comments as. */

@@ -3,7 +3,7 @@
  * bodies under the limit; this only guarantees the retry is accepted and still renders correctly.
  */
 
-import { scanLines, type Fence } from '../model/markdown/lines.js'
+import { scanLines, type Fence } from '../model/markdown/fence.js'
 
 /** Comfortably under GitHub's 65,536 limit, whatever unit GitHub counts in. */
 const SAFE_COMMENT_LENGTH = 60_000

@@ -1,4 +1,4 @@
-import { compareCodeUnits } from './compare.js'
+import { compareCodeUnits } from './content.js'
 
 export type Severity = 'error' | 'warning' | 'notice'
 

@@ -1,4 +1,5 @@
 import { parseDocument } from 'yaml'
+import { normaliseText } from './content.js'
 
 /**
  * Kestra's own equality normalisation: the first `revision: N` line is ignored
@@ -14,4 +15,12 @@ export function flowIdentity(source: string): { namespace: string; id: string } 
   const namespace: unknown = doc.get('namespace')
   const id: unknown = doc.get('id')
   return typeof namespace === 'string' && typeof id === 'string' ? { namespace, id } : undefined
+}
+
+/**
+ * The text Kestra compares when deciding whether a flow changed: line endings normalised and the
+ * first `revision: N` line removed (the server owns it), as its `isSameWithSource` does.
+ */
+export function comparableFlowSource(source: string): string {
+  return withoutRevisionLine(normaliseText(source))
 }

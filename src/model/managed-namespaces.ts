@@ -1,6 +1,6 @@
 import { heldNamespaceIsManaged, NAMESPACE_PATTERN } from './namespaces.js'
 import type { FlowFile, NamespaceFileEntry } from './repository.js'
-import { compareCodeUnits } from './compare.js'
+import { compareCodeUnits } from './content.js'
 
 /** Namespaces the repository holds a resource for, plus the listed ones; sorted, unique. */
 export function managedNamespaces(

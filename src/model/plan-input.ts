@@ -1,5 +1,6 @@
 import type { RemoteFlow } from './kestra.js'
 import type { FileContentSummary } from './plan.js'
+import { summaryOf } from './content.js'
 
 /** A flow the repository holds at the planned commit. */
 export interface DesiredFlow {
@@ -69,3 +70,24 @@ export interface DiffLimits {
   /** Diffs needing more edits than this are summarised: bounds the O(N·D) diff algorithm. */
   maxEdits: number
 }
+
+/** A server file as the plan keeps it: summarised, with its bytes only when a diff may show them. */
+export function serverFile(
+  path: string,
+  bytes: Uint8Array,
+  keepBytes: (summary: FileContentSummary) => boolean
+): ServerFile {
+  const summary = summaryOf(bytes)
+  return keepBytes(summary) ? { path, summary, bytes } : { path, summary }
+}
+
+export type ChangedFiles =
+  | { kind: 'all'; reason: string }
+  | {
+      kind: 'list'
+      /** Workspace-relative, '/'-separated; both sides of a rename; deleted files included. */
+      paths: Set<string>
+      source: 'git' | 'api'
+      /** Why the API was used instead of git. */
+      note?: string
+    }

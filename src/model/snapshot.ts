@@ -1,9 +1,8 @@
-import type { ChangedFiles } from './changed-files.js'
+import type { ChangedFiles, ActualNamespace, BaseSnapshot, PlanInput } from './plan-input.js'
 import type { EarlyMarkers } from './commit-marker.js'
 import type { ServerValidation } from './kestra.js'
 import type { NameListings } from './names.js'
 import type { Outcome } from './outcome.js'
-import type { ActualNamespace, BaseSnapshot, PlanInput } from './plan-input.js'
 import type { ChosenLayout, FlowFile, RepoModel } from './repository.js'
 
 /** The resources the repository wants on the server. */

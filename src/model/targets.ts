@@ -1,5 +1,4 @@
 import type { Finding } from './finding.js'
-import { flowKey, fileKey } from './keys.js'
 import type { ResourceChange } from './plan.js'
 
 /**
@@ -24,4 +23,19 @@ export function resourceKey(change: ResourceChange): string {
   return change.namespace === ''
     ? `${change.kind}:${change.id}`
     : `${change.kind}:${change.namespace}/${change.id}`
+}
+
+/** The key of a flow in plans, findings and deploy order: `flow:<namespace>/<id>`. */
+export function flowKey(namespace: string, id: string): string {
+  return `flow:${namespace}/${id}`
+}
+
+/** The key of a namespace file: `file:<namespace>:<path>`. */
+export function fileKey(namespace: string, path: string): string {
+  return `file:${namespace}:${path}`
+}
+
+/** The key of a flow's pinned revision: `<flowKey>@<revision>`. */
+export function pinnedKey(targetKey: string, revision: number): string {
+  return `${targetKey}@${revision}`
 }

@@ -2,12 +2,11 @@ import type { KestraServer } from '../kestra/api.js'
 import { parseVersion } from '../kestra/era.js'
 import { gather, runLayout, type RunReads } from '../gather/gather.js'
 import { checksToStore, validatorIdentity } from '../gather/stored-checks.js'
-import type { ChangedFiles } from '../model/changed-files.js'
+import type { ChangedFiles, ActualNamespace, BaseSnapshot } from '../model/plan-input.js'
 import type { EarlyMarkers } from '../model/commit-marker.js'
 import { onPullRequest, type RunContext } from '../model/context.js'
 import { fromServer, type Finding } from '../model/finding.js'
 import { valueOf, type Outcome } from '../model/outcome.js'
-import type { ActualNamespace, BaseSnapshot } from '../model/plan-input.js'
 import type { FlowReference } from '../model/references.js'
 import type { FlowFile, RepoModel } from '../model/repository.js'
 import type { NameListings, NameReference } from '../model/names.js'
@@ -20,10 +19,10 @@ import {
   readProblemFindings,
   referenceFindings,
   type FlowCheck,
-  type RepositoryReading
+  type RepositoryReading,
+  unmanagedFindings
 } from '../decide/validate/index.js'
 import { knownResources } from '../decide/validate/references.js'
-import { unmanagedFindings } from '../decide/validate/index.js'
 import {
   demoteUnchangedErrors,
   failureMessage,

@@ -1,6 +1,6 @@
 import type { BranchOutcome, DriftBranch, Forbidden } from '../../model/drift-port.js'
 import { apiError, httpStatus, isPermissionError } from '../../github/errors.js'
-import type { RepoClient } from '../../github/repo-ref.js'
+import type { RepoClient } from '../../github/octokit.js'
 
 const CONTENTS_PERMISSION_HELP =
   'The token cannot write the drift branch: grant `permissions: contents: write` to the job (docs/drift.md#permissions).'

@@ -1,7 +1,7 @@
 import { errorMessage } from '../../model/errors.js'
 import type { DriftIssueText, Forbidden, IssueOutcome } from '../../model/drift-port.js'
 import { apiError, httpStatus, isPermissionError } from '../../github/errors.js'
-import type { RepoClient } from '../../github/repo-ref.js'
+import type { RepoClient } from '../../github/octokit.js'
 import { authoredByTheAction, viewerLogin } from '../../github/sticky-comment.js'
 
 interface ListedIssue {

@@ -1,7 +1,6 @@
 import { escapeText, linkTarget } from '../../model/markdown/escape.js'
 import { fitPieces, utf16Length, type Piece } from '../render/fit.js'
-import { COMMENT_LIMIT } from '../../model/markdown/limits.js'
-import { runLine } from '../../model/markdown/comment-markers.js'
+import { COMMENT_LIMIT, runLine } from '../../model/markdown/comment-markers.js'
 import { driftMarker } from './markers.js'
 import {
   AUTHOR_NOTE,

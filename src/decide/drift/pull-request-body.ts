@@ -1,6 +1,6 @@
 import { escapeText } from '../../model/markdown/escape.js'
 import { fitPieces, utf16Length } from '../render/fit.js'
-import { COMMENT_LIMIT } from '../../model/markdown/limits.js'
+import { COMMENT_LIMIT } from '../../model/markdown/comment-markers.js'
 import { driftPullMarker } from './markers.js'
 import type { NotBroughtBack, TreeWrite } from './pull-request-tree.js'
 import {

@@ -1,5 +1,4 @@
-import { escapeText, linkTarget } from '../../model/markdown/escape.js'
-import { markdownTable } from '../../model/markdown/table.js'
+import { escapeText, linkTarget, markdownTable } from '../../model/markdown/escape.js'
 import type { EnvironmentRow } from '../../model/deployments-port.js'
 
 /**

@@ -3,7 +3,7 @@ import { countPlan } from '../../model/plan.js'
 import { DEFAULT_DIFF_LIMITS, type TextDiff } from './diff.js'
 import type { DiffLimits, PlanInput } from '../../model/plan-input.js'
 import { changeDigest, fingerprint } from './fingerprint.js'
-import { compareCodeUnits } from '../../model/compare.js'
+import { compareCodeUnits } from '../../model/content.js'
 import type { Plan, PlanAction, ResourceChange } from '../../model/plan.js'
 
 /**

@@ -1,7 +1,7 @@
 import type { RemoteFlow } from '../../model/kestra.js'
 import { parseFlowFile } from '../../model/flow-file.js'
 import type { FlowFile } from '../../model/repository.js'
-import { flowKey } from '../../model/keys.js'
+import { flowKey } from '../../model/targets.js'
 import { collectReferences } from '../validate/references.js'
 import type { FlowReference } from '../../model/references.js'
 import type { CallEdge, FileRead } from './impact.js'

@@ -1,7 +1,6 @@
 import type { Finding } from '../../model/finding.js'
-import { fileKey, flowKey } from '../../model/keys.js'
-import { sha256Hex } from '../../model/content.js'
-import { compareCodeUnits } from '../../model/compare.js'
+import { fileKey, flowKey } from '../../model/targets.js'
+import { sha256Hex, compareCodeUnits } from '../../model/content.js'
 import { triggerChanges } from './triggers.js'
 import {
   isWrite,

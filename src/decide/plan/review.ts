@@ -1,4 +1,4 @@
-import { flowKey } from '../../model/keys.js'
+import { flowKey } from '../../model/targets.js'
 import { normaliseText } from '../../model/content.js'
 import type { ActualNamespace, DesiredFlow } from '../../model/plan-input.js'
 import type { FlowChange, MissingName, Plan, UnfinishedExecution } from '../../model/plan.js'

@@ -1,5 +1,5 @@
 import type { Node } from 'yaml'
-import { flowKey, pinnedKey } from '../../model/keys.js'
+import { flowKey, pinnedKey } from '../../model/targets.js'
 import type { FlowFile } from '../../model/repository.js'
 import type { Finding } from '../../model/finding.js'
 import { FlowDocument, nodePosition } from '../validate/flow-document.js'

@@ -1,8 +1,12 @@
 import { withHeadline } from './headline.js'
 import { DRIFT_CONSEQUENCE } from './changes.js'
-import { COMMENT_LIMIT } from '../../model/markdown/limits.js'
-import { scanLines } from '../../model/markdown/lines.js'
-import { DEPLOYED_END, DEPLOYED_START, isRunLine } from '../../model/markdown/comment-markers.js'
+import {
+  COMMENT_LIMIT,
+  DEPLOYED_END,
+  DEPLOYED_START,
+  isRunLine
+} from '../../model/markdown/comment-markers.js'
+import { scanLines } from '../../model/markdown/fence.js'
 
 const TRUNCATED = '_… more results are in the job summary of the deploy run._'
 

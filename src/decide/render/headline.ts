@@ -1,8 +1,7 @@
 import type { DeployStatus } from '../../model/result.js'
 import type { PlanCounts } from '../../model/plan.js'
 import type { Finding } from '../../model/finding.js'
-import { escapeText } from '../../model/markdown/escape.js'
-import { commitText } from '../../model/markdown/commit.js'
+import { escapeText, commitText } from '../../model/markdown/escape.js'
 import type { ReportInput } from './input.js'
 
 /** `N to create, N to update, N to delete, N unchanged`, plus orphaned and drifted when non-zero. */

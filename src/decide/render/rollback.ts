@@ -1,8 +1,6 @@
-import type { RestoreResult } from '../../model/after-deploy.js'
-import type { RollbackResult } from '../../model/after-deploy.js'
+import type { RestoreResult, RollbackResult } from '../../model/after-deploy.js'
 import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
-import { escapeText } from '../../model/markdown/escape.js'
-import { markdownTable } from '../../model/markdown/table.js'
+import { escapeText, markdownTable } from '../../model/markdown/escape.js'
 
 /**
  * The rollback for the job summary and the comment (docs/rollback.md#the-outcome): a verdict that

@@ -1,7 +1,5 @@
-import type { SmokeRun } from '../../model/after-deploy.js'
-import type { SmokeReport } from '../../model/after-deploy.js'
-import { escapeText, linkTarget } from '../../model/markdown/escape.js'
-import { markdownTable } from '../../model/markdown/table.js'
+import type { SmokeRun, SmokeReport } from '../../model/after-deploy.js'
+import { escapeText, linkTarget, markdownTable } from '../../model/markdown/escape.js'
 
 /**
  * The smoke executions after a deploy (docs/smoke-and-rollback.md#reports): flow, execution with its UI

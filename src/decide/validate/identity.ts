@@ -1,4 +1,4 @@
-import { flowKey } from '../../model/keys.js'
+import { flowKey } from '../../model/targets.js'
 import { isKestraNamespace } from '../../model/namespaces.js'
 import { type Finding } from '../../model/finding.js'
 import { nodePosition, type FlowDocument } from './flow-document.js'

@@ -1,6 +1,6 @@
 import type { Node } from 'yaml'
 import type { FlowFile } from '../../model/repository.js'
-import { flowKey } from '../../model/keys.js'
+import { flowKey } from '../../model/targets.js'
 import { type Finding } from '../../model/finding.js'
 import { FlowDocument, nodePosition } from './flow-document.js'
 import { literalCalls, type LiteralCall } from './literal-calls.js'

@@ -1,4 +1,4 @@
-import type { ChangedFiles } from '../../model/changed-files.js'
+import type { ChangedFiles } from '../../model/plan-input.js'
 import { NOTHING_FOUND } from '../../model/repository.js'
 import { compareFindings, READ_ONLY_REFUSED, type Finding } from '../../model/finding.js'
 

@@ -3,8 +3,7 @@ import { posix, relative, resolve, sep } from 'node:path'
 import type { Readable, Writable } from 'node:stream'
 import { promisify } from 'node:util'
 import { IGNORE_FILE, type IgnoreRules } from './ignore-rules.js'
-import { summaryOf, type ContentSummary } from '../../model/content.js'
-import { MAX_FILE_BYTES } from '../../model/content.js'
+import { summaryOf, type ContentSummary, MAX_FILE_BYTES } from '../../model/content.js'
 import {
   childOf,
   type EntryKind,
@@ -355,4 +354,15 @@ class BatchReader {
     if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.length)]
     return this.chunks[0] ?? Buffer.alloc(0)
   }
+}
+
+/** The commit's committer time from the checkout, or undefined when git cannot tell (no history, no git). */
+export function commitTime(workspace: string, sha: string): Promise<Date | undefined> {
+  return new Promise((resolve) => {
+    if (!/^[0-9a-f]{7,64}$/i.test(sha)) return resolve(undefined)
+    execFile('git', ['show', '-s', '--format=%cI', sha], { cwd: workspace }, (error, stdout) => {
+      const time = error ? NaN : Date.parse(stdout.trim())
+      resolve(Number.isNaN(time) ? undefined : new Date(time))
+    })
+  })
 }

@@ -2,14 +2,13 @@ import { resolve } from 'node:path'
 import type { Settings } from '../../model/settings.js'
 import { chooseLayout } from './choose-layout.js'
 import { IgnoreRules } from './ignore-rules.js'
-import { type ContentSummary } from '../../model/content.js'
+import { type ContentSummary, compareCodeUnits } from '../../model/content.js'
 import { hiddenFlows, isFlowDocument, type HiddenFlow } from './hidden-flows.js'
 import { layoutRules, type LayoutRules, type Placement } from './layout.js'
 import type { LocalFiles } from '../../model/sending.js'
 import { LocalFilesTracker } from './local-files.js'
 import { flowNamespace, managedNamespaces } from '../../model/managed-namespaces.js'
 import { heldNamespaceIsManaged } from '../../model/namespaces.js'
-import { compareCodeUnits } from '../../model/compare.js'
 import type {
   ChosenLayout,
   FlowFile,

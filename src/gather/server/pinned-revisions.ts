@@ -1,5 +1,5 @@
 import type { HistoryApi } from '../../kestra/api.js'
-import { flowKey, pinnedKey } from '../../model/keys.js'
+import { flowKey, pinnedKey } from '../../model/targets.js'
 
 /** Where a call names its target, and the revision it pins, if any. */
 interface PinningCall {

@@ -2,7 +2,7 @@ import type { KestraApi, ListingsApi } from '../../kestra/api.js'
 import type { Execution } from '../../model/kestra.js'
 import { parseVersion } from '../../kestra/era.js'
 import { executionUrl } from '../../kestra/executions.js'
-import { flowKey } from '../../model/keys.js'
+import { flowKey } from '../../model/targets.js'
 import type { UnfinishedExecution } from '../../model/plan.js'
 
 /**

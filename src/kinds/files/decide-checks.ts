@@ -1,7 +1,7 @@
 import type { NamespaceFileEntry } from '../../model/repository.js'
 import type { RepositoryReading } from '../../decide/validate/index.js'
 import { MAX_FILE_BYTES } from '../../model/content.js'
-import { fileKey } from '../../model/keys.js'
+import { fileKey } from '../../model/targets.js'
 import { type Finding, type Severity } from '../../model/finding.js'
 
 const LARGE_FILE_BYTES = 10 * 1024 * 1024

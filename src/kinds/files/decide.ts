@@ -11,7 +11,7 @@ import {
 } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import { decodeText } from '../../model/content.js'
-import { fileKey } from '../../model/keys.js'
+import { fileKey } from '../../model/targets.js'
 import type { DesiredFile, ServerFile } from '../../model/plan-input.js'
 import type { FileChange, PlanAction } from '../../model/plan.js'
 

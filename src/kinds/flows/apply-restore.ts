@@ -5,7 +5,7 @@ import { restoreByHash } from '../../apply/rollback.js'
 import type { HistoryApi } from '../../kestra/api.js'
 import type { RestoreItem } from '../../model/after-deploy.js'
 import { sha256Hex } from '../../model/content.js'
-import { comparableFlowSource } from '../../model/normalise.js'
+import { comparableFlowSource } from '../../model/flow-source.js'
 import type { FlowChange } from '../../model/plan.js'
 
 /** A flow's version, by the revision that holds it and the hash of its comparable source. */

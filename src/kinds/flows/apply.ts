@@ -3,7 +3,7 @@ import type { KestraApi } from '../../kestra/api.js'
 import { ApiError } from '../../kestra/errors.js'
 import { resourceName, type FlowChange } from '../../model/plan.js'
 import { NOT_APPLIED, type ResourceResult } from '../../model/result.js'
-import { comparableFlowSource } from '../../model/normalise.js'
+import { comparableFlowSource } from '../../model/flow-source.js'
 
 /**
  * Writes and deletes flows (docs/guarantees.md#compare-before-write): each compared with the server's

@@ -12,8 +12,8 @@ import {
 import { diffTexts } from '../../decide/plan/diff.js'
 import { normaliseText, sha256Hex } from '../../model/content.js'
 import type { RemoteFlow } from '../../model/kestra.js'
-import { flowKey } from '../../model/keys.js'
-import { comparableFlowSource } from '../../model/normalise.js'
+import { flowKey } from '../../model/targets.js'
+import { comparableFlowSource } from '../../model/flow-source.js'
 import type { FlowChange, PlanAction } from '../../model/plan.js'
 
 /** Flows in a plan: after the namespace files they read, by id; the plan file keeps the revision. */

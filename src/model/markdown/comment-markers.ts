@@ -1,6 +1,6 @@
 import type { PlanRecord, RecordedChange } from '../plan-record.js'
 import { linkTarget } from './escape.js'
-import { scanLines } from './lines.js'
+import { scanLines } from './fence.js'
 
 /**
  * First line of our sticky comment (docs/comment.md#markers). Keys are kept to characters safe in an
@@ -96,3 +96,6 @@ function isStringRecord(value: unknown): value is Record<string, string> {
 function isRecordedChange(value: unknown): value is RecordedChange {
   return Array.isArray(value) && value.length === 4 && value.every((v) => typeof v === 'string')
 }
+
+/** GitHub rejects issue comments longer than this (JavaScript string length). */
+export const COMMENT_LIMIT = 65_536

@@ -1,3 +1,5 @@
+import { short } from '../commit-marker.js'
+
 const HTML_ENTITIES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -43,4 +45,44 @@ export function escapeTextWithCode(text: string): string {
   return parts
     .map((part, i) => (i % 2 === 1 ? `<code>${escapeText(part)}</code>` : escapeText(part)))
     .join('')
+}
+
+/**
+ * A commit as every report spells it: the short sha in code, linked to the commit on GitHub when the
+ * repository's address is known. One spelling for the plan's commit and the deployed one.
+ */
+export function commitText(sha: string, repositoryUrl?: string): string {
+  if (!/^[0-9a-f]{7,64}$/i.test(sha)) return escapeText(short(sha)) || 'unknown'
+  const text = `\`${short(sha)}\``
+  return repositoryUrl ? `[${text}](${linkTarget(`${repositoryUrl}/commit/${sha}`)})` : text
+}
+
+/** `2026-11-23 17:47 UTC` for an ISO 8601 instant: what a reader takes in at a glance. */
+export function readableUtc(iso: string): string {
+  const at = new Date(iso)
+  if (Number.isNaN(at.getTime())) return escapeText(iso)
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+}
+
+/** A column of a Markdown table: its heading and each row's cell (Markdown, escaped by the caller). */
+export interface Column<Row> {
+  title: string
+  cell(row: Row): string
+}
+
+/**
+ * A Markdown table of the columns that have something to show: a column empty in every row is left
+ * out, so optional facts (revisions, messages, later smoke runs) cost nothing when absent.
+ */
+export function markdownTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[]): string {
+  const cells = columns.map((column) => rows.map((row) => column.cell(row)))
+  const shown = columns.flatMap((column, i) =>
+    cells[i]!.some((cell) => cell !== '') ? [{ title: column.title, cells: cells[i]! }] : []
+  )
+  const line = (values: string[]) => `| ${values.join(' | ')} |`
+  return [
+    line(shown.map((c) => c.title)),
+    line(shown.map(() => '---')),
+    ...rows.map((_, r) => line(shown.map((c) => c.cells[r]!)))
+  ].join('\n')
 }
