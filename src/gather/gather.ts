@@ -20,12 +20,7 @@ import type { GitHubPort } from '../model/github.js'
 import { settle, valueOf, type Outcome } from '../model/outcome.js'
 import type { FlowReference } from '../model/references.js'
 import type { BaseSnapshot } from '../model/plan-input.js'
-import {
-  NOTHING_FOUND,
-  type ChosenLayout,
-  type FlowFile,
-  type RepoModel
-} from '../model/repository.js'
+import { NOTHING_FOUND, type ChosenLayout, type RepoModel } from '../model/repository.js'
 import type { NameReference } from '../model/names.js'
 import type { SentNames } from '../model/sending.js'
 import type { Mode, Settings } from '../model/settings.js'
@@ -91,17 +86,12 @@ interface GatherInput {
   github?: GitHubPort
   /** The kinds whose reading is their own (`GatherKind`). */
   kinds: readonly GatherKind[]
-  /**
-   * The local checks of one flow, run by the caller as soon as the flow is parsed (they keep this thread
-   * busy while the reads are in flight); a flow that is not well formed is not sent to the server.
-   */
-  onFlow(flow: FlowFile): { wellFormed: boolean }
   /** How the repository is sent: the server is read under the sent names (docs/environments.md). */
   sending: SentNames
 }
 
 /** A gathering under way: the repository first, then the rest (see `gather`). */
-interface Gathering {
+export interface Gathering {
   /** The work tree's model; the server's reads and validation started as it revealed namespaces and flows. */
   repository: Promise<RepoModel>
   /**
@@ -117,7 +107,7 @@ interface Gathering {
 }
 
 /** Each read as an outcome: `valueOf` where it is needed throws a failure there. */
-interface Remaining {
+export interface Remaining {
   serverVersion: Promise<Snapshot['serverVersion']>
   changed: Promise<Outcome<ChangedFiles>>
   state: Promise<Outcome<Snapshot['state']>>
@@ -163,7 +153,7 @@ export function gather(input: GatherInput): Gathering {
     layout,
     onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
     onFiles: (files) => reads?.knowFiles(sending.localFiles(files)),
-    onFlow: (flow) => onServer?.add(flow, input.onFlow(flow))
+    onFlow: (flow) => onServer?.add(flow)
   }))
   // A target may manage namespaces the repository no longer holds (a preview's own leftovers).
   const repository =
