@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import { ServerValidation } from '../../src/gather/server/validation.js'
-import { checkFlow } from '../../src/decide/validate/index.js'
 import { serverAnswerFindings } from '../../src/kinds/flows/decide-checks.js'
 import { emulatedClient } from '../kestra/test-server.js'
 
@@ -26,7 +25,7 @@ describe('server validation while the repository loads', () => {
         .filter((r) => r.route === 'flows.validate')
         .map((r) => (r.text ?? '').split('\n---\n').length)
     const validation = new ServerValidation(client)
-    const add = (flow: ReturnType<typeof parseFlowFile>) => validation.add(flow, checkFlow(flow))
+    const add = (flow: ReturnType<typeof parseFlowFile>) => validation.add(flow)
     for (let i = 0; i < 150; i++)
       add(flow(i, i === 120 ? 'io.kestra.plugin.nowhere.Missing' : undefined))
     add(parseFlowFile({ file: 'broken.yml', rel: 'broken.yml', raw: 'id: [\n' }))

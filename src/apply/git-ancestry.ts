@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import type { GitHubPort } from '../model/github.js'
 
 /** Whether `ancestor` is an ancestor of (or equal to) `descendant`; undefined when it cannot tell. */
 export type IsAncestor = (ancestor: string, descendant: string) => Promise<boolean | undefined>
@@ -24,16 +25,13 @@ export function gitIsAncestor(cwd: string): IsAncestor {
 }
 
 /** Asks git first, then GitHub's compare API (a shallow checkout lacks the recorded commit). */
-export function ancestryChecker(
-  cwd: string,
-  compare?: (base: string, head: string) => Promise<{ status: string }>
-): IsAncestor {
+export function ancestryChecker(cwd: string, github?: GitHubPort): IsAncestor {
   const git = gitIsAncestor(cwd)
   return async (ancestor, descendant) => {
     const local = await git(ancestor, descendant)
-    if (local !== undefined || !compare) return local
+    if (local !== undefined || !github) return local
     try {
-      const { status } = await compare(ancestor, descendant)
+      const { status } = await github.compareCommits(ancestor, descendant)
       return status === 'ahead' || status === 'identical'
     } catch {
       return undefined

@@ -92,28 +92,21 @@ interface GatherInput {
   github?: GitHubPort
   /** The kinds whose reading is their own (`GatherKind`). */
   kinds: readonly GatherKind[]
-  /**
-   * The local checks of one flow, run by the caller as soon as the flow is parsed (they keep this thread
-   * busy while the reads are in flight); a flow that is not well formed is not sent to the server.
-   */
-  onFlow(flow: FlowFile): { wellFormed: boolean }
   /** How the repository is sent: the server is read under the sent names (docs/environments.md). */
   sending: SentNames
   /**
-   * Told of each flow file whose checks, stored in its namespace's commit marker, are reused rather than
-   * parsed and run again (docs/performance.md#incremental-planning); undefined for a full plan.
+   * `validatorIdentity()` when a flow file's checks stored in its namespace's commit marker may be reused
+   * rather than parsed and run again (docs/performance.md#incremental-planning); undefined for a full plan.
    */
-  reuse?: {
-    /** `validatorIdentity()`, computed once for the run. */
-    identity: Promise<string | undefined>
-    reused(flow: FlowFile, check: StoredFlowCheck): void
-  }
+  reuse?: Promise<string | undefined>
 }
 
 /** A gathering under way: the repository first, then the rest (see `gather`). */
-interface Gathering {
+export interface Gathering {
   /** The work tree's model; the server's reads and validation started as it revealed namespaces and flows. */
   repository: Promise<RepoModel>
+  /** The flow files whose stored checks were reused, with those checks: complete once `repository` is. */
+  reused: ReadonlyMap<FlowFile, StoredFlowCheck>
   /**
    * Once the repository is read (`sent`: as it is sent) and its references and `secret()` / `kv()` names collected: the
    * server's version as soon as it is known, the change, the server's state, then the whole snapshot.
@@ -127,7 +120,7 @@ interface Gathering {
 }
 
 /** Each read as an outcome: `valueOf` where it is needed throws a failure there. */
-interface Remaining {
+export interface Remaining {
   serverVersion: Promise<Snapshot['serverVersion']>
   changed: Promise<Outcome<ChangedFiles>>
   state: Promise<Outcome<Snapshot['state']>>
@@ -169,6 +162,7 @@ export function gather(input: GatherInput): Gathering {
     return [kind.name, held] as const
   })
   const kinds = settle(Promise.all(kindsReading))
+  const reused = new Map<FlowFile, StoredFlowCheck>()
   const reuseFlow =
     reads && input.reuse
       ? reuseStoredChecks({
@@ -176,7 +170,8 @@ export function gather(input: GatherInput): Gathering {
           sending,
           extraNamespaces: settings.extraNamespaces,
           layout: layout.layout,
-          ...input.reuse
+          identity: input.reuse,
+          reused: (flow, check) => reused.set(flow, check)
         })
       : undefined
   const loading = (shared.repository ??= loadRepository(workTree, settings, {
@@ -184,7 +179,7 @@ export function gather(input: GatherInput): Gathering {
     reuseFlow,
     onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
     onFiles: (files) => reads?.knowFiles(sending.localFiles(files)),
-    onFlow: (flow) => onServer?.add(flow, input.onFlow(flow))
+    onFlow: (flow) => onServer?.add(flow)
   }))
   // A target may manage namespaces the repository no longer holds (a preview's own leftovers).
   const repository =
@@ -257,7 +252,7 @@ export function gather(input: GatherInput): Gathering {
     )
     return { serverVersion: Promise.resolve(probe), changed, state, snapshot }
   }
-  return { repository, after }
+  return { repository, reused, after }
 }
 
 function changedFiles({ context, github }: GatherInput): Promise<ChangedFiles> {

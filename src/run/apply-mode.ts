@@ -19,6 +19,8 @@ import type { Settings } from '../model/settings.js'
 import type { Target } from '../model/target.js'
 import { fileKey, flowKey, resourceKey } from '../model/targets.js'
 import type { Kind } from '../kinds/kind.js'
+import type { StoredFlowCheck } from '../model/stored-checks.js'
+import type { ApplyKind, RollbackKind } from '../apply/kind.js'
 import { type Finding } from '../model/finding.js'
 import type { FlowReference } from '../model/references.js'
 import { afterDeploy } from './after-deploy.js'
@@ -28,7 +30,6 @@ import { rollbackAccount } from '../decide/render/rollback.js'
 import type { RunPorts } from './ports.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { writeLog } from '../report/write-log.js'
-import type { StoredFlowCheck } from '../model/stored-checks.js'
 import { checkReviewedFingerprint, checkReviewedPlan } from '../apply/reviewed-plan.js'
 import { guardUnfinished } from '../apply/unfinished-guard.js'
 import { beginEnvironment, type EnvironmentRun } from './environment-deploy.js'
@@ -68,102 +69,33 @@ interface Applied {
 export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
   const { settings, target, context, ports, plan } = args
   const { reporter } = ports
-  let result: DeployResult
   const refs = flowDependencies(args.references)
   const applyKinds = args.kinds.flatMap((kind) => (kind.apply ? [kind.apply] : []))
-  const rollbackKinds = args.kinds.flatMap((kind) => (kind.rollback ? [kind.rollback] : []))
+  const kinds = args.kinds.flatMap((kind) => (kind.rollback ? [kind.rollback] : []))
   let environment: EnvironmentRun | undefined
+  let result: DeployResult
   try {
     // What was reviewed is checked before anything is written, the GitHub deployment included.
-    if (settings.reviewedPlan !== undefined) {
-      checkReviewedFingerprint({
-        plan,
-        context,
-        settings: settings.recorded,
-        reviewed: settings.reviewedPlan,
-        log: reporter.info
-      })
-    }
-    if (target.requireReviewedPlan && context.eventName === 'push') {
-      await checkReviewedPlan({
-        plan,
-        context,
-        settings: settings.recorded,
-        github: ports.github,
-        commentKey: settings.commentKey,
-        log: reporter.info
-      })
-    }
+    await checkReviewed(args)
     environment = await beginEnvironment({
-      settings,
-      target,
-      context,
-      ports,
-      kestra: args.kestra,
+      ...{ settings, target, context, ports, kestra: args.kestra },
       namespaces: args.model.managedNamespaces
     })
-    const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), rollbackKinds, reporter)
-    if (stopped.size > 0) {
-      const finished = await finishRollbacks(stopped, {
-        kestra: args.kestra,
-        refs,
-        kinds: rollbackKinds,
-        settings,
-        reporter,
-        commit: context.sha,
-        summary: args.summary,
-        counts: plan.counts
-      })
-      if (finished) {
-        await environment?.fail('a stopped rollback was finished instead; run the deploy again')
-        await reportOnPullRequest(args, finished.headline, finished.markdown)
-        return { failure: finished.failure }
-      }
+    const finished = await finishStopped(args, refs, kinds)
+    if (finished) {
+      await environment?.fail('a stopped rollback was finished instead; run the deploy again')
+      await reportOnPullRequest(args, finished.headline, finished.markdown)
+      return { failure: finished.failure }
     }
-    result = await deploy(plan, {
-      api: args.kestra,
-      findings: args.findings,
-      refs,
-      readDesiredFile: repositoryFileReader(args.model),
-      kinds: applyKinds,
-      settings,
-      target,
-      managedNamespaces: args.model.managedNamespaces,
-      commit: context.sha,
-      markers: args.markers,
-      storedChecks: await args.storedChecks,
-      repository: `${context.owner}/${context.repo}`,
-      isAncestor: ancestryChecker(
-        context.workspace,
-        ports.github && ((base, head) => ports.github!.compareCommits(base, head))
-      ),
-      log: reporter.info,
-      onResult: writeLog(plan, reporter),
-      beforeWrites: () => guardUnfinished(unfinishedGuard(args))
-    })
+    result = await deploy(plan, await deployDeps(args, refs, applyKinds))
   } catch (error) {
     await environment?.fail(errorMessage(error))
-    if (error instanceof DeployError) {
-      reporter.setOutput('deployed', false)
-      const headline = deployTitle('failed', 'nothing written', settings.commentKey)
-      const why = fence(ports.edge.message(error.message))
-      await reporter.writeSummary(
-        `${withHeadline(args.summary, headline)}\n\n#### Not deployed\n\n${why}\n`
-      )
-      await reportOnPullRequest(args, headline, `Not deployed:\n\n${why}`)
-    }
+    if (error instanceof DeployError) await reportNotDeployed(args, error)
     throw error
   }
-
   for (const warning of result.warnings) reporter.warning(warning)
   const after = await afterDeploy({
-    settings,
-    target,
-    ports,
-    kestra: args.kestra,
-    result,
-    refs,
-    kinds: rollbackKinds,
+    ...{ settings, target, ports, kestra: args.kestra, result, refs, kinds },
     deployed: {
       commit: context.sha,
       repository: `${context.owner}/${context.repo}`,
@@ -171,54 +103,124 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
     }
   })
   const environments = (await environment?.finish(result, after.failure !== undefined)) ?? ''
-  const receipt = [
-    renderReceipt(ports.edge.shown(result), {
-      commit: context.sha,
-      time: ports.now().toISOString(),
-      server: settings.server ?? '',
-      tenant: settings.tenant,
-      repositoryUrl: context.local
-        ? undefined
-        : repositoryUrl(context.serverUrl, context.owner, context.repo)
-    }).trimEnd(),
-    ...after.markdown
-  ].join('\n\n')
+  const receipt = [receiptOf(args, result), ...after.markdown].join('\n\n')
   setCountOutputs(reporter, countResults(result, plan))
   reporter.setOutput('deployed', result.applied > 0)
+  const headline = deployHeadline(result, after, settings.commentKey)
+  await reporter.writeSummary(
+    `${withHeadline(args.summary, headline)}\n\n${DEPLOYED_HEADING}\n\n${receipt}\n${environments ? `\n${environments}\n` : ''}`
+  )
+  await reportOnPullRequest(args, headline, receipt)
+  const rolled = { result, rolledBack: after.rollback !== undefined, receipt }
+  if (result.status === 'refused') {
+    reporter.warning(
+      result.refusal ?? 'Nothing was deployed: this commit is older than the one already deployed.'
+    )
+    return rolled
+  }
+  if (result.status === 'failed') {
+    const undone = after.rollback ? `\n${rollbackAccount(after.rollback)}` : ''
+    return { ...rolled, failure: failureSummary(result) + undone }
+  }
+  if (!after.rollback) reporter.info(`Deployed: ${result.applied} resource(s) written.`)
+  return { ...rolled, failure: after.failure }
+}
+
+/** The reviewed plan's fingerprint (`reviewed-plan`) and, on push, the merged pull request's plan. */
+async function checkReviewed(args: ApplyModeArgs): Promise<void> {
+  const { settings, target, context, ports, plan } = args
+  const log = ports.reporter.info
+  if (settings.reviewedPlan !== undefined) {
+    const reviewed = settings.reviewedPlan
+    checkReviewedFingerprint({ plan, context, settings: settings.recorded, reviewed, log })
+  }
+  if (target.requireReviewedPlan && context.eventName === 'push') {
+    await checkReviewedPlan({
+      ...{ plan, context, settings: settings.recorded, github: ports.github, log },
+      commentKey: settings.commentKey
+    })
+  }
+}
+
+/** A rollback a stopped run left, finished before this deploy (then it does not deploy). */
+async function finishStopped(args: ApplyModeArgs, refs: FlowDependency[], kinds: RollbackKind[]) {
+  const { reporter } = args.ports
+  const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), kinds, reporter)
+  if (stopped.size === 0) return undefined
+  return finishRollbacks(stopped, {
+    ...{ kestra: args.kestra, refs, kinds, settings: args.settings, reporter },
+    commit: args.context.sha,
+    summary: args.summary,
+    counts: args.plan.counts
+  })
+}
+
+/** What the deploy writes with, and the reads it makes right before its writes. */
+async function deployDeps(args: ApplyModeArgs, refs: FlowDependency[], kinds: ApplyKind[]) {
+  const { settings, target, context, ports } = args
+  return {
+    storedChecks: await args.storedChecks,
+    ...{ api: args.kestra, findings: args.findings, refs, kinds, settings, target },
+    readDesiredFile: repositoryFileReader(args.model),
+    managedNamespaces: args.model.managedNamespaces,
+    commit: context.sha,
+    markers: args.markers,
+    repository: `${context.owner}/${context.repo}`,
+    isAncestor: ancestryChecker(context.workspace, ports.github),
+    log: ports.reporter.info,
+    onResult: writeLog(args.plan, ports.reporter),
+    beforeWrites: () => guardUnfinished(unfinishedGuard(args))
+  }
+}
+
+/** Refused before any write: the summary and the pull request say why, and that nothing was written. */
+async function reportNotDeployed(args: ApplyModeArgs, error: DeployError): Promise<void> {
+  const { reporter, edge } = args.ports
+  reporter.setOutput('deployed', false)
+  const headline = deployTitle('failed', 'nothing written', args.settings.commentKey)
+  const why = fence(edge.message(error.message))
+  await reporter.writeSummary(
+    `${withHeadline(args.summary, headline)}\n\n#### Not deployed\n\n${why}\n`
+  )
+  await reportOnPullRequest(args, headline, `Not deployed:\n\n${why}`)
+}
+
+/** The deploy's results as the summary and the comment show them. */
+function receiptOf(args: ApplyModeArgs, result: DeployResult): string {
+  const { settings, context, ports } = args
+  return renderReceipt(ports.edge.shown(result), {
+    commit: context.sha,
+    time: ports.now().toISOString(),
+    server: settings.server ?? '',
+    tenant: settings.tenant,
+    repositoryUrl: context.local
+      ? undefined
+      : repositoryUrl(context.serverUrl, context.owner, context.repo)
+  }).trimEnd()
+}
+
+/** The deploy's headline: its status (rolled back, a smoke run failed…) and its counts. */
+function deployHeadline(
+  result: DeployResult,
+  after: Awaited<ReturnType<typeof afterDeploy>>,
+  commentKey: string
+): string {
   const rolledBack = after.rollback?.rolledBack
-  const headline = deployTitle(
+  const status =
     rolledBack === 'true'
       ? 'rolled-back'
       : rolledBack
         ? 'rollback-incomplete'
         : after.failure
           ? 'failed'
-          : result.status,
+          : result.status
+  const counts =
     result.status === 'refused'
       ? 'nothing written: a newer commit is deployed'
       : [...(after.failure ? ['a smoke run failed'] : []), ...outcomeCounts(result.resources)].join(
           ', '
-        ),
-    settings.commentKey
-  )
-  await reporter.writeSummary(
-    `${withHeadline(args.summary, headline)}\n\n${DEPLOYED_HEADING}\n\n${receipt}\n${environments ? `\n${environments}\n` : ''}`
-  )
-  await reportOnPullRequest(args, headline, receipt)
-
-  const rolled = { result, rolledBack: after.rollback !== undefined }
-  if (result.status === 'refused') {
-    reporter.warning(
-      result.refusal ?? 'Nothing was deployed: this commit is older than the one already deployed.'
-    )
-    return { ...rolled, receipt }
-  }
-  if (result.status === 'failed') {
-    const undone = after.rollback ? `\n${rollbackAccount(after.rollback)}` : ''
-    return { ...rolled, failure: failureSummary(result) + undone, receipt }
-  }
-  if (!after.rollback) reporter.info(`Deployed: ${result.applied} resource(s) written.`)
-  return { ...rolled, failure: after.failure, receipt }
+        )
+  return deployTitle(status, counts, commentKey)
 }
 
 /** Reads a planned file's bytes from the repository (files indexed once: a deploy writes thousands). */

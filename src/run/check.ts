@@ -1,28 +1,34 @@
 import type { KestraServer } from '../kestra/api.js'
 import { parseVersion } from '../kestra/era.js'
-import { gather, runLayout, type RunReads } from '../gather/gather.js'
+import {
+  gather,
+  runLayout,
+  type Gathering,
+  type Remaining,
+  type RunReads
+} from '../gather/gather.js'
 import { checksToStore, validatorIdentity } from '../gather/stored-checks.js'
-import type { ChangedFiles, ActualNamespace, BaseSnapshot } from '../model/plan-input.js'
 import type { EarlyMarkers } from '../model/commit-marker.js'
 import { onPullRequest, type RunContext } from '../model/context.js'
 import { fromServer, type Finding } from '../model/finding.js'
 import { valueOf, type Outcome } from '../model/outcome.js'
+import type { ActualNamespace, BaseSnapshot, ChangedFiles } from '../model/plan-input.js'
 import type { FlowReference } from '../model/references.js'
 import type { FlowFile, RepoModel } from '../model/repository.js'
+import type { StoredFlowCheck } from '../model/stored-checks.js'
+import { releaseSyntaxTree } from '../model/flow-file.js'
 import type { NameListings, NameReference } from '../model/names.js'
 import type { Mode, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
 import type { Target } from '../model/target.js'
-import type { StoredFlowCheck } from '../model/stored-checks.js'
 import {
   checkFlow,
   readProblemFindings,
   referenceFindings,
-  type FlowCheck,
-  type RepositoryReading,
-  unmanagedFindings
+  type RepositoryReading
 } from '../decide/validate/index.js'
 import { knownResources } from '../decide/validate/references.js'
+import { unmanagedFindings } from '../decide/validate/index.js'
 import {
   demoteUnchangedErrors,
   failureMessage,
@@ -30,7 +36,6 @@ import {
   tally
 } from '../decide/validate/verdict.js'
 import { phase } from '../report/phase.js'
-import { releaseSyntaxTree } from '../model/flow-file.js'
 import type { Kind } from '../kinds/kind.js'
 import type { RunPorts } from './ports.js'
 import { Sending } from '../decide/environments/sent-model.js'
@@ -63,8 +68,9 @@ export interface Checked {
 }
 
 /**
- * Gathers the run's snapshot and validates it, locally and (with a server) on the server. Server reads
- * and git run while the local checks keep this thread busy.
+ * Gathers the run's snapshot and validates it, locally and (with a server) on the server. The server's
+ * reads and validation batches leave while the repository loads; the local checks run over the loaded
+ * repository while the rest of the reads are in flight.
  */
 export async function check(
   settings: Settings,
@@ -82,76 +88,126 @@ export async function check(
   reporter.info(`Layout: ${layout.layout} (${layout.reason})`)
   // What is sent differs from what is validated (docs/environments.md): mapped names, rewritten flows.
   const sending = new Sending(target)
-  const validation = { layout: layout.layout }
-  // Each flow is checked (and its references read) once, as soon as it is parsed.
-  const checks = new Map<FlowFile, FlowCheck>()
-  // A plan does not parse again a flow file this build already checked with the same bytes, unless
-  // full-plan. A deploy checks every one: what it writes never rests on a value read from KV
-  // (docs/performance.md#incremental-planning). It stores what it checked, with the commit marker.
-  const identity = kestra && mode !== 'validate' ? validatorIdentity() : undefined
-  let reused = 0
+  const stored = storedChecking(settings, mode, kestra)
   const gathering = gather({
-    settings,
-    target,
-    context,
-    reads,
-    mode,
-    layout,
-    kestra,
+    ...{ settings, target, context, reads, mode, layout, kestra, sending, reuse: stored.reuse },
     github: ports.github,
-    kinds: kinds.flatMap((kind) => (kind.gather ? [kind.gather] : [])),
-    sending,
-    reuse:
-      identity && mode === 'plan' && !settings.fullPlan
-        ? {
-            identity,
-            reused: (flow, stored) => {
-              checks.set(flow, stored)
-              reused++
-            }
-          }
-        : undefined,
-    onFlow: (flow) => {
-      const checked = checks.get(flow) ?? checkFlow(flow, validation)
-      checks.set(flow, checked)
-      releaseSyntaxTree(flow)
-      return checked
-    }
+    kinds: kinds.flatMap((kind) => (kind.gather ? [kind.gather] : []))
   })
   const model = await phase(
     reporter,
     LOADING,
-    async () => {
-      const loaded = await gathering.repository
-      for (const line of namespaceLines(loaded)) reporter.info(line)
-      if (reused > 0) {
-        reporter.info(
-          `Reused the checks of ${reused} of ${loaded.flows.length} flow file(s), checked with the same bytes by this build's last deploy (full-plan: true checks every one again).`
-        )
-      }
-      return loaded
-    },
+    () => loaded(gathering, reporter),
     describeRepository
   )
-  const notes = [describeRepository(model)]
+  const validation = { layout: layout.layout }
+  const checks = flowChecks(model, gathering.reused, validation)
   const sent = sending.model(model)
-  const flowReferences = sending.references(
-    model.flows.flatMap((flow) => {
-      if (!checks.has(flow)) checks.set(flow, checkFlow(flow, validation))
-      return checks.get(flow)!.references
-    }),
+  const references = sending.references(
+    model.flows.flatMap((flow) => checks.get(flow)!.references),
     model.managedNamespaces
   )
   const names = sending.names(model.flows.flatMap((flow) => checks.get(flow)!.names ?? []))
-  const remaining = gathering.after(model, sent.model, flowReferences, names)
-  await new Promise((resolve) => setImmediate(resolve)) // lets the first requests leave
+  const remaining = gathering.after(model, sent.model, references, names)
+  const read = await readRemaining(remaining, { target, context, ports, mode, kestra })
+  const { snapshot, changed } = read
+  const reading: RepositoryReading = {
+    ...{ model, ...validation, checks },
+    ...(read.serverVersion && { serverVersion: read.serverVersion }),
+    ...(snapshot.serverAnswers && { serverAnswers: snapshot.serverAnswers })
+  }
+  const findings = await phase(
+    reporter,
+    VALIDATION,
+    async () =>
+      validated({ reading, snapshot, changed, kinds, references, sent, context, ports, kestra }),
+    (all) => verdictText(all, settings.failOn)
+  )
+  return {
+    ...{ snapshot, model: sent.model, references, findings, changed, names },
+    ...{ state: snapshot.state, markers: snapshot.markers, base: snapshot.base },
+    notes: [describeRepository(model), ...read.notes],
+    listings: snapshot.listings,
+    storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings })
+  }
+}
 
+/**
+ * Incremental planning (docs/performance.md#incremental-planning): a plan reuses the checks a deploy of
+ * this build stored for a flow file of the same bytes, unless `full-plan`; a deploy checks every flow and
+ * stores its checks with the commit marker, and never reuses one.
+ */
+function storedChecking(settings: Settings, mode: Mode, kestra: KestraServer | undefined) {
+  const identity = kestra && mode !== 'validate' ? validatorIdentity() : undefined
+  return {
+    reuse: mode === 'plan' && !settings.fullPlan ? identity : undefined,
+    toStore(
+      flows: readonly FlowFile[],
+      checks: Parameters<typeof checksToStore>[1],
+      on: { layout: string; sending: Sending; settings: Settings }
+    ) {
+      if (!identity || mode !== 'deploy') return undefined
+      return identity.then((validator) =>
+        validator === undefined
+          ? undefined
+          : checksToStore(flows, checks, {
+              identity: validator,
+              layout: on.layout,
+              sending: on.sending,
+              extraNamespaces: on.settings.extraNamespaces
+            })
+      )
+    }
+  }
+}
+
+/**
+ * Each flow's own checks: those a deploy stored, when reused, else run now. Its syntax tree is then let
+ * go, and parsed again only if a later rule asks (docs/performance.md#incremental-planning).
+ */
+function flowChecks(
+  model: RepoModel,
+  reused: Gathering['reused'],
+  validation: Parameters<typeof checkFlow>[1]
+) {
+  const checks = new Map(
+    model.flows.map((flow) => [flow, reused.get(flow) ?? checkFlow(flow, validation)])
+  )
+  for (const flow of model.flows) releaseSyntaxTree(flow)
+  return checks
+}
+
+/** The repository, loaded, each namespace's counts logged in the loading group. */
+async function loaded(gathering: Gathering, reporter: RunPorts['reporter']): Promise<RepoModel> {
+  const model = await gathering.repository
+  for (const line of namespaceLines(model)) reporter.info(line)
+  if (gathering.reused.size > 0) {
+    reporter.info(
+      `Reused the checks of ${gathering.reused.size} of ${model.flows.length} flow file(s), checked with the same bytes by this build's last deploy (full-plan: true checks every one again).`
+    )
+  }
+  return model
+}
+
+/** The reads that follow the repository's: the server's version, the change, its state, the snapshot. */
+async function readRemaining(
+  remaining: Remaining,
+  run: {
+    target: Target
+    context: RunContext
+    ports: RunPorts
+    mode: Mode
+    kestra: KestraServer | undefined
+  }
+) {
+  const { target, context, ports, mode, kestra } = run
+  const { reporter } = ports
+  await new Promise((resolve) => setImmediate(resolve)) // lets the first requests leave
   // Rules Kestra added in a release follow the version detected (none: current Kestra's, per rule). A
   // server that did not answer the probe fails its first real read, which says why.
   const probed = await remaining.serverVersion
   const serverVersion = parseVersion(probed?.ok ? probed.value : undefined)
-  const repositoryFindings = [...readProblemFindings(model), ...unmanagedFindings(model)]
-
+  const notes: string[] = []
   const changedEvent = onPullRequest(context) || context.eventName === 'push'
   const changed = await valueOf(remaining.changed)
   if (changed.kind === 'all' && changedEvent) {
@@ -161,88 +217,58 @@ export async function check(
   if (changed.kind === 'all' && (changedEvent || target.scope === 'changed')) {
     reporter.info(`Every file counts as changed: ${changed.reason}`)
   }
-
   if (kestra && mode !== 'validate') {
-    await phase(
-      reporter,
-      'Reading the server',
-      async () => {
-        const read = (await valueOf(remaining.state)) ?? new Map()
-        for (const [namespace, held] of [...read].sort(([a], [b]) => (a < b ? -1 : 1))) {
-          reporter.info(`${namespace}: ${held.flows.length} flow(s), ${held.files.length} file(s)`)
-        }
-        return read
-      },
-      describeServerState
-    )
+    const state = async () => {
+      const held = (await valueOf(remaining.state)) ?? new Map<string, ActualNamespace>()
+      for (const [namespace, { flows, files }] of [...held].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        reporter.info(`${namespace}: ${flows.length} flow(s), ${files.length} file(s)`)
+      }
+      return held
+    }
+    await phase(reporter, 'Reading the server', state, describeServerState)
   }
   const snapshot = await valueOf(remaining.snapshot)
-  const findings = await phase(
-    reporter,
-    VALIDATION,
-    async () => {
-      // Flows and namespace files are checked on the pipeline's reading until theirs is their own.
-      const reading: RepositoryReading = {
-        model,
-        ...validation,
-        checks,
-        ...(serverVersion && { serverVersion }),
-        ...(snapshot.serverAnswers && { serverAnswers: snapshot.serverAnswers })
-      }
-      const ofKinds = kinds.flatMap(({ decide }) => {
-        if (!decide.validate) return []
-        if (decide.pipelineReading) return decide.validate(reading)
-        return snapshot.kinds.has(decide.name)
-          ? decide.validate(snapshot.kinds.get(decide.name))
-          : []
-      })
-      const server = ofKinds.filter(fromServer).length
-      const references = referenceFindings(
-        flowReferences,
-        knownResources(snapshot.targets),
-        kestra !== undefined
-      )
-      reporter.info(
-        `Local checks: ${repositoryFindings.length + ofKinds.length - server} finding(s).`
-      )
-      if (snapshot.serverAnswers) {
-        reporter.info(`The server's validation: ${server} finding(s).`)
-      }
-      reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`)
-      let all = [...repositoryFindings, ...ofKinds, ...references, ...sent.findings]
-      if (onPullRequest(context)) all = demoteUnchangedErrors(all, changed)
-      all = sortFindings(all)
-      reporter.annotate(all)
-      return all
-    },
-    (all) => verdictText(all, settings.failOn)
+  return { serverVersion, changed, notes, snapshot }
+}
+
+/** Every finding of the run, sorted (unchanged files' errors demoted on a pull request), annotated. */
+function validated(input: {
+  reading: RepositoryReading
+  snapshot: Snapshot
+  changed: ChangedFiles
+  kinds: readonly Kind[]
+  references: FlowReference[]
+  sent: ReturnType<Sending['model']>
+  context: RunContext
+  ports: RunPorts
+  kestra: KestraServer | undefined
+}): Finding[] {
+  const { reading, snapshot, ports, context } = input
+  const { reporter } = ports
+  const repositoryFindings = [
+    ...readProblemFindings(reading.model),
+    ...unmanagedFindings(reading.model)
+  ]
+  // Flows and namespace files are checked on the pipeline's reading until theirs is their own.
+  const ofKinds = input.kinds.flatMap(({ decide }) => {
+    if (!decide.validate) return []
+    if (decide.pipelineReading) return decide.validate(reading)
+    return snapshot.kinds.has(decide.name) ? decide.validate(snapshot.kinds.get(decide.name)) : []
+  })
+  const server = ofKinds.filter(fromServer).length
+  const references = referenceFindings(
+    input.references,
+    knownResources(snapshot.targets),
+    input.kestra !== undefined
   )
-  return {
-    snapshot,
-    model: sent.model,
-    references: flowReferences,
-    findings,
-    changed,
-    state: snapshot.state,
-    markers: snapshot.markers,
-    base: snapshot.base,
-    notes,
-    names,
-    listings: snapshot.listings,
-    storedChecks:
-      identity && mode === 'deploy'
-        ? identity.then((validator) =>
-            validator === undefined
-              ? undefined
-              : checksToStore(model.flows, checks, {
-                  identity: validator,
-                  layout: layout.layout,
-                  sending,
-                  extraNamespaces: settings.extraNamespaces
-                })
-          )
-        : undefined
-  }
+  reporter.info(`Local checks: ${repositoryFindings.length + ofKinds.length - server} finding(s).`)
+  if (snapshot.serverAnswers) reporter.info(`The server's validation: ${server} finding(s).`)
+  reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`)
+  let all = [...repositoryFindings, ...ofKinds, ...references, ...input.sent.findings]
+  if (onPullRequest(context)) all = demoteUnchangedErrors(all, input.changed)
+  all = sortFindings(all)
+  reporter.annotate(all)
+  return all
 }
 
 /** `Validation passed: 0 errors, 2 warnings`, the log's line for the comment's verdict. */

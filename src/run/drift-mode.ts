@@ -32,6 +32,7 @@ import type { Checked } from './check.js'
 import { runUrl } from './plan-mode.js'
 import type { Kind } from '../kinds/kind.js'
 import type { RunPorts } from './ports.js'
+import type { BranchOutcome, DriftGitHub } from '../model/drift-port.js'
 
 /** Room for the drift section in the job summary (GitHub takes 1 MiB per step; the plan comes first). */
 const SUMMARY_DRIFT_BUDGET = 300_000
@@ -191,32 +192,50 @@ interface PullRequestOutcome {
   notBroughtBack?: ReadonlyMap<string, string>
 }
 
-/** The drift pull request (docs/drift.md#the-drift-pull-request). */
+/**
+ * The drift pull request (docs/drift.md#the-drift-pull-request): its tree is read and placed (the
+ * server's bytes, the planned commit's paths and ignore files), then its branch and pull request written.
+ */
 async function pullRequest(
   args: DriftModeArgs,
   items: DriftedResource[]
 ): Promise<PullRequestOutcome> {
-  const { ports, settings, context, checked } = args
-  const github = ports.drift
-  const branch = driftBranch(settings.commentKey)
+  const github = args.ports.drift
   if (!github) return {}
   if (items.length === 0) {
-    const closed = await github.closePullRequest(
-      branch,
-      driftGoneComment({
-        branch: args.branch,
-        commit: context.sha,
-        reverted: false,
-        runUrl: runUrl(context)
-      })
-    )
-    if (closed?.status === 'forbidden') ports.reporter.warning(closed.message)
-    else if (closed) ports.reporter.info(`Drift pull request closed: ${closed.url}`)
+    await closePullRequest(args, github)
     return {}
   }
-  const state = checked.state ?? new Map()
+  const tree = await pullRequestTree(args, items)
+  for (const missing of tree.notBroughtBack) {
+    args.ports.reporter.info(`Not brought back: ${missing.name} — ${missing.reason}`)
+  }
+  const notBroughtBack = new Map(tree.notBroughtBack.map((n) => [n.name, n.reason]))
+  const url = await writePullRequest(args, github, items, tree)
+  return { ...(url !== undefined && { url }), notBroughtBack }
+}
+
+/** No drift left: the drift pull request is closed, saying so. */
+async function closePullRequest(args: DriftModeArgs, github: DriftGitHub): Promise<void> {
+  const { ports, settings, context } = args
+  const closed = await github.closePullRequest(
+    driftBranch(settings.commentKey),
+    driftGoneComment({
+      branch: args.branch,
+      commit: context.sha,
+      reverted: false,
+      runUrl: runUrl(context)
+    })
+  )
+  if (closed?.status === 'forbidden') ports.reporter.warning(closed.message)
+  else if (closed) ports.reporter.info(`Drift pull request closed: ${closed.url}`)
+}
+
+/** What the pull request writes: read (server bytes, commit paths), placed, less what ignore files hide. */
+async function pullRequestTree(args: DriftModeArgs, items: DriftedResource[]) {
+  const { ports, settings, context, checked } = args
   const [serverFiles, committed] = await Promise.all([
-    readServerFiles(args.kestra, items, state),
+    readServerFiles(args.kestra, items, checked.state ?? new Map()),
     readCommitPaths(context.workspace, context.sha)
   ])
   const { model } = checked
@@ -241,19 +260,20 @@ async function pullRequest(
       readBack: readBackOf(settings, model.layout.layout, model.rootRel)
     }
   })
-  const tree = withoutIgnored(
-    placed,
-    await ignoredPaths(
-      context.workspace,
-      context.sha,
-      settings.root,
-      placed.writes.flatMap((write) => (write.content ? [write.path] : []))
-    )
-  )
-  for (const missing of tree.notBroughtBack) {
-    ports.reporter.info(`Not brought back: ${missing.name} — ${missing.reason}`)
-  }
-  const notBroughtBack = new Map(tree.notBroughtBack.map((n) => [n.name, n.reason]))
+  const written = placed.writes.flatMap((write) => (write.content ? [write.path] : []))
+  const ignored = await ignoredPaths(context.workspace, context.sha, settings.root, written)
+  return withoutIgnored(placed, ignored)
+}
+
+/** The drift branch and its pull request; the pull request's address once written. */
+async function writePullRequest(
+  args: DriftModeArgs,
+  github: DriftGitHub,
+  items: DriftedResource[],
+  tree: ReturnType<typeof withoutIgnored>
+): Promise<string | undefined> {
+  const { ports, settings, context } = args
+  const branch = driftBranch(settings.commentKey)
   const written = await github.writeBranch({
     name: branch,
     base: context.sha,
@@ -261,24 +281,15 @@ async function pullRequest(
     trailer: driftCommitTrailer(settings.commentKey),
     writes: tree.writes
   })
-  if (written.status === 'forbidden') {
-    ports.reporter.warning(written.message)
-    return { notBroughtBack }
-  }
-  if (written.status === 'foreign') {
-    ports.reporter.warning(
-      `The drift branch ${branch} has commits that the action did not write: it is left as it is. Merge or close its pull request, or delete the branch, and the next run writes it again.`
-    )
-    return { notBroughtBack }
-  }
-  if (written.status === 'empty') {
-    ports.reporter.info(
-      'Nothing of the drift can be brought back to the repository: no pull request.'
-    )
-    return { notBroughtBack }
+  if (
+    written.status === 'forbidden' ||
+    written.status === 'foreign' ||
+    written.status === 'empty'
+  ) {
+    reportUnwritten(ports.reporter, written, branch)
+    return undefined
   }
   ports.reporter.info(`Drift branch ${branch}: ${written.status} (${written.sha.slice(0, 7)}).`)
-  const shown = ports.edge.shown(shownDrift(items))
   const pull = await github.keepPullRequest({
     head: branch,
     base: args.branch,
@@ -289,18 +300,33 @@ async function pullRequest(
       tenant: settings.tenant,
       branch: args.branch,
       commit: context.sha,
-      items: shown,
+      items: ports.edge.shown(shownDrift(items)),
       writes: tree.writes,
       notBroughtBack: ports.edge.shown(tree.notBroughtBack)
     })
   })
   if (pull.status === 'forbidden') {
     ports.reporter.warning(pull.message)
-    return { notBroughtBack }
+    return undefined
   }
   ports.edge.learn([pull.url])
   ports.reporter.info(`Drift pull request ${pull.status}: ${pull.url}`)
-  return { url: pull.url, notBroughtBack }
+  return pull.url
+}
+
+/** Why the drift branch was not written, as a warning (or a note when there is nothing to write). */
+function reportUnwritten(
+  reporter: RunPorts['reporter'],
+  outcome: Exclude<BranchOutcome, { status: 'written' | 'unchanged' }>,
+  branch: string
+): void {
+  if (outcome.status === 'forbidden') reporter.warning(outcome.message)
+  else if (outcome.status === 'foreign') {
+    reporter.warning(
+      `The drift branch ${branch} has commits that the action did not write: it is left as it is. Merge or close its pull request, or delete the branch, and the next run writes it again.`
+    )
+  } else
+    reporter.info('Nothing of the drift can be brought back to the repository: no pull request.')
 }
 
 function reportInput(

@@ -42,13 +42,7 @@ export async function beginEnvironment(args: {
     )
   }
   if (target.requireVerifiedIn) {
-    const history = await environmentHistory(github, target.requireVerifiedIn, context.sha)
-    if (!isVerified(history, context.sha)) {
-      throw new DeployError(refusal(target.requireVerifiedIn, context.sha, history))
-    }
-    ports.reporter.info(
-      `Commit ${context.sha.slice(0, 7)} is verified in ${target.requireVerifiedIn}.`
-    )
+    await checkVerified(github, target.requireVerifiedIn, context.sha, ports.reporter)
   }
   if (!target.environment) return undefined
   const environment = target.environment
@@ -78,6 +72,32 @@ export async function beginEnvironment(args: {
     logUrl
   })
   ports.reporter.info(`GitHub deployment ${id} to ${environment}: in_progress.`)
+  return environmentRun({ github, environment, id, environmentUrl, logUrl, context, ports })
+}
+
+/** `require-verified-in`: the commit is refused unless that environment verified it. */
+async function checkVerified(
+  github: DeploymentsPort,
+  environment: string,
+  sha: string,
+  reporter: RunPorts['reporter']
+): Promise<void> {
+  const history = await environmentHistory(github, environment, sha)
+  if (!isVerified(history, sha)) throw new DeployError(refusal(environment, sha, history))
+  reporter.info(`Commit ${sha.slice(0, 7)} is verified in ${environment}.`)
+}
+
+/** The deployment recorded `in_progress`, and how it ends: its final status and the environments table. */
+function environmentRun(run: {
+  github: DeploymentsPort
+  environment: string
+  id: number
+  environmentUrl: string | undefined
+  logUrl: string | undefined
+  context: RunContext
+  ports: Pick<RunPorts, 'reporter' | 'edge'>
+}): EnvironmentRun {
+  const { github, environment, id, environmentUrl, logUrl, context, ports } = run
   const status = async (state: ReturnType<typeof finalStatus>) => {
     await github.addStatus(id, {
       ...state,

@@ -11,7 +11,7 @@ import type { DeployResult } from '../model/result.js'
 import { applyMode } from './apply-mode.js'
 import { driftBranchOf } from '../gather/read-drift.js'
 import { driftMode } from './drift-mode.js'
-import { check } from './check.js'
+import { check, type Checked } from './check.js'
 import type { RunReads } from '../gather/gather.js'
 import { failureMessage, tally } from '../decide/validate/verdict.js'
 import { setCountOutputs } from '../report/outputs.js'
@@ -19,6 +19,8 @@ import { planMode } from './plan-mode.js'
 import { KINDS } from '../kinds/index.js'
 import { kestraUiBase } from '../kestra/namespace-url.js'
 import type { RunPorts } from './ports.js'
+import type { Reporter } from '../report/reporter.js'
+import type { PlanCounts } from '../model/plan.js'
 
 export interface RunOutcome {
   mode: Mode
@@ -42,129 +44,126 @@ export async function execute(
 ): Promise<RunOutcome> {
   const { reporter } = ports
   const { mode, kestra, notes } = chooseMode(settings, target, context, ports.kestra)
-  reporter.setOutput('mode', mode)
-  // A local run has no event: the CLI's words are its command and flags.
-  const about = [context.local ? '' : context.eventName, kestra ? `server ${settings.server}` : '']
-  const detail = about.filter(Boolean).join(', ')
-  reporter.info(`kestra-gitops: ${mode}${detail ? ` (${detail})` : ''}`)
+  announce(mode, kestra ? `server ${settings.server}` : '', context, ports)
   let applying = false
   try {
     // A drift run plans the default branch only: any other ref is refused before the server is read.
     const branch = mode === 'drift' ? await driftBranchOf(context, ports.drift) : undefined
     const checked = await check(settings, target, context, ports, mode, kestra, KINDS, reads)
-    ports.edge.learn(checked.model.managedNamespaces)
-    const weak = ports.edge.weakCredentials()
-    if (weak) reporter.warning(weak)
+    learnShown(checked, ports)
+    const report = await reportInput({ settings, context, mode, kestra, checked, notes })
     // The checks annotated their findings in the validation group; the plan may add its own (impact).
-    const publish = (findings: Finding[]) => {
-      reporter.annotate(findings.filter((finding) => !checked.findings.includes(finding)))
-      const counts = tally(findings)
-      reporter.setOutput('errors', counts.errors)
-      reporter.setOutput('warnings', counts.warnings)
-      return failureMessage(findings, settings.failOn)
-    }
-    // Resources link to their pages in the Kestra UI, whose path names the tenant on tenant-scoped servers.
-    const tenantScoped = kestra && checked.state ? (await kestra.info()).tenantScoped : undefined
-    const report: ReportInput = {
-      mode,
-      server: kestra ? settings.server : undefined,
-      tenant: settings.tenant,
-      commit: context.sha,
-      findings: checked.findings,
-      failOn: settings.failOn,
-      layout: checked.model.layout,
-      notes: [...notes, ...checked.notes],
-      commentKey: settings.commentKey,
-      settings: settings.recorded,
-      repositoryUrl: context.local
-        ? undefined
-        : repositoryUrl(context.serverUrl, context.owner, context.repo),
-      kestraUi:
-        tenantScoped === undefined
-          ? undefined
-          : kestraUiBase(settings.server ?? '', tenantScoped ? settings.tenant : undefined)
-    }
+    const publish = (findings: Finding[]) => published(findings, checked, settings, ports)
     if (mode === 'validate' || !kestra || !checked.state) {
-      const validationFailure = publish(checked.findings)
-      reporter.setOutput('deployed', false)
-      await reporter.writeSummary(renderSummary(ports.edge.shown(report)))
-      return { mode, failure: validationFailure, report }
+      const failure = publish(checked.findings)
+      await reportNoDeploy(reporter, renderSummary(ports.edge.shown(report)))
+      return { mode, failure, report }
     }
-
     const { plan, summary, findings } = await planMode({
-      settings,
-      target,
-      context,
-      ports,
-      model: checked.model,
-      references: checked.references,
-      changed: checked.changed,
-      state: checked.state,
-      base: checked.base,
-      report,
-      snapshot: checked.snapshot,
-      kinds: KINDS,
-      mode,
+      ...{ settings, target, context, ports, report, mode, kinds: KINDS },
+      ...{ model: checked.model, references: checked.references, changed: checked.changed },
+      ...{ state: checked.state, base: checked.base, snapshot: checked.snapshot },
       review: { kestra, names: checked.names, listings: checked.listings }
     }).catch((error: unknown) => {
       publish(checked.findings) // the checks' findings still reach the annotations
       throw error
     })
     const validationFailure = publish(findings)
+    const withPlan = { ...report, findings, plan }
     if (mode === 'plan') {
-      setCountOutputs(reporter, plan.counts)
-      reporter.setOutput('deployed', false)
-      await reporter.writeSummary(summary)
-      return { mode, failure: validationFailure, report: { ...report, findings, plan } }
+      await reportNoDeploy(reporter, summary, plan.counts)
+      return { mode, failure: validationFailure, report: withPlan }
     }
+    const run = { settings, target, context, ports, kestra, checked, plan, findings, summary }
     if (mode === 'drift') {
-      const drift = await driftMode({
-        settings,
-        target,
-        context,
-        ports,
-        kestra,
-        checked,
-        plan,
-        findings,
-        summary,
-        branch: branch!,
-        kinds: KINDS
-      })
-      return {
-        mode,
-        failure: drift.failure ?? validationFailure,
-        report: { ...report, findings, plan }
-      }
+      const drift = await driftMode({ ...run, branch: branch!, kinds: KINDS })
+      return { mode, failure: drift.failure ?? validationFailure, report: withPlan }
     }
     applying = true
     const applied = await applyMode({
-      settings,
-      target,
-      context,
-      ports,
-      kestra,
-      model: checked.model,
-      references: checked.references,
-      plan,
-      markers: checked.markers,
-      storedChecks: checked.storedChecks,
-      findings,
-      summary,
-      kinds: KINDS
+      ...{ settings, target, context, ports, kestra, plan, findings, summary, kinds: KINDS },
+      ...{ model: checked.model, references: checked.references, markers: checked.markers },
+      storedChecks: checked.storedChecks
     })
-    return {
-      mode,
-      failure: applied.failure ?? validationFailure,
-      report: { ...report, findings, plan },
-      receipt: applied.receipt,
-      deployment: applied.result
-    }
+    const { receipt, result: deployment } = applied
+    const failure = applied.failure ?? validationFailure
+    return { mode, failure, report: withPlan, receipt, deployment }
   } catch (error) {
     if (mode !== 'deploy' || applying || error instanceof DeployError) throw error
     // Failed before the first write (credentials, server down…): say that the server was left as it was.
     reporter.setOutput('deployed', false)
     throw new DeployError(`Nothing was deployed: ${errorMessage(error)}`)
+  }
+}
+
+/** The mode, as an output and as the log's first line. */
+function announce(mode: Mode, server: string, context: RunContext, ports: RunPorts) {
+  ports.reporter.setOutput('mode', mode)
+  // A local run has no event: the CLI's words are its command and flags.
+  const about = [context.local ? '' : context.eventName, server]
+  const detail = about.filter(Boolean).join(', ')
+  ports.reporter.info(`kestra-gitops: ${mode}${detail ? ` (${detail})` : ''}`)
+}
+
+/** The output edge learns the managed namespaces (shown as they are) and warns of weak credentials. */
+function learnShown(checked: Checked, ports: RunPorts): void {
+  ports.edge.learn(checked.model.managedNamespaces)
+  const weak = ports.edge.weakCredentials()
+  if (weak) ports.reporter.warning(weak)
+}
+
+/** A run that deploys nothing: `deployed` is false, the plan's counts are outputs, the summary written. */
+async function reportNoDeploy(reporter: Reporter, summary: string, counts?: PlanCounts) {
+  if (counts) setCountOutputs(reporter, counts)
+  reporter.setOutput('deployed', false)
+  await reporter.writeSummary(summary)
+}
+
+/** The findings' annotations (those the checks did not make yet), counts and the step's failure. */
+function published(
+  findings: Finding[],
+  checked: Checked,
+  settings: Settings,
+  ports: RunPorts
+): string | undefined {
+  const { reporter } = ports
+  reporter.annotate(findings.filter((finding) => !checked.findings.includes(finding)))
+  const counts = tally(findings)
+  reporter.setOutput('errors', counts.errors)
+  reporter.setOutput('warnings', counts.warnings)
+  return failureMessage(findings, settings.failOn)
+}
+
+/** What every report of the run shows, before the plan. */
+async function reportInput(run: {
+  settings: Settings
+  context: RunContext
+  mode: Mode
+  kestra: KestraServer | undefined
+  checked: Checked
+  notes: string[]
+}): Promise<ReportInput> {
+  const { settings, context, mode, kestra, checked } = run
+  // Resources link to their pages in the Kestra UI, whose path names the tenant on tenant-scoped servers.
+  const tenantScoped = kestra && checked.state ? (await kestra.info()).tenantScoped : undefined
+  return {
+    mode,
+    server: kestra ? settings.server : undefined,
+    tenant: settings.tenant,
+    commit: context.sha,
+    findings: checked.findings,
+    failOn: settings.failOn,
+    layout: checked.model.layout,
+    notes: [...run.notes, ...checked.notes],
+    commentKey: settings.commentKey,
+    settings: settings.recorded,
+    repositoryUrl: context.local
+      ? undefined
+      : repositoryUrl(context.serverUrl, context.owner, context.repo),
+    kestraUi:
+      tenantScoped === undefined
+        ? undefined
+        : kestraUiBase(settings.server ?? '', tenantScoped ? settings.tenant : undefined)
   }
 }
 

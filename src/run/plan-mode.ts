@@ -26,7 +26,7 @@ import { ActionError } from '../model/errors.js'
 import type { Kind } from '../kinds/kind.js'
 import { sortFindings } from '../decide/validate/verdict.js'
 import { phase } from '../report/phase.js'
-import { readUnfinishedEarly, reviewPlan, type ReviewArgs } from './review.js'
+import { decideReview, gatherReview, readUnfinishedEarly, type ReviewArgs } from './review.js'
 import { maybeRewritten } from '../decide/plan/review.js'
 
 interface PlanModeArgs {
@@ -58,8 +58,7 @@ interface PlanModeArgs {
 export async function planMode(
   args: PlanModeArgs
 ): Promise<{ plan: Plan; summary: string; findings: Finding[] }> {
-  const { settings, target, context, ports, model, changed, state } = args
-  const baseSha = baseCommit(context)
+  const { settings, target, ports, model, state } = args
   const { desired, commitTime: reference } = args.snapshot
   if (desired === undefined) {
     throw new ActionError('a plan needs the snapshot of a plan or deploy run')
@@ -70,55 +69,63 @@ export async function planMode(
     settings,
     maybeRewritten(desired.flows, state, target.delete)
   )
-  const base = args.base && valueOfEnded(args.base)
-  const input: PlanInput = {
-    namespaces: model.managedNamespaces,
-    desired,
-    actual: state,
-    scope: target.scope,
-    changedFiles: changed.kind === 'list' ? changed.paths : undefined,
-    base,
-    deleteEnabled: target.delete
-  }
   const { reporter } = ports
   const { plan, findings: impactFindings } = await phase(
     reporter,
     'Plan',
     async () => {
-      const kinds = args.kinds.map((kind) => kind.decide)
-      const held = args.snapshot.kinds
-      let built = buildPlan(input, kinds, held)
-      if (baseSha && !input.base && ports.github) {
-        built = buildPlan(
-          { ...input, base: await baseFromApi(built, ports.github, baseSha) },
-          kinds,
-          held
-        )
-      }
-      // A drift run plans the default branch's head: every difference is drift (docs/drift.md).
-      if (args.mode === 'drift') built = driftPlan(built)
+      const built = await plannedChanges(args, desired)
       const graph = callGraph({ flows: model.flows, references: args.references }, state)
       const impact = withImpact(built, { ...graph, reference })
       for (const [namespace, counts] of countsByNamespace(impact.plan)) {
         reporter.info(`${namespace}: ${countsText(counts)}`)
       }
-      const reviewed = await reviewPlan({
-        ...args.review,
-        unfinished,
-        plan: impact.plan,
-        settings,
-        model,
-        state,
-        calls: graph.calls,
-        reporter
-      })
+      const review = { ...args.review, unfinished, plan: impact.plan, model, state }
+      const reads = await gatherReview({ ...review, calls: graph.calls })
+      const reviewed = decideReview(review, reads, reporter)
       return { plan: reviewed.plan, findings: [...impact.findings, ...reviewed.findings] }
     },
     ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`
   )
   const findings = sortFindings([...args.report.findings, ...impactFindings])
   const report: ReportInput = { ...args.report, findings, plan }
-  const { edge } = ports
+  writePlanOutputs(args, report, plan)
+  const shown = ports.edge.shown(report)
+  await postComment(args, shown)
+  return { plan, summary: renderSummary(shown), findings }
+}
+
+/**
+ * The plan of the snapshot. In a shallow clone with no base commit at hand, the base versions of the
+ * files the first plan would overwrite are read through GitHub, and the plan is made again with them.
+ */
+async function plannedChanges(args: PlanModeArgs, desired: PlanInput['desired']): Promise<Plan> {
+  const { target, context, ports, model, changed, state } = args
+  const input: PlanInput = {
+    namespaces: model.managedNamespaces,
+    desired,
+    actual: state,
+    scope: target.scope,
+    changedFiles: changed.kind === 'list' ? changed.paths : undefined,
+    base: args.base && valueOfEnded(args.base),
+    deleteEnabled: target.delete
+  }
+  const kinds = args.kinds.map((kind) => kind.decide)
+  const held = args.snapshot.kinds
+  let built = buildPlan(input, kinds, held)
+  const baseSha = baseCommit(context)
+  if (baseSha && !input.base && ports.github) {
+    const base = await baseFromApi(built, ports.github, baseSha)
+    built = buildPlan({ ...input, base }, kinds, held)
+  }
+  // A drift run plans the default branch's head: every difference is drift (docs/drift.md).
+  return args.mode === 'drift' ? driftPlan(built) : built
+}
+
+/** The plan file (the plan as JSON, shown as the output edge shows text) and the plan's outputs. */
+function writePlanOutputs(args: PlanModeArgs, report: ReportInput, plan: Plan): void {
+  const { settings, context, ports } = args
+  const { edge, reporter } = ports
   const planDocument = planJson(plan, {
     mode: report.mode,
     server: settings.server ?? '',
@@ -136,9 +143,6 @@ export async function planMode(
   reporter.setOutput('plan-file', planFile)
   reporter.setOutput('plan-fingerprint', plan.fingerprint)
   reporter.setOutput('has-changes', hasChanges(plan.counts))
-  const shown = edge.shown(report)
-  await postComment(args, shown)
-  return { plan, summary: renderSummary(shown), findings }
 }
 
 function countsByNamespace(plan: Plan): Map<string, PlanCounts> {

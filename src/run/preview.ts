@@ -228,35 +228,12 @@ async function deployPreviewOnce(
   const preview = previewOf(context)
   const { prefix } = preview
   const { reporter, edge } = ports
-  const owned = ownedPreviewServer(ports.kestra, preview)
-  const kestra: KestraServer = {
-    ...owned,
-    // A smoke run starts only while the pull request is still open at this head: a late run starts none.
-    startExecution: async (namespace, id, inputs, options) => {
-      const why = await notCurrentReason(context, ports)
-      if (why) throw new Error(`no smoke run: ${why}`)
-      return owned.startExecution(namespace, id, inputs, options)
-    }
-  }
   reporter.info(
     `Preview: deploying ${context.sha.slice(0, 7)} into ${prefix}.* with triggers disabled.`
   )
-  const previewPorts: RunPorts = {
-    ...ports,
-    kestra,
-    reporter: {
-      ...reporter,
-      // The pull request's own run reports the findings and outputs; the preview adds only its own.
-      annotate: (findings) =>
-        reporter.annotate(findings.filter((f) => f.rule === 'pebble-mapped-namespace')),
-      setOutput: (name, value) => {
-        if (name === 'smoke') reporter.setOutput(name, value)
-      },
-      writeSummary: async () => undefined
-    }
-  }
+  const previewPorts = previewPortsOf(context, ports, preview)
   try {
-    const { tenantScoped } = await kestra.info()
+    const { tenantScoped } = await previewPorts.kestra!.info()
     const link = (namespace: string) => ({
       namespace,
       url: namespaceUrl(
@@ -272,11 +249,8 @@ async function deployPreviewOnce(
       preview,
       leaves(await ports.kestra.namespacesStartingWith(`${prefix}.`))
     )
-    const target = previewTarget(
-      settings,
-      prefix,
-      own.map((namespace) => namespace.slice(prefix.length + 1))
-    )
+    const kept = own.map((namespace) => namespace.slice(prefix.length + 1))
+    const target = previewTarget(settings, prefix, kept)
     const outcome = await execute(settings, target, context, previewPorts, reads)
     const held = new Set(
       (outcome.report.plan?.resources ?? [])
@@ -293,14 +267,44 @@ async function deployPreviewOnce(
   } catch (error) {
     const message = errorMessage(error)
     reporter.warning(`Preview: ${message}`)
-    return {
-      section: previewSection({
-        commit: context.sha,
-        links: [],
-        receipt: '',
-        failure: edge.message(message)
-      }),
-      failure: `Preview: ${message}`
+    const failure = edge.message(message)
+    const section = previewSection({ commit: context.sha, links: [], receipt: '', failure })
+    return { section, failure: `Preview: ${message}` }
+  }
+}
+
+/**
+ * The ports of the preview's run: Kestra as the preview owns it, its smoke runs started only while the
+ * pull request is still open at this head; the report takes only the preview's own findings and outputs.
+ */
+function previewPortsOf(
+  context: RunContext,
+  ports: RunPorts & { kestra: KestraServer },
+  preview: Preview
+): RunPorts {
+  const { reporter } = ports
+  const owned = ownedPreviewServer(ports.kestra, preview)
+  const kestra: KestraServer = {
+    ...owned,
+    // A smoke run starts only while the pull request is still open at this head: a late run starts none.
+    startExecution: async (namespace, id, inputs, options) => {
+      const why = await notCurrentReason(context, ports)
+      if (why) throw new Error(`no smoke run: ${why}`)
+      return owned.startExecution(namespace, id, inputs, options)
+    }
+  }
+  return {
+    ...ports,
+    kestra,
+    reporter: {
+      ...reporter,
+      // The pull request's own run reports the findings and outputs; the preview adds only its own.
+      annotate: (findings) =>
+        reporter.annotate(findings.filter((f) => f.rule === 'pebble-mapped-namespace')),
+      setOutput: (name, value) => {
+        if (name === 'smoke') reporter.setOutput(name, value)
+      },
+      writeSummary: async () => undefined
     }
   }
 }

@@ -6,7 +6,12 @@ import { checkNames } from '../decide/plan/missing-names.js'
 import type { NameListings, NameReference } from '../model/names.js'
 import { valueOfEnded, type Outcome } from '../model/outcome.js'
 import { withReview } from '../decide/plan/review.js'
-import { callSites, changedContracts, reviewContracts } from '../decide/plan/subflow-contracts.js'
+import {
+  callSites,
+  changedContracts,
+  reviewContracts,
+  type CallSite
+} from '../decide/plan/subflow-contracts.js'
 import type { FlowChange, Plan, UnfinishedExecution } from '../model/plan.js'
 import { parseFlowFile } from '../model/flow-file.js'
 import type { FlowFile, RepoModel } from '../model/repository.js'
@@ -21,7 +26,6 @@ import { byStateNames } from './unfinished-words.js'
 export interface ReviewArgs {
   plan: Plan
   kestra: KestraServer
-  settings: Pick<Settings, 'server' | 'tenant'>
   model: RepoModel
   state: ReadonlyMap<string, ActualNamespace>
   calls: readonly CallEdge[]
@@ -31,11 +35,17 @@ export interface ReviewArgs {
   listings?: Outcome<NameListings>
   /** The executions not finished of the flows the plan may rewrite, read while it was computed. */
   unfinished: Promise<UnfinishedReading>
-  reporter: Reporter
 }
 
 /** The search's answer per flowKey, or the error it met (said in the plan, never thrown here). */
 type UnfinishedReading = { byFlow: Map<string, UnfinishedExecution[]> } | { error: unknown }
+
+/** What the review read once the plan was known: plain values, every read ended. */
+interface ReviewReads {
+  unfinished: UnfinishedReading
+  /** The calls of the flows whose inputs changed, and the sources of the revisions they pin. */
+  contracts: { targets: FlowChange[]; sites: CallSite[]; pinned: Map<string, string | undefined> }
+}
 
 /** Starts the searches of the executions of these flows; settles, never rejects. */
 export function readUnfinishedEarly(
@@ -54,16 +64,38 @@ export function readUnfinishedEarly(
 }
 
 /**
- * What would fail at run time (docs/caught-at-review.md): the names the server lacks, the executions not
- * finished, the calls a change of inputs breaks. Reads run together; the decisions are pure.
+ * The reads that depend on the plan (docs/caught-at-review.md), together: the executions not finished
+ * (started early), and the revisions pinned by the calls of the flows whose inputs changed.
  */
-export async function reviewPlan(args: ReviewArgs): Promise<{ plan: Plan; findings: Finding[] }> {
-  const flows = args.plan.resources.filter((r): r is FlowChange => r.kind === 'flow')
-  const [names, unfinished, contracts] = await Promise.all([
-    reviewNames(args, flows),
-    reviewExecutions(args, flows),
-    reviewCalls(args, flows)
+export async function gatherReview(args: ReviewArgs): Promise<ReviewReads> {
+  const targets = changedContracts(flowChanges(args.plan))
+  const sites = targets.length === 0 ? [] : callSitesOf(args, targets)
+  const [unfinished, pinned] = await Promise.all([
+    args.unfinished,
+    sites.length === 0
+      ? new Map<string, string | undefined>()
+      : readPinnedRevisions(args.kestra, sites)
   ])
+  return { unfinished, contracts: { targets, sites, pinned } }
+}
+
+/**
+ * What would fail at run time (docs/caught-at-review.md): the names the server lacks, the executions not
+ * finished, the calls a change of inputs breaks, decided over what `gatherReview` read.
+ */
+export function decideReview(
+  args: Pick<ReviewArgs, 'plan' | 'names' | 'listings'>,
+  reads: ReviewReads,
+  reporter: Reporter
+): { plan: Plan; findings: Finding[] } {
+  const flows = flowChanges(args.plan)
+  const names = reviewNames(args, flows, reporter)
+  const unfinished = reviewExecutions(reads.unfinished, flows, reporter)
+  const { sites, targets, pinned } = reads.contracts
+  const contracts =
+    targets.length === 0
+      ? { findings: [], breaks: new Map<string, Map<string, string[]>>() }
+      : reviewContracts(sites, targets, pinned)
   const plan = withReview(args.plan, {
     missing: names.missing,
     unfinished: unfinished.byFlow,
@@ -72,7 +104,15 @@ export async function reviewPlan(args: ReviewArgs): Promise<{ plan: Plan; findin
   return { plan, findings: [...names.findings, ...unfinished.findings, ...contracts.findings] }
 }
 
-async function reviewNames(args: ReviewArgs, flows: FlowChange[]) {
+function flowChanges(plan: Plan): FlowChange[] {
+  return plan.resources.filter((r): r is FlowChange => r.kind === 'flow')
+}
+
+function reviewNames(
+  args: Pick<ReviewArgs, 'names' | 'listings'>,
+  flows: FlowChange[],
+  reporter: Reporter
+) {
   const written = new Set(
     flows
       .filter((f) => f.action === 'create' || f.action === 'update')
@@ -81,24 +121,24 @@ async function reviewNames(args: ReviewArgs, flows: FlowChange[]) {
   const refs = args.names.filter((ref) => written.has(ref.fromFlow))
   if (refs.length === 0) return { findings: [], missing: new Map() }
   const checked = checkNames(refs, args.listings ? valueOfEnded(args.listings) : {})
-  args.reporter.info(
+  reporter.info(
     `${checked.checked} secret and KV reference(s) checked: ${checked.findings.filter((f) => f.severity === 'warning').length} not defined on the server.`
   )
   return checked
 }
 
-async function reviewExecutions(
-  args: ReviewArgs,
-  flows: FlowChange[]
-): Promise<{ byFlow: Map<string, UnfinishedExecution[]>; findings: Finding[] }> {
+function reviewExecutions(
+  reading: UnfinishedReading,
+  flows: FlowChange[],
+  reporter: Reporter
+): { byFlow: Map<string, UnfinishedExecution[]>; findings: Finding[] } {
   const guarded = flows.filter((f) => f.action === 'update' || f.action === 'delete')
   if (guarded.length === 0) return { byFlow: new Map(), findings: [] }
-  const reading = await args.unfinished
   if ('byFlow' in reading) {
     for (const flow of guarded) {
       const executions = reading.byFlow.get(flowKey(flow.namespace, flow.id))
       if (executions) {
-        args.reporter.info(`${flow.namespace}.${flow.id}: ${byStateNames(executions)}`)
+        reporter.info(`${flow.namespace}.${flow.id}: ${byStateNames(executions)}`)
       }
     }
     return { byFlow: reading.byFlow, findings: [] }
@@ -115,9 +155,11 @@ async function reviewExecutions(
   return { byFlow: new Map(), findings: [notice] }
 }
 
-async function reviewCalls(args: ReviewArgs, flows: FlowChange[]) {
-  const targets = changedContracts(flows)
-  if (targets.length === 0) return { findings: [], breaks: new Map() }
+/** The calls of the changed flows: the repository's, and the server-only callers parsed again. */
+function callSitesOf(
+  args: Pick<ReviewArgs, 'model' | 'state' | 'calls'>,
+  targets: FlowChange[]
+): CallSite[] {
   const repository = new Map<string, FlowFile>()
   for (const flow of args.model.flows) {
     if (!flow.notAFlow && flow.namespace && flow.id) {
@@ -140,7 +182,5 @@ async function reviewCalls(args: ReviewArgs, flows: FlowChange[]) {
       }
     }
   }
-  const sites = callSites(targets, args.calls, { repository, server })
-  const pinned = await readPinnedRevisions(args.kestra, sites)
-  return reviewContracts(sites, targets, pinned)
+  return callSites(targets, args.calls, { repository, server })
 }

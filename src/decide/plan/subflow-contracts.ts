@@ -10,7 +10,7 @@ import { declaredInputs, refusal, sameInputs, type DeclaredInput } from './input
 import type { FlowChange } from '../../model/plan.js'
 
 /** A `Subflow` or `ForEachItem` task calling a flow whose inputs this plan changes. */
-interface CallSite {
+export interface CallSite {
   target: { namespace: string; id: string }
   caller: { namespace: string; id: string }
   via: 'subflow' | 'foreach'

@@ -1,7 +1,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml'
 import type { Document, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml'
 import type { FlowFile, Position } from '../../model/repository.js'
-import { analyseAliases, type AliasAnalysis } from './aliases.js'
+import { analyseAliases, type AliasAnalysis } from '../../model/yaml-aliases.js'
 import { flowKey } from '../../model/targets.js'
 import { type Finding, type Severity } from '../../model/finding.js'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'

@@ -1,4 +1,5 @@
 import { deployableFlow, type FlowFile, type RepoModel } from '../../model/repository.js'
+import { fitToSend } from '../../model/yaml-aliases.js'
 import { coreTaskFindings } from './core-tasks.js'
 import { dashedReferenceFindings } from './expressions.js'
 import type { Finding } from '../../model/finding.js'
@@ -54,7 +55,7 @@ export interface RepositoryReading extends ValidateOptions {
 }
 
 /** What the checks of one flow file leave: its findings, and what the checks across files need. */
-export interface FlowCheck {
+interface FlowCheck {
   findings: Finding[]
   /** Findings whose severity follows the server's version, resolved with the repository's checks. */
   versioned: VersionedFinding[]
@@ -87,8 +88,7 @@ export function checkFlow(flow: FlowFile, options: ValidateOptions = {}): FlowCh
   if (first.errors.some((error) => error.code !== 'DUPLICATE_KEY')) {
     return { findings, versioned, wellFormed: false, references, names }
   }
-  const wellFormed =
-    flow.documents.length === 1 && first.errors.length === 0 && document.aliases.safe
+  const wellFormed = fitToSend(flow, document.aliases)
   findings.push(...aliasFindings(document))
   if (!document.root || !document.aliases.safe) {
     return { findings, versioned, wellFormed, references, names }

@@ -2,6 +2,7 @@ import type { KestraApi } from '../../kestra/api.js'
 import { MAX_BATCH } from '../../kestra/validate.js'
 import { settle, valueOf, type Outcome } from '../../model/outcome.js'
 import type { FlowFile } from '../../model/repository.js'
+import { fitToSend } from '../../model/yaml-aliases.js'
 import type { ServerAnswer } from '../../model/snapshot.js'
 
 /**
@@ -15,9 +16,9 @@ export class ServerValidation {
 
   constructor(private readonly api: KestraApi) {}
 
-  /** A flow read from the repository, with its local checks: it goes with the next full batch. */
-  add(flow: FlowFile, check: { wellFormed: boolean }): void {
-    if (!check.wellFormed) return
+  /** A flow read from the repository: when fit to send, it goes with the next full batch. */
+  add(flow: FlowFile): void {
+    if (!fitToSend(flow)) return
     this.waiting.push(flow)
     if (this.waiting.length === MAX_BATCH) this.send()
   }

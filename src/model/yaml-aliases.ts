@@ -1,5 +1,6 @@
 import { isAlias, isMap, isPair, isSeq, visit } from 'yaml'
 import type { Alias, Document, Node } from 'yaml'
+import type { FlowFile } from './repository.js'
 
 /** Expanded size above which a document is treated as an alias bomb (Kestra's parser refuses these too). */
 const MAX_EXPANDED_NODES = 100_000
@@ -91,4 +92,14 @@ function analyse(doc: Document.Parsed): AliasAnalysis {
     return { targets, problems, safe: false }
   }
   return { targets, problems, safe: true }
+}
+
+/**
+ * One YAML document that parses, with aliases that expand safely: fit to send to the server (which
+ * would expand an alias bomb). `aliases` is the document's analysis when the caller has it already.
+ */
+export function fitToSend(flow: FlowFile, aliases?: AliasAnalysis): boolean {
+  const [only, ...more] = flow.documents
+  if (flow.notAFlow || !only || more.length > 0 || only.errors.length > 0) return false
+  return (aliases ?? analyseAliases(only, flow.source)).safe
 }
