@@ -26,12 +26,7 @@ interface AfterDeploy {
   failure?: string
 }
 
-/**
- * docs/smoke-and-rollback.md: smoke executions after a deploy that wrote something and had no failed
- * write, then a rollback when one of them failed or a write failed, with `rollback: true`. Sets the
- * `smoke` and `rolled-back` outputs.
- */
-export async function afterDeploy(args: {
+type AfterDeployArgs = {
   settings: Pick<Settings, 'smokeTimeoutSeconds' | 'rollback' | 'server' | 'tenant' | 'concurrency'>
   target: Pick<Target, 'smokeFlows'>
   ports: Pick<RunPorts, 'reporter' | 'edge'>
@@ -42,70 +37,22 @@ export async function afterDeploy(args: {
   kinds: readonly RollbackKind[]
   /** The deployed commit, its repository (`owner/repo`), and the workflow run (GITHUB_RUN_ID). */
   deployed: { commit: string; repository: string; runId: string }
-}): Promise<AfterDeploy> {
-  const { settings, target, result, kestra, deployed } = args
-  const { reporter, edge } = args.ports
-  const wrote = result.resources.some((r) => WRITTEN.has(r.result))
-  let smoke: SmokeReport | undefined
-  if (target.smokeFlows.length > 0 && wrote && result.status === 'applied') {
-    const { tenantScoped } = await kestra.info()
-    smoke = await phase(
-      reporter,
-      'Smoke runs',
-      () =>
-        runSmoke(target.smokeFlows, {
-          api: kestra,
-          timeoutMs: settings.smokeTimeoutSeconds * 1000,
-          // Unique to this run of the action: two steps of one job never share a label.
-          runId: `${deployed.runId || 'local'}-${randomBytes(4).toString('hex')}`,
-          link: (execution) =>
-            executionUrl(
-              settings.server ?? '',
-              tenantScoped ? settings.tenant : undefined,
-              execution
-            ),
-          now: () => Date.now(),
-          sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-          log: reporter.info
-        }),
-      (done) =>
-        `Smoke runs: ${done.passed ? 'passed' : 'failed'} (${done.runs.length}) in ${(done.elapsedMs / 1000).toFixed(1)} s.`
-    )
-  } else if (target.smokeFlows.length > 0) {
-    reporter.info(
-      `Smoke runs skipped: ${wrote ? 'a write of this deploy did not go through' : 'this deploy wrote no flow or file'}.`
-    )
-  }
-  reporter.setOutput('smoke', smoke ? (smoke.passed ? 'passed' : 'failed') : 'skipped')
+}
 
-  const markdown = smoke ? [smokeSection(edge.shown(smoke))] : []
-  let undone: RollbackResult | undefined
-  if (
-    settings.rollback &&
-    (smoke?.passed === false || result.status === 'failed') &&
-    (wrote ||
-      result.markedNamespaces.length > 0 ||
-      (result.markersUnknown ?? []).length > 0 ||
-      result.resources.some((r) => r.outcomeUnknown))
-  ) {
-    const plan = planFromDeploy(result, deployed, args.kinds)
-    undone = await phase(
-      reporter,
-      'Rollback',
-      () =>
-        rollback(plan, {
-          api: kestra,
-          refs: args.refs,
-          kinds: args.kinds,
-          concurrency: settings.concurrency,
-          log: reporter.info
-        }),
-      rollbackLine
-    )
-    for (const warning of undone.warnings) reporter.warning(warning)
-    markdown.push(rollbackSection(edge.shown(undone)))
-  }
-  reporter.setOutput('rolled-back', undone?.rolledBack ?? 'false')
+/**
+ * docs/smoke-and-rollback.md: smoke executions after a deploy that wrote something and had no failed
+ * write, then a rollback when one of them failed or a write failed, with `rollback: true`. Sets the
+ * `smoke` and `rolled-back` outputs.
+ */
+export async function afterDeploy(args: AfterDeployArgs): Promise<AfterDeploy> {
+  const { result, ports } = args
+  const wrote = result.resources.some((r) => WRITTEN.has(r.result))
+  const smoke = await smokeRuns(args, wrote)
+  ports.reporter.setOutput('smoke', smoke ? (smoke.passed ? 'passed' : 'failed') : 'skipped')
+  const markdown = smoke ? [smokeSection(ports.edge.shown(smoke))] : []
+  const undone = await rollbackIfFailed(args, smoke, wrote)
+  if (undone) markdown.push(rollbackSection(ports.edge.shown(undone)))
+  ports.reporter.setOutput('rolled-back', undone?.rolledBack ?? 'false')
   if (!smoke || smoke.passed) return { markdown, rollback: undone }
   const failed = smoke.runs.filter((run) => run.verdict !== 'passed').map(failedRun)
   return {
@@ -113,6 +60,78 @@ export async function afterDeploy(args: {
     rollback: undone,
     failure: `Smoke run(s) failed: ${failed.join(', ')}.\n${undone ? rollbackAccount(undone) : 'The deploy stays in place (rollback is false).'}`
   }
+}
+
+/** The smoke runs, when the deploy wrote something and every write went through. */
+async function smokeRuns(args: AfterDeployArgs, wrote: boolean): Promise<SmokeReport | undefined> {
+  const { settings, target, result, kestra, deployed } = args
+  const { reporter } = args.ports
+  if (target.smokeFlows.length === 0) return undefined
+  if (!wrote || result.status !== 'applied') {
+    reporter.info(
+      `Smoke runs skipped: ${wrote ? 'a write of this deploy did not go through' : 'this deploy wrote no flow or file'}.`
+    )
+    return undefined
+  }
+  const { tenantScoped } = await kestra.info()
+  return phase(
+    reporter,
+    'Smoke runs',
+    () =>
+      runSmoke(target.smokeFlows, {
+        api: kestra,
+        timeoutMs: settings.smokeTimeoutSeconds * 1000,
+        // Unique to this run of the action: two steps of one job never share a label.
+        runId: `${deployed.runId || 'local'}-${randomBytes(4).toString('hex')}`,
+        link: (execution) =>
+          executionUrl(
+            settings.server ?? '',
+            tenantScoped ? settings.tenant : undefined,
+            execution
+          ),
+        now: () => Date.now(),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        log: reporter.info
+      }),
+    (done) =>
+      `Smoke runs: ${done.passed ? 'passed' : 'failed'} (${done.runs.length}) in ${(done.elapsedMs / 1000).toFixed(1)} s.`
+  )
+}
+
+/**
+ * With `rollback: true`, the rollback of a deploy whose smoke run or write failed, when it may have
+ * changed anything (a write, a marker, or an outcome unknown).
+ */
+async function rollbackIfFailed(
+  args: AfterDeployArgs,
+  smoke: SmokeReport | undefined,
+  wrote: boolean
+): Promise<RollbackResult | undefined> {
+  const { settings, result, kestra, deployed } = args
+  const { reporter } = args.ports
+  const failed = smoke?.passed === false || result.status === 'failed'
+  const touched =
+    wrote ||
+    result.markedNamespaces.length > 0 ||
+    (result.markersUnknown ?? []).length > 0 ||
+    result.resources.some((r) => r.outcomeUnknown)
+  if (!settings.rollback || !failed || !touched) return undefined
+  const plan = planFromDeploy(result, deployed, args.kinds)
+  const undone = await phase(
+    reporter,
+    'Rollback',
+    () =>
+      rollback(plan, {
+        api: kestra,
+        refs: args.refs,
+        kinds: args.kinds,
+        concurrency: settings.concurrency,
+        log: reporter.info
+      }),
+    rollbackLine
+  )
+  for (const warning of undone.warnings) reporter.warning(warning)
+  return undone
 }
 
 function failedRun(run: SmokeRun): string {

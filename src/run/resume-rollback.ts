@@ -47,6 +47,20 @@ interface FinishedRollbacks {
   failure: string
 }
 
+type FinishDeps = {
+  kestra: KestraServer
+  refs: FlowDependency[]
+  /** The registry's rollbacks. */
+  kinds: readonly RollbackKind[]
+  settings: Pick<Settings, 'concurrency' | 'commentKey'>
+  reporter: Reporter
+  /** The commit this run was to deploy. */
+  commit: string
+  /** The plan's job summary, and its counts. */
+  summary: string
+  counts: PlanCounts
+}
+
 /**
  * Finishes the rollbacks that a stopped run left recorded
  * (docs/rollback.md#finishing-a-stopped-rollback): each resource goes back to its recorded version,
@@ -57,20 +71,23 @@ interface FinishedRollbacks {
  */
 export async function finishRollbacks(
   records: ReadonlyMap<string, RollbackRecord>,
-  deps: {
-    kestra: KestraServer
-    refs: FlowDependency[]
-    /** The registry's rollbacks. */
-    kinds: readonly RollbackKind[]
-    settings: Pick<Settings, 'concurrency' | 'commentKey'>
-    reporter: Reporter
-    /** The commit this run was to deploy. */
-    commit: string
-    /** The plan's job summary, and its counts. */
-    summary: string
-    counts: PlanCounts
-  }
+  deps: FinishDeps
 ): Promise<FinishedRollbacks | undefined> {
+  const results = await resumeEach(records, deps)
+  if (results.every((r) => r.stale)) {
+    deps.reporter.info(
+      'The server already held every version those records name: records removed, deploying.'
+    )
+    return undefined
+  }
+  return reportFinished(results, deps)
+}
+
+/** Each recorded rollback, finished in turn. */
+async function resumeEach(
+  records: ReadonlyMap<string, RollbackRecord>,
+  deps: FinishDeps
+): Promise<RollbackResult[]> {
   const { reporter, settings } = deps
   const results: RollbackResult[] = []
   for (const plan of plansFromRecords(records, deps.kinds)) {
@@ -95,12 +112,15 @@ export async function finishRollbacks(
     for (const warning of done.warnings) reporter.warning(warning)
     results.push(done)
   }
-  if (results.every((r) => r.stale)) {
-    reporter.info(
-      'The server already held every version those records name: records removed, deploying.'
-    )
-    return undefined
-  }
+  return results
+}
+
+/** The finished rollbacks as outputs, summary and failure: nothing of this run's commit was deployed. */
+async function reportFinished(
+  results: RollbackResult[],
+  deps: FinishDeps
+): Promise<FinishedRollbacks> {
+  const { reporter, settings } = deps
   const rolledBack = combined(results.map((r) => r.rolledBack))
   const deployed = [...new Set(results.map((r) => short(r.deployed)))].join(', ')
   const nothing = `Nothing was deployed by this run: re-run the workflow to deploy commit ${short(deps.commit)}.`
