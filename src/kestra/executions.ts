@@ -2,7 +2,6 @@ import type { Execution, ExecutionQuery, Label } from '../model/kestra.js'
 import { parseVersion } from './era.js'
 import { ApiError } from './errors.js'
 import { readPages } from './listings.js'
-import { kestraUiBase } from './namespace-url.js'
 import { readJson, type ScopedHttp } from './scoped-http.js'
 import { formBody, type HttpResponse } from './transport.js'
 import { pathSegment } from '../model/path-segment.js'
@@ -168,4 +167,19 @@ export function executionUrl(
     .map(encodeURIComponent)
     .join('/')
   return `${kestraUiBase(server, tenant)}/executions/${path}`
+}
+
+/** The Kestra UI's base: `<server>/ui/<tenant>` on a tenant-scoped server, `<server>/ui` before (0.x). */
+export function kestraUiBase(server: string, tenant: string | undefined): string {
+  const root = `${server.replace(/\/+$/, '')}/ui`
+  return tenant === undefined ? root : `${root}/${encodeURIComponent(tenant)}`
+}
+
+/** A namespace's page in the Kestra UI. */
+export function namespaceUrl(
+  server: string,
+  tenant: string | undefined,
+  namespace: string
+): string {
+  return `${kestraUiBase(server, tenant)}/namespaces/edit/${encodeURIComponent(namespace)}`
 }

@@ -16,7 +16,7 @@ import {
 } from '../apply/preview.js'
 import { inPreview, previewPrefix } from '../model/preview.js'
 import { errorMessage } from '../model/errors.js'
-import { namespaceUrl } from '../kestra/namespace-url.js'
+import { namespaceUrl } from '../kestra/executions.js'
 import type { KestraServer } from '../kestra/api.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
 import { NAMESPACE_PATTERN } from '../model/namespaces.js'

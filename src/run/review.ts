@@ -21,7 +21,7 @@ import { readUnfinished } from '../gather/server/unfinished-executions.js'
 import type { ActualNamespace } from '../model/plan-input.js'
 import type { Settings } from '../model/settings.js'
 import type { Finding } from '../model/finding.js'
-import { byStateNames } from './unfinished-words.js'
+import { unfinishedText } from '../decide/render/review.js'
 
 export interface ReviewArgs {
   plan: Plan
@@ -183,4 +183,10 @@ function callSitesOf(
     }
   }
   return callSites(targets, args.calls, { repository, server })
+}
+
+/** `2 executions not finished (PAUSED, RUNNING)`, for the log. */
+function byStateNames(executions: readonly UnfinishedExecution[]): string {
+  const states = [...new Set(executions.map((e) => e.state))].sort()
+  return `${unfinishedText(executions)} (${states.join(', ')})`
 }
