@@ -1,15 +1,15 @@
-import { constants, lstatSync, readFileSync, createReadStream, mkdirSync, writeFileSync, realpathSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { lstatSync, readFileSync, constants, createReadStream, mkdirSync, writeFileSync, realpathSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { resolve as resolve$1, relative, sep, join as join$1, isAbsolute, posix } from 'node:path';
+import { resolve as resolve$1, relative, sep, join as join$2, isAbsolute, posix, dirname, basename } from 'node:path';
+import { promisify, TextDecoder as TextDecoder$1, parseArgs as parseArgs$1 } from 'node:util';
 import { execFile, spawn } from 'node:child_process';
-import { promisify, TextDecoder as TextDecoder$1 } from 'node:util';
-import { u as undiciExports, d as distExports, a as unzipSync, z as zipSync, p as picomatch, s as structuredPatch, f as formatPatch, F as FILE_HEADERS_ONLY, j, b as parsePatch, r as reversePatch, c as characterEntities, e as retry, t as throttling, g as summary, h as setOutput, i as setSecret, k as getInput } from './vendor.js';
+import { p as pLimit, u as undiciExports, d as distExports, a as unzipSync, z as zipSync, b as picomatch, s as structuredPatch, f as formatPatch, F as FILE_HEADERS_ONLY, j, c as parsePatch, r as reversePatch, e as characterEntities, g as retry, t as throttling, h as summary, i as setOutput, k as setSecret, l as getInput } from './vendor.js';
 import { isUtf8 } from 'node:buffer';
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { inflateRawSync } from 'node:zlib';
-import { join as join$2 } from 'path';
 import { readFile, stat, readdir, lstat, realpath } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 
 /** Base for every error the action reports to the user: the message says what to do. */
 class ActionError extends Error {
@@ -41,26 +41,6 @@ class DeployError extends ActionError {
 }
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
-}
-
-const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
-/**
- * One keep-alive pool for the run. Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY like other tools;
- * loopback addresses never go through the proxy.
- */
-function createDispatcher(connections, env = process.env) {
-    const options = { connections, keepAliveTimeout: 10_000 };
-    const httpProxy = env.http_proxy ?? env.HTTP_PROXY;
-    const httpsProxy = env.https_proxy ?? env.HTTPS_PROXY;
-    const noProxy = (env.no_proxy ?? env.NO_PROXY ?? '').trim();
-    if ((!httpProxy && !httpsProxy) || noProxy === '*')
-        return new undiciExports.Agent(options);
-    return new undiciExports.EnvHttpProxyAgent({
-        ...options,
-        httpProxy,
-        httpsProxy,
-        noProxy: [noProxy, ...LOOPBACK].filter(Boolean).join(',')
-    });
 }
 
 const REMEDIATION = {
@@ -104,6 +84,66 @@ function describe$3(details) {
         ? `Kestra answered ${status} to ${method} ${path}${said}; ${remedy}${unknown}`
         : `Kestra answered ${status} to ${method} ${path}${said}${unknown}`;
 }
+/**
+ * Reads an error answer of any Kestra era: Micronaut `JsonError` (`message`, `_embedded.errors`),
+ * RFC 9457 problem+json (`detail`, `title`, `errors`), a bare status, or an HTML page from a proxy. The
+ * message is kept whole: the output edge cuts it once redacted, so no cut can leave part of a credential.
+ */
+function parseErrorBody(body, statusText) {
+    const text = new TextDecoder().decode(body).trim();
+    const json = parseJson(text);
+    if (json && typeof json === 'object' && !Array.isArray(json)) {
+        const record = json;
+        const violations = [
+            ...readViolations(record._embedded?.errors),
+            ...readViolations(record.errors)
+        ];
+        const main = firstString(record.message, record.detail, record.title);
+        const missing = violations.filter((v) => !main?.includes(v.message)).map(violationText);
+        const message = [main, missing.join(', ')].filter(Boolean).join(': ');
+        return { message: message || statusText, violations };
+    }
+    if (text === '' || text.startsWith('<'))
+        return { message: statusText, violations: [] };
+    return { message: text, violations: [] };
+}
+function parseJson(text) {
+    if (!text.startsWith('{'))
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function readViolations(list) {
+    if (!Array.isArray(list))
+        return [];
+    return list.flatMap((item) => {
+        if (!item || typeof item !== 'object')
+            return [];
+        const record = item;
+        const message = firstString(record.message, record.detail);
+        if (!message)
+            return [];
+        const violation = { message };
+        if (typeof record.path === 'string' && record.path)
+            violation.path = record.path;
+        if (typeof record.pointer === 'string' && record.pointer)
+            violation.pointer = record.pointer;
+        return [violation];
+    });
+}
+function violationText(violation) {
+    return violation.path ? `${violation.path}: ${violation.message}` : violation.message;
+}
+function firstString(...values) {
+    for (const value of values)
+        if (typeof value === 'string' && value.trim())
+            return value.trim();
+    return undefined;
+}
 
 function sha256Hex(content) {
     return createHash('sha256').update(content).digest('hex');
@@ -126,43 +166,23 @@ function decodeText(bytes) {
 }
 /** Kestra's upload limit: a larger namespace file is an error, decided from its size alone. */
 const MAX_FILE_BYTES = 100 * 1024 * 1024;
-
-/** The JSON body of a successful answer; an ApiError when it is not JSON (a proxy page, a wrong URL…). */
-function readJson(response) {
-    try {
-        return JSON.parse(new TextDecoder().decode(response.body));
-    }
-    catch {
-        throw new ApiError({
-            status: response.status,
-            method: response.method,
-            path: response.path,
-            serverMessage: 'the answer is not JSON (is the server input the base URL of a Kestra server?)'
-        });
-    }
-}
-function readJsonObject(response) {
-    const value = readJson(response);
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-        return value;
-    }
-    throw new ApiError({
-        status: response.status,
-        method: response.method,
-        path: response.path,
-        serverMessage: 'expected a JSON object in the answer'
-    });
-}
-function readJsonArray(response) {
-    const value = readJson(response);
+/**
+ * A JSON value as one canonical text, a mapping's keys sorted: what a kind whose values are JSON (KV pairs)
+ * compares, hashes and records, in every phase alike.
+ */
+function canonicalJson(value) {
     if (Array.isArray(value))
-        return value;
-    throw new ApiError({
-        status: response.status,
-        method: response.method,
-        path: response.path,
-        serverMessage: 'expected a JSON array in the answer'
-    });
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value !== null && typeof value === 'object') {
+        const record = value;
+        const keys = Object.keys(record).sort();
+        return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
+    }
+    return JSON.stringify(value) ?? 'null';
+}
+/** Plain code-unit order: the same on every machine and locale. */
+function compareCodeUnits(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** API path prefixes: `/api/v1/{tenant}` since 0.23 (OSS tenant `main`), `/api/v1` before. */
@@ -201,6 +221,494 @@ function ossTenantProblem(edition, version, tenant) {
     if (edition.toUpperCase() !== 'OSS' || tenant === 'main')
         return undefined;
     return `the server is Kestra open-source ${version}, which has the single tenant 'main' and maps any other tenant to it, so '${tenant}' would deploy into 'main'. Set tenant to main (the default), or point server at an Enterprise Kestra that has tenant '${tenant}'`;
+}
+
+const MAX_SINGLE_BACKOFF_MS = 15_000;
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'EPIPE',
+    'ETIMEDOUT',
+    'ECONNABORTED',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CLOSED',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT'
+]);
+function retryPolicy(options = {}) {
+    return {
+        maxAttempts: Math.max(1, options.maxAttempts ?? 4),
+        maxWaitMs: Math.max(0, options.maxWaitMs ?? 60_000),
+        baseDelayMs: Math.max(0, options.baseDelayMs ?? 500)
+    };
+}
+function isRetryableStatus(status) {
+    return status === 429 || status >= 500;
+}
+/** Why a failed request is worth retrying (connection reset, timeout…), or undefined when it is not. */
+function transientReason(error) {
+    for (let current = error, depth = 0; current && depth < 4; depth++) {
+        const { code, message, name } = current;
+        if (typeof code === 'string' && TRANSIENT_CODES.has(code))
+            return code;
+        if (typeof message === 'string' && /socket hang up/i.test(message))
+            return 'socket hang up';
+        if (name === 'TimeoutError')
+            return 'timeout';
+        current = current.cause;
+    }
+    return undefined;
+}
+/** `Retry-After` as milliseconds (delta-seconds or HTTP-date), or undefined when absent or unreadable. */
+function retryAfterMs(header, now = Date.now()) {
+    if (!header)
+        return undefined;
+    const value = header.trim();
+    if (/^\d+$/.test(value))
+        return Number(value) * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** Capped exponential backoff with jitter (between half and the full step). */
+function backoffMs(policy, attempt, random = Math.random) {
+    const step = Math.min(MAX_SINGLE_BACKOFF_MS, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(step * (0.5 + random() / 2));
+}
+
+/**
+ * At most `limit` tasks at a time, started in arrival order. The queue is p-limit's; this name is kept
+ * because a limit is shared between callers (one per client, one per deploy).
+ */
+class Semaphore {
+    limited;
+    constructor(limit) {
+        if (!(limit >= 1))
+            throw new RangeError(`semaphore limit must be at least 1, got ${limit}`);
+        this.limited = pLimit(limit);
+    }
+    run(task) {
+        return this.limited(task);
+    }
+}
+/** Runs `task` over `items` with at most `limit` running at once; results keep the input order. */
+async function mapLimit(items, limit, task) {
+    const semaphore = new Semaphore(limit);
+    return Promise.all(items.map((item) => semaphore.run(() => task(item))));
+}
+const EVENT_LOOP = {
+    now: () => performance.now(),
+    nextTurn: () => new Promise((resolve) => setImmediate(resolve))
+};
+/**
+ * For long runs of synchronous work chained by promises: they never let the event loop reach I/O, so
+ * server answers wait unread. `breathe()` yields to it once the thread has been busy for `everyMs`.
+ * The budget is shared by every task that breathes here, and each turn of the loop wakes one waiting
+ * task, oldest first: I/O is taken in every `everyMs` however many tasks run, and none starves.
+ */
+class Breather {
+    everyMs;
+    clock;
+    last;
+    waiting = [];
+    turnAsked = false;
+    constructor(everyMs = 2, clock = EVENT_LOOP) {
+        this.everyMs = everyMs;
+        this.clock = clock;
+        this.last = clock.now();
+    }
+    async breathe() {
+        while (this.clock.now() - this.last >= this.everyMs) {
+            await new Promise((resume) => {
+                this.waiting.push(resume);
+                this.askTurn();
+            });
+        }
+    }
+    askTurn() {
+        if (this.turnAsked)
+            return;
+        this.turnAsked = true;
+        void this.clock.nextTurn().then(() => {
+            this.turnAsked = false;
+            this.last = this.clock.now();
+            this.waiting.shift()?.();
+            if (this.waiting.length > 0)
+                this.askTurn();
+        });
+    }
+}
+
+const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
+/**
+ * One keep-alive pool for the run. Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY like other tools;
+ * loopback addresses never go through the proxy.
+ */
+function createDispatcher(connections, env = process.env) {
+    const options = { connections, keepAliveTimeout: 10_000 };
+    const httpProxy = env.http_proxy ?? env.HTTP_PROXY;
+    const httpsProxy = env.https_proxy ?? env.HTTPS_PROXY;
+    const noProxy = (env.no_proxy ?? env.NO_PROXY ?? '').trim();
+    if ((!httpProxy && !httpsProxy) || noProxy === '*')
+        return new undiciExports.Agent(options);
+    return new undiciExports.EnvHttpProxyAgent({
+        ...options,
+        httpProxy,
+        httpsProxy,
+        noProxy: [noProxy, ...LOOPBACK].filter(Boolean).join(',')
+    });
+}
+/**
+ * Sends requests with auth, a deadline per attempt, bounded concurrency and retries of transient failures.
+ * Answers are returned as the server sent them: decisions read real values, and the output edge alone
+ * redacts what is shown (docs/security.md).
+ */
+class Transport {
+    options;
+    semaphore;
+    counts = {};
+    authorization;
+    constructor(options) {
+        this.options = options;
+        this.semaphore = new Semaphore(options.concurrency);
+        this.authorization = authorizationHeader(options.auth);
+    }
+    requestCount() {
+        return { ...this.counts };
+    }
+    async send(req) {
+        // A write is `lost` once an attempt of it went unanswered or answered 5xx/429: from then on, a failure
+        // cannot say whether the server applied it (docs/rollback.md#writes-whose-answer-was-lost).
+        let lost = false;
+        try {
+            return await this.sendAttempts(req, () => (lost = req.method !== 'GET' && !req.readOnly));
+        }
+        catch (error) {
+            if (!lost || !(error instanceof ApiError) || error.outcomeUnknown)
+                throw error;
+            const { status, method, path, serverMessage, violations } = error;
+            throw new ApiError({ status, method, path, serverMessage, violations, outcomeUnknown: true });
+        }
+    }
+    async sendAttempts(req, onLost) {
+        const { retry } = this.options;
+        const attempts = req.once ? 1 : retry.maxAttempts;
+        let waited = 0;
+        for (let attempt = 1;; attempt++) {
+            if (req.deadline !== undefined && Date.now() >= req.deadline) {
+                throw this.unanswered(req, new RequestTimeout(0, true));
+            }
+            const outcome = await this.semaphore.run(() => this.attempt(req, attempt));
+            const finish = () => {
+                if ('response' in outcome)
+                    return this.checked(req, outcome.response);
+                throw this.unanswered(req, outcome.error);
+            };
+            let reason;
+            let delayMs = backoffMs(retry, attempt);
+            if ('response' in outcome) {
+                if (!isRetryableStatus(outcome.response.status))
+                    return finish();
+                reason = `HTTP ${outcome.response.status}`;
+                delayMs = retryAfterMs(header(outcome.response, 'retry-after')) ?? delayMs;
+            }
+            else {
+                reason = outcome.reason;
+            }
+            onLost();
+            const pastDeadline = req.deadline !== undefined && Date.now() + delayMs >= req.deadline;
+            if (attempt >= attempts || waited + delayMs > retry.maxWaitMs || pastDeadline)
+                return finish();
+            this.options.onRetry?.({ method: req.method, path: req.path, attempt, reason, delayMs });
+            waited += delayMs;
+            await setTimeout$1(delayMs);
+        }
+    }
+    async attempt(req, attempt) {
+        const key = `${req.method} ${req.route}`;
+        this.counts[key] = (this.counts[key] ?? 0) + 1;
+        const headers = {
+            accept: 'application/json, application/octet-stream, */*',
+            'user-agent': this.options.userAgent,
+            ...req.headers
+        };
+        if (this.authorization)
+            headers.authorization = this.authorization;
+        // The deadline covers the whole exchange: an answer that trickles in is a timeout too
+        // (docs/guarantees.md#retries-and-deadlines).
+        const { timeoutMs, cut } = this.attemptTimeout(req);
+        const deadline = new AbortController();
+        const timer = setTimeout(() => deadline.abort(new RequestTimeout(timeoutMs, cut)), timeoutMs);
+        try {
+            const res = await undiciExports.request(this.options.server + req.path, {
+                method: req.method,
+                headers,
+                body: req.body,
+                dispatcher: this.options.dispatcher,
+                signal: deadline.signal,
+                // Never shorter than the deadline: undici's defaults would cut a long timeout-seconds.
+                headersTimeout: this.options.timeoutMs,
+                bodyTimeout: this.options.timeoutMs
+            });
+            const body = await readBody(res.body, res.headers['content-length']);
+            const { method, path } = req;
+            const response = { method, path, status: res.statusCode, headers: res.headers, body };
+            return { response: { ...response, attempts: attempt } };
+        }
+        catch (error) {
+            const reason = transientReason(deadline.signal.reason ?? error);
+            if (reason === undefined)
+                throw this.unanswered(req, error);
+            return { error: deadline.signal.reason ?? error, reason };
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    /** `timeout-seconds`, or less when the request's own deadline comes first (then `cut`). */
+    attemptTimeout(req) {
+        const left = req.deadline === undefined ? Infinity : Math.max(0, req.deadline - Date.now());
+        return left < this.options.timeoutMs
+            ? { timeoutMs: left, cut: true }
+            : { timeoutMs: this.options.timeoutMs, cut: false };
+    }
+    checked(req, response) {
+        if (response.status < 400 || req.allow?.includes(response.status))
+            return response;
+        throw responseError(response);
+    }
+    unanswered(req, error) {
+        if (error instanceof ApiError)
+            return error;
+        const { code, message } = error;
+        const text = typeof message === 'string' && message ? message : String(error);
+        const said = typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;
+        return new ApiError({
+            status: undefined,
+            method: req.method,
+            path: req.path,
+            serverMessage: said
+        });
+    }
+}
+/**
+ * A `multipart/form-data` body as undici encodes it (text values' line breaks become CRLF, as browsers
+ * send them), buffered so that a retry resends the same bytes.
+ */
+async function formBody(parts) {
+    const form = new undiciExports.FormData();
+    for (const [name, value, filename] of parts) {
+        if (typeof value === 'string')
+            form.append(name, value);
+        else
+            form.append(name, value, filename);
+    }
+    const encoded = new undiciExports.Response(form);
+    const body = new Uint8Array(await encoded.arrayBuffer());
+    return { contentType: encoded.headers.get('content-type'), body };
+}
+/** The ApiError for an answer the caller cannot use. */
+function responseError(response) {
+    const { message, violations } = parseErrorBody(response.body, `HTTP ${response.status}`);
+    return new ApiError({
+        status: response.status,
+        method: response.method,
+        path: response.path,
+        serverMessage: message,
+        violations
+    });
+}
+function authorizationHeader(auth) {
+    if (auth.kind === 'bearer')
+        return `Bearer ${auth.token}`;
+    if (auth.kind === 'basic') {
+        return `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    }
+    return undefined;
+}
+/** The attempt ran out of `timeout-seconds` (or of its caller's deadline), headers or body. */
+class RequestTimeout extends Error {
+    name = 'TimeoutError';
+    constructor(timeoutMs, cut) {
+        super(!cut
+            ? `timed out after ${timeoutMs / 1000} s (timeout-seconds bounds each request, its whole answer included)`
+            : timeoutMs === 0
+                ? 'not sent: its deadline had passed'
+                : `timed out after ${timeoutMs / 1000} s, when its deadline came`);
+    }
+}
+function header(response, name) {
+    const value = response.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+}
+const PREALLOCATED_AT_MOST = 64 * 1024 * 1024;
+/**
+ * The whole answer. With a length announced, each chunk is copied into one buffer as it arrives and
+ * dropped: a namespace export is not held twice (chunks plus their concatenation) while it downloads.
+ */
+async function readBody(body, contentLength) {
+    const announced = typeof contentLength === 'string' ? Number(contentLength) : NaN;
+    if (!Number.isSafeInteger(announced) || announced < 0) {
+        const chunks = [];
+        for await (const chunk of body)
+            chunks.push(chunk);
+        const joined = Buffer.concat(chunks);
+        return new Uint8Array(joined.buffer, joined.byteOffset, joined.length);
+    }
+    // The announced length is the server's word: a buffer beyond this grows only as bytes really arrive.
+    let bytes = new Uint8Array(Math.min(announced, PREALLOCATED_AT_MOST));
+    let length = 0;
+    for await (const chunk of body) {
+        if (length + chunk.length > bytes.length) {
+            const grown = new Uint8Array(Math.max(bytes.length * 2, length + chunk.length));
+            grown.set(bytes.subarray(0, length));
+            bytes = grown;
+        }
+        bytes.set(chunk, length);
+        length += chunk.length;
+    }
+    return length === bytes.length ? bytes : bytes.subarray(0, length);
+}
+
+/**
+ * Sends requests below the era's API prefix. The era comes from `GET /api/v1/configs`, probed once;
+ * when that probe gives nothing usable, the tenant prefix is tried first and a 404 retried on the
+ * legacy prefix, remembering whichever answers.
+ */
+class ScopedHttp {
+    transport;
+    tenant;
+    era;
+    constructor(transport, tenant) {
+        this.transport = transport;
+        this.tenant = tenant;
+    }
+    async info() {
+        return { ...(await this.resolveEra()).info };
+    }
+    async send(req) {
+        const era = await this.resolveEra();
+        const suffix = req.path + queryString(req.query);
+        const prefix = era.info.tenantScoped ? tenantPrefix(this.tenant) : LEGACY_PREFIX;
+        if (era.known)
+            return this.transport.send({ ...req, path: prefix + suffix });
+        const allow = [...(req.allow ?? []), 404];
+        const first = await this.transport.send({ ...req, path: prefix + suffix, allow });
+        if (first.status !== 404) {
+            era.known = true;
+            return this.settle(req, first);
+        }
+        const legacy = await this.transport.send({ ...req, path: LEGACY_PREFIX + suffix, allow });
+        if (legacy.status === 404)
+            return this.settle(req, first);
+        era.known = true;
+        era.info.tenantScoped = false;
+        return this.settle(req, legacy);
+    }
+    settle(req, response) {
+        if (response.status === 404 && !req.allow?.includes(404)) {
+            throw responseError(response);
+        }
+        return response;
+    }
+    resolveEra() {
+        this.era ??= this.probe();
+        return this.era;
+    }
+    async probe() {
+        const unknown = {
+            info: {
+                version: 'unknown',
+                edition: 'unknown',
+                tenantScoped: true,
+                systemNamespace: 'system'
+            },
+            known: false
+        };
+        let response;
+        try {
+            response = await this.transport.send({
+                method: 'GET',
+                path: `${LEGACY_PREFIX}/configs`,
+                route: '/configs'
+            });
+        }
+        catch (error) {
+            if (error instanceof ApiError &&
+                error.status !== undefined &&
+                ![401, 403].includes(error.status)) {
+                return unknown;
+            }
+            throw error;
+        }
+        let config;
+        try {
+            config = readJsonObject(response);
+        }
+        catch {
+            return unknown;
+        }
+        const version = parseVersion(config.version);
+        if (!version)
+            return unknown;
+        const edition = typeof config.edition === 'string' ? config.edition : 'OSS';
+        const problem = ossTenantProblem(edition, String(config.version), this.tenant);
+        if (problem)
+            throw new ConfigError('tenant', problem);
+        return {
+            info: {
+                version: String(config.version),
+                edition,
+                tenantScoped: isTenantScoped(version, edition, this.tenant),
+                systemNamespace: typeof config.systemNamespace === 'string' && config.systemNamespace
+                    ? config.systemNamespace
+                    : 'system'
+            },
+            known: true
+        };
+    }
+}
+function queryString(query) {
+    if (!query)
+        return '';
+    const pairs = Object.entries(query).flatMap(([key, values]) => [values].flat().map((value) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`));
+    return pairs.length ? `?${pairs.join('&')}` : '';
+}
+/** The JSON body of a successful answer; an ApiError when it is not JSON (a proxy page, a wrong URL…). */
+function readJson(response) {
+    try {
+        return JSON.parse(new TextDecoder().decode(response.body));
+    }
+    catch {
+        throw new ApiError({
+            status: response.status,
+            method: response.method,
+            path: response.path,
+            serverMessage: 'the answer is not JSON (is the server input the base URL of a Kestra server?)'
+        });
+    }
+}
+function readJsonObject(response) {
+    const value = readJson(response);
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+        return value;
+    }
+    throw new ApiError({
+        status: response.status,
+        method: response.method,
+        path: response.path,
+        serverMessage: 'expected a JSON object in the answer'
+    });
+}
+function readJsonArray(response) {
+    const value = readJson(response);
+    if (Array.isArray(value))
+        return value;
+    throw new ApiError({
+        status: response.status,
+        method: response.method,
+        path: response.path,
+        serverMessage: 'expected a JSON array in the answer'
+    });
 }
 
 /** A surrogate half without its other half: such text has no UTF-8 form to send. */
@@ -242,7 +750,7 @@ const PAGE$1 = 500;
 const EARLIEST_START = '1970-01-01T00:00:00Z';
 const SECRETS_REMEDY = 'a review checks at most 20,000 secret names: remove secrets nothing uses';
 /** Pages a review's listing reads at most (20,000 items); one that goes on is an error, never a cut. */
-const MAX_PAGES$2 = 40;
+const MAX_PAGES$1 = 40;
 async function readPages(http, listing, item) {
     const found = new Map();
     for (let page = 1; page <= listing.maxPages; page++) {
@@ -421,7 +929,7 @@ class ListingsEndpoint {
             };
         const found = await this.paged({
             name: `executions search of ${namespace}`,
-            remedy: `more than ${MAX_PAGES$2 * PAGE$1} executions not finished were found for the flows this deploy updates or deletes in ${namespace}: let them end (or kill them) before deploying`,
+            remedy: `more than ${MAX_PAGES$1 * PAGE$1} executions not finished were found for the flows this deploy updates or deletes in ${namespace}: let them end (or kill them) before deploying`,
             path: '/executions/search',
             query,
             key: (row) => stringField(row, 'id')
@@ -433,7 +941,7 @@ class ListingsEndpoint {
             ...listing,
             route: listing.path.replace(/\/namespaces\/[^/]+/, '/namespaces/{namespace}'),
             size: PAGE$1,
-            maxPages: MAX_PAGES$2
+            maxPages: MAX_PAGES$1
         }, item);
     }
 }
@@ -473,6 +981,37 @@ function executionOf(raw, response) {
     }
     const startDate = stringField(state, 'startDate');
     return { id, namespace, flowId, state: current, ...(startDate && { startDate }), labels: [] };
+}
+const NAMESPACES_PAGE_SIZE = 100;
+/** Pages a namespaces search reads at most (10,000 namespaces); one that goes on is an error. */
+const NAMESPACES_MAX_PAGES = 100;
+/**
+ * `GET /namespaces/search` (docs/kestra.md#namespaces): OSS lists the namespaces of existing flows and
+ * their parents (a namespace holding only files or KV entries is not listed), EE its namespace entities.
+ */
+class NamespacesEndpoint {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    /** Every listed namespace whose id starts with `prefix`, sorted. */
+    async startingWith(prefix) {
+        const ids = await readPages(this.http, {
+            name: `namespaces search for ${prefix}`,
+            remedy: `more than ${NAMESPACES_MAX_PAGES * NAMESPACES_PAGE_SIZE} namespaces start with ${prefix}: remove them with Kestra's own tools`,
+            path: '/namespaces/search',
+            route: '/namespaces/search',
+            query: { q: prefix },
+            size: NAMESPACES_PAGE_SIZE,
+            maxPages: NAMESPACES_MAX_PAGES,
+            key: namespaceId
+        }, namespaceId);
+        return [...new Set(ids.filter((id) => id.startsWith(prefix)))].sort();
+    }
+}
+function namespaceId(row) {
+    const id = row?.id;
+    return typeof id === 'string' ? id : undefined;
 }
 
 /** A Kestra property path: `id`, `flow.id`, `tasks[1].message`, `tasks[my-task].message`. */
@@ -601,402 +1140,11 @@ function parsedJson(text) {
     }
 }
 
-/**
- * Reads an error answer of any Kestra era: Micronaut `JsonError` (`message`, `_embedded.errors`),
- * RFC 9457 problem+json (`detail`, `title`, `errors`), a bare status, or an HTML page from a proxy. The
- * message is kept whole: the output edge cuts it once redacted, so no cut can leave part of a credential.
- */
-function parseErrorBody(body, statusText) {
-    const text = new TextDecoder().decode(body).trim();
-    const json = parseJson(text);
-    if (json && typeof json === 'object' && !Array.isArray(json)) {
-        const record = json;
-        const violations = [
-            ...readViolations(record._embedded?.errors),
-            ...readViolations(record.errors)
-        ];
-        const main = firstString(record.message, record.detail, record.title);
-        const missing = violations.filter((v) => !main?.includes(v.message)).map(violationText);
-        const message = [main, missing.join(', ')].filter(Boolean).join(': ');
-        return { message: message || statusText, violations };
-    }
-    if (text === '' || text.startsWith('<'))
-        return { message: statusText, violations: [] };
-    return { message: text, violations: [] };
-}
-function parseJson(text) {
-    if (!text.startsWith('{'))
-        return undefined;
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-}
-function readViolations(list) {
-    if (!Array.isArray(list))
-        return [];
-    return list.flatMap((item) => {
-        if (!item || typeof item !== 'object')
-            return [];
-        const record = item;
-        const message = firstString(record.message, record.detail);
-        if (!message)
-            return [];
-        const violation = { message };
-        if (typeof record.path === 'string' && record.path)
-            violation.path = record.path;
-        if (typeof record.pointer === 'string' && record.pointer)
-            violation.pointer = record.pointer;
-        return [violation];
-    });
-}
-function violationText(violation) {
-    return violation.path ? `${violation.path}: ${violation.message}` : violation.message;
-}
-function firstString(...values) {
-    for (const value of values)
-        if (typeof value === 'string' && value.trim())
-            return value.trim();
-    return undefined;
-}
-
-const MAX_SINGLE_BACKOFF_MS = 15_000;
-const TRANSIENT_CODES = new Set([
-    'ECONNRESET',
-    'EPIPE',
-    'ETIMEDOUT',
-    'ECONNABORTED',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CLOSED',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT'
-]);
-function retryPolicy(options = {}) {
-    return {
-        maxAttempts: Math.max(1, options.maxAttempts ?? 4),
-        maxWaitMs: Math.max(0, options.maxWaitMs ?? 60_000),
-        baseDelayMs: Math.max(0, options.baseDelayMs ?? 500)
-    };
-}
-function isRetryableStatus(status) {
-    return status === 429 || status >= 500;
-}
-/** Why a failed request is worth retrying (connection reset, timeout…), or undefined when it is not. */
-function transientReason(error) {
-    for (let current = error, depth = 0; current && depth < 4; depth++) {
-        const { code, message, name } = current;
-        if (typeof code === 'string' && TRANSIENT_CODES.has(code))
-            return code;
-        if (typeof message === 'string' && /socket hang up/i.test(message))
-            return 'socket hang up';
-        if (name === 'TimeoutError')
-            return 'timeout';
-        current = current.cause;
-    }
-    return undefined;
-}
-/** `Retry-After` as milliseconds (delta-seconds or HTTP-date), or undefined when absent or unreadable. */
-function retryAfterMs(header, now = Date.now()) {
-    if (!header)
-        return undefined;
-    const value = header.trim();
-    if (/^\d+$/.test(value))
-        return Number(value) * 1000;
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/** Capped exponential backoff with jitter (between half and the full step). */
-function backoffMs(policy, attempt, random = Math.random) {
-    const step = Math.min(MAX_SINGLE_BACKOFF_MS, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(step * (0.5 + random() / 2));
-}
-
-/** At most `limit` holders at a time; waiters are served in arrival order. */
-class Semaphore {
-    limit;
-    active = 0;
-    waiting = [];
-    constructor(limit) {
-        this.limit = limit;
-        if (!(limit >= 1))
-            throw new RangeError(`semaphore limit must be at least 1, got ${limit}`);
-    }
-    async run(task) {
-        await this.acquire();
-        try {
-            return await task();
-        }
-        finally {
-            this.release();
-        }
-    }
-    acquire() {
-        if (this.active < this.limit) {
-            this.active++;
-            return Promise.resolve();
-        }
-        return new Promise((resolve) => this.waiting.push(resolve));
-    }
-    release() {
-        const next = this.waiting.shift();
-        if (next)
-            next();
-        else
-            this.active--;
-    }
-}
-/** Runs `task` over `items` with at most `limit` running at once; results keep the input order. */
-async function mapLimit(items, limit, task) {
-    const semaphore = new Semaphore(limit);
-    return Promise.all(items.map((item) => semaphore.run(() => task(item))));
-}
-const EVENT_LOOP = {
-    now: () => performance.now(),
-    nextTurn: () => new Promise((resolve) => setImmediate(resolve))
-};
-/**
- * For long runs of synchronous work chained by promises: they never let the event loop reach I/O, so
- * server answers wait unread. `breathe()` yields to it once the thread has been busy for `everyMs`.
- * The budget is shared by every task that breathes here, and each turn of the loop wakes one waiting
- * task, oldest first: I/O is taken in every `everyMs` however many tasks run, and none starves.
- */
-class Breather {
-    everyMs;
-    clock;
-    last;
-    waiting = [];
-    turnAsked = false;
-    constructor(everyMs = 2, clock = EVENT_LOOP) {
-        this.everyMs = everyMs;
-        this.clock = clock;
-        this.last = clock.now();
-    }
-    async breathe() {
-        while (this.clock.now() - this.last >= this.everyMs) {
-            await new Promise((resume) => {
-                this.waiting.push(resume);
-                this.askTurn();
-            });
-        }
-    }
-    askTurn() {
-        if (this.turnAsked)
-            return;
-        this.turnAsked = true;
-        void this.clock.nextTurn().then(() => {
-            this.turnAsked = false;
-            this.last = this.clock.now();
-            this.waiting.shift()?.();
-            if (this.waiting.length > 0)
-                this.askTurn();
-        });
-    }
-}
-
-/**
- * Sends requests with auth, a deadline per attempt, bounded concurrency and retries of transient failures.
- * Answers are returned as the server sent them: decisions read real values, and the output edge alone
- * redacts what is shown (docs/security.md).
- */
-class Transport {
-    options;
-    semaphore;
-    counts = {};
-    authorization;
-    constructor(options) {
-        this.options = options;
-        this.semaphore = new Semaphore(options.concurrency);
-        this.authorization = authorizationHeader(options.auth);
-    }
-    requestCount() {
-        return { ...this.counts };
-    }
-    async send(req) {
-        // A write is `lost` once an attempt of it went unanswered or answered 5xx/429: from then on, a failure
-        // cannot say whether the server applied it (docs/rollback.md#writes-whose-answer-was-lost).
-        let lost = false;
-        try {
-            return await this.sendAttempts(req, () => (lost = req.method !== 'GET' && !req.readOnly));
-        }
-        catch (error) {
-            if (!lost || !(error instanceof ApiError) || error.outcomeUnknown)
-                throw error;
-            const { status, method, path, serverMessage, violations } = error;
-            throw new ApiError({ status, method, path, serverMessage, violations, outcomeUnknown: true });
-        }
-    }
-    async sendAttempts(req, onLost) {
-        const { retry } = this.options;
-        const attempts = req.once ? 1 : retry.maxAttempts;
-        let waited = 0;
-        for (let attempt = 1;; attempt++) {
-            if (req.deadline !== undefined && Date.now() >= req.deadline) {
-                throw this.unanswered(req, new RequestTimeout(0, true));
-            }
-            const outcome = await this.semaphore.run(() => this.attempt(req, attempt));
-            const finish = () => {
-                if ('response' in outcome)
-                    return this.checked(req, outcome.response);
-                throw this.unanswered(req, outcome.error);
-            };
-            let reason;
-            let delayMs = backoffMs(retry, attempt);
-            if ('response' in outcome) {
-                if (!isRetryableStatus(outcome.response.status))
-                    return finish();
-                reason = `HTTP ${outcome.response.status}`;
-                delayMs = retryAfterMs(header(outcome.response, 'retry-after')) ?? delayMs;
-            }
-            else {
-                reason = outcome.reason;
-            }
-            onLost();
-            const pastDeadline = req.deadline !== undefined && Date.now() + delayMs >= req.deadline;
-            if (attempt >= attempts || waited + delayMs > retry.maxWaitMs || pastDeadline)
-                return finish();
-            this.options.onRetry?.({ method: req.method, path: req.path, attempt, reason, delayMs });
-            waited += delayMs;
-            await setTimeout$1(delayMs);
-        }
-    }
-    async attempt(req, attempt) {
-        const key = `${req.method} ${req.route}`;
-        this.counts[key] = (this.counts[key] ?? 0) + 1;
-        const headers = {
-            accept: 'application/json, application/octet-stream, */*',
-            'user-agent': this.options.userAgent,
-            ...req.headers
-        };
-        if (this.authorization)
-            headers.authorization = this.authorization;
-        // The deadline covers the whole exchange: an answer that trickles in is a timeout too
-        // (docs/guarantees.md#retries-and-deadlines).
-        const { timeoutMs, cut } = this.attemptTimeout(req);
-        const deadline = new AbortController();
-        const timer = setTimeout(() => deadline.abort(new RequestTimeout(timeoutMs, cut)), timeoutMs);
-        try {
-            const res = await undiciExports.request(this.options.server + req.path, {
-                method: req.method,
-                headers,
-                body: req.body,
-                dispatcher: this.options.dispatcher,
-                signal: deadline.signal,
-                // Never shorter than the deadline: undici's defaults would cut a long timeout-seconds.
-                headersTimeout: this.options.timeoutMs,
-                bodyTimeout: this.options.timeoutMs
-            });
-            const body = await readBody(res.body, res.headers['content-length']);
-            const { method, path } = req;
-            const response = { method, path, status: res.statusCode, headers: res.headers, body };
-            return { response: { ...response, attempts: attempt } };
-        }
-        catch (error) {
-            const reason = transientReason(deadline.signal.reason ?? error);
-            if (reason === undefined)
-                throw this.unanswered(req, error);
-            return { error: deadline.signal.reason ?? error, reason };
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-    /** `timeout-seconds`, or less when the request's own deadline comes first (then `cut`). */
-    attemptTimeout(req) {
-        const left = req.deadline === undefined ? Infinity : Math.max(0, req.deadline - Date.now());
-        return left < this.options.timeoutMs
-            ? { timeoutMs: left, cut: true }
-            : { timeoutMs: this.options.timeoutMs, cut: false };
-    }
-    checked(req, response) {
-        if (response.status < 400 || req.allow?.includes(response.status))
-            return response;
-        throw responseError(response);
-    }
-    unanswered(req, error) {
-        if (error instanceof ApiError)
-            return error;
-        const { code, message } = error;
-        const text = typeof message === 'string' && message ? message : String(error);
-        const said = typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;
-        return new ApiError({
-            status: undefined,
-            method: req.method,
-            path: req.path,
-            serverMessage: said
-        });
-    }
-}
-/** The ApiError for an answer the caller cannot use. */
-function responseError(response) {
-    const { message, violations } = parseErrorBody(response.body, `HTTP ${response.status}`);
-    return new ApiError({
-        status: response.status,
-        method: response.method,
-        path: response.path,
-        serverMessage: message,
-        violations
-    });
-}
-function authorizationHeader(auth) {
-    if (auth.kind === 'bearer')
-        return `Bearer ${auth.token}`;
-    if (auth.kind === 'basic') {
-        return `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
-    }
-    return undefined;
-}
-/** The attempt ran out of `timeout-seconds` (or of its caller's deadline), headers or body. */
-class RequestTimeout extends Error {
-    name = 'TimeoutError';
-    constructor(timeoutMs, cut) {
-        super(!cut
-            ? `timed out after ${timeoutMs / 1000} s (timeout-seconds bounds each request, its whole answer included)`
-            : timeoutMs === 0
-                ? 'not sent: its deadline had passed'
-                : `timed out after ${timeoutMs / 1000} s, when its deadline came`);
-    }
-}
-function header(response, name) {
-    const value = response.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-}
-const PREALLOCATED_AT_MOST = 64 * 1024 * 1024;
-/**
- * The whole answer. With a length announced, each chunk is copied into one buffer as it arrives and
- * dropped: a namespace export is not held twice (chunks plus their concatenation) while it downloads.
- */
-async function readBody(body, contentLength) {
-    const announced = typeof contentLength === 'string' ? Number(contentLength) : NaN;
-    if (!Number.isSafeInteger(announced) || announced < 0) {
-        const chunks = [];
-        for await (const chunk of body)
-            chunks.push(chunk);
-        const joined = Buffer.concat(chunks);
-        return new Uint8Array(joined.buffer, joined.byteOffset, joined.length);
-    }
-    // The announced length is the server's word: a buffer beyond this grows only as bytes really arrive.
-    let bytes = new Uint8Array(Math.min(announced, PREALLOCATED_AT_MOST));
-    let length = 0;
-    for await (const chunk of body) {
-        if (length + chunk.length > bytes.length) {
-            const grown = new Uint8Array(Math.max(bytes.length * 2, length + chunk.length));
-            grown.set(bytes.subarray(0, length));
-            bytes = grown;
-        }
-        bytes.set(chunk, length);
-        length += chunk.length;
-    }
-    return length === bytes.length ? bytes : bytes.subarray(0, length);
-}
-
 const YAML$1 = { 'content-type': 'application/x-yaml' };
 /** Dashboards read per listing request. */
-const PAGE_SIZE$1 = 100;
+const PAGE_SIZE = 100;
 /** Listing pages read at most (10,000 dashboards); one that goes on is an error. */
-const MAX_PAGES$1 = 100;
+const MAX_PAGES = 100;
 /**
  * `P/dashboards` (Kestra 1.3+, tenant-wide, docs/kestra.md#dashboards). Saves answer 200, a missing id
  * on delete 409 (JDBC) or 404; an unknown id on update 404.
@@ -1010,13 +1158,13 @@ class DashboardsEndpoint {
     async list() {
         return readPages(this.http, {
             name: 'dashboards listing',
-            remedy: `a repository manages at most ${MAX_PAGES$1 * PAGE_SIZE$1} dashboards: delete the ones no one uses`,
+            remedy: `a repository manages at most ${MAX_PAGES * PAGE_SIZE} dashboards: delete the ones no one uses`,
             path: '/dashboards',
             route: '/dashboards',
             // With no sort the database's order is unspecified: pages sort by id (docs/kestra.md#dashboards).
             query: { sort: 'id:asc' },
-            size: PAGE_SIZE$1,
-            maxPages: MAX_PAGES$1,
+            size: PAGE_SIZE,
+            maxPages: MAX_PAGES,
             key: (row) => dashboardId(row),
             missing: true
         }, toDashboard);
@@ -1184,54 +1332,6 @@ function sorted(value) {
     return value;
 }
 
-/** A buffered `multipart/form-data` body with one binary file part (resendable on retry). */
-function multipartFile(field, filename, bytes) {
-    const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return multipart([
-        {
-            headers: `Content-Disposition: form-data; name="${quote(field)}"; filename="${quote(filename)}"\r\n` +
-                'Content-Type: application/octet-stream',
-            data
-        }
-    ]);
-}
-/** A buffered `multipart/form-data` body of UTF-8 text fields (possibly none). */
-function multipartFields(fields) {
-    return multipart(fields.map(([name, value]) => ({
-        headers: `Content-Disposition: form-data; name="${quote(name)}"`,
-        data: Buffer.from(value, 'utf8')
-    })));
-}
-function multipart(parts) {
-    let boundary;
-    do
-        boundary = `----kestra-gitops-${randomBytes(16).toString('hex')}`;
-    while (parts.some(({ data }) => data.includes(boundary)));
-    const body = Buffer.concat([
-        ...parts.flatMap(({ headers, data }) => [
-            Buffer.from(`--${boundary}\r\n${headers}\r\n\r\n`, 'utf8'),
-            data,
-            Buffer.from('\r\n')
-        ]),
-        Buffer.from(`--${boundary}--\r\n`)
-    ]);
-    return { contentType: `multipart/form-data; boundary=${boundary}`, body };
-}
-/** Escapes a header parameter value the way browsers do for form data. */
-function quote(value) {
-    return value.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-/** The Kestra UI's base: `<server>/ui/<tenant>` on a tenant-scoped server, `<server>/ui` before (0.x). */
-function kestraUiBase(server, tenant) {
-    const root = `${server.replace(/\/+$/, '')}/ui`;
-    return tenant === undefined ? root : `${root}/${encodeURIComponent(tenant)}`;
-}
-/** A namespace's page in the Kestra UI. */
-function namespaceUrl(server, tenant, namespace) {
-    return `${kestraUiBase(server, tenant)}/namespaces/edit/${encodeURIComponent(namespace)}`;
-}
-
 /** Results asked for by a label search: a run's labels match a handful of executions at most. */
 const SEARCH_PAGE = 25;
 /** Pages a label search reads at most; one that goes on is an error. */
@@ -1251,7 +1351,7 @@ class ExecutionsEndpoint {
      * Sent once: a start is never repeated blindly.
      */
     async start(namespace, id, inputs, options) {
-        const { contentType, body } = multipartFields(inputs);
+        const { contentType, body } = await formBody(inputs);
         const response = await this.http.send({
             method: 'POST',
             path: `/executions/${pathSegment(namespace)}/${pathSegment(id)}`,
@@ -1366,6 +1466,15 @@ function executionUrl(server, tenant, execution) {
         .map(encodeURIComponent)
         .join('/');
     return `${kestraUiBase(server, tenant)}/executions/${path}`;
+}
+/** The Kestra UI's base: `<server>/ui/<tenant>` on a tenant-scoped server, `<server>/ui` before (0.x). */
+function kestraUiBase(server, tenant) {
+    const root = `${server.replace(/\/+$/, '')}/ui`;
+    return tenant === undefined ? root : `${root}/${encodeURIComponent(tenant)}`;
+}
+/** A namespace's page in the Kestra UI. */
+function namespaceUrl(server, tenant, namespace) {
+    return `${kestraUiBase(server, tenant)}/namespaces/edit/${encodeURIComponent(namespace)}`;
 }
 
 function fileNaming(info) {
@@ -1561,8 +1670,8 @@ class FilesEndpoint {
         const archive = zipSync({ [entry]: new Uint8Array(0) });
         await this.send(namespace, path, 'empty-file.zip', archive, false);
     }
-    send(namespace, path, filename, bytes, allow400) {
-        const { contentType, body } = multipartFile('fileContent', filename, bytes);
+    async send(namespace, path, filename, bytes, allow400) {
+        const { contentType, body } = await formBody([['fileContent', new Blob([bytes]), filename]]);
         return this.http.send({
             method: 'POST',
             path: `/namespaces/${pathSegment(namespace)}/files`,
@@ -1658,6 +1767,13 @@ function flowIdentity$1(source) {
     const namespace = doc.get('namespace');
     const id = doc.get('id');
     return typeof namespace === 'string' && typeof id === 'string' ? { namespace, id } : undefined;
+}
+/**
+ * The text Kestra compares when deciding whether a flow changed: line endings normalised and the
+ * first `revision: N` line removed (the server owns it), as its `isSameWithSource` does.
+ */
+function comparableFlowSource(source) {
+    return withoutRevisionLine(normaliseText(source));
 }
 
 const YAML = { 'content-type': 'application/x-yaml' };
@@ -1890,143 +2006,6 @@ class KvEndpoint {
     }
 }
 
-const PAGE_SIZE = 100;
-/** Pages read at most (10,000 namespaces); a search that goes on is an error. */
-const MAX_PAGES = 100;
-/**
- * `GET /namespaces/search` (docs/kestra.md#namespaces): OSS lists the namespaces of existing flows and
- * their parents (a namespace holding only files or KV entries is not listed), EE its namespace entities.
- */
-class NamespacesEndpoint {
-    http;
-    constructor(http) {
-        this.http = http;
-    }
-    /** Every listed namespace whose id starts with `prefix`, sorted. */
-    async startingWith(prefix) {
-        const ids = await readPages(this.http, {
-            name: `namespaces search for ${prefix}`,
-            remedy: `more than ${MAX_PAGES * PAGE_SIZE} namespaces start with ${prefix}: remove them with Kestra's own tools`,
-            path: '/namespaces/search',
-            route: '/namespaces/search',
-            query: { q: prefix },
-            size: PAGE_SIZE,
-            maxPages: MAX_PAGES,
-            key: namespaceId
-        }, namespaceId);
-        return [...new Set(ids.filter((id) => id.startsWith(prefix)))].sort();
-    }
-}
-function namespaceId(row) {
-    const id = row?.id;
-    return typeof id === 'string' ? id : undefined;
-}
-
-/**
- * Sends requests below the era's API prefix. The era comes from `GET /api/v1/configs`, probed once;
- * when that probe gives nothing usable, the tenant prefix is tried first and a 404 retried on the
- * legacy prefix, remembering whichever answers.
- */
-class ScopedHttp {
-    transport;
-    tenant;
-    era;
-    constructor(transport, tenant) {
-        this.transport = transport;
-        this.tenant = tenant;
-    }
-    async info() {
-        return { ...(await this.resolveEra()).info };
-    }
-    async send(req) {
-        const era = await this.resolveEra();
-        const suffix = req.path + queryString(req.query);
-        const prefix = era.info.tenantScoped ? tenantPrefix(this.tenant) : LEGACY_PREFIX;
-        if (era.known)
-            return this.transport.send({ ...req, path: prefix + suffix });
-        const allow = [...(req.allow ?? []), 404];
-        const first = await this.transport.send({ ...req, path: prefix + suffix, allow });
-        if (first.status !== 404) {
-            era.known = true;
-            return this.settle(req, first);
-        }
-        const legacy = await this.transport.send({ ...req, path: LEGACY_PREFIX + suffix, allow });
-        if (legacy.status === 404)
-            return this.settle(req, first);
-        era.known = true;
-        era.info.tenantScoped = false;
-        return this.settle(req, legacy);
-    }
-    settle(req, response) {
-        if (response.status === 404 && !req.allow?.includes(404)) {
-            throw responseError(response);
-        }
-        return response;
-    }
-    resolveEra() {
-        this.era ??= this.probe();
-        return this.era;
-    }
-    async probe() {
-        const unknown = {
-            info: {
-                version: 'unknown',
-                edition: 'unknown',
-                tenantScoped: true,
-                systemNamespace: 'system'
-            },
-            known: false
-        };
-        let response;
-        try {
-            response = await this.transport.send({
-                method: 'GET',
-                path: `${LEGACY_PREFIX}/configs`,
-                route: '/configs'
-            });
-        }
-        catch (error) {
-            if (error instanceof ApiError &&
-                error.status !== undefined &&
-                ![401, 403].includes(error.status)) {
-                return unknown;
-            }
-            throw error;
-        }
-        let config;
-        try {
-            config = readJsonObject(response);
-        }
-        catch {
-            return unknown;
-        }
-        const version = parseVersion(config.version);
-        if (!version)
-            return unknown;
-        const edition = typeof config.edition === 'string' ? config.edition : 'OSS';
-        const problem = ossTenantProblem(edition, String(config.version), this.tenant);
-        if (problem)
-            throw new ConfigError('tenant', problem);
-        return {
-            info: {
-                version: String(config.version),
-                edition,
-                tenantScoped: isTenantScoped(version, edition, this.tenant),
-                systemNamespace: typeof config.systemNamespace === 'string' && config.systemNamespace
-                    ? config.systemNamespace
-                    : 'system'
-            },
-            known: true
-        };
-    }
-}
-function queryString(query) {
-    if (!query)
-        return '';
-    const pairs = Object.entries(query).flatMap(([key, values]) => [values].flat().map((value) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`));
-    return pairs.length ? `?${pairs.join('&')}` : '';
-}
-
 const MAX_BATCH = 100;
 /** The server splits a YAML body on `\n+---\n*?`: a line starting with `---` starts a new document. */
 const SEPARATOR_LINE = /(^|\n)---/;
@@ -2228,46 +2207,6 @@ function isWrite(change) {
     return change.action === 'create' || change.action === 'update' || change.action === 'delete';
 }
 
-const HTML_ENTITIES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;'
-};
-/** A URL for a Markdown link target: the characters that could end or break the link percent-encoded. */
-function linkTarget(url) {
-    return url.replace(/[\s()<>[\]"`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-function escapeHtml(text) {
-    return text.replace(/[&<>"]/g, (c) => HTML_ENTITIES[c]);
-}
-/**
- * User-derived text (names, paths, messages) for use outside code fences, in Markdown as well as
- * in HTML blocks such as `<summary>`: HTML-escaped, Markdown punctuation written as numeric
- * character references (inert in both contexts, `|` included for tables), @mentions defused with
- * a zero-width space, and line breaks folded so the text stays on its line.
- */
-function escapeText(text) {
-    return escapeHtml(text)
-        .replace(/\s*[\r\n]+\s*/g, ' ')
-        .replace(/[`*_[\]|\\~]/g, (c) => `&#${c.charCodeAt(0)};`)
-        .replace(/@/g, '@&#8203;');
-}
-/**
- * Like `escapeText`, but a span between a pair of backticks becomes inline code (`<code>`, its content
- * escaped alike, so it still cannot open a link, a table cell or a mention). A lone backtick stays text.
- */
-function escapeTextWithCode(text) {
-    const parts = text.split('`');
-    if (parts.length % 2 === 0) {
-        const last = parts.pop();
-        parts.push(`${parts.pop()}\`${last}`);
-    }
-    return parts
-        .map((part, i) => (i % 2 === 1 ? `<code>${escapeText(part)}</code>` : escapeText(part)))
-        .join('');
-}
-
 /**
  * KV key holding the last commit deployed to a namespace. One key per namespace and server, not per
  * comment-key: instances that deploy to the same namespace of the same server write the same resources, so
@@ -2309,6 +2248,45 @@ function short(sha) {
     return sha.slice(0, 12);
 }
 
+const HTML_ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;'
+};
+/** A URL for a Markdown link target: the characters that could end or break the link percent-encoded. */
+function linkTarget(url) {
+    return url.replace(/[\s()<>[\]"`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+function escapeHtml(text) {
+    return text.replace(/[&<>"]/g, (c) => HTML_ENTITIES[c]);
+}
+/**
+ * User-derived text (names, paths, messages) for use outside code fences, in Markdown as well as
+ * in HTML blocks such as `<summary>`: HTML-escaped, Markdown punctuation written as numeric
+ * character references (inert in both contexts, `|` included for tables), @mentions defused with
+ * a zero-width space, and line breaks folded so the text stays on its line.
+ */
+function escapeText(text) {
+    return escapeHtml(text)
+        .replace(/\s*[\r\n]+\s*/g, ' ')
+        .replace(/[`*_[\]|\\~]/g, (c) => `&#${c.charCodeAt(0)};`)
+        .replace(/@/g, '@&#8203;');
+}
+/**
+ * Like `escapeText`, but a span between a pair of backticks becomes inline code (`<code>`, its content
+ * escaped alike, so it still cannot open a link, a table cell or a mention). A lone backtick stays text.
+ */
+function escapeTextWithCode(text) {
+    const parts = text.split('`');
+    if (parts.length % 2 === 0) {
+        const last = parts.pop();
+        parts.push(`${parts.pop()}\`${last}`);
+    }
+    return parts
+        .map((part, i) => (i % 2 === 1 ? `<code>${escapeText(part)}</code>` : escapeText(part)))
+        .join('');
+}
 /**
  * A commit as every report spells it: the short sha in code, linked to the commit on GitHub when the
  * repository's address is known. One spelling for the plan's commit and the deployed one.
@@ -2325,6 +2303,20 @@ function readableUtc(iso) {
     if (Number.isNaN(at.getTime()))
         return escapeText(iso);
     return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+/**
+ * A Markdown table of the columns that have something to show: a column empty in every row is left
+ * out, so optional facts (revisions, messages, later smoke runs) cost nothing when absent.
+ */
+function markdownTable(columns, rows) {
+    const cells = columns.map((column) => rows.map((row) => column.cell(row)));
+    const shown = columns.flatMap((column, i) => cells[i].some((cell) => cell !== '') ? [{ title: column.title, cells: cells[i] }] : []);
+    const line = (values) => `| ${values.join(' | ')} |`;
+    return [
+        line(shown.map((c) => c.title)),
+        line(shown.map(() => '---')),
+        ...rows.map((_, r) => line(shown.map((c) => c.cells[r])))
+    ].join('\n');
 }
 
 /** `N to create, N to update, N to delete, N unchanged`, plus orphaned and drifted when non-zero. */
@@ -2420,19 +2412,6 @@ function noteLines(notes) {
     return (notes ?? []).map((note) => `> ${escapeText(note)}`);
 }
 
-/** The key of a flow in plans, findings and deploy order: `flow:<namespace>/<id>`. */
-function flowKey(namespace, id) {
-    return `flow:${namespace}/${id}`;
-}
-/** The key of a namespace file: `file:<namespace>:<path>`. */
-function fileKey(namespace, path) {
-    return `file:${namespace}:${path}`;
-}
-/** The key of a flow's pinned revision: `<flowKey>@<revision>`. */
-function pinnedKey(targetKey, revision) {
-    return `${targetKey}@${revision}`;
-}
-
 /**
  * A finding concerns a resource through its key or through the resource's repository file: these are the
  * names under which each side can be matched (`changeTargets(c)` meets `findingTargets(f)`).
@@ -2448,10 +2427,25 @@ function findingTargets(finding) {
 function resourceKey(change) {
     if (change.kind === 'file')
         return fileKey(change.namespace, change.path);
-    // A tenant-wide resource is keyed by its kind and id (`dashboard:<id>`).
+    if (change.kind === 'flow')
+        return flowKey(change.namespace, change.id);
+    // Another kind's resource is keyed by its kind, namespace and id (`kv:<ns>/<key>`), a tenant-wide one by
+    // its kind and id (`dashboard:<id>`): never one of another kind with the same id.
     return change.namespace === ''
         ? `${change.kind}:${change.id}`
-        : flowKey(change.namespace, change.id);
+        : `${change.kind}:${change.namespace}/${change.id}`;
+}
+/** The key of a flow in plans, findings and deploy order: `flow:<namespace>/<id>`. */
+function flowKey(namespace, id) {
+    return `flow:${namespace}/${id}`;
+}
+/** The key of a namespace file: `file:<namespace>:<path>`. */
+function fileKey(namespace, path) {
+    return `file:${namespace}:${path}`;
+}
+/** The key of a flow's pinned revision: `<flowKey>@<revision>`. */
+function pinnedKey(targetKey, revision) {
+    return `${targetKey}@${revision}`;
 }
 
 /**
@@ -2465,6 +2459,29 @@ function fence(content, info = '') {
     const ticks = '`'.repeat(Math.max(3, longest + 1));
     const body = content.endsWith('\n') || content === '' ? content : `${content}\n`;
     return `${ticks}${info}\n${body}${ticks}`;
+}
+const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+/** Splits Markdown into lines, marking those that belong to fenced code blocks (CommonMark rules). */
+function scanLines(markdown) {
+    const result = [];
+    let open;
+    for (const text of markdown.split('\n')) {
+        if (open) {
+            const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(text);
+            if (close && close[1][0] === open.char && close[1].length >= open.length)
+                open = undefined;
+            result.push({ text, inFence: true, open });
+            continue;
+        }
+        const start = FENCE_OPEN.exec(text);
+        if (start && !(start[1][0] === '`' && start[2].includes('`'))) {
+            open = { char: start[1][0], length: start[1].length };
+            result.push({ text, inFence: true, open });
+            continue;
+        }
+        result.push({ text, inFence: false });
+    }
+    return result;
 }
 
 const VIA$1 = {
@@ -2809,11 +2826,12 @@ function fitPieces(pieces, budget, measure) {
 const utf16Length = (text) => text.length;
 const utf8Length = (text) => Buffer.byteLength(text, 'utf8');
 
-/** Plain code-unit order: the same on every machine and locale. */
-function compareCodeUnits(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
+/** The rules of the findings that carry a server's verdict (docs/validation.md#server-validation). */
+const SERVER_VERDICT = /^server-(constraint|deprecation|warning|outdated|info)$/;
+/** A finding that carries the server's verdict, rather than a local check's. */
+function fromServer(finding) {
+    return SERVER_VERDICT.test(finding.rule);
 }
-
 const SEVERITY_ORDER = { error: 0, warning: 1, notice: 2 };
 /** Deterministic order: file, line, column, severity, rule, message. */
 function compareFindings(a, b) {
@@ -2890,30 +2908,6 @@ function urlPart(segment) {
 }
 function omittedNote(count, where) {
     return `${count} more finding${count === 1 ? '' : 's'} not shown: ${where}.`;
-}
-
-const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
-/** Splits Markdown into lines, marking those that belong to fenced code blocks (CommonMark rules). */
-function scanLines(markdown) {
-    const result = [];
-    let open;
-    for (const text of markdown.split('\n')) {
-        if (open) {
-            const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(text);
-            if (close && close[1][0] === open.char && close[1].length >= open.length)
-                open = undefined;
-            result.push({ text, inFence: true, open });
-            continue;
-        }
-        const start = FENCE_OPEN.exec(text);
-        if (start && !(start[1][0] === '`' && start[2].includes('`'))) {
-            open = { char: start[1][0], length: start[1].length };
-            result.push({ text, inFence: true, open });
-            continue;
-        }
-        result.push({ text, inFence: false });
-    }
-    return result;
 }
 
 /**
@@ -3003,6 +2997,8 @@ function isStringRecord(value) {
 function isRecordedChange(value) {
     return Array.isArray(value) && value.length === 4 && value.every((v) => typeof v === 'string');
 }
+/** GitHub rejects issue comments longer than this (JavaScript string length). */
+const COMMENT_LIMIT = 65_536;
 
 // Generated from action.yml by `npm run docs`: edit action.yml, not this file.
 // The runner gives an input left out of the workflow its default as text; so do the settings. The inputs
@@ -3081,6 +3077,10 @@ const ACTION_INPUTS = {
         default: ''
     },
     'dry-run': { description: 'Never write to Kestra: deploy behaves as plan.', default: '' },
+    'full-plan': {
+        description: 'Plan by parsing and checking every flow file again. Otherwise a plan reuses the checks of each flow file whose bytes the same build of the action already checked at the last deploy (stored with the commit marker in Kestra), and shows the same plan and findings; a deploy always checks every file.',
+        default: ''
+    },
     'require-reviewed-plan': {
         description: "On push, refuse to deploy when the plan differs from the one shown in the merged pull request's comment.",
         default: ''
@@ -3192,6 +3192,7 @@ const SETTING_DEFAULTS = {
     comment: 'true',
     'comment-key': 'default',
     'dry-run': 'false',
+    'full-plan': 'false',
     'require-reviewed-plan': 'false',
     'allow-out-of-order': 'false',
     'timeout-seconds': '30',
@@ -3595,9 +3596,6 @@ function shown(name, value) {
     return fileMaySet(name) ? `${JSON.stringify(defaultOf(name))} (default)` : '(default)';
 }
 
-/** GitHub rejects issue comments longer than this (JavaScript string length). */
-const COMMENT_LIMIT = 65_536;
-
 const TRUNCATED = '_… more results are in the job summary of the deploy run._';
 /** The Deployed section's heading: a section of the comment like each namespace's, not above them. */
 const DEPLOYED_HEADING = '#### Deployed';
@@ -3761,45 +3759,6 @@ function tally$1(rows) {
     return totals;
 }
 
-const CLEAR_LINE = '\r\u001b[2K';
-/**
- * One line on a terminal saying what is under way, shown once the work has taken over a second and
- * rewritten in place: `Reading the server… 3 s`. Other output clears it first (`clear`).
- */
-class ProgressLine {
-    options;
-    text = '';
-    since = 0;
-    shown = false;
-    constructor(options) {
-        this.options = options;
-    }
-    /** What is under way now; '' when nothing is. The clock starts when something starts. */
-    set(text) {
-        if (!text)
-            this.clear();
-        else if (!this.text)
-            this.since = this.options.now();
-        this.text = text;
-    }
-    /** Draws the line, when something has been under way long enough. */
-    tick() {
-        if (!this.text)
-            return;
-        const elapsed = this.options.now() - this.since;
-        if (elapsed < (this.options.delayMs ?? 1000))
-            return;
-        this.options.write(`${CLEAR_LINE}${this.text}… ${Math.floor(elapsed / 1000)} s`);
-        this.shown = true;
-    }
-    /** Removes the line (before other output); the next tick draws it again. */
-    clear() {
-        if (this.shown)
-            this.options.write(CLEAR_LINE);
-        this.shown = false;
-    }
-}
-
 function style(open, close) {
     return (text) => (text === '' ? text : `\u001b[${open}m${text}\u001b[${close}m`);
 }
@@ -3900,6 +3859,44 @@ function outputLines(outputs, p) {
     return entries
         .map(([name, value]) => `${p.dim(`${name}:`.padEnd(width + 1))} ${value}\n`)
         .join('');
+}
+const CLEAR_LINE = '\r\u001b[2K';
+/**
+ * One line on a terminal saying what is under way, shown once the work has taken over a second and
+ * rewritten in place: `Reading the server… 3 s`. Other output clears it first (`clear`).
+ */
+class ProgressLine {
+    options;
+    text = '';
+    since = 0;
+    shown = false;
+    constructor(options) {
+        this.options = options;
+    }
+    /** What is under way now; '' when nothing is. The clock starts when something starts. */
+    set(text) {
+        if (!text)
+            this.clear();
+        else if (!this.text)
+            this.since = this.options.now();
+        this.text = text;
+    }
+    /** Draws the line, when something has been under way long enough. */
+    tick() {
+        if (!this.text)
+            return;
+        const elapsed = this.options.now() - this.since;
+        if (elapsed < (this.options.delayMs ?? 1000))
+            return;
+        this.options.write(`${CLEAR_LINE}${this.text}… ${Math.floor(elapsed / 1000)} s`);
+        this.shown = true;
+    }
+    /** Removes the line (before other output); the next tick draws it again. */
+    clear() {
+        if (this.shown)
+            this.options.write(CLEAR_LINE);
+        this.shown = false;
+    }
 }
 
 /**
@@ -4215,92 +4212,6 @@ async function desiredState(model, actual) {
         file: entry.file
     }));
     return { flows, files };
-}
-
-/** The commit's committer time from the checkout, or undefined when git cannot tell (no history, no git). */
-function commitTime(workspace, sha) {
-    return new Promise((resolve) => {
-        if (!/^[0-9a-f]{7,64}$/i.test(sha))
-            return resolve(undefined);
-        execFile('git', ['show', '-s', '--format=%cI', sha], { cwd: workspace }, (error, stdout) => {
-            const time = error ? NaN : Date.parse(stdout.trim());
-            resolve(Number.isNaN(time) ? undefined : new Date(time));
-        });
-    });
-}
-
-/** Parses a flow file once, keeping positions. Never throws: YAML problems stay in `documents[i].errors`. */
-function parseFlowFile(input) {
-    // Line numbers stay those of the raw file: only a BOM and CRs go.
-    const source = normaliseText(input.raw);
-    const lineCounter = new distExports.LineCounter();
-    const all = distExports.parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
-    // A trailing `---` or comment-only tail yields an empty document: not a second flow.
-    const documents = (Array.isArray(all) ? all : [all]).filter((doc, index) => index === 0 || doc.contents !== null || doc.errors.length > 0);
-    const first = documents[0];
-    if (first)
-        forbiddenCharacterError(source, first);
-    const contents = first?.contents;
-    const id = distExports.isMap(contents) ? scalarString(contents.get('id', true)) : undefined;
-    const namespace = distExports.isMap(contents) ? scalarString(contents.get('namespace', true)) : undefined;
-    const parsed = first !== undefined && first.errors.length === 0;
-    return {
-        file: input.file,
-        rel: input.rel,
-        raw: input.raw,
-        source,
-        documents,
-        lineCounter,
-        id,
-        namespace,
-        expectedNamespace: input.expectedNamespace,
-        notAFlow: parsed && (!distExports.isMap(contents) || (!contents.has('id') && !contents.has('tasks'))),
-        otherKind: parsed ? otherKindOf(first) : undefined
-    };
-}
-/**
- * Characters YAML does not allow in a stream (C0 and C1 controls but tab, LF, CR and NEL; DEL; lone
- * surrogates; U+FFFE and U+FFFF). The parser accepts them; Kestra refuses the file.
- */
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/u;
-/** The first forbidden character is a syntax error of the first document, at its position. */
-function forbiddenCharacterError(source, document) {
-    const found = FORBIDDEN.exec(source);
-    if (!found)
-        return;
-    const code = `U+${found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-    document.errors.unshift(new distExports.YAMLParseError([found.index, found.index + 1], 'UNEXPECTED_TOKEN', `character ${code} is not allowed in YAML (a NUL or another control character); remove it`));
-}
-/** A key at the start of a line: a top-level key of a block mapping, as flows are written. */
-const TOP_LEVEL_KEY = Object.fromEntries(['id', 'namespace', 'tasks', 'type'].map((key) => [
-    key,
-    new RegExp(`^(?:${key}|"${key}"|'${key}')[ \\t]*:(?:[ \\t]|$)`, 'm')
-]));
-/**
- * What a YAML text holds, read from its top-level keys without parsing it (most YAML of a
- * repository is not Kestra's): a flow document (`id`, `namespace`, `tasks`, no `type`), another
- * Kestra kind (`id`, `namespace` and a `type`: an App, a test…), or neither.
- */
-function kindOfText(source) {
-    const has = (key) => TOP_LEVEL_KEY[key].test(source);
-    if (!has('id') || !has('namespace'))
-        return 'none';
-    if (has('type'))
-        return 'other-kind';
-    return has('tasks') ? 'flow' : 'none';
-}
-/** The top-level `type` of a document that is a mapping: another Kestra kind than a flow. */
-function otherKindOf(document) {
-    const contents = document.contents;
-    if (!distExports.isMap(contents) || !contents.has('type'))
-        return undefined;
-    return scalarString(contents.get('type', true)) ?? 'unknown';
-}
-function scalarString(node) {
-    if (distExports.isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
-        return String(node.value);
-    }
-    return undefined;
 }
 
 /**
@@ -4667,58 +4578,6 @@ class IgnoreRules {
     }
 }
 
-/**
- * Which files of a commit need not be read because the work tree holds the same bytes and the work
- * tree's model (`current`, read with the same settings) already has their entries: a commit read
- * then costs what the change costs, not what the repository weighs. Nothing is reused when reading
- * the work tree could have gone differently for the commit: a `.kestraignore` that differs, or
- * symbolic links (their targets). A size check guards against checkout filters (line endings, LFS)
- * that git counts as unchanged. Undefined when nothing may be reused.
- */
-function workTreeReuse(current, commit) {
-    const changes = commit.workTreeChanges;
-    if (!changes || changes.untrackedIgnoreFile)
-        return undefined;
-    if ([...changes.changed].some(isIgnoreFile))
-        return undefined;
-    if ([...commit.blobs.values()].some((blob) => blob.kind === 'symlink'))
-        return undefined;
-    const flowsByRel = groupBy(current.flows, (flow) => flow.rel);
-    const filesByRel = groupBy(current.files, (entry) => entry.rel);
-    const problemsByFile = groupBy(current.readProblems, (problem) => problem.file);
-    const fileOf = (rel) => (current.rootRel === '' ? rel : `${current.rootRel}/${rel}`);
-    return (rel) => {
-        const blob = commit.blobs.get(rel);
-        if (!blob || changes.changed.has(rel) || isIgnoreFile(rel))
-            return undefined;
-        const flows = flowsByRel.get(rel) ?? [];
-        const files = filesByRel.get(rel) ?? [];
-        if (flows.length + files.length === 0)
-            return undefined;
-        const sameSize = flows.every((flow) => Buffer.byteLength(flow.raw) === blob.size) &&
-            files.every((entry) => !entry.symlink && entry.size === blob.size);
-        if (!sameSize)
-            return undefined;
-        const problems = problemsByFile.get(fileOf(rel)) ?? [];
-        return { flows, files: files.map((entry) => ({ ...entry, absPath: '' })), problems };
-    };
-}
-function isIgnoreFile(path) {
-    return path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`);
-}
-function groupBy(items, keyOf) {
-    const groups = new Map();
-    for (const item of items) {
-        const key = keyOf(item);
-        const group = groups.get(key);
-        if (group)
-            group.push(item);
-        else
-            groups.set(key, [item]);
-    }
-    return groups;
-}
-
 /** The work tree on disk: what a run deploys. */
 class WorkTree {
     workspace;
@@ -4736,28 +4595,28 @@ class WorkTree {
         return real !== undefined && (await stat(real)).isDirectory();
     }
     async list(dirRel) {
-        const dirents = await readdir(join$1(this.root, dirRel), { withFileTypes: true });
+        const dirents = await readdir(join$2(this.root, dirRel), { withFileTypes: true });
         return Promise.all(dirents.map(async (dirent) => ({
             name: dirent.name,
-            kind: await kindOf$2(dirent, join$1(this.root, dirRel, dirent.name))
+            kind: await kindOf$2(dirent, join$2(this.root, dirRel, dirent.name))
         })));
     }
     async kind(rel) {
-        const stats = await lstat(join$1(this.root, rel)).catch(() => undefined);
+        const stats = await lstat(join$2(this.root, rel)).catch(() => undefined);
         return stats && statsKind(stats);
     }
     // Synchronous: flow files are small, and the thread pool is slower for thousands of them.
     async read(rel) {
-        return readFileSync(join$1(this.root, rel));
+        return readFileSync(join$2(this.root, rel));
     }
     summarise(rel) {
-        return summariseContent(join$1(this.root, rel));
+        return summariseContent(join$2(this.root, rel));
     }
     async resolveLink(rel, rules) {
         const rootReal = (await this.real());
         let realPath;
         try {
-            realPath = await realpath(join$1(this.root, rel));
+            realPath = await realpath(join$2(this.root, rel));
         }
         catch (error) {
             const code = error.code;
@@ -4780,11 +4639,11 @@ class WorkTree {
         return { kind: 'other' };
     }
     bytesPath(rel) {
-        return join$1(this.root, rel);
+        return join$2(this.root, rel);
     }
     async versioned() {
         for (let dir = this.root;; dir = resolve$1(dir, '..')) {
-            if (await lstat(join$1(dir, '.git')).then(() => true, () => false))
+            if (await lstat(join$2(dir, '.git')).then(() => true, () => false))
                 return true;
             if (resolve$1(dir, '..') === dir)
                 return false;
@@ -5148,6 +5007,179 @@ class BatchReader {
             this.chunks = [Buffer.concat(this.chunks, this.length)];
         return this.chunks[0] ?? Buffer.alloc(0);
     }
+}
+/** The commit's committer time from the checkout, or undefined when git cannot tell (no history, no git). */
+function commitTime(workspace, sha) {
+    return new Promise((resolve) => {
+        if (!/^[0-9a-f]{7,64}$/i.test(sha))
+            return resolve(undefined);
+        execFile('git', ['show', '-s', '--format=%cI', sha], { cwd: workspace }, (error, stdout) => {
+            const time = error ? NaN : Date.parse(stdout.trim());
+            resolve(Number.isNaN(time) ? undefined : new Date(time));
+        });
+    });
+}
+
+/** Parses a flow file once, keeping positions. Never throws: YAML problems stay in `documents[i].errors`. */
+function parseFlowFile(input) {
+    // Line numbers stay those of the raw file: only a BOM and CRs go.
+    const source = normaliseText(input.raw);
+    const lineCounter = new distExports.LineCounter();
+    const all = distExports.parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    // A trailing `---` or comment-only tail yields an empty document: not a second flow.
+    const documents = (Array.isArray(all) ? all : [all]).filter((doc, index) => index === 0 || doc.contents !== null || doc.errors.length > 0);
+    const first = documents[0];
+    if (first)
+        forbiddenCharacterError(source, first);
+    const contents = first?.contents;
+    const id = distExports.isMap(contents) ? scalarString(contents.get('id', true)) : undefined;
+    const namespace = distExports.isMap(contents) ? scalarString(contents.get('namespace', true)) : undefined;
+    const parsed = first !== undefined && first.errors.length === 0;
+    return {
+        file: input.file,
+        rel: input.rel,
+        raw: input.raw,
+        source,
+        documents,
+        lineCounter,
+        id,
+        namespace,
+        expectedNamespace: input.expectedNamespace,
+        notAFlow: parsed && (!distExports.isMap(contents) || (!contents.has('id') && !contents.has('tasks'))),
+        otherKind: parsed ? otherKindOf(first) : undefined
+    };
+}
+/**
+ * A flow file whose checks are reused (docs/performance.md#incremental-planning): what its parse told is
+ * known, so it is parsed only if something asks for its syntax tree (a server verdict to place on a line,
+ * a subflow contract to compare), and then once.
+ */
+function reusedFlowFile(input, known) {
+    const flow = {
+        file: input.file,
+        rel: input.rel,
+        raw: input.raw,
+        source: normaliseText(input.raw),
+        expectedNamespace: input.expectedNamespace,
+        id: known.id,
+        namespace: known.namespace,
+        notAFlow: known.notAFlow,
+        otherKind: known.otherKind
+    };
+    releaseSyntaxTree(flow);
+    return flow;
+}
+/**
+ * Lets go of a checked flow's syntax tree (about 13 kB a flow, most of a large repository's memory): the
+ * few rules that need it later (a server verdict to place on a line, a subflow contract) parse the text
+ * again, once.
+ */
+function releaseSyntaxTree(flow) {
+    let parsed;
+    const parse = () => (parsed ??= parseFlowFile(flow));
+    for (const field of ['documents', 'lineCounter']) {
+        Object.defineProperty(flow, field, {
+            get: () => parse()[field],
+            enumerable: true,
+            configurable: true
+        });
+    }
+}
+/**
+ * Characters YAML does not allow in a stream (C0 and C1 controls but tab, LF, CR and NEL; DEL; lone
+ * surrogates; U+FFFE and U+FFFF). The parser accepts them; Kestra refuses the file.
+ */
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/u;
+/** The first forbidden character is a syntax error of the first document, at its position. */
+function forbiddenCharacterError(source, document) {
+    const found = FORBIDDEN.exec(source);
+    if (!found)
+        return;
+    const code = `U+${found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    document.errors.unshift(new distExports.YAMLParseError([found.index, found.index + 1], 'UNEXPECTED_TOKEN', `character ${code} is not allowed in YAML (a NUL or another control character); remove it`));
+}
+/** A key at the start of a line: a top-level key of a block mapping, as flows are written. */
+const TOP_LEVEL_KEY = Object.fromEntries(['id', 'namespace', 'tasks', 'type'].map((key) => [
+    key,
+    new RegExp(`^(?:${key}|"${key}"|'${key}')[ \\t]*:(?:[ \\t]|$)`, 'm')
+]));
+/**
+ * What a YAML text holds, read from its top-level keys without parsing it (most YAML of a
+ * repository is not Kestra's): a flow document (`id`, `namespace`, `tasks`, no `type`), another
+ * Kestra kind (`id`, `namespace` and a `type`: an App, a test…), or neither.
+ */
+function kindOfText(source) {
+    const has = (key) => TOP_LEVEL_KEY[key].test(source);
+    if (!has('id') || !has('namespace'))
+        return 'none';
+    if (has('type'))
+        return 'other-kind';
+    return has('tasks') ? 'flow' : 'none';
+}
+/** The top-level `type` of a document that is a mapping: another Kestra kind than a flow. */
+function otherKindOf(document) {
+    const contents = document.contents;
+    if (!distExports.isMap(contents) || !contents.has('type'))
+        return undefined;
+    return scalarString(contents.get('type', true)) ?? 'unknown';
+}
+function scalarString(node) {
+    if (distExports.isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
+        return String(node.value);
+    }
+    return undefined;
+}
+
+/**
+ * Which files of a commit need not be read because the work tree holds the same bytes and the work
+ * tree's model (`current`, read with the same settings) already has their entries: a commit read
+ * then costs what the change costs, not what the repository weighs. Nothing is reused when reading
+ * the work tree could have gone differently for the commit: a `.kestraignore` that differs, or
+ * symbolic links (their targets). A size check guards against checkout filters (line endings, LFS)
+ * that git counts as unchanged. Undefined when nothing may be reused.
+ */
+function workTreeReuse(current, commit) {
+    const changes = commit.workTreeChanges;
+    if (!changes || changes.untrackedIgnoreFile)
+        return undefined;
+    if ([...changes.changed].some(isIgnoreFile))
+        return undefined;
+    if ([...commit.blobs.values()].some((blob) => blob.kind === 'symlink'))
+        return undefined;
+    const flowsByRel = groupBy(current.flows, (flow) => flow.rel);
+    const filesByRel = groupBy(current.files, (entry) => entry.rel);
+    const problemsByFile = groupBy(current.readProblems, (problem) => problem.file);
+    const fileOf = (rel) => (current.rootRel === '' ? rel : `${current.rootRel}/${rel}`);
+    return (rel) => {
+        const blob = commit.blobs.get(rel);
+        if (!blob || changes.changed.has(rel) || isIgnoreFile(rel))
+            return undefined;
+        const flows = flowsByRel.get(rel) ?? [];
+        const files = filesByRel.get(rel) ?? [];
+        if (flows.length + files.length === 0)
+            return undefined;
+        const sameSize = flows.every((flow) => Buffer.byteLength(flow.raw) === blob.size) &&
+            files.every((entry) => !entry.symlink && entry.size === blob.size);
+        if (!sameSize)
+            return undefined;
+        const problems = problemsByFile.get(fileOf(rel)) ?? [];
+        return { flows, files: files.map((entry) => ({ ...entry, absPath: '' })), problems };
+    };
+}
+function isIgnoreFile(path) {
+    return path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`);
+}
+function groupBy(items, keyOf) {
+    const groups = new Map();
+    for (const item of items) {
+        const key = keyOf(item);
+        const group = groups.get(key);
+        if (group)
+            group.push(item);
+        else
+            groups.set(key, [item]);
+    }
+    return groups;
 }
 
 const YAML_FILE$1 = /\.ya?ml$/;
@@ -5576,7 +5608,7 @@ function lineOfOffset(bytes, offset) {
 }
 
 /** Reads a flow file (`path`: the file or a link's target, relative to root) as UTF-8 and parses it; text that is not UTF-8 is a read problem. */
-async function readFlow(tree, path, location) {
+async function readFlow(tree, path, location, reuse) {
     let bytes;
     try {
         bytes = await tree.read(path);
@@ -5601,6 +5633,9 @@ async function readFlow(tree, path, location) {
         };
     }
     const { file, rel, expectedNamespace } = location;
+    const reused = await reuse?.({ file, rel, expectedNamespace }, bytes);
+    if (reused)
+        return reused;
     return parseFlowFile({ file, rel, expectedNamespace, raw: bytes.toString('utf8') });
 }
 
@@ -5802,6 +5837,7 @@ async function loadRepository(tree, settings, hooks = {}) {
     const context = {
         tree,
         known: hooks.known,
+        reuseFlow: hooks.reuseFlow,
         fileOf,
         layout,
         rules,
@@ -5961,7 +5997,7 @@ async function loadEntry(entry, placement, context) {
             problem('warning', 'matched by both the flows and a namespace-files mapping; it is read as a flow and not ' +
                 'uploaded as a namespace file (narrow the flows globs or the mapping to remove this warning)');
         }
-        const flow = await readFlow(tree, source.rel, { file, rel: entry.rel, ...placement.flow });
+        const flow = await readFlow(tree, source.rel, { file, rel: entry.rel, ...placement.flow }, context.reuseFlow);
         if (flow === 'not-a-flow')
             placement = { files: placement.files };
         else if ('severity' in flow)
@@ -6142,6 +6178,7 @@ function asClosable({ tree, release }) {
 async function readMarkers(api, namespaces, semaphore) {
     const markers = new Map();
     const warnings = [];
+    const stored = new Map();
     await Promise.all(namespaces.map(async (namespace) => {
         let value;
         try {
@@ -6158,9 +6195,126 @@ async function readMarkers(api, namespaces, semaphore) {
             warnings.push(`The KV entry ${COMMIT_MARKER_KEY} of namespace ${namespace} is not a deployed-commit marker; it will be overwritten after this deploy.`);
         }
         markers.set(namespace, marker);
+        const object = storedObject(value);
+        if (object)
+            stored.set(namespace, object);
     }));
     warnings.sort();
-    return { markers, warnings };
+    return { markers, warnings, stored };
+}
+
+/**
+ * The field of the commit marker that holds the checks of the namespace's flow files, as the deploy that
+ * wrote it computed them (docs/performance.md#incremental-planning).
+ */
+const STORED_CHECKS_FIELD = 'checks';
+/** One key for all of `CheckKey`: two files share it only when every part is the same. */
+function checkDigest(key) {
+    return sha256Hex(JSON.stringify([
+        key.validator,
+        key.file,
+        key.rel,
+        key.expectedNamespace,
+        key.layout,
+        key.sha256
+    ]));
+}
+/** The stored checks of a namespace by digest; entries not exactly of the stored shape are left out. */
+function storedChecksOf(markerValue) {
+    const found = new Map();
+    const stored = markerValue?.[STORED_CHECKS_FIELD];
+    if (!isObject$1(stored))
+        return found;
+    for (const [digest, entry] of Object.entries(stored)) {
+        if (/^[0-9a-f]{64}$/.test(digest) && isStoredCheck(entry))
+            found.set(digest, entry);
+    }
+    return found;
+}
+function isObject$1(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function fits(value, shape) {
+    if (!isObject$1(value))
+        return false;
+    return Object.entries(shape).every(([field, type]) => {
+        const held = value[field];
+        if (type.startsWith('?'))
+            return held === undefined || typeof held === type.slice(1);
+        return typeof held === type;
+    });
+}
+const SEVERITIES = ['error', 'warning', 'notice'];
+const FINDING = {
+    file: 'string',
+    line: 'number',
+    column: '?number',
+    endLine: '?number',
+    endColumn: '?number',
+    rule: 'string',
+    message: 'string',
+    resource: '?string'
+};
+function isFinding(value) {
+    return fits(value, FINDING) && SEVERITIES.includes(value.severity);
+}
+function isVersioned(value) {
+    return (isObject$1(value) &&
+        fits(value.finding, FINDING) &&
+        isVersion(value.since) &&
+        SEVERITIES.includes(value.whenUnknown));
+}
+function isVersion(value) {
+    return Array.isArray(value) && value.length === 3 && value.every((part) => Number.isInteger(part));
+}
+const SITE = {
+    file: 'string',
+    line: 'number',
+    column: 'number',
+    fromFlow: 'string',
+    namespace: 'string'
+};
+function isReference(value) {
+    if (!fits(value, SITE))
+        return false;
+    if (value.kind === 'file')
+        return typeof value.path === 'string';
+    return (value.kind === 'flow' &&
+        typeof value.id === 'string' &&
+        ['subflow', 'foreach', 'flow-trigger'].includes(value.via));
+}
+function isName(value) {
+    return (fits(value, {
+        name: 'string',
+        namespace: '?string',
+        flowNamespace: 'string',
+        file: 'string',
+        line: 'number',
+        column: 'number',
+        fromFlow: 'string'
+    }) && ['secret', 'kv'].includes(value.kind));
+}
+const every = (value, test) => Array.isArray(value) && value.every(test);
+function isStoredCheck(value) {
+    return (fits(value, {
+        id: '?string',
+        namespace: '?string',
+        notAFlow: 'boolean',
+        otherKind: '?string',
+        wellFormed: 'boolean'
+    }) &&
+        every(value.findings, isFinding) &&
+        every(value.versioned, isVersioned) &&
+        (value.identity === undefined ||
+            fits(value.identity, {
+                namespace: 'string',
+                id: 'string',
+                file: 'string',
+                line: 'number',
+                column: 'number'
+            })) &&
+        every(value.references, isReference) &&
+        (value.names === undefined || every(value.names, isName)));
 }
 
 function settle(pending) {
@@ -6168,7 +6322,10 @@ function settle(pending) {
 }
 /** The value of a read, or its error thrown where the value is needed. */
 async function valueOf(outcome) {
-    const ended = await outcome;
+    return valueOfEnded(await outcome);
+}
+/** The value of a read that has ended (a snapshot holds them so), or its error thrown here. */
+function valueOfEnded(ended) {
     if (ended.ok)
         return ended.value;
     throw ended.error;
@@ -6193,6 +6350,7 @@ class ServerReads {
     flows = new Map();
     files = new Map();
     markers = new Map();
+    checks = new Map();
     /** The repository's namespace files, as the loading reads them. */
     localFiles;
     knowLocalFiles;
@@ -6228,6 +6386,20 @@ class ServerReads {
         if (this.options.markers)
             this.markers.set(namespace, readMarkers(this.api, [namespace]));
     }
+    /**
+     * The flow checks stored in a namespace's commit marker (empty when it holds none or cannot be read:
+     * the flows are then parsed and checked), read with the marker (docs/performance.md#incremental-planning).
+     */
+    storedChecks(namespace) {
+        let checks = this.checks.get(namespace);
+        if (!checks) {
+            this.start(namespace);
+            const reading = this.markers.get(namespace) ?? readMarkers(this.api, [namespace]);
+            checks = reading.then((read) => storedChecksOf(read.stored?.get(namespace)), () => new Map());
+            this.checks.set(namespace, checks);
+        }
+        return checks;
+    }
     /** Where the repository's namespace files come from: the reads of server files may begin. The first word counts. */
     knowFiles(files) {
         this.knowLocalFiles(files);
@@ -6248,14 +6420,16 @@ class ServerReads {
         return new Map(entries);
     }
     /** The deployed-commit markers of these namespaces (read early when started with `markers`). */
-    markersOf(namespaces) {
+    async markersOf(namespaces) {
         const sorted = [...namespaces].sort();
         const readings = sorted.map((namespace) => this.markers.get(namespace) ?? readMarkers(this.api, [namespace]));
-        const reading = Promise.all(readings).then((parts) => ({
+        const parts = await Promise.all(readings);
+        const read = {
             markers: new Map(parts.flatMap((part) => [...part.markers])),
-            warnings: parts.flatMap((part) => part.warnings).sort()
-        }));
-        return { namespaces: sorted, reading };
+            warnings: parts.flatMap((part) => part.warnings).sort(),
+            stored: new Map(parts.flatMap((part) => [...(part.stored ?? [])]))
+        };
+        return { namespaces: sorted, read };
     }
 }
 /** Content hashes of the namespace's repository files by path. */
@@ -6271,6 +6445,107 @@ function hashesByPath(entries) {
 /** The keep rule of the plan: a file's bytes stay unless the repository holds exactly these. */
 function keepUnlessSame(local) {
     return ({ sha256 }) => !(local?.size === 1 && local.has(sha256));
+}
+
+/**
+ * The identity of the checks this process runs: a digest of the action's own code (the bundle's `.js`
+ * files, or `src/` when run from source) and of Node's version. Another build is another identity, so a
+ * check stored by it is never reused (docs/performance.md#incremental-planning). Undefined when the code
+ * cannot be read: nothing is then reused.
+ */
+async function validatorIdentity() {
+    try {
+        const here = dirname(fileURLToPath(import.meta.url));
+        const root = codeRoot(here);
+        const files = (await readdir(root, { recursive: true, withFileTypes: true }))
+            .filter((entry) => entry.isFile() && /\.(?:js|mjs|cjs|ts)$/.test(entry.name))
+            .map((entry) => join$2(entry.parentPath, entry.name))
+            .sort();
+        const hash = createHash('sha256').update(process.version);
+        for (const file of files)
+            hash.update(file.slice(root.length)).update(await readFile(file));
+        return hash.digest('hex');
+    }
+    catch {
+        return undefined;
+    }
+}
+/** `src/` when this module is a source file, else the bundle's folder (the parent of `chunks/`). */
+function codeRoot(here) {
+    for (let dir = here; dir !== dirname(dir); dir = dirname(dir)) {
+        if (basename(dir) === 'src')
+            return dir;
+    }
+    return basename(here) === 'chunks' ? dirname(here) : here;
+}
+/**
+ * A flow file whose every check input is the same as when a deploy stored its checks in its namespace's
+ * commit marker (same build, path, expected namespace, layout and bytes) is not parsed: its checks are
+ * those stored. Only files of a layout that names their namespace by their place can be looked up.
+ */
+function reuseStoredChecks(options) {
+    return async ({ file, rel, expectedNamespace }, bytes) => {
+        if (expectedNamespace === undefined ||
+            !heldNamespaceIsManaged(expectedNamespace, options.extraNamespaces)) {
+            return undefined;
+        }
+        const validator = await options.identity;
+        if (validator === undefined)
+            return undefined;
+        const stored = await options.reads.storedChecks(options.sending.namespace(expectedNamespace));
+        const check = stored.get(checkDigest({
+            validator,
+            file,
+            rel,
+            expectedNamespace,
+            layout: options.layout,
+            sha256: sha256Hex(bytes)
+        }));
+        if (!check)
+            return undefined;
+        const flow = reusedFlowFile({ file, rel, raw: bytes.toString('utf8'), expectedNamespace }, check);
+        options.reused(flow, check);
+        return flow;
+    };
+}
+/**
+ * What each namespace's commit marker stores after this deploy: the checks of every flow file the layout
+ * places in it, by the digest of all they depend on.
+ */
+function checksToStore(flows, checks, options) {
+    const stored = new Map();
+    for (const flow of flows) {
+        const check = checks.get(flow);
+        const expected = flow.expectedNamespace;
+        if (!check || expected === undefined)
+            continue;
+        if (!heldNamespaceIsManaged(expected, options.extraNamespaces))
+            continue;
+        const digest = checkDigest({
+            validator: options.identity,
+            file: flow.file,
+            rel: flow.rel,
+            expectedNamespace: expected,
+            layout: options.layout,
+            sha256: sha256Hex(Buffer.from(flow.raw, 'utf8'))
+        });
+        const namespace = options.sending.namespace(expected);
+        const entries = stored.get(namespace) ?? {};
+        stored.set(namespace, entries);
+        entries[digest] = {
+            id: flow.id,
+            namespace: flow.namespace,
+            notAFlow: flow.notAFlow,
+            otherKind: flow.otherKind,
+            findings: check.findings,
+            versioned: check.versioned,
+            identity: check.identity,
+            wellFormed: check.wellFormed,
+            references: check.references,
+            names: check.names
+        };
+    }
+    return stored;
 }
 
 /** The names flows ask the server for (docs/caught-at-review.md#secrets-and-kv-keys), and its listings of them. */
@@ -6403,6 +6678,98 @@ function uniqueTargets(refs) {
     return [...seen.values()];
 }
 
+/** Expanded size above which a document is treated as an alias bomb (Kestra's parser refuses these too). */
+const MAX_EXPANDED_NODES = 100_000;
+/**
+ * Resolves every alias once, in document order, and measures the expanded size without expanding
+ * anything (memoised per node), so a billion-laughs document costs linear time. With the document's
+ * `source` at hand, text without '&' or '*' (the only way to write an anchor or an alias) is not walked.
+ */
+function analyseAliases(doc, source) {
+    const plain = source !== undefined && !source.includes('&') && !source.includes('*');
+    return plain ? { targets: new Map(), problems: [], safe: true } : analyse(doc);
+}
+function analyse(doc) {
+    const anchors = new Map();
+    const targets = new Map();
+    const problems = [];
+    distExports.visit(doc, {
+        Alias(_key, alias) {
+            const target = anchors.get(alias.source);
+            targets.set(alias, target);
+            if (target === undefined) {
+                problems.push({
+                    node: alias,
+                    message: `unknown anchor '*${alias.source}': no '&${alias.source}' is defined before it. Quote the value if '*' is meant literally (e.g. "${'*' + alias.source}")`
+                });
+            }
+        },
+        Node(_key, node) {
+            if (node.anchor)
+                anchors.set(node.anchor, node);
+        }
+    });
+    if (targets.size === 0)
+        return { targets, problems, safe: true };
+    const sizes = new Map();
+    const inProgress = new Set();
+    let cycle;
+    const sizeOf = (node) => {
+        if (distExports.isAlias(node)) {
+            const target = targets.get(node);
+            if (target === undefined)
+                return 1;
+            if (inProgress.has(target)) {
+                cycle ??= node;
+                return MAX_EXPANDED_NODES + 1;
+            }
+            return sizeOf(target);
+        }
+        if (!distExports.isMap(node) && !distExports.isSeq(node))
+            return 1;
+        const known = sizes.get(node);
+        if (known !== undefined)
+            return known;
+        inProgress.add(node);
+        let total = 1;
+        for (const item of node.items) {
+            total += distExports.isPair(item) ? sizeOf(item.key) + sizeOf(item.value) : sizeOf(item);
+            if (total > MAX_EXPANDED_NODES)
+                break;
+        }
+        inProgress.delete(node);
+        sizes.set(node, total);
+        return total;
+    };
+    const total = sizeOf(doc.contents);
+    if (cycle !== undefined) {
+        problems.push({
+            node: cycle,
+            message: `alias '*${cycle.source}' refers to a node that contains it: remove the recursive alias`
+        });
+        return { targets, problems, safe: false };
+    }
+    if (total > MAX_EXPANDED_NODES) {
+        const first = targets.keys().next().value;
+        problems.push({
+            node: first,
+            message: `aliases expand this document to more than ${MAX_EXPANDED_NODES} nodes (an alias bomb?): write the values out or reduce the aliases`
+        });
+        return { targets, problems, safe: false };
+    }
+    return { targets, problems, safe: true };
+}
+/**
+ * One YAML document that parses, with aliases that expand safely: fit to send to the server (which
+ * would expand an alias bomb). `aliases` is the document's analysis when the caller has it already.
+ */
+function fitToSend(flow, aliases) {
+    const [only, ...more] = flow.documents;
+    if (flow.notAFlow || !only || more.length > 0 || only.errors.length > 0)
+        return false;
+    return (aliases ?? analyseAliases(only, flow.source)).safe;
+}
+
 /**
  * The server's verdict on every well-formed flow. Flows are sent a batch at a time as the repository
  * loads, so most answers are in before it ends. A flow whose aliases expand without bound is already an
@@ -6415,9 +6782,9 @@ class ServerValidation {
     constructor(api) {
         this.api = api;
     }
-    /** A flow read from the repository, with its local checks: it goes with the next full batch. */
-    add(flow, check) {
-        if (!check.wellFormed)
+    /** A flow read from the repository: when fit to send, it goes with the next full batch. */
+    add(flow) {
+        if (!fitToSend(flow))
             return;
         this.waiting.push(flow);
         if (this.waiting.length === MAX_BATCH)
@@ -6440,29 +6807,71 @@ class ServerValidation {
 }
 
 /**
+ * What every target of a run reads alike, read once (docs/architecture.md#one-read-per-run): the
+ * repository as written, its layout, its change, the base commit, the commit's time, the server's
+ * version and its verdicts on the flows. A pull request's preview and its plan are two targets of one
+ * run: the first gathering starts each of these reads, the next takes the same answers. Made by the
+ * run's entry, closed by it when the run ends (the base commit's git process with it).
+ */
+class RunReads {
+    layout;
+    repository;
+    probe;
+    validation;
+    changed;
+    committed;
+    base;
+    /** The tenant's secret names (OSS lists them tenant-wide: one listing for every target). */
+    secretNames;
+    borrowBase;
+    /** Held until the run ends, so that each target borrows the one opening of the base commit. */
+    held;
+    /** The base commit's tree, opened once for the run. */
+    openBase(settings, context) {
+        if (this.borrowBase)
+            return this.borrowBase;
+        const opening = openBaseTree(settings, context);
+        if (!opening)
+            return undefined;
+        // Its failure reaches each borrower (the base snapshot holds it as an outcome); this only keeps a
+        // failure before the first borrow from being an unhandled rejection.
+        opening.catch(() => undefined);
+        this.borrowBase = lendTree(opening);
+        this.held = this.borrowBase().catch(() => undefined);
+        return this.borrowBase;
+    }
+    /** The run is over: the base commit's tree is let go. */
+    async close() {
+        await (await this.held)?.release();
+    }
+}
+/** The layout of the run: the base commit is read as the work tree is. */
+function runLayout(reads, settings, workspace) {
+    return (reads.layout ??= chooseWorkTreeLayout(settings, workspace));
+}
+/**
  * Starts all the reading of a run. Server reads begin as soon as the walk reveals a namespace, server
  * validation batches leave while the repository loads, and git's base commit and the changed files are
  * read in parallel. Every failed read is either an outcome inside the snapshot or thrown where the value
  * is needed; none is dropped.
  */
 function gather(input) {
-    const { settings, context, mode, layout, kestra, sending } = input;
+    const { settings, context, mode, layout, kestra, sending, target } = input;
+    const shared = input.reads;
     const probe = kestra && (mode !== 'validate' || settings.serverValidation)
-        ? settle(kestra.info().then((info) => info.version))
+        ? (shared.probe ??= settle(kestra.info().then((info) => info.version)))
         : undefined;
     const planning = kestra !== undefined && mode !== 'validate';
-    // Opened once, read by the run's base snapshot and by each kind, closed when the last is done.
-    const opening = planning ? openBaseTree(settings, context) : undefined;
-    // Its failure reaches each borrower (the base snapshot holds it as an outcome); this only keeps a
-    // failure before the first borrow from being an unhandled rejection.
-    opening?.catch(() => undefined);
-    const borrowBase = opening && lendTree(opening);
+    // Opened once, read by the run's base snapshot and by each kind, closed when the run ends.
+    const borrowBase = planning ? shared.openBase(settings, context) : undefined;
     const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined;
-    const onServer = kestra && settings.serverValidation ? new ServerValidation(kestra) : undefined;
+    const validating = kestra && settings.serverValidation;
+    const onServer = validating ? (shared.validation ??= new ServerValidation(kestra)) : undefined;
     const workTree = new WorkTree(context.workspace, settings.root);
     const kindsReading = input.kinds.map(async (kind) => {
         const held = await kind.gather({
             settings,
+            target,
             mode,
             layout,
             workTree,
@@ -6474,26 +6883,52 @@ function gather(input) {
         return [kind.name, held];
     });
     const kinds = settle(Promise.all(kindsReading));
-    const repository = loadRepository(workTree, settings, {
+    const reused = new Map();
+    const reuseFlow = reads && input.reuse
+        ? reuseStoredChecks({
+            reads,
+            sending,
+            extraNamespaces: settings.extraNamespaces,
+            layout: layout.layout,
+            identity: input.reuse,
+            reused: (flow, check) => reused.set(flow, check)
+        })
+        : undefined;
+    const loading = (shared.repository ??= loadRepository(workTree, settings, {
         layout,
+        reuseFlow,
         onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
         onFiles: (files) => reads?.knowFiles(sending.localFiles(files)),
-        onFlow: (flow) => onServer?.add(flow, input.onFlow(flow))
-    });
+        onFlow: (flow) => onServer?.add(flow)
+    }));
+    // A target may manage namespaces the repository no longer holds (a preview's own leftovers).
+    const repository = target.alsoManaged.length === 0
+        ? loading
+        : loading.then((model) => ({
+            ...model,
+            managedNamespaces: managedNamespaces(model.flows, model.files, [
+                ...settings.extraNamespaces,
+                ...target.alsoManaged
+            ]),
+            // A target that still manages namespaces has something to plan: their removal.
+            readProblems: model.readProblems.filter((problem) => problem.rule !== NOTHING_FOUND)
+        }));
     const after = (model, sent, references, names) => {
         const reading = reads && settle(reads.state(sent));
         const answers = onServer && settle(onServer.answers());
         const markers = mode === 'deploy' ? reads?.markersOf(sent.managedNamespaces) : undefined;
-        const base = borrowBase &&
-            settle(Promise.all([
-                readBaseSnapshot(borrowBase(), settings, model),
-                reading && valueOf(reading)
-            ]).then(([snapshot, server]) => snapshot && sending.base(snapshot, model.managedNamespaces, server)));
-        const changed = settle(changedFiles(input));
+        const repositoryBase = borrowBase && (shared.base ??= settle(readBaseSnapshot(borrowBase(), settings, model)));
+        const base = repositoryBase &&
+            settle(Promise.all([valueOf(repositoryBase), reading && valueOf(reading)]).then(([snapshot, server]) => snapshot && sending.base(snapshot, model.managedNamespaces, server)));
+        const changed = (shared.changed ??= settle(changedFiles(input)));
         const desired = reading && settle(valueOf(reading).then((held) => desiredState(sent, held)));
-        const committed = planning ? commitTime(context.workspace, context.sha) : undefined;
+        const committed = planning
+            ? (shared.committed ??= commitTime(context.workspace, context.sha))
+            : undefined;
         // Read with the server state, so that they cost the plan no round trip of their own.
-        const listings = planning && names.length > 0 ? settle(readNameListings(kestra, names)) : undefined;
+        const listings = planning && names.length > 0
+            ? settle(readNameListings({ ...kestra, secretNames: () => (shared.secretNames ??= kestra.secretNames()) }, names))
+            : undefined;
         const state = reading ?? settle(Promise.resolve(undefined));
         const snapshot = settle((async () => {
             const held = await valueOf(state);
@@ -6505,17 +6940,17 @@ function gather(input) {
                 state: held,
                 serverAnswers: answers && (await valueOf(answers)),
                 targets: await knownTargets(sent, references, kestra && { api: kestra, state: held }),
-                markers,
+                markers: await markers,
                 desired: desired && (await valueOf(desired)),
                 commitTime: await committed,
                 kinds: new Map(await valueOf(kinds)),
-                base,
-                listings
+                base: await base,
+                listings: await listings
             });
         })());
         return { serverVersion: Promise.resolve(probe), changed, state, snapshot };
     };
-    return { repository, after };
+    return { repository, reused, after };
 }
 function changedFiles({ context, github }) {
     if (onPullRequest(context) || context.eventName === 'push') {
@@ -7402,88 +7837,6 @@ function dashedReferenceFindings(document, tree) {
     return findings;
 }
 
-/** Expanded size above which a document is treated as an alias bomb (Kestra's parser refuses these too). */
-const MAX_EXPANDED_NODES = 100_000;
-/**
- * Resolves every alias once, in document order, and measures the expanded size without expanding
- * anything (memoised per node), so a billion-laughs document costs linear time. With the document's
- * `source` at hand, text without '&' or '*' (the only way to write an anchor or an alias) is not walked.
- */
-function analyseAliases(doc, source) {
-    const plain = source !== undefined && !source.includes('&') && !source.includes('*');
-    return plain ? { targets: new Map(), problems: [], safe: true } : analyse(doc);
-}
-function analyse(doc) {
-    const anchors = new Map();
-    const targets = new Map();
-    const problems = [];
-    distExports.visit(doc, {
-        Alias(_key, alias) {
-            const target = anchors.get(alias.source);
-            targets.set(alias, target);
-            if (target === undefined) {
-                problems.push({
-                    node: alias,
-                    message: `unknown anchor '*${alias.source}': no '&${alias.source}' is defined before it. Quote the value if '*' is meant literally (e.g. "${'*' + alias.source}")`
-                });
-            }
-        },
-        Node(_key, node) {
-            if (node.anchor)
-                anchors.set(node.anchor, node);
-        }
-    });
-    if (targets.size === 0)
-        return { targets, problems, safe: true };
-    const sizes = new Map();
-    const inProgress = new Set();
-    let cycle;
-    const sizeOf = (node) => {
-        if (distExports.isAlias(node)) {
-            const target = targets.get(node);
-            if (target === undefined)
-                return 1;
-            if (inProgress.has(target)) {
-                cycle ??= node;
-                return MAX_EXPANDED_NODES + 1;
-            }
-            return sizeOf(target);
-        }
-        if (!distExports.isMap(node) && !distExports.isSeq(node))
-            return 1;
-        const known = sizes.get(node);
-        if (known !== undefined)
-            return known;
-        inProgress.add(node);
-        let total = 1;
-        for (const item of node.items) {
-            total += distExports.isPair(item) ? sizeOf(item.key) + sizeOf(item.value) : sizeOf(item);
-            if (total > MAX_EXPANDED_NODES)
-                break;
-        }
-        inProgress.delete(node);
-        sizes.set(node, total);
-        return total;
-    };
-    const total = sizeOf(doc.contents);
-    if (cycle !== undefined) {
-        problems.push({
-            node: cycle,
-            message: `alias '*${cycle.source}' refers to a node that contains it: remove the recursive alias`
-        });
-        return { targets, problems, safe: false };
-    }
-    if (total > MAX_EXPANDED_NODES) {
-        const first = targets.keys().next().value;
-        problems.push({
-            node: first,
-            message: `aliases expand this document to more than ${MAX_EXPANDED_NODES} nodes (an alias bomb?): write the values out or reduce the aliases`
-        });
-        return { targets, problems, safe: false };
-    }
-    return { targets, problems, safe: true };
-}
-
 /** 1-based line and column where a YAML node starts (line 1 when the node has no range). */
 function nodePosition(flow, node) {
     const offset = node?.range?.[0];
@@ -7809,70 +8162,6 @@ function labelFindings(document) {
         }
     }
     return findings;
-}
-
-const LARGE_FILE_BYTES = 10 * 1024 * 1024;
-const MAX_SEGMENT = 255;
-const MAX_PATH = 1024;
-/** Path, size and symlink rules for one namespace file; findings are on line 1 of the source file. */
-function namespaceFileFindings(entry) {
-    const findings = [];
-    const add = (severity, rule, message) => {
-        findings.push({
-            severity,
-            file: entry.file,
-            line: 1,
-            rule,
-            message,
-            resource: fileKey(entry.namespace, entry.path)
-        });
-    };
-    for (const problem of pathProblems(entry.path))
-        add('error', 'file-path', problem);
-    if (/[ +]/.test(entry.path)) {
-        add('notice', 'file-name-encoding', `Namespace file path '${entry.path}' contains a space or '+': Kestra 0.x servers encoded these differently (a space became '+'). Prefer names without them`);
-    }
-    if (entry.symlinkEscapes) {
-        add('error', 'file-symlink', 'Symlink points outside root (or is dangling or loops): it is never followed; replace it with the file itself');
-    }
-    else if (entry.size > MAX_FILE_BYTES) {
-        add('error', 'file-size', `Namespace file is ${megabytes(entry.size)} MiB, over the ${megabytes(MAX_FILE_BYTES)} MiB limit: keep large data out of namespace files (use object storage)`);
-    }
-    else if (entry.size > LARGE_FILE_BYTES) {
-        add('warning', 'file-size', `Large upload: namespace file is ${megabytes(entry.size)} MiB (over ${megabytes(LARGE_FILE_BYTES)} MiB). Proxies in front of Kestra may refuse it; consider object storage`);
-    }
-    return findings;
-}
-/** What is wrong with a namespace file path (which starts with '/'), empty when nothing is. */
-function pathProblems(path) {
-    const problems = [];
-    if (!path.startsWith('/'))
-        problems.push(`Namespace file path '${path}' must start with '/'`);
-    if (path.length > MAX_PATH) {
-        problems.push(`Namespace file path is ${path.length} characters long: keep it at most ${MAX_PATH}`);
-    }
-    if (path.includes('\\'))
-        problems.push(`Namespace file path '${path}' contains a backslash: use '/' only`);
-    if (/\p{Cc}/u.test(path)) {
-        problems.push(`Namespace file path ${JSON.stringify(path)} contains a control character: rename the file`);
-    }
-    const segments = path.replace(/^\//, '').split('/');
-    if (segments.some((segment) => segment === '')) {
-        problems.push(`Namespace file path '${path}' has an empty segment ('//' or a trailing '/')`);
-    }
-    if (segments.some((segment) => segment === '..' || segment === '.') || path.includes('..')) {
-        problems.push(`Namespace file path '${path}' contains '..' or '.': Kestra refuses relative paths; rename it`);
-    }
-    if (segments.some((segment) => segment.length > MAX_SEGMENT)) {
-        problems.push(`A file or folder name in '${path}' exceeds the maximum length of ${MAX_SEGMENT} characters`);
-    }
-    if (path === '/_flows' || path.startsWith('/_flows/')) {
-        problems.push(`Namespace file path '${path}' is under /_flows, which Kestra forbids: move it`);
-    }
-    return problems;
-}
-function megabytes(bytes) {
-    return (bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '');
 }
 
 /** `TaskDefaultValidator` (0.16) then `PluginDefaultValidator`: a `values` map without nulls. */
@@ -8508,7 +8797,7 @@ function checkFlow(flow, options = {}) {
     if (first.errors.some((error) => error.code !== 'DUPLICATE_KEY')) {
         return { findings, versioned, wellFormed: false, references, names };
     }
-    const wellFormed = flow.documents.length === 1 && first.errors.length === 0 && document.aliases.safe;
+    const wellFormed = fitToSend(flow, document.aliases);
     findings.push(...aliasFindings(document));
     if (!document.root || !document.aliases.safe) {
         return { findings, versioned, wellFormed, references, names };
@@ -8543,226 +8832,16 @@ function syntaxFindings(flow) {
     }
     return findings;
 }
-/**
- * Every check that needs no server, over all flows and namespace files of the repository, plus the
- * model's read problems. Reference checks are separate (see `referenceFindings`). Sorted, deterministic.
- */
-function validateRepository(model, context = {}) {
-    const findings = [];
-    const identities = [];
-    for (const flow of model.flows) {
-        const check = context.checks?.get(flow) ?? checkFlow(flow, context);
-        findings.push(...check.findings, ...resolveVersioned(check.versioned, context.serverVersion));
-        if (check.identity)
-            identities.push(check.identity);
-    }
-    findings.push(...duplicateFlowFindings(identities));
-    for (const file of model.files)
-        findings.push(...namespaceFileFindings(file));
-    for (const problem of model.readProblems) {
-        findings.push({
-            severity: problem.severity,
-            file: problem.file,
-            line: problem.line ?? 1,
-            rule: problem.rule ?? 'read',
-            message: problem.message
-        });
-    }
-    return findings.sort(compareFindings);
+/** The repository's read problems (a file that could not be read, a walk's limit…), as findings. */
+function readProblemFindings(model) {
+    return model.readProblems.map((problem) => ({
+        severity: problem.severity,
+        file: problem.file,
+        line: problem.line ?? 1,
+        rule: problem.rule ?? 'read',
+        message: problem.message
+    }));
 }
-
-/**
- * Line and column of the YAML node a Kestra path designates: `tasks[1].message`,
- * `tasks[my-task].message` (a bracketed id selects the list item with that `id`), `flow.id`,
- * `triggers[0].cron`, or an RFC 6901 pointer such as `/tasks/1/message`. Stops at the deepest node
- * that resolves; undefined when not even the first step does.
- */
-function locateKestraPath(doc, lineCounter, pathOrPointer) {
-    const text = pathOrPointer.trim();
-    if (text.startsWith('/') || text.startsWith('#/')) {
-        return walk(doc.contents, pointerSegments(text), lineCounter);
-    }
-    const segments = pathSegments(text);
-    // Server paths may carry a bean prefix (`flow.id`, `create.flow.tasks[0]`): drop what does not resolve.
-    for (let start = 0; start < segments.length; start++) {
-        const found = walk(doc.contents, segments.slice(start), lineCounter);
-        if (found)
-            return found;
-    }
-    return undefined;
-}
-function walk(root, segments, lineCounter) {
-    let node = root;
-    let offset;
-    for (const name of segments) {
-        const step = child(node, name);
-        if (!step)
-            break;
-        node = step.node;
-        offset = step.offset;
-    }
-    if (offset === undefined)
-        return undefined;
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-}
-/** The child node named by one segment, with the offset that best shows it (the key of a pair). */
-function child(node, name) {
-    if (distExports.isMap(node)) {
-        for (const pair of node.items) {
-            const key = pair.key;
-            const keyValue = distExports.isScalar(key) ? key.value : key;
-            if (String(keyValue) === name && key?.range) {
-                return { node: pair.value, offset: key.range[0] };
-            }
-        }
-        return undefined;
-    }
-    if (distExports.isSeq(node)) {
-        const item = /^\d+$/.test(name)
-            ? node.items[Number(name)]
-            : node.items.find((entry) => distExports.isMap(entry) && String(entry.get('id')) === name);
-        const range = item?.range;
-        return range ? { node: item, offset: range[0] } : undefined;
-    }
-    return undefined;
-}
-function pointerSegments(pointer) {
-    const fragment = pointer.startsWith('#');
-    return pointer
-        .replace(/^#/, '')
-        .split('/')
-        .slice(1)
-        .map((raw) => (fragment ? safeDecode(raw) : raw))
-        .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-function pathSegments(path) {
-    return [...path.matchAll(/\[([^\]]*)\]|([^.[\]]+)/g)].map((match) => match[1] !== undefined ? unquote(match[1].trim()) : match[2]);
-}
-function unquote(value) {
-    const quoted = /^(['"])(.*)\1$/.exec(value);
-    return quoted ? quoted[2] : value;
-}
-function safeDecode(value) {
-    try {
-        return decodeURIComponent(value);
-    }
-    catch {
-        return value;
-    }
-}
-
-/** FlowService's warning about a subflow target the server lacks [DEV FlowService `checkValidSubflows`]. */
-const SUBFLOW_NOT_FOUND = /^The subflow '(.+)' not found in namespace '(.+)'\.$/;
-/**
- * Turns the server's verdicts (same order as `flows`) into findings on the flows' lines. A warning that
- * a subflow is missing is dropped when the repository holds that flow (`repositoryFlows`, flow keys): it
- * is deployed with the rest (docs/validation.md#server-validation).
- */
-function serverFindings$1(flows, results, repositoryFlows = new Set()) {
-    return flows.flatMap((flow, index) => {
-        const result = results[index];
-        if (!result)
-            return [];
-        const warnings = result.warnings.filter((warning) => {
-            const missing = SUBFLOW_NOT_FOUND.exec(warning.trim());
-            return !missing || !repositoryFlows.has(flowKey(missing[2], missing[1]));
-        });
-        return findingsOf(flow, { ...result, warnings });
-    });
-}
-function findingsOf(flow, result) {
-    const clean = result.errors.length + result.deprecationPaths.length + result.warnings.length === 0 &&
-        result.infos.length === 0 &&
-        !result.outdated;
-    // The syntax tree may have been released (a re-parse): only a flow with something to say needs it.
-    if (clean)
-        return [];
-    const doc = flow.documents[0];
-    const at = (path) => {
-        const found = doc && path ? locateKestraPath(doc, flow.lineCounter, path) : undefined;
-        return found ?? idPosition(doc, flow.lineCounter);
-    };
-    const finding = (severity, rule, position, message) => {
-        const item = { severity, file: flow.file, ...position, rule, message };
-        if (flow.namespace && flow.id)
-            item.resource = flowKey(flow.namespace, flow.id);
-        return item;
-    };
-    return [
-        ...result.errors.map((error) => finding('error', 'server-constraint', (doc &&
-            !(error.pointer ?? error.path) &&
-            namedValuePosition(doc, flow.lineCounter, error.message)) ||
-            at(error.pointer ?? error.path), constraintMessage(error))),
-        ...result.deprecationPaths.map((path) => finding('warning', 'server-deprecation', at(path), `\`${path}\` is deprecated on this Kestra server; replace it with its current equivalent (the plugin documentation names the replacement).`)),
-        ...result.warnings.map((warning) => finding('warning', 'server-warning', at(undefined), `Kestra warns: ${sentence(warning)} Check the flow; the server accepts it as it is.`)),
-        ...result.infos.map((info) => infoFinding(info, doc, flow, finding)),
-        ...(result.outdated
-            ? [
-                finding('warning', 'server-outdated', at('revision'), "The flow's `revision:` does not follow the server's latest revision; remove the `revision:` key (Kestra numbers revisions itself).")
-            ]
-            : [])
-    ];
-}
-function infoFinding(info, doc, flow, finding) {
-    const replaced = /^(\S+) is replaced by (\S+)$/.exec(info.trim());
-    if (replaced) {
-        const position = (doc && scalarPosition(doc, flow.lineCounter, replaced[1])) ??
-            idPosition(doc, flow.lineCounter);
-        return finding('notice', 'server-info', position, `Kestra notes: \`${replaced[1]}\` is replaced by \`${replaced[2]}\`; use the new type name.`);
-    }
-    return finding('notice', 'server-info', idPosition(doc, flow.lineCounter), `Kestra notes: ${sentence(info)}`);
-}
-function constraintMessage(error) {
-    const where = error.path ?? error.pointer;
-    const fix = where ? `Fix the value at \`${where}\`` : 'Fix the flow';
-    return `Kestra rejects this flow: ${sentence(error.message)} ${fix} (the server's plugins define the accepted types and properties).`;
-}
-function sentence(text) {
-    const trimmed = text.trim();
-    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
-}
-/** The `id:` key of the flow, or line 1. */
-function idPosition(doc, lineCounter) {
-    return (doc && locateKestraPath(doc, lineCounter, 'id')) ?? { line: 1, column: 1 };
-}
-/** The first scalar holding `value` (the value of a `key` entry, when given). */
-function scalarPosition(doc, lineCounter, value, key) {
-    let offset;
-    distExports.visit(doc, {
-        Scalar(_, node, path) {
-            const pair = path[path.length - 1];
-            const keyed = key === undefined ||
-                (distExports.isPair(pair) && pair.value === node && distExports.isScalar(pair.key) && pair.key.value === key);
-            if (node.value === value && node.range && keyed) {
-                offset = node.range[0];
-                return distExports.visit.BREAK;
-            }
-            return undefined;
-        }
-    });
-    if (offset === undefined)
-        return undefined;
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-}
-/**
- * Kestra reports some problems without a path: an unknown plugin type (`Invalid type: io.x.Y`), an
- * unresolved named plugin default (`No pluginDefaults bundle found for pluginDefaultsRef 'x'.`, 2.0's
- * `PluginDefaultsRefNotFoundException`). Point at the value naming it, which is where the fix goes.
- */
-function namedValuePosition(doc, lineCounter, message) {
-    const type = /Invalid type: ([A-Za-z_$][\w$.]*)/.exec(message)?.[1];
-    if (type)
-        return scalarPosition(doc, lineCounter, type);
-    const ref = /pluginDefaultsRef '([^']*)'/.exec(message)?.[1];
-    return ref === undefined ? undefined : scalarPosition(doc, lineCounter, ref, 'pluginDefaultsRef');
-}
-/** The findings of every batch the server validated (see `serverFindings`). */
-function serverAnswerFindings(answers, repositoryFlows) {
-    return answers.flatMap(({ flows, results }) => serverFindings$1(flows, results, repositoryFlows));
-}
-
 /**
  * docs/resources.md#system-namespace: `system` is managed only when listed in `namespaces`; its
  * resources are left alone otherwise.
@@ -8868,14 +8947,6 @@ async function phase(reporter, title, work, summary) {
     }
     reporter.endGroup(summary(result));
     return result;
-}
-
-/**
- * The text Kestra compares when deciding whether a flow changed: line endings normalised and the
- * first `revision: N` line removed (the server owns it), as its `isSameWithSource` does.
- */
-function comparableFlowSource(source) {
-    return withoutRevisionLine(normaliseText(source));
 }
 
 /** The source with every edit applied; edits never overlap (each touches its own node). */
@@ -9417,7 +9488,9 @@ class Sending {
                     resource
                 });
             }
-            return { ...flow, namespace: this.namespace(flow.namespace), source: sent.source };
+            // Copied with its accessors: a syntax tree let go of stays so (releaseSyntaxTree).
+            const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(flow));
+            return Object.assign(copy, { namespace: this.namespace(flow.namespace), source: sent.source });
         });
         return {
             model: {
@@ -9545,108 +9618,149 @@ function sentFlowKey(key, map) {
 const LOADING = 'Loading the repository';
 const VALIDATION = 'Validation';
 /**
- * Gathers the run's snapshot and validates it, locally and (with a server) on the server. Server reads
- * and git run while the local checks keep this thread busy.
+ * Gathers the run's snapshot and validates it, locally and (with a server) on the server. The server's
+ * reads and validation batches leave while the repository loads; the local checks run over the loaded
+ * repository while the rest of the reads are in flight.
  */
-async function check(settings, context, ports, mode, kestra, kinds) {
+async function check(settings, target, context, ports, mode, kestra, kinds, reads) {
     const { reporter } = ports;
     // One layout for the run: the base commit is read as the work tree is.
-    const layout = await chooseWorkTreeLayout(settings, context.workspace);
+    const layout = await runLayout(reads, settings, context.workspace);
     reporter.info(`Layout: ${layout.layout} (${layout.reason})`);
     // What is sent differs from what is validated (docs/environments.md): mapped names, rewritten flows.
-    const sending = new Sending(settings);
-    const validation = { layout: layout.layout };
-    // Each flow is checked (and its references read) once, as soon as it is parsed.
-    const checks = new Map();
+    const sending = new Sending(target);
+    const stored = storedChecking(settings, mode, kestra);
     const gathering = gather({
-        settings,
-        context,
-        mode,
-        layout,
-        kestra,
+        ...{ settings, target, context, reads, mode, layout, kestra, sending, reuse: stored.reuse },
         github: ports.github,
-        kinds: kinds.flatMap((kind) => (kind.gather ? [kind.gather] : [])),
-        sending,
-        onFlow: (flow) => {
-            const checked = checkFlow(flow, validation);
-            checks.set(flow, checked);
-            return checked;
-        }
+        kinds: kinds.flatMap((kind) => (kind.gather ? [kind.gather] : []))
     });
-    const model = await phase(reporter, LOADING, async () => {
-        const loaded = await gathering.repository;
-        for (const line of namespaceLines(loaded))
-            reporter.info(line);
-        return loaded;
-    }, describeRepository);
-    const notes = [describeRepository(model)];
+    const model = await phase(reporter, LOADING, () => loaded(gathering, reporter), describeRepository);
+    const validation = { layout: layout.layout };
+    const checks = flowChecks(model, gathering.reused, validation);
     const sent = sending.model(model);
-    const flowReferences = sending.references(model.flows.flatMap((flow) => {
-        if (!checks.has(flow))
-            checks.set(flow, checkFlow(flow, validation));
-        return checks.get(flow).references;
-    }), model.managedNamespaces);
+    const references = sending.references(model.flows.flatMap((flow) => checks.get(flow).references), model.managedNamespaces);
     const names = sending.names(model.flows.flatMap((flow) => checks.get(flow).names ?? []));
-    const remaining = gathering.after(model, sent.model, flowReferences, names);
+    const remaining = gathering.after(model, sent.model, references, names);
+    const read = await readRemaining(remaining, { target, context, ports, mode, kestra });
+    const { snapshot, changed } = read;
+    const reading = {
+        ...{ model, ...validation, checks },
+        ...(read.serverVersion && { serverVersion: read.serverVersion }),
+        ...(snapshot.serverAnswers && { serverAnswers: snapshot.serverAnswers })
+    };
+    const findings = await phase(reporter, VALIDATION, async () => validated({ reading, snapshot, changed, kinds, references, sent, context, ports, kestra }), (all) => verdictText(all, settings.failOn));
+    return {
+        ...{ snapshot, model: sent.model, references, findings, changed, names },
+        ...{ state: snapshot.state, markers: snapshot.markers, base: snapshot.base },
+        notes: [describeRepository(model), ...read.notes],
+        listings: snapshot.listings,
+        storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings })
+    };
+}
+/**
+ * Incremental planning (docs/performance.md#incremental-planning): a plan reuses the checks a deploy of
+ * this build stored for a flow file of the same bytes, unless `full-plan`; a deploy checks every flow and
+ * stores its checks with the commit marker, and never reuses one.
+ */
+function storedChecking(settings, mode, kestra) {
+    const identity = kestra && mode !== 'validate' ? validatorIdentity() : undefined;
+    return {
+        reuse: mode === 'plan' && !settings.fullPlan ? identity : undefined,
+        toStore(flows, checks, on) {
+            if (!identity || mode !== 'deploy')
+                return undefined;
+            return identity.then((validator) => validator === undefined
+                ? undefined
+                : checksToStore(flows, checks, {
+                    identity: validator,
+                    layout: on.layout,
+                    sending: on.sending,
+                    extraNamespaces: on.settings.extraNamespaces
+                }));
+        }
+    };
+}
+/**
+ * Each flow's own checks: those a deploy stored, when reused, else run now. Its syntax tree is then let
+ * go, and parsed again only if a later rule asks (docs/performance.md#incremental-planning).
+ */
+function flowChecks(model, reused, validation) {
+    const checks = new Map(model.flows.map((flow) => [flow, reused.get(flow) ?? checkFlow(flow, validation)]));
+    for (const flow of model.flows)
+        releaseSyntaxTree(flow);
+    return checks;
+}
+/** The repository, loaded, each namespace's counts logged in the loading group. */
+async function loaded(gathering, reporter) {
+    const model = await gathering.repository;
+    for (const line of namespaceLines(model))
+        reporter.info(line);
+    if (gathering.reused.size > 0) {
+        reporter.info(`Reused the checks of ${gathering.reused.size} of ${model.flows.length} flow file(s), checked with the same bytes by this build's last deploy (full-plan: true checks every one again).`);
+    }
+    return model;
+}
+/** The reads that follow the repository's: the server's version, the change, its state, the snapshot. */
+async function readRemaining(remaining, run) {
+    const { target, context, ports, mode, kestra } = run;
+    const { reporter } = ports;
     await new Promise((resolve) => setImmediate(resolve)); // lets the first requests leave
     // Rules Kestra added in a release follow the version detected (none: current Kestra's, per rule). A
     // server that did not answer the probe fails its first real read, which says why.
     const probed = await remaining.serverVersion;
     const serverVersion = parseVersion(probed?.ok ? probed.value : undefined);
-    const localFindings = [
-        ...validateRepository(model, { ...validation, serverVersion, checks }),
-        ...unmanagedFindings(model)
-    ];
+    const notes = [];
     const changedEvent = onPullRequest(context) || context.eventName === 'push';
     const changed = await valueOf(remaining.changed);
     if (changed.kind === 'all' && changedEvent) {
         // The change could not be listed (shallow clone past GitHub's caps…): say so, it widens what blocks.
         notes.push(`Every file counts as changed: ${changed.reason}.`);
     }
-    if (changed.kind === 'all' && (changedEvent || settings.scope === 'changed')) {
+    if (changed.kind === 'all' && (changedEvent || target.scope === 'changed')) {
         reporter.info(`Every file counts as changed: ${changed.reason}`);
     }
     if (kestra && mode !== 'validate') {
-        await phase(reporter, 'Reading the server', async () => {
-            const read = (await valueOf(remaining.state)) ?? new Map();
-            for (const [namespace, held] of [...read].sort(([a], [b]) => (a < b ? -1 : 1))) {
-                reporter.info(`${namespace}: ${held.flows.length} flow(s), ${held.files.length} file(s)`);
+        const state = async () => {
+            const held = (await valueOf(remaining.state)) ?? new Map();
+            for (const [namespace, { flows, files }] of [...held].sort(([a], [b]) => (a < b ? -1 : 1))) {
+                reporter.info(`${namespace}: ${flows.length} flow(s), ${files.length} file(s)`);
             }
-            return read;
-        }, describeServerState);
+            return held;
+        };
+        await phase(reporter, 'Reading the server', state, describeServerState);
     }
     const snapshot = await valueOf(remaining.snapshot);
-    const findings = await phase(reporter, VALIDATION, async () => {
-        const server = serverAnswerFindings(snapshot.serverAnswers ?? [], repositoryFlows(model));
-        const references = referenceFindings(flowReferences, knownResources(snapshot.targets), kestra !== undefined);
-        reporter.info(`Local checks: ${localFindings.length} finding(s).`);
-        if (snapshot.serverAnswers) {
-            reporter.info(`The server's validation: ${server.length} finding(s).`);
-        }
-        reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`);
-        const ofKinds = kinds.flatMap(({ decide }) => decide.validate && snapshot.kinds.has(decide.name)
-            ? decide.validate(snapshot.kinds.get(decide.name))
-            : []);
-        let all = [...localFindings, ...server, ...references, ...sent.findings, ...ofKinds];
-        if (onPullRequest(context))
-            all = demoteUnchangedErrors(all, changed);
-        all = sortFindings(all);
-        reporter.annotate(all);
-        return all;
-    }, (all) => verdictText(all, settings.failOn));
-    return {
-        snapshot,
-        model: sent.model,
-        references: flowReferences,
-        findings,
-        changed,
-        state: snapshot.state,
-        markers: snapshot.markers,
-        base: snapshot.base && valueOf(snapshot.base),
-        notes,
-        names,
-        listings: snapshot.listings
-    };
+    return { serverVersion, changed, notes, snapshot };
+}
+/** Every finding of the run, sorted (unchanged files' errors demoted on a pull request), annotated. */
+function validated(input) {
+    const { reading, snapshot, ports, context } = input;
+    const { reporter } = ports;
+    const repositoryFindings = [
+        ...readProblemFindings(reading.model),
+        ...unmanagedFindings(reading.model)
+    ];
+    // Flows and namespace files are checked on the pipeline's reading until theirs is their own.
+    const ofKinds = input.kinds.flatMap(({ decide }) => {
+        if (!decide.validate)
+            return [];
+        if (decide.pipelineReading)
+            return decide.validate(reading);
+        return snapshot.kinds.has(decide.name) ? decide.validate(snapshot.kinds.get(decide.name)) : [];
+    });
+    const server = ofKinds.filter(fromServer).length;
+    const references = referenceFindings(input.references, knownResources(snapshot.targets), input.kestra !== undefined);
+    reporter.info(`Local checks: ${repositoryFindings.length + ofKinds.length - server} finding(s).`);
+    if (snapshot.serverAnswers)
+        reporter.info(`The server's validation: ${server} finding(s).`);
+    reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`);
+    let all = [...repositoryFindings, ...ofKinds, ...references, ...input.sent.findings];
+    if (onPullRequest(context))
+        all = demoteUnchangedErrors(all, input.changed);
+    all = sortFindings(all);
+    reporter.annotate(all);
+    return all;
 }
 /** `Validation passed: 0 errors, 2 warnings`, the log's line for the comment's verdict. */
 function verdictText(findings, failOn) {
@@ -9680,13 +9794,474 @@ function describeServerState(state) {
     }
     return `Read ${state.size} namespace(s) from the server: ${flows} flow(s), ${files} file(s).`;
 }
-function repositoryFlows(model) {
-    return new Set(model.flows.flatMap((flow) => !flow.notAFlow && flow.namespace && flow.id ? [flowKey(flow.namespace, flow.id)] : []));
-}
 function describeRepository(model) {
     const flows = model.flows.filter((f) => !f.notAFlow).length;
     const namespaces = model.managedNamespaces;
     return `Checked ${flows} flow(s) and ${model.files.length} namespace file(s) in ${namespaces.length} namespace(s)${namespaces.length > 0 ? `: ${namespaces.join(', ')}` : ''}.`;
+}
+
+const START = '<!-- kestra-gitops-preview -->';
+const END = '<!-- /kestra-gitops-preview -->';
+/** The comment's Preview section after a preview deploy (docs/environments.md#previews). */
+function previewSection(input) {
+    const lines = [
+        '### Preview',
+        '',
+        input.failure
+            ? `❌ The preview of \`${input.commit.slice(0, 7)}\` failed (triggers disabled): ${escapeText(input.failure)}`
+            : `Commit \`${input.commit.slice(0, 7)}\` runs in its own namespaces, triggers disabled:`,
+        '',
+        ...input.links.map((link) => `- [${escapeText(link.namespace)}](${linkTarget(link.url)})`)
+    ];
+    if (input.receipt.trim())
+        lines.push('', input.receipt.trim());
+    return lines.join('\n');
+}
+/**
+ * The Preview section once the pull request closed; `leftAlone` names the namespaces inside the prefix that
+ * were not this preview's (shown text, with why).
+ */
+function previewRemovedSection(namespaces, deleted, leftAlone = []) {
+    const lines = [
+        '### Preview',
+        '',
+        `Preview removed: ${deleted} resource(s) deleted from ${namespaces.length} preview namespace(s)${namespaces.length ? ` (${namespaces.map((n) => `\`${escapeText(n)}\``).join(', ')})` : ''}.`
+    ];
+    if (leftAlone.length > 0) {
+        lines.push('', "Not this preview's, so left as they are:", '');
+        lines.push(...leftAlone.map((line) => `- ${escapeText(line)}`));
+    }
+    return lines.join('\n');
+}
+/** Why a pull request has no preview. */
+function noPreviewSection(reason) {
+    return ['### Preview', '', `No preview: ${escapeText(reason)}`].join('\n');
+}
+/**
+ * The comment with its Preview section put in (or replaced), before the run link on the last line.
+ * Idempotent.
+ */
+function upsertPreviewSection(body, section) {
+    let plain = body.replace(/\r\n?/g, '\n');
+    const start = plain.indexOf(`\n${START}\n`);
+    const end = plain.indexOf(`\n${END}`);
+    if (start >= 0 && end > start) {
+        plain = plain.slice(0, start) + plain.slice(end + END.length + 1);
+    }
+    const lines = plain.split('\n');
+    const after = isRunLine(lines.at(-1) ?? '') ? [lines.pop()] : [];
+    while (lines.length > 1 && lines.at(-1) === '')
+        lines.pop();
+    return [...lines, '', START, section.trim(), END, ...(after.length ? ['', ...after] : [])].join('\n');
+}
+
+/**
+ * KV key, next to the deployed-commit marker, of a rollback in progress in that namespace: written before
+ * the first restore, removed once nothing is left that a re-run could still put back (docs/rollback.md).
+ */
+const ROLLBACK_RECORD_KEY = 'kestra-gitops-rollback';
+
+/**
+ * A pull request's preview (docs/environments.md#previews): its namespaces `pr-<number>.*`, and the record
+ * in each of them that says whose they are, so that another repository's pull request of the same number
+ * on the same Kestra keeps its own.
+ */
+/** `pr-<number>`: the prefix of every preview namespace of the pull request. */
+function previewPrefix(number) {
+    return `pr-${number}`;
+}
+/** The namespace belongs to the preview's prefix: it is `<prefix>.<something>`. Checked before every delete. */
+function inPreview(prefix, namespace) {
+    return namespace.startsWith(`${prefix}.`) && namespace.length > prefix.length + 1;
+}
+/** KV key of the ownership record, next to the commit marker in each preview namespace. */
+const PREVIEW_OWNER_KEY = 'kestra-gitops-preview';
+/** `owner/name` as GitHub spells repository names; anything else is no record this action wrote. */
+const REPOSITORY_NAME = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
+/** The record stored in KV, or undefined when absent or not one of ours. */
+function parsePreviewOwner(value) {
+    const parsed = storedObject(value);
+    if (!parsed)
+        return undefined;
+    const { repository, pullRequest } = parsed;
+    if (typeof repository !== 'string' || !REPOSITORY_NAME.test(repository))
+        return undefined;
+    if (typeof pullRequest !== 'number' || !Number.isSafeInteger(pullRequest))
+        return undefined;
+    return { repository, pullRequest };
+}
+/** Exactly the same repository name (as `GITHUB_REPOSITORY` spells it) and pull request. */
+function sameOwner(a, b) {
+    return a.repository === b.repository && a.pullRequest === b.pullRequest;
+}
+function describeOwner(owner) {
+    return `${owner.repository}'s pull request #${owner.pullRequest}`;
+}
+
+/**
+ * Whose the namespace is: this preview's when its record names this pull request; nobody's when it has no
+ * record and holds nothing; otherwise someone else's (another repository's pull request of the same number,
+ * or an unrecorded namespace that an older version or someone else filled), never touched.
+ */
+async function ownership(api, preview, namespace) {
+    const value = await api.getKv(namespace, PREVIEW_OWNER_KEY);
+    if (value !== undefined) {
+        const owner = parsePreviewOwner(value);
+        if (owner && sameOwner(owner, preview.owner))
+            return { kind: 'ours' };
+        return {
+            kind: 'theirs',
+            why: owner
+                ? `it belongs to ${describeOwner(owner)}`
+                : `its ownership record (KV ${PREVIEW_OWNER_KEY}) is not one this action wrote`
+        };
+    }
+    const [flows, files, kv] = await Promise.all([
+        api.listFlows(namespace),
+        api.listFiles(namespace),
+        liveKvKeys(api, [namespace])
+    ]);
+    if (flows.length === 0 && files.length === 0 && (kv[namespace] ?? []).length === 0) {
+        return { kind: 'empty' };
+    }
+    return {
+        kind: 'theirs',
+        why: `it holds resources but no ownership record (KV ${PREVIEW_OWNER_KEY}): a preview of an older version of this action, or not a preview at all. If it is this pull request's, delete its content in Kestra`
+    };
+}
+/**
+ * Deletes everything in the preview's own namespaces (docs/environments.md#previews): flows, namespace
+ * files and every KV pair, the ownership record last. A namespace outside the prefix is refused, whatever
+ * asked for it; one inside it that is not this preview's is left alone and named. One failed delete does
+ * not stop the others; a namespace with a failure keeps its record, so a re-run still knows it is ours.
+ */
+async function removePreview(api, preview, namespaces, options) {
+    const { prefix } = preview;
+    const result = { deleted: [], failed: [], leftAlone: [] };
+    await mapLimit(namespaces, options.concurrency, async (namespace) => {
+        if (!inPreview(prefix, namespace)) {
+            result.failed.push(`namespace ${namespace}: refused, it is not inside the preview prefix ${prefix}.`);
+            return;
+        }
+        const owned = await ownership(api, preview, namespace);
+        if (owned.kind === 'theirs') {
+            result.leftAlone.push(`${namespace}: left as it is, ${owned.why}.`);
+            return;
+        }
+        if (owned.kind === 'empty')
+            return;
+        let failures = 0;
+        const attempt = async (what, remove) => {
+            if (!inPreview(prefix, namespace)) {
+                result.failed.push(`${what}: refused, not inside the preview prefix ${prefix}.`);
+                failures++;
+                return;
+            }
+            try {
+                await remove();
+                result.deleted.push(what);
+                options.log(`deleted ${what}`);
+            }
+            catch (error) {
+                failures++;
+                result.failed.push(`${what}: ${errorMessage(error)}`);
+            }
+        };
+        const [flows, files] = await Promise.all([api.listFlows(namespace), api.listFiles(namespace)]);
+        for (const file of files) {
+            await attempt(`file ${namespace}:${file.path}`, () => api.deleteFile(namespace, file.path));
+        }
+        for (const flow of flows) {
+            await attempt(`flow ${namespace}.${flow.id}`, () => api.deleteFlow(namespace, flow.id));
+        }
+        const keys = (await liveKvKeys(api, [namespace]))[namespace] ?? [];
+        // The action's own entries after the rest, its ownership record last.
+        const last = [ROLLBACK_RECORD_KEY, COMMIT_MARKER_KEY, PREVIEW_OWNER_KEY];
+        const ordered = [
+            ...keys.filter((key) => !last.includes(key)).sort(),
+            ...last.filter((key) => keys.includes(key) && key !== PREVIEW_OWNER_KEY)
+        ];
+        for (const key of ordered) {
+            await attempt(`kv ${namespace}:${key}`, () => api.deleteKv(namespace, key));
+        }
+        if (failures === 0) {
+            await attempt(`kv ${namespace}:${PREVIEW_OWNER_KEY}`, () => api.deleteKv(namespace, PREVIEW_OWNER_KEY));
+        }
+    });
+    return result;
+}
+/** The listed namespaces that are this preview's own (its ownership record names it). */
+async function ownNamespaces(api, preview, namespaces) {
+    const owned = await Promise.all(namespaces.map(async (namespace) => inPreview(preview.prefix, namespace) &&
+        (await ownership(api, preview, namespace)).kind === 'ours'
+        ? namespace
+        : undefined));
+    return owned.filter((namespace) => namespace !== undefined);
+}
+/**
+ * The server as a preview deploy may use it: before its first write or execution in a namespace, the
+ * namespace is claimed. A namespace of this preview, or one that is empty (its ownership record is then
+ * written, next to where the commit marker goes), is written as asked; any other is refused with why, so a
+ * namespace another repository's pull request owns, or an unrecorded one, is never written or run in.
+ */
+function ownedPreviewServer(api, preview) {
+    const claims = new Map();
+    const claim = (namespace) => {
+        let claimed = claims.get(namespace);
+        if (!claimed) {
+            claimed = (async () => {
+                if (!inPreview(preview.prefix, namespace)) {
+                    throw new Error(`refused: ${namespace} is not inside the preview prefix ${preview.prefix}.`);
+                }
+                const owned = await ownership(api, preview, namespace);
+                if (owned.kind === 'theirs') {
+                    throw new Error(`refused: the preview namespace ${namespace} is not this one's, ${owned.why}.`);
+                }
+                if (owned.kind === 'empty')
+                    await api.putKv(namespace, PREVIEW_OWNER_KEY, preview.owner);
+            })();
+            claims.set(namespace, claimed);
+        }
+        return claimed;
+    };
+    /** The write, once its namespace (named by `where` from the write's arguments) is claimed. */
+    const claimed = (write, where = (...args) => args[0]) => async (...args) => {
+        await claim(String(where(...args)));
+        return write(...args);
+    };
+    return {
+        ...api,
+        createFlow: claimed(api.createFlow, (source) => flowIdentity$1(source)?.namespace ?? ''),
+        updateFlow: claimed(api.updateFlow),
+        deleteFlow: claimed(api.deleteFlow),
+        uploadFile: claimed(api.uploadFile),
+        deleteFile: claimed(api.deleteFile),
+        putKv: claimed(api.putKv),
+        deleteKv: claimed(api.deleteKv),
+        startExecution: claimed(api.startExecution)
+    };
+}
+
+/** Where the settings file may be, relative to the repository's root, in the order looked at. */
+const SETTINGS_FILE_PATHS = ['kestra-gitops.yml', '.github/kestra-gitops.yml'];
+/**
+ * `text` read as the settings file at `path`: a YAML mapping of input names to values. A list stands for
+ * the lines of a multi-line input. The first problem throws a SettingsFileError naming the line.
+ */
+function parseSettingsFile(path, text) {
+    const lineCounter = new distExports.LineCounter();
+    const lineAt = (offset) => lineCounter.linePos(offset ?? 0).line;
+    const fail = (offset, detail) => {
+        throw new SettingsFileError(path, lineAt(offset), detail);
+    };
+    const documents = distExports.parseAllDocuments(text, {
+        lineCounter,
+        prettyErrors: false,
+        uniqueKeys: true
+    });
+    if (!Array.isArray(documents))
+        return { path, values: new Map() };
+    const [document, second] = documents;
+    if (second)
+        fail(second.range[0], 'holds a second YAML document; keep one mapping of settings');
+    if (!document)
+        return { path, values: new Map() };
+    const problem = document.errors[0];
+    if (problem)
+        fail(problem.pos[0], `${problem.message.replace(/ at line \d+.*$/s, '')}`);
+    const contents = document.contents;
+    if (contents === null || (distExports.isScalar(contents) && contents.value === null)) {
+        return { path, values: new Map() };
+    }
+    if (!distExports.isMap(contents)) {
+        fail(contents.range?.[0], `must be a mapping of input names to values, e.g. 'delete: true'`);
+    }
+    const values = new Map();
+    for (const pair of contents.items) {
+        const key = pair.key;
+        const name = distExports.isScalar(key) ? String(key.value) : undefined;
+        if (name === undefined)
+            fail(key?.range?.[0], 'each key must be the name of an input');
+        const keyOffset = key?.range?.[0];
+        checkName(name, (detail) => fail(keyOffset, detail));
+        const value = pair.value;
+        const line = lineAt(value?.range?.[0] ?? keyOffset);
+        const raw = settingText(name, value, text, (detail) => fail(value?.range?.[0] ?? keyOffset, detail));
+        try {
+            parserOf(name).parse(raw, name);
+        }
+        catch (error) {
+            if (!(error instanceof ConfigError))
+                throw error;
+            throw new SettingsFileError(path, line, error.message);
+        }
+        values.set(name, { text: raw, line });
+    }
+    return { path, values };
+}
+function checkName(name, fail) {
+    if (fileMaySet(name))
+        return;
+    if (Object.hasOwn(WORKFLOW_ONLY, name)) {
+        const why = WORKFLOW_ONLY[name];
+        fail(`'${name}' cannot be set here (${why}): set it in the workflow's 'with:'`);
+    }
+    fail(`'${name}' is not an input this file may set; it may set: ${inputNames().filter(fileMaySet).join(', ')}`);
+}
+/** A value as input text: a scalar as written, a list of scalars as lines (for inputs of lines). */
+function settingText(name, value, source, fail) {
+    if (value === null || (distExports.isScalar(value) && value.value === null)) {
+        return fail(`'${name}' has no value; give one or remove the line`);
+    }
+    if (distExports.isAlias(value))
+        return fail('aliases are not read here; write the value itself');
+    if (distExports.isScalar(value))
+        return scalarText(value, source);
+    if (distExports.isSeq(value) && parserOf(name).shape === 'lines') {
+        return value.items
+            .map((item) => {
+            const node = item;
+            if (node !== null && distExports.isScalar(node) && node.value !== null)
+                return scalarText(node, source);
+            return fail(`each item of '${name}' must be a plain value`);
+        })
+            .join('\n');
+    }
+    return fail(parserOf(name).shape === 'lines'
+        ? `'${name}' takes text or a list of plain values`
+        : `'${name}' takes one plain value, not a ${distExports.isSeq(value) ? 'list' : 'mapping'}`);
+}
+/** A string as YAML reads it; any other scalar (a number, a boolean) as it is written. */
+function scalarText(node, source) {
+    if (typeof node.value === 'string')
+        return node.value;
+    return node.range ? source.slice(node.range[0], node.range[1]) : String(node.value);
+}
+
+/**
+ * Parses every input once. `read` returns the raw input value ('' when unset): a value there wins over
+ * the settings file's, which wins over the input's default (docs/inputs.md#settings-file).
+ */
+function parseSettings(read, sources = {}) {
+    const given = readInputs(read, sources);
+    const { username, password, 'api-token': apiToken, 'github-token': githubToken, 'pull-request-token': pullRequestToken, flows, namespaces, ...values } = given.values;
+    // A layout that lacks the input it needs: on the layout's line when the file sets it.
+    const layoutError = (input, message) => {
+        const line = given.fromFile.has('layout') && sources.file?.values.get('layout')?.line;
+        return line
+            ? new SettingsFileError(sources.file.path, line, message)
+            : new ConfigError(input, message);
+    };
+    if (values.layout === 'namespace' && !values.namespace) {
+        throw layoutError('namespace', "layout 'namespace' needs the namespace input (the namespace the flows/ and files/ folders belong to)");
+    }
+    if (values.layout === 'custom' && flows.length === 0 && values['namespace-files'].length === 0) {
+        throw layoutError('flows', "layout 'custom' needs the flows globs and/or namespace-files mappings");
+    }
+    const token = apiToken.trim();
+    const auth = token
+        ? { kind: 'bearer', token }
+        : username || password
+            ? { kind: 'basic', username, password }
+            : { kind: 'none' };
+    // Built once, never changed: a preview or an environment is a target (config/target.ts), not new settings.
+    return deepFreeze({
+        ...camelCased(values),
+        auth,
+        githubToken: githubToken.trim() || undefined,
+        pullRequestToken: pullRequestToken.trim() || undefined,
+        flowGlobs: flows,
+        extraNamespaces: namespaces,
+        recorded: given.recorded
+    });
+}
+/** Freezes `value` and everything it holds: a write anywhere in it throws in strict mode. */
+function deepFreeze(value) {
+    if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const held of Object.values(value))
+            deepFreeze(held);
+    }
+    return value;
+}
+/**
+ * The repository's settings file under `repositoryRoot`, checked; undefined when there is none. A
+ * symbolic link is refused: the file is the repository's own.
+ */
+function readSettingsFile(repositoryRoot) {
+    const present = SETTINGS_FILE_PATHS.filter((path) => kindOf$1(join$2(repositoryRoot, path)));
+    const [path, other] = present;
+    if (other) {
+        throw new SettingsFileError(other, 1, `${path} exists too: keep one settings file`);
+    }
+    if (!path)
+        return undefined;
+    const full = join$2(repositoryRoot, path);
+    if (kindOf$1(full) !== 'file') {
+        throw new SettingsFileError(path, 1, 'must be a regular file (a symbolic link is not read)');
+    }
+    let text;
+    try {
+        text = readFileSync(full, 'utf8');
+    }
+    catch (error) {
+        throw new SettingsFileError(path, 1, `cannot be read (${errorMessage(error)})`);
+    }
+    return parseSettingsFile(path, text);
+}
+function kindOf$1(path) {
+    try {
+        return lstatSync(path).isFile() ? 'file' : 'other';
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Every input's value, which of them the file gave, and the settings a plan records: each input the
+ * file may set whose value is not its default, as text. The first bad input throws its ConfigError.
+ */
+function readInputs(read, { file, log, givenIn = 'the workflow' }) {
+    if (file && file.values.size > 0) {
+        log?.(`Settings from ${file.path}: ${[...file.values.keys()].join(', ')}.`);
+    }
+    const values = {};
+    const fromFile = new Set();
+    const recorded = {};
+    for (const name of inputNames()) {
+        const given = read(name) ?? '';
+        const inFile = file?.values.get(name);
+        let raw = given;
+        if (given.trim() !== '') {
+            if (inFile) {
+                log?.(`Input '${name}' from ${givenIn} overrides ${file.path} line ${inFile.line}.`);
+            }
+        }
+        else if (inFile) {
+            raw = inFile.text;
+            fromFile.add(name);
+        }
+        else
+            raw = defaultOf(name);
+        const parser = parserOf(name);
+        const value = parser.parse(raw, name);
+        values[name] = value;
+        // full-plan changes how a plan is computed, never what it is: a full plan's comment is the same.
+        const planned = fileMaySet(name) && name !== 'full-plan';
+        if (planned && !sameValue(value, parser.parse(defaultOf(name), name))) {
+            recorded[name] = typeof value === 'object' && value !== null ? raw.trim() : String(value);
+        }
+    }
+    return { values: values, fromFile, recorded };
+}
+function sameValue(a, b) {
+    return JSON.stringify(a) === JSON.stringify(b);
+}
+function camelCased(values) {
+    return Object.fromEntries(Object.entries(values).map(([name, value]) => [
+        name.replace(/-([a-z0-9])/g, (_dash, letter) => letter.toUpperCase()),
+        value
+    ]));
 }
 
 function readRunContext(env = process.env) {
@@ -9868,6 +10443,59 @@ function resolveMode(settings, eventName) {
     return mode === 'deploy' && settings.dryRun ? 'plan' : mode;
 }
 
+/** The target the settings describe for this event (docs/modes.md#events). */
+function plainTarget(settings, context) {
+    return deepFreeze({
+        mode: resolveMode(settings, context.eventName),
+        namespacePrefix: settings.namespacePrefix,
+        disableTriggers: settings.disableTriggers,
+        readOnly: settings.readOnly,
+        alsoManaged: [],
+        delete: settings.delete,
+        allowMassDeletion: settings.allowMassDeletion,
+        // Out of order only on a manual run: a push or a schedule never deploys an older commit.
+        allowOutOfOrder: settings.allowOutOfOrder && context.eventName === 'workflow_dispatch',
+        scope: settings.scope,
+        comment: settings.comment,
+        requireReviewedPlan: settings.requireReviewedPlan,
+        requireVerifiedIn: settings.requireVerifiedIn,
+        environment: settings.environment,
+        transientEnvironment: false,
+        smokeFlows: inPrefix(settings.smokeFlows, settings.namespacePrefix)
+    });
+}
+/**
+ * A pull request's preview (docs/environments.md#previews): deployed under `prefix` with triggers off,
+ * every resource planned and deletions allowed inside its own namespaces (`own`: those the repository no
+ * longer holds, named without the prefix), into a transient GitHub environment named as the prefix.
+ */
+function previewTarget(settings, prefix, own) {
+    return deepFreeze({
+        mode: 'deploy',
+        namespacePrefix: prefix,
+        disableTriggers: true,
+        readOnly: settings.readOnly,
+        alsoManaged: [...new Set(own)].sort(),
+        delete: true,
+        // Deletions stay inside the preview's namespaces: a smaller change may remove many of them.
+        allowMassDeletion: true,
+        allowOutOfOrder: false,
+        scope: 'all',
+        comment: false,
+        requireReviewedPlan: false,
+        requireVerifiedIn: '',
+        environment: prefix,
+        transientEnvironment: true,
+        smokeFlows: inPrefix(settings.smokeFlows, prefix)
+    });
+}
+/** With a namespace prefix, smoke flows named by their repository namespace run where it is deployed. */
+function inPrefix(flows, prefix) {
+    if (!prefix)
+        return flows;
+    return flows.map((flow) => ({ ...flow, namespace: `${prefix}.${flow.namespace}` }));
+}
+
 /** GitHub rejects job summaries over 1 MiB. */
 const SUMMARY_BUDGET_BYTES = 1_048_576;
 const TRIMMED_NOTE = '> [!NOTE]\n> Some detail was left out to keep this summary within GitHub’s 1 MiB limit.';
@@ -9932,9 +10560,13 @@ function countsTable(plan) {
  * in key order are kept.
  */
 function orderFlowWrites(changes, refs) {
+    return orderWrites(changes, refs, (change) => flowKey(change.namespace, change.id));
+}
+/** The same order for any resources, by their keys (`keyOf`): those without dependencies form one wave. */
+function orderWrites(changes, refs, keyOf) {
     const byKey = new Map();
     for (const change of changes)
-        byKey.set(flowKey(change.namespace, change.id), change);
+        byKey.set(keyOf(change), change);
     const keys = [...byKey.keys()].sort(compareCodeUnits);
     const deps = new Map(keys.map((k) => [k, new Set()]));
     for (const { from, to } of refs) {
@@ -10037,100 +10669,16 @@ function stronglyConnected(keys, deps) {
 }
 
 /**
- * Reads each resource's server state right before its own write
- * (docs/guarantees.md#compare-before-write). Flows: one listing of the namespace's revisions, shared by
- * the writes that asked for it before it was sent (never by a write that asked later, so no write trusts
- * a read older than itself); a flow whose revision moved is read whole to tell "already desired" from a
- * conflict. Files: the file itself (a listing would export every file).
- */
-class FreshState {
-    api;
-    /** Per namespace, the listing that will be sent on the next turn of the event loop. */
-    nextListing = new Map();
-    constructor(api) {
-        this.api = api;
-    }
-    async flow(change) {
-        const revision = (await this.revisionsOf(change.namespace)).get(change.id);
-        const seen = change.action === 'create' ? undefined : change.current?.revision;
-        if (revision === seen)
-            return { kind: 'as-planned' };
-        const name = `flow ${resourceName$1(change)}`;
-        if (change.action === 'delete') {
-            return revision === undefined
-                ? { kind: 'desired' }
-                : {
-                    kind: 'moved',
-                    message: `${name} changed on the server after the plan (revision ${seen} → ${revision})`
-                };
-        }
-        const stored = revision === undefined ? undefined : await this.api.getFlow(change.namespace, change.id);
-        if (stored && change.desired !== undefined && isSameFlow(stored.source, change.desired)) {
-            return { kind: 'desired', revision: stored.revision };
-        }
-        if (seen === undefined) {
-            return {
-                kind: 'moved',
-                message: `${name} appeared on the server (revision ${revision}) after the plan`
-            };
-        }
-        if (revision === undefined) {
-            return {
-                kind: 'moved',
-                message: `${name} was deleted on the server after the plan (it was at revision ${seen})`
-            };
-        }
-        return {
-            kind: 'moved',
-            message: `${name} changed on the server after the plan (revision ${seen} → ${revision})`
-        };
-    }
-    async file(change) {
-        const bytes = await this.api.getFile(change.namespace, change.path);
-        const remote = bytes && sha256Hex(bytes);
-        const seen = change.action === 'create' ? undefined : change.current?.sha256;
-        if (remote === seen)
-            return { kind: 'as-planned' };
-        if (remote === (change.action === 'delete' ? undefined : change.desired?.sha256)) {
-            return { kind: 'desired' };
-        }
-        const name = `file ${resourceName$1(change)}`;
-        if (seen === undefined)
-            return { kind: 'moved', message: `${name} appeared on the server after the plan` };
-        if (remote === undefined)
-            return { kind: 'moved', message: `${name} was deleted on the server after the plan` };
-        return { kind: 'moved', message: `${name} changed on the server after the plan` };
-    }
-    revisionsOf(namespace) {
-        let listing = this.nextListing.get(namespace);
-        if (!listing) {
-            listing = new Promise((sent) => setImmediate(sent)).then(() => {
-                this.nextListing.delete(namespace);
-                return this.api.flowRevisions(namespace);
-            });
-            this.nextListing.set(namespace, listing);
-        }
-        return listing;
-    }
-}
-/**
- * Kestra's own equality (docs/kestra.md#unchanged-source): a server copy equal to ours is what this
- * deploy wants.
- */
-function isSameFlow(stored, desired) {
-    return comparableFlowSource(stored) === comparableFlowSource(desired);
-}
-
-/**
- * Writes the plan: namespace files, then flows as soon as the flows they call are written (a flow that
- * reads a file that was not uploaded is skipped), then deletions (flows, then files) only when everything
- * before went through. Each resource's server state is read right before its own write: one that moved
- * since the plan is a conflict, one already as desired is unchanged. One resource's failure does not stop
- * the others.
+ * Writes the plan kind by kind in the registry's order (namespace files, then flows, then tenant-wide
+ * kinds), each resource as soon as those of its kind it needs are written (a flow after the flows it
+ * calls); each kind's write sees what was written of what it needs (a flow that reads a file that was not
+ * uploaded is skipped). Then deletions, only when everything before went through: namespaced kinds in
+ * the reverse order (flows before the files they read), then tenant-wide ones. Each resource's server
+ * state is read right before its own write: one that moved since the plan is a conflict, one already as
+ * desired is unchanged. One resource's failure does not stop the others.
  */
 async function applyPlan(plan, deps) {
     const semaphore = new Semaphore(deps.concurrency);
-    const fresh = new FreshState(deps.api);
     const results = new Map();
     const pending = new Map();
     const incomplete = new Set();
@@ -10165,34 +10713,57 @@ async function applyPlan(plan, deps) {
     };
     for (const change of plan.resources) {
         if (!isWrite(change)) {
-            const revision = change.kind === 'flow' ? change.current?.revision : undefined;
+            const current = change.current;
+            const revision = current && 'revision' in current ? current.revision : undefined;
             results.set(change, { change, result: 'unchanged', revision });
         }
     }
     const writes = plan.resources.filter((c) => c.action === 'create' || c.action === 'update');
     const deletes = plan.resources.filter((c) => c.action === 'delete');
-    const files = (list) => list.filter((c) => c.kind === 'file');
-    const flows = (list) => list.filter((c) => c.kind === 'flow');
-    const warnings = [];
-    await runAll(files(writes), (change) => writeFile(change, fresh, deps));
-    const missingFiles = filesNotUploaded(files(writes), results, deps.refs);
-    const order = orderFlowWrites(flows(writes), deps.refs);
-    for (const cycle of order.cycles) {
-        warnings.push(`Flows ${cycle.join(', ')} call each other in a cycle; each was written after the ones it calls that come before it in this list.`);
-    }
-    // Each flow goes as soon as the flows it calls are written, not when its whole wave is ready.
-    const written = new Map();
-    for (const change of order.waves.flat()) {
-        const before = (order.prerequisites.get(change) ?? []).map((c) => written.get(c));
-        const missing = missingFiles.get(flowKey(change.namespace, change.id));
-        written.set(change, Promise.all(before).then(() => missing
-            ? record({ change, result: 'skipped', message: skippedForFiles(missing) })
-            : runAll([change], (c) => writeFlow(c, fresh, deps.api))));
-    }
-    await Promise.all(written.values());
+    const writtenByKey = new Map(writes.map((c) => [resourceKey(c), c]));
+    const needs = new Map();
+    for (const { from, to } of deps.refs)
+        needs.set(from, [...(needs.get(from) ?? []), to]);
+    const nextRead = new Map();
+    const context = {
+        readDesiredFile: deps.readDesiredFile,
+        shared(key, read) {
+            let pending = nextRead.get(key);
+            if (!pending) {
+                pending = new Promise((sent) => setImmediate(sent)).then(() => {
+                    nextRead.delete(key);
+                    return read();
+                });
+                nextRead.set(key, pending);
+            }
+            return pending;
+        },
+        needed: (change) => (needs.get(resourceKey(change)) ?? []).flatMap((key) => {
+            const needed = writtenByKey.get(key);
+            const result = needed && results.get(needed);
+            return result ? [result] : [];
+        })
+    };
     const ofKind = (kind, list) => list.filter((c) => c.kind === kind.name);
+    const warnings = [];
+    for (const change of [...writes, ...deletes]) {
+        if (!deps.kinds.some((kind) => kind.name === change.kind)) {
+            const message = `not applied: no resource kind '${change.kind}' is registered (src/kinds/index.ts)`;
+            record({ change, result: 'failed', message });
+        }
+    }
     for (const kind of deps.kinds) {
-        await runAll(ofKind(kind, writes), (change) => kind.write(change, deps.api));
+        const order = orderWrites(ofKind(kind, writes), deps.refs, resourceKey);
+        for (const cycle of order.cycles) {
+            warnings.push(`Flows ${cycle.join(', ')} call each other in a cycle; each was written after the ones it calls that come before it in this list.`);
+        }
+        // Each resource goes as soon as those it needs are written, not when its whole wave is ready.
+        const written = new Map();
+        for (const change of order.waves.flat()) {
+            const before = (order.prerequisites.get(change) ?? []).map((c) => written.get(c));
+            written.set(change, Promise.all(before).then(() => runAll([change], (c) => kind.write(c, deps.api, context))));
+        }
+        await Promise.all(written.values());
     }
     const deletePhase = async (phase, remove) => {
         if ([...results.values()].some((r) => NOT_APPLIED.has(r.result))) {
@@ -10208,126 +10779,15 @@ async function applyPlan(plan, deps) {
             await runAll(phase, remove);
         }
     };
-    await deletePhase(flows(deletes), (change) => deleteResource(change, fresh, deps.api));
-    await deletePhase(files(deletes), (change) => deleteResource(change, fresh, deps.api));
+    const removal = (kind) => (change) => kind.remove(change, deps.api, context);
+    for (const kind of [...deps.kinds].reverse()) {
+        await deletePhase(ofKind(kind, deletes).filter(namespaced), removal(kind));
+    }
     for (const kind of deps.kinds) {
-        await deletePhase(ofKind(kind, deletes), (change) => kind.remove(change, deps.api));
+        const tenantWide = ofKind(kind, deletes).filter((change) => !namespaced(change));
+        await deletePhase(tenantWide, removal(kind));
     }
     return { resources: plan.resources.map((c) => results.get(c)), warnings };
-}
-/** Per flow key, the files it reads (`read()`) that this deploy meant to upload and did not. */
-function filesNotUploaded(fileWrites, results, refs) {
-    const notUploaded = new Map();
-    for (const change of fileWrites) {
-        const result = results.get(change);
-        if (NOT_APPLIED.has(result.result)) {
-            notUploaded.set(fileKey(change.namespace, change.path), result);
-        }
-    }
-    const byFlow = new Map();
-    for (const { from, to } of refs) {
-        const file = notUploaded.get(to);
-        if (file)
-            byFlow.set(from, [...(byFlow.get(from) ?? []), file]);
-    }
-    return byFlow;
-}
-function skippedForFiles(files) {
-    const named = files.map((f) => `${resourceName$1(f.change)} (${f.result})`).join(', ');
-    return `not written: it reads namespace file ${named}, which this deploy did not upload`;
-}
-async function writeFile(change, fresh, deps) {
-    if (change.desired === undefined) {
-        return { change, result: 'failed', message: 'the plan holds no content for this file' };
-    }
-    const bytes = await deps.readDesiredFile(change);
-    if (sha256Hex(bytes) !== change.desired.sha256) {
-        return {
-            change,
-            result: 'failed',
-            message: `${change.file ?? resourceName$1(change)} changed on disk after the plan was made`
-        };
-    }
-    const verdict = await fresh.file(change);
-    if (verdict.kind !== 'as-planned')
-        return settled(change, verdict);
-    await deps.api.uploadFile(change.namespace, change.path, bytes);
-    return { change, result: change.action === 'create' ? 'created' : 'updated' };
-}
-async function writeFlow(change, fresh, api) {
-    if (change.desired === undefined) {
-        return { change, result: 'failed', message: 'the plan holds no source for this flow' };
-    }
-    const verdict = await fresh.flow(change);
-    if (verdict.kind !== 'as-planned')
-        return settled(change, verdict);
-    if (change.action === 'create')
-        return createFlow(change, change.desired, fresh, api);
-    try {
-        const stored = await api.updateFlow(change.namespace, change.id, change.desired);
-        // The server keeps the revision when it sees no difference (a `revision:` line only,
-        // docs/kestra.md#unchanged-source).
-        const result = stored.revision === change.current?.revision ? 'unchanged' : 'updated';
-        return { change, result, revision: stored.revision };
-    }
-    catch (error) {
-        if (!isStatus(error, 404))
-            throw error;
-        return vanished(change);
-    }
-}
-/** A create that meets "already exists" (another run created it meanwhile) compares what is stored. */
-async function createFlow(change, desired, fresh, api) {
-    try {
-        const stored = await api.createFlow(desired);
-        return { change, result: 'created', revision: stored.revision };
-    }
-    catch (error) {
-        if (!(error instanceof ApiError && /already exists/i.test(error.serverMessage)))
-            throw error;
-        const verdict = await fresh.flow(change);
-        return settled(change, verdict.kind === 'as-planned' ? { kind: 'moved', message: error.message } : verdict);
-    }
-}
-async function deleteResource(change, fresh, api) {
-    const verdict = change.kind === 'flow' ? await fresh.flow(change) : await fresh.file(change);
-    if (verdict.kind !== 'as-planned')
-        return settled(change, verdict);
-    if (change.kind === 'file') {
-        await api.deleteFile(change.namespace, change.path);
-        return { change, result: 'deleted' };
-    }
-    try {
-        await api.deleteFlow(change.namespace, change.id);
-        return { change, result: 'deleted' };
-    }
-    catch (error) {
-        if (!isStatus(error, 404))
-            throw error;
-        return settled(change, { kind: 'desired' });
-    }
-}
-/** The result of a resource that was not written: already as desired, or moved (a conflict). */
-function settled(change, verdict) {
-    if (verdict.kind === 'moved')
-        return { change, result: 'conflict', message: verdict.message };
-    return {
-        change,
-        result: 'unchanged',
-        revision: verdict.revision,
-        message: 'the server already holds what this deploy wants (another run got there first)'
-    };
-}
-/** A flow that the server no longer has when the write reaches it. */
-function vanished(change) {
-    return {
-        change,
-        result: 'conflict',
-        message: `flow ${resourceName$1(change)} was deleted on the server during the deploy`
-    };
-}
-function isStatus(error, status) {
-    return error instanceof ApiError && error.status === status;
 }
 
 /** Whether `ours` is older than what some namespace already holds (ours is an ancestor of the recorded commit). */
@@ -10359,16 +10819,23 @@ async function checkCommitOrder(markers, ours, isAncestor) {
     }
     return { older, warnings };
 }
-/** Writes our marker to each namespace whose recorded marker differs; returns the namespaces written and problems. */
-async function writeMarkers(api, namespaces, markers, ours, semaphore) {
+/**
+ * Writes our marker to each namespace whose recorded marker differs (in its commit, or in which flow
+ * checks it carries); returns the namespaces written and problems.
+ */
+async function writeMarkers(api, namespaces, markers, ours, semaphore, checks) {
     const stale = namespaces.filter((namespace) => {
         const recorded = markers.get(namespace);
-        return recorded?.commit !== ours.commit || recorded.repository !== ours.repository;
+        return (recorded?.commit !== ours.commit ||
+            recorded.repository !== ours.repository ||
+            !sameChecks(checks, namespace));
     });
     const unknown = [];
     const outcomes = await Promise.all(stale.map(async (namespace) => {
         try {
-            await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, { ...ours }));
+            const stored = checks?.ours.get(namespace);
+            const value = stored ? { ...ours, [STORED_CHECKS_FIELD]: stored } : { ...ours };
+            await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, value));
             return undefined;
         }
         catch (error) {
@@ -10382,6 +10849,17 @@ async function writeMarkers(api, namespaces, markers, ours, semaphore) {
         unknown,
         warnings: outcomes.filter((w) => w !== undefined)
     };
+}
+/** Whether the namespace's recorded marker already carries exactly the checks we would store. */
+function sameChecks(checks, namespace) {
+    const ours = checks?.ours.get(namespace);
+    if (!ours)
+        return true;
+    const recorded = checks?.recorded?.get(namespace)?.[STORED_CHECKS_FIELD];
+    if (typeof recorded !== 'object' || recorded === null)
+        return false;
+    const held = Object.keys(recorded);
+    return (held.length === Object.keys(ours).length && held.every((digest) => Object.hasOwn(ours, digest)));
 }
 
 /**
@@ -10422,14 +10900,14 @@ function gitIsAncestor(cwd) {
     });
 }
 /** Asks git first, then GitHub's compare API (a shallow checkout lacks the recorded commit). */
-function ancestryChecker(cwd, compare) {
+function ancestryChecker(cwd, github) {
     const git = gitIsAncestor(cwd);
     return async (ancestor, descendant) => {
         const local = await git(ancestor, descendant);
-        if (local !== undefined || !compare)
+        if (local !== undefined || !github)
             return local;
         try {
-            const { status } = await compare(ancestor, descendant);
+            const { status } = await github.compareCommits(ancestor, descendant);
             return status === 'ahead' || status === 'identical';
         }
         catch {
@@ -10442,13 +10920,13 @@ function ancestryChecker(cwd, compare) {
  * Why the plan's deletions must not run, one message per problem; empty when they may.
  * Checked before the first write: a refusal stops the whole deploy.
  */
-function deletionRefusals(plan, settings, managedNamespaces) {
+function deletionRefusals(plan, settings, target, managedNamespaces) {
     const deletions = plan.resources.filter((c) => c.action === 'delete');
     if (deletions.length === 0)
         return [];
     const refusals = [];
     const names = (list) => list.map(resourceName$1).join(', ');
-    if (!settings.delete) {
+    if (!target.delete) {
         refusals.push(`The plan deletes ${count(deletions.length)} (${names(deletions)}) but the delete input is false; set delete: true to allow deletions.`);
     }
     const managed = new Set(managedNamespaces);
@@ -10461,7 +10939,7 @@ function deletionRefusals(plan, settings, managedNamespaces) {
     if (system.length > 0) {
         refusals.push(`Refusing to delete ${names(system)}: the ${SYSTEM_NAMESPACE} namespace is protected; list it in the namespaces input to manage it.`);
     }
-    if (deletions.length > settings.maxDeletions && !settings.allowMassDeletion) {
+    if (deletions.length > settings.maxDeletions && !target.allowMassDeletion) {
         refusals.push(`The plan deletes ${count(deletions.length)}, more than max-deletions (${settings.maxDeletions}); if that is intended, set allow-mass-deletion: true (or raise max-deletions).`);
     }
     return refusals;
@@ -10480,7 +10958,7 @@ async function deploy(plan, deps) {
     const blockers = deployBlockers(plan, deps.findings);
     if (blockers.length > 0)
         throw new DeployError(describeBlockers(blockers));
-    const refusals = deletionRefusals(plan, deps.settings, deps.managedNamespaces);
+    const refusals = deletionRefusals(plan, deps.settings, deps.target, deps.managedNamespaces);
     if (refusals.length > 0) {
         throw new DeployError(`Nothing was deployed:\n${refusals.map((r) => `- ${r}`).join('\n')}`);
     }
@@ -10494,13 +10972,13 @@ async function deploy(plan, deps) {
     ].sort();
     const ours = { commit: deps.commit, repository: deps.repository };
     const early = deps.markers;
-    const { markers, warnings } = await (early && sameList(early.namespaces, namespaces)
-        ? early.reading
+    const { markers, warnings, stored } = await (early && sameList(early.namespaces, namespaces)
+        ? early.read
         : readMarkers(deps.api, namespaces, semaphore));
     const order = await checkCommitOrder(markers, ours, deps.isAncestor ?? gitIsAncestor(process.cwd()));
     warnings.push(...order.warnings);
     if (order.older.length > 0) {
-        if (!deps.settings.allowOutOfOrder) {
+        if (!deps.target.allowOutOfOrder) {
             const refusal = `Nothing was deployed: ${order.older.join(' ')}`;
             log(refusal);
             return {
@@ -10519,7 +10997,7 @@ async function deploy(plan, deps) {
     await deps.beforeWrites?.();
     // A namespace's marker is written as soon as it holds this commit: with no writes, right away.
     const marking = [];
-    const mark = (namespace) => marking.push(writeMarkers(deps.api, [namespace], markers, ours, semaphore));
+    const mark = (namespace) => marking.push(writeMarkers(deps.api, [namespace], markers, ours, semaphore, deps.storedChecks && { ours: deps.storedChecks, recorded: stored }));
     const writing = new Set(plan.resources.filter(isWrite).map((c) => c.namespace));
     for (const namespace of namespaces)
         if (!writing.has(namespace))
@@ -10551,21 +11029,6 @@ function sameList(a, b) {
 }
 function currentRevision(change) {
     return change.kind === 'flow' ? change.current?.revision : undefined;
-}
-
-/**
- * A Markdown table of the columns that have something to show: a column empty in every row is left
- * out, so optional facts (revisions, messages, later smoke runs) cost nothing when absent.
- */
-function markdownTable(columns, rows) {
-    const cells = columns.map((column) => rows.map((row) => column.cell(row)));
-    const shown = columns.flatMap((column, i) => cells[i].some((cell) => cell !== '') ? [{ title: column.title, cells: cells[i] }] : []);
-    const line = (values) => `| ${values.join(' | ')} |`;
-    return [
-        line(shown.map((c) => c.title)),
-        line(shown.map(() => '---')),
-        ...rows.map((_, r) => line(shown.map((c) => c.cells[r])))
-    ].join('\n');
 }
 
 /** Markdown for the job summary and the PR comment's "Deployed" section. */
@@ -10631,28 +11094,12 @@ function names(rows) {
         : rows.map((r) => escapeText(resourceName$1(r.change))).join(', ');
 }
 
-/** The resource's name as reports write it: `namespace.id`, `namespace:/path`, or a tenant-wide `id`. */
-function itemName({ namespace, resource }) {
-    if (resource.kind === 'tenant-wide')
-        return resource.id;
-    return resource.kind === 'flow' ? `${namespace}.${resource.id}` : `${namespace}:${resource.path}`;
-}
-/** The kind a report names a restored resource by (`flow`, `file`, or a tenant-wide resource's kind). */
-function itemKind({ resource }) {
-    return resource.kind === 'tenant-wide' ? resource.of : resource.kind;
-}
-/**
- * KV key, next to the deployed-commit marker, of a rollback in progress in that namespace: written before
- * the first restore, removed once nothing is left that a re-run could still put back (docs/rollback.md).
- */
-const ROLLBACK_RECORD_KEY = 'kestra-gitops-rollback';
-
 const FORMAT = 'kestra-gitops-rollback/1';
 function newRecord(fields) {
     return { format: FORMAT, ...fields };
 }
 /** The record, or undefined when the value is not one (written by something else, or by a later format). */
-function parseRecord(value) {
+function parseRecord(value, kinds) {
     const record = (typeof value === 'string' ? safeJson(value) : value);
     if (typeof record !== 'object' || record === null || record.format !== FORMAT)
         return undefined;
@@ -10662,15 +11109,18 @@ function parseRecord(value) {
     if (typeof markerWritten !== 'boolean' || !Array.isArray(resources))
         return undefined;
     const marker = toward === null ? null : parseMarker(toward);
-    if (marker === undefined || !resources.every(isResource))
+    if (marker === undefined)
         return undefined;
-    return newRecord({ repository, deployed, toward: marker, markerWritten, resources });
+    const parsed = resources.map((resource) => resourceOf(resource, kinds));
+    if (!parsed.every((resource) => resource !== undefined))
+        return undefined;
+    return newRecord({ repository, deployed, toward: marker, markerWritten, resources: parsed });
 }
 /**
  * The rollbacks a stopped run left in progress in these namespaces. A record that cannot be read leaves
  * unknown whether the server is half rolled back: that throws, and nothing may be written.
  */
-async function readRecords(api, namespaces) {
+async function readRecords(api, namespaces, kinds) {
     const holding = new Set(await namespacesHoldingRecords(api, namespaces));
     const values = await Promise.all(namespaces.map(async (namespace) => {
         if (!holding.has(namespace))
@@ -10687,7 +11137,7 @@ async function readRecords(api, namespaces) {
     namespaces.forEach((namespace, i) => {
         if (values[i] === undefined)
             return;
-        const record = parseRecord(values[i]);
+        const record = parseRecord(values[i], kinds);
         if (record)
             records.set(namespace, record);
         else {
@@ -10712,39 +11162,23 @@ async function namespacesHoldingRecords(api, namespaces) {
     }
     return namespaces;
 }
-function isResource(value) {
-    const r = value;
-    if (typeof r !== 'object' || r === null)
-        return false;
-    const flow = (v) => v === undefined || (isObject(v) && Number.isInteger(v.revision) && isHash(v.sha256));
-    const file = (v) => v === undefined ||
-        (isObject(v) &&
-            isHash(v.sha256) &&
-            Number.isInteger(v.size) &&
-            (v.revision === undefined || Number.isInteger(v.revision)) &&
-            (v.bytes === undefined || typeof v.bytes === 'string'));
-    if (r.before === undefined && r.deployed === undefined)
-        return false;
-    if (r.kind === 'tenant-wide') {
-        const version = (v) => v === undefined ||
-            (isObject(v) &&
-                isObject(v.hashes) &&
-                Object.values(v.hashes).every(isHash) &&
-                (v.text === undefined || typeof v.text === 'string'));
-        return (typeof r.of === 'string' &&
-            typeof r.id === 'string' &&
-            version(r.before) &&
-            version(r.deployed));
-    }
-    if (r.kind === 'flow')
-        return typeof r.id === 'string' && flow(r.before) && flow(r.deployed);
-    if (r.kind !== 'file' || typeof r.path !== 'string' || !file(r.before))
-        return false;
-    return r.deployed === undefined || (isObject(r.deployed) && isHash(r.deployed.sha256));
+/**
+ * A recorded resource, read by its kind; one written as `tenant-wide` (`of` naming its kind) by an earlier
+ * version is its kind's.
+ */
+function resourceOf(value, kinds) {
+    if (!isObject(value))
+        return undefined;
+    const { of, ...rest } = value;
+    const fields = value.kind === 'tenant-wide' && typeof of === 'string' ? { ...rest, kind: of } : value;
+    if (fields.before === undefined && fields.deployed === undefined)
+        return undefined;
+    return kinds.find((kind) => kind.name === fields.kind)?.parse(fields);
 }
 function isObject(value) {
     return typeof value === 'object' && value !== null;
 }
+/** A SHA-256 as recorded: 64 lowercase hex digits. */
 function isHash(value) {
     return typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
 }
@@ -10758,16 +11192,11 @@ function safeJson(text) {
 }
 
 /**
- * Bytes of previous file versions a record may carry (raw, before base64): KV values travel as one request
+ * Bytes of previous versions a record may carry (raw, before base64): KV values travel as one request
  * body, which proxies commonly cap at 1 MiB. A file over the budget is restored by this run from memory,
  * but a run that finishes an interrupted rollback can only name it.
  */
 const RECORDED_BYTES_BUDGET = 256 * 1024;
-/** Revisions read (newest first) to find the one that holds a file's previous bytes. */
-const REVISIONS_SEARCHED = 3;
-function flowHash(source) {
-    return sha256Hex(comparableFlowSource(source));
-}
 /**
  * What this run's deploy changed, as its plan read it before writing: each resource it wrote, and each whose
  * write lost its answer, which the server may hold at either version (the rollback reads it,
@@ -10776,39 +11205,18 @@ function flowHash(source) {
 function planFromDeploy(result, deployed, kinds) {
     const items = [];
     const unrestorable = [];
-    for (const { change, result: did, revision, outcomeUnknown } of result.resources) {
+    for (const written of result.resources) {
+        const { change, result: did, outcomeUnknown } = written;
         if (!WRITTEN.has(did) && !(did === 'failed' && outcomeUnknown))
             continue;
-        const deleted = did === 'deleted' || change.action === 'delete';
-        if (change.kind !== 'flow' && change.kind !== 'file') {
-            const kind = kinds.find((candidate) => candidate.name === change.kind);
-            if (change.namespace !== '' || !kind?.recordOf) {
-                unrestorable.push(`${change.kind} ${resourceName$1(change)}`);
-                continue;
-            }
-            const record = kind.recordOf(change);
-            const resource = { kind: 'tenant-wide', of: change.kind, ...record };
-            items.push({ namespace: '', resource, previous: record.before?.text });
+        const kind = kindNamed(kinds, change.kind);
+        if (!kind) {
+            unrestorable.push(`${change.kind} ${resourceName$1(change)}`);
             continue;
         }
+        const { resource, previous } = kind.recordOf(change, written);
         const { namespace } = change;
-        if (change.kind === 'flow') {
-            const before = change.current && {
-                revision: change.current.revision,
-                sha256: flowHash(change.current.source)
-            };
-            const after = deleted
-                ? undefined
-                : { revision: revision ?? 0, sha256: flowHash(change.desired ?? '') };
-            const resource = { kind: 'flow', id: change.id, before, deployed: after };
-            items.push({ namespace, resource, previous: change.current?.source });
-        }
-        else {
-            const before = change.current && { sha256: change.current.sha256, size: change.current.size };
-            const after = deleted ? undefined : change.desired && { sha256: change.desired.sha256 };
-            const resource = { kind: 'file', path: change.path, before, deployed: after };
-            items.push({ namespace, resource, previous: change.previous });
-        }
+        items.push({ namespace, name: kind.nameOf(resource, namespace), resource, previous });
     }
     const marked = [...result.markedNamespaces, ...(result.markersUnknown ?? [])];
     const namespaces = [...new Set([...items.map((i) => i.namespace), ...marked])].filter((namespace) => namespace !== '');
@@ -10825,7 +11233,7 @@ function planFromDeploy(result, deployed, kinds) {
     };
 }
 /** The rollbacks that stopped runs recorded, one per deployed commit. */
-function plansFromRecords(records) {
+function plansFromRecords(records, kinds) {
     const plans = new Map();
     for (const [namespace, record] of records) {
         const key = `${record.repository}@${record.deployed}`;
@@ -10840,56 +11248,36 @@ function plansFromRecords(records) {
             };
             plans.set(key, plan);
         }
-        plan.items.push(...record.resources.map((resource) => ({
-            namespace: resource.kind === 'tenant-wide' ? '' : namespace,
-            resource
-        })));
+        plan.items.push(...record.resources.map((resource) => {
+            const kind = kindNamed(kinds, resource.kind);
+            const at = kind?.tenantWide ? '' : namespace;
+            return { namespace: at, name: kind?.nameOf(resource, at) ?? resource.kind, resource };
+        }));
         plan.markers.push({ namespace, toward: record.toward, written: record.markerWritten });
     }
     return [...plans.values()];
 }
 /**
- * The record of each namespace: where each previous version is. A flow's is the revision the plan read
- * (Kestra keeps flow revisions). A file's is the revision holding its bytes when the server keeps file
- * revisions (1.2+) and one still holds them; otherwise the bytes themselves, within the budget. Tenant-wide
- * resources go into the first namespace's record, their previous text within the same budget.
+ * The record of each namespace: where each previous version is, as its kind locates it (a flow's revision,
+ * a file's revision on servers that keep them), or the previous content itself within the budget.
+ * Tenant-wide resources go into the first namespace's record.
  */
-async function recordsOf(plan, history) {
+async function recordsOf(plan, history, kinds) {
     let budget = RECORDED_BYTES_BUDGET;
-    const located = await Promise.all(plan.items.map((item) => locatePrevious(item, history)));
+    const located = await Promise.all(plan.items.map((item) => kindNamed(kinds, item.resource.kind)?.locate?.(item, history) ?? item.resource));
     const records = new Map();
     const holder = plan.markers[0]?.namespace;
     for (const { namespace, toward, written } of plan.markers) {
         const resources = located.flatMap((resource, i) => {
             const item = plan.items[i];
-            if (resource.kind === 'tenant-wide') {
-                if (namespace !== holder)
-                    return [];
-                const text = resource.before?.text;
-                if (text === undefined)
-                    return [resource];
-                const size = Buffer.byteLength(text);
-                if (size <= budget) {
-                    budget -= size;
-                    return [resource];
-                }
-                return [{ ...resource, before: { hashes: resource.before.hashes } }];
-            }
-            if (item.namespace !== namespace)
+            const kind = kindNamed(kinds, resource.kind);
+            if (kind?.tenantWide ? namespace !== holder : item.namespace !== namespace)
                 return [];
-            if (resource.kind !== 'file' || !resource.before || resource.before.revision !== undefined) {
+            const embedded = kind?.embed?.(resource, item.previous);
+            if (!embedded || embedded.size > budget)
                 return [resource];
-            }
-            const bytes = item.previous;
-            if (!bytes || bytes.length > budget)
-                return [resource];
-            budget -= bytes.length;
-            return [
-                {
-                    ...resource,
-                    before: { ...resource.before, bytes: Buffer.from(bytes).toString('base64') }
-                }
-            ];
+            budget -= embedded.size;
+            return [embedded.resource];
         });
         const fields = {
             repository: plan.repository,
@@ -10901,144 +11289,9 @@ async function recordsOf(plan, history) {
     }
     return records;
 }
-/**
- * A file's record with the revision that still holds its previous bytes, when the server keeps one (a file
- * the deploy deleted has none to read: its bytes go in the record). A failed read only means the bytes.
- */
-async function locatePrevious(item, history) {
-    const { resource, namespace } = item;
-    if (resource.kind !== 'file' || !resource.before || !resource.deployed)
-        return resource;
-    const none = () => undefined;
-    const revisions = await history.fileRevisions(namespace, resource.path).catch(none);
-    const newest = [...(revisions ?? [])].sort((a, b) => b - a).slice(0, REVISIONS_SEARCHED);
-    for (const revision of newest) {
-        const bytes = await history.fileRevision(namespace, resource.path, revision).catch(none);
-        if (bytes && sha256Hex(bytes) === resource.before.sha256) {
-            return { ...resource, before: { ...resource.before, revision } };
-        }
-    }
-    return resource;
-}
-
-function deployAction({ resource }) {
-    return !resource.before ? 'created' : !resource.deployed ? 'deleted' : 'updated';
-}
-/**
- * Puts one resource back as it was before the deploy, when the server still holds what the deploy wrote.
- * Already back (a restore whose answer was lost, or a run stopped after it): restored, nothing written.
- * Moved to anything else after the deploy (an edit in the UI): kept, never overwritten. A restore whose own
- * answer is lost is settled by reading the server once more (docs/rollback.md#writes-whose-answer-was-lost).
- */
-async function restoreItem(item, deployed, api, kinds, again = true) {
-    const did = deployAction(item);
-    try {
-        if (item.resource.kind === 'tenant-wide') {
-            return { item, did, ...(await restoreOfKind(item.resource, item.previous, api, kinds)) };
-        }
-        return await restoreNamespaced(item, did, deployed, api);
-    }
-    catch (error) {
-        if (again && isOutcomeUnknown(error))
-            return restoreItem(item, deployed, api, kinds, false);
-        const message = `restore failed: ${errorMessage(error)}`;
-        return { item, did, result: 'failed', message, wrote: false };
-    }
-}
-/** A tenant-wide resource goes back through its kind (`ApplyKind.restore`). */
-async function restoreOfKind(resource, previous, api, kinds) {
-    const kind = kinds.find((candidate) => candidate.name === resource.of);
-    if (!kind?.restore) {
-        const message = `not restored: no rollback of the ${resource.of} kind is registered (src/kinds/index.ts)`;
-        return { result: 'failed', message, wrote: false };
-    }
-    const { id, before, deployed } = resource;
-    const text = typeof previous === 'string' ? previous : undefined;
-    return kind.restore({ id, before, deployed }, text, api);
-}
-async function restoreNamespaced(item, did, deployed, api) {
-    const held = await heldNow(item, api);
-    const { before, deployed: after } = item.resource;
-    if (held.sha256 === before?.sha256) {
-        const message = 'already as it was before the deploy';
-        return { item, did, result: 'restored', message, wrote: false };
-    }
-    if (held.sha256 !== after?.sha256) {
-        const message = movedSince(item, held, deployed);
-        return { item, did, result: 'kept', message, wrote: false };
-    }
-    return { item, did, result: 'restored', message: await putBack(item, held, api), wrote: true };
-}
-async function heldNow(item, api) {
-    const { namespace, resource } = item;
-    if (resource.kind === 'flow') {
-        const flow = await api.getFlow(namespace, resource.id);
-        return flow ? { sha256: flowHash(flow.source), revision: flow.revision } : {};
-    }
-    const bytes = await api.getFile(namespace, resource.path);
-    return bytes ? { sha256: sha256Hex(bytes) } : {};
-}
-function movedSince({ resource }, held, deployed) {
-    const commit = short(deployed);
-    if (held.sha256 === undefined)
-        return `deleted on the server after the deploy of ${commit}`;
-    if (!resource.deployed)
-        return `re-created on the server after the deploy of ${commit}`;
-    const revisions = resource.kind === 'flow' ? ` (revision ${resource.deployed.revision} → ${held.revision})` : '';
-    return `changed on the server after the deploy of ${commit}${revisions}`;
-}
-/** Writes the previous version back; says what it did. */
-async function putBack(item, held, api) {
-    const { namespace, resource } = item;
-    if (!resource.before) {
-        if (resource.kind === 'flow')
-            await api.deleteFlow(namespace, resource.id);
-        else
-            await api.deleteFile(namespace, resource.path);
-        return 'deleted (the deploy created it)';
-    }
-    if (resource.kind === 'file') {
-        await api.uploadFile(namespace, resource.path, await previousBytes(item, api));
-        return 'previous content restored';
-    }
-    const source = await previousSource(item, api);
-    const stored = held.sha256 === undefined
-        ? await api.createFlow(source)
-        : await api.updateFlow(namespace, resource.id, source);
-    return `previous source restored as revision ${stored.revision} (was revision ${resource.before.revision})`;
-}
-async function previousSource(item, api) {
-    const { namespace, resource } = item;
-    if (resource.kind !== 'flow' || !resource.before)
-        throw new Error('no previous flow version');
-    if (typeof item.previous === 'string')
-        return item.previous;
-    const { revision, sha256 } = resource.before;
-    const source = await api.flowRevisionSource(namespace, resource.id, revision);
-    if (source === undefined || flowHash(source) !== sha256) {
-        throw new Error(`the server no longer holds revision ${revision} as it was before the deploy`);
-    }
-    return source;
-}
-async function previousBytes(item, api) {
-    const { namespace, resource } = item;
-    if (resource.kind !== 'file' || !resource.before)
-        throw new Error('no previous file version');
-    if (item.previous instanceof Uint8Array)
-        return item.previous;
-    const { sha256, size, revision, bytes } = resource.before;
-    if (bytes !== undefined) {
-        const recorded = Buffer.from(bytes, 'base64');
-        if (sha256Hex(recorded) === sha256)
-            return recorded;
-    }
-    if (revision !== undefined) {
-        const stored = await api.fileRevision(namespace, resource.path, revision);
-        if (stored && sha256Hex(stored) === sha256)
-            return stored;
-        throw new Error(`the server no longer holds revision ${revision} as it was before the deploy`);
-    }
-    throw new Error(`its previous content (${size} bytes) was too large to keep in the rollback record; restore it from Git`);
+/** The registered rollback of a kind, by name. */
+function kindNamed(kinds, name) {
+    return kinds.find((kind) => kind.name === name);
 }
 
 /**
@@ -11057,10 +11310,10 @@ async function rollback(plan, deps) {
     }
     const semaphore = new Semaphore(deps.concurrency);
     const resources = [];
-    for (const phase of restorePhases(plan.items, deps.refs)) {
+    for (const phase of restorePhases(plan.items, deps.refs, deps.kinds)) {
         const results = await Promise.all(phase.map((item) => semaphore.run(() => restoreItem(item, plan.deployed, deps.api, deps.kinds))));
         for (const result of results) {
-            deps.log(`Rollback of ${result.item.resource.kind} ${itemName(result.item)}: ${result.result}: ${result.message}`);
+            deps.log(`Rollback of ${result.item.resource.kind} ${result.item.name}: ${result.result}: ${result.message}`);
             resources.push(result);
         }
     }
@@ -11093,23 +11346,64 @@ async function rollback(plan, deps) {
     };
 }
 /**
- * Tenant-wide resources (written and deleted after the rest), deleted files, deleted flows, written flows
- * (callers before the flows they call), written files.
+ * The reverse of the deploy's order (docs/rollback.md#what-is-restored-and-in-which-order): first what the
+ * deploy deleted, re-created kind by kind in the registry's order (a namespace file before the flows that
+ * read it); then what it wrote, put back kind by kind in the reverse order, each kind's own waves (flows:
+ * callers before the flows they call).
  */
-function restorePhases(items, refs) {
-    const tenantWide = items.filter((i) => i.resource.kind === 'tenant-wide');
-    const deleted = items.filter((i) => deployAction(i) === 'deleted');
-    const written = items.filter((i) => deployAction(i) !== 'deleted');
-    const files = (list) => list.filter((i) => i.resource.kind === 'file');
-    const flows = written.flatMap((item) => item.resource.kind === 'flow' ? [{ namespace: item.namespace, id: item.resource.id, item }] : []);
-    const waves = orderFlowWrites(flows, refs).waves.reverse();
+function restorePhases(items, refs, kinds) {
+    const ofKind = (kind, deleted) => items.filter((i) => i.resource.kind === kind.name && (i.resource.deployed === undefined) === deleted);
     return [
-        tenantWide,
-        files(deleted),
-        deleted.filter((i) => i.resource.kind === 'flow'),
-        ...waves.map((wave) => wave.map((flow) => flow.item)),
-        files(written)
+        ...kinds.map((kind) => ofKind(kind, true)),
+        ...[...kinds]
+            .reverse()
+            .flatMap((kind) => kind.waves?.(ofKind(kind, false), refs) ?? [ofKind(kind, false)])
     ].filter((phase) => phase.length > 0);
+}
+/** What the deploy had done to a recorded resource. */
+function deployAction({ resource }) {
+    return !resource.before ? 'created' : !resource.deployed ? 'deleted' : 'updated';
+}
+/**
+ * Puts one resource back through its kind. A restore whose own answer is lost is settled by its kind
+ * reading the server once more (docs/rollback.md#writes-whose-answer-was-lost).
+ */
+async function restoreItem(item, deployed, api, kinds, again = true) {
+    const did = deployAction(item);
+    const kind = kindNamed(kinds, item.resource.kind);
+    if (!kind) {
+        const message = `not restored: no rollback of the ${item.resource.kind} kind is registered (src/kinds/index.ts)`;
+        return { item, did, result: 'failed', message, wrote: false };
+    }
+    try {
+        return { item, did, ...(await kind.restore(item, deployed, api)) };
+    }
+    catch (error) {
+        if (again && isOutcomeUnknown(error))
+            return restoreItem(item, deployed, api, kinds, false);
+        const message = `restore failed: ${errorMessage(error)}`;
+        return { item, did, result: 'failed', message, wrote: false };
+    }
+}
+/**
+ * The restore of a kind that compares versions by hash: already as before is restored with no write;
+ * anything but what the deploy wrote is kept, never overwritten; otherwise `putBack` writes the previous
+ * version (deletes a resource the deploy created) and says what it did.
+ */
+async function restoreByHash(versions, held, deployedCommit, putBack) {
+    if (held.sha256 === versions.before) {
+        return { result: 'restored', message: 'already as it was before the deploy', wrote: false };
+    }
+    if (held.sha256 !== versions.deployed) {
+        const commit = short(deployedCommit);
+        const message = held.sha256 === undefined
+            ? `deleted on the server after the deploy of ${commit}`
+            : versions.deployed === undefined
+                ? `re-created on the server after the deploy of ${commit}`
+                : `changed on the server after the deploy of ${commit}${held.since ?? ''}`;
+        return { result: 'kept', message, wrote: false };
+    }
+    return { result: 'restored', message: await putBack(), wrote: true };
 }
 /**
  * Each marker the deploy wrote (or may have: its write lost its answer), read now: one that already holds
@@ -11167,7 +11461,7 @@ async function markerIsBack(namespace, toward, api) {
 async function writeRecords(plan, deps) {
     let records;
     try {
-        records = await recordsOf(plan, deps.api);
+        records = await recordsOf(plan, deps.api, deps.kinds);
     }
     catch (error) {
         return `its record could not be prepared: ${errorMessage(error)}`;
@@ -11410,8 +11704,8 @@ function rollbackSection(result) {
         lines.push('', escapeText(resumeSentence()));
     const rows = [
         ...result.resources.map((r) => ({
-            resource: itemName(r.item),
-            kind: itemKind(r.item),
+            resource: r.item.name,
+            kind: r.item.resource.kind,
             did: r.did,
             result: r.result,
             message: r.message
@@ -11459,8 +11753,8 @@ function backCount(result) {
 /** A resource that is not back, and why: its restore failed, or it changed on the server and is kept. */
 function notBack(r) {
     return r.result === 'kept'
-        ? `${itemName(r.item)}: kept as the server holds it, not rolled back (${r.message})`
-        : `${itemName(r.item)}: left at the deployed version (${r.message})`;
+        ? `${r.item.name}: kept as the server holds it, not rolled back (${r.message})`
+        : `${r.item.name}: left at the deployed version (${r.message})`;
 }
 function leftBehind(result) {
     return result.resources.filter((r) => r.result !== 'restored');
@@ -11521,48 +11815,15 @@ function formatDuration(ms) {
  * `smoke` and `rolled-back` outputs.
  */
 async function afterDeploy(args) {
-    const { settings, result, kestra, deployed } = args;
-    const { reporter, edge } = args.ports;
+    const { result, ports } = args;
     const wrote = result.resources.some((r) => WRITTEN.has(r.result));
-    let smoke;
-    if (settings.smokeFlows.length > 0 && wrote && result.status === 'applied') {
-        const { tenantScoped } = await kestra.info();
-        smoke = await phase(reporter, 'Smoke runs', () => runSmoke(settings.smokeFlows, {
-            api: kestra,
-            timeoutMs: settings.smokeTimeoutSeconds * 1000,
-            // Unique to this run of the action: two steps of one job never share a label.
-            runId: `${deployed.runId || 'local'}-${randomBytes(4).toString('hex')}`,
-            link: (execution) => executionUrl(settings.server ?? '', tenantScoped ? settings.tenant : undefined, execution),
-            now: () => Date.now(),
-            sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-            log: reporter.info
-        }), (done) => `Smoke runs: ${done.passed ? 'passed' : 'failed'} (${done.runs.length}) in ${(done.elapsedMs / 1000).toFixed(1)} s.`);
-    }
-    else if (settings.smokeFlows.length > 0) {
-        reporter.info(`Smoke runs skipped: ${wrote ? 'a write of this deploy did not go through' : 'this deploy wrote no flow or file'}.`);
-    }
-    reporter.setOutput('smoke', smoke ? (smoke.passed ? 'passed' : 'failed') : 'skipped');
-    const markdown = smoke ? [smokeSection(edge.shown(smoke))] : [];
-    let undone;
-    if (settings.rollback &&
-        (smoke?.passed === false || result.status === 'failed') &&
-        (wrote ||
-            result.markedNamespaces.length > 0 ||
-            (result.markersUnknown ?? []).length > 0 ||
-            result.resources.some((r) => r.outcomeUnknown))) {
-        const plan = planFromDeploy(result, deployed, args.kinds);
-        undone = await phase(reporter, 'Rollback', () => rollback(plan, {
-            api: kestra,
-            refs: args.refs,
-            kinds: args.kinds,
-            concurrency: settings.concurrency,
-            log: reporter.info
-        }), rollbackLine);
-        for (const warning of undone.warnings)
-            reporter.warning(warning);
-        markdown.push(rollbackSection(edge.shown(undone)));
-    }
-    reporter.setOutput('rolled-back', undone?.rolledBack ?? 'false');
+    const smoke = await smokeRuns(args, wrote);
+    ports.reporter.setOutput('smoke', smoke ? (smoke.passed ? 'passed' : 'failed') : 'skipped');
+    const markdown = smoke ? [smokeSection(ports.edge.shown(smoke))] : [];
+    const undone = await rollbackIfFailed(args, smoke, wrote);
+    if (undone)
+        markdown.push(rollbackSection(ports.edge.shown(undone)));
+    ports.reporter.setOutput('rolled-back', undone?.rolledBack ?? 'false');
     if (!smoke || smoke.passed)
         return { markdown, rollback: undone };
     const failed = smoke.runs.filter((run) => run.verdict !== 'passed').map(failedRun);
@@ -11571,6 +11832,54 @@ async function afterDeploy(args) {
         rollback: undone,
         failure: `Smoke run(s) failed: ${failed.join(', ')}.\n${undone ? rollbackAccount(undone) : 'The deploy stays in place (rollback is false).'}`
     };
+}
+/** The smoke runs, when the deploy wrote something and every write went through. */
+async function smokeRuns(args, wrote) {
+    const { settings, target, result, kestra, deployed } = args;
+    const { reporter } = args.ports;
+    if (target.smokeFlows.length === 0)
+        return undefined;
+    if (!wrote || result.status !== 'applied') {
+        reporter.info(`Smoke runs skipped: ${wrote ? 'a write of this deploy did not go through' : 'this deploy wrote no flow or file'}.`);
+        return undefined;
+    }
+    const { tenantScoped } = await kestra.info();
+    return phase(reporter, 'Smoke runs', () => runSmoke(target.smokeFlows, {
+        api: kestra,
+        timeoutMs: settings.smokeTimeoutSeconds * 1000,
+        // Unique to this run of the action: two steps of one job never share a label.
+        runId: `${deployed.runId || 'local'}-${randomBytes(4).toString('hex')}`,
+        link: (execution) => executionUrl(settings.server ?? '', tenantScoped ? settings.tenant : undefined, execution),
+        now: () => Date.now(),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        log: reporter.info
+    }), (done) => `Smoke runs: ${done.passed ? 'passed' : 'failed'} (${done.runs.length}) in ${(done.elapsedMs / 1000).toFixed(1)} s.`);
+}
+/**
+ * With `rollback: true`, the rollback of a deploy whose smoke run or write failed, when it may have
+ * changed anything (a write, a marker, or an outcome unknown).
+ */
+async function rollbackIfFailed(args, smoke, wrote) {
+    const { settings, result, kestra, deployed } = args;
+    const { reporter } = args.ports;
+    const failed = smoke?.passed === false || result.status === 'failed';
+    const touched = wrote ||
+        result.markedNamespaces.length > 0 ||
+        (result.markersUnknown ?? []).length > 0 ||
+        result.resources.some((r) => r.outcomeUnknown);
+    if (!settings.rollback || !failed || !touched)
+        return undefined;
+    const plan = planFromDeploy(result, deployed, args.kinds);
+    const undone = await phase(reporter, 'Rollback', () => rollback(plan, {
+        api: kestra,
+        refs: args.refs,
+        kinds: args.kinds,
+        concurrency: settings.concurrency,
+        log: reporter.info
+    }), rollbackLine);
+    for (const warning of undone.warnings)
+        reporter.warning(warning);
+    return undone;
 }
 function failedRun(run) {
     const id = run.executionId ?? (run.verdict === 'timed-out' ? 'start not confirmed' : 'not started');
@@ -11591,9 +11900,9 @@ function setCountOutputs(reporter, counts) {
  * The rollbacks that stopped runs left recorded in these namespaces. Unreadable records leave unknown
  * whether the server is half rolled back: then nothing is written.
  */
-async function stoppedRollbacks(kestra, namespaces, reporter) {
+async function stoppedRollbacks(kestra, namespaces, kinds, reporter) {
     try {
-        const reading = await readRecords(kestra, namespaces);
+        const reading = await readRecords(kestra, namespaces, kinds);
         for (const warning of reading.warnings)
             reporter.warning(warning);
         return reading.records;
@@ -11611,9 +11920,18 @@ async function stoppedRollbacks(kestra, namespaces, reporter) {
  * removed): the plan was read from the state the records name, and the deploy goes on.
  */
 async function finishRollbacks(records, deps) {
+    const results = await resumeEach(records, deps);
+    if (results.every((r) => r.stale)) {
+        deps.reporter.info('The server already held every version those records name: records removed, deploying.');
+        return undefined;
+    }
+    return reportFinished(results, deps);
+}
+/** Each recorded rollback, finished in turn. */
+async function resumeEach(records, deps) {
     const { reporter, settings } = deps;
     const results = [];
-    for (const plan of plansFromRecords(records)) {
+    for (const plan of plansFromRecords(records, deps.kinds)) {
         const namespaces = plan.markers.map((m) => m.namespace).join(', ');
         reporter.warning(`A rollback of the deploy of commit ${short(plan.deployed)} is recorded as unfinished in namespace(s) ${namespaces}: finishing it before anything else.`);
         const done = await phase(reporter, `Rollback of ${short(plan.deployed)} left unfinished`, () => rollback(plan, {
@@ -11628,10 +11946,11 @@ async function finishRollbacks(records, deps) {
             reporter.warning(warning);
         results.push(done);
     }
-    if (results.every((r) => r.stale)) {
-        reporter.info('The server already held every version those records name: records removed, deploying.');
-        return undefined;
-    }
+    return results;
+}
+/** The finished rollbacks as outputs, summary and failure: nothing of this run's commit was deployed. */
+async function reportFinished(results, deps) {
+    const { reporter, settings } = deps;
     const rolledBack = combined(results.map((r) => r.rolledBack));
     const deployed = [...new Set(results.map((r) => short(r.deployed)))].join(', ');
     const nothing = `Nothing was deployed by this run: re-run the workflow to deploy commit ${short(deps.commit)}.`;
@@ -11815,35 +12134,6 @@ function listText(found) {
     return `these executions are not finished:\n${lines.join('\n')}\nLet them end (or kill them in Kestra), then run the deploy again; running-executions: warn deploys anyway.`;
 }
 
-/**
- * The deployment's final state (docs/environments.md#environments-on-github). A run that wrote nothing
- * proved nothing new: it keeps the verdict of the commit's previous deployment there, so a re-run cannot
- * turn a failed smoke run into a verified commit.
- */
-function finalStatus(facts) {
-    if (facts.status === 'refused') {
-        return {
-            state: 'error',
-            description: 'Not deployed: a newer commit is already deployed there.'
-        };
-    }
-    if (facts.status === 'failed') {
-        return { state: 'failure', description: 'Deploy incomplete: a write failed.' };
-    }
-    if (facts.smokeFailed)
-        return { state: 'failure', description: 'A smoke run failed.' };
-    if (!facts.wrote && facts.previous === 'failure') {
-        return {
-            state: 'failure',
-            description: 'Nothing to write, and the last deploy of this commit here failed.'
-        };
-    }
-    return {
-        state: 'success',
-        description: facts.wrote ? 'Deployed.' : 'Already deployed: nothing to write.'
-    };
-}
-
 /** The states that say how a deployment went; the others (inactive, queued, pending, in_progress) do not. */
 const VERDICT_STATES = new Map([
     ['success', 'success'],
@@ -11886,6 +12176,43 @@ function isVerified(history, sha) {
 /** The newest commit the environment verified, if any. */
 function verifiedCommit(history) {
     return newestFirst(history).find((entry) => entry.verdict === 'success' && isVerified(history, entry.deployment.sha))?.deployment;
+}
+
+/**
+ * The deployment's final state (docs/environments.md#environments-on-github). A run that wrote nothing
+ * proved nothing new: it keeps the verdict of the commit's previous deployment there, so a re-run cannot
+ * turn a failed smoke run into a verified commit.
+ */
+function finalStatus(facts) {
+    if (facts.status === 'refused') {
+        return {
+            state: 'error',
+            description: 'Not deployed: a newer commit is already deployed there.'
+        };
+    }
+    if (facts.status === 'failed') {
+        return { state: 'failure', description: 'Deploy incomplete: a write failed.' };
+    }
+    if (facts.smokeFailed)
+        return { state: 'failure', description: 'A smoke run failed.' };
+    if (!facts.wrote && facts.previous === 'failure') {
+        return {
+            state: 'failure',
+            description: 'Nothing to write, and the last deploy of this commit here failed.'
+        };
+    }
+    return {
+        state: 'success',
+        description: facts.wrote ? 'Deployed.' : 'Already deployed: nothing to write.'
+    };
+}
+/** The refusal of an unverified commit: what is verified there instead, and what to do. */
+function refusal$1(environment, sha, history) {
+    const verified = verifiedCommit(history);
+    const instead = verified
+        ? `the commit verified there is ${verified.sha.slice(0, 7)} (deployed ${verified.createdAt}); promote that one, or deploy ${sha.slice(0, 7)} to ${environment} first`
+        : `no commit is verified there yet; deploy ${sha.slice(0, 7)} to ${environment} first`;
+    return `Input 'require-verified-in': commit ${sha.slice(0, 7)} has no successful deployment in ${environment}, so nothing was written: ${instead}.`;
 }
 
 /** How far back an environment's history is read: GitHub lists newest first. */
@@ -11952,13 +12279,13 @@ function environmentsTable(rows, commitUrl) {
     return `### Environments\n\n${table}`;
 }
 
-/** The refusal of an unverified commit: what is verified there instead, and what to do. */
-function refusal$1(environment, sha, history) {
-    const verified = verifiedCommit(history);
-    const instead = verified
-        ? `the commit verified there is ${verified.sha.slice(0, 7)} (deployed ${verified.createdAt}); promote that one, or deploy ${sha.slice(0, 7)} to ${environment} first`
-        : `no commit is verified there yet; deploy ${sha.slice(0, 7)} to ${environment} first`;
-    return `Input 'require-verified-in': commit ${sha.slice(0, 7)} has no successful deployment in ${environment}, so nothing was written: ${instead}.`;
+/** The kind of a change, among those of the run. */
+function kindOf(kinds, change) {
+    const kind = kinds.find((candidate) => candidate.name === change.kind);
+    if (kind === undefined) {
+        throw new ActionError(`no resource kind '${change.kind}' is registered (src/kinds/index.ts)`);
+    }
+    return kind;
 }
 
 const DEFAULT_DIFF_LIMITS = {
@@ -12024,15 +12351,6 @@ function countLineChanges(oldLines, newLines) {
     return { additions, deletions: oldLines.length - (newLines.length - additions) };
 }
 
-/** The kind of a change, among those of the run. */
-function kindOf$1(kinds, change) {
-    const kind = kinds.find((candidate) => candidate.name === change.kind);
-    if (kind === undefined) {
-        throw new ActionError(`no resource kind '${change.kind}' is registered (src/kinds/index.ts)`);
-    }
-    return kind;
-}
-
 /**
  * sha256 of the canonical plan: every change (unchanged resources left out) with what it would
  * write and the server state it expects (each kind's `fingerprintOf`). Nothing run-specific (commit,
@@ -12041,33 +12359,21 @@ function kindOf$1(kinds, change) {
 function fingerprint(resources, kinds) {
     const changes = resources
         .filter((r) => r.action !== 'unchanged')
-        .map((r) => kindOf$1(kinds, r).fingerprintOf(r));
+        .map((r) => kindOf(kinds, r).fingerprintOf(r));
     return sha256Hex(JSON.stringify({ version: 1, changes }));
 }
 /** A change's part of the fingerprint, hashed and cut to 16 hex digits (`ResourceChange.digest`). */
 function changeDigest(change, kinds) {
-    return sha256Hex(JSON.stringify(kindOf$1(kinds, change).fingerprintOf(change))).slice(0, 16);
-}
-
-/** Namespace, then the kinds' order (namespace files before flows), then each kind's identity. */
-function changeOrder(kinds) {
-    return (a, b) => {
-        const kindA = kindOf$1(kinds, a);
-        const kindB = kindOf$1(kinds, b);
-        return (compareCodeUnits(a.namespace, b.namespace) ||
-            kindA.order - kindB.order ||
-            compareCodeUnits(kindA.idOf(a), kindB.idOf(b)));
-    };
+    return sha256Hex(JSON.stringify(kindOf(kinds, change).fingerprintOf(change))).slice(0, 16);
 }
 
 /**
- * Compares what the repository declares with what the server holds. Pure: no I/O. A kind with its own
- * plan (`DecideKind.plan`) adds its changes from what it gathered (`held`, by kind name).
+ * Compares what the repository declares with what the server holds, kind by kind (`DecideKind.plan`):
+ * each from what it gathered (`held`, by kind name), or from the pipeline's plan input (`input`) while
+ * its reading is the pipeline's. Pure: no I/O.
  */
 function buildPlan(input, kinds, held = new Map()) {
     const limits = { ...DEFAULT_DIFF_LIMITS, ...input.diffLimits };
-    const desiredFlows = indexByFile(input.desired.flows, (f) => flowKey(f.namespace, f.id));
-    const desiredFiles = indexByFile(input.desired.files, (f) => fileKey(f.namespace, f.path));
     const namespaces = [
         ...new Set([
             ...input.namespaces,
@@ -12075,62 +12381,18 @@ function buildPlan(input, kinds, held = new Map()) {
             ...input.desired.files.map((f) => f.namespace)
         ])
     ].sort(compareCodeUnits);
-    const actualFlows = new Map();
-    const actualFiles = new Map();
-    for (const namespace of new Set(input.namespaces)) {
-        const held = input.actual.get(namespace);
-        for (const flow of held?.flows ?? [])
-            actualFlows.set(flowKey(namespace, flow.id), { ...flow, namespace });
-        for (const file of held?.files ?? [])
-            actualFiles.set(fileKey(namespace, file.path), { namespace, file });
-    }
-    const inScope = scopeFilter(input, desiredFlows, desiredFiles);
-    const action = (desired, same) => desired ? (same ? 'unchanged' : 'update') : input.deleteEnabled ? 'delete' : 'orphaned';
-    const resources = [];
-    for (const key of new Set([...desiredFlows.keys(), ...actualFlows.keys()])) {
-        if (!inScope(key))
-            continue;
-        const desired = desiredFlows.get(key);
-        const server = actualFlows.get(key);
-        const base = input.base?.flows.get(key);
-        if (desired && !server) {
-            resources.push(flowChange(desired, 'create', limits));
-            continue;
-        }
-        if (!server)
-            continue;
-        const serverComparable = comparableFlowSource(server.source);
-        const desiredComparable = desired && comparableFlowSource(desired.source);
-        const change = flowChange(desired ?? server, action(desired !== undefined, desiredComparable === serverComparable), limits, server);
-        change.drifted = isDrifted(change.action, input.base !== undefined, base && comparableFlowSource(base.source) !== serverComparable);
-        resources.push(change);
-    }
-    for (const key of new Set([...desiredFiles.keys(), ...actualFiles.keys()])) {
-        if (!inScope(key))
-            continue;
-        const desired = desiredFiles.get(key);
-        const server = actualFiles.get(key);
-        if (desired && !server) {
-            resources.push(fileChange(desired.namespace, desired.path, 'create', limits, desired));
-            continue;
-        }
-        if (!server)
-            continue;
-        const current = server.file.summary;
-        const change = fileChange(server.namespace, server.file.path, action(desired !== undefined, desired?.sha256 === current.sha256), limits, desired, server.file);
-        const base = input.base?.files.get(key);
-        change.drifted = isDrifted(change.action, input.base !== undefined, base && base.sha256 !== current.sha256);
-        resources.push(change);
-    }
     const options = {
         deleteEnabled: input.deleteEnabled,
         scope: input.scope,
         changedFiles: input.changedFiles,
-        limits
+        limits,
+        pipeline: input
     };
+    const resources = [];
     for (const kind of kinds) {
-        if (kind.plan && held.has(kind.name))
+        if (kind.plan && (kind.pipelineReading || held.has(kind.name))) {
             resources.push(...kind.plan(held.get(kind.name), options));
+        }
     }
     resources.sort(changeOrder(kinds));
     for (const change of resources) {
@@ -12143,6 +12405,10 @@ function buildPlan(input, kinds, held = new Map()) {
         counts: countPlan(resources),
         fingerprint: fingerprint(resources, kinds)
     };
+}
+/** The action of a resource the server holds: kept, updated, deleted or orphaned as the run says. */
+function actionOf(options, desired, same) {
+    return desired ? (same ? 'unchanged' : 'update') : options.deleteEnabled ? 'delete' : 'orphaned';
 }
 /** One entry per identity; when two files declare the same one, the first path wins. */
 function indexByFile(items, keyOf) {
@@ -12158,24 +12424,17 @@ function indexByFile(items, keyOf) {
  * `changed` scope: resources whose repository file changed, plus those that a changed path held at
  * the base commit and the head no longer declares (file removed or renamed, flow id changed).
  */
-function scopeFilter(input, desiredFlows, desiredFiles) {
-    const changed = input.changedFiles;
-    if (input.scope === 'all' || changed === undefined)
+function scopeFilter(options, desired, base) {
+    const changed = options.changedFiles;
+    if (options.scope === 'all' || changed === undefined)
         return () => true;
     const touched = new Set();
-    for (const desired of [desiredFlows, desiredFiles]) {
-        for (const [key, { file }] of desired)
-            if (changed.has(file))
-                touched.add(key);
-    }
-    for (const [base, desired] of [
-        [input.base?.flows, desiredFlows],
-        [input.base?.files, desiredFiles]
-    ]) {
-        for (const [key, { file }] of base ?? []) {
-            if (changed.has(file) && !desired.has(key))
-                touched.add(key);
-        }
+    for (const [key, { file }] of desired)
+        if (changed.has(file))
+            touched.add(key);
+    for (const [key, { file }] of base ?? []) {
+        if (changed.has(file) && !desired.has(key))
+            touched.add(key);
     }
     return (key) => touched.has(key);
 }
@@ -12188,65 +12447,6 @@ function isDrifted(action, hasBase, differsFromBase) {
         return false;
     return differsFromBase ?? action === 'update';
 }
-function flowChange(subject, action, limits, server) {
-    const { namespace, id } = subject;
-    const desired = action === 'create' || action === 'update' || action === 'unchanged';
-    const change = {
-        kind: 'flow',
-        namespace,
-        id,
-        action,
-        drifted: false,
-        ...(desired && subject.file !== undefined && { file: subject.file }),
-        ...(desired && { desired: normaliseText(subject.source) }),
-        ...(server && { current: { source: server.source, revision: server.revision } })
-    };
-    const name = `${namespace}/${id}`;
-    if (action === 'create') {
-        applyDiff(change, diffTexts('', `b/${name}`, undefined, change.desired, limits));
-    }
-    else if (action === 'update' && server) {
-        const before = comparableFlowSource(server.source);
-        const after = comparableFlowSource(subject.source);
-        applyDiff(change, diffTexts(`a/${name}`, `b/${name}`, before, after, limits));
-    }
-    else if (action === 'delete' && server) {
-        applyDiff(change, diffTexts(`a/${name}`, '', normaliseText(server.source), undefined, limits));
-    }
-    return change;
-}
-function fileChange(namespace, path, action, limits, desired, server) {
-    const keepsDesired = action === 'create' || action === 'update' || action === 'unchanged';
-    const change = {
-        kind: 'file',
-        namespace,
-        path,
-        action,
-        drifted: false,
-        ...(keepsDesired && desired && { file: desired.file }),
-        ...(keepsDesired &&
-            desired && {
-            desired: { sha256: desired.sha256, size: desired.size, binary: desired.binary }
-        }),
-        ...(server && { current: server.summary })
-    };
-    if (action !== 'create' && action !== 'update' && action !== 'delete')
-        return change;
-    if (action !== 'create' && server?.bytes)
-        change.previous = server.bytes;
-    if ((action !== 'create' && !server?.bytes) || (action !== 'delete' && !desired?.bytes)) {
-        throw new Error(`internal error: the content of ${namespace}${path} was dropped before its diff`);
-    }
-    const before = action === 'create' ? undefined : textOf$1(server?.bytes);
-    const after = action === 'delete' ? undefined : desired?.binary ? null : textOf$1(desired?.bytes);
-    if (before === null || after === null) {
-        change.diffOmitted = 'binary';
-        return change;
-    }
-    const name = `${namespace}${path}`;
-    applyDiff(change, diffTexts(`a/${name}`, `b/${name}`, before, after, limits));
-    return change;
-}
 function applyDiff(change, result) {
     change.additions = result.additions;
     change.deletions = result.deletions;
@@ -12255,9 +12455,15 @@ function applyDiff(change, result) {
     if (result.tooLarge)
         change.diffOmitted = 'too-large';
 }
-/** Decoded text, or null for binary content. */
-function textOf$1(bytes) {
-    return bytes === undefined ? null : (decodeText(bytes) ?? null);
+/** Namespace, then the kinds' order (namespace files before flows), then each kind's identity. */
+function changeOrder(kinds) {
+    return (a, b) => {
+        const kindA = kindOf(kinds, a);
+        const kindB = kindOf(kinds, b);
+        return (compareCodeUnits(a.namespace, b.namespace) ||
+            kindA.order - kindB.order ||
+            compareCodeUnits(kindA.idOf(a), kindB.idOf(b)));
+    };
 }
 
 /** A server source that may call a flow or read a namespace file: only those are parsed. */
@@ -12624,7 +12830,7 @@ function planJson(plan, meta) {
         commit: meta.commit,
         settings: { ...meta.settings },
         resources: plan.resources.map((r) => {
-            const kind = kindOf$1(meta.kinds, r);
+            const kind = kindOf(meta.kinds, r);
             return {
                 kind: r.kind,
                 // A tenant-wide resource has no namespace.
@@ -12644,6 +12850,13 @@ function planJson(plan, meta) {
 /** Where the plan file goes: under RUNNER_TEMP, one per comment-key. */
 function planFilePath(runnerTemp, commentKey) {
     return join$2(runnerTemp, `kestra-gitops-plan-${commentKey}.json`);
+}
+/** Writes the plan file's text (already through the output edge); returns its path. */
+function writePlanFile(runnerTemp, commentKey, text) {
+    const path = planFilePath(runnerTemp, commentKey);
+    mkdirSync(runnerTemp, { recursive: true });
+    writeFileSync(path, text);
+    return path;
 }
 
 /**
@@ -12730,11 +12943,9 @@ function diffOf(change, name, state, kinds) {
     if (change.action !== 'orphaned')
         return {};
     // Kept on the server and not diffed by the plan: all of it is Kestra's.
-    const text = change.kind === 'flow'
-        ? change.current?.source
-        : change.kind === 'file'
-            ? serverText(state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes)
-            : kindOf$1(kinds, change).serverText?.(change);
+    const text = change.kind === 'file'
+        ? serverText(state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes)
+        : kindOf(kinds, change).serverText?.(change);
     if (text === null)
         return { diffOmitted: 'binary' };
     if (text === undefined)
@@ -13225,12 +13436,6 @@ function byStart(a, b) {
     return Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? '') || (a.id < b.id ? -1 : 1);
 }
 
-/** `2 executions not finished (PAUSED, RUNNING)`, for the log. */
-function byStateNames(executions) {
-    const states = [...new Set(executions.map((e) => e.state))].sort();
-    return `${unfinishedText(executions)} (${states.join(', ')})`;
-}
-
 /** Starts the searches of the executions of these flows; settles, never rejects. */
 function readUnfinishedEarly(kestra, settings, flows) {
     if (flows.length === 0)
@@ -13241,16 +13446,32 @@ function readUnfinishedEarly(kestra, settings, flows) {
     }).then((byFlow) => ({ byFlow }), (error) => ({ error }));
 }
 /**
- * What would fail at run time (docs/caught-at-review.md): the names the server lacks, the executions not
- * finished, the calls a change of inputs breaks. Reads run together; the decisions are pure.
+ * The reads that depend on the plan (docs/caught-at-review.md), together: the executions not finished
+ * (started early), and the revisions pinned by the calls of the flows whose inputs changed.
  */
-async function reviewPlan(args) {
-    const flows = args.plan.resources.filter((r) => r.kind === 'flow');
-    const [names, unfinished, contracts] = await Promise.all([
-        reviewNames(args, flows),
-        reviewExecutions(args, flows),
-        reviewCalls(args, flows)
+async function gatherReview(args) {
+    const targets = changedContracts(flowChanges(args.plan));
+    const sites = targets.length === 0 ? [] : callSitesOf(args, targets);
+    const [unfinished, pinned] = await Promise.all([
+        args.unfinished,
+        sites.length === 0
+            ? new Map()
+            : readPinnedRevisions(args.kestra, sites)
     ]);
+    return { unfinished, contracts: { targets, sites, pinned } };
+}
+/**
+ * What would fail at run time (docs/caught-at-review.md): the names the server lacks, the executions not
+ * finished, the calls a change of inputs breaks, decided over what `gatherReview` read.
+ */
+function decideReview(args, reads, reporter) {
+    const flows = flowChanges(args.plan);
+    const names = reviewNames(args, flows, reporter);
+    const unfinished = reviewExecutions(reads.unfinished, flows, reporter);
+    const { sites, targets, pinned } = reads.contracts;
+    const contracts = targets.length === 0
+        ? { findings: [], breaks: new Map() }
+        : reviewContracts(sites, targets, pinned);
     const plan = withReview(args.plan, {
         missing: names.missing,
         unfinished: unfinished.byFlow,
@@ -13258,27 +13479,29 @@ async function reviewPlan(args) {
     });
     return { plan, findings: [...names.findings, ...unfinished.findings, ...contracts.findings] };
 }
-async function reviewNames(args, flows) {
+function flowChanges(plan) {
+    return plan.resources.filter((r) => r.kind === 'flow');
+}
+function reviewNames(args, flows, reporter) {
     const written = new Set(flows
         .filter((f) => f.action === 'create' || f.action === 'update')
         .map((f) => flowKey(f.namespace, f.id)));
     const refs = args.names.filter((ref) => written.has(ref.fromFlow));
     if (refs.length === 0)
         return { findings: [], missing: new Map() };
-    const checked = checkNames(refs, args.listings ? await valueOf(args.listings) : {});
-    args.reporter.info(`${checked.checked} secret and KV reference(s) checked: ${checked.findings.filter((f) => f.severity === 'warning').length} not defined on the server.`);
+    const checked = checkNames(refs, args.listings ? valueOfEnded(args.listings) : {});
+    reporter.info(`${checked.checked} secret and KV reference(s) checked: ${checked.findings.filter((f) => f.severity === 'warning').length} not defined on the server.`);
     return checked;
 }
-async function reviewExecutions(args, flows) {
+function reviewExecutions(reading, flows, reporter) {
     const guarded = flows.filter((f) => f.action === 'update' || f.action === 'delete');
     if (guarded.length === 0)
         return { byFlow: new Map(), findings: [] };
-    const reading = await args.unfinished;
     if ('byFlow' in reading) {
         for (const flow of guarded) {
             const executions = reading.byFlow.get(flowKey(flow.namespace, flow.id));
             if (executions) {
-                args.reporter.info(`${flow.namespace}.${flow.id}: ${byStateNames(executions)}`);
+                reporter.info(`${flow.namespace}.${flow.id}: ${byStateNames(executions)}`);
             }
         }
         return { byFlow: reading.byFlow, findings: [] };
@@ -13294,10 +13517,8 @@ async function reviewExecutions(args, flows) {
     };
     return { byFlow: new Map(), findings: [notice] };
 }
-async function reviewCalls(args, flows) {
-    const targets = changedContracts(flows);
-    if (targets.length === 0)
-        return { findings: [], breaks: new Map() };
+/** The calls of the changed flows: the repository's, and the server-only callers parsed again. */
+function callSitesOf(args, targets) {
     const repository = new Map();
     for (const flow of args.model.flows) {
         if (!flow.notAFlow && flow.namespace && flow.id) {
@@ -13318,9 +13539,12 @@ async function reviewCalls(args, flows) {
             }
         }
     }
-    const sites = callSites(targets, args.calls, { repository, server });
-    const pinned = await readPinnedRevisions(args.kestra, sites);
-    return reviewContracts(sites, targets, pinned);
+    return callSites(targets, args.calls, { repository, server });
+}
+/** `2 executions not finished (PAUSED, RUNNING)`, for the log. */
+function byStateNames(executions) {
+    const states = [...new Set(executions.map((e) => e.state))].sort();
+    return `${unfinishedText(executions)} (${states.join(', ')})`;
 }
 
 /**
@@ -13328,56 +13552,63 @@ async function reviewCalls(args, flows) {
  * `findings` are the run's findings with the impact's warnings added.
  */
 async function planMode(args) {
-    const { settings, context, ports, model, changed, state } = args;
-    const baseSha = baseCommit(context);
+    const { settings, target, ports, model, state } = args;
     const { desired, commitTime: reference } = args.snapshot;
     if (desired === undefined) {
         throw new ActionError('a plan needs the snapshot of a plan or deploy run');
     }
     // The executions of the flows the plan may rewrite are read while the base commit is read and the plan built.
-    const unfinished = readUnfinishedEarly(args.review.kestra, settings, maybeRewritten(desired.flows, state, settings.delete));
-    const base = await args.base;
-    const input = {
-        namespaces: model.managedNamespaces,
-        desired,
-        actual: state,
-        scope: settings.scope,
-        changedFiles: changed.kind === 'list' ? changed.paths : undefined,
-        base,
-        deleteEnabled: settings.delete
-    };
+    const unfinished = readUnfinishedEarly(args.review.kestra, settings, maybeRewritten(desired.flows, state, target.delete));
     const { reporter } = ports;
     const { plan, findings: impactFindings } = await phase(reporter, 'Plan', async () => {
-        const kinds = args.kinds.map((kind) => kind.decide);
-        const held = args.snapshot.kinds;
-        let built = buildPlan(input, kinds, held);
-        if (baseSha && !input.base && ports.github) {
-            built = buildPlan({ ...input, base: await baseFromApi(built, ports.github, baseSha) }, kinds, held);
-        }
-        // A drift run plans the default branch's head: every difference is drift (docs/drift.md).
-        if (args.mode === 'drift')
-            built = driftPlan(built);
+        const built = await plannedChanges(args, desired);
         const graph = callGraph({ flows: model.flows, references: args.references }, state);
         const impact = withImpact(built, { ...graph, reference });
         for (const [namespace, counts] of countsByNamespace(impact.plan)) {
             reporter.info(`${namespace}: ${countsText(counts)}`);
         }
-        const reviewed = await reviewPlan({
-            ...args.review,
-            unfinished,
-            plan: impact.plan,
-            settings,
-            model,
-            state,
-            calls: graph.calls,
-            reporter
-        });
+        const review = { ...args.review, unfinished, plan: impact.plan, model, state };
+        const reads = await gatherReview({ ...review, calls: graph.calls });
+        const reviewed = decideReview(review, reads, reporter);
         return { plan: reviewed.plan, findings: [...impact.findings, ...reviewed.findings] };
     }, ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`);
     const findings = sortFindings([...args.report.findings, ...impactFindings]);
     const report = { ...args.report, findings, plan };
-    const { edge } = ports;
-    const planFile = planFilePath(context.runnerTemp, settings.commentKey);
+    writePlanOutputs(args, report, plan);
+    const shown = ports.edge.shown(report);
+    await postComment(args, shown);
+    return { plan, summary: renderSummary(shown), findings };
+}
+/**
+ * The plan of the snapshot. In a shallow clone with no base commit at hand, the base versions of the
+ * files the first plan would overwrite are read through GitHub, and the plan is made again with them.
+ */
+async function plannedChanges(args, desired) {
+    const { target, context, ports, model, changed, state } = args;
+    const input = {
+        namespaces: model.managedNamespaces,
+        desired,
+        actual: state,
+        scope: target.scope,
+        changedFiles: changed.kind === 'list' ? changed.paths : undefined,
+        base: args.base && valueOfEnded(args.base),
+        deleteEnabled: target.delete
+    };
+    const kinds = args.kinds.map((kind) => kind.decide);
+    const held = args.snapshot.kinds;
+    let built = buildPlan(input, kinds, held);
+    const baseSha = baseCommit(context);
+    if (baseSha && !input.base && ports.github) {
+        const base = await baseFromApi(built, ports.github, baseSha);
+        built = buildPlan({ ...input, base }, kinds, held);
+    }
+    // A drift run plans the default branch's head: every difference is drift (docs/drift.md).
+    return args.mode === 'drift' ? driftPlan(built) : built;
+}
+/** The plan file (the plan as JSON, shown as the output edge shows text) and the plan's outputs. */
+function writePlanOutputs(args, report, plan) {
+    const { settings, context, ports } = args;
+    const { edge, reporter } = ports;
     const planDocument = planJson(plan, {
         mode: report.mode,
         server: settings.server ?? '',
@@ -13387,14 +13618,10 @@ async function planMode(args) {
         findings: report.findings,
         kinds: args.kinds.map((kind) => kind.decide)
     });
-    mkdirSync(context.runnerTemp, { recursive: true });
-    writeFileSync(planFile, edge.text(`${JSON.stringify(edge.shown(planDocument), null, 2)}\n`));
+    const planFile = writePlanFile(context.runnerTemp, settings.commentKey, edge.text(`${JSON.stringify(edge.shown(planDocument), null, 2)}\n`));
     reporter.setOutput('plan-file', planFile);
     reporter.setOutput('plan-fingerprint', plan.fingerprint);
     reporter.setOutput('has-changes', hasChanges(plan.counts));
-    const shown = edge.shown(report);
-    await postComment(args, shown);
-    return { plan, summary: renderSummary(shown), findings };
 }
 function countsByNamespace(plan) {
     const groups = new Map();
@@ -13409,9 +13636,9 @@ function countsByNamespace(plan) {
     return new Map([...groups].map(([namespace, resources]) => [namespace, countPlan(resources)]));
 }
 async function postComment(args, report) {
-    const { settings, context, ports } = args;
+    const { settings, target, context, ports } = args;
     const pr = context.pullRequest;
-    if (!settings.comment || !pr || context.eventName === 'merge_group')
+    if (!target.comment || !pr || context.eventName === 'merge_group')
         return;
     if (!ports.github) {
         ports.reporter.warning('No github-token: the pull-request comment was not written (the job summary has the plan).');
@@ -13441,23 +13668,19 @@ function runUrl(context) {
  * environment has not verified, then `environment` records a GitHub deployment `in_progress`.
  */
 async function beginEnvironment(args) {
-    const { settings, context, ports } = args;
-    if (!settings.environment && !settings.requireVerifiedIn)
+    const { settings, target, context, ports } = args;
+    if (!target.environment && !target.requireVerifiedIn)
         return undefined;
     const github = ports.deployments;
     if (!github) {
-        throw new ConfigError(settings.environment ? 'environment' : 'require-verified-in', 'GitHub deployments need the github-token input (the default, github.token, works)');
+        throw new ConfigError(target.environment ? 'environment' : 'require-verified-in', 'GitHub deployments need the github-token input (the default, github.token, works)');
     }
-    if (settings.requireVerifiedIn) {
-        const history = await environmentHistory(github, settings.requireVerifiedIn, context.sha);
-        if (!isVerified(history, context.sha)) {
-            throw new DeployError(refusal$1(settings.requireVerifiedIn, context.sha, history));
-        }
-        ports.reporter.info(`Commit ${context.sha.slice(0, 7)} is verified in ${settings.requireVerifiedIn}.`);
+    if (target.requireVerifiedIn) {
+        await checkVerified(github, target.requireVerifiedIn, context.sha, ports.reporter);
     }
-    if (!settings.environment)
+    if (!target.environment)
         return undefined;
-    const environment = settings.environment;
+    const environment = target.environment;
     const { tenantScoped } = await args.kestra.info();
     const [first] = [...args.namespaces].sort();
     const environmentUrl = first
@@ -13467,7 +13690,7 @@ async function beginEnvironment(args) {
     const id = await github.create({
         sha: context.sha,
         environment,
-        transient: settings.transientEnvironment === true,
+        transient: target.transientEnvironment,
         description: ports.edge.text(`Kestra deploy of ${context.sha.slice(0, 7)}`),
         payload: {
             kestra: {
@@ -13484,6 +13707,18 @@ async function beginEnvironment(args) {
         logUrl
     });
     ports.reporter.info(`GitHub deployment ${id} to ${environment}: in_progress.`);
+    return environmentRun({ github, environment, id, environmentUrl, logUrl, context, ports });
+}
+/** `require-verified-in`: the commit is refused unless that environment verified it. */
+async function checkVerified(github, environment, sha, reporter) {
+    const history = await environmentHistory(github, environment, sha);
+    if (!isVerified(history, sha))
+        throw new DeployError(refusal$1(environment, sha, history));
+    reporter.info(`Commit ${sha.slice(0, 7)} is verified in ${environment}.`);
+}
+/** The deployment recorded `in_progress`, and how it ends: its final status and the environments table. */
+function environmentRun(run) {
+    const { github, environment, id, environmentUrl, logUrl, context, ports } = run;
     const status = async (state) => {
         await github.addStatus(id, {
             ...state,
@@ -13556,98 +13791,38 @@ function unfinishedGuard(args) {
 
 /** Applies the plan (docs/guarantees.md) and reports per-resource results. */
 async function applyMode(args) {
-    const { settings, context, ports, plan } = args;
+    const { settings, target, context, ports, plan } = args;
     const { reporter } = ports;
-    let result;
     const refs = flowDependencies(args.references);
     const applyKinds = args.kinds.flatMap((kind) => (kind.apply ? [kind.apply] : []));
+    const kinds = args.kinds.flatMap((kind) => (kind.rollback ? [kind.rollback] : []));
     let environment;
+    let result;
     try {
         // What was reviewed is checked before anything is written, the GitHub deployment included.
-        if (settings.reviewedPlan !== undefined) {
-            checkReviewedFingerprint({
-                plan,
-                context,
-                settings: settings.recorded,
-                reviewed: settings.reviewedPlan,
-                log: reporter.info
-            });
-        }
-        if (settings.requireReviewedPlan && context.eventName === 'push') {
-            await checkReviewedPlan({
-                plan,
-                context,
-                settings: settings.recorded,
-                github: ports.github,
-                commentKey: settings.commentKey,
-                log: reporter.info
-            });
-        }
+        await checkReviewed(args);
         environment = await beginEnvironment({
-            settings,
-            context,
-            ports,
-            kestra: args.kestra,
+            ...{ settings, target, context, ports, kestra: args.kestra },
             namespaces: args.model.managedNamespaces
         });
-        const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), reporter);
-        if (stopped.size > 0) {
-            const finished = await finishRollbacks(stopped, {
-                kestra: args.kestra,
-                refs,
-                kinds: applyKinds,
-                settings,
-                reporter,
-                commit: context.sha,
-                summary: args.summary,
-                counts: plan.counts
-            });
-            if (finished) {
-                await environment?.fail('a stopped rollback was finished instead; run the deploy again');
-                await reportOnPullRequest(args, finished.headline, finished.markdown);
-                return { failure: finished.failure };
-            }
+        const finished = await finishStopped(args, refs, kinds);
+        if (finished) {
+            await environment?.fail('a stopped rollback was finished instead; run the deploy again');
+            await reportOnPullRequest(args, finished.headline, finished.markdown);
+            return { failure: finished.failure };
         }
-        result = await deploy(plan, {
-            api: args.kestra,
-            findings: args.findings,
-            refs,
-            readDesiredFile: repositoryFileReader(args.model),
-            kinds: applyKinds,
-            settings: {
-                ...settings,
-                allowOutOfOrder: settings.allowOutOfOrder && context.eventName === 'workflow_dispatch'
-            },
-            managedNamespaces: args.model.managedNamespaces,
-            commit: context.sha,
-            markers: args.markers,
-            repository: `${context.owner}/${context.repo}`,
-            isAncestor: ancestryChecker(context.workspace, ports.github && ((base, head) => ports.github.compareCommits(base, head))),
-            log: reporter.info,
-            onResult: writeLog(plan, reporter),
-            beforeWrites: () => guardUnfinished(unfinishedGuard(args))
-        });
+        result = await deploy(plan, await deployDeps(args, refs, applyKinds));
     }
     catch (error) {
         await environment?.fail(errorMessage(error));
-        if (error instanceof DeployError) {
-            reporter.setOutput('deployed', false);
-            const headline = deployTitle('failed', 'nothing written', settings.commentKey);
-            const why = fence(ports.edge.message(error.message));
-            await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n#### Not deployed\n\n${why}\n`);
-            await reportOnPullRequest(args, headline, `Not deployed:\n\n${why}`);
-        }
+        if (error instanceof DeployError)
+            await reportNotDeployed(args, error);
         throw error;
     }
     for (const warning of result.warnings)
         reporter.warning(warning);
     const after = await afterDeploy({
-        settings,
-        ports,
-        kestra: args.kestra,
-        result,
-        refs,
-        kinds: applyKinds,
+        ...{ settings, target, ports, kestra: args.kestra, result, refs, kinds },
         deployed: {
             commit: context.sha,
             repository: `${context.owner}/${context.repo}`,
@@ -13655,44 +13830,106 @@ async function applyMode(args) {
         }
     });
     const environments = (await environment?.finish(result, after.failure !== undefined)) ?? '';
-    const receipt = [
-        renderReceipt(ports.edge.shown(result), {
-            commit: context.sha,
-            time: ports.now().toISOString(),
-            server: settings.server ?? '',
-            tenant: settings.tenant,
-            repositoryUrl: context.local
-                ? undefined
-                : repositoryUrl(context.serverUrl, context.owner, context.repo)
-        }).trimEnd(),
-        ...after.markdown
-    ].join('\n\n');
+    const receipt = [receiptOf(args, result), ...after.markdown].join('\n\n');
     setCountOutputs(reporter, countResults(result, plan));
     reporter.setOutput('deployed', result.applied > 0);
+    const headline = deployHeadline(result, after, settings.commentKey);
+    await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n${DEPLOYED_HEADING}\n\n${receipt}\n${environments ? `\n${environments}\n` : ''}`);
+    await reportOnPullRequest(args, headline, receipt);
+    const rolled = { result, rolledBack: after.rollback !== undefined, receipt };
+    if (result.status === 'refused') {
+        reporter.warning(result.refusal ?? 'Nothing was deployed: this commit is older than the one already deployed.');
+        return rolled;
+    }
+    if (result.status === 'failed') {
+        const undone = after.rollback ? `\n${rollbackAccount(after.rollback)}` : '';
+        return { ...rolled, failure: failureSummary(result) + undone };
+    }
+    if (!after.rollback)
+        reporter.info(`Deployed: ${result.applied} resource(s) written.`);
+    return { ...rolled, failure: after.failure };
+}
+/** The reviewed plan's fingerprint (`reviewed-plan`) and, on push, the merged pull request's plan. */
+async function checkReviewed(args) {
+    const { settings, target, context, ports, plan } = args;
+    const log = ports.reporter.info;
+    if (settings.reviewedPlan !== undefined) {
+        const reviewed = settings.reviewedPlan;
+        checkReviewedFingerprint({ plan, context, settings: settings.recorded, reviewed, log });
+    }
+    if (target.requireReviewedPlan && context.eventName === 'push') {
+        await checkReviewedPlan({
+            ...{ plan, context, settings: settings.recorded, github: ports.github, log },
+            commentKey: settings.commentKey
+        });
+    }
+}
+/** A rollback a stopped run left, finished before this deploy (then it does not deploy). */
+async function finishStopped(args, refs, kinds) {
+    const { reporter } = args.ports;
+    const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), kinds, reporter);
+    if (stopped.size === 0)
+        return undefined;
+    return finishRollbacks(stopped, {
+        ...{ kestra: args.kestra, refs, kinds, settings: args.settings, reporter },
+        commit: args.context.sha,
+        summary: args.summary,
+        counts: args.plan.counts
+    });
+}
+/** What the deploy writes with, and the reads it makes right before its writes. */
+async function deployDeps(args, refs, kinds) {
+    const { settings, target, context, ports } = args;
+    return {
+        storedChecks: await args.storedChecks,
+        ...{ api: args.kestra, findings: args.findings, refs, kinds, settings, target },
+        readDesiredFile: repositoryFileReader(args.model),
+        managedNamespaces: args.model.managedNamespaces,
+        commit: context.sha,
+        markers: args.markers,
+        repository: `${context.owner}/${context.repo}`,
+        isAncestor: ancestryChecker(context.workspace, ports.github),
+        log: ports.reporter.info,
+        onResult: writeLog(args.plan, ports.reporter),
+        beforeWrites: () => guardUnfinished(unfinishedGuard(args))
+    };
+}
+/** Refused before any write: the summary and the pull request say why, and that nothing was written. */
+async function reportNotDeployed(args, error) {
+    const { reporter, edge } = args.ports;
+    reporter.setOutput('deployed', false);
+    const headline = deployTitle('failed', 'nothing written', args.settings.commentKey);
+    const why = fence(edge.message(error.message));
+    await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n#### Not deployed\n\n${why}\n`);
+    await reportOnPullRequest(args, headline, `Not deployed:\n\n${why}`);
+}
+/** The deploy's results as the summary and the comment show them. */
+function receiptOf(args, result) {
+    const { settings, context, ports } = args;
+    return renderReceipt(ports.edge.shown(result), {
+        commit: context.sha,
+        time: ports.now().toISOString(),
+        server: settings.server ?? '',
+        tenant: settings.tenant,
+        repositoryUrl: context.local
+            ? undefined
+            : repositoryUrl(context.serverUrl, context.owner, context.repo)
+    }).trimEnd();
+}
+/** The deploy's headline: its status (rolled back, a smoke run failed…) and its counts. */
+function deployHeadline(result, after, commentKey) {
     const rolledBack = after.rollback?.rolledBack;
-    const headline = deployTitle(rolledBack === 'true'
+    const status = rolledBack === 'true'
         ? 'rolled-back'
         : rolledBack
             ? 'rollback-incomplete'
             : after.failure
                 ? 'failed'
-                : result.status, result.status === 'refused'
+                : result.status;
+    const counts = result.status === 'refused'
         ? 'nothing written: a newer commit is deployed'
-        : [...(after.failure ? ['a smoke run failed'] : []), ...outcomeCounts(result.resources)].join(', '), settings.commentKey);
-    await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n${DEPLOYED_HEADING}\n\n${receipt}\n${environments ? `\n${environments}\n` : ''}`);
-    await reportOnPullRequest(args, headline, receipt);
-    const rolled = { result, rolledBack: after.rollback !== undefined };
-    if (result.status === 'refused') {
-        reporter.warning(result.refusal ?? 'Nothing was deployed: this commit is older than the one already deployed.');
-        return { ...rolled, receipt };
-    }
-    if (result.status === 'failed') {
-        const undone = after.rollback ? `\n${rollbackAccount(after.rollback)}` : '';
-        return { ...rolled, failure: failureSummary(result) + undone, receipt };
-    }
-    if (!after.rollback)
-        reporter.info(`Deployed: ${result.applied} resource(s) written.`);
-    return { ...rolled, failure: after.failure, receipt };
+        : [...(after.failure ? ['a smoke run failed'] : []), ...outcomeCounts(result.resources)].join(', ');
+    return deployTitle(status, counts, commentKey);
 }
 /** Reads a planned file's bytes from the repository (files indexed once: a deploy writes thousands). */
 function repositoryFileReader(model) {
@@ -13754,8 +13991,8 @@ async function reportOnPullRequest(args, headline, receipt) {
     }
 }
 async function addDeployedSection(args, headline, receipt) {
-    const { ports, context, settings } = args;
-    if (!ports.github || !settings.comment)
+    const { ports, context, settings, target } = args;
+    if (!ports.github || !target.comment)
         return;
     const pr = await ports.github.findMergedPullRequest(context.sha);
     if (!pr)
@@ -14031,7 +14268,7 @@ function driftPullTitle(input) {
  * the same drift, so an identical run leaves the pull request as it is.
  */
 function driftPullBody(input) {
-    const written = new Map(input.writes.map((w) => [w.name, w]));
+    const written = new Map(input.writes.flatMap((w) => [w.name, ...(w.alsoBrings ?? [])].map((name) => [name, w])));
     const lines = input.items
         .filter((item) => written.has(item.name))
         .map((item) => {
@@ -14110,7 +14347,6 @@ function unwritablePath(path) {
     return undefined;
 }
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 /**
  * What the drift pull request writes (docs/drift.md#the-drift-pull-request): the server's current source
  * of each drifted flow in the file that holds it, or where the layout puts its namespace; drifted
@@ -14127,6 +14363,11 @@ function driftTree(input) {
         const at = place(item, input);
         if ('reason' in at) {
             notBroughtBack.push({ name: item.name, ...at });
+            continue;
+        }
+        const same = placed.find((write) => write.path === at.path);
+        if (same && sameBytes(same.content, at.content)) {
+            same.alsoBrings = [...(same.alsoBrings ?? []), item.name];
             continue;
         }
         if (taken.has(at.path)) {
@@ -14199,6 +14440,9 @@ function caseTwin(path, spellings) {
     }
     return undefined;
 }
+function sameBytes(a, b) {
+    return a !== undefined && b !== undefined && Buffer.from(a).equals(Buffer.from(b));
+}
 function prefixesOf(path) {
     const segments = path.split('/');
     return segments.map((_, i) => segments.slice(0, i + 1).join('/'));
@@ -14207,7 +14451,10 @@ function place(item, input) {
     const { change } = item;
     const { shape } = input;
     const folderLayout = shape.layout === 'tenant' || shape.layout === 'namespace';
-    if (item.kind === 'deleted-in-kestra') {
+    // A kind that keeps several resources in one file gives that file's whole text, a deletion included.
+    const ownKind = change.kind !== 'flow' && change.kind !== 'file';
+    const shared = ownKind && kindOf(input.kinds, change).sharesFiles === true;
+    if (item.kind === 'deleted-in-kestra' && !shared) {
         const path = change.file;
         if (!path)
             return { reason: 'deleted in Kestra, and no repository file holds it' };
@@ -14228,7 +14475,7 @@ function place(item, input) {
     if (input.holdsCredential(content.bytes)) {
         return { reason: 'its content in Kestra holds a credential of this run: never written to Git' };
     }
-    const held = item.kind === 'edited' ? change.file : undefined;
+    const held = item.kind === 'edited' || shared ? change.file : undefined;
     const path = held !== undefined ? { path: held } : newPath(item, input);
     if ('reason' in path)
         return path;
@@ -14243,13 +14490,9 @@ function place(item, input) {
 function newPath(item, input) {
     const { change } = item;
     const { shape } = input;
-    return change.kind === 'flow'
-        ? newFlowPath(change.namespace, change.id, shape)
-        : change.kind === 'file'
-            ? newFilePath(change.namespace, change.path, shape)
-            : (kindOf$1(input.kinds, change).newPath?.(change, shape) ?? {
-                reason: `the ${change.kind} kind does not say where the repository keeps it`
-            });
+    return (kindOf(input.kinds, change).newPath?.(change, shape) ?? {
+        reason: `the ${change.kind} kind does not say where the repository keeps it`
+    });
 }
 /**
  * Why the layout would not read the file back as exactly this resource: the path must round-trip. A flow
@@ -14287,83 +14530,14 @@ function resourceName(resource) {
 }
 function serverContent(item, input) {
     const { change } = item;
-    if (change.kind === 'flow') {
-        const source = change.current?.source;
-        return source === undefined
-            ? { reason: 'the server copy was not read' }
-            : { bytes: new TextEncoder().encode(source) };
-    }
     if (change.kind === 'file') {
         const bytes = change.previous ?? input.serverFiles.get(item.name);
         return bytes ? { bytes } : { reason: 'the server copy was not read' };
     }
-    const text = kindOf$1(input.kinds, change).serverText?.(change);
+    const text = kindOf(input.kinds, change).serverText?.(change);
     return text === undefined
         ? { reason: 'the server gave no source of it' }
         : { bytes: new TextEncoder().encode(text) };
-}
-function join(...parts) {
-    return parts.filter(Boolean).join('/');
-}
-/** Where the layout puts a flow of `namespace` that only the server holds. */
-function newFlowPath(namespace, id, shape) {
-    if (!ID.test(id))
-        return { reason: 'its id cannot name a file' };
-    const name = `${id}.yml`;
-    if (shape.layout === 'tenant') {
-        // The folder that already holds its namespace's flows (a parent's folder may), else its own.
-        const sibling = siblingOf(namespace, shape, false);
-        const under = shape.rootRel ? `${shape.rootRel}/` : '';
-        const top = sibling?.startsWith(under) ? sibling.slice(under.length).split('/')[0] : undefined;
-        return { path: join(shape.rootRel, top || namespace, 'flows', name) };
-    }
-    if (shape.layout === 'namespace') {
-        if (shape.namespace && within(namespace, shape.namespace)) {
-            return { path: join(shape.rootRel, 'flows', name) };
-        }
-        return { reason: `its namespace is outside the namespace input (${shape.namespace ?? ''})` };
-    }
-    const sibling = siblingOf(namespace, shape, true);
-    if (sibling === undefined)
-        return { reason: 'no folder of the repository holds flows of its namespace' };
-    const dir = sibling.includes('/') ? sibling.slice(0, sibling.lastIndexOf('/')) : '';
-    return { path: join(dir, name) };
-}
-/** The first flow file of `namespace` (or, with `parents`, of its closest parent namespace that has one). */
-function siblingOf(namespace, shape, parents) {
-    for (let ns = namespace; ns; ns = parents ? parentOf(ns) : undefined) {
-        const files = shape.flowFiles.filter((f) => f.namespace === ns).map((f) => f.file);
-        if (files.length > 0)
-            return files.sort()[0];
-    }
-    return undefined;
-}
-/** Where a namespace file that only the server holds goes: a mapping, or the layout's files folder. */
-function newFilePath(namespace, path, shape) {
-    const parts = path.split('/').slice(1);
-    if (parts.length === 0 || parts.some((part) => ['', '.', '..'].includes(part))) {
-        return { reason: 'its path cannot name a repository file' };
-    }
-    for (const mapping of shape.mappings) {
-        if (mapping.namespace !== namespace)
-            continue;
-        if (mapping.prefix && !path.startsWith(`${mapping.prefix}/`))
-            continue;
-        return { path: join(shape.rootRel, mapping.dir, path.slice(mapping.prefix.length + 1)) };
-    }
-    if (shape.layout === 'tenant')
-        return { path: join(shape.rootRel, namespace, 'files', ...parts) };
-    if (shape.layout === 'namespace' && shape.namespace === namespace) {
-        return { path: join(shape.rootRel, 'files', ...parts) };
-    }
-    return { reason: 'no folder of the repository maps to its namespace' };
-}
-function within(namespace, parent) {
-    return namespace === parent || namespace.startsWith(`${parent}.`);
-}
-function parentOf(namespace) {
-    const dot = namespace.lastIndexOf('.');
-    return dot < 0 ? undefined : namespace.slice(0, dot);
 }
 
 /**
@@ -14447,20 +14621,21 @@ async function driftMode(args) {
         const reason = pulled.notBroughtBack?.get(item.name);
         return reason === undefined ? item : { ...item, note: `not brought back: ${reason}` };
     });
-    const report = reportInput(args, reported, { pullRequestUrl: pulled.url });
+    const report = reportInput$1(args, reported, { pullRequestUrl: pulled.url });
     await reporter.writeSummary(`${args.summary}\n\n${driftSummarySection(report, SUMMARY_DRIFT_BUDGET)}\n`);
     await keepIssue(args, report, false);
     return { failure: pullFailure ?? driftFailure(args, items) };
 }
 async function revert(args, plan, items) {
     const action = `drift-action: revert — Git (${args.branch} at ${args.context.sha.slice(0, 7)}) is deployed over the drift, under every deploy guard.`;
-    const before = reportInput(args, items, { action });
+    const before = reportInput$1(args, items, { action });
     const summary = `${args.summary}\n\n${driftSummarySection(before, SUMMARY_DRIFT_BUDGET)}`;
     let outcome;
     let failure;
     try {
         const applied = await applyMode({
             settings: args.settings,
+            target: args.target,
             context: args.context,
             ports: args.ports,
             kestra: args.kestra,
@@ -14484,11 +14659,11 @@ async function revert(args, plan, items) {
     catch (error) {
         // Refused before any write (validation, max-deletions…): the issue still tells the drift, and why.
         const remaining = remainingDrift(items, { refused: errorMessage(error) });
-        await keepIssue(args, reportInput(args, remaining, { action }), false);
+        await keepIssue(args, reportInput$1(args, remaining, { action }), false);
         throw error;
     }
     const remaining = remainingDrift(items, outcome);
-    await keepIssue(args, reportInput(args, remaining, { action }), remaining.length === 0);
+    await keepIssue(args, reportInput$1(args, remaining, { action }), remaining.length === 0);
     return { failure: failure ?? driftFailure(args, remaining) };
 }
 /** The drift issue: kept current while drift remains, closed with a comment once it is gone. */
@@ -14522,29 +14697,45 @@ async function keepIssue(args, report, reverted) {
     ports.edge.learn([outcome.url]);
     ports.reporter.info(`Drift issue ${outcome.status}: ${outcome.url}`);
 }
-/** The drift pull request (docs/drift.md#the-drift-pull-request). */
+/**
+ * The drift pull request (docs/drift.md#the-drift-pull-request): its tree is read and placed (the
+ * server's bytes, the planned commit's paths and ignore files), then its branch and pull request written.
+ */
 async function pullRequest(args, items) {
-    const { ports, settings, context, checked } = args;
-    const github = ports.drift;
-    const branch = driftBranch(settings.commentKey);
+    const github = args.ports.drift;
     if (!github)
         return {};
     if (items.length === 0) {
-        const closed = await github.closePullRequest(branch, driftGoneComment({
-            branch: args.branch,
-            commit: context.sha,
-            reverted: false,
-            runUrl: runUrl(context)
-        }));
-        if (closed?.status === 'forbidden')
-            ports.reporter.warning(closed.message);
-        else if (closed)
-            ports.reporter.info(`Drift pull request closed: ${closed.url}`);
+        await closePullRequest(args, github);
         return {};
     }
-    const state = checked.state ?? new Map();
+    const tree = await pullRequestTree(args, items);
+    for (const missing of tree.notBroughtBack) {
+        args.ports.reporter.info(`Not brought back: ${missing.name} — ${missing.reason}`);
+    }
+    const notBroughtBack = new Map(tree.notBroughtBack.map((n) => [n.name, n.reason]));
+    const url = await writePullRequest(args, github, items, tree);
+    return { ...(url !== undefined && { url }), notBroughtBack };
+}
+/** No drift left: the drift pull request is closed, saying so. */
+async function closePullRequest(args, github) {
+    const { ports, settings, context } = args;
+    const closed = await github.closePullRequest(driftBranch(settings.commentKey), driftGoneComment({
+        branch: args.branch,
+        commit: context.sha,
+        reverted: false,
+        runUrl: runUrl(context)
+    }));
+    if (closed?.status === 'forbidden')
+        ports.reporter.warning(closed.message);
+    else if (closed)
+        ports.reporter.info(`Drift pull request closed: ${closed.url}`);
+}
+/** What the pull request writes: read (server bytes, commit paths), placed, less what ignore files hide. */
+async function pullRequestTree(args, items) {
+    const { ports, settings, context, checked } = args;
     const [serverFiles, committed] = await Promise.all([
-        readServerFiles(args.kestra, items, state),
+        readServerFiles(args.kestra, items, checked.state ?? new Map()),
         readCommitPaths(context.workspace, context.sha)
     ]);
     const { model } = checked;
@@ -14567,11 +14758,14 @@ async function pullRequest(args, items) {
             readBack: readBackOf(settings, model.layout.layout, model.rootRel)
         }
     });
-    const tree = withoutIgnored(placed, await ignoredPaths(context.workspace, context.sha, settings.root, placed.writes.flatMap((write) => (write.content ? [write.path] : []))));
-    for (const missing of tree.notBroughtBack) {
-        ports.reporter.info(`Not brought back: ${missing.name} — ${missing.reason}`);
-    }
-    const notBroughtBack = new Map(tree.notBroughtBack.map((n) => [n.name, n.reason]));
+    const written = placed.writes.flatMap((write) => (write.content ? [write.path] : []));
+    const ignored = await ignoredPaths(context.workspace, context.sha, settings.root, written);
+    return withoutIgnored(placed, ignored);
+}
+/** The drift branch and its pull request; the pull request's address once written. */
+async function writePullRequest(args, github, items, tree) {
+    const { ports, settings, context } = args;
+    const branch = driftBranch(settings.commentKey);
     const written = await github.writeBranch({
         name: branch,
         base: context.sha,
@@ -14579,20 +14773,13 @@ async function pullRequest(args, items) {
         trailer: driftCommitTrailer(settings.commentKey),
         writes: tree.writes
     });
-    if (written.status === 'forbidden') {
-        ports.reporter.warning(written.message);
-        return { notBroughtBack };
-    }
-    if (written.status === 'foreign') {
-        ports.reporter.warning(`The drift branch ${branch} has commits that the action did not write: it is left as it is. Merge or close its pull request, or delete the branch, and the next run writes it again.`);
-        return { notBroughtBack };
-    }
-    if (written.status === 'empty') {
-        ports.reporter.info('Nothing of the drift can be brought back to the repository: no pull request.');
-        return { notBroughtBack };
+    if (written.status === 'forbidden' ||
+        written.status === 'foreign' ||
+        written.status === 'empty') {
+        reportUnwritten(ports.reporter, written, branch);
+        return undefined;
     }
     ports.reporter.info(`Drift branch ${branch}: ${written.status} (${written.sha.slice(0, 7)}).`);
-    const shown = ports.edge.shown(shownDrift(items));
     const pull = await github.keepPullRequest({
         head: branch,
         base: args.branch,
@@ -14603,20 +14790,30 @@ async function pullRequest(args, items) {
             tenant: settings.tenant,
             branch: args.branch,
             commit: context.sha,
-            items: shown,
+            items: ports.edge.shown(shownDrift(items)),
             writes: tree.writes,
             notBroughtBack: ports.edge.shown(tree.notBroughtBack)
         })
     });
     if (pull.status === 'forbidden') {
         ports.reporter.warning(pull.message);
-        return { notBroughtBack };
+        return undefined;
     }
     ports.edge.learn([pull.url]);
     ports.reporter.info(`Drift pull request ${pull.status}: ${pull.url}`);
-    return { url: pull.url, notBroughtBack };
+    return pull.url;
 }
-function reportInput(args, items, extra) {
+/** Why the drift branch was not written, as a warning (or a note when there is nothing to write). */
+function reportUnwritten(reporter, outcome, branch) {
+    if (outcome.status === 'forbidden')
+        reporter.warning(outcome.message);
+    else if (outcome.status === 'foreign') {
+        reporter.warning(`The drift branch ${branch} has commits that the action did not write: it is left as it is. Merge or close its pull request, or delete the branch, and the next run writes it again.`);
+    }
+    else
+        reporter.info('Nothing of the drift can be brought back to the repository: no pull request.');
+}
+function reportInput$1(args, items, extra) {
     const { settings, context, ports } = args;
     return {
         commentKey: settings.commentKey,
@@ -14651,23 +14848,131 @@ function driftFailure(args, items) {
 }
 
 /**
- * What a rollback records of a dashboard this deploy wrote (docs/dashboards.md#rollback): each version by
- * the hash of its source and of its fields (servers whose answers carry no source are compared by
- * fields), and the previous source, which is what goes back.
+ * Writes dashboards (docs/dashboards.md#deploy): each compared with the server's copy right before its
+ * write; a dashboard deleted on the server since the plan is never re-created.
+ * A rollback puts them back (`apply-rollback.ts`).
  */
-function dashboardRecord(change) {
-    const current = change.current;
-    const before = current && {
-        hashes: {
-            ...(current.source !== undefined && { source: sha256Hex(current.source) }),
-            fields: sha256Hex(current.source !== undefined ? (sourceFields(current.source) ?? '') : current.compared)
-        },
-        ...(current.source !== undefined && { text: current.source })
-    };
-    const sent = change.action === 'delete' ? undefined : change.desired;
-    const deployed = sent === undefined ? undefined : versionOf(sent);
-    return { id: change.id, ...(before && { before }), ...(deployed && { deployed }) };
+const dashboardsApply = {
+    name: 'dashboard',
+    async write(change, api) {
+        const wanted = wantedOf(change);
+        if (!wanted)
+            return { change, result: 'failed', message: 'the plan holds no source for this dashboard' };
+        const fresh = await api.getDashboard(change.id);
+        if (fresh && holds(fresh, wanted))
+            return alreadyThere$1(change);
+        if (change.action === 'create') {
+            if (fresh)
+                return conflict$1(change, 'was created on the server since the plan');
+            return create(change, wanted, api);
+        }
+        if (!fresh)
+            return conflict$1(change, 'was deleted on the server since the plan');
+        if (!isAsPlanned(fresh, change))
+            return conflict$1(change, 'was changed on the server since the plan');
+        const stored = await api.updateDashboard(change.id, wanted.source);
+        if (!stored)
+            return conflict$1(change, 'was deleted on the server during the deploy');
+        return { change, result: 'updated' };
+    },
+    async remove(change, api) {
+        const fresh = await api.getDashboard(change.id);
+        if (!fresh)
+            return alreadyThere$1(change);
+        if (!isAsPlanned(fresh, change))
+            return conflict$1(change, 'was changed on the server since the plan');
+        return (await api.deleteDashboard(change.id))
+            ? { change, result: 'deleted' }
+            : alreadyThere$1(change);
+    }
+};
+async function create(change, wanted, api) {
+    const outcome = await api.createDashboard(wanted.source);
+    if (outcome.created)
+        return { change, result: 'created' };
+    // Another client, or this deploy's first attempt whose answer was lost, created it: compare.
+    const stored = await api.getDashboard(change.id);
+    if (stored && holds(stored, wanted)) {
+        return outcome.retried ? { change, result: 'created' } : alreadyThere$1(change);
+    }
+    return conflict$1(change, 'was created on the server since the plan');
 }
+function wantedOf(change) {
+    if (change.desired === undefined)
+        return undefined;
+    return { source: change.desired, fields: sourceFields(change.desired) ?? '' };
+}
+const ID_LINE = /^id:.*$/m;
+/** The server's copy is the one the plan read. */
+function isAsPlanned(fresh, change) {
+    const planned = change.current;
+    if (!planned)
+        return false;
+    if (fresh.sourceCode === undefined)
+        return dashboardFields({ ...fresh }) === planned.compared;
+    if (planned.source === undefined)
+        return false;
+    // The listing gives the text as stored; a read by id adds `id: <id>` first when no line starts with
+    // `id:` (docs/kestra.md#dashboards).
+    const read = ID_LINE.test(planned.source) ? planned.source : `id: ${change.id}\n${planned.source}`;
+    return holds(fresh, { source: read, fields: '' });
+}
+function alreadyThere$1(change) {
+    return {
+        change,
+        result: 'unchanged',
+        message: 'the server already holds what this deploy wants (another run got there first)'
+    };
+}
+function conflict$1(change, what) {
+    return { change, result: 'conflict', message: `dashboard ${change.id} ${what}` };
+}
+
+/**
+ * Dashboards in a rollback (docs/dashboards.md#rollback): tenant-wide; each version by the hash of its
+ * source and of its fields (servers whose answers carry no source are compared by fields), and the
+ * previous source, which is what goes back.
+ */
+const dashboardsRollback = {
+    name: 'dashboard',
+    tenantWide: true,
+    recordOf(change) {
+        const current = change.current;
+        const before = current && {
+            hashes: {
+                ...(current.source !== undefined && { source: sha256Hex(current.source) }),
+                fields: sha256Hex(current.source !== undefined ? (sourceFields(current.source) ?? '') : current.compared)
+            }
+        };
+        const sent = change.action === 'delete' ? undefined : change.desired;
+        const deployed = sent === undefined ? undefined : versionOf(sent);
+        const resource = {
+            kind: 'dashboard',
+            id: change.id,
+            ...(before && { before }),
+            ...(deployed && { deployed })
+        };
+        return { resource, previous: current?.source };
+    },
+    nameOf: (resource) => resource.id,
+    parse(value) {
+        const version = (v) => v === undefined ||
+            (isObject(v) &&
+                isObject(v.hashes) &&
+                Object.values(v.hashes).every(isHash) &&
+                (v.text === undefined || typeof v.text === 'string'));
+        return typeof value.id === 'string' && version(value.before) && version(value.deployed)
+            ? value
+            : undefined;
+    },
+    embed(resource, previous) {
+        if (!resource.before || typeof previous !== 'string')
+            return undefined;
+        const before = { ...resource.before, text: previous };
+        return { resource: { ...resource, before }, size: Buffer.byteLength(previous) };
+    },
+    restore: (item, _deployed, api) => restoreDashboard(item.resource, typeof item.previous === 'string' ? item.previous : undefined, api)
+};
 /**
  * Puts a dashboard back as it was before the deploy, only while the server still holds what the deploy
  * wrote: already back is restored with no write; changed since (an edit in the UI) is kept.
@@ -14725,86 +15030,84 @@ function matches(fresh, version, id) {
 }
 
 /**
- * Writes dashboards (docs/dashboards.md#deploy): each compared with the server's copy right before its
- * write; a dashboard deleted on the server since the plan is never re-created. A rollback puts them back
- * (`apply-rollback.ts`).
+ * Line and column of the YAML node a Kestra path designates: `tasks[1].message`,
+ * `tasks[my-task].message` (a bracketed id selects the list item with that `id`), `flow.id`,
+ * `triggers[0].cron`, or an RFC 6901 pointer such as `/tasks/1/message`. Stops at the deepest node
+ * that resolves; undefined when not even the first step does.
  */
-const dashboardsApply = {
-    name: 'dashboard',
-    async write(change, api) {
-        const wanted = wantedOf(change);
-        if (!wanted)
-            return { change, result: 'failed', message: 'the plan holds no source for this dashboard' };
-        const fresh = await api.getDashboard(change.id);
-        if (fresh && holds(fresh, wanted))
-            return alreadyThere(change);
-        if (change.action === 'create') {
-            if (fresh)
-                return conflict(change, 'was created on the server since the plan');
-            return create(change, wanted, api);
-        }
-        if (!fresh)
-            return conflict(change, 'was deleted on the server since the plan');
-        if (!isAsPlanned(fresh, change))
-            return conflict(change, 'was changed on the server since the plan');
-        const stored = await api.updateDashboard(change.id, wanted.source);
-        if (!stored)
-            return conflict(change, 'was deleted on the server during the deploy');
-        return { change, result: 'updated' };
-    },
-    async remove(change, api) {
-        const fresh = await api.getDashboard(change.id);
-        if (!fresh)
-            return alreadyThere(change);
-        if (!isAsPlanned(fresh, change))
-            return conflict(change, 'was changed on the server since the plan');
-        return (await api.deleteDashboard(change.id))
-            ? { change, result: 'deleted' }
-            : alreadyThere(change);
-    },
-    recordOf: dashboardRecord,
-    restore: restoreDashboard
-};
-async function create(change, wanted, api) {
-    const outcome = await api.createDashboard(wanted.source);
-    if (outcome.created)
-        return { change, result: 'created' };
-    // Another client, or this deploy's first attempt whose answer was lost, created it: compare.
-    const stored = await api.getDashboard(change.id);
-    if (stored && holds(stored, wanted)) {
-        return outcome.retried ? { change, result: 'created' } : alreadyThere(change);
+function locateKestraPath(doc, lineCounter, pathOrPointer) {
+    const text = pathOrPointer.trim();
+    if (text.startsWith('/') || text.startsWith('#/')) {
+        return walk(doc.contents, pointerSegments(text), lineCounter);
     }
-    return conflict(change, 'was created on the server since the plan');
+    const segments = pathSegments(text);
+    // Server paths may carry a bean prefix (`flow.id`, `create.flow.tasks[0]`): drop what does not resolve.
+    for (let start = 0; start < segments.length; start++) {
+        const found = walk(doc.contents, segments.slice(start), lineCounter);
+        if (found)
+            return found;
+    }
+    return undefined;
 }
-function wantedOf(change) {
-    if (change.desired === undefined)
+function walk(root, segments, lineCounter) {
+    let node = root;
+    let offset;
+    for (const name of segments) {
+        const step = child(node, name);
+        if (!step)
+            break;
+        node = step.node;
+        offset = step.offset;
+    }
+    if (offset === undefined)
         return undefined;
-    return { source: change.desired, fields: sourceFields(change.desired) ?? '' };
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
 }
-const ID_LINE = /^id:.*$/m;
-/** The server's copy is the one the plan read. */
-function isAsPlanned(fresh, change) {
-    const planned = change.current;
-    if (!planned)
-        return false;
-    if (fresh.sourceCode === undefined)
-        return dashboardFields({ ...fresh }) === planned.compared;
-    if (planned.source === undefined)
-        return false;
-    // The listing gives the text as stored; a read by id adds `id: <id>` first when no line starts with
-    // `id:` (docs/kestra.md#dashboards).
-    const read = ID_LINE.test(planned.source) ? planned.source : `id: ${change.id}\n${planned.source}`;
-    return holds(fresh, { source: read, fields: '' });
+/** The child node named by one segment, with the offset that best shows it (the key of a pair). */
+function child(node, name) {
+    if (distExports.isMap(node)) {
+        for (const pair of node.items) {
+            const key = pair.key;
+            const keyValue = distExports.isScalar(key) ? key.value : key;
+            if (String(keyValue) === name && key?.range) {
+                return { node: pair.value, offset: key.range[0] };
+            }
+        }
+        return undefined;
+    }
+    if (distExports.isSeq(node)) {
+        const item = /^\d+$/.test(name)
+            ? node.items[Number(name)]
+            : node.items.find((entry) => distExports.isMap(entry) && String(entry.get('id')) === name);
+        const range = item?.range;
+        return range ? { node: item, offset: range[0] } : undefined;
+    }
+    return undefined;
 }
-function alreadyThere(change) {
-    return {
-        change,
-        result: 'unchanged',
-        message: 'the server already holds what this deploy wants (another run got there first)'
-    };
+function pointerSegments(pointer) {
+    const fragment = pointer.startsWith('#');
+    return pointer
+        .replace(/^#/, '')
+        .split('/')
+        .slice(1)
+        .map((raw) => (fragment ? safeDecode(raw) : raw))
+        .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
-function conflict(change, what) {
-    return { change, result: 'conflict', message: `dashboard ${change.id} ${what}` };
+function pathSegments(path) {
+    return [...path.matchAll(/\[([^\]]*)\]|([^.[\]]+)/g)].map((match) => match[1] !== undefined ? unquote(match[1].trim()) : match[2]);
+}
+function unquote(value) {
+    const quoted = /^(['"])(.*)\1$/.exec(value);
+    return quoted ? quoted[2] : value;
+}
+function safeDecode(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
 }
 
 const SECTION = 'Dashboards';
@@ -14845,7 +15148,7 @@ function dashboardFindings(held) {
             message,
             ...(id !== undefined && { resource: RESOURCE(id) })
         });
-        const id = textOf(doc.contents && distExports.isMap(doc.contents) ? doc.contents.get('id', true) : undefined);
+        const id = textOf$1(doc.contents && distExports.isMap(doc.contents) ? doc.contents.get('id', true) : undefined);
         if (doc.errors.length > 0 || !distExports.isMap(doc.contents)) {
             const error = doc.errors[0];
             const line = error ? lineCounter.linePos(error.pos[0]).line : 1;
@@ -14867,7 +15170,7 @@ function dashboardFindings(held) {
         }
         else
             firstOf.set(id, file.file);
-        const title = textOf(root.get('title', true));
+        const title = textOf$1(root.get('title', true));
         if (title === undefined || title.trim() === '') {
             out.push(finding('error', 'dashboard-title', at(root.get('title', true)), 'a dashboard needs a `title`: add `title: <text>`'));
         }
@@ -14885,7 +15188,7 @@ function dashboardFindings(held) {
         }
         const verdict = held.verdicts?.get(file.file);
         if (verdict !== undefined)
-            out.push(...serverFindings(verdict, doc, lineCounter, finding, id));
+            out.push(...serverFindings$1(verdict, doc, lineCounter, finding, id));
         return out;
     });
     return [...findings, ...unaddressableOnServer(held), ...unsupportedNotice(held)];
@@ -14915,7 +15218,7 @@ function unaddressableOnServer(held) {
         ];
     });
 }
-function serverFindings(verdict, doc, lineCounter, finding, id) {
+function serverFindings$1(verdict, doc, lineCounter, finding, id) {
     if (verdict.unreadable !== undefined) {
         const named = id === undefined ? 'this dashboard' : `dashboard ${JSON.stringify(id)}`;
         return [finding('error', 'server-constraint', 1, `${named}: ${verdict.unreadable}`)];
@@ -14959,7 +15262,7 @@ function unsupportedNotice(held) {
         }
     ];
 }
-function textOf(node) {
+function textOf$1(node) {
     if (!distExports.isScalar(node) || node.value === null || node.value === undefined)
         return undefined;
     return String(node.value);
@@ -15159,7 +15462,7 @@ const dashboardsGather = {
     name: 'dashboard',
     async gather(input) {
         const layout = input.layout.layout;
-        const prefix = input.settings.namespacePrefix;
+        const prefix = input.target.namespacePrefix;
         if (prefix) {
             // A preview or a prefixed environment shares the tenant: its dashboards would replace the tenant's.
             return {
@@ -15168,7 +15471,7 @@ const dashboardsGather = {
             };
         }
         const found = discoverDashboards(input.workTree, layout).then((files) => files.map(withFields));
-        const base = readBase(input);
+        const base = readBase$1(input);
         // A repository that holds no dashboard, and held none at the base commit, does not manage them: the
         // tenant's dashboards are someone else's, never read, listed or drift (docs/dashboards.md#plan).
         const managed = found.then(async (files) => files.length > 0 || !!(await base)?.length);
@@ -15194,7 +15497,7 @@ const dashboardsGather = {
         return held;
     }
 };
-async function readBase(input) {
+async function readBase$1(input) {
     const tree = await input.openBase?.();
     if (!tree)
         return undefined;
@@ -15232,13 +15535,238 @@ function withFields(file) {
 const dashboards = {
     gather: dashboardsGather,
     decide: dashboardsDecide,
-    apply: dashboardsApply
+    apply: dashboardsApply,
+    rollback: dashboardsRollback
 };
+
+/** The result of a resource that was not written: already as desired, or moved (a conflict). */
+function settled(change, verdict) {
+    if (verdict.kind === 'moved')
+        return { change, result: 'conflict', message: verdict.message };
+    return {
+        change,
+        result: 'unchanged',
+        revision: verdict.revision,
+        message: 'the server already holds what this deploy wants (another run got there first)'
+    };
+}
+
+/**
+ * Uploads and deletes namespace files (docs/guarantees.md#compare-before-write): each compared with the
+ * file on the server right before its write; the bytes uploaded are the repository's as planned.
+ */
+const filesApply = {
+    name: 'file',
+    async write(change, api, deploy) {
+        if (change.desired === undefined) {
+            return { change, result: 'failed', message: 'the plan holds no content for this file' };
+        }
+        const bytes = await deploy.readDesiredFile(change);
+        if (sha256Hex(bytes) !== change.desired.sha256) {
+            return {
+                change,
+                result: 'failed',
+                message: `${change.file ?? resourceName$1(change)} changed on disk after the plan was made`
+            };
+        }
+        const verdict = await freshFile(change, api);
+        if (verdict.kind !== 'as-planned')
+            return settled(change, verdict);
+        await api.uploadFile(change.namespace, change.path, bytes);
+        return { change, result: change.action === 'create' ? 'created' : 'updated' };
+    },
+    async remove(change, api) {
+        const verdict = await freshFile(change, api);
+        if (verdict.kind !== 'as-planned')
+            return settled(change, verdict);
+        await api.deleteFile(change.namespace, change.path);
+        return { change, result: 'deleted' };
+    }
+};
+/** The file itself, read right before its write (a listing would export every file). */
+async function freshFile(change, api) {
+    const bytes = await api.getFile(change.namespace, change.path);
+    const remote = bytes && sha256Hex(bytes);
+    const seen = change.action === 'create' ? undefined : change.current?.sha256;
+    if (remote === seen)
+        return { kind: 'as-planned' };
+    if (remote === (change.action === 'delete' ? undefined : change.desired?.sha256)) {
+        return { kind: 'desired' };
+    }
+    const name = `file ${resourceName$1(change)}`;
+    if (seen === undefined)
+        return { kind: 'moved', message: `${name} appeared on the server after the plan` };
+    if (remote === undefined)
+        return { kind: 'moved', message: `${name} was deleted on the server after the plan` };
+    return { kind: 'moved', message: `${name} changed on the server after the plan` };
+}
+
+/** Revisions read (newest first) to find the one that holds a file's previous bytes. */
+const REVISIONS_SEARCHED = 3;
+/**
+ * Namespace files in a rollback: each version by the SHA-256 of its bytes; the previous bytes kept by the
+ * revision that holds them on servers that keep file revisions (1.2+), otherwise in the record itself
+ * within its budget, and always by this run in memory.
+ */
+const filesRollback = {
+    name: 'file',
+    recordOf(change, { result }) {
+        const deleted = result === 'deleted' || change.action === 'delete';
+        const before = change.current && { sha256: change.current.sha256, size: change.current.size };
+        const deployed = deleted ? undefined : change.desired && { sha256: change.desired.sha256 };
+        return {
+            resource: { kind: 'file', path: change.path, before, deployed },
+            previous: change.previous
+        };
+    },
+    nameOf: (resource, namespace) => `${namespace}:${resource.path}`,
+    parse(value) {
+        const { path, before, deployed } = value;
+        const version = before === undefined ||
+            (isObject(before) &&
+                isHash(before.sha256) &&
+                Number.isInteger(before.size) &&
+                (before.revision === undefined || Number.isInteger(before.revision)) &&
+                (before.bytes === undefined || typeof before.bytes === 'string'));
+        const written = deployed === undefined || (isObject(deployed) && isHash(deployed.sha256));
+        return typeof path === 'string' && version && written
+            ? value
+            : undefined;
+    },
+    /**
+     * The revision that still holds the previous bytes, when the server keeps one (a file the deploy deleted
+     * has none to read: its bytes go in the record). A failed read only means the bytes.
+     */
+    async locate({ namespace, resource }, history) {
+        if (!resource.before || !resource.deployed)
+            return resource;
+        const none = () => undefined;
+        const revisions = await history.fileRevisions(namespace, resource.path).catch(none);
+        const newest = [...(revisions ?? [])].sort((a, b) => b - a).slice(0, REVISIONS_SEARCHED);
+        for (const revision of newest) {
+            const bytes = await history.fileRevision(namespace, resource.path, revision).catch(none);
+            if (bytes && sha256Hex(bytes) === resource.before.sha256) {
+                return { ...resource, before: { ...resource.before, revision } };
+            }
+        }
+        return resource;
+    },
+    embed(resource, previous) {
+        if (!resource.before || resource.before.revision !== undefined)
+            return undefined;
+        if (!(previous instanceof Uint8Array))
+            return undefined;
+        const bytes = Buffer.from(previous).toString('base64');
+        return {
+            resource: { ...resource, before: { ...resource.before, bytes } },
+            size: previous.length
+        };
+    },
+    async restore(item, deployed, api) {
+        const { namespace, resource } = item;
+        const now = await api.getFile(namespace, resource.path);
+        const held = now ? { sha256: sha256Hex(now) } : {};
+        const versions = { before: resource.before?.sha256, deployed: resource.deployed?.sha256 };
+        return restoreByHash(versions, held, deployed, async () => {
+            if (!resource.before) {
+                await api.deleteFile(namespace, resource.path);
+                return 'deleted (the deploy created it)';
+            }
+            await api.uploadFile(namespace, resource.path, await previousBytes(item, resource.before, api));
+            return 'previous content restored';
+        });
+    }
+};
+async function previousBytes(item, { sha256, size, revision, bytes }, api) {
+    if (item.previous instanceof Uint8Array)
+        return item.previous;
+    if (bytes !== undefined) {
+        const recorded = Buffer.from(bytes, 'base64');
+        if (sha256Hex(recorded) === sha256)
+            return recorded;
+    }
+    if (revision !== undefined) {
+        const stored = await api.fileRevision(item.namespace, item.resource.path, revision);
+        if (stored && sha256Hex(stored) === sha256)
+            return stored;
+        throw new Error(`the server no longer holds revision ${revision} as it was before the deploy`);
+    }
+    throw new Error(`its previous content (${size} bytes) was too large to keep in the rollback record; restore it from Git`);
+}
+
+const LARGE_FILE_BYTES = 10 * 1024 * 1024;
+const MAX_SEGMENT = 255;
+const MAX_PATH = 1024;
+/** The namespace files' findings (docs/validation.md): each file's, in the model's order. */
+function fileFindings({ model }) {
+    return model.files.flatMap(namespaceFileFindings);
+}
+/** Path, size and symlink rules for one namespace file; findings are on line 1 of the source file. */
+function namespaceFileFindings(entry) {
+    const findings = [];
+    const add = (severity, rule, message) => {
+        findings.push({
+            severity,
+            file: entry.file,
+            line: 1,
+            rule,
+            message,
+            resource: fileKey(entry.namespace, entry.path)
+        });
+    };
+    for (const problem of pathProblems(entry.path))
+        add('error', 'file-path', problem);
+    if (/[ +]/.test(entry.path)) {
+        add('notice', 'file-name-encoding', `Namespace file path '${entry.path}' contains a space or '+': Kestra 0.x servers encoded these differently (a space became '+'). Prefer names without them`);
+    }
+    if (entry.symlinkEscapes) {
+        add('error', 'file-symlink', 'Symlink points outside root (or is dangling or loops): it is never followed; replace it with the file itself');
+    }
+    else if (entry.size > MAX_FILE_BYTES) {
+        add('error', 'file-size', `Namespace file is ${megabytes(entry.size)} MiB, over the ${megabytes(MAX_FILE_BYTES)} MiB limit: keep large data out of namespace files (use object storage)`);
+    }
+    else if (entry.size > LARGE_FILE_BYTES) {
+        add('warning', 'file-size', `Large upload: namespace file is ${megabytes(entry.size)} MiB (over ${megabytes(LARGE_FILE_BYTES)} MiB). Proxies in front of Kestra may refuse it; consider object storage`);
+    }
+    return findings;
+}
+/** What is wrong with a namespace file path (which starts with '/'), empty when nothing is. */
+function pathProblems(path) {
+    const problems = [];
+    if (!path.startsWith('/'))
+        problems.push(`Namespace file path '${path}' must start with '/'`);
+    if (path.length > MAX_PATH) {
+        problems.push(`Namespace file path is ${path.length} characters long: keep it at most ${MAX_PATH}`);
+    }
+    if (path.includes('\\'))
+        problems.push(`Namespace file path '${path}' contains a backslash: use '/' only`);
+    if (/\p{Cc}/u.test(path)) {
+        problems.push(`Namespace file path ${JSON.stringify(path)} contains a control character: rename the file`);
+    }
+    const segments = path.replace(/^\//, '').split('/');
+    if (segments.some((segment) => segment === '')) {
+        problems.push(`Namespace file path '${path}' has an empty segment ('//' or a trailing '/')`);
+    }
+    if (segments.some((segment) => segment === '..' || segment === '.') || path.includes('..')) {
+        problems.push(`Namespace file path '${path}' contains '..' or '.': Kestra refuses relative paths; rename it`);
+    }
+    if (segments.some((segment) => segment.length > MAX_SEGMENT)) {
+        problems.push(`A file or folder name in '${path}' exceeds the maximum length of ${MAX_SEGMENT} characters`);
+    }
+    if (path === '/_flows' || path.startsWith('/_flows/')) {
+        problems.push(`Namespace file path '${path}' is under /_flows, which Kestra forbids: move it`);
+    }
+    return problems;
+}
+function megabytes(bytes) {
+    return (bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '');
+}
 
 /** Namespace files in a plan: before the flows that read them, by path. */
 const filesDecide = {
     name: 'file',
     order: 0,
+    pipelineReading: true,
     idOf: (change) => change.path,
     planFileIdentity: (change) => ({ path: change.path }),
     planFileDetails: () => ({}),
@@ -15250,15 +15778,449 @@ const filesDecide = {
         r.desired?.sha256 ?? null,
         null,
         r.current?.sha256 ?? null
-    ]
+    ],
+    validate: fileFindings,
+    plan: (_reading, options) => planFiles(options),
+    newPath: (change, shape) => newFilePath(change.namespace, change.path, shape)
+};
+function join$1(...parts) {
+    return parts.filter(Boolean).join('/');
+}
+/** Where a namespace file that only the server holds goes: a mapping, or the layout's files folder. */
+function newFilePath(namespace, path, shape) {
+    const parts = path.split('/').slice(1);
+    if (parts.length === 0 || parts.some((part) => ['', '.', '..'].includes(part))) {
+        return { reason: 'its path cannot name a repository file' };
+    }
+    for (const mapping of shape.mappings) {
+        if (mapping.namespace !== namespace)
+            continue;
+        if (mapping.prefix && !path.startsWith(`${mapping.prefix}/`))
+            continue;
+        return { path: join$1(shape.rootRel, mapping.dir, path.slice(mapping.prefix.length + 1)) };
+    }
+    if (shape.layout === 'tenant')
+        return { path: join$1(shape.rootRel, namespace, 'files', ...parts) };
+    if (shape.layout === 'namespace' && shape.namespace === namespace) {
+        return { path: join$1(shape.rootRel, 'files', ...parts) };
+    }
+    return { reason: 'no folder of the repository maps to its namespace' };
+}
+/**
+ * The namespace files' changes (docs/plan.md): the repository's files against the server's in each
+ * managed namespace, compared by content hash; a text diff unless either side is binary.
+ */
+function planFiles(options) {
+    const input = options.pipeline;
+    if (!input)
+        return [];
+    const desiredFiles = indexByFile(input.desired.files, (f) => fileKey(f.namespace, f.path));
+    const actualFiles = new Map();
+    for (const namespace of new Set(input.namespaces)) {
+        for (const file of input.actual.get(namespace)?.files ?? [])
+            actualFiles.set(fileKey(namespace, file.path), { namespace, file });
+    }
+    const inScope = scopeFilter(options, desiredFiles, input.base?.files);
+    const changes = [];
+    for (const key of new Set([...desiredFiles.keys(), ...actualFiles.keys()])) {
+        if (!inScope(key))
+            continue;
+        const desired = desiredFiles.get(key);
+        const server = actualFiles.get(key);
+        if (desired && !server) {
+            changes.push(fileChange(desired.namespace, desired.path, 'create', options, desired));
+            continue;
+        }
+        if (!server)
+            continue;
+        const current = server.file.summary;
+        const change = fileChange(server.namespace, server.file.path, actionOf(options, desired !== undefined, desired?.sha256 === current.sha256), options, desired, server.file);
+        const base = input.base?.files.get(key);
+        change.drifted = isDrifted(change.action, input.base !== undefined, base && base.sha256 !== current.sha256);
+        changes.push(change);
+    }
+    return changes;
+}
+function fileChange(namespace, path, action, { limits }, desired, server) {
+    const keepsDesired = action === 'create' || action === 'update' || action === 'unchanged';
+    const change = {
+        kind: 'file',
+        namespace,
+        path,
+        action,
+        drifted: false,
+        ...(keepsDesired && desired && { file: desired.file }),
+        ...(keepsDesired &&
+            desired && {
+            desired: { sha256: desired.sha256, size: desired.size, binary: desired.binary }
+        }),
+        ...(server && { current: server.summary })
+    };
+    if (action !== 'create' && action !== 'update' && action !== 'delete')
+        return change;
+    if (action !== 'create' && server?.bytes)
+        change.previous = server.bytes;
+    if ((action !== 'create' && !server?.bytes) || (action !== 'delete' && !desired?.bytes)) {
+        throw new Error(`internal error: the content of ${namespace}${path} was dropped before its diff`);
+    }
+    const before = action === 'create' ? undefined : textOf(server?.bytes);
+    const after = action === 'delete' ? undefined : desired?.binary ? null : textOf(desired?.bytes);
+    if (before === null || after === null) {
+        change.diffOmitted = 'binary';
+        return change;
+    }
+    const name = `${namespace}${path}`;
+    applyDiff(change, diffTexts(`a/${name}`, `b/${name}`, before, after, limits));
+    return change;
+}
+/** Decoded text, or null for binary content. */
+function textOf(bytes) {
+    return bytes === undefined ? null : (decodeText(bytes) ?? null);
+}
+
+/**
+ * Namespace files: checked, written and restored by this module; read and planned by the pipeline's code
+ * still (docs/kinds.md).
+ */
+const namespaceFiles = {
+    decide: filesDecide,
+    apply: filesApply,
+    rollback: filesRollback
 };
 
-const namespaceFiles = { decide: filesDecide };
+/**
+ * Writes and deletes flows (docs/guarantees.md#compare-before-write): each compared with the server's
+ * revision right before its write, after the flows it calls; a flow that reads a namespace file this
+ * deploy did not upload is not written.
+ */
+const flowsApply = {
+    name: 'flow',
+    async write(change, api, deploy) {
+        const missing = deploy
+            .needed(change)
+            .filter((needed) => needed.change.kind === 'file' && NOT_APPLIED.has(needed.result));
+        if (missing.length > 0) {
+            return { change, result: 'skipped', message: skippedForFiles(missing) };
+        }
+        if (change.desired === undefined) {
+            return { change, result: 'failed', message: 'the plan holds no source for this flow' };
+        }
+        const verdict = await freshFlow(change, api, deploy);
+        if (verdict.kind !== 'as-planned')
+            return settled(change, verdict);
+        if (change.action === 'create')
+            return createFlow(change, change.desired, api, deploy);
+        try {
+            const stored = await api.updateFlow(change.namespace, change.id, change.desired);
+            // The server keeps the revision when it sees no difference (a `revision:` line only,
+            // docs/kestra.md#unchanged-source).
+            const result = stored.revision === change.current?.revision ? 'unchanged' : 'updated';
+            return { change, result, revision: stored.revision };
+        }
+        catch (error) {
+            if (!isStatus(error, 404))
+                throw error;
+            return vanished(change);
+        }
+    },
+    async remove(change, api, deploy) {
+        const verdict = await freshFlow(change, api, deploy);
+        if (verdict.kind !== 'as-planned')
+            return settled(change, verdict);
+        try {
+            await api.deleteFlow(change.namespace, change.id);
+            return { change, result: 'deleted' };
+        }
+        catch (error) {
+            if (!isStatus(error, 404))
+                throw error;
+            return settled(change, { kind: 'desired' });
+        }
+    }
+};
+function skippedForFiles(files) {
+    const named = files.map((f) => `${resourceName$1(f.change)} (${f.result})`).join(', ');
+    return `not written: it reads namespace file ${named}, which this deploy did not upload`;
+}
+/** A create that meets "already exists" (another run created it meanwhile) compares what is stored. */
+async function createFlow(change, desired, api, deploy) {
+    try {
+        const stored = await api.createFlow(desired);
+        return { change, result: 'created', revision: stored.revision };
+    }
+    catch (error) {
+        if (!(error instanceof ApiError && /already exists/i.test(error.serverMessage)))
+            throw error;
+        const verdict = await freshFlow(change, api, deploy);
+        return settled(change, verdict.kind === 'as-planned' ? { kind: 'moved', message: error.message } : verdict);
+    }
+}
+/** A flow that the server no longer has when the write reaches it. */
+function vanished(change) {
+    return {
+        change,
+        result: 'conflict',
+        message: `flow ${resourceName$1(change)} was deleted on the server during the deploy`
+    };
+}
+function isStatus(error, status) {
+    return error instanceof ApiError && error.status === status;
+}
+/**
+ * What the server holds of a flow right before its write (docs/guarantees.md#compare-before-write): one
+ * listing of the namespace's revisions, shared by the writes that asked for it before it was sent (never
+ * by a write that asked later, so no write trusts a read older than itself); a flow whose revision moved
+ * is read whole to tell "already desired" from a conflict.
+ */
+async function freshFlow(change, api, deploy) {
+    const listing = () => api.flowRevisions(change.namespace);
+    const revision = (await deploy.shared(`revisions ${change.namespace}`, listing)).get(change.id);
+    const seen = change.action === 'create' ? undefined : change.current?.revision;
+    if (revision === seen)
+        return { kind: 'as-planned' };
+    const name = `flow ${resourceName$1(change)}`;
+    if (change.action === 'delete') {
+        return revision === undefined
+            ? { kind: 'desired' }
+            : {
+                kind: 'moved',
+                message: `${name} changed on the server after the plan (revision ${seen} → ${revision})`
+            };
+    }
+    const stored = revision === undefined ? undefined : await api.getFlow(change.namespace, change.id);
+    if (stored && change.desired !== undefined && isSameFlow(stored.source, change.desired)) {
+        return { kind: 'desired', revision: stored.revision };
+    }
+    if (seen === undefined) {
+        return {
+            kind: 'moved',
+            message: `${name} appeared on the server (revision ${revision}) after the plan`
+        };
+    }
+    if (revision === undefined) {
+        return {
+            kind: 'moved',
+            message: `${name} was deleted on the server after the plan (it was at revision ${seen})`
+        };
+    }
+    return {
+        kind: 'moved',
+        message: `${name} changed on the server after the plan (revision ${seen} → ${revision})`
+    };
+}
+/**
+ * Kestra's own equality (docs/kestra.md#unchanged-source): a server copy equal to ours is what this
+ * deploy wants.
+ */
+function isSameFlow(stored, desired) {
+    return comparableFlowSource(stored) === comparableFlowSource(desired);
+}
+
+/**
+ * Flows in a rollback: each version by the revision that holds it (Kestra keeps every revision of a flow)
+ * and the hash of its source as Kestra compares it; the previous source read back from its revision and
+ * checked against that hash before it is written. Written flows go back callers first.
+ */
+const flowsRollback = {
+    name: 'flow',
+    recordOf(change, { result, revision }) {
+        const deleted = result === 'deleted' || change.action === 'delete';
+        const before = change.current && {
+            revision: change.current.revision,
+            sha256: flowHash(change.current.source)
+        };
+        const deployed = deleted
+            ? undefined
+            : { revision: revision ?? 0, sha256: flowHash(change.desired ?? '') };
+        return {
+            resource: { kind: 'flow', id: change.id, before, deployed },
+            previous: change.current?.source
+        };
+    },
+    nameOf: (resource, namespace) => `${namespace}.${resource.id}`,
+    parse(value) {
+        const version = (v) => v === undefined || (isObject(v) && Number.isInteger(v.revision) && isHash(v.sha256));
+        return typeof value.id === 'string' && version(value.before) && version(value.deployed)
+            ? value
+            : undefined;
+    },
+    waves: (items, refs) => orderFlowWrites(items.map((item) => ({ namespace: item.namespace, id: item.resource.id, item })), refs)
+        .waves.reverse()
+        .map((wave) => wave.map((flow) => flow.item)),
+    async restore(item, deployed, api) {
+        const { namespace, resource } = item;
+        const flow = await api.getFlow(namespace, resource.id);
+        const held = flow && {
+            sha256: flowHash(flow.source),
+            since: resource.deployed ? ` (revision ${resource.deployed.revision} → ${flow.revision})` : ''
+        };
+        const versions = { before: resource.before?.sha256, deployed: resource.deployed?.sha256 };
+        return restoreByHash(versions, held ?? {}, deployed, async () => {
+            if (!resource.before) {
+                await api.deleteFlow(namespace, resource.id);
+                return 'deleted (the deploy created it)';
+            }
+            const source = await previousSource(item, resource.before, api);
+            const stored = flow
+                ? await api.updateFlow(namespace, resource.id, source)
+                : await api.createFlow(source);
+            return `previous source restored as revision ${stored.revision} (was revision ${resource.before.revision})`;
+        });
+    }
+};
+/** What a rollback compares of a flow: the SHA-256 of its source as Kestra compares it. */
+function flowHash(source) {
+    return sha256Hex(comparableFlowSource(source));
+}
+async function previousSource(item, { revision, sha256 }, api) {
+    if (typeof item.previous === 'string')
+        return item.previous;
+    const source = await api.flowRevisionSource(item.namespace, item.resource.id, revision);
+    if (source === undefined || flowHash(source) !== sha256) {
+        throw new Error(`the server no longer holds revision ${revision} as it was before the deploy`);
+    }
+    return source;
+}
+
+/**
+ * The flows' findings (docs/validation.md): each flow's own checks (those run as it was read are
+ * reused), with the rules Kestra added in a release resolved for the server's version, flows declared
+ * twice, and the server's verdicts. Sorted, deterministic.
+ */
+function flowFindings(reading) {
+    const findings = [];
+    const identities = [];
+    for (const flow of reading.model.flows) {
+        const check = reading.checks?.get(flow) ?? checkFlow(flow, reading);
+        findings.push(...check.findings, ...resolveVersioned(check.versioned, reading.serverVersion));
+        if (check.identity)
+            identities.push(check.identity);
+    }
+    findings.push(...duplicateFlowFindings(identities));
+    if (reading.serverAnswers) {
+        findings.push(...serverAnswerFindings(reading.serverAnswers, repositoryFlows(reading)));
+    }
+    return findings.sort(compareFindings);
+}
+function repositoryFlows({ model }) {
+    return new Set(model.flows.flatMap((flow) => !flow.notAFlow && flow.namespace && flow.id ? [flowKey(flow.namespace, flow.id)] : []));
+}
+/** FlowService's warning about a subflow target the server lacks [DEV FlowService `checkValidSubflows`]. */
+const SUBFLOW_NOT_FOUND = /^The subflow '(.+)' not found in namespace '(.+)'\.$/;
+/**
+ * Turns the server's verdicts (same order as `flows`) into findings on the flows' lines. A warning that
+ * a subflow is missing is dropped when the repository holds that flow (`repositoryFlows`, flow keys): it
+ * is deployed with the rest (docs/validation.md#server-validation).
+ */
+function serverFindings(flows, results, repositoryFlows = new Set()) {
+    return flows.flatMap((flow, index) => {
+        const result = results[index];
+        if (!result)
+            return [];
+        const warnings = result.warnings.filter((warning) => {
+            const missing = SUBFLOW_NOT_FOUND.exec(warning.trim());
+            return !missing || !repositoryFlows.has(flowKey(missing[2], missing[1]));
+        });
+        return findingsOf(flow, { ...result, warnings });
+    });
+}
+function findingsOf(flow, result) {
+    const clean = result.errors.length + result.deprecationPaths.length + result.warnings.length === 0 &&
+        result.infos.length === 0 &&
+        !result.outdated;
+    // The syntax tree may have been released (a re-parse): only a flow with something to say needs it.
+    if (clean)
+        return [];
+    const doc = flow.documents[0];
+    const at = (path) => {
+        const found = doc && path ? locateKestraPath(doc, flow.lineCounter, path) : undefined;
+        return found ?? idPosition(doc, flow.lineCounter);
+    };
+    const finding = (severity, rule, position, message) => {
+        const item = { severity, file: flow.file, ...position, rule, message };
+        if (flow.namespace && flow.id)
+            item.resource = flowKey(flow.namespace, flow.id);
+        return item;
+    };
+    return [
+        ...result.errors.map((error) => finding('error', 'server-constraint', (doc &&
+            !(error.pointer ?? error.path) &&
+            namedValuePosition(doc, flow.lineCounter, error.message)) ||
+            at(error.pointer ?? error.path), constraintMessage(error))),
+        ...result.deprecationPaths.map((path) => finding('warning', 'server-deprecation', at(path), `\`${path}\` is deprecated on this Kestra server; replace it with its current equivalent (the plugin documentation names the replacement).`)),
+        ...result.warnings.map((warning) => finding('warning', 'server-warning', at(undefined), `Kestra warns: ${sentence(warning)} Check the flow; the server accepts it as it is.`)),
+        ...result.infos.map((info) => infoFinding(info, doc, flow, finding)),
+        ...(result.outdated
+            ? [
+                finding('warning', 'server-outdated', at('revision'), "The flow's `revision:` does not follow the server's latest revision; remove the `revision:` key (Kestra numbers revisions itself).")
+            ]
+            : [])
+    ];
+}
+function infoFinding(info, doc, flow, finding) {
+    const replaced = /^(\S+) is replaced by (\S+)$/.exec(info.trim());
+    if (replaced) {
+        const position = (doc && scalarPosition(doc, flow.lineCounter, replaced[1])) ??
+            idPosition(doc, flow.lineCounter);
+        return finding('notice', 'server-info', position, `Kestra notes: \`${replaced[1]}\` is replaced by \`${replaced[2]}\`; use the new type name.`);
+    }
+    return finding('notice', 'server-info', idPosition(doc, flow.lineCounter), `Kestra notes: ${sentence(info)}`);
+}
+function constraintMessage(error) {
+    const where = error.path ?? error.pointer;
+    const fix = where ? `Fix the value at \`${where}\`` : 'Fix the flow';
+    return `Kestra rejects this flow: ${sentence(error.message)} ${fix} (the server's plugins define the accepted types and properties).`;
+}
+function sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+/** The `id:` key of the flow, or line 1. */
+function idPosition(doc, lineCounter) {
+    return (doc && locateKestraPath(doc, lineCounter, 'id')) ?? { line: 1, column: 1 };
+}
+/** The first scalar holding `value` (the value of a `key` entry, when given). */
+function scalarPosition(doc, lineCounter, value, key) {
+    let offset;
+    distExports.visit(doc, {
+        Scalar(_, node, path) {
+            const pair = path[path.length - 1];
+            const keyed = key === undefined ||
+                (distExports.isPair(pair) && pair.value === node && distExports.isScalar(pair.key) && pair.key.value === key);
+            if (node.value === value && node.range && keyed) {
+                offset = node.range[0];
+                return distExports.visit.BREAK;
+            }
+            return undefined;
+        }
+    });
+    if (offset === undefined)
+        return undefined;
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+}
+/**
+ * Kestra reports some problems without a path: an unknown plugin type (`Invalid type: io.x.Y`), an
+ * unresolved named plugin default (`No pluginDefaults bundle found for pluginDefaultsRef 'x'.`, 2.0's
+ * `PluginDefaultsRefNotFoundException`). Point at the value naming it, which is where the fix goes.
+ */
+function namedValuePosition(doc, lineCounter, message) {
+    const type = /Invalid type: ([A-Za-z_$][\w$.]*)/.exec(message)?.[1];
+    if (type)
+        return scalarPosition(doc, lineCounter, type);
+    const ref = /pluginDefaultsRef '([^']*)'/.exec(message)?.[1];
+    return ref === undefined ? undefined : scalarPosition(doc, lineCounter, ref, 'pluginDefaultsRef');
+}
+/** The findings of every batch the server validated (see `serverFindings`). */
+function serverAnswerFindings(answers, repositoryFlows) {
+    return answers.flatMap(({ flows, results }) => serverFindings(flows, results, repositoryFlows));
+}
 
 /** Flows in a plan: after the namespace files they read, by id; the plan file keeps the revision. */
 const flowsDecide = {
     name: 'flow',
     order: 1,
+    pipelineReading: true,
     idOf: (change) => change.id,
     planFileIdentity: (change) => ({ id: change.id }),
     planFileDetails: (change) => change.current ? { revision: change.current.revision } : {},
@@ -15270,135 +16232,751 @@ const flowsDecide = {
         r.desired === undefined ? null : sha256Hex(r.desired),
         r.current?.revision ?? null,
         r.current === undefined ? null : sha256Hex(r.current.source)
-    ]
+    ],
+    validate: flowFindings,
+    plan: (_reading, options) => planFlows(options),
+    serverText: (change) => change.current?.source,
+    newPath: (change, shape) => newFlowPath(change.namespace, change.id, shape)
+};
+const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+function join(...parts) {
+    return parts.filter(Boolean).join('/');
+}
+/** Where the layout puts a flow of `namespace` that only the server holds. */
+function newFlowPath(namespace, id, shape) {
+    if (!ID.test(id))
+        return { reason: 'its id cannot name a file' };
+    const name = `${id}.yml`;
+    if (shape.layout === 'tenant') {
+        // The folder that already holds its namespace's flows (a parent's folder may), else its own.
+        const sibling = siblingOf(namespace, shape, false);
+        const under = shape.rootRel ? `${shape.rootRel}/` : '';
+        const top = sibling?.startsWith(under) ? sibling.slice(under.length).split('/')[0] : undefined;
+        return { path: join(shape.rootRel, top || namespace, 'flows', name) };
+    }
+    if (shape.layout === 'namespace') {
+        if (shape.namespace && within(namespace, shape.namespace)) {
+            return { path: join(shape.rootRel, 'flows', name) };
+        }
+        return { reason: `its namespace is outside the namespace input (${shape.namespace ?? ''})` };
+    }
+    const sibling = siblingOf(namespace, shape, true);
+    if (sibling === undefined)
+        return { reason: 'no folder of the repository holds flows of its namespace' };
+    const dir = sibling.includes('/') ? sibling.slice(0, sibling.lastIndexOf('/')) : '';
+    return { path: join(dir, name) };
+}
+/** The first flow file of `namespace` (or, with `parents`, of its closest parent namespace that has one). */
+function siblingOf(namespace, shape, parents) {
+    for (let ns = namespace; ns; ns = parents ? parentOf(ns) : undefined) {
+        const files = shape.flowFiles.filter((f) => f.namespace === ns).map((f) => f.file);
+        if (files.length > 0)
+            return files.sort()[0];
+    }
+    return undefined;
+}
+function within(namespace, parent) {
+    return namespace === parent || namespace.startsWith(`${parent}.`);
+}
+function parentOf(namespace) {
+    const dot = namespace.lastIndexOf('.');
+    return dot < 0 ? undefined : namespace.slice(0, dot);
+}
+/**
+ * The flows' changes (docs/plan.md): the repository's flows against the server's in each managed
+ * namespace, compared as Kestra compares them; drift against the base commit.
+ */
+function planFlows(options) {
+    const input = options.pipeline;
+    if (!input)
+        return [];
+    const desiredFlows = indexByFile(input.desired.flows, (f) => flowKey(f.namespace, f.id));
+    const actualFlows = new Map();
+    for (const namespace of new Set(input.namespaces)) {
+        for (const flow of input.actual.get(namespace)?.flows ?? [])
+            actualFlows.set(flowKey(namespace, flow.id), { ...flow, namespace });
+    }
+    const inScope = scopeFilter(options, desiredFlows, input.base?.flows);
+    const changes = [];
+    for (const key of new Set([...desiredFlows.keys(), ...actualFlows.keys()])) {
+        if (!inScope(key))
+            continue;
+        const desired = desiredFlows.get(key);
+        const server = actualFlows.get(key);
+        const base = input.base?.flows.get(key);
+        if (desired && !server) {
+            changes.push(flowChange(desired, 'create', options, undefined));
+            continue;
+        }
+        if (!server)
+            continue;
+        const serverComparable = comparableFlowSource(server.source);
+        const desiredComparable = desired && comparableFlowSource(desired.source);
+        const change = flowChange(desired ?? server, actionOf(options, desired !== undefined, desiredComparable === serverComparable), options, server);
+        change.drifted = isDrifted(change.action, input.base !== undefined, base && comparableFlowSource(base.source) !== serverComparable);
+        changes.push(change);
+    }
+    return changes;
+}
+function flowChange(subject, action, { limits }, server) {
+    const { namespace, id } = subject;
+    const desired = action === 'create' || action === 'update' || action === 'unchanged';
+    const change = {
+        kind: 'flow',
+        namespace,
+        id,
+        action,
+        drifted: false,
+        ...(desired && subject.file !== undefined && { file: subject.file }),
+        ...(desired && { desired: normaliseText(subject.source) }),
+        ...(server && { current: { source: server.source, revision: server.revision } })
+    };
+    const name = `${namespace}/${id}`;
+    if (action === 'create') {
+        applyDiff(change, diffTexts('', `b/${name}`, undefined, change.desired, limits));
+    }
+    else if (action === 'update' && server) {
+        const before = comparableFlowSource(server.source);
+        const after = comparableFlowSource(subject.source);
+        applyDiff(change, diffTexts(`a/${name}`, `b/${name}`, before, after, limits));
+    }
+    else if (action === 'delete' && server) {
+        applyDiff(change, diffTexts(`a/${name}`, '', normaliseText(server.source), undefined, limits));
+    }
+    return change;
+}
+
+/**
+ * Flows: checked, written and restored by this module; read and planned by the pipeline's code still
+ * (docs/kinds.md).
+ */
+const flows = {
+    decide: flowsDecide,
+    apply: flowsApply,
+    rollback: flowsRollback
 };
 
-const flows = { decide: flowsDecide };
+/**
+ * Writes KV pairs (docs/kv.md#deploy): each compared with the server's value right before its write; a
+ * key deleted on the server since the plan is never re-created. A secret-like key's failure never carries
+ * the server's answer, which could echo the value.
+ */
+const kvApply = {
+    name: 'kv',
+    async write(change, api) {
+        if (change.desired === undefined) {
+            return { change, result: 'failed', message: 'the plan holds no value for this key' };
+        }
+        try {
+            const fresh = await serverJson(api, change);
+            if (fresh === change.desired.json)
+                return alreadyThere(change);
+            if (change.action === 'create' && fresh !== undefined) {
+                return conflict(change, 'was created on the server since the plan');
+            }
+            if (change.action === 'update') {
+                if (fresh === undefined)
+                    return conflict(change, 'was deleted on the server since the plan');
+                if (fresh !== change.current?.json) {
+                    return conflict(change, 'was changed on the server since the plan');
+                }
+            }
+            await api.putKv(change.namespace, change.id, JSON.parse(change.desired.json));
+            return { change, result: change.action === 'create' ? 'created' : 'updated' };
+        }
+        catch (error) {
+            return failed(change, error);
+        }
+    },
+    async remove(change, api) {
+        try {
+            const fresh = await serverJson(api, change);
+            if (fresh === undefined)
+                return alreadyThere(change);
+            if (fresh !== change.current?.json) {
+                return conflict(change, 'was changed on the server since the plan');
+            }
+            await api.deleteKv(change.namespace, change.id);
+            return { change, result: 'deleted' };
+        }
+        catch (error) {
+            return failed(change, error);
+        }
+    }
+};
+async function serverJson(api, change) {
+    const value = await api.getKv(change.namespace, change.id);
+    return value === undefined ? undefined : canonicalJson(value);
+}
+/** A failed request: a secret-like key's says what happened, never what the server answered. */
+function failed(change, error) {
+    const unknown = isOutcomeUnknown(error) && { outcomeUnknown: true };
+    const status = error instanceof ApiError && error.status !== undefined ? ` (HTTP ${error.status})` : '';
+    const message = !change.secretLike
+        ? errorMessage(error)
+        : unknown
+            ? 'Kestra may or may not have applied this write (its answer was lost); its answer is not shown: the key is secret-like'
+            : `the request failed${status}; its answer is not shown: the key is secret-like`;
+    return { change, result: 'failed', message, ...unknown };
+}
+function alreadyThere(change) {
+    return {
+        change,
+        result: 'unchanged',
+        message: 'the server already holds what this deploy wants (another run got there first)'
+    };
+}
+function conflict(change, what) {
+    return { change, result: 'conflict', message: `KV pair ${change.namespace}:${change.id} ${what}` };
+}
+
+/**
+ * KV pairs in a rollback (docs/kv.md#rollback): each value by the hash of its canonical JSON; the previous
+ * value kept in the record within its budget (Kestra before 1.2 keeps no KV history), and by this run in
+ * memory. A secret-like key's failure never carries the server's answer.
+ */
+const kvRollback = {
+    name: 'kv',
+    recordOf(change, { result }) {
+        const deleted = result === 'deleted' || change.action === 'delete';
+        const before = change.current && { sha256: sha256Hex(change.current.json) };
+        const deployed = deleted
+            ? undefined
+            : change.desired && { sha256: sha256Hex(change.desired.json) };
+        return {
+            resource: {
+                kind: 'kv',
+                key: change.id,
+                secretLike: change.secretLike,
+                ...(before && { before }),
+                ...(deployed && { deployed })
+            },
+            previous: change.current?.json
+        };
+    },
+    nameOf: (resource, namespace) => `${namespace}:${resource.key}`,
+    parse(value) {
+        const version = (v) => v === undefined ||
+            (isObject(v) && isHash(v.sha256) && (v.json === undefined || typeof v.json === 'string'));
+        return typeof value.key === 'string' &&
+            typeof value.secretLike === 'boolean' &&
+            version(value.before) &&
+            version(value.deployed)
+            ? value
+            : undefined;
+    },
+    embed(resource, previous) {
+        if (!resource.before || typeof previous !== 'string')
+            return undefined;
+        return {
+            resource: { ...resource, before: { ...resource.before, json: previous } },
+            size: Buffer.byteLength(previous)
+        };
+    },
+    async restore(item, deployed, api) {
+        const { namespace, resource } = item;
+        const guarded = async (request) => {
+            try {
+                return await request();
+            }
+            catch (error) {
+                if (!resource.secretLike)
+                    throw error;
+                throw new Error('the request failed; its answer is not shown: the key is secret-like', {
+                    cause: error
+                });
+            }
+        };
+        const value = await guarded(() => api.getKv(namespace, resource.key));
+        const held = value === undefined ? {} : { sha256: sha256Hex(canonicalJson(value)) };
+        const versions = { before: resource.before?.sha256, deployed: resource.deployed?.sha256 };
+        return restoreByHash(versions, held, deployed, async () => {
+            if (!resource.before) {
+                await guarded(() => api.deleteKv(namespace, resource.key));
+                return 'deleted (the deploy created it)';
+            }
+            const json = typeof item.previous === 'string' ? item.previous : resource.before.json;
+            if (json === undefined || sha256Hex(json) !== resource.before.sha256) {
+                throw new Error('its previous value was too large to keep in the rollback record; restore it from Git');
+            }
+            await guarded(() => api.putKv(namespace, resource.key, JSON.parse(json)));
+            return 'previous value restored';
+        });
+    }
+};
+
+/** Kestra's KV key rule (`KVStore`): anything else is refused with a 422. */
+const KEY = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
+/**
+ * Keys the action keeps for itself in every namespace (the deployed-commit marker, the rollback record,
+ * the preview's ownership record, and any it may add): never in a kv file, never planned, never deleted.
+ */
+const OWN_KEY_PREFIX = 'kestra-gitops';
+/** The action's own key, whatever its case: left alone. */
+function isOwnKey(key) {
+    return key.toLowerCase().startsWith(OWN_KEY_PREFIX);
+}
+/**
+ * The keys of a kv file, or the problems that keep it from round-tripping: YAML errors, duplicate keys, a
+ * key Kestra refuses or the action keeps for itself, a value no KV type holds as written (null, an
+ * infinite or too large number, a tagged value that is not plain data).
+ */
+function parseKvFile(text) {
+    const lineCounter = new distExports.LineCounter();
+    const doc = distExports.parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    const lineOf = (node, fallback = 1) => node?.range ? lineCounter.linePos(node.range[0]).line : fallback;
+    if (doc.errors.length > 0) {
+        return {
+            entries: [],
+            problems: doc.errors.map((error) => ({
+                line: lineCounter.linePos(error.pos[0]).line,
+                message: `not a kv file: ${error.message.split('\n')[0]}`
+            }))
+        };
+    }
+    const root = doc.contents;
+    if (root === null || (distExports.isScalar(root) && root.value === null))
+        return { entries: [], problems: [] };
+    if (!distExports.isMap(root)) {
+        return {
+            entries: [],
+            problems: [
+                {
+                    line: lineOf(root),
+                    message: 'a kv file is a mapping of keys to values: `key: value`, one a line'
+                }
+            ]
+        };
+    }
+    const entries = [];
+    const problems = [];
+    for (const pair of root.items) {
+        const keyNode = pair.key;
+        const line = lineOf(keyNode);
+        if (!distExports.isScalar(keyNode) || typeof keyNode.value !== 'string') {
+            problems.push({ line, message: 'a KV key is text: write it as a plain or quoted string' });
+            continue;
+        }
+        const key = keyNode.value;
+        if (!KEY.test(key)) {
+            problems.push({
+                line,
+                message: `KV key ${JSON.stringify(key)} is refused by Kestra: start with a letter or digit, then letters, digits, '.', '_' or '-'`
+            });
+            continue;
+        }
+        if (isOwnKey(key)) {
+            problems.push({
+                line,
+                message: `KV key ${key} is the action's own (keys starting with ${OWN_KEY_PREFIX} hold its commit marker, rollback record and preview ownership): choose another key`
+            });
+            continue;
+        }
+        const valueNode = pair.value;
+        const value = valueNode === null ? null : valueNode.toJS(doc, { maxAliasCount: 100 });
+        const problem = valueProblem(value, true);
+        if (problem !== undefined) {
+            problems.push({ line: lineOf(valueNode, line), message: `KV key ${key}: ${problem}` });
+            continue;
+        }
+        entries.push({ key, value: value, line });
+    }
+    return { entries, problems };
+}
+/** Why a value cannot be stored as written and read back the same, or undefined when it can. */
+function valueProblem(value, top) {
+    if (value === null) {
+        return top ? 'no KV type holds an empty value: give it a value, or remove the key' : undefined;
+    }
+    if (typeof value === 'string' || typeof value === 'boolean')
+        return undefined;
+    if (typeof value === 'number') {
+        if (!Number.isFinite(value))
+            return `${value} is not a number Kestra stores: write it as a string`;
+        if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+            return `${value} is too large to be read back exactly: write it as a string`;
+        }
+        return undefined;
+    }
+    if (Array.isArray(value)) {
+        for (const item of value) {
+            const problem = valueProblem(item, false);
+            if (problem !== undefined)
+                return problem;
+        }
+        return undefined;
+    }
+    if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+        for (const item of Object.values(value)) {
+            const problem = valueProblem(item, false);
+            if (problem !== undefined)
+                return problem;
+        }
+        return undefined;
+    }
+    return 'the value is not plain data (text, a number, true or false, a mapping or a list): remove its tag';
+}
+/** A kv file holding these keys, sorted, as the drift pull request writes it. */
+function kvFileText(entries) {
+    if (entries.length === 0)
+        return '{}\n';
+    const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return distExports.stringify(Object.fromEntries(sorted), { lineWidth: 0 });
+}
+/**
+ * Words in a key that name a credential (docs/kv.md#secret-like-keys): such a key's value is never shown,
+ * in any output, whoever wrote it.
+ */
+const SECRET_WORDS = /(pass(word|wd|phrase)?|pwd|secret|token|credentials?|creds|auth|bearer|jwt|cookie|session|private|signature|cert(ificate)?|dsn|(api|access|client|master|signing|encryption|ssh|license|app|private|secret)key)$/;
+/**
+ * Whether a key names a credential: one of its words (split at `.`, `_`, `-` and lower-to-upper case
+ * changes) or two neighbouring words joined (`api_key`, `privateKey`) is a credential's name.
+ */
+function isSecretLike(key) {
+    const words = key
+        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+        .toLowerCase()
+        .split(/[\s._-]+/)
+        .filter(Boolean);
+    return words.some((word, i) => {
+        const joined = i > 0 ? `${words[i - 1]}${word}` : word;
+        return SECRET_WORDS.test(word) || SECRET_WORDS.test(joined);
+    });
+}
+
+/** What is shown of a secret-like key's value: never the value, in any output. */
+const HIDDEN = '<hidden: secret-like key>';
+/**
+ * Every kv file's findings (docs/kv.md#checks): its YAML, keys and values as `parseKvFile` refuses them,
+ * on their lines; a file name that is no namespace; two files for one namespace.
+ */
+function kvFindings(held) {
+    const first = new Map();
+    return held.files.flatMap((file) => {
+        const error = (line, rule, message) => ({
+            severity: 'error',
+            file: file.file,
+            line,
+            rule,
+            message
+        });
+        if (!isKestraNamespace(file.namespace)) {
+            return [
+                error(1, 'kv-namespace', `${file.file} does not name a namespace: a kv file is kv/<namespace>.yml, the namespace in lowercase letters, digits, '.', '_' or '-'`)
+            ];
+        }
+        const earlier = first.get(file.namespace);
+        if (earlier !== undefined) {
+            return [
+                error(1, 'kv-duplicate-namespace', `namespace ${file.namespace} already has its kv file ${earlier}: keep its keys in one file`)
+            ];
+        }
+        first.set(file.namespace, file.file);
+        if (!heldNamespaceIsManaged(file.namespace, held.extraNamespaces)) {
+            return [
+                {
+                    ...error(1, 'kv-namespace', `${file.file} is not deployed: namespace ${SYSTEM_NAMESPACE} is managed only when the namespaces input lists it`),
+                    severity: 'warning'
+                }
+            ];
+        }
+        return parseKvFile(file.text).problems.map((p) => ({
+            ...error(p.line, 'kv-file', p.message)
+        }));
+    });
+}
+/**
+ * The KV pairs' changes (docs/kv.md#plan): each key of each kv file against the server's value (compared
+ * as canonical JSON), drift against the base commit, and the namespace's other keys orphaned (deleted only
+ * with `delete`); a namespace whose kv file is gone has the keys its file held at the base orphaned.
+ */
+function planKv(held, options) {
+    const server = held.server;
+    if (!server)
+        return [];
+    const sent = (namespace) => (held.prefix ? `${held.prefix}.${namespace}` : namespace);
+    const now = valid(held.files, held.extraNamespaces);
+    const then = valid(held.base ?? [], held.extraNamespaces);
+    const changes = [];
+    for (const namespace of [...new Set([...now.keys(), ...then.keys()])].sort()) {
+        const file = now.get(namespace);
+        const base = then.get(namespace);
+        if (!inScope(options, file, base))
+            continue;
+        // The action's own keys (its commit marker, rollback record…) are never the repository's.
+        const actual = new Map([...(server.get(sent(namespace)) ?? [])].filter(([key]) => !isOwnKey(key)));
+        const desired = file ? entriesOf(file) : undefined;
+        const before = base ? entriesOf(base) : new Map();
+        // With its file gone, the namespace's keys are not the repository's: only those its file held go.
+        const keys = desired ? [...desired.keys(), ...actual.keys()] : [...before.keys()];
+        const serverFile = file && serverFileText(desired, actual);
+        for (const key of [...new Set(keys)].sort()) {
+            const wanted = desired?.get(key);
+            const currentJson = actual.get(key);
+            if (wanted === undefined && currentJson === undefined)
+                continue;
+            const current = currentJson === undefined ? undefined : canonicalJson(JSON.parse(currentJson));
+            const desiredJson = wanted === undefined ? undefined : canonicalJson(wanted);
+            let action;
+            if (current === undefined)
+                action = 'create';
+            else if (desiredJson !== undefined)
+                action = desiredJson === current ? 'unchanged' : 'update';
+            else
+                action = options.deleteEnabled ? 'delete' : 'orphaned';
+            const secretLike = isSecretLike(key);
+            const change = {
+                kind: 'kv',
+                namespace: sent(namespace),
+                id: key,
+                action,
+                secretLike,
+                drifted: false,
+                ...((file ?? base) && { file: (file ?? base).file }),
+                ...(desiredJson !== undefined && { desired: { json: desiredJson } }),
+                ...(current !== undefined && { current: { json: current } }),
+                ...(serverFile !== undefined && { serverFile })
+            };
+            if (secretLike)
+                change.remark = 'secret-like key: its value is never shown';
+            if (action !== 'unchanged') {
+                const shown = (json) => json === undefined ? undefined : lineOf(key, json, secretLike);
+                const after = action === 'delete' || action === 'orphaned' ? undefined : desiredJson;
+                const diff = diffTexts(current === undefined ? '' : `a/kv/${sent(namespace)}/${key}`, after === undefined ? '' : `b/kv/${sent(namespace)}/${key}`, shown(current), secretLike && after !== undefined && current !== undefined
+                    ? `${key}: ${HIDDEN} (changed)\n`
+                    : shown(after), options.limits);
+                change.additions = diff.additions;
+                change.deletions = diff.deletions;
+                if (diff.diff !== undefined)
+                    change.diff = diff.diff;
+                if (diff.tooLarge)
+                    change.diffOmitted = 'too-large';
+            }
+            if (held.base && current !== undefined && action !== 'unchanged' && action !== 'create') {
+                const was = before.get(key);
+                change.drifted = was !== undefined ? canonicalJson(was) !== current : action === 'update';
+            }
+            changes.push(change);
+        }
+    }
+    return changes;
+}
+/**
+ * The files that name a managed namespace (`system` only when listed), the first file of each (by path)
+ * kept, its duplicates being findings.
+ */
+function valid(files, extraNamespaces) {
+    const byNamespace = new Map();
+    for (const file of files) {
+        const managed = isKestraNamespace(file.namespace) && heldNamespaceIsManaged(file.namespace, extraNamespaces);
+        if (managed && !byNamespace.has(file.namespace)) {
+            byNamespace.set(file.namespace, file);
+        }
+    }
+    return byNamespace;
+}
+function entriesOf(file) {
+    return new Map(parseKvFile(file.text).entries.map((entry) => [entry.key, entry.value]));
+}
+/** `changed` scope: a namespace whose kv file the change touched (now or at the base commit). */
+function inScope(options, file, base) {
+    const changed = options.changedFiles;
+    if (options.scope === 'all' || changed === undefined)
+        return true;
+    return [file?.file, base?.file].some((path) => path !== undefined && changed.has(path));
+}
+/** One key as the plan's diff shows it: `key: <value as YAML>`, or hidden for a secret-like key. */
+function lineOf(key, json, secretLike) {
+    if (secretLike)
+        return `${key}: ${HIDDEN}\n`;
+    return kvFileText([[key, JSON.parse(json)]]);
+}
+/**
+ * The namespace's kv file as the server holds it: its values, a secret-like key keeping the repository's
+ * value (or left out when the repository has none), so the drift pull request never writes one to Git.
+ */
+function serverFileText(desired, actual) {
+    const entries = [];
+    for (const [key, json] of actual) {
+        if (!isSecretLike(key))
+            entries.push([key, JSON.parse(json)]);
+        else if (desired.has(key))
+            entries.push([key, desired.get(key)]);
+    }
+    return kvFileText(entries);
+}
+
+/**
+ * KV pairs in a plan (docs/kv.md): after a namespace's files, flows and dashboards, by key; compared and
+ * fingerprinted by their values' hashes, never their text.
+ */
+const kvDecide = {
+    name: 'kv',
+    order: 3,
+    idOf: (change) => change.id,
+    planFileIdentity: (change) => ({ key: change.id }),
+    planFileDetails: () => ({}),
+    fingerprintOf: (r) => [
+        'kv',
+        r.namespace,
+        r.id,
+        r.action,
+        r.desired === undefined ? null : sha256Hex(r.desired.json),
+        r.current === undefined ? null : sha256Hex(r.current.json)
+    ],
+    validate: kvFindings,
+    plan: planKv,
+    sharesFiles: true,
+    serverText: (change) => change.serverFile,
+    newPath: (change, shape) => ({
+        path: [shape.rootRel, 'kv', `${change.namespace}.yml`].filter(Boolean).join('/')
+    })
+};
+
+const FOLDER = 'kv';
+const KV_FILE = /^kv\/([^/]+)\.ya?ml$/;
+const kvGather = {
+    name: 'kv',
+    async gather(input) {
+        const [files, base] = await Promise.all([discoverKvFiles(input.workTree), readBase(input)]);
+        const prefix = input.settings.namespacePrefix || undefined;
+        const extraNamespaces = input.settings.extraNamespaces;
+        const held = {
+            files,
+            extraNamespaces,
+            ...(base && { base }),
+            ...(prefix && { prefix })
+        };
+        const api = input.kestra;
+        if (!api || input.mode === 'validate')
+            return held;
+        const named = [...files, ...(base ?? [])].map((f) => f.namespace);
+        const managed = (ns) => isKestraNamespace(ns) && heldNamespaceIsManaged(ns, extraNamespaces);
+        const namespaces = [...new Set(named.filter(managed))]
+            .map((ns) => (prefix ? `${prefix}.${ns}` : ns))
+            .sort();
+        if (namespaces.length === 0)
+            return held;
+        // Names first, never a value (docs/kestra.md#kv-listings); then each value the plan compares.
+        const keys = await liveKvKeys(api, namespaces);
+        const server = new Map();
+        await Promise.all(namespaces.map(async (namespace) => {
+            const values = new Map();
+            const own = [...(keys[namespace] ?? [])].sort();
+            const read = await Promise.all(own.map((key) => api.getKv(namespace, key)));
+            own.forEach((key, i) => {
+                // A key that expired between the listing and its read is gone.
+                if (read[i] !== undefined)
+                    values.set(key, JSON.stringify(read[i]));
+            });
+            server.set(namespace, values);
+        }));
+        held.server = server;
+        return held;
+    }
+};
+async function readBase(input) {
+    const tree = await input.openBase?.();
+    if (!tree)
+        return undefined;
+    try {
+        return await discoverKvFiles(tree);
+    }
+    finally {
+        await tree.close();
+    }
+}
+/** Every `kv/<namespace>.yml` (or `.yaml`) under root that the ignore rules keep, sorted by path. */
+async function discoverKvFiles(tree) {
+    if ((await tree.kind(FOLDER)) !== 'folder')
+        return [];
+    const rules = new IgnoreRules(tree);
+    if (await rules.excludes(FOLDER, true))
+        return [];
+    const walk = await walkTree({
+        tree,
+        rules,
+        mayContain: () => false,
+        limit: (task) => task(),
+        from: FOLDER
+    });
+    const fileOf = (rel) => (tree.rootRel === '' ? rel : `${tree.rootRel}/${rel}`);
+    const found = [];
+    for (const entry of walk.entries) {
+        const match = entry.kind === 'file' ? KV_FILE.exec(entry.rel) : null;
+        if (!match)
+            continue;
+        const text = normaliseText((await tree.read(entry.rel)).toString('utf8'));
+        found.push({ file: fileOf(entry.rel), namespace: match[1], text });
+    }
+    return found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** KV pairs as code (docs/kv.md): read, checked, planned, written and rolled back by this module alone. */
+const kv = {
+    gather: kvGather,
+    decide: kvDecide,
+    apply: kvApply,
+    rollback: kvRollback
+};
 
 /** The registry: every resource kind the action manages (docs/kinds.md). run/ hands them to each phase. */
-const KINDS = [namespaceFiles, flows, dashboards];
+const KINDS = [namespaceFiles, flows, dashboards, kv];
 /** The registry's decide parts, as decide/ takes them. */
 KINDS.map((kind) => kind.decide);
 /** The registry's apply parts (kinds whose writes are their own), as apply/ takes them. */
 KINDS.flatMap((kind) => (kind.apply ? [kind.apply] : []));
+/** The registry's rollbacks: how each kind records and restores what a deploy changed. */
+KINDS.flatMap((kind) => (kind.rollback ? [kind.rollback] : []));
 
 /** validate → plan → apply, as far as the mode goes (docs/modes.md). */
-async function execute(settings, context, ports) {
+async function execute(settings, target, context, ports, reads) {
     const { reporter } = ports;
-    const { mode, kestra, notes } = chooseMode(settings, context, ports.kestra);
-    reporter.setOutput('mode', mode);
-    // A local run has no event: the CLI's words are its command and flags.
-    const about = [context.local ? '' : context.eventName, kestra ? `server ${settings.server}` : ''];
-    const detail = about.filter(Boolean).join(', ');
-    reporter.info(`kestra-gitops: ${mode}${detail ? ` (${detail})` : ''}`);
+    const { mode, kestra, notes } = chooseMode(settings, target, context, ports.kestra);
+    announce(mode, kestra ? `server ${settings.server}` : '', context, ports);
     let applying = false;
     try {
         // A drift run plans the default branch only: any other ref is refused before the server is read.
         const branch = mode === 'drift' ? await driftBranchOf(context, ports.drift) : undefined;
-        const checked = await check(settings, context, ports, mode, kestra, KINDS);
-        ports.edge.learn(checked.model.managedNamespaces);
-        const weak = ports.edge.weakCredentials();
-        if (weak)
-            reporter.warning(weak);
+        const checked = await check(settings, target, context, ports, mode, kestra, KINDS, reads);
+        learnShown(checked, ports);
+        const report = await reportInput({ settings, context, mode, kestra, checked, notes });
         // The checks annotated their findings in the validation group; the plan may add its own (impact).
-        const publish = (findings) => {
-            reporter.annotate(findings.filter((finding) => !checked.findings.includes(finding)));
-            const counts = tally(findings);
-            reporter.setOutput('errors', counts.errors);
-            reporter.setOutput('warnings', counts.warnings);
-            return failureMessage(findings, settings.failOn);
-        };
-        // Resources link to their pages in the Kestra UI, whose path names the tenant on tenant-scoped servers.
-        const tenantScoped = kestra && checked.state ? (await kestra.info()).tenantScoped : undefined;
-        const report = {
-            mode,
-            server: kestra ? settings.server : undefined,
-            tenant: settings.tenant,
-            commit: context.sha,
-            findings: checked.findings,
-            failOn: settings.failOn,
-            layout: checked.model.layout,
-            notes: [...notes, ...checked.notes],
-            commentKey: settings.commentKey,
-            settings: settings.recorded,
-            repositoryUrl: context.local
-                ? undefined
-                : repositoryUrl(context.serverUrl, context.owner, context.repo),
-            kestraUi: tenantScoped === undefined
-                ? undefined
-                : kestraUiBase(settings.server ?? '', tenantScoped ? settings.tenant : undefined)
-        };
+        const publish = (findings) => published(findings, checked, settings, ports);
         if (mode === 'validate' || !kestra || !checked.state) {
-            const validationFailure = publish(checked.findings);
-            reporter.setOutput('deployed', false);
-            await reporter.writeSummary(renderSummary(ports.edge.shown(report)));
-            return { mode, failure: validationFailure, report };
+            const failure = publish(checked.findings);
+            await reportNoDeploy(reporter, renderSummary(ports.edge.shown(report)));
+            return { mode, failure, report };
         }
         const { plan, summary, findings } = await planMode({
-            settings,
-            context,
-            ports,
-            model: checked.model,
-            references: checked.references,
-            changed: checked.changed,
-            state: checked.state,
-            base: checked.base,
-            report,
-            snapshot: checked.snapshot,
-            kinds: KINDS,
-            mode,
+            ...{ settings, target, context, ports, report, mode, kinds: KINDS },
+            ...{ model: checked.model, references: checked.references, changed: checked.changed },
+            ...{ state: checked.state, base: checked.base, snapshot: checked.snapshot },
             review: { kestra, names: checked.names, listings: checked.listings }
         }).catch((error) => {
             publish(checked.findings); // the checks' findings still reach the annotations
             throw error;
         });
         const validationFailure = publish(findings);
+        const withPlan = { ...report, findings, plan };
         if (mode === 'plan') {
-            setCountOutputs(reporter, plan.counts);
-            reporter.setOutput('deployed', false);
-            await reporter.writeSummary(summary);
-            return { mode, failure: validationFailure, report: { ...report, findings, plan } };
+            await reportNoDeploy(reporter, summary, plan.counts);
+            return { mode, failure: validationFailure, report: withPlan };
         }
+        const run = { settings, target, context, ports, kestra, checked, plan, findings, summary };
         if (mode === 'drift') {
-            const drift = await driftMode({
-                settings,
-                context,
-                ports,
-                kestra,
-                checked,
-                plan,
-                findings,
-                summary,
-                branch: branch,
-                kinds: KINDS
-            });
-            return {
-                mode,
-                failure: drift.failure ?? validationFailure,
-                report: { ...report, findings, plan }
-            };
+            const drift = await driftMode({ ...run, branch: branch, kinds: KINDS });
+            return { mode, failure: drift.failure ?? validationFailure, report: withPlan };
         }
         applying = true;
         const applied = await applyMode({
-            settings,
-            context,
-            ports,
-            kestra,
-            model: checked.model,
-            references: checked.references,
-            plan,
-            markers: checked.markers,
-            findings,
-            summary,
-            kinds: KINDS
+            ...{ settings, target, context, ports, kestra, plan, findings, summary, kinds: KINDS },
+            ...{ model: checked.model, references: checked.references, markers: checked.markers },
+            storedChecks: checked.storedChecks
         });
-        return {
-            mode,
-            failure: applied.failure ?? validationFailure,
-            report: { ...report, findings, plan },
-            receipt: applied.receipt,
-            deployment: applied.result
-        };
+        const { receipt, result: deployment } = applied;
+        const failure = applied.failure ?? validationFailure;
+        return { mode, failure, report: withPlan, receipt, deployment };
     }
     catch (error) {
         if (mode !== 'deploy' || applying || error instanceof DeployError)
@@ -15408,12 +16986,67 @@ async function execute(settings, context, ports) {
         throw new DeployError(`Nothing was deployed: ${errorMessage(error)}`);
     }
 }
+/** The mode, as an output and as the log's first line. */
+function announce(mode, server, context, ports) {
+    ports.reporter.setOutput('mode', mode);
+    // A local run has no event: the CLI's words are its command and flags.
+    const about = [context.local ? '' : context.eventName, server];
+    const detail = about.filter(Boolean).join(', ');
+    ports.reporter.info(`kestra-gitops: ${mode}${detail ? ` (${detail})` : ''}`);
+}
+/** The output edge learns the managed namespaces (shown as they are) and warns of weak credentials. */
+function learnShown(checked, ports) {
+    ports.edge.learn(checked.model.managedNamespaces);
+    const weak = ports.edge.weakCredentials();
+    if (weak)
+        ports.reporter.warning(weak);
+}
+/** A run that deploys nothing: `deployed` is false, the plan's counts are outputs, the summary written. */
+async function reportNoDeploy(reporter, summary, counts) {
+    if (counts)
+        setCountOutputs(reporter, counts);
+    reporter.setOutput('deployed', false);
+    await reporter.writeSummary(summary);
+}
+/** The findings' annotations (those the checks did not make yet), counts and the step's failure. */
+function published(findings, checked, settings, ports) {
+    const { reporter } = ports;
+    reporter.annotate(findings.filter((finding) => !checked.findings.includes(finding)));
+    const counts = tally(findings);
+    reporter.setOutput('errors', counts.errors);
+    reporter.setOutput('warnings', counts.warnings);
+    return failureMessage(findings, settings.failOn);
+}
+/** What every report of the run shows, before the plan. */
+async function reportInput(run) {
+    const { settings, context, mode, kestra, checked } = run;
+    // Resources link to their pages in the Kestra UI, whose path names the tenant on tenant-scoped servers.
+    const tenantScoped = kestra && checked.state ? (await kestra.info()).tenantScoped : undefined;
+    return {
+        mode,
+        server: kestra ? settings.server : undefined,
+        tenant: settings.tenant,
+        commit: context.sha,
+        findings: checked.findings,
+        failOn: settings.failOn,
+        layout: checked.model.layout,
+        notes: [...run.notes, ...checked.notes],
+        commentKey: settings.commentKey,
+        settings: settings.recorded,
+        repositoryUrl: context.local
+            ? undefined
+            : repositoryUrl(context.serverUrl, context.owner, context.repo),
+        kestraUi: tenantScoped === undefined
+            ? undefined
+            : kestraUiBase(settings.server ?? '', tenantScoped ? settings.tenant : undefined)
+    };
+}
 /**
  * The mode for this event (docs/modes.md#events); a fork PR without credentials gets the local checks
  * only.
  */
-function chooseMode(settings, context, kestra) {
-    const mode = resolveMode(settings, context.eventName);
+function chooseMode(settings, target, context, kestra) {
+    const { mode } = target;
     const fork = context.pullRequest?.fork === true;
     if (fork && (settings.auth.kind === 'none' || !kestra)) {
         const notes = kestra
@@ -15432,6 +17065,387 @@ function chooseMode(settings, context, kestra) {
     return { mode, kestra, notes: [] };
 }
 
+const PREVIEW_EVENTS = ['pull_request', 'pull_request_target', 'workflow_run'];
+/**
+ * A run with its environment features (docs/environments.md): a pull request with `preview` is also
+ * deployed into `pr-<number>.*` through the same plan → deploy → smoke path, and its `closed` event removes
+ * that preview and does nothing else. Every other run is `execute` itself.
+ */
+async function executeWithEnvironments(settings, eventContext, ports) {
+    const reads = new RunReads();
+    try {
+        return await executeTargets(settings, eventContext, ports, reads);
+    }
+    finally {
+        await reads.close();
+    }
+}
+async function executeTargets(settings, eventContext, ports, reads) {
+    const context = await withPullRequestOfRun(eventContext, ports);
+    const pr = context.pullRequest;
+    if (!settings.preview || !pr || pr.number <= 0 || !PREVIEW_EVENTS.includes(context.eventName)) {
+        return execute(settings, plainTarget(settings, context), context, ports, reads);
+    }
+    const target = plainTarget(settings, context);
+    if (pr.action === 'closed') {
+        if (!ports.kestra)
+            return execute(settings, target, context, ports, reads);
+        return closePreview(settings, context, { ...ports, kestra: ports.kestra });
+    }
+    const why = noPreviewReason(settings, context, ports) ?? (await notCurrentReason(context, ports));
+    if (why) {
+        ports.reporter.notice(`No preview: ${why}`);
+        return execute(settings, target, context, withSection(ports, noPreviewSection(why)), reads);
+    }
+    const preview = await deployPreview(settings, context, { ...ports, kestra: ports.kestra }, reads);
+    const outcome = await execute(settings, target, context, withSection(ports, preview.section), reads);
+    return { ...outcome, failure: outcome.failure ?? preview.failure };
+}
+/**
+ * A pull request's `workflow_run` whose payload names no pull request (GitHub lists none for a fork's):
+ * the open pull request whose head is the run's head, found through the API, with the fork rule applied
+ * to the repositories the API names (docs/modes.md#fork-pull-requests).
+ */
+async function withPullRequestOfRun(context, ports) {
+    const head = context.runHead;
+    if (!head)
+        return context;
+    if (!ports.github) {
+        ports.reporter.warning(`No github-token: the pull request of this workflow_run (head ${head.label}) could not be looked up, so the plan has no pull request to comment on.`);
+        return context;
+    }
+    const found = (await ports.github.openPullRequestsOf(head.label)).find((pull) => pull.headSha === head.sha &&
+        pull.headRepository?.full_name === head.repository);
+    if (!found) {
+        ports.reporter.notice(`No open pull request has the head ${head.label} at ${head.sha.slice(0, 7)} (it moved on or closed): the plan is not commented.`);
+        return context;
+    }
+    const repository = {
+        fullName: `${context.owner}/${context.repo}`,
+        ...(context.repositoryId !== undefined && { id: context.repositoryId })
+    };
+    return {
+        ...context,
+        pullRequest: {
+            number: found.number,
+            baseSha: found.baseSha,
+            headSha: head.sha,
+            fork: !sameRepository(found.headRepository, found.baseRepository, repository)
+        }
+    };
+}
+function noPreviewReason(settings, context, ports) {
+    if (context.pullRequest?.fork) {
+        return "this pull request comes from a fork: a fork's code is never deployed to your Kestra (GitHub passes it no secrets).";
+    }
+    if (!ports.kestra)
+        return 'the server input is not set.';
+    if (settings.dryRun)
+        return 'dry-run is set, so nothing is written to Kestra.';
+    return undefined;
+}
+/** This pull request's preview: its prefix and its owner, as each preview namespace records it. */
+function previewOf(context) {
+    const number = context.pullRequest.number;
+    return {
+        prefix: previewPrefix(number),
+        owner: { repository: `${context.owner}/${context.repo}`, pullRequest: number }
+    };
+}
+/**
+ * A preview deploys only the head the pull request has now, while it is open: a late run (of a head the
+ * pull request moved past, or one that ends after the close) would bring back what the close removed
+ * (docs/environments.md#previews).
+ */
+async function notCurrentReason(context, ports) {
+    const number = context.pullRequest.number;
+    if (!ports.github) {
+        return `no github-token: whether pull request #${number} is still open at ${context.sha.slice(0, 7)} cannot be read.`;
+    }
+    let current;
+    try {
+        current = await ports.github.pullRequest(number);
+    }
+    catch (error) {
+        return `pull request #${number} could not be read, so whether it is still open at ${context.sha.slice(0, 7)} is not known (${errorMessage(error)}).`;
+    }
+    if (!current || current.state !== 'open') {
+        return `pull request #${number} is closed: its preview is removed, never deployed again.`;
+    }
+    if (current.headSha !== context.sha) {
+        return `pull request #${number} has moved on to ${current.headSha.slice(0, 7)}: the run of that head deploys the preview, not this run of ${context.sha.slice(0, 7)}.`;
+    }
+    return undefined;
+}
+/** The summary and the comment of the pull request's own run gain the Preview section. */
+function withSection(ports, section) {
+    const { reporter, github } = ports;
+    return {
+        ...ports,
+        reporter: {
+            ...reporter,
+            writeSummary: (markdown) => reporter.writeSummary(`${markdown.trimEnd()}\n\n${section}\n`)
+        },
+        github: github && {
+            ...github,
+            upsertStickyComment: (issue, marker, body) => github.upsertStickyComment(issue, marker, upsertPreviewSection(body, section))
+        }
+    };
+}
+/**
+ * Deploys the preview, then reads the pull request again: when it closed meanwhile (its close may have run
+ * before these writes), the preview is taken down again here, so a close and a late deploy converge on no
+ * preview whatever their order (docs/environments.md#previews).
+ */
+async function deployPreview(settings, context, ports, reads) {
+    const deployed = await deployPreviewOnce(settings, context, ports, reads);
+    const number = context.pullRequest.number;
+    let now;
+    try {
+        now = await ports.github?.pullRequest(number);
+    }
+    catch (error) {
+        ports.reporter.warning(`Preview: pull request #${number} could not be read again after its preview deployed (${errorMessage(error)}); if it closed meanwhile, re-run its close to remove the preview.`);
+        return deployed;
+    }
+    if (now?.state === 'open')
+        return deployed;
+    ports.reporter.warning(`Preview: pull request #${number} closed while its preview deployed; the preview is removed again.`);
+    const removal = await takeDownPreview(settings, context, ports);
+    return {
+        section: previewRemovedSection(removal.namespaces, removal.deleted.length, removal.leftAlone.map((line) => ports.edge.message(line))),
+        failure: removal.failure
+    };
+}
+async function deployPreviewOnce(settings, context, ports, reads) {
+    const preview = previewOf(context);
+    const { prefix } = preview;
+    const { reporter, edge } = ports;
+    reporter.info(`Preview: deploying ${context.sha.slice(0, 7)} into ${prefix}.* with triggers disabled.`);
+    const previewPorts = previewPortsOf(context, ports, preview);
+    try {
+        const { tenantScoped } = await previewPorts.kestra.info();
+        const link = (namespace) => ({
+            namespace,
+            url: namespaceUrl(settings.server ?? '', tenantScoped ? settings.tenant : undefined, namespace)
+        });
+        // This preview's namespaces the repository no longer holds are planned too, so what it removed goes;
+        // another's (another repository's pull request of the same number) are not.
+        const own = await ownNamespaces(ports.kestra, preview, leaves(await ports.kestra.namespacesStartingWith(`${prefix}.`)));
+        const kept = own.map((namespace) => namespace.slice(prefix.length + 1));
+        const target = previewTarget(settings, prefix, kept);
+        const outcome = await execute(settings, target, context, previewPorts, reads);
+        const held = new Set((outcome.report.plan?.resources ?? [])
+            .filter((r) => r.action !== 'delete' && r.action !== 'orphaned')
+            .map((r) => r.namespace));
+        const section = previewSection({
+            commit: context.sha,
+            links: [...held].sort().map(link),
+            receipt: outcome.receipt ?? '',
+            failure: outcome.failure && edge.message(outcome.failure)
+        });
+        return { section, failure: outcome.failure && `Preview: ${outcome.failure}` };
+    }
+    catch (error) {
+        const message = errorMessage(error);
+        reporter.warning(`Preview: ${message}`);
+        const failure = edge.message(message);
+        const section = previewSection({ commit: context.sha, links: [], receipt: '', failure });
+        return { section, failure: `Preview: ${message}` };
+    }
+}
+/**
+ * The ports of the preview's run: Kestra as the preview owns it, its smoke runs started only while the
+ * pull request is still open at this head; the report takes only the preview's own findings and outputs.
+ */
+function previewPortsOf(context, ports, preview) {
+    const { reporter } = ports;
+    const owned = ownedPreviewServer(ports.kestra, preview);
+    const kestra = {
+        ...owned,
+        // A smoke run starts only while the pull request is still open at this head: a late run starts none.
+        startExecution: async (namespace, id, inputs, options) => {
+            const why = await notCurrentReason(context, ports);
+            if (why)
+                throw new Error(`no smoke run: ${why}`);
+            return owned.startExecution(namespace, id, inputs, options);
+        }
+    };
+    return {
+        ...ports,
+        kestra,
+        reporter: {
+            ...reporter,
+            // The pull request's own run reports the findings and outputs; the preview adds only its own.
+            annotate: (findings) => reporter.annotate(findings.filter((f) => f.rule === 'pebble-mapped-namespace')),
+            setOutput: (name, value) => {
+                if (name === 'smoke')
+                    reporter.setOutput(name, value);
+            },
+            writeSummary: async () => undefined
+        }
+    };
+}
+/** The namespaces that are not the parent of another listed one (OSS lists every parent of a flow's namespace). */
+function leaves(namespaces) {
+    return namespaces.filter((n) => !namespaces.some((other) => other.startsWith(`${n}.`)));
+}
+/**
+ * The pull request closed: everything in its preview namespaces is deleted (the prefix checked on every
+ * delete), its GitHub deployments go `inactive`, and the comment says the preview is gone.
+ */
+async function closePreview(settings, context, ports) {
+    const { reporter, edge } = ports;
+    const { prefix } = previewOf(context);
+    reporter.setOutput('mode', 'deploy');
+    reporter.info(`kestra-gitops: removing the preview ${prefix}.* (pull request closed)`);
+    const removal = await takeDownPreview(settings, context, ports);
+    const section = previewRemovedSection(removal.namespaces, removal.deleted.length, removal.leftAlone.map((line) => edge.message(line)));
+    if (settings.comment && ports.github) {
+        try {
+            const comment = await ports.github.findStickyComment(context.pullRequest.number, commentMarker(settings.commentKey));
+            if (comment)
+                await ports.github.updateComment(comment.id, upsertPreviewSection(comment.body, section));
+        }
+        catch (error) {
+            reporter.warning(`The pull-request comment could not be updated: ${errorMessage(error)}`);
+        }
+    }
+    reporter.setOutput('deleted', removal.deleted.length);
+    reporter.setOutput('deployed', removal.deleted.length > 0);
+    await reporter.writeSummary(`## Kestra preview removed\n\n${section}\n`);
+    return {
+        mode: 'deploy',
+        failure: removal.failure,
+        report: { mode: 'deploy', tenant: settings.tenant, commit: context.sha, findings: [] }
+    };
+}
+/**
+ * Removes the pull request's preview: everything in the preview namespaces that are its own (found
+ * through the server's listing and the namespaces its deployments recorded), the prefix and the
+ * ownership checked before the deletes; its deployments go `inactive`. A namespace inside the prefix that
+ * is another's is named in a warning and left as it is.
+ */
+async function takeDownPreview(settings, context, ports) {
+    const { reporter, kestra } = ports;
+    const preview = previewOf(context);
+    const { prefix } = preview;
+    const deployments = ports.deployments
+        ? await ports.deployments.deployments({ environment: prefix }, 100)
+        : [];
+    const namespaces = [
+        ...new Set([
+            ...(await kestra.namespacesStartingWith(`${prefix}.`)),
+            ...deployments.flatMap((d) => payloadNamespaces(d.payload))
+        ])
+    ]
+        .filter((namespace) => inPreview(prefix, namespace))
+        .sort();
+    reporter.group(`Removing the preview ${prefix}.*`);
+    const removal = await removePreview(kestra, preview, namespaces, {
+        concurrency: settings.concurrency,
+        log: reporter.info
+    });
+    reporter.endGroup(`Preview removed: ${removal.deleted.length} deleted, ${removal.failed.length} failed, ${removal.leftAlone.length} not this preview's, in ${namespaces.length} namespace(s).`);
+    for (const line of removal.leftAlone)
+        reporter.warning(`Preview: ${line}`);
+    if (ports.deployments)
+        await markInactive(ports.deployments, deployments, reporter.warning);
+    else if (settings.environment || settings.preview) {
+        reporter.warning('No github-token: the preview deployments could not be marked inactive.');
+    }
+    const failure = removal.failed.length > 0
+        ? `The preview was not removed completely:\n${removal.failed.map((f) => `  ${f}`).join('\n')}\nRe-run the job to finish.`
+        : undefined;
+    return { ...removal, namespaces, failure };
+}
+/** The namespaces a preview deployment recorded in its payload; anything else there is ignored. */
+function payloadNamespaces(payload) {
+    const listed = payload?.kestra?.namespaces;
+    return Array.isArray(listed)
+        ? listed.filter((n) => typeof n === 'string' && NAMESPACE_PATTERN.test(n))
+        : [];
+}
+async function markInactive(github, deployments, warn) {
+    for (const deployment of deployments) {
+        try {
+            const [latest] = await github.statuses(deployment.id);
+            if (latest?.state === 'inactive')
+                continue;
+            await github.addStatus(deployment.id, {
+                state: 'inactive',
+                description: 'Preview removed: the pull request closed.'
+            });
+        }
+        catch (error) {
+            warn(`Deployment ${deployment.id} could not be marked inactive: ${errorMessage(error)}`);
+        }
+    }
+}
+
+/**
+ * Bytes read as UTF-16 little- and big-endian, from either byte (docs/security.md): a file may be UTF-16
+ * without a BOM (a BOM reads as a character the redactor skips), and a UTF-16 run inside other bytes, or text
+ * that was UTF-16 once and was then read as single bytes, may start at an odd offset.
+ */
+function utf16Views(bytes) {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const views = [];
+    for (const offset of [0, 1]) {
+        const even = buffer.subarray(offset, offset + ((buffer.length - offset) & -2));
+        if (even.length === 0)
+            continue;
+        const bytesOf = ([start, end]) => [offset + 2 * start, offset + 2 * end];
+        views.push({ text: even.toString('utf16le'), bytesOf }, { text: Buffer.from(even).swap16().toString('utf16le'), bytesOf });
+    }
+    return views;
+}
+/**
+ * Every text a reader can decode from bytes the run writes as they are: UTF-8 (a BOM is a character the
+ * redactor skips), and UTF-16 of either endianness from either byte, where escapes and split lines are read too.
+ */
+function decodedTexts(bytes) {
+    const utf8 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    return [utf8, ...utf16Views(bytes).map((view) => view.text)];
+}
+/** The UTF-16 bytes, little- and big-endian, of each text: what a credential that was UTF-16 leaves in bytes. */
+function utf16Patterns(texts) {
+    return texts.flatMap((text) => {
+        const le = Buffer.from(text, 'utf16le');
+        return [le, Buffer.from(le).swap16()];
+    });
+}
+/**
+ * The spans of `text` whose UTF-8 bytes hold one of `patterns`, in the text's own positions: UTF-16 bytes
+ * that reached the run as UTF-8 text (NULs between ASCII letters, or letters whose UTF-16 bytes are valid
+ * UTF-8) still spell a credential to a reader who decodes them again. A native search over the bytes, so that
+ * large text costs little.
+ */
+function utf16Spans(text, patterns) {
+    if (patterns.length === 0)
+        return [];
+    const bytes = Buffer.from(text, 'utf8');
+    const found = [];
+    for (const pattern of patterns) {
+        for (let at = bytes.indexOf(pattern); at >= 0; at = bytes.indexOf(pattern, at + 1)) {
+            found.push([at, at + pattern.length]);
+        }
+    }
+    if (found.length === 0)
+        return [];
+    // The text position of the character each byte belongs to, and where that character ends.
+    const unitOf = new Uint32Array(bytes.length);
+    let at = 0;
+    for (let i = 0; i < text.length;) {
+        const code = text.codePointAt(i);
+        const length = code < 0x80 ? 1 : code < 0x800 ? 2 : code > 0xffff ? 4 : 3;
+        unitOf.fill(i, at, at + length);
+        at += length;
+        i += code > 0xffff ? 2 : 1;
+    }
+    const endOf = (unit) => unit + (text.codePointAt(unit) > 0xffff ? 2 : 1);
+    return found.map(([start, end]) => [unitOf[start], endOf(unitOf[end - 1])]);
+}
 /** Shorter runs of base64 digits would turn up in ordinary text by chance. */
 const MIN_DIGITS = 4;
 /**
@@ -15486,31 +17500,6 @@ function maskedValues(credentials) {
         : [];
     const values = [...credentials.secrets.map((secret) => secret.value), ...basic];
     return [...new Set(values)].filter((value) => value.length >= 4);
-}
-
-/** Untrusted text is bounded (docs/security.md): a log line of it at 4 KiB, a message (a finding's…) at 2 KiB. */
-const LOG_LINE_BYTES = 4096;
-const MESSAGE_BYTES = 2048;
-/**
- * `text` cut to at most `bytes` UTF-8 bytes, at a character boundary, with a note saying how much it held.
- * Cut after redaction, so that no cut leaves part of a credential.
- */
-function bounded(text, bytes) {
-    if (text.length * 3 <= bytes)
-        return text;
-    const total = Buffer.byteLength(text);
-    if (total <= bytes)
-        return text;
-    let kept = 0;
-    let end = 0;
-    for (const character of text) {
-        const size = Buffer.byteLength(character);
-        if (kept + size > bytes)
-            break;
-        kept += size;
-        end += character.length;
-    }
-    return `${text.slice(0, end)} … [cut at ${bytes / 1024} KiB of ${total.toLocaleString('en-US')} bytes]`;
 }
 
 const BACKSLASH = 0x5c;
@@ -15911,70 +17900,6 @@ function sameNeedle(a, b) {
     return a.length === b.length && a.every((code, i) => code === b[i]);
 }
 
-/**
- * Bytes read as UTF-16 little- and big-endian, from either byte (docs/security.md): a file may be UTF-16
- * without a BOM (a BOM reads as a character the redactor skips), and a UTF-16 run inside other bytes, or text
- * that was UTF-16 once and was then read as single bytes, may start at an odd offset.
- */
-function utf16Views(bytes) {
-    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const views = [];
-    for (const offset of [0, 1]) {
-        const even = buffer.subarray(offset, offset + ((buffer.length - offset) & -2));
-        if (even.length === 0)
-            continue;
-        const bytesOf = ([start, end]) => [offset + 2 * start, offset + 2 * end];
-        views.push({ text: even.toString('utf16le'), bytesOf }, { text: Buffer.from(even).swap16().toString('utf16le'), bytesOf });
-    }
-    return views;
-}
-/**
- * Every text a reader can decode from bytes the run writes as they are: UTF-8 (a BOM is a character the
- * redactor skips), and UTF-16 of either endianness from either byte, where escapes and split lines are read too.
- */
-function decodedTexts(bytes) {
-    const utf8 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-    return [utf8, ...utf16Views(bytes).map((view) => view.text)];
-}
-/** The UTF-16 bytes, little- and big-endian, of each text: what a credential that was UTF-16 leaves in bytes. */
-function utf16Patterns(texts) {
-    return texts.flatMap((text) => {
-        const le = Buffer.from(text, 'utf16le');
-        return [le, Buffer.from(le).swap16()];
-    });
-}
-/**
- * The spans of `text` whose UTF-8 bytes hold one of `patterns`, in the text's own positions: UTF-16 bytes
- * that reached the run as UTF-8 text (NULs between ASCII letters, or letters whose UTF-16 bytes are valid
- * UTF-8) still spell a credential to a reader who decodes them again. A native search over the bytes, so that
- * large text costs little.
- */
-function utf16Spans(text, patterns) {
-    if (patterns.length === 0)
-        return [];
-    const bytes = Buffer.from(text, 'utf8');
-    const found = [];
-    for (const pattern of patterns) {
-        for (let at = bytes.indexOf(pattern); at >= 0; at = bytes.indexOf(pattern, at + 1)) {
-            found.push([at, at + pattern.length]);
-        }
-    }
-    if (found.length === 0)
-        return [];
-    // The text position of the character each byte belongs to, and where that character ends.
-    const unitOf = new Uint32Array(bytes.length);
-    let at = 0;
-    for (let i = 0; i < text.length;) {
-        const code = text.codePointAt(i);
-        const length = code < 0x80 ? 1 : code < 0x800 ? 2 : code > 0xffff ? 4 : 3;
-        unitOf.fill(i, at, at + length);
-        at += length;
-        i += code > 0xffff ? 2 : 1;
-    }
-    const endOf = (unit) => unit + (text.codePointAt(unit) > 0xffff ? 2 : 1);
-    return found.map(([start, end]) => [unitOf[start], endOf(unitOf[end - 1])]);
-}
-
 const REDACTED = '***';
 /**
  * A credential with fewer characters (white space not counted) cannot be told apart from ordinary text:
@@ -16044,7 +17969,6 @@ function insideName(text, [start, end], names) {
     const from = Math.max(0, start - names.longest * WIDEST_SPELLING);
     return eachCandidate(text, names, from, start + 1, (at) => spellingAt(text, at, names) >= end);
 }
-
 /** Shorter credentials are weak: easy to guess, and likely to turn up in ordinary text. */
 const STRONG_CREDENTIAL_CHARACTERS = 8;
 /**
@@ -16066,6 +17990,9 @@ function weakCredentialWarning(credentials, names) {
     ].join('');
 }
 
+/** Untrusted text is bounded (docs/security.md): a log line of it at 4 KiB, a message (a finding's…) at 2 KiB. */
+const LOG_LINE_BYTES = 4096;
+const MESSAGE_BYTES = 2048;
 /** Shown whole once redacted: a diff is bounded by the plan's own limits. */
 const UNBOUNDED_KEYS = new Set(['diff']);
 /** Flow sources: never shown as such, only through their diff. */
@@ -16145,6 +18072,27 @@ class OutputEdge {
 function isPlain(value) {
     const prototype = Object.getPrototypeOf(value);
     return prototype === Object.prototype || prototype === null;
+}
+/**
+ * `text` cut to at most `bytes` UTF-8 bytes, at a character boundary, with a note saying how much it held.
+ * Cut after redaction, so that no cut leaves part of a credential.
+ */
+function bounded(text, bytes) {
+    if (text.length * 3 <= bytes)
+        return text;
+    const total = Buffer.byteLength(text);
+    if (total <= bytes)
+        return text;
+    let kept = 0;
+    let end = 0;
+    for (const character of text) {
+        const size = Buffer.byteLength(character);
+        if (kept + size > bytes)
+            break;
+        kept += size;
+        end += character.length;
+    }
+    return `${text.slice(0, end)} … [cut at ${bytes / 1024} KiB of ${total.toLocaleString('en-US')} bytes]`;
 }
 
 /** The action's own name: the start of its markers, plan file, annotation titles and KV keys. */
@@ -16288,6 +18236,33 @@ function isFlag(name) {
         entryOf(CREDENTIAL_VARIABLES, name) === undefined &&
         entryOf(LOCAL_VALUES, name) === undefined);
 }
+/** Phrases of the action's messages and their command-line equivalents (credentials come from the environment). */
+const PHRASES = [
+    [
+        /\bthe username\/password or api-token inputs\b/g,
+        'KESTRA_USERNAME/KESTRA_PASSWORD or KESTRA_API_TOKEN'
+    ],
+    [
+        /\busername\/password or api-token inputs\b/g,
+        'KESTRA_USERNAME/KESTRA_PASSWORD or KESTRA_API_TOKEN'
+    ],
+    [/\bthe server input\b/g, '--server (or KESTRA_URL)'],
+    [/\bset server, or use mode: validate\b/g, 'pass --server (or set KESTRA_URL), or run validate'],
+    [/\bthe delete input is false; set delete: true\b/g, '--delete is off; pass --delete'],
+    [/\bin the `?namespaces`? input\b/g, 'with --namespaces']
+];
+/**
+ * The action's words for a terminal: `the root input` becomes `--root`, `delete: true` becomes
+ * `--delete`, credentials name their environment variables. Only names of inputs that the CLI has
+ * as flags are rewritten, so a flow's own inputs in a validation message stay as they are.
+ */
+function cliWords(text) {
+    let out = text;
+    for (const [phrase, words] of PHRASES)
+        out = out.replace(phrase, words);
+    out = out.replace(/\b(?:the )?`?([a-z-]+)`? input\b/g, (whole, name) => flagKind(name) ? `--${name}` : whole);
+    return out.replace(/\b([a-z-]+): true\b/g, (whole, name) => flagKind(name) === 'switch' ? `--${name}` : whole);
+}
 
 /** A command line the CLI cannot run: exit status 2 with the usage text. */
 class UsageError extends Error {
@@ -16296,33 +18271,61 @@ class UsageError extends Error {
 /** The action's credential inputs: refused as flags, where shell history and `ps` would keep them. */
 const CREDENTIAL_FLAGS = [...Object.keys(CREDENTIAL_VARIABLES), 'token'];
 const COMMANDS = ['validate', 'plan', 'deploy'];
-/** Every long flag, for suggesting the closest to a mistyped one. */
-function flagNames() {
-    return [
-        ...flagInputs().flatMap((name) => flagKind(name) === 'switch' ? [name, `no-${name}`] : [name]),
-        'format',
-        'json',
-        'color',
-        'no-color',
-        'base',
-        'verbose',
-        'detailed-exitcode',
-        'version',
-        'help'
-    ];
-}
 const FORMATS = ['text', 'markdown', 'json'];
+/** The CLI's own options, beside the action inputs' flags. */
+const OWN_OPTIONS = {
+    format: { type: 'string' },
+    json: { type: 'boolean' },
+    color: { type: 'boolean' },
+    'no-color': { type: 'boolean' },
+    base: { type: 'string' },
+    verbose: { type: 'boolean', short: 'v' },
+    'detailed-exitcode': { type: 'boolean' },
+    full: { type: 'boolean' },
+    'no-full': { type: 'boolean' },
+    version: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' }
+};
+/**
+ * Every option `util.parseArgs` is told of: the CLI's own and one per flag input (`--no-<name>` beside
+ * each switch), so that a value flag takes the next argument whatever it starts with.
+ */
+function options() {
+    const inputs = flagInputs().flatMap((name) => {
+        const kind = flagKind(name);
+        if (kind === 'switch')
+            return [name, `no-${name}`].map((flag) => [flag, { type: 'boolean' }]);
+        return [[name, { type: 'string', multiple: kind === 'list' }]];
+    });
+    return { ...OWN_OPTIONS, ...Object.fromEntries(inputs) };
+}
+/**
+ * The command line as `util.parseArgs` reads it, without its own checks: each refusal below names the
+ * flag and what to do instead.
+ */
+function parseArgsTokens(argv) {
+    return parseArgs$1({
+        args: [...argv],
+        options: options(),
+        strict: false,
+        allowPositionals: true,
+        tokens: true
+    }).tokens;
+}
 /**
  * Whether the command line asks for `--detailed-exitcode`, read before parsing it: then a usage error
  * exits 1, so that 2 says only "the plan has changes".
  */
 function wantsDetailedExitCode(argv) {
-    const end = argv.indexOf('--');
-    return (end === -1 ? argv : argv.slice(0, end)).some((arg) => /^--detailed-exitcode(=true)?$/.test(arg));
+    const tokens = parseArgsTokens(argv);
+    const end = tokens.findIndex((token) => token.kind === 'option-terminator');
+    return (end === -1 ? tokens : tokens.slice(0, end)).some((token) => token.kind === 'option' &&
+        token.name === 'detailed-exitcode' &&
+        (token.value === undefined || token.value === 'true'));
 }
 /**
- * Parses `<command> [flags]`. Value flags take `--name value` or `--name=value`; list flags repeat;
- * switches take `--name`, `--no-name` or `--name=true|false`.
+ * Parses `<command> [flags]` with `util.parseArgs`. Value flags take `--name value` or `--name=value`;
+ * list flags repeat; switches take `--name`, `--no-name` or `--name=true|false`.
  */
 function parseArgs(argv) {
     const args = {
@@ -16335,85 +18338,11 @@ function parseArgs(argv) {
     };
     const positionals = [];
     const lists = {};
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === '--') {
-            positionals.push(...argv.slice(i + 1));
-            break;
-        }
-        if (arg === '-h' || arg === '--help') {
-            args.help = true;
-            continue;
-        }
-        if (arg === '-v' || arg === '--verbose') {
-            args.verbose = true;
-            continue;
-        }
-        if (!arg.startsWith('--')) {
-            if (arg.startsWith('-') && arg !== '-')
-                throw new UsageError(`unknown option '${arg}'`);
-            positionals.push(arg);
-            continue;
-        }
-        const eq = arg.indexOf('=');
-        const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-        const inline = eq === -1 ? undefined : arg.slice(eq + 1);
-        const takeValue = () => {
-            if (inline !== undefined)
-                return inline;
-            const next = argv[i + 1];
-            if (next === undefined)
-                throw new UsageError(`option '--${name}' needs a value`);
-            i++;
-            return next;
-        };
-        if (name === 'format') {
-            const value = takeValue();
-            if (!FORMATS.includes(value)) {
-                throw new UsageError(`--format '${value}' is not accepted; use ${FORMATS.join(', ')}`);
-            }
-            args.format = value;
-        }
-        else if (name === 'json') {
-            if (switchValue(name, inline))
-                args.format = 'json';
-        }
-        else if (name === 'color' || name === 'no-color') {
-            args.color = switchValue(name, inline) === (name === 'color');
-        }
-        else if (name === 'base') {
-            args.base = takeValue();
-        }
-        else if (name === 'version') {
-            args.version = switchValue(name, inline);
-        }
-        else if (name === 'detailed-exitcode') {
-            args.detailedExitCode = switchValue(name, inline);
-        }
-        else {
-            const negated = name.startsWith('no-') && flagKind(name.slice(3)) === 'switch';
-            const input = (negated ? name.slice(3) : name);
-            const kind = flagKind(input);
-            if (CREDENTIAL_FLAGS.includes(name)) {
-                throw new UsageError('credentials are read from the environment only: set KESTRA_USERNAME and KESTRA_PASSWORD, or KESTRA_API_TOKEN');
-            }
-            const githubOnly = entryOf(GITHUB_ONLY, name) ?? entryOf(GITHUB_ONLY, name.replace(/^no-/, ''));
-            if (githubOnly !== undefined) {
-                throw new UsageError(`--${name} works only in GitHub Actions: ${githubOnly}.`);
-            }
-            if (kind === undefined) {
-                throw new UsageError(`unknown option '--${name}'${suggestion(name, flagNames(), '--')}`);
-            }
-            if (kind === 'switch') {
-                args.inputs[input] = String(switchValue(name, inline) !== negated);
-            }
-            else if (kind === 'list') {
-                (lists[input] ??= []).push(takeValue());
-            }
-            else {
-                args.inputs[input] = takeValue();
-            }
-        }
+    for (const token of parseArgsTokens(argv)) {
+        if (token.kind === 'positional')
+            positionals.push(token.value);
+        if (token.kind === 'option')
+            readOption(token, args, lists);
     }
     for (const [input, values] of Object.entries(lists)) {
         args.inputs[input] = values.join('\n');
@@ -16439,12 +18368,75 @@ function parseArgs(argv) {
     }
     return args;
 }
-function switchValue(name, inline) {
+function readOption({ name: typed, rawName, value }, args, lists) {
+    // `--full` is short for `--full-plan` (docs/performance.md#incremental-planning).
+    const name = typed === 'full' || typed === 'no-full' ? `${typed}-plan` : typed;
+    const given = () => {
+        if (value === undefined)
+            throw new UsageError(`option '${rawName}' needs a value`);
+        return value;
+    };
+    if (name === 'help') {
+        args.help = switchValue(rawName, value);
+    }
+    else if (name === 'verbose') {
+        args.verbose = switchValue(rawName, value);
+    }
+    else if (name === 'format') {
+        const format = given();
+        if (!FORMATS.includes(format)) {
+            throw new UsageError(`--format '${format}' is not accepted; use ${FORMATS.join(', ')}`);
+        }
+        args.format = format;
+    }
+    else if (name === 'json') {
+        if (switchValue(rawName, value))
+            args.format = 'json';
+    }
+    else if (name === 'color' || name === 'no-color') {
+        args.color = switchValue(rawName, value) === (name === 'color');
+    }
+    else if (name === 'base') {
+        args.base = given();
+    }
+    else if (name === 'version') {
+        args.version = switchValue(rawName, value);
+    }
+    else if (name === 'detailed-exitcode') {
+        args.detailedExitCode = switchValue(rawName, value);
+    }
+    else {
+        const negated = name.startsWith('no-') && flagKind(name.slice(3)) === 'switch';
+        const input = (negated ? name.slice(3) : name);
+        const kind = flagKind(input);
+        if (CREDENTIAL_FLAGS.includes(name)) {
+            throw new UsageError('credentials are read from the environment only: set KESTRA_USERNAME and KESTRA_PASSWORD, or KESTRA_API_TOKEN');
+        }
+        const githubOnly = entryOf(GITHUB_ONLY, name) ?? entryOf(GITHUB_ONLY, name.replace(/^no-/, ''));
+        if (githubOnly !== undefined) {
+            throw new UsageError(`--${name} works only in GitHub Actions: ${githubOnly}.`);
+        }
+        if (kind === undefined || !rawName.startsWith('--')) {
+            const names = rawName.startsWith('--') ? Object.keys(options()) : [];
+            throw new UsageError(`unknown option '${rawName}'${suggestion(name, names, '--')}`);
+        }
+        if (kind === 'switch') {
+            args.inputs[input] = String(switchValue(rawName, value) !== negated);
+        }
+        else if (kind === 'list') {
+            (lists[input] ??= []).push(given());
+        }
+        else {
+            args.inputs[input] = given();
+        }
+    }
+}
+function switchValue(rawName, inline) {
     if (inline === undefined || inline === 'true')
         return true;
     if (inline === 'false')
         return false;
-    throw new UsageError(`option '--${name}' takes no value, or true/false`);
+    throw new UsageError(`option '${rawName}' takes no value, or true/false`);
 }
 /** `; did you mean '--server'?` when one name is within a few edits of `typed`, else ''. */
 function suggestion(typed, names, prefix) {
@@ -16689,217 +18681,6 @@ function diffLines(diff, p) {
     });
 }
 
-/** Where the settings file may be, relative to the repository's root, in the order looked at. */
-const SETTINGS_FILE_PATHS = ['kestra-gitops.yml', '.github/kestra-gitops.yml'];
-/**
- * `text` read as the settings file at `path`: a YAML mapping of input names to values. A list stands for
- * the lines of a multi-line input. The first problem throws a SettingsFileError naming the line.
- */
-function parseSettingsFile(path, text) {
-    const lineCounter = new distExports.LineCounter();
-    const lineAt = (offset) => lineCounter.linePos(offset ?? 0).line;
-    const fail = (offset, detail) => {
-        throw new SettingsFileError(path, lineAt(offset), detail);
-    };
-    const documents = distExports.parseAllDocuments(text, {
-        lineCounter,
-        prettyErrors: false,
-        uniqueKeys: true
-    });
-    if (!Array.isArray(documents))
-        return { path, values: new Map() };
-    const [document, second] = documents;
-    if (second)
-        fail(second.range[0], 'holds a second YAML document; keep one mapping of settings');
-    if (!document)
-        return { path, values: new Map() };
-    const problem = document.errors[0];
-    if (problem)
-        fail(problem.pos[0], `${problem.message.replace(/ at line \d+.*$/s, '')}`);
-    const contents = document.contents;
-    if (contents === null || (distExports.isScalar(contents) && contents.value === null)) {
-        return { path, values: new Map() };
-    }
-    if (!distExports.isMap(contents)) {
-        fail(contents.range?.[0], `must be a mapping of input names to values, e.g. 'delete: true'`);
-    }
-    const values = new Map();
-    for (const pair of contents.items) {
-        const key = pair.key;
-        const name = distExports.isScalar(key) ? String(key.value) : undefined;
-        if (name === undefined)
-            fail(key?.range?.[0], 'each key must be the name of an input');
-        const keyOffset = key?.range?.[0];
-        checkName(name, (detail) => fail(keyOffset, detail));
-        const value = pair.value;
-        const line = lineAt(value?.range?.[0] ?? keyOffset);
-        const raw = settingText(name, value, text, (detail) => fail(value?.range?.[0] ?? keyOffset, detail));
-        try {
-            parserOf(name).parse(raw, name);
-        }
-        catch (error) {
-            if (!(error instanceof ConfigError))
-                throw error;
-            throw new SettingsFileError(path, line, error.message);
-        }
-        values.set(name, { text: raw, line });
-    }
-    return { path, values };
-}
-function checkName(name, fail) {
-    if (fileMaySet(name))
-        return;
-    if (Object.hasOwn(WORKFLOW_ONLY, name)) {
-        const why = WORKFLOW_ONLY[name];
-        fail(`'${name}' cannot be set here (${why}): set it in the workflow's 'with:'`);
-    }
-    fail(`'${name}' is not an input this file may set; it may set: ${inputNames().filter(fileMaySet).join(', ')}`);
-}
-/** A value as input text: a scalar as written, a list of scalars as lines (for inputs of lines). */
-function settingText(name, value, source, fail) {
-    if (value === null || (distExports.isScalar(value) && value.value === null)) {
-        return fail(`'${name}' has no value; give one or remove the line`);
-    }
-    if (distExports.isAlias(value))
-        return fail('aliases are not read here; write the value itself');
-    if (distExports.isScalar(value))
-        return scalarText(value, source);
-    if (distExports.isSeq(value) && parserOf(name).shape === 'lines') {
-        return value.items
-            .map((item) => {
-            const node = item;
-            if (node !== null && distExports.isScalar(node) && node.value !== null)
-                return scalarText(node, source);
-            return fail(`each item of '${name}' must be a plain value`);
-        })
-            .join('\n');
-    }
-    return fail(parserOf(name).shape === 'lines'
-        ? `'${name}' takes text or a list of plain values`
-        : `'${name}' takes one plain value, not a ${distExports.isSeq(value) ? 'list' : 'mapping'}`);
-}
-/** A string as YAML reads it; any other scalar (a number, a boolean) as it is written. */
-function scalarText(node, source) {
-    if (typeof node.value === 'string')
-        return node.value;
-    return node.range ? source.slice(node.range[0], node.range[1]) : String(node.value);
-}
-
-/**
- * Parses every input once. `read` returns the raw input value ('' when unset): a value there wins over
- * the settings file's, which wins over the input's default (docs/inputs.md#settings-file).
- */
-function parseSettings(read, sources = {}) {
-    const given = readInputs(read, sources);
-    const { username, password, 'api-token': apiToken, 'github-token': githubToken, 'pull-request-token': pullRequestToken, flows, namespaces, ...values } = given.values;
-    // A layout that lacks the input it needs: on the layout's line when the file sets it.
-    const layoutError = (input, message) => {
-        const line = given.fromFile.has('layout') && sources.file?.values.get('layout')?.line;
-        return line
-            ? new SettingsFileError(sources.file.path, line, message)
-            : new ConfigError(input, message);
-    };
-    if (values.layout === 'namespace' && !values.namespace) {
-        throw layoutError('namespace', "layout 'namespace' needs the namespace input (the namespace the flows/ and files/ folders belong to)");
-    }
-    if (values.layout === 'custom' && flows.length === 0 && values['namespace-files'].length === 0) {
-        throw layoutError('flows', "layout 'custom' needs the flows globs and/or namespace-files mappings");
-    }
-    const token = apiToken.trim();
-    const auth = token
-        ? { kind: 'bearer', token }
-        : username || password
-            ? { kind: 'basic', username, password }
-            : { kind: 'none' };
-    // Built once, never changed: a run that needs another value builds new settings from these.
-    return Object.freeze({
-        ...camelCased(values),
-        auth,
-        githubToken: githubToken.trim() || undefined,
-        pullRequestToken: pullRequestToken.trim() || undefined,
-        flowGlobs: flows,
-        extraNamespaces: namespaces,
-        recorded: Object.freeze(given.recorded)
-    });
-}
-/**
- * The repository's settings file under `repositoryRoot`, checked; undefined when there is none. A
- * symbolic link is refused: the file is the repository's own.
- */
-function readSettingsFile(repositoryRoot) {
-    const present = SETTINGS_FILE_PATHS.filter((path) => kindOf(join$1(repositoryRoot, path)));
-    const [path, other] = present;
-    if (other) {
-        throw new SettingsFileError(other, 1, `${path} exists too: keep one settings file`);
-    }
-    if (!path)
-        return undefined;
-    const full = join$1(repositoryRoot, path);
-    if (kindOf(full) !== 'file') {
-        throw new SettingsFileError(path, 1, 'must be a regular file (a symbolic link is not read)');
-    }
-    let text;
-    try {
-        text = readFileSync(full, 'utf8');
-    }
-    catch (error) {
-        throw new SettingsFileError(path, 1, `cannot be read (${errorMessage(error)})`);
-    }
-    return parseSettingsFile(path, text);
-}
-function kindOf(path) {
-    try {
-        return lstatSync(path).isFile() ? 'file' : 'other';
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Every input's value, which of them the file gave, and the settings a plan records: each input the
- * file may set whose value is not its default, as text. The first bad input throws its ConfigError.
- */
-function readInputs(read, { file, log, givenIn = 'the workflow' }) {
-    if (file && file.values.size > 0) {
-        log?.(`Settings from ${file.path}: ${[...file.values.keys()].join(', ')}.`);
-    }
-    const values = {};
-    const fromFile = new Set();
-    const recorded = {};
-    for (const name of inputNames()) {
-        const given = read(name) ?? '';
-        const inFile = file?.values.get(name);
-        let raw = given;
-        if (given.trim() !== '') {
-            if (inFile) {
-                log?.(`Input '${name}' from ${givenIn} overrides ${file.path} line ${inFile.line}.`);
-            }
-        }
-        else if (inFile) {
-            raw = inFile.text;
-            fromFile.add(name);
-        }
-        else
-            raw = defaultOf(name);
-        const parser = parserOf(name);
-        const value = parser.parse(raw, name);
-        values[name] = value;
-        if (fileMaySet(name) && !sameValue(value, parser.parse(defaultOf(name), name))) {
-            recorded[name] = typeof value === 'object' && value !== null ? raw.trim() : String(value);
-        }
-    }
-    return { values: values, fromFile, recorded };
-}
-function sameValue(a, b) {
-    return JSON.stringify(a) === JSON.stringify(b);
-}
-function camelCased(values) {
-    return Object.fromEntries(Object.entries(values).map(([name, value]) => [
-        name.replace(/-([a-z0-9])/g, (_dash, letter) => letter.toUpperCase()),
-        value
-    ]));
-}
-
 /**
  * The action's settings from the command line, the environment and, with `settingsFile`, the repository's
  * settings file in `cwd` (docs/inputs.md#settings-file), read as the action reads it; bad values are usage
@@ -16979,34 +18760,6 @@ function rootInside(root, cwd) {
     throw new UsageError(`--root: '${root}' is not inside the current folder ${cwd}; run kestra-gitops from the repository that holds it (cd there), or give --root relative to it`);
 }
 
-/** Phrases of the action's messages and their command-line equivalents (credentials come from the environment). */
-const PHRASES = [
-    [
-        /\bthe username\/password or api-token inputs\b/g,
-        'KESTRA_USERNAME/KESTRA_PASSWORD or KESTRA_API_TOKEN'
-    ],
-    [
-        /\busername\/password or api-token inputs\b/g,
-        'KESTRA_USERNAME/KESTRA_PASSWORD or KESTRA_API_TOKEN'
-    ],
-    [/\bthe server input\b/g, '--server (or KESTRA_URL)'],
-    [/\bset server, or use mode: validate\b/g, 'pass --server (or set KESTRA_URL), or run validate'],
-    [/\bthe delete input is false; set delete: true\b/g, '--delete is off; pass --delete'],
-    [/\bin the `?namespaces`? input\b/g, 'with --namespaces']
-];
-/**
- * The action's words for a terminal: `the root input` becomes `--root`, `delete: true` becomes
- * `--delete`, credentials name their environment variables. Only names of inputs that the CLI has
- * as flags are rewritten, so a flow's own inputs in a validation message stay as they are.
- */
-function cliWords(text) {
-    let out = text;
-    for (const [phrase, words] of PHRASES)
-        out = out.replace(phrase, words);
-    out = out.replace(/\b(?:the )?`?([a-z-]+)`? input\b/g, (whole, name) => flagKind(name) ? `--${name}` : whole);
-    return out.replace(/\b([a-z-]+): true\b/g, (whole, name) => flagKind(name) === 'switch' ? `--${name}` : whole);
-}
-
 const WIDTH = 100;
 /** Where the help text of an option starts. */
 const HELP_COLUMN = 27;
@@ -17023,7 +18776,7 @@ Commands:
   deploy                   validate, plan, then apply the plan to Kestra
 
 Options (the action's inputs of the same name; a switch also takes --no-NAME or --NAME=false):
-${flagInputs().map(inputOption).join('')}${option('--base REF', 'git ref the change starts from: files changed since it count as changed, and server copies that differ from it are drift')}${option('--detailed-exitcode', 'with plan: exit 0 when the plan changes nothing, 2 when it changes something, 1 on any error (a usage error included), as Terraform does')}
+${flagInputs().map(inputOption).join('')}${option('--base REF', 'git ref the change starts from: files changed since it count as changed, and server copies that differ from it are drift')}${option('--full', 'same as --full-plan: parse and check every flow file again, reusing no check stored with the commit marker')}${option('--detailed-exitcode', 'with plan: exit 0 when the plan changes nothing, 2 when it changes something, 1 on any error (a usage error included), as Terraform does')}
 Output:
   --format F               text, markdown (the PR comment) or json (default: text)
   --json                   same as --format json
@@ -17130,7 +18883,7 @@ async function runCli(argv, io = processIo()) {
     let kestra;
     // Scratch space (the plan file, git copies) in a private folder, removed on exit: a fixed name in
     // the shared temp folder could be a symlink planted by another user.
-    const scratch = mkdtempSync(join$1(tmpdir(), 'kestra-gitops-'));
+    const scratch = mkdtempSync(join$2(tmpdir(), 'kestra-gitops-'));
     const progress = io.stderr.isTTY
         ? new ProgressLine({ write: (text) => void io.stderr.write(text), now: Date.now })
         : undefined;
@@ -17170,7 +18923,7 @@ async function runCli(argv, io = processIo()) {
             }
         }
         kestra = clientForSettings(settings, (message) => reporter.info(message), 'kestra-gitops-cli');
-        const outcome = await execute(settings, context, {
+        const outcome = await executeWithEnvironments(settings, context, {
             reporter,
             kestra,
             edge,
@@ -17372,7 +19125,6 @@ async function compareCommits(client, base, head) {
 function changedPath(path, previousPath) {
     return previousPath ? { path, previousPath } : { path };
 }
-
 /**
  * A file's bytes at a commit through the contents API (for when the local history is shallow).
  * Files over 1 MB come back without inline content, so they are fetched again as raw bytes.
@@ -17406,28 +19158,6 @@ async function getFileAtRef(client, path, ref) {
             return undefined;
         throw apiError(`reading ${path} at ${ref.slice(0, 12)}`, error);
     }
-}
-
-/** The merged PR a pushed commit came from: the one whose merge commit it is, else the first merged one. */
-async function findMergedPullRequest(client, sha) {
-    let pulls;
-    try {
-        const response = await client.octokit.rest.repos.listPullRequestsAssociatedWithCommit({
-            owner: client.owner,
-            repo: client.repo,
-            commit_sha: sha,
-            per_page: 100
-        });
-        pulls = response.data;
-    }
-    catch (error) {
-        // 422 "No commit found for SHA": a commit GitHub does not know has no PR.
-        if (httpStatus(error) === 404 || httpStatus(error) === 422)
-            return undefined;
-        throw apiError(`finding the pull request of commit ${sha.slice(0, 12)}`, error);
-    }
-    const merged = pulls.filter((pull) => pull.merged_at);
-    return (merged.find((pull) => pull.merge_commit_sha === sha) ?? merged[0])?.number;
 }
 
 /** A pull request as GitHub holds it now, or undefined when the repository has none of that number. */
@@ -17471,6 +19201,27 @@ function stateOf(pull) {
         headRepository: pull.head.repo,
         baseRepository: pull.base.repo
     };
+}
+/** The merged PR a pushed commit came from: the one whose merge commit it is, else the first merged one. */
+async function findMergedPullRequest(client, sha) {
+    let pulls;
+    try {
+        const response = await client.octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+            owner: client.owner,
+            repo: client.repo,
+            commit_sha: sha,
+            per_page: 100
+        });
+        pulls = response.data;
+    }
+    catch (error) {
+        // 422 "No commit found for SHA": a commit GitHub does not know has no PR.
+        if (httpStatus(error) === 404 || httpStatus(error) === 422)
+            return undefined;
+        throw apiError(`finding the pull request of commit ${sha.slice(0, 12)}`, error);
+    }
+    const merged = pulls.filter((pull) => pull.merged_at);
+    return (merged.find((pull) => pull.merge_commit_sha === sha) ?? merged[0])?.number;
 }
 
 /**
@@ -17700,25 +19451,6 @@ function createGitHub(octokit, repository) {
     };
 }
 
-/** GitHub shows at most 10 annotations per type and step; the job summary holds all of them. */
-const ANNOTATIONS_PER_SEVERITY = 10;
-function selectAnnotations(findings) {
-    const shown = { error: 0, warning: 0, notice: 0 };
-    return findings.filter((f) => shown[f.severity]++ < ANNOTATIONS_PER_SEVERITY);
-}
-function annotationProperties(finding) {
-    const sameLine = finding.endLine === undefined || finding.endLine === finding.line;
-    return {
-        title: `kestra-gitops: ${finding.rule}`,
-        file: finding.file,
-        startLine: finding.line,
-        endLine: finding.endLine,
-        ...(sameLine && finding.column !== undefined
-            ? { startColumn: finding.column, endColumn: finding.endColumn }
-            : {})
-    };
-}
-
 /** Reports through the GitHub runner: its log (`log`), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY. */
 function actionReporter(log) {
     let grouped = false;
@@ -17760,6 +19492,24 @@ function actionReporter(log) {
                 return;
             await summary.addRaw(markdown, true).write({ overwrite: true });
         }
+    };
+}
+/** GitHub shows at most 10 annotations per type and step; the job summary holds all of them. */
+const ANNOTATIONS_PER_SEVERITY = 10;
+function selectAnnotations(findings) {
+    const shown = { error: 0, warning: 0, notice: 0 };
+    return findings.filter((f) => shown[f.severity]++ < ANNOTATIONS_PER_SEVERITY);
+}
+function annotationProperties(finding) {
+    const sameLine = finding.endLine === undefined || finding.endLine === finding.line;
+    return {
+        title: `kestra-gitops: ${finding.rule}`,
+        file: finding.file,
+        startLine: finding.line,
+        endLine: finding.endLine,
+        ...(sameLine && finding.column !== undefined
+            ? { startColumn: finding.column, endColumn: finding.endColumn }
+            : {})
     };
 }
 
@@ -18256,583 +20006,6 @@ function deploymentsPort(client) {
     return { ...deploymentReads(client), ...deploymentWrites(client) };
 }
 
-const START = '<!-- kestra-gitops-preview -->';
-const END = '<!-- /kestra-gitops-preview -->';
-/** The comment's Preview section after a preview deploy (docs/environments.md#previews). */
-function previewSection(input) {
-    const lines = [
-        '### Preview',
-        '',
-        input.failure
-            ? `❌ The preview of \`${input.commit.slice(0, 7)}\` failed (triggers disabled): ${escapeText(input.failure)}`
-            : `Commit \`${input.commit.slice(0, 7)}\` runs in its own namespaces, triggers disabled:`,
-        '',
-        ...input.links.map((link) => `- [${escapeText(link.namespace)}](${linkTarget(link.url)})`)
-    ];
-    if (input.receipt.trim())
-        lines.push('', input.receipt.trim());
-    return lines.join('\n');
-}
-/**
- * The Preview section once the pull request closed; `leftAlone` names the namespaces inside the prefix that
- * were not this preview's (shown text, with why).
- */
-function previewRemovedSection(namespaces, deleted, leftAlone = []) {
-    const lines = [
-        '### Preview',
-        '',
-        `Preview removed: ${deleted} resource(s) deleted from ${namespaces.length} preview namespace(s)${namespaces.length ? ` (${namespaces.map((n) => `\`${escapeText(n)}\``).join(', ')})` : ''}.`
-    ];
-    if (leftAlone.length > 0) {
-        lines.push('', "Not this preview's, so left as they are:", '');
-        lines.push(...leftAlone.map((line) => `- ${escapeText(line)}`));
-    }
-    return lines.join('\n');
-}
-/** Why a pull request has no preview. */
-function noPreviewSection(reason) {
-    return ['### Preview', '', `No preview: ${escapeText(reason)}`].join('\n');
-}
-/**
- * The comment with its Preview section put in (or replaced), before the run link on the last line.
- * Idempotent.
- */
-function upsertPreviewSection(body, section) {
-    let plain = body.replace(/\r\n?/g, '\n');
-    const start = plain.indexOf(`\n${START}\n`);
-    const end = plain.indexOf(`\n${END}`);
-    if (start >= 0 && end > start) {
-        plain = plain.slice(0, start) + plain.slice(end + END.length + 1);
-    }
-    const lines = plain.split('\n');
-    const after = isRunLine(lines.at(-1) ?? '') ? [lines.pop()] : [];
-    while (lines.length > 1 && lines.at(-1) === '')
-        lines.pop();
-    return [...lines, '', START, section.trim(), END, ...(after.length ? ['', ...after] : [])].join('\n');
-}
-
-/**
- * A pull request's preview (docs/environments.md#previews): its namespaces `pr-<number>.*`, and the record
- * in each of them that says whose they are, so that another repository's pull request of the same number
- * on the same Kestra keeps its own.
- */
-/** `pr-<number>`: the prefix of every preview namespace of the pull request. */
-function previewPrefix(number) {
-    return `pr-${number}`;
-}
-/** The namespace belongs to the preview's prefix: it is `<prefix>.<something>`. Checked before every delete. */
-function inPreview(prefix, namespace) {
-    return namespace.startsWith(`${prefix}.`) && namespace.length > prefix.length + 1;
-}
-/** KV key of the ownership record, next to the commit marker in each preview namespace. */
-const PREVIEW_OWNER_KEY = 'kestra-gitops-preview';
-/** `owner/name` as GitHub spells repository names; anything else is no record this action wrote. */
-const REPOSITORY_NAME = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
-/** The record stored in KV, or undefined when absent or not one of ours. */
-function parsePreviewOwner(value) {
-    const parsed = storedObject(value);
-    if (!parsed)
-        return undefined;
-    const { repository, pullRequest } = parsed;
-    if (typeof repository !== 'string' || !REPOSITORY_NAME.test(repository))
-        return undefined;
-    if (typeof pullRequest !== 'number' || !Number.isSafeInteger(pullRequest))
-        return undefined;
-    return { repository, pullRequest };
-}
-/** Exactly the same repository name (as `GITHUB_REPOSITORY` spells it) and pull request. */
-function sameOwner(a, b) {
-    return a.repository === b.repository && a.pullRequest === b.pullRequest;
-}
-function describeOwner(owner) {
-    return `${owner.repository}'s pull request #${owner.pullRequest}`;
-}
-
-/**
- * Whose the namespace is: this preview's when its record names this pull request; nobody's when it has no
- * record and holds nothing; otherwise someone else's (another repository's pull request of the same number,
- * or an unrecorded namespace that an older version or someone else filled), never touched.
- */
-async function ownership(api, preview, namespace) {
-    const value = await api.getKv(namespace, PREVIEW_OWNER_KEY);
-    if (value !== undefined) {
-        const owner = parsePreviewOwner(value);
-        if (owner && sameOwner(owner, preview.owner))
-            return { kind: 'ours' };
-        return {
-            kind: 'theirs',
-            why: owner
-                ? `it belongs to ${describeOwner(owner)}`
-                : `its ownership record (KV ${PREVIEW_OWNER_KEY}) is not one this action wrote`
-        };
-    }
-    const [flows, files, kv] = await Promise.all([
-        api.listFlows(namespace),
-        api.listFiles(namespace),
-        liveKvKeys(api, [namespace])
-    ]);
-    if (flows.length === 0 && files.length === 0 && (kv[namespace] ?? []).length === 0) {
-        return { kind: 'empty' };
-    }
-    return {
-        kind: 'theirs',
-        why: `it holds resources but no ownership record (KV ${PREVIEW_OWNER_KEY}): a preview of an older version of this action, or not a preview at all. If it is this pull request's, delete its content in Kestra`
-    };
-}
-/**
- * Deletes everything in the preview's own namespaces (docs/environments.md#previews): flows, namespace
- * files and every KV pair, the ownership record last. A namespace outside the prefix is refused, whatever
- * asked for it; one inside it that is not this preview's is left alone and named. One failed delete does
- * not stop the others; a namespace with a failure keeps its record, so a re-run still knows it is ours.
- */
-async function removePreview(api, preview, namespaces, options) {
-    const { prefix } = preview;
-    const result = { deleted: [], failed: [], leftAlone: [] };
-    await mapLimit(namespaces, options.concurrency, async (namespace) => {
-        if (!inPreview(prefix, namespace)) {
-            result.failed.push(`namespace ${namespace}: refused, it is not inside the preview prefix ${prefix}.`);
-            return;
-        }
-        const owned = await ownership(api, preview, namespace);
-        if (owned.kind === 'theirs') {
-            result.leftAlone.push(`${namespace}: left as it is, ${owned.why}.`);
-            return;
-        }
-        if (owned.kind === 'empty')
-            return;
-        let failures = 0;
-        const attempt = async (what, remove) => {
-            if (!inPreview(prefix, namespace)) {
-                result.failed.push(`${what}: refused, not inside the preview prefix ${prefix}.`);
-                failures++;
-                return;
-            }
-            try {
-                await remove();
-                result.deleted.push(what);
-                options.log(`deleted ${what}`);
-            }
-            catch (error) {
-                failures++;
-                result.failed.push(`${what}: ${errorMessage(error)}`);
-            }
-        };
-        const [flows, files] = await Promise.all([api.listFlows(namespace), api.listFiles(namespace)]);
-        for (const file of files) {
-            await attempt(`file ${namespace}:${file.path}`, () => api.deleteFile(namespace, file.path));
-        }
-        for (const flow of flows) {
-            await attempt(`flow ${namespace}.${flow.id}`, () => api.deleteFlow(namespace, flow.id));
-        }
-        const keys = (await liveKvKeys(api, [namespace]))[namespace] ?? [];
-        // The action's own entries after the rest, its ownership record last.
-        const last = [ROLLBACK_RECORD_KEY, COMMIT_MARKER_KEY, PREVIEW_OWNER_KEY];
-        const ordered = [
-            ...keys.filter((key) => !last.includes(key)).sort(),
-            ...last.filter((key) => keys.includes(key) && key !== PREVIEW_OWNER_KEY)
-        ];
-        for (const key of ordered) {
-            await attempt(`kv ${namespace}:${key}`, () => api.deleteKv(namespace, key));
-        }
-        if (failures === 0) {
-            await attempt(`kv ${namespace}:${PREVIEW_OWNER_KEY}`, () => api.deleteKv(namespace, PREVIEW_OWNER_KEY));
-        }
-    });
-    return result;
-}
-/** The listed namespaces that are this preview's own (its ownership record names it). */
-async function ownNamespaces(api, preview, namespaces) {
-    const owned = await Promise.all(namespaces.map(async (namespace) => inPreview(preview.prefix, namespace) &&
-        (await ownership(api, preview, namespace)).kind === 'ours'
-        ? namespace
-        : undefined));
-    return owned.filter((namespace) => namespace !== undefined);
-}
-/**
- * The server as a preview deploy may use it: before its first write or execution in a namespace, the
- * namespace is claimed. A namespace of this preview, or one that is empty (its ownership record is then
- * written, next to where the commit marker goes), is written as asked; any other is refused with why, so a
- * namespace another repository's pull request owns, or an unrecorded one, is never written or run in.
- */
-function ownedPreviewServer(api, preview) {
-    const claims = new Map();
-    const claim = (namespace) => {
-        let claimed = claims.get(namespace);
-        if (!claimed) {
-            claimed = (async () => {
-                if (!inPreview(preview.prefix, namespace)) {
-                    throw new Error(`refused: ${namespace} is not inside the preview prefix ${preview.prefix}.`);
-                }
-                const owned = await ownership(api, preview, namespace);
-                if (owned.kind === 'theirs') {
-                    throw new Error(`refused: the preview namespace ${namespace} is not this one's, ${owned.why}.`);
-                }
-                if (owned.kind === 'empty')
-                    await api.putKv(namespace, PREVIEW_OWNER_KEY, preview.owner);
-            })();
-            claims.set(namespace, claimed);
-        }
-        return claimed;
-    };
-    /** The write, once its namespace (named by `where` from the write's arguments) is claimed. */
-    const claimed = (write, where = (...args) => args[0]) => async (...args) => {
-        await claim(String(where(...args)));
-        return write(...args);
-    };
-    return {
-        ...api,
-        createFlow: claimed(api.createFlow, (source) => flowIdentity$1(source)?.namespace ?? ''),
-        updateFlow: claimed(api.updateFlow),
-        deleteFlow: claimed(api.deleteFlow),
-        uploadFile: claimed(api.uploadFile),
-        deleteFile: claimed(api.deleteFile),
-        putKv: claimed(api.putKv),
-        deleteKv: claimed(api.deleteKv),
-        startExecution: claimed(api.startExecution)
-    };
-}
-
-const PREVIEW_EVENTS = ['pull_request', 'pull_request_target', 'workflow_run'];
-/**
- * A run with its environment features (docs/environments.md): a pull request with `preview` is also
- * deployed into `pr-<number>.*` through the same plan → deploy → smoke path, and its `closed` event removes
- * that preview and does nothing else. Every other run is `execute` itself.
- */
-async function executeWithEnvironments(settings, eventContext, ports) {
-    const context = await withPullRequestOfRun(eventContext, ports);
-    const pr = context.pullRequest;
-    if (!settings.preview || !pr || pr.number <= 0 || !PREVIEW_EVENTS.includes(context.eventName)) {
-        return execute(withSmokeInPrefix(settings), context, ports);
-    }
-    if (pr.action === 'closed') {
-        if (!ports.kestra)
-            return execute(settings, context, ports);
-        return closePreview(settings, context, { ...ports, kestra: ports.kestra });
-    }
-    const why = noPreviewReason(settings, context, ports) ?? (await notCurrentReason(context, ports));
-    if (why) {
-        ports.reporter.notice(`No preview: ${why}`);
-        return execute(settings, context, withSection(ports, noPreviewSection(why)));
-    }
-    const preview = await deployPreview(settings, context, { ...ports, kestra: ports.kestra });
-    const outcome = await execute(settings, context, withSection(ports, preview.section));
-    return { ...outcome, failure: outcome.failure ?? preview.failure };
-}
-/**
- * A pull request's `workflow_run` whose payload names no pull request (GitHub lists none for a fork's):
- * the open pull request whose head is the run's head, found through the API, with the fork rule applied
- * to the repositories the API names (docs/modes.md#fork-pull-requests).
- */
-async function withPullRequestOfRun(context, ports) {
-    const head = context.runHead;
-    if (!head)
-        return context;
-    if (!ports.github) {
-        ports.reporter.warning(`No github-token: the pull request of this workflow_run (head ${head.label}) could not be looked up, so the plan has no pull request to comment on.`);
-        return context;
-    }
-    const found = (await ports.github.openPullRequestsOf(head.label)).find((pull) => pull.headSha === head.sha &&
-        pull.headRepository?.full_name === head.repository);
-    if (!found) {
-        ports.reporter.notice(`No open pull request has the head ${head.label} at ${head.sha.slice(0, 7)} (it moved on or closed): the plan is not commented.`);
-        return context;
-    }
-    const repository = {
-        fullName: `${context.owner}/${context.repo}`,
-        ...(context.repositoryId !== undefined && { id: context.repositoryId })
-    };
-    return {
-        ...context,
-        pullRequest: {
-            number: found.number,
-            baseSha: found.baseSha,
-            headSha: head.sha,
-            fork: !sameRepository(found.headRepository, found.baseRepository, repository)
-        }
-    };
-}
-function noPreviewReason(settings, context, ports) {
-    if (context.pullRequest?.fork) {
-        return "this pull request comes from a fork: a fork's code is never deployed to your Kestra (GitHub passes it no secrets).";
-    }
-    if (!ports.kestra)
-        return 'the server input is not set.';
-    if (settings.dryRun)
-        return 'dry-run is set, so nothing is written to Kestra.';
-    return undefined;
-}
-/** This pull request's preview: its prefix and its owner, as each preview namespace records it. */
-function previewOf(context) {
-    const number = context.pullRequest.number;
-    return {
-        prefix: previewPrefix(number),
-        owner: { repository: `${context.owner}/${context.repo}`, pullRequest: number }
-    };
-}
-/**
- * A preview deploys only the head the pull request has now, while it is open: a late run (of a head the
- * pull request moved past, or one that ends after the close) would bring back what the close removed
- * (docs/environments.md#previews).
- */
-async function notCurrentReason(context, ports) {
-    const number = context.pullRequest.number;
-    if (!ports.github) {
-        return `no github-token: whether pull request #${number} is still open at ${context.sha.slice(0, 7)} cannot be read.`;
-    }
-    let current;
-    try {
-        current = await ports.github.pullRequest(number);
-    }
-    catch (error) {
-        return `pull request #${number} could not be read, so whether it is still open at ${context.sha.slice(0, 7)} is not known (${errorMessage(error)}).`;
-    }
-    if (!current || current.state !== 'open') {
-        return `pull request #${number} is closed: its preview is removed, never deployed again.`;
-    }
-    if (current.headSha !== context.sha) {
-        return `pull request #${number} has moved on to ${current.headSha.slice(0, 7)}: the run of that head deploys the preview, not this run of ${context.sha.slice(0, 7)}.`;
-    }
-    return undefined;
-}
-/** With a namespace prefix, smoke flows named by their repository namespace run where it is deployed. */
-function withSmokeInPrefix(settings) {
-    if (!settings.namespacePrefix)
-        return settings;
-    return {
-        ...settings,
-        smokeFlows: settings.smokeFlows.map((flow) => ({
-            ...flow,
-            namespace: `${settings.namespacePrefix}.${flow.namespace}`
-        }))
-    };
-}
-/** The summary and the comment of the pull request's own run gain the Preview section. */
-function withSection(ports, section) {
-    const { reporter, github } = ports;
-    return {
-        ...ports,
-        reporter: {
-            ...reporter,
-            writeSummary: (markdown) => reporter.writeSummary(`${markdown.trimEnd()}\n\n${section}\n`)
-        },
-        github: github && {
-            ...github,
-            upsertStickyComment: (issue, marker, body) => github.upsertStickyComment(issue, marker, upsertPreviewSection(body, section))
-        }
-    };
-}
-/**
- * Deploys the preview, then reads the pull request again: when it closed meanwhile (its close may have run
- * before these writes), the preview is taken down again here, so a close and a late deploy converge on no
- * preview whatever their order (docs/environments.md#previews).
- */
-async function deployPreview(settings, context, ports) {
-    const deployed = await deployPreviewOnce(settings, context, ports);
-    const number = context.pullRequest.number;
-    let now;
-    try {
-        now = await ports.github?.pullRequest(number);
-    }
-    catch (error) {
-        ports.reporter.warning(`Preview: pull request #${number} could not be read again after its preview deployed (${errorMessage(error)}); if it closed meanwhile, re-run its close to remove the preview.`);
-        return deployed;
-    }
-    if (now?.state === 'open')
-        return deployed;
-    ports.reporter.warning(`Preview: pull request #${number} closed while its preview deployed; the preview is removed again.`);
-    const removal = await takeDownPreview(settings, context, ports);
-    return {
-        section: previewRemovedSection(removal.namespaces, removal.deleted.length, removal.leftAlone.map((line) => ports.edge.message(line))),
-        failure: removal.failure
-    };
-}
-async function deployPreviewOnce(settings, context, ports) {
-    const preview = previewOf(context);
-    const { prefix } = preview;
-    const { reporter, edge } = ports;
-    const owned = ownedPreviewServer(ports.kestra, preview);
-    const kestra = {
-        ...owned,
-        // A smoke run starts only while the pull request is still open at this head: a late run starts none.
-        startExecution: async (namespace, id, inputs, options) => {
-            const why = await notCurrentReason(context, ports);
-            if (why)
-                throw new Error(`no smoke run: ${why}`);
-            return owned.startExecution(namespace, id, inputs, options);
-        }
-    };
-    reporter.info(`Preview: deploying ${context.sha.slice(0, 7)} into ${prefix}.* with triggers disabled.`);
-    const previewPorts = {
-        ...ports,
-        kestra,
-        reporter: {
-            ...reporter,
-            // The pull request's own run reports the findings and outputs; the preview adds only its own.
-            annotate: (findings) => reporter.annotate(findings.filter((f) => f.rule === 'pebble-mapped-namespace')),
-            setOutput: (name, value) => {
-                if (name === 'smoke')
-                    reporter.setOutput(name, value);
-            },
-            writeSummary: async () => undefined
-        }
-    };
-    try {
-        const { tenantScoped } = await kestra.info();
-        const link = (namespace) => ({
-            namespace,
-            url: namespaceUrl(settings.server ?? '', tenantScoped ? settings.tenant : undefined, namespace)
-        });
-        const outcome = await execute(await previewSettings(settings, preview, ports.kestra), context, previewPorts);
-        const held = new Set((outcome.report.plan?.resources ?? [])
-            .filter((r) => r.action !== 'delete' && r.action !== 'orphaned')
-            .map((r) => r.namespace));
-        const section = previewSection({
-            commit: context.sha,
-            links: [...held].sort().map(link),
-            receipt: outcome.receipt ?? '',
-            failure: outcome.failure && edge.message(outcome.failure)
-        });
-        return { section, failure: outcome.failure && `Preview: ${outcome.failure}` };
-    }
-    catch (error) {
-        const message = errorMessage(error);
-        reporter.warning(`Preview: ${message}`);
-        return {
-            section: previewSection({
-                commit: context.sha,
-                links: [],
-                receipt: '',
-                failure: edge.message(message)
-            }),
-            failure: `Preview: ${message}`
-        };
-    }
-}
-/** The preview's deploy: the pull request's settings with the preview's names, triggers off, deletions inside. */
-async function previewSettings(settings, preview, kestra) {
-    const { prefix } = preview;
-    return withSmokeInPrefix({
-        ...settings,
-        mode: 'deploy',
-        namespacePrefix: prefix,
-        disableTriggers: true,
-        delete: true,
-        // Deletions stay inside the preview's namespaces: a smaller change may remove many of them.
-        allowMassDeletion: true,
-        scope: 'all',
-        comment: false,
-        preview: false,
-        requireReviewedPlan: false,
-        requireVerifiedIn: '',
-        environment: prefix,
-        transientEnvironment: true,
-        // This preview's namespaces the repository no longer holds are planned too, so what it removed goes;
-        // another's (another repository's pull request of the same number) are not.
-        extraNamespaces: [
-            ...new Set([
-                ...settings.extraNamespaces,
-                ...(await ownNamespaces(kestra, preview, leaves(await kestra.namespacesStartingWith(`${prefix}.`)))).map((namespace) => namespace.slice(prefix.length + 1))
-            ])
-        ].sort()
-    });
-}
-/** The namespaces that are not the parent of another listed one (OSS lists every parent of a flow's namespace). */
-function leaves(namespaces) {
-    return namespaces.filter((n) => !namespaces.some((other) => other.startsWith(`${n}.`)));
-}
-/**
- * The pull request closed: everything in its preview namespaces is deleted (the prefix checked on every
- * delete), its GitHub deployments go `inactive`, and the comment says the preview is gone.
- */
-async function closePreview(settings, context, ports) {
-    const { reporter, edge } = ports;
-    const { prefix } = previewOf(context);
-    reporter.setOutput('mode', 'deploy');
-    reporter.info(`kestra-gitops: removing the preview ${prefix}.* (pull request closed)`);
-    const removal = await takeDownPreview(settings, context, ports);
-    const section = previewRemovedSection(removal.namespaces, removal.deleted.length, removal.leftAlone.map((line) => edge.message(line)));
-    if (settings.comment && ports.github) {
-        try {
-            const comment = await ports.github.findStickyComment(context.pullRequest.number, commentMarker(settings.commentKey));
-            if (comment)
-                await ports.github.updateComment(comment.id, upsertPreviewSection(comment.body, section));
-        }
-        catch (error) {
-            reporter.warning(`The pull-request comment could not be updated: ${errorMessage(error)}`);
-        }
-    }
-    reporter.setOutput('deleted', removal.deleted.length);
-    reporter.setOutput('deployed', removal.deleted.length > 0);
-    await reporter.writeSummary(`## Kestra preview removed\n\n${section}\n`);
-    return {
-        mode: 'deploy',
-        failure: removal.failure,
-        report: { mode: 'deploy', tenant: settings.tenant, commit: context.sha, findings: [] }
-    };
-}
-/**
- * Removes the pull request's preview: everything in the preview namespaces that are its own (found
- * through the server's listing and the namespaces its deployments recorded), the prefix and the
- * ownership checked before the deletes; its deployments go `inactive`. A namespace inside the prefix that
- * is another's is named in a warning and left as it is.
- */
-async function takeDownPreview(settings, context, ports) {
-    const { reporter, kestra } = ports;
-    const preview = previewOf(context);
-    const { prefix } = preview;
-    const deployments = ports.deployments
-        ? await ports.deployments.deployments({ environment: prefix }, 100)
-        : [];
-    const namespaces = [
-        ...new Set([
-            ...(await kestra.namespacesStartingWith(`${prefix}.`)),
-            ...deployments.flatMap((d) => payloadNamespaces(d.payload))
-        ])
-    ]
-        .filter((namespace) => inPreview(prefix, namespace))
-        .sort();
-    reporter.group(`Removing the preview ${prefix}.*`);
-    const removal = await removePreview(kestra, preview, namespaces, {
-        concurrency: settings.concurrency,
-        log: reporter.info
-    });
-    reporter.endGroup(`Preview removed: ${removal.deleted.length} deleted, ${removal.failed.length} failed, ${removal.leftAlone.length} not this preview's, in ${namespaces.length} namespace(s).`);
-    for (const line of removal.leftAlone)
-        reporter.warning(`Preview: ${line}`);
-    if (ports.deployments)
-        await markInactive(ports.deployments, deployments, reporter.warning);
-    else if (settings.environment || settings.preview) {
-        reporter.warning('No github-token: the preview deployments could not be marked inactive.');
-    }
-    const failure = removal.failed.length > 0
-        ? `The preview was not removed completely:\n${removal.failed.map((f) => `  ${f}`).join('\n')}\nRe-run the job to finish.`
-        : undefined;
-    return { ...removal, namespaces, failure };
-}
-/** The namespaces a preview deployment recorded in its payload; anything else there is ignored. */
-function payloadNamespaces(payload) {
-    const listed = payload?.kestra?.namespaces;
-    return Array.isArray(listed)
-        ? listed.filter((n) => typeof n === 'string' && NAMESPACE_PATTERN.test(n))
-        : [];
-}
-async function markInactive(github, deployments, warn) {
-    for (const deployment of deployments) {
-        try {
-            const [latest] = await github.statuses(deployment.id);
-            if (latest?.state === 'inactive')
-                continue;
-            await github.addStatus(deployment.id, {
-                state: 'inactive',
-                description: 'Preview removed: the pull request closed.'
-            });
-        }
-        catch (error) {
-            warn(`Deployment ${deployment.id} could not be marked inactive: ${errorMessage(error)}`);
-        }
-    }
-}
-
 /** The action: inputs from the runner, results as annotations, outputs, job summary and exit code. */
 async function run() {
     let kestra;
@@ -18850,7 +20023,7 @@ async function run() {
             file: own ? readSettingsFile(context.workspace) : undefined,
             log: (message) => log.info(edge.text(message))
         });
-        if (!own && SETTINGS_FILE_PATHS.some((path) => existsSync(join$1(context.workspace, path)))) {
+        if (!own && SETTINGS_FILE_PATHS.some((path) => existsSync(join$2(context.workspace, path)))) {
             log.info(edge.text("The checkout is a fork's pull request: its kestra-gitops.yml is not read. Set what the plan needs as this workflow's inputs (docs/inputs.md#settings-file)."));
         }
         edge = new OutputEdge(credentials, publicNames(settings, context));
