@@ -1,3 +1,5 @@
+import { fitToSend } from '../../src/model/yaml-aliases.js'
+import { reusedFlowFile } from '../../src/model/flow-file.js'
 /**
  * The flow checks a commit marker stores (docs/performance.md#incremental-planning): what a deploy stores is
  * read back exactly, under a key that changes with each thing the checks depend on, and a value someone else
@@ -131,5 +133,25 @@ describe('stored flow checks', () => {
     expect(storedChecksOf({ [STORED_CHECKS_FIELD]: { [digest]: entry, short: entry } }).size).toBe(
       1
     )
+  })
+})
+
+describe('a reused flow file', () => {
+  it('is judged fit to send from its stored check, never parsed for it', () => {
+    for (const wellFormed of [true, false]) {
+      const flow = reusedFlowFile(
+        { file: 'flows/a/f.yml', rel: 'a/f.yml', raw: 'id: [not yaml', expectedNamespace: 'a' },
+        { id: 'f', namespace: 'a', notAFlow: false, wellFormed }
+      )
+      let parsed = false
+      Object.defineProperty(flow, 'documents', {
+        get: () => {
+          parsed = true
+          return []
+        }
+      })
+      expect(fitToSend(flow)).toBe(wellFormed)
+      expect(parsed).toBe(false)
+    }
   })
 })

@@ -57,16 +57,20 @@ interface ReuseOptions {
  * those stored. Only files of a layout that names their namespace by their place can be looked up.
  */
 export function reuseStoredChecks(options: ReuseOptions): ReuseFlow {
-  return async ({ file, rel, expectedNamespace }, bytes) => {
-    if (
-      expectedNamespace === undefined ||
-      !heldNamespaceIsManaged(expectedNamespace, options.extraNamespaces)
-    ) {
-      return undefined
-    }
+  const looked = (namespace: string) =>
+    heldNamespaceIsManaged(namespace, options.extraNamespaces)
+      ? options.sending.namespace(namespace)
+      : undefined
+  const reuse = async (
+    { file, rel, expectedNamespace }: Parameters<ReuseFlow>[0],
+    bytes: Buffer
+  ): Promise<FlowFile | undefined> => {
+    if (expectedNamespace === undefined) return undefined
+    const sent = looked(expectedNamespace)
+    if (sent === undefined) return undefined
     const validator = await options.identity
     if (validator === undefined) return undefined
-    const stored = await options.reads.storedChecks(options.sending.namespace(expectedNamespace))
+    const stored = await options.reads.storedChecks(sent)
     const check = stored.get(
       checkDigest({
         validator,
@@ -85,6 +89,12 @@ export function reuseStoredChecks(options: ReuseOptions): ReuseFlow {
     options.reused(flow, check)
     return flow
   }
+  return Object.assign(reuse, {
+    prefetch(namespace: string) {
+      const sent = looked(namespace)
+      if (sent !== undefined) options.reads.prefetchStoredChecks(sent)
+    }
+  })
 }
 
 /**

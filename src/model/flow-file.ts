@@ -52,7 +52,7 @@ export function parseFlowFile(input: {
  */
 export function reusedFlowFile(
   input: { file: string; rel: string; raw: string; expectedNamespace?: string },
-  known: Pick<FlowFile, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>
+  known: Pick<FlowFile, 'id' | 'namespace' | 'notAFlow' | 'otherKind'> & { wellFormed: boolean }
 ): FlowFile {
   const flow = {
     file: input.file,
@@ -63,7 +63,8 @@ export function reusedFlowFile(
     id: known.id,
     namespace: known.namespace,
     notAFlow: known.notAFlow,
-    otherKind: known.otherKind
+    otherKind: known.otherKind,
+    sendable: known.wellFormed
   } as FlowFile
   releaseSyntaxTree(flow)
   return flow

@@ -30,6 +30,11 @@ export interface FlowFile {
   notAFlow: boolean
   /** The top-level `type` of another Kestra kind (an App, a dashboard…): not a flow, skipped. */
   otherKind?: string
+  /**
+   * Whether it is fit to send to the server's validation, when a reused check already says so: it is then
+   * never parsed for it (docs/performance.md#incremental-planning).
+   */
+  sendable?: boolean
 }
 
 /** One namespace file found in the repository. */

@@ -99,6 +99,7 @@ function analyse(doc: Document.Parsed): AliasAnalysis {
  * would expand an alias bomb). `aliases` is the document's analysis when the caller has it already.
  */
 export function fitToSend(flow: FlowFile, aliases?: AliasAnalysis): boolean {
+  if (flow.sendable !== undefined) return flow.sendable
   const [only, ...more] = flow.documents
   if (flow.notAFlow || !only || more.length > 0 || only.errors.length > 0) return false
   return (aliases ?? analyseAliases(only, flow.source)).safe

@@ -132,6 +132,12 @@ export async function loadRepository(
   }
   settings.extraNamespaces.forEach(held)
   const placed = walk.entries.map((entry) => ({ entry, placement: layout.place(entry.rel) }))
+  // Stored checks are looked up by the namespace a flow's place names: their reads leave first.
+  for (const namespace of new Set(
+    placed.flatMap(({ placement }) => placement.flow?.expectedNamespace ?? [])
+  )) {
+    hooks.reuseFlow?.prefetch(namespace)
+  }
   const localFiles = new LocalFilesTracker(
     placed.filter(({ placement }) => placement.files.length > 0).map(({ placement }) => placement)
   )

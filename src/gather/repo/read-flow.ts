@@ -18,10 +18,11 @@ interface FlowLocation {
  * The same file already checked, from its bytes (docs/performance.md#incremental-planning); undefined to
  * parse it.
  */
-export type ReuseFlow = (
-  location: Omit<FlowLocation, 'ifFlowDocument'>,
-  bytes: Buffer
-) => Promise<FlowFile | undefined>
+export interface ReuseFlow {
+  (location: Omit<FlowLocation, 'ifFlowDocument'>, bytes: Buffer): Promise<FlowFile | undefined>
+  /** Starts reading what the flows a layout places in `namespace` are looked up in. */
+  prefetch(namespace: string): void
+}
 
 /** Reads a flow file (`path`: the file or a link's target, relative to root) as UTF-8 and parses it; text that is not UTF-8 is a read problem. */
 export async function readFlow(
