@@ -78,7 +78,8 @@ export default {
     sourcemapExcludeSources: true
   },
   plugins: [
-    typescript({ tsconfig: './tsconfig.json', outDir, noEmitOnError: true }),
+    // Comments stay in src/ and its source maps: the committed bundle carries code only.
+    typescript({ tsconfig: './tsconfig.json', outDir, noEmitOnError: true, removeComments: true }),
     oneUndici(),
     // 'node' condition: otherwise yaml bundles its browser build.
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),

@@ -11,11 +11,9 @@ import { inflateRawSync } from 'node:zlib';
 import { readFile, stat, readdir, lstat, realpath } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-/** Base for every error the action reports to the user: the message says what to do. */
 class ActionError extends Error {
     name = 'ActionError';
 }
-/** An input has a value the action cannot use. */
 class ConfigError extends ActionError {
     input;
     name = 'ConfigError';
@@ -24,7 +22,6 @@ class ConfigError extends ActionError {
         this.input = input;
     }
 }
-/** The settings file (docs/inputs.md#settings-file) cannot be used: the message names its file and line. */
 class SettingsFileError extends ActionError {
     file;
     line;
@@ -35,7 +32,6 @@ class SettingsFileError extends ActionError {
         this.line = line;
     }
 }
-/** Deploy refused or failed part-way; the message names what was and was not applied. */
 class DeployError extends ActionError {
     name = 'DeployError';
 }
@@ -47,7 +43,6 @@ const REMEDIATION = {
     401: 'check the username/password or api-token inputs (and that the server URL and tenant are right)',
     403: 'the credentials lack permission for this namespace/tenant (or the tenant is wrong)'
 };
-/** A request to Kestra failed. The message names the request, the server's answer and what to check. */
 class ApiError extends ActionError {
     name = 'ApiError';
     status;
@@ -66,7 +61,6 @@ class ApiError extends ActionError {
         this.outcomeUnknown = details.outcomeUnknown ?? false;
     }
 }
-/** A write that failed without an answer saying what the server did. */
 function isOutcomeUnknown(error) {
     return error instanceof ApiError && error.outcomeUnknown;
 }
@@ -84,11 +78,6 @@ function describe$3(details) {
         ? `Kestra answered ${status} to ${method} ${path}${said}; ${remedy}${unknown}`
         : `Kestra answered ${status} to ${method} ${path}${said}${unknown}`;
 }
-/**
- * Reads an error answer of any Kestra era: Micronaut `JsonError` (`message`, `_embedded.errors`),
- * RFC 9457 problem+json (`detail`, `title`, `errors`), a bare status, or an HTML page from a proxy. The
- * message is kept whole: the output edge cuts it once redacted, so no cut can leave part of a credential.
- */
 function parseErrorBody(body, statusText) {
     const text = new TextDecoder().decode(body).trim();
     const json = parseJson(text);
@@ -148,28 +137,20 @@ function firstString(...values) {
 function sha256Hex(content) {
     return createHash('sha256').update(content).digest('hex');
 }
-/** Not text: holding a NUL byte anywhere, or not valid UTF-8 (as git and Kestra's editor see it). */
 function isBinary(bytes) {
     return bytes.includes(0) || !isUtf8(bytes);
 }
 function summaryOf(bytes) {
     return { size: bytes.length, sha256: sha256Hex(bytes), binary: isBinary(bytes) };
 }
-/** Text as Kestra receives it from us: a leading BOM removed, CRLF and lone CR turned into LF. */
 function normaliseText(text) {
     return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
 }
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-/** Text when the bytes are valid UTF-8 without NUL, as git and Kestra's editor treat them. */
 function decodeText(bytes) {
     return isBinary(bytes) ? undefined : utf8.decode(bytes);
 }
-/** Kestra's upload limit: a larger namespace file is an error, decided from its size alone. */
 const MAX_FILE_BYTES = 100 * 1024 * 1024;
-/**
- * A JSON value as one canonical text, a mapping's keys sorted: what a kind whose values are JSON (KV pairs)
- * compares, hashes and records, in every phase alike.
- */
 function canonicalJson(value) {
     if (Array.isArray(value))
         return `[${value.map(canonicalJson).join(',')}]`;
@@ -180,17 +161,14 @@ function canonicalJson(value) {
     }
     return JSON.stringify(value) ?? 'null';
 }
-/** Plain code-unit order: the same on every machine and locale. */
 function compareCodeUnits(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** API path prefixes: `/api/v1/{tenant}` since 0.23 (OSS tenant `main`), `/api/v1` before. */
 const LEGACY_PREFIX = '/api/v1';
 function tenantPrefix(tenant) {
     return `${LEGACY_PREFIX}/${encodeURIComponent(tenant)}`;
 }
-/** `[major, minor, patch]` of a Kestra version such as `0.20.7` or `1.3.0-SNAPSHOT`; undefined when unreadable. */
 function parseVersion(version) {
     if (typeof version !== 'string')
         return undefined;
@@ -199,12 +177,6 @@ function parseVersion(version) {
         return undefined;
     return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
 }
-/**
- * Whether routes carry the tenant segment. Enterprise 0.22 turned tenants on with no default tenant
- * (docs/kestra.md#tenant-prefix, `defaultTenant: false`), so every route needs one from there. Before,
- * only an Enterprise server configured with a tenant did; the default tenant `main` is taken as "not
- * configured" there.
- */
 function isTenantScoped(version, edition, tenant) {
     const [major, minor] = version;
     if (major > 0 || minor >= 23)
@@ -213,10 +185,6 @@ function isTenantScoped(version, edition, tenant) {
         return false;
     return minor >= 22 || tenant !== 'main';
 }
-/**
- * OSS serves one tenant: `TenantService.resolveTenant()` answers `main` whatever the path says (and
- * before 0.23 there is no tenant at all), so another tenant would silently write into `main`.
- */
 function ossTenantProblem(edition, version, tenant) {
     if (edition.toUpperCase() !== 'OSS' || tenant === 'main')
         return undefined;
@@ -245,7 +213,6 @@ function retryPolicy(options = {}) {
 function isRetryableStatus(status) {
     return status === 429 || status >= 500;
 }
-/** Why a failed request is worth retrying (connection reset, timeout…), or undefined when it is not. */
 function transientReason(error) {
     for (let current = error, depth = 0; current && depth < 4; depth++) {
         const { code, message, name } = current;
@@ -259,7 +226,6 @@ function transientReason(error) {
     }
     return undefined;
 }
-/** `Retry-After` as milliseconds (delta-seconds or HTTP-date), or undefined when absent or unreadable. */
 function retryAfterMs(header, now = Date.now()) {
     if (!header)
         return undefined;
@@ -269,16 +235,11 @@ function retryAfterMs(header, now = Date.now()) {
     const date = Date.parse(value);
     return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
-/** Capped exponential backoff with jitter (between half and the full step). */
 function backoffMs(policy, attempt, random = Math.random) {
     const step = Math.min(MAX_SINGLE_BACKOFF_MS, policy.baseDelayMs * 2 ** (attempt - 1));
     return Math.round(step * (0.5 + random() / 2));
 }
 
-/**
- * At most `limit` tasks at a time, started in arrival order. The queue is p-limit's; this name is kept
- * because a limit is shared between callers (one per client, one per deploy).
- */
 class Semaphore {
     limited;
     constructor(limit) {
@@ -290,7 +251,6 @@ class Semaphore {
         return this.limited(task);
     }
 }
-/** Runs `task` over `items` with at most `limit` running at once; results keep the input order. */
 async function mapLimit(items, limit, task) {
     const semaphore = new Semaphore(limit);
     return Promise.all(items.map((item) => semaphore.run(() => task(item))));
@@ -299,12 +259,6 @@ const EVENT_LOOP = {
     now: () => performance.now(),
     nextTurn: () => new Promise((resolve) => setImmediate(resolve))
 };
-/**
- * For long runs of synchronous work chained by promises: they never let the event loop reach I/O, so
- * server answers wait unread. `breathe()` yields to it once the thread has been busy for `everyMs`.
- * The budget is shared by every task that breathes here, and each turn of the loop wakes one waiting
- * task, oldest first: I/O is taken in every `everyMs` however many tasks run, and none starves.
- */
 class Breather {
     everyMs;
     clock;
@@ -339,10 +293,6 @@ class Breather {
 }
 
 const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
-/**
- * One keep-alive pool for the run. Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY like other tools;
- * loopback addresses never go through the proxy.
- */
 function createDispatcher(connections, env = process.env) {
     const options = { connections, keepAliveTimeout: 10_000 };
     const httpProxy = env.http_proxy ?? env.HTTP_PROXY;
@@ -357,11 +307,6 @@ function createDispatcher(connections, env = process.env) {
         noProxy: [noProxy, ...LOOPBACK].filter(Boolean).join(',')
     });
 }
-/**
- * Sends requests with auth, a deadline per attempt, bounded concurrency and retries of transient failures.
- * Answers are returned as the server sent them: decisions read real values, and the output edge alone
- * redacts what is shown (docs/security.md).
- */
 class Transport {
     options;
     semaphore;
@@ -376,8 +321,6 @@ class Transport {
         return { ...this.counts };
     }
     async send(req) {
-        // A write is `lost` once an attempt of it went unanswered or answered 5xx/429: from then on, a failure
-        // cannot say whether the server applied it (docs/rollback.md#writes-whose-answer-was-lost).
         let lost = false;
         try {
             return await this.sendAttempts(req, () => (lost = req.method !== 'GET' && !req.readOnly));
@@ -433,8 +376,6 @@ class Transport {
         };
         if (this.authorization)
             headers.authorization = this.authorization;
-        // The deadline covers the whole exchange: an answer that trickles in is a timeout too
-        // (docs/guarantees.md#retries-and-deadlines).
         const { timeoutMs, cut } = this.attemptTimeout(req);
         const deadline = new AbortController();
         const timer = setTimeout(() => deadline.abort(new RequestTimeout(timeoutMs, cut)), timeoutMs);
@@ -445,7 +386,6 @@ class Transport {
                 body: req.body,
                 dispatcher: this.options.dispatcher,
                 signal: deadline.signal,
-                // Never shorter than the deadline: undici's defaults would cut a long timeout-seconds.
                 headersTimeout: this.options.timeoutMs,
                 bodyTimeout: this.options.timeoutMs
             });
@@ -464,7 +404,6 @@ class Transport {
             clearTimeout(timer);
         }
     }
-    /** `timeout-seconds`, or less when the request's own deadline comes first (then `cut`). */
     attemptTimeout(req) {
         const left = req.deadline === undefined ? Infinity : Math.max(0, req.deadline - Date.now());
         return left < this.options.timeoutMs
@@ -490,10 +429,6 @@ class Transport {
         });
     }
 }
-/**
- * A `multipart/form-data` body as undici encodes it (text values' line breaks become CRLF, as browsers
- * send them), buffered so that a retry resends the same bytes.
- */
 async function formBody(parts) {
     const form = new undiciExports.FormData();
     for (const [name, value, filename] of parts) {
@@ -506,7 +441,6 @@ async function formBody(parts) {
     const body = new Uint8Array(await encoded.arrayBuffer());
     return { contentType: encoded.headers.get('content-type'), body };
 }
-/** The ApiError for an answer the caller cannot use. */
 function responseError(response) {
     const { message, violations } = parseErrorBody(response.body, `HTTP ${response.status}`);
     return new ApiError({
@@ -525,7 +459,6 @@ function authorizationHeader(auth) {
     }
     return undefined;
 }
-/** The attempt ran out of `timeout-seconds` (or of its caller's deadline), headers or body. */
 class RequestTimeout extends Error {
     name = 'TimeoutError';
     constructor(timeoutMs, cut) {
@@ -541,10 +474,6 @@ function header(response, name) {
     return Array.isArray(value) ? value[0] : value;
 }
 const PREALLOCATED_AT_MOST = 64 * 1024 * 1024;
-/**
- * The whole answer. With a length announced, each chunk is copied into one buffer as it arrives and
- * dropped: a namespace export is not held twice (chunks plus their concatenation) while it downloads.
- */
 async function readBody(body, contentLength) {
     const announced = typeof contentLength === 'string' ? Number(contentLength) : NaN;
     if (!Number.isSafeInteger(announced) || announced < 0) {
@@ -554,7 +483,6 @@ async function readBody(body, contentLength) {
         const joined = Buffer.concat(chunks);
         return new Uint8Array(joined.buffer, joined.byteOffset, joined.length);
     }
-    // The announced length is the server's word: a buffer beyond this grows only as bytes really arrive.
     let bytes = new Uint8Array(Math.min(announced, PREALLOCATED_AT_MOST));
     let length = 0;
     for await (const chunk of body) {
@@ -569,11 +497,6 @@ async function readBody(body, contentLength) {
     return length === bytes.length ? bytes : bytes.subarray(0, length);
 }
 
-/**
- * Sends requests below the era's API prefix. The era comes from `GET /api/v1/configs`, probed once;
- * when that probe gives nothing usable, the tenant prefix is tried first and a 404 retried on the
- * legacy prefix, remembering whichever answers.
- */
 class ScopedHttp {
     transport;
     tenant;
@@ -673,7 +596,6 @@ function queryString(query) {
     const pairs = Object.entries(query).flatMap(([key, values]) => [values].flat().map((value) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`));
     return pairs.length ? `?${pairs.join('&')}` : '';
 }
-/** The JSON body of a successful answer; an ApiError when it is not JSON (a proxy page, a wrong URL…). */
 function readJson(response) {
     try {
         return JSON.parse(new TextDecoder().decode(response.body));
@@ -711,14 +633,7 @@ function readJsonArray(response) {
     });
 }
 
-/** A surrogate half without its other half: such text has no UTF-8 form to send. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-/**
- * Why a value (a dashboard id, a key) cannot be sent as one URL path segment that addresses exactly it, or
- * undefined when it can (docs/kestra.md#path-segments). `.` and `..` are relative steps that URL parsers
- * (the action's HTTP client included, even percent-encoded) and proxies resolve to another route; `/` and `\`
- * are decoded into separators by servers and proxies before routing.
- */
 function segmentProblem(value) {
     if (value === '')
         return 'it is empty';
@@ -732,10 +647,6 @@ function segmentProblem(value) {
         return 'it holds a lone UTF-16 surrogate, which has no UTF-8 form';
     return undefined;
 }
-/**
- * The value as one percent-encoded path segment; throws for a value that cannot be addressed safely, so no
- * request ever reaches another route than the one it names.
- */
 function pathSegment(value) {
     const problem = segmentProblem(value);
     if (problem !== undefined) {
@@ -744,12 +655,9 @@ function pathSegment(value) {
     return encodeURIComponent(value);
 }
 
-/** Names asked for per page: a tenant holds hundreds of secrets or keys at most, so one page answers. */
 const PAGE$1 = 500;
-/** Older than any execution: past the 8-day window the search applies when no start date is given. */
 const EARLIEST_START = '1970-01-01T00:00:00Z';
 const SECRETS_REMEDY = 'a review checks at most 20,000 secret names: remove secrets nothing uses';
-/** Pages a review's listing reads at most (20,000 items); one that goes on is an error, never a cut. */
 const MAX_PAGES$1 = 40;
 async function readPages(http, listing, item) {
     const found = new Map();
@@ -786,23 +694,13 @@ async function readPages(http, listing, item) {
     }
     throw new ListingError(`Kestra's ${listing.name} did not end: ${listing.maxPages} full pages of ${listing.size} were read (${found.size} items) and it still went on. Nothing was decided on a part of it; ${listing.remedy}, or check that the server (or a proxy in front of it) honours the page and size parameters of ${listing.path}.`);
 }
-/** A listing that could not be read whole (docs/kestra.md#paged-listings). */
 class ListingError extends ActionError {
     name = 'ListingError';
 }
 function where(response) {
     return `${response.method} ${response.path.replace(/\?.*$/, '')}`;
 }
-/**
- * Characters of the namespaces one KV search names: the request line stays well within the 4 KiB a
- * Micronaut server accepts by default, each comma sent as `%2C`.
- */
 const SEARCHED_NAMES_CHARS = 1500;
-/**
- * The live KV keys of each namespace (docs/kestra.md#kv-listings), never a value: one paged search of them
- * all where its entries name their namespace (1.3 on, the only listing 2.0 keeps); before, and before the
- * search itself (a 404), one listing per namespace.
- */
 async function liveKvKeys(api, namespaces) {
     const version = parseVersion((await api.info()).version);
     const named = !version || version[0] > 1 || (version[0] === 1 && version[1] >= 3);
@@ -827,7 +725,6 @@ async function searchUnlessMissing(api, namespaces) {
         throw error;
     }
 }
-/** Consecutive groups of namespaces, each naming at most `SEARCHED_NAMES_CHARS` (one longer name alone). */
 function inGroups(namespaces) {
     const groups = [];
     let chars = Infinity;
@@ -842,20 +739,14 @@ function inGroups(namespaces) {
     }
     return groups;
 }
-/**
- * The listings a review reads (docs/caught-at-review.md): secret names and KV keys, never a value, and
- * the executions not finished (docs/kestra.md#secrets, #kv-listings, #search-executions).
- */
 class ListingsEndpoint {
     http;
     constructor(http) {
         this.http = http;
     }
-    /** `GET P/secrets`, every page: OSS answers every name of the tenant whatever the namespace. */
     async secretNames() {
         return this.paged({ name: 'secrets listing', remedy: SECRETS_REMEDY, path: '/secrets', query: {}, key: byKey }, (item) => stringField(item, 'key'));
     }
-    /** `GET P/namespaces/{ns}/secrets`, every page: Enterprise answers the namespace's own secrets. */
     async namespaceSecretNames(namespace) {
         return this.paged({
             name: `secrets listing of ${namespace}`,
@@ -865,7 +756,6 @@ class ListingsEndpoint {
             key: byKey
         }, (item) => stringField(item, 'key'));
     }
-    /** `GET P/namespaces/{ns}/inherited-secrets`: `{"<namespace>": ["NAME", …]}`, every array joined. */
     async inheritedSecretNames(namespace) {
         const response = await this.http.send({
             method: 'GET',
@@ -874,17 +764,12 @@ class ListingsEndpoint {
         });
         return Object.values(readJsonObject(response)).flatMap((names) => Array.isArray(names) ? names.filter((name) => typeof name === 'string') : []);
     }
-    /**
-     * `GET P/kv?filters[namespace][IN]=…`, every page: the live keys of these namespaces. Entries name their
-     * namespace from 1.3 only (docs/kestra.md#kv-listings): one without is `namespace: undefined`.
-     */
     async kvKeys(namespaces) {
         const listing = {
             name: 'KV listing',
             remedy: 'a review checks at most 20,000 keys of the namespaces it deploys: remove keys no flow reads',
             path: '/kv',
             query: { 'filters[namespace][IN]': namespaces.join(',') },
-            // Before 1.3 an entry names no namespace: the same key of two namespaces is two rows.
             key: (row) => {
                 const namespace = stringField(row, 'namespace');
                 return namespace === undefined ? undefined : `${namespace} ${byKey(row)}`;
@@ -896,7 +781,6 @@ class ListingsEndpoint {
             return key === undefined ? undefined : { ...(namespace !== undefined && { namespace }), key };
         });
     }
-    /** `GET P/namespaces/{ns}/kv` (0.18 to 1.3): the live keys of exactly this namespace. */
     async namespaceKvKeys(namespace) {
         const response = await this.http.send({
             method: 'GET',
@@ -905,14 +789,6 @@ class ListingsEndpoint {
         });
         return readJsonArray(response).flatMap((item) => stringField(item, 'key') ?? []);
     }
-    /**
-     * The executions of these flows of one namespace that are in one of `states`, every page, each flow's
-     * whatever its age (docs/kestra.md#search-executions). `filters[…]` (1.1 on): exactly these flows, and a
-     * start-date lower bound older than any run, since without one the server only searches the last 8
-     * days. The flat parameters before: `namespace` is a prefix there (hence the exact match on the
-     * results), `flowId` names one flow only, and from 0.22 the same 8-day default applies, so `startDate`
-     * is sent too.
-     */
     async executionsIn(namespace, flowIds, states, legacy) {
         const query = legacy
             ? {
@@ -960,10 +836,6 @@ function stringField(raw, field) {
     const value = raw?.[field];
     return typeof value === 'string' ? value : undefined;
 }
-/**
- * The fields a review shows of an execution. One without an id, flow or state fails the read: a guard
- * never passes on an answer it cannot read.
- */
 function executionOf(raw, response) {
     const value = raw;
     const state = value?.state;
@@ -983,18 +855,12 @@ function executionOf(raw, response) {
     return { id, namespace, flowId, state: current, ...(startDate && { startDate }), labels: [] };
 }
 const NAMESPACES_PAGE_SIZE = 100;
-/** Pages a namespaces search reads at most (10,000 namespaces); one that goes on is an error. */
 const NAMESPACES_MAX_PAGES = 100;
-/**
- * `GET /namespaces/search` (docs/kestra.md#namespaces): OSS lists the namespaces of existing flows and
- * their parents (a namespace holding only files or KV entries is not listed), EE its namespace entities.
- */
 class NamespacesEndpoint {
     http;
     constructor(http) {
         this.http = http;
     }
-    /** Every listed namespace whose id starts with `prefix`, sorted. */
     async startingWith(prefix) {
         const ids = await readPages(this.http, {
             name: `namespaces search for ${prefix}`,
@@ -1014,25 +880,18 @@ function namespaceId(row) {
     return typeof id === 'string' ? id : undefined;
 }
 
-/** A Kestra property path: `id`, `flow.id`, `tasks[1].message`, `tasks[my-task].message`. */
 const PATH = String.raw `[A-Za-z_$][\w$-]*(?:\[[^\]\n]*\])*(?:\.[A-Za-z_$][\w$-]*(?:\[[^\]\n]*\])*)*`;
 const LEADING_PATH = new RegExp(String.raw `^(${PATH}): ([\s\S]+)$`);
 const ITEM_SEPARATOR = new RegExp(String.raw `, (?=${PATH}: )`);
 const JACKSON_SOURCE = /\s*at \[Source: [\s\S]*?; line: (\d+), column: (\d+)\]/g;
 const JACKSON_CLASS = / \(class [\w.$]+\), not marked as ignorable(?: \([^)]*\))?/g;
 const JACKSON_CHAIN = /\s*\(through reference chain: ([^)]*)\)/;
-/**
- * Splits the `constraints` string of a validate answer (≤ 1.3) into violations. It holds one or
- * more `path: message` items separated by newlines or by ", ", or a parser message (Jackson) whose
- * reference chain gives the path.
- */
 function splitConstraints(constraints) {
     let text = constraints.trim();
     for (let previous = ''; previous !== text;) {
         previous = text;
         text = text.replace(/^Validation error:\s*/, '').replace(/^:\s*/, '');
     }
-    // The quoted source inside a Jackson message spans lines that could pass for violations.
     text = text.replace(JACKSON_SOURCE, ' (line $1, column $2)');
     const items = [];
     for (const line of text.split(/\r?\n/)) {
@@ -1056,7 +915,6 @@ function toConstraint(item) {
     const path = chain ? pathFromReferenceChain(chain[1]) : undefined;
     return path ? { path, message } : { message };
 }
-/** `io.kestra…Flow["tasks"]->java.util.ArrayList[0]->…Log["format"]` → `tasks[0].format`. */
 function pathFromReferenceChain(chain) {
     let path = '';
     for (const match of chain.matchAll(/\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]/g)) {
@@ -1081,7 +939,6 @@ function readVerdict(item) {
     const errors = [];
     const { constraints } = record;
     if (typeof constraints === 'string' && constraints.trim() !== '') {
-        // Any text there is a refusal, even one with no `path: message` item left to show (`:`).
         const split = splitConstraints(constraints);
         errors.push(...(split.length > 0 ? split : [{ message: constraints.trim() }]));
     }
@@ -1101,7 +958,6 @@ function readVerdict(item) {
     }
     return { readable: true, errors, record };
 }
-/** A 2.0 `errors` item (`detail`, `pointer`, `path`); `message` as 1.x's `_embedded.errors` spell it. */
 function readError(error) {
     if (!error || typeof error !== 'object' || Array.isArray(error))
         return undefined;
@@ -1125,12 +981,10 @@ function shapeOf(value) {
         return value.trim() === '' ? 'a blank text' : 'a text';
     return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
-/** The finding text of a verdict that cannot be read; `answer` is the server's, cut short. */
 function unreadableVerdict(why, answer) {
     const shown = answer.length > 200 ? `${answer.slice(0, 200)}…` : answer;
     return `the server's validation answer could not be read (${why}): ${JSON.stringify(shown)}; nothing is deployed until the server answers a verdict the action can read`;
 }
-/** The JSON value of a text, or undefined when it is none. */
 function parsedJson(text) {
     try {
         return JSON.parse(text);
@@ -1141,27 +995,19 @@ function parsedJson(text) {
 }
 
 const YAML$1 = { 'content-type': 'application/x-yaml' };
-/** Dashboards read per listing request. */
 const PAGE_SIZE = 100;
-/** Listing pages read at most (10,000 dashboards); one that goes on is an error. */
 const MAX_PAGES = 100;
-/**
- * `P/dashboards` (Kestra 1.3+, tenant-wide, docs/kestra.md#dashboards). Saves answer 200, a missing id
- * on delete 409 (JDBC) or 404; an unknown id on update 404.
- */
 class DashboardsEndpoint {
     http;
     constructor(http) {
         this.http = http;
     }
-    /** Every live dashboard, or undefined when the server has no dashboards API (a 404 route miss). */
     async list() {
         return readPages(this.http, {
             name: 'dashboards listing',
             remedy: `a repository manages at most ${MAX_PAGES * PAGE_SIZE} dashboards: delete the ones no one uses`,
             path: '/dashboards',
             route: '/dashboards',
-            // With no sort the database's order is unspecified: pages sort by id (docs/kestra.md#dashboards).
             query: { sort: 'id:asc' },
             size: PAGE_SIZE,
             maxPages: MAX_PAGES,
@@ -1178,10 +1024,6 @@ class DashboardsEndpoint {
         });
         return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response);
     }
-    /**
-     * `exists` when the server already holds a live dashboard of that id (a 422 "already exists", never a
-     * 409): `retried` says the request had to be sent again, so the first attempt may have created it.
-     */
     async create(source) {
         const response = await this.http.send({
             method: 'POST',
@@ -1198,7 +1040,6 @@ class DashboardsEndpoint {
             throw error;
         return { created: false, retried: response.attempts > 1 };
     }
-    /** Undefined when the server holds no such dashboard (404). */
     async update(id, source) {
         const response = await this.http.send({
             method: 'PUT',
@@ -1210,10 +1051,6 @@ class DashboardsEndpoint {
         });
         return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response);
     }
-    /**
-     * False when the server held no such dashboard (404, or JDBC's 409 "doesn't exists"), except when the
-     * request had to be sent again: then its first attempt most likely deleted it.
-     */
     async delete(id) {
         const response = await this.http.send({
             method: 'DELETE',
@@ -1226,10 +1063,6 @@ class DashboardsEndpoint {
         }
         return response.status < 400 || response.attempts > 1;
     }
-    /**
-     * The server's verdict on one dashboard: its violations (none: valid), from 1.x's `constraints` text or
-     * 2.0's `errors` list, or why the answer could not be read, which is never "valid".
-     */
     async validate(source) {
         const response = await this.http.send({
             method: 'POST',
@@ -1273,13 +1106,8 @@ function toDashboard(value, response) {
         ...(typeof sourceCode === 'string' && { sourceCode })
     };
 }
-/** `timeWindow` defaults (docs/kestra.md#dashboards): 30 days shown, at most 366. */
 const WINDOW_DEFAULTS = { default: 30 * 86400, max: 366 * 86400 };
 const DURATION$1 = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
-/**
- * The fields a dashboard answer carries, as one canonical text: what a server whose answers have no
- * `sourceCode` is compared by (durations in seconds, defaults filled in, keys sorted).
- */
 function dashboardFields(value) {
     const window = (value.timeWindow ?? {});
     const fields = {
@@ -1294,7 +1122,6 @@ function dashboardFields(value) {
     };
     return distExports.stringify(fields);
 }
-/** The fields of a dashboard's YAML as compared (`dashboardFields`); undefined when it is no mapping. */
 function sourceFields(source) {
     try {
         const value = distExports.parse(source);
@@ -1303,11 +1130,9 @@ function sourceFields(source) {
         }
     }
     catch {
-        // Its YAML error is a finding of the dashboards kind's checks.
     }
     return undefined;
 }
-/** Whether the server's copy is `wanted` (its source and fields): by source when the answer has one. */
 function holds(remote, wanted) {
     return remote.sourceCode !== undefined
         ? normaliseText(remote.sourceCode) === wanted.source
@@ -1332,24 +1157,13 @@ function sorted(value) {
     return value;
 }
 
-/** Results asked for by a label search: a run's labels match a handful of executions at most. */
 const SEARCH_PAGE = 25;
-/** Pages a label search reads at most; one that goes on is an error. */
 const SEARCH_PAGES = 20;
-/**
- * `POST …/executions/{namespace}/{id}`, `GET …/executions/{id}` and `GET …/executions/search`
- * (docs/kestra.md#executions).
- */
 class ExecutionsEndpoint {
     http;
     constructor(http) {
         this.http = http;
     }
-    /**
-     * Multipart only, one text part per input; `wait` stays false: the run is polled
-     * (docs/kestra.md#start-an-execution). Labels travel as repeated `labels=key:value` parameters.
-     * Sent once: a start is never repeated blindly.
-     */
     async start(namespace, id, inputs, options) {
         const { contentType, body } = await formBody(inputs);
         const response = await this.http.send({
@@ -1374,12 +1188,6 @@ class ExecutionsEndpoint {
         });
         return response.status === 404 ? undefined : toExecution(readJson(response), response);
     }
-    /**
-     * Servers that take `filters[…]` (1.1 onwards) get them; older ones the flat parameters, which
-     * 1.x ignores as soon as one `filters[…]` is present (docs/kestra.md#search-executions). Whatever
-     * the server did with the query, only executions of this flow that carry every label are
-     * returned.
-     */
     async search(query, deadline) {
         const version = parseVersion((await this.http.info()).version);
         const [major, minor] = version ?? [Infinity, 0];
@@ -1405,7 +1213,6 @@ class ExecutionsEndpoint {
             .sort((a, b) => Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? ''));
     }
 }
-/** `filters[field][OP]=value`; labels as `filters[labels][EQUALS][key]=value`, all of them required. */
 function queryFilters(query) {
     return {
         'filters[namespace][EQUALS]': query.namespace,
@@ -1413,7 +1220,6 @@ function queryFilters(query) {
         ...Object.fromEntries(query.labels.map(([key, value]) => [`filters[labels][EQUALS][${key}]`, value]))
     };
 }
-/** The flat parameters of Kestra before 1.1: `namespace` is a prefix there, hence the check on results. */
 function legacyFilters(query) {
     return {
         namespace: query.namespace,
@@ -1421,7 +1227,6 @@ function legacyFilters(query) {
         labels: query.labels.map(([key, value]) => `${key}:${value}`)
     };
 }
-/** An `Execution` (or the start's `ExecutionResponse`, which some clients type as an array of one). */
 function toExecution(raw, response) {
     const value = (Array.isArray(raw) ? raw[0] : raw);
     const state = value?.state;
@@ -1447,7 +1252,6 @@ function toExecution(raw, response) {
         labels: labelsOf$1(value.labels)
     };
 }
-/** `[{key, value}]` as the server sends them; anything else is no label. */
 function labelsOf$1(raw) {
     if (!Array.isArray(raw))
         return [];
@@ -1456,23 +1260,16 @@ function labelsOf$1(raw) {
         return typeof key === 'string' && typeof value === 'string' ? [[key, value]] : [];
     });
 }
-/**
- * The execution's page in the Kestra UI, built from the action's base URL (the start's `url`
- * depends on the server's `kestra.url` setting): `<base>/ui/<tenant>/executions/…` on tenant-scoped
- * servers (docs/kestra.md#execution-ui-link).
- */
 function executionUrl(server, tenant, execution) {
     const path = [execution.namespace, execution.flowId, execution.id]
         .map(encodeURIComponent)
         .join('/');
     return `${kestraUiBase(server, tenant)}/executions/${path}`;
 }
-/** The Kestra UI's base: `<server>/ui/<tenant>` on a tenant-scoped server, `<server>/ui` before (0.x). */
 function kestraUiBase(server, tenant) {
     const root = `${server.replace(/\/+$/, '')}/ui`;
     return tenant === undefined ? root : `${root}/${encodeURIComponent(tenant)}`;
 }
-/** A namespace's page in the Kestra UI. */
 function namespaceUrl(server, tenant, namespace) {
     return `${kestraUiBase(server, tenant)}/namespaces/edit/${encodeURIComponent(namespace)}`;
 }
@@ -1483,9 +1280,7 @@ function fileNaming(info) {
         return 'exact';
     return version[1] >= 19 ? 'space-as-plus' : 'uri';
 }
-/** Characters a pre-1.0 server cannot keep in a name, besides the space on 0.13 → 0.18. */
 const UNSTORABLE = /[?#%"<>\\^`{|}[\]]|[^\P{Z} ]|\p{Cc}/u;
-/** The stored path of `path`, or why the server cannot store it under that name. */
 function storedPath(naming, path) {
     if (naming === 'exact')
         return { path };
@@ -1497,11 +1292,6 @@ function storedPath(naming, path) {
     }
     return { path: naming === 'space-as-plus' ? path.replace(/ /g, '+') : path };
 }
-/**
- * Stored path → repository path, for the repository's files the server stores under another name, so
- * that both sides compare. Throws, naming the files, when the server cannot store one under its name or
- * would store two as one.
- */
 function repositoryNames(naming, namespace, entries) {
     const names = new Map();
     if (naming === 'exact')
@@ -1523,7 +1313,6 @@ function repositoryNames(naming, namespace, entries) {
     return names;
 }
 
-/** Non-directory entries of a zip answer, by entry name. */
 function readZip(response) {
     let entries;
     try {
@@ -1547,11 +1336,6 @@ const CENTRAL_FILE_HEADER = 0x02014b50;
 const LOCAL_FILE_HEADER = 0x04034b50;
 const STORED = 0;
 const DEFLATED = 8;
-/**
- * Reads the central directory; stored entries are views into the answer (no copy: a namespace export
- * can weigh hundreds of megabytes) and deflated ones are inflated natively. Archives this reader does
- * not cover (zip64, encryption, other methods) go to fflate.
- */
 function unzip(zip) {
     const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
     const end = findEndOfCentralDirectory(view);
@@ -1595,7 +1379,6 @@ function unzip(zip) {
     return entries;
 }
 function findEndOfCentralDirectory(view) {
-    // The record is 22 bytes plus a comment of at most 65535.
     for (let at = view.byteLength - 22; at >= Math.max(0, view.byteLength - 22 - 0xffff); at--) {
         if (view.getUint32(at, true) === END_OF_CENTRAL_DIRECTORY)
             return at;
@@ -1606,25 +1389,20 @@ function fflateUnzip(zip) {
     return new Map(Object.entries(unzipSync(zip)));
 }
 
-/** Kestra 0.x exports held the namespace's flows under this folder; they are not namespace files. */
 const FLOWS_FOLDER = '_flows';
-/** Directory entries a walk reads at most, folders included, and how deep it goes. */
 const MAX_WALK_ENTRIES = 10_000;
 const MAX_WALK_DEPTH = 64;
 class FilesEndpoint {
     http;
-    /** Set once `GET …/files/export` turned out to be missing (404 or 405). */
     exportMissing = false;
     constructor(http) {
         this.http = http;
     }
-    /** One export request; without that endpoint, a walk of the directory tree. */
     async list(namespace) {
         const files = this.exportMissing ? undefined : await this.exported(namespace);
         const all = files ?? (await this.walk(namespace, '/', { left: MAX_WALK_ENTRIES }));
         return all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     }
-    /** The file's bytes, or one revision's (Kestra 1.2+); undefined when absent. */
     async get(namespace, path, revision) {
         const response = await this.http.send({
             method: 'GET',
@@ -1635,10 +1413,6 @@ class FilesEndpoint {
         });
         return response.status === 404 ? undefined : response.body;
     }
-    /**
-     * The file's revision numbers (1.2+: `[{revision}]`). Undefined when the server keeps none: before 1.2
-     * the route is missing (404), and from 1.2 a file whose latest version is a deletion answers 404 too.
-     */
     async revisions(namespace, path) {
         const response = await this.http.send({
             method: 'GET',
@@ -1654,17 +1428,10 @@ class FilesEndpoint {
             return typeof revision === 'number' ? [revision] : [];
         });
     }
-    /**
-     * An empty file goes as an empty part, like Kestra's UI sends it. Some Micronaut 4 releases drop a
-     * zero-byte part (micronaut-core#12498), which leaves the upload without `fileContent` (400): the file
-     * then goes inside a one-entry `.zip`, which Kestra extracts to `/<entry>`
-     * (docs/kestra.md#empty-files).
-     */
     async upload(namespace, path, bytes) {
         const response = await this.send(namespace, path, uploadFileName(path), bytes, bytes.length === 0);
         if (response.status !== 400)
             return;
-        // Zip entries go through `URI.create` on 0.x: name the entry as the server stores the path.
         const stored = storedPath(fileNaming(await this.http.info()), path);
         const entry = ('path' in stored ? stored.path : path).replace(/^\/+/, '');
         const archive = zipSync({ [entry]: new Uint8Array(0) });
@@ -1705,10 +1472,6 @@ class FilesEndpoint {
             .map(([name, bytes]) => ({ path: '/' + name.replace(/^\/+/, ''), bytes }))
             .filter(({ path }) => !path.startsWith(`/${FLOWS_FOLDER}/`));
     }
-    /**
-     * The directory tree, file by file, within `budget` entries: a tree that goes on (a directory that holds
-     * itself, a server that invents entries) is an error naming the namespace, never a part of the tree.
-     */
     async walk(namespace, dir, budget) {
         const response = await this.http.send({
             method: 'GET',
@@ -1743,10 +1506,6 @@ class FilesEndpoint {
         return nested.flat();
     }
 }
-/**
- * The multipart file name. Kestra extracts an upload whose file name ends in `.zip`, and otherwise
- * stores the bytes at the `path` query parameter, so the name only has to avoid that suffix.
- */
 function uploadFileName(path) {
     const base = path.slice(path.lastIndexOf('/') + 1);
     if (base === '')
@@ -1754,24 +1513,15 @@ function uploadFileName(path) {
     return /\.zip$/i.test(base.trim()) ? `${base}.upload` : base;
 }
 
-/**
- * Kestra's own equality normalisation: the first `revision: N` line is ignored
- * (docs/kestra.md#unchanged-source).
- */
 function withoutRevisionLine(source) {
     return source.replace(/^revision: \d+\n?/m, '');
 }
-/** `namespace` and `id` of a flow source when both are plain strings. */
 function flowIdentity$1(source) {
     const doc = distExports.parseDocument(source, { uniqueKeys: false });
     const namespace = doc.get('namespace');
     const id = doc.get('id');
     return typeof namespace === 'string' && typeof id === 'string' ? { namespace, id } : undefined;
 }
-/**
- * The text Kestra compares when deciding whether a flow changed: line endings normalised and the
- * first `revision: N` line removed (the server owns it), as its `isSameWithSource` does.
- */
 function comparableFlowSource(source) {
     return withoutRevisionLine(normaliseText(source));
 }
@@ -1779,12 +1529,10 @@ function comparableFlowSource(source) {
 const YAML = { 'content-type': 'application/x-yaml' };
 class FlowsEndpoint {
     http;
-    /** Set once `POST /flows/export/by-ids` answered 405 (a proxy or server without that route). */
     exportMissing = false;
     constructor(http) {
         this.http = http;
     }
-    /** Listing (ids, revisions) then one export of every source: 2 requests whatever the count. */
     async list(namespace) {
         const { listed, sources } = await this.listedWithSources(namespace);
         const flows = await Promise.all(listed.map(async ({ id, revision, updated }) => {
@@ -1797,7 +1545,6 @@ class FlowsEndpoint {
             .filter((flow) => flow !== undefined)
             .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     }
-    /** Id → revision of every flow of the namespace: the listing alone, 1 request. */
     async revisions(namespace) {
         return new Map((await this.listed(namespace)).map(({ id, revision }) => [id, revision]));
     }
@@ -1813,10 +1560,6 @@ class FlowsEndpoint {
             return undefined;
         return toRemoteFlow(response, '');
     }
-    /**
-     * One revision's source; with `revision` set the server reads tombstones too
-     * (docs/kestra.md#flow-revisions).
-     */
     async revisionSource(namespace, id, revision) {
         const response = await this.http.send({
             method: 'GET',
@@ -1830,10 +1573,6 @@ class FlowsEndpoint {
         const { source } = readJsonObject(response);
         return typeof source === 'string' ? source : undefined;
     }
-    /**
-     * A create that had to be retried may have reached the server the first time: its "already
-     * exists" (422 up to 1.3, 409 in 2.0) then re-reads the flow and accepts it when the stored source is the one sent.
-     */
     async create(source) {
         const response = await this.http.send({
             method: 'POST',
@@ -1864,10 +1603,6 @@ class FlowsEndpoint {
         });
         return toRemoteFlow(response, source);
     }
-    /**
-     * Throws ApiError 404 when the flow is absent, except when the request had to be retried:
-     * then the first attempt most likely deleted it.
-     */
     async delete(namespace, id) {
         const response = await this.http.send({
             method: 'DELETE',
@@ -1894,13 +1629,6 @@ class FlowsEndpoint {
             return [{ id: flow.id, revision: Number(flow.revision ?? 0), ...updated }];
         });
     }
-    /** Sources by id; undefined on a 404 (a listed flow is gone, or the endpoint is missing). */
-    /**
-     * The export answers 404 for the whole request when one listed flow is gone by then (Kestra's
-     * `exportByIds` calls `orElseThrow()` per id, docs/kestra.md#export-flows): the namespace is listed
-     * and exported once more, and after a second 404 its flows are read one by one. Other namespaces keep
-     * the export.
-     */
     async listedWithSources(namespace) {
         for (let attempt = 1;; attempt++) {
             const listed = await this.listed(namespace);
@@ -1911,7 +1639,6 @@ class FlowsEndpoint {
                 return { listed, sources: sources ?? new Map() };
         }
     }
-    /** Sources by id; undefined on a 404. */
     async exportSources(namespace, listed) {
         const response = await this.http.send({
             method: 'POST',
@@ -1939,7 +1666,6 @@ class FlowsEndpoint {
         return sources;
     }
 }
-/** Entries are `<namespace>.<id>.yaml` (by-ids) or `<namespace>-<id>.yml` (by-query). */
 function idFromEntryName(name, namespace, ids) {
     const base = name.slice(name.lastIndexOf('/') + 1).replace(/\.ya?ml$/i, '');
     for (const separator of ['.', '-']) {
@@ -1974,7 +1700,6 @@ class KvEndpoint {
     constructor(http) {
         this.http = http;
     }
-    /** The stored value, or undefined when the key is absent (404) or expired (410). */
     async get(namespace, key) {
         const response = await this.http.send({
             method: 'GET',
@@ -1986,7 +1711,6 @@ class KvEndpoint {
             return undefined;
         return readJsonObject(response).value;
     }
-    /** The body is a JSON literal: the server parses it as Ion, older servers as JSON. */
     async put(namespace, key, value) {
         await this.http.send({
             method: 'PUT',
@@ -1996,7 +1720,6 @@ class KvEndpoint {
             body: JSON.stringify(value) ?? 'null'
         });
     }
-    /** Removes the key; an absent key is no error (the server answers `false`). */
     async delete(namespace, key) {
         await this.http.send({
             method: 'DELETE',
@@ -2007,7 +1730,6 @@ class KvEndpoint {
 }
 
 const MAX_BATCH = 100;
-/** The server splits a YAML body on `\n+---\n*?`: a line starting with `---` starts a new document. */
 const SEPARATOR_LINE = /(^|\n)---/;
 class ValidateEndpoint {
     http;
@@ -2037,10 +1759,6 @@ class ValidateEndpoint {
         return results.flat().sort((a, b) => a.index - b.index);
     }
 }
-/**
- * Groups source indexes into requests of at most `max` documents. A source that the server would
- * itself split (a line starting with `---`) or that is blank goes alone, so answers map back by index.
- */
 function planBatches(sources, max = MAX_BATCH) {
     const batches = [];
     let current = [];
@@ -2059,10 +1777,6 @@ function planBatches(sources, max = MAX_BATCH) {
         batches.push(current);
     return batches;
 }
-/**
- * One result per source of the batch; several answers for one source are merged. An answer the client
- * cannot read is an error of its flow, never "valid".
- */
 function mapBatch(batch, items) {
     const results = batch.map((index) => emptyResult(index));
     const answered = new Set();
@@ -2161,7 +1875,6 @@ function createKestraClient(options) {
         close: () => dispatcher.close()
     };
 }
-/** The client a run uses, from its settings; retries are reported through `log`. */
 function clientForSettings(settings, log, userAgent) {
     if (!settings.server)
         return undefined;
@@ -2176,7 +1889,6 @@ function clientForSettings(settings, log, userAgent) {
     });
 }
 
-/** `namespace.id` of a resource with an id, `namespace:path` of a namespace file, `id` when tenant-wide. */
 function resourceName$1(r) {
     if (r.kind === 'file')
         return `${r.namespace}:${r.path}`;
@@ -2198,26 +1910,15 @@ function countPlan(resources) {
     }
     return counts;
 }
-/** True when applying the plan writes or deletes something. */
 function hasChanges(counts) {
     return counts.create + counts.update + counts.delete > 0;
 }
-/** The actions that write to the server: create, update and delete. */
 function isWrite(change) {
     return change.action === 'create' || change.action === 'update' || change.action === 'delete';
 }
 
-/**
- * KV key holding the last commit deployed to a namespace. One key per namespace and server, not per
- * comment-key: instances that deploy to the same namespace of the same server write the same resources, so
- * they must agree on which commit is newest.
- */
 const COMMIT_MARKER_KEY = 'kestra-gitops-commit';
 const SHA$2 = /^[0-9a-f]{7,64}$/i;
-/**
- * A JSON object the action stored in KV, as the server gives it back: parsed already (typed `JSON`), or
- * as text (older servers, or a value someone else wrote). Undefined when it is no object.
- */
 function storedObject(value) {
     let parsed = value;
     if (typeof value === 'string') {
@@ -2232,7 +1933,6 @@ function storedObject(value) {
         ? parsed
         : undefined;
 }
-/** The marker stored in KV, or undefined when absent or not one of ours. */
 function parseMarker(value) {
     const parsed = storedObject(value);
     if (!parsed)
@@ -2243,7 +1943,6 @@ function parseMarker(value) {
     }
     return { commit, repository };
 }
-/** The short form of a commit id in messages. */
 function short(sha) {
     return sha.slice(0, 12);
 }
@@ -2254,29 +1953,18 @@ const HTML_ENTITIES = {
     '>': '&gt;',
     '"': '&quot;'
 };
-/** A URL for a Markdown link target: the characters that could end or break the link percent-encoded. */
 function linkTarget(url) {
     return url.replace(/[\s()<>[\]"`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 function escapeHtml(text) {
     return text.replace(/[&<>"]/g, (c) => HTML_ENTITIES[c]);
 }
-/**
- * User-derived text (names, paths, messages) for use outside code fences, in Markdown as well as
- * in HTML blocks such as `<summary>`: HTML-escaped, Markdown punctuation written as numeric
- * character references (inert in both contexts, `|` included for tables), @mentions defused with
- * a zero-width space, and line breaks folded so the text stays on its line.
- */
 function escapeText(text) {
     return escapeHtml(text)
         .replace(/\s*[\r\n]+\s*/g, ' ')
         .replace(/[`*_[\]|\\~]/g, (c) => `&#${c.charCodeAt(0)};`)
         .replace(/@/g, '@&#8203;');
 }
-/**
- * Like `escapeText`, but a span between a pair of backticks becomes inline code (`<code>`, its content
- * escaped alike, so it still cannot open a link, a table cell or a mention). A lone backtick stays text.
- */
 function escapeTextWithCode(text) {
     const parts = text.split('`');
     if (parts.length % 2 === 0) {
@@ -2287,27 +1975,18 @@ function escapeTextWithCode(text) {
         .map((part, i) => (i % 2 === 1 ? `<code>${escapeText(part)}</code>` : escapeText(part)))
         .join('');
 }
-/**
- * A commit as every report spells it: the short sha in code, linked to the commit on GitHub when the
- * repository's address is known. One spelling for the plan's commit and the deployed one.
- */
 function commitText(sha, repositoryUrl) {
     if (!/^[0-9a-f]{7,64}$/i.test(sha))
         return escapeText(short(sha)) || 'unknown';
     const text = `\`${short(sha)}\``;
     return repositoryUrl ? `[${text}](${linkTarget(`${repositoryUrl}/commit/${sha}`)})` : text;
 }
-/** `2026-11-23 17:47 UTC` for an ISO 8601 instant: what a reader takes in at a glance. */
 function readableUtc(iso) {
     const at = new Date(iso);
     if (Number.isNaN(at.getTime()))
         return escapeText(iso);
     return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
-/**
- * A Markdown table of the columns that have something to show: a column empty in every row is left
- * out, so optional facts (revisions, messages, later smoke runs) cost nothing when absent.
- */
 function markdownTable(columns, rows) {
     const cells = columns.map((column) => rows.map((row) => column.cell(row)));
     const shown = columns.flatMap((column, i) => cells[i].some((cell) => cell !== '') ? [{ title: column.title, cells: cells[i] }] : []);
@@ -2319,7 +1998,6 @@ function markdownTable(columns, rows) {
     ].join('\n');
 }
 
-/** `N to create, N to update, N to delete, N unchanged`, plus orphaned and drifted when non-zero. */
 function countsText(counts) {
     const parts = [
         `${counts.create} to create`,
@@ -2350,10 +2028,6 @@ function verdictLine(findings, failOn) {
         tally.push(plural(counts.notice, 'notice'));
     return `${failed ? '❌ **Validation failed**' : '✅ **Validation passed**'}: ${tally.join(', ')}`;
 }
-/**
- * The verdict, then the target on a line of its own: a backslash break, as a job summary (unlike a
- * comment) joins plain consecutive lines into one.
- */
 function verdictAndTarget(input) {
     return `${verdictLine(input.findings, input.failOn ?? 'error')}\\\n${targetLine(input)}`;
 }
@@ -2365,10 +2039,6 @@ function targetLine(input) {
         : '';
     return `**Server** ${server} · **Tenant** ${escapeText(input.tenant)} · **Commit** ${commit}${layout}`;
 }
-/**
- * `Kestra plan`, or `Kestra plan · staging` for a comment-key other than `default`
- * (docs/comment.md#what-reviewers-see).
- */
 function subject(what, commentKey) {
     const key = commentKey && commentKey !== 'default' ? ` · ${escapeText(commentKey)}` : '';
     return `Kestra ${what}${key}`;
@@ -2378,7 +2048,6 @@ function title(input) {
         ? `### ${subject('plan', input.commentKey)}: ${countsText(input.plan.counts)}`
         : `### ${subject('validation', input.commentKey)}`;
 }
-/** A deploy's outcome as its headline says it. */
 const DEPLOY_OUTCOME = {
     applied: '✅ applied',
     'nothing-to-do': '✅ up to date',
@@ -2387,18 +2056,10 @@ const DEPLOY_OUTCOME = {
     'rolled-back': '↩️ rolled back',
     'rollback-incomplete': '⚠️ rollback incomplete'
 };
-/**
- * The headline once a deploy ran: it replaces the plan's in the job summary and in the merged pull
- * request's comment, so the first visible line says what happened. `detail` is Markdown.
- */
 function deployTitle(status, detail, commentKey) {
     return `### ${subject('deploy', commentKey)}: ${DEPLOY_OUTCOME[status]}${detail ? `, ${detail}` : ''}`;
 }
 const HEADLINE = /^### Kestra (plan|validation|deploy)\b/;
-/**
- * The document with `headline` in place of its own: the first line, or the second after a comment
- * marker. A document without one gets `headline` there.
- */
 function withHeadline(markdown, headline) {
     const lines = markdown.split('\n');
     const at = lines[0]?.startsWith('<!--') ? 1 : 0;
@@ -2412,10 +2073,6 @@ function noteLines(notes) {
     return (notes ?? []).map((note) => `> ${escapeText(note)}`);
 }
 
-/**
- * A finding concerns a resource through its key or through the resource's repository file: these are the
- * names under which each side can be matched (`changeTargets(c)` meets `findingTargets(f)`).
- */
 function changeTargets(change) {
     const key = `resource ${resourceKey(change)}`;
     return change.file === undefined ? [key] : [key, `file ${change.file}`];
@@ -2429,29 +2086,20 @@ function resourceKey(change) {
         return fileKey(change.namespace, change.path);
     if (change.kind === 'flow')
         return flowKey(change.namespace, change.id);
-    // Another kind's resource is keyed by its kind, namespace and id (`kv:<ns>/<key>`), a tenant-wide one by
-    // its kind and id (`dashboard:<id>`): never one of another kind with the same id.
     return change.namespace === ''
         ? `${change.kind}:${change.id}`
         : `${change.kind}:${change.namespace}/${change.id}`;
 }
-/** The key of a flow in plans, findings and deploy order: `flow:<namespace>/<id>`. */
 function flowKey(namespace, id) {
     return `flow:${namespace}/${id}`;
 }
-/** The key of a namespace file: `file:<namespace>:<path>`. */
 function fileKey(namespace, path) {
     return `file:${namespace}:${path}`;
 }
-/** The key of a flow's pinned revision: `<flowKey>@<revision>`. */
 function pinnedKey(targetKey, revision) {
     return `${targetKey}@${revision}`;
 }
 
-/**
- * A fenced code block that no content can close early: backticks one longer than the longest
- * backtick run inside (at least three).
- */
 function fence(content, info = '') {
     let longest = 0;
     for (const run of content.match(/`+/g) ?? [])
@@ -2461,7 +2109,6 @@ function fence(content, info = '') {
     return `${ticks}${info}\n${body}${ticks}`;
 }
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
-/** Splits Markdown into lines, marking those that belong to fenced code blocks (CommonMark rules). */
 function scanLines(markdown) {
     const result = [];
     let open;
@@ -2489,10 +2136,6 @@ const VIA$1 = {
     foreach: 'ForEachItem',
     'flow-trigger': 'Flow trigger'
 };
-/**
- * Marks for a flow's one-line summary: how many flows call it, and that its triggers change
- * (docs/impact.md).
- */
 function impactMarks(r) {
     if (r.kind !== 'flow' || !r.impact)
         return [];
@@ -2504,7 +2147,6 @@ function impactMarks(r) {
         marks.push('⏰ triggers change');
     return marks;
 }
-/** The callers and trigger changes in words, shown above the flow's diff; undefined when there are none. */
 function impactText(r) {
     if (r.kind !== 'flow' || !r.impact)
         return undefined;
@@ -2513,7 +2155,6 @@ function impactText(r) {
     if (callers.length > 0) {
         const names = callers.map((c) => `${escapeText(`${c.namespace}.${c.id}`)} (${VIA$1[c.via]}${c.serverOnly ? ', server only' : ''})${breaksText(c)}`);
         const verb = r.action === 'delete' ? 'Still called by' : 'Called by';
-        // A broken call says what breaks: one caller per line then, so that each reads on its own.
         if (callers.some((c) => c.breaks?.length))
             out.push(`**${verb}:**`, ...names.map((n) => `- ${n}`));
         else
@@ -2524,19 +2165,13 @@ function impactText(r) {
     }
     return out.join('\n');
 }
-/** Quoted values (cron expressions) of escaped text as inline code. */
 function asCode(escaped) {
     return escaped.replace(/&quot;(.*?)&quot;/g, '<code>$1</code>');
 }
-/** ` — ❌ breaks: …` after a caller whose call no longer fits (docs/caught-at-review.md#subflow-contracts). */
 function breaksText(caller) {
     return caller.breaks?.length ? ` — ❌ breaks: ${escapeText(caller.breaks.join('; '))}` : '';
 }
 
-/**
- * Marks for a flow's one-line summary: names the server lacks (🔑) and executions not finished (⏳)
- * (docs/caught-at-review.md).
- */
 function reviewMarks(r) {
     if (r.kind !== 'flow' || !r.review)
         return [];
@@ -2549,7 +2184,6 @@ function reviewMarks(r) {
         marks.push(`⏳ ${unfinishedText(unfinished)}`);
     return marks;
 }
-/** The missing names and the executions in words, shown above the flow's diff; undefined when none. */
 function reviewText(r) {
     if (r.kind !== 'flow' || !r.review)
         return undefined;
@@ -2565,12 +2199,10 @@ function reviewText(r) {
     }
     return out.length > 0 ? out.join('\n\n') : undefined;
 }
-/** `2 executions not finished`. */
 function unfinishedText(executions) {
     const n = executions.length;
     return `${n} execution${n === 1 ? '' : 's'} not finished`;
 }
-/** `1 PAUSED, 1 RUNNING`: how many in each state, states sorted. */
 function byState(executions) {
     const counts = new Map();
     for (const e of executions)
@@ -2588,7 +2220,6 @@ const ACTION_LABEL = {
     orphaned: '⚪ orphaned',
     unchanged: 'unchanged'
 };
-/** Findings concern a resource by its key or by its repository file (as the deploy gate matches them). */
 function invalidCounts(findings) {
     const byKey = new Map();
     const add = (key, f) => {
@@ -2601,16 +2232,11 @@ function invalidCounts(findings) {
         for (const target of findingTargets(f))
             add(target, f);
     return (r) => {
-        // The file's findings include the resource's own when it has a file: count those, not both.
         const [own, file] = changeTargets(r).map((target) => byKey.get(target));
         const entry = file ?? own;
         return own?.error || file?.error ? entry.count : undefined;
     };
 }
-/**
- * One line saying what happens to the resource (escaped, usable in `<summary>` and in Markdown), ending
- * with a link to its page in the Kestra UI when `kestraUi` is known.
- */
 function summaryLine(r, invalid, kestraUi) {
     const findings = invalid?.(r);
     const parts = [`${ACTION_LABEL[r.action]} ${r.kind} <b>${escapeText(resourceName$1(r))}</b>`];
@@ -2636,10 +2262,6 @@ function summaryLine(r, invalid, kestraUi) {
         parts.push(`<a href="${escapeHtml(page)}">open in Kestra</a>`);
     return parts.join(' · ');
 }
-/**
- * The resource's page in the Kestra UI (docs/comment.md#links-to-kestra): a flow's editor, a namespace
- * file's namespace Files tab; undefined for kinds without one here.
- */
 function kestraPage(kestraUi, r) {
     const part = encodeURIComponent;
     if (r.kind === 'flow')
@@ -2667,7 +2289,6 @@ function formatBytes(size) {
         return `${(size / 1024).toFixed(1)} KB`;
     return `${(size / (1024 * 1024)).toFixed(1)} MB`;
 }
-/** The `<details>` block of a written resource, with its diff or the reason it has none. */
 function detailsBlock(r, links = {}, diffOmittedNote) {
     const diff = r.diff === undefined ? noDiffText(r) : (diffOmittedNote ?? fence(r.diff, 'diff'));
     const above = [impactText(r), reviewText(r)].filter((text) => text !== undefined);
@@ -2712,7 +2333,6 @@ function changePieces(plan, options) {
     }
     return pieces;
 }
-/** Plan resources are sorted by namespace: one pass groups them, tenant-wide ones by their section. */
 function groupByNamespace(resources) {
     const groups = [];
     for (const r of resources) {
@@ -2725,7 +2345,6 @@ function groupByNamespace(resources) {
     }
     return groups;
 }
-/** A namespace's changes, under a heading no smaller than its resource lines (GitHub's h5 is). */
 function namespacePieces(group, options) {
     const heading = `#### ${escapeText(group.section ?? `Namespace ${group.namespace}`)}`;
     const written = group.resources.filter(isWrite);
@@ -2749,7 +2368,6 @@ function namespacePieces(group, options) {
                 reduced: detailsBlock(r, options, options.omittedNote)
             });
     }
-    // Kept resources are lines of their own under the folded rows, not a list item among them.
     if (orphanLines.length > 0)
         pieces.push(orphanLines.join('\\\n'));
     if (unchanged.length > 0) {
@@ -2766,15 +2384,10 @@ function unchangedList(summary, unchanged) {
     const items = unchanged.map((r) => `- ${r.kind} <b>${escapeText(resourceName$1(r))}</b>`);
     return `<details><summary>${summary}</summary>\n\n${items.join('\n')}\n\n</details>`;
 }
-/** What the plan's drift section says a merge will do, and what it says once a deploy has run. */
 const DRIFT_CONSEQUENCE = {
     planned: 'Merging overwrites (or deletes) those edits; orphaned ones are kept.',
     deployed: 'The deploy below overwrote (or deleted) those edits where it wrote the resource; orphaned ones were kept.'
 };
-/**
- * Drift warning: these server copies were edited outside Git and applying the plan overwrites them.
- * Names only: each resource's full line is in its namespace above. Said once: the heading warns.
- */
 function driftPieces(plan, detail) {
     const drifted = plan.resources.filter((r) => r.drifted);
     if (drifted.length === 0)
@@ -2790,11 +2403,6 @@ function driftPieces(plan, detail) {
 }
 
 const SEPARATOR = '\n\n';
-/**
- * Joins the pieces with blank lines within `budget` (as measured), replacing the shrinkables whose
- * reduction saves the most first. Undefined when even every reduction is not enough.
- * Measures each piece once: linear in the document size (plus a sort).
- */
 function fitPieces(pieces, budget, measure) {
     const separators = Math.max(0, pieces.length - 1) * measure(SEPARATOR);
     let total = separators;
@@ -2826,14 +2434,11 @@ function fitPieces(pieces, budget, measure) {
 const utf16Length = (text) => text.length;
 const utf8Length = (text) => Buffer.byteLength(text, 'utf8');
 
-/** The rules of the findings that carry a server's verdict (docs/validation.md#server-validation). */
 const SERVER_VERDICT = /^server-(constraint|deprecation|warning|outdated|info)$/;
-/** A finding that carries the server's verdict, rather than a local check's. */
 function fromServer(finding) {
     return SERVER_VERDICT.test(finding.rule);
 }
 const SEVERITY_ORDER = { error: 0, warning: 1, notice: 2 };
-/** Deterministic order: file, line, column, severity, rule, message. */
 function compareFindings(a, b) {
     return (compareCodeUnits(a.file, b.file) ||
         a.line - b.line ||
@@ -2842,10 +2447,6 @@ function compareFindings(a, b) {
         compareCodeUnits(a.rule, b.rule) ||
         compareCodeUnits(a.message, b.message));
 }
-/**
- * The rule of a flow refused because read-only cannot label it (docs/environments.md#read-only-flows): an
- * error even in a file a pull request left alone, since the flow would be written without the label.
- */
 const READ_ONLY_REFUSED = 'read-only-label';
 
 const SEVERITY_LABEL = {
@@ -2853,7 +2454,6 @@ const SEVERITY_LABEL = {
     warning: '⚠️ warning',
     notice: 'ℹ️ notice'
 };
-/** Most severe first, then by file and line. */
 function sortFindings$1(findings) {
     return [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareFindings(a, b));
 }
@@ -2862,10 +2462,6 @@ function sourceLink(input) {
         ? { repositoryUrl: input.repositoryUrl, commit: input.commit }
         : undefined;
 }
-/**
- * The findings as a table, cut to `maxSize` (as measured) when too long: the rows that fit,
- * then how many were left out and where they are. With `source`, locations link to the line.
- */
 function findingsSection(findings, maxSize, measure, omittedWhere, source) {
     if (findings.length === 0)
         return undefined;
@@ -2885,7 +2481,6 @@ function findingsSection(findings, maxSize, measure, omittedWhere, source) {
     const omitted = sorted.length - rows.length;
     return head + rows.join('') + (omitted > 0 ? `\n\n${omittedNote(omitted, omittedWhere)}` : '');
 }
-/** The repository's web address, or undefined when the parts do not make a plain http(s) URL. */
 function repositoryUrl(serverUrl, owner, repo) {
     if (!/^https?:\/\/[A-Za-z0-9.:-]+(\/[A-Za-z0-9._~-]+)*\/?$/.test(serverUrl))
         return undefined;
@@ -2894,7 +2489,6 @@ function repositoryUrl(serverUrl, owner, repo) {
     return `${serverUrl.replace(/\/$/, '')}/${urlPart(owner)}/${urlPart(repo)}`;
 }
 function location(f, source) {
-    // A finding about a flow that only the server holds has no file to point at.
     if (f.file === '')
         return 'Kestra (server only)';
     const text = escapeText(`${f.file}:${f.line}`);
@@ -2902,7 +2496,6 @@ function location(f, source) {
         return text;
     return `[${text}](${source.repositoryUrl}/blob/${urlPart(source.commit)}/${f.file.split('/').map(urlPart).join('/')}#L${f.line})`;
 }
-/** A URL path segment that cannot end a Markdown link or a table cell: all but unreserved characters percent-encoded. */
 function urlPart(segment) {
     return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
@@ -2910,26 +2503,16 @@ function omittedNote(count, where) {
     return `${count} more finding${count === 1 ? '' : 's'} not shown: ${where}.`;
 }
 
-/**
- * First line of our sticky comment (docs/comment.md#markers). Keys are kept to characters safe in an
- * HTML comment.
- */
 function commentMarker(commentKey) {
     const safeKey = commentKey.replace(/[^A-Za-z0-9._-]/g, '_').replace(/--+/g, '-');
     return `<!-- kestra-gitops:${safeKey} -->`;
 }
 const PLAN_MARKER = /^<!-- kestra-gitops-plan: (\{.*\}) -->$/;
-/**
- * The hidden marker line. `<`, `>`, `@`, the first `-` of `--` and the line separators JSON leaves as they
- * are are written as JSON escapes, so no value can end the HTML comment, start another, mention anyone or
- * break the line; it reads back to the same record.
- */
 function planMarkerLine(fingerprint, commit, record = {}) {
     const json = JSON.stringify({ fingerprint, commit, ...record }).replace(/[<>@\u0085\u2028\u2029]|-(?=-)/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     return `<!-- kestra-gitops-plan: ${json} -->`;
 }
 const RUN_LINK = '<sub>[Workflow run](';
-/** The comment's last line: a link to the workflow run (the only run-specific text). */
 function runLine(runUrl) {
     if (!runUrl)
         return '';
@@ -2940,10 +2523,6 @@ function isRunLine(line) {
 }
 const DEPLOYED_START = '<!-- kestra-gitops-deployed:start -->';
 const DEPLOYED_END = '<!-- kestra-gitops-deployed:end -->';
-/**
- * The plan our renderer recorded in a comment: the last marker line that stands on its own outside
- * code fences and outside the Deployed section. Lines inside diffs never qualify.
- */
 function readPlanMarker(body) {
     let found;
     let inDeployed = false;
@@ -2959,7 +2538,6 @@ function readPlanMarker(body) {
     }
     return found;
 }
-/** The record of a marker line; fields that are not what a plan records are left out. */
 function parsePlanLine(line) {
     const match = PLAN_MARKER.exec(line);
     if (!match)
@@ -2997,12 +2575,8 @@ function isStringRecord(value) {
 function isRecordedChange(value) {
     return Array.isArray(value) && value.length === 4 && value.every((v) => typeof v === 'string');
 }
-/** GitHub rejects issue comments longer than this (JavaScript string length). */
 const COMMENT_LIMIT = 65_536;
 
-// Generated from action.yml by `npm run docs`: edit action.yml, not this file.
-// The runner gives an input left out of the workflow its default as text; so do the settings. The inputs
-// the settings file may set have none here: their defaults are in defaults.ts.
 const ACTION_INPUTS = {
     mode: {
         description: 'What to do: auto (plan on pull requests, deploy on push and workflow_dispatch, plan otherwise), validate, plan, deploy, or drift (on schedule or workflow_dispatch: plan the default branch against the server and keep one drift issue current).',
@@ -3154,10 +2728,6 @@ const ACTION_INPUTS = {
 
 const CREDENTIAL = 'credentials belong in secrets, passed by the workflow';
 const PER_JOB = 'it belongs to one job, not to every run of the repository';
-/**
- * The inputs a workflow alone may set, each with why: the mode, the credentials and the per-job ones.
- * Every other input may also come from the settings file (docs/inputs.md#settings-file).
- */
 const WORKFLOW_ONLY = {
     mode: 'each workflow says what it does',
     username: CREDENTIAL,
@@ -3169,11 +2739,6 @@ const WORKFLOW_ONLY = {
     'require-verified-in': PER_JOB,
     'reviewed-plan': PER_JOB
 };
-/**
- * The defaults of the inputs the settings file may set. action.yml gives these inputs no `default:`,
- * because the runner passes an input's default as if the workflow had set it: only without one does an
- * input the workflow leaves out arrive blank, so that the file's value counts (docs/inputs.md#settings-file).
- */
 const SETTING_DEFAULTS = {
     server: '',
     tenant: 'main',
@@ -3209,22 +2774,16 @@ const SETTING_DEFAULTS = {
     'read-only': 'false'
 };
 
-/** Kestra's namespace names: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit. */
 const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
-/** The longest namespace Kestra accepts (docs/kestra.md#flow-top-level-keys). */
 const NAMESPACE_MAX_LENGTH = 150;
-/** Whether Kestra accepts this namespace name: its pattern, and 1 to 150 characters. */
 function isKestraNamespace(namespace) {
     return NAMESPACE_PATTERN.test(namespace) && namespace.length <= NAMESPACE_MAX_LENGTH;
 }
-/** Kestra's own namespace: managed only when the `namespaces` input lists it; its children are ordinary. */
 const SYSTEM_NAMESPACE = 'system';
-/** Whether a namespace the repository holds a resource for is managed: `system` only when listed. */
 function heldNamespaceIsManaged(namespace, extraNamespaces) {
     return namespace !== SYSTEM_NAMESPACE || extraNamespaces.includes(namespace);
 }
 
-/** A path or glob that leaves `root`: absolute, a drive letter, or a `..` segment. */
 function reachesOutside(path) {
     const normalised = path.replace(/\\/g, '/');
     return (normalised.startsWith('/') ||
@@ -3233,7 +2792,6 @@ function reachesOutside(path) {
 }
 
 const PATH_SEGMENT = /^[^\\]+$/;
-/** One `namespace-files` line, `DIR -> NAMESPACE[:/PREFIX]`; returns the mapping or why the line is not one. */
 function parseMapping(text) {
     const parts = text.split('->');
     if (parts.length !== 2)
@@ -3264,13 +2822,8 @@ function parseMapping(text) {
 
 const FLOW_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 const INPUT_ID = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
-/** A word: `key=value`, `key="value with spaces"` (`\"` and `\\` escaped inside quotes), or a bare word. */
 const WORD = /[^\s=]+=(?:"(?:[^"\\]|\\.)*"(?!\S)|\S*)|\S+/g;
 const QUOTED = /^"(?:[^"\\]|\\.)*"$/;
-/**
- * Parses `NAMESPACE.ID [key=value …]` (the id is the part after the last dot); returns the flow or why the
- * line is not one.
- */
 function parseSmokeLine(text) {
     const [target, ...rest] = [...text.matchAll(WORD)].map((match) => match[0]);
     if (target === undefined)
@@ -3300,7 +2853,6 @@ function parseSmokeLine(text) {
     return { namespace, id, inputs };
 }
 
-/** One of a few words, in any case. */
 function choice(...values) {
     return {
         shape: 'value',
@@ -3313,7 +2865,6 @@ function choice(...values) {
         }
     };
 }
-/** A whole number from `min` to `max`; without `max`, any one JavaScript holds exactly. */
 function wholeNumber(min, max) {
     const accepted = max === undefined ? 'a whole number' : `a whole number from ${min} to ${max}`;
     return {
@@ -3340,18 +2891,12 @@ const boolean = {
         throw new ConfigError(input, `'${raw}' is not a boolean; use true or false`);
     }
 };
-/** One value checked by `parse`, shown as `placeholder` in usage text. */
 function text(placeholder, parse) {
     return { shape: 'value', placeholder, parse };
 }
-/** A value of several lines: on a command line, one flag per line. */
 function lines(placeholder, parse) {
     return { shape: 'lines', placeholder, parse };
 }
-/**
- * One value per line, each read by `parseLine` (the value, or why the line is not one); blank lines
- * and `#` comments are skipped. The first bad line is named by its number, and `hint` says what to write.
- */
 function lineByLine(placeholder, parseLine, hint) {
     return lines(placeholder, (raw, input) => raw.split(/\r?\n/).flatMap((line, index) => {
         const text = line.trim();
@@ -3363,7 +2908,6 @@ function lineByLine(placeholder, parseLine, hint) {
         throw new ConfigError(input, `line ${index + 1} '${text}': ${value}; ${hint}`);
     }));
 }
-/** The non-blank lines that are not `#` comments, trimmed. */
 function contentLines(raw) {
     return raw
         .split(/\r?\n/)
@@ -3371,10 +2915,6 @@ function contentLines(raw) {
         .filter((line) => line !== '' && !line.startsWith('#'));
 }
 const asText = text('TEXT', (raw) => raw);
-/**
- * The parser of an input that needs none of its own, by its action.yml default: `true`/`false` makes
- * a boolean, a whole number a whole number, anything else text taken as written.
- */
 function plainParser(declaredDefault) {
     if (declaredDefault === 'true' || declaredDefault === 'false')
         return boolean;
@@ -3386,15 +2926,9 @@ function plainParser(declaredDefault) {
 const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 const COMMENT_KEY_PATTERN = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
 const NAMESPACE_HINT = "use lower-case letters, digits, '.', '_' and '-'";
-/**
- * The inputs whose value is more than plain text, a boolean or a whole number, by name. Every other
- * input of action.yml is read by the kind of its default (value-kinds.ts `plainParser`).
- */
 const INPUT_PARSERS = {
     mode: choice('auto', 'validate', 'plan', 'deploy', 'drift'),
-    /** What a drift run does about the drift (docs/drift.md). */
     'drift-action': choice('report', 'revert', 'pull-request'),
-    /** Base URL without trailing slash, or undefined when no server is configured. */
     server: text('URL', serverUrl),
     tenant: text('ID', (raw, input) => {
         const value = raw.trim();
@@ -3416,7 +2950,6 @@ const INPUT_PARSERS = {
             return value;
         throw new ConfigError(input, `'${raw}' is not a Kestra namespace; ${NAMESPACE_HINT}`);
     }),
-    /** `auto` is resolved when the repository is read (docs/layouts.md#auto, repo/choose-layout.ts). */
     layout: choice('auto', 'tenant', 'namespace', 'anywhere', 'custom'),
     flows: lines('GLOB', (raw, input) => {
         const globs = contentLines(raw);
@@ -3426,7 +2959,6 @@ const INPUT_PARSERS = {
         throw new ConfigError(input, `'${outside}' reaches outside root; write globs relative to root, e.g. 'flows/**/*.yml' (or change root)`);
     }),
     'namespace-files': lineByLine('MAP', parseMapping, "write 'DIR -> NAMESPACE' or 'DIR -> NAMESPACE:/PREFIX'"),
-    /** Sorted, without repeats. */
     namespaces: lines('NS[,NS]', (raw, input) => {
         const list = raw
             .split(/[\n,]/)
@@ -3438,7 +2970,6 @@ const INPUT_PARSERS = {
         }
         return [...new Set(list)].sort();
     }),
-    /** The first part of every deployed namespace (docs/environments.md#namespace-mapping). */
     'namespace-prefix': text('NS', (raw, input) => {
         const value = raw.trim();
         if (value === '' ||
@@ -3457,13 +2988,10 @@ const INPUT_PARSERS = {
     }),
     'timeout-seconds': wholeNumber(1, 3600),
     concurrency: wholeNumber(1, 64),
-    /** What a deploy does about executions not finished (docs/caught-at-review.md#executions-not-finished). */
     'running-executions': choice('warn', 'wait', 'fail'),
     'running-executions-timeout-seconds': wholeNumber(1, 21_600),
-    /** Flows to execute after a deploy that wrote something (docs/smoke-and-rollback.md#smoke-runs). */
     'smoke-flows': lineByLine('FLOW', parseSmokeLine, "write 'NAMESPACE.ID' optionally followed by inputs as key=value"),
     'smoke-timeout-seconds': wholeNumber(1, 21_600),
-    /** The fingerprint an approval gate approved (docs/environments.md#approve-the-plan). */
     'reviewed-plan': text('FINGERPRINT', (raw, input) => {
         const value = raw.trim();
         if (value === '')
@@ -3490,27 +3018,19 @@ function serverUrl(raw, input) {
     if (url.username || url.password) {
         throw new ConfigError(input, 'do not put credentials in the URL; use the username/password or api-token inputs');
     }
-    // A pasted API URL (…/api/v1) is tolerated: the client adds the prefix itself.
     const path = url.pathname.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
     return `${url.protocol}//${url.host}${path}`;
 }
-/** A server value as it may be shown: everything up to the last `@` (credentials, even with `/` in them) is hidden. */
 function withoutUserinfo(value) {
     return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_match, scheme = '') => `${scheme}***@`);
 }
 
-/** The inputs in action.yml's order, the order their errors are looked for in. */
 function inputNames() {
     return Object.keys(ACTION_INPUTS);
 }
-/** Whether the settings file may set `name` (docs/inputs.md#settings-file). */
 function fileMaySet(name) {
     return Object.hasOwn(ACTION_INPUTS, name) && !Object.hasOwn(WORKFLOW_ONLY, name);
 }
-/**
- * The text a blank input stands for: its default. A default the runner evaluates
- * (`${{ github.token }}`) is known only on the runner, which passes its value: elsewhere it is ''.
- */
 function defaultOf(name) {
     const declared = Object.hasOwn(SETTING_DEFAULTS, name)
         ? SETTING_DEFAULTS[name]
@@ -3523,9 +3043,7 @@ function parserOf(name) {
         : plainParser(defaultOf(name));
 }
 
-/** The recorded changes take at most this many characters, a small part of the comment's budget. */
 const RECORDED_CHANGES_CHARS = 6_000;
-/** The record of a plan: its changes (unchanged resources left out) in plan order. */
 function planRecord(plan, commit, settings = {}) {
     const changes = plan.resources
         .filter((r) => r.action !== 'unchanged')
@@ -3543,11 +3061,6 @@ function planRecord(plan, commit, settings = {}) {
         ...(changes.length > kept.length && { omitted: changes.length - kept.length })
     };
 }
-/**
- * What differs between the reviewed plan's record and the plan now, in lines a refusal shows: the
- * settings (reviewed → now), then each resource whose change is not the same. Empty when the records
- * hold nothing that differs (an older marker without them, or changes past the recorded ones).
- */
 function recordDifferences(reviewed, now) {
     const lines = [];
     if (reviewed.settings && now.settings) {
@@ -3589,7 +3102,6 @@ function recordDifferences(reviewed, now) {
     }
     return lines;
 }
-/** A recorded value; a setting not recorded has its default. */
 function shown(name, value) {
     if (value !== undefined)
         return JSON.stringify(value);
@@ -3597,15 +3109,7 @@ function shown(name, value) {
 }
 
 const TRUNCATED = '_… more results are in the job summary of the deploy run._';
-/** The Deployed section's heading: a section of the comment like each namespace's, not above them. */
 const DEPLOYED_HEADING = '#### Deployed';
-/**
- * Adds the `Deployed` section to a plan comment, or replaces the one already there, just before
- * the run link (the last line) if any, and puts the deploy's `headline` in place of the plan's; the drift
- * warning then says what the deploy did, in the past. Idempotent.
- * Keeps the body within GitHub's limit by cutting the section's content at a line outside code
- * fences and `<details>`.
- */
 function upsertDeployedSection(body, deployedMarkdown, headline) {
     const plain = pastDrift(withoutDeployedSection(body.replace(/\r\n?/g, '\n')));
     const lines = withHeadline(plain, headline).split('\n');
@@ -3631,7 +3135,6 @@ function upsertDeployedSection(body, deployedMarkdown, headline) {
     const room = COMMENT_LIMIT - build('').length - TRUNCATED.length - 2;
     return build(`${cutAtSafeLine(content, room)}\n\n${TRUNCATED}`.trim());
 }
-/** The drift section's sentence in the past; the last one: the section follows every diff. */
 function pastDrift(body) {
     const at = body.lastIndexOf(DRIFT_CONSEQUENCE.planned);
     if (at < 0)
@@ -3651,7 +3154,6 @@ function withoutDeployedSection(body) {
     const kept = body.slice(0, start).replace(/\n+$/, '');
     return rest === '' ? kept : kept + (rest.startsWith('\n') ? rest : `\n${rest}`);
 }
-/** The longest prefix of whole lines within `room` that ends outside any fence and `<details>`. */
 function cutAtSafeLine(markdown, room) {
     let length = 0;
     let depth = 0;
@@ -3673,11 +3175,6 @@ function cutAtSafeLine(markdown, room) {
 const COMMENT_BUDGET = 60_000;
 const SUMMARY_POINTER = '> [!NOTE]\n> The full plan is in the job summary of this run.';
 const DIFF_DROPPED = 'Diff omitted: see the job summary.';
-/**
- * The sticky PR comment (docs/comment.md). Deterministic: only `runUrl` varies between runs of the same
- * plan, and it is confined to the last line. Stays within `budget` by dropping detail: diff bodies
- * largest first, then whole blocks for one-line summaries, then per-namespace counts.
- */
 function renderComment(input) {
     const budget = (input.budget ?? COMMENT_BUDGET) - runLine(input.runUrl).length - 2;
     const plan = input.plan;
@@ -3696,7 +3193,6 @@ function renderComment(input) {
         body = fit(head)?.text ?? minimal.join('\n\n');
     }
     else {
-        // A comment that has to drop detail records the settings but not the changes.
         const { changes: _changes, omitted: _omitted, ...brief } = planRecord(plan, input.commit, input.settings);
         const footerOf = (detail) => [
             `Plan fingerprint: \`${plan.fingerprint}\``,
@@ -3736,7 +3232,6 @@ function deployStatus(resources) {
         return 'failed';
     return resources.some((r) => WRITTEN.has(r.result)) ? 'applied' : 'nothing-to-do';
 }
-/** `2 created, 1 updated, 4 unchanged`: written resources by outcome, the others as unchanged. */
 function outcomeCounts(resources) {
     const totals = tally$1(resources.filter((r) => isWrite(r.change)));
     const kept = resources.filter((r) => !isWrite(r.change) && r.change.action !== 'orphaned').length;
@@ -3783,22 +3278,14 @@ const PLAIN = {
 function palette(colour) {
     return colour ? COLOURS : PLAIN;
 }
-/** https://no-color.org: NO_COLOR set to a non-empty value disables colour unless forced. */
 function wantsColour(forced, isTerminal, env) {
     return forced ?? (isTerminal && !env.NO_COLOR);
 }
-// C0 controls except tab and newline, DEL and C1 controls: a flow or file name could otherwise
-// move the cursor, rewrite earlier lines or change the terminal's title.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-/** Repository and server text made inert for a terminal: control characters shown as \xNN. */
 function inert(text) {
     return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-/**
- * Phases print their summary line only (their detail with `verbose`); the progress line, if any, is
- * cleared before anything else is printed.
- */
 function terminalReporter(options) {
     const { palette: p, progress } = options;
     const outputs = {};
@@ -3835,7 +3322,6 @@ function terminalReporter(options) {
         setOutput(name, value) {
             outputs[name] = String(value);
         },
-        // The job summary is for GitHub; the CLI prints its own rendering of the same report.
         writeSummary: async () => undefined,
         outputs: () => ({ ...outputs })
     };
@@ -3845,14 +3331,12 @@ const SEVERITY_STYLE = {
     warning: 'yellow',
     notice: 'blue'
 };
-/** `file:line:col severity message [rule]`, the shape editors and CI log parsers recognise. */
 function findingLine(finding, p) {
     const position = `${finding.line}${finding.column === undefined ? '' : `:${finding.column}`}`;
     const severity = p[SEVERITY_STYLE[finding.severity]](finding.severity);
     const where = finding.file === '' ? 'kestra (server only)' : `${inert(finding.file)}:${position}`;
     return `${p.bold(where)} ${severity} ${inert(finding.message)} ${p.dim(`[${finding.rule}]`)}`;
 }
-/** The outputs as `name: value` lines, as the action would set them. */
 function outputLines(outputs, p) {
     const entries = Object.entries(outputs);
     const width = Math.max(0, ...entries.map(([name]) => name.length));
@@ -3861,10 +3345,6 @@ function outputLines(outputs, p) {
         .join('');
 }
 const CLEAR_LINE = '\r\u001b[2K';
-/**
- * One line on a terminal saying what is under way, shown once the work has taken over a second and
- * rewritten in place: `Reading the server… 3 s`. Other output clears it first (`clear`).
- */
 class ProgressLine {
     options;
     text = '';
@@ -3873,7 +3353,6 @@ class ProgressLine {
     constructor(options) {
         this.options = options;
     }
-    /** What is under way now; '' when nothing is. The clock starts when something starts. */
     set(text) {
         if (!text)
             this.clear();
@@ -3881,7 +3360,6 @@ class ProgressLine {
             this.since = this.options.now();
         this.text = text;
     }
-    /** Draws the line, when something has been under way long enough. */
     tick() {
         if (!this.text)
             return;
@@ -3891,7 +3369,6 @@ class ProgressLine {
         this.options.write(`${CLEAR_LINE}${this.text}… ${Math.floor(elapsed / 1000)} s`);
         this.shown = true;
     }
-    /** Removes the line (before other output); the next tick draws it again. */
     clear() {
         if (this.shown)
             this.options.write(CLEAR_LINE);
@@ -3899,27 +3376,14 @@ class ProgressLine {
     }
 }
 
-/**
- * Whether the files the run reads are provably this repository's: not a fork's pull request, nor a
- * `workflow_run` head still to be identified. A fork's own settings file is then not read (docs/inputs.md).
- */
 function checkoutIsOwn(context) {
     return context.pullRequest?.fork !== true && context.runHead === undefined;
 }
 const PR_EVENTS = ['pull_request', 'pull_request_target', 'merge_group'];
-/** A pull request's run: its event, or a `workflow_run` whose pull request the run found. */
 function onPullRequest(context) {
     return (PR_EVENTS.includes(context.eventName) ||
         (context.eventName === 'workflow_run' && context.pullRequest !== undefined));
 }
-/**
- * The head and the base repository of a pull request are provably this repository
- * (docs/github.md#fork-pull-requests). Each must be an object; every identifying field either carries
- * (`full_name`, `id`) must be present on both, well formed, and name this repository (`full_name`
- * exactly as `GITHUB_REPOSITORY`, `id` as this repository's id); and at least one of them must prove it
- * (a `full_name`, or an `id` when this repository's id is known). Anything else (missing, `null`, a
- * deleted head repository, another owner, another case, ids that disagree) is a fork.
- */
 function sameRepository(head, base, repository) {
     if (!isRecord$1(head) || !isRecord$1(base) || !/^[^/\s]+\/[^/\s]+$/.test(repository.fullName)) {
         return false;
@@ -3948,12 +3412,6 @@ function isRecord$1(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/**
- * Which files a PR or push changed (docs/modes.md#changed-files): from the local git history when it
- * holds both commits, else from the GitHub API, else "everything" with the reason. Git runs through
- * execFile with argument arrays and only ever receives validated commit ids; paths are read
- * NUL-separated.
- */
 const run$3 = promisify(execFile);
 const SHA$1 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
 const ZERO_SHA = /^0+$/;
@@ -4008,7 +3466,6 @@ async function pushChanges(context, { workspace, github }) {
     let gitProblem = `the previous commit ${short} is not in the local history (force push or shallow clone)`;
     if ((await hasCommit(workspace, push.before)) && (await hasCommit(workspace, push.after))) {
         try {
-            // Two-dot: what the tree looks like now against what it was, right even after a force push.
             return fromGit(await gitDiff(workspace, [push.before, push.after]));
         }
         catch (error) {
@@ -4025,7 +3482,6 @@ async function pushChanges(context, { workspace, github }) {
         return all(`${gitProblem} and ${errorMessage(error)}`);
     }
     if (compared.status !== 'ahead' && compared.status !== 'identical') {
-        // The compare is three-dot (since the merge base): after a force push it misses reverted files.
         return all(`the push rewrote history (${short} is not an ancestor of the pushed commit)`);
     }
     if (compared.truncated) {
@@ -4044,7 +3500,6 @@ async function hasCommit(workspace, sha) {
         return false;
     }
 }
-/** `git diff --name-status -z -M`: entries are STATUS\0PATH\0, renames and copies STATUS\0OLD\0NEW\0. */
 async function gitDiff(workspace, revisions) {
     const output = await git$2(workspace, [
         'diff',
@@ -4097,16 +3552,9 @@ function firstLine$2(text) {
     return text.split('\n', 1)[0];
 }
 
-/** Files up to this size are read in one go; larger ones are hashed as a stream. */
 const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
 const EMPTY_CONTENT = summaryOf(new Uint8Array());
-/**
- * Size, SHA-256 and binary flag of a regular file, reading it exactly once (as a stream when large).
- * A file over MAX_FILE_BYTES is judged by `lstat` and never opened (sha256 '', binary): it cannot be
- * deployed anyway.
- */
 async function summariseContent(absPath) {
-    // Synchronous for small files: one thread-pool trip per system call costs more than the read.
     const { size } = lstatSync(absPath);
     if (size > MAX_FILE_BYTES)
         return { size, sha256: '', binary: true };
@@ -4114,7 +3562,6 @@ async function summariseContent(absPath) {
         return summariseStream(absPath);
     return summaryOf(readFileSync(absPath));
 }
-/** `summaryOf` of a large file, chunk by chunk (the same `isBinary` rule). */
 async function summariseStream(absPath) {
     const hash = createHash('sha256');
     const decoder = new TextDecoder$1('utf-8', { fatal: true });
@@ -4143,15 +3590,12 @@ function decodes(decoder, bytes) {
         return false;
     }
 }
-/** Whether the file is over the upload limit: its bytes are never read. */
 function isOversized(entry) {
     return entry.size > MAX_FILE_BYTES;
 }
-/** Refused read of a namespace file whose bytes must not (or can no longer) be read. */
 class NamespaceFileReadError extends ActionError {
     name = 'NamespaceFileReadError';
 }
-/** The bytes to upload for a namespace file. Refuses symlinks that escape `root`. */
 async function readNamespaceFileBytes(entry) {
     if (entry.symlinkEscapes) {
         throw new NamespaceFileReadError(`${entry.file} is a symbolic link that points outside the root folder; it is never read`);
@@ -4162,13 +3606,10 @@ async function readNamespaceFileBytes(entry) {
     if (entry.absPath === '') {
         throw new NamespaceFileReadError(`${entry.file} comes from a commit's tree, whose bytes are not kept; compare its sha256 instead`);
     }
-    // absPath is never a link (a followed link's target is stored): refuse one that appeared since.
     return readFile(entry.absPath, { flag: constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) });
 }
 
-/** The rule id of `nothingFound`: about the run, not about a file, so never demoted on a pull request. */
 const NOTHING_FOUND = 'nothing-found';
-/** A flow file the plan can deploy: a flow with a readable identity (its own errors are the gate's business). */
 function deployableFlow(flow) {
     return (!flow.notAFlow &&
         flow.id !== undefined &&
@@ -4176,10 +3617,6 @@ function deployableFlow(flow) {
         NAMESPACE_PATTERN.test(flow.namespace));
 }
 
-/**
- * What the repository wants on the server. The first file declaring an identity wins (later ones are
- * errors). A file's bytes are read only when the server does not hold the same: a diff shows them.
- */
 async function desiredState(model, actual) {
     const managed = new Set(model.managedNamespaces);
     const seen = new Set();
@@ -4214,11 +3651,6 @@ async function desiredState(model, actual) {
     return { flows, files };
 }
 
-/**
- * Gitignore patterns (git's `dir.c` and `wildmatch.c` semantics), matched in time bounded by the product
- * of the pattern's and the path's lengths whatever the pattern: `*` within a name and `**` across names
- * are matched by the greedy last-star algorithm, never by a backtracking regular expression.
- */
 const POSIX_CLASSES = {
     alnum: /[A-Za-z0-9]/,
     alpha: /[A-Za-z]/,
@@ -4233,7 +3665,6 @@ const POSIX_CLASSES = {
     upper: /[A-Z]/,
     xdigit: /[0-9A-Fa-f]/
 };
-/** The patterns of an ignore file's text; blank lines and `#` comments skipped. */
 function parseIgnoreFile(text) {
     const patterns = [];
     text.split('\n').forEach((raw, index) => {
@@ -4262,7 +3693,6 @@ function parsePattern(raw, line) {
     const names = compileNames(body.split('/'));
     return { text, line, negative, dirOnly, anchored, ...(names ? { names } : {}) };
 }
-/** Git drops trailing spaces unless the last one is escaped with a backslash. */
 function trimTrailingSpaces(line) {
     let end = line.length;
     while (end > 0 && line[end - 1] === ' ') {
@@ -4279,7 +3709,6 @@ function compileNames(parts) {
     const tokens = [];
     for (const [index, part] of parts.entries()) {
         if (part === '**') {
-            // A trailing `/**` matches everything inside, not the folder itself: one name at least.
             if (index === parts.length - 1 && index > 0)
                 tokens.push({ kind: 'name', chars: [STAR] });
             tokens.push({ kind: 'globstar' });
@@ -4293,7 +3722,6 @@ function compileNames(parts) {
     return tokens;
 }
 const STAR = { kind: 'star' };
-/** One name's tokens; undefined when wildmatch would abort on it (it then matches nothing). */
 function compileName(name) {
     const part = [...name];
     const tokens = [];
@@ -4324,7 +3752,6 @@ function compileName(name) {
     }
     return tokens;
 }
-/** A bracket expression starting at `start`, as wildmatch reads it; undefined when it is not closed. */
 function compileClass(part, start) {
     let i = start + 1;
     const negated = part[i] === '!' || part[i] === '^';
@@ -4381,7 +3808,6 @@ function indexOfPair(chars, first, second, from) {
     }
     return -1;
 }
-/** What the last pattern matching `rel` itself says, its folders not considered. */
 function ownVerdict(patterns, rel, isDir, meter) {
     return verdictOf$2(lastMatch(patterns, rel.split('/'), isDir));
 }
@@ -4397,7 +3823,6 @@ function lastMatch(patterns, names, isDir, meter) {
     }
     return undefined;
 }
-/** Whether one pattern matches the path given as names (the path itself, not its folders). */
 function patternMatches(pattern, names, isDir, meter) {
     if (!pattern.names || (pattern.dirOnly && !isDir))
         return false;
@@ -4419,10 +3844,6 @@ function charMatches(token, char) {
             return false;
     }
 }
-/**
- * Wildcard matching where a star stands for any run of items and every other token for exactly one:
- * on a mismatch, the last star takes one more item. At most (tokens + 1) × (items + 1) comparisons.
- */
 function greedyMatch(tokens, items, isStar, matchesOne, meter) {
     let t = 0;
     let i = 0;
@@ -4450,16 +3871,13 @@ function greedyMatch(tokens, items, isStar, matchesOne, meter) {
     return t === tokens.length;
 }
 
-/** `rel` under `dirRel`. */
 function childOf(dirRel, name) {
     return dirRel === '' ? name : `${dirRel}/${name}`;
 }
 
 const IGNORE_FILE = '.kestraignore';
 const GIT_IGNORE_FILE = '.gitignore';
-/** `.kestraignore` leaves out names starting with '.' unless a negation re-includes them. */
 const DOTFILE_RULE = { line: 0, pattern: '.*' };
-/** One ignore file: its patterns, and what they said of the folders already asked about. */
 class IgnoreFile {
     path;
     patterns;
@@ -4468,7 +3886,6 @@ class IgnoreFile {
         this.path = path;
         this.patterns = patterns;
     }
-    /** `testPath`'s verdict, with the folders' verdicts kept: a walk asks about each folder many times. */
     test(rel, isDir) {
         return isDir
             ? this.folder(rel)
@@ -4490,11 +3907,6 @@ class IgnoreFile {
         return parent.ignored ? parent : undefined;
     }
 }
-/**
- * Ignore files (gitignore syntax, `.kestraignore` unless told) in any folder, each relative to its
- * folder, deeper files taking precedence. With `.kestraignore`, names starting with '.' are excluded
- * unless a negation re-includes them.
- */
 class IgnoreRules {
     tree;
     fileName;
@@ -4503,23 +3915,16 @@ class IgnoreRules {
         this.tree = tree;
         this.fileName = fileName;
     }
-    /** Whether one entry is excluded, its parent folder being included. `rel` is '/'-separated. */
     async excludes(rel, isDir) {
         return (await this.excludedBy(rel, isDir)) !== undefined;
     }
-    /**
-     * The rule excluding one entry (its parent folder being included), undefined when it is read. `.git`
-     * and the ignore files themselves are always excluded, by no rule the user wrote: `fixed`.
-     */
     async excludedBy(rel, isDir) {
         const name = rel.slice(rel.lastIndexOf('/') + 1);
-        // Never re-included: .git may hold credentials, and ignore files are configuration.
         if (name.toLowerCase() === '.git' || name === this.fileName)
             return 'fixed';
         const dotfile = this.fileName === IGNORE_FILE && name.startsWith('.');
         return this.verdict(rel, isDir, dotfile ? DOTFILE_RULE : undefined);
     }
-    /** What the ignore files say of one entry, `excluded` being the verdict when none speaks of it. */
     async verdict(rel, isDir, excluded) {
         const segments = rel.split('/');
         for (let depth = 0; depth < segments.length; depth++) {
@@ -4536,16 +3941,11 @@ class IgnoreRules {
         }
         return excluded;
     }
-    /**
-     * What a folder listing shows: whether the folder holds an ignore file that is a regular file. Spares
-     * the walk a probe of every folder it enters.
-     */
     knowListing(dirRel, hasRegularIgnoreFile) {
         if (this.byDir.has(dirRel))
             return;
         this.byDir.set(dirRel, hasRegularIgnoreFile ? this.load(dirRel) : Promise.resolve(undefined));
     }
-    /** Whether a path or any folder on the way to it is excluded (for symlink targets). */
     async excludesPath(rel) {
         const segments = rel.split('/');
         for (let depth = 1; depth <= segments.length; depth++) {
@@ -4566,7 +3966,6 @@ class IgnoreRules {
     async load(dirRel) {
         const path = childOf(dirRel, this.fileName);
         try {
-            // Only a regular file is read: a linked ignore file could point anywhere.
             if ((await this.tree.kind(path)) !== 'file')
                 return undefined;
             const text = (await this.tree.read(path)).toString('utf8');
@@ -4578,13 +3977,11 @@ class IgnoreRules {
     }
 }
 
-/** The work tree on disk: what a run deploys. */
 class WorkTree {
     workspace;
     rootRel;
     root;
     rootReal;
-    /** `root`: the `root` input, relative to the workspace. */
     constructor(workspace, root) {
         this.workspace = resolve$1(workspace);
         this.root = resolve$1(this.workspace, root);
@@ -4605,7 +4002,6 @@ class WorkTree {
         const stats = await lstat(join$2(this.root, rel)).catch(() => undefined);
         return stats && statsKind(stats);
     }
-    // Synchronous: flow files are small, and the thread pool is slower for thousands of them.
     async read(rel) {
         return readFileSync(join$2(this.root, rel));
     }
@@ -4627,7 +4023,6 @@ class WorkTree {
         }
         const target = relative(rootReal, realPath);
         const reason = await escapeReason(target, rules);
-        // stat only asks the kind of the target (a folder is reported, not followed); it reads no content.
         const stats = await stat(realPath).catch(() => undefined);
         if (stats?.isDirectory())
             return { kind: 'folder', escapes: reason !== undefined, reason };
@@ -4653,7 +4048,6 @@ class WorkTree {
         return (this.rootReal ??= realpath(this.root).catch(() => undefined));
     }
 }
-/** Why a link whose real target is `target` (relative to root's real path) is never followed. */
 async function escapeReason(target, rules) {
     if (target === '')
         return 'it points to the root folder itself';
@@ -4662,7 +4056,6 @@ async function escapeReason(target, rules) {
     }
     return excludedReason(target.split(sep).join('/'), rules);
 }
-/** Excluded paths include .git, whose config may hold credentials (actions/checkout keeps the token there). */
 async function excludedReason(target, rules) {
     return (await rules.excludesPath(target))
         ? 'it points to a path excluded by .kestraignore, a dot-folder or .git'
@@ -4681,7 +4074,6 @@ async function kindOf$2(dirent, abs) {
         dirent.isCharacterDevice()) {
         return 'other';
     }
-    // Some file systems do not report the type in the listing.
     const stats = await lstat(abs).catch(() => undefined);
     return stats ? statsKind(stats) : 'other';
 }
@@ -4694,9 +4086,7 @@ function statsKind(stats) {
 }
 
 const run$2 = promisify(execFile);
-/** A full object id (SHA-1 or SHA-256). Anything else is refused, so nothing reads as an option. */
 const OBJECT_ID = /^[0-9a-f]{4,64}$/i;
-/** Links followed in a row before a chain counts as a loop (as the kernel's ELOOP). */
 const MAX_LINK_HOPS = 40;
 async function git$1(cwd, args) {
     try {
@@ -4711,11 +4101,6 @@ async function git$1(cwd, args) {
         return undefined;
     }
 }
-/**
- * The root folder as committed in one commit, read from git's object store without touching the
- * work tree: the tree is listed once (`git ls-tree`) and blobs are streamed on demand by one
- * `git cat-file --batch` process, which `close()` ends. Raw bytes: no checkout filters.
- */
 class GitTree {
     workspace;
     rootRel;
@@ -4723,11 +4108,7 @@ class GitTree {
     workTreeChanges;
     folders = new Map([['', []]]);
     batch;
-    constructor(workspace, rootRel, 
-    /** Every blob under root, by path relative to root. */
-    blobs, 
-    /** How the work tree differs from the commit under root (undefined when git cannot tell). */
-    workTreeChanges) {
+    constructor(workspace, rootRel, blobs, workTreeChanges) {
         this.workspace = workspace;
         this.rootRel = rootRel;
         this.blobs = blobs;
@@ -4735,7 +4116,6 @@ class GitTree {
         for (const [path, blob] of blobs)
             this.add(path, blob.kind);
     }
-    /** The tree of commit `sha` under `root` (relative to `workspace`); undefined when the commit is not in the local history. */
     static async open(workspace, sha, root) {
         const workspaceAbs = resolve$1(workspace);
         const rootRel = relative(workspaceAbs, resolve$1(workspaceAbs, root)).split(sep).join('/');
@@ -4746,7 +4126,7 @@ class GitTree {
         return blobs && new GitTree(workspaceAbs, rootRel, blobs, changes);
     }
     async hasRoot() {
-        return true; // a commit without the root folder is an empty tree
+        return true;
     }
     async list(dirRel) {
         const entries = this.folders.get(dirRel);
@@ -4769,7 +4149,6 @@ class GitTree {
             return { size, sha256: '', binary: true };
         return summaryOf(await this.read(rel));
     }
-    /** Links are resolved inside the commit's root folder: whatever lies outside it is unknown here. */
     async resolveLink(rel, rules) {
         const real = await this.realPath(rel);
         if (typeof real !== 'string')
@@ -4788,7 +4167,6 @@ class GitTree {
     async versioned() {
         return true;
     }
-    /** Ends the `cat-file` process (reads after this start another). */
     async close() {
         const batch = this.batch;
         this.batch = undefined;
@@ -4797,7 +4175,6 @@ class GitTree {
     object(oid) {
         return (this.batch ??= new CatFileBatch(this.workspace)).read(oid);
     }
-    /** `rel` with every link on the way followed, relative to root; or why it cannot be. */
     async realPath(rel) {
         const outside = { reason: 'it points outside the root folder' };
         const missing = { reason: 'its target does not exist' };
@@ -4813,7 +4190,6 @@ class GitTree {
                 const text = (await this.object(blob.oid)).toString('utf8');
                 if (posix.isAbsolute(text))
                     return outside;
-                // Resolved from the workspace, so a path that leaves root and comes back stays inside.
                 const from = posix.join(this.rootRel, done.join('/'), text);
                 const inRoot = this.rootRel === '' ? from : posix.relative(this.rootRel, from);
                 if (inRoot === '..' || inRoot.startsWith('../') || posix.isAbsolute(inRoot))
@@ -4839,10 +4215,6 @@ class GitTree {
         siblings.push({ name: path.slice(slash + 1), kind });
     }
 }
-/**
- * The blobs under `folder` (relative to `workspace`) as committed in `sha`, from git's object store;
- * empty when the commit has no such folder, undefined when the commit is not in the local history.
- */
 async function listCommitFolder(workspace, sha, folder) {
     if (!OBJECT_ID.test(sha))
         return undefined;
@@ -4858,7 +4230,6 @@ async function listCommitFolder(workspace, sha, folder) {
         throw new Error(`git ls-tree failed for commit ${sha}`);
     return parseTree(listing);
 }
-/** `git ls-tree -l` records: `<mode> <type> <oid> <size>\t<path>`. */
 function parseTree(listing) {
     const blobs = new Map();
     for (const record of listing.split('\0')) {
@@ -4867,7 +4238,6 @@ function parseTree(listing) {
             continue;
         const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
         const path = record.slice(tab + 1);
-        // Submodules (type commit) have no content here; unsafe paths are never read.
         if (type !== 'blob' || !oid || !isSafePath(path))
             continue;
         blobs.set(path, { kind: mode === '120000' ? 'symlink' : 'file', oid, size: Number(size) });
@@ -4879,10 +4249,6 @@ function isSafePath(path) {
         .split('/')
         .every((s) => s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git');
 }
-/**
- * How the work tree differs from commit `sha` under `folder`, as git sees it (its index caches
- * file stats, so unchanged files are not read). Undefined when git cannot tell.
- */
 async function worktreeChanges(workspace, sha, folder) {
     if (!OBJECT_ID.test(sha))
         return undefined;
@@ -4914,7 +4280,6 @@ async function worktreeChanges(workspace, sha, folder) {
     }
     return { changed, untrackedIgnoreFile: untracked !== '' };
 }
-/** One `git cat-file --batch` process answering object reads in the order they were asked. */
 class CatFileBatch {
     child;
     waiting = [];
@@ -4969,7 +4334,6 @@ class CatFileBatch {
             asked.reject(this.failure);
     }
 }
-/** Parses `git cat-file --batch` output: `<oid> <type> <size>\n<content>\n` per object. */
 class BatchReader {
     chunks = [];
     length = 0;
@@ -4992,7 +4356,6 @@ class BatchReader {
             this.header = { oid: oid, contentStart, contentEnd: contentStart + Number(size) };
         }
         const { oid, contentStart, contentEnd } = this.header;
-        // Joined only once the whole object has arrived, so a large blob is copied once.
         if (this.length < contentEnd + 1)
             return undefined;
         const buffer = this.joined();
@@ -5008,7 +4371,6 @@ class BatchReader {
         return this.chunks[0] ?? Buffer.alloc(0);
     }
 }
-/** The commit's committer time from the checkout, or undefined when git cannot tell (no history, no git). */
 function commitTime(workspace, sha) {
     return new Promise((resolve) => {
         if (!/^[0-9a-f]{7,64}$/i.test(sha))
@@ -5020,13 +4382,10 @@ function commitTime(workspace, sha) {
     });
 }
 
-/** Parses a flow file once, keeping positions. Never throws: YAML problems stay in `documents[i].errors`. */
 function parseFlowFile(input) {
-    // Line numbers stay those of the raw file: only a BOM and CRs go.
     const source = normaliseText(input.raw);
     const lineCounter = new distExports.LineCounter();
     const all = distExports.parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
-    // A trailing `---` or comment-only tail yields an empty document: not a second flow.
     const documents = (Array.isArray(all) ? all : [all]).filter((doc, index) => index === 0 || doc.contents !== null || doc.errors.length > 0);
     const first = documents[0];
     if (first)
@@ -5049,11 +4408,6 @@ function parseFlowFile(input) {
         otherKind: parsed ? otherKindOf(first) : undefined
     };
 }
-/**
- * A flow file whose checks are reused (docs/performance.md#incremental-planning): what its parse told is
- * known, so it is parsed only if something asks for its syntax tree (a server verdict to place on a line,
- * a subflow contract to compare), and then once.
- */
 function reusedFlowFile(input, known) {
     const flow = {
         file: input.file,
@@ -5070,11 +4424,6 @@ function reusedFlowFile(input, known) {
     releaseSyntaxTree(flow);
     return flow;
 }
-/**
- * Lets go of a checked flow's syntax tree (about 13 kB a flow, most of a large repository's memory): the
- * few rules that need it later (a server verdict to place on a line, a subflow contract) parse the text
- * again, once.
- */
 function releaseSyntaxTree(flow) {
     let parsed;
     const parse = () => (parsed ??= parseFlowFile(flow));
@@ -5086,12 +4435,7 @@ function releaseSyntaxTree(flow) {
         });
     }
 }
-/**
- * Characters YAML does not allow in a stream (C0 and C1 controls but tab, LF, CR and NEL; DEL; lone
- * surrogates; U+FFFE and U+FFFF). The parser accepts them; Kestra refuses the file.
- */
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/u;
-/** The first forbidden character is a syntax error of the first document, at its position. */
 function forbiddenCharacterError(source, document) {
     const found = FORBIDDEN.exec(source);
     if (!found)
@@ -5099,16 +4443,10 @@ function forbiddenCharacterError(source, document) {
     const code = `U+${found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
     document.errors.unshift(new distExports.YAMLParseError([found.index, found.index + 1], 'UNEXPECTED_TOKEN', `character ${code} is not allowed in YAML (a NUL or another control character); remove it`));
 }
-/** A key at the start of a line: a top-level key of a block mapping, as flows are written. */
 const TOP_LEVEL_KEY = Object.fromEntries(['id', 'namespace', 'tasks', 'type'].map((key) => [
     key,
     new RegExp(`^(?:${key}|"${key}"|'${key}')[ \\t]*:(?:[ \\t]|$)`, 'm')
 ]));
-/**
- * What a YAML text holds, read from its top-level keys without parsing it (most YAML of a
- * repository is not Kestra's): a flow document (`id`, `namespace`, `tasks`, no `type`), another
- * Kestra kind (`id`, `namespace` and a `type`: an App, a test…), or neither.
- */
 function kindOfText(source) {
     const has = (key) => TOP_LEVEL_KEY[key].test(source);
     if (!has('id') || !has('namespace'))
@@ -5117,7 +4455,6 @@ function kindOfText(source) {
         return 'other-kind';
     return has('tasks') ? 'flow' : 'none';
 }
-/** The top-level `type` of a document that is a mapping: another Kestra kind than a flow. */
 function otherKindOf(document) {
     const contents = document.contents;
     if (!distExports.isMap(contents) || !contents.has('type'))
@@ -5131,14 +4468,6 @@ function scalarString(node) {
     return undefined;
 }
 
-/**
- * Which files of a commit need not be read because the work tree holds the same bytes and the work
- * tree's model (`current`, read with the same settings) already has their entries: a commit read
- * then costs what the change costs, not what the repository weighs. Nothing is reused when reading
- * the work tree could have gone differently for the commit: a `.kestraignore` that differs, or
- * symbolic links (their targets). A size check guards against checkout filters (line endings, LFS)
- * that git counts as unchanged. Undefined when nothing may be reused.
- */
 function workTreeReuse(current, commit) {
     const changes = commit.workTreeChanges;
     if (!changes || changes.untrackedIgnoreFile)
@@ -5234,7 +4563,6 @@ function layoutRules(settings, layout) {
         }
     };
 }
-/** The most specific areas holding the file (nested mappings: the deeper folder wins). */
 function filesFor(areas, segments) {
     const dirs = segments.slice(0, -1);
     const holding = areas.filter((a) => startsWith(dirs, a.dir));
@@ -5269,10 +4597,6 @@ function splitPath(path) {
     return path.split('/').filter((s) => s !== '' && s !== '.');
 }
 
-/**
- * docs/layouts.md#auto: the `layout` input, else what `auto` makes of the inputs and the top-level
- * folders.
- */
 async function chooseLayout(settings, tree, rules) {
     if (settings.layout !== 'auto') {
         return { layout: settings.layout, reason: settings.layoutReason ?? 'set by the layout input' };
@@ -5281,12 +4605,10 @@ async function chooseLayout(settings, tree, rules) {
         return { layout: 'namespace', reason: 'the namespace input is set' };
     return decideLayout(await topFolders(tree, rules));
 }
-/** The layout of the work tree under `root`: chosen once, every read of a run uses it. */
 async function chooseWorkTreeLayout(settings, workspace) {
     const tree = new WorkTree(workspace, settings.root);
     return chooseLayout(settings, tree, new IgnoreRules(tree));
 }
-/** `auto` without a namespace input: tenant when the top-level folders are namespaces their flows use. */
 function decideLayout(folders) {
     if (folders.length === 0) {
         return {
@@ -5326,7 +4648,6 @@ async function topFolders(tree, rules) {
     }
     return folders;
 }
-/** A flow's `namespace:` line, read without parsing: enough to choose a layout, not to validate. */
 const NAMESPACE_LINE = /^namespace[ \t]*:[ \t]*["']?([^\s"'#]+)/m;
 async function someFlowDeclares(tree, dirRel, namespace, rules) {
     for (const entry of await listing(tree, dirRel)) {
@@ -5359,7 +4680,6 @@ function listing(tree, dirRel) {
     return tree.list(dirRel).catch(() => []);
 }
 
-/** Folders that hold dependencies, virtual environments or caches, never a repository's own flows. */
 const NEVER_SEARCHED = new Set([
     'node_modules',
     'bower_components',
@@ -5367,13 +4687,7 @@ const NEVER_SEARCHED = new Set([
     'site-packages',
     '__pycache__'
 ]);
-/** A folder holding this file is a Python virtual environment, whatever its name. */
 const VIRTUAL_ENV_MARKER = 'pyvenv.cfg';
-/**
- * Where flow documents are searched for outside the layout's own folders (the anywhere layout, and
- * the count of flows a layout leaves out): not in dependencies, virtual environments, nor, inside a
- * Git work tree, what `.gitignore` files exclude (build output). `.kestraignore` applies as everywhere.
- */
 class SearchScope {
     gitignore;
     constructor(gitignore) {
@@ -5382,30 +4696,25 @@ class SearchScope {
     static async of(tree) {
         return new SearchScope((await tree.versioned()) ? new IgnoreRules(tree, GIT_IGNORE_FILE) : undefined);
     }
-    /** Dependencies and virtual environments only, `.gitignore` aside (to look inside what it hides). */
     static dependenciesOnly() {
         return new SearchScope(undefined);
     }
-    /** Why a folder is not searched: it holds dependencies, or a `.gitignore` rule; undefined when it is. */
     async skips(dirRel) {
         const name = dirRel.slice(dirRel.lastIndexOf('/') + 1);
         if (NEVER_SEARCHED.has(name))
             return 'dependencies';
         return this.gitignored(dirRel, true);
     }
-    /** The `.gitignore` rule leaving a file out of the search, if any. */
     async gitignored(rel, isDir = false) {
         const rule = await this.gitignore?.excludedBy(rel, isDir);
         return typeof rule === 'object' ? rule : undefined;
     }
-    /** What a folder's listing shows: its ignore file, or that it is a virtual environment (not searched). */
     knowListing(dirRel, names) {
         this.gitignore?.knowListing(dirRel, names.has(GIT_IGNORE_FILE));
         return { virtualEnv: names.has(VIRTUAL_ENV_MARKER) };
     }
 }
 
-/** Lists the files under a folder that are not excluded; symbolic links are listed, never entered. */
 async function walkTree(options) {
     const result = { entries: [], unreadable: [], hidden: [] };
     await walkFolder(options.from ?? '', options, result);
@@ -5456,15 +4765,10 @@ async function walkFolder(dirRel, options, result) {
     await Promise.all(subfolders);
 }
 
-/** Nothing is left out inside a folder being looked into, except `.git`, which is never read. */
 const ONLY_GIT = {
     excludedBy: async (rel) => rel.slice(rel.lastIndexOf('/') + 1).toLowerCase() === '.git' ? 'fixed' : undefined,
     knowListing: () => undefined
 };
-/**
- * What the layout would read among the entries ignore rules left out: each hidden file, and the files
- * of each hidden folder (looked into as the walk would have, dependencies aside), with the rule.
- */
 async function hiddenFlows(hidden, context) {
     const found = [];
     for (const { rel, isDir, rule } of hidden) {
@@ -5487,7 +4791,6 @@ async function filesUnder(dirRel, context) {
     });
     return walk.entries.filter((entry) => entry.kind === 'file').map((entry) => entry.rel);
 }
-/** Whether the layout reads `rel` as a flow when no ignore rule speaks of it. */
 async function wouldRead(rel, context) {
     const flow = context.rules.place(rel).flow;
     if (!flow)
@@ -5496,7 +4799,6 @@ async function wouldRead(rel, context) {
         return true;
     return isFlowDocument(context.tree, rel);
 }
-/** A YAML file holding a flow document. */
 async function isFlowDocument(tree, rel) {
     if (!isYamlFile(rel))
         return false;
@@ -5504,10 +4806,8 @@ async function isFlowDocument(tree, rel) {
     return kindOfText(normaliseText(text)) === 'flow';
 }
 
-/** Counts down the entries that place files in each namespace: the last one read settles it. */
 class LocalFilesTracker {
     namespaces = new Map();
-    /** `placements`: those of every entry that places namespace files. */
     constructor(placements) {
         for (const placement of placements) {
             for (const namespace of namespacesOf$1(placement)) {
@@ -5525,7 +4825,6 @@ class LocalFilesTracker {
     of(namespace) {
         return this.namespaces.get(namespace)?.settled ?? Promise.resolve([]);
     }
-    /** One entry was read (whatever came of it), giving these namespace files. */
     read(placement, files) {
         for (const namespace of namespacesOf$1(placement)) {
             const pending = this.namespaces.get(namespace);
@@ -5539,7 +4838,6 @@ function namespacesOf$1(placement) {
     return new Set(placement.files.map((file) => file.namespace));
 }
 
-/** Namespaces the repository holds a resource for, plus the listed ones; sorted, unique. */
 function managedNamespaces(flows, files, extraNamespaces) {
     const held = new Set();
     for (const flow of flows) {
@@ -5552,15 +4850,11 @@ function managedNamespaces(flows, files, extraNamespaces) {
     const managed = [...held].filter((namespace) => heldNamespaceIsManaged(namespace, extraNamespaces));
     return [...new Set([...managed, ...extraNamespaces])].sort(compareCodeUnits);
 }
-/** The namespace a flow file makes managed, if any. */
 function flowNamespace(flow) {
     if (flow.notAFlow)
         return undefined;
-    // A namespace that breaks the layout is an error of its own; it must not make another namespace managed
-    // (and so open it to deletions).
     return namespaceFits(flow) ? flow.namespace : flow.expectedNamespace;
 }
-/** The flow declares a valid namespace that its folder allows (the same one or a child of it). */
 function namespaceFits(flow) {
     const { namespace, expectedNamespace } = flow;
     if (namespace === undefined || !NAMESPACE_PATTERN.test(namespace))
@@ -5570,7 +4864,6 @@ function namespaceFits(flow) {
         namespace.startsWith(`${expectedNamespace}.`));
 }
 
-/** Byte offset of the first invalid UTF-8 sequence, or -1 when the bytes are valid UTF-8. */
 function firstInvalidUtf8(bytes) {
     if (isUtf8(bytes))
         return -1;
@@ -5583,7 +4876,6 @@ function firstInvalidUtf8(bytes) {
         if (i + length > bytes.length)
             return i;
         const second = bytes[i + 1];
-        // The narrower second-byte ranges exclude overlong forms, surrogates and code points above U+10FFFF.
         if (length >= 2) {
             const low = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
             const high = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
@@ -5599,7 +4891,6 @@ function firstInvalidUtf8(bytes) {
     }
     return -1;
 }
-/** 1-based line of a byte offset. */
 function lineOfOffset(bytes, offset) {
     let line = 1;
     for (let i = 0; i < offset; i++)
@@ -5608,7 +4899,6 @@ function lineOfOffset(bytes, offset) {
     return line;
 }
 
-/** Reads a flow file (`path`: the file or a link's target, relative to root) as UTF-8 and parses it; text that is not UTF-8 is a read problem. */
 async function readFlow(tree, path, location, reuse) {
     let bytes;
     try {
@@ -5640,9 +4930,7 @@ async function readFlow(tree, path, location, reuse) {
     return parseFlowFile({ file, rel, expectedNamespace, raw: bytes.toString('utf8') });
 }
 
-/** At most this many paths are named in a note; the count says the rest. */
 const NAMED = 5;
-/** One notice for the run: YAML files of other Kestra kinds (a top-level `type`) are not flows. */
 function otherKindsNotice(skipped) {
     const files = [...skipped].sort((a, b) => (a.file < b.file ? -1 : 1));
     const types = [...new Set(files.map(({ type }) => type))].sort();
@@ -5653,10 +4941,6 @@ function otherKindsNotice(skipped) {
             `were skipped: ${named(files.map(({ file }) => file))}. The action deploys flows and namespace files only`
     };
 }
-/**
- * Flow documents under root that the layout does not read, as one warning
- * (docs/layouts.md#what-a-run-says).
- */
 function unmatchedFlowsWarning(files, settings, layout) {
     const sorted = [...files].sort();
     const why = layout === 'custom'
@@ -5668,10 +4952,6 @@ function unmatchedFlowsWarning(files, settings, layout) {
         message: `${sorted.length} flow file(s) under root ${why}, or set layout: anywhere to read every flow`
     };
 }
-/**
- * A run that finds no resource at all is an error that says where it looked, and which
- * ignore rules hid the flows it would have read (docs/layouts.md#what-a-run-says).
- */
 function nothingFound(model, settings, layout, hidden = []) {
     const byRule = groupByRule(hidden, model.rootRel);
     const hiding = byRule.length === 0
@@ -5689,11 +4969,6 @@ function nothingFound(model, settings, layout, hidden = []) {
             'the flows), or list the namespaces to manage in namespaces'
     };
 }
-/**
- * docs/layouts.md#what-a-run-says: one warning per ignore rule that hides flow documents the layout
- * would read (or files a `flows` glob matches), on the rule's line: no run is silent about a flow
- * it leaves out.
- */
 function hiddenFlowsWarnings(hidden, settings, layout, rootRel) {
     const what = layout === 'custom'
         ? `file(s) that the flows globs (${settings.flowGlobs.join(', ')}) match`
@@ -5730,7 +5005,6 @@ function ruleName(rule, rootRel) {
     }
     return `${inWorkspace(rootRel, rule.file)} line ${rule.line} (\`${rule.pattern}\`)`;
 }
-/** How to read them again, with the first one's top folder (relative to the ignore file) as example. */
 function ruleFix(rule, first) {
     const below = rule.file?.includes('/') ? first.slice(rule.file.lastIndexOf('/') + 1) : first;
     const top = below.split('/');
@@ -5765,10 +5039,6 @@ function named(paths) {
     return paths.length > NAMED ? `${shown} and ${paths.length - NAMED} more` : shown;
 }
 
-/**
- * Top-level folders the tenant layout skips because their name is not a namespace, although they
- * hold a flows/ or files/ folder (e.g. `Company.Team/flows`): almost surely a naming mistake.
- */
 async function misnamedTenantFolders(tree, rules) {
     const misnamed = [];
     const top = await tree.list('').catch(() => []);
@@ -5785,12 +5055,7 @@ async function misnamedTenantFolders(tree, rules) {
     return misnamed;
 }
 
-/** Files read or hashed at once. */
 const CONCURRENCY = 32;
-/**
- * Reads the flows and namespace files of `tree` (the work tree, or a commit) as the layout defines
- * them. `settings.root` is the tree's root.
- */
 async function loadRepository(tree, settings, hooks = {}) {
     const { workspace, rootRel } = tree;
     const fileOf = (rel) => (rootRel === '' ? rel : `${rootRel}/${rel}`);
@@ -5833,7 +5098,6 @@ async function loadRepository(tree, settings, hooks = {}) {
     };
     settings.extraNamespaces.forEach(held);
     const placed = walk.entries.map((entry) => ({ entry, placement: layout.place(entry.rel) }));
-    // Stored checks are looked up by the namespace a flow's place names: their reads leave first.
     for (const namespace of new Set(placed.flatMap(({ placement }) => placement.flow?.expectedNamespace ?? []))) {
         hooks.reuseFlow?.prefetch(namespace);
     }
@@ -5851,7 +5115,6 @@ async function loadRepository(tree, settings, hooks = {}) {
     };
     const breather = new Breather();
     const load = (entries) => mapLimit(entries, CONCURRENCY, async ({ entry, placement }) => {
-        // Reading and parsing a flow is synchronous: let server answers in. Other files mostly wait.
         if (placement.flow)
             await breather.breathe();
         const discovered = await loadEntry(entry, placement, context);
@@ -5867,7 +5130,6 @@ async function loadRepository(tree, settings, hooks = {}) {
             held(file.namespace);
         return discovered;
     });
-    // Namespace files are read (mostly waiting on the file system) while flows are parsed.
     const found = (await Promise.all([
         load(placed.filter(({ placement }) => placement.flow === undefined)),
         load(placed.filter(({ placement }) => placement.flow !== undefined))
@@ -5948,7 +5210,6 @@ async function loadEntry(entry, placement, context) {
     const { tree } = context;
     const gitignored = entry.kind === 'file' ? await context.search.gitignored(entry.rel) : undefined;
     const searched = entry.kind === 'file' && !gitignored;
-    // The anywhere layout looks for flows in plain files that .gitignore keeps, never behind links.
     if (placement.flow?.ifFlowDocument && !searched) {
         if (gitignored && (await isFlowDocument(tree, entry.rel))) {
             found.hidden.push({ rel: entry.rel, rule: gitignored });
@@ -5962,7 +5223,6 @@ async function loadEntry(entry, placement, context) {
             problem('warning', 'not a regular file; skipped');
         return found;
     }
-    // The file read: the entry itself, or a link's target.
     let source = { rel: entry.rel, bytesPath: tree.bytesPath(entry.rel) };
     if (entry.kind === 'symlink') {
         const target = await tree.resolveLink(entry.rel, context.rules);
@@ -6035,10 +5295,6 @@ async function loadEntry(entry, placement, context) {
     }));
     return found;
 }
-/**
- * docs/layouts.md#symbolic-links: a link out of root is refused with a warning naming it, even
- * where nothing reads it.
- */
 function refusedLink(reason) {
     return (`a symbolic link that is never followed${reason ? `: ${reason}` : ''}. Nothing it points to is ` +
         'read; copy what it should deploy under root');
@@ -6054,7 +5310,6 @@ function fileEntries(placement, file, rel, content, origin) {
     }));
 }
 
-/** The commit the change starts from: the PR base, or the push's `before` (none for a new branch). */
 function baseCommit(context) {
     const sha = context.pullRequest?.baseSha || context.push?.before;
     return sha && !/^0+$/.test(sha) ? sha : undefined;
@@ -6073,18 +5328,10 @@ function snapshotOf(model) {
     }
     return snapshot;
 }
-/**
- * Opens the base commit's tree, when the event has a base commit: git lists it in its own process
- * while the work tree loads. Undefined inside when the commit is not in the local history.
- */
 function openBaseTree(settings, context) {
     const sha = baseCommit(context);
     return sha ? GitTree.open(context.workspace, sha, settings.root) : undefined;
 }
-/**
- * The base commit's snapshot, read from its tree (then closed); `current` (the work tree's model,
- * read with the same settings) spares reading the files the change left alone.
- */
 async function readBaseSnapshot(borrowing, settings, current) {
     const borrowed = await borrowing;
     if (!borrowed)
@@ -6100,10 +5347,6 @@ async function readBaseSnapshot(borrowing, settings, current) {
         await borrowed.release();
     }
 }
-/**
- * Shallow history: read, through the contents API, the base version of just the files the plan would
- * overwrite or remove (drift needs nothing else).
- */
 async function baseFromApi(plan, github, sha) {
     const snapshot = { flows: new Map(), files: new Map() };
     const candidates = plan.resources.filter((r) => r.file && r.action !== 'create' && r.action !== 'unchanged');
@@ -6133,11 +5376,6 @@ async function baseFromApi(plan, github, sha) {
     return snapshot;
 }
 
-/**
- * One opening of a tree lent to several readers (the base commit: the run's snapshot and each kind): it is
- * closed when its last borrower releases it, never while one still reads. A later borrow reads on, and is
- * closed in turn (a closed tree starts its reader again on demand).
- */
 function lendTree(opening) {
     let borrowers = 0;
     return async () => {
@@ -6159,7 +5397,6 @@ function lendTree(opening) {
         };
     };
 }
-/** The borrowed tree as a `ClosableTree` whose `close` releases it. */
 function asClosable({ tree, release }) {
     return {
         workspace: tree.workspace,
@@ -6176,10 +5413,6 @@ function asClosable({ tree, release }) {
     };
 }
 
-/**
- * The marker of each namespace. A marker that cannot be read leaves the order unknown, like a commit missing
- * from the checkout: the deploy goes on with a warning.
- */
 async function readMarkers(api, namespaces, semaphore) {
     const markers = new Map();
     const warnings = [];
@@ -6208,12 +5441,7 @@ async function readMarkers(api, namespaces, semaphore) {
     return { markers, warnings, stored };
 }
 
-/**
- * The field of the commit marker that holds the checks of the namespace's flow files, as the deploy that
- * wrote it computed them (docs/performance.md#incremental-planning).
- */
 const STORED_CHECKS_FIELD = 'checks';
-/** One key for all of `CheckKey`: two files share it only when every part is the same. */
 function checkDigest(key) {
     return sha256Hex(JSON.stringify([
         key.validator,
@@ -6224,7 +5452,6 @@ function checkDigest(key) {
         key.sha256
     ]));
 }
-/** The stored checks of a namespace by digest; entries not exactly of the stored shape are left out. */
 function storedChecksOf(markerValue) {
     const found = new Map();
     const stored = markerValue?.[STORED_CHECKS_FIELD];
@@ -6325,30 +5552,21 @@ function isStoredCheck(value) {
 function settle(pending) {
     return pending.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
 }
-/** The value of a read, or its error thrown where the value is needed. */
 async function valueOf(outcome) {
     return valueOfEnded(await outcome);
 }
-/** The value of a read that has ended (a snapshot holds them so), or its error thrown here. */
 function valueOfEnded(ended) {
     if (ended.ok)
         return ended.value;
     throw ended.error;
 }
 
-/** A server file as the plan keeps it: summarised, with its bytes only when a diff may show them. */
 function serverFile(path, bytes, keepBytes) {
     const summary = summaryOf(bytes);
     return keepBytes(summary) ? { path, summary, bytes } : { path, summary };
 }
 
-/** Exports in flight: each can weigh megabytes. More than 8 at once raised the peak memory, not the speed. */
 const EXPORTS_AT_ONCE = 8;
-/**
- * Reads the server state of the managed namespaces in bulk; the client bounds the concurrency. A
- * namespace's flows, files (and, for a deploy, its deployed-commit marker) are asked for as soon as the
- * loading repository reveals it, so the answers come while the repository is still being read and checked.
- */
 class ServerReads {
     api;
     options;
@@ -6356,21 +5574,14 @@ class ServerReads {
     files = new Map();
     markers = new Map();
     checks = new Map();
-    /** The repository's namespace files, as the loading reads them. */
     localFiles;
     knowLocalFiles;
-    /** Held from the request until the answer is summarised. */
     exports = new Semaphore(EXPORTS_AT_ONCE);
     constructor(api, options) {
         this.api = api;
         this.options = options;
         this.localFiles = new Promise((resolve) => (this.knowLocalFiles = resolve));
     }
-    /**
-     * Starts the reads of a namespace; a failure surfaces when the namespace's answer is used. Its files
-     * are asked for once the repository's own of that namespace are read, so that each answer can be
-     * summarised and let go of the moment it arrives (only a diff needs the bytes of a file).
-     */
     start(namespace) {
         if (this.flows.has(namespace))
             return;
@@ -6391,19 +5602,11 @@ class ServerReads {
         if (this.options.markers)
             this.markers.set(namespace, readMarkers(this.api, [namespace]));
     }
-    /**
-     * The flow checks stored in a namespace's commit marker (empty when it holds none or cannot be read:
-     * the flows are then parsed and checked), read with the marker (docs/performance.md#incremental-planning).
-     */
     storedChecks(namespace) {
         const checks = this.readStoredChecks(namespace);
         this.start(namespace);
         return checks;
     }
-    /**
-     * Queues the read of a namespace's stored checks now, ahead of the namespace's own reads: the flows
-     * that look them up wait on nothing else (docs/performance.md#incremental-planning).
-     */
     prefetchStoredChecks(namespace) {
         void this.readStoredChecks(namespace);
     }
@@ -6416,11 +5619,9 @@ class ServerReads {
         }
         return checks;
     }
-    /** Where the repository's namespace files come from: the reads of server files may begin. The first word counts. */
     knowFiles(files) {
         this.knowLocalFiles(files);
     }
-    /** Flows and files of every managed namespace. */
     async state(model) {
         this.knowFiles({
             of: async (namespace) => model.files.filter((entry) => entry.namespace === namespace)
@@ -6435,7 +5636,6 @@ class ServerReads {
         }));
         return new Map(entries);
     }
-    /** The deployed-commit markers of these namespaces (read early when started with `markers`). */
     async markersOf(namespaces) {
         const sorted = [...namespaces].sort();
         const readings = sorted.map((namespace) => this.markers.get(namespace) ?? readMarkers(this.api, [namespace]));
@@ -6448,27 +5648,19 @@ class ServerReads {
         return { namespaces: sorted, read };
     }
 }
-/** Content hashes of the namespace's repository files by path. */
 function hashesByPath(entries) {
     const local = new Map();
     for (const entry of entries) {
         if (entry.symlinkEscapes)
-            continue; // never deployed: the server copy is planned for deletion
+            continue;
         local.set(entry.path, (local.get(entry.path) ?? new Set()).add(entry.sha256));
     }
     return local;
 }
-/** The keep rule of the plan: a file's bytes stay unless the repository holds exactly these. */
 function keepUnlessSame(local) {
     return ({ sha256 }) => !(local?.size === 1 && local.has(sha256));
 }
 
-/**
- * The identity of the checks this process runs: a digest of the action's own code (the bundle's `.js`
- * files, or `src/` when run from source) and of Node's version. Another build is another identity, so a
- * check stored by it is never reused (docs/performance.md#incremental-planning). Undefined when the code
- * cannot be read: nothing is then reused.
- */
 async function validatorIdentity() {
     try {
         const here = dirname(fileURLToPath(import.meta.url));
@@ -6486,7 +5678,6 @@ async function validatorIdentity() {
         return undefined;
     }
 }
-/** `src/` when this module is a source file, else the bundle's folder (the parent of `chunks/`). */
 function codeRoot(here) {
     for (let dir = here; dir !== dirname(dir); dir = dirname(dir)) {
         if (basename(dir) === 'src')
@@ -6494,11 +5685,6 @@ function codeRoot(here) {
     }
     return basename(here) === 'chunks' ? dirname(here) : here;
 }
-/**
- * A flow file whose every check input is the same as when a deploy stored its checks in its namespace's
- * commit marker (same build, path, expected namespace, layout and bytes) is not parsed: its checks are
- * those stored. Only files of a layout that names their namespace by their place can be looked up.
- */
 function reuseStoredChecks(options) {
     const looked = (namespace) => heldNamespaceIsManaged(namespace, options.extraNamespaces)
         ? options.sending.namespace(namespace)
@@ -6535,10 +5721,6 @@ function reuseStoredChecks(options) {
         }
     });
 }
-/**
- * What each namespace's commit marker stores after this deploy: the checks of every flow file the layout
- * places in it, by the digest of all they depend on.
- */
 function checksToStore(flows, checks, options) {
     const stored = new Map();
     for (const flow of flows) {
@@ -6575,14 +5757,11 @@ function checksToStore(flows, checks, options) {
     return stored;
 }
 
-/** The names flows ask the server for (docs/caught-at-review.md#secrets-and-kv-keys), and its listings of them. */
-/** Where a `kv()` call looks: its namespace argument only; else the flow's namespace and, unless the server looks there only, each parent. */
 function kvLookupScopes(ref, ownNamespaceOnly = false) {
     if (ref.namespace !== undefined)
         return [ref.namespace];
     return ownNamespaceOnly ? [ref.flowNamespace] : kvScopes(ref.flowNamespace);
 }
-/** A namespace and its parents, nearest first: `a.b.c`, `a.b`, `a`. */
 function kvScopes(namespace) {
     const parts = namespace.split('.');
     return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
@@ -6602,13 +5781,6 @@ function resolveVersioned(versioned, version) {
     }));
 }
 
-/**
- * Reads the names that the flows' `secret()` and `kv()` calls need, never a value
- * (docs/caught-at-review.md#secrets-and-kv-keys): OSS secrets in one tenant-wide listing, Enterprise
- * secrets with two listings per namespace (its own, and what it inherits), KV keys in one search of
- * every namespace needed (servers before that search: one listing per namespace). A listing the server
- * cannot give becomes the reason, never a failure of the run and never a finding.
- */
 async function readNameListings(api, refs) {
     const secretScopes = new Set();
     const kvNamespaces = new Set();
@@ -6630,7 +5802,6 @@ async function readNameListings(api, refs) {
         ...(kvOwnNamespaceOnly && { kvOwnNamespaceOnly: true })
     };
 }
-/** Kestra before 0.22 looks a `kv()` key up in the flow's namespace only (docs/kestra.md#kv-inheritance). */
 async function kvLooksInOwnOnly(api) {
     const version = await api.info().then((info) => parseVersion(info.version), () => undefined);
     return version !== undefined && !atLeast(version, [0, 22, 0]);
@@ -6639,7 +5810,6 @@ async function secretNames(api, namespaces) {
     const { edition } = await api.info();
     if (edition.toUpperCase() !== 'EE')
         return { tenant: await api.secretNames() };
-    // Which namespaces `inherited-secrets` answers for is not documented: the namespace's own are read too.
     const entries = await Promise.all(namespaces.map(async (namespace) => {
         const [own, inherited] = await Promise.all([
             api.namespaceSecretNames(namespace),
@@ -6667,11 +5837,6 @@ function unlistedReason(error) {
     return `the listing failed: ${errorMessage(error)}`;
 }
 
-/**
- * Which targets of `read('…')` and of subflows exist, in the repository or on the server. Managed
- * namespaces are answered from the bulk server state; others with one request per target the repository
- * does not hold. decide/ turns the missing ones into findings.
- */
 async function knownTargets(model, refs, server) {
     const files = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`));
     const flows = new Set(model.flows.filter(deployableFlow).map((f) => `${f.namespace}\0${f.id}`));
@@ -6685,7 +5850,7 @@ async function knownTargets(model, refs, server) {
         const unresolved = uniqueTargets(refs).filter((ref) => !(ref.kind === 'file' ? files : flows).has(targetOf(ref)));
         await mapLimit(unresolved, 8, async (ref) => {
             if (server.state?.has(ref.namespace))
-                return; // the bulk read already answered for this namespace
+                return;
             const exists = ref.kind === 'file'
                 ? (await server.api.getFile(ref.namespace, ref.path)) !== undefined
                 : (await server.api.getFlow(ref.namespace, ref.id)) !== undefined;
@@ -6705,13 +5870,7 @@ function uniqueTargets(refs) {
     return [...seen.values()];
 }
 
-/** Expanded size above which a document is treated as an alias bomb (Kestra's parser refuses these too). */
 const MAX_EXPANDED_NODES = 100_000;
-/**
- * Resolves every alias once, in document order, and measures the expanded size without expanding
- * anything (memoised per node), so a billion-laughs document costs linear time. With the document's
- * `source` at hand, text without '&' or '*' (the only way to write an anchor or an alias) is not walked.
- */
 function analyseAliases(doc, source) {
     const plain = source !== undefined && !source.includes('&') && !source.includes('*');
     return plain ? { targets: new Map(), problems: [], safe: true } : analyse(doc);
@@ -6786,10 +5945,6 @@ function analyse(doc) {
     }
     return { targets, problems, safe: true };
 }
-/**
- * One YAML document that parses, with aliases that expand safely: fit to send to the server (which
- * would expand an alias bomb). `aliases` is the document's analysis when the caller has it already.
- */
 function fitToSend(flow, aliases) {
     if (flow.sendable !== undefined)
         return flow.sendable;
@@ -6799,11 +5954,6 @@ function fitToSend(flow, aliases) {
     return (aliases ?? analyseAliases(only, flow.source)).safe;
 }
 
-/**
- * The server's verdict on every well-formed flow. Flows are sent a batch at a time as the repository
- * loads, so most answers are in before it ends. A flow whose aliases expand without bound is already an
- * error locally and is never sent (the server would expand it); decide/ maps the verdicts to lines.
- */
 class ServerValidation {
     api;
     waiting = [];
@@ -6811,7 +5961,6 @@ class ServerValidation {
     constructor(api) {
         this.api = api;
     }
-    /** A flow read from the repository: when fit to send, it goes with the next full batch. */
     add(flow) {
         if (!fitToSend(flow))
             return;
@@ -6819,7 +5968,6 @@ class ServerValidation {
         if (this.waiting.length === MAX_BATCH)
             this.send();
     }
-    /** Every added flow's verdict; the last, partial batch leaves now. A failed batch throws here. */
     async answers() {
         this.send();
         return Promise.all(this.sent.map(valueOf));
@@ -6835,13 +5983,6 @@ class ServerValidation {
     }
 }
 
-/**
- * What every target of a run reads alike, read once (docs/architecture.md#one-read-per-run): the
- * repository as written, its layout, its change, the base commit, the commit's time, the server's
- * version and its verdicts on the flows. A pull request's preview and its plan are two targets of one
- * run: the first gathering starts each of these reads, the next takes the same answers. Made by the
- * run's entry, closed by it when the run ends (the base commit's git process with it).
- */
 class RunReads {
     layout;
     repository;
@@ -6850,40 +5991,27 @@ class RunReads {
     changed;
     committed;
     base;
-    /** The tenant's secret names (OSS lists them tenant-wide: one listing for every target). */
     secretNames;
     borrowBase;
-    /** Held until the run ends, so that each target borrows the one opening of the base commit. */
     held;
-    /** The base commit's tree, opened once for the run. */
     openBase(settings, context) {
         if (this.borrowBase)
             return this.borrowBase;
         const opening = openBaseTree(settings, context);
         if (!opening)
             return undefined;
-        // Its failure reaches each borrower (the base snapshot holds it as an outcome); this only keeps a
-        // failure before the first borrow from being an unhandled rejection.
         opening.catch(() => undefined);
         this.borrowBase = lendTree(opening);
         this.held = this.borrowBase().catch(() => undefined);
         return this.borrowBase;
     }
-    /** The run is over: the base commit's tree is let go. */
     async close() {
         await (await this.held)?.release();
     }
 }
-/** The layout of the run: the base commit is read as the work tree is. */
 function runLayout(reads, settings, workspace) {
     return (reads.layout ??= chooseWorkTreeLayout(settings, workspace));
 }
-/**
- * Starts all the reading of a run. Server reads begin as soon as the walk reveals a namespace, server
- * validation batches leave while the repository loads, and git's base commit and the changed files are
- * read in parallel. Every failed read is either an outcome inside the snapshot or thrown where the value
- * is needed; none is dropped.
- */
 function gather(input) {
     const { settings, context, mode, layout, kestra, sending, target } = input;
     const shared = input.reads;
@@ -6891,7 +6019,6 @@ function gather(input) {
         ? (shared.probe ??= settle(kestra.info().then((info) => info.version)))
         : undefined;
     const planning = kestra !== undefined && mode !== 'validate';
-    // Opened once, read by the run's base snapshot and by each kind, closed when the run ends.
     const borrowBase = planning ? shared.openBase(settings, context) : undefined;
     const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined;
     const validating = kestra && settings.serverValidation;
@@ -6930,7 +6057,6 @@ function gather(input) {
         onFiles: (files) => reads?.knowFiles(sending.localFiles(files)),
         onFlow: (flow) => onServer?.add(flow)
     }));
-    // A target may manage namespaces the repository no longer holds (a preview's own leftovers).
     const repository = target.alsoManaged.length === 0
         ? loading
         : loading.then((model) => ({
@@ -6939,7 +6065,6 @@ function gather(input) {
                 ...settings.extraNamespaces,
                 ...target.alsoManaged
             ]),
-            // A target that still manages namespaces has something to plan: their removal.
             readProblems: model.readProblems.filter((problem) => problem.rule !== NOTHING_FOUND)
         }));
     const after = (model, sent, references, names) => {
@@ -6954,7 +6079,6 @@ function gather(input) {
         const committed = planning
             ? (shared.committed ??= commitTime(context.workspace, context.sha))
             : undefined;
-        // Read with the server state, so that they cost the plan no round trip of their own.
         const listings = planning && names.length > 0
             ? settle(readNameListings({ ...kestra, secretNames: () => (shared.secretNames ??= kestra.secretNames()) }, names))
             : undefined;
@@ -6993,7 +6117,6 @@ function changedFiles({ context, github }) {
     });
 }
 
-/** What is wrong with a `dependsOn` graph: unknown names and the first cycle (deterministic). */
 function dependencyProblems(document, members) {
     const ids = new Set(members.map((m) => m.id).filter((id) => id !== undefined));
     const graph = new Map();
@@ -7013,7 +6136,6 @@ function dependencyProblems(document, members) {
     }
     return { unknown, cycle: findCycle(graph) };
 }
-/** A cycle in a dependency graph (node → the nodes it depends on), as a path, or undefined. */
 function findCycle(graph) {
     const done = new Set();
     const path = [];
@@ -7043,7 +6165,6 @@ function findCycle(graph) {
     return undefined;
 }
 
-/** Properties that hold child tasks in Kestra's flowable tasks (and in the flow itself). */
 const CHILD_TASK_KEYS = new Set([
     'tasks',
     'then',
@@ -7054,7 +6175,6 @@ const CHILD_TASK_KEYS = new Set([
     'afterExecution'
 ]);
 const CORE_FLOW_PREFIXES = ['io.kestra.plugin.core.flow.', 'io.kestra.core.tasks.flows.'];
-/** `Parallel` for `io.kestra.plugin.core.flow.Parallel` or its pre-0.17 alias; undefined for other types. */
 function coreFlowType(type) {
     if (type === undefined)
         return undefined;
@@ -7064,7 +6184,6 @@ function coreFlowType(type) {
     }
     return undefined;
 }
-/** Core flowable tasks: their child lists are known, so a malformed child is certainly an error. */
 const CORE_FLOWABLE = new Set([
     'Parallel',
     'Sequential',
@@ -7079,7 +6198,6 @@ const CORE_FLOWABLE = new Set([
     'LoopUntil',
     'Pause'
 ]);
-/** Walks every task of a flow: top-level lists, listeners, and nested children of flowable tasks. */
 function taskTree(document) {
     const tree = { tasks: [], triggers: [], lists: [] };
     const root = document.root;
@@ -7119,7 +6237,6 @@ function walkList(document, tree, entry, path, strict, owner, via) {
             visitTask(document, tree, map, at, strict, owner, itemPath);
             return;
         }
-        // Dag: `tasks: [{ task: {...}, dependsOn: [...] }]`
         const inner = document.get(map, 'task');
         const innerMap = document.map(inner?.value);
         if (inner && innerMap && isTaskLike(document, innerMap, strict)) {
@@ -7187,14 +6304,12 @@ function itemsWithOrigin(document, value) {
     }
     return out;
 }
-/** The node a finding about a task's id should point at: the alias, else the `id` key, else the task. */
 function taskIdNode(task) {
     if (task.at !== task.map)
         return task.at;
     return task.idEntry?.key ?? task.map;
 }
 
-/** Core flowable tasks whose `tasks` list must hold at least one task. */
 const NEEDS_TASKS = new Set([
     'Parallel',
     'Sequential',
@@ -7206,10 +6321,6 @@ const NEEDS_TASKS = new Set([
     'Dag',
     'LoopUntil'
 ]);
-/**
- * Shapes of Kestra's core flowable tasks that fail without any plugin: empty or missing child lists,
- * Switch without branches, If without condition, Dag dependencies, WorkingDirectory children.
- */
 function coreTaskFindings(document, tree) {
     return [
         ...emptyListFindings(document, tree),
@@ -7303,19 +6414,16 @@ function workingDirectoryFindings(document, task, tree) {
         const type = coreFlowType(child.type);
         if (type === undefined || !CORE_FLOWABLE.has(type))
             continue;
-        // A Pause with child tasks is flowable; without, whether a given release counts it flowable is not known.
         const certain = type !== 'Pause' || document.get(child.map, 'tasks') !== undefined;
         findings.push(document.finding(certain ? 'error' : 'warning', child.at, 'working-directory-child', `WorkingDirectory '${task.id ?? task.path}' may only hold runnable tasks, not the flowable ${type} '${child.id ?? child.path}': move it out of the WorkingDirectory`));
     }
     return findings;
 }
 
-/** Kestra's Schedule trigger, and its pre-0.17 alias. */
 const SCHEDULE_TYPES = new Set([
     'io.kestra.plugin.core.trigger.Schedule',
     'io.kestra.core.models.triggers.types.Schedule'
 ]);
-/** `Schedule`'s cron-utils definition: the nicknames it supports (`withSupportedNickname…`). */
 const NICKNAMES = new Set([
     '@yearly',
     '@annually',
@@ -7325,7 +6433,6 @@ const NICKNAMES = new Set([
     '@midnight',
     '@hourly'
 ]);
-/** Each field's range (`withValidRange(…).withStrictRange()`), seconds first when `withSeconds`. */
 const SECONDS = { name: 'second', min: 0, max: 59 };
 const FIELDS = [
     { name: 'minute', min: 0, max: 59 },
@@ -7337,14 +6444,6 @@ const FIELDS = [
 const NUMBER = /^\d+$/;
 const RANGE = /^(\d+)-(\d+)$/;
 const STEP = /^(\*|\d+|\d+-\d+)\/\d+$/;
-/**
- * Why Kestra's `Schedule` refuses a cron, or undefined when it accepts it or this action cannot tell.
- * Kestra parses it with cron-utils (`Schedule.parseCron`, checked by `ScheduleValidator`: "invalid cron
- * expression") with its own definition: five fields, six with `withSeconds: true`, or one of seven
- * nicknames. Only what that parser certainly refuses is reported: a field count, an unknown nickname,
- * a number out of its field's range, a backwards range, a trailing comma. Names, `L`, `W`, `#`, `?`
- * and composite (`|`) expressions are left to the server.
- */
 function cronProblem(cron, withSeconds) {
     if (NICKNAMES.has(cron))
         return undefined;
@@ -7394,10 +6493,6 @@ function fieldProblem(part, field) {
 function nicknames() {
     return [...NICKNAMES].join(', ');
 }
-/**
- * A `Schedule` trigger's literal cron that Kestra refuses: an error on the `cron:` value
- * (docs/validation-rules.md#rules-that-can-be-errors).
- */
 function scheduleCronFindings(document, tree) {
     const findings = [];
     for (const trigger of tree.triggers) {
@@ -7417,10 +6512,6 @@ function scheduleCronFindings(document, tree) {
 }
 
 const INPUT_ID_PATTERN = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
-/**
- * Input types of current Kestra (`Input`'s `@JsonSubTypes`, develop after 1.3). Kestra adds types over
- * its releases: one outside this list is a warning, and the server decides.
- */
 const INPUT_TYPES = new Set([
     'STRING',
     'ENUM',
@@ -7443,15 +6534,9 @@ const INPUT_TYPES = new Set([
     'EMAIL',
     'FORM'
 ]);
-/** `InputValidator`: defaults with `required: false`, or with `prefill`, are rejected since 1.1. */
 const PREFILL_RELEASE = [1, 1, 0];
-/**
- * FORM inputs and their rules come together, in Kestra 2.0 (develop after 1.3; 1.3.0's API has no FORM
- * type): where FORM is known (no server, or 2.0+) a broken FORM is an error, on an older server a warning.
- */
 const FORM_RELEASE = [2, 0, 0];
 const FILE_DEFAULT_URI = /^(file|nsfile):\/\//;
-/** The flow's top-level inputs (a FORM counts as one). */
 function declaredInputs$1(document) {
     return inputList(document, document.get(document.root, 'inputs')?.value);
 }
@@ -7482,32 +6567,22 @@ function inputList(document, list, form) {
     }
     return out;
 }
-/** A FORM's own inputs. */
 function children(document, form) {
     return form.type === 'FORM'
         ? inputList(document, document.get(form.map, 'inputs')?.value, form)
         : [];
 }
-/** Every input declared: the top-level ones and those inside FORMs. */
 function everyInput(document, inputs = declaredInputs$1(document)) {
     return inputs.flatMap((input) => [input, ...children(document, input)]);
 }
-/** Every input a run resolves: FORMs replaced by their inputs (Kestra's `Input.expandToLeaves`). */
 function leafInputs(document, inputs) {
     return inputs.flatMap((input) => (input.type === 'FORM' ? children(document, input) : [input]));
 }
-/** `form.child` for an input of a FORM, else the id: how runs, triggers and `dependsOn` name it. */
 function inputPath(input) {
     if (input.id === undefined)
         return undefined;
     return input.form ? `${input.form.id ?? ''}.${input.id}` : input.id;
 }
-/**
- * Flow inputs and outputs: ids, types, duplicates, dependencies and type-specific rules; `versioned`:
- * those whose severity follows the server's version, `InputValidator`'s combinations of `defaults`,
- * `required` and `prefill` (Kestra 1.1+) and the FORM rules (2.0: `InputValidator`, `FormInput`,
- * `FlowValidator`'s dotted paths and `dependsOn` graph).
- */
 function inputFindings(document, tree) {
     const inputs = declaredInputs$1(document);
     const leaves = leafInputs(document, inputs);
@@ -7612,10 +6687,6 @@ function duplicates(document, items, kind) {
     }
     return findings;
 }
-/**
- * `InputValidator` (2.0): "A FORM input groups other inputs and cannot declare a default value or a
- * prefill.", "A FORM input cannot contain another FORM input"; `FormInput.inputs` is `@NotNull`.
- */
 function formFindings(document, form) {
     if (form.type !== 'FORM')
         return [];
@@ -7639,12 +6710,6 @@ function formFindings(document, form) {
     }
     return findings;
 }
-/**
- * `FlowValidator` (2.0) over the expanded paths (`form.child`): a dotted path declared twice, or one path
- * nested under another. Where a FORM is involved FORM is known, so it is an error unless the server is
- * older (`input-path`); two plain dotted ids (`a`, `a.b`) only 2.0 rejects, a warning when no server is
- * known (`input-dotted-path`).
- */
 function pathFindings(document, leaves) {
     const findings = [];
     const seen = new Map();
@@ -7667,11 +6732,6 @@ function pathFindings(document, leaves) {
     }
     return findings;
 }
-/**
- * `dependsOn.inputs` must name inputs, with no cycle (`FlowValidator.checkFlowInputsDependencyGraph`).
- * Inputs inside FORMs are named by their dotted path (`form.child`): on 2.0 the graph holds the dotted
- * paths only, so a bare sibling id or a FORM's own id is "a non-existent input" (`onForms`, versioned).
- */
 function dependsOnFindings(document, inputs, leaves) {
     const members = leaves.map((input) => ({
         id: inputPath(input),
@@ -7715,10 +6775,6 @@ function outputFindings(document) {
     }
     return [...findings, ...duplicates(document, outputs, 'output')];
 }
-/**
- * Newer Kestra (PR #15090) refuses a Schedule that does not give every required input without default;
- * inputs of a FORM are given by their dotted path.
- */
 function scheduleFindings(document, leaves, tree) {
     const needed = leaves.filter((input) => inputPath(input) !== undefined && input.required && !input.hasDefaults);
     if (needed.length === 0)
@@ -7736,10 +6792,6 @@ function scheduleFindings(document, leaves, tree) {
     return findings;
 }
 
-/**
- * The bodies of `{{ … }}` and `{% … %}` in a Pebble template. Text outside them, `{# … #}` comments
- * and `{% raw %}` blocks are not expressions. String literals inside a body may contain `}}`.
- */
 function expressions(text) {
     const out = [];
     let at = 0;
@@ -7791,7 +6843,6 @@ function closingIndex(text, from, closer) {
     }
     return -1;
 }
-/** The body with the content of string literals replaced by spaces (same length, quotes kept). */
 function blankStrings(body) {
     let out = '';
     let quote;
@@ -7817,7 +6868,6 @@ function blankStrings(body) {
     }
     return out;
 }
-/** Every string value scalar of a document that contains Pebble, visited once (aliases not followed). */
 function templatedScalars(doc) {
     const out = [];
     distExports.visit(doc, {
@@ -7832,11 +6882,6 @@ function templatedScalars(doc) {
     return out;
 }
 
-/**
- * `{{ inputs.my-input }}` / `{{ outputs.my-task.value }}` where `my-input` / `my-task` is a declared
- * id: Pebble reads the dash as a subtraction, and Kestra rejects it. Only declared dashed ids count,
- * so `{{ inputs.a - 1 }}` or `{{ inputs.a-b }}` with an input `a` are left alone.
- */
 function dashedReferenceFindings(document, tree) {
     const dashed = {
         inputs: new Set(declaredInputs$1(document).flatMap((input) => (input.id?.includes('-') ? [input.id] : []))),
@@ -7866,7 +6911,6 @@ function dashedReferenceFindings(document, tree) {
     return findings;
 }
 
-/** 1-based line and column where a YAML node starts (line 1 when the node has no range). */
 function nodePosition(flow, node) {
     const offset = node?.range?.[0];
     if (offset === undefined)
@@ -7877,10 +6921,6 @@ function offsetPosition(flow, offset) {
     const pos = flow.lineCounter.linePos(offset);
     return { line: pos.line, column: pos.col };
 }
-/**
- * One YAML document of a flow file, with alias-aware accessors and finding construction. Positions
- * always come from the nodes themselves, so they are exact.
- */
 class FlowDocument {
     flow;
     doc;
@@ -7893,7 +6933,6 @@ class FlowDocument {
         const contents = this.resolve(doc.contents);
         this.root = distExports.isMap(contents) ? contents : undefined;
     }
-    /** Namespace and id when both are plain strings, for `resource`. */
     get resource() {
         const id = this.string(this.get(this.root, 'id')?.value);
         const namespace = this.string(this.get(this.root, 'namespace')?.value);
@@ -7914,7 +6953,6 @@ class FlowDocument {
         const resolved = this.resolve(node);
         return distExports.isSeq(resolved) ? resolved : undefined;
     }
-    /** A scalar's value as a string when it is a string (or a number/boolean written plainly). */
     string(node) {
         const resolved = this.resolve(node);
         if (!distExports.isScalar(resolved))
@@ -7926,7 +6964,6 @@ class FlowDocument {
             return String(value);
         return undefined;
     }
-    /** True for a missing value, `null`, `~` or an empty value. */
     isNull(node) {
         const resolved = this.resolve(node);
         return resolved === undefined || (distExports.isScalar(resolved) && resolved.value === null);
@@ -7959,12 +6996,10 @@ class FlowDocument {
             finding.resource = resource;
         return finding;
     }
-    /** A finding whose severity follows the target server's version (see `server-version.ts`). */
     versioned(since, whenUnknown, node, rule, message) {
         const { severity: _, ...finding } = this.finding('error', node, rule, message);
         return { finding, since, whenUnknown };
     }
-    /** Finding at a character offset (e.g. inside a scalar). */
     findingAt(severity, offset, rule, message) {
         const { line, column } = offsetPosition(this.flow, offset);
         const finding = { severity, file: this.flow.file, line, column, rule, message };
@@ -7972,10 +7007,6 @@ class FlowDocument {
             finding.resource = this.resource;
         return finding;
     }
-    /**
-     * Offset of `needle` inside a scalar's source text (its `occurrence`-th match), or the scalar's start
-     * when the text cannot be found verbatim (escapes, folding).
-     */
     locateInScalar(node, needle, occurrence = 0) {
         const [start, end] = node.range ?? [0, 0];
         let from = start;
@@ -8023,7 +7054,6 @@ const TOP_LEVEL_KEYS = new Set([
     'checks',
     'disabled',
     'workerGroup',
-    // 2.0
     'draft',
     'quotas',
     'policyRefs',
@@ -8034,10 +7064,8 @@ const REMOVED_KEYS = {
     taskDefaults: 'Rename it to `pluginDefaults`'
 };
 const V1 = [1, 0, 0];
-/** Kestra 2.0 (develop after 1.3): `Flow` has no `listeners` nor `taskDefaults` field any more. */
 const V2 = [2, 0, 0];
 const SERVER_OWNED_KEYS = new Set(['revision', 'deleted', 'updated', 'tenantId']);
-/** Required keys, id and namespace rules, and top-level keys. */
 function identityFindings(document) {
     const root = document.root;
     if (!root)
@@ -8086,17 +7114,11 @@ function identityFindings(document) {
             findings.push(document.finding('warning', entry.key, 'server-owned-key', `\`${key}\` is set by the Kestra server, not by the repository: remove it`));
         }
         else {
-            // Kestra adds top-level keys over its releases: the server's strict parse has the last word.
             findings.push(document.finding('warning', entry.key, 'unknown-key', `Unrecognized field "${key}": not a flow property this action knows, and Kestra rejects unknown properties. Fix its name or indentation, or remove it (the server decides for keys newer than this action)`));
         }
     }
     return findings;
 }
-/**
- * Rules Kestra added in a release: reserved flow ids (1.0, an error when no server is known: every
- * current server rejects them) and the deprecated `listeners` and `taskDefaults`, which every release up
- * to 1.3 accepts and 2.0 removed (a warning when no server is known).
- */
 function versionedIdentityFindings(document) {
     const findings = [];
     const id = document.get(document.root, 'id');
@@ -8113,7 +7135,6 @@ function versionedIdentityFindings(document) {
     }
     return findings;
 }
-/** A flow's namespace must equal the one its folder (or the `namespace` input) implies, or be a child of it. */
 function namespaceFolderFindings(document, layout) {
     const expected = document.flow.expectedNamespace;
     const entry = document.get(document.root, 'namespace');
@@ -8138,7 +7159,6 @@ function flowIdentity(document) {
     const { line, column } = nodePosition(document.flow, id.key);
     return { namespace: ns, id: value, file: document.flow.file, line, column };
 }
-/** Two files declaring the same flow: the later file (in path order) gets the error, on its `id` key. */
 function duplicateFlowFindings(identities) {
     const seen = new Map();
     const findings = [];
@@ -8166,7 +7186,6 @@ function duplicateFlowFindings(identities) {
 const LABEL_KEY_PATTERN = /^\p{Ll}[\p{L}0-9._-]*$/u;
 const SYSTEM_PREFIX = 'system.';
 const READ_ONLY = 'system.readOnly';
-/** Labels as a map (`key: value`) or a list of `{key, value}`: reserved `system.` keys and key format. */
 function labelFindings(document) {
     const labels = document.get(document.root, 'labels');
     if (!labels)
@@ -8193,14 +7212,8 @@ function labelFindings(document) {
     return findings;
 }
 
-/** `TaskDefaultValidator` (0.16) then `PluginDefaultValidator`: a `values` map without nulls. */
 const VALUES_CHECKED = [0, 16, 0];
-/** `PluginDefault.type` is `@NotNull` since the 0.17 rename. */
 const TYPE_REQUIRED = [0, 17, 0];
-/**
- * The flow's `pluginDefaults` (or the pre-1.0 `taskDefaults`) entries: each needs a `type` and a
- * `values` map with no empty value. Whether the type and properties exist needs the server's plugins.
- */
 function pluginDefaultFindings(document) {
     const findings = [];
     for (const key of ['pluginDefaults', 'taskDefaults']) {
@@ -8226,12 +7239,6 @@ function pluginDefaultFindings(document) {
     }
     return findings;
 }
-/**
- * A plugin's `pluginDefaultsRef` (Kestra 2.0: `FlowPluginDefault.ref`, "apply this default only to
- * plugins that opt in via pluginDefaultsRef") that no `ref` of the flow's `pluginDefaults` names: a
- * warning, since a namespace or instance plugin default may have it. Unresolved, Kestra rejects the flow
- * ("No pluginDefaults bundle found for pluginDefaultsRef '…'"), which the server's validation reports.
- */
 function pluginDefaultsRefFindings(document, tree) {
     const refs = new Set(document
         .items(document.get(document.root, 'pluginDefaults')?.value)
@@ -8245,7 +7252,7 @@ function pluginDefaultsRefFindings(document, tree) {
                     findings.push(unresolved(document, entry.value, ref));
             }
             else if (document.get(entry.value, 'type')) {
-                visit(entry.value); // a plugin inside the plugin: a task runner
+                visit(entry.value);
             }
         }
     };
@@ -8257,11 +7264,6 @@ function unresolved(document, node, ref) {
     return document.finding('warning', node, 'plugin-defaults-ref', `pluginDefaultsRef '${ref}' names no \`ref\` of this flow's pluginDefaults: unless a namespace or instance plugin default has it, Kestra rejects the flow. Add a pluginDefaults entry with \`ref: ${ref}\`, or fix the name`);
 }
 
-/**
- * Every call of the named Pebble functions in the flow's expressions, with its arguments: the one
- * scanner behind `read()` references and `secret()` / `kv()` names. Kestra never renders the flow's
- * description: a call there is text.
- */
 function literalCalls(document, names) {
     if (!document.root)
         return [];
@@ -8288,10 +7290,6 @@ function literalCalls(document, names) {
     }
     return found;
 }
-/**
- * Arguments of a call starting at `from` (after the `(`): literal strings as their value, anything
- * else as null. Undefined when the call is not closed.
- */
 function callArguments(body, blanked, from) {
     let depth = 0;
     let end = -1;
@@ -8352,13 +7350,7 @@ function stringLiteral(text) {
     return match[2].replace(/\\(.)/g, '$1');
 }
 
-/** The Pebble functions that name a secret or a KV key (docs/caught-at-review.md#secrets-and-kv-keys). */
 const NAME_FUNCTIONS = ['secret', 'kv'];
-/**
- * Pebble's argument order: `secret(key, namespace, subkey, full)` and `kv(key, namespace, errorOnMissing)`
- * (docs/kestra.md#secrets, #kv-inheritance). A call whose name or namespace is computed cannot be
- * checked, and `kv(…, errorOnMissing=false)` reads a missing key as `null`: those are left out.
- */
 function nameReferences(calls, flow) {
     return calls.flatMap((call) => {
         if (call.name !== 'secret' && call.name !== 'kv')
@@ -8383,17 +7375,14 @@ function nameReferences(calls, flow) {
         ];
     });
 }
-/** `errorOnMissing` given and not the literal `true` (a computed one may be false: no finding then). */
 function allowsMissing(call) {
     const raw = call.args.raw.get('errorOnMissing') ?? call.args.rawPositional[2];
     return raw !== undefined && raw.trim() !== 'true';
 }
 
 const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
-/** A Java class name (`TaskInterface.type`'s pattern: Java identifiers, so any Unicode letter). */
 const TYPE_PATTERN = /^[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*(\.[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*)*$/u;
 const MAX_TASK_ID = 256;
-/** Task and trigger types that start another flow execution (Kestra's ExecutableTask). */
 const SUBFLOW_TYPES = new Set([
     'io.kestra.plugin.core.flow.Subflow',
     'io.kestra.core.tasks.flows.Subflow',
@@ -8407,7 +7396,6 @@ const FLOW_TRIGGER_TYPES = new Set([
     'io.kestra.plugin.core.trigger.Flow',
     'io.kestra.core.models.triggers.types.Flow'
 ]);
-/** Ids and types of every task and trigger, duplicates, and recursive subflow calls. */
 function taskFindings(document, tree) {
     return [
         ...tree.tasks.flatMap((task) => idAndTypeFindings(document, task, 'task')),
@@ -8487,24 +7475,15 @@ function duplicatePreconditionFindings(document, triggers) {
     return findings;
 }
 
-/**
- * References a flow makes that can be checked without plugins: `read('…')` of a namespace file,
- * subflow / ForEachItem targets and Flow-trigger upstream flows. Only literal values count.
- */
 function collectReferences(flows) {
     return flows.flatMap((flow) => {
         const doc = flow.documents[0];
         return flow.notAFlow || !doc ? [] : referencesOf(new FlowDocument(flow, doc));
     });
 }
-/** The references of a flow's first document (see `collectReferences`). */
 function referencesOf(document) {
     return scanFlow(document, ['read']).references;
 }
-/**
- * The flow's references and its `secret()` / `kv()` names (validate/names.ts), from one scan of its
- * expressions.
- */
 function referencesAndNamesOf(document) {
     return scanFlow(document, ['read', ...NAME_FUNCTIONS]);
 }
@@ -8524,7 +7503,6 @@ function scanFlow(document, functions) {
         names: nameReferences(calls, { file: flow.file, namespace: flow.namespace, fromFlow })
     };
 }
-/** Findings for references that neither the repository nor (when checked) the server holds. */
 function referenceFindings(refs, known, serverChecked) {
     const findings = [];
     for (const ref of refs) {
@@ -8629,7 +7607,6 @@ function flowReferences(document, fromFlow) {
     }
     return refs;
 }
-/** The targets gather/ found, as `referenceFindings` asks about them. */
 function knownResources({ files, flows }) {
     return {
         hasFile: (namespace, path) => files.has(`${namespace}\0${path}`),
@@ -8637,20 +7614,12 @@ function knownResources({ files, flows }) {
     };
 }
 
-/**
- * Rules whose check Kestra added in a release, with no other change to what it accepts: an error on a
- * server at or after it and when no server is known, a warning on an older one (the releases and their
- * sources are in docs/validation-rules.md). `duplicate-trigger-id`: FlowValidator 0.12;
- * `system-label`: 0.20; `dashed-reference` and `duplicate-preconditions`: after 0.20.7, the first
- * release not known (0.21 is the earliest).
- */
 const ERROR_SINCE = {
     'duplicate-trigger-id': [0, 12, 0],
     'system-label': [0, 20, 0],
     'dashed-reference': [0, 21, 0],
     'duplicate-preconditions': [0, 21, 0]
 };
-/** The errors of rules Kestra added in a release, turned into findings that follow the server's version. */
 function byRelease(findings) {
     const fixed = [];
     const versioned = [];
@@ -8666,11 +7635,6 @@ function byRelease(findings) {
     return { fixed, versioned };
 }
 
-/**
- * `message: {{ name }}` is YAML for a flow mapping whose key is another mapping, not a string: Kestra
- * then fails to read the flow with an error that does not say why. Same for `{% … %}` (a syntax error)
- * and for a flow sequence item. Works on documents with syntax errors too: it explains them.
- */
 function unquotedPebbleFindings(flow, doc) {
     const findings = [];
     distExports.visit(doc, {
@@ -8702,7 +7666,6 @@ function startsPebble(source, node) {
     const start = node.range?.[0];
     return start !== undefined && /^\{[{%]/.test(source.slice(start, start + 2));
 }
-/** The expression as written: up to the end of its line, without a trailing ` # comment`. */
 function expressionText(source, start) {
     const end = source.indexOf('\n', start);
     const line = source.slice(start, end < 0 ? source.length : end);
@@ -8715,7 +7678,6 @@ function quoted$1(text) {
     return `'${text.replace(/'/g, "''")}'`;
 }
 
-/** Syntax errors, duplicate keys and parser warnings of one document, each at its exact position. */
 function yamlFindings(flow, doc) {
     const findings = [];
     const syntaxLines = new Set();
@@ -8723,7 +7685,6 @@ function yamlFindings(flow, doc) {
         const duplicate = error.code === 'DUPLICATE_KEY';
         const key = duplicate ? keyText(flow.source, error.pos[0]) : '';
         const position = offsetPosition(flow, skipBlank(flow.source, error.pos[0]));
-        // One parse error tends to cascade into several on the same line: the first says the most.
         if (!duplicate && syntaxLines.has(position.line))
             continue;
         if (!duplicate)
@@ -8749,11 +7710,9 @@ function yamlFindings(flow, doc) {
     }
     return findings;
 }
-/** Unknown anchors, recursive aliases and alias bombs. */
 function aliasFindings(document) {
     return document.aliases.problems.map((problem) => document.finding('error', problem.node, 'yaml-alias', `YAML alias: ${problem.message}`));
 }
-/** Every document after the first is an error on its `---` line: one flow file holds one flow. */
 function multipleDocumentFindings(flow) {
     return flow.documents
         .slice(1)
@@ -8779,7 +7738,6 @@ function notAFlowFinding(flow) {
         message: 'Not a flow (no id and no tasks): skipped, not deployed. Move it out of the flows folder or add id, namespace and tasks'
     };
 }
-/** A bare trailing `---` parses as a document holding an empty scalar: not a second flow. */
 function isEmptyDocument(doc) {
     const contents = doc.contents;
     return (doc.errors.length === 0 &&
@@ -8793,7 +7751,6 @@ function documentStart(source, doc) {
     const found = marker.exec(source);
     return found && found.index <= contentStart ? found.index : start;
 }
-/** Parser errors sometimes start on the blank line before the culprit: point at the culprit. */
 function skipBlank(source, offset) {
     let at = offset;
     while (at < source.length && /\s/.test(source[at] ?? ''))
@@ -8805,10 +7762,6 @@ function keyText(source, offset) {
     return match ? match[0].trim().replace(/^["']|["']$/g, '') : '';
 }
 
-/**
- * The checks of one flow file on its own, and its references, from one reading of its document: they
- * can run as soon as the file is parsed.
- */
 function checkFlow(flow, options = {}) {
     const findings = syntaxFindings(flow);
     findings.push(...multipleDocumentFindings(flow));
@@ -8822,7 +7775,6 @@ function checkFlow(flow, options = {}) {
         return { findings, versioned, wellFormed: false, references: [] };
     const document = new FlowDocument(flow, first);
     const { references, names } = referencesAndNamesOf(document);
-    // A document that does not parse has no reliable structure: its syntax errors are the findings.
     if (first.errors.some((error) => error.code !== 'DUPLICATE_KEY')) {
         return { findings, versioned, wellFormed: false, references, names };
     }
@@ -8848,10 +7800,6 @@ function checkFlow(flow, options = {}) {
     versioned.push(...versionedIdentityFindings(document), ...inputs.versioned, ...pluginDefaultFindings(document), ...checked.versioned);
     return { findings, versioned, identity: flowIdentity(document), wellFormed, references, names };
 }
-/**
- * YAML problems of every document, and unquoted Pebble expressions: these explain the syntax errors
- * they cause on their line (`message: {{ a }} b`), which are then left out.
- */
 function syntaxFindings(flow) {
     const findings = [];
     for (const doc of flow.documents) {
@@ -8861,7 +7809,6 @@ function syntaxFindings(flow) {
     }
     return findings;
 }
-/** The repository's read problems (a file that could not be read, a walk's limit…), as findings. */
 function readProblemFindings(model) {
     return model.readProblems.map((problem) => ({
         severity: problem.severity,
@@ -8871,10 +7818,6 @@ function readProblemFindings(model) {
         message: problem.message
     }));
 }
-/**
- * docs/resources.md#system-namespace: `system` is managed only when listed in `namespaces`; its
- * resources are left alone otherwise.
- */
 function unmanagedFindings(model) {
     const managed = new Set(model.managedNamespaces);
     const message = (namespace) => `Namespace '${namespace}' is not managed: list it in the namespaces input to deploy this resource (it is skipped).`;
@@ -8900,11 +7843,6 @@ function unmanagedFindings(model) {
     ];
 }
 
-/**
- * docs/validation.md#pull-requests: on a PR, an error in a file the PR did not change is a warning, so old problems never block
- * it. A run that finds nothing at all is about the run, not a file: an error on every event (docs/layouts.md#what-a-run-says);
- * so is a flow read-only cannot label (docs/environments.md#read-only-flows).
- */
 function demoteUnchangedErrors(findings, changed) {
     if (changed.kind !== 'list')
         return findings;
@@ -8926,7 +7864,6 @@ function tally(findings) {
         notices: findings.filter((f) => f.severity === 'notice').length
     };
 }
-/** Deterministic order; the same finding reported twice (e.g. by two checks) appears once. */
 function sortFindings(findings) {
     const seen = new Set();
     return [...findings].sort(compareFindings).filter((f) => {
@@ -8945,10 +7882,6 @@ function failureMessage(findings, failOn) {
         return `Validation found ${warnings} warning(s) and fail-on is 'warning': fix them or set fail-on: error.`;
     return undefined;
 }
-/**
- * `Findings by rule: 57 × input-type, 3 × unknown-key, 1 × yaml-syntax`: each rule's count, most first
- * (then by rule), as linters end their report; undefined when no rule was found twice.
- */
 function ruleCounts(findings) {
     const counts = new Map();
     for (const { rule } of findings)
@@ -8959,11 +7892,6 @@ function ruleCounts(findings) {
     return `Findings by rule: ${ordered.map(([rule, count]) => `${count} × ${rule}`).join(', ')}`;
 }
 
-/**
- * One phase of the run (docs/modes.md#the-log): its log lines in a group titled `title`, then `summary`
- * of its result as one line outside the group. A phase that throws closes its group and lets the error
- * through.
- */
 async function phase(reporter, title, work, summary) {
     reporter.group(title);
     let result;
@@ -8978,7 +7906,6 @@ async function phase(reporter, title, work, summary) {
     return result;
 }
 
-/** The source with every edit applied; edits never overlap (each touches its own node). */
 function applyEdits(source, edits) {
     let out = source;
     for (const edit of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) {
@@ -8986,10 +7913,6 @@ function applyEdits(source, edits) {
     }
     return out;
 }
-/**
- * `value` written where the scalar is, in the scalar's own style (plain stays plain, quotes stay the
- * same quotes): only that node's text changes. `value` is a namespace or `true`, safe as a plain scalar.
- */
 function replaceScalar(node, value) {
     const range = node.range;
     if (!range)
@@ -9001,11 +7924,9 @@ function replaceScalar(node, value) {
             : node.type === 'PLAIN'
                 ? value
                 : JSON.stringify(value);
-    // `key:` with no value: the node is empty, a space keeps `key: value` a pair.
     const empty = range[0] === range[1];
     return { start: range[0], end: range[1], text: empty ? ` ${text}` : text };
 }
-/** The pair of `map` whose key is the scalar `key`. */
 function pairOf(map, key) {
     return map.items.find((pair) => distExports.isScalar(pair.key) && pair.key.value === key);
 }
@@ -9014,10 +7935,6 @@ function scalarValue(node) {
         ? String(node.value)
         : undefined;
 }
-/**
- * Where a node's own text ends, before any trailing comment or line break: a collection ends where its
- * last scalar does (its own range runs on to the next line).
- */
 function contentEnd(node) {
     if (distExports.isMap(node)) {
         const last = node.items.at(-1);
@@ -9039,10 +7956,6 @@ function endOfLine(source, offset) {
     const newline = source.indexOf('\n', offset);
     return newline < 0 ? source.length : newline;
 }
-/**
- * A new entry in `map` right after `after` (or after its last entry). In a block map, `lines` are
- * written at the map's indentation on their own lines; in a flow map (`{…}`), `flowText` follows a comma.
- */
 function insertIntoMap(source, map, entry, after) {
     const last = after ?? map.items.at(-1);
     if (map.flow) {
@@ -9060,7 +7973,6 @@ function insertIntoMap(source, map, entry, after) {
     const at = endOfLine(source, pairEnd(last));
     return { start: at, end: at, text: entry.lines.map((line) => `\n${indent}${line}`).join('') };
 }
-/** A new last item of a sequence: block (`- …` lines at the items' indentation) or flow (`[…]`). */
 function appendToSeq(source, seq, item) {
     const last = seq.items.at(-1);
     if (seq.flow) {
@@ -9075,7 +7987,6 @@ function appendToSeq(source, seq, item) {
     if (!last?.range || !firstItem?.range || !seq.range)
         return undefined;
     const dash = column(source, seq.range[0]);
-    // The column of the item's own text (after `- `) gives the indentation of its next lines.
     const inner = distExports.isMap(firstItem)
         ? column(source, firstItem.items[0]?.key?.range?.[0] ?? firstItem.range[0])
         : dash + 2;
@@ -9090,13 +8001,7 @@ function appendToSeq(source, seq, item) {
 
 const READ_ONLY_LABEL = 'system.readOnly';
 const READ_ONLY_LINES = { map: `${READ_ONLY_LABEL}: "true"` };
-/** Aliases a flow's YAML may expand while its labels are read (the repository read bounds them too). */
 const MAX_ALIASES = 1000;
-/**
- * The flow as it is sent: each edit touches one node of the parsed document and keeps every other
- * character, so comments, quoting and layout stay the user's. A source that does not parse is sent
- * unchanged (validation has already reported it).
- */
 function sentFlow(source, options) {
     const lineCounter = new distExports.LineCounter();
     const doc = distExports.parseDocument(source, { lineCounter, keepSourceTokens: false, uniqueKeys: false });
@@ -9143,7 +8048,6 @@ function sentFlow(source, options) {
         ...(readOnly && { readOnly })
     };
 }
-/** `disabled: true` on every trigger: the value replaced when the key is there, else a new entry. */
 function disabledTriggers(source, root) {
     const triggers = pairOf(root, 'triggers')?.value;
     if (!distExports.isSeq(triggers))
@@ -9167,14 +8071,6 @@ function disabledTriggers(source, root) {
         return edit ? [edit] : [];
     });
 }
-/**
- * `system.readOnly: "true"` in the sent text (docs/environments.md#read-only-flows). Labels written as a
- * plain map or list get one entry, in their own style. Labels that reuse other nodes (an alias such as
- * `labels: *common`, a merge key `<<:`, an anchor that other nodes reuse) are sent expanded, the label
- * added, every other alias of them expanded as it was: nothing else changes meaning. The edit is then
- * checked by parsing the result: the labels must be the flow's, with "true" for `system.readOnly`, and
- * the rest of the document unchanged; otherwise the flow is refused.
- */
 function readOnlyLabel(source, doc, lineCounter) {
     const root = doc.contents;
     const pair = pairOf(root, 'labels');
@@ -9212,7 +8108,6 @@ function readOnlyLabel(source, doc, lineCounter) {
     }
     return { edits: edits, note: { line, ...(overridden && { overridden }) } };
 }
-/** The document as YAML 1.1 tools read it, merge keys merged; undefined when it does not resolve. */
 function resolve(source) {
     const doc = distExports.parseDocument(source, { merge: true, uniqueKeys: false });
     if (doc.errors.length > 0)
@@ -9227,7 +8122,6 @@ function resolve(source) {
         return undefined;
     }
 }
-/** Labels as pairs of text: absent or empty is none; a value that is not a scalar makes them unreadable. */
 function labelsOf(labels) {
     if (labels === undefined || labels === null)
         return [];
@@ -9253,7 +8147,6 @@ function labelsOf(labels) {
     }
     return pairs;
 }
-/** Whether the labels node is or holds an alias or a merge key, or carries an anchor another node reuses. */
 function reusesNodes(doc, labels) {
     if (!distExports.isMap(labels) && !distExports.isSeq(labels) && !distExports.isAlias(labels))
         return false;
@@ -9281,10 +8174,6 @@ function reusesNodes(doc, labels) {
     });
     return reuses;
 }
-/**
- * The labels written out in full as a flow collection, the label added, and every alias elsewhere of an
- * anchor inside them written out as it was (so that only the labels gain it).
- */
 function expandedLabels(doc, labels, own) {
     const end = distExports.isAlias(labels) ? labels.range?.[1] : contentEnd(labels);
     if (!labels.range || end === undefined)
@@ -9331,7 +8220,6 @@ function aliasIsKey(doc, alias) {
     });
     return key;
 }
-/** The node of the flow's own `system.readOnly` value in a plain map or list of labels. */
 function ownReadOnlyNode(labels) {
     if (distExports.isMap(labels))
         return pairOf(labels, READ_ONLY_LABEL)?.key;
@@ -9341,10 +8229,6 @@ function ownReadOnlyNode(labels) {
     }
     return undefined;
 }
-/**
- * Why the labelled text is not what read-only promises (undefined when it is): its labels must be
- * `expected`, in any order, and everything else must read as before.
- */
 function checkLabelled(before, after, expected) {
     const was = resolve(before);
     const now = resolve(after);
@@ -9363,7 +8247,6 @@ function checkLabelled(before, after, expected) {
         ? undefined
         : 'the rest of the flow would change';
 }
-/** `system.readOnly: "true"` added to plain labels in the form the flow writes them (a map or a list). */
 function plainLabelEdit(source, root) {
     const edit = plainLabel(source, root);
     return edit === undefined ? undefined : edit === 'none' ? [] : [edit];
@@ -9391,7 +8274,6 @@ function plainLabel(source, root) {
     }
     if (labels && !(distExports.isScalar(value) && value.value === null))
         return undefined;
-    // No labels (or `labels:` with nothing): a labels map right after the namespace.
     if (labels && distExports.isScalar(value))
         return { ...replaceScalar(value, ''), text: ` {${READ_ONLY_LINES.map}}` };
     return insertIntoMap(source, root, {
@@ -9409,7 +8291,6 @@ function setTrue(node) {
         ? { start: range[0], end: range[1], text: range[0] === range[1] ? ' "true"' : '"true"' }
         : undefined;
 }
-/** Every Pebble expression that names a namespace the mapping rewrites, on its line. */
 function pebbleMentions(source, doc, lineCounter, options) {
     const mentions = [];
     distExports.visit(doc, {
@@ -9435,28 +8316,20 @@ function pebbleMentions(source, doc, lineCounter, options) {
     return mentions;
 }
 
-/**
- * How the repository is sent: its namespaces under the prefix, its flows rewritten. Everything after
- * the checks (server reads, plan, deploy, commit marker) works on what this returns, so identity,
- * conflicts, drift and deletions all speak the mapped names. Validation reads the repository as written.
- */
 class Sending {
     settings;
     constructor(settings) {
         this.settings = settings;
     }
-    /** Nothing differs from the repository's text: the model is used as it is. */
     get identity() {
         const { namespacePrefix, disableTriggers, readOnly } = this.settings;
         return !namespacePrefix && !disableTriggers && !readOnly;
     }
-    /** The namespace a repository namespace is sent as. */
     namespace(namespace) {
         return this.settings.namespacePrefix
             ? `${this.settings.namespacePrefix}.${namespace}`
             : namespace;
     }
-    /** The repository's namespace files, asked for by the namespaces they are sent to. */
     localFiles(files) {
         if (!this.settings.namespacePrefix)
             return files;
@@ -9470,11 +8343,6 @@ class Sending {
                 : []
         };
     }
-    /**
-     * The model as sent, and a warning for each Pebble expression that still names an original namespace. A
-     * namespace that the prefix makes one Kestra refuses (longer than 150 characters) stops the run here,
-     * before the plan and any write.
-     */
     model(model) {
         if (this.identity)
             return { model, findings: [] };
@@ -9517,7 +8385,6 @@ class Sending {
                     resource
                 });
             }
-            // Copied with its accessors: a syntax tree let go of stays so (releaseSyntaxTree).
             const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(flow));
             return Object.assign(copy, { namespace: this.namespace(flow.namespace), source: sent.source });
         });
@@ -9559,7 +8426,6 @@ class Sending {
         const more = refused.length > 5 ? `; and ${refused.length - 5} more` : '';
         throw new ActionError(`Namespace prefix '${prefix}': ${named}${more}. Kestra allows at most ${NAMESPACE_MAX_LENGTH} characters in a namespace, so nothing was written. Shorten these namespaces in the repository to at most ${room} characters, or use a shorter prefix (docs/environments.md#namespace-mapping).`);
     }
-    /** The references as the sent flows make them: calls into the repository's namespaces follow the prefix. */
     references(refs, managed) {
         if (!this.settings.namespacePrefix)
             return refs;
@@ -9571,10 +8437,6 @@ class Sending {
             fromFlow: sentFlowKey(ref.fromFlow, map)
         }));
     }
-    /**
-     * The `secret()` and `kv()` names as the sent flows ask for them: each flow looks in the namespace it is
-     * sent to. A literal `namespace` argument is Pebble text, sent as written (docs/environments.md).
-     */
     names(refs) {
         if (!this.settings.namespacePrefix)
             return refs;
@@ -9584,12 +8446,6 @@ class Sending {
             fromFlow: sentFlowKey(ref.fromFlow, (namespace) => this.namespace(namespace))
         }));
     }
-    /**
-     * The base commit as it would have been sent, for drift. What the action itself adds (the read-only
-     * label, disabled triggers) is no edit made outside Git: when the server holds the base flow as it was
-     * sent with the other setting of those inputs, that copy is the base, so turning an input on or off shows
-     * an update, never drift.
-     */
     base(snapshot, managed, server) {
         const onServer = new Map();
         for (const [namespace, held] of server ?? []) {
@@ -9619,7 +8475,6 @@ class Sending {
         }
         return { flows, files };
     }
-    /** The flow as sent under every setting of the inputs that only add to it. */
     variants(source, managed) {
         const options = this.options(managed);
         return [false, true].flatMap((readOnly) => [false, true].map((disableTriggers) => sentFlow(source, { ...options, readOnly, disableTriggers }).source));
@@ -9637,26 +8492,17 @@ class Sending {
 function same(a, b) {
     return comparableFlowSource(a) === comparableFlowSource(b);
 }
-/** A flow's key with its namespace sent as `map` says. */
 function sentFlowKey(key, map) {
     const [namespace, id] = key.slice('flow:'.length).split('/');
     return flowKey(map(namespace), id);
 }
 
-/** The phases whose summary line is also in the report (its repository note and verdict). */
 const LOADING = 'Loading the repository';
 const VALIDATION = 'Validation';
-/**
- * Gathers the run's snapshot and validates it, locally and (with a server) on the server. The server's
- * reads and validation batches leave while the repository loads; the local checks run over the loaded
- * repository while the rest of the reads are in flight.
- */
 async function check(settings, target, context, ports, mode, kestra, kinds, reads) {
     const { reporter } = ports;
-    // One layout for the run: the base commit is read as the work tree is.
     const layout = await runLayout(reads, settings, context.workspace);
     reporter.info(`Layout: ${layout.layout} (${layout.reason})`);
-    // What is sent differs from what is validated (docs/environments.md): mapped names, rewritten flows.
     const sending = new Sending(target);
     const stored = storedChecking(settings, mode, kestra);
     const gathering = gather({
@@ -9687,11 +8533,6 @@ async function check(settings, target, context, ports, mode, kestra, kinds, read
         storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings })
     };
 }
-/**
- * Incremental planning (docs/performance.md#incremental-planning): a plan reuses the checks a deploy of
- * this build stored for a flow file of the same bytes, unless `full-plan`; a deploy checks every flow and
- * stores its checks with the commit marker, and never reuses one.
- */
 function storedChecking(settings, mode, kestra) {
     const identity = kestra && mode !== 'validate' ? validatorIdentity() : undefined;
     return {
@@ -9710,17 +8551,12 @@ function storedChecking(settings, mode, kestra) {
         }
     };
 }
-/**
- * Each flow's own checks: those a deploy stored, when reused, else run now. Its syntax tree is then let
- * go, and parsed again only if a later rule asks (docs/performance.md#incremental-planning).
- */
 function flowChecks(model, reused, validation) {
     const checks = new Map(model.flows.map((flow) => [flow, reused.get(flow) ?? checkFlow(flow, validation)]));
     for (const flow of model.flows)
         releaseSyntaxTree(flow);
     return checks;
 }
-/** The repository, loaded, each namespace's counts logged in the loading group. */
 async function loaded(gathering, reporter) {
     const model = await gathering.repository;
     for (const line of namespaceLines(model))
@@ -9730,20 +8566,16 @@ async function loaded(gathering, reporter) {
     }
     return model;
 }
-/** The reads that follow the repository's: the server's version, the change, its state, the snapshot. */
 async function readRemaining(remaining, run) {
     const { target, context, ports, mode, kestra } = run;
     const { reporter } = ports;
-    await new Promise((resolve) => setImmediate(resolve)); // lets the first requests leave
-    // Rules Kestra added in a release follow the version detected (none: current Kestra's, per rule). A
-    // server that did not answer the probe fails its first real read, which says why.
+    await new Promise((resolve) => setImmediate(resolve));
     const probed = await remaining.serverVersion;
     const serverVersion = parseVersion(probed?.ok ? probed.value : undefined);
     const notes = [];
     const changedEvent = onPullRequest(context) || context.eventName === 'push';
     const changed = await valueOf(remaining.changed);
     if (changed.kind === 'all' && changedEvent) {
-        // The change could not be listed (shallow clone past GitHub's caps…): say so, it widens what blocks.
         notes.push(`Every file counts as changed: ${changed.reason}.`);
     }
     if (changed.kind === 'all' && (changedEvent || target.scope === 'changed')) {
@@ -9762,7 +8594,6 @@ async function readRemaining(remaining, run) {
     const snapshot = await valueOf(remaining.snapshot);
     return { serverVersion, changed, notes, snapshot };
 }
-/** Every finding of the run, sorted (unchanged files' errors demoted on a pull request), annotated. */
 function validated(input) {
     const { reading, snapshot, ports, context } = input;
     const { reporter } = ports;
@@ -9770,7 +8601,6 @@ function validated(input) {
         ...readProblemFindings(reading.model),
         ...unmanagedFindings(reading.model)
     ];
-    // Flows and namespace files are checked on the pipeline's reading until theirs is their own.
     const ofKinds = input.kinds.flatMap(({ decide }) => {
         if (!decide.validate)
             return [];
@@ -9791,13 +8621,11 @@ function validated(input) {
     reporter.annotate(all);
     return all;
 }
-/** `Validation passed: 0 errors, 2 warnings`, the log's line for the comment's verdict. */
 function verdictText(findings, failOn) {
     const { errors, warnings } = tally(findings);
     const failed = failureMessage(findings, failOn) !== undefined;
     return `Validation ${failed ? 'failed' : 'passed'}: ${errors} error(s), ${warnings} warning(s).`;
 }
-/** One line per namespace, inside the loading group. */
 function namespaceLines(model) {
     const counts = new Map();
     const of = (namespace) => {
@@ -9831,7 +8659,6 @@ function describeRepository(model) {
 
 const START = '<!-- kestra-gitops-preview -->';
 const END = '<!-- /kestra-gitops-preview -->';
-/** The comment's Preview section after a preview deploy (docs/environments.md#previews). */
 function previewSection(input) {
     const lines = [
         '### Preview',
@@ -9846,10 +8673,6 @@ function previewSection(input) {
         lines.push('', input.receipt.trim());
     return lines.join('\n');
 }
-/**
- * The Preview section once the pull request closed; `leftAlone` names the namespaces inside the prefix that
- * were not this preview's (shown text, with why).
- */
 function previewRemovedSection(namespaces, deleted, leftAlone = []) {
     const lines = [
         '### Preview',
@@ -9862,14 +8685,9 @@ function previewRemovedSection(namespaces, deleted, leftAlone = []) {
     }
     return lines.join('\n');
 }
-/** Why a pull request has no preview. */
 function noPreviewSection(reason) {
     return ['### Preview', '', `No preview: ${escapeText(reason)}`].join('\n');
 }
-/**
- * The comment with its Preview section put in (or replaced), before the run link on the last line.
- * Idempotent.
- */
 function upsertPreviewSection(body, section) {
     let plain = body.replace(/\r\n?/g, '\n');
     const start = plain.indexOf(`\n${START}\n`);
@@ -9884,30 +8702,16 @@ function upsertPreviewSection(body, section) {
     return [...lines, '', START, section.trim(), END, ...(after.length ? ['', ...after] : [])].join('\n');
 }
 
-/**
- * KV key, next to the deployed-commit marker, of a rollback in progress in that namespace: written before
- * the first restore, removed once nothing is left that a re-run could still put back (docs/rollback.md).
- */
 const ROLLBACK_RECORD_KEY = 'kestra-gitops-rollback';
 
-/**
- * A pull request's preview (docs/environments.md#previews): its namespaces `pr-<number>.*`, and the record
- * in each of them that says whose they are, so that another repository's pull request of the same number
- * on the same Kestra keeps its own.
- */
-/** `pr-<number>`: the prefix of every preview namespace of the pull request. */
 function previewPrefix(number) {
     return `pr-${number}`;
 }
-/** The namespace belongs to the preview's prefix: it is `<prefix>.<something>`. Checked before every delete. */
 function inPreview(prefix, namespace) {
     return namespace.startsWith(`${prefix}.`) && namespace.length > prefix.length + 1;
 }
-/** KV key of the ownership record, next to the commit marker in each preview namespace. */
 const PREVIEW_OWNER_KEY = 'kestra-gitops-preview';
-/** `owner/name` as GitHub spells repository names; anything else is no record this action wrote. */
 const REPOSITORY_NAME = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
-/** The record stored in KV, or undefined when absent or not one of ours. */
 function parsePreviewOwner(value) {
     const parsed = storedObject(value);
     if (!parsed)
@@ -9919,7 +8723,6 @@ function parsePreviewOwner(value) {
         return undefined;
     return { repository, pullRequest };
 }
-/** Exactly the same repository name (as `GITHUB_REPOSITORY` spells it) and pull request. */
 function sameOwner(a, b) {
     return a.repository === b.repository && a.pullRequest === b.pullRequest;
 }
@@ -9927,11 +8730,6 @@ function describeOwner(owner) {
     return `${owner.repository}'s pull request #${owner.pullRequest}`;
 }
 
-/**
- * Whose the namespace is: this preview's when its record names this pull request; nobody's when it has no
- * record and holds nothing; otherwise someone else's (another repository's pull request of the same number,
- * or an unrecorded namespace that an older version or someone else filled), never touched.
- */
 async function ownership(api, preview, namespace) {
     const value = await api.getKv(namespace, PREVIEW_OWNER_KEY);
     if (value !== undefined) {
@@ -9958,12 +8756,6 @@ async function ownership(api, preview, namespace) {
         why: `it holds resources but no ownership record (KV ${PREVIEW_OWNER_KEY}): a preview of an older version of this action, or not a preview at all. If it is this pull request's, delete its content in Kestra`
     };
 }
-/**
- * Deletes everything in the preview's own namespaces (docs/environments.md#previews): flows, namespace
- * files and every KV pair, the ownership record last. A namespace outside the prefix is refused, whatever
- * asked for it; one inside it that is not this preview's is left alone and named. One failed delete does
- * not stop the others; a namespace with a failure keeps its record, so a re-run still knows it is ours.
- */
 async function removePreview(api, preview, namespaces, options) {
     const { prefix } = preview;
     const result = { deleted: [], failed: [], leftAlone: [] };
@@ -10004,7 +8796,6 @@ async function removePreview(api, preview, namespaces, options) {
             await attempt(`flow ${namespace}.${flow.id}`, () => api.deleteFlow(namespace, flow.id));
         }
         const keys = (await liveKvKeys(api, [namespace]))[namespace] ?? [];
-        // The action's own entries after the rest, its ownership record last.
         const last = [ROLLBACK_RECORD_KEY, COMMIT_MARKER_KEY, PREVIEW_OWNER_KEY];
         const ordered = [
             ...keys.filter((key) => !last.includes(key)).sort(),
@@ -10019,7 +8810,6 @@ async function removePreview(api, preview, namespaces, options) {
     });
     return result;
 }
-/** The listed namespaces that are this preview's own (its ownership record names it). */
 async function ownNamespaces(api, preview, namespaces) {
     const owned = await Promise.all(namespaces.map(async (namespace) => inPreview(preview.prefix, namespace) &&
         (await ownership(api, preview, namespace)).kind === 'ours'
@@ -10027,12 +8817,6 @@ async function ownNamespaces(api, preview, namespaces) {
         : undefined));
     return owned.filter((namespace) => namespace !== undefined);
 }
-/**
- * The server as a preview deploy may use it: before its first write or execution in a namespace, the
- * namespace is claimed. A namespace of this preview, or one that is empty (its ownership record is then
- * written, next to where the commit marker goes), is written as asked; any other is refused with why, so a
- * namespace another repository's pull request owns, or an unrecorded one, is never written or run in.
- */
 function ownedPreviewServer(api, preview) {
     const claims = new Map();
     const claim = (namespace) => {
@@ -10053,7 +8837,6 @@ function ownedPreviewServer(api, preview) {
         }
         return claimed;
     };
-    /** The write, once its namespace (named by `where` from the write's arguments) is claimed. */
     const claimed = (write, where = (...args) => args[0]) => async (...args) => {
         await claim(String(where(...args)));
         return write(...args);
@@ -10071,12 +8854,7 @@ function ownedPreviewServer(api, preview) {
     };
 }
 
-/** Where the settings file may be, relative to the repository's root, in the order looked at. */
 const SETTINGS_FILE_PATHS = ['kestra-gitops.yml', '.github/kestra-gitops.yml'];
-/**
- * `text` read as the settings file at `path`: a YAML mapping of input names to values. A list stands for
- * the lines of a multi-line input. The first problem throws a SettingsFileError naming the line.
- */
 function parseSettingsFile(path, text) {
     const lineCounter = new distExports.LineCounter();
     const lineAt = (offset) => lineCounter.linePos(offset ?? 0).line;
@@ -10137,7 +8915,6 @@ function checkName(name, fail) {
     }
     fail(`'${name}' is not an input this file may set; it may set: ${inputNames().filter(fileMaySet).join(', ')}`);
 }
-/** A value as input text: a scalar as written, a list of scalars as lines (for inputs of lines). */
 function settingText(name, value, source, fail) {
     if (value === null || (distExports.isScalar(value) && value.value === null)) {
         return fail(`'${name}' has no value; give one or remove the line`);
@@ -10160,21 +8937,15 @@ function settingText(name, value, source, fail) {
         ? `'${name}' takes text or a list of plain values`
         : `'${name}' takes one plain value, not a ${distExports.isSeq(value) ? 'list' : 'mapping'}`);
 }
-/** A string as YAML reads it; any other scalar (a number, a boolean) as it is written. */
 function scalarText(node, source) {
     if (typeof node.value === 'string')
         return node.value;
     return node.range ? source.slice(node.range[0], node.range[1]) : String(node.value);
 }
 
-/**
- * Parses every input once. `read` returns the raw input value ('' when unset): a value there wins over
- * the settings file's, which wins over the input's default (docs/inputs.md#settings-file).
- */
 function parseSettings(read, sources = {}) {
     const given = readInputs(read, sources);
     const { username, password, 'api-token': apiToken, 'github-token': githubToken, 'pull-request-token': pullRequestToken, flows, namespaces, ...values } = given.values;
-    // A layout that lacks the input it needs: on the layout's line when the file sets it.
     const layoutError = (input, message) => {
         const line = given.fromFile.has('layout') && sources.file?.values.get('layout')?.line;
         return line
@@ -10193,7 +8964,6 @@ function parseSettings(read, sources = {}) {
         : username || password
             ? { kind: 'basic', username, password }
             : { kind: 'none' };
-    // Built once, never changed: a preview or an environment is a target (config/target.ts), not new settings.
     return deepFreeze({
         ...camelCased(values),
         auth,
@@ -10204,7 +8974,6 @@ function parseSettings(read, sources = {}) {
         recorded: given.recorded
     });
 }
-/** Freezes `value` and everything it holds: a write anywhere in it throws in strict mode. */
 function deepFreeze(value) {
     if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
         Object.freeze(value);
@@ -10213,10 +8982,6 @@ function deepFreeze(value) {
     }
     return value;
 }
-/**
- * The repository's settings file under `repositoryRoot`, checked; undefined when there is none. A
- * symbolic link is refused: the file is the repository's own.
- */
 function readSettingsFile(repositoryRoot) {
     const present = SETTINGS_FILE_PATHS.filter((path) => kindOf$1(join$2(repositoryRoot, path)));
     const [path, other] = present;
@@ -10246,10 +9011,6 @@ function kindOf$1(path) {
         return undefined;
     }
 }
-/**
- * Every input's value, which of them the file gave, and the settings a plan records: each input the
- * file may set whose value is not its default, as text. The first bad input throws its ConfigError.
- */
 function readInputs(read, { file, log, givenIn = 'the workflow' }) {
     if (file && file.values.size > 0) {
         log?.(`Settings from ${file.path}: ${[...file.values.keys()].join(', ')}.`);
@@ -10275,7 +9036,6 @@ function readInputs(read, { file, log, givenIn = 'the workflow' }) {
         const parser = parserOf(name);
         const value = parser.parse(raw, name);
         values[name] = value;
-        // full-plan changes how a plan is computed, never what it is: a full plan's comment is the same.
         const planned = fileMaySet(name) && name !== 'full-plan';
         if (planned && !sameValue(value, parser.parse(defaultOf(name), name))) {
             recorded[name] = typeof value === 'object' && value !== null ? raw.trim() : String(value);
@@ -10316,7 +9076,6 @@ function readRunContext(env = process.env) {
             sha = pullRequest.headSha;
     }
     if (eventName === 'merge_group') {
-        // A merge queue entry: changed files and drift are measured like a PR's, but there is nothing to comment on.
         const group = payload.merge_group;
         if (group?.head_sha) {
             sha = group.head_sha;
@@ -10361,10 +9120,6 @@ function readRunContext(env = process.env) {
         defaultBranch: defaultBranchOf(payload)
     };
 }
-/**
- * This repository: `GITHUB_REPOSITORY`, and its id when the payload's `repository` is that repository
- * and agrees with `GITHUB_REPOSITORY_ID` (when the runner sets it).
- */
 function thisRepository(env, payload) {
     const fullName = env.GITHUB_REPOSITORY ?? '';
     const described = recordOf(payload.repository);
@@ -10376,12 +9131,6 @@ function thisRepository(env, payload) {
         (env.GITHUB_REPOSITORY_ID === undefined || env.GITHUB_REPOSITORY_ID === String(id));
     return known ? { fullName, id } : { fullName };
 }
-/**
- * A `workflow_run` that a pull request's workflow started (docs/modes.md#fork-pull-requests): the commit
- * is the run's head. Its pull request is the payload's entry for that head in this repository; GitHub lists
- * none for a fork's, so the run then names the head for the action to find its pull request through the
- * API. Either way, the fork rule is the pull request events' (`sameRepository`).
- */
 function pullRequestRun(payload, repository) {
     const run = recordOf(payload.workflow_run);
     const headSha = stringOf(run?.head_sha);
@@ -10433,7 +9182,6 @@ function defaultBranchOf(payload) {
     const repository = payload.repository;
     return typeof repository?.default_branch === 'string' ? repository.default_branch : undefined;
 }
-/** The event's JSON, which the runner writes for every job: without it the run cannot tell what to plan. */
 function readPayload(path) {
     const fail = (why) => new ActionError(`The event payload (GITHUB_EVENT_PATH${path ? `=${path}` : ''}) ${why}. The runner writes this file for every job: check that no earlier step removed or rewrote it, or point GITHUB_EVENT_PATH at the event's JSON when running the action elsewhere.`);
     if (!path)
@@ -10458,7 +9206,6 @@ function readPayload(path) {
     }
     return payload;
 }
-/** What `auto` means per event (docs/modes.md#events); `dry-run` turns deploy into plan. */
 function resolveMode(settings, eventName) {
     let mode;
     if (settings.mode !== 'auto')
@@ -10472,7 +9219,6 @@ function resolveMode(settings, eventName) {
     return mode === 'deploy' && settings.dryRun ? 'plan' : mode;
 }
 
-/** The target the settings describe for this event (docs/modes.md#events). */
 function plainTarget(settings, context) {
     return deepFreeze({
         mode: resolveMode(settings, context.eventName),
@@ -10482,7 +9228,6 @@ function plainTarget(settings, context) {
         alsoManaged: [],
         delete: settings.delete,
         allowMassDeletion: settings.allowMassDeletion,
-        // Out of order only on a manual run: a push or a schedule never deploys an older commit.
         allowOutOfOrder: settings.allowOutOfOrder && context.eventName === 'workflow_dispatch',
         scope: settings.scope,
         comment: settings.comment,
@@ -10493,11 +9238,6 @@ function plainTarget(settings, context) {
         smokeFlows: inPrefix(settings.smokeFlows, settings.namespacePrefix)
     });
 }
-/**
- * A pull request's preview (docs/environments.md#previews): deployed under `prefix` with triggers off,
- * every resource planned and deletions allowed inside its own namespaces (`own`: those the repository no
- * longer holds, named without the prefix), into a transient GitHub environment named as the prefix.
- */
 function previewTarget(settings, prefix, own) {
     return deepFreeze({
         mode: 'deploy',
@@ -10506,7 +9246,6 @@ function previewTarget(settings, prefix, own) {
         readOnly: settings.readOnly,
         alsoManaged: [...new Set(own)].sort(),
         delete: true,
-        // Deletions stay inside the preview's namespaces: a smaller change may remove many of them.
         allowMassDeletion: true,
         allowOutOfOrder: false,
         scope: 'all',
@@ -10518,20 +9257,14 @@ function previewTarget(settings, prefix, own) {
         smokeFlows: inPrefix(settings.smokeFlows, prefix)
     });
 }
-/** With a namespace prefix, smoke flows named by their repository namespace run where it is deployed. */
 function inPrefix(flows, prefix) {
     if (!prefix)
         return flows;
     return flows.map((flow) => ({ ...flow, namespace: `${prefix}.${flow.namespace}` }));
 }
 
-/** GitHub rejects job summaries over 1 MiB. */
 const SUMMARY_BUDGET_BYTES = 1_048_576;
 const TRIMMED_NOTE = '> [!NOTE]\n> Some detail was left out to keep this summary within GitHub’s 1 MiB limit.';
-/**
- * The job summary: verdict, counts, every finding and every resource with its full diff; past the
- * byte budget, diffs are dropped largest first, then blocks become lines, then counts.
- */
 function renderSummary(input) {
     const budget = input.budgetBytes ?? SUMMARY_BUDGET_BYTES;
     const plan = input.plan;
@@ -10583,15 +9316,9 @@ function countsTable(plan) {
     ].join('\n');
 }
 
-/**
- * Orders flow writes so that subflows come before the flows that call them. Only dependencies between the
- * flows being written matter. A cycle is broken deterministically: inside it, only calls to members earlier
- * in key order are kept.
- */
 function orderFlowWrites(changes, refs) {
     return orderWrites(changes, refs, (change) => flowKey(change.namespace, change.id));
 }
-/** The same order for any resources, by their keys (`keyOf`): those without dependencies form one wave. */
 function orderWrites(changes, refs, keyOf) {
     const byKey = new Map();
     for (const change of changes)
@@ -10614,7 +9341,6 @@ function orderWrites(changes, refs, keyOf) {
     }
     const componentOf = new Map();
     components.forEach((component, index) => component.forEach((k) => componentOf.set(k, index)));
-    // Inside a cycle keep only the edges that point to a member earlier in key order: the graph becomes acyclic.
     for (const [from, tos] of deps) {
         for (const to of tos) {
             if (componentOf.get(from) === componentOf.get(to) && rank.get(to) > rank.get(from)) {
@@ -10622,7 +9348,6 @@ function orderWrites(changes, refs, keyOf) {
             }
         }
     }
-    // Tarjan emits a component after every component it depends on; members of a cycle go in key order.
     const level = new Map();
     for (const component of components) {
         for (const key of [...component].sort(compareCodeUnits)) {
@@ -10646,7 +9371,6 @@ function orderWrites(changes, refs, keyOf) {
     }
     return { waves, cycles, prerequisites };
 }
-/** Tarjan's algorithm, iterative so that long subflow chains cannot overflow the stack. */
 function stronglyConnected(keys, deps) {
     const index = new Map();
     const low = new Map();
@@ -10697,21 +9421,11 @@ function stronglyConnected(keys, deps) {
     return result;
 }
 
-/**
- * Writes the plan kind by kind in the registry's order (namespace files, then flows, then tenant-wide
- * kinds), each resource as soon as those of its kind it needs are written (a flow after the flows it
- * calls); each kind's write sees what was written of what it needs (a flow that reads a file that was not
- * uploaded is skipped). Then deletions, only when everything before went through: namespaced kinds in
- * the reverse order (flows before the files they read), then tenant-wide ones. Each resource's server
- * state is read right before its own write: one that moved since the plan is a conflict, one already as
- * desired is unchanged. One resource's failure does not stop the others.
- */
 async function applyPlan(plan, deps) {
     const semaphore = new Semaphore(deps.concurrency);
     const results = new Map();
     const pending = new Map();
     const incomplete = new Set();
-    // Tenant-wide resources ('' namespace) belong to no namespace's marker.
     const namespaced = (change) => change.namespace !== '';
     for (const change of plan.resources.filter(isWrite).filter(namespaced)) {
         pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1);
@@ -10786,7 +9500,6 @@ async function applyPlan(plan, deps) {
         for (const cycle of order.cycles) {
             warnings.push(`Flows ${cycle.join(', ')} call each other in a cycle; each was written after the ones it calls that come before it in this list.`);
         }
-        // Each resource goes as soon as those it needs are written, not when its whole wave is ready.
         const written = new Map();
         for (const change of order.waves.flat()) {
             const before = (order.prerequisites.get(change) ?? []).map((c) => written.get(c));
@@ -10819,11 +9532,9 @@ async function applyPlan(plan, deps) {
     return { resources: plan.resources.map((c) => results.get(c)), warnings };
 }
 
-/** Whether `ours` is older than what some namespace already holds (ours is an ancestor of the recorded commit). */
 async function checkCommitOrder(markers, ours, isAncestor) {
     const older = [];
     const warnings = [];
-    // Namespaces usually hold the same commit: ask git once per commit, not once per namespace.
     const ancestry = new Map();
     const isOlderThan = (commit) => {
         let answer = ancestry.get(commit);
@@ -10848,10 +9559,6 @@ async function checkCommitOrder(markers, ours, isAncestor) {
     }
     return { older, warnings };
 }
-/**
- * Writes our marker to each namespace whose recorded marker differs (in its commit, or in which flow
- * checks it carries); returns the namespaces written and problems.
- */
 async function writeMarkers(api, namespaces, markers, ours, semaphore, checks) {
     const stale = namespaces.filter((namespace) => {
         const recorded = markers.get(namespace);
@@ -10879,7 +9586,6 @@ async function writeMarkers(api, namespaces, markers, ours, semaphore, checks) {
         warnings: outcomes.filter((w) => w !== undefined)
     };
 }
-/** Whether the namespace's recorded marker already carries exactly the checks we would store. */
 function sameChecks(checks, namespace) {
     const ours = checks?.ours.get(namespace);
     if (!ours)
@@ -10891,18 +9597,12 @@ function sameChecks(checks, namespace) {
     return (held.length === Object.keys(ours).length && held.every((digest) => Object.hasOwn(ours, digest)));
 }
 
-/**
- * docs/guarantees.md#no-write-while-invalid: nothing is written unless every validation error is
- * resolved — a bad file stops the whole deployment, whether or not the plan writes it (a broken file may
- * hide a resource the plan cannot see). Errors of the resources the plan writes are listed first.
- */
 function deployBlockers(plan, findings) {
     const targets = new Set(plan.resources.filter(isWrite).flatMap(changeTargets));
     const written = (f) => findingTargets(f).some((target) => targets.has(target));
     const errors = findings.filter((f) => f.severity === 'error').sort(compareFindings);
     return [...errors.filter(written), ...errors.filter((f) => !written(f))];
 }
-/** One line per blocker: `file:line message`. */
 function describeBlockers(blockers) {
     const lines = blockers.map((f) => `- ${f.file}:${f.line} ${f.message}`);
     const count = blockers.length === 1 ? '1 validation error' : `${blockers.length} validation errors`;
@@ -10910,10 +9610,6 @@ function describeBlockers(blockers) {
 }
 
 const SHA = /^[0-9a-f]{7,64}$/i;
-/**
- * `git merge-base --is-ancestor` in the checkout at `cwd`. A commit missing from the clone (a shallow
- * checkout, another repository) or a missing git gives undefined.
- */
 function gitIsAncestor(cwd) {
     return (ancestor, descendant) => new Promise((resolve) => {
         if (!SHA.test(ancestor) || !SHA.test(descendant)) {
@@ -10928,7 +9624,6 @@ function gitIsAncestor(cwd) {
         });
     });
 }
-/** Asks git first, then GitHub's compare API (a shallow checkout lacks the recorded commit). */
 function ancestryChecker(cwd, github) {
     const git = gitIsAncestor(cwd);
     return async (ancestor, descendant) => {
@@ -10945,10 +9640,6 @@ function ancestryChecker(cwd, github) {
     };
 }
 
-/**
- * Why the plan's deletions must not run, one message per problem; empty when they may.
- * Checked before the first write: a refusal stops the whole deploy.
- */
 function deletionRefusals(plan, settings, target, managedNamespaces) {
     const deletions = plan.resources.filter((c) => c.action === 'delete');
     if (deletions.length === 0)
@@ -10959,7 +9650,6 @@ function deletionRefusals(plan, settings, target, managedNamespaces) {
         refusals.push(`The plan deletes ${count(deletions.length)} (${names(deletions)}) but the delete input is false; set delete: true to allow deletions.`);
     }
     const managed = new Set(managedNamespaces);
-    // A tenant-wide resource's kind decides itself when the repository owns it (docs/kinds.md).
     const unmanaged = deletions.filter((c) => c.namespace !== '' && !managed.has(c.namespace));
     if (unmanaged.length > 0) {
         refusals.push(`Refusing to delete ${names(unmanaged)}: not in a namespace this repository manages (it holds no resource there and the namespaces input does not list it).`);
@@ -10977,11 +9667,6 @@ function count(n) {
     return n === 1 ? '1 resource' : `${n} resources`;
 }
 
-/**
- * Applies the plan. Validation errors in written resources and unsafe deletions throw DeployError before the
- * first write; a commit older than one already deployed is refused (status `refused`, nothing written).
- * Otherwise every resource is attempted and the result says what happened to each.
- */
 async function deploy(plan, deps) {
     const log = deps.log ?? (() => undefined);
     const blockers = deployBlockers(plan, deps.findings);
@@ -11024,7 +9709,6 @@ async function deploy(plan, deps) {
         warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`);
     }
     await deps.beforeWrites?.();
-    // A namespace's marker is written as soon as it holds this commit: with no writes, right away.
     const marking = [];
     const mark = (namespace) => marking.push(writeMarkers(deps.api, [namespace], markers, ours, semaphore, deps.storedChecks && { ours: deps.storedChecks, recorded: stored }));
     const writing = new Set(plan.resources.filter(isWrite).map((c) => c.namespace));
@@ -11060,7 +9744,6 @@ function currentRevision(change) {
     return change.kind === 'flow' ? change.current?.revision : undefined;
 }
 
-/** Markdown for the job summary and the PR comment's "Deployed" section. */
 function renderReceipt(result, meta) {
     const target = `commit ${commitText(meta.commit, meta.repositoryUrl)} to ${escapeText(meta.server)} (tenant ${escapeText(meta.tenant)}) at ${readableUtc(meta.time)}`;
     const out = [];
@@ -11090,7 +9773,6 @@ function renderReceipt(result, meta) {
     }
     return finish(out, result);
 }
-/** The Deployed table; a column with nothing to show in any row is left out. */
 const COLUMNS = [
     { title: 'Resource', cell: (r) => escapeText(resourceName$1(r.change)) },
     { title: 'Kind', cell: (r) => r.change.kind },
@@ -11127,7 +9809,6 @@ const FORMAT = 'kestra-gitops-rollback/1';
 function newRecord(fields) {
     return { format: FORMAT, ...fields };
 }
-/** The record, or undefined when the value is not one (written by something else, or by a later format). */
 function parseRecord(value, kinds) {
     const record = (typeof value === 'string' ? safeJson(value) : value);
     if (typeof record !== 'object' || record === null || record.format !== FORMAT)
@@ -11145,10 +9826,6 @@ function parseRecord(value, kinds) {
         return undefined;
     return newRecord({ repository, deployed, toward: marker, markerWritten, resources: parsed });
 }
-/**
- * The rollbacks a stopped run left in progress in these namespaces. A record that cannot be read leaves
- * unknown whether the server is half rolled back: that throws, and nothing may be written.
- */
 async function readRecords(api, namespaces, kinds) {
     const holding = new Set(await namespacesHoldingRecords(api, namespaces));
     const values = await Promise.all(namespaces.map(async (namespace) => {
@@ -11175,26 +9852,15 @@ async function readRecords(api, namespaces, kinds) {
     });
     return { records: new Map([...records].sort(([a], [b]) => (a < b ? -1 : 1))), warnings };
 }
-/**
- * The namespaces whose KV holds a record, from a listing of keys (docs/performance.md#where-the-requests-go):
- * the deploy then reads one value per namespace, its commit marker, and a record only where one is. Every
- * namespace when the listing cannot tell: it failed, or could not be read whole.
- */
 async function namespacesHoldingRecords(api, namespaces) {
     try {
-        // A listing that cannot be read whole is an error (docs/kestra.md#paged-listings), never a part.
         const keys = await liveKvKeys(api, namespaces);
         return namespaces.filter((namespace) => keys[namespace]?.includes(ROLLBACK_RECORD_KEY));
     }
     catch {
-        // Read each namespace's record instead: its own failure is the one reported.
     }
     return namespaces;
 }
-/**
- * A recorded resource, read by its kind; one written as `tenant-wide` (`of` naming its kind) by an earlier
- * version is its kind's.
- */
 function resourceOf(value, kinds) {
     if (!isObject(value))
         return undefined;
@@ -11207,7 +9873,6 @@ function resourceOf(value, kinds) {
 function isObject(value) {
     return typeof value === 'object' && value !== null;
 }
-/** A SHA-256 as recorded: 64 lowercase hex digits. */
 function isHash(value) {
     return typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
 }
@@ -11220,17 +9885,7 @@ function safeJson(text) {
     }
 }
 
-/**
- * Bytes of previous versions a record may carry (raw, before base64): KV values travel as one request
- * body, which proxies commonly cap at 1 MiB. A file over the budget is restored by this run from memory,
- * but a run that finishes an interrupted rollback can only name it.
- */
 const RECORDED_BYTES_BUDGET = 256 * 1024;
-/**
- * What this run's deploy changed, as its plan read it before writing: each resource it wrote, and each whose
- * write lost its answer, which the server may hold at either version (the rollback reads it,
- * docs/rollback.md#writes-whose-answer-was-lost). Likewise the markers.
- */
 function planFromDeploy(result, deployed, kinds) {
     const items = [];
     const unrestorable = [];
@@ -11261,7 +9916,6 @@ function planFromDeploy(result, deployed, kinds) {
         }))
     };
 }
-/** The rollbacks that stopped runs recorded, one per deployed commit. */
 function plansFromRecords(records, kinds) {
     const plans = new Map();
     for (const [namespace, record] of records) {
@@ -11286,11 +9940,6 @@ function plansFromRecords(records, kinds) {
     }
     return [...plans.values()];
 }
-/**
- * The record of each namespace: where each previous version is, as its kind locates it (a flow's revision,
- * a file's revision on servers that keep them), or the previous content itself within the budget.
- * Tenant-wide resources go into the first namespace's record.
- */
 async function recordsOf(plan, history, kinds) {
     let budget = RECORDED_BYTES_BUDGET;
     const located = await Promise.all(plan.items.map((item) => kindNamed(kinds, item.resource.kind)?.locate?.(item, history) ?? item.resource));
@@ -11318,19 +9967,10 @@ async function recordsOf(plan, history, kinds) {
     }
     return records;
 }
-/** The registered rollback of a kind, by name. */
 function kindNamed(kinds, name) {
     return kinds.find((kind) => kind.name === name);
 }
 
-/**
- * Puts back what a deploy changed, as a transaction a re-run can finish (docs/rollback.md):
- * first a record in each namespace of what is being restored and toward which commit; then each resource,
- * in the reverse of the deploy's order (deleted files, deleted flows, written flows callers first, written
- * files), only when the server still holds what the deploy wrote; then, once every resource is back, the
- * deployed-commit markers; then the records go. A record that cannot be written stops the rollback before
- * its first restore. While something a re-run could still put back remains, the records stay.
- */
 async function rollback(plan, deps) {
     if (!deps.recorded) {
         const problem = await writeRecords(plan, deps);
@@ -11374,12 +10014,6 @@ async function rollback(plan, deps) {
         stale: left === 0 && ![...resources, ...markers].some((r) => r.wrote)
     };
 }
-/**
- * The reverse of the deploy's order (docs/rollback.md#what-is-restored-and-in-which-order): first what the
- * deploy deleted, re-created kind by kind in the registry's order (a namespace file before the flows that
- * read it); then what it wrote, put back kind by kind in the reverse order, each kind's own waves (flows:
- * callers before the flows they call).
- */
 function restorePhases(items, refs, kinds) {
     const ofKind = (kind, deleted) => items.filter((i) => i.resource.kind === kind.name && (i.resource.deployed === undefined) === deleted);
     return [
@@ -11389,14 +10023,9 @@ function restorePhases(items, refs, kinds) {
             .flatMap((kind) => kind.waves?.(ofKind(kind, false), refs) ?? [ofKind(kind, false)])
     ].filter((phase) => phase.length > 0);
 }
-/** What the deploy had done to a recorded resource. */
 function deployAction({ resource }) {
     return !resource.before ? 'created' : !resource.deployed ? 'deleted' : 'updated';
 }
-/**
- * Puts one resource back through its kind. A restore whose own answer is lost is settled by its kind
- * reading the server once more (docs/rollback.md#writes-whose-answer-was-lost).
- */
 async function restoreItem(item, deployed, api, kinds, again = true) {
     const did = deployAction(item);
     const kind = kindNamed(kinds, item.resource.kind);
@@ -11414,11 +10043,6 @@ async function restoreItem(item, deployed, api, kinds, again = true) {
         return { item, did, result: 'failed', message, wrote: false };
     }
 }
-/**
- * The restore of a kind that compares versions by hash: already as before is restored with no write;
- * anything but what the deploy wrote is kept, never overwritten; otherwise `putBack` writes the previous
- * version (deletes a resource the deploy created) and says what it did.
- */
 async function restoreByHash(versions, held, deployedCommit, putBack) {
     if (held.sha256 === versions.before) {
         return { result: 'restored', message: 'already as it was before the deploy', wrote: false };
@@ -11434,12 +10058,6 @@ async function restoreByHash(versions, held, deployedCommit, putBack) {
     }
     return { result: 'restored', message: await putBack(), wrote: true };
 }
-/**
- * Each marker the deploy wrote (or may have: its write lost its answer), read now: one that already holds
- * its previous value is back, with no write. After a complete rollback the others are put back (a marker that
- * was no marker of ours before, another tool's value, is removed, not restored); after an incomplete one they
- * keep naming the deployed commit (docs/rollback.md#writes-whose-answer-was-lost).
- */
 async function settleMarkers(targets, deployed, api, complete) {
     return Promise.all(targets
         .filter((target) => target.written)
@@ -11463,7 +10081,6 @@ async function settleMarkers(targets, deployed, api, complete) {
         catch (error) {
             if (!complete)
                 return keptMarker(target, deployed);
-            // A put-back whose answer was lost: the server says whether it went through.
             if (isOutcomeUnknown(error) &&
                 (await markerIsBack(namespace, toward, api).catch(() => false))) {
                 return { namespace, result: 'restored', message: back, wrote: true };
@@ -11481,12 +10098,10 @@ function keptMarker({ namespace }, deployed) {
         wrote: false
     };
 }
-/** Whether the namespace's marker, read now, holds its value from before the deploy. */
 async function markerIsBack(namespace, toward, api) {
     const now = parseMarker(await api.getKv(namespace, COMMIT_MARKER_KEY));
     return now?.commit === toward?.commit && now?.repository === toward?.repository;
 }
-/** Writes every namespace's record; on a failure, removes those written and says why. */
 async function writeRecords(plan, deps) {
     let records;
     try {
@@ -11502,7 +10117,6 @@ async function writeRecords(plan, deps) {
             written.push(namespace);
         }
         catch (error) {
-            // A record whose write lost its answer may be stored: it goes with the others.
             const maybe = isOutcomeUnknown(error) ? [...written, namespace] : written;
             await Promise.all(maybe.map((ns) => deps.api.deleteKv(ns, ROLLBACK_RECORD_KEY).catch(() => undefined)));
             return `its progress could not be recorded in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}): ${errorMessage(error)}`;
@@ -11514,7 +10128,6 @@ async function removeRecords(targets, api) {
     const problems = await Promise.all(targets.map(({ namespace }) => api.deleteKv(namespace, ROLLBACK_RECORD_KEY).then(() => undefined, (error) => `The finished rollback's record in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}) could not be removed: ${errorMessage(error)}; the next deploy finds nothing left to restore and removes it.`)));
     return problems.filter((p) => p !== undefined);
 }
-/** Nothing was restored: every resource and marker stays at the deployed version, for `why`. */
 function notStarted(plan, why) {
     const message = `not restored: the rollback did not start, as ${why}`;
     return {
@@ -11534,32 +10147,13 @@ function notStarted(plan, why) {
     };
 }
 
-/**
- * Label keys of a smoke execution (Kestra's label key pattern, never `system.`:
- * docs/kestra.md#execution-labels).
- */
 const RUN_LABEL = 'kestra-gitops.run';
 const LINE_LABEL = 'kestra-gitops.smoke';
 const ATTEMPT_LABEL = 'kestra-gitops.attempt';
-/**
- * Kestra records a new execution asynchronously: a 404 this soon after the start means "not yet"
- * (docs/kestra.md#read-an-execution).
- */
 const NOT_RECORDED_GRACE_MS = 15_000;
-/**
- * A start is sent at most this often (a request's attempts,
- * docs/guarantees.md#retries-and-deadlines), each after a lookup found nothing.
- */
 const MAX_STARTS = 4;
 const FIRST_POLL_MS = 250;
 const MAX_POLL_MS = 5_000;
-/**
- * Starts the execution of one smoke line, once (docs/smoke-and-rollback.md#starting-once). A start
- * is never repeated blindly: when its answer is lost (no answer, a timeout, a 5xx or 429), the
- * executions carrying this run's and line's labels are looked up until Kestra has had time to
- * record one; only when none appears is another start sent, with the next attempt's label. Nothing
- * waits past `deadline`.
- */
 async function startOnce(flow, line, deadline, deps) {
     const name = `${flow.namespace}.${flow.id}`;
     const ours = [
@@ -11593,7 +10187,6 @@ async function startOnce(flow, line, deadline, deps) {
     }
     return { failed: `no start was recorded after ${MAX_STARTS} attempts: ${lost}`, timedOut: false };
 }
-/** An execution carrying these labels once Kestra had time to record it, or undefined when none came. */
 async function lookUp(flow, labels, deadline, deps) {
     const until = Math.min(deadline, deps.now() + NOT_RECORDED_GRACE_MS);
     for (let wait = FIRST_POLL_MS;; wait = Math.min(wait * 1.5, MAX_POLL_MS)) {
@@ -11620,7 +10213,6 @@ async function lookUp(flow, labels, deadline, deps) {
         await deps.sleep(Math.min(wait, until - deps.now()));
     }
 }
-/** No usable answer came: the start may or may not have reached Kestra. */
 function answerLost(error) {
     return (error instanceof ApiError && (error.status === undefined || isRetryableStatus(error.status)));
 }
@@ -11629,14 +10221,8 @@ function timedOut(lost, labels) {
     return `whether it started is unknown at the smoke timeout${lost ? ` (${lost})` : ''}: look for an execution labelled ${label}`;
 }
 
-/** Terminal states (docs/kestra.md#execution-states); only these two pass. */
 const PASSING = new Set(['SUCCESS', 'WARNING']);
 const FAILING = new Set(['FAILED', 'KILLED', 'CANCELLED', 'RETRIED', 'SKIPPED', 'RESUBMITTED']);
-/**
- * Starts one execution per smoke flow, once each, and polls each until it ends or the shared
- * deadline passes (docs/smoke-and-rollback.md#smoke-runs); every request's own timeout is cut to
- * the time left. An execution still running at the deadline is named and left running.
- */
 async function runSmoke(flows, deps) {
     const begun = deps.now();
     const deadline = begun + deps.timeoutMs;
@@ -11685,7 +10271,7 @@ async function runOne(flow, line, deadline, deps) {
             if (deps.now() < deadline) {
                 return done({ state: last.state, verdict: 'failed', message: errorMessage(error) });
             }
-            continue; // the deadline cut the read: the timeout verdict above
+            continue;
         }
         if (read)
             last = read;
@@ -11703,7 +10289,7 @@ function verdictOf$1(state) {
         return 'passed';
     if (FAILING.has(state))
         return 'failed';
-    return undefined; // still going, or a state newer than this action: keep polling until the deadline
+    return undefined;
 }
 function durationOf(execution) {
     if (!execution.startDate || !execution.endDate)
@@ -11712,11 +10298,6 @@ function durationOf(execution) {
     return Number.isNaN(ms) ? undefined : Math.max(0, ms);
 }
 
-/**
- * The rollback for the job summary and the comment (docs/rollback.md#the-outcome): a verdict that
- * says "rolled back" only when everything is back as it was, each resource left at the deployed
- * version named with why, the marker's fate, then every restore in the order it ran.
- */
 function rollbackSection(result) {
     const lines = [
         result.rolledBack === 'true'
@@ -11756,7 +10337,6 @@ function rollbackSection(result) {
     ], rows);
     return [...lines, '', table].join('\n');
 }
-/** The rollback in words for the step's error: what is back, and each thing left at the deployed version. */
 function rollbackAccount(result) {
     if (result.rolledBack === 'true') {
         return 'The deploy was rolled back: every resource it changed is back as it was before, and the deployed-commit marker too.';
@@ -11768,7 +10348,6 @@ function rollbackAccount(result) {
         ...(result.resumable ? [resumeSentence()] : [])
     ].join('\n');
 }
-/** The phase's line: "complete" only when everything is back. */
 function rollbackLine(done) {
     const back = done.resources.filter((r) => r.result === 'restored').length;
     return done.rolledBack === 'true'
@@ -11779,7 +10358,6 @@ function backCount(result) {
     const back = result.resources.filter((r) => r.result === 'restored').length;
     return `${back} of ${result.resources.length} resource(s) are back as they were before the deploy`;
 }
-/** A resource that is not back, and why: its restore failed, or it changed on the server and is kept. */
 function notBack(r) {
     return r.result === 'kept'
         ? `${r.item.name}: kept as the server holds it, not rolled back (${r.message})`
@@ -11798,10 +10376,6 @@ function resumeSentence() {
     return `Re-run the workflow to finish the rollback: its progress is recorded in the KV store of each namespace (${ROLLBACK_RECORD_KEY}).`;
 }
 
-/**
- * The smoke executions after a deploy (docs/smoke-and-rollback.md#reports): flow, execution with its UI
- * link, final state, duration.
- */
 function smokeSection(report) {
     const failed = report.runs.filter((r) => r.verdict !== 'passed').length;
     const verdict = report.passed
@@ -11838,11 +10412,6 @@ function formatDuration(ms) {
     return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-/**
- * docs/smoke-and-rollback.md: smoke executions after a deploy that wrote something and had no failed
- * write, then a rollback when one of them failed or a write failed, with `rollback: true`. Sets the
- * `smoke` and `rolled-back` outputs.
- */
 async function afterDeploy(args) {
     const { result, ports } = args;
     const wrote = result.resources.some((r) => WRITTEN.has(r.result));
@@ -11862,7 +10431,6 @@ async function afterDeploy(args) {
         failure: `Smoke run(s) failed: ${failed.join(', ')}.\n${undone ? rollbackAccount(undone) : 'The deploy stays in place (rollback is false).'}`
     };
 }
-/** The smoke runs, when the deploy wrote something and every write went through. */
 async function smokeRuns(args, wrote) {
     const { settings, target, result, kestra, deployed } = args;
     const { reporter } = args.ports;
@@ -11876,7 +10444,6 @@ async function smokeRuns(args, wrote) {
     return phase(reporter, 'Smoke runs', () => runSmoke(target.smokeFlows, {
         api: kestra,
         timeoutMs: settings.smokeTimeoutSeconds * 1000,
-        // Unique to this run of the action: two steps of one job never share a label.
         runId: `${deployed.runId || 'local'}-${randomBytes(4).toString('hex')}`,
         link: (execution) => executionUrl(settings.server ?? '', tenantScoped ? settings.tenant : undefined, execution),
         now: () => Date.now(),
@@ -11884,10 +10451,6 @@ async function smokeRuns(args, wrote) {
         log: reporter.info
     }), (done) => `Smoke runs: ${done.passed ? 'passed' : 'failed'} (${done.runs.length}) in ${(done.elapsedMs / 1000).toFixed(1)} s.`);
 }
-/**
- * With `rollback: true`, the rollback of a deploy whose smoke run or write failed, when it may have
- * changed anything (a write, a marker, or an outcome unknown).
- */
 async function rollbackIfFailed(args, smoke, wrote) {
     const { settings, result, kestra, deployed } = args;
     const { reporter } = args.ports;
@@ -11925,10 +10488,6 @@ function setCountOutputs(reporter, counts) {
     reporter.setOutput('drifted', counts.drifted);
 }
 
-/**
- * The rollbacks that stopped runs left recorded in these namespaces. Unreadable records leave unknown
- * whether the server is half rolled back: then nothing is written.
- */
 async function stoppedRollbacks(kestra, namespaces, kinds, reporter) {
     try {
         const reading = await readRecords(kestra, namespaces, kinds);
@@ -11940,14 +10499,6 @@ async function stoppedRollbacks(kestra, namespaces, kinds, reporter) {
         throw new DeployError(`Nothing was deployed: ${errorMessage(error)}. Re-run once the server answers.`);
     }
 }
-/**
- * Finishes the rollbacks that a stopped run left recorded
- * (docs/rollback.md#finishing-a-stopped-rollback): each resource goes back to its recorded version,
- * or is named as left; sets the outputs and writes the job summary. The run deploys nothing of its
- * own: its plan was read from a half rolled-back server, and a re-run plans again from what this
- * leaves. Undefined when nothing needed a write (a finished rollback whose record could not be
- * removed): the plan was read from the state the records name, and the deploy goes on.
- */
 async function finishRollbacks(records, deps) {
     const results = await resumeEach(records, deps);
     if (results.every((r) => r.stale)) {
@@ -11956,7 +10507,6 @@ async function finishRollbacks(records, deps) {
     }
     return reportFinished(results, deps);
 }
-/** Each recorded rollback, finished in turn. */
 async function resumeEach(records, deps) {
     const { reporter, settings } = deps;
     const results = [];
@@ -11977,7 +10527,6 @@ async function resumeEach(records, deps) {
     }
     return results;
 }
-/** The finished rollbacks as outputs, summary and failure: nothing of this run's commit was deployed. */
 async function reportFinished(results, deps) {
     const { reporter, settings } = deps;
     const rolledBack = combined(results.map((r) => r.rolledBack));
@@ -12010,11 +10559,6 @@ function combined(outcomes) {
     return outcomes.every((o) => o === 'false') ? 'false' : 'partial';
 }
 
-/**
- * The deploy's log (docs/modes.md#the-log): each namespace's writes in one group, logged when its last
- * write has a result, then the namespace's tally as one line outside the group. Writes of several
- * namespaces run at once: lines wait for their namespace, so no group interleaves with another.
- */
 function writeLog(plan, reporter) {
     const pending = new Map();
     for (const change of plan.resources.filter(isWrite)) {
@@ -12045,11 +10589,6 @@ function describe$1({ change, result, revision, message }) {
     return `${change.kind} ${resourceName$1(change)}: ${result}${rev}${why}`;
 }
 
-/**
- * `require-reviewed-plan`: the plan about to be applied must be the one shown in the merged PR's comment
- * (same fingerprint); otherwise nothing is deployed, and the refusal names the settings and resources
- * that differ from those the comment's marker recorded.
- */
 async function checkReviewedPlan(args) {
     const { plan, context, github } = args;
     const refuse = (why) => new DeployError(`require-reviewed-plan: ${why} Nothing was deployed.`);
@@ -12082,10 +10621,6 @@ async function checkReviewedPlan(args) {
     }
     args.log(`The plan matches the one reviewed on pull request #${pr} (${plan.fingerprint.slice(0, 12)}).`);
 }
-/**
- * `reviewed-plan`: the plan about to be applied must have exactly the fingerprint a reviewer approved
- * (the plan job's output); otherwise nothing is deployed.
- */
 function checkReviewedFingerprint(args) {
     const { plan, reviewed } = args;
     if (reviewed === plan.fingerprint) {
@@ -12108,14 +10643,7 @@ function changeLines(plan) {
     return changes.map((r) => `  ${r.action} ${r.kind} ${resourceName$1(r)}`);
 }
 
-/** Between two reads while waiting: short enough to write soon after the last one ends. */
 const POLL_MS = 2000;
-/**
- * Right before the first write (docs/caught-at-review.md#executions-not-finished): `warn` lets the deploy
- * go on (the plan reported them); `fail` refuses while any execution of a flow it updates or deletes is
- * not finished; `wait` reads again until none is, and refuses past the timeout. A read that fails refuses
- * too: the deploy never goes on unchecked.
- */
 async function guardUnfinished(guard) {
     if (guard.policy === 'warn' || guard.flows.length === 0)
         return;
@@ -12157,23 +10685,19 @@ async function readOrRefuse(guard) {
         return executions.length > 0 ? [{ name: `${flow.namespace}.${flow.id}`, executions }] : [];
     });
 }
-/** Each flow's executions not finished, each with its state and its link in the Kestra UI. */
 function listText(found) {
     const lines = found.flatMap(({ name, executions }) => executions.map((e) => `- ${name}: execution ${e.id} (${e.state}) ${e.url}`));
     return `these executions are not finished:\n${lines.join('\n')}\nLet them end (or kill them in Kestra), then run the deploy again; running-executions: warn deploys anyway.`;
 }
 
-/** The states that say how a deployment went; the others (inactive, queued, pending, in_progress) do not. */
 const VERDICT_STATES = new Map([
     ['success', 'success'],
     ['failure', 'failure'],
     ['error', 'failure']
 ]);
-/** Whether a deployment status says how the deployment went. */
 function isDeciding(state) {
     return VERDICT_STATES.has(state);
 }
-/** Newest first by creation time, then by id (GitHub's ids grow; times have a one-second grain). */
 function newerFirst(a, b) {
     const at = Date.parse(a.createdAt);
     const bt = Date.parse(b.createdAt);
@@ -12181,12 +10705,6 @@ function newerFirst(a, b) {
         return bt - at;
     return b.id - a.id;
 }
-/**
- * What a deployment's statuses (in any order) say of its commit: the newest status that is `success`,
- * `failure` or `error` decides. `inactive` (GitHub's `auto_inactive` after a newer deployment), `queued`,
- * `pending` and `in_progress` neither make a success of an earlier failure nor undo an earlier success;
- * with no deciding status the verdict is `pending`.
- */
 function verdictOf(statuses) {
     const deciding = [...statuses].sort(newerFirst).find((s) => isDeciding(s.state));
     return deciding ? VERDICT_STATES.get(deciding.state) : 'pending';
@@ -12194,24 +10712,14 @@ function verdictOf(statuses) {
 function newestFirst(history) {
     return [...history.deployments].sort((a, b) => newerFirst(a.deployment, b.deployment));
 }
-/**
- * Whether `sha` is verified in the environment: its newest deployment there that came to a verdict
- * succeeded. A commit that succeeded once and failed on a later deploy is not verified.
- */
 function isVerified(history, sha) {
     const decided = newestFirst(history).find((entry) => entry.deployment.sha === sha && entry.verdict !== 'pending');
     return decided?.verdict === 'success';
 }
-/** The newest commit the environment verified, if any. */
 function verifiedCommit(history) {
     return newestFirst(history).find((entry) => entry.verdict === 'success' && isVerified(history, entry.deployment.sha))?.deployment;
 }
 
-/**
- * The deployment's final state (docs/environments.md#environments-on-github). A run that wrote nothing
- * proved nothing new: it keeps the verdict of the commit's previous deployment there, so a re-run cannot
- * turn a failed smoke run into a verified commit.
- */
 function finalStatus(facts) {
     if (facts.status === 'refused') {
         return {
@@ -12235,7 +10743,6 @@ function finalStatus(facts) {
         description: facts.wrote ? 'Deployed.' : 'Already deployed: nothing to write.'
     };
 }
-/** The refusal of an unverified commit: what is verified there instead, and what to do. */
 function refusal$1(environment, sha, history) {
     const verified = verifiedCommit(history);
     const instead = verified
@@ -12244,12 +10751,7 @@ function refusal$1(environment, sha, history) {
     return `Input 'require-verified-in': commit ${sha.slice(0, 7)} has no successful deployment in ${environment}, so nothing was written: ${instead}.`;
 }
 
-/** How far back an environment's history is read: GitHub lists newest first. */
 const HISTORY_LIMIT = 30;
-/**
- * The environment's deployments, newest first, with their verdicts: statuses are read one deployment at a
- * time and the reading stops as soon as `sha`'s verdict and the verified commit are both known.
- */
 async function environmentHistory(reads, environment, sha) {
     const history = { deployments: [] };
     for (const deployment of await reads.deployments({ environment }, HISTORY_LIMIT)) {
@@ -12263,7 +10765,6 @@ async function environmentHistory(reads, environment, sha) {
     }
     return history;
 }
-/** The newest deployment of each environment with its statuses; previews already removed are left out. */
 async function environmentRows(reads) {
     const newest = new Map();
     for (const deployment of await reads.deployments({}, 100)) {
@@ -12277,10 +10778,6 @@ async function environmentRows(reads) {
     return rows.filter((row) => !(row.deployment.transient && row.statuses[0]?.state === 'inactive'));
 }
 
-/**
- * The job summary's table of where each commit runs (docs/environments.md#where-each-commit-runs): one row
- * per environment, its newest deployment and that deployment's latest state, time and link.
- */
 function environmentsTable(rows, commitUrl) {
     if (rows.length === 0)
         return '';
@@ -12308,7 +10805,6 @@ function environmentsTable(rows, commitUrl) {
     return `### Environments\n\n${table}`;
 }
 
-/** The kind of a change, among those of the run. */
 function kindOf(kinds, change) {
     const kind = kinds.find((candidate) => candidate.name === change.kind);
     if (kind === undefined) {
@@ -12322,12 +10818,7 @@ const DEFAULT_DIFF_LIMITS = {
     maxLines: 5_000,
     maxEdits: 1_000
 };
-/** `/dev/null` stands for an absent side (creation or deletion). */
 const NO_FILE = '/dev/null';
-/**
- * Unified diff of two texts, or, past the limits, only line counts computed in linear time.
- * `undefined` text means the side does not exist.
- */
 function diffTexts(oldName, newName, oldText, newText, limits = DEFAULT_DIFF_LIMITS) {
     const before = oldText ?? '';
     const after = newText ?? '';
@@ -12361,10 +10852,6 @@ function splitLines(text) {
         lines.pop();
     return lines;
 }
-/**
- * Lines only in the new text and lines only in the old one, matched as multisets: a linear
- * lower bound of what a real diff reports, good enough for a summary of huge content.
- */
 function countLineChanges(oldLines, newLines) {
     const remaining = new Map();
     for (const line of oldLines)
@@ -12380,27 +10867,16 @@ function countLineChanges(oldLines, newLines) {
     return { additions, deletions: oldLines.length - (newLines.length - additions) };
 }
 
-/**
- * sha256 of the canonical plan: every change (unchanged resources left out) with what it would
- * write and the server state it expects (each kind's `fingerprintOf`). Nothing run-specific (commit,
- * time, drift) takes part. `resources` must be in plan order.
- */
 function fingerprint(resources, kinds) {
     const changes = resources
         .filter((r) => r.action !== 'unchanged')
         .map((r) => kindOf(kinds, r).fingerprintOf(r));
     return sha256Hex(JSON.stringify({ version: 1, changes }));
 }
-/** A change's part of the fingerprint, hashed and cut to 16 hex digits (`ResourceChange.digest`). */
 function changeDigest(change, kinds) {
     return sha256Hex(JSON.stringify(kindOf(kinds, change).fingerprintOf(change))).slice(0, 16);
 }
 
-/**
- * Compares what the repository declares with what the server holds, kind by kind (`DecideKind.plan`):
- * each from what it gathered (`held`, by kind name), or from the pipeline's plan input (`input`) while
- * its reading is the pipeline's. Pure: no I/O.
- */
 function buildPlan(input, kinds, held = new Map()) {
     const limits = { ...DEFAULT_DIFF_LIMITS, ...input.diffLimits };
     const namespaces = [
@@ -12435,11 +10911,9 @@ function buildPlan(input, kinds, held = new Map()) {
         fingerprint: fingerprint(resources, kinds)
     };
 }
-/** The action of a resource the server holds: kept, updated, deleted or orphaned as the run says. */
 function actionOf(options, desired, same) {
     return desired ? (same ? 'unchanged' : 'update') : options.deleteEnabled ? 'delete' : 'orphaned';
 }
-/** One entry per identity; when two files declare the same one, the first path wins. */
 function indexByFile(items, keyOf) {
     const index = new Map();
     for (const item of [...items].sort((a, b) => compareCodeUnits(a.file, b.file))) {
@@ -12449,10 +10923,6 @@ function indexByFile(items, keyOf) {
     }
     return index;
 }
-/**
- * `changed` scope: resources whose repository file changed, plus those that a changed path held at
- * the base commit and the head no longer declares (file removed or renamed, flow id changed).
- */
 function scopeFilter(options, desired, base) {
     const changed = options.changedFiles;
     if (options.scope === 'all' || changed === undefined)
@@ -12467,10 +10937,6 @@ function scopeFilter(options, desired, base) {
     }
     return (key) => touched.has(key);
 }
-/**
- * The server copy differs from the base commit's. For an update, absence from the base counts as
- * a difference (created outside Git); without any base snapshot nothing can be called drift.
- */
 function isDrifted(action, hasBase, differsFromBase) {
     if (!hasBase || action === 'create' || action === 'unchanged')
         return false;
@@ -12484,7 +10950,6 @@ function applyDiff(change, result) {
     if (result.tooLarge)
         change.diffOmitted = 'too-large';
 }
-/** Namespace, then the kinds' order (namespace files before flows), then each kind's identity. */
 function changeOrder(kinds) {
     return (a, b) => {
         const kindA = kindOf(kinds, a);
@@ -12495,15 +10960,8 @@ function changeOrder(kinds) {
     };
 }
 
-/** A server source that may call a flow or read a namespace file: only those are parsed. */
 const MAY_REFER = /flowId|\bread\s*\(/;
-/**
- * Every flow-to-flow call (Subflow, ForEachItem and their old aliases, Flow triggers) and every literal
- * `read()` of a namespace file made by the repository's flows and by the server-only flows of the managed
- * namespaces, from the sources already read: no request.
- */
 function callGraph(repository, server) {
-    // The repository's references were collected when its flows were checked: not walked again here.
     const held = new Map();
     for (const flow of repository.flows) {
         if (flow.notAFlow || flow.namespace === undefined || flow.id === undefined)
@@ -12566,13 +11024,6 @@ function edgesOf(references, caller) {
         : []);
 }
 
-/**
- * What changes in an updated flow's triggers and `disabled` flag between the server's source and the
- * repository's, in words (docs/impact.md#trigger-changes). A cron that changes gets its next run after
- * `reference` (the planned commit's time: the same for every run of the commit). Created and deleted
- * flows show every trigger in their diff already. Pure; sources are parsed only when their trigger text
- * differs.
- */
 function triggerChanges(before, after, reference) {
     if (!mentionsTriggers(before) && !mentionsTriggers(after))
         return [];
@@ -12621,14 +11072,9 @@ function triggerChanges(before, after, reference) {
         return run ? { text, nextRun: run } : { text };
     }
 }
-/** Cheap test before parsing: a source without these words has no triggers and is not disabled. */
 function mentionsTriggers(source) {
     return source.includes('triggers') || source.includes('disabled');
 }
-/**
- * The text that decides the triggers and the flow's `disabled` flag: the top-level `triggers` block and
- * top-level `disabled` lines. Undefined when an anchor could pull text in from elsewhere.
- */
 function triggerText(source) {
     if (source.includes('&'))
         return undefined;
@@ -12689,12 +11135,6 @@ function shortType(type) {
 function quoted(value) {
     return value === undefined ? 'none' : `"${value}"`;
 }
-/**
- * `2025-01-02 08:00 Europe/Paris`: the first run strictly after `reference`, in the trigger's timezone
- * (UTC when it names none: the server's default zone is not known here). Undefined when Kestra would
- * reject the cron (see `cronProblem`: never a next run for it), when it is not a literal cron, or when
- * no reference time is known.
- */
 function nextRun(trigger, reference) {
     if (reference === undefined || trigger.cron === undefined)
         return undefined;
@@ -12731,12 +11171,6 @@ const VIA = {
     foreach: 'ForEachItem calls',
     'flow-trigger': 'Flow trigger waits for'
 };
-/**
- * Callers and trigger changes of every flow the plan creates, updates or deletes (docs/impact.md),
- * attached to the flow's change; the fingerprint then covers the callers too (trigger changes follow
- * from the sources it already covers; a next run time follows from the commit, like the commit line).
- * Pure.
- */
 function withImpact(plan, input) {
     const flows = plan.resources.filter((r) => r.kind === 'flow');
     const deleted = new Set(flows.filter((f) => f.action === 'delete').map(keyOf));
@@ -12747,7 +11181,7 @@ function withImpact(plan, input) {
         const target = flowKey(call.namespace, call.id);
         const from = keyOf(call.caller);
         if (from === target || deleted.has(from))
-            continue; // a caller that goes away calls nothing
+            continue;
         const byCaller = callers.get(target) ?? new Map();
         byCaller.set(`${from}\0${call.via}`, {
             ...call.caller,
@@ -12801,7 +11235,6 @@ function withImpact(plan, input) {
     const fingerprint = shown.length === 0
         ? plan.fingerprint
         : sha256Hex(JSON.stringify({ plan: plan.fingerprint, impact: shown }));
-    // A server-only flow's uses all point at its name: one finding each, not one per use.
     const distinct = new Map(findings.map((f) => [`${f.file}\0${f.line}\0${f.column}\0${f.message}`, f]));
     return { plan: { ...plan, resources, fingerprint }, findings: [...distinct.values()] };
 }
@@ -12816,10 +11249,6 @@ function callTarget(call) {
         keep: `Keep ${name} in the repository`
     };
 }
-/**
- * A flow the plan keeps still uses what it deletes: the flow would fail when it runs. An error on the use's
- * line, or naming the flow when only the server holds it, so nothing is written (docs/impact.md).
- */
 function deletedInUse(user, at, target) {
     const deletes = `which this deploy deletes (delete: true), so ${target.effect}. ${target.keep}`;
     const site = at.file === '' ? { file: '', line: 1 } : { file: at.file, line: at.line, column: at.column };
@@ -12862,7 +11291,6 @@ function planJson(plan, meta) {
             const kind = kindOf(meta.kinds, r);
             return {
                 kind: r.kind,
-                // A tenant-wide resource has no namespace.
                 ...(r.namespace !== '' && { namespace: r.namespace }),
                 ...kind.planFileIdentity(r),
                 action: r.action,
@@ -12876,11 +11304,9 @@ function planJson(plan, meta) {
     };
 }
 
-/** Where the plan file goes: under RUNNER_TEMP, one per comment-key. */
 function planFilePath(runnerTemp, commentKey) {
     return join$2(runnerTemp, `kestra-gitops-plan-${commentKey}.json`);
 }
-/** Writes the plan file's text (already through the output edge); returns its path. */
 function writePlanFile(runnerTemp, commentKey, text) {
     const path = planFilePath(runnerTemp, commentKey);
     mkdirSync(runnerTemp, { recursive: true });
@@ -12888,11 +11314,6 @@ function writePlanFile(runnerTemp, commentKey, text) {
     return path;
 }
 
-/**
- * The plan's diff reads from the server to the repository (what a deploy would do); drift reads the other
- * way, from Git to what Kestra holds (docs/drift.md#the-drift-issue). Within each run of changed lines the
- * removed ones come first, as a diff tool prints them. Pure.
- */
 function gitToServerDiff(planDiff, name) {
     const [patch] = parsePatch(planDiff);
     if (!patch)
@@ -12904,7 +11325,6 @@ function gitToServerDiff(planDiff, name) {
         hunk.lines = removalsFirst(hunk.lines);
     return formatPatch(reversed, FILE_HEADERS_ONLY);
 }
-/** Reorders each run of `-`/`+` lines (with their `\ No newline` notes) so that removals precede additions. */
 function removalsFirst(lines) {
     const out = [];
     let removed = [];
@@ -12932,15 +11352,10 @@ function removalsFirst(lines) {
     return out;
 }
 
-/**
- * In a drift run the plan compares the default branch's head with the server, so every difference is
- * drift: the plan with each change marked drifted and counted (the `drifted` output).
- */
 function driftPlan(plan) {
     const resources = plan.resources.map((r) => r.action === 'unchanged' || r.drifted ? r : { ...r, drifted: true });
     return { ...plan, resources, counts: countPlan(resources) };
 }
-/** The drifted resources of a drift run's plan, in the plan's order, each with its Git → Kestra diff. */
 function driftedResources(plan, state, kinds) {
     return plan.resources
         .filter((r) => r.action !== 'unchanged')
@@ -12971,7 +11386,6 @@ function diffOf(change, name, state, kinds) {
         return { diffOmitted: change.diffOmitted };
     if (change.action !== 'orphaned')
         return {};
-    // Kept on the server and not diffed by the plan: all of it is Kestra's.
     const text = change.kind === 'file'
         ? serverText(state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes)
         : kindOf(kinds, change).serverText?.(change);
@@ -12982,17 +11396,11 @@ function diffOf(change, name, state, kinds) {
     const shown = diffTexts('', `kestra/${name}`, undefined, text);
     return shown.diff === undefined ? { diffOmitted: 'too-large' } : { diff: shown.diff };
 }
-/** Decoded text, null for binary content, undefined when the bytes were not kept. */
 function serverText(bytes) {
     return bytes === undefined ? undefined : (decodeText(bytes) ?? null);
 }
 
-/** Names listed in a notice before "and N more". */
 const NOTICE_NAMES = 20;
-/**
- * A warning on the line of each name the server does not define, with Kestra's lookup rules
- * (docs/kestra.md#kv-inheritance, #secrets); one notice naming what could not be checked. Pure.
- */
 function checkNames(refs, listings) {
     const findings = [];
     const missing = new Map();
@@ -13021,7 +11429,6 @@ function checkNames(refs, listings) {
         findings.push(uncheckedNotice(unchecked));
     return { findings, missing, checked };
 }
-/** Where a secret is looked for: its `namespace` argument, else the flow's namespace. */
 function secretLookup(listing) {
     if (!listing)
         return 'the secrets were not listed';
@@ -13039,10 +11446,6 @@ function secretLookup(listing) {
         return byNamespace.get(ref.namespace ?? ref.flowNamespace)?.has(name) === true;
     };
 }
-/**
- * `kv('k')`: the flow's namespace, then each parent, nearest first (only the flow's own on a server that
- * looks nowhere else); `kv('k', namespace='x')`: only `x`.
- */
 function kvLookup(listing, ownOnly) {
     if (!listing)
         return 'the KV keys were not listed';
@@ -13070,7 +11473,6 @@ function missingFinding(ref, kvOwnOnly) {
         resource: ref.fromFlow
     };
 }
-/** One notice for the run: which kinds of names were not checked, why, and which names. */
 function uncheckedNotice(unchecked) {
     const parts = [];
     for (const kind of ['secret', 'kv']) {
@@ -13094,11 +11496,6 @@ function uncheckedNotice(unchecked) {
     };
 }
 
-/**
- * The plan with each flow's review attached: missing names on the flows it creates or updates, executions
- * not finished on those it updates or deletes, contract breaks beside the callers its impact lists. The
- * fingerprint is left alone: what the server holds at run time is no part of the reviewed change. Pure.
- */
 function withReview(plan, review) {
     const resources = plan.resources.map((r) => {
         if (r.kind !== 'flow')
@@ -13125,11 +11522,6 @@ function withReview(plan, review) {
     });
     return { ...plan, resources };
 }
-/**
- * The server's flows that the plan may update or delete, known before the plan is built: those whose
- * repository source differs in any byte, and (with `delete`) those the repository lacks. A superset of the
- * plan's updates and deletions, so that their executions can be read while the plan is computed. Pure.
- */
 function maybeRewritten(desired, actual, deleteEnabled) {
     const sources = new Map(desired.map((f) => [flowKey(f.namespace, f.id), f.source]));
     const found = [];
@@ -13144,7 +11536,6 @@ function maybeRewritten(desired, actual, deleteEnabled) {
     return found;
 }
 
-/** The `inputs` a flow source declares; undefined when the source does not parse as one flow. */
 function declaredInputs(source) {
     const doc = distExports.parseDocument(source, { uniqueKeys: false });
     if (doc.errors.length > 0)
@@ -13174,7 +11565,6 @@ function declaredInputs(source) {
         ];
     });
 }
-/** The same inputs, compared as Kestra reads them (order of declaration included). */
 function sameInputs(a, b) {
     return JSON.stringify(declaredInputs(a)) === JSON.stringify(declaredInputs(b));
 }
@@ -13184,12 +11574,6 @@ const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2
 const DURATION = /^[-+]?P(?!$)(\d+D)?(T(?=[\d.])(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/i;
 const INT = /^[-+]?\d+$/;
 const FLOAT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?[fFdD]?$/;
-/**
- * Why Kestra refuses this literal for the input when the task runs, or undefined when it takes it
- * (docs/caught-at-review.md#subflow-contracts). Only refusals certain from the text are reported: a
- * BOOLEAN takes any text (anything but `true` is false), a STRING any (its `validator` is a Java pattern,
- * not checked here).
- */
 function refusal(input, literal) {
     const value = literal.trim();
     switch (input.type) {
@@ -13240,17 +11624,12 @@ function validDate(text) {
     return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
-/** The changes whose `inputs` differ from the server copy's: their callers are checked. */
 function changedContracts(flows) {
     return flows.filter((f) => f.action === 'update' &&
         f.current !== undefined &&
         f.desired !== undefined &&
         !sameInputs(f.current.source, f.desired));
 }
-/**
- * The calls to those flows, read from the callers' sources (the repository's files, the server-only
- * flows' sources the plan already read). A call whose `inputs` is not a map is not checked.
- */
 function callSites(targets, calls, sources) {
     const wanted = new Set(targets.map((t) => flowKey(t.namespace, t.id)));
     const callers = new Map();
@@ -13311,12 +11690,6 @@ function callSites(targets, calls, sources) {
     }
     return sites;
 }
-/**
- * Each call checked as Kestra checks it when the task runs: a required input without defaults that is
- * not passed, or a literal its type refuses, fails the task (an error on a repository caller's line, a
- * warning naming a caller that only the server holds); an input passed that is not declared is dropped
- * with a log line (a warning). A call pinning a revision is checked against that revision's source.
- */
 function reviewContracts(sites, targets, pinned) {
     const findings = [];
     const breaks = new Map();
@@ -13387,16 +11760,11 @@ function contractFinding(site, target, fatal, text, at) {
         resource
     };
 }
-/** The line of the top-level `inputs:` key of a flow source (1 when there is none). */
 function inputsLine(source) {
     const index = source.search(/^inputs\s*:/m);
     return index < 0 ? 1 : source.slice(0, index).split('\n').length;
 }
 
-/**
- * The sources of the revisions that calls pin, each read once (docs/caught-at-review.md#subflow-contracts);
- * a revision the server does not have maps to undefined (that call is not checked).
- */
 async function readPinnedRevisions(api, sites) {
     const wanted = new Map();
     for (const site of sites) {
@@ -13409,10 +11777,6 @@ async function readPinnedRevisions(api, sites) {
     return new Map(read);
 }
 
-/**
- * The states that are not terminated, with the release that added each (docs/kestra.md#execution-states):
- * a search naming a state the server's enum lacks fails, so only the server's own are sent.
- */
 const NOT_TERMINATED = [
     ['CREATED', [0, 0, 0]],
     ['RUNNING', [0, 0, 0]],
@@ -13424,11 +11788,6 @@ const NOT_TERMINATED = [
     ['SUBMITTED', [1, 1, 4]],
     ['BREAKPOINT', [1, 1, 4]]
 ];
-/**
- * The executions not finished of the named flows, per flowKey, oldest first: one search per namespace for
- * exactly those flows, read to its end (docs/caught-at-review.md#executions-not-finished). A failed or
- * endless search throws: the caller says so, and the guard refuses.
- */
 async function readUnfinished(api, flows, target) {
     const info = await api.info();
     const version = parseVersion(info.version);
@@ -13465,7 +11824,6 @@ function byStart(a, b) {
     return Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? '') || (a.id < b.id ? -1 : 1);
 }
 
-/** Starts the searches of the executions of these flows; settles, never rejects. */
 function readUnfinishedEarly(kestra, settings, flows) {
     if (flows.length === 0)
         return Promise.resolve({ byFlow: new Map() });
@@ -13474,10 +11832,6 @@ function readUnfinishedEarly(kestra, settings, flows) {
         tenant: settings.tenant
     }).then((byFlow) => ({ byFlow }), (error) => ({ error }));
 }
-/**
- * The reads that depend on the plan (docs/caught-at-review.md), together: the executions not finished
- * (started early), and the revisions pinned by the calls of the flows whose inputs changed.
- */
 async function gatherReview(args) {
     const targets = changedContracts(flowChanges(args.plan));
     const sites = targets.length === 0 ? [] : callSitesOf(args, targets);
@@ -13489,10 +11843,6 @@ async function gatherReview(args) {
     ]);
     return { unfinished, contracts: { targets, sites, pinned } };
 }
-/**
- * What would fail at run time (docs/caught-at-review.md): the names the server lacks, the executions not
- * finished, the calls a change of inputs breaks, decided over what `gatherReview` read.
- */
 function decideReview(args, reads, reporter) {
     const flows = flowChanges(args.plan);
     const names = reviewNames(args, flows, reporter);
@@ -13546,7 +11896,6 @@ function reviewExecutions(reading, flows, reporter) {
     };
     return { byFlow: new Map(), findings: [notice] };
 }
-/** The calls of the changed flows: the repository's, and the server-only callers parsed again. */
 function callSitesOf(args, targets) {
     const repository = new Map();
     for (const flow of args.model.flows) {
@@ -13554,7 +11903,6 @@ function callSitesOf(args, targets) {
             repository.set(flowKey(flow.namespace, flow.id), flow);
         }
     }
-    // Only the server-only flows that call a changed flow are parsed again.
     const wanted = new Set(targets.map((t) => flowKey(t.namespace, t.id)));
     const callers = new Set(args.calls
         .filter((call) => wanted.has(flowKey(call.namespace, call.id)))
@@ -13570,23 +11918,17 @@ function callSitesOf(args, targets) {
     }
     return callSites(targets, args.calls, { repository, server });
 }
-/** `2 executions not finished (PAUSED, RUNNING)`, for the log. */
 function byStateNames(executions) {
     const states = [...new Set(executions.map((e) => e.state))].sort();
     return `${unfinishedText(executions)} (${states.join(', ')})`;
 }
 
-/**
- * Computes the plan and its impact, writes the plan file and outputs, and posts the sticky PR comment.
- * `findings` are the run's findings with the impact's warnings added.
- */
 async function planMode(args) {
     const { settings, target, ports, model, state } = args;
     const { desired, commitTime: reference } = args.snapshot;
     if (desired === undefined) {
         throw new ActionError('a plan needs the snapshot of a plan or deploy run');
     }
-    // The executions of the flows the plan may rewrite are read while the base commit is read and the plan built.
     const unfinished = readUnfinishedEarly(args.review.kestra, settings, maybeRewritten(desired.flows, state, target.delete));
     const { reporter } = ports;
     const { plan, findings: impactFindings } = await phase(reporter, 'Plan', async () => {
@@ -13608,10 +11950,6 @@ async function planMode(args) {
     await postComment(args, shown);
     return { plan, summary: renderSummary(shown), findings };
 }
-/**
- * The plan of the snapshot. In a shallow clone with no base commit at hand, the base versions of the
- * files the first plan would overwrite are read through GitHub, and the plan is made again with them.
- */
 async function plannedChanges(args, desired) {
     const { target, context, ports, model, changed, state } = args;
     const input = {
@@ -13631,10 +11969,8 @@ async function plannedChanges(args, desired) {
         const base = await baseFromApi(built, ports.github, baseSha);
         built = buildPlan({ ...input, base }, kinds, held);
     }
-    // A drift run plans the default branch's head: every difference is drift (docs/drift.md).
     return args.mode === 'drift' ? driftPlan(built) : built;
 }
-/** The plan file (the plan as JSON, shown as the output edge shows text) and the plan's outputs. */
 function writePlanOutputs(args, report, plan) {
     const { settings, context, ports } = args;
     const { edge, reporter } = ports;
@@ -13692,10 +12028,6 @@ function runUrl(context) {
     return `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${context.runId}`;
 }
 
-/**
- * Before the first write of a deploy (docs/environments.md): `require-verified-in` refuses a commit that
- * environment has not verified, then `environment` records a GitHub deployment `in_progress`.
- */
 async function beginEnvironment(args) {
     const { settings, target, context, ports } = args;
     if (!target.environment && !target.requireVerifiedIn)
@@ -13738,14 +12070,12 @@ async function beginEnvironment(args) {
     ports.reporter.info(`GitHub deployment ${id} to ${environment}: in_progress.`);
     return environmentRun({ github, environment, id, environmentUrl, logUrl, context, ports });
 }
-/** `require-verified-in`: the commit is refused unless that environment verified it. */
 async function checkVerified(github, environment, sha, reporter) {
     const history = await environmentHistory(github, environment, sha);
     if (!isVerified(history, sha))
         throw new DeployError(refusal$1(environment, sha, history));
     reporter.info(`Commit ${sha.slice(0, 7)} is verified in ${environment}.`);
 }
-/** The deployment recorded `in_progress`, and how it ends: its final status and the environments table. */
 function environmentRun(run) {
     const { github, environment, id, environmentUrl, logUrl, context, ports } = run;
     const status = async (state) => {
@@ -13791,7 +12121,6 @@ function environmentRun(run) {
         }
     };
 }
-/** The verdict of the commit's newest earlier deployment to the environment that came to one. */
 async function previousVerdict(github, environment, sha, current) {
     for (const deployment of await github.deployments({ environment, sha }, 10)) {
         if (deployment.id === current)
@@ -13803,7 +12132,6 @@ async function previousVerdict(github, environment, sha, current) {
     return undefined;
 }
 
-/** The guard of this deploy: the flows it updates or deletes, read again through the server's search. */
 function unfinishedGuard(args) {
     const { settings, kestra, ports } = args;
     const flows = args.plan.resources.filter((r) => r.kind === 'flow' && (r.action === 'update' || r.action === 'delete'));
@@ -13818,7 +12146,6 @@ function unfinishedGuard(args) {
     };
 }
 
-/** Applies the plan (docs/guarantees.md) and reports per-resource results. */
 async function applyMode(args) {
     const { settings, target, context, ports, plan } = args;
     const { reporter } = ports;
@@ -13828,7 +12155,6 @@ async function applyMode(args) {
     let environment;
     let result;
     try {
-        // What was reviewed is checked before anything is written, the GitHub deployment included.
         await checkReviewed(args);
         environment = await beginEnvironment({
             ...{ settings, target, context, ports, kestra: args.kestra },
@@ -13878,7 +12204,6 @@ async function applyMode(args) {
         reporter.info(`Deployed: ${result.applied} resource(s) written.`);
     return { ...rolled, failure: after.failure };
 }
-/** The reviewed plan's fingerprint (`reviewed-plan`) and, on push, the merged pull request's plan. */
 async function checkReviewed(args) {
     const { settings, target, context, ports, plan } = args;
     const log = ports.reporter.info;
@@ -13893,7 +12218,6 @@ async function checkReviewed(args) {
         });
     }
 }
-/** A rollback a stopped run left, finished before this deploy (then it does not deploy). */
 async function finishStopped(args, refs, kinds) {
     const { reporter } = args.ports;
     const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), kinds, reporter);
@@ -13906,7 +12230,6 @@ async function finishStopped(args, refs, kinds) {
         counts: args.plan.counts
     });
 }
-/** What the deploy writes with, and the reads it makes right before its writes. */
 async function deployDeps(args, refs, kinds) {
     const { settings, target, context, ports } = args;
     return {
@@ -13923,7 +12246,6 @@ async function deployDeps(args, refs, kinds) {
         beforeWrites: () => guardUnfinished(unfinishedGuard(args))
     };
 }
-/** Refused before any write: the summary and the pull request say why, and that nothing was written. */
 async function reportNotDeployed(args, error) {
     const { reporter, edge } = args.ports;
     reporter.setOutput('deployed', false);
@@ -13932,7 +12254,6 @@ async function reportNotDeployed(args, error) {
     await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n#### Not deployed\n\n${why}\n`);
     await reportOnPullRequest(args, headline, `Not deployed:\n\n${why}`);
 }
-/** The deploy's results as the summary and the comment show them. */
 function receiptOf(args, result) {
     const { settings, context, ports } = args;
     return renderReceipt(ports.edge.shown(result), {
@@ -13945,7 +12266,6 @@ function receiptOf(args, result) {
             : repositoryUrl(context.serverUrl, context.owner, context.repo)
     }).trimEnd();
 }
-/** The deploy's headline: its status (rolled back, a smoke run failed…) and its counts. */
 function deployHeadline(result, after, commentKey) {
     const rolledBack = after.rollback?.rolledBack;
     const status = rolledBack === 'true'
@@ -13960,7 +12280,6 @@ function deployHeadline(result, after, commentKey) {
         : [...(after.failure ? ['a smoke run failed'] : []), ...outcomeCounts(result.resources)].join(', ');
     return deployTitle(status, counts, commentKey);
 }
-/** Reads a planned file's bytes from the repository (files indexed once: a deploy writes thousands). */
 function repositoryFileReader(model) {
     const entries = new Map();
     for (const entry of model.files) {
@@ -13975,11 +12294,9 @@ function repositoryFileReader(model) {
         return readNamespaceFileBytes(entry);
     };
 }
-/** Where this run deploys: where a rollback that a stopped run left may be recorded. */
 function namespacesOf(args) {
     return [...new Set([...args.model.managedNamespaces, ...args.plan.namespaces])].sort();
 }
-/** What each flow needs on the server before it is written: the flows it calls, the files it reads. */
 function flowDependencies(references) {
     return references.map((ref) => ({
         from: ref.fromFlow,
@@ -14007,7 +12324,6 @@ function failureSummary(result) {
         ...(applied.length > 0 ? ['Applied:', ...applied.map((r) => `  ${r.result}: ${name(r)}`)] : [])
     ].join('\n');
 }
-/** On push, the merged pull request's comment gets the deploy's headline and Deployed section. */
 async function reportOnPullRequest(args, headline, receipt) {
     if (args.context.eventName !== 'push')
         return;
@@ -14015,7 +12331,6 @@ async function reportOnPullRequest(args, headline, receipt) {
         await addDeployedSection(args, headline, receipt);
     }
     catch (error) {
-        // What was written stays written: a GitHub failure here must not turn the deploy red.
         args.ports.reporter.warning(`The Deployed section could not be added to the pull-request comment: ${errorMessage(error)}`);
     }
 }
@@ -14036,12 +12351,7 @@ async function addDeployedSection(args, headline, receipt) {
         ports.reporter.setOutput('comment-url', outcome.url);
 }
 
-/** Events a drift run plans on: the default branch's head (docs/drift.md#when-it-runs). */
 const DRIFT_EVENTS = ['schedule', 'workflow_dispatch'];
-/**
- * The default branch, once the run is known to be on it: a drift run plans the default branch's head and
- * refuses any other ref before the server is read.
- */
 async function driftBranchOf(context, github) {
     if (!DRIFT_EVENTS.includes(context.eventName)) {
         throw new ConfigError('mode', `mode drift runs on schedule or workflow_dispatch, not on ${context.eventName}; start it from a scheduled workflow (docs/drift.md#when-it-runs)`);
@@ -14050,7 +12360,6 @@ async function driftBranchOf(context, github) {
         ? context.ref.slice('refs/heads/'.length)
         : undefined;
     const known = context.defaultBranch ?? (await github?.defaultBranch());
-    // GitHub runs a schedule on the default branch's last commit.
     const branch = known ?? (context.eventName === 'schedule' ? onBranch : undefined);
     if (!branch) {
         throw new ConfigError('github-token', 'mode drift needs the repository’s default branch: pass a github-token that can read the repository');
@@ -14060,7 +12369,6 @@ async function driftBranchOf(context, github) {
     }
     return branch;
 }
-/** The server's bytes of drifted namespace files that the plan did not keep, by resource name. */
 async function readServerFiles(kestra, items, state) {
     const found = new Map();
     for (const item of items) {
@@ -14074,7 +12382,6 @@ async function readServerFiles(kestra, items, state) {
     }
     return found;
 }
-/** Every path of the planned commit (workspace-relative): new files never replace one of them. */
 async function readCommitPaths(workspace, sha) {
     const tree = await GitTree.open(workspace, sha, '.');
     if (!tree)
@@ -14086,10 +12393,6 @@ async function readCommitPaths(workspace, sha) {
         await tree.close();
     }
 }
-/**
- * Why the planned commit's ignore files leave each of `paths` (workspace-relative) out of what the layout
- * reads, by path: a file written there would never be read back (docs/drift.md#where-the-drift-pull-request-never-writes).
- */
 async function ignoredPaths(workspace, sha, root, paths) {
     const ignored = new Map();
     if (paths.length === 0)
@@ -14121,11 +12424,6 @@ async function ignoredPaths(workspace, sha, root, paths) {
     return ignored;
 }
 
-/**
- * The drift a revert leaves (docs/drift.md#revert), each with what became of it: a resource Git now
- * holds again is gone from the list; a conflict, a failure, a resource kept (orphaned, as `delete` is
- * false) or everything after a rollback or a refusal stays, named. Pure.
- */
 function remainingDrift(items, outcome) {
     if (outcome.refused !== undefined || !outcome.resources) {
         const why = outcome.refused ?? 'the deploy stopped before writing';
@@ -14151,21 +12449,16 @@ function remainingDrift(items, outcome) {
     });
 }
 
-/** The label every drift issue carries: how a run lists them (docs/drift.md#the-drift-issue). */
 const DRIFT_LABEL = 'kestra-gitops-drift';
-/** First line of the drift issue of `commentKey`, with the key made safe as the comment's marker is. */
 function driftMarker(commentKey) {
     return commentMarker(commentKey).replace('<!-- kestra-gitops:', '<!-- kestra-gitops-drift:');
 }
-/** First line of the drift pull request's body. */
 function driftPullMarker(commentKey) {
     return commentMarker(commentKey).replace('<!-- kestra-gitops:', '<!-- kestra-gitops-drift-pr:');
 }
-/** The branch the drift pull request comes from. */
 function driftBranch(commentKey) {
     return `kestra-gitops/drift-${commentKey}`;
 }
-/** The trailer of every commit the action writes on the drift branch: a branch without it is someone's. */
 function driftCommitTrailer(commentKey) {
     return `Kestra-GitOps-Drift: ${commentKey}`;
 }
@@ -14175,22 +12468,15 @@ const KIND_TEXT = {
     'only-in-kestra': 'only in Kestra',
     'deleted-in-kestra': 'deleted in Kestra'
 };
-/** `Kestra at <server> (tenant main)`, as HTML. */
 function kestraText(target) {
     return `Kestra at ${escapeText(target.server)} (tenant ${escapeText(target.tenant)})`;
 }
-/** `main at abc1234`, as HTML. */
 function headText(target) {
     return `${codeName(target.branch)} at ${codeName(target.commit.slice(0, 7))}`;
 }
-/**
- * A name or path of the repository or the server inside HTML (a `<summary>`): inline code, HTML-escaped,
- * on one line, so it shows as written and can open nothing.
- */
 function codeName(text) {
     return `<code>${escapeHtml(text.replace(/\s*[\r\n]+\s*/g, ' '))}</code>`;
 }
-/** `2026-01-01 10:02 UTC`, or undefined for a date Kestra did not give. */
 function shownDate(iso) {
     if (!iso)
         return undefined;
@@ -14199,7 +12485,6 @@ function shownDate(iso) {
         return undefined;
     return `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
-/** `flow company.team.solo — edited in Kestra, revision 3, saved 2026-01-01 10:02 UTC`, as HTML. */
 function driftLine(item) {
     const parts = [KIND_TEXT[item.kind]];
     if (item.revision !== undefined && item.kind !== 'deleted-in-kestra') {
@@ -14213,7 +12498,6 @@ function driftLine(item) {
     const note = item.note ? ` — <b>${escapeText(item.note)}</b>` : '';
     return `${item.resourceKind} ${codeName(item.name)} — ${parts.join(', ')}${note}`;
 }
-/** One drifted resource with its diff from Git to Kestra, folded; `reduced` drops the diff. */
 function driftDetails(item, reducedNote) {
     const body = reducedNote ??
         (item.diff !== undefined
@@ -14225,17 +12509,14 @@ function driftDetails(item, reducedNote) {
                     : 'No diff.');
     return `<details><summary>${driftLine(item)}</summary>\n\n${body}\n\n</details>`;
 }
-/** Kestra keeps when a revision was saved, never who saved it (docs/kestra.md#who-changed-a-flow-and-when). */
 const AUTHOR_NOTE = 'Kestra records when a flow revision was saved, not who saved it: look in Kestra Enterprise’s audit log for the user.';
 
-/** Room kept under GitHub's body limit for the marker, the last-checked line and the run link. */
 const ISSUE_BUDGET = COMMENT_LIMIT - 2_000;
 function driftTitle(input) {
     const key = input.commentKey === 'default' ? '' : ` (${input.commentKey})`;
     const n = input.items.length;
     return `Kestra drift${key}: ${n} resource${n === 1 ? '' : 's'} differ${n === 1 ? 's' : ''} from ${input.branch}`;
 }
-/** The drift issue's body (docs/drift.md#the-drift-issue): within GitHub's limit, every resource named. */
 function driftIssueBody(input) {
     const head = [driftMarker(input.commentKey), driftHeading(input), ...intro(input)].join('\n\n');
     const tail = [
@@ -14245,7 +12526,6 @@ function driftIssueBody(input) {
     const budget = ISSUE_BUDGET - head.length - tail.length;
     return [head, driftList(input.items, budget), tail].join('\n\n');
 }
-/** The drift section of the job summary: the same list, within the summary's own room. */
 function driftSummarySection(input, budget) {
     return [driftHeading(input), ...intro(input), driftList(input.items, budget), AUTHOR_NOTE].join('\n\n');
 }
@@ -14264,7 +12544,6 @@ function intro(input) {
         lines.push(escapeText(input.action));
     return lines;
 }
-/** Every resource's line; diffs as room allows, the largest dropped first, then names only. */
 function driftList(items, budget) {
     const note = 'Diff omitted to fit: the job summary of the run holds it.';
     const pieces = items.map((item) => item.diff === undefined
@@ -14278,7 +12557,6 @@ function driftList(items, budget) {
     const shown = names?.text ?? lines.slice(0, Math.max(1, Math.floor(budget / 400))).join('\n');
     return `Diffs omitted to fit: the job summary of the run holds them.\n\n${shown}`;
 }
-/** The comment that closes the issue (docs/drift.md#the-drift-issue). */
 function driftGoneComment(input) {
     const how = input.reverted
         ? `Reverted: Git was deployed over the drift, and Kestra matches Git again`
@@ -14291,11 +12569,6 @@ function driftPullTitle(input) {
     const key = input.commentKey === 'default' ? '' : ` (${input.commentKey})`;
     return `Bring back the edits made in Kestra${key}`;
 }
-/**
- * The drift pull request's body (docs/drift.md#the-drift-pull-request): what changed in Kestra, with
- * revision and date, the repository file each lands in, and what was not brought back. Deterministic for
- * the same drift, so an identical run leaves the pull request as it is.
- */
 function driftPullBody(input) {
     const written = new Map(input.writes.flatMap((w) => [w.name, ...(w.alsoBrings ?? [])].map((name) => [name, w])));
     const lines = input.items
@@ -14325,35 +12598,14 @@ function driftPullBody(input) {
     ].join('\n\n');
 }
 
-/**
- * Paths the action writes into the repository (docs/drift.md#where-the-drift-pull-request-never-writes): how
- * file systems and Git compare names, and which names are Git's or GitHub's own.
- */
-/**
- * Code points a name may hold that file systems drop when comparing (macOS ignores these, as Git's own
- * `.git` check knows) and other invisible ones.
- */
 const IGNORABLE = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]|\u034f|\p{Variation_Selector}/gu;
-/**
- * A name as a case-insensitive, normalising file system may compare it: invisible code points dropped,
- * Unicode compatibility form, case folded.
- */
 function foldedName(name) {
     return name.replace(IGNORABLE, '').normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
 }
-/** A path, each segment folded (`foldedName`): two paths with one folded path are one file somewhere. */
 function foldedPath(path) {
     return path.split('/').map(foldedName).join('/');
 }
-/** 8.3 short names that Windows gives `.git` and `.github` (`GIT~1`, `GITHUB~1`, Git's `GI7EBA~1`). */
 const SHORT_NAME = /^(?:git|github|gi7eba)~\d+$/;
-/**
- * Why the action may not write `path` (workspace-relative, '/'-separated) into the repository, or undefined.
- * Refused: an absolute or empty path, backslashes, control characters, empty, `.` and `..` segments, and any
- * segment a file system or Git may read as a `.git…` name (`.git`, `.github`, `.gitmodules`, `.gitattributes`
- * …), whatever its case, Unicode spelling, invisible characters, trailing dots or spaces, NTFS stream
- * suffix or 8.3 short name.
- */
 function unwritablePath(path) {
     if (path === '')
         return 'the path is empty';
@@ -14376,14 +12628,6 @@ function unwritablePath(path) {
     return undefined;
 }
 
-/**
- * What the drift pull request writes (docs/drift.md#the-drift-pull-request): the server's current source
- * of each drifted flow in the file that holds it, or where the layout puts its namespace; drifted
- * namespace files at their mapped paths; removals only where the layout says every file there is a
- * resource. Never a `.git…` name or a path outside the repository, never a file the layout would read as
- * anything but the resource it brings back, never two paths that differ only in case or Unicode spelling
- * (docs/drift.md#where-the-drift-pull-request-never-writes). Pure.
- */
 function driftTree(input) {
     const placed = [];
     const notBroughtBack = [];
@@ -14427,10 +12671,6 @@ function driftTree(input) {
     writes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { writes, notBroughtBack };
 }
-/**
- * The tree without the files that the repository's ignore rules leave out (`ignored`: why, by path): the
- * layout would never read them back. Removals stay.
- */
 function withoutIgnored(tree, ignored) {
     const left = tree.writes.filter((write) => write.content && ignored.has(write.path));
     if (left.length === 0)
@@ -14447,7 +12687,6 @@ function withoutIgnored(tree, ignored) {
         ]
     };
 }
-/** Every spelling of each path and of each folder on the way to it, by its folded form. */
 function spellingsOf(paths) {
     const spellings = new Map();
     for (const path of paths) {
@@ -14460,7 +12699,6 @@ function spellingsOf(paths) {
     }
     return spellings;
 }
-/** Another spelling of the path or of a folder on its way, that a file system may take for it. */
 function caseTwin(path, spellings) {
     for (const prefix of prefixesOf(path)) {
         const twin = [...(spellings.get(foldedPath(prefix)) ?? [])].find((other) => other !== prefix);
@@ -14480,7 +12718,6 @@ function place(item, input) {
     const { change } = item;
     const { shape } = input;
     const folderLayout = shape.layout === 'tenant' || shape.layout === 'namespace';
-    // A kind that keeps several resources in one file gives that file's whole text, a deletion included.
     const ownKind = change.kind !== 'flow' && change.kind !== 'file';
     const shared = ownKind && kindOf(input.kinds, change).sharesFiles === true;
     if (item.kind === 'deleted-in-kestra' && !shared) {
@@ -14523,11 +12760,6 @@ function newPath(item, input) {
         reason: `the ${change.kind} kind does not say where the repository keeps it`
     });
 }
-/**
- * Why the layout would not read the file back as exactly this resource: the path must round-trip. A flow
- * or namespace file must be read as itself and nothing else; a resource of another kind (kept where its
- * kind reads it) must not be read as a flow or namespace file too.
- */
 function readBackRefusal(item, path, content, shape) {
     const read = shape.readBack(path, content);
     if ('reason' in read)
@@ -14569,12 +12801,6 @@ function serverContent(item, input) {
         : { bytes: new TextEncoder().encode(text) };
 }
 
-/**
- * What the layout would read from a repository file (workspace-relative `path`) holding `content`, as the
- * load reads it (docs/drift.md#where-the-drift-pull-request-never-writes): a flow where the layout reads
- * flows (in the anywhere layout, only a flow document), else the namespace files its folder maps to; nothing
- * outside `root`, and nothing under a name starting with `.`, which the layout skips.
- */
 function readBackOf(settings, layout, rootRel) {
     const rules = layoutRules(settings, layout);
     return (path, content) => {
@@ -14611,14 +12837,8 @@ function readBackOf(settings, layout, rootRel) {
     };
 }
 
-/** Room for the drift section in the job summary (GitHub takes 1 MiB per step; the plan comes first). */
 const SUMMARY_DRIFT_BUDGET = 300_000;
-/** Names listed in the drift warning; the issue and the summary list them all. */
 const WARNING_NAMES = 10;
-/**
- * docs/drift.md: the plan of the default branch's head against the server is the drift; the issue of
- * the comment-key is kept current, and `drift-action` reverts it or brings it back as a pull request.
- */
 async function driftMode(args) {
     const { settings, ports } = args;
     const { reporter } = ports;
@@ -14639,13 +12859,11 @@ async function driftMode(args) {
     let pulled = {};
     let pullFailure;
     if (settings.driftAction === 'pull-request') {
-        // The issue still tells the drift when GitHub fails the pull request; a re-run finishes it.
         pulled = await pullRequest(args, items).catch((error) => {
             pullFailure = `The drift pull request could not be written: ${errorMessage(error)}. Re-run the workflow to finish it.`;
             return {};
         });
     }
-    // Each resource the pull request leaves out is named in the issue, with why.
     const reported = items.map((item) => {
         const reason = pulled.notBroughtBack?.get(item.name);
         return reason === undefined ? item : { ...item, note: `not brought back: ${reason}` };
@@ -14686,7 +12904,6 @@ async function revert(args, plan, items) {
         };
     }
     catch (error) {
-        // Refused before any write (validation, max-deletions…): the issue still tells the drift, and why.
         const remaining = remainingDrift(items, { refused: errorMessage(error) });
         await keepIssue(args, reportInput$1(args, remaining, { action }), false);
         throw error;
@@ -14695,7 +12912,6 @@ async function revert(args, plan, items) {
     await keepIssue(args, reportInput$1(args, remaining, { action }), remaining.length === 0);
     return { failure: failure ?? driftFailure(args, remaining) };
 }
-/** The drift issue: kept current while drift remains, closed with a comment once it is gone. */
 async function keepIssue(args, report, reverted) {
     const { ports, settings, context } = args;
     const github = ports.drift;
@@ -14726,10 +12942,6 @@ async function keepIssue(args, report, reverted) {
     ports.edge.learn([outcome.url]);
     ports.reporter.info(`Drift issue ${outcome.status}: ${outcome.url}`);
 }
-/**
- * The drift pull request (docs/drift.md#the-drift-pull-request): its tree is read and placed (the
- * server's bytes, the planned commit's paths and ignore files), then its branch and pull request written.
- */
 async function pullRequest(args, items) {
     const github = args.ports.drift;
     if (!github)
@@ -14746,7 +12958,6 @@ async function pullRequest(args, items) {
     const url = await writePullRequest(args, github, items, tree);
     return { ...(url !== undefined && { url }), notBroughtBack };
 }
-/** No drift left: the drift pull request is closed, saying so. */
 async function closePullRequest(args, github) {
     const { ports, settings, context } = args;
     const closed = await github.closePullRequest(driftBranch(settings.commentKey), driftGoneComment({
@@ -14760,7 +12971,6 @@ async function closePullRequest(args, github) {
     else if (closed)
         ports.reporter.info(`Drift pull request closed: ${closed.url}`);
 }
-/** What the pull request writes: read (server bytes, commit paths), placed, less what ignore files hide. */
 async function pullRequestTree(args, items) {
     const { ports, settings, context, checked } = args;
     const [serverFiles, committed] = await Promise.all([
@@ -14791,7 +13001,6 @@ async function pullRequestTree(args, items) {
     const ignored = await ignoredPaths(context.workspace, context.sha, settings.root, written);
     return withoutIgnored(placed, ignored);
 }
-/** The drift branch and its pull request; the pull request's address once written. */
 async function writePullRequest(args, github, items, tree) {
     const { ports, settings, context } = args;
     const branch = driftBranch(settings.commentKey);
@@ -14832,7 +13041,6 @@ async function writePullRequest(args, github, items, tree) {
     ports.reporter.info(`Drift pull request ${pull.status}: ${pull.url}`);
     return pull.url;
 }
-/** Why the drift branch was not written, as a warning (or a note when there is nothing to write). */
 function reportUnwritten(reporter, outcome, branch) {
     if (outcome.status === 'forbidden')
         reporter.warning(outcome.message);
@@ -14856,7 +13064,6 @@ function reportInput$1(args, items, extra) {
         checkedAt: ports.now().toISOString()
     };
 }
-/** The drifted resources as the renderers take them: plain data, no server source. */
 function shownDrift(items) {
     return items.map(({ change, ...item }) => ({
         ...item,
@@ -14869,18 +13076,12 @@ function driftWarning(items, branch) {
     const more = items.length > WARNING_NAMES ? `, and ${items.length - WARNING_NAMES} more` : '';
     return `Kestra drift: ${items.length} resource(s) differ from ${branch} (changed outside Git): ${names.join(', ')}${more}.`;
 }
-/** docs/drift.md#outputs: drift fails the step only with `fail-on: warning`. */
 function driftFailure(args, items) {
     if (args.settings.failOn !== 'warning' || items.length === 0)
         return undefined;
     return `Kestra drift: ${items.length} resource(s) differ from ${args.branch}, and fail-on is warning. Bring the edits back to Git or deploy Git over them (drift-action).`;
 }
 
-/**
- * Writes dashboards (docs/dashboards.md#deploy): each compared with the server's copy right before its
- * write; a dashboard deleted on the server since the plan is never re-created.
- * A rollback puts them back (`apply-rollback.ts`).
- */
 const dashboardsApply = {
     name: 'dashboard',
     async write(change, api) {
@@ -14919,7 +13120,6 @@ async function create(change, wanted, api) {
     const outcome = await api.createDashboard(wanted.source);
     if (outcome.created)
         return { change, result: 'created' };
-    // Another client, or this deploy's first attempt whose answer was lost, created it: compare.
     const stored = await api.getDashboard(change.id);
     if (stored && holds(stored, wanted)) {
         return outcome.retried ? { change, result: 'created' } : alreadyThere$1(change);
@@ -14932,7 +13132,6 @@ function wantedOf(change) {
     return { source: change.desired, fields: sourceFields(change.desired) ?? '' };
 }
 const ID_LINE = /^id:.*$/m;
-/** The server's copy is the one the plan read. */
 function isAsPlanned(fresh, change) {
     const planned = change.current;
     if (!planned)
@@ -14941,8 +13140,6 @@ function isAsPlanned(fresh, change) {
         return dashboardFields({ ...fresh }) === planned.compared;
     if (planned.source === undefined)
         return false;
-    // The listing gives the text as stored; a read by id adds `id: <id>` first when no line starts with
-    // `id:` (docs/kestra.md#dashboards).
     const read = ID_LINE.test(planned.source) ? planned.source : `id: ${change.id}\n${planned.source}`;
     return holds(fresh, { source: read, fields: '' });
 }
@@ -14957,11 +13154,6 @@ function conflict$1(change, what) {
     return { change, result: 'conflict', message: `dashboard ${change.id} ${what}` };
 }
 
-/**
- * Dashboards in a rollback (docs/dashboards.md#rollback): tenant-wide; each version by the hash of its
- * source and of its fields (servers whose answers carry no source are compared by fields), and the
- * previous source, which is what goes back.
- */
 const dashboardsRollback = {
     name: 'dashboard',
     tenantWide: true,
@@ -15002,10 +13194,6 @@ const dashboardsRollback = {
     },
     restore: (item, _deployed, api) => restoreDashboard(item.resource, typeof item.previous === 'string' ? item.previous : undefined, api)
 };
-/**
- * Puts a dashboard back as it was before the deploy, only while the server still holds what the deploy
- * wrote: already back is restored with no write; changed since (an edit in the UI) is kept.
- */
 async function restoreDashboard(record, previous, api) {
     const { id, before, deployed } = record;
     const fresh = await api.getDashboard(id);
@@ -15041,10 +13229,6 @@ async function restoreDashboard(record, previous, api) {
 function versionOf(source) {
     return { hashes: { source: sha256Hex(source), fields: sha256Hex(sourceFields(source) ?? '') } };
 }
-/**
- * The server's copy is this version (none: absent). By source when both have one; a read by id adds
- * `id: <id>` first when no line starts with `id:` (docs/kestra.md#dashboards). By fields otherwise.
- */
 function matches(fresh, version, id) {
     if (!fresh || !version)
         return !fresh && !version;
@@ -15058,19 +13242,12 @@ function matches(fresh, version, id) {
     return fields !== undefined && sha256Hex(dashboardFields({ ...fresh })) === fields;
 }
 
-/**
- * Line and column of the YAML node a Kestra path designates: `tasks[1].message`,
- * `tasks[my-task].message` (a bracketed id selects the list item with that `id`), `flow.id`,
- * `triggers[0].cron`, or an RFC 6901 pointer such as `/tasks/1/message`. Stops at the deepest node
- * that resolves; undefined when not even the first step does.
- */
 function locateKestraPath(doc, lineCounter, pathOrPointer) {
     const text = pathOrPointer.trim();
     if (text.startsWith('/') || text.startsWith('#/')) {
         return walk(doc.contents, pointerSegments(text), lineCounter);
     }
     const segments = pathSegments(text);
-    // Server paths may carry a bean prefix (`flow.id`, `create.flow.tasks[0]`): drop what does not resolve.
     for (let start = 0; start < segments.length; start++) {
         const found = walk(doc.contents, segments.slice(start), lineCounter);
         if (found)
@@ -15093,7 +13270,6 @@ function walk(root, segments, lineCounter) {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
 }
-/** The child node named by one segment, with the offset that best shows it (the key of a pair). */
 function child(node, name) {
     if (distExports.isMap(node)) {
         for (const pair of node.items) {
@@ -15141,7 +13317,6 @@ function safeDecode(value) {
 
 const SECTION = 'Dashboards';
 const RESOURCE = (id) => `dashboard:${id}`;
-/** The `id` a dashboard's YAML declares, or undefined when it has none (or is no mapping). */
 function idOf(source) {
     try {
         const value = distExports.parse(source);
@@ -15155,14 +13330,8 @@ function idOf(source) {
     }
 }
 
-/** Kestra's pattern for a chart id (`Chart.id`, docs/dashboards.md#checks). */
 const CHART_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 const CHART_ID_TEXT = '^[a-zA-Z0-9][a-zA-Z0-9_-]*';
-/**
- * Every dashboard file's findings (docs/dashboards.md#checks): YAML, `id` and `title` present, chart ids
- * as Kestra's pattern requires, one file per id, the server's constraints on their lines; and one notice
- * when the server cannot manage dashboards.
- */
 function dashboardFindings(held) {
     const firstOf = new Map();
     const findings = held.files.flatMap((file) => {
@@ -15222,10 +13391,6 @@ function dashboardFindings(held) {
     });
     return [...findings, ...unaddressableOnServer(held), ...unsupportedNotice(held)];
 }
-/**
- * The server's dashboards whose id no request can address exactly (docs/kestra.md#path-segments): never
- * read, written or deleted by id; each named once, to be removed or renamed in the Kestra UI.
- */
 function unaddressableOnServer(held) {
     const server = held.server;
     const first = held.files[0];
@@ -15258,10 +13423,6 @@ function serverFindings$1(verdict, doc, lineCounter, finding, id) {
         return finding('error', 'server-constraint', line ?? 1, `the server refuses this dashboard: ${text}`);
     });
 }
-/**
- * Kestra names `timeWindow`'s fields by their Java names (`TimeWindow.defaultDuration`, `maxDuration`),
- * which the YAML spells `default` and `max`.
- */
 function yamlPath(path) {
     return path.replace(/\.defaultDuration\b/, '.default').replace(/\.maxDuration\b/, '.max');
 }
@@ -15300,11 +13461,6 @@ function textOf$1(node) {
 const BY_FIELDS = "compared by their fields: this server's answers carry no dashboard source";
 const NO_DASHBOARD = 'kept because the repository holds no dashboard';
 const UNADDRESSABLE = "kept: its id cannot be addressed in Kestra's API (docs/kestra.md#path-segments)";
-/**
- * The dashboards' changes (docs/dashboards.md#plan): each repository dashboard against the server's copy
- * (by source, or by fields when the server's answers carry none), drift against the base commit, and the
- * server's other dashboards orphaned, deleted only with `delete` and when the repository holds one.
- */
 function planDashboards(held, options) {
     const server = held.server;
     if (!server || 'unsupported' in server || held.prefixed)
@@ -15368,7 +13524,6 @@ function planDashboards(held, options) {
     }
     return changes;
 }
-/** The repository's dashboards by id; the first file (by path) wins, its duplicates being findings. */
 function byId(files) {
     const index = new Map();
     for (const file of files) {
@@ -15378,7 +13533,6 @@ function byId(files) {
     }
     return index;
 }
-/** `changed` scope: the ids whose file changed, and those a changed file held at the base commit. */
 function scope(held, desired, options) {
     const changed = options.changedFiles;
     if (options.scope === 'all' || changed === undefined)
@@ -15393,12 +13547,10 @@ function scope(held, desired, options) {
     }
     return ids;
 }
-/** A dashboard as compared with the server's copy: by source when the server gave one, else by fields. */
 function comparedOf(server, dashboard = server) {
     return server.source !== undefined ? dashboard.source : dashboard.fields;
 }
 
-/** Dashboards in a plan: tenant-wide, after a namespace's files and flows, by id (docs/dashboards.md). */
 const dashboardsDecide = {
     name: 'dashboard',
     order: 2,
@@ -15421,7 +13573,6 @@ const dashboardsDecide = {
 };
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
-/** Kestra's `TenantSync` keeps dashboards here (docs/dashboards.md#where-dashboards-are-found). */
 const FOLDERS = {
     tenant: ['dashboards', '_global/dashboards'],
     namespace: ['dashboards'],
@@ -15429,11 +13580,6 @@ const FOLDERS = {
     anywhere: ['']
 };
 const YAML_FILE = /\.ya?ml$/;
-/**
- * The dashboards of one version of the repository (docs/dashboards.md#where-dashboards-are-found): every
- * YAML file under the layout's dashboard folders, or, in the anywhere layout, every YAML document with an
- * `id`, a `title` and `charts` and no top-level `type` or `namespace`. Ignore rules are honoured as for flows.
- */
 async function discoverDashboards(tree, layout) {
     const rules = new IgnoreRules(tree);
     const fileOf = (rel) => (tree.rootRel === '' ? rel : `${tree.rootRel}/${rel}`);
@@ -15461,7 +13607,6 @@ async function discoverDashboards(tree, layout) {
     }
     return found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
-/** A folder on the way to `rel` that an ignore rule leaves out. */
 async function excludedFolder(rel, rules) {
     const parts = rel.split('/');
     for (let i = 1; i <= parts.length; i++) {
@@ -15475,7 +13620,6 @@ function looksLikeDashboard(source) {
         const value = distExports.parse(source);
         if (!value || typeof value !== 'object' || Array.isArray(value))
             return false;
-        // A top-level `type` or `namespace` is another kind's document (an App, a flow, a typed EE dashboard).
         return (['id', 'title', 'charts'].every((key) => key in value) &&
             !('type' in value) &&
             !('namespace' in value));
@@ -15485,7 +13629,6 @@ function looksLikeDashboard(source) {
     }
 }
 
-/** YAML-supplied dashboard ids, which a repository needs, are mandatory from Kestra 1.0 (docs/kestra.md#dashboards). */
 const FIRST_VERSION = [1, 0, 0];
 const dashboardsGather = {
     name: 'dashboard',
@@ -15493,7 +13636,6 @@ const dashboardsGather = {
         const layout = input.layout.layout;
         const prefix = input.target.namespacePrefix;
         if (prefix) {
-            // A preview or a prefixed environment shares the tenant: its dashboards would replace the tenant's.
             return {
                 files: (await discoverDashboards(input.workTree, layout)).map(withFields),
                 prefixed: prefix
@@ -15501,11 +13643,8 @@ const dashboardsGather = {
         }
         const found = discoverDashboards(input.workTree, layout).then((files) => files.map(withFields));
         const base = readBase$1(input);
-        // A repository that holds no dashboard, and held none at the base commit, does not manage them: the
-        // tenant's dashboards are someone else's, never read, listed or drift (docs/dashboards.md#plan).
         const managed = found.then(async (files) => files.length > 0 || !!(await base)?.length);
         const reading = managed.then((yes) => yes && input.kestra && input.mode !== 'validate' ? readServer(input) : undefined);
-        // Awaited together: a failed read rejects the whole, never unobserved.
         const [files, baseFiles, read] = await Promise.all([found, base, reading]);
         const held = { files };
         if (baseFiles)
@@ -15537,7 +13676,6 @@ async function readBase$1(input) {
         await tree.close();
     }
 }
-/** Servers before 1.0 are not asked: their dashboards API, if any, assigns ids itself. */
 async function readServer(input) {
     const api = input.kestra;
     const { version } = await api.info();
@@ -15560,7 +13698,6 @@ function withFields(file) {
     return fields === undefined ? file : { ...file, fields };
 }
 
-/** Kestra dashboards (docs/dashboards.md): read, checked, planned and written by this module alone. */
 const dashboards = {
     gather: dashboardsGather,
     decide: dashboardsDecide,
@@ -15568,7 +13705,6 @@ const dashboards = {
     rollback: dashboardsRollback
 };
 
-/** The result of a resource that was not written: already as desired, or moved (a conflict). */
 function settled(change, verdict) {
     if (verdict.kind === 'moved')
         return { change, result: 'conflict', message: verdict.message };
@@ -15580,10 +13716,6 @@ function settled(change, verdict) {
     };
 }
 
-/**
- * Uploads and deletes namespace files (docs/guarantees.md#compare-before-write): each compared with the
- * file on the server right before its write; the bytes uploaded are the repository's as planned.
- */
 const filesApply = {
     name: 'file',
     async write(change, api, deploy) {
@@ -15612,7 +13744,6 @@ const filesApply = {
         return { change, result: 'deleted' };
     }
 };
-/** The file itself, read right before its write (a listing would export every file). */
 async function freshFile(change, api) {
     const bytes = await api.getFile(change.namespace, change.path);
     const remote = bytes && sha256Hex(bytes);
@@ -15630,13 +13761,7 @@ async function freshFile(change, api) {
     return { kind: 'moved', message: `${name} changed on the server after the plan` };
 }
 
-/** Revisions read (newest first) to find the one that holds a file's previous bytes. */
 const REVISIONS_SEARCHED = 3;
-/**
- * Namespace files in a rollback: each version by the SHA-256 of its bytes; the previous bytes kept by the
- * revision that holds them on servers that keep file revisions (1.2+), otherwise in the record itself
- * within its budget, and always by this run in memory.
- */
 const filesRollback = {
     name: 'file',
     recordOf(change, { result }) {
@@ -15662,10 +13787,6 @@ const filesRollback = {
             ? value
             : undefined;
     },
-    /**
-     * The revision that still holds the previous bytes, when the server keeps one (a file the deploy deleted
-     * has none to read: its bytes go in the record). A failed read only means the bytes.
-     */
     async locate({ namespace, resource }, history) {
         if (!resource.before || !resource.deployed)
             return resource;
@@ -15726,11 +13847,9 @@ async function previousBytes(item, { sha256, size, revision, bytes }, api) {
 const LARGE_FILE_BYTES = 10 * 1024 * 1024;
 const MAX_SEGMENT = 255;
 const MAX_PATH = 1024;
-/** The namespace files' findings (docs/validation.md): each file's, in the model's order. */
 function fileFindings({ model }) {
     return model.files.flatMap(namespaceFileFindings);
 }
-/** Path, size and symlink rules for one namespace file; findings are on line 1 of the source file. */
 function namespaceFileFindings(entry) {
     const findings = [];
     const add = (severity, rule, message) => {
@@ -15759,7 +13878,6 @@ function namespaceFileFindings(entry) {
     }
     return findings;
 }
-/** What is wrong with a namespace file path (which starts with '/'), empty when nothing is. */
 function pathProblems(path) {
     const problems = [];
     if (!path.startsWith('/'))
@@ -15791,7 +13909,6 @@ function megabytes(bytes) {
     return (bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '');
 }
 
-/** Namespace files in a plan: before the flows that read them, by path. */
 const filesDecide = {
     name: 'file',
     order: 0,
@@ -15815,7 +13932,6 @@ const filesDecide = {
 function join$1(...parts) {
     return parts.filter(Boolean).join('/');
 }
-/** Where a namespace file that only the server holds goes: a mapping, or the layout's files folder. */
 function newFilePath(namespace, path, shape) {
     const parts = path.split('/').slice(1);
     if (parts.length === 0 || parts.some((part) => ['', '.', '..'].includes(part))) {
@@ -15835,10 +13951,6 @@ function newFilePath(namespace, path, shape) {
     }
     return { reason: 'no folder of the repository maps to its namespace' };
 }
-/**
- * The namespace files' changes (docs/plan.md): the repository's files against the server's in each
- * managed namespace, compared by content hash; a text diff unless either side is binary.
- */
 function planFiles(options) {
     const input = options.pipeline;
     if (!input)
@@ -15902,26 +14014,16 @@ function fileChange(namespace, path, action, { limits }, desired, server) {
     applyDiff(change, diffTexts(`a/${name}`, `b/${name}`, before, after, limits));
     return change;
 }
-/** Decoded text, or null for binary content. */
 function textOf(bytes) {
     return bytes === undefined ? null : (decodeText(bytes) ?? null);
 }
 
-/**
- * Namespace files: checked, written and restored by this module; read and planned by the pipeline's code
- * still (docs/kinds.md).
- */
 const namespaceFiles = {
     decide: filesDecide,
     apply: filesApply,
     rollback: filesRollback
 };
 
-/**
- * Writes and deletes flows (docs/guarantees.md#compare-before-write): each compared with the server's
- * revision right before its write, after the flows it calls; a flow that reads a namespace file this
- * deploy did not upload is not written.
- */
 const flowsApply = {
     name: 'flow',
     async write(change, api, deploy) {
@@ -15941,8 +14043,6 @@ const flowsApply = {
             return createFlow(change, change.desired, api, deploy);
         try {
             const stored = await api.updateFlow(change.namespace, change.id, change.desired);
-            // The server keeps the revision when it sees no difference (a `revision:` line only,
-            // docs/kestra.md#unchanged-source).
             const result = stored.revision === change.current?.revision ? 'unchanged' : 'updated';
             return { change, result, revision: stored.revision };
         }
@@ -15971,7 +14071,6 @@ function skippedForFiles(files) {
     const named = files.map((f) => `${resourceName$1(f.change)} (${f.result})`).join(', ');
     return `not written: it reads namespace file ${named}, which this deploy did not upload`;
 }
-/** A create that meets "already exists" (another run created it meanwhile) compares what is stored. */
 async function createFlow(change, desired, api, deploy) {
     try {
         const stored = await api.createFlow(desired);
@@ -15984,7 +14083,6 @@ async function createFlow(change, desired, api, deploy) {
         return settled(change, verdict.kind === 'as-planned' ? { kind: 'moved', message: error.message } : verdict);
     }
 }
-/** A flow that the server no longer has when the write reaches it. */
 function vanished(change) {
     return {
         change,
@@ -15995,12 +14093,6 @@ function vanished(change) {
 function isStatus(error, status) {
     return error instanceof ApiError && error.status === status;
 }
-/**
- * What the server holds of a flow right before its write (docs/guarantees.md#compare-before-write): one
- * listing of the namespace's revisions, shared by the writes that asked for it before it was sent (never
- * by a write that asked later, so no write trusts a read older than itself); a flow whose revision moved
- * is read whole to tell "already desired" from a conflict.
- */
 async function freshFlow(change, api, deploy) {
     const listing = () => api.flowRevisions(change.namespace);
     const revision = (await deploy.shared(`revisions ${change.namespace}`, listing)).get(change.id);
@@ -16037,19 +14129,10 @@ async function freshFlow(change, api, deploy) {
         message: `${name} changed on the server after the plan (revision ${seen} → ${revision})`
     };
 }
-/**
- * Kestra's own equality (docs/kestra.md#unchanged-source): a server copy equal to ours is what this
- * deploy wants.
- */
 function isSameFlow(stored, desired) {
     return comparableFlowSource(stored) === comparableFlowSource(desired);
 }
 
-/**
- * Flows in a rollback: each version by the revision that holds it (Kestra keeps every revision of a flow)
- * and the hash of its source as Kestra compares it; the previous source read back from its revision and
- * checked against that hash before it is written. Written flows go back callers first.
- */
 const flowsRollback = {
     name: 'flow',
     recordOf(change, { result, revision }) {
@@ -16097,7 +14180,6 @@ const flowsRollback = {
         });
     }
 };
-/** What a rollback compares of a flow: the SHA-256 of its source as Kestra compares it. */
 function flowHash(source) {
     return sha256Hex(comparableFlowSource(source));
 }
@@ -16111,11 +14193,6 @@ async function previousSource(item, { revision, sha256 }, api) {
     return source;
 }
 
-/**
- * The flows' findings (docs/validation.md): each flow's own checks (those run as it was read are
- * reused), with the rules Kestra added in a release resolved for the server's version, flows declared
- * twice, and the server's verdicts. Sorted, deterministic.
- */
 function flowFindings(reading) {
     const findings = [];
     const identities = [];
@@ -16134,13 +14211,7 @@ function flowFindings(reading) {
 function repositoryFlows({ model }) {
     return new Set(model.flows.flatMap((flow) => !flow.notAFlow && flow.namespace && flow.id ? [flowKey(flow.namespace, flow.id)] : []));
 }
-/** FlowService's warning about a subflow target the server lacks [DEV FlowService `checkValidSubflows`]. */
 const SUBFLOW_NOT_FOUND = /^The subflow '(.+)' not found in namespace '(.+)'\.$/;
-/**
- * Turns the server's verdicts (same order as `flows`) into findings on the flows' lines. A warning that
- * a subflow is missing is dropped when the repository holds that flow (`repositoryFlows`, flow keys): it
- * is deployed with the rest (docs/validation.md#server-validation).
- */
 function serverFindings(flows, results, repositoryFlows = new Set()) {
     return flows.flatMap((flow, index) => {
         const result = results[index];
@@ -16157,7 +14228,6 @@ function findingsOf(flow, result) {
     const clean = result.errors.length + result.deprecationPaths.length + result.warnings.length === 0 &&
         result.infos.length === 0 &&
         !result.outdated;
-    // The syntax tree may have been released (a re-parse): only a flow with something to say needs it.
     if (clean)
         return [];
     const doc = flow.documents[0];
@@ -16204,11 +14274,9 @@ function sentence(text) {
     const trimmed = text.trim();
     return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
-/** The `id:` key of the flow, or line 1. */
 function idPosition(doc, lineCounter) {
     return (doc && locateKestraPath(doc, lineCounter, 'id')) ?? { line: 1, column: 1 };
 }
-/** The first scalar holding `value` (the value of a `key` entry, when given). */
 function scalarPosition(doc, lineCounter, value, key) {
     let offset;
     distExports.visit(doc, {
@@ -16228,11 +14296,6 @@ function scalarPosition(doc, lineCounter, value, key) {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
 }
-/**
- * Kestra reports some problems without a path: an unknown plugin type (`Invalid type: io.x.Y`), an
- * unresolved named plugin default (`No pluginDefaults bundle found for pluginDefaultsRef 'x'.`, 2.0's
- * `PluginDefaultsRefNotFoundException`). Point at the value naming it, which is where the fix goes.
- */
 function namedValuePosition(doc, lineCounter, message) {
     const type = /Invalid type: ([A-Za-z_$][\w$.]*)/.exec(message)?.[1];
     if (type)
@@ -16240,12 +14303,10 @@ function namedValuePosition(doc, lineCounter, message) {
     const ref = /pluginDefaultsRef '([^']*)'/.exec(message)?.[1];
     return ref === undefined ? undefined : scalarPosition(doc, lineCounter, ref, 'pluginDefaultsRef');
 }
-/** The findings of every batch the server validated (see `serverFindings`). */
 function serverAnswerFindings(answers, repositoryFlows) {
     return answers.flatMap(({ flows, results }) => serverFindings(flows, results, repositoryFlows));
 }
 
-/** Flows in a plan: after the namespace files they read, by id; the plan file keeps the revision. */
 const flowsDecide = {
     name: 'flow',
     order: 1,
@@ -16271,13 +14332,11 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 function join(...parts) {
     return parts.filter(Boolean).join('/');
 }
-/** Where the layout puts a flow of `namespace` that only the server holds. */
 function newFlowPath(namespace, id, shape) {
     if (!ID.test(id))
         return { reason: 'its id cannot name a file' };
     const name = `${id}.yml`;
     if (shape.layout === 'tenant') {
-        // The folder that already holds its namespace's flows (a parent's folder may), else its own.
         const sibling = siblingOf(namespace, shape, false);
         const under = shape.rootRel ? `${shape.rootRel}/` : '';
         const top = sibling?.startsWith(under) ? sibling.slice(under.length).split('/')[0] : undefined;
@@ -16295,7 +14354,6 @@ function newFlowPath(namespace, id, shape) {
     const dir = sibling.includes('/') ? sibling.slice(0, sibling.lastIndexOf('/')) : '';
     return { path: join(dir, name) };
 }
-/** The first flow file of `namespace` (or, with `parents`, of its closest parent namespace that has one). */
 function siblingOf(namespace, shape, parents) {
     for (let ns = namespace; ns; ns = parents ? parentOf(ns) : undefined) {
         const files = shape.flowFiles.filter((f) => f.namespace === ns).map((f) => f.file);
@@ -16311,10 +14369,6 @@ function parentOf(namespace) {
     const dot = namespace.lastIndexOf('.');
     return dot < 0 ? undefined : namespace.slice(0, dot);
 }
-/**
- * The flows' changes (docs/plan.md): the repository's flows against the server's in each managed
- * namespace, compared as Kestra compares them; drift against the base commit.
- */
 function planFlows(options) {
     const input = options.pipeline;
     if (!input)
@@ -16375,21 +14429,12 @@ function flowChange(subject, action, { limits }, server) {
     return change;
 }
 
-/**
- * Flows: checked, written and restored by this module; read and planned by the pipeline's code still
- * (docs/kinds.md).
- */
 const flows = {
     decide: flowsDecide,
     apply: flowsApply,
     rollback: flowsRollback
 };
 
-/**
- * Writes KV pairs (docs/kv.md#deploy): each compared with the server's value right before its write; a
- * key deleted on the server since the plan is never re-created. A secret-like key's failure never carries
- * the server's answer, which could echo the value.
- */
 const kvApply = {
     name: 'kv',
     async write(change, api) {
@@ -16437,7 +14482,6 @@ async function serverJson(api, change) {
     const value = await api.getKv(change.namespace, change.id);
     return value === undefined ? undefined : canonicalJson(value);
 }
-/** A failed request: a secret-like key's says what happened, never what the server answered. */
 function failed(change, error) {
     const unknown = isOutcomeUnknown(error) && { outcomeUnknown: true };
     const status = error instanceof ApiError && error.status !== undefined ? ` (HTTP ${error.status})` : '';
@@ -16459,11 +14503,6 @@ function conflict(change, what) {
     return { change, result: 'conflict', message: `KV pair ${change.namespace}:${change.id} ${what}` };
 }
 
-/**
- * KV pairs in a rollback (docs/kv.md#rollback): each value by the hash of its canonical JSON; the previous
- * value kept in the record within its budget (Kestra before 1.2 keeps no KV history), and by this run in
- * memory. A secret-like key's failure never carries the server's answer.
- */
 const kvRollback = {
     name: 'kv',
     recordOf(change, { result }) {
@@ -16534,22 +14573,11 @@ const kvRollback = {
     }
 };
 
-/** Kestra's KV key rule (`KVStore`): anything else is refused with a 422. */
 const KEY = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
-/**
- * Keys the action keeps for itself in every namespace (the deployed-commit marker, the rollback record,
- * the preview's ownership record, and any it may add): never in a kv file, never planned, never deleted.
- */
 const OWN_KEY_PREFIX = 'kestra-gitops';
-/** The action's own key, whatever its case: left alone. */
 function isOwnKey(key) {
     return key.toLowerCase().startsWith(OWN_KEY_PREFIX);
 }
-/**
- * The keys of a kv file, or the problems that keep it from round-tripping: YAML errors, duplicate keys, a
- * key Kestra refuses or the action keeps for itself, a value no KV type holds as written (null, an
- * infinite or too large number, a tagged value that is not plain data).
- */
 function parseKvFile(text) {
     const lineCounter = new distExports.LineCounter();
     const doc = distExports.parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
@@ -16612,7 +14640,6 @@ function parseKvFile(text) {
     }
     return { entries, problems };
 }
-/** Why a value cannot be stored as written and read back the same, or undefined when it can. */
 function valueProblem(value, top) {
     if (value === null) {
         return top ? 'no KV type holds an empty value: give it a value, or remove the key' : undefined;
@@ -16645,22 +14672,13 @@ function valueProblem(value, top) {
     }
     return 'the value is not plain data (text, a number, true or false, a mapping or a list): remove its tag';
 }
-/** A kv file holding these keys, sorted, as the drift pull request writes it. */
 function kvFileText(entries) {
     if (entries.length === 0)
         return '{}\n';
     const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return distExports.stringify(Object.fromEntries(sorted), { lineWidth: 0 });
 }
-/**
- * Words in a key that name a credential (docs/kv.md#secret-like-keys): such a key's value is never shown,
- * in any output, whoever wrote it.
- */
 const SECRET_WORDS = /(pass(word|wd|phrase)?|pwd|secret|token|credentials?|creds|auth|bearer|jwt|cookie|session|private|signature|cert(ificate)?|dsn|(api|access|client|master|signing|encryption|ssh|license|app|private|secret)key)$/;
-/**
- * Whether a key names a credential: one of its words (split at `.`, `_`, `-` and lower-to-upper case
- * changes) or two neighbouring words joined (`api_key`, `privateKey`) is a credential's name.
- */
 function isSecretLike(key) {
     const words = key
         .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
@@ -16673,12 +14691,7 @@ function isSecretLike(key) {
     });
 }
 
-/** What is shown of a secret-like key's value: never the value, in any output. */
 const HIDDEN = '<hidden: secret-like key>';
-/**
- * Every kv file's findings (docs/kv.md#checks): its YAML, keys and values as `parseKvFile` refuses them,
- * on their lines; a file name that is no namespace; two files for one namespace.
- */
 function kvFindings(held) {
     const first = new Map();
     return held.files.flatMap((file) => {
@@ -16714,11 +14727,6 @@ function kvFindings(held) {
         }));
     });
 }
-/**
- * The KV pairs' changes (docs/kv.md#plan): each key of each kv file against the server's value (compared
- * as canonical JSON), drift against the base commit, and the namespace's other keys orphaned (deleted only
- * with `delete`); a namespace whose kv file is gone has the keys its file held at the base orphaned.
- */
 function planKv(held, options) {
     const server = held.server;
     if (!server)
@@ -16732,11 +14740,9 @@ function planKv(held, options) {
         const base = then.get(namespace);
         if (!inScope(options, file, base))
             continue;
-        // The action's own keys (its commit marker, rollback record…) are never the repository's.
         const actual = new Map([...(server.get(sent(namespace)) ?? [])].filter(([key]) => !isOwnKey(key)));
         const desired = file ? entriesOf(file) : undefined;
         const before = base ? entriesOf(base) : new Map();
-        // With its file gone, the namespace's keys are not the repository's: only those its file held go.
         const keys = desired ? [...desired.keys(), ...actual.keys()] : [...before.keys()];
         const serverFile = file && serverFileText(desired, actual);
         for (const key of [...new Set(keys)].sort()) {
@@ -16790,10 +14796,6 @@ function planKv(held, options) {
     }
     return changes;
 }
-/**
- * The files that name a managed namespace (`system` only when listed), the first file of each (by path)
- * kept, its duplicates being findings.
- */
 function valid(files, extraNamespaces) {
     const byNamespace = new Map();
     for (const file of files) {
@@ -16807,23 +14809,17 @@ function valid(files, extraNamespaces) {
 function entriesOf(file) {
     return new Map(parseKvFile(file.text).entries.map((entry) => [entry.key, entry.value]));
 }
-/** `changed` scope: a namespace whose kv file the change touched (now or at the base commit). */
 function inScope(options, file, base) {
     const changed = options.changedFiles;
     if (options.scope === 'all' || changed === undefined)
         return true;
     return [file?.file, base?.file].some((path) => path !== undefined && changed.has(path));
 }
-/** One key as the plan's diff shows it: `key: <value as YAML>`, or hidden for a secret-like key. */
 function lineOf(key, json, secretLike) {
     if (secretLike)
         return `${key}: ${HIDDEN}\n`;
     return kvFileText([[key, JSON.parse(json)]]);
 }
-/**
- * The namespace's kv file as the server holds it: its values, a secret-like key keeping the repository's
- * value (or left out when the repository has none), so the drift pull request never writes one to Git.
- */
 function serverFileText(desired, actual) {
     const entries = [];
     for (const [key, json] of actual) {
@@ -16835,10 +14831,6 @@ function serverFileText(desired, actual) {
     return kvFileText(entries);
 }
 
-/**
- * KV pairs in a plan (docs/kv.md): after a namespace's files, flows and dashboards, by key; compared and
- * fingerprinted by their values' hashes, never their text.
- */
 const kvDecide = {
     name: 'kv',
     order: 3,
@@ -16886,7 +14878,6 @@ const kvGather = {
             .sort();
         if (namespaces.length === 0)
             return held;
-        // Names first, never a value (docs/kestra.md#kv-listings); then each value the plan compares.
         const keys = await liveKvKeys(api, namespaces);
         const server = new Map();
         await Promise.all(namespaces.map(async (namespace) => {
@@ -16894,7 +14885,6 @@ const kvGather = {
             const own = [...(keys[namespace] ?? [])].sort();
             const read = await Promise.all(own.map((key) => api.getKv(namespace, key)));
             own.forEach((key, i) => {
-                // A key that expired between the listing and its read is gone.
                 if (read[i] !== undefined)
                     values.set(key, JSON.stringify(read[i]));
             });
@@ -16915,7 +14905,6 @@ async function readBase(input) {
         await tree.close();
     }
 }
-/** Every `kv/<namespace>.yml` (or `.yaml`) under root that the ignore rules keep, sorted by path. */
 async function discoverKvFiles(tree) {
     if ((await tree.kind(FOLDER)) !== 'folder')
         return [];
@@ -16941,7 +14930,6 @@ async function discoverKvFiles(tree) {
     return found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
-/** KV pairs as code (docs/kv.md): read, checked, planned, written and rolled back by this module alone. */
 const kv = {
     gather: kvGather,
     decide: kvDecide,
@@ -16949,28 +14937,21 @@ const kv = {
     rollback: kvRollback
 };
 
-/** The registry: every resource kind the action manages (docs/kinds.md). run/ hands them to each phase. */
 const KINDS = [namespaceFiles, flows, dashboards, kv];
-/** The registry's decide parts, as decide/ takes them. */
 KINDS.map((kind) => kind.decide);
-/** The registry's apply parts (kinds whose writes are their own), as apply/ takes them. */
 KINDS.flatMap((kind) => (kind.apply ? [kind.apply] : []));
-/** The registry's rollbacks: how each kind records and restores what a deploy changed. */
 KINDS.flatMap((kind) => (kind.rollback ? [kind.rollback] : []));
 
-/** validate → plan → apply, as far as the mode goes (docs/modes.md). */
 async function execute(settings, target, context, ports, reads) {
     const { reporter } = ports;
     const { mode, kestra, notes } = chooseMode(settings, target, context, ports.kestra);
     announce(mode, kestra ? `server ${settings.server}` : '', context, ports);
     let applying = false;
     try {
-        // A drift run plans the default branch only: any other ref is refused before the server is read.
         const branch = mode === 'drift' ? await driftBranchOf(context, ports.drift) : undefined;
         const checked = await check(settings, target, context, ports, mode, kestra, KINDS, reads);
         learnShown(checked, ports);
         const report = await reportInput({ settings, context, mode, kestra, checked, notes });
-        // The checks annotated their findings in the validation group; the plan may add its own (impact).
         const publish = (findings) => published(findings, checked, settings, ports);
         if (mode === 'validate' || !kestra || !checked.state) {
             const failure = publish(checked.findings);
@@ -16983,7 +14964,7 @@ async function execute(settings, target, context, ports, reads) {
             ...{ state: checked.state, base: checked.base, snapshot: checked.snapshot },
             review: { kestra, names: checked.names, listings: checked.listings }
         }).catch((error) => {
-            publish(checked.findings); // the checks' findings still reach the annotations
+            publish(checked.findings);
             throw error;
         });
         const validationFailure = publish(findings);
@@ -17010,34 +14991,28 @@ async function execute(settings, target, context, ports, reads) {
     catch (error) {
         if (mode !== 'deploy' || applying || error instanceof DeployError)
             throw error;
-        // Failed before the first write (credentials, server down…): say that the server was left as it was.
         reporter.setOutput('deployed', false);
         throw new DeployError(`Nothing was deployed: ${errorMessage(error)}`);
     }
 }
-/** The mode, as an output and as the log's first line. */
 function announce(mode, server, context, ports) {
     ports.reporter.setOutput('mode', mode);
-    // A local run has no event: the CLI's words are its command and flags.
     const about = [context.local ? '' : context.eventName, server];
     const detail = about.filter(Boolean).join(', ');
     ports.reporter.info(`kestra-gitops: ${mode}${detail ? ` (${detail})` : ''}`);
 }
-/** The output edge learns the managed namespaces (shown as they are) and warns of weak credentials. */
 function learnShown(checked, ports) {
     ports.edge.learn(checked.model.managedNamespaces);
     const weak = ports.edge.weakCredentials();
     if (weak)
         ports.reporter.warning(weak);
 }
-/** A run that deploys nothing: `deployed` is false, the plan's counts are outputs, the summary written. */
 async function reportNoDeploy(reporter, summary, counts) {
     if (counts)
         setCountOutputs(reporter, counts);
     reporter.setOutput('deployed', false);
     await reporter.writeSummary(summary);
 }
-/** The findings' annotations (those the checks did not make yet), counts and the step's failure. */
 function published(findings, checked, settings, ports) {
     const { reporter } = ports;
     reporter.annotate(findings.filter((finding) => !checked.findings.includes(finding)));
@@ -17046,10 +15021,8 @@ function published(findings, checked, settings, ports) {
     reporter.setOutput('warnings', counts.warnings);
     return failureMessage(findings, settings.failOn);
 }
-/** What every report of the run shows, before the plan. */
 async function reportInput(run) {
     const { settings, context, mode, kestra, checked } = run;
-    // Resources link to their pages in the Kestra UI, whose path names the tenant on tenant-scoped servers.
     const tenantScoped = kestra && checked.state ? (await kestra.info()).tenantScoped : undefined;
     return {
         mode,
@@ -17070,10 +15043,6 @@ async function reportInput(run) {
             : kestraUiBase(settings.server ?? '', tenantScoped ? settings.tenant : undefined)
     };
 }
-/**
- * The mode for this event (docs/modes.md#events); a fork PR without credentials gets the local checks
- * only.
- */
 function chooseMode(settings, target, context, kestra) {
     const { mode } = target;
     const fork = context.pullRequest?.fork === true;
@@ -17095,11 +15064,6 @@ function chooseMode(settings, target, context, kestra) {
 }
 
 const PREVIEW_EVENTS = ['pull_request', 'pull_request_target', 'workflow_run'];
-/**
- * A run with its environment features (docs/environments.md): a pull request with `preview` is also
- * deployed into `pr-<number>.*` through the same plan → deploy → smoke path, and its `closed` event removes
- * that preview and does nothing else. Every other run is `execute` itself.
- */
 async function executeWithEnvironments(settings, eventContext, ports) {
     const reads = new RunReads();
     try {
@@ -17130,11 +15094,6 @@ async function executeTargets(settings, eventContext, ports, reads) {
     const outcome = await execute(settings, target, context, withSection(ports, preview.section), reads);
     return { ...outcome, failure: outcome.failure ?? preview.failure };
 }
-/**
- * A pull request's `workflow_run` whose payload names no pull request (GitHub lists none for a fork's):
- * the open pull request whose head is the run's head, found through the API, with the fork rule applied
- * to the repositories the API names (docs/modes.md#fork-pull-requests).
- */
 async function withPullRequestOfRun(context, ports) {
     const head = context.runHead;
     if (!head)
@@ -17173,7 +15132,6 @@ function noPreviewReason(settings, context, ports) {
         return 'dry-run is set, so nothing is written to Kestra.';
     return undefined;
 }
-/** This pull request's preview: its prefix and its owner, as each preview namespace records it. */
 function previewOf(context) {
     const number = context.pullRequest.number;
     return {
@@ -17181,11 +15139,6 @@ function previewOf(context) {
         owner: { repository: `${context.owner}/${context.repo}`, pullRequest: number }
     };
 }
-/**
- * A preview deploys only the head the pull request has now, while it is open: a late run (of a head the
- * pull request moved past, or one that ends after the close) would bring back what the close removed
- * (docs/environments.md#previews).
- */
 async function notCurrentReason(context, ports) {
     const number = context.pullRequest.number;
     if (!ports.github) {
@@ -17206,7 +15159,6 @@ async function notCurrentReason(context, ports) {
     }
     return undefined;
 }
-/** The summary and the comment of the pull request's own run gain the Preview section. */
 function withSection(ports, section) {
     const { reporter, github } = ports;
     return {
@@ -17221,11 +15173,6 @@ function withSection(ports, section) {
         }
     };
 }
-/**
- * Deploys the preview, then reads the pull request again: when it closed meanwhile (its close may have run
- * before these writes), the preview is taken down again here, so a close and a late deploy converge on no
- * preview whatever their order (docs/environments.md#previews).
- */
 async function deployPreview(settings, context, ports, reads) {
     const deployed = await deployPreviewOnce(settings, context, ports, reads);
     const number = context.pullRequest.number;
@@ -17258,8 +15205,6 @@ async function deployPreviewOnce(settings, context, ports, reads) {
             namespace,
             url: namespaceUrl(settings.server ?? '', tenantScoped ? settings.tenant : undefined, namespace)
         });
-        // This preview's namespaces the repository no longer holds are planned too, so what it removed goes;
-        // another's (another repository's pull request of the same number) are not.
         const own = await ownNamespaces(ports.kestra, preview, leaves(await ports.kestra.namespacesStartingWith(`${prefix}.`)));
         const kept = own.map((namespace) => namespace.slice(prefix.length + 1));
         const target = previewTarget(settings, prefix, kept);
@@ -17283,16 +15228,11 @@ async function deployPreviewOnce(settings, context, ports, reads) {
         return { section, failure: `Preview: ${message}` };
     }
 }
-/**
- * The ports of the preview's run: Kestra as the preview owns it, its smoke runs started only while the
- * pull request is still open at this head; the report takes only the preview's own findings and outputs.
- */
 function previewPortsOf(context, ports, preview) {
     const { reporter } = ports;
     const owned = ownedPreviewServer(ports.kestra, preview);
     const kestra = {
         ...owned,
-        // A smoke run starts only while the pull request is still open at this head: a late run starts none.
         startExecution: async (namespace, id, inputs, options) => {
             const why = await notCurrentReason(context, ports);
             if (why)
@@ -17305,7 +15245,6 @@ function previewPortsOf(context, ports, preview) {
         kestra,
         reporter: {
             ...reporter,
-            // The pull request's own run reports the findings and outputs; the preview adds only its own.
             annotate: (findings) => reporter.annotate(findings.filter((f) => f.rule === 'pebble-mapped-namespace')),
             setOutput: (name, value) => {
                 if (name === 'smoke')
@@ -17315,14 +15254,9 @@ function previewPortsOf(context, ports, preview) {
         }
     };
 }
-/** The namespaces that are not the parent of another listed one (OSS lists every parent of a flow's namespace). */
 function leaves(namespaces) {
     return namespaces.filter((n) => !namespaces.some((other) => other.startsWith(`${n}.`)));
 }
-/**
- * The pull request closed: everything in its preview namespaces is deleted (the prefix checked on every
- * delete), its GitHub deployments go `inactive`, and the comment says the preview is gone.
- */
 async function closePreview(settings, context, ports) {
     const { reporter, edge } = ports;
     const { prefix } = previewOf(context);
@@ -17349,12 +15283,6 @@ async function closePreview(settings, context, ports) {
         report: { mode: 'deploy', tenant: settings.tenant, commit: context.sha, findings: [] }
     };
 }
-/**
- * Removes the pull request's preview: everything in the preview namespaces that are its own (found
- * through the server's listing and the namespaces its deployments recorded), the prefix and the
- * ownership checked before the deletes; its deployments go `inactive`. A namespace inside the prefix that
- * is another's is named in a warning and left as it is.
- */
 async function takeDownPreview(settings, context, ports) {
     const { reporter, kestra } = ports;
     const preview = previewOf(context);
@@ -17388,7 +15316,6 @@ async function takeDownPreview(settings, context, ports) {
         : undefined;
     return { ...removal, namespaces, failure };
 }
-/** The namespaces a preview deployment recorded in its payload; anything else there is ignored. */
 function payloadNamespaces(payload) {
     const listed = payload?.kestra?.namespaces;
     return Array.isArray(listed)
@@ -17412,11 +15339,6 @@ async function markInactive(github, deployments, warn) {
     }
 }
 
-/**
- * Bytes read as UTF-16 little- and big-endian, from either byte (docs/security.md): a file may be UTF-16
- * without a BOM (a BOM reads as a character the redactor skips), and a UTF-16 run inside other bytes, or text
- * that was UTF-16 once and was then read as single bytes, may start at an odd offset.
- */
 function utf16Views(bytes) {
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const views = [];
@@ -17429,27 +15351,16 @@ function utf16Views(bytes) {
     }
     return views;
 }
-/**
- * Every text a reader can decode from bytes the run writes as they are: UTF-8 (a BOM is a character the
- * redactor skips), and UTF-16 of either endianness from either byte, where escapes and split lines are read too.
- */
 function decodedTexts(bytes) {
     const utf8 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
     return [utf8, ...utf16Views(bytes).map((view) => view.text)];
 }
-/** The UTF-16 bytes, little- and big-endian, of each text: what a credential that was UTF-16 leaves in bytes. */
 function utf16Patterns(texts) {
     return texts.flatMap((text) => {
         const le = Buffer.from(text, 'utf16le');
         return [le, Buffer.from(le).swap16()];
     });
 }
-/**
- * The spans of `text` whose UTF-8 bytes hold one of `patterns`, in the text's own positions: UTF-16 bytes
- * that reached the run as UTF-8 text (NULs between ASCII letters, or letters whose UTF-16 bytes are valid
- * UTF-8) still spell a credential to a reader who decodes them again. A native search over the bytes, so that
- * large text costs little.
- */
 function utf16Spans(text, patterns) {
     if (patterns.length === 0)
         return [];
@@ -17462,7 +15373,6 @@ function utf16Spans(text, patterns) {
     }
     if (found.length === 0)
         return [];
-    // The text position of the character each byte belongs to, and where that character ends.
     const unitOf = new Uint32Array(bytes.length);
     let at = 0;
     for (let i = 0; i < text.length;) {
@@ -17475,13 +15385,7 @@ function utf16Spans(text, patterns) {
     const endOf = (unit) => unit + (text.codePointAt(unit) > 0xffff ? 2 : 1);
     return found.map(([start, end]) => [unitOf[start], endOf(unitOf[end - 1])]);
 }
-/** Shorter runs of base64 digits would turn up in ordinary text by chance. */
 const MIN_DIGITS = 4;
-/**
- * The base64 digits that spell `text` wherever it sits in a longer base64 run, standard and URL-safe: for
- * each of the three alignments (its first byte at offset 0, 1 or 2 of a 3-byte group), the digits that
- * depend on its bytes alone.
- */
 function base64Inside(text) {
     const bytes = Buffer.from(text);
     const spellings = new Set();
@@ -17497,7 +15401,6 @@ function base64Inside(text) {
     }
     return [...spellings];
 }
-/** The whole base64 value of `text` (as an Authorization header carries it), standard and URL-safe, padded or not. */
 function base64Whole(text) {
     const padded = Buffer.from(text).toString('base64');
     const bare = padded.replace(/=+$/, '');
@@ -17507,10 +15410,6 @@ function toUrlSafe(digits) {
     return digits.replace(/\+/g, '-').replace(/\//g, '_');
 }
 
-/**
- * The credentials among raw inputs (`[input, value]`, empty ones left out). The Basic pair counts even when
- * an api-token wins: it is a credential all the same (the plan file once showed it).
- */
 function credentialsFrom(secrets, basic) {
     const given = secrets.flatMap(([input, value]) => (value ? [{ input, value }] : []));
     return {
@@ -17518,11 +15417,6 @@ function credentialsFrom(secrets, basic) {
         ...(basic?.password && { basic: { username: basic.username ?? '', password: basic.password } })
     };
 }
-/**
- * What the runner is told to mask in its log (`::add-mask::`): each secret and the Basic value. The runner
- * masks a few encodings of its own; every other form is the redactor's to remove. Values under 4 characters
- * are not masked: the runner would hide every such string in the log.
- */
 function maskedValues(credentials) {
     const basic = credentials.basic
         ? base64Whole(`${credentials.basic.username}:${credentials.basic.password}`)
@@ -17541,7 +15435,6 @@ const SPACE = 0x20;
 const TAB = 0x09;
 const LF = 0x0a;
 const CR = 0x0d;
-/** The one-letter escapes of JSON, C and YAML's double-quoted scalars (`\N` NEL, `\L`, `\P`, `\e`…). */
 const SHORT_ESCAPES = {
     n: 10,
     r: 13,
@@ -17558,17 +15451,6 @@ const SHORT_ESCAPES = {
     ' ': SPACE,
     '\t': TAB
 };
-/**
- * Every way a reader can read one character at `at` (docs/security.md): as it is; `+` as a space (form
- * encoding); a JSON, JavaScript, C or YAML escape (`\uXXXX` of any character, surrogate pairs joined,
- * `\u{…}`, `\UXXXXXXXX`, `\xXX`, `\n`, `\N`, `\_`…); a backslash before a line break (YAML's escaped line
- * break, a line continuation) as a line break the reader skips; YAML's line folding (white space around one
- * line break) as a space, and `''` (a single-quoted scalar's quote) as `'`; a Markdown backslash escape; an
- * HTML character reference (named, with or without the semicolon where HTML allows it, decimal, hex);
- * percent-encoded UTF-8 in either hex case. The escape's own introducer (`\`, `&`, `%`) may itself be written
- * in one of these forms (`\u0026amp;`, `%255C`, `&#92;n`): two layers, as text escaped by a server and again
- * by a channel reads.
- */
 function readCharacter(text, at, layers = 2) {
     const unit = text.charCodeAt(at);
     if (Number.isNaN(unit))
@@ -17592,7 +15474,6 @@ function readCharacter(text, at, layers = 2) {
                 : percentEscape(text, introducer.end, layers);
         if (read)
             readings.push(read);
-        // `\_` is YAML's no-break space as well as Markdown's escaped underscore.
         if (introducer.code === BACKSLASH && text[introducer.end] === '_') {
             readings.push({ code: 0xa0, end: introducer.end + 1 });
         }
@@ -17600,7 +15481,6 @@ function readCharacter(text, at, layers = 2) {
     readings.push({ code, end: at + (code > 0xffff ? 2 : 1) });
     return readings;
 }
-/** Where an escape starts: a `\`, `&` or `%` written as such or, one layer down, escaped itself. */
 function introducersAt(text, at, unit, layers) {
     const found = [];
     if (unit === BACKSLASH || unit === AMPERSAND || unit === PERCENT) {
@@ -17616,10 +15496,6 @@ function introducersAt(text, at, unit, layers) {
     }
     return found;
 }
-/**
- * Where YAML's folding of one line break into a space ends: white space, one line break, white space (the
- * next line's indentation). Undefined when no line break follows the white space at `at`.
- */
 function foldAt(text, at) {
     let end = at;
     while (text.charCodeAt(end) === SPACE || text.charCodeAt(end) === TAB)
@@ -17632,7 +15508,6 @@ function foldAt(text, at) {
         end++;
     return end;
 }
-/** The end of a line break (`\r\n`, `\r` or `\n`) at `at`, or undefined. */
 function lineBreakEnd(text, at) {
     const unit = text.charCodeAt(at);
     if (unit === CR)
@@ -17683,7 +15558,6 @@ function lowSurrogateAfter(text, at, layers) {
     }
     return undefined;
 }
-/** `&#38;`, `&#x26;`, `&amp;`; HTML also reads numeric references and Latin-1 names without the `;`. */
 function characterReference(text, at) {
     if (text[at] === '#') {
         const hex = text[at + 1] === 'x' || text[at + 1] === 'X';
@@ -17747,7 +15621,6 @@ function entityCode(name) {
 function codeOf(value, end) {
     return value !== undefined && value <= 0x10ffff ? { code: value, end } : undefined;
 }
-/** The value of exactly `count` hex digits (either case) at `at`. */
 function hexDigits(text, at, count) {
     if (at + count > text.length)
         return undefined;
@@ -17765,7 +15638,6 @@ function isAlphanumeric(unit) {
         (unit >= 0x41 && unit <= 0x5a) ||
         (unit >= 0x61 && unit <= 0x7a));
 }
-/** CommonMark's escapable characters. */
 function isAsciiPunctuation(unit) {
     return ((unit >= 0x21 && unit <= 0x2f) ||
         (unit >= 0x3a && unit <= 0x40) ||
@@ -17773,18 +15645,10 @@ function isAsciiPunctuation(unit) {
         (unit >= 0x7b && unit <= 0x7e));
 }
 
-/**
- * What a reader skips between two characters of a split credential: a line break (and the indentation after
- * it) and the invisible characters (zero-width space, joiners, word joiner, BOM, soft hyphen, and NUL, which
- * lies between the characters of UTF-16 text read as single bytes).
- */
 const SKIPPED = new Set([0x0a, 0x0d, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x00ad, 0x00]);
-/** Units at which an escape starts. */
 const INTRODUCERS = [0x5c, 0x26, 0x25];
 const PLUS = 0x2b;
-/** Where a fold (white space around a line break) or a single-quoted scalar's `''` starts. */
 const FOLDING = [0x20, 0x09, 0x27];
-/** Units at which a reading other than the character itself can start: escapes, `+` (a space), skips. */
 const SPECIAL_UNITS = new Set([...INTRODUCERS, PLUS, ...SKIPPED]);
 const SPECIAL = new Uint8Array(0x10000);
 for (const unit of [...SPECIAL_UNITS, ...FOLDING])
@@ -17813,7 +15677,6 @@ function indexNeedles(needles) {
             seconds.set(first, next);
         }
     }
-    // A leading space may be spelled `+` or folded from a line break.
     const introducers = byFirst.has(0x20) ? [...INTRODUCERS, PLUS, 0x0a, 0x0d, 0x09] : INTRODUCERS;
     const starts = [...seconds].map(([first, next]) => `${first}(?=[${[...next].join('')}])`);
     const candidates = new RegExp([`[${introducers.map(unitPattern).join('')}]`, ...starts].join('|'), 'g');
@@ -17824,7 +15687,6 @@ const SPECIAL_PATTERNS = [...SPECIAL_UNITS].map(unitPattern);
 function unitPattern(unit) {
     return `\\u${unit.toString(16).padStart(4, '0')}`;
 }
-/** The spans `[start, end)` of `text` that spell a needle, overlapping ones merged, in order. */
 function spellingSpans(text, index) {
     const spans = [];
     eachCandidate(text, index, 0, text.length, (at) => {
@@ -17840,10 +15702,6 @@ function spellingSpans(text, index) {
     });
     return spans;
 }
-/**
- * Calls `visit` at each position in `[from, to)` where a needle may start, in order, until it returns
- * true; says whether one did.
- */
 function eachCandidate(text, index, from, to, visit) {
     const scan = new RegExp(index.candidates);
     scan.lastIndex = from;
@@ -17854,7 +15712,6 @@ function eachCandidate(text, index, from, to, visit) {
     }
     return false;
 }
-/** Where the longest needle spelled from `at` ends, or -1. */
 function spellingAt(text, at, index) {
     const unit = text.charCodeAt(at);
     const readings = SPECIAL[unit] === 1
@@ -17872,7 +15729,6 @@ function spellingAt(text, at, index) {
     }
     return best;
 }
-/** Where `needle[k…]` spelled from `at` ends, or -1. */
 function rest(text, at, needle, k, attempt) {
     if (k === needle.length)
         return at;
@@ -17902,10 +15758,6 @@ function rest(text, at, needle, k, attempt) {
     (attempt.failed ??= new Set()).add(key);
     return -1;
 }
-/**
- * After a line break, its indentation may be skipped too, and a diff's line marker (`+`, `-`) before it: a
- * reader of a diff reads the lines' text. Every end, longest first.
- */
 function indentedEnds(text, reading) {
     if (reading.code !== 0x0a && reading.code !== 0x0d)
         return [reading.end];
@@ -17930,25 +15782,12 @@ function sameNeedle(a, b) {
 }
 
 const REDACTED = '***';
-/**
- * A credential with fewer characters (white space not counted) cannot be told apart from ordinary text:
- * redacting it would garble every output. It is not redacted; the run warns (docs/security.md).
- */
 const MIN_REDACTED_CHARACTERS = 4;
-/** The longest spelling of one character (`&#x0001F600;`, two layers of escapes), to size the search for names. */
 const WIDEST_SPELLING = 16;
-/**
- * The redactor of docs/security.md: finds each credential in `text` read as a reader would read it (escapes
- * of JSON, HTML, Markdown, percent and form encoding undone, line breaks skipped) and in base64 at any
- * alignment, and cuts those spans out of the text itself. A span that lies inside a public name (the
- * repository, the servers, the tenant, namespaces, the paths and URLs the run computes) is that name, not a
- * leak: it stays, so that a weak credential never garbles a value the run computes.
- */
 function createRedactor(credentials, names = []) {
     const texts = credentialNeedles(credentials);
     return redactorOf({ needles: indexNeedles(texts.map(needleOf)), utf16: utf16Patterns(texts) }, names);
 }
-/** The characters of a secret that redaction can hide: white space and what a reader skips not counted. */
 function hiddenCharacters(secret) {
     return needleOf(secret).filter((code) => !/\s/u.test(String.fromCodePoint(code))).length;
 }
@@ -17983,7 +15822,6 @@ function redact(text, credentials, names) {
     let at = 0;
     for (const [start, end] of spans) {
         if (start < at) {
-            // Overlaps the span just cut: one cut for both.
             at = Math.max(at, end);
             continue;
         }
@@ -17998,12 +15836,7 @@ function insideName(text, [start, end], names) {
     const from = Math.max(0, start - names.longest * WIDEST_SPELLING);
     return eachCandidate(text, names, from, start + 1, (at) => spellingAt(text, at, names) >= end);
 }
-/** Shorter credentials are weak: easy to guess, and likely to turn up in ordinary text. */
 const STRONG_CREDENTIAL_CHARACTERS = 8;
-/**
- * The one warning about weak credentials (docs/security.md): short, or part of a name the run shows as it
- * is. It names the inputs, not which reason applies to which, and never the value. Undefined when none is.
- */
 function weakCredentialWarning(credentials, names) {
     const weak = credentials.secrets.filter(({ value }) => hiddenCharacters(value) < STRONG_CREDENTIAL_CHARACTERS ||
         names.some((name) => name.includes(value)));
@@ -18019,61 +15852,35 @@ function weakCredentialWarning(credentials, names) {
     ].join('');
 }
 
-/** Untrusted text is bounded (docs/security.md): a log line of it at 4 KiB, a message (a finding's…) at 2 KiB. */
 const LOG_LINE_BYTES = 4096;
 const MESSAGE_BYTES = 2048;
-/** Shown whole once redacted: a diff is bounded by the plan's own limits. */
 const UNBOUNDED_KEYS = new Set(['diff']);
-/** Flow sources: never shown as such, only through their diff. */
 const SOURCE_KEYS = new Set(['desired', 'source']);
-/**
- * The output edge (docs/security.md): every text an output shows passes here, after the run has decided on
- * raw values and before a channel escapes it (Markdown, HTML, workflow commands, JSON). Credentials are
- * redacted from the text as a reader decodes it, and server text is bounded.
- */
 class OutputEdge {
     credentials;
     redactor;
     names;
-    /** `names`: the public names of the run (public-names.ts). */
     constructor(credentials, names = []) {
         this.credentials = credentials;
         this.names = [...names];
         this.redactor = createRedactor(credentials, names);
     }
-    /**
-     * Names the run has found and shows as they are (the managed namespaces, the comment's address): a
-     * credential inside one is that name, not a leak. Names are only ever added.
-     */
     learn(names) {
         this.names.push(...names);
         this.redactor = this.redactor.withNames(names);
     }
-    /** The one warning about weak credentials, against the names known so far. */
     weakCredentials() {
         return weakCredentialWarning(this.credentials, this.names);
     }
     text(text) {
         return this.redactor.text(text);
     }
-    /**
-     * Whether bytes the run would write as they are (a file brought back to Git) hold a credential in any form,
-     * read in every text encoding a reader may decode them with. The bytes themselves are never redacted: such
-     * content is not written at all.
-     */
     holdsCredential(bytes) {
         return decodedTexts(bytes).some((text) => this.text(text) !== text);
     }
-    /** A message of untrusted text as shown (a finding, a server's answer): redacted, then cut at 2 KiB. */
     message(text) {
         return bounded(this.text(text), MESSAGE_BYTES);
     }
-    /**
-     * Plain data as a renderer may show it: every string redacted and cut as a message, diffs redacted whole;
-     * numbers, bytes, maps and other objects as they are. Flow sources stay as they are: a renderer shows a source
-     * only through its diff (and a channel's last guard reads everything). What holds nothing to redact is
-     * returned itself, not copied.
-     */
     shown(data) {
         return this.copy(data, undefined);
     }
@@ -18102,10 +15909,6 @@ function isPlain(value) {
     const prototype = Object.getPrototypeOf(value);
     return prototype === Object.prototype || prototype === null;
 }
-/**
- * `text` cut to at most `bytes` UTF-8 bytes, at a character boundary, with a note saying how much it held.
- * Cut after redaction, so that no cut leaves part of a credential.
- */
 function bounded(text, bytes) {
     if (text.length * 3 <= bytes)
         return text;
@@ -18124,13 +15927,7 @@ function bounded(text, bytes) {
     return `${text.slice(0, end)} … [cut at ${bytes / 1024} KiB of ${total.toLocaleString('en-US')} bytes]`;
 }
 
-/** The action's own name: the start of its markers, plan file, annotation titles and KV keys. */
 const ACTION_NAME = 'kestra-gitops';
-/**
- * The names a run shows as they are, known before it reads anything (docs/security.md): the repository, the
- * GitHub and Kestra servers, the tenant, the namespaces and comment key of the inputs, the paths it computes,
- * the commits. A credential that lies inside one of them is that name, not a leak.
- */
 function publicNames(settings, context) {
     const repository = context.owner && context.repo ? `${context.owner}/${context.repo}` : '';
     return [
@@ -18156,11 +15953,6 @@ function publicNames(settings, context) {
     ].filter((name) => name !== '');
 }
 
-/**
- * The reporter behind the output edge: messages, titles, annotations and outputs are redacted (and findings
- * bounded) before the reporter escapes them for its channel; the job summary, already rendered from redacted
- * data, is guarded once more as it is written.
- */
 function redactingReporter(reporter, edge) {
     const text = (value) => edge.text(value);
     return {
@@ -18175,10 +15967,6 @@ function redactingReporter(reporter, edge) {
         progress: (progress) => reporter.progress(text(progress))
     };
 }
-/**
- * GitHub's comments are public and never masked by the runner: their final bodies get the last guard. The
- * address GitHub gives a comment is a name the run shows as it is (the `comment-url` output).
- */
 function redactingGitHub(github, edge) {
     const text = (value) => edge.text(value);
     const learn = (outcome) => {
@@ -18199,39 +15987,25 @@ function redactingGitHub(github, edge) {
     };
 }
 
-/**
- * Every action input is a flag of the same name, but these. The command names the mode.
- * Credentials come only from the environment: flags would leave them in shell history and `ps`.
- */
 const CREDENTIAL_VARIABLES = {
     username: 'KESTRA_USERNAME',
     password: 'KESTRA_PASSWORD',
     'api-token': 'KESTRA_API_TOKEN'
 };
-/** Inputs a local run gives a fixed value ('' is the default). */
 const LOCAL_VALUES = {
-    // No pull request here: nothing to comment on, no reviewed plan to check, no dispatch.
     'github-token': '',
     'pull-request-token': '',
     comment: 'false',
     'require-reviewed-plan': 'false',
     'allow-out-of-order': 'false',
-    // GitHub deployments and pull-request previews need GitHub: refused as flags (GITHUB_ONLY).
     environment: '',
     'require-verified-in': '',
     preview: 'false',
-    // Not offered on the command line (yet): smoke executions, and rollback.
     'smoke-flows': '',
     'smoke-timeout-seconds': '',
     rollback: 'false',
-    // The drift watch runs on a schedule in GitHub Actions (docs/drift.md), not as a command.
     'drift-action': ''
 };
-/**
- * Inputs that only mean something in GitHub Actions, and what to do locally instead. Their flags are
- * refused before anything is read: a flag the CLI silently ignored would deploy what the user did not ask
- * for.
- */
 const GITHUB_ONLY = {
     environment: 'it records a GitHub deployment of the commit, which needs GitHub Actions and its token. Set environment in the workflow; a local deploy records the deployed commit in Kestra only',
     'require-verified-in': "it reads the commit's GitHub deployments, which needs GitHub Actions and its token. Set require-verified-in in the workflow that deploys",
@@ -18242,20 +16016,16 @@ const GITHUB_ONLY = {
     'require-reviewed-plan': "it compares with the plan in the merged pull request's comment on GitHub. Compare the plan-fingerprint of 'kestra-gitops plan --verbose' instead",
     'drift-action': "the drift watch runs in GitHub Actions on a schedule (docs/drift.md). 'kestra-gitops plan --base <ref>' shows the server's differences"
 };
-/** Environment variables a flag falls back to. */
 const FLAG_VARIABLES = { server: 'KESTRA_URL' };
-/** `table[name]` when the table has that key, else undefined. */
 function entryOf(table, name) {
     return Object.hasOwn(table, name) ? table[name] : undefined;
 }
-/** How the flag of an action input takes its value; undefined when the CLI has no such flag. */
 function flagKind(name) {
     if (!isFlag(name))
         return undefined;
     const { shape } = parserOf(name);
     return shape === 'lines' ? 'list' : shape;
 }
-/** The inputs the CLI takes as flags, in action.yml's order. */
 function flagInputs() {
     return inputNames().filter(isFlag);
 }
@@ -18265,7 +16035,6 @@ function isFlag(name) {
         entryOf(CREDENTIAL_VARIABLES, name) === undefined &&
         entryOf(LOCAL_VALUES, name) === undefined);
 }
-/** Phrases of the action's messages and their command-line equivalents (credentials come from the environment). */
 const PHRASES = [
     [
         /\bthe username\/password or api-token inputs\b/g,
@@ -18280,11 +16049,6 @@ const PHRASES = [
     [/\bthe delete input is false; set delete: true\b/g, '--delete is off; pass --delete'],
     [/\bin the `?namespaces`? input\b/g, 'with --namespaces']
 ];
-/**
- * The action's words for a terminal: `the root input` becomes `--root`, `delete: true` becomes
- * `--delete`, credentials name their environment variables. Only names of inputs that the CLI has
- * as flags are rewritten, so a flow's own inputs in a validation message stay as they are.
- */
 function cliWords(text) {
     let out = text;
     for (const [phrase, words] of PHRASES)
@@ -18293,15 +16057,12 @@ function cliWords(text) {
     return out.replace(/\b([a-z-]+): true\b/g, (whole, name) => flagKind(name) === 'switch' ? `--${name}` : whole);
 }
 
-/** A command line the CLI cannot run: exit status 2 with the usage text. */
 class UsageError extends Error {
     name = 'UsageError';
 }
-/** The action's credential inputs: refused as flags, where shell history and `ps` would keep them. */
 const CREDENTIAL_FLAGS = [...Object.keys(CREDENTIAL_VARIABLES), 'token'];
 const COMMANDS = ['validate', 'plan', 'deploy'];
 const FORMATS = ['text', 'markdown', 'json'];
-/** The CLI's own options, beside the action inputs' flags. */
 const OWN_OPTIONS = {
     format: { type: 'string' },
     json: { type: 'boolean' },
@@ -18315,10 +16076,6 @@ const OWN_OPTIONS = {
     version: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' }
 };
-/**
- * Every option `util.parseArgs` is told of: the CLI's own and one per flag input (`--no-<name>` beside
- * each switch), so that a value flag takes the next argument whatever it starts with.
- */
 function options() {
     const inputs = flagInputs().flatMap((name) => {
         const kind = flagKind(name);
@@ -18328,10 +16085,6 @@ function options() {
     });
     return { ...OWN_OPTIONS, ...Object.fromEntries(inputs) };
 }
-/**
- * The command line as `util.parseArgs` reads it, without its own checks: each refusal below names the
- * flag and what to do instead.
- */
 function parseArgsTokens(argv) {
     return parseArgs$1({
         args: [...argv],
@@ -18341,10 +16094,6 @@ function parseArgsTokens(argv) {
         tokens: true
     }).tokens;
 }
-/**
- * Whether the command line asks for `--detailed-exitcode`, read before parsing it: then a usage error
- * exits 1, so that 2 says only "the plan has changes".
- */
 function wantsDetailedExitCode(argv) {
     const tokens = parseArgsTokens(argv);
     const end = tokens.findIndex((token) => token.kind === 'option-terminator');
@@ -18352,10 +16101,6 @@ function wantsDetailedExitCode(argv) {
         token.name === 'detailed-exitcode' &&
         (token.value === undefined || token.value === 'true'));
 }
-/**
- * Parses `<command> [flags]` with `util.parseArgs`. Value flags take `--name value` or `--name=value`;
- * list flags repeat; switches take `--name`, `--no-name` or `--name=true|false`.
- */
 function parseArgs(argv) {
     const args = {
         help: false,
@@ -18398,7 +16143,6 @@ function parseArgs(argv) {
     return args;
 }
 function readOption({ name: typed, rawName, value }, args, lists) {
-    // `--full` is short for `--full-plan` (docs/performance.md#incremental-planning).
     const name = typed === 'full' || typed === 'no-full' ? `${typed}-plan` : typed;
     const given = () => {
         if (value === undefined)
@@ -18467,7 +16211,6 @@ function switchValue(rawName, inline) {
         return false;
     throw new UsageError(`option '${rawName}' takes no value, or true/false`);
 }
-/** `; did you mean '--server'?` when one name is within a few edits of `typed`, else ''. */
 function suggestion(typed, names, prefix) {
     let best;
     let bestDistance = Math.max(2, Math.floor(typed.length / 3)) + 1;
@@ -18478,7 +16221,6 @@ function suggestion(typed, names, prefix) {
     }
     return best === undefined ? '' : `; did you mean '${prefix}${best}'?`;
 }
-/** Levenshtein distance. */
 function editDistance(a, b) {
     let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {
@@ -18493,11 +16235,6 @@ function editDistance(a, b) {
 }
 
 const run$1 = promisify(execFile);
-/**
- * A run on a local checkout. Without `base` it is like `workflow_dispatch`: every file counts as
- * changed. With `base` it is like a push from that ref to HEAD: the committed changes since it
- * are the changed files and the repository at the base commit is what drift is measured against.
- */
 async function localRunContext(options) {
     const { cwd, env } = options;
     const head = await git(cwd, ['rev-parse', '--verify', 'HEAD^{commit}']);
@@ -18518,7 +16255,6 @@ async function localRunContext(options) {
         return context;
     if (!head)
         throw new UsageError('--base needs a git repository with at least one commit');
-    // The ref is a single argument after --end-of-options: never an option, never a shell word.
     if (options.base.startsWith('-'))
         throw new UsageError(`--base '${options.base}' is not a git ref`);
     const before = await git(cwd, [
@@ -18531,20 +16267,14 @@ async function localRunContext(options) {
         throw new UsageError(`--base '${options.base}' names no commit of this repository`);
     return { ...context, eventName: 'push', push: { before, after: head, ref: '' } };
 }
-/** Paths under `root` with uncommitted changes (untracked files included). */
 async function uncommittedPaths(cwd, root) {
     const status = await git(cwd, ['status', '--porcelain', '-z', '--', root]);
     return (status ?? '').split('\0').filter(Boolean);
 }
-/**
- * `owner/repo` as the action sees it, so deploy markers written here and in GitHub Actions agree:
- * GITHUB_REPOSITORY, else the last two path segments of the `origin` remote, else the folder name.
- */
 async function repositoryName(cwd, env) {
     const fromEnv = /^([^/\s]+)\/([^/\s]+)$/.exec(env.GITHUB_REPOSITORY ?? '');
     if (fromEnv)
         return [fromEnv[1], fromEnv[2]];
-    // Userinfo (a token in an https remote) is dropped before anything is taken from the URL.
     const remote = (await git(cwd, ['config', '--get', 'remote.origin.url']))?.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1');
     const fromRemote = /([^/:@\s]+)\/([^/:@\s]+?)(?:\.git)?\/?$/.exec(remote ?? '');
     if (fromRemote)
@@ -18552,7 +16282,6 @@ async function repositoryName(cwd, env) {
     const toplevel = await git(cwd, ['rev-parse', '--show-toplevel']);
     return ['', (toplevel ?? cwd).split(/[\\/]/).pop() ?? ''];
 }
-/** Trimmed stdout, or undefined when git fails or is missing. */
 async function git(cwd, args) {
     try {
         const { stdout } = await run$1('git', args, {
@@ -18575,17 +16304,12 @@ const MARK = {
     orphaned: { sign: '!', colour: 'dim' },
     unchanged: { sign: '=', colour: 'dim' }
 };
-/** How a deploy ended, in a terminal's words. */
 const DEPLOY_STATUS = {
     applied: 'applied',
     'nothing-to-do': 'up to date',
     refused: 'not deployed',
     failed: 'failed'
 };
-/**
- * The report as a terminal would show it: the headline (a deploy's outcome after a deploy), verdict,
- * target, the plan as a coloured diff, then what the deploy wrote.
- */
 function reportText(report, p, deployment) {
     const target = `server ${report.server ? inert(report.server) : 'none'} · tenant ${inert(report.tenant)} · commit ${report.commit.slice(0, 7) || 'unknown'}`;
     const counts = ruleCounts(report.findings);
@@ -18610,7 +16334,6 @@ function headline(report, deployment) {
     }
     return report.plan ? `Kestra plan: ${countsText(report.plan.counts)}` : 'Kestra validation';
 }
-/** The deploy's last line, as the log says it. */
 function deployedLine(deployment, p) {
     switch (deployment.status) {
         case 'applied':
@@ -18710,12 +16433,6 @@ function diffLines(diff, p) {
     });
 }
 
-/**
- * The action's settings from the command line, the environment and, with `settingsFile`, the repository's
- * settings file in `cwd` (docs/inputs.md#settings-file), read as the action reads it; bad values are usage
- * errors. The values a local run fixes win over the file's, silently. An absolute `--root` inside the
- * current folder is taken relative to it.
- */
 function cliSettings(args, env, cwd, { settingsFile = false, log } = {}) {
     const root = args.inputs.root;
     if (root !== undefined && isAbsolute(root.trim())) {
@@ -18758,14 +16475,12 @@ function sourceOf(input, args) {
         return variable;
     return `--${input}`;
 }
-/** The file's values but those a local run fixes. */
 function localFile(file) {
     if (!file)
         return undefined;
     const values = [...file.values].filter(([name]) => entryOf(LOCAL_VALUES, name) === undefined);
     return { path: file.path, values: new Map(values) };
 }
-/** `root` (absolute) as a path relative to `cwd`, following symbolic links when they make it so. */
 function rootInside(root, cwd) {
     const inside = (from, to) => {
         const path = relative(from, to);
@@ -18790,9 +16505,7 @@ function rootInside(root, cwd) {
 }
 
 const WIDTH = 100;
-/** Where the help text of an option starts. */
 const HELP_COLUMN = 27;
-/** `--help`: the options that mirror the action's inputs are action.yml's, with its words and defaults. */
 function usage() {
     return `Usage: kestra-gitops <validate|plan|deploy> [options]
 
@@ -18844,7 +16557,6 @@ function inputOption(name) {
     const description = cliWords(ACTION_INPUTS[name].description);
     return option(flag, notes.length > 0 ? `${description} (${notes.join('; ')})` : description);
 }
-/** `  --flag   help` with the help wrapped at WIDTH under HELP_COLUMN, below the flag when it is long. */
 function option(flag, help) {
     const indent = ' '.repeat(HELP_COLUMN);
     const lines = [];
@@ -18864,24 +16576,13 @@ function option(flag, help) {
     return first + lines.map((text) => `${indent}${text}\n`).join('');
 }
 
-/**
- * The package's version. The bundle (rollup.config.js) writes package.json's version here, so `--version`
- * always says what was built; run from the sources, it says so.
- */
 const CLI_VERSION = "0.1.0";
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
-/** `plan --detailed-exitcode`: the plan changes something (as Terraform's `-detailed-exitcode`). */
 const EXIT_CHANGES = 2;
-/**
- * `kestra-gitops <validate|plan|deploy> [flags]`: the action's engine on a local checkout. The result
- * (findings and plan, the PR comment's Markdown, or JSON) goes to stdout, progress to stderr.
- */
 async function runCli(argv, io = processIo()) {
-    // Secrets are redacted from the start, in every form the server could echo them, so not even a
-    // settings error can show them; stderr is a log: each line of it is cut at 4 KiB.
     const credentials = credentialsFrom([
         ['KESTRA_PASSWORD', io.env.KESTRA_PASSWORD],
         ['KESTRA_API_TOKEN', io.env.KESTRA_API_TOKEN]
@@ -18889,7 +16590,6 @@ async function runCli(argv, io = processIo()) {
     let edge = new OutputEdge(credentials);
     const out = (text) => void io.stdout.write(edge.text(text));
     const err = (text) => void io.stderr.write(edge.text(logLines(cliWords(text))));
-    // With --detailed-exitcode, 2 means "changes" only: a usage error exits 1.
     const usageExit = wantsDetailedExitCode(argv) ? EXIT_FAILED : EXIT_USAGE;
     let args;
     try {
@@ -18910,8 +16610,6 @@ async function runCli(argv, io = processIo()) {
     }
     const p = palette(wantsColour(args.color, Boolean(io.stdout.isTTY), io.env));
     let kestra;
-    // Scratch space (the plan file, git copies) in a private folder, removed on exit: a fixed name in
-    // the shared temp folder could be a symlink planted by another user.
     const scratch = mkdtempSync(join$2(tmpdir(), 'kestra-gitops-'));
     const progress = io.stderr.isTTY
         ? new ProgressLine({ write: (text) => void io.stderr.write(text), now: Date.now })
@@ -18940,7 +16638,6 @@ async function runCli(argv, io = processIo()) {
             verbose: args.verbose,
             progress
         });
-        // The text result ends with the repository line and the verdict: the log does not say them first.
         const reporter = redactingReporter(args.format === 'text' ? withoutSummaries(terminal, [LOADING, VALIDATION]) : terminal, edge);
         if (args.command === 'deploy' && !settings.dryRun) {
             if (!context.sha) {
@@ -18958,7 +16655,6 @@ async function runCli(argv, io = processIo()) {
             edge,
             now: () => new Date()
         });
-        // The plan file goes with the scratch folder: the outputs do not point at it.
         const { 'plan-file': _planFile, ...outputs } = terminal.outputs();
         const failure = outcome.failure && edge.text(cliFailure(outcome));
         progress?.clear();
@@ -18987,13 +16683,11 @@ async function runCli(argv, io = processIo()) {
         rmSync(scratch, { recursive: true, force: true });
     }
 }
-/** The result as the format asks, from the report as shown (redacted) and the failure in CLI words. */
 function formatResult(args, settings, { report, deployment, receipt }, outputs, failure, p) {
     if (args.format === 'markdown') {
         const comment = renderComment({ ...report, commentKey: settings.commentKey });
         if (!deployment || receipt === undefined)
             return `${comment}\n`;
-        // After a deploy: the comment as the merged pull request shows it, headed by the outcome.
         const detail = outcomeCounts(deployment.resources).join(', ');
         const headline = deployTitle(deployment.status, detail, settings.commentKey);
         return `${upsertDeployedSection(comment, receipt, headline)}\n`;
@@ -19002,11 +16696,9 @@ function formatResult(args, settings, { report, deployment, receipt }, outputs, 
         const json = { outputs, findings: report.findings, failure };
         return `${JSON.stringify(json, null, 2)}\n`;
     }
-    // The outputs are the action's; a terminal reader wants them only when asking for detail.
     const text = reportText(report, p, deployment);
     return args.verbose ? `${text}\n${outputLines(outputs, p)}` : text;
 }
-/** The run's failure in CLI words: the action's validation message points at annotations. */
 function cliFailure(outcome) {
     const { findings, failOn = 'error' } = outcome.report;
     if (outcome.failure !== failureMessage(findings, failOn))
@@ -19016,7 +16708,6 @@ function cliFailure(outcome) {
         ? `Validation found ${errors} error(s): fix them and run again.`
         : `Validation found ${warnings} warning(s) and --fail-on is warning.`;
 }
-/** The reporter, the summary lines of the phases `titles` left out. */
 function withoutSummaries(reporter, titles) {
     let current = '';
     return {
@@ -19034,7 +16725,6 @@ function usageFailure(err, error, edge, exitCode) {
     err(`kestra-gitops: ${inert(edge.text(error.message))}\nRun 'kestra-gitops --help' for usage.\n`);
     return exitCode;
 }
-/** Each line cut at 4 KiB: stderr is the CLI's log. */
 function logLines(text) {
     return text
         .split('\n')
@@ -19042,8 +16732,6 @@ function logLines(text) {
         .join('\n');
 }
 function processIo() {
-    // `kestra-gitops plan | head`: once the reader is gone, the rest of the output is dropped, but a
-    // deploy under way is not cut short.
     process.stdout.on('error', (error) => {
         if (error.code !== 'EPIPE')
             throw error;
@@ -19052,12 +16740,6 @@ function processIo() {
 }
 
 const MAX_RATE_LIMIT_RETRIES = 2;
-/**
- * The one place an Octokit is built: GHES and proxies via @actions/github, plus retry and throttling.
- * @actions/github parses the event payload (GITHUB_EVENT_PATH) as it loads, and a malformed one would
- * throw a bare SyntaxError: it is loaded here, after the run context has checked that file and said
- * what is wrong with it.
- */
 async function createOctokit(token, options = {}) {
     const { getOctokit } = await import('./github.js');
     const log = options.log ?? (() => { });
@@ -19070,7 +16752,6 @@ async function createOctokit(token, options = {}) {
     return getOctokit(token, {
         ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
         log: { debug: () => { }, info: () => { }, warn: log, error: log },
-        // 429 is left to the throttling plugin, which honours retry-after.
         retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
         throttle: options.throttle === false
             ? { enabled: false }
@@ -19078,7 +16759,6 @@ async function createOctokit(token, options = {}) {
     }, retry, throttling);
 }
 
-/** A GitHub API call failed for a reason other than a missing permission. */
 class GitHubApiError extends ActionError {
     operation;
     status;
@@ -19091,12 +16771,10 @@ class GitHubApiError extends ActionError {
 }
 const COMMENT_PERMISSION_HELP = 'The token cannot write PR comments. Grant `permissions: pull-requests: write` to the job; ' +
     "fork PRs get a read-only token — see README 'Fork pull requests'.";
-/** Status of an Octokit RequestError (or anything shaped like one). */
 function httpStatus(error) {
     const status = error?.status;
     return typeof status === 'number' ? status : undefined;
 }
-/** 403/404 on a comment call: the token lacks permission (rate limits were already retried). */
 function isPermissionError(error) {
     const status = httpStatus(error);
     return (status === 404 ||
@@ -19108,14 +16786,8 @@ function apiError(operation, error) {
 }
 
 const PER_PAGE = 100;
-/** GitHub lists at most this many files of a pull request. */
 const PR_FILES_CAP = 3000;
-/** A compare lists at most this many files. */
 const COMPARE_FILES_CAP = 300;
-/**
- * Pages by number and stops on a short page: past the cap GitHub answers empty pages while its Link
- * header still points further, so following `rel="next"` would only waste requests.
- */
 async function listPullRequestFiles(client, pr) {
     const files = [];
     try {
@@ -19154,13 +16826,8 @@ async function compareCommits(client, base, head) {
 function changedPath(path, previousPath) {
     return previousPath ? { path, previousPath } : { path };
 }
-/**
- * A file's bytes at a commit through the contents API (for when the local history is shallow).
- * Files over 1 MB come back without inline content, so they are fetched again as raw bytes.
- */
 async function getFileAtRef(client, path, ref) {
     const route = 'GET /repos/{owner}/{repo}/contents/{+path}';
-    // `{+path}` keeps the slashes; every segment is encoded here so '#', '?' and '%' stay literal.
     const params = {
         owner: client.owner,
         repo: client.repo,
@@ -19189,7 +16856,6 @@ async function getFileAtRef(client, path, ref) {
     }
 }
 
-/** A pull request as GitHub holds it now, or undefined when the repository has none of that number. */
 async function getPullRequest(client, number) {
     try {
         const response = await client.octokit.rest.pulls.get({
@@ -19205,7 +16871,6 @@ async function getPullRequest(client, number) {
         throw apiError(`reading pull request #${number}`, error);
     }
 }
-/** The open pull requests whose head is `label` (`owner:branch`, the listing's documented filter). */
 async function openPullRequestsOf(client, label) {
     try {
         const response = await client.octokit.rest.pulls.list({
@@ -19231,7 +16896,6 @@ function stateOf(pull) {
         baseRepository: pull.base.repo
     };
 }
-/** The merged PR a pushed commit came from: the one whose merge commit it is, else the first merged one. */
 async function findMergedPullRequest(client, sha) {
     let pulls;
     try {
@@ -19244,7 +16908,6 @@ async function findMergedPullRequest(client, sha) {
         pulls = response.data;
     }
     catch (error) {
-        // 422 "No commit found for SHA": a commit GitHub does not know has no PR.
         if (httpStatus(error) === 404 || httpStatus(error) === 422)
             return undefined;
         throw apiError(`finding the pull request of commit ${sha.slice(0, 12)}`, error);
@@ -19253,14 +16916,8 @@ async function findMergedPullRequest(client, sha) {
     return (merged.find((pull) => pull.merge_commit_sha === sha) ?? merged[0])?.number;
 }
 
-/**
- * Last-resort shortening of a comment body that GitHub rejected as too long. The renderer already keeps
- * bodies under the limit; this only guarantees the retry is accepted and still renders correctly.
- */
-/** Comfortably under GitHub's 65,536 limit, whatever unit GitHub counts in. */
 const SAFE_COMMENT_LENGTH = 60_000;
 const TRUNCATION_NOTE = '…*[Comment truncated: GitHub limits comments to 65,536 characters. The job summary holds the full plan.]*';
-/** Hidden machine-readable lines (the marker, the plan fingerprint) survive truncation. */
 const HIDDEN_LINE = /^<!-- kestra-gitops[\w-]*:.*-->$/;
 function truncateCommentBody(body, maxLength = SAFE_COMMENT_LENGTH) {
     if (body.length <= maxLength)
@@ -19298,7 +16955,6 @@ function closers(state) {
         text += '\n\n</details>';
     return text;
 }
-/** hiddenLengthsFrom(...)[i]: the length the hidden lines from line i on add to the output. */
 function hiddenLengthsFrom(lines, states) {
     const lengths = new Array(lines.length + 1).fill(0);
     for (let i = lines.length - 1; i >= 0; i--) {
@@ -19316,13 +16972,7 @@ function keptHiddenLines(lines, states, from) {
     return text;
 }
 
-/** The author GITHUB_TOKEN comments as. */
 const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
-/**
- * The one comment per issue and marker (docs/comment.md#sticky-comment): found by the marker on its
- * first line and a bot (or this token's own user) as author, across all pages; updated in place;
- * duplicates from racing runs are deleted, the oldest kept.
- */
 class StickyComments {
     client;
     viewer;
@@ -19347,7 +16997,6 @@ class StickyComments {
                 return this.rewrite(existing[0], text);
             }
             const created = await this.create(issue, text);
-            // Another run may have created one at the same time: the oldest survives.
             const [survivor, ...duplicates] = await this.matching(issue, marker);
             await this.deleteAll(duplicates);
             if (!survivor || survivor.id === created.id)
@@ -19389,7 +17038,6 @@ class StickyComments {
         const created = await this.send(text, (body) => this.client.octokit.rest.issues.createComment({ ...this.repo(), issue_number: issue, body }));
         return created.data;
     }
-    /** Sends the body; if GitHub still finds it too long, once more shortened (fences and details closed). */
     async send(body, call) {
         try {
             return await call(body);
@@ -19409,13 +17057,11 @@ class StickyComments {
                 });
             }
             catch (error) {
-                // The racing run deleted it first.
                 if (httpStatus(error) !== 404)
                     throw error;
             }
         }
     }
-    /** Our comments with the marker, oldest first. */
     async matching(issue, marker) {
         const comments = await this.client.octokit.paginate(this.client.octokit.rest.issues.listComments, { ...this.repo(), issue_number: issue, per_page: 100 });
         const marked = comments.filter((comment) => firstLine$1(comment.body).startsWith(marker));
@@ -19432,7 +17078,6 @@ class StickyComments {
         return { owner: this.client.owner, repo: this.client.repo };
     }
 }
-/** Written by a bot (GITHUB_TOKEN, an app) or by this token's own user: never a person's copy. */
 async function authoredByTheAction(user, viewer) {
     if (!user)
         return false;
@@ -19440,7 +17085,6 @@ async function authoredByTheAction(user, viewer) {
         return true;
     return user.login === (await viewer());
 }
-/** The token's own user, for personal access tokens; GITHUB_TOKEN cannot read it (undefined). */
 function viewerLogin(client) {
     return client.octokit.rest.users.getAuthenticated().then((response) => response.data.login, () => undefined);
 }
@@ -19463,7 +17107,6 @@ function isBodyTooLong(error) {
     return /too long/i.test(`${error.message} ${JSON.stringify(data ?? '')}`);
 }
 
-/** The GitHubPort over GitHub's REST API, for one repository. */
 function createGitHub(octokit, repository) {
     const client = { octokit, ...repository };
     const comments = new StickyComments(client);
@@ -19480,7 +17123,6 @@ function createGitHub(octokit, repository) {
     };
 }
 
-/** Reports through the GitHub runner: its log (`log`), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY. */
 function actionReporter(log) {
     let grouped = false;
     return {
@@ -19503,7 +17145,6 @@ function actionReporter(log) {
         progress: () => undefined,
         annotate(findings) {
             const annotated = selectAnnotations(findings);
-            // Past GitHub's cap on annotations, the rest are plain log lines: the log has them all.
             const shown = new Set(annotated);
             for (const finding of findings) {
                 if (shown.has(finding))
@@ -19523,7 +17164,6 @@ function actionReporter(log) {
         }
     };
 }
-/** GitHub shows at most 10 annotations per type and step; the job summary holds all of them. */
 const ANNOTATIONS_PER_SEVERITY = 10;
 function selectAnnotations(findings) {
     const shown = { error: 0, warning: 0, notice: 0 };
@@ -19542,11 +17182,6 @@ function annotationProperties(finding) {
     };
 }
 
-/**
- * The drift issue and pull request are public and never masked by the runner: their titles, bodies and
- * comments get the last guard. The branch's file contents are not text the run shows but the server's
- * sources brought back: the run never hands one holding a credential (docs/drift.md#the-drift-pull-request).
- */
 function redactingDriftGitHub(github, edge) {
     const text = (value) => edge.text(value);
     return {
@@ -19570,7 +17205,6 @@ function runnerLog(write, guard) {
         }
     };
 }
-/** .NET's String.TrimStart removes this white space before the runner looks for `::`. */
 const LEADING_WHITE_SPACE = /^[\s\u0085]*/;
 function readsAsCommand(line) {
     return line.replace(LEADING_WHITE_SPACE, '').startsWith('::') || line.includes('##[');
@@ -19581,10 +17215,6 @@ function verbatim(lines) {
         token = randomBytes(16).toString('hex');
     return [`::stop-commands::${token}`, ...lines, `::${token}::`];
 }
-/**
- * `::name key=value,…::message`, as @actions/core's issueCommand writes it (src/command.ts): properties
- * with a value only; `%`, CR and LF escaped in the message, and also `:` and `,` in property values.
- */
 function commandLine(name, properties, message) {
     const pairs = Object.entries(properties)
         .filter(([, value]) => value !== undefined && value !== '' && value !== 0)
@@ -19600,12 +17230,6 @@ function escapeProperty(text) {
 
 const CONTENTS_PERMISSION_HELP = 'The token cannot write the drift branch: grant `permissions: contents: write` to the job (docs/drift.md#permissions).';
 const FILE_MODE = '100644';
-/**
- * The drift branch, written through GitHub's git database (docs/drift.md#the-drift-pull-request), so the
- * action needs no `git push` credentials: one commit on the planned commit holding the server's
- * contents, rewritten when the drift changes, left alone when it is the same or when someone else's
- * commit is on top.
- */
 async function writeDriftBranch(client, branch) {
     try {
         return await write(client, branch);
@@ -19632,7 +17256,6 @@ async function write(client, branch) {
     const entries = [];
     for (const item of branch.writes) {
         if (item.content === undefined) {
-            // A removal of a path the tree does not hold is refused by GitHub: there is nothing to remove.
             if (modes.has(item.path)) {
                 entries.push({ path: item.path, mode: FILE_MODE, type: 'blob', sha: null });
             }
@@ -19691,11 +17314,6 @@ function forbidden() {
 }
 
 const ISSUES_PERMISSION_HELP = 'The token cannot write issues: grant `permissions: issues: write` to the job (docs/drift.md#permissions).';
-/**
- * The drift issue of one comment-key (docs/drift.md#the-drift-issue): found by its label and the marker
- * on its first line, written by the action (never a person's copy); an open one is preferred, else the
- * latest closed one is reopened, so one issue carries a key's drift history.
- */
 class DriftIssues {
     client;
     viewer;
@@ -19750,7 +17368,6 @@ class DriftIssues {
             return { status: 'closed', number: found.number, url: found.html_url };
         });
     }
-    /** The action's issue with the marker: the oldest open one, else the newest closed one. */
     async find(marker, label) {
         const listed = await this.client.octokit.paginate(this.client.octokit.rest.issues.listForRepo, { ...this.repo(), labels: label, state: 'all', per_page: 100 });
         const ours = [];
@@ -19788,12 +17405,7 @@ function firstLine(body) {
     return (body ?? '').split('\n', 1)[0].trim();
 }
 
-/** The repository setting that lets the workflow's token open pull requests. */
 const ACTIONS_SETTING = "Settings → Actions → General → 'Allow GitHub Actions to create and approve pull requests'";
-/**
- * The one drift pull request from the drift branch (docs/drift.md#the-drift-pull-request): updated while
- * open, opened otherwise, closed with a comment when the drift is gone.
- */
 class DriftPulls {
     client;
     constructor(client) {
@@ -19870,10 +17482,6 @@ function pullsForbidden(head) {
     };
 }
 
-/**
- * The DriftGitHub port over GitHub's REST API, for one repository. The branch and its pull request are
- * written with `pullOctokit` (the pull-request-token's, or the same one), everything else with `octokit`.
- */
 function createDriftGitHub(octokit, repository, pullOctokit) {
     const client = { octokit, ...repository };
     const pullClient = { octokit: pullOctokit, ...repository };
@@ -19897,10 +17505,8 @@ function createDriftGitHub(octokit, repository, pullOctokit) {
 }
 
 const PAGE = 100;
-/** Statuses read per deployment at most; with no deciding state among them the deployment stays pending. */
 const STATUS_PAGES = 10;
 const DEPLOYMENTS_READ_HELP = "The token cannot read deployments: grant 'permissions: deployments: read' (or write) to the job.";
-/** Listing deployments and their statuses (https://docs.github.com/rest/deployments/deployments#list-deployments). */
 function deploymentReads(client) {
     const repo = { owner: client.owner, repo: client.repo };
     return {
@@ -19939,7 +17545,6 @@ function deploymentReads(client) {
         async statuses(deploymentId) {
             const found = [];
             try {
-                // Newest first: a page that holds a deciding state ends the reading (docs/environments.md#promotion).
                 for (let page = 1; page <= STATUS_PAGES; page++) {
                     const { data } = await client.octokit.rest.repos.listDeploymentStatuses({
                         ...repo,
@@ -19968,15 +17573,8 @@ function deploymentReads(client) {
     };
 }
 
-/** GitHub refuses a longer status description (422). */
 const MAX_DESCRIPTION = 140;
 const DEPLOYMENTS_WRITE_HELP = "The token cannot write deployments: grant 'permissions: deployments: write' to the job (the environment and preview inputs record GitHub deployments).";
-/**
- * Creating deployments and their statuses (https://docs.github.com/rest/deployments/deployments#create-a-deployment).
- * The deployment names the exact commit: `auto_merge: false` (GitHub would otherwise merge the default
- * branch into a ref behind it, or refuse an older SHA with 409) and `required_contexts: []` (this job's
- * own checks are still running while it deploys).
- */
 function deploymentWrites(client) {
     const repo = { owner: client.owner, repo: client.repo };
     return {
@@ -20030,15 +17628,12 @@ function deploymentWrites(client) {
     };
 }
 
-/** GitHub deployments of the repository the action runs for: reads and writes. */
 function deploymentsPort(client) {
     return { ...deploymentReads(client), ...deploymentWrites(client) };
 }
 
-/** The action: inputs from the runner, results as annotations, outputs, job summary and exit code. */
 async function run() {
     let kestra;
-    // The secret inputs, read raw and masked before parsing, so not even an input error can show them.
     const credentials = secretInputs();
     for (const value of maskedValues(credentials))
         setSecret(value);
@@ -20048,7 +17643,6 @@ async function run() {
         const context = readRunContext();
         const own = checkoutIsOwn(context);
         const settings = parseSettings((name) => getInput(name), {
-            // A fork's pull request brings its own settings file: never let it choose what the workflow runs.
             file: own ? readSettingsFile(context.workspace) : undefined,
             log: (message) => log.info(edge.text(message))
         });
@@ -20064,8 +17658,6 @@ async function run() {
                 log: (message) => reporter.info(message)
             })
             : undefined;
-        // The branch and pull requests the action opens are written with their own token when one is given:
-        // GitHub starts no workflow for a pull request that github-token opens (docs/drift.md).
         const pullOctokit = octokit && settings.pullRequestToken
             ? await createOctokit(settings.pullRequestToken, {
                 baseUrl: context.apiUrl,
@@ -20096,13 +17688,11 @@ async function run() {
     finally {
         await kestra?.close();
     }
-    /** core.setFailed, through the printer: the step fails with the message as its error annotation. */
     function fail(message, at) {
         process.exitCode = 1;
         log.command('error', at ? { file: at.file, line: at.line } : {}, edge.text(message));
     }
 }
-/** The secret inputs as given, with the Basic pair even when api-token wins (a credential all the same). */
 function secretInputs() {
     const input = (name) => getInput(name);
     return credentialsFrom([
