@@ -88,7 +88,15 @@ describe('incremental planning, end to end', () => {
       })
       return { result, seen: seen(result, github.comments(7).at(-1)?.body ?? '') }
     }
+    kestra.requests.length = 0
     const incremental = await plan({})
+    // The marker, which the reuse of the namespace's flows waits on, is asked for before its bulk reads.
+    const routes = kestra.requests.map((r) =>
+      r.route === 'kv.get' && r.params.key === 'kestra-gitops-commit' ? 'marker' : r.route
+    )
+    const bulk = ['flows.list', 'flows.export.by-ids', 'namespaces.files.export']
+    expect(routes).toContain('marker')
+    expect(routes.indexOf('marker')).toBeLessThan(routes.findIndex((r) => bulk.includes(r)))
     const full = await plan({ 'full-plan': 'true' })
     expect(incremental.result.stdout).toMatch(/Reused the checks of 4 of 6 flow file\(s\)/)
     expect(full.result.stdout).not.toMatch(/Reused the checks/)

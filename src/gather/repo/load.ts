@@ -133,10 +133,10 @@ export async function loadRepository(
   settings.extraNamespaces.forEach(held)
   const placed = walk.entries.map((entry) => ({ entry, placement: layout.place(entry.rel) }))
   // Stored checks are looked up by the namespace a flow's place names: their reads leave first.
-  for (const namespace of new Set(
-    placed.flatMap(({ placement }) => placement.flow?.expectedNamespace ?? [])
-  )) {
-    hooks.reuseFlow?.prefetch(namespace)
+  const reuse = hooks.reuseFlow
+  if (reuse) {
+    const expected = placed.flatMap(({ placement }) => placement.flow?.expectedNamespace ?? [])
+    for (const namespace of new Set(expected)) reuse.prefetch(namespace)
   }
   const localFiles = new LocalFilesTracker(
     placed.filter(({ placement }) => placement.files.length > 0).map(({ placement }) => placement)

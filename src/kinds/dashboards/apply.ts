@@ -1,4 +1,4 @@
-import type { ApplyKind } from '../../apply/kind.js'
+import { settled, type ApplyKind } from '../../apply/kind.js'
 import type { KestraApi } from '../../kestra/api.js'
 import {
   dashboardFields,
@@ -23,7 +23,7 @@ export const dashboardsApply: ApplyKind<DashboardChange> = {
     if (!wanted)
       return { change, result: 'failed', message: 'the plan holds no source for this dashboard' }
     const fresh = await api.getDashboard(change.id)
-    if (fresh && holds(fresh, wanted)) return alreadyThere(change)
+    if (fresh && holds(fresh, wanted)) return settled(change, { kind: 'desired' })
     if (change.action === 'create') {
       if (fresh) return conflict(change, 'was created on the server since the plan')
       return create(change, wanted, api)
@@ -37,12 +37,12 @@ export const dashboardsApply: ApplyKind<DashboardChange> = {
   },
   async remove(change, api) {
     const fresh = await api.getDashboard(change.id)
-    if (!fresh) return alreadyThere(change)
+    if (!fresh) return settled(change, { kind: 'desired' })
     if (!isAsPlanned(fresh, change))
       return conflict(change, 'was changed on the server since the plan')
     return (await api.deleteDashboard(change.id))
       ? { change, result: 'deleted' }
-      : alreadyThere(change)
+      : settled(change, { kind: 'desired' })
   }
 }
 
@@ -56,7 +56,7 @@ async function create(
   // Another client, or this deploy's first attempt whose answer was lost, created it: compare.
   const stored = await api.getDashboard(change.id)
   if (stored && holds(stored, wanted)) {
-    return outcome.retried ? { change, result: 'created' } : alreadyThere(change)
+    return outcome.retried ? { change, result: 'created' } : settled(change, { kind: 'desired' })
   }
   return conflict(change, 'was created on the server since the plan')
 }
@@ -80,14 +80,6 @@ function isAsPlanned(fresh: RemoteDashboard, change: DashboardChange): boolean {
   return holds(fresh, { source: read, fields: '' })
 }
 
-function alreadyThere(change: DashboardChange): ResourceResult {
-  return {
-    change,
-    result: 'unchanged',
-    message: 'the server already holds what this deploy wants (another run got there first)'
-  }
-}
-
 function conflict(change: DashboardChange, what: string): ResourceResult {
-  return { change, result: 'conflict', message: `dashboard ${change.id} ${what}` }
+  return settled(change, { kind: 'moved', message: `dashboard ${change.id} ${what}` })
 }

@@ -1,4 +1,4 @@
-import type { ApplyKind } from '../../apply/kind.js'
+import { settled, type ApplyKind } from '../../apply/kind.js'
 import type { KestraApi } from '../../kestra/api.js'
 import { ApiError, isOutcomeUnknown } from '../../kestra/errors.js'
 import { errorMessage } from '../../model/errors.js'
@@ -21,7 +21,7 @@ export const kvApply: ApplyKind<KvChange> = {
     }
     try {
       const fresh = await serverJson(api, change)
-      if (fresh === change.desired.json) return alreadyThere(change)
+      if (fresh === change.desired.json) return settled(change, { kind: 'desired' })
       if (change.action === 'create' && fresh !== undefined) {
         return conflict(change, 'was created on the server since the plan')
       }
@@ -40,7 +40,7 @@ export const kvApply: ApplyKind<KvChange> = {
   async remove(change, api) {
     try {
       const fresh = await serverJson(api, change)
-      if (fresh === undefined) return alreadyThere(change)
+      if (fresh === undefined) return settled(change, { kind: 'desired' })
       if (fresh !== change.current?.json) {
         return conflict(change, 'was changed on the server since the plan')
       }
@@ -70,14 +70,9 @@ function failed(change: KvChange, error: unknown): ResourceResult {
   return { change, result: 'failed', message, ...unknown }
 }
 
-function alreadyThere(change: KvChange): ResourceResult {
-  return {
-    change,
-    result: 'unchanged',
-    message: 'the server already holds what this deploy wants (another run got there first)'
-  }
-}
-
 function conflict(change: KvChange, what: string): ResourceResult {
-  return { change, result: 'conflict', message: `KV pair ${change.namespace}:${change.id} ${what}` }
+  return settled(change, {
+    kind: 'moved',
+    message: `KV pair ${change.namespace}:${change.id} ${what}`
+  })
 }
