@@ -5098,8 +5098,11 @@ async function loadRepository(tree, settings, hooks = {}) {
     };
     settings.extraNamespaces.forEach(held);
     const placed = walk.entries.map((entry) => ({ entry, placement: layout.place(entry.rel) }));
-    for (const namespace of new Set(placed.flatMap(({ placement }) => placement.flow?.expectedNamespace ?? []))) {
-        hooks.reuseFlow?.prefetch(namespace);
+    const reuse = hooks.reuseFlow;
+    if (reuse) {
+        const expected = placed.flatMap(({ placement }) => placement.flow?.expectedNamespace ?? []);
+        for (const namespace of new Set(expected))
+            reuse.prefetch(namespace);
     }
     const localFiles = new LocalFilesTracker(placed.filter(({ placement }) => placement.files.length > 0).map(({ placement }) => placement));
     hooks.onFiles?.(localFiles);
@@ -13082,6 +13085,17 @@ function driftFailure(args, items) {
     return `Kestra drift: ${items.length} resource(s) differ from ${args.branch}, and fail-on is warning. Bring the edits back to Git or deploy Git over them (drift-action).`;
 }
 
+function settled(change, verdict) {
+    if (verdict.kind === 'moved')
+        return { change, result: 'conflict', message: verdict.message };
+    return {
+        change,
+        result: 'unchanged',
+        revision: verdict.revision,
+        message: 'the server already holds what this deploy wants (another run got there first)'
+    };
+}
+
 const dashboardsApply = {
     name: 'dashboard',
     async write(change, api) {
@@ -13090,7 +13104,7 @@ const dashboardsApply = {
             return { change, result: 'failed', message: 'the plan holds no source for this dashboard' };
         const fresh = await api.getDashboard(change.id);
         if (fresh && holds(fresh, wanted))
-            return alreadyThere$1(change);
+            return settled(change, { kind: 'desired' });
         if (change.action === 'create') {
             if (fresh)
                 return conflict$1(change, 'was created on the server since the plan');
@@ -13108,12 +13122,12 @@ const dashboardsApply = {
     async remove(change, api) {
         const fresh = await api.getDashboard(change.id);
         if (!fresh)
-            return alreadyThere$1(change);
+            return settled(change, { kind: 'desired' });
         if (!isAsPlanned(fresh, change))
             return conflict$1(change, 'was changed on the server since the plan');
         return (await api.deleteDashboard(change.id))
             ? { change, result: 'deleted' }
-            : alreadyThere$1(change);
+            : settled(change, { kind: 'desired' });
     }
 };
 async function create(change, wanted, api) {
@@ -13122,7 +13136,7 @@ async function create(change, wanted, api) {
         return { change, result: 'created' };
     const stored = await api.getDashboard(change.id);
     if (stored && holds(stored, wanted)) {
-        return outcome.retried ? { change, result: 'created' } : alreadyThere$1(change);
+        return outcome.retried ? { change, result: 'created' } : settled(change, { kind: 'desired' });
     }
     return conflict$1(change, 'was created on the server since the plan');
 }
@@ -13143,15 +13157,8 @@ function isAsPlanned(fresh, change) {
     const read = ID_LINE.test(planned.source) ? planned.source : `id: ${change.id}\n${planned.source}`;
     return holds(fresh, { source: read, fields: '' });
 }
-function alreadyThere$1(change) {
-    return {
-        change,
-        result: 'unchanged',
-        message: 'the server already holds what this deploy wants (another run got there first)'
-    };
-}
 function conflict$1(change, what) {
-    return { change, result: 'conflict', message: `dashboard ${change.id} ${what}` };
+    return settled(change, { kind: 'moved', message: `dashboard ${change.id} ${what}` });
 }
 
 const dashboardsRollback = {
@@ -13704,17 +13711,6 @@ const dashboards = {
     apply: dashboardsApply,
     rollback: dashboardsRollback
 };
-
-function settled(change, verdict) {
-    if (verdict.kind === 'moved')
-        return { change, result: 'conflict', message: verdict.message };
-    return {
-        change,
-        result: 'unchanged',
-        revision: verdict.revision,
-        message: 'the server already holds what this deploy wants (another run got there first)'
-    };
-}
 
 const filesApply = {
     name: 'file',
@@ -14444,7 +14440,7 @@ const kvApply = {
         try {
             const fresh = await serverJson(api, change);
             if (fresh === change.desired.json)
-                return alreadyThere(change);
+                return settled(change, { kind: 'desired' });
             if (change.action === 'create' && fresh !== undefined) {
                 return conflict(change, 'was created on the server since the plan');
             }
@@ -14466,7 +14462,7 @@ const kvApply = {
         try {
             const fresh = await serverJson(api, change);
             if (fresh === undefined)
-                return alreadyThere(change);
+                return settled(change, { kind: 'desired' });
             if (fresh !== change.current?.json) {
                 return conflict(change, 'was changed on the server since the plan');
             }
@@ -14492,15 +14488,11 @@ function failed(change, error) {
             : `the request failed${status}; its answer is not shown: the key is secret-like`;
     return { change, result: 'failed', message, ...unknown };
 }
-function alreadyThere(change) {
-    return {
-        change,
-        result: 'unchanged',
-        message: 'the server already holds what this deploy wants (another run got there first)'
-    };
-}
 function conflict(change, what) {
-    return { change, result: 'conflict', message: `KV pair ${change.namespace}:${change.id} ${what}` };
+    return settled(change, {
+        kind: 'moved',
+        message: `KV pair ${change.namespace}:${change.id} ${what}`
+    });
 }
 
 const kvRollback = {
