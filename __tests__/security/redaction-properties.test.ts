@@ -19,6 +19,7 @@ import {
   weakCredentialWarning
 } from '../../src/report/redact/redactor.js'
 import { bounded, OutputEdge } from '../../src/report/output-edge.js'
+import { utf16Patterns, utf16Spans } from '../../src/report/redact/text-encodings.js'
 import { CHANNELS } from './channels.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 300)
@@ -140,6 +141,38 @@ describe('redaction over decoded text, at every channel', () => {
     )
     const strong = credentialsFrom([['password', 'A-long-random-Pa55word']])
     expect(weakCredentialWarning(strong, NAMES)).toBeUndefined()
+  })
+})
+
+describe('the shortcuts redaction takes', () => {
+  it('finds a UTF-16 spelling holding a NUL byte only in text holding U+0000, so the others suffice elsewhere', () => {
+    fc.assert(
+      fc.property(credential, surrounding, surrounding, (secret, before, after) => {
+        const patterns = utf16Patterns([secret])
+        const withoutNul = patterns.filter((pattern) => !pattern.includes(0))
+        for (const spelled of patterns) {
+          const text = `${before}${spelled.toString('utf8')}${after}`
+          const all = utf16Spans(text, patterns)
+          if (!text.includes('\0')) expect(utf16Spans(text, withoutNul)).toEqual(all)
+        }
+      }),
+      { numRuns: RUNS * 4, seed: SEED }
+    )
+  })
+
+  it('shows every repeated string of a value as it shows it alone', () => {
+    fc.assert(
+      fc.property(credential, fc.array(surrounding, { minLength: 1, maxLength: 6 }), (secret, parts) => {
+        fc.pre(hiddenCharacters(secret) >= MIN_REDACTED_CHARACTERS)
+        const edge = new OutputEdge(credentialsFrom([['password', secret]]), NAMES)
+        const texts = parts.flatMap((part) => [part, `${part}${secret}`, part])
+        const shown = edge.shown({ texts, again: { texts }, diff: texts[1] })
+        expect(shown.texts).toEqual(texts.map((text) => edge.message(text)))
+        expect(shown.again.texts).toEqual(shown.texts)
+        expect(shown.diff).toBe(edge.text(texts[1]!))
+      }),
+      { numRuns: RUNS, seed: SEED }
+    )
   })
 })
 

@@ -3619,17 +3619,7 @@ function deployableFlow(flow) {
 
 async function desiredState(model, actual) {
     const managed = new Set(model.managedNamespaces);
-    const seen = new Set();
-    const flows = [];
-    for (const flow of model.flows) {
-        if (!deployableFlow(flow) || !managed.has(flow.namespace))
-            continue;
-        const key = flowKey(flow.namespace, flow.id);
-        if (seen.has(key))
-            continue;
-        seen.add(key);
-        flows.push({ namespace: flow.namespace, id: flow.id, source: flow.source, file: flow.file });
-    }
+    const flows = desiredFlows(model);
     const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace));
     const held = new Map();
     for (const [namespace, { files }] of actual ?? []) {
@@ -3649,6 +3639,21 @@ async function desiredState(model, actual) {
         file: entry.file
     }));
     return { flows, files };
+}
+function desiredFlows(model) {
+    const managed = new Set(model.managedNamespaces);
+    const seen = new Set();
+    const flows = [];
+    for (const flow of model.flows) {
+        if (!deployableFlow(flow) || !managed.has(flow.namespace))
+            continue;
+        const key = flowKey(flow.namespace, flow.id);
+        if (seen.has(key))
+            continue;
+        seen.add(key);
+        flows.push({ namespace: flow.namespace, id: flow.id, source: flow.source, file: flow.file });
+    }
+    return flows;
 }
 
 const POSIX_CLASSES = {
@@ -4748,7 +4753,9 @@ async function walkFolder(dirRel, options, result) {
             continue;
         }
         if (kind !== 'folder') {
-            result.entries.push({ rel, kind });
+            const entry = { rel, kind };
+            result.entries.push(entry);
+            options.onEntry?.(entry);
             continue;
         }
         if (options.mayContain(rel)) {
@@ -5081,14 +5088,6 @@ async function loadRepository(tree, settings, hooks = {}) {
     const chosen = model.layout.layout;
     const layout = layoutRules(settings, chosen);
     const search = await SearchScope.of(tree);
-    const walking = new Semaphore(CONCURRENCY);
-    const walk = await walkTree({
-        tree,
-        rules,
-        mayContain: layout.mayContain,
-        search,
-        limit: (task) => walking.run(task)
-    });
     const revealed = new Set();
     const held = (namespace) => {
         if (revealed.has(namespace) || !heldNamespaceIsManaged(namespace, settings.extraNamespaces))
@@ -5097,13 +5096,33 @@ async function loadRepository(tree, settings, hooks = {}) {
         hooks.onNamespace?.(namespace);
     };
     settings.extraNamespaces.forEach(held);
-    const placed = walk.entries.map((entry) => ({ entry, placement: layout.place(entry.rel) }));
     const reuse = hooks.reuseFlow;
-    if (reuse) {
-        const expected = placed.flatMap(({ placement }) => placement.flow?.expectedNamespace ?? []);
-        for (const namespace of new Set(expected))
-            reuse.prefetch(namespace);
-    }
+    const byFiles = new Set();
+    const placed = [];
+    const walking = new Semaphore(CONCURRENCY);
+    const walk = await walkTree({
+        tree,
+        rules,
+        mayContain: layout.mayContain,
+        search,
+        limit: (task) => walking.run(task),
+        onEntry(entry) {
+            const placement = layout.place(entry.rel);
+            placed.push({ entry, placement });
+            const expected = placement.flow?.expectedNamespace;
+            if (expected !== undefined && !revealed.has(expected)) {
+                reuse?.prefetch(expected);
+                held(expected);
+            }
+            for (const { namespace } of placement.files) {
+                if (reuse)
+                    byFiles.add(namespace);
+                else
+                    held(namespace);
+            }
+        }
+    });
+    byFiles.forEach(held);
     const localFiles = new LocalFilesTracker(placed.filter(({ placement }) => placement.files.length > 0).map(({ placement }) => placement));
     hooks.onFiles?.(localFiles);
     const context = {
@@ -5118,8 +5137,7 @@ async function loadRepository(tree, settings, hooks = {}) {
     };
     const breather = new Breather();
     const load = (entries) => mapLimit(entries, CONCURRENCY, async ({ entry, placement }) => {
-        if (placement.flow)
-            await breather.breathe();
+        await breather.breathe();
         const discovered = await loadEntry(entry, placement, context);
         if (placement.files.length > 0)
             localFiles.read(placement, discovered.files);
@@ -5625,6 +5643,10 @@ class ServerReads {
     knowFiles(files) {
         this.knowLocalFiles(files);
     }
+    async flowsOf(namespace) {
+        this.start(namespace);
+        return valueOf(this.flows.get(namespace));
+    }
     async state(model) {
         this.knowFiles({
             of: async (namespace) => model.files.filter((entry) => entry.namespace === namespace)
@@ -5662,6 +5684,87 @@ function hashesByPath(entries) {
 }
 function keepUnlessSame(local) {
     return ({ sha256 }) => !(local?.size === 1 && local.has(sha256));
+}
+
+const NOT_TERMINATED = [
+    ['CREATED', [0, 0, 0]],
+    ['RUNNING', [0, 0, 0]],
+    ['PAUSED', [0, 0, 0]],
+    ['RESTARTED', [0, 0, 0]],
+    ['KILLING', [0, 0, 0]],
+    ['QUEUED', [0, 0, 0]],
+    ['RETRYING', [0, 17, 0]],
+    ['SUBMITTED', [1, 1, 4]],
+    ['BREAKPOINT', [1, 1, 4]]
+];
+function readUnfinished(api, flows, target) {
+    const idsOf = new Map();
+    for (const f of flows)
+        idsOf.set(f.namespace, [...(idsOf.get(f.namespace) ?? []), f.id]);
+    return searchUnfinished(api, [...idsOf].map(([namespace, ids]) => Promise.resolve({ namespace, ids })), target);
+}
+function readUnfinishedOfRewritable(api, namespaces, wanted, target) {
+    const sources = new Map(wanted.flows.map((f) => [flowKey(f.namespace, f.id), f.source]));
+    const groups = namespaces.map(async ({ namespace, held }) => {
+        const ids = (await held).flatMap((flow) => {
+            const source = sources.get(flowKey(namespace, flow.id));
+            const rewritten = source === undefined
+                ? wanted.deleteEnabled
+                : normaliseText(source) !== normaliseText(flow.source);
+            return rewritten ? [flow.id] : [];
+        });
+        return { namespace, ids };
+    });
+    return searchUnfinished(api, groups, target).then((byFlow) => ({ byFlow }), (error) => ({ error }));
+}
+async function searchUnfinished(api, groups, target) {
+    let asked;
+    const server = () => (asked ??= api.info().then((info) => {
+        const version = parseVersion(info.version);
+        const states = NOT_TERMINATED.filter(([, since]) => !version || !older(version, since));
+        return {
+            states: states.map(([state]) => state),
+            legacy: version !== undefined && older(version, [1, 1, 0]),
+            tenantScoped: info.tenantScoped
+        };
+    }));
+    const wanted = new Set();
+    const found = await Promise.all(groups.map(async (group) => {
+        const { namespace, ids } = await group;
+        if (ids.length === 0)
+            return [];
+        for (const id of ids)
+            wanted.add(flowKey(namespace, id));
+        const { states, legacy } = await server();
+        return api.executionsIn(namespace, [...new Set(ids)].sort(), states, legacy);
+    }));
+    const byFlow = new Map();
+    if (!asked)
+        return byFlow;
+    const { states, tenantScoped } = await asked;
+    const tenant = tenantScoped ? target.tenant : undefined;
+    for (const execution of found.flat().sort(byStart)) {
+        const key = flowKey(execution.namespace, execution.flowId);
+        if (!wanted.has(key) || !states.includes(execution.state))
+            continue;
+        const list = byFlow.get(key) ?? [];
+        list.push({
+            id: execution.id,
+            state: execution.state,
+            url: executionUrl(target.server, tenant, execution)
+        });
+        byFlow.set(key, list);
+    }
+    return byFlow;
+}
+function older(version, than) {
+    for (let i = 0; i < 3; i++)
+        if (version[i] !== than[i])
+            return version[i] < than[i];
+    return false;
+}
+function byStart(a, b) {
+    return Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? '') || (a.id < b.id ? -1 : 1);
 }
 
 async function validatorIdentity() {
@@ -6085,6 +6188,9 @@ function gather(input) {
         const listings = planning && names.length > 0
             ? settle(readNameListings({ ...kestra, secretNames: () => (shared.secretNames ??= kestra.secretNames()) }, names))
             : undefined;
+        const unfinished = reads &&
+            kestra &&
+            readUnfinishedOfRewritable(kestra, sent.managedNamespaces.map((namespace) => ({ namespace, held: reads.flowsOf(namespace) })), { flows: desiredFlows(sent), deleteEnabled: target.delete }, { server: settings.server ?? '', tenant: settings.tenant });
         const state = reading ?? settle(Promise.resolve(undefined));
         const snapshot = settle((async () => {
             const held = await valueOf(state);
@@ -6101,7 +6207,8 @@ function gather(input) {
                 commitTime: await committed,
                 kinds: new Map(await valueOf(kinds)),
                 base: await base,
-                listings: await listings
+                listings: await listings,
+                unfinished: await unfinished
             });
         })());
         return { serverVersion: Promise.resolve(probe), changed, state, snapshot };
@@ -11525,19 +11632,6 @@ function withReview(plan, review) {
     });
     return { ...plan, resources };
 }
-function maybeRewritten(desired, actual, deleteEnabled) {
-    const sources = new Map(desired.map((f) => [flowKey(f.namespace, f.id), f.source]));
-    const found = [];
-    for (const [namespace, { flows }] of actual) {
-        for (const flow of flows) {
-            const source = sources.get(flowKey(namespace, flow.id));
-            const rewritten = source === undefined ? deleteEnabled : normaliseText(source) !== normaliseText(flow.source);
-            if (rewritten)
-                found.push({ namespace, id: flow.id });
-        }
-    }
-    return found;
-}
 
 function declaredInputs(source) {
     const doc = distExports.parseDocument(source, { uniqueKeys: false });
@@ -11627,10 +11721,12 @@ function validDate(text) {
     return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
-function changedContracts(flows) {
+function changedContracts(flows, calls) {
+    const called = new Set(calls.filter((call) => call.via !== 'flow-trigger').map((c) => flowKey(c.namespace, c.id)));
     return flows.filter((f) => f.action === 'update' &&
         f.current !== undefined &&
         f.desired !== undefined &&
+        called.has(flowKey(f.namespace, f.id)) &&
         !sameInputs(f.current.source, f.desired));
 }
 function callSites(targets, calls, sources) {
@@ -11780,63 +11876,8 @@ async function readPinnedRevisions(api, sites) {
     return new Map(read);
 }
 
-const NOT_TERMINATED = [
-    ['CREATED', [0, 0, 0]],
-    ['RUNNING', [0, 0, 0]],
-    ['PAUSED', [0, 0, 0]],
-    ['RESTARTED', [0, 0, 0]],
-    ['KILLING', [0, 0, 0]],
-    ['QUEUED', [0, 0, 0]],
-    ['RETRYING', [0, 17, 0]],
-    ['SUBMITTED', [1, 1, 4]],
-    ['BREAKPOINT', [1, 1, 4]]
-];
-async function readUnfinished(api, flows, target) {
-    const info = await api.info();
-    const version = parseVersion(info.version);
-    const states = NOT_TERMINATED.filter(([, since]) => !version || !older(version, since)).map(([state]) => state);
-    const legacy = version !== undefined && older(version, [1, 1, 0]);
-    const wanted = new Set(flows.map((f) => flowKey(f.namespace, f.id)));
-    const idsOf = new Map();
-    for (const f of flows)
-        idsOf.set(f.namespace, [...(idsOf.get(f.namespace) ?? []), f.id]);
-    const found = await Promise.all([...idsOf].map(([namespace, ids]) => api.executionsIn(namespace, [...new Set(ids)].sort(), states, legacy)));
-    const byFlow = new Map();
-    const tenant = info.tenantScoped ? target.tenant : undefined;
-    for (const execution of found.flat().sort(byStart)) {
-        const key = flowKey(execution.namespace, execution.flowId);
-        if (!wanted.has(key) || !states.includes(execution.state))
-            continue;
-        const list = byFlow.get(key) ?? [];
-        list.push({
-            id: execution.id,
-            state: execution.state,
-            url: executionUrl(target.server, tenant, execution)
-        });
-        byFlow.set(key, list);
-    }
-    return byFlow;
-}
-function older(version, than) {
-    for (let i = 0; i < 3; i++)
-        if (version[i] !== than[i])
-            return version[i] < than[i];
-    return false;
-}
-function byStart(a, b) {
-    return Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? '') || (a.id < b.id ? -1 : 1);
-}
-
-function readUnfinishedEarly(kestra, settings, flows) {
-    if (flows.length === 0)
-        return Promise.resolve({ byFlow: new Map() });
-    return readUnfinished(kestra, flows, {
-        server: settings.server ?? '',
-        tenant: settings.tenant
-    }).then((byFlow) => ({ byFlow }), (error) => ({ error }));
-}
 async function gatherReview(args) {
-    const targets = changedContracts(flowChanges(args.plan));
+    const targets = changedContracts(flowChanges(args.plan), args.calls);
     const sites = targets.length === 0 ? [] : callSitesOf(args, targets);
     const [unfinished, pinned] = await Promise.all([
         args.unfinished,
@@ -11927,12 +11968,11 @@ function byStateNames(executions) {
 }
 
 async function planMode(args) {
-    const { settings, target, ports, model, state } = args;
+    const { ports, model, state } = args;
     const { desired, commitTime: reference } = args.snapshot;
     if (desired === undefined) {
         throw new ActionError('a plan needs the snapshot of a plan or deploy run');
     }
-    const unfinished = readUnfinishedEarly(args.review.kestra, settings, maybeRewritten(desired.flows, state, target.delete));
     const { reporter } = ports;
     const { plan, findings: impactFindings } = await phase(reporter, 'Plan', async () => {
         const built = await plannedChanges(args, desired);
@@ -11941,6 +11981,7 @@ async function planMode(args) {
         for (const [namespace, counts] of countsByNamespace(impact.plan)) {
             reporter.info(`${namespace}: ${countsText(counts)}`);
         }
+        const unfinished = args.snapshot.unfinished ?? { byFlow: new Map() };
         const review = { ...args.review, unfinished, plan: impact.plan, model, state };
         const reads = await gatherReview({ ...review, calls: graph.calls });
         const reviewed = decideReview(review, reads, reporter);
@@ -15778,7 +15819,12 @@ const MIN_REDACTED_CHARACTERS = 4;
 const WIDEST_SPELLING = 16;
 function createRedactor(credentials, names = []) {
     const texts = credentialNeedles(credentials);
-    return redactorOf({ needles: indexNeedles(texts.map(needleOf)), utf16: utf16Patterns(texts) }, names);
+    const utf16 = utf16Patterns(texts);
+    return redactorOf({
+        needles: indexNeedles(texts.map(needleOf)),
+        utf16,
+        utf16WithoutNul: utf16.filter((pattern) => !pattern.includes(0))
+    }, names);
 }
 function hiddenCharacters(secret) {
     return needleOf(secret).filter((code) => !/\s/u.test(String.fromCodePoint(code))).length;
@@ -15805,7 +15851,7 @@ function redact(text, credentials, names) {
         return text;
     const spans = [
         ...spellingSpans(text, credentials.needles).filter((span) => !insideName(text, span, names)),
-        ...utf16Spans(text, credentials.utf16)
+        ...utf16Spans(text, text.includes('\0') ? credentials.utf16 : credentials.utf16WithoutNul)
     ];
     if (spans.length === 0)
         return text;
@@ -15874,23 +15920,30 @@ class OutputEdge {
         return bounded(this.text(text), MESSAGE_BYTES);
     }
     shown(data) {
-        return this.copy(data, undefined);
+        const messages = new Map();
+        const message = (text) => {
+            let shown = messages.get(text);
+            if (shown === undefined)
+                messages.set(text, (shown = this.message(text)));
+            return shown;
+        };
+        return this.copy(data, undefined, message);
     }
-    copy(value, key) {
+    copy(value, key, message) {
         if (typeof value === 'string') {
             if (key !== undefined && SOURCE_KEYS.has(key))
                 return value;
-            return key !== undefined && UNBOUNDED_KEYS.has(key) ? this.text(value) : this.message(value);
+            return key !== undefined && UNBOUNDED_KEYS.has(key) ? this.text(value) : message(value);
         }
         if (Array.isArray(value)) {
-            const items = value.map((item) => this.copy(item, key));
+            const items = value.map((item) => this.copy(item, key, message));
             return items.some((item, i) => item !== value[i]) ? items : value;
         }
         if (value === null || typeof value !== 'object' || !isPlain(value))
             return value;
         let copy;
         for (const [name, item] of Object.entries(value)) {
-            const shown = this.copy(item, name);
+            const shown = this.copy(item, name, message);
             if (shown !== item)
                 (copy ??= { ...value })[name] = shown;
         }

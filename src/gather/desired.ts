@@ -13,15 +13,7 @@ export async function desiredState(
   actual?: ReadonlyMap<string, ActualNamespace>
 ): Promise<{ flows: DesiredFlow[]; files: DesiredFile[] }> {
   const managed = new Set(model.managedNamespaces)
-  const seen = new Set<string>()
-  const flows: DesiredFlow[] = []
-  for (const flow of model.flows) {
-    if (!deployableFlow(flow) || !managed.has(flow.namespace!)) continue
-    const key = flowKey(flow.namespace!, flow.id!)
-    if (seen.has(key)) continue
-    seen.add(key)
-    flows.push({ namespace: flow.namespace!, id: flow.id!, source: flow.source, file: flow.file })
-  }
+  const flows = desiredFlows(model)
   const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace))
   const held = new Map<string, string>()
   for (const [namespace, { files }] of actual ?? []) {
@@ -40,4 +32,19 @@ export async function desiredState(
     file: entry.file
   }))
   return { flows, files }
+}
+
+/** The flows the repository wants on the server: the first file declaring an identity wins. */
+export function desiredFlows(model: Pick<RepoModel, 'flows' | 'managedNamespaces'>): DesiredFlow[] {
+  const managed = new Set(model.managedNamespaces)
+  const seen = new Set<string>()
+  const flows: DesiredFlow[] = []
+  for (const flow of model.flows) {
+    if (!deployableFlow(flow) || !managed.has(flow.namespace!)) continue
+    const key = flowKey(flow.namespace!, flow.id!)
+    if (seen.has(key)) continue
+    seen.add(key)
+    flows.push({ namespace: flow.namespace!, id: flow.id!, source: flow.source, file: flow.file })
+  }
+  return flows
 }

@@ -1,5 +1,5 @@
 import { detectChangedFiles } from './changed-files.js'
-import { desiredState } from './desired.js'
+import { desiredFlows, desiredState } from './desired.js'
 import { commitTime } from './repo/git-tree.js'
 import { openBaseTree, readBaseSnapshot } from './base-snapshot.js'
 import { asClosable, lendTree, type Borrowed } from './repo/lent-tree.js'
@@ -8,6 +8,7 @@ import type { GitTree } from './repo/git-tree.js'
 import { loadRepository } from './repo/load.js'
 import { WorkTree } from './repo/work-tree.js'
 import { ServerReads } from './server/reads.js'
+import { readUnfinishedOfRewritable } from './server/unfinished-executions.js'
 import { reuseStoredChecks } from './stored-checks.js'
 import { readNameListings } from './server/name-listings.js'
 import { knownTargets } from './server/references.js'
@@ -229,6 +230,16 @@ export function gather(input: GatherInput): Gathering {
             )
           )
         : undefined
+    // The review's search of each namespace leaves as soon as its flows are read.
+    const unfinished =
+      reads &&
+      kestra &&
+      readUnfinishedOfRewritable(
+        kestra,
+        sent.managedNamespaces.map((namespace) => ({ namespace, held: reads.flowsOf(namespace) })),
+        { flows: desiredFlows(sent), deleteEnabled: target.delete },
+        { server: settings.server ?? '', tenant: settings.tenant }
+      )
     const state = reading ?? settle(Promise.resolve(undefined))
     const snapshot = settle(
       (async (): Promise<Snapshot> => {
@@ -246,7 +257,8 @@ export function gather(input: GatherInput): Gathering {
           commitTime: await committed,
           kinds: new Map(await valueOf(kinds)),
           base: await base,
-          listings: await listings
+          listings: await listings,
+          unfinished: await unfinished
         })
       })()
     )

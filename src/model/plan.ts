@@ -69,6 +69,9 @@ export interface UnfinishedExecution {
   url: string
 }
 
+/** The review's search per flowKey, or the error it met (said in the plan, never thrown). */
+export type UnfinishedReading = { byFlow: Map<string, UnfinishedExecution[]> } | { error: unknown }
+
 /** What a flow change does beyond its own diff (docs/impact.md). */
 export interface FlowImpact {
   /** Flows that call this one and stay after the deploy, sorted by namespace and id. */

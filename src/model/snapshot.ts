@@ -4,6 +4,7 @@ import type { ServerValidation } from './kestra.js'
 import type { NameListings } from './names.js'
 import type { Outcome } from './outcome.js'
 import type { ChosenLayout, FlowFile, RepoModel } from './repository.js'
+import type { UnfinishedReading } from './plan.js'
 
 /** The resources the repository wants on the server. */
 type Desired = PlanInput['desired']
@@ -49,4 +50,9 @@ export interface Snapshot {
   readonly base: Outcome<BaseSnapshot | undefined> | undefined
   /** The server's listings of the names the flows' `secret()` and `kv()` calls use (plan and deploy). */
   readonly listings: Outcome<NameListings> | undefined
+  /**
+   * The executions not finished of the server flows the plan may update or delete (plan, deploy and drift):
+   * the review's search, read with the server state (docs/caught-at-review.md#executions-not-finished).
+   */
+  readonly unfinished: UnfinishedReading | undefined
 }

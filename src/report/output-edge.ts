@@ -68,22 +68,29 @@ export class OutputEdge {
    * returned itself, not copied.
    */
   shown<T>(data: T): T {
-    return this.copy(data, undefined) as T
+    // A plan repeats its names (namespaces, actions, kinds) thousands of times: each is read once.
+    const messages = new Map<string, string>()
+    const message = (text: string) => {
+      let shown = messages.get(text)
+      if (shown === undefined) messages.set(text, (shown = this.message(text)))
+      return shown
+    }
+    return this.copy(data, undefined, message) as T
   }
 
-  private copy(value: unknown, key: string | undefined): unknown {
+  private copy(value: unknown, key: string | undefined, message: (text: string) => string): unknown {
     if (typeof value === 'string') {
       if (key !== undefined && SOURCE_KEYS.has(key)) return value
-      return key !== undefined && UNBOUNDED_KEYS.has(key) ? this.text(value) : this.message(value)
+      return key !== undefined && UNBOUNDED_KEYS.has(key) ? this.text(value) : message(value)
     }
     if (Array.isArray(value)) {
-      const items = value.map((item) => this.copy(item, key))
+      const items = value.map((item) => this.copy(item, key, message))
       return items.some((item, i) => item !== value[i]) ? items : value
     }
     if (value === null || typeof value !== 'object' || !isPlain(value)) return value
     let copy: Record<string, unknown> | undefined
     for (const [name, item] of Object.entries(value)) {
-      const shown = this.copy(item, name)
+      const shown = this.copy(item, name, message)
       if (shown !== item) (copy ??= { ...value })[name] = shown
     }
     return copy ?? value

@@ -26,8 +26,7 @@ import { ActionError } from '../model/errors.js'
 import type { Kind } from '../kinds/kind.js'
 import { sortFindings } from '../decide/validate/verdict.js'
 import { phase } from '../report/phase.js'
-import { decideReview, gatherReview, readUnfinishedEarly, type ReviewArgs } from './review.js'
-import { maybeRewritten } from '../decide/plan/review.js'
+import { decideReview, gatherReview, type ReviewArgs } from './review.js'
 
 interface PlanModeArgs {
   settings: Settings
@@ -58,17 +57,11 @@ interface PlanModeArgs {
 export async function planMode(
   args: PlanModeArgs
 ): Promise<{ plan: Plan; summary: string; findings: Finding[] }> {
-  const { settings, target, ports, model, state } = args
+  const { ports, model, state } = args
   const { desired, commitTime: reference } = args.snapshot
   if (desired === undefined) {
     throw new ActionError('a plan needs the snapshot of a plan or deploy run')
   }
-  // The executions of the flows the plan may rewrite are read while the base commit is read and the plan built.
-  const unfinished = readUnfinishedEarly(
-    args.review.kestra,
-    settings,
-    maybeRewritten(desired.flows, state, target.delete)
-  )
   const { reporter } = ports
   const { plan, findings: impactFindings } = await phase(
     reporter,
@@ -80,6 +73,7 @@ export async function planMode(
       for (const [namespace, counts] of countsByNamespace(impact.plan)) {
         reporter.info(`${namespace}: ${countsText(counts)}`)
       }
+      const unfinished = args.snapshot.unfinished ?? { byFlow: new Map() }
       const review = { ...args.review, unfinished, plan: impact.plan, model, state }
       const reads = await gatherReview({ ...review, calls: graph.calls })
       const reviewed = decideReview(review, reads, reporter)

@@ -12,14 +12,12 @@ import {
   reviewContracts,
   type CallSite
 } from '../decide/plan/subflow-contracts.js'
-import type { FlowChange, Plan, UnfinishedExecution } from '../model/plan.js'
+import type { FlowChange, Plan, UnfinishedExecution, UnfinishedReading } from '../model/plan.js'
 import { parseFlowFile } from '../model/flow-file.js'
 import type { FlowFile, RepoModel } from '../model/repository.js'
 import type { Reporter } from '../report/reporter.js'
 import { readPinnedRevisions } from '../gather/server/pinned-revisions.js'
-import { readUnfinished } from '../gather/server/unfinished-executions.js'
 import type { ActualNamespace } from '../model/plan-input.js'
-import type { Settings } from '../model/settings.js'
 import type { Finding } from '../model/finding.js'
 import { unfinishedText } from '../decide/render/review.js'
 
@@ -33,12 +31,9 @@ export interface ReviewArgs {
   names: readonly NameReference[]
   /** The listings those names need, read while the repository loaded (a failed read throws where used). */
   listings?: Outcome<NameListings>
-  /** The executions not finished of the flows the plan may rewrite, read while it was computed. */
-  unfinished: Promise<UnfinishedReading>
+  /** The executions not finished of the flows the plan may rewrite, read with the server state. */
+  unfinished: UnfinishedReading
 }
-
-/** The search's answer per flowKey, or the error it met (said in the plan, never thrown here). */
-type UnfinishedReading = { byFlow: Map<string, UnfinishedExecution[]> } | { error: unknown }
 
 /** What the review read once the plan was known: plain values, every read ended. */
 interface ReviewReads {
@@ -47,28 +42,12 @@ interface ReviewReads {
   contracts: { targets: FlowChange[]; sites: CallSite[]; pinned: Map<string, string | undefined> }
 }
 
-/** Starts the searches of the executions of these flows; settles, never rejects. */
-export function readUnfinishedEarly(
-  kestra: KestraServer,
-  settings: Pick<Settings, 'server' | 'tenant'>,
-  flows: readonly { namespace: string; id: string }[]
-): Promise<UnfinishedReading> {
-  if (flows.length === 0) return Promise.resolve({ byFlow: new Map() })
-  return readUnfinished(kestra, flows, {
-    server: settings.server ?? '',
-    tenant: settings.tenant
-  }).then(
-    (byFlow) => ({ byFlow }),
-    (error: unknown) => ({ error })
-  )
-}
-
 /**
  * The reads that depend on the plan (docs/caught-at-review.md), together: the executions not finished
  * (started early), and the revisions pinned by the calls of the flows whose inputs changed.
  */
 export async function gatherReview(args: ReviewArgs): Promise<ReviewReads> {
-  const targets = changedContracts(flowChanges(args.plan))
+  const targets = changedContracts(flowChanges(args.plan), args.calls)
   const sites = targets.length === 0 ? [] : callSitesOf(args, targets)
   const [unfinished, pinned] = await Promise.all([
     args.unfinished,

@@ -1,6 +1,4 @@
 import { flowKey } from '../../model/targets.js'
-import { normaliseText } from '../../model/content.js'
-import type { ActualNamespace, DesiredFlow } from '../../model/plan-input.js'
 import type { FlowChange, MissingName, Plan, UnfinishedExecution } from '../../model/plan.js'
 
 /** What the review found per flow (docs/caught-at-review.md), keyed by flowKey. */
@@ -42,27 +40,4 @@ export function withReview(plan: Plan, review: ReviewInput): Plan {
     return change
   })
   return { ...plan, resources }
-}
-
-/**
- * The server's flows that the plan may update or delete, known before the plan is built: those whose
- * repository source differs in any byte, and (with `delete`) those the repository lacks. A superset of the
- * plan's updates and deletions, so that their executions can be read while the plan is computed. Pure.
- */
-export function maybeRewritten(
-  desired: readonly DesiredFlow[],
-  actual: ReadonlyMap<string, ActualNamespace>,
-  deleteEnabled: boolean
-): { namespace: string; id: string }[] {
-  const sources = new Map(desired.map((f) => [flowKey(f.namespace, f.id), f.source]))
-  const found: { namespace: string; id: string }[] = []
-  for (const [namespace, { flows }] of actual) {
-    for (const flow of flows) {
-      const source = sources.get(flowKey(namespace, flow.id))
-      const rewritten =
-        source === undefined ? deleteEnabled : normaliseText(source) !== normaliseText(flow.source)
-      if (rewritten) found.push({ namespace, id: flow.id })
-    }
-  }
-  return found
 }

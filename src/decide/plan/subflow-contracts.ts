@@ -24,13 +24,23 @@ export interface CallSite {
   inputs: { key: string; literal?: string; line: number; column: number }[]
 }
 
-/** The changes whose `inputs` differ from the server copy's: their callers are checked. */
-export function changedContracts(flows: readonly FlowChange[]): FlowChange[] {
+/**
+ * The called changes whose `inputs` differ from the server copy's: their callers are checked. A flow no
+ * subflow task calls has no call to break, so its inputs are not read.
+ */
+export function changedContracts(
+  flows: readonly FlowChange[],
+  calls: readonly CallEdge[]
+): FlowChange[] {
+  const called = new Set(
+    calls.filter((call) => call.via !== 'flow-trigger').map((c) => flowKey(c.namespace, c.id))
+  )
   return flows.filter(
     (f) =>
       f.action === 'update' &&
       f.current !== undefined &&
       f.desired !== undefined &&
+      called.has(flowKey(f.namespace, f.id)) &&
       !sameInputs(f.current.source, f.desired)
   )
 }

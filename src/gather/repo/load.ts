@@ -115,14 +115,6 @@ export async function loadRepository(
   const chosen = model.layout.layout
   const layout = layoutRules(settings, chosen)
   const search = await SearchScope.of(tree)
-  const walking = new Semaphore(CONCURRENCY)
-  const walk = await walkTree({
-    tree,
-    rules,
-    mayContain: layout.mayContain,
-    search,
-    limit: (task) => walking.run(task)
-  })
   const revealed = new Set<string>()
   const held = (namespace: string) => {
     if (revealed.has(namespace) || !heldNamespaceIsManaged(namespace, settings.extraNamespaces))
@@ -131,13 +123,34 @@ export async function loadRepository(
     hooks.onNamespace?.(namespace)
   }
   settings.extraNamespaces.forEach(held)
-  const placed = walk.entries.map((entry) => ({ entry, placement: layout.place(entry.rel) }))
-  // Stored checks are looked up by the namespace a flow's place names: their reads leave first.
+  // The namespace a place names is known as the walk lists the file: its server reads leave then (a flow
+  // naming another namespace reveals it when read). When flows are looked up by their namespace's stored
+  // checks, those are asked for first, and a namespace that only files name waits for the walk's end.
   const reuse = hooks.reuseFlow
-  if (reuse) {
-    const expected = placed.flatMap(({ placement }) => placement.flow?.expectedNamespace ?? [])
-    for (const namespace of new Set(expected)) reuse.prefetch(namespace)
-  }
+  const byFiles = new Set<string>()
+  const placed: Placed[] = []
+  const walking = new Semaphore(CONCURRENCY)
+  const walk = await walkTree({
+    tree,
+    rules,
+    mayContain: layout.mayContain,
+    search,
+    limit: (task) => walking.run(task),
+    onEntry(entry) {
+      const placement = layout.place(entry.rel)
+      placed.push({ entry, placement })
+      const expected = placement.flow?.expectedNamespace
+      if (expected !== undefined && !revealed.has(expected)) {
+        reuse?.prefetch(expected)
+        held(expected)
+      }
+      for (const { namespace } of placement.files) {
+        if (reuse) byFiles.add(namespace)
+        else held(namespace)
+      }
+    }
+  })
+  byFiles.forEach(held)
   const localFiles = new LocalFilesTracker(
     placed.filter(({ placement }) => placement.files.length > 0).map(({ placement }) => placement)
   )
@@ -155,8 +168,8 @@ export async function loadRepository(
   const breather = new Breather()
   const load = (entries: Placed[]) =>
     mapLimit(entries, CONCURRENCY, async ({ entry, placement }) => {
-      // Reading and parsing a flow is synchronous: let server answers in. Other files mostly wait.
-      if (placement.flow) await breather.breathe()
+      // Reading and parsing a flow, and hashing a file, are synchronous: let server answers in.
+      await breather.breathe()
       const discovered = await loadEntry(entry, placement, context)
       if (placement.files.length > 0) localFiles.read(placement, discovered.files)
       for (const flow of discovered.flows) {

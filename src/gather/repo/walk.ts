@@ -31,6 +31,8 @@ interface WalkOptions {
   /** Where flow documents are searched for beyond the layout's folders. */
   search?: SearchScope
   limit<R>(task: () => Promise<R>): Promise<R>
+  /** Told of each entry as it is listed, before the walk ends. */
+  onEntry?(entry: WalkEntry): void
   /** The folder to walk (default root). */
   from?: string
 }
@@ -66,7 +68,9 @@ async function walkFolder(dirRel: string, options: WalkOptions, result: WalkResu
       continue
     }
     if (kind !== 'folder') {
-      result.entries.push({ rel, kind })
+      const entry: WalkEntry = { rel, kind }
+      result.entries.push(entry)
+      options.onEntry?.(entry)
       continue
     }
     if (options.mayContain(rel)) {

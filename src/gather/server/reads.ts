@@ -100,6 +100,12 @@ export class ServerReads {
     this.knowLocalFiles(files)
   }
 
+  /** The server's flows of a namespace (its reads started if they were not). */
+  async flowsOf(namespace: string): Promise<RemoteFlow[]> {
+    this.start(namespace)
+    return valueOf(this.flows.get(namespace)!)
+  }
+
   /** Flows and files of every managed namespace. */
   async state(
     model: Pick<RepoModel, 'managedNamespaces' | 'files'>

@@ -3,7 +3,10 @@ import type { Execution } from '../../model/kestra.js'
 import { parseVersion } from '../../kestra/era.js'
 import { executionUrl } from '../../kestra/executions.js'
 import { flowKey } from '../../model/targets.js'
-import type { UnfinishedExecution } from '../../model/plan.js'
+import type { UnfinishedExecution, UnfinishedReading } from '../../model/plan.js'
+import type { RemoteFlow } from '../../model/kestra.js'
+import type { DesiredFlow } from '../../model/plan-input.js'
+import { normaliseText } from '../../model/content.js'
 
 /**
  * The states that are not terminated, with the release that added each (docs/kestra.md#execution-states):
@@ -26,27 +29,82 @@ const NOT_TERMINATED: [state: string, since: [number, number, number]][] = [
  * exactly those flows, read to its end (docs/caught-at-review.md#executions-not-finished). A failed or
  * endless search throws: the caller says so, and the guard refuses.
  */
-export async function readUnfinished(
+export function readUnfinished(
   api: KestraApi & ListingsApi,
   flows: readonly { namespace: string; id: string }[],
   target: { server: string; tenant: string }
 ): Promise<Map<string, UnfinishedExecution[]>> {
-  const info = await api.info()
-  const version = parseVersion(info.version)
-  const states = NOT_TERMINATED.filter(([, since]) => !version || !older(version, since)).map(
-    ([state]) => state
-  )
-  const legacy = version !== undefined && older(version, [1, 1, 0])
-  const wanted = new Set(flows.map((f) => flowKey(f.namespace, f.id)))
   const idsOf = new Map<string, string[]>()
   for (const f of flows) idsOf.set(f.namespace, [...(idsOf.get(f.namespace) ?? []), f.id])
+  return searchUnfinished(
+    api,
+    [...idsOf].map(([namespace, ids]) => Promise.resolve({ namespace, ids })),
+    target
+  )
+}
+
+/**
+ * The review's read (docs/caught-at-review.md#executions-not-finished): the executions not finished of the
+ * server flows the plan may update or delete, each namespace searched as soon as its flows are read, so
+ * that the searches overlap the other reads. Such a flow is known before the plan is built: its repository
+ * source differs in any byte, or (with `delete`) the repository lacks it, a superset of the plan's updates
+ * and deletions. Settles, never rejects: a failure is said in the plan.
+ */
+export function readUnfinishedOfRewritable(
+  api: KestraApi & ListingsApi,
+  namespaces: readonly { namespace: string; held: Promise<readonly RemoteFlow[]> }[],
+  wanted: { flows: readonly DesiredFlow[]; deleteEnabled: boolean },
+  target: { server: string; tenant: string }
+): Promise<UnfinishedReading> {
+  const sources = new Map(wanted.flows.map((f) => [flowKey(f.namespace, f.id), f.source]))
+  const groups = namespaces.map(async ({ namespace, held }) => {
+    const ids = (await held).flatMap((flow) => {
+      const source = sources.get(flowKey(namespace, flow.id))
+      const rewritten =
+        source === undefined
+          ? wanted.deleteEnabled
+          : normaliseText(source) !== normaliseText(flow.source)
+      return rewritten ? [flow.id] : []
+    })
+    return { namespace, ids }
+  })
+  return searchUnfinished(api, groups, target).then(
+    (byFlow) => ({ byFlow }),
+    (error: unknown) => ({ error })
+  )
+}
+
+/** One search per namespace that has flows to look for, each leaving as soon as its group is known. */
+async function searchUnfinished(
+  api: KestraApi & ListingsApi,
+  groups: readonly Promise<{ namespace: string; ids: readonly string[] }>[],
+  target: { server: string; tenant: string }
+): Promise<Map<string, UnfinishedExecution[]>> {
+  let asked: Promise<{ states: string[]; legacy: boolean; tenantScoped: boolean }> | undefined
+  const server = () =>
+    (asked ??= api.info().then((info) => {
+      const version = parseVersion(info.version)
+      const states = NOT_TERMINATED.filter(([, since]) => !version || !older(version, since))
+      return {
+        states: states.map(([state]) => state),
+        legacy: version !== undefined && older(version, [1, 1, 0]),
+        tenantScoped: info.tenantScoped
+      }
+    }))
+  const wanted = new Set<string>()
   const found = await Promise.all(
-    [...idsOf].map(([namespace, ids]) =>
-      api.executionsIn(namespace, [...new Set(ids)].sort(), states, legacy)
-    )
+    groups.map(async (group) => {
+      const { namespace, ids } = await group
+      if (ids.length === 0) return []
+      for (const id of ids) wanted.add(flowKey(namespace, id))
+      const { states, legacy } = await server()
+      return api.executionsIn(namespace, [...new Set(ids)].sort(), states, legacy)
+    })
   )
   const byFlow = new Map<string, UnfinishedExecution[]>()
-  const tenant = info.tenantScoped ? target.tenant : undefined
+  if (!asked) return byFlow
+  const { states, tenantScoped } = await asked
+  const tenant = tenantScoped ? target.tenant : undefined
   for (const execution of found.flat().sort(byStart)) {
     const key = flowKey(execution.namespace, execution.flowId)
     if (!wanted.has(key) || !states.includes(execution.state)) continue

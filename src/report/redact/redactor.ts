@@ -37,8 +37,13 @@ export interface Redactor {
  */
 export function createRedactor(credentials: Credentials, names: readonly string[] = []): Redactor {
   const texts = credentialNeedles(credentials)
+  const utf16 = utf16Patterns(texts)
   return redactorOf(
-    { needles: indexNeedles(texts.map(needleOf)), utf16: utf16Patterns(texts) },
+    {
+      needles: indexNeedles(texts.map(needleOf)),
+      utf16,
+      utf16WithoutNul: utf16.filter((pattern) => !pattern.includes(0))
+    },
     names
   )
 }
@@ -47,6 +52,11 @@ export function createRedactor(credentials: Credentials, names: readonly string[
 interface CredentialIndex {
   needles: NeedleIndex
   utf16: readonly Buffer[]
+  /**
+   * The UTF-16 spellings without a NUL byte: the only ones a text without U+0000 can hold, since UTF-8
+   * writes a NUL byte for that character alone.
+   */
+  utf16WithoutNul: readonly Buffer[]
 }
 
 /** The characters of a secret that redaction can hide: white space and what a reader skips not counted. */
@@ -76,7 +86,7 @@ function redact(text: string, credentials: CredentialIndex, names: NeedleIndex):
   if (credentials.needles.byFirst.size === 0) return text
   const spans = [
     ...spellingSpans(text, credentials.needles).filter((span) => !insideName(text, span, names)),
-    ...utf16Spans(text, credentials.utf16)
+    ...utf16Spans(text, text.includes('\0') ? credentials.utf16 : credentials.utf16WithoutNul)
   ]
   if (spans.length === 0) return text
   spans.sort((a, b) => a[0] - b[0])
