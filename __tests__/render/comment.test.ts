@@ -15,6 +15,7 @@ import {
   parseMarkdown,
   textOutsideCode
 } from './fixtures.js'
+import { DECIDE_KINDS } from '../../src/kinds/index.js'
 
 const RUN_URL = 'https://github.com/acme/flows/actions/runs/42'
 
@@ -22,6 +23,7 @@ function commentInput(plan: Plan | undefined, extra: Partial<CommentInput> = {})
   return {
     commentKey: 'default',
     mode: 'plan',
+    kinds: DECIDE_KINDS,
     server: 'https://kestra.example.com',
     tenant: 'main',
     commit: COMMIT,

@@ -10,6 +10,7 @@ import { deployTitle, withHeadline } from '../../src/decide/render/headline.js'
 import type { CommentInput } from '../../src/decide/render/input.js'
 import { renderSummary } from '../../src/decide/render/summary.js'
 import { COMMIT, countOf, FINDINGS, mixedPlan, nodesOf, parseMarkdown } from './fixtures.js'
+import { DECIDE_KINDS } from '../../src/kinds/index.js'
 
 const REPO = 'https://github.com/acme/flows'
 
@@ -17,6 +18,7 @@ function input(extra: Partial<CommentInput> = {}): CommentInput {
   return {
     commentKey: 'default',
     mode: 'plan',
+    kinds: DECIDE_KINDS,
     server: 'https://kestra.example.com',
     tenant: 'main',
     commit: COMMIT,

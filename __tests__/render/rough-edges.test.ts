@@ -12,12 +12,13 @@ import { renderComment } from '../../src/decide/render/comment.js'
 import { upsertDeployedSection } from '../../src/decide/render/deployed.js'
 import { deployTitle } from '../../src/decide/render/headline.js'
 import type { CommentInput } from '../../src/decide/render/input.js'
-import { kestraPage } from '../../src/decide/render/resource.js'
+import { kindOf } from '../../src/decide/kind.js'
 import { renderSummary } from '../../src/decide/render/summary.js'
 import { kestraUiBase } from '../../src/kestra/executions.js'
 import type { ResourceChange } from '../../src/model/plan.js'
 import type { DeployResult } from '../../src/model/result.js'
 import { COMMIT, mixedPlan, NS, nodesOf, parseMarkdown } from './fixtures.js'
+import { DECIDE_KINDS } from '../../src/kinds/index.js'
 
 const REPO = 'https://github.com/acme/flows'
 const UI = 'https://kestra.example.com/ui/main'
@@ -26,6 +27,7 @@ function input(extra: Partial<CommentInput> = {}): CommentInput {
   return {
     commentKey: 'default',
     mode: 'plan',
+    kinds: DECIDE_KINDS,
     server: 'https://kestra.example.com',
     tenant: 'main',
     commit: COMMIT,
@@ -132,7 +134,7 @@ describe('the rendered comment', () => {
             ? { kind: 'flow', namespace, id: name }
             : { kind: 'file', namespace, path: `/${name}` }
         ) as ResourceChange
-        const page = kestraPage(UI, r)!
+        const page = kindOf(DECIDE_KINDS, r).kestraPage!(r, UI)
         expect(page.startsWith(`${UI}/`)).toBe(true)
         expect(page).not.toMatch(/["<>\s]/)
         const segments = page.slice(UI.length + 1).split('/')

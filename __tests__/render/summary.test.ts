@@ -1,5 +1,6 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { resourceName } from '../../src/model/plan.js'
+import { countPlan, resourceName, type ResourceChange } from '../../src/model/plan.js'
 import { renderSummary } from '../../src/decide/render/summary.js'
 import type { SummaryInput } from '../../src/decide/render/input.js'
 import {
@@ -11,10 +12,12 @@ import {
   nodesOf,
   parseMarkdown
 } from './fixtures.js'
+import { DECIDE_KINDS } from '../../src/kinds/index.js'
 
 function summaryInput(extra: Partial<SummaryInput>): SummaryInput {
   return {
     mode: 'plan',
+    kinds: DECIDE_KINDS,
     server: 'https://kestra.example.com',
     tenant: 'main',
     commit: COMMIT,
@@ -77,5 +80,61 @@ describe('renderSummary', () => {
     expect(text).toContain('| ⚠️ warning | company.team/flows/same.yml:1 | line one line two |')
     expect(text).not.toContain('#### Changes')
     expect(text).not.toContain('fingerprint')
+  })
+})
+
+describe('the counts table', () => {
+  const ACTIONS = ['create', 'update', 'delete', 'orphaned', 'unchanged'] as const
+  const change = fc
+    .record({
+      kind: fc.constantFrom(...DECIDE_KINDS.map((kind) => kind.name)),
+      action: fc.constantFrom(...ACTIONS),
+      drifted: fc.boolean(),
+      id: fc.stringMatching(/^[a-z]{1,6}$/)
+    })
+    .map(
+      ({ kind, action, drifted, id }) =>
+        ({
+          kind,
+          action,
+          drifted,
+          id,
+          path: `/${id}`,
+          // A tenant-wide kind's changes carry their section; the others their namespace.
+          ...(kind === 'dashboard'
+            ? { namespace: '', section: 'Dashboards' }
+            : { namespace: 'company.team' })
+        }) as unknown as ResourceChange
+    )
+
+  it('has a row per kind with changes, each labelled by its kind, and the rows add up to the total', () => {
+    fc.assert(
+      fc.property(fc.array(change, { maxLength: 30 }), (resources) => {
+        const plan = {
+          resources,
+          namespaces: ['company.team'],
+          counts: countPlan(resources),
+          fingerprint: 'f'
+        }
+        const text = renderSummary(summaryInput({ plan, findings: [] }))
+        const rows = text
+          .split('\n')
+          .filter((line) => /^\| [^|]+ \| \d/.test(line))
+          .map((line) => line.split('|').map((cell) => cell.trim()))
+        const total = rows.find((cells) => cells[1] === '**Total**')!
+        const parts = rows.filter((cells) => cells !== total)
+        for (let column = 2; column <= 7; column++) {
+          const sum = parts.reduce((n, cells) => n + Number(cells[column]), 0)
+          expect(sum, `column ${column}`).toBe(Number(total[column]))
+        }
+        const expected = [
+          ...DECIDE_KINDS.filter((kind) =>
+            resources.some((r) => r.kind === kind.name && r.section === undefined)
+          ).map((kind) => kind.label),
+          ...new Set(resources.flatMap((r) => r.section ?? []))
+        ]
+        expect(parts.map((cells) => cells[1])).toEqual(expected)
+      })
+    )
   })
 })

@@ -37,6 +37,7 @@ function report(text: string): ReportInput {
   edited.diff = `${edited.diff}+  description: ${text}\n`
   return {
     mode: 'plan',
+    kinds: DECIDE_KINDS,
     server: 'https://kestra.example.com',
     tenant: 'main',
     commit: COMMIT,

@@ -162,15 +162,19 @@ describe('the shortcuts redaction takes', () => {
 
   it('shows every repeated string of a value as it shows it alone', () => {
     fc.assert(
-      fc.property(credential, fc.array(surrounding, { minLength: 1, maxLength: 6 }), (secret, parts) => {
-        fc.pre(hiddenCharacters(secret) >= MIN_REDACTED_CHARACTERS)
-        const edge = new OutputEdge(credentialsFrom([['password', secret]]), NAMES)
-        const texts = parts.flatMap((part) => [part, `${part}${secret}`, part])
-        const shown = edge.shown({ texts, again: { texts }, diff: texts[1] })
-        expect(shown.texts).toEqual(texts.map((text) => edge.message(text)))
-        expect(shown.again.texts).toEqual(shown.texts)
-        expect(shown.diff).toBe(edge.text(texts[1]!))
-      }),
+      fc.property(
+        credential,
+        fc.array(surrounding, { minLength: 1, maxLength: 6 }),
+        (secret, parts) => {
+          fc.pre(hiddenCharacters(secret) >= MIN_REDACTED_CHARACTERS)
+          const edge = new OutputEdge(credentialsFrom([['password', secret]]), NAMES)
+          const texts = parts.flatMap((part) => [part, `${part}${secret}`, part])
+          const shown = edge.shown({ texts, again: { texts }, diff: texts[1] })
+          expect(shown.texts).toEqual(texts.map((text) => edge.message(text)))
+          expect(shown.again.texts).toEqual(shown.texts)
+          expect(shown.diff).toBe(edge.text(texts[1]!))
+        }
+      ),
       { numRuns: RUNS, seed: SEED }
     )
   })

@@ -2072,6 +2072,10 @@ function withHeadline(markdown, headline) {
 function noteLines(notes) {
     return (notes ?? []).map((note) => `> ${escapeText(note)}`);
 }
+function unfinishedText(executions) {
+    const n = executions.length;
+    return `${n} execution${n === 1 ? '' : 's'} not finished`;
+}
 
 function changeTargets(change) {
     const key = `resource ${resourceKey(change)}`;
@@ -2098,6 +2102,14 @@ function fileKey(namespace, path) {
 }
 function pinnedKey(targetKey, revision) {
     return `${targetKey}@${revision}`;
+}
+
+function kindOf$2(kinds, change) {
+    const kind = kinds.find((candidate) => candidate.name === change.kind);
+    if (kind === undefined) {
+        throw new ActionError(`no resource kind '${change.kind}' is registered (src/kinds/index.ts)`);
+    }
+    return kind;
 }
 
 function fence(content, info = '') {
@@ -2131,88 +2143,6 @@ function scanLines(markdown) {
     return result;
 }
 
-const VIA$1 = {
-    subflow: 'Subflow',
-    foreach: 'ForEachItem',
-    'flow-trigger': 'Flow trigger'
-};
-function impactMarks(r) {
-    if (r.kind !== 'flow' || !r.impact)
-        return [];
-    const marks = [];
-    const callers = new Set(r.impact.callers.map((c) => `${c.namespace}.${c.id}`)).size;
-    if (callers > 0)
-        marks.push(`📞 called by ${callers} flow${callers === 1 ? '' : 's'}`);
-    if (r.impact.triggers.length > 0)
-        marks.push('⏰ triggers change');
-    return marks;
-}
-function impactText(r) {
-    if (r.kind !== 'flow' || !r.impact)
-        return undefined;
-    const { callers, triggers } = r.impact;
-    const out = [];
-    if (callers.length > 0) {
-        const names = callers.map((c) => `${escapeText(`${c.namespace}.${c.id}`)} (${VIA$1[c.via]}${c.serverOnly ? ', server only' : ''})${breaksText(c)}`);
-        const verb = r.action === 'delete' ? 'Still called by' : 'Called by';
-        if (callers.some((c) => c.breaks?.length))
-            out.push(`**${verb}:**`, ...names.map((n) => `- ${n}`));
-        else
-            out.push(`**${verb}:** ${names.join(', ')}`);
-    }
-    if (triggers.length > 0) {
-        out.push('**Triggers:**', ...triggers.map((t) => `- ${asCode(escapeText(t.text))}${t.nextRun ? ` (next run after the commit: ${escapeText(t.nextRun)})` : ''}`));
-    }
-    return out.join('\n');
-}
-function asCode(escaped) {
-    return escaped.replace(/&quot;(.*?)&quot;/g, '<code>$1</code>');
-}
-function breaksText(caller) {
-    return caller.breaks?.length ? ` — ❌ breaks: ${escapeText(caller.breaks.join('; '))}` : '';
-}
-
-function reviewMarks(r) {
-    if (r.kind !== 'flow' || !r.review)
-        return [];
-    const marks = [];
-    const missing = r.review.missing?.length ?? 0;
-    if (missing > 0)
-        marks.push(`🔑 ${missing} missing name${missing === 1 ? '' : 's'}`);
-    const unfinished = r.review.unfinished ?? [];
-    if (unfinished.length > 0)
-        marks.push(`⏳ ${unfinishedText(unfinished)}`);
-    return marks;
-}
-function reviewText(r) {
-    if (r.kind !== 'flow' || !r.review)
-        return undefined;
-    const out = [];
-    const missing = r.review.missing ?? [];
-    if (missing.length > 0) {
-        const names = missing.map((m) => `${m.kind === 'secret' ? 'secret' : 'KV key'} <code>${escapeText(m.name)}</code>`);
-        out.push(`**Not defined on the server:** ${names.join(', ')}`);
-    }
-    const unfinished = r.review.unfinished ?? [];
-    if (unfinished.length > 0) {
-        out.push(`**${unfinishedText(unfinished)}:** ${byState(unfinished)}`);
-    }
-    return out.length > 0 ? out.join('\n\n') : undefined;
-}
-function unfinishedText(executions) {
-    const n = executions.length;
-    return `${n} execution${n === 1 ? '' : 's'} not finished`;
-}
-function byState(executions) {
-    const counts = new Map();
-    for (const e of executions)
-        counts.set(e.state, (counts.get(e.state) ?? 0) + 1);
-    return [...counts]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([state, n]) => `${n} ${escapeText(state)}`)
-        .join(', ');
-}
-
 const ACTION_LABEL = {
     create: '🟢 create',
     update: '🟡 update',
@@ -2237,63 +2167,41 @@ function invalidCounts(findings) {
         return own?.error || file?.error ? entry.count : undefined;
     };
 }
-function summaryLine(r, invalid, kestraUi) {
-    const findings = invalid?.(r);
+function summaryLine(r, links) {
+    const kind = kindOf$2(links.kinds, r);
+    const findings = links.invalid?.(r);
     const parts = [`${ACTION_LABEL[r.action]} ${r.kind} <b>${escapeText(resourceName$1(r))}</b>`];
     if (findings !== undefined)
         parts.push(`❌ invalid (${findings} finding${findings === 1 ? '' : 's'})`);
-    const size = sizeText(r);
-    if (size)
-        parts.push(size);
-    if (r.kind === 'flow' && r.current) {
-        parts.push(r.action === 'update'
-            ? `rev ${r.current.revision} → ${r.current.revision + 1}`
-            : `rev ${r.current.revision}`);
-    }
-    parts.push(...impactMarks(r), ...reviewMarks(r));
+    const counts = lineCounts(r);
+    if (counts)
+        parts.push(counts);
+    parts.push(...kindMarks(links.kinds, r));
     if (r.drifted)
         parts.push('⚠️ drifted');
     if (r.remark !== undefined)
         parts.push(escapeText(r.remark));
     else if (r.action === 'orphaned')
         parts.push('kept because <code>delete</code> is false');
-    const page = kestraUi === undefined ? undefined : kestraPage(kestraUi, r);
+    const page = links.kestraUi === undefined ? undefined : kind.kestraPage?.(r, links.kestraUi);
     if (page)
         parts.push(`<a href="${escapeHtml(page)}">open in Kestra</a>`);
     return parts.join(' · ');
 }
-function kestraPage(kestraUi, r) {
-    const part = encodeURIComponent;
-    if (r.kind === 'flow')
-        return `${kestraUi}/flows/edit/${part(r.namespace)}/${part(r.id)}`;
-    if (r.kind === 'file')
-        return `${kestraUi}/namespaces/edit/${part(r.namespace)}/files`;
-    return undefined;
+function kindMarks(kinds, r) {
+    return kindOf$2(kinds, r).marks?.(r) ?? [];
 }
-function sizeText(r) {
-    if (r.diffOmitted === 'binary' && r.kind === 'file') {
-        const sides = [r.current, r.action === 'delete' ? undefined : r.desired].filter((s) => s !== undefined);
-        const sizes = sides.map((s) => formatBytes(s.size)).join(' → ');
-        const hashes = sides.map((s) => s.sha256.slice(0, 12)).join(' → ');
-        return `binary, ${sizes}, sha256 ${hashes}`;
-    }
+function lineCounts(r) {
     if (r.additions === undefined || r.deletions === undefined)
         return undefined;
     const counts = `+${r.additions} −${r.deletions}`;
     return r.diffOmitted === 'too-large' ? `${counts} lines, diff omitted: too large` : counts;
 }
-function formatBytes(size) {
-    if (size < 1024)
-        return `${size} B`;
-    if (size < 1024 * 1024)
-        return `${(size / 1024).toFixed(1)} KB`;
-    return `${(size / (1024 * 1024)).toFixed(1)} MB`;
-}
-function detailsBlock(r, links = {}, diffOmittedNote) {
+function detailsBlock(r, links, diffOmittedNote) {
     const diff = r.diff === undefined ? noDiffText(r) : (diffOmittedNote ?? fence(r.diff, 'diff'));
-    const above = [impactText(r), reviewText(r)].filter((text) => text !== undefined);
+    const above = kindOf$2(links.kinds, r).above?.(r) ?? [];
     const body = [...above, diff].join('\n\n');
-    return `<details><summary>${summaryLine(r, links.invalid, links.kestraUi)}</summary>\n\n${body}\n\n</details>`;
+    return `<details><summary>${summaryLine(r, links)}</summary>\n\n${body}\n\n</details>`;
 }
 function noDiffText(r) {
     if (r.diffOmitted === 'binary')
@@ -2350,13 +2258,10 @@ function namespacePieces(group, options) {
     const written = group.resources.filter(isWrite);
     const orphaned = group.resources.filter((r) => r.action === 'orphaned');
     const unchanged = group.resources.filter((r) => r.action === 'unchanged');
-    const orphanLines = orphaned.map((r) => summaryLine(r, options.invalid, options.kestraUi));
+    const orphanLines = orphaned.map((r) => summaryLine(r, options));
     const unchangedCount = `${unchanged.length} unchanged.`;
     if (options.detail === 'lines') {
-        const lines = [
-            ...written.map((r) => summaryLine(r, options.invalid, options.kestraUi)),
-            ...orphanLines
-        ].map((line) => `- ${line}`);
+        const lines = [...written.map((r) => summaryLine(r, options)), ...orphanLines].map((line) => `- ${line}`);
         return [[heading, lines.join('\n'), ...(unchanged.length ? [unchangedCount] : [])].join('\n\n')];
     }
     const pieces = [heading];
@@ -3208,7 +3113,8 @@ function renderComment(input) {
                 omittedNote: DIFF_DROPPED,
                 listUnchanged: false,
                 countsOmittedNote: 'Too many namespaces changed to list here: see the job summary.',
-                kestraUi: input.kestraUi
+                kestraUi: input.kestraUi,
+                kinds: input.kinds
             }),
             ...driftPieces(plan, detail),
             ...footerOf(detail)
@@ -4000,7 +3906,7 @@ class WorkTree {
         const dirents = await readdir(join$2(this.root, dirRel), { withFileTypes: true });
         return Promise.all(dirents.map(async (dirent) => ({
             name: dirent.name,
-            kind: await kindOf$2(dirent, join$2(this.root, dirRel, dirent.name))
+            kind: await kindOf$1(dirent, join$2(this.root, dirRel, dirent.name))
         })));
     }
     async kind(rel) {
@@ -4066,7 +3972,7 @@ async function excludedReason(target, rules) {
         ? 'it points to a path excluded by .kestraignore, a dot-folder or .git'
         : undefined;
 }
-async function kindOf$2(dirent, abs) {
+async function kindOf$1(dirent, abs) {
     if (dirent.isSymbolicLink())
         return 'symlink';
     if (dirent.isDirectory())
@@ -5767,6 +5673,37 @@ function byStart(a, b) {
     return Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? '') || (a.id < b.id ? -1 : 1);
 }
 
+const ROLLBACK_RECORD_KEY = 'kestra-gitops-rollback';
+
+async function readRollbackRecords(api, namespaces) {
+    const holding = new Set(await namespacesHoldingRecords(api, namespaces));
+    const values = await Promise.all(namespaces.map(async (namespace) => {
+        if (!holding.has(namespace))
+            return undefined;
+        try {
+            return await api.getKv(namespace, ROLLBACK_RECORD_KEY);
+        }
+        catch (error) {
+            throw new Error(`could not read whether a rollback is unfinished in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}): ${errorMessage(error)}`, { cause: error });
+        }
+    }));
+    const found = new Map();
+    namespaces.forEach((namespace, i) => {
+        if (values[i] !== undefined)
+            found.set(namespace, values[i]);
+    });
+    return found;
+}
+async function namespacesHoldingRecords(api, namespaces) {
+    try {
+        const keys = await liveKvKeys(api, [...namespaces]);
+        return namespaces.filter((namespace) => keys[namespace]?.includes(ROLLBACK_RECORD_KEY));
+    }
+    catch {
+    }
+    return namespaces;
+}
+
 async function validatorIdentity() {
     try {
         const here = dirname(fileURLToPath(import.meta.url));
@@ -6177,6 +6114,10 @@ function gather(input) {
         const reading = reads && settle(reads.state(sent));
         const answers = onServer && settle(onServer.answers());
         const markers = mode === 'deploy' ? reads?.markersOf(sent.managedNamespaces) : undefined;
+        const recordsOf = [...sent.managedNamespaces].sort();
+        const rollbackRecords = mode === 'deploy' && reads && kestra
+            ? { namespaces: recordsOf, read: settle(readRollbackRecords(kestra, recordsOf)) }
+            : undefined;
         const repositoryBase = borrowBase && (shared.base ??= settle(readBaseSnapshot(borrowBase(), settings, model)));
         const base = repositoryBase &&
             settle(Promise.all([valueOf(repositoryBase), reading && valueOf(reading)]).then(([snapshot, server]) => snapshot && sending.base(snapshot, model.managedNamespaces, server)));
@@ -6208,7 +6149,11 @@ function gather(input) {
                 kinds: new Map(await valueOf(kinds)),
                 base: await base,
                 listings: await listings,
-                unfinished: await unfinished
+                unfinished: await unfinished,
+                rollbackRecords: rollbackRecords && {
+                    ...rollbackRecords,
+                    read: await rollbackRecords.read
+                }
             });
         })());
         return { serverVersion: Promise.resolve(probe), changed, state, snapshot };
@@ -8812,8 +8757,6 @@ function upsertPreviewSection(body, section) {
     return [...lines, '', START, section.trim(), END, ...(after.length ? ['', ...after] : [])].join('\n');
 }
 
-const ROLLBACK_RECORD_KEY = 'kestra-gitops-rollback';
-
 function previewPrefix(number) {
     return `pr-${number}`;
 }
@@ -9093,7 +9036,7 @@ function deepFreeze(value) {
     return value;
 }
 function readSettingsFile(repositoryRoot) {
-    const present = SETTINGS_FILE_PATHS.filter((path) => kindOf$1(join$2(repositoryRoot, path)));
+    const present = SETTINGS_FILE_PATHS.filter((path) => kindOf(join$2(repositoryRoot, path)));
     const [path, other] = present;
     if (other) {
         throw new SettingsFileError(other, 1, `${path} exists too: keep one settings file`);
@@ -9101,7 +9044,7 @@ function readSettingsFile(repositoryRoot) {
     if (!path)
         return undefined;
     const full = join$2(repositoryRoot, path);
-    if (kindOf$1(full) !== 'file') {
+    if (kindOf(full) !== 'file') {
         throw new SettingsFileError(path, 1, 'must be a regular file (a symbolic link is not read)');
     }
     let text;
@@ -9113,7 +9056,7 @@ function readSettingsFile(repositoryRoot) {
     }
     return parseSettingsFile(path, text);
 }
-function kindOf$1(path) {
+function kindOf(path) {
     try {
         return lstatSync(path).isFile() ? 'file' : 'other';
     }
@@ -9380,7 +9323,7 @@ function renderSummary(input) {
     const plan = input.plan;
     const head = [title(input), verdictAndTarget(input), ...noteLines(input.notes)];
     if (plan)
-        head.push(countsTable(plan));
+        head.push(countsTable(plan, input.kinds));
     const findings = findingsSection(input.findings, Math.floor(budget * (plan ? 0.5 : 0.95)), utf8Length, 'the summary is limited to 1 MiB; the plan file lists them all', sourceLink(input));
     if (findings)
         head.push(findings);
@@ -9398,7 +9341,8 @@ function renderSummary(input) {
             omittedNote: 'Diff omitted to keep the job summary within its size limit.',
             listUnchanged: true,
             countsOmittedNote: 'Too many namespaces changed to list here.',
-            kestraUi: input.kestraUi
+            kestraUi: input.kestraUi,
+            kinds: input.kinds
         }),
         ...driftPieces(plan, detail),
         footer
@@ -9410,17 +9354,19 @@ function renderSummary(input) {
         attempt('counts', true)?.text ??
         [title(input), TRIMMED_NOTE, footer].join('\n\n'));
 }
-function countsTable(plan) {
+function countsTable(plan, kinds) {
     const row = (label, c) => `| ${label} | ${c.create} | ${c.update} | ${c.delete} | ${c.orphaned} | ${c.unchanged} | ${c.drifted} |`;
     const namespaced = plan.resources.filter((r) => r.section === undefined);
-    const ofKind = (kind) => countPlan(namespaced.filter((r) => r.kind === kind));
+    const kindRows = kinds.flatMap((kind) => {
+        const ofKind = namespaced.filter((r) => r.kind === kind.name);
+        return ofKind.length === 0 ? [] : [row(escapeText(kind.label), countPlan(ofKind))];
+    });
     const sections = [...new Set(plan.resources.flatMap((r) => r.section ?? []))];
     const ofSection = (section) => countPlan(plan.resources.filter((r) => r.section === section));
     return [
         '| | create | update | delete | orphaned | unchanged | drifted |',
         '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-        row('Flows', ofKind('flow')),
-        row('Namespace files', ofKind('file')),
+        ...kindRows,
         ...sections.map((section) => row(escapeText(section), ofSection(section))),
         row('**Total**', plan.counts)
     ].join('\n');
@@ -9796,7 +9742,7 @@ async function deploy(plan, deps) {
     ].sort();
     const ours = { commit: deps.commit, repository: deps.repository };
     const early = deps.markers;
-    const { markers, warnings, stored } = await (early && sameList(early.namespaces, namespaces)
+    const { markers, warnings, stored } = await (early && sameList$1(early.namespaces, namespaces)
         ? early.read
         : readMarkers(deps.api, namespaces, semaphore));
     const order = await checkCommitOrder(markers, ours, deps.isAncestor ?? gitIsAncestor(process.cwd()));
@@ -9847,7 +9793,7 @@ async function deploy(plan, deps) {
         markersBefore: markers
     };
 }
-function sameList(a, b) {
+function sameList$1(a, b) {
     return a.length === b.length && a.every((value, index) => value === b[index]);
 }
 function currentRevision(change) {
@@ -9936,40 +9882,18 @@ function parseRecord(value, kinds) {
         return undefined;
     return newRecord({ repository, deployed, toward: marker, markerWritten, resources: parsed });
 }
-async function readRecords(api, namespaces, kinds) {
-    const holding = new Set(await namespacesHoldingRecords(api, namespaces));
-    const values = await Promise.all(namespaces.map(async (namespace) => {
-        if (!holding.has(namespace))
-            return undefined;
-        try {
-            return await api.getKv(namespace, ROLLBACK_RECORD_KEY);
-        }
-        catch (error) {
-            throw new Error(`could not read whether a rollback is unfinished in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}): ${errorMessage(error)}`, { cause: error });
-        }
-    }));
+function recordsOf$1(values, kinds) {
     const records = new Map();
     const warnings = [];
-    namespaces.forEach((namespace, i) => {
-        if (values[i] === undefined)
-            return;
-        const record = parseRecord(values[i], kinds);
+    for (const [namespace, value] of values) {
+        const record = parseRecord(value, kinds);
         if (record)
             records.set(namespace, record);
         else {
             warnings.push(`The KV entry ${ROLLBACK_RECORD_KEY} of namespace ${namespace} is not a rollback record of this action; it is left alone.`);
         }
-    });
+    }
     return { records: new Map([...records].sort(([a], [b]) => (a < b ? -1 : 1))), warnings };
-}
-async function namespacesHoldingRecords(api, namespaces) {
-    try {
-        const keys = await liveKvKeys(api, namespaces);
-        return namespaces.filter((namespace) => keys[namespace]?.includes(ROLLBACK_RECORD_KEY));
-    }
-    catch {
-    }
-    return namespaces;
 }
 function resourceOf(value, kinds) {
     if (!isObject(value))
@@ -10598,9 +10522,12 @@ function setCountOutputs(reporter, counts) {
     reporter.setOutput('drifted', counts.drifted);
 }
 
-async function stoppedRollbacks(kestra, namespaces, kinds, reporter) {
+async function stoppedRollbacks(kestra, namespaces, early, kinds, reporter) {
     try {
-        const reading = await readRecords(kestra, namespaces, kinds);
+        const values = early && sameList(early.namespaces, namespaces)
+            ? valueOfEnded(early.read)
+            : await readRollbackRecords(kestra, namespaces);
+        const reading = recordsOf$1(values, kinds);
         for (const warning of reading.warnings)
             reporter.warning(warning);
         return reading.records;
@@ -10608,6 +10535,9 @@ async function stoppedRollbacks(kestra, namespaces, kinds, reporter) {
     catch (error) {
         throw new DeployError(`Nothing was deployed: ${errorMessage(error)}. Re-run once the server answers.`);
     }
+}
+function sameList(a, b) {
+    return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 async function finishRollbacks(records, deps) {
     const results = await resumeEach(records, deps);
@@ -10915,14 +10845,6 @@ function environmentsTable(rows, commitUrl) {
     return `### Environments\n\n${table}`;
 }
 
-function kindOf(kinds, change) {
-    const kind = kinds.find((candidate) => candidate.name === change.kind);
-    if (kind === undefined) {
-        throw new ActionError(`no resource kind '${change.kind}' is registered (src/kinds/index.ts)`);
-    }
-    return kind;
-}
-
 const DEFAULT_DIFF_LIMITS = {
     maxChars: 200_000,
     maxLines: 5_000,
@@ -10980,11 +10902,11 @@ function countLineChanges(oldLines, newLines) {
 function fingerprint(resources, kinds) {
     const changes = resources
         .filter((r) => r.action !== 'unchanged')
-        .map((r) => kindOf(kinds, r).fingerprintOf(r));
+        .map((r) => kindOf$2(kinds, r).fingerprintOf(r));
     return sha256Hex(JSON.stringify({ version: 1, changes }));
 }
 function changeDigest(change, kinds) {
-    return sha256Hex(JSON.stringify(kindOf(kinds, change).fingerprintOf(change))).slice(0, 16);
+    return sha256Hex(JSON.stringify(kindOf$2(kinds, change).fingerprintOf(change))).slice(0, 16);
 }
 
 function buildPlan(input, kinds, held = new Map()) {
@@ -11062,8 +10984,8 @@ function applyDiff(change, result) {
 }
 function changeOrder(kinds) {
     return (a, b) => {
-        const kindA = kindOf(kinds, a);
-        const kindB = kindOf(kinds, b);
+        const kindA = kindOf$2(kinds, a);
+        const kindB = kindOf$2(kinds, b);
         return (compareCodeUnits(a.namespace, b.namespace) ||
             kindA.order - kindB.order ||
             compareCodeUnits(kindA.idOf(a), kindB.idOf(b)));
@@ -11276,7 +11198,7 @@ function isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const VIA = {
+const VIA$1 = {
     subflow: 'Subflow calls',
     foreach: 'ForEachItem calls',
     'flow-trigger': 'Flow trigger waits for'
@@ -11351,7 +11273,7 @@ function withImpact(plan, input) {
 function callTarget(call) {
     const name = `${call.namespace}.${call.id}`;
     return {
-        what: VIA[call.via],
+        what: VIA$1[call.via],
         used: `flow ${name}`,
         effect: call.via === 'flow-trigger'
             ? "this flow's Flow trigger would never fire"
@@ -11380,7 +11302,7 @@ function orphanedTargetFinding(call, target) {
         line: call.line,
         column: call.column,
         rule: 'calls-removed-flow',
-        message: `${VIA[call.via]} flow ${name}, which the repository no longer holds: the server keeps it only because delete is false, and the next deploy with delete: true removes it. Remove the call, or keep ${name} in the repository`,
+        message: `${VIA$1[call.via]} flow ${name}, which the repository no longer holds: the server keeps it only because delete is false, and the next deploy with delete: true removes it. Remove the call, or keep ${name} in the repository`,
         resource: keyOf(call.caller)
     };
 }
@@ -11398,7 +11320,7 @@ function planJson(plan, meta) {
         commit: meta.commit,
         settings: { ...meta.settings },
         resources: plan.resources.map((r) => {
-            const kind = kindOf(meta.kinds, r);
+            const kind = kindOf$2(meta.kinds, r);
             return {
                 kind: r.kind,
                 ...(r.namespace !== '' && { namespace: r.namespace }),
@@ -11498,7 +11420,7 @@ function diffOf(change, name, state, kinds) {
         return {};
     const text = change.kind === 'file'
         ? serverText(state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes)
-        : kindOf(kinds, change).serverText?.(change);
+        : kindOf$2(kinds, change).serverText?.(change);
     if (text === null)
         return { diffOmitted: 'binary' };
     if (text === undefined)
@@ -12264,7 +12186,8 @@ async function checkReviewed(args) {
 }
 async function finishStopped(args, refs, kinds) {
     const { reporter } = args.ports;
-    const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), kinds, reporter);
+    const early = args.rollbackRecords;
+    const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), early, kinds, reporter);
     if (stopped.size === 0)
         return undefined;
     return finishRollbacks(stopped, {
@@ -12763,7 +12686,7 @@ function place(item, input) {
     const { shape } = input;
     const folderLayout = shape.layout === 'tenant' || shape.layout === 'namespace';
     const ownKind = change.kind !== 'flow' && change.kind !== 'file';
-    const shared = ownKind && kindOf(input.kinds, change).sharesFiles === true;
+    const shared = ownKind && kindOf$2(input.kinds, change).sharesFiles === true;
     if (item.kind === 'deleted-in-kestra' && !shared) {
         const path = change.file;
         if (!path)
@@ -12800,7 +12723,7 @@ function place(item, input) {
 function newPath(item, input) {
     const { change } = item;
     const { shape } = input;
-    return (kindOf(input.kinds, change).newPath?.(change, shape) ?? {
+    return (kindOf$2(input.kinds, change).newPath?.(change, shape) ?? {
         reason: `the ${change.kind} kind does not say where the repository keeps it`
     });
 }
@@ -12839,7 +12762,7 @@ function serverContent(item, input) {
         const bytes = change.previous ?? input.serverFiles.get(item.name);
         return bytes ? { bytes } : { reason: 'the server copy was not read' };
     }
-    const text = kindOf(input.kinds, change).serverText?.(change);
+    const text = kindOf$2(input.kinds, change).serverText?.(change);
     return text === undefined
         ? { reason: 'the server gave no source of it' }
         : { bytes: new TextEncoder().encode(text) };
@@ -13602,6 +13525,7 @@ function comparedOf(server, dashboard = server) {
 const dashboardsDecide = {
     name: 'dashboard',
     order: 2,
+    label: 'Dashboards',
     idOf: (change) => change.id,
     planFileIdentity: (change) => ({ id: change.id }),
     planFileDetails: () => ({}),
@@ -13949,6 +13873,9 @@ function megabytes(bytes) {
 const filesDecide = {
     name: 'file',
     order: 0,
+    label: 'Namespace files',
+    marks: binaryMarks,
+    kestraPage: (change, kestraUi) => `${kestraUi}/namespaces/edit/${encodeURIComponent(change.namespace)}/files`,
     pipelineReading: true,
     idOf: (change) => change.path,
     planFileIdentity: (change) => ({ path: change.path }),
@@ -13966,6 +13893,21 @@ const filesDecide = {
     plan: (_reading, options) => planFiles(options),
     newPath: (change, shape) => newFilePath(change.namespace, change.path, shape)
 };
+function binaryMarks(change) {
+    if (change.diffOmitted !== 'binary')
+        return [];
+    const sides = [change.current, change.action === 'delete' ? undefined : change.desired].flatMap((side) => (side === undefined ? [] : [side]));
+    const sizes = sides.map((side) => formatBytes(side.size)).join(' → ');
+    const hashes = sides.map((side) => side.sha256.slice(0, 12)).join(' → ');
+    return [`binary, ${sizes}, sha256 ${hashes}`];
+}
+function formatBytes(size) {
+    if (size < 1024)
+        return `${size} B`;
+    if (size < 1024 * 1024)
+        return `${(size / 1024).toFixed(1)} KB`;
+    return `${(size / (1024 * 1024)).toFixed(1)} MB`;
+}
 function join$1(...parts) {
     return parts.filter(Boolean).join('/');
 }
@@ -14344,9 +14286,90 @@ function serverAnswerFindings(answers, repositoryFlows) {
     return answers.flatMap(({ flows, results }) => serverFindings(flows, results, repositoryFlows));
 }
 
+const VIA = {
+    subflow: 'Subflow',
+    foreach: 'ForEachItem',
+    'flow-trigger': 'Flow trigger'
+};
+function impactMarks(r) {
+    if (!r.impact)
+        return [];
+    const marks = [];
+    const callers = new Set(r.impact.callers.map((c) => `${c.namespace}.${c.id}`)).size;
+    if (callers > 0)
+        marks.push(`📞 called by ${callers} flow${callers === 1 ? '' : 's'}`);
+    if (r.impact.triggers.length > 0)
+        marks.push('⏰ triggers change');
+    return marks;
+}
+function impactText(r) {
+    if (!r.impact)
+        return undefined;
+    const { callers, triggers } = r.impact;
+    const out = [];
+    if (callers.length > 0) {
+        const names = callers.map((c) => `${escapeText(`${c.namespace}.${c.id}`)} (${VIA[c.via]}${c.serverOnly ? ', server only' : ''})${breaksText(c)}`);
+        const verb = r.action === 'delete' ? 'Still called by' : 'Called by';
+        if (callers.some((c) => c.breaks?.length))
+            out.push(`**${verb}:**`, ...names.map((n) => `- ${n}`));
+        else
+            out.push(`**${verb}:** ${names.join(', ')}`);
+    }
+    if (triggers.length > 0) {
+        out.push('**Triggers:**', ...triggers.map((t) => `- ${asCode(escapeText(t.text))}${t.nextRun ? ` (next run after the commit: ${escapeText(t.nextRun)})` : ''}`));
+    }
+    return out.join('\n');
+}
+function asCode(escaped) {
+    return escaped.replace(/&quot;(.*?)&quot;/g, '<code>$1</code>');
+}
+function breaksText(caller) {
+    return caller.breaks?.length ? ` — ❌ breaks: ${escapeText(caller.breaks.join('; '))}` : '';
+}
+function reviewMarks(r) {
+    if (!r.review)
+        return [];
+    const marks = [];
+    const missing = r.review.missing?.length ?? 0;
+    if (missing > 0)
+        marks.push(`🔑 ${missing} missing name${missing === 1 ? '' : 's'}`);
+    const unfinished = r.review.unfinished ?? [];
+    if (unfinished.length > 0)
+        marks.push(`⏳ ${unfinishedText(unfinished)}`);
+    return marks;
+}
+function reviewText(r) {
+    if (!r.review)
+        return undefined;
+    const out = [];
+    const missing = r.review.missing ?? [];
+    if (missing.length > 0) {
+        const names = missing.map((m) => `${m.kind === 'secret' ? 'secret' : 'KV key'} <code>${escapeText(m.name)}</code>`);
+        out.push(`**Not defined on the server:** ${names.join(', ')}`);
+    }
+    const unfinished = r.review.unfinished ?? [];
+    if (unfinished.length > 0) {
+        out.push(`**${unfinishedText(unfinished)}:** ${byState(unfinished)}`);
+    }
+    return out.length > 0 ? out.join('\n\n') : undefined;
+}
+function byState(executions) {
+    const counts = new Map();
+    for (const e of executions)
+        counts.set(e.state, (counts.get(e.state) ?? 0) + 1);
+    return [...counts]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([state, n]) => `${n} ${escapeText(state)}`)
+        .join(', ');
+}
+
 const flowsDecide = {
     name: 'flow',
     order: 1,
+    label: 'Flows',
+    marks: (change) => [...revisionMarks(change), ...impactMarks(change), ...reviewMarks(change)],
+    above: (change) => [impactText(change), reviewText(change)].filter((text) => text !== undefined),
+    kestraPage: (change, kestraUi) => `${kestraUi}/flows/edit/${encodeURIComponent(change.namespace)}/${encodeURIComponent(change.id)}`,
     pipelineReading: true,
     idOf: (change) => change.id,
     planFileIdentity: (change) => ({ id: change.id }),
@@ -14365,6 +14388,16 @@ const flowsDecide = {
     serverText: (change) => change.current?.source,
     newPath: (change, shape) => newFlowPath(change.namespace, change.id, shape)
 };
+function revisionMarks(change) {
+    const current = change.current;
+    if (current === undefined)
+        return [];
+    return [
+        change.action === 'update'
+            ? `rev ${current.revision} → ${current.revision + 1}`
+            : `rev ${current.revision}`
+    ];
+}
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 function join(...parts) {
     return parts.filter(Boolean).join('/');
@@ -14867,6 +14900,7 @@ function serverFileText(desired, actual) {
 const kvDecide = {
     name: 'kv',
     order: 3,
+    label: 'KV pairs',
     idOf: (change) => change.id,
     planFileIdentity: (change) => ({ key: change.id }),
     planFileDetails: () => ({}),
@@ -14971,7 +15005,7 @@ const kv = {
 };
 
 const KINDS = [namespaceFiles, flows, dashboards, kv];
-KINDS.map((kind) => kind.decide);
+const DECIDE_KINDS = KINDS.map((kind) => kind.decide);
 KINDS.flatMap((kind) => (kind.apply ? [kind.apply] : []));
 KINDS.flatMap((kind) => (kind.rollback ? [kind.rollback] : []));
 
@@ -15015,7 +15049,7 @@ async function execute(settings, target, context, ports, reads) {
         const applied = await applyMode({
             ...{ settings, target, context, ports, kestra, plan, findings, summary, kinds: KINDS },
             ...{ model: checked.model, references: checked.references, markers: checked.markers },
-            storedChecks: checked.storedChecks
+            ...{ rollbackRecords: checked.snapshot.rollbackRecords, storedChecks: checked.storedChecks }
         });
         const { receipt, result: deployment } = applied;
         const failure = applied.failure ?? validationFailure;
@@ -15073,7 +15107,8 @@ async function reportInput(run) {
             : repositoryUrl(context.serverUrl, context.owner, context.repo),
         kestraUi: tenantScoped === undefined
             ? undefined
-            : kestraUiBase(settings.server ?? '', tenantScoped ? settings.tenant : undefined)
+            : kestraUiBase(settings.server ?? '', tenantScoped ? settings.tenant : undefined),
+        kinds: DECIDE_KINDS
     };
 }
 function chooseMode(settings, target, context, kestra) {
@@ -15313,7 +15348,13 @@ async function closePreview(settings, context, ports) {
     return {
         mode: 'deploy',
         failure: removal.failure,
-        report: { mode: 'deploy', tenant: settings.tenant, commit: context.sha, findings: [] }
+        report: {
+            mode: 'deploy',
+            tenant: settings.tenant,
+            commit: context.sha,
+            findings: [],
+            kinds: []
+        }
     };
 }
 async function takeDownPreview(settings, context, ports) {
@@ -16367,7 +16408,7 @@ function reportText(report, p, deployment) {
     for (const note of report.notes ?? [])
         lines.push(p.dim(inert(note)));
     if (report.plan)
-        lines.push('', ...planLines(report.plan, p));
+        lines.push('', ...planLines(report.plan, report.kinds, p));
     if (deployment)
         lines.push(deployedLine(deployment, p));
     return `${lines.join('\n')}\n`;
@@ -16399,7 +16440,7 @@ function verdict(report, p) {
         ? `${p.red('Validation failed')}: ${tally}`
         : `${p.green('Validation passed')}: ${tally}`;
 }
-function planLines(plan, p) {
+function planLines(plan, kinds, p) {
     const lines = [];
     const byNamespace = new Map();
     for (const r of plan.resources) {
@@ -16417,7 +16458,7 @@ function planLines(plan, p) {
         }
         lines.push(p.bold(`Namespace ${inert(namespace)}`));
         for (const r of shown) {
-            lines.push(`  ${resourceLine(r, p)}`);
+            lines.push(`  ${resourceLine(r, kinds, p)}`);
             if (r.action !== 'orphaned' && r.diff !== undefined)
                 lines.push(...diffLines(r.diff, p));
         }
@@ -16438,24 +16479,16 @@ function planLines(plan, p) {
     lines.push(p.dim(`Plan fingerprint: ${plan.fingerprint}`));
     return lines;
 }
-function resourceLine(r, p) {
+function resourceLine(r, kinds, p) {
     const mark = MARK[r.action];
     const parts = [
         p[mark.colour](`${mark.sign} ${r.action} ${r.kind} ${p.bold(inert(resourceName$1(r)))}`)
     ];
-    if (r.diffOmitted === 'binary' && r.kind === 'file') {
-        const sides = [r.current, r.action === 'delete' ? undefined : r.desired].flatMap((s) => s ? [s] : []);
-        parts.push(`binary, ${sides.map((s) => formatBytes(s.size)).join(' → ')}`);
-    }
-    else if (r.additions !== undefined && r.deletions !== undefined) {
+    if (r.additions !== undefined && r.deletions !== undefined) {
         const counts = `${p.green(`+${r.additions}`)} ${p.red(`-${r.deletions}`)}`;
         parts.push(r.diffOmitted === 'too-large' ? `${counts} (diff too large to show)` : counts);
     }
-    if (r.kind === 'flow' && r.current) {
-        parts.push(r.action === 'update'
-            ? `rev ${r.current.revision} → ${r.current.revision + 1}`
-            : `rev ${r.current.revision}`);
-    }
+    parts.push(...kindMarks(kinds, r));
     if (r.drifted)
         parts.push(p.yellow('drifted'));
     if (r.action === 'orphaned')

@@ -1,6 +1,3 @@
-import type { KestraApi, ListingsApi } from '../kestra/api.js'
-import { liveKvKeys } from '../kestra/listings.js'
-import { errorMessage } from '../model/errors.js'
 import { parseMarker, type CommitMarker } from '../model/commit-marker.js'
 import { ROLLBACK_RECORD_KEY, type RecordedResource } from '../model/after-deploy.js'
 import type { RollbackKind } from './kind.js'
@@ -49,60 +46,25 @@ interface RecordReading {
 }
 
 /**
- * The rollbacks a stopped run left in progress in these namespaces. A record that cannot be read leaves
- * unknown whether the server is half rolled back: that throws, and nothing may be written.
+ * The rollbacks a stopped run left in progress, from the values stored under the record key
+ * (`readRollbackRecords`), by namespace, sorted. A value that is not a record is left alone, with a warning.
  */
-export async function readRecords(
-  api: KestraApi & ListingsApi,
-  namespaces: string[],
+export function recordsOf(
+  values: ReadonlyMap<string, unknown>,
   kinds: readonly RollbackKind[]
-): Promise<RecordReading> {
-  const holding = new Set(await namespacesHoldingRecords(api, namespaces))
-  const values = await Promise.all(
-    namespaces.map(async (namespace) => {
-      if (!holding.has(namespace)) return undefined
-      try {
-        return await api.getKv(namespace, ROLLBACK_RECORD_KEY)
-      } catch (error) {
-        throw new Error(
-          `could not read whether a rollback is unfinished in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}): ${errorMessage(error)}`,
-          { cause: error }
-        )
-      }
-    })
-  )
+): RecordReading {
   const records = new Map<string, RollbackRecord>()
   const warnings: string[] = []
-  namespaces.forEach((namespace, i) => {
-    if (values[i] === undefined) return
-    const record = parseRecord(values[i], kinds)
+  for (const [namespace, value] of values) {
+    const record = parseRecord(value, kinds)
     if (record) records.set(namespace, record)
     else {
       warnings.push(
         `The KV entry ${ROLLBACK_RECORD_KEY} of namespace ${namespace} is not a rollback record of this action; it is left alone.`
       )
     }
-  })
-  return { records: new Map([...records].sort(([a], [b]) => (a < b ? -1 : 1))), warnings }
-}
-
-/**
- * The namespaces whose KV holds a record, from a listing of keys (docs/performance.md#where-the-requests-go):
- * the deploy then reads one value per namespace, its commit marker, and a record only where one is. Every
- * namespace when the listing cannot tell: it failed, or could not be read whole.
- */
-async function namespacesHoldingRecords(
-  api: KestraApi & ListingsApi,
-  namespaces: string[]
-): Promise<string[]> {
-  try {
-    // A listing that cannot be read whole is an error (docs/kestra.md#paged-listings), never a part.
-    const keys = await liveKvKeys(api, namespaces)
-    return namespaces.filter((namespace) => keys[namespace]?.includes(ROLLBACK_RECORD_KEY))
-  } catch {
-    // Read each namespace's record instead: its own failure is the one reported.
   }
-  return namespaces
+  return { records: new Map([...records].sort(([a], [b]) => (a < b ? -1 : 1))), warnings }
 }
 
 /**

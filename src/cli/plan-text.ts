@@ -1,7 +1,7 @@
 import { resourceName, type Plan, type ResourceChange } from '../model/plan.js'
 import { countsText, findingCounts } from '../decide/render/headline.js'
 import type { ReportInput } from '../decide/render/input.js'
-import { formatBytes } from '../decide/render/resource.js'
+import { kindMarks } from '../decide/render/resource.js'
 import { inert, type Palette } from '../report/terminal-style.js'
 import { ruleCounts } from '../decide/validate/verdict.js'
 import { outcomeCounts, type DeployResult, type DeployStatus } from '../model/result.js'
@@ -36,7 +36,7 @@ export function reportText(report: ReportInput, p: Palette, deployment?: DeployR
     p.dim(target)
   ]
   for (const note of report.notes ?? []) lines.push(p.dim(inert(note)))
-  if (report.plan) lines.push('', ...planLines(report.plan, p))
+  if (report.plan) lines.push('', ...planLines(report.plan, report.kinds, p))
   if (deployment) lines.push(deployedLine(deployment, p))
   return `${lines.join('\n')}\n`
 }
@@ -74,7 +74,7 @@ function verdict(report: ReportInput, p: Palette): string {
     : `${p.green('Validation passed')}: ${tally}`
 }
 
-function planLines(plan: Plan, p: Palette): string[] {
+function planLines(plan: Plan, kinds: ReportInput['kinds'], p: Palette): string[] {
   const lines: string[] = []
   const byNamespace = new Map<string, ResourceChange[]>()
   for (const r of plan.resources) {
@@ -92,7 +92,7 @@ function planLines(plan: Plan, p: Palette): string[] {
     }
     lines.push(p.bold(`Namespace ${inert(namespace)}`))
     for (const r of shown) {
-      lines.push(`  ${resourceLine(r, p)}`)
+      lines.push(`  ${resourceLine(r, kinds, p)}`)
       if (r.action !== 'orphaned' && r.diff !== undefined) lines.push(...diffLines(r.diff, p))
     }
     if (unchanged > 0) lines.push(p.dim(`  ${unchanged} unchanged`))
@@ -117,27 +117,16 @@ function planLines(plan: Plan, p: Palette): string[] {
   return lines
 }
 
-function resourceLine(r: ResourceChange, p: Palette): string {
+function resourceLine(r: ResourceChange, kinds: ReportInput['kinds'], p: Palette): string {
   const mark = MARK[r.action]
   const parts = [
     p[mark.colour](`${mark.sign} ${r.action} ${r.kind} ${p.bold(inert(resourceName(r)))}`)
   ]
-  if (r.diffOmitted === 'binary' && r.kind === 'file') {
-    const sides = [r.current, r.action === 'delete' ? undefined : r.desired].flatMap((s) =>
-      s ? [s] : []
-    )
-    parts.push(`binary, ${sides.map((s) => formatBytes(s.size)).join(' → ')}`)
-  } else if (r.additions !== undefined && r.deletions !== undefined) {
+  if (r.additions !== undefined && r.deletions !== undefined) {
     const counts = `${p.green(`+${r.additions}`)} ${p.red(`-${r.deletions}`)}`
     parts.push(r.diffOmitted === 'too-large' ? `${counts} (diff too large to show)` : counts)
   }
-  if (r.kind === 'flow' && r.current) {
-    parts.push(
-      r.action === 'update'
-        ? `rev ${r.current.revision} → ${r.current.revision + 1}`
-        : `rev ${r.current.revision}`
-    )
-  }
+  parts.push(...kindMarks(kinds, r))
   if (r.drifted) parts.push(p.yellow('drifted'))
   if (r.action === 'orphaned') parts.push(p.dim('kept: --delete is off'))
   return parts.join(' · ')

@@ -25,6 +25,17 @@ export interface DecideKind<C extends ResourceChange = ResourceChange, H = unkno
   readonly name: C['kind']
   /** Where its changes sort inside a namespace: lower first (namespace files before the flows reading them). */
   readonly order: number
+  /** Its row in the plan's counts table (docs/comment.md): `Flows`, `Namespace files`… */
+  readonly label: string
+  /**
+   * What a change's line says of it beyond its diff's line counts (a flow's revision, a binary file's sizes):
+   * Markdown-safe text, made of numbers and digests.
+   */
+  marks?(change: C): string[]
+  /** What is said above a change's diff, each an escaped Markdown paragraph (a flow's callers, its review). */
+  above?(change: C): string[]
+  /** The change's page in the Kestra UI whose base is `kestraUi` (docs/comment.md#links-to-kestra). */
+  kestraPage?(change: C, kestraUi: string): string
   /**
    * Its reading is still the pipeline's (docs/kinds.md#what-is-not-yet-behind-the-interface): it has no
    * gathered value, its `plan` reads `KindPlanOptions.pipeline` and its `validate` the repository's reading.

@@ -9,6 +9,7 @@ import { loadRepository } from './repo/load.js'
 import { WorkTree } from './repo/work-tree.js'
 import { ServerReads } from './server/reads.js'
 import { readUnfinishedOfRewritable } from './server/unfinished-executions.js'
+import { readRollbackRecords } from './server/rollback-records.js'
 import { reuseStoredChecks } from './stored-checks.js'
 import { readNameListings } from './server/name-listings.js'
 import { knownTargets } from './server/references.js'
@@ -205,6 +206,11 @@ export function gather(input: GatherInput): Gathering {
     const reading = reads && settle(reads.state(sent))
     const answers = onServer && settle(onServer.answers())
     const markers = mode === 'deploy' ? reads?.markersOf(sent.managedNamespaces) : undefined
+    const recordsOf = [...sent.managedNamespaces].sort()
+    const rollbackRecords =
+      mode === 'deploy' && reads && kestra
+        ? { namespaces: recordsOf, read: settle(readRollbackRecords(kestra, recordsOf)) }
+        : undefined
     const repositoryBase =
       borrowBase && (shared.base ??= settle(readBaseSnapshot(borrowBase(), settings, model)))
     const base =
@@ -258,7 +264,11 @@ export function gather(input: GatherInput): Gathering {
           kinds: new Map(await valueOf(kinds)),
           base: await base,
           listings: await listings,
-          unfinished: await unfinished
+          unfinished: await unfinished,
+          rollbackRecords: rollbackRecords && {
+            ...rollbackRecords,
+            read: await rollbackRecords.read
+          }
         })
       })()
     )

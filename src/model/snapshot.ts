@@ -55,4 +55,15 @@ export interface Snapshot {
    * the review's search, read with the server state (docs/caught-at-review.md#executions-not-finished).
    */
   readonly unfinished: UnfinishedReading | undefined
+  /**
+   * The values stored under the rollback-record key of the managed namespaces (deploy only), read with the
+   * commit markers: a failed read throws where the deploy uses it (docs/rollback.md#finishing-a-stopped-rollback).
+   */
+  readonly rollbackRecords: EarlyRecords | undefined
+}
+
+/** Rollback records read early, and for which namespaces (sorted). */
+export interface EarlyRecords {
+  namespaces: readonly string[]
+  read: Outcome<ReadonlyMap<string, unknown>>
 }

@@ -78,7 +78,11 @@ export class OutputEdge {
     return this.copy(data, undefined, message) as T
   }
 
-  private copy(value: unknown, key: string | undefined, message: (text: string) => string): unknown {
+  private copy(
+    value: unknown,
+    key: string | undefined,
+    message: (text: string) => string
+  ): unknown {
     if (typeof value === 'string') {
       if (key !== undefined && SOURCE_KEYS.has(key)) return value
       return key !== undefined && UNBOUNDED_KEYS.has(key) ? this.text(value) : message(value)

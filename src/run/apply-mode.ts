@@ -1,5 +1,6 @@
 import type { RunContext } from '../model/context.js'
 import type { EarlyMarkers } from '../model/commit-marker.js'
+import type { EarlyRecords } from '../model/snapshot.js'
 import { deploy } from '../apply/deploy.js'
 import { ancestryChecker } from '../apply/git-ancestry.js'
 import type { DeployResult } from '../model/result.js'
@@ -49,6 +50,8 @@ interface ApplyModeArgs {
   kinds: readonly Kind[]
   /** The deployed-commit markers, when their reading started early. */
   markers?: EarlyMarkers
+  /** The rollback records, when they were read with the snapshot. */
+  rollbackRecords?: EarlyRecords
   /** The flow checks to store in each namespace's marker (docs/performance.md#incremental-planning). */
   storedChecks?: Promise<ReadonlyMap<string, Record<string, StoredFlowCheck>> | undefined>
   findings: Finding[]
@@ -145,7 +148,8 @@ async function checkReviewed(args: ApplyModeArgs): Promise<void> {
 /** A rollback a stopped run left, finished before this deploy (then it does not deploy). */
 async function finishStopped(args: ApplyModeArgs, refs: FlowDependency[], kinds: RollbackKind[]) {
   const { reporter } = args.ports
-  const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), kinds, reporter)
+  const early = args.rollbackRecords
+  const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), early, kinds, reporter)
   if (stopped.size === 0) return undefined
   return finishRollbacks(stopped, {
     ...{ kestra: args.kestra, refs, kinds, settings: args.settings, reporter },

@@ -16,7 +16,7 @@ import type { RunReads } from '../gather/gather.js'
 import { failureMessage, tally } from '../decide/validate/verdict.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { planMode } from './plan-mode.js'
-import { KINDS } from '../kinds/index.js'
+import { DECIDE_KINDS, KINDS } from '../kinds/index.js'
 import { kestraUiBase } from '../kestra/executions.js'
 import type { RunPorts } from './ports.js'
 import type { Reporter } from '../report/reporter.js'
@@ -83,7 +83,7 @@ export async function execute(
     const applied = await applyMode({
       ...{ settings, target, context, ports, kestra, plan, findings, summary, kinds: KINDS },
       ...{ model: checked.model, references: checked.references, markers: checked.markers },
-      storedChecks: checked.storedChecks
+      ...{ rollbackRecords: checked.snapshot.rollbackRecords, storedChecks: checked.storedChecks }
     })
     const { receipt, result: deployment } = applied
     const failure = applied.failure ?? validationFailure
@@ -163,7 +163,8 @@ async function reportInput(run: {
     kestraUi:
       tenantScoped === undefined
         ? undefined
-        : kestraUiBase(settings.server ?? '', tenantScoped ? settings.tenant : undefined)
+        : kestraUiBase(settings.server ?? '', tenantScoped ? settings.tenant : undefined),
+    kinds: DECIDE_KINDS
   }
 }
 

@@ -351,7 +351,13 @@ async function closePreview(
   return {
     mode: 'deploy',
     failure: removal.failure,
-    report: { mode: 'deploy', tenant: settings.tenant, commit: context.sha, findings: [] }
+    report: {
+      mode: 'deploy',
+      tenant: settings.tenant,
+      commit: context.sha,
+      findings: [],
+      kinds: []
+    }
   }
 }
 

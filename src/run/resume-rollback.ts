@@ -6,7 +6,10 @@ import { rollback } from '../apply/rollback.js'
 import type { RolledBack } from '../model/after-deploy.js'
 import type { RollbackResult } from '../model/after-deploy.js'
 import { plansFromRecords } from '../apply/rollback-plan.js'
-import { readRecords, type RollbackRecord } from '../apply/rollback-record.js'
+import { recordsOf, type RollbackRecord } from '../apply/rollback-record.js'
+import { readRollbackRecords } from '../gather/server/rollback-records.js'
+import type { EarlyRecords } from '../model/snapshot.js'
+import { valueOfEnded } from '../model/outcome.js'
 import type { KestraServer } from '../kestra/api.js'
 import { deployTitle, withHeadline } from '../decide/render/headline.js'
 import { setCountOutputs } from '../report/outputs.js'
@@ -18,17 +21,23 @@ import { phase } from '../report/phase.js'
 import type { Reporter } from '../report/reporter.js'
 
 /**
- * The rollbacks that stopped runs left recorded in these namespaces. Unreadable records leave unknown
- * whether the server is half rolled back: then nothing is written.
+ * The rollbacks that stopped runs left recorded in these namespaces: the records read with the snapshot
+ * when they were read for the same namespaces, else read now. Unreadable records leave unknown whether the
+ * server is half rolled back: then nothing is written.
  */
 export async function stoppedRollbacks(
   kestra: KestraServer,
   namespaces: string[],
+  early: EarlyRecords | undefined,
   kinds: readonly RollbackKind[],
   reporter: Reporter
 ): Promise<Map<string, RollbackRecord>> {
   try {
-    const reading = await readRecords(kestra, namespaces, kinds)
+    const values =
+      early && sameList(early.namespaces, namespaces)
+        ? valueOfEnded(early.read)
+        : await readRollbackRecords(kestra, namespaces)
+    const reading = recordsOf(values, kinds)
     for (const warning of reading.warnings) reporter.warning(warning)
     return reading.records
   } catch (error) {
@@ -36,6 +45,10 @@ export async function stoppedRollbacks(
       `Nothing was deployed: ${errorMessage(error)}. Re-run once the server answers.`
     )
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i])
 }
 
 interface FinishedRollbacks {

@@ -19,7 +19,7 @@ import type { Reporter } from '../report/reporter.js'
 import { readPinnedRevisions } from '../gather/server/pinned-revisions.js'
 import type { ActualNamespace } from '../model/plan-input.js'
 import type { Finding } from '../model/finding.js'
-import { unfinishedText } from '../decide/render/review.js'
+import { unfinishedText } from '../decide/render/headline.js'
 
 export interface ReviewArgs {
   plan: Plan

@@ -4,6 +4,7 @@ import { escapeText } from '../../model/markdown/escape.js'
 import type { Piece } from './fit.js'
 import { countsText } from './headline.js'
 import { detailsBlock, summaryLine, type InvalidCount } from './resource.js'
+import type { DecideKind } from '../kind.js'
 
 /**
  * How much of the plan to show: every diff (each can shrink to `omittedNote`), one line per
@@ -23,6 +24,8 @@ interface ChangesOptions {
   invalid: InvalidCount
   /** The Kestra UI's base (`<server>/ui[/<tenant>]`): each resource links to its page there. */
   kestraUi?: string
+  /** The run's kinds: what each resource's line shows. */
+  kinds: readonly DecideKind[]
 }
 
 export function changePieces(plan: Plan, options: ChangesOptions): Piece[] {
@@ -85,13 +88,12 @@ function namespacePieces(group: NamespaceGroup, options: ChangesOptions): Piece[
   const written = group.resources.filter(isWrite)
   const orphaned = group.resources.filter((r) => r.action === 'orphaned')
   const unchanged = group.resources.filter((r) => r.action === 'unchanged')
-  const orphanLines = orphaned.map((r) => summaryLine(r, options.invalid, options.kestraUi))
+  const orphanLines = orphaned.map((r) => summaryLine(r, options))
   const unchangedCount = `${unchanged.length} unchanged.`
   if (options.detail === 'lines') {
-    const lines = [
-      ...written.map((r) => summaryLine(r, options.invalid, options.kestraUi)),
-      ...orphanLines
-    ].map((line) => `- ${line}`)
+    const lines = [...written.map((r) => summaryLine(r, options)), ...orphanLines].map(
+      (line) => `- ${line}`
+    )
     return [[heading, lines.join('\n'), ...(unchanged.length ? [unchangedCount] : [])].join('\n\n')]
   }
   const pieces: Piece[] = [heading]

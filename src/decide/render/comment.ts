@@ -68,7 +68,8 @@ export function renderComment(input: CommentInput): string {
           omittedNote: DIFF_DROPPED,
           listUnchanged: false,
           countsOmittedNote: 'Too many namespaces changed to list here: see the job summary.',
-          kestraUi: input.kestraUi
+          kestraUi: input.kestraUi,
+          kinds: input.kinds
         }),
         ...driftPieces(plan, detail),
         ...footerOf(detail)

@@ -108,3 +108,9 @@ export function withHeadline(markdown: string, headline: string): string {
 export function noteLines(notes: readonly string[] | undefined): string[] {
   return (notes ?? []).map((note) => `> ${escapeText(note)}`)
 }
+
+/** `2 executions not finished`. */
+export function unfinishedText(executions: readonly unknown[]): string {
+  const n = executions.length
+  return `${n} execution${n === 1 ? '' : 's'} not finished`
+}

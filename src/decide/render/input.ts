@@ -1,6 +1,7 @@
 import type { Plan } from '../../model/plan.js'
 import type { Mode } from '../../model/settings.js'
 import type { Finding } from '../../model/finding.js'
+import type { DecideKind } from '../kind.js'
 
 /** What both the PR comment and the job summary show. */
 export interface ReportInput {
@@ -27,6 +28,8 @@ export interface ReportInput {
   settings?: Readonly<Record<string, string>>
   /** The Kestra UI's base, `<server>/ui/<tenant>` (or `<server>/ui` on 0.x): resources link to their pages. */
   kestraUi?: string
+  /** The run's resource kinds (the registry's): the counts table's rows, what each resource's line shows. */
+  kinds: readonly DecideKind[]
 }
 
 export interface CommentInput extends ReportInput {

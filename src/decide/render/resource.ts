@@ -1,11 +1,10 @@
 import { findingTargets } from '../../model/targets.js'
 import { changeTargets } from '../../model/targets.js'
-import { resourceName, type FileContentSummary, type ResourceChange } from '../../model/plan.js'
+import { resourceName, type ResourceChange } from '../../model/plan.js'
+import { kindOf, type DecideKind } from '../kind.js'
 import type { Finding } from '../../model/finding.js'
 import { escapeHtml, escapeText } from '../../model/markdown/escape.js'
 import { fence } from '../../model/markdown/fence.js'
-import { impactMarks, impactText } from './impact.js'
-import { reviewMarks, reviewText } from './review.js'
 
 const ACTION_LABEL: Record<ResourceChange['action'], string> = {
   create: '🟢 create',
@@ -36,74 +35,56 @@ export function invalidCounts(findings: readonly Finding[]): InvalidCount {
   }
 }
 
+/** What a resource's line needs besides the resource: its findings, its kind, the Kestra UI's base. */
+interface LineLinks {
+  invalid?: InvalidCount
+  /** The run's kinds: each says what its lines show (`marks`) and where its resources live in the UI. */
+  kinds: readonly DecideKind[]
+  kestraUi?: string
+}
+
 /**
  * One line saying what happens to the resource (escaped, usable in `<summary>` and in Markdown), ending
- * with a link to its page in the Kestra UI when `kestraUi` is known.
+ * with a link to its page in the Kestra UI when `kestraUi` is known and its kind has one.
  */
-export function summaryLine(r: ResourceChange, invalid?: InvalidCount, kestraUi?: string): string {
-  const findings = invalid?.(r)
+export function summaryLine(r: ResourceChange, links: LineLinks): string {
+  const kind = kindOf(links.kinds, r)
+  const findings = links.invalid?.(r)
   const parts = [`${ACTION_LABEL[r.action]} ${r.kind} <b>${escapeText(resourceName(r))}</b>`]
   if (findings !== undefined)
     parts.push(`❌ invalid (${findings} finding${findings === 1 ? '' : 's'})`)
-  const size = sizeText(r)
-  if (size) parts.push(size)
-  if (r.kind === 'flow' && r.current) {
-    parts.push(
-      r.action === 'update'
-        ? `rev ${r.current.revision} → ${r.current.revision + 1}`
-        : `rev ${r.current.revision}`
-    )
-  }
-  parts.push(...impactMarks(r), ...reviewMarks(r))
+  const counts = lineCounts(r)
+  if (counts) parts.push(counts)
+  parts.push(...kindMarks(links.kinds, r))
   if (r.drifted) parts.push('⚠️ drifted')
   if (r.remark !== undefined) parts.push(escapeText(r.remark))
   else if (r.action === 'orphaned') parts.push('kept because <code>delete</code> is false')
-  const page = kestraUi === undefined ? undefined : kestraPage(kestraUi, r)
+  const page = links.kestraUi === undefined ? undefined : kind.kestraPage?.(r, links.kestraUi)
   if (page) parts.push(`<a href="${escapeHtml(page)}">open in Kestra</a>`)
   return parts.join(' · ')
 }
 
-/**
- * The resource's page in the Kestra UI (docs/comment.md#links-to-kestra): a flow's editor, a namespace
- * file's namespace Files tab; undefined for kinds without one here.
- */
-export function kestraPage(kestraUi: string, r: ResourceChange): string | undefined {
-  const part = encodeURIComponent
-  if (r.kind === 'flow') return `${kestraUi}/flows/edit/${part(r.namespace)}/${part(r.id)}`
-  if (r.kind === 'file') return `${kestraUi}/namespaces/edit/${part(r.namespace)}/files`
-  return undefined
+/** What the change's kind says on its line beyond its diff's line counts (`DecideKind.marks`). */
+export function kindMarks(kinds: readonly DecideKind[], r: ResourceChange): string[] {
+  return kindOf(kinds, r).marks?.(r) ?? []
 }
 
-function sizeText(r: ResourceChange): string | undefined {
-  if (r.diffOmitted === 'binary' && r.kind === 'file') {
-    const sides = [r.current, r.action === 'delete' ? undefined : r.desired].filter(
-      (s): s is FileContentSummary => s !== undefined
-    )
-    const sizes = sides.map((s) => formatBytes(s.size)).join(' → ')
-    const hashes = sides.map((s) => s.sha256.slice(0, 12)).join(' → ')
-    return `binary, ${sizes}, sha256 ${hashes}`
-  }
+function lineCounts(r: ResourceChange): string | undefined {
   if (r.additions === undefined || r.deletions === undefined) return undefined
   const counts = `+${r.additions} −${r.deletions}`
   return r.diffOmitted === 'too-large' ? `${counts} lines, diff omitted: too large` : counts
 }
 
-export function formatBytes(size: number): string {
-  if (size < 1024) return `${size} B`
-  if (size < 1024 * 1024) return `${(size / 1024).toFixed(1)} KB`
-  return `${(size / (1024 * 1024)).toFixed(1)} MB`
-}
-
 /** The `<details>` block of a written resource, with its diff or the reason it has none. */
 export function detailsBlock(
   r: ResourceChange,
-  links: { invalid?: InvalidCount; kestraUi?: string } = {},
+  links: LineLinks,
   diffOmittedNote?: string
 ): string {
   const diff = r.diff === undefined ? noDiffText(r) : (diffOmittedNote ?? fence(r.diff, 'diff'))
-  const above = [impactText(r), reviewText(r)].filter((text) => text !== undefined)
+  const above = kindOf(links.kinds, r).above?.(r) ?? []
   const body = [...above, diff].join('\n\n')
-  return `<details><summary>${summaryLine(r, links.invalid, links.kestraUi)}</summary>\n\n${body}\n\n</details>`
+  return `<details><summary>${summaryLine(r, links)}</summary>\n\n${body}\n\n</details>`
 }
 
 function noDiffText(r: ResourceChange): string {

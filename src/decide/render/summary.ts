@@ -1,4 +1,5 @@
-import type { Plan, PlanCounts, ResourceChange } from '../../model/plan.js'
+import type { Plan, PlanCounts } from '../../model/plan.js'
+import type { DecideKind } from '../kind.js'
 import { countPlan } from '../../model/plan.js'
 import { escapeText } from '../../model/markdown/escape.js'
 import { changePieces, driftPieces, type Detail } from './changes.js'
@@ -22,7 +23,7 @@ export function renderSummary(input: SummaryInput): string {
   const budget = input.budgetBytes ?? SUMMARY_BUDGET_BYTES
   const plan = input.plan
   const head: Piece[] = [title(input), verdictAndTarget(input), ...noteLines(input.notes)]
-  if (plan) head.push(countsTable(plan))
+  if (plan) head.push(countsTable(plan, input.kinds))
   const findings = findingsSection(
     input.findings,
     Math.floor(budget * (plan ? 0.5 : 0.95)),
@@ -46,7 +47,8 @@ export function renderSummary(input: SummaryInput): string {
         omittedNote: 'Diff omitted to keep the job summary within its size limit.',
         listUnchanged: true,
         countsOmittedNote: 'Too many namespaces changed to list here.',
-        kestraUi: input.kestraUi
+        kestraUi: input.kestraUi,
+        kinds: input.kinds
       }),
       ...driftPieces(plan, detail),
       footer
@@ -61,20 +63,22 @@ export function renderSummary(input: SummaryInput): string {
   )
 }
 
-function countsTable(plan: Plan): string {
+/** A row per kind with changes in namespaces, in the run's order; a tenant-wide kind's rows are its sections. */
+function countsTable(plan: Plan, kinds: readonly DecideKind[]): string {
   const row = (label: string, c: PlanCounts) =>
     `| ${label} | ${c.create} | ${c.update} | ${c.delete} | ${c.orphaned} | ${c.unchanged} | ${c.drifted} |`
   const namespaced = plan.resources.filter((r) => r.section === undefined)
-  const ofKind = (kind: ResourceChange['kind']) =>
-    countPlan(namespaced.filter((r) => r.kind === kind))
+  const kindRows = kinds.flatMap((kind) => {
+    const ofKind = namespaced.filter((r) => r.kind === kind.name)
+    return ofKind.length === 0 ? [] : [row(escapeText(kind.label), countPlan(ofKind))]
+  })
   const sections = [...new Set(plan.resources.flatMap((r) => r.section ?? []))]
   const ofSection = (section: string) =>
     countPlan(plan.resources.filter((r) => r.section === section))
   return [
     '| | create | update | delete | orphaned | unchanged | drifted |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-    row('Flows', ofKind('flow')),
-    row('Namespace files', ofKind('file')),
+    ...kindRows,
     ...sections.map((section) => row(escapeText(section), ofSection(section))),
     row('**Total**', plan.counts)
   ].join('\n')

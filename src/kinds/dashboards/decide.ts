@@ -11,6 +11,7 @@ type DashboardChange = ResourceChanges['dashboard']
 export const dashboardsDecide: DecideKind<DashboardChange, HeldDashboards> = {
   name: 'dashboard',
   order: 2,
+  label: 'Dashboards',
   idOf: (change) => change.id,
   planFileIdentity: (change) => ({ id: change.id }),
   planFileDetails: () => ({}),

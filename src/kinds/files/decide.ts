@@ -19,6 +19,10 @@ import type { FileChange, PlanAction } from '../../model/plan.js'
 export const filesDecide: DecideKind<FileChange, RepositoryReading> = {
   name: 'file',
   order: 0,
+  label: 'Namespace files',
+  marks: binaryMarks,
+  kestraPage: (change, kestraUi) =>
+    `${kestraUi}/namespaces/edit/${encodeURIComponent(change.namespace)}/files`,
   pipelineReading: true,
   idOf: (change) => change.path,
   planFileIdentity: (change) => ({ path: change.path }),
@@ -35,6 +39,23 @@ export const filesDecide: DecideKind<FileChange, RepositoryReading> = {
   validate: fileFindings,
   plan: (_reading, options) => planFiles(options),
   newPath: (change, shape) => newFilePath(change.namespace, change.path, shape)
+}
+
+/** A binary file has no diff: its line gives its sizes and digests, before → after. */
+function binaryMarks(change: FileChange): string[] {
+  if (change.diffOmitted !== 'binary') return []
+  const sides = [change.current, change.action === 'delete' ? undefined : change.desired].flatMap(
+    (side) => (side === undefined ? [] : [side])
+  )
+  const sizes = sides.map((side) => formatBytes(side.size)).join(' → ')
+  const hashes = sides.map((side) => side.sha256.slice(0, 12)).join(' → ')
+  return [`binary, ${sizes}, sha256 ${hashes}`]
+}
+
+function formatBytes(size: number): string {
+  if (size < 1024) return `${size} B`
+  if (size < 1024 * 1024) return `${(size / 1024).toFixed(1)} KB`
+  return `${(size / (1024 * 1024)).toFixed(1)} MB`
 }
 
 function join(...parts: string[]): string {

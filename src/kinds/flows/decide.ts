@@ -2,6 +2,7 @@ import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
 import type { RepositoryShape } from '../../model/drift.js'
 import type { RepositoryReading } from '../../decide/validate/index.js'
 import { flowFindings } from './decide-checks.js'
+import { impactMarks, impactText, reviewMarks, reviewText } from './decide-render.js'
 import {
   actionOf,
   applyDiff,
@@ -20,6 +21,11 @@ import type { FlowChange, PlanAction } from '../../model/plan.js'
 export const flowsDecide: DecideKind<FlowChange, RepositoryReading> = {
   name: 'flow',
   order: 1,
+  label: 'Flows',
+  marks: (change) => [...revisionMarks(change), ...impactMarks(change), ...reviewMarks(change)],
+  above: (change) => [impactText(change), reviewText(change)].filter((text) => text !== undefined),
+  kestraPage: (change, kestraUi) =>
+    `${kestraUi}/flows/edit/${encodeURIComponent(change.namespace)}/${encodeURIComponent(change.id)}`,
   pipelineReading: true,
   idOf: (change) => change.id,
   planFileIdentity: (change) => ({ id: change.id }),
@@ -38,6 +44,17 @@ export const flowsDecide: DecideKind<FlowChange, RepositoryReading> = {
   plan: (_reading, options) => planFlows(options),
   serverText: (change) => change.current?.source,
   newPath: (change, shape) => newFlowPath(change.namespace, change.id, shape)
+}
+
+/** The revision the server holds, and the one an update makes. */
+function revisionMarks(change: FlowChange): string[] {
+  const current = change.current
+  if (current === undefined) return []
+  return [
+    change.action === 'update'
+      ? `rev ${current.revision} → ${current.revision + 1}`
+      : `rev ${current.revision}`
+  ]
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/

@@ -13,6 +13,7 @@ type KvChange = ResourceChanges['kv']
 export const kvDecide: DecideKind<KvChange, HeldKv> = {
   name: 'kv',
   order: 3,
+  label: 'KV pairs',
   idOf: (change) => change.id,
   planFileIdentity: (change) => ({ key: change.id }),
   planFileDetails: () => ({}),
