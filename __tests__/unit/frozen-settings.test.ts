@@ -11,9 +11,17 @@ const word = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/)
 const inputs = fc.record({
   namespaces: fc.array(namespace, { maxLength: 4 }).map((list) => list.join('\n')),
   'smoke-flows': fc
-    .array(fc.tuple(namespace, word, fc.array(fc.tuple(word, word), { maxLength: 2 })), {
-      maxLength: 3
-    })
+    .array(
+      // An input given twice is refused (docs/smoke-and-rollback.md): each flow's keys are distinct.
+      fc.tuple(
+        namespace,
+        word,
+        fc.uniqueArray(fc.tuple(word, word), { maxLength: 2, selector: ([key]) => key })
+      ),
+      {
+        maxLength: 3
+      }
+    )
     .map((flows) =>
       flows
         .map(([ns, id, pairs]) => [`${ns}.${id}`, ...pairs.map(([k, v]) => `${k}=${v}`)].join(' '))
