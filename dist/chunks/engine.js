@@ -6093,13 +6093,20 @@ function gather(input) {
             reused: (flow, check) => reused.set(flow, check)
         })
         : undefined;
+    const stream = shared.repository ? undefined : new FlowStream();
     const loading = (shared.repository ??= loadRepository(workTree, settings, {
         layout,
         reuseFlow,
         onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
         onFiles: (files) => reads?.knowFiles(sending.localFiles(files)),
-        onFlow: (flow) => onServer?.add(flow)
+        onFlow: (flow) => {
+            onServer?.add(flow);
+            stream?.push(flow);
+        }
     }));
+    const ended = () => stream?.end();
+    loading.then(ended, ended);
+    const flows = stream ?? wholeFlows(loading);
     const repository = target.alsoManaged.length === 0
         ? loading
         : loading.then((model) => ({
@@ -6158,7 +6165,36 @@ function gather(input) {
         })());
         return { serverVersion: Promise.resolve(probe), changed, state, snapshot };
     };
-    return { repository, reused, after };
+    return { repository, reused, flows, after };
+}
+async function* wholeFlows(loading) {
+    const model = await loading.catch(() => undefined);
+    if (model)
+        yield* model.flows;
+}
+class FlowStream {
+    held = [];
+    ended = false;
+    wake;
+    push(flow) {
+        this.held.push(flow);
+        this.wake?.();
+    }
+    end() {
+        this.ended = true;
+        this.wake?.();
+    }
+    async *[Symbol.asyncIterator]() {
+        for (;;) {
+            const flow = this.held.shift();
+            if (flow !== undefined)
+                yield flow;
+            else if (this.ended)
+                return;
+            else
+                await new Promise((resume) => (this.wake = resume));
+        }
+    }
 }
 function changedFiles({ context, github }) {
     if (onPullRequest(context) || context.eventName === 'push') {
@@ -8565,9 +8601,10 @@ async function check(settings, target, context, ports, mode, kestra, kinds, read
         github: ports.github,
         kinds: kinds.flatMap((kind) => (kind.gather ? [kind.gather] : []))
     });
-    const model = await phase(reporter, LOADING, () => loaded(gathering, reporter), describeRepository);
     const validation = { layout: layout.layout };
-    const checks = flowChecks(model, gathering.reused, validation);
+    const checking = settle(flowChecks(gathering, validation));
+    const model = await phase(reporter, LOADING, () => loaded(gathering, reporter), describeRepository);
+    const checks = await valueOf(checking);
     const sent = sending.model(model);
     const references = sending.references(model.flows.flatMap((flow) => checks.get(flow).references), model.managedNamespaces);
     const names = sending.names(model.flows.flatMap((flow) => checks.get(flow).names ?? []));
@@ -8606,10 +8643,12 @@ function storedChecking(settings, mode, kestra) {
         }
     };
 }
-function flowChecks(model, reused, validation) {
-    const checks = new Map(model.flows.map((flow) => [flow, reused.get(flow) ?? checkFlow(flow, validation)]));
-    for (const flow of model.flows)
+async function flowChecks(gathering, validation) {
+    const checks = new Map();
+    for await (const flow of gathering.flows) {
+        checks.set(flow, gathering.reused.get(flow) ?? checkFlow(flow, validation));
         releaseSyntaxTree(flow);
+    }
     return checks;
 }
 async function loaded(gathering, reporter) {

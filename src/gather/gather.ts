@@ -110,6 +110,12 @@ export interface Gathering {
   /** The flow files whose stored checks were reused, with those checks: complete once `repository` is. */
   reused: ReadonlyMap<FlowFile, StoredFlowCheck>
   /**
+   * The repository's flow files as the loading reads them (each after its entry in `reused`), ending with
+   * the loading: they can be checked, and their syntax trees let go of, while the rest is still read. Read
+   * once.
+   */
+  flows: AsyncIterable<FlowFile>
+  /**
    * Once the repository is read (`sent`: as it is sent) and its references and `secret()` / `kv()` names collected: the
    * server's version as soon as it is known, the change, the server's state, then the whole snapshot.
    */
@@ -176,13 +182,21 @@ export function gather(input: GatherInput): Gathering {
           reused: (flow, check) => reused.set(flow, check)
         })
       : undefined
+  // The flows reach the checks as they are read; a repository another target of the run loaded is whole.
+  const stream = shared.repository ? undefined : new FlowStream()
   const loading = (shared.repository ??= loadRepository(workTree, settings, {
     layout,
     reuseFlow,
     onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
     onFiles: (files) => reads?.knowFiles(sending.localFiles(files)),
-    onFlow: (flow) => onServer?.add(flow)
+    onFlow: (flow) => {
+      onServer?.add(flow)
+      stream?.push(flow)
+    }
   }))
+  const ended = () => stream?.end()
+  loading.then(ended, ended)
+  const flows = stream ?? wholeFlows(loading)
   // A target may manage namespaces the repository no longer holds (a preview's own leftovers).
   const repository =
     target.alsoManaged.length === 0
@@ -274,7 +288,39 @@ export function gather(input: GatherInput): Gathering {
     )
     return { serverVersion: Promise.resolve(probe), changed, state, snapshot }
   }
-  return { repository, reused, after }
+  return { repository, reused, flows, after }
+}
+
+/** The flows of a repository loaded before: all at once, or none when its loading failed (said there). */
+async function* wholeFlows(loading: Promise<RepoModel>): AsyncIterable<FlowFile> {
+  const model = await loading.catch(() => undefined)
+  if (model) yield* model.flows
+}
+
+/** Flows pushed as they are read, taken in order by one reader, until the end. */
+class FlowStream implements AsyncIterable<FlowFile> {
+  private readonly held: FlowFile[] = []
+  private ended = false
+  private wake?: () => void
+
+  push(flow: FlowFile): void {
+    this.held.push(flow)
+    this.wake?.()
+  }
+
+  end(): void {
+    this.ended = true
+    this.wake?.()
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<FlowFile> {
+    for (;;) {
+      const flow = this.held.shift()
+      if (flow !== undefined) yield flow
+      else if (this.ended) return
+      else await new Promise<void>((resume) => (this.wake = resume))
+    }
+  }
 }
 
 function changedFiles({ context, github }: GatherInput): Promise<ChangedFiles> {

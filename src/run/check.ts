@@ -11,7 +11,7 @@ import { checksToStore, validatorIdentity } from '../gather/stored-checks.js'
 import type { EarlyMarkers } from '../model/commit-marker.js'
 import { onPullRequest, type RunContext } from '../model/context.js'
 import { fromServer, type Finding } from '../model/finding.js'
-import { valueOf, type Outcome } from '../model/outcome.js'
+import { settle, valueOf, type Outcome } from '../model/outcome.js'
 import type { ActualNamespace, BaseSnapshot, ChangedFiles } from '../model/plan-input.js'
 import type { FlowReference } from '../model/references.js'
 import type { FlowFile, RepoModel } from '../model/repository.js'
@@ -94,14 +94,15 @@ export async function check(
     github: ports.github,
     kinds: kinds.flatMap((kind) => (kind.gather ? [kind.gather] : []))
   })
+  const validation = { layout: layout.layout }
+  const checking = settle(flowChecks(gathering, validation))
   const model = await phase(
     reporter,
     LOADING,
     () => loaded(gathering, reporter),
     describeRepository
   )
-  const validation = { layout: layout.layout }
-  const checks = flowChecks(model, gathering.reused, validation)
+  const checks = await valueOf(checking)
   const sent = sending.model(model)
   const references = sending.references(
     model.flows.flatMap((flow) => checks.get(flow)!.references),
@@ -162,18 +163,19 @@ function storedChecking(settings: Settings, mode: Mode, kestra: KestraServer | u
 }
 
 /**
- * Each flow's own checks: those a deploy stored, when reused, else run now. Its syntax tree is then let
- * go, and parsed again only if a later rule asks (docs/performance.md#incremental-planning).
+ * Each flow's own checks, as the loading reads the flow: those a deploy stored, when reused, else run now.
+ * Its syntax tree is then let go of, so that a repository's trees are never all held at once; a later rule
+ * that asks parses it again (docs/performance.md#incremental-planning).
  */
-function flowChecks(
-  model: RepoModel,
-  reused: Gathering['reused'],
+async function flowChecks(
+  gathering: Pick<Gathering, 'flows' | 'reused'>,
   validation: Parameters<typeof checkFlow>[1]
 ) {
-  const checks = new Map(
-    model.flows.map((flow) => [flow, reused.get(flow) ?? checkFlow(flow, validation)])
-  )
-  for (const flow of model.flows) releaseSyntaxTree(flow)
+  const checks = new Map<FlowFile, StoredFlowCheck | ReturnType<typeof checkFlow>>()
+  for await (const flow of gathering.flows) {
+    checks.set(flow, gathering.reused.get(flow) ?? checkFlow(flow, validation))
+    releaseSyntaxTree(flow)
+  }
   return checks
 }
 
