@@ -6062,6 +6062,9 @@ function gather(input) {
         ? (shared.probe ??= settle(kestra.info().then((info) => info.version)))
         : undefined;
     const planning = kestra !== undefined && mode !== 'validate';
+    const committed = planning
+        ? (shared.committed ??= commitTime(context.workspace, context.sha))
+        : undefined;
     const borrowBase = planning ? shared.openBase(settings, context) : undefined;
     const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined;
     const validating = kestra && settings.serverValidation;
@@ -6130,9 +6133,6 @@ function gather(input) {
             settle(Promise.all([valueOf(repositoryBase), reading && valueOf(reading)]).then(([snapshot, server]) => snapshot && sending.base(snapshot, model.managedNamespaces, server)));
         const changed = (shared.changed ??= settle(changedFiles(input)));
         const desired = reading && settle(valueOf(reading).then((held) => desiredState(sent, held)));
-        const committed = planning
-            ? (shared.committed ??= commitTime(context.workspace, context.sha))
-            : undefined;
         const listings = planning && names.length > 0
             ? settle(readNameListings({ ...kestra, secretNames: () => (shared.secretNames ??= kestra.secretNames()) }, names))
             : undefined;

@@ -149,6 +149,10 @@ export function gather(input: GatherInput): Gathering {
       ? (shared.probe ??= settle(kestra.info().then((info) => info.version)))
       : undefined
   const planning = kestra !== undefined && mode !== 'validate'
+  // Asked for now, so that git answers while the repository loads.
+  const committed = planning
+    ? (shared.committed ??= commitTime(context.workspace, context.sha))
+    : undefined
   // Opened once, read by the run's base snapshot and by each kind, closed when the run ends.
   const borrowBase = planning ? shared.openBase(settings, context) : undefined
   const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined
@@ -237,9 +241,6 @@ export function gather(input: GatherInput): Gathering {
       )
     const changed = (shared.changed ??= settle(changedFiles(input)))
     const desired = reading && settle(valueOf(reading).then((held) => desiredState(sent, held)))
-    const committed = planning
-      ? (shared.committed ??= commitTime(context.workspace, context.sha))
-      : undefined
     // Read with the server state, so that they cost the plan no round trip of their own.
     const listings =
       planning && names.length > 0
