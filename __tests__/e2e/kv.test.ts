@@ -89,6 +89,16 @@ describe('KV pairs on a pull request', () => {
       expect(body).toContain('+api_token: <hidden: secret-like key> (changed)')
       expect(body).not.toContain('kestra-gitops-commit')
       expect(result.outputs).toMatchObject({ created: '1', updated: '2', orphaned: '1' })
+      // The job summary's counts table has a row of their own, and its rows add up to the total.
+      const rows = result.summary
+        .split('\n')
+        .filter((line) => /^\| [^|]+ \| \d/.test(line))
+        .map((line) => line.split('|').map((cell) => cell.trim()))
+      expect(rows.map((cells) => cells[1])).toEqual(['Flows', 'KV pairs', '**Total**'])
+      expect(rows[1]!.slice(2, 6)).toEqual(['1', '2', '0', '1'])
+      for (let column = 2; column <= 7; column++) {
+        expect(Number(rows[0]![column]) + Number(rows[1]![column])).toBe(Number(rows[2]![column]))
+      }
       const planFile = JSON.parse(readFileSync(result.outputs['plan-file']!, 'utf8')) as {
         resources: Record<string, unknown>[]
       }

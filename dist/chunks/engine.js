@@ -1,6 +1,6 @@
 import { lstatSync, readFileSync, constants, createReadStream, mkdirSync, writeFileSync, realpathSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { resolve as resolve$1, relative, sep, join as join$2, isAbsolute, posix, dirname, basename } from 'node:path';
+import { resolve as resolve$1, relative, sep, join, isAbsolute, posix, dirname, basename } from 'node:path';
 import { promisify, TextDecoder as TextDecoder$1, parseArgs as parseArgs$1 } from 'node:util';
 import { execFile, spawn } from 'node:child_process';
 import { p as pLimit, u as undiciExports, d as distExports, a as unzipSync, z as zipSync, b as picomatch, s as structuredPatch, f as formatPatch, F as FILE_HEADERS_ONLY, j, c as parsePatch, r as reversePatch, e as characterEntities, g as retry, t as throttling, h as summary, i as setOutput, k as setSecret, l as getInput } from './vendor.js';
@@ -2688,6 +2688,9 @@ const SYSTEM_NAMESPACE = 'system';
 function heldNamespaceIsManaged(namespace, extraNamespaces) {
     return namespace !== SYSTEM_NAMESPACE || extraNamespaces.includes(namespace);
 }
+function sameNamespaces(a, b) {
+    return a.length === b.length && a.every((namespace, i) => namespace === b[i]);
+}
 
 function reachesOutside(path) {
     const normalised = path.replace(/\\/g, '/');
@@ -3903,27 +3906,27 @@ class WorkTree {
         return real !== undefined && (await stat(real)).isDirectory();
     }
     async list(dirRel) {
-        const dirents = await readdir(join$2(this.root, dirRel), { withFileTypes: true });
+        const dirents = await readdir(join(this.root, dirRel), { withFileTypes: true });
         return Promise.all(dirents.map(async (dirent) => ({
             name: dirent.name,
-            kind: await kindOf$1(dirent, join$2(this.root, dirRel, dirent.name))
+            kind: await kindOf$1(dirent, join(this.root, dirRel, dirent.name))
         })));
     }
     async kind(rel) {
-        const stats = await lstat(join$2(this.root, rel)).catch(() => undefined);
+        const stats = await lstat(join(this.root, rel)).catch(() => undefined);
         return stats && statsKind(stats);
     }
     async read(rel) {
-        return readFileSync(join$2(this.root, rel));
+        return readFileSync(join(this.root, rel));
     }
     summarise(rel) {
-        return summariseContent(join$2(this.root, rel));
+        return summariseContent(join(this.root, rel));
     }
     async resolveLink(rel, rules) {
         const rootReal = (await this.real());
         let realPath;
         try {
-            realPath = await realpath(join$2(this.root, rel));
+            realPath = await realpath(join(this.root, rel));
         }
         catch (error) {
             const code = error.code;
@@ -3945,11 +3948,11 @@ class WorkTree {
         return { kind: 'other' };
     }
     bytesPath(rel) {
-        return join$2(this.root, rel);
+        return join(this.root, rel);
     }
     async versioned() {
         for (let dir = this.root;; dir = resolve$1(dir, '..')) {
-            if (await lstat(join$2(dir, '.git')).then(() => true, () => false))
+            if (await lstat(join(dir, '.git')).then(() => true, () => false))
                 return true;
             if (resolve$1(dir, '..') === dir)
                 return false;
@@ -5710,7 +5713,7 @@ async function validatorIdentity() {
         const root = codeRoot(here);
         const files = (await readdir(root, { recursive: true, withFileTypes: true }))
             .filter((entry) => entry.isFile() && /\.(?:js|mjs|cjs|ts)$/.test(entry.name))
-            .map((entry) => join$2(entry.parentPath, entry.name))
+            .map((entry) => join(entry.parentPath, entry.name))
             .sort();
         const hash = createHash('sha256').update(process.version);
         for (const file of files)
@@ -9075,14 +9078,14 @@ function deepFreeze(value) {
     return value;
 }
 function readSettingsFile(repositoryRoot) {
-    const present = SETTINGS_FILE_PATHS.filter((path) => kindOf(join$2(repositoryRoot, path)));
+    const present = SETTINGS_FILE_PATHS.filter((path) => kindOf(join(repositoryRoot, path)));
     const [path, other] = present;
     if (other) {
         throw new SettingsFileError(other, 1, `${path} exists too: keep one settings file`);
     }
     if (!path)
         return undefined;
-    const full = join$2(repositoryRoot, path);
+    const full = join(repositoryRoot, path);
     if (kindOf(full) !== 'file') {
         throw new SettingsFileError(path, 1, 'must be a regular file (a symbolic link is not read)');
     }
@@ -9781,7 +9784,7 @@ async function deploy(plan, deps) {
     ].sort();
     const ours = { commit: deps.commit, repository: deps.repository };
     const early = deps.markers;
-    const { markers, warnings, stored } = await (early && sameList$1(early.namespaces, namespaces)
+    const { markers, warnings, stored } = await (early && sameNamespaces(early.namespaces, namespaces)
         ? early.read
         : readMarkers(deps.api, namespaces, semaphore));
     const order = await checkCommitOrder(markers, ours, deps.isAncestor ?? gitIsAncestor(process.cwd()));
@@ -9831,9 +9834,6 @@ async function deploy(plan, deps) {
         markersUnknown: marked.flatMap((m) => m.unknown).sort(),
         markersBefore: markers
     };
-}
-function sameList$1(a, b) {
-    return a.length === b.length && a.every((value, index) => value === b[index]);
 }
 function currentRevision(change) {
     return change.kind === 'flow' ? change.current?.revision : undefined;
@@ -10563,7 +10563,7 @@ function setCountOutputs(reporter, counts) {
 
 async function stoppedRollbacks(kestra, namespaces, early, kinds, reporter) {
     try {
-        const values = early && sameList(early.namespaces, namespaces)
+        const values = early && sameNamespaces(early.namespaces, namespaces)
             ? valueOfEnded(early.read)
             : await readRollbackRecords(kestra, namespaces);
         const reading = recordsOf$1(values, kinds);
@@ -10574,9 +10574,6 @@ async function stoppedRollbacks(kestra, namespaces, early, kinds, reporter) {
     catch (error) {
         throw new DeployError(`Nothing was deployed: ${errorMessage(error)}. Re-run once the server answers.`);
     }
-}
-function sameList(a, b) {
-    return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 async function finishRollbacks(records, deps) {
     const results = await resumeEach(records, deps);
@@ -11376,7 +11373,7 @@ function planJson(plan, meta) {
 }
 
 function planFilePath(runnerTemp, commentKey) {
-    return join$2(runnerTemp, `kestra-gitops-plan-${commentKey}.json`);
+    return join(runnerTemp, `kestra-gitops-plan-${commentKey}.json`);
 }
 function writePlanFile(runnerTemp, commentKey, text) {
     const path = planFilePath(runnerTemp, commentKey);
@@ -12608,6 +12605,9 @@ const IGNORABLE = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]|\
 function foldedName(name) {
     return name.replace(IGNORABLE, '').normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
 }
+function repositoryPath(...parts) {
+    return parts.filter(Boolean).join('/');
+}
 function foldedPath(path) {
     return path.split('/').map(foldedName).join('/');
 }
@@ -13579,7 +13579,7 @@ const dashboardsDecide = {
     plan: planDashboards,
     serverText: (change) => change.current?.source,
     newPath: (change, shape) => FILE_NAME.test(change.id)
-        ? { path: [shape.rootRel, 'dashboards', `${change.id}.yml`].filter(Boolean).join('/') }
+        ? { path: repositoryPath(shape.rootRel, 'dashboards', `${change.id}.yml`) }
         : { reason: 'its id cannot name a file' }
 };
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -13947,9 +13947,6 @@ function formatBytes(size) {
         return `${(size / 1024).toFixed(1)} KB`;
     return `${(size / (1024 * 1024)).toFixed(1)} MB`;
 }
-function join$1(...parts) {
-    return parts.filter(Boolean).join('/');
-}
 function newFilePath(namespace, path, shape) {
     const parts = path.split('/').slice(1);
     if (parts.length === 0 || parts.some((part) => ['', '.', '..'].includes(part))) {
@@ -13960,12 +13957,14 @@ function newFilePath(namespace, path, shape) {
             continue;
         if (mapping.prefix && !path.startsWith(`${mapping.prefix}/`))
             continue;
-        return { path: join$1(shape.rootRel, mapping.dir, path.slice(mapping.prefix.length + 1)) };
+        return {
+            path: repositoryPath(shape.rootRel, mapping.dir, path.slice(mapping.prefix.length + 1))
+        };
     }
     if (shape.layout === 'tenant')
-        return { path: join$1(shape.rootRel, namespace, 'files', ...parts) };
+        return { path: repositoryPath(shape.rootRel, namespace, 'files', ...parts) };
     if (shape.layout === 'namespace' && shape.namespace === namespace) {
-        return { path: join$1(shape.rootRel, 'files', ...parts) };
+        return { path: repositoryPath(shape.rootRel, 'files', ...parts) };
     }
     return { reason: 'no folder of the repository maps to its namespace' };
 }
@@ -14438,9 +14437,6 @@ function revisionMarks(change) {
     ];
 }
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
-function join(...parts) {
-    return parts.filter(Boolean).join('/');
-}
 function newFlowPath(namespace, id, shape) {
     if (!ID.test(id))
         return { reason: 'its id cannot name a file' };
@@ -14449,11 +14445,11 @@ function newFlowPath(namespace, id, shape) {
         const sibling = siblingOf(namespace, shape, false);
         const under = shape.rootRel ? `${shape.rootRel}/` : '';
         const top = sibling?.startsWith(under) ? sibling.slice(under.length).split('/')[0] : undefined;
-        return { path: join(shape.rootRel, top || namespace, 'flows', name) };
+        return { path: repositoryPath(shape.rootRel, top || namespace, 'flows', name) };
     }
     if (shape.layout === 'namespace') {
         if (shape.namespace && within(namespace, shape.namespace)) {
-            return { path: join(shape.rootRel, 'flows', name) };
+            return { path: repositoryPath(shape.rootRel, 'flows', name) };
         }
         return { reason: `its namespace is outside the namespace input (${shape.namespace ?? ''})` };
     }
@@ -14461,7 +14457,7 @@ function newFlowPath(namespace, id, shape) {
     if (sibling === undefined)
         return { reason: 'no folder of the repository holds flows of its namespace' };
     const dir = sibling.includes('/') ? sibling.slice(0, sibling.lastIndexOf('/')) : '';
-    return { path: join(dir, name) };
+    return { path: repositoryPath(dir, name) };
 }
 function siblingOf(namespace, shape, parents) {
     for (let ns = namespace; ns; ns = parents ? parentOf(ns) : undefined) {
@@ -14956,7 +14952,7 @@ const kvDecide = {
     sharesFiles: true,
     serverText: (change) => change.serverFile,
     newPath: (change, shape) => ({
-        path: [shape.rootRel, 'kv', `${change.namespace}.yml`].filter(Boolean).join('/')
+        path: repositoryPath(shape.rootRel, 'kv', `${change.namespace}.yml`)
     })
 };
 
@@ -16727,7 +16723,7 @@ async function runCli(argv, io = processIo()) {
     }
     const p = palette(wantsColour(args.color, Boolean(io.stdout.isTTY), io.env));
     let kestra;
-    const scratch = mkdtempSync(join$2(tmpdir(), 'kestra-gitops-'));
+    const scratch = mkdtempSync(join(tmpdir(), 'kestra-gitops-'));
     const progress = io.stderr.isTTY
         ? new ProgressLine({ write: (text) => void io.stderr.write(text), now: Date.now })
         : undefined;
@@ -17763,7 +17759,7 @@ async function run() {
             file: own ? readSettingsFile(context.workspace) : undefined,
             log: (message) => log.info(edge.text(message))
         });
-        if (!own && SETTINGS_FILE_PATHS.some((path) => existsSync(join$2(context.workspace, path)))) {
+        if (!own && SETTINGS_FILE_PATHS.some((path) => existsSync(join(context.workspace, path)))) {
             log.info(edge.text("The checkout is a fork's pull request: its kestra-gitops.yml is not read. Set what the plan needs as this workflow's inputs (docs/inputs.md#settings-file)."));
         }
         edge = new OutputEdge(credentials, publicNames(settings, context));

@@ -17,6 +17,7 @@ import { deletionRefusals } from './guards.js'
 import type { FlowDependency } from './order.js'
 import type { StoredFlowCheck } from '../model/stored-checks.js'
 import { deployStatus, WRITTEN, type DeployResult, type ResourceResult } from '../model/result.js'
+import { sameNamespaces } from '../model/namespaces.js'
 
 export interface DeployDeps {
   api: KestraApi
@@ -75,7 +76,7 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
   ].sort()
   const ours = { commit: deps.commit, repository: deps.repository }
   const early = deps.markers
-  const { markers, warnings, stored } = await (early && sameList(early.namespaces, namespaces)
+  const { markers, warnings, stored } = await (early && sameNamespaces(early.namespaces, namespaces)
     ? early.read
     : readMarkers(deps.api, namespaces, semaphore))
   const order = await checkCommitOrder(
@@ -141,10 +142,6 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
     markersUnknown: marked.flatMap((m) => m.unknown).sort(),
     markersBefore: markers
   }
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((value, index) => value === b[index])
 }
 
 function currentRevision(change: ResourceChange): number | undefined {

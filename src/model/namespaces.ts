@@ -19,3 +19,8 @@ export function heldNamespaceIsManaged(
 ): boolean {
   return namespace !== SYSTEM_NAMESPACE || extraNamespaces.includes(namespace)
 }
+
+/** Whether a read made early was for exactly these namespaces (both lists sorted): else it is read again. */
+export function sameNamespaces(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((namespace, i) => namespace === b[i])
+}

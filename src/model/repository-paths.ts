@@ -18,6 +18,11 @@ function foldedName(name: string): string {
   return name.replace(IGNORABLE, '').normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC')
 }
 
+/** A workspace-relative path of these parts, '/'-separated, empty parts (a root of '') left out. */
+export function repositoryPath(...parts: string[]): string {
+  return parts.filter(Boolean).join('/')
+}
+
 /** A path, each segment folded (`foldedName`): two paths with one folded path are one file somewhere. */
 export function foldedPath(path: string): string {
   return path.split('/').map(foldedName).join('/')

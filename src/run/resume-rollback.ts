@@ -19,6 +19,7 @@ import type { Settings } from '../model/settings.js'
 import { rollbackAccount, rollbackLine, rollbackSection } from '../decide/render/rollback.js'
 import { phase } from '../report/phase.js'
 import type { Reporter } from '../report/reporter.js'
+import { sameNamespaces } from '../model/namespaces.js'
 
 /**
  * The rollbacks that stopped runs left recorded in these namespaces: the records read with the snapshot
@@ -34,7 +35,7 @@ export async function stoppedRollbacks(
 ): Promise<Map<string, RollbackRecord>> {
   try {
     const values =
-      early && sameList(early.namespaces, namespaces)
+      early && sameNamespaces(early.namespaces, namespaces)
         ? valueOfEnded(early.read)
         : await readRollbackRecords(kestra, namespaces)
     const reading = recordsOf(values, kinds)
@@ -45,10 +46,6 @@ export async function stoppedRollbacks(
       `Nothing was deployed: ${errorMessage(error)}. Re-run once the server answers.`
     )
   }
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((item, i) => item === b[i])
 }
 
 interface FinishedRollbacks {

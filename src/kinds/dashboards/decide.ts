@@ -1,5 +1,6 @@
 import type { DecideKind } from '../../decide/kind.js'
 import { sha256Hex } from '../../model/content.js'
+import { repositoryPath } from '../../model/repository-paths.js'
 import type { ResourceChanges } from '../../model/plan.js'
 import { dashboardFindings } from './decide-checks.js'
 import type { HeldDashboards } from './decide-held.js'
@@ -27,7 +28,7 @@ export const dashboardsDecide: DecideKind<DashboardChange, HeldDashboards> = {
   serverText: (change) => change.current?.source,
   newPath: (change, shape) =>
     FILE_NAME.test(change.id)
-      ? { path: [shape.rootRel, 'dashboards', `${change.id}.yml`].filter(Boolean).join('/') }
+      ? { path: repositoryPath(shape.rootRel, 'dashboards', `${change.id}.yml`) }
       : { reason: 'its id cannot name a file' }
 }
 

@@ -1,5 +1,6 @@
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
 import type { RepositoryShape } from '../../model/drift.js'
+import { repositoryPath } from '../../model/repository-paths.js'
 import type { RepositoryReading } from '../../decide/validate/index.js'
 import { fileFindings } from './decide-checks.js'
 import {
@@ -58,10 +59,6 @@ function formatBytes(size: number): string {
   return `${(size / (1024 * 1024)).toFixed(1)} MB`
 }
 
-function join(...parts: string[]): string {
-  return parts.filter(Boolean).join('/')
-}
-
 /** Where a namespace file that only the server holds goes: a mapping, or the layout's files folder. */
 function newFilePath(
   namespace: string,
@@ -75,11 +72,14 @@ function newFilePath(
   for (const mapping of shape.mappings) {
     if (mapping.namespace !== namespace) continue
     if (mapping.prefix && !path.startsWith(`${mapping.prefix}/`)) continue
-    return { path: join(shape.rootRel, mapping.dir, path.slice(mapping.prefix.length + 1)) }
+    return {
+      path: repositoryPath(shape.rootRel, mapping.dir, path.slice(mapping.prefix.length + 1))
+    }
   }
-  if (shape.layout === 'tenant') return { path: join(shape.rootRel, namespace, 'files', ...parts) }
+  if (shape.layout === 'tenant')
+    return { path: repositoryPath(shape.rootRel, namespace, 'files', ...parts) }
   if (shape.layout === 'namespace' && shape.namespace === namespace) {
-    return { path: join(shape.rootRel, 'files', ...parts) }
+    return { path: repositoryPath(shape.rootRel, 'files', ...parts) }
   }
   return { reason: 'no folder of the repository maps to its namespace' }
 }

@@ -1,5 +1,6 @@
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
 import type { RepositoryShape } from '../../model/drift.js'
+import { repositoryPath } from '../../model/repository-paths.js'
 import type { RepositoryReading } from '../../decide/validate/index.js'
 import { flowFindings } from './decide-checks.js'
 import { impactMarks, impactText, reviewMarks, reviewText } from './decide-render.js'
@@ -59,10 +60,6 @@ function revisionMarks(change: FlowChange): string[] {
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
 
-function join(...parts: string[]): string {
-  return parts.filter(Boolean).join('/')
-}
-
 /** Where the layout puts a flow of `namespace` that only the server holds. */
 function newFlowPath(
   namespace: string,
@@ -76,11 +73,11 @@ function newFlowPath(
     const sibling = siblingOf(namespace, shape, false)
     const under = shape.rootRel ? `${shape.rootRel}/` : ''
     const top = sibling?.startsWith(under) ? sibling.slice(under.length).split('/')[0] : undefined
-    return { path: join(shape.rootRel, top || namespace, 'flows', name) }
+    return { path: repositoryPath(shape.rootRel, top || namespace, 'flows', name) }
   }
   if (shape.layout === 'namespace') {
     if (shape.namespace && within(namespace, shape.namespace)) {
-      return { path: join(shape.rootRel, 'flows', name) }
+      return { path: repositoryPath(shape.rootRel, 'flows', name) }
     }
     return { reason: `its namespace is outside the namespace input (${shape.namespace ?? ''})` }
   }
@@ -88,7 +85,7 @@ function newFlowPath(
   if (sibling === undefined)
     return { reason: 'no folder of the repository holds flows of its namespace' }
   const dir = sibling.includes('/') ? sibling.slice(0, sibling.lastIndexOf('/')) : ''
-  return { path: join(dir, name) }
+  return { path: repositoryPath(dir, name) }
 }
 
 /** The first flow file of `namespace` (or, with `parents`, of its closest parent namespace that has one). */

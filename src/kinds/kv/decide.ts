@@ -1,5 +1,6 @@
 import type { DecideKind } from '../../decide/kind.js'
 import { sha256Hex } from '../../model/content.js'
+import { repositoryPath } from '../../model/repository-paths.js'
 import type { ResourceChanges } from '../../model/plan.js'
 import type { HeldKv } from './decide-held.js'
 import { kvFindings, planKv } from './decide-plan.js'
@@ -30,6 +31,6 @@ export const kvDecide: DecideKind<KvChange, HeldKv> = {
   sharesFiles: true,
   serverText: (change) => change.serverFile,
   newPath: (change, shape) => ({
-    path: [shape.rootRel, 'kv', `${change.namespace}.yml`].filter(Boolean).join('/')
+    path: repositoryPath(shape.rootRel, 'kv', `${change.namespace}.yml`)
   })
 }
