@@ -2557,7 +2557,7 @@ const ACTION_INPUTS = {
     },
     'dry-run': { description: 'Never write to Kestra: deploy behaves as plan.', default: '' },
     'full-plan': {
-        description: 'Plan by parsing and checking every flow file again. Otherwise a plan reuses the checks of each flow file whose bytes the same build of the action already checked at the last deploy (stored with the commit marker in Kestra), and shows the same plan and findings; a deploy always checks every file.',
+        description: 'Parse and check every flow file up front, in a plan or a deploy. Otherwise both reuse the checks of each flow file whose bytes the same build of the action already checked at the last deploy (stored with the commit marker in Kestra), and show the same plan and findings; a deploy checks every reused file again right before it writes anything.',
         default: ''
     },
     'require-reviewed-plan': {
@@ -5382,6 +5382,23 @@ function checkDigest(key) {
         key.sha256
     ]));
 }
+function storedCheckOf(flow, check) {
+    return {
+        id: flow.id,
+        namespace: flow.namespace,
+        notAFlow: flow.notAFlow,
+        otherKind: flow.otherKind,
+        findings: check.findings,
+        versioned: check.versioned,
+        identity: check.identity,
+        wellFormed: check.wellFormed,
+        references: check.references,
+        names: check.names
+    };
+}
+function sameStoredCheck(a, b) {
+    return (canonicalJson(JSON.parse(JSON.stringify(a))) === canonicalJson(JSON.parse(JSON.stringify(b))));
+}
 function storedChecksOf(markerValue) {
     const found = new Map();
     const stored = markerValue?.[STORED_CHECKS_FIELD];
@@ -5515,6 +5532,8 @@ class ServerReads {
     start(namespace) {
         if (this.flows.has(namespace))
             return;
+        if (this.options.markers)
+            this.markers.set(namespace, readMarkers(this.api, [namespace]));
         const flows = this.api.listFlows(namespace);
         const files = this.localFiles
             .then((local) => local.of(namespace))
@@ -5529,8 +5548,6 @@ class ServerReads {
         });
         this.flows.set(namespace, settle(flows));
         this.files.set(namespace, settle(files));
-        if (this.options.markers)
-            this.markers.set(namespace, readMarkers(this.api, [namespace]));
     }
     storedChecks(namespace) {
         const checks = this.readStoredChecks(namespace);
@@ -5543,6 +5560,8 @@ class ServerReads {
     readStoredChecks(namespace) {
         let checks = this.checks.get(namespace);
         if (!checks) {
+            if (this.options.markers)
+                this.start(namespace);
             const reading = this.markers.get(namespace) ?? readMarkers(this.api, [namespace]);
             checks = reading.then((read) => storedChecksOf(read.stored?.get(namespace)), () => new Map());
             this.checks.set(namespace, checks);
@@ -5787,18 +5806,7 @@ function checksToStore(flows, checks, options) {
         const namespace = options.sending.namespace(expected);
         const entries = stored.get(namespace) ?? {};
         stored.set(namespace, entries);
-        entries[digest] = {
-            id: flow.id,
-            namespace: flow.namespace,
-            notAFlow: flow.notAFlow,
-            otherKind: flow.otherKind,
-            findings: check.findings,
-            versioned: check.versioned,
-            identity: check.identity,
-            wellFormed: check.wellFormed,
-            references: check.references,
-            names: check.names
-        };
+        entries[digest] = storedCheckOf(flow, check);
     }
     return stored;
 }
@@ -7856,6 +7864,20 @@ function keyText(source, offset) {
     return match ? match[0].trim().replace(/^["']|["']$/g, '') : '';
 }
 
+function confirmReusedChecks(reused, options) {
+    const differing = [];
+    for (const [flow, stored] of reused) {
+        const parsed = parseFlowFile(flow);
+        if (!sameStoredCheck(storedCheckOf(parsed, checkFlow(parsed, options)), stored)) {
+            differing.push(flow.file);
+        }
+    }
+    if (differing.length === 0)
+        return;
+    const shown = differing.sort().slice(0, 10);
+    const more = differing.length > shown.length ? ` and ${differing.length - shown.length} more` : '';
+    throw new DeployError(`Nothing was deployed: the checks stored with the commit marker (KV ${COMMIT_MARKER_KEY}) are not what this build computes for ${differing.length} flow file(s): ${shown.join(', ')}${more}. The marker was changed outside this action. Deploy again with full-plan: true, which checks every file and stores its own checks.`);
+}
 function checkFlow(flow, options = {}) {
     const findings = syntaxFindings(flow);
     findings.push(...multipleDocumentFindings(flow));
@@ -8623,15 +8645,15 @@ async function check(settings, target, context, ports, mode, kestra, kinds, read
     return {
         ...{ snapshot, model: sent.model, references, findings, changed, names },
         ...{ state: snapshot.state, markers: snapshot.markers, base: snapshot.base },
-        notes: [describeRepository(model), ...read.notes],
-        listings: snapshot.listings,
-        storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings })
+        ...{ notes: [describeRepository(model), ...read.notes], listings: snapshot.listings },
+        storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings }),
+        reused: { flows: gathering.reused, validation }
     };
 }
 function storedChecking(settings, mode, kestra) {
     const identity = kestra && mode !== 'validate' ? validatorIdentity() : undefined;
     return {
-        reuse: mode === 'plan' && !settings.fullPlan ? identity : undefined,
+        reuse: (mode === 'plan' || mode === 'deploy') && !settings.fullPlan ? identity : undefined,
         toStore(flows, checks, on) {
             if (!identity || mode !== 'deploy')
                 return undefined;
@@ -9658,12 +9680,7 @@ async function checkCommitOrder(markers, ours, isAncestor) {
     return { older, warnings };
 }
 async function writeMarkers(api, namespaces, markers, ours, semaphore, checks) {
-    const stale = namespaces.filter((namespace) => {
-        const recorded = markers.get(namespace);
-        return (recorded?.commit !== ours.commit ||
-            recorded.repository !== ours.repository ||
-            !sameChecks(checks, namespace));
-    });
+    const stale = staleMarkers(namespaces, markers, ours, checks);
     const unknown = [];
     const outcomes = await Promise.all(stale.map(async (namespace) => {
         try {
@@ -9683,6 +9700,14 @@ async function writeMarkers(api, namespaces, markers, ours, semaphore, checks) {
         unknown,
         warnings: outcomes.filter((w) => w !== undefined)
     };
+}
+function staleMarkers(namespaces, markers, ours, checks) {
+    return namespaces.filter((namespace) => {
+        const recorded = markers.get(namespace);
+        return (recorded?.commit !== ours.commit ||
+            recorded.repository !== ours.repository ||
+            !sameChecks(checks, namespace));
+    });
 }
 function sameChecks(checks, namespace) {
     const ours = checks?.ours.get(namespace);
@@ -9768,8 +9793,10 @@ function count(n) {
 async function deploy(plan, deps) {
     const log = deps.log ?? (() => undefined);
     const blockers = deployBlockers(plan, deps.findings);
-    if (blockers.length > 0)
+    if (blockers.length > 0) {
+        deps.confirmReused?.();
         throw new DeployError(describeBlockers(blockers));
+    }
     const refusals = deletionRefusals(plan, deps.settings, deps.target, deps.managedNamespaces);
     if (refusals.length > 0) {
         throw new DeployError(`Nothing was deployed:\n${refusals.map((r) => `- ${r}`).join('\n')}`);
@@ -9806,9 +9833,13 @@ async function deploy(plan, deps) {
         }
         warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`);
     }
+    const checks = deps.storedChecks && { ours: deps.storedChecks, recorded: stored };
+    if (plan.resources.some(isWrite) || staleMarkers(namespaces, markers, ours, checks).length > 0) {
+        deps.confirmReused?.();
+    }
     await deps.beforeWrites?.();
     const marking = [];
-    const mark = (namespace) => marking.push(writeMarkers(deps.api, [namespace], markers, ours, semaphore, deps.storedChecks && { ours: deps.storedChecks, recorded: stored }));
+    const mark = (namespace) => marking.push(writeMarkers(deps.api, [namespace], markers, ours, semaphore, checks));
     const writing = new Set(plan.resources.filter(isWrite).map((c) => c.namespace));
     for (const namespace of namespaces)
         if (!writing.has(namespace))
@@ -12246,7 +12277,8 @@ async function deployDeps(args, refs, kinds) {
         isAncestor: ancestryChecker(context.workspace, ports.github),
         log: ports.reporter.info,
         onResult: writeLog(args.plan, ports.reporter),
-        beforeWrites: () => guardUnfinished(unfinishedGuard(args))
+        beforeWrites: () => guardUnfinished(unfinishedGuard(args)),
+        confirmReused: () => confirmReusedChecks(args.reused.flows, args.reused.validation)
     };
 }
 async function reportNotDeployed(args, error) {
@@ -12896,6 +12928,7 @@ async function revert(args, plan, items) {
             references: args.checked.references,
             plan,
             markers: args.checked.markers,
+            reused: args.checked.reused,
             findings: args.findings,
             kinds: args.kinds,
             summary
@@ -15082,7 +15115,7 @@ async function execute(settings, target, context, ports, reads) {
         }
         applying = true;
         const applied = await applyMode({
-            ...{ settings, target, context, ports, kestra, plan, findings, summary, kinds: KINDS },
+            ...{ ...run, kinds: KINDS, reused: checked.reused },
             ...{ model: checked.model, references: checked.references, markers: checked.markers },
             ...{ rollbackRecords: checked.snapshot.rollbackRecords, storedChecks: checked.storedChecks }
         });

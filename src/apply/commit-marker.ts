@@ -79,14 +79,7 @@ export async function writeMarkers(
   semaphore: Semaphore,
   checks?: MarkerChecks
 ): Promise<MarkerWrite> {
-  const stale = namespaces.filter((namespace) => {
-    const recorded = markers.get(namespace)
-    return (
-      recorded?.commit !== ours.commit ||
-      recorded.repository !== ours.repository ||
-      !sameChecks(checks, namespace)
-    )
-  })
+  const stale = staleMarkers(namespaces, markers, ours, checks)
   const unknown: string[] = []
   const outcomes = await Promise.all(
     stale.map(async (namespace) => {
@@ -106,6 +99,23 @@ export async function writeMarkers(
     unknown,
     warnings: outcomes.filter((w): w is string => w !== undefined)
   }
+}
+
+/** The namespaces whose marker a deploy of `ours` writes: another commit, or other checks, is recorded. */
+export function staleMarkers(
+  namespaces: readonly string[],
+  markers: RecordedMarkers,
+  ours: CommitMarker,
+  checks?: MarkerChecks
+): string[] {
+  return namespaces.filter((namespace) => {
+    const recorded = markers.get(namespace)
+    return (
+      recorded?.commit !== ours.commit ||
+      recorded.repository !== ours.repository ||
+      !sameChecks(checks, namespace)
+    )
+  })
 }
 
 /** Whether the namespace's recorded marker already carries exactly the checks we would store. */

@@ -7,7 +7,7 @@ import type { Target } from '../model/target.js'
 import type { Finding } from '../model/finding.js'
 import type { ApplyKind } from './kind.js'
 import { applyPlan, type ReadDesiredFile } from './apply.js'
-import { checkCommitOrder, writeMarkers, type MarkerWrite } from './commit-marker.js'
+import { checkCommitOrder, staleMarkers, writeMarkers, type MarkerWrite } from './commit-marker.js'
 import { readMarkers } from '../kestra/commit-markers.js'
 import type { EarlyMarkers } from '../model/commit-marker.js'
 import { deployBlockers, describeBlockers } from './gate.js'
@@ -50,6 +50,12 @@ export interface DeployDeps {
   onResult?: (result: ResourceResult) => void
   /** Runs right before the first write; a DeployError from it stops the deploy with nothing written. */
   beforeWrites?: () => Promise<void>
+  /**
+   * Confirms the flow checks the run reused rather than ran (docs/performance.md#a-deploy-confirms-before-it-writes):
+   * called when the deploy is about to write anything, or to refuse on a validation error; a DeployError
+   * from it stops the deploy with nothing written.
+   */
+  confirmReused?: () => void
 }
 
 /**
@@ -60,7 +66,10 @@ export interface DeployDeps {
 export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult> {
   const log = deps.log ?? (() => undefined)
   const blockers = deployBlockers(plan, deps.findings)
-  if (blockers.length > 0) throw new DeployError(describeBlockers(blockers))
+  if (blockers.length > 0) {
+    deps.confirmReused?.()
+    throw new DeployError(describeBlockers(blockers))
+  }
   const refusals = deletionRefusals(plan, deps.settings, deps.target, deps.managedNamespaces)
   if (refusals.length > 0) {
     throw new DeployError(`Nothing was deployed:\n${refusals.map((r) => `- ${r}`).join('\n')}`)
@@ -105,20 +114,15 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
     warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`)
   }
 
+  const checks = deps.storedChecks && { ours: deps.storedChecks, recorded: stored }
+  if (plan.resources.some(isWrite) || staleMarkers(namespaces, markers, ours, checks).length > 0) {
+    deps.confirmReused?.()
+  }
   await deps.beforeWrites?.()
   // A namespace's marker is written as soon as it holds this commit: with no writes, right away.
   const marking: Promise<MarkerWrite>[] = []
   const mark = (namespace: string) =>
-    marking.push(
-      writeMarkers(
-        deps.api,
-        [namespace],
-        markers,
-        ours,
-        semaphore,
-        deps.storedChecks && { ours: deps.storedChecks, recorded: stored }
-      )
-    )
+    marking.push(writeMarkers(deps.api, [namespace], markers, ours, semaphore, checks))
   const writing = new Set(plan.resources.filter(isWrite).map((c) => c.namespace))
   for (const namespace of namespaces) if (!writing.has(namespace)) mark(namespace)
   const applied = await applyPlan(plan, {

@@ -7,7 +7,7 @@ import { sha256Hex } from '../model/content.js'
 import { heldNamespaceIsManaged } from '../model/namespaces.js'
 import type { FlowFile } from '../model/repository.js'
 import type { SentNames } from '../model/sending.js'
-import { checkDigest, type StoredFlowCheck } from '../model/stored-checks.js'
+import { checkDigest, storedCheckOf, type StoredFlowCheck } from '../model/stored-checks.js'
 import type { ReuseFlow } from './repo/read-flow.js'
 import type { ServerReads } from './server/reads.js'
 
@@ -126,18 +126,7 @@ export function checksToStore(
     const namespace = options.sending.namespace(expected)
     const entries = stored.get(namespace) ?? {}
     stored.set(namespace, entries)
-    entries[digest] = {
-      id: flow.id,
-      namespace: flow.namespace,
-      notAFlow: flow.notAFlow,
-      otherKind: flow.otherKind,
-      findings: check.findings,
-      versioned: check.versioned,
-      identity: check.identity,
-      wellFormed: check.wellFormed,
-      references: check.references,
-      names: check.names
-    }
+    entries[digest] = storedCheckOf(flow, check)
   }
   return stored
 }

@@ -1,4 +1,4 @@
-import { sha256Hex } from './content.js'
+import { canonicalJson, sha256Hex } from './content.js'
 import type { Finding, Severity } from './finding.js'
 import type { NameReference } from './names.js'
 import type { FlowReference } from './references.js'
@@ -51,6 +51,32 @@ export interface StoredFlowCheck {
   wellFormed: boolean
   references: FlowReference[]
   names?: NameReference[]
+}
+
+/** The entry stored for a flow file: what its parse told of it, and what its checks left. */
+export function storedCheckOf(
+  flow: Pick<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>,
+  check: Omit<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>
+): StoredFlowCheck {
+  return {
+    id: flow.id,
+    namespace: flow.namespace,
+    notAFlow: flow.notAFlow,
+    otherKind: flow.otherKind,
+    findings: check.findings,
+    versioned: check.versioned,
+    identity: check.identity,
+    wellFormed: check.wellFormed,
+    references: check.references,
+    names: check.names
+  }
+}
+
+/** Whether two entries say the same, as JSON says it (a stored entry went through JSON). */
+export function sameStoredCheck(a: StoredFlowCheck, b: StoredFlowCheck): boolean {
+  return (
+    canonicalJson(JSON.parse(JSON.stringify(a))) === canonicalJson(JSON.parse(JSON.stringify(b)))
+  )
 }
 
 /** The stored checks of a namespace by digest; entries not exactly of the stored shape are left out. */

@@ -11,6 +11,8 @@ import type { KestraServer } from '../kestra/api.js'
 import type { FileChange, Plan } from '../model/plan.js'
 import { readNamespaceFileBytes } from '../gather/repo/namespace-files.js'
 import type { NamespaceFileEntry, RepoModel } from '../model/repository.js'
+import type { ReusedChecks } from './check.js'
+import { confirmReusedChecks } from '../decide/validate/index.js'
 import { DEPLOYED_HEADING, upsertDeployedSection } from '../decide/render/deployed.js'
 import { fence } from '../model/markdown/fence.js'
 import { deployTitle, withHeadline } from '../decide/render/headline.js'
@@ -52,6 +54,8 @@ interface ApplyModeArgs {
   markers?: EarlyMarkers
   /** The rollback records, when they were read with the snapshot. */
   rollbackRecords?: EarlyRecords
+  /** The flow files whose stored checks were reused, with those checks, and what checks run with. */
+  reused: ReusedChecks
   /** The flow checks to store in each namespace's marker (docs/performance.md#incremental-planning). */
   storedChecks?: Promise<ReadonlyMap<string, Record<string, StoredFlowCheck>> | undefined>
   findings: Finding[]
@@ -173,7 +177,8 @@ async function deployDeps(args: ApplyModeArgs, refs: FlowDependency[], kinds: Ap
     isAncestor: ancestryChecker(context.workspace, ports.github),
     log: ports.reporter.info,
     onResult: writeLog(args.plan, ports.reporter),
-    beforeWrites: () => guardUnfinished(unfinishedGuard(args))
+    beforeWrites: () => guardUnfinished(unfinishedGuard(args)),
+    confirmReused: () => confirmReusedChecks(args.reused.flows, args.reused.validation)
   }
 }
 

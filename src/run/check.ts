@@ -18,7 +18,7 @@ import type { FlowFile, RepoModel } from '../model/repository.js'
 import type { StoredFlowCheck } from '../model/stored-checks.js'
 import { releaseSyntaxTree } from '../model/flow-file.js'
 import type { NameListings, NameReference } from '../model/names.js'
-import type { Mode, Settings } from '../model/settings.js'
+import type { Layout, Mode, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
 import type { Target } from '../model/target.js'
 import {
@@ -44,6 +44,11 @@ import { Sending } from '../decide/environments/sent-model.js'
 export const LOADING = 'Loading the repository'
 export const VALIDATION = 'Validation'
 
+export interface ReusedChecks {
+  flows: ReadonlyMap<FlowFile, StoredFlowCheck>
+  validation: { layout: Layout }
+}
+
 export interface Checked {
   /** All the run read, once. */
   snapshot: Snapshot
@@ -63,6 +68,11 @@ export interface Checked {
   /** Every repository flow's `secret()` and `kv()` names, and their listings being read (plan, deploy). */
   names: NameReference[]
   listings?: Outcome<NameListings>
+  /**
+   * The flow files whose checks were reused rather than run, with those checks, and what the checks run
+   * with: a deploy confirms them before its first write (docs/performance.md#a-deploy-confirms-before-it-writes).
+   */
+  reused: ReusedChecks
   /** Deploy: the flow checks each namespace's commit marker stores (docs/performance.md#incremental-planning). */
   storedChecks?: Promise<Map<string, Record<string, StoredFlowCheck>> | undefined>
 }
@@ -127,21 +137,22 @@ export async function check(
   return {
     ...{ snapshot, model: sent.model, references, findings, changed, names },
     ...{ state: snapshot.state, markers: snapshot.markers, base: snapshot.base },
-    notes: [describeRepository(model), ...read.notes],
-    listings: snapshot.listings,
-    storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings })
+    ...{ notes: [describeRepository(model), ...read.notes], listings: snapshot.listings },
+    storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings }),
+    reused: { flows: gathering.reused, validation }
   }
 }
 
 /**
- * Incremental planning (docs/performance.md#incremental-planning): a plan reuses the checks a deploy of
- * this build stored for a flow file of the same bytes, unless `full-plan`; a deploy checks every flow and
- * stores its checks with the commit marker, and never reuses one.
+ * Incremental planning (docs/performance.md#incremental-planning): a plan or a deploy reuses the checks a
+ * deploy of this build stored for a flow file of the same bytes, unless `full-plan`; a deploy stores its
+ * checks with the commit marker, and confirms every reused one before it writes anything
+ * (docs/performance.md#a-deploy-confirms-before-it-writes).
  */
 function storedChecking(settings: Settings, mode: Mode, kestra: KestraServer | undefined) {
   const identity = kestra && mode !== 'validate' ? validatorIdentity() : undefined
   return {
-    reuse: mode === 'plan' && !settings.fullPlan ? identity : undefined,
+    reuse: (mode === 'plan' || mode === 'deploy') && !settings.fullPlan ? identity : undefined,
     toStore(
       flows: readonly FlowFile[],
       checks: Parameters<typeof checksToStore>[1],

@@ -124,6 +124,7 @@ async function revert(
       references: args.checked.references,
       plan,
       markers: args.checked.markers,
+      reused: args.checked.reused,
       findings: args.findings,
       kinds: args.kinds,
       summary

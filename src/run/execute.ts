@@ -81,7 +81,7 @@ export async function execute(
     }
     applying = true
     const applied = await applyMode({
-      ...{ settings, target, context, ports, kestra, plan, findings, summary, kinds: KINDS },
+      ...{ ...run, kinds: KINDS, reused: checked.reused },
       ...{ model: checked.model, references: checked.references, markers: checked.markers },
       ...{ rollbackRecords: checked.snapshot.rollbackRecords, storedChecks: checked.storedChecks }
     })

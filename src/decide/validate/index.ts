@@ -27,6 +27,10 @@ import { taskFindings } from './tasks.js'
 import { unquotedPebbleFindings } from './unquoted-pebble.js'
 import { aliasFindings, multipleDocumentFindings, notAFlowFinding, yamlFindings } from './yaml.js'
 import { namespaceFits } from '../../model/managed-namespaces.js'
+import { parseFlowFile } from '../../model/flow-file.js'
+import { sameStoredCheck, storedCheckOf, type StoredFlowCheck } from '../../model/stored-checks.js'
+import { DeployError } from '../../model/errors.js'
+import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
 
 export { collectReferences, referenceFindings } from './references.js'
 
@@ -66,6 +70,31 @@ interface FlowCheck {
   references: FlowReference[]
   /** Its `secret()` and `kv()` names (validate/names.ts); empty when the document does not parse. */
   names?: NameReference[]
+}
+
+/**
+ * A deploy that reused stored checks confirms them right before its first write
+ * (docs/performance.md#a-deploy-confirms-before-it-writes): each flow file whose checks were reused is
+ * parsed and checked now, and its result must be exactly the stored one. KV can be written by others: a
+ * stored entry that says anything else stops the deploy with nothing written.
+ */
+export function confirmReusedChecks(
+  reused: ReadonlyMap<FlowFile, StoredFlowCheck>,
+  options: ValidateOptions
+): void {
+  const differing: string[] = []
+  for (const [flow, stored] of reused) {
+    const parsed = parseFlowFile(flow)
+    if (!sameStoredCheck(storedCheckOf(parsed, checkFlow(parsed, options)), stored)) {
+      differing.push(flow.file)
+    }
+  }
+  if (differing.length === 0) return
+  const shown = differing.sort().slice(0, 10)
+  const more = differing.length > shown.length ? ` and ${differing.length - shown.length} more` : ''
+  throw new DeployError(
+    `Nothing was deployed: the checks stored with the commit marker (KV ${COMMIT_MARKER_KEY}) are not what this build computes for ${differing.length} flow file(s): ${shown.join(', ')}${more}. The marker was changed outside this action. Deploy again with full-plan: true, which checks every file and stores its own checks.`
+  )
 }
 
 /**

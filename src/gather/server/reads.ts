@@ -45,6 +45,8 @@ export class ServerReads {
    */
   start(namespace: string): void {
     if (this.flows.has(namespace)) return
+    // First, so that the flows looking up their stored checks in it wait on nothing else.
+    if (this.options.markers) this.markers.set(namespace, readMarkers(this.api, [namespace]))
     const flows = this.api.listFlows(namespace)
     const files = this.localFiles
       .then((local) => local.of(namespace))
@@ -61,7 +63,6 @@ export class ServerReads {
       })
     this.flows.set(namespace, settle(flows))
     this.files.set(namespace, settle(files))
-    if (this.options.markers) this.markers.set(namespace, readMarkers(this.api, [namespace]))
   }
 
   /**
@@ -85,6 +86,8 @@ export class ServerReads {
   private readStoredChecks(namespace: string): Promise<Map<string, StoredFlowCheck>> {
     let checks = this.checks.get(namespace)
     if (!checks) {
+      // A deploy reads every marker anyway: its checks come with it, in one read.
+      if (this.options.markers) this.start(namespace)
       const reading = this.markers.get(namespace) ?? readMarkers(this.api, [namespace])
       checks = reading.then(
         (read) => storedChecksOf(read.stored?.get(namespace)),

@@ -89,7 +89,7 @@ export const ACTION_INPUTS = {
   'dry-run': { description: 'Never write to Kestra: deploy behaves as plan.', default: '' },
   'full-plan': {
     description:
-      'Plan by parsing and checking every flow file again. Otherwise a plan reuses the checks of each flow file whose bytes the same build of the action already checked at the last deploy (stored with the commit marker in Kestra), and shows the same plan and findings; a deploy always checks every file.',
+      'Parse and check every flow file up front, in a plan or a deploy. Otherwise both reuse the checks of each flow file whose bytes the same build of the action already checked at the last deploy (stored with the commit marker in Kestra), and show the same plan and findings; a deploy checks every reused file again right before it writes anything.',
     default: ''
   },
   'require-reviewed-plan': {

@@ -1,0 +1,345 @@
+/**
+ * A deploy that reuses stored checks loses nothing (docs/performance.md#a-deploy-confirms-before-it-writes).
+ *
+ * - Over random histories of commits, server edits, deletions, renames, a subflow whose inputs change under
+ *   an unchanged caller, a `read()` file that changes or goes, and deploys: each deploy that reuses stored
+ *   checks prints exactly what a deploy with `--full` prints, exits alike, and leaves the server in the same
+ *   state, resource by resource (two servers play the same history, one with each kind of deploy).
+ * - A stored check that says anything but what this build computes (written by something else through KV)
+ *   never lets a deploy write: one that hides an error, or invents one, stops the deploy with nothing written
+ *   and names the file. A no-change re-deploy writes nothing and parses nothing.
+ *
+ * The CLI runs in this process (from src/), so the test computes the same build identity as the deploy and
+ * can forge an entry under the very key the deploy looks up.
+ *
+ * Seeds: FIXED_SEEDS always run; one more run uses a fresh seed, printed in the test's name and on failure,
+ * to be added to FIXED_SEEDS when it finds something.
+ */
+import fc from 'fast-check'
+import { afterEach, describe, expect, it } from 'vitest'
+import { runCli } from '../../src/cli/run.js'
+import { validatorIdentity } from '../../src/gather/stored-checks.js'
+import { sha256Hex } from '../../src/model/content.js'
+import { checkDigest, STORED_CHECKS_FIELD } from '../../src/model/stored-checks.js'
+import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
+import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
+import { CREDENTIALS } from '../../test-support/scenario.js'
+
+const NS = 'company.team'
+const IDS = ['alpha', 'beta', 'gamma'] as const
+const FIXED_SEEDS = [1, 38, 4242, 20261124, 987654321]
+const RANDOM_SEED = Date.now() % 2 ** 31
+const MARKER = 'kestra-gitops-commit'
+
+const servers: Emulator[] = []
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()))
+})
+
+async function server(): Promise<Emulator> {
+  const started = await startEmulator({ basicAuth: CREDENTIALS })
+  servers.push(started)
+  return started
+}
+
+const flowPath = (name: string) => `${NS}/flows/${name}.yml`
+
+/** A flow of `id`, in one of the shapes whose checks differ: clean, a warning, an error, a syntax error. */
+function plainFlow(id: string, variant: number, message = 'hello'): string {
+  const body = `id: ${id}\nnamespace: ${NS}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: ${message}\n`
+  switch (variant % 4) {
+    case 1:
+      return `${body}revision: 3\n` // a warning
+    case 2:
+      return body.replace(`namespace: ${NS}`, 'namespace: elsewhere') // an error on its line
+    case 3:
+      return `${body}  - id: [unclosed\n` // not YAML
+    default:
+      return body
+  }
+}
+
+const child = (inputs: number) =>
+  `id: child\nnamespace: ${NS}\ninputs:\n${Array.from({ length: inputs }, (_, i) => `  - id: in${i}\n    type: STRING\n`).join('')}tasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: child\n`
+const parent = (passes: number) =>
+  `id: parent\nnamespace: ${NS}\ntasks:\n  - id: call\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: ${NS}\n    flowId: child\n    inputs:\n${Array.from({ length: passes }, (_, i) => `      in${i}: v\n`).join('')}`
+const reader = `id: reader\nnamespace: ${NS}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ read('data.csv') }}"\n`
+
+type Step =
+  | { kind: 'edit'; id: (typeof IDS)[number]; variant: number; message: string }
+  | { kind: 'delete'; id: (typeof IDS)[number] }
+  | { kind: 'rename'; id: (typeof IDS)[number] }
+  | { kind: 'child-inputs'; inputs: number }
+  | { kind: 'parent-passes'; passes: number }
+  | { kind: 'data'; content: string | null }
+  | { kind: 'server-edit'; id: (typeof IDS)[number] | 'child' | 'parent'; message: string }
+  | { kind: 'deploy' }
+
+const id = fc.constantFrom(...IDS)
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({
+    kind: fc.constant('edit' as const),
+    id,
+    variant: fc.nat(3),
+    message: fc.constantFrom('hello', 'bye', 'again')
+  }),
+  fc.record({ kind: fc.constant('delete' as const), id }),
+  fc.record({ kind: fc.constant('rename' as const), id }),
+  fc.record({ kind: fc.constant('child-inputs' as const), inputs: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({
+    kind: fc.constant('parent-passes' as const),
+    passes: fc.integer({ min: 0, max: 3 })
+  }),
+  fc.record({
+    kind: fc.constant('data' as const),
+    content: fc.constantFrom<string | null>('a,b\n', 'c,d\n', null)
+  }),
+  fc.record({
+    kind: fc.constant('server-edit' as const),
+    id: fc.constantFrom(...IDS, 'child' as const, 'parent' as const),
+    message: fc.constantFrom('edited', 'changed')
+  }),
+  fc.constant({ kind: 'deploy' as const }),
+  fc.constant({ kind: 'deploy' as const })
+)
+
+const ENV = {
+  KESTRA_USERNAME: CREDENTIALS.username,
+  KESTRA_PASSWORD: CREDENTIALS.password,
+  NO_COLOR: '1'
+}
+
+async function cli(dir: string, args: string[]) {
+  let stdout = ''
+  let stderr = ''
+  const exitCode = await runCli(args, {
+    env: { ...ENV, PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir },
+    cwd: dir,
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) }
+  })
+  return { exitCode, stdout, stderr }
+}
+
+/** What a deploy shows, less the line that says how its checks were come by and the server's port. */
+function shown(run: { exitCode: number; stdout: string; stderr: string }, server: Emulator) {
+  const lines = (text: string) =>
+    text
+      .split('\n')
+      .filter((line) => !/Reused the checks/.test(line))
+      .join('\n')
+      .replaceAll(server.url, 'SERVER')
+  return { exitCode: run.exitCode, stdout: lines(run.stdout), stderr: lines(run.stderr) }
+}
+
+/** The server's flows, files and KV pairs, resource by resource. */
+function stateOf(emulator: Emulator) {
+  const { flows, files, kv } = emulator.snapshot()
+  return {
+    flows: flows.map((f) => ({ namespace: f.namespace, id: f.id, source: f.source })),
+    files: files.map((f) => ({
+      namespace: f.namespace,
+      path: f.path,
+      sha256: sha256Hex(Buffer.from(f.bytes))
+    })),
+    kv: kv.map((entry) => ({ namespace: entry.namespace, key: entry.key, value: entry.value }))
+  }
+}
+
+async function historyHolds(steps: Step[]): Promise<void> {
+  const [incremental, full] = [await server(), await server()]
+  const repo = createGitRepo({
+    ...Object.fromEntries(IDS.map((name, i) => [flowPath(name), plainFlow(name, i === 0 ? 1 : 0)])),
+    [flowPath('child')]: child(1),
+    [flowPath('parent')]: parent(1),
+    [flowPath('reader')]: reader,
+    [`${NS}/files/data.csv`]: 'a,b\n'
+  })
+  const deployBoth = async () => {
+    const reusing = await cli(repo.dir, ['deploy', '-v', '--server', incremental.url, '--delete'])
+    const checking = await cli(repo.dir, [
+      'deploy',
+      '-v',
+      '--server',
+      full.url,
+      '--delete',
+      '--full'
+    ])
+    expect(`${checking.stdout}${checking.stderr}`).not.toMatch(/Reused the checks/)
+    expect(shown(reusing, incremental)).toEqual(shown(checking, full))
+    expect(stateOf(incremental)).toEqual(stateOf(full))
+    return reusing
+  }
+  const files = new Map<string, string>(IDS.map((name) => [name, flowPath(name)]))
+  await deployBoth()
+  for (const [index, s] of steps.entries()) {
+    switch (s.kind) {
+      case 'edit':
+        repo.commit({ [files.get(s.id)!]: plainFlow(s.id, s.variant, s.message) })
+        break
+      case 'delete':
+        repo.commit({ [files.get(s.id)!]: null })
+        break
+      case 'rename': {
+        const to = flowPath(`${s.id}-${index}`)
+        try {
+          repo.git('mv', files.get(s.id)!, to)
+          repo.git('commit', '-q', '-m', 'rename')
+          files.set(s.id, to)
+        } catch {
+          // Deleted before: nothing to rename.
+        }
+        break
+      }
+      case 'child-inputs':
+        repo.commit({ [flowPath('child')]: child(s.inputs) })
+        break
+      case 'parent-passes':
+        repo.commit({ [flowPath('parent')]: parent(s.passes) })
+        break
+      case 'data':
+        repo.commit({ [`${NS}/files/data.csv`]: s.content })
+        break
+      case 'server-edit':
+        for (const target of [incremental, full]) {
+          target.seed({
+            flows: [{ namespace: NS, id: s.id, source: plainFlow(s.id, 0, s.message) }]
+          })
+        }
+        break
+      case 'deploy':
+        await deployBoth()
+        break
+    }
+  }
+  // The same commit again: a re-deploy of what the last deploy left reuses every check it stored.
+  const last = await deployBoth()
+  const again = await deployBoth()
+  if (last.exitCode === 0) {
+    expect(again.stdout + again.stderr).toMatch(/Reused the checks of (\d+) of \1 flow file/)
+  }
+}
+
+/** The requests that change the server (some reads are POSTs). */
+function writes(emulator: Emulator): string[] {
+  const reads = /^(flows\.validate|flows\.export\..*|dashboards\.validate)$/
+  return emulator.requests
+    .filter((r) => r.method !== 'GET' && !reads.test(r.route))
+    .map((r) => `${r.method} ${r.route}`)
+}
+
+/** The stored checks of the namespace's marker, as the server holds them. */
+function storedChecks(emulator: Emulator): Record<string, Record<string, unknown>> {
+  const marker = emulator.snapshot().kv.find((entry) => entry.key === MARKER)
+  return (marker?.value as Record<string, Record<string, Record<string, unknown>>>)[
+    STORED_CHECKS_FIELD
+  ]!
+}
+
+/** Writes the namespace's marker back with its stored checks changed by `change`. */
+function forge(
+  emulator: Emulator,
+  change: (checks: Record<string, Record<string, unknown>>) => void
+): void {
+  const marker = emulator.snapshot().kv.find((entry) => entry.key === MARKER)!
+  const value = structuredClone(marker.value) as Record<string, unknown>
+  const checks = value[STORED_CHECKS_FIELD] as Record<string, Record<string, unknown>>
+  change(checks)
+  emulator.seed({ kv: [{ namespace: NS, key: MARKER, value }] })
+}
+
+/** The key a deploy of this build looks a flow file up by (tenant layout). */
+async function keyOf(file: string, bytes: string): Promise<string> {
+  const validator = await validatorIdentity()
+  return checkDigest({
+    validator: validator!,
+    file,
+    rel: file,
+    expectedNamespace: NS,
+    layout: 'tenant',
+    sha256: sha256Hex(Buffer.from(bytes))
+  })
+}
+
+describe('a deploy that reuses stored checks equals a deploy that checks every file', () => {
+  const property = fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 6 }), historyHolds)
+  for (const seed of FIXED_SEEDS) {
+    it(`over random histories (seed ${seed})`, async () => {
+      await fc.assert(property, { seed, numRuns: 3 })
+    }, 240_000)
+  }
+  it(`over random histories (fresh seed ${RANDOM_SEED})`, async () => {
+    await fc.assert(property, { seed: RANDOM_SEED, numRuns: 3 })
+  }, 240_000)
+})
+
+describe('a stored check that is not what this build computes never lets a deploy write', () => {
+  it('a no-change re-deploy reuses every check and writes nothing', async () => {
+    const kestra = await server()
+    const repo = createGitRepo({
+      [flowPath('alpha')]: plainFlow('alpha', 1),
+      [flowPath('beta')]: plainFlow('beta', 0)
+    })
+    expect((await cli(repo.dir, ['deploy', '--server', kestra.url])).exitCode).toBe(0)
+    kestra.clearLog()
+    const again = await cli(repo.dir, ['deploy', '-v', '--server', kestra.url])
+    expect(again.exitCode, again.stderr).toBe(0)
+    expect(again.stdout + again.stderr).toMatch(/Reused the checks of 2 of 2 flow file\(s\)/)
+    expect(writes(kestra)).toEqual([])
+    // Each marker read once: its stored checks come with it.
+    expect(kestra.requests.filter((r) => r.route === 'kv.get')).toHaveLength(1)
+  }, 60_000)
+
+  it('an entry that hides an error in an unchanged file: nothing written, the file named', async () => {
+    const kestra = await server()
+    const broken = plainFlow('beta', 2) // its namespace is not its folder's: an error on its line
+    const repo = createGitRepo({ [flowPath('alpha')]: plainFlow('alpha', 0) })
+    expect((await cli(repo.dir, ['deploy', '--server', kestra.url])).exitCode).toBe(0)
+    // The file the forger wants through, on the server already, and claimed clean under its own key.
+    repo.commit({ [flowPath('beta')]: broken })
+    const clean = Object.values(storedChecks(kestra))[0]!
+    const key = await keyOf(flowPath('beta'), broken)
+    forge(kestra, (checks) => (checks[key] = { ...clean, id: 'beta' }))
+    repo.commit({ [flowPath('alpha')]: plainFlow('alpha', 0, 'changed') })
+    const before = stateOf(kestra)
+    kestra.clearLog()
+    const run = await cli(repo.dir, ['deploy', '--server', kestra.url])
+    expect(run.exitCode).not.toBe(0)
+    expect(run.stdout + run.stderr).toMatch(
+      /Nothing was deployed: the checks stored .* for 1 flow file\(s\): company\.team\/flows\/beta\.yml/
+    )
+    expect(writes(kestra)).toEqual([])
+    expect(stateOf(kestra)).toEqual(before)
+    // The same repository with every file checked up front refuses on the error itself.
+    const full = await cli(repo.dir, ['deploy', '--server', kestra.url, '--full'])
+    expect(full.exitCode).not.toBe(0)
+    expect(full.stdout + full.stderr).toMatch(/company\.team\/flows\/beta\.yml/)
+    expect(stateOf(kestra)).toEqual(before)
+  }, 60_000)
+
+  it('an entry that invents an error: the deploy names the file and writes nothing', async () => {
+    const kestra = await server()
+    const repo = createGitRepo({
+      [flowPath('alpha')]: plainFlow('alpha', 0),
+      [flowPath('beta')]: plainFlow('beta', 0)
+    })
+    expect((await cli(repo.dir, ['deploy', '--server', kestra.url])).exitCode).toBe(0)
+    const key = await keyOf(flowPath('beta'), plainFlow('beta', 0))
+    forge(kestra, (checks) => {
+      const finding = { file: flowPath('beta'), line: 1, rule: 'forged', message: 'forged' }
+      checks[key] = { ...checks[key], findings: [{ ...finding, severity: 'error' }] }
+    })
+    repo.commit({ [flowPath('alpha')]: plainFlow('alpha', 0, 'changed') })
+    const before = stateOf(kestra)
+    const run = await cli(repo.dir, ['deploy', '--server', kestra.url])
+    expect(run.exitCode).not.toBe(0)
+    expect(run.stdout + run.stderr).toMatch(
+      /checks stored with the commit marker .* are not what this build computes for 1 flow file\(s\): company\.team\/flows\/beta\.yml/
+    )
+    expect(stateOf(kestra)).toEqual(before)
+    // With every file checked up front it deploys, and stores this build's checks again.
+    const full = await cli(repo.dir, ['deploy', '--server', kestra.url, '--full'])
+    expect(full.exitCode, full.stderr).toBe(0)
+    expect(JSON.stringify(storedChecks(kestra))).not.toContain('forged')
+  }, 60_000)
+})
