@@ -21,7 +21,7 @@ import { runCli } from '../../src/cli/run.js'
 import { validatorIdentity } from '../../src/gather/stored-checks.js'
 import { sha256Hex } from '../../src/model/content.js'
 import { checkDigest, STORED_CHECKS_FIELD } from '../../src/model/stored-checks.js'
-import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
+import { createGitRepo } from '../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 import { CREDENTIALS } from '../../test-support/scenario.js'
 
