@@ -5007,6 +5007,7 @@ async function loadRepository(tree, settings, hooks = {}) {
     settings.extraNamespaces.forEach(held);
     const reuse = hooks.reuseFlow;
     const byFiles = new Set();
+    const flowNamespaces = new Set();
     const placed = [];
     const walking = new Semaphore(CONCURRENCY);
     const walk = await walkTree({
@@ -5019,8 +5020,8 @@ async function loadRepository(tree, settings, hooks = {}) {
             const placement = layout.place(entry.rel);
             placed.push({ entry, placement });
             const expected = placement.flow?.expectedNamespace;
-            if (expected !== undefined && !revealed.has(expected)) {
-                reuse?.prefetch(expected);
+            if (expected !== undefined) {
+                flowNamespaces.add(expected);
                 held(expected);
             }
             for (const { namespace } of placement.files) {
@@ -5031,6 +5032,7 @@ async function loadRepository(tree, settings, hooks = {}) {
             }
         }
     });
+    reuse?.locate(flowNamespaces);
     byFiles.forEach(held);
     const localFiles = new LocalFilesTracker(placed.filter(({ placement }) => placement.files.length > 0).map(({ placement }) => placement));
     hooks.onFiles?.(localFiles);
@@ -5381,6 +5383,13 @@ function checkDigest(key) {
         key.layout,
         key.sha256
     ]));
+}
+function checksHome(namespaces) {
+    let home;
+    for (const namespace of namespaces)
+        if (home === undefined || namespace < home)
+            home = namespace;
+    return home;
 }
 function storedCheckOf(flow, check) {
     return {
@@ -5754,16 +5763,16 @@ function reuseStoredChecks(options) {
     const looked = (namespace) => heldNamespaceIsManaged(namespace, options.extraNamespaces)
         ? options.sending.namespace(namespace)
         : undefined;
+    let locate;
+    const home = new Promise((resolve) => (locate = resolve));
     const reuse = async ({ file, rel, expectedNamespace }, bytes) => {
-        if (expectedNamespace === undefined)
-            return undefined;
-        const sent = looked(expectedNamespace);
-        if (sent === undefined)
+        if (expectedNamespace === undefined || looked(expectedNamespace) === undefined)
             return undefined;
         const validator = await options.identity;
-        if (validator === undefined)
+        const namespace = await home;
+        if (validator === undefined || namespace === undefined)
             return undefined;
-        const stored = await options.reads.storedChecks(sent);
+        const stored = await options.reads.storedChecks(namespace);
         const check = stored.get(checkDigest({
             validator,
             file,
@@ -5779,15 +5788,17 @@ function reuseStoredChecks(options) {
         return flow;
     };
     return Object.assign(reuse, {
-        prefetch(namespace) {
-            const sent = looked(namespace);
+        locate(namespaces) {
+            const sent = checksHome([...namespaces].flatMap((namespace) => looked(namespace) ?? []));
             if (sent !== undefined)
                 options.reads.prefetchStoredChecks(sent);
+            locate(sent);
         }
     });
 }
 function checksToStore(flows, checks, options) {
-    const stored = new Map();
+    const entries = {};
+    const namespaces = new Set();
     for (const flow of flows) {
         const check = checks.get(flow);
         const expected = flow.expectedNamespace;
@@ -5803,12 +5814,11 @@ function checksToStore(flows, checks, options) {
             layout: options.layout,
             sha256: sha256Hex(Buffer.from(flow.raw, 'utf8'))
         });
-        const namespace = options.sending.namespace(expected);
-        const entries = stored.get(namespace) ?? {};
-        stored.set(namespace, entries);
+        namespaces.add(options.sending.namespace(expected));
         entries[digest] = storedCheckOf(flow, check);
     }
-    return stored;
+    const home = checksHome(namespaces);
+    return home === undefined ? new Map() : new Map([[home, entries]]);
 }
 
 function kvLookupScopes(ref, ownNamespaceOnly = false) {
