@@ -1,7 +1,7 @@
 /**
- * The shared concurrency limit (p-limit underneath): whatever the limit and however the tasks end, never
- * more than `limit` run at once, they start in arrival order, every result and failure reaches its caller,
- * and a failure frees its place.
+ * The shared concurrency limit: whatever the limit and however the tasks end, never more than `limit` run at
+ * once, they start in arrival order (those run `first` ahead of the others waiting), every result and
+ * failure reaches its caller, and a failure frees its place.
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -12,14 +12,16 @@ describe('Semaphore', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 5 }),
-        fc.array(fc.record({ fails: fc.boolean(), turns: fc.nat(4) }), { maxLength: 20 }),
+        fc.array(fc.record({ fails: fc.boolean(), turns: fc.nat(4), first: fc.boolean() }), {
+          maxLength: 20
+        }),
         async (limit, tasks) => {
           const semaphore = new Semaphore(limit)
           let running = 0
           let most = 0
           const started: number[] = []
           const outcomes = await Promise.allSettled(
-            tasks.map(({ fails, turns }, index) =>
+            tasks.map(({ fails, turns, first }, index) =>
               semaphore.run(async () => {
                 started.push(index)
                 most = Math.max(most, ++running)
@@ -27,11 +29,18 @@ describe('Semaphore', () => {
                 running--
                 if (fails) throw new Error(`task ${index}`)
                 return index
-              })
+              }, first)
             )
           )
           expect(most).toBeLessThanOrEqual(limit)
-          expect(started).toEqual(tasks.map((_, index) => index))
+          // All are queued at once: the first `limit` start, then the waiting ones run first, then the rest.
+          const indexes = tasks.map((_, index) => index)
+          const waiting = indexes.slice(limit)
+          expect(started).toEqual([
+            ...indexes.slice(0, limit),
+            ...waiting.filter((index) => tasks[index]!.first),
+            ...waiting.filter((index) => !tasks[index]!.first)
+          ])
           expect(outcomes).toEqual(
             tasks.map(({ fails }, index) =>
               fails

@@ -1,9 +1,9 @@
-import { lstatSync, readFileSync, constants, createReadStream, mkdirSync, writeFileSync, realpathSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { openSync, constants, fstatSync, readFileSync, closeSync, createReadStream, lstatSync, mkdirSync, writeFileSync, realpathSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve as resolve$1, relative, sep, join, isAbsolute, posix, dirname, basename } from 'node:path';
 import { promisify, TextDecoder as TextDecoder$1, parseArgs as parseArgs$1 } from 'node:util';
 import { execFile, spawn } from 'node:child_process';
-import { p as pLimit, u as undiciExports, d as distExports, a as unzipSync, z as zipSync, b as picomatch, s as structuredPatch, f as formatPatch, F as FILE_HEADERS_ONLY, j, c as parsePatch, r as reversePatch, e as characterEntities, g as retry, t as throttling, h as summary, i as setOutput, k as setSecret, l as getInput } from './vendor.js';
+import { u as undiciExports, d as distExports, a as unzipSync, z as zipSync, p as picomatch, s as structuredPatch, f as formatPatch, F as FILE_HEADERS_ONLY, j, b as parsePatch, r as reversePatch, c as characterEntities, e as retry, t as throttling, g as summary, h as setOutput, i as setSecret, k as getInput } from './vendor.js';
 import { isUtf8 } from 'node:buffer';
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
@@ -241,14 +241,30 @@ function backoffMs(policy, attempt, random = Math.random) {
 }
 
 class Semaphore {
-    limited;
+    limit;
+    running = 0;
+    urgent = [];
+    waiting = [];
     constructor(limit) {
+        this.limit = limit;
         if (!(limit >= 1))
             throw new RangeError(`semaphore limit must be at least 1, got ${limit}`);
-        this.limited = pLimit(limit);
     }
-    run(task) {
-        return this.limited(task);
+    async run(task, first = false) {
+        if (this.running < this.limit)
+            this.running++;
+        else
+            await new Promise((start) => (first ? this.urgent : this.waiting).push(start));
+        try {
+            return await task();
+        }
+        finally {
+            const next = this.urgent.shift() ?? this.waiting.shift();
+            if (next)
+                next();
+            else
+                this.running--;
+        }
     }
 }
 async function mapLimit(items, limit, task) {
@@ -340,7 +356,7 @@ class Transport {
             if (req.deadline !== undefined && Date.now() >= req.deadline) {
                 throw this.unanswered(req, new RequestTimeout(0, true));
             }
-            const outcome = await this.semaphore.run(() => this.attempt(req, attempt));
+            const outcome = await this.semaphore.run(() => this.attempt(req, attempt), req.first);
             const finish = () => {
                 if ('response' in outcome)
                     return this.checked(req, outcome.response);
@@ -1700,12 +1716,13 @@ class KvEndpoint {
     constructor(http) {
         this.http = http;
     }
-    async get(namespace, key) {
+    async get(namespace, key, first = false) {
         const response = await this.http.send({
             method: 'GET',
             path: `/namespaces/${pathSegment(namespace)}/kv/${pathSegment(key)}`,
             route: '/namespaces/{namespace}/kv/{key}',
-            allow: [404, 410]
+            allow: [404, 410],
+            first
         });
         if (response.status === 404 || response.status === 410)
             return undefined;
@@ -1848,7 +1865,7 @@ function createKestraClient(options) {
         getFile: (namespace, path) => files.get(namespace, path),
         uploadFile: (namespace, path, bytes) => files.upload(namespace, path, bytes),
         deleteFile: (namespace, path) => files.delete(namespace, path),
-        getKv: (namespace, key) => kv.get(namespace, key),
+        getKv: (namespace, key, first) => kv.get(namespace, key, first),
         putKv: (namespace, key, value) => kv.put(namespace, key, value),
         deleteKv: (namespace, key) => kv.delete(namespace, key),
         validateFlows: (sources) => validation.validate(sources),
@@ -3464,12 +3481,18 @@ function firstLine$2(text) {
 const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
 const EMPTY_CONTENT = summaryOf(new Uint8Array());
 async function summariseContent(absPath) {
-    const { size } = lstatSync(absPath);
-    if (size > MAX_FILE_BYTES)
-        return { size, sha256: '', binary: true };
-    if (size > WHOLE_READ_LIMIT)
-        return summariseStream(absPath);
-    return summaryOf(readFileSync(absPath));
+    const fd = openSync(absPath, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    try {
+        const { size } = fstatSync(fd);
+        if (size > MAX_FILE_BYTES)
+            return { size, sha256: '', binary: true };
+        if (size > WHOLE_READ_LIMIT)
+            return await summariseStream(absPath);
+        return summaryOf(readFileSync(fd));
+    }
+    finally {
+        closeSync(fd);
+    }
 }
 async function summariseStream(absPath) {
     const hash = createHash('sha256');
@@ -5345,7 +5368,7 @@ function asClosable({ tree, release }) {
     };
 }
 
-async function readMarkers(api, namespaces, semaphore) {
+async function readMarkers(api, namespaces, semaphore, first = false) {
     const markers = new Map();
     const warnings = [];
     const stored = new Map();
@@ -5354,7 +5377,7 @@ async function readMarkers(api, namespaces, semaphore) {
         try {
             value = await (semaphore
                 ? semaphore.run(() => api.getKv(namespace, COMMIT_MARKER_KEY))
-                : api.getKv(namespace, COMMIT_MARKER_KEY));
+                : api.getKv(namespace, COMMIT_MARKER_KEY, first));
         }
         catch (error) {
             warnings.push(`Could not read the deployed commit of namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; cannot tell whether this commit is older than what it holds, deploying anyway.`);
@@ -5541,8 +5564,9 @@ class ServerReads {
     start(namespace) {
         if (this.flows.has(namespace))
             return;
-        if (this.options.markers)
-            this.markers.set(namespace, readMarkers(this.api, [namespace]));
+        if (this.options.markers) {
+            this.markers.set(namespace, readMarkers(this.api, [namespace], undefined, true));
+        }
         const flows = this.api.listFlows(namespace);
         const files = this.localFiles
             .then((local) => local.of(namespace))
@@ -5571,7 +5595,7 @@ class ServerReads {
         if (!checks) {
             if (this.options.markers)
                 this.start(namespace);
-            const reading = this.markers.get(namespace) ?? readMarkers(this.api, [namespace]);
+            const reading = this.markers.get(namespace) ?? readMarkers(this.api, [namespace], undefined, true);
             checks = reading.then((read) => storedChecksOf(read.stored?.get(namespace)), () => new Map());
             this.checks.set(namespace, checks);
         }

@@ -36,8 +36,11 @@ export interface KestraApi {
   /** Stores the bytes at the path, never triggering Kestra's .zip extraction. */
   uploadFile(namespace: string, path: string, bytes: Uint8Array): Promise<void>
   deleteFile(namespace: string, path: string): Promise<void>
-  /** Parsed JSON value of a KV entry, or undefined when absent or expired. */
-  getKv(namespace: string, key: string): Promise<unknown>
+  /**
+   * Parsed JSON value of a KV entry, or undefined when absent or expired; `first`: ahead of the requests
+   * waiting for a place (what the run's other work waits on).
+   */
+  getKv(namespace: string, key: string, first?: boolean): Promise<unknown>
   putKv(namespace: string, key: string, value: unknown): Promise<void>
   deleteKv(namespace: string, key: string): Promise<void>
   /** Server-side validation, one result per source, in order (batched internally, ≤ 100 per request). */

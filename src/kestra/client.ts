@@ -67,7 +67,7 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
     getFile: (namespace, path) => files.get(namespace, path),
     uploadFile: (namespace, path, bytes) => files.upload(namespace, path, bytes),
     deleteFile: (namespace, path) => files.delete(namespace, path),
-    getKv: (namespace, key) => kv.get(namespace, key),
+    getKv: (namespace, key, first) => kv.get(namespace, key, first),
     putKv: (namespace, key, value) => kv.put(namespace, key, value),
     deleteKv: (namespace, key) => kv.delete(namespace, key),
     validateFlows: (sources) => validation.validate(sources),

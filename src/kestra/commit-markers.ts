@@ -11,12 +11,14 @@ import { errorMessage } from '../model/errors.js'
 
 /**
  * The marker of each namespace. A marker that cannot be read leaves the order unknown, like a commit missing
- * from the checkout: the deploy goes on with a warning.
+ * from the checkout: the deploy goes on with a warning. `first`: each read waits ahead of the requests
+ * queued (the marker holding the stored checks, which the loading waits on).
  */
 export async function readMarkers(
   api: KestraApi,
   namespaces: string[],
-  semaphore?: Semaphore
+  semaphore?: Semaphore,
+  first = false
 ): Promise<MarkerReading> {
   const markers: RecordedMarkers = new Map()
   const warnings: string[] = []
@@ -27,7 +29,7 @@ export async function readMarkers(
       try {
         value = await (semaphore
           ? semaphore.run(() => api.getKv(namespace, COMMIT_MARKER_KEY))
-          : api.getKv(namespace, COMMIT_MARKER_KEY))
+          : api.getKv(namespace, COMMIT_MARKER_KEY, first))
       } catch (error) {
         warnings.push(
           `Could not read the deployed commit of namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; cannot tell whether this commit is older than what it holds, deploying anyway.`

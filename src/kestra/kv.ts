@@ -4,13 +4,17 @@ import { pathSegment } from '../model/path-segment.js'
 export class KvEndpoint {
   constructor(private readonly http: ScopedHttp) {}
 
-  /** The stored value, or undefined when the key is absent (404) or expired (410). */
-  async get(namespace: string, key: string): Promise<unknown> {
+  /**
+   * The stored value, or undefined when the key is absent (404) or expired (410); `first`: ahead of the
+   * requests waiting for a place.
+   */
+  async get(namespace: string, key: string, first = false): Promise<unknown> {
     const response = await this.http.send({
       method: 'GET',
       path: `/namespaces/${pathSegment(namespace)}/kv/${pathSegment(key)}`,
       route: '/namespaces/{namespace}/kv/{key}',
-      allow: [404, 410]
+      allow: [404, 410],
+      first
     })
     if (response.status === 404 || response.status === 410) return undefined
     return readJsonObject(response).value

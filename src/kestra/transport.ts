@@ -54,6 +54,8 @@ export interface HttpRequest {
   once?: boolean
   /** A POST that changes nothing on the server (a validation, an export): its failure is no unknown write. */
   readOnly?: boolean
+  /** Waits ahead of the requests queued for a place: what the run's other work waits on. */
+  first?: boolean
 }
 
 export interface HttpResponse {
@@ -121,7 +123,7 @@ export class Transport {
       if (req.deadline !== undefined && Date.now() >= req.deadline) {
         throw this.unanswered(req, new RequestTimeout(0, true))
       }
-      const outcome = await this.semaphore.run(() => this.attempt(req, attempt))
+      const outcome = await this.semaphore.run(() => this.attempt(req, attempt), req.first)
       const finish = (): HttpResponse => {
         if ('response' in outcome) return this.checked(req, outcome.response)
         throw this.unanswered(req, outcome.error)

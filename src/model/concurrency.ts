@@ -1,19 +1,29 @@
-import pLimit, { type LimitFunction } from 'p-limit'
-
 /**
- * At most `limit` tasks at a time, started in arrival order. The queue is p-limit's; this name is kept
- * because a limit is shared between callers (one per client, one per deploy).
+ * At most `limit` tasks at a time, shared between callers (one per client, one per deploy), started in
+ * arrival order, except that a task run `first` starts ahead of every task waiting that was not: what the
+ * others wait on (a commit marker holding the stored checks, docs/performance.md#incremental-planning).
+ * p-limit has no such lane (docs/dependencies.md).
  */
 export class Semaphore {
-  private readonly limited: LimitFunction
+  private running = 0
+  private readonly urgent: (() => void)[] = []
+  private readonly waiting: (() => void)[] = []
 
-  constructor(limit: number) {
+  constructor(private readonly limit: number) {
     if (!(limit >= 1)) throw new RangeError(`semaphore limit must be at least 1, got ${limit}`)
-    this.limited = pLimit(limit)
   }
 
-  run<T>(task: () => Promise<T>): Promise<T> {
-    return this.limited(task)
+  async run<T>(task: () => Promise<T>, first = false): Promise<T> {
+    if (this.running < this.limit) this.running++
+    else await new Promise<void>((start) => (first ? this.urgent : this.waiting).push(start))
+    try {
+      return await task()
+    } finally {
+      // The place passes to the next task waiting, or is given back.
+      const next = this.urgent.shift() ?? this.waiting.shift()
+      if (next) next()
+      else this.running--
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { constants, createReadStream, lstatSync, readFileSync } from 'node:fs'
+import { closeSync, constants, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { TextDecoder } from 'node:util'
 import { MAX_FILE_BYTES, summaryOf, type ContentSummary } from '../../model/content.js'
@@ -17,11 +17,17 @@ export const EMPTY_CONTENT: ContentSummary = summaryOf(new Uint8Array())
  * deployed anyway.
  */
 export async function summariseContent(absPath: string): Promise<ContentSummary> {
-  // Synchronous for small files: one thread-pool trip per system call costs more than the read.
-  const { size } = lstatSync(absPath)
-  if (size > MAX_FILE_BYTES) return { size, sha256: '', binary: true }
-  if (size > WHOLE_READ_LIMIT) return summariseStream(absPath)
-  return summaryOf(readFileSync(absPath))
+  // Synchronous for small files: one thread-pool trip per system call costs more than the read. The size
+  // is asked of the file opened (never following a link that appeared since the walk), not of its path.
+  const fd = openSync(absPath, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))
+  try {
+    const { size } = fstatSync(fd)
+    if (size > MAX_FILE_BYTES) return { size, sha256: '', binary: true }
+    if (size > WHOLE_READ_LIMIT) return await summariseStream(absPath)
+    return summaryOf(readFileSync(fd))
+  } finally {
+    closeSync(fd)
+  }
 }
 
 /** `summaryOf` of a large file, chunk by chunk (the same `isBinary` rule). */

@@ -41,12 +41,15 @@ export class ServerReads {
   /**
    * Starts the reads of a namespace; a failure surfaces when the namespace's answer is used. Its files
    * are asked for once the repository's own of that namespace are read, so that each answer can be
-   * summarised and let go of the moment it arrives (only a diff needs the bytes of a file).
+   * summarised and let go of the moment it arrives (only a diff needs the bytes of a file). A deploy's
+   * marker read goes first, ahead of the requests queued: the flows looking up their stored checks in it
+   * wait on nothing else.
    */
   start(namespace: string): void {
     if (this.flows.has(namespace)) return
-    // First, so that the flows looking up their stored checks in it wait on nothing else.
-    if (this.options.markers) this.markers.set(namespace, readMarkers(this.api, [namespace]))
+    if (this.options.markers) {
+      this.markers.set(namespace, readMarkers(this.api, [namespace], undefined, true))
+    }
     const flows = this.api.listFlows(namespace)
     const files = this.localFiles
       .then((local) => local.of(namespace))
@@ -88,7 +91,8 @@ export class ServerReads {
     if (!checks) {
       // A deploy reads every marker anyway: its checks come with it, in one read.
       if (this.options.markers) this.start(namespace)
-      const reading = this.markers.get(namespace) ?? readMarkers(this.api, [namespace])
+      const reading =
+        this.markers.get(namespace) ?? readMarkers(this.api, [namespace], undefined, true)
       checks = reading.then(
         (read) => storedChecksOf(read.stored?.get(namespace)),
         () => new Map()
