@@ -5030,7 +5030,6 @@ async function loadRepository(tree, settings, hooks = {}) {
     settings.extraNamespaces.forEach(held);
     const reuse = hooks.reuseFlow;
     const byFiles = new Set();
-    const flowNamespaces = new Set();
     const placed = [];
     const walking = new Semaphore(CONCURRENCY);
     const walk = await walkTree({
@@ -5043,8 +5042,8 @@ async function loadRepository(tree, settings, hooks = {}) {
             const placement = layout.place(entry.rel);
             placed.push({ entry, placement });
             const expected = placement.flow?.expectedNamespace;
-            if (expected !== undefined) {
-                flowNamespaces.add(expected);
+            if (expected !== undefined && !revealed.has(expected)) {
+                reuse?.prefetch(expected);
                 held(expected);
             }
             for (const { namespace } of placement.files) {
@@ -5055,7 +5054,6 @@ async function loadRepository(tree, settings, hooks = {}) {
             }
         }
     });
-    reuse?.locate(flowNamespaces);
     byFiles.forEach(held);
     const localFiles = new LocalFilesTracker(placed.filter(({ placement }) => placement.files.length > 0).map(({ placement }) => placement));
     hooks.onFiles?.(localFiles);
@@ -5406,13 +5404,6 @@ function checkDigest(key) {
         key.layout,
         key.sha256
     ]));
-}
-function checksHome(namespaces) {
-    let home;
-    for (const namespace of namespaces)
-        if (home === undefined || namespace < home)
-            home = namespace;
-    return home;
 }
 function storedCheckOf(flow, check) {
     return {
@@ -5787,16 +5778,16 @@ function reuseStoredChecks(options) {
     const looked = (namespace) => heldNamespaceIsManaged(namespace, options.extraNamespaces)
         ? options.sending.namespace(namespace)
         : undefined;
-    let locate;
-    const home = new Promise((resolve) => (locate = resolve));
     const reuse = async ({ file, rel, expectedNamespace }, bytes) => {
-        if (expectedNamespace === undefined || looked(expectedNamespace) === undefined)
+        if (expectedNamespace === undefined)
+            return undefined;
+        const sent = looked(expectedNamespace);
+        if (sent === undefined)
             return undefined;
         const validator = await options.identity;
-        const namespace = await home;
-        if (validator === undefined || namespace === undefined)
+        if (validator === undefined)
             return undefined;
-        const stored = await options.reads.storedChecks(namespace);
+        const stored = await options.reads.storedChecks(sent);
         const check = stored.get(checkDigest({
             validator,
             file,
@@ -5812,17 +5803,15 @@ function reuseStoredChecks(options) {
         return flow;
     };
     return Object.assign(reuse, {
-        locate(namespaces) {
-            const sent = checksHome([...namespaces].flatMap((namespace) => looked(namespace) ?? []));
+        prefetch(namespace) {
+            const sent = looked(namespace);
             if (sent !== undefined)
                 options.reads.prefetchStoredChecks(sent);
-            locate(sent);
         }
     });
 }
 function checksToStore(flows, checks, options) {
-    const entries = {};
-    const namespaces = new Set();
+    const stored = new Map();
     for (const flow of flows) {
         const check = checks.get(flow);
         const expected = flow.expectedNamespace;
@@ -5838,11 +5827,12 @@ function checksToStore(flows, checks, options) {
             layout: options.layout,
             sha256: sha256Hex(Buffer.from(flow.raw, 'utf8'))
         });
-        namespaces.add(options.sending.namespace(expected));
+        const namespace = options.sending.namespace(expected);
+        const entries = stored.get(namespace) ?? {};
+        stored.set(namespace, entries);
         entries[digest] = storedCheckOf(flow, check);
     }
-    const home = checksHome(namespaces);
-    return home === undefined ? new Map() : new Map([[home, entries]]);
+    return stored;
 }
 
 function kvLookupScopes(ref, ownNamespaceOnly = false) {

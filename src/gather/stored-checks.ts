@@ -7,12 +7,7 @@ import { sha256Hex } from '../model/content.js'
 import { heldNamespaceIsManaged } from '../model/namespaces.js'
 import type { FlowFile } from '../model/repository.js'
 import type { SentNames } from '../model/sending.js'
-import {
-  checkDigest,
-  checksHome,
-  storedCheckOf,
-  type StoredFlowCheck
-} from '../model/stored-checks.js'
+import { checkDigest, storedCheckOf, type StoredFlowCheck } from '../model/stored-checks.js'
 import type { ReuseFlow } from './repo/read-flow.js'
 import type { ServerReads } from './server/reads.js'
 
@@ -66,17 +61,16 @@ export function reuseStoredChecks(options: ReuseOptions): ReuseFlow {
     heldNamespaceIsManaged(namespace, options.extraNamespaces)
       ? options.sending.namespace(namespace)
       : undefined
-  let locate!: (home: string | undefined) => void
-  const home = new Promise<string | undefined>((resolve) => (locate = resolve))
   const reuse = async (
     { file, rel, expectedNamespace }: Parameters<ReuseFlow>[0],
     bytes: Buffer
   ): Promise<FlowFile | undefined> => {
-    if (expectedNamespace === undefined || looked(expectedNamespace) === undefined) return undefined
+    if (expectedNamespace === undefined) return undefined
+    const sent = looked(expectedNamespace)
+    if (sent === undefined) return undefined
     const validator = await options.identity
-    const namespace = await home
-    if (validator === undefined || namespace === undefined) return undefined
-    const stored = await options.reads.storedChecks(namespace)
+    if (validator === undefined) return undefined
+    const stored = await options.reads.storedChecks(sent)
     const check = stored.get(
       checkDigest({
         validator,
@@ -96,17 +90,16 @@ export function reuseStoredChecks(options: ReuseOptions): ReuseFlow {
     return flow
   }
   return Object.assign(reuse, {
-    locate(namespaces: Iterable<string>) {
-      const sent = checksHome([...namespaces].flatMap((namespace) => looked(namespace) ?? []))
+    prefetch(namespace: string) {
+      const sent = looked(namespace)
       if (sent !== undefined) options.reads.prefetchStoredChecks(sent)
-      locate(sent)
     }
   })
 }
 
 /**
- * What the commit markers store after this deploy: the checks of every flow file the layout places in a
- * namespace, by the digest of all they depend on, all in the marker of their home (`checksHome`).
+ * What each namespace's commit marker stores after this deploy: the checks of every flow file the layout
+ * places in it, by the digest of all they depend on.
  */
 export function checksToStore(
   flows: readonly FlowFile[],
@@ -116,8 +109,7 @@ export function checksToStore(
   >,
   options: Omit<ReuseOptions, 'reads' | 'identity' | 'reused'> & { identity: string }
 ): Map<string, Record<string, StoredFlowCheck>> {
-  const entries: Record<string, StoredFlowCheck> = {}
-  const namespaces = new Set<string>()
+  const stored = new Map<string, Record<string, StoredFlowCheck>>()
   for (const flow of flows) {
     const check = checks.get(flow)
     const expected = flow.expectedNamespace
@@ -131,9 +123,10 @@ export function checksToStore(
       layout: options.layout,
       sha256: sha256Hex(Buffer.from(flow.raw, 'utf8'))
     })
-    namespaces.add(options.sending.namespace(expected))
+    const namespace = options.sending.namespace(expected)
+    const entries = stored.get(namespace) ?? {}
+    stored.set(namespace, entries)
     entries[digest] = storedCheckOf(flow, check)
   }
-  const home = checksHome(namespaces)
-  return home === undefined ? new Map() : new Map([[home, entries]])
+  return stored
 }

@@ -53,17 +53,6 @@ export interface StoredFlowCheck {
   names?: NameReference[]
 }
 
-/**
- * The namespace whose commit marker holds the stored checks of every flow file: the first, in code-unit
- * order, of the namespaces (as sent) the layout places flow files in. One marker holds them all, so that a
- * plan reads one KV value for them, not one per namespace (docs/performance.md#incremental-planning).
- */
-export function checksHome(namespaces: Iterable<string>): string | undefined {
-  let home: string | undefined
-  for (const namespace of namespaces) if (home === undefined || namespace < home) home = namespace
-  return home
-}
-
 /** The entry stored for a flow file: what its parse told of it, and what its checks left. */
 export function storedCheckOf(
   flow: Pick<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>,

@@ -124,11 +124,10 @@ export async function loadRepository(
   }
   settings.extraNamespaces.forEach(held)
   // The namespace a place names is known as the walk lists the file: its server reads leave then (a flow
-  // naming another namespace reveals it when read). When flows are looked up in the stored checks, those
-  // are asked for as the walk ends, and a namespace that only files name waits for it too.
+  // naming another namespace reveals it when read). When flows are looked up by their namespace's stored
+  // checks, those are asked for first, and a namespace that only files name waits for the walk's end.
   const reuse = hooks.reuseFlow
   const byFiles = new Set<string>()
-  const flowNamespaces = new Set<string>()
   const placed: Placed[] = []
   const walking = new Semaphore(CONCURRENCY)
   const walk = await walkTree({
@@ -141,8 +140,8 @@ export async function loadRepository(
       const placement = layout.place(entry.rel)
       placed.push({ entry, placement })
       const expected = placement.flow?.expectedNamespace
-      if (expected !== undefined) {
-        flowNamespaces.add(expected)
+      if (expected !== undefined && !revealed.has(expected)) {
+        reuse?.prefetch(expected)
         held(expected)
       }
       for (const { namespace } of placement.files) {
@@ -151,7 +150,6 @@ export async function loadRepository(
       }
     }
   })
-  reuse?.locate(flowNamespaces)
   byFiles.forEach(held)
   const localFiles = new LocalFilesTracker(
     placed.filter(({ placement }) => placement.files.length > 0).map(({ placement }) => placement)

@@ -20,11 +20,8 @@ interface FlowLocation {
  */
 export interface ReuseFlow {
   (location: Omit<FlowLocation, 'ifFlowDocument'>, bytes: Buffer): Promise<FlowFile | undefined>
-  /**
-   * Told once the walk is over, of every namespace the layout places flow files in: their stored checks
-   * are read from one of them (docs/performance.md#incremental-planning), and looked up from then on.
-   */
-  locate(namespaces: Iterable<string>): void
+  /** Starts reading what the flows a layout places in `namespace` are looked up in. */
+  prefetch(namespace: string): void
 }
 
 /** Reads a flow file (`path`: the file or a link's target, relative to root) as UTF-8 and parses it; text that is not UTF-8 is a read problem. */
