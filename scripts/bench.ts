@@ -29,6 +29,7 @@ import {
 } from './bench/report.js'
 import type { RepoSize } from './bench/synthetic-repo.js'
 import { createWorkspace, seedOf, type BenchWorkspace } from './bench/workspace.js'
+import { MAX_BATCH } from '../src/kestra/validate.js'
 
 const HELP = `npm run bench -- [flags]
   --flows N           flows in the repository (default 2000)
@@ -440,7 +441,7 @@ async function main(): Promise<void> {
 
   const { plan, deploy, redeploy } = results[0]!
   const namespaces = workspace.base.repo.namespaces.length
-  const validateRequests = Math.ceil(size.flows / 100)
+  const validateRequests = Math.ceil(size.flows / MAX_BATCH)
   // What the review adds (docs/caught-at-review.md#requests): one secrets listing for the tenant (OSS), one
   // KV search, one executions search per namespace holding a flow the pull request updates.
   const headFlows = new Map(

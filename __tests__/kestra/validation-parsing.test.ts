@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { pathFromReferenceChain, splitConstraints } from '../../src/kestra/constraints.js'
-import { planBatches } from '../../src/kestra/validate.js'
+import { MAX_BATCH, planBatches } from '../../src/kestra/validate.js'
 import { emulatedClient } from './test-server.js'
 
 describe('splitConstraints', () => {
@@ -66,10 +66,10 @@ describe('splitConstraints', () => {
 })
 
 describe('planBatches', () => {
-  it('groups at most 100 documents per request', () => {
-    const batches = planBatches(Array.from({ length: 150 }, (_, i) => `id: f${i}\n`))
-    expect(batches.map((b) => b.length)).toEqual([100, 50])
-    expect(batches[1]![0]).toBe(100)
+  it('groups at most MAX_BATCH documents per request', () => {
+    const batches = planBatches(Array.from({ length: MAX_BATCH * 1.5 }, (_, i) => `id: f${i}\n`))
+    expect(batches.map((b) => b.length)).toEqual([MAX_BATCH, MAX_BATCH / 2])
+    expect(batches[1]![0]).toBe(MAX_BATCH)
   })
 
   it('sends alone a source the server would split, and a blank one', () => {

@@ -1,3 +1,4 @@
+import { MAX_BATCH } from '../../src/kestra/validate.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import { ServerValidation } from '../../src/gather/server/validation.js'
@@ -16,7 +17,7 @@ afterEach(async () => {
 })
 
 describe('server validation while the repository loads', () => {
-  it('sends full batches of 100 as flows arrive, the rest when asked, and maps verdicts to lines', async () => {
+  it('sends full batches as flows arrive, the rest when asked, and maps verdicts to lines', async () => {
     // 1.2.0: batches are YAML documents (multipart from 1.2.5), counted in the requests' text.
     const { emulator, client, ...opened } = await emulatedClient('1.2.0')
     close = opened.close
@@ -26,16 +27,17 @@ describe('server validation while the repository loads', () => {
         .map((r) => (r.text ?? '').split('\n---\n').length)
     const validation = new ServerValidation(client)
     const add = (flow: ReturnType<typeof parseFlowFile>) => validation.add(flow)
-    for (let i = 0; i < 150; i++)
-      add(flow(i, i === 120 ? 'io.kestra.plugin.nowhere.Missing' : undefined))
+    const missing = MAX_BATCH + 20
+    for (let i = 0; i < MAX_BATCH * 1.5; i++)
+      add(flow(i, i === missing ? 'io.kestra.plugin.nowhere.Missing' : undefined))
     add(parseFlowFile({ file: 'broken.yml', rel: 'broken.yml', raw: 'id: [\n' }))
-    await expect.poll(batches).toEqual([100]) // the first batch left while flows were still coming
+    await expect.poll(batches).toEqual([MAX_BATCH]) // the first batch left while flows were still coming
 
     const findings = serverAnswerFindings(await validation.answers(), new Set())
-    expect(batches()).toEqual([100, 50]) // the malformed file was never sent
+    expect(batches()).toEqual([MAX_BATCH, MAX_BATCH / 2]) // the malformed file was never sent
     expect(findings).toEqual([
       expect.objectContaining({
-        file: 'team/flows/f120.yml',
+        file: `team/flows/f${missing}.yml`,
         line: 5,
         severity: 'error',
         message: expect.stringContaining('io.kestra.plugin.nowhere.Missing')

@@ -1746,7 +1746,7 @@ class KvEndpoint {
     }
 }
 
-const MAX_BATCH = 100;
+const MAX_BATCH = 250;
 const SEPARATOR_LINE = /(^|\n)---/;
 class ValidateEndpoint {
     http;

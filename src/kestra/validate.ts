@@ -2,7 +2,11 @@ import type { ServerValidation } from '../model/kestra.js'
 import { parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
 import type { ScopedHttp } from './scoped-http.js'
 
-export const MAX_BATCH = 100
+/**
+ * Flows a validation request carries: a repository's verdicts take few round trips, while one of 2,000 flows
+ * still fills the 8 places of the default concurrency (docs/performance.md#where-the-requests-go).
+ */
+export const MAX_BATCH = 250
 
 /** The server splits a YAML body on `\n+---\n*?`: a line starting with `---` starts a new document. */
 const SEPARATOR_LINE = /(^|\n)---/
