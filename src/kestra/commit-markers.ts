@@ -27,9 +27,8 @@ export async function readMarkers(
     namespaces.map(async (namespace) => {
       let value: unknown
       try {
-        value = await (semaphore
-          ? semaphore.run(() => api.getKv(namespace, COMMIT_MARKER_KEY))
-          : api.getKv(namespace, COMMIT_MARKER_KEY, first))
+        const read = () => api.getKv(namespace, COMMIT_MARKER_KEY, first)
+        value = await (semaphore ? semaphore.run(read, first) : read())
       } catch (error) {
         warnings.push(
           `Could not read the deployed commit of namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; cannot tell whether this commit is older than what it holds, deploying anyway.`

@@ -1,0 +1,156 @@
+/**
+ * The random histories the incremental plan and deploy properties play (docs/performance.md#incremental-planning):
+ * commits of flows in the shapes whose checks differ, deletions, renames, a subflow whose inputs change under
+ * an unchanged caller, a `read()` file that changes or goes, server edits (drift) and deploys. The CLI runs in
+ * this process (from src/), so that a step costs no bundle start.
+ */
+import fc from 'fast-check'
+import { runCli } from '../../src/cli/run.js'
+import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
+import type { Emulator } from '../../test-support/kestra-emulator/index.js'
+import { CREDENTIALS } from '../../test-support/scenario.js'
+
+export const NS = 'company.team'
+const IDS = ['alpha', 'beta', 'gamma'] as const
+
+export const flowPath = (name: string) => `${NS}/flows/${name}.yml`
+
+/** A flow of `id`, in one of the shapes whose checks differ: clean, a warning, an error, a syntax error. */
+export function plainFlow(id: string, variant: number, message = 'hello'): string {
+  const body = `id: ${id}\nnamespace: ${NS}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: ${message}\n`
+  switch (variant % 4) {
+    case 1:
+      return `${body}revision: 3\n` // a warning
+    case 2:
+      return body.replace(`namespace: ${NS}`, 'namespace: elsewhere') // an error on its line
+    case 3:
+      return `${body}  - id: [unclosed\n` // not YAML
+    default:
+      return body
+  }
+}
+
+const child = (inputs: number) =>
+  `id: child\nnamespace: ${NS}\ninputs:\n${Array.from({ length: inputs }, (_, i) => `  - id: in${i}\n    type: STRING\n`).join('')}tasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: child\n`
+const parent = (passes: number) =>
+  `id: parent\nnamespace: ${NS}\ntasks:\n  - id: call\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: ${NS}\n    flowId: child\n    inputs:\n${Array.from({ length: passes }, (_, i) => `      in${i}: v\n`).join('')}`
+const reader = `id: reader\nnamespace: ${NS}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ read('data.csv') }}"\n`
+
+export type Step =
+  | { kind: 'edit'; id: (typeof IDS)[number]; variant: number; message: string }
+  | { kind: 'delete'; id: (typeof IDS)[number] }
+  | { kind: 'rename'; id: (typeof IDS)[number] }
+  | { kind: 'child-inputs'; inputs: number }
+  | { kind: 'parent-passes'; passes: number }
+  | { kind: 'data'; content: string | null }
+  | { kind: 'server-edit'; id: (typeof IDS)[number] | 'child' | 'parent'; message: string }
+  | { kind: 'deploy' }
+
+const id = fc.constantFrom(...IDS)
+export const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({
+    kind: fc.constant('edit' as const),
+    id,
+    variant: fc.nat(3),
+    message: fc.constantFrom('hello', 'bye', 'again')
+  }),
+  fc.record({ kind: fc.constant('delete' as const), id }),
+  fc.record({ kind: fc.constant('rename' as const), id }),
+  fc.record({ kind: fc.constant('child-inputs' as const), inputs: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({
+    kind: fc.constant('parent-passes' as const),
+    passes: fc.integer({ min: 0, max: 3 })
+  }),
+  fc.record({
+    kind: fc.constant('data' as const),
+    content: fc.constantFrom<string | null>('a,b\n', 'c,d\n', null)
+  }),
+  fc.record({
+    kind: fc.constant('server-edit' as const),
+    id: fc.constantFrom(...IDS, 'child' as const, 'parent' as const),
+    message: fc.constantFrom('edited', 'changed')
+  }),
+  fc.constant({ kind: 'deploy' as const })
+)
+
+const ENV = {
+  KESTRA_USERNAME: CREDENTIALS.username,
+  KESTRA_PASSWORD: CREDENTIALS.password,
+  NO_COLOR: '1'
+}
+
+export async function cli(dir: string, args: string[]) {
+  let stdout = ''
+  let stderr = ''
+  const exitCode = await runCli(args, {
+    env: { ...ENV, PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir },
+    cwd: dir,
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) }
+  })
+  return { exitCode, stdout, stderr }
+}
+
+/** The repository every history starts from; alpha has a warning of its own, kept while unchanged. */
+export function historyRepo(): GitRepo {
+  return createGitRepo({
+    ...Object.fromEntries(IDS.map((name, i) => [flowPath(name), plainFlow(name, i === 0 ? 1 : 0)])),
+    [flowPath('child')]: child(1),
+    [flowPath('parent')]: parent(1),
+    [flowPath('reader')]: reader,
+    [`${NS}/files/data.csv`]: 'a,b\n'
+  })
+}
+
+/**
+ * Plays the steps on the repository and the servers (each server edit on every one of them); `deploy` runs
+ * each deploy step, which may refuse (an error in a file: then nothing is stored).
+ */
+export async function play(
+  repo: GitRepo,
+  servers: readonly Emulator[],
+  steps: readonly Step[],
+  deploy: () => Promise<unknown>
+): Promise<void> {
+  const files = new Map<string, string>(IDS.map((name) => [name, flowPath(name)]))
+  for (const [index, s] of steps.entries()) {
+    switch (s.kind) {
+      case 'edit':
+        repo.commit({ [files.get(s.id)!]: plainFlow(s.id, s.variant, s.message) })
+        break
+      case 'delete':
+        repo.commit({ [files.get(s.id)!]: null })
+        break
+      case 'rename': {
+        const to = flowPath(`${s.id}-${index}`)
+        try {
+          repo.git('mv', files.get(s.id)!, to)
+          repo.git('commit', '-q', '-m', 'rename')
+          files.set(s.id, to)
+        } catch {
+          // Deleted before: nothing to rename.
+        }
+        break
+      }
+      case 'child-inputs':
+        repo.commit({ [flowPath('child')]: child(s.inputs) })
+        break
+      case 'parent-passes':
+        repo.commit({ [flowPath('parent')]: parent(s.passes) })
+        break
+      case 'data':
+        repo.commit({ [`${NS}/files/data.csv`]: s.content })
+        break
+      case 'server-edit':
+        for (const server of servers) {
+          server.seed({
+            flows: [{ namespace: NS, id: s.id, source: plainFlow(s.id, 0, s.message) }]
+          })
+        }
+        break
+      case 'deploy':
+        await deploy()
+        break
+    }
+  }
+}
