@@ -171,6 +171,73 @@ describe('executions not finished, end to end', () => {
 })
 
 describe('the search asks for exactly the flows concerned, whatever their age, and reads it to its end', () => {
+  it('namespaces share one search; a run of a flow the change leaves alone is not counted, though the search crosses it', async () => {
+    const QUIET = 'company.quiet'
+    const at = (ns: string, id: string) => `${ns}/flows/${id}.yml`
+    stage = await reviewStage(
+      {
+        [ETL]: flow(NS, 'etl'),
+        [at(QUIET, 'etl')]: flow(QUIET, 'etl'),
+        [at(QUIET, 'load')]: flow(QUIET, 'load')
+      },
+      {
+        [ETL]: flow(NS, 'etl', ' v2'),
+        [at(QUIET, 'etl')]: flow(QUIET, 'etl'),
+        [at(QUIET, 'load')]: flow(QUIET, 'load', ' v2')
+      },
+      {
+        flows: [
+          { namespace: NS, id: 'etl', source: flow(NS, 'etl') },
+          { namespace: QUIET, id: 'etl', source: flow(QUIET, 'etl') },
+          { namespace: QUIET, id: 'load', source: flow(QUIET, 'load') }
+        ],
+        executions: [
+          { namespace: NS, flowId: 'etl', state: 'RUNNING' },
+          { namespace: QUIET, flowId: 'etl', state: 'RUNNING' },
+          { namespace: QUIET, flowId: 'etl', state: 'PAUSED' },
+          { namespace: QUIET, flowId: 'load', state: 'QUEUED', startedAt: Date.now() - 30 * DAY }
+        ]
+      }
+    )
+    const { result, comment } = await planPullRequest(stage)
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+    const line = (name: string) => comment.split('\n').find((l) => l.includes(name)) ?? ''
+    expect(line('company.team.etl')).toContain('⏳ 1 execution not finished')
+    expect(line('company.quiet.load')).toContain('⏳ 1 execution not finished')
+    expect(result.stdout).toMatch(/company\.team\.etl: 1 execution not finished \(RUNNING\)/)
+    expect(result.stdout).toMatch(/company\.quiet\.load: 1 execution not finished \(QUEUED\)/)
+    expect(result.stdout).not.toMatch(/company\.quiet\.etl: \d+ execution/)
+    const searches = stage.kestra.requests.filter((r) => r.route === 'executions.search')
+    expect(searches).toHaveLength(1)
+    expect(searches[0]!.query['filters[namespace][IN]']).toBe(`${QUIET},${NS}`)
+    expect(searches[0]!.query['filters[flowId][IN]']).toBe('load,etl')
+  })
+
+  it('300 flows of long ids in one namespace: every request line within the 4,096 bytes Micronaut accepts, every run counted', async () => {
+    const ids = Array.from(
+      { length: 300 },
+      (_, n) => `${'nightly_warehouse_refresh_'.repeat(3)}${n}`
+    )
+    const before = Object.fromEntries(ids.map((id) => [`${NS}/flows/${id}.yml`, flow(NS, id)]))
+    const after = Object.fromEntries(
+      ids.map((id) => [`${NS}/flows/${id}.yml`, flow(NS, id, ' v2')])
+    )
+    stage = await reviewStage(before, after, {
+      flows: ids.map((id) => ({ namespace: NS, id, source: flow(NS, id) })),
+      executions: ids.map((flowId) => ({ namespace: NS, flowId, state: 'RUNNING' as const }))
+    })
+    const { result } = await planPullRequest(stage)
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+    expect(result.stdout.match(/: 1 execution not finished \(RUNNING\)/g)).toHaveLength(300)
+    const searches = stage.kestra.requests.filter((r) => r.route === 'executions.search')
+    expect(searches.length).toBeGreaterThan(1)
+    for (const request of stage.kestra.requests) {
+      expect(request.requestLineBytes, `${request.method} ${request.path}`).toBeLessThanOrEqual(
+        4096
+      )
+    }
+  }, 60_000)
+
   /** More runs than any page bound: 20,001 of a flow the change does not touch, all under way. */
   const crowd = (flowId: string) =>
     Array.from({ length: 20_001 }, () => ({ namespace: NS, flowId, state: 'RUNNING' as const }))

@@ -74,9 +74,13 @@ const subjects: Subject[] = [
     maxPages: 40,
     row: (id) => ({ id, namespace: 'team', flowId: 'etl', state: { current: 'RUNNING' } }),
     read: async (http) =>
-      (await new ListingsEndpoint(http).executionsIn('team', ['etl'], ['RUNNING'], false)).map(
-        (e) => e.id
-      )
+      (
+        await new ListingsEndpoint(http).executionsOf(
+          [{ namespace: 'team', flowIds: ['etl'] }],
+          ['RUNNING'],
+          false
+        )
+      ).map((e) => e.id)
   },
   {
     name: /executions search of team\.etl/,

@@ -45,6 +45,7 @@ describe('uploadProblems', () => {
     route: 'namespaces.files.upload',
     params: { namespace: 'company.team' },
     bodyBytes: 1,
+    requestLineBytes: 80,
     partFilename,
     at: 0
   })

@@ -85,7 +85,7 @@ describe('KV keys of a namespace and its parents', () => {
     })
   })
 
-  it('many namespaces: several searches, each naming at most 1,500 characters of them, every key found', async () => {
+  it('many namespaces: several searches, each naming at most 2,500 characters of them within a 4,096-byte request line, every key found', async () => {
     const namespaces = Array.from(
       { length: 150 },
       (_, i) => `company.department${i}.team.with.a.rather.long.name`
@@ -103,7 +103,8 @@ describe('KV keys of a namespace and its parents', () => {
     const searches = emulator.requests.filter((r) => r.route === 'kv.search')
     expect(searches.length).toBeGreaterThan(1)
     const named = searches.map((r) => String(r.query['filters[namespace][IN]']))
-    for (const list of named) expect(list.length).toBeLessThanOrEqual(1500)
+    for (const list of named) expect(list.length).toBeLessThanOrEqual(2500)
+    for (const search of searches) expect(search.requestLineBytes).toBeLessThanOrEqual(4096)
     expect(named.flatMap((list) => list.split(',')).sort()).toEqual([...namespaces].sort())
     expect(emulator.requests.map((r) => r.route)).not.toContain('kv.get')
   })

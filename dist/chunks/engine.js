@@ -708,15 +708,17 @@ async function readPages(http, listing, item) {
             throw new ListingError(`Kestra's ${listing.name} (${where(response)}) answered page ${page} with nothing it had not already sent: the server (or a proxy in front of it) ignores the page parameter, so the rest cannot be read. Nothing was decided on a part of it; check what answers that route.`);
         }
     }
-    throw new ListingError(`Kestra's ${listing.name} did not end: ${listing.maxPages} full pages of ${listing.size} were read (${found.size} items) and it still went on. Nothing was decided on a part of it; ${listing.remedy}, or check that the server (or a proxy in front of it) honours the page and size parameters of ${listing.path}.`);
+    throw new UnendedListingError(`Kestra's ${listing.name} did not end: ${listing.maxPages} full pages of ${listing.size} were read (${found.size} items) and it still went on. Nothing was decided on a part of it; ${listing.remedy}, or check that the server (or a proxy in front of it) honours the page and size parameters of ${listing.path}.`);
 }
 class ListingError extends ActionError {
     name = 'ListingError';
 }
+class UnendedListingError extends ListingError {
+}
 function where(response) {
     return `${response.method} ${response.path.replace(/\?.*$/, '')}`;
 }
-const SEARCHED_NAMES_CHARS = 1500;
+const SEARCHED_NAMES_CHARS = 2500;
 async function liveKvKeys(api, namespaces) {
     const version = parseVersion((await api.info()).version);
     const named = !version || version[0] > 1 || (version[0] === 1 && version[1] >= 3);
@@ -742,18 +744,29 @@ async function searchUnlessMissing(api, namespaces) {
     }
 }
 function inGroups(namespaces) {
-    const groups = [];
-    let chars = Infinity;
-    for (const namespace of namespaces) {
-        const more = namespace.length + 3;
-        if (chars + more > SEARCHED_NAMES_CHARS) {
-            groups.push([]);
-            chars = 0;
+    return searchesOf(namespaces.map((namespace) => ({ namespace, flowIds: [] }))).map((search) => search.namespaces);
+}
+function searchesOf(groups) {
+    const searches = [];
+    const more = (name, names) => name === undefined || names?.has(name) ? 0 : name.length + 3;
+    for (const { namespace, flowIds } of groups) {
+        for (const id of flowIds.length > 0 ? flowIds : [undefined]) {
+            let last = searches.at(-1);
+            const chars = more(namespace, last?.namespaces) + more(id, last?.flowIds);
+            if (!last || last.chars + chars > SEARCHED_NAMES_CHARS) {
+                last = { namespaces: new Set(), flowIds: new Set(), chars: 0 };
+                searches.push(last);
+            }
+            last.chars += more(namespace, last.namespaces) + more(id, last.flowIds);
+            last.namespaces.add(namespace);
+            if (id !== undefined)
+                last.flowIds.add(id);
         }
-        groups[groups.length - 1].push(namespace);
-        chars += more;
     }
-    return groups;
+    return searches.map((search) => ({
+        namespaces: [...search.namespaces],
+        flowIds: [...search.flowIds]
+    }));
 }
 class ListingsEndpoint {
     http;
@@ -805,28 +818,55 @@ class ListingsEndpoint {
         });
         return readJsonArray(response).flatMap((item) => stringField(item, 'key') ?? []);
     }
-    async executionsIn(namespace, flowIds, states, legacy) {
-        const query = legacy
-            ? {
+    async executionsOf(groups, states, legacy) {
+        const wanted = new Set(groups.flatMap(({ namespace, flowIds }) => flowIds.map((id) => `${namespace} ${id}`)));
+        const found = legacy
+            ? await Promise.all(groups.map((group) => this.legacyExecutions(group, states)))
+            : await Promise.all(searchesOf(groups).map((search) => this.searchExecutions(search, states, groups)));
+        const byId = new Map(found.flat().map((execution) => [execution.id, execution]));
+        return [...byId.values()].filter((execution) => wanted.has(`${execution.namespace} ${execution.flowId}`));
+    }
+    async searchExecutions(search, states, groups) {
+        const { namespaces, flowIds } = search;
+        try {
+            return await this.paged({
+                name: `executions search of ${namespaces.join(', ')}`,
+                remedy: `more than ${MAX_PAGES$1 * PAGE$1} executions not finished were found for the flows this deploy updates or deletes in ${namespaces.join(', ')}: let them end (or kill them) before deploying`,
+                path: '/executions/search',
+                query: {
+                    'filters[namespace][IN]': namespaces.join(','),
+                    'filters[flowId][IN]': flowIds.join(','),
+                    'filters[state][IN]': states.join(','),
+                    'filters[startDate][GREATER_THAN_OR_EQUAL_TO]': EARLIEST_START
+                },
+                key: (row) => stringField(row, 'id')
+            }, executionOf);
+        }
+        catch (error) {
+            if (!(error instanceof UnendedListingError) || namespaces.length === 1)
+                throw error;
+            const alone = namespaces.map((namespace) => this.executionsOf(groups
+                .filter((group) => group.namespace === namespace)
+                .map((group) => ({
+                namespace,
+                flowIds: group.flowIds.filter((id) => flowIds.includes(id))
+            })), states, false));
+            return (await Promise.all(alone)).flat();
+        }
+    }
+    async legacyExecutions({ namespace, flowIds }, states) {
+        return this.paged({
+            name: `executions search of ${namespace}`,
+            remedy: `more than ${MAX_PAGES$1 * PAGE$1} executions not finished were found for the flows this deploy updates or deletes in ${namespace}: let them end (or kill them) before deploying`,
+            path: '/executions/search',
+            query: {
                 namespace,
                 ...(flowIds.length === 1 && { flowId: flowIds[0] }),
                 state: states,
                 startDate: EARLIEST_START
-            }
-            : {
-                'filters[namespace][EQUALS]': namespace,
-                'filters[flowId][IN]': flowIds.join(','),
-                'filters[state][IN]': states.join(','),
-                'filters[startDate][GREATER_THAN_OR_EQUAL_TO]': EARLIEST_START
-            };
-        const found = await this.paged({
-            name: `executions search of ${namespace}`,
-            remedy: `more than ${MAX_PAGES$1 * PAGE$1} executions not finished were found for the flows this deploy updates or deletes in ${namespace}: let them end (or kill them) before deploying`,
-            path: '/executions/search',
-            query,
+            },
             key: (row) => stringField(row, 'id')
         }, executionOf);
-        return found.filter((execution) => execution.namespace === namespace && flowIds.includes(execution.flowId));
     }
     async paged(listing, item) {
         return readPages(this.http, {
@@ -1542,10 +1582,25 @@ function comparableFlowSource(source) {
     return withoutRevisionLine(normaliseText(source));
 }
 
+function settle(pending) {
+    return pending.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
+}
+async function valueOf(outcome) {
+    return valueOfEnded(await outcome);
+}
+function valueOfEnded(ended) {
+    if (ended.ok)
+        return ended.value;
+    throw ended.error;
+}
+
 const YAML = { 'content-type': 'application/x-yaml' };
+const EXPORTED_AT_ONCE = 1000;
 class FlowsEndpoint {
     http;
     exportMissing = false;
+    batch;
+    listingsUnderWay = 0;
     constructor(http) {
         this.http = http;
     }
@@ -1646,23 +1701,66 @@ class FlowsEndpoint {
         });
     }
     async listedWithSources(namespace) {
-        for (let attempt = 1;; attempt++) {
-            const listed = await this.listed(namespace);
-            if (listed.length === 0 || this.exportMissing)
-                return { listed, sources: new Map() };
-            const sources = await this.exportSources(namespace, listed);
-            if (sources || attempt === 2)
-                return { listed, sources: sources ?? new Map() };
+        this.listingsUnderWay++;
+        const listing = await settle(this.listed(namespace));
+        this.listingsUnderWay--;
+        if (!listing.ok || listing.value.length === 0 || this.exportMissing) {
+            if (this.listingsUnderWay === 0)
+                this.send();
+            return { listed: valueOfEnded(listing), sources: new Map() };
         }
+        const listed = listing.value;
+        const together = await this.join(namespace, listed);
+        if (together)
+            return { listed, sources: together };
+        const again = await this.listed(namespace);
+        if (again.length === 0 || this.exportMissing)
+            return { listed: again, sources: new Map() };
+        const alone = await this.exportSources([{ namespace, listed: again }]);
+        return { listed: again, sources: alone?.get(namespace) ?? new Map() };
     }
-    async exportSources(namespace, listed) {
+    join(namespace, listed) {
+        const names = listed.flatMap(({ id }) => ['.', '-'].map((separator) => namespace + separator + id));
+        if (this.batch &&
+            (this.batch.count + listed.length > EXPORTED_AT_ONCE ||
+                names.some((name) => this.batch.names.has(name)))) {
+            this.send();
+        }
+        const batch = (this.batch ??= { members: [], names: new Map(), count: 0 });
+        for (const { id } of listed) {
+            for (const separator of ['.', '-'])
+                batch.names.set(namespace + separator + id, { namespace, id });
+        }
+        batch.count += listed.length;
+        const sources = new Promise((done) => batch.members.push({ namespace, listed, done }));
+        if (batch.count >= EXPORTED_AT_ONCE || this.listingsUnderWay === 0)
+            this.send();
+        return valueOf(sources);
+    }
+    send() {
+        const batch = this.batch;
+        this.batch = undefined;
+        if (!batch)
+            return;
+        void settle(this.exportSources(batch.members, batch.names)).then((outcome) => {
+            for (const member of batch.members) {
+                member.done(outcome.ok
+                    ? {
+                        ok: true,
+                        value: outcome.value && (outcome.value.get(member.namespace) ?? new Map())
+                    }
+                    : outcome);
+            }
+        });
+    }
+    async exportSources(members, names) {
         const response = await this.http.send({
             method: 'POST',
             path: '/flows/export/by-ids',
             route: '/flows/export/by-ids',
             readOnly: true,
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(listed.map(({ id }) => ({ namespace, id }))),
+            body: JSON.stringify(members.flatMap(({ namespace, listed }) => listed.map(({ id }) => ({ namespace, id })))),
             allow: [404, 405]
         });
         if (response.status === 404)
@@ -1671,26 +1769,22 @@ class FlowsEndpoint {
             this.exportMissing = true;
             return new Map();
         }
-        const ids = new Set(listed.map(({ id }) => id));
-        const sources = new Map();
+        const named = names ??
+            new Map(members.flatMap(({ namespace, listed }) => listed.flatMap(({ id }) => ['.', '-'].map((separator) => [namespace + separator + id, { namespace, id }]))));
+        const sources = new Map(members.map(({ namespace }) => [namespace, new Map()]));
         for (const [name, bytes] of readZip(response)) {
             const source = new TextDecoder().decode(bytes);
-            const id = idFromEntryName(name, namespace, ids) ?? flowIdentity$1(source)?.id;
-            if (id !== undefined && ids.has(id))
-                sources.set(id, source);
+            const flow = named.get(name.slice(name.lastIndexOf('/') + 1).replace(/\.ya?ml$/i, '')) ??
+                identified(source, named);
+            if (flow)
+                sources.get(flow.namespace)?.set(flow.id, source);
         }
         return sources;
     }
 }
-function idFromEntryName(name, namespace, ids) {
-    const base = name.slice(name.lastIndexOf('/') + 1).replace(/\.ya?ml$/i, '');
-    for (const separator of ['.', '-']) {
-        const prefix = namespace + separator;
-        if (base.startsWith(prefix) && ids.has(base.slice(prefix.length))) {
-            return base.slice(prefix.length);
-        }
-    }
-    return undefined;
+function identified(source, named) {
+    const identity = flowIdentity$1(source);
+    return identity && named.get(`${identity.namespace}.${identity.id}`);
 }
 function toRemoteFlow(response, sentSource) {
     const flow = readJsonObject(response);
@@ -1887,7 +1981,7 @@ function createKestraClient(options) {
         inheritedSecretNames: (namespace) => listings.inheritedSecretNames(namespace),
         kvKeys: (namespaces) => listings.kvKeys(namespaces),
         namespaceKvKeys: (namespace) => listings.namespaceKvKeys(namespace),
-        executionsIn: (namespace, flowIds, states, legacy) => listings.executionsIn(namespace, flowIds, states, legacy),
+        executionsOf: (groups, states, legacy) => listings.executionsOf(groups, states, legacy),
         requestCount: () => transport.requestCount(),
         close: () => dispatcher.close()
     };
@@ -5518,18 +5612,6 @@ function isStoredCheck(value) {
         (value.names === undefined || every(value.names, isName)));
 }
 
-function settle(pending) {
-    return pending.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
-}
-async function valueOf(outcome) {
-    return valueOfEnded(await outcome);
-}
-function valueOfEnded(ended) {
-    if (ended.ok)
-        return ended.value;
-    throw ended.error;
-}
-
 function serverFile(path, bytes, keepBytes) {
     const summary = summaryOf(bytes);
     return keepBytes(summary) ? { path, summary, bytes } : { path, summary };
@@ -5669,35 +5751,23 @@ function readUnfinishedOfRewritable(api, namespaces, wanted, target) {
     return searchUnfinished(api, groups, target).then((byFlow) => ({ byFlow }), (error) => ({ error }));
 }
 async function searchUnfinished(api, groups, target) {
-    let asked;
-    const server = () => (asked ??= api.info().then((info) => {
-        const version = parseVersion(info.version);
-        const states = NOT_TERMINATED.filter(([, since]) => !version || !older(version, since));
-        return {
-            states: states.map(([state]) => state),
-            legacy: version !== undefined && older(version, [1, 1, 0]),
-            tenantScoped: info.tenantScoped
-        };
-    }));
-    const wanted = new Set();
-    const found = await Promise.all(groups.map(async (group) => {
-        const { namespace, ids } = await group;
-        if (ids.length === 0)
-            return [];
-        for (const id of ids)
-            wanted.add(flowKey(namespace, id));
-        const { states, legacy } = await server();
-        return api.executionsIn(namespace, [...new Set(ids)].sort(), states, legacy);
-    }));
+    const known = (await Promise.all(groups)).filter(({ ids }) => ids.length > 0);
     const byFlow = new Map();
-    if (!asked)
+    if (known.length === 0)
         return byFlow;
-    const { states, tenantScoped } = await asked;
-    const tenant = tenantScoped ? target.tenant : undefined;
-    for (const execution of found.flat().sort(byStart)) {
-        const key = flowKey(execution.namespace, execution.flowId);
-        if (!wanted.has(key) || !states.includes(execution.state))
+    const info = await api.info();
+    const version = parseVersion(info.version);
+    const states = NOT_TERMINATED.filter(([, since]) => !version || !older(version, since)).map(([state]) => state);
+    const legacy = version !== undefined && older(version, [1, 1, 0]);
+    const searched = known
+        .map(({ namespace, ids }) => ({ namespace, flowIds: [...new Set(ids)].sort() }))
+        .sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0));
+    const found = await api.executionsOf(searched, states, legacy);
+    const tenant = info.tenantScoped ? target.tenant : undefined;
+    for (const execution of found.sort(byStart)) {
+        if (!states.includes(execution.state))
             continue;
+        const key = flowKey(execution.namespace, execution.flowId);
         const list = byFlow.get(key) ?? [];
         list.push({
             id: execution.id,

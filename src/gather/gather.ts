@@ -251,7 +251,7 @@ export function gather(input: GatherInput): Gathering {
             )
           )
         : undefined
-    // The review's search of each namespace leaves as soon as its flows are read.
+    // The review's searches leave once every namespace's flows are read, the namespaces sharing them.
     const unfinished =
       reads &&
       kestra &&

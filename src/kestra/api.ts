@@ -1,4 +1,5 @@
 import type { CreateOutcome, RemoteDashboard } from './dashboards.js'
+import type { FlowGroup } from './listings.js'
 import type {
   ServerInfo,
   RemoteFlow,
@@ -78,10 +79,9 @@ export interface ListingsApi {
   kvKeys(namespaces: readonly string[]): Promise<{ namespace?: string; key: string }[]>
   /** The live KV keys of exactly this namespace (`GET P/namespaces/{ns}/kv`, 0.18 to 1.3). */
   namespaceKvKeys(namespace: string): Promise<string[]>
-  /** The executions of these flows of one namespace in one of these states, every page, whatever their age. */
-  executionsIn(
-    namespace: string,
-    flowIds: readonly string[],
+  /** The executions of these flows in one of these states, every page, whatever their age. */
+  executionsOf(
+    groups: readonly FlowGroup[],
     states: readonly string[],
     legacy: boolean
   ): Promise<Execution[]>

@@ -90,8 +90,7 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
     inheritedSecretNames: (namespace) => listings.inheritedSecretNames(namespace),
     kvKeys: (namespaces) => listings.kvKeys(namespaces),
     namespaceKvKeys: (namespace) => listings.namespaceKvKeys(namespace),
-    executionsIn: (namespace, flowIds, states, legacy) =>
-      listings.executionsIn(namespace, flowIds, states, legacy),
+    executionsOf: (groups, states, legacy) => listings.executionsOf(groups, states, legacy),
     requestCount: () => transport.requestCount(),
     close: () => dispatcher.close()
   }

@@ -5,6 +5,7 @@ import { readJsonArray, readJsonObject, type ScopedHttp } from './scoped-http.js
 import { responseError, type HttpResponse } from './transport.js'
 import { readZip } from './zip.js'
 import { pathSegment } from '../model/path-segment.js'
+import { settle, valueOf, valueOfEnded, type Outcome } from '../model/outcome.js'
 
 const YAML = { 'content-type': 'application/x-yaml' }
 
@@ -14,13 +15,36 @@ interface Listed {
   updated?: string
 }
 
+/**
+ * Flows one export asks for at most, several namespaces together: 2,000 flows take 2 exports whatever the
+ * namespaces (docs/kestra.md#export-flows).
+ */
+export const EXPORTED_AT_ONCE = 1000
+
+/** Namespaces whose listed flows leave in one export; each learns its sources, or undefined on a 404. */
+interface ExportBatch {
+  members: { namespace: string; listed: Listed[]; done: (sources: Outcome<Sources>) => void }[]
+  /** `<namespace>.<id>` and `<namespace>-<id>` of every flow of the batch, each naming one flow. */
+  names: Map<string, { namespace: string; id: string }>
+  count: number
+}
+
+/** Sources by id; undefined when the export answered 404. */
+type Sources = Map<string, string> | undefined
+
 export class FlowsEndpoint {
   /** Set once `POST /flows/export/by-ids` answered 405 (a proxy or server without that route). */
   private exportMissing = false
+  /** The export being filled, sent once it is full or no namespace listing is under way. */
+  private batch: ExportBatch | undefined
+  private listingsUnderWay = 0
 
   constructor(private readonly http: ScopedHttp) {}
 
-  /** Listing (ids, revisions) then one export of every source: 2 requests whatever the count. */
+  /**
+   * Listing (ids, revisions) then the export of every source, shared with the namespaces listed at the
+   * same time: at most 2 requests a namespace whatever its count.
+   */
   async list(namespace: string): Promise<RemoteFlow[]> {
     const { listed, sources } = await this.listedWithSources(namespace)
     const flows = await Promise.all(
@@ -136,36 +160,93 @@ export class FlowsEndpoint {
     })
   }
 
-  /** Sources by id; undefined on a 404 (a listed flow is gone, or the endpoint is missing). */
   /**
    * The export answers 404 for the whole request when one listed flow is gone by then (Kestra's
-   * `exportByIds` calls `orElseThrow()` per id, docs/kestra.md#export-flows): the namespace is listed
-   * and exported once more, and after a second 404 its flows are read one by one. Other namespaces keep
-   * the export.
+   * `exportByIds` calls `orElseThrow()` per id, docs/kestra.md#export-flows): each namespace of that
+   * export is then listed and exported once more on its own, and after a second 404 its flows are read one
+   * by one. Other exports are not touched.
    */
   private async listedWithSources(
     namespace: string
   ): Promise<{ listed: Listed[]; sources: Map<string, string> }> {
-    for (let attempt = 1; ; attempt++) {
-      const listed = await this.listed(namespace)
-      if (listed.length === 0 || this.exportMissing) return { listed, sources: new Map() }
-      const sources = await this.exportSources(namespace, listed)
-      if (sources || attempt === 2) return { listed, sources: sources ?? new Map() }
+    this.listingsUnderWay++
+    const listing = await settle(this.listed(namespace))
+    this.listingsUnderWay--
+    if (!listing.ok || listing.value.length === 0 || this.exportMissing) {
+      // Nothing of this namespace joins the export being filled: it leaves unless a listing may still.
+      if (this.listingsUnderWay === 0) this.send()
+      return { listed: valueOfEnded(listing), sources: new Map() }
     }
+    const listed = listing.value
+    const together = await this.join(namespace, listed)
+    if (together) return { listed, sources: together }
+    const again = await this.listed(namespace)
+    if (again.length === 0 || this.exportMissing) return { listed: again, sources: new Map() }
+    const alone = await this.exportSources([{ namespace, listed: again }])
+    return { listed: again, sources: alone?.get(namespace) ?? new Map() }
   }
 
-  /** Sources by id; undefined on a 404. */
+  /**
+   * Adds a namespace's listed flows to the export being filled, and sends it once it holds
+   * `EXPORTED_AT_ONCE` flows or no other listing is under way. A namespace whose entry names could be
+   * confused with the batch's (`a` with `b.c`, `a.b` with `c`) goes to the next one.
+   */
+  private join(namespace: string, listed: Listed[]): Promise<Sources> {
+    const names = listed.flatMap(({ id }) =>
+      ['.', '-'].map((separator) => namespace + separator + id)
+    )
+    if (
+      this.batch &&
+      (this.batch.count + listed.length > EXPORTED_AT_ONCE ||
+        names.some((name) => this.batch!.names.has(name)))
+    ) {
+      this.send()
+    }
+    const batch: ExportBatch = (this.batch ??= { members: [], names: new Map(), count: 0 })
+    for (const { id } of listed) {
+      for (const separator of ['.', '-'])
+        batch.names.set(namespace + separator + id, { namespace, id })
+    }
+    batch.count += listed.length
+    const sources = new Promise<Outcome<Sources>>((done) =>
+      batch.members.push({ namespace, listed, done })
+    )
+    if (batch.count >= EXPORTED_AT_ONCE || this.listingsUnderWay === 0) this.send()
+    return valueOf(sources)
+  }
+
+  private send(): void {
+    const batch = this.batch
+    this.batch = undefined
+    if (!batch) return
+    void settle(this.exportSources(batch.members, batch.names)).then((outcome) => {
+      for (const member of batch.members) {
+        member.done(
+          outcome.ok
+            ? {
+                ok: true,
+                value: outcome.value && (outcome.value.get(member.namespace) ?? new Map())
+              }
+            : outcome
+        )
+      }
+    })
+  }
+
+  /** Sources by namespace, then by id; undefined on a 404. */
   private async exportSources(
-    namespace: string,
-    listed: Listed[]
-  ): Promise<Map<string, string> | undefined> {
+    members: readonly { namespace: string; listed: Listed[] }[],
+    names?: ExportBatch['names']
+  ): Promise<Map<string, Map<string, string>> | undefined> {
     const response = await this.http.send({
       method: 'POST',
       path: '/flows/export/by-ids',
       route: '/flows/export/by-ids',
       readOnly: true,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(listed.map(({ id }) => ({ namespace, id }))),
+      body: JSON.stringify(
+        members.flatMap(({ namespace, listed }) => listed.map(({ id }) => ({ namespace, id })))
+      ),
       allow: [404, 405]
     })
     if (response.status === 404) return undefined
@@ -173,29 +254,37 @@ export class FlowsEndpoint {
       this.exportMissing = true
       return new Map()
     }
-    const ids = new Set(listed.map(({ id }) => id))
-    const sources = new Map<string, string>()
+    const named =
+      names ??
+      new Map(
+        members.flatMap(({ namespace, listed }) =>
+          listed.flatMap(({ id }) =>
+            ['.', '-'].map((separator) => [namespace + separator + id, { namespace, id }] as const)
+          )
+        )
+      )
+    const sources = new Map(members.map(({ namespace }) => [namespace, new Map<string, string>()]))
     for (const [name, bytes] of readZip(response)) {
       const source = new TextDecoder().decode(bytes)
-      const id = idFromEntryName(name, namespace, ids) ?? flowIdentity(source)?.id
-      if (id !== undefined && ids.has(id)) sources.set(id, source)
+      const flow =
+        named.get(name.slice(name.lastIndexOf('/') + 1).replace(/\.ya?ml$/i, '')) ??
+        identified(source, named)
+      if (flow) sources.get(flow.namespace)?.set(flow.id, source)
     }
     return sources
   }
 }
 
-/** Entries are `<namespace>.<id>.yaml` (by-ids) or `<namespace>-<id>.yml` (by-query). */
-function idFromEntryName(name: string, namespace: string, ids: Set<string>): string | undefined {
-  const base = name.slice(name.lastIndexOf('/') + 1).replace(/\.ya?ml$/i, '')
-  for (const separator of ['.', '-']) {
-    const prefix = namespace + separator
-    if (base.startsWith(prefix) && ids.has(base.slice(prefix.length))) {
-      return base.slice(prefix.length)
-    }
-  }
-  return undefined
+/** The flow a source declares, when the export holds it. */
+function identified(
+  source: string,
+  named: ExportBatch['names']
+): { namespace: string; id: string } | undefined {
+  const identity = flowIdentity(source)
+  return identity && named.get(`${identity.namespace}.${identity.id}`)
 }
 
+/** Entries are `<namespace>.<id>.yaml` (by-ids) or `<namespace>-<id>.yml` (by-query): `names` holds both forms. */
 function toRemoteFlow(response: HttpResponse, sentSource: string): RemoteFlow {
   const flow = readJsonObject(response)
   if (typeof flow.id !== 'string' || typeof flow.namespace !== 'string') {

@@ -91,7 +91,7 @@ export async function readPages<T>(
       )
     }
   }
-  throw new ListingError(
+  throw new UnendedListingError(
     `Kestra's ${listing.name} did not end: ${listing.maxPages} full pages of ${listing.size} were read (${found.size} items) and it still went on. Nothing was decided on a part of it; ${listing.remedy}, or check that the server (or a proxy in front of it) honours the page and size parameters of ${listing.path}.`
   )
 }
@@ -101,15 +101,20 @@ export class ListingError extends ActionError {
   override name = 'ListingError'
 }
 
+/** A listing still full after its bound of pages. */
+class UnendedListingError extends ListingError {}
+
 function where(response: HttpResponse): string {
   return `${response.method} ${response.path.replace(/\?.*$/, '')}`
 }
 
 /**
- * Characters of the namespaces one KV search names: the request line stays well within the 4 KiB a
- * Micronaut server accepts by default, each comma sent as `%2C`.
+ * Characters of the names (namespaces, flow ids) one search names, each comma sent as `%2C`: with the
+ * route, the other filters (about 450 bytes for the executions search) and room for a tenant and a base
+ * path, the request line stays within the 4,096 bytes a Micronaut server accepts by default
+ * (docs/kestra.md#search-executions).
  */
-const SEARCHED_NAMES_CHARS = 1500
+const SEARCHED_NAMES_CHARS = 2500
 
 /** The reads `liveKvKeys` makes, as the `KestraApi` port offers them. */
 interface KvKeyReads {
@@ -156,18 +161,43 @@ async function searchUnlessMissing(
 
 /** Consecutive groups of namespaces, each naming at most `SEARCHED_NAMES_CHARS` (one longer name alone). */
 function inGroups(namespaces: readonly string[]): string[][] {
-  const groups: string[][] = []
-  let chars = Infinity
-  for (const namespace of namespaces) {
-    const more = namespace.length + 3
-    if (chars + more > SEARCHED_NAMES_CHARS) {
-      groups.push([])
-      chars = 0
+  return searchesOf(namespaces.map((namespace) => ({ namespace, flowIds: [] }))).map(
+    (search) => search.namespaces
+  )
+}
+
+/** The flows of one namespace whose executions are searched for. */
+export interface FlowGroup {
+  namespace: string
+  flowIds: readonly string[]
+}
+
+/**
+ * The groups packed, in order, into searches that each name at most `SEARCHED_NAMES_CHARS` of namespaces
+ * and flow ids (one longer pair alone): a namespace with many flows is split over several, and many
+ * namespaces with few flows share one; a group without flow ids names its namespace alone. Namespaces and flow ids hold no comma (their patterns: docs/validation-rules.md).
+ */
+function searchesOf(groups: readonly FlowGroup[]): { namespaces: string[]; flowIds: string[] }[] {
+  const searches: { namespaces: Set<string>; flowIds: Set<string>; chars: number }[] = []
+  const more = (name: string | undefined, names: Set<string> | undefined) =>
+    name === undefined || names?.has(name) ? 0 : name.length + 3
+  for (const { namespace, flowIds } of groups) {
+    for (const id of flowIds.length > 0 ? flowIds : [undefined]) {
+      let last = searches.at(-1)
+      const chars = more(namespace, last?.namespaces) + more(id, last?.flowIds)
+      if (!last || last.chars + chars > SEARCHED_NAMES_CHARS) {
+        last = { namespaces: new Set(), flowIds: new Set(), chars: 0 }
+        searches.push(last)
+      }
+      last.chars += more(namespace, last.namespaces) + more(id, last.flowIds)
+      last.namespaces.add(namespace)
+      if (id !== undefined) last.flowIds.add(id)
     }
-    groups[groups.length - 1]!.push(namespace)
-    chars += more
   }
-  return groups
+  return searches.map((search) => ({
+    namespaces: [...search.namespaces],
+    flowIds: [...search.flowIds]
+  }))
 }
 
 /**
@@ -246,44 +276,94 @@ export class ListingsEndpoint {
   }
 
   /**
-   * The executions of these flows of one namespace that are in one of `states`, every page, each flow's
-   * whatever its age (docs/kestra.md#search-executions). `filters[…]` (1.1 on): exactly these flows, and a
-   * start-date lower bound older than any run, since without one the server only searches the last 8
-   * days. The flat parameters before: `namespace` is a prefix there (hence the exact match on the
-   * results), `flowId` names one flow only, and from 0.22 the same 8-day default applies, so `startDate`
+   * The executions of these flows that are in one of `states`, every page, each flow's whatever its age
+   * (docs/kestra.md#search-executions). `filters[…]` (1.1 on): the namespaces and flows packed into as few
+   * searches as the request line allows (`searchesOf`), each an `IN` of both, and a start-date lower bound
+   * older than any run, since without one the server only searches the last 8 days; a pair the search
+   * matched but no group names is dropped, and an execution two searches found counts once. A search of several namespaces that does not end within its
+   * pages is asked again per namespace, so that only the flows concerned count against the bound. The flat
+   * parameters before: one search per namespace, `namespace` a prefix there (hence the exact match on the
+   * results), `flowId` naming one flow only, and from 0.22 the same 8-day default applies, so `startDate`
    * is sent too.
    */
-  async executionsIn(
-    namespace: string,
-    flowIds: readonly string[],
+  async executionsOf(
+    groups: readonly FlowGroup[],
     states: readonly string[],
     legacy: boolean
   ): Promise<Execution[]> {
-    const query: Record<string, string | readonly string[]> = legacy
-      ? {
-          namespace,
-          ...(flowIds.length === 1 && { flowId: flowIds[0]! }),
-          state: states,
-          startDate: EARLIEST_START
-        }
-      : {
-          'filters[namespace][EQUALS]': namespace,
-          'filters[flowId][IN]': flowIds.join(','),
-          'filters[state][IN]': states.join(','),
-          'filters[startDate][GREATER_THAN_OR_EQUAL_TO]': EARLIEST_START
-        }
-    const found = await this.paged(
+    const wanted = new Set(
+      groups.flatMap(({ namespace, flowIds }) => flowIds.map((id) => `${namespace} ${id}`))
+    )
+    const found = legacy
+      ? await Promise.all(groups.map((group) => this.legacyExecutions(group, states)))
+      : await Promise.all(
+          searchesOf(groups).map((search) => this.searchExecutions(search, states, groups))
+        )
+    // Two searches of a namespace split over them can both match an execution: it counts once.
+    const byId = new Map(found.flat().map((execution) => [execution.id, execution]))
+    return [...byId.values()].filter((execution) =>
+      wanted.has(`${execution.namespace} ${execution.flowId}`)
+    )
+  }
+
+  private async searchExecutions(
+    search: { namespaces: string[]; flowIds: string[] },
+    states: readonly string[],
+    groups: readonly FlowGroup[]
+  ): Promise<Execution[]> {
+    const { namespaces, flowIds } = search
+    try {
+      return await this.paged(
+        {
+          name: `executions search of ${namespaces.join(', ')}`,
+          remedy: `more than ${MAX_PAGES * PAGE} executions not finished were found for the flows this deploy updates or deletes in ${namespaces.join(', ')}: let them end (or kill them) before deploying`,
+          path: '/executions/search',
+          query: {
+            'filters[namespace][IN]': namespaces.join(','),
+            'filters[flowId][IN]': flowIds.join(','),
+            'filters[state][IN]': states.join(','),
+            'filters[startDate][GREATER_THAN_OR_EQUAL_TO]': EARLIEST_START
+          },
+          key: (row) => stringField(row, 'id')
+        },
+        executionOf
+      )
+    } catch (error) {
+      if (!(error instanceof UnendedListingError) || namespaces.length === 1) throw error
+      const alone = namespaces.map((namespace) =>
+        this.executionsOf(
+          groups
+            .filter((group) => group.namespace === namespace)
+            .map((group) => ({
+              namespace,
+              flowIds: group.flowIds.filter((id) => flowIds.includes(id))
+            })),
+          states,
+          false
+        )
+      )
+      return (await Promise.all(alone)).flat()
+    }
+  }
+
+  private async legacyExecutions(
+    { namespace, flowIds }: FlowGroup,
+    states: readonly string[]
+  ): Promise<Execution[]> {
+    return this.paged(
       {
         name: `executions search of ${namespace}`,
         remedy: `more than ${MAX_PAGES * PAGE} executions not finished were found for the flows this deploy updates or deletes in ${namespace}: let them end (or kill them) before deploying`,
         path: '/executions/search',
-        query,
+        query: {
+          namespace,
+          ...(flowIds.length === 1 && { flowId: flowIds[0]! }),
+          state: states,
+          startDate: EARLIEST_START
+        },
         key: (row) => stringField(row, 'id')
       },
       executionOf
-    )
-    return found.filter(
-      (execution) => execution.namespace === namespace && flowIds.includes(execution.flowId)
     )
   }
 

@@ -148,6 +148,7 @@ export class EmulatorServer {
       params: match.params,
       authorization: authScheme(req),
       bodyBytes: 0,
+      requestLineBytes: Buffer.byteLength(`${req.method} ${req.url} HTTP/${req.httpVersion}`),
       at: Date.now()
     }
     this.requests.push(entry)

@@ -131,6 +131,11 @@ export interface LoggedRequest {
   /** Only the scheme is kept, never the credentials. */
   authorization?: 'basic' | 'bearer' | 'none'
   bodyBytes: number
+  /**
+   * Bytes of the request line as received (`GET /api/…?… HTTP/1.1`): Micronaut's Netty server refuses one
+   * over 4,096 by default (docs/kestra.md#search-executions).
+   */
+  requestLineBytes: number
   /** File name of the first multipart part that has one. */
   partFilename?: string
   /** Arrival time, epoch ms. */

@@ -25,8 +25,8 @@ const NOT_TERMINATED: [state: string, since: [number, number, number]][] = [
 ]
 
 /**
- * The executions not finished of the named flows, per flowKey, oldest first: one search per namespace for
- * exactly those flows, read to its end (docs/caught-at-review.md#executions-not-finished). A failed or
+ * The executions not finished of the named flows, per flowKey, oldest first: searches for exactly those
+ * flows, read to their end (docs/caught-at-review.md#executions-not-finished). A failed or
  * endless search throws: the caller says so, and the guard refuses.
  */
 export function readUnfinished(
@@ -45,8 +45,8 @@ export function readUnfinished(
 
 /**
  * The review's read (docs/caught-at-review.md#executions-not-finished): the executions not finished of the
- * server flows the plan may update or delete, each namespace searched as soon as its flows are read, so
- * that the searches overlap the other reads. Such a flow is known before the plan is built: its repository
+ * server flows the plan may update or delete, searched once every namespace's flows are read, the
+ * namespaces sharing searches. Such a flow is known before the plan is built: its repository
  * source differs in any byte, or (with `delete`) the repository lacks it, a superset of the plan's updates
  * and deletions. Settles, never rejects: a failure is said in the plan.
  */
@@ -74,40 +74,32 @@ export function readUnfinishedOfRewritable(
   )
 }
 
-/** One search per namespace that has flows to look for, each leaving as soon as its group is known. */
+/**
+ * The executions not finished of the groups' flows, once every group is known: the searches share
+ * namespaces as the request line allows (docs/kestra.md#search-executions).
+ */
 async function searchUnfinished(
   api: KestraApi & ListingsApi,
   groups: readonly Promise<{ namespace: string; ids: readonly string[] }>[],
   target: { server: string; tenant: string }
 ): Promise<Map<string, UnfinishedExecution[]>> {
-  let asked: Promise<{ states: string[]; legacy: boolean; tenantScoped: boolean }> | undefined
-  const server = () =>
-    (asked ??= api.info().then((info) => {
-      const version = parseVersion(info.version)
-      const states = NOT_TERMINATED.filter(([, since]) => !version || !older(version, since))
-      return {
-        states: states.map(([state]) => state),
-        legacy: version !== undefined && older(version, [1, 1, 0]),
-        tenantScoped: info.tenantScoped
-      }
-    }))
-  const wanted = new Set<string>()
-  const found = await Promise.all(
-    groups.map(async (group) => {
-      const { namespace, ids } = await group
-      if (ids.length === 0) return []
-      for (const id of ids) wanted.add(flowKey(namespace, id))
-      const { states, legacy } = await server()
-      return api.executionsIn(namespace, [...new Set(ids)].sort(), states, legacy)
-    })
-  )
+  const known = (await Promise.all(groups)).filter(({ ids }) => ids.length > 0)
   const byFlow = new Map<string, UnfinishedExecution[]>()
-  if (!asked) return byFlow
-  const { states, tenantScoped } = await asked
-  const tenant = tenantScoped ? target.tenant : undefined
-  for (const execution of found.flat().sort(byStart)) {
+  if (known.length === 0) return byFlow
+  const info = await api.info()
+  const version = parseVersion(info.version)
+  const states = NOT_TERMINATED.filter(([, since]) => !version || !older(version, since)).map(
+    ([state]) => state
+  )
+  const legacy = version !== undefined && older(version, [1, 1, 0])
+  const searched = known
+    .map(({ namespace, ids }) => ({ namespace, flowIds: [...new Set(ids)].sort() }))
+    .sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0))
+  const found = await api.executionsOf(searched, states, legacy)
+  const tenant = info.tenantScoped ? target.tenant : undefined
+  for (const execution of found.sort(byStart)) {
+    if (!states.includes(execution.state)) continue
     const key = flowKey(execution.namespace, execution.flowId)
-    if (!wanted.has(key) || !states.includes(execution.state)) continue
     const list = byFlow.get(key) ?? []
     list.push({
       id: execution.id,
