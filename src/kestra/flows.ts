@@ -16,15 +16,18 @@ interface Listed {
 }
 
 /**
- * Flows one export asks for at most, several namespaces together: 2,000 flows take 2 exports whatever the
- * namespaces (docs/kestra.md#export-flows).
+ * Flows one export asks for at most, several namespaces together: 2,000 flows listed at the same time take
+ * 2 exports whatever the namespaces (docs/kestra.md#export-flows).
  */
 export const EXPORTED_AT_ONCE = 1000
 
 /** Namespaces whose listed flows leave in one export; each learns its sources, or undefined on a 404. */
 interface ExportBatch {
   members: { namespace: string; listed: Listed[]; done: (sources: Outcome<Sources>) => void }[]
-  /** `<namespace>.<id>` and `<namespace>-<id>` of every flow of the batch, each naming one flow. */
+  /**
+   * The entry names of every flow of the batch, without their extension: `<namespace>.<id>` (by-ids) and
+   * `<namespace>-<id>` (by-query), each naming one flow.
+   */
   names: Map<string, { namespace: string; id: string }>
   count: number
 }
@@ -284,7 +287,6 @@ function identified(
   return identity && named.get(`${identity.namespace}.${identity.id}`)
 }
 
-/** Entries are `<namespace>.<id>.yaml` (by-ids) or `<namespace>-<id>.yml` (by-query): `names` holds both forms. */
 function toRemoteFlow(response: HttpResponse, sentSource: string): RemoteFlow {
   const flow = readJsonObject(response)
   if (typeof flow.id !== 'string' || typeof flow.namespace !== 'string') {

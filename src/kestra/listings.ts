@@ -175,7 +175,8 @@ export interface FlowGroup {
 /**
  * The groups packed, in order, into searches that each name at most `SEARCHED_NAMES_CHARS` of namespaces
  * and flow ids (one longer pair alone): a namespace with many flows is split over several, and many
- * namespaces with few flows share one; a group without flow ids names its namespace alone. Namespaces and flow ids hold no comma (their patterns: docs/validation-rules.md).
+ * namespaces with few flows share one; a group without flow ids names its namespace alone. Namespaces and
+ * flow ids hold no comma (their patterns: docs/validation-rules.md).
  */
 function searchesOf(groups: readonly FlowGroup[]): { namespaces: string[]; flowIds: string[] }[] {
   const searches: { namespaces: Set<string>; flowIds: Set<string>; chars: number }[] = []
@@ -280,11 +281,11 @@ export class ListingsEndpoint {
    * (docs/kestra.md#search-executions). `filters[…]` (1.1 on): the namespaces and flows packed into as few
    * searches as the request line allows (`searchesOf`), each an `IN` of both, and a start-date lower bound
    * older than any run, since without one the server only searches the last 8 days; a pair the search
-   * matched but no group names is dropped, and an execution two searches found counts once. A search of several namespaces that does not end within its
-   * pages is asked again per namespace, so that only the flows concerned count against the bound. The flat
-   * parameters before: one search per namespace, `namespace` a prefix there (hence the exact match on the
-   * results), `flowId` naming one flow only, and from 0.22 the same 8-day default applies, so `startDate`
-   * is sent too.
+   * matched but no group names is dropped, and an execution two searches found counts once. A search of
+   * several namespaces that does not end within its pages is asked again per namespace, so that only the
+   * flows concerned count against the bound. The flat parameters before: one search per namespace,
+   * `namespace` a prefix there (hence the exact match on the results), `flowId` naming one flow only, and
+   * from 0.22 the same 8-day default applies, so `startDate` is sent too.
    */
   async executionsOf(
     groups: readonly FlowGroup[],
