@@ -5,7 +5,7 @@ import { promisify, TextDecoder as TextDecoder$1, parseArgs as parseArgs$1 } fro
 import { execFile, spawn } from 'node:child_process';
 import { u as undiciExports, d as distExports, a as unzipSync, z as zipSync, p as picomatch, s as structuredPatch, f as formatPatch, F as FILE_HEADERS_ONLY, j, b as parsePatch, r as reversePatch, c as characterEntities, e as retry, t as throttling, g as summary, h as setOutput, i as setSecret, k as getInput } from './vendor.js';
 import { isUtf8 } from 'node:buffer';
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, createHash, randomBytes } from 'node:crypto';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { inflateRawSync } from 'node:zlib';
 import { readFile, stat, readdir, lstat, realpath } from 'node:fs/promises';
@@ -135,7 +135,7 @@ function firstString(...values) {
 }
 
 function sha256Hex(content) {
-    return createHash('sha256').update(content).digest('hex');
+    return hash('sha256', content, 'hex');
 }
 function isBinary(bytes) {
     return bytes.includes(0) || !isUtf8(bytes);

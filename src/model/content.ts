@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer'
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 
 /** Size, SHA-256 and text/binary verdict of a file's bytes. */
 export interface ContentSummary {
@@ -9,7 +9,7 @@ export interface ContentSummary {
 }
 
 export function sha256Hex(content: string | Uint8Array): string {
-  return createHash('sha256').update(content).digest('hex')
+  return hash('sha256', content, 'hex')
 }
 
 /** Not text: holding a NUL byte anywhere, or not valid UTF-8 (as git and Kestra's editor see it). */
