@@ -81,22 +81,35 @@ async function planOnce(preview: boolean, more: Record<string, string> = {}) {
   })
   expect(result.exitCode, result.everything).toBe(0)
   const reads = JSON.parse(readFileSync(log, 'utf8')) as Reads
-  return { result, reads, requests: servers.kestra.requests.map(described) }
+  return { result, reads, requests: servers.kestra.requests.flatMap(described) }
 }
 
-/** A request as `METHOD route namespace id query`, and whether it is the preview's own. */
-function described(request: LoggedRequest): { text: string; preview: boolean } {
+/**
+ * A request as `METHOD route namespace id query`, and whether it is the preview's own. An export of flows is
+ * one entry per flow it asks for: which flows the namespaces listed at the same time export together depends
+ * on when their listings end (docs/kestra.md#export-flows), what is exported does not.
+ */
+function described(request: LoggedRequest): { text: string; preview: boolean }[] {
+  if (request.route === 'flows.export.by-ids') {
+    const asked = JSON.parse(request.text ?? '[]') as { namespace: string; id: string }[]
+    return asked.map(({ namespace, id }) => ({
+      text: `${request.method} ${request.route} ${namespace} ${id}`,
+      preview: namespace.startsWith(`${PREFIX}.`)
+    }))
+  }
   // A validation batch names the namespaces of its flows, in the order they were parsed: all of them, sorted.
   const named = [...(request.text ?? '').matchAll(/^namespace:\s*["']?([^"'\s]+)/gm)].map(
     (m) => m[1]!
   )
   const namespace = request.params.namespace ?? [...new Set(named)].sort().join(',')
   const query = JSON.stringify(request.query)
-  return {
-    text: `${request.method} ${request.route} ${namespace} ${request.params.id ?? ''} ${request.params.key ?? ''} ${query}`,
-    preview:
-      namespace.split(',').some((one) => one.startsWith(`${PREFIX}.`)) || query.includes(PREFIX)
-  }
+  return [
+    {
+      text: `${request.method} ${request.route} ${namespace} ${request.params.id ?? ''} ${request.params.key ?? ''} ${query}`,
+      preview:
+        namespace.split(',').some((one) => one.startsWith(`${PREFIX}.`)) || query.includes(PREFIX)
+    }
+  ]
 }
 
 const sorted = (list: readonly string[]) => [...list].sort()
