@@ -31,6 +31,7 @@ import type { RepoSize } from './bench/synthetic-repo.js'
 import { createWorkspace, seedOf, type BenchWorkspace } from './bench/workspace.js'
 import { MAX_BATCH } from '../src/kestra/validate.js'
 import { EXPORTED_AT_ONCE } from '../src/kestra/flows.js'
+import { SEARCHED_NAMES_CHARS } from '../src/kestra/listings.js'
 
 const HELP = `npm run bench -- [flags]
   --flows N           flows in the repository (default 2000)
@@ -446,7 +447,7 @@ async function main(): Promise<void> {
   const exportRequests = Math.ceil(size.flows / EXPORTED_AT_ONCE)
   // What the review adds (docs/caught-at-review.md#requests): one secrets listing for the tenant (OSS), one
   // KV search, and the executions searches of the namespaces holding a flow the pull request updates, as
-  // many as 2,500 characters of their names and flow ids (a pair at most 256) need.
+  // many as `SEARCHED_NAMES_CHARS` of their names and flow ids (a pair at most 256) need.
   const headFlows = new Map(
     workspace.head.repo.flows.map((f) => [`${f.namespace}/${f.id}`, f.source])
   )
@@ -457,7 +458,8 @@ async function main(): Promise<void> {
     ...new Set(updatedFlows.map((f) => f.namespace)),
     ...new Set(updatedFlows.map((f) => f.id))
   ].reduce((sum, name) => sum + name.length + 3, 0)
-  const searches = updatedFlows.length === 0 ? 0 : Math.ceil(searchedChars / (2500 - 256))
+  const searches =
+    updatedFlows.length === 0 ? 0 : Math.ceil(searchedChars / (SEARCHED_NAMES_CHARS - 256))
   const calls = (name: string) =>
     workspace.head.repo.flows.some((f) => new RegExp(`\\b${name}\\(`).test(f.source)) ? 1 : 0
   const reviewRequests = calls('secret') + calls('kv') + searches

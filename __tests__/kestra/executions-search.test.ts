@@ -6,7 +6,11 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ListingsEndpoint, type FlowGroup } from '../../src/kestra/listings.js'
+import {
+  ListingsEndpoint,
+  SEARCHED_NAMES_CHARS,
+  type FlowGroup
+} from '../../src/kestra/listings.js'
 import { ScopedHttp } from '../../src/kestra/scoped-http.js'
 import type { HttpRequest, HttpResponse, Transport } from '../../src/kestra/transport.js'
 
@@ -128,7 +132,9 @@ describe('the search for executions not finished', () => {
               sum + g.namespace.length + 3 + g.flowIds.reduce((s, id) => s + id.length + 3, 0),
             0
           )
-          expect(lines.length).toBeLessThanOrEqual(Math.ceil(chars / (2500 - 262 - 153)) + 1)
+          expect(lines.length).toBeLessThanOrEqual(
+            Math.ceil(chars / (SEARCHED_NAMES_CHARS - 262 - 153)) + 1
+          )
         }
       ),
       { numRuns: 150 }

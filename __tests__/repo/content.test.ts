@@ -51,7 +51,7 @@ describe('namespace file content', () => {
     })
   })
 
-  it('judges a file over the limit from its size alone: never opened, never hashed, never uploaded', async () => {
+  it('judges a file over the limit from its size alone: never read, never hashed, never uploaded', async () => {
     const sparse = createWorkTree({ 'team/flows/a.yml': flow('a', 'team') })
     mkdirSync(join(sparse.dir, 'team/files'))
     const path = join(sparse.dir, 'team/files/huge.bin')

@@ -1720,20 +1720,17 @@ class FlowsEndpoint {
         return { listed: again, sources: alone?.get(namespace) ?? new Map() };
     }
     join(namespace, listed) {
-        const names = listed.flatMap(({ id }) => ['.', '-'].map((separator) => namespace + separator + id));
+        const names = listed.flatMap(({ id }) => entryNames(namespace, id));
         if (this.batch &&
-            (this.batch.count + listed.length > EXPORTED_AT_ONCE ||
+            (flowsIn(this.batch) + listed.length > EXPORTED_AT_ONCE ||
                 names.some((name) => this.batch.names.has(name)))) {
             this.send();
         }
-        const batch = (this.batch ??= { members: [], names: new Map(), count: 0 });
-        for (const { id } of listed) {
-            for (const separator of ['.', '-'])
-                batch.names.set(namespace + separator + id, { namespace, id });
-        }
-        batch.count += listed.length;
+        const batch = (this.batch ??= { members: [], names: new Set() });
+        for (const name of names)
+            batch.names.add(name);
         const sources = new Promise((done) => batch.members.push({ namespace, listed, done }));
-        if (batch.count >= EXPORTED_AT_ONCE || this.listingsUnderWay === 0)
+        if (flowsIn(batch) >= EXPORTED_AT_ONCE || this.listingsUnderWay === 0)
             this.send();
         return valueOf(sources);
     }
@@ -1742,7 +1739,7 @@ class FlowsEndpoint {
         this.batch = undefined;
         if (!batch)
             return;
-        void settle(this.exportSources(batch.members, batch.names)).then((outcome) => {
+        void settle(this.exportSources(batch.members)).then((outcome) => {
             for (const member of batch.members) {
                 member.done(outcome.ok
                     ? {
@@ -1753,7 +1750,7 @@ class FlowsEndpoint {
             }
         });
     }
-    async exportSources(members, names) {
+    async exportSources(members) {
         const response = await this.http.send({
             method: 'POST',
             path: '/flows/export/by-ids',
@@ -1769,8 +1766,7 @@ class FlowsEndpoint {
             this.exportMissing = true;
             return new Map();
         }
-        const named = names ??
-            new Map(members.flatMap(({ namespace, listed }) => listed.flatMap(({ id }) => ['.', '-'].map((separator) => [namespace + separator + id, { namespace, id }]))));
+        const named = new Map(members.flatMap(({ namespace, listed }) => listed.flatMap(({ id }) => entryNames(namespace, id).map((name) => [name, { namespace, id }]))));
         const sources = new Map(members.map(({ namespace }) => [namespace, new Map()]));
         for (const [name, bytes] of readZip(response)) {
             const source = new TextDecoder().decode(bytes);
@@ -1781,6 +1777,12 @@ class FlowsEndpoint {
         }
         return sources;
     }
+}
+function flowsIn(batch) {
+    return batch.members.reduce((sum, member) => sum + member.listed.length, 0);
+}
+function entryNames(namespace, id) {
+    return [`${namespace}.${id}`, `${namespace}-${id}`];
 }
 function identified(source, named) {
     const identity = flowIdentity$1(source);
@@ -3581,19 +3583,23 @@ async function summariseContent(absPath) {
         if (size > MAX_FILE_BYTES)
             return { size, sha256: '', binary: true };
         if (size > WHOLE_READ_LIMIT)
-            return await summariseStream(absPath);
+            return await summariseStream(fd);
         return summaryOf(readFileSync(fd));
     }
     finally {
         closeSync(fd);
     }
 }
-async function summariseStream(absPath) {
+async function summariseStream(fd) {
     const hash = createHash('sha256');
     const decoder = new TextDecoder$1('utf-8', { fatal: true });
     let size = 0;
     let binary = false;
-    for await (const chunk of createReadStream(absPath, { highWaterMark: 1024 * 1024 })) {
+    for await (const chunk of createReadStream('', {
+        fd,
+        autoClose: false,
+        highWaterMark: 1024 * 1024
+    })) {
         const bytes = chunk;
         size += bytes.length;
         hash.update(bytes);
@@ -5761,7 +5767,7 @@ async function searchUnfinished(api, groups, target) {
     const legacy = version !== undefined && older(version, [1, 1, 0]);
     const searched = known
         .map(({ namespace, ids }) => ({ namespace, flowIds: [...new Set(ids)].sort() }))
-        .sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0));
+        .sort((a, b) => compareCodeUnits(a.namespace, b.namespace));
     const found = await api.executionsOf(searched, states, legacy);
     const tenant = info.tenantScoped ? target.tenant : undefined;
     for (const execution of found.sort(byStart)) {

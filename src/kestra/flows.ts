@@ -24,12 +24,8 @@ export const EXPORTED_AT_ONCE = 1000
 /** Namespaces whose listed flows leave in one export; each learns its sources, or undefined on a 404. */
 interface ExportBatch {
   members: { namespace: string; listed: Listed[]; done: (sources: Outcome<Sources>) => void }[]
-  /**
-   * The entry names of every flow of the batch, without their extension: `<namespace>.<id>` (by-ids) and
-   * `<namespace>-<id>` (by-query), each naming one flow.
-   */
-  names: Map<string, { namespace: string; id: string }>
-  count: number
+  /** The `entryNames` of every flow of the batch: no two flows of it share one. */
+  names: Set<string>
 }
 
 /** Sources by id; undefined when the export answered 404. */
@@ -195,26 +191,20 @@ export class FlowsEndpoint {
    * confused with the batch's (`a` with `b.c`, `a.b` with `c`) goes to the next one.
    */
   private join(namespace: string, listed: Listed[]): Promise<Sources> {
-    const names = listed.flatMap(({ id }) =>
-      ['.', '-'].map((separator) => namespace + separator + id)
-    )
+    const names = listed.flatMap(({ id }) => entryNames(namespace, id))
     if (
       this.batch &&
-      (this.batch.count + listed.length > EXPORTED_AT_ONCE ||
+      (flowsIn(this.batch) + listed.length > EXPORTED_AT_ONCE ||
         names.some((name) => this.batch!.names.has(name)))
     ) {
       this.send()
     }
-    const batch: ExportBatch = (this.batch ??= { members: [], names: new Map(), count: 0 })
-    for (const { id } of listed) {
-      for (const separator of ['.', '-'])
-        batch.names.set(namespace + separator + id, { namespace, id })
-    }
-    batch.count += listed.length
+    const batch: ExportBatch = (this.batch ??= { members: [], names: new Set() })
+    for (const name of names) batch.names.add(name)
     const sources = new Promise<Outcome<Sources>>((done) =>
       batch.members.push({ namespace, listed, done })
     )
-    if (batch.count >= EXPORTED_AT_ONCE || this.listingsUnderWay === 0) this.send()
+    if (flowsIn(batch) >= EXPORTED_AT_ONCE || this.listingsUnderWay === 0) this.send()
     return valueOf(sources)
   }
 
@@ -222,7 +212,7 @@ export class FlowsEndpoint {
     const batch = this.batch
     this.batch = undefined
     if (!batch) return
-    void settle(this.exportSources(batch.members, batch.names)).then((outcome) => {
+    void settle(this.exportSources(batch.members)).then((outcome) => {
       for (const member of batch.members) {
         member.done(
           outcome.ok
@@ -238,8 +228,7 @@ export class FlowsEndpoint {
 
   /** Sources by namespace, then by id; undefined on a 404. */
   private async exportSources(
-    members: readonly { namespace: string; listed: Listed[] }[],
-    names?: ExportBatch['names']
+    members: readonly { namespace: string; listed: Listed[] }[]
   ): Promise<Map<string, Map<string, string>> | undefined> {
     const response = await this.http.send({
       method: 'POST',
@@ -257,15 +246,13 @@ export class FlowsEndpoint {
       this.exportMissing = true
       return new Map()
     }
-    const named =
-      names ??
-      new Map(
-        members.flatMap(({ namespace, listed }) =>
-          listed.flatMap(({ id }) =>
-            ['.', '-'].map((separator) => [namespace + separator + id, { namespace, id }] as const)
-          )
+    const named = new Map(
+      members.flatMap(({ namespace, listed }) =>
+        listed.flatMap(({ id }) =>
+          entryNames(namespace, id).map((name) => [name, { namespace, id }] as const)
         )
       )
+    )
     const sources = new Map(members.map(({ namespace }) => [namespace, new Map<string, string>()]))
     for (const [name, bytes] of readZip(response)) {
       const source = new TextDecoder().decode(bytes)
@@ -278,10 +265,22 @@ export class FlowsEndpoint {
   }
 }
 
+function flowsIn(batch: ExportBatch): number {
+  return batch.members.reduce((sum, member) => sum + member.listed.length, 0)
+}
+
+/**
+ * A flow's entry names in an export, without their extension: `<namespace>.<id>` (by-ids) and
+ * `<namespace>-<id>` (by-query).
+ */
+function entryNames(namespace: string, id: string): string[] {
+  return [`${namespace}.${id}`, `${namespace}-${id}`]
+}
+
 /** The flow a source declares, when the export holds it. */
 function identified(
   source: string,
-  named: ExportBatch['names']
+  named: ReadonlyMap<string, { namespace: string; id: string }>
 ): { namespace: string; id: string } | undefined {
   const identity = flowIdentity(source)
   return identity && named.get(`${identity.namespace}.${identity.id}`)

@@ -114,7 +114,7 @@ function where(response: HttpResponse): string {
  * path, the request line stays within the 4,096 bytes a Micronaut server accepts by default
  * (docs/kestra.md#search-executions).
  */
-const SEARCHED_NAMES_CHARS = 2500
+export const SEARCHED_NAMES_CHARS = 2500
 
 /** The reads `liveKvKeys` makes, as the `KestraApi` port offers them. */
 interface KvKeyReads {

@@ -13,8 +13,9 @@ export const EMPTY_CONTENT: ContentSummary = summaryOf(new Uint8Array())
 
 /**
  * Size, SHA-256 and binary flag of a regular file, reading it exactly once (as a stream when large).
- * A file over MAX_FILE_BYTES is judged by `lstat` and never opened (sha256 '', binary): it cannot be
- * deployed anyway.
+ * A file over MAX_FILE_BYTES is judged by its size alone and never read (sha256 '', binary): it cannot be
+ * deployed anyway. The file is opened once, without following a link: its size and its bytes are those of
+ * that one opening.
  */
 export async function summariseContent(absPath: string): Promise<ContentSummary> {
   // Synchronous for small files: one thread-pool trip per system call costs more than the read. The size
@@ -23,20 +24,24 @@ export async function summariseContent(absPath: string): Promise<ContentSummary>
   try {
     const { size } = fstatSync(fd)
     if (size > MAX_FILE_BYTES) return { size, sha256: '', binary: true }
-    if (size > WHOLE_READ_LIMIT) return await summariseStream(absPath)
+    if (size > WHOLE_READ_LIMIT) return await summariseStream(fd)
     return summaryOf(readFileSync(fd))
   } finally {
     closeSync(fd)
   }
 }
 
-/** `summaryOf` of a large file, chunk by chunk (the same `isBinary` rule). */
-async function summariseStream(absPath: string): Promise<ContentSummary> {
+/** `summaryOf` of a large file opened as `fd` (left open), chunk by chunk (the same `isBinary` rule). */
+async function summariseStream(fd: number): Promise<ContentSummary> {
   const hash = createHash('sha256')
   const decoder = new TextDecoder('utf-8', { fatal: true })
   let size = 0
   let binary = false
-  for await (const chunk of createReadStream(absPath, { highWaterMark: 1024 * 1024 })) {
+  for await (const chunk of createReadStream('', {
+    fd,
+    autoClose: false,
+    highWaterMark: 1024 * 1024
+  })) {
     const bytes = chunk as Buffer
     size += bytes.length
     hash.update(bytes)

@@ -6,7 +6,7 @@ import { flowKey } from '../../model/targets.js'
 import type { UnfinishedExecution, UnfinishedReading } from '../../model/plan.js'
 import type { RemoteFlow } from '../../model/kestra.js'
 import type { DesiredFlow } from '../../model/plan-input.js'
-import { normaliseText } from '../../model/content.js'
+import { compareCodeUnits, normaliseText } from '../../model/content.js'
 
 /**
  * The states that are not terminated, with the release that added each (docs/kestra.md#execution-states):
@@ -94,7 +94,7 @@ async function searchUnfinished(
   const legacy = version !== undefined && older(version, [1, 1, 0])
   const searched = known
     .map(({ namespace, ids }) => ({ namespace, flowIds: [...new Set(ids)].sort() }))
-    .sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0))
+    .sort((a, b) => compareCodeUnits(a.namespace, b.namespace))
   const found = await api.executionsOf(searched, states, legacy)
   const tenant = info.tenantScoped ? target.tenant : undefined
   for (const execution of found.sort(byStart)) {
