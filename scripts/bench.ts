@@ -52,7 +52,7 @@ const HELP = `npm run bench -- [flags]
   --scale-size F,N,NS sweep base size: flows, files, namespaces (default 50,250,2)
   --scale-latency MS  emulator and GitHub latency during the sweep (default: --latency)
   --changed-sweep L   flow counts planned with --changed flows changed, --files and --namespaces as
-                      given, one measured plan each after main's deploy (default 2000,10000; 'none'
+                      given, --runs measured plans each after main's deploy (default 2000,10000; 'none'
                       skips): the plan's cost must follow the change, not the repository
   --no-baseline       skip the per-resource baseline
   --no-first-deploy   skip the first deploy`
@@ -240,15 +240,13 @@ async function deployMain(
 
 interface ChangedPoint {
   flows: number
-  planMs: number
-  planCpuMs: number
-  peakRssBytes: number
-  requests: number
+  plan: Series
 }
 
 /**
  * Plans of a pull request changing the same number of flows in repositories of growing size (files and
- * namespaces as given), after main's deploy: one warm-up and one measured plan each.
+ * namespaces as given), after main's deploy: one warm-up, then --runs measured plans each (their median,
+ * as for every other measure: one plan alone moved the ratio by ±0.1 between sittings).
  */
 async function changedSweep(flowCounts: number[]): Promise<ChangedPoint[]> {
   const points: ChangedPoint[] = []
@@ -277,15 +275,13 @@ async function changedSweep(flowCounts: number[]): Promise<ChangedPoint[]> {
           ...bundle
         })
       await planRun()
-      const plan = await planRun()
-      expectCounts('changed sweep plan', plan, { updated: changedFlows })
-      points.push({
-        flows,
-        planMs: plan.wallMs,
-        planCpuMs: plan.cpuMs,
-        peakRssBytes: plan.peakRssBytes,
-        requests: plan.totalRequests
-      })
+      const plans: Measured[] = []
+      for (let run = 0; run < RUNS; run++) {
+        const plan = await planRun()
+        expectCounts('changed sweep plan', plan, { updated: changedFlows })
+        plans.push(plan)
+      }
+      points.push({ flows, plan: seriesOf(plans) })
     } finally {
       await kestra.close()
       await github.close()
@@ -602,7 +598,7 @@ async function main(): Promise<void> {
     const smallest = changedPoints[0]!
     out.push(
       '',
-      `Changed sweep (${changedFlows} flows changed, ${count(size.files)} files, ${namespaces} namespaces, ${latencyMs} ms per request; one measured plan after a warm-up, on the server main's deploy left):`,
+      `Changed sweep (${changedFlows} flows changed, ${count(size.files)} files, ${namespaces} namespaces, ${latencyMs} ms per request; ${RUNS} measured plans after a warm-up, on the server main's deploy left; median, min–max):`,
       '',
       table(
         [
@@ -614,14 +610,14 @@ async function main(): Promise<void> {
           `Plan / ${count(smallest.flows)}-flow plan`
         ],
         changedPoints.map((p) => {
-          const ratio = p.planMs / smallest.planMs
+          const ratio = p.plan.median.wallMs / smallest.plan.median.wallMs
           return [
             count(p.flows),
-            seconds(p.planMs),
-            seconds(p.planCpuMs),
-            megabytes(p.peakRssBytes),
-            count(p.requests),
-            `${ratio.toFixed(2)}× (CPU ${(p.planCpuMs / smallest.planCpuMs).toFixed(2)}×)${p === smallest ? '' : ` ≤ ${CHANGED_SWEEP_BUDGET}×: ${ratio <= CHANGED_SWEEP_BUDGET ? 'met' : 'NOT met'}`}`
+            spread(p.plan),
+            seconds(p.plan.cpuMs),
+            megabytes(p.plan.median.peakRssBytes),
+            count(p.plan.median.totalRequests),
+            `${ratio.toFixed(2)}× (CPU ${(p.plan.cpuMs / smallest.plan.cpuMs).toFixed(2)}×)${p === smallest ? '' : ` ≤ ${CHANGED_SWEEP_BUDGET}×: ${ratio <= CHANGED_SWEEP_BUDGET ? 'met' : 'NOT met'}`}`
           ]
         })
       )
