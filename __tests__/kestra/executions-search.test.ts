@@ -172,12 +172,7 @@ describe('the search for executions not finished', () => {
 
   it('a shared search that does not end is asked again per namespace: runs of a flow not named do not count against the bound', async () => {
     // 20,001 runs of `load` in `a`, which only `b` names: the shared search crosses them, b's own does not.
-    const crowd = Array.from({ length: 20_001 }, (_, n) => ({
-      id: `crowd${n}`,
-      namespace: 'a',
-      flowId: 'load',
-      state: 'RUNNING'
-    }))
+    const crowd = runningCrowd('load')
     const wanted = [
       { id: 'x1', namespace: 'a', flowId: 'etl', state: 'PAUSED' },
       { id: 'x2', namespace: 'b', flowId: 'load', state: 'QUEUED' }
@@ -193,12 +188,7 @@ describe('the search for executions not finished', () => {
   })
 
   it('runs of the flows named past the bound in one namespace are still an error naming it', async () => {
-    const crowd = Array.from({ length: 20_001 }, (_, n) => ({
-      id: `crowd${n}`,
-      namespace: 'a',
-      flowId: 'etl',
-      state: 'RUNNING'
-    }))
+    const crowd = runningCrowd('etl')
     const { listings } = server(crowd)
     const groups = [
       { namespace: 'a', flowIds: ['etl'] },
@@ -209,3 +199,13 @@ describe('the search for executions not finished', () => {
     )
   })
 })
+
+/** 20,001 runs of one flow of namespace `a`: one more than the 40 pages of 500 a search reads. */
+function runningCrowd(flowId: string) {
+  return Array.from({ length: 20_001 }, (_, n) => ({
+    id: `crowd${n}`,
+    namespace: 'a',
+    flowId,
+    state: 'RUNNING'
+  }))
+}

@@ -829,18 +829,12 @@ class ListingsEndpoint {
     async searchExecutions(search, states, groups) {
         const { namespaces, flowIds } = search;
         try {
-            return await this.paged({
-                name: `executions search of ${namespaces.join(', ')}`,
-                remedy: `more than ${MAX_PAGES$1 * PAGE$1} executions not finished were found for the flows this deploy updates or deletes in ${namespaces.join(', ')}: let them end (or kill them) before deploying`,
-                path: '/executions/search',
-                query: {
-                    'filters[namespace][IN]': namespaces.join(','),
-                    'filters[flowId][IN]': flowIds.join(','),
-                    'filters[state][IN]': states.join(','),
-                    'filters[startDate][GREATER_THAN_OR_EQUAL_TO]': EARLIEST_START
-                },
-                key: (row) => stringField(row, 'id')
-            }, executionOf);
+            return await this.executionSearch(namespaces, {
+                'filters[namespace][IN]': namespaces.join(','),
+                'filters[flowId][IN]': flowIds.join(','),
+                'filters[state][IN]': states.join(','),
+                'filters[startDate][GREATER_THAN_OR_EQUAL_TO]': EARLIEST_START
+            });
         }
         catch (error) {
             if (!(error instanceof UnendedListingError) || namespaces.length === 1)
@@ -855,16 +849,19 @@ class ListingsEndpoint {
         }
     }
     async legacyExecutions({ namespace, flowIds }, states) {
+        return this.executionSearch([namespace], {
+            namespace,
+            ...(flowIds.length === 1 && { flowId: flowIds[0] }),
+            state: states,
+            startDate: EARLIEST_START
+        });
+    }
+    executionSearch(namespaces, query) {
         return this.paged({
-            name: `executions search of ${namespace}`,
-            remedy: `more than ${MAX_PAGES$1 * PAGE$1} executions not finished were found for the flows this deploy updates or deletes in ${namespace}: let them end (or kill them) before deploying`,
+            name: `executions search of ${namespaces.join(', ')}`,
+            remedy: `more than ${MAX_PAGES$1 * PAGE$1} executions not finished were found for the flows this deploy updates or deletes in ${namespaces.join(', ')}: let them end (or kill them) before deploying`,
             path: '/executions/search',
-            query: {
-                namespace,
-                ...(flowIds.length === 1 && { flowId: flowIds[0] }),
-                state: states,
-                startDate: EARLIEST_START
-            },
+            query,
             key: (row) => stringField(row, 'id')
         }, executionOf);
     }

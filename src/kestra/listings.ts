@@ -314,21 +314,12 @@ export class ListingsEndpoint {
   ): Promise<Execution[]> {
     const { namespaces, flowIds } = search
     try {
-      return await this.paged(
-        {
-          name: `executions search of ${namespaces.join(', ')}`,
-          remedy: `more than ${MAX_PAGES * PAGE} executions not finished were found for the flows this deploy updates or deletes in ${namespaces.join(', ')}: let them end (or kill them) before deploying`,
-          path: '/executions/search',
-          query: {
-            'filters[namespace][IN]': namespaces.join(','),
-            'filters[flowId][IN]': flowIds.join(','),
-            'filters[state][IN]': states.join(','),
-            'filters[startDate][GREATER_THAN_OR_EQUAL_TO]': EARLIEST_START
-          },
-          key: (row) => stringField(row, 'id')
-        },
-        executionOf
-      )
+      return await this.executionSearch(namespaces, {
+        'filters[namespace][IN]': namespaces.join(','),
+        'filters[flowId][IN]': flowIds.join(','),
+        'filters[state][IN]': states.join(','),
+        'filters[startDate][GREATER_THAN_OR_EQUAL_TO]': EARLIEST_START
+      })
     } catch (error) {
       if (!(error instanceof UnendedListingError) || namespaces.length === 1) throw error
       const alone = namespaces.map((namespace) =>
@@ -351,17 +342,25 @@ export class ListingsEndpoint {
     { namespace, flowIds }: FlowGroup,
     states: readonly string[]
   ): Promise<Execution[]> {
+    return this.executionSearch([namespace], {
+      namespace,
+      ...(flowIds.length === 1 && { flowId: flowIds[0]! }),
+      state: states,
+      startDate: EARLIEST_START
+    })
+  }
+
+  /** Every page of one executions search of these namespaces, bounded like every listing. */
+  private executionSearch(
+    namespaces: readonly string[],
+    query: PagedListing['query']
+  ): Promise<Execution[]> {
     return this.paged(
       {
-        name: `executions search of ${namespace}`,
-        remedy: `more than ${MAX_PAGES * PAGE} executions not finished were found for the flows this deploy updates or deletes in ${namespace}: let them end (or kill them) before deploying`,
+        name: `executions search of ${namespaces.join(', ')}`,
+        remedy: `more than ${MAX_PAGES * PAGE} executions not finished were found for the flows this deploy updates or deletes in ${namespaces.join(', ')}: let them end (or kill them) before deploying`,
         path: '/executions/search',
-        query: {
-          namespace,
-          ...(flowIds.length === 1 && { flowId: flowIds[0]! }),
-          state: states,
-          startDate: EARLIEST_START
-        },
+        query,
         key: (row) => stringField(row, 'id')
       },
       executionOf
