@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { zipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../src/kestra/errors.js'
@@ -29,6 +30,45 @@ describe('readZip', () => {
       expect(Buffer.from(entries.get('img/logo.png')!).equals(Buffer.from(binary))).toBe(true)
     })
   }
+
+  it('reads any set of entries, stored or deflated as Kestra sends them, byte for byte (property)', () => {
+    const name = fc
+      .stringMatching(/^[a-z0-9_][a-z0-9_./-]{0,30}[a-z0-9_]$/)
+      .filter((n) => !n.includes('//') && n !== '__proto__')
+    // Lengths drawn over the whole range (fast-check's own arrays stay short), text that deflates and bytes that do not.
+    const content = fc
+      .record({ length: fc.nat({ max: 40_000 }), seed: fc.nat(), text: fc.boolean() })
+      .map(({ length, seed, text }) =>
+        Uint8Array.from({ length }, (_, i) =>
+          text ? 97 + ((seed + (i % 61)) % 26) : (Math.imul(seed + i, 2654435761) >>> 24) & 255
+        )
+      )
+    fc.assert(
+      fc.property(
+        fc.dictionary(name, content, { maxKeys: 12 }),
+        fc.constantFrom(0, 1, 6, 9),
+        (files, level) => {
+          const entries = readZip(answer(zipSync(files, { level: level as 0 | 1 | 6 | 9 })))
+          expect([...entries.keys()].sort()).toEqual(Object.keys(files).sort())
+          for (const [path, bytes] of Object.entries(files)) {
+            expect(Buffer.from(entries.get(path)!).equals(Buffer.from(bytes))).toBe(true)
+          }
+        }
+      ),
+      { numRuns: 150 }
+    )
+  })
+
+  it('refuses a deflated entry whose size is not the one the central directory gives, smaller or larger', () => {
+    for (const delta of [-1, 1, -text.length]) {
+      const zip = zipSync({ 'sql/q.sql': text }, { level: 6 })
+      const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength)
+      let at = zip.length - 22
+      while (view.getUint32(at, true) !== 0x02014b50) at--
+      view.setUint32(at + 24, text.length + delta, true)
+      expect(() => readZip(answer(zip))).toThrow(/not a readable zip archive/)
+    }
+  })
 
   it('reads an empty answer as no files', () => {
     expect(readZip(answer(new Uint8Array(0))).size).toBe(0)

@@ -1,4 +1,4 @@
-import { openSync, constants, fstatSync, readFileSync, closeSync, createReadStream, lstatSync, mkdirSync, writeFileSync, realpathSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { openSync, constants as constants$1, fstatSync, readFileSync, closeSync, createReadStream, lstatSync, mkdirSync, writeFileSync, realpathSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve as resolve$1, relative, sep, join, isAbsolute, posix, dirname, basename } from 'node:path';
 import { promisify, TextDecoder as TextDecoder$1, parseArgs as parseArgs$1 } from 'node:util';
@@ -7,7 +7,7 @@ import { u as undiciExports, d as distExports, a as unzipSync, z as zipSync, p a
 import { isUtf8 } from 'node:buffer';
 import { hash, createHash, randomBytes } from 'node:crypto';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
-import { inflateRawSync } from 'node:zlib';
+import { constants, inflateRawSync } from 'node:zlib';
 import { readFile, stat, readdir, lstat, realpath } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -1389,6 +1389,7 @@ const CENTRAL_FILE_HEADER = 0x02014b50;
 const LOCAL_FILE_HEADER = 0x04034b50;
 const STORED = 0;
 const DEFLATED = 8;
+const MIN_CHUNK = constants.Z_MIN_CHUNK;
 function unzip(zip) {
     const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
     const end = findEndOfCentralDirectory(view);
@@ -1423,13 +1424,20 @@ function unzip(zip) {
         const data = zip.subarray(start, start + compressedSize);
         if (data.length !== compressedSize)
             throw new Error(`truncated entry ${name}`);
-        const bytes = method === STORED ? data : new Uint8Array(inflateRawSync(data));
+        const bytes = method === STORED ? data : inflated(data, size);
         if (bytes.length !== size)
             throw new Error(`entry ${name} has the wrong size`);
         entries.set(name, bytes);
         at += 46 + nameLength + extraLength + commentLength;
     }
     return entries;
+}
+function inflated(data, size) {
+    const buffer = inflateRawSync(data, {
+        chunkSize: Math.max(MIN_CHUNK, size + 1),
+        maxOutputLength: Math.max(1, size)
+    });
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 function findEndOfCentralDirectory(view) {
     for (let at = view.byteLength - 22; at >= Math.max(0, view.byteLength - 22 - 0xffff); at--) {
@@ -3574,7 +3582,7 @@ function firstLine$2(text) {
 const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
 const EMPTY_CONTENT = summaryOf(new Uint8Array());
 async function summariseContent(absPath) {
-    const fd = openSync(absPath, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    const fd = openSync(absPath, constants$1.O_RDONLY | (constants$1.O_NOFOLLOW ?? 0));
     try {
         const { size } = fstatSync(fd);
         if (size > MAX_FILE_BYTES)
@@ -3635,7 +3643,7 @@ async function readNamespaceFileBytes(entry) {
     if (entry.absPath === '') {
         throw new NamespaceFileReadError(`${entry.file} comes from a commit's tree, whose bytes are not kept; compare its sha256 instead`);
     }
-    return readFile(entry.absPath, { flag: constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) });
+    return readFile(entry.absPath, { flag: constants$1.O_RDONLY | (constants$1.O_NOFOLLOW ?? 0) });
 }
 
 const NOTHING_FOUND = 'nothing-found';

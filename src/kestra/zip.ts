@@ -1,5 +1,5 @@
 import { unzipSync } from 'fflate'
-import { inflateRawSync } from 'node:zlib'
+import { constants, inflateRawSync } from 'node:zlib'
 import { ApiError } from './errors.js'
 import type { HttpResponse } from './transport.js'
 
@@ -25,6 +25,7 @@ const CENTRAL_FILE_HEADER = 0x02014b50
 const LOCAL_FILE_HEADER = 0x04034b50
 const STORED = 0
 const DEFLATED = 8
+const MIN_CHUNK = constants.Z_MIN_CHUNK
 
 /**
  * Reads the central directory; stored entries are views into the answer (no copy: a namespace export
@@ -61,12 +62,25 @@ function unzip(zip: Uint8Array): Map<string, Uint8Array> {
     const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true)
     const data = zip.subarray(start, start + compressedSize)
     if (data.length !== compressedSize) throw new Error(`truncated entry ${name}`)
-    const bytes = method === STORED ? data : new Uint8Array(inflateRawSync(data))
+    const bytes = method === STORED ? data : inflated(data, size)
     if (bytes.length !== size) throw new Error(`entry ${name} has the wrong size`)
     entries.set(name, bytes)
     at += 46 + nameLength + extraLength + commentLength
   }
   return entries
+}
+
+/**
+ * A deflated entry's bytes (Kestra deflates every entry), as a plain view over what zlib returns, not a copy.
+ * zlib writes into a buffer of the size the central directory gives, not one of 16 kB per entry (an export
+ * of 10,000 small files would leave 160 MB for the collector), and stops past that size.
+ */
+function inflated(data: Uint8Array, size: number): Uint8Array {
+  const buffer = inflateRawSync(data, {
+    chunkSize: Math.max(MIN_CHUNK, size + 1),
+    maxOutputLength: Math.max(1, size)
+  })
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
 }
 
 function findEndOfCentralDirectory(view: DataView): number {

@@ -1,5 +1,6 @@
 /** What a route handler receives and returns. */
 import type { IncomingHttpHeaders } from 'node:http'
+import { zipSync } from 'fflate'
 import type { Executions } from './executions.js'
 import type { MatchedRoute } from './routes.js'
 import type { FlowCheck } from './flow-validation.js'
@@ -60,6 +61,15 @@ export function jsonReply(value: unknown, status = 200): Reply {
 
 export function emptyReply(status = 200): Reply {
   return { status }
+}
+
+/**
+ * A zip of `entries` as Kestra builds its exports: `java.util.zip.ZipOutputStream` with its defaults, so every
+ * entry deflated at the default level (`NamespaceFileController.exportNamespaceFiles`,
+ * `HasSource.asZipFile` for the flow exports; docs/kestra.md#export-flows).
+ */
+export function kestraZip(entries: Record<string, Uint8Array>): Uint8Array {
+  return zipSync(entries, { level: 6 })
 }
 
 export function zipReply(bytes: Uint8Array, filename: string): Reply {

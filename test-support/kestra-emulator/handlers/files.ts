@@ -2,10 +2,11 @@
  * Namespace file routes (docs/kestra.md#namespace-files): every path travels in the `path` query
  * parameter.
  */
-import { unzipSync, zipSync } from 'fflate'
+import { unzipSync } from 'fflate'
 import {
   emptyReply,
   jsonReply,
+  kestraZip,
   queryValue,
   zipReply,
   type EmulatorCore,
@@ -115,7 +116,7 @@ export function handleExportFiles(ctx: RequestContext, core: EmulatorCore): Repl
   }
   let cached = lastExports.get(store)
   if (cached?.key !== key.join('\0')) {
-    cached = { key: key.join('\0'), zip: zipSync(entries, { level: 0 }) }
+    cached = { key: key.join('\0'), zip: kestraZip(entries) }
     lastExports.set(store, cached)
   }
   return zipReply(cached.zip, `${ctx.params.namespace}_files.zip`)
