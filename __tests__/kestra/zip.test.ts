@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { zipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../src/kestra/errors.js'
-import type { HttpResponse } from '../../src/kestra/transport.js'
+import { PREALLOCATED_AT_MOST, type HttpResponse } from '../../src/kestra/transport.js'
 import { readZip } from '../../src/kestra/zip.js'
 
 function answer(body: Uint8Array): HttpResponse {
@@ -60,14 +60,22 @@ describe('readZip', () => {
   })
 
   it('refuses a deflated entry whose size is not the one the central directory gives, smaller or larger', () => {
-    for (const delta of [-1, 1, -text.length]) {
+    for (const announced of [text.length - 1, text.length + 1, 0, 0xfffffffe]) {
       const zip = zipSync({ 'sql/q.sql': text }, { level: 6 })
       const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength)
       let at = zip.length - 22
       while (view.getUint32(at, true) !== 0x02014b50) at--
-      view.setUint32(at + 24, text.length + delta, true)
+      view.setUint32(at + 24, announced, true)
       expect(() => readZip(answer(zip))).toThrow(/not a readable zip archive/)
     }
+  })
+
+  it('reads a deflated entry larger than what is set aside up front, byte for byte', () => {
+    const large = new Uint8Array(
+      Buffer.alloc(PREALLOCATED_AT_MOST + 3, 'date,amount\n2026-11-24,12.5\n')
+    )
+    const entries = readZip(answer(zipSync({ 'big.csv': large }, { level: 1 })))
+    expect(Buffer.from(entries.get('big.csv')!).equals(Buffer.from(large))).toBe(true)
   })
 
   it('reads an empty answer as no files', () => {

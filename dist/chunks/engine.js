@@ -1434,7 +1434,7 @@ function unzip(zip) {
 }
 function inflated(data, size) {
     const buffer = inflateRawSync(data, {
-        chunkSize: Math.max(MIN_CHUNK, size + 1),
+        chunkSize: Math.max(MIN_CHUNK, Math.min(size + 1, PREALLOCATED_AT_MOST)),
         maxOutputLength: Math.max(1, size)
     });
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);

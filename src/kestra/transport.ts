@@ -267,7 +267,8 @@ function header(response: HttpResponse, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
 
-const PREALLOCATED_AT_MOST = 64 * 1024 * 1024
+/** Bytes set aside on a server's announced length before they arrive (a body; a zip entry's size). */
+export const PREALLOCATED_AT_MOST = 64 * 1024 * 1024
 
 /**
  * The whole answer. With a length announced, each chunk is copied into one buffer as it arrives and

@@ -1,7 +1,7 @@
 import { unzipSync } from 'fflate'
 import { constants, inflateRawSync } from 'node:zlib'
 import { ApiError } from './errors.js'
-import type { HttpResponse } from './transport.js'
+import { PREALLOCATED_AT_MOST, type HttpResponse } from './transport.js'
 
 /** Non-directory entries of a zip answer, by entry name. */
 export function readZip(response: HttpResponse): Map<string, Uint8Array> {
@@ -73,11 +73,12 @@ function unzip(zip: Uint8Array): Map<string, Uint8Array> {
 /**
  * A deflated entry's bytes (Kestra deflates every entry), as a plain view over what zlib returns, not a copy.
  * zlib writes into a buffer of the size the central directory gives, not one of 16 kB per entry (an export
- * of 10,000 small files would leave 160 MB for the collector), and stops past that size.
+ * of 10,000 small files would leave 160 MB for the collector), and stops past that size. That size is the
+ * answer's word: as for a body, no more than PREALLOCATED_AT_MOST is set aside before bytes really come.
  */
 function inflated(data: Uint8Array, size: number): Uint8Array {
   const buffer = inflateRawSync(data, {
-    chunkSize: Math.max(MIN_CHUNK, size + 1),
+    chunkSize: Math.max(MIN_CHUNK, Math.min(size + 1, PREALLOCATED_AT_MOST)),
     maxOutputLength: Math.max(1, size)
   })
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
