@@ -147,7 +147,8 @@ export function historyOf(
   const end = createdAt + script.durationMs
   const history = [{ state: 'CREATED', at: createdAt }]
   const runningAt = createdAt + Math.min(RUNNING_AFTER_MS, script.durationMs)
-  if (now >= runningAt && (killedAt === undefined || killedAt > runningAt)) {
+  // A run is RUNNING from `runningAt` on, that millisecond included: a kill within it comes after RUNNING.
+  if (now >= runningAt && (killedAt === undefined || killedAt >= runningAt)) {
     history.push({ state: 'RUNNING', at: runningAt })
   }
   if (killedAt !== undefined && killedAt < end) {
