@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
 import { mkdirSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { readNamespaceFileBytes } from '../../src/gather/repo/namespace-files.js'
-import { MAX_FILE_BYTES } from '../../src/model/content.js'
+import { MAX_FILE_BYTES, normaliseText } from '../../src/model/content.js'
 import { createWorkTree } from '../../test-support/file-tree.js'
 import { flow, loadWorkTree, settingsWith } from './support.js'
 
@@ -131,5 +132,20 @@ describe('many files', () => {
     expect(second.files).toEqual(first.files)
     const sample = first.files.find((f) => f.file === 'team/files/d7/f4207.txt')
     expect(sample?.sha256).toBe(sha256('content 4207'))
+  })
+})
+
+describe('normaliseText', () => {
+  it('removes one leading BOM and turns CRLF and lone CR into LF, whatever the text', () => {
+    const unit = fc.constantFrom('\r', '\n', '\uFEFF', 'a', ' ', 'é', '\uD83D\uDE00', '\u2028')
+    fc.assert(
+      fc.property(
+        fc.array(unit, { maxLength: 40 }).map((units) => units.join('')),
+        (text) => {
+          expect(normaliseText(text)).toBe(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'))
+        }
+      ),
+      { numRuns: 2000, seed: 20261124 }
+    )
   })
 })

@@ -144,7 +144,8 @@ function summaryOf(bytes) {
     return { size: bytes.length, sha256: sha256Hex(bytes), binary: isBinary(bytes) };
 }
 function normaliseText(text) {
-    return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+    const unmarked = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    return unmarked.includes('\r') ? unmarked.replace(/\r\n?/g, '\n') : unmarked;
 }
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 function decodeText(bytes) {
@@ -3953,6 +3954,7 @@ class IgnoreRules {
     tree;
     fileName;
     byDir = new Map();
+    known = new Map();
     constructor(tree, fileName = IGNORE_FILE) {
         this.tree = tree;
         this.fileName = fileName;
@@ -3968,20 +3970,21 @@ class IgnoreRules {
         return this.verdict(rel, isDir, dotfile ? DOTFILE_RULE : undefined);
     }
     async verdict(rel, isDir, excluded) {
-        const segments = rel.split('/');
-        for (let depth = 0; depth < segments.length; depth++) {
-            const rules = await this.rulesOf(segments.slice(0, depth).join('/'));
-            if (!rules)
-                continue;
-            const verdict = rules.test(segments.slice(depth).join('/'), isDir);
-            if (verdict.ignored && verdict.pattern) {
-                excluded = { file: rules.path, line: verdict.pattern.line, pattern: verdict.pattern.text };
+        for (let cut = -1;; cut = rel.indexOf('/', cut + 1)) {
+            const dir = cut === -1 ? '' : rel.slice(0, cut);
+            const rules = this.known.has(dir) ? this.known.get(dir) : await this.rulesOf(dir);
+            if (rules) {
+                const verdict = rules.test(rel.slice(cut + 1), isDir);
+                if (verdict.ignored && verdict.pattern) {
+                    excluded = { file: rules.path, line: verdict.pattern.line, pattern: verdict.pattern.text };
+                }
+                else if (verdict.unignored) {
+                    excluded = undefined;
+                }
             }
-            else if (verdict.unignored) {
-                excluded = undefined;
-            }
+            if (rel.indexOf('/', cut + 1) === -1)
+                return excluded;
         }
-        return excluded;
     }
     knowListing(dirRel, hasRegularIgnoreFile) {
         if (this.byDir.has(dirRel))
@@ -4003,7 +4006,10 @@ class IgnoreRules {
             rules = this.load(dirRel);
             this.byDir.set(dirRel, rules);
         }
-        return rules;
+        return rules.then((file) => {
+            this.known.set(dirRel, file);
+            return file;
+        });
     }
     async load(dirRel) {
         const path = childOf(dirRel, this.fileName);

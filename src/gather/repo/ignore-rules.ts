@@ -57,6 +57,11 @@ class IgnoreFile {
  */
 export class IgnoreRules {
   private readonly byDir = new Map<string, Promise<IgnoreFile | undefined>>()
+  /**
+   * The folders whose ignore file is read (or known absent): a walk asks about each path's every folder,
+   * and waiting on a settled promise for each costs 12,000 paths tens of milliseconds.
+   */
+  private readonly known = new Map<string, IgnoreFile | undefined>()
 
   constructor(
     private readonly tree: Pick<TreeSource, 'kind' | 'read'>,
@@ -86,18 +91,20 @@ export class IgnoreRules {
     isDir: boolean,
     excluded: IgnoreRule | undefined
   ): Promise<IgnoreRule | undefined> {
-    const segments = rel.split('/')
-    for (let depth = 0; depth < segments.length; depth++) {
-      const rules = await this.rulesOf(segments.slice(0, depth).join('/'))
-      if (!rules) continue
-      const verdict = rules.test(segments.slice(depth).join('/'), isDir)
-      if (verdict.ignored && verdict.pattern) {
-        excluded = { file: rules.path, line: verdict.pattern.line, pattern: verdict.pattern.text }
-      } else if (verdict.unignored) {
-        excluded = undefined
+    // Each folder on the way, from root down: `rel` up to a '/' (root is ''), the rest after it.
+    for (let cut = -1; ; cut = rel.indexOf('/', cut + 1)) {
+      const dir = cut === -1 ? '' : rel.slice(0, cut)
+      const rules = this.known.has(dir) ? this.known.get(dir) : await this.rulesOf(dir)
+      if (rules) {
+        const verdict = rules.test(rel.slice(cut + 1), isDir)
+        if (verdict.ignored && verdict.pattern) {
+          excluded = { file: rules.path, line: verdict.pattern.line, pattern: verdict.pattern.text }
+        } else if (verdict.unignored) {
+          excluded = undefined
+        }
       }
+      if (rel.indexOf('/', cut + 1) === -1) return excluded
     }
-    return excluded
   }
 
   /**
@@ -125,7 +132,10 @@ export class IgnoreRules {
       rules = this.load(dirRel)
       this.byDir.set(dirRel, rules)
     }
-    return rules
+    return rules.then((file) => {
+      this.known.set(dirRel, file)
+      return file
+    })
   }
 
   private async load(dirRel: string): Promise<IgnoreFile | undefined> {
