@@ -45,7 +45,9 @@ const setup = fc.record({
       isDir: fc.boolean()
     }),
     { minLength: 1, maxLength: 30 }
-  )
+  ),
+  /** Folders whose listing the walk reports before the questions (whether it shows an ignore file). */
+  listed: fc.subarray(FOLDERS)
 })
 
 /** The rule of each folder's ignore file from root down, as the loop over `split('/')` read them. */
@@ -93,10 +95,11 @@ function rulesOver(files: Record<string, string[]>): IgnoreRules {
 }
 
 describe('IgnoreRules.excludedBy over random ignore files', () => {
-  it('says what each folder’s file says, root down, whether its folders were asked about before or not', async () => {
+  it('says what each folder’s file says, root down, whether its folders were listed or asked about before or not', async () => {
     await fc.assert(
-      fc.asyncProperty(setup, async ({ files, queries }) => {
+      fc.asyncProperty(setup, async ({ files, queries, listed }) => {
         const warm = rulesOver(files)
+        for (const dir of listed) warm.knowListing(dir, dir in files)
         for (const { rel, isDir } of queries) {
           const expected = reference(files, rel, isDir)
           expect(await warm.excludedBy(rel, isDir)).toEqual(expected)
@@ -104,6 +107,7 @@ describe('IgnoreRules.excludedBy over random ignore files', () => {
         }
         // All at once: answers that wait on the same folder's file agree with those that found it read.
         const together = rulesOver(files)
+        for (const dir of listed) together.knowListing(dir, dir in files)
         const answers = await Promise.all(
           queries.map(({ rel, isDir }) => together.excludedBy(rel, isDir))
         )

@@ -3954,7 +3954,6 @@ class IgnoreRules {
     tree;
     fileName;
     byDir = new Map();
-    known = new Map();
     constructor(tree, fileName = IGNORE_FILE) {
         this.tree = tree;
         this.fileName = fileName;
@@ -3970,9 +3969,10 @@ class IgnoreRules {
         return this.verdict(rel, isDir, dotfile ? DOTFILE_RULE : undefined);
     }
     async verdict(rel, isDir, excluded) {
-        for (let cut = -1;; cut = rel.indexOf('/', cut + 1)) {
+        for (let cut = -1;;) {
             const dir = cut === -1 ? '' : rel.slice(0, cut);
-            const rules = this.known.has(dir) ? this.known.get(dir) : await this.rulesOf(dir);
+            const held = this.byDir.has(dir) ? this.byDir.get(dir) : this.readRules(dir);
+            const rules = held instanceof Promise ? await held : held;
             if (rules) {
                 const verdict = rules.test(rel.slice(cut + 1), isDir);
                 if (verdict.ignored && verdict.pattern) {
@@ -3982,14 +3982,19 @@ class IgnoreRules {
                     excluded = undefined;
                 }
             }
-            if (rel.indexOf('/', cut + 1) === -1)
+            const next = rel.indexOf('/', cut + 1);
+            if (next === -1)
                 return excluded;
+            cut = next;
         }
     }
     knowListing(dirRel, hasRegularIgnoreFile) {
         if (this.byDir.has(dirRel))
             return;
-        this.byDir.set(dirRel, hasRegularIgnoreFile ? this.load(dirRel) : Promise.resolve(undefined));
+        if (hasRegularIgnoreFile)
+            void this.readRules(dirRel);
+        else
+            this.byDir.set(dirRel, undefined);
     }
     async excludesPath(rel) {
         const segments = rel.split('/');
@@ -4000,16 +4005,13 @@ class IgnoreRules {
         }
         return false;
     }
-    rulesOf(dirRel) {
-        let rules = this.byDir.get(dirRel);
-        if (!rules) {
-            rules = this.load(dirRel);
-            this.byDir.set(dirRel, rules);
-        }
-        return rules.then((file) => {
-            this.known.set(dirRel, file);
+    readRules(dirRel) {
+        const reading = this.load(dirRel).then((file) => {
+            this.byDir.set(dirRel, file);
             return file;
         });
+        this.byDir.set(dirRel, reading);
+        return reading;
     }
     async load(dirRel) {
         const path = childOf(dirRel, this.fileName);

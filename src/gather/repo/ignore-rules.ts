@@ -56,12 +56,15 @@ class IgnoreFile {
  * unless a negation re-includes them.
  */
 export class IgnoreRules {
-  private readonly byDir = new Map<string, Promise<IgnoreFile | undefined>>()
   /**
-   * The folders whose ignore file is read (or known absent): a walk asks about each path's every folder,
-   * and waiting on a settled promise for each costs 12,000 paths tens of milliseconds.
+   * Each folder's ignore file once read (undefined: none), or its reading under way. A walk asks about
+   * every folder of every path: waiting on a settled promise for each cost 12,000 paths tens of
+   * milliseconds.
    */
-  private readonly known = new Map<string, IgnoreFile | undefined>()
+  private readonly byDir = new Map<
+    string,
+    IgnoreFile | undefined | Promise<IgnoreFile | undefined>
+  >()
 
   constructor(
     private readonly tree: Pick<TreeSource, 'kind' | 'read'>,
@@ -92,9 +95,10 @@ export class IgnoreRules {
     excluded: IgnoreRule | undefined
   ): Promise<IgnoreRule | undefined> {
     // Each folder on the way, from root down: `rel` up to a '/' (root is ''), the rest after it.
-    for (let cut = -1; ; cut = rel.indexOf('/', cut + 1)) {
+    for (let cut = -1; ;) {
       const dir = cut === -1 ? '' : rel.slice(0, cut)
-      const rules = this.known.has(dir) ? this.known.get(dir) : await this.rulesOf(dir)
+      const held = this.byDir.has(dir) ? this.byDir.get(dir) : this.readRules(dir)
+      const rules = held instanceof Promise ? await held : held
       if (rules) {
         const verdict = rules.test(rel.slice(cut + 1), isDir)
         if (verdict.ignored && verdict.pattern) {
@@ -103,7 +107,9 @@ export class IgnoreRules {
           excluded = undefined
         }
       }
-      if (rel.indexOf('/', cut + 1) === -1) return excluded
+      const next = rel.indexOf('/', cut + 1)
+      if (next === -1) return excluded
+      cut = next
     }
   }
 
@@ -113,7 +119,8 @@ export class IgnoreRules {
    */
   knowListing(dirRel: string, hasRegularIgnoreFile: boolean): void {
     if (this.byDir.has(dirRel)) return
-    this.byDir.set(dirRel, hasRegularIgnoreFile ? this.load(dirRel) : Promise.resolve(undefined))
+    if (hasRegularIgnoreFile) void this.readRules(dirRel)
+    else this.byDir.set(dirRel, undefined)
   }
 
   /** Whether a path or any folder on the way to it is excluded (for symlink targets). */
@@ -126,16 +133,14 @@ export class IgnoreRules {
     return false
   }
 
-  private rulesOf(dirRel: string): Promise<IgnoreFile | undefined> {
-    let rules = this.byDir.get(dirRel)
-    if (!rules) {
-      rules = this.load(dirRel)
-      this.byDir.set(dirRel, rules)
-    }
-    return rules.then((file) => {
-      this.known.set(dirRel, file)
+  /** Starts reading a folder's ignore file (`load` never rejects); the file replaces the reading once read. */
+  private readRules(dirRel: string): Promise<IgnoreFile | undefined> {
+    const reading = this.load(dirRel).then((file) => {
+      this.byDir.set(dirRel, file)
       return file
     })
+    this.byDir.set(dirRel, reading)
+    return reading
   }
 
   private async load(dirRel: string): Promise<IgnoreFile | undefined> {
