@@ -11,7 +11,13 @@ import { checksToStore } from '../../src/gather/stored-checks.js'
 import { checkFlow } from '../../src/decide/validate/index.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import { Sending } from '../../src/decide/environments/sent-model.js'
-import { checkDigest, storedChecksOf, STORED_CHECKS_FIELD } from '../../src/model/stored-checks.js'
+import {
+  checkDigest,
+  entriesWithin,
+  MAX_STORED_CHECKS_BYTES,
+  storedChecksOf,
+  STORED_CHECKS_FIELD
+} from '../../src/model/stored-checks.js'
 import { parseSettings } from '../../src/config/settings.js'
 import { sha256Hex } from '../../src/model/content.js'
 
@@ -153,5 +159,59 @@ describe('a reused flow file', () => {
       expect(fitToSend(flow)).toBe(wellFormed)
       expect(parsed).toBe(false)
     }
+  })
+})
+
+describe("a marker's stored checks stay within its bound", () => {
+  const entry = fc.record({
+    notAFlow: fc.constant(false),
+    findings: fc.array(
+      fc.record({
+        severity: fc.constant('warning' as const),
+        file: fc.constant(`${NS}/flows/a.yml`),
+        line: fc.nat(),
+        column: fc.nat(),
+        rule: fc.constant('r'),
+        message: fc.string({ unit: fc.constantFrom('a', 'é', '😀', '"', '\\'), maxLength: 80 })
+      }),
+      { maxLength: 3 }
+    ),
+    versioned: fc.constant([]),
+    wellFormed: fc.boolean(),
+    references: fc.constant([])
+  })
+  const entries = fc.dictionary(fc.stringMatching(/^[0-9a-f]{64}$/), entry, { maxKeys: 20 })
+  const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8')
+
+  it('keeps what fits, the same whatever order the entries came in, and no entry that would have fitted', () => {
+    fc.assert(
+      fc.property(entries, fc.integer({ min: 2, max: 4000 }), (all, bound) => {
+        const kept = entriesWithin(all, bound)
+        expect(bytes(kept)).toBeLessThanOrEqual(bound)
+        for (const [digest, value] of Object.entries(kept)) expect(value).toBe(all[digest])
+        const reversed = Object.fromEntries(Object.entries(all).reverse())
+        expect(Object.keys(entriesWithin(reversed, bound)).sort()).toEqual(Object.keys(kept).sort())
+        for (const digest of Object.keys(all).filter((d) => !Object.hasOwn(kept, d))) {
+          expect(bytes({ ...kept, [digest]: all[digest] })).toBeGreaterThan(bound)
+        }
+        expect(
+          storedChecksOf({ [STORED_CHECKS_FIELD]: JSON.parse(JSON.stringify(kept)) }).size
+        ).toBe(Object.keys(kept).length)
+      }),
+      { numRuns: 1000, seed: 20261125 }
+    )
+  })
+
+  it('by default, 512 KiB of a namespace of many flows', () => {
+    const many = Object.fromEntries(
+      Array.from({ length: 2000 }, (_, i) => [
+        `${NS.replace('.', '_')}${i}.yml`,
+        `id: f${i}\nnamespace: ${NS}\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`
+      ])
+    )
+    const { record } = stored(many)
+    expect(bytes(record)).toBeLessThanOrEqual(MAX_STORED_CHECKS_BYTES)
+    expect(Object.keys(record).length).toBeGreaterThan(100)
+    expect(Object.keys(record).length).toBeLessThan(2000)
   })
 })

@@ -1849,48 +1849,99 @@ class KvEndpoint {
 }
 
 const MAX_BATCH = 250;
+const MAX_BATCH_BYTES = 512 * 1024;
+const BATCH_BOUND = { count: MAX_BATCH, bytes: MAX_BATCH_BYTES };
+const SEPARATOR$1 = '\n---\n';
 const SEPARATOR_LINE = /(^|\n)---/;
+class FillingBatch {
+    bound;
+    count = 0;
+    bytes = 0;
+    constructor(bound = BATCH_BOUND) {
+        this.bound = bound;
+    }
+    fits(sourceBytes) {
+        if (this.count === 0)
+            return true;
+        return (this.count < this.bound.count &&
+            this.bytes + SEPARATOR$1.length + sourceBytes <= this.bound.bytes);
+    }
+    get full() {
+        return !this.fits(0);
+    }
+    add(sourceBytes) {
+        this.bytes += (this.count === 0 ? 0 : SEPARATOR$1.length) + sourceBytes;
+        this.count += 1;
+    }
+}
+function sourceBytes(source) {
+    return Buffer.byteLength(source, 'utf8');
+}
 class ValidateEndpoint {
     http;
     constructor(http) {
         this.http = http;
     }
     async validate(sources) {
-        const results = await Promise.all(planBatches(sources).map(async (batch) => {
-            const response = await this.http.send({
-                method: 'POST',
-                path: '/flows/validate',
-                route: '/flows/validate',
-                readOnly: true,
-                headers: { 'content-type': 'application/x-yaml' },
-                body: batch.map((index) => sources[index]).join('\n---\n')
-            });
-            const text = new TextDecoder().decode(response.body);
-            const items = parsedJson(text);
-            if (Array.isArray(items))
-                return mapBatch(batch, items);
-            const why = items === undefined ? 'it is not JSON' : 'it is not a list of verdicts';
-            return batch.map((index) => ({
-                ...emptyResult(index),
-                errors: [{ message: unreadableVerdict(why, text) }]
-            }));
-        }));
+        const results = await Promise.all(planBatches(sources).map((batch) => this.validateBatch(sources, batch)));
         return results.flat().sort((a, b) => a.index - b.index);
     }
+    async validateBatch(sources, batch) {
+        const body = batch.map((index) => sources[index]).join(SEPARATOR$1);
+        const response = await this.http.send({
+            method: 'POST',
+            path: '/flows/validate',
+            route: '/flows/validate',
+            readOnly: true,
+            headers: { 'content-type': 'application/x-yaml' },
+            body,
+            allow: [413]
+        });
+        if (response.status === 413) {
+            if (batch.length === 1) {
+                return [{ ...emptyResult(batch[0]), refused: tooLarge(sourceBytes(body)) }];
+            }
+            const half = Math.ceil(batch.length / 2);
+            const halves = await Promise.all([
+                this.validateBatch(sources, batch.slice(0, half)),
+                this.validateBatch(sources, batch.slice(half))
+            ]);
+            return halves.flat();
+        }
+        const text = new TextDecoder().decode(response.body);
+        const items = parsedJson(text);
+        if (Array.isArray(items))
+            return mapBatch(batch, items);
+        const why = items === undefined ? 'it is not JSON' : 'it is not a list of verdicts';
+        return batch.map((index) => ({
+            ...emptyResult(index),
+            errors: [{ message: unreadableVerdict(why, text) }]
+        }));
+    }
 }
-function planBatches(sources, max = MAX_BATCH) {
+function tooLarge(bytes) {
+    return (`Kestra could not validate this flow: the server, or a proxy in front of it, refused the request as ` +
+        `too large (413 for a body of ${bytes.toLocaleString('en-US')} bytes, the flow alone), and would ` +
+        `refuse its deploy as well. Raise the proxy's request body limit (nginx: \`client_max_body_size\`; ` +
+        `ingress-nginx: the \`nginx.ingress.kubernetes.io/proxy-body-size\` annotation).`);
+}
+function planBatches(sources, bound = BATCH_BOUND) {
     const batches = [];
     let current = [];
+    let filling = new FillingBatch(bound);
     sources.forEach((source, index) => {
         if (SEPARATOR_LINE.test(source) || source.trim() === '') {
             batches.push([index]);
             return;
         }
-        current.push(index);
-        if (current.length === max) {
+        const bytes = sourceBytes(source);
+        if (!filling.fits(bytes)) {
             batches.push(current);
             current = [];
+            filling = new FillingBatch(bound);
         }
+        current.push(index);
+        filling.add(bytes);
     });
     if (current.length)
         batches.push(current);
@@ -5531,6 +5582,22 @@ function storedCheckOf(flow, check) {
         names: check.names
     };
 }
+const MAX_STORED_CHECKS_BYTES = 512 * 1024;
+function entriesWithin(entries, bound = MAX_STORED_CHECKS_BYTES) {
+    const kept = {};
+    let bytes = '{}'.length;
+    let count = 0;
+    for (const digest of Object.keys(entries).sort()) {
+        const entry = entries[digest];
+        const size = Buffer.byteLength(JSON.stringify(entry), 'utf8') + digest.length + 3 + (count ? 1 : 0);
+        if (bytes + size > bound)
+            continue;
+        kept[digest] = entry;
+        bytes += size;
+        count += 1;
+    }
+    return kept;
+}
 function sameStoredCheck(a, b) {
     return (canonicalJson(JSON.parse(JSON.stringify(a))) === canonicalJson(JSON.parse(JSON.stringify(b))));
 }
@@ -5920,6 +5987,8 @@ function checksToStore(flows, checks, options) {
         stored.set(namespace, entries);
         entries[digest] = storedCheckOf(flow, check);
     }
+    for (const [namespace, entries] of stored)
+        stored.set(namespace, entriesWithin(entries));
     return stored;
 }
 
@@ -6123,6 +6192,7 @@ function fitToSend(flow, aliases) {
 class ServerValidation {
     api;
     waiting = [];
+    filling = new FillingBatch();
     sent = [];
     constructor(api) {
         this.api = api;
@@ -6130,8 +6200,12 @@ class ServerValidation {
     add(flow) {
         if (!fitToSend(flow))
             return;
+        const bytes = sourceBytes(flow.source);
+        if (!this.filling.fits(bytes))
+            this.send();
         this.waiting.push(flow);
-        if (this.waiting.length === MAX_BATCH)
+        this.filling.add(bytes);
+        if (this.filling.full)
             this.send();
     }
     async answers() {
@@ -6142,6 +6216,7 @@ class ServerValidation {
         if (this.waiting.length === 0)
             return;
         const flows = this.waiting.splice(0);
+        this.filling = new FillingBatch();
         const answer = this.api
             .validateFlows(flows.map((flow) => flow.source))
             .then((results) => ({ flows, results }));
@@ -14389,7 +14464,8 @@ function serverFindings(flows, results, repositoryFlows = new Set()) {
 function findingsOf(flow, result) {
     const clean = result.errors.length + result.deprecationPaths.length + result.warnings.length === 0 &&
         result.infos.length === 0 &&
-        !result.outdated;
+        !result.outdated &&
+        result.refused === undefined;
     if (clean)
         return [];
     const doc = flow.documents[0];
@@ -14404,6 +14480,9 @@ function findingsOf(flow, result) {
         return item;
     };
     return [
+        ...(result.refused === undefined
+            ? []
+            : [finding('error', 'server-refused', idPosition(doc, flow.lineCounter), result.refused)]),
         ...result.errors.map((error) => finding('error', 'server-constraint', (doc &&
             !(error.pointer ?? error.path) &&
             namedValuePosition(doc, flow.lineCounter, error.message)) ||

@@ -7,7 +7,12 @@ import { sha256Hex } from '../model/content.js'
 import { heldNamespaceIsManaged } from '../model/namespaces.js'
 import type { FlowFile } from '../model/repository.js'
 import type { SentNames } from '../model/sending.js'
-import { checkDigest, storedCheckOf, type StoredFlowCheck } from '../model/stored-checks.js'
+import {
+  checkDigest,
+  entriesWithin,
+  storedCheckOf,
+  type StoredFlowCheck
+} from '../model/stored-checks.js'
 import type { ReuseFlow } from './repo/read-flow.js'
 import type { ServerReads } from './server/reads.js'
 
@@ -99,7 +104,7 @@ export function reuseStoredChecks(options: ReuseOptions): ReuseFlow {
 
 /**
  * What each namespace's commit marker stores after this deploy: the checks of every flow file the layout
- * places in it, by the digest of all they depend on.
+ * places in it, by the digest of all they depend on, as many as the marker's bound holds.
  */
 export function checksToStore(
   flows: readonly FlowFile[],
@@ -128,5 +133,6 @@ export function checksToStore(
     stored.set(namespace, entries)
     entries[digest] = storedCheckOf(flow, check)
   }
+  for (const [namespace, entries] of stored) stored.set(namespace, entriesWithin(entries))
   return stored
 }

@@ -8,54 +8,140 @@ import type { ScopedHttp } from './scoped-http.js'
  */
 export const MAX_BATCH = 250
 
+/**
+ * Bytes a validation request's body holds, unless one flow alone is larger: half the 1 MiB that nginx
+ * (`client_max_body_size`) and the Kubernetes ingress-nginx (`proxy-body-size`) accept by default, so that
+ * large flows behind such a proxy are not refused (docs/kestra.md#validation-behind-a-proxy).
+ */
+export const MAX_BATCH_BYTES = 512 * 1024
+
+/** How many flows, and how many bytes of body, one request may carry. */
+interface BatchBound {
+  count: number
+  bytes: number
+}
+
+const BATCH_BOUND: BatchBound = { count: MAX_BATCH, bytes: MAX_BATCH_BYTES }
+
+/** Joins a batch's sources into one YAML body. */
+const SEPARATOR = '\n---\n'
+
 /** The server splits a YAML body on `\n+---\n*?`: a line starting with `---` starts a new document. */
 const SEPARATOR_LINE = /(^|\n)---/
+
+/**
+ * A batch as it fills: how many sources it holds and how many bytes their joined body takes. Any source
+ * fits an empty batch; a source the bound has no room for starts the next one.
+ */
+export class FillingBatch {
+  count = 0
+  bytes = 0
+
+  constructor(private readonly bound: BatchBound = BATCH_BOUND) {}
+
+  fits(sourceBytes: number): boolean {
+    if (this.count === 0) return true
+    return (
+      this.count < this.bound.count &&
+      this.bytes + SEPARATOR.length + sourceBytes <= this.bound.bytes
+    )
+  }
+
+  /** Full: not even an empty source would fit. */
+  get full(): boolean {
+    return !this.fits(0)
+  }
+
+  add(sourceBytes: number): void {
+    this.bytes += (this.count === 0 ? 0 : SEPARATOR.length) + sourceBytes
+    this.count += 1
+  }
+}
+
+/** A source's size in the body that carries it (UTF-8). */
+export function sourceBytes(source: string): number {
+  return Buffer.byteLength(source, 'utf8')
+}
 
 export class ValidateEndpoint {
   constructor(private readonly http: ScopedHttp) {}
 
   async validate(sources: string[]): Promise<ServerValidation[]> {
     const results = await Promise.all(
-      planBatches(sources).map(async (batch) => {
-        const response = await this.http.send({
-          method: 'POST',
-          path: '/flows/validate',
-          route: '/flows/validate',
-          readOnly: true,
-          headers: { 'content-type': 'application/x-yaml' },
-          body: batch.map((index) => sources[index]).join('\n---\n')
-        })
-        const text = new TextDecoder().decode(response.body)
-        const items = parsedJson(text)
-        if (Array.isArray(items)) return mapBatch(batch, items)
-        const why = items === undefined ? 'it is not JSON' : 'it is not a list of verdicts'
-        return batch.map((index) => ({
-          ...emptyResult(index),
-          errors: [{ message: unreadableVerdict(why, text) }]
-        }))
-      })
+      planBatches(sources).map((batch) => this.validateBatch(sources, batch))
     )
     return results.flat().sort((a, b) => a.index - b.index)
   }
+
+  /**
+   * One request's verdicts. A body refused as too large (413, from a proxy with a lower limit than
+   * MAX_BATCH_BYTES) is sent again as two halves; one flow refused alone is an error of that flow, which a
+   * deploy could not send either.
+   */
+  private async validateBatch(sources: string[], batch: number[]): Promise<ServerValidation[]> {
+    const body = batch.map((index) => sources[index]).join(SEPARATOR)
+    const response = await this.http.send({
+      method: 'POST',
+      path: '/flows/validate',
+      route: '/flows/validate',
+      readOnly: true,
+      headers: { 'content-type': 'application/x-yaml' },
+      body,
+      allow: [413]
+    })
+    if (response.status === 413) {
+      if (batch.length === 1) {
+        return [{ ...emptyResult(batch[0]!), refused: tooLarge(sourceBytes(body)) }]
+      }
+      const half = Math.ceil(batch.length / 2)
+      const halves = await Promise.all([
+        this.validateBatch(sources, batch.slice(0, half)),
+        this.validateBatch(sources, batch.slice(half))
+      ])
+      return halves.flat()
+    }
+    const text = new TextDecoder().decode(response.body)
+    const items = parsedJson(text)
+    if (Array.isArray(items)) return mapBatch(batch, items)
+    const why = items === undefined ? 'it is not JSON' : 'it is not a list of verdicts'
+    return batch.map((index) => ({
+      ...emptyResult(index),
+      errors: [{ message: unreadableVerdict(why, text) }]
+    }))
+  }
+}
+
+function tooLarge(bytes: number): string {
+  return (
+    `Kestra could not validate this flow: the server, or a proxy in front of it, refused the request as ` +
+    `too large (413 for a body of ${bytes.toLocaleString('en-US')} bytes, the flow alone), and would ` +
+    `refuse its deploy as well. Raise the proxy's request body limit (nginx: \`client_max_body_size\`; ` +
+    `ingress-nginx: the \`nginx.ingress.kubernetes.io/proxy-body-size\` annotation).`
+  )
 }
 
 /**
- * Groups source indexes into requests of at most `max` documents. A source that the server would
- * itself split (a line starting with `---`) or that is blank goes alone, so answers map back by index.
+ * Groups source indexes into requests within the bound (MAX_BATCH flows, MAX_BATCH_BYTES of body, a larger
+ * flow alone). A source that the server would itself split (a line starting with `---`) or that is blank
+ * goes alone, so answers map back by index.
  */
-export function planBatches(sources: readonly string[], max = MAX_BATCH): number[][] {
+export function planBatches(sources: readonly string[], bound = BATCH_BOUND): number[][] {
   const batches: number[][] = []
   let current: number[] = []
+  let filling = new FillingBatch(bound)
   sources.forEach((source, index) => {
     if (SEPARATOR_LINE.test(source) || source.trim() === '') {
       batches.push([index])
       return
     }
-    current.push(index)
-    if (current.length === max) {
+    const bytes = sourceBytes(source)
+    if (!filling.fits(bytes)) {
       batches.push(current)
       current = []
+      filling = new FillingBatch(bound)
     }
+    current.push(index)
+    filling.add(bytes)
   })
   if (current.length) batches.push(current)
   return batches

@@ -32,6 +32,11 @@ export interface ServerValidation {
   deprecationPaths: string[]
   warnings: string[]
   infos: string[]
+  /**
+   * Set when no verdict came because the request carrying the flow was refused as too large (413), even with
+   * the flow alone: the finding's text. A flow without a verdict is never "valid".
+   */
+  refused?: string
 }
 
 /** The server's verdict on one resource: its violations (none: valid), or why its answer is unreadable. */

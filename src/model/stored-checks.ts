@@ -72,6 +72,37 @@ export function storedCheckOf(
   }
 }
 
+/**
+ * Bytes of checks one commit marker holds: with the rest of the marker, its KV write stays well within the
+ * 1 MiB body that nginx and ingress-nginx accept by default (docs/performance.md#incremental-planning).
+ */
+export const MAX_STORED_CHECKS_BYTES = 512 * 1024
+
+/**
+ * The entries a marker stores: as many as fit `bound` bytes of JSON, taken in digest order, so that the same
+ * entries always give the same choice (a re-deploy finds its marker holding exactly these). The flow files
+ * left out are checked on every plan, as if never stored.
+ */
+export function entriesWithin(
+  entries: Readonly<Record<string, StoredFlowCheck>>,
+  bound = MAX_STORED_CHECKS_BYTES
+): Record<string, StoredFlowCheck> {
+  const kept: Record<string, StoredFlowCheck> = {}
+  let bytes = '{}'.length
+  let count = 0
+  for (const digest of Object.keys(entries).sort()) {
+    const entry = entries[digest]!
+    // `"<digest>":<entry>`, after a comma but for the first
+    const size =
+      Buffer.byteLength(JSON.stringify(entry), 'utf8') + digest.length + 3 + (count ? 1 : 0)
+    if (bytes + size > bound) continue
+    kept[digest] = entry
+    bytes += size
+    count += 1
+  }
+  return kept
+}
+
 /** Whether two entries say the same, as JSON says it (a stored entry went through JSON). */
 export function sameStoredCheck(a: StoredFlowCheck, b: StoredFlowCheck): boolean {
   return (

@@ -1,5 +1,5 @@
 import type { KestraApi } from '../../kestra/api.js'
-import { MAX_BATCH } from '../../kestra/validate.js'
+import { FillingBatch, sourceBytes } from '../../kestra/validate.js'
 import { settle, valueOf, type Outcome } from '../../model/outcome.js'
 import type { FlowFile } from '../../model/repository.js'
 import { fitToSend } from '../../model/yaml-aliases.js'
@@ -12,6 +12,7 @@ import type { ServerAnswer } from '../../model/snapshot.js'
  */
 export class ServerValidation {
   private readonly waiting: FlowFile[] = []
+  private filling = new FillingBatch()
   private readonly sent: Promise<Outcome<ServerAnswer>>[] = []
 
   constructor(private readonly api: KestraApi) {}
@@ -19,8 +20,11 @@ export class ServerValidation {
   /** A flow read from the repository: when fit to send, it goes with the next full batch. */
   add(flow: FlowFile): void {
     if (!fitToSend(flow)) return
+    const bytes = sourceBytes(flow.source)
+    if (!this.filling.fits(bytes)) this.send()
     this.waiting.push(flow)
-    if (this.waiting.length === MAX_BATCH) this.send()
+    this.filling.add(bytes)
+    if (this.filling.full) this.send()
   }
 
   /** Every added flow's verdict; the last, partial batch leaves now. A failed batch throws here. */
@@ -32,6 +36,7 @@ export class ServerValidation {
   private send(): void {
     if (this.waiting.length === 0) return
     const flows = this.waiting.splice(0)
+    this.filling = new FillingBatch()
     const answer = this.api
       .validateFlows(flows.map((flow) => flow.source))
       .then((results) => ({ flows, results }))

@@ -65,7 +65,8 @@ function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
   const clean =
     result.errors.length + result.deprecationPaths.length + result.warnings.length === 0 &&
     result.infos.length === 0 &&
-    !result.outdated
+    !result.outdated &&
+    result.refused === undefined
   // The syntax tree may have been released (a re-parse): only a flow with something to say needs it.
   if (clean) return []
   const doc = flow.documents[0]
@@ -79,6 +80,9 @@ function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
     return item
   }
   return [
+    ...(result.refused === undefined
+      ? []
+      : [finding('error', 'server-refused', idPosition(doc, flow.lineCounter), result.refused)]),
     ...result.errors.map((error) =>
       finding(
         'error',
