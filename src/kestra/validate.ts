@@ -34,8 +34,8 @@ const SEPARATOR_LINE = /(^|\n)---/
  * fits an empty batch; a source the bound has no room for starts the next one.
  */
 export class FillingBatch {
-  count = 0
-  bytes = 0
+  private count = 0
+  private bytes = 0
 
   constructor(private readonly bound: BatchBound = BATCH_BOUND) {}
 
