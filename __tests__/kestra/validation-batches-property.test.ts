@@ -6,7 +6,8 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ServerValidation } from '../../src/gather/server/validation.js'
 import type { KestraClient } from '../../src/kestra/client.js'
-import { MAX_BATCH, MAX_BATCH_BYTES, planBatches, sourceBytes } from '../../src/kestra/validate.js'
+import { MAX_BATCH, MAX_BATCH_BYTES, planBatches } from '../../src/kestra/validate.js'
+import { utf8Length } from '../../src/model/content.js'
 import type { ServerValidation as Verdict } from '../../src/model/kestra.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import type { Emulator } from '../../test-support/kestra-emulator/index.js'
@@ -46,12 +47,12 @@ describe('planBatches', () => {
             joined.push(batch)
             if (batch.length === 1) continue
             expect(batch.length).toBeLessThanOrEqual(count)
-            expect(sourceBytes(body(sources, batch))).toBeLessThanOrEqual(bytes)
+            expect(utf8Length(body(sources, batch))).toBeLessThanOrEqual(bytes)
           }
           // Greedy: the first source of each next batch would not have fitted the one before.
           for (let k = 1; k < joined.length; k++) {
             const grown = [...joined[k - 1]!, joined[k]![0]!]
-            const over = grown.length > count || sourceBytes(body(sources, grown)) > bytes
+            const over = grown.length > count || utf8Length(body(sources, grown)) > bytes
             expect(over).toBe(true)
           }
         }
@@ -67,7 +68,7 @@ describe('planBatches', () => {
     const batches = planBatches(large)
     expect(batches.map((b) => b.length)).toEqual([4, 4, 2])
     for (const batch of batches) {
-      expect(sourceBytes(body(large, batch))).toBeLessThanOrEqual(MAX_BATCH_BYTES)
+      expect(utf8Length(body(large, batch))).toBeLessThanOrEqual(MAX_BATCH_BYTES)
     }
   })
 })
@@ -124,8 +125,8 @@ describe('validation behind a proxy with a lower body limit', () => {
           const behind = await verdicts(sources, proxyLimit)
           expect(behind.map((v) => v.index)).toEqual(sources.map((_, i) => i))
           behind.forEach((verdict, i) => {
-            if (sourceBytes(sources[i]!) > proxyLimit) {
-              const bytes = sourceBytes(sources[i]!).toLocaleString('en-US')
+            if (utf8Length(sources[i]!) > proxyLimit) {
+              const bytes = utf8Length(sources[i]!).toLocaleString('en-US')
               expect(verdict).toEqual({
                 index: i,
                 errors: [],
@@ -175,7 +176,7 @@ describe('validation behind a proxy with a lower body limit', () => {
     expect(answers.flatMap((a) => a.results).every((v) => v.errors.length === 0)).toBe(true)
     const sent = validations()
     expect(sent.map((r) => r.bodyBytes)).toEqual(
-      planBatches(sources).map((batch) => sourceBytes(body(sources, batch)))
+      planBatches(sources).map((batch) => utf8Length(body(sources, batch)))
     )
     expect(Math.max(...sent.map((r) => r.bodyBytes))).toBeLessThanOrEqual(MAX_BATCH_BYTES)
   })

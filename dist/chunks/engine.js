@@ -134,6 +134,7 @@ function firstString(...values) {
     return undefined;
 }
 
+const utf8Length = (text) => Buffer.byteLength(text, 'utf8');
 function sha256Hex(content) {
     return hash('sha256', content, 'hex');
 }
@@ -1860,22 +1861,18 @@ class FillingBatch {
     constructor(bound = BATCH_BOUND) {
         this.bound = bound;
     }
-    fits(sourceBytes) {
+    fits(bytes) {
         if (this.count === 0)
             return true;
-        return (this.count < this.bound.count &&
-            this.bytes + SEPARATOR$1.length + sourceBytes <= this.bound.bytes);
+        return (this.count < this.bound.count && this.bytes + SEPARATOR$1.length + bytes <= this.bound.bytes);
     }
     get full() {
         return !this.fits(0);
     }
-    add(sourceBytes) {
-        this.bytes += (this.count === 0 ? 0 : SEPARATOR$1.length) + sourceBytes;
+    add(bytes) {
+        this.bytes += (this.count === 0 ? 0 : SEPARATOR$1.length) + bytes;
         this.count += 1;
     }
-}
-function sourceBytes(source) {
-    return Buffer.byteLength(source, 'utf8');
 }
 class ValidateEndpoint {
     http;
@@ -1899,7 +1896,7 @@ class ValidateEndpoint {
         });
         if (response.status === 413) {
             if (batch.length === 1) {
-                return [{ ...emptyResult(batch[0]), refused: tooLarge(sourceBytes(body)) }];
+                return [{ ...emptyResult(batch[0]), refused: tooLarge(utf8Length(body)) }];
             }
             const half = Math.ceil(batch.length / 2);
             const halves = await Promise.all([
@@ -1934,7 +1931,7 @@ function planBatches(sources, bound = BATCH_BOUND) {
             batches.push([index]);
             return;
         }
-        const bytes = sourceBytes(source);
+        const bytes = utf8Length(source);
         if (!filling.fits(bytes)) {
             batches.push(current);
             current = [];
@@ -2507,7 +2504,6 @@ function fitPieces(pieces, budget, measure) {
     return { text, reduced: reduced.size };
 }
 const utf16Length = (text) => text.length;
-const utf8Length = (text) => Buffer.byteLength(text, 'utf8');
 
 const SERVER_VERDICT = /^server-(constraint|deprecation|warning|outdated|info)$/;
 function fromServer(finding) {
@@ -5589,7 +5585,7 @@ function entriesWithin(entries, bound = MAX_STORED_CHECKS_BYTES) {
     let count = 0;
     for (const digest of Object.keys(entries).sort()) {
         const entry = entries[digest];
-        const size = Buffer.byteLength(JSON.stringify(entry), 'utf8') + digest.length + 3 + (count ? 1 : 0);
+        const size = utf8Length(JSON.stringify(entry)) + digest.length + 3 + (count ? 1 : 0);
         if (bytes + size > bound)
             continue;
         kept[digest] = entry;
@@ -6200,7 +6196,7 @@ class ServerValidation {
     add(flow) {
         if (!fitToSend(flow))
             return;
-        const bytes = sourceBytes(flow.source);
+        const bytes = utf8Length(flow.source);
         if (!this.filling.fits(bytes))
             this.send();
         this.waiting.push(flow);

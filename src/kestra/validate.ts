@@ -1,3 +1,4 @@
+import { utf8Length } from '../model/content.js'
 import type { ServerValidation } from '../model/kestra.js'
 import { parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
 import type { ScopedHttp } from './scoped-http.js'
@@ -39,11 +40,10 @@ export class FillingBatch {
 
   constructor(private readonly bound: BatchBound = BATCH_BOUND) {}
 
-  fits(sourceBytes: number): boolean {
+  fits(bytes: number): boolean {
     if (this.count === 0) return true
     return (
-      this.count < this.bound.count &&
-      this.bytes + SEPARATOR.length + sourceBytes <= this.bound.bytes
+      this.count < this.bound.count && this.bytes + SEPARATOR.length + bytes <= this.bound.bytes
     )
   }
 
@@ -52,15 +52,10 @@ export class FillingBatch {
     return !this.fits(0)
   }
 
-  add(sourceBytes: number): void {
-    this.bytes += (this.count === 0 ? 0 : SEPARATOR.length) + sourceBytes
+  add(bytes: number): void {
+    this.bytes += (this.count === 0 ? 0 : SEPARATOR.length) + bytes
     this.count += 1
   }
-}
-
-/** A source's size in the body that carries it (UTF-8). */
-export function sourceBytes(source: string): number {
-  return Buffer.byteLength(source, 'utf8')
 }
 
 export class ValidateEndpoint {
@@ -91,7 +86,7 @@ export class ValidateEndpoint {
     })
     if (response.status === 413) {
       if (batch.length === 1) {
-        return [{ ...emptyResult(batch[0]!), refused: tooLarge(sourceBytes(body)) }]
+        return [{ ...emptyResult(batch[0]!), refused: tooLarge(utf8Length(body)) }]
       }
       const half = Math.ceil(batch.length / 2)
       const halves = await Promise.all([
@@ -134,7 +129,7 @@ export function planBatches(sources: readonly string[], bound = BATCH_BOUND): nu
       batches.push([index])
       return
     }
-    const bytes = sourceBytes(source)
+    const bytes = utf8Length(source)
     if (!filling.fits(bytes)) {
       batches.push(current)
       current = []

@@ -8,6 +8,9 @@ export interface ContentSummary {
   binary: boolean
 }
 
+/** A text's size in UTF-8 bytes: what it weighs in a body, a file or a comment. */
+export const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8')
+
 export function sha256Hex(content: string | Uint8Array): string {
   return hash('sha256', content, 'hex')
 }

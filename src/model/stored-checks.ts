@@ -1,4 +1,4 @@
-import { canonicalJson, sha256Hex } from './content.js'
+import { canonicalJson, sha256Hex, utf8Length } from './content.js'
 import type { Finding, Severity } from './finding.js'
 import type { NameReference } from './names.js'
 import type { FlowReference } from './references.js'
@@ -93,8 +93,7 @@ export function entriesWithin(
   for (const digest of Object.keys(entries).sort()) {
     const entry = entries[digest]!
     // `"<digest>":<entry>`, after a comma but for the first
-    const size =
-      Buffer.byteLength(JSON.stringify(entry), 'utf8') + digest.length + 3 + (count ? 1 : 0)
+    const size = utf8Length(JSON.stringify(entry)) + digest.length + 3 + (count ? 1 : 0)
     if (bytes + size > bound) continue
     kept[digest] = entry
     bytes += size

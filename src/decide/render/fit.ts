@@ -53,4 +53,3 @@ export function fitPieces(
 }
 
 export const utf16Length = (text: string): number => text.length
-export const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8')

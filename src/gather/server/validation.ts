@@ -1,5 +1,6 @@
 import type { KestraApi } from '../../kestra/api.js'
-import { FillingBatch, sourceBytes } from '../../kestra/validate.js'
+import { FillingBatch } from '../../kestra/validate.js'
+import { utf8Length } from '../../model/content.js'
 import { settle, valueOf, type Outcome } from '../../model/outcome.js'
 import type { FlowFile } from '../../model/repository.js'
 import { fitToSend } from '../../model/yaml-aliases.js'
@@ -20,7 +21,7 @@ export class ServerValidation {
   /** A flow read from the repository: when fit to send, it goes with the next full batch. */
   add(flow: FlowFile): void {
     if (!fitToSend(flow)) return
-    const bytes = sourceBytes(flow.source)
+    const bytes = utf8Length(flow.source)
     if (!this.filling.fits(bytes)) this.send()
     this.waiting.push(flow)
     this.filling.add(bytes)
