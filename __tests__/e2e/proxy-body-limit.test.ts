@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.js'
 import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
-import { runAction } from '../../test-support/runner.js'
+import { runAction, type RunResult } from '../../test-support/runner.js'
 import { CREDENTIALS, dispatchEvent, flow, pullRequestEvent } from '../../test-support/scenario.js'
 
 const NS = 'company.team'
@@ -75,11 +75,11 @@ function expectPlanBehindLimit(outcome: Awaited<ReturnType<typeof planThrough>>)
     expect.objectContaining({
       file: `${NS}/flows/huge.yml`,
       title: 'kestra-gitops: server-refused',
-      message: expect.stringMatching(/413 for a body of 1,258,\d{3} bytes.*client_max_body_size/)
+      message: expect.stringMatching(/refused a body of 1,258,\d{3} bytes.*client_max_body_size/)
     })
   ])
   expect(comment).toContain('large59')
-  expect(comment).toMatch(/huge.yml.*413 for a body of 1,258,\d{3} bytes.*proxy-body-size/)
+  expect(comment).toMatch(/huge.yml.*refused a body of 1,258,\d{3} bytes.*proxy-body-size/)
   // Every flow but the huge one reached the server, in bodies a 1 MiB proxy lets through.
   expect(validations.length).toBeGreaterThan(1)
   for (const request of validations) expect(request.bodyBytes).toBeLessThanOrEqual(MIB)
@@ -114,6 +114,100 @@ describe('a plan behind a proxy with a 1 MiB body limit', () => {
     }
   })
 })
+
+describe('a deploy of a namespace file larger than the proxy lets through', () => {
+  const files = {
+    [`${NS}/flows/a.yml`]: flow(NS, 'a'),
+    [`${NS}/files/big.csv`]: 'x,'.repeat(700_000),
+    [`${NS}/files/small.csv`]: 'a,b'
+  }
+  const deployThrough = (repo: GitRepo, server: string) =>
+    runAction({
+      ...dispatchEvent(repo, repo.head()),
+      githubApiUrl: github.url,
+      inputs: { server, ...CREDENTIALS, mode: 'deploy' }
+    })
+
+  const filesOn = (server: Emulator) =>
+    server
+      .snapshot()
+      .files.map((file) => file.path)
+      .sort()
+
+  /** What the user reads of the refused file: which body, how large, which limit to raise, what was applied. */
+  function expectRefusedFile(result: RunResult, bytes: RegExp): void {
+    expect(result.exitCode, result.stdout).toBe(1)
+    const refused = new RegExp(
+      `refused a body of ${bytes.source} bytes as too large: raise the proxy's request body limit ` +
+        '\\(nginx: `client_max_body_size`; ingress-nginx: the `nginx\\.ingress\\.kubernetes\\.io/proxy-body-size` annotation\\), then re-run'
+    )
+    const error = result.annotations.find((a) => a.severity === 'error')
+    expect(error?.message).toMatch(/Deploy incomplete: 1 resource\(s\) not applied, 2 applied/)
+    expect(error?.message).toMatch(/failed: file:company\.team:\/big\.csv/)
+    expect(error?.message).toMatch(refused)
+    expect(result.summary).toMatch(/\| company\.team:\/big\.csv \| file \| failed \|/)
+    // As a reader sees it: the summary writes Markdown's punctuation as numeric references.
+    const shown = result.summary.replace(/&#(\d+);/g, (_, code: string) =>
+      String.fromCodePoint(+code)
+    )
+    expect(shown).toMatch(refused)
+    expect(result.summary).toContain('**Applied:** company.team:/small.csv, company.team.a.')
+  }
+
+  it('fails that file alone, naming its size and the limit to raise, and finishes once the limit is raised', async () => {
+    let limit = MIB
+    const server = await behindLimit(() => limit)
+    try {
+      const repo = createGitRepo(files)
+      const first = await deployThrough(repo, server.url)
+      const [refused] = server.requests.filter((r) => r.status === 413)
+      expect(refused).toMatchObject({ route: 'namespaces.files.upload', partFilename: 'big.csv' })
+      expectRefusedFile(first, new RegExp(refused!.bodyBytes.toLocaleString('en-US')))
+      expect(filesOn(server)).toEqual(['/small.csv'])
+
+      limit = Infinity
+      server.clearLog()
+      const again = await deployThrough(repo, server.url)
+      expect(again.exitCode, again.stdout).toBe(0)
+      const reads = new Set(['flows.validate', 'flows.export.by-ids']) // POSTs that write nothing
+      const writes = server.requests.filter((r) => r.method !== 'GET' && !reads.has(r.route))
+      expect(writes.map((r) => [r.route, r.partFilename ?? r.params.key])).toEqual([
+        ['namespaces.files.upload', 'big.csv'],
+        ['kv.put', 'kestra-gitops-commit']
+      ])
+      expect(filesOn(server)).toEqual(['/big.csv', '/small.csv'])
+    } finally {
+      await server.close()
+    }
+  })
+
+  const nginx = spawnSync('nginx', ['-v']).status === 0
+  it.skipIf(!nginx)('says the same behind a real nginx with its default limit', async () => {
+    const server = await startEmulator({ basicAuth: CREDENTIALS })
+    const proxy = await startNginx(server.url)
+    try {
+      const result = await deployThrough(createGitRepo(files), proxy.url)
+      expectRefusedFile(result, /1,4\d\d,\d{3}/)
+      expect(server.requests.filter((r) => r.partFilename === 'big.csv')).toEqual([])
+      expect(filesOn(server)).toEqual(['/small.csv'])
+    } finally {
+      proxy.stop()
+      await server.close()
+    }
+  })
+})
+
+/** The emulator behind a proxy that refuses a body over `limit()` bytes as nginx does. */
+async function behindLimit(limit: () => number): Promise<Emulator> {
+  const server = await startEmulator({ basicAuth: CREDENTIALS })
+  server.inject({
+    where: (request) => request.bodyBytes > limit(),
+    times: Infinity,
+    status: 413,
+    body: NGINX_413
+  })
+  return server
+}
 
 /** nginx 1.22 (Debian) on loopback, its own prefix and no limit set: `client_max_body_size` is 1m. */
 async function startNginx(upstream: string): Promise<{ url: string; stop(): void }> {
@@ -166,14 +260,8 @@ describe('a deploy of a namespace of many flows behind a proxy', () => {
   // Lower than nginx's default, so that the checks of 2,500 flows (about 780 kB) would not pass it unbounded.
   const limit = 600 * 1024
   it("keeps each commit marker's write within the limit, writes nothing again, and plans as a full plan does", async () => {
-    const server = await startEmulator({ basicAuth: CREDENTIALS })
+    const server = await behindLimit(() => limit)
     try {
-      server.inject({
-        where: (request) => request.bodyBytes > limit,
-        times: Infinity,
-        status: 413,
-        body: NGINX_413
-      })
       const flows = Object.fromEntries(
         Array.from({ length: 2500 }, (_, i) => [`${NS}/flows/f${i}.yml`, flow(NS, `f${i}`)])
       )

@@ -31,7 +31,8 @@ function answer(req: HttpRequest, body: unknown): HttpResponse {
     status: 200,
     headers: { 'content-type': 'application/json' },
     body: encoder.encode(JSON.stringify(body)),
-    attempts: 1
+    attempts: 1,
+    sentBytes: 0
   }
 }
 

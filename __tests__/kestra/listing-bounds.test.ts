@@ -131,7 +131,8 @@ function answer(req: HttpRequest, status: number, body: unknown): HttpResponse {
     status,
     headers: { 'content-type': 'application/json' },
     body: encoder.encode(JSON.stringify(body)),
-    attempts: 1
+    attempts: 1,
+    sentBytes: 0
   }
 }
 

@@ -134,7 +134,9 @@ describe('validation behind a proxy with a lower body limit', () => {
                 deprecationPaths: [],
                 warnings: [],
                 infos: [],
-                refused: expect.stringContaining(`413 for a body of ${bytes} bytes`)
+                refused: expect.stringContaining(
+                  `refused a body of ${bytes} bytes as too large (413`
+                )
               })
               expect(verdict.refused).toContain('client_max_body_size')
             } else {

@@ -6,7 +6,15 @@ import { PREALLOCATED_AT_MOST, type HttpResponse } from '../../src/kestra/transp
 import { readZip } from '../../src/kestra/zip.js'
 
 function answer(body: Uint8Array): HttpResponse {
-  return { method: 'GET', path: '/export', status: 200, headers: {}, body, attempts: 1 }
+  return {
+    method: 'GET',
+    path: '/export',
+    status: 200,
+    headers: {},
+    body,
+    attempts: 1,
+    sentBytes: 0
+  }
 }
 
 const text = new TextEncoder().encode('select 1;\n'.repeat(500))

@@ -16,7 +16,8 @@ import {
   entriesWithin,
   MAX_STORED_CHECKS_BYTES,
   storedChecksOf,
-  STORED_CHECKS_FIELD
+  STORED_CHECKS_FIELD,
+  type StoredFlowCheck
 } from '../../src/model/stored-checks.js'
 import { parseSettings } from '../../src/config/settings.js'
 import { sha256Hex } from '../../src/model/content.js'
@@ -176,9 +177,9 @@ describe("a marker's stored checks stay within its bound", () => {
       }),
       { maxLength: 3 }
     ),
-    versioned: fc.constant([]),
+    versioned: fc.constant<StoredFlowCheck['versioned']>([]),
     wellFormed: fc.boolean(),
-    references: fc.constant([])
+    references: fc.constant<StoredFlowCheck['references']>([])
   })
   const entries = fc.dictionary(fc.stringMatching(/^[0-9a-f]{64}$/), entry, { maxKeys: 20 })
   const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8')

@@ -43,6 +43,11 @@ const REMEDIATION = {
     401: 'check the username/password or api-token inputs (and that the server URL and tenant are right)',
     403: 'the credentials lack permission for this namespace/tenant (or the tenant is wrong)'
 };
+const BODY_LIMIT_REMEDY = "raise the proxy's request body limit (nginx: `client_max_body_size`; ingress-nginx: the " +
+    '`nginx.ingress.kubernetes.io/proxy-body-size` annotation)';
+function bodyRefused(bytes) {
+    return `the server, or a proxy in front of it, refused a body of ${bytes.toLocaleString('en-US')} bytes as too large`;
+}
 class ApiError extends ActionError {
     name = 'ApiError';
     status;
@@ -72,7 +77,9 @@ function describe$3(details) {
     if (status === undefined) {
         return `Kestra did not answer ${method} ${path}: ${serverMessage} (check the server input and that Kestra is reachable)${unknown}`;
     }
-    const remedy = REMEDIATION[status];
+    const remedy = status === 413 && details.sentBytes
+        ? `${bodyRefused(details.sentBytes)}: ${BODY_LIMIT_REMEDY}, then re-run`
+        : REMEDIATION[status];
     const said = serverMessage ? `: ${serverMessage}` : '';
     return remedy
         ? `Kestra answered ${status} to ${method} ${path}${said}; ${remedy}${unknown}`
@@ -409,7 +416,15 @@ class Transport {
             });
             const body = await readBody(res.body, res.headers['content-length']);
             const { method, path } = req;
-            const response = { method, path, status: res.statusCode, headers: res.headers, body };
+            const sentBytes = typeof req.body === 'string' ? utf8Length(req.body) : (req.body?.length ?? 0);
+            const response = {
+                method,
+                path,
+                status: res.statusCode,
+                headers: res.headers,
+                body,
+                sentBytes
+            };
             return { response: { ...response, attempts: attempt } };
         }
         catch (error) {
@@ -466,7 +481,8 @@ function responseError(response) {
         method: response.method,
         path: response.path,
         serverMessage: message,
-        violations
+        violations,
+        sentBytes: response.sentBytes
     });
 }
 function authorizationHeader(auth) {
@@ -1896,7 +1912,7 @@ class ValidateEndpoint {
         });
         if (response.status === 413) {
             if (batch.length === 1) {
-                return [{ ...emptyResult(batch[0]), refused: tooLarge(utf8Length(body)) }];
+                return [{ ...emptyResult(batch[0]), refused: tooLarge(response.sentBytes) }];
             }
             const half = Math.ceil(batch.length / 2);
             const halves = await Promise.all([
@@ -1917,10 +1933,8 @@ class ValidateEndpoint {
     }
 }
 function tooLarge(bytes) {
-    return (`Kestra could not validate this flow: the server, or a proxy in front of it, refused the request as ` +
-        `too large (413 for a body of ${bytes.toLocaleString('en-US')} bytes, the flow alone), and would ` +
-        `refuse its deploy as well. Raise the proxy's request body limit (nginx: \`client_max_body_size\`; ` +
-        `ingress-nginx: the \`nginx.ingress.kubernetes.io/proxy-body-size\` annotation).`);
+    return (`Kestra could not validate this flow: ${bodyRefused(bytes)} (413, the flow alone), and would ` +
+        `refuse its deploy as well: ${BODY_LIMIT_REMEDY}.`);
 }
 function planBatches(sources, bound = BATCH_BOUND) {
     const batches = [];

@@ -21,6 +21,21 @@ interface ApiErrorDetails {
    * or may not have applied it (docs/rollback.md#writes-whose-answer-was-lost).
    */
   outcomeUnknown?: boolean
+  /** The size of the request's body, for an answer that refused it as too large (413). */
+  sentBytes?: number
+}
+
+/**
+ * What to do about a body refused as too large (docs/kestra.md#validation-behind-a-proxy): Kestra itself
+ * accepts 10 GB, so the limit met is nearly always a proxy's (nginx and ingress-nginx default to 1 MiB).
+ */
+export const BODY_LIMIT_REMEDY =
+  "raise the proxy's request body limit (nginx: `client_max_body_size`; ingress-nginx: the " +
+  '`nginx.ingress.kubernetes.io/proxy-body-size` annotation)'
+
+/** Why a body of `bytes` was refused: the server's 413, or a proxy's. */
+export function bodyRefused(bytes: number): string {
+  return `the server, or a proxy in front of it, refused a body of ${bytes.toLocaleString('en-US')} bytes as too large`
 }
 
 /** A request to Kestra failed. The message names the request, the server's answer and what to check. */
@@ -57,7 +72,10 @@ function describe(details: ApiErrorDetails): string {
   if (status === undefined) {
     return `Kestra did not answer ${method} ${path}: ${serverMessage} (check the server input and that Kestra is reachable)${unknown}`
   }
-  const remedy = REMEDIATION[status]
+  const remedy =
+    status === 413 && details.sentBytes
+      ? `${bodyRefused(details.sentBytes)}: ${BODY_LIMIT_REMEDY}, then re-run`
+      : REMEDIATION[status]
   const said = serverMessage ? `: ${serverMessage}` : ''
   return remedy
     ? `Kestra answered ${status} to ${method} ${path}${said}; ${remedy}${unknown}`

@@ -11,6 +11,7 @@ import {
   type RetryPolicy
 } from './retry.js'
 import { Semaphore } from '../model/concurrency.js'
+import { utf8Length } from '../model/content.js'
 
 const LOOPBACK = ['localhost', '127.0.0.1', '[::1]']
 
@@ -67,6 +68,8 @@ export interface HttpResponse {
   body: Uint8Array
   /** How many attempts it took (1 = no retry). */
   attempts: number
+  /** The size of the request's body, in bytes (0 without one). */
+  sentBytes: number
 }
 
 interface TransportOptions {
@@ -173,7 +176,16 @@ export class Transport {
       })
       const body = await readBody(res.body, res.headers['content-length'])
       const { method, path } = req
-      const response = { method, path, status: res.statusCode, headers: res.headers, body }
+      const sentBytes =
+        typeof req.body === 'string' ? utf8Length(req.body) : (req.body?.length ?? 0)
+      const response = {
+        method,
+        path,
+        status: res.statusCode,
+        headers: res.headers,
+        body,
+        sentBytes
+      }
       return { response: { ...response, attempts: attempt } }
     } catch (error) {
       const reason = transientReason(deadline.signal.reason ?? error)
@@ -236,7 +248,8 @@ export function responseError(response: HttpResponse): ApiError {
     method: response.method,
     path: response.path,
     serverMessage: message,
-    violations
+    violations,
+    sentBytes: response.sentBytes
   })
 }
 

@@ -2,6 +2,7 @@ import { utf8Length } from '../model/content.js'
 import type { ServerValidation } from '../model/kestra.js'
 import { parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
 import type { ScopedHttp } from './scoped-http.js'
+import { BODY_LIMIT_REMEDY, bodyRefused } from './errors.js'
 
 /**
  * Flows a validation request carries: a repository's verdicts take few round trips, while one of 2,000 flows
@@ -86,7 +87,7 @@ export class ValidateEndpoint {
     })
     if (response.status === 413) {
       if (batch.length === 1) {
-        return [{ ...emptyResult(batch[0]!), refused: tooLarge(utf8Length(body)) }]
+        return [{ ...emptyResult(batch[0]!), refused: tooLarge(response.sentBytes) }]
       }
       const half = Math.ceil(batch.length / 2)
       const halves = await Promise.all([
@@ -108,10 +109,8 @@ export class ValidateEndpoint {
 
 function tooLarge(bytes: number): string {
   return (
-    `Kestra could not validate this flow: the server, or a proxy in front of it, refused the request as ` +
-    `too large (413 for a body of ${bytes.toLocaleString('en-US')} bytes, the flow alone), and would ` +
-    `refuse its deploy as well. Raise the proxy's request body limit (nginx: \`client_max_body_size\`; ` +
-    `ingress-nginx: the \`nginx.ingress.kubernetes.io/proxy-body-size\` annotation).`
+    `Kestra could not validate this flow: ${bodyRefused(bytes)} (413, the flow alone), and would ` +
+    `refuse its deploy as well: ${BODY_LIMIT_REMEDY}.`
   )
 }
 
