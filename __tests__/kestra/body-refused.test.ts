@@ -7,24 +7,21 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { KestraClient } from '../../src/kestra/client.js'
 import { ApiError, BODY_LIMIT_REMEDY } from '../../src/kestra/errors.js'
-import type { Emulator } from '../../test-support/kestra-emulator/types.js'
-import { startKestra } from '../deploy/emulated-kestra.js'
+import { startKestra, type EmulatedKestra } from '../deploy/emulated-kestra.js'
 
 const NS = 'company.team'
 const SEED = 20261125
 
 /** The emulator and a client, behind a proxy that refuses a body over `limit()` bytes as nginx does. */
-async function behindLimit(
-  limit: () => number
-): Promise<{ kestra: Emulator; client: KestraClient }> {
-  const { emulator, client } = await startKestra()
-  emulator.inject({
+async function behindLimit(limit: () => number): Promise<EmulatedKestra> {
+  const kestra = await startKestra()
+  kestra.emulator.inject({
     where: (request) => request.bodyBytes > limit(),
     times: Infinity,
     status: 413,
     body: '<html><head><title>413 Request Entity Too Large</title></head></html>'
   })
-  return { kestra: emulator, client }
+  return kestra
 }
 
 /** Each write the deploy makes, with a payload of about `size` bytes. */
@@ -52,7 +49,7 @@ async function outcomeOf(write: Promise<unknown>): Promise<ApiError | 'written'>
 describe('a write behind a proxy body limit', () => {
   it('names the size refused and the limit to raise, on every write kind and limit', async () => {
     let limit = Infinity
-    const { kestra, client } = await behindLimit(() => limit)
+    const { emulator, client } = await behindLimit(() => limit)
     let n = 0
     await fc.assert(
       fc.asyncProperty(
@@ -61,9 +58,9 @@ describe('a write behind a proxy body limit', () => {
         fc.integer({ min: 0, max: 300_000 }),
         async (kind, bound, size) => {
           limit = bound
-          kestra.clearLog()
+          emulator.clearLog()
           const outcome = await outcomeOf(WRITES[kind]!(client, size, ++n))
-          const [sent] = kestra.requests.filter((request) => request.method !== 'GET')
+          const [sent] = emulator.requests.filter((request) => request.method !== 'GET')
           if (sent!.bodyBytes <= limit) {
             expect(outcome).toBe('written')
             return
@@ -83,12 +80,12 @@ describe('a write behind a proxy body limit', () => {
 
   it('passes a body exactly at the limit and refuses one a byte over it', async () => {
     let limit = Infinity
-    const { kestra, client } = await behindLimit(() => limit)
+    const { emulator, client } = await behindLimit(() => limit)
     const bytes = new Uint8Array(50_000).fill(0x62)
-    kestra.clearLog()
+    emulator.clearLog()
     await client.uploadFile(NS, '/probe.csv', bytes)
     // The multipart envelope counts too: the limit is set from the body as the emulator measured it.
-    const sent = kestra.requests.at(-1)!.bodyBytes
+    const sent = emulator.requests.at(-1)!.bodyBytes
     limit = sent
     const atLimit = await outcomeOf(client.uploadFile(NS, '/probe.csv', bytes))
     limit = sent - 1
@@ -101,14 +98,14 @@ describe('a write behind a proxy body limit', () => {
   })
 
   it('says nothing of a proxy for other refusals, nor for a 413 to a request without a body', async () => {
-    const { kestra, client } = await behindLimit(() => Infinity)
+    const { emulator, client } = await startKestra()
     for (const status of [400, 409, 422]) {
-      kestra.inject({ route: 'namespaces.files.upload', times: 1, status })
+      emulator.inject({ route: 'namespaces.files.upload', times: 1, status })
       const outcome = await outcomeOf(client.uploadFile(NS, '/other.csv', new Uint8Array(10)))
       expect((outcome as ApiError).status).toBe(status)
       expect((outcome as ApiError).message).not.toMatch(/proxy|too large/)
     }
-    kestra.inject({ route: 'namespaces.files.get', times: 1, status: 413 })
+    emulator.inject({ route: 'namespaces.files.get', times: 1, status: 413 })
     const outcome = await outcomeOf(client.getFile(NS, '/other.csv'))
     expect((outcome as ApiError).status).toBe(413)
     expect((outcome as ApiError).message).not.toMatch(/proxy|refused a body/)

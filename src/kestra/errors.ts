@@ -21,7 +21,7 @@ interface ApiErrorDetails {
    * or may not have applied it (docs/rollback.md#writes-whose-answer-was-lost).
    */
   outcomeUnknown?: boolean
-  /** The size of the request's body, for an answer that refused it as too large (413). */
+  /** The size of the request's body (0 without one): an answer 413 names it, with the limit to raise. */
   sentBytes?: number
 }
 
