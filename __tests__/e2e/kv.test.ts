@@ -186,6 +186,34 @@ describe('KV pairs deployed', () => {
     )
   })
 
+  it("a secret-like key's write refused as too large says to raise the limit before a re-run, never the value", async () => {
+    await onDashStage(
+      { base: BASE, change: { [FILE]: HEAD_KV }, seed: { kv: SERVER_KV } },
+      async (s) => {
+        s.kestra.inject({
+          route: 'kv.put',
+          where: (request) => request.params.key === 'api_token',
+          status: 413,
+          body: '<html><head><title>413 Request Entity Too Large</title></head></html>'
+        })
+        const result = await pushRun(s)
+        expect(result.exitCode).toBe(1)
+        const shown = result.summary.replace(/&#(\d+);/g, (_, code: string) =>
+          String.fromCodePoint(+code)
+        )
+        expect(shown).toContain('the request failed (HTTP 413); its answer is not shown')
+        expect(shown).toMatch(
+          /api_token was refused as too large, and a re-run is refused again until the limit is raised: raise the proxy's request body limit/
+        )
+        const error = result.annotations.find((a) => a.severity === 'error')
+        expect(error?.message).toMatch(
+          /api_token was refused as too large.*Then re-run the workflow/
+        )
+        expectNoSecret(result, s.github)
+      }
+    )
+  })
+
   it('a key changed on the server since the plan is a conflict, never overwritten', async () => {
     const change = { [FILE]: HEAD_KV, [`${NS}/flows/hello.yml`]: HELLO_V2 }
     await onDashStage({ base: BASE, change, seed: { kv: SERVER_KV } }, async (s) => {

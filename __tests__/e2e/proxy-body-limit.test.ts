@@ -152,6 +152,16 @@ describe('a deploy of a namespace file larger than the proxy lets through', () =
     )
     expect(shown).toMatch(refused)
     expect(result.summary).toContain('**Applied:** company.team:/small.csv, company.team.a.')
+    // A re-run alone would be refused again: the closing words say to raise the limit first.
+    const first =
+      "company.team:/big.csv was refused as too large, and a re-run is refused again until the limit is raised: raise the proxy's request body limit"
+    expect(shown).toContain(first)
+    expect(shown.indexOf(first)).toBeLessThan(
+      shown.indexOf('Then re-running the deploy finishes the job')
+    )
+    expect(error?.message).toMatch(
+      /big\.csv was refused as too large, .*\. Then re-run the workflow to finish/
+    )
   }
 
   it('fails that file alone, naming its size and the limit to raise, and finishes once the limit is raised', async () => {

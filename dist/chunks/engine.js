@@ -56,6 +56,7 @@ class ApiError extends ActionError {
     serverMessage;
     violations;
     outcomeUnknown;
+    bodyRefused;
     constructor(details) {
         super(describe$3(details));
         this.status = details.status;
@@ -64,10 +65,26 @@ class ApiError extends ActionError {
         this.serverMessage = details.serverMessage;
         this.violations = details.violations ?? [];
         this.outcomeUnknown = details.outcomeUnknown ?? false;
+        this.bodyRefused = isBodyRefused(details);
     }
 }
 function isOutcomeUnknown(error) {
     return error instanceof ApiError && error.outcomeUnknown;
+}
+function failureMarks(error) {
+    if (!(error instanceof ApiError))
+        return {};
+    return {
+        ...(error.outcomeUnknown && { outcomeUnknown: true }),
+        ...(error.bodyRefused && { bodyRefused: true })
+    };
+}
+function limitBeforeRerun(names) {
+    const were = names.length === 1 ? 'was' : 'were';
+    return `${names.join(', ')} ${were} refused as too large, and a re-run is refused again until the limit is raised: ${BODY_LIMIT_REMEDY}`;
+}
+function isBodyRefused(details) {
+    return details.status === 413 && (details.sentBytes ?? 0) > 0;
 }
 function describe$3(details) {
     const { status, method, path, serverMessage } = details;
@@ -77,7 +94,7 @@ function describe$3(details) {
     if (status === undefined) {
         return `Kestra did not answer ${method} ${path}: ${serverMessage} (check the server input and that Kestra is reachable)${unknown}`;
     }
-    const remedy = status === 413 && details.sentBytes
+    const remedy = isBodyRefused(details) && details.sentBytes
         ? `${bodyRefused(details.sentBytes)}: ${BODY_LIMIT_REMEDY}, then re-run`
         : REMEDIATION[status];
     const said = serverMessage ? `: ${serverMessage}` : '';
@@ -9766,8 +9783,12 @@ async function applyPlan(plan, deps) {
                 record(await write(change));
             }
             catch (error) {
-                const unknown = isOutcomeUnknown(error) && { outcomeUnknown: true };
-                record({ change, result: 'failed', message: errorMessage(error), ...unknown });
+                record({
+                    change,
+                    result: 'failed',
+                    message: errorMessage(error),
+                    ...failureMarks(error)
+                });
             }
         })));
     };
@@ -10089,7 +10110,8 @@ function renderReceipt(result, meta) {
     if (result.status === 'failed') {
         const applied = rows.filter((r) => WRITTEN.has(r.result) || r.result === 'unchanged');
         const notApplied = rows.filter((r) => NOT_APPLIED.has(r.result));
-        out.push('', `**Applied:** ${names(applied)}.`, `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName$1(r.change))} (${r.outcomeUnknown ? 'failed, its answer lost: Kestra may hold either version' : r.result})`).join(', ')}.`, '', 'Re-running the deploy finishes the job: what was applied is unchanged now and is not written again' +
+        const refused = notApplied.filter((r) => r.bodyRefused).map((r) => resourceName$1(r.change));
+        out.push('', `**Applied:** ${names(applied)}.`, `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName$1(r.change))} (${r.outcomeUnknown ? 'failed, its answer lost: Kestra may hold either version' : r.result})`).join(', ')}.`, '', ...(refused.length > 0 ? [`${escapeText(limitBeforeRerun(refused))}.`, ''] : []), `${refused.length > 0 ? 'Then re-running' : 'Re-running'} the deploy finishes the job: what was applied is unchanged now and is not written again` +
             (notApplied.some((r) => r.result === 'conflict')
                 ? '; conflicting resources changed on the server after the plan, so check those changes first: a re-run plans against them and overwrites them.'
                 : '.'));
@@ -12550,8 +12572,9 @@ function failureSummary(result) {
     const name = (r) => resourceKey(r.change);
     const notApplied = result.resources.filter((r) => ['conflict', 'failed', 'skipped'].includes(r.result));
     const applied = result.resources.filter((r) => ['created', 'updated', 'deleted'].includes(r.result));
+    const refused = notApplied.filter((r) => r.bodyRefused).map(name);
     return [
-        `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. Re-run the workflow to finish (applied resources are not written again).`,
+        `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. ${refused.length > 0 ? `${limitBeforeRerun(refused)}. Then re-run` : 'Re-run'} the workflow to finish (applied resources are not written again).`,
         ...notApplied.map((r) => `  ${r.result}: ${name(r)}${r.message ? ` — ${r.message}` : ''}`),
         ...(applied.length > 0 ? ['Applied:', ...applied.map((r) => `  ${r.result}: ${name(r)}`)] : [])
     ].join('\n');
@@ -14822,14 +14845,14 @@ async function serverJson(api, change) {
     return value === undefined ? undefined : canonicalJson(value);
 }
 function failed(change, error) {
-    const unknown = isOutcomeUnknown(error) && { outcomeUnknown: true };
+    const marks = failureMarks(error);
     const status = error instanceof ApiError && error.status !== undefined ? ` (HTTP ${error.status})` : '';
     const message = !change.secretLike
         ? errorMessage(error)
-        : unknown
+        : marks.outcomeUnknown
             ? 'Kestra may or may not have applied this write (its answer was lost); its answer is not shown: the key is secret-like'
             : `the request failed${status}; its answer is not shown: the key is secret-like`;
-    return { change, result: 'failed', message, ...unknown };
+    return { change, result: 'failed', message, ...marks };
 }
 function conflict(change, what) {
     return settled(change, {

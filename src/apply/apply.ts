@@ -1,5 +1,5 @@
 import type { KestraApi } from '../kestra/api.js'
-import { isOutcomeUnknown } from '../kestra/errors.js'
+import { failureMarks } from '../kestra/errors.js'
 import { Semaphore } from '../model/concurrency.js'
 import { errorMessage } from '../model/errors.js'
 import { isWrite, type FileChange, type Plan, type ResourceChange } from '../model/plan.js'
@@ -68,8 +68,12 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyOutco
           try {
             record(await write(change))
           } catch (error) {
-            const unknown = isOutcomeUnknown(error) && { outcomeUnknown: true as const }
-            record({ change, result: 'failed', message: errorMessage(error), ...unknown })
+            record({
+              change,
+              result: 'failed',
+              message: errorMessage(error),
+              ...failureMarks(error)
+            })
           }
         })
       )

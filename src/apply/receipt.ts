@@ -1,3 +1,4 @@
+import { limitBeforeRerun } from '../kestra/errors.js'
 import { resourceName, isWrite } from '../model/plan.js'
 import {
   escapeText,
@@ -48,12 +49,15 @@ export function renderReceipt(result: DeployResult, meta: ReceiptMeta): string {
   if (result.status === 'failed') {
     const applied = rows.filter((r) => WRITTEN.has(r.result) || r.result === 'unchanged')
     const notApplied = rows.filter((r) => NOT_APPLIED.has(r.result))
+    // A re-run alone sends these bodies again, and is refused again.
+    const refused = notApplied.filter((r) => r.bodyRefused).map((r) => resourceName(r.change))
     out.push(
       '',
       `**Applied:** ${names(applied)}.`,
       `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName(r.change))} (${r.outcomeUnknown ? 'failed, its answer lost: Kestra may hold either version' : r.result})`).join(', ')}.`,
       '',
-      'Re-running the deploy finishes the job: what was applied is unchanged now and is not written again' +
+      ...(refused.length > 0 ? [`${escapeText(limitBeforeRerun(refused))}.`, ''] : []),
+      `${refused.length > 0 ? 'Then re-running' : 'Re-running'} the deploy finishes the job: what was applied is unchanged now and is not written again` +
         (notApplied.some((r) => r.result === 'conflict')
           ? '; conflicting resources changed on the server after the plan, so check those changes first: a re-run plans against them and overwrites them.'
           : '.')

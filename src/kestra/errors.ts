@@ -1,5 +1,6 @@
 import { ActionError } from '../model/errors.js'
 import type { ServerConstraint } from '../model/kestra.js'
+import type { ResourceResult } from '../model/result.js'
 
 const REMEDIATION: Record<number, string> = {
   401: 'check the username/password or api-token inputs (and that the server URL and tenant are right)',
@@ -47,6 +48,8 @@ export class ApiError extends ActionError {
   readonly serverMessage: string
   readonly violations: ServerConstraint[]
   readonly outcomeUnknown: boolean
+  /** A body refused as too large (413): sending it again is refused again until the limit is raised. */
+  readonly bodyRefused: boolean
 
   constructor(details: ApiErrorDetails) {
     super(describe(details))
@@ -56,12 +59,37 @@ export class ApiError extends ActionError {
     this.serverMessage = details.serverMessage
     this.violations = details.violations ?? []
     this.outcomeUnknown = details.outcomeUnknown ?? false
+    this.bodyRefused = isBodyRefused(details)
   }
 }
 
 /** A write that failed without an answer saying what the server did. */
 export function isOutcomeUnknown(error: unknown): boolean {
   return error instanceof ApiError && error.outcomeUnknown
+}
+
+/** What a failed write's error adds to its result: its answer lost, or its body refused as too large. */
+export function failureMarks(
+  error: unknown
+): Pick<ResourceResult, 'outcomeUnknown' | 'bodyRefused'> {
+  if (!(error instanceof ApiError)) return {}
+  return {
+    ...(error.outcomeUnknown && { outcomeUnknown: true as const }),
+    ...(error.bodyRefused && { bodyRefused: true as const })
+  }
+}
+
+/**
+ * What a deploy whose writes of `names` were refused as too large needs before a re-run: without it, the
+ * re-run sends the same bodies and is refused again.
+ */
+export function limitBeforeRerun(names: readonly string[]): string {
+  const were = names.length === 1 ? 'was' : 'were'
+  return `${names.join(', ')} ${were} refused as too large, and a re-run is refused again until the limit is raised: ${BODY_LIMIT_REMEDY}`
+}
+
+function isBodyRefused(details: ApiErrorDetails): boolean {
+  return details.status === 413 && (details.sentBytes ?? 0) > 0
 }
 
 function describe(details: ApiErrorDetails): string {
@@ -73,7 +101,7 @@ function describe(details: ApiErrorDetails): string {
     return `Kestra did not answer ${method} ${path}: ${serverMessage} (check the server input and that Kestra is reachable)${unknown}`
   }
   const remedy =
-    status === 413 && details.sentBytes
+    isBodyRefused(details) && details.sentBytes
       ? `${bodyRefused(details.sentBytes)}: ${BODY_LIMIT_REMEDY}, then re-run`
       : REMEDIATION[status]
   const said = serverMessage ? `: ${serverMessage}` : ''

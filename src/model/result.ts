@@ -16,6 +16,11 @@ export interface ResourceResult {
    * (docs/rollback.md#writes-whose-answer-was-lost).
    */
   outcomeUnknown?: true
+  /**
+   * A failed write whose body the server, or a proxy in front of it, refused as too large: a re-run sends
+   * it again and is refused again until the limit is raised (docs/kestra.md#validation-behind-a-proxy).
+   */
+  bodyRefused?: true
 }
 
 export type DeployStatus = 'applied' | 'nothing-to-do' | 'refused' | 'failed'

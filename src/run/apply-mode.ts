@@ -8,6 +8,7 @@ import { renderReceipt } from '../apply/receipt.js'
 import { outcomeCounts } from '../model/result.js'
 import { DeployError, errorMessage } from '../model/errors.js'
 import type { KestraServer } from '../kestra/api.js'
+import { limitBeforeRerun } from '../kestra/errors.js'
 import type { FileChange, Plan } from '../model/plan.js'
 import { readNamespaceFileBytes } from '../gather/repo/namespace-files.js'
 import type { NamespaceFileEntry, RepoModel } from '../model/repository.js'
@@ -281,8 +282,9 @@ function failureSummary(result: DeployResult): string {
   const applied = result.resources.filter((r) =>
     ['created', 'updated', 'deleted'].includes(r.result)
   )
+  const refused = notApplied.filter((r) => r.bodyRefused).map(name)
   return [
-    `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. Re-run the workflow to finish (applied resources are not written again).`,
+    `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. ${refused.length > 0 ? `${limitBeforeRerun(refused)}. Then re-run` : 'Re-run'} the workflow to finish (applied resources are not written again).`,
     ...notApplied.map((r) => `  ${r.result}: ${name(r)}${r.message ? ` — ${r.message}` : ''}`),
     ...(applied.length > 0 ? ['Applied:', ...applied.map((r) => `  ${r.result}: ${name(r)}`)] : [])
   ].join('\n')

@@ -1,6 +1,6 @@
 import { settled, type ApplyKind } from '../../apply/kind.js'
 import type { KestraApi } from '../../kestra/api.js'
-import { ApiError, isOutcomeUnknown } from '../../kestra/errors.js'
+import { ApiError, failureMarks } from '../../kestra/errors.js'
 import { errorMessage } from '../../model/errors.js'
 import type { ResourceChanges } from '../../model/plan.js'
 import type { ResourceResult } from '../../model/result.js'
@@ -59,15 +59,15 @@ async function serverJson(api: KestraApi, change: KvChange): Promise<string | un
 
 /** A failed request: a secret-like key's says what happened, never what the server answered. */
 function failed(change: KvChange, error: unknown): ResourceResult {
-  const unknown = isOutcomeUnknown(error) && { outcomeUnknown: true as const }
+  const marks = failureMarks(error)
   const status =
     error instanceof ApiError && error.status !== undefined ? ` (HTTP ${error.status})` : ''
   const message = !change.secretLike
     ? errorMessage(error)
-    : unknown
+    : marks.outcomeUnknown
       ? 'Kestra may or may not have applied this write (its answer was lost); its answer is not shown: the key is secret-like'
       : `the request failed${status}; its answer is not shown: the key is secret-like`
-  return { change, result: 'failed', message, ...unknown }
+  return { change, result: 'failed', message, ...marks }
 }
 
 function conflict(change: KvChange, what: string): ResourceResult {

@@ -1,0 +1,109 @@
+/**
+ * A deploy whose writes a proxy refused as too large (413) does not tell the user that a re-run finishes
+ * the job: a re-run sends the same bodies and is refused again. The receipt names exactly the resources
+ * refused and the limit to raise, first, whatever else failed beside them; a write that failed otherwise,
+ * or a 413 to a request without a body (a delete), adds nothing of the kind.
+ */
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { renderReceipt } from '../../src/apply/receipt.js'
+import { BODY_LIMIT_REMEDY } from '../../src/kestra/errors.js'
+import { escapeText } from '../../src/model/markdown/escape.js'
+import { startKestra } from './emulated-kestra.js'
+import { flowSource, planFor } from './plan-for.js'
+import { COMMIT, runDeploy } from './run-deploy.js'
+
+const SEED = 20261125
+const META = {
+  commit: COMMIT,
+  time: '2026-11-25T12:00:00.000Z',
+  server: 'https://kestra.example.com',
+  tenant: 'main'
+}
+const TOO_LARGE = {
+  status: 413,
+  body: '<html><head><title>413 Request Entity Too Large</title></head></html>'
+}
+/** Every other way a write can fail here, none of them about a body's size. */
+const OTHER_FAILURES = [
+  { status: 500, body: { message: 'boom' } },
+  { status: 400, body: { message: 'bad flow' } },
+  { status: 403, body: { message: 'forbidden' } }
+]
+
+type Fate = 'written' | 'too large' | 'other'
+const FATES: Fate[] = ['written', 'too large', 'other']
+
+/** One resource of the deploy, and the request that writes it. */
+interface Resource {
+  name: string
+  request: string
+  /** Whether the request carries a body (a delete does not). */
+  body: boolean
+}
+
+describe('a deploy whose writes were refused as too large', () => {
+  it('names exactly those, and the limit to raise before a re-run, whatever else failed', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...FATES), { minLength: 4, maxLength: 4 }),
+        fc.nat({ max: OTHER_FAILURES.length - 1 }),
+        async (fates, other) => {
+          const server = await startKestra()
+          server.seedFlow(flowSource('team', 'changed'))
+          server.seedFlow(flowSource('team', 'gone'))
+          const resources: Resource[] = [
+            {
+              name: 'team:/data.csv',
+              request: 'namespaces.files.upload team:/data.csv',
+              body: true
+            },
+            { name: 'team.changed', request: 'flows.update team/changed', body: true },
+            { name: 'team.gone', request: 'flows.delete team/gone', body: false },
+            { name: 'team.new', request: 'flows.create team/new', body: true }
+          ]
+          resources.forEach(({ request }, i) => {
+            if (fates[i] === 'too large') server.fail(request, TOO_LARGE)
+            if (fates[i] === 'other') server.fail(request, OTHER_FAILURES[other]!)
+          })
+          const planned = planFor(
+            server,
+            {
+              flows: [flowSource('team', 'changed', '!'), flowSource('team', 'new')],
+              files: [{ namespace: 'team', path: '/data.csv', content: 'a,b\n1,2\n' }]
+            },
+            { delete: true }
+          )
+          const result = await runDeploy(server.client, planned)
+          const md = renderReceipt(result, META)
+
+          const refused = resources
+            .filter(({ body }, i) => body && fates[i] === 'too large')
+            .map(({ name }) => name)
+          const flagged = result.resources.filter((r) => r.bodyRefused)
+          expect(flagged.every((r) => r.result === 'failed')).toBe(true)
+          expect(flagged.length).toBe(refused.length)
+          if (fates.every((fate) => fate === 'written')) {
+            expect(result.status).toBe('applied')
+            return
+          }
+          if (refused.length === 0) {
+            expect(md).toContain('Re-running the deploy finishes the job')
+            expect(md).not.toContain('refused as too large')
+            expect(md).not.toContain('client_max_body_size')
+            return
+          }
+          const were = refused.length === 1 ? 'was' : 'were'
+          const line = `${refused.join(', ')} ${were} refused as too large, and a re-run is refused again until the limit is raised: ${BODY_LIMIT_REMEDY}.`
+          const closing = md.slice(md.indexOf('**Not applied:**'))
+          expect(closing).toContain(escapeText(line))
+          // First the limit, then the re-run.
+          expect(closing.indexOf('refused as too large')).toBeLessThan(
+            closing.indexOf('Then re-running the deploy finishes the job')
+          )
+        }
+      ),
+      { seed: SEED, numRuns: 40 }
+    )
+  }, 60_000)
+})
