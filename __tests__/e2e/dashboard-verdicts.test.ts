@@ -100,7 +100,7 @@ describe("the dashboards validate endpoint's verdict", () => {
     })
   }
 
-  it("a flow's verdict the action cannot read (constraints as an object) is an error on that flow, and nothing is written", async () => {
+  it("a flow's verdict the action cannot read (constraints as an object) is an error on that flow, not blamed on it, and nothing is written", async () => {
     const change = { [`${NS}/flows/hello.yml`]: HELLO_V2, 'dashboards/ops.yml': OPS }
     await onDashStage({ base: BASE, change }, async (s) => {
       s.kestra.inject({
@@ -114,7 +114,12 @@ describe("the dashboards validate endpoint's verdict", () => {
       const error = deploy.annotations.find(
         (a) => a.severity === 'error' && a.file === `${NS}/flows/hello.yml`
       )
-      expect(error?.message).toContain("the server's validation answer could not be read")
+      expect(error?.message).toContain(
+        "Kestra could not validate this flow: the server's validation answer could not be read"
+      )
+      // The server's answer is at fault, not the flow.
+      expect(error?.message).not.toMatch(/Fix the flow|rejects this flow/)
+      expect(error?.line).toBe(1)
       expect(writes(s.kestra)).toEqual([])
     })
   })

@@ -9,6 +9,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { dashboardFindings } from '../../src/kinds/dashboards/decide-checks.js'
+import { serverFindings } from '../../src/kinds/flows/decide-checks.js'
+import { parseFlowFile } from '../../src/model/flow-file.js'
 import { emulatedClientPerFile } from './test-server.js'
 
 type Label = 'valid' | 'invalid' | 'unreadable'
@@ -147,9 +149,11 @@ describe('a validate verdict is valid only when recognised as valid', () => {
     )
   })
 
-  it('flows: an answer the client cannot read is an error of that flow, never valid', async () => {
-    const flow =
-      'id: hello\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n'
+  const flow =
+    'id: hello\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n'
+  const flowFile = parseFlowFile({ file: 'flows/hello.yml', rel: 'flows/hello.yml', raw: flow })
+
+  it('flows: an answer the client cannot read is an error of that flow, never valid, and never blamed on it', async () => {
     await fc.assert(
       fc.asyncProperty(ANSWER, async ({ label, answer, text }) => {
         kestra.emulator.inject({
@@ -158,18 +162,57 @@ describe('a validate verdict is valid only when recognised as valid', () => {
           body: text ?? JSON.stringify([answer])
         })
         const [result] = await kestra.client.validateFlows([flow])
-        const unreadable = result!.errors.some((e) =>
-          e.message.startsWith("the server's validation answer could not be read")
-        )
-        const read: Label = unreadable
-          ? 'unreadable'
-          : result!.errors.length > 0
-            ? 'invalid'
-            : 'valid'
+        const read: Label =
+          result!.unreadable !== undefined
+            ? 'unreadable'
+            : result!.errors.length > 0
+              ? 'invalid'
+              : 'valid'
         // A non-list answer to a batch is unreadable as a whole; a verdict of any shape is read as above.
         expect(read).toBe(label)
+        const findings = serverFindings([flowFile], [result!])
+        expect(findings.some((f) => f.severity === 'error')).toBe(label !== 'valid')
+        if (label === 'unreadable') {
+          // The server's answer is at fault, not the flow: no advice to fix the flow.
+          const [finding] = findings
+          expect(finding).toMatchObject({ rule: 'server-constraint', line: 1, severity: 'error' })
+          expect(finding!.message).toMatch(
+            /^Kestra could not validate this flow: the server's validation answer could not be read \(/
+          )
+          expect(finding!.message).not.toMatch(/Fix the|rejects this flow/)
+          expect(finding!.message.length).toBeLessThan(600)
+        }
       }),
       { numRuns: 300 }
+    )
+  })
+  it('flows: a flow the answer leaves out has no verdict, an error of that flow alone', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 2, max: 6 }), fc.nat(), async (count, seed) => {
+        const sources = Array.from({ length: count }, (_, i) =>
+          flow.replace('id: hello', `id: hello${i}`)
+        )
+        const missing = seed % count
+        const answer = sources
+          .map((_, index) => ({ index, constraints: null, outdated: false }))
+          .filter(({ index }) => index !== missing)
+        kestra.emulator.inject({
+          route: 'flows.validate',
+          status: 200,
+          body: JSON.stringify(answer)
+        })
+        const results = await kestra.client.validateFlows(sources)
+        const files = sources.map((raw, i) =>
+          parseFlowFile({ file: `flows/hello${i}.yml`, rel: `flows/hello${i}.yml`, raw })
+        )
+        const findings = serverFindings(files, results)
+        expect(findings.map((f) => f.file)).toEqual([`flows/hello${missing}.yml`])
+        expect(findings[0]).toMatchObject({ rule: 'server-constraint', severity: 'error' })
+        expect(findings[0]!.message).toBe(
+          'Kestra could not validate this flow: the server returned no validation result for it; nothing is deployed until the server answers a verdict the action can read.'
+        )
+      }),
+      { numRuns: 30 }
     )
   })
 })

@@ -1945,9 +1945,12 @@ class ValidateEndpoint {
         const why = items === undefined ? 'it is not JSON' : 'it is not a list of verdicts';
         return batch.map((index) => ({
             ...emptyResult(index),
-            errors: [{ message: unreadableVerdict(why, text) }]
+            unreadable: noVerdict(unreadableVerdict(why, text))
         }));
     }
+}
+function noVerdict(why) {
+    return `Kestra could not validate this flow: ${why}.`;
 }
 function tooLarge(bytes) {
     return (`Kestra could not validate this flow: ${bodyRefused(bytes)} (413, the flow alone), and would ` +
@@ -1987,7 +1990,7 @@ function mapBatch(batch, items) {
     });
     results.forEach((result, position) => {
         if (!answered.has(position)) {
-            result.errors.push({ message: 'the server returned no validation result for this flow' });
+            result.unreadable ??= noVerdict('the server returned no validation result for it; nothing is deployed until the server answers a verdict the action can read');
         }
     });
     return results;
@@ -1999,7 +2002,7 @@ function mergeInto(target, item) {
     const verdict = readVerdict(item);
     if (!verdict.readable) {
         const answer = JSON.stringify(item) ?? String(item);
-        target.errors.push({ message: unreadableVerdict(verdict.why, answer) });
+        target.unreadable ??= noVerdict(unreadableVerdict(verdict.why, answer));
         return;
     }
     const { record } = verdict;
@@ -14498,7 +14501,8 @@ function findingsOf(flow, result) {
     const clean = result.errors.length + result.deprecationPaths.length + result.warnings.length === 0 &&
         result.infos.length === 0 &&
         !result.outdated &&
-        result.refused === undefined;
+        result.refused === undefined &&
+        result.unreadable === undefined;
     if (clean)
         return [];
     const doc = flow.documents[0];
@@ -14516,6 +14520,11 @@ function findingsOf(flow, result) {
         ...(result.refused === undefined
             ? []
             : [finding('error', 'server-refused', idPosition(doc, flow.lineCounter), result.refused)]),
+        ...(result.unreadable === undefined
+            ? []
+            : [
+                finding('error', 'server-constraint', idPosition(doc, flow.lineCounter), result.unreadable)
+            ]),
         ...result.errors.map((error) => finding('error', 'server-constraint', (doc &&
             !(error.pointer ?? error.path) &&
             namedValuePosition(doc, flow.lineCounter, error.message)) ||

@@ -98,8 +98,9 @@ export class FlowsEndpoint {
   }
 
   /**
-   * A create that had to be retried may have reached the server the first time: its "already
-   * exists" (422 up to 1.3, 409 in 2.0) then re-reads the flow and accepts it when the stored source is the one sent.
+   * A create that had to be retried may have reached the server the first time: its "already exists"
+   * (422 up to 1.3, 409 in 2.0) then re-reads the flow and accepts it when the stored source is the one
+   * sent.
    */
   async create(source: string): Promise<RemoteFlow> {
     const response = await this.http.send({

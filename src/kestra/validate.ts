@@ -102,9 +102,14 @@ export class ValidateEndpoint {
     const why = items === undefined ? 'it is not JSON' : 'it is not a list of verdicts'
     return batch.map((index) => ({
       ...emptyResult(index),
-      errors: [{ message: unreadableVerdict(why, text) }]
+      unreadable: noVerdict(unreadableVerdict(why, text))
     }))
   }
+}
+
+/** The finding of a flow whose answer could not be read: the server's answer is at fault, not the flow. */
+function noVerdict(why: string): string {
+  return `Kestra could not validate this flow: ${why}.`
 }
 
 function tooLarge(bytes: number): string {
@@ -157,7 +162,9 @@ function mapBatch(batch: number[], items: unknown[]): ServerValidation[] {
   })
   results.forEach((result, position) => {
     if (!answered.has(position)) {
-      result.errors.push({ message: 'the server returned no validation result for this flow' })
+      result.unreadable ??= noVerdict(
+        'the server returned no validation result for it; nothing is deployed until the server answers a verdict the action can read'
+      )
     }
   })
   return results
@@ -171,7 +178,7 @@ function mergeInto(target: ServerValidation, item: unknown): void {
   const verdict = readVerdict(item)
   if (!verdict.readable) {
     const answer = JSON.stringify(item) ?? String(item)
-    target.errors.push({ message: unreadableVerdict(verdict.why, answer) })
+    target.unreadable ??= noVerdict(unreadableVerdict(verdict.why, answer))
     return
   }
   const { record } = verdict

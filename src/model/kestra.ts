@@ -37,6 +37,11 @@ export interface ServerValidation {
    * the flow alone: the finding's text. A flow without a verdict is never "valid".
    */
   refused?: string
+  /**
+   * Set when the answer for this flow could not be read (not JSON, not a verdict, or none for this flow): the
+   * finding's text. The flow is not at fault, and without a verdict it is never "valid".
+   */
+  unreadable?: string
 }
 
 /** The server's verdict on one resource: its violations (none: valid), or why its answer is unreadable. */

@@ -66,7 +66,8 @@ function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
     result.errors.length + result.deprecationPaths.length + result.warnings.length === 0 &&
     result.infos.length === 0 &&
     !result.outdated &&
-    result.refused === undefined
+    result.refused === undefined &&
+    result.unreadable === undefined
   // The syntax tree may have been released (a re-parse): only a flow with something to say needs it.
   if (clean) return []
   const doc = flow.documents[0]
@@ -83,6 +84,16 @@ function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
     ...(result.refused === undefined
       ? []
       : [finding('error', 'server-refused', idPosition(doc, flow.lineCounter), result.refused)]),
+    ...(result.unreadable === undefined
+      ? []
+      : [
+          finding(
+            'error',
+            'server-constraint',
+            idPosition(doc, flow.lineCounter),
+            result.unreadable
+          )
+        ]),
     ...result.errors.map((error) =>
       finding(
         'error',
