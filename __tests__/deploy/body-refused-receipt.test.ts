@@ -6,9 +6,9 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { nodesOf, parseMarkdown, plainText } from '../render/fixtures.js'
 import { renderReceipt } from '../../src/apply/receipt.js'
 import { BODY_LIMIT_REMEDY } from '../../src/kestra/errors.js'
-import { escapeText } from '../../src/model/markdown/escape.js'
 import { startKestra } from './emulated-kestra.js'
 import { flowSource, planFor } from './plan-for.js'
 import { COMMIT, runDeploy } from './run-deploy.js'
@@ -87,20 +87,25 @@ describe('a deploy whose writes were refused as too large', () => {
             expect(result.status).toBe('applied')
             return
           }
+          // What a reader of the rendered Markdown reads, paragraph by paragraph.
+          const paragraphs = nodesOf(parseMarkdown(md), 'paragraph')
+          const read = paragraphs.map(plainText)
           if (refused.length === 0) {
-            expect(md).toContain('Re-running the deploy finishes the job')
-            expect(md).not.toContain('refused as too large')
-            expect(md).not.toContain('client_max_body_size')
+            expect(read).toContainEqual(expect.stringMatching(/^Re-running the deploy finishes/))
+            expect(read.join('\n')).not.toMatch(/refused as too large|client_max_body_size/)
             return
           }
           const were = refused.length === 1 ? 'was' : 'were'
           const line = `${refused.join(', ')} ${were} refused as too large, and a re-run is refused again until the limit is raised: ${BODY_LIMIT_REMEDY}.`
-          const closing = md.slice(md.indexOf('**Not applied:**'))
-          expect(closing).toContain(escapeText(line))
+          const at = read.findIndex((text) => text.includes('refused as too large'))
+          expect(read[at]!.replace(/<\/?code>/g, '')).toBe(line.replaceAll('`', ''))
+          // The settings to raise are shown as code.
+          expect([...read[at]!.matchAll(/<code>(.*?)<\/code>/g)].map(([, code]) => code)).toEqual([
+            'client_max_body_size',
+            'nginx.ingress.kubernetes.io/proxy-body-size'
+          ])
           // First the limit, then the re-run.
-          expect(closing.indexOf('refused as too large')).toBeLessThan(
-            closing.indexOf('Then re-running the deploy finishes the job')
-          )
+          expect(read[at + 1]).toMatch(/^Then re-running the deploy finishes the job/)
         }
       ),
       { seed: SEED, numRuns: 40 }

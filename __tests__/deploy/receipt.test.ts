@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fromMarkdown } from 'mdast-util-from-markdown'
-import { gfmFromMarkdown } from 'mdast-util-gfm'
-import { gfm } from 'micromark-extension-gfm'
+import { nodesOf, parseMarkdown, plainText } from '../render/fixtures.js'
 import { renderReceipt } from '../../src/apply/receipt.js'
 import type { DeployResult } from '../../src/model/result.js'
 import { startKestra } from './emulated-kestra.js'
@@ -15,23 +13,11 @@ const META = {
   tenant: 'main'
 }
 
-interface Node {
-  type: string
-  value?: string
-  children?: Node[]
-}
-const parse = (md: string) =>
-  fromMarkdown(md, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }) as Node
-function all(node: Node, type: string): Node[] {
-  const own = node.type === type ? [node] : []
-  return own.concat(...(node.children ?? []).map((c) => all(c, type)))
-}
-const plain = (node: Node): string => node.value ?? (node.children ?? []).map(plain).join('')
 /** Table rows as the reader sees them (header excluded). */
 const rows = (md: string) =>
-  all(parse(md), 'tableRow')
+  nodesOf(parseMarkdown(md), 'tableRow')
     .slice(1)
-    .map((row) => (row.children ?? []).map(plain))
+    .map((row) => (row.children ?? []).map(plainText))
 
 describe('renderReceipt', () => {
   it('lists each written resource with its result and flow revisions', async () => {
@@ -58,7 +44,7 @@ describe('renderReceipt', () => {
       `Deployed: commit \`${COMMIT.slice(0, 12)}\` to https://kestra.example.com (tenant main) at 2026-03-01 12:00 UTC: 2 created, 1 updated, 1 deleted, 1 unchanged.`
     )
     // No message in any row: no Details column.
-    expect(all(parse(md), 'tableCell').slice(0, 4).map(plain)).toEqual([
+    expect(nodesOf(parseMarkdown(md), 'tableCell').slice(0, 4).map(plainText)).toEqual([
       'Resource',
       'Kind',
       'Result',
@@ -123,12 +109,12 @@ describe('renderReceipt', () => {
       markedNamespaces: []
     }
     const md = renderReceipt(result, META)
-    const tree = parse(md)
-    expect(all(tree, 'html')).toEqual([])
-    expect(all(tree, 'emphasis')).toEqual([])
-    expect(all(tree, 'strong').map(plain)).toEqual(['Applied:', 'Not applied:'])
+    const tree = parseMarkdown(md)
+    expect(nodesOf(tree, 'html')).toEqual([])
+    expect(nodesOf(tree, 'emphasis')).toEqual([])
+    expect(nodesOf(tree, 'strong').map(plainText)).toEqual(['Applied:', 'Not applied:'])
     // Only the server URL is a link (GFM autolinks it).
-    expect(all(tree, 'link').map(plain)).toEqual([META.server])
+    expect(nodesOf(tree, 'link').map(plainText)).toEqual([META.server])
     expect(rows(md)).toEqual([
       // A file has no revision: no Revision column.
       [`team:${path.replace('@', '@\u200b')}`, 'file', 'failed', 'line one line <two>']
@@ -150,7 +136,7 @@ describe('renderReceipt', () => {
     )
     expect(md).toContain('Not deployed: commit')
     expect(md).toContain('to roll back, push a revert commit.')
-    expect(all(parse(md), 'table')).toEqual([])
+    expect(nodesOf(parseMarkdown(md), 'table')).toEqual([])
   })
 
   it('says when there was nothing to change', async () => {

@@ -6,7 +6,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { KestraClient } from '../../src/kestra/client.js'
-import { ApiError, BODY_LIMIT_REMEDY } from '../../src/kestra/errors.js'
+import { ApiError, BODY_LIMIT_REMEDY, failureMarks } from '../../src/kestra/errors.js'
 import { startKestra, type EmulatedKestra } from '../deploy/emulated-kestra.js'
 
 const NS = 'company.team'
@@ -109,5 +109,35 @@ describe('a write behind a proxy body limit', () => {
     const outcome = await outcomeOf(client.getFile(NS, '/other.csv'))
     expect((outcome as ApiError).status).toBe(413)
     expect((outcome as ApiError).message).not.toMatch(/proxy|refused a body/)
+  })
+  it('keeps the size and the limit when an earlier attempt of the same write lost its answer', async () => {
+    const { emulator, client } = await startKestra()
+    /** Ways an attempt is retried with its answer lost: a 5xx, a 429, or no answer at all. */
+    const LOST = [{ status: 502 }, { status: 503 }, { status: 429 }, { reset: true }] as const
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...Object.keys(WRITES)),
+        fc.constantFrom(...LOST),
+        fc.integer({ min: 1, max: 2 }),
+        async (kind, lost, retries) => {
+          emulator.clearLog()
+          emulator.inject({ where: (r) => r.method !== 'GET', times: retries, ...lost })
+          // Taken in order: the lost answers first, then the refusal.
+          emulator.inject({ where: (r) => r.method !== 'GET', times: 1, status: 413 })
+          const outcome = await outcomeOf(WRITES[kind]!(client, 2_000, retries))
+          const sent = emulator.requests.filter((request) => request.method !== 'GET')
+          expect(sent).toHaveLength(retries + 1)
+          expect(outcome).toBeInstanceOf(ApiError)
+          const error = outcome as ApiError
+          expect(error.status).toBe(413)
+          expect(error.message).toContain(
+            `refused a body of ${sent.at(-1)!.bodyBytes.toLocaleString('en-US')} bytes as too large`
+          )
+          expect(error.message).toContain(BODY_LIMIT_REMEDY)
+          expect(failureMarks(error)).toEqual({ outcomeUnknown: true, bodyRefused: true })
+        }
+      ),
+      { seed: SEED, numRuns: 24 }
+    )
   })
 })

@@ -131,6 +131,11 @@ export function nodesOf(tree: MdNode, type: string): MdNode[] {
   return found
 }
 
+/** A node's text as read: character references decoded, markup left out. */
+export function plainText(node: MdNode): string {
+  return node.value ?? (node.children ?? []).map(plainText).join('')
+}
+
 /** Every text a reader sees outside code: text and raw HTML nodes. */
 export function textOutsideCode(tree: MdNode): string[] {
   return [...nodesOf(tree, 'text'), ...nodesOf(tree, 'html')].map((n) => n.value ?? '')

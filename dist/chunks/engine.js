@@ -56,6 +56,7 @@ class ApiError extends ActionError {
     serverMessage;
     violations;
     outcomeUnknown;
+    sentBytes;
     bodyRefused;
     constructor(details) {
         super(describe$3(details));
@@ -65,6 +66,7 @@ class ApiError extends ActionError {
         this.serverMessage = details.serverMessage;
         this.violations = details.violations ?? [];
         this.outcomeUnknown = details.outcomeUnknown ?? false;
+        this.sentBytes = details.sentBytes;
         this.bodyRefused = isBodyRefused(details);
     }
 }
@@ -79,9 +81,9 @@ function failureMarks(error) {
         ...(error.bodyRefused && { bodyRefused: true })
     };
 }
-function limitBeforeRerun(names) {
+function limitBeforeRerun(names, remedy = BODY_LIMIT_REMEDY) {
     const were = names.length === 1 ? 'was' : 'were';
-    return `${names.join(', ')} ${were} refused as too large, and a re-run is refused again until the limit is raised: ${BODY_LIMIT_REMEDY}`;
+    return `${names.join(', ')} ${were} refused as too large, and a re-run is refused again until the limit is raised: ${remedy}`;
 }
 function isBodyRefused(details) {
     return details.status === 413 && (details.sentBytes ?? 0) > 0;
@@ -370,8 +372,11 @@ class Transport {
         catch (error) {
             if (!lost || !(error instanceof ApiError) || error.outcomeUnknown)
                 throw error;
-            const { status, method, path, serverMessage, violations } = error;
-            throw new ApiError({ status, method, path, serverMessage, violations, outcomeUnknown: true });
+            const { status, method, path, serverMessage, violations, sentBytes } = error;
+            throw new ApiError({
+                ...{ status, method, path, serverMessage, violations, sentBytes },
+                outcomeUnknown: true
+            });
         }
     }
     async sendAttempts(req, onLost) {
@@ -1069,9 +1074,14 @@ function shapeOf(value) {
         return value.trim() === '' ? 'a blank text' : 'a text';
     return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
+const NO_VERDICT_REMEDY = 'nothing is deployed until the server answers a verdict the action can read: check that the `server` ' +
+    "input reaches Kestra itself (not a proxy's or a sign-in page), or set `server-validation: false` to " +
+    "deploy without the server's verdicts";
 function unreadableVerdict(why, answer) {
-    const shown = answer.length > 200 ? `${answer.slice(0, 200)}…` : answer;
-    return `the server's validation answer could not be read (${why}): ${JSON.stringify(shown)}; nothing is deployed until the server answers a verdict the action can read`;
+    return `the server's validation answer could not be read (${why}): ${JSON.stringify(answer)}; ${NO_VERDICT_REMEDY}`;
+}
+function missingVerdict() {
+    return `the server returned no validation result for it; ${NO_VERDICT_REMEDY}`;
 }
 function parsedJson(text) {
     try {
@@ -1983,15 +1993,20 @@ function mapBatch(batch, items) {
     const answered = new Set();
     items.forEach((item, position) => {
         const record = (item && typeof item === 'object' ? item : {});
-        const index = typeof record.index === 'number' ? record.index : position;
-        const local = Math.max(0, Math.min(index, results.length - 1));
+        const index = 'index' in record ? record.index : position;
+        const local = results.length === 1 ? 0 : index;
+        if (typeof local !== 'number' || !Number.isInteger(local) || !(local in results)) {
+            const why = `an answer names index ${JSON.stringify(index) ?? 'undefined'}, which no flow of the request has`;
+            for (const result of results)
+                result.unreadable ??= noVerdict(unreadableVerdict(why, JSON.stringify(item) ?? String(item)));
+            return;
+        }
         answered.add(local);
         mergeInto(results[local], item);
     });
     results.forEach((result, position) => {
-        if (!answered.has(position)) {
-            result.unreadable ??= noVerdict('the server returned no validation result for it; nothing is deployed until the server answers a verdict the action can read');
-        }
+        if (!answered.has(position))
+            result.unreadable ??= noVerdict(missingVerdict());
     });
     return results;
 }
@@ -10113,8 +10128,12 @@ function renderReceipt(result, meta) {
     if (result.status === 'failed') {
         const applied = rows.filter((r) => WRITTEN.has(r.result) || r.result === 'unchanged');
         const notApplied = rows.filter((r) => NOT_APPLIED.has(r.result));
-        const refused = notApplied.filter((r) => r.bodyRefused).map((r) => resourceName$1(r.change));
-        out.push('', `**Applied:** ${names(applied)}.`, `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName$1(r.change))} (${r.outcomeUnknown ? 'failed, its answer lost: Kestra may hold either version' : r.result})`).join(', ')}.`, '', ...(refused.length > 0 ? [`${escapeText(limitBeforeRerun(refused))}.`, ''] : []), `${refused.length > 0 ? 'Then re-running' : 'Re-running'} the deploy finishes the job: what was applied is unchanged now and is not written again` +
+        const refused = notApplied
+            .filter((r) => r.bodyRefused)
+            .map((r) => escapeText(resourceName$1(r.change)));
+        out.push('', `**Applied:** ${names(applied)}.`, `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName$1(r.change))} (${r.outcomeUnknown ? 'failed, its answer lost: Kestra may hold either version' : r.result})`).join(', ')}.`, '', ...(refused.length > 0
+            ? [`${limitBeforeRerun(refused, escapeTextWithCode(BODY_LIMIT_REMEDY))}.`, '']
+            : []), `${refused.length > 0 ? 'Then re-running' : 'Re-running'} the deploy finishes the job: what was applied is unchanged now and is not written again` +
             (notApplied.some((r) => r.result === 'conflict')
                 ? '; conflicting resources changed on the server after the plan, so check those changes first: a re-run plans against them and overwrites them.'
                 : '.'));
@@ -12573,8 +12592,8 @@ function countResults(result, plan) {
 }
 function failureSummary(result) {
     const name = (r) => resourceKey(r.change);
-    const notApplied = result.resources.filter((r) => ['conflict', 'failed', 'skipped'].includes(r.result));
-    const applied = result.resources.filter((r) => ['created', 'updated', 'deleted'].includes(r.result));
+    const notApplied = result.resources.filter((r) => NOT_APPLIED.has(r.result));
+    const applied = result.resources.filter((r) => WRITTEN.has(r.result));
     const refused = notApplied.filter((r) => r.bodyRefused).map(name);
     return [
         `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. ${refused.length > 0 ? `${limitBeforeRerun(refused)}. Then re-run` : 'Re-run'} the workflow to finish (applied resources are not written again).`,

@@ -1,7 +1,8 @@
-import { limitBeforeRerun } from '../kestra/errors.js'
+import { BODY_LIMIT_REMEDY, limitBeforeRerun } from '../kestra/errors.js'
 import { resourceName, isWrite } from '../model/plan.js'
 import {
   escapeText,
+  escapeTextWithCode,
   markdownTable,
   type Column,
   commitText,
@@ -50,13 +51,17 @@ export function renderReceipt(result: DeployResult, meta: ReceiptMeta): string {
     const applied = rows.filter((r) => WRITTEN.has(r.result) || r.result === 'unchanged')
     const notApplied = rows.filter((r) => NOT_APPLIED.has(r.result))
     // A re-run alone sends these bodies again, and is refused again.
-    const refused = notApplied.filter((r) => r.bodyRefused).map((r) => resourceName(r.change))
+    const refused = notApplied
+      .filter((r) => r.bodyRefused)
+      .map((r) => escapeText(resourceName(r.change)))
     out.push(
       '',
       `**Applied:** ${names(applied)}.`,
       `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName(r.change))} (${r.outcomeUnknown ? 'failed, its answer lost: Kestra may hold either version' : r.result})`).join(', ')}.`,
       '',
-      ...(refused.length > 0 ? [`${escapeText(limitBeforeRerun(refused))}.`, ''] : []),
+      ...(refused.length > 0
+        ? [`${limitBeforeRerun(refused, escapeTextWithCode(BODY_LIMIT_REMEDY))}.`, '']
+        : []),
       `${refused.length > 0 ? 'Then re-running' : 'Re-running'} the deploy finishes the job: what was applied is unchanged now and is not written again` +
         (notApplied.some((r) => r.result === 'conflict')
           ? '; conflicting resources changed on the server after the plan, so check those changes first: a re-run plans against them and overwrites them.'

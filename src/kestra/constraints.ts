@@ -113,10 +113,23 @@ function shapeOf(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`
 }
 
-/** The finding text of a verdict that cannot be read; `answer` is the server's, cut short. */
+/** What a resource without a verdict the action can read waits for, and what to check. */
+const NO_VERDICT_REMEDY =
+  'nothing is deployed until the server answers a verdict the action can read: check that the `server` ' +
+  "input reaches Kestra itself (not a proxy's or a sign-in page), or set `server-validation: false` to " +
+  "deploy without the server's verdicts"
+
+/**
+ * The finding text of a verdict that cannot be read. `answer`, the server's, is kept whole: the output edge
+ * cuts it once redacted, so no cut can leave part of a credential.
+ */
 export function unreadableVerdict(why: string, answer: string): string {
-  const shown = answer.length > 200 ? `${answer.slice(0, 200)}…` : answer
-  return `the server's validation answer could not be read (${why}): ${JSON.stringify(shown)}; nothing is deployed until the server answers a verdict the action can read`
+  return `the server's validation answer could not be read (${why}): ${JSON.stringify(answer)}; ${NO_VERDICT_REMEDY}`
+}
+
+/** The finding text of a resource the server's answer says nothing of. */
+export function missingVerdict(): string {
+  return `the server returned no validation result for it; ${NO_VERDICT_REMEDY}`
 }
 
 /** The JSON value of a text, or undefined when it is none. */

@@ -48,6 +48,8 @@ export class ApiError extends ActionError {
   readonly serverMessage: string
   readonly violations: ServerConstraint[]
   readonly outcomeUnknown: boolean
+  /** The size of the request's body (0 or undefined without one). */
+  readonly sentBytes: number | undefined
   /** A body refused as too large (413): sending it again is refused again until the limit is raised. */
   readonly bodyRefused: boolean
 
@@ -59,6 +61,7 @@ export class ApiError extends ActionError {
     this.serverMessage = details.serverMessage
     this.violations = details.violations ?? []
     this.outcomeUnknown = details.outcomeUnknown ?? false
+    this.sentBytes = details.sentBytes
     this.bodyRefused = isBodyRefused(details)
   }
 }
@@ -81,11 +84,11 @@ export function failureMarks(
 
 /**
  * What a deploy whose writes of `names` were refused as too large needs before a re-run: without it, the
- * re-run sends the same bodies and is refused again.
+ * re-run sends the same bodies and is refused again. `remedy`: the advice as the medium spells it.
  */
-export function limitBeforeRerun(names: readonly string[]): string {
+export function limitBeforeRerun(names: readonly string[], remedy = BODY_LIMIT_REMEDY): string {
   const were = names.length === 1 ? 'was' : 'were'
-  return `${names.join(', ')} ${were} refused as too large, and a re-run is refused again until the limit is raised: ${BODY_LIMIT_REMEDY}`
+  return `${names.join(', ')} ${were} refused as too large, and a re-run is refused again until the limit is raised: ${remedy}`
 }
 
 function isBodyRefused(details: ApiErrorDetails): boolean {

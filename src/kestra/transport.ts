@@ -113,8 +113,11 @@ export class Transport {
       return await this.sendAttempts(req, () => (lost = req.method !== 'GET' && !req.readOnly))
     } catch (error) {
       if (!lost || !(error instanceof ApiError) || error.outcomeUnknown) throw error
-      const { status, method, path, serverMessage, violations } = error
-      throw new ApiError({ status, method, path, serverMessage, violations, outcomeUnknown: true })
+      const { status, method, path, serverMessage, violations, sentBytes } = error
+      throw new ApiError({
+        ...{ status, method, path, serverMessage, violations, sentBytes },
+        outcomeUnknown: true
+      })
     }
   }
 

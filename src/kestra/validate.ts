@@ -1,6 +1,6 @@
 import { utf8Length } from '../model/content.js'
 import type { ServerValidation } from '../model/kestra.js'
-import { parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
+import { missingVerdict, parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
 import type { ScopedHttp } from './scoped-http.js'
 import { BODY_LIMIT_REMEDY, bodyRefused } from './errors.js'
 
@@ -147,25 +147,31 @@ export function planBatches(sources: readonly string[], bound = BATCH_BOUND): nu
 }
 
 /**
- * One result per source of the batch; several answers for one source are merged. An answer the client
- * cannot read is an error of its flow, never "valid".
+ * One result per source of the batch, by each answer's `index` (its position when it has none). A source
+ * sent alone takes every answer, merged. An answer the client cannot read is an error of its flow, never
+ * "valid"; one whose index names no source of the request (out of range, not a whole number) cannot be
+ * placed, so it is an error of every flow of the request.
  */
 function mapBatch(batch: number[], items: unknown[]): ServerValidation[] {
   const results = batch.map((index) => emptyResult(index))
   const answered = new Set<number>()
   items.forEach((item, position) => {
     const record = (item && typeof item === 'object' ? item : {}) as Record<string, unknown>
-    const index = typeof record.index === 'number' ? record.index : position
-    const local = Math.max(0, Math.min(index, results.length - 1))
+    const index = 'index' in record ? record.index : position
+    const local = results.length === 1 ? 0 : index
+    if (typeof local !== 'number' || !Number.isInteger(local) || !(local in results)) {
+      const why = `an answer names index ${JSON.stringify(index) ?? 'undefined'}, which no flow of the request has`
+      for (const result of results)
+        result.unreadable ??= noVerdict(
+          unreadableVerdict(why, JSON.stringify(item) ?? String(item))
+        )
+      return
+    }
     answered.add(local)
     mergeInto(results[local]!, item)
   })
   results.forEach((result, position) => {
-    if (!answered.has(position)) {
-      result.unreadable ??= noVerdict(
-        'the server returned no validation result for it; nothing is deployed until the server answers a verdict the action can read'
-      )
-    }
+    if (!answered.has(position)) result.unreadable ??= noVerdict(missingVerdict())
   })
   return results
 }

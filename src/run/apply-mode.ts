@@ -5,7 +5,7 @@ import { deploy } from '../apply/deploy.js'
 import { ancestryChecker } from '../apply/git-ancestry.js'
 import type { DeployResult } from '../model/result.js'
 import { renderReceipt } from '../apply/receipt.js'
-import { outcomeCounts } from '../model/result.js'
+import { NOT_APPLIED, outcomeCounts, WRITTEN } from '../model/result.js'
 import { DeployError, errorMessage } from '../model/errors.js'
 import type { KestraServer } from '../kestra/api.js'
 import { limitBeforeRerun } from '../kestra/errors.js'
@@ -276,12 +276,8 @@ function countResults(result: DeployResult, plan: Plan) {
 
 function failureSummary(result: DeployResult): string {
   const name = (r: DeployResult['resources'][number]) => resourceKey(r.change)
-  const notApplied = result.resources.filter((r) =>
-    ['conflict', 'failed', 'skipped'].includes(r.result)
-  )
-  const applied = result.resources.filter((r) =>
-    ['created', 'updated', 'deleted'].includes(r.result)
-  )
+  const notApplied = result.resources.filter((r) => NOT_APPLIED.has(r.result))
+  const applied = result.resources.filter((r) => WRITTEN.has(r.result))
   const refused = notApplied.filter((r) => r.bodyRefused).map(name)
   return [
     `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. ${refused.length > 0 ? `${limitBeforeRerun(refused)}. Then re-run` : 'Re-run'} the workflow to finish (applied resources are not written again).`,

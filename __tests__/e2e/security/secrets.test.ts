@@ -38,13 +38,15 @@ const SECRETS: Record<string, string> = {
 }
 
 /** A verdict per flow whose warnings repeat the credentials it was sent, as a hostile validation answer could. */
-const ECHOING_VERDICTS = Array.from({ length: 20 }, (_, index) => ({
-  index,
-  outdated: false,
-  warnings: [
-    `password ${PASSWORD} / ${encodeURIComponent(PASSWORD)} / ${base64(PASSWORD)}; header Basic ${BASIC_VALUE} / ${encodeURIComponent(BASIC_VALUE)}`
-  ]
-}))
+/** One verdict per flow of the real answer, each echoing the credentials in a warning. */
+const echoingVerdicts = (_sent: unknown, answer: unknown) =>
+  (answer as unknown[]).map((_, index) => ({
+    index,
+    outdated: false,
+    warnings: [
+      `password ${PASSWORD} / ${encodeURIComponent(PASSWORD)} / ${base64(PASSWORD)}; header Basic ${BASIC_VALUE} / ${encodeURIComponent(BASIC_VALUE)}`
+    ]
+  }))
 
 /** The merged pull request #7 of the pushed commit, with the sticky comment a deploy adds its section to. */
 function mergedPullRequest(stage: Stage): void {
@@ -153,12 +155,27 @@ const SCENARIOS: Scenario[] = [
         route: 'flows.validate',
         afterHandling: true,
         status: 200,
-        body: ECHOING_VERDICTS
+        bodyFrom: echoingVerdicts
       })
       return s.plan(c)
     },
     exitCode: 0,
     said: /::warning .*::Kestra warns: password \*\*\* \/ \*\*\* \/ \*\*\*; header Basic \*\*\* \/ \*\*\*/,
+    redactedIn: ['annotations', 'summary', 'comments', 'plan file']
+  },
+  {
+    // A cut of the answer before redaction could leave part of a credential: it is kept whole until shown.
+    name: 'an unreadable validation answer echoes the credentials across its first 200 characters',
+    run: (s, c) => {
+      s.kestra.inject({
+        route: 'flows.validate',
+        status: 200,
+        body: `<html><body>${'x'.repeat(180)} password ${PASSWORD}; header Basic ${BASIC_VALUE}</body></html>`
+      })
+      return s.plan(c)
+    },
+    exitCode: 1,
+    said: /::error .*::Kestra could not validate this flow: the server's validation answer could not be read \(it is not JSON\): .*password \*\*\*; header Basic \*\*\*/,
     redactedIn: ['annotations', 'summary', 'comments', 'plan file']
   },
   {
