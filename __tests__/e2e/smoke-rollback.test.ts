@@ -168,5 +168,15 @@ describe('smoke runs and rollback, end to end', () => {
     expect(kestra.executions()).toEqual([])
     expect(serverState()).toEqual(before)
     expect(result.summary).toMatch(/\| company\.team:\/keep\.txt \| file \| updated \| restored \|/)
+    // What was applied is back as it was: nothing says it stays, and a re-run writes it again.
+    expect(result.summary).not.toContain('is not written again')
+    expect(result.summary).toContain(
+      'Re-running the deploy plans again from the server as the rollback below left it'
+    )
+    const error = result.annotations.find((a) => a.severity === 'error')
+    expect(error?.message).toContain(
+      'Re-run the workflow to deploy again from the server as the rollback left it.'
+    )
+    expect(error?.message).not.toContain('not written again')
   })
 })

@@ -10133,13 +10133,15 @@ function renderReceipt(result, meta) {
             .map((r) => escapeText(resourceName$1(r.change)));
         out.push('', `**Applied:** ${names(applied)}.`, `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName$1(r.change))} (${r.outcomeUnknown ? 'failed, its answer lost: Kestra may hold either version' : r.result})`).join(', ')}.`, '', ...(refused.length > 0
             ? [`${limitBeforeRerun(refused, escapeTextWithCode(BODY_LIMIT_REMEDY))}.`, '']
-            : []), `${refused.length > 0 ? 'Then re-running' : 'Re-running'} the deploy finishes the job: what was applied is unchanged now and is not written again` +
+            : []), `${refused.length > 0 ? 'Then re-running' : 'Re-running'} the deploy ${meta.rolledBack ? RERUN_AFTER_ROLLBACK : RERUN_FINISHES}` +
             (notApplied.some((r) => r.result === 'conflict')
                 ? '; conflicting resources changed on the server after the plan, so check those changes first: a re-run plans against them and overwrites them.'
                 : '.'));
     }
     return finish(out, result);
 }
+const RERUN_FINISHES = 'finishes the job: what was applied is unchanged now and is not written again';
+const RERUN_AFTER_ROLLBACK = 'plans again from the server as the rollback below left it, and writes whatever differs from this commit';
 const COLUMNS = [
     { title: 'Resource', cell: (r) => escapeText(resourceName$1(r.change)) },
     { title: 'Kind', cell: (r) => r.change.kind },
@@ -12459,20 +12461,21 @@ async function applyMode(args) {
         }
     });
     const environments = (await environment?.finish(result, after.failure !== undefined)) ?? '';
-    const receipt = [receiptOf(args, result), ...after.markdown].join('\n\n');
+    const rolledBack = after.rollback !== undefined;
+    const receipt = [receiptOf(args, result, rolledBack), ...after.markdown].join('\n\n');
     setCountOutputs(reporter, countResults(result, plan));
     reporter.setOutput('deployed', result.applied > 0);
     const headline = deployHeadline(result, after, settings.commentKey);
     await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n${DEPLOYED_HEADING}\n\n${receipt}\n${environments ? `\n${environments}\n` : ''}`);
     await reportOnPullRequest(args, headline, receipt);
-    const rolled = { result, rolledBack: after.rollback !== undefined, receipt };
+    const rolled = { result, rolledBack, receipt };
     if (result.status === 'refused') {
         reporter.warning(result.refusal ?? 'Nothing was deployed: this commit is older than the one already deployed.');
         return rolled;
     }
     if (result.status === 'failed') {
         const undone = after.rollback ? `\n${rollbackAccount(after.rollback)}` : '';
-        return { ...rolled, failure: failureSummary(result) + undone };
+        return { ...rolled, failure: failureSummary(result, rolledBack) + undone };
     }
     if (!after.rollback)
         reporter.info(`Deployed: ${result.applied} resource(s) written.`);
@@ -12530,9 +12533,10 @@ async function reportNotDeployed(args, error) {
     await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n#### Not deployed\n\n${why}\n`);
     await reportOnPullRequest(args, headline, `Not deployed:\n\n${why}`);
 }
-function receiptOf(args, result) {
+function receiptOf(args, result, rolledBack) {
     const { settings, context, ports } = args;
     return renderReceipt(ports.edge.shown(result), {
+        rolledBack,
         commit: context.sha,
         time: ports.now().toISOString(),
         server: settings.server ?? '',
@@ -12590,13 +12594,13 @@ function countResults(result, plan) {
         drifted: plan.counts.drifted
     };
 }
-function failureSummary(result) {
+function failureSummary(result, rolledBack) {
     const name = (r) => resourceKey(r.change);
     const notApplied = result.resources.filter((r) => NOT_APPLIED.has(r.result));
     const applied = result.resources.filter((r) => WRITTEN.has(r.result));
     const refused = notApplied.filter((r) => r.bodyRefused).map(name);
     return [
-        `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. ${refused.length > 0 ? `${limitBeforeRerun(refused)}. Then re-run` : 'Re-run'} the workflow to finish (applied resources are not written again).`,
+        `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. ${refused.length > 0 ? `${limitBeforeRerun(refused)}. Then re-run` : 'Re-run'} the workflow to ${rolledBack ? 'deploy again from the server as the rollback left it' : 'finish (applied resources are not written again)'}.`,
         ...notApplied.map((r) => `  ${r.result}: ${name(r)}${r.message ? ` — ${r.message}` : ''}`),
         ...(applied.length > 0 ? ['Applied:', ...applied.map((r) => `  ${r.result}: ${name(r)}`)] : [])
     ].join('\n');

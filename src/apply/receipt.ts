@@ -24,6 +24,8 @@ interface ReceiptMeta {
   tenant: string
   /** `https://github.com/<owner>/<repo>`: the commit links there. */
   repositoryUrl?: string
+  /** A rollback ran after this deploy: what was applied may be back as it was, and a re-run writes it again. */
+  rolledBack?: boolean
 }
 
 /** Markdown for the job summary and the PR comment's "Deployed" section. */
@@ -62,7 +64,7 @@ export function renderReceipt(result: DeployResult, meta: ReceiptMeta): string {
       ...(refused.length > 0
         ? [`${limitBeforeRerun(refused, escapeTextWithCode(BODY_LIMIT_REMEDY))}.`, '']
         : []),
-      `${refused.length > 0 ? 'Then re-running' : 'Re-running'} the deploy finishes the job: what was applied is unchanged now and is not written again` +
+      `${refused.length > 0 ? 'Then re-running' : 'Re-running'} the deploy ${meta.rolledBack ? RERUN_AFTER_ROLLBACK : RERUN_FINISHES}` +
         (notApplied.some((r) => r.result === 'conflict')
           ? '; conflicting resources changed on the server after the plan, so check those changes first: a re-run plans against them and overwrites them.'
           : '.')
@@ -70,6 +72,12 @@ export function renderReceipt(result: DeployResult, meta: ReceiptMeta): string {
   }
   return finish(out, result)
 }
+
+const RERUN_FINISHES =
+  'finishes the job: what was applied is unchanged now and is not written again'
+/** After a rollback, what was applied may be back as it was: the rollback's account says which. */
+const RERUN_AFTER_ROLLBACK =
+  'plans again from the server as the rollback below left it, and writes whatever differs from this commit'
 
 /** The Deployed table; a column with nothing to show in any row is left out. */
 const COLUMNS: Column<ResourceResult>[] = [

@@ -111,7 +111,8 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
     }
   })
   const environments = (await environment?.finish(result, after.failure !== undefined)) ?? ''
-  const receipt = [receiptOf(args, result), ...after.markdown].join('\n\n')
+  const rolledBack = after.rollback !== undefined
+  const receipt = [receiptOf(args, result, rolledBack), ...after.markdown].join('\n\n')
   setCountOutputs(reporter, countResults(result, plan))
   reporter.setOutput('deployed', result.applied > 0)
   const headline = deployHeadline(result, after, settings.commentKey)
@@ -119,7 +120,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
     `${withHeadline(args.summary, headline)}\n\n${DEPLOYED_HEADING}\n\n${receipt}\n${environments ? `\n${environments}\n` : ''}`
   )
   await reportOnPullRequest(args, headline, receipt)
-  const rolled = { result, rolledBack: after.rollback !== undefined, receipt }
+  const rolled = { result, rolledBack, receipt }
   if (result.status === 'refused') {
     reporter.warning(
       result.refusal ?? 'Nothing was deployed: this commit is older than the one already deployed.'
@@ -128,7 +129,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
   }
   if (result.status === 'failed') {
     const undone = after.rollback ? `\n${rollbackAccount(after.rollback)}` : ''
-    return { ...rolled, failure: failureSummary(result) + undone }
+    return { ...rolled, failure: failureSummary(result, rolledBack) + undone }
   }
   if (!after.rollback) reporter.info(`Deployed: ${result.applied} resource(s) written.`)
   return { ...rolled, failure: after.failure }
@@ -196,9 +197,10 @@ async function reportNotDeployed(args: ApplyModeArgs, error: DeployError): Promi
 }
 
 /** The deploy's results as the summary and the comment show them. */
-function receiptOf(args: ApplyModeArgs, result: DeployResult): string {
+function receiptOf(args: ApplyModeArgs, result: DeployResult, rolledBack: boolean): string {
   const { settings, context, ports } = args
   return renderReceipt(ports.edge.shown(result), {
+    rolledBack,
     commit: context.sha,
     time: ports.now().toISOString(),
     server: settings.server ?? '',
@@ -274,13 +276,13 @@ function countResults(result: DeployResult, plan: Plan) {
   }
 }
 
-function failureSummary(result: DeployResult): string {
+function failureSummary(result: DeployResult, rolledBack: boolean): string {
   const name = (r: DeployResult['resources'][number]) => resourceKey(r.change)
   const notApplied = result.resources.filter((r) => NOT_APPLIED.has(r.result))
   const applied = result.resources.filter((r) => WRITTEN.has(r.result))
   const refused = notApplied.filter((r) => r.bodyRefused).map(name)
   return [
-    `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. ${refused.length > 0 ? `${limitBeforeRerun(refused)}. Then re-run` : 'Re-run'} the workflow to finish (applied resources are not written again).`,
+    `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. ${refused.length > 0 ? `${limitBeforeRerun(refused)}. Then re-run` : 'Re-run'} the workflow to ${rolledBack ? 'deploy again from the server as the rollback left it' : 'finish (applied resources are not written again)'}.`,
     ...notApplied.map((r) => `  ${r.result}: ${name(r)}${r.message ? ` — ${r.message}` : ''}`),
     ...(applied.length > 0 ? ['Applied:', ...applied.map((r) => `  ${r.result}: ${name(r)}`)] : [])
   ].join('\n')
