@@ -1953,10 +1953,8 @@ class ValidateEndpoint {
         if (Array.isArray(items))
             return mapBatch(batch, items);
         const why = items === undefined ? 'it is not JSON' : 'it is not a list of verdicts';
-        return batch.map((index) => ({
-            ...emptyResult(index),
-            unreadable: noVerdict(unreadableVerdict(why, text))
-        }));
+        const unreadable = noVerdict(unreadableVerdict(why, text));
+        return batch.map((index) => ({ ...emptyResult(index), unreadable }));
     }
 }
 function noVerdict(why) {
@@ -1997,8 +1995,9 @@ function mapBatch(batch, items) {
         const local = results.length === 1 ? 0 : index;
         if (typeof local !== 'number' || !Number.isInteger(local) || !(local in results)) {
             const why = `an answer names index ${JSON.stringify(index) ?? 'undefined'}, which no flow of the request has`;
+            const unreadable = noVerdict(unreadableVerdict(why, JSON.stringify(item) ?? String(item)));
             for (const result of results)
-                result.unreadable ??= noVerdict(unreadableVerdict(why, JSON.stringify(item) ?? String(item)));
+                result.unreadable ??= unreadable;
             return;
         }
         answered.add(local);

@@ -100,10 +100,9 @@ export class ValidateEndpoint {
     const items = parsedJson(text)
     if (Array.isArray(items)) return mapBatch(batch, items)
     const why = items === undefined ? 'it is not JSON' : 'it is not a list of verdicts'
-    return batch.map((index) => ({
-      ...emptyResult(index),
-      unreadable: noVerdict(unreadableVerdict(why, text))
-    }))
+    // One text for the whole request: the answer, kept whole, may be a page of megabytes.
+    const unreadable = noVerdict(unreadableVerdict(why, text))
+    return batch.map((index) => ({ ...emptyResult(index), unreadable }))
   }
 }
 
@@ -161,10 +160,8 @@ function mapBatch(batch: number[], items: unknown[]): ServerValidation[] {
     const local = results.length === 1 ? 0 : index
     if (typeof local !== 'number' || !Number.isInteger(local) || !(local in results)) {
       const why = `an answer names index ${JSON.stringify(index) ?? 'undefined'}, which no flow of the request has`
-      for (const result of results)
-        result.unreadable ??= noVerdict(
-          unreadableVerdict(why, JSON.stringify(item) ?? String(item))
-        )
+      const unreadable = noVerdict(unreadableVerdict(why, JSON.stringify(item) ?? String(item)))
+      for (const result of results) result.unreadable ??= unreadable
       return
     }
     answered.add(local)
