@@ -244,7 +244,7 @@ describe('a validate verdict is valid only when recognised as valid', () => {
     )
   })
 
-  it('keeps an unreadable answer whole in its finding, for the output edge to redact before it cuts', () => {
+  it('keeps an unreadable answer whole in its finding, after the advice, for the output edge to redact before it cuts', () => {
     fc.assert(
       // A page of any length before a credential, which a cut could leave in part.
       fc.property(
@@ -253,7 +253,12 @@ describe('a validate verdict is valid only when recognised as valid', () => {
         fc.string({ maxLength: 40 }),
         (before, credential, why) => {
           const answer = `${'<p>'.repeat(before)}${credential}`
-          expect(unreadableVerdict(why, answer)).toContain(JSON.stringify(answer))
+          const text = unreadableVerdict(why, answer)
+          expect(text).toContain(JSON.stringify(answer))
+          // The advice comes before the answer: the output edge's cut of a long one keeps it.
+          expect(text.indexOf('`server-validation: false`')).toBeLessThan(
+            text.lastIndexOf(JSON.stringify(answer))
+          )
         }
       ),
       { seed: 20261125, numRuns: 500 }

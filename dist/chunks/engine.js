@@ -1078,7 +1078,7 @@ const NO_VERDICT_REMEDY = 'nothing is deployed until the server answers a verdic
     "input reaches Kestra itself (not a proxy's or a sign-in page), or set `server-validation: false` to " +
     "deploy without the server's verdicts";
 function unreadableVerdict(why, answer) {
-    return `the server's validation answer could not be read (${why}): ${JSON.stringify(answer)}; ${NO_VERDICT_REMEDY}`;
+    return `the server's validation answer could not be read (${why}); ${NO_VERDICT_REMEDY}. The answer: ${JSON.stringify(answer)}`;
 }
 function missingVerdict() {
     return `the server returned no validation result for it; ${NO_VERDICT_REMEDY}`;

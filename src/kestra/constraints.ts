@@ -121,10 +121,10 @@ const NO_VERDICT_REMEDY =
 
 /**
  * The finding text of a verdict that cannot be read. `answer`, the server's, is kept whole: the output edge
- * cuts it once redacted, so no cut can leave part of a credential.
+ * cuts it once redacted, so no cut can leave part of a credential. It comes last, so a cut keeps the advice.
  */
 export function unreadableVerdict(why: string, answer: string): string {
-  return `the server's validation answer could not be read (${why}): ${JSON.stringify(answer)}; ${NO_VERDICT_REMEDY}`
+  return `the server's validation answer could not be read (${why}); ${NO_VERDICT_REMEDY}. The answer: ${JSON.stringify(answer)}`
 }
 
 /** The finding text of a resource the server's answer says nothing of. */

@@ -175,7 +175,7 @@ const SCENARIOS: Scenario[] = [
       return s.plan(c)
     },
     exitCode: 1,
-    said: /::error .*::Kestra could not validate this flow: the server's validation answer could not be read \(it is not JSON\): .*password \*\*\*; header Basic \*\*\*/,
+    said: /::error .*::Kestra could not validate this flow: the server's validation answer could not be read \(it is not JSON\); .*The answer: .*password \*\*\*; header Basic \*\*\*/,
     redactedIn: ['annotations', 'summary', 'comments', 'plan file']
   },
   {
