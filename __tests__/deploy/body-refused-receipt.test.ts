@@ -107,11 +107,17 @@ describe('a deploy whose writes were refused as too large', () => {
           const line = `${refused.join(', ')} ${were} refused as too large, and a re-run is refused again until the limit is raised: ${BODY_LIMIT_REMEDY}.`
           const at = read.findIndex((text) => text.includes('refused as too large'))
           expect(read[at]!.replace(/<\/?code>/g, '')).toBe(line.replaceAll('`', ''))
-          // The settings to raise are shown as code.
-          expect([...read[at]!.matchAll(/<code>(.*?)<\/code>/g)].map(([, code]) => code)).toEqual([
-            'client_max_body_size',
-            'nginx.ingress.kubernetes.io/proxy-body-size'
-          ])
+          // The settings to raise are shown as code, in the closing words and in each refused row's details.
+          const codeIn = (text: string) =>
+            [...text.matchAll(/<code>(.*?)<\/code>/g)].map(([, code]) => code)
+          const settings = ['client_max_body_size', 'nginx.ingress.kubernetes.io/proxy-body-size']
+          expect(codeIn(read[at]!)).toEqual(settings)
+          const details = nodesOf(parseMarkdown(md), 'tableRow')
+            .map((row) => (row.children ?? []).map(plainText))
+            .filter(([name]) => refused.includes(name!))
+            .map((cells) => cells.at(-1)!)
+          expect(details).toHaveLength(refused.length)
+          for (const cell of details) expect(codeIn(cell)).toEqual(settings)
           // First the limit, then the re-run.
           expect(read[at + 1]).toBe(`Then re-running ${rerun}`)
         }

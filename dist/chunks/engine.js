@@ -10146,7 +10146,7 @@ const COLUMNS = [
     { title: 'Kind', cell: (r) => r.change.kind },
     { title: 'Result', cell: (r) => r.result },
     { title: 'Revision', cell: revision },
-    { title: 'Details', cell: (r) => escapeText(r.message ?? '') }
+    { title: 'Details', cell: (r) => escapeTextWithCode(r.message ?? '') }
 ];
 function finish(out, result) {
     if (result.warnings.length > 0) {

@@ -85,7 +85,7 @@ const COLUMNS: Column<ResourceResult>[] = [
   { title: 'Kind', cell: (r) => r.change.kind },
   { title: 'Result', cell: (r) => r.result },
   { title: 'Revision', cell: revision },
-  { title: 'Details', cell: (r) => escapeText(r.message ?? '') }
+  { title: 'Details', cell: (r) => escapeTextWithCode(r.message ?? '') }
 ]
 
 function finish(out: string[], result: DeployResult): string {
