@@ -169,7 +169,7 @@ describe('a validate verdict is valid only when recognised as valid', () => {
         })
         const [result] = await kestra.client.validateFlows([flow])
         const read: Label =
-          result!.unreadable !== undefined
+          result!.noVerdict?.cause === 'unreadable'
             ? 'unreadable'
             : result!.errors.length > 0
               ? 'invalid'

@@ -134,11 +134,14 @@ describe('validation behind a proxy with a lower body limit', () => {
                 deprecationPaths: [],
                 warnings: [],
                 infos: [],
-                refused: expect.stringContaining(
-                  `refused a body of ${bytes} bytes as too large (413`
-                )
+                noVerdict: {
+                  cause: 'too large',
+                  message: expect.stringContaining(
+                    `refused a body of ${bytes} bytes as too large (413`
+                  )
+                }
               })
-              expect(verdict.refused).toContain('client_max_body_size')
+              expect(verdict.noVerdict?.message).toContain('client_max_body_size')
             } else {
               expect(verdict).toEqual(reference[i])
             }

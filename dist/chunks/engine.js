@@ -1939,7 +1939,8 @@ class ValidateEndpoint {
         });
         if (response.status === 413) {
             if (batch.length === 1) {
-                return [{ ...emptyResult(batch[0]), refused: tooLarge(response.sentBytes) }];
+                const message = couldNotValidate(`${bodyRefused(response.sentBytes)} (413, the flow alone), and would refuse its deploy as well: ${BODY_LIMIT_REMEDY}`);
+                return [{ ...emptyResult(batch[0]), noVerdict: { cause: 'too large', message } }];
             }
             const half = Math.ceil(batch.length / 2);
             const halves = await Promise.all([
@@ -1953,16 +1954,15 @@ class ValidateEndpoint {
         if (Array.isArray(items))
             return mapBatch(batch, items);
         const why = items === undefined ? 'it is not JSON' : 'it is not a list of verdicts';
-        const unreadable = noVerdict(unreadableVerdict(why, text));
-        return batch.map((index) => ({ ...emptyResult(index), unreadable }));
+        const noVerdict = unreadable(unreadableVerdict(why, text));
+        return batch.map((index) => ({ ...emptyResult(index), noVerdict }));
     }
 }
-function noVerdict(why) {
+function couldNotValidate(why) {
     return `Kestra could not validate this flow: ${why}.`;
 }
-function tooLarge(bytes) {
-    return (`Kestra could not validate this flow: ${bodyRefused(bytes)} (413, the flow alone), and would ` +
-        `refuse its deploy as well: ${BODY_LIMIT_REMEDY}.`);
+function unreadable(why) {
+    return { cause: 'unreadable', message: couldNotValidate(why) };
 }
 function planBatches(sources, bound = BATCH_BOUND) {
     const batches = [];
@@ -1995,9 +1995,9 @@ function mapBatch(batch, items) {
         const local = results.length === 1 ? 0 : index;
         if (typeof local !== 'number' || !Number.isInteger(local) || !(local in results)) {
             const why = `an answer names index ${JSON.stringify(index) ?? 'undefined'}, which no flow of the request has`;
-            const unreadable = noVerdict(unreadableVerdict(why, JSON.stringify(item) ?? String(item)));
+            const noVerdict = unreadable(unreadableVerdict(why, JSON.stringify(item) ?? String(item)));
             for (const result of results)
-                result.unreadable ??= unreadable;
+                result.noVerdict ??= noVerdict;
             return;
         }
         answered.add(local);
@@ -2005,7 +2005,7 @@ function mapBatch(batch, items) {
     });
     results.forEach((result, position) => {
         if (!answered.has(position))
-            result.unreadable ??= noVerdict(missingVerdict());
+            result.noVerdict ??= unreadable(missingVerdict());
     });
     return results;
 }
@@ -2016,7 +2016,7 @@ function mergeInto(target, item) {
     const verdict = readVerdict(item);
     if (!verdict.readable) {
         const answer = JSON.stringify(item) ?? String(item);
-        target.unreadable ??= noVerdict(unreadableVerdict(verdict.why, answer));
+        target.noVerdict ??= unreadable(unreadableVerdict(verdict.why, answer));
         return;
     }
     const { record } = verdict;
@@ -12598,8 +12598,12 @@ function failureSummary(result, rolledBack) {
     const notApplied = result.resources.filter((r) => NOT_APPLIED.has(r.result));
     const applied = result.resources.filter((r) => WRITTEN.has(r.result));
     const refused = notApplied.filter((r) => r.bodyRefused).map(name);
+    const rerun = refused.length > 0 ? `${limitBeforeRerun(refused)}. Then re-run` : 'Re-run';
+    const to = rolledBack
+        ? 'deploy again from the server as the rollback left it'
+        : 'finish (applied resources are not written again)';
     return [
-        `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. ${refused.length > 0 ? `${limitBeforeRerun(refused)}. Then re-run` : 'Re-run'} the workflow to ${rolledBack ? 'deploy again from the server as the rollback left it' : 'finish (applied resources are not written again)'}.`,
+        `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. ${rerun} the workflow to ${to}.`,
         ...notApplied.map((r) => `  ${r.result}: ${name(r)}${r.message ? ` — ${r.message}` : ''}`),
         ...(applied.length > 0 ? ['Applied:', ...applied.map((r) => `  ${r.result}: ${name(r)}`)] : [])
     ].join('\n');
@@ -14523,8 +14527,7 @@ function findingsOf(flow, result) {
     const clean = result.errors.length + result.deprecationPaths.length + result.warnings.length === 0 &&
         result.infos.length === 0 &&
         !result.outdated &&
-        result.refused === undefined &&
-        result.unreadable === undefined;
+        result.noVerdict === undefined;
     if (clean)
         return [];
     const doc = flow.documents[0];
@@ -14539,13 +14542,10 @@ function findingsOf(flow, result) {
         return item;
     };
     return [
-        ...(result.refused === undefined
-            ? []
-            : [finding('error', 'server-refused', idPosition(doc, flow.lineCounter), result.refused)]),
-        ...(result.unreadable === undefined
+        ...(result.noVerdict === undefined
             ? []
             : [
-                finding('error', 'server-constraint', idPosition(doc, flow.lineCounter), result.unreadable)
+                finding('error', result.noVerdict.cause === 'too large' ? 'server-refused' : 'server-constraint', idPosition(doc, flow.lineCounter), result.noVerdict.message)
             ]),
         ...result.errors.map((error) => finding('error', 'server-constraint', (doc &&
             !(error.pointer ?? error.path) &&

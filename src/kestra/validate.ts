@@ -87,7 +87,10 @@ export class ValidateEndpoint {
     })
     if (response.status === 413) {
       if (batch.length === 1) {
-        return [{ ...emptyResult(batch[0]!), refused: tooLarge(response.sentBytes) }]
+        const message = couldNotValidate(
+          `${bodyRefused(response.sentBytes)} (413, the flow alone), and would refuse its deploy as well: ${BODY_LIMIT_REMEDY}`
+        )
+        return [{ ...emptyResult(batch[0]!), noVerdict: { cause: 'too large', message } }]
       }
       const half = Math.ceil(batch.length / 2)
       const halves = await Promise.all([
@@ -101,21 +104,18 @@ export class ValidateEndpoint {
     if (Array.isArray(items)) return mapBatch(batch, items)
     const why = items === undefined ? 'it is not JSON' : 'it is not a list of verdicts'
     // One text for the whole request: the answer, kept whole, may be a page of megabytes.
-    const unreadable = noVerdict(unreadableVerdict(why, text))
-    return batch.map((index) => ({ ...emptyResult(index), unreadable }))
+    const noVerdict = unreadable(unreadableVerdict(why, text))
+    return batch.map((index) => ({ ...emptyResult(index), noVerdict }))
   }
 }
 
-/** The finding of a flow whose answer could not be read: the server's answer is at fault, not the flow. */
-function noVerdict(why: string): string {
+/** The finding of a flow without a verdict: the server's answer, or a proxy, is at fault, not the flow. */
+function couldNotValidate(why: string): string {
   return `Kestra could not validate this flow: ${why}.`
 }
 
-function tooLarge(bytes: number): string {
-  return (
-    `Kestra could not validate this flow: ${bodyRefused(bytes)} (413, the flow alone), and would ` +
-    `refuse its deploy as well: ${BODY_LIMIT_REMEDY}.`
-  )
+function unreadable(why: string): NonNullable<ServerValidation['noVerdict']> {
+  return { cause: 'unreadable', message: couldNotValidate(why) }
 }
 
 /**
@@ -160,15 +160,15 @@ function mapBatch(batch: number[], items: unknown[]): ServerValidation[] {
     const local = results.length === 1 ? 0 : index
     if (typeof local !== 'number' || !Number.isInteger(local) || !(local in results)) {
       const why = `an answer names index ${JSON.stringify(index) ?? 'undefined'}, which no flow of the request has`
-      const unreadable = noVerdict(unreadableVerdict(why, JSON.stringify(item) ?? String(item)))
-      for (const result of results) result.unreadable ??= unreadable
+      const noVerdict = unreadable(unreadableVerdict(why, JSON.stringify(item) ?? String(item)))
+      for (const result of results) result.noVerdict ??= noVerdict
       return
     }
     answered.add(local)
     mergeInto(results[local]!, item)
   })
   results.forEach((result, position) => {
-    if (!answered.has(position)) result.unreadable ??= noVerdict(missingVerdict())
+    if (!answered.has(position)) result.noVerdict ??= unreadable(missingVerdict())
   })
   return results
 }
@@ -181,7 +181,7 @@ function mergeInto(target: ServerValidation, item: unknown): void {
   const verdict = readVerdict(item)
   if (!verdict.readable) {
     const answer = JSON.stringify(item) ?? String(item)
-    target.unreadable ??= noVerdict(unreadableVerdict(verdict.why, answer))
+    target.noVerdict ??= unreadable(unreadableVerdict(verdict.why, answer))
     return
   }
   const { record } = verdict

@@ -33,15 +33,11 @@ export interface ServerValidation {
   warnings: string[]
   infos: string[]
   /**
-   * Set when no verdict came because the request carrying the flow was refused as too large (413), even with
-   * the flow alone: the finding's text. A flow without a verdict is never "valid".
+   * Set when no verdict came for the flow, which is then never "valid": the request carrying it was refused
+   * as too large (413) even with the flow alone, or the answer could not be read (not JSON, not a verdict, none
+   * for this flow). `message` is the finding's text; the flow is not at fault.
    */
-  refused?: string
-  /**
-   * Set when the answer for this flow could not be read (not JSON, not a verdict, or none for this flow): the
-   * finding's text. The flow is not at fault, and without a verdict it is never "valid".
-   */
-  unreadable?: string
+  noVerdict?: { cause: 'too large' | 'unreadable'; message: string }
 }
 
 /** The server's verdict on one resource: its violations (none: valid), or why its answer is unreadable. */

@@ -281,8 +281,12 @@ function failureSummary(result: DeployResult, rolledBack: boolean): string {
   const notApplied = result.resources.filter((r) => NOT_APPLIED.has(r.result))
   const applied = result.resources.filter((r) => WRITTEN.has(r.result))
   const refused = notApplied.filter((r) => r.bodyRefused).map(name)
+  const rerun = refused.length > 0 ? `${limitBeforeRerun(refused)}. Then re-run` : 'Re-run'
+  const to = rolledBack
+    ? 'deploy again from the server as the rollback left it'
+    : 'finish (applied resources are not written again)'
   return [
-    `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. ${refused.length > 0 ? `${limitBeforeRerun(refused)}. Then re-run` : 'Re-run'} the workflow to ${rolledBack ? 'deploy again from the server as the rollback left it' : 'finish (applied resources are not written again)'}.`,
+    `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. ${rerun} the workflow to ${to}.`,
     ...notApplied.map((r) => `  ${r.result}: ${name(r)}${r.message ? ` — ${r.message}` : ''}`),
     ...(applied.length > 0 ? ['Applied:', ...applied.map((r) => `  ${r.result}: ${name(r)}`)] : [])
   ].join('\n')

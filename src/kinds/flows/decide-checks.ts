@@ -66,8 +66,7 @@ function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
     result.errors.length + result.deprecationPaths.length + result.warnings.length === 0 &&
     result.infos.length === 0 &&
     !result.outdated &&
-    result.refused === undefined &&
-    result.unreadable === undefined
+    result.noVerdict === undefined
   // The syntax tree may have been released (a re-parse): only a flow with something to say needs it.
   if (clean) return []
   const doc = flow.documents[0]
@@ -81,17 +80,14 @@ function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
     return item
   }
   return [
-    ...(result.refused === undefined
-      ? []
-      : [finding('error', 'server-refused', idPosition(doc, flow.lineCounter), result.refused)]),
-    ...(result.unreadable === undefined
+    ...(result.noVerdict === undefined
       ? []
       : [
           finding(
             'error',
-            'server-constraint',
+            result.noVerdict.cause === 'too large' ? 'server-refused' : 'server-constraint',
             idPosition(doc, flow.lineCounter),
-            result.unreadable
+            result.noVerdict.message
           )
         ]),
     ...result.errors.map((error) =>
