@@ -99,6 +99,11 @@ describe('incremental planning, end to end', () => {
     expect(routes.indexOf('marker')).toBeLessThan(routes.findIndex((r) => bulk.includes(r)))
     const full = await plan({ 'full-plan': 'true' })
     expect(incremental.result.stdout).toMatch(/Reused the checks of 4 of 6 flow file\(s\)/)
+    // The base versions of the files the change alters or removes are not parsed either: they are what
+    // the deploy stored (child, gone and renamed).
+    expect(incremental.result.stdout).toMatch(
+      /Reused the checks of 3 flow file\(s\) of the base commit that the change alters or removes/
+    )
     expect(full.result.stdout).not.toMatch(/Reused the checks/)
     expect(incremental.seen).toEqual(full.seen)
     // The findings a full plan shows on unchanged flows are there.

@@ -5493,7 +5493,7 @@ function openBaseTree(settings, context) {
     const sha = baseCommit(context);
     return sha ? GitTree.open(context.workspace, sha, settings.root) : undefined;
 }
-async function readBaseSnapshot(borrowing, settings, current) {
+async function readBaseSnapshot(borrowing, settings, current, reuseFlow) {
     const borrowed = await borrowing;
     if (!borrowed)
         return undefined;
@@ -5501,7 +5501,8 @@ async function readBaseSnapshot(borrowing, settings, current) {
     try {
         return snapshotOf(await loadRepository(tree, settings, {
             known: workTreeReuse(current, tree),
-            layout: current.layout
+            layout: current.layout,
+            ...(reuseFlow && { reuseFlow })
         }));
     }
     finally {
@@ -5789,6 +5790,9 @@ class ServerReads {
         this.start(namespace);
         return checks;
     }
+    storedChecksOfStarted(namespace) {
+        return this.flows.has(namespace) ? this.storedChecks(namespace) : Promise.resolve(new Map());
+    }
     prefetchStoredChecks(namespace) {
         void this.readStoredChecks(namespace);
     }
@@ -5986,7 +5990,9 @@ function reuseStoredChecks(options) {
         const validator = await options.identity;
         if (validator === undefined)
             return undefined;
-        const stored = await options.reads.storedChecks(sent);
+        const stored = await (options.onlyStarted
+            ? options.reads.storedChecksOfStarted(sent)
+            : options.reads.storedChecks(sent));
         const check = stored.get(checkDigest({
             validator,
             file,
@@ -6004,7 +6010,7 @@ function reuseStoredChecks(options) {
     return Object.assign(reuse, {
         prefetch(namespace) {
             const sent = looked(namespace);
-            if (sent !== undefined)
+            if (sent !== undefined && !options.onlyStarted)
                 options.reads.prefetchStoredChecks(sent);
         }
     });
@@ -6328,16 +6334,18 @@ function gather(input) {
     });
     const kinds = settle(Promise.all(kindsReading));
     const reused = new Map();
-    const reuseFlow = reads && input.reuse
+    const reuseOf = (options) => reads && input.reuse
         ? reuseStoredChecks({
             reads,
             sending,
             extraNamespaces: settings.extraNamespaces,
             layout: layout.layout,
             identity: input.reuse,
-            reused: (flow, check) => reused.set(flow, check)
+            ...options
         })
         : undefined;
+    const reuseFlow = reuseOf({ reused: (flow, check) => reused.set(flow, check) });
+    const baseReused = new Set();
     const stream = shared.repository ? undefined : new FlowStream();
     const loading = (shared.repository ??= loadRepository(workTree, settings, {
         layout,
@@ -6370,7 +6378,10 @@ function gather(input) {
         const rollbackRecords = mode === 'deploy' && reads && kestra
             ? { namespaces: recordsOf, read: settle(readRollbackRecords(kestra, recordsOf)) }
             : undefined;
-        const repositoryBase = borrowBase && (shared.base ??= settle(readBaseSnapshot(borrowBase(), settings, model)));
+        const repositoryBase = borrowBase &&
+            (shared.base ??= settle(readBaseSnapshot(borrowBase(), settings, model, mode === 'plan'
+                ? reuseOf({ reused: (flow) => baseReused.add(flow.file), onlyStarted: true })
+                : undefined)));
         const base = repositoryBase &&
             settle(Promise.all([valueOf(repositoryBase), reading && valueOf(reading)]).then(([snapshot, server]) => snapshot && sending.base(snapshot, model.managedNamespaces, server)));
         const changed = (shared.changed ??= settle(changedFiles(input)));
@@ -6405,7 +6416,7 @@ function gather(input) {
                 }
             });
         })());
-        return { serverVersion: Promise.resolve(probe), changed, state, snapshot };
+        return { serverVersion: Promise.resolve(probe), changed, state, snapshot, baseReused };
     };
     return { repository, reused, flows, after };
 }
@@ -8942,6 +8953,9 @@ async function readRemaining(remaining, run) {
         await phase(reporter, 'Reading the server', state, describeServerState);
     }
     const snapshot = await valueOf(remaining.snapshot);
+    if (remaining.baseReused.size > 0) {
+        reporter.info(`Reused the checks of ${remaining.baseReused.size} flow file(s) of the base commit that the change alters or removes, rather than parse them.`);
+    }
     return { serverVersion, changed, notes, snapshot };
 }
 function validated(input) {

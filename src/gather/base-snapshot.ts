@@ -7,6 +7,7 @@ import { parseFlowFile } from '../model/flow-file.js'
 import { workTreeReuse } from './repo/commit-reuse.js'
 import { GitTree } from './repo/git-tree.js'
 import type { Borrowed } from './repo/lent-tree.js'
+import type { ReuseFlow } from './repo/read-flow.js'
 import { loadRepository } from './repo/load.js'
 import type { RepoModel } from '../model/repository.js'
 import type { Settings } from '../model/settings.js'
@@ -52,7 +53,8 @@ export function openBaseTree(
 export async function readBaseSnapshot(
   borrowing: Promise<Borrowed<GitTree> | undefined>,
   settings: Settings,
-  current: RepoModel
+  current: RepoModel,
+  reuseFlow?: ReuseFlow
 ): Promise<BaseSnapshot | undefined> {
   const borrowed = await borrowing
   if (!borrowed) return undefined
@@ -61,7 +63,8 @@ export async function readBaseSnapshot(
     return snapshotOf(
       await loadRepository(tree, settings, {
         known: workTreeReuse(current, tree),
-        layout: current.layout
+        layout: current.layout,
+        ...(reuseFlow && { reuseFlow })
       })
     )
   } finally {

@@ -133,6 +133,11 @@ export interface Remaining {
   changed: Promise<Outcome<ChangedFiles>>
   state: Promise<Outcome<Snapshot['state']>>
   snapshot: Promise<Outcome<Snapshot>>
+  /**
+   * The base commit's flow files (other than the work tree's) that a plan took from stored checks rather
+   * than parse them: complete once `snapshot` is.
+   */
+  baseReused: ReadonlySet<string>
 }
 
 /**
@@ -175,7 +180,9 @@ export function gather(input: GatherInput): Gathering {
   })
   const kinds = settle(Promise.all(kindsReading))
   const reused = new Map<FlowFile, StoredFlowCheck>()
-  const reuseFlow =
+  const reuseOf = (
+    options: Pick<Parameters<typeof reuseStoredChecks>[0], 'reused' | 'onlyStarted'>
+  ) =>
     reads && input.reuse
       ? reuseStoredChecks({
           reads,
@@ -183,9 +190,11 @@ export function gather(input: GatherInput): Gathering {
           extraNamespaces: settings.extraNamespaces,
           layout: layout.layout,
           identity: input.reuse,
-          reused: (flow, check) => reused.set(flow, check)
+          ...options
         })
       : undefined
+  const reuseFlow = reuseOf({ reused: (flow, check) => reused.set(flow, check) })
+  const baseReused = new Set<string>()
   // The flows reach the checks as they are read; a repository another target of the run loaded is whole.
   const stream = shared.repository ? undefined : new FlowStream()
   const loading = (shared.repository ??= loadRepository(workTree, settings, {
@@ -230,7 +239,18 @@ export function gather(input: GatherInput): Gathering {
         ? { namespaces: recordsOf, read: settle(readRollbackRecords(kestra, recordsOf)) }
         : undefined
     const repositoryBase =
-      borrowBase && (shared.base ??= settle(readBaseSnapshot(borrowBase(), settings, model)))
+      borrowBase &&
+      (shared.base ??= settle(
+        readBaseSnapshot(
+          borrowBase(),
+          settings,
+          model,
+          // A plan takes the identity of a base version from its stored checks; a deploy parses it.
+          mode === 'plan'
+            ? reuseOf({ reused: (flow) => baseReused.add(flow.file), onlyStarted: true })
+            : undefined
+        )
+      ))
     const base =
       repositoryBase &&
       settle(
@@ -287,7 +307,7 @@ export function gather(input: GatherInput): Gathering {
         })
       })()
     )
-    return { serverVersion: Promise.resolve(probe), changed, state, snapshot }
+    return { serverVersion: Promise.resolve(probe), changed, state, snapshot, baseReused }
   }
   return { repository, reused, flows, after }
 }

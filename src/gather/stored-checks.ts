@@ -54,6 +54,8 @@ interface ReuseOptions {
   identity: Promise<string | undefined>
   /** Told of each flow file whose checks are reused, before the loading hands the flow on. */
   reused(flow: FlowFile, check: StoredFlowCheck): void
+  /** Looks up only the namespaces whose reads have begun: nothing more is read for the others. */
+  onlyStarted?: boolean
 }
 
 /**
@@ -75,7 +77,9 @@ export function reuseStoredChecks(options: ReuseOptions): ReuseFlow {
     if (sent === undefined) return undefined
     const validator = await options.identity
     if (validator === undefined) return undefined
-    const stored = await options.reads.storedChecks(sent)
+    const stored = await (options.onlyStarted
+      ? options.reads.storedChecksOfStarted(sent)
+      : options.reads.storedChecks(sent))
     const check = stored.get(
       checkDigest({
         validator,
@@ -97,7 +101,7 @@ export function reuseStoredChecks(options: ReuseOptions): ReuseFlow {
   return Object.assign(reuse, {
     prefetch(namespace: string) {
       const sent = looked(namespace)
-      if (sent !== undefined) options.reads.prefetchStoredChecks(sent)
+      if (sent !== undefined && !options.onlyStarted) options.reads.prefetchStoredChecks(sent)
     }
   })
 }
@@ -112,7 +116,7 @@ export function checksToStore(
     FlowFile,
     Omit<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>
   >,
-  options: Omit<ReuseOptions, 'reads' | 'identity' | 'reused'> & { identity: string }
+  options: Omit<ReuseOptions, 'reads' | 'identity' | 'reused' | 'onlyStarted'> & { identity: string }
 ): Map<string, Record<string, StoredFlowCheck>> {
   const stored = new Map<string, Record<string, StoredFlowCheck>>()
   for (const flow of flows) {

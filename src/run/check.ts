@@ -241,6 +241,11 @@ async function readRemaining(
     await phase(reporter, 'Reading the server', state, describeServerState)
   }
   const snapshot = await valueOf(remaining.snapshot)
+  if (remaining.baseReused.size > 0) {
+    reporter.info(
+      `Reused the checks of ${remaining.baseReused.size} flow file(s) of the base commit that the change alters or removes, rather than parse them.`
+    )
+  }
   return { serverVersion, changed, notes, snapshot }
 }
 

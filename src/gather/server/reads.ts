@@ -78,6 +78,11 @@ export class ServerReads {
     return checks
   }
 
+  /** The stored checks of a namespace whose reads have begun; none for another, for which nothing is read. */
+  storedChecksOfStarted(namespace: string): Promise<Map<string, StoredFlowCheck>> {
+    return this.flows.has(namespace) ? this.storedChecks(namespace) : Promise.resolve(new Map())
+  }
+
   /**
    * Queues the read of a namespace's stored checks now, ahead of the namespace's own reads: the flows
    * that look them up wait on nothing else (docs/performance.md#incremental-planning).
