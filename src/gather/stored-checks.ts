@@ -116,7 +116,9 @@ export function checksToStore(
     FlowFile,
     Omit<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>
   >,
-  options: Omit<ReuseOptions, 'reads' | 'identity' | 'reused' | 'onlyStarted'> & { identity: string }
+  options: Omit<ReuseOptions, 'reads' | 'identity' | 'reused' | 'onlyStarted'> & {
+    identity: string
+  }
 ): Map<string, Record<string, StoredFlowCheck>> {
   const stored = new Map<string, Record<string, StoredFlowCheck>>()
   for (const flow of flows) {
