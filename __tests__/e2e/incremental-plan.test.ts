@@ -10,7 +10,13 @@ import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github
 import { createGitRepo } from '../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 import { runAction, type RunResult } from '../../test-support/runner.js'
-import { CREDENTIALS, dispatchEvent, flow, pullRequestEvent } from '../../test-support/scenario.js'
+import {
+  CREDENTIALS,
+  dispatchEvent,
+  flow,
+  pullRequestEvent,
+  pushEvent
+} from '../../test-support/scenario.js'
 
 const NS = 'company.team'
 
@@ -122,5 +128,15 @@ describe('incremental planning, end to end', () => {
     })
     expect(again.exitCode, again.stdout).toBe(0)
     expect(again.stdout).toMatch(/Reused the checks/)
+
+    // A deploy of the push parses the base commit's versions: no identity it acts on comes from KV.
+    repo.git('checkout', '-q', 'feature')
+    const pushed = await runAction({
+      ...pushEvent(repo, base, head),
+      githubApiUrl: github.url,
+      inputs: { ...inputs, mode: 'deploy', delete: 'true' }
+    })
+    expect(pushed.stdout).toMatch(/Reading the server/)
+    expect(pushed.stdout).not.toMatch(/of the base commit/)
   })
 })
