@@ -56,7 +56,7 @@ const { WorkTree } = (await import(
   pathToFileURL(resolve(dirname(values.load), 'work-tree.ts')).href
 )) as { WorkTree: new (workspace: string, root: string) => unknown }
 const { parseSettings } = await import(
-  pathToFileURL(resolve(dirname(values.load), '../settings.ts')).href
+  pathToFileURL(resolve(dirname(values.load), '../../config/settings.ts')).href
 )
 const runs = Number(values.runs)
 const times = new Map<string, number[]>(values.layout.map((layout) => [layout, []]))
