@@ -23,6 +23,7 @@ export default defineConfig({
           name: 'unit',
           include: ['__tests__/**/*.test.ts'],
           exclude: [END_TO_END],
+          globalSetup: ['test-support/scratch-setup.ts'],
           setupFiles: ['test-support/unit-setup.ts'],
           // A worker evaluates src/ once for all its files, not once per file (two thirds of the project's
           // CPU time). Safe because no module keeps state between tests; the setup runs again for each file.
@@ -34,7 +35,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: [`${END_TO_END}/*.test.ts`],
-          globalSetup: ['test-support/bundle-setup.ts']
+          globalSetup: ['test-support/scratch-setup.ts', 'test-support/bundle-setup.ts']
         }
       }
     ]

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util'
 import { startFakeGitHub } from '../test-support/fake-github.js'
 import { startEmulator, type Emulator } from '../test-support/kestra-emulator/index.js'
 import { PROJECT_ROOT } from '../test-support/runner.js'
+import { scratchTmpdirUntilExit } from '../test-support/scratch.js'
 import { dispatchEvent, pullRequestEvent } from '../test-support/scenario.js'
 import { perResourceBaseline, type BaselineResult } from './bench/baseline.js'
 import { coldStartMs } from './bench/cold-start.js'
@@ -84,6 +85,8 @@ if (flags.help) {
   console.log(HELP)
   process.exit(0)
 }
+// After --json's default, which stays where it is: the sitting's workspaces and runs go in a folder of their own.
+scratchTmpdirUntilExit('kga-bench-')
 
 const size: RepoSize = {
   flows: Number(flags.flows),

@@ -16,6 +16,7 @@ import { replaceBlock } from './action-docs.js'
 import { startFakeGitHub } from '../test-support/fake-github.js'
 import { createGitRepo } from '../test-support/git-repo.js'
 import { PROJECT_ROOT, runAction, type RunResult } from '../test-support/runner.js'
+import { scratchTmpdirUntilExit } from '../test-support/scratch.js'
 
 const examples = join(PROJECT_ROOT, 'examples')
 const read = (path: string) => readFileSync(join(examples, path), 'utf8')
@@ -181,4 +182,5 @@ function writeReadmeExample(comment: string, serverUrl: string): void {
   console.log('README.md: example comment updated')
 }
 
+scratchTmpdirUntilExit('kga-demo-')
 await main()
