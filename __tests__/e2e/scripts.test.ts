@@ -1,0 +1,47 @@
+/**
+ * The README's `npm run demo` and the bench run end to end on the fresh bundle, and each leaves nothing in the
+ * temporary folder: what they make goes in a folder of their own, removed when they end
+ * (docs/architecture.md#tests).
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { PROJECT_ROOT } from '../../test-support/runner.js'
+
+/** Runs a script with a temporary folder of its own, and lists what it leaves in that folder. */
+function runScript(script: string, args: string[] = []) {
+  const temp = mkdtempSync(join(tmpdir(), 'script-temp-'))
+  const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, TMPDIR: temp, TMP: temp, TEMP: temp }
+  })
+  // tsx keeps its compile cache there: one folder, made before the script runs and reused by every later run.
+  return { ...result, temp, left: readdirSync(temp).filter((name) => !/^tsx-\d+$/.test(name)) }
+}
+
+describe('the scripts', () => {
+  it('npm run demo plans the pull request, deploys the merge, and leaves no folder behind', () => {
+    const result = runScript('scripts/demo.ts')
+    expect(result.status, result.stderr).toBe(0)
+    expect(result.stdout).toContain('Pull request #7 (plan): exit code 0')
+    expect(result.stdout).toContain('Push to main (deploy): exit code 0')
+    expect(result.left).toEqual([])
+  })
+
+  it('a small bench sitting leaves only its record in the temporary folder', () => {
+    // The record's default place is the temporary folder itself: it stays, and nothing else does.
+    const result = runScript('scripts/bench.ts', [
+      ...['--flows', '20', '--files', '20', '--namespaces', '2', '--changed', '2', '--runs', '1'],
+      ...['--scale', 'none', '--changed-sweep', 'none', '--no-baseline', '--no-first-deploy'],
+      ...['--node', 'local']
+    ])
+    expect(result.status, result.stderr).toBe(0)
+    expect(result.left).toEqual(['kestra-gitops-bench'])
+    const record = join(result.temp, 'kestra-gitops-bench', 'results.json')
+    expect(JSON.parse(readFileSync(record, 'utf8'))).toBeTypeOf('object')
+  })
+})
