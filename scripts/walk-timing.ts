@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
+import { scratchTmpdirUntilExit } from '../test-support/scratch.js'
 
 const { values } = parseArgs({
   options: {
@@ -19,7 +20,8 @@ const { values } = parseArgs({
   }
 })
 
-const dir = mkdtempSync(join(tmpdir(), 'kga-walk-'))
+scratchTmpdirUntilExit('kga-walk-')
+const dir = mkdtempSync(join(tmpdir(), 'repo-'))
 const write = (rel: string, text: string) => {
   mkdirSync(dirname(join(dir, rel)), { recursive: true })
   writeFileSync(join(dir, rel), text)

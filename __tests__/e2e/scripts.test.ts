@@ -1,5 +1,5 @@
 /**
- * The README's `npm run demo` and the bench run end to end on the fresh bundle, and each leaves nothing in the
+ * The README's `npm run demo`, the bench and the loading's timing run end to end, and each leaves nothing in the
  * temporary folder: what they make goes in a folder of their own, removed when they end
  * (docs/architecture.md#tests).
  */
@@ -43,5 +43,13 @@ describe('the scripts', () => {
     expect(result.left).toEqual(['kestra-gitops-bench'])
     const record = join(result.temp, 'kestra-gitops-bench', 'results.json')
     expect(JSON.parse(readFileSync(record, 'utf8'))).toBeTypeOf('object')
+  })
+
+  it('scripts/walk-timing.ts times the loading of its generated repository and leaves no folder behind', () => {
+    const result = runScript('scripts/walk-timing.ts', ['--runs', '1', '--layout', 'tenant'])
+    expect(result.status, result.stderr).toBe(0)
+    expect(result.stdout).toContain('tenant: 2000 flows, 8000 files')
+    expect(result.stdout).toMatch(/tenant: median \d+ ms/)
+    expect(result.left).toEqual([])
   })
 })
