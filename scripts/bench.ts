@@ -30,7 +30,7 @@ import {
 } from './bench/report.js'
 import type { RepoSize } from './bench/synthetic-repo.js'
 import { createWorkspace, seedOf, type BenchWorkspace } from './bench/workspace.js'
-import { MAX_BATCH } from '../src/kestra/validate.js'
+import { batchCount } from '../src/kestra/validate.js'
 import { EXPORTED_AT_ONCE } from '../src/kestra/flows.js'
 import { SEARCHED_NAMES_CHARS } from '../src/kestra/listings.js'
 
@@ -442,7 +442,7 @@ async function main(): Promise<void> {
 
   const { plan, deploy, redeploy } = results[0]!
   const namespaces = workspace.base.repo.namespaces.length
-  const validateRequests = Math.ceil(size.flows / MAX_BATCH)
+  const validateRequests = Math.ceil(size.flows / batchCount(size.flows, Number(concurrency)))
   const exportRequests = Math.ceil(size.flows / EXPORTED_AT_ONCE)
   // What the review adds (docs/caught-at-review.md#requests): one secrets listing for the tenant (OSS), one
   // KV search, and the executions searches of the namespaces holding a flow the pull request updates, as
@@ -463,7 +463,7 @@ async function main(): Promise<void> {
     workspace.head.repo.flows.some((f) => new RegExp(`\\b${name}\\(`).test(f.source)) ? 1 : 0
   const reviewRequests = calls('secret') + calls('kv') + searches
   // Per namespace: the flow listing, its files' export and its commit marker (whose stored checks the plan
-  // reuses); the flows' sources in shared exports of 250 flows.
+  // reuses); the flows' sources in shared exports, their verdicts in `batchCount`'s requests.
   const requestBudget = 3 * namespaces + exportRequests + validateRequests + 1 + reviewRequests
   const peakRssOf = (r: BundleResults, extra: Measured[] = []) =>
     Math.max(

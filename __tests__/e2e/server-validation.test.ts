@@ -55,6 +55,34 @@ describe('server-side validation, end to end', () => {
     expect(kestra.requests.some((r) => r.route === 'flows.validate')).toBe(true)
   })
 
+  it('sizes its requests for the repository: one a place of the concurrency once each would carry more than 250 flows', async () => {
+    kestra.clearLog()
+    const files: Record<string, string> = { 'company.team/flows/unknown.yml': FLOW }
+    for (let i = 0; i < 599; i++) {
+      files[`company.team/flows/f${i}.yml`] =
+        `id: f${i}\nnamespace: company.team\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`
+    }
+    const repo = createGitRepo(files)
+    const result = await runAction({
+      workspace: repo.dir,
+      eventName: 'workflow_dispatch',
+      sha: repo.head(),
+      inputs: {
+        mode: 'validate',
+        server: kestra.url,
+        username: USER,
+        password: PASSWORD,
+        concurrency: '2'
+      }
+    })
+    expect(result.exitCode).toBe(1)
+    const errors = result.annotations.filter((a) => a.severity === 'error' && a.file)
+    expect(errors.map((a) => [a.file, a.line])).toEqual([['company.team/flows/unknown.yml', 8]])
+    // 600 flows at 2 in flight: 2 requests of 300, where batches of 250 took 3.
+    const sent = kestra.requests.filter((r) => r.route === 'flows.validate')
+    expect(sent).toHaveLength(2)
+  })
+
   it('skips the server with server-validation: false', async () => {
     kestra.clearLog()
     const result = await validate({

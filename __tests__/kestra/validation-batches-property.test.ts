@@ -6,7 +6,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ServerValidation } from '../../src/gather/server/validation.js'
 import type { KestraClient } from '../../src/kestra/client.js'
-import { MAX_BATCH, MAX_BATCH_BYTES, planBatches } from '../../src/kestra/validate.js'
+import { batchCount, MAX_BATCH, MAX_BATCH_BYTES, planBatches } from '../../src/kestra/validate.js'
 import { utf8Length } from '../../src/model/content.js'
 import type { ServerValidation as Verdict } from '../../src/model/kestra.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
@@ -173,7 +173,7 @@ describe('validation behind a proxy with a lower body limit', () => {
   it('sends flows as they load in the same requests as planned at once, none over the bound', async () => {
     emulator.clearLog()
     const sources = Array.from({ length: 40 }, (_, i) => flowSource(i, 'y'.repeat(30_000), true))
-    const validation = new ServerValidation(client)
+    const validation = new ServerValidation(client, 8)
     for (const [i, source] of sources.entries()) {
       validation.add(parseFlowFile({ file: `team/f${i}.yml`, rel: `team/f${i}.yml`, raw: source }))
     }
@@ -184,5 +184,52 @@ describe('validation behind a proxy with a lower body limit', () => {
       planBatches(sources).map((batch) => utf8Length(body(sources, batch)))
     )
     expect(Math.max(...sent.map((r) => r.bodyBytes))).toBeLessThanOrEqual(MAX_BATCH_BYTES)
+  })
+
+  it('sizes the requests for the repository: MAX_BATCH flows each, or one request a place when more', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 2_100 }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.integer({ min: 0, max: 120 }),
+        async (flows, concurrency, padding) => {
+          emulator.clearLog()
+          const sources = Array.from({ length: flows }, (_, i) =>
+            flowSource(i, 'p'.repeat(i % 3 === 0 ? padding : 0), i % 11 !== 5)
+          )
+          const validation = new ServerValidation(client, concurrency)
+          validation.expect(flows)
+          for (const [i, source] of sources.entries()) {
+            validation.add(
+              parseFlowFile({ file: `team/f${i}.yml`, rel: `team/f${i}.yml`, raw: source })
+            )
+          }
+          const answers = await validation.answers()
+          const results = answers.flatMap((answer) => answer.results)
+          expect(results).toHaveLength(flows)
+          expect(results.filter((v) => v.errors.length > 0)).toHaveLength(
+            sources.filter((_, i) => i % 11 === 5).length
+          )
+          const count = batchCount(flows, concurrency)
+          expect(count).toBeGreaterThanOrEqual(MAX_BATCH)
+          const sent = validations()
+          const byLength = (a: number, b: number) => a - b
+          expect(sent.map((r) => r.bodyBytes).sort(byLength)).toEqual(
+            planBatches(sources, { count, bytes: MAX_BATCH_BYTES })
+              .map((batch) => utf8Length(body(sources, batch)))
+              .sort(byLength)
+          )
+          expect(Math.max(0, ...sent.map((r) => r.bodyBytes))).toBeLessThanOrEqual(MAX_BATCH_BYTES)
+          // Unless the body's bound decides: MAX_BATCH flows a request, or one request a place when more.
+          const largest = Math.max(0, ...sources.map(utf8Length))
+          if ((largest + SEPARATOR.length) * count <= MAX_BATCH_BYTES) {
+            expect(sent.length).toBe(
+              flows > MAX_BATCH * concurrency ? concurrency : Math.ceil(flows / MAX_BATCH)
+            )
+          }
+        }
+      ),
+      { numRuns: 12, seed: 20261125 }
+    )
   })
 })

@@ -13,10 +13,12 @@ describe('local files, namespace by namespace', () => {
       'flowsonly/flows/b.yml': flow('b', 'flowsonly')
     })
     let local: LocalFiles | undefined
+    let walkedFlows: number | undefined
     const settled: string[] = []
     const model = await loadWorkTree(settingsWith({}), repo.dir, {
-      onFiles: (files) => {
+      onWalked: ({ files, flowFiles }) => {
         local = files
+        walkedFlows = flowFiles
         for (const namespace of ['team', 'ops']) {
           void files.of(namespace).then(() => settled.push(namespace))
         }
@@ -27,5 +29,6 @@ describe('local files, namespace by namespace', () => {
     expect((await local!.of('ops')).map((f) => f.path)).toEqual(['/run.sh'])
     expect(await local!.of('flowsonly')).toEqual([])
     expect(model.files).toHaveLength(3)
+    expect(walkedFlows).toBe(model.flows.length)
   })
 })

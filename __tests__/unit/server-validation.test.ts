@@ -25,7 +25,7 @@ describe('server validation while the repository loads', () => {
       emulator.requests
         .filter((r) => r.route === 'flows.validate')
         .map((r) => (r.text ?? '').split('\n---\n').length)
-    const validation = new ServerValidation(client)
+    const validation = new ServerValidation(client, 8)
     const add = (flow: ReturnType<typeof parseFlowFile>) => validation.add(flow)
     const missing = MAX_BATCH + 20
     for (let i = 0; i < MAX_BATCH * 1.5; i++)

@@ -1893,6 +1893,9 @@ class KvEndpoint {
 }
 
 const MAX_BATCH = 250;
+function batchCount(flows, concurrency) {
+    return Math.max(MAX_BATCH, Math.ceil(flows / Math.max(1, concurrency)));
+}
 const MAX_BATCH_BYTES = 512 * 1024;
 const BATCH_BOUND = { count: MAX_BATCH, bytes: MAX_BATCH_BYTES };
 const SEPARATOR$1 = '\n---\n';
@@ -1922,8 +1925,9 @@ class ValidateEndpoint {
     constructor(http) {
         this.http = http;
     }
-    async validate(sources) {
-        const results = await Promise.all(planBatches(sources).map((batch) => this.validateBatch(sources, batch)));
+    async validate(sources, count = MAX_BATCH) {
+        const bound = { count, bytes: MAX_BATCH_BYTES };
+        const results = await Promise.all(planBatches(sources, bound).map((batch) => this.validateBatch(sources, batch)));
         return results.flat().sort((a, b) => a.index - b.index);
     }
     async validateBatch(sources, batch) {
@@ -2066,7 +2070,7 @@ function createKestraClient(options) {
         getKv: (namespace, key, first) => kv.get(namespace, key, first),
         putKv: (namespace, key, value) => kv.put(namespace, key, value),
         deleteKv: (namespace, key) => kv.delete(namespace, key),
-        validateFlows: (sources) => validation.validate(sources),
+        validateFlows: (sources, count) => validation.validate(sources, count),
         listDashboards: () => dashboards.list(),
         getDashboard: (id) => dashboards.get(id),
         createDashboard: (source) => dashboards.create(source),
@@ -5264,7 +5268,8 @@ async function loadRepository(tree, settings, hooks = {}) {
     });
     byFiles.forEach(held);
     const localFiles = new LocalFilesTracker(placed.filter(({ placement }) => placement.files.length > 0).map(({ placement }) => placement));
-    hooks.onFiles?.(localFiles);
+    const flowsPlaced = placed.filter(({ placement }) => placement.flow !== undefined);
+    hooks.onWalked?.({ files: localFiles, flowFiles: flowsPlaced.length });
     const context = {
         tree,
         known: hooks.known,
@@ -5293,7 +5298,7 @@ async function loadRepository(tree, settings, hooks = {}) {
     });
     const found = (await Promise.all([
         load(placed.filter(({ placement }) => placement.flow === undefined)),
-        load(placed.filter(({ placement }) => placement.flow !== undefined))
+        load(flowsPlaced)
     ])).flat();
     const hidden = [
         ...(await hiddenFlows(walk.hidden, {
@@ -6241,11 +6246,19 @@ function fitToSend(flow, aliases) {
 
 class ServerValidation {
     api;
+    concurrency;
     waiting = [];
-    filling = new FillingBatch();
+    count = MAX_BATCH;
+    filling = this.nextBatch();
     sent = [];
-    constructor(api) {
+    constructor(api, concurrency) {
         this.api = api;
+        this.concurrency = concurrency;
+    }
+    expect(flowFiles) {
+        this.count = batchCount(flowFiles, this.concurrency);
+        if (this.waiting.length === 0)
+            this.filling = this.nextBatch();
     }
     add(flow) {
         if (!fitToSend(flow))
@@ -6266,11 +6279,14 @@ class ServerValidation {
         if (this.waiting.length === 0)
             return;
         const flows = this.waiting.splice(0);
-        this.filling = new FillingBatch();
+        this.filling = this.nextBatch();
         const answer = this.api
-            .validateFlows(flows.map((flow) => flow.source))
+            .validateFlows(flows.map((flow) => flow.source), this.count)
             .then((results) => ({ flows, results }));
         this.sent.push(settle(answer));
+    }
+    nextBatch() {
+        return new FillingBatch({ count: this.count, bytes: MAX_BATCH_BYTES });
     }
 }
 
@@ -6316,7 +6332,9 @@ function gather(input) {
     const borrowBase = planning ? shared.openBase(settings, context) : undefined;
     const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined;
     const validating = kestra && settings.serverValidation;
-    const onServer = validating ? (shared.validation ??= new ServerValidation(kestra)) : undefined;
+    const onServer = validating
+        ? (shared.validation ??= new ServerValidation(kestra, settings.concurrency))
+        : undefined;
     const workTree = new WorkTree(context.workspace, settings.root);
     const kindsReading = input.kinds.map(async (kind) => {
         const held = await kind.gather({
@@ -6351,7 +6369,10 @@ function gather(input) {
         layout,
         reuseFlow,
         onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
-        onFiles: (files) => reads?.knowFiles(sending.localFiles(files)),
+        onWalked: ({ files, flowFiles }) => {
+            reads?.knowFiles(sending.localFiles(files));
+            onServer?.expect(flowFiles);
+        },
         onFlow: (flow) => {
             onServer?.add(flow);
             stream?.push(flow);

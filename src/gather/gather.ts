@@ -162,7 +162,9 @@ export function gather(input: GatherInput): Gathering {
   const borrowBase = planning ? shared.openBase(settings, context) : undefined
   const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined
   const validating = kestra && settings.serverValidation
-  const onServer = validating ? (shared.validation ??= new ServerValidation(kestra)) : undefined
+  const onServer = validating
+    ? (shared.validation ??= new ServerValidation(kestra, settings.concurrency))
+    : undefined
   const workTree = new WorkTree(context.workspace, settings.root)
   const kindsReading = input.kinds.map(async (kind) => {
     const held = await kind.gather({
@@ -201,7 +203,10 @@ export function gather(input: GatherInput): Gathering {
     layout,
     reuseFlow,
     onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
-    onFiles: (files) => reads?.knowFiles(sending.localFiles(files)),
+    onWalked: ({ files, flowFiles }) => {
+      reads?.knowFiles(sending.localFiles(files))
+      onServer?.expect(flowFiles)
+    },
     onFlow: (flow) => {
       onServer?.add(flow)
       stream?.push(flow)

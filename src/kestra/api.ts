@@ -44,8 +44,11 @@ export interface KestraApi {
   getKv(namespace: string, key: string, first?: boolean): Promise<unknown>
   putKv(namespace: string, key: string, value: unknown): Promise<void>
   deleteKv(namespace: string, key: string): Promise<void>
-  /** Server-side validation, one result per source, in order (batched internally, ≤ 250 per request). */
-  validateFlows(sources: string[]): Promise<ServerValidation[]>
+  /**
+   * Server-side validation, one result per source, in order (batched internally, at most `count`, by
+   * default 250, and 512 KiB a request).
+   */
+  validateFlows(sources: string[], count?: number): Promise<ServerValidation[]>
   /** Tenant-wide dashboards (docs/kestra.md#dashboards): undefined when the server has no such API. */
   listDashboards(): Promise<RemoteDashboard[] | undefined>
   /** One live dashboard, or undefined. */

@@ -70,7 +70,7 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
     getKv: (namespace, key, first) => kv.get(namespace, key, first),
     putKv: (namespace, key, value) => kv.put(namespace, key, value),
     deleteKv: (namespace, key) => kv.delete(namespace, key),
-    validateFlows: (sources) => validation.validate(sources),
+    validateFlows: (sources, count) => validation.validate(sources, count),
     listDashboards: () => dashboards.list(),
     getDashboard: (id) => dashboards.get(id),
     createDashboard: (source) => dashboards.create(source),

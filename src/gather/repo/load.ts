@@ -52,8 +52,11 @@ export interface LoadHooks {
   onNamespace?(namespace: string): void
   /** Called once per flow file, right after it is parsed. */
   onFlow?(flow: FlowFile): void
-  /** Called once the tree is walked, with the namespace files as they are being read. */
-  onFiles?(files: LocalFiles): void
+  /**
+   * Called once the tree is walked, with the namespace files as they are being read and the count of the
+   * files the layout reads as flows (documents that may turn out not to be flows included).
+   */
+  onWalked?(walked: { files: LocalFiles; flowFiles: number }): void
   /**
    * What the caller already knows of a regular file (same bytes read with the same settings), so it
    * is not read again; undefined to read it.
@@ -154,7 +157,8 @@ export async function loadRepository(
   const localFiles = new LocalFilesTracker(
     placed.filter(({ placement }) => placement.files.length > 0).map(({ placement }) => placement)
   )
-  hooks.onFiles?.(localFiles)
+  const flowsPlaced = placed.filter(({ placement }) => placement.flow !== undefined)
+  hooks.onWalked?.({ files: localFiles, flowFiles: flowsPlaced.length })
   const context: Context = {
     tree,
     known: hooks.known,
@@ -184,7 +188,7 @@ export async function loadRepository(
   const found = (
     await Promise.all([
       load(placed.filter(({ placement }) => placement.flow === undefined)),
-      load(placed.filter(({ placement }) => placement.flow !== undefined))
+      load(flowsPlaced)
     ])
   ).flat()
   const hidden = [

@@ -1,5 +1,5 @@
 import type { KestraApi } from '../../kestra/api.js'
-import { FillingBatch } from '../../kestra/validate.js'
+import { batchCount, FillingBatch, MAX_BATCH, MAX_BATCH_BYTES } from '../../kestra/validate.js'
 import { utf8Length } from '../../model/content.js'
 import { settle, valueOf, type Outcome } from '../../model/outcome.js'
 import type { FlowFile } from '../../model/repository.js'
@@ -13,10 +13,21 @@ import type { ServerAnswer } from '../../model/snapshot.js'
  */
 export class ServerValidation {
   private readonly waiting: FlowFile[] = []
-  private filling = new FillingBatch()
+  /** The flows a request carries at most: `MAX_BATCH` until the walk tells how many there are. */
+  private count = MAX_BATCH
+  private filling = this.nextBatch()
   private readonly sent: Promise<Outcome<ServerAnswer>>[] = []
 
-  constructor(private readonly api: KestraApi) {}
+  constructor(
+    private readonly api: KestraApi,
+    private readonly concurrency: number
+  ) {}
+
+  /** How many flow files the repository holds: the batches not yet filling are sized for them. */
+  expect(flowFiles: number): void {
+    this.count = batchCount(flowFiles, this.concurrency)
+    if (this.waiting.length === 0) this.filling = this.nextBatch()
+  }
 
   /** A flow read from the repository: when fit to send, it goes with the next full batch. */
   add(flow: FlowFile): void {
@@ -37,10 +48,17 @@ export class ServerValidation {
   private send(): void {
     if (this.waiting.length === 0) return
     const flows = this.waiting.splice(0)
-    this.filling = new FillingBatch()
+    this.filling = this.nextBatch()
     const answer = this.api
-      .validateFlows(flows.map((flow) => flow.source))
+      .validateFlows(
+        flows.map((flow) => flow.source),
+        this.count
+      )
       .then((results) => ({ flows, results }))
     this.sent.push(settle(answer))
+  }
+
+  private nextBatch(): FillingBatch {
+    return new FillingBatch({ count: this.count, bytes: MAX_BATCH_BYTES })
   }
 }
