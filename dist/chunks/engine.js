@@ -1894,7 +1894,7 @@ class KvEndpoint {
 
 const MAX_BATCH = 250;
 function batchCount(flows, concurrency) {
-    return Math.max(MAX_BATCH, Math.ceil(flows / Math.max(1, concurrency)));
+    return Math.max(MAX_BATCH, Math.ceil(flows / concurrency));
 }
 const MAX_BATCH_BYTES = 512 * 1024;
 const BATCH_BOUND = { count: MAX_BATCH, bytes: MAX_BATCH_BYTES };
@@ -6255,7 +6255,7 @@ class ServerValidation {
         this.api = api;
         this.concurrency = concurrency;
     }
-    expect(flowFiles) {
+    sizeBatches(flowFiles) {
         this.count = batchCount(flowFiles, this.concurrency);
         if (this.waiting.length === 0)
             this.filling = this.nextBatch();
@@ -6371,7 +6371,7 @@ function gather(input) {
         onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
         onWalked: ({ files, flowFiles }) => {
             reads?.knowFiles(sending.localFiles(files));
-            onServer?.expect(flowFiles);
+            onServer?.sizeBatches(flowFiles);
         },
         onFlow: (flow) => {
             onServer?.add(flow);

@@ -205,7 +205,7 @@ export function gather(input: GatherInput): Gathering {
     onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
     onWalked: ({ files, flowFiles }) => {
       reads?.knowFiles(sending.localFiles(files))
-      onServer?.expect(flowFiles)
+      onServer?.sizeBatches(flowFiles)
     },
     onFlow: (flow) => {
       onServer?.add(flow)

@@ -24,7 +24,7 @@ export class ServerValidation {
   ) {}
 
   /** How many flow files the repository holds: the batches not yet filling are sized for them. */
-  expect(flowFiles: number): void {
+  sizeBatches(flowFiles: number): void {
     this.count = batchCount(flowFiles, this.concurrency)
     if (this.waiting.length === 0) this.filling = this.nextBatch()
   }
