@@ -1,6 +1,6 @@
 /** What a route handler receives and returns. */
 import type { IncomingHttpHeaders } from 'node:http'
-import { zipSync } from 'fflate'
+import { crc32, deflateRawSync } from 'node:zlib'
 import type { Executions } from './executions.js'
 import type { MatchedRoute } from './routes.js'
 import type { FlowCheck } from './flow-validation.js'
@@ -28,7 +28,20 @@ export interface EmulatorCore {
   options: ResolvedOptions
   /** Valid verdicts by source (see flow-ops `check`): the same flows are validated over and over. */
   checks: Map<string, FlowCheck>
+  /**
+   * Deflated export entries by name and bytes: the same flows are exported over and over, grouped as each client
+   * batches them, so an export is assembled from its entries (large benchmarks).
+   */
+  deflated: Map<string, DeflatedEntry>
 }
+
+export interface DeflatedEntry {
+  crc: number
+  size: number
+  data: Buffer
+}
+
+const DEFLATED_KEPT = 100_000
 
 export interface RequestContext {
   method: string
@@ -66,10 +79,61 @@ export function emptyReply(status = 200): Reply {
 /**
  * A zip of `entries` as Kestra builds its exports: `java.util.zip.ZipOutputStream` with its defaults, so every
  * entry deflated at the default level (`NamespaceFileController.exportNamespaceFiles`,
- * `HasSource.asZipFile` for the flow exports; docs/kestra.md#export-flows).
+ * `HasSource.asZipFile` for the flow exports; docs/kestra.md#export-flows). Sizes and CRC sit in the local
+ * headers (no data descriptors); `cache` keeps each entry's deflated bytes for the next export that holds it.
  */
-export function kestraZip(entries: Record<string, Uint8Array>): Uint8Array {
-  return zipSync(entries, { level: 6 })
+export function kestraZip(
+  entries: Record<string, Uint8Array>,
+  cache?: Map<string, DeflatedEntry>
+): Uint8Array {
+  const locals: Buffer[] = []
+  const central: Buffer[] = []
+  let offset = 0
+  for (const [name, bytes] of Object.entries(entries)) {
+    const key = cache && `${name}\0${Buffer.from(bytes).toString('latin1')}`
+    let entry = key === undefined ? undefined : cache!.get(key)
+    if (!entry) {
+      entry = {
+        crc: crc32(bytes),
+        size: bytes.byteLength,
+        data: deflateRawSync(bytes, { level: 6 })
+      }
+      if (key !== undefined) {
+        if (cache!.size >= DEFLATED_KEPT) cache!.clear()
+        cache!.set(key, entry)
+      }
+    }
+    const fileName = Buffer.from(name, 'utf8')
+    const local = Buffer.alloc(30)
+    local.writeUInt32LE(0x04034b50, 0)
+    const common = Buffer.alloc(26)
+    common.writeUInt16LE(20, 0) // version needed
+    common.writeUInt16LE(0x0800, 2) // names in UTF-8
+    common.writeUInt16LE(8, 4) // deflated
+    common.writeUInt16LE(0, 6) // time
+    common.writeUInt16LE(0x21, 8) // date: 1980-01-01
+    common.writeUInt32LE(entry.crc, 10)
+    common.writeUInt32LE(entry.data.byteLength, 14)
+    common.writeUInt32LE(entry.size, 18)
+    common.writeUInt16LE(fileName.byteLength, 22)
+    common.copy(local, 4)
+    locals.push(local, fileName, entry.data)
+    const header = Buffer.alloc(46)
+    header.writeUInt32LE(0x02014b50, 0)
+    header.writeUInt16LE(20, 4) // made by
+    common.copy(header, 6)
+    header.writeUInt32LE(offset, 42)
+    central.push(header, fileName)
+    offset += local.byteLength + fileName.byteLength + entry.data.byteLength
+  }
+  const directorySize = central.reduce((sum, part) => sum + part.byteLength, 0)
+  const end = Buffer.alloc(22)
+  end.writeUInt32LE(0x06054b50, 0)
+  end.writeUInt16LE(central.length / 2, 8)
+  end.writeUInt16LE(central.length / 2, 10)
+  end.writeUInt32LE(directorySize, 12)
+  end.writeUInt32LE(offset, 16)
+  return Buffer.concat([...locals, ...central, end])
 }
 
 export function zipReply(bytes: Uint8Array, filename: string): Reply {

@@ -47,7 +47,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     executions: new Executions(),
     features: featuresOf(resolved.version, resolved.edition, boundaries),
     options: resolved,
-    checks: new Map()
+    checks: new Map(),
+    deflated: new Map()
   }
   const server = new EmulatorServer({
     core,

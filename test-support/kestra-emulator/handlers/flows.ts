@@ -118,7 +118,7 @@ export function handleExportByIds(ctx: RequestContext, core: EmulatorCore): Repl
     if (!flow) throw notFound('No value present')
     entries[`${namespace}.${id}.yaml`] = Buffer.from(flow.source)
   }
-  return zipReply(flowsZip(core, entries), 'flows.zip')
+  return zipReply(kestraZip(entries, core.deflated), 'flows.zip')
 }
 
 export function handleExportByQuery(ctx: RequestContext, core: EmulatorCore): Reply {
@@ -127,26 +127,7 @@ export function handleExportByQuery(ctx: RequestContext, core: EmulatorCore): Re
   for (const { namespace, id, flow } of liveFlows(core, ctx.tenant)) {
     if (matches(namespace, id)) entries[`${namespace}-${id}.yml`] = Buffer.from(flow.source)
   }
-  return zipReply(flowsZip(core, entries), 'flows.zip')
-}
-
-/** Flow exports already built, by what they hold: a repeated export is answered from memory (large benchmarks). */
-const builtExports = new WeakMap<EmulatorCore, Map<string, Uint8Array>>()
-const BUILT_EXPORTS_KEPT = 64
-
-function flowsZip(core: EmulatorCore, entries: Record<string, Uint8Array>): Uint8Array {
-  const key = Object.entries(entries)
-    .map(([name, bytes]) => `${name}\0${Buffer.from(bytes).toString('latin1')}`)
-    .join('\0')
-  let built = builtExports.get(core)
-  if (!built) builtExports.set(core, (built = new Map()))
-  let zip = built.get(key)
-  if (!zip) {
-    zip = kestraZip(entries)
-    built.set(key, zip)
-    if (built.size > BUILT_EXPORTS_KEPT) built.delete(built.keys().next().value!)
-  }
-  return zip
+  return zipReply(kestraZip(entries, core.deflated), 'flows.zip')
 }
 
 export function handleValidate(ctx: RequestContext, core: EmulatorCore): Reply {
