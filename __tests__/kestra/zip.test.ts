@@ -1,6 +1,8 @@
 import fc from 'fast-check'
 import { zipSync } from 'fflate'
+import { crc32, inflateRawSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
+import { kestraZip, type DeflatedEntry } from '../../test-support/kestra-emulator/context.js'
 import { ApiError } from '../../src/kestra/errors.js'
 import { PREALLOCATED_AT_MOST, type HttpResponse } from '../../src/kestra/transport.js'
 import { readZip } from '../../src/kestra/zip.js'
@@ -15,6 +17,17 @@ function answer(body: Uint8Array): HttpResponse {
     attempts: 1,
     sentBytes: 0
   }
+}
+
+/** Lengths drawn over the whole range (fast-check's own arrays stay short), text that deflates and bytes that do not. */
+function contentUpTo(max: number): fc.Arbitrary<Uint8Array> {
+  return fc
+    .record({ length: fc.nat({ max }), seed: fc.nat(), text: fc.boolean() })
+    .map(({ length, seed, text }) =>
+      Uint8Array.from({ length }, (_, i) =>
+        text ? 97 + ((seed + (i % 61)) % 26) : (Math.imul(seed + i, 2654435761) >>> 24) & 255
+      )
+    )
 }
 
 const text = new TextEncoder().encode('select 1;\n'.repeat(500))
@@ -43,14 +56,7 @@ describe('readZip', () => {
     const name = fc
       .stringMatching(/^[a-z0-9_][a-z0-9_./-]{0,30}[a-z0-9_]$/)
       .filter((n) => !n.includes('//') && n !== '__proto__')
-    // Lengths drawn over the whole range (fast-check's own arrays stay short), text that deflates and bytes that do not.
-    const content = fc
-      .record({ length: fc.nat({ max: 40_000 }), seed: fc.nat(), text: fc.boolean() })
-      .map(({ length, seed, text }) =>
-        Uint8Array.from({ length }, (_, i) =>
-          text ? 97 + ((seed + (i % 61)) % 26) : (Math.imul(seed + i, 2654435761) >>> 24) & 255
-        )
-      )
+    const content = contentUpTo(40_000)
     fc.assert(
       fc.property(
         fc.dictionary(name, content, { maxKeys: 12 }),
@@ -64,6 +70,80 @@ describe('readZip', () => {
         }
       ),
       { numRuns: 150 }
+    )
+  })
+
+  it('reads what zlib deflates (as Kestra does) byte for byte, stored blocks of bytes it cannot compress included (property)', () => {
+    const content = contentUpTo(200_000)
+    fc.assert(
+      fc.property(fc.array(content, { maxLength: 4 }), (contents) => {
+        const files = Object.fromEntries(contents.map((bytes, i) => [`f${i}.bin`, bytes]))
+        const entries = readZip(answer(kestraZip(files)))
+        for (const [path, bytes] of Object.entries(files)) {
+          expect(Buffer.from(entries.get(path)!).equals(Buffer.from(bytes))).toBe(true)
+        }
+      }),
+      { numRuns: 60, seed: 20261125 }
+    )
+  })
+
+  it('reads any entry that looks stored exactly as zlib does: the same bytes, or refused (property)', () => {
+    // Stored blocks of random lengths, most well formed; some cut or padded, with a wrong ~LEN, another type
+    // (2: fixed Huffman) or padding bits set (9), then maybe a few bytes more.
+    const rarely = <T>(usual: T, other: fc.Arbitrary<T>) =>
+      fc.oneof({ weight: 4, arbitrary: fc.constant(usual) }, { weight: 1, arbitrary: other })
+    const block = fc.record({
+      header: rarely(0, fc.constantFrom(1, 2, 9)),
+      length: fc.nat({ max: 300 }),
+      inverseBroken: rarely(false, fc.constant(true)),
+      extra: rarely(0, fc.integer({ min: -3, max: 3 }))
+    })
+    const stream = fc
+      .record({
+        blocks: fc.array(block, { maxLength: 3 }),
+        last: block.map((last) => ({ ...last, header: last.header === 0 ? 1 : last.header })),
+        tail: rarely(new Uint8Array(0), fc.uint8Array({ minLength: 1, maxLength: 3 }))
+      })
+      .map(({ blocks: first, last, tail }) => [[...first, last], tail] as const)
+      .map(([blocks, tail]) => ({
+        data: Buffer.concat([
+          ...blocks.map(({ header, length, inverseBroken, extra }) => {
+            const head = Buffer.from([header, length & 255, length >> 8, 0, 0])
+            head.writeUInt16LE(length ^ 0xffff ^ (inverseBroken ? 1 : 0), 3)
+            return Buffer.concat([head, Buffer.alloc(Math.max(0, length + extra), length & 255)])
+          }),
+          tail
+        ]),
+        declared: blocks.reduce((sum, { length }) => sum + length, 0)
+      }))
+    fc.assert(
+      fc.property(
+        stream,
+        fc.boolean(),
+        fc.integer({ min: -2, max: 2 }),
+        ({ data, declared }, asDeclared, shift) => {
+          let reference: Buffer | undefined
+          try {
+            reference = inflateRawSync(data)
+          } catch {
+            reference = undefined
+          }
+          // The size the central directory gives: what the blocks declare, or what zlib reads, give or take.
+          const size = Math.max(0, (asDeclared || !reference ? declared : reference.length) + shift)
+          // A zip whose entry carries `data` as its deflated bytes: the emulator's cache holds it for the entry.
+          const bytes = new Uint8Array(size)
+          const cache = new Map<string, DeflatedEntry>([
+            [`e.bin\0${Buffer.from(bytes).toString('latin1')}`, { crc: crc32(bytes), size, data }]
+          ])
+          const zip = kestraZip({ 'e.bin': bytes }, cache)
+          if (reference === undefined || reference.length !== size) {
+            expect(() => readZip(answer(zip))).toThrow(/not a readable zip archive/)
+          } else {
+            expect(Buffer.from(readZip(answer(zip)).get('e.bin')!).equals(reference)).toBe(true)
+          }
+        }
+      ),
+      { numRuns: 2_000, seed: 20261125 }
     )
   })
 

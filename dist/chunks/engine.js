@@ -1478,11 +1478,43 @@ function unzip(zip) {
     return entries;
 }
 function inflated(data, size) {
+    const stored = storedBlocks(data, size);
+    if (stored)
+        return stored;
     const buffer = inflateRawSync(data, {
         chunkSize: Math.max(MIN_CHUNK, Math.min(size + 1, PREALLOCATED_AT_MOST)),
         maxOutputLength: Math.max(1, size)
     });
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+function storedBlocks(data, size) {
+    const blocks = [];
+    let at = 0;
+    let total = 0;
+    for (let final = false; !final;) {
+        if (at + 5 > data.length || (data[at] & 0xfe) !== 0)
+            return undefined;
+        final = data[at] === 1;
+        const length = data[at + 1] | (data[at + 2] << 8);
+        if ((data[at + 3] | (data[at + 4] << 8)) !== (length ^ 0xffff))
+            return undefined;
+        if (at + 5 + length > data.length)
+            return undefined;
+        blocks.push(data.subarray(at + 5, at + 5 + length));
+        at += 5 + length;
+        total += length;
+    }
+    if (at !== data.length || total !== size)
+        return undefined;
+    if (blocks.length === 1)
+        return blocks[0];
+    const bytes = new Uint8Array(total);
+    let offset = 0;
+    for (const block of blocks) {
+        bytes.set(block, offset);
+        offset += block.length;
+    }
+    return bytes;
 }
 function findEndOfCentralDirectory(view) {
     for (let at = view.byteLength - 22; at >= Math.max(0, view.byteLength - 22 - 0xffff); at--) {

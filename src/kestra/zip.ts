@@ -77,11 +77,44 @@ function unzip(zip: Uint8Array): Map<string, Uint8Array> {
  * answer's word: as for a body, no more than PREALLOCATED_AT_MOST is set aside before bytes really come.
  */
 function inflated(data: Uint8Array, size: number): Uint8Array {
+  const stored = storedBlocks(data, size)
+  if (stored) return stored
   const buffer = inflateRawSync(data, {
     chunkSize: Math.max(MIN_CHUNK, Math.min(size + 1, PREALLOCATED_AT_MOST)),
     maxOutputLength: Math.max(1, size)
   })
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+}
+
+/**
+ * The bytes of a deflate stream made only of stored blocks, read without zlib; undefined for any other stream,
+ * which zlib then reads (and refuses if broken). Deflate stores what it cannot compress (images, archives: most
+ * of an export's bytes) as blocks of a header byte (the final bit, type 00, padding), LEN, ~LEN and LEN bytes
+ * (docs/performance.md#stored-blocks-read-without-zlib-alternating): a call into zlib costs more than copying them.
+ */
+function storedBlocks(data: Uint8Array, size: number): Uint8Array | undefined {
+  const blocks: Uint8Array[] = []
+  let at = 0
+  let total = 0
+  for (let final = false; !final;) {
+    if (at + 5 > data.length || (data[at]! & 0xfe) !== 0) return undefined
+    final = data[at] === 1
+    const length = data[at + 1]! | (data[at + 2]! << 8)
+    if ((data[at + 3]! | (data[at + 4]! << 8)) !== (length ^ 0xffff)) return undefined
+    if (at + 5 + length > data.length) return undefined
+    blocks.push(data.subarray(at + 5, at + 5 + length))
+    at += 5 + length
+    total += length
+  }
+  if (at !== data.length || total !== size) return undefined
+  if (blocks.length === 1) return blocks[0]
+  const bytes = new Uint8Array(total)
+  let offset = 0
+  for (const block of blocks) {
+    bytes.set(block, offset)
+    offset += block.length
+  }
+  return bytes
 }
 
 function findEndOfCentralDirectory(view: DataView): number {
