@@ -41,8 +41,6 @@ export interface DeflatedEntry {
   data: Buffer
 }
 
-const DEFLATED_KEPT = 100_000
-
 export interface RequestContext {
   method: string
   /** Path and query, for `_links.self.href`. */
@@ -90,19 +88,7 @@ export function kestraZip(
   const central: Buffer[] = []
   let offset = 0
   for (const [name, bytes] of Object.entries(entries)) {
-    const key = cache && `${name}\0${Buffer.from(bytes).toString('latin1')}`
-    let entry = key === undefined ? undefined : cache!.get(key)
-    if (!entry) {
-      entry = {
-        crc: crc32(bytes),
-        size: bytes.byteLength,
-        data: deflateRawSync(bytes, { level: 6 })
-      }
-      if (key !== undefined) {
-        if (cache!.size >= DEFLATED_KEPT) cache!.clear()
-        cache!.set(key, entry)
-      }
-    }
+    const entry = deflatedEntry(name, bytes, cache)
     const fileName = Buffer.from(name, 'utf8')
     const local = Buffer.alloc(30)
     local.writeUInt32LE(0x04034b50, 0)
@@ -134,6 +120,28 @@ export function kestraZip(
   end.writeUInt32LE(directorySize, 12)
   end.writeUInt32LE(offset, 16)
   return Buffer.concat([...locals, ...central, end])
+}
+
+const DEFLATED_KEPT = 100_000
+
+function deflatedEntry(
+  name: string,
+  bytes: Uint8Array,
+  cache?: Map<string, DeflatedEntry>
+): DeflatedEntry {
+  const deflate = () => ({
+    crc: crc32(bytes),
+    size: bytes.byteLength,
+    data: deflateRawSync(bytes, { level: 6 })
+  })
+  if (!cache) return deflate()
+  const key = `${name}\0${Buffer.from(bytes).toString('latin1')}`
+  let entry = cache.get(key)
+  if (!entry) {
+    if (cache.size >= DEFLATED_KEPT) cache.clear()
+    cache.set(key, (entry = deflate()))
+  }
+  return entry
 }
 
 export function zipReply(bytes: Uint8Array, filename: string): Reply {
