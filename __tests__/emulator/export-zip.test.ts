@@ -31,6 +31,22 @@ describe('the emulator export zip', () => {
           for (const [name, bytes] of Object.entries(entries)) expect(read[name]).toEqual(bytes)
         }
         expect(Buffer.from(cached)).toEqual(Buffer.from(kestraZip(merged)))
+        // As ZipOutputStream writes an entry: flags 0x0808, its CRC and sizes zero before its bytes and in a
+        // data descriptor after them, equal to the central directory's.
+        if (Object.keys(merged).length > 0) {
+          const zip = Buffer.from(cached)
+          const central = zip.readUInt32LE(zip.length - 22 + 16)
+          const [crc, compressed, size] = [16, 20, 24].map((at) => zip.readUInt32LE(central + at))
+          expect(zip.readUInt16LE(6)).toBe(0x0808)
+          expect([14, 18, 22].map((at) => zip.readUInt32LE(at))).toEqual([0, 0, 0])
+          const descriptor = 30 + zip.readUInt16LE(26) + compressed!
+          expect([0, 4, 8, 12].map((at) => zip.readUInt32LE(descriptor + at))).toEqual([
+            0x08074b50,
+            crc,
+            compressed,
+            size
+          ])
+        }
       }),
       { numRuns: 200, seed: 20261125 }
     )

@@ -1506,15 +1506,7 @@ function storedBlocks(data, size) {
     }
     if (at !== data.length || total !== size)
         return undefined;
-    if (blocks.length === 1)
-        return blocks[0];
-    const bytes = new Uint8Array(total);
-    let offset = 0;
-    for (const block of blocks) {
-        bytes.set(block, offset);
-        offset += block.length;
-    }
-    return bytes;
+    return blocks.length === 1 ? blocks[0] : Buffer.concat(blocks, total);
 }
 function findEndOfCentralDirectory(view) {
     for (let at = view.byteLength - 22; at >= Math.max(0, view.byteLength - 22 - 0xffff); at--) {

@@ -14,8 +14,8 @@ export const MAX_BATCH = 250
 /**
  * Flows each validation request carries when `flows` are to be validated with `concurrency` requests in
  * flight: `MAX_BATCH`, or as many as fill each place once when there are more, so that the verdicts of
- * 10,000 flows take 8 requests, not 40; as many requests are in flight either way, and the body stays within
- * `MAX_BATCH_BYTES`.
+ * 10,000 small flows take as few as 8 requests, not 40; as many requests are in flight either way, and the
+ * body stays within `MAX_BATCH_BYTES` (which decides when the flows are larger).
  */
 export function batchCount(flows: number, concurrency: number): number {
   return Math.max(MAX_BATCH, Math.ceil(flows / concurrency))

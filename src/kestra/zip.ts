@@ -107,14 +107,7 @@ function storedBlocks(data: Uint8Array, size: number): Uint8Array | undefined {
     total += length
   }
   if (at !== data.length || total !== size) return undefined
-  if (blocks.length === 1) return blocks[0]
-  const bytes = new Uint8Array(total)
-  let offset = 0
-  for (const block of blocks) {
-    bytes.set(block, offset)
-    offset += block.length
-  }
-  return bytes
+  return blocks.length === 1 ? blocks[0] : Buffer.concat(blocks, total)
 }
 
 function findEndOfCentralDirectory(view: DataView): number {

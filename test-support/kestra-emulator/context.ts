@@ -76,9 +76,10 @@ export function emptyReply(status = 200): Reply {
 
 /**
  * A zip of `entries` as Kestra builds its exports: `java.util.zip.ZipOutputStream` with its defaults, so every
- * entry deflated at the default level (`NamespaceFileController.exportNamespaceFiles`,
- * `HasSource.asZipFile` for the flow exports; docs/kestra.md#export-flows). Sizes and CRC sit in the local
- * headers (no data descriptors); `cache` keeps each entry's deflated bytes for the next export that holds it.
+ * entry deflated at the default level, its name marked UTF-8, and its CRC and sizes in a data descriptor after
+ * its bytes (zero in the local header), the central directory holding them too
+ * (`NamespaceFileController.exportNamespaceFiles`, `HasSource.asZipFile` for the flow exports;
+ * docs/kestra.md#export-flows). `cache` keeps each entry's deflated bytes for the next export that holds it.
  */
 export function kestraZip(
   entries: Record<string, Uint8Array>,
@@ -90,27 +91,30 @@ export function kestraZip(
   for (const [name, bytes] of Object.entries(entries)) {
     const entry = deflatedEntry(name, bytes, cache)
     const fileName = Buffer.from(name, 'utf8')
-    const local = Buffer.alloc(30)
-    local.writeUInt32LE(0x04034b50, 0)
     const common = Buffer.alloc(26)
     common.writeUInt16LE(20, 0) // version needed
-    common.writeUInt16LE(0x0800, 2) // names in UTF-8
+    common.writeUInt16LE(0x0808, 2) // a data descriptor follows; names in UTF-8
     common.writeUInt16LE(8, 4) // deflated
     common.writeUInt16LE(0, 6) // time
     common.writeUInt16LE(0x21, 8) // date: 1980-01-01
+    common.writeUInt16LE(fileName.byteLength, 22)
+    const local = Buffer.alloc(30)
+    local.writeUInt32LE(0x04034b50, 0)
+    common.copy(local, 4)
     common.writeUInt32LE(entry.crc, 10)
     common.writeUInt32LE(entry.data.byteLength, 14)
     common.writeUInt32LE(entry.size, 18)
-    common.writeUInt16LE(fileName.byteLength, 22)
-    common.copy(local, 4)
-    locals.push(local, fileName, entry.data)
+    const descriptor = Buffer.alloc(16)
+    descriptor.writeUInt32LE(0x08074b50, 0)
+    common.copy(descriptor, 4, 10, 22)
+    locals.push(local, fileName, entry.data, descriptor)
     const header = Buffer.alloc(46)
     header.writeUInt32LE(0x02014b50, 0)
     header.writeUInt16LE(20, 4) // made by
     common.copy(header, 6)
     header.writeUInt32LE(offset, 42)
     central.push(header, fileName)
-    offset += local.byteLength + fileName.byteLength + entry.data.byteLength
+    offset += local.byteLength + fileName.byteLength + entry.data.byteLength + descriptor.byteLength
   }
   const directorySize = central.reduce((sum, part) => sum + part.byteLength, 0)
   const end = Buffer.alloc(22)
