@@ -33,6 +33,89 @@ function contentUpTo(max: number): fc.Arbitrary<Uint8Array> {
 const text = new TextEncoder().encode('select 1;\n'.repeat(500))
 const binary = Uint8Array.from({ length: 3000 }, (_, i) => (i * 7919) % 256)
 
+/** Which of an entry's 32-bit fields a zip64 writer moved to its extra field: size, compressed size, local offset. */
+type Moved = readonly [boolean, boolean, boolean]
+
+/**
+ * The archive as a zip64 writer would have written it: the `moved` fields of each entry at 0xffffffff with their
+ * values in a zip64 extra field (after an extended timestamp, as `ZipOutputStream` writes one, when `stamped`),
+ * and with `end`, a zip64 end record and locator before an end record whose `placeholders` defer to it.
+ */
+function asZip64(
+  zip: Uint8Array,
+  moved: readonly Moved[],
+  stamped: boolean,
+  end?: { placeholders: readonly [boolean, boolean, boolean] }
+): Uint8Array {
+  const source = Buffer.from(zip)
+  const endAt = source.length - 22
+  const count = source.readUInt16LE(endAt + 10)
+  const directoryAt = source.readUInt32LE(endAt + 16)
+  const headers: Buffer[] = []
+  let at = directoryAt
+  for (let i = 0; i < count; i++) {
+    const nameLength = source.readUInt16LE(at + 28)
+    const header = Buffer.from(source.subarray(at, at + 46 + nameLength))
+    const values = [header.readUInt32LE(24), header.readUInt32LE(20), header.readUInt32LE(42)]
+    const inExtra = values.filter((_, field) => moved[i]![field])
+    const zip64 = Buffer.alloc(4 + 8 * inExtra.length)
+    zip64.writeUInt16LE(1, 0)
+    zip64.writeUInt16LE(8 * inExtra.length, 2)
+    inExtra.forEach((value, k) => zip64.writeBigUInt64LE(BigInt(value), 4 + 8 * k))
+    const stamp = Buffer.from([0x55, 0x54, 5, 0, 1, 0, 0, 0, 0])
+    const extra = Buffer.concat([
+      ...(stamped ? [stamp] : []),
+      ...(inExtra.length > 0 ? [zip64] : [])
+    ])
+    header.writeUInt16LE(extra.length, 30)
+    for (const [field, offset] of [24, 20, 42].entries()) {
+      if (moved[i]![field]) header.writeUInt32LE(0xffffffff, offset)
+    }
+    headers.push(header, extra)
+    at += 46 + nameLength + source.readUInt16LE(at + 30) + source.readUInt16LE(at + 32)
+  }
+  const directory = Buffer.concat(headers)
+  const records: Buffer[] = []
+  const last = Buffer.from(source.subarray(endAt))
+  last.writeUInt32LE(directory.length, 12)
+  if (end) {
+    const record = Buffer.alloc(56)
+    record.writeUInt32LE(0x06064b50, 0)
+    record.writeBigUInt64LE(44n, 4)
+    record.writeBigUInt64LE(BigInt(count), 24)
+    record.writeBigUInt64LE(BigInt(count), 32)
+    record.writeBigUInt64LE(BigInt(directory.length), 40)
+    record.writeBigUInt64LE(BigInt(directoryAt), 48)
+    const locator = Buffer.alloc(20)
+    locator.writeUInt32LE(0x07064b50, 0)
+    locator.writeBigUInt64LE(BigInt(directoryAt + directory.length), 8)
+    locator.writeUInt32LE(1, 16)
+    records.push(record, locator)
+    const [counts, size, offset] = end.placeholders
+    if (counts) {
+      last.writeUInt16LE(0xffff, 8)
+      last.writeUInt16LE(0xffff, 10)
+    }
+    if (size) last.writeUInt32LE(0xffffffff, 12)
+    if (offset) last.writeUInt32LE(0xffffffff, 16)
+  }
+  return Buffer.concat([source.subarray(0, directoryAt), directory, ...records, last])
+}
+
+/** The central directory entry of `name` in a small archive (no comment, no zip64). */
+function centralEntry(zip: Uint8Array, name: string): number {
+  const source = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength)
+  let at = source.readUInt32LE(source.length - 22 + 16)
+  while (source.toString('utf8', at + 46, at + 46 + source.readUInt16LE(at + 28)) !== name) {
+    at +=
+      46 +
+      source.readUInt16LE(at + 28) +
+      source.readUInt16LE(at + 30) +
+      source.readUInt16LE(at + 32)
+  }
+  return at
+}
+
 describe('readZip', () => {
   for (const level of [0, 6] as const) {
     it(`reads every file of a ${level === 0 ? 'stored' : 'deflated'} archive byte for byte, folders left out`, () => {
@@ -147,8 +230,110 @@ describe('readZip', () => {
     )
   })
 
+  it('reads zip64 archives as any writer lays them out, every name kept, __proto__ included (property)', () => {
+    const name = fc.oneof(
+      fc.constantFrom(
+        '__proto__',
+        'constructor',
+        'toString',
+        'hasOwnProperty',
+        'ü/ß.txt',
+        'a b/c.sql'
+      ),
+      fc.stringMatching(/^[a-z0-9_][a-z0-9_./-]{0,20}[a-z0-9_]$/).filter((n) => !n.includes('//'))
+    )
+    const moved = fc.tuple(fc.boolean(), fc.boolean(), fc.boolean())
+    const archive = fc
+      .uniqueArray(fc.tuple(name, contentUpTo(5_000)), { selector: ([n]) => n, maxLength: 8 })
+      .chain((files) =>
+        fc.record({
+          files: fc.constant(files),
+          moved: fc.array(moved, { minLength: files.length, maxLength: files.length }),
+          stamped: fc.boolean(),
+          end: fc.option(fc.record({ placeholders: moved }), { nil: undefined })
+        })
+      )
+    fc.assert(
+      fc.property(archive, ({ files, moved, stamped, end }) => {
+        const zip = asZip64(kestraZip(Object.fromEntries(files)), moved, stamped, end)
+        const entries = readZip(answer(zip))
+        expect([...entries.keys()].sort()).toEqual(files.map(([n]) => n).sort())
+        for (const [path, bytes] of files) {
+          expect(Buffer.from(entries.get(path)!).equals(Buffer.from(bytes))).toBe(true)
+        }
+      }),
+      { numRuns: 300, seed: 20261125 }
+    )
+  })
+
+  it('reads an export of 65,534, 65,535 and 65,536 files, the last two in zip64 form as ZipOutputStream writes them', () => {
+    for (const count of [65_534, 65_535, 65_536]) {
+      const files = Object.fromEntries(
+        Array.from({ length: count }, (_, i) => [
+          `d${i % 97}/f${i}.txt`,
+          new TextEncoder().encode(`${i}\n`)
+        ])
+      )
+      // Each entry as one stored block, given through the emulator's cache: deflating 65,536 entries takes seconds.
+      const cache = new Map<string, DeflatedEntry>(
+        Object.entries(files).map(([path, bytes]) => [
+          `${path}\0${Buffer.from(bytes).toString('latin1')}`,
+          {
+            crc: crc32(bytes),
+            size: bytes.length,
+            data: Buffer.concat([
+              Buffer.from([1, bytes.length, 0, ~bytes.length & 255, 255]),
+              bytes
+            ])
+          }
+        ])
+      )
+      const zip = Buffer.from(kestraZip(files, cache))
+      const end = zip.length - 22
+      expect(zip.readUInt16LE(end + 10)).toBe(Math.min(count, 0xffff))
+      expect(zip.readUInt32LE(end - 20) === 0x07064b50).toBe(count >= 0xffff)
+      const entries = readZip(answer(zip))
+      expect(entries.size).toBe(count)
+      const differing = Object.entries(files).filter(
+        ([path, bytes]) => !Buffer.from(bytes).equals(entries.get(path) ?? Buffer.alloc(1))
+      )
+      expect(differing).toEqual([])
+    }
+  })
+
+  it('refuses, naming the entry, an encrypted entry, another method, and a field that defers to zip64 sizes it lacks', () => {
+    const broken: [string, (zip: Buffer, at: number) => void, RegExp][] = [
+      [
+        'encrypted',
+        (zip, at) => zip.writeUInt16LE(zip.readUInt16LE(at + 8) | 1, at + 8),
+        /entry b\.txt is encrypted/
+      ],
+      [
+        'bzip2',
+        (zip, at) => zip.writeUInt16LE(12, at + 10),
+        /entry b\.txt uses compression method 12/
+      ],
+      [
+        'no zip64 field',
+        (zip, at) => zip.writeUInt32LE(0xffffffff, at + 42),
+        /entry b\.txt lacks its zip64 sizes/
+      ]
+    ]
+    for (const [, breakIt, message] of broken) {
+      const zip = Buffer.from(kestraZip({ 'a.txt': text, 'b.txt': binary }))
+      breakIt(zip, centralEntry(zip, 'b.txt'))
+      expect(() => readZip(answer(zip))).toThrow(message)
+      expect(() => readZip(answer(zip))).toThrow(/not a readable zip archive/)
+    }
+    const short = asZip64(kestraZip({ 'b.txt': binary }), [[true, true, false]], false)
+    const lacking = Buffer.from(short)
+    // The zip64 field says it holds 16 bytes but the entry's extra length keeps only 8 of them.
+    lacking.writeUInt16LE(12, centralEntry(short, 'b.txt') + 30)
+    expect(() => readZip(answer(lacking))).toThrow(/not a readable zip archive/)
+  })
+
   it('refuses a deflated entry whose size is not the one the central directory gives, smaller or larger', () => {
-    for (const announced of [text.length - 1, text.length + 1, 0, 0xfffffffe]) {
+    for (const announced of [text.length - 1, text.length + 1, 0, 0xfffffffe, 0xffffffff]) {
       const zip = zipSync({ 'sql/q.sql': text }, { level: 6 })
       const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength)
       let at = zip.length - 22

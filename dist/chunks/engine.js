@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { resolve as resolve$1, relative, sep, join, isAbsolute, posix, dirname, basename } from 'node:path';
 import { promisify, TextDecoder as TextDecoder$1, parseArgs as parseArgs$1 } from 'node:util';
 import { execFile, spawn } from 'node:child_process';
-import { u as undiciExports, d as distExports, a as unzipSync, z as zipSync, p as picomatch, s as structuredPatch, f as formatPatch, F as FILE_HEADERS_ONLY, j, b as parsePatch, r as reversePatch, c as characterEntities, e as retry, t as throttling, g as summary, h as setOutput, i as setSecret, k as getInput } from './vendor.js';
+import { u as undiciExports, d as distExports, z as zipSync, p as picomatch, s as structuredPatch, f as formatPatch, F as FILE_HEADERS_ONLY, j, a as parsePatch, r as reversePatch, c as characterEntities, b as retry, t as throttling, e as summary, g as setOutput, h as setSecret, i as getInput } from './vendor.js';
 import { isUtf8 } from 'node:buffer';
 import { hash, createHash, randomBytes } from 'node:crypto';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
@@ -1430,39 +1430,37 @@ function readZip(response) {
     return entries;
 }
 const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
+const ZIP64_END_OF_CENTRAL_DIRECTORY = 0x06064b50;
+const ZIP64_LOCATOR = 0x07064b50;
+const ZIP64_FIELDS = 0x0001;
 const CENTRAL_FILE_HEADER = 0x02014b50;
 const LOCAL_FILE_HEADER = 0x04034b50;
+const IN_ZIP64 = 0xffffffff;
 const STORED = 0;
 const DEFLATED = 8;
 const MIN_CHUNK = constants.Z_MIN_CHUNK;
 function unzip(zip) {
     const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
-    const end = findEndOfCentralDirectory(view);
-    const count = view.getUint16(end + 10, true);
-    let at = view.getUint32(end + 16, true);
-    if (count === 0xffff || at === 0xffffffff)
-        return fflateUnzip(zip);
+    const directory = centralDirectory(view, findEndOfCentralDirectory(view));
     const entries = new Map();
     const names = new TextDecoder();
-    for (let i = 0; i < count; i++) {
+    let at = directory.at;
+    for (let i = 0; i < directory.count; i++) {
         if (view.getUint32(at, true) !== CENTRAL_FILE_HEADER)
             throw new Error('bad central directory');
         const flags = view.getUint16(at + 8, true);
         const method = view.getUint16(at + 10, true);
-        const compressedSize = view.getUint32(at + 20, true);
-        const size = view.getUint32(at + 24, true);
         const nameLength = view.getUint16(at + 28, true);
         const extraLength = view.getUint16(at + 30, true);
         const commentLength = view.getUint16(at + 32, true);
-        const local = view.getUint32(at + 42, true);
         const name = names.decode(zip.subarray(at + 46, at + 46 + nameLength));
-        const unusual = (flags & 1) !== 0 ||
-            (method !== STORED && method !== DEFLATED) ||
-            compressedSize === 0xffffffff ||
-            size === 0xffffffff ||
-            local === 0xffffffff;
-        if (unusual)
-            return fflateUnzip(zip);
+        if ((flags & 1) !== 0)
+            throw new Error(`entry ${name} is encrypted`);
+        if (method !== STORED && method !== DEFLATED) {
+            throw new Error(`entry ${name} uses compression method ${method}`);
+        }
+        const extra = new DataView(zip.buffer, zip.byteOffset + at + 46 + nameLength, extraLength);
+        const { size, compressedSize, local } = entrySizes(view, at, extra, name);
         if (view.getUint32(local, true) !== LOCAL_FILE_HEADER)
             throw new Error('bad local header');
         const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
@@ -1476,6 +1474,49 @@ function unzip(zip) {
         at += 46 + nameLength + extraLength + commentLength;
     }
     return entries;
+}
+function centralDirectory(view, end) {
+    const locator = end - 20;
+    if (locator < 0 || view.getUint32(locator, true) !== ZIP64_LOCATOR) {
+        return { count: view.getUint16(end + 10, true), at: view.getUint32(end + 16, true) };
+    }
+    const record = Number(view.getBigUint64(locator + 8, true));
+    if (view.getUint32(record, true) !== ZIP64_END_OF_CENTRAL_DIRECTORY) {
+        throw new Error('bad zip64 end of central directory');
+    }
+    return {
+        count: Number(view.getBigUint64(record + 32, true)),
+        at: Number(view.getBigUint64(record + 48, true))
+    };
+}
+function entrySizes(view, at, extra, name) {
+    const fields = [
+        view.getUint32(at + 24, true),
+        view.getUint32(at + 20, true),
+        view.getUint32(at + 42, true)
+    ];
+    if (fields.includes(IN_ZIP64)) {
+        let field = zip64Fields(extra);
+        for (const [i, value] of fields.entries()) {
+            if (value !== IN_ZIP64)
+                continue;
+            if (field === undefined || field.at + 8 > field.end) {
+                throw new Error(`entry ${name} lacks its zip64 sizes`);
+            }
+            fields[i] = Number(extra.getBigUint64(field.at, true));
+            field = { ...field, at: field.at + 8 };
+        }
+    }
+    const [size, compressedSize, local] = fields;
+    return { size, compressedSize, local };
+}
+function zip64Fields(extra) {
+    for (let at = 0; at + 4 <= extra.byteLength; at += 4 + extra.getUint16(at + 2, true)) {
+        if (extra.getUint16(at, true) === ZIP64_FIELDS) {
+            return { at: at + 4, end: Math.min(extra.byteLength, at + 4 + extra.getUint16(at + 2, true)) };
+        }
+    }
+    return undefined;
 }
 function inflated(data, size) {
     const stored = storedBlocks(data, size);
@@ -1514,9 +1555,6 @@ function findEndOfCentralDirectory(view) {
             return at;
     }
     throw new Error('no end of central directory');
-}
-function fflateUnzip(zip) {
-    return new Map(Object.entries(unzipSync(zip)));
 }
 
 const FLOWS_FOLDER = '_flows';

@@ -1,4 +1,3 @@
-import { unzipSync } from 'fflate'
 import { constants, inflateRawSync } from 'node:zlib'
 import { ApiError } from './errors.js'
 import { PREALLOCATED_AT_MOST, type HttpResponse } from './transport.js'
@@ -21,43 +20,43 @@ export function readZip(response: HttpResponse): Map<string, Uint8Array> {
 }
 
 const END_OF_CENTRAL_DIRECTORY = 0x06054b50
+const ZIP64_END_OF_CENTRAL_DIRECTORY = 0x06064b50
+const ZIP64_LOCATOR = 0x07064b50
+const ZIP64_FIELDS = 0x0001
 const CENTRAL_FILE_HEADER = 0x02014b50
 const LOCAL_FILE_HEADER = 0x04034b50
+/** A 32-bit field holding this defers to the entry's zip64 extra field. */
+const IN_ZIP64 = 0xffffffff
 const STORED = 0
 const DEFLATED = 8
 const MIN_CHUNK = constants.Z_MIN_CHUNK
 
 /**
- * Reads the central directory; stored entries are views into the answer (no copy: a namespace export
- * can weigh hundreds of megabytes) and deflated ones are inflated natively. Archives this reader does
- * not cover (zip64, encryption, other methods) go to fflate.
+ * Reads the central directory, zip64 included (Java's `ZipOutputStream` writes it from 65,535 entries on, and
+ * for sizes and offsets of 4 GiB): stored entries are views into the answer (no copy: a namespace export can
+ * weigh hundreds of megabytes) and deflated ones are inflated natively. Entries go into a Map, so that no name
+ * (`__proto__` included) is lost. An encrypted entry or another method is refused: Kestra writes neither.
  */
 function unzip(zip: Uint8Array): Map<string, Uint8Array> {
   const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength)
-  const end = findEndOfCentralDirectory(view)
-  const count = view.getUint16(end + 10, true)
-  let at = view.getUint32(end + 16, true)
-  if (count === 0xffff || at === 0xffffffff) return fflateUnzip(zip)
+  const directory = centralDirectory(view, findEndOfCentralDirectory(view))
   const entries = new Map<string, Uint8Array>()
   const names = new TextDecoder()
-  for (let i = 0; i < count; i++) {
+  let at = directory.at
+  for (let i = 0; i < directory.count; i++) {
     if (view.getUint32(at, true) !== CENTRAL_FILE_HEADER) throw new Error('bad central directory')
     const flags = view.getUint16(at + 8, true)
     const method = view.getUint16(at + 10, true)
-    const compressedSize = view.getUint32(at + 20, true)
-    const size = view.getUint32(at + 24, true)
     const nameLength = view.getUint16(at + 28, true)
     const extraLength = view.getUint16(at + 30, true)
     const commentLength = view.getUint16(at + 32, true)
-    const local = view.getUint32(at + 42, true)
     const name = names.decode(zip.subarray(at + 46, at + 46 + nameLength))
-    const unusual =
-      (flags & 1) !== 0 ||
-      (method !== STORED && method !== DEFLATED) ||
-      compressedSize === 0xffffffff ||
-      size === 0xffffffff ||
-      local === 0xffffffff
-    if (unusual) return fflateUnzip(zip)
+    if ((flags & 1) !== 0) throw new Error(`entry ${name} is encrypted`)
+    if (method !== STORED && method !== DEFLATED) {
+      throw new Error(`entry ${name} uses compression method ${method}`)
+    }
+    const extra = new DataView(zip.buffer, zip.byteOffset + at + 46 + nameLength, extraLength)
+    const { size, compressedSize, local } = entrySizes(view, at, extra, name)
     if (view.getUint32(local, true) !== LOCAL_FILE_HEADER) throw new Error('bad local header')
     const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true)
     const data = zip.subarray(start, start + compressedSize)
@@ -68,6 +67,65 @@ function unzip(zip: Uint8Array): Map<string, Uint8Array> {
     at += 46 + nameLength + extraLength + commentLength
   }
   return entries
+}
+
+/**
+ * How many entries the central directory holds and where it starts: the end record's word, or that of the zip64
+ * end record when a zip64 locator stands right before it.
+ */
+function centralDirectory(view: DataView, end: number): { count: number; at: number } {
+  const locator = end - 20
+  if (locator < 0 || view.getUint32(locator, true) !== ZIP64_LOCATOR) {
+    return { count: view.getUint16(end + 10, true), at: view.getUint32(end + 16, true) }
+  }
+  const record = Number(view.getBigUint64(locator + 8, true))
+  if (view.getUint32(record, true) !== ZIP64_END_OF_CENTRAL_DIRECTORY) {
+    throw new Error('bad zip64 end of central directory')
+  }
+  return {
+    count: Number(view.getBigUint64(record + 32, true)),
+    at: Number(view.getBigUint64(record + 48, true))
+  }
+}
+
+/**
+ * An entry's sizes and local header offset. A field at 0xffffffff is in the zip64 extra field, which holds only
+ * those, in this order: size, compressed size, local header offset.
+ */
+function entrySizes(
+  view: DataView,
+  at: number,
+  extra: DataView,
+  name: string
+): { size: number; compressedSize: number; local: number } {
+  const fields = [
+    view.getUint32(at + 24, true),
+    view.getUint32(at + 20, true),
+    view.getUint32(at + 42, true)
+  ]
+  if (fields.includes(IN_ZIP64)) {
+    let field = zip64Fields(extra)
+    for (const [i, value] of fields.entries()) {
+      if (value !== IN_ZIP64) continue
+      if (field === undefined || field.at + 8 > field.end) {
+        throw new Error(`entry ${name} lacks its zip64 sizes`)
+      }
+      fields[i] = Number(extra.getBigUint64(field.at, true))
+      field = { ...field, at: field.at + 8 }
+    }
+  }
+  const [size, compressedSize, local] = fields as [number, number, number]
+  return { size, compressedSize, local }
+}
+
+/** Where the zip64 extra field's values lie among an entry's extra fields, if it has one. */
+function zip64Fields(extra: DataView): { at: number; end: number } | undefined {
+  for (let at = 0; at + 4 <= extra.byteLength; at += 4 + extra.getUint16(at + 2, true)) {
+    if (extra.getUint16(at, true) === ZIP64_FIELDS) {
+      return { at: at + 4, end: Math.min(extra.byteLength, at + 4 + extra.getUint16(at + 2, true)) }
+    }
+  }
+  return undefined
 }
 
 /**
@@ -116,8 +174,4 @@ function findEndOfCentralDirectory(view: DataView): number {
     if (view.getUint32(at, true) === END_OF_CENTRAL_DIRECTORY) return at
   }
   throw new Error('no end of central directory')
-}
-
-function fflateUnzip(zip: Uint8Array): Map<string, Uint8Array> {
-  return new Map(Object.entries(unzipSync(zip)))
 }

@@ -116,14 +116,38 @@ export function kestraZip(
     central.push(header, fileName)
     offset += local.byteLength + fileName.byteLength + entry.data.byteLength + descriptor.byteLength
   }
+  const count = central.length / 2
   const directorySize = central.reduce((sum, part) => sum + part.byteLength, 0)
   const end = Buffer.alloc(22)
   end.writeUInt32LE(0x06054b50, 0)
-  end.writeUInt16LE(central.length / 2, 8)
-  end.writeUInt16LE(central.length / 2, 10)
+  end.writeUInt16LE(Math.min(count, 0xffff), 8)
+  end.writeUInt16LE(Math.min(count, 0xffff), 10)
   end.writeUInt32LE(directorySize, 12)
   end.writeUInt32LE(offset, 16)
-  return Buffer.concat([...locals, ...central, end])
+  return Buffer.concat([...locals, ...central, ...zip64End(count, directorySize, offset), end])
+}
+
+/**
+ * From 65,535 entries on, `ZipOutputStream.writeEND` puts the counts in a zip64 end record and its locator
+ * before the end record, which says 0xffff. (Sizes and offsets of 4 GiB, which would also take zip64, do not
+ * occur in the emulator.)
+ */
+function zip64End(count: number, directorySize: number, directoryAt: number): Buffer[] {
+  if (count < 0xffff) return []
+  const record = Buffer.alloc(56)
+  record.writeUInt32LE(0x06064b50, 0)
+  record.writeBigUInt64LE(44n, 4) // the record's size after this field
+  record.writeUInt16LE(45, 12) // made by
+  record.writeUInt16LE(45, 14) // version needed
+  record.writeBigUInt64LE(BigInt(count), 24)
+  record.writeBigUInt64LE(BigInt(count), 32)
+  record.writeBigUInt64LE(BigInt(directorySize), 40)
+  record.writeBigUInt64LE(BigInt(directoryAt), 48)
+  const locator = Buffer.alloc(20)
+  locator.writeUInt32LE(0x07064b50, 0)
+  locator.writeBigUInt64LE(BigInt(directoryAt + directorySize), 8)
+  locator.writeUInt32LE(1, 16) // disks
+  return [record, locator]
 }
 
 const DEFLATED_KEPT = 100_000
