@@ -1459,8 +1459,7 @@ function unzip(zip) {
         if (method !== STORED && method !== DEFLATED) {
             throw new Error(`entry ${name} uses compression method ${method}`);
         }
-        const extra = new DataView(zip.buffer, zip.byteOffset + at + 46 + nameLength, extraLength);
-        const { size, compressedSize, local } = entrySizes(view, at, extra, name);
+        const { size, compressedSize, local } = entrySizes(view, at, name);
         if (view.getUint32(local, true) !== LOCAL_FILE_HEADER)
             throw new Error('bad local header');
         const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
@@ -1489,31 +1488,32 @@ function centralDirectory(view, end) {
         at: Number(view.getBigUint64(record + 48, true))
     };
 }
-function entrySizes(view, at, extra, name) {
+function entrySizes(view, at, name) {
     const fields = [
         view.getUint32(at + 24, true),
         view.getUint32(at + 20, true),
         view.getUint32(at + 42, true)
     ];
     if (fields.includes(IN_ZIP64)) {
-        let field = zip64Fields(extra);
+        const extra = at + 46 + view.getUint16(at + 28, true);
+        let field = zip64Fields(view, extra, extra + view.getUint16(at + 30, true));
         for (const [i, value] of fields.entries()) {
             if (value !== IN_ZIP64)
                 continue;
             if (field === undefined || field.at + 8 > field.end) {
                 throw new Error(`entry ${name} lacks its zip64 sizes`);
             }
-            fields[i] = Number(extra.getBigUint64(field.at, true));
+            fields[i] = Number(view.getBigUint64(field.at, true));
             field = { ...field, at: field.at + 8 };
         }
     }
     const [size, compressedSize, local] = fields;
     return { size, compressedSize, local };
 }
-function zip64Fields(extra) {
-    for (let at = 0; at + 4 <= extra.byteLength; at += 4 + extra.getUint16(at + 2, true)) {
-        if (extra.getUint16(at, true) === ZIP64_FIELDS) {
-            return { at: at + 4, end: Math.min(extra.byteLength, at + 4 + extra.getUint16(at + 2, true)) };
+function zip64Fields(view, start, end) {
+    for (let at = start; at + 4 <= end; at += 4 + view.getUint16(at + 2, true)) {
+        if (view.getUint16(at, true) === ZIP64_FIELDS) {
+            return { at: at + 4, end: Math.min(end, at + 4 + view.getUint16(at + 2, true)) };
         }
     }
     return undefined;

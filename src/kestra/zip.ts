@@ -55,8 +55,7 @@ function unzip(zip: Uint8Array): Map<string, Uint8Array> {
     if (method !== STORED && method !== DEFLATED) {
       throw new Error(`entry ${name} uses compression method ${method}`)
     }
-    const extra = new DataView(zip.buffer, zip.byteOffset + at + 46 + nameLength, extraLength)
-    const { size, compressedSize, local } = entrySizes(view, at, extra, name)
+    const { size, compressedSize, local } = entrySizes(view, at, name)
     if (view.getUint32(local, true) !== LOCAL_FILE_HEADER) throw new Error('bad local header')
     const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true)
     const data = zip.subarray(start, start + compressedSize)
@@ -95,7 +94,6 @@ function centralDirectory(view: DataView, end: number): { count: number; at: num
 function entrySizes(
   view: DataView,
   at: number,
-  extra: DataView,
   name: string
 ): { size: number; compressedSize: number; local: number } {
   const fields = [
@@ -104,13 +102,14 @@ function entrySizes(
     view.getUint32(at + 42, true)
   ]
   if (fields.includes(IN_ZIP64)) {
-    let field = zip64Fields(extra)
+    const extra = at + 46 + view.getUint16(at + 28, true)
+    let field = zip64Fields(view, extra, extra + view.getUint16(at + 30, true))
     for (const [i, value] of fields.entries()) {
       if (value !== IN_ZIP64) continue
       if (field === undefined || field.at + 8 > field.end) {
         throw new Error(`entry ${name} lacks its zip64 sizes`)
       }
-      fields[i] = Number(extra.getBigUint64(field.at, true))
+      fields[i] = Number(view.getBigUint64(field.at, true))
       field = { ...field, at: field.at + 8 }
     }
   }
@@ -118,11 +117,15 @@ function entrySizes(
   return { size, compressedSize, local }
 }
 
-/** Where the zip64 extra field's values lie among an entry's extra fields, if it has one. */
-function zip64Fields(extra: DataView): { at: number; end: number } | undefined {
-  for (let at = 0; at + 4 <= extra.byteLength; at += 4 + extra.getUint16(at + 2, true)) {
-    if (extra.getUint16(at, true) === ZIP64_FIELDS) {
-      return { at: at + 4, end: Math.min(extra.byteLength, at + 4 + extra.getUint16(at + 2, true)) }
+/** Where the zip64 extra field's values lie among the extra fields from `start` to `end`, if it is there. */
+function zip64Fields(
+  view: DataView,
+  start: number,
+  end: number
+): { at: number; end: number } | undefined {
+  for (let at = start; at + 4 <= end; at += 4 + view.getUint16(at + 2, true)) {
+    if (view.getUint16(at, true) === ZIP64_FIELDS) {
+      return { at: at + 4, end: Math.min(end, at + 4 + view.getUint16(at + 2, true)) }
     }
   }
   return undefined
