@@ -98,6 +98,62 @@ describe('Kestra 0.x stores a space in a namespace file name as "+"', () => {
   })
 })
 
+describe('namespace files named as JavaScript object keys', () => {
+  it('deploys __proto__ and constructor like any file, an empty __proto__ through a zip, and converges', async () => {
+    const { head } = await setup(
+      {
+        [`${NS}/flows/hello.yml`]: flow(NS, 'hello'),
+        [`${NS}/files/__proto__`]: '',
+        [`${NS}/files/constructor`]: 'constructor\n',
+        [`${NS}/files/d/__proto__`]: 'proto\n'
+      },
+      // A server that drops empty parts: the empty file goes as a one-entry zip (docs/kestra.md#empty-files).
+      { dropEmptyFileParts: true }
+    )
+    const first = await run(dispatchEvent(repo, head))
+    expect(first.exitCode, first.stdout + first.stderr).toBe(0)
+    const stored = () =>
+      kestra
+        .snapshot()
+        .files.map((f) => [f.path, f.bytes.toString()])
+        .sort()
+    expect(stored()).toEqual([
+      ['/__proto__', ''],
+      ['/constructor', 'constructor\n'],
+      ['/d/__proto__', 'proto\n']
+    ])
+
+    kestra.clearLog()
+    const second = await run(dispatchEvent(repo, head))
+    expect(second.exitCode, second.stdout + second.stderr).toBe(0)
+    expect(second.outputs).toMatchObject({ 'has-changes': 'false', created: '0', unchanged: '4' })
+    expect(writes().filter((r) => r.route.startsWith('namespaces.files'))).toEqual([])
+  })
+
+  it('plans a namespace of 65,535 files (an export in zip64 form) with __proto__ among them as unchanged', async () => {
+    const count = 65_535
+    const files: Record<string, string> = { [`${NS}/flows/hello.yml`]: flow(NS, 'hello') }
+    for (let i = 0; i < count - 1; i++) files[`${NS}/files/d${i % 50}/f${i}.txt`] = `${i}\n`
+    files[`${NS}/files/__proto__`] = 'proto\n'
+    const { base, head } = await setup(files)
+    kestra.seed({
+      flows: [{ namespace: NS, id: 'hello', source: flow(NS, 'hello') }],
+      files: Object.entries(files)
+        .filter(([path]) => path.startsWith(`${NS}/files/`))
+        .map(([path, content]) => ({
+          namespace: NS,
+          path: path.slice(`${NS}/files`.length),
+          content
+        }))
+    })
+    const result = await run(pullRequestEvent(repo, base, head))
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+    const exported = kestra.requests.find((r) => r.route === 'namespaces.files.export')
+    expect(exported).toBeDefined()
+    expect(result.outputs).toMatchObject({ 'has-changes': 'false', unchanged: String(count + 1) })
+  }, 120_000)
+})
+
 describe('an OSS server maps every tenant to main', () => {
   it('fails naming the tenant input, and writes nothing', async () => {
     const { head } = await setup({ [`${NS}/flows/hello.yml`]: flow(NS, 'hello') })

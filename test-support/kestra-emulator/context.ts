@@ -1,4 +1,5 @@
 /** What a route handler receives and returns. */
+import { Unzip, UnzipInflate } from 'fflate'
 import type { IncomingHttpHeaders } from 'node:http'
 import { crc32, deflateRawSync } from 'node:zlib'
 import type { Executions } from './executions.js'
@@ -33,6 +34,8 @@ export interface EmulatorCore {
    * batches them, so an export is assembled from its entries (large benchmarks).
    */
   deflated: Map<string, DeflatedEntry>
+  /** The last export of each namespace's files (its store), reused while no file changed (large benchmarks). */
+  fileExports: WeakMap<object, { key: string; zip: Uint8Array }>
 }
 
 export interface DeflatedEntry {
@@ -82,13 +85,13 @@ export function emptyReply(status = 200): Reply {
  * docs/kestra.md#export-flows). `cache` keeps each entry's deflated bytes for the next export that holds it.
  */
 export function kestraZip(
-  entries: Record<string, Uint8Array>,
+  entries: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>,
   cache?: Map<string, DeflatedEntry>
 ): Uint8Array {
   const locals: Buffer[] = []
   const central: Buffer[] = []
   let offset = 0
-  for (const [name, bytes] of Object.entries(entries)) {
+  for (const [name, bytes] of entries instanceof Map ? entries : Object.entries(entries)) {
     const entry = deflatedEntry(name, bytes, cache)
     const fileName = Buffer.from(name, 'utf8')
     const common = Buffer.alloc(26)
@@ -148,6 +151,27 @@ function zip64End(count: number, directorySize: number, directoryAt: number): Bu
   locator.writeBigUInt64LE(BigInt(directoryAt + directorySize), 8)
   locator.writeUInt32LE(1, 16) // disks
   return [record, locator]
+}
+
+/**
+ * The entries of an uploaded zip, in the archive's order, read entry by entry from their local headers as a
+ * `ZipInputStream` reads them (Kestra 1.x extracts namespace-file uploads through `ProtectedZipInputStream`); a
+ * pair each, so that an entry named `__proto__` is one like any other. Throws on an archive it cannot read.
+ */
+export function zipEntries(data: Uint8Array): [string, Uint8Array][] {
+  const found: [string, Uint8Array][] = []
+  const reader = new Unzip((file) => {
+    const chunks: Uint8Array[] = []
+    file.ondata = (error, chunk, final) => {
+      if (error) throw error
+      chunks.push(chunk)
+      if (final) found.push([file.name, Buffer.concat(chunks)])
+    }
+    file.start()
+  })
+  reader.register(UnzipInflate)
+  reader.push(data, true)
+  return found
 }
 
 const DEFLATED_KEPT = 100_000

@@ -48,7 +48,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     features: featuresOf(resolved.version, resolved.edition, boundaries),
     options: resolved,
     checks: new Map(),
-    deflated: new Map()
+    deflated: new Map(),
+    fileExports: new WeakMap()
   }
   const server = new EmulatorServer({
     core,

@@ -2,12 +2,12 @@
  * Namespace file routes (docs/kestra.md#namespace-files): every path travels in the `path` query
  * parameter.
  */
-import { unzipSync } from 'fflate'
 import {
   emptyReply,
   jsonReply,
   kestraZip,
   queryValue,
+  zipEntries,
   zipReply,
   type EmulatorCore,
   type Reply,
@@ -96,28 +96,26 @@ export function handleMove(ctx: RequestContext, core: EmulatorCore): Reply {
   return emptyReply()
 }
 
-/** The last export of each namespace's files, reused while no file changed (large benchmarks). */
-const lastExports = new WeakMap<NamespaceFiles, { key: string; zip: Uint8Array }>()
-
 export function handleExportFiles(ctx: RequestContext, core: EmulatorCore): Reply {
   const store = files(ctx, core)
-  const entries: Record<string, Uint8Array> = {}
+  // A Map: a file named `__proto__` is an entry like any other.
+  const entries = new Map<string, Uint8Array>()
   const key: string[] = []
   for (const [path, record] of store.liveFiles()) {
-    entries[path.slice(1)] = record.revisions[record.revisions.length - 1]
+    entries.set(path.slice(1), record.revisions[record.revisions.length - 1]!)
     key.push(`${path}\0${record.revisions.length}`)
   }
   if (core.features.flowsInFileExport) {
     // [S21 NamespaceFileController `export`, v0.14 → 0.21-dev]: the namespace's flows follow its files.
     for (const { id, flow } of core.state.liveFlowsOf(ctx.tenant, ctx.params.namespace!)) {
-      entries[`_flows/${id}.yml`] = Buffer.from(flow.source)
+      entries.set(`_flows/${id}.yml`, Buffer.from(flow.source))
       key.push(`_flows/${id}\0${flow.revision}`)
     }
   }
-  let cached = lastExports.get(store)
+  let cached = core.fileExports.get(store)
   if (cached?.key !== key.join('\0')) {
     cached = { key: key.join('\0'), zip: kestraZip(entries) }
-    lastExports.set(store, cached)
+    core.fileExports.set(store, cached)
   }
   return zipReply(cached.zip, `${ctx.params.namespace}_files.zip`)
 }
@@ -144,13 +142,13 @@ export function handleSearchFiles(ctx: RequestContext, core: EmulatorCore): Repl
  * namespace.
  */
 function extractZip(ctx: RequestContext, core: EmulatorCore, data: Buffer): void {
-  let entries: Record<string, Uint8Array>
+  let entries: [string, Uint8Array][]
   try {
-    entries = unzipSync(data)
+    entries = zipEntries(data)
   } catch {
     throw badRequest('Unable to read the zip archive')
   }
-  for (const [name, bytes] of Object.entries(entries).sort(([a], [b]) => compare(a, b))) {
+  for (const [name, bytes] of entries.sort(([a], [b]) => compare(a, b))) {
     if (name.endsWith('/')) continue
     putFile(ctx, core, checkedPath(name, core, false, 'uri'), Buffer.from(bytes))
   }

@@ -1,11 +1,11 @@
 /** Flow routes (docs/kestra.md#flows). */
-import { unzipSync } from 'fflate'
 import { stringify } from 'yaml'
 import {
   emptyReply,
   jsonReply,
   kestraZip,
   queryValue,
+  zipEntries,
   zipReply,
   type EmulatorCore,
   type Reply,
@@ -107,7 +107,7 @@ export function handleSearch(ctx: RequestContext, core: EmulatorCore): Reply {
 export function handleExportByIds(ctx: RequestContext, core: EmulatorCore): Reply {
   const ids = parseJson(ctx)
   if (!Array.isArray(ids)) throw invalidJson('Expected an array of {namespace, id}')
-  const entries: Record<string, Uint8Array> = {}
+  const entries = new Map<string, Uint8Array>()
   for (const item of ids) {
     if (!isRecord(item)) continue
     const namespace = String(item.namespace)
@@ -116,16 +116,16 @@ export function handleExportByIds(ctx: RequestContext, core: EmulatorCore): Repl
     // [S21 FlowController `exportByIds` v0.13 → 0.21-dev]: `findByIdWithSource(…).orElseThrow()` for each id,
     // so one missing flow fails the whole request (NoSuchElementException → 404 in ErrorController).
     if (!flow) throw notFound('No value present')
-    entries[`${namespace}.${id}.yaml`] = Buffer.from(flow.source)
+    entries.set(`${namespace}.${id}.yaml`, Buffer.from(flow.source))
   }
   return zipReply(kestraZip(entries, core.deflated), 'flows.zip')
 }
 
 export function handleExportByQuery(ctx: RequestContext, core: EmulatorCore): Reply {
   const matches = flowFilter(ctx.query)
-  const entries: Record<string, Uint8Array> = {}
+  const entries = new Map<string, Uint8Array>()
   for (const { namespace, id, flow } of liveFlows(core, ctx.tenant)) {
-    if (matches(namespace, id)) entries[`${namespace}-${id}.yml`] = Buffer.from(flow.source)
+    if (matches(namespace, id)) entries.set(`${namespace}-${id}.yml`, Buffer.from(flow.source))
   }
   return zipReply(kestraZip(entries, core.deflated), 'flows.zip')
 }
@@ -200,13 +200,13 @@ export function handleImport(ctx: RequestContext, core: EmulatorCore): Reply {
   if (!upload) throw badRequest('Required argument [CompletedFileUpload fileUpload] not specified')
   const sources: { name: string; source: string }[] = []
   if (upload.filename?.toLowerCase().endsWith('.zip')) {
-    let entries: Record<string, Uint8Array>
+    let entries: [string, Uint8Array][]
     try {
-      entries = unzipSync(upload.data)
+      entries = zipEntries(upload.data)
     } catch {
       throw badRequest('Unable to read the archive')
     }
-    for (const [name, bytes] of Object.entries(entries).sort(([a], [b]) => compare(a, b))) {
+    for (const [name, bytes] of entries.sort(([a], [b]) => compare(a, b))) {
       if (/\.ya?ml$/.test(name)) sources.push({ name, source: Buffer.from(bytes).toString('utf8') })
     }
   } else {
