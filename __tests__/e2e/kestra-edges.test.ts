@@ -45,7 +45,10 @@ afterEach(async () => {
   await github?.close()
 })
 
-function run(event: ReturnType<typeof dispatchEvent>, inputs: Record<string, string> = {}) {
+function run(
+  event: ReturnType<typeof dispatchEvent> | ReturnType<typeof pullRequestEvent>,
+  inputs: Record<string, string> = {}
+) {
   return runAction({
     ...event,
     githubApiUrl: github.url,
