@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/model/errors.js'
 import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
@@ -164,5 +165,28 @@ describe('an empty namespace file (zero-byte part)', () => {
         [200, 'empty-file.zip']
       ])
     }
+  })
+
+  it('keeps any name through the zip, __proto__ and its kin at the root included (property)', async () => {
+    const segment = fc.oneof(
+      fc.constantFrom('__proto__', 'constructor', 'toString', 'prototype', 'ü €', 'a b'),
+      // Kestra refuses any path holding '..' (docs/kestra.md, namespace files).
+      fc.stringMatching(/^[a-z0-9_-][a-z0-9_.-]{0,11}$/).filter((name) => !name.includes('..'))
+    )
+    await fc.assert(
+      fc.asyncProperty(fc.array(segment, { minLength: 1, maxLength: 3 }), async (segments) => {
+        const path = `/${segments.join('/')}`
+        // A server of its own for each path: a file and a folder of one name cannot both be.
+        await connect({ dropEmptyFileParts: true })
+        await client.uploadFile('team', path, new Uint8Array(0))
+        expect(
+          started()
+            .snapshot()
+            .files.map((f) => [f.path, f.bytes.length])
+        ).toEqual([[path, 0]])
+        for (const close of closers.splice(0)) await close()
+      }),
+      { numRuns: 40, seed: 20261125 }
+    )
   })
 })

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { resolve as resolve$1, relative, sep, join, isAbsolute, posix, dirname, basename } from 'node:path';
 import { promisify, TextDecoder as TextDecoder$1, parseArgs as parseArgs$1 } from 'node:util';
 import { execFile, spawn } from 'node:child_process';
-import { u as undiciExports, d as distExports, z as zipSync, p as picomatch, s as structuredPatch, f as formatPatch, F as FILE_HEADERS_ONLY, j, a as parsePatch, r as reversePatch, c as characterEntities, b as retry, t as throttling, e as summary, g as setOutput, h as setSecret, i as getInput } from './vendor.js';
+import { u as undiciExports, d as distExports, Z as ZipDeflate, a as Zip, p as picomatch, s as structuredPatch, f as formatPatch, F as FILE_HEADERS_ONLY, j, b as parsePatch, r as reversePatch, c as characterEntities, e as retry, t as throttling, g as summary, h as setOutput, i as setSecret, k as getInput } from './vendor.js';
 import { isUtf8 } from 'node:buffer';
 import { hash, createHash, randomBytes } from 'node:crypto';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
@@ -1602,8 +1602,7 @@ class FilesEndpoint {
             return;
         const stored = storedPath(fileNaming(await this.http.info()), path);
         const entry = ('path' in stored ? stored.path : path).replace(/^\/+/, '');
-        const archive = zipSync({ [entry]: new Uint8Array(0) });
-        await this.send(namespace, path, 'empty-file.zip', archive, false);
+        await this.send(namespace, path, 'empty-file.zip', emptyEntryZip(entry), false);
     }
     async send(namespace, path, filename, bytes, allow400) {
         const { contentType, body } = await formBody([['fileContent', new Blob([bytes]), filename]]);
@@ -1673,6 +1672,19 @@ class FilesEndpoint {
         }));
         return nested.flat();
     }
+}
+function emptyEntryZip(name) {
+    const parts = [];
+    const zip = new Zip((error, chunk) => {
+        if (error)
+            throw error;
+        parts.push(chunk);
+    });
+    const entry = new ZipDeflate(name);
+    zip.add(entry);
+    entry.push(new Uint8Array(0), true);
+    zip.end();
+    return Buffer.concat(parts);
 }
 function uploadFileName(path) {
     const base = path.slice(path.lastIndexOf('/') + 1);

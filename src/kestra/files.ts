@@ -1,4 +1,4 @@
-import { zipSync } from 'fflate'
+import { Zip, ZipDeflate } from 'fflate'
 import type { RemoteFile } from '../model/kestra.js'
 import { fileNaming, storedPath } from './file-paths.js'
 import { ListingError } from './listings.js'
@@ -76,8 +76,7 @@ export class FilesEndpoint {
     // Zip entries go through `URI.create` on 0.x: name the entry as the server stores the path.
     const stored = storedPath(fileNaming(await this.http.info()), path)
     const entry = ('path' in stored ? stored.path : path).replace(/^\/+/, '')
-    const archive = zipSync({ [entry]: new Uint8Array(0) })
-    await this.send(namespace, path, 'empty-file.zip', archive, false)
+    await this.send(namespace, path, 'empty-file.zip', emptyEntryZip(entry), false)
   }
 
   private async send(
@@ -165,6 +164,24 @@ export class FilesEndpoint {
     )
     return nested.flat()
   }
+}
+
+/**
+ * A zip of one empty entry, deflated, its sizes in a data descriptor (JDK 17's `ZipInputStream` reads it, names
+ * such as `__proto__` and `dir/ü €.txt` included). fflate's streaming writer takes the name as a value, where
+ * `zipSync` takes an object keyed by names, which an entry named `__proto__` broke.
+ */
+function emptyEntryZip(name: string): Uint8Array {
+  const parts: Uint8Array[] = []
+  const zip = new Zip((error, chunk) => {
+    if (error) throw error
+    parts.push(chunk)
+  })
+  const entry = new ZipDeflate(name)
+  zip.add(entry)
+  entry.push(new Uint8Array(0), true)
+  zip.end()
+  return Buffer.concat(parts)
 }
 
 /**
