@@ -11,6 +11,11 @@ import {
 import { flowSource } from './contract-suite.js'
 
 const started = (): Emulator => emulator!
+/** The files the server holds, each with its size. */
+const storedSizes = () =>
+  started()
+    .snapshot()
+    .files.map((f) => [f.path, f.bytes.length])
 
 let emulator: Emulator | undefined
 let client: KestraClient
@@ -139,11 +144,7 @@ describe('an empty namespace file (zero-byte part)', () => {
   it('goes as an empty part where the server keeps it', async () => {
     await connect({})
     await client.uploadFile('team', '/pkg/__init__.py', new Uint8Array(0))
-    expect(
-      started()
-        .snapshot()
-        .files.map((f) => [f.path, f.bytes.length])
-    ).toEqual([['/pkg/__init__.py', 0]])
+    expect(storedSizes()).toEqual([['/pkg/__init__.py', 0]])
     expect(started().requests.filter((r) => r.route === 'namespaces.files.upload')).toHaveLength(1)
   })
 
@@ -154,11 +155,7 @@ describe('an empty namespace file (zero-byte part)', () => {
     ] as const) {
       await connect({ version, dropEmptyFileParts: true })
       await client.uploadFile('team', path, new Uint8Array(0))
-      expect(
-        started()
-          .snapshot()
-          .files.map((f) => [f.path, f.bytes.length])
-      ).toEqual([[stored, 0]])
+      expect(storedSizes()).toEqual([[stored, 0]])
       const uploads = started().requests.filter((r) => r.route === 'namespaces.files.upload')
       expect(uploads.map((r) => [r.status, r.partFilename])).toEqual([
         [400, '__init__.py'],
@@ -179,11 +176,7 @@ describe('an empty namespace file (zero-byte part)', () => {
         // A server of its own for each path: a file and a folder of one name cannot both be.
         await connect({ dropEmptyFileParts: true })
         await client.uploadFile('team', path, new Uint8Array(0))
-        expect(
-          started()
-            .snapshot()
-            .files.map((f) => [f.path, f.bytes.length])
-        ).toEqual([[path, 0]])
+        expect(storedSizes()).toEqual([[path, 0]])
         for (const close of closers.splice(0)) await close()
       }),
       { numRuns: 40, seed: 20261125 }

@@ -2,7 +2,11 @@ import fc from 'fast-check'
 import { zipSync } from 'fflate'
 import { crc32, inflateRawSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { kestraZip, type DeflatedEntry } from '../../test-support/kestra-emulator/context.js'
+import {
+  deflatedKey,
+  kestraZip,
+  type DeflatedEntry
+} from '../../test-support/kestra-emulator/context.js'
 import { ApiError } from '../../src/kestra/errors.js'
 import { PREALLOCATED_AT_MOST, type HttpResponse } from '../../src/kestra/transport.js'
 import { readZip } from '../../src/kestra/zip.js'
@@ -102,6 +106,16 @@ function asZip64(
   return Buffer.concat([source.subarray(0, directoryAt), directory, ...records, last])
 }
 
+/** The emulator's cache holding `data` as the deflated bytes of each entry: a zip then carries them as they are. */
+function deflatedAs(entries: readonly (readonly [string, Uint8Array, Uint8Array])[]) {
+  return new Map<string, DeflatedEntry>(
+    entries.map(([name, bytes, data]) => [
+      deflatedKey(name, bytes),
+      { crc: crc32(bytes), size: bytes.length, data: Buffer.from(data) }
+    ])
+  )
+}
+
 /** The central directory entry of `name` in a small archive (no comment, no zip64). */
 function centralEntry(zip: Uint8Array, name: string): number {
   const source = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength)
@@ -160,9 +174,9 @@ describe('readZip', () => {
     const content = contentUpTo(200_000)
     fc.assert(
       fc.property(fc.array(content, { maxLength: 4 }), (contents) => {
-        const files = Object.fromEntries(contents.map((bytes, i) => [`f${i}.bin`, bytes]))
+        const files = new Map(contents.map((bytes, i) => [`f${i}.bin`, bytes]))
         const entries = readZip(answer(kestraZip(files)))
-        for (const [path, bytes] of Object.entries(files)) {
+        for (const [path, bytes] of files) {
           expect(Buffer.from(entries.get(path)!).equals(Buffer.from(bytes))).toBe(true)
         }
       }),
@@ -215,10 +229,7 @@ describe('readZip', () => {
           const size = Math.max(0, (asDeclared || !reference ? declared : reference.length) + shift)
           // A zip whose entry carries `data` as its deflated bytes: the emulator's cache holds it for the entry.
           const bytes = new Uint8Array(size)
-          const cache = new Map<string, DeflatedEntry>([
-            [`e.bin\0${Buffer.from(bytes).toString('latin1')}`, { crc: crc32(bytes), size, data }]
-          ])
-          const zip = kestraZip({ 'e.bin': bytes }, cache)
+          const zip = kestraZip(new Map([['e.bin', bytes]]), deflatedAs([['e.bin', bytes, data]]))
           if (reference === undefined || reference.length !== size) {
             expect(() => readZip(answer(zip))).toThrow(/not a readable zip archive/)
           } else {
@@ -255,7 +266,7 @@ describe('readZip', () => {
       )
     fc.assert(
       fc.property(archive, ({ files, moved, stamped, end }) => {
-        const zip = asZip64(kestraZip(Object.fromEntries(files)), moved, stamped, end)
+        const zip = asZip64(kestraZip(new Map(files)), moved, stamped, end)
         const entries = readZip(answer(zip))
         expect([...entries.keys()].sort()).toEqual(files.map(([n]) => n).sort())
         for (const [path, bytes] of files) {
@@ -268,33 +279,27 @@ describe('readZip', () => {
 
   it('reads an export of 65,534, 65,535 and 65,536 files, the last two in zip64 form as ZipOutputStream writes them', () => {
     for (const count of [65_534, 65_535, 65_536]) {
-      const files = Object.fromEntries(
+      const files = new Map(
         Array.from({ length: count }, (_, i) => [
           `d${i % 97}/f${i}.txt`,
           new TextEncoder().encode(`${i}\n`)
         ])
       )
       // Each entry as one stored block, given through the emulator's cache: deflating 65,536 entries takes seconds.
-      const cache = new Map<string, DeflatedEntry>(
-        Object.entries(files).map(([path, bytes]) => [
-          `${path}\0${Buffer.from(bytes).toString('latin1')}`,
-          {
-            crc: crc32(bytes),
-            size: bytes.length,
-            data: Buffer.concat([
-              Buffer.from([1, bytes.length, 0, ~bytes.length & 255, 255]),
-              bytes
-            ])
-          }
-        ])
-      )
+      const stored = (bytes: Uint8Array) => {
+        const head = Buffer.from([1, 0, 0, 0, 0])
+        head.writeUInt16LE(bytes.length, 1)
+        head.writeUInt16LE(bytes.length ^ 0xffff, 3)
+        return Buffer.concat([head, bytes])
+      }
+      const cache = deflatedAs([...files].map(([path, bytes]) => [path, bytes, stored(bytes)]))
       const zip = Buffer.from(kestraZip(files, cache))
       const end = zip.length - 22
       expect(zip.readUInt16LE(end + 10)).toBe(Math.min(count, 0xffff))
       expect(zip.readUInt32LE(end - 20) === 0x07064b50).toBe(count >= 0xffff)
       const entries = readZip(answer(zip))
       expect(entries.size).toBe(count)
-      const differing = Object.entries(files).filter(
+      const differing = [...files].filter(
         ([path, bytes]) => !Buffer.from(bytes).equals(entries.get(path) ?? Buffer.alloc(1))
       )
       expect(differing).toEqual([])
@@ -320,12 +325,19 @@ describe('readZip', () => {
       ]
     ]
     for (const [, breakIt, message] of broken) {
-      const zip = Buffer.from(kestraZip({ 'a.txt': text, 'b.txt': binary }))
+      const zip = Buffer.from(
+        kestraZip(
+          new Map([
+            ['a.txt', text],
+            ['b.txt', binary]
+          ])
+        )
+      )
       breakIt(zip, centralEntry(zip, 'b.txt'))
       expect(() => readZip(answer(zip))).toThrow(message)
       expect(() => readZip(answer(zip))).toThrow(/not a readable zip archive/)
     }
-    const short = asZip64(kestraZip({ 'b.txt': binary }), [[true, true, false]], false)
+    const short = asZip64(kestraZip(new Map([['b.txt', binary]])), [[true, true, false]], false)
     const lacking = Buffer.from(short)
     // The zip64 field says it holds 16 bytes but the entry's extra length keeps only 8 of them.
     lacking.writeUInt16LE(12, centralEntry(short, 'b.txt') + 30)

@@ -83,15 +83,16 @@ export function emptyReply(status = 200): Reply {
  * its bytes (zero in the local header), the central directory holding them too
  * (`NamespaceFileController.exportNamespaceFiles`, `HasSource.asZipFile` for the flow exports;
  * docs/kestra.md#export-flows). `cache` keeps each entry's deflated bytes for the next export that holds it.
+ * A Map of entries, not an object keyed by name: an entry named `__proto__` is one like any other.
  */
 export function kestraZip(
-  entries: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>,
+  entries: ReadonlyMap<string, Uint8Array>,
   cache?: Map<string, DeflatedEntry>
 ): Uint8Array {
   const locals: Buffer[] = []
   const central: Buffer[] = []
   let offset = 0
-  for (const [name, bytes] of entries instanceof Map ? entries : Object.entries(entries)) {
+  for (const [name, bytes] of entries) {
     const entry = deflatedEntry(name, bytes, cache)
     const fileName = Buffer.from(name, 'utf8')
     const common = Buffer.alloc(26)
@@ -176,6 +177,11 @@ export function zipEntries(data: Uint8Array): [string, Uint8Array][] {
 
 const DEFLATED_KEPT = 100_000
 
+/** Where `cache` keeps an entry's deflated bytes: by its name and its bytes. */
+export function deflatedKey(name: string, bytes: Uint8Array): string {
+  return `${name}\0${Buffer.from(bytes).toString('latin1')}`
+}
+
 function deflatedEntry(
   name: string,
   bytes: Uint8Array,
@@ -187,7 +193,7 @@ function deflatedEntry(
     data: deflateRawSync(bytes, { level: 6 })
   })
   if (!cache) return deflate()
-  const key = `${name}\0${Buffer.from(bytes).toString('latin1')}`
+  const key = deflatedKey(name, bytes)
   let entry = cache.get(key)
   if (!entry) {
     if (cache.size >= DEFLATED_KEPT) cache.clear()
