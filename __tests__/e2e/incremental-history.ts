@@ -1,11 +1,17 @@
 /**
  * The random histories the incremental plan and deploy properties play (docs/performance.md#incremental-planning):
- * commits of flows in the shapes whose checks differ, deletions, renames, a subflow whose inputs change under
- * an unchanged caller, a `read()` file that changes or goes, server edits (drift) and deploys. The CLI runs in
- * this process (from src/), so that a step costs no bundle start.
+ * commits of flows in the shapes whose checks differ, deletions, renames, moves to another namespace's folder, a
+ * subflow whose inputs change under an unchanged caller, a `read()` file that changes or goes, server edits
+ * (drift), flows deleted and files rewritten on the server, the commit marker put back as the first deploy left
+ * it or replaced by one written elsewhere, and deploys. The CLI runs in this process (from src/), so that a step
+ * costs no bundle start.
  */
 import fc from 'fast-check'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { runCli } from '../../src/cli/run.js'
+import { COMMIT_MARKER_KEY } from '../../src/model/commit-marker.js'
+import { STORED_CHECKS_FIELD } from '../../src/model/stored-checks.js'
 import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
 import type { Emulator } from '../../test-support/kestra-emulator/index.js'
 import { CREDENTIALS } from '../../test-support/scenario.js'
@@ -44,6 +50,10 @@ export type Step =
   | { kind: 'parent-passes'; passes: number }
   | { kind: 'data'; content: string | null }
   | { kind: 'server-edit'; id: (typeof IDS)[number] | 'child' | 'parent'; message: string }
+  | { kind: 'server-delete'; id: (typeof IDS)[number] | 'child' | 'parent' }
+  | { kind: 'server-file'; content: string }
+  | { kind: 'marker'; value: 'first' | 'foreign' }
+  | { kind: 'move'; id: (typeof IDS)[number] }
   | { kind: 'deploy' }
 
 const id = fc.constantFrom(...IDS)
@@ -70,6 +80,19 @@ export const step: fc.Arbitrary<Step> = fc.oneof(
     id: fc.constantFrom(...IDS, 'child' as const, 'parent' as const),
     message: fc.constantFrom('edited', 'changed')
   }),
+  fc.record({
+    kind: fc.constant('server-delete' as const),
+    id: fc.constantFrom(...IDS, 'child' as const, 'parent' as const)
+  }),
+  fc.record({
+    kind: fc.constant('server-file' as const),
+    content: fc.constantFrom('a,b\n', 'e,f\n')
+  }),
+  fc.record({
+    kind: fc.constant('marker' as const),
+    value: fc.constantFrom('first' as const, 'foreign' as const)
+  }),
+  fc.record({ kind: fc.constant('move' as const), id }),
   fc.constant({ kind: 'deploy' as const })
 )
 
@@ -113,6 +136,13 @@ export async function play(
   deploy: () => Promise<unknown>
 ): Promise<void> {
   const files = new Map<string, string>(IDS.map((name) => [name, flowPath(name)]))
+  const firstMarkers = servers.map(
+    (server) =>
+      server
+        .snapshot()
+        .kv.find((entry) => entry.namespace === NS && entry.key === COMMIT_MARKER_KEY)?.value as
+        Record<string, unknown> | undefined
+  )
   for (const [index, s] of steps.entries()) {
     switch (s.kind) {
       case 'edit':
@@ -148,6 +178,42 @@ export async function play(
           })
         }
         break
+      case 'server-delete':
+        for (const server of servers) {
+          server.seed({
+            flows: [{ namespace: NS, id: s.id, source: plainFlow(s.id, 0), deleted: true }]
+          })
+        }
+        break
+      case 'server-file':
+        for (const server of servers) {
+          server.seed({ files: [{ namespace: NS, path: '/data.csv', content: s.content }] })
+        }
+        break
+      case 'marker':
+        // The first deploy's marker put back (its checks stored for older bytes), or one written by
+        // something else for a commit this repository never had, holding no checks.
+        for (const [k, server] of servers.entries()) {
+          const first = firstMarkers[k]
+          if (!first) continue
+          const { [STORED_CHECKS_FIELD]: _checks, ...foreign } = first
+          const value = s.value === 'first' ? first : { ...foreign, commit: 'f'.repeat(40) }
+          server.seed({ kv: [{ namespace: NS, key: COMMIT_MARKER_KEY, value }] })
+        }
+        break
+      case 'move': {
+        // Same bytes in another namespace's folder: the namespace the layout expects of it changes.
+        const to = `company.other/flows/${s.id}-${index}.yml`
+        mkdirSync(join(repo.dir, 'company.other', 'flows'), { recursive: true })
+        try {
+          repo.git('mv', files.get(s.id)!, to)
+          repo.git('commit', '-q', '-m', 'move')
+          files.set(s.id, to)
+        } catch {
+          // Deleted before: nothing to move.
+        }
+        break
+      }
       case 'deploy':
         await deploy()
         break
