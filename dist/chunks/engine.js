@@ -16209,12 +16209,15 @@ function spellingSpans(text, index) {
     return spans;
 }
 function eachCandidate(text, index, from, to, visit) {
-    const scan = new RegExp(index.candidates);
-    scan.lastIndex = from;
-    for (let match = scan.exec(text); match && match.index < to; match = scan.exec(text)) {
+    const scan = index.candidates;
+    for (let at = from; at < to;) {
+        scan.lastIndex = at;
+        const match = scan.exec(text);
+        if (!match || match.index >= to)
+            return false;
         if (visit(match.index))
             return true;
-        scan.lastIndex = match.index + 1;
+        at = match.index + 1;
     }
     return false;
 }

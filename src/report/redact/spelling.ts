@@ -95,11 +95,15 @@ export function eachCandidate(
   to: number,
   visit: (at: number) => boolean
 ): boolean {
-  const scan = new RegExp(index.candidates)
-  scan.lastIndex = from
-  for (let match = scan.exec(text); match && match.index < to; match = scan.exec(text)) {
+  // The index's own expression, its lastIndex set before each exec: a visit may scan with it too. A copy
+  // for each call cost more than the scan itself for the short texts most calls read.
+  const scan = index.candidates
+  for (let at = from; at < to;) {
+    scan.lastIndex = at
+    const match = scan.exec(text)
+    if (!match || match.index >= to) return false
     if (visit(match.index)) return true
-    scan.lastIndex = match.index + 1
+    at = match.index + 1
   }
   return false
 }
