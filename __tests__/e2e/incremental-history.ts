@@ -8,12 +8,12 @@
  */
 import fc from 'fast-check'
 import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { runCli } from '../../src/cli/run.js'
 import { COMMIT_MARKER_KEY } from '../../src/model/commit-marker.js'
 import { STORED_CHECKS_FIELD } from '../../src/model/stored-checks.js'
 import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
-import type { Emulator } from '../../test-support/kestra-emulator/index.js'
+import type { Emulator, SeedState } from '../../test-support/kestra-emulator/index.js'
 import { CREDENTIALS } from '../../test-support/scenario.js'
 
 export const NS = 'company.team'
@@ -136,6 +136,18 @@ export async function play(
   deploy: () => Promise<unknown>
 ): Promise<void> {
   const files = new Map<string, string>(IDS.map((name) => [name, flowPath(name)]))
+  const seedAll = (state: SeedState) => servers.forEach((server) => server.seed(state))
+  /** The flow's file moved, same bytes, in a commit of its own; nothing when deleted before. */
+  const move = (id: (typeof IDS)[number], to: string) => {
+    mkdirSync(dirname(join(repo.dir, to)), { recursive: true })
+    try {
+      repo.git('mv', files.get(id)!, to)
+      repo.git('commit', '-q', '-m', `move ${id}`)
+      files.set(id, to)
+    } catch {
+      // Deleted before: nothing to move.
+    }
+  }
   const firstMarkers = servers.map(
     (server) =>
       server
@@ -151,17 +163,9 @@ export async function play(
       case 'delete':
         repo.commit({ [files.get(s.id)!]: null })
         break
-      case 'rename': {
-        const to = flowPath(`${s.id}-${index}`)
-        try {
-          repo.git('mv', files.get(s.id)!, to)
-          repo.git('commit', '-q', '-m', 'rename')
-          files.set(s.id, to)
-        } catch {
-          // Deleted before: nothing to rename.
-        }
+      case 'rename':
+        move(s.id, flowPath(`${s.id}-${index}`))
         break
-      }
       case 'child-inputs':
         repo.commit({ [flowPath('child')]: child(s.inputs) })
         break
@@ -172,23 +176,15 @@ export async function play(
         repo.commit({ [`${NS}/files/data.csv`]: s.content })
         break
       case 'server-edit':
-        for (const server of servers) {
-          server.seed({
-            flows: [{ namespace: NS, id: s.id, source: plainFlow(s.id, 0, s.message) }]
-          })
-        }
+        seedAll({ flows: [{ namespace: NS, id: s.id, source: plainFlow(s.id, 0, s.message) }] })
         break
       case 'server-delete':
-        for (const server of servers) {
-          server.seed({
-            flows: [{ namespace: NS, id: s.id, source: plainFlow(s.id, 0), deleted: true }]
-          })
-        }
+        seedAll({
+          flows: [{ namespace: NS, id: s.id, source: plainFlow(s.id, 0), deleted: true }]
+        })
         break
       case 'server-file':
-        for (const server of servers) {
-          server.seed({ files: [{ namespace: NS, path: '/data.csv', content: s.content }] })
-        }
+        seedAll({ files: [{ namespace: NS, path: '/data.csv', content: s.content }] })
         break
       case 'marker':
         // The first deploy's marker put back (its checks stored for older bytes), or one written by
@@ -201,19 +197,10 @@ export async function play(
           server.seed({ kv: [{ namespace: NS, key: COMMIT_MARKER_KEY, value }] })
         }
         break
-      case 'move': {
-        // Same bytes in another namespace's folder: the namespace the layout expects of it changes.
-        const to = `company.other/flows/${s.id}-${index}.yml`
-        mkdirSync(join(repo.dir, 'company.other', 'flows'), { recursive: true })
-        try {
-          repo.git('mv', files.get(s.id)!, to)
-          repo.git('commit', '-q', '-m', 'move')
-          files.set(s.id, to)
-        } catch {
-          // Deleted before: nothing to move.
-        }
+      case 'move':
+        // Another namespace's folder: the namespace the layout expects of it changes.
+        move(s.id, `company.other/flows/${s.id}-${index}.yml`)
         break
-      }
       case 'deploy':
         await deploy()
         break
