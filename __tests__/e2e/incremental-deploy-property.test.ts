@@ -4,7 +4,7 @@
  * - Over random histories (the steps of `incremental-history.ts`: commits, server edits and deletions, files
  *   rewritten on the server, deletions, renames and moves in Git, a commit marker put back or written
  *   elsewhere, a subflow whose inputs change under an unchanged caller, a `read()` file that changes or goes,
- *   and deploys): each deploy that reuses stored
+ *   the server moved to another Kestra release, and deploys): each deploy that reuses stored
  *   checks prints exactly what a deploy with `--full` prints, exits alike, and leaves the server in the same
  *   state, resource by resource (two servers play the same history, one with each kind of deploy).
  * - A stored check that says anything but what this build computes (written by something else through KV)

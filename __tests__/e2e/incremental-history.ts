@@ -3,7 +3,8 @@
  * commits of flows in the shapes whose checks differ, deletions, renames, moves to another namespace's folder, a
  * subflow whose inputs change under an unchanged caller, a `read()` file that changes or goes, server edits
  * (drift), flows deleted and files rewritten on the server, the commit marker put back as the first deploy left
- * it or replaced by one written elsewhere, and deploys. The CLI runs in this process (from src/), so that a step
+ * it or replaced by one written elsewhere, the server moved to another Kestra release (1.3 ↔ 2.0, under a flow
+ * whose finding's severity follows it), and deploys. The CLI runs in this process (from src/), so that a step
  * costs no bundle start.
  */
 import fc from 'fast-check'
@@ -21,16 +22,21 @@ const IDS = ['alpha', 'beta', 'gamma'] as const
 
 export const flowPath = (name: string) => `${NS}/flows/${name}.yml`
 
-/** A flow of `id`, in one of the shapes whose checks differ: clean, a warning, an error, a syntax error. */
+/**
+ * A flow of `id`, in one of the shapes whose checks differ: clean, a warning, an error, a syntax error, and
+ * a finding whose severity follows the server's version (`listeners`: a warning up to 1.3, an error on 2.0).
+ */
 export function plainFlow(id: string, variant: number, message = 'hello'): string {
   const body = `id: ${id}\nnamespace: ${NS}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: ${message}\n`
-  switch (variant % 4) {
+  switch (variant % 5) {
     case 1:
       return `${body}revision: 3\n` // a warning
     case 2:
       return body.replace(`namespace: ${NS}`, 'namespace: elsewhere') // an error on its line
     case 3:
       return `${body}  - id: [unclosed\n` // not YAML
+    case 4:
+      return `${body}listeners:\n  - tasks:\n      - id: heard\n        type: io.kestra.plugin.core.log.Log\n        message: heard\n`
     default:
       return body
   }
@@ -54,14 +60,18 @@ export type Step =
   | { kind: 'server-file'; content: string }
   | { kind: 'marker'; value: 'first' | 'foreign' }
   | { kind: 'move'; id: (typeof IDS)[number] }
+  | { kind: 'version'; version: (typeof VERSIONS)[number] }
   | { kind: 'deploy' }
+
+/** The Kestra versions a history's servers move between: the stored checks were made under another one. */
+const VERSIONS = ['1.3.2', '2.0.0'] as const
 
 const id = fc.constantFrom(...IDS)
 export const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({
     kind: fc.constant('edit' as const),
     id,
-    variant: fc.nat(3),
+    variant: fc.nat(4),
     message: fc.constantFrom('hello', 'bye', 'again')
   }),
   fc.record({ kind: fc.constant('delete' as const), id }),
@@ -93,6 +103,7 @@ export const step: fc.Arbitrary<Step> = fc.oneof(
     value: fc.constantFrom('first' as const, 'foreign' as const)
   }),
   fc.record({ kind: fc.constant('move' as const), id }),
+  fc.record({ kind: fc.constant('version' as const), version: fc.constantFrom(...VERSIONS) }),
   fc.constant({ kind: 'deploy' as const })
 )
 
@@ -114,10 +125,13 @@ export async function cli(dir: string, args: string[]) {
   return { exitCode, stdout, stderr }
 }
 
-/** The repository every history starts from; alpha has a warning of its own, kept while unchanged. */
+/**
+ * The repository every history starts from; alpha has a warning of its own and beta one whose severity
+ * follows the server's release, kept while unchanged.
+ */
 export function historyRepo(): GitRepo {
   return createGitRepo({
-    ...Object.fromEntries(IDS.map((name, i) => [flowPath(name), plainFlow(name, i === 0 ? 1 : 0)])),
+    ...Object.fromEntries(IDS.map((name, i) => [flowPath(name), plainFlow(name, [1, 4, 0][i]!)])),
     [flowPath('child')]: child(1),
     [flowPath('parent')]: parent(1),
     [flowPath('reader')]: reader,
@@ -196,6 +210,11 @@ export async function play(
           const value = s.value === 'first' ? first : { ...foreign, commit: 'f'.repeat(40) }
           server.seed({ kv: [{ namespace: NS, key: COMMIT_MARKER_KEY, value }] })
         }
+        break
+      case 'version':
+        // Kestra upgraded (or downgraded) under the stored checks: their versioned findings are resolved
+        // against the release the plan detects, and the server's verdicts are its own.
+        servers.forEach((server) => server.upgrade(s.version))
         break
       case 'move':
         // Another namespace's folder: the namespace the layout expects of it changes.

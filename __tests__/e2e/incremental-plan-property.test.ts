@@ -2,10 +2,11 @@
  * Incremental planning loses nothing (docs/performance.md#incremental-planning): over random histories of
  * commits, deploys (which store the checks), server edits (drift), deletions and file rewrites on the server,
  * deletions, renames and moves in Git, a commit marker put back or written elsewhere, a subflow whose inputs
- * change under an unchanged caller and a `read()` file that changes or goes under an unchanged reader (the steps
- * of `incremental-history.ts`), the plan that reuses stored checks prints exactly what `--full` prints: the comment (`--format markdown`), the plan
- * and findings (`--format json`) and the exit status. The CLI runs in this process (from src/) so that a case
- * costs no bundle start; `incremental-plan.test.ts` runs the bundled action.
+ * change under an unchanged caller, a `read()` file that changes or goes under an unchanged reader, and the
+ * server moved to another Kestra release under the stored checks (the steps of `incremental-history.ts`), the
+ * plan that reuses stored checks prints exactly what `--full` prints: the comment (`--format markdown`), the
+ * plan and findings (`--format json`) and the exit status. The CLI runs in this process (from src/) so that a
+ * case costs no bundle start; `incremental-plan.test.ts` runs the bundled action.
  *
  * Seeds: FIXED_SEEDS always run; one more run uses a fresh seed, printed in the test's name and on failure
  * (fast-check's message names it too), to be added to FIXED_SEEDS when it finds something.

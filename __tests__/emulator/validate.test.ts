@@ -158,6 +158,28 @@ describe('POST /flows/validate', () => {
     ])
   })
 
+  it('answers as its new release once upgraded, and as the old one once downgraded, its data kept', async () => {
+    const source = `${flowSource('team', 'a')}listeners:\n  - tasks:\n      - id: log\n        type: io.kestra.plugin.core.log.Log\n`
+    emulator = await startEmulator({ version: '1.3.2' })
+    const P = `${emulator.url}/api/v1/main`
+    expect((await postYaml(`${P}/flows`, source)).status).toBe(200)
+    const seen: unknown[] = []
+    for (const version of ['1.3.2', '2.0.0', '1.3.2']) {
+      if (version !== emulator.options.version) emulator.upgrade(version)
+      const [item] = await json<Record<string, unknown>[]>(
+        await postYaml(`${P}/flows/validate`, source)
+      )
+      const configs = await json<{ version: string }>(await fetch(`${emulator.url}/api/v1/configs`))
+      seen.push([configs.version, emulator.options.version, item!.constraints])
+    }
+    expect(seen).toEqual([
+      ['1.3.2', '1.3.2', undefined],
+      ['2.0.0', '2.0.0', expect.stringMatching(/^Unrecognized field "listeners"/)],
+      ['1.3.2', '1.3.2', undefined]
+    ])
+    expect(emulator.snapshot().flows.map((flow) => [flow.id, flow.source])).toEqual([['a', source]])
+  })
+
   it("refuses a Schedule cron Kestra's parser refuses, on every version", async () => {
     const schedule = (cron: string, extra = '') =>
       `${flowSource('team', 'a')}triggers:\n  - id: s\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "${cron}"\n${extra}`

@@ -63,10 +63,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const url = await server.listen()
   const { state } = core
   let warming = Promise.resolve()
+  const shownOptions = {
+    version: resolved.version,
+    edition: resolved.edition,
+    tenant: resolved.tenant
+  }
 
   return {
     url,
-    options: { version: resolved.version, edition: resolved.edition, tenant: resolved.tenant },
+    options: shownOptions,
+    upgrade(version: string) {
+      resolved.version = shownOptions.version = version
+      core.features = featuresOf(version, resolved.edition, boundaries)
+      // The verdicts remembered were the old release's.
+      core.checks.clear()
+    },
     requests: server.requests,
     onRequest(hook) {
       server.hook = hook

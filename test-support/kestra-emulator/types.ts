@@ -208,6 +208,11 @@ export interface Emulator {
   url: string
   options: Required<Pick<EmulatorOptions, 'version' | 'edition' | 'tenant'>>
   seed(state: SeedState): void
+  /**
+   * The server moves to another release with its data kept (an upgrade, or a downgrade): from now on it
+   * answers as `version` does, its routes, rules and verdicts included.
+   */
+  upgrade(version: string): void
   /** Resolves once seeded flows are parsed and validated in the background (benchmarks wait for it). */
   warmedUp(): Promise<void>
   snapshot(): Snapshot
