@@ -48,6 +48,9 @@ const parent = (passes: number) =>
   `id: parent\nnamespace: ${NS}\ntasks:\n  - id: call\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: ${NS}\n    flowId: child\n    inputs:\n${Array.from({ length: passes }, (_, i) => `      in${i}: v\n`).join('')}`
 const reader = `id: reader\nnamespace: ${NS}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ read('data.csv') }}"\n`
 
+/** The Kestra versions a history's servers move between: the stored checks were made under another one. */
+const VERSIONS = ['1.3.2', '2.0.0'] as const
+
 export type Step =
   | { kind: 'edit'; id: (typeof IDS)[number]; variant: number; message: string }
   | { kind: 'delete'; id: (typeof IDS)[number] }
@@ -62,9 +65,6 @@ export type Step =
   | { kind: 'move'; id: (typeof IDS)[number] }
   | { kind: 'version'; version: (typeof VERSIONS)[number] }
   | { kind: 'deploy' }
-
-/** The Kestra versions a history's servers move between: the stored checks were made under another one. */
-const VERSIONS = ['1.3.2', '2.0.0'] as const
 
 const id = fc.constantFrom(...IDS)
 export const step: fc.Arbitrary<Step> = fc.oneof(
