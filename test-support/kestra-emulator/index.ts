@@ -63,17 +63,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const url = await server.listen()
   const { state } = core
   let warming = Promise.resolve()
-  const shownOptions = {
-    version: resolved.version,
-    edition: resolved.edition,
-    tenant: resolved.tenant
-  }
 
   return {
     url,
-    options: shownOptions,
+    get options() {
+      return { version: resolved.version, edition: resolved.edition, tenant: resolved.tenant }
+    },
     upgrade(version: string) {
-      resolved.version = shownOptions.version = version
+      resolved.version = version
       core.features = featuresOf(version, resolved.edition, boundaries)
       // The verdicts remembered were the old release's.
       core.checks.clear()
