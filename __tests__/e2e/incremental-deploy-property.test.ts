@@ -6,7 +6,8 @@
  *   elsewhere, a subflow whose inputs change under an unchanged caller, a `read()` file that changes or goes,
  *   the server moved to another Kestra release, and deploys): each deploy that reuses stored
  *   checks prints exactly what a deploy with `--full` prints, exits alike, and leaves the server in the same
- *   state, resource by resource (two servers play the same history, one with each kind of deploy).
+ *   state, resource by resource (two servers play the same history, one with each kind of deploy). Fixed
+ *   cases: checks stored on 0.20.7 for a flow of each versioned rule, then a deploy on every release.
  * - A stored check that says anything but what this build computes (written by something else through KV)
  *   never lets a deploy write: one that hides an error, or invents one, stops the deploy with nothing written
  *   and names the file. A no-change re-deploy writes nothing and parses nothing.
@@ -22,7 +23,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { validatorIdentity } from '../../src/gather/stored-checks.js'
 import { sha256Hex } from '../../src/model/content.js'
 import { checkDigest, STORED_CHECKS_FIELD } from '../../src/model/stored-checks.js'
-import { createGitRepo } from '../../test-support/git-repo.js'
+import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 import { CREDENTIALS } from '../../test-support/scenario.js'
 import {
@@ -33,6 +34,8 @@ import {
   play,
   plainFlow,
   step,
+  VERSIONS,
+  versionedRepo,
   type Step
 } from './incremental-history.js'
 
@@ -45,8 +48,8 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()))
 })
 
-async function server(): Promise<Emulator> {
-  const started = await startEmulator({ basicAuth: CREDENTIALS })
+async function server(version?: string): Promise<Emulator> {
+  const started = await startEmulator({ basicAuth: CREDENTIALS, version })
   servers.push(started)
   return started
 }
@@ -76,9 +79,13 @@ function stateOf(emulator: Emulator) {
   }
 }
 
-async function historyHolds(steps: Step[]): Promise<void> {
-  const [incremental, full] = [await server(), await server()]
-  const repo = historyRepo()
+/** Deploys the starting repository on both servers (on `version`, the emulator's default when none), then plays. */
+async function historyHolds(
+  steps: Step[],
+  start: { version?: string; repo?: () => GitRepo } = {}
+): Promise<void> {
+  const [incremental, full] = [await server(start.version), await server(start.version)]
+  const repo = (start.repo ?? historyRepo)()
   const deployBoth = async () => {
     const reusing = await cli(repo.dir, ['deploy', '-v', '--server', incremental.url, '--delete'])
     const checking = await cli(repo.dir, [
@@ -148,7 +155,9 @@ async function keyOf(file: string, bytes: string): Promise<string> {
 describe('a deploy that reuses stored checks equals a deploy that checks every file', () => {
   // Deploys weigh more than in the plan's histories: each one is a comparison.
   const steps = fc.oneof(step, fc.constant<Step>({ kind: 'deploy' }))
-  const property = fc.asyncProperty(fc.array(steps, { minLength: 1, maxLength: 6 }), historyHolds)
+  const property = fc.asyncProperty(fc.array(steps, { minLength: 1, maxLength: 6 }), (drawn) =>
+    historyHolds(drawn)
+  )
   for (const seed of FIXED_SEEDS) {
     it(`over random histories (seed ${seed})`, async () => {
       await fc.assert(property, { seed, numRuns: 3 })
@@ -157,6 +166,24 @@ describe('a deploy that reuses stored checks equals a deploy that checks every f
   it(`over random histories (fresh seed ${RANDOM_SEED})`, async () => {
     await fc.assert(property, { seed: RANDOM_SEED, numRuns: 3 })
   }, 240_000)
+
+  it.each(VERSIONS)(
+    'on %s, deploys beside flows whose checks were stored on 0.20.7 as a full deploy does (each side of every rule release)',
+    async (version) => {
+      // A new flow to write, the stored findings at `version`'s severity: both deploys refuse or write alike.
+      await historyHolds(
+        [
+          { kind: 'version', version },
+          { kind: 'child-inputs', inputs: 1 }
+        ],
+        {
+          version: '0.20.7',
+          repo: versionedRepo
+        }
+      )
+    },
+    60_000
+  )
 })
 
 describe('a stored check that is not what this build computes never lets a deploy write', () => {

@@ -3,8 +3,9 @@
  * commits of flows in the shapes whose checks differ, deletions, renames, moves to another namespace's folder, a
  * subflow whose inputs change under an unchanged caller, a `read()` file that changes or goes, server edits
  * (drift), flows deleted and files rewritten on the server, the commit marker put back as the first deploy left
- * it or replaced by one written elsewhere, the server moved to another Kestra release (1.3 ↔ 2.0, under a flow
- * whose finding's severity follows it), and deploys. The CLI runs in this process (from src/), so that a step
+ * it or replaced by one written elsewhere, the server moved to another Kestra release (0.20, 1.0, 1.3, 2.0: each
+ * side of the releases that made a rule an error, under flows whose finding's severity follows them), and
+ * deploys. The CLI runs in this process (from src/), so that a step
  * costs no bundle start.
  */
 import fc from 'fast-check'
@@ -24,11 +25,13 @@ export const flowPath = (name: string) => `${NS}/flows/${name}.yml`
 
 /**
  * A flow of `id`, in one of the shapes whose checks differ: clean, a warning, an error, a syntax error, and
- * a finding whose severity follows the server's version (`listeners`: a warning up to 1.3, an error on 2.0).
+ * three findings whose severity follows the server's release, one per kind of versioned rule: `listeners` (a
+ * key 2.0 removed), a dashed input reference (a rule of 0.21, `rule-releases.ts`) and an optional input with
+ * a default (an input rule of 1.1). Each is a warning before its release and an error from it on.
  */
 export function plainFlow(id: string, variant: number, message = 'hello'): string {
   const body = `id: ${id}\nnamespace: ${NS}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: ${message}\n`
-  switch (variant % 5) {
+  switch (variant % 7) {
     case 1:
       return `${body}revision: 3\n` // a warning
     case 2:
@@ -37,6 +40,10 @@ export function plainFlow(id: string, variant: number, message = 'hello'): strin
       return `${body}  - id: [unclosed\n` // not YAML
     case 4:
       return `${body}listeners:\n  - tasks:\n      - id: heard\n        type: io.kestra.plugin.core.log.Log\n        message: heard\n`
+    case 5:
+      return `${body}inputs:\n  - id: the-key\n    type: STRING\n    defaults: v\n  - id: said\n    type: STRING\n    defaults: "{{ inputs.the-key }}"\n`
+    case 6:
+      return `${body}inputs:\n  - id: optional\n    type: STRING\n    defaults: v\n    required: false\n`
     default:
       return body
   }
@@ -49,7 +56,7 @@ const parent = (passes: number) =>
 const reader = `id: reader\nnamespace: ${NS}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ read('data.csv') }}"\n`
 
 /** The Kestra versions a history's servers move between: the stored checks were made under another one. */
-const VERSIONS = ['1.3.2', '2.0.0'] as const
+export const VERSIONS = ['0.20.7', '1.0.0', '1.3.2', '2.0.0'] as const
 
 export type Step =
   | { kind: 'edit'; id: (typeof IDS)[number]; variant: number; message: string }
@@ -71,7 +78,7 @@ export const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({
     kind: fc.constant('edit' as const),
     id,
-    variant: fc.nat(4),
+    variant: fc.nat(6),
     message: fc.constantFrom('hello', 'bye', 'again')
   }),
   fc.record({ kind: fc.constant('delete' as const), id }),
@@ -136,6 +143,18 @@ export function historyRepo(): GitRepo {
     [flowPath('parent')]: parent(1),
     [flowPath('reader')]: reader,
     [`${NS}/files/data.csv`]: 'a,b\n'
+  })
+}
+
+/**
+ * A repository of one flow of each versioned rule (`listeners`, 2.0; a dashed input reference, 0.21; an
+ * optional input with a default, 1.1): on 0.20.7 each is a warning, so a deploy there stores them all.
+ */
+export function versionedRepo(): GitRepo {
+  return createGitRepo({
+    [flowPath('alpha')]: plainFlow('alpha', 4),
+    [flowPath('beta')]: plainFlow('beta', 5),
+    [flowPath('gamma')]: plainFlow('gamma', 6)
   })
 }
 

@@ -5,15 +5,16 @@
  * change under an unchanged caller, a `read()` file that changes or goes under an unchanged reader, and the
  * server moved to another Kestra release under the stored checks (the steps of `incremental-history.ts`), the
  * plan that reuses stored checks prints exactly what `--full` prints: the comment (`--format markdown`), the
- * plan and findings (`--format json`) and the exit status. The CLI runs in this process (from src/) so that a
- * case costs no bundle start; `incremental-plan.test.ts` runs the bundled action.
+ * plan and findings (`--format json`) and the exit status. Fixed cases: checks stored on 0.20.7 for a flow of
+ * each versioned rule, planned unchanged on every release of the history. The CLI runs in this process (from
+ * src/) so that a case costs no bundle start; `incremental-plan.test.ts` runs the bundled action.
  *
  * Seeds: FIXED_SEEDS always run; one more run uses a fresh seed, printed in the test's name and on failure
  * (fast-check's message names it too), to be added to FIXED_SEEDS when it finds something.
  */
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createGitRepo } from '../../test-support/git-repo.js'
+import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 import { CREDENTIALS } from '../../test-support/scenario.js'
 import {
@@ -23,6 +24,8 @@ import {
   play,
   plainFlow,
   step,
+  VERSIONS,
+  versionedRepo,
   type Step
 } from './incremental-history.js'
 
@@ -35,17 +38,35 @@ afterEach(async () => {
   kestra = undefined
 })
 
-async function historyHolds(steps: Step[]): Promise<void> {
-  kestra = await startEmulator({ basicAuth: CREDENTIALS })
+/**
+ * Deploys the starting repository (on `version`, the emulator's default release when none), plays the
+ * steps, then compares the plans; returns what the last incremental plan said of its reuse.
+ */
+async function historyHolds(
+  steps: Step[],
+  start: { version?: string; repo?: () => GitRepo } = {}
+): Promise<string> {
+  kestra = await startEmulator({ basicAuth: CREDENTIALS, version: start.version })
   const server = kestra
-  const repo = historyRepo()
+  const repo = (start.repo ?? historyRepo)()
   const base = repo.head()
   const deploy = () => cli(repo.dir, ['deploy', '--server', server.url, '--delete'])
   const first = await deploy()
   expect(first.exitCode, first.stderr).toBe(0)
   await play(repo, [server], steps, deploy)
+  let said = ''
   for (const format of ['markdown', 'json']) {
-    const args = ['plan', '--server', server.url, '--delete', '--base', base, '--format', format]
+    const args = [
+      'plan',
+      '-v',
+      '--server',
+      server.url,
+      '--delete',
+      '--base',
+      base,
+      '--format',
+      format
+    ]
     const incremental = await cli(repo.dir, args)
     const full = await cli(repo.dir, [...args, '--full'])
     expect(full.stderr).not.toMatch(/Reused the checks/)
@@ -53,13 +74,20 @@ async function historyHolds(steps: Step[]): Promise<void> {
       exitCode: full.exitCode,
       stdout: full.stdout
     })
+    said = incremental.stderr
   }
   await kestra.close()
   kestra = undefined
+  return said
 }
 
 describe('an incremental plan equals a full plan', () => {
-  const property = fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 6 }), historyHolds)
+  const property = fc.asyncProperty(
+    fc.array(step, { minLength: 1, maxLength: 6 }),
+    async (steps) => {
+      await historyHolds(steps)
+    }
+  )
   for (const seed of FIXED_SEEDS) {
     it(`over random histories (seed ${seed})`, async () => {
       await fc.assert(property, { seed, numRuns: 4 })
@@ -68,6 +96,19 @@ describe('an incremental plan equals a full plan', () => {
   it(`over random histories (fresh seed ${RANDOM_SEED})`, async () => {
     await fc.assert(property, { seed: RANDOM_SEED, numRuns: 4 })
   }, 180_000)
+
+  it.each(VERSIONS)(
+    'on %s, plans flows whose checks were stored on 0.20.7 as a full plan does (each side of every rule release)',
+    async (version) => {
+      // Unchanged since, every check is reused, and each finding takes `version`'s severity.
+      const said = await historyHolds([{ kind: 'version', version }], {
+        version: '0.20.7',
+        repo: versionedRepo
+      })
+      expect(said).toMatch(/Reused the checks of 3 of 3 flow file\(s\)/)
+    },
+    60_000
+  )
 
   it('reuses stored checks in such a history (the property compares two different computations)', async () => {
     kestra = await startEmulator({ basicAuth: CREDENTIALS })
