@@ -5,8 +5,7 @@
  * (drift), flows deleted and files rewritten on the server, the commit marker put back as the first deploy left
  * it or replaced by one written elsewhere, the server moved to another Kestra release (0.20, 1.0, 1.3, 2.0: each
  * side of the releases that made a rule an error, under flows whose finding's severity follows them), and
- * deploys. The CLI runs in this process (from src/), so that a step
- * costs no bundle start.
+ * deploys. The CLI runs in this process (from src/), so that a step costs no bundle start.
  */
 import fc from 'fast-check'
 import { mkdirSync } from 'node:fs'
