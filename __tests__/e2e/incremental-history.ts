@@ -4,8 +4,9 @@
  * subflow whose inputs change under an unchanged caller, a `read()` file that changes or goes, server edits
  * (drift), flows deleted and files rewritten on the server, the commit marker put back as the first deploy left
  * it or replaced by one written elsewhere, the server moved to another Kestra release (0.20, 1.0, 1.3, 2.0: each
- * side of the releases that made a rule an error, under flows whose finding's severity follows them), and
- * deploys. The CLI runs in this process (from src/), so that a step costs no bundle start.
+ * side of the releases that made a rule an error, under flows whose finding's severity follows them), the
+ * secret and KV key a flow uses added to or removed from the server (the review's listings), and deploys.
+ * The CLI runs in this process (from src/), so that a step costs no bundle start.
  */
 import fc from 'fast-check'
 import { mkdirSync } from 'node:fs'
@@ -22,15 +23,20 @@ const IDS = ['alpha', 'beta', 'gamma'] as const
 
 export const flowPath = (name: string) => `${NS}/flows/${name}.yml`
 
+/** The secret and KV key `plainFlow`'s variant 7 uses: the server has neither until a step adds it. */
+export const SECRET = 'API_TOKEN'
+export const KV_KEY = 'threshold'
+
 /**
- * A flow of `id`, in one of the shapes whose checks differ: clean, a warning, an error, a syntax error, and
+ * A flow of `id`, in one of the shapes whose checks differ: clean, a warning, an error, a syntax error,
  * three findings whose severity follows the server's release, one per kind of versioned rule: `listeners` (a
  * key 2.0 removed), a dashed input reference (a rule of 0.21, `rule-releases.ts`) and an optional input with
- * a default (an input rule of 1.1). Each is a warning before its release and an error from it on.
+ * a default (an input rule of 1.1), each a warning before its release and an error from it on; and one whose
+ * findings follow the server's listings: a secret and a KV key, each warned of while the server lacks it.
  */
 export function plainFlow(id: string, variant: number, message = 'hello'): string {
   const body = `id: ${id}\nnamespace: ${NS}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: ${message}\n`
-  switch (variant % 7) {
+  switch (variant % 8) {
     case 1:
       return `${body}revision: 3\n` // a warning
     case 2:
@@ -43,6 +49,8 @@ export function plainFlow(id: string, variant: number, message = 'hello'): strin
       return `${body}inputs:\n  - id: the-key\n    type: STRING\n    defaults: v\n  - id: said\n    type: STRING\n    defaults: "{{ inputs.the-key }}"\n`
     case 6:
       return `${body}inputs:\n  - id: optional\n    type: STRING\n    defaults: v\n    required: false\n`
+    case 7:
+      return `${body}  - id: use\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ secret('${SECRET}') }} {{ kv('${KV_KEY}') }}"\n`
     default:
       return body
   }
@@ -70,6 +78,8 @@ export type Step =
   | { kind: 'marker'; value: 'first' | 'foreign' }
   | { kind: 'move'; id: (typeof IDS)[number] }
   | { kind: 'version'; version: (typeof VERSIONS)[number] }
+  | { kind: 'server-secret'; present: boolean }
+  | { kind: 'server-kv'; present: boolean }
   | { kind: 'deploy' }
 
 const id = fc.constantFrom(...IDS)
@@ -77,7 +87,7 @@ export const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({
     kind: fc.constant('edit' as const),
     id,
-    variant: fc.nat(6),
+    variant: fc.nat(7),
     message: fc.constantFrom('hello', 'bye', 'again')
   }),
   fc.record({ kind: fc.constant('delete' as const), id }),
@@ -110,8 +120,35 @@ export const step: fc.Arbitrary<Step> = fc.oneof(
   }),
   fc.record({ kind: fc.constant('move' as const), id }),
   fc.record({ kind: fc.constant('version' as const), version: fc.constantFrom(...VERSIONS) }),
+  fc.record({ kind: fc.constant('server-secret' as const), present: fc.boolean() }),
+  fc.record({ kind: fc.constant('server-kv' as const), present: fc.boolean() }),
   fc.constant({ kind: 'deploy' as const })
 )
+
+/** What the server holds of the secret and KV key gamma uses, and how many of the two it then lacks. */
+export const LISTINGS: [string, Step[], number][] = [
+  ['neither', [], 2],
+  ['only the secret', [{ kind: 'server-secret', present: true }], 1],
+  ['only the KV key', [{ kind: 'server-kv', present: true }], 1],
+  [
+    'both',
+    [
+      { kind: 'server-secret', present: true },
+      { kind: 'server-kv', present: true }
+    ],
+    0
+  ],
+  [
+    'neither again',
+    [
+      { kind: 'server-secret', present: true },
+      { kind: 'server-kv', present: true },
+      { kind: 'server-secret', present: false },
+      { kind: 'server-kv', present: false }
+    ],
+    2
+  ]
+]
 
 const ENV = {
   KESTRA_USERNAME: CREDENTIALS.username,
@@ -132,12 +169,13 @@ export async function cli(dir: string, args: string[]) {
 }
 
 /**
- * The repository every history starts from; alpha has a warning of its own and beta one whose severity
- * follows the server's release, kept while unchanged.
+ * The repository every history starts from, each finding kept while its flow is unchanged: alpha has a
+ * warning of its own, beta one whose severity follows the server's release, and gamma uses a secret and a
+ * KV key the server lacks until a step adds them.
  */
 export function historyRepo(): GitRepo {
   return createGitRepo({
-    ...Object.fromEntries(IDS.map((name, i) => [flowPath(name), plainFlow(name, [1, 4, 0][i]!)])),
+    ...Object.fromEntries(IDS.map((name, i) => [flowPath(name), plainFlow(name, [1, 4, 7][i]!)])),
     [flowPath('child')]: child(1),
     [flowPath('parent')]: parent(1),
     [flowPath('reader')]: reader,
@@ -233,6 +271,13 @@ export async function play(
         // Kestra upgraded (or downgraded) under the stored checks: their versioned findings are resolved
         // against the release the plan detects, and the server's verdicts are its own.
         servers.forEach((server) => server.upgrade(s.version))
+        break
+      case 'server-secret':
+        // Configured or not: OSS reads secrets from the environment, so a restart adds or drops one.
+        seedAll({ secrets: [{ key: SECRET, deleted: !s.present }] })
+        break
+      case 'server-kv':
+        seedAll({ kv: [{ namespace: NS, key: KV_KEY, value: 10, deleted: !s.present }] })
         break
       case 'move':
         // Another namespace's folder: the namespace the layout expects of it changes.

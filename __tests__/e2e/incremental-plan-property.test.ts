@@ -2,12 +2,14 @@
  * Incremental planning loses nothing (docs/performance.md#incremental-planning): over random histories of
  * commits, deploys (which store the checks), server edits (drift), deletions and file rewrites on the server,
  * deletions, renames and moves in Git, a commit marker put back or written elsewhere, a subflow whose inputs
- * change under an unchanged caller, a `read()` file that changes or goes under an unchanged reader, and the
- * server moved to another Kestra release under the stored checks (the steps of `incremental-history.ts`), the
- * plan that reuses stored checks prints exactly what `--full` prints: the comment (`--format markdown`), the
- * plan and findings (`--format json`) and the exit status. Fixed cases: checks stored on 0.20.7 for a flow of
- * each versioned rule, planned unchanged on every release of the history. The CLI runs in this process (from
- * src/) so that a case costs no bundle start; `incremental-plan.test.ts` runs the bundled action.
+ * change under an unchanged caller, a `read()` file that changes or goes under an unchanged reader, the
+ * server moved to another Kestra release under the stored checks, and a secret or KV key an unchanged flow
+ * uses added to or removed from the server (the steps of `incremental-history.ts`), the plan that reuses
+ * stored checks prints exactly what `--full` prints: the comment (`--format markdown`), the plan and findings
+ * (`--format json`) and the exit status. Fixed cases: checks stored on 0.20.7 for a flow of each versioned
+ * rule, planned unchanged on every release of the history; the stored names of a drifted flow checked against
+ * each state of the server's secrets and KV. The CLI runs in this process (from src/) so that a case costs no
+ * bundle start; `incremental-plan.test.ts` runs the bundled action.
  *
  * Seeds: FIXED_SEEDS always run; one more run uses a fresh seed, printed in the test's name and on failure
  * (fast-check's message names it too), to be added to FIXED_SEEDS when it finds something.
@@ -21,6 +23,7 @@ import {
   cli,
   flowPath,
   historyRepo,
+  LISTINGS,
   play,
   plainFlow,
   step,
@@ -107,6 +110,24 @@ describe('an incremental plan equals a full plan', () => {
         repo: versionedRepo
       })
       expect(said).toMatch(/Reused the checks of 3 of 3 flow file\(s\)/)
+    },
+    60_000
+  )
+
+  it.each(LISTINGS)(
+    'plans a drifted flow whose secret and KV names were stored, the server holding %s, as a full plan does',
+    async (_, listing, missing) => {
+      // Gamma is unchanged in Git, so its checks and names are reused; the server's copy drifted, so the
+      // plan writes it back and checks its names against the listings read now. Random histories reach this
+      // only through a server edit or deletion of gamma before the plan.
+      const said = await historyHolds([
+        ...listing,
+        { kind: 'server-edit', id: 'gamma', message: 'edited' }
+      ])
+      expect(said).toMatch(/Reused the checks of 6 of 6 flow file\(s\)/)
+      expect(said).toContain(
+        `2 secret and KV reference(s) checked: ${missing} not defined on the server.`
+      )
     },
     60_000
   )

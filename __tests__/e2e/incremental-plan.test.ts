@@ -3,7 +3,8 @@
  * stores each flow file's checks in its namespace's commit marker; the next plan reuses them for the files
  * whose bytes did not change and shows exactly what a full plan (`full-plan: true`) shows, the findings of
  * unchanged flows that the change touches (a caller of a subflow whose inputs change, a `read()` of a file
- * deleted) and the drift of a flow edited on the server included.
+ * deleted) and the drift of a flow edited on the server included. Checks stored by another build (the bundle,
+ * when the action runs from src/) are never reused.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.js'
@@ -17,6 +18,7 @@ import {
   pullRequestEvent,
   pushEvent
 } from '../../test-support/scenario.js'
+import { cli } from './incremental-history.js'
 
 const NS = 'company.team'
 
@@ -138,5 +140,36 @@ describe('incremental planning, end to end', () => {
     })
     expect(pushed.stdout).toMatch(/Reading the server/)
     expect(pushed.stdout).not.toMatch(/of the base commit/)
+  })
+
+  it('reuses no check another build stored, and stores its own at its next deploy', async () => {
+    kestra = await startEmulator({ basicAuth: CREDENTIALS })
+    github = await startFakeGitHub()
+    const repo = createGitRepo({
+      [`${NS}/flows/warned.yml`]: `${flow(NS, 'warned')}revision: 3\n`,
+      [`${NS}/flows/plain.yml`]: flow(NS, 'plain')
+    })
+    const head = repo.head()
+    const deploy = await runAction({
+      ...dispatchEvent(repo, head),
+      githubApiUrl: github.url,
+      inputs: { server: kestra.url, ...CREDENTIALS, mode: 'deploy' }
+    })
+    expect(deploy.exitCode, deploy.stdout).toBe(0)
+    expect(deploy.stdout).not.toMatch(/Reused the checks/)
+    // The bundle stored the checks; this process runs the action from src/, another build whose rules
+    // may differ (docs/performance.md#incremental-planning): it checks every file again.
+    const plan = (...extra: string[]) =>
+      cli(repo.dir, ['plan', '-v', '--server', kestra.url, '--base', head, ...extra])
+    const fromSource = await plan()
+    expect(fromSource.stderr).not.toMatch(/Reused the checks/)
+    const full = await plan('--full')
+    expect({ exitCode: fromSource.exitCode, stdout: fromSource.stdout }).toEqual({
+      exitCode: full.exitCode,
+      stdout: full.stdout
+    })
+    expect(fromSource.stdout).toContain('warned')
+    expect((await cli(repo.dir, ['deploy', '--server', kestra.url])).exitCode).toBe(0)
+    expect((await plan()).stderr).toMatch(/Reused the checks of 2 of 2 flow file\(s\)/)
   })
 })

@@ -45,6 +45,23 @@ describe('KV store', () => {
     })
   })
 
+  it('removes a key seeded as deleted, as the DELETE route does, and keeps its neighbours', async () => {
+    emulator = await startEmulator()
+    const P = `${emulator.url}/api/v1/main`
+    emulator.seed({
+      kv: [
+        { namespace: 'team', key: 'gone', value: 1 },
+        { namespace: 'team', key: 'kept', value: 2 },
+        { namespace: 'other', key: 'gone', value: 3 }
+      ]
+    })
+    emulator.seed({ kv: [{ namespace: 'team', key: 'gone', deleted: true }] })
+    expect((await fetch(`${P}/namespaces/team/kv/gone`)).status).toBe(404)
+    const list = await json<{ key: string }[]>(await fetch(`${P}/namespaces/team/kv`))
+    expect(list.map((e) => e.key)).toEqual(['kept'])
+    expect(await json(await fetch(`${P}/namespaces/other/kv/gone`))).toMatchObject({ value: 3 })
+  })
+
   it('404s missing keys, answers delete with true/false and 422s bad keys', async () => {
     emulator = await startEmulator()
     const P = `${emulator.url}/api/v1/main`

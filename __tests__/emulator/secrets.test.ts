@@ -45,6 +45,17 @@ describe('secrets listing on OSS: global environment secrets', () => {
     expect(keys(all)).not.toEqual([...MAP_ORDER].sort())
   })
 
+  it('forgets a name seeded as deleted, whatever its case (the server restarted without it)', async () => {
+    const P = await start()
+    emulator.seed({ secrets: NAMES.map((key) => ({ key })) })
+    emulator.seed({ secrets: [{ key: 'Slack_Webhook', deleted: true }] })
+    expect(keys(await list(`${P}/secrets?size=50`))).toEqual(
+      MAP_ORDER.filter((key) => key !== 'SLACK_WEBHOOK')
+    )
+    emulator.seed({ secrets: [{ key: 'slack_webhook' }] })
+    expect(keys(await list(`${P}/secrets?size=50`))).toContain('SLACK_WEBHOOK')
+  })
+
   it('pages by slicing that order: page 2 of size 3 holds the last 2 of 5', async () => {
     const P = await start()
     emulator.seed({ secrets: NAMES.map((key) => ({ key })) })

@@ -9,7 +9,7 @@ import { storeKv, typeOf } from './handlers/kv.js'
 import { dashboardId, seedDashboard } from './handlers/dashboards.js'
 import { Executions } from './executions.js'
 import { EmulatorServer } from './server.js'
-import { EmulatorState, toStored, type FlowRevision } from './store.js'
+import { EmulatorState, toStored, type FlowRevision, type SecretName } from './store.js'
 import type { Emulator, EmulatorOptions, SeedState } from './types.js'
 import { DEFAULT_BOUNDARIES, featuresOf } from './version.js'
 
@@ -100,7 +100,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         state.namespaceFiles(file.tenant ?? resolved.tenant, file.namespace).put(path, bytes, now)
       }
       for (const entry of seedState.kv ?? []) {
-        storeKv(state.kvOf(entry.tenant ?? resolved.tenant, entry.namespace), entry.key, {
+        const entries = state.kvOf(entry.tenant ?? resolved.tenant, entry.namespace)
+        if (entry.deleted) {
+          entries.delete(entry.key)
+          continue
+        }
+        storeKv(entries, entry.key, {
           type: typeOf(entry.value),
           value: entry.value,
           ttl: entry.ttl,
@@ -111,9 +116,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         const id = dashboard.id ?? dashboardId(dashboard.source)
         seedDashboard(state.dashboardsOf(dashboard.tenant ?? resolved.tenant), id, dashboard)
       }
-      for (const secret of seedState.secrets ?? []) {
+      for (const { deleted, ...secret } of seedState.secrets ?? []) {
         const names = state.secretsOf(secret.tenant ?? resolved.tenant)
-        if (resolved.edition === 'EE') names.push(secret)
+        if (deleted) {
+          const gone = (name: SecretName) =>
+            resolved.edition === 'EE'
+              ? name.key === secret.key && name.namespace === secret.namespace
+              : name.key === secret.key.toUpperCase()
+          names.splice(0, names.length, ...names.filter((name) => !gone(name)))
+        } else if (resolved.edition === 'EE') names.push(secret)
         else if (!names.some((name) => name.key === secret.key.toUpperCase())) {
           // OSS SecretService: `SECRET_<NAME>` env vars, stored upper-cased, global.
           names.push({ key: secret.key.toUpperCase() })

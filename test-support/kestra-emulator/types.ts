@@ -56,22 +56,33 @@ export interface SeedState {
     tenant?: string
   }[]
   files?: { namespace: string; path: string; content: string | Uint8Array; tenant?: string }[]
-  /** ttl: ISO-8601 duration from now (`PT0S` is already expired), as the PUT's `ttl` header. */
+  /**
+   * ttl: ISO-8601 duration from now (`PT0S` is already expired), as the PUT's `ttl` header; deleted: the key
+   * is removed, as the DELETE route does (`value` is then ignored).
+   */
   kv?: {
     namespace: string
     key: string
-    value: unknown
+    value?: unknown
     tenant?: string
     ttl?: string
     description?: string
+    deleted?: boolean
   }[]
   /** id defaults to the YAML's `id` (give it for a dashboard stored before ids lived in the YAML). */
   dashboards?: { source: string; id?: string; deleted?: boolean; tenant?: string }[]
   /**
    * Secret names only: no route ever returns a value, so none is configured. OSS upper-cases them and
-   * ignores `namespace` (env-var secrets are global); EE keeps both.
+   * ignores `namespace` (env-var secrets are global); EE keeps both. deleted: the name is no longer
+   * configured (OSS: the server restarted without its `SECRET_<NAME>` variable).
    */
-  secrets?: { key: string; namespace?: string; description?: string; tenant?: string }[]
+  secrets?: {
+    key: string
+    namespace?: string
+    description?: string
+    tenant?: string
+    deleted?: boolean
+  }[]
   /** Runs already under way (or paused, queued…), recorded at once; `emulator.executions()` lists them. */
   executions?: SeededExecution[]
 }
