@@ -24,8 +24,8 @@ const IDS = ['alpha', 'beta', 'gamma'] as const
 export const flowPath = (name: string) => `${NS}/flows/${name}.yml`
 
 /** The secret and KV key `plainFlow`'s variant 7 uses: the server has neither until a step adds it. */
-export const SECRET = 'API_TOKEN'
-export const KV_KEY = 'threshold'
+const SECRET = 'API_TOKEN'
+const KV_KEY = 'threshold'
 
 /**
  * A flow of `id`, in one of the shapes whose checks differ: clean, a warning, an error, a syntax error,
@@ -277,7 +277,13 @@ export async function play(
         seedAll({ secrets: [{ key: SECRET, deleted: !s.present }] })
         break
       case 'server-kv':
-        seedAll({ kv: [{ namespace: NS, key: KV_KEY, value: 10, deleted: !s.present }] })
+        seedAll({
+          kv: [
+            s.present
+              ? { namespace: NS, key: KV_KEY, value: 10 }
+              : { namespace: NS, key: KV_KEY, deleted: true }
+          ]
+        })
         break
       case 'move':
         // Another namespace's folder: the namespace the layout expects of it changes.

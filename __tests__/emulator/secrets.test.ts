@@ -136,6 +136,17 @@ describe('secrets listing on EE: namespace secrets (assumed rules)', () => {
     { key: 'OTHER', namespace: 'other' }
   ]
 
+  it('forgets a name seeded as deleted in its namespace only', async () => {
+    const P = await start({ edition: 'EE' })
+    emulator.seed({ secrets: [...seeded, { key: 'ROOT_TOKEN', namespace: 'other' }] })
+    emulator.seed({ secrets: [{ key: 'ROOT_TOKEN', namespace: 'company', deleted: true }] })
+    expect((await list(`${P}/secrets`)).results).toEqual([
+      { key: 'TEAM_KEY', namespace: 'company.team', description: 'team key', tags: [] },
+      { key: 'OTHER', namespace: 'other', tags: [] },
+      { key: 'ROOT_TOKEN', namespace: 'other', tags: [] }
+    ])
+  })
+
   it('lists every namespace with its namespace on each result, filterable by namespace', async () => {
     const P = await start({ edition: 'EE' })
     emulator.seed({ secrets: seeded })

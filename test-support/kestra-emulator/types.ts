@@ -58,17 +58,11 @@ export interface SeedState {
   files?: { namespace: string; path: string; content: string | Uint8Array; tenant?: string }[]
   /**
    * ttl: ISO-8601 duration from now (`PT0S` is already expired), as the PUT's `ttl` header; deleted: the key
-   * is removed, as the DELETE route does (`value` is then ignored).
+   * is removed, as the DELETE route does.
    */
-  kv?: {
-    namespace: string
-    key: string
-    value?: unknown
-    tenant?: string
-    ttl?: string
-    description?: string
-    deleted?: boolean
-  }[]
+  kv?: ({ namespace: string; key: string; tenant?: string } & (
+    { value: unknown; ttl?: string; description?: string; deleted?: false } | { deleted: true }
+  ))[]
   /** id defaults to the YAML's `id` (give it for a dashboard stored before ids lived in the YAML). */
   dashboards?: { source: string; id?: string; deleted?: boolean; tenant?: string }[]
   /**
