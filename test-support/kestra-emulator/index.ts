@@ -118,17 +118,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
       for (const { deleted, ...secret } of seedState.secrets ?? []) {
         const names = state.secretsOf(secret.tenant ?? resolved.tenant)
-        if (deleted) {
-          const gone = (name: SecretName) =>
-            resolved.edition === 'EE'
-              ? name.key === secret.key && name.namespace === secret.namespace
-              : name.key === secret.key.toUpperCase()
-          names.splice(0, names.length, ...names.filter((name) => !gone(name)))
-        } else if (resolved.edition === 'EE') names.push(secret)
-        else if (!names.some((name) => name.key === secret.key.toUpperCase())) {
-          // OSS SecretService: `SECRET_<NAME>` env vars, stored upper-cased, global.
-          names.push({ key: secret.key.toUpperCase() })
-        }
+        // OSS SecretService: `SECRET_<NAME>` env vars, stored upper-cased, global; EE keeps both.
+        const name = resolved.edition === 'EE' ? secret : { key: secret.key.toUpperCase() }
+        const same = (other: SecretName) =>
+          other.key === name.key && other.namespace === name.namespace
+        if (deleted) names.splice(0, names.length, ...names.filter((other) => !same(other)))
+        else if (resolved.edition === 'EE' || !names.some(same)) names.push(name)
       }
       for (const run of seedState.executions ?? []) {
         core.executions.seed({ ...run, tenant: run.tenant ?? resolved.tenant }, core.features.v1)
