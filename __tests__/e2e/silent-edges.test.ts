@@ -61,6 +61,12 @@ const log = (result: RunResult) => result.stdout + result.stderr
 const of = (result: RunResult, severity: Annotation['severity']) =>
   result.annotations.filter((a) => a.severity === severity && a.file !== undefined)
 
+/** Lines and rules of the action's own findings of a severity (the server's verdicts left out). */
+const local = (result: RunResult, severity: Annotation['severity']) =>
+  of(result, severity)
+    .filter((a) => a.title !== 'kestra-gitops: server-constraint')
+    .map((a) => [a.line, a.title!.replace('kestra-gitops: ', '')])
+
 describe('1. a pull request with no resource at all', () => {
   it('fails: the error stays an error although it points at no changed file', async () => {
     const { result, comment } = await pullRequest(
@@ -320,10 +326,6 @@ describe('8. FORM inputs and named plugin defaults', () => {
     [20, 'input-path'],
     [22, 'input-path']
   ]
-  const local = (result: RunResult, severity: Annotation['severity']) =>
-    of(result, severity)
-      .filter((a) => a.title !== 'kestra-gitops: server-constraint')
-      .map((a) => [a.line, a.title!.replace('kestra-gitops: ', '')])
 
   it('the five rules are errors with no server', async () => {
     const result = await validate(FORMS)
@@ -426,5 +428,61 @@ describe('9. what a user sees', () => {
     const repo = createGitRepo(files)
     const cli = await runCli(repo.dir, ['validate'])
     expect(cli.stdout).toContain('Findings by rule: 12 × unknown-key, 1 × server-owned-key')
+  })
+})
+
+describe('10. the labels a flow gives the executions it starts', () => {
+  const CALLS = {
+    [`${NS}/flows/calls.yml`]: [
+      'id: calls',
+      `namespace: ${NS}`,
+      'tasks:',
+      '  - id: call',
+      '    type: io.kestra.plugin.core.flow.Subflow',
+      `    namespace: ${NS}`,
+      '    flowId: child',
+      '    labels:',
+      '      system.correlationId: "{{ execution.id }}"', // 9
+      'triggers:',
+      '  - id: daily',
+      '    type: io.kestra.plugin.core.trigger.Schedule',
+      '    cron: "0 9 * * *"',
+      '    labels:',
+      '      system.readOnly: "true"', // 15
+      ''
+    ].join('\n'),
+    [`${NS}/flows/child.yml`]: flow(NS, 'child')
+  }
+
+  it('every system. key, system.readOnly included, is an error on its line with no server', async () => {
+    const result = await validate(CALLS)
+    expect(result.exitCode).toBe(1)
+    expect(local(result, 'error')).toEqual([
+      [9, 'system-label'],
+      [15, 'system-label']
+    ])
+  })
+
+  it('and on 0.20, whose validation refuses the flow too, each label on its line', async () => {
+    const result = await validateOn('0.20.7', CALLS)
+    expect(result.exitCode).toBe(1)
+    expect(local(result, 'error')).toEqual([
+      [9, 'system-label'],
+      [15, 'system-label']
+    ])
+    const server = of(result, 'error').filter((a) => a.title === 'kestra-gitops: server-constraint')
+    expect(server.map((a) => a.line)).toEqual([9, 15])
+    expect(server.map((a) => a.message).join('\n')).toContain(
+      'offending label: system.readOnly=true'
+    )
+  })
+
+  it('and warnings before 0.20, which accepts them', async () => {
+    const result = await validateOn('0.19.9', CALLS)
+    expect(result.exitCode, log(result)).toBe(0)
+    expect(local(result, 'warning')).toEqual([
+      [9, 'system-label'],
+      [15, 'system-label']
+    ])
   })
 })

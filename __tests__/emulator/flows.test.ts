@@ -139,6 +139,81 @@ describe('create, update, delete', () => {
     expect(before.status).toBe(200)
   })
 
+  it('refuses every system. label of a trigger, a condition, an SLA or a subflow call from 0.20 (NoSystemLabelValidator)', async () => {
+    const source = [
+      'id: calls',
+      'namespace: team',
+      'tasks:',
+      '  - id: branch',
+      '    type: io.kestra.plugin.core.flow.Sequential',
+      '    tasks:',
+      '      - id: call',
+      '        type: io.kestra.core.tasks.flows.Flow',
+      '        namespace: team',
+      '        flowId: child',
+      '        labels:',
+      '          team: data',
+      '          system.correlationId: x',
+      '  - id: set',
+      '    type: io.kestra.plugin.core.execution.Labels',
+      '    labels:',
+      '      system.other: y',
+      'sla:',
+      '  - id: slow',
+      '    type: MAX_DURATION',
+      '    behavior: FAIL',
+      '    duration: PT1H',
+      '    labels:',
+      '      - key: system.sla',
+      '        value: violated',
+      'triggers:',
+      '  - id: after',
+      '    type: io.kestra.plugin.core.trigger.Flow',
+      '    labels:',
+      '      system.readOnly: true',
+      '    conditions:',
+      '      - type: io.kestra.plugin.core.condition.ExecutionNamespace',
+      '        namespace: team',
+      '      - type: io.kestra.core.models.conditions.types.ExecutionLabelsCondition',
+      '        labels:',
+      '          system.a: b',
+      ''
+    ].join('\n')
+    const refused = await postYaml(`${P}/flows`, source)
+    expect(refused.status).toBe(422)
+    const body = await json<{ _embedded: { errors: unknown[] } }>(refused)
+    expect(body._embedded.errors).toEqual([
+      {
+        path: 'triggers[0].labels[0].<list element>',
+        message:
+          'System labels can only be set by Kestra itself, offending label: system.readOnly=true.'
+      },
+      {
+        path: 'triggers[0].conditions[1].labels[0].<list element>',
+        message: 'System labels can only be set by Kestra itself, offending label: system.a=b.'
+      },
+      {
+        path: 'sla[0].labels[0].<list element>',
+        message:
+          'System labels can only be set by Kestra itself, offending label: system.sla=violated.'
+      },
+      {
+        path: 'tasks[0].tasks[0].labels[1].<list element>',
+        message:
+          'System labels can only be set by Kestra itself, offending label: system.correlationId=x.'
+      }
+    ])
+    const validated = await postYaml(`${P}/flows/validate`, source)
+    const [verdict] = await json<{ constraints?: string }[]>(validated)
+    expect(verdict?.constraints).toContain(
+      'tasks[0].tasks[0].labels[1].<list element>: System labels'
+    )
+    expect(emulator.snapshot().flows).toEqual([])
+    await emulator.close()
+    emulator = await startEmulator({ version: '0.19.9' })
+    expect((await postYaml(`${emulator.url}/api/v1/flows`, source)).status).toBe(200)
+  })
+
   it('rejects unknown types and unknown top-level fields with Kestra messages', async () => {
     const unknownType = await postYaml(
       `${P}/flows`,

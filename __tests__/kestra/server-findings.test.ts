@@ -70,6 +70,39 @@ describe('locateKestraPath', () => {
     })
   })
 
+  it("counts a label's place in labels written as a map or as a list", () => {
+    const labelled = parseFlowFile({
+      file: 'flows/l.yaml',
+      rel: 'flows/l.yaml',
+      raw: [
+        'id: l',
+        'namespace: company.team',
+        'tasks:',
+        '  - id: call',
+        '    type: io.kestra.plugin.core.flow.Subflow',
+        '    labels:',
+        '      team: data',
+        '      system.x: y',
+        'triggers:',
+        '  - id: daily',
+        '    type: io.kestra.plugin.core.trigger.Schedule',
+        '    labels:',
+        '      - key: a',
+        '        value: b',
+        '      - key: system.readOnly',
+        '        value: "true"',
+        ''
+      ].join('\n')
+    })
+    const at = (path: string) =>
+      locateKestraPath(labelled.documents[0]!, labelled.lineCounter, path)
+    expect(at('tasks[0].labels[1].<list element>')).toEqual({ line: 8, column: 7 })
+    expect(at('tasks[0].labels[0].<list element>')).toEqual({ line: 7, column: 7 })
+    expect(at('triggers[0].labels[1].<list element>')).toEqual({ line: 15, column: 9 })
+    expect(at('tasks[0].labels[2].<list element>')).toEqual({ line: 6, column: 5 })
+    expect(at('0')).toBeUndefined()
+  })
+
   it('is undefined when nothing resolves', () => {
     expect(locateKestraPath(doc, flow.lineCounter, 'listeners[0]')).toBeUndefined()
   })

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { pathFromReferenceChain, splitConstraints } from '../../src/kestra/constraints.js'
 import { MAX_BATCH, planBatches } from '../../src/kestra/validate.js'
@@ -55,6 +56,57 @@ describe('splitConstraints', () => {
     ).toEqual([
       { path: 'tasks[0].script', message: 'bad value\n  second line of the same message' }
     ])
+  })
+
+  it('reads the container elements of bean validation as part of the path', () => {
+    expect(
+      splitConstraints(
+        'triggers[0].labels[0].<list element>: System labels can only be set by Kestra itself, offending label: system.readOnly=true., tasks[0].tasks[1].labels[1].<list element>: System labels can only be set by Kestra itself, offending label: system.x=a, b.'
+      )
+    ).toEqual([
+      {
+        path: 'triggers[0].labels[0].<list element>',
+        message:
+          'System labels can only be set by Kestra itself, offending label: system.readOnly=true.'
+      },
+      {
+        path: 'tasks[0].tasks[1].labels[1].<list element>',
+        message: 'System labels can only be set by Kestra itself, offending label: system.x=a, b.'
+      }
+    ])
+  })
+
+  it('splits any violations back into their paths and messages, however they are joined', () => {
+    const step = fc.oneof(
+      fc.stringMatching(/^[a-z][A-Za-z0-9_-]{0,6}$/),
+      fc.constantFrom('<list element>', '<map value>', '<iterable element>')
+    )
+    const path = fc
+      .tuple(
+        fc.stringMatching(/^[a-z][A-Za-z0-9_]{0,6}$/),
+        fc.array(fc.tuple(step, fc.option(fc.nat(9), { nil: undefined })), { maxLength: 4 })
+      )
+      .map(([head, rest]) =>
+        [
+          head,
+          ...rest.map(([name, index]) => (index === undefined ? name : `${name}[${index}]`))
+        ].join('.')
+      )
+    // A message as Kestra words them: no "<path>: " of its own inside.
+    const message = fc
+      .stringMatching(/^[A-Z][a-z ,=.]{0,30}[a-z.]$/)
+      .filter((text) => !/, [a-z]/.test(text))
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ path, message }), { minLength: 1, maxLength: 4 }),
+        fc.constantFrom(', ', '\n'),
+        (violations, separator) => {
+          const text = violations.map((v) => `${v.path}: ${v.message}`).join(separator)
+          expect(splitConstraints(text)).toEqual(violations)
+        }
+      ),
+      { seed: 20261125, numRuns: 300 }
+    )
   })
 
   it('converts reference chains', () => {

@@ -973,7 +973,7 @@ function namespaceId(row) {
     return typeof id === 'string' ? id : undefined;
 }
 
-const PATH = String.raw `[A-Za-z_$][\w$-]*(?:\[[^\]\n]*\])*(?:\.[A-Za-z_$][\w$-]*(?:\[[^\]\n]*\])*)*`;
+const PATH = String.raw `[A-Za-z_$][\w$-]*(?:\[[^\]\n]*\])*(?:\.(?:[A-Za-z_$][\w$-]*|<[a-z][a-z -]*>)(?:\[[^\]\n]*\])*)*`;
 const LEADING_PATH = new RegExp(String.raw `^(${PATH}): ([\s\S]+)$`);
 const ITEM_SEPARATOR = new RegExp(String.raw `, (?=${PATH}: )`);
 const JACKSON_SOURCE = /\s*at \[Source: [\s\S]*?; line: (\d+), column: (\d+)\]/g;
@@ -7622,11 +7622,153 @@ function duplicateFlowFindings(identities) {
     return findings;
 }
 
+const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+const TYPE_PATTERN = /^[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*(\.[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*)*$/u;
+const MAX_TASK_ID = 256;
+const SUBFLOW_TYPES = new Set([
+    'io.kestra.plugin.core.flow.Subflow',
+    'io.kestra.core.tasks.flows.Subflow',
+    'io.kestra.core.tasks.flows.Flow'
+]);
+const FOREACH_ITEM_TYPES = new Set([
+    'io.kestra.plugin.core.flow.ForEachItem',
+    'io.kestra.core.tasks.flows.ForEachItem'
+]);
+const FLOW_TRIGGER_TYPES = new Set([
+    'io.kestra.plugin.core.trigger.Flow',
+    'io.kestra.core.models.triggers.types.Flow'
+]);
+function taskFindings(document, tree) {
+    return [
+        ...tree.tasks.flatMap((task) => idAndTypeFindings(document, task, 'task')),
+        ...tree.triggers.flatMap((trigger) => idAndTypeFindings(document, trigger, 'trigger')),
+        ...duplicateFindings(document, tree.tasks, 'task'),
+        ...duplicateFindings(document, tree.triggers, 'trigger'),
+        ...recursiveCallFindings(document, tree.tasks),
+        ...duplicatePreconditionFindings(document, tree.triggers)
+    ];
+}
+function idAndTypeFindings(document, task, kind) {
+    const findings = [];
+    const Kind = kind === 'task' ? 'Task' : 'Trigger';
+    if (!task.idEntry) {
+        findings.push(document.finding('error', task.at, `${kind}-id`, `${Kind} at ${task.path} has no \`id\`: add one`));
+    }
+    else if (task.id === undefined || task.id === '') {
+        findings.push(document.finding('error', taskIdNode(task), `${kind}-id`, `${Kind} at ${task.path} has an empty \`id\`: set one`));
+    }
+    else if (!TASK_ID_PATTERN.test(task.id) || task.id.length > MAX_TASK_ID) {
+        findings.push(document.finding('error', taskIdNode(task), `${kind}-id`, `${Kind} id '${task.id}' is invalid: use letters, digits, '_' or '-' (no dots or spaces), starting with a letter or digit, at most ${MAX_TASK_ID} characters`));
+    }
+    if (!task.typeEntry) {
+        findings.push(document.finding('error', task.at, `${kind}-type`, `${Kind} ${task.id !== undefined ? `'${task.id}'` : `at ${task.path}`} has no \`type\`: add the plugin class, e.g. io.kestra.plugin.core.log.Log`));
+    }
+    else if (task.type === undefined || !TYPE_PATTERN.test(task.type)) {
+        findings.push(document.finding('error', task.at !== task.map ? task.at : (task.typeEntry.value ?? task.typeEntry.key), `${kind}-type`, `${Kind} type '${task.type ?? ''}' is not a plugin class name: use a fully-qualified class name such as io.kestra.plugin.core.log.Log`));
+    }
+    return findings;
+}
+function duplicateFindings(document, nodes, kind) {
+    const byPosition = nodes
+        .filter((node) => node.id !== undefined && node.id !== '')
+        .map((node) => ({ node, offset: taskIdNode(node).range?.[0] ?? 0 }))
+        .sort((a, b) => a.offset - b.offset);
+    const first = new Map();
+    const findings = [];
+    for (const { node } of byPosition) {
+        const id = node.id;
+        const previous = first.get(id);
+        if (!previous) {
+            first.set(id, node);
+            continue;
+        }
+        const firstLine = nodePosition(document.flow, taskIdNode(previous)).line;
+        findings.push(document.finding('error', taskIdNode(node), `duplicate-${kind}-id`, `Duplicate ${kind} id '${id}' (first used on line ${firstLine}): ${kind} ids must be unique across the whole flow${kind === 'task' ? ', nested tasks included' : ''}. Rename one`));
+    }
+    return findings;
+}
+function recursiveCallFindings(document, tasks) {
+    const flowId = document.string(document.get(document.root, 'id')?.value);
+    const namespace = document.string(document.get(document.root, 'namespace')?.value);
+    if (flowId === undefined || namespace === undefined)
+        return [];
+    return tasks
+        .filter((task) => task.type !== undefined &&
+        (SUBFLOW_TYPES.has(task.type) || FOREACH_ITEM_TYPES.has(task.type)))
+        .filter((task) => document.string(document.get(task.map, 'flowId')?.value) === flowId &&
+        document.string(document.get(task.map, 'namespace')?.value) === namespace)
+        .map((task) => document.finding('error', task.at, 'recursive-subflow', `Recursive call to flow [${namespace}.${flowId}]: task '${task.id ?? task.path}' starts the flow it belongs to. Call another flow`));
+}
+function duplicatePreconditionFindings(document, triggers) {
+    const seen = new Set();
+    const findings = [];
+    for (const trigger of triggers) {
+        if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type))
+            continue;
+        const idEntry = document.get(document.get(trigger.map, 'preconditions')?.value, 'id');
+        const id = document.string(idEntry?.value);
+        if (!idEntry || id === undefined)
+            continue;
+        if (seen.has(id)) {
+            findings.push(document.finding('error', idEntry.key, 'duplicate-preconditions', `Duplicate preconditions id '${id}': another Flow trigger already uses it. Give each trigger's \`preconditions\` its own id`));
+        }
+        seen.add(id);
+    }
+    return findings;
+}
+
 const LABEL_KEY_PATTERN = /^\p{Ll}[\p{L}0-9._-]*$/u;
 const SYSTEM_PREFIX = 'system.';
 const READ_ONLY = 'system.readOnly';
+const EXECUTION_LABELS_TYPES = new Set([
+    'io.kestra.plugin.core.condition.ExecutionLabels',
+    'io.kestra.plugin.core.condition.ExecutionLabelsCondition',
+    'io.kestra.core.models.conditions.types.ExecutionLabelsCondition'
+]);
 function labelFindings(document) {
-    const labels = document.get(document.root, 'labels');
+    const findings = [];
+    for (const { key, node } of labelPairs(document, document.root)) {
+        if (key.startsWith(SYSTEM_PREFIX) && key !== READ_ONLY) {
+            findings.push(document.finding('error', node, 'system-label', `Label '${key}': system labels can only be set by Kestra itself (only ${READ_ONLY} is allowed). Rename the label`));
+        }
+        else if (!key.startsWith(SYSTEM_PREFIX) && !LABEL_KEY_PATTERN.test(key)) {
+            findings.push(document.finding('warning', node, 'label-key', `Label key '${key}' does not start with a lower-case letter followed by letters, digits, '.', '_' or '-': Kestra 1.2+ rejects it. Rename the label`));
+        }
+    }
+    return findings;
+}
+function executionLabelFindings(document, tree) {
+    const places = [];
+    for (const trigger of tree.triggers) {
+        const name = `trigger '${trigger.id ?? trigger.path}'`;
+        places.push({ owner: trigger.map, where: `on ${name}` });
+        for (const condition of document.items(document.get(trigger.map, 'conditions')?.value)) {
+            const type = document.string(document.get(condition, 'type')?.value);
+            if (type !== undefined && EXECUTION_LABELS_TYPES.has(type)) {
+                places.push({ owner: condition, where: `in an ExecutionLabels condition of ${name}` });
+            }
+        }
+    }
+    document.items(document.get(document.root, 'sla')?.value).forEach((sla, index) => {
+        const id = document.string(document.get(sla, 'id')?.value);
+        places.push({ owner: sla, where: `on SLA '${id ?? `sla[${index}]`}'` });
+    });
+    for (const task of tree.tasks) {
+        const kind = task.type &&
+            (SUBFLOW_TYPES.has(task.type)
+                ? 'Subflow'
+                : FOREACH_ITEM_TYPES.has(task.type)
+                    ? 'ForEachItem'
+                    : undefined);
+        if (kind)
+            places.push({ owner: task.map, where: `on ${kind} task '${task.id ?? task.path}'` });
+    }
+    return places.flatMap(({ owner, where }) => labelPairs(document, owner)
+        .filter(({ key }) => key.startsWith(SYSTEM_PREFIX))
+        .map(({ key, node }) => document.finding('error', node, 'system-label', `Label '${key}' ${where}: Kestra refuses every system. label an execution is given this way, ${READ_ONLY} included (only the flow's own labels may carry it). Rename the label`)));
+}
+function labelPairs(document, owner) {
+    const labels = document.get(owner, 'labels');
     if (!labels)
         return [];
     const pairs = [];
@@ -7639,16 +7781,7 @@ function labelFindings(document) {
         if (keyEntry && key !== undefined)
             pairs.push({ key, node: keyEntry.value ?? keyEntry.key });
     }
-    const findings = [];
-    for (const { key, node } of pairs) {
-        if (key.startsWith(SYSTEM_PREFIX) && key !== READ_ONLY) {
-            findings.push(document.finding('error', node, 'system-label', `Label '${key}': system labels can only be set by Kestra itself (only ${READ_ONLY} is allowed). Rename the label`));
-        }
-        else if (!key.startsWith(SYSTEM_PREFIX) && !LABEL_KEY_PATTERN.test(key)) {
-            findings.push(document.finding('warning', node, 'label-key', `Label key '${key}' does not start with a lower-case letter followed by letters, digits, '.', '_' or '-': Kestra 1.2+ rejects it. Rename the label`));
-        }
-    }
-    return findings;
+    return pairs;
 }
 
 const VALUES_CHECKED = [0, 16, 0];
@@ -7817,101 +7950,6 @@ function nameReferences(calls, flow) {
 function allowsMissing(call) {
     const raw = call.args.raw.get('errorOnMissing') ?? call.args.rawPositional[2];
     return raw !== undefined && raw.trim() !== 'true';
-}
-
-const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
-const TYPE_PATTERN = /^[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*(\.[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*)*$/u;
-const MAX_TASK_ID = 256;
-const SUBFLOW_TYPES = new Set([
-    'io.kestra.plugin.core.flow.Subflow',
-    'io.kestra.core.tasks.flows.Subflow',
-    'io.kestra.core.tasks.flows.Flow'
-]);
-const FOREACH_ITEM_TYPES = new Set([
-    'io.kestra.plugin.core.flow.ForEachItem',
-    'io.kestra.core.tasks.flows.ForEachItem'
-]);
-const FLOW_TRIGGER_TYPES = new Set([
-    'io.kestra.plugin.core.trigger.Flow',
-    'io.kestra.core.models.triggers.types.Flow'
-]);
-function taskFindings(document, tree) {
-    return [
-        ...tree.tasks.flatMap((task) => idAndTypeFindings(document, task, 'task')),
-        ...tree.triggers.flatMap((trigger) => idAndTypeFindings(document, trigger, 'trigger')),
-        ...duplicateFindings(document, tree.tasks, 'task'),
-        ...duplicateFindings(document, tree.triggers, 'trigger'),
-        ...recursiveCallFindings(document, tree.tasks),
-        ...duplicatePreconditionFindings(document, tree.triggers)
-    ];
-}
-function idAndTypeFindings(document, task, kind) {
-    const findings = [];
-    const Kind = kind === 'task' ? 'Task' : 'Trigger';
-    if (!task.idEntry) {
-        findings.push(document.finding('error', task.at, `${kind}-id`, `${Kind} at ${task.path} has no \`id\`: add one`));
-    }
-    else if (task.id === undefined || task.id === '') {
-        findings.push(document.finding('error', taskIdNode(task), `${kind}-id`, `${Kind} at ${task.path} has an empty \`id\`: set one`));
-    }
-    else if (!TASK_ID_PATTERN.test(task.id) || task.id.length > MAX_TASK_ID) {
-        findings.push(document.finding('error', taskIdNode(task), `${kind}-id`, `${Kind} id '${task.id}' is invalid: use letters, digits, '_' or '-' (no dots or spaces), starting with a letter or digit, at most ${MAX_TASK_ID} characters`));
-    }
-    if (!task.typeEntry) {
-        findings.push(document.finding('error', task.at, `${kind}-type`, `${Kind} ${task.id !== undefined ? `'${task.id}'` : `at ${task.path}`} has no \`type\`: add the plugin class, e.g. io.kestra.plugin.core.log.Log`));
-    }
-    else if (task.type === undefined || !TYPE_PATTERN.test(task.type)) {
-        findings.push(document.finding('error', task.at !== task.map ? task.at : (task.typeEntry.value ?? task.typeEntry.key), `${kind}-type`, `${Kind} type '${task.type ?? ''}' is not a plugin class name: use a fully-qualified class name such as io.kestra.plugin.core.log.Log`));
-    }
-    return findings;
-}
-function duplicateFindings(document, nodes, kind) {
-    const byPosition = nodes
-        .filter((node) => node.id !== undefined && node.id !== '')
-        .map((node) => ({ node, offset: taskIdNode(node).range?.[0] ?? 0 }))
-        .sort((a, b) => a.offset - b.offset);
-    const first = new Map();
-    const findings = [];
-    for (const { node } of byPosition) {
-        const id = node.id;
-        const previous = first.get(id);
-        if (!previous) {
-            first.set(id, node);
-            continue;
-        }
-        const firstLine = nodePosition(document.flow, taskIdNode(previous)).line;
-        findings.push(document.finding('error', taskIdNode(node), `duplicate-${kind}-id`, `Duplicate ${kind} id '${id}' (first used on line ${firstLine}): ${kind} ids must be unique across the whole flow${kind === 'task' ? ', nested tasks included' : ''}. Rename one`));
-    }
-    return findings;
-}
-function recursiveCallFindings(document, tasks) {
-    const flowId = document.string(document.get(document.root, 'id')?.value);
-    const namespace = document.string(document.get(document.root, 'namespace')?.value);
-    if (flowId === undefined || namespace === undefined)
-        return [];
-    return tasks
-        .filter((task) => task.type !== undefined &&
-        (SUBFLOW_TYPES.has(task.type) || FOREACH_ITEM_TYPES.has(task.type)))
-        .filter((task) => document.string(document.get(task.map, 'flowId')?.value) === flowId &&
-        document.string(document.get(task.map, 'namespace')?.value) === namespace)
-        .map((task) => document.finding('error', task.at, 'recursive-subflow', `Recursive call to flow [${namespace}.${flowId}]: task '${task.id ?? task.path}' starts the flow it belongs to. Call another flow`));
-}
-function duplicatePreconditionFindings(document, triggers) {
-    const seen = new Set();
-    const findings = [];
-    for (const trigger of triggers) {
-        if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type))
-            continue;
-        const idEntry = document.get(document.get(trigger.map, 'preconditions')?.value, 'id');
-        const id = document.string(idEntry?.value);
-        if (!idEntry || id === undefined)
-            continue;
-        if (seen.has(id)) {
-            findings.push(document.finding('error', idEntry.key, 'duplicate-preconditions', `Duplicate preconditions id '${id}': another Flow trigger already uses it. Give each trigger's \`preconditions\` its own id`));
-        }
-        seen.add(id);
-    }
-    return findings;
 }
 
 function collectReferences(flows) {
@@ -8245,6 +8283,7 @@ function checkFlow(flow, options = {}) {
         ...coreTaskFindings(document, tree),
         ...inputs.findings,
         ...labelFindings(document),
+        ...executionLabelFindings(document, tree),
         ...dashedReferenceFindings(document, tree),
         ...scheduleCronFindings(document, tree),
         ...pluginDefaultsRefFindings(document, tree)
@@ -13659,8 +13698,8 @@ function locateKestraPath(doc, lineCounter, pathOrPointer) {
 function walk(root, segments, lineCounter) {
     let node = root;
     let offset;
-    for (const name of segments) {
-        const step = child(node, name);
+    for (const [index, name] of segments.entries()) {
+        const step = child(node, name, index > 0);
         if (!step)
             break;
         node = step.node;
@@ -13671,16 +13710,15 @@ function walk(root, segments, lineCounter) {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
 }
-function child(node, name) {
+function child(node, name, countsEntries) {
     if (distExports.isMap(node)) {
-        for (const pair of node.items) {
+        const named = node.items.find((pair) => {
             const key = pair.key;
-            const keyValue = distExports.isScalar(key) ? key.value : key;
-            if (String(keyValue) === name && key?.range) {
-                return { node: pair.value, offset: key.range[0] };
-            }
-        }
-        return undefined;
+            return String(distExports.isScalar(key) ? key.value : key) === name;
+        });
+        const pair = named ?? (countsEntries && /^\d+$/.test(name) ? node.items[Number(name)] : undefined);
+        const range = pair?.key?.range;
+        return pair && range ? { node: pair.value, offset: range[0] } : undefined;
     }
     if (distExports.isSeq(node)) {
         const item = /^\d+$/.test(name)

@@ -1,7 +1,10 @@
 import type { ServerConstraint } from '../model/kestra.js'
 
-/** A Kestra property path: `id`, `flow.id`, `tasks[1].message`, `tasks[my-task].message`. */
-const PATH = String.raw`[A-Za-z_$][\w$-]*(?:\[[^\]\n]*\])*(?:\.[A-Za-z_$][\w$-]*(?:\[[^\]\n]*\])*)*`
+/**
+ * A Kestra property path: `id`, `flow.id`, `tasks[1].message`, `tasks[my-task].message`, and bean
+ * validation's container elements (`labels[0].<list element>`, docs/validation-rules.md).
+ */
+const PATH = String.raw`[A-Za-z_$][\w$-]*(?:\[[^\]\n]*\])*(?:\.(?:[A-Za-z_$][\w$-]*|<[a-z][a-z -]*>)(?:\[[^\]\n]*\])*)*`
 const LEADING_PATH = new RegExp(String.raw`^(${PATH}): ([\s\S]+)$`)
 const ITEM_SEPARATOR = new RegExp(String.raw`, (?=${PATH}: )`)
 const JACKSON_SOURCE = /\s*at \[Source: [\s\S]*?; line: (\d+), column: (\d+)\]/g

@@ -147,6 +147,7 @@ export function checkFlow(source: string, options: CheckOptions): FlowCheck {
       ...(options.pluginDefaultsRefs ? unresolvedRefs(parsed, [...tasks, ...triggers]) : [])
     ]),
     ...scheduleViolations(triggers),
+    ...(options.systemLabels ? executionLabelViolations(parsed, tasks, triggers) : []),
     ...inputViolations(parsed.inputs, 'inputs', inputRules).map((v) => ({ ...v, idPath: v.path }))
   ]
   if (violations.length > 0) {
@@ -289,6 +290,71 @@ function systemLabelProblems(labels: unknown): string[] {
       ([key, value]) =>
         `System labels can only be set by Kestra itself, offending label: ${String(key)}=${String(value)}`
     )
+}
+
+const EXECUTING_TASKS = new Set([
+  'io.kestra.plugin.core.flow.Subflow',
+  'io.kestra.core.tasks.flows.Subflow',
+  'io.kestra.core.tasks.flows.Flow',
+  'io.kestra.plugin.core.flow.ForEachItem',
+  'io.kestra.core.tasks.flows.ForEachItem'
+])
+const EXECUTION_LABELS_CONDITIONS = new Set([
+  'io.kestra.plugin.core.condition.ExecutionLabels',
+  'io.kestra.plugin.core.condition.ExecutionLabelsCondition',
+  'io.kestra.core.models.conditions.types.ExecutionLabelsCondition'
+])
+
+/**
+ * `NoSystemLabelValidator` (0.20.0, "check for system label at validation time"): the
+ * `List<@NoSystemLabelValidation Label>` of `AbstractTrigger`, `ExecutionLabels`, `SLA`, `Subflow` and
+ * `ForEachItem` refuse every `system.` key, `system.readOnly` included; one violation a label, at
+ * `<owner>.labels[<i>].<list element>`.
+ */
+function executionLabelViolations(
+  flow: Record<string, unknown>,
+  tasks: TaskNode[],
+  triggers: TaskNode[]
+): Violation[] {
+  const owners: TaskNode[] = [
+    ...triggers,
+    ...triggers.flatMap(({ task, path, idPath }) =>
+      (Array.isArray(task.conditions) ? task.conditions : []).flatMap((condition, i) =>
+        isRecord(condition) && EXECUTION_LABELS_CONDITIONS.has(String(condition.type))
+          ? [
+              {
+                task: condition,
+                path: `${path}.conditions[${i}]`,
+                idPath: `${idPath}.conditions[${i}]`
+              }
+            ]
+          : []
+      )
+    ),
+    ...(Array.isArray(flow.sla) ? flow.sla : []).flatMap((sla, i) =>
+      isRecord(sla) ? [{ task: sla, path: `sla[${i}]`, idPath: `sla[${i}]` }] : []
+    ),
+    ...tasks.filter(({ task }) => EXECUTING_TASKS.has(String(task.type)))
+  ]
+  return owners.flatMap(({ task, path, idPath }) =>
+    labelList(task.labels).flatMap(([key, value], i) =>
+      key.startsWith('system.')
+        ? [
+            {
+              path: `${path}.labels[${i}].<list element>`,
+              idPath: `${idPath}.labels[${i}].<list element>`,
+              message: `System labels can only be set by Kestra itself, offending label: ${key}=${value}.`
+            }
+          ]
+        : []
+    )
+  )
+}
+
+/** `ListOrMapOfLabelDeserializer`: a map's entries or a list's `{key, value}` items, in order. */
+function labelList(labels: unknown): [string, string][] {
+  if (isRecord(labels)) return Object.entries(labels).map(([key, value]) => [key, String(value)])
+  return listOf(labels).map((label) => [String(label.key), String(label.value)])
 }
 
 /** `@ScheduleValidation` on Schedule (and its alias): the cron must parse. */

@@ -13,7 +13,7 @@ import {
   type Layout
 } from './identity.js'
 import { inputFindings } from './inputs.js'
-import { labelFindings } from './labels.js'
+import { executionLabelFindings, labelFindings } from './labels.js'
 import { pluginDefaultFindings, pluginDefaultsRefFindings } from './plugin-defaults.js'
 import { referencesAndNamesOf } from './references.js'
 import type { FlowReference } from '../../model/references.js'
@@ -131,6 +131,7 @@ export function checkFlow(flow: FlowFile, options: ValidateOptions = {}): FlowCh
     ...coreTaskFindings(document, tree),
     ...inputs.findings,
     ...labelFindings(document),
+    ...executionLabelFindings(document, tree),
     ...dashedReferenceFindings(document, tree),
     ...scheduleCronFindings(document, tree),
     ...pluginDefaultsRefFindings(document, tree)

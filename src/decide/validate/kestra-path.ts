@@ -4,7 +4,8 @@ import type { Position } from '../../model/repository.js'
 /**
  * Line and column of the YAML node a Kestra path designates: `tasks[1].message`,
  * `tasks[my-task].message` (a bracketed id selects the list item with that `id`), `flow.id`,
- * `triggers[0].cron`, or an RFC 6901 pointer such as `/tasks/1/message`. Stops at the deepest node
+ * `triggers[0].cron`, `triggers[0].labels[1].<list element>` (the second label, written as a map or a
+ * list), or an RFC 6901 pointer such as `/tasks/1/message`. Stops at the deepest node
  * that resolves; undefined when not even the first step does.
  */
 export function locateKestraPath(
@@ -28,8 +29,8 @@ export function locateKestraPath(
 function walk(root: unknown, segments: string[], lineCounter: LineCounter): Position | undefined {
   let node = root
   let offset: number | undefined
-  for (const name of segments) {
-    const step = child(node, name)
+  for (const [index, name] of segments.entries()) {
+    const step = child(node, name, index > 0)
     if (!step) break
     node = step.node
     offset = step.offset
@@ -40,16 +41,22 @@ function walk(root: unknown, segments: string[], lineCounter: LineCounter): Posi
 }
 
 /** The child node named by one segment, with the offset that best shows it (the key of a pair). */
-function child(node: unknown, name: string): { node: unknown; offset: number } | undefined {
+function child(
+  node: unknown,
+  name: string,
+  countsEntries: boolean
+): { node: unknown; offset: number } | undefined {
   if (isMap(node)) {
-    for (const pair of node.items) {
+    const named = node.items.find((pair) => {
       const key = pair.key as Node | null
-      const keyValue = isScalar(key) ? key.value : key
-      if (String(keyValue) === name && key?.range) {
-        return { node: pair.value, offset: key.range[0] }
-      }
-    }
-    return undefined
+      return String(isScalar(key) ? key.value : key) === name
+    })
+    // A list Kestra accepts written as a map (labels) counts its entries: `labels[0]` is the first.
+    // Never the flow itself: a path whose head does not resolve is not an index of it.
+    const pair =
+      named ?? (countsEntries && /^\d+$/.test(name) ? node.items[Number(name)] : undefined)
+    const range = (pair?.key as Node | null | undefined)?.range
+    return pair && range ? { node: pair.value, offset: range[0] } : undefined
   }
   if (isSeq(node)) {
     const item = /^\d+$/.test(name)
