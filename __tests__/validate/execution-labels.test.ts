@@ -42,7 +42,7 @@ describe('labels an execution is given', () => {
       'error system-label 18:14'
     ])
     expect(findings[0]?.message).toBe(
-      "Label 'system.readOnly' on trigger 'daily': Kestra refuses every system. label an execution is given this way, system.readOnly included (only the flow's own labels may carry it). Rename the label"
+      "Label 'system.readOnly' on trigger 'daily': Kestra refuses every label starting with 'system.' here, system.readOnly included (only the flow's own labels may carry it). Rename the label"
     )
     expect(findings[2]?.message).toContain("on trigger 'upstream'")
   })
@@ -218,9 +218,9 @@ describe('labels an execution is given', () => {
           const lines = [...HEAD, 'tasks:', ...LOG, ...owner[where]!, `${indent}labels:`, ...labels]
           const findings = check(lines).filter((finding) => finding.rule === 'system-label')
           const expected = keys.filter((k) => k.startsWith('system.'))
-          expect(findings.map((finding) => /^Label '(.*)' /.exec(finding.message)?.[1])).toEqual(
-            expected
-          )
+          expect(
+            findings.map((finding) => /^Label '(.*?)' (?:on|in) /.exec(finding.message)?.[1])
+          ).toEqual(expected)
           for (const [i, finding] of findings.entries()) {
             expect(lines[finding.line - 1]).toContain(`"${expected[i]}"`)
           }

@@ -7754,18 +7754,15 @@ function executionLabelFindings(document, tree) {
         places.push({ owner: sla, where: `on SLA '${id ?? `sla[${index}]`}'` });
     });
     for (const task of tree.tasks) {
-        const kind = task.type &&
-            (SUBFLOW_TYPES.has(task.type)
-                ? 'Subflow'
-                : FOREACH_ITEM_TYPES.has(task.type)
-                    ? 'ForEachItem'
-                    : undefined);
-        if (kind)
-            places.push({ owner: task.map, where: `on ${kind} task '${task.id ?? task.path}'` });
+        const type = task.type ?? '';
+        if (!SUBFLOW_TYPES.has(type) && !FOREACH_ITEM_TYPES.has(type))
+            continue;
+        const kind = SUBFLOW_TYPES.has(type) ? 'Subflow' : 'ForEachItem';
+        places.push({ owner: task.map, where: `on ${kind} task '${task.id ?? task.path}'` });
     }
     return places.flatMap(({ owner, where }) => labelPairs(document, owner)
         .filter(({ key }) => key.startsWith(SYSTEM_PREFIX))
-        .map(({ key, node }) => document.finding('error', node, 'system-label', `Label '${key}' ${where}: Kestra refuses every system. label an execution is given this way, ${READ_ONLY} included (only the flow's own labels may carry it). Rename the label`)));
+        .map(({ key, node }) => document.finding('error', node, 'system-label', `Label '${key}' ${where}: Kestra refuses every label starting with '${SYSTEM_PREFIX}' here, ${READ_ONLY} included (only the flow's own labels may carry it). Rename the label`)));
 }
 function labelPairs(document, owner) {
     const labels = document.get(owner, 'labels');
