@@ -168,12 +168,26 @@ describe('labels an execution is given', () => {
       fc.stringMatching(/^(system\.)?[a-zA-Z][a-zA-Z0-9._-]{0,8}$/)
     )
     const place = fc.constantFrom('trigger', 'subflow', 'nested-subflow', 'sla', 'condition')
+    const calling = fc.constantFrom(
+      'io.kestra.plugin.core.flow.Subflow',
+      'io.kestra.core.tasks.flows.Subflow',
+      'io.kestra.core.tasks.flows.Flow',
+      'io.kestra.plugin.core.flow.ForEachItem',
+      'io.kestra.core.tasks.flows.ForEachItem'
+    )
+    const condition = fc.constantFrom(
+      'io.kestra.plugin.core.condition.ExecutionLabels',
+      'io.kestra.plugin.core.condition.ExecutionLabelsCondition',
+      'io.kestra.core.models.conditions.types.ExecutionLabelsCondition'
+    )
     fc.assert(
       fc.property(
         place,
+        calling,
+        condition,
         fc.boolean(),
         fc.uniqueArray(key, { minLength: 1, maxLength: 4 }),
-        (where, asList, keys) => {
+        (where, callType, conditionType, asList, keys) => {
           const indent = where === 'nested-subflow' || where === 'condition' ? '        ' : '    '
           const labels = asList
             ? keys.flatMap((k) => [`${indent}  - key: "${k}"`, `${indent}    value: v`])
@@ -185,18 +199,13 @@ describe('labels an execution is given', () => {
               '    type: io.kestra.plugin.core.trigger.Webhook',
               '    key: abc'
             ],
-            subflow: [
-              '  - id: s',
-              '    type: io.kestra.plugin.core.flow.Subflow',
-              '    namespace: a',
-              '    flowId: b'
-            ],
+            subflow: ['  - id: s', `    type: ${callType}`, '    namespace: a', '    flowId: b'],
             'nested-subflow': [
               '  - id: p',
               '    type: io.kestra.plugin.core.flow.Sequential',
               '    tasks:',
               '      - id: s',
-              '        type: io.kestra.plugin.core.flow.Subflow',
+              `        type: ${callType}`,
               '        namespace: a',
               '        flowId: b'
             ],
@@ -212,7 +221,7 @@ describe('labels an execution is given', () => {
               '  - id: t',
               '    type: io.kestra.plugin.core.trigger.Flow',
               '    conditions:',
-              '      - type: io.kestra.plugin.core.condition.ExecutionLabels'
+              `      - type: ${conditionType}`
             ]
           }
           const lines = [...HEAD, 'tasks:', ...LOG, ...owner[where]!, `${indent}labels:`, ...labels]
