@@ -477,6 +477,23 @@ describe('10. the labels a flow gives the executions it starts', () => {
     )
   })
 
+  it("and in 2.0's errors list, which names the trigger by its id, each on its line too", async () => {
+    kestra = await startEmulator({
+      version: '2.0.0',
+      basicAuth: CREDENTIALS,
+      validateErrorsList: true
+    })
+    const result = await validate(CALLS, { server: kestra.url, ...CREDENTIALS })
+    expect(result.exitCode).toBe(1)
+    expect(local(result, 'error')).toEqual([
+      [9, 'system-label'],
+      [15, 'system-label']
+    ])
+    const server = of(result, 'error').filter((a) => a.title === 'kestra-gitops: server-constraint')
+    expect(server.map((a) => a.line)).toEqual([9, 15])
+    expect(server.map((a) => a.message).join('\n')).toContain('triggers[daily].labels[0]')
+  })
+
   it('and warnings before 0.20, which accepts them', async () => {
     const result = await validateOn('0.19.9', CALLS)
     expect(result.exitCode, log(result)).toBe(0)
