@@ -503,3 +503,44 @@ describe('10. the labels a flow gives the executions it starts', () => {
     ])
   })
 })
+
+describe("11. a Schedule's timezone", () => {
+  const ZONED = {
+    [`${NS}/flows/zoned.yml`]: [
+      ...flow(NS, 'zoned').trimEnd().split('\n'),
+      'triggers:',
+      '  - id: daily',
+      '    type: io.kestra.plugin.core.trigger.Schedule',
+      '    cron: "0 9 * * *"',
+      '    timezone: europe/paris', // 11
+      ''
+    ].join('\n')
+  }
+
+  it('that Java would refuse is an error on its line, with the fix, with no server', async () => {
+    const result = await validate(ZONED)
+    expect(result.exitCode).toBe(1)
+    expect(of(result, 'error')).toEqual([
+      expect.objectContaining({
+        line: 11,
+        title: 'kestra-gitops: schedule-timezone',
+        message: expect.stringContaining('region ids are case-sensitive: write Europe/Paris')
+      })
+    ])
+  })
+
+  it('and on 1.3, whose validation refuses it too, on the same line', async () => {
+    const result = await validateOn('1.3.25', ZONED)
+    expect(result.exitCode).toBe(1)
+    expect(of(result, 'error').map((a) => [a.line, a.title])).toEqual([
+      [11, 'kestra-gitops: server-constraint'],
+      [11, 'kestra-gitops: schedule-timezone']
+    ])
+  })
+
+  it('and a warning on 0.13, which takes it', async () => {
+    const result = await validateOn('0.13.9', ZONED)
+    expect(result.exitCode, log(result)).toBe(0)
+    expect(local(result, 'warning')).toEqual([[11, 'schedule-timezone']])
+  })
+})

@@ -214,6 +214,27 @@ describe('create, update, delete', () => {
     expect((await postYaml(`${emulator.url}/api/v1/flows`, source)).status).toBe(200)
   })
 
+  it("refuses a Schedule's timezone ZoneId.of refuses, from 0.14 (TimezoneIdValidator)", async () => {
+    const source = flowSource(
+      'team',
+      'zoned',
+      'triggers:\n  - id: daily\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "0 9 * * *"\n    timezone: Europe/Pari\n'
+    )
+    const refused = await postYaml(`${P}/flows`, source)
+    expect(refused.status).toBe(422)
+    expect((await json<{ _embedded: { errors: unknown[] } }>(refused))._embedded.errors).toEqual([
+      {
+        path: 'triggers[0].timezone',
+        message: "timezone '(Europe/Pari)' is not a valid time-zone ID"
+      }
+    ])
+    const fixed = source.replace('Europe/Pari', 'Europe/Paris')
+    expect((await postYaml(`${P}/flows`, fixed)).status).toBe(200)
+    await emulator.close()
+    emulator = await startEmulator({ version: '0.13.9' })
+    expect((await postYaml(`${emulator.url}/api/v1/flows`, source)).status).toBe(200)
+  })
+
   it('rejects unknown types and unknown top-level fields with Kestra messages', async () => {
     const unknownType = await postYaml(
       `${P}/flows`,

@@ -566,6 +566,26 @@ const CASES: Case[] = [
     line: 10
   },
   {
+    rule: 'schedule-timezone', // TimezoneIdValidator: ZoneId.of must take Schedule's timezone
+    accepted: [
+      ...MINIMAL,
+      'triggers:',
+      '  - id: s',
+      '    type: io.kestra.plugin.core.trigger.Schedule',
+      '    cron: "0 9 * * *"',
+      '    timezone: America/New_York'
+    ],
+    rejected: [
+      ...MINIMAL,
+      'triggers:',
+      '  - id: s',
+      '    type: io.kestra.plugin.core.trigger.Schedule',
+      '    cron: "0 9 * * *"',
+      '    timezone: EST5'
+    ],
+    line: 11
+  },
+  {
     rule: 'unquoted-pebble', // YAML: `{{ x }}` is a mapping Kestra cannot read as a string
     accepted: [
       ...HEAD,

@@ -34,6 +34,7 @@ export function check(core: EmulatorCore, source: string): FlowCheck {
     },
     pluginDefaultsRefs: features.v2,
     systemLabels: features.systemLabels,
+    timezoneIds: features.timezoneIds,
     knownTypes: core.options.knownTypes
   })
   if (!result.failure) core.checks.set(key, result)

@@ -7,7 +7,7 @@
 import { parseDocument } from 'yaml'
 import { duplicates, isRecord, listOf, PRE_V1_KEYS, TOP_LEVEL_KEYS } from './flow-source.js'
 import { flowInputProblems, inputViolations, type InputRules } from './input-rules.js'
-import { scheduleCronViolation } from './schedule-cron.js'
+import { scheduleCronViolation, timezoneViolation } from './schedule-cron.js'
 
 export interface Violation {
   message: string
@@ -40,6 +40,8 @@ export interface CheckOptions {
   pluginDefaultsRefs?: boolean
   /** Kestra ≥ 0.20: FlowValidator refuses flow labels under `system.` other than `system.readOnly`. */
   systemLabels?: boolean
+  /** Kestra ≥ 0.14: `TimezoneIdValidator` on a Schedule's `timezone`. */
+  timezoneIds?: boolean
   knownTypes: (type: string) => boolean
 }
 
@@ -146,7 +148,7 @@ export function checkFlow(source: string, options: CheckOptions): FlowCheck {
       ...flowInputProblems(parsed.inputs, inputRules),
       ...(options.pluginDefaultsRefs ? unresolvedRefs(parsed, [...tasks, ...triggers]) : [])
     ]),
-    ...scheduleViolations(triggers),
+    ...scheduleViolations(triggers, options.timezoneIds === true),
     ...(options.systemLabels ? executionLabelViolations(parsed, tasks, triggers) : []),
     ...inputViolations(parsed.inputs, 'inputs', inputRules).map((v) => ({ ...v, idPath: v.path }))
   ]
@@ -357,15 +359,25 @@ function labelList(labels: unknown): [string, string][] {
   return listOf(labels).map((label) => [String(label.key), String(label.value)])
 }
 
-/** `@ScheduleValidation` on Schedule (and its alias): the cron must parse. */
-function scheduleViolations(triggers: TaskNode[]): Violation[] {
+/**
+ * `@ScheduleValidation` on Schedule (and its alias): the cron must parse; from 0.14 `@TimezoneId` on its
+ * `timezone`.
+ */
+function scheduleViolations(triggers: TaskNode[], timezoneIds: boolean): Violation[] {
   return triggers.flatMap(({ task, path, idPath }) => {
     const type = typeof task.type === 'string' ? (aliasReplacement(task.type) ?? task.type) : ''
-    if (type !== 'io.kestra.plugin.core.trigger.Schedule' || typeof task.cron !== 'string')
-      return []
+    if (type !== 'io.kestra.plugin.core.trigger.Schedule') return []
     const withSeconds = task.withSeconds === true || task.withSeconds === 'true'
-    const message = scheduleCronViolation(task.cron, withSeconds)
-    return message ? [{ path, idPath, message }] : []
+    const cron =
+      typeof task.cron === 'string' ? scheduleCronViolation(task.cron, withSeconds) : undefined
+    const zone =
+      timezoneIds && task.timezone !== undefined && task.timezone !== null
+        ? timezoneViolation(String(task.timezone))
+        : undefined
+    return [
+      ...(cron ? [{ path, idPath, message: cron }] : []),
+      ...(zone ? [{ path: `${path}.timezone`, idPath: `${idPath}.timezone`, message: zone }] : [])
+    ]
   })
 }
 

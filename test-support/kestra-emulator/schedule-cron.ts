@@ -49,3 +49,52 @@ function parserError(cron: string, withSeconds: boolean): string | undefined {
   }
   return undefined
 }
+
+const SHORT_IDS = new Set(
+  'ACT AET AGT ART AST BET BST CAT CNT CST CTT EAT ECT EST HST IET IST JST MIT MST NET NST PLT PNT PRT PST SST VST'.split(
+    ' '
+  )
+)
+
+/**
+ * Kestra's `TimezoneIdValidator` (0.14+, on `Schedule.timezone`): `java.time.ZoneId.of` must take the id,
+ * else "timezone '(<id>)' is not a valid time-zone ID". Offsets and the UTC/GMT/UT prefixes as
+ * `ZoneId.of` and `ZoneOffset.of` read them; a region id looked up in ICU, case-sensitively, with
+ * `ZoneId.SHORT_IDS`' abbreviations refused (no JDK since 17 takes them).
+ */
+export function timezoneViolation(zone: string): string | undefined {
+  return zoneIdTaken(zone) ? undefined : `timezone '(${zone})' is not a valid time-zone ID`
+}
+
+function zoneIdTaken(zone: string): boolean {
+  if (zone.length <= 1 || /^[+-]/.test(zone)) return offsetTaken(zone)
+  const prefix = /^(UTC|GMT|UT)/.exec(zone)?.[1]
+  if (prefix !== undefined) {
+    const rest = zone.slice(prefix.length)
+    if (rest === '') return true
+    if (/^[+-]/.test(rest)) return offsetTaken(rest)
+  }
+  if (SHORT_IDS.has(zone) || !/^[A-Za-z][A-Za-z0-9~/._+-]+$/.test(zone)) return false
+  try {
+    const known = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone
+    return known === zone || known.toLowerCase() !== zone.toLowerCase()
+  } catch {
+    return false
+  }
+}
+
+/** `ZoneOffset.of`: Z, or ±h, ±hh, ±hhmm, ±hh:mm, ±hhmmss, ±hh:mm:ss within ±18:00. */
+function offsetTaken(offset: string): boolean {
+  if (offset === 'Z') return true
+  const shape =
+    /^[+-](?:(\d)|(\d\d)|(\d\d)(\d\d)|(\d\d):(\d\d)|(\d\d)(\d\d)(\d\d)|(\d\d):(\d\d):(\d\d))$/.exec(
+      offset
+    )
+  if (!shape) return false
+  const [hours = 0, minutes = 0, seconds = 0] = shape
+    .slice(1)
+    .filter((group) => group !== undefined)
+    .map(Number)
+  if (hours > 18 || minutes > 59 || seconds > 59) return false
+  return hours < 18 || minutes + seconds === 0
+}

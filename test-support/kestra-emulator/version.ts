@@ -38,6 +38,8 @@ export interface Features {
    * rule nor `Label.READ_ONLY`; v0.20.0 has both).
    */
   systemLabels: boolean
+  /** 0.14+: `TimezoneIdValidator` on a Schedule's `timezone` (core 0.13.0's jar has no such class, 0.14.0's has). */
+  timezoneIds: boolean
   /** 0.18+: KV store. */
   kv: boolean
   /** 1.2+: namespace file revisions. */
@@ -152,6 +154,7 @@ export function featuresOf(
     inputDuplicates: atLeast(v, '0.15'),
     inputGraph: atLeast(v, '0.19'),
     systemLabels: atLeast(v, '0.20'),
+    timezoneIds: atLeast(v, '0.14'),
     kv: atLeast(v, '0.18'),
     fileRevisions: atLeast(v, '1.2'),
     kvRawStringFallback: atLeast(v, '1.2'),

@@ -18,7 +18,7 @@ import { pluginDefaultFindings, pluginDefaultsRefFindings } from './plugin-defau
 import { referencesAndNamesOf } from './references.js'
 import type { FlowReference } from '../../model/references.js'
 import type { NameReference } from '../../model/names.js'
-import { scheduleCronFindings } from './schedule-cron.js'
+import { scheduleFindings } from './schedule-cron.js'
 import { byRelease } from './rule-releases.js'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 import type { ServerAnswer } from '../../model/snapshot.js'
@@ -133,7 +133,7 @@ export function checkFlow(flow: FlowFile, options: ValidateOptions = {}): FlowCh
     ...labelFindings(document),
     ...executionLabelFindings(document, tree),
     ...dashedReferenceFindings(document, tree),
-    ...scheduleCronFindings(document, tree),
+    ...scheduleFindings(document, tree),
     ...pluginDefaultsRefFindings(document, tree)
   ])
   findings.push(...checked.fixed)

@@ -85,32 +85,143 @@ function fieldProblem(part: string, field: { name: string; min: number; max: num
   return undefined
 }
 
+/**
+ * `ZoneId.SHORT_IDS`' keys: abbreviations `ZoneId.of` refuses on every JDK Kestra runs on (17 and later:
+ * only `ZoneId.of(id, SHORT_IDS)` maps them), though ICU knows several (PST, CST, IST…).
+ */
+const JAVA_SHORT_IDS = new Set(
+  'ACT AET AGT ART AST BET BST CAT CNT CST CTT EAT ECT EST HST IET IST JST MIT MST NET NST PLT PNT PRT PST SST VST'.split(
+    ' '
+  )
+)
+/** `ZoneRegion.checkName`: the shape of a region id, before it is looked up. */
+const REGION_ID = /^[A-Za-z][A-Za-z0-9~/._+-]+$/
+const OFFSET_DIGITS: Readonly<Record<number, readonly (readonly [number, boolean])[]>> = {
+  // length → where each of hours, minutes, seconds starts, and whether a ':' comes before it
+  2: [[1, false]],
+  3: [[1, false]],
+  5: [
+    [1, false],
+    [3, false]
+  ],
+  6: [
+    [1, false],
+    [4, true]
+  ],
+  7: [
+    [1, false],
+    [3, false],
+    [5, false]
+  ],
+  9: [
+    [1, false],
+    [4, true],
+    [7, true]
+  ]
+}
+
+/**
+ * Why Java's `ZoneId.of` refuses a `Schedule`'s `timezone` (Kestra's `TimezoneIdValidator`: "is not a
+ * valid time-zone ID"), or undefined when it accepts it or this action cannot tell. Offsets and the
+ * `UTC`/`GMT`/`UT` prefixes follow `ZoneId.of` and `ZoneOffset.of` exactly. A region id is looked up in
+ * this runtime's time-zone database (ICU): an id it does not know, or knows only in another case (Java's
+ * lookup is case-sensitive), is refused. An id ICU knows that the server's Java does not (`EST` on a
+ * recent JDK, a zone newer than the server's) is left to the server (docs/validation-rules.md).
+ */
+export function timezoneProblem(zone: string): string | undefined {
+  if (zone.length <= 1 || zone.startsWith('+') || zone.startsWith('-')) return offsetProblem(zone)
+  const prefix = ['UTC', 'GMT', 'UT'].find((p) => zone.startsWith(p))
+  if (prefix !== undefined) {
+    const rest = zone.slice(prefix.length)
+    if (rest === '') return undefined
+    if (rest.startsWith('+') || rest.startsWith('-')) {
+      const problem = offsetProblem(rest)
+      return problem && `after ${prefix}, ${problem}`
+    }
+  }
+  if (JAVA_SHORT_IDS.has(zone)) {
+    return 'Java takes no abbreviation for a zone: write its region, such as America/Los_Angeles or Europe/London'
+  }
+  if (!REGION_ID.test(zone)) {
+    return 'it is neither an offset (+02:00, UTC+2) nor a region id (letters, digits and ~/._+- only, as in Europe/Paris)'
+  }
+  let known: string
+  try {
+    known = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone
+  } catch {
+    return 'no time-zone database knows this region (the IANA names are like Europe/Paris or America/New_York)'
+  }
+  if (known !== zone && known.toLowerCase() === zone.toLowerCase()) {
+    return `region ids are case-sensitive: write ${known}`
+  }
+  return undefined
+}
+
+/** `ZoneOffset.of`: `Z`, or a sign and hours, minutes and seconds in one of six shapes, within ±18:00. */
+function offsetProblem(offset: string): string | undefined {
+  if (offset === 'Z') return undefined
+  const starts = OFFSET_DIGITS[offset.length]
+  const sign = offset[0]
+  const shape = 'an offset is Z, or +h, +hh, +hhmm, +hh:mm, +hhmmss or +hh:mm:ss'
+  if (!starts || (sign !== '+' && sign !== '-')) return `${shape}, and "${offset}" is none of these`
+  const [hours = 0, minutes = 0, seconds = 0] = starts.map(([start, colon]) => {
+    if (colon && offset[start - 1] !== ':') return NaN
+    const digits = offset.length === 2 ? offset.slice(1) : offset.slice(start, start + 2)
+    return /^\d+$/.test(digits) ? Number(digits) : NaN
+  })
+  if ([hours, minutes, seconds].some(Number.isNaN)) {
+    return `${shape}, and "${offset}" is none of these`
+  }
+  if (hours > 18 || minutes > 59 || seconds > 59 || (hours === 18 && minutes + seconds > 0)) {
+    return `the offset ${offset} is outside -18:00 to +18:00 (or a minute or second past 59)`
+  }
+  return undefined
+}
+
 function nicknames(): string {
   return [...NICKNAMES].join(', ')
 }
 
 /**
- * A `Schedule` trigger's literal cron that Kestra refuses: an error on the `cron:` value
+ * A `Schedule` trigger's literal cron or timezone that Kestra refuses: an error on the value
  * (docs/validation-rules.md#rules-that-can-be-errors).
  */
-export function scheduleCronFindings(document: FlowDocument, tree: TaskTree): Finding[] {
+export function scheduleFindings(document: FlowDocument, tree: TaskTree): Finding[] {
   const findings: Finding[] = []
   for (const trigger of tree.triggers) {
     if (trigger.type === undefined || !SCHEDULE_TYPES.has(trigger.type)) continue
-    const entry = document.get(trigger.map, 'cron')
-    const cron = document.string(entry?.value)
-    if (!entry || cron === undefined) continue
+    const name = `Schedule trigger '${trigger.id ?? trigger.path}'`
     const withSeconds = document.string(document.get(trigger.map, 'withSeconds')?.value) === 'true'
-    const problem = cronProblem(cron, withSeconds)
-    if (!problem) continue
-    findings.push(
-      document.finding(
-        'error',
-        entry.value ?? entry.key,
-        'schedule-cron',
-        `Schedule trigger '${trigger.id ?? trigger.path}': Kestra rejects the cron "${cron}" (invalid cron expression): ${problem}. Fix the expression`
+    const checks = [
+      {
+        key: 'cron',
+        rule: 'schedule-cron',
+        refused: 'invalid cron expression',
+        fix: 'the expression',
+        problem: (cron: string) => cronProblem(cron, withSeconds)
+      },
+      {
+        key: 'timezone',
+        rule: 'schedule-timezone',
+        refused: 'not a valid time-zone ID',
+        fix: 'the timezone',
+        problem: timezoneProblem
+      }
+    ]
+    for (const { key, rule, refused, fix, problem } of checks) {
+      const entry = document.get(trigger.map, key)
+      const value = document.string(entry?.value)
+      const why = value === undefined ? undefined : problem(value)
+      if (!entry || !why) continue
+      findings.push(
+        document.finding(
+          'error',
+          entry.value ?? entry.key,
+          rule,
+          `${name}: Kestra rejects the ${key} "${value}" (${refused}): ${why}. Fix ${fix}`
+        )
       )
-    )
+    }
   }
   return findings
 }
