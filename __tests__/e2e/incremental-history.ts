@@ -30,7 +30,7 @@ const KV_KEY = 'threshold'
 /**
  * A flow of `id`, in one of the shapes whose checks differ: clean, a warning, an error, a syntax error,
  * three findings whose severity follows the server's release, one per kind of versioned rule: `listeners` (a
- * key 2.0 removed), a dashed input reference (a rule of 0.21, `rule-releases.ts`) and an optional input with
+ * key 2.0 removed), a dashed input reference (a rule of 0.23, `rule-releases.ts`) and an optional input with
  * a default (an input rule of 1.1), each a warning before its release and an error from it on; and one whose
  * findings follow the server's listings: a secret and a KV key, each warned of while the server lacks it.
  */
@@ -184,7 +184,7 @@ export function historyRepo(): GitRepo {
 }
 
 /**
- * A repository of one flow of each versioned rule (`listeners`, 2.0; a dashed input reference, 0.21; an
+ * A repository of one flow of each versioned rule (`listeners`, 2.0; a dashed input reference, 0.23; an
  * optional input with a default, 1.1): on 0.20.7 each is a warning, so a deploy there stores them all.
  */
 export function versionedRepo(): GitRepo {

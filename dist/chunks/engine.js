@@ -8186,8 +8186,8 @@ const ERROR_SINCE = {
     'duplicate-trigger-id': [0, 12, 0],
     'schedule-timezone': [0, 14, 0],
     'system-label': [0, 20, 0],
-    'dashed-reference': [0, 21, 0],
-    'duplicate-preconditions': [0, 21, 0]
+    'dashed-reference': [0, 23, 0],
+    'duplicate-preconditions': [1, 1, 0]
 };
 function byRelease(findings) {
     const fixed = [];

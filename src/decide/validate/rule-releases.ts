@@ -5,15 +5,15 @@ import type { KestraVersion, VersionedFinding } from '../../model/version.js'
  * Rules whose check Kestra added in a release, with no other change to what it accepts: an error on a
  * server at or after it and when no server is known, a warning on an older one (the releases and their
  * sources are in docs/validation-rules.md). `duplicate-trigger-id`: FlowValidator 0.12;
- * `schedule-timezone`: `TimezoneIdValidator` 0.14; `system-label`: 0.20; `dashed-reference` and
- * `duplicate-preconditions`: after 0.20.7, the first release not known (0.21 is the earliest).
+ * `schedule-timezone`: `TimezoneIdValidator` 0.14; `system-label`: 0.20; `dashed-reference`: 0.23;
+ * `duplicate-preconditions`: 1.1 (the first releases whose core jar holds the check).
  */
 const ERROR_SINCE: Readonly<Record<string, KestraVersion>> = {
   'duplicate-trigger-id': [0, 12, 0],
   'schedule-timezone': [0, 14, 0],
   'system-label': [0, 20, 0],
-  'dashed-reference': [0, 21, 0],
-  'duplicate-preconditions': [0, 21, 0]
+  'dashed-reference': [0, 23, 0],
+  'duplicate-preconditions': [1, 1, 0]
 }
 
 /** The errors of rules Kestra added in a release, turned into findings that follow the server's version. */
