@@ -75,6 +75,21 @@ describe('impact in the plan, end to end', () => {
     expect(kestra.requests.filter((r) => r.route === 'flows.get')).toEqual([])
   })
 
+  it("lists a 2.0 Flow trigger's dependsOn as a caller of the flow it waits for", async () => {
+    const waits = `${flow(NS, 'waits')}triggers:\n  - id: after\n    type: io.kestra.plugin.core.trigger.Flow\n    dependsOn:\n      - namespace: ${NS}\n        flowId: child\n`
+    const files = { [`${NS}/flows/child.yml`]: flow(NS, 'child'), [`${NS}/flows/waits.yml`]: waits }
+    const { result, comment } = await planPullRequest(
+      files,
+      { [`${NS}/flows/child.yml`]: flow(NS, 'child', ' v2') },
+      [
+        { id: 'child', source: flow(NS, 'child') },
+        { id: 'waits', source: waits }
+      ]
+    )
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+    expect(comment).toContain('**Called by:** company.team.waits (Flow trigger)')
+  })
+
   it('shows a cron change before → after with its next run, and marks the flow', async () => {
     const { result, comment, repo } = await planPullRequest(
       { [`${NS}/flows/nightly.yml`]: scheduled('nightly', '0 9 * * *') },

@@ -105,6 +105,43 @@ describe('references', () => {
     ])
   })
 
+  it("reads 2.0's Flow trigger, whose upstream flows are in dependsOn", () => {
+    const file = 'flows/waits.yml'
+    const waits = flow(
+      [
+        'id: waits',
+        'namespace: company.team',
+        'tasks:',
+        '  - id: log',
+        '    type: io.kestra.plugin.core.log.Log',
+        '    message: hi',
+        'triggers:',
+        '  - id: after',
+        '    type: io.kestra.plugin.core.trigger.Flow',
+        '    dependsOn:',
+        '      - namespace: company.up',
+        '        flowId: first',
+        '        states: [SUCCESS]',
+        '      - namespace: company.up',
+        '        flowId: "{{ inputs.other }}"',
+        '    mode: ALL'
+      ].join('\n'),
+      file
+    )
+    expect(collectReferences([waits])).toEqual([
+      {
+        kind: 'flow',
+        via: 'flow-trigger',
+        namespace: 'company.up',
+        id: 'first',
+        file,
+        line: 12,
+        column: 9,
+        fromFlow: 'flow:company.team/waits'
+      }
+    ])
+  })
+
   it('reports what neither side knows: files as warning or error, flows as warning', () => {
     const known: KnownResources = {
       hasFile: (namespace, path) => namespace === 'company.team' && path === '/scripts/a.sql',

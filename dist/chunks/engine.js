@@ -8163,7 +8163,8 @@ function flowReferences(document, fromFlow) {
             continue;
         const upstream = [
             ...document.items(document.get(trigger.map, 'conditions')?.value),
-            ...document.items(document.get(document.get(trigger.map, 'preconditions')?.value, 'flows')?.value)
+            ...document.items(document.get(document.get(trigger.map, 'preconditions')?.value, 'flows')?.value),
+            ...document.items(document.get(trigger.map, 'dependsOn')?.value)
         ];
         for (const item of upstream) {
             const flowIdEntry = document.get(item, 'flowId');

@@ -160,11 +160,13 @@ function flowReferences(document: FlowDocument, fromFlow: string): FlowReference
   }
   for (const trigger of tree.triggers) {
     if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type)) continue
+    // 2.0's Flow trigger lists its upstream flows in `dependsOn` (docs/kestra.md#flow-top-level-keys).
     const upstream = [
       ...document.items(document.get(trigger.map, 'conditions')?.value),
       ...document.items(
         document.get(document.get(trigger.map, 'preconditions')?.value, 'flows')?.value
-      )
+      ),
+      ...document.items(document.get(trigger.map, 'dependsOn')?.value)
     ]
     for (const item of upstream) {
       const flowIdEntry = document.get(item, 'flowId')
