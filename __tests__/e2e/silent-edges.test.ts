@@ -29,8 +29,12 @@ afterEach(async () => {
 const validate = validateFiles
 
 /** Validates against the emulator at `version`, with the server's validation on. */
-async function validateOn(version: string, files: Record<string, FileSpec>) {
-  kestra = await startEmulator({ version, basicAuth: CREDENTIALS })
+async function validateOn(
+  version: string,
+  files: Record<string, FileSpec>,
+  emulator: { validateErrorsList?: boolean } = {}
+) {
+  kestra = await startEmulator({ version, basicAuth: CREDENTIALS, ...emulator })
   return validate(files, { server: kestra.url, ...CREDENTIALS })
 }
 
@@ -463,36 +467,26 @@ describe('10. the labels a flow gives the executions it starts', () => {
     ])
   })
 
-  it('and on 0.20, whose validation refuses the flow too, each label on its line', async () => {
-    const result = await validateOn('0.20.7', CALLS)
-    expect(result.exitCode).toBe(1)
-    expect(local(result, 'error')).toEqual([
-      [9, 'system-label'],
-      [15, 'system-label']
-    ])
-    const server = of(result, 'error').filter((a) => a.title === 'kestra-gitops: server-constraint')
-    expect(server.map((a) => a.line)).toEqual([9, 15])
-    expect(server.map((a) => a.message).join('\n')).toContain(
-      'offending label: system.readOnly=true'
-    )
-  })
-
-  it("and in 2.0's errors list, which names the trigger by its id, each on its line too", async () => {
-    kestra = await startEmulator({
-      version: '2.0.0',
-      basicAuth: CREDENTIALS,
-      validateErrorsList: true
-    })
-    const result = await validate(CALLS, { server: kestra.url, ...CREDENTIALS })
-    expect(result.exitCode).toBe(1)
-    expect(local(result, 'error')).toEqual([
-      [9, 'system-label'],
-      [15, 'system-label']
-    ])
-    const server = of(result, 'error').filter((a) => a.title === 'kestra-gitops: server-constraint')
-    expect(server.map((a) => a.line)).toEqual([9, 15])
-    expect(server.map((a) => a.message).join('\n')).toContain('triggers[daily].labels[0]')
-  })
+  it.each([
+    { version: '0.20.7', errorsList: false, named: 'offending label: system.readOnly=true' },
+    // 2.0's errors list names the trigger by its id.
+    { version: '2.0.0', errorsList: true, named: 'triggers[daily].labels[0]' }
+  ])(
+    'and on $version, whose validation refuses the flow too, each label on its line',
+    async ({ version, errorsList, named }) => {
+      const result = await validateOn(version, CALLS, { validateErrorsList: errorsList })
+      expect(result.exitCode).toBe(1)
+      expect(local(result, 'error')).toEqual([
+        [9, 'system-label'],
+        [15, 'system-label']
+      ])
+      const server = of(result, 'error').filter(
+        (a) => a.title === 'kestra-gitops: server-constraint'
+      )
+      expect(server.map((a) => a.line)).toEqual([9, 15])
+      expect(server.map((a) => a.message).join('\n')).toContain(named)
+    }
+  )
 
   it('and warnings before 0.20, which accepts them', async () => {
     const result = await validateOn('0.19.9', CALLS)
@@ -542,5 +536,56 @@ describe("11. a Schedule's timezone", () => {
     const result = await validateOn('0.13.9', ZONED)
     expect(result.exitCode, log(result)).toBe(0)
     expect(local(result, 'warning')).toEqual([[11, 'schedule-timezone']])
+  })
+})
+
+describe('12. the releases that added two of FlowValidator’s checks, as the released core jars date them', () => {
+  const CHECKED = {
+    [`${NS}/flows/dashed.yml`]: [
+      'id: dashed',
+      `namespace: ${NS}`,
+      'inputs:',
+      '  - { id: my-input, type: STRING }',
+      'tasks:',
+      '  - id: log',
+      '    type: io.kestra.plugin.core.log.Log',
+      '    message: "{{ inputs.my-input }}"', // 8
+      ''
+    ].join('\n'),
+    [`${NS}/flows/waits.yml`]: [
+      ...flow(NS, 'waits').trimEnd().split('\n'),
+      'triggers:',
+      '  - { id: a, type: io.kestra.plugin.core.trigger.Flow, preconditions: { id: p } }',
+      '  - { id: b, type: io.kestra.plugin.core.trigger.Flow, preconditions: { id: p } }', // 9
+      ''
+    ].join('\n')
+  }
+  const DASHED = [`${NS}/flows/dashed.yml`, 8, 'dashed-reference']
+  const PRECONDITIONS = [`${NS}/flows/waits.yml`, 9, 'duplicate-preconditions']
+  const ofRules = (result: RunResult, severity: Annotation['severity']) =>
+    of(result, severity)
+      .filter((a) => a.title !== 'kestra-gitops: server-constraint')
+      .map((a) => [a.file, a.line, a.title!.replace('kestra-gitops: ', '')])
+
+  it.each([
+    { version: '0.22.41', what: 'both warnings', errors: [], warnings: [DASHED, PRECONDITIONS] },
+    {
+      version: '0.23.0',
+      what: 'the dashed reference an error',
+      errors: [DASHED],
+      warnings: [PRECONDITIONS]
+    },
+    {
+      version: '1.0.36',
+      what: 'the preconditions still a warning',
+      errors: [DASHED],
+      warnings: [PRECONDITIONS]
+    },
+    { version: '1.1.0', what: 'both errors', errors: [DASHED, PRECONDITIONS], warnings: [] }
+  ])('on $version, $what', async (c) => {
+    const result = await validateOn(c.version, CHECKED)
+    expect(result.exitCode, log(result)).toBe(c.errors.length > 0 ? 1 : 0)
+    expect(ofRules(result, 'error')).toEqual(c.errors)
+    expect(ofRules(result, 'warning')).toEqual(c.warnings)
   })
 })

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { ServerValidation } from '../../src/model/kestra.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
@@ -101,6 +102,49 @@ describe('locateKestraPath', () => {
     expect(at('triggers[0].labels[1].<list element>')).toEqual({ line: 15, column: 9 })
     expect(at('tasks[0].labels[2].<list element>')).toEqual({ line: 6, column: 5 })
     expect(at('0')).toBeUndefined()
+  })
+
+  it("places any label's index on that label, however the labels are written", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.stringMatching(/^[a-z][a-z.]{0,6}$/), { minLength: 1, maxLength: 5 }),
+        fc.boolean(),
+        fc.nat(6),
+        (keys, asList, index) => {
+          const labels = asList
+            ? keys.flatMap((key) => [`      - key: ${key}`, '        value: v'])
+            : keys.map((key) => `      ${key}: v`)
+          const lines = [
+            'id: l',
+            'namespace: company.team',
+            'tasks:',
+            '  - id: log',
+            '    type: io.kestra.plugin.core.log.Log',
+            'triggers:',
+            '  - id: daily',
+            '    type: io.kestra.plugin.core.trigger.Schedule',
+            '    labels:',
+            ...labels
+          ]
+          const file = parseFlowFile({
+            file: 'f.yaml',
+            rel: 'f.yaml',
+            raw: `${lines.join('\n')}\n`
+          })
+          const at = locateKestraPath(
+            file.documents[0]!,
+            file.lineCounter,
+            `triggers[0].labels[${index}].<list element>`
+          )
+          const expected =
+            index < keys.length
+              ? { line: 10 + index * (asList ? 2 : 1), column: asList ? 9 : 7 }
+              : { line: 9, column: 5 }
+          expect(at).toEqual(expected)
+        }
+      ),
+      { seed: 20261125, numRuns: 200 }
+    )
   })
 
   it('is undefined when nothing resolves', () => {

@@ -291,7 +291,7 @@ const CASES: Case[] = [
     line: 8
   },
   {
-    rule: 'duplicate-preconditions', // FlowTriggerValidator: Duplicate preconditions with id
+    rule: 'duplicate-preconditions', // FlowValidator (1.1): Duplicate preconditions with id
     accepted: [
       ...MINIMAL,
       'triggers:',

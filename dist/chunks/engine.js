@@ -6931,28 +6931,7 @@ function fieldProblem(part, field) {
 }
 const JAVA_SHORT_IDS = new Set('ACT AET AGT ART AST BET BST CAT CNT CST CTT EAT ECT EST HST IET IST JST MIT MST NET NST PLT PNT PRT PST SST VST'.split(' '));
 const REGION_ID = /^[A-Za-z][A-Za-z0-9~/._+-]+$/;
-const OFFSET_DIGITS = {
-    2: [[1, false]],
-    3: [[1, false]],
-    5: [
-        [1, false],
-        [3, false]
-    ],
-    6: [
-        [1, false],
-        [4, true]
-    ],
-    7: [
-        [1, false],
-        [3, false],
-        [5, false]
-    ],
-    9: [
-        [1, false],
-        [4, true],
-        [7, true]
-    ]
-};
+const OFFSET = /^[+-](?:(\d)|(\d\d)|(\d\d)(\d\d)|(\d\d):(\d\d)|(\d\d)(\d\d)(\d\d)|(\d\d):(\d\d):(\d\d))$/;
 function timezoneProblem(zone) {
     if (zone.length <= 1 || zone.startsWith('+') || zone.startsWith('-'))
         return offsetProblem(zone);
@@ -6987,20 +6966,14 @@ function timezoneProblem(zone) {
 function offsetProblem(offset) {
     if (offset === 'Z')
         return undefined;
-    const starts = OFFSET_DIGITS[offset.length];
-    const sign = offset[0];
-    const shape = 'an offset is Z, or +h, +hh, +hhmm, +hh:mm, +hhmmss or +hh:mm:ss';
-    if (!starts || (sign !== '+' && sign !== '-'))
-        return `${shape}, and "${offset}" is none of these`;
-    const [hours = 0, minutes = 0, seconds = 0] = starts.map(([start, colon]) => {
-        if (colon && offset[start - 1] !== ':')
-            return NaN;
-        const digits = offset.length === 2 ? offset.slice(1) : offset.slice(start, start + 2);
-        return /^\d+$/.test(digits) ? Number(digits) : NaN;
-    });
-    if ([hours, minutes, seconds].some(Number.isNaN)) {
-        return `${shape}, and "${offset}" is none of these`;
+    const shape = OFFSET.exec(offset);
+    if (!shape) {
+        return `an offset is Z, or +h, +hh, +hhmm, +hh:mm, +hhmmss or +hh:mm:ss, and "${offset}" is none of these`;
     }
+    const [hours = 0, minutes = 0, seconds = 0] = shape
+        .slice(1)
+        .filter((group) => group !== undefined)
+        .map(Number);
     if (hours > 18 || minutes > 59 || seconds > 59 || (hours === 18 && minutes + seconds > 0)) {
         return `the offset ${offset} is outside -18:00 to +18:00 (or a minute or second past 59)`;
     }
