@@ -109,7 +109,7 @@ describe('create, update, delete', () => {
     expect(response.status).toBe(422)
     const body = await json<{ message: string; _embedded: { errors: unknown[] } }>(response)
     expect(body.message).toBe(
-      'Invalid entity: id: must match "^[a-zA-Z0-9][a-zA-Z0-9._-]*$", namespace: must match "^[a-z0-9][a-z0-9._-]*$", : Invalid Flow: Duplicate task id with name [a]'
+      'Invalid entity: id: must match "^[a-zA-Z0-9][a-zA-Z0-9._-]*", namespace: must match "^[a-z0-9][a-z0-9._-]*", : Invalid Flow: Duplicate task id with name [a]'
     )
     expect(body._embedded.errors).toContainEqual({
       message: 'Invalid Flow: Duplicate task id with name [a]',

@@ -21,7 +21,12 @@ export interface FlowCheck {
   /** The YAML mapping, when it parsed. */
   parsed?: Record<string, unknown>
   /** Set when the flow is invalid: the exception message (validate's `constraints`) and its violations. */
-  failure?: { message: string; violations: Violation[] }
+  failure?: {
+    message: string
+    violations: Violation[]
+    /** Where Kestra's pipeline stopped: reading the YAML, binding it to classes, or validating the bound flow. */
+    stage: 'source' | 'binding' | 'constraints'
+  }
   deprecationPaths: string[]
   infos: string[]
 }
@@ -42,8 +47,21 @@ export interface CheckOptions {
   systemLabels?: boolean
   /** Kestra ≥ 0.14: `TimezoneIdValidator` on a Schedule's `timezone`. */
   timezoneIds?: boolean
+  /**
+   * Kestra 2.0.0: the pre-0.17 type aliases (`io.kestra.core.tasks.*`, `io.kestra.core.models.triggers.types.*`)
+   * and the `BOOLEAN` and `ENUM` input types are gone, and an input type it does not have is refused as a task
+   * type is, each an `Invalid type` (the released core, run: docs/kestra.md#the-released-core-run).
+   */
+  aliasesRemoved?: boolean
   knownTypes: (type: string) => boolean
 }
+
+/** The input types of the released 2.0.0 core (its `Type` enum; 1.3.34's also has `BOOLEAN` and `ENUM`). */
+const RELEASED_TWO_INPUT_TYPES = new Set(
+  'STRING SELECT INT FLOAT BOOL DATETIME DATE TIME DURATION FILE JSON ION URI SECRET ARRAY MULTISELECT YAML EMAIL FORM REUSABLE_INPUTS'.split(
+    ' '
+  )
+)
 
 const NO_INPUT_RULES: InputRules = {
   defaultsRules: false,
@@ -103,7 +121,7 @@ export function checkFlow(source: string, options: CheckOptions): FlowCheck {
     const line = error.linePos?.[0].line
     const text = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
     const detail = `YAML parsing error: ${text}${line ? ` (at line ${line})` : ''}`
-    result.failure = failure(`Illegal flow source: ${detail}`, [
+    result.failure = failure(`Illegal flow source: ${detail}`, 'source', [
       { message: detail, path: 'yaml', idPath: 'yaml' }
     ])
     return result
@@ -114,14 +132,14 @@ export function checkFlow(source: string, options: CheckOptions): FlowCheck {
   } catch (error) {
     // e.g. an alias bomb: the server's parser refuses it as it refuses any unreadable source.
     const detail = `YAML parsing error: ${(error as Error).message}`
-    result.failure = failure(`Illegal flow source: ${detail}`, [
+    result.failure = failure(`Illegal flow source: ${detail}`, 'source', [
       { message: detail, path: 'yaml', idPath: 'yaml' }
     ])
     return result
   }
   if (!isRecord(parsed)) {
     const detail = 'YAML parsing error: a flow must be a YAML mapping'
-    result.failure = failure(`Illegal flow source: ${detail}`, [
+    result.failure = failure(`Illegal flow source: ${detail}`, 'source', [
       { message: detail, path: 'yaml', idPath: 'yaml' }
     ])
     return result
@@ -129,15 +147,16 @@ export function checkFlow(source: string, options: CheckOptions): FlowCheck {
   result.parsed = parsed
 
   const tasks = collectTasks(parsed)
+  // 2.0.0 names tasks by id in its paths, triggers by index (the released core, run).
   const triggers = listOf(parsed.triggers).map((trigger, i) => ({
     task: trigger,
     path: `triggers[${i}]`,
-    idPath: `triggers[${typeof trigger.id === 'string' ? trigger.id : i}]`
+    idPath: `triggers[${i}]`
   }))
 
   const bindingError = firstBindingError(parsed, tasks, triggers, options)
   if (bindingError) {
-    result.failure = failure(bindingError.message, [bindingError])
+    result.failure = failure(bindingError.message, 'binding', [bindingError])
     return result
   }
 
@@ -155,11 +174,12 @@ export function checkFlow(source: string, options: CheckOptions): FlowCheck {
   if (violations.length > 0) {
     result.failure = failure(
       violations.map((v) => `${v.path}: ${v.message}`).join(', '),
+      'constraints',
       violations
     )
   }
 
-  for (const node of [...tasks, ...triggers]) {
+  for (const node of options.aliasesRemoved ? [] : [...tasks, ...triggers]) {
     const type = node.task.type
     const replacement = typeof type === 'string' ? aliasReplacement(type) : undefined
     if (replacement) {
@@ -176,8 +196,12 @@ export function checkFlow(source: string, options: CheckOptions): FlowCheck {
   return result
 }
 
-function failure(message: string, violations: Violation[]): FlowCheck['failure'] {
-  return { message, violations }
+function failure(
+  message: string,
+  stage: 'source' | 'binding' | 'constraints',
+  violations: Violation[]
+): FlowCheck['failure'] {
+  return { message, violations, stage }
 }
 
 /** Strict binding: the first unknown top-level field or unknown type, in document order. */
@@ -198,6 +222,16 @@ function firstBindingError(
         idPath: key
       }
     }
+    if (key === 'inputs' && options.aliasesRemoved) {
+      const inputs: unknown[] = Array.isArray(flow.inputs) ? flow.inputs : []
+      const typeOf = (input: unknown) =>
+        isRecord(input) && typeof input.type === 'string' ? input.type : 'null'
+      const unknown = inputs.findIndex((input) => !RELEASED_TWO_INPUT_TYPES.has(typeOf(input)))
+      if (unknown >= 0) {
+        const path = `inputs[${unknown}].type`
+        return { message: `Invalid type: ${typeOf(inputs[unknown])}`, path, idPath: path }
+      }
+    }
     const nodes =
       key === 'triggers'
         ? triggers
@@ -206,7 +240,9 @@ function firstBindingError(
       const type = node.task.type
       const known =
         typeof type === 'string' &&
-        (options.knownTypes(type) || options.knownTypes(aliasReplacement(type) ?? type))
+        (options.aliasesRemoved
+          ? aliasReplacement(type) === undefined && options.knownTypes(type)
+          : options.knownTypes(type) || options.knownTypes(aliasReplacement(type) ?? type))
       if (!known) {
         return {
           message: `Invalid type: ${typeof type === 'string' ? type : 'null'}`,
@@ -392,7 +428,8 @@ function checkId(
   if (text.length === 0 || text.length > maxLength) {
     report(`size must be between 1 and ${maxLength}`)
   }
-  if (!pattern.test(text)) report(`must match "${pattern.source}"`)
+  // Kestra's `@Pattern` regexps have no `$` (the released jars, 0.20.7 to 2.0.0): the match is whole anyway.
+  if (!pattern.test(text)) report(`must match "${pattern.source.replace(/\$$/, '')}"`)
 }
 
 /** Every task of the tree, parents before children, in document order. */
@@ -418,7 +455,11 @@ function walkList(
 ): void {
   if (!Array.isArray(value)) return
   const items = value.filter(isRecord)
-  if (!certainlyTasks && !items.some((item) => 'id' in item && 'type' in item)) {
+  // A list of `{id, type}` whose types are no class names holds inputs (a Pause's `onResume`), not tasks.
+  const taskItems = items.some(
+    (item) => 'id' in item && typeof item.type === 'string' && item.type.includes('.')
+  )
+  if (!certainlyTasks && !taskItems) {
     // Dag style: [{task: {...}, dependsOn: [...]}]
     value.forEach((item, i) => {
       if (isRecord(item) && isRecord(item.task) && 'type' in item.task) {

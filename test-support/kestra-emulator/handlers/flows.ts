@@ -29,6 +29,7 @@ import {
   upsertFlow,
   type SavedFlow
 } from '../flow-ops.js'
+import type { FlowCheck } from '../flow-validation.js'
 import { isRecord, parseLenient, rewriteNamespace, splitValidateDocuments } from '../flow-source.js'
 import { isMultipart, parseMultipart } from '../multipart.js'
 import { compare } from '../namespace-files.js'
@@ -155,6 +156,15 @@ function validateOne(
   const parsed = result.parsed ?? parseLenient(doc.source)
   const item: Record<string, unknown> = { index }
   if (doc.filename !== undefined) item.filename = doc.filename
+  // 2.0.0 names the flow only once it is bound: a source or binding failure answers index, constraints and
+  // outdated alone (the released core, run: docs/kestra.md#the-released-core-run).
+  const unbound =
+    core.features.v2 && result.failure !== undefined && result.failure.stage !== 'constraints'
+  if (unbound) {
+    item.constraints = releasedTwoConstraints(result.failure!)
+    item.outdated = false
+    return item
+  }
   if (parsed?.id != null) item.flow = String(parsed.id)
   if (parsed?.namespace != null) item.namespace = String(parsed.namespace)
   if (result.failure) {
@@ -164,6 +174,8 @@ function validateOne(
         pointer: toPointer(v.path),
         path: v.idPath
       }))
+    } else if (core.features.v2) {
+      item.constraints = releasedTwoConstraints(result.failure)
     } else {
       item.constraints = result.failure.message
     }
@@ -328,4 +340,17 @@ function sortOrder(ctx: RequestContext): (a: SavedFlow, b: SavedFlow) => number 
   const keys = sortKeys(ctx.query, ['id', 'namespace'])
   if (keys.length === 0) keys.push({ field: 'namespace', sign: 1 }, { field: 'id', sign: 1 })
   return byKeys(keys, (flow, field) => flow[field as 'id' | 'namespace'])
+}
+
+/**
+ * 2.0.0's `FlowService.validate` text: "Validation error: " before the message (its leading ':' dropped), the
+ * constraints one a line with the tasks named by id in their paths, the parser's "Illegal Flow source".
+ */
+function releasedTwoConstraints(failure: NonNullable<FlowCheck['failure']>): string {
+  if (failure.stage === 'source') {
+    return `Validation error: ${failure.message.replace(/^Illegal flow source:/, 'Illegal Flow source:')}`
+  }
+  if (failure.stage === 'binding') return `Validation error: ${failure.message}`
+  const lines = failure.violations.map((v) => `${v.idPath}: ${v.message}\n`).join('')
+  return `Validation error: ${lines.replace(/^:/, '')}`
 }
