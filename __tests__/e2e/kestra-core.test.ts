@@ -67,6 +67,12 @@ const CASES: [string, string][] = [
     )
   ],
   [
+    'a task of a short type inside a Parallel',
+    FLOW(
+      'tasks:\n  - id: par\n    type: io.kestra.plugin.core.flow.Parallel\n    tasks:\n      - id: l\n        type: Log\n        message: hi\n'
+    )
+  ],
+  [
     "a Pause's onResume inputs",
     FLOW(
       'tasks:\n  - id: p\n    type: io.kestra.plugin.core.flow.Pause\n    onResume:\n      - id: asked\n        type: STRING\n'
@@ -109,14 +115,15 @@ describe.skipIf(unavailable !== undefined && !coreRequired())(
 
     it("the client reads every path of the core's refusals, one constraint a line", async () => {
       const answers = await core.validate(CASES.map(([, source]) => source).join('\n---\n'))
-      const [, , twoIds, , , , , , , , , , , , , , , , trigger] = answers
+      const answerOf = (name: string) => answers[CASES.findIndex(([label]) => label === name)]!
+      expect(answers).toHaveLength(CASES.length)
       expect(
-        splitConstraints(twoIds!.constraints!)
+        splitConstraints(answerOf('two task ids of the wrong shape').constraints!)
           .map((c) => c.path)
           .sort()
       ).toEqual(['tasks[bad id2].id', 'tasks[bad id].id'])
       expect(
-        splitConstraints(trigger!.constraints!)
+        splitConstraints(answerOf("a trigger's system label and a wrong time zone").constraints!)
           .map((c) => c.path)
           .sort()
       ).toEqual(['triggers[0].labels[0].<list element>', 'triggers[0].timezone'])

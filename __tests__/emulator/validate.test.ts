@@ -111,6 +111,52 @@ describe('POST /flows/validate', () => {
     expect(item.constraints).toBeUndefined()
   })
 
+  it('answers as the released 2.0.0 does: the 1.x aliases, BOOLEAN and ENUM refused, the flow then unnamed', async () => {
+    const log = flowSource('team', 'a')
+    const sources = [
+      log.replace('io.kestra.plugin.core.log.Log', 'io.kestra.core.tasks.log.Log'),
+      log.replace('tasks:', 'inputs:\n  - id: x\n    type: BOOLEAN\ntasks:'),
+      log.replace('tasks:', 'inputs:\n  - id: x\n    type: ENUM\ntasks:'),
+      log.replace('tasks:', 'inputs:\n  - id: x\n    type: ION\ntasks:')
+    ]
+    const on = async (version: string) => {
+      const result = await validate(sources.join('---\n'), { version })
+      await emulator.close()
+      return result
+    }
+    expect(await on('2.0.0')).toEqual([
+      {
+        index: 0,
+        constraints: 'Validation error: Invalid type: io.kestra.core.tasks.log.Log',
+        outdated: false
+      },
+      { index: 1, constraints: 'Validation error: Invalid type: BOOLEAN', outdated: false },
+      { index: 2, constraints: 'Validation error: Invalid type: ENUM', outdated: false },
+      expect.objectContaining({ index: 3, flow: 'a', deprecationPaths: [], infos: [] })
+    ])
+    const older = await on('1.3.25')
+    expect(older.map((item) => item.constraints)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined
+    ])
+    expect(older[0]!.infos).toEqual([
+      'io.kestra.core.tasks.log.Log is replaced by io.kestra.plugin.core.log.Log'
+    ])
+    emulator = await startEmulator()
+  })
+
+  it("reads a Pause's onResume as inputs, and a short type among a Parallel's tasks as a task", async () => {
+    const head = 'id: a\nnamespace: team\ntasks:\n'
+    const [pause, parallel] = await validate(
+      `${head}  - id: p\n    type: io.kestra.plugin.core.flow.Pause\n    onResume:\n      - id: asked\n        type: STRING\n` +
+        `---\n${head}  - id: par\n    type: io.kestra.plugin.core.flow.Parallel\n    tasks:\n      - id: l\n        type: Log\n`
+    )
+    expect(pause!.constraints).toBeUndefined()
+    expect(parallel!.constraints).toMatch(/Invalid type: Log/)
+  })
+
   it('answers 2.0-style errors lists in validateErrorsList mode', async () => {
     const invalid = flowSource('team', 'a').replace('id: hello', 'id: "bad id"')
     const [item] = await validate(invalid, { validateErrorsList: true })

@@ -35,7 +35,7 @@ export function check(core: EmulatorCore, source: string): FlowCheck {
     pluginDefaultsRefs: features.v2,
     systemLabels: features.systemLabels,
     timezoneIds: features.timezoneIds,
-    aliasesRemoved: features.v2,
+    releasedTwoTypes: features.v2,
     knownTypes: core.options.knownTypes
   })
   if (!result.failure) core.checks.set(key, result)

@@ -52,7 +52,7 @@ export interface CheckOptions {
    * and the `BOOLEAN` and `ENUM` input types are gone, and an input type it does not have is refused as a task
    * type is, each an `Invalid type` (the released core, run: docs/kestra.md#the-released-core-run).
    */
-  aliasesRemoved?: boolean
+  releasedTwoTypes?: boolean
   knownTypes: (type: string) => boolean
 }
 
@@ -62,6 +62,9 @@ const RELEASED_TWO_INPUT_TYPES = new Set(
     ' '
   )
 )
+
+/** The shape of an input type's name (`STRING`, `MULTISELECT`), which no task type has. */
+const INPUT_TYPE_NAME = /^[A-Z][A-Z_]*$/
 
 const NO_INPUT_RULES: InputRules = {
   defaultsRules: false,
@@ -179,7 +182,7 @@ export function checkFlow(source: string, options: CheckOptions): FlowCheck {
     )
   }
 
-  for (const node of options.aliasesRemoved ? [] : [...tasks, ...triggers]) {
+  for (const node of options.releasedTwoTypes ? [] : [...tasks, ...triggers]) {
     const type = node.task.type
     const replacement = typeof type === 'string' ? aliasReplacement(type) : undefined
     if (replacement) {
@@ -222,7 +225,7 @@ function firstBindingError(
         idPath: key
       }
     }
-    if (key === 'inputs' && options.aliasesRemoved) {
+    if (key === 'inputs' && options.releasedTwoTypes) {
       const inputs: unknown[] = Array.isArray(flow.inputs) ? flow.inputs : []
       const typeOf = (input: unknown) =>
         isRecord(input) && typeof input.type === 'string' ? input.type : 'null'
@@ -240,7 +243,7 @@ function firstBindingError(
       const type = node.task.type
       const known =
         typeof type === 'string' &&
-        (options.aliasesRemoved
+        (options.releasedTwoTypes
           ? aliasReplacement(type) === undefined && options.knownTypes(type)
           : options.knownTypes(type) || options.knownTypes(aliasReplacement(type) ?? type))
       if (!known) {
@@ -455,11 +458,12 @@ function walkList(
 ): void {
   if (!Array.isArray(value)) return
   const items = value.filter(isRecord)
-  // A list of `{id, type}` whose types are no class names holds inputs (a Pause's `onResume`), not tasks.
-  const taskItems = items.some(
-    (item) => 'id' in item && typeof item.type === 'string' && item.type.includes('.')
+  const typed = items.filter((item) => 'id' in item && 'type' in item)
+  // `{id, type}` items whose types are all input types' names (`STRING`) are inputs, a Pause's `onResume`.
+  const inputs = typed.every(
+    (item) => typeof item.type === 'string' && INPUT_TYPE_NAME.test(item.type)
   )
-  if (!certainlyTasks && !taskItems) {
+  if (!certainlyTasks && (typed.length === 0 || inputs)) {
     // Dag style: [{task: {...}, dependsOn: [...]}]
     value.forEach((item, i) => {
       if (isRecord(item) && isRecord(item.task) && 'type' in item.task) {

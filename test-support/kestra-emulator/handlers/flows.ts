@@ -158,10 +158,10 @@ function validateOne(
   if (doc.filename !== undefined) item.filename = doc.filename
   // 2.0.0 names the flow only once it is bound: a source or binding failure answers index, constraints and
   // outdated alone (the released core, run: docs/kestra.md#the-released-core-run).
-  const unbound =
-    core.features.v2 && result.failure !== undefined && result.failure.stage !== 'constraints'
-  if (unbound) {
-    item.constraints = releasedTwoConstraints(result.failure!)
+  // develop's errors list (`validateErrorsList`) is answered as before.
+  const released = core.features.v2 && !core.options.validateErrorsList
+  if (released && result.failure !== undefined && result.failure.stage !== 'constraints') {
+    item.constraints = releasedTwoConstraints(result.failure)
     item.outdated = false
     return item
   }
@@ -174,7 +174,7 @@ function validateOne(
         pointer: toPointer(v.path),
         path: v.idPath
       }))
-    } else if (core.features.v2) {
+    } else if (released) {
       item.constraints = releasedTwoConstraints(result.failure)
     } else {
       item.constraints = result.failure.message
