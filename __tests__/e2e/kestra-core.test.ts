@@ -77,7 +77,46 @@ const CASES: [string, string][] = [
     FLOW(
       'tasks:\n  - id: p\n    type: io.kestra.plugin.core.flow.Pause\n    onResume:\n      - id: asked\n        type: STRING\n'
     )
-  ]
+  ],
+  [
+    "a BOOLEAN among a Pause's onResume inputs",
+    FLOW(
+      'tasks:\n  - id: p\n    type: io.kestra.plugin.core.flow.Pause\n    onResume:\n      - id: ok\n        type: BOOLEAN\n'
+    )
+  ],
+  [
+    "an ENUM among a FORM's inputs",
+    FLOW(
+      `inputs:\n  - id: f\n    type: FORM\n    inputs:\n      - id: e\n        type: ENUM\n        values: [a]\n${TASKS}`
+    )
+  ],
+  [
+    'plugin defaults of the flow',
+    FLOW(
+      `pluginDefaults:\n  - type: io.kestra.plugin.core.log.Log\n    values:\n      level: INFO\n${TASKS}`
+    )
+  ],
+  ['a worker group of the flow', FLOW(`workerGroup:\n  key: gpu\n${TASKS}`)],
+  ['a worker group of a task', FLOW(`${TASKS}    workerGroup:\n      key: gpu\n`)],
+  [
+    "a trigger's conditions",
+    FLOW(
+      `${TASKS}triggers:\n  - id: s\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "0 * * * *"\n    conditions: []\n`
+    )
+  ],
+  [
+    "a Flow trigger's preconditions",
+    FLOW(
+      `${TASKS}triggers:\n  - id: f\n    type: io.kestra.plugin.core.trigger.Flow\n    preconditions:\n      id: p\n      flows:\n        - namespace: a\n          flowId: b\n`
+    )
+  ],
+  [
+    'a ForEach inside a Parallel',
+    FLOW(
+      'tasks:\n  - id: par\n    type: io.kestra.plugin.core.flow.Parallel\n    tasks:\n      - id: each\n        type: io.kestra.plugin.core.flow.ForEach\n        values: [1]\n        tasks:\n          - id: x\n            type: io.kestra.plugin.core.log.Log\n            message: hi\n'
+    )
+  ],
+  ['a state task of 1.x', FLOW('tasks:\n  - id: s\n    type: io.kestra.plugin.core.state.Get\n')]
 ]
 
 describe.skipIf(unavailable !== undefined && !coreRequired())(
@@ -127,6 +166,12 @@ describe.skipIf(unavailable !== undefined && !coreRequired())(
           .map((c) => c.path)
           .sort()
       ).toEqual(['triggers[0].labels[0].<list element>', 'triggers[0].timezone'])
+      // A property the flow has no more is named without a path: its name is its path.
+      const paths = (name: string) =>
+        splitConstraints(answerOf(name).constraints!).map((c) => c.path)
+      expect(paths('plugin defaults of the flow')).toEqual(['pluginDefaults'])
+      expect(paths('a worker group of the flow')).toEqual(['workerGroup'])
+      expect(paths('a worker group of a task')).toEqual([undefined])
     })
 
     it.skipIf(!CORPUS_PRESENT)(
@@ -170,6 +215,80 @@ describe.skipIf(unavailable !== undefined && !coreRequired())(
       },
       300_000
     )
+
+    it.skipIf(!CORPUS_PRESENT)(
+      'on the corpus, what 2.0 removed: every flow the local rules flag is refused by the core, and every refusal for it is flagged',
+      async () => {
+        const files = yamlFiles(CORPUS_DIR).filter(
+          (file) => !/(^|\n)---/.test(readFileSync(file, 'utf8'))
+        )
+        const falseFlags: string[] = []
+        const misses: string[] = []
+        let flagged = 0
+        let refusedForRemoval = 0
+        for (const file of files) {
+          const source = readFileSync(file, 'utf8')
+          const [real] = await core.validate(source)
+          const removed = removedErrors(source.split('\n'))
+          if (removed.length > 0) flagged++
+          if (removed.length > 0 && real!.constraints === undefined) {
+            falseFlags.push(`${relative(CORPUS_DIR, file)}: ${removed.join(', ')}`)
+          }
+          const reason = REMOVAL.exec(real!.constraints ?? '')
+          if (reason) refusedForRemoval++
+          if (reason && removed.length === 0) {
+            misses.push(`${relative(CORPUS_DIR, file)}: ${reason[0]}`)
+          }
+        }
+        console.log(
+          `2.0 removals on the corpus: ${files.length} flows, ${flagged} flagged, ${refusedForRemoval} refused by the core for a removal, ${falseFlags.length} false flags, ${misses.length} misses`
+        )
+        expect(falseFlags).toEqual([])
+        expect(misses).toEqual([])
+        expect(refusedForRemoval).toBeGreaterThan(0)
+      },
+      300_000
+    )
+
+    it('what 2.0 removed: the local rules give an error exactly when the core refuses, over flows mixing removed constructs and their neighbours', async () => {
+      const pick = <T>(valid: T[], removed: T[]) =>
+        fc.oneof(
+          { weight: 5, arbitrary: fc.constantFrom(...valid) },
+          { weight: 1, arbitrary: fc.constantFrom(...removed) }
+        )
+      const optional = <T>(valid: T[], removed: T[]) =>
+        fc.oneof(
+          { weight: 2, arbitrary: fc.constant(undefined) },
+          { weight: 3, arbitrary: pick(valid, removed) }
+        )
+      const arbitrary = fc.record({
+        tasks: fc.array(pick(Object.values(PIECES.tasks), Object.values(PIECES.removedTasks)), {
+          minLength: 1,
+          maxLength: 3
+        }),
+        wrapper: fc.constantFrom('none', 'parallel', 'errors'),
+        input: optional(PIECES.inputs, PIECES.removedInputs),
+        flowKey: optional(PIECES.flowKeys, PIECES.removedFlowKeys),
+        trigger: optional(PIECES.triggers, PIECES.removedTriggers)
+      })
+      const seen = { accepted: 0, refused: 0 }
+      await fc.assert(
+        fc.asyncProperty(arbitrary, async (pieces) => {
+          const lines = piecedFlow(pieces)
+          const [real] = await core.validate(`${lines.join('\n')}\n`)
+          seen[real!.constraints === undefined ? 'accepted' : 'refused']++
+          const removed = removedErrors(lines)
+          expect(
+            removed.length > 0,
+            `${lines.join('\n')}\n${real!.constraints ?? 'accepted'}`
+          ).toBe(real!.constraints !== undefined)
+          if (real!.constraints !== undefined) expect(REMOVAL.test(real!.constraints)).toBe(true)
+        }),
+        { numRuns: 200, seed: 20261126 }
+      )
+      // Both sides of the rule were drawn, not one only.
+      expect(Math.min(seen.accepted, seen.refused)).toBeGreaterThan(20)
+    })
 
     it("a trigger's labels and a Schedule's time zone: the local rules refuse exactly what the core refuses", async () => {
       const zones = Intl.supportedValuesOf('timeZone')
@@ -257,6 +376,206 @@ const EMULATOR_GAPS = [
   'kestra-invalid/kestra-io+kestra/workingdirectory-no-tasks.yaml',
   'kestra-valid/kestra-io+kestra/switch.yaml'
 ]
+
+/** The local errors of what Kestra 2.0 removed, for a 2.0.0 server. */
+function removedErrors(lines: string[]): string[] {
+  return checkOn([2, 0, 0], lines)
+    .filter((finding) => finding.severity === 'error' && finding.rule.startsWith('removed-'))
+    .map((finding) => `${finding.rule} ${finding.line}`)
+}
+
+/**
+ * A refusal of the 2.0.0 core for something 1.3 has and that needs no plugin: an input type it dropped, a type
+ * of Kestra's core plugins or of the packages of their pre-0.17 names (not `io.kestra.core.tasks.scripts`,
+ * whose tasks became a plugin before 0.20, nor Kestra's test classes), or a property of 1.3's flows, tasks and
+ * triggers.
+ */
+const REMOVAL =
+  /Invalid type: (BOOLEAN|ENUM|io\.kestra\.plugin\.core\.\S+|io\.kestra\.core\.tasks\.(debugs|executions|flows|log|states|storages|templating|trigger)\.\w+|io\.kestra\.core\.models\.triggers\.types\.\w+)$|Unrecognized field "(pluginDefaults|workerGroup|listeners|taskDefaults|conditions|preconditions|pluginDefaultsRef)"/m
+
+const INDENTED = (body: string[], by: string) => body.map((line) => by + line)
+
+/** Pieces of flows: each alone is valid on 2.0.0, or refused there for what 2.0 removed. */
+const PIECES = {
+  tasks: {
+    log: ['- id: log', '  type: io.kestra.plugin.core.log.Log', '  message: hi'],
+    returned: ['- id: ret', '  type: io.kestra.plugin.core.debug.Return', '  format: hi'],
+    loop: [
+      '- id: loop',
+      '  type: io.kestra.plugin.core.flow.Loop',
+      '  values: [1, 2]',
+      '  tasks:',
+      '    - id: inner',
+      '      type: io.kestra.plugin.core.log.Log',
+      '      message: hi'
+    ],
+    pause: [
+      '- id: pause',
+      '  type: io.kestra.plugin.core.flow.Pause',
+      '  onResume:',
+      '    - id: ok',
+      '      type: BOOL'
+    ],
+    kvGet: ['- id: kv', '  type: io.kestra.plugin.core.kv.Get', '  key: k']
+  },
+  removedTasks: {
+    logRef: [
+      '- id: log',
+      '  type: io.kestra.plugin.core.log.Log',
+      '  message: hi',
+      '  pluginDefaultsRef: x'
+    ],
+    logWorker: [
+      '- id: log',
+      '  type: io.kestra.plugin.core.log.Log',
+      '  message: hi',
+      '  workerGroup:',
+      '    key: gpu'
+    ],
+    pauseBoolean: [
+      '- id: pause',
+      '  type: io.kestra.plugin.core.flow.Pause',
+      '  onResume:',
+      '    - id: ok',
+      '      type: BOOLEAN'
+    ],
+    logAlias: ['- id: log', '  type: io.kestra.core.tasks.log.Log', '  message: hi'],
+    returnAlias: ['- id: ret', '  type: io.kestra.core.tasks.debugs.Return', '  format: hi'],
+    echo: ['- id: echo', '  type: io.kestra.plugin.core.debug.Echo', '  format: hi'],
+    forEach: [
+      '- id: each',
+      '  type: io.kestra.plugin.core.flow.ForEach',
+      '  values: [1, 2]',
+      '  tasks:',
+      '    - id: inner',
+      '      type: io.kestra.plugin.core.log.Log',
+      '      message: hi'
+    ],
+    stateGet: ['- id: state', '  type: io.kestra.plugin.core.state.Get'],
+    parallelAlias: [
+      '- id: par',
+      '  type: io.kestra.core.tasks.flows.Parallel',
+      '  tasks:',
+      '    - id: inner',
+      '      type: io.kestra.plugin.core.log.Log',
+      '      message: hi'
+    ]
+  },
+  inputs: [
+    ['  - id: b', '    type: BOOL', '    required: false'],
+    ['  - id: e', '    type: SELECT', '    values: [a, b]', '    required: false'],
+    ['  - id: i', '    type: ION', '    required: false'],
+    [
+      '  - id: f',
+      '    type: FORM',
+      '    inputs:',
+      '      - id: s',
+      '        type: STRING',
+      '        required: false'
+    ]
+  ],
+  removedInputs: [
+    ['  - id: b', '    type: BOOLEAN', '    required: false'],
+    ['  - id: e', '    type: ENUM', '    values: [a, b]', '    required: false'],
+    [
+      '  - id: f',
+      '    type: FORM',
+      '    inputs:',
+      '      - id: e',
+      '        type: ENUM',
+      '        values: [a]',
+      '        required: false'
+    ]
+  ],
+  flowKeys: [['labels:', '  team: data'], ['description: pieced']],
+  removedFlowKeys: [
+    [
+      'pluginDefaults:',
+      '  - type: io.kestra.plugin.core.log.Log',
+      '    values:',
+      '      level: INFO'
+    ],
+    ['workerGroup:', '  key: gpu'],
+    ['listeners: []'],
+    ['taskDefaults: []']
+  ],
+  triggers: [
+    ['  - id: s', '    type: io.kestra.plugin.core.trigger.Schedule', '    cron: "0 * * * *"'],
+    [
+      '  - id: s',
+      '    type: io.kestra.plugin.core.trigger.Schedule',
+      '    cron: "0 * * * *"',
+      '    when: "{{ true }}"'
+    ],
+    ['  - id: f', '    type: io.kestra.plugin.core.trigger.Flow', '    states: [SUCCESS]']
+  ],
+  removedTriggers: [
+    [
+      '  - id: s',
+      '    type: io.kestra.plugin.core.trigger.Schedule',
+      '    cron: "0 * * * *"',
+      '    conditions: []'
+    ],
+    [
+      '  - id: s',
+      '    type: io.kestra.core.models.triggers.types.Schedule',
+      '    cron: "0 * * * *"'
+    ],
+    [
+      '  - id: f',
+      '    type: io.kestra.plugin.core.trigger.Flow',
+      '    preconditions:',
+      '      id: p',
+      '      flows:',
+      '        - namespace: a',
+      '          flowId: b'
+    ],
+    [
+      '  - id: f',
+      '    type: io.kestra.plugin.core.trigger.Flow',
+      '    conditions:',
+      '      - type: io.kestra.plugin.core.condition.ExecutionStatus',
+      '        in: [SUCCESS]'
+    ]
+  ]
+}
+
+function piecedFlow(pieces: {
+  tasks: string[][]
+  wrapper: string
+  input?: string[] | undefined
+  flowKey?: string[] | undefined
+  trigger?: string[] | undefined
+}): string[] {
+  // Task ids made unique, as Kestra requires: the pieces reuse theirs.
+  const tasks = pieces.tasks.flatMap((body, i) =>
+    body.map((line) => line.replace(/id: (\w+)$/, `id: $1_${i}`))
+  )
+  const lines = ['id: pieced', 'namespace: company.team', ...(pieces.flowKey ?? [])]
+  if (pieces.input) lines.push('inputs:', ...pieces.input)
+  if (pieces.wrapper === 'parallel') {
+    lines.push(
+      'tasks:',
+      '  - id: wrapper',
+      '    type: io.kestra.plugin.core.flow.Parallel',
+      '    tasks:',
+      ...INDENTED(tasks, '      ')
+    )
+  } else if (pieces.wrapper === 'errors') {
+    lines.push(
+      'tasks:',
+      '  - id: first',
+      '    type: io.kestra.plugin.core.log.Log',
+      '    message: hi',
+      'errors:',
+      ...INDENTED(tasks, '  ')
+    )
+  } else {
+    lines.push('tasks:', ...INDENTED(tasks, '  '))
+  }
+  if (pieces.trigger) lines.push('triggers:', ...pieces.trigger)
+  return lines
+}
 
 /** A refusal the plugin-blind emulator cannot give: a property a core plugin does not have. */
 const PLUGIN_PROPERTY =

@@ -367,13 +367,37 @@ describe('8. FORM inputs and named plugin defaults', () => {
     ].join('\n')
   }
 
-  it('an unresolved pluginDefaultsRef is a local warning; the 2.0 server rejects it, on its line', async () => {
+  it('an unresolved pluginDefaultsRef is a local warning; a 1.3.25 server rejects it, on its line; 2.0 has no such property', async () => {
     const alone = await validate(REFS)
     expect(alone.exitCode, log(alone)).toBe(0)
     expect(of(alone, 'warning')).toEqual([
       expect.objectContaining({ line: 7, title: 'kestra-gitops: plugin-defaults-ref' })
     ])
-    const onServer = await validateOn('2.0.0', REFS)
+    const onTwo = await validateOn('2.0.0', REFS)
+    expect(onTwo.exitCode).toBe(1)
+    // The server stops at the first unknown property, with no path (placed on its key); the local rules
+    // name each, with what replaces it.
+    expect(of(onTwo, 'error')).toHaveLength(3)
+    expect(of(onTwo, 'error')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          line: 7,
+          title: 'kestra-gitops: server-constraint',
+          message: expect.stringContaining('Unrecognized field "pluginDefaultsRef"')
+        }),
+        expect.objectContaining({
+          line: 7,
+          title: 'kestra-gitops: removed-property',
+          message: expect.stringContaining('`pluginDefaultsRef` on task')
+        }),
+        expect.objectContaining({
+          line: 8,
+          title: 'kestra-gitops: removed-property',
+          message: expect.stringContaining('no flow-level plugin defaults')
+        })
+      ])
+    )
+    const onServer = await validateOn('1.3.25', REFS)
     expect(onServer.exitCode).toBe(1)
     expect(of(onServer, 'error')).toEqual([
       expect.objectContaining({

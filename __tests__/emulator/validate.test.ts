@@ -311,7 +311,7 @@ describe('POST /flows/validate', () => {
     emulator = await startEmulator()
   })
 
-  it("refuses on 2.0 a pluginDefaultsRef that names no plugin default's ref", async () => {
+  it("refuses on 1.3.25 a pluginDefaultsRef that names no plugin default's ref; 2.0.0 has neither", async () => {
     const task = (ref: string) =>
       flowSource(
         'team',
@@ -319,12 +319,14 @@ describe('POST /flows/validate', () => {
         `  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n    pluginDefaultsRef: ${ref}\npluginDefaults:\n  - type: io.kestra.plugin.core.log.Log\n    ref: quiet\n    values: { level: DEBUG }\n`
       )
     const [resolved, unresolved] = await validate(`${task('quiet')}---\n${task('loud')}`, {
-      version: '2.0.0'
+      version: '1.3.25'
     })
     expect(resolved!.constraints).toBeUndefined()
     expect(unresolved!.constraints).toBe(
-      "Validation error:  Invalid Flow: No pluginDefaults bundle found for pluginDefaultsRef 'loud'.\n"
+      ": Invalid Flow: No pluginDefaults bundle found for pluginDefaultsRef 'loud'."
     )
+    const [two] = await validate(task('quiet'), { version: '2.0.0' })
+    expect(two!.constraints).toMatch(/^Validation error: Unrecognized field "pluginDefaultsRef"/)
   })
 })
 

@@ -4,6 +4,7 @@ import type { ServerValidation } from '../../src/model/kestra.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import { locateKestraPath } from '../../src/decide/validate/kestra-path.js'
 import { serverFindings } from '../../src/kinds/flows/decide-checks.js'
+import { splitConstraints } from '../../src/kestra/constraints.js'
 import { flowKey } from '../../src/model/targets.js'
 
 const SOURCE = `# header comment
@@ -217,6 +218,43 @@ describe('serverFindings', () => {
       [result({ errors: [{ message: 'Invalid type: io.kestra.core.tasks.log.Log' }] })]
     )
     expect(findings.map((f) => [f.rule, f.line, f.column])).toEqual([['server-constraint', 10, 11]])
+  })
+
+  it("puts 2.0's path-less unknown property on its key: the flow's own, or the first inside it", () => {
+    const raw = [
+      'id: hello', // 1
+      'namespace: company.team',
+      'tasks:',
+      '  - id: a',
+      '    type: io.kestra.plugin.core.log.Log', // 5
+      '    message: hi',
+      '    workerGroup:',
+      '      key: gpu',
+      'workerGroup:',
+      '  key: cpu', // 10
+      'triggers:',
+      '  - id: s',
+      '    type: io.kestra.plugin.core.trigger.Schedule',
+      '    cron: "@daily"',
+      '    conditions: []', // 15
+      ''
+    ].join('\n')
+    const twoFlow = parseFlowFile({ file: 'flows/two.yml', rel: 'flows/two.yml', raw })
+    // As 2.0.0 answers it (docs/kestra.md#the-released-core-run), read as the client reads it.
+    const at = (message: string) =>
+      serverFindings(
+        [twoFlow],
+        [result({ errors: splitConstraints(`Validation error: ${message}\n`) })]
+      ).map((f) => [f.line, f.column])
+    const unknown = (field: string, owner: string) =>
+      `Unrecognized field "${field}" (class ${owner}), not marked as ignorable (26 known properties: "id")`
+    expect(at(unknown('workerGroup', 'io.kestra.core.models.flows.FlowWithSource'))).toEqual([
+      [9, 1]
+    ])
+    expect(at(unknown('workerGroup', 'io.kestra.plugin.core.log.Log'))).toEqual([[7, 5]])
+    expect(at(unknown('conditions', 'io.kestra.plugin.core.trigger.Schedule'))).toEqual([[15, 5]])
+    // No such key: the flow's id line, as for any path-less constraint.
+    expect(at(unknown('listeners', 'io.kestra.core.models.flows.FlowWithSource'))).toEqual([[1, 1]])
   })
 
   it('maps deprecations, infos and outdated revisions', () => {

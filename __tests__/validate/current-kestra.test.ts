@@ -10,11 +10,17 @@ const TASKS = MINIMAL.slice(2)
 describe('flows using current Kestra features', () => {
   const files = readdirSync(FIXTURES).filter((name) => name.endsWith('.yml'))
 
-  it.each(files)('%s: no finding, with no server known and for a 1.3 server', (name) => {
-    const source = flow(readFileSync(join(FIXTURES, name), 'utf8'), `flows/${name}`)
-    expect(validateRepository(model([source]))).toEqual([])
-    expect(validateRepository(model([source]), { serverVersion: [1, 3, 2] })).toEqual([])
-  })
+  it.each(files)(
+    '%s: no finding for a 1.3 server; with no server known, no more than notices of what 2.0 removed',
+    (name) => {
+      const source = flow(readFileSync(join(FIXTURES, name), 'utf8'), `flows/${name}`)
+      const unknown = validateRepository(model([source]))
+      expect(
+        unknown.filter((f) => f.severity !== 'notice' || !f.rule.startsWith('removed-'))
+      ).toEqual([])
+      expect(validateRepository(model([source]), { serverVersion: [1, 3, 2] })).toEqual([])
+    }
+  )
 })
 
 describe('FORM inputs (Kestra 2.0)', () => {
@@ -238,6 +244,7 @@ describe('plugin defaults', () => {
       '      level: ~'
     ])
     expect(rules(findings)).toEqual([
+      'notice removed-property 7:1',
       'error plugin-default-values 8:5',
       'error plugin-default-type 9:5',
       'error plugin-default-values 13:7',
@@ -246,7 +253,7 @@ describe('plugin defaults', () => {
   })
 })
 
-describe('named plugin defaults (Kestra 2.0: pluginDefaults[].ref, pluginDefaultsRef)', () => {
+describe('named plugin defaults (Kestra 1.3.34: pluginDefaults[].ref, pluginDefaultsRef)', () => {
   const lines = [
     ...HEAD,
     'pluginDefaults:',
@@ -264,10 +271,17 @@ describe('named plugin defaults (Kestra 2.0: pluginDefaults[].ref, pluginDefault
   ]
 
   it('warns about a ref the flow does not declare, on every version: a namespace default may have it', () => {
-    for (const findings of [check(lines), checkOn([2, 0, 0], lines), checkOn([1, 3, 25], lines)]) {
-      expect(rules(findings)).toEqual(['warning plugin-defaults-ref 13:26'])
-    }
-    expect(check(lines)[0]?.message).toContain(
+    expect(rules(checkOn([1, 3, 25], lines))).toEqual(['warning plugin-defaults-ref 13:26'])
+    const removed = (severity: string) =>
+      ['3:1', '10:5'].map((at) => `${severity} removed-property ${at}`)
+    expect(rules(check(lines)).sort()).toEqual(
+      [...removed('notice'), 'warning plugin-defaults-ref 13:26'].sort()
+    )
+    // 2.0.0 has neither: the flow's plugin defaults and the task's reference are unknown properties there.
+    expect(rules(checkOn([2, 0, 0], lines)).sort()).toEqual(
+      [...removed('error'), 'warning plugin-defaults-ref 13:26'].sort()
+    )
+    expect(check(lines).find((f) => f.rule === 'plugin-defaults-ref')?.message).toContain(
       "pluginDefaultsRef 'runner-defaults' names no `ref` of this flow's pluginDefaults"
     )
   })

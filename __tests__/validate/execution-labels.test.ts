@@ -77,12 +77,16 @@ describe('labels an execution is given', () => {
       '        value: "true"'
     ])
     expect(rules(findings)).toEqual([
+      'notice removed-type 9:15',
       'error system-label 13:11',
+      'notice removed-type 15:11',
       'error system-label 20:7',
       'error system-label 26:14'
     ])
     expect(
-      findings.map((finding) => /on (\w+) task '([^']+)'/.exec(finding.message)?.slice(1))
+      findings
+        .filter((finding) => finding.rule === 'system-label')
+        .map((finding) => /on (\w+) task '([^']+)'/.exec(finding.message)?.slice(1))
     ).toEqual([
       ['Subflow', 'call'],
       ['ForEachItem', 'each'],
@@ -118,12 +122,13 @@ describe('labels an execution is given', () => {
     ])
     expect(rules(findings)).toEqual([
       'error system-label 13:7',
+      'notice removed-property 17:5',
       'error system-label 20:11',
       'error system-label 23:11',
       'error system-label 26:11'
     ])
     expect(findings[0]?.message).toContain("on SLA 'slow'")
-    expect(findings[1]?.message).toContain("in an ExecutionLabels condition of trigger 'after'")
+    expect(findings[2]?.message).toContain("in an ExecutionLabels condition of trigger 'after'")
   })
 
   it('leaves alone the labels of other tasks and the flow’s own system.readOnly', () => {

@@ -70,7 +70,7 @@ describe('flow identity rules', () => {
     }
     expect(removed([2, 0, 0])).toEqual(['error removed-key 8:1', 'error removed-key 9:1'])
     expect(findings[1]?.message).toBe(
-      '`taskDefaults` is deprecated: Kestra up to 1.3 accepts it, Kestra 2.0 rejects it as an unknown field. Rename it to `pluginDefaults`'
+      '`taskDefaults` is deprecated: Kestra up to 1.3 accepts it, Kestra 2.0 rejects it as an unknown field. On Kestra 1.x rename it to `pluginDefaults`; Kestra 2.0 has no flow-level plugin defaults at all: set the values on the tasks'
     )
   })
 

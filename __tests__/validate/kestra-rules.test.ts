@@ -22,6 +22,8 @@ interface Case {
   /** Kestra rejects it (from the rule's release on): the finding is on `line`. */
   rejected: string[]
   line: number
+  /** The release that removed what the rule checks: both flows are refused from then on for that. */
+  until?: KestraVersion
 }
 
 const input = (...lines: string[]): string[] => [...HEAD, 'inputs:', ...lines, ...TASKS]
@@ -292,6 +294,7 @@ const CASES: Case[] = [
   },
   {
     rule: 'duplicate-preconditions', // FlowValidator (1.1): Duplicate preconditions with id
+    until: [2, 0, 0], // 2.0.0 has no preconditions nor flow-level plugin defaults
     accepted: [
       ...MINIMAL,
       'triggers:',
@@ -402,6 +405,7 @@ const CASES: Case[] = [
   },
   {
     rule: 'plugin-default-type', // PluginDefault.type @NotNull (0.17)
+    until: [2, 0, 0], // 2.0.0 has no preconditions nor flow-level plugin defaults
     accepted: [
       ...MINIMAL,
       'pluginDefaults:',
@@ -414,6 +418,7 @@ const CASES: Case[] = [
   },
   {
     rule: 'plugin-default-values', // PluginDefaultValidator: No 'values' provided / No value for key
+    until: [2, 0, 0], // 2.0.0 has no preconditions nor flow-level plugin defaults
     accepted: [
       ...MINIMAL,
       'pluginDefaults:',
@@ -433,12 +438,7 @@ const CASES: Case[] = [
   },
   {
     rule: 'removed-key', // 2.0 removed the deprecated listeners / taskDefaults
-    accepted: [
-      ...MINIMAL,
-      'pluginDefaults:',
-      '  - type: io.kestra.plugin.core.log.Log',
-      '    values: { level: INFO }'
-    ],
+    accepted: MINIMAL,
     rejected: [
       ...MINIMAL,
       'taskDefaults:',
@@ -586,6 +586,50 @@ const CASES: Case[] = [
     line: 11
   },
   {
+    rule: 'removed-property', // 2.0.0's Flow, AbstractTrigger and Flow trigger: unknown properties
+    accepted: [
+      ...MINIMAL,
+      'triggers:',
+      '  - id: after',
+      '    type: io.kestra.plugin.core.trigger.Flow',
+      '    states: [SUCCESS]'
+    ],
+    rejected: [
+      ...MINIMAL,
+      'triggers:',
+      '  - id: after',
+      '    type: io.kestra.plugin.core.trigger.Flow',
+      '    conditions:',
+      '      - type: io.kestra.plugin.core.condition.ExecutionStatus',
+      '        in: [SUCCESS]'
+    ],
+    line: 10
+  },
+  {
+    rule: 'removed-type', // 2.0.0's plugin registry: the pre-0.17 aliases and ForEach are gone
+    accepted: [
+      ...HEAD,
+      'tasks:',
+      '  - id: log',
+      '    type: io.kestra.plugin.core.log.Log',
+      '    message: hi'
+    ],
+    rejected: [
+      ...HEAD,
+      'tasks:',
+      '  - id: log',
+      '    type: io.kestra.core.tasks.log.Log',
+      '    message: hi'
+    ],
+    line: 5
+  },
+  {
+    rule: 'removed-input-type', // 2.0.0's Type enum has no BOOLEAN nor ENUM
+    accepted: input('  - id: ok', '    type: SELECT', '    values: [yes, no]'),
+    rejected: input('  - id: ok', '    type: ENUM', '    values: [yes, no]'),
+    line: 5
+  },
+  {
     rule: 'unquoted-pebble', // YAML: `{{ x }}` is a mapping Kestra cannot read as a string
     accepted: [
       ...HEAD,
@@ -610,18 +654,26 @@ interface Severity {
   since?: KestraVersion
   /** With no server known. */
   errorWhenUnknown: boolean
+  /** Nothing on a server older than `since` (what that release removed). */
+  silentBefore: boolean
 }
 
 const VERSIONED =
   /^error on ≥ (\d+)\.(\d+)(?:\.(\d+))?( and when unknown)?; warning before( and when unknown)?$/
+const REMOVED = /^error on ≥ (\d+)\.(\d+)(?:\.(\d+))?; notice when unknown; nothing before$/
 
 function readSeverity(cell: string): Severity {
-  if (cell === 'error') return { errorWhenUnknown: true }
+  if (cell === 'error') return { errorWhenUnknown: true, silentBefore: false }
+  const removed = REMOVED.exec(cell)
+  if (removed) {
+    const since: KestraVersion = [Number(removed[1]), Number(removed[2]), Number(removed[3] ?? 0)]
+    return { since, errorWhenUnknown: false, silentBefore: true }
+  }
   const match = VERSIONED.exec(cell)
   if (!match) throw new Error(`unreadable Severity: ${cell}`)
   const since: KestraVersion = [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)]
   if (Boolean(match[4]) === Boolean(match[5])) throw new Error(`contradictory Severity: ${cell}`)
-  return { since, errorWhenUnknown: Boolean(match[4]) }
+  return { since, errorWhenUnknown: Boolean(match[4]), silentBefore: false }
 }
 
 /** The rows of the first table ("Rules that can be errors"): rule id → Severity and source cells. */
@@ -667,7 +719,8 @@ describe('every error rule, on the Kestra code path that backs it', () => {
     (c) => {
       const severity = readSeverity(table.get(c.rule)!.severity)
       const boundary = severity.since ? [justBefore(severity.since), severity.since] : []
-      for (const version of [undefined, ...boundary, ...CURRENT]) {
+      const versions = [...boundary, ...CURRENT].filter((v) => !c.until || !atLeast(v, c.until))
+      for (const version of [undefined, ...versions]) {
         const accepted = run(c.accepted, version).filter((f) => f.severity === 'error')
         expect(accepted, `accepted flow, ${versionName(version)}`).toEqual([])
         const expected =
@@ -677,9 +730,10 @@ describe('every error rule, on the Kestra code path that backs it', () => {
         const found = run(c.rejected, version)
           .filter((f) => f.rule === c.rule && f.line === c.line)
           .map((f) => f.severity)
-        expect(found, `rejected flow, ${versionName(version)}`).toEqual([
-          expected ? 'error' : 'warning'
-        ])
+        const otherwise = version === undefined ? 'notice' : []
+        expect(found, `rejected flow, ${versionName(version)}`).toEqual(
+          expected ? ['error'] : severity.silentBefore ? [otherwise].flat() : ['warning']
+        )
       }
     }
   )

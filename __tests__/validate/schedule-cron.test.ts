@@ -125,7 +125,7 @@ describe('the schedule-cron rule', () => {
         'io.kestra.core.models.triggers.types.Schedule'
       )
     )
-    expect(rules(check(alias))).toEqual(['error schedule-cron 10:11'])
+    expect(rules(check(alias))).toEqual(['notice removed-type 9:11', 'error schedule-cron 10:11'])
   })
 
   it('reads withSeconds, and says nothing of a cron Kestra accepts', () => {

@@ -107,7 +107,10 @@ describe('the schedule-timezone rule', () => {
         'io.kestra.core.models.triggers.types.Schedule'
       )
     )
-    expect(rules(check(alias))).toEqual(['error schedule-timezone 11:15'])
+    expect(rules(check(alias))).toEqual([
+      'notice removed-type 9:11',
+      'error schedule-timezone 11:15'
+    ])
     const other = schedule('PST').map((line) =>
       line.replace(
         'io.kestra.plugin.core.trigger.Schedule',

@@ -123,7 +123,7 @@ describe('task and trigger rules', () => {
       '    namespace: company.team',
       '    flowId: another'
     ])
-    expect(rules(findings)).toEqual(['error recursive-subflow 4:5'])
+    expect(rules(findings)).toEqual(['error recursive-subflow 4:5', 'notice removed-type 5:11'])
     expect(findings[0]?.message).toContain('Recursive call to flow [company.team.flow]')
   })
 
@@ -147,6 +147,8 @@ describe('task and trigger rules', () => {
     expect(rules(findings)).toEqual([
       'warning removed-key 3:1',
       'error empty-tasks 4:5',
+      'notice removed-property 12:5',
+      'notice removed-property 16:5',
       'error duplicate-preconditions 17:7'
     ])
   })
@@ -213,7 +215,8 @@ describe('core flowable task shapes', () => {
       'error if-condition 4:5',
       'error working-directory-child 13:9',
       'warning working-directory-child 19:9',
-      'error empty-tasks 21:5'
+      'error empty-tasks 21:5',
+      'notice removed-type 22:11'
     ])
   })
 })

@@ -1005,8 +1005,11 @@ function toConstraint(item) {
     const leading = LEADING_PATH.exec(message);
     if (leading)
         return { path: leading[1], message: leading[2].trim() };
-    const path = chain ? pathFromReferenceChain(chain[1]) : undefined;
+    const path = chain ? pathFromReferenceChain(chain[1]) : flowProperty(item);
     return path ? { path, message } : { message };
+}
+function flowProperty(item) {
+    return /^Unrecognized field "([\w$-]+)" \(class io\.kestra\.core\.models\.flows\.(?:Flow|FlowWithSource)\)/.exec(item)?.[1];
 }
 function pathFromReferenceChain(chain) {
     let path = '';
@@ -5767,7 +5770,8 @@ function isVersioned(value) {
     return (isObject$1(value) &&
         fits(value.finding, FINDING) &&
         isVersion(value.since) &&
-        SEVERITIES.includes(value.whenUnknown));
+        SEVERITIES.includes(value.whenUnknown) &&
+        (value.silentBefore === undefined || value.silentBefore === true));
 }
 function isVersion(value) {
     return Array.isArray(value) && value.length === 3 && value.every((part) => Number.isInteger(part));
@@ -6139,10 +6143,13 @@ function atLeast(version, since) {
     return true;
 }
 function resolveVersioned(versioned, version) {
-    return versioned.map(({ finding, since, whenUnknown }) => ({
-        ...finding,
-        severity: version === undefined ? whenUnknown : atLeast(version, since) ? 'error' : 'warning'
-    }));
+    return versioned.flatMap(({ finding, since, whenUnknown, silentBefore }) => {
+        if (version === undefined)
+            return [{ ...finding, severity: whenUnknown }];
+        if (atLeast(version, since))
+            return [{ ...finding, severity: 'error' }];
+        return silentBefore ? [] : [{ ...finding, severity: 'warning' }];
+    });
 }
 
 async function readNameListings(api, refs) {
@@ -7038,7 +7045,9 @@ const INPUT_TYPES = new Set([
     'ARRAY',
     'YAML',
     'EMAIL',
-    'FORM'
+    'FORM',
+    'ION',
+    'REUSABLE_INPUTS'
 ]);
 const PREFILL_RELEASE = [1, 1, 0];
 const FORM_RELEASE = [2, 0, 0];
@@ -7506,6 +7515,9 @@ class FlowDocument {
         const { severity: _, ...finding } = this.finding('error', node, rule, message);
         return { finding, since, whenUnknown };
     }
+    removedIn(since, node, rule, message) {
+        return { ...this.versioned(since, 'notice', node, rule, message), silentBefore: true };
+    }
     findingAt(severity, offset, rule, message) {
         const { line, column } = offsetPosition(this.flow, offset);
         const finding = { severity, file: this.flow.file, line, column, rule, message };
@@ -7567,10 +7579,10 @@ const TOP_LEVEL_KEYS = new Set([
 ]);
 const REMOVED_KEYS = {
     listeners: 'Use `afterExecution` or a Flow trigger instead',
-    taskDefaults: 'Rename it to `pluginDefaults`'
+    taskDefaults: 'On Kestra 1.x rename it to `pluginDefaults`; Kestra 2.0 has no flow-level plugin defaults at all: set the values on the tasks'
 };
 const V1 = [1, 0, 0];
-const V2 = [2, 0, 0];
+const V2$1 = [2, 0, 0];
 const SERVER_OWNED_KEYS = new Set(['revision', 'deleted', 'updated', 'tenantId']);
 function identityFindings(document) {
     const root = document.root;
@@ -7637,7 +7649,7 @@ function versionedIdentityFindings(document) {
         if (!Object.hasOwn(REMOVED_KEYS, key))
             continue;
         const fix = REMOVED_KEYS[key];
-        findings.push(document.versioned(V2, 'warning', entry.key, 'removed-key', `\`${key}\` is deprecated: Kestra up to 1.3 accepts it, Kestra 2.0 rejects it as an unknown field. ${fix}`));
+        findings.push(document.versioned(V2$1, 'warning', entry.key, 'removed-key', `\`${key}\` is deprecated: Kestra up to 1.3 accepts it, Kestra 2.0 rejects it as an unknown field. ${fix}`));
     }
     return findings;
 }
@@ -7898,6 +7910,162 @@ function pluginDefaultsRefFindings(document, tree) {
 }
 function unresolved(document, node, ref) {
     return document.finding('warning', node, 'plugin-defaults-ref', `pluginDefaultsRef '${ref}' names no \`ref\` of this flow's pluginDefaults: unless a namespace or instance plugin default has it, Kestra rejects the flow. Add a pluginDefaults entry with \`ref: ${ref}\`, or fix the name`);
+}
+
+const V2 = [2, 0, 0];
+const LOOP = 'rewrite it with `io.kestra.plugin.core.flow.Loop`, which replaces it in Kestra 2.0';
+const REMOVED_TASKS = {
+    'io.kestra.plugin.core.flow.ForEach': LOOP,
+    'io.kestra.plugin.core.flow.ForEachItem': LOOP,
+    'io.kestra.plugin.core.flow.EachSequential': LOOP,
+    'io.kestra.plugin.core.flow.EachParallel': LOOP,
+    'io.kestra.plugin.core.flow.Template': 'templates are gone: move the template’s tasks into this flow or into a subflow',
+    'io.kestra.plugin.core.debug.Echo': 'use `io.kestra.plugin.core.log.Log`',
+    'io.kestra.plugin.core.execution.Count': 'use `io.kestra.plugin.kestra.executions.Count` of the Kestra plugin',
+    'io.kestra.plugin.core.execution.Resume': 'use `io.kestra.plugin.kestra.executions.Resume` of the Kestra plugin',
+    'io.kestra.plugin.core.trigger.Toggle': 'use `io.kestra.plugin.kestra.triggers.Toggle` of the Kestra plugin',
+    'io.kestra.plugin.core.log.Fetch': 'use `io.kestra.plugin.kestra.logs.Fetch` of the Kestra plugin',
+    'io.kestra.plugin.core.state.Get': 'use the KV store: `io.kestra.plugin.core.kv.Get`',
+    'io.kestra.plugin.core.state.Set': 'use the KV store: `io.kestra.plugin.core.kv.Set`',
+    'io.kestra.plugin.core.state.Delete': 'use the KV store: `io.kestra.plugin.core.kv.Delete`',
+    'io.kestra.plugin.core.storage.LocalFiles': 'use the `inputFiles` of a `io.kestra.plugin.core.flow.WorkingDirectory` or of a script task'
+};
+const ALIASES = {
+    'debugs.Echo': 'debug.Echo',
+    'debugs.Return': 'debug.Return',
+    'executions.Counts': 'execution.Count',
+    'executions.Fail': 'execution.Fail',
+    'executions.Labels': 'execution.Labels',
+    'flows.AllowFailure': 'flow.AllowFailure',
+    'flows.Dag': 'flow.Dag',
+    'flows.EachParallel': 'flow.EachParallel',
+    'flows.EachSequential': 'flow.EachSequential',
+    'flows.Flow': 'flow.Subflow',
+    'flows.ForEachItem': 'flow.ForEachItem',
+    'flows.If': 'flow.If',
+    'flows.Parallel': 'flow.Parallel',
+    'flows.Pause': 'flow.Pause',
+    'flows.Sequential': 'flow.Sequential',
+    'flows.Subflow': 'flow.Subflow',
+    'flows.Switch': 'flow.Switch',
+    'flows.Template': 'flow.Template',
+    'flows.Worker': 'flow.WorkingDirectory',
+    'flows.WorkingDirectory': 'flow.WorkingDirectory',
+    'log.Fetch': 'log.Fetch',
+    'log.Log': 'log.Log',
+    'states.Delete': 'state.Delete',
+    'states.Get': 'state.Get',
+    'states.Set': 'state.Set',
+    'storages.Concat': 'storage.Concat',
+    'storages.DeduplicateItems': 'storage.DeduplicateItems',
+    'storages.Delete': 'storage.Delete',
+    'storages.FilterItems': 'storage.FilterItems',
+    'storages.LocalFiles': 'storage.LocalFiles',
+    'storages.Purge': 'execution.PurgeExecutions',
+    'storages.PurgeExecution': 'storage.PurgeCurrentExecutionFiles',
+    'storages.Reverse': 'storage.Reverse',
+    'storages.Size': 'storage.Size',
+    'storages.Split': 'storage.Split',
+    'templating.TemplatedTask': 'templating.TemplatedTask',
+    'trigger.Toggle': 'trigger.Toggle',
+    Flow: 'trigger.Flow',
+    Schedule: 'trigger.Schedule',
+    Webhook: 'trigger.Webhook'
+};
+const TASK_ALIAS = 'io.kestra.core.tasks.';
+const TRIGGER_ALIAS = 'io.kestra.core.models.triggers.types.';
+const REMOVED_INPUT_TYPES = {
+    BOOLEAN: 'Use `type: BOOL`, which replaces it (Kestra 0.23 and later)',
+    ENUM: 'Use `type: SELECT` with the same `values`, which replaces it'
+};
+const REMOVED_FLOW_KEYS = {
+    pluginDefaults: 'Kestra 2.0 has no flow-level plugin defaults: set these values on the tasks themselves',
+    workerGroup: 'Kestra 2.0 flows choose their workers with `workerSelector`'
+};
+const REMOVED_PLUGIN_KEYS = {
+    workerGroup: 'Kestra 2.0 chooses workers with `workerSelector`',
+    pluginDefaultsRef: 'Kestra 2.0 has no plugin defaults to refer to: set the values on the task'
+};
+const REMOVED_TRIGGER_KEYS = {
+    conditions: 'Kestra 2.0 triggers take a `when` expression instead: rewrite the conditions as one'
+};
+const REMOVED_FLOW_TRIGGER_KEYS = {
+    preconditions: 'Kestra 2.0’s Flow trigger names the flows it waits for in `dependsOn` (with `window` and `mode`)'
+};
+function removedInTwoFindings(document, tree) {
+    const findings = [];
+    const property = (owner, removed, where) => {
+        for (const entry of document.entries(owner)) {
+            const key = String(entry.key.value);
+            if (!Object.hasOwn(removed, key))
+                continue;
+            findings.push(document.removedIn(V2, entry.key, 'removed-property', `\`${key}\`${where}: Kestra 2.0 rejects it as an unknown property. ${removed[key]}`));
+        }
+    };
+    property(document.root, REMOVED_FLOW_KEYS, '');
+    for (const task of tree.tasks) {
+        property(task.map, REMOVED_PLUGIN_KEYS, ` on task '${task.id ?? task.path}'`);
+        findings.push(...typeFindings(document, task));
+    }
+    for (const trigger of tree.triggers) {
+        const where = ` on trigger '${trigger.id ?? trigger.path}'`;
+        property(trigger.map, { ...REMOVED_PLUGIN_KEYS, ...REMOVED_TRIGGER_KEYS }, where);
+        if (FLOW_TRIGGER_TYPES.has(trigger.type ?? '')) {
+            property(trigger.map, REMOVED_FLOW_TRIGGER_KEYS, where);
+        }
+        findings.push(...typeFindings(document, trigger));
+    }
+    findings.push(...inputTypeFindings(document, tree));
+    return findings;
+}
+function typeFindings(document, node) {
+    const type = node.type;
+    if (type === undefined || !node.typeEntry)
+        return [];
+    const at = node.typeEntry.value ?? node.typeEntry.key;
+    const aliased = aliasTarget(type);
+    if (aliased !== undefined) {
+        const then = REMOVED_TASKS[aliased];
+        const fix = then
+            ? `It names \`${aliased}\`, which 2.0 has no more either: ${then}`
+            : `Use \`${aliased}\`, the class it names, which every release since 0.20 accepts`;
+        return [
+            document.removedIn(V2, at, 'removed-type', `\`${type}\` is a pre-0.17 name: Kestra 2.0 rejects it (Invalid type). ${fix}`)
+        ];
+    }
+    const fix = REMOVED_TASKS[type];
+    if (fix === undefined)
+        return [];
+    return [
+        document.removedIn(V2, at, 'removed-type', `\`${type}\`: Kestra 2.0 has no such task (Invalid type): ${fix}`)
+    ];
+}
+function aliasTarget(type) {
+    const key = type.startsWith(TASK_ALIAS)
+        ? type.slice(TASK_ALIAS.length)
+        : type.startsWith(TRIGGER_ALIAS) && !type.slice(TRIGGER_ALIAS.length).includes('.')
+            ? type.slice(TRIGGER_ALIAS.length)
+            : undefined;
+    if (key === undefined || !Object.hasOwn(ALIASES, key))
+        return undefined;
+    return `io.kestra.plugin.core.${ALIASES[key]}`;
+}
+function inputTypeFindings(document, tree) {
+    const typeEntries = [
+        ...everyInput(document).map((input) => document.get(input.map, 'type')),
+        ...tree.tasks
+            .filter((task) => coreFlowType(task.type) === 'Pause')
+            .flatMap((task) => document.items(document.get(task.map, 'onResume')?.value))
+            .map((input) => document.get(input, 'type'))
+    ];
+    const findings = [];
+    for (const entry of typeEntries) {
+        const type = document.string(entry?.value);
+        if (!entry || type === undefined || !Object.hasOwn(REMOVED_INPUT_TYPES, type))
+            continue;
+        findings.push(document.removedIn(V2, entry.value ?? entry.key, 'removed-input-type', `Input type ${type}: Kestra 2.0 rejects it (Invalid type). ${REMOVED_INPUT_TYPES[type]}`));
+    }
+    return findings;
 }
 
 function literalCalls(document, names) {
@@ -8355,7 +8523,7 @@ function checkFlow(flow, options = {}) {
         ...pluginDefaultsRefFindings(document, tree)
     ]);
     findings.push(...checked.fixed);
-    versioned.push(...versionedIdentityFindings(document), ...inputs.versioned, ...pluginDefaultFindings(document), ...checked.versioned);
+    versioned.push(...versionedIdentityFindings(document), ...inputs.versioned, ...pluginDefaultFindings(document), ...removedInTwoFindings(document, tree), ...checked.versioned);
     return { findings, versioned, identity: flowIdentity(document), wellFormed, references, names };
 }
 function syntaxFindings(flow) {
@@ -14818,8 +14986,26 @@ function namedValuePosition(doc, lineCounter, message) {
     const type = /Invalid type: ([A-Za-z_$][\w$.]*)/.exec(message)?.[1];
     if (type)
         return scalarPosition(doc, lineCounter, type);
+    const field = /^Unrecognized field "([^"]+)"/.exec(message)?.[1];
+    if (field)
+        return nestedKeyPosition(doc, lineCounter, field);
     const ref = /pluginDefaultsRef '([^']*)'/.exec(message)?.[1];
     return ref === undefined ? undefined : scalarPosition(doc, lineCounter, ref, 'pluginDefaultsRef');
+}
+function nestedKeyPosition(doc, lineCounter, name) {
+    let offset;
+    distExports.visit(doc, {
+        Pair(_, pair, path) {
+            if (path.length <= 2 || !distExports.isScalar(pair.key) || pair.key.value !== name)
+                return undefined;
+            offset = pair.key.range?.[0];
+            return distExports.visit.BREAK;
+        }
+    });
+    if (offset === undefined)
+        return undefined;
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
 }
 function serverAnswerFindings(answers, repositoryFlows) {
     return answers.flatMap(({ flows, results }) => serverFindings(flows, results, repositoryFlows));

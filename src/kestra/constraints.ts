@@ -41,8 +41,18 @@ function toConstraint(item: string): ServerConstraint {
   const message = item.replace(JACKSON_CHAIN, '').replace(JACKSON_CLASS, '').trim()
   const leading = LEADING_PATH.exec(message)
   if (leading) return { path: leading[1], message: leading[2]!.trim() }
-  const path = chain ? pathFromReferenceChain(chain[1]!) : undefined
+  const path = chain ? pathFromReferenceChain(chain[1]!) : flowProperty(item)
   return path ? { path, message } : { message }
+}
+
+/**
+ * The flow's own unknown property, which 2.0.0 names with no reference chain (`Unrecognized field "x" (class
+ * …FlowWithSource)`, docs/kestra.md#the-released-core-run): its path is its name.
+ */
+function flowProperty(item: string): string | undefined {
+  return /^Unrecognized field "([\w$-]+)" \(class io\.kestra\.core\.models\.flows\.(?:Flow|FlowWithSource)\)/.exec(
+    item
+  )?.[1]
 }
 
 /** `io.kestra…Flow["tasks"]->java.util.ArrayList[0]->…Log["format"]` → `tasks[0].format`. */

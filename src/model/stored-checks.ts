@@ -164,7 +164,8 @@ function isVersioned(value: unknown): boolean {
     isObject(value) &&
     fits(value.finding, FINDING) &&
     isVersion(value.since) &&
-    SEVERITIES.includes(value.whenUnknown as Severity)
+    SEVERITIES.includes(value.whenUnknown as Severity) &&
+    (value.silentBefore === undefined || value.silentBefore === true)
   )
 }
 

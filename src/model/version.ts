@@ -12,6 +12,8 @@ export interface VersionedFinding {
   finding: Omit<Finding, 'severity'>
   since: KestraVersion
   whenUnknown: Severity
+  /** Nothing on an older server: the release removed what the older ones accept without a deprecation. */
+  silentBefore?: true
 }
 
 export function atLeast(version: KestraVersion, since: KestraVersion): boolean {
@@ -25,8 +27,9 @@ export function resolveVersioned(
   versioned: VersionedFinding[],
   version: KestraVersion | undefined
 ): Finding[] {
-  return versioned.map(({ finding, since, whenUnknown }) => ({
-    ...finding,
-    severity: version === undefined ? whenUnknown : atLeast(version, since) ? 'error' : 'warning'
-  }))
+  return versioned.flatMap(({ finding, since, whenUnknown, silentBefore }): Finding[] => {
+    if (version === undefined) return [{ ...finding, severity: whenUnknown }]
+    if (atLeast(version, since)) return [{ ...finding, severity: 'error' }]
+    return silentBefore ? [] : [{ ...finding, severity: 'warning' }]
+  })
 }

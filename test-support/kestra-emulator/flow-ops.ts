@@ -32,7 +32,7 @@ export function check(core: EmulatorCore, source: string): FlowCheck {
       dependencyGraph: features.inputGraph,
       forms: features.v2
     },
-    pluginDefaultsRefs: features.v2,
+    pluginDefaultsRefs: features.pluginDefaultsRefs,
     systemLabels: features.systemLabels,
     timezoneIds: features.timezoneIds,
     releasedTwoTypes: features.v2,

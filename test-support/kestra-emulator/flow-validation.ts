@@ -41,7 +41,7 @@ export interface CheckOptions {
   taskDefaultsDeprecated?: boolean
   /** Which input rules the version has (input-rules.ts). */
   inputs?: Partial<InputRules>
-  /** Kestra 2.0: a `pluginDefaultsRef` must name a plugin default's `ref`. */
+  /** Kestra 1.3.25 to 1.3.x: a `pluginDefaultsRef` must name a plugin default's `ref`. */
   pluginDefaultsRefs?: boolean
   /** Kestra ≥ 0.20: FlowValidator refuses flow labels under `system.` other than `system.readOnly`. */
   systemLabels?: boolean
@@ -61,6 +61,43 @@ const RELEASED_TWO_INPUT_TYPES = new Set(
   'STRING SELECT INT FLOAT BOOL DATETIME DATE TIME DURATION FILE JSON ION URI SECRET ARRAY MULTISELECT YAML EMAIL FORM REUSABLE_INPUTS'.split(
     ' '
   )
+)
+
+/**
+ * 2.0.0's flow properties (its `FlowWithSource`'s, less what the server owns): 1.3's without `pluginDefaults` and
+ * `workerGroup`, with `draft`, `quotas`, `policyRefs` and `workerSelector` (the released core, run).
+ */
+const RELEASED_TWO_KEYS = new Set([
+  ...TOP_LEVEL_KEYS.filter((key) => key !== 'pluginDefaults' && key !== 'workerGroup'),
+  'draft',
+  'quotas',
+  'policyRefs',
+  'workerSelector'
+])
+
+/** Properties of 1.3's tasks and triggers that 2.0.0's have no more: `Unrecognized field`. */
+const RELEASED_TWO_REMOVED_PROPERTIES = ['workerGroup', 'pluginDefaultsRef']
+const RELEASED_TWO_REMOVED_TRIGGER_PROPERTIES = ['conditions']
+const RELEASED_TWO_REMOVED_FLOW_TRIGGER_PROPERTIES = ['preconditions']
+
+/** Core plugins of 1.3.34 that the 2.0.0 core has no more (its plugin registry answers `Invalid type`). */
+const RELEASED_TWO_REMOVED_TYPES = new Set(
+  [
+    'flow.ForEach',
+    'flow.ForEachItem',
+    'flow.EachSequential',
+    'flow.EachParallel',
+    'flow.Template',
+    'debug.Echo',
+    'execution.Count',
+    'execution.Resume',
+    'trigger.Toggle',
+    'log.Fetch',
+    'state.Get',
+    'state.Set',
+    'state.Delete',
+    'storage.LocalFiles'
+  ].map((name) => `io.kestra.plugin.core.${name}`)
 )
 
 /** The shape of an input type's name (`STRING`, `MULTISELECT`), which no task type has. */
@@ -214,26 +251,22 @@ function firstBindingError(
   triggers: TaskNode[],
   options: CheckOptions
 ): Violation | undefined {
-  const allowed = new Set(
-    options.removedKeys ? TOP_LEVEL_KEYS : [...TOP_LEVEL_KEYS, ...PRE_V1_KEYS]
-  )
+  const two = options.releasedTwoTypes === true
+  const allowed = two
+    ? RELEASED_TWO_KEYS
+    : new Set(options.removedKeys ? TOP_LEVEL_KEYS : [...TOP_LEVEL_KEYS, ...PRE_V1_KEYS])
+  const flowClass = two ? 'FlowWithSource' : 'Flow'
   for (const key of Object.keys(flow)) {
     if (!allowed.has(key)) {
       return {
-        message: `Unrecognized field "${key}" (class io.kestra.core.models.flows.Flow), not marked as ignorable`,
+        message: `Unrecognized field "${key}" (class io.kestra.core.models.flows.${flowClass}), not marked as ignorable`,
         path: key,
         idPath: key
       }
     }
-    if (key === 'inputs' && options.releasedTwoTypes) {
-      const inputs: unknown[] = Array.isArray(flow.inputs) ? flow.inputs : []
-      const typeOf = (input: unknown) =>
-        isRecord(input) && typeof input.type === 'string' ? input.type : 'null'
-      const unknown = inputs.findIndex((input) => !RELEASED_TWO_INPUT_TYPES.has(typeOf(input)))
-      if (unknown >= 0) {
-        const path = `inputs[${unknown}].type`
-        return { message: `Invalid type: ${typeOf(inputs[unknown])}`, path, idPath: path }
-      }
+    if (key === 'inputs' && two) {
+      const unknown = unknownInputType(flow.inputs, 'inputs')
+      if (unknown) return unknown
     }
     const nodes =
       key === 'triggers'
@@ -246,13 +279,61 @@ function firstBindingError(
         (options.releasedTwoTypes
           ? aliasReplacement(type) === undefined && options.knownTypes(type)
           : options.knownTypes(type) || options.knownTypes(aliasReplacement(type) ?? type))
-      if (!known) {
+      if (!known || (two && RELEASED_TWO_REMOVED_TYPES.has(type))) {
         return {
           message: `Invalid type: ${typeof type === 'string' ? type : 'null'}`,
           path: `${node.path}.type`,
           idPath: `${node.idPath}.type`
         }
       }
+      const removed = two ? removedProperty(node, key === 'triggers') : undefined
+      if (removed) return removed
+    }
+  }
+  return undefined
+}
+
+/** An input type 2.0.0 does not have, among inputs, a FORM's inputs and a Pause's `onResume`. */
+function unknownInputType(value: unknown, path: string): Violation | undefined {
+  for (const [i, input] of (Array.isArray(value) ? value : []).entries()) {
+    const type = isRecord(input) && typeof input.type === 'string' ? input.type : 'null'
+    if (!RELEASED_TWO_INPUT_TYPES.has(type)) {
+      return {
+        message: `Invalid type: ${type}`,
+        path: `${path}[${i}].type`,
+        idPath: `${path}[${i}].type`
+      }
+    }
+    const inner =
+      type === 'FORM' && isRecord(input)
+        ? unknownInputType(input.inputs, `${path}[${i}].inputs`)
+        : undefined
+    if (inner) return inner
+  }
+  return undefined
+}
+
+/** A 1.3 property of a task or trigger that 2.0.0 refuses as unknown, or its Pause's `onResume` input type. */
+function removedProperty(node: TaskNode, trigger: boolean): Violation | undefined {
+  const type = String(node.task.type)
+  const removed = [
+    ...RELEASED_TWO_REMOVED_PROPERTIES,
+    ...(trigger ? RELEASED_TWO_REMOVED_TRIGGER_PROPERTIES : []),
+    ...(type === 'io.kestra.plugin.core.trigger.Flow'
+      ? RELEASED_TWO_REMOVED_FLOW_TRIGGER_PROPERTIES
+      : [])
+  ]
+  for (const key of Object.keys(node.task)) {
+    if (removed.includes(key)) {
+      return {
+        message: `Unrecognized field "${key}" (class ${type}), not marked as ignorable`,
+        path: `${node.path}.${key}`,
+        idPath: `${node.idPath}.${key}`
+      }
+    }
+    if (key === 'onResume' && type === 'io.kestra.plugin.core.flow.Pause') {
+      const unknown = unknownInputType(node.task.onResume, `${node.path}.onResume`)
+      if (unknown) return unknown
     }
   }
   return undefined
@@ -293,8 +374,8 @@ function beanViolations(
 }
 
 /**
- * Kestra 2.0 (`PluginDefaultsRefNotFoundException`, "FlowService.create/update reject unresolved refs"
- * in its PluginDefaultsCaseTest): a plugin's `pluginDefaultsRef` must name the `ref` of a plugin
+ * Kestra 1.3.25 and later 1.3 releases (`PluginDefaultsRefNotFoundException`, "FlowService.create/update reject
+ * unresolved refs" in its PluginDefaultsCaseTest): a plugin's `pluginDefaultsRef` must name the `ref` of a plugin
  * default; the emulator has no namespace or instance defaults, so only the flow's own count.
  */
 function unresolvedRefs(flow: Record<string, unknown>, nodes: TaskNode[]): string[] {

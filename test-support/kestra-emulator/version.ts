@@ -24,8 +24,13 @@ export interface Features {
   tenantRoutes: boolean
   /** 1.0+: `updated` on flows, multipart validate era, `_flows` path rule. */
   v1: boolean
-  /** 2.0 (develop after 1.3): `listeners` and `taskDefaults` are unknown fields; FORM inputs; named plugin defaults. */
+  /** 2.0: `listeners`, `taskDefaults` and what else 2.0.0 removed are refused (flow-validation.ts); FORM inputs. */
   v2: boolean
+  /**
+   * A plugin's `pluginDefaultsRef` and a plugin default's `ref`: first in the 1.3.25 core jar (not in 1.3.22's);
+   * 2.0.0 has neither (the released core, run: docs/kestra.md#the-released-core-run).
+   */
+  pluginDefaultsRefs: boolean
   /** 1.1+: an input with `defaults` must be required and has no `prefill` (InputValidator). */
   inputDefaultsRules: boolean
   /** 0.17+: `taskDefaults` is reported deprecated (its getter is `@Deprecated`). */
@@ -155,6 +160,7 @@ export function featuresOf(
     inputGraph: atLeast(v, '0.19'),
     systemLabels: atLeast(v, '0.20'),
     timezoneIds: atLeast(v, '0.14'),
+    pluginDefaultsRefs: atLeast(v, '1.3.25') && !v2,
     kv: atLeast(v, '0.18'),
     fileRevisions: atLeast(v, '1.2'),
     kvRawStringFallback: atLeast(v, '1.2'),

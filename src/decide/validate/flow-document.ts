@@ -127,6 +127,19 @@ export class FlowDocument {
     return { finding, since, whenUnknown }
   }
 
+  /**
+   * A finding about what a release removed while older ones accept it without a deprecation: an error on a
+   * server at or after `since`, nothing on an older one, a notice when no server is known.
+   */
+  removedIn(
+    since: KestraVersion,
+    node: Node | null | undefined,
+    rule: string,
+    message: string
+  ): VersionedFinding {
+    return { ...this.versioned(since, 'notice', node, rule, message), silentBefore: true }
+  }
+
   /** Finding at a character offset (e.g. inside a scalar). */
   findingAt(severity: Severity, offset: number, rule: string, message: string): Finding {
     const { line, column } = offsetPosition(this.flow, offset)

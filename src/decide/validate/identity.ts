@@ -48,10 +48,11 @@ const TOP_LEVEL_KEYS = new Set([
 ])
 const REMOVED_KEYS: Record<string, string> = {
   listeners: 'Use `afterExecution` or a Flow trigger instead',
-  taskDefaults: 'Rename it to `pluginDefaults`'
+  taskDefaults:
+    'On Kestra 1.x rename it to `pluginDefaults`; Kestra 2.0 has no flow-level plugin defaults at all: set the values on the tasks'
 }
 const V1: KestraVersion = [1, 0, 0]
-/** Kestra 2.0 (develop after 1.3): `Flow` has no `listeners` nor `taskDefaults` field any more. */
+/** Kestra 2.0: `Flow` has no `listeners` nor `taskDefaults` field any more (core 2.0.0, run). */
 const V2: KestraVersion = [2, 0, 0]
 const SERVER_OWNED_KEYS = new Set(['revision', 'deleted', 'updated', 'tenantId'])
 

@@ -15,6 +15,7 @@ import {
 import { inputFindings } from './inputs.js'
 import { executionLabelFindings, labelFindings } from './labels.js'
 import { pluginDefaultFindings, pluginDefaultsRefFindings } from './plugin-defaults.js'
+import { removedInTwoFindings } from './removed-in-two.js'
 import { referencesAndNamesOf } from './references.js'
 import type { FlowReference } from '../../model/references.js'
 import type { NameReference } from '../../model/names.js'
@@ -141,6 +142,7 @@ export function checkFlow(flow: FlowFile, options: ValidateOptions = {}): FlowCh
     ...versionedIdentityFindings(document),
     ...inputs.versioned,
     ...pluginDefaultFindings(document),
+    ...removedInTwoFindings(document, tree),
     ...checked.versioned
   )
   return { findings, versioned, identity: flowIdentity(document), wellFormed, references, names }

@@ -31,7 +31,10 @@ const INPUT_TYPES = new Set([
   'ARRAY',
   'YAML',
   'EMAIL',
-  'FORM'
+  'FORM',
+  // 2.0.0's `Type` enum (the released core jar)
+  'ION',
+  'REUSABLE_INPUTS'
 ])
 /** `InputValidator`: defaults with `required: false`, or with `prefill`, are rejected since 1.1. */
 const PREFILL_RELEASE: KestraVersion = [1, 1, 0]
@@ -91,7 +94,10 @@ function children(document: FlowDocument, form: DeclaredInput): DeclaredInput[] 
 }
 
 /** Every input declared: the top-level ones and those inside FORMs. */
-function everyInput(document: FlowDocument, inputs = declaredInputs(document)): DeclaredInput[] {
+export function everyInput(
+  document: FlowDocument,
+  inputs = declaredInputs(document)
+): DeclaredInput[] {
   return inputs.flatMap((input) => [input, ...children(document, input)])
 }
 

@@ -201,8 +201,10 @@ function scalarPosition(
 
 /**
  * Kestra reports some problems without a path: an unknown plugin type (`Invalid type: io.x.Y`), an
- * unresolved named plugin default (`No pluginDefaults bundle found for pluginDefaultsRef 'x'.`, 2.0's
- * `PluginDefaultsRefNotFoundException`). Point at the value naming it, which is where the fix goes.
+ * unresolved named plugin default (`No pluginDefaults bundle found for pluginDefaultsRef 'x'.`, 1.3's
+ * `PluginDefaultsRefNotFoundException`), a plugin's unknown property (`Unrecognized field "x"`, what 2.0.0
+ * answers for a property it removed: docs/kestra.md#the-released-core-run; the flow's own gets a path when
+ * read). Point at the value or the key naming it, which is where the fix goes.
  */
 function namedValuePosition(
   doc: Document,
@@ -211,8 +213,29 @@ function namedValuePosition(
 ): Position | undefined {
   const type = /Invalid type: ([A-Za-z_$][\w$.]*)/.exec(message)?.[1]
   if (type) return scalarPosition(doc, lineCounter, type)
+  const field = /^Unrecognized field "([^"]+)"/.exec(message)?.[1]
+  if (field) return nestedKeyPosition(doc, lineCounter, field)
   const ref = /pluginDefaultsRef '([^']*)'/.exec(message)?.[1]
   return ref === undefined ? undefined : scalarPosition(doc, lineCounter, ref, 'pluginDefaultsRef')
+}
+
+/** The first key named `name` below the flow's own keys, in document order, the order Kestra's parser meets them in. */
+function nestedKeyPosition(
+  doc: Document,
+  lineCounter: LineCounter,
+  name: string
+): Position | undefined {
+  let offset: number | undefined
+  visit(doc, {
+    Pair(_, pair, path) {
+      if (path.length <= 2 || !isScalar(pair.key) || pair.key.value !== name) return undefined
+      offset = pair.key.range?.[0]
+      return visit.BREAK
+    }
+  })
+  if (offset === undefined) return undefined
+  const { line, col } = lineCounter.linePos(offset)
+  return { line, column: col }
 }
 
 /** The findings of every batch the server validated (see `serverFindings`). */
