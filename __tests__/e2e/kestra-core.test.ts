@@ -116,7 +116,20 @@ const CASES: [string, string][] = [
       'tasks:\n  - id: par\n    type: io.kestra.plugin.core.flow.Parallel\n    tasks:\n      - id: each\n        type: io.kestra.plugin.core.flow.ForEach\n        values: [1]\n        tasks:\n          - id: x\n            type: io.kestra.plugin.core.log.Log\n            message: hi\n'
     )
   ],
-  ['a state task of 1.x', FLOW('tasks:\n  - id: s\n    type: io.kestra.plugin.core.state.Get\n')]
+  ['a state task of 1.x', FLOW('tasks:\n  - id: s\n    type: io.kestra.plugin.core.state.Get\n')],
+  ['a flow id 1.x reserved', `id: pause\nnamespace: company.team\n${TASKS}`],
+  [
+    'a Schedule that does not give a required input',
+    FLOW(
+      `inputs:\n  - id: day\n    type: STRING\n  - id: f\n    type: FORM\n    inputs:\n      - id: x\n        type: INT\n${TASKS}triggers:\n  - id: s\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "@daily"\n`
+    )
+  ],
+  [
+    'a Webhook that does not give a required input',
+    FLOW(
+      `inputs:\n  - id: day\n    type: STRING\n${TASKS}triggers:\n  - id: w\n    type: io.kestra.plugin.core.trigger.Webhook\n    key: a-secret-key\n`
+    )
+  ]
 ]
 
 describe.skipIf(unavailable !== undefined && !coreRequired())(
@@ -368,13 +381,10 @@ const EMULATOR_GAPS = [
   'kestra-invalid/kestra-io+kestra/inputs-key-with-subtraction-symbol-validation.yaml',
   'kestra-invalid/kestra-io+kestra/inputs-validation.yaml',
   'kestra-invalid/kestra-io+kestra/recursive-flow.yaml',
-  'kestra-invalid/kestra-io+kestra/scheduled-missing-inputs-defaults-2.yaml',
-  'kestra-invalid/kestra-io+kestra/scheduled-missing-inputs-defaults.yaml',
   'kestra-invalid/kestra-io+kestra/secret-element-type.yaml',
   'kestra-invalid/kestra-io+kestra/secret-input-as-item-type.yaml',
   'kestra-invalid/kestra-io+kestra/switch-invalid.yaml',
-  'kestra-invalid/kestra-io+kestra/workingdirectory-no-tasks.yaml',
-  'kestra-valid/kestra-io+kestra/switch.yaml'
+  'kestra-invalid/kestra-io+kestra/workingdirectory-no-tasks.yaml'
 ]
 
 /** The local errors of what Kestra 2.0 removed, for a 2.0.0 server. */

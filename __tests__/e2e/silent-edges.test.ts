@@ -348,8 +348,8 @@ describe('8. FORM inputs and named plugin defaults', () => {
     ).toContain('A FORM input groups other inputs and cannot declare a default value or a prefill.')
   })
 
-  it('and warnings on a 1.3 server, which does not know FORM', async () => {
-    const result = await validateOn('1.3.25', FORMS)
+  it('and warnings on a 1.3 server before 1.3.25, which does not know FORM', async () => {
+    const result = await validateOn('1.3.22', FORMS)
     expect(result.exitCode, log(result)).toBe(0)
     expect(local(result, 'warning')).toEqual(ERRORS)
   })

@@ -146,15 +146,6 @@ const MANIFEST_DISAGREES: Record<string, Expectation & { why: string }> = {
     ...e('task-id', 5),
     why: "task id 'echo trigger file' has spaces, outside ^[a-zA-Z0-9][a-zA-Z0-9_-]*$"
   },
-  // Taken from 0.x, where the id was allowed; reserved since 1.0, and an error with no server known.
-  'kestra-valid/kestra-io+kestra/pause.yaml': {
-    ...e('reserved-flow-id', 1),
-    why: "flow id 'pause' is reserved since Kestra 1.0 (the file is from 0.21)"
-  },
-  'kestra-valid/kestra-io+kestra@v0.16.15/pause.yaml': {
-    ...e('reserved-flow-id', 1),
-    why: "flow id 'pause' is reserved since Kestra 1.0 (the file is from 0.16)"
-  },
   'kestra-valid/kestra-io+examples/fivetranSyncParallel.yml': {
     ...e('working-directory-child', 8),
     why: 'Parallel inside WorkingDirectory: "Only runnable tasks are allowed as children of a WorkingDirectory task"'

@@ -23,7 +23,7 @@ describe('flows using current Kestra features', () => {
   )
 })
 
-describe('FORM inputs (Kestra 2.0)', () => {
+describe('FORM inputs (Kestra 1.3.25)', () => {
   const form = (...children: string[]) => [
     ...HEAD,
     'inputs:',
@@ -39,7 +39,7 @@ describe('FORM inputs (Kestra 2.0)', () => {
     expect(rules(findings)).toEqual(['error input-id 7:9', 'error input-type 9:9'])
   })
 
-  it('rejects what Kestra 2.0 rejects: defaults, nested forms, repeated paths; a warning on an older server', () => {
+  it('rejects what Kestra 1.3.25+ rejects: defaults, nested forms, repeated paths; a warning on an older server', () => {
     const lines = [
       ...HEAD,
       'inputs:',
@@ -67,13 +67,13 @@ describe('FORM inputs (Kestra 2.0)', () => {
       'input-path 15:5',
       'input-form 17:5'
     ]
-    for (const findings of [check(lines), checkOn([2, 0, 0], lines)]) {
+    for (const findings of [check(lines), checkOn([2, 0, 0], lines), checkOn([1, 3, 25], lines)]) {
       expect(rules(findings)).toEqual(expected.map((rule) => `error ${rule}`))
     }
-    expect(rules(checkOn([1, 3, 25], lines))).toEqual(expected.map((rule) => `warning ${rule}`))
+    expect(rules(checkOn([1, 3, 22], lines))).toEqual(expected.map((rule) => `warning ${rule}`))
   })
 
-  it('rejects on 2.0 two dotted ids one under the other, FORM or not; a warning when no server is known', () => {
+  it('rejects on 1.3.25+ two dotted ids one under the other, FORM or not; a warning when no server is known', () => {
     const lines = [
       ...HEAD,
       'inputs:',
@@ -83,7 +83,8 @@ describe('FORM inputs (Kestra 2.0)', () => {
     ]
     expect(rules(check(lines))).toEqual(['warning input-dotted-path 5:7'])
     expect(rules(checkOn([2, 0, 0], lines))).toEqual(['error input-dotted-path 5:7'])
-    expect(rules(checkOn([1, 3, 25], lines))).toEqual(['warning input-dotted-path 5:7'])
+    expect(rules(checkOn([1, 3, 25], lines))).toEqual(['error input-dotted-path 5:7'])
+    expect(rules(checkOn([1, 3, 22], lines))).toEqual(['warning input-dotted-path 5:7'])
   })
 
   it('names form inputs by dotted path in dependsOn: a bare sibling name is an error where FORM is known', () => {
@@ -101,7 +102,7 @@ describe('FORM inputs (Kestra 2.0)', () => {
       'error input-depends-on 12:40'
     ])
     expect(findings[0]?.message).toContain("full dotted path (e.g. 'form.input')")
-    expect(rules(checkOn([1, 3, 25], lines))).toEqual([
+    expect(rules(checkOn([1, 3, 22], lines))).toEqual([
       'warning input-form-depends-on 12:20',
       'error input-depends-on 12:40'
     ])

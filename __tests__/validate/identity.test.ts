@@ -31,12 +31,13 @@ describe('flow identity rules', () => {
     expect(check([`id: ${'a'.repeat(100)}`, ...MINIMAL.slice(1)])).toEqual([])
   })
 
-  it('rejects ids reserved since Kestra 1.0 on 1.x and with no server known, warns on 0.x', () => {
+  it('rejects ids reserved in Kestra 1.x on 1.x; warns on 0.x, on 2.0 and with no server known', () => {
     const reserved = ['id: pause', ...MINIMAL.slice(1)]
-    expect(rules(check(reserved))).toEqual(['error reserved-flow-id 1:1'])
+    expect(rules(check(reserved))).toEqual(['warning reserved-flow-id 1:1'])
     expect(rules(checkOn([1, 3, 2], reserved))).toEqual(['error reserved-flow-id 1:1'])
     expect(rules(checkOn([0, 22, 1], reserved))).toEqual(['warning reserved-flow-id 1:1'])
-    expect(check(reserved)[0]?.message).toContain("Flow id 'pause' is reserved since Kestra 1.0")
+    expect(rules(checkOn([2, 0, 0], reserved))).toEqual(['warning reserved-flow-id 1:1'])
+    expect(check(reserved)[0]?.message).toContain("Flow id 'pause' is reserved in Kestra 1.x")
     expect(checkOn([1, 3, 2], ['id: paused', ...MINIMAL.slice(1)])).toEqual([])
   })
 

@@ -630,6 +630,44 @@ const CASES: Case[] = [
     line: 5
   },
   {
+    rule: 'schedule-missing-inputs', // 2.0.0 FlowValidator.findMissingInputsForTriggers
+    accepted: [
+      ...input('  - id: day', '    type: STRING'),
+      'triggers:',
+      '  - id: daily',
+      '    type: io.kestra.plugin.core.trigger.Schedule',
+      '    cron: "@daily"',
+      '    inputs:',
+      '      day: monday'
+    ],
+    rejected: [
+      ...input('  - id: day', '    type: STRING'),
+      'triggers:',
+      '  - id: daily',
+      '    type: io.kestra.plugin.core.trigger.Schedule',
+      '    cron: "@daily"'
+    ],
+    line: 11
+  },
+  {
+    rule: 'webhook-missing-inputs', // the same check for a Webhook (2.0.0's AbstractWebhookTrigger)
+    accepted: [
+      ...input('  - id: day', '    type: STRING', '    defaults: monday'),
+      'triggers:',
+      '  - id: hook',
+      '    type: io.kestra.plugin.core.trigger.Webhook',
+      '    key: a-secret-key'
+    ],
+    rejected: [
+      ...input('  - id: day', '    type: STRING'),
+      'triggers:',
+      '  - id: hook',
+      '    type: io.kestra.plugin.core.trigger.Webhook',
+      '    key: a-secret-key'
+    ],
+    line: 11
+  },
+  {
     rule: 'unquoted-pebble', // YAML: `{{ x }}` is a mapping Kestra cannot read as a string
     accepted: [
       ...HEAD,
@@ -649,9 +687,11 @@ const CASES: Case[] = [
   }
 ]
 
-/** A rule's Severity cell, read: always an error, or an error from a release on. */
+/** A rule's Severity cell, read: always an error, or an error from a release on (and up to another). */
 interface Severity {
   since?: KestraVersion
+  /** The release from which it is a warning again. */
+  until?: KestraVersion
   /** With no server known. */
   errorWhenUnknown: boolean
   /** Nothing on a server older than `since` (what that release removed). */
@@ -661,9 +701,20 @@ interface Severity {
 const VERSIONED =
   /^error on ≥ (\d+)\.(\d+)(?:\.(\d+))?( and when unknown)?; warning before( and when unknown)?$/
 const REMOVED = /^error on ≥ (\d+)\.(\d+)(?:\.(\d+))?; notice when unknown; nothing before$/
+const BETWEEN =
+  /^error on ≥ (\d+)\.(\d+)(?:\.(\d+))? and before (\d+)\.(\d+)(?:\.(\d+))?; warning otherwise and when unknown$/
 
 function readSeverity(cell: string): Severity {
   if (cell === 'error') return { errorWhenUnknown: true, silentBefore: false }
+  const between = BETWEEN.exec(cell)
+  if (between) {
+    const [since, until] = [1, 4].map((at): KestraVersion => [
+      Number(between[at]),
+      Number(between[at + 1]),
+      Number(between[at + 2] ?? 0)
+    ])
+    return { since: since!, until: until!, errorWhenUnknown: false, silentBefore: false }
+  }
   const removed = REMOVED.exec(cell)
   if (removed) {
     const since: KestraVersion = [Number(removed[1]), Number(removed[2]), Number(removed[3] ?? 0)]
@@ -718,7 +769,9 @@ describe('every error rule, on the Kestra code path that backs it', () => {
     '$rule: accepts what Kestra accepts, rejects what it rejects on its line, as the table says',
     (c) => {
       const severity = readSeverity(table.get(c.rule)!.severity)
-      const boundary = severity.since ? [justBefore(severity.since), severity.since] : []
+      const boundary = [severity.since, severity.until].flatMap((release) =>
+        release ? [justBefore(release), release] : []
+      )
       const versions = [...boundary, ...CURRENT].filter((v) => !c.until || !atLeast(v, c.until))
       for (const version of [undefined, ...versions]) {
         const accepted = run(c.accepted, version).filter((f) => f.severity === 'error')
@@ -726,7 +779,8 @@ describe('every error rule, on the Kestra code path that backs it', () => {
         const expected =
           version === undefined
             ? severity.errorWhenUnknown
-            : !severity.since || atLeast(version, severity.since)
+            : (!severity.since || atLeast(version, severity.since)) &&
+              !(severity.until && atLeast(version, severity.until))
         const found = run(c.rejected, version)
           .filter((f) => f.rule === c.rule && f.line === c.line)
           .map((f) => f.severity)

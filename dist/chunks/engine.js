@@ -5771,7 +5771,8 @@ function isVersioned(value) {
         fits(value.finding, FINDING) &&
         isVersion(value.since) &&
         SEVERITIES.includes(value.whenUnknown) &&
-        (value.silentBefore === undefined || value.silentBefore === true));
+        (value.silentBefore === undefined || value.silentBefore === true) &&
+        (value.until === undefined || isVersion(value.until)));
 }
 function isVersion(value) {
     return Array.isArray(value) && value.length === 3 && value.every((part) => Number.isInteger(part));
@@ -6143,9 +6144,11 @@ function atLeast(version, since) {
     return true;
 }
 function resolveVersioned(versioned, version) {
-    return versioned.flatMap(({ finding, since, whenUnknown, silentBefore }) => {
+    return versioned.flatMap(({ finding, since, whenUnknown, silentBefore, until }) => {
         if (version === undefined)
             return [{ ...finding, severity: whenUnknown }];
+        if (until && atLeast(version, until))
+            return [{ ...finding, severity: 'warning' }];
         if (atLeast(version, since))
             return [{ ...finding, severity: 'error' }];
         return silentBefore ? [] : [{ ...finding, severity: 'warning' }];
@@ -6989,7 +6992,7 @@ function offsetProblem(offset) {
 function nicknames() {
     return [...NICKNAMES].join(', ');
 }
-function scheduleFindings$1(document, tree) {
+function scheduleFindings(document, tree) {
     const findings = [];
     for (const trigger of tree.triggers) {
         if (trigger.type === undefined || !SCHEDULE_TYPES.has(trigger.type))
@@ -7050,7 +7053,12 @@ const INPUT_TYPES = new Set([
     'REUSABLE_INPUTS'
 ]);
 const PREFILL_RELEASE = [1, 1, 0];
-const FORM_RELEASE = [2, 0, 0];
+const FORM_RELEASE = [1, 3, 25];
+const TRIGGER_INPUTS_RELEASE = [2, 0, 0];
+const WEBHOOK_TYPES = new Set([
+    'io.kestra.plugin.core.trigger.Webhook',
+    'io.kestra.core.models.triggers.types.Webhook'
+]);
 const FILE_DEFAULT_URI = /^(file|nsfile):\/\//;
 function declaredInputs$1(document) {
     return inputList(document, document.get(document.root, 'inputs')?.value);
@@ -7107,14 +7115,14 @@ function inputFindings(document, tree) {
             ...everyInput(document, inputs).flatMap((input) => oneInputFindings(document, input)),
             ...duplicates(document, inputs, 'input'),
             ...dependencies.fixed,
-            ...outputFindings(document),
-            ...scheduleFindings(document, leaves, tree)
+            ...outputFindings(document)
         ],
         versioned: [
             ...defaultsFindings(document, inputs),
             ...inputs.flatMap((input) => formFindings(document, input)),
             ...pathFindings(document, leaves),
-            ...dependencies.onForms
+            ...dependencies.onForms,
+            ...triggerInputFindings(document, leaves, tree)
         ]
     };
 }
@@ -7290,19 +7298,25 @@ function outputFindings(document) {
     }
     return [...findings, ...duplicates(document, outputs, 'output')];
 }
-function scheduleFindings(document, leaves, tree) {
+function triggerInputFindings(document, leaves, tree) {
     const needed = leaves.filter((input) => inputPath(input) !== undefined && input.required && !input.hasDefaults);
     if (needed.length === 0)
         return [];
     const findings = [];
     for (const trigger of tree.triggers) {
-        if (trigger.type === undefined || !SCHEDULE_TYPES.has(trigger.type))
+        const schedule = trigger.type !== undefined && SCHEDULE_TYPES.has(trigger.type);
+        const webhook = trigger.type !== undefined && WEBHOOK_TYPES.has(trigger.type);
+        if (!schedule && !webhook)
             continue;
         const given = new Set(document.entries(document.get(trigger.map, 'inputs')?.value).map((e) => String(e.key.value)));
         const missing = needed.map((input) => inputPath(input)).filter((id) => !given.has(id));
         if (missing.length === 0)
             continue;
-        findings.push(document.finding('warning', trigger.at, 'schedule-missing-inputs', `Schedule trigger '${trigger.id ?? trigger.path}' does not supply required input(s) without defaults (${missing.join(', ')}): every scheduled run fails, and newer Kestra rejects the flow. Add them under the trigger's \`inputs\` or give them defaults`));
+        const name = `'${trigger.id ?? trigger.path}'`;
+        const fix = "Add them under the trigger's `inputs` or give them defaults";
+        findings.push(schedule
+            ? document.versioned(TRIGGER_INPUTS_RELEASE, 'warning', trigger.at, 'schedule-missing-inputs', `Schedule trigger ${name} does not supply required input(s) without defaults (${missing.join(', ')}): every scheduled run fails, and Kestra 2.0 rejects the flow. ${fix}`)
+            : document.onlyFrom(TRIGGER_INPUTS_RELEASE, trigger.at, 'webhook-missing-inputs', `Webhook trigger ${name} does not supply required input(s) without defaults (${missing.join(', ')}): Kestra 2.0 rejects the flow. ${fix}`));
     }
     return findings;
 }
@@ -7515,7 +7529,7 @@ class FlowDocument {
         const { severity: _, ...finding } = this.finding('error', node, rule, message);
         return { finding, since, whenUnknown };
     }
-    removedIn(since, node, rule, message) {
+    onlyFrom(since, node, rule, message) {
         return { ...this.versioned(since, 'notice', node, rule, message), silentBefore: true };
     }
     findingAt(severity, offset, rule, message) {
@@ -7642,7 +7656,10 @@ function versionedIdentityFindings(document) {
     const id = document.get(document.root, 'id');
     const value = document.string(id?.value);
     if (id && value !== undefined && RESERVED_FLOW_IDS.includes(value)) {
-        findings.push(document.versioned(V1, 'error', id.key, 'reserved-flow-id', `Flow id '${value}' is reserved since Kestra 1.0 (${RESERVED_FLOW_IDS.join(', ')}): a 1.x server rejects the flow. Rename the flow`));
+        findings.push({
+            ...document.versioned(V1, 'warning', id.key, 'reserved-flow-id', `Flow id '${value}' is reserved in Kestra 1.x (${RESERVED_FLOW_IDS.join(', ')}): a 1.x server rejects the flow, while the released 2.0.0 no longer checks it. Rename the flow`),
+            until: V2$1
+        });
     }
     for (const entry of document.entries(document.root)) {
         const key = String(entry.key.value);
@@ -7999,7 +8016,7 @@ function removedInTwoFindings(document, tree) {
             const key = String(entry.key.value);
             if (!Object.hasOwn(removed, key))
                 continue;
-            findings.push(document.removedIn(V2, entry.key, 'removed-property', `\`${key}\`${where}: Kestra 2.0 rejects it as an unknown property. ${removed[key]}`));
+            findings.push(document.onlyFrom(V2, entry.key, 'removed-property', `\`${key}\`${where}: Kestra 2.0 rejects it as an unknown property. ${removed[key]}`));
         }
     };
     property(document.root, REMOVED_FLOW_KEYS, '');
@@ -8030,14 +8047,14 @@ function typeFindings(document, node) {
             ? `It names \`${aliased}\`, which 2.0 has no more either: ${then}`
             : `Use \`${aliased}\`, the class it names, which every release since 0.20 accepts`;
         return [
-            document.removedIn(V2, at, 'removed-type', `\`${type}\` is a pre-0.17 name: Kestra 2.0 rejects it (Invalid type). ${fix}`)
+            document.onlyFrom(V2, at, 'removed-type', `\`${type}\` is a pre-0.17 name: Kestra 2.0 rejects it (Invalid type). ${fix}`)
         ];
     }
     const fix = REMOVED_TASKS[type];
     if (fix === undefined)
         return [];
     return [
-        document.removedIn(V2, at, 'removed-type', `\`${type}\`: Kestra 2.0 has no such task (Invalid type): ${fix}`)
+        document.onlyFrom(V2, at, 'removed-type', `\`${type}\`: Kestra 2.0 has no such task (Invalid type): ${fix}`)
     ];
 }
 function aliasTarget(type) {
@@ -8063,7 +8080,7 @@ function inputTypeFindings(document, tree) {
         const type = document.string(entry?.value);
         if (!entry || type === undefined || !Object.hasOwn(REMOVED_INPUT_TYPES, type))
             continue;
-        findings.push(document.removedIn(V2, entry.value ?? entry.key, 'removed-input-type', `Input type ${type}: Kestra 2.0 rejects it (Invalid type). ${REMOVED_INPUT_TYPES[type]}`));
+        findings.push(document.onlyFrom(V2, entry.value ?? entry.key, 'removed-input-type', `Input type ${type}: Kestra 2.0 rejects it (Invalid type). ${REMOVED_INPUT_TYPES[type]}`));
     }
     return findings;
 }
@@ -8519,7 +8536,7 @@ function checkFlow(flow, options = {}) {
         ...labelFindings(document),
         ...executionLabelFindings(document, tree),
         ...dashedReferenceFindings(document, tree),
-        ...scheduleFindings$1(document, tree),
+        ...scheduleFindings(document, tree),
         ...pluginDefaultsRefFindings(document, tree)
     ]);
     findings.push(...checked.fixed);

@@ -165,7 +165,8 @@ function isVersioned(value: unknown): boolean {
     fits(value.finding, FINDING) &&
     isVersion(value.since) &&
     SEVERITIES.includes(value.whenUnknown as Severity) &&
-    (value.silentBefore === undefined || value.silentBefore === true)
+    (value.silentBefore === undefined || value.silentBefore === true) &&
+    (value.until === undefined || isVersion(value.until))
   )
 }
 

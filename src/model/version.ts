@@ -14,6 +14,8 @@ export interface VersionedFinding {
   whenUnknown: Severity
   /** Nothing on an older server: the release removed what the older ones accept without a deprecation. */
   silentBefore?: true
+  /** The release from which Kestra accepts it again: a warning on a server at or after it. */
+  until?: KestraVersion
 }
 
 export function atLeast(version: KestraVersion, since: KestraVersion): boolean {
@@ -27,8 +29,9 @@ export function resolveVersioned(
   versioned: VersionedFinding[],
   version: KestraVersion | undefined
 ): Finding[] {
-  return versioned.flatMap(({ finding, since, whenUnknown, silentBefore }): Finding[] => {
+  return versioned.flatMap(({ finding, since, whenUnknown, silentBefore, until }): Finding[] => {
     if (version === undefined) return [{ ...finding, severity: whenUnknown }]
+    if (until && atLeast(version, until)) return [{ ...finding, severity: 'warning' }]
     if (atLeast(version, since)) return [{ ...finding, severity: 'error' }]
     return silentBefore ? [] : [{ ...finding, severity: 'warning' }]
   })

@@ -30,7 +30,8 @@ export function check(core: EmulatorCore, source: string): FlowCheck {
       defaultsRules: features.inputDefaultsRules,
       duplicates: features.inputDuplicates,
       dependencyGraph: features.inputGraph,
-      forms: features.v2
+      forms: features.forms,
+      triggerInputs: features.v2
     },
     pluginDefaultsRefs: features.pluginDefaultsRefs,
     systemLabels: features.systemLabels,

@@ -6,7 +6,12 @@
  */
 import { parseDocument } from 'yaml'
 import { duplicates, isRecord, listOf, PRE_V1_KEYS, TOP_LEVEL_KEYS } from './flow-source.js'
-import { flowInputProblems, inputViolations, type InputRules } from './input-rules.js'
+import {
+  flowInputProblems,
+  inputViolations,
+  triggerInputProblems,
+  type InputRules
+} from './input-rules.js'
 import { scheduleCronViolation, timezoneViolation } from './schedule-cron.js'
 
 export interface Violation {
@@ -107,7 +112,8 @@ const NO_INPUT_RULES: InputRules = {
   defaultsRules: false,
   duplicates: false,
   dependencyGraph: false,
-  forms: false
+  forms: false,
+  triggerInputs: false
 }
 
 const FLOW_ID = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
@@ -205,6 +211,7 @@ export function checkFlow(source: string, options: CheckOptions): FlowCheck {
     ...beanViolations(parsed, tasks, triggers, [
       ...(options.systemLabels ? systemLabelProblems(parsed.labels) : []),
       ...flowInputProblems(parsed.inputs, inputRules),
+      ...triggerInputProblems(parsed, inputRules),
       ...(options.pluginDefaultsRefs ? unresolvedRefs(parsed, [...tasks, ...triggers]) : [])
     ]),
     ...scheduleViolations(triggers, options.timezoneIds === true),

@@ -1,13 +1,13 @@
 /**
  * Kestra's rules on flow inputs, version by version:
  * - `InputValidator` (bean validation of each input, nested FORM inputs included): 1.1 rejects
- *   `defaults` on an optional input and `defaults` with `prefill`; the develop line after 1.3 (2.0) adds
+ *   `defaults` on an optional input and `defaults` with `prefill`; 1.3.25 (its core jar; 1.3.22's has none) adds
  *   "A FORM input groups other inputs and cannot declare a default value or a prefill." and "A FORM
  *   input cannot contain another FORM input; grouping is limited to a single level."; `FormInput.inputs`
  *   is `@NotNull` (FormInput.java @913f82c2).
  * - `FlowValidator` (flow level, joined into "Invalid Flow: …"): duplicate top-level ids (0.15+), the
- *   `dependsOn` graph (0.19+: "depends on a non-existent input", "Cycle dependency detected"), and on
- *   2.0 (FlowValidator.java @0377fa5c) FORMs expanded to dotted leaf paths: "Duplicate input path
+ *   `dependsOn` graph (0.19+: "depends on a non-existent input", "Cycle dependency detected"), and from
+ *   1.3.25 (FlowValidator.java @0377fa5c) FORMs expanded to dotted leaf paths: "Duplicate input path
  *   [...]" (dotted paths only), "Input path 'a' conflicts with 'a.b'; …", and a graph keyed by the
  *   dotted paths, where a bare sibling name is a non-existent input.
  */
@@ -20,8 +20,10 @@ export interface InputRules {
   duplicates: boolean
   /** 0.19+ */
   dependencyGraph: boolean
-  /** 2.0 (develop after 1.3): FORM inputs and their rules. */
+  /** 1.3.25+ (its core jar; 1.3.22's has none): FORM inputs and their rules. */
   forms: boolean
+  /** 2.0.0: a Schedule or Webhook trigger must give every required input without defaults. */
+  triggerInputs: boolean
 }
 
 export interface InputViolation {
@@ -79,6 +81,35 @@ export function flowInputProblems(inputs: unknown, rules: InputRules): string[] 
   }
   if (rules.dependencyGraph) problems.push(...graphProblems(leaves))
   return problems
+}
+
+/** 2.0.0's `FlowValidator.findMissingInputsForTriggers`, over the inputs with FORMs expanded. */
+export function triggerInputProblems(flow: Record<string, unknown>, rules: InputRules): string[] {
+  if (!rules.triggerInputs) return []
+  const needed = listOf(flow.inputs)
+    .flatMap(expand)
+    .filter(
+      ({ input, id }) =>
+        typeof id === 'string' && input.defaults == null && input.required !== false
+    )
+    .map(({ id }) => id as string)
+  if (needed.length === 0) return []
+  return listOf(flow.triggers).flatMap((trigger) => {
+    const kind = TRIGGER_KINDS[String(trigger.type)]
+    if (!kind) return []
+    const given = isRecord(trigger.inputs) ? trigger.inputs : {}
+    const missing = needed.filter((id) => !(id in given))
+    return missing.length === 0
+      ? []
+      : [
+          `Missing inputs for ${kind} Trigger '${String(trigger.id)}', missing inputs: '${missing.join(' | ')}'`
+        ]
+  })
+}
+
+const TRIGGER_KINDS: Record<string, string> = {
+  'io.kestra.plugin.core.trigger.Schedule': 'Schedule',
+  'io.kestra.plugin.core.trigger.Webhook': 'Webhook'
 }
 
 interface Leaf {

@@ -31,6 +31,8 @@ export interface Features {
    * 2.0.0 has neither (the released core, run: docs/kestra.md#the-released-core-run).
    */
   pluginDefaultsRefs: boolean
+  /** FORM inputs and their rules: in the 1.3.25 core jar (`Type`, `InputValidator`, `FlowValidator`), not 1.3.22's. */
+  forms: boolean
   /** 1.1+: an input with `defaults` must be required and has no `prefill` (InputValidator). */
   inputDefaultsRules: boolean
   /** 0.17+: `taskDefaults` is reported deprecated (its getter is `@Deprecated`). */
@@ -161,6 +163,7 @@ export function featuresOf(
     systemLabels: atLeast(v, '0.20'),
     timezoneIds: atLeast(v, '0.14'),
     pluginDefaultsRefs: atLeast(v, '1.3.25') && !v2,
+    forms: atLeast(v, '1.3.25'),
     kv: atLeast(v, '0.18'),
     fileRevisions: atLeast(v, '1.2'),
     kvRawStringFallback: atLeast(v, '1.2'),

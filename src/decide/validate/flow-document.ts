@@ -128,10 +128,11 @@ export class FlowDocument {
   }
 
   /**
-   * A finding about what a release removed while older ones accept it without a deprecation: an error on a
-   * server at or after `since`, nothing on an older one, a notice when no server is known.
+   * A finding that only a release at or after `since` has (what it removed while older ones accept it without
+   * a deprecation, or a property older ones lack): an error there, nothing on an older server, a notice when no
+   * server is known.
    */
-  removedIn(
+  onlyFrom(
     since: KestraVersion,
     node: Node | null | undefined,
     rule: string,

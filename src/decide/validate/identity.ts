@@ -168,24 +168,25 @@ export function identityFindings(document: FlowDocument): Finding[] {
 }
 
 /**
- * Rules Kestra added in a release: reserved flow ids (1.0, an error when no server is known: every
- * current server rejects them) and the deprecated `listeners` and `taskDefaults`, which every release up
- * to 1.3 accepts and 2.0 removed (a warning when no server is known).
+ * Rules Kestra added in a release: reserved flow ids (1.x only: 1.3.25's `FlowValidator` refuses them, 2.0.0's
+ * has no such check; a warning when no server is known) and the deprecated `listeners` and `taskDefaults`,
+ * which every release up to 1.3 accepts and 2.0 removed (a warning when no server is known).
  */
 export function versionedIdentityFindings(document: FlowDocument): VersionedFinding[] {
   const findings: VersionedFinding[] = []
   const id = document.get(document.root, 'id')
   const value = document.string(id?.value)
   if (id && value !== undefined && RESERVED_FLOW_IDS.includes(value)) {
-    findings.push(
-      document.versioned(
+    findings.push({
+      ...document.versioned(
         V1,
-        'error',
+        'warning',
         id.key,
         'reserved-flow-id',
-        `Flow id '${value}' is reserved since Kestra 1.0 (${RESERVED_FLOW_IDS.join(', ')}): a 1.x server rejects the flow. Rename the flow`
-      )
-    )
+        `Flow id '${value}' is reserved in Kestra 1.x (${RESERVED_FLOW_IDS.join(', ')}): a 1.x server rejects the flow, while the released 2.0.0 no longer checks it. Rename the flow`
+      ),
+      until: V2
+    })
   }
   for (const entry of document.entries(document.root)) {
     const key = String(entry.key.value)

@@ -39,10 +39,19 @@ const INPUT_TYPES = new Set([
 /** `InputValidator`: defaults with `required: false`, or with `prefill`, are rejected since 1.1. */
 const PREFILL_RELEASE: KestraVersion = [1, 1, 0]
 /**
- * FORM inputs and their rules come together, in Kestra 2.0 (develop after 1.3; 1.3.0's API has no FORM
- * type): where FORM is known (no server, or 2.0+) a broken FORM is an error, on an older server a warning.
+ * FORM inputs and their rules come together, in Kestra 1.3.25: its core jar's `Type` enum has FORM, its
+ * `InputValidator` is 2.0.0's and its `FlowValidator` checks dotted input paths and their `dependsOn` graph;
+ * 1.3.22's has none of these. Where FORM is known (no server, or 1.3.25+) a broken FORM is an error, on an
+ * older server a warning.
  */
-const FORM_RELEASE: KestraVersion = [2, 0, 0]
+const FORM_RELEASE: KestraVersion = [1, 3, 25]
+/** `FlowValidator.findMissingInputsForTriggers`: first in the 2.0.0 core jar (not in 1.3.34's). */
+const TRIGGER_INPUTS_RELEASE: KestraVersion = [2, 0, 0]
+/** 2.0.0's `AbstractWebhookTrigger` (1.3.34's `Webhook` has no `inputs`). */
+const WEBHOOK_TYPES = new Set([
+  'io.kestra.plugin.core.trigger.Webhook',
+  'io.kestra.core.models.triggers.types.Webhook'
+])
 const FILE_DEFAULT_URI = /^(file|nsfile):\/\//
 
 interface DeclaredInput {
@@ -130,14 +139,14 @@ export function inputFindings(
       ...everyInput(document, inputs).flatMap((input) => oneInputFindings(document, input)),
       ...duplicates(document, inputs, 'input'),
       ...dependencies.fixed,
-      ...outputFindings(document),
-      ...scheduleFindings(document, leaves, tree)
+      ...outputFindings(document)
     ],
     versioned: [
       ...defaultsFindings(document, inputs),
       ...inputs.flatMap((input) => formFindings(document, input)),
       ...pathFindings(document, leaves),
-      ...dependencies.onForms
+      ...dependencies.onForms,
+      ...triggerInputFindings(document, leaves, tree)
     ]
   }
 }
@@ -479,33 +488,47 @@ function outputFindings(document: FlowDocument): Finding[] {
 }
 
 /**
- * Newer Kestra (PR #15090) refuses a Schedule that does not give every required input without default;
- * inputs of a FORM are given by their dotted path.
+ * Kestra 2.0.0 refuses a Schedule or a Webhook trigger that does not give every required input without
+ * default ("Missing inputs for Schedule Trigger 's'", `FlowValidator.findMissingInputsForTriggers`); inputs
+ * of a FORM are given by their dotted path. Before 2.0 every scheduled run of such a flow fails; a Webhook
+ * has no `inputs` there.
  */
-function scheduleFindings(
+function triggerInputFindings(
   document: FlowDocument,
   leaves: DeclaredInput[],
   tree: TaskTree
-): Finding[] {
+): VersionedFinding[] {
   const needed = leaves.filter(
     (input) => inputPath(input) !== undefined && input.required && !input.hasDefaults
   )
   if (needed.length === 0) return []
-  const findings: Finding[] = []
+  const findings: VersionedFinding[] = []
   for (const trigger of tree.triggers) {
-    if (trigger.type === undefined || !SCHEDULE_TYPES.has(trigger.type)) continue
+    const schedule = trigger.type !== undefined && SCHEDULE_TYPES.has(trigger.type)
+    const webhook = trigger.type !== undefined && WEBHOOK_TYPES.has(trigger.type)
+    if (!schedule && !webhook) continue
     const given = new Set(
       document.entries(document.get(trigger.map, 'inputs')?.value).map((e) => String(e.key.value))
     )
     const missing = needed.map((input) => inputPath(input) as string).filter((id) => !given.has(id))
     if (missing.length === 0) continue
+    const name = `'${trigger.id ?? trigger.path}'`
+    const fix = "Add them under the trigger's `inputs` or give them defaults"
     findings.push(
-      document.finding(
-        'warning',
-        trigger.at,
-        'schedule-missing-inputs',
-        `Schedule trigger '${trigger.id ?? trigger.path}' does not supply required input(s) without defaults (${missing.join(', ')}): every scheduled run fails, and newer Kestra rejects the flow. Add them under the trigger's \`inputs\` or give them defaults`
-      )
+      schedule
+        ? document.versioned(
+            TRIGGER_INPUTS_RELEASE,
+            'warning',
+            trigger.at,
+            'schedule-missing-inputs',
+            `Schedule trigger ${name} does not supply required input(s) without defaults (${missing.join(', ')}): every scheduled run fails, and Kestra 2.0 rejects the flow. ${fix}`
+          )
+        : document.onlyFrom(
+            TRIGGER_INPUTS_RELEASE,
+            trigger.at,
+            'webhook-missing-inputs',
+            `Webhook trigger ${name} does not supply required input(s) without defaults (${missing.join(', ')}): Kestra 2.0 rejects the flow. ${fix}`
+          )
     )
   }
   return findings

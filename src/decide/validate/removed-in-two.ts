@@ -121,7 +121,7 @@ export function removedInTwoFindings(document: FlowDocument, tree: TaskTree): Ve
       const key = String(entry.key.value)
       if (!Object.hasOwn(removed, key)) continue
       findings.push(
-        document.removedIn(
+        document.onlyFrom(
           V2,
           entry.key,
           'removed-property',
@@ -158,7 +158,7 @@ function typeFindings(document: FlowDocument, node: TaskNode): VersionedFinding[
       ? `It names \`${aliased}\`, which 2.0 has no more either: ${then}`
       : `Use \`${aliased}\`, the class it names, which every release since 0.20 accepts`
     return [
-      document.removedIn(
+      document.onlyFrom(
         V2,
         at,
         'removed-type',
@@ -169,7 +169,7 @@ function typeFindings(document: FlowDocument, node: TaskNode): VersionedFinding[
   const fix = REMOVED_TASKS[type]
   if (fix === undefined) return []
   return [
-    document.removedIn(
+    document.onlyFrom(
       V2,
       at,
       'removed-type',
@@ -203,7 +203,7 @@ function inputTypeFindings(document: FlowDocument, tree: TaskTree): VersionedFin
     const type = document.string(entry?.value)
     if (!entry || type === undefined || !Object.hasOwn(REMOVED_INPUT_TYPES, type)) continue
     findings.push(
-      document.removedIn(
+      document.onlyFrom(
         V2,
         entry.value ?? entry.key,
         'removed-input-type',
