@@ -119,7 +119,7 @@ describe('server-side validation, end to end', () => {
     expect(result.masked).toEqual(expect.arrayContaining([PASSWORD, BASIC]))
   })
 
-  it('follows the server version: a flow id reserved since 1.0 warns on 0.x, fails on 1.x', async () => {
+  it('follows the server version: a flow id reserved in 1.x warns on 0.x and on 2.0, fails on 1.x', async () => {
     const reserved = `id: pause\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`
     const repo = createGitRepo({ 'company.team/flows/pause.yml': reserved })
     const run = (server: string) =>
@@ -147,9 +147,28 @@ describe('server-side validation, end to end', () => {
       expect(result.exitCode).toBe(1)
       const error = result.annotations.find((a) => a.severity === 'error')
       expect(error, result.stdout).toMatchObject({ file: 'company.team/flows/pause.yml', line: 1 })
-      expect(error!.message).toContain("Flow id 'pause' is reserved since Kestra 1.0")
+      expect(error!.message).toContain("Flow id 'pause' is reserved in Kestra 1.x")
     } finally {
       await current.close()
+    }
+    // 2.0.0's validation no longer checks it (the released core accepts a flow `pause`).
+    const two = await startEmulator({
+      version: '2.0.0',
+      basicAuth: { username: USER, password: PASSWORD }
+    })
+    try {
+      const result = await run(two.url)
+      expect(result.exitCode, result.stdout).toBe(0)
+      expect(result.annotations).toContainEqual(
+        expect.objectContaining({
+          severity: 'warning',
+          file: 'company.team/flows/pause.yml',
+          line: 1,
+          title: 'kestra-gitops: reserved-flow-id'
+        })
+      )
+    } finally {
+      await two.close()
     }
   })
 })
