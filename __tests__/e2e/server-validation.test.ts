@@ -145,9 +145,19 @@ describe('server-side validation, end to end', () => {
     try {
       const result = await run(current.url)
       expect(result.exitCode).toBe(1)
-      const error = result.annotations.find((a) => a.severity === 'error')
+      const error = result.annotations.find(
+        (a) => a.severity === 'error' && a.title === 'kestra-gitops: reserved-flow-id'
+      )
       expect(error, result.stdout).toMatchObject({ file: 'company.team/flows/pause.yml', line: 1 })
       expect(error!.message).toContain("Flow id 'pause' is reserved in Kestra 1.x")
+      // The 1.x server refuses it too, as its FlowValidator does.
+      expect(result.annotations).toContainEqual(
+        expect.objectContaining({
+          severity: 'error',
+          title: 'kestra-gitops: server-constraint',
+          message: expect.stringContaining('Flow id is a reserved keyword: pause')
+        })
+      )
     } finally {
       await current.close()
     }

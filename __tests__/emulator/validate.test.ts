@@ -18,6 +18,21 @@ async function validate(body: string, options: EmulatorOptions = {}) {
 }
 
 describe('POST /flows/validate', () => {
+  it('refuses a reserved flow id from 1.0 to 1.3, as their FlowValidator does; 0.x and 2.0.0 accept it', async () => {
+    const pause = flowSource('team', 'pause', '')
+    const refused = async (version: string) => {
+      const [answer] = await validate(pause, { version })
+      await emulator.close()
+      return answer!.constraints
+    }
+    expect(await refused('1.3.25')).toBe(
+      ': Invalid Flow: Flow id is a reserved keyword: pause. List of reserved keywords: pause, resume, force-run, change-status, kill, executions, search, source, disable, enable'
+    )
+    expect(await refused('1.0.0')).toMatch(/reserved keyword: pause/)
+    expect(await refused('0.22.0')).toBeUndefined()
+    expect(await refused('2.0.0')).toBeUndefined()
+  })
+
   it('answers one item per document, valid ones without constraints, and persists nothing', async () => {
     const result = await validate(flowSource('team', 'a'))
     expect(result).toEqual([

@@ -35,6 +35,7 @@ export function check(core: EmulatorCore, source: string): FlowCheck {
     },
     pluginDefaultsRefs: features.pluginDefaultsRefs,
     systemLabels: features.systemLabels,
+    reservedFlowIds: features.v1 && !features.v2,
     timezoneIds: features.timezoneIds,
     releasedTwoTypes: features.v2,
     knownTypes: core.options.knownTypes

@@ -50,6 +50,11 @@ export interface CheckOptions {
   pluginDefaultsRefs?: boolean
   /** Kestra ≥ 0.20: FlowValidator refuses flow labels under `system.` other than `system.readOnly`. */
   systemLabels?: boolean
+  /**
+   * Kestra 1.0 to 1.3: `FlowValidator` refuses the reserved flow ids (`RESERVED_FLOW_IDS` in the 1.0.0 to 1.3.34
+   * core jars, gone from 2.0.0's).
+   */
+  reservedFlowIds?: boolean
   /** Kestra ≥ 0.14: `TimezoneIdValidator` on a Schedule's `timezone`. */
   timezoneIds?: boolean
   /**
@@ -117,6 +122,18 @@ const NO_INPUT_RULES: InputRules = {
 }
 
 const FLOW_ID = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
+const RESERVED_FLOW_IDS = [
+  'pause',
+  'resume',
+  'force-run',
+  'change-status',
+  'kill',
+  'executions',
+  'search',
+  'source',
+  'disable',
+  'enable'
+]
 const NAMESPACE = /^[a-z0-9][a-z0-9._-]*$/
 const TASK_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/
 
@@ -208,7 +225,7 @@ export function checkFlow(source: string, options: CheckOptions): FlowCheck {
 
   const inputRules = { ...NO_INPUT_RULES, ...options.inputs }
   const violations = [
-    ...beanViolations(parsed, tasks, triggers, [
+    ...beanViolations(parsed, tasks, triggers, options.reservedFlowIds === true, [
       ...(options.systemLabels ? systemLabelProblems(parsed.labels) : []),
       ...flowInputProblems(parsed.inputs, inputRules),
       ...triggerInputProblems(parsed, inputRules),
@@ -351,6 +368,7 @@ function beanViolations(
   flow: Record<string, unknown>,
   tasks: TaskNode[],
   triggers: TaskNode[],
+  reservedFlowIds: boolean,
   flowProblems: string[]
 ): Violation[] {
   const violations: Violation[] = []
@@ -367,6 +385,11 @@ function beanViolations(
   }
 
   const flowLevel: string[] = []
+  if (reservedFlowIds && typeof flow.id === 'string' && RESERVED_FLOW_IDS.includes(flow.id)) {
+    flowLevel.push(
+      `Flow id is a reserved keyword: ${flow.id}. List of reserved keywords: ${RESERVED_FLOW_IDS.join(', ')}`
+    )
+  }
   const duplicateTasks = duplicates(tasks.map((n) => n.task.id))
   if (duplicateTasks.length > 0) {
     flowLevel.push(`Duplicate task id with name [${duplicateTasks.join(', ')}]`)
