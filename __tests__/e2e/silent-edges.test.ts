@@ -354,6 +354,57 @@ describe('8. FORM inputs and named plugin defaults', () => {
     expect(local(result, 'warning')).toEqual(ERRORS)
   })
 
+  const REMOVED = {
+    [`${NS}/flows/nightly.yml`]: [
+      `id: nightly`, // 1
+      `namespace: ${NS}`,
+      'inputs:',
+      '  - id: full',
+      '    type: BOOLEAN', // 5
+      'tasks:',
+      '  - id: each',
+      '    type: io.kestra.plugin.core.flow.ForEach', // 8
+      '    values: [a, b]',
+      '    tasks:',
+      '      - id: log',
+      '        type: io.kestra.core.tasks.log.Log', // 12
+      '        message: "{{ taskrun.value }}"',
+      'triggers:',
+      '  - id: daily', // 15
+      '    type: io.kestra.plugin.core.trigger.Schedule',
+      '    cron: "@daily"',
+      ''
+    ].join('\n')
+  }
+
+  it('what 2.0 removed, and a Schedule missing an input, are errors on their lines on 2.0, with the fix; 1.3 is left to itself', async () => {
+    const onTwo = await validateOn('2.0.0', REMOVED)
+    expect(onTwo.exitCode).toBe(1)
+    expect(local(onTwo, 'error')).toEqual([
+      [5, 'removed-input-type'],
+      [8, 'removed-type'],
+      [12, 'removed-type'],
+      [15, 'schedule-missing-inputs']
+    ])
+    const messages = of(onTwo, 'error').map((a) => a.message)
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('Use `type: BOOL`'),
+        expect.stringContaining('`io.kestra.plugin.core.flow.Loop`'),
+        expect.stringContaining('Use `io.kestra.plugin.core.log.Log`'),
+        expect.stringContaining('Kestra 2.0 rejects the flow')
+      ])
+    )
+    await kestra?.close()
+    // 1.3.34 accepts all of it: no removed-* finding, and the Schedule's inputs a warning only.
+    const onOne = await validateOn('1.3.25', REMOVED)
+    expect(onOne.exitCode, log(onOne)).toBe(0)
+    const own = (rows: (string | number | undefined)[][]) =>
+      rows.filter(([, rule]) => !String(rule).startsWith('server-'))
+    expect(own(local(onOne, 'warning'))).toEqual([[15, 'schedule-missing-inputs']])
+    expect(local(onOne, 'error')).toEqual([])
+  })
+
   const REFS = {
     [`${NS}/flows/refs.yml`]: [
       ...flow(NS, 'refs').trimEnd().split('\n'),

@@ -109,6 +109,31 @@ describe('splitConstraints', () => {
     )
   })
 
+  it("names a flow's own unknown property by its name, as 2.0.0 writes it with no reference chain", () => {
+    const field = fc.stringMatching(/^[A-Za-z_$][\w$-]{0,12}$/)
+    const owner = fc.constantFrom(
+      'io.kestra.core.models.flows.Flow',
+      'io.kestra.core.models.flows.FlowWithSource',
+      'io.kestra.plugin.core.log.Log',
+      'io.kestra.plugin.core.trigger.Schedule',
+      'io.kestra.core.models.flows.FlowWithSourceX'
+    )
+    fc.assert(
+      fc.property(field, owner, fc.boolean(), (name, cls, listed) => {
+        const known = listed ? ' (2 known properties: "id", "tasks")' : ''
+        const [constraint] = splitConstraints(
+          `Validation error: Unrecognized field "${name}" (class ${cls}), not marked as ignorable${known}\n`
+        )
+        const flowClass = /\.flows\.(Flow|FlowWithSource)$/.test(cls)
+        expect(constraint).toEqual({
+          ...(flowClass ? { path: name } : {}),
+          message: `Unrecognized field "${name}"`
+        })
+      }),
+      { seed: 20261126, numRuns: 300 }
+    )
+  })
+
   it('converts reference chains', () => {
     expect(pathFromReferenceChain('Flow["triggers"]->java.util.ArrayList[2]->X["cron"]')).toBe(
       'triggers[2].cron'

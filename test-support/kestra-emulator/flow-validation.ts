@@ -310,7 +310,7 @@ function firstBindingError(
           idPath: `${node.idPath}.type`
         }
       }
-      const removed = two ? removedProperty(node, key === 'triggers') : undefined
+      const removed = two ? releasedTwoRefusal(node, key === 'triggers') : undefined
       if (removed) return removed
     }
   }
@@ -337,8 +337,8 @@ function unknownInputType(value: unknown, path: string): Violation | undefined {
   return undefined
 }
 
-/** A 1.3 property of a task or trigger that 2.0.0 refuses as unknown, or its Pause's `onResume` input type. */
-function removedProperty(node: TaskNode, trigger: boolean): Violation | undefined {
+/** What 2.0.0 refuses in a task or trigger that 1.3 accepts: a property it removed, a Pause's `onResume` input type. */
+function releasedTwoRefusal(node: TaskNode, trigger: boolean): Violation | undefined {
   const type = String(node.task.type)
   const removed = [
     ...RELEASED_TWO_REMOVED_PROPERTIES,

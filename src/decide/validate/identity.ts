@@ -168,8 +168,8 @@ export function identityFindings(document: FlowDocument): Finding[] {
 }
 
 /**
- * Rules Kestra added in a release: reserved flow ids (1.x only: 1.3.25's `FlowValidator` refuses them, 2.0.0's
- * has no such check; a warning when no server is known) and the deprecated `listeners` and `taskDefaults`,
+ * Rules Kestra added in a release: reserved flow ids (1.x only: the `FlowValidator` of the 1.0.0 to 1.3.34 core jars
+ * refuses them, 2.0.0's has no such check; a warning when no server is known) and the deprecated `listeners` and `taskDefaults`,
  * which every release up to 1.3 accepts and 2.0 removed (a warning when no server is known).
  */
 export function versionedIdentityFindings(document: FlowDocument): VersionedFinding[] {

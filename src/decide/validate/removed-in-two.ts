@@ -6,9 +6,9 @@ import { coreFlowType, type TaskNode, type TaskTree } from './task-tree.js'
 import { FLOW_TRIGGER_TYPES } from './tasks.js'
 
 /**
- * What Kestra 2.0.0 refuses and 1.3 accepts without a deprecation warning of the server's own: every entry
- * was refused by the released 2.0.0 core and is held by 1.3.34's (docs/kestra.md, "What the released 2.0.0
- * refuses"). An error on 2.0 and later, nothing on an older server, a notice when no server is known.
+ * What Kestra 2.0.0 refuses and 1.3 accepts: every entry was refused by the released 2.0.0 core and is held by
+ * 1.3.34's (docs/kestra.md, "What the released 2.0.0 refuses that 1.3 accepts"). An error on 2.0 and later;
+ * nothing on an older server, which reports its own deprecations; a notice when no server is known.
  */
 const V2: KestraVersion = [2, 0, 0]
 
