@@ -5,14 +5,19 @@
  * (drift), flows deleted and files rewritten on the server, the commit marker put back as the first deploy left
  * it or replaced by one written elsewhere, the server moved to another Kestra release (0.20, 1.0, 1.3, 2.0: each
  * side of the releases that made a rule an error, under flows whose finding's severity follows them), the
- * secret and KV key a flow uses added to or removed from the server (the review's listings), and deploys.
+ * secret and KV key a flow uses added to or removed from the server (the review's listings), a namespace file
+ * changed in the work tree only (its timestamps kept or not) or given an attribute that converts it on checkout
+ * (git vouches for neither: docs/performance.md#what-a-plan-knows-without-reading), and deploys. A step that
+ * forges the content facts of the marker is there for the deploy's property only: a plan shows what such facts
+ * claim (docs/performance.md#what-kv-can-do-to-it), a deploy never reads them.
  * The CLI runs in this process (from src/), so that a step costs no bundle start.
  */
 import fc from 'fast-check'
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync, utimesSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { runCli } from '../../src/cli/run.js'
 import { COMMIT_MARKER_KEY } from '../../src/model/commit-marker.js'
+import { CONTENT_FACTS_FIELD } from '../../src/model/content-facts.js'
 import { STORED_CHECKS_FIELD } from '../../src/model/stored-checks.js'
 import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
 import type { Emulator, SeedState } from '../../test-support/kestra-emulator/index.js'
@@ -72,6 +77,9 @@ export type Step =
   | { kind: 'child-inputs'; inputs: number }
   | { kind: 'parent-passes'; passes: number }
   | { kind: 'data'; content: string | null }
+  | { kind: 'worktree'; content: string; keepTime: boolean }
+  | { kind: 'attributes' }
+  | { kind: 'forge-facts' }
   | { kind: 'server-edit'; id: (typeof IDS)[number] | 'child' | 'parent'; message: string }
   | { kind: 'server-delete'; id: (typeof IDS)[number] | 'child' | 'parent' }
   | { kind: 'server-file'; content: string }
@@ -101,6 +109,12 @@ export const step: fc.Arbitrary<Step> = fc.oneof(
     kind: fc.constant('data' as const),
     content: fc.constantFrom<string | null>('a,b\n', 'c,d\n', null)
   }),
+  fc.record({
+    kind: fc.constant('worktree' as const),
+    content: fc.constantFrom('a,b\n', 'c,d\n', 'x,y\n'),
+    keepTime: fc.boolean()
+  }),
+  fc.constant({ kind: 'attributes' as const }),
   fc.record({
     kind: fc.constant('server-edit' as const),
     id: fc.constantFrom(...IDS, 'child' as const, 'parent' as const),
@@ -244,6 +258,35 @@ export async function play(
         break
       case 'data':
         repo.commit({ [`${NS}/files/data.csv`]: s.content })
+        break
+      case 'worktree': {
+        // Changed in the work tree only, git's index left as it was: its blob is no longer the file's. With
+        // the timestamps put back, only the bytes tell (a file of the same size, a checkout's racy second).
+        const path = join(repo.dir, NS, 'files', 'data.csv')
+        const before = existsSync(path) ? statSync(path) : undefined
+        repo.write({ [`${NS}/files/data.csv`]: s.content })
+        if (s.keepTime && before) utimesSync(path, before.atime, before.mtime)
+        break
+      }
+      case 'attributes':
+        // Checked out anew, the file would have other bytes than its blob: git vouches for it no more.
+        repo.commit({ '.gitattributes': '*.csv text eol=crlf\n' })
+        break
+      case 'forge-facts':
+        // Something else claims other contents for every blob and export entry the marker knows.
+        for (const server of servers) {
+          const marker = server
+            .snapshot()
+            .kv.find((entry) => entry.namespace === NS && entry.key === COMMIT_MARKER_KEY)
+          const value = structuredClone(marker?.value) as Record<string, unknown> | undefined
+          const facts = value?.[CONTENT_FACTS_FIELD] as
+            Record<string, Record<string, string>> | undefined
+          if (!value || !facts) continue
+          for (const side of Object.values(facts)) {
+            for (const id of Object.keys(side)) side[id] = `${'0'.repeat(64)},3,0`
+          }
+          server.seed({ kv: [{ namespace: NS, key: COMMIT_MARKER_KEY, value }] })
+        }
         break
       case 'server-edit':
         seedAll({ flows: [{ namespace: NS, id: s.id, source: plainFlow(s.id, 0, s.message) }] })

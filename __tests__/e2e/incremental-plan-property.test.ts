@@ -4,7 +4,8 @@
  * deletions, renames and moves in Git, a commit marker put back or written elsewhere, a subflow whose inputs
  * change under an unchanged caller, a `read()` file that changes or goes under an unchanged reader, the
  * server moved to another Kestra release under the stored checks, and a secret or KV key an unchanged flow
- * uses added to or removed from the server (the steps of `incremental-history.ts`), the plan that reuses
+ * uses added to or removed from the server, a namespace file changed in the work tree only or converted on
+ * checkout (the steps of `incremental-history.ts`), the plan that reuses
  * stored checks prints exactly what `--full` prints: the comment (`--format markdown`), the plan and findings
  * (`--format json`) and the exit status. Fixed cases: checks stored on 0.20.7 for a flow of each versioned
  * rule, planned unchanged on every release of the history; the stored names of a drifted flow checked against
@@ -131,6 +132,33 @@ describe('an incremental plan equals a full plan', () => {
     },
     60_000
   )
+
+  it('takes namespace files from the content facts (the property compares two different computations)', async () => {
+    // Facts that claim other contents for the data file's blob and its export entry make the plan show a
+    // change that is not there (docs/performance.md#what-kv-can-do-to-it): proof that the plan took them.
+    kestra = await startEmulator({ basicAuth: CREDENTIALS })
+    const server = kestra
+    const repo = historyRepo()
+    expect((await cli(repo.dir, ['deploy', '--server', server.url])).exitCode).toBe(0)
+    const args = ['plan', '--server', server.url, '--format', 'json']
+    const unchanged = JSON.parse((await cli(repo.dir, args)).stdout) as { plan: unknown }
+    expect(JSON.parse((await cli(repo.dir, [...args, '--full'])).stdout)).toEqual(unchanged)
+    await play(repo, [server], [{ kind: 'forge-facts' }], async () => undefined)
+    const forged = await cli(repo.dir, args)
+    const full = await cli(repo.dir, [...args, '--full'])
+    expect(JSON.parse(full.stdout)).toEqual(unchanged)
+    type Shown = { outputs: Record<string, string> }
+    expect((JSON.parse(full.stdout) as Shown).outputs).toMatchObject({
+      updated: '0',
+      unchanged: '7'
+    })
+    expect((JSON.parse(forged.stdout) as Shown).outputs).toMatchObject({
+      updated: '1',
+      unchanged: '6'
+    })
+    const comment = await cli(repo.dir, ['plan', '--server', server.url, '--format', 'markdown'])
+    expect(comment.stdout).toMatch(/update.*data\.csv/i)
+  }, 60_000)
 
   it('reuses stored checks in such a history (the property compares two different computations)', async () => {
     kestra = await startEmulator({ basicAuth: CREDENTIALS })

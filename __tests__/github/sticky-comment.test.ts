@@ -122,6 +122,61 @@ describe('upsertStickyComment', () => {
     expect(fake.comments(PR).map((c) => c.body)).toEqual([`${MARKER}\nthree`])
   })
 
+  it('rewrites a comment seen earlier in the run without listing the comments again', async () => {
+    fake.seedComments(PR, [{ body: `${MARKER}\nold plan` }])
+    const seen = await github.stickyComments(PR, MARKER)
+    const listings = calls('GET', /\/comments$/).length
+    let told = 0
+    const outcome = await github.upsertStickyComment(
+      PR,
+      MARKER,
+      `${MARKER}\nnew plan`,
+      seen,
+      () => told++
+    )
+    expect(outcome).toMatchObject({ status: 'updated', id: seen[0].id })
+    expect(calls('GET', /\/comments$/)).toHaveLength(listings)
+    expect(told).toBe(1)
+    expect(fake.comments(PR).map((c) => c.body)).toEqual([`${MARKER}\nnew plan`])
+  })
+
+  it('deletes the duplicates it saw while rewriting the oldest', async () => {
+    const [oldest] = fake.seedComments(PR, [{ body: `${MARKER}\none` }, { body: `${MARKER}\ntwo` }])
+    const seen = await github.stickyComments(PR, MARKER)
+    expect(seen.map((c) => c.id)[0]).toBe(oldest.id)
+    const outcome = await github.upsertStickyComment(PR, MARKER, `${MARKER}\nthree`, seen)
+    expect(outcome).toMatchObject({ status: 'updated', id: oldest.id })
+    expect(fake.comments(PR).map((c) => c.body)).toEqual([`${MARKER}\nthree`])
+  })
+
+  it('creates the comment afresh when the one it saw was deleted since', async () => {
+    fake.seedComments(PR, [{ body: `${MARKER}\nold plan` }])
+    const seen = await github.stickyComments(PR, MARKER)
+    fake.state.comments.set(PR, [])
+    const outcome = await github.upsertStickyComment(PR, MARKER, `${MARKER}\nnew plan`, seen)
+    expect(outcome).toMatchObject({ status: 'created' })
+    expect(outcome).not.toMatchObject({ id: seen[0].id })
+    expect(fake.comments(PR).map((c) => c.body)).toEqual([`${MARKER}\nnew plan`])
+  })
+
+  it('reads again before calling a seen comment unchanged: another run may have written since', async () => {
+    fake.seedComments(PR, [{ body: `${MARKER}\nsame` }])
+    const seen = await github.stickyComments(PR, MARKER)
+    const other = await port()
+    await other.upsertStickyComment(PR, MARKER, `${MARKER}\nother run`)
+    const outcome = await github.upsertStickyComment(PR, MARKER, `${MARKER}\nsame`, seen)
+    expect(outcome).toMatchObject({ status: 'updated', id: seen[0].id })
+    expect(fake.comments(PR).map((c) => c.body)).toEqual([`${MARKER}\nsame`])
+  })
+
+  it('tells when its first request leaves even when nothing needs writing', async () => {
+    await github.upsertStickyComment(PR, MARKER, `${MARKER}\nsame`)
+    let told = 0
+    const again = await github.upsertStickyComment(PR, MARKER, `${MARKER}\nsame`, [], () => told++)
+    expect(again).toMatchObject({ status: 'unchanged' })
+    expect(told).toBeGreaterThanOrEqual(1)
+  })
+
   it('returns the remediation instead of throwing when the token is read-only', async () => {
     fake.forbidWrites(true)
     const outcome = await github.upsertStickyComment(PR, MARKER, `${MARKER}\nplan`)

@@ -333,7 +333,7 @@ describe('Kestra client against the emulator: older servers and 2.0 formats', ()
       }
     ])
     const files = await client.listFiles(ns)
-    expect(files.map((f) => [f.path, [...f.bytes]])).toEqual([
+    expect(files.map((f) => [f.path, [...f.bytes()]])).toEqual([
       ['/dir/sub/deep.bin', [0, 1, 2]],
       ['/top.txt', [...strToU8('top')]]
     ])

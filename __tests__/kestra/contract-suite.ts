@@ -125,7 +125,7 @@ export function contractSuite(target: () => Target): void {
     }
     const listed = await client.listFiles(ns)
     expect(listed.map((f) => f.path)).toEqual(files.map(([path]) => path).sort())
-    expect([...listed.find((f) => f.path === '/bundle/archive.zip')!.bytes]).toEqual([...archive])
+    expect([...listed.find((f) => f.path === '/bundle/archive.zip')!.bytes()]).toEqual([...archive])
 
     await client.deleteFile(ns, '/scripts/run.py')
     expect(await client.getFile(ns, '/scripts/run.py')).toBeUndefined()
@@ -176,7 +176,7 @@ export function contractSuite(target: () => Target): void {
     expect(flows.map((f) => [f.id, f.source])).toEqual(
       ['a', 'b', 'c', 'd'].map((id) => [id, flowSource(ns, id)])
     )
-    expect(files.map((f) => [f.path, text(f.bytes)])).toEqual([
+    expect(files.map((f) => [f.path, text(f.bytes())])).toEqual([
       ['/x.txt', '/x.txt'],
       ['/y/w.sql', '/y/w.sql'],
       ['/y/z.txt', '/y/z.txt']

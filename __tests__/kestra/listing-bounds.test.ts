@@ -336,7 +336,9 @@ describe('the namespace files walk (servers without the export) ends within its 
           } else {
             const listed = await endpoint.list('team')
             expect(listed.map((f) => f.path)).toEqual([...files].sort())
-            expect(listed.map((f) => new TextDecoder().decode(f.bytes))).toEqual([...files].sort())
+            expect(listed.map((f) => new TextDecoder().decode(f.bytes()))).toEqual(
+              [...files].sort()
+            )
           }
         }
       ),

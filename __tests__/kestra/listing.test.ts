@@ -48,7 +48,7 @@ describe('bulk listings of older exports', () => {
       'GET /api/v1/namespaces/team/files/export': () => [200, 'application/octet-stream', archive]
     })
     const files = await client.listFiles('team')
-    expect(files.map((f) => [f.path, new TextDecoder().decode(f.bytes)])).toEqual([
+    expect(files.map((f) => [f.path, new TextDecoder().decode(f.bytes())])).toEqual([
       ['/_flowsy.txt', 'kept'],
       ['/dir/a.txt', 'a']
     ])

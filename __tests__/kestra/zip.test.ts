@@ -9,7 +9,7 @@ import {
 } from '../../test-support/kestra-emulator/context.js'
 import { ApiError } from '../../src/kestra/errors.js'
 import { PREALLOCATED_AT_MOST, type HttpResponse } from '../../src/kestra/transport.js'
-import { readZip } from '../../src/kestra/zip.js'
+import { readZip, readZipEntries } from '../../src/kestra/zip.js'
 
 function answer(body: Uint8Array): HttpResponse {
   return {
@@ -373,5 +373,59 @@ describe('readZip', () => {
     expect(() => readZip(answer(new TextEncoder().encode('<html>login</html>')))).toThrow(
       /not a readable zip archive/
     )
+  })
+
+  it('gives one digest to entries stored alike and never to two entries of different bytes (property)', () => {
+    // Contents drawn from a small pool, so that equal bytes meet often; each archive at its own level.
+    const pool = fc.array(contentUpTo(5_000), { minLength: 1, maxLength: 4 })
+    fc.assert(
+      fc.property(
+        pool.chain((contents) =>
+          fc.tuple(
+            fc.constant(contents),
+            fc.array(
+              fc.record({
+                pick: fc.nat({ max: contents.length - 1 }),
+                level: fc.constantFrom(0, 1, 6, 9)
+              }),
+              { minLength: 2, maxLength: 8 }
+            )
+          )
+        ),
+        ([contents, picks]) => {
+          const seen = picks.map(({ pick, level }, i) => {
+            const zip = zipSync({ [`f${i}`]: contents[pick]! }, { level: level as 0 | 1 | 6 | 9 })
+            const entry = readZipEntries(answer(zip)).get(`f${i}`)!
+            return {
+              bytes: Buffer.from(entry.bytes()),
+              digest: entry.digest(),
+              size: entry.size,
+              pick,
+              level
+            }
+          })
+          for (const a of seen) {
+            expect(a.size).toBe(a.bytes.length)
+            for (const b of seen) {
+              if (a.digest === b.digest) expect(a.bytes.equals(b.bytes)).toBe(true)
+              if (a.pick === b.pick && a.level === b.level) expect(a.digest).toBe(b.digest)
+            }
+          }
+        }
+      ),
+      { numRuns: 150 }
+    )
+  })
+
+  it('lists an entry whose deflated bytes are broken, its digest known, and refuses its bytes when read', () => {
+    const zip = zipSync({ 'a.txt': text }, { level: 6 })
+    const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength)
+    // The first byte of the deflate stream: block type 3 is reserved, which no inflater accepts.
+    const start = 30 + view.getUint16(26, true) + view.getUint16(28, true)
+    zip[start] = 0x07
+    const entry = readZipEntries(answer(zip)).get('a.txt')!
+    expect(entry.digest()).toMatch(/^d[A-Za-z0-9_-]{43}$/)
+    expect(() => entry.bytes()).toThrow(ApiError)
+    expect(() => entry.bytes()).toThrow(/not a readable zip archive/)
   })
 })

@@ -65,7 +65,8 @@ export function desiredFile(
 
 /** A server file with its bytes kept, as the server state holds one the repository lacks or changes. */
 export function remoteFile(path: string, content: string | Uint8Array): ServerFile {
-  return serverFile(path, bytesOf(content), () => true)
+  const bytes = bytesOf(content)
+  return serverFile(path, { size: bytes.length, bytes: () => bytes }, () => true)
 }
 
 export function planInput(

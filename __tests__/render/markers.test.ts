@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { escapeHtml, escapeText } from '../../src/model/markdown/escape.js'
 import { fence } from '../../src/model/markdown/fence.js'
@@ -64,5 +65,23 @@ describe('escaping', () => {
       .map((n) => n.value)
       .join('')
     expect(rendered).toBe('h*bold* | `code` @\u200bteam next [link](x)')
+  })
+
+  it('is, in one pass, what escaping HTML, folding lines and defusing Markdown and mentions in turn would be', () => {
+    const inTurn = (text: string) =>
+      escapeHtml(text)
+        .replace(/\s*[\r\n]+\s*/g, ' ')
+        .replace(/[`*_[\]|\\~]/g, (c) => `&#${c.charCodeAt(0)};`)
+        .replace(/@/g, '@&#8203;')
+    const special = fc.constantFrom(...'&<>"`*_[]|\\~@ \t\r\n\u00a0\u2028#;a')
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ unit: special }), fc.string({ unit: 'grapheme' })),
+        (text) => {
+          expect(escapeText(text)).toBe(inTurn(text))
+        }
+      ),
+      { numRuns: 5000 }
+    )
   })
 })

@@ -13,6 +13,7 @@ function fakeTree(log: string[]): ClosableTree {
     kind: async () => undefined,
     read: fail,
     summarise: fail,
+    blob: fail,
     resolveLink: fail,
     bytesPath: () => '',
     versioned: async () => true,

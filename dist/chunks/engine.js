@@ -1,4 +1,4 @@
-import { openSync, constants as constants$1, fstatSync, readFileSync, closeSync, createReadStream, lstatSync, mkdirSync, writeFileSync, realpathSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { openSync, constants as constants$1, fstatSync, readFileSync, closeSync, createReadStream, statSync, readdirSync, lstatSync, realpathSync, mkdirSync, writeFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve as resolve$1, relative, sep, join, isAbsolute, posix, dirname, basename } from 'node:path';
 import { promisify, TextDecoder as TextDecoder$1, parseArgs as parseArgs$1 } from 'node:util';
@@ -8,7 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import { hash, createHash, randomBytes } from 'node:crypto';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { constants, inflateRawSync } from 'node:zlib';
-import { readFile, stat, readdir, lstat, realpath } from 'node:fs/promises';
+import { readFile, lstat, realpath, stat, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 class ActionError extends Error {
@@ -313,6 +313,9 @@ class Breather {
         this.everyMs = everyMs;
         this.clock = clock;
         this.last = clock.now();
+    }
+    due() {
+        return this.clock.now() - this.last >= this.everyMs;
     }
     async breathe() {
         while (this.clock.now() - this.last >= this.everyMs) {
@@ -1415,17 +1418,24 @@ function repositoryNames(naming, namespace, entries) {
 }
 
 function readZip(response) {
+    const bytes = new Map();
+    for (const [name, entry] of readZipEntries(response))
+        bytes.set(name, entry.bytes());
+    return bytes;
+}
+function readZipEntries(response) {
+    const unreadable = (error) => new ApiError({
+        status: response.status,
+        method: response.method,
+        path: response.path,
+        serverMessage: `the answer is not a readable zip archive (${error.message})`
+    });
     let entries;
     try {
-        entries = response.body.length === 0 ? new Map() : unzip(response.body);
+        entries = response.body.length === 0 ? new Map() : unzip(response.body, unreadable);
     }
     catch (error) {
-        throw new ApiError({
-            status: response.status,
-            method: response.method,
-            path: response.path,
-            serverMessage: `the answer is not a readable zip archive (${error.message})`
-        });
+        throw unreadable(error);
     }
     for (const name of entries.keys())
         if (name.endsWith('/'))
@@ -1442,7 +1452,7 @@ const IN_ZIP64 = 0xffffffff;
 const STORED = 0;
 const DEFLATED = 8;
 const MIN_CHUNK = constants.Z_MIN_CHUNK;
-function unzip(zip) {
+function unzip(zip, unreadable) {
     const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
     const directory = centralDirectory(view, findEndOfCentralDirectory(view));
     const entries = new Map();
@@ -1469,10 +1479,25 @@ function unzip(zip) {
         const data = zip.subarray(start, start + compressedSize);
         if (data.length !== compressedSize)
             throw new Error(`truncated entry ${name}`);
-        const bytes = method === STORED ? data : inflated(data, size);
-        if (bytes.length !== size)
+        if (method === STORED && size !== compressedSize)
             throw new Error(`entry ${name} has the wrong size`);
-        entries.set(name, bytes);
+        entries.set(name, {
+            size,
+            digest: () => `${method === STORED ? 's' : 'd'}${hash('sha256', data, 'base64url')}`,
+            bytes: () => {
+                if (method === STORED)
+                    return data;
+                try {
+                    const bytes = inflated(data, size);
+                    if (bytes.length !== size)
+                        throw new Error(`entry ${name} has the wrong size`);
+                    return bytes;
+                }
+                catch (error) {
+                    throw unreadable(error);
+                }
+            }
+        });
         at += 46 + nameLength + extraLength + commentLength;
     }
     return entries;
@@ -1638,8 +1663,8 @@ class FilesEndpoint {
             this.exportMissing = true;
             return undefined;
         }
-        return [...readZip(response)]
-            .map(([name, bytes]) => ({ path: '/' + name.replace(/^\/+/, ''), bytes }))
+        return [...readZipEntries(response)]
+            .map(([name, entry]) => ({ path: '/' + name.replace(/^\/+/, ''), ...entry }))
             .filter(({ path }) => !path.startsWith(`/${FLOWS_FOLDER}/`));
     }
     async walk(namespace, dir, budget) {
@@ -1671,7 +1696,7 @@ class FilesEndpoint {
             if (type === 'Directory')
                 return this.walk(namespace, path, budget);
             const bytes = await this.get(namespace, path);
-            return bytes ? [{ path, bytes }] : [];
+            return bytes ? [{ path, size: bytes.length, bytes: () => bytes }] : [];
         }));
         return nested.flat();
     }
@@ -1707,6 +1732,30 @@ function flowIdentity$1(source) {
 }
 function comparableFlowSource(source) {
     return withoutRevisionLine(normaliseText(source));
+}
+const BLOCK_KEY = /^[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)/;
+const ALIAS = /(?:^[ \t]*|[:?-][ \t]+|[[{,][ \t]*)\*[^\s,[\]{}]/m;
+function topLevelText(source, keys) {
+    if (ALIAS.test(source))
+        return undefined;
+    const kept = [];
+    let keeping = false;
+    let mapping = false;
+    for (const line of source.split('\n')) {
+        const margin = /^\S/.test(line) && !line.startsWith('#') && !/^-(?:[ \t]|$)/.test(line);
+        if (margin) {
+            if (!BLOCK_KEY.test(line))
+                return undefined;
+            keeping = keys.has(line.slice(0, line.indexOf(':')).trim());
+            mapping = true;
+        }
+        else if (!mapping && /^-(?:[ \t]|$)/.test(line)) {
+            return undefined;
+        }
+        if (keeping)
+            kept.push(line);
+    }
+    return mapping ? kept.join('\n') : undefined;
 }
 
 function settle(pending) {
@@ -2112,7 +2161,7 @@ function strings(value) {
 }
 
 function createKestraClient(options) {
-    const dispatcher = options.dispatcher ?? createDispatcher(Math.max(options.concurrency, 1));
+    const dispatcher = options.dispatcher ?? createDispatcher(2 * Math.max(options.concurrency, 1));
     const transport = new Transport({
         server: options.server.replace(/\/+$/, ''),
         auth: options.auth,
@@ -2256,11 +2305,15 @@ function escapeHtml(text) {
     return text.replace(/[&<>"]/g, (c) => HTML_ENTITIES[c]);
 }
 function escapeText(text) {
-    return escapeHtml(text)
-        .replace(/\s*[\r\n]+\s*/g, ' ')
-        .replace(/[`*_[\]|\\~]/g, (c) => `&#${c.charCodeAt(0)};`)
-        .replace(/@/g, '@&#8203;');
+    return text.replace(TEXT_SPECIALS, (match) => {
+        if (match.length > 1 || match === '\n' || match === '\r')
+            return ' ';
+        if (match === '@')
+            return '@&#8203;';
+        return HTML_ENTITIES[match] ?? `&#${match.charCodeAt(0)};`;
+    });
 }
+const TEXT_SPECIALS = /\s*[\r\n]+\s*|[&<>"`*_[\]|\\~@]/g;
 function escapeTextWithCode(text) {
     const parts = text.split('`');
     if (parts.length % 2 === 0) {
@@ -2400,7 +2453,7 @@ function pinnedKey(targetKey, revision) {
     return `${targetKey}@${revision}`;
 }
 
-function kindOf$2(kinds, change) {
+function kindOf$1(kinds, change) {
     const kind = kinds.find((candidate) => candidate.name === change.kind);
     if (kind === undefined) {
         throw new ActionError(`no resource kind '${change.kind}' is registered (src/kinds/index.ts)`);
@@ -2464,7 +2517,7 @@ function invalidCounts(findings) {
     };
 }
 function summaryLine(r, links) {
-    const kind = kindOf$2(links.kinds, r);
+    const kind = kindOf$1(links.kinds, r);
     const findings = links.invalid?.(r);
     const parts = [`${ACTION_LABEL[r.action]} ${r.kind} <b>${escapeText(resourceName$1(r))}</b>`];
     if (findings !== undefined)
@@ -2485,7 +2538,7 @@ function summaryLine(r, links) {
     return parts.join(' · ');
 }
 function kindMarks(kinds, r) {
-    return kindOf$2(kinds, r).marks?.(r) ?? [];
+    return kindOf$1(kinds, r).marks?.(r) ?? [];
 }
 function lineCounts(r) {
     if (r.additions === undefined || r.deletions === undefined)
@@ -2495,7 +2548,7 @@ function lineCounts(r) {
 }
 function detailsBlock(r, links, diffOmittedNote) {
     const diff = r.diff === undefined ? noDiffText(r) : (diffOmittedNote ?? fence(r.diff, 'diff'));
-    const above = kindOf$2(links.kinds, r).above?.(r) ?? [];
+    const above = kindOf$1(links.kinds, r).above?.(r) ?? [];
     const body = [...above, diff].join('\n\n');
     return `<details><summary>${summaryLine(r, links)}</summary>\n\n${body}\n\n</details>`;
 }
@@ -3616,7 +3669,7 @@ function isRecord$1(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-const run$3 = promisify(execFile);
+const run$2 = promisify(execFile);
 const SHA$1 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
 const ZERO_SHA = /^0+$/;
 const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` for an exact list';
@@ -3631,31 +3684,28 @@ async function pullRequestChanges(context, { workspace, github }) {
     const pr = context.pullRequest;
     if (!pr)
         return all(`the ${context.eventName} event names no pull request`);
-    let gitProblem = `the PR's base and head commits are not in the local history (shallow clone)`;
-    if ((await hasCommit(workspace, pr.baseSha)) && (await hasCommit(workspace, pr.headSha))) {
-        try {
-            return fromGit(await gitDiff(workspace, [`${pr.baseSha}...${pr.headSha}`]));
-        }
-        catch (error) {
-            gitProblem = `git diff failed (${firstLine$2(errorMessage(error))})`;
-        }
-    }
+    const listed = await changedInGit(workspace, [pr.baseSha, pr.headSha], (base, head) => [
+        `${base}...${head}`
+    ]);
+    if (listed.ok)
+        return listed.value;
+    const gitProblem = listed.problem ?? `the PR's base and head commits are not in the local history (shallow clone)`;
     if (!github)
         return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`);
-    let listed;
+    let files;
     try {
-        listed = await github.listPullRequestFiles(pr.number);
+        files = await github.listPullRequestFiles(pr.number);
     }
     catch (error) {
         return all(`${gitProblem} and ${errorMessage(error)}`);
     }
-    if (listed.truncated) {
+    if (files.truncated) {
         return all(`the PR changes more than 3,000 files, GitHub's listing limit; ${FULL_HISTORY_HINT}`);
     }
-    if (pr.changedFiles !== undefined && listed.files.length < pr.changedFiles) {
-        return all(`GitHub listed ${listed.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`);
+    if (pr.changedFiles !== undefined && files.files.length < pr.changedFiles) {
+        return all(`GitHub listed ${files.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`);
     }
-    return fromApi(listed.files, `${gitProblem}; listed through the GitHub API`);
+    return fromApi(files.files, `${gitProblem}; listed through the GitHub API`);
 }
 async function pushChanges(context, { workspace, github }) {
     const push = context.push;
@@ -3667,15 +3717,14 @@ async function pushChanges(context, { workspace, github }) {
         return all('the push created a new branch, so there is no previous commit to compare with');
     }
     const short = push.before.slice(0, 12);
-    let gitProblem = `the previous commit ${short} is not in the local history (force push or shallow clone)`;
-    if ((await hasCommit(workspace, push.before)) && (await hasCommit(workspace, push.after))) {
-        try {
-            return fromGit(await gitDiff(workspace, [push.before, push.after]));
-        }
-        catch (error) {
-            gitProblem = `git diff failed (${firstLine$2(errorMessage(error))})`;
-        }
-    }
+    const listed = await changedInGit(workspace, [push.before, push.after], (before, after) => [
+        before,
+        after
+    ]);
+    if (listed.ok)
+        return listed.value;
+    const gitProblem = listed.problem ??
+        `the previous commit ${short} is not in the local history (force push or shallow clone)`;
     if (!github)
         return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`);
     let compared;
@@ -3692,6 +3741,19 @@ async function pushChanges(context, { workspace, github }) {
         return all(`the push changes more than 300 files, GitHub's compare limit; ${FULL_HISTORY_HINT}`);
     }
     return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`);
+}
+async function changedInGit(workspace, [from, to], revisions) {
+    if (!SHA$1.test(from) || !SHA$1.test(to))
+        return { ok: false };
+    try {
+        return { ok: true, value: fromGit(await gitDiff(workspace, revisions(from, to))) };
+    }
+    catch (error) {
+        const present = (await hasCommit(workspace, from)) && (await hasCommit(workspace, to));
+        if (!present)
+            return { ok: false };
+        return { ok: false, problem: `git diff failed (${firstLine$2(errorMessage(error))})` };
+    }
 }
 async function hasCommit(workspace, sha) {
     if (!SHA$1.test(sha))
@@ -3729,7 +3791,7 @@ async function gitDiff(workspace, revisions) {
     return paths;
 }
 async function git$2(workspace, args) {
-    const { stdout } = await run$3('git', args, {
+    const { stdout } = await run$2('git', args, {
         cwd: workspace,
         encoding: 'utf8',
         maxBuffer: 256 * 1024 * 1024,
@@ -4096,6 +4158,16 @@ function childOf(dirRel, name) {
 
 const IGNORE_FILE = '.kestraignore';
 const GIT_IGNORE_FILE = '.gitignore';
+function applied(rules, rel, isDir, excluded) {
+    const verdict = rules.test(rel, isDir);
+    if (verdict.ignored && verdict.pattern) {
+        return { file: rules.path, line: verdict.pattern.line, pattern: verdict.pattern.text };
+    }
+    return verdict.unignored ? undefined : excluded;
+}
+function isDotName(rel) {
+    return rel.charCodeAt(rel.lastIndexOf('/') + 1) === 0x2e;
+}
 const DOTFILE_RULE = { line: 0, pattern: '.*' };
 class IgnoreFile {
     path;
@@ -4138,26 +4210,39 @@ class IgnoreRules {
         return (await this.excludedBy(rel, isDir)) !== undefined;
     }
     async excludedBy(rel, isDir) {
+        const settled = this.settledVerdict(rel, isDir);
+        if (settled)
+            return settled.rule;
+        const dotfile = this.fileName === IGNORE_FILE && isDotName(rel);
+        return this.verdict(rel, isDir, dotfile ? DOTFILE_RULE : undefined);
+    }
+    settledVerdict(rel, isDir) {
         const name = rel.slice(rel.lastIndexOf('/') + 1);
         if (name.toLowerCase() === '.git' || name === this.fileName)
-            return 'fixed';
-        const dotfile = this.fileName === IGNORE_FILE && name.startsWith('.');
-        return this.verdict(rel, isDir, dotfile ? DOTFILE_RULE : undefined);
+            return { rule: 'fixed' };
+        let excluded = this.fileName === IGNORE_FILE && name.startsWith('.') ? DOTFILE_RULE : undefined;
+        for (let cut = -1;;) {
+            const dir = cut === -1 ? '' : rel.slice(0, cut);
+            if (!this.byDir.has(dir))
+                return undefined;
+            const rules = this.byDir.get(dir);
+            if (rules instanceof Promise)
+                return undefined;
+            if (rules)
+                excluded = applied(rules, rel.slice(cut + 1), isDir, excluded);
+            const next = rel.indexOf('/', cut + 1);
+            if (next === -1)
+                return { rule: excluded };
+            cut = next;
+        }
     }
     async verdict(rel, isDir, excluded) {
         for (let cut = -1;;) {
             const dir = cut === -1 ? '' : rel.slice(0, cut);
             const held = this.byDir.has(dir) ? this.byDir.get(dir) : this.readRules(dir);
             const rules = held instanceof Promise ? await held : held;
-            if (rules) {
-                const verdict = rules.test(rel.slice(cut + 1), isDir);
-                if (verdict.ignored && verdict.pattern) {
-                    excluded = { file: rules.path, line: verdict.pattern.line, pattern: verdict.pattern.text };
-                }
-                else if (verdict.unignored) {
-                    excluded = undefined;
-                }
-            }
+            if (rules)
+                excluded = applied(rules, rel.slice(cut + 1), isDir, excluded);
             const next = rel.indexOf('/', cut + 1);
             if (next === -1)
                 return excluded;
@@ -4204,28 +4289,39 @@ class IgnoreRules {
 }
 
 class WorkTree {
+    index;
     workspace;
     rootRel;
     root;
     rootReal;
-    constructor(workspace, root) {
+    constructor(workspace, root, index) {
+        this.index = index;
         this.workspace = resolve$1(workspace);
         this.root = resolve$1(this.workspace, root);
         this.rootRel = relative(this.workspace, this.root).split(sep).join('/');
     }
     async hasRoot() {
         const real = await this.real();
-        return real !== undefined && (await stat(real)).isDirectory();
+        return real !== undefined && statSync(real).isDirectory();
     }
     async list(dirRel) {
-        const dirents = await readdir(join(this.root, dirRel), { withFileTypes: true });
-        return Promise.all(dirents.map(async (dirent) => ({
-            name: dirent.name,
-            kind: await kindOf$1(dirent, join(this.root, dirRel, dirent.name))
-        })));
+        const dirents = readdirSync(join(this.root, dirRel), { withFileTypes: true });
+        const entries = dirents.map((dirent) => ({ name: dirent.name, kind: direntKind(dirent) }));
+        const untyped = entries.filter((entry) => entry.kind === undefined);
+        await Promise.all(untyped.map(async (entry) => {
+            const stats = await lstat(join(this.root, dirRel, entry.name)).catch(() => undefined);
+            entry.kind = stats ? statsKind(stats) : 'other';
+        }));
+        return entries;
     }
     async kind(rel) {
-        const stats = await lstat(join(this.root, rel)).catch(() => undefined);
+        let stats;
+        try {
+            stats = lstatSync(join(this.root, rel), { throwIfNoEntry: false });
+        }
+        catch {
+            stats = undefined;
+        }
         return stats && statsKind(stats);
     }
     async read(rel) {
@@ -4233,6 +4329,9 @@ class WorkTree {
     }
     summarise(rel) {
         return summariseContent(join(this.root, rel));
+    }
+    async blob(rel) {
+        return (await this.index)?.blobOf(rel);
     }
     async resolveLink(rel, rules) {
         const rootReal = (await this.real());
@@ -4264,14 +4363,32 @@ class WorkTree {
     }
     async versioned() {
         for (let dir = this.root;; dir = resolve$1(dir, '..')) {
-            if (await lstat(join(dir, '.git')).then(() => true, () => false))
+            if (exists(join(dir, '.git')))
                 return true;
             if (resolve$1(dir, '..') === dir)
                 return false;
         }
     }
     real() {
-        return (this.rootReal ??= realpath(this.root).catch(() => undefined));
+        if (!this.rootReal) {
+            let real;
+            try {
+                real = realpathSync(this.root);
+            }
+            catch {
+                real = undefined;
+            }
+            this.rootReal = Promise.resolve(real);
+        }
+        return this.rootReal;
+    }
+}
+function exists(path) {
+    try {
+        return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+    }
+    catch {
+        return false;
     }
 }
 async function escapeReason(target, rules) {
@@ -4287,7 +4404,7 @@ async function excludedReason(target, rules) {
         ? 'it points to a path excluded by .kestraignore, a dot-folder or .git'
         : undefined;
 }
-async function kindOf$1(dirent, abs) {
+function direntKind(dirent) {
     if (dirent.isSymbolicLink())
         return 'symlink';
     if (dirent.isDirectory())
@@ -4300,8 +4417,7 @@ async function kindOf$1(dirent, abs) {
         dirent.isCharacterDevice()) {
         return 'other';
     }
-    const stats = await lstat(abs).catch(() => undefined);
-    return stats ? statsKind(stats) : 'other';
+    return undefined;
 }
 function statsKind(stats) {
     if (stats.isSymbolicLink())
@@ -4311,36 +4427,38 @@ function statsKind(stats) {
     return stats.isFile() ? 'file' : 'other';
 }
 
-const run$2 = promisify(execFile);
+function git$1(cwd, args, { exit1IsEmpty = false } = {}) {
+    return new Promise((resolve) => {
+        execFile('git', args, { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 }, (error, out) => resolve(!error ? out : exit1IsEmpty && error.code === 1 ? '' : undefined));
+    });
+}
+function gitWithInput(cwd, args, input) {
+    return new Promise((resolve) => {
+        const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
+        const chunks = [];
+        child.stdout.on('data', (chunk) => chunks.push(chunk));
+        child.on('error', () => resolve(undefined));
+        child.on('close', (code) => resolve(code === 0 ? Buffer.concat(chunks).toString('utf8') : undefined));
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(input.map((path) => `${path}\0`).join(''));
+    });
+}
+
 const OBJECT_ID = /^[0-9a-f]{4,64}$/i;
 const MAX_LINK_HOPS = 40;
-async function git$1(cwd, args) {
-    try {
-        const { stdout } = await run$2('git', args, {
-            cwd,
-            encoding: 'utf8',
-            maxBuffer: 512 * 1024 * 1024
-        });
-        return stdout;
-    }
-    catch {
-        return undefined;
-    }
-}
 class GitTree {
     workspace;
     rootRel;
     blobs;
+    folders;
     workTreeChanges;
-    folders = new Map([['', []]]);
     batch;
-    constructor(workspace, rootRel, blobs, workTreeChanges) {
+    constructor(workspace, rootRel, blobs, folders, workTreeChanges) {
         this.workspace = workspace;
         this.rootRel = rootRel;
         this.blobs = blobs;
+        this.folders = folders;
         this.workTreeChanges = workTreeChanges;
-        for (const [path, blob] of blobs)
-            this.add(path, blob.kind);
     }
     static async open(workspace, sha, root) {
         const workspaceAbs = resolve$1(workspace);
@@ -4349,7 +4467,7 @@ class GitTree {
             listCommitFolder(workspaceAbs, sha, rootRel),
             worktreeChanges(workspaceAbs, sha, rootRel)
         ]);
-        return blobs && new GitTree(workspaceAbs, rootRel, blobs, changes);
+        return blobs && new GitTree(workspaceAbs, rootRel, blobs, await foldersOf(blobs), changes);
     }
     async hasRoot() {
         return true;
@@ -4374,6 +4492,10 @@ class GitTree {
         if (size > MAX_FILE_BYTES)
             return { size, sha256: '', binary: true };
         return summaryOf(await this.read(rel));
+    }
+    async blob(rel) {
+        const blob = this.blobs.get(rel);
+        return blob?.kind === 'file' ? blob.oid : undefined;
     }
     async resolveLink(rel, rules) {
         const real = await this.realPath(rel);
@@ -4430,40 +4552,54 @@ class GitTree {
         }
         return done.join('/');
     }
-    add(path, kind) {
+}
+async function foldersOf(blobs) {
+    const folders = new Map([['', []]]);
+    const add = (path, kind) => {
         const slash = path.lastIndexOf('/');
         const dir = slash === -1 ? '' : path.slice(0, slash);
-        let siblings = this.folders.get(dir);
+        let siblings = folders.get(dir);
         if (!siblings) {
-            this.folders.set(dir, (siblings = []));
-            this.add(dir, 'folder');
+            folders.set(dir, (siblings = []));
+            add(dir, 'folder');
         }
         siblings.push({ name: path.slice(slash + 1), kind });
+    };
+    const breather = new Breather();
+    for (const [path, blob] of blobs) {
+        if (breather.due())
+            await breather.breathe();
+        add(path, blob.kind);
     }
+    return folders;
 }
 async function listCommitFolder(workspace, sha, folder) {
     if (!OBJECT_ID.test(sha))
         return undefined;
-    if ((await git$1(workspace, ['cat-file', '-e', `${sha}^{commit}`])) === undefined)
-        return undefined;
-    const prefix = (await git$1(workspace, ['rev-parse', '--show-prefix']))?.trim() ?? '';
-    const treePath = `${prefix}${folder}`.replace(/\/+$/, '');
-    const tree = treePath === '' ? `${sha}^{tree}` : `${sha}:${treePath}`;
-    if ((await git$1(workspace, ['cat-file', '-t', tree]))?.trim() !== 'tree')
-        return new Map();
-    const listing = await git$1(workspace, ['ls-tree', '-r', '-l', '-z', '--full-tree', tree]);
-    if (listing === undefined)
-        throw new Error(`git ls-tree failed for commit ${sha}`);
-    return parseTree(listing);
+    const under = folder === '' ? '' : `${folder}/`;
+    const listing = await git$1(workspace, [
+        '--literal-pathspecs',
+        'ls-tree',
+        '-r',
+        '-l',
+        '-z',
+        `${sha}^{commit}`,
+        '--',
+        under === '' ? '.' : under
+    ]);
+    return listing === undefined ? undefined : parseTree(listing, under);
 }
-function parseTree(listing) {
+async function parseTree(listing, under) {
     const blobs = new Map();
+    const breather = new Breather();
     for (const record of listing.split('\0')) {
+        if (breather.due())
+            await breather.breathe();
         const tab = record.indexOf('\t');
-        if (tab === -1)
+        if (tab === -1 || !record.startsWith(under, tab + 1))
             continue;
         const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
-        const path = record.slice(tab + 1);
+        const path = record.slice(tab + 1 + under.length);
         if (type !== 'blob' || !oid || !isSafePath(path))
             continue;
         blobs.set(path, { kind: mode === '120000' ? 'symlink' : 'file', oid, size: Number(size) });
@@ -4597,15 +4733,12 @@ class BatchReader {
         return this.chunks[0] ?? Buffer.alloc(0);
     }
 }
-function commitTime(workspace, sha) {
-    return new Promise((resolve) => {
-        if (!/^[0-9a-f]{7,64}$/i.test(sha))
-            return resolve(undefined);
-        execFile('git', ['show', '-s', '--format=%cI', sha], { cwd: workspace }, (error, stdout) => {
-            const time = error ? NaN : Date.parse(stdout.trim());
-            resolve(Number.isNaN(time) ? undefined : new Date(time));
-        });
-    });
+async function commitTime(workspace, sha) {
+    if (!/^[0-9a-f]{7,64}$/i.test(sha))
+        return undefined;
+    const shown = await git$1(workspace, ['show', '-s', '--format=%cI', sha]);
+    const time = shown === undefined ? NaN : Date.parse(shown.trim());
+    return Number.isNaN(time) ? undefined : new Date(time);
 }
 
 function parseFlowFile(input) {
@@ -4962,10 +5095,12 @@ async function walkFolder(dirRel, options, result) {
     if (listing?.virtualEnv && !inLayout)
         return;
     const subfolders = [];
+    await options.breathe?.();
     for (const { name, kind } of entries) {
         const rel = childOf(dirRel, name);
         const isDir = kind === 'folder';
-        const rule = await options.rules.excludedBy(rel, isDir);
+        const settled = options.rules.settledVerdict?.(rel, isDir);
+        const rule = settled ? settled.rule : await options.rules.excludedBy(rel, isDir);
         if (rule === 'fixed')
             continue;
         if (rule) {
@@ -5321,12 +5456,14 @@ async function loadRepository(tree, settings, hooks = {}) {
     const byFiles = new Set();
     const placed = [];
     const walking = new Semaphore(CONCURRENCY);
+    const breather = new Breather();
     const walk = await walkTree({
         tree,
         rules,
         mayContain: layout.mayContain,
         search,
         limit: (task) => walking.run(task),
+        breathe: () => breather.breathe(),
         onEntry(entry) {
             const placement = layout.place(entry.rel);
             placed.push({ entry, placement });
@@ -5349,7 +5486,6 @@ async function loadRepository(tree, settings, hooks = {}) {
     hooks.onWalked?.({ files: localFiles, flowFiles: flowsPlaced.length });
     const context = {
         tree,
-        known: hooks.known,
         reuseFlow: hooks.reuseFlow,
         fileOf,
         layout,
@@ -5357,10 +5493,7 @@ async function loadRepository(tree, settings, hooks = {}) {
         search,
         readsEveryFlow: chosen === 'anywhere'
     };
-    const breather = new Breather();
-    const load = (entries) => mapLimit(entries, CONCURRENCY, async ({ entry, placement }) => {
-        await breather.breathe();
-        const discovered = await loadEntry(entry, placement, context);
+    const take = ({ placement }, discovered) => {
         if (placement.files.length > 0)
             localFiles.read(placement, discovered.files);
         for (const flow of discovered.flows) {
@@ -5372,7 +5505,47 @@ async function loadRepository(tree, settings, hooks = {}) {
         for (const file of discovered.files)
             held(file.namespace);
         return discovered;
+    };
+    const read = (entries) => mapLimit(entries, CONCURRENCY, async (placed) => {
+        await breather.breathe();
+        return take(placed, await loadEntry(placed.entry, placed.placement, context));
     });
+    const load = async (entries) => {
+        const known = [];
+        const byNamespace = new Map();
+        const unknown = [];
+        for (const placed of entries) {
+            if (breather.due())
+                await breather.breathe();
+            const reused = placed.entry.kind === 'file' ? hooks.known?.(placed.entry.rel) : undefined;
+            const namespace = hooks.knownFiles && plainFileNamespace(placed);
+            if (reused)
+                known.push(take(placed, { ...nothingDiscovered(), ...reused }));
+            else if (namespace === undefined)
+                unknown.push(placed);
+            else if (byNamespace.has(namespace))
+                byNamespace.get(namespace).push(placed);
+            else
+                byNamespace.set(namespace, [placed]);
+        }
+        const taken = [...byNamespace].map(async ([namespace, group]) => {
+            const knownFile = await hooks.knownFiles(namespace);
+            const found = [];
+            const missed = [];
+            for (const placed of group) {
+                if (breather.due())
+                    await breather.breathe();
+                const file = knownFile(placed.entry.rel);
+                if (file)
+                    found.push(take(placed, knownFileDiscovery(placed, file, context)));
+                else
+                    missed.push(placed);
+            }
+            return [...found, ...(await read(missed))];
+        });
+        const loaded = await read(unknown);
+        return [...known, ...(await Promise.all(taken)).flat(), ...loaded];
+    };
     const found = (await Promise.all([
         load(placed.filter(({ placement }) => placement.flow === undefined)),
         load(flowsPlaced)
@@ -5437,27 +5610,37 @@ function byProblemOrder(a, b) {
         (a.line ?? 0) - (b.line ?? 0) ||
         compareCodeUnits(a.message, b.message));
 }
+function plainFileNamespace({ entry, placement }) {
+    if (entry.kind !== 'file' || placement.flow || placement.files.length !== 1)
+        return undefined;
+    return placement.files[0].namespace;
+}
+function knownFileDiscovery({ entry, placement }, known, context) {
+    const found = nothingDiscovered();
+    found.files.push(...fileEntries(placement, context.fileOf(entry.rel), entry.rel, known.summary, {
+        absPath: context.tree.bytesPath(entry.rel),
+        symlink: false,
+        symlinkEscapes: false,
+        blob: known.blob
+    }));
+    return found;
+}
+function nothingDiscovered() {
+    return { flows: [], files: [], problems: [], otherKinds: [], unmatched: [], hidden: [] };
+}
 async function loadEntry(entry, placement, context) {
-    const found = {
-        flows: [],
-        files: [],
-        problems: [],
-        otherKinds: [],
-        unmatched: [],
-        hidden: []
-    };
-    const known = entry.kind === 'file' ? context.known?.(entry.rel) : undefined;
-    if (known)
-        return { ...found, ...known };
+    const found = nothingDiscovered();
     const file = context.fileOf(entry.rel);
     const { tree } = context;
-    const gitignored = entry.kind === 'file' ? await context.search.gitignored(entry.rel) : undefined;
-    const searched = entry.kind === 'file' && !gitignored;
-    if (placement.flow?.ifFlowDocument && !searched) {
-        if (gitignored && (await isFlowDocument(tree, entry.rel))) {
-            found.hidden.push({ rel: entry.rel, rule: gitignored });
+    const gitignored = () => entry.kind === 'file' ? context.search.gitignored(entry.rel) : Promise.resolve(undefined);
+    if (placement.flow?.ifFlowDocument) {
+        const rule = await gitignored();
+        if (entry.kind !== 'file' || rule) {
+            if (rule && (await isFlowDocument(tree, entry.rel))) {
+                found.hidden.push({ rel: entry.rel, rule });
+            }
+            placement = { files: placement.files };
         }
-        placement = { files: placement.files };
     }
     const wanted = placement.flow !== undefined || placement.files.length > 0;
     const problem = (severity, message) => found.problems.push({ severity, file, message });
@@ -5518,13 +5701,15 @@ async function loadEntry(entry, placement, context) {
             return found;
     }
     if (placement.files.length === 0) {
-        if (searched && !context.readsEveryFlow && (await isFlowDocument(tree, entry.rel))) {
+        const searched = entry.kind === 'file' && !context.readsEveryFlow && !(await gitignored());
+        if (searched && (await isFlowDocument(tree, entry.rel)))
             found.unmatched.push(file);
-        }
         return found;
     }
     let content;
+    let blob;
     try {
+        blob = await tree.blob(source.rel);
         content = await tree.summarise(source.rel);
     }
     catch (error) {
@@ -5534,7 +5719,8 @@ async function loadEntry(entry, placement, context) {
     found.files.push(...fileEntries(placement, file, entry.rel, content, {
         absPath: source.bytesPath,
         symlink: entry.kind === 'symlink',
-        symlinkEscapes: false
+        symlinkEscapes: false,
+        ...(blob !== undefined && { blob })
     }));
     return found;
 }
@@ -5650,11 +5836,70 @@ function asClosable({ tree, release }) {
         kind: (rel) => tree.kind(rel),
         read: (rel) => tree.read(rel),
         summarise: (rel) => tree.summarise(rel),
+        blob: (rel) => tree.blob(rel),
         resolveLink: (rel, rules) => tree.resolveLink(rel, rules),
         bytesPath: (rel) => tree.bytesPath(rel),
         versioned: () => tree.versioned(),
         close: release
     };
+}
+
+const CONVERTING = new Set(['text', 'eol', 'crlf', 'filter', 'ident', 'working-tree-encoding']);
+async function readIndexBlobs(folder) {
+    const [listing, autocrlf] = await Promise.all([
+        git$1(folder, ['ls-files', '-s', '-v', '-c', '-m', '-z', '--', '.']),
+        git$1(folder, ['config', '--get', 'core.autocrlf'], { exit1IsEmpty: true })
+    ]);
+    if (listing === undefined)
+        return undefined;
+    const blobs = new Map();
+    const breather = new Breather();
+    for (const record of listing.split('\0')) {
+        if (breather.due())
+            await breather.breathe();
+        const tab = record.indexOf('\t');
+        if (tab === -1)
+            continue;
+        const [tag, mode, oid, stage] = record.slice(0, tab).split(' ');
+        const path = record.slice(tab + 1);
+        if (tag !== 'H')
+            blobs.delete(path);
+        else if (stage === '0' && (mode === '100644' || mode === '100755') && oid)
+            blobs.set(path, oid);
+    }
+    const attributes = await checkAttributes(folder, [...blobs.keys()]);
+    if (attributes === undefined)
+        return undefined;
+    const convertsAll = ['true', 'yes', 'on', '1', 'input'].includes((autocrlf ?? '').trim().toLowerCase());
+    for (const path of blobs.keys()) {
+        if (breather.due())
+            await breather.breathe();
+        const set = attributes.get(path);
+        const converted = set !== undefined &&
+            [...set].some(([name, value]) => !((name === 'text' || name === 'crlf') && value === 'unset'));
+        if (converted || (convertsAll && set?.get('text') !== 'unset'))
+            blobs.delete(path);
+    }
+    return { blobOf: (rel) => blobs.get(rel) };
+}
+async function checkAttributes(folder, paths) {
+    const found = new Map();
+    if (paths.length === 0)
+        return found;
+    const output = await gitWithInput(folder, ['check-attr', '--all', '-z', '--stdin'], paths);
+    if (output === undefined)
+        return undefined;
+    const fields = output.split('\0');
+    for (let i = 0; i + 2 < fields.length; i += 3) {
+        const [path, name, value] = [fields[i], fields[i + 1], fields[i + 2]];
+        if (!CONVERTING.has(name))
+            continue;
+        let set = found.get(path);
+        if (!set)
+            found.set(path, (set = new Map()));
+        set.set(name, value);
+    }
+    return found;
 }
 
 async function readMarkers(api, namespaces, semaphore, first = false) {
@@ -5731,7 +5976,7 @@ function sameStoredCheck(a, b) {
 function storedChecksOf(markerValue) {
     const found = new Map();
     const stored = markerValue?.[STORED_CHECKS_FIELD];
-    if (!isObject$1(stored))
+    if (!isObject$2(stored))
         return found;
     for (const [digest, entry] of Object.entries(stored)) {
         if (/^[0-9a-f]{64}$/.test(digest) && isStoredCheck(entry))
@@ -5739,11 +5984,11 @@ function storedChecksOf(markerValue) {
     }
     return found;
 }
-function isObject$1(value) {
+function isObject$2(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 function fits(value, shape) {
-    if (!isObject$1(value))
+    if (!isObject$2(value))
         return false;
     return Object.entries(shape).every(([field, type]) => {
         const held = value[field];
@@ -5767,7 +6012,7 @@ function isFinding(value) {
     return fits(value, FINDING) && SEVERITIES.includes(value.severity);
 }
 function isVersioned(value) {
-    return (isObject$1(value) &&
+    return (isObject$2(value) &&
         fits(value.finding, FINDING) &&
         isVersion(value.since) &&
         SEVERITIES.includes(value.whenUnknown) &&
@@ -5827,22 +6072,122 @@ function isStoredCheck(value) {
         (value.names === undefined || every(value.names, isName)));
 }
 
-function serverFile(path, bytes, keepBytes) {
-    const summary = summaryOf(bytes);
-    return keepBytes(summary) ? { path, summary, bytes } : { path, summary };
+const CONTENT_FACTS_FIELD = 'contents';
+const MAX_CONTENT_FACTS_BYTES = 384 * 1024;
+const NO_CONTENT_FACTS = { blobs: new Map(), zipped: new Map() };
+const BLOB_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+const ZIP_DIGEST = /^[sd][A-Za-z0-9_-]{43}$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+const SIZE = /^(?:0|[1-9][0-9]{0,14})$/;
+function contentFactsOf(markerValue) {
+    const stored = markerValue?.[CONTENT_FACTS_FIELD];
+    if (!isObject$1(stored))
+        return NO_CONTENT_FACTS;
+    return { blobs: factsIn(stored.blobs, BLOB_ID), zipped: factsIn(stored.zipped, ZIP_DIGEST) };
+}
+function factsIn(value, key) {
+    const facts = new Map();
+    if (!isObject$1(value))
+        return facts;
+    for (const id in value) {
+        const summary = summaryIn(value[id]);
+        if (summary && key.test(id))
+            facts.set(id, summary);
+    }
+    return facts;
+}
+function summaryIn(text) {
+    if (typeof text !== 'string' || text.charCodeAt(64) !== 0x2c)
+        return undefined;
+    const flag = text.charCodeAt(text.length - 1);
+    if (text.charCodeAt(text.length - 2) !== 0x2c || (flag !== 0x30 && flag !== 0x31))
+        return undefined;
+    const sha256 = text.slice(0, 64);
+    const size = text.slice(65, -2);
+    if (!SHA256.test(sha256) || !SIZE.test(size))
+        return undefined;
+    return { sha256, size: Number(size), binary: flag === 0x31 };
+}
+function isObject$1(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function contentFactsToStore(plan, state, files) {
+    const written = new Set(plan.resources.flatMap((change) => change.kind === 'file' && isWrite(change) ? [fileKey(change.namespace, change.path)] : []));
+    const facts = new Map();
+    const of = (namespace) => {
+        let held = facts.get(namespace);
+        if (!held)
+            facts.set(namespace, (held = { blobs: new Map(), zipped: new Map() }));
+        return held;
+    };
+    for (const file of files) {
+        const text = file.blob === undefined ? undefined : storedSummary(file);
+        if (text !== undefined)
+            of(file.namespace).blobs.set(file.blob, text);
+    }
+    for (const [namespace, held] of state) {
+        for (const file of held.files) {
+            if (file.digest === undefined || written.has(fileKey(namespace, file.path)))
+                continue;
+            const text = storedSummary(file.summary);
+            if (text !== undefined)
+                of(namespace).zipped.set(file.digest, text);
+        }
+    }
+    return new Map([...facts].map(([namespace, { blobs, zipped }]) => [namespace, within$1(blobs, zipped)]));
+}
+function storedSummary(summary) {
+    if (summary.sha256.length !== 64)
+        return undefined;
+    return `${summary.sha256},${summary.size},${summary.binary ? 1 : 0}`;
+}
+function within$1(blobs, zipped) {
+    const stored = { blobs: {}, zipped: {} };
+    let bytes = utf8Length(JSON.stringify(stored));
+    for (const [field, entries] of [
+        ['blobs', blobs],
+        ['zipped', zipped]
+    ]) {
+        for (const key of [...entries.keys()].sort()) {
+            const text = entries.get(key);
+            const size = key.length + text.length + 6;
+            if (bytes + size > MAX_CONTENT_FACTS_BYTES)
+                continue;
+            stored[field][key] = text;
+            bytes += size;
+        }
+    }
+    return stored;
+}
+
+function serverFile(path, file, keepBytes, facts) {
+    const digest = facts ? file.digest?.() : undefined;
+    const fact = digest === undefined ? undefined : facts?.known?.get(digest);
+    let bytes = fact?.size === file.size ? undefined : file.bytes();
+    const summary = bytes ? summaryOf(bytes) : fact;
+    if (keepBytes(summary))
+        bytes ??= file.bytes();
+    else
+        bytes = undefined;
+    return { path, summary, ...(bytes && { bytes }), ...(digest !== undefined && { digest }) };
 }
 
 const EXPORTS_AT_ONCE = 8;
+const EXPORTED_BYTES_HELD = 256 * 1024 * 1024;
 class ServerReads {
     api;
     options;
     flows = new Map();
     files = new Map();
     markers = new Map();
+    stored = new Map();
     checks = new Map();
+    facts = new Map();
     localFiles;
     knowLocalFiles;
     exports = new Semaphore(EXPORTS_AT_ONCE);
+    heldBytes = 0;
+    waitingForRoom = [];
     constructor(api, options) {
         this.api = api;
         this.options = options;
@@ -5855,41 +6200,80 @@ class ServerReads {
             this.markers.set(namespace, readMarkers(this.api, [namespace], undefined, true));
         }
         const flows = this.api.listFlows(namespace);
+        const exported = this.exported(namespace);
+        exported.catch(() => undefined);
         const files = this.localFiles
             .then((local) => local.of(namespace))
             .then(async (entries) => {
             const local = hashesByPath(entries);
             const deployable = entries.filter((entry) => !entry.symlinkEscapes);
             const names = repositoryNames(fileNaming(await this.api.info()), namespace, deployable);
-            return this.exports.run(async () => (await this.api.listFiles(namespace)).map(({ path: stored, bytes }) => {
-                const path = names.get(stored) ?? stored;
-                return serverFile(path, bytes, keepUnlessSame(local.get(path)));
-            }));
+            const facts = this.options.facts === 'use'
+                ? { known: (await this.contentFacts(namespace)).zipped }
+                : this.options.facts && {};
+            const { files: held, bytes } = await exported;
+            try {
+                return held.map((file) => {
+                    const path = names.get(file.path) ?? file.path;
+                    return serverFile(path, file, keepUnlessSame(local.get(path)), facts);
+                });
+            }
+            finally {
+                this.letGo(bytes);
+            }
         });
         this.flows.set(namespace, settle(flows));
         this.files.set(namespace, settle(files));
     }
+    async exported(namespace) {
+        while (this.heldBytes >= EXPORTED_BYTES_HELD) {
+            await new Promise((resume) => this.waitingForRoom.push(resume));
+        }
+        const files = await this.exports.run(() => this.api.listFiles(namespace));
+        const bytes = files.reduce((sum, file) => sum + file.size, 0);
+        this.heldBytes += bytes;
+        return { files, bytes };
+    }
+    letGo(bytes) {
+        this.heldBytes -= bytes;
+        for (const resume of this.waitingForRoom.splice(0))
+            resume();
+    }
     storedChecks(namespace) {
-        const checks = this.readStoredChecks(namespace);
+        let checks = this.checks.get(namespace);
+        if (!checks) {
+            checks = this.storedMarker(namespace).then(storedChecksOf);
+            this.checks.set(namespace, checks);
+        }
         this.start(namespace);
         return checks;
     }
     storedChecksOfStarted(namespace) {
         return this.flows.has(namespace) ? this.storedChecks(namespace) : Promise.resolve(new Map());
     }
-    prefetchStoredChecks(namespace) {
-        void this.readStoredChecks(namespace);
+    contentFacts(namespace) {
+        if (this.options.facts !== 'use')
+            return Promise.resolve(NO_CONTENT_FACTS);
+        let facts = this.facts.get(namespace);
+        if (!facts) {
+            facts = this.storedMarker(namespace).then(contentFactsOf);
+            this.facts.set(namespace, facts);
+        }
+        return facts;
     }
-    readStoredChecks(namespace) {
-        let checks = this.checks.get(namespace);
-        if (!checks) {
+    prefetchStoredChecks(namespace) {
+        void this.storedMarker(namespace);
+    }
+    storedMarker(namespace) {
+        let marker = this.stored.get(namespace);
+        if (!marker) {
             if (this.options.markers)
                 this.start(namespace);
             const reading = this.markers.get(namespace) ?? readMarkers(this.api, [namespace], undefined, true);
-            checks = reading.then((read) => storedChecksOf(read.stored?.get(namespace)), () => new Map());
-            this.checks.set(namespace, checks);
+            marker = reading.then((read) => read.stored?.get(namespace), () => undefined);
+            this.stored.set(namespace, marker);
         }
-        return checks;
+        return marker;
     }
     knowFiles(files) {
         this.knowLocalFiles(files);
@@ -6383,6 +6767,8 @@ class RunReads {
     committed;
     base;
     secretNames;
+    index;
+    comments;
     borrowBase;
     held;
     openBase(settings, context) {
@@ -6400,26 +6786,43 @@ class RunReads {
         await (await this.held)?.release();
     }
 }
+function probeServer(reads, { settings, mode, kestra }) {
+    if (!kestra || (mode === 'validate' && !settings.serverValidation))
+        return undefined;
+    return (reads.probe ??= settle(kestra.info().then((info) => info.version)));
+}
 function runLayout(reads, settings, workspace) {
     return (reads.layout ??= chooseWorkTreeLayout(settings, workspace));
 }
 function gather(input) {
     const { settings, context, mode, layout, kestra, sending, target } = input;
     const shared = input.reads;
-    const probe = kestra && (mode !== 'validate' || settings.serverValidation)
-        ? (shared.probe ??= settle(kestra.info().then((info) => info.version)))
-        : undefined;
+    const probe = probeServer(shared, { settings, mode, kestra });
     const planning = kestra !== undefined && mode !== 'validate';
     const committed = planning
         ? (shared.committed ??= commitTime(context.workspace, context.sha))
         : undefined;
+    const pr = context.pullRequest;
+    const comments = input.github && pr && target.comment && planning && context.eventName !== 'merge_group'
+        ? (shared.comments ??= input.github
+            .stickyComments(pr.number, commentMarker(settings.commentKey))
+            .catch(() => []))
+        : undefined;
+    const changed = (shared.changed ??= settle(changedFiles(input)));
     const borrowBase = planning ? shared.openBase(settings, context) : undefined;
-    const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined;
+    const recorded = mode === 'deploy' && !target.transientEnvironment;
+    const facts = recorded ? 'record' : mode === 'plan' && input.reuse ? 'use' : undefined;
+    const reads = planning
+        ? new ServerReads(kestra, { markers: mode === 'deploy', facts })
+        : undefined;
     const validating = kestra && settings.serverValidation;
     const onServer = validating
         ? (shared.validation ??= new ServerValidation(kestra, settings.concurrency))
         : undefined;
-    const workTree = new WorkTree(context.workspace, settings.root);
+    const index = facts
+        ? (shared.index ??= readIndexBlobs(resolve$1(context.workspace, settings.root)))
+        : undefined;
+    const workTree = new WorkTree(context.workspace, settings.root, index);
     const kindsReading = input.kinds.map(async (kind) => {
         const held = await kind.gather({
             settings,
@@ -6452,6 +6855,19 @@ function gather(input) {
     const loading = (shared.repository ??= loadRepository(workTree, settings, {
         layout,
         reuseFlow,
+        knownFiles: reads && index && facts === 'use'
+            ? async (namespace) => {
+                const known = heldNamespaceIsManaged(namespace, settings.extraNamespaces)
+                    ? await reads.contentFacts(sending.namespace(namespace))
+                    : NO_CONTENT_FACTS;
+                const vouched = await index;
+                return (rel) => {
+                    const blob = vouched?.blobOf(rel);
+                    const summary = blob === undefined ? undefined : known.blobs.get(blob);
+                    return summary && { summary, blob: blob };
+                };
+            }
+            : undefined,
         onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
         onWalked: ({ files, flowFiles }) => {
             reads?.knowFiles(sending.localFiles(files));
@@ -6489,7 +6905,6 @@ function gather(input) {
                 : undefined)));
         const base = repositoryBase &&
             settle(Promise.all([valueOf(repositoryBase), reading && valueOf(reading)]).then(([snapshot, server]) => snapshot && sending.base(snapshot, model.managedNamespaces, server)));
-        const changed = (shared.changed ??= settle(changedFiles(input)));
         const desired = reading && settle(valueOf(reading).then((held) => desiredState(sent, held)));
         const listings = planning && names.length > 0
             ? settle(readNameListings({ ...kestra, secretNames: () => (shared.secretNames ??= kestra.secretNames()) }, names))
@@ -6518,7 +6933,8 @@ function gather(input) {
                 rollbackRecords: rollbackRecords && {
                     ...rollbackRecords,
                     read: await rollbackRecords.read
-                }
+                },
+                comments: await comments
             });
         })());
         return { serverVersion: Promise.resolve(probe), changed, state, snapshot, baseReused };
@@ -6534,6 +6950,7 @@ class FlowStream {
     held = [];
     ended = false;
     wake;
+    breather = new Breather();
     push(flow) {
         this.held.push(flow);
         this.wake?.();
@@ -6544,6 +6961,7 @@ class FlowStream {
     }
     async *[Symbol.asyncIterator]() {
         for (;;) {
+            await this.breather.breathe();
             const flow = this.held.shift();
             if (flow !== undefined)
                 yield flow;
@@ -9243,9 +9661,9 @@ function sentFlowKey(key, map) {
 const LOADING = 'Loading the repository';
 const VALIDATION = 'Validation';
 async function check(settings, target, context, ports, mode, kestra, kinds, reads) {
-    const { reporter } = ports;
+    probeServer(reads, { settings, mode, kestra });
     const layout = await runLayout(reads, settings, context.workspace);
-    reporter.info(`Layout: ${layout.layout} (${layout.reason})`);
+    ports.reporter.info(`Layout: ${layout.layout} (${layout.reason})`);
     const sending = new Sending(target);
     const stored = storedChecking(settings, mode, kestra);
     const gathering = gather({
@@ -9255,7 +9673,7 @@ async function check(settings, target, context, ports, mode, kestra, kinds, read
     });
     const validation = { layout: layout.layout };
     const checking = settle(flowChecks(gathering, validation));
-    const model = await phase(reporter, LOADING, () => loaded(gathering, reporter), describeRepository);
+    const model = await phase(ports.reporter, LOADING, () => loaded(gathering, ports), describeRepository);
     const checks = await valueOf(checking);
     const sent = sending.model(model);
     const references = sending.references(model.flows.flatMap((flow) => checks.get(flow).references), model.managedNamespaces);
@@ -9268,7 +9686,7 @@ async function check(settings, target, context, ports, mode, kestra, kinds, read
         ...(read.serverVersion && { serverVersion: read.serverVersion }),
         ...(snapshot.serverAnswers && { serverAnswers: snapshot.serverAnswers })
     };
-    const findings = await phase(reporter, VALIDATION, async () => validated({ reading, snapshot, changed, kinds, references, sent, context, ports, kestra }), (all) => verdictText(all, settings.failOn));
+    const findings = await phase(ports.reporter, VALIDATION, async () => validated({ reading, snapshot, changed, kinds, references, sent, context, ports, kestra }), (all) => verdictText(all, settings.failOn));
     return {
         ...{ snapshot, model: sent.model, references, findings, changed, names },
         ...{ state: snapshot.state, markers: snapshot.markers, base: snapshot.base },
@@ -9303,7 +9721,7 @@ async function flowChecks(gathering, validation) {
     }
     return checks;
 }
-async function loaded(gathering, reporter) {
+async function loaded(gathering, { reporter }) {
     const model = await gathering.repository;
     for (const line of namespaceLines(model))
         reporter.info(line);
@@ -10319,7 +10737,12 @@ async function writeMarkers(api, namespaces, markers, ours, semaphore, checks) {
     const outcomes = await Promise.all(stale.map(async (namespace) => {
         try {
             const stored = checks?.ours.get(namespace);
-            const value = stored ? { ...ours, [STORED_CHECKS_FIELD]: stored } : { ...ours };
+            const facts = checks?.facts?.get(namespace);
+            const value = {
+                ...ours,
+                ...(stored && { [STORED_CHECKS_FIELD]: stored }),
+                ...(facts && { [CONTENT_FACTS_FIELD]: facts })
+            };
             await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, value));
             return undefined;
         }
@@ -10467,7 +10890,11 @@ async function deploy(plan, deps) {
         }
         warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`);
     }
-    const checks = deps.storedChecks && { ours: deps.storedChecks, recorded: stored };
+    const checks = deps.storedChecks && {
+        ours: deps.storedChecks,
+        recorded: stored,
+        facts: deps.contentFacts
+    };
     if (plan.resources.some(isWrite) || staleMarkers(namespaces, markers, ours, checks).length > 0) {
         deps.confirmReused?.();
     }
@@ -11610,11 +12037,11 @@ function countLineChanges(oldLines, newLines) {
 function fingerprint(resources, kinds) {
     const changes = resources
         .filter((r) => r.action !== 'unchanged')
-        .map((r) => kindOf$2(kinds, r).fingerprintOf(r));
+        .map((r) => kindOf$1(kinds, r).fingerprintOf(r));
     return sha256Hex(JSON.stringify({ version: 1, changes }));
 }
 function changeDigest(change, kinds) {
-    return sha256Hex(JSON.stringify(kindOf$2(kinds, change).fingerprintOf(change))).slice(0, 16);
+    return sha256Hex(JSON.stringify(kindOf$1(kinds, change).fingerprintOf(change))).slice(0, 16);
 }
 
 function buildPlan(input, kinds, held = new Map()) {
@@ -11639,7 +12066,7 @@ function buildPlan(input, kinds, held = new Map()) {
             resources.push(...kind.plan(held.get(kind.name), options));
         }
     }
-    resources.sort(changeOrder(kinds));
+    sortInPlanOrder(resources, kinds);
     for (const change of resources) {
         if (change.action !== 'unchanged')
             change.digest = changeDigest(change, kinds);
@@ -11690,14 +12117,15 @@ function applyDiff(change, result) {
     if (result.tooLarge)
         change.diffOmitted = 'too-large';
 }
-function changeOrder(kinds) {
-    return (a, b) => {
-        const kindA = kindOf$2(kinds, a);
-        const kindB = kindOf$2(kinds, b);
-        return (compareCodeUnits(a.namespace, b.namespace) ||
-            kindA.order - kindB.order ||
-            compareCodeUnits(kindA.idOf(a), kindB.idOf(b)));
-    };
+function sortInPlanOrder(resources, kinds) {
+    const keyed = resources.map((change) => {
+        const kind = kindOf$1(kinds, change);
+        return { change, order: kind.order, id: kind.idOf(change) };
+    });
+    keyed.sort((a, b) => compareCodeUnits(a.change.namespace, b.change.namespace) ||
+        a.order - b.order ||
+        compareCodeUnits(a.id, b.id));
+    keyed.forEach(({ change }, i) => (resources[i] = change));
 }
 
 const MAY_REFER = /flowId|\bread\s*\(/;
@@ -11767,8 +12195,8 @@ function edgesOf(references, caller) {
 function triggerChanges(before, after, reference) {
     if (!mentionsTriggers(before) && !mentionsTriggers(after))
         return [];
-    const region = triggerText(before);
-    if (region !== undefined && region === triggerText(after))
+    const region = topLevelText(before, TRIGGER_KEYS);
+    if (region !== undefined && region === topLevelText(after, TRIGGER_KEYS))
         return [];
     const old = readTriggers(before);
     const now = readTriggers(after);
@@ -11815,20 +12243,7 @@ function triggerChanges(before, after, reference) {
 function mentionsTriggers(source) {
     return source.includes('triggers') || source.includes('disabled');
 }
-function triggerText(source) {
-    if (source.includes('&'))
-        return undefined;
-    const kept = [];
-    let inTriggers = false;
-    for (const line of source.split('\n')) {
-        const topLevel = /^[^\s#-]/.test(line);
-        if (topLevel)
-            inTriggers = /^triggers\s*:/.test(line);
-        if (inTriggers || /^disabled\s*:/.test(line))
-            kept.push(line);
-    }
-    return kept.join('\n');
-}
+const TRIGGER_KEYS = new Set(['triggers', 'disabled']);
 function readTriggers(source) {
     let root;
     try {
@@ -12028,7 +12443,7 @@ function planJson(plan, meta) {
         commit: meta.commit,
         settings: { ...meta.settings },
         resources: plan.resources.map((r) => {
-            const kind = kindOf$2(meta.kinds, r);
+            const kind = kindOf$1(meta.kinds, r);
             return {
                 kind: r.kind,
                 ...(r.namespace !== '' && { namespace: r.namespace }),
@@ -12052,6 +12467,18 @@ function writePlanFile(runnerTemp, commentKey, text) {
     mkdirSync(runnerTemp, { recursive: true });
     writeFileSync(path, text);
     return path;
+}
+
+function renderedReport(report) {
+    if (!report.plan)
+        return report;
+    const resources = report.plan.resources.map((change) => {
+        if (change.action !== 'unchanged')
+            return change;
+        const { digest: _digest, file: _file, desired: _desired, current: _current, ...named } = change;
+        return named;
+    });
+    return { ...report, plan: { ...report.plan, resources } };
 }
 
 function gitToServerDiff(planDiff, name) {
@@ -12128,7 +12555,7 @@ function diffOf(change, name, state, kinds) {
         return {};
     const text = change.kind === 'file'
         ? serverText(state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes)
-        : kindOf$2(kinds, change).serverText?.(change);
+        : kindOf$1(kinds, change).serverText?.(change);
     if (text === null)
         return { diffOmitted: 'binary' };
     if (text === undefined)
@@ -12293,8 +12720,12 @@ function declaredInputs(source) {
     });
 }
 function sameInputs(a, b) {
+    const text = topLevelText(a, INPUT_KEYS);
+    if (text !== undefined && text === topLevelText(b, INPUT_KEYS))
+        return true;
     return JSON.stringify(declaredInputs(a)) === JSON.stringify(declaredInputs(b));
 }
+const INPUT_KEYS = new Set(['inputs']);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -12619,10 +13050,20 @@ async function planMode(args) {
     }, ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`);
     const findings = sortFindings([...args.report.findings, ...impactFindings]);
     const report = { ...args.report, findings, plan };
+    const shown = ports.edge.shown(renderedReport(report));
+    let sent;
+    const leaving = new Promise((resolve) => (sent = resolve));
+    const commenting = postComment(args, shown, sent);
+    commenting.catch(() => undefined);
+    await Promise.race([
+        leaving,
+        commenting.then(() => undefined, () => undefined)
+    ]);
+    await new Promise((resume) => setTimeout(resume, 1));
     writePlanOutputs(args, report, plan);
-    const shown = ports.edge.shown(report);
-    await postComment(args, shown);
-    return { plan, summary: renderSummary(shown), findings };
+    const summary = renderSummary(shown);
+    await commenting;
+    return { plan, summary, findings };
 }
 async function plannedChanges(args, desired) {
     const { target, context, ports, model, changed, state } = args;
@@ -12674,7 +13115,7 @@ function countsByNamespace(plan) {
     }
     return new Map([...groups].map(([namespace, resources]) => [namespace, countPlan(resources)]));
 }
-async function postComment(args, report) {
+async function postComment(args, report, sent) {
     const { settings, target, context, ports } = args;
     const pr = context.pullRequest;
     if (!target.comment || !pr || context.eventName === 'merge_group')
@@ -12688,7 +13129,7 @@ async function postComment(args, report) {
         commentKey: settings.commentKey,
         runUrl: runUrl(context)
     });
-    const outcome = await ports.github.upsertStickyComment(pr.number, commentMarker(settings.commentKey), body);
+    const outcome = await ports.github.upsertStickyComment(pr.number, commentMarker(settings.commentKey), body, args.snapshot.comments, sent);
     if (outcome.status === 'forbidden') {
         ports.reporter.warning(`The pull-request comment could not be written: ${outcome.message}`);
         return;
@@ -12910,6 +13351,7 @@ async function deployDeps(args, refs, kinds) {
     const { settings, target, context, ports } = args;
     return {
         storedChecks: await args.storedChecks,
+        contentFacts: args.state && contentFactsToStore(args.plan, args.state, args.model.files),
         ...{ api: args.kestra, findings: args.findings, refs, kinds, settings, target },
         readDesiredFile: repositoryFileReader(args.model),
         managedNamespaces: args.model.managedNamespaces,
@@ -13405,7 +13847,7 @@ function place(item, input) {
     const { shape } = input;
     const folderLayout = shape.layout === 'tenant' || shape.layout === 'namespace';
     const ownKind = change.kind !== 'flow' && change.kind !== 'file';
-    const shared = ownKind && kindOf$2(input.kinds, change).sharesFiles === true;
+    const shared = ownKind && kindOf$1(input.kinds, change).sharesFiles === true;
     if (item.kind === 'deleted-in-kestra' && !shared) {
         const path = change.file;
         if (!path)
@@ -13442,7 +13884,7 @@ function place(item, input) {
 function newPath(item, input) {
     const { change } = item;
     const { shape } = input;
-    return (kindOf$2(input.kinds, change).newPath?.(change, shape) ?? {
+    return (kindOf$1(input.kinds, change).newPath?.(change, shape) ?? {
         reason: `the ${change.kind} kind does not say where the repository keeps it`
     });
 }
@@ -13481,7 +13923,7 @@ function serverContent(item, input) {
         const bytes = change.previous ?? input.serverFiles.get(item.name);
         return bytes ? { bytes } : { reason: 'the server copy was not read' };
     }
-    const text = kindOf$2(input.kinds, change).serverText?.(change);
+    const text = kindOf$1(input.kinds, change).serverText?.(change);
     return text === undefined
         ? { reason: 'the server gave no source of it' }
         : { bytes: new TextEncoder().encode(text) };
@@ -14660,7 +15102,11 @@ function planFiles(options) {
     }
     const inScope = scopeFilter(options, desiredFiles, input.base?.files);
     const changes = [];
-    for (const key of new Set([...desiredFiles.keys(), ...actualFiles.keys()])) {
+    const keys = [...desiredFiles.keys()];
+    for (const key of actualFiles.keys())
+        if (!desiredFiles.has(key))
+            keys.push(key);
+    for (const key of keys) {
         if (!inScope(key))
             continue;
         const desired = desiredFiles.get(key);
@@ -15786,7 +16232,7 @@ async function execute(settings, target, context, ports, reads) {
         }
         applying = true;
         const applied = await applyMode({
-            ...{ ...run, kinds: KINDS, reused: checked.reused },
+            ...{ ...run, kinds: KINDS, reused: checked.reused, state: checked.state },
             ...{ model: checked.model, references: checked.references, markers: checked.markers },
             ...{ rollbackRecords: checked.snapshot.rollbackRecords, storedChecks: checked.storedChecks }
         });
@@ -15976,7 +16422,7 @@ function withSection(ports, section) {
         },
         github: github && {
             ...github,
-            upsertStickyComment: (issue, marker, body) => github.upsertStickyComment(issue, marker, upsertPreviewSection(body, section))
+            upsertStickyComment: (issue, marker, body, seen, sent) => github.upsertStickyComment(issue, marker, upsertPreviewSection(body, section), seen, sent)
         }
     };
 }
@@ -16806,7 +17252,8 @@ function redactingGitHub(github, edge) {
         listPullRequestFiles: (pr) => github.listPullRequestFiles(pr),
         compareCommits: (base, head) => github.compareCommits(base, head),
         findStickyComment: (issue, marker) => github.findStickyComment(issue, marker),
-        upsertStickyComment: async (issue, marker, body) => learn(await github.upsertStickyComment(issue, marker, text(body))),
+        stickyComments: (issue, marker) => github.stickyComments(issue, marker),
+        upsertStickyComment: async (issue, marker, body, seen, sent) => learn(await github.upsertStickyComment(issue, marker, text(body), seen, sent)),
         updateComment: async (id, body) => learn(await github.updateComment(id, text(body))),
         findMergedPullRequest: (sha) => github.findMergedPullRequest(sha),
         pullRequest: (number) => github.pullRequest(number),
@@ -17569,14 +18016,18 @@ async function createOctokit(token, options = {}) {
             (again ? `; retrying in ${retryAfter} s` : '; giving up'));
         return again;
     };
-    return getOctokit(token, {
+    const octokit = getOctokit(token, {
         ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
         log: { debug: () => { }, info: () => { }, warn: log, error: log },
         retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
         throttle: options.throttle === false
             ? { enabled: false }
             : { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') }
-    }, retry, throttling);
+    }, toldWhenSent, retry, throttling);
+    return octokit;
+}
+function toldWhenSent(octokit) {
+    octokit.hook.before('request', (options) => options.request?.sent?.());
 }
 
 class GitHubApiError extends ActionError {
@@ -17799,19 +18250,26 @@ class StickyComments {
     constructor(client) {
         this.client = client;
     }
-    async find(issue, marker) {
+    async all(issue, marker) {
         try {
-            const [oldest] = await this.matching(issue, marker);
-            return oldest && toSticky(oldest);
+            return (await this.matching(issue, marker)).map(toSticky);
         }
         catch (error) {
             throw apiError(`reading the comments of #${issue}`, error);
         }
     }
-    async upsert(issue, marker, body) {
+    async upsert(issue, marker, body, seen = [], sent) {
         const text = withMarker(marker, body);
         return this.guard(`writing the comment on #${issue}`, async () => {
-            const existing = await this.matching(issue, marker);
+            const [oldest, ...others] = seen;
+            if (oldest && oldest.body !== text) {
+                const rewritten = await this.rewriteSeen(oldest.id, text, sent);
+                if (rewritten) {
+                    await this.deleteAll(others);
+                    return rewritten;
+                }
+            }
+            const existing = await this.matching(issue, marker, sent);
             if (existing.length > 0) {
                 await this.deleteAll(existing.slice(1));
                 return this.rewrite(existing[0], text);
@@ -17854,6 +18312,22 @@ class StickyComments {
         }));
         return outcome('updated', updated.data);
     }
+    async rewriteSeen(id, text, sent) {
+        try {
+            const updated = await this.send(text, (body) => this.client.octokit.rest.issues.updateComment({
+                ...this.repo(),
+                comment_id: id,
+                body,
+                ...(sent && { request: { sent } })
+            }));
+            return outcome('updated', updated.data);
+        }
+        catch (error) {
+            if (httpStatus(error) === 404)
+                return undefined;
+            throw error;
+        }
+    }
     async create(issue, text) {
         const created = await this.send(text, (body) => this.client.octokit.rest.issues.createComment({ ...this.repo(), issue_number: issue, body }));
         return created.data;
@@ -17882,8 +18356,14 @@ class StickyComments {
             }
         }
     }
-    async matching(issue, marker) {
-        const comments = await this.client.octokit.paginate(this.client.octokit.rest.issues.listComments, { ...this.repo(), issue_number: issue, per_page: 100 });
+    async matching(issue, marker, sent) {
+        const list = this.client.octokit.rest.issues.listComments;
+        const route = Object.assign((page) => list({ ...page, ...(sent && { request: { sent } }) }), { endpoint: list.endpoint });
+        const comments = await this.client.octokit.paginate(route, {
+            ...this.repo(),
+            issue_number: issue,
+            per_page: 100
+        });
         const marked = comments.filter((comment) => firstLine$1(comment.body).startsWith(marker));
         const ours = [];
         for (const comment of marked)
@@ -17933,8 +18413,9 @@ function createGitHub(octokit, repository) {
     return {
         listPullRequestFiles: (pr) => listPullRequestFiles(client, pr),
         compareCommits: (base, head) => compareCommits(client, base, head),
-        findStickyComment: (issue, marker) => comments.find(issue, marker),
-        upsertStickyComment: (issue, marker, body) => comments.upsert(issue, marker, body),
+        findStickyComment: async (issue, marker) => (await comments.all(issue, marker))[0],
+        stickyComments: (issue, marker) => comments.all(issue, marker),
+        upsertStickyComment: (issue, marker, body, seen, sent) => comments.upsert(issue, marker, body, seen, sent),
         updateComment: (id, body) => comments.update(id, body),
         findMergedPullRequest: (sha) => findMergedPullRequest(client, sha),
         pullRequest: (number) => getPullRequest(client, number),

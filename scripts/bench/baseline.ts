@@ -68,7 +68,8 @@ export async function perResourceBaseline(input: {
           const path = dir === '/' ? `/${fileName}` : `${dir}/${fileName}`
           if (type === 'Directory') return walk(path)
           const bytes = await get(`/namespaces/${seg(namespace)}/files?path=${seg(path)}`)
-          return [serverFile(path, new Uint8Array(bytes), () => true)]
+          const content = new Uint8Array(bytes)
+          return [serverFile(path, { size: content.length, bytes: () => content }, () => true)]
         })
       )
       return nested.flat()

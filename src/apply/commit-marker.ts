@@ -4,6 +4,7 @@ import { errorMessage } from '../model/errors.js'
 import { isOutcomeUnknown } from '../kestra/errors.js'
 import type { IsAncestor } from './git-ancestry.js'
 import { STORED_CHECKS_FIELD, type StoredFlowCheck } from '../model/stored-checks.js'
+import { CONTENT_FACTS_FIELD } from '../model/content-facts.js'
 import {
   COMMIT_MARKER_KEY,
   short,
@@ -61,10 +62,15 @@ export interface MarkerWrite {
   warnings: string[]
 }
 
-/** The flow checks a marker carries (docs/performance.md#incremental-planning): ours, and those recorded. */
+/**
+ * What a marker carries besides the commit (docs/performance.md#incremental-planning): the flow checks, ours
+ * and those recorded, and the content facts. Only the checks make a marker stale: the facts ride with a
+ * marker written anyway, so that a deploy that changes nothing writes nothing.
+ */
 interface MarkerChecks {
   ours: ReadonlyMap<string, Record<string, StoredFlowCheck>>
   recorded?: ReadonlyMap<string, Record<string, unknown>>
+  facts?: ReadonlyMap<string, object>
 }
 
 /**
@@ -85,7 +91,12 @@ export async function writeMarkers(
     stale.map(async (namespace) => {
       try {
         const stored = checks?.ours.get(namespace)
-        const value = stored ? { ...ours, [STORED_CHECKS_FIELD]: stored } : { ...ours }
+        const facts = checks?.facts?.get(namespace)
+        const value = {
+          ...ours,
+          ...(stored && { [STORED_CHECKS_FIELD]: stored }),
+          ...(facts && { [CONTENT_FACTS_FIELD]: facts })
+        }
         await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, value))
         return undefined
       } catch (error) {

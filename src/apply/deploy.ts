@@ -43,6 +43,11 @@ export interface DeployDeps {
   markers?: EarlyMarkers
   /** The flow checks each namespace's marker carries (docs/performance.md#incremental-planning). */
   storedChecks?: ReadonlyMap<string, Record<string, StoredFlowCheck>>
+  /**
+   * The content facts each namespace's marker carries when it is written
+   * (docs/performance.md#what-a-plan-knows-without-reading).
+   */
+  contentFacts?: ReadonlyMap<string, object>
   /** Default: `git merge-base --is-ancestor` in the current directory (the workspace on a runner). */
   isAncestor?: IsAncestor
   log?: (message: string) => void
@@ -114,7 +119,11 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
     warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`)
   }
 
-  const checks = deps.storedChecks && { ours: deps.storedChecks, recorded: stored }
+  const checks = deps.storedChecks && {
+    ours: deps.storedChecks,
+    recorded: stored,
+    facts: deps.contentFacts
+  }
   if (plan.resources.some(isWrite) || staleMarkers(namespaces, markers, ours, checks).length > 0) {
     deps.confirmReused?.()
   }

@@ -37,30 +37,28 @@ async function pullRequestChanges(
 ): Promise<ChangedFiles> {
   const pr = context.pullRequest
   if (!pr) return all(`the ${context.eventName} event names no pull request`)
-  let gitProblem = `the PR's base and head commits are not in the local history (shallow clone)`
-  if ((await hasCommit(workspace, pr.baseSha)) && (await hasCommit(workspace, pr.headSha))) {
-    try {
-      return fromGit(await gitDiff(workspace, [`${pr.baseSha}...${pr.headSha}`]))
-    } catch (error) {
-      gitProblem = `git diff failed (${firstLine(errorMessage(error))})`
-    }
-  }
+  const listed = await changedInGit(workspace, [pr.baseSha, pr.headSha], (base, head) => [
+    `${base}...${head}`
+  ])
+  if (listed.ok) return listed.value
+  const gitProblem =
+    listed.problem ?? `the PR's base and head commits are not in the local history (shallow clone)`
   if (!github) return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`)
-  let listed
+  let files
   try {
-    listed = await github.listPullRequestFiles(pr.number)
+    files = await github.listPullRequestFiles(pr.number)
   } catch (error) {
     return all(`${gitProblem} and ${errorMessage(error)}`)
   }
-  if (listed.truncated) {
+  if (files.truncated) {
     return all(`the PR changes more than 3,000 files, GitHub's listing limit; ${FULL_HISTORY_HINT}`)
   }
-  if (pr.changedFiles !== undefined && listed.files.length < pr.changedFiles) {
+  if (pr.changedFiles !== undefined && files.files.length < pr.changedFiles) {
     return all(
-      `GitHub listed ${listed.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`
+      `GitHub listed ${files.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`
     )
   }
-  return fromApi(listed.files, `${gitProblem}; listed through the GitHub API`)
+  return fromApi(files.files, `${gitProblem}; listed through the GitHub API`)
 }
 
 async function pushChanges(
@@ -74,15 +72,15 @@ async function pushChanges(
     return all('the push created a new branch, so there is no previous commit to compare with')
   }
   const short = push.before.slice(0, 12)
-  let gitProblem = `the previous commit ${short} is not in the local history (force push or shallow clone)`
-  if ((await hasCommit(workspace, push.before)) && (await hasCommit(workspace, push.after))) {
-    try {
-      // Two-dot: what the tree looks like now against what it was, right even after a force push.
-      return fromGit(await gitDiff(workspace, [push.before, push.after]))
-    } catch (error) {
-      gitProblem = `git diff failed (${firstLine(errorMessage(error))})`
-    }
-  }
+  // Two-dot: what the tree looks like now against what it was, right even after a force push.
+  const listed = await changedInGit(workspace, [push.before, push.after], (before, after) => [
+    before,
+    after
+  ])
+  if (listed.ok) return listed.value
+  const gitProblem =
+    listed.problem ??
+    `the previous commit ${short} is not in the local history (force push or shallow clone)`
   if (!github) return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`)
   let compared
   try {
@@ -98,6 +96,26 @@ async function pushChanges(
     return all(`the push changes more than 300 files, GitHub's compare limit; ${FULL_HISTORY_HINT}`)
   }
   return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`)
+}
+
+/**
+ * The files git lists as changed between two commits; when it cannot, why: `problem` when git failed with both
+ * commits at hand, none when one of them is missing. The commits are looked for only after a failure: the
+ * usual run starts one git process.
+ */
+async function changedInGit(
+  workspace: string,
+  [from, to]: [string, string],
+  revisions: (from: string, to: string) => string[]
+): Promise<{ ok: true; value: ChangedFiles } | { ok: false; problem?: string }> {
+  if (!SHA.test(from) || !SHA.test(to)) return { ok: false }
+  try {
+    return { ok: true, value: fromGit(await gitDiff(workspace, revisions(from, to))) }
+  } catch (error) {
+    const present = (await hasCommit(workspace, from)) && (await hasCommit(workspace, to))
+    if (!present) return { ok: false }
+    return { ok: false, problem: `git diff failed (${firstLine(errorMessage(error))})` }
+  }
 }
 
 async function hasCommit(workspace: string, sha: string): Promise<boolean> {

@@ -7,6 +7,8 @@ import { chooseWorkTreeLayout } from './repo/choose-layout.js'
 import type { GitTree } from './repo/git-tree.js'
 import { loadRepository } from './repo/load.js'
 import { WorkTree } from './repo/work-tree.js'
+import { readIndexBlobs, type IndexBlobs } from './repo/git-index.js'
+import { resolve } from 'node:path'
 import { ServerReads } from './server/reads.js'
 import { readUnfinishedOfRewritable } from './server/unfinished-executions.js'
 import { readRollbackRecords } from './server/rollback-records.js'
@@ -16,11 +18,15 @@ import { knownTargets } from './server/references.js'
 import { ServerValidation } from './server/validation.js'
 import type { GatherKind } from './kind.js'
 import { managedNamespaces } from '../model/managed-namespaces.js'
+import { heldNamespaceIsManaged } from '../model/namespaces.js'
+import { NO_CONTENT_FACTS } from '../model/content-facts.js'
 import type { KestraApi, ListingsApi } from '../kestra/api.js'
 import type { ChangedFiles, BaseSnapshot } from '../model/plan-input.js'
 import { onPullRequest, type RunContext } from '../model/context.js'
-import type { GitHubPort } from '../model/github.js'
+import type { GitHubPort, StickyComment } from '../model/github.js'
+import { commentMarker } from '../model/markdown/comment-markers.js'
 import { settle, valueOf, type Outcome } from '../model/outcome.js'
+import { Breather } from '../model/concurrency.js'
 import type { FlowReference } from '../model/references.js'
 import {
   NOTHING_FOUND,
@@ -51,6 +57,10 @@ export class RunReads {
   base?: Promise<Outcome<BaseSnapshot | undefined>>
   /** The tenant's secret names (OSS lists them tenant-wide: one listing for every target). */
   secretNames?: Promise<string[]>
+  /** What git's index vouches for under root (docs/performance.md#what-a-plan-knows-without-reading). */
+  index?: Promise<IndexBlobs | undefined>
+  /** The pull request's sticky comments (none when there is none or they could not be read). */
+  comments?: Promise<StickyComment[]>
   borrowBase?: () => Promise<Borrowed<GitTree> | undefined>
   /** Held until the run ends, so that each target borrows the one opening of the base commit. */
   private held?: Promise<Borrowed<GitTree> | undefined>
@@ -72,6 +82,18 @@ export class RunReads {
   async close(): Promise<void> {
     await (await this.held)?.release()
   }
+}
+
+/**
+ * The server's version, asked for once a run when the mode reads the server (every request's address waits on
+ * it): a run asks it as early as it can, before the repository is read.
+ */
+export function probeServer(
+  reads: RunReads,
+  { settings, mode, kestra }: { settings: Settings; mode: Mode; kestra?: KestraApi }
+): Promise<Outcome<string | undefined>> | undefined {
+  if (!kestra || (mode === 'validate' && !settings.serverValidation)) return undefined
+  return (reads.probe ??= settle(kestra.info().then((info) => info.version)))
 }
 
 /** The layout of the run: the base commit is read as the work tree is. */
@@ -149,23 +171,41 @@ export interface Remaining {
 export function gather(input: GatherInput): Gathering {
   const { settings, context, mode, layout, kestra, sending, target } = input
   const shared = input.reads
-  const probe =
-    kestra && (mode !== 'validate' || settings.serverValidation)
-      ? (shared.probe ??= settle(kestra.info().then((info) => info.version)))
-      : undefined
+  const probe = probeServer(shared, { settings, mode, kestra })
   const planning = kestra !== undefined && mode !== 'validate'
   // Asked for now, so that git answers while the repository loads.
   const committed = planning
     ? (shared.committed ??= commitTime(context.workspace, context.sha))
     : undefined
+  // Read now, so that the plan's write of its comment needs no read of its own (docs/comment.md#sticky-comment).
+  const pr = context.pullRequest
+  const comments =
+    input.github && pr && target.comment && planning && context.eventName !== 'merge_group'
+      ? (shared.comments ??= input.github
+          .stickyComments(pr.number, commentMarker(settings.commentKey))
+          .catch(() => []))
+      : undefined
+  // Asked of git now, while its process costs the least to start and the repository loads.
+  const changed = (shared.changed ??= settle(changedFiles(input)))
   // Opened once, read by the run's base snapshot and by each kind, closed when the run ends.
   const borrowBase = planning ? shared.openBase(settings, context) : undefined
-  const reads = planning ? new ServerReads(kestra, { markers: mode === 'deploy' }) : undefined
+  // A plan takes files' summaries from content facts when it reuses what deploys stored; a deploy reads
+  // every file, and records the facts its commit markers store (docs/performance.md#what-a-plan-knows-without-reading),
+  // but a preview's: no plan is made against a preview, which each run deploys afresh.
+  const recorded = mode === 'deploy' && !target.transientEnvironment
+  const facts = recorded ? 'record' : mode === 'plan' && input.reuse ? 'use' : undefined
+  const reads = planning
+    ? new ServerReads(kestra, { markers: mode === 'deploy', facts })
+    : undefined
   const validating = kestra && settings.serverValidation
   const onServer = validating
     ? (shared.validation ??= new ServerValidation(kestra, settings.concurrency))
     : undefined
-  const workTree = new WorkTree(context.workspace, settings.root)
+  // Git's index vouches for files' bytes when content facts are used or recorded.
+  const index = facts
+    ? (shared.index ??= readIndexBlobs(resolve(context.workspace, settings.root)))
+    : undefined
+  const workTree = new WorkTree(context.workspace, settings.root, index)
   const kindsReading = input.kinds.map(async (kind) => {
     const held = await kind.gather({
       settings,
@@ -202,6 +242,20 @@ export function gather(input: GatherInput): Gathering {
   const loading = (shared.repository ??= loadRepository(workTree, settings, {
     layout,
     reuseFlow,
+    knownFiles:
+      reads && index && facts === 'use'
+        ? async (namespace) => {
+            const known = heldNamespaceIsManaged(namespace, settings.extraNamespaces)
+              ? await reads.contentFacts(sending.namespace(namespace))
+              : NO_CONTENT_FACTS
+            const vouched = await index
+            return (rel) => {
+              const blob = vouched?.blobOf(rel)
+              const summary = blob === undefined ? undefined : known.blobs.get(blob)
+              return summary && { summary, blob: blob! }
+            }
+          }
+        : undefined,
     onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
     onWalked: ({ files, flowFiles }) => {
       reads?.knowFiles(sending.localFiles(files))
@@ -264,7 +318,6 @@ export function gather(input: GatherInput): Gathering {
             snapshot && sending.base(snapshot, model.managedNamespaces, server)
         )
       )
-    const changed = (shared.changed ??= settle(changedFiles(input)))
     const desired = reading && settle(valueOf(reading).then((held) => desiredState(sent, held)))
     // Read with the server state, so that they cost the plan no round trip of their own.
     const listings =
@@ -308,7 +361,8 @@ export function gather(input: GatherInput): Gathering {
           rollbackRecords: rollbackRecords && {
             ...rollbackRecords,
             read: await rollbackRecords.read
-          }
+          },
+          comments: await comments
         })
       })()
     )
@@ -323,11 +377,15 @@ async function* wholeFlows(loading: Promise<RepoModel>): AsyncIterable<FlowFile>
   if (model) yield* model.flows
 }
 
-/** Flows pushed as they are read, taken in order by one reader, until the end. */
+/**
+ * Flows pushed as they are read, taken in order by one reader, until the end. The reader checks each flow it
+ * takes, synchronously: between two, server answers are let in (`Breather`).
+ */
 class FlowStream implements AsyncIterable<FlowFile> {
   private readonly held: FlowFile[] = []
   private ended = false
   private wake?: () => void
+  private readonly breather = new Breather()
 
   push(flow: FlowFile): void {
     this.held.push(flow)
@@ -341,6 +399,7 @@ class FlowStream implements AsyncIterable<FlowFile> {
 
   async *[Symbol.asyncIterator](): AsyncIterator<FlowFile> {
     for (;;) {
+      await this.breather.breathe()
       const flow = this.held.shift()
       if (flow !== undefined) yield flow
       else if (this.ended) return

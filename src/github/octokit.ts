@@ -42,7 +42,7 @@ export async function createOctokit(
       )
       return again
     }
-  return getOctokit(
+  const octokit = getOctokit(
     token,
     {
       ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
@@ -54,8 +54,23 @@ export async function createOctokit(
           ? { enabled: false }
           : { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') }
     },
+    // First, so that its hook is the innermost: it runs past the rate limiter's queue.
+    toldWhenSent,
     retry,
     throttling
+  )
+  return octokit
+}
+
+/**
+ * A request whose options carry `request.sent` tells it when the request leaves for GitHub, past the rate
+ * limiter's queue: the plan's comment is written while the rest of the run goes on (docs/comment.md).
+ */
+function toldWhenSent(octokit: {
+  hook: { before(name: 'request', hook: (options: { request?: object }) => void): void }
+}) {
+  octokit.hook.before('request', (options) =>
+    (options.request as { sent?: () => void } | undefined)?.sent?.()
   )
 }
 

@@ -14,8 +14,10 @@ export function createGitHub(
   return {
     listPullRequestFiles: (pr) => listPullRequestFiles(client, pr),
     compareCommits: (base, head) => compareCommits(client, base, head),
-    findStickyComment: (issue, marker) => comments.find(issue, marker),
-    upsertStickyComment: (issue, marker, body) => comments.upsert(issue, marker, body),
+    findStickyComment: async (issue, marker) => (await comments.all(issue, marker))[0],
+    stickyComments: (issue, marker) => comments.all(issue, marker),
+    upsertStickyComment: (issue, marker, body, seen, sent) =>
+      comments.upsert(issue, marker, body, seen, sent),
     updateComment: (id, body) => comments.update(id, body),
     findMergedPullRequest: (sha) => findMergedPullRequest(client, sha),
     pullRequest: (number) => getPullRequest(client, number),

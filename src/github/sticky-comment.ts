@@ -23,19 +23,35 @@ export class StickyComments {
 
   constructor(private readonly client: RepoClient) {}
 
-  async find(issue: number, marker: string): Promise<StickyComment | undefined> {
+  /** Our comments with the marker, oldest first. */
+  async all(issue: number, marker: string): Promise<StickyComment[]> {
     try {
-      const [oldest] = await this.matching(issue, marker)
-      return oldest && toSticky(oldest)
+      return (await this.matching(issue, marker)).map(toSticky)
     } catch (error) {
       throw apiError(`reading the comments of #${issue}`, error)
     }
   }
 
-  async upsert(issue: number, marker: string, body: string): Promise<CommentOutcome> {
+  async upsert(
+    issue: number,
+    marker: string,
+    body: string,
+    seen: readonly StickyComment[] = [],
+    sent?: () => void
+  ): Promise<CommentOutcome> {
     const text = withMarker(marker, body)
     return this.guard(`writing the comment on #${issue}`, async () => {
-      const existing = await this.matching(issue, marker)
+      // Found earlier in this run: the oldest rewritten in place (unless gone since), the others deleted. Text
+      // equal to what was seen is read again before it counts as unchanged: another run may have written since.
+      const [oldest, ...others] = seen
+      if (oldest && oldest.body !== text) {
+        const rewritten = await this.rewriteSeen(oldest.id, text, sent)
+        if (rewritten) {
+          await this.deleteAll(others)
+          return rewritten
+        }
+      }
+      const existing = await this.matching(issue, marker, sent)
       if (existing.length > 0) {
         await this.deleteAll(existing.slice(1))
         return this.rewrite(existing[0], text)
@@ -86,6 +102,28 @@ export class StickyComments {
     return outcome('updated', updated.data)
   }
 
+  /** The comment `id` rewritten; undefined when it is gone (deleted since it was seen). */
+  private async rewriteSeen(
+    id: number,
+    text: string,
+    sent?: () => void
+  ): Promise<CommentOutcome | undefined> {
+    try {
+      const updated = await this.send(text, (body) =>
+        this.client.octokit.rest.issues.updateComment({
+          ...this.repo(),
+          comment_id: id,
+          body,
+          ...(sent && { request: { sent } })
+        })
+      )
+      return outcome('updated', updated.data)
+    } catch (error) {
+      if (httpStatus(error) === 404) return undefined
+      throw error
+    }
+  }
+
   private async create(issue: number, text: string): Promise<ListedComment> {
     const created = await this.send(text, (body) =>
       this.client.octokit.rest.issues.createComment({ ...this.repo(), issue_number: issue, body })
@@ -103,7 +141,7 @@ export class StickyComments {
     }
   }
 
-  private async deleteAll(comments: ListedComment[]): Promise<void> {
+  private async deleteAll(comments: readonly { id: number }[]): Promise<void> {
     for (const comment of comments) {
       try {
         await this.client.octokit.rest.issues.deleteComment({
@@ -118,11 +156,23 @@ export class StickyComments {
   }
 
   /** Our comments with the marker, oldest first. */
-  private async matching(issue: number, marker: string): Promise<ListedComment[]> {
-    const comments = await this.client.octokit.paginate(
-      this.client.octokit.rest.issues.listComments,
-      { ...this.repo(), issue_number: issue, per_page: 100 }
-    )
+  private async matching(
+    issue: number,
+    marker: string,
+    sent?: () => void
+  ): Promise<ListedComment[]> {
+    const list = this.client.octokit.rest.issues.listComments
+    // Pagination passes a page's request only its method, URL and headers: `sent` rides on each page's call.
+    const route = Object.assign(
+      (page: NonNullable<Parameters<typeof list>[0]>) =>
+        list({ ...page, ...(sent && { request: { sent } }) }),
+      { endpoint: list.endpoint }
+    ) as typeof list
+    const comments = await this.client.octokit.paginate(route, {
+      ...this.repo(),
+      issue_number: issue,
+      per_page: 100
+    })
     const marked = comments.filter((comment) => firstLine(comment.body).startsWith(marker))
     const ours: ListedComment[] = []
     for (const comment of marked) if (await this.isOurs(comment)) ours.push(comment)

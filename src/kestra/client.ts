@@ -35,7 +35,9 @@ export interface KestraClient
 }
 
 export function createKestraClient(options: KestraClientOptions): KestraClient {
-  const dispatcher = options.dispatcher ?? createDispatcher(Math.max(options.concurrency, 1))
+  // Twice the connections of the requests in flight (`concurrency` bounds those): a request that leaves as
+  // another's answer is read finds an idle connection, rather than wait until that one is handed back.
+  const dispatcher = options.dispatcher ?? createDispatcher(2 * Math.max(options.concurrency, 1))
   const transport = new Transport({
     server: options.server.replace(/\/+$/, ''),
     auth: options.auth,

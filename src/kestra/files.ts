@@ -4,7 +4,7 @@ import { fileNaming, storedPath } from './file-paths.js'
 import { ListingError } from './listings.js'
 import { readJsonArray, type ScopedHttp } from './scoped-http.js'
 import { formBody, type HttpResponse } from './transport.js'
-import { readZip } from './zip.js'
+import { readZipEntries } from './zip.js'
 import { pathSegment } from '../model/path-segment.js'
 
 /** Kestra 0.x exports held the namespace's flows under this folder; they are not namespace files. */
@@ -118,8 +118,8 @@ export class FilesEndpoint {
       this.exportMissing = true
       return undefined
     }
-    return [...readZip(response)]
-      .map(([name, bytes]) => ({ path: '/' + name.replace(/^\/+/, ''), bytes }))
+    return [...readZipEntries(response)]
+      .map(([name, entry]): RemoteFile => ({ path: '/' + name.replace(/^\/+/, ''), ...entry }))
       .filter(({ path }) => !path.startsWith(`/${FLOWS_FOLDER}/`))
   }
 
@@ -159,7 +159,7 @@ export class FilesEndpoint {
         const path = dir === '/' ? `/${fileName}` : `${dir}/${fileName}`
         if (type === 'Directory') return this.walk(namespace, path, budget)
         const bytes = await this.get(namespace, path)
-        return bytes ? [{ path, bytes }] : []
+        return bytes ? [{ path, size: bytes.length, bytes: () => bytes }] : []
       })
     )
     return nested.flat()

@@ -1,19 +1,46 @@
+import { hash } from 'node:crypto'
 import { constants, inflateRawSync } from 'node:zlib'
 import { ApiError } from './errors.js'
 import { PREALLOCATED_AT_MOST, type HttpResponse } from './transport.js'
 
-/** Non-directory entries of a zip answer, by entry name. */
+/** One file of a zip answer, its bytes read only when asked for. */
+interface ZipEntry {
+  /** Byte length, as the central directory gives it. */
+  size: number
+  /**
+   * The digest of the entry as the archive stores it (its method and the SHA-256 of its stored bytes): two
+   * entries of one digest hold the same bytes, since inflating is a function of what is inflated
+   * (docs/performance.md#what-a-plan-knows-without-reading).
+   */
+  digest(): string
+  /** The bytes: a stored entry's are a view of the answer, a deflated one's are inflated at each call. */
+  bytes(): Uint8Array
+}
+
+/** Non-directory entries of a zip answer, by entry name, their bytes read at once. */
 export function readZip(response: HttpResponse): Map<string, Uint8Array> {
-  let entries: Map<string, Uint8Array>
-  try {
-    entries = response.body.length === 0 ? new Map() : unzip(response.body)
-  } catch (error) {
-    throw new ApiError({
+  const bytes = new Map<string, Uint8Array>()
+  for (const [name, entry] of readZipEntries(response)) bytes.set(name, entry.bytes())
+  return bytes
+}
+
+/**
+ * Non-directory entries of a zip answer, by entry name. A broken archive, or an entry whose bytes cannot be
+ * inflated to its size, is an ApiError naming the request, whenever it is found.
+ */
+export function readZipEntries(response: HttpResponse): Map<string, ZipEntry> {
+  const unreadable = (error: unknown) =>
+    new ApiError({
       status: response.status,
       method: response.method,
       path: response.path,
       serverMessage: `the answer is not a readable zip archive (${(error as Error).message})`
     })
+  let entries: Map<string, ZipEntry>
+  try {
+    entries = response.body.length === 0 ? new Map() : unzip(response.body, unreadable)
+  } catch (error) {
+    throw unreadable(error)
   }
   for (const name of entries.keys()) if (name.endsWith('/')) entries.delete(name)
   return entries
@@ -34,13 +61,14 @@ const MIN_CHUNK = constants.Z_MIN_CHUNK
 /**
  * Reads the central directory, zip64 included (Java's `ZipOutputStream` writes it from 65,535 entries on, and
  * for sizes and offsets of 4 GiB): stored entries are views into the answer (no copy: a namespace export can
- * weigh hundreds of megabytes) and deflated ones are inflated natively. Entries go into a Map, so that no name
- * (`__proto__` included) is lost. An encrypted entry or another method is refused: Kestra writes neither.
+ * weigh hundreds of megabytes) and deflated ones are inflated natively when their bytes are asked for. Entries go
+ * into a Map, so that no name (`__proto__` included) is lost. An encrypted entry or another method is refused:
+ * Kestra writes neither.
  */
-function unzip(zip: Uint8Array): Map<string, Uint8Array> {
+function unzip(zip: Uint8Array, unreadable: (error: unknown) => Error): Map<string, ZipEntry> {
   const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength)
   const directory = centralDirectory(view, findEndOfCentralDirectory(view))
-  const entries = new Map<string, Uint8Array>()
+  const entries = new Map<string, ZipEntry>()
   const names = new TextDecoder()
   let at = directory.at
   for (let i = 0; i < directory.count; i++) {
@@ -60,9 +88,22 @@ function unzip(zip: Uint8Array): Map<string, Uint8Array> {
     const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true)
     const data = zip.subarray(start, start + compressedSize)
     if (data.length !== compressedSize) throw new Error(`truncated entry ${name}`)
-    const bytes = method === STORED ? data : inflated(data, size)
-    if (bytes.length !== size) throw new Error(`entry ${name} has the wrong size`)
-    entries.set(name, bytes)
+    if (method === STORED && size !== compressedSize)
+      throw new Error(`entry ${name} has the wrong size`)
+    entries.set(name, {
+      size,
+      digest: () => `${method === STORED ? 's' : 'd'}${hash('sha256', data, 'base64url')}`,
+      bytes: () => {
+        if (method === STORED) return data
+        try {
+          const bytes = inflated(data, size)
+          if (bytes.length !== size) throw new Error(`entry ${name} has the wrong size`)
+          return bytes
+        } catch (error) {
+          throw unreadable(error)
+        }
+      }
+    })
     at += 46 + nameLength + extraLength + commentLength
   }
   return entries

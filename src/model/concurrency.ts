@@ -67,6 +67,11 @@ export class Breather {
     this.last = clock.now()
   }
 
+  /** Whether `breathe()` would yield now: a loop of quick steps awaits it only then. */
+  due(): boolean {
+    return this.clock.now() - this.last >= this.everyMs
+  }
+
   async breathe(): Promise<void> {
     while (this.clock.now() - this.last >= this.everyMs) {
       await new Promise<void>((resume) => {

@@ -44,8 +44,20 @@ export interface GitHubPort {
   compareCommits(base: string, head: string): Promise<CompareResult>
   /** The action's comment carrying `marker` on its first line, written by a bot or this token's user. */
   findStickyComment(issue: number, marker: string): Promise<StickyComment | undefined>
-  /** Updates the one comment carrying `marker`, or creates it; never leaves two. */
-  upsertStickyComment(issue: number, marker: string, body: string): Promise<CommentOutcome>
+  /** Every such comment, oldest first: more than one only after runs raced (docs/comment.md#sticky-comment). */
+  stickyComments(issue: number, marker: string): Promise<StickyComment[]>
+  /**
+   * Updates the one comment carrying `marker`, or creates it; never leaves two. `seen`: those comments as this run
+   * found them earlier (`stickyComments`), the oldest rewritten without another read when its text differs from
+   * `body`. `sent` is told when the first request leaves for GitHub.
+   */
+  upsertStickyComment(
+    issue: number,
+    marker: string,
+    body: string,
+    seen?: readonly StickyComment[],
+    sent?: () => void
+  ): Promise<CommentOutcome>
   /** Rewrites a comment found with `findStickyComment` (e.g. to add the Deployed section). */
   updateComment(id: number, body: string): Promise<CommentOutcome>
   /** The merged PR that brought `sha` in (prefers the one whose merge commit is `sha`). */

@@ -21,7 +21,15 @@ export interface RemoteFlow {
 export interface RemoteFile {
   /** Starts with '/'. */
   path: string
-  bytes: Uint8Array
+  /** Byte length, known before the bytes are read. */
+  size: number
+  /** The bytes: an export's deflated entry is inflated at each call. */
+  bytes(): Uint8Array
+  /**
+   * An export entry's digest as the archive stores it (`ZipEntry.digest` in src/kestra/zip.ts): two files of
+   * one digest hold the same bytes. Undefined for a file read on its own.
+   */
+  digest?(): string
 }
 
 export interface ServerValidation {

@@ -1,6 +1,6 @@
-import type { RemoteFlow } from './kestra.js'
+import type { RemoteFile, RemoteFlow } from './kestra.js'
 import type { FileContentSummary } from './plan.js'
-import { summaryOf } from './content.js'
+import { summaryOf, type ContentSummary } from './content.js'
 
 /** A flow the repository holds at the planned commit. */
 export interface DesiredFlow {
@@ -33,6 +33,8 @@ export interface ServerFile {
   summary: FileContentSummary
   /** The content, kept only when the repository's copy differs or is missing: what a diff shows. */
   bytes?: Uint8Array
+  /** Its export entry's digest (`RemoteFile.digest`), when the run uses or records content facts. */
+  digest?: string
 }
 
 /** What the server holds in one managed namespace. */
@@ -71,14 +73,24 @@ export interface DiffLimits {
   maxEdits: number
 }
 
-/** A server file as the plan keeps it: summarised, with its bytes only when a diff may show them. */
+/**
+ * A server file as the plan keeps it: summarised, with its bytes only when a diff may show them. With `known`
+ * (the content facts of its export entries), an entry whose digest is known is summarised without reading its
+ * bytes (docs/performance.md#what-a-plan-knows-without-reading); `digest` is kept for facts to be recorded.
+ */
 export function serverFile(
   path: string,
-  bytes: Uint8Array,
-  keepBytes: (summary: FileContentSummary) => boolean
+  file: Pick<RemoteFile, 'size' | 'bytes' | 'digest'>,
+  keepBytes: (summary: FileContentSummary) => boolean,
+  facts?: { known?: ReadonlyMap<string, ContentSummary> }
 ): ServerFile {
-  const summary = summaryOf(bytes)
-  return keepBytes(summary) ? { path, summary, bytes } : { path, summary }
+  const digest = facts ? file.digest?.() : undefined
+  const fact = digest === undefined ? undefined : facts?.known?.get(digest)
+  let bytes = fact?.size === file.size ? undefined : file.bytes()
+  const summary = bytes ? summaryOf(bytes) : fact!
+  if (keepBytes(summary)) bytes ??= file.bytes()
+  else bytes = undefined
+  return { path, summary, ...(bytes && { bytes }), ...(digest !== undefined && { digest }) }
 }
 
 export type ChangedFiles =

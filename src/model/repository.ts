@@ -54,6 +54,11 @@ export interface NamespaceFileEntry {
   /** For a symlink: it resolves outside `root` (or is dangling, or loops). */
   symlinkEscapes: boolean
   /**
+   * The git blob the file's bytes are, when git vouches for it (docs/performance.md#what-a-plan-knows-without-reading):
+   * tracked, unchanged since the index, and checked out without any conversion.
+   */
+  blob?: string
+  /**
    * Absolute path to read the bytes from (the resolved target for a safe symlink); '' in a model
    * read from a commit (loadRepositoryAtCommit), whose bytes are not kept: compare by sha256.
    */

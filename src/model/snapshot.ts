@@ -1,3 +1,4 @@
+import type { StickyComment } from './github.js'
 import type { ChangedFiles, ActualNamespace, BaseSnapshot, PlanInput } from './plan-input.js'
 import type { EarlyMarkers } from './commit-marker.js'
 import type { ServerValidation } from './kestra.js'
@@ -60,6 +61,13 @@ export interface Snapshot {
    * commit markers: a failed read throws where the deploy uses it (docs/rollback.md#finishing-a-stopped-rollback).
    */
   readonly rollbackRecords: EarlyRecords | undefined
+  /**
+   * The pull request's sticky comments as the run began (a plan on a pull request that comments), read while
+   * the rest is: the plan's write then needs no read of its own when it rewrites one
+   * (docs/comment.md#sticky-comment). Undefined when not read; empty when there is none, or they could not be
+   * read (the write then reads them).
+   */
+  readonly comments: readonly StickyComment[] | undefined
 }
 
 /** Rollback records read early, and for which namespaces (sorted). */

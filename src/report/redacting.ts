@@ -38,8 +38,9 @@ export function redactingGitHub(github: GitHubPort, edge: OutputEdge): GitHubPor
     listPullRequestFiles: (pr) => github.listPullRequestFiles(pr),
     compareCommits: (base, head) => github.compareCommits(base, head),
     findStickyComment: (issue, marker) => github.findStickyComment(issue, marker),
-    upsertStickyComment: async (issue, marker, body) =>
-      learn(await github.upsertStickyComment(issue, marker, text(body))),
+    stickyComments: (issue, marker) => github.stickyComments(issue, marker),
+    upsertStickyComment: async (issue, marker, body, seen, sent) =>
+      learn(await github.upsertStickyComment(issue, marker, text(body), seen, sent)),
     updateComment: async (id, body) => learn(await github.updateComment(id, text(body))),
     findMergedPullRequest: (sha) => github.findMergedPullRequest(sha),
     pullRequest: (number) => github.pullRequest(number),

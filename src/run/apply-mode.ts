@@ -24,6 +24,8 @@ import type { Target } from '../model/target.js'
 import { fileKey, flowKey, resourceKey } from '../model/targets.js'
 import type { Kind } from '../kinds/kind.js'
 import type { StoredFlowCheck } from '../model/stored-checks.js'
+import { contentFactsToStore } from '../model/content-facts.js'
+import type { ActualNamespace } from '../model/plan-input.js'
 import type { ApplyKind, RollbackKind } from '../apply/kind.js'
 import { type Finding } from '../model/finding.js'
 import type { FlowReference } from '../model/references.js'
@@ -59,6 +61,8 @@ interface ApplyModeArgs {
   reused: ReusedChecks
   /** The flow checks to store in each namespace's marker (docs/performance.md#incremental-planning). */
   storedChecks?: Promise<ReadonlyMap<string, Record<string, StoredFlowCheck>> | undefined>
+  /** The server's copy of every managed namespace, as planned: its content facts are stored too. */
+  state?: ReadonlyMap<string, ActualNamespace>
   findings: Finding[]
   /** The plan's job summary; the receipt is added to it. */
   summary: string
@@ -170,6 +174,7 @@ async function deployDeps(args: ApplyModeArgs, refs: FlowDependency[], kinds: Ap
   const { settings, target, context, ports } = args
   return {
     storedChecks: await args.storedChecks,
+    contentFacts: args.state && contentFactsToStore(args.plan, args.state, args.model.files),
     ...{ api: args.kestra, findings: args.findings, refs, kinds, settings, target },
     readDesiredFile: repositoryFileReader(args.model),
     managedNamespaces: args.model.managedNamespaces,

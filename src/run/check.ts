@@ -2,6 +2,7 @@ import type { KestraServer } from '../kestra/api.js'
 import { parseVersion } from '../kestra/era.js'
 import {
   gather,
+  probeServer,
   runLayout,
   type Gathering,
   type Remaining,
@@ -92,10 +93,10 @@ export async function check(
   kinds: readonly Kind[],
   reads: RunReads
 ): Promise<Checked> {
-  const { reporter } = ports
-  // One layout for the run: the base commit is read as the work tree is.
+  // Every request waits on the server's version: asked for while the run's one layout is chosen.
+  probeServer(reads, { settings, mode, kestra })
   const layout = await runLayout(reads, settings, context.workspace)
-  reporter.info(`Layout: ${layout.layout} (${layout.reason})`)
+  ports.reporter.info(`Layout: ${layout.layout} (${layout.reason})`)
   // What is sent differs from what is validated (docs/environments.md): mapped names, rewritten flows.
   const sending = new Sending(target)
   const stored = storedChecking(settings, mode, kestra)
@@ -107,9 +108,9 @@ export async function check(
   const validation = { layout: layout.layout }
   const checking = settle(flowChecks(gathering, validation))
   const model = await phase(
-    reporter,
+    ports.reporter,
     LOADING,
-    () => loaded(gathering, reporter),
+    () => loaded(gathering, ports),
     describeRepository
   )
   const checks = await valueOf(checking)
@@ -128,7 +129,7 @@ export async function check(
     ...(snapshot.serverAnswers && { serverAnswers: snapshot.serverAnswers })
   }
   const findings = await phase(
-    reporter,
+    ports.reporter,
     VALIDATION,
     async () =>
       validated({ reading, snapshot, changed, kinds, references, sent, context, ports, kestra }),
@@ -191,7 +192,7 @@ async function flowChecks(
 }
 
 /** The repository, loaded, each namespace's counts logged in the loading group. */
-async function loaded(gathering: Gathering, reporter: RunPorts['reporter']): Promise<RepoModel> {
+async function loaded(gathering: Gathering, { reporter }: RunPorts): Promise<RepoModel> {
   const model = await gathering.repository
   for (const line of namespaceLines(model)) reporter.info(line)
   if (gathering.reused.size > 0) {

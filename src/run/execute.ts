@@ -81,7 +81,7 @@ export async function execute(
     }
     applying = true
     const applied = await applyMode({
-      ...{ ...run, kinds: KINDS, reused: checked.reused },
+      ...{ ...run, kinds: KINDS, reused: checked.reused, state: checked.state },
       ...{ model: checked.model, references: checked.references, markers: checked.markers },
       ...{ rollbackRecords: checked.snapshot.rollbackRecords, storedChecks: checked.storedChecks }
     })

@@ -11,7 +11,7 @@ import type { RepoModel } from '../model/repository.js'
 import type { FlowReference } from '../model/references.js'
 import { renderComment } from '../decide/render/comment.js'
 import { countsText } from '../decide/render/headline.js'
-import type { ReportInput } from '../decide/render/input.js'
+import { renderedReport, type ReportInput } from '../decide/render/input.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
 import { renderSummary } from '../decide/render/summary.js'
 import type { Mode, Settings } from '../model/settings.js'
@@ -83,10 +83,25 @@ export async function planMode(
   )
   const findings = sortFindings([...args.report.findings, ...impactFindings])
   const report: ReportInput = { ...args.report, findings, plan }
+  const shown = ports.edge.shown(renderedReport(report))
+  // GitHub writes the comment while the plan file and the summary are made: they wait until it leaves.
+  let sent!: () => void
+  const leaving = new Promise<void>((resolve) => (sent = resolve))
+  const commenting = postComment(args, shown, sent)
+  commenting.catch(() => undefined)
+  await Promise.race([
+    leaving,
+    commenting.then(
+      () => undefined,
+      () => undefined
+    )
+  ])
+  // A request told to leave is written once the event loop has turned past its timers.
+  await new Promise((resume) => setTimeout(resume, 1))
   writePlanOutputs(args, report, plan)
-  const shown = ports.edge.shown(report)
-  await postComment(args, shown)
-  return { plan, summary: renderSummary(shown), findings }
+  const summary = renderSummary(shown)
+  await commenting
+  return { plan, summary, findings }
 }
 
 /**
@@ -150,7 +165,12 @@ function countsByNamespace(plan: Plan): Map<string, PlanCounts> {
   return new Map([...groups].map(([namespace, resources]) => [namespace, countPlan(resources)]))
 }
 
-async function postComment(args: PlanModeArgs, report: ReportInput): Promise<void> {
+/** The plan's comment on its pull request; `sent` is told when GitHub's first request leaves (or none will). */
+async function postComment(
+  args: PlanModeArgs,
+  report: ReportInput,
+  sent: () => void
+): Promise<void> {
   const { settings, target, context, ports } = args
   const pr = context.pullRequest
   if (!target.comment || !pr || context.eventName === 'merge_group') return
@@ -168,7 +188,9 @@ async function postComment(args: PlanModeArgs, report: ReportInput): Promise<voi
   const outcome = await ports.github.upsertStickyComment(
     pr.number,
     commentMarker(settings.commentKey),
-    body
+    body,
+    args.snapshot.comments,
+    sent
   )
   if (outcome.status === 'forbidden') {
     ports.reporter.warning(`The pull-request comment could not be written: ${outcome.message}`)

@@ -176,8 +176,8 @@ function withSection(ports: RunPorts, section: string): RunPorts {
     },
     github: github && {
       ...github,
-      upsertStickyComment: (issue, marker, body) =>
-        github.upsertStickyComment(issue, marker, upsertPreviewSection(body, section))
+      upsertStickyComment: (issue, marker, body, seen, sent) =>
+        github.upsertStickyComment(issue, marker, upsertPreviewSection(body, section), seen, sent)
     }
   }
 }

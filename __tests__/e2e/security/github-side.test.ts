@@ -81,8 +81,10 @@ describe.concurrent('GitHub side', () => {
   it('two runs racing on the same PR leave exactly one comment', () =>
     withStage(async (stage) => {
       for (let round = 0; round < 3; round++) {
-        // Both runs list the comments before either writes: both see the same state.
+        // Both runs list the comments before either writes: both see the same state. With none yet, each
+        // lists them again right before it creates one: neither creates before both have.
         stage.github.gate({ method: 'GET', path: COMMENTS, count: 2 })
+        if (round === 0) stage.github.gate({ method: 'POST', path: COMMENTS, count: 2 })
         const mark = stage.github.requests.length
         const results = await Promise.all([stage.plan(), stage.plan()])
         for (const result of results) expect(result.exitCode, result.stdout).toBe(0)

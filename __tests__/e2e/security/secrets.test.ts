@@ -201,11 +201,13 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'GitHub refuses the token (401)',
     run: (s, c) => {
+      // Every read of the comments: the one as the run begins, and the one before the write.
       s.github.failNext({
         method: 'GET',
         path: /\/comments$/,
         status: 401,
-        body: { message: 'Bad credentials' }
+        body: { message: 'Bad credentials' },
+        times: 2
       })
       return s.plan(c)
     },

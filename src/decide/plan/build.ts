@@ -37,7 +37,7 @@ export function buildPlan(
       resources.push(...kind.plan(held.get(kind.name), options))
     }
   }
-  resources.sort(changeOrder(kinds))
+  sortInPlanOrder(resources, kinds)
   for (const change of resources) {
     if (change.action !== 'unchanged') change.digest = changeDigest(change, kinds)
   }
@@ -106,17 +106,20 @@ export function applyDiff(change: ResourceChange, result: TextDiff): void {
   if (result.tooLarge) change.diffOmitted = 'too-large'
 }
 
-/** Namespace, then the kinds' order (namespace files before flows), then each kind's identity. */
-function changeOrder(
-  kinds: readonly DecideKind[]
-): (a: ResourceChange, b: ResourceChange) => number {
-  return (a, b) => {
-    const kindA = kindOf(kinds, a)
-    const kindB = kindOf(kinds, b)
-    return (
-      compareCodeUnits(a.namespace, b.namespace) ||
-      kindA.order - kindB.order ||
-      compareCodeUnits(kindA.idOf(a), kindB.idOf(b))
-    )
-  }
+/**
+ * Namespace, then the kinds' order (namespace files before flows), then each kind's identity; each change's
+ * kind and identity asked once, not at every comparison.
+ */
+function sortInPlanOrder(resources: ResourceChange[], kinds: readonly DecideKind[]): void {
+  const keyed = resources.map((change) => {
+    const kind = kindOf(kinds, change)
+    return { change, order: kind.order, id: kind.idOf(change) }
+  })
+  keyed.sort(
+    (a, b) =>
+      compareCodeUnits(a.change.namespace, b.change.namespace) ||
+      a.order - b.order ||
+      compareCodeUnits(a.id, b.id)
+  )
+  keyed.forEach(({ change }, i) => (resources[i] = change))
 }

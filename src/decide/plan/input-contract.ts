@@ -1,4 +1,5 @@
 import { parseDocument } from 'yaml'
+import { topLevelText } from '../../model/flow-source.js'
 
 /** One declared input of a flow, as far as a caller's literal call can be checked against it. */
 export interface DeclaredInput {
@@ -43,8 +44,12 @@ export function declaredInputs(source: string): DeclaredInput[] | undefined {
 
 /** The same inputs, compared as Kestra reads them (order of declaration included). */
 export function sameInputs(a: string, b: string): boolean {
+  const text = topLevelText(a, INPUT_KEYS)
+  if (text !== undefined && text === topLevelText(b, INPUT_KEYS)) return true
   return JSON.stringify(declaredInputs(a)) === JSON.stringify(declaredInputs(b))
 }
+
+const INPUT_KEYS: ReadonlySet<string> = new Set(['inputs'])
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/

@@ -1,5 +1,6 @@
 import { Cron } from 'croner'
 import { parseFlowFile } from '../../model/flow-file.js'
+import { topLevelText } from '../../model/flow-source.js'
 import { cronProblem } from '../validate/schedule-cron.js'
 import type { TriggerChange } from '../../model/plan.js'
 
@@ -30,8 +31,8 @@ export function triggerChanges(
   reference: Date | undefined
 ): TriggerChange[] {
   if (!mentionsTriggers(before) && !mentionsTriggers(after)) return []
-  const region = triggerText(before)
-  if (region !== undefined && region === triggerText(after)) return []
+  const region = topLevelText(before, TRIGGER_KEYS)
+  if (region !== undefined && region === topLevelText(after, TRIGGER_KEYS)) return []
   const old = readTriggers(before)
   const now = readTriggers(after)
   if (!old || !now) return []
@@ -82,21 +83,8 @@ function mentionsTriggers(source: string): boolean {
   return source.includes('triggers') || source.includes('disabled')
 }
 
-/**
- * The text that decides the triggers and the flow's `disabled` flag: the top-level `triggers` block and
- * top-level `disabled` lines. Undefined when an anchor could pull text in from elsewhere.
- */
-function triggerText(source: string): string | undefined {
-  if (source.includes('&')) return undefined
-  const kept: string[] = []
-  let inTriggers = false
-  for (const line of source.split('\n')) {
-    const topLevel = /^[^\s#-]/.test(line)
-    if (topLevel) inTriggers = /^triggers\s*:/.test(line)
-    if (inTriggers || /^disabled\s*:/.test(line)) kept.push(line)
-  }
-  return kept.join('\n')
-}
+/** The top-level keys that decide the triggers and the flow's `disabled` flag. */
+const TRIGGER_KEYS: ReadonlySet<string> = new Set(['triggers', 'disabled'])
 
 function readTriggers(source: string): FlowTriggers | undefined {
   let root: unknown

@@ -1,4 +1,4 @@
-import type { Plan } from '../../model/plan.js'
+import type { Plan, ResourceChange } from '../../model/plan.js'
 import type { Mode } from '../../model/settings.js'
 import type { Finding } from '../../model/finding.js'
 import type { DecideKind } from '../kind.js'
@@ -43,4 +43,20 @@ export interface CommentInput extends ReportInput {
 export interface SummaryInput extends ReportInput {
   /** Maximum size in UTF-8 bytes. Default 1,048,576. */
   budgetBytes?: number
+}
+
+/**
+ * The report as the renderers read it: an unchanged resource is shown by its kind and name alone (the counts and
+ * the summary's list of names), so its other fields (digests, hashes, revisions, files), thousands of texts that no
+ * output shows, are not in what the output edge reads.
+ */
+export function renderedReport<T extends ReportInput>(report: T): T {
+  if (!report.plan) return report
+  const resources = report.plan.resources.map((change): ResourceChange => {
+    if (change.action !== 'unchanged') return change
+    // What each kind compares (contents, sources, values) and where it comes from.
+    const { digest: _digest, file: _file, desired: _desired, current: _current, ...named } = change
+    return named
+  })
+  return { ...report, plan: { ...report.plan, resources } }
 }

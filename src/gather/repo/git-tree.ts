@@ -1,9 +1,9 @@
-import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process'
+import { spawn, type ChildProcessByStdio } from 'node:child_process'
 import { posix, relative, resolve, sep } from 'node:path'
 import type { Readable, Writable } from 'node:stream'
-import { promisify } from 'node:util'
 import { IGNORE_FILE, type IgnoreRules } from './ignore-rules.js'
 import { summaryOf, type ContentSummary, MAX_FILE_BYTES } from '../../model/content.js'
+import { Breather } from '../../model/concurrency.js'
 import {
   childOf,
   type EntryKind,
@@ -12,8 +12,7 @@ import {
   type TreeSource
 } from './tree-source.js'
 import { excludedReason } from './work-tree.js'
-
-const run = promisify(execFile)
+import { git } from './git.js'
 
 /** A full object id (SHA-1 or SHA-256). Anything else is refused, so nothing reads as an option. */
 const OBJECT_ID = /^[0-9a-f]{4,64}$/i
@@ -28,26 +27,12 @@ interface TreeBlob {
   size: number
 }
 
-async function git(cwd: string, args: string[]): Promise<string | undefined> {
-  try {
-    const { stdout } = await run('git', args, {
-      cwd,
-      encoding: 'utf8',
-      maxBuffer: 512 * 1024 * 1024
-    })
-    return stdout
-  } catch {
-    return undefined
-  }
-}
-
 /**
  * The root folder as committed in one commit, read from git's object store without touching the
  * work tree: the tree is listed once (`git ls-tree`) and blobs are streamed on demand by one
  * `git cat-file --batch` process, which `close()` ends. Raw bytes: no checkout filters.
  */
 export class GitTree implements TreeSource {
-  private readonly folders = new Map<string, TreeEntry[]>([['', []]])
   private batch?: CatFileBatch
 
   private constructor(
@@ -55,11 +40,11 @@ export class GitTree implements TreeSource {
     readonly rootRel: string,
     /** Every blob under root, by path relative to root. */
     readonly blobs: ReadonlyMap<string, TreeBlob>,
+    /** Each folder's entries, by path relative to root ('' is root). */
+    private readonly folders: ReadonlyMap<string, TreeEntry[]>,
     /** How the work tree differs from the commit under root (undefined when git cannot tell). */
     readonly workTreeChanges: WorktreeChanges | undefined
-  ) {
-    for (const [path, blob] of blobs) this.add(path, blob.kind)
-  }
+  ) {}
 
   /** The tree of commit `sha` under `root` (relative to `workspace`); undefined when the commit is not in the local history. */
   static async open(workspace: string, sha: string, root: string): Promise<GitTree | undefined> {
@@ -69,7 +54,7 @@ export class GitTree implements TreeSource {
       listCommitFolder(workspaceAbs, sha, rootRel),
       worktreeChanges(workspaceAbs, sha, rootRel)
     ])
-    return blobs && new GitTree(workspaceAbs, rootRel, blobs, changes)
+    return blobs && new GitTree(workspaceAbs, rootRel, blobs, await foldersOf(blobs), changes)
   }
 
   async hasRoot(): Promise<boolean> {
@@ -96,6 +81,12 @@ export class GitTree implements TreeSource {
     const size = this.blobs.get(rel)?.size ?? 0
     if (size > MAX_FILE_BYTES) return { size, sha256: '', binary: true }
     return summaryOf(await this.read(rel))
+  }
+
+  /** A commit's file is its blob: its bytes are read from git's object store as they are. */
+  async blob(rel: string): Promise<string | undefined> {
+    const blob = this.blobs.get(rel)
+    return blob?.kind === 'file' ? blob.oid : undefined
   }
 
   /** Links are resolved inside the commit's root folder: whatever lies outside it is unknown here. */
@@ -156,17 +147,30 @@ export class GitTree implements TreeSource {
     }
     return done.join('/')
   }
+}
 
-  private add(path: string, kind: EntryKind): void {
+/**
+ * Each folder's entries of a commit's blobs, built a few milliseconds at a time: a commit of thousands of files
+ * keeps no server answer waiting.
+ */
+async function foldersOf(blobs: ReadonlyMap<string, TreeBlob>): Promise<Map<string, TreeEntry[]>> {
+  const folders = new Map<string, TreeEntry[]>([['', []]])
+  const add = (path: string, kind: EntryKind): void => {
     const slash = path.lastIndexOf('/')
     const dir = slash === -1 ? '' : path.slice(0, slash)
-    let siblings = this.folders.get(dir)
+    let siblings = folders.get(dir)
     if (!siblings) {
-      this.folders.set(dir, (siblings = []))
-      this.add(dir, 'folder')
+      folders.set(dir, (siblings = []))
+      add(dir, 'folder')
     }
     siblings.push({ name: path.slice(slash + 1), kind })
   }
+  const breather = new Breather()
+  for (const [path, blob] of blobs) {
+    if (breather.due()) await breather.breathe()
+    add(path, blob.kind)
+  }
+  return folders
 }
 
 /**
@@ -179,24 +183,34 @@ async function listCommitFolder(
   folder: string
 ): Promise<Map<string, TreeBlob> | undefined> {
   if (!OBJECT_ID.test(sha)) return undefined
-  if ((await git(workspace, ['cat-file', '-e', `${sha}^{commit}`])) === undefined) return undefined
-  const prefix = (await git(workspace, ['rev-parse', '--show-prefix']))?.trim() ?? ''
-  const treePath = `${prefix}${folder}`.replace(/\/+$/, '')
-  const tree = treePath === '' ? `${sha}^{tree}` : `${sha}:${treePath}`
-  if ((await git(workspace, ['cat-file', '-t', tree]))?.trim() !== 'tree') return new Map()
-  const listing = await git(workspace, ['ls-tree', '-r', '-l', '-z', '--full-tree', tree])
-  if (listing === undefined) throw new Error(`git ls-tree failed for commit ${sha}`)
-  return parseTree(listing)
+  // One process: paths are relative to the workspace, and a folder the commit lacks lists nothing.
+  const under = folder === '' ? '' : `${folder}/`
+  const listing = await git(workspace, [
+    '--literal-pathspecs',
+    'ls-tree',
+    '-r',
+    '-l',
+    '-z',
+    `${sha}^{commit}`,
+    '--',
+    under === '' ? '.' : under
+  ])
+  return listing === undefined ? undefined : parseTree(listing, under)
 }
 
-/** `git ls-tree -l` records: `<mode> <type> <oid> <size>\t<path>`. */
-function parseTree(listing: string): Map<string, TreeBlob> {
+/**
+ * `git ls-tree -l` records: `<mode> <type> <oid> <size>\t<path>`, paths under `under` made relative to it; read a
+ * few milliseconds at a time, as the folders are built.
+ */
+async function parseTree(listing: string, under: string): Promise<Map<string, TreeBlob>> {
   const blobs = new Map<string, TreeBlob>()
+  const breather = new Breather()
   for (const record of listing.split('\0')) {
+    if (breather.due()) await breather.breathe()
     const tab = record.indexOf('\t')
-    if (tab === -1) continue
+    if (tab === -1 || !record.startsWith(under, tab + 1)) continue
     const [mode, type, oid, size] = record.slice(0, tab).split(/ +/)
-    const path = record.slice(tab + 1)
+    const path = record.slice(tab + 1 + under.length)
     // Submodules (type commit) have no content here; unsafe paths are never read.
     if (type !== 'blob' || !oid || !isSafePath(path)) continue
     blobs.set(path, { kind: mode === '120000' ? 'symlink' : 'file', oid, size: Number(size) })
@@ -357,12 +371,9 @@ class BatchReader {
 }
 
 /** The commit's committer time from the checkout, or undefined when git cannot tell (no history, no git). */
-export function commitTime(workspace: string, sha: string): Promise<Date | undefined> {
-  return new Promise((resolve) => {
-    if (!/^[0-9a-f]{7,64}$/i.test(sha)) return resolve(undefined)
-    execFile('git', ['show', '-s', '--format=%cI', sha], { cwd: workspace }, (error, stdout) => {
-      const time = error ? NaN : Date.parse(stdout.trim())
-      resolve(Number.isNaN(time) ? undefined : new Date(time))
-    })
-  })
+export async function commitTime(workspace: string, sha: string): Promise<Date | undefined> {
+  if (!/^[0-9a-f]{7,64}$/i.test(sha)) return undefined
+  const shown = await git(workspace, ['show', '-s', '--format=%cI', sha])
+  const time = shown === undefined ? NaN : Date.parse(shown.trim())
+  return Number.isNaN(time) ? undefined : new Date(time)
 }

@@ -14,6 +14,24 @@ export interface IgnoreRule {
   pattern: string
 }
 
+/** The verdict after one ignore file spoke of `rel` (relative to its folder), `excluded` the one before. */
+function applied(
+  rules: IgnoreFile,
+  rel: string,
+  isDir: boolean,
+  excluded: IgnoreRule | undefined
+): IgnoreRule | undefined {
+  const verdict = rules.test(rel, isDir)
+  if (verdict.ignored && verdict.pattern) {
+    return { file: rules.path, line: verdict.pattern.line, pattern: verdict.pattern.text }
+  }
+  return verdict.unignored ? undefined : excluded
+}
+
+function isDotName(rel: string): boolean {
+  return rel.charCodeAt(rel.lastIndexOf('/') + 1) === 0x2e
+}
+
 /** `.kestraignore` leaves out names starting with '.' unless a negation re-includes them. */
 const DOTFILE_RULE: IgnoreRule = { line: 0, pattern: '.*' }
 
@@ -81,11 +99,34 @@ export class IgnoreRules {
    * and the ignore files themselves are always excluded, by no rule the user wrote: `fixed`.
    */
   async excludedBy(rel: string, isDir: boolean): Promise<IgnoreRule | 'fixed' | undefined> {
+    const settled = this.settledVerdict(rel, isDir)
+    if (settled) return settled.rule
+    const dotfile = this.fileName === IGNORE_FILE && isDotName(rel)
+    return this.verdict(rel, isDir, dotfile ? DOTFILE_RULE : undefined)
+  }
+
+  /**
+   * `excludedBy`'s answer when every ignore file on the way is read already (`{ rule }`), undefined when one is
+   * still being read: a walk of thousands of entries waits for nothing most of the time.
+   */
+  settledVerdict(
+    rel: string,
+    isDir: boolean
+  ): { rule: IgnoreRule | 'fixed' | undefined } | undefined {
     const name = rel.slice(rel.lastIndexOf('/') + 1)
     // Never re-included: .git may hold credentials, and ignore files are configuration.
-    if (name.toLowerCase() === '.git' || name === this.fileName) return 'fixed'
-    const dotfile = this.fileName === IGNORE_FILE && name.startsWith('.')
-    return this.verdict(rel, isDir, dotfile ? DOTFILE_RULE : undefined)
+    if (name.toLowerCase() === '.git' || name === this.fileName) return { rule: 'fixed' }
+    let excluded = this.fileName === IGNORE_FILE && name.startsWith('.') ? DOTFILE_RULE : undefined
+    for (let cut = -1; ;) {
+      const dir = cut === -1 ? '' : rel.slice(0, cut)
+      if (!this.byDir.has(dir)) return undefined
+      const rules = this.byDir.get(dir)
+      if (rules instanceof Promise) return undefined
+      if (rules) excluded = applied(rules, rel.slice(cut + 1), isDir, excluded)
+      const next = rel.indexOf('/', cut + 1)
+      if (next === -1) return { rule: excluded }
+      cut = next
+    }
   }
 
   /** What the ignore files say of one entry, `excluded` being the verdict when none speaks of it. */
@@ -99,14 +140,7 @@ export class IgnoreRules {
       const dir = cut === -1 ? '' : rel.slice(0, cut)
       const held = this.byDir.has(dir) ? this.byDir.get(dir) : this.readRules(dir)
       const rules = held instanceof Promise ? await held : held
-      if (rules) {
-        const verdict = rules.test(rel.slice(cut + 1), isDir)
-        if (verdict.ignored && verdict.pattern) {
-          excluded = { file: rules.path, line: verdict.pattern.line, pattern: verdict.pattern.text }
-        } else if (verdict.unignored) {
-          excluded = undefined
-        }
-      }
+      if (rules) excluded = applied(rules, rel.slice(cut + 1), isDir, excluded)
       const next = rel.indexOf('/', cut + 1)
       if (next === -1) return excluded
       cut = next

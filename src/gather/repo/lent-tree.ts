@@ -42,6 +42,7 @@ export function asClosable<T extends ClosableTree>({ tree, release }: Borrowed<T
     kind: (rel) => tree.kind(rel),
     read: (rel) => tree.read(rel),
     summarise: (rel) => tree.summarise(rel),
+    blob: (rel) => tree.blob(rel),
     resolveLink: (rel, rules) => tree.resolveLink(rel, rules),
     bytesPath: (rel) => tree.bytesPath(rel),
     versioned: () => tree.versioned(),

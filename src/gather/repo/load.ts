@@ -66,6 +66,18 @@ export interface LoadHooks {
   layout?: ChosenLayout
   /** A flow file's checks already made, to reuse rather than parse it again. */
   reuseFlow?: ReuseFlow
+  /**
+   * What is known of the regular files placed in one namespace, so that they are not read
+   * (docs/performance.md#what-a-plan-knows-without-reading): once it can tell, the summary of the file at a path
+   * relative to root and the git blob it is, or undefined to read that file.
+   */
+  knownFiles?(namespace: string): Promise<(rel: string) => KnownFile | undefined>
+}
+
+/** A file's summary as known without reading it, and the git blob its bytes are. */
+interface KnownFile {
+  summary: ContentSummary
+  blob: string
 }
 
 interface Placed {
@@ -75,7 +87,6 @@ interface Placed {
 
 interface Context {
   tree: TreeSource
-  known: LoadHooks['known']
   reuseFlow: LoadHooks['reuseFlow']
   fileOf(rel: string): string
   layout: LayoutRules
@@ -133,12 +144,14 @@ export async function loadRepository(
   const byFiles = new Set<string>()
   const placed: Placed[] = []
   const walking = new Semaphore(CONCURRENCY)
+  const breather = new Breather()
   const walk = await walkTree({
     tree,
     rules,
     mayContain: layout.mayContain,
     search,
     limit: (task) => walking.run(task),
+    breathe: () => breather.breathe(),
     onEntry(entry) {
       const placement = layout.place(entry.rel)
       placed.push({ entry, placement })
@@ -161,7 +174,6 @@ export async function loadRepository(
   hooks.onWalked?.({ files: localFiles, flowFiles: flowsPlaced.length })
   const context: Context = {
     tree,
-    known: hooks.known,
     reuseFlow: hooks.reuseFlow,
     fileOf,
     layout,
@@ -169,21 +181,52 @@ export async function loadRepository(
     search,
     readsEveryFlow: chosen === 'anywhere'
   }
-  const breather = new Breather()
-  const load = (entries: Placed[]) =>
-    mapLimit(entries, CONCURRENCY, async ({ entry, placement }) => {
+  const take = ({ placement }: Placed, discovered: Discovery): Discovery => {
+    if (placement.files.length > 0) localFiles.read(placement, discovered.files)
+    for (const flow of discovered.flows) {
+      hooks.onFlow?.(flow)
+      const namespace = flowNamespace(flow)
+      if (namespace !== undefined) held(namespace)
+    }
+    for (const file of discovered.files) held(file.namespace)
+    return discovered
+  }
+  const read = (entries: readonly Placed[]) =>
+    mapLimit(entries, CONCURRENCY, async (placed) => {
       // Reading and parsing a flow, and hashing a file, are synchronous: let server answers in.
       await breather.breathe()
-      const discovered = await loadEntry(entry, placement, context)
-      if (placement.files.length > 0) localFiles.read(placement, discovered.files)
-      for (const flow of discovered.flows) {
-        hooks.onFlow?.(flow)
-        const namespace = flowNamespace(flow)
-        if (namespace !== undefined) held(namespace)
-      }
-      for (const file of discovered.files) held(file.namespace)
-      return discovered
+      return take(placed, await loadEntry(placed.entry, placed.placement, context))
     })
+  // What the caller knows already is taken as it is: no read, nor a place among those read, nor a turn of the
+  // event loop each.
+  const load = async (entries: Placed[]): Promise<Discovery[]> => {
+    const known: Discovery[] = []
+    const byNamespace = new Map<string, Placed[]>()
+    const unknown: Placed[] = []
+    for (const placed of entries) {
+      if (breather.due()) await breather.breathe()
+      const reused = placed.entry.kind === 'file' ? hooks.known?.(placed.entry.rel) : undefined
+      const namespace = hooks.knownFiles && plainFileNamespace(placed)
+      if (reused) known.push(take(placed, { ...nothingDiscovered(), ...reused }))
+      else if (namespace === undefined) unknown.push(placed)
+      else if (byNamespace.has(namespace)) byNamespace.get(namespace)!.push(placed)
+      else byNamespace.set(namespace, [placed])
+    }
+    const taken = [...byNamespace].map(async ([namespace, group]) => {
+      const knownFile = await hooks.knownFiles!(namespace)
+      const found: Discovery[] = []
+      const missed: Placed[] = []
+      for (const placed of group) {
+        if (breather.due()) await breather.breathe()
+        const file = knownFile(placed.entry.rel)
+        if (file) found.push(take(placed, knownFileDiscovery(placed, file, context)))
+        else missed.push(placed)
+      }
+      return [...found, ...(await read(missed))]
+    })
+    const loaded = await read(unknown)
+    return [...known, ...(await Promise.all(taken)).flat(), ...loaded]
+  }
   // Namespace files are read (mostly waiting on the file system) while flows are parsed.
   const found = (
     await Promise.all([
@@ -260,31 +303,55 @@ function byProblemOrder(a: ReadProblem, b: ReadProblem): number {
   )
 }
 
+/** The namespace of a regular file that the layout places in one namespace only, and not as a flow. */
+function plainFileNamespace({ entry, placement }: Placed): string | undefined {
+  if (entry.kind !== 'file' || placement.flow || placement.files.length !== 1) return undefined
+  return placement.files[0]!.namespace
+}
+
+/** What `loadEntry` finds of a plain namespace file whose summary is known: its entry, as read. */
+function knownFileDiscovery(
+  { entry, placement }: Placed,
+  known: KnownFile,
+  context: Context
+): Discovery {
+  const found = nothingDiscovered()
+  found.files.push(
+    ...fileEntries(placement, context.fileOf(entry.rel), entry.rel, known.summary, {
+      absPath: context.tree.bytesPath(entry.rel),
+      symlink: false,
+      symlinkEscapes: false,
+      blob: known.blob
+    })
+  )
+  return found
+}
+
+function nothingDiscovered(): Discovery {
+  return { flows: [], files: [], problems: [], otherKinds: [], unmatched: [], hidden: [] }
+}
+
 async function loadEntry(
   entry: WalkEntry,
   placement: Placement,
   context: Context
 ): Promise<Discovery> {
-  const found: Discovery = {
-    flows: [],
-    files: [],
-    problems: [],
-    otherKinds: [],
-    unmatched: [],
-    hidden: []
-  }
-  const known = entry.kind === 'file' ? context.known?.(entry.rel) : undefined
-  if (known) return { ...found, ...known }
+  const found = nothingDiscovered()
   const file = context.fileOf(entry.rel)
   const { tree } = context
-  const gitignored = entry.kind === 'file' ? await context.search.gitignored(entry.rel) : undefined
-  const searched = entry.kind === 'file' && !gitignored
+  // Whether a search for flow documents looks at the file: a plain file that no .gitignore rule leaves out.
+  // Asked only where a search needs it: most files are placed by the layout.
+  const gitignored = () =>
+    entry.kind === 'file' ? context.search.gitignored(entry.rel) : Promise.resolve(undefined)
   // The anywhere layout looks for flows in plain files that .gitignore keeps, never behind links.
-  if (placement.flow?.ifFlowDocument && !searched) {
-    if (gitignored && (await isFlowDocument(tree, entry.rel))) {
-      found.hidden.push({ rel: entry.rel, rule: gitignored })
+  if (placement.flow?.ifFlowDocument) {
+    const rule = await gitignored()
+    if (entry.kind !== 'file' || rule) {
+      if (rule && (await isFlowDocument(tree, entry.rel))) {
+        found.hidden.push({ rel: entry.rel, rule })
+      }
+      placement = { files: placement.files }
     }
-    placement = { files: placement.files }
   }
   const wanted = placement.flow !== undefined || placement.files.length > 0
   const problem = (severity: ReadProblem['severity'], message: string) =>
@@ -353,13 +420,14 @@ async function loadEntry(
     if (placement.flow) return found
   }
   if (placement.files.length === 0) {
-    if (searched && !context.readsEveryFlow && (await isFlowDocument(tree, entry.rel))) {
-      found.unmatched.push(file)
-    }
+    const searched = entry.kind === 'file' && !context.readsEveryFlow && !(await gitignored())
+    if (searched && (await isFlowDocument(tree, entry.rel))) found.unmatched.push(file)
     return found
   }
   let content: ContentSummary
+  let blob: string | undefined
   try {
+    blob = await tree.blob(source.rel)
     content = await tree.summarise(source.rel)
   } catch (error) {
     problem('error', `cannot read the file: ${(error as Error).message}`)
@@ -369,7 +437,8 @@ async function loadEntry(
     ...fileEntries(placement, file, entry.rel, content, {
       absPath: source.bytesPath,
       symlink: entry.kind === 'symlink',
-      symlinkEscapes: false
+      symlinkEscapes: false,
+      ...(blob !== undefined && { blob })
     })
   )
   return found
@@ -391,7 +460,7 @@ function fileEntries(
   file: string,
   rel: string,
   content: ContentSummary,
-  origin: Pick<NamespaceFileEntry, 'absPath' | 'symlink' | 'symlinkEscapes'>
+  origin: Pick<NamespaceFileEntry, 'absPath' | 'symlink' | 'symlinkEscapes' | 'blob'>
 ): NamespaceFileEntry[] {
   return placement.files.map(({ namespace, path }) => ({
     file,

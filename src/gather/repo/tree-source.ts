@@ -34,6 +34,11 @@ export interface TreeSource {
   read(rel: string): Promise<Buffer>
   /** Size, SHA-256 and binary flag of a regular file (see `summariseContent`). */
   summarise(rel: string): Promise<ContentSummary>
+  /**
+   * The git blob a regular file's bytes are, when the tree can vouch for it without reading them
+   * (docs/performance.md#what-a-plan-knows-without-reading).
+   */
+  blob(rel: string): Promise<string | undefined>
   /** What the symbolic link at `rel` leads to; `rules` say which paths are out of bounds. */
   resolveLink(rel: string, rules: PathExclusions): Promise<LinkTarget>
   /** Where a file's bytes can be read once the load is over ('' when they cannot: a commit). */

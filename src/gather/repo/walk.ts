@@ -25,12 +25,18 @@ interface WalkResult {
 
 interface WalkOptions {
   tree: TreeSource
-  rules: Pick<IgnoreRules, 'excludedBy' | 'knowListing'>
+  rules: Pick<IgnoreRules, 'excludedBy' | 'knowListing'> &
+    Partial<Pick<IgnoreRules, 'settledVerdict'>>
   /** Folders for which this is false are not entered, unless `search` enters them. */
   mayContain(dirRel: string): boolean
   /** Where flow documents are searched for beyond the layout's folders. */
   search?: SearchScope
   limit<R>(task: () => Promise<R>): Promise<R>
+  /**
+   * Called before each folder's entries: a tree held in memory (a commit's) lists its folders without a turn of
+   * the event loop, and a walk of thousands of entries would keep server answers waiting.
+   */
+  breathe?(): Promise<void>
   /** Told of each entry as it is listed, before the walk ends. */
   onEntry?(entry: WalkEntry): void
   /** The folder to walk (default root). */
@@ -58,10 +64,12 @@ async function walkFolder(dirRel: string, options: WalkOptions, result: WalkResu
   const listing = options.search?.knowListing(dirRel, new Set(entries.map((e) => e.name)))
   if (listing?.virtualEnv && !inLayout) return
   const subfolders: Promise<void>[] = []
+  await options.breathe?.()
   for (const { name, kind } of entries) {
     const rel = childOf(dirRel, name)
     const isDir = kind === 'folder'
-    const rule = await options.rules.excludedBy(rel, isDir)
+    const settled = options.rules.settledVerdict?.(rel, isDir)
+    const rule = settled ? settled.rule : await options.rules.excludedBy(rel, isDir)
     if (rule === 'fixed') continue
     if (rule) {
       if (kind === 'folder' || kind === 'file') result.hidden.push({ rel, isDir, rule })

@@ -1,8 +1,17 @@
-import { readFileSync, type Dirent, type Stats } from 'node:fs'
-import { lstat, readdir, realpath, stat } from 'node:fs/promises'
+import {
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  type Dirent,
+  type Stats
+} from 'node:fs'
+import { lstat, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import type { IgnoreRules } from './ignore-rules.js'
 import { summariseContent } from './namespace-files.js'
+import type { IndexBlobs } from './git-index.js'
 import type { EntryKind, LinkTarget, TreeEntry, TreeSource } from './tree-source.js'
 
 /** The work tree on disk: what a run deploys. */
@@ -11,31 +20,50 @@ export class WorkTree implements TreeSource {
   readonly rootRel: string
   private readonly root: string
   private rootReal?: Promise<string | undefined>
-
-  /** `root`: the `root` input, relative to the workspace. */
-  constructor(workspace: string, root: string) {
+  /**
+   * `root`: the `root` input, relative to the workspace; `index`: what git's index vouches for under root
+   * (`readIndexBlobs` of the root), when the run asks it.
+   */
+  constructor(
+    workspace: string,
+    root: string,
+    private readonly index?: Promise<IndexBlobs | undefined>
+  ) {
     this.workspace = resolve(workspace)
     this.root = resolve(this.workspace, root)
     this.rootRel = relative(this.workspace, this.root).split(sep).join('/')
   }
 
+  // Synchronous, as `versioned` and `real`: a few quick system calls, which a thread pool busy with the run's
+  // reads would keep the walk waiting for.
   async hasRoot(): Promise<boolean> {
     const real = await this.real()
-    return real !== undefined && (await stat(real)).isDirectory()
+    return real !== undefined && statSync(real).isDirectory()
   }
 
+  // Synchronous: a folder's listing is one quick system call, and a round trip through the thread pool for
+  // each of a repository's folders keeps the walk, and the namespaces it reveals, waiting.
   async list(dirRel: string): Promise<TreeEntry[]> {
-    const dirents = await readdir(join(this.root, dirRel), { withFileTypes: true })
-    return Promise.all(
-      dirents.map(async (dirent) => ({
-        name: dirent.name,
-        kind: await kindOf(dirent, join(this.root, dirRel, dirent.name))
-      }))
+    const dirents = readdirSync(join(this.root, dirRel), { withFileTypes: true })
+    const entries = dirents.map((dirent) => ({ name: dirent.name, kind: direntKind(dirent) }))
+    // Some file systems do not report the type in the listing: those entries are asked of lstat.
+    const untyped = entries.filter((entry) => entry.kind === undefined)
+    await Promise.all(
+      untyped.map(async (entry) => {
+        const stats = await lstat(join(this.root, dirRel, entry.name)).catch(() => undefined)
+        entry.kind = stats ? statsKind(stats) : 'other'
+      })
     )
+    return entries as TreeEntry[]
   }
 
   async kind(rel: string): Promise<EntryKind | undefined> {
-    const stats = await lstat(join(this.root, rel)).catch(() => undefined)
+    let stats: Stats | undefined
+    try {
+      stats = lstatSync(join(this.root, rel), { throwIfNoEntry: false })
+    } catch {
+      stats = undefined
+    }
     return stats && statsKind(stats)
   }
 
@@ -46,6 +74,10 @@ export class WorkTree implements TreeSource {
 
   summarise(rel: string) {
     return summariseContent(join(this.root, rel))
+  }
+
+  async blob(rel: string): Promise<string | undefined> {
+    return (await this.index)?.blobOf(rel)
   }
 
   async resolveLink(rel: string, rules: IgnoreRules): Promise<LinkTarget> {
@@ -78,19 +110,31 @@ export class WorkTree implements TreeSource {
 
   async versioned(): Promise<boolean> {
     for (let dir = this.root; ; dir = resolve(dir, '..')) {
-      if (
-        await lstat(join(dir, '.git')).then(
-          () => true,
-          () => false
-        )
-      )
-        return true
+      if (exists(join(dir, '.git'))) return true
       if (resolve(dir, '..') === dir) return false
     }
   }
 
   private real(): Promise<string | undefined> {
-    return (this.rootReal ??= realpath(this.root).catch(() => undefined))
+    if (!this.rootReal) {
+      let real: string | undefined
+      try {
+        real = realpathSync(this.root)
+      } catch {
+        real = undefined
+      }
+      this.rootReal = Promise.resolve(real)
+    }
+    return this.rootReal
+  }
+}
+
+/** Whether anything is at `path` (a link not followed); false when it cannot be told. */
+function exists(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined
+  } catch {
+    return false
   }
 }
 
@@ -110,7 +154,8 @@ export async function excludedReason(target: string, rules: IgnoreRules) {
     : undefined
 }
 
-async function kindOf(dirent: Dirent, abs: string): Promise<EntryKind> {
+/** A listed entry's kind, or undefined when the listing does not say. */
+function direntKind(dirent: Dirent): EntryKind | undefined {
   if (dirent.isSymbolicLink()) return 'symlink'
   if (dirent.isDirectory()) return 'folder'
   if (dirent.isFile()) return 'file'
@@ -122,9 +167,7 @@ async function kindOf(dirent: Dirent, abs: string): Promise<EntryKind> {
   ) {
     return 'other'
   }
-  // Some file systems do not report the type in the listing.
-  const stats = await lstat(abs).catch(() => undefined)
-  return stats ? statsKind(stats) : 'other'
+  return undefined
 }
 
 function statsKind(stats: Stats): EntryKind {

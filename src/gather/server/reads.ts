@@ -1,10 +1,11 @@
 import { readMarkers } from '../../kestra/commit-markers.js'
 import type { EarlyMarkers, MarkerReading } from '../../model/commit-marker.js'
 import { storedChecksOf, type StoredFlowCheck } from '../../model/stored-checks.js'
+import { contentFactsOf, NO_CONTENT_FACTS, type ContentFacts } from '../../model/content-facts.js'
 import { Semaphore } from '../../model/concurrency.js'
 import type { KestraApi } from '../../kestra/api.js'
 import { settle, valueOf, type Outcome } from '../../model/outcome.js'
-import type { RemoteFlow } from '../../model/kestra.js'
+import type { RemoteFile, RemoteFlow } from '../../model/kestra.js'
 import { fileNaming, repositoryNames } from '../../kestra/file-paths.js'
 import { serverFile } from '../../model/plan-input.js'
 import type { ActualNamespace, ServerFile } from '../../model/plan-input.js'
@@ -14,6 +15,11 @@ import type { NamespaceFileEntry, RepoModel } from '../../model/repository.js'
 
 /** Exports in flight: each can weigh megabytes. More than 8 at once raised the peak memory, not the speed. */
 const EXPORTS_AT_ONCE = 8
+/**
+ * Bytes of exported files held at most while they wait for the repository's files of their namespace (about: the
+ * exports in flight come on top). A namespace asked for past it waits until earlier ones are summarised.
+ */
+const EXPORTED_BYTES_HELD = 256 * 1024 * 1024
 
 /**
  * Reads the server state of the managed namespaces in bulk; the client bounds the concurrency. A
@@ -24,26 +30,40 @@ export class ServerReads {
   private readonly flows = new Map<string, Promise<Outcome<RemoteFlow[]>>>()
   private readonly files = new Map<string, Promise<Outcome<ServerFile[]>>>()
   private readonly markers = new Map<string, Promise<MarkerReading>>()
+  /** Each namespace's marker as stored, read once for its stored checks and content facts. */
+  private readonly stored = new Map<string, Promise<Record<string, unknown> | undefined>>()
   private readonly checks = new Map<string, Promise<Map<string, StoredFlowCheck>>>()
+  private readonly facts = new Map<string, Promise<ContentFacts>>()
   /** The repository's namespace files, as the loading reads them. */
   private readonly localFiles: Promise<LocalFiles>
   private knowLocalFiles!: (files: LocalFiles) => void
-  /** Held from the request until the answer is summarised. */
+  /** Held while an export is asked for. */
   private readonly exports = new Semaphore(EXPORTS_AT_ONCE)
+  /** Bytes of exported files held until summarised, and the exports waiting for room. */
+  private heldBytes = 0
+  private readonly waitingForRoom: (() => void)[] = []
 
   constructor(
     private readonly api: KestraApi,
-    private readonly options: { markers: boolean }
+    private readonly options: {
+      markers: boolean
+      /**
+       * Content facts (docs/performance.md#what-a-plan-knows-without-reading): `use` summarises a server file
+       * from its namespace's facts when they know its export entry; `record` keeps each entry's digest, for
+       * the facts a deploy stores. Neither: every file is read and hashed.
+       */
+      facts?: 'use' | 'record'
+    }
   ) {
     this.localFiles = new Promise((resolve) => (this.knowLocalFiles = resolve))
   }
 
   /**
    * Starts the reads of a namespace; a failure surfaces when the namespace's answer is used. Its files
-   * are asked for once the repository's own of that namespace are read, so that each answer can be
-   * summarised and let go of the moment it arrives (only a diff needs the bytes of a file). A deploy's
-   * marker read goes first, ahead of the requests queued: the flows looking up their stored checks in it
-   * wait on nothing else.
+   * are asked for at once, and summarised once the repository's own of that namespace are read: a file's
+   * bytes are kept only when the repository's differ (only a diff needs them), and the answers wait within
+   * EXPORTED_BYTES_HELD. A deploy's marker read goes first, ahead of the requests queued: the flows looking up
+   * their stored checks in it wait on nothing else.
    */
   start(namespace: string): void {
     if (this.flows.has(namespace)) return
@@ -51,21 +71,47 @@ export class ServerReads {
       this.markers.set(namespace, readMarkers(this.api, [namespace], undefined, true))
     }
     const flows = this.api.listFlows(namespace)
+    const exported = this.exported(namespace)
+    // Settled at once: a failed export is this namespace's failure, met where its files are used.
+    exported.catch(() => undefined)
     const files = this.localFiles
       .then((local) => local.of(namespace))
       .then(async (entries) => {
         const local = hashesByPath(entries)
         const deployable = entries.filter((entry) => !entry.symlinkEscapes)
         const names = repositoryNames(fileNaming(await this.api.info()), namespace, deployable)
-        return this.exports.run(async () =>
-          (await this.api.listFiles(namespace)).map(({ path: stored, bytes }) => {
-            const path = names.get(stored) ?? stored
-            return serverFile(path, bytes, keepUnlessSame(local.get(path)))
+        const facts =
+          this.options.facts === 'use'
+            ? { known: (await this.contentFacts(namespace)).zipped }
+            : this.options.facts && {}
+        const { files: held, bytes } = await exported
+        try {
+          return held.map((file) => {
+            const path = names.get(file.path) ?? file.path
+            return serverFile(path, file, keepUnlessSame(local.get(path)), facts)
           })
-        )
+        } finally {
+          this.letGo(bytes)
+        }
       })
     this.flows.set(namespace, settle(flows))
     this.files.set(namespace, settle(files))
+  }
+
+  /** A namespace's exported files, asked for once the files held leave room; their bytes count as held. */
+  private async exported(namespace: string): Promise<{ files: RemoteFile[]; bytes: number }> {
+    while (this.heldBytes >= EXPORTED_BYTES_HELD) {
+      await new Promise<void>((resume) => this.waitingForRoom.push(resume))
+    }
+    const files = await this.exports.run(() => this.api.listFiles(namespace))
+    const bytes = files.reduce((sum, file) => sum + file.size, 0)
+    this.heldBytes += bytes
+    return { files, bytes }
+  }
+
+  private letGo(bytes: number): void {
+    this.heldBytes -= bytes
+    for (const resume of this.waitingForRoom.splice(0)) resume()
   }
 
   /**
@@ -73,7 +119,11 @@ export class ServerReads {
    * the flows are then parsed and checked), read with the marker (docs/performance.md#incremental-planning).
    */
   storedChecks(namespace: string): Promise<Map<string, StoredFlowCheck>> {
-    const checks = this.readStoredChecks(namespace)
+    let checks = this.checks.get(namespace)
+    if (!checks) {
+      checks = this.storedMarker(namespace).then(storedChecksOf)
+      this.checks.set(namespace, checks)
+    }
     this.start(namespace)
     return checks
   }
@@ -84,27 +134,41 @@ export class ServerReads {
   }
 
   /**
-   * Queues the read of a namespace's stored checks now, ahead of the namespace's own reads: the flows
-   * that look them up wait on nothing else (docs/performance.md#incremental-planning).
+   * The content facts a namespace's commit marker holds (none when it holds none or cannot be read: the files
+   * are then read and hashed), read with the marker (docs/performance.md#what-a-plan-knows-without-reading).
    */
-  prefetchStoredChecks(namespace: string): void {
-    void this.readStoredChecks(namespace)
+  contentFacts(namespace: string): Promise<ContentFacts> {
+    if (this.options.facts !== 'use') return Promise.resolve(NO_CONTENT_FACTS)
+    let facts = this.facts.get(namespace)
+    if (!facts) {
+      facts = this.storedMarker(namespace).then(contentFactsOf)
+      this.facts.set(namespace, facts)
+    }
+    return facts
   }
 
-  private readStoredChecks(namespace: string): Promise<Map<string, StoredFlowCheck>> {
-    let checks = this.checks.get(namespace)
-    if (!checks) {
-      // A deploy reads every marker anyway: its checks come with it, in one read.
+  /**
+   * Queues the read of a namespace's marker now, ahead of the namespace's own reads: the flows and files
+   * that look up what it stores wait on nothing else (docs/performance.md#incremental-planning).
+   */
+  prefetchStoredChecks(namespace: string): void {
+    void this.storedMarker(namespace)
+  }
+
+  private storedMarker(namespace: string): Promise<Record<string, unknown> | undefined> {
+    let marker = this.stored.get(namespace)
+    if (!marker) {
+      // A deploy reads every marker anyway: what it stores comes with it, in one read.
       if (this.options.markers) this.start(namespace)
       const reading =
         this.markers.get(namespace) ?? readMarkers(this.api, [namespace], undefined, true)
-      checks = reading.then(
-        (read) => storedChecksOf(read.stored?.get(namespace)),
-        () => new Map()
+      marker = reading.then(
+        (read) => read.stored?.get(namespace),
+        () => undefined
       )
-      this.checks.set(namespace, checks)
+      this.stored.set(namespace, marker)
     }
-    return checks
+    return marker
   }
 
   /** Where the repository's namespace files come from: the reads of server files may begin. The first word counts. */

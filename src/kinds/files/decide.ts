@@ -99,7 +99,9 @@ function planFiles(options: KindPlanOptions): FileChange[] {
   }
   const inScope = scopeFilter(options, desiredFiles, input.base?.files)
   const changes: FileChange[] = []
-  for (const key of new Set([...desiredFiles.keys(), ...actualFiles.keys()])) {
+  const keys = [...desiredFiles.keys()]
+  for (const key of actualFiles.keys()) if (!desiredFiles.has(key)) keys.push(key)
+  for (const key of keys) {
     if (!inScope(key)) continue
     const desired = desiredFiles.get(key)
     const server = actualFiles.get(key)

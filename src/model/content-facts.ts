@@ -1,0 +1,144 @@
+import { utf8Length, type ContentSummary } from './content.js'
+import type { ActualNamespace } from './plan-input.js'
+import { isWrite, type Plan } from './plan.js'
+import type { NamespaceFileEntry } from './repository.js'
+import { fileKey } from './targets.js'
+
+/**
+ * What a deploy learnt of the contents it read in full (docs/performance.md#what-a-plan-knows-without-reading):
+ * the summary (size, SHA-256, text or binary) of a git blob, and of a server export's entry by its digest. Each
+ * is a fact about content alone, true wherever and whenever the same blob or entry is met again. A deploy
+ * stores those of a namespace's files with its commit marker; a plan takes a file's summary from them rather
+ * than read and hash its bytes.
+ */
+export interface ContentFacts {
+  /** Git object id → the summary of that blob's bytes. */
+  blobs: ReadonlyMap<string, ContentSummary>
+  /** Export entry digest (`RemoteFile.digest`) → the summary of the entry's bytes. */
+  zipped: ReadonlyMap<string, ContentSummary>
+}
+
+/** The field of the commit marker that holds the namespace's content facts. */
+export const CONTENT_FACTS_FIELD = 'contents'
+
+/**
+ * Bytes of content facts one commit marker holds. With the stored checks' 512 KiB and the marker itself, its
+ * KV write stays within the 1 MiB body that nginx and ingress-nginx accept by default.
+ */
+export const MAX_CONTENT_FACTS_BYTES = 384 * 1024
+
+export const NO_CONTENT_FACTS: ContentFacts = { blobs: new Map(), zipped: new Map() }
+
+/** As stored: `"<sha256 hex>,<size>,<1 binary | 0 text>"` by key. */
+interface StoredFacts {
+  blobs: Record<string, string>
+  zipped: Record<string, string>
+}
+
+const BLOB_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/
+const ZIP_DIGEST = /^[sd][A-Za-z0-9_-]{43}$/
+const SHA256 = /^[0-9a-f]{64}$/
+const SIZE = /^(?:0|[1-9][0-9]{0,14})$/
+
+/**
+ * The content facts of a stored marker; entries not exactly of the stored shape are left out. KV can be written
+ * by anyone who may write the namespace: what a wrong fact can do is said in
+ * docs/performance.md#what-kv-can-do-to-it.
+ */
+export function contentFactsOf(markerValue: Record<string, unknown> | undefined): ContentFacts {
+  const stored = markerValue?.[CONTENT_FACTS_FIELD]
+  if (!isObject(stored)) return NO_CONTENT_FACTS
+  return { blobs: factsIn(stored.blobs, BLOB_ID), zipped: factsIn(stored.zipped, ZIP_DIGEST) }
+}
+
+function factsIn(value: unknown, key: RegExp): Map<string, ContentSummary> {
+  const facts = new Map<string, ContentSummary>()
+  if (!isObject(value)) return facts
+  for (const id in value) {
+    const summary = summaryIn(value[id])
+    if (summary && key.test(id)) facts.set(id, summary)
+  }
+  return facts
+}
+
+/** `"<sha256 hex>,<size>,<1 binary | 0 text>"`, or undefined when the text is not exactly that. */
+function summaryIn(text: unknown): ContentSummary | undefined {
+  if (typeof text !== 'string' || text.charCodeAt(64) !== 0x2c) return undefined
+  const flag = text.charCodeAt(text.length - 1)
+  if (text.charCodeAt(text.length - 2) !== 0x2c || (flag !== 0x30 && flag !== 0x31))
+    return undefined
+  const sha256 = text.slice(0, 64)
+  const size = text.slice(65, -2)
+  if (!SHA256.test(sha256) || !SIZE.test(size)) return undefined
+  return { sha256, size: Number(size), binary: flag === 0x31 }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * The facts each namespace's marker stores after a deploy: the blobs of the repository's files placed in it
+ * (those git vouches for), and the export digests of the server files the deploy leaves as they are (a file it
+ * writes holds other bytes after it). Keyed by the namespace as sent; each within the marker's bound.
+ */
+export function contentFactsToStore(
+  plan: Pick<Plan, 'resources'>,
+  state: ReadonlyMap<string, ActualNamespace>,
+  files: readonly Pick<NamespaceFileEntry, 'namespace' | 'blob' | 'size' | 'sha256' | 'binary'>[]
+): Map<string, StoredFacts> {
+  const written = new Set(
+    plan.resources.flatMap((change) =>
+      change.kind === 'file' && isWrite(change) ? [fileKey(change.namespace, change.path)] : []
+    )
+  )
+  const facts = new Map<string, { blobs: Map<string, string>; zipped: Map<string, string> }>()
+  const of = (namespace: string) => {
+    let held = facts.get(namespace)
+    if (!held) facts.set(namespace, (held = { blobs: new Map(), zipped: new Map() }))
+    return held
+  }
+  for (const file of files) {
+    const text = file.blob === undefined ? undefined : storedSummary(file)
+    if (text !== undefined) of(file.namespace).blobs.set(file.blob!, text)
+  }
+  for (const [namespace, held] of state) {
+    for (const file of held.files) {
+      if (file.digest === undefined || written.has(fileKey(namespace, file.path))) continue
+      const text = storedSummary(file.summary)
+      if (text !== undefined) of(namespace).zipped.set(file.digest, text)
+    }
+  }
+  return new Map(
+    [...facts].map(([namespace, { blobs, zipped }]) => [namespace, within(blobs, zipped)])
+  )
+}
+
+/** Undefined for a file over the upload limit, whose bytes are never read (it has no SHA-256). */
+function storedSummary(summary: ContentSummary): string | undefined {
+  if (summary.sha256.length !== 64) return undefined
+  return `${summary.sha256},${summary.size},${summary.binary ? 1 : 0}`
+}
+
+/**
+ * As many facts as fit MAX_CONTENT_FACTS_BYTES of JSON, blobs then export entries, each in key order: the same
+ * facts always give the same choice. A file left out is read and hashed, as if never stored.
+ */
+function within(blobs: Map<string, string>, zipped: Map<string, string>): StoredFacts {
+  const stored: StoredFacts = { blobs: {}, zipped: {} }
+  let bytes = utf8Length(JSON.stringify(stored))
+  for (const [field, entries] of [
+    ['blobs', blobs],
+    ['zipped', zipped]
+  ] as const) {
+    for (const key of [...entries.keys()].sort()) {
+      const text = entries.get(key)!
+      // `"<key>":"<text>"` and a comma
+      const size = key.length + text.length + 6
+      if (bytes + size > MAX_CONTENT_FACTS_BYTES) continue
+      stored[field][key] = text
+      bytes += size
+    }
+  }
+  return stored
+}
