@@ -3902,13 +3902,12 @@ async function desiredState(model, actual) {
         for (const file of files)
             held.set(fileKey(namespace, file.path), file.summary.sha256);
     }
-    const files = await mapLimit(safe, 32, async (entry) => ({
+    const differing = safe.filter((entry) => !isOversized(entry) && held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256);
+    const bytes = new Map(await mapLimit(differing, 32, async (entry) => [entry, await readNamespaceFileBytes(entry)]));
+    const files = safe.map((entry) => ({
         namespace: entry.namespace,
         path: entry.path,
-        ...(!isOversized(entry) &&
-            held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256 && {
-            bytes: await readNamespaceFileBytes(entry)
-        }),
+        ...(bytes.has(entry) && { bytes: bytes.get(entry) }),
         sha256: entry.sha256,
         size: entry.size,
         binary: entry.binary,

@@ -19,13 +19,22 @@ export async function desiredState(
   for (const [namespace, { files }] of actual ?? []) {
     for (const file of files) held.set(fileKey(namespace, file.path), file.summary.sha256)
   }
-  const files = await mapLimit(safe, 32, async (entry) => ({
+  // Bytes are read again only where the server's copy differs: a diff shows them.
+  const differing = safe.filter(
+    (entry) =>
+      !isOversized(entry) && held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256
+  )
+  const bytes = new Map(
+    await mapLimit(
+      differing,
+      32,
+      async (entry) => [entry, await readNamespaceFileBytes(entry)] as const
+    )
+  )
+  const files = safe.map((entry) => ({
     namespace: entry.namespace,
     path: entry.path,
-    ...(!isOversized(entry) &&
-      held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256 && {
-        bytes: await readNamespaceFileBytes(entry)
-      }),
+    ...(bytes.has(entry) && { bytes: bytes.get(entry) }),
     sha256: entry.sha256,
     size: entry.size,
     binary: entry.binary,
