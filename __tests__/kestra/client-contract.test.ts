@@ -56,9 +56,12 @@ for (const [version, tenantScoped] of [
     it(`uses the ${tenantScoped ? '/api/v1/main' : '/api/v1'} prefix`, async () => {
       await target.client().getFlow('era.check', 'x')
       const paths = emulator.requests.map((r) => `${r.method} ${r.path}`)
-      expect(paths).toEqual([
+      // The read leaves on the tenant prefix while the probe is out (either may arrive first); a legacy server
+      // has it asked again.
+      expect([...paths.slice(0, 2).sort(), ...paths.slice(2)]).toEqual([
         'GET /api/v1/configs',
-        `GET /api/v1${tenantScoped ? '/main' : ''}/flows/era.check/x`
+        'GET /api/v1/main/flows/era.check/x',
+        ...(tenantScoped ? [] : ['GET /api/v1/flows/era.check/x'])
       ])
       expect(emulator.requests.every((r) => r.authorization === 'basic')).toBe(true)
     })
@@ -132,7 +135,8 @@ describe('Kestra client against the emulator: failures and retries', () => {
       expect(error.message).not.toContain(secret)
       expect(JSON.stringify(error)).not.toContain(secret)
     }
-    expect(emulator.requests).toHaveLength(1)
+    // The probe, and the read that left while it was out: neither retried.
+    expect(emulator.requests.map((r) => r.route).sort()).toEqual(['configs', 'flows.list'])
   })
 
   it('explains a 403', async () => {

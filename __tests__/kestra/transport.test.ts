@@ -183,7 +183,8 @@ describe('transport', () => {
       /^Kestra did not answer GET \/api\/v1\/configs: .*ECONNREFUSED/
     )
     expect((error as ApiError).message).not.toContain('S3cret')
-    expect(kestra.requestCount()).toEqual({ 'GET /configs': 1 })
+    // The read left once while the probe was out; neither was retried.
+    expect(kestra.requestCount()).toEqual({ 'GET /configs': 1, 'GET /flows/{namespace}/{id}': 1 })
   })
 
   it('goes through HTTP(S)_PROXY but never for loopback', async () => {

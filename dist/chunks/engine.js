@@ -560,6 +560,7 @@ class ScopedHttp {
     transport;
     tenant;
     era;
+    eraSettled = false;
     constructor(transport, tenant) {
         this.transport = transport;
         this.tenant = tenant;
@@ -568,13 +569,22 @@ class ScopedHttp {
         return { ...(await this.resolveEra()).info };
     }
     async send(req) {
-        const era = await this.resolveEra();
         const suffix = req.path + queryString(req.query);
-        const prefix = era.info.tenantScoped ? tenantPrefix(this.tenant) : LEGACY_PREFIX;
-        if (era.known)
-            return this.transport.send({ ...req, path: prefix + suffix });
         const allow = [...(req.allow ?? []), 404];
-        const first = await this.transport.send({ ...req, path: prefix + suffix, allow });
+        const probing = this.resolveEra();
+        const early = !this.eraSettled && this.tenant === 'main' && (req.method === 'GET' || req.readOnly)
+            ? answerOf(this.transport.send({ ...req, path: tenantPrefix(this.tenant) + suffix, allow }))
+            : undefined;
+        const era = await (early ? probing.finally(() => early) : probing);
+        const prefix = era.info.tenantScoped ? tenantPrefix(this.tenant) : LEGACY_PREFIX;
+        if (era.known) {
+            if (early && era.info.tenantScoped)
+                return this.settle(req, (await early)());
+            return this.transport.send({ ...req, path: prefix + suffix });
+        }
+        const first = early
+            ? (await early)()
+            : await this.transport.send({ ...req, path: prefix + suffix, allow });
         if (first.status !== 404) {
             era.known = true;
             return this.settle(req, first);
@@ -593,7 +603,7 @@ class ScopedHttp {
         return response;
     }
     resolveEra() {
-        this.era ??= this.probe();
+        this.era ??= this.probe().finally(() => (this.eraSettled = true));
         return this.era;
     }
     async probe() {
@@ -648,6 +658,11 @@ class ScopedHttp {
             known: true
         };
     }
+}
+function answerOf(sending) {
+    return sending.then((response) => () => response, (error) => () => {
+        throw error;
+    });
 }
 function queryString(query) {
     if (!query)

@@ -26,10 +26,13 @@ interface Era {
 /**
  * Sends requests below the era's API prefix. The era comes from `GET /api/v1/configs`, probed once;
  * when that probe gives nothing usable, the tenant prefix is tried first and a 404 retried on the
- * legacy prefix, remembering whichever answers.
+ * legacy prefix, remembering whichever answers. A read does not wait for the probe: it leaves on the tenant
+ * prefix, and is asked again on the legacy one if the probe finds that era.
  */
 export class ScopedHttp {
   private era: Promise<Era> | undefined
+  /** True once the probe has answered (or failed). */
+  private eraSettled = false
 
   constructor(
     private readonly transport: Transport,
@@ -41,13 +44,27 @@ export class ScopedHttp {
   }
 
   async send(req: ScopedRequest): Promise<HttpResponse> {
-    const era = await this.resolveEra()
     const suffix = req.path + queryString(req.query)
-    const prefix = era.info.tenantScoped ? tenantPrefix(this.tenant) : LEGACY_PREFIX
-    if (era.known) return this.transport.send({ ...req, path: prefix + suffix })
-
     const allow = [...(req.allow ?? []), 404]
-    const first = await this.transport.send({ ...req, path: prefix + suffix, allow })
+    const probing = this.resolveEra()
+    // A read asked while the probe is out leaves at once on the tenant prefix (docs/kestra.md#tenant-prefix);
+    // not for another tenant than `main`, which an OSS server's probe refuses before any other request.
+    const early =
+      !this.eraSettled && this.tenant === 'main' && (req.method === 'GET' || req.readOnly)
+        ? answerOf(this.transport.send({ ...req, path: tenantPrefix(this.tenant) + suffix, allow }))
+        : undefined
+    // The read ends, answered or not, only once its early request has: none outlives the call.
+    const era = await (early ? probing.finally(() => early) : probing)
+    const prefix = era.info.tenantScoped ? tenantPrefix(this.tenant) : LEGACY_PREFIX
+    if (era.known) {
+      // On the legacy prefix the early read was asked in vain: it is asked again there.
+      if (early && era.info.tenantScoped) return this.settle(req, (await early)())
+      return this.transport.send({ ...req, path: prefix + suffix })
+    }
+
+    const first = early
+      ? (await early)()
+      : await this.transport.send({ ...req, path: prefix + suffix, allow })
     if (first.status !== 404) {
       era.known = true
       return this.settle(req, first)
@@ -67,7 +84,7 @@ export class ScopedHttp {
   }
 
   private resolveEra(): Promise<Era> {
-    this.era ??= this.probe()
+    this.era ??= this.probe().finally(() => (this.eraSettled = true))
     return this.era
   }
 
@@ -122,6 +139,19 @@ export class ScopedHttp {
       known: true
     }
   }
+}
+
+/**
+ * What a request ends with, to be taken later: its answer, or its error thrown then. A read that left before
+ * the probe answered ends as it would have after it, or is not used at all; its failure is never left unhandled.
+ */
+function answerOf(sending: Promise<HttpResponse>): Promise<() => HttpResponse> {
+  return sending.then(
+    (response) => () => response,
+    (error: unknown) => () => {
+      throw error
+    }
+  )
 }
 
 function queryString(query: ScopedRequest['query']): string {
