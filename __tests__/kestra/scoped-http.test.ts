@@ -15,7 +15,8 @@ const json = (req: HttpRequest, status: number, body: unknown): HttpResponse => 
   status,
   headers: { 'content-type': 'application/json' },
   body: new TextEncoder().encode(JSON.stringify(body)),
-  attempts: 1
+  attempts: 1,
+  sentBytes: 0
 })
 
 type Era = 'tenant' | 'legacy' | 'unreadable' | 'refused'
@@ -34,14 +35,25 @@ function server(era: Era) {
       sent.push(`${req.method} ${req.path}`)
       if (req.path === '/api/v1/configs') {
         await probed
-        if (era === 'refused') throw new ApiError({ status: 401, method: 'GET', path: req.path })
+        if (era === 'refused')
+          throw new ApiError({
+            status: 401,
+            method: 'GET',
+            path: req.path,
+            serverMessage: 'Unauthorized'
+          })
         if (era === 'unreadable') return json(req, 200, { nothing: true })
         return json(req, 200, { version: era === 'legacy' ? '0.20.7' : '1.3.2', edition: 'OSS' })
       }
       const found = req.path.startsWith(`${prefix}/`) && !req.path.endsWith('/missing')
       if (found) return json(req, 200, { path: req.path })
       if (req.allow?.includes(404)) return json(req, 404, { message: 'Not Found' })
-      throw new ApiError({ status: 404, method: req.method, path: req.path })
+      throw new ApiError({
+        status: 404,
+        method: req.method,
+        path: req.path,
+        serverMessage: 'Not Found'
+      })
     }
   }
   return { http: new ScopedHttp(transport as unknown as Transport, 'main'), sent, release }
