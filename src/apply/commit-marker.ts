@@ -4,7 +4,7 @@ import { errorMessage } from '../model/errors.js'
 import { isOutcomeUnknown } from '../kestra/errors.js'
 import type { IsAncestor } from './git-ancestry.js'
 import { STORED_CHECKS_FIELD, type StoredFlowCheck } from '../model/stored-checks.js'
-import { CONTENT_FACTS_FIELD } from '../model/content-facts.js'
+import { CONTENT_FACTS_FIELD, type StoredContentFacts } from '../model/content-facts.js'
 import {
   COMMIT_MARKER_KEY,
   short,
@@ -70,7 +70,7 @@ export interface MarkerWrite {
 interface MarkerChecks {
   ours: ReadonlyMap<string, Record<string, StoredFlowCheck>>
   recorded?: ReadonlyMap<string, Record<string, unknown>>
-  facts?: ReadonlyMap<string, object>
+  facts?: ReadonlyMap<string, StoredContentFacts>
 }
 
 /**

@@ -16,6 +16,7 @@ import { gitIsAncestor, type IsAncestor } from './git-ancestry.js'
 import { deletionRefusals } from './guards.js'
 import type { FlowDependency } from './order.js'
 import type { StoredFlowCheck } from '../model/stored-checks.js'
+import type { StoredContentFacts } from '../model/content-facts.js'
 import { deployStatus, WRITTEN, type DeployResult, type ResourceResult } from '../model/result.js'
 import { sameNamespaces } from '../model/namespaces.js'
 
@@ -47,7 +48,7 @@ export interface DeployDeps {
    * The content facts each namespace's marker carries when it is written
    * (docs/performance.md#what-a-plan-knows-without-reading).
    */
-  contentFacts?: ReadonlyMap<string, object>
+  contentFacts?: ReadonlyMap<string, StoredContentFacts>
   /** Default: `git merge-base --is-ancestor` in the current directory (the workspace on a runner). */
   isAncestor?: IsAncestor
   log?: (message: string) => void

@@ -30,7 +30,7 @@ export const MAX_CONTENT_FACTS_BYTES = 384 * 1024
 export const NO_CONTENT_FACTS: ContentFacts = { blobs: new Map(), zipped: new Map() }
 
 /** As stored: `"<sha256 hex>,<size>,<1 binary | 0 text>"` by key. */
-interface StoredFacts {
+export interface StoredContentFacts {
   blobs: Record<string, string>
   zipped: Record<string, string>
 }
@@ -86,7 +86,7 @@ export function contentFactsToStore(
   plan: Pick<Plan, 'resources'>,
   state: ReadonlyMap<string, ActualNamespace>,
   files: readonly Pick<NamespaceFileEntry, 'namespace' | 'blob' | 'size' | 'sha256' | 'binary'>[]
-): Map<string, StoredFacts> {
+): Map<string, StoredContentFacts> {
   const written = new Set(
     plan.resources.flatMap((change) =>
       change.kind === 'file' && isWrite(change) ? [fileKey(change.namespace, change.path)] : []
@@ -124,8 +124,8 @@ function storedSummary(summary: ContentSummary): string | undefined {
  * As many facts as fit MAX_CONTENT_FACTS_BYTES of JSON, blobs then export entries, each in key order: the same
  * facts always give the same choice. A file left out is read and hashed, as if never stored.
  */
-function within(blobs: Map<string, string>, zipped: Map<string, string>): StoredFacts {
-  const stored: StoredFacts = { blobs: {}, zipped: {} }
+function within(blobs: Map<string, string>, zipped: Map<string, string>): StoredContentFacts {
+  const stored: StoredContentFacts = { blobs: {}, zipped: {} }
   let bytes = utf8Length(JSON.stringify(stored))
   for (const [field, entries] of [
     ['blobs', blobs],

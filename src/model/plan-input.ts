@@ -86,10 +86,11 @@ export function serverFile(
 ): ServerFile {
   const digest = facts ? file.digest?.() : undefined
   const fact = digest === undefined ? undefined : facts?.known?.get(digest)
-  let bytes = fact?.size === file.size ? undefined : file.bytes()
-  const summary = bytes ? summaryOf(bytes) : fact!
-  if (keepBytes(summary)) bytes ??= file.bytes()
-  else bytes = undefined
+  const known = fact?.size === file.size ? fact : undefined
+  let bytes = known ? undefined : file.bytes()
+  const summary = known ?? summaryOf(bytes!)
+  if (!keepBytes(summary)) bytes = undefined
+  else bytes ??= file.bytes()
   return { path, summary, ...(bytes && { bytes }), ...(digest !== undefined && { digest }) }
 }
 
