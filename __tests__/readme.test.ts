@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest'
 import { PROJECT_ROOT } from '../test-support/runner.js'
 
 describe('README', () => {
-  it('says what the action does after a deploy, with inputs action.yml declares', () => {
-    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8')
+  it('compares what the action does after a deploy, with inputs action.yml declares', () => {
+    const readme = readFileSync(join(PROJECT_ROOT, 'docs/comparison.md'), 'utf8')
     const action = readFileSync(join(PROJECT_ROOT, 'action.yml'), 'utf8')
-    const row = readme.split('\n').find((line) => line.startsWith('| Run flows after the deploy |'))
+    const row = readme.split('\n').find((line) => /^\| Run flows after the deploy\s+\|/.test(line))
     expect(row).toBeDefined()
     expect(row).not.toContain('not yet')
     const named = [...row!.split('|')[2]!.matchAll(/`([a-z-]+)(?::[^`]*)?`/g)].map((m) => m[1]!)

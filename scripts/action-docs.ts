@@ -1,5 +1,5 @@
 /**
- * The inputs and outputs tables of the README and of docs/inputs.md are generated from action.yml.
+ * The inputs and outputs tables of docs/inputs.md are generated from action.yml.
  * `npm run docs` rewrites them; a test fails when they drift.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -9,7 +9,7 @@ import { parse } from 'yaml'
 import { defaultOf, type InputName } from '../src/model/inputs/declared.js'
 
 /** The files holding the generated tables, relative to the project root. */
-export const DOCUMENTED_FILES = ['README.md', 'docs/inputs.md'] as const
+export const DOCUMENTED_FILES = ['docs/inputs.md'] as const
 
 interface ActionYml {
   inputs: Record<string, { description: string; default?: string }>
@@ -47,12 +47,7 @@ function tableDefault(name: string, declared: string | undefined): string {
   return value ? `\`${cell(String(value))}\`` : '(empty)'
 }
 
-export function replaceBlock(
-  text: string,
-  name: string,
-  content: string,
-  file = 'README.md'
-): string {
+export function replaceBlock(text: string, name: string, content: string, file: string): string {
   const start = `<!-- ${name}:start -->`
   const end = `<!-- ${name}:end -->`
   const from = text.indexOf(start)

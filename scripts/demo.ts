@@ -6,13 +6,15 @@
  * brings examples/ as it is now. Meanwhile someone edited daily_report in the Kestra UI (drift), and the server
  * still holds a flow the repository no longer has (orphaned), which calls cleanup. The PR moves hello's
  * schedule and changes cleanup, so the comment shows the cron before → after and cleanup's callers. The demo
- * prints the PR comment and the job summary, then merges, deploys with a smoke run of hello and prints the
- * deploy receipt and the server state.
+ * tells each step in a line or two, shows the comment as a reviewer sees it (rendered in the terminal, and as an
+ * HTML page, .demo/comment.html, whose path it prints), then merges, deploys with a smoke run of hello and shows the server state.
+ *   --verbose           also prints each run's outputs, the raw Markdown and the job summaries
+ *   --screenshot[=PNG]  also writes a screenshot of the comment (default docs/images/comment.png; needs Chromium)
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { startEmulator } from '../test-support/kestra-emulator/index.js'
-import { replaceBlock } from './action-docs.js'
+import { commentPage, commentText, screenshot } from './render-comment.js'
 import { startFakeGitHub } from '../test-support/fake-github.js'
 import { createGitRepo } from '../test-support/git-repo.js'
 import { PROJECT_ROOT, runAction, type RunResult } from '../test-support/runner.js'
@@ -37,26 +39,46 @@ const LEGACY =
   'id: legacy_import\nnamespace: company.team\ntasks:\n  - id: run\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: company.team\n    flowId: cleanup\n'
 const CREDENTIALS = { username: 'demo@example.com', password: 'Demo-passw0rd' }
 
-function banner(title: string): void {
-  console.log(`\n${'='.repeat(100)}\n${title}\n${'='.repeat(100)}`)
+const verbose = process.argv.includes('--verbose')
+const shotArgument = process.argv.find((arg) => arg.startsWith('--screenshot'))
+const SHOT =
+  shotArgument && (shotArgument.split('=')[1] ?? join(PROJECT_ROOT, 'docs/images/comment.png'))
+
+let step = 0
+function tell(title: string, ...lines: string[]): void {
+  console.log(`\n${++step}. ${title}`)
+  for (const line of lines) console.log(`   ${line}`)
 }
 
-function report(step: string, result: RunResult): void {
-  banner(`${step}: exit code ${result.exitCode}; outputs`)
-  console.log(JSON.stringify(result.outputs, null, 2))
-  const annotations = result.annotations.filter((a) => a.file)
-  if (annotations.length > 0) {
-    banner(`${step}: annotations`)
-    for (const a of annotations) console.log(`${a.severity} ${a.file}:${a.line ?? ''} ${a.message}`)
+function banner(title: string): void {
+  console.log(`\n${'─'.repeat(100)}\n${title}\n${'─'.repeat(100)}`)
+}
+
+/** A run in one line: its exit code and the outputs a reader looks at; everything with --verbose. */
+function report(result: RunResult): string {
+  const o = result.outputs
+  const counts = ['created', 'updated', 'deleted', 'unchanged', 'orphaned', 'drifted']
+    .filter((key) => o[key] && o[key] !== '0')
+    .map((key) => `${o[key]} ${key}`)
+  if (verbose) {
+    banner('outputs')
+    console.log(JSON.stringify(o, null, 2))
+    for (const a of result.annotations.filter((a) => a.file))
+      console.log(`${a.severity} ${a.file}:${a.line ?? ''} ${a.message}`)
   }
   if (result.exitCode !== 0) console.log(result.stdout, result.stderr)
+  return `exit code ${result.exitCode}; ${counts.join(', ') || 'no change'}; ${o.errors ?? 0} errors, ${o.warnings ?? 0} warnings`
 }
 
 async function main(): Promise<void> {
   const kestra = await startEmulator({ version: '1.3.2', basicAuth: CREDENTIALS })
   const github = await startFakeGitHub()
   try {
-    // main: the repository as last deployed.
+    tell(
+      'main holds examples/ as it was last deployed; Kestra (the embedded emulator) holds the same, and more:',
+      'someone edited company.team.analytics.daily_report in the Kestra UI, and the server still has',
+      'legacy_import, a flow the repository no longer holds, which calls cleanup.'
+    )
     const repo = createGitRepo()
     cpSync(examples, repo.dir, { recursive: true })
     const base = repo.commit(
@@ -126,13 +148,30 @@ async function main(): Promise<void> {
         }
       }
     })
-    report('Pull request #7 (plan)', pr)
-    banner('The sticky comment on pull request #7')
-    const comment = github.comments(7)[0]?.body ?? '(no comment was written)'
-    console.log(comment)
-    if (process.argv.includes('--readme')) writeReadmeExample(comment, kestra.url)
-    banner('The job summary of the plan run')
-    console.log(pr.summary)
+    const comment = (github.comments(7)[0]?.body ?? '(no comment was written)').replaceAll(
+      kestra.url,
+      'https://kestra.example.com'
+    )
+    const page = join(PROJECT_ROOT, '.demo', 'comment.html')
+    mkdirSync(dirname(page), { recursive: true })
+    writeFileSync(page, commentPage(comment, 'Pull request #7: the Kestra plan'))
+    tell(
+      'Pull request #7 brings examples/ as they are now. The action plans it on the pull_request event:',
+      report(pr),
+      `The sticky comment it wrote, as a reviewer sees it (open ${page} for GitHub's rendering):`
+    )
+    banner('The comment on pull request #7')
+    console.log(commentText(comment))
+    if (verbose) {
+      banner('The comment as Markdown')
+      console.log(comment)
+      banner('The job summary of the plan run')
+      console.log(pr.summary)
+    }
+    if (SHOT) {
+      const why = screenshot(commentPage(comment, 'Pull request #7'), SHOT, 820)
+      console.log(why ? `\nNo screenshot: ${why}` : `\nScreenshot of the comment: ${SHOT}`)
+    }
 
     // Merge and deploy.
     repo.git('checkout', '-q', 'main')
@@ -149,37 +188,40 @@ async function main(): Promise<void> {
       inputs, // require-reviewed-plan and smoke-flows come from examples/kestra-gitops.yml
       payload: { ref: 'refs/heads/main', before: base, after: merge }
     })
-    report('Push to main (deploy)', push)
-    banner('The job summary of the deploy run (receipt)')
-    console.log(push.summary)
-    banner('Kestra after the deploy')
-    const state = kestra.snapshot()
-    for (const flow of state.flows) {
-      console.log(
-        `flow ${flow.namespace}.${flow.id} rev ${flow.revision}${flow.deleted ? ' (deleted)' : ''}`
-      )
+    tell(
+      'The pull request is merged. On the push, the action deploys the plan that was reviewed',
+      '(require-reviewed-plan, from examples/kestra-gitops.yml), then runs hello once as a smoke run:',
+      report(push)
+    )
+    if (verbose) {
+      banner('The job summary of the deploy run (receipt)')
+      console.log(push.summary)
     }
-    for (const file of state.files)
-      console.log(`file ${file.namespace}:${file.path} ${file.bytes.length} bytes`)
-    banner('The comment on pull request #7 after the merge')
-    console.log(github.comments(7)[0]?.body ?? '(no comment)')
+    const state = kestra.snapshot()
+    tell(
+      'Kestra after the deploy:',
+      ...state.flows.map(
+        (flow) =>
+          `flow ${flow.namespace}.${flow.id}, revision ${flow.revision}${flow.deleted ? ' (deleted)' : ''}`
+      ),
+      ...state.files.map(
+        (file) => `file ${file.namespace}:${file.path}, ${file.bytes.length} bytes`
+      )
+    )
+    const after = github.comments(7)[0]?.body ?? '(no comment)'
+    tell(
+      "The deploy put its outcome on the comment's first line, and a Deployed section below the plan:",
+      after.split('\n').find((line) => line.startsWith('###')) ?? ''
+    )
+    if (verbose) {
+      banner('The comment on pull request #7 after the merge')
+      console.log(after)
+    }
     process.exitCode = pr.exitCode === 0 && push.exitCode === 0 ? 0 : 1
   } finally {
     await kestra.close()
     await github.close()
   }
-}
-
-/** `npm run demo -- --readme`: the README shows this very comment (with a presentable server URL). */
-function writeReadmeExample(comment: string, serverUrl: string): void {
-  const quoted = comment
-    .replaceAll(serverUrl, 'https://kestra.example.com')
-    .split('\n')
-    .map((line) => (line ? `> ${line}` : '>'))
-    .join('\n')
-  const readme = join(PROJECT_ROOT, 'README.md')
-  writeFileSync(readme, replaceBlock(readFileSync(readme, 'utf8'), 'example-comment', quoted))
-  console.log('README.md: example comment updated')
 }
 
 scratchTmpdirUntilExit('kga-demo-')

@@ -7,7 +7,7 @@ import { SETTING_DEFAULTS } from '../../src/model/inputs/defaults.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-describe('inputs and outputs tables (README.md, docs/inputs.md)', () => {
+describe('inputs and outputs tables (docs/inputs.md)', () => {
   it.each(DOCUMENTED_FILES)(
     '%s has the tables action.yml generates (run `npm run docs`)',
     (file) => {

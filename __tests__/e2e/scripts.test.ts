@@ -27,8 +27,21 @@ describe('the scripts', () => {
   it('npm run demo plans the pull request, deploys the merge, and leaves no folder behind', () => {
     const result = runScript('scripts/demo.ts')
     expect(result.status, result.stderr).toBe(0)
-    expect(result.stdout).toContain('Pull request #7 (plan): exit code 0')
-    expect(result.stdout).toContain('Push to main (deploy): exit code 0')
+    // Each step told in a line or two, the comment rendered as a reviewer sees it, not as Markdown.
+    expect(result.stdout).toMatch(/^2\. Pull request #7 brings examples/m)
+    expect(result.stdout).toMatch(
+      /^ {3}exit code 0; 1 created, 4 updated, 3 unchanged, 1 orphaned, 1 drifted/m
+    )
+    expect(result.stdout).toMatch(/^▸ 🟡 update flow company\.team\.cleanup · \+1 −1 · rev 1 → 2/m)
+    expect(result.stdout).not.toContain('<details>')
+    expect(result.stdout).toMatch(/^3\. The pull request is merged/m)
+    expect(result.stdout).toContain('### Kestra deploy: ✅ applied')
+    const page = join(PROJECT_ROOT, '.demo', 'comment.html')
+    expect(result.stdout).toContain(page)
+    const html = readFileSync(page, 'utf8')
+    expect(html).toContain('<h3>Kestra plan: 1 to create, 4 to update')
+    expect(html).toMatch(/<details><summary>🟡 update flow <b>company\.team\.cleanup<\/b>/)
+    expect(result.stdout.split('\n').length).toBeLessThan(150)
     expect(result.left).toEqual([])
   })
 

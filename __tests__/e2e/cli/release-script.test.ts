@@ -29,6 +29,16 @@ chmodSync(join(SHIMS, 'npm'), 0o755)
 chmodSync(join(SHIMS, 'npx'), 0o755)
 
 const ENTRIES = '### Added\n\n- Something.\n'
+const README = [
+  '      - uses: kestra-gitops/kestra-gitops-action@<commit-sha> # see "Pin a version"',
+  'npm install --global github:kestra-gitops/kestra-gitops-action#<commit-sha>',
+  '## Pin a version',
+  '<!-- pin:start -->',
+  'No release has been cut yet.',
+  '<!-- pin:end -->',
+  'Other `@<commit-sha>` text stays.',
+  ''
+].join('\n')
 const LINK = '[Unreleased]: https://github.com/octo/action/commits/main'
 
 function project(
@@ -42,7 +52,10 @@ function project(
     'package.json': `${JSON.stringify({ name: 'x', version }, null, 2)}\n`,
     'package-lock.json': `${JSON.stringify({ name: 'x', version, packages: { '': { version } } }, null, 2)}\n`,
     'CHANGELOG.md': changelog,
-    'dist/index.js': 'bundled\n'
+    'dist/index.js': 'bundled\n',
+    'README.md': README,
+    'docs/workflows.md': `- uses: kestra-gitops/kestra-gitops-action@<commit-sha> # see "Pin a version"\n`,
+    'examples/kestra.yml': 'steps:\n  - uses: kestra-gitops/kestra-gitops-action@<commit-sha>\n'
   })
   mkdirSync(join(repo.dir, 'script'))
   copyFileSync(join(PROJECT_ROOT, 'script/release'), join(repo.dir, 'script/release'))
@@ -99,6 +112,20 @@ describe('script/release', () => {
           LINK,
           '[Unreleased]: https://github.com/octo/action/compare/v1.2.3...HEAD\n[1.2.3]: https://github.com/octo/action/releases/tag/v1.2.3'
         )
+    )
+    expect(read(repo, 'README.md')).toContain(
+      '      - uses: kestra-gitops/kestra-gitops-action@v1\n'
+    )
+    expect(read(repo, 'README.md')).toContain('github:kestra-gitops/kestra-gitops-action#v1\n')
+    expect(read(repo, 'README.md')).toMatch(
+      /<!-- pin:start -->\nPin the major tag, `@v1`[^]*<!-- pin:end -->/
+    )
+    expect(read(repo, 'README.md')).not.toContain('No release has been cut yet')
+    expect(read(repo, 'README.md')).toContain('Other `@<commit-sha>` text stays.')
+    expect(read(repo, 'docs/workflows.md')).toBe('- uses: kestra-gitops/kestra-gitops-action@v1\n')
+    expect(read(repo, 'examples/kestra.yml')).toContain('kestra-gitops-action@v1\n')
+    expect(repo.git('show', '--stat', '--format=', 'HEAD')).toMatch(
+      /README\.md[^]*docs\/workflows\.md/
     )
     expect(repo.git('status', '--porcelain')).toBe('')
 
