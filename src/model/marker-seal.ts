@@ -1,5 +1,4 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
-import { canonicalJson } from './content.js'
 import { CONTENT_FACTS_FIELD } from './content-facts.js'
 import type { Auth } from './settings.js'
 import { STORED_CHECKS_FIELD } from './stored-checks.js'
@@ -11,8 +10,8 @@ const SEAL = /^hmac-sha256:[0-9a-f]{64}$/
 
 /**
  * What proves that a commit marker's stored checks and content facts were written by this action's own
- * deploy (docs/performance.md#what-kv-can-do-to-it): an HMAC-SHA256 of the whole marker and the namespace it
- * is stored in, keyed from the Kestra credentials the job holds. Anyone who may write KV but does not hold
+ * deploy (docs/performance.md#what-kv-can-do-to-it): an HMAC-SHA256 of the namespace it is stored in and of the
+ * whole marker as JSON, its keys sorted, keyed from the Kestra credentials the job holds. Anyone who may write KV but does not hold
  * them can neither forge a seal nor move a sealed marker, or a part of one, to another namespace or beside
  * another commit.
  */
@@ -41,20 +40,43 @@ export function markerSeal(auth: Auth, tenant: string | undefined): MarkerSeal |
   const key = Buffer.from(
     hkdfSync('sha256', secret, 'kestra-gitops marker seal 1', tenant ?? '', 32)
   )
-  const sealOf = (namespace: string, marker: Record<string, unknown>) => {
-    const { [SEAL_FIELD]: _seal, ...held } = marker
-    // As stored: through JSON, which drops what it cannot hold (an undefined field).
-    const text = canonicalJson([namespace, JSON.parse(JSON.stringify(held))])
-    return `hmac-sha256:${createHmac('sha256', key).update(text).digest('hex')}`
-  }
+  const sealOf = (namespace: string, text: string) =>
+    `hmac-sha256:${createHmac('sha256', key)
+      .update(`${JSON.stringify(namespace)}\n`)
+      .update(text)
+      .digest('hex')}`
   return {
-    sealed: (namespace, marker) => ({ ...marker, [SEAL_FIELD]: sealOf(namespace, marker) }),
+    sealed(namespace, marker) {
+      const { [SEAL_FIELD]: _seal, ...held } = marker
+      const text = JSON.stringify(held, sortedKeys)
+      // Written in that order, so that a server that keeps it gives back the very text sealed.
+      return { ...(JSON.parse(text) as object), [SEAL_FIELD]: sealOf(namespace, text) }
+    },
     holds(namespace, marker) {
       const seal = marker[SEAL_FIELD]
       if (typeof seal !== 'string' || !SEAL.test(seal)) return false
-      return timingSafeEqual(Buffer.from(seal), Buffer.from(sealOf(namespace, marker)))
+      const { [SEAL_FIELD]: _seal, ...held } = marker
+      const same = (text: string) =>
+        timingSafeEqual(Buffer.from(seal), Buffer.from(sealOf(namespace, text)))
+      // The text as read first (a native JSON.stringify: a full marker's canonical form costs several times
+      // more), then the canonical one, for a server that gave the keys back in another order.
+      const read = JSON.stringify(held)
+      if (same(read)) return true
+      const canonical = JSON.stringify(held, sortedKeys)
+      return canonical !== read && same(canonical)
     }
   }
+}
+
+/** A `JSON.stringify` replacer that writes each object's keys sorted: one text for one JSON value. */
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value
+  const record = value as Record<string, unknown>
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((key) => [key, record[key]])
+  )
 }
 
 /**
