@@ -5,15 +5,17 @@
  *   rewritten on the server, deletions, renames and moves in Git, a commit marker put back or written
  *   elsewhere, a subflow whose inputs change under an unchanged caller, a `read()` file that changes or goes,
  *   the server moved to another Kestra release, a secret or KV key an unchanged flow uses added or removed,
- *   a namespace file changed in the work tree only or converted on checkout, the marker's content facts
- *   forged, and deploys): each deploy that reuses stored checks prints exactly what a deploy with `--full` prints,
+ *   a namespace file changed in the work tree only or converted on checkout, the marker's stores tampered with
+ *   by a writer of KV without the job's credentials, and deploys): each deploy that reuses stored checks prints exactly what a deploy with `--full` prints,
  *   exits alike, and leaves the server in the same state, resource by resource (two servers play the same
  *   history, one with each kind of deploy). Fixed cases: checks stored on 0.20.7 for a flow of each versioned
  *   rule, then a deploy on every release; the stored names of a drifted flow, written back with the server
  *   holding each state of its secrets and KV.
- * - A stored check that says anything but what this build computes (written by something else through KV)
- *   never lets a deploy write: one that hides an error, or invents one, stops the deploy with nothing written
- *   and names the file. A no-change re-deploy writes nothing and parses nothing.
+ * - A stored check that says anything but what this build computes never lets a deploy write. Unsealed (a
+ *   writer of KV without the job's credentials), it is not even read: the deploy checks the file as `--full`
+ *   does. Sealed with the job's own key (a writer holding its credentials): one that hides an error, or invents
+ *   one, stops the deploy with nothing written and names the file. A no-change re-deploy writes nothing and
+ *   parses nothing.
  *
  * The CLI runs in this process (from src/), so the test computes the same build identity as the deploy and
  * can forge an entry under the very key the deploy looks up.
@@ -25,6 +27,7 @@ import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { validatorIdentity } from '../../src/gather/stored-checks.js'
 import { sha256Hex } from '../../src/model/content.js'
+import { markerSeal } from '../../src/model/marker-seal.js'
 import { checkDigest, STORED_CHECKS_FIELD } from '../../src/model/stored-checks.js'
 import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
@@ -137,16 +140,25 @@ function storedChecks(emulator: Emulator): Record<string, Record<string, unknown
   ]!
 }
 
-/** Writes the namespace's marker back with its stored checks changed by `change`. */
+/** The seal of the job's own credentials, as the CLI's deploy computes it (tenant `main`). */
+const JOB_SEAL = markerSeal({ kind: 'basic', ...CREDENTIALS }, 'main')!
+
+/**
+ * Writes the namespace's marker back with its stored checks changed by `change`, sealed anew with the job's
+ * key (`sealed`: a writer who holds its credentials) or with its old seal kept (a writer of KV who does not).
+ */
 function forge(
   emulator: Emulator,
-  change: (checks: Record<string, Record<string, unknown>>) => void
+  change: (checks: Record<string, Record<string, unknown>>) => void,
+  sealed = true
 ): void {
   const marker = emulator.snapshot().kv.find((entry) => entry.key === MARKER)!
   const value = structuredClone(marker.value) as Record<string, unknown>
   const checks = value[STORED_CHECKS_FIELD] as Record<string, Record<string, unknown>>
   change(checks)
-  emulator.seed({ kv: [{ namespace: NS, key: MARKER, value }] })
+  emulator.seed({
+    kv: [{ namespace: NS, key: MARKER, value: sealed ? JOB_SEAL.sealed(NS, value) : value }]
+  })
 }
 
 /** The key a deploy of this build looks a flow file up by (tenant layout). */
@@ -164,12 +176,7 @@ async function keyOf(file: string, bytes: string): Promise<string> {
 
 describe('a deploy that reuses stored checks equals a deploy that checks every file', () => {
   // Deploys weigh more than in the plan's histories: each one is a comparison.
-  // And content facts forged in the marker, which a deploy never reads.
-  const steps = fc.oneof(
-    step,
-    fc.constant<Step>({ kind: 'deploy' }),
-    fc.constant<Step>({ kind: 'forge-facts' })
-  )
+  const steps = fc.oneof(step, fc.constant<Step>({ kind: 'deploy' }))
   // Returns nothing: fast-check fails a run whose callback returns anything but true or undefined.
   const property = fc.asyncProperty(
     fc.array(steps, { minLength: 1, maxLength: 6 }),
@@ -267,6 +274,31 @@ describe('a stored check that is not what this build computes never lets a deplo
     const full = await cli(repo.dir, ['deploy', '--server', kestra.url, '--full'])
     expect(full.exitCode).not.toBe(0)
     expect(full.stdout + full.stderr).toMatch(/company\.team\/flows\/beta\.yml/)
+    expect(stateOf(kestra)).toEqual(before)
+  }, 60_000)
+
+  it('an unsealed entry that hides an error is not read: the deploy refuses on the error itself, as --full does', async () => {
+    const kestra = await server()
+    const broken = plainFlow('beta', 2)
+    const repo = createGitRepo({ [flowPath('alpha')]: plainFlow('alpha', 0) })
+    expect((await cli(repo.dir, ['deploy', '--server', kestra.url])).exitCode).toBe(0)
+    repo.commit({ [flowPath('beta')]: broken })
+    const clean = Object.values(storedChecks(kestra))[0]!
+    const key = await keyOf(flowPath('beta'), broken)
+    forge(kestra, (checks) => (checks[key] = { ...clean, id: 'beta' }), false)
+    const before = stateOf(kestra)
+    const run = await cli(repo.dir, ['deploy', '-v', '--server', kestra.url])
+    const full = await cli(repo.dir, ['deploy', '--server', kestra.url, '--full'])
+    expect(run.stderr).toContain(
+      `Not used: the stored checks and content facts of the commit marker of ${NS}`
+    )
+    expect(run.stderr).not.toMatch(/Reused the checks/)
+    expect({ exitCode: run.exitCode, stdout: run.stdout }).toEqual({
+      exitCode: full.exitCode,
+      stdout: full.stdout
+    })
+    expect(run.exitCode).not.toBe(0)
+    expect(run.stdout + run.stderr).toMatch(/company\.team\/flows\/beta\.yml/)
     expect(stateOf(kestra)).toEqual(before)
   }, 60_000)
 

@@ -7,9 +7,10 @@
  * side of the releases that made a rule an error, under flows whose finding's severity follows them), the
  * secret and KV key a flow uses added to or removed from the server (the review's listings), a namespace file
  * changed in the work tree only (its timestamps kept or not) or given an attribute that converts it on checkout
- * (git vouches for neither: docs/performance.md#what-a-plan-knows-without-reading), and deploys. A step that
- * forges the content facts of the marker is there for the deploy's property only: a plan shows what such facts
- * claim (docs/performance.md#what-kv-can-do-to-it), a deploy never reads them.
+ * (git vouches for neither: docs/performance.md#what-a-plan-knows-without-reading), the marker's stores
+ * tampered with by a writer of KV who does not hold the job's credentials (docs/performance.md#what-kv-can-do-to-it:
+ * facts and checks forged, a marker's stores replayed from another namespace or beside another commit, entries
+ * left out, a seal of other credentials), and deploys.
  * The CLI runs in this process (from src/), so that a step costs no bundle start.
  */
 import fc from 'fast-check'
@@ -19,6 +20,7 @@ import { runCli } from '../../src/cli/run.js'
 import { COMMIT_MARKER_KEY } from '../../src/model/commit-marker.js'
 import { CONTENT_FACTS_FIELD } from '../../src/model/content-facts.js'
 import { STORED_CHECKS_FIELD } from '../../src/model/stored-checks.js'
+import { markerSeal } from '../../src/model/marker-seal.js'
 import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
 import type { Emulator, SeedState } from '../../test-support/kestra-emulator/index.js'
 import { CREDENTIALS } from '../../test-support/scenario.js'
@@ -79,7 +81,7 @@ export type Step =
   | { kind: 'data'; content: string | null }
   | { kind: 'worktree'; content: string; keepTime: boolean }
   | { kind: 'attributes' }
-  | { kind: 'forge-facts' }
+  | { kind: 'tamper'; how: Tampering }
   | { kind: 'server-edit'; id: (typeof IDS)[number] | 'child' | 'parent'; message: string }
   | { kind: 'server-delete'; id: (typeof IDS)[number] | 'child' | 'parent' }
   | { kind: 'server-file'; content: string }
@@ -89,6 +91,88 @@ export type Step =
   | { kind: 'server-secret'; present: boolean }
   | { kind: 'server-kv'; present: boolean }
   | { kind: 'deploy' }
+
+/** What a writer of KV who lacks the job's credentials can do to a marker (docs/performance.md#what-kv-can-do-to-it). */
+const TAMPERINGS = [
+  'forge-facts',
+  'forge-checks',
+  'replay-namespace',
+  'replay-commit',
+  'truncate',
+  'foreign-seal'
+] as const
+type Tampering = (typeof TAMPERINGS)[number]
+
+/** A seal of credentials other than the job's: what a deploy by another identity writes. */
+const FOREIGN = markerSeal({ kind: 'basic', username: 'someone', password: 'else' }, 'main')!
+
+/** Entries claimed other contents: each fact says three bytes of zeros' hash. */
+export function forgeFacts(value: Record<string, unknown>): void {
+  const facts = value[CONTENT_FACTS_FIELD] as Record<string, Record<string, string>> | undefined
+  for (const side of Object.values(facts ?? {})) {
+    for (const key of Object.keys(side)) side[key] = `${'0'.repeat(64)},3,0`
+  }
+}
+
+const OTHER_NS = 'company.other'
+const STORES = [STORED_CHECKS_FIELD, CONTENT_FACTS_FIELD, 'seal'] as const
+
+function tamper(
+  how: Tampering,
+  markers: Map<string, Record<string, unknown>>,
+  first: Record<string, unknown> | undefined
+): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>()
+  const own = markers.get(NS)
+  if (!own) return out
+  const value = structuredClone(own)
+  const storesOf = (marker: Record<string, unknown>) =>
+    Object.fromEntries(STORES.filter((field) => field in marker).map((f) => [f, marker[f]]))
+  switch (how) {
+    case 'forge-facts':
+      forgeFacts(value)
+      break
+    case 'forge-checks':
+      // Every stored check claims its file clean.
+      for (const check of Object.values(
+        (value[STORED_CHECKS_FIELD] ?? {}) as Record<string, Record<string, unknown>>
+      )) {
+        check.findings = []
+        check.versioned = []
+      }
+      break
+    case 'replay-namespace': {
+      // The stores (and seal) of the other namespace's marker in this one's, and this one's there.
+      const other = markers.get(OTHER_NS)
+      out.set(OTHER_NS, { ...(other ?? own), ...storesOf(own) })
+      for (const field of STORES) delete value[field]
+      Object.assign(value, other ? storesOf(other) : {})
+      break
+    }
+    case 'replay-commit':
+      // The first deploy's stores and seal beside the commit the marker names now.
+      if (first) {
+        for (const field of STORES) delete value[field]
+        Object.assign(value, storesOf(first))
+      }
+      break
+    case 'truncate':
+      // The first entry of each store left out, the seal kept.
+      for (const store of [
+        value[STORED_CHECKS_FIELD],
+        ...Object.values((value[CONTENT_FACTS_FIELD] ?? {}) as Record<string, unknown>)
+      ]) {
+        const held = (store ?? {}) as Record<string, unknown>
+        delete held[Object.keys(held).sort()[0]!]
+      }
+      break
+    case 'foreign-seal':
+      out.set(NS, FOREIGN.sealed(NS, own))
+      return out
+  }
+  out.set(NS, value)
+  return out
+}
 
 const id = fc.constantFrom(...IDS)
 export const step: fc.Arbitrary<Step> = fc.oneof(
@@ -136,6 +220,7 @@ export const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('version' as const), version: fc.constantFrom(...VERSIONS) }),
   fc.record({ kind: fc.constant('server-secret' as const), present: fc.boolean() }),
   fc.record({ kind: fc.constant('server-kv' as const), present: fc.boolean() }),
+  fc.record({ kind: fc.constant('tamper' as const), how: fc.constantFrom(...TAMPERINGS) }),
   fc.constant({ kind: 'deploy' as const })
 )
 
@@ -170,11 +255,13 @@ const ENV = {
   NO_COLOR: '1'
 }
 
-export async function cli(dir: string, args: string[]) {
+/** Runs the CLI in this process; `credentials: false` runs it with none. */
+export async function cli(dir: string, args: string[], credentials = true) {
   let stdout = ''
   let stderr = ''
+  const env = credentials ? ENV : { NO_COLOR: '1' }
   const exitCode = await runCli(args, {
-    env: { ...ENV, PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir },
+    env: { ...env, PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir },
     cwd: dir,
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) }
@@ -272,20 +359,22 @@ export async function play(
         // Checked out anew, the file would have other bytes than its blob: git vouches for it no more.
         repo.commit({ '.gitattributes': '*.csv text eol=crlf\n' })
         break
-      case 'forge-facts':
-        // Something else claims other contents for every blob and export entry the marker knows.
-        for (const server of servers) {
-          const marker = server
-            .snapshot()
-            .kv.find((entry) => entry.namespace === NS && entry.key === COMMIT_MARKER_KEY)
-          const value = structuredClone(marker?.value) as Record<string, unknown> | undefined
-          const facts = value?.[CONTENT_FACTS_FIELD] as
-            Record<string, Record<string, string>> | undefined
-          if (!value || !facts) continue
-          for (const side of Object.values(facts)) {
-            for (const id of Object.keys(side)) side[id] = `${'0'.repeat(64)},3,0`
-          }
-          server.seed({ kv: [{ namespace: NS, key: COMMIT_MARKER_KEY, value }] })
+      case 'tamper':
+        for (const [k, server] of servers.entries()) {
+          const markers = new Map(
+            server
+              .snapshot()
+              .kv.filter((entry) => entry.key === COMMIT_MARKER_KEY)
+              .map((entry) => [entry.namespace, entry.value as Record<string, unknown>])
+          )
+          const written = tamper(s.how, markers, firstMarkers[k])
+          server.seed({
+            kv: [...written].map(([namespace, value]) => ({
+              namespace,
+              key: COMMIT_MARKER_KEY,
+              value
+            }))
+          })
         }
         break
       case 'server-edit':

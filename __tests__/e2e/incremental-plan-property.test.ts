@@ -5,7 +5,8 @@
  * change under an unchanged caller, a `read()` file that changes or goes under an unchanged reader, the
  * server moved to another Kestra release under the stored checks, and a secret or KV key an unchanged flow
  * uses added to or removed from the server, a namespace file changed in the work tree only or converted on
- * checkout (the steps of `incremental-history.ts`), the plan that reuses
+ * checkout, the marker's stores forged, replayed from another namespace or beside another commit, truncated or
+ * sealed by other credentials (the steps of `incremental-history.ts`), the plan that reuses
  * stored checks prints exactly what `--full` prints: the comment (`--format markdown`), the plan and findings
  * (`--format json`) and the exit status. Fixed cases: checks stored on 0.20.7 for a flow of each versioned
  * rule, planned unchanged on every release of the history; the stored names of a drifted flow checked against
@@ -17,12 +18,16 @@
  */
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
+import { COMMIT_MARKER_KEY } from '../../src/model/commit-marker.js'
+import { markerSeal } from '../../src/model/marker-seal.js'
 import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 import { CREDENTIALS } from '../../test-support/scenario.js'
 import {
   cli,
   flowPath,
+  forgeFacts,
+  NS,
   historyRepo,
   LISTINGS,
   play,
@@ -133,9 +138,10 @@ describe('an incremental plan equals a full plan', () => {
     60_000
   )
 
-  it('takes namespace files from the content facts (the property compares two different computations)', async () => {
-    // Facts that claim other contents for the data file's blob and its export entry make the plan show a
-    // change that is not there (docs/performance.md#what-kv-can-do-to-it): proof that the plan took them.
+  it('takes namespace files from the content facts its job sealed, and from no others (the property compares two different computations)', async () => {
+    // Facts that claim other contents for the data file's blob and its export entry, sealed with the job's
+    // own key (what only a holder of its credentials can do), make the plan show a change that is not there:
+    // proof that the plan takes the facts. The same facts under the seal they came with are not used.
     kestra = await startEmulator({ basicAuth: CREDENTIALS })
     const server = kestra
     const repo = historyRepo()
@@ -143,21 +149,55 @@ describe('an incremental plan equals a full plan', () => {
     const args = ['plan', '--server', server.url, '--format', 'json']
     const unchanged = JSON.parse((await cli(repo.dir, args)).stdout) as { plan: unknown }
     expect(JSON.parse((await cli(repo.dir, [...args, '--full'])).stdout)).toEqual(unchanged)
-    await play(repo, [server], [{ kind: 'forge-facts' }], async () => undefined)
-    const forged = await cli(repo.dir, args)
-    const full = await cli(repo.dir, [...args, '--full'])
-    expect(JSON.parse(full.stdout)).toEqual(unchanged)
     type Shown = { outputs: Record<string, string> }
-    expect((JSON.parse(full.stdout) as Shown).outputs).toMatchObject({
+    const marker = () =>
+      structuredClone(
+        server.snapshot().kv.find((e) => e.namespace === NS && e.key === COMMIT_MARKER_KEY)!.value
+      ) as Record<string, unknown>
+    const genuine = marker()
+    const forged = marker()
+    forgeFacts(forged)
+    server.seed({ kv: [{ namespace: NS, key: COMMIT_MARKER_KEY, value: forged }] })
+    const unsealed = await cli(repo.dir, ['plan', '-v', '--server', server.url, '--format', 'json'])
+    expect(JSON.parse(unsealed.stdout)).toEqual(unchanged)
+    expect(unsealed.stderr).toContain(
+      `Not used: the stored checks and content facts of the commit marker of ${NS}`
+    )
+    expect((JSON.parse(unsealed.stdout) as Shown).outputs).toMatchObject({
       updated: '0',
       unchanged: '7'
     })
-    expect((JSON.parse(forged.stdout) as Shown).outputs).toMatchObject({
-      updated: '1',
-      unchanged: '6'
-    })
-    const comment = await cli(repo.dir, ['plan', '--server', server.url, '--format', 'markdown'])
-    expect(comment.stdout).toMatch(/update.*data\.csv/i)
+    const resealed = markerSeal({ kind: 'basic', ...CREDENTIALS }, 'main')!.sealed(NS, forged)
+    server.seed({ kv: [{ namespace: NS, key: COMMIT_MARKER_KEY, value: resealed }] })
+    const taken = JSON.parse((await cli(repo.dir, args)).stdout) as Shown
+    expect(taken.outputs).toMatchObject({ updated: '1', unchanged: '6' })
+    expect(JSON.parse((await cli(repo.dir, [...args, '--full'])).stdout)).toEqual(unchanged)
+    // The genuine marker back: its facts are taken again, and the plan is the full one.
+    server.seed({ kv: [{ namespace: NS, key: COMMIT_MARKER_KEY, value: genuine }] })
+    const again = await cli(repo.dir, ['plan', '-v', '--server', server.url, '--format', 'json'])
+    expect(JSON.parse(again.stdout)).toEqual(unchanged)
+    expect(again.stderr).not.toContain('Not used')
+  }, 60_000)
+
+  it('without credentials nothing stored is used, and a deploy stores nothing', async () => {
+    // A server that asks for none: the plan runs, but holds no key to tell a sealed marker from a forged one.
+    kestra = await startEmulator()
+    const server = kestra
+    const repo = historyRepo()
+    expect((await cli(repo.dir, ['deploy', '--server', server.url])).exitCode).toBe(0)
+    const args = ['plan', '-v', '--server', server.url, '--format', 'json']
+    const withKey = await cli(repo.dir, args)
+    expect(withKey.stderr).toMatch(/Reused the checks of 6 of 6 flow file\(s\)/)
+    const keyless = await cli(repo.dir, args, false)
+    expect(keyless.stderr).not.toMatch(/Reused the checks/)
+    expect(keyless.stderr).toContain('Not used: the stored checks and content facts')
+    expect(JSON.parse(keyless.stdout)).toEqual(JSON.parse(withKey.stdout))
+    repo.commit({ [flowPath('alpha')]: plainFlow('alpha', 0, 'changed') })
+    expect((await cli(repo.dir, ['deploy', '--server', server.url], false)).exitCode).toBe(0)
+    const stored = server
+      .snapshot()
+      .kv.find((e) => e.namespace === NS && e.key === COMMIT_MARKER_KEY)!.value
+    expect(Object.keys(stored as object).sort()).toEqual(['commit', 'repository'])
   }, 60_000)
 
   it('reuses stored checks in such a history (the property compares two different computations)', async () => {

@@ -1,4 +1,5 @@
 import type { KestraApi } from '../kestra/api.js'
+import type { MarkerSeal } from '../model/marker-seal.js'
 import type { Semaphore } from '../model/concurrency.js'
 import { errorMessage } from '../model/errors.js'
 import { isOutcomeUnknown } from '../kestra/errors.js'
@@ -69,8 +70,11 @@ export interface MarkerWrite {
  */
 interface MarkerChecks {
   ours: ReadonlyMap<string, Record<string, StoredFlowCheck>>
+  /** The recorded markers, as far as their seal vouches for them (`trustedMarker`). */
   recorded?: ReadonlyMap<string, Record<string, unknown>>
   facts?: ReadonlyMap<string, StoredContentFacts>
+  /** Seals each marker written with checks or facts: a plan trusts nothing else. */
+  seal: MarkerSeal
 }
 
 /**
@@ -92,11 +96,12 @@ export async function writeMarkers(
       try {
         const stored = checks?.ours.get(namespace)
         const facts = checks?.facts?.get(namespace)
-        const value = {
+        const held = {
           ...ours,
           ...(stored && { [STORED_CHECKS_FIELD]: stored }),
           ...(facts && { [CONTENT_FACTS_FIELD]: facts })
         }
+        const value = checks && (stored || facts) ? checks.seal.sealed(namespace, held) : held
         await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, value))
         return undefined
       } catch (error) {

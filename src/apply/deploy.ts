@@ -1,4 +1,5 @@
 import type { KestraApi } from '../kestra/api.js'
+import { trustedMarker, type MarkerSeal } from '../model/marker-seal.js'
 import { Semaphore } from '../model/concurrency.js'
 import { DeployError } from '../model/errors.js'
 import type { Plan, ResourceChange } from '../model/plan.js'
@@ -42,6 +43,11 @@ export interface DeployDeps {
   repository: string
   /** The markers, when their reading started early (for `namespaces`); read here otherwise. */
   markers?: EarlyMarkers
+  /**
+   * Seals what each marker stores, and tells a recorded marker's from a forged one
+   * (docs/performance.md#what-kv-can-do-to-it); none: no credentials, the markers store no checks nor facts.
+   */
+  seal?: MarkerSeal
   /** The flow checks each namespace's marker carries (docs/performance.md#incremental-planning). */
   storedChecks?: ReadonlyMap<string, Record<string, StoredFlowCheck>>
   /**
@@ -91,7 +97,8 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
   ].sort()
   const ours = { commit: deps.commit, repository: deps.repository }
   const early = deps.markers
-  const { markers, warnings, stored } = await (early && sameNamespaces(early.namespaces, namespaces)
+  const { markers, warnings, stored, held } = await (early &&
+  sameNamespaces(early.namespaces, namespaces)
     ? early.read
     : readMarkers(deps.api, namespaces, semaphore))
   const order = await checkCommitOrder(
@@ -120,11 +127,21 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
     warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`)
   }
 
-  const checks = deps.storedChecks && {
-    ours: deps.storedChecks,
-    recorded: stored,
-    facts: deps.contentFacts
-  }
+  // Only what a seal of these credentials vouches for counts as recorded: a marker holding forged checks is
+  // rewritten. Without a seal nothing is stored, as nothing stored would be trusted.
+  const seal = deps.seal
+  const checks = seal &&
+    deps.storedChecks && {
+      ours: deps.storedChecks,
+      recorded: new Map(
+        [...(stored ?? [])].map(([namespace, marker]) => [
+          namespace,
+          trustedMarker(seal, namespace, marker).marker
+        ])
+      ),
+      facts: deps.contentFacts,
+      seal
+    }
   if (plan.resources.some(isWrite) || staleMarkers(namespaces, markers, ours, checks).length > 0) {
     deps.confirmReused?.()
   }
@@ -154,7 +171,8 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
     warnings,
     markedNamespaces: marked.flatMap((m) => m.written).sort(),
     markersUnknown: marked.flatMap((m) => m.unknown).sort(),
-    markersBefore: markers
+    markersBefore: markers,
+    markersHeld: held
   }
 }
 

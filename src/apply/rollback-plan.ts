@@ -1,5 +1,6 @@
 import type { HistoryApi } from '../kestra/api.js'
 import type { CommitMarker } from '../model/commit-marker.js'
+import { utf8Length } from '../model/content.js'
 import { WRITTEN, type DeployResult } from '../model/result.js'
 import { resourceName } from '../model/plan.js'
 import { newRecord, type RollbackRecord } from './rollback-record.js'
@@ -13,10 +14,21 @@ import type { RollbackKind } from './kind.js'
  */
 export const RECORDED_BYTES_BUDGET = 256 * 1024
 
+/**
+ * Bytes of the previous commit marker a record carries whole (its stored checks and content facts, up to
+ * 896 KiB, may not fit): with the previous versions' budget, the record stays within a proxy's 1 MiB.
+ */
+const RECORDED_MARKER_BYTES = 512 * 1024
+
 /** What one namespace's marker goes back to, and whether the deploy wrote it. */
 export interface MarkerTarget {
   namespace: string
   toward: CommitMarker | null
+  /**
+   * The marker's whole value before the deploy, as the server gave it (its stored checks and content facts
+   * with it): put back exactly. Undefined when only `toward` is known (a record that could not hold it).
+   */
+  whole?: unknown
   written: boolean
 }
 
@@ -67,11 +79,16 @@ export function planFromDeploy(
     deployed: deployed.commit,
     items,
     unrestorable,
-    markers: namespaces.sort().map((namespace) => ({
-      namespace,
-      toward: result.markersBefore?.get(namespace) ?? null,
-      written: marked.includes(namespace)
-    }))
+    markers: namespaces.sort().map((namespace) => {
+      const toward = result.markersBefore?.get(namespace) ?? null
+      const whole = toward ? result.markersHeld?.get(namespace) : undefined
+      return {
+        namespace,
+        toward,
+        ...(whole !== undefined && { whole }),
+        written: marked.includes(namespace)
+      }
+    })
   }
 }
 
@@ -101,7 +118,12 @@ export function plansFromRecords(
         return { namespace: at, name: kind?.nameOf(resource, at) ?? resource.kind, resource }
       })
     )
-    plan.markers.push({ namespace, toward: record.toward, written: record.markerWritten })
+    plan.markers.push({
+      namespace,
+      toward: record.toward,
+      ...(record.towardWhole !== undefined && { whole: record.towardWhole }),
+      written: record.markerWritten
+    })
   }
   return [...plans.values()]
 }
@@ -124,7 +146,7 @@ export async function recordsOf(
   )
   const records = new Map<string, RollbackRecord>()
   const holder = plan.markers[0]?.namespace
-  for (const { namespace, toward, written } of plan.markers) {
+  for (const { namespace, toward, whole, written } of plan.markers) {
     const resources = located.flatMap((resource, i): RecordedResource[] => {
       const item = plan.items[i]!
       const kind = kindNamed(kinds, resource.kind)
@@ -138,6 +160,10 @@ export async function recordsOf(
       repository: plan.repository,
       deployed: plan.deployed,
       toward,
+      // The whole marker when it fits beside the previous versions: a run that finishes the rollback then
+      // puts it back exactly too; a larger one goes back as its commit and repository, and the log says so.
+      ...(whole !== undefined &&
+        utf8Length(JSON.stringify(whole)) <= RECORDED_MARKER_BYTES && { towardWhole: whole }),
       markerWritten: written
     }
     records.set(namespace, newRecord({ ...fields, resources }))

@@ -12,6 +12,8 @@ export interface RollbackRecord {
   deployed: string
   /** The commit the namespace goes back to: its marker before the deploy (null: it had none). */
   toward: CommitMarker | null
+  /** The marker's whole previous value, when the record could hold it (`RECORDED_MARKER_BYTES`). */
+  towardWhole?: unknown
   /** Whether the deploy wrote the namespace's marker (only then is it put back). */
   markerWritten: boolean
   resources: RecordedResource[]
@@ -28,14 +30,24 @@ export function parseRecord(
 ): RollbackRecord | undefined {
   const record = (typeof value === 'string' ? safeJson(value) : value) as Record<string, unknown>
   if (typeof record !== 'object' || record === null || record.format !== FORMAT) return undefined
-  const { repository, deployed, toward, markerWritten, resources } = record
+  const { repository, deployed, toward, towardWhole, markerWritten, resources } = record
   if (typeof repository !== 'string' || typeof deployed !== 'string') return undefined
   if (typeof markerWritten !== 'boolean' || !Array.isArray(resources)) return undefined
   const marker = toward === null ? null : parseMarker(toward)
   if (marker === undefined) return undefined
   const parsed = resources.map((resource) => resourceOf(resource, kinds))
   if (!parsed.every((resource) => resource !== undefined)) return undefined
-  return newRecord({ repository, deployed, toward: marker, markerWritten, resources: parsed })
+  // A whole value that is not that same marker is not put back (nor is one with no marker to go back to).
+  const whole = parseMarker(towardWhole)
+  const same = marker && whole?.commit === marker.commit && whole.repository === marker.repository
+  return newRecord({
+    repository,
+    deployed,
+    toward: marker,
+    ...(same && { towardWhole }),
+    markerWritten,
+    resources: parsed
+  })
 }
 
 interface RecordReading {

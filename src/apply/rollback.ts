@@ -3,6 +3,7 @@ import { errorMessage } from '../model/errors.js'
 import { isOutcomeUnknown } from '../kestra/errors.js'
 import type { HistoryApi, KestraApi } from '../kestra/api.js'
 import { COMMIT_MARKER_KEY, parseMarker, short } from '../model/commit-marker.js'
+import { canonicalJson } from '../model/content.js'
 import type { FlowDependency } from './order.js'
 import type { MarkerRestore, RestoreResult, RollbackResult } from '../model/after-deploy.js'
 import { kindNamed, recordsOf, type MarkerTarget, type RollbackPlan } from './rollback-plan.js'
@@ -185,25 +186,24 @@ async function settleMarkers(
     targets
       .filter((target) => target.written)
       .map(async (target): Promise<MarkerRestore> => {
-        const { namespace, toward } = target
-        const back = toward
-          ? `deployed-commit marker put back to ${short(toward.commit)}`
-          : 'deployed-commit marker removed (there was none before)'
+        const { namespace, toward, whole } = target
+        const back = !toward
+          ? 'deployed-commit marker removed (there was none before)'
+          : whole !== undefined
+            ? `deployed-commit marker put back to ${short(toward.commit)}, exactly as it was`
+            : `deployed-commit marker put back to ${short(toward.commit)}, its commit and repository only: the rollback record could not hold its stored checks and content facts, so the next plan checks and reads every file`
         try {
-          if (await markerIsBack(namespace, toward, api)) {
+          if (await markerIsBack(target, api)) {
             return { namespace, result: 'restored', message: `${back} (already)`, wrote: false }
           }
           if (!complete) return keptMarker(target, deployed)
-          if (toward) await api.putKv(namespace, COMMIT_MARKER_KEY, { ...toward })
+          if (toward) await api.putKv(namespace, COMMIT_MARKER_KEY, whole ?? { ...toward })
           else await api.deleteKv(namespace, COMMIT_MARKER_KEY)
           return { namespace, result: 'restored', message: back, wrote: true }
         } catch (error) {
           if (!complete) return keptMarker(target, deployed)
           // A put-back whose answer was lost: the server says whether it went through.
-          if (
-            isOutcomeUnknown(error) &&
-            (await markerIsBack(namespace, toward, api).catch(() => false))
-          ) {
+          if (isOutcomeUnknown(error) && (await markerIsBack(target, api).catch(() => false))) {
             return { namespace, result: 'restored', message: back, wrote: true }
           }
           const message = `still names ${short(deployed)}: it could not be put back: ${errorMessage(error)}`
@@ -222,13 +222,17 @@ function keptMarker({ namespace }: MarkerTarget, deployed: string): MarkerRestor
   }
 }
 
-/** Whether the namespace's marker, read now, holds its value from before the deploy. */
+/**
+ * Whether the namespace's marker, read now, holds its value from before the deploy: the whole value when it is
+ * known, else its commit and repository.
+ */
 async function markerIsBack(
-  namespace: string,
-  toward: MarkerTarget['toward'],
+  { namespace, toward, whole }: MarkerTarget,
   api: KestraApi
 ): Promise<boolean> {
-  const now = parseMarker(await api.getKv(namespace, COMMIT_MARKER_KEY))
+  const value = await api.getKv(namespace, COMMIT_MARKER_KEY)
+  if (toward && whole !== undefined) return canonicalJson(value) === canonicalJson(whole)
+  const now = parseMarker(value)
   return now?.commit === toward?.commit && now?.repository === toward?.repository
 }
 

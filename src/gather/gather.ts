@@ -1,4 +1,5 @@
 import { detectChangedFiles } from './changed-files.js'
+import { markerSeal } from '../model/marker-seal.js'
 import { desiredFlows, desiredState } from './desired.js'
 import { commitTime } from './repo/git-tree.js'
 import { openBaseTree, readBaseSnapshot } from './base-snapshot.js'
@@ -131,6 +132,8 @@ export interface Gathering {
   repository: Promise<RepoModel>
   /** The flow files whose stored checks were reused, with those checks: complete once `repository` is. */
   reused: ReadonlyMap<FlowFile, StoredFlowCheck>
+  /** The namespaces whose marker's stored checks or content facts were not used: no seal of this job vouches for them. */
+  unsealed: ReadonlySet<string>
   /**
    * The repository's flow files as the loading reads them (each after its entry in `reused`), ending with
    * the loading: they can be checked, and their syntax trees let go of, while the rest is still read. Read
@@ -195,7 +198,11 @@ export function gather(input: GatherInput): Gathering {
   const recorded = mode === 'deploy' && !target.transientEnvironment
   const facts = recorded ? 'record' : mode === 'plan' && input.reuse ? 'use' : undefined
   const reads = planning
-    ? new ServerReads(kestra, { markers: mode === 'deploy', facts })
+    ? new ServerReads(kestra, {
+        markers: mode === 'deploy',
+        facts,
+        seal: markerSeal(settings.auth, settings.tenant)
+      })
     : undefined
   const validating = kestra && settings.serverValidation
   const onServer = validating
@@ -368,7 +375,7 @@ export function gather(input: GatherInput): Gathering {
     )
     return { serverVersion: Promise.resolve(probe), changed, state, snapshot, baseReused }
   }
-  return { repository, reused, flows, after }
+  return { repository, reused, unsealed: reads?.unsealed ?? new Set(), flows, after }
 }
 
 /** The flows of a repository loaded before: all at once, or none when its loading failed (said there). */

@@ -23,6 +23,7 @@ export async function readMarkers(
   const markers: RecordedMarkers = new Map()
   const warnings: string[] = []
   const stored = new Map<string, Record<string, unknown>>()
+  const held = new Map<string, unknown>()
   await Promise.all(
     namespaces.map(async (namespace) => {
       let value: unknown
@@ -42,10 +43,11 @@ export async function readMarkers(
         )
       }
       markers.set(namespace, marker)
+      if (value !== undefined) held.set(namespace, value)
       const object = storedObject(value)
       if (object) stored.set(namespace, object)
     })
   )
   warnings.sort()
-  return { markers, warnings, stored }
+  return { markers, warnings, stored, held }
 }

@@ -49,6 +49,8 @@ export interface MarkerReading {
   warnings: string[]
   /** Each namespace's marker as stored, when it is a JSON object (it may hold more than the marker). */
   stored?: Map<string, Record<string, unknown>>
+  /** Each namespace's value under the key exactly as the server gave it, when there is one: what a rollback puts back. */
+  held?: Map<string, unknown>
 }
 
 /** The short form of a commit id in messages. */

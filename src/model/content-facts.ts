@@ -42,8 +42,8 @@ const SIZE = /^(?:0|[1-9][0-9]{0,14})$/
 
 /**
  * The content facts of a stored marker; entries not exactly of the stored shape are left out. KV can be written
- * by anyone who may write the namespace: what a wrong fact can do is said in
- * docs/performance.md#what-kv-can-do-to-it.
+ * by anyone who may write the namespace: a marker reaches here only once its seal holds (`trustedMarker`,
+ * docs/performance.md#what-kv-can-do-to-it).
  */
 export function contentFactsOf(markerValue: Record<string, unknown> | undefined): ContentFacts {
   const stored = markerValue?.[CONTENT_FACTS_FIELD]

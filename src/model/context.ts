@@ -37,6 +37,12 @@ export interface PullRequestInfo {
   fork: boolean
   /** The event's `action` (`opened`, `synchronize`, `closed`…). */
   action?: string
+  /**
+   * A fork's `workflow_run` only: the other open pull requests whose head is this run's, at the same commit
+   * and the same base. Nothing in the run tells which of them started it, and the plan is the same for each:
+   * each gets the comment (docs/modes.md#fork-pull-requests).
+   */
+  sameHead?: number[]
 }
 
 /**

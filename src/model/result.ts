@@ -42,6 +42,8 @@ export interface DeployResult {
   markersUnknown?: string[]
   /** The markers as read before the deploy (undefined: none), for a rollback to put back. */
   markersBefore?: ReadonlyMap<string, CommitMarker | undefined>
+  /** Each marker's whole value before the deploy, as the server gave it: what a rollback puts back exactly. */
+  markersHeld?: ReadonlyMap<string, unknown>
 }
 
 export const WRITTEN: ReadonlySet<ResourceOutcome> = new Set(['created', 'updated', 'deleted'])

@@ -200,6 +200,11 @@ async function loaded(gathering: Gathering, { reporter }: RunPorts): Promise<Rep
       `Reused the checks of ${gathering.reused.size} of ${model.flows.length} flow file(s), checked with the same bytes by this build's last deploy (full-plan: true checks every one again).`
     )
   }
+  if (gathering.unsealed.size > 0) {
+    reporter.info(
+      `Not used: the stored checks and content facts of the commit marker of ${[...gathering.unsealed].sort().join(', ')}, which no seal of this job's Kestra credentials vouches for (written by something else, or by a deploy with other credentials); those files are checked and read.`
+    )
+  }
   return model
 }
 

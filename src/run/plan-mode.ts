@@ -198,6 +198,22 @@ async function postComment(
   }
   ports.reporter.setOutput('comment-url', outcome.url)
   ports.reporter.info(`Pull-request comment ${outcome.status}: ${outcome.url}`)
+  for (const number of pr.sameHead ?? []) {
+    const also = await ports.github.upsertStickyComment(
+      number,
+      commentMarker(settings.commentKey),
+      body
+    )
+    if (also.status === 'forbidden') {
+      ports.reporter.warning(
+        `The comment on pull request #${number} (the same head and base as #${pr.number}) could not be written: ${also.message}`
+      )
+    } else {
+      ports.reporter.info(
+        `Pull-request comment ${also.status} on #${number}, which has the same head and base as #${pr.number}: ${also.url}`
+      )
+    }
+  }
 }
 
 export function runUrl(context: RunContext): string | undefined {

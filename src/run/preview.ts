@@ -92,16 +92,30 @@ async function withPullRequestOfRun(context: RunContext, ports: RunPorts): Promi
     )
     return context
   }
-  const found = (await ports.github.openPullRequestsOf(head.label)).find(
-    (pull) =>
-      pull.headSha === head.sha &&
-      (pull.headRepository as { full_name?: unknown } | null)?.full_name === head.repository
-  )
+  const matching = (await ports.github.openPullRequestsOf(head.label))
+    .filter(
+      (pull) =>
+        pull.headSha === head.sha &&
+        (pull.headRepository as { full_name?: unknown } | null)?.full_name === head.repository
+    )
+    .sort((a, b) => a.number - b.number)
+  const found = matching[0]
   if (!found) {
     ports.reporter.notice(
       `No open pull request has the head ${head.label} at ${head.sha.slice(0, 7)} (it moved on or closed): the plan is not commented.`
     )
     return context
+  }
+  // Several pull requests of one head (to several base branches) each start a run, and nothing in a run's
+  // payload tells which started it: every one of them planned against the same base gets the plan; one
+  // against another base would need another plan, so it is named rather than silently left without one.
+  const sameHead = matching.slice(1).filter((pull) => pull.baseSha === found.baseSha)
+  const otherBase = matching.slice(1).filter((pull) => pull.baseSha !== found.baseSha)
+  if (otherBase.length > 0) {
+    const named = otherBase.map((pull) => `#${pull.number}`).join(', ')
+    ports.reporter.warning(
+      `Pull request(s) ${named} also have the head ${head.label} at ${head.sha.slice(0, 7)}, but another base than #${found.number}: a workflow_run cannot tell which of them started it, so this plan (against #${found.number}'s base ${found.baseSha.slice(0, 7)}) is commented on ${[found, ...sameHead].map((pull) => `#${pull.number}`).join(', ')} only, and ${named} get no plan from this head; push a new commit to one of the branches, or open their pull requests from different branches.`
+    )
   }
   const repository = {
     fullName: `${context.owner}/${context.repo}`,
@@ -113,7 +127,8 @@ async function withPullRequestOfRun(context: RunContext, ports: RunPorts): Promi
       number: found.number,
       baseSha: found.baseSha,
       headSha: head.sha,
-      fork: !sameRepository(found.headRepository, found.baseRepository, repository)
+      fork: !sameRepository(found.headRepository, found.baseRepository, repository),
+      ...(sameHead.length > 0 && { sameHead: sameHead.map((pull) => pull.number) })
     }
   }
 }

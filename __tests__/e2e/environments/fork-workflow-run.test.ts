@@ -3,7 +3,8 @@
  * README's `workflow_run` workflow, run as written through the fake GitHub, finds the fork's pull request
  * (GitHub's payload lists none for a fork) and comments its plan there; nothing is written to Kestra, no
  * preview, and a deploy of a fork's code is refused. A same-repository pull request's run is found in the
- * payload itself.
+ * payload itself. Two fork pull requests of one head (to two base branches) each start such a run, which cannot
+ * tell which of them started it: each one of the same base gets the plan, one of another base is named.
  */
 import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -228,6 +229,84 @@ describe("a fork's pull request through the README's workflow_run", () => {
       expect(github.comments(8)).toHaveLength(1)
       const calls = github.requests.slice(before).map((r) => `${r.method} ${r.path}`)
       expect(calls).not.toContain('GET /repos/octo/kestra-repo/pulls')
+    } finally {
+      repo.git('checkout', '-q', 'main')
+    }
+  })
+
+  it('two fork pull requests at the same head and base both get the plan, whichever run started', async () => {
+    for (const number of [21, 20]) {
+      github.seedPull({
+        number,
+        head: { owner: 'stranger', ref: 'twin', sha: head },
+        base: { ref: 'main', sha: base }
+      })
+      github.setPullFiles(number, [`${NS}/flows/report.yml`])
+    }
+    repo.git('checkout', '-q', head)
+    try {
+      const event = workflowRun({ headRepository: FORK })
+      const payload = event.payload as { workflow_run: Record<string, unknown> }
+      payload.workflow_run.head_branch = 'twin'
+      // Two runs, one per pull request's workflow: their payloads are the same.
+      for (const run of [1, 2]) {
+        const result = await runAction({
+          ...event,
+          githubApiUrl: github.url,
+          inputs: { server: kestra.url, ...CREDENTIALS, mode: 'plan' }
+        })
+        expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+        expect(result.annotations.filter((a) => a.severity === 'warning')).toEqual([])
+        expect(result.stdout).toMatch(
+          /Pull-request comment (created|unchanged) on #21, which has the same head and base as #20/
+        )
+        expect(result.outputs['comment-url']).toBe(github.comments(20)[0]!.html_url)
+        const [first, ...more] = github.comments(20)
+        const [second, ...others] = github.comments(21)
+        expect([more, others], `run ${run}`).toEqual([[], []])
+        expect(first!.body).toMatch(/1 to update/)
+        expect(second!.body).toBe(first!.body)
+      }
+      expect(kestraWrites(kestra)).toEqual([])
+    } finally {
+      repo.git('checkout', '-q', 'main')
+    }
+  })
+
+  it('of two fork pull requests at the same head but different bases, the one without a plan is named', async () => {
+    const release = repo.commit({ 'README.md': 'release\n' })
+    repo.git('checkout', '-q', 'main')
+    github.seedPull({
+      number: 31,
+      head: { owner: 'stranger', ref: 'pair', sha: head },
+      base: { ref: 'release', sha: release }
+    })
+    github.seedPull({
+      number: 30,
+      head: { owner: 'stranger', ref: 'pair', sha: head },
+      base: { ref: 'main', sha: base }
+    })
+    github.setPullFiles(30, [`${NS}/flows/report.yml`])
+    repo.git('checkout', '-q', head)
+    try {
+      const event = workflowRun({ headRepository: FORK })
+      const payload = event.payload as { workflow_run: Record<string, unknown> }
+      payload.workflow_run.head_branch = 'pair'
+      const result = await runAction({
+        ...event,
+        githubApiUrl: github.url,
+        inputs: { server: kestra.url, ...CREDENTIALS, mode: 'plan' }
+      })
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+      const warnings = result.annotations.filter((a) => a.severity === 'warning')
+      expect(warnings.map((a) => a.message)).toEqual([
+        expect.stringMatching(
+          /^Pull request\(s\) #31 also have the head stranger:pair at [0-9a-f]{7}, but another base than #30: .* is commented on #30 only, and #31 get no plan from this head/
+        )
+      ])
+      expect(github.comments(30)).toHaveLength(1)
+      expect(github.comments(31)).toEqual([])
+      expect(kestraWrites(kestra)).toEqual([])
     } finally {
       repo.git('checkout', '-q', 'main')
     }

@@ -1,4 +1,5 @@
 import { readMarkers } from '../../kestra/commit-markers.js'
+import { trustedMarker, type MarkerSeal } from '../../model/marker-seal.js'
 import type { EarlyMarkers, MarkerReading } from '../../model/commit-marker.js'
 import { storedChecksOf, type StoredFlowCheck } from '../../model/stored-checks.js'
 import { contentFactsOf, NO_CONTENT_FACTS, type ContentFacts } from '../../model/content-facts.js'
@@ -34,6 +35,8 @@ export class ServerReads {
   private readonly stored = new Map<string, Promise<Record<string, unknown> | undefined>>()
   private readonly checks = new Map<string, Promise<Map<string, StoredFlowCheck>>>()
   private readonly facts = new Map<string, Promise<ContentFacts>>()
+  /** The namespaces whose marker stores checks or facts that no seal of this job's credentials vouches for. */
+  readonly unsealed = new Set<string>()
   /** The repository's namespace files, as the loading reads them. */
   private readonly localFiles: Promise<LocalFiles>
   private knowLocalFiles!: (files: LocalFiles) => void
@@ -53,6 +56,11 @@ export class ServerReads {
        * the facts a deploy stores. Neither: every file is read and hashed.
        */
       facts?: 'use' | 'record'
+      /**
+       * Tells the stored checks and content facts this action's deploys sealed from what anyone who may write
+       * KV could put there (docs/performance.md#what-kv-can-do-to-it); none: nothing stored is used.
+       */
+      seal?: MarkerSeal
     }
   ) {
     this.localFiles = new Promise((resolve) => (this.knowLocalFiles = resolve))
@@ -163,7 +171,13 @@ export class ServerReads {
       const reading =
         this.markers.get(namespace) ?? readMarkers(this.api, [namespace], undefined, true)
       marker = reading.then(
-        (read) => read.stored?.get(namespace),
+        (read) => {
+          const stored = read.stored?.get(namespace)
+          if (!stored) return undefined
+          const { marker, trusted } = trustedMarker(this.options.seal, namespace, stored)
+          if (!trusted) this.unsealed.add(namespace)
+          return marker
+        },
         () => undefined
       )
       this.stored.set(namespace, marker)
@@ -212,7 +226,8 @@ export class ServerReads {
     const read = {
       markers: new Map(parts.flatMap((part) => [...part.markers])),
       warnings: parts.flatMap((part) => part.warnings).sort(),
-      stored: new Map(parts.flatMap((part) => [...(part.stored ?? [])]))
+      stored: new Map(parts.flatMap((part) => [...(part.stored ?? [])])),
+      held: new Map(parts.flatMap((part) => [...(part.held ?? [])]))
     }
     return { namespaces: sorted, read }
   }
