@@ -99,6 +99,17 @@ export const NOTHING_FOUND = 'nothing-found'
 export interface ChosenLayout {
   layout: Layout
   reason: string
+  /**
+   * The `files/<namespace>/` folders `auto` reads as namespace files (docs/layouts.md#files-folders-found-by-auto),
+   * relative to root.
+   */
+  fileFolders?: readonly FileFolder[]
+}
+
+/** A folder whose files are the namespace files of `namespace`, `dir/rest` stored at `/rest`. */
+export interface FileFolder {
+  dir: string
+  namespace: string
 }
 
 /** A flow file the plan can deploy: a flow with a readable identity (its own errors are the gate's business). */

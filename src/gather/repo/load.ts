@@ -127,7 +127,7 @@ export async function loadRepository(
     return model
   }
   const chosen = model.layout.layout
-  const layout = layoutRules(settings, chosen)
+  const layout = layoutRules(settings, chosen, model.layout.fileFolders)
   const search = await SearchScope.of(tree)
   const revealed = new Set<string>()
   const held = (namespace: string) => {
