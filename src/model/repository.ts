@@ -95,6 +95,9 @@ export interface ReadProblem {
 /** The rule id of `nothingFound`: about the run, not about a file, so never demoted on a pull request. */
 export const NOTHING_FOUND = 'nothing-found'
 
+/** The rule id of a folder an input names that does not exist: about the inputs, so never demoted either. */
+export const MISSING_FOLDER = 'missing-folder'
+
 /** The layout a repository is read with, and why. */
 export interface ChosenLayout {
   layout: Layout
