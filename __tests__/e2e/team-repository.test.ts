@@ -1,5 +1,5 @@
 /**
- * Issue 72's data team, replayed: 19 flows in three namespaces under `kestra/flows/<namespace>/`, six namespace
+ * A data team's repository, replayed: 19 flows in three namespaces under `kestra/flows/<namespace>/`, six namespace
  * files under `kestra/files/<namespace>/`, one subflow call and one secret. With no configuration at all the
  * files are found (docs/layouts.md#files-folders-found-by-auto), and a typo'd `namespace-files` line is an
  * error that plans no deletion (docs/layouts.md#a-folder-that-does-not-exist), through the bundled action
