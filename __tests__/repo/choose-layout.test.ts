@@ -52,7 +52,12 @@ describe('chooseLayout', () => {
     inputs: { layout?: string; namespace?: string } = {}
   ) => {
     const repo = createWorkTree(files)
-    const settings = { layout: (inputs.layout ?? 'auto') as 'auto', namespace: inputs.namespace }
+    const settings = {
+      layout: (inputs.layout ?? 'auto') as 'auto',
+      namespace: inputs.namespace,
+      namespaceFiles: [],
+      flowGlobs: []
+    }
     const tree = new WorkTree(repo.dir, '.')
     return chooseLayout(settings, tree, new IgnoreRules(tree))
   }

@@ -1,6 +1,7 @@
 import { parseArgs as parseArgsTokensOf, type ParseArgsConfig } from 'node:util'
 import type { InputName } from '../model/inputs/declared.js'
 import type { Mode } from '../model/settings.js'
+import { nearest } from '../model/nearest.js'
 import { CREDENTIAL_VARIABLES, entryOf, flagInputs, flagKind, GITHUB_ONLY } from './flags.js'
 
 /** A command line the CLI cannot run: exit status 2 with the usage text. */
@@ -209,25 +210,6 @@ function switchValue(rawName: string, inline: string | undefined): boolean {
 
 /** `; did you mean '--server'?` when one name is within a few edits of `typed`, else ''. */
 function suggestion(typed: string, names: readonly string[], prefix: string): string {
-  let best: string | undefined
-  let bestDistance = Math.max(2, Math.floor(typed.length / 3)) + 1
-  for (const name of names) {
-    const distance = editDistance(typed, name)
-    if (distance < bestDistance) [best, bestDistance] = [name, distance]
-  }
+  const best = nearest(typed, names)
   return best === undefined ? '' : `; did you mean '${prefix}${best}'?`
-}
-
-/** Levenshtein distance. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution))
-    }
-    previous = current
-  }
-  return previous[b.length]!
 }

@@ -95,10 +95,24 @@ export interface ReadProblem {
 /** The rule id of `nothingFound`: about the run, not about a file, so never demoted on a pull request. */
 export const NOTHING_FOUND = 'nothing-found'
 
+/** The rule id of a folder an input names that does not exist: about the inputs, so never demoted either. */
+export const MISSING_FOLDER = 'missing-folder'
+
 /** The layout a repository is read with, and why. */
 export interface ChosenLayout {
   layout: Layout
   reason: string
+  /**
+   * The `files/<namespace>/` folders `auto` reads as namespace files (docs/layouts.md#files-folders-found-by-auto),
+   * relative to root.
+   */
+  fileFolders?: readonly FileFolder[]
+}
+
+/** A folder whose files are the namespace files of `namespace`, `dir/rest` stored at `/rest`. */
+export interface FileFolder {
+  dir: string
+  namespace: string
 }
 
 /** A flow file the plan can deploy: a flow with a readable identity (its own errors are the gate's business). */

@@ -9,6 +9,7 @@ import {
   type RunReads
 } from '../gather/gather.js'
 import { checksToStore, validatorIdentity } from '../gather/stored-checks.js'
+import { layoutRules } from '../gather/repo/layout.js'
 import type { EarlyMarkers } from '../model/commit-marker.js'
 import { onPullRequest, type RunContext } from '../model/context.js'
 import { fromServer, type Finding } from '../model/finding.js'
@@ -97,6 +98,12 @@ export async function check(
   probeServer(reads, { settings, mode, kestra })
   const layout = await runLayout(reads, settings, context.workspace)
   ports.reporter.info(`Layout: ${layout.layout} (${layout.reason})`)
+  for (const { dir, namespace } of layout.fileFolders ?? []) {
+    ports.reporter.info(
+      `Namespace files: '${dir}/' under root holds the files of ${namespace} ` +
+        '(a files/<namespace>/ folder beside the flows; a namespace-files line for it takes over)'
+    )
+  }
   // What is sent differs from what is validated (docs/environments.md): mapped names, rewritten flows.
   const sending = new Sending(target)
   const stored = storedChecking(settings, mode, kestra)
@@ -132,7 +139,10 @@ export async function check(
     ports.reporter,
     VALIDATION,
     async () =>
-      validated({ reading, snapshot, changed, kinds, references, sent, context, ports, kestra }),
+      validated({
+        ...{ reading, snapshot, changed, kinds, references, sent, context, ports, kestra },
+        settings
+      }),
     (all) => verdictText(all, settings.failOn)
   )
   return {
@@ -266,6 +276,7 @@ function validated(input: {
   context: RunContext
   ports: RunPorts
   kestra: KestraServer | undefined
+  settings: Settings
 }): Finding[] {
   const { reading, snapshot, ports, context } = input
   const { reporter } = ports
@@ -280,10 +291,13 @@ function validated(input: {
     return snapshot.kinds.has(decide.name) ? decide.validate(snapshot.kinds.get(decide.name)) : []
   })
   const server = ofKinds.filter(fromServer).length
+  const { layout } = reading.model
+  const rules = layoutRules(input.settings, layout.layout, layout.fileFolders)
   const references = referenceFindings(
     input.references,
     knownResources(snapshot.targets),
-    input.kestra !== undefined
+    input.kestra !== undefined,
+    (namespace) => rules.fileFoldersOf(namespace)
   )
   reporter.info(`Local checks: ${repositoryFindings.length + ofKinds.length - server} finding(s).`)
   if (snapshot.serverAnswers) reporter.info(`The server's validation: ${server} finding(s).`)

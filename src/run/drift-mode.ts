@@ -249,7 +249,10 @@ async function pullRequestTree(args: DriftModeArgs, items: DriftedResource[]) {
       layout: model.layout.layout,
       rootRel: model.rootRel,
       namespace: settings.namespace,
-      mappings: settings.namespaceFiles,
+      mappings: [
+        ...settings.namespaceFiles,
+        ...(model.layout.fileFolders ?? []).map((folder) => ({ ...folder, prefix: '' }))
+      ],
       flowFiles: model.flows.flatMap((f) =>
         !f.notAFlow && f.namespace ? [{ file: f.file, namespace: f.namespace }] : []
       ),
@@ -258,7 +261,7 @@ async function pullRequestTree(args: DriftModeArgs, items: DriftedResource[]) {
         ...model.flows.map((f) => f.file),
         ...model.files.map((f) => f.file)
       ]),
-      readBack: readBackOf(settings, model.layout.layout, model.rootRel)
+      readBack: readBackOf(settings, model.layout.layout, model.rootRel, model.layout.fileFolders)
     }
   })
   const written = placed.writes.flatMap((write) => (write.content ? [write.path] : []))

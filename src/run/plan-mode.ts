@@ -7,7 +7,7 @@ import { planJson } from '../decide/plan/plan-json.js'
 import { writePlanFile } from '../report/plan-file.js'
 import { countPlan, hasChanges } from '../model/plan.js'
 import type { Plan, PlanCounts, ResourceChange } from '../model/plan.js'
-import type { RepoModel } from '../model/repository.js'
+import { MISSING_FOLDER, type RepoModel } from '../model/repository.js'
 import type { FlowReference } from '../model/references.js'
 import { renderComment } from '../decide/render/comment.js'
 import { countsText } from '../decide/render/headline.js'
@@ -110,6 +110,9 @@ export async function planMode(
  */
 async function plannedChanges(args: PlanModeArgs, desired: PlanInput['desired']): Promise<Plan> {
   const { target, context, ports, model, changed, state } = args
+  // docs/layouts.md#a-folder-that-does-not-exist: while an input names a folder that does not exist, what the
+  // repository seems to lack may be a typo's doing: nothing is planned for deletion.
+  const heldBack = model.readProblems.some((problem) => problem.rule === MISSING_FOLDER)
   const input: PlanInput = {
     namespaces: model.managedNamespaces,
     desired,
@@ -117,7 +120,7 @@ async function plannedChanges(args: PlanModeArgs, desired: PlanInput['desired'])
     scope: target.scope,
     changedFiles: changed.kind === 'list' ? changed.paths : undefined,
     base: args.base && valueOfEnded(args.base),
-    deleteEnabled: target.delete
+    deleteEnabled: target.delete && !heldBack
   }
   const kinds = args.kinds.map((kind) => kind.decide)
   const held = args.snapshot.kinds
@@ -126,6 +129,12 @@ async function plannedChanges(args: PlanModeArgs, desired: PlanInput['desired'])
   if (baseSha && !input.base && ports.github) {
     const base = await baseFromApi(built, ports.github, baseSha)
     built = buildPlan({ ...input, base }, kinds, held)
+  }
+  if (target.delete && heldBack) {
+    for (const change of built.resources) {
+      if (change.action === 'orphaned')
+        change.remark = 'kept: an input names a folder that does not exist'
+    }
   }
   // A drift run plans the default branch's head: every difference is drift (docs/drift.md).
   return args.mode === 'drift' ? driftPlan(built) : built

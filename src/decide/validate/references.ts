@@ -65,7 +65,9 @@ function scanFlow(
 export function referenceFindings(
   refs: FlowReference[],
   known: KnownResources,
-  serverChecked: boolean
+  serverChecked: boolean,
+  /** The folders under root the repository's files of a namespace are read from (none: no folder is). */
+  fileFoldersOf: (namespace: string) => readonly string[] = () => []
 ): Finding[] {
   const findings: Finding[] = []
   for (const ref of refs) {
@@ -76,9 +78,11 @@ export function referenceFindings(
         ...site,
         severity: serverChecked ? 'error' : 'warning',
         rule: 'missing-namespace-file',
-        message: serverChecked
-          ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. Add the file or fix the path`
-          : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. Add the file or fix the path`
+        message:
+          (serverChecked
+            ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. `
+            : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. `) +
+          lookedIn(ref.namespace, fileFoldersOf(ref.namespace))
       })
     } else {
       if (known.hasFlow(ref.namespace, ref.id)) continue
@@ -177,6 +181,18 @@ function flowReferences(document: FlowDocument, fromFlow: string): FlowReference
     }
   }
   return refs
+}
+
+/** Where the repository's files of `namespace` were looked for, and how to add the file. */
+function lookedIn(namespace: string, folders: readonly string[]): string {
+  if (folders.length === 0) {
+    return (
+      `No folder holds the files of ${namespace}: keep them in files/${namespace}/ beside the flows, or add a ` +
+      `namespace-files line 'DIR -> ${namespace}'; or fix the path`
+    )
+  }
+  const named = folders.map((folder) => `'${folder}'`).join(', ')
+  return `Looked in ${named} under root: add the file there or fix the path`
 }
 
 /** The targets gather/ found, as `referenceFindings` asks about them. */

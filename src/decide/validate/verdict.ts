@@ -1,10 +1,11 @@
 import type { ChangedFiles } from '../../model/plan-input.js'
-import { NOTHING_FOUND } from '../../model/repository.js'
+import { MISSING_FOLDER, NOTHING_FOUND } from '../../model/repository.js'
 import { compareFindings, READ_ONLY_REFUSED, type Finding } from '../../model/finding.js'
 
 /**
  * docs/validation.md#pull-requests: on a PR, an error in a file the PR did not change is a warning, so old problems never block
- * it. A run that finds nothing at all is about the run, not a file: an error on every event (docs/layouts.md#what-a-run-says);
+ * it. A run that finds nothing at all, or whose inputs name a folder that does not exist, is about the run, not a file: an
+ * error on every event (docs/layouts.md#what-a-run-says, docs/layouts.md#a-folder-that-does-not-exist);
  * so is a flow read-only cannot label (docs/environments.md#read-only-flows).
  */
 export function demoteUnchangedErrors(findings: Finding[], changed: ChangedFiles): Finding[] {
@@ -12,6 +13,7 @@ export function demoteUnchangedErrors(findings: Finding[], changed: ChangedFiles
   return findings.map((finding) =>
     finding.severity === 'error' &&
     finding.rule !== NOTHING_FOUND &&
+    finding.rule !== MISSING_FOLDER &&
     finding.rule !== READ_ONLY_REFUSED &&
     !changed.paths.has(finding.file)
       ? {

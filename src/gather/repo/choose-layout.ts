@@ -1,12 +1,21 @@
+import { normaliseText } from '../../model/content.js'
+import { kindOfText } from '../../model/flow-file.js'
 import { NAMESPACE_PATTERN } from '../../model/namespaces.js'
+import { Semaphore } from '../../model/concurrency.js'
 import { type Settings } from '../../model/settings.js'
 import { IgnoreRules } from './ignore-rules.js'
-import { isYamlFile } from './layout.js'
+import { isYamlFile, layoutRules } from './layout.js'
+import { SearchScope } from './search-scope.js'
 import { childOf, type TreeEntry, type TreeSource } from './tree-source.js'
+import { walkTree } from './walk.js'
 import { WorkTree } from './work-tree.js'
-import type { ChosenLayout } from '../../model/repository.js'
+import type { ChosenLayout, FileFolder } from '../../model/repository.js'
 
-/** The layout a run reads the repository with, and why (said in the log, the summary and the comment). */
+type ChoiceSettings = Pick<
+  Settings,
+  'layout' | 'layoutReason' | 'namespace' | 'namespaceFiles' | 'flowGlobs'
+>
+
 /** A top-level folder holding a `flows/` or `files/` folder: a namespace folder of the tenant layout? */
 interface TopFolder {
   name: string
@@ -19,7 +28,7 @@ interface TopFolder {
  * folders.
  */
 export async function chooseLayout(
-  settings: Pick<Settings, 'layout' | 'layoutReason' | 'namespace'>,
+  settings: ChoiceSettings,
   tree: TreeSource,
   rules: IgnoreRules
 ): Promise<ChosenLayout> {
@@ -27,7 +36,86 @@ export async function chooseLayout(
     return { layout: settings.layout, reason: settings.layoutReason ?? 'set by the layout input' }
   }
   if (settings.namespace) return { layout: 'namespace', reason: 'the namespace input is set' }
-  return decideLayout(await topFolders(tree, rules))
+  const chosen = decideLayout(await topFolders(tree, rules))
+  const fileFolders = await findFileFolders(settings, chosen, tree, rules)
+  return fileFolders.length > 0 ? { ...chosen, fileFolders } : chosen
+}
+
+/**
+ * docs/layouts.md#files-folders-found-by-auto: the folders `files/<namespace>/` at root or beside a folder on
+ * the way to the flows (`kestra/files/<namespace>/` next to `kestra/flows/`) whose `<namespace>` a flow under
+ * that folder declares, or is a parent of one. Not a folder the layout already reads files from (a tenant
+ * `<namespace>/files/`), nor one that a `namespace-files` line names or holds: the line wins.
+ */
+async function findFileFolders(
+  settings: ChoiceSettings,
+  chosen: ChosenLayout,
+  tree: TreeSource,
+  rules: IgnoreRules
+): Promise<FileFolder[]> {
+  const limit = new Semaphore(16)
+  const { entries } = await walkTree({
+    tree,
+    rules,
+    mayContain: () => false,
+    search: await SearchScope.of(tree),
+    limit: (task) => limit.run(task)
+  })
+  // The layout's own folders, without the lines (a line is looked at below).
+  const bare = layoutRules(
+    { namespace: settings.namespace, flowGlobs: settings.flowGlobs, namespaceFiles: [] },
+    chosen.layout
+  )
+  const mapped = settings.namespaceFiles.map((mapping) => mapping.dir)
+  const candidates = new Map<string, FileFolder & { parent: string }>()
+  for (const { rel } of entries) {
+    const segments = rel.split('/')
+    for (let i = 0; i + 2 < segments.length; i++) {
+      const namespace = segments[i + 1]!
+      if (segments[i] !== 'files' || !NAMESPACE_PATTERN.test(namespace)) continue
+      const dir = segments.slice(0, i + 2).join('/')
+      if (candidates.has(dir)) continue
+      const probe = bare.place(`${dir}/probe.yml`)
+      const layoutReads = probe.files.length > 0 || (probe.flow && !probe.flow.ifFlowDocument)
+      const lineHolds = mapped.some((m) => m === '' || dir === m || dir.startsWith(`${m}/`))
+      if (layoutReads || lineHolds) continue
+      candidates.set(dir, { dir, namespace, parent: segments.slice(0, i).join('/') })
+    }
+  }
+  if (candidates.size === 0) return []
+  const declared = await declaredNamespaces(
+    tree,
+    entries.filter((entry) => entry.kind === 'file' && isYamlFile(entry.rel)).map((e) => e.rel),
+    limit
+  )
+  return [...candidates.values()]
+    .filter(({ namespace, parent }) =>
+      declared.some(
+        (flow) =>
+          (parent === '' || flow.rel.startsWith(`${parent}/`)) &&
+          (flow.namespace === namespace || flow.namespace.startsWith(`${namespace}.`))
+      )
+    )
+    .map(({ dir, namespace }) => ({ dir, namespace }))
+    .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0))
+}
+
+/** The namespace each flow document among `rels` declares, read as text. */
+async function declaredNamespaces(
+  tree: TreeSource,
+  rels: readonly string[],
+  limit: Semaphore
+): Promise<{ rel: string; namespace: string }[]> {
+  const read = await Promise.all(
+    rels.map((rel) =>
+      limit.run(async () => {
+        const text = normaliseText(await tree.read(rel).then(String, () => ''))
+        const namespace = kindOfText(text) === 'flow' ? NAMESPACE_LINE.exec(text)?.[1] : undefined
+        return namespace === undefined ? [] : [{ rel, namespace }]
+      })
+    )
+  )
+  return read.flat()
 }
 
 /** The layout of the work tree under `root`: chosen once, every read of a run uses it. */

@@ -1,5 +1,6 @@
 import picomatch from 'picomatch'
 import { NAMESPACE_PATTERN } from '../../model/namespaces.js'
+import type { FileFolder } from '../../model/repository.js'
 import { type Layout, type Settings } from '../../model/settings.js'
 
 /**
@@ -16,6 +17,8 @@ export interface LayoutRules {
   place(rel: string): Placement
   /** Whether a folder can hold anything the layout looks for (the walk skips the others). */
   mayContain(dirRel: string): boolean
+  /** The folders (relative to root, ending in '/') that hold the namespace files of `namespace`. */
+  fileFoldersOf(namespace: string): string[]
 }
 
 /** A folder segment: a literal name, or any name that is a namespace (tenant layout). */
@@ -23,6 +26,8 @@ type Segment = string | RegExp
 
 interface FileArea {
   dir: Segment[]
+  /** Whom the area's files belong to: a namespace, or any (tenant layout's `<namespace>/files/`). */
+  owner?: string
   namespaceOf(segments: string[]): string
   prefix: string
 }
@@ -38,7 +43,15 @@ export function isYamlFile(rel: string): boolean {
   return YAML_FILE.test(rel)
 }
 
-export function layoutRules(settings: Settings, layout: Layout): LayoutRules {
+/**
+ * What the layout reads where; `fileFolders` are the `files/<namespace>/` folders `auto` found
+ * (docs/layouts.md#files-folders-found-by-auto), read as mappings without a prefix.
+ */
+export function layoutRules(
+  settings: Pick<Settings, 'namespace' | 'namespaceFiles' | 'flowGlobs'>,
+  layout: Layout,
+  fileFolders: readonly FileFolder[] = []
+): LayoutRules {
   const flowAreas: FlowArea[] = []
   const fileAreas: FileArea[] = []
   if (layout === 'tenant') {
@@ -47,11 +60,15 @@ export function layoutRules(settings: Settings, layout: Layout): LayoutRules {
   } else if (layout === 'namespace') {
     const namespace = settings.namespace!
     flowAreas.push({ dir: ['flows'], expectedNamespaceOf: () => namespace })
-    fileAreas.push({ dir: ['files'], namespaceOf: () => namespace, prefix: '' })
+    fileAreas.push({ dir: ['files'], owner: namespace, namespaceOf: () => namespace, prefix: '' })
   }
-  for (const mapping of settings.namespaceFiles) {
+  for (const mapping of [
+    ...settings.namespaceFiles,
+    ...fileFolders.map((f) => ({ ...f, prefix: '' }))
+  ]) {
     fileAreas.push({
       dir: splitPath(mapping.dir),
+      owner: mapping.namespace,
       namespaceOf: () => mapping.namespace,
       prefix: mapping.prefix
     })
@@ -80,6 +97,13 @@ export function layoutRules(settings: Settings, layout: Layout): LayoutRules {
       return searched.some((dir) =>
         dir.every((segment, i) => i >= segments.length || matches(segment, segments[i]!))
       )
+    },
+    fileFoldersOf(namespace) {
+      return fileAreas.flatMap((area) => {
+        if (area.owner !== undefined && area.owner !== namespace) return []
+        const dir = area.dir.map((s) => (typeof s === 'string' ? s : namespace)).join('/')
+        return [`${dir === '' ? '.' : dir}/${area.prefix ? ` (as ${area.prefix}/…)` : ''}`]
+      })
     }
   }
 }

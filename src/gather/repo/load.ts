@@ -27,6 +27,8 @@ import {
 } from './read-notes.js'
 import { SearchScope } from './search-scope.js'
 import { misnamedTenantFolders } from './tenant-folders.js'
+import { missingFolders, missingRoot } from './missing-folders.js'
+import { WorkTree } from './work-tree.js'
 import type { TreeSource } from './tree-source.js'
 import { walkTree, type WalkEntry } from './walk.js'
 
@@ -119,15 +121,12 @@ export async function loadRepository(
     readProblems: []
   }
   if (!(await tree.hasRoot())) {
-    model.readProblems.push({
-      severity: 'error',
-      file: rootRel === '' ? '.' : rootRel,
-      message: `the root folder '${settings.root}' does not exist in the workspace; check the root input`
-    })
+    model.readProblems.push(await missingRoot(new WorkTree(workspace, '.'), rootRel, settings.root))
     return model
   }
   const chosen = model.layout.layout
-  const layout = layoutRules(settings, chosen)
+  model.readProblems.push(...(await missingFolders(tree, settings, chosen, fileOf)))
+  const layout = layoutRules(settings, chosen, model.layout.fileFolders)
   const search = await SearchScope.of(tree)
   const revealed = new Set<string>()
   const held = (namespace: string) => {

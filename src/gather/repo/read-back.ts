@@ -1,6 +1,7 @@
 import { decodeText, normaliseText } from '../../model/content.js'
 import type { ReadBack } from '../../model/drift.js'
 import { kindOfText, parseFlowFile } from '../../model/flow-file.js'
+import type { FileFolder } from '../../model/repository.js'
 import type { Layout, Settings } from '../../model/settings.js'
 import { IGNORE_FILE } from './ignore-rules.js'
 import { layoutRules } from './layout.js'
@@ -14,9 +15,10 @@ import { layoutRules } from './layout.js'
 export function readBackOf(
   settings: Settings,
   layout: Layout,
-  rootRel: string
+  rootRel: string,
+  fileFolders: readonly FileFolder[] = []
 ): (path: string, content: Uint8Array) => ReadBack {
-  const rules = layoutRules(settings, layout)
+  const rules = layoutRules(settings, layout, fileFolders)
   return (path, content) => {
     const under = rootRel === '' ? '' : `${rootRel}/`
     if (!path.startsWith(under)) return { reason: `it is outside root (${rootRel})` }

@@ -1,0 +1,28 @@
+/**
+ * The name among `names` closest to `typed` (a flag, a settings key, a folder), when it is within a few
+ * edits of it: what a near-miss most likely meant. Undefined when none is close.
+ */
+export function nearest(typed: string, names: Iterable<string>): string | undefined {
+  let best: string | undefined
+  let bestDistance = Math.max(2, Math.floor(typed.length / 3)) + 1
+  for (const name of names) {
+    if (name === typed) continue
+    const distance = editDistance(typed, name)
+    if (distance < bestDistance) [best, bestDistance] = [name, distance]
+  }
+  return best
+}
+
+/** Levenshtein distance. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution))
+    }
+    previous = current
+  }
+  return previous[b.length]!
+}
