@@ -2,6 +2,8 @@
  * Global setup of the engine project (`__tests__/e2e/engine/`): starts Kestra's engine of each released line
  * once for the whole run (not per test), and hands the tests their addresses. Without Java 21+ and Maven the
  * suites are skipped with one line naming what is missing, unless `KESTRA_CORE_REQUIRED=1` (`.ci/run`).
+ * `KESTRA_ENGINES=DIR,…` uses engines already started by `script/kestra-engine start VERSION DIR` instead (and
+ * leaves them running): a loop of edits and runs without a start each time.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,6 +14,7 @@ import {
   engineUnavailable,
   startKestraEngine,
   stopKestraEngine,
+  startedEngine,
   type KestraEngine
 } from './kestra-engine.js'
 import { KESTRA_LINES, KESTRA_RELEASES } from './kestra-releases.js'
@@ -23,6 +26,11 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const running = process.env.KESTRA_ENGINES
+  if (running) {
+    project.provide('kestraEngines', running.split(',').map(startedEngine))
+    return async () => {}
+  }
   const unavailable = engineUnavailable()
   if (unavailable) {
     if (engineRequired()) throw new Error(`Kestra's engine cannot run: ${unavailable}`)

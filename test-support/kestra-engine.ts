@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { coreRequired, coreUnavailable } from './kestra-core.js'
@@ -37,6 +38,15 @@ export async function startKestraEngine(version: string, dir: string): Promise<K
   const [url, username, password] = stdout.trim().split(/\s+/)
   if (!url || !username || !password) throw new Error(`kestra-engine start printed: ${stdout}`)
   return { version, url, username, password, dir, startSeconds: (Date.now() - started) / 1000 }
+}
+
+/** An engine that `script/kestra-engine start` left running with this DIR. */
+export function startedEngine(dir: string): KestraEngine {
+  const [url, username, password] = readFileSync(join(dir, 'engine.url'), 'utf8')
+    .trim()
+    .split(/\s+/)
+  const version = readFileSync(join(dir, 'engine.version'), 'utf8').trim()
+  return { version, url: url!, username: username!, password: password!, dir, startSeconds: 0 }
 }
 
 export async function stopKestraEngine(engine: Pick<KestraEngine, 'dir'>): Promise<void> {

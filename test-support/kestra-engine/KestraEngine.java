@@ -316,12 +316,16 @@ public class KestraEngine {
   }
 
   /**
-   * ErrorController (1.x: Micronaut's JsonError `{message, _links, _embedded.errors}`; 2.0: an RFC 9457 problem):
-   * a constraint violation is a 422 "Invalid entity", an IllegalArgumentException a 422 "Illegal argument", an
-   * IllegalStateException a 409, a missing thing a 404, an expired KV key a 410, anything else a 500.
+   * ErrorController (1.x: Micronaut's JsonError `{message, _links, _embedded.errors}`, the message `<reason>: <detail>`;
+   * 2.0: an RFC 9457 problem): a constraint violation is a 422 "Invalid entity", an IllegalArgumentException a 422
+   * "Illegal argument", an IllegalStateException a 409 "Illegal state", NoSuchElementException, FileNotFoundException
+   * and NotFoundException a 404, ConflictException a 409, InvalidQueryFiltersException a 400, ResourceExpiredException
+   * a 410, DeserializationException a 500 "Cannot deserialize the resource", anything else (KVStoreException
+   * included) a 500 "Internal server error". 2.0's AlreadyExistsException is its 409.
    */
   private Reply errorReply(Throwable thrown, String path) {
     Throwable error = unwrap(thrown);
+    String type = error.getClass().getSimpleName();
     HttpError http;
     List<Map<String, String>> embedded = null;
     if (error instanceof HttpError known) {
@@ -332,12 +336,18 @@ public class KestraEngine {
         embedded.add(Map.of("message", violation.getMessage(), "path", String.valueOf(violation.getPropertyPath())));
       }
       http = new HttpError(422, "Invalid entity", violations.getMessage(), "invalid-entity");
-    } else if (error.getClass().getSimpleName().equals("AlreadyExistsException")) {
+    } else if (type.equals("AlreadyExistsException")) {
       http = new HttpError(409, "Entity already exists", error.getMessage(), "entity-already-exists");
-    } else if (error.getClass().getSimpleName().equals("ResourceExpiredException")) {
+    } else if (type.equals("ResourceExpiredException")) {
       http = new HttpError(410, "Resource has expired", error.getMessage(), "resource-expired");
-    } else if (error.getClass().getSimpleName().equals("DeserializationException") || error.getClass().getSimpleName().equals("FlowProcessingException")) {
-      http = new HttpError(422, "Invalid entity", error.getMessage(), "invalid-entity");
+    } else if (type.equals("DeserializationException")) {
+      http = new HttpError(500, "Cannot deserialize the resource", error.getMessage(), "internal-server-error");
+    } else if (type.equals("NotFoundException")) {
+      http = notFound(error.getMessage());
+    } else if (type.equals("ConflictException")) {
+      http = new HttpError(409, "Conflict", error.getMessage(), "conflict");
+    } else if (type.equals("InvalidQueryFiltersException")) {
+      http = new HttpError(400, "Invalid query filters", error.getMessage(), "invalid-query-filters");
     } else if (error instanceof IllegalArgumentException) {
       http = new HttpError(422, "Illegal argument", error.getMessage(), "invalid-argument");
     } else if (error instanceof IllegalStateException) {
@@ -345,8 +355,8 @@ public class KestraEngine {
     } else if (error instanceof NoSuchElementException || error instanceof FileNotFoundException) {
       http = notFound(error.getMessage());
     } else {
-      error.printStackTrace();
-      http = new HttpError(500, "Internal server error", String.valueOf(error.getMessage()), "internal-server-error");
+      if (!type.equals("KVStoreException")) error.printStackTrace();
+      http = new HttpError(500, "Internal server error", error.getMessage(), "internal-server-error");
     }
     try {
       if (v2) return problemWith(http, path, embedded);
