@@ -7,6 +7,11 @@ import { defineConfig } from 'vitest/config'
  * (`npm run test:unit`): its setup makes starting a process throw (test-support/spawn-guard.ts).
  */
 const END_TO_END = '__tests__/e2e/**'
+/**
+ * The engine project: end-to-end tests against Kestra's own engine of each released line, started once for the
+ * run by its setup (test-support/engine-setup.ts), skipped without Java 21+ and Maven.
+ */
+const ENGINE = '__tests__/e2e/engine/**'
 
 export default defineConfig({
   test: {
@@ -35,7 +40,23 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: [`${END_TO_END}/*.test.ts`],
+          exclude: [ENGINE],
           globalSetup: ['test-support/scratch-setup.ts', 'test-support/bundle-setup.ts']
+        }
+      },
+      {
+        extends: true,
+        test: {
+          name: 'engine',
+          include: [`${ENGINE}/*.test.ts`],
+          globalSetup: [
+            'test-support/scratch-setup.ts',
+            'test-support/bundle-setup.ts',
+            'test-support/engine-setup.ts'
+          ],
+          // Kestra's engine runs executions and writes to H2 on the same 2 cores as the action.
+          testTimeout: 240_000,
+          hookTimeout: 240_000
         }
       }
     ]

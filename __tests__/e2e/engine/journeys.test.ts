@@ -1,0 +1,114 @@
+/**
+ * The bundled CLI against Kestra's own engine of each released line (docs/kestra.md#kestras-engine), started
+ * once for the run by the engine project's setup: what the action deploys is what Kestra's repositories,
+ * storage and KV store hold, its revisions as Kestra numbers them, and a second deploy adds none.
+ */
+import { randomBytes } from 'node:crypto'
+import { describe, expect, inject, it } from 'vitest'
+import { createGitRepo } from '../../../test-support/git-repo.js'
+import {
+  engineEnv,
+  engineFetch,
+  engineJson,
+  type KestraEngine
+} from '../../../test-support/kestra-engine.js'
+import { flow } from '../../../test-support/scenario.js'
+import { outputsOf, runCli } from '../cli/run-cli.js'
+
+const engines = inject('kestraEngines')
+
+/** A namespace no other test of this run writes to. */
+function namespaceFor(engine: KestraEngine, name: string): string {
+  return `engine.${engine.version.replace(/\./g, '')}.${name}.${randomBytes(3).toString('hex')}`
+}
+
+async function flowRevisions(engine: KestraEngine, namespace: string, id: string) {
+  const revisions = await engineJson<{ revision: number }[]>(
+    engine,
+    `/flows/${namespace}/${id}/revisions`
+  )
+  return revisions.map(({ revision }) => revision)
+}
+
+async function fileBytes(engine: KestraEngine, namespace: string, path: string) {
+  const response = await engineFetch(
+    engine,
+    `/namespaces/${namespace}/files?path=${encodeURIComponent(path)}`
+  )
+  expect(response.status, path).toBe(200)
+  return new Uint8Array(await response.arrayBuffer())
+}
+
+async function fileRevisions(engine: KestraEngine, namespace: string, path: string) {
+  return engineJson<{ revision: number }[]>(
+    engine,
+    `/namespaces/${namespace}/files/revisions?path=${encodeURIComponent(path)}`
+  )
+}
+
+describe.skipIf(engines.length === 0).each(engines)('Kestra engine $version', (engine) => {
+  it('plan → deploy → plan converges (flows, a binary file, a .zip-named file, KV), and a second deploy adds no revision', async () => {
+    const ns = namespaceFor(engine, 'accept')
+    const binary = new Uint8Array([0, 255, 1, 254, ...randomBytes(200), 0, 0, 10, 13])
+    const zipNamed = new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...randomBytes(32)])
+    const repo = createGitRepo({
+      [`${ns}/flows/hello.yml`]: flow(ns, 'hello'),
+      [`${ns}/flows/other.yml`]: flow(ns, 'other', ' # second'),
+      [`${ns}/files/data/blob.bin`]: binary,
+      [`${ns}/files/archive.zip`]: zipNamed,
+      [`kv/${ns}.yml`]: 'region: eu-west-1\nretries: 3\nlimits:\n  cpu: 2\n  tags: [a, b]\n'
+    })
+    const env = engineEnv(engine)
+
+    const plan = await runCli(repo.dir, ['plan', '--verbose'], env)
+    expect(plan.exitCode, plan.stderr).toBe(0)
+    expect(outputsOf(plan.stdout)).toMatchObject({ mode: 'plan', 'has-changes': 'true' })
+
+    const deploy = await runCli(repo.dir, ['deploy', '--verbose'], env)
+    expect(deploy.exitCode, `${deploy.stdout}\n${deploy.stderr}`).toBe(0)
+    expect(outputsOf(deploy.stdout)).toMatchObject({ mode: 'deploy', deployed: 'true' })
+
+    const hello = await engineJson<{ source: string; revision: number }>(
+      engine,
+      `/flows/${ns}/hello?source=true`
+    )
+    expect(hello.source).toBe(flow(ns, 'hello'))
+    expect(hello.revision).toBe(1)
+    expect(await fileBytes(engine, ns, '/data/blob.bin')).toEqual(binary)
+    expect(await fileBytes(engine, ns, '/archive.zip')).toEqual(zipNamed)
+    expect(await engineJson(engine, `/namespaces/${ns}/kv/limits`)).toEqual({
+      type: 'JSON',
+      value: { cpu: 2, tags: ['a', 'b'] }
+    })
+    expect(await engineJson(engine, `/namespaces/${ns}/kv/retries`)).toEqual({
+      type: 'NUMBER',
+      value: 3
+    })
+    const before = {
+      hello: await flowRevisions(engine, ns, 'hello'),
+      other: await flowRevisions(engine, ns, 'other'),
+      blob: await fileRevisions(engine, ns, '/data/blob.bin'),
+      zip: await fileRevisions(engine, ns, '/archive.zip')
+    }
+    expect(before).toEqual({
+      hello: [1],
+      other: [1],
+      blob: [{ revision: 1 }],
+      zip: [{ revision: 1 }]
+    })
+
+    const again = await runCli(repo.dir, ['plan', '--verbose'], env)
+    expect(again.exitCode, again.stderr).toBe(0)
+    expect(outputsOf(again.stdout)).toMatchObject({ 'has-changes': 'false' })
+
+    const second = await runCli(repo.dir, ['deploy', '--verbose'], env)
+    expect(second.exitCode, second.stderr).toBe(0)
+    expect(outputsOf(second.stdout)).toMatchObject({ 'has-changes': 'false', deployed: 'false' })
+    expect({
+      hello: await flowRevisions(engine, ns, 'hello'),
+      other: await flowRevisions(engine, ns, 'other'),
+      blob: await fileRevisions(engine, ns, '/data/blob.bin'),
+      zip: await fileRevisions(engine, ns, '/archive.zip')
+    }).toEqual(before)
+  })
+})
