@@ -26,7 +26,12 @@ const DEPLOY_STATUS: Record<DeployStatus, string> = {
  * The report as a terminal would show it: the headline (a deploy's outcome after a deploy), verdict,
  * target, the plan as a coloured diff, then what the deploy wrote.
  */
-export function reportText(report: ReportInput, p: Palette, deployment?: DeployResult): string {
+export function reportText(
+  report: ReportInput,
+  p: Palette,
+  deployment?: DeployResult,
+  { diffs = true }: { diffs?: boolean } = {}
+): string {
   const target = `server ${report.server ? inert(report.server) : 'none'} · tenant ${inert(report.tenant)} · commit ${report.commit.slice(0, 7) || 'unknown'}`
   const counts = ruleCounts(report.findings)
   const lines = [
@@ -36,7 +41,7 @@ export function reportText(report: ReportInput, p: Palette, deployment?: DeployR
     p.dim(target)
   ]
   for (const note of report.notes ?? []) lines.push(p.dim(inert(note)))
-  if (report.plan) lines.push('', ...planLines(report.plan, report.kinds, p))
+  if (report.plan) lines.push('', ...planLines(report.plan, report.kinds, p, diffs))
   if (deployment) lines.push(deployedLine(deployment, p))
   return `${lines.join('\n')}\n`
 }
@@ -74,7 +79,7 @@ function verdict(report: ReportInput, p: Palette): string {
     : `${p.green('Validation passed')}: ${tally}`
 }
 
-function planLines(plan: Plan, kinds: ReportInput['kinds'], p: Palette): string[] {
+function planLines(plan: Plan, kinds: ReportInput['kinds'], p: Palette, diffs: boolean): string[] {
   const lines: string[] = []
   const byNamespace = new Map<string, ResourceChange[]>()
   for (const r of plan.resources) {
@@ -93,7 +98,9 @@ function planLines(plan: Plan, kinds: ReportInput['kinds'], p: Palette): string[
     lines.push(p.bold(`Namespace ${inert(namespace)}`))
     for (const r of shown) {
       lines.push(`  ${resourceLine(r, kinds, p)}`)
-      if (r.action !== 'orphaned' && r.diff !== undefined) lines.push(...diffLines(r.diff, p))
+      if (diffs && r.action !== 'orphaned' && r.diff !== undefined) {
+        lines.push(...diffLines(r.diff, p))
+      }
     }
     if (unchanged > 0) lines.push(p.dim(`  ${unchanged} unchanged`))
     lines.push('')

@@ -207,7 +207,7 @@ describe('kestra-gitops plan and deploy', () => {
   })
 
   it('deploy makes the server hold the repository; a second deploy writes nothing', async () => {
-    const first = await runCli(repo.dir, ['deploy', '--verbose'], env)
+    const first = await runCli(repo.dir, ['deploy', '--auto-approve', '--verbose'], env)
     expect(first.exitCode, first.stderr).toBe(0)
     expect(outputsOf(first.stdout)).toMatchObject({ mode: 'deploy', deployed: 'true' })
     expect(first.stderr).toContain('Deployed: 3 resource(s) written.')
@@ -225,7 +225,7 @@ describe('kestra-gitops plan and deploy', () => {
     })
 
     kestra.clearLog()
-    const second = await runCli(repo.dir, ['deploy', '--verbose'], env)
+    const second = await runCli(repo.dir, ['deploy', '--auto-approve', '--verbose'], env)
     expect(second.exitCode, second.stderr).toBe(0)
     expect(writes()).toEqual([])
     expect(second.stdout).not.toMatch(/^ {2}[+~-] /m)
@@ -236,7 +236,7 @@ describe('kestra-gitops plan and deploy', () => {
       unchanged: '5'
     })
 
-    const deleting = await runCli(repo.dir, ['deploy', '--delete'], env)
+    const deleting = await runCli(repo.dir, ['deploy', '--auto-approve', '--delete'], env)
     expect(deleting.exitCode, deleting.stderr).toBe(0)
     expect(serverState().flows.map((f) => f.id)).toEqual(['change', 'keep', 'new'])
     expect(deleting.stdout).toContain('- delete flow company.team.gone')
@@ -245,7 +245,7 @@ describe('kestra-gitops plan and deploy', () => {
 
   it('logs one summary line per phase, the detail only with --verbose, and removes its temp folder', async () => {
     const temp = mkdtempSync(join(tmpdir(), 'kga-cli-tmp-'))
-    const quiet = await runCli(repo.dir, ['deploy'], { ...env, TMPDIR: temp })
+    const quiet = await runCli(repo.dir, ['deploy', '--auto-approve'], { ...env, TMPDIR: temp })
     expect(quiet.exitCode, quiet.stderr).toBe(0)
     expect(quiet.stderr.split('\n')).toEqual([
       `kestra-gitops: deploy (server ${kestra.url})`,
@@ -269,7 +269,7 @@ describe('kestra-gitops plan and deploy', () => {
 
     kestra.clearLog()
     repo.commit({ [`${NS}/flows/new.yml`]: flow(NS, 'new', ' again') })
-    const verbose = await runCli(repo.dir, ['deploy', '--verbose'], env)
+    const verbose = await runCli(repo.dir, ['deploy', '--auto-approve', '--verbose'], env)
     expect(verbose.exitCode, verbose.stderr).toBe(0)
     expect(verbose.stderr).toContain('  company.team: 3 flow(s), 2 file(s)\n')
     expect(verbose.stderr).toContain('  flow company.team.new: updated (revision 2)\n')
@@ -280,7 +280,7 @@ describe('kestra-gitops plan and deploy', () => {
 
   it('deploy warns that uncommitted changes are deployed under the HEAD commit', async () => {
     repo.write({ [`${NS}/flows/new.yml`]: flow(NS, 'new', ' (edited)') })
-    const result = await runCli(repo.dir, ['deploy'], env)
+    const result = await runCli(repo.dir, ['deploy', '--auto-approve'], env)
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stderr).toContain(
       `warning 1 uncommitted change(s) under .: the working tree is deployed, recorded as commit ${repo.head().slice(0, 12)}.`
@@ -291,14 +291,18 @@ describe('kestra-gitops plan and deploy', () => {
   it('deploy needs a git commit to record', async () => {
     const plain = mkdtempSync(join(tmpdir(), 'kga-cli-nogit-'))
     cpSync(repo.dir, plain, { recursive: true, filter: (path) => !path.endsWith('.git') })
-    const result = await runCli(plain, ['deploy'], env)
+    const result = await runCli(plain, ['deploy', '--auto-approve'], env)
     expect(result.exitCode).toBe(2)
     expect(result.stderr).toContain('deploy records the deployed commit in Kestra')
     expect(writes()).toEqual([])
   })
 
   it('deploy --dry-run only plans', async () => {
-    const result = await runCli(repo.dir, ['deploy', '--dry-run', '--verbose'], env)
+    const result = await runCli(
+      repo.dir,
+      ['deploy', '--auto-approve', '--dry-run', '--verbose'],
+      env
+    )
     expect(result.exitCode, result.stderr).toBe(0)
     expect(writes()).toEqual([])
     expect(outputsOf(result.stdout)).toMatchObject({ mode: 'plan', deployed: 'false' })
@@ -306,7 +310,7 @@ describe('kestra-gitops plan and deploy', () => {
 
   it('deploy stops before the first write when a flow is broken', async () => {
     repo.commit({ [`${NS}/flows/new.yml`]: 'id: new\nnamespace: company.team\ntasks: [\n' })
-    const result = await runCli(repo.dir, ['deploy'], env)
+    const result = await runCli(repo.dir, ['deploy', '--auto-approve'], env)
     expect(result.exitCode).toBe(1)
     expect(writes()).toEqual([])
     expect(result.stdout).toMatch(/^company\.team\/flows\/new\.yml:\d+(:\d+)? error /m)
