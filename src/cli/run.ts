@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { errorMessage } from '../model/errors.js'
 import { clientForSettings, type KestraClient } from '../kestra/client.js'
 import { renderComment, upsertDeployedSection } from '../decide/render/comment.js'
-import { countsText, deployTitle } from '../decide/render/headline.js'
+import { countsText, deployTitle, tallyText } from '../decide/render/headline.js'
+import { planDocument } from '../decide/render/plan-document.js'
 import { outcomeCounts } from '../model/result.js'
 import type { ReportInput } from '../decide/render/input.js'
 import {
@@ -232,9 +233,10 @@ async function runOnce(
     verbose: args.verbose,
     progress: run.progress
   })
-  // The text result ends with the repository line and the verdict: the log does not say them first.
+  // The result says the verdict, with the review's findings the checks' summary could not count yet; the
+  // text result ends with the repository line too: the log does not say them first.
   const reporter = redactingReporter(
-    args.format === 'text' ? withoutSummaries(terminal, [LOADING, VALIDATION]) : terminal,
+    withoutSummaries(terminal, args.format === 'text' ? [LOADING, VALIDATION] : [VALIDATION]),
     edge
   )
   run.onReporter(reporter)
@@ -298,8 +300,8 @@ function formatResult(
     return `${upsertDeployedSection(comment, receipt, headline)}\n`
   }
   if (args.format === 'json') {
-    const json = { outputs, findings: report.findings, failure }
-    return `${JSON.stringify(json, null, 2)}\n`
+    const document = planDocument(report, { outputs, failure, deployment })
+    return `${JSON.stringify(document, null, 2)}\n`
   }
   // The outputs are the action's; a terminal reader wants them only when asking for detail.
   const text = reportText(report, p, deployment, { diffs: !approved })
@@ -310,10 +312,10 @@ function formatResult(
 function cliFailure(outcome: RunOutcome): string {
   const { findings, failOn = 'error' } = outcome.report
   if (outcome.failure !== failureMessage(findings, failOn)) return outcome.failure ?? ''
-  const { errors, warnings } = tally(findings)
+  const { errors } = tally(findings)
   return errors > 0
-    ? `Validation found ${errors} error(s): fix them and run again.`
-    : `Validation found ${warnings} warning(s) and --fail-on is warning.`
+    ? `Validation found ${tallyText(findings)}: fix the errors and run again.`
+    : `Validation found ${tallyText(findings)} and --fail-on is warning.`
 }
 
 /** The reporter, the summary lines of the phases `titles` left out. */

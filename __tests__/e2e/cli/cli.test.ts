@@ -80,7 +80,7 @@ describe('kestra-gitops validate', () => {
     const repo = createGitRepo({ [`${NS}/flows/hello.yml`]: flow(NS, 'hello') })
     const result = await runCli(repo.dir, ['validate', '--verbose'])
     expect(result.exitCode, result.stderr).toBe(0)
-    expect(result.stdout).toContain('Validation passed: 0 error(s), 0 warning(s)')
+    expect(result.stdout).toContain('Validation passed: 0 errors, 0 warnings')
     expect(outputsOf(result.stdout)).toMatchObject({
       mode: 'validate',
       errors: '0',
@@ -100,9 +100,9 @@ describe('kestra-gitops validate', () => {
     expect(result.stdout).toMatch(
       /^company\.team\/flows\/broken\.yml:\d+(:\d+)? error \S.* \[[a-z-]+\]$/m
     )
-    expect(result.stdout).toContain('Validation failed: 1 error(s)')
+    expect(result.stdout).toContain('Validation failed: 1 error, 0 warnings')
     expect(outputsOf(result.stdout).errors).toBe('1')
-    expect(result.stderr).toContain('error Validation found 1 error(s): fix them and run again.')
+    expect(result.stderr).toContain('error Validation found 1 error, 0 warnings: fix the errors and run again.')
   })
 
   it('checks flows with the server when one is given, with credentials from the environment', async () => {
@@ -262,7 +262,7 @@ describe('kestra-gitops plan and deploy', () => {
     expect(quiet.stdout).toContain(
       'Checked 3 flow(s) and 2 namespace file(s) in 1 namespace(s): company.team.'
     )
-    expect(quiet.stdout).toContain('Validation passed: 0 error(s), 0 warning(s)')
+    expect(quiet.stdout).toContain('Validation passed: 0 errors, 0 warnings')
     expect(quiet.stderr).not.toContain('workflow_dispatch')
     expect(quiet.stdout).not.toMatch(/^(mode|plan-fingerprint|deployed):/m) // outputs only with --verbose
     expect(readdirSync(temp)).toEqual([])
