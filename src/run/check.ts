@@ -30,11 +30,7 @@ import {
 } from '../decide/validate/index.js'
 import { knownResources } from '../decide/validate/references.js'
 import { unmanagedFindings } from '../decide/validate/index.js'
-import {
-  demoteUnchangedErrors,
-  failureMessage,
-  sortFindings
-} from '../decide/validate/verdict.js'
+import { demoteUnchangedErrors, failureMessage, sortFindings } from '../decide/validate/verdict.js'
 import { tallyText } from '../decide/render/headline.js'
 import { phase } from '../report/phase.js'
 import type { Kind } from '../kinds/kind.js'

@@ -102,7 +102,9 @@ describe('kestra-gitops validate', () => {
     )
     expect(result.stdout).toContain('Validation failed: 1 error, 0 warnings')
     expect(outputsOf(result.stdout).errors).toBe('1')
-    expect(result.stderr).toContain('error Validation found 1 error, 0 warnings: fix the errors and run again.')
+    expect(result.stderr).toContain(
+      'error Validation found 1 error, 0 warnings: fix the errors and run again.'
+    )
   })
 
   it('checks flows with the server when one is given, with credentials from the environment', async () => {
