@@ -15,6 +15,7 @@ import { declaredInputs } from '../../test-support/action-yml.js'
 
 /** The CLI's own options, which mirror no input. */
 const CLI_OPTIONS = [
+  'auto-approve',
   'base',
   'detailed-exitcode',
   'full',

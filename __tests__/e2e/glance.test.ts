@@ -107,7 +107,7 @@ describe('what users meet first', () => {
       expect.arrayContaining([
         `Checked ${FLOWS + 2} flow(s) and 0 namespace file(s) in 2 namespace(s): ${NS}, ${OTHER}.`,
         'Read 2 namespace(s) from the server: 1 flow(s), 0 file(s).',
-        'Validation failed: 2 error(s), 0 warning(s).'
+        'Validation failed: 2 errors, 0 warnings.'
       ])
     )
 

@@ -98,9 +98,17 @@ async function historyHolds(
   const repo = (start.repo ?? historyRepo)()
   const runs: { exitCode: number; stdout: string; stderr: string }[] = []
   const deployBoth = async () => {
-    const reusing = await cli(repo.dir, ['deploy', '-v', '--server', incremental.url, '--delete'])
+    const reusing = await cli(repo.dir, [
+      'deploy',
+      '--auto-approve',
+      '-v',
+      '--server',
+      incremental.url,
+      '--delete'
+    ])
     const checking = await cli(repo.dir, [
       'deploy',
+      '--auto-approve',
       '-v',
       '--server',
       full.url,
@@ -240,9 +248,11 @@ describe('a stored check that is not what this build computes never lets a deplo
       [flowPath('alpha')]: plainFlow('alpha', 1),
       [flowPath('beta')]: plainFlow('beta', 0)
     })
-    expect((await cli(repo.dir, ['deploy', '--server', kestra.url])).exitCode).toBe(0)
+    expect(
+      (await cli(repo.dir, ['deploy', '--auto-approve', '--server', kestra.url])).exitCode
+    ).toBe(0)
     kestra.clearLog()
-    const again = await cli(repo.dir, ['deploy', '-v', '--server', kestra.url])
+    const again = await cli(repo.dir, ['deploy', '--auto-approve', '-v', '--server', kestra.url])
     expect(again.exitCode, again.stderr).toBe(0)
     expect(again.stdout + again.stderr).toMatch(/Reused the checks of 2 of 2 flow file\(s\)/)
     expect(writes(kestra)).toEqual([])
@@ -254,7 +264,9 @@ describe('a stored check that is not what this build computes never lets a deplo
     const kestra = await server()
     const broken = plainFlow('beta', 2) // its namespace is not its folder's: an error on its line
     const repo = createGitRepo({ [flowPath('alpha')]: plainFlow('alpha', 0) })
-    expect((await cli(repo.dir, ['deploy', '--server', kestra.url])).exitCode).toBe(0)
+    expect(
+      (await cli(repo.dir, ['deploy', '--auto-approve', '--server', kestra.url])).exitCode
+    ).toBe(0)
     // The file the forger wants through, on the server already, and claimed clean under its own key.
     repo.commit({ [flowPath('beta')]: broken })
     const clean = Object.values(storedChecks(kestra))[0]!
@@ -263,7 +275,7 @@ describe('a stored check that is not what this build computes never lets a deplo
     repo.commit({ [flowPath('alpha')]: plainFlow('alpha', 0, 'changed') })
     const before = stateOf(kestra)
     kestra.clearLog()
-    const run = await cli(repo.dir, ['deploy', '--server', kestra.url])
+    const run = await cli(repo.dir, ['deploy', '--auto-approve', '--server', kestra.url])
     expect(run.exitCode).not.toBe(0)
     expect(run.stdout + run.stderr).toMatch(
       /Nothing was deployed: the checks stored .* for 1 flow file\(s\): company\.team\/flows\/beta\.yml/
@@ -271,7 +283,7 @@ describe('a stored check that is not what this build computes never lets a deplo
     expect(writes(kestra)).toEqual([])
     expect(stateOf(kestra)).toEqual(before)
     // The same repository with every file checked up front refuses on the error itself.
-    const full = await cli(repo.dir, ['deploy', '--server', kestra.url, '--full'])
+    const full = await cli(repo.dir, ['deploy', '--auto-approve', '--server', kestra.url, '--full'])
     expect(full.exitCode).not.toBe(0)
     expect(full.stdout + full.stderr).toMatch(/company\.team\/flows\/beta\.yml/)
     expect(stateOf(kestra)).toEqual(before)
@@ -308,7 +320,9 @@ describe('a stored check that is not what this build computes never lets a deplo
       [flowPath('alpha')]: plainFlow('alpha', 0),
       [flowPath('beta')]: plainFlow('beta', 0)
     })
-    expect((await cli(repo.dir, ['deploy', '--server', kestra.url])).exitCode).toBe(0)
+    expect(
+      (await cli(repo.dir, ['deploy', '--auto-approve', '--server', kestra.url])).exitCode
+    ).toBe(0)
     const key = await keyOf(flowPath('beta'), plainFlow('beta', 0))
     forge(kestra, (checks) => {
       const finding = { file: flowPath('beta'), line: 1, rule: 'forged', message: 'forged' }
@@ -316,14 +330,14 @@ describe('a stored check that is not what this build computes never lets a deplo
     })
     repo.commit({ [flowPath('alpha')]: plainFlow('alpha', 0, 'changed') })
     const before = stateOf(kestra)
-    const run = await cli(repo.dir, ['deploy', '--server', kestra.url])
+    const run = await cli(repo.dir, ['deploy', '--auto-approve', '--server', kestra.url])
     expect(run.exitCode).not.toBe(0)
     expect(run.stdout + run.stderr).toMatch(
       /checks stored with the commit marker .* are not what this build computes for 1 flow file\(s\): company\.team\/flows\/beta\.yml/
     )
     expect(stateOf(kestra)).toEqual(before)
     // With every file checked up front it deploys, and stores this build's checks again.
-    const full = await cli(repo.dir, ['deploy', '--server', kestra.url, '--full'])
+    const full = await cli(repo.dir, ['deploy', '--auto-approve', '--server', kestra.url, '--full'])
     expect(full.exitCode, full.stderr).toBe(0)
     expect(JSON.stringify(storedChecks(kestra))).not.toContain('forged')
   }, 60_000)

@@ -59,7 +59,8 @@ async function historyHolds(
   const server = kestra
   const repo = (start.repo ?? historyRepo)()
   const base = repo.head()
-  const deploy = () => cli(repo.dir, ['deploy', '--server', server.url, '--delete'])
+  const deploy = () =>
+    cli(repo.dir, ['deploy', '--auto-approve', '--server', server.url, '--delete'])
   const first = await deploy()
   expect(first.exitCode, first.stderr).toBe(0)
   await play(repo, [server], steps, deploy)
@@ -145,7 +146,9 @@ describe('an incremental plan equals a full plan', () => {
     kestra = await startEmulator({ basicAuth: CREDENTIALS })
     const server = kestra
     const repo = historyRepo()
-    expect((await cli(repo.dir, ['deploy', '--server', server.url])).exitCode).toBe(0)
+    expect(
+      (await cli(repo.dir, ['deploy', '--auto-approve', '--server', server.url])).exitCode
+    ).toBe(0)
     const args = ['plan', '--server', server.url, '--format', 'json']
     const unchanged = JSON.parse((await cli(repo.dir, args)).stdout) as { plan: unknown }
     expect(JSON.parse((await cli(repo.dir, [...args, '--full'])).stdout)).toEqual(unchanged)
@@ -204,7 +207,9 @@ describe('an incremental plan equals a full plan', () => {
     kestra = await startEmulator({ basicAuth: CREDENTIALS })
     const repo = createGitRepo({ [flowPath('alpha')]: plainFlow('alpha', 1) })
     const base = repo.head()
-    expect((await cli(repo.dir, ['deploy', '--server', kestra.url])).exitCode).toBe(0)
+    expect(
+      (await cli(repo.dir, ['deploy', '--auto-approve', '--server', kestra.url])).exitCode
+    ).toBe(0)
     repo.commit({ [flowPath('beta')]: plainFlow('beta', 0) })
     const plan = await cli(repo.dir, ['plan', '-v', '--server', kestra.url, '--base', base])
     expect(plan.stderr + plan.stdout).toMatch(/Reused the checks of 1 of 2 flow file\(s\)/)

@@ -169,7 +169,9 @@ describe('incremental planning, end to end', () => {
       stdout: full.stdout
     })
     expect(fromSource.stdout).toMatch(/warned\.yml:7:1 warning .*\[server-owned-key\]/)
-    expect((await cli(repo.dir, ['deploy', '--server', kestra.url])).exitCode).toBe(0)
+    expect(
+      (await cli(repo.dir, ['deploy', '--auto-approve', '--server', kestra.url])).exitCode
+    ).toBe(0)
     expect((await plan()).stderr).toMatch(/Reused the checks of 2 of 2 flow file\(s\)/)
   })
 })

@@ -28,6 +28,8 @@ export interface CliArgs {
   version: boolean
   /** `plan --detailed-exitcode`: exit 2 when the plan changes anything, 0 when not, 1 on error. */
   detailedExitCode: boolean
+  /** `deploy --auto-approve`: deploy without asking for `yes` (docs/cli.md#deploy-asks-first). */
+  autoApprove: boolean
 }
 
 /** The action's credential inputs: refused as flags, where shell history and `ps` would keep them. */
@@ -46,6 +48,7 @@ const OWN_OPTIONS = {
   base: { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
   'detailed-exitcode': { type: 'boolean' },
+  'auto-approve': { type: 'boolean' },
   full: { type: 'boolean' },
   'no-full': { type: 'boolean' },
   version: { type: 'boolean' },
@@ -108,7 +111,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     format: 'text',
     verbose: false,
     version: false,
-    detailedExitCode: false
+    detailedExitCode: false,
+    autoApprove: false
   }
   const positionals: string[] = []
   const lists: Partial<Record<InputName, string[]>> = {}
@@ -139,6 +143,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (args.detailedExitCode && args.command !== 'plan' && !args.help) {
     throw new UsageError(
       `--detailed-exitcode goes with plan (exit 0: no changes, 2: changes, 1: error)${args.command ? `, not ${args.command}` : ''}`
+    )
+  }
+  if (args.autoApprove && args.command !== 'deploy' && !args.help) {
+    throw new UsageError(
+      `--auto-approve goes with deploy (it skips the question before the first write)${args.command ? `, not ${args.command}` : ''}`
     )
   }
   return args
@@ -175,6 +184,8 @@ function readOption(
     args.version = switchValue(rawName, value)
   } else if (name === 'detailed-exitcode') {
     args.detailedExitCode = switchValue(rawName, value)
+  } else if (name === 'auto-approve') {
+    args.autoApprove = switchValue(rawName, value)
   } else {
     const negated = name.startsWith('no-') && flagKind(name.slice(3)) === 'switch'
     const input = (negated ? name.slice(3) : name) as InputName

@@ -49,10 +49,24 @@ export const GITHUB_ONLY = {
   comment:
     "the CLI writes no pull-request comment. 'kestra-gitops plan --format markdown' prints the comment instead",
   'require-reviewed-plan':
-    "it compares with the plan in the merged pull request's comment on GitHub. Compare the plan-fingerprint of 'kestra-gitops plan --verbose' instead",
+    "it compares with the plan in the merged pull request's comment on GitHub. Locally, 'kestra-gitops deploy' shows the plan and asks for 'yes' before it writes (or pass --reviewed-plan with the plan-fingerprint of 'kestra-gitops plan --verbose')",
   'drift-action':
     "the drift watch runs in GitHub Actions on a schedule (docs/drift.md). 'kestra-gitops plan --base <ref>' shows the server's differences"
 } as const satisfies Partial<Record<keyof typeof LOCAL_VALUES, string>>
+
+/**
+ * Why each input a local run fixes does not apply to the CLI: said when the settings file sets one
+ * (docs/cli.md#settings-the-cli-does-not-use), rather than dropping it silently.
+ */
+export const NOT_LOCAL = {
+  ...GITHUB_ONLY,
+  'allow-out-of-order':
+    'it applies to workflow_dispatch in GitHub Actions; a local deploy of an older commit is refused as out of order',
+  'smoke-flows': 'the CLI runs no smoke executions (yet); the deploy workflow does',
+  'smoke-timeout-seconds': 'the CLI runs no smoke executions (yet); the deploy workflow does',
+  rollback:
+    'the CLI runs no smoke executions, so it has nothing to roll back after; the deploy workflow does'
+} as const satisfies Record<keyof typeof LOCAL_VALUES, string>
 
 /** Environment variables a flag falls back to. */
 export const FLAG_VARIABLES = { server: 'KESTRA_URL' } as const satisfies Partial<

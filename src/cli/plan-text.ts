@@ -1,7 +1,13 @@
 import { resourceName, type Plan, type ResourceChange } from '../model/plan.js'
-import { countsText, findingCounts } from '../decide/render/headline.js'
+import { countsText, findingCounts, tallyText } from '../decide/render/headline.js'
+import { deletionsText } from '../decide/render/deletions.js'
 import type { ReportInput } from '../decide/render/input.js'
-import { kindMarks } from '../decide/render/resource.js'
+import {
+  invalidCounts,
+  kindAbove,
+  kindMarks,
+  type InvalidCount
+} from '../decide/render/resource.js'
 import { inert, type Palette } from '../report/terminal-style.js'
 import { ruleCounts } from '../decide/validate/verdict.js'
 import { outcomeCounts, type DeployResult, type DeployStatus } from '../model/result.js'
@@ -26,17 +32,27 @@ const DEPLOY_STATUS: Record<DeployStatus, string> = {
  * The report as a terminal would show it: the headline (a deploy's outcome after a deploy), verdict,
  * target, the plan as a coloured diff, then what the deploy wrote.
  */
-export function reportText(report: ReportInput, p: Palette, deployment?: DeployResult): string {
+export function reportText(
+  report: ReportInput,
+  p: Palette,
+  deployment?: DeployResult,
+  { diffs = true }: { diffs?: boolean } = {}
+): string {
   const target = `server ${report.server ? inert(report.server) : 'none'} · tenant ${inert(report.tenant)} · commit ${report.commit.slice(0, 7) || 'unknown'}`
   const counts = ruleCounts(report.findings)
+  const deletions = report.plan && deletionsText(report.plan)
   const lines = [
     p.bold(headline(report, deployment)),
+    ...(deletions ? [`${p.red(deletions.counts)}: ${inert(deletions.names)}`] : []),
     verdict(report, p),
     ...(counts ? [p.dim(counts)] : []),
     p.dim(target)
   ]
   for (const note of report.notes ?? []) lines.push(p.dim(inert(note)))
-  if (report.plan) lines.push('', ...planLines(report.plan, report.kinds, p))
+  if (report.plan) {
+    const invalid = invalidCounts(report.findings)
+    lines.push('', ...planLines(report.plan, { kinds: report.kinds, invalid, p, diffs }))
+  }
   if (deployment) lines.push(deployedLine(deployment, p))
   return `${lines.join('\n')}\n`
 }
@@ -65,16 +81,26 @@ function deployedLine(deployment: DeployResult, p: Palette): string {
   }
 }
 
+/** The verdict in the comment's words: `Validation failed: 3 errors, 1 warning`. */
 function verdict(report: ReportInput, p: Palette): string {
   const counts = findingCounts(report.findings)
   const failed = counts.error > 0 || (report.failOn === 'warning' && counts.warning > 0)
-  const tally = `${counts.error} error(s), ${counts.warning} warning(s)${counts.notice ? `, ${counts.notice} notice(s)` : ''}`
+  const tally = tallyText(report.findings)
   return failed
     ? `${p.red('Validation failed')}: ${tally}`
     : `${p.green('Validation passed')}: ${tally}`
 }
 
-function planLines(plan: Plan, kinds: ReportInput['kinds'], p: Palette): string[] {
+interface PlanTextOptions {
+  kinds: ReportInput['kinds']
+  invalid: InvalidCount
+  p: Palette
+  /** Print each resource's diff (not when the plan was shown already, above a deploy's question). */
+  diffs: boolean
+}
+
+function planLines(plan: Plan, options: PlanTextOptions): string[] {
+  const { p, diffs } = options
   const lines: string[] = []
   const byNamespace = new Map<string, ResourceChange[]>()
   for (const r of plan.resources) {
@@ -92,8 +118,11 @@ function planLines(plan: Plan, kinds: ReportInput['kinds'], p: Palette): string[
     }
     lines.push(p.bold(`Namespace ${inert(namespace)}`))
     for (const r of shown) {
-      lines.push(`  ${resourceLine(r, kinds, p)}`)
-      if (r.action !== 'orphaned' && r.diff !== undefined) lines.push(...diffLines(r.diff, p))
+      lines.push(`  ${resourceLine(r, options)}`)
+      if (r.action !== 'orphaned') lines.push(...aboveLines(r, options.kinds))
+      if (diffs && r.action !== 'orphaned' && r.diff !== undefined) {
+        lines.push(...diffLines(r.diff, p))
+      }
     }
     if (unchanged > 0) lines.push(p.dim(`  ${unchanged} unchanged`))
     lines.push('')
@@ -117,20 +146,51 @@ function planLines(plan: Plan, kinds: ReportInput['kinds'], p: Palette): string[
   return lines
 }
 
-function resourceLine(r: ResourceChange, kinds: ReportInput['kinds'], p: Palette): string {
+/** A resource's line: the comment's summary line, with the same marks, in a terminal's words. */
+function resourceLine(r: ResourceChange, { kinds, invalid, p }: PlanTextOptions): string {
   const mark = MARK[r.action]
   const parts = [
     p[mark.colour](`${mark.sign} ${r.action} ${r.kind} ${p.bold(inert(resourceName(r)))}`)
   ]
+  const findings = invalid(r)
+  if (findings !== undefined) {
+    parts.push(p.red(`invalid (${findings} finding${findings === 1 ? '' : 's'})`))
+  }
   if (r.additions !== undefined && r.deletions !== undefined) {
     const counts = `${p.green(`+${r.additions}`)} ${p.red(`-${r.deletions}`)}`
     parts.push(r.diffOmitted === 'too-large' ? `${counts} (diff too large to show)` : counts)
   }
-  parts.push(...kindMarks(kinds, r))
+  parts.push(...kindMarks(kinds, r).map(inert))
   if (r.drifted) parts.push(p.yellow('drifted'))
-  if (r.action === 'orphaned') parts.push(p.dim('kept: --delete is off'))
+  if (r.remark !== undefined) parts.push(p.dim(inert(r.remark)))
+  else if (r.action === 'orphaned') parts.push(p.dim('kept: --delete is off'))
   return parts.join(' · ')
 }
+
+/**
+ * What the comment says above the resource's diff (a flow's callers and broken calls, trigger changes and
+ * next runs, missing names, executions not finished), as plain lines under its line.
+ */
+function aboveLines(r: ResourceChange, kinds: ReportInput['kinds']): string[] {
+  return kindAbove(kinds, r).flatMap((paragraph) =>
+    paragraph.split('\n').map((line) => `      ${inert(plainText(line))}`)
+  )
+}
+
+/**
+ * Escaped Markdown (`escapeText`, `<code>`, `**bold**`) as the text it stands for: the comment's words
+ * for a terminal.
+ */
+function plainText(markdown: string): string {
+  return markdown
+    .replace(/<\/?code>/g, '')
+    .replace(/\*\*/g, '')
+    .replace(/@&#8203;/g, '@')
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+    .replace(/&(amp|lt|gt|quot);/g, (_, name: string) => ENTITIES[name]!)
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"' }
 
 function diffLines(diff: string, p: Palette): string[] {
   const lines = diff.replace(/\n$/, '').split('\n')

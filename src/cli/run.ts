@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createInterface } from 'node:readline'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { errorMessage } from '../model/errors.js'
 import { clientForSettings, type KestraClient } from '../kestra/client.js'
 import { renderComment, upsertDeployedSection } from '../decide/render/comment.js'
-import { deployTitle } from '../decide/render/headline.js'
+import { countsText, deployTitle, tallyText } from '../decide/render/headline.js'
+import { planDocument } from '../decide/render/plan-document.js'
 import { outcomeCounts } from '../model/result.js'
 import type { ReportInput } from '../decide/render/input.js'
 import {
@@ -23,7 +25,10 @@ import { bounded, LOG_LINE_BYTES, OutputEdge } from '../report/output-edge.js'
 import { publicNames } from '../report/public-names.js'
 import { redactingReporter } from '../report/redacting.js'
 import type { Settings } from '../model/settings.js'
+import type { Reporter } from '../report/reporter.js'
 import type { DeployResult } from '../model/result.js'
+import type { RunContext } from '../model/context.js'
+import { resourceName, type Plan } from '../model/plan.js'
 import { parseArgs, UsageError, wantsDetailedExitCode, type CliArgs } from './args.js'
 import { cliWords } from './flags.js'
 import { localRunContext, uncommittedPaths } from './local-context.js'
@@ -37,6 +42,8 @@ interface CliIo {
   cwd: string
   stdout: { write(text: string): unknown; isTTY?: boolean }
   stderr: { write(text: string): unknown; isTTY?: boolean }
+  /** Where `deploy` reads its `yes`: asked only when it is a terminal. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean }
 }
 
 const EXIT_OK = 0
@@ -90,16 +97,20 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     ? new ProgressLine({ write: (text) => void io.stderr.write(text), now: Date.now })
     : undefined
   const ticking = progress && setInterval(() => progress.tick(), 250).unref()
+  const failed = (failure: string) => {
+    err(`${p.red('error')} ${inert(edge.text(failure))}\n`)
+    return EXIT_FAILED
+  }
   try {
-    const settings = cliSettings(args, io.env, io.cwd, {
-      settingsFile: true,
-      log: (message) =>
-        err(`${message}
-`)
-    })
+    const settingsFor = (given: CliArgs, log?: (message: string) => void) =>
+      cliSettings(given, io.env, io.cwd, { settingsFile: true, log })
+    const settings = settingsFor(args, (message) => err(`${message}\n`))
     if (args.command !== 'validate' && !settings.server) {
       throw new UsageError(`${args.command} needs the Kestra server: --server URL or KESTRA_URL`)
     }
+    // Terraform's apply habit (docs/cli.md#deploy-asks-first): the plan, then `yes` on a terminal.
+    const asks = args.command === 'deploy' && !settings.dryRun && !args.autoApprove
+    if (asks && !io.stdin?.isTTY) throw new UsageError(NO_TERMINAL)
     const context = await localRunContext({
       cwd: io.cwd,
       env: io.env,
@@ -107,54 +118,67 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
       base: args.base
     })
     edge = new OutputEdge(credentials, publicNames(settings, context))
-    const terminal = terminalReporter({
-      log: err,
-      findings: args.format === 'text' ? (text) => out(cliWords(text)) : err,
-      palette: p,
-      verbose: args.verbose,
-      progress
-    })
-    // The text result ends with the repository line and the verdict: the log does not say them first.
-    const reporter = redactingReporter(
-      args.format === 'text' ? withoutSummaries(terminal, [LOADING, VALIDATION]) : terminal,
-      edge
-    )
-    if (args.command === 'deploy' && !settings.dryRun) {
-      if (!context.sha) {
-        throw new UsageError(
-          'deploy records the deployed commit in Kestra: run it in a git checkout with at least one commit'
-        )
-      }
-      const dirty = await uncommittedPaths(io.cwd, settings.root)
-      if (dirty.length > 0) {
-        reporter.warning(
-          `${dirty.length} uncommitted change(s) under ${settings.root}: the working tree is deployed, recorded as commit ${context.sha.slice(0, 12)}.`
-        )
-      }
+    const writes = args.command === 'deploy' && !settings.dryRun
+    if (writes && !context.sha) {
+      throw new UsageError(
+        'deploy records the deployed commit in Kestra: run it in a git checkout with at least one commit'
+      )
     }
-    kestra = clientForSettings(settings, (message) => reporter.info(message), 'kestra-gitops-cli')
+    const dirty = writes ? await uncommittedPaths(io.cwd, settings.root) : []
+    if (dirty.length > 0) {
+      err(
+        `${p.yellow('warning')} ${inert(edge.text(`${dirty.length} uncommitted change(s) under ${settings.root}: the working tree is deployed, recorded as commit ${context.sha.slice(0, 12)}.`))}\n`
+      )
+    }
+    let clientLog = (_message: string) => {}
+    kestra = clientForSettings(settings, (message) => clientLog(message), 'kestra-gitops-cli')
+    const run = (runSettings: Settings, shown: Shown) =>
+      runOnce(runSettings, {
+        ...{ args, context, kestra: kestra!, edge, progress, shown },
+        log: err,
+        onReporter: (reporter) => (clientLog = (message) => reporter.info(message))
+      })
 
-    const outcome = await executeWithEnvironments(settings, context, {
-      reporter,
-      kestra,
-      edge,
-      now: () => new Date()
+    let approved: string | undefined
+    if (asks) {
+      // The plan goes to stderr beside the question: stdout keeps the one result the format asks for.
+      const errPalette = palette(wantsColour(args.color, Boolean(io.stderr.isTTY), io.env))
+      const planSettings = settingsFor({ ...args, command: 'plan' })
+      const planned = await run(planSettings, { findings: err, palette: errPalette })
+      err(formatResult({ ...args, format: 'text' }, planSettings, planned, errPalette))
+      const plan = planned.report.plan
+      if (planned.failure !== undefined || !plan) {
+        return failed(planned.failure ?? 'no plan was computed')
+      }
+      progress?.clear()
+      const answer = await ask(io, deployQuestion(plan, settings, errPalette))
+      if (answer !== 'yes') {
+        err(`${p.red('Deploy cancelled')}: nothing was written (only 'yes' deploys).\n`)
+        return EXIT_FAILED
+      }
+      approved = plan.fingerprint
+    }
+    // After `yes`, only the plan shown is deployed: the same fingerprint, or nothing (reviewed-plan).
+    const deploySettings =
+      approved === undefined
+        ? settings
+        : settingsFor({ ...args, inputs: { 'reviewed-plan': approved, ...args.inputs } })
+    const result = await run(deploySettings, {
+      // Once approved, the findings were shown with the plan.
+      findings:
+        approved !== undefined
+          ? () => {}
+          : args.format === 'text'
+            ? (text) => out(cliWords(text))
+            : err,
+      palette: p
     })
-    // The plan file goes with the scratch folder: the outputs do not point at it.
-    const { 'plan-file': _planFile, ...outputs } = terminal.outputs()
-    const failure = outcome.failure && edge.text(cliFailure(outcome))
     progress?.clear()
-    const shown = {
-      report: edge.shown(outcome.report),
-      deployment: edge.shown(outcome.deployment),
-      receipt: outcome.receipt && edge.text(outcome.receipt)
-    }
-    out(formatResult(args, settings, shown, outputs, failure, p))
-    if (failure) {
-      err(`${p.red('error')} ${inert(failure)}\n`)
-      return EXIT_FAILED
-    }
-    return args.detailedExitCode && outputs['has-changes'] === 'true' ? EXIT_CHANGES : EXIT_OK
+    out(formatResult(args, deploySettings, result, p, approved !== undefined))
+    if (result.failure !== undefined) return failed(result.failure)
+    return args.detailedExitCode && result.outputs['has-changes'] === 'true'
+      ? EXIT_CHANGES
+      : EXIT_OK
   } catch (error) {
     if (error instanceof UsageError) return usageFailure(err, error, edge, usageExit)
     err(`${p.red('error')} ${inert(edge.text(errorMessage(error)))}\n`)
@@ -167,18 +191,105 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   }
 }
 
-/** The result as the format asks, from the report as shown (redacted) and the failure in CLI words. */
+/** `deploy` without a terminal to ask on and without `--auto-approve`: refused before any read. */
+const NO_TERMINAL =
+  "deploy asks for 'yes' on a terminal before it writes, and stdin is not a terminal. Pass --auto-approve to deploy without the question (as in CI), or run 'kestra-gitops plan' first to see what it would change"
+
+/** Where a run's findings go, in which colours. */
+interface Shown {
+  findings(text: string): void
+  palette: Palette
+}
+
+/** One run's result as shown: redacted, the failure in CLI words. */
+interface CliRun {
+  report: ReportInput
+  deployment?: DeployResult
+  receipt?: string
+  /** The action's outputs but the plan file (it goes with the scratch folder). */
+  outputs: Record<string, string>
+  failure?: string
+}
+
+/** One run of the engine, its log on stderr, its findings where `shown` says. */
+async function runOnce(
+  settings: Settings,
+  run: {
+    args: CliArgs
+    context: RunContext
+    kestra: KestraClient
+    edge: OutputEdge
+    progress?: ProgressLine
+    shown: Shown
+    log(text: string): void
+    onReporter(reporter: Reporter): void
+  }
+): Promise<CliRun> {
+  const { args, edge } = run
+  const terminal = terminalReporter({
+    log: run.log,
+    findings: (text) => run.shown.findings(cliWords(text)),
+    palette: run.shown.palette,
+    verbose: args.verbose,
+    progress: run.progress
+  })
+  // The result says the verdict, with the review's findings the checks' summary could not count yet; the
+  // text result ends with the repository line too: the log does not say them first.
+  const reporter = redactingReporter(
+    withoutSummaries(terminal, args.format === 'text' ? [LOADING, VALIDATION] : [VALIDATION]),
+    edge
+  )
+  run.onReporter(reporter)
+  const outcome = await executeWithEnvironments(settings, run.context, {
+    reporter,
+    kestra: run.kestra,
+    edge,
+    now: () => new Date()
+  })
+  const { 'plan-file': _planFile, ...outputs } = terminal.outputs()
+  return {
+    report: edge.shown(outcome.report),
+    deployment: edge.shown(outcome.deployment),
+    receipt: outcome.receipt && edge.text(outcome.receipt),
+    outputs,
+    failure: outcome.failure && edge.text(cliFailure(outcome))
+  }
+}
+
+/** The question before a deploy's first write: where, what, and the deletions by name. */
+function deployQuestion(plan: Plan, settings: Settings, p: Palette): string {
+  const deletes = plan.resources.filter((r) => r.action === 'delete')
+  const named = deletes.slice(0, 10).map((r) => `${r.kind} ${inert(resourceName(r))}`)
+  const more = deletes.length > named.length ? `, and ${deletes.length - named.length} more` : ''
+  const deleting =
+    deletes.length > 0
+      ? `\n${p.red(`It deletes ${deletes.length} resource(s)`)}: ${named.join(', ')}${more}.`
+      : ''
+  return `\nDeploy this plan (${countsText(plan.counts)}) to ${inert(settings.server ?? '')}, tenant ${inert(settings.tenant)}?${deleting}\nOnly 'yes' deploys. Enter a value: `
+}
+
+/** The first line typed on the terminal, trimmed ('' when it closes first). */
+async function ask(io: CliIo, question: string): Promise<string> {
+  io.stderr.write(question)
+  const lines = createInterface({ input: io.stdin!, terminal: false })
+  try {
+    for await (const line of lines) return line.trim()
+    return ''
+  } finally {
+    lines.close()
+  }
+}
+
+/**
+ * The result as the format asks, from a run as shown. `approved`: the plan was shown above the question,
+ * so a text result does not repeat its diffs.
+ */
 function formatResult(
   args: CliArgs,
   settings: Settings,
-  {
-    report,
-    deployment,
-    receipt
-  }: { report: ReportInput; deployment?: DeployResult; receipt?: string },
-  outputs: Record<string, string>,
-  failure: string | undefined,
-  p: Palette
+  { report, deployment, receipt, outputs, failure }: CliRun,
+  p: Palette,
+  approved = false
 ): string {
   if (args.format === 'markdown') {
     const comment = renderComment({ ...report, commentKey: settings.commentKey })
@@ -189,11 +300,11 @@ function formatResult(
     return `${upsertDeployedSection(comment, receipt, headline)}\n`
   }
   if (args.format === 'json') {
-    const json = { outputs, findings: report.findings, failure }
-    return `${JSON.stringify(json, null, 2)}\n`
+    const document = planDocument(report, { outputs, failure, deployment })
+    return `${JSON.stringify(document, null, 2)}\n`
   }
   // The outputs are the action's; a terminal reader wants them only when asking for detail.
-  const text = reportText(report, p, deployment)
+  const text = reportText(report, p, deployment, { diffs: !approved })
   return args.verbose ? `${text}\n${outputLines(outputs, p)}` : text
 }
 
@@ -201,10 +312,10 @@ function formatResult(
 function cliFailure(outcome: RunOutcome): string {
   const { findings, failOn = 'error' } = outcome.report
   if (outcome.failure !== failureMessage(findings, failOn)) return outcome.failure ?? ''
-  const { errors, warnings } = tally(findings)
+  const { errors } = tally(findings)
   return errors > 0
-    ? `Validation found ${errors} error(s): fix them and run again.`
-    : `Validation found ${warnings} warning(s) and --fail-on is warning.`
+    ? `Validation found ${tallyText(findings)}: fix the errors and run again.`
+    : `Validation found ${tallyText(findings)} and --fail-on is warning.`
 }
 
 /** The reporter, the summary lines of the phases `titles` left out. */
@@ -246,5 +357,11 @@ function processIo(): CliIo {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error
   })
-  return { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr }
+  return {
+    env: process.env,
+    cwd: process.cwd(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin
+  }
 }

@@ -6,7 +6,7 @@ import type { SettingsFile } from '../model/inputs/settings-file.js'
 import { type InputName } from '../model/inputs/declared.js'
 import { type Settings } from '../model/settings.js'
 import { UsageError, type CliArgs } from './args.js'
-import { CREDENTIAL_VARIABLES, entryOf, FLAG_VARIABLES, LOCAL_VALUES } from './flags.js'
+import { CREDENTIAL_VARIABLES, entryOf, FLAG_VARIABLES, LOCAL_VALUES, NOT_LOCAL } from './flags.js'
 
 type Env = Record<string, string | undefined>
 
@@ -37,7 +37,7 @@ export function cliSettings(
   }
   try {
     return parseSettings(read, {
-      file: settingsFile ? localFile(readSettingsFile(cwd)) : undefined,
+      file: settingsFile ? localFile(readSettingsFile(cwd), log) : undefined,
       log,
       givenIn: 'the command line'
     })
@@ -57,10 +57,25 @@ function sourceOf(input: string, args: CliArgs): string {
   return `--${input}`
 }
 
-/** The file's values but those a local run fixes. */
-function localFile(file: SettingsFile | undefined): SettingsFile | undefined {
+/**
+ * The file's values but those a local run fixes; each of those the file sets to another value is
+ * named, with why the CLI does not use it.
+ */
+function localFile(
+  file: SettingsFile | undefined,
+  log: ((message: string) => void) | undefined
+): SettingsFile | undefined {
   if (!file) return undefined
-  const values = [...file.values].filter(([name]) => entryOf(LOCAL_VALUES, name) === undefined)
+  const values = [...file.values].filter(([name, { text, line }]) => {
+    const fixed = entryOf(LOCAL_VALUES, name)
+    if (fixed === undefined) return true
+    if (text.trim() !== fixed) {
+      log?.(
+        `notice ${file.path}:${line}: ${name} is ignored by the CLI: ${NOT_LOCAL[name as keyof typeof NOT_LOCAL]}.`
+      )
+    }
+    return false
+  })
   return { path: file.path, values: new Map(values) }
 }
 

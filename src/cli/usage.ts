@@ -16,7 +16,7 @@ as in GitHub Actions, for previewing a plan or for other CI systems.
 Commands:
   validate                 check flows and namespace files (server checks too with a server)
   plan                     validate, then show what a deploy would change; writes nothing
-  deploy                   validate, plan, then apply the plan to Kestra
+  deploy                   validate, plan, show the plan and ask for 'yes', then apply it to Kestra
 
 Options (the action's inputs of the same name; a switch also takes --no-NAME or --NAME=false):
 ${flagInputs().map(inputOption).join('')}${option(
@@ -25,6 +25,9 @@ ${flagInputs().map(inputOption).join('')}${option(
   )}${option(
     '--full',
     'same as --full-plan: parse and check every flow file again, reusing no check stored with the commit marker'
+  )}${option(
+    '--auto-approve',
+    "with deploy: deploy without asking for 'yes' (needed where stdin is not a terminal, as in CI)"
   )}${option(
     '--detailed-exitcode',
     'with plan: exit 0 when the plan changes nothing, 2 when it changes something, 1 on any error (a usage error included), as Terraform does'

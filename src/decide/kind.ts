@@ -34,6 +34,11 @@ export interface DecideKind<C extends ResourceChange = ResourceChange, H = unkno
   marks?(change: C): string[]
   /** What is said above a change's diff, each an escaped Markdown paragraph (a flow's callers, its review). */
   above?(change: C): string[]
+  /**
+   * What the `--json` document says of a change beyond its line (docs/cli.md#the-json-document), as data: a
+   * flow's callers, trigger changes, missing names, executions not finished. Undefined when there is none.
+   */
+  review?(change: C): Record<string, unknown> | undefined
   /** The change's page in the Kestra UI whose base is `kestraUi` (docs/comment.md#links-to-kestra). */
   kestraPage?(change: C, kestraUi: string): string
   /**

@@ -31,12 +31,8 @@ import {
 } from '../decide/validate/index.js'
 import { knownResources } from '../decide/validate/references.js'
 import { unmanagedFindings } from '../decide/validate/index.js'
-import {
-  demoteUnchangedErrors,
-  failureMessage,
-  sortFindings,
-  tally
-} from '../decide/validate/verdict.js'
+import { demoteUnchangedErrors, failureMessage, sortFindings } from '../decide/validate/verdict.js'
+import { tallyText } from '../decide/render/headline.js'
 import { phase } from '../report/phase.js'
 import type { Kind } from '../kinds/kind.js'
 import type { RunPorts } from './ports.js'
@@ -311,9 +307,8 @@ function validated(input: {
 
 /** `Validation passed: 0 errors, 2 warnings`, the log's line for the comment's verdict. */
 function verdictText(findings: readonly Finding[], failOn: 'error' | 'warning'): string {
-  const { errors, warnings } = tally(findings)
   const failed = failureMessage(findings, failOn) !== undefined
-  return `Validation ${failed ? 'failed' : 'passed'}: ${errors} error(s), ${warnings} warning(s).`
+  return `Validation ${failed ? 'failed' : 'passed'}: ${tallyText(findings)}.`
 }
 
 /** One line per namespace, inside the loading group. */

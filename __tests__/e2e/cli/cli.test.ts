@@ -80,7 +80,7 @@ describe('kestra-gitops validate', () => {
     const repo = createGitRepo({ [`${NS}/flows/hello.yml`]: flow(NS, 'hello') })
     const result = await runCli(repo.dir, ['validate', '--verbose'])
     expect(result.exitCode, result.stderr).toBe(0)
-    expect(result.stdout).toContain('Validation passed: 0 error(s), 0 warning(s)')
+    expect(result.stdout).toContain('Validation passed: 0 errors, 0 warnings')
     expect(outputsOf(result.stdout)).toMatchObject({
       mode: 'validate',
       errors: '0',
@@ -100,9 +100,11 @@ describe('kestra-gitops validate', () => {
     expect(result.stdout).toMatch(
       /^company\.team\/flows\/broken\.yml:\d+(:\d+)? error \S.* \[[a-z-]+\]$/m
     )
-    expect(result.stdout).toContain('Validation failed: 1 error(s)')
+    expect(result.stdout).toContain('Validation failed: 1 error, 0 warnings')
     expect(outputsOf(result.stdout).errors).toBe('1')
-    expect(result.stderr).toContain('error Validation found 1 error(s): fix them and run again.')
+    expect(result.stderr).toContain(
+      'error Validation found 1 error, 0 warnings: fix the errors and run again.'
+    )
   })
 
   it('checks flows with the server when one is given, with credentials from the environment', async () => {
@@ -207,7 +209,7 @@ describe('kestra-gitops plan and deploy', () => {
   })
 
   it('deploy makes the server hold the repository; a second deploy writes nothing', async () => {
-    const first = await runCli(repo.dir, ['deploy', '--verbose'], env)
+    const first = await runCli(repo.dir, ['deploy', '--auto-approve', '--verbose'], env)
     expect(first.exitCode, first.stderr).toBe(0)
     expect(outputsOf(first.stdout)).toMatchObject({ mode: 'deploy', deployed: 'true' })
     expect(first.stderr).toContain('Deployed: 3 resource(s) written.')
@@ -225,7 +227,7 @@ describe('kestra-gitops plan and deploy', () => {
     })
 
     kestra.clearLog()
-    const second = await runCli(repo.dir, ['deploy', '--verbose'], env)
+    const second = await runCli(repo.dir, ['deploy', '--auto-approve', '--verbose'], env)
     expect(second.exitCode, second.stderr).toBe(0)
     expect(writes()).toEqual([])
     expect(second.stdout).not.toMatch(/^ {2}[+~-] /m)
@@ -236,7 +238,7 @@ describe('kestra-gitops plan and deploy', () => {
       unchanged: '5'
     })
 
-    const deleting = await runCli(repo.dir, ['deploy', '--delete'], env)
+    const deleting = await runCli(repo.dir, ['deploy', '--auto-approve', '--delete'], env)
     expect(deleting.exitCode, deleting.stderr).toBe(0)
     expect(serverState().flows.map((f) => f.id)).toEqual(['change', 'keep', 'new'])
     expect(deleting.stdout).toContain('- delete flow company.team.gone')
@@ -245,7 +247,7 @@ describe('kestra-gitops plan and deploy', () => {
 
   it('logs one summary line per phase, the detail only with --verbose, and removes its temp folder', async () => {
     const temp = mkdtempSync(join(tmpdir(), 'kga-cli-tmp-'))
-    const quiet = await runCli(repo.dir, ['deploy'], { ...env, TMPDIR: temp })
+    const quiet = await runCli(repo.dir, ['deploy', '--auto-approve'], { ...env, TMPDIR: temp })
     expect(quiet.exitCode, quiet.stderr).toBe(0)
     expect(quiet.stderr.split('\n')).toEqual([
       `kestra-gitops: deploy (server ${kestra.url})`,
@@ -262,14 +264,14 @@ describe('kestra-gitops plan and deploy', () => {
     expect(quiet.stdout).toContain(
       'Checked 3 flow(s) and 2 namespace file(s) in 1 namespace(s): company.team.'
     )
-    expect(quiet.stdout).toContain('Validation passed: 0 error(s), 0 warning(s)')
+    expect(quiet.stdout).toContain('Validation passed: 0 errors, 0 warnings')
     expect(quiet.stderr).not.toContain('workflow_dispatch')
     expect(quiet.stdout).not.toMatch(/^(mode|plan-fingerprint|deployed):/m) // outputs only with --verbose
     expect(readdirSync(temp)).toEqual([])
 
     kestra.clearLog()
     repo.commit({ [`${NS}/flows/new.yml`]: flow(NS, 'new', ' again') })
-    const verbose = await runCli(repo.dir, ['deploy', '--verbose'], env)
+    const verbose = await runCli(repo.dir, ['deploy', '--auto-approve', '--verbose'], env)
     expect(verbose.exitCode, verbose.stderr).toBe(0)
     expect(verbose.stderr).toContain('  company.team: 3 flow(s), 2 file(s)\n')
     expect(verbose.stderr).toContain('  flow company.team.new: updated (revision 2)\n')
@@ -280,7 +282,7 @@ describe('kestra-gitops plan and deploy', () => {
 
   it('deploy warns that uncommitted changes are deployed under the HEAD commit', async () => {
     repo.write({ [`${NS}/flows/new.yml`]: flow(NS, 'new', ' (edited)') })
-    const result = await runCli(repo.dir, ['deploy'], env)
+    const result = await runCli(repo.dir, ['deploy', '--auto-approve'], env)
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stderr).toContain(
       `warning 1 uncommitted change(s) under .: the working tree is deployed, recorded as commit ${repo.head().slice(0, 12)}.`
@@ -291,14 +293,18 @@ describe('kestra-gitops plan and deploy', () => {
   it('deploy needs a git commit to record', async () => {
     const plain = mkdtempSync(join(tmpdir(), 'kga-cli-nogit-'))
     cpSync(repo.dir, plain, { recursive: true, filter: (path) => !path.endsWith('.git') })
-    const result = await runCli(plain, ['deploy'], env)
+    const result = await runCli(plain, ['deploy', '--auto-approve'], env)
     expect(result.exitCode).toBe(2)
     expect(result.stderr).toContain('deploy records the deployed commit in Kestra')
     expect(writes()).toEqual([])
   })
 
   it('deploy --dry-run only plans', async () => {
-    const result = await runCli(repo.dir, ['deploy', '--dry-run', '--verbose'], env)
+    const result = await runCli(
+      repo.dir,
+      ['deploy', '--auto-approve', '--dry-run', '--verbose'],
+      env
+    )
     expect(result.exitCode, result.stderr).toBe(0)
     expect(writes()).toEqual([])
     expect(outputsOf(result.stdout)).toMatchObject({ mode: 'plan', deployed: 'false' })
@@ -306,7 +312,7 @@ describe('kestra-gitops plan and deploy', () => {
 
   it('deploy stops before the first write when a flow is broken', async () => {
     repo.commit({ [`${NS}/flows/new.yml`]: 'id: new\nnamespace: company.team\ntasks: [\n' })
-    const result = await runCli(repo.dir, ['deploy'], env)
+    const result = await runCli(repo.dir, ['deploy', '--auto-approve'], env)
     expect(result.exitCode).toBe(1)
     expect(writes()).toEqual([])
     expect(result.stdout).toMatch(/^company\.team\/flows\/new\.yml:\d+(:\d+)? error /m)

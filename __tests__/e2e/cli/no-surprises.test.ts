@@ -54,7 +54,7 @@ function realNamespaces() {
 describe('flags that need GitHub', () => {
   const forms = (name: string) => [[`--${name}`, 'x'], [`--${name}=true`], [`--no-${name}`]]
   const cases = Object.keys(GITHUB_ONLY).flatMap((name) =>
-    forms(name).map((form) => ({ name, argv: ['deploy', ...form] }))
+    forms(name).map((form) => ({ name, argv: ['deploy', ...form, '--auto-approve'] }))
   )
 
   it.each(cases)(
@@ -75,7 +75,7 @@ describe('flags that need GitHub', () => {
 
   it('deploy --preview names the command that deploys into prefixed namespaces, which writes only there', async () => {
     const before = realNamespaces()
-    const refused = await runCli(repo.dir, ['deploy', '--preview'], env)
+    const refused = await runCli(repo.dir, ['deploy', '--auto-approve', '--preview'], env)
     expect(refused.exitCode).toBe(2)
     expect(refused.stderr).toContain(
       "run 'kestra-gitops deploy --namespace-prefix pr-<number> --disable-triggers'"
@@ -84,7 +84,7 @@ describe('flags that need GitHub', () => {
 
     const prefixed = await runCli(
       repo.dir,
-      ['deploy', '--namespace-prefix', 'pr-7', '--disable-triggers'],
+      ['deploy', '--auto-approve', '--namespace-prefix', 'pr-7', '--disable-triggers'],
       env
     )
     expect(prefixed.exitCode, prefixed.stderr).toBe(0)
@@ -150,14 +150,14 @@ describe('--root', () => {
 
 describe('deploy reports a deploy', () => {
   it('heads stdout with the outcome and ends it with the Deployed line', async () => {
-    const first = await runCli(repo.dir, ['deploy'], env)
+    const first = await runCli(repo.dir, ['deploy', '--auto-approve'], env)
     expect(first.exitCode, first.stderr).toBe(0)
     expect(first.stdout.split('\n')[0]).toBe('Kestra deploy: applied, 1 created, 1 updated')
     expect(first.stdout).not.toContain('Kestra plan')
     expect(first.stdout.trimEnd().split('\n').pop()).toBe('Deployed: 2 resource(s) written.')
     expect(kestra.snapshot().flows.find((f) => f.id === 'hello')?.revision).toBe(3)
 
-    const again = await runCli(repo.dir, ['deploy'], env)
+    const again = await runCli(repo.dir, ['deploy', '--auto-approve'], env)
     expect(again.exitCode, again.stderr).toBe(0)
     expect(again.stdout.split('\n')[0]).toBe('Kestra deploy: up to date, 2 unchanged')
     expect(again.stdout).toContain(
@@ -170,7 +170,11 @@ describe('deploy reports a deploy', () => {
 
     // --format markdown: the comment as the merged pull request shows it, headed by the outcome.
     repo.commit({ [`${NS}/flows/more.yml`]: flow(NS, 'more') })
-    const markdown = await runCli(repo.dir, ['deploy', '--format', 'markdown'], env)
+    const markdown = await runCli(
+      repo.dir,
+      ['deploy', '--auto-approve', '--format', 'markdown'],
+      env
+    )
     expect(markdown.exitCode, markdown.stderr).toBe(0)
     const lines = markdown.stdout.split('\n')
     expect(lines[1]).toBe('### Kestra deploy: ✅ applied, 1 created, 2 unchanged')
@@ -187,7 +191,7 @@ describe('plan --detailed-exitcode', () => {
     expect(changes.stdout).toContain('Kestra plan: 1 to create, 1 to update')
     expect(kestra.snapshot()).toEqual(before)
 
-    expect((await runCli(repo.dir, ['deploy'], env)).exitCode).toBe(0)
+    expect((await runCli(repo.dir, ['deploy', '--auto-approve'], env)).exitCode).toBe(0)
     const none = await runCli(repo.dir, ['plan', '--detailed-exitcode'], env)
     expect(none.exitCode, none.stderr).toBe(0)
     expect(none.stdout).toContain('No changes')
@@ -214,7 +218,7 @@ describe('plan --detailed-exitcode', () => {
       ['plan', '--detailed-exitcode', '--environment', 'prod'],
       '--environment works only in GitHub Actions'
     ],
-    [['deploy', '--detailed-exitcode'], '--detailed-exitcode goes with plan'],
+    [['deploy', '--auto-approve', '--detailed-exitcode'], '--detailed-exitcode goes with plan'],
     [['validate', '--detailed-exitcode'], '--detailed-exitcode goes with plan']
   ])('%j is a usage error that exits 1, so 2 means only "changes"', async (argv, message) => {
     const result = await runCli(repo.dir, argv, env)

@@ -38,3 +38,51 @@ export function outputsOf(stdout: string): Record<string, string> {
   for (const match of stdout.matchAll(/^([a-z-]+): +(.*)$/gm)) outputs[match[1]!] = match[2]!
   return outputs
 }
+
+/**
+ * The bundled CLI on a pseudo-terminal (util-linux's `script`), as a person at a terminal runs it: stdin,
+ * stdout and stderr are the terminal, so its output is one stream. `answer` is typed, with Enter, once the
+ * output asks for a value.
+ */
+export async function runCliOnTerminal(
+  cwd: string,
+  args: string[],
+  env: Record<string, string>,
+  answer: string
+): Promise<{ exitCode: number; output: string }> {
+  const command = [process.execPath, CLI_SCRIPT, ...args].map(shellWord).join(' ')
+  const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? cwd,
+      NO_COLOR: '1',
+      TERM: 'dumb',
+      ...env
+    },
+    stdio: ['pipe', 'pipe', 'pipe']
+  })
+  let output = ''
+  let answered = false
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk
+    if (!answered && output.includes('Enter a value:')) {
+      answered = true
+      child.stdin.write(`${answer}\n`)
+    }
+  })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  const timeout = setTimeout(() => child.kill('SIGKILL'), 60_000)
+  const exitCode = await new Promise<number>((done) => child.on('close', (code) => done(code ?? 1)))
+  clearTimeout(timeout)
+  // The terminal's line endings and the progress line's erasures are the terminal's, not the CLI's words.
+  const text = output
+    .replace(/\r\n/g, '\n')
+    .replace(/\r\u001b\[2K/g, '')
+    .replace(/\r/g, '')
+  return { exitCode, output: text }
+}
+
+function shellWord(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`
+}

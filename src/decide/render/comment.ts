@@ -2,7 +2,7 @@ import { changePieces, driftPieces, type Detail } from './changes.js'
 import { invalidCounts } from './resource.js'
 import { fitPieces, utf16Length, type Piece } from './fit.js'
 import { findingsSection, sourceLink } from './findings.js'
-import { noteLines, title, verdictAndTarget } from './headline.js'
+import { deletionLine, noteLines, title, verdictAndTarget } from './headline.js'
 import type { CommentInput } from './input.js'
 import { commentMarker, planMarkerLine, runLine } from '../../model/markdown/comment-markers.js'
 import { planRecord } from '../../model/plan-record.js'
@@ -23,9 +23,11 @@ const DIFF_DROPPED = 'Diff omitted: see the job summary.'
 export function renderComment(input: CommentInput): string {
   const budget = (input.budget ?? COMMENT_BUDGET) - runLine(input.runUrl).length - 2
   const plan = input.plan
+  const deletions = deletionLine(plan)
   const head = [
     `${commentMarker(input.commentKey)}\n${title(input)}`,
-    verdictAndTarget(input),
+    verdictAndTarget(input, { layoutReason: false }),
+    ...(deletions ? [deletions] : []),
     ...noteLines(input.notes)
   ]
   const findings = findingsSection(
@@ -38,7 +40,8 @@ export function renderComment(input: CommentInput): string {
   if (findings) head.push(findings)
   const fit = (pieces: Piece[]) => fitPieces(pieces, budget, utf16Length)
 
-  const minimal = [head[0]!, SUMMARY_POINTER]
+  // Even the shortest comment names the deletions (docs/comment.md#deletions).
+  const minimal = [head[0]!, ...(deletions ? [deletions] : []), SUMMARY_POINTER]
   let body: string
   if (!plan) {
     body = fit(head)?.text ?? minimal.join('\n\n')

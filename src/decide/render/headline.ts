@@ -1,5 +1,6 @@
 import type { DeployStatus } from '../../model/result.js'
-import type { PlanCounts } from '../../model/plan.js'
+import type { Plan, PlanCounts } from '../../model/plan.js'
+import { deletionsText } from './deletions.js'
 import type { Finding } from '../../model/finding.js'
 import { escapeText, commitText } from '../../model/markdown/escape.js'
 import type { ReportInput } from './input.js'
@@ -27,28 +28,43 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`
 }
 
+/**
+ * `3 errors, 1 warning` (and notices when there are any): the verdict's counts in the same words in the
+ * comment, the summary, the log and the CLI's text.
+ */
+export function tallyText(findings: readonly Finding[]): string {
+  const counts = findingCounts(findings)
+  const tally = [plural(counts.error, 'error'), plural(counts.warning, 'warning')]
+  if (counts.notice > 0) tally.push(plural(counts.notice, 'notice'))
+  return tally.join(', ')
+}
+
 function verdictLine(findings: readonly Finding[], failOn: 'error' | 'warning'): string {
   const counts = findingCounts(findings)
   const failed = counts.error > 0 || (failOn === 'warning' && counts.warning > 0)
-  const tally = [plural(counts.error, 'error'), plural(counts.warning, 'warning')]
-  if (counts.notice > 0) tally.push(plural(counts.notice, 'notice'))
-  return `${failed ? '❌ **Validation failed**' : '✅ **Validation passed**'}: ${tally.join(', ')}`
+  return `${failed ? '❌ **Validation failed**' : '✅ **Validation passed**'}: ${tallyText(findings)}`
 }
 
 /**
  * The verdict, then the target on a line of its own: a backslash break, as a job summary (unlike a
  * comment) joins plain consecutive lines into one.
  */
-export function verdictAndTarget(input: ReportInput): string {
-  return `${verdictLine(input.findings, input.failOn ?? 'error')}\\\n${targetLine(input)}`
+export function verdictAndTarget(
+  input: ReportInput,
+  { layoutReason = true }: { layoutReason?: boolean } = {}
+): string {
+  return `${verdictLine(input.findings, input.failOn ?? 'error')}\\\n${targetLine(input, layoutReason)}`
 }
 
-function targetLine(input: ReportInput): string {
+/**
+ * The target: server, tenant, commit and layout. The layout's reason only where the whole report is (the
+ * job summary): under a comment's headline it read like a problem (docs/comment.md#what-reviewers-see).
+ */
+function targetLine(input: ReportInput, layoutReason: boolean): string {
   const server = input.server ? escapeText(input.server) : 'none configured'
   const commit = commitText(input.commit, input.repositoryUrl)
-  const layout = input.layout
-    ? ` · **Layout** ${escapeText(input.layout.layout)} (${escapeText(input.layout.reason)})`
-    : ''
+  const reason = input.layout && layoutReason ? ` (${escapeText(input.layout.reason)})` : ''
+  const layout = input.layout ? ` · **Layout** ${escapeText(input.layout.layout)}${reason}` : ''
   return `**Server** ${server} · **Tenant** ${escapeText(input.tenant)} · **Commit** ${commit}${layout}`
 }
 
@@ -103,6 +119,16 @@ export function withHeadline(markdown: string, headline: string): string {
   if (HEADLINE.test(lines[at] ?? '')) lines[at] = headline
   else lines.splice(at, 0, headline)
   return lines.join('\n')
+}
+
+/**
+ * The line right under the headline naming what the plan deletes (docs/comment.md#deletions);
+ * undefined when it deletes nothing.
+ */
+export function deletionLine(plan: Plan | undefined): string | undefined {
+  const text = plan && deletionsText(plan)
+  if (text === undefined) return undefined
+  return `> [!CAUTION]\n> 🔴 **${escapeText(text.counts)}:** ${escapeText(text.names)}`
 }
 
 export function noteLines(notes: readonly string[] | undefined): string[] {

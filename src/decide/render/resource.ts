@@ -48,7 +48,6 @@ interface LineLinks {
  * with a link to its page in the Kestra UI when `kestraUi` is known and its kind has one.
  */
 export function summaryLine(r: ResourceChange, links: LineLinks): string {
-  const kind = kindOf(links.kinds, r)
   const findings = links.invalid?.(r)
   const parts = [`${ACTION_LABEL[r.action]} ${r.kind} <b>${escapeText(resourceName(r))}</b>`]
   if (findings !== undefined)
@@ -59,14 +58,32 @@ export function summaryLine(r: ResourceChange, links: LineLinks): string {
   if (r.drifted) parts.push('⚠️ drifted')
   if (r.remark !== undefined) parts.push(escapeText(r.remark))
   else if (r.action === 'orphaned') parts.push('kept because <code>delete</code> is false')
-  const page = links.kestraUi === undefined ? undefined : kind.kestraPage?.(r, links.kestraUi)
+  const page = kestraPageOf(r, links.kinds, links.kestraUi)
   if (page) parts.push(`<a href="${escapeHtml(page)}">open in Kestra</a>`)
   return parts.join(' · ')
+}
+
+/**
+ * The resource's page in the Kestra UI, when the server holds it: a resource the plan creates has none yet
+ * (docs/comment.md#links-to-kestra).
+ */
+export function kestraPageOf(
+  r: ResourceChange,
+  kinds: readonly DecideKind[],
+  kestraUi: string | undefined
+): string | undefined {
+  if (kestraUi === undefined || r.action === 'create') return undefined
+  return kindOf(kinds, r).kestraPage?.(r, kestraUi)
 }
 
 /** What the change's kind says on its line beyond its diff's line counts (`DecideKind.marks`). */
 export function kindMarks(kinds: readonly DecideKind[], r: ResourceChange): string[] {
   return kindOf(kinds, r).marks?.(r) ?? []
+}
+
+/** What the change's kind says above its diff (`DecideKind.above`): escaped Markdown paragraphs. */
+export function kindAbove(kinds: readonly DecideKind[], r: ResourceChange): string[] {
+  return kindOf(kinds, r).above?.(r) ?? []
 }
 
 function lineCounts(r: ResourceChange): string | undefined {
@@ -82,7 +99,7 @@ export function detailsBlock(
   diffOmittedNote?: string
 ): string {
   const diff = r.diff === undefined ? noDiffText(r) : (diffOmittedNote ?? fence(r.diff, 'diff'))
-  const above = kindOf(links.kinds, r).above?.(r) ?? []
+  const above = kindAbove(links.kinds, r)
   const body = [...above, diff].join('\n\n')
   return `<details><summary>${summaryLine(r, links)}</summary>\n\n${body}\n\n</details>`
 }

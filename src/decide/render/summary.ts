@@ -7,7 +7,7 @@ import { invalidCounts } from './resource.js'
 import { utf8Length } from '../../model/content.js'
 import { fitPieces, type Piece } from './fit.js'
 import { findingsSection, sourceLink } from './findings.js'
-import { noteLines, title, verdictAndTarget } from './headline.js'
+import { deletionLine, noteLines, title, verdictAndTarget } from './headline.js'
 import type { SummaryInput } from './input.js'
 
 /** GitHub rejects job summaries over 1 MiB. */
@@ -23,7 +23,13 @@ const TRIMMED_NOTE =
 export function renderSummary(input: SummaryInput): string {
   const budget = input.budgetBytes ?? SUMMARY_BUDGET_BYTES
   const plan = input.plan
-  const head: Piece[] = [title(input), verdictAndTarget(input), ...noteLines(input.notes)]
+  const deletions = deletionLine(plan)
+  const head: Piece[] = [
+    title(input),
+    verdictAndTarget(input),
+    ...(deletions ? [deletions] : []),
+    ...noteLines(input.notes)
+  ]
   if (plan) head.push(countsTable(plan, input.kinds))
   const findings = findingsSection(
     input.findings,

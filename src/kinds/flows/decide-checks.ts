@@ -24,9 +24,29 @@ export function flowFindings(reading: RepositoryReading): Finding[] {
   }
   findings.push(...duplicateFlowFindings(identities))
   if (reading.serverAnswers) {
-    findings.push(...serverAnswerFindings(reading.serverAnswers, repositoryFlows(reading)))
+    const server = serverAnswerFindings(reading.serverAnswers, repositoryFlows(reading))
+    findings.push(...withoutRepeats(server, findings))
   }
   return findings.sort(compareFindings)
+}
+
+/** The server's words for a task or trigger without `type` (the released core, run: docs/validation.md#server-validation). */
+const NULL_TYPE = /\bInvalid type: null\b/
+
+/**
+ * The server's verdicts but those that repeat a local finding: one finding per problem. A task or trigger
+ * without `type` is the local rule's error on its own line; the server's `Invalid type: null` for the same
+ * file says it again, less precisely (docs/validation.md#server-validation).
+ */
+function withoutRepeats(server: Finding[], local: readonly Finding[]): Finding[] {
+  const untyped = new Set(
+    local
+      .filter((f) => /^(task|trigger)-type$/.test(f.rule) && f.message.includes('has no `type`'))
+      .map((f) => f.file)
+  )
+  return server.filter(
+    (f) => !(f.rule === 'server-constraint' && NULL_TYPE.test(f.message) && untyped.has(f.file))
+  )
 }
 
 function repositoryFlows({ model }: RepositoryReading): Set<string> {

@@ -105,3 +105,30 @@ function byState(executions: readonly Pick<UnfinishedExecution, 'state'>[]): str
     .map(([state, n]) => `${n} ${escapeText(state)}`)
     .join(', ')
 }
+
+/**
+ * What the comment says above the flow's diff, as data for the `--json` document
+ * (docs/cli.md#the-json-document); undefined when it says nothing.
+ */
+export function reviewData(r: FlowChange): Record<string, unknown> | undefined {
+  const callers = r.impact?.callers ?? []
+  const triggers = r.impact?.triggers ?? []
+  const missing = r.review?.missing ?? []
+  const unfinished = r.review?.unfinished ?? []
+  const data = {
+    ...(callers.length > 0 && {
+      callers: callers.map((c) => ({
+        ...{ namespace: c.namespace, id: c.id, via: c.via, server_only: c.serverOnly },
+        ...(c.breaks?.length && { breaks: [...c.breaks] })
+      }))
+    }),
+    ...(triggers.length > 0 && {
+      triggers: triggers.map((t) => ({ text: t.text, ...(t.nextRun && { next_run: t.nextRun }) }))
+    }),
+    ...(missing.length > 0 && { missing: missing.map((m) => ({ kind: m.kind, name: m.name })) }),
+    ...(unfinished.length > 0 && {
+      unfinished: unfinished.map((e) => ({ id: e.id, state: e.state, url: e.url }))
+    })
+  }
+  return Object.keys(data).length > 0 ? data : undefined
+}

@@ -3,7 +3,7 @@ import type { RepositoryShape } from '../../model/drift.js'
 import { repositoryPath } from '../../model/repository-paths.js'
 import type { RepositoryReading } from '../../decide/validate/index.js'
 import { flowFindings } from './decide-checks.js'
-import { impactMarks, impactText, reviewMarks, reviewText } from './decide-render.js'
+import { impactMarks, impactText, reviewData, reviewMarks, reviewText } from './decide-render.js'
 import {
   actionOf,
   applyDiff,
@@ -25,6 +25,7 @@ export const flowsDecide: DecideKind<FlowChange, RepositoryReading> = {
   label: 'Flows',
   marks: (change) => [...revisionMarks(change), ...impactMarks(change), ...reviewMarks(change)],
   above: (change) => [impactText(change), reviewText(change)].filter((text) => text !== undefined),
+  review: reviewData,
   kestraPage: (change, kestraUi) =>
     `${kestraUi}/flows/edit/${encodeURIComponent(change.namespace)}/${encodeURIComponent(change.id)}`,
   pipelineReading: true,

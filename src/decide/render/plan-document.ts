@@ -1,0 +1,201 @@
+import { z } from 'zod'
+import { compareFindings } from '../../model/finding.js'
+import { resourceName, type ResourceChange } from '../../model/plan.js'
+import type { DeployResult } from '../../model/result.js'
+import { kindOf } from '../kind.js'
+import { findingCounts } from './headline.js'
+import { deletionNames } from './deletions.js'
+import type { ReportInput } from './input.js'
+import { invalidCounts, kestraPageOf, kindMarks } from './resource.js'
+
+/**
+ * The version of the document `plan --json` prints (docs/cli.md#the-json-document). It only grows: a field
+ * is added under the same version, never renamed, retyped or removed; a change that would need that is a
+ * new version.
+ */
+const FORMAT_VERSION = 1
+
+const ACTIONS = ['create', 'update', 'delete', 'orphaned', 'unchanged'] as const
+
+const countsSchema = z.object({
+  create: z.number(),
+  update: z.number(),
+  delete: z.number(),
+  unchanged: z.number(),
+  orphaned: z.number(),
+  drifted: z.number()
+})
+
+/** Its identity (`id`, `path`, `key`) and details are the plan file's (docs/inputs.md#plan-file). */
+const resourceSchema = z.looseObject({
+  kind: z.string(),
+  /** Absent for a tenant-wide resource. */
+  namespace: z.string().optional(),
+  /** `namespace.id`, `namespace:path`: as the comment names it. */
+  name: z.string(),
+  action: z.enum(ACTIONS),
+  /** The server's current revision of a flow it holds (the kind's plan-file details). */
+  revision: z.number().optional(),
+  drifted: z.boolean(),
+  /** How many findings concern it, when one is an error: the comment's `invalid` mark. */
+  invalid_findings: z.number().optional(),
+  additions: z.number().optional(),
+  deletions: z.number().optional(),
+  diff_omitted: z.enum(['binary', 'too-large']).optional(),
+  /** The unified diff the comment folds under the resource's line. */
+  diff: z.string().optional(),
+  /** The marks of its line in the comment and the text output (`rev 3 → 4`, `📞 called by 2 flows`…). */
+  marks: z.array(z.string()),
+  /** What the kind says of it in plain text (why an orphan is kept…). */
+  remark: z.string().optional(),
+  /** Its page in the Kestra UI, when the server holds it. */
+  page: z.string().optional(),
+  /** The kind's review, as data: a flow's callers, trigger changes, missing names, executions. */
+  review: z.record(z.string(), z.unknown()).optional()
+})
+
+const findingSchema = z.object({
+  severity: z.enum(['error', 'warning', 'notice']),
+  file: z.string(),
+  line: z.number(),
+  column: z.number().optional(),
+  rule: z.string(),
+  message: z.string(),
+  resource: z.string().optional()
+})
+
+/** The document `kestra-gitops plan --json` (and `validate`, `deploy`) prints: what the comment shows. */
+export const planDocumentSchema = z.object({
+  format_version: z.literal(FORMAT_VERSION),
+  command: z.enum(['validate', 'plan', 'deploy', 'drift']),
+  verdict: z.object({
+    passed: z.boolean(),
+    fail_on: z.enum(['error', 'warning']),
+    errors: z.number(),
+    warnings: z.number(),
+    notices: z.number()
+  }),
+  server: z.string().nullable(),
+  tenant: z.string(),
+  commit: z.string(),
+  layout: z.object({ layout: z.string(), reason: z.string() }).nullable(),
+  notes: z.array(z.string()),
+  /** The settings the plan ran with, as its marker records them: never a credential. */
+  settings: z.record(z.string(), z.string()),
+  fingerprint: z.string().nullable(),
+  counts: countsSchema.nullable(),
+  /** The resources the plan deletes, as the line under the comment's headline names them. */
+  deletions: z.array(z.string()),
+  resources: z.array(resourceSchema),
+  findings: z.array(findingSchema),
+  /** The action's outputs of the run (the plan file's path left out). */
+  outputs: z.record(z.string(), z.string()),
+  failure: z.string().nullable(),
+  deployment: z
+    .object({
+      status: z.enum(['applied', 'nothing-to-do', 'refused', 'failed']),
+      applied: z.number(),
+      refusal: z.string().optional(),
+      resources: z.array(
+        z.object({
+          kind: z.string(),
+          name: z.string(),
+          result: z.string(),
+          revision: z.number().optional(),
+          message: z.string().optional()
+        })
+      )
+    })
+    .nullable()
+})
+
+type PlanDocument = z.infer<typeof planDocumentSchema>
+
+interface DocumentRun {
+  /** The action's outputs. */
+  outputs: Readonly<Record<string, string>>
+  failure?: string
+  deployment?: DeployResult
+}
+
+/** The report as one JSON document (docs/cli.md#the-json-document), from the report as shown (redacted). */
+export function planDocument(report: ReportInput, run: DocumentRun): PlanDocument {
+  const counts = findingCounts(report.findings)
+  const failOn = report.failOn ?? 'error'
+  const plan = report.plan
+  const invalid = invalidCounts(report.findings)
+  return {
+    format_version: FORMAT_VERSION,
+    command: report.mode,
+    verdict: {
+      passed: !(counts.error > 0 || (failOn === 'warning' && counts.warning > 0)),
+      fail_on: failOn,
+      errors: counts.error,
+      warnings: counts.warning,
+      notices: counts.notice
+    },
+    server: report.server ?? null,
+    tenant: report.tenant,
+    commit: report.commit,
+    layout: report.layout ? { layout: report.layout.layout, reason: report.layout.reason } : null,
+    notes: [...(report.notes ?? [])],
+    settings: { ...report.settings },
+    fingerprint: plan?.fingerprint ?? null,
+    counts: plan ? { ...plan.counts } : null,
+    deletions: plan ? deletionNames(plan) : [],
+    resources: (plan?.resources ?? []).map((r) => resourceEntry(r, report, invalid(r))),
+    findings: [...report.findings].sort(compareFindings).map((f) => ({
+      severity: f.severity,
+      file: f.file,
+      line: f.line,
+      ...(f.column !== undefined && { column: f.column }),
+      rule: f.rule,
+      message: f.message,
+      ...(f.resource !== undefined && { resource: f.resource })
+    })),
+    outputs: { ...run.outputs },
+    failure: run.failure ?? null,
+    deployment: run.deployment
+      ? {
+          status: run.deployment.status,
+          applied: run.deployment.applied,
+          ...(run.deployment.refusal !== undefined && { refusal: run.deployment.refusal }),
+          resources: run.deployment.resources.map((r) => ({
+            kind: r.change.kind,
+            name: resourceName(r.change),
+            result: r.result,
+            ...(r.revision !== undefined && { revision: r.revision }),
+            ...(r.message !== undefined && { message: r.message })
+          }))
+        }
+      : null
+  }
+}
+
+function resourceEntry(
+  r: ResourceChange,
+  report: ReportInput,
+  invalid: number | undefined
+): PlanDocument['resources'][number] {
+  const kind = kindOf(report.kinds, r)
+  const review = kind.review?.(r)
+  const page = kestraPageOf(r, report.kinds, report.kestraUi)
+  return {
+    kind: r.kind,
+    ...(r.namespace !== '' && { namespace: r.namespace }),
+    ...kind.planFileIdentity(r),
+    name: resourceName(r),
+    action: r.action,
+    ...kind.planFileDetails(r),
+    drifted: r.drifted,
+    ...(invalid !== undefined && { invalid_findings: invalid }),
+    ...(r.additions !== undefined && { additions: r.additions }),
+    ...(r.deletions !== undefined && { deletions: r.deletions }),
+    ...(r.diffOmitted !== undefined && { diff_omitted: r.diffOmitted }),
+    ...(r.diff !== undefined && { diff: r.diff }),
+    marks: kindMarks(report.kinds, r),
+    ...(r.remark !== undefined && { remark: r.remark }),
+    ...(page !== undefined && { page }),
+    ...(review !== undefined && { review })
+  }
+}
