@@ -1,0 +1,248 @@
+/**
+ * Every command of the README runs here, as written: the quick start's settings file and its three workflows
+ * (each `with:` resolved as GitHub would, `vars` and `secrets` standing for the emulator's address and
+ * credentials) through the bundled action, and the CLI's lines through the bundled CLI, the `deploy` on a
+ * terminal answering `yes`. Two lines need the real GitHub and are not run: the `git ls-remote` that finds a
+ * commit to pin and the `npm install` from it (`__tests__/e2e/cli/package.test.ts` packs and installs the same
+ * package from this checkout). `npm ci && npm run demo` is `__tests__/e2e/scripts.test.ts`'s, `npm test` is CI.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.js'
+import { createGitRepo } from '../../test-support/git-repo.js'
+import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
+import { PROJECT_ROOT, runAction } from '../../test-support/runner.js'
+import {
+  CREDENTIALS,
+  flow,
+  pullRequestEvent,
+  pushEvent,
+  scheduleEvent
+} from '../../test-support/scenario.js'
+import { runCli, runCliOnTerminal } from './cli/run-cli.js'
+import { startDriftStage } from './drift/stage.js'
+
+const README = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8')
+const BLOCKS = [...README.matchAll(/^```(\w+)\n([^]*?)^```$/gm)].map((m) => ({
+  lang: m[1]!,
+  text: m[2]!
+}))
+
+/** The README's block whose first line is `# <name>`. */
+function file(name: string): string {
+  const block = BLOCKS.find((b) => b.text.startsWith(`# ${name}\n`))
+  if (!block) throw new Error(`README.md has no block '# ${name}'`)
+  return block.text
+}
+
+interface Step {
+  uses?: string
+  with?: Record<string, string>
+}
+
+/** The action's step of a workflow and the event that starts it. */
+function workflow(name: string): { events: string[]; step: Required<Step> } {
+  const parsed = parse(file(`.github/workflows/${name}`)) as {
+    on: Record<string, unknown>
+    jobs: Record<string, { steps: Step[] }>
+  }
+  const steps = Object.values(parsed.jobs).flatMap((job) => job.steps)
+  const step = steps.find((s) => s.uses?.startsWith('kestra-gitops/kestra-gitops-action@'))
+  if (!step?.uses || !step.with) throw new Error(`${name}: no step of this action`)
+  return { events: Object.keys(parsed.on), step: step as Required<Step> }
+}
+
+/** `with:` as GitHub resolves it, the repository's variables and secrets standing for this test's. */
+function resolve(
+  inputs: Record<string, string>,
+  values: Record<string, string>
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(inputs).map(([name, value]) => [
+      name,
+      String(value).replace(/\$\{\{\s*([\w.-]+)\s*\}\}/g, (_, expression: string) => {
+        const resolved = values[expression]
+        if (resolved === undefined) throw new Error(`${name}: no value for ${expression}`)
+        return resolved
+      })
+    ])
+  )
+}
+
+const NS = 'company.team'
+const ACTION_INPUTS = Object.keys(
+  (parse(readFileSync(join(PROJECT_ROOT, 'action.yml'), 'utf8')) as { inputs: object }).inputs
+)
+
+let kestra: Emulator | undefined
+let github: FakeGitHub | undefined
+afterEach(async () => {
+  await kestra?.close()
+  await github?.close()
+  kestra = github = undefined
+})
+
+describe("the README's quick start", () => {
+  it('pins a commit in every workflow, and gives only inputs action.yml declares', () => {
+    for (const name of ['kestra-plan.yml', 'kestra-deploy.yml', 'kestra-drift.yml']) {
+      const { step } = workflow(name)
+      expect(step.uses).toBe('kestra-gitops/kestra-gitops-action@<commit-sha>')
+      for (const input of Object.keys(step.with)) expect(ACTION_INPUTS).toContain(input)
+    }
+    expect(README).toMatch(/^## Pin a version$/m)
+  })
+
+  it('plans a pull request with the settings file, then deploys the merge the plan reviewed', async () => {
+    kestra = await startEmulator({ basicAuth: CREDENTIALS })
+    github = await startFakeGitHub()
+    kestra.seed({ flows: [{ namespace: NS, id: 'made-in-ui', source: flow(NS, 'made-in-ui') }] })
+    const values = {
+      'vars.KESTRA_URL': kestra.url,
+      'secrets.KESTRA_USERNAME': CREDENTIALS.username,
+      'secrets.KESTRA_PASSWORD': CREDENTIALS.password
+    }
+    const repo = createGitRepo({
+      'kestra-gitops.yml': file('kestra-gitops.yml'),
+      [`kestra/flows/${NS}/hello.yml`]: flow(NS, 'hello')
+    })
+    const base = repo.head()
+    repo.git('checkout', '-q', '-b', 'feature')
+    const head = repo.commit({ [`kestra/flows/${NS}/report.yml`]: flow(NS, 'report') }, 'report')
+
+    const plan = workflow('kestra-plan.yml')
+    expect(plan.events).toEqual(['pull_request'])
+    const planned = await runAction({
+      ...pullRequestEvent(repo, base, head),
+      githubApiUrl: github.url,
+      inputs: resolve(plan.step.with, values)
+    })
+    expect(planned.exitCode, planned.stdout).toBe(0)
+    const comment = github.comments(7)[0]?.body ?? ''
+    // The settings file's `delete: true` reached the plan: the flow made in the UI is to be deleted.
+    expect(comment).toMatch(/### Kestra plan: 2 to create, 0 to update, 1 to delete/)
+    expect(comment).toContain('made-in-ui')
+
+    repo.git('checkout', '-q', 'main')
+    repo.git('merge', '-q', '--no-ff', '-m', 'Merge pull request #7', 'feature')
+    const merge = repo.head()
+    github.setCommitPulls(merge, [
+      { number: 7, merged_at: '2026-11-26T10:00:00Z', merge_commit_sha: merge }
+    ])
+    const deploy = workflow('kestra-deploy.yml')
+    expect(deploy.events).toEqual(['push', 'workflow_dispatch'])
+    const deployed = await runAction({
+      ...pushEvent(repo, base, merge),
+      githubApiUrl: github.url,
+      inputs: resolve(deploy.step.with, values)
+    })
+    expect(deployed.exitCode, deployed.stdout).toBe(0)
+    expect(deployed.outputs.deployed).toBe('true')
+    expect(deployed.stdout).toContain('pull request #7') // require-reviewed-plan, from the settings file
+    const live = kestra
+      .snapshot()
+      .flows.filter((f) => !f.deleted)
+      .map((f) => f.id)
+      .sort()
+    expect(live).toEqual(['hello', 'report'])
+  })
+
+  it('brings an edit made in the Kestra UI back as a pull request', async () => {
+    const token = 'kestra-api-token-of-the-readme'
+    // The App of the README's drift workflow: its installation token may write the branch and the pull request.
+    const app = 'ghs_AppInstallationToken_of_the_readme'
+    const stage = await startDriftStage({
+      emulator: { tokens: [token] },
+      github: {
+        tokens: {
+          [app]: {
+            user: { login: 'kestra-gitops-app[bot]', type: 'Bot' },
+            permissions: { contents: 'write', 'pull-requests': 'write' }
+          }
+        }
+      }
+    })
+    try {
+      await stage.ui.editFlow(NS, 'solo', flow(NS, 'solo', ', edited in the UI'))
+      const drift = workflow('kestra-drift.yml')
+      expect(drift.events).toEqual(['schedule', 'workflow_dispatch'])
+      stage.kestra.clearLog()
+      const run = await runAction({
+        ...scheduleEvent(stage.repo, stage.head),
+        githubApiUrl: stage.github.url,
+        timeoutMs: 90_000,
+        inputs: resolve(drift.step.with, {
+          'vars.KESTRA_URL': stage.kestra.url,
+          'secrets.KESTRA_API_TOKEN': token,
+          'steps.app-token.outputs.token': app
+        })
+      })
+      expect(run.exitCode, run.stdout).toBe(0)
+      expect(run.outputs.drifted).toBe('1')
+      const pulls = [...stage.github.state.pulls.values()]
+      expect(pulls.map((p) => [p.head.ref, p.user.login])).toEqual([
+        ['kestra-gitops/drift-default', 'kestra-gitops-app[bot]']
+      ])
+      expect(stage.kestraWrites()).toEqual([])
+    } finally {
+      await stage.close()
+    }
+  })
+})
+
+describe("the README's CLI lines", () => {
+  it('validate, plan, plan --json and deploy run as written, the deploy after yes', async () => {
+    kestra = await startEmulator({ basicAuth: CREDENTIALS })
+    const block = BLOCKS.find((b) => b.lang === 'sh' && b.text.includes('kestra-gitops validate'))!
+    const lines = block.text.split('\n').filter((line) => line.trim())
+    const exported = lines.find((line) => line.startsWith('export '))!
+    expect(exported).toBe(
+      'export KESTRA_URL=https://kestra.example.com KESTRA_USERNAME=me@example.com KESTRA_PASSWORD=…'
+    )
+    const env = {
+      KESTRA_URL: kestra.url,
+      KESTRA_USERNAME: CREDENTIALS.username,
+      KESTRA_PASSWORD: CREDENTIALS.password
+    }
+    const repo = createGitRepo({ [`kestra/flows/${NS}/hello.yml`]: flow(NS, 'hello') })
+    repo.git('update-ref', 'refs/remotes/origin/main', repo.head())
+    repo.commit({ [`kestra/flows/${NS}/report.yml`]: flow(NS, 'report') }, 'report')
+    const commands = lines
+      .filter((line) => line.startsWith('kestra-gitops '))
+      .map((line) =>
+        line
+          .replace(/\s+#.*$/, '')
+          .split(/\s+/)
+          .slice(1)
+      )
+    expect(commands.map((c) => c[0])).toEqual(['validate', 'plan', 'plan', 'deploy'])
+    expect(lines.filter((line) => !line.startsWith('kestra-gitops ') && line !== exported)).toEqual(
+      ['npm install --global github:kestra-gitops/kestra-gitops-action#<commit-sha>']
+    )
+    for (const args of commands) {
+      if (args[0] === 'deploy') {
+        const { exitCode, output } = await runCliOnTerminal(repo.dir, args, env, 'yes')
+        expect(exitCode, output).toBe(0)
+        expect(output).toContain('Kestra deploy: applied, 2 created')
+        continue
+      }
+      const result = await runCli(repo.dir, args, env)
+      expect(result.exitCode, `${args.join(' ')}\n${result.stdout}${result.stderr}`).toBe(0)
+      if (args.includes('--json')) {
+        const document = JSON.parse(result.stdout) as {
+          format_version: number
+          resources: unknown[]
+        }
+        expect(document.format_version).toBe(1)
+        expect(document.resources).toHaveLength(2)
+      }
+    }
+    expect(
+      kestra
+        .snapshot()
+        .flows.map((f) => f.id)
+        .sort()
+    ).toEqual(['hello', 'report'])
+  })
+})
