@@ -4,7 +4,9 @@
  * whose bytes did not change and shows exactly what a full plan (`full-plan: true`) shows, the findings of
  * unchanged flows that the change touches (a caller of a subflow whose inputs change, a `read()` of a file
  * deleted) and the drift of a flow edited on the server included. Checks stored by another build (the bundle,
- * when the action runs from src/) are never reused.
+ * when the action runs from src/) are never reused. Markers whose stores a writer of KV without the job's
+ * credentials forged, swapped between namespaces or truncated change nothing the pull request sees
+ * (docs/performance.md#what-kv-can-do-to-it).
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.js'
@@ -173,5 +175,106 @@ describe('incremental planning, end to end', () => {
       (await cli(repo.dir, ['deploy', '--auto-approve', '--server', kestra.url])).exitCode
     ).toBe(0)
     expect((await plan()).stderr).toMatch(/Reused the checks of 2 of 2 flow file\(s\)/)
+  })
+
+  it('plans exactly what a full plan plans whatever a writer of KV without the credentials did to the markers', async () => {
+    kestra = await startEmulator({ basicAuth: CREDENTIALS })
+    github = await startFakeGitHub()
+    const OTHER = 'company.other'
+    const repo = createGitRepo({
+      [`${NS}/flows/warned.yml`]: `${flow(NS, 'warned')}revision: 3\n`,
+      [`${NS}/flows/plain.yml`]: flow(NS, 'plain'),
+      [`${NS}/files/data.csv`]: 'a,b\n',
+      [`${OTHER}/flows/other.yml`]: `${flow(OTHER, 'other')}revision: 2\n`,
+      [`${OTHER}/files/other.csv`]: 'c,d\n'
+    })
+    const base = repo.head()
+    const inputs = { server: kestra.url, ...CREDENTIALS }
+    const deploy = await runAction({
+      ...dispatchEvent(repo, base),
+      githubApiUrl: github.url,
+      inputs: { ...inputs, mode: 'deploy' }
+    })
+    expect(deploy.exitCode, deploy.stdout).toBe(0)
+    repo.git('checkout', '-q', '-b', 'feature')
+    const head = repo.commit({ [`${NS}/flows/plain.yml`]: flow(NS, 'plain', ' changed') })
+    const plan = async (extra: Record<string, string>) => {
+      const result = await runAction({
+        ...pullRequestEvent(repo, base, head),
+        githubApiUrl: github.url,
+        inputs: { ...inputs, ...extra }
+      })
+      return { result, seen: seen(result, github.comments(7).at(-1)?.body ?? '') }
+    }
+    type Marker = Record<string, Record<string, unknown>>
+    const markers = () =>
+      new Map(
+        kestra
+          .snapshot()
+          .kv.filter((e) => e.key === 'kestra-gitops-commit')
+          .map((e) => [e.namespace, structuredClone(e.value) as Marker])
+      )
+    const genuine = markers()
+    expect([...genuine.keys()].sort()).toEqual([OTHER, NS])
+    const put = (values: Map<string, Marker>) =>
+      kestra.seed({
+        kv: [...values].map(([namespace, value]) => ({
+          namespace,
+          key: 'kestra-gitops-commit',
+          value
+        }))
+      })
+    const full = await plan({ 'full-plan': 'true' })
+    const reused = await plan({})
+    expect(reused.result.stdout).toMatch(/Reused the checks of 2 of 3 flow file\(s\)/)
+    expect(reused.seen).toEqual(full.seen)
+    expect(full.seen.annotations.map((a) => a.file)).toEqual(
+      expect.arrayContaining([`${NS}/flows/warned.yml`, `${OTHER}/flows/other.yml`])
+    )
+    const tamperings: [string, (held: Map<string, Marker>) => void][] = [
+      [
+        'facts and checks forged',
+        (held) => {
+          const own = held.get(NS)!
+          for (const side of Object.values(own.contents as Marker)) {
+            for (const key of Object.keys(side)) side[key] = `${'0'.repeat(64)},3,0`
+          }
+          for (const check of Object.values(own.checks as Marker)) {
+            check.findings = []
+            check.versioned = []
+          }
+        }
+      ],
+      [
+        'stores swapped between namespaces',
+        (held) => {
+          const own = held.get(NS)!
+          const other = held.get(OTHER)!
+          for (const field of ['checks', 'contents', 'seal']) {
+            ;[own[field], other[field]] = [other[field], own[field]]
+          }
+        }
+      ],
+      [
+        'stores truncated',
+        (held) => {
+          for (const marker of held.values()) {
+            const checks = marker.checks as Marker
+            delete checks[Object.keys(checks)[0]!]
+            const blobs = (marker.contents as Marker).blobs!
+            delete blobs[Object.keys(blobs)[0]!]
+          }
+        }
+      ]
+    ]
+    for (const [how, tamper] of tamperings) {
+      const held = markers()
+      tamper(held)
+      put(held)
+      const tampered = await plan({})
+      expect(tampered.seen, how).toEqual(full.seen)
+      expect(tampered.result.stdout, how).toContain('Not used: the stored checks and content facts')
+      put(genuine)
+    }
   })
 })

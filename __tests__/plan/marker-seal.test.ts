@@ -161,7 +161,7 @@ describe('the seal of a commit marker', () => {
     const sealed = JSON.stringify(
       seal.sealed('company.team', { commit: 'a'.repeat(40), checks: {} })
     )
-    expect(sealed).toMatch(/"seal":"hmac-sha256:[0-9a-f]{64}"/)
+    expect(sealed).toMatch(/"seal":"hmac-sha256:[0-9a-f]{64}:[0-9a-f]{64}"/)
     for (const text of [
       'deployer',
       'S3cret-pass',

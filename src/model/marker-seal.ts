@@ -6,12 +6,12 @@ import { STORED_CHECKS_FIELD } from './stored-checks.js'
 /** The field of the commit marker that holds its seal (docs/performance.md#what-kv-can-do-to-it). */
 const SEAL_FIELD = 'seal'
 
-const SEAL = /^hmac-sha256:[0-9a-f]{64}$/
+const SEAL = /^hmac-sha256:([0-9a-f]{64}):([0-9a-f]{64})$/
 
 /**
  * What proves that a commit marker's stored checks and content facts were written by this action's own
- * deploy (docs/performance.md#what-kv-can-do-to-it): an HMAC-SHA256 of the namespace it is stored in and of the
- * whole marker as JSON, its keys sorted, keyed from the Kestra credentials the job holds. Anyone who may write KV but does not hold
+ * deploy (docs/performance.md#what-kv-can-do-to-it): HMAC-SHA256s of the namespace it is stored in and of the
+ * whole marker as JSON, keyed from the Kestra credentials the job holds. Anyone who may write KV but does not hold
  * them can neither forge a seal nor move a sealed marker, or a part of one, to another namespace or beside
  * another commit.
  */
@@ -41,29 +41,30 @@ export function markerSeal(auth: Auth, tenant: string | undefined): MarkerSeal |
     hkdfSync('sha256', secret, 'kestra-gitops marker seal 1', tenant ?? '', 32)
   )
   const sealOf = (namespace: string, text: string) =>
-    `hmac-sha256:${createHmac('sha256', key)
+    createHmac('sha256', key)
       .update(`${JSON.stringify(namespace)}\n`)
       .update(text)
-      .digest('hex')}`
+      .digest('hex')
+  const same = (seal: string, namespace: string, text: string) =>
+    timingSafeEqual(Buffer.from(seal), Buffer.from(sealOf(namespace, text)))
   return {
+    // Two HMACs of the same marker: of its JSON as written, which a server that keeps the keys' order gives
+    // back, so that checking it costs one native JSON.stringify (its sorted form costs several times more);
+    // and of its sorted form, for a server that gives the keys back in another order.
     sealed(namespace, marker) {
       const { [SEAL_FIELD]: _seal, ...held } = marker
-      const text = JSON.stringify(held, sortedKeys)
-      // Written in that order, so that a server that keeps it gives back the very text sealed.
-      return { ...(JSON.parse(text) as object), [SEAL_FIELD]: sealOf(namespace, text) }
+      const written = sealOf(namespace, JSON.stringify(held))
+      const sorted = sealOf(namespace, JSON.stringify(held, sortedKeys))
+      return { ...held, [SEAL_FIELD]: `hmac-sha256:${written}:${sorted}` }
     },
     holds(namespace, marker) {
-      const seal = marker[SEAL_FIELD]
-      if (typeof seal !== 'string' || !SEAL.test(seal)) return false
+      const seal = SEAL.exec(String(marker[SEAL_FIELD]))
+      if (!seal) return false
       const { [SEAL_FIELD]: _seal, ...held } = marker
-      const same = (text: string) =>
-        timingSafeEqual(Buffer.from(seal), Buffer.from(sealOf(namespace, text)))
-      // The text as read first (a native JSON.stringify: a full marker's canonical form costs several times
-      // more), then the canonical one, for a server that gave the keys back in another order.
       const read = JSON.stringify(held)
-      if (same(read)) return true
-      const canonical = JSON.stringify(held, sortedKeys)
-      return canonical !== read && same(canonical)
+      if (same(seal[1]!, namespace, read)) return true
+      const sorted = JSON.stringify(held, sortedKeys)
+      return sorted !== read && same(seal[2]!, namespace, sorted)
     }
   }
 }
