@@ -28,7 +28,7 @@ import { parseArgs, UsageError, wantsDetailedExitCode, type CliArgs } from './ar
 import { cliWords } from './flags.js'
 import { localRunContext, uncommittedPaths } from './local-context.js'
 import { reportText } from './plan-text.js'
-import { cliSettings } from './settings.js'
+import { cliSettings, cliWorkspace } from './settings.js'
 import { usage } from './usage.js'
 import { CLI_VERSION } from './version.js'
 
@@ -83,6 +83,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   const p = palette(wantsColour(args.color, Boolean(io.stdout.isTTY), io.env))
 
   let kestra: KestraClient | undefined
+  let ended = false
   // Scratch space (the plan file, git copies) in a private folder, removed on exit: a fixed name in
   // the shared temp folder could be a symlink planted by another user.
   const scratch = mkdtempSync(join(tmpdir(), 'kestra-gitops-'))
@@ -101,7 +102,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
       throw new UsageError(`${args.command} needs the Kestra server: --server URL or KESTRA_URL`)
     }
     const context = await localRunContext({
-      cwd: io.cwd,
+      cwd: cliWorkspace(io.cwd),
       env: io.env,
       runnerTemp: scratch,
       base: args.base
@@ -125,14 +126,21 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
           'deploy records the deployed commit in Kestra: run it in a git checkout with at least one commit'
         )
       }
-      const dirty = await uncommittedPaths(io.cwd, settings.root)
+      const dirty = await uncommittedPaths(context.workspace, settings.root)
       if (dirty.length > 0) {
         reporter.warning(
           `${dirty.length} uncommitted change(s) under ${settings.root}: the working tree is deployed, recorded as commit ${context.sha.slice(0, 12)}.`
         )
       }
     }
-    kestra = clientForSettings(settings, (message) => reporter.info(message), 'kestra-gitops-cli')
+    // A retry still under way once the run has failed says nothing after the final error.
+    kestra = clientForSettings(
+      settings,
+      (message) => {
+        if (!ended) reporter.info(message)
+      },
+      'kestra-gitops-cli'
+    )
 
     const outcome = await executeWithEnvironments(settings, context, {
       reporter,
@@ -149,6 +157,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
       deployment: edge.shown(outcome.deployment),
       receipt: outcome.receipt && edge.text(outcome.receipt)
     }
+    ended = true
     out(formatResult(args, settings, shown, outputs, failure, p))
     if (failure) {
       err(`${p.red('error')} ${inert(failure)}\n`)
@@ -156,6 +165,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     }
     return args.detailedExitCode && outputs['has-changes'] === 'true' ? EXIT_CHANGES : EXIT_OK
   } catch (error) {
+    ended = true
     if (error instanceof UsageError) return usageFailure(err, error, edge, usageExit)
     err(`${p.red('error')} ${inert(edge.text(errorMessage(error)))}\n`)
     return EXIT_FAILED
