@@ -25,6 +25,7 @@ import { ruleCounts } from './decide/validate/verdict.js'
 /** The action: inputs from the runner, results as annotations, outputs, job summary and exit code. */
 export async function run(): Promise<void> {
   let kestra: KestraClient | undefined
+  let ended = false
   // The secret inputs, read raw and masked before parsing, so not even an input error can show them.
   const credentials = secretInputs()
   for (const value of maskedValues(credentials)) core.setSecret(value)
@@ -49,7 +50,10 @@ export async function run(): Promise<void> {
       )
     }
     edge = new OutputEdge(credentials, publicNames(settings, context))
-    kestra = clientForSettings(settings, (message) => log.info(edge.text(message)))
+    // A retry still under way once the run has failed says nothing after the final error.
+    kestra = clientForSettings(settings, (message) => {
+      if (!ended) log.info(edge.text(message))
+    })
     const reporter = redactingReporter(actionReporter(log), edge)
     const octokit =
       settings.githubToken && context.owner
@@ -83,13 +87,19 @@ export async function run(): Promise<void> {
     if (counts) reporter.info(counts)
     if (outcome.failure) fail(outcome.failure)
   } catch (error) {
-    fail(errorMessage(error), error instanceof SettingsFileError ? error : undefined)
+    if (error instanceof SettingsFileError) {
+      // Each problem of the settings file on its own line, as its own annotation.
+      for (const { line, detail } of error.problems) {
+        fail(`${error.file}:${line}: ${detail}`, { file: error.file, line })
+      }
+    } else fail(errorMessage(error))
   } finally {
     await kestra?.close()
   }
 
   /** core.setFailed, through the printer: the step fails with the message as its error annotation. */
   function fail(message: string, at?: { file: string; line: number }): void {
+    ended = true
     process.exitCode = 1
     log.command('error', at ? { file: at.file, line: at.line } : {}, edge.text(message))
   }

@@ -393,3 +393,81 @@ describe('the declaration', () => {
     }
   })
 })
+
+describe('every problem of the file, in one run', () => {
+  /** A settable name with one letter dropped, doubled or changed, that is no input's name. */
+  const typoOf = fc
+    .record({
+      name: fc.constantFrom(...SETTABLE),
+      at: fc.nat(),
+      edit: fc.constantFrom('drop', 'double', 'change')
+    })
+    .map(({ name, at, edit }) => {
+      const i = at % name.length
+      const typed =
+        edit === 'drop'
+          ? name.slice(0, i) + name.slice(i + 1)
+          : edit === 'double'
+            ? name.slice(0, i + 1) + name.slice(i)
+            : name.slice(0, i) + (name[i] === 'z' ? 'y' : 'z') + name.slice(i + 1)
+      return { name, typed }
+    })
+    .filter(({ typed }) => !(inputNames() as string[]).includes(typed) && typed.length > 2)
+
+  it('reports each bad key and value on its own line, a near-miss key with the key meant', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(typoOf, { minLength: 1, maxLength: 4, selector: (t) => t.typed }),
+        fc
+          .uniqueArray(fc.constantFrom(...SETTABLE), { maxLength: 3 })
+          .chain((names) =>
+            fc.tuple(fc.constant(names), fc.tuple(...names.map((name) => badValue(name))))
+          ),
+        (typos, [badNames, badValues]) => {
+          const entries: [string, string][] = [
+            ...typos.map(({ typed }): [string, string] => [typed, 'true']),
+            ...badNames.map((name, i): [string, string] => [name, yamlValue(badValues[i]!)])
+          ]
+          const { text, lines } = fileOf(entries, [])
+          const error = thrown(() => parseSettingsFile(FILE, text))
+          expect(error.problems.map((p) => p.line)).toEqual(lines)
+          expect(error.message.split('\n')).toHaveLength(entries.length)
+          typos.forEach(({ typed }, i) => {
+            const problem = error.problems[i]!
+            expect(problem.detail).toMatch(
+              new RegExp(
+                `^'${typed}' is not an input this file may set; did you mean '[a-z-]+'\\?$`
+              )
+            )
+            const meant = /did you mean '([a-z-]+)'/.exec(problem.detail)![1]!
+            expect(SETTABLE).toContain(meant)
+          })
+        }
+      ),
+      { numRuns: 200, seed: 20261126 }
+    )
+  })
+
+  it("names the key meant for 'delet', and tells how else to set a credential", () => {
+    const error = thrown(() =>
+      parseSettingsFile(FILE, 'delet: true\npassword: x\nmax-deletions: many\n', (name) =>
+        name === 'password' ? 'give it to the CLI in KESTRA_PASSWORD' : 'elsewhere'
+      )
+    )
+    expect(error.message.split('\n')).toEqual([
+      `${FILE}:1: 'delet' is not an input this file may set; did you mean 'delete'?`,
+      `${FILE}:2: 'password' cannot be set here (credentials belong in secrets, passed by the workflow): give it to the CLI in KESTRA_PASSWORD`,
+      expect.stringMatching(new RegExp(`^${FILE}:3: .*max-deletions`))
+    ])
+  })
+
+  it('takes kestra-gitops.yaml as the same file, and refuses both spellings naming both', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kga-settings-'))
+    writeFileSync(join(dir, 'kestra-gitops.yaml'), 'require-reviewed-plan: true\n')
+    expect(readSettingsFile(dir)).toMatchObject({ path: 'kestra-gitops.yaml' })
+    writeFileSync(join(dir, FILE), 'delete: true\n')
+    expect(thrown(() => readSettingsFile(dir)).message).toContain(
+      'kestra-gitops.yml and kestra-gitops.yaml are each a settings file'
+    )
+  })
+})

@@ -33,7 +33,7 @@ import { parseArgs, UsageError, wantsDetailedExitCode, type CliArgs } from './ar
 import { cliWords } from './flags.js'
 import { localRunContext, uncommittedPaths } from './local-context.js'
 import { reportText } from './plan-text.js'
-import { cliSettings } from './settings.js'
+import { cliSettings, cliWorkspace } from './settings.js'
 import { usage } from './usage.js'
 import { CLI_VERSION } from './version.js'
 
@@ -90,6 +90,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   const p = palette(wantsColour(args.color, Boolean(io.stdout.isTTY), io.env))
 
   let kestra: KestraClient | undefined
+  let ended = false
   // Scratch space (the plan file, git copies) in a private folder, removed on exit: a fixed name in
   // the shared temp folder could be a symlink planted by another user.
   const scratch = mkdtempSync(join(tmpdir(), 'kestra-gitops-'))
@@ -98,6 +99,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     : undefined
   const ticking = progress && setInterval(() => progress.tick(), 250).unref()
   const failed = (failure: string) => {
+    ended = true
     err(`${p.red('error')} ${inert(edge.text(failure))}\n`)
     return EXIT_FAILED
   }
@@ -112,7 +114,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     const asks = args.command === 'deploy' && !settings.dryRun && !args.autoApprove
     if (asks && !io.stdin?.isTTY) throw new UsageError(NO_TERMINAL)
     const context = await localRunContext({
-      cwd: io.cwd,
+      cwd: cliWorkspace(io.cwd),
       env: io.env,
       runnerTemp: scratch,
       base: args.base
@@ -124,7 +126,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
         'deploy records the deployed commit in Kestra: run it in a git checkout with at least one commit'
       )
     }
-    const dirty = writes ? await uncommittedPaths(io.cwd, settings.root) : []
+    const dirty = writes ? await uncommittedPaths(context.workspace, settings.root) : []
     if (dirty.length > 0) {
       err(
         `${p.yellow('warning')} ${inert(edge.text(`${dirty.length} uncommitted change(s) under ${settings.root}: the working tree is deployed, recorded as commit ${context.sha.slice(0, 12)}.`))}\n`
@@ -136,7 +138,11 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
       runOnce(runSettings, {
         ...{ args, context, kestra: kestra!, edge, progress, shown },
         log: err,
-        onReporter: (reporter) => (clientLog = (message) => reporter.info(message))
+        // A retry still under way once the run has failed says nothing after the final error.
+        onReporter: (reporter) =>
+          (clientLog = (message) => {
+            if (!ended) reporter.info(message)
+          })
       })
 
     let approved: string | undefined
@@ -174,12 +180,14 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
       palette: p
     })
     progress?.clear()
+    ended = true
     out(formatResult(args, deploySettings, result, p, approved !== undefined))
     if (result.failure !== undefined) return failed(result.failure)
     return args.detailedExitCode && result.outputs['has-changes'] === 'true'
       ? EXIT_CHANGES
       : EXIT_OK
   } catch (error) {
+    ended = true
     if (error instanceof UsageError) return usageFailure(err, error, edge, usageExit)
     err(`${p.red('error')} ${inert(edge.text(errorMessage(error)))}\n`)
     return EXIT_FAILED

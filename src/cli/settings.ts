@@ -1,12 +1,19 @@
-import { realpathSync } from 'node:fs'
-import { isAbsolute, relative, resolve, sep } from 'node:path'
+import { existsSync, realpathSync } from 'node:fs'
+import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path'
 import { ConfigError, SettingsFileError } from '../model/errors.js'
 import { parseSettings, readSettingsFile } from '../config/settings.js'
-import type { SettingsFile } from '../model/inputs/settings-file.js'
+import { SETTINGS_FILE_PATHS, type SettingsFile } from '../model/inputs/settings-file.js'
 import { type InputName } from '../model/inputs/declared.js'
 import { type Settings } from '../model/settings.js'
 import { UsageError, type CliArgs } from './args.js'
-import { CREDENTIAL_VARIABLES, entryOf, FLAG_VARIABLES, LOCAL_VALUES, NOT_LOCAL } from './flags.js'
+import {
+  CREDENTIAL_VARIABLES,
+  entryOf,
+  FLAG_VARIABLES,
+  GITHUB_ONLY,
+  LOCAL_VALUES,
+  NOT_LOCAL
+} from './flags.js'
 
 type Env = Record<string, string | undefined>
 
@@ -22,12 +29,31 @@ export function cliSettings(
   cwd: string,
   { settingsFile = false, log }: { settingsFile?: boolean; log?(message: string): void } = {}
 ): Settings {
-  const root = args.inputs.root
-  if (root !== undefined && isAbsolute(root.trim())) {
-    args = { ...args, inputs: { ...args.inputs, root: rootInside(root.trim(), cwd) } }
+  // Run from a subfolder of a repository whose settings file is at its Git root, the run reads the repository
+  // from there, root being the subfolder unless a flag or the file says otherwise.
+  const workspace = settingsFile ? cliWorkspace(cwd) : cwd
+  const below = relative(workspace, cwd).split(sep).join('/')
+  let root = args.inputs.root?.trim()
+  if (root !== undefined && isAbsolute(root)) root = rootInside(root, workspace)
+  else if (root !== undefined && below !== '') root = posix.join(below, root)
+  if (root !== args.inputs.root) args = { ...args, inputs: { ...args.inputs, root } }
+  let file: SettingsFile | undefined
+  try {
+    file = settingsFile ? localFile(readSettingsFile(workspace, cliWay), log) : undefined
+  } catch (error) {
+    if (error instanceof SettingsFileError)
+      throw new UsageError(settingsFileMessage(error, cwd, workspace))
+    throw error
+  }
+  if (file && workspace !== cwd) {
+    log?.(
+      `Settings file: ${relative(cwd, join(workspace, file.path))}, at the Git root ${workspace}: the repository is read from there` +
+        (root === undefined && !file.values.has('root') ? `, with root ${below}` : '')
+    )
   }
   const read = (name: InputName): string => {
     if (name === 'mode') return args.command ?? ''
+    if (name === 'root' && args.inputs.root === undefined && !file?.values.has('root')) return below
     const credential = entryOf(CREDENTIAL_VARIABLES, name)
     if (credential) return env[credential] ?? ''
     const fixed = entryOf(LOCAL_VALUES, name)
@@ -37,16 +63,46 @@ export function cliSettings(
   }
   try {
     return parseSettings(read, {
-      file: settingsFile ? localFile(readSettingsFile(cwd), log) : undefined,
+      file,
       log,
       givenIn: 'the command line'
     })
   } catch (error) {
-    if (error instanceof SettingsFileError) throw new UsageError(error.message)
+    if (error instanceof SettingsFileError)
+      throw new UsageError(settingsFileMessage(error, cwd, workspace))
     if (!(error instanceof ConfigError)) throw error
     const detail = error.message.replace(/^Input '[^']*': /, '')
     throw new UsageError(`${sourceOf(error.input, args)}: ${detail}`)
   }
+}
+
+/**
+ * The folder a CLI run reads the repository from: `cwd`, unless `cwd` holds no settings file and is below
+ * the Git root, which holds one (docs/inputs.md#settings-file).
+ */
+export function cliWorkspace(cwd: string): string {
+  const holdsFile = (dir: string) => SETTINGS_FILE_PATHS.some((path) => existsSync(join(dir, path)))
+  if (holdsFile(cwd)) return cwd
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return holdsFile(dir) ? dir : cwd
+    if (dirname(dir) === dir) return cwd
+  }
+}
+
+/** The file's problems, each on its line, the file named from where the CLI was run. */
+function settingsFileMessage(error: SettingsFileError, cwd: string, workspace: string): string {
+  const shown = relative(cwd, join(workspace, error.file)).split(sep).join('/')
+  return error.problems.map(({ line, detail }) => `${shown}:${line}: ${detail}`).join('\n')
+}
+
+/** How a CLI user sets what the settings file may not: never the workflow's `with:`. */
+function cliWay(name: string): string {
+  const variable = entryOf(CREDENTIAL_VARIABLES, name)
+  if (variable) return `give it to the CLI in the environment variable ${variable}`
+  if (name === 'mode') return 'the command names it (kestra-gitops validate, plan or deploy)'
+  const local = entryOf(GITHUB_ONLY, name)
+  if (local) return `and the CLI does not take it: ${local}`
+  return `give it to the CLI as --${name}`
 }
 
 function sourceOf(input: string, args: CliArgs): string {

@@ -12,6 +12,7 @@ import {
 import {
   parseSettingsFile,
   SETTINGS_FILE_PATHS,
+  type ElsewhereWay,
   type SettingsFile
 } from '../model/inputs/settings-file.js'
 import type { Auth, CamelCased, DeepReadonly, Settings } from '../model/settings.js'
@@ -94,11 +95,18 @@ export function deepFreeze<T>(value: T): DeepReadonly<T> {
  * The repository's settings file under `repositoryRoot`, checked; undefined when there is none. A
  * symbolic link is refused: the file is the repository's own.
  */
-export function readSettingsFile(repositoryRoot: string): SettingsFile | undefined {
+export function readSettingsFile(
+  repositoryRoot: string,
+  elsewhere?: ElsewhereWay
+): SettingsFile | undefined {
   const present = SETTINGS_FILE_PATHS.filter((path) => kindOf(join(repositoryRoot, path)))
   const [path, other] = present
   if (other) {
-    throw new SettingsFileError(other, 1, `${path} exists too: keep one settings file`)
+    throw new SettingsFileError(
+      other,
+      1,
+      `${present.join(' and ')} are each a settings file (.yml and .yaml, at the root and in .github/, are one file): keep one settings file`
+    )
   }
   if (!path) return undefined
   const full = join(repositoryRoot, path)
@@ -111,7 +119,7 @@ export function readSettingsFile(repositoryRoot: string): SettingsFile | undefin
   } catch (error) {
     throw new SettingsFileError(path, 1, `cannot be read (${errorMessage(error)})`)
   }
-  return parseSettingsFile(path, text)
+  return parseSettingsFile(path, text, elsewhere)
 }
 
 function kindOf(path: string): 'file' | 'other' | undefined {

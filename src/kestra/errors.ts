@@ -24,7 +24,13 @@ interface ApiErrorDetails {
   outcomeUnknown?: boolean
   /** The size of the request's body (0 without one): an answer 413 names it, with the limit to raise. */
   sentBytes?: number
+  /** The request carried no credentials: a 401 then says they are missing, not wrong. */
+  noCredentials?: boolean
 }
+
+/** A 401 to a request sent without credentials: nothing was wrong but their absence. */
+const NO_CREDENTIALS =
+  'the server asks for credentials and none were given: set username and password, or api-token'
 
 /**
  * What to do about a body refused as too large (docs/kestra.md#validation-behind-a-proxy): Kestra itself
@@ -52,6 +58,7 @@ export class ApiError extends ActionError {
   readonly sentBytes: number | undefined
   /** A body refused as too large (413): sending it again is refused again until the limit is raised. */
   readonly bodyRefused: boolean
+  readonly noCredentials: boolean
 
   constructor(details: ApiErrorDetails) {
     super(describe(details))
@@ -63,6 +70,7 @@ export class ApiError extends ActionError {
     this.outcomeUnknown = details.outcomeUnknown ?? false
     this.sentBytes = details.sentBytes
     this.bodyRefused = isBodyRefused(details)
+    this.noCredentials = details.noCredentials ?? false
   }
 }
 
@@ -106,7 +114,9 @@ function describe(details: ApiErrorDetails): string {
   const remedy =
     isBodyRefused(details) && details.sentBytes
       ? `${bodyRefused(details.sentBytes)}: ${BODY_LIMIT_REMEDY}, then re-run`
-      : REMEDIATION[status]
+      : status === 401 && details.noCredentials
+        ? NO_CREDENTIALS
+        : REMEDIATION[status]
   const said = serverMessage ? `: ${serverMessage}` : ''
   return remedy
     ? `Kestra answered ${status} to ${method} ${path}${said}; ${remedy}${unknown}`

@@ -112,11 +112,14 @@ export class Transport {
     try {
       return await this.sendAttempts(req, () => (lost = req.method !== 'GET' && !req.readOnly))
     } catch (error) {
-      if (!lost || !(error instanceof ApiError) || error.outcomeUnknown) throw error
+      if (!(error instanceof ApiError)) throw error
+      const unsigned = error.status === 401 && !this.authorization && !error.noCredentials
+      if (!unsigned && (!lost || error.outcomeUnknown)) throw error
       const { status, method, path, serverMessage, violations, sentBytes } = error
       throw new ApiError({
         ...{ status, method, path, serverMessage, violations, sentBytes },
-        outcomeUnknown: true
+        ...(unsigned && { noCredentials: true }),
+        outcomeUnknown: lost || error.outcomeUnknown
       })
     }
   }

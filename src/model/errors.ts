@@ -17,12 +17,19 @@ export class ConfigError extends ActionError {
 /** The settings file (docs/inputs.md#settings-file) cannot be used: the message names its file and line. */
 export class SettingsFileError extends ActionError {
   override name = 'SettingsFileError'
+  /** Every problem found, each on its own line of the message; `line` is the first one's. */
+  readonly problems: readonly { line: number; detail: string }[]
+  readonly line: number
   constructor(
     readonly file: string,
-    readonly line: number,
-    detail: string
+    lineOrProblems: number | readonly { line: number; detail: string }[],
+    detail = ''
   ) {
-    super(`${file}:${line}: ${detail}`)
+    const problems =
+      typeof lineOrProblems === 'number' ? [{ line: lineOrProblems, detail }] : lineOrProblems
+    super(problems.map((problem) => `${file}:${problem.line}: ${problem.detail}`).join('\n'))
+    this.problems = problems
+    this.line = problems[0]?.line ?? 1
   }
 }
 

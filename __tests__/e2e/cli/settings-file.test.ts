@@ -3,6 +3,7 @@
  * a local plan and the CI one use the same settings, a flag overrides the file with a line saying so, and a
  * bad file is a usage error naming its file and line before any request.
  */
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createGitRepo } from '../../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../../test-support/kestra-emulator/index.js'
@@ -59,5 +60,53 @@ describe('the CLI and the settings file', () => {
       "kestra-gitops.yml:2: 'password' cannot be set here (credentials belong in secrets"
     )
     expect(kestra.requests).toEqual([])
+  })
+
+  it("run from a subfolder, reads the Git root's settings file, says which, and reads the repository from there", async () => {
+    const repo = createGitRepo({
+      'kestra-gitops.yaml': 'delete: true\n',
+      [`kestra/${NS}/flows/keep.yml`]: flow(NS, 'keep')
+    })
+    const result = await runCli(join(repo.dir, 'kestra'), ['plan', '--verbose'], env)
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stderr).toContain(
+      `Settings file: ../kestra-gitops.yaml, at the Git root ${repo.dir}: the repository is read from there, with root kestra`
+    )
+    expect(outputsOf(result.stdout)).toMatchObject({ created: '1', deleted: '1' })
+  })
+
+  it('reports every bad key and value in one run, each on its line, a near-miss with the key meant and a credential the CLI way', async () => {
+    const repo = createGitRepo({
+      'kestra-gitops.yml': 'delet: true\npassword: hunter2-hunter2\nmax-deletions: many\n',
+      [`${NS}/flows/keep.yml`]: flow(NS, 'keep')
+    })
+    kestra.clearLog()
+    const result = await runCli(repo.dir, ['plan'], env)
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr).toContain(
+      "kestra-gitops.yml:1: 'delet' is not an input this file may set; did you mean 'delete'?\n"
+    )
+    expect(result.stderr).toContain(
+      "kestra-gitops.yml:2: 'password' cannot be set here (credentials belong in secrets, passed by the workflow): give it to the CLI in the environment variable KESTRA_PASSWORD\n"
+    )
+    expect(result.stderr).toMatch(/kestra-gitops\.yml:3: .*max-deletions/)
+    expect(result.stderr).not.toContain('with:')
+    expect(result.stderr).not.toContain('hunter2')
+    expect(kestra.requests).toEqual([])
+  })
+
+  it('says credentials are missing when none were given, unlike a wrong password, with no retry line after the error', async () => {
+    const repo = createGitRepo({ [`${NS}/flows/keep.yml`]: flow(NS, 'keep') })
+    const missing = await runCli(repo.dir, ['plan'], { KESTRA_URL: kestra.url })
+    expect(missing.exitCode).toBe(1)
+    expect(missing.stderr).toContain('the server asks for credentials and none were given')
+    const wrong = await runCli(repo.dir, ['plan'], { ...env, KESTRA_PASSWORD: 'not-the-password' })
+    expect(wrong.exitCode).toBe(1)
+    expect(wrong.stderr).not.toContain('none were given')
+    expect(wrong.stderr).toContain('check KESTRA_USERNAME/KESTRA_PASSWORD')
+    for (const run of [missing, wrong]) {
+      const after = run.stderr.slice(run.stderr.lastIndexOf('error'))
+      expect(after).not.toContain('retrying')
+    }
   })
 })

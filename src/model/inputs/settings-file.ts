@@ -1,10 +1,24 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml'
 import { ConfigError, SettingsFileError } from '../errors.js'
+import { nearest } from '../nearest.js'
 import { fileMaySet, inputNames, parserOf, type InputName } from './declared.js'
 import { WORKFLOW_ONLY } from './defaults.js'
 
-/** Where the settings file may be, relative to the repository's root, in the order looked at. */
-export const SETTINGS_FILE_PATHS = ['kestra-gitops.yml', '.github/kestra-gitops.yml'] as const
+/**
+ * Where the settings file may be, relative to the repository's root, in the order looked at: `.yaml` is the
+ * same file as `.yml` (docs/inputs.md#settings-file).
+ */
+export const SETTINGS_FILE_PATHS = [
+  'kestra-gitops.yml',
+  'kestra-gitops.yaml',
+  '.github/kestra-gitops.yml',
+  '.github/kestra-gitops.yaml'
+] as const
+
+/** How the reader of the file sets an input the file may not: the workflow's `with:`, or the CLI's way. */
+export type ElsewhereWay = (name: string) => string
+
+const IN_THE_WORKFLOW: ElsewhereWay = () => `set it in the workflow's 'with:'`
 
 /** One input's value in the settings file, as text an input would hold, and the line it is on. */
 interface FileSetting {
@@ -20,9 +34,15 @@ export interface SettingsFile {
 
 /**
  * `text` read as the settings file at `path`: a YAML mapping of input names to values. A list stands for
- * the lines of a multi-line input. The first problem throws a SettingsFileError naming the line.
+ * the lines of a multi-line input. A file that is not such a mapping throws a SettingsFileError naming the
+ * line; otherwise every bad key and value is found, and one SettingsFileError names each on its line.
+ * `elsewhere` says how to set an input the file may not set.
  */
-export function parseSettingsFile(path: string, text: string): SettingsFile {
+export function parseSettingsFile(
+  path: string,
+  text: string,
+  elsewhere: ElsewhereWay = IN_THE_WORKFLOW
+): SettingsFile {
   const lineCounter = new LineCounter()
   const lineAt = (offset: number | undefined) => lineCounter.linePos(offset ?? 0).line
   const fail = (offset: number | undefined, detail: string): never => {
@@ -47,36 +67,53 @@ export function parseSettingsFile(path: string, text: string): SettingsFile {
     fail(contents.range?.[0], `must be a mapping of input names to values, e.g. 'delete: true'`)
   }
   const values = new Map<InputName, FileSetting>()
-  for (const pair of (contents as { items: { key: unknown; value: unknown }[] }).items) {
-    const key = pair.key as Node | null
-    const name = isScalar(key) ? String(key.value) : undefined
-    if (name === undefined) fail(key?.range?.[0], 'each key must be the name of an input')
-    const keyOffset = key?.range?.[0]
-    checkName(name!, (detail) => fail(keyOffset, detail))
-    const value = pair.value as Node | null
-    const line = lineAt(value?.range?.[0] ?? keyOffset)
-    const raw = settingText(name as InputName, value, text, (detail) =>
-      fail(value?.range?.[0] ?? keyOffset, detail)
-    )
-    try {
-      parserOf(name as InputName).parse(raw, name!)
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error
-      throw new SettingsFileError(path, line, error.message)
-    }
-    values.set(name as InputName, { text: raw, line })
+  const problems: { line: number; detail: string }[] = []
+  // A problem of one setting is noted, and the next setting read: every one is reported in the same run.
+  const skip = (offset: number | undefined, detail: string): never => {
+    problems.push({ line: lineAt(offset), detail })
+    throw SKIP
   }
+  for (const pair of (contents as { items: { key: unknown; value: unknown }[] }).items) {
+    try {
+      const key = pair.key as Node | null
+      const name = isScalar(key) ? String(key.value) : undefined
+      if (name === undefined) skip(key?.range?.[0], 'each key must be the name of an input')
+      const keyOffset = key?.range?.[0]
+      checkName(name!, elsewhere, (detail) => skip(keyOffset, detail))
+      const value = pair.value as Node | null
+      const line = lineAt(value?.range?.[0] ?? keyOffset)
+      const raw = settingText(name as InputName, value, text, (detail) =>
+        skip(value?.range?.[0] ?? keyOffset, detail)
+      )
+      try {
+        parserOf(name as InputName).parse(raw, name!)
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error
+        skip(value?.range?.[0] ?? keyOffset, error.message)
+      }
+      values.set(name as InputName, { text: raw, line })
+    } catch (error) {
+      if (error !== SKIP) throw error
+    }
+  }
+  if (problems.length > 0) throw new SettingsFileError(path, problems)
   return { path, values }
 }
 
-function checkName(name: string, fail: (detail: string) => never): void {
+const SKIP = Symbol('skip')
+
+function checkName(name: string, elsewhere: ElsewhereWay, fail: (detail: string) => never): void {
   if (fileMaySet(name)) return
   if (Object.hasOwn(WORKFLOW_ONLY, name)) {
     const why = WORKFLOW_ONLY[name as keyof typeof WORKFLOW_ONLY]
-    fail(`'${name}' cannot be set here (${why}): set it in the workflow's 'with:'`)
+    fail(`'${name}' cannot be set here (${why}): ${elsewhere(name)}`)
   }
+  const settable = inputNames().filter(fileMaySet)
+  const meant = nearest(name, settable)
   fail(
-    `'${name}' is not an input this file may set; it may set: ${inputNames().filter(fileMaySet).join(', ')}`
+    meant === undefined
+      ? `'${name}' is not an input this file may set; it may set: ${settable.join(', ')}`
+      : `'${name}' is not an input this file may set; did you mean '${meant}'?`
   )
 }
 
