@@ -59,7 +59,7 @@ export async function execute(
       await reportNoDeploy(reporter, renderSummary(ports.edge.shown(report)))
       return { mode, failure, report }
     }
-    const { plan, summary, findings } = await planMode({
+    const { plan, summary, findings, ...planned } = await planMode({
       ...{ settings, target, context, ports, report, mode, kinds: KINDS },
       ...{ model: checked.model, references: checked.references, changed: checked.changed },
       ...{ state: checked.state, base: checked.base, snapshot: checked.snapshot },
@@ -69,7 +69,7 @@ export async function execute(
       throw error
     })
     const validationFailure = publish(findings)
-    const withPlan = { ...report, findings, plan }
+    const withPlan = { ...report, findings, plan, notes: planned.notes }
     if (mode === 'plan') {
       await reportNoDeploy(reporter, summary, plan.counts)
       return { mode, failure: validationFailure, report: withPlan }

@@ -56,14 +56,18 @@ interface PlanModeArgs {
  */
 export async function planMode(
   args: PlanModeArgs
-): Promise<{ plan: Plan; summary: string; findings: Finding[] }> {
+): Promise<{ plan: Plan; summary: string; findings: Finding[]; notes: string[] }> {
   const { ports, model, state } = args
   const { desired, commitTime: reference } = args.snapshot
   if (desired === undefined) {
     throw new ActionError('a plan needs the snapshot of a plan or deploy run')
   }
   const { reporter } = ports
-  const { plan, findings: impactFindings } = await phase(
+  const {
+    plan,
+    findings: impactFindings,
+    notes: reviewNotes
+  } = await phase(
     reporter,
     'Plan',
     async () => {
@@ -76,13 +80,17 @@ export async function planMode(
       const unfinished = args.snapshot.unfinished ?? { byFlow: new Map() }
       const review = { ...args.review, unfinished, plan: impact.plan, model, state }
       const reads = await gatherReview({ ...review, calls: graph.calls })
-      const reviewed = decideReview(review, reads, reporter)
-      return { plan: reviewed.plan, findings: [...impact.findings, ...reviewed.findings] }
+      // A pull request reviews what it changes; any other plan checks every flow's names.
+      const everyFlow = args.context.pullRequest === undefined
+      const reviewed = decideReview({ ...review, everyFlow }, reads, reporter)
+      const findings = [...impact.findings, ...reviewed.findings]
+      return { plan: reviewed.plan, findings, notes: reviewed.notes }
     },
     ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`
   )
   const findings = sortFindings([...args.report.findings, ...impactFindings])
-  const report: ReportInput = { ...args.report, findings, plan }
+  const notes = [...(args.report.notes ?? []), ...reviewNotes]
+  const report: ReportInput = { ...args.report, findings, plan, notes }
   const shown = ports.edge.shown(renderedReport(report))
   // GitHub writes the comment while the plan file and the summary are made: they wait until it leaves.
   let sent!: () => void
@@ -101,7 +109,7 @@ export async function planMode(
   writePlanOutputs(args, report, plan)
   const summary = renderSummary(shown)
   await commenting
-  return { plan, summary, findings }
+  return { plan, summary, findings, notes }
 }
 
 /**

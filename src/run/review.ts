@@ -33,6 +33,11 @@ export interface ReviewArgs {
   listings?: Outcome<NameListings>
   /** The executions not finished of the flows the plan may rewrite, read with the server state. */
   unfinished: UnfinishedReading
+  /**
+   * Check the names of every repository flow, not only of those the plan writes: any plan but a pull
+   * request's (docs/caught-at-review.md#which-flows-are-checked).
+   */
+  everyFlow?: boolean
 }
 
 /** What the review read once the plan was known: plain values, every read ended. */
@@ -63,10 +68,10 @@ export async function gatherReview(args: ReviewArgs): Promise<ReviewReads> {
  * finished, the calls a change of inputs breaks, decided over what `gatherReview` read.
  */
 export function decideReview(
-  args: Pick<ReviewArgs, 'plan' | 'names' | 'listings'>,
+  args: Pick<ReviewArgs, 'plan' | 'names' | 'listings' | 'everyFlow'>,
   reads: ReviewReads,
   reporter: Reporter
-): { plan: Plan; findings: Finding[] } {
+): { plan: Plan; findings: Finding[]; notes: string[] } {
   const flows = flowChanges(args.plan)
   const names = reviewNames(args, flows, reporter)
   const unfinished = reviewExecutions(reads.unfinished, flows, reporter)
@@ -80,15 +85,21 @@ export function decideReview(
     unfinished: unfinished.byFlow,
     breaks: contracts.breaks
   })
-  return { plan, findings: [...names.findings, ...unfinished.findings, ...contracts.findings] }
+  const findings = [...names.findings, ...unfinished.findings, ...contracts.findings]
+  return { plan, findings, notes: names.note ? [names.note] : [] }
 }
 
 function flowChanges(plan: Plan): FlowChange[] {
   return plan.resources.filter((r): r is FlowChange => r.kind === 'flow')
 }
 
+/**
+ * The names of the flows the plan writes, or of every repository flow with `everyFlow`; a plan that
+ * skips some says how many names it left unchecked, so that a name deleted on the server after the first
+ * deploy does not vanish from every report (docs/caught-at-review.md#which-flows-are-checked).
+ */
 function reviewNames(
-  args: Pick<ReviewArgs, 'names' | 'listings'>,
+  args: Pick<ReviewArgs, 'names' | 'listings' | 'everyFlow'>,
   flows: FlowChange[],
   reporter: Reporter
 ) {
@@ -97,13 +108,22 @@ function reviewNames(
       .filter((f) => f.action === 'create' || f.action === 'update')
       .map((f) => flowKey(f.namespace, f.id))
   )
-  const refs = args.names.filter((ref) => written.has(ref.fromFlow))
-  if (refs.length === 0) return { findings: [], missing: new Map() }
+  const refs = args.everyFlow ? args.names : args.names.filter((ref) => written.has(ref.fromFlow))
+  const skipped = args.names.filter((ref) => !refs.includes(ref))
+  const note = skipped.length > 0 ? uncheckedNote(skipped) : undefined
+  if (note) reporter.info(note)
+  if (refs.length === 0) return { findings: [], missing: new Map(), note }
   const checked = checkNames(refs, args.listings ? valueOfEnded(args.listings) : {})
   reporter.info(
     `${checked.checked} secret and KV reference(s) checked: ${checked.findings.filter((f) => f.severity === 'warning').length} not defined on the server.`
   )
-  return checked
+  return { ...checked, note }
+}
+
+/** `3 secret and KV reference(s) in 2 flow(s) this plan does not write were not checked…`. */
+function uncheckedNote(skipped: readonly NameReference[]): string {
+  const flows = new Set(skipped.map((ref) => ref.fromFlow)).size
+  return `${skipped.length} secret and KV reference(s) in ${flows} flow(s) this pull request does not change were not checked against the server; a plan of the branch (a push, workflow_dispatch, or 'kestra-gitops plan') checks every flow.`
 }
 
 function reviewExecutions(
