@@ -73,7 +73,12 @@ export async function run(): Promise<void> {
         : octokit
     const repository = { owner: context.owner, repo: context.repo }
     const github = octokit && createGitHub(octokit, repository)
-    const drift = octokit && createDriftGitHub(octokit, repository, pullOctokit ?? octokit)
+    const drift =
+      octokit &&
+      createDriftGitHub(octokit, repository, {
+        octokit: pullOctokit ?? octokit,
+        token: settings.pullRequestToken ? 'pull-request-token' : 'github-token'
+      })
     const outcome = await executeWithEnvironments(settings, context, {
       reporter,
       kestra,

@@ -30,10 +30,31 @@ export async function checkReviewedPlan(
     throw refuse(
       `commit ${context.sha} did not come from a merged pull request, so no plan was reviewed.`
     )
-  const comment = await github.findStickyComment(pr, commentMarker(args.commentKey))
+  // Only the identity this token comments as writes the plan comment: a marker in anyone else's comment (another
+  // App's bot, a person) is ignored and named (docs/guarantees.md#reviewed-plan).
+  const found = await github.commentsByThisToken(pr, commentMarker(args.commentKey))
+  const { identity } = found
+  if (identity === undefined) {
+    throw refuse(
+      'GitHub would not say which identity github-token comments as (GraphQL viewer and GET /user both refused), so no plan comment can be trusted.'
+    )
+  }
+  for (const other of found.others) {
+    args.log(
+      `Ignored a plan comment on pull request #${pr} by ${other.author} (${other.url}): only a comment by ${identity}, the identity github-token comments as, is a reviewed plan.`
+    )
+  }
+  const comment = found.comments.find((candidate) => readPlanMarker(candidate.body))
   const reviewed = comment && readPlanMarker(comment.body)
-  if (!reviewed)
-    throw refuse(`pull request #${pr} has no plan comment (comment-key '${args.commentKey}').`)
+  if (!reviewed) {
+    const ignored =
+      found.others.length > 0
+        ? ` ${found.others.length} comment(s) by others carry the marker and were ignored (${[...new Set(found.others.map((other) => other.author))].join(', ')}).`
+        : ''
+    throw refuse(
+      `pull request #${pr} has no plan comment by ${identity} (comment-key '${args.commentKey}').${ignored}`
+    )
+  }
   if (reviewed.fingerprint !== plan.fingerprint) {
     const now = planRecord(plan, context.sha, args.settings)
     const differences = recordDifferences(reviewed, now)

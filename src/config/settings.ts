@@ -16,6 +16,7 @@ import {
   type SettingsFile
 } from '../model/inputs/settings-file.js'
 import type { Auth, CamelCased, DeepReadonly, Settings } from '../model/settings.js'
+import { linkLeavingWorkspace } from './workspace-links.js'
 
 interface SettingsSources {
   /** The settings file of the repository, when it has one. */
@@ -110,6 +111,14 @@ export function readSettingsFile(
   }
   if (!path) return undefined
   const full = join(repositoryRoot, path)
+  const leaving = linkLeavingWorkspace(repositoryRoot, path)
+  if (leaving) {
+    throw new SettingsFileError(
+      path,
+      1,
+      `'${leaving.link}' is a symbolic link that is never followed: ${leaving.reason}`
+    )
+  }
   if (kindOf(full) !== 'file') {
     throw new SettingsFileError(path, 1, 'must be a regular file (a symbolic link is not read)')
   }

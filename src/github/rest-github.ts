@@ -16,6 +16,7 @@ export function createGitHub(
     compareCommits: (base, head) => compareCommits(client, base, head),
     findStickyComment: async (issue, marker) => (await comments.all(issue, marker))[0],
     stickyComments: (issue, marker) => comments.all(issue, marker),
+    commentsByThisToken: (issue, marker) => comments.byIdentity(issue, marker),
     upsertStickyComment: (issue, marker, body, seen, sent) =>
       comments.upsert(issue, marker, body, seen, sent),
     updateComment: (id, body) => comments.update(id, body),

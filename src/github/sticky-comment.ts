@@ -1,10 +1,8 @@
 import { apiError, COMMENT_PERMISSION_HELP, httpStatus, isPermissionError } from './errors.js'
-import type { CommentOutcome, StickyComment } from '../model/github.js'
+import type { AuthoredComments, CommentOutcome, StickyComment } from '../model/github.js'
 import type { RepoClient } from './octokit.js'
 import { truncateCommentBody } from './truncate-comment.js'
-
-/** The author GITHUB_TOKEN comments as. */
-const ACTIONS_BOT_LOGIN = 'github-actions[bot]'
+import { ACTIONS_BOT_LOGIN, tokenLogin, viewerLogin } from './identity.js'
 
 interface ListedComment {
   id: number
@@ -20,6 +18,7 @@ interface ListedComment {
  */
 export class StickyComments {
   private viewer?: Promise<string | undefined>
+  private login?: Promise<string | undefined>
 
   constructor(private readonly client: RepoClient) {}
 
@@ -27,6 +26,32 @@ export class StickyComments {
   async all(issue: number, marker: string): Promise<StickyComment[]> {
     try {
       return (await this.matching(issue, marker)).map(toSticky)
+    } catch (error) {
+      throw apiError(`reading the comments of #${issue}`, error)
+    }
+  }
+
+  /**
+   * The comments carrying `marker` split by author: those by the identity this token comments as (read once,
+   * `tokenLogin`), oldest first, and every other one. `identity` is undefined when GitHub would not say it.
+   */
+  async byIdentity(issue: number, marker: string): Promise<AuthoredComments> {
+    try {
+      const identity = await (this.login ??= tokenLogin(this.client))
+      const marked = await this.marked(issue, marker)
+      const own = marked.filter(
+        (comment) => identity !== undefined && comment.user?.login === identity
+      )
+      return {
+        identity,
+        comments: own.sort((a, b) => a.id - b.id).map(toSticky),
+        others: marked
+          .filter((comment) => !own.includes(comment))
+          .map((comment) => ({
+            author: comment.user?.login ?? '(deleted user)',
+            url: comment.html_url
+          }))
+      }
     } catch (error) {
       throw apiError(`reading the comments of #${issue}`, error)
     }
@@ -168,15 +193,24 @@ export class StickyComments {
         list({ ...page, ...(sent && { request: { sent } }) }),
       { endpoint: list.endpoint }
     ) as typeof list
+    const marked = await this.marked(issue, marker, route)
+    const ours: ListedComment[] = []
+    for (const comment of marked) if (await this.isOurs(comment)) ours.push(comment)
+    return ours.sort((a, b) => a.id - b.id)
+  }
+
+  /** Every comment of the issue whose first line carries `marker`, whoever wrote it. */
+  private async marked(
+    issue: number,
+    marker: string,
+    route = this.client.octokit.rest.issues.listComments
+  ): Promise<ListedComment[]> {
     const comments = await this.client.octokit.paginate(route, {
       ...this.repo(),
       issue_number: issue,
       per_page: 100
     })
-    const marked = comments.filter((comment) => firstLine(comment.body).startsWith(marker))
-    const ours: ListedComment[] = []
-    for (const comment of marked) if (await this.isOurs(comment)) ours.push(comment)
-    return ours.sort((a, b) => a.id - b.id)
+    return comments.filter((comment) => firstLine(comment.body).startsWith(marker))
   }
 
   private async isOurs(comment: ListedComment): Promise<boolean> {
@@ -196,14 +230,6 @@ export async function authoredByTheAction(
   if (!user) return false
   if (user.login === ACTIONS_BOT_LOGIN || user.type === 'Bot') return true
   return user.login === (await viewer())
-}
-
-/** The token's own user, for personal access tokens; GITHUB_TOKEN cannot read it (undefined). */
-export function viewerLogin(client: RepoClient): Promise<string | undefined> {
-  return client.octokit.rest.users.getAuthenticated().then(
-    (response) => response.data.login,
-    () => undefined
-  )
 }
 
 function withMarker(marker: string, body: string): string {

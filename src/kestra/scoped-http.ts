@@ -1,5 +1,5 @@
 import type { ServerInfo } from '../model/kestra.js'
-import { ConfigError } from '../model/errors.js'
+import { ConfigError, errorMessage } from '../model/errors.js'
 import {
   isTenantScoped,
   LEGACY_PREFIX,
@@ -98,6 +98,12 @@ export class ScopedHttp {
       },
       known: false
     }
+    // Another tenant than `main` is written only once the probe shows a server that has tenants: an OSS server
+    // serves any tenant as `main` (docs/kestra.md#tenant-prefix), so an unusable probe is an error, never a guess.
+    const unusable = (why: string) => {
+      if (this.tenant === 'main') return unknown
+      throw new ConfigError('tenant', unconfirmedTenant(this.tenant, why))
+    }
     let response: HttpResponse
     try {
       response = await this.transport.send({
@@ -111,7 +117,13 @@ export class ScopedHttp {
         error.status !== undefined &&
         ![401, 403].includes(error.status)
       ) {
-        return unknown
+        return unusable(`answered ${error.status}`)
+      }
+      if (this.tenant !== 'main' && !(error instanceof ApiError && error.status !== undefined)) {
+        throw new ConfigError(
+          'tenant',
+          unconfirmedTenant(this.tenant, `failed (${errorMessage(error)})`)
+        )
       }
       throw error
     }
@@ -119,10 +131,10 @@ export class ScopedHttp {
     try {
       config = readJsonObject(response)
     } catch {
-      return unknown
+      return unusable('answered something that is not a JSON object')
     }
     const version = parseVersion(config.version)
-    if (!version) return unknown
+    if (!version) return unusable('named no version')
     const edition = typeof config.edition === 'string' ? config.edition : 'OSS'
     const problem = ossTenantProblem(edition, String(config.version), this.tenant)
     if (problem) throw new ConfigError('tenant', problem)
@@ -139,6 +151,15 @@ export class ScopedHttp {
       known: true
     }
   }
+}
+
+/** Why a tenant other than `main` is refused when the probe cannot tell the edition (SPEC: tenant input). */
+function unconfirmedTenant(tenant: string, why: string): string {
+  return (
+    `the server's version probe (GET ${LEGACY_PREFIX}/configs) ${why}, so whether it is an Enterprise Kestra that has tenant '${tenant}' is not confirmed: ` +
+    `Kestra open-source serves any tenant as 'main', so '${tenant}' could be written into 'main'. Nothing was read or written as '${tenant}'. ` +
+    'Check that server is the base URL of Kestra and that it answers /api/v1/configs, or set tenant to main'
+  )
 }
 
 /**

@@ -23,6 +23,16 @@ export interface StickyComment {
   url: string
 }
 
+/** The comments carrying a marker, split by whether this token's own identity wrote them. */
+export interface AuthoredComments {
+  /** The login this token acts as; undefined when GitHub would not say it. */
+  identity?: string
+  /** Written by `identity`, oldest first. */
+  comments: StickyComment[]
+  /** Written by anyone else: never taken as the action's. */
+  others: { author: string; url: string }[]
+}
+
 export type CommentOutcome =
   | { status: 'created' | 'updated' | 'unchanged'; id: number; url: string }
   /** The token may not comment (fork PR, missing permission); `message` says how to fix it. */
@@ -44,6 +54,11 @@ export interface GitHubPort {
   compareCommits(base: string, head: string): Promise<CompareResult>
   /** The action's comment carrying `marker` on its first line, written by a bot or this token's user. */
   findStickyComment(issue: number, marker: string): Promise<StickyComment | undefined>
+  /**
+   * The comments carrying `marker` written by the very identity this token comments as (read once), and those by
+   * anyone else: what `require-reviewed-plan` trusts (docs/guarantees.md#reviewed-plan).
+   */
+  commentsByThisToken(issue: number, marker: string): Promise<AuthoredComments>
   /** Every such comment, oldest first: more than one only after runs raced (docs/comment.md#sticky-comment). */
   stickyComments(issue: number, marker: string): Promise<StickyComment[]>
   /**

@@ -39,6 +39,7 @@ export function redactingGitHub(github: GitHubPort, edge: OutputEdge): GitHubPor
     compareCommits: (base, head) => github.compareCommits(base, head),
     findStickyComment: (issue, marker) => github.findStickyComment(issue, marker),
     stickyComments: (issue, marker) => github.stickyComments(issue, marker),
+    commentsByThisToken: (issue, marker) => github.commentsByThisToken(issue, marker),
     upsertStickyComment: async (issue, marker, body, seen, sent) =>
       learn(await github.upsertStickyComment(issue, marker, text(body), seen, sent)),
     updateComment: async (id, body) => learn(await github.updateComment(id, text(body))),

@@ -325,7 +325,9 @@ async function addDeployedSection(
   if (!ports.github || !target.comment) return
   const pr = await ports.github.findMergedPullRequest(context.sha)
   if (!pr) return
-  const comment = await ports.github.findStickyComment(pr, commentMarker(settings.commentKey))
+  // Only the comment this token wrote gains the section: another author's copy of the marker is not ours to edit.
+  const [comment] = (await ports.github.commentsByThisToken(pr, commentMarker(settings.commentKey)))
+    .comments
   if (!comment) return
   const outcome = await ports.github.updateComment(
     comment.id,

@@ -4,18 +4,19 @@ import type { DriftGitHub } from '../model/drift-port.js'
 import { DriftPulls } from '../apply/drift/drift-pull.js'
 import { apiError } from '../github/errors.js'
 import type { Octokit } from '../github/octokit.js'
+import type { TokenInput } from '../github/identity.js'
 
 /**
  * The DriftGitHub port over GitHub's REST API, for one repository. The branch and its pull request are
- * written with `pullOctokit` (the pull-request-token's, or the same one), everything else with `octokit`.
+ * written with `pull` (the pull-request-token's, or github-token's), whose refusals name that input, everything else with `octokit`.
  */
 export function createDriftGitHub(
   octokit: Octokit,
   repository: { owner: string; repo: string },
-  pullOctokit: Octokit
+  pull: { octokit: Octokit; token: TokenInput }
 ): DriftGitHub {
   const client = { octokit, ...repository }
-  const pullClient = { octokit: pullOctokit, ...repository }
+  const pullClient = { ...pull, ...repository }
   const issues = new DriftIssues(client)
   const pulls = new DriftPulls(pullClient)
   return {

@@ -25,6 +25,7 @@ import { plainTarget, previewTarget } from '../config/target.js'
 import { execute, type RunOutcome } from './execute.js'
 import type { RunPorts } from './ports.js'
 import { RunReads } from '../gather/gather.js'
+import { confineRoot } from '../config/workspace-links.js'
 
 const PREVIEW_EVENTS = ['pull_request', 'pull_request_target', 'workflow_run']
 
@@ -38,6 +39,8 @@ export async function executeWithEnvironments(
   eventContext: RunContext,
   ports: RunPorts
 ): Promise<RunOutcome> {
+  // Before anything under root is read: a root that a link takes out of the workspace is refused.
+  confineRoot(eventContext.workspace, settings.root)
   const reads = new RunReads()
   try {
     return await executeTargets(settings, eventContext, ports, reads)

@@ -113,6 +113,18 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const other = otherToken(token)
     const acting: World = other ? { ...world, actor: other.user } : world
     const permissions = other ? fullPermissions(other.permissions) : state.permissions
+    // GraphQL's `viewer` answers every kind of token with the identity it acts as, an App installation's
+    // `<slug>[bot]` included (https://docs.github.com/graphql/reference/queries#viewer); only that query is served.
+    if (req.method === 'POST' && req.path === '/graphql') {
+      const query = (req.body as { query?: unknown } | undefined)?.query
+      return typeof query === 'string' &&
+        /^\s*(query\s*)?\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/.test(query)
+        ? { status: 200, body: { data: { viewer: { login: acting.actor.login } } } }
+        : {
+            status: 200,
+            body: { errors: [{ message: 'The fake serves only { viewer { login } }' }] }
+          }
+    }
     if (req.method === 'GET' && req.path === '/user') {
       return options.viewer
         ? { status: 200, body: { login: options.viewer, type: 'User' } }
@@ -167,7 +179,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       String(incoming.headers.authorization ?? '')
     )
     const token = authorization?.[1] ?? ''
-    if (!authorization) {
+    if (!authorization || otherToken(authorization[1] ?? '')?.revoked) {
       reply = failure(401, 'Bad credentials', DOCS)
     } else if (failing) {
       failing.left--

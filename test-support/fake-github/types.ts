@@ -138,6 +138,8 @@ export interface FakeToken {
   user: FakeUser
   /** Default: write on every scope. The workflow's `permissions:` bind GITHUB_TOKEN only. */
   permissions?: TokenPermissions
+  /** Expired or revoked: every request with it answers 401 "Bad credentials", GraphQL's included. */
+  revoked?: boolean
 }
 
 export interface FailRule {

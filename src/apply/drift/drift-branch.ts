@@ -1,9 +1,7 @@
-import type { BranchOutcome, DriftBranch, Forbidden } from '../../model/drift-port.js'
+import type { BranchOutcome, DriftBranch } from '../../model/drift-port.js'
 import { apiError, httpStatus, isPermissionError } from '../../github/errors.js'
 import type { RepoClient } from '../../github/octokit.js'
-
-const CONTENTS_PERMISSION_HELP =
-  'The token cannot write the drift branch: grant `permissions: contents: write` to the job (docs/drift.md#permissions).'
+import { tokenRefusal, type NamedClient } from '../../github/identity.js'
 
 const FILE_MODE = '100644'
 
@@ -14,13 +12,17 @@ const FILE_MODE = '100644'
  * commit is on top.
  */
 export async function writeDriftBranch(
-  client: RepoClient,
+  client: NamedClient,
   branch: DriftBranch
 ): Promise<BranchOutcome> {
   try {
     return await write(client, branch)
   } catch (error) {
-    if (isPermissionError(error)) return forbidden()
+    const status = httpStatus(error)
+    if (status === 401 || isPermissionError(error)) {
+      const doing = `writing the drift branch ${branch.name}`
+      return { status: 'forbidden', message: await tokenRefusal(client, status, doing, 'Contents') }
+    }
     throw apiError(`writing the branch ${branch.name}`, error)
   }
 }
@@ -100,8 +102,4 @@ async function existingHead(client: RepoClient, name: string): Promise<string | 
     if (httpStatus(error) === 404) return undefined
     throw error
   }
-}
-
-function forbidden(): Forbidden {
-  return { status: 'forbidden', message: CONTENTS_PERMISSION_HELP }
 }

@@ -2,7 +2,8 @@ import { errorMessage } from '../../model/errors.js'
 import type { DriftIssueText, Forbidden, IssueOutcome } from '../../model/drift-port.js'
 import { apiError, httpStatus, isPermissionError } from '../../github/errors.js'
 import type { RepoClient } from '../../github/octokit.js'
-import { authoredByTheAction, viewerLogin } from '../../github/sticky-comment.js'
+import { authoredByTheAction } from '../../github/sticky-comment.js'
+import { viewerLogin } from '../../github/identity.js'
 
 interface ListedIssue {
   number: number

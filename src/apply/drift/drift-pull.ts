@@ -1,7 +1,7 @@
 import { errorMessage } from '../../model/errors.js'
 import type { Forbidden, PullOutcome } from '../../model/drift-port.js'
 import { apiError, httpStatus, isPermissionError } from '../../github/errors.js'
-import type { RepoClient } from '../../github/octokit.js'
+import { tokenRefusal, type NamedClient } from '../../github/identity.js'
 
 /** The repository setting that lets the workflow's token open pull requests. */
 const ACTIONS_SETTING =
@@ -12,7 +12,7 @@ const ACTIONS_SETTING =
  * open, opened otherwise, closed with a comment when the drift is gone.
  */
 export class DriftPulls {
-  constructor(private readonly client: RepoClient) {}
+  constructor(private readonly client: NamedClient) {}
 
   async keep(pull: {
     head: string
@@ -41,10 +41,12 @@ export class DriftPulls {
       if (/not permitted to create or approve pull requests/i.test(errorMessage(error))) {
         return {
           status: 'forbidden',
-          message: `The branch ${pull.head} holds the edits made in Kestra, but GitHub Actions may not open pull requests in this repository: turn on ${ACTIONS_SETTING}, or pass a github-token that may (docs/drift.md#permissions).`
+          message: `The branch ${pull.head} holds the edits made in Kestra, but GitHub Actions may not open pull requests in this repository: turn on ${ACTIONS_SETTING}, or give pull-request-token the token of a GitHub App or a person, which it does not bind (docs/drift.md#permissions).`
         }
       }
-      if (isPermissionError(error)) return pullsForbidden(pull.head)
+      if (httpStatus(error) === 401 || isPermissionError(error)) {
+        return this.forbidden(error, `opening the pull request from ${pull.head}`)
+      }
       throw apiError(`opening the pull request from ${pull.head}`, error)
     }
   }
@@ -62,7 +64,10 @@ export class DriftPulls {
       await octokit.rest.pulls.update({ ...this.repo(), pull_number: open.number, state: 'closed' })
       return { status: 'closed', number: open.number, url: open.html_url }
     } catch (error) {
-      if (isPermissionError(error) && httpStatus(error) !== 404) return pullsForbidden(head)
+      const status = httpStatus(error)
+      if (status === 401 || (isPermissionError(error) && status !== 404)) {
+        return this.forbidden(error, `closing the pull request from ${head}`)
+      }
       throw apiError(`closing the pull request from ${head}`, error)
     }
   }
@@ -77,14 +82,12 @@ export class DriftPulls {
     return data[0]
   }
 
+  private async forbidden(error: unknown, doing: string): Promise<Forbidden> {
+    const message = await tokenRefusal(this.client, httpStatus(error), doing, 'Pull requests')
+    return { status: 'forbidden', message }
+  }
+
   private repo() {
     return { owner: this.client.owner, repo: this.client.repo }
-  }
-}
-
-function pullsForbidden(head: string): Forbidden {
-  return {
-    status: 'forbidden',
-    message: `The token cannot open or close the pull request from ${head}: grant \`permissions: pull-requests: write\` to the job (docs/drift.md#permissions).`
   }
 }

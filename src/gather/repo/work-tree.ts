@@ -57,14 +57,16 @@ export class WorkTree implements TreeSource {
     return entries as TreeEntry[]
   }
 
+  // A path reached through a linked folder (`_global/dashboards` with `_global` a link) is that link's: it
+  // is a link, never followed (docs/layouts.md#symbolic-links).
   async kind(rel: string): Promise<EntryKind | undefined> {
-    let stats: Stats | undefined
-    try {
-      stats = lstatSync(join(this.root, rel), { throwIfNoEntry: false })
-    } catch {
-      stats = undefined
+    const parts = rel.split('/')
+    for (let i = 1; i <= parts.length; i++) {
+      const stats = lstatOrUndefined(join(this.root, ...parts.slice(0, i)))
+      if (!stats) return undefined
+      if (i === parts.length || stats.isSymbolicLink()) return statsKind(stats)
     }
-    return stats && statsKind(stats)
+    return undefined
   }
 
   // Synchronous: flow files are small, and the thread pool is slower for thousands of them.
@@ -131,10 +133,14 @@ export class WorkTree implements TreeSource {
 
 /** Whether anything is at `path` (a link not followed); false when it cannot be told. */
 function exists(path: string): boolean {
+  return lstatOrUndefined(path) !== undefined
+}
+
+function lstatOrUndefined(path: string): Stats | undefined {
   try {
-    return lstatSync(path, { throwIfNoEntry: false }) !== undefined
+    return lstatSync(path, { throwIfNoEntry: false })
   } catch {
-    return false
+    return undefined
   }
 }
 
