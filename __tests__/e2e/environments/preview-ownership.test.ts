@@ -154,7 +154,7 @@ describe('a closed preview leaves nothing in its namespaces, KV pairs included',
 })
 
 describe('a namespace made below the preview in the UI', () => {
-  // SPEC §13: a namespace below a preview namespace this pull request owns belongs to that preview, unless
+  // docs/environments.md#previews: a namespace below a preview namespace this pull request owns belongs to it, unless
   // it holds another owner's record; the nearest record decides, at any depth.
   const SUB = `${PREFIX}.${NS}.sub`
   const DEEP = `${SUB}.deeper`
