@@ -3,12 +3,14 @@
  * the emulator: the plan fails on the line of the `read()` or call that still uses what it deletes (or names
  * a server-only user), and a deploy writes nothing.
  */
+import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.js'
 import { createGitRepo } from '../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 import { runAction } from '../../test-support/runner.js'
 import { CREDENTIALS, flow, pullRequestEvent, pushEvent } from '../../test-support/scenario.js'
+import { LINK_SHAPES, type LinkShape } from '../plan/flow-link-shapes.js'
 
 const NS = 'company.team'
 const ETL = `id: etl_orders\nnamespace: ${NS}\ntasks:\n  - id: query\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ read('/sql/orders.sql') }}"\n`
@@ -32,9 +34,10 @@ async function change(
   after: Record<string, string | null>,
   event: 'pull_request' | 'push',
   inputs: Record<string, string>,
-  serverOnly: { id: string; source: string }[] = []
+  serverOnly: { id: string; source: string; namespace?: string }[] = [],
+  emulator: Parameters<typeof startEmulator>[0] = {}
 ) {
-  kestra = await startEmulator({ basicAuth: CREDENTIALS })
+  kestra = await startEmulator({ basicAuth: CREDENTIALS, ...emulator })
   github = await startFakeGitHub()
   kestra.seed({
     flows: [
@@ -160,5 +163,115 @@ describe('deleting what a kept flow still uses', () => {
     expect(after.flows.filter((f) => f.namespace === NS && !f.deleted).map((f) => f.id)).toEqual([
       'hello'
     ])
+  })
+
+  /** A server-only flow of `namespace` that names company.team.hello in `shape`'s way. */
+  const userOf = (shape: LinkShape, i: number, namespace: string) => {
+    const yaml = shape.yaml(NS, 'hello', i)
+    const log = ['  - id: log', '    type: io.kestra.plugin.core.log.Log', '    message: hi']
+    const body =
+      shape.via === 'flow-trigger' ? ['tasks:', ...log, 'triggers:', ...yaml] : ['tasks:', ...yaml]
+    const id = `caller${i}`
+    return {
+      namespace,
+      id,
+      source: [`id: ${id}`, `namespace: ${namespace}`, ...body, ''].join('\n')
+    }
+  }
+
+  it('every way a kept flow names a deleted flow fails the deploy, each user named, nothing written', async () => {
+    const users = LINK_SHAPES.map((shape, i) => ({ shape, ...userOf(shape, i, NS) }))
+    const { result, writes, before } = await change(
+      { [`${NS}/flows/hello.yml`]: null },
+      'push',
+      { scope: 'changed' },
+      users
+    )
+    expect(result.exitCode).toBe(1)
+    expect(writes).toEqual([])
+    expect(kestra.snapshot()).toEqual(before)
+    // Every finding, as the plan file holds them (the annotations stop at GitHub's limit).
+    const { findings } = JSON.parse(readFileSync(result.outputs['plan-file']!, 'utf8')) as {
+      findings: { severity: string; message: string }[]
+    }
+    const named = (id: string) =>
+      findings.some(
+        (f) =>
+          f.severity === 'error' &&
+          f.message.includes(`Flow ${NS}.${id} (only on the server) still uses flow ${NS}.hello`)
+      )
+    for (const user of users)
+      expect([user.shape.name, named(user.id)]).toEqual([user.shape.name, user.shape.names])
+  })
+
+  it('the plan shows each user of a deleted flow among its callers, whatever way it names it', async () => {
+    const users = LINK_SHAPES.map((shape, i) => ({ shape, ...userOf(shape, i, NS) }))
+    const { result, comment } = await change(
+      { [`${NS}/flows/hello.yml`]: null },
+      'pull_request',
+      { scope: 'changed' },
+      users
+    )
+    expect(result.exitCode).toBe(1)
+    for (const user of users) {
+      expect([user.shape.name, comment.includes(`${NS}.${user.id} (`)]).toEqual([
+        user.shape.name,
+        user.shape.names
+      ])
+    }
+  })
+
+  it("another team's Subflow call or Flow trigger, in a namespace the repository does not manage, fails the deploy: Kestra's own dependencies name it", async () => {
+    const users = LINK_SHAPES.filter((shape) => shape.names).map((shape, i) => ({
+      shape,
+      ...userOf(shape, i, 'other.team')
+    }))
+    const { result, writes, before } = await change(
+      { [`${NS}/flows/hello.yml`]: null },
+      'push',
+      {},
+      users
+    )
+    expect(result.exitCode).toBe(1)
+    expect(writes).toEqual([])
+    expect(kestra.snapshot()).toEqual(before)
+    const { findings } = JSON.parse(readFileSync(result.outputs['plan-file']!, 'utf8')) as {
+      findings: { severity: string; message: string }[]
+    }
+    for (const user of users) {
+      expect(findings).toContainEqual(
+        expect.objectContaining({
+          severity: 'error',
+          message: expect.stringContaining(
+            `Flow other.team.${user.id} (only on the server) still uses flow ${NS}.hello`
+          )
+        })
+      )
+    }
+    // One bounded read per deleted flow, and no read of the other team's namespace.
+    const asked = kestra.requests.filter((r) => r.route === 'flows.dependencies')
+    expect(asked.map((r) => r.path)).toEqual([
+      expect.stringContaining(`/flows/${NS}/hello/dependencies`)
+    ])
+    expect(kestra.requests.filter((r) => r.path.includes('other.team'))).toEqual([])
+  })
+
+  it('a Kestra that cannot tell the dependencies: the plan says which namespaces were not searched', async () => {
+    const { result } = await change(
+      { [`${NS}/flows/hello.yml`]: null },
+      'pull_request',
+      {},
+      [userOf(LINK_SHAPES[0]!, 0, 'other.team')],
+      { missingEndpoints: ['flows.dependencies'] }
+    )
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+    expect(result.annotations).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        message: expect.stringContaining(
+          `Flow ${NS}.hello is deleted, and flows outside the namespaces this repository manages (${NS}) were not searched for uses of it (this Kestra has no flow dependencies route)`
+        )
+      })
+    )
   })
 })

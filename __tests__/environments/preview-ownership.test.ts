@@ -178,6 +178,79 @@ describe('removing a preview', () => {
     }
   })
 
+  /** pr-7.a is this preview's; below it, namespaces made in the UI hold no record of their own. */
+  function withChildren(): Store {
+    const state = store()
+    state.flows.set('pr-7.a.sub', new Set(['made_in_ui']))
+    state.files.set('pr-7.a.sub', new Set(['/ui.sql']))
+    state.kv.set('pr-7.a.sub', new Set(['ui-key']))
+    state.flows.set('pr-7.a.sub.deep', new Set(['deeper']))
+    return state
+  }
+  const CHILDREN = [...ASKED, 'pr-7.a.sub', 'pr-7.a.sub.deep']
+
+  it("removes a child namespace made under the preview's own, with its flows, files and KV, and a re-run finishes (fail the k-th delete, every k)", async () => {
+    const before = outside(withChildren())
+    const total = await kestraHolding(withChildren())
+    const all = await removePreview(total.client, PREVIEW, CHILDREN, options)
+    expect(inside(total.state())).toEqual([])
+    expect(all.leftAlone).toEqual([])
+    for (const gone of [
+      'flow pr-7.a.sub.made_in_ui',
+      'file pr-7.a.sub:/ui.sql',
+      'kv pr-7.a.sub:ui-key',
+      'flow pr-7.a.sub.deep.deeper'
+    ]) {
+      expect(all.deleted).toContain(gone)
+    }
+    for (let k = 1; k <= all.deleted.length; k++) {
+      const kestra = await kestraHolding(withChildren(), k)
+      const first = await removePreview(kestra.client, PREVIEW, CHILDREN, options)
+      expect(first.failed.filter((f) => !f.startsWith('namespace '))).toEqual([
+        expect.stringContaining('Forbidden')
+      ])
+      // The record that makes the children ours stays while any of them holds something.
+      const failedIn = kestra.deletes()[k - 1]!.split(' ')[1]!
+      if (failedIn.startsWith('pr-7.a.sub')) {
+        expect(inside(kestra.state())).toContain(`kv pr-7.a ${PREVIEW_OWNER_KEY}`)
+      }
+      const again = await removePreview(kestra.client, PREVIEW, CHILDREN, options)
+      expect(again.failed.filter((f) => !f.startsWith('namespace '))).toEqual([])
+      expect(again.leftAlone).toEqual([])
+      expect(inside(kestra.state())).toEqual([])
+      expect(outside(kestra.state())).toEqual(before)
+    }
+  })
+
+  it("leaves a child below another pull request's namespace, naming whose it is", async () => {
+    const state = withChildren()
+    state.flows.set('pr-7.theirs.sub', new Set(['x']))
+    state.kv.set('pr-7.theirs', new Set([PREVIEW_OWNER_KEY]))
+    state.kv.set('pr-7.a.sub.deep', new Set([PREVIEW_OWNER_KEY]))
+    const kestra = await kestraHolding(state, 0, {
+      'pr-7.theirs': { repository: 'other/repo', pullRequest: 7 },
+      // A child's own record of another pull request wins over the parent's.
+      'pr-7.a.sub.deep': { repository: 'other/repo', pullRequest: 7 }
+    })
+    const result = await removePreview(
+      kestra.client,
+      PREVIEW,
+      [...CHILDREN, 'pr-7.theirs', 'pr-7.theirs.sub'],
+      options
+    )
+    expect(result.leftAlone.sort()).toEqual([
+      "pr-7.a.sub.deep: left as it is, it belongs to other/repo's pull request #7.",
+      "pr-7.theirs.sub: left as it is, it lies below pr-7.theirs, and it belongs to other/repo's pull request #7.",
+      "pr-7.theirs: left as it is, it belongs to other/repo's pull request #7."
+    ])
+    expect(inside(kestra.state()).sort()).toEqual([
+      'flows pr-7.a.sub.deep deeper',
+      'flows pr-7.theirs.sub x',
+      `kv pr-7.a.sub.deep ${PREVIEW_OWNER_KEY}`,
+      `kv pr-7.theirs ${PREVIEW_OWNER_KEY}`
+    ])
+  })
+
   it("leaves another repository's namespace, an unreadable record and an unrecorded one as they are, and names each", async () => {
     const state = store()
     state.flows.set('pr-7.theirs', new Set(['sales']))
@@ -244,7 +317,9 @@ describe('removal over every arrangement of namespaces and owners', () => {
   const namespace = fc.constantFrom(
     'pr-7.a',
     'pr-7.a.b',
+    'pr-7.a.b.c',
     'pr-7.c',
+    'pr-7.c.d',
     'pr-7',
     'pr-70.a',
     'pr-7x.a',
@@ -266,7 +341,7 @@ describe('removal over every arrangement of namespaces and owners', () => {
   })
   const arrangement = fc.dictionary(namespace, fc.record({ owner, content }))
 
-  it('empties exactly the preview namespaces this pull request owns, names the others, touches nothing else', async () => {
+  it('empties exactly the preview namespaces this pull request owns (by their own record, else the nearest one above them in the preview), names the others, touches nothing else', async () => {
     await fc.assert(
       fc.asyncProperty(arrangement, async (layout) => {
         const state: Store = { flows: new Map(), files: new Map(), kv: new Map() }
@@ -281,8 +356,15 @@ describe('removal over every arrangement of namespaces and owners', () => {
           }
           state.kv.set(ns, keys)
         }
+        // The namespace's own record, else the nearest one above it inside the prefix, decides.
+        const recordOf = (ns: string): unknown => {
+          for (let at = ns; inPreview('pr-7', at); at = at.slice(0, at.lastIndexOf('.'))) {
+            if (at in owners) return owners[at]
+          }
+          return undefined
+        }
         const ours = (ns: string) =>
-          inPreview('pr-7', ns) && JSON.stringify(owners[ns]) === JSON.stringify(OURS)
+          inPreview('pr-7', ns) && JSON.stringify(recordOf(ns)) === JSON.stringify(OURS)
         const holds = (ns: string) =>
           (['flows', 'files', 'kv'] as const).some((kind) => (state[kind].get(ns)?.size ?? 0) > 0)
         const expectedLeft = Object.keys(layout)

@@ -1,8 +1,9 @@
 /**
  * A plan that deletes a namespace file or a flow that a flow it keeps still uses (`read()`, a Subflow or
  * ForEachItem call, a Flow trigger) is an error on the use's line, or naming the user when only the server
- * holds it (docs/impact.md#deleting-what-is-still-used). Over random repositories: the error appears exactly
- * when a kept user uses a deleted resource.
+ * holds it (docs/impact.md#deleting-what-is-still-used). Over random repositories, each use written in one of
+ * the ways a flow can name another (flow-link-shapes.ts): the error appears exactly when a kept user uses a
+ * deleted resource, and the deleted flow's impact lists exactly its kept callers.
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -13,6 +14,7 @@ import { collectReferences } from '../../src/decide/validate/references.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import { fileKey, flowKey } from '../../src/model/targets.js'
 import { DECIDE_KINDS } from '../../src/kinds/index.js'
+import { LINK_SHAPES, type LinkShape } from './flow-link-shapes.js'
 import { desiredFile, desiredFlow, planInput, remoteFile, remoteFlow, sha256 } from './fixtures.js'
 
 const NS = 'company.team'
@@ -20,8 +22,7 @@ const OTHER = 'company.other'
 
 type Fate = 'repo' | 'server-kept' | 'deleted'
 type Use =
-  | { kind: 'read'; file: number; named: boolean }
-  | { kind: 'subflow' | 'foreach' | 'flow-trigger'; flow: number }
+  { kind: 'read'; file: number; named: boolean } | { kind: 'call'; flow: number; shape: LinkShape }
 
 interface World {
   files: { namespace: string; fate: 'repo' | 'deleted' }[]
@@ -47,24 +48,10 @@ function source(world: World, i: number): string {
         '    type: io.kestra.plugin.core.log.Log',
         `    message: "{{ ${call} }}"`
       )
-    } else if (use.kind === 'flow-trigger') {
-      triggers.push(
-        `  - id: w${n}`,
-        '    type: io.kestra.plugin.core.trigger.Flow',
-        '    conditions:',
-        '      - type: io.kestra.plugin.core.condition.ExecutionFlow',
-        `        namespace: ${world.flows[use.flow]!.namespace}`,
-        `        flowId: ${flowId(use.flow)}`
-      )
     } else {
-      const type = use.kind === 'subflow' ? 'Subflow' : 'ForEachItem'
-      lines.push(
-        `  - id: t${n}`,
-        `    type: io.kestra.plugin.core.flow.${type}`,
-        `    namespace: ${world.flows[use.flow]!.namespace}`,
-        `    flowId: ${flowId(use.flow)}`,
-        ...(use.kind === 'foreach' ? ['    items: "{{ outputs.x.uri }}"'] : [])
-      )
+      const target = world.flows[use.flow]!
+      const yaml = use.shape.yaml(target.namespace, flowId(use.flow), n)
+      ;(use.shape.via === 'flow-trigger' ? triggers : lines).push(...yaml)
     }
   })
   if (uses.length === 0) {
@@ -90,12 +77,9 @@ const world: fc.Arbitrary<World> = fc
           fc.oneof(
             fc.record({ kind: fc.constant('read' as const), file: fc.nat(), named: fc.boolean() }),
             fc.record({
-              kind: fc.constantFrom(
-                'subflow' as const,
-                'foreach' as const,
-                'flow-trigger' as const
-              ),
-              flow: fc.nat()
+              kind: fc.constant('call' as const),
+              flow: fc.nat(),
+              shape: fc.constantFrom(...LINK_SHAPES)
             })
           ),
           { maxLength: 4 }
@@ -198,7 +182,8 @@ function expectedErrors(w: World): Set<string> {
         use.kind === 'read'
           ? w.files[use.file]!.fate === 'deleted' &&
             `namespace file ${w.files[use.file]!.namespace}:${filePath(use.file)}`
-          : w.flows[use.flow]!.fate === 'deleted' &&
+          : use.shape.names &&
+            w.flows[use.flow]!.fate === 'deleted' &&
             `flow ${w.flows[use.flow]!.namespace}.${flowId(use.flow)}`
       if (target) expected.add(`${f.namespace}.${flowId(i)} → ${target}`)
     }
@@ -242,6 +227,26 @@ describe('a deletion still in use', () => {
           const target = /(namespace file \S+?|flow [a-z.]+\.(u\d+)),/.exec(error.message)!
           if (target[2]) expect(near).toContain(`flowId: ${target[2]}`)
           else expect(lines[error.line - 1]).toContain(`read('${/:(\/\S+)$/.exec(target[1]!)![1]}'`)
+        }
+        // The impact shows every kept caller of each deleted flow, by the way it names it.
+        for (const r of impact.plan.resources) {
+          if (r.kind !== 'flow' || r.action !== 'delete') continue
+          const index = Number(/^u(\d+)$/.exec(r.id)![1])
+          const expected = new Set(
+            w.flows.flatMap((f, i) =>
+              f.fate === 'deleted'
+                ? []
+                : f.uses.flatMap((use) =>
+                    use.kind === 'call' && use.flow === index && use.shape.names
+                      ? [`${f.namespace}.u${i} ${use.shape.via} ${f.fate === 'server-kept'}`]
+                      : []
+                  )
+            )
+          )
+          const shown = new Set(
+            (r.impact?.callers ?? []).map((c) => `${c.namespace}.${c.id} ${c.via} ${c.serverOnly}`)
+          )
+          expect(shown).toEqual(expected)
         }
         // A kept repository caller of an orphaned flow would warn; nothing here is orphaned.
         expect(impact.findings.filter((f) => f.severity !== 'error')).toEqual([])

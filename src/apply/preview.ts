@@ -31,24 +31,30 @@ export interface RemovalResult {
 
 type PreviewApi = KestraApi & ListingsApi
 
-/** Whose a namespace is, as its ownership record and its content say. */
-type Ownership = { kind: 'ours' } | { kind: 'empty' } | { kind: 'theirs'; why: string }
+/**
+ * Whose a namespace is, as its ownership record and its content say; `inherited` names the preview namespace
+ * above it whose record makes it this preview's.
+ */
+type Ownership =
+  { kind: 'ours'; inherited?: string } | { kind: 'empty' } | { kind: 'theirs'; why: string }
 
 /**
- * Whose the namespace is: this preview's when its record names this pull request; nobody's when it has no
- * record and holds nothing; otherwise someone else's (another repository's pull request of the same number,
- * or an unrecorded namespace that an older version or someone else filled), never touched.
+ * Whose the namespace is (docs/environments.md#previews): this preview's when its record names this pull
+ * request; when it has no record, the nearest namespace above it inside the prefix that has one decides (a
+ * namespace made in the UI below this preview's belongs to it, one below another's to that other); with no
+ * record above either, nobody's when it holds nothing, and otherwise someone else's (an unrecorded namespace
+ * that an older version or someone else filled), never touched.
  */
 async function ownership(api: PreviewApi, preview: Preview, namespace: string): Promise<Ownership> {
-  const value = await api.getKv(namespace, PREVIEW_OWNER_KEY)
-  if (value !== undefined) {
-    const owner = parsePreviewOwner(value)
-    if (owner && sameOwner(owner, preview.owner)) return { kind: 'ours' }
-    return {
-      kind: 'theirs',
-      why: owner
-        ? `it belongs to ${describeOwner(owner)}`
-        : `its ownership record (KV ${PREVIEW_OWNER_KEY}) is not one this action wrote`
+  const own = recordOwnership(preview, await api.getKv(namespace, PREVIEW_OWNER_KEY))
+  if (own) return own
+  let above: { namespace: string; why: string } | undefined
+  for (const parent of ancestorsInPreview(preview.prefix, namespace)) {
+    const recorded = recordOwnership(preview, await api.getKv(parent, PREVIEW_OWNER_KEY))
+    if (recorded?.kind === 'ours') return { kind: 'ours', inherited: parent }
+    if (recorded) {
+      above = { namespace: parent, why: recorded.why }
+      break
     }
   }
   const [flows, files, kv] = await Promise.all([
@@ -61,8 +67,37 @@ async function ownership(api: PreviewApi, preview: Preview, namespace: string): 
   }
   return {
     kind: 'theirs',
-    why: `it holds resources but no ownership record (KV ${PREVIEW_OWNER_KEY}): a preview of an older version of this action, or not a preview at all. If it is this pull request's, delete its content in Kestra`
+    why: above
+      ? `it lies below ${above.namespace}, and ${above.why}`
+      : `it holds resources but no ownership record (KV ${PREVIEW_OWNER_KEY}): a preview of an older version of this action, or not a preview at all. If it is this pull request's, delete its content in Kestra`
   }
+}
+
+/** What an ownership record says, or undefined when there is none. */
+function recordOwnership(
+  preview: Preview,
+  value: unknown
+): { kind: 'ours' } | { kind: 'theirs'; why: string } | undefined {
+  if (value === undefined) return undefined
+  const owner = parsePreviewOwner(value)
+  if (owner && sameOwner(owner, preview.owner)) return { kind: 'ours' }
+  return {
+    kind: 'theirs',
+    why: owner
+      ? `it belongs to ${describeOwner(owner)}`
+      : `its ownership record (KV ${PREVIEW_OWNER_KEY}) is not one this action wrote`
+  }
+}
+
+/** The namespaces above `namespace` that are still inside the prefix, nearest first. */
+function ancestorsInPreview(prefix: string, namespace: string): string[] {
+  const above: string[] = []
+  for (let at = namespace.lastIndexOf('.'); at > 0; at = namespace.lastIndexOf('.', at - 1)) {
+    const parent = namespace.slice(0, at)
+    if (!inPreview(prefix, parent)) break
+    above.push(parent)
+  }
+  return above
 }
 
 /**
@@ -79,6 +114,8 @@ export async function removePreview(
 ): Promise<RemovalResult> {
   const { prefix } = preview
   const result: RemovalResult = { deleted: [], failed: [], leftAlone: [] }
+  // Every namespace's owner is known before anything is deleted: a child's may come from its parent's record.
+  const owners = new Map<string, Ownership>()
   await mapLimit(namespaces, options.concurrency, async (namespace) => {
     if (!inPreview(prefix, namespace)) {
       result.failed.push(
@@ -87,49 +124,60 @@ export async function removePreview(
       return
     }
     const owned = await ownership(api, preview, namespace)
-    if (owned.kind === 'theirs') {
-      result.leftAlone.push(`${namespace}: left as it is, ${owned.why}.`)
+    if (owned.kind === 'theirs') result.leftAlone.push(`${namespace}: left as it is, ${owned.why}.`)
+    else if (owned.kind === 'ours') owners.set(namespace, owned)
+  })
+  const failures = new Map<string, number>()
+  const attempt = async (namespace: string, what: string, remove: () => Promise<void>) => {
+    if (!inPreview(prefix, namespace)) {
+      result.failed.push(`${what}: refused, not inside the preview prefix ${prefix}.`)
+      failures.set(namespace, (failures.get(namespace) ?? 0) + 1)
       return
     }
-    if (owned.kind === 'empty') return
-    let failures = 0
-    const attempt = async (what: string, remove: () => Promise<void>) => {
-      if (!inPreview(prefix, namespace)) {
-        result.failed.push(`${what}: refused, not inside the preview prefix ${prefix}.`)
-        failures++
-        return
-      }
-      try {
-        await remove()
-        result.deleted.push(what)
-        options.log(`deleted ${what}`)
-      } catch (error) {
-        failures++
-        result.failed.push(`${what}: ${errorMessage(error)}`)
-      }
+    try {
+      await remove()
+      result.deleted.push(what)
+      options.log(`deleted ${what}`)
+    } catch (error) {
+      failures.set(namespace, (failures.get(namespace) ?? 0) + 1)
+      result.failed.push(`${what}: ${errorMessage(error)}`)
     }
+  }
+  await mapLimit([...owners.keys()], options.concurrency, async (namespace) => {
     const [flows, files] = await Promise.all([api.listFlows(namespace), api.listFiles(namespace)])
     for (const file of files) {
-      await attempt(`file ${namespace}:${file.path}`, () => api.deleteFile(namespace, file.path))
+      await attempt(namespace, `file ${namespace}:${file.path}`, () =>
+        api.deleteFile(namespace, file.path)
+      )
     }
     for (const flow of flows) {
-      await attempt(`flow ${namespace}.${flow.id}`, () => api.deleteFlow(namespace, flow.id))
+      await attempt(namespace, `flow ${namespace}.${flow.id}`, () =>
+        api.deleteFlow(namespace, flow.id)
+      )
     }
     const keys = (await liveKvKeys(api, [namespace]))[namespace] ?? []
-    // The action's own entries after the rest, its ownership record last.
+    // The action's own entries after the rest; the ownership record is left for last.
     const last = [ROLLBACK_RECORD_KEY, COMMIT_MARKER_KEY, PREVIEW_OWNER_KEY]
     const ordered = [
       ...keys.filter((key) => !last.includes(key)).sort(),
       ...last.filter((key) => keys.includes(key) && key !== PREVIEW_OWNER_KEY)
     ]
     for (const key of ordered) {
-      await attempt(`kv ${namespace}:${key}`, () => api.deleteKv(namespace, key))
+      await attempt(namespace, `kv ${namespace}:${key}`, () => api.deleteKv(namespace, key))
     }
-    if (failures === 0) {
-      await attempt(`kv ${namespace}:${PREVIEW_OWNER_KEY}`, () =>
-        api.deleteKv(namespace, PREVIEW_OWNER_KEY)
-      )
-    }
+  })
+  // A record goes last, once its namespace and those below it that it makes ours are empty: a re-run still
+  // knows them for this preview's.
+  const recorded = [...owners].filter(([, owned]) => owned.kind === 'ours' && !owned.inherited)
+  await mapLimit(recorded, options.concurrency, async ([namespace]) => {
+    const held = [...owners].filter(
+      ([child, owned]) =>
+        child === namespace || (owned.kind === 'ours' && owned.inherited === namespace)
+    )
+    if (held.some(([child]) => (failures.get(child) ?? 0) > 0)) return
+    await attempt(namespace, `kv ${namespace}:${PREVIEW_OWNER_KEY}`, () =>
+      api.deleteKv(namespace, PREVIEW_OWNER_KEY)
+    )
   })
   return result
 }

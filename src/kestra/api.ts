@@ -8,7 +8,8 @@ import type {
   ServerVerdict,
   Label,
   ExecutionQuery,
-  Execution
+  Execution,
+  FlowDependency
 } from '../model/kestra.js'
 
 /**
@@ -63,7 +64,18 @@ export interface KestraApi {
 }
 
 /** Everything a run asks of the server: the core's reads and writes, smoke runs, earlier versions. */
-export type KestraServer = KestraApi & ExecutionsApi & HistoryApi & ListingsApi & NamespacesApi
+export type KestraServer = KestraApi &
+  ExecutionsApi &
+  HistoryApi &
+  ListingsApi &
+  NamespacesApi &
+  DependenciesApi
+
+/** Kestra's own record of which flows use which (docs/kestra.md#flow-dependencies). */
+export interface DependenciesApi {
+  /** The flow's direct edges in the flow topology; undefined when the server has no such route. */
+  flowDependencies(namespace: string, id: string): Promise<FlowDependency[] | undefined>
+}
 /** The namespaces a server lists, for removing a preview (docs/environments.md#previews). */
 export interface NamespacesApi {
   /** Every listed namespace whose id starts with `prefix`, sorted. */

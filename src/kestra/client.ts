@@ -1,6 +1,13 @@
 import type { Dispatcher } from 'undici'
 import type { Auth, Settings } from '../model/settings.js'
-import type { ExecutionsApi, HistoryApi, KestraApi, ListingsApi, NamespacesApi } from './api.js'
+import type {
+  DependenciesApi,
+  ExecutionsApi,
+  HistoryApi,
+  KestraApi,
+  ListingsApi,
+  NamespacesApi
+} from './api.js'
 import { DashboardsEndpoint } from './dashboards.js'
 import { ExecutionsEndpoint } from './executions.js'
 import { FilesEndpoint } from './files.js'
@@ -28,7 +35,7 @@ export interface KestraClientOptions {
 }
 
 export interface KestraClient
-  extends KestraApi, ExecutionsApi, HistoryApi, ListingsApi, NamespacesApi {
+  extends KestraApi, ExecutionsApi, HistoryApi, ListingsApi, NamespacesApi, DependenciesApi {
   /** Requests sent so far (retries included) per `METHOD /route`, for benchmarks. */
   requestCount(): Record<string, number>
   close(): Promise<void>
@@ -87,6 +94,7 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
     fileRevisions: (namespace, path) => files.revisions(namespace, path),
     fileRevision: (namespace, path, revision) => files.get(namespace, path, revision),
     namespacesStartingWith: (prefix) => namespaces.startingWith(prefix),
+    flowDependencies: (namespace, id) => flows.dependencies(namespace, id),
     secretNames: () => listings.secretNames(),
     namespaceSecretNames: (namespace) => listings.namespaceSecretNames(namespace),
     inheritedSecretNames: (namespace) => listings.inheritedSecretNames(namespace),

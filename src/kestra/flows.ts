@@ -1,4 +1,4 @@
-import type { RemoteFlow } from '../model/kestra.js'
+import type { FlowDependency, RemoteFlow } from '../model/kestra.js'
 import { ApiError } from './errors.js'
 import { flowIdentity, withoutRevisionLine } from '../model/flow-source.js'
 import { readJsonArray, readJsonObject, type ScopedHttp } from './scoped-http.js'
@@ -143,6 +143,37 @@ export class FlowsEndpoint {
       allow: [404]
     })
     if (response.status === 404 && response.attempts === 1) throw responseError(response)
+  }
+
+  /**
+   * The flow's edges in Kestra's flow topology, both directions, not expanded (`GET
+   * /flows/{ns}/{id}/dependencies`, docs/kestra.md#flow-dependencies); undefined when the server has no such
+   * route. Edges of another relation, or naming a node the answer does not list, are left out.
+   */
+  async dependencies(namespace: string, id: string): Promise<FlowDependency[] | undefined> {
+    const response = await this.http.send({
+      method: 'GET',
+      path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}/dependencies`,
+      query: { destinationOnly: 'false', expandAll: 'false' },
+      route: '/flows/{namespace}/{id}/dependencies',
+      allow: [404]
+    })
+    if (response.status === 404) return undefined
+    const { nodes, edges } = readJsonObject(response)
+    const byUid = new Map<string, { namespace: string; id: string }>()
+    for (const node of Array.isArray(nodes) ? (nodes as unknown[]) : []) {
+      const { uid, namespace: ns, id: flowId } = (node ?? {}) as Record<string, unknown>
+      if (typeof uid === 'string' && typeof ns === 'string' && typeof flowId === 'string') {
+        byUid.set(uid, { namespace: ns, id: flowId })
+      }
+    }
+    return (Array.isArray(edges) ? (edges as unknown[]) : []).flatMap((edge): FlowDependency[] => {
+      const { source, target, relation } = (edge ?? {}) as Record<string, unknown>
+      const from = typeof source === 'string' ? byUid.get(source) : undefined
+      const to = typeof target === 'string' ? byUid.get(target) : undefined
+      if (!from || !to || (relation !== 'FLOW_TASK' && relation !== 'FLOW_TRIGGER')) return []
+      return [{ source: from, target: to, relation }]
+    })
   }
 
   private async listed(namespace: string): Promise<Listed[]> {

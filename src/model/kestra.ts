@@ -18,6 +18,16 @@ export interface RemoteFlow {
   updated?: string
 }
 
+/**
+ * One edge of Kestra's flow topology (docs/kestra.md#flow-dependencies): `source` calls `target` with a
+ * Subflow or ForEachItem task (`FLOW_TASK`), or `target`'s Flow trigger waits for `source` (`FLOW_TRIGGER`).
+ */
+export interface FlowDependency {
+  source: { namespace: string; id: string }
+  target: { namespace: string; id: string }
+  relation: 'FLOW_TASK' | 'FLOW_TRIGGER'
+}
+
 export interface RemoteFile {
   /** Starts with '/'. */
   path: string

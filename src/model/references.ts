@@ -22,3 +22,19 @@ export interface KnownResources {
   hasFile(namespace: string, path: string): boolean
   hasFlow(namespace: string, id: string): boolean
 }
+
+/** A flow of a namespace the plan did not read that still uses a flow the plan deletes (Kestra's topology). */
+export interface OutsideUser {
+  user: { namespace: string; id: string }
+  /** The deleted flow. */
+  namespace: string
+  id: string
+  via: 'subflow' | 'flow-trigger'
+}
+
+/** What Kestra's flow topology told of the deleted flows' users outside the namespaces the plan read. */
+export interface OutsideUsers {
+  users: OutsideUser[]
+  /** Deleted flows whose users outside the read namespaces Kestra could not tell, with why. */
+  unsearched: { namespace: string; id: string; why: string }[]
+}

@@ -3,10 +3,11 @@ import type { ActualNamespace, BaseSnapshot, PlanInput, ChangedFiles } from '../
 import { buildPlan } from '../decide/plan/build.js'
 import { callGraph } from '../decide/plan/call-graph.js'
 import { withImpact } from '../decide/plan/impact.js'
+import { outsideUsers } from '../gather/server/flow-users.js'
 import { planJson } from '../decide/plan/plan-json.js'
 import { writePlanFile } from '../report/plan-file.js'
 import { countPlan, hasChanges } from '../model/plan.js'
-import type { Plan, PlanCounts, ResourceChange } from '../model/plan.js'
+import type { FlowChange, Plan, PlanCounts, ResourceChange } from '../model/plan.js'
 import { MISSING_FOLDER, type RepoModel } from '../model/repository.js'
 import type { FlowReference } from '../model/references.js'
 import { renderComment } from '../decide/render/comment.js'
@@ -72,8 +73,23 @@ export async function planMode(
     'Plan',
     async () => {
       const built = await plannedChanges(args, desired)
-      const graph = callGraph({ flows: model.flows, references: args.references }, state)
-      const impact = withImpact(built, { ...graph, reference })
+      const deleted = built.resources.filter(
+        (r): r is FlowChange => r.kind === 'flow' && r.action === 'delete'
+      )
+      const outside = await outsideUsers(
+        args.review.kestra,
+        deleted,
+        (namespace) => state.has(namespace),
+        args.settings.concurrency
+      )
+      const repository = { flows: model.flows, references: args.references }
+      const graph = callGraph(repository, state, outside.users)
+      const impact = withImpact(built, {
+        ...graph,
+        reference,
+        unsearched: outside.unsearched,
+        searched: [...state.keys()]
+      })
       for (const [namespace, counts] of countsByNamespace(impact.plan)) {
         reporter.info(`${namespace}: ${countsText(counts)}`)
       }

@@ -17,6 +17,7 @@ export const ROUTES = [
   'flows.export.by-query',
   'flows.import',
   'flows.revisions',
+  'flows.dependencies',
   'flows.bulk-namespace',
   'namespaces.get',
   'namespaces.search',
@@ -153,6 +154,9 @@ function flowRoute(method: string, s: string[]): MatchedRoute | undefined {
   }
   if (s.length === 3 && s[2] === 'revisions' && method === 'GET') {
     return one('flows.revisions', { namespace: s[0], id: s[1] })
+  }
+  if (s.length === 3 && s[2] === 'dependencies' && method === 'GET') {
+    return one('flows.dependencies', { namespace: s[0], id: s[1] })
   }
   return undefined
 }

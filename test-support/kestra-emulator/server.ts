@@ -9,6 +9,7 @@ import type { EmulatorCore, Reply, RequestContext } from './context.js'
 import { jsonReply, SYSTEM_NAMESPACE } from './context.js'
 import { ApiError, internalError, jsonErrorBody, problemBody } from './errors.js'
 import * as flows from './handlers/flows.js'
+import { handleDependencies } from './handlers/dependencies.js'
 import * as executions from './handlers/executions.js'
 import * as files from './handlers/files.js'
 import * as kv from './handlers/kv.js'
@@ -32,6 +33,7 @@ const HANDLERS: Record<Exclude<RouteName, 'unmatched' | 'configs'>, Handler> = {
   'flows.export.by-query': flows.handleExportByQuery,
   'flows.import': flows.handleImport,
   'flows.revisions': flows.handleRevisions,
+  'flows.dependencies': handleDependencies,
   'flows.bulk-namespace': flows.handleBulkNamespace,
   'namespaces.get': namespaces.handleGetNamespace,
   'namespaces.search': namespaces.handleSearchNamespaces,

@@ -153,6 +153,59 @@ describe('a closed preview leaves nothing in its namespaces, KV pairs included',
   }
 })
 
+describe('a namespace made below the preview in the UI', () => {
+  // docs/environments.md#previews: a namespace below a preview namespace this pull request owns belongs to it, unless
+  // it holds another owner's record; the nearest record decides, at any depth.
+  const SUB = `${PREFIX}.${NS}.sub`
+  const DEEP = `${SUB}.deeper`
+  const THEIRS = `${PREFIX}.${NS}.theirs`
+  const UNDER_THEIRS = `${THEIRS}.child`
+  const OTHER_PR = { repository: 'other/repo', pullRequest: 7 }
+
+  it("goes with the preview on close, flows, files and KV, at any depth; a child holding another owner's record, and what lies below it, stay and are named", async () => {
+    const s = await stage('1.3.2')
+    const opened = await preview(s)
+    expect(opened.exitCode, opened.stdout + opened.stderr).toBe(0)
+    // Made in the UI after the preview deployed: no ownership record of their own, or another's.
+    s.servers.kestra.seed({
+      flows: [
+        { namespace: SUB, id: 'made_in_ui', source: flow(SUB, 'made_in_ui') },
+        { namespace: DEEP, id: 'deeper', source: flow(DEEP, 'deeper') },
+        { namespace: THEIRS, id: 'kept', source: flow(THEIRS, 'kept') },
+        { namespace: UNDER_THEIRS, id: 'kept_too', source: flow(UNDER_THEIRS, 'kept_too') }
+      ],
+      files: [{ namespace: SUB, path: '/ui.sql', content: 'select 2\n' }],
+      kv: [
+        { namespace: SUB, key: 'ui-key', value: 'x' },
+        { namespace: THEIRS, key: OWNER_KEY, value: OTHER_PR }
+      ]
+    })
+    const kept = byNamespace(s, (ns) => ns === THEIRS || ns === UNDER_THEIRS)
+    closeOnGitHub(s)
+    s.servers.kestra.clearLog()
+    const closed = await close(s)
+    expect(closed.exitCode, closed.stdout + closed.stderr).toBe(0)
+    expect(byNamespace(s, inPrefix(PREFIX))).toEqual(kept)
+    for (const write of kestraWrites(s.servers.kestra)) {
+      expect(write.split(' ')[2]).not.toMatch(/theirs/)
+    }
+    const warnings = closed.annotations
+      .filter((a) => a.severity === 'warning')
+      .map((a) => a.message)
+    expect(warnings).toContainEqual(
+      expect.stringContaining(
+        `${THEIRS}: left as it is, it belongs to other/repo's pull request #7`
+      )
+    )
+    expect(warnings).toContainEqual(
+      expect.stringContaining(
+        `${UNDER_THEIRS}: left as it is, it lies below ${THEIRS}, and it belongs to other/repo's pull request #7`
+      )
+    )
+    expect(warnings.join('\n')).not.toContain(SUB + ':')
+  })
+})
+
 describe("another repository's preview of the same number", () => {
   it('is never written, run in or deleted, and is named; an unrecorded namespace likewise', async () => {
     const s = await stage(undefined, { [`${SALES}/flows/report.yml`]: flow(SALES, 'report') })

@@ -11,7 +11,7 @@ import {
   type Scalar,
   type YAMLMap
 } from 'yaml'
-import { FLOW_TRIGGER_TYPES, FOREACH_ITEM_TYPES, SUBFLOW_TYPES } from '../validate/tasks.js'
+import { FLOW_TRIGGER_TYPES, FOREACH_ITEM_TYPES, SUBFLOW_TYPES } from '../validate/flow-links.js'
 import {
   appendToSeq,
   applyEdits,
@@ -75,7 +75,8 @@ export function sentFlow(source: string, options: SendOptions): SentFlow {
         mapScalar(pairOf(map, 'namespace')?.value)
       }
       if (type && FLOW_TRIGGER_TYPES.has(type)) {
-        for (const key of ['conditions', 'preconditions']) {
+        // Every shape flowLinks reads (validate/flow-links.ts), nested conditions included.
+        for (const key of ['conditions', 'preconditions', 'dependsOn']) {
           visit(pairOf(map, key)?.value as Node, {
             Map(_k, inner) {
               mapScalar(pairOf(inner, 'namespace')?.value)

@@ -3,7 +3,7 @@ import { parseFlowFile } from '../../model/flow-file.js'
 import type { FlowFile } from '../../model/repository.js'
 import { flowKey } from '../../model/targets.js'
 import { collectReferences } from '../validate/references.js'
-import type { FlowReference } from '../../model/references.js'
+import type { FlowReference, OutsideUser } from '../../model/references.js'
 import type { CallEdge, FileRead } from './impact.js'
 
 /** A server source that may call a flow or read a namespace file: only those are parsed. */
@@ -12,11 +12,13 @@ const MAY_REFER = /flowId|\bread\s*\(/
 /**
  * Every flow-to-flow call (Subflow, ForEachItem and their old aliases, Flow triggers) and every literal
  * `read()` of a namespace file made by the repository's flows and by the server-only flows of the managed
- * namespaces, from the sources already read: no request.
+ * namespaces, from the sources already read, and the `outside` users that Kestra's flow topology names in
+ * other namespaces (gather/server/flow-users.ts).
  */
 export function callGraph(
   repository: { flows: readonly FlowFile[]; references: readonly FlowReference[] },
-  server: ReadonlyMap<string, { flows: readonly RemoteFlow[] }>
+  server: ReadonlyMap<string, { flows: readonly RemoteFlow[] }>,
+  outside: readonly OutsideUser[] = []
 ): { calls: CallEdge[]; reads: FileRead[]; serverOnly: Set<string> } {
   // The repository's references were collected when its flows were checked: not walked again here.
   const held = new Map<string, CallEdge['caller']>()
@@ -44,6 +46,14 @@ export function callGraph(
       const parsed = parseFlowFile({ file: '', rel: '', raw: remote.source })
       add(collectReferences([parsed]), { namespace, id: remote.id })
     }
+  }
+  // Users in namespaces the plan did not read, as Kestra's flow topology knows them: no source, no line.
+  for (const use of outside) {
+    const key = flowKey(use.user.namespace, use.user.id)
+    if (held.has(key)) continue
+    serverOnly.add(key)
+    const { namespace, id, via } = use
+    calls.push({ caller: use.user, namespace, id, via, file: '', line: 1, column: 1 })
   }
   return { calls, reads, serverOnly }
 }

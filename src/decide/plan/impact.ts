@@ -45,6 +45,13 @@ interface ImpactInput {
   serverOnly: ReadonlySet<string>
   /** The planned commit's time: the reference for a cron's next run (none: no next run is shown). */
   reference?: Date
+  /**
+   * Deleted flows whose users outside the `searched` namespaces Kestra's flow topology could not tell
+   * (gather/server/flow-users.ts): each a warning naming what was not searched.
+   */
+  unsearched?: readonly { namespace: string; id: string; why: string }[]
+  /** The namespaces whose flows the plan read (the managed ones). */
+  searched?: readonly string[]
 }
 
 interface PlanImpact {
@@ -107,6 +114,12 @@ export function withImpact(plan: Plan, input: ImpactInput): PlanImpact {
         keep: 'Keep the file in the repository'
       })
     )
+  }
+
+  for (const flow of input.unsearched ?? []) {
+    const gone = removed.get(keyOf(flow))
+    if (gone?.action === 'delete')
+      findings.push(unsearchedFinding(gone, flow.why, input.searched ?? []))
   }
 
   const resources = plan.resources.map((r) => {
@@ -181,6 +194,23 @@ function deletedInUse(
         ? `Flow ${user.namespace}.${user.id} (only on the server) still uses ${target.used}, ${deletes}, or change or delete ${user.namespace}.${user.id} in Kestra first`
         : `${target.what} ${target.used}, ${deletes}, or remove this use first`,
     resource: keyOf(user)
+  }
+}
+
+/**
+ * A deleted flow whose users Kestra could not tell outside the managed namespaces: said plainly, naming
+ * the namespaces that were searched (docs/impact.md#users-outside-the-managed-namespaces).
+ */
+function unsearchedFinding(target: FlowChange, why: string, searched: readonly string[]): Finding {
+  const name = `${target.namespace}.${target.id}`
+  const read = searched.length > 0 ? [...searched].sort(compareCodeUnits).join(', ') : 'none'
+  return {
+    severity: 'warning',
+    file: '',
+    line: 1,
+    rule: 'deletion-users-not-searched',
+    message: `Flow ${name} is deleted, and flows outside the namespaces this repository manages (${read}) were not searched for uses of it (${why}): a Subflow call or Flow trigger in another namespace would break. Check its dependencies in Kestra before merging`,
+    resource: keyOf(target)
   }
 }
 

@@ -4,7 +4,7 @@ import type { FlowFile } from '../../model/repository.js'
 import type { Finding } from '../../model/finding.js'
 import { FlowDocument, nodePosition } from '../validate/flow-document.js'
 import { taskTree } from '../validate/task-tree.js'
-import { FOREACH_ITEM_TYPES, SUBFLOW_TYPES } from '../validate/tasks.js'
+import { flowLinks } from '../validate/flow-links.js'
 import type { CallEdge } from './impact.js'
 import { declaredInputs, refusal, sameInputs, type DeclaredInput } from './input-contract.js'
 import type { FlowChange } from '../../model/plan.js'
@@ -69,17 +69,12 @@ export function callSites(
     if (!flow || !first) continue
     const document = new FlowDocument(flow, first)
     if (!document.root || !document.aliases.safe) continue
-    for (const task of taskTree(document).tasks) {
-      const via = !task.type
-        ? undefined
-        : SUBFLOW_TYPES.has(task.type)
-          ? 'subflow'
-          : FOREACH_ITEM_TYPES.has(task.type)
-            ? 'foreach'
-            : undefined
-      const namespace = document.string(document.get(task.map, 'namespace')?.value)
-      const id = document.string(document.get(task.map, 'flowId')?.value)
-      if (!via || namespace === undefined || id === undefined) continue
+    for (const link of flowLinks(document, taskTree(document))) {
+      const { task, via } = link
+      if (!task || via === 'flow-trigger') continue
+      const namespace = document.string(link.namespace.value)
+      const id = document.string(link.flowId.value)
+      if (namespace === undefined || id === undefined) continue
       if (!wanted.has(flowKey(namespace, id))) continue
       const inputsEntry = document.get(task.map, 'inputs')
       if (inputsEntry && !document.map(inputsEntry.value) && !document.isNull(inputsEntry.value)) {

@@ -1,7 +1,7 @@
 import type { Node } from 'yaml'
 import type { Finding } from '../../model/finding.js'
 import type { FlowDocument } from './flow-document.js'
-import { FOREACH_ITEM_TYPES, SUBFLOW_TYPES } from './tasks.js'
+import { FOREACH_ITEM_TYPES, SUBFLOW_TYPES } from './flow-links.js'
 import type { TaskTree } from './task-tree.js'
 
 const LABEL_KEY_PATTERN = /^\p{Ll}[\p{L}0-9._-]*$/u

@@ -1,4 +1,3 @@
-import type { Node } from 'yaml'
 import type { FlowFile } from '../../model/repository.js'
 import { flowKey } from '../../model/targets.js'
 import { type Finding } from '../../model/finding.js'
@@ -7,13 +6,13 @@ import { literalCalls, type LiteralCall } from './literal-calls.js'
 import { taskTree } from './task-tree.js'
 import { NAME_FUNCTIONS, nameReferences } from './names.js'
 import type { NameReference } from '../../model/names.js'
-import { FLOW_TRIGGER_TYPES, FOREACH_ITEM_TYPES, SUBFLOW_TYPES } from './tasks.js'
+import { flowLinks } from './flow-links.js'
 import type { FlowReference, KnownResources } from '../../model/references.js'
 import type { KnownTargets } from '../../model/snapshot.js'
 
 /**
- * References a flow makes that can be checked without plugins: `read('…')` of a namespace file,
- * subflow / ForEachItem targets and Flow-trigger upstream flows. Only literal values count.
+ * References a flow makes that can be checked without plugins: `read('…')` of a namespace file, and
+ * every flow it names (`flowLinks`). Only literal values count.
  */
 export function collectReferences(flows: FlowFile[]): FlowReference[] {
   return flows.flatMap((flow) => {
@@ -128,59 +127,26 @@ function fileReferences(
 }
 
 function flowReferences(document: FlowDocument, fromFlow: string): FlowReference[] {
-  const refs: FlowReference[] = []
   const literal = (node: unknown): string | undefined => {
     const value = document.string(node)
     return value === undefined || /\{[{%]/.test(value) ? undefined : value
   }
-  const push = (
-    via: 'subflow' | 'foreach' | 'flow-trigger',
-    ns: string,
-    id: string,
-    at: Node
-  ): void => {
-    refs.push({
-      kind: 'flow',
-      via,
-      namespace: ns,
-      id,
-      file: document.flow.file,
-      ...nodePosition(document.flow, at),
-      fromFlow
-    })
-  }
-  const tree = taskTree(document)
-  for (const task of tree.tasks) {
-    if (task.type === undefined) continue
-    const via = SUBFLOW_TYPES.has(task.type)
-      ? 'subflow'
-      : FOREACH_ITEM_TYPES.has(task.type)
-        ? 'foreach'
-        : undefined
-    if (!via) continue
-    const id = literal(document.get(task.map, 'flowId')?.value)
-    const ns = literal(document.get(task.map, 'namespace')?.value)
-    if (id !== undefined && ns !== undefined) push(via, ns, id, task.at)
-  }
-  for (const trigger of tree.triggers) {
-    if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type)) continue
-    // 2.0's Flow trigger lists its upstream flows in `dependsOn` (docs/kestra.md#flow-top-level-keys).
-    const upstream = [
-      ...document.items(document.get(trigger.map, 'conditions')?.value),
-      ...document.items(
-        document.get(document.get(trigger.map, 'preconditions')?.value, 'flows')?.value
-      ),
-      ...document.items(document.get(trigger.map, 'dependsOn')?.value)
+  return flowLinks(document, taskTree(document)).flatMap((link): FlowReference[] => {
+    const id = literal(link.flowId.value)
+    const namespace = literal(link.namespace.value)
+    if (id === undefined || namespace === undefined) return []
+    return [
+      {
+        kind: 'flow',
+        via: link.via,
+        namespace,
+        id,
+        file: document.flow.file,
+        ...nodePosition(document.flow, link.at),
+        fromFlow
+      }
     ]
-    for (const item of upstream) {
-      const flowIdEntry = document.get(item, 'flowId')
-      const id = literal(flowIdEntry?.value)
-      const ns = literal(document.get(item, 'namespace')?.value)
-      if (flowIdEntry && id !== undefined && ns !== undefined)
-        push('flow-trigger', ns, id, flowIdEntry.key)
-    }
-  }
-  return refs
+  })
 }
 
 /** Where the repository's files of `namespace` were looked for, and how to add the file. */

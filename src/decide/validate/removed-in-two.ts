@@ -3,7 +3,7 @@ import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 import type { FlowDocument } from './flow-document.js'
 import { everyInput } from './inputs.js'
 import { coreFlowType, type TaskNode, type TaskTree } from './task-tree.js'
-import { FLOW_TRIGGER_TYPES } from './tasks.js'
+import { FLOW_TRIGGER_TYPES } from './flow-links.js'
 
 /**
  * What Kestra 2.0.0 refuses and 1.3 accepts: every entry was refused by the released 2.0.0 core and is held by

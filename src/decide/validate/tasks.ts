@@ -2,27 +2,13 @@ import type { Node } from 'yaml'
 import type { Finding } from '../../model/finding.js'
 import { nodePosition, type FlowDocument } from './flow-document.js'
 import { taskIdNode, type TaskNode, type TaskTree } from './task-tree.js'
+import { FLOW_TRIGGER_TYPES, flowLinks } from './flow-links.js'
 
 const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/
 /** A Java class name (`TaskInterface.type`'s pattern: Java identifiers, so any Unicode letter). */
 const TYPE_PATTERN =
   /^[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*(\.[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*)*$/u
 const MAX_TASK_ID = 256
-
-/** Task and trigger types that start another flow execution (Kestra's ExecutableTask). */
-export const SUBFLOW_TYPES = new Set([
-  'io.kestra.plugin.core.flow.Subflow',
-  'io.kestra.core.tasks.flows.Subflow',
-  'io.kestra.core.tasks.flows.Flow'
-])
-export const FOREACH_ITEM_TYPES = new Set([
-  'io.kestra.plugin.core.flow.ForEachItem',
-  'io.kestra.core.tasks.flows.ForEachItem'
-])
-export const FLOW_TRIGGER_TYPES = new Set([
-  'io.kestra.plugin.core.trigger.Flow',
-  'io.kestra.core.models.triggers.types.Flow'
-])
 
 /** Ids and types of every task and trigger, duplicates, and recursive subflow calls. */
 export function taskFindings(document: FlowDocument, tree: TaskTree): Finding[] {
@@ -31,7 +17,7 @@ export function taskFindings(document: FlowDocument, tree: TaskTree): Finding[] 
     ...tree.triggers.flatMap((trigger) => idAndTypeFindings(document, trigger, 'trigger')),
     ...duplicateFindings(document, tree.tasks, 'task'),
     ...duplicateFindings(document, tree.triggers, 'trigger'),
-    ...recursiveCallFindings(document, tree.tasks),
+    ...recursiveCallFindings(document, tree),
     ...duplicatePreconditionFindings(document, tree.triggers)
   ]
 }
@@ -124,29 +110,24 @@ function duplicateFindings(
   return findings
 }
 
-function recursiveCallFindings(document: FlowDocument, tasks: TaskNode[]): Finding[] {
+function recursiveCallFindings(document: FlowDocument, tree: TaskTree): Finding[] {
   const flowId = document.string(document.get(document.root, 'id')?.value)
   const namespace = document.string(document.get(document.root, 'namespace')?.value)
   if (flowId === undefined || namespace === undefined) return []
-  return tasks
-    .filter(
-      (task) =>
-        task.type !== undefined &&
-        (SUBFLOW_TYPES.has(task.type) || FOREACH_ITEM_TYPES.has(task.type))
-    )
-    .filter(
-      (task) =>
-        document.string(document.get(task.map, 'flowId')?.value) === flowId &&
-        document.string(document.get(task.map, 'namespace')?.value) === namespace
-    )
-    .map((task) =>
-      document.finding(
-        'error',
-        task.at,
-        'recursive-subflow',
-        `Recursive call to flow [${namespace}.${flowId}]: task '${task.id ?? task.path}' starts the flow it belongs to. Call another flow`
-      )
-    )
+  return flowLinks(document, tree).flatMap(({ task, flowId: called, namespace: calledIn }) =>
+    task &&
+    document.string(called.value) === flowId &&
+    document.string(calledIn.value) === namespace
+      ? [
+          document.finding(
+            'error',
+            task.at,
+            'recursive-subflow',
+            `Recursive call to flow [${namespace}.${flowId}]: task '${task.id ?? task.path}' starts the flow it belongs to. Call another flow`
+          )
+        ]
+      : []
+  )
 }
 
 function duplicatePreconditionFindings(document: FlowDocument, triggers: TaskNode[]): Finding[] {
