@@ -710,7 +710,10 @@ public class KestraEngine {
   }
 
   private Reply kvRoute(Request r, String m, String namespace, List<String> s) throws Exception {
-    KVStore store = kv.get(TENANT, namespace, null);
+    // KVController's store: 2.0 calls KVStoreService.get(tenant, namespace), which is get(tenant, namespace,
+    // namespace); asked from the namespace itself, neither line checks that the namespace exists (with no `from`
+    // namespace, both answer a KVStoreException, a 500, for a namespace without flows or keys).
+    KVStore store = kv.get(TENANT, namespace, namespace);
     if (s.isEmpty() && m.equals("GET")) {
       if (v2) throw notFound(null);
       return Reply.json(kvEntries(store.list()));
