@@ -448,7 +448,7 @@ describe.skipIf(engines.length === 0).each(engines)(
       await emulator?.close()
     })
 
-    it('answers every request the client sends as the engine does', async () => {
+    it(`${engine.version}: answers every request the client sends as the engine does`, async () => {
       for (const step of STEPS) {
         if (step.settle) await new Promise((resolve) => setTimeout(resolve, 3000))
         const expected = step.view(await step.send(engine, ns, fresh))
