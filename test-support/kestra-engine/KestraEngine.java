@@ -567,11 +567,12 @@ public class KestraEngine {
 
   /**
    * NamespaceController.search on OSS: namespaces are implicit, the namespaces of existing flows and their parents
-   * (FlowRepository.findDistinctNamespace), filtered by `q`, paged; `{results: [{id, deleted}], total}`.
+   * (FlowRepository.findDistinctNamespace) plus the system namespace, filtered by `q`, paged;
+   * `{results: [{id, deleted}], total}`.
    */
   private Reply namespaceSearch(Request r) throws IOException {
     String q = Optional.ofNullable(r.param("q")).orElse("");
-    Set<String> all = new TreeSet<>();
+    Set<String> all = new TreeSet<>(List.of("system"));
     for (String namespace : flows.findDistinctNamespace(TENANT)) {
       String[] parts = namespace.split("\\.");
       for (int i = 1; i <= parts.length; i++) all.add(String.join(".", Arrays.copyOfRange(parts, 0, i)));
