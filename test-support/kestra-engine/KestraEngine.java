@@ -567,11 +567,12 @@ public class KestraEngine {
 
   /**
    * NamespaceController.search on OSS: namespaces are implicit, the namespaces of existing flows and their parents
-   * (FlowRepository.findDistinctNamespace), filtered by `q`, paged; `{results: [{id, deleted}], total}`.
+   * (FlowRepository.findDistinctNamespace) plus the system namespace, filtered by `q`, paged;
+   * `{results: [{id, deleted}], total}`.
    */
   private Reply namespaceSearch(Request r) throws IOException {
     String q = Optional.ofNullable(r.param("q")).orElse("");
-    Set<String> all = new TreeSet<>();
+    Set<String> all = new TreeSet<>(List.of("system"));
     for (String namespace : flows.findDistinctNamespace(TENANT)) {
       String[] parts = namespace.split("\\.");
       for (int i = 1; i <= parts.length; i++) all.add(String.join(".", Arrays.copyOfRange(parts, 0, i)));
@@ -710,7 +711,10 @@ public class KestraEngine {
   }
 
   private Reply kvRoute(Request r, String m, String namespace, List<String> s) throws Exception {
-    KVStore store = kv.get(TENANT, namespace, null);
+    // KVController's store: 2.0 calls KVStoreService.get(tenant, namespace), which is get(tenant, namespace,
+    // namespace); asked from the namespace itself, neither line checks that the namespace exists (with no `from`
+    // namespace, both answer a KVStoreException, a 500, for a namespace without flows or keys).
+    KVStore store = kv.get(TENANT, namespace, namespace);
     if (s.isEmpty() && m.equals("GET")) {
       if (v2) throw notFound(null);
       return Reply.json(kvEntries(store.list()));

@@ -47,7 +47,7 @@ async function fileRevisions(engine: KestraEngine, namespace: string, path: stri
 }
 
 describe.skipIf(engines.length === 0).each(engines)('Kestra engine $version', (engine) => {
-  it('plan → deploy → plan converges (flows, a binary file, a .zip-named file, KV), and a second deploy adds no revision', async () => {
+  it(`${engine.version}: plan → deploy → plan converges (flows, a binary file, a .zip-named file, KV), and a second deploy adds no revision`, async () => {
     const ns = namespaceFor(engine, 'accept')
     const binary = new Uint8Array([0, 255, 1, 254, ...randomBytes(200), 0, 0, 10, 13])
     const zipNamed = new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...randomBytes(32)])

@@ -71,7 +71,7 @@ async function awaitState(engine: KestraEngine, id: string, state: string) {
 describe.skipIf(engines.length === 0).each(engines)('Kestra engine $version', (engine) => {
   const env = engineEnv(engine)
 
-  it("validate shows the server's verdict on the flow's line", async () => {
+  it(`${engine.version}: validate shows the server's verdict on the flow's line`, async () => {
     const ns = namespaceFor(engine, 'validate')
     const repo = createGitRepo({
       [`${ns}/flows/odd.yml`]: flow(ns, 'odd').replace(
@@ -86,7 +86,7 @@ describe.skipIf(engines.length === 0).each(engines)('Kestra engine $version', (e
     )
   })
 
-  it('drift made through the flow repository is planned and reverted; a removed flow is deleted with --delete', async () => {
+  it(`${engine.version}: drift made through the flow repository is planned and reverted; a removed flow is deleted with --delete`, async () => {
     const ns = namespaceFor(engine, 'drift')
     const repo = createGitRepo({
       [`${ns}/flows/hello.yml`]: flow(ns, 'hello'),
@@ -118,7 +118,7 @@ describe.skipIf(engines.length === 0).each(engines)('Kestra engine $version', (e
     expect(await revisionsOf(engine, ns, 'gone')).toEqual(['1', '2 deleted'])
   })
 
-  it('smoke runs really execute: a Log flow passes; a Fail flow fails and the rollback restores the exact content', async () => {
+  it(`${engine.version}: smoke runs really execute: a Log flow passes; a Fail flow fails and the rollback restores the exact content`, async () => {
     const ns = namespaceFor(engine, 'smoke')
     const repo = createGitRepo({ [`${ns}/flows/hello.yml`]: flow(ns, 'hello') })
     const seeded = await runCli(repo.dir, ['deploy'], env)
@@ -162,7 +162,7 @@ describe.skipIf(engines.length === 0).each(engines)('Kestra engine $version', (e
     expect(await revisionsOf(engine, ns, 'broken')).toEqual(['1', '2 deleted'])
   })
 
-  it('a paused execution of a flow the deploy updates stops it with running-executions: fail', async () => {
+  it(`${engine.version}: a paused execution of a flow the deploy updates stops it with running-executions: fail`, async () => {
     const ns = namespaceFor(engine, 'guard')
     const repo = createGitRepo({ [`${ns}/flows/waiter.yml`]: pausing(ns, 'waiter') })
     const seeded = await runCli(repo.dir, ['deploy'], env)
