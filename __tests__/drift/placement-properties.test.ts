@@ -285,6 +285,78 @@ describe('drift pull request placement, over every server path × layout × mapp
     )
   })
 
+  it('brings back a flow made in the UI under any id Kestra accepts (dots included: etl.v2), in every layout, where the load reads it back as that flow', async () => {
+    // Kestra's flow id pattern (docs/kestra.md#flow-top-level-keys): ^[a-zA-Z0-9][a-zA-Z0-9._-]*$.
+    const kestraId = fc
+      .oneof(
+        fc.constantFrom('etl.v2', 'a.b.c', 'x..y', 'end.', 'v1.0-rc_2', 'A'),
+        fc.stringMatching(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,24}$/)
+      )
+      // The repository's own flow is `solo`: a case twin of it is refused for its own reason.
+      .filter((id) => id.toLowerCase() !== 'solo')
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<Layout>('tenant', 'namespace', 'anywhere', 'custom'),
+        fc.constantFrom('', 'kestra'),
+        kestraId,
+        async (layout, root, id) => {
+          const settings = settingsWith({
+            layout,
+            root: root || '.',
+            namespace: layout === 'namespace' ? NS : '',
+            flows: layout === 'custom' ? 'flows/**/*.yml' : ''
+          })
+          const existing = repository(layout, root)
+          const { writes, notBroughtBack } = driftTree({
+            items: [
+              {
+                name: `${NS}.${id}`,
+                kind: 'only-in-kestra',
+                change: {
+                  kind: 'flow',
+                  namespace: NS,
+                  id,
+                  action: 'orphaned',
+                  drifted: true,
+                  current: { source: flowSource(NS, id), revision: 1 }
+                }
+              }
+            ],
+            shape: {
+              layout,
+              rootRel: root,
+              namespace: layout === 'namespace' ? NS : undefined,
+              mappings: [],
+              flowFiles: Object.entries(existing)
+                .filter(([, text]) => text.startsWith('id:'))
+                .map(([file]) => ({ file, namespace: NS })),
+              paths: new Set(Object.keys(existing)),
+              readBack: readBackOf(settings, layout, root)
+            },
+            serverFiles: new Map(),
+            holdsCredential: () => false,
+            kinds: DECIDE_KINDS
+          })
+          expect(notBroughtBack).toEqual([])
+          expect(writes).toHaveLength(1)
+          const [write] = writes
+          expect(write!.path.endsWith(`/${id}.yml`)).toBe(true)
+          // Loaded as a run loads it, the tree holds exactly that flow there.
+          const dir = mkdtempSync(join(tmpdir(), 'kga-drift-id-'))
+          try {
+            writeTree(dir, { ...existing, [write!.path]: write!.content! })
+            const model = await loadWorkTree(settings, dir)
+            const at = model.flows.find((f) => f.file === write!.path)
+            expect(at && { namespace: at.namespace, id: at.id }).toEqual({ namespace: NS, id })
+          } finally {
+            rmSync(dir, { recursive: true, force: true })
+          }
+        }
+      ),
+      { numRuns: RUNS, seed: SEED }
+    )
+  })
+
   it('names the root mapping’s /.github/workflows/pwn.yml instead of writing it, in every layout', () => {
     for (const layout of ['tenant', 'namespace', 'anywhere', 'custom'] as const) {
       const settings = settingsWith({

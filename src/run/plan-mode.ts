@@ -73,23 +73,7 @@ export async function planMode(
     'Plan',
     async () => {
       const built = await plannedChanges(args, desired)
-      const deleted = built.resources.filter(
-        (r): r is FlowChange => r.kind === 'flow' && r.action === 'delete'
-      )
-      const outside = await outsideUsers(
-        args.review.kestra,
-        deleted,
-        (namespace) => state.has(namespace),
-        args.settings.concurrency
-      )
-      const repository = { flows: model.flows, references: args.references }
-      const graph = callGraph(repository, state, outside.users)
-      const impact = withImpact(built, {
-        ...graph,
-        reference,
-        unsearched: outside.unsearched,
-        searched: [...state.keys()]
-      })
+      const { graph, impact } = await impactOf(args, built, reference)
       for (const [namespace, counts] of countsByNamespace(impact.plan)) {
         reporter.info(`${namespace}: ${countsText(counts)}`)
       }
@@ -126,6 +110,27 @@ export async function planMode(
   const summary = renderSummary(shown)
   await commenting
   return { plan, summary, findings, notes }
+}
+
+/**
+ * The plan's impact (docs/impact.md): the calls the sources hold, and the users Kestra's own dependencies
+ * name outside the managed namespaces for the flows it deletes.
+ */
+async function impactOf(args: PlanModeArgs, built: Plan, reference: Date | undefined) {
+  const { state } = args
+  const deleted = built.resources.filter(
+    (r): r is FlowChange => r.kind === 'flow' && r.action === 'delete'
+  )
+  const outside = await outsideUsers(args.review.kestra, deleted, state, args.settings.concurrency)
+  const repository = { flows: args.model.flows, references: args.references }
+  const graph = callGraph(repository, state, outside.users)
+  const impact = withImpact(built, {
+    ...graph,
+    reference,
+    unsearched: outside.unsearched,
+    searched: [...state.keys()]
+  })
+  return { graph, impact }
 }
 
 /**

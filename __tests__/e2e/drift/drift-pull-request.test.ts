@@ -155,6 +155,27 @@ describe('drift watch: UI edits brought back as a pull request', () => {
     ])
   })
 
+  it('a flow made in the UI whose id holds dots (etl.v2) is brought back, even as the only drift; each id Kestra accepts', async () => {
+    for (const id of ['etl.v2', 'a.b-c_d.1', 'x..y']) {
+      stage = await prStage()
+      await stage.ui.createFlow(flow(NS, id))
+      const result = await stage.drift(PULL_REQUEST)
+      expect(result.exitCode, log(result)).toBe(0)
+      expect(result.outputs.drifted).toBe('1')
+      expect(changedPaths(stage)).toEqual([`${NS}/flows/${id}.yml`])
+      const tree = branchTree(stage.github, BRANCH)
+      expect(blobText(stage.github, tree.get(`${NS}/flows/${id}.yml`)!)).toBe(
+        serverSource(stage, NS, id)
+      )
+      const [pull, ...more] = openPulls(stage)
+      expect(more).toEqual([])
+      expect(pull!.body).toContain(`${NS}/flows/${id}.yml`)
+      expect(pull!.body).not.toMatch(/not brought back/i)
+      await stage.close()
+      stage = undefined
+    }
+  })
+
   it('in the anywhere layout a flow deleted in Kestra keeps its file, and the body says it was not brought back', async () => {
     const tree = {
       'pipelines/solo.yml': flow(NS, 'solo'),

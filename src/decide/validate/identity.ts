@@ -6,7 +6,7 @@ import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 
 export type Layout = 'tenant' | 'namespace' | 'anywhere' | 'custom'
 
-const FLOW_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
+export const FLOW_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
 const RESERVED_FLOW_IDS = [
   'pause',
   'resume',

@@ -20,7 +20,8 @@ const DEPENDENCY_READS = 20
 export async function outsideUsers(
   api: DependenciesApi,
   deleted: readonly { namespace: string; id: string }[],
-  read: (namespace: string) => boolean,
+  /** The namespaces the plan read: their users are known from the sources already. */
+  read: { has(namespace: string): boolean },
   concurrency: number
 ): Promise<OutsideUsers> {
   const asked = deleted.slice(0, DEPENDENCY_READS)
@@ -53,7 +54,7 @@ export async function outsideUsers(
           : edge.relation === 'FLOW_TRIGGER' && same(edge.source)
             ? edge.target
             : undefined
-      if (!user || same(user) || read(user.namespace)) continue
+      if (!user || same(user) || read.has(user.namespace)) continue
       users.push({
         user,
         ...flow,

@@ -1,3 +1,4 @@
+import { FLOW_ID_PATTERN } from '../../decide/validate/identity.js'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
 import type { RepositoryShape } from '../../model/drift.js'
 import { repositoryPath } from '../../model/repository-paths.js'
@@ -59,15 +60,14 @@ function revisionMarks(change: FlowChange): string[] {
   ]
 }
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
-
 /** Where the layout puts a flow of `namespace` that only the server holds. */
 function newFlowPath(
   namespace: string,
   id: string,
   shape: RepositoryShape
 ): { path: string } | { reason: string } {
-  if (!ID.test(id)) return { reason: 'its id cannot name a file' }
+  // Any id Kestra saves names a file: its pattern allows dots (`etl.v2` → `etl.v2.yml`).
+  if (!FLOW_ID_PATTERN.test(id)) return { reason: 'its id cannot name a file' }
   const name = `${id}.yml`
   if (shape.layout === 'tenant') {
     // The folder that already holds its namespace's flows (a parent's folder may), else its own.
