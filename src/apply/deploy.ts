@@ -1,5 +1,5 @@
 import type { KestraApi } from '../kestra/api.js'
-import { trustedMarker, type MarkerSeal } from '../model/marker-seal.js'
+import { markerSeal, trustedMarker } from '../model/marker-seal.js'
 import { Semaphore } from '../model/concurrency.js'
 import { DeployError } from '../model/errors.js'
 import type { Plan, ResourceChange } from '../model/plan.js'
@@ -33,7 +33,12 @@ export interface DeployDeps {
   readDesiredFile: ReadDesiredFile
   /** The kinds whose writes are their own. */
   kinds: readonly ApplyKind[]
-  settings: Pick<Settings, 'maxDeletions' | 'extraNamespaces' | 'concurrency'>
+  /**
+   * `auth` and `tenant` key the seal of what each marker stores, which tells a recorded marker's from a forged
+   * one (docs/performance.md#what-kv-can-do-to-it); no credentials: the markers store no checks nor facts.
+   */
+  settings: Pick<Settings, 'maxDeletions' | 'extraNamespaces' | 'concurrency'> &
+    Partial<Pick<Settings, 'auth' | 'tenant'>>
   /** What the deploy may do where it writes: delete, many deletions, an older commit. */
   target: Pick<Target, 'delete' | 'allowMassDeletion' | 'allowOutOfOrder'>
   managedNamespaces: string[]
@@ -43,11 +48,6 @@ export interface DeployDeps {
   repository: string
   /** The markers, when their reading started early (for `namespaces`); read here otherwise. */
   markers?: EarlyMarkers
-  /**
-   * Seals what each marker stores, and tells a recorded marker's from a forged one
-   * (docs/performance.md#what-kv-can-do-to-it); none: no credentials, the markers store no checks nor facts.
-   */
-  seal?: MarkerSeal
   /** The flow checks each namespace's marker carries (docs/performance.md#incremental-planning). */
   storedChecks?: ReadonlyMap<string, Record<string, StoredFlowCheck>>
   /**
@@ -129,7 +129,7 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
 
   // Only what a seal of these credentials vouches for counts as recorded: a marker holding forged checks is
   // rewritten. Without a seal nothing is stored, as nothing stored would be trusted.
-  const seal = deps.seal
+  const seal = deps.settings.auth && markerSeal(deps.settings.auth, deps.settings.tenant)
   const checks = seal &&
     deps.storedChecks && {
       ours: deps.storedChecks,

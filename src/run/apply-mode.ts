@@ -1,5 +1,4 @@
 import type { RunContext } from '../model/context.js'
-import { markerSeal } from '../model/marker-seal.js'
 import type { EarlyMarkers } from '../model/commit-marker.js'
 import type { EarlyRecords } from '../model/snapshot.js'
 import { deploy } from '../apply/deploy.js'
@@ -175,7 +174,6 @@ async function deployDeps(args: ApplyModeArgs, refs: FlowDependency[], kinds: Ap
   const { settings, target, context, ports } = args
   return {
     storedChecks: await args.storedChecks,
-    seal: markerSeal(settings.auth, settings.tenant),
     contentFacts: args.state && contentFactsToStore(args.plan, args.state, args.model.files),
     ...{ api: args.kestra, findings: args.findings, refs, kinds, settings, target },
     readDesiredFile: repositoryFileReader(args.model),
