@@ -109,8 +109,11 @@ export async function planMode(
  * files the first plan would overwrite are read through GitHub, and the plan is made again with them.
  */
 async function plannedChanges(args: PlanModeArgs, desired: PlanInput['desired']): Promise<Plan> {
-  const { target, context, ports, model, changed, state } = args
+  const { target, context, ports, model, changed, state, settings } = args
   const input: PlanInput = {
+    ...(settings.server !== undefined && {
+      against: { server: settings.server, tenant: settings.tenant }
+    }),
     namespaces: model.managedNamespaces,
     desired,
     actual: state,
