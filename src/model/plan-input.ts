@@ -62,6 +62,11 @@ export interface PlanInput {
   base?: BaseSnapshot
   deleteEnabled: boolean
   diffLimits?: Partial<DiffLimits>
+  /**
+   * The server (the `server` input as the run uses it) and tenant the plan is computed against: part of its
+   * fingerprint, so that a plan reviewed against one server never deploys to another (docs/plan.md#fingerprint).
+   */
+  against?: { server: string; tenant: string }
 }
 
 export interface DiffLimits {

@@ -138,11 +138,14 @@ async function impactOf(args: PlanModeArgs, built: Plan, reference: Date | undef
  * files the first plan would overwrite are read through GitHub, and the plan is made again with them.
  */
 async function plannedChanges(args: PlanModeArgs, desired: PlanInput['desired']): Promise<Plan> {
-  const { target, context, ports, model, changed, state } = args
+  const { target, context, ports, model, changed, state, settings } = args
   // docs/layouts.md#a-folder-that-does-not-exist: while an input names a folder that does not exist, what the
   // repository seems to lack may be a typo's doing: nothing is planned for deletion.
   const heldBack = model.readProblems.some((problem) => problem.rule === MISSING_FOLDER)
   const input: PlanInput = {
+    ...(settings.server !== undefined && {
+      against: { server: settings.server, tenant: settings.tenant }
+    }),
     namespaces: model.managedNamespaces,
     desired,
     actual: state,

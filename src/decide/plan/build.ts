@@ -45,7 +45,7 @@ export function buildPlan(
     resources,
     namespaces,
     counts: countPlan(resources),
-    fingerprint: fingerprint(resources, kinds)
+    fingerprint: fingerprint(resources, kinds, input.against)
   }
 }
 
