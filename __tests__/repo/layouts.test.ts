@@ -189,6 +189,7 @@ describe('root folder', () => {
       {
         severity: 'error',
         file: 'kestra',
+        rule: 'missing-folder',
         message: expect.stringContaining("'kestra' does not exist")
       }
     ])

@@ -16,7 +16,7 @@ import { fromServer, type Finding } from '../model/finding.js'
 import { settle, valueOf, type Outcome } from '../model/outcome.js'
 import type { ActualNamespace, BaseSnapshot, ChangedFiles } from '../model/plan-input.js'
 import type { FlowReference } from '../model/references.js'
-import type { FlowFile, RepoModel } from '../model/repository.js'
+import type { ChosenLayout, FlowFile, RepoModel } from '../model/repository.js'
 import type { StoredFlowCheck } from '../model/stored-checks.js'
 import { releaseSyntaxTree } from '../model/flow-file.js'
 import type { NameListings, NameReference } from '../model/names.js'
@@ -93,13 +93,7 @@ export async function check(
   // Every request waits on the server's version: asked for while the run's one layout is chosen.
   probeServer(reads, { settings, mode, kestra })
   const layout = await runLayout(reads, settings, context.workspace)
-  ports.reporter.info(`Layout: ${layout.layout} (${layout.reason})`)
-  for (const { dir, namespace } of layout.fileFolders ?? []) {
-    ports.reporter.info(
-      `Namespace files: '${dir}/' under root holds the files of ${namespace} ` +
-        '(a files/<namespace>/ folder beside the flows; a namespace-files line for it takes over)'
-    )
-  }
+  sayLayout(ports.reporter, layout)
   // What is sent differs from what is validated (docs/environments.md): mapped names, rewritten flows.
   const sending = new Sending(target)
   const stored = storedChecking(settings, mode, kestra)
@@ -131,14 +125,11 @@ export async function check(
     ...(read.serverVersion && { serverVersion: read.serverVersion }),
     ...(snapshot.serverAnswers && { serverAnswers: snapshot.serverAnswers })
   }
+  const validating = { reading, snapshot, changed, kinds, references, sent, context, ports, kestra }
   const findings = await phase(
     ports.reporter,
     VALIDATION,
-    async () =>
-      validated({
-        ...{ reading, snapshot, changed, kinds, references, sent, context, ports, kestra },
-        settings
-      }),
+    async () => validated({ ...validating, settings }),
     (all) => verdictText(all, settings.failOn)
   )
   return {
@@ -303,6 +294,17 @@ function validated(input: {
   all = sortFindings(all)
   reporter.annotate(all)
   return all
+}
+
+/** The run's first lines: the layout and why, and each files/<namespace>/ folder auto found (docs/layouts.md). */
+function sayLayout(reporter: RunPorts['reporter'], layout: ChosenLayout): void {
+  reporter.info(`Layout: ${layout.layout} (${layout.reason})`)
+  for (const { dir, namespace } of layout.fileFolders ?? []) {
+    reporter.info(
+      `Namespace files: '${dir}/' under root holds the files of ${namespace} ` +
+        '(a files/<namespace>/ folder beside the flows; a namespace-files line for it takes over)'
+    )
+  }
 }
 
 /** `Validation passed: 0 errors, 2 warnings`, the log's line for the comment's verdict. */
