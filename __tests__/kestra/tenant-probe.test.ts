@@ -1,6 +1,6 @@
 /**
- * A tenant other than `main` is used only once the version probe confirms a server that has tenants (SPEC §4,
- * docs/kestra.md#tenant-prefix): every answer of `GET /api/v1/configs` that does not show the edition (an error
+ * A tenant other than `main` is used only once the version probe confirms a server that has tenants
+ * (docs/kestra.md#tenant-prefix): every answer of `GET /api/v1/configs` that does not show the edition (an error
  * status, a body that is not a JSON object, no version, a timeout, a reset) is an error naming the tenant, and no
  * other request leaves, read or write; with the tenant `main` the same answers leave the era to be found by the
  * requests, as before. An Enterprise answer lets the tenant through; an open-source one refuses it.

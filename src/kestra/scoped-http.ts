@@ -153,7 +153,7 @@ export class ScopedHttp {
   }
 }
 
-/** Why a tenant other than `main` is refused when the probe cannot tell the edition (SPEC: tenant input). */
+/** Why a tenant other than `main` is refused when the probe cannot tell the edition (docs/kestra.md#tenant-prefix). */
 function unconfirmedTenant(tenant: string, why: string): string {
   return (
     `the server's version probe (GET ${LEGACY_PREFIX}/configs) ${why}, so whether it is an Enterprise Kestra that has tenant '${tenant}' is not confirmed: ` +

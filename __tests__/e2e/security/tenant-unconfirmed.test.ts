@@ -1,5 +1,5 @@
 /**
- * A tenant other than `main` whose server's version probe gives nothing usable (SPEC §4, docs/kestra.md#tenant-prefix),
+ * A tenant other than `main` whose server's version probe gives nothing usable (docs/kestra.md#tenant-prefix),
  * through the bundled action against an open-source emulator that would serve that tenant as `main`: on a pull
  * request and on push, for each kind of unusable answer (an error status, a page that is not JSON, no version, a
  * reset), the step fails naming the tenant; nothing is written to Kestra, no request but the probe leaves, and no
