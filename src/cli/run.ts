@@ -24,7 +24,14 @@ import { publicNames } from '../report/public-names.js'
 import { redactingReporter } from '../report/redacting.js'
 import type { Settings } from '../model/settings.js'
 import type { DeployResult } from '../model/result.js'
-import { parseArgs, UsageError, wantsDetailedExitCode, type CliArgs } from './args.js'
+import {
+  parseArgs,
+  UPGRADE_CHECK,
+  UsageError,
+  wantsDetailedExitCode,
+  type CliArgs
+} from './args.js'
+import { upgradeText, writeRewrites } from './upgrade.js'
 import { cliWords } from './flags.js'
 import { localRunContext, uncommittedPaths } from './local-context.js'
 import { reportText } from './plan-text.js'
@@ -97,7 +104,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
         err(`${message}
 `)
     })
-    if (args.command !== 'validate' && !settings.server) {
+    if (args.command !== 'validate' && args.command !== UPGRADE_CHECK && !settings.server) {
       throw new UsageError(`${args.command} needs the Kestra server: --server URL or KESTRA_URL`)
     }
     const context = await localRunContext({
@@ -109,7 +116,11 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     edge = new OutputEdge(credentials, publicNames(settings, context))
     const terminal = terminalReporter({
       log: err,
-      findings: args.format === 'text' ? (text) => out(cliWords(text)) : err,
+      // upgrade-check's result is its list: the validation's findings go to the log.
+      findings:
+        args.format === 'text' && args.command !== UPGRADE_CHECK
+          ? (text) => out(cliWords(text))
+          : err,
       palette: p,
       verbose: args.verbose,
       progress
@@ -140,6 +151,10 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
       edge,
       now: () => new Date()
     })
+    if (args.command === UPGRADE_CHECK) {
+      progress?.clear()
+      return upgradeCheckResult(args, context.workspace, outcome, { out, err }, p)
+    }
     // The plan file goes with the scratch folder: the outputs do not point at it.
     const { 'plan-file': _planFile, ...outputs } = terminal.outputs()
     const failure = outcome.failure && edge.text(cliFailure(outcome))
@@ -195,6 +210,29 @@ function formatResult(
   // The outputs are the action's; a terminal reader wants them only when asking for detail.
   const text = reportText(report, p, deployment)
   return args.verbose ? `${text}\n${outputLines(outputs, p)}` : text
+}
+
+/**
+ * `upgrade-check`'s list and exit status (docs/upgrade.md): 1 when a flow would not load on the target
+ * (after `--write`, when one still would not), else 0. Its own validation findings went to the log.
+ */
+function upgradeCheckResult(
+  args: CliArgs,
+  workspace: string,
+  outcome: RunOutcome,
+  { out, err }: { out: (text: string) => void; err: (text: string) => void },
+  p: Palette
+): number {
+  const upgrade = outcome.upgrade
+  const skipped = args.write && upgrade ? writeRewrites(workspace, upgrade) : []
+  for (const file of skipped) {
+    err(`${p.red('error')} ${inert(file)} changed while it was checked: not rewritten; run again\n`)
+  }
+  out(upgradeText(upgrade, Boolean(args.write) && skipped.length === 0, p))
+  if (!upgrade) return EXIT_FAILED
+  const manual = upgrade.report.items.some((item) => !item.mechanical)
+  const refused = upgrade.report.items.length > 0
+  return (args.write ? manual || skipped.length > 0 : refused) ? EXIT_FAILED : EXIT_OK
 }
 
 /** The run's failure in CLI words: the action's validation message points at annotations. */

@@ -29,6 +29,9 @@ export const INPUT_PARSERS = {
   'drift-action': choice('report', 'revert', 'pull-request'),
   /** Base URL without trailing slash, or undefined when no server is configured. */
   server: text('URL', serverUrl),
+  /** The release line upgrade readiness checks against (docs/upgrade.md): auto, off or a version. */
+  'upgrade-check': choice('auto', 'off', '2.0'),
+  'upgrade-server': text('URL', serverUrl),
   tenant: text('ID', (raw, input) => {
     const value = raw.trim()
     if (TENANT_PATTERN.test(value)) return value
