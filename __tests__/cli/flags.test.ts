@@ -16,6 +16,8 @@ import { declaredInputs } from '../../test-support/action-yml.js'
 /** The CLI's own options, which mirror no input. */
 const CLI_OPTIONS = [
   'base',
+  'to',
+  'write',
   'detailed-exitcode',
   'full',
   'format',

@@ -16,7 +16,7 @@ import type { RunReads } from '../gather/gather.js'
 import { failureMessage, tally } from '../decide/validate/verdict.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { planMode } from './plan-mode.js'
-import { upgradeReadiness, type Upgrade } from './upgrade.js'
+import { upgradeMode, upgradeReadiness, type Upgrade } from './upgrade.js'
 import { DECIDE_KINDS, KINDS } from '../kinds/index.js'
 import { kestraUiBase } from '../kestra/executions.js'
 import type { RunPorts } from './ports.js'
@@ -58,9 +58,9 @@ export async function execute(
     // The checks annotated their findings in the validation group; the plan may add its own (impact).
     const publish = (findings: Finding[]) => published(findings, checked, settings, ports)
     if (mode === 'validate' || !kestra || !checked.state) {
-      const failure = publish(checked.findings)
       await reportNoDeploy(reporter, renderSummary(ports.edge.shown(report)))
-      return { mode, failure, report, upgrade }
+      const pull = await upgradeMode(mode, settings, context, ports, upgrade)
+      return { mode, failure: publish(checked.findings) ?? pull, report, upgrade }
     }
     const { plan, summary, findings } = await planMode({
       ...{ settings, target, context, ports, report, mode, kinds: KINDS },
@@ -139,7 +139,8 @@ function published(
 
 /** What every report of the run shows, before the plan, and the upgrade readiness it shows. */
 async function reportOf(run: Parameters<typeof reportInput>[0]) {
-  const upgrade = await upgradeReadiness(run.settings, run.checked.model.flows, run.kestra)
+  const { settings, mode, checked, kestra } = run
+  const upgrade = await upgradeReadiness(settings, mode, checked.model.flows, kestra)
   return { report: { ...(await reportInput(run)), upgrade: upgrade?.report }, upgrade }
 }
 
@@ -203,6 +204,8 @@ function chooseMode(
       "this pull request's head repository is not provably this repository (a fork, or a head repository GitHub no longer names), and a fork's code is never deployed to your Kestra. Plan pull requests (mode: auto or plan) and deploy from the push of the merged commit"
     )
   }
+  // An upgrade reads the repository only, nothing of Kestra (docs/upgrade.md#mode-upgrade).
+  if (mode === 'upgrade') return { mode, notes: [] }
   if (mode !== 'validate' && !kestra) {
     throw new ConfigError(
       'server',

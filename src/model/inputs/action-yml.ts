@@ -5,7 +5,7 @@
 export const ACTION_INPUTS = {
   mode: {
     description:
-      'What to do: auto (plan on pull requests, deploy on push and workflow_dispatch, plan otherwise), validate, plan, deploy, or drift (on schedule or workflow_dispatch: plan the default branch against the server and keep one drift issue current).',
+      'What to do: auto (plan on pull requests, deploy on push and workflow_dispatch, plan otherwise), validate, plan, deploy, drift (on schedule or workflow_dispatch: plan the default branch against the server and keep one drift issue current), or upgrade (on workflow_dispatch: open one pull request with the mechanical rewrites for the next Kestra release).',
     default: 'auto'
   },
   server: {
@@ -189,7 +189,7 @@ export const ACTION_INPUTS = {
   }
 } as const
 export const ACTION_OUTPUTS = {
-  mode: { description: 'The mode actually run: validate, plan, deploy or drift.' },
+  mode: { description: 'The mode actually run: validate, plan, deploy, drift or upgrade.' },
   'has-changes': {
     description: 'true when the plan changes anything; in mode drift, true when anything drifted.'
   },

@@ -24,7 +24,7 @@ const NAMESPACE_HINT = "use lower-case letters, digits, '.', '_' and '-'"
  * input of action.yml is read by the kind of its default (value-kinds.ts `plainParser`).
  */
 export const INPUT_PARSERS = {
-  mode: choice('auto', 'validate', 'plan', 'deploy', 'drift'),
+  mode: choice('auto', 'validate', 'plan', 'deploy', 'drift', 'upgrade'),
   /** What a drift run does about the drift (docs/drift.md). */
   'drift-action': choice('report', 'revert', 'pull-request'),
   /** Base URL without trailing slash, or undefined when no server is configured. */
