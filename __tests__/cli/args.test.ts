@@ -302,3 +302,15 @@ describe('settings of a CLI run', () => {
     )
   })
 })
+
+describe('upgrade-check (docs/upgrade.md)', () => {
+  it('takes --to and --write, and refuses them with another command', () => {
+    expect(parseArgs(['upgrade-check', '--to', '2.0', '--write'])).toMatchObject({
+      command: 'upgrade-check',
+      to: '2.0',
+      write: true
+    })
+    expect(() => parseArgs(['plan', '--write'])).toThrow(UsageError)
+    expect(() => parseArgs(['validate', '--to', '2.0'])).toThrow('--to goes with upgrade-check')
+  })
+})

@@ -17,6 +17,8 @@ import { declaredInputs } from '../../test-support/action-yml.js'
 const CLI_OPTIONS = [
   'auto-approve',
   'base',
+  'to',
+  'write',
   'detailed-exitcode',
   'full',
   'format',

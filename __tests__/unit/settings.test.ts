@@ -68,7 +68,7 @@ describe('settings', () => {
 
   it('names the input and the accepted values for bad values', () => {
     expect(failure({ mode: 'yolo' })).toBe(
-      "Input 'mode': 'yolo' is not accepted; use one of: auto, validate, plan, deploy, drift"
+      "Input 'mode': 'yolo' is not accepted; use one of: auto, validate, plan, deploy, drift, upgrade"
     )
     expect(failure({ 'max-deletions': 'ten' })).toBe(
       "Input 'max-deletions': 'ten' is not accepted; use a whole number from 0 to 1000000"

@@ -11,9 +11,16 @@ export class UsageError extends Error {
 
 type OutputFormat = 'text' | 'markdown' | 'json'
 
+/** The CLI's own command beside the modes: upgrade readiness (docs/upgrade.md). */
+export const UPGRADE_CHECK = 'upgrade-check'
+
 export interface CliArgs {
   /** Undefined when only `--help` was asked for. */
-  command?: Mode
+  command?: Mode | typeof UPGRADE_CHECK
+  /** `upgrade-check --write`: apply the mechanical rewrites in place. */
+  write?: boolean
+  /** `upgrade-check --to 2.0`: the release line to check against (the `upgrade-check` input). */
+  to?: string
   help: boolean
   /** Raw values for the action inputs the flags mirror ('' when not given). */
   inputs: Partial<Record<InputName, string>>
@@ -35,7 +42,12 @@ export interface CliArgs {
 /** The action's credential inputs: refused as flags, where shell history and `ps` would keep them. */
 const CREDENTIAL_FLAGS = [...Object.keys(CREDENTIAL_VARIABLES), 'token']
 
-const COMMANDS: readonly Mode[] = ['validate', 'plan', 'deploy']
+const COMMANDS: readonly NonNullable<CliArgs['command']>[] = [
+  'validate',
+  'plan',
+  'deploy',
+  UPGRADE_CHECK
+]
 
 const FORMATS: readonly OutputFormat[] = ['text', 'markdown', 'json']
 
@@ -52,7 +64,9 @@ const OWN_OPTIONS = {
   full: { type: 'boolean' },
   'no-full': { type: 'boolean' },
   version: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' }
+  help: { type: 'boolean', short: 'h' },
+  to: { type: 'string' },
+  write: { type: 'boolean' }
 } as const satisfies ParseArgsConfig['options']
 
 /**
@@ -132,13 +146,17 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         `unknown command '${command}'${closest || `; use ${COMMANDS.join(', ')}`}`
       )
     }
-    args.command = command as Mode
+    args.command = command as CliArgs['command']
   } else if (command === 'help') {
     args.help = true
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`)
   if (!args.command && !args.help && !args.version) {
-    throw new UsageError('name a command: validate, plan or deploy')
+    throw new UsageError('name a command: validate, plan, deploy or upgrade-check')
+  }
+  if (args.command !== UPGRADE_CHECK && !args.help) {
+    const upgradeOnly = args.write ? '--write' : args.to !== undefined ? '--to' : undefined
+    if (upgradeOnly) throw new UsageError(`${upgradeOnly} goes with upgrade-check`)
   }
   if (args.detailedExitCode && args.command !== 'plan' && !args.help) {
     throw new UsageError(
@@ -182,6 +200,10 @@ function readOption(
     args.base = given()
   } else if (name === 'version') {
     args.version = switchValue(rawName, value)
+  } else if (name === 'to') {
+    args.to = given()
+  } else if (name === 'write') {
+    args.write = switchValue(rawName, value)
   } else if (name === 'detailed-exitcode') {
     args.detailedExitCode = switchValue(rawName, value)
   } else if (name === 'auto-approve') {

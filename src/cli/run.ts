@@ -29,7 +29,14 @@ import type { Reporter } from '../report/reporter.js'
 import type { DeployResult } from '../model/result.js'
 import type { RunContext } from '../model/context.js'
 import { resourceName, type Plan } from '../model/plan.js'
-import { parseArgs, UsageError, wantsDetailedExitCode, type CliArgs } from './args.js'
+import {
+  parseArgs,
+  UPGRADE_CHECK,
+  UsageError,
+  wantsDetailedExitCode,
+  type CliArgs
+} from './args.js'
+import { upgradeText, writeRewrites } from './upgrade.js'
 import { cliWords } from './flags.js'
 import { localRunContext, uncommittedPaths } from './local-context.js'
 import { reportText } from './plan-text.js'
@@ -107,7 +114,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     const settingsFor = (given: CliArgs, log?: (message: string) => void) =>
       cliSettings(given, io.env, io.cwd, { settingsFile: true, log })
     const settings = settingsFor(args, (message) => err(`${message}\n`))
-    if (args.command !== 'validate' && !settings.server) {
+    if (args.command !== 'validate' && args.command !== UPGRADE_CHECK && !settings.server) {
       throw new UsageError(`${args.command} needs the Kestra server: --server URL or KESTRA_URL`)
     }
     // Terraform's apply habit (docs/cli.md#deploy-asks-first): the plan, then `yes` on a terminal.
@@ -174,11 +181,17 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
       findings:
         approved !== undefined
           ? () => {}
-          : args.format === 'text'
+          : // upgrade-check's result is its list: the validation's findings go to the log.
+            args.format === 'text' && args.command !== UPGRADE_CHECK
             ? (text) => out(cliWords(text))
             : err,
       palette: p
     })
+    if (args.command === UPGRADE_CHECK) {
+      progress?.clear()
+      ended = true
+      return upgradeCheckResult(args, context.workspace, result.upgrade, { out, err }, p)
+    }
     progress?.clear()
     ended = true
     out(formatResult(args, deploySettings, result, p, approved !== undefined))
@@ -217,6 +230,8 @@ interface CliRun {
   /** The action's outputs but the plan file (it goes with the scratch folder). */
   outputs: Record<string, string>
   failure?: string
+  /** upgrade-check's list, as the run decided it (its rewrites are written from it). */
+  upgrade: RunOutcome['upgrade']
 }
 
 /** One run of the engine, its log on stderr, its findings where `shown` says. */
@@ -260,7 +275,8 @@ async function runOnce(
     deployment: edge.shown(outcome.deployment),
     receipt: outcome.receipt && edge.text(outcome.receipt),
     outputs,
-    failure: outcome.failure && edge.text(cliFailure(outcome))
+    failure: outcome.failure && edge.text(cliFailure(outcome)),
+    upgrade: outcome.upgrade
   }
 }
 
@@ -314,6 +330,28 @@ function formatResult(
   // The outputs are the action's; a terminal reader wants them only when asking for detail.
   const text = reportText(report, p, deployment, { diffs: !approved })
   return args.verbose ? `${text}\n${outputLines(outputs, p)}` : text
+}
+
+/**
+ * `upgrade-check`'s list and exit status (docs/upgrade.md): 1 when a flow would not load on the target
+ * (after `--write`, when one still would not), else 0. Its own validation findings went to the log.
+ */
+function upgradeCheckResult(
+  args: CliArgs,
+  workspace: string,
+  upgrade: RunOutcome['upgrade'],
+  { out, err }: { out: (text: string) => void; err: (text: string) => void },
+  p: Palette
+): number {
+  const skipped = args.write && upgrade ? writeRewrites(workspace, upgrade) : []
+  for (const file of skipped) {
+    err(`${p.red('error')} ${inert(file)} changed while it was checked: not rewritten; run again\n`)
+  }
+  out(upgradeText(upgrade, Boolean(args.write) && skipped.length === 0, p))
+  if (!upgrade) return EXIT_FAILED
+  const manual = upgrade.report.items.some((item) => !item.mechanical)
+  const refused = upgrade.report.items.length > 0
+  return (args.write ? manual || skipped.length > 0 : refused) ? EXIT_FAILED : EXIT_OK
 }
 
 /** The run's failure in CLI words: the action's validation message points at annotations. */

@@ -5,7 +5,7 @@ import { parseSettings, readSettingsFile } from '../config/settings.js'
 import { SETTINGS_FILE_PATHS, type SettingsFile } from '../model/inputs/settings-file.js'
 import { type InputName } from '../model/inputs/declared.js'
 import { type Settings } from '../model/settings.js'
-import { UsageError, type CliArgs } from './args.js'
+import { UPGRADE_CHECK, UsageError, type CliArgs } from './args.js'
 import {
   CREDENTIAL_VARIABLES,
   entryOf,
@@ -52,7 +52,9 @@ export function cliSettings(
     )
   }
   const read = (name: InputName): string => {
-    if (name === 'mode') return args.command ?? ''
+    // upgrade-check validates locally, then checks against the release `--to` names (default: 2.0).
+    if (name === 'mode') return args.command === UPGRADE_CHECK ? 'validate' : (args.command ?? '')
+    if (name === 'upgrade-check' && args.command === UPGRADE_CHECK) return args.to ?? '2.0'
     if (name === 'root' && args.inputs.root === undefined && !file?.values.has('root')) return below
     const credential = entryOf(CREDENTIAL_VARIABLES, name)
     if (credential) return env[credential] ?? ''

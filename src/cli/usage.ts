@@ -8,7 +8,7 @@ const HELP_COLUMN = 27
 
 /** `--help`: the options that mirror the action's inputs are action.yml's, with its words and defaults. */
 export function usage(): string {
-  return `Usage: kestra-gitops <validate|plan|deploy> [options]
+  return `Usage: kestra-gitops <validate|plan|deploy|upgrade-check> [options]
 
 Runs the kestra-gitops action's engine on a local checkout: the same checks, plan and deploy
 as in GitHub Actions, for previewing a plan or for other CI systems.
@@ -17,6 +17,8 @@ Commands:
   validate                 check flows and namespace files (server checks too with a server)
   plan                     validate, then show what a deploy would change; writes nothing
   deploy                   validate, plan, show the plan and ask for 'yes', then apply it to Kestra
+  upgrade-check            list what Kestra 2.0 would refuse, file:line, with the fix (no server
+                           needed); exit 1 when a flow would not load
 
 Options (the action's inputs of the same name; a switch also takes --no-NAME or --NAME=false):
 ${flagInputs().map(inputOption).join('')}${option(
@@ -25,6 +27,9 @@ ${flagInputs().map(inputOption).join('')}${option(
   )}${option(
     '--full',
     'same as --full-plan: parse and check every flow file again, reusing no check stored with the commit marker'
+  )}${option('--to VERSION', 'with upgrade-check: the release line to check against (default: 2.0)')}${option(
+    '--write',
+    'with upgrade-check: apply the mechanical rewrites in place, keeping comments, layout and every task id'
   )}${option(
     '--auto-approve',
     "with deploy: deploy without asking for 'yes' (needed where stdin is not a terminal, as in CI)"

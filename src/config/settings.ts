@@ -168,14 +168,17 @@ function readInputs(
     const parser = parserOf(name)
     const value = parser.parse(raw, name)
     values[name] = value
-    // full-plan changes how a plan is computed, never what it is: a full plan's comment is the same.
-    const planned = fileMaySet(name) && name !== 'full-plan'
+    // full-plan changes how a plan is computed, never what it is: a full plan's comment is the same;
+    // the upgrade inputs add notices beside the plan, never change it (docs/upgrade.md).
+    const planned = fileMaySet(name) && !NOT_PLANNED.has(name)
     if (planned && !sameValue(value, parser.parse(defaultOf(name), name))) {
       recorded[name] = typeof value === 'object' && value !== null ? raw.trim() : String(value)
     }
   }
   return { values: values as InputValues, fromFile, recorded }
 }
+
+const NOT_PLANNED = new Set<InputName>(['full-plan', 'upgrade-check', 'upgrade-server'])
 
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b)

@@ -16,6 +16,7 @@ import type { RunReads } from '../gather/gather.js'
 import { failureMessage, tally } from '../decide/validate/verdict.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { planMode } from './plan-mode.js'
+import { upgradeMode, upgradeReadiness, type Upgrade } from './upgrade.js'
 import { DECIDE_KINDS, KINDS } from '../kinds/index.js'
 import { kestraUiBase } from '../kestra/executions.js'
 import type { RunPorts } from './ports.js'
@@ -32,6 +33,8 @@ export interface RunOutcome {
   receipt?: string
   /** After a deploy: what it wrote, resource by resource. */
   deployment?: DeployResult
+  /** Upgrade readiness and its mechanical rewrites, when `upgrade-check` asks (docs/upgrade.md). */
+  upgrade?: Upgrade
 }
 
 /** validate → plan → apply, as far as the mode goes (docs/modes.md). */
@@ -51,13 +54,13 @@ export async function execute(
     const branch = mode === 'drift' ? await driftBranchOf(context, ports.drift) : undefined
     const checked = await check(settings, target, context, ports, mode, kestra, KINDS, reads)
     learnShown(checked, ports)
-    const report = await reportInput({ settings, context, mode, kestra, checked, notes })
+    const { report, upgrade } = await reportOf({ settings, context, mode, kestra, checked, notes })
     // The checks annotated their findings in the validation group; the plan may add its own (impact).
     const publish = (findings: Finding[]) => published(findings, checked, settings, ports)
     if (mode === 'validate' || !kestra || !checked.state) {
-      const failure = publish(checked.findings)
       await reportNoDeploy(reporter, renderSummary(ports.edge.shown(report)))
-      return { mode, failure, report }
+      const pull = await upgradeMode(mode, settings, context, ports, upgrade)
+      return { mode, failure: publish(checked.findings) ?? pull, report, upgrade }
     }
     const { plan, summary, findings, ...planned } = await planMode({
       ...{ settings, target, context, ports, report, mode, kinds: KINDS },
@@ -72,7 +75,7 @@ export async function execute(
     const withPlan = { ...report, findings, plan, notes: planned.notes }
     if (mode === 'plan') {
       await reportNoDeploy(reporter, summary, plan.counts)
-      return { mode, failure: validationFailure, report: withPlan }
+      return { mode, failure: validationFailure, report: withPlan, upgrade }
     }
     const run = { settings, target, context, ports, kestra, checked, plan, findings, summary }
     if (mode === 'drift') {
@@ -132,6 +135,13 @@ function published(
   reporter.setOutput('errors', counts.errors)
   reporter.setOutput('warnings', counts.warnings)
   return failureMessage(findings, settings.failOn)
+}
+
+/** What every report of the run shows, before the plan, and the upgrade readiness it shows. */
+async function reportOf(run: Parameters<typeof reportInput>[0]) {
+  const { settings, mode, checked, kestra } = run
+  const upgrade = await upgradeReadiness(settings, mode, checked.model.flows, kestra)
+  return { report: { ...(await reportInput(run)), upgrade: upgrade?.report }, upgrade }
 }
 
 /** What every report of the run shows, before the plan. */
@@ -194,6 +204,8 @@ function chooseMode(
       "this pull request's head repository is not provably this repository (a fork, or a head repository GitHub no longer names), and a fork's code is never deployed to your Kestra. Plan pull requests (mode: auto or plan) and deploy from the push of the merged commit"
     )
   }
+  // An upgrade reads the repository only, nothing of Kestra (docs/upgrade.md#mode-upgrade).
+  if (mode === 'upgrade') return { mode, notes: [] }
   if (mode !== 'validate' && !kestra) {
     throw new ConfigError(
       'server',

@@ -1,4 +1,5 @@
 import { changePieces, driftPieces, type Detail } from './changes.js'
+import { upgradeSection } from './upgrade.js'
 import { invalidCounts } from './resource.js'
 import { fitPieces, utf16Length, type Piece } from './fit.js'
 import { findingsSection, sourceLink } from './findings.js'
@@ -38,6 +39,8 @@ export function renderComment(input: CommentInput): string {
     sourceLink(input)
   )
   if (findings) head.push(findings)
+  const upgrade = upgradeSection(input.upgrade)
+  if (upgrade) head.push(upgrade)
   const fit = (pieces: Piece[]) => fitPieces(pieces, budget, utf16Length)
 
   // Even the shortest comment names the deletions (docs/comment.md#deletions).

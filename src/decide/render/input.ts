@@ -2,6 +2,7 @@ import type { Plan, ResourceChange } from '../../model/plan.js'
 import type { Mode } from '../../model/settings.js'
 import type { Finding } from '../../model/finding.js'
 import type { DecideKind } from '../kind.js'
+import type { UpgradeReport } from '../../model/upgrade.js'
 
 /** What both the PR comment and the job summary show. */
 export interface ReportInput {
@@ -30,6 +31,8 @@ export interface ReportInput {
   kestraUi?: string
   /** The run's resource kinds (the registry's): the counts table's rows, what each resource's line shows. */
   kinds: readonly DecideKind[]
+  /** Upgrade readiness (docs/upgrade.md): the folded section, when `upgrade-check` asks for it. */
+  upgrade?: UpgradeReport
 }
 
 export interface CommentInput extends ReportInput {

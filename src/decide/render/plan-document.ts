@@ -67,7 +67,7 @@ const findingSchema = z.object({
 /** The document `kestra-gitops plan --json` (and `validate`, `deploy`) prints: what the comment shows. */
 export const planDocumentSchema = z.object({
   format_version: z.literal(FORMAT_VERSION),
-  command: z.enum(['validate', 'plan', 'deploy', 'drift']),
+  command: z.enum(['validate', 'plan', 'deploy', 'drift', 'upgrade']),
   verdict: z.object({
     passed: z.boolean(),
     fail_on: z.enum(['error', 'warning']),

@@ -1,3 +1,4 @@
+import { upgradeSection } from './upgrade.js'
 import type { Plan, PlanCounts } from '../../model/plan.js'
 import type { DecideKind } from '../kind.js'
 import { countPlan } from '../../model/plan.js'
@@ -39,6 +40,8 @@ export function renderSummary(input: SummaryInput): string {
     sourceLink(input)
   )
   if (findings) head.push(findings)
+  const upgrade = upgradeSection(input.upgrade)
+  if (upgrade) head.push(upgrade)
   const fit = (pieces: Piece[]) => fitPieces(pieces, budget, utf8Length)
   if (!plan) return fit(head)?.text ?? `${title(input)}\n\n${TRIMMED_NOTE}`
 

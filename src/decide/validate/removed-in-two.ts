@@ -15,7 +15,7 @@ const V2: KestraVersion = [2, 0, 0]
 const LOOP = 'rewrite it with `io.kestra.plugin.core.flow.Loop`, which replaces it in Kestra 2.0'
 
 /** Core task types 2.0.0 no longer has, and what to use instead (1.3.34's own deprecation texts). */
-const REMOVED_TASKS: Readonly<Record<string, string>> = {
+export const REMOVED_TASKS: Readonly<Record<string, string>> = {
   'io.kestra.plugin.core.flow.ForEach': LOOP,
   'io.kestra.plugin.core.flow.ForEachItem': LOOP,
   'io.kestra.plugin.core.flow.EachSequential': LOOP,
@@ -113,6 +113,17 @@ const REMOVED_FLOW_TRIGGER_KEYS: Readonly<Record<string, string>> = {
     'Kestra 2.0’s Flow trigger names the flows it waits for in `dependsOn` (with `window` and `mode`)'
 }
 
+/** Pause properties 2.0.0's `Pause` no longer has (its class; 1.3.31's marks `delay` deprecated). */
+const REMOVED_PAUSE_KEYS: Readonly<Record<string, string>> = {
+  delay:
+    'Use `pauseDuration`, which 1.3 already takes for it ("Deprecated: use `pauseDuration` instead")',
+  tasks: 'A 2.0 Pause holds no tasks: move them after the Pause'
+}
+/** Retry properties 2.0.0's `AbstractRetry` no longer has (1.3.31's reads `maxAttempt` as `maxAttempts`). */
+const REMOVED_RETRY_KEYS: Readonly<Record<string, string>> = {
+  maxAttempt: 'Use `maxAttempts`, the name 1.3 already reads it as'
+}
+
 /** What a flow uses that Kestra 2.0.0 refuses and 1.3 accepts: types, input types and properties. */
 export function removedInTwoFindings(document: FlowDocument, tree: TaskTree): VersionedFinding[] {
   const findings: VersionedFinding[] = []
@@ -131,8 +142,16 @@ export function removedInTwoFindings(document: FlowDocument, tree: TaskTree): Ve
     }
   }
   property(document.root as Node, REMOVED_FLOW_KEYS, '')
+  const retry = (owner: Node, where: string) => {
+    const policy = document.get(owner, 'retry')?.value
+    if (policy) property(policy, REMOVED_RETRY_KEYS, ` in the retry${where}`)
+  }
+  retry(document.root as Node, ' of the flow')
   for (const task of tree.tasks) {
-    property(task.map, REMOVED_PLUGIN_KEYS, ` on task '${task.id ?? task.path}'`)
+    const where = ` on task '${task.id ?? task.path}'`
+    property(task.map, REMOVED_PLUGIN_KEYS, where)
+    if (coreFlowType(task.type) === 'Pause') property(task.map, REMOVED_PAUSE_KEYS, where)
+    retry(task.map, ` of task '${task.id ?? task.path}'`)
     findings.push(...typeFindings(document, task))
   }
   for (const trigger of tree.triggers) {
@@ -179,7 +198,7 @@ function typeFindings(document: FlowDocument, node: TaskNode): VersionedFinding[
 }
 
 /** The class a pre-0.17 alias names, or undefined when the type is not one of 1.3.34's aliases. */
-function aliasTarget(type: string): string | undefined {
+export function aliasTarget(type: string): string | undefined {
   const key = type.startsWith(TASK_ALIAS)
     ? type.slice(TASK_ALIAS.length)
     : type.startsWith(TRIGGER_ALIAS) && !type.slice(TRIGGER_ALIAS.length).includes('.')

@@ -4,7 +4,6 @@ import { MISSING_FOLDER, type ReadProblem } from '../../model/repository.js'
 import type { Layout, Settings } from '../../model/settings.js'
 import { childOf, type TreeEntry } from './tree-source.js'
 
-
 interface Lister {
   list(dirRel: string): Promise<TreeEntry[]>
 }

@@ -5,7 +5,7 @@
 export const ACTION_INPUTS = {
   mode: {
     description:
-      'What to do: auto (plan on pull requests, deploy on push and workflow_dispatch, plan otherwise), validate, plan, deploy, or drift (on schedule or workflow_dispatch: plan the default branch against the server and keep one drift issue current).',
+      'What to do: auto (plan on pull requests, deploy on push and workflow_dispatch, plan otherwise), validate, plan, deploy, drift (on schedule or workflow_dispatch: plan the default branch against the server and keep one drift issue current), or upgrade (on workflow_dispatch: open one pull request with the mechanical rewrites for the next Kestra release).',
     default: 'auto'
   },
   server: {
@@ -176,10 +176,20 @@ export const ACTION_INPUTS = {
     description:
       'Deploy every flow with the label system.readOnly: "true", added to the text sent, never to the repository, so that the Kestra UI refuses edits; turning the input off removes it (an update). Read-only wins over a flow\'s own system.readOnly (a warning on its line); a flow whose labels cannot take the label safely is refused before any write.',
     default: ''
+  },
+  'upgrade-check': {
+    description:
+      "Upgrade readiness: auto (when the server runs a line older than the newest long-term-support one, e.g. 1.3 while 2.0 is out, check every managed flow against that line), a version (2.0: check against it), or off. The comment and the job summary then show a folded 'Ready for Kestra 2.0?' section: notices only, never failing the step nor changing the plan's fingerprint.",
+    default: ''
+  },
+  'upgrade-server': {
+    description:
+      'URL of a Kestra server already on the upgrade target (e.g. a staging Kestra on 2.0), reached with the same credentials: its validate endpoint decides what the target refuses instead of the rules shipped with this action.',
+    default: ''
   }
 } as const
 export const ACTION_OUTPUTS = {
-  mode: { description: 'The mode actually run: validate, plan, deploy or drift.' },
+  mode: { description: 'The mode actually run: validate, plan, deploy, drift or upgrade.' },
   'has-changes': {
     description: 'true when the plan changes anything; in mode drift, true when anything drifted.'
   },

@@ -58,5 +58,7 @@ export const SETTING_DEFAULTS = {
   'namespace-prefix': '',
   'disable-triggers': 'false',
   preview: 'false',
-  'read-only': 'false'
+  'read-only': 'false',
+  'upgrade-check': 'auto',
+  'upgrade-server': ''
 } as const satisfies Record<Exclude<keyof typeof ACTION_INPUTS, WorkflowOnly>, string>

@@ -24,11 +24,14 @@ const NAMESPACE_HINT = "use lower-case letters, digits, '.', '_' and '-'"
  * input of action.yml is read by the kind of its default (value-kinds.ts `plainParser`).
  */
 export const INPUT_PARSERS = {
-  mode: choice('auto', 'validate', 'plan', 'deploy', 'drift'),
+  mode: choice('auto', 'validate', 'plan', 'deploy', 'drift', 'upgrade'),
   /** What a drift run does about the drift (docs/drift.md). */
   'drift-action': choice('report', 'revert', 'pull-request'),
   /** Base URL without trailing slash, or undefined when no server is configured. */
   server: text('URL', serverUrl),
+  /** The release line upgrade readiness checks against (docs/upgrade.md): auto, off or a version. */
+  'upgrade-check': choice('auto', 'off', '2.0'),
+  'upgrade-server': text('URL', serverUrl),
   tenant: text('ID', (raw, input) => {
     const value = raw.trim()
     if (TENANT_PATTERN.test(value)) return value

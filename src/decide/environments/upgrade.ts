@@ -1,0 +1,596 @@
+import { isMap, isScalar, isSeq, visit, type Node, type YAMLMap } from 'yaml'
+import type { Finding } from '../../model/finding.js'
+import { parseFlowFile } from '../../model/flow-file.js'
+import type { FlowFile } from '../../model/repository.js'
+import type { UpgradeReport } from '../../model/upgrade.js'
+import { resolveVersioned, type KestraVersion } from '../../model/version.js'
+import { FlowDocument, type Entry } from '../validate/flow-document.js'
+import { checkFlow } from '../validate/index.js'
+import { everyInput } from '../validate/inputs.js'
+import { aliasTarget, REMOVED_TASKS } from '../validate/removed-in-two.js'
+import { coreFlowType, taskTree, type TaskNode, type TaskTree } from '../validate/task-tree.js'
+import { FLOW_TRIGGER_TYPES } from '../validate/flow-links.js'
+import { applyEdits, contentEnd, insertIntoMap, replaceScalar, type Edit } from './yaml-edits.js'
+
+/**
+ * Upgrade readiness (docs/upgrade.md): what Kestra 2.0 refuses in a flow that 1.3 loads, and the
+ * rewrites that are mechanical. A rewrite edits the user's text in place (every other character kept),
+ * and is offered only when the flow it gives parses, keeps every task and trigger id, and no longer has
+ * the refusal it fixes while gaining none; the tests hold each against the released 2.0.0 core.
+ */
+
+const UPGRADE_TARGET: KestraVersion = [2, 0, 0]
+const GUIDE = 'https://kestra.io/docs/migration-guide/v2.0.0'
+
+/** One thing the target release refuses, on the line of the original file. */
+interface UpgradeItem {
+  line: number
+  rule: string
+  /** Why, in the words of the validation rule (what the release's core answered). */
+  message: string
+  /** Fixed by the mechanical rewrite; otherwise left to a person, with the guide's page. */
+  mechanical: boolean
+  guide: string
+}
+
+interface FlowUpgrade {
+  file: string
+  items: UpgradeItem[]
+  /** The file as read (its line breaks and byte-order mark included). */
+  raw: string
+  /** The file with every mechanical rewrite applied, written as it was (line breaks, BOM); undefined when none applies. */
+  rewritten?: string
+}
+
+/** What 2.0 refuses in a flow file and 1.3 accepts: the versioned findings of 2.0's rules, as errors. */
+function refusedByTarget(flow: FlowFile): Finding[] {
+  const { versioned } = checkFlow(flow)
+  return resolveVersioned(
+    versioned.filter(({ since }) => since[0] >= UPGRADE_TARGET[0]),
+    UPGRADE_TARGET
+  ).filter((finding) => finding.severity === 'error')
+}
+
+/** The flow's upgrade: its refusals on the target and the rewrites that fix some of them. */
+export function upgradeFlow(flow: FlowFile): FlowUpgrade {
+  const refused = refusedByTarget(flow)
+  if (refused.length === 0) return { file: flow.file, raw: flow.raw, items: [] }
+  let current = flow
+  // A rewrite can make another certain (a default for a type once its alias is renamed): a few passes.
+  for (let pass = 0; pass < 3; pass++) {
+    const now = pass === 0 ? refused : refusedByTarget(current)
+    const first = current.documents[0]
+    const document =
+      first && first.errors.length === 0 ? new FlowDocument(current, first) : undefined
+    const groups = document?.root && document.aliases.safe ? rewriteGroups(document) : []
+    const errors = errorKeys(current)
+    const accepted = groups.filter((edits) => verified(current, now, errors, edits))
+    if (accepted.length === 0 || !verified(current, now, errors, accepted.flat())) break
+    const source = applyEdits(current.source, accepted.flat())
+    current = parseFlowFile({ file: flow.file, rel: flow.rel, raw: source })
+  }
+  const rewritten = current === flow ? undefined : asWritten(flow.raw, current.source)
+  const remaining = current === flow ? refused : refusedByTarget(current)
+  const left = new Map<string, number>()
+  for (const finding of remaining) left.set(keyOf(finding), (left.get(keyOf(finding)) ?? 0) + 1)
+  const items = refused.map((finding): UpgradeItem => {
+    const count = left.get(keyOf(finding)) ?? 0
+    if (count > 0) left.set(keyOf(finding), count - 1)
+    return {
+      line: finding.line,
+      rule: finding.rule,
+      message: finding.message,
+      mechanical: count === 0,
+      guide: guideFor(finding.message)
+    }
+  })
+  items.sort((a, b) => a.line - b.line)
+  return { file: flow.file, raw: flow.raw, items, rewritten }
+}
+
+/** `source` with the line breaks and byte-order mark of the file as read (parsing normalised them). */
+function asWritten(raw: string, source: string): string {
+  const bom = raw.startsWith('\uFEFF') ? '\uFEFF' : ''
+  return bom + (raw.includes('\r\n') ? source.replace(/\n/g, '\r\n') : source)
+}
+
+/** A refusal is the same after a rewrite when its rule and words are: lines move. */
+function keyOf(finding: Finding): string {
+  return `${finding.rule}\u0000${finding.message}`
+}
+
+/**
+ * The refusals left when `edits` are applied, or undefined when the result does not parse, loses or
+ * renames a task or trigger id, fixes nothing, or is refused for something the original was not.
+ */
+function verified(
+  flow: FlowFile,
+  refused: Finding[],
+  errorsBefore: Set<string>,
+  edits: Edit[]
+): Finding[] | undefined {
+  const source = applyEdits(flow.source, edits)
+  const after = parseFlowFile({ file: flow.file, rel: flow.rel, raw: source })
+  const doc = after.documents[0]
+  if (!doc || doc.errors.length > 0 || after.notAFlow) return undefined
+  if (idsOf(flow) !== idsOf(after)) return undefined
+  if ([...errorKeys(after)].some((key) => !errorsBefore.has(key))) return undefined
+  const remaining = refusedByTarget(after)
+  const known = new Set(refused.map(keyOf))
+  if (remaining.length >= refused.length || remaining.some((f) => !known.has(keyOf(f)))) {
+    return undefined
+  }
+  return remaining
+}
+
+/** The flow's errors whatever the release (the rules of current Kestra), as rule and words. */
+function errorKeys(flow: FlowFile): Set<string> {
+  const { findings } = checkFlow(flow)
+  return new Set(findings.filter((finding) => finding.severity === 'error').map(keyOf))
+}
+
+function idsOf(flow: FlowFile): string {
+  const first = flow.documents[0]
+  if (!first) return ''
+  const tree = taskTree(new FlowDocument(flow, first))
+  return [...tree.tasks, ...tree.triggers]
+    .map((node) => node.id ?? '')
+    .sort()
+    .join('\n')
+}
+
+function guideFor(message: string): string {
+  if (/Loop/.test(message)) return `${GUIDE}/foreach-loop`
+  if (/conditions|preconditions|`when`|dependsOn/.test(message)) {
+    return `${GUIDE}/trigger-conditions-redesign`
+  }
+  if (/plugin defaults|pluginDefaults|taskDefaults/i.test(message)) {
+    return `${GUIDE}/plugin-defaults-removed`
+  }
+  return GUIDE
+}
+
+/** Each construct's rewrite, as one group of edits that stands or falls alone. */
+function rewriteGroups(document: FlowDocument): Edit[][] {
+  const tree = taskTree(document)
+  const groups: (Edit[] | undefined)[] = [
+    ...[...tree.tasks, ...tree.triggers].map((node) => aliasEdit(node)),
+    ...inputTypeEdits(document, tree),
+    ...renamedKeyEdits(document, tree),
+    ...tree.tasks.map((task) => loopEdits(document, tree, task)),
+    ...tree.triggers.map((trigger) => conditionEdits(document, trigger)),
+    pluginDefaultEdits(document, tree)
+  ]
+  return groups.filter((group): group is Edit[] => group !== undefined && group.length > 0)
+}
+
+/** A pre-0.17 name → the class it names, when 2.0 still has that class (1.3.34's `@Plugin` aliases). */
+function aliasEdit(node: TaskNode): Edit[] | undefined {
+  const target = node.type === undefined ? undefined : aliasTarget(node.type)
+  const scalar = node.typeEntry?.value
+  if (target === undefined || Object.hasOwn(REMOVED_TASKS, target) || !isScalar(scalar)) {
+    return undefined
+  }
+  const edit = replaceScalar(scalar, target)
+  return edit && [edit]
+}
+
+/** The input types 2.0.0's `Type` enum dropped, and those that replace them with the same meaning. */
+const INPUT_TYPES: Readonly<Record<string, string>> = { BOOLEAN: 'BOOL', ENUM: 'SELECT' }
+
+function inputTypeEdits(document: FlowDocument, tree: TaskTree): Edit[][] {
+  const entries = [
+    ...everyInput(document).map((input) => document.get(input.map, 'type')),
+    ...tree.tasks
+      .filter((task) => coreFlowType(task.type) === 'Pause')
+      .flatMap((task) => document.items(document.get(task.map, 'onResume')?.value))
+      .map((input) => document.get(input, 'type'))
+  ]
+  return entries.flatMap((entry) => {
+    const type = document.string(entry?.value)
+    if (!entry || !isScalar(entry.value) || type === undefined) return []
+    if (!Object.hasOwn(INPUT_TYPES, type)) return []
+    const edit = replaceScalar(entry.value, INPUT_TYPES[type] as string)
+    return edit ? [[edit]] : []
+  })
+}
+
+/**
+ * Properties 2.0 dropped whose 1.3 name was already an alias of a kept one: a Pause's `delay`
+ * (`pauseDuration`, 1.3.31's deprecation) and a retry's `maxAttempt` (`maxAttempts`). The key is renamed
+ * unless the other is set too.
+ */
+function renamedKeyEdits(document: FlowDocument, tree: TaskTree): Edit[][] {
+  const rename = (owner: Node | undefined, from: string, to: string): Edit[][] => {
+    const entry = document.get(owner, from)
+    if (!entry || document.get(owner, to)) return []
+    const edit = replaceScalar(entry.key, to)
+    return edit ? [[edit]] : []
+  }
+  const retries = [document.root, ...tree.tasks.map((task) => task.map)].map(
+    (owner) => document.get(owner, 'retry')?.value
+  )
+  return [
+    ...tree.tasks
+      .filter((task) => coreFlowType(task.type) === 'Pause')
+      .flatMap((task) => rename(task.map, 'delay', 'pauseDuration')),
+    ...retries.flatMap((retry) => rename(retry, 'maxAttempt', 'maxAttempts'))
+  ]
+}
+
+const FOREACH = 'io.kestra.plugin.core.flow.ForEach'
+const LOOP = 'io.kestra.plugin.core.flow.Loop'
+/** The types whose children read an iteration's value: a loop inside the loop is left to a person. */
+const LOOPS = new Set([
+  FOREACH,
+  LOOP,
+  'io.kestra.plugin.core.flow.ForEachItem',
+  'io.kestra.plugin.core.flow.EachSequential',
+  'io.kestra.plugin.core.flow.EachParallel',
+  'io.kestra.plugin.core.flow.LoopUntil'
+])
+/** What a ForEach may hold for its rewrite to be a type change: Loop (2.0.0's class) has each of these. */
+const LOOP_KEYS = new Set([
+  'id',
+  'type',
+  'description',
+  'values',
+  'concurrencyLimit',
+  'tasks',
+  'errors',
+  'finally',
+  'disabled',
+  'timeout',
+  'retry',
+  'logLevel',
+  'logToFile',
+  'allowFailure',
+  'allowWarning',
+  'runIf'
+])
+
+/**
+ * ForEach → Loop (the migration guide's foreach-loop page): the type, and the iteration's value in the
+ * children's expressions, `taskrun.value` of a child and `parent.taskrun.value` of a grandchild becoming
+ * `item.value`, `taskrun.iteration` becoming `item.index`. Both default `concurrencyLimit` to 1 (the
+ * 1.3.31 and 2.0.0 classes). Anything else reading the iteration (deeper `parent`s, a child's outputs,
+ * which a Loop keeps inside each iteration, a loop inside) leaves the ForEach to a person.
+ */
+function loopEdits(document: FlowDocument, tree: TaskTree, loop: TaskNode): Edit[] | undefined {
+  const type = loop.type === undefined ? undefined : (aliasTarget(loop.type) ?? loop.type)
+  const typeScalar = loop.typeEntry?.value
+  if (type !== FOREACH || !isScalar(typeScalar)) return undefined
+  if (document.entries(loop.map).some((entry) => !LOOP_KEYS.has(String(entry.key.value)))) {
+    return undefined
+  }
+  const inside = tree.tasks.filter((task) => depthUnder(task, loop) > 0)
+  if (inside.some((task) => LOOPS.has(aliasTarget(task.type ?? '') ?? task.type ?? ''))) {
+    return undefined
+  }
+  const source = document.flow.source
+  const ids = inside.map((task) => task.id).filter((id) => id !== undefined)
+  if (
+    ids.some((id) =>
+      new RegExp(`outputs\\s*(\\.\\s*${escape(id)}\\b|\\[\\s*['"]${escape(id)}['"])`).test(source)
+    )
+  ) {
+    return undefined
+  }
+  const taskMaps = new Set<Node>(tree.tasks.map((task) => task.map))
+  const edits: Edit[] = []
+  for (const task of inside) {
+    const depth = depthUnder(task, loop)
+    for (const scalar of ownScalars(task.map, taskMaps)) {
+      const range = scalar.range
+      if (!range) continue
+      const text = source.slice(range[0], range[1])
+      const rewritten = iterationExpressions(text, depth)
+      if (rewritten === undefined) return undefined
+      if (rewritten !== text) edits.push({ start: range[0], end: range[1], text: rewritten })
+    }
+  }
+  const typeEdit = replaceScalar(typeScalar, LOOP)
+  return typeEdit && [typeEdit, ...edits]
+}
+
+/** How many task levels `task` is below `ancestor` (0 when it is not under it). */
+function depthUnder(task: TaskNode, ancestor: TaskNode): number {
+  let depth = 0
+  for (let node = task.parent; node; node = node.parent) {
+    depth++
+    if (node === ancestor) return depth
+  }
+  return 0
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** The scalars a task's map holds, without those of the tasks inside it. */
+function ownScalars(map: YAMLMap, taskMaps: Set<Node>): Node[] {
+  const scalars: Node[] = []
+  visit(map, {
+    Map(_key, node) {
+      if (node !== map && taskMaps.has(node)) return visit.SKIP
+      return undefined
+    },
+    Scalar(_key, node) {
+      scalars.push(node)
+    }
+  })
+  return scalars
+}
+
+/** A child's text with ForEach's iteration variables as Loop names them, or undefined when it cannot tell. */
+function iterationExpressions(text: string, depth: number): string | undefined {
+  if (!/taskrun|parent/.test(text)) return text
+  if (depth === 1) {
+    if (/(?<![\w.])parents?\b/.test(text)) return undefined
+    return text
+      .replace(/(?<![\w.])taskrun\.value\b/g, 'item.value')
+      .replace(/(?<![\w.])taskrun\.iteration\b/g, 'item.index')
+  }
+  if (depth === 2) {
+    const rewritten = text.replace(/(?<![\w.])parent\.taskrun\.value\b/g, 'item.value')
+    if (/(?<![\w.])(taskrun\.(value|iteration)|parents?\b)/.test(rewritten)) return undefined
+    return rewritten
+  }
+  return /(?<![\w.])(taskrun\.(value|iteration)|parents?\b)/.test(text) ? undefined : text
+}
+
+/** A condition type's short name, `ExecutionFlow` for `io.kestra.core.models.conditions.types.ExecutionFlowCondition`. */
+function conditionName(type: string | undefined): string | undefined {
+  const match =
+    /^(?:io\.kestra\.plugin\.core\.condition\.|io\.kestra\.core\.models\.conditions\.types\.)(\w+?)(?:Condition)?$/.exec(
+      type ?? ''
+    )
+  return match?.[1]
+}
+
+/**
+ * A trigger's `conditions` → what 2.0's trigger takes (the migration guide's trigger-conditions-redesign
+ * page): on a Flow trigger, one `ExecutionFlow` or `ExecutionNamespace` with one `ExecutionStatus` becomes
+ * one `dependsOn` entry (2.0.0's `Flow.Dependency`: namespace, flowId, states); on any other trigger,
+ * `Expression`, `Weekend`, `DayWeek` and their `Not` become one `when` expression, with the Pebble
+ * functions 2.0.0's core registers (`isWeekend`, `dayOfWeek`). An empty list is removed.
+ */
+function conditionEdits(document: FlowDocument, trigger: TaskNode): Edit[] | undefined {
+  const entry = document.get(trigger.map, 'conditions')
+  if (!entry || trigger.map.flow) return undefined
+  const source = document.flow.source
+  const conditions = document.items(entry.value)
+  if (conditions.length === 0) return [removePair(source, entry)]
+  const flowTrigger = FLOW_TRIGGER_TYPES.has(trigger.type ?? '')
+  const keyColumn = column(source, entry.key.range?.[0] ?? 0)
+  if (flowTrigger) {
+    if (document.get(trigger.map, 'dependsOn') || document.get(trigger.map, 'states')) {
+      return undefined
+    }
+    const lines = dependsOnLines(document, conditions)
+    if (!lines) return undefined
+    return [replacePair(source, entry, lines, keyColumn)]
+  }
+  if (document.get(trigger.map, 'when')) return undefined
+  const expressions = conditions.map((condition) => whenExpression(document, condition))
+  if (expressions.some((expression) => expression === undefined)) return undefined
+  const joined =
+    expressions.length === 1
+      ? (expressions[0] as string)
+      : expressions.map((expression) => `(${expression as string})`).join(' and ')
+  return [replacePair(source, entry, [`when: ${JSON.stringify(`{{ ${joined} }}`)}`], keyColumn)]
+}
+
+/** A schedule condition as a Pebble expression (no braces), or undefined when it has no exact one. */
+function whenExpression(document: FlowDocument, condition: Node): string | undefined {
+  const keys = document.entries(condition).map((entry) => String(entry.key.value))
+  const name = conditionName(document.string(document.get(condition, 'type')?.value))
+  const only = (...allowed: string[]) => keys.every((key) => ['type', ...allowed].includes(key))
+  if (name === 'Expression' && only('expression')) {
+    const text = document.string(document.get(condition, 'expression')?.value)
+    const inner = text === undefined ? undefined : /^\s*\{\{([^]*)\}\}\s*$/.exec(text)?.[1]
+    return inner === undefined || /\{\{|\}\}|\{%/.test(inner) ? undefined : inner.trim()
+  }
+  if (name === 'Weekend' && only()) return 'isWeekend(trigger.date)'
+  if (name === 'DayWeek' && only('dayOfWeek')) {
+    const day = document.string(document.get(condition, 'dayOfWeek')?.value)
+    return day && /^[A-Z]+DAY$/.test(day) ? `dayOfWeek(trigger.date) == '${day}'` : undefined
+  }
+  if (name === 'Not' && only('conditions')) {
+    const inner = document.items(document.get(condition, 'conditions')?.value)
+    const parts = inner.map((item) => whenExpression(document, item))
+    if (parts.length === 0 || parts.some((part) => part === undefined)) return undefined
+    // Kestra's Not holds when none of its conditions does.
+    return `not (${parts.join(') or (')})`
+  }
+  return undefined
+}
+
+/** One `dependsOn` entry from a Flow trigger's conditions, or undefined when they are not that shape. */
+function dependsOnLines(document: FlowDocument, conditions: Node[]): string[] | undefined {
+  let target: { namespace?: string; flowId?: string } | undefined
+  let states: string[] | undefined
+  for (const condition of conditions) {
+    const keys = document.entries(condition).map((entry) => String(entry.key.value))
+    const only = (...allowed: string[]) => keys.every((key) => ['type', ...allowed].includes(key))
+    const text = (key: string) => plainText(document, document.get(condition, key)?.value)
+    const name = conditionName(document.string(document.get(condition, 'type')?.value))
+    if (name === 'ExecutionFlow' && only('namespace', 'flowId') && !target) {
+      const [namespace, flowId] = [text('namespace'), text('flowId')]
+      if (namespace === undefined || flowId === undefined) return undefined
+      target = { namespace, flowId }
+    } else if (name === 'ExecutionNamespace' && only('namespace') && !target) {
+      const namespace = text('namespace')
+      if (namespace === undefined) return undefined
+      target = { namespace }
+    } else if (name === 'ExecutionStatus' && only('in') && !states) {
+      states = document
+        .items(document.get(condition, 'in')?.value)
+        .map((item) => document.string(item) ?? '')
+      if (states.length === 0 || states.some((state) => !/^[A-Z_]+$/.test(state))) return undefined
+    } else {
+      return undefined
+    }
+  }
+  // Without an ExecutionStatus the 1.x trigger fired on every end state, and a 2.0 entry's default is not that.
+  if (!target || !states) return undefined
+  return [
+    'dependsOn:',
+    `  - namespace: ${target.namespace as string}`,
+    ...(target.flowId === undefined ? [] : [`    flowId: ${target.flowId}`]),
+    `    states: [${states.join(', ')}]`
+  ]
+}
+
+/** A one-line plain or quoted scalar as the user wrote it (no Pebble), else undefined. */
+function plainText(document: FlowDocument, node: Node | undefined): string | undefined {
+  if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return undefined
+  const text = document.flow.source.slice(node.range[0], node.range[1])
+  if (/\n|\{\{|\{%/.test(text)) return undefined
+  return node.type === 'PLAIN' ? text : JSON.stringify(node.value)
+}
+
+function column(source: string, offset: number): number {
+  return offset - (source.lastIndexOf('\n', offset - 1) + 1)
+}
+
+function lineStart(source: string, offset: number): number {
+  return source.lastIndexOf('\n', offset - 1) + 1
+}
+
+function lineEnd(source: string, offset: number): number {
+  const newline = source.indexOf('\n', offset)
+  return newline < 0 ? source.length : newline
+}
+
+/** The comments on lines of their own in `[start, end)`: a rewrite keeps them. */
+function ownLineComments(source: string, start: number, end: number): string[] {
+  return source
+    .slice(start, end)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('#'))
+}
+
+/** The pair's lines replaced by `lines`, written at the pair's column, after the comments they held. */
+function replacePair(source: string, entry: Entry, lines: string[], keyColumn: number): Edit {
+  const start = entry.key.range?.[0] ?? 0
+  const end = contentEnd(entry.pair.value) ?? entry.key.range?.[1] ?? start
+  const indent = ' '.repeat(keyColumn)
+  const kept = ownLineComments(source, start, end).map((comment) => `${comment}\n${indent}`)
+  const text = lines.map((line, i) => (i === 0 ? line : `${indent}${line}`)).join('\n')
+  return { start, end, text: kept.join('') + text }
+}
+
+/** The pair's lines removed, with their line break; the comments on lines of their own stay. */
+function removePair(source: string, entry: Entry): Edit {
+  const start = lineStart(source, entry.key.range?.[0] ?? 0)
+  let end = Math.min(source.length, lineEnd(source, contentEnd(entry.pair.value) ?? start) + 1)
+  const indent = ' '.repeat(column(source, entry.key.range?.[0] ?? 0))
+  const kept = ownLineComments(source, start, end).map((comment) => `${indent}${comment}\n`)
+  // Between two blank lines, one of them goes too.
+  if (kept.length === 0 && source.slice(start - 2, start) === '\n\n' && source[end] === '\n') end++
+  return { start, end, text: kept.join('') }
+}
+
+/**
+ * The flow's `pluginDefaults` (or `taskDefaults`) set on the tasks themselves, then removed: what the
+ * migration guide's plugin-defaults-removed page says an OSS flow does. Only where the result is certain:
+ * each default names a type exactly (no prefix, alias or condition that it could also reach), its
+ * values are a block map, and a task that already sets a key keeps it unless either value is a
+ * collection (1.x merges those) or the default is `forced` (then it is left to a person).
+ */
+function pluginDefaultEdits(document: FlowDocument, tree: TaskTree): Edit[] | undefined {
+  const root = document.root
+  const entries = ['pluginDefaults', 'taskDefaults']
+    .map((key) => document.get(root, key))
+    .filter((entry): entry is Entry => entry !== undefined)
+  if (entries.length === 0 || !root) return undefined
+  const source = document.flow.source
+  const plugins = [...tree.tasks, ...tree.triggers]
+  const typedMaps = new Set<Node>(plugins.map((node) => node.map))
+  const everyType: { map: YAMLMap; type: string }[] = []
+  visit(document.doc, {
+    Map(_key, map) {
+      const type = document.string(document.get(map, 'type')?.value)
+      if (type !== undefined) everyType.push({ map, type })
+    }
+  })
+  const additions = new Map<TaskNode, string[]>()
+  for (const entry of entries) {
+    for (const item of document.items(entry.value)) {
+      const keys = document.entries(item).map((pair) => String(pair.key.value))
+      if (!keys.every((key) => ['type', 'values', 'forced'].includes(key))) return undefined
+      const type = document.string(document.get(item, 'type')?.value)
+      const forcedText = document.string(document.get(item, 'forced')?.value)
+      const forced = forcedText === 'true'
+      if (forcedText !== undefined && forcedText !== 'false' && !forced) return undefined
+      const values = document.map(document.get(item, 'values')?.value)
+      if (type === undefined || !values || values.flow) return undefined
+      for (const other of everyType) {
+        if (other.map === values || other.map === item) continue
+        const reached = other.type === type || other.type.startsWith(`${type}.`)
+        const exact = other.type === type && typedMaps.has(other.map)
+        const aliased = aliasTarget(other.type) === type
+        if ((reached && !exact) || aliased) return undefined
+      }
+      for (const plugin of plugins.filter((node) => node.type === type)) {
+        if (plugin.map.flow) return undefined
+        for (const value of document.entries(values)) {
+          const key = String(value.key.value)
+          const own = document.get(plugin.map, key)
+          if (own) {
+            if (forced || !isScalar(own.value) || isMap(value.value) || isSeq(value.value)) {
+              return undefined
+            }
+            continue
+          }
+          const lines = pairLines(source, value)
+          if (!lines) return undefined
+          additions.set(plugin, [...(additions.get(plugin) ?? []), ...lines])
+        }
+      }
+    }
+  }
+  const edits: Edit[] = entries.map((entry) => removePair(source, entry))
+  for (const [plugin, lines] of additions) {
+    const edit = insertIntoMap(source, plugin.map, { lines, flowText: '' })
+    if (!edit) return undefined
+    edits.push(edit)
+  }
+  return edits
+}
+
+/** A pair's source lines, re-indented from its key's column to 0, or undefined when that would cut text. */
+function pairLines(source: string, entry: Entry): string[] | undefined {
+  const start = entry.key.range?.[0]
+  const end = contentEnd(entry.pair.value)
+  if (start === undefined || end === undefined) return undefined
+  const keyColumn = column(source, start)
+  const lines = source.slice(start, lineEnd(source, end)).split('\n')
+  const rest = lines.slice(1)
+  if (rest.some((line) => line.trim() !== '' && !line.startsWith(' '.repeat(keyColumn)))) {
+    return undefined
+  }
+  return [lines[0] as string, ...rest.map((line) => line.slice(keyColumn))]
+}
+
+/** Every managed flow file's upgrade, and the section that reports them (docs/upgrade.md). */
+export function upgradeReport(
+  flows: readonly FlowFile[],
+  target: string
+): { report: UpgradeReport; upgrades: FlowUpgrade[] } {
+  const checked = flows.filter((flow) => !flow.notAFlow && flow.otherKind === undefined)
+  const upgrades = checked.map((flow) => upgradeFlow(flow))
+  const items = upgrades.flatMap((upgrade) =>
+    upgrade.items.map((item) => ({
+      file: upgrade.file,
+      line: item.line,
+      message: item.message,
+      mechanical: item.mechanical,
+      guide: item.guide
+    }))
+  )
+  const loading = upgrades.filter((upgrade) => upgrade.items.length === 0).length
+  return { report: { target, flows: checked.length, loading, items }, upgrades }
+}

@@ -1,0 +1,119 @@
+import { parseVersion } from '../kestra/era.js'
+import { ConfigError } from '../model/errors.js'
+import type { RunContext } from '../model/context.js'
+import { upgradePullBody, upgradePullTitle } from '../decide/render/upgrade.js'
+import type { RunPorts } from './ports.js'
+import type { KestraServer } from '../kestra/api.js'
+import { upgradeReport } from '../decide/environments/upgrade.js'
+import type { FlowFile } from '../model/repository.js'
+import type { Mode, Settings } from '../model/settings.js'
+import type { UpgradeReport } from '../model/upgrade.js'
+
+/** The newest long-term-support line, whose refusals this action knows (docs/upgrade.md). */
+const NEWEST_LTS = '2.0'
+
+export interface Upgrade {
+  report: UpgradeReport
+  /** Each flow file a mechanical rewrite changes: its path under the workspace, its text as read and its new text. */
+  rewrites: { file: string; raw: string; source: string }[]
+}
+
+/**
+ * Upgrade readiness, as `upgrade-check` asks (docs/upgrade.md): with `auto`, only when the server answers
+ * with a line older than the newest LTS; with a version, always; never with `off`.
+ */
+export async function upgradeReadiness(
+  settings: Settings,
+  mode: Mode,
+  flows: readonly FlowFile[],
+  kestra: KestraServer | undefined
+): Promise<Upgrade | undefined> {
+  const wanted = settings.upgradeCheck
+  if (wanted === 'off' && mode !== 'upgrade') return undefined
+  if (wanted === 'auto' && mode !== 'upgrade') {
+    const version = kestra && parseVersion((await kestra.info()).version)
+    if (!version || version[0] >= 2) return undefined
+  }
+  const { report, upgrades } = upgradeReport(flows, wanted === '2.0' ? wanted : NEWEST_LTS)
+  const rewrites = upgrades.flatMap((upgrade) =>
+    upgrade.rewritten === undefined
+      ? []
+      : [{ file: upgrade.file, raw: upgrade.raw, source: upgrade.rewritten }]
+  )
+  return { report, rewrites }
+}
+
+/** The branch `mode: upgrade` writes for a target line (docs/upgrade.md#mode-upgrade). */
+function upgradeBranch(target: string): string {
+  return `kestra-gitops/upgrade-${target}`
+}
+
+/**
+ * `mode: upgrade` (docs/upgrade.md#mode-upgrade): the mechanical rewrites as one commit on
+ * `kestra-gitops/upgrade-<version>` over the run's commit, and one pull request from it into the default
+ * branch, opened or updated, listing what stays manual. Written through the drift pull request's port;
+ * nothing is written to Kestra. The step's failure, or undefined (and nothing done in another mode).
+ */
+export async function upgradeMode(
+  mode: Mode,
+  settings: Settings,
+  context: RunContext,
+  ports: RunPorts,
+  upgrade: Upgrade | undefined
+): Promise<string | undefined> {
+  if (mode !== 'upgrade') return undefined
+  const github = ports.drift
+  if (context.eventName !== 'workflow_dispatch') {
+    throw new ConfigError(
+      'mode',
+      `mode upgrade runs on workflow_dispatch, not on ${context.eventName}`
+    )
+  }
+  if (!github) {
+    throw new ConfigError(
+      'github-token',
+      'mode upgrade opens a pull request: pass a github-token with contents: write and pull-requests: write'
+    )
+  }
+  if (!upgrade) return undefined
+  const base = context.defaultBranch ?? (await github.defaultBranch())
+  const branch = upgradeBranch(upgrade.report.target)
+  const encoder = new TextEncoder()
+  const written = await github.writeBranch({
+    name: branch,
+    base: context.sha,
+    message: `Rewrite ${upgrade.rewrites.length} flow file(s) for Kestra ${upgrade.report.target}`,
+    trailer: `Kestra-GitOps-Upgrade: ${upgrade.report.target}`,
+    writes: upgrade.rewrites.map(({ file, source }) => ({
+      path: file,
+      content: encoder.encode(source)
+    }))
+  })
+  if (written.status === 'forbidden') return failed(ports, written.message)
+  if (written.status === 'foreign') {
+    return failed(
+      ports,
+      `The branch ${branch} holds a commit that is not this action's: it is left as it is. Delete the branch, or merge it, and run again`
+    )
+  }
+  if (written.status === 'empty') {
+    ports.reporter.info(`Nothing to rewrite for Kestra ${upgrade.report.target}: no pull request.`)
+    return undefined
+  }
+  const pull = await github.keepPullRequest({
+    head: branch,
+    base,
+    title: upgradePullTitle(upgrade.report),
+    body: upgradePullBody(ports.edge.shown(upgrade.report), settings.commentKey)
+  })
+  if (pull.status === 'forbidden') return failed(ports, pull.message)
+  ports.edge.learn([pull.url])
+  ports.reporter.info(`Upgrade pull request ${pull.status}: ${pull.url}`)
+  return undefined
+}
+
+/** A failure of the upgrade pull request, said in the log too: the validation's may be the step's. */
+function failed(ports: RunPorts, message: string): string {
+  ports.reporter.warning(message)
+  return message
+}
