@@ -14,6 +14,7 @@ import { check, checkOn, MINIMAL } from './helpers.js'
 
 const HEAD = ['id: flow', 'namespace: company.team']
 const TASKS = MINIMAL.slice(2)
+const LOG_TYPE = ['    type: io.kestra.plugin.core.log.Log', '    message: hi']
 
 interface Case {
   rule: string
@@ -115,8 +116,8 @@ const CASES: Case[] = [
   },
   {
     rule: 'task-id', // TaskInterface.id @Pattern
-    accepted: [...HEAD, 'tasks:', '  - id: my_task-1', '    type: io.kestra.plugin.core.log.Log'],
-    rejected: [...HEAD, 'tasks:', '  - id: my.task', '    type: io.kestra.plugin.core.log.Log'],
+    accepted: [...HEAD, 'tasks:', '  - id: my_task-1', ...LOG_TYPE],
+    rejected: [...HEAD, 'tasks:', '  - id: my.task', ...LOG_TYPE],
     line: 4
   },
   {
@@ -131,15 +132,16 @@ const CASES: Case[] = [
       ...MINIMAL,
       'triggers:',
       '  - id: s',
-      '    type: io.kestra.plugin.core.trigger.Schedule'
+      '    type: io.kestra.plugin.core.trigger.Schedule',
+      '    cron: "@daily"'
     ],
     rejected: [...MINIMAL, 'triggers:', '  - id: s'],
     line: 8
   },
   {
     rule: 'duplicate-task-id', // FlowValidator: Duplicate task id with name
-    accepted: [...MINIMAL, 'errors:', '  - id: other', '    type: io.kestra.plugin.core.log.Log'],
-    rejected: [...MINIMAL, 'errors:', '  - id: log', '    type: io.kestra.plugin.core.log.Log'],
+    accepted: [...MINIMAL, 'errors:', '  - id: other', ...LOG_TYPE],
+    rejected: [...MINIMAL, 'errors:', '  - id: log', ...LOG_TYPE],
     line: 8
   },
   {
