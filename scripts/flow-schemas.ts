@@ -32,7 +32,8 @@ export async function schemasModule(): Promise<string> {
     const core = await startKestraCore(version)
     try {
       const response = await fetch(`${core.url}/flow-schema`)
-      if (!response.ok) throw new Error(`Kestra core ${version}: /flow-schema answered ${response.status}`)
+      if (!response.ok)
+        throw new Error(`Kestra core ${version}: /flow-schema answered ${response.status}`)
       const json = JSON.stringify(canonical(await response.json()))
       const gzipped = gzipSync(json, { level: 9 })
       lines.push(`  '${version}': '${gzipped.toString('base64')}'`)
@@ -56,7 +57,9 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
   const text = await schemasModule()
   if (process.argv.includes('--check')) {
     if (readFileSync(SCHEMAS_MODULE, 'utf8') !== text) {
-      console.error(`${SCHEMAS_MODULE} is not what \`npm run schemas\` makes: run it and commit the result.`)
+      console.error(
+        `${SCHEMAS_MODULE} is not what \`npm run schemas\` makes: run it and commit the result.`
+      )
       process.exit(1)
     }
   } else {

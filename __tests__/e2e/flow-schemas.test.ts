@@ -9,7 +9,8 @@ import { coreRequired, coreUnavailable } from '../../test-support/kestra-core.js
 import { SCHEMAS_MODULE, schemasModule } from '../../scripts/flow-schemas.js'
 
 const unavailable = coreUnavailable()
-if (unavailable && !coreRequired()) console.log(`Flow schemas not regenerated (${unavailable}): skipped`)
+if (unavailable && !coreRequired())
+  console.log(`Flow schemas not regenerated (${unavailable}): skipped`)
 
 describe('the bundled flow schemas', () => {
   it.skipIf(unavailable !== undefined && !coreRequired())(

@@ -317,27 +317,6 @@ const CASES: Case[] = [
     line: 14
   },
   {
-    rule: 'if-condition', // If.condition @NotNull
-    accepted: [
-      ...HEAD,
-      'tasks:',
-      '  - id: if',
-      '    type: io.kestra.plugin.core.flow.If',
-      '    condition: "{{ true }}"',
-      '    then:',
-      ...TASKS.slice(1).map((l) => `    ${l}`)
-    ],
-    rejected: [
-      ...HEAD,
-      'tasks:',
-      '  - id: if',
-      '    type: io.kestra.plugin.core.flow.If',
-      '    then:',
-      ...TASKS.slice(1).map((l) => `    ${l}`)
-    ],
-    line: 4
-  },
-  {
     rule: 'switch-no-tasks', // SwitchTaskValidator: No task defined
     accepted: [
       ...HEAD,

@@ -5,7 +5,12 @@ import type { FlowFile, Position } from '../../model/repository.js'
 import { flowKey } from '../../model/targets.js'
 import { type Finding, type Severity, compareFindings } from '../../model/finding.js'
 import { resolveVersioned, type KestraVersion } from '../../model/version.js'
-import { flowSchemaFindings, releaseFor, SCHEMA_RELEASES, type SchemaRelease } from './decide-schema.js'
+import {
+  flowSchemaFindings,
+  releaseFor,
+  SCHEMA_RELEASES,
+  type SchemaRelease
+} from './decide-schema.js'
 import { duplicateFlowFindings, type FlowIdentity } from '../../decide/validate/identity.js'
 import { checkFlow, type RepositoryReading } from '../../decide/validate/index.js'
 import { locateKestraPath } from '../../decide/validate/kestra-path.js'
@@ -26,7 +31,9 @@ export function flowFindings(reading: RepositoryReading): Finding[] {
     if (check.wellFormed && target.length > 0) {
       // A line a rule of ours already explains (with Kestra's reason) keeps that one finding.
       const explained = new Set(own.map((finding) => finding.line))
-      findings.push(...schemaFindings(flow, target).filter((finding) => !explained.has(finding.line)))
+      findings.push(
+        ...schemaFindings(flow, target).filter((finding) => !explained.has(finding.line))
+      )
     }
     if (check.identity) identities.push(check.identity)
   }
@@ -51,17 +58,20 @@ function schemaTarget(version: KestraVersion | undefined): readonly SchemaReleas
 function schemaFindings(flow: FlowFile, target: readonly SchemaRelease[]): Finding[] {
   const doc = flow.documents[0]
   if (!doc || doc.errors.some((error) => error.code !== 'DUPLICATE_KEY')) return []
-  return flowSchemaFindings(flow.file, doc, flow.lineCounter, target).map(({ finding, refusedBy }) => {
-    const resource = flow.namespace && flow.id ? { resource: flowKey(flow.namespace, flow.id) } : {}
-    if (refusedBy.length === target.length) return { severity: 'error', ...finding, ...resource }
-    const accepting = target.filter((release) => !refusedBy.includes(release.line))
-    return {
-      severity: 'warning',
-      ...finding,
-      ...resource,
-      message: `${finding.message} (Kestra ${refusedBy.join(', ')} refuses it; ${accepting.map((release) => release.line).join(', ')} accepts it: set kestra-version to the release you run.)`
+  return flowSchemaFindings(flow.file, doc, flow.lineCounter, target).map(
+    ({ finding, refusedBy }) => {
+      const resource =
+        flow.namespace && flow.id ? { resource: flowKey(flow.namespace, flow.id) } : {}
+      if (refusedBy.length === target.length) return { severity: 'error', ...finding, ...resource }
+      const accepting = target.filter((release) => !refusedBy.includes(release.line))
+      return {
+        severity: 'warning',
+        ...finding,
+        ...resource,
+        message: `${finding.message} (Kestra ${refusedBy.join(', ')} refuses it; ${accepting.map((release) => release.line).join(', ')} accepts it: set kestra-version to the release you run.)`
+      }
     }
-  })
+  )
 }
 
 function repositoryFlows({ model }: RepositoryReading): Set<string> {

@@ -1,10 +1,5 @@
 import { gunzipSync } from 'node:zlib'
-import {
-  Ajv,
-  type ErrorObject,
-  type FuncKeywordDefinition,
-  type ValidateFunction
-} from 'ajv'
+import { Ajv, type ErrorObject, type FuncKeywordDefinition, type ValidateFunction } from 'ajv'
 import { isMap, type Document, type LineCounter } from 'yaml'
 import type { Finding } from '../../model/finding.js'
 import type { KestraVersion } from '../../model/version.js'
@@ -64,9 +59,6 @@ const JAVA_DURATION =
 /** The keyword a union of plugin definitions becomes: a type's name → its definition's `$ref`. */
 const BY_TYPE = 'x-kestra-by-type'
 
-/** Whether the value is a string as written: `type: string` would coerce a number into one. */
-const STRING = 'x-kestra-string'
-
 const compiled = new Map<string, ValidateFunction>()
 
 /**
@@ -103,8 +95,10 @@ function validatorOf(version: string): ValidateFunction {
     _parent?: unknown,
     context?: { instancePath?: string }
   ) => {
-    const type = data && typeof data === 'object' ? (data as Record<string, unknown>).type : undefined
-    const name = typeof type === 'string' && Object.hasOwn(choices, type) ? choices[type] : undefined
+    const type =
+      data && typeof data === 'object' ? (data as Record<string, unknown>).type : undefined
+    const name =
+      typeof type === 'string' && Object.hasOwn(choices, type) ? choices[type] : undefined
     const definition = name === undefined ? undefined : ajv.getSchema(`${base}${name}`)
     if (!definition || definition(data)) return true
     byType.errors = (definition.errors ?? []).map((error) => ({
@@ -113,10 +107,11 @@ function validatorOf(version: string): ValidateFunction {
     }))
     return false
   }
-  ajv.addKeyword({ keyword: STRING, validate: (_: unknown, data: unknown) => typeof data === 'string' })
   ajv.addKeyword({ keyword: BY_TYPE, schemaType: 'object', errors: true, validate: byType })
   const aliases = ALIASES[version.split('.')[0]!] ?? []
-  for (const [name, definition] of Object.entries(readAsKestra(schema.definitions ?? {}, aliases))) {
+  for (const [name, definition] of Object.entries(
+    readAsKestra(schema.definitions ?? {}, aliases)
+  )) {
     ajv.addSchema(definition, `${base}${name}`)
   }
   const root = String(schema.$ref).replace('#/definitions/', '')
@@ -149,7 +144,10 @@ function readAsKestra(
       if (ANNOTATIONS.has(key) || key === '$dynamic') continue
       if (key === 'properties') {
         out[key] = Object.fromEntries(
-          Object.entries(value as Record<string, unknown>).map(([name, sub]) => [name, rewrite(sub)])
+          Object.entries(value as Record<string, unknown>).map(([name, sub]) => [
+            name,
+            rewrite(sub)
+          ])
         )
       } else if (key === '$ref' && typeof value === 'string') {
         out.$ref = value.replace('#/definitions/', '')
@@ -164,11 +162,14 @@ function readAsKestra(
     if (out.properties !== undefined && out.additionalProperties === undefined) {
       out.additionalProperties = false
     }
-    // A dynamic property takes any string: a Pebble expression is rendered when the task runs.
-    if (isDynamic(schema)) return { if: { [STRING]: true }, else: out }
+    // A dynamic property is rendered when the task runs: core 1.3.31 and 2.0.0 run accept any value there at
+    // validate time, a mapping where a string is declared included (the released cores judge, below).
+    if (isDynamic(schema)) return {}
     return out
   }
-  return Object.fromEntries(Object.entries(definitions).map(([name, definition]) => [name, rewrite(definition) as Schema]))
+  return Object.fromEntries(
+    Object.entries(definitions).map(([name, definition]) => [name, rewrite(definition) as Schema])
+  )
 }
 
 /**
@@ -183,14 +184,22 @@ function flattened(definition: Schema, definitions: Record<string, Schema>, dept
   const required = new Set<string>()
   for (const part of parts as Schema[]) {
     const ref = typeof part.$ref === 'string' ? part.$ref.replace('#/definitions/', '') : undefined
-    const resolved = ref === undefined ? part : definitions[ref] && flattened(definitions[ref], definitions, depth + 1)
+    const resolved =
+      ref === undefined
+        ? part
+        : definitions[ref] && flattened(definitions[ref], definitions, depth + 1)
     if (!resolved || resolved.allOf !== undefined || resolved.anyOf !== undefined) return definition
     if (resolved.type !== undefined && resolved.type !== 'object') return definition
     Object.assign(properties, resolved.properties ?? {})
     for (const name of (resolved.required as string[] | undefined) ?? []) required.add(name)
   }
   const { allOf: _, ...rest } = definition
-  return { ...rest, type: 'object', properties, ...(required.size > 0 && { required: [...required] }) }
+  return {
+    ...rest,
+    type: 'object',
+    properties,
+    ...(required.size > 0 && { required: [...required] })
+  }
 }
 
 /** A property name that a release's Jackson also binds (`@JsonAlias`), which its schema does not list. */
@@ -234,7 +243,9 @@ function withAliases(name: string, definition: Schema, aliases: readonly Propert
 
 function isDynamic(schema: Schema): boolean {
   if (schema.$dynamic === true) return true
-  return Array.isArray(schema.allOf) && schema.allOf.some((part) => (part as Schema)?.$dynamic === true)
+  return (
+    Array.isArray(schema.allOf) && schema.allOf.some((part) => (part as Schema)?.$dynamic === true)
+  )
 }
 
 /** Java matches a pattern against the whole value, JSON Schema anywhere in it. */
@@ -254,7 +265,10 @@ function wholeValue(pattern: string): string | undefined {
  * rather than an `anyOf` reporting every choice's complaint; a type no choice names (a plugin outside the core)
  * gets no finding about its properties.
  */
-function typeUnion(schema: Schema, definitions: Record<string, Schema>): Record<string, string> | undefined {
+function typeUnion(
+  schema: Schema,
+  definitions: Record<string, Schema>
+): Record<string, string> | undefined {
   const choices = schema.anyOf
   if (!Array.isArray(choices) || choices.length < 2) return undefined
   const byName: Record<string, string> = {}
@@ -264,7 +278,9 @@ function typeUnion(schema: Schema, definitions: Record<string, Schema>): Record<
       '#/definitions/',
       ''
     )
-    const properties = name ? (definitions[name]?.properties as Record<string, Schema> | undefined) : undefined
+    const properties = name
+      ? (definitions[name]?.properties as Record<string, Schema> | undefined)
+      : undefined
     const type = properties?.type
     const names = type?.const !== undefined ? [type.const] : type?.enum
     if (!name || !Array.isArray(names)) return undefined
@@ -375,7 +391,9 @@ function problemOf(error: ErrorObject, data: unknown): Omit<Problem, 'key'> {
   switch (error.keyword) {
     case 'additionalProperties': {
       const name = String(params.additionalProperty)
-      const known = Object.keys(((error.parentSchema as Schema | undefined)?.properties ?? {}) as object)
+      const known = Object.keys(
+        ((error.parentSchema as Schema | undefined)?.properties ?? {}) as object
+      )
       const near = closest(name, known)
       return {
         pointer: `${at}/${escapePointer(name)}`,
@@ -405,7 +423,10 @@ function problemOf(error: ErrorObject, data: unknown): Omit<Problem, 'key'> {
         message: `${propertyLabel(owner, at)} has a shape ${owner.label === 'The flow' ? 'Kestra' : owner.label} does not take: check the plugin documentation for its accepted forms.`
       }
     default:
-      return { pointer: at, message: `${propertyLabel(owner, at)} ${error.message ?? 'is not valid'}.` }
+      return {
+        pointer: at,
+        message: `${propertyLabel(owner, at)} ${error.message ?? 'is not valid'}.`
+      }
   }
 }
 
@@ -432,7 +453,8 @@ function propertyLabel(owner: { label: string; at: string }, pointer: string): s
     .slice(owner.at ? owner.at.split('/').length : 0)
     .map(unescapePointer)
   const property = rest.reduce(
-    (path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment),
+    (path, segment) =>
+      /^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment,
     ''
   )
   if (!property) return owner.label
@@ -440,7 +462,8 @@ function propertyLabel(owner: { label: string; at: string }, pointer: string): s
 }
 
 function valueAt(data: unknown, pointer: string | string[]): unknown {
-  const segments = typeof pointer === 'string' ? pointer.split('/').slice(1).map(unescapePointer) : pointer
+  const segments =
+    typeof pointer === 'string' ? pointer.split('/').slice(1).map(unescapePointer) : pointer
   let value = data
   for (const segment of segments) {
     if (value === null || typeof value !== 'object') return undefined
@@ -468,7 +491,9 @@ function closest(name: string, known: readonly string[]): string | undefined {
       bestDistance = distance
     }
   }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(name.length / 3)) ? best : undefined
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(name.length / 3))
+    ? best
+    : undefined
 }
 
 function editDistance(a: string, b: string): number {
