@@ -37,12 +37,6 @@ const CASES: Case[] = [
     line: 7
   },
   {
-    rule: 'duplicate-key', // strict parse: duplicate mapping keys
-    accepted: MINIMAL,
-    rejected: [...MINIMAL, 'id: again'],
-    line: 7
-  },
-  {
     rule: 'yaml-alias', // an alias to an unknown anchor
     accepted: [
       ...MINIMAL.slice(0, 5),
