@@ -124,10 +124,9 @@ export async function check(
   const remaining = gathering.after(model, sent.model, references, names)
   const read = await readRemaining(remaining, { target, context, ports, mode, kestra })
   const { snapshot, changed } = read
-  const serverVersion = targetVersion(read.serverVersion, settings.kestraVersion, ports)
   const reading: RepositoryReading = {
     ...{ model, ...validation, checks },
-    ...(serverVersion && { serverVersion }),
+    ...targetVersion(read.serverVersion, settings.kestraVersion, ports),
     ...(snapshot.serverAnswers && { serverAnswers: snapshot.serverAnswers })
   }
   const findings = await phase(
@@ -155,13 +154,14 @@ function targetVersion(
   probed: KestraVersion | undefined,
   configured: KestraVersion | undefined,
   { reporter }: RunPorts
-): KestraVersion | undefined {
+): { serverVersion?: KestraVersion } {
   if (probed && configured && (probed[0] !== configured[0] || probed[1] !== configured[1])) {
     reporter.warning(
       `The server runs Kestra ${probed.join('.')}, not the ${configured[0]}.${configured[1]} line that kestra-version names: flows are validated for the server's version. Set kestra-version to ${probed[0]}.${probed[1]} or leave it empty.`
     )
   }
-  return probed ?? configured
+  const serverVersion = probed ?? configured
+  return serverVersion ? { serverVersion } : {}
 }
 
 /**
