@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { KESTRA_LINES, KESTRA_RELEASES, type KestraLine } from './kestra-releases.js'
 
 /**
  * The released Kestra core of one version (`io.kestra:core` on Maven Central) running its own flow validation on
@@ -46,6 +47,21 @@ export function coreUnavailable(): string | undefined {
 
 export function coreRequired(): boolean {
   return process.env.KESTRA_CORE_REQUIRED === '1'
+}
+
+/**
+ * Each release of test-support/kestra-releases.ts started once, by its line (`1.3`, `2.0`): one after the other,
+ * as two JVMs starting together on a loaded machine take longer than in turn.
+ */
+export async function startReleasedCores(): Promise<Map<KestraLine, KestraCore>> {
+  const cores = new Map<KestraLine, KestraCore>()
+  try {
+    for (const line of KESTRA_LINES) cores.set(line, await startKestraCore(KESTRA_RELEASES[line]))
+  } catch (error) {
+    for (const core of cores.values()) core.stop()
+    throw error
+  }
+  return cores
 }
 
 export async function startKestraCore(version: string): Promise<KestraCore> {

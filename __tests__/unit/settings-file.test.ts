@@ -28,6 +28,7 @@ const FORBIDDEN = Object.keys(WORKFLOW_ONLY)
 
 /** Values each input accepts, by what its value looks like (its usage placeholder). */
 const GOOD: Record<string, string[]> = {
+  VERSION: ['1.3', '2.0', '1.3.31'],
   URL: ['https://kestra.example.com', 'http://127.0.0.1:8080/kestra'],
   ID: ['main', 'team-a_1'],
   DIR: ['.', 'kestra', 'a/b'],

@@ -10,8 +10,10 @@ const raw = [
   'tasks:',
   '  - id: dup',
   '    type: io.kestra.plugin.core.log.Log',
+  '    message: a',
   '  - id: dup',
   '    type: io.kestra.plugin.core.log.Log',
+  '    message: b',
   ''
 ].join('\n')
 
@@ -32,7 +34,7 @@ describe('checkFlow', () => {
   it('gives validateRepository the checks run while the repository loaded, as data', () => {
     const flow = parseFlowFile({ file: 'a.yml', rel: 'a.yml', raw })
     const fresh = validateRepository(model(flow), { layout: 'tenant' })
-    expect(fresh.map((f) => `${f.line}:${f.rule}`)).toContain('6:duplicate-task-id')
+    expect(fresh.map((f) => `${f.line}:${f.rule}`)).toContain('7:duplicate-task-id')
 
     const early = checkFlow(flow, { layout: 'tenant' })
     expect(early.wellFormed).toBe(true)
@@ -49,7 +51,7 @@ describe('checkFlow', () => {
       raw: `${raw}  - id: call\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: company.team\n    flowId: other\n`
     })
     expect(checkFlow(caller).references).toEqual([
-      expect.objectContaining({ kind: 'flow', namespace: 'company.team', id: 'other', line: 8 })
+      expect.objectContaining({ kind: 'flow', namespace: 'company.team', id: 'other', line: 10 })
     ])
   })
 

@@ -224,7 +224,7 @@ describe('unquoted Pebble', () => {
           "    level: '{{ inputs.level }}'",
           '    description: >-',
           '      {{ outputs.a.b }}',
-          '    headers: { Authorization: "Bearer {{ secret(\'TOKEN\') }}" }'
+          '    retry: { type: constant, interval: PT1M, maxAttempts: 2 }'
         )
       )
     ).toEqual([])

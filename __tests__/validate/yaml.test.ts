@@ -22,8 +22,10 @@ describe('YAML-level rules', () => {
 
   it('reports a duplicate key at the later occurrence', () => {
     const findings = check([...MINIMAL, '    message: again'])
-    expect(rules(findings)).toEqual(['error duplicate-key 7:5'])
+    // Core 1.3.31 and 2.0.0 validate it with the last value (docs/validation-rules.md#warnings-only).
+    expect(rules(findings)).toEqual(['warning duplicate-key 7:5'])
     expect(findings[0]?.message).toContain("'message'")
+    expect(findings[0]?.message).toContain('Kestra keeps the last value written (here, `again`)')
   })
 
   it('reports every document after the first on its --- line', () => {

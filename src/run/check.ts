@@ -1,3 +1,4 @@
+import type { KestraVersion } from '../model/version.js'
 import type { KestraServer } from '../kestra/api.js'
 import { parseVersion } from '../kestra/era.js'
 import {
@@ -122,7 +123,7 @@ export async function check(
   const { snapshot, changed } = read
   const reading: RepositoryReading = {
     ...{ model, ...validation, checks },
-    ...(read.serverVersion && { serverVersion: read.serverVersion }),
+    ...targetVersion(read.serverVersion, settings.kestraVersion, ports),
     ...(snapshot.serverAnswers && { serverAnswers: snapshot.serverAnswers })
   }
   const validating = { reading, snapshot, changed, kinds, references, sent, context, ports, kestra }
@@ -139,6 +140,25 @@ export async function check(
     storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings }),
     reused: { flows: gathering.reused, validation }
   }
+}
+
+/**
+ * The release the flows are validated for (docs/validation-rules.md#the-schema-of-each-release): the server's
+ * probed version, else the `kestra-version` input; a probed version of another line than the input's is
+ * said, and wins.
+ */
+function targetVersion(
+  probed: KestraVersion | undefined,
+  configured: KestraVersion | undefined,
+  { reporter }: RunPorts
+): { serverVersion?: KestraVersion } {
+  if (probed && configured && (probed[0] !== configured[0] || probed[1] !== configured[1])) {
+    reporter.warning(
+      `The server runs Kestra ${probed.join('.')}, not the ${configured[0]}.${configured[1]} line that kestra-version names: flows are validated for the server's version. Set kestra-version to ${probed[0]}.${probed[1]} or leave it empty.`
+    )
+  }
+  const serverVersion = probed ?? configured
+  return serverVersion ? { serverVersion } : {}
 }
 
 /**

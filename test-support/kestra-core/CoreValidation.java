@@ -1,5 +1,7 @@
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.kestra.core.docs.JsonSchemaGenerator;
+import io.kestra.core.models.flows.Flow;
 import io.kestra.core.models.flows.FlowSource;
 import io.kestra.core.plugins.PluginRegistry;
 import io.kestra.core.serializers.JacksonMapper;
@@ -28,6 +30,8 @@ import java.util.regex.Pattern;
  *
  * POST /api/v1[/{tenant}]/flows/validate  a YAML body split as the webserver splits it; Kestra's answer as JSON
  * POST /known-types                       type names, one a line; those the core's plugin registry resolves
+ * GET  /flow-schema                        the JSON schema of a flow with every core plugin, as the server's
+ *                                          GET /api/v1/plugins/schemas/flow makes it (`npm run schemas`)
  *
  * Prints "listening <port>" once it answers. Run: java -cp <the pom's classpath> CoreValidation.java
  */
@@ -88,6 +92,10 @@ public class CoreValidation {
             if (!type.isBlank() && resolves(plugins, type.trim())) known.add(type.trim());
           }
           reply(exchange, 200, JacksonMapper.ofJson().writeValueAsString(known));
+        } else if (exchange.getRequestMethod().equals("GET") && path.equals("/flow-schema")) {
+          // PluginController → JsonSchemaCache.getSchemaForType(FLOW, false) → this call, on 1.3.31 and 2.0.0.
+          JsonSchemaGenerator generator = context.getBean(JsonSchemaGenerator.class);
+          reply(exchange, 200, JacksonMapper.ofJson().writeValueAsString(generator.schemas(Flow.class, false)));
         } else {
           reply(exchange, 404, "{\"message\":\"not found\"}");
         }

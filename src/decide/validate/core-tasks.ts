@@ -18,7 +18,8 @@ const NEEDS_TASKS = new Set([
 
 /**
  * Shapes of Kestra's core flowable tasks that fail without any plugin: empty or missing child lists,
- * Switch without branches, If without condition, Dag dependencies, WorkingDirectory children.
+ * Switch without branches, Dag dependencies, WorkingDirectory children. An If's `condition` and `then` are
+ * its schema's (docs/validation-rules.md#the-schema-of-each-release: 1.3.31 takes an If without condition).
  */
 export function coreTaskFindings(document: FlowDocument, tree: TaskTree): Finding[] {
   return [
@@ -27,8 +28,6 @@ export function coreTaskFindings(document: FlowDocument, tree: TaskTree): Findin
       switch (coreFlowType(task.type)) {
         case 'Switch':
           return switchFindings(document, task)
-        case 'If':
-          return ifFindings(document, task)
         case 'Dag':
           return dagFindings(document, task)
         case 'WorkingDirectory':
@@ -94,32 +93,6 @@ function switchFindings(document: FlowDocument, task: TaskNode): Finding[] {
       `Switch '${task.id ?? task.path}' has no task: neither \`cases\` nor \`defaults\` hold any. Add a case or defaults`
     )
   ]
-}
-
-function ifFindings(document: FlowDocument, task: TaskNode): Finding[] {
-  const findings: Finding[] = []
-  const condition = document.get(task.map, 'condition')
-  if (!condition || document.isNull(condition.value)) {
-    findings.push(
-      document.finding(
-        'error',
-        task.at,
-        'if-condition',
-        `If task '${task.id ?? task.path}' has no \`condition\`: add the expression to evaluate`
-      )
-    )
-  }
-  if (!document.get(task.map, 'then')) {
-    findings.push(
-      document.finding(
-        'error',
-        task.at,
-        'empty-tasks',
-        `If task '${task.id ?? task.path}' has no \`then\`: add the tasks to run`
-      )
-    )
-  }
-  return findings
 }
 
 function dagFindings(document: FlowDocument, task: TaskNode): Finding[] {

@@ -15,13 +15,14 @@ export function yamlFindings(flow: FlowFile, doc: Document.Parsed): Finding[] {
     // One parse error tends to cascade into several on the same line: the first says the most.
     if (!duplicate && syntaxLines.has(position.line)) continue
     if (!duplicate) syntaxLines.add(position.line)
+    // Core 1.3.31 and 2.0.0 validate such a flow with the last value of the key (docs/validation-rules.md).
     findings.push({
-      severity: 'error',
+      severity: duplicate ? 'warning' : 'error',
       file: flow.file,
       ...position,
       rule: duplicate ? 'duplicate-key' : 'yaml-syntax',
       message: duplicate
-        ? `Duplicate key${key ? ` '${key}'` : ''}: this mapping already has it above. Kestra rejects duplicate keys: remove or rename one`
+        ? `Duplicate key${key ? ` '${key}'` : ''}: this mapping already has it above. Kestra keeps the last value written${lastValue(flow.source, error.pos[0])} and drops the earlier one: remove the one you do not mean`
         : `YAML syntax error: ${error.message}. Fix the YAML (check indentation and quoting)`
     })
   }
@@ -97,6 +98,22 @@ function skipBlank(source: string, offset: number): number {
   let at = offset
   while (at < source.length && /\s/.test(source[at] ?? '')) at++
   return at < source.length ? at : offset
+}
+
+/** ` (here, \`value\`)` when this occurrence is the last one and its value fits on its line; else nothing. */
+function lastValue(source: string, offset: number): string {
+  const end = source.indexOf('\n', offset)
+  const line = source.slice(offset, end === -1 ? undefined : end)
+  const value = /^[^:\n]{1,100}:[ \t]+([^\n#]{1,60})$/.exec(line)?.[1]?.trim()
+  if (!value || value.includes('`')) return ''
+  const key = keyText(source, offset)
+  const later = source.slice(offset + line.length)
+  const indent =
+    /^[ \t-]*/.exec(source.slice(source.lastIndexOf('\n', offset) + 1, offset))?.[0].length ?? 0
+  const again = new RegExp(
+    `\\n[ \\t]{${indent}}${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ \\t]*:`
+  )
+  return again.test(later) ? '' : ` (here, \`${value}\`)`
 }
 
 function keyText(source: string, offset: number): string {

@@ -79,6 +79,11 @@ export const ACTION_INPUTS = {
     description: "Also validate flows with the server's validate endpoint when server is set.",
     default: ''
   },
+  'kestra-version': {
+    description:
+      'The Kestra release to validate for when no server answers (1.3, 2.0, or a full version such as 1.3.31): a pull request from a fork, a CLI run without a server. The version probed from a server wins; a different line is a warning.',
+    default: ''
+  },
   'fail-on': { description: 'Which findings fail the step: error or warning.', default: '' },
   comment: { description: 'Post or update the sticky pull-request comment.', default: '' },
   'comment-key': {

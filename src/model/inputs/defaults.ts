@@ -40,6 +40,7 @@ export const SETTING_DEFAULTS = {
   'max-deletions': '10',
   'allow-mass-deletion': 'false',
   'server-validation': 'true',
+  'kestra-version': '',
   'fail-on': 'error',
   comment: 'true',
   'comment-key': 'default',

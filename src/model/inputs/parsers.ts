@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js'
+import type { KestraVersion } from '../version.js'
 import type { ACTION_INPUTS } from './action-yml.js'
 import { SETTING_DEFAULTS } from './defaults.js'
 import { isKestraNamespace, NAMESPACE_PATTERN } from '../namespaces.js'
@@ -104,6 +105,17 @@ export const INPUT_PARSERS = {
     throw new ConfigError(
       input,
       `'${raw}' is not accepted; use letters, digits, '.', '_' and single '-' (at most 64 characters)`
+    )
+  }),
+  /** The release to validate for when no server answers (docs/validation-rules.md#the-schema-of-each-release). */
+  'kestra-version': text('VERSION', (raw, input): KestraVersion | undefined => {
+    const value = raw.trim()
+    if (value === '') return undefined
+    const parts = /^(\d{1,3})\.(\d{1,3})(?:\.(\d{1,4}))?$/.exec(value)
+    if (parts) return [Number(parts[1]), Number(parts[2]), Number(parts[3] ?? 0)]
+    throw new ConfigError(
+      input,
+      `'${raw}' is not a Kestra version; write a release line such as 1.3 or 2.0, or a full version such as 1.3.31`
     )
   }),
   'timeout-seconds': wholeNumber(1, 3600),

@@ -1,0 +1,91 @@
+/**
+ * The bundled CLI validating without a server against the schema of the release `--kestra-version` names
+ * (docs/validation-rules.md#the-schema-of-each-release): a core plugin's misspelt property is an error on its line,
+ * a plugin outside the core gets no finding about its properties, and with no release named the two lines
+ * decide together.
+ */
+import { describe, expect, it } from 'vitest'
+import { createGitRepo } from '../../../test-support/git-repo.js'
+import { outputsOf, runCli } from './run-cli.js'
+
+const NS = 'company.team'
+const FILE = `${NS}/flows/hello.yml`
+
+const MISSPELT = [
+  'id: hello',
+  `namespace: ${NS}`,
+  'tasks:',
+  '  - id: greet',
+  '    type: io.kestra.plugin.core.log.Log',
+  '    message: hi',
+  '    levl: INFO',
+  ''
+].join('\n')
+
+const OUTSIDE_THE_CORE = [
+  'id: hello',
+  `namespace: ${NS}`,
+  'tasks:',
+  '  - id: run',
+  '    type: io.kestra.plugin.scripts.shell.Commands',
+  '    commands: [echo hi]',
+  '    anyPropertyAtAll: 1',
+  ''
+].join('\n')
+
+/** 2.0.0's flow has `draft`; 1.3.31's refuses it ("Unrecognized field"). */
+const DRAFT = [
+  'id: hello',
+  `namespace: ${NS}`,
+  'draft: false',
+  'tasks:',
+  '  - id: greet',
+  '    type: io.kestra.plugin.core.log.Log',
+  '    message: hi',
+  ''
+].join('\n')
+
+describe('kestra-gitops validate --kestra-version', () => {
+  it.each(['1.3', '2.0', '1.3.31'])(
+    'on %s, a Log with a misspelt property is an error on that line naming it and the fix',
+    async (version) => {
+      const repo = createGitRepo({ [FILE]: MISSPELT })
+      const result = await runCli(repo.dir, ['validate', '--verbose', '--kestra-version', version])
+      expect(result.exitCode).toBe(1)
+      expect(result.stdout).toContain(
+        `${FILE}:7:5 error \`Log\` has no property \`levl\`: did you mean \`level\`? [core-schema]`
+      )
+      expect(outputsOf(result.stdout).errors).toBe('1')
+    }
+  )
+
+  it('gives a plugin outside the core no finding about its properties', async () => {
+    const repo = createGitRepo({ [FILE]: OUTSIDE_THE_CORE })
+    for (const version of [['--kestra-version', '1.3'], ['--kestra-version', '2.0'], []]) {
+      const result = await runCli(repo.dir, ['validate', ...version])
+      expect(result.stdout, version.join(' ')).not.toContain('core-schema')
+      expect(result.exitCode, result.stdout).toBe(0)
+    }
+  })
+
+  it('with no release named, what only one line refuses is a warning naming it; the named line decides', async () => {
+    const repo = createGitRepo({ [FILE]: DRAFT })
+    const both = await runCli(repo.dir, ['validate'])
+    expect(both.stdout).toMatch(
+      /hello\.yml:3:1 warning The flow has no property `draft`.*\(Kestra 1\.3 refuses it; 2\.0 accepts it/
+    )
+    expect(both.exitCode).toBe(0)
+    const old = await runCli(repo.dir, ['validate', '--kestra-version', '1.3'])
+    expect(old.stdout).toContain(`${FILE}:3:1 error The flow has no property \`draft\``)
+    const current = await runCli(repo.dir, ['validate', '--kestra-version', '2.0'])
+    expect(current.stdout).not.toContain('core-schema')
+    expect(current.exitCode).toBe(0)
+  })
+
+  it('refuses a value that is not a release', async () => {
+    const repo = createGitRepo({ [FILE]: MISSPELT })
+    const result = await runCli(repo.dir, ['validate', '--kestra-version', 'latest'])
+    expect(result.exitCode).not.toBe(0)
+    expect(result.stderr).toContain("'latest' is not a Kestra version")
+  })
+})

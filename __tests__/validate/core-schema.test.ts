@@ -1,0 +1,91 @@
+/**
+ * Core plugins checked against the schema each release generates, read as that release reads a flow
+ * (docs/validation-rules.md#the-schema-of-each-release). Each expectation was asked of the released cores.
+ */
+import { describe, expect, it } from 'vitest'
+import { check, checkOn, rules } from './helpers.js'
+
+const HEAD = ['id: flow', 'namespace: company.team', 'tasks:']
+const LOG = ['  - id: log', '    type: io.kestra.plugin.core.log.Log']
+const V13 = [1, 3, 31] as const
+const V20 = [2, 0, 0] as const
+
+const schemaFindings = (findings: ReturnType<typeof check>) =>
+  findings.filter((finding) => finding.rule === 'core-schema')
+
+describe('the schema of each release', () => {
+  it('names a misspelt property on its line with the property it was meant to be, on both lines', () => {
+    const lines = [...HEAD, ...LOG, '    mesage: hi']
+    for (const version of [V13, V20]) {
+      const found = schemaFindings(checkOn([...version], lines))
+      expect(rules(found)).toEqual(['error core-schema 4:5', 'error core-schema 6:5'])
+      expect(found.map((finding) => finding.message)).toEqual([
+        '`Log` needs the property `message`: add it (a null value counts as missing).',
+        '`Log` has no property `mesage`: did you mean `message`?'
+      ])
+    }
+  })
+
+  it('says nothing of the properties of a plugin outside the core, nor of a core one written right', () => {
+    const lines = [
+      ...HEAD,
+      '  - id: sh',
+      '    type: io.kestra.plugin.scripts.shell.Commands',
+      '    whatever: { at: all }',
+      ...LOG,
+      '    message: "{{ flow.id }}"',
+      '    level: "{{ inputs.level }}"',
+      '    timeout: PT0.5S',
+      '    allowFailure: "true"'
+    ]
+    expect(schemaFindings(check(lines))).toEqual([])
+  })
+
+  it('reads null as absent: a required property left null is missing', () => {
+    const found = schemaFindings(check([...HEAD, ...LOG, '    message:']))
+    expect(rules(found)).toEqual(['error core-schema 4:5'])
+  })
+
+  it('checks the types of properties that take no expression', () => {
+    const lines = [
+      ...HEAD,
+      ...LOG,
+      '    message: hi',
+      '    allowFailure: perhaps',
+      '    retry: { type: constant, interval: PT1M, maxAttempts: many }'
+    ]
+    expect(rules(schemaFindings(check(lines)))).toEqual([
+      'error core-schema 7:5',
+      'error core-schema 8:46'
+    ])
+  })
+
+  it('takes the aliases a release still binds: 1.x a retry maxAttempt, 2.0 not', () => {
+    const lines = [
+      ...HEAD,
+      ...LOG,
+      '    message: hi',
+      '    retry: { type: constant, interval: PT1M, maxAttempt: 2 }'
+    ]
+    expect(schemaFindings(checkOn([...V13], lines))).toEqual([])
+    expect(rules(schemaFindings(checkOn([...V20], lines)))).toEqual(['error core-schema 7:46'])
+    const unknown = schemaFindings(check(lines))
+    expect(rules(unknown)).toEqual(['warning core-schema 7:46'])
+    expect(unknown[0]?.message).toContain('(Kestra 2.0 refuses it; 1.3 accepts it')
+  })
+
+  it('judges a 1.x server by the 1.3 schema, 2.x and later by 2.0, and gives a 0.x server no schema finding', () => {
+    const lines = [...HEAD, ...LOG, '    message: hi', '    notAProperty: 1']
+    for (const version of [
+      [1, 0, 0],
+      [1, 3, 44],
+      [2, 0, 8],
+      [3, 1, 0]
+    ] as const) {
+      expect(rules(schemaFindings(checkOn([...version], lines))), version.join('.')).toEqual([
+        'error core-schema 7:5'
+      ])
+    }
+    expect(schemaFindings(checkOn([0, 20, 7], lines))).toEqual([])
+  })
+})
