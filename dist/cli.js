@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 import { r as runCli } from './chunks/engine.js';
 import 'node:fs';
+import 'node:readline';
 import 'node:os';
 import 'node:path';
-import 'node:util';
-import 'node:child_process';
 import './chunks/vendor.js';
 import 'process';
 import 'buffer';
@@ -15,6 +14,7 @@ import 'node:stream';
 import 'node:querystring';
 import 'node:events';
 import 'node:diagnostics_channel';
+import 'node:util';
 import 'node:buffer';
 import 'node:tls';
 import 'node:zlib';
@@ -43,6 +43,7 @@ import 'fs';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
+import 'node:child_process';
 import 'node:timers/promises';
 
 process.exitCode = await runCli(process.argv.slice(2));

@@ -1,13 +1,14 @@
-import { openSync, constants as constants$1, fstatSync, readFileSync, closeSync, createReadStream, statSync, readdirSync, lstatSync, realpathSync, mkdirSync, writeFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { openSync, constants as constants$1, fstatSync, readFileSync, closeSync, createReadStream, statSync, readdirSync, realpathSync, lstatSync, mkdirSync, writeFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { resolve as resolve$1, relative, sep, join, isAbsolute, posix, dirname, basename } from 'node:path';
+import { u as undiciExports, d as distExports, Z as ZipDeflate, a as Zip, o as object, l as looseObject, r as record, s as string, _ as _enum, n as number, b as array, c as boolean$1, e as literal, f as unknown, p as picomatch, g as structuredPatch, h as formatPatch, F as FILE_HEADERS_ONLY, j, i as parsePatch, k as reversePatch, m as ajvExports, q as characterEntities, t as retry, v as throttling, w as summary, x as setOutput, y as setSecret, z as getInput } from './vendor.js';
 import { promisify, TextDecoder as TextDecoder$1, parseArgs as parseArgs$1 } from 'node:util';
 import { execFile, spawn } from 'node:child_process';
-import { u as undiciExports, d as distExports, Z as ZipDeflate, a as Zip, p as picomatch, s as structuredPatch, f as formatPatch, F as FILE_HEADERS_ONLY, j, b as parsePatch, r as reversePatch, c as characterEntities, e as retry, t as throttling, g as summary, h as setOutput, i as setSecret, k as getInput } from './vendor.js';
 import { isUtf8 } from 'node:buffer';
-import { hash, createHash, randomBytes } from 'node:crypto';
+import { hash, hkdfSync, timingSafeEqual, createHmac, createHash, randomBytes } from 'node:crypto';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
-import { constants, inflateRawSync } from 'node:zlib';
+import { constants, inflateRawSync, gunzipSync } from 'node:zlib';
 import { readFile, lstat, realpath, stat, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -24,12 +25,15 @@ class ConfigError extends ActionError {
 }
 class SettingsFileError extends ActionError {
     file;
-    line;
     name = 'SettingsFileError';
-    constructor(file, line, detail) {
-        super(`${file}:${line}: ${detail}`);
+    problems;
+    line;
+    constructor(file, lineOrProblems, detail = '') {
+        const problems = typeof lineOrProblems === 'number' ? [{ line: lineOrProblems, detail }] : lineOrProblems;
+        super(problems.map((problem) => `${file}:${problem.line}: ${problem.detail}`).join('\n'));
         this.file = file;
-        this.line = line;
+        this.problems = problems;
+        this.line = problems[0]?.line ?? 1;
     }
 }
 class DeployError extends ActionError {
@@ -43,6 +47,7 @@ const REMEDIATION = {
     401: 'check the username/password or api-token inputs (and that the server URL and tenant are right)',
     403: 'the credentials lack permission for this namespace/tenant (or the tenant is wrong)'
 };
+const NO_CREDENTIALS = 'the server asks for credentials and none were given: set username and password, or api-token';
 const BODY_LIMIT_REMEDY = "raise the proxy's request body limit (nginx: `client_max_body_size`; ingress-nginx: the " +
     '`nginx.ingress.kubernetes.io/proxy-body-size` annotation)';
 function bodyRefused(bytes) {
@@ -58,6 +63,7 @@ class ApiError extends ActionError {
     outcomeUnknown;
     sentBytes;
     bodyRefused;
+    noCredentials;
     constructor(details) {
         super(describe$3(details));
         this.status = details.status;
@@ -68,6 +74,7 @@ class ApiError extends ActionError {
         this.outcomeUnknown = details.outcomeUnknown ?? false;
         this.sentBytes = details.sentBytes;
         this.bodyRefused = isBodyRefused(details);
+        this.noCredentials = details.noCredentials ?? false;
     }
 }
 function isOutcomeUnknown(error) {
@@ -98,7 +105,9 @@ function describe$3(details) {
     }
     const remedy = isBodyRefused(details) && details.sentBytes
         ? `${bodyRefused(details.sentBytes)}: ${BODY_LIMIT_REMEDY}, then re-run`
-        : REMEDIATION[status];
+        : status === 401 && details.noCredentials
+            ? NO_CREDENTIALS
+            : REMEDIATION[status];
     const said = serverMessage ? `: ${serverMessage}` : '';
     return remedy
         ? `Kestra answered ${status} to ${method} ${path}${said}; ${remedy}${unknown}`
@@ -373,12 +382,16 @@ class Transport {
             return await this.sendAttempts(req, () => (lost = req.method !== 'GET' && !req.readOnly));
         }
         catch (error) {
-            if (!lost || !(error instanceof ApiError) || error.outcomeUnknown)
+            if (!(error instanceof ApiError))
+                throw error;
+            const unsigned = error.status === 401 && !this.authorization && !error.noCredentials;
+            if (!unsigned && (!lost || error.outcomeUnknown))
                 throw error;
             const { status, method, path, serverMessage, violations, sentBytes } = error;
             throw new ApiError({
                 ...{ status, method, path, serverMessage, violations, sentBytes },
-                outcomeUnknown: true
+                ...(unsigned && { noCredentials: true }),
+                outcomeUnknown: lost || error.outcomeUnknown
             });
         }
     }
@@ -616,6 +629,11 @@ class ScopedHttp {
             },
             known: false
         };
+        const unusable = (why) => {
+            if (this.tenant === 'main')
+                return unknown;
+            throw new ConfigError('tenant', unconfirmedTenant(this.tenant, why));
+        };
         let response;
         try {
             response = await this.transport.send({
@@ -628,7 +646,10 @@ class ScopedHttp {
             if (error instanceof ApiError &&
                 error.status !== undefined &&
                 ![401, 403].includes(error.status)) {
-                return unknown;
+                return unusable(`answered ${error.status}`);
+            }
+            if (this.tenant !== 'main' && !(error instanceof ApiError && error.status !== undefined)) {
+                throw new ConfigError('tenant', unconfirmedTenant(this.tenant, `failed (${errorMessage(error)})`));
             }
             throw error;
         }
@@ -637,11 +658,11 @@ class ScopedHttp {
             config = readJsonObject(response);
         }
         catch {
-            return unknown;
+            return unusable('answered something that is not a JSON object');
         }
         const version = parseVersion(config.version);
         if (!version)
-            return unknown;
+            return unusable('named no version');
         const edition = typeof config.edition === 'string' ? config.edition : 'OSS';
         const problem = ossTenantProblem(edition, String(config.version), this.tenant);
         if (problem)
@@ -658,6 +679,11 @@ class ScopedHttp {
             known: true
         };
     }
+}
+function unconfirmedTenant(tenant, why) {
+    return (`the server's version probe (GET ${LEGACY_PREFIX}/configs) ${why}, so whether it is an Enterprise Kestra that has tenant '${tenant}' is not confirmed: ` +
+        `Kestra open-source serves any tenant as 'main', so '${tenant}' could be written into 'main'. Nothing was read or written as '${tenant}'. ` +
+        'Check that server is the base URL of Kestra and that it answers /api/v1/configs, or set tenant to main');
 }
 function answerOf(sending) {
     return sending.then((response) => () => response, (error) => () => {
@@ -1875,6 +1901,33 @@ class FlowsEndpoint {
         if (response.status === 404 && response.attempts === 1)
             throw responseError(response);
     }
+    async dependencies(namespace, id) {
+        const response = await this.http.send({
+            method: 'GET',
+            path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}/dependencies`,
+            query: { destinationOnly: 'false', expandAll: 'false' },
+            route: '/flows/{namespace}/{id}/dependencies',
+            allow: [404]
+        });
+        if (response.status === 404)
+            return undefined;
+        const { nodes, edges } = readJsonObject(response);
+        const byUid = new Map();
+        for (const node of Array.isArray(nodes) ? nodes : []) {
+            const { uid, namespace: ns, id: flowId } = (node ?? {});
+            if (typeof uid === 'string' && typeof ns === 'string' && typeof flowId === 'string') {
+                byUid.set(uid, { namespace: ns, id: flowId });
+            }
+        }
+        return (Array.isArray(edges) ? edges : []).flatMap((edge) => {
+            const { source, target, relation } = (edge ?? {});
+            const from = typeof source === 'string' ? byUid.get(source) : undefined;
+            const to = typeof target === 'string' ? byUid.get(target) : undefined;
+            if (!from || !to || (relation !== 'FLOW_TASK' && relation !== 'FLOW_TRIGGER'))
+                return [];
+            return [{ source: from, target: to, relation }];
+        });
+    }
     async listed(namespace) {
         const listing = await this.http.send({
             method: 'GET',
@@ -2225,6 +2278,7 @@ function createKestraClient(options) {
         fileRevisions: (namespace, path) => files.revisions(namespace, path),
         fileRevision: (namespace, path, revision) => files.get(namespace, path, revision),
         namespacesStartingWith: (prefix) => namespaces.startingWith(prefix),
+        flowDependencies: (namespace, id) => flows.dependencies(namespace, id),
         secretNames: () => listings.secretNames(),
         namespaceSecretNames: (namespace) => listings.namespaceSecretNames(namespace),
         inheritedSecretNames: (namespace) => listings.inheritedSecretNames(namespace),
@@ -2362,6 +2416,25 @@ function markdownTable(columns, rows) {
     ].join('\n');
 }
 
+const NAMED$1 = 10;
+function deletionNames(plan) {
+    return plan.resources
+        .filter((r) => r.action === 'delete')
+        .map((r) => `${r.kind} ${resourceName$1(r)}`);
+}
+function deletionsText(plan) {
+    const deleted = plan.resources.filter((r) => r.action === 'delete');
+    if (deleted.length === 0)
+        return undefined;
+    const byKind = new Map();
+    for (const r of deleted)
+        byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
+    const counts = [...byKind].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ');
+    const names = deletionNames(plan);
+    const more = names.length > NAMED$1 ? `, and ${names.length - NAMED$1} more` : '';
+    return { counts: `Deletes ${counts}`, names: `${names.slice(0, NAMED$1).join(', ')}${more}.` };
+}
+
 function countsText(counts) {
     const parts = [
         `${counts.create} to create`,
@@ -2384,23 +2457,26 @@ function findingCounts(findings) {
 function plural(n, word) {
     return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
-function verdictLine(findings, failOn) {
+function tallyText(findings) {
     const counts = findingCounts(findings);
-    const failed = counts.error > 0 || (failOn === 'warning' && counts.warning > 0);
     const tally = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
     if (counts.notice > 0)
         tally.push(plural(counts.notice, 'notice'));
-    return `${failed ? '❌ **Validation failed**' : '✅ **Validation passed**'}: ${tally.join(', ')}`;
+    return tally.join(', ');
 }
-function verdictAndTarget(input) {
-    return `${verdictLine(input.findings, input.failOn ?? 'error')}\\\n${targetLine(input)}`;
+function verdictLine(findings, failOn) {
+    const counts = findingCounts(findings);
+    const failed = counts.error > 0 || (failOn === 'warning' && counts.warning > 0);
+    return `${failed ? '❌ **Validation failed**' : '✅ **Validation passed**'}: ${tallyText(findings)}`;
 }
-function targetLine(input) {
+function verdictAndTarget(input, { layoutReason = true } = {}) {
+    return `${verdictLine(input.findings, input.failOn ?? 'error')}\\\n${targetLine(input, layoutReason)}`;
+}
+function targetLine(input, layoutReason) {
     const server = input.server ? escapeText(input.server) : 'none configured';
     const commit = commitText(input.commit, input.repositoryUrl);
-    const layout = input.layout
-        ? ` · **Layout** ${escapeText(input.layout.layout)} (${escapeText(input.layout.reason)})`
-        : '';
+    const reason = input.layout && layoutReason ? ` (${escapeText(input.layout.reason)})` : '';
+    const layout = input.layout ? ` · **Layout** ${escapeText(input.layout.layout)}${reason}` : '';
     return `**Server** ${server} · **Tenant** ${escapeText(input.tenant)} · **Commit** ${commit}${layout}`;
 }
 function subject(what, commentKey) {
@@ -2432,6 +2508,12 @@ function withHeadline(markdown, headline) {
     else
         lines.splice(at, 0, headline);
     return lines.join('\n');
+}
+function deletionLine(plan) {
+    const text = plan && deletionsText(plan);
+    if (text === undefined)
+        return undefined;
+    return `> [!CAUTION]\n> 🔴 **${escapeText(text.counts)}:** ${escapeText(text.names)}`;
 }
 function noteLines(notes) {
     return (notes ?? []).map((note) => `> ${escapeText(note)}`);
@@ -2532,7 +2614,6 @@ function invalidCounts(findings) {
     };
 }
 function summaryLine(r, links) {
-    const kind = kindOf$1(links.kinds, r);
     const findings = links.invalid?.(r);
     const parts = [`${ACTION_LABEL[r.action]} ${r.kind} <b>${escapeText(resourceName$1(r))}</b>`];
     if (findings !== undefined)
@@ -2547,13 +2628,21 @@ function summaryLine(r, links) {
         parts.push(escapeText(r.remark));
     else if (r.action === 'orphaned')
         parts.push('kept because <code>delete</code> is false');
-    const page = links.kestraUi === undefined ? undefined : kind.kestraPage?.(r, links.kestraUi);
+    const page = kestraPageOf(r, links.kinds, links.kestraUi);
     if (page)
         parts.push(`<a href="${escapeHtml(page)}">open in Kestra</a>`);
     return parts.join(' · ');
 }
+function kestraPageOf(r, kinds, kestraUi) {
+    if (kestraUi === undefined || r.action === 'create')
+        return undefined;
+    return kindOf$1(kinds, r).kestraPage?.(r, kestraUi);
+}
 function kindMarks(kinds, r) {
     return kindOf$1(kinds, r).marks?.(r) ?? [];
+}
+function kindAbove(kinds, r) {
+    return kindOf$1(kinds, r).above?.(r) ?? [];
 }
 function lineCounts(r) {
     if (r.additions === undefined || r.deletions === undefined)
@@ -2563,7 +2652,7 @@ function lineCounts(r) {
 }
 function detailsBlock(r, links, diffOmittedNote) {
     const diff = r.diff === undefined ? noDiffText(r) : (diffOmittedNote ?? fence(r.diff, 'diff'));
-    const above = kindOf$1(links.kinds, r).above?.(r) ?? [];
+    const above = kindAbove(links.kinds, r);
     const body = [...above, diff].join('\n\n');
     return `<details><summary>${summaryLine(r, links)}</summary>\n\n${body}\n\n</details>`;
 }
@@ -2669,6 +2758,56 @@ function driftPieces(plan, detail) {
         .map((r) => `${r.kind} <b>${escapeText(resourceName$1(r))}</b> (${r.action})`)
         .join(', ');
     return [`#### ⚠️ Drift\n\n${intro}\n\n${list}`];
+}
+
+const SHOWN = 60;
+function upgradeSection(report) {
+    if (!report)
+        return undefined;
+    const { target, flows, loading, items } = report;
+    const refusing = flows - loading;
+    const headline = refusing === 0
+        ? `all ${flows} managed flow(s) would load`
+        : `${loading} of ${flows} managed flow(s) would load; ${refusing} would not`;
+    const mechanical = items.filter((item) => item.mechanical).length;
+    const lines = items.slice(0, SHOWN).map((item) => {
+        const fix = item.mechanical
+            ? 'mechanical: `kestra-gitops upgrade-check --write` or `mode: upgrade` rewrites it'
+            : `manual: [migration guide](${linkTarget(item.guide)})`;
+        return `- ${escapeTextWithCode(`\`${item.file}:${item.line}\``)}: ${escapeTextWithCode(item.message)} (${fix})`;
+    });
+    if (items.length > SHOWN)
+        lines.push(`- …and ${items.length - SHOWN} more: run \`kestra-gitops upgrade-check\``);
+    const tally = items.length === 0
+        ? ''
+        : `\n\n${items.length} refusal(s), ${mechanical} with a mechanical rewrite, ${items.length - mechanical} to rewrite by hand.\n\n${lines.join('\n')}`;
+    return `<details><summary>Ready for Kestra ${escapeTextWithCode(target)}? ${headline}</summary>${tally}\n\n</details>`;
+}
+function upgradePullTitle(report) {
+    return `Ready for Kestra ${report.target}: the mechanical rewrites`;
+}
+function upgradePullBody(report, commentKey) {
+    const line = (item) => `- ${escapeTextWithCode(`\`${item.file}:${item.line}\``)}: ${escapeTextWithCode(item.message)}`;
+    const list = (items, each) => [
+        ...items.slice(0, SHOWN * 2).map(each),
+        ...(items.length > SHOWN * 2 ? [`- …and ${items.length - SHOWN * 2} more`] : [])
+    ].join('\n');
+    const done = report.items.filter((item) => item.mechanical);
+    const manual = report.items.filter((item) => !item.mechanical);
+    const key = commentKey === 'default' ? '' : ` (${escapeTextWithCode(commentKey)})`;
+    return [
+        `<!-- kestra-gitops-upgrade: ${report.target} -->`,
+        `### Ready for Kestra ${escapeTextWithCode(report.target)}?${key}`,
+        `${report.loading} of ${report.flows} managed flow(s) load on Kestra ${escapeTextWithCode(report.target)} as they are. This pull request rewrites what is mechanical, keeping every task id, comment and line it does not change; nothing was written to Kestra.`,
+        '#### Rewritten',
+        done
+            .slice(0, SHOWN * 4)
+            .map(line)
+            .join('\n') || 'Nothing.',
+        '#### Left to rewrite by hand',
+        list(manual, (item) => `${line(item)} ([migration guide](${linkTarget(item.guide)}))`) ||
+            'Nothing: once merged, every managed flow loads on the target.'
+    ].join('\n\n');
 }
 
 const SEPARATOR = '\n\n';
@@ -2847,7 +2986,7 @@ const COMMENT_LIMIT = 65_536;
 
 const ACTION_INPUTS = {
     mode: {
-        description: 'What to do: auto (plan on pull requests, deploy on push and workflow_dispatch, plan otherwise), validate, plan, deploy, or drift (on schedule or workflow_dispatch: plan the default branch against the server and keep one drift issue current).',
+        description: 'What to do: auto (plan on pull requests, deploy on push and workflow_dispatch, plan otherwise), validate, plan, deploy, drift (on schedule or workflow_dispatch: plan the default branch against the server and keep one drift issue current), or upgrade (on workflow_dispatch: open one pull request with the mechanical rewrites for the next Kestra release).',
         default: 'auto'
     },
     server: {
@@ -2910,6 +3049,10 @@ const ACTION_INPUTS = {
     },
     'server-validation': {
         description: "Also validate flows with the server's validate endpoint when server is set.",
+        default: ''
+    },
+    'kestra-version': {
+        description: 'The Kestra release to validate for when no server answers (1.3, 2.0, or a full version such as 1.3.31): a pull request from a fork, a CLI run without a server. The version probed from a server wins; a different line is a warning.',
         default: ''
     },
     'fail-on': { description: 'Which findings fail the step: error or warning.', default: '' },
@@ -2991,6 +3134,14 @@ const ACTION_INPUTS = {
     'read-only': {
         description: 'Deploy every flow with the label system.readOnly: "true", added to the text sent, never to the repository, so that the Kestra UI refuses edits; turning the input off removes it (an update). Read-only wins over a flow\'s own system.readOnly (a warning on its line); a flow whose labels cannot take the label safely is refused before any write.',
         default: ''
+    },
+    'upgrade-check': {
+        description: "Upgrade readiness: auto (when the server runs a line older than the newest long-term-support one, e.g. 1.3 while 2.0 is out, check every managed flow against that line), a version (2.0: check against it), or off. The comment and the job summary then show a folded 'Ready for Kestra 2.0?' section: notices only, never failing the step nor changing the plan's fingerprint.",
+        default: ''
+    },
+    'upgrade-server': {
+        description: 'URL of a Kestra server already on the upgrade target (e.g. a staging Kestra on 2.0), reached with the same credentials: its validate endpoint decides what the target refuses instead of the rules shipped with this action.',
+        default: ''
     }
 };
 
@@ -3021,6 +3172,7 @@ const SETTING_DEFAULTS = {
     'max-deletions': '10',
     'allow-mass-deletion': 'false',
     'server-validation': 'true',
+    'kestra-version': '',
     'fail-on': 'error',
     comment: 'true',
     'comment-key': 'default',
@@ -3039,7 +3191,9 @@ const SETTING_DEFAULTS = {
     'namespace-prefix': '',
     'disable-triggers': 'false',
     preview: 'false',
-    'read-only': 'false'
+    'read-only': 'false',
+    'upgrade-check': 'auto',
+    'upgrade-server': ''
 };
 
 const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
@@ -3198,9 +3352,11 @@ const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 const COMMENT_KEY_PATTERN = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
 const NAMESPACE_HINT = "use lower-case letters, digits, '.', '_' and '-'";
 const INPUT_PARSERS = {
-    mode: choice('auto', 'validate', 'plan', 'deploy', 'drift'),
+    mode: choice('auto', 'validate', 'plan', 'deploy', 'drift', 'upgrade'),
     'drift-action': choice('report', 'revert', 'pull-request'),
     server: text('URL', serverUrl),
+    'upgrade-check': choice('auto', 'off', '2.0'),
+    'upgrade-server': text('URL', serverUrl),
     tenant: text('ID', (raw, input) => {
         const value = raw.trim();
         if (TENANT_PATTERN.test(value))
@@ -3256,6 +3412,15 @@ const INPUT_PARSERS = {
         if (COMMENT_KEY_PATTERN.test(value) && !value.includes('--') && value.length <= 64)
             return value;
         throw new ConfigError(input, `'${raw}' is not accepted; use letters, digits, '.', '_' and single '-' (at most 64 characters)`);
+    }),
+    'kestra-version': text('VERSION', (raw, input) => {
+        const value = raw.trim();
+        if (value === '')
+            return undefined;
+        const parts = /^(\d{1,3})\.(\d{1,3})(?:\.(\d{1,4}))?$/.exec(value);
+        if (parts)
+            return [Number(parts[1]), Number(parts[2]), Number(parts[3] ?? 0)];
+        throw new ConfigError(input, `'${raw}' is not a Kestra version; write a release line such as 1.3 or 2.0, or a full version such as 1.3.31`);
     }),
     'timeout-seconds': wholeNumber(1, 3600),
     concurrency: wholeNumber(1, 64),
@@ -3449,16 +3614,21 @@ const DIFF_DROPPED = 'Diff omitted: see the job summary.';
 function renderComment(input) {
     const budget = (input.budget ?? COMMENT_BUDGET) - runLine(input.runUrl).length - 2;
     const plan = input.plan;
+    const deletions = deletionLine(plan);
     const head = [
         `${commentMarker(input.commentKey)}\n${title(input)}`,
-        verdictAndTarget(input),
+        verdictAndTarget(input, { layoutReason: false }),
+        ...(deletions ? [deletions] : []),
         ...noteLines(input.notes)
     ];
     const findings = findingsSection(input.findings, Math.floor(budget * (plan ? 0.4 : 0.9)), utf16Length, 'see the job summary', sourceLink(input));
     if (findings)
         head.push(findings);
+    const upgrade = upgradeSection(input.upgrade);
+    if (upgrade)
+        head.push(upgrade);
     const fit = (pieces) => fitPieces(pieces, budget, utf16Length);
-    const minimal = [head[0], SUMMARY_POINTER];
+    const minimal = [head[0], ...(deletions ? [deletions] : []), SUMMARY_POINTER];
     let body;
     if (!plan) {
         body = fit(head)?.text ?? minimal.join('\n\n');
@@ -3495,6 +3665,155 @@ function renderComment(input) {
     }
     const last = runLine(input.runUrl);
     return last ? `${body}\n\n${last}` : body;
+}
+
+const FORMAT_VERSION = 1;
+const ACTIONS = ['create', 'update', 'delete', 'orphaned', 'unchanged'];
+const countsSchema = object({
+    create: number(),
+    update: number(),
+    delete: number(),
+    unchanged: number(),
+    orphaned: number(),
+    drifted: number()
+});
+const resourceSchema = looseObject({
+    kind: string(),
+    namespace: string().optional(),
+    name: string(),
+    action: _enum(ACTIONS),
+    revision: number().optional(),
+    drifted: boolean$1(),
+    invalid_findings: number().optional(),
+    additions: number().optional(),
+    deletions: number().optional(),
+    diff_omitted: _enum(['binary', 'too-large']).optional(),
+    diff: string().optional(),
+    marks: array(string()),
+    remark: string().optional(),
+    page: string().optional(),
+    review: record(string(), unknown()).optional()
+});
+const findingSchema = object({
+    severity: _enum(['error', 'warning', 'notice']),
+    file: string(),
+    line: number(),
+    column: number().optional(),
+    rule: string(),
+    message: string(),
+    resource: string().optional()
+});
+object({
+    format_version: literal(FORMAT_VERSION),
+    command: _enum(['validate', 'plan', 'deploy', 'drift', 'upgrade']),
+    verdict: object({
+        passed: boolean$1(),
+        fail_on: _enum(['error', 'warning']),
+        errors: number(),
+        warnings: number(),
+        notices: number()
+    }),
+    server: string().nullable(),
+    tenant: string(),
+    commit: string(),
+    layout: object({ layout: string(), reason: string() }).nullable(),
+    notes: array(string()),
+    settings: record(string(), string()),
+    fingerprint: string().nullable(),
+    counts: countsSchema.nullable(),
+    deletions: array(string()),
+    resources: array(resourceSchema),
+    findings: array(findingSchema),
+    outputs: record(string(), string()),
+    failure: string().nullable(),
+    deployment: object({
+        status: _enum(['applied', 'nothing-to-do', 'refused', 'failed']),
+        applied: number(),
+        refusal: string().optional(),
+        resources: array(object({
+            kind: string(),
+            name: string(),
+            result: string(),
+            revision: number().optional(),
+            message: string().optional()
+        }))
+    })
+        .nullable()
+});
+function planDocument(report, run) {
+    const counts = findingCounts(report.findings);
+    const failOn = report.failOn ?? 'error';
+    const plan = report.plan;
+    const invalid = invalidCounts(report.findings);
+    return {
+        format_version: FORMAT_VERSION,
+        command: report.mode,
+        verdict: {
+            passed: !(counts.error > 0 || (failOn === 'warning' && counts.warning > 0)),
+            fail_on: failOn,
+            errors: counts.error,
+            warnings: counts.warning,
+            notices: counts.notice
+        },
+        server: report.server ?? null,
+        tenant: report.tenant,
+        commit: report.commit,
+        layout: report.layout ? { layout: report.layout.layout, reason: report.layout.reason } : null,
+        notes: [...(report.notes ?? [])],
+        settings: { ...report.settings },
+        fingerprint: plan?.fingerprint ?? null,
+        counts: plan ? { ...plan.counts } : null,
+        deletions: plan ? deletionNames(plan) : [],
+        resources: (plan?.resources ?? []).map((r) => resourceEntry(r, report, invalid(r))),
+        findings: [...report.findings].sort(compareFindings).map((f) => ({
+            severity: f.severity,
+            file: f.file,
+            line: f.line,
+            ...(f.column !== undefined && { column: f.column }),
+            rule: f.rule,
+            message: f.message,
+            ...(f.resource !== undefined && { resource: f.resource })
+        })),
+        outputs: { ...run.outputs },
+        failure: run.failure ?? null,
+        deployment: run.deployment
+            ? {
+                status: run.deployment.status,
+                applied: run.deployment.applied,
+                ...(run.deployment.refusal !== undefined && { refusal: run.deployment.refusal }),
+                resources: run.deployment.resources.map((r) => ({
+                    kind: r.change.kind,
+                    name: resourceName$1(r.change),
+                    result: r.result,
+                    ...(r.revision !== undefined && { revision: r.revision }),
+                    ...(r.message !== undefined && { message: r.message })
+                }))
+            }
+            : null
+    };
+}
+function resourceEntry(r, report, invalid) {
+    const kind = kindOf$1(report.kinds, r);
+    const review = kind.review?.(r);
+    const page = kestraPageOf(r, report.kinds, report.kestraUi);
+    return {
+        kind: r.kind,
+        ...(r.namespace !== '' && { namespace: r.namespace }),
+        ...kind.planFileIdentity(r),
+        name: resourceName$1(r),
+        action: r.action,
+        ...kind.planFileDetails(r),
+        drifted: r.drifted,
+        ...(invalid !== undefined && { invalid_findings: invalid }),
+        ...(r.additions !== undefined && { additions: r.additions }),
+        ...(r.deletions !== undefined && { deletions: r.deletions }),
+        ...(r.diffOmitted !== undefined && { diff_omitted: r.diffOmitted }),
+        ...(r.diff !== undefined && { diff: r.diff }),
+        marks: kindMarks(report.kinds, r),
+        ...(r.remark !== undefined && { remark: r.remark }),
+        ...(page !== undefined && { page }),
+        ...(review !== undefined && { review })
+    };
 }
 
 const WRITTEN = new Set(['created', 'updated', 'deleted']);
@@ -3833,6 +4152,289 @@ function firstLine$2(text) {
     return text.split('\n', 1)[0];
 }
 
+const CONTENT_FACTS_FIELD = 'contents';
+const MAX_CONTENT_FACTS_BYTES = 384 * 1024;
+const NO_CONTENT_FACTS = { blobs: new Map(), zipped: new Map() };
+const BLOB_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+const ZIP_DIGEST = /^[sd][A-Za-z0-9_-]{43}$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+const SIZE = /^(?:0|[1-9][0-9]{0,14})$/;
+function contentFactsOf(markerValue) {
+    const stored = markerValue?.[CONTENT_FACTS_FIELD];
+    if (!isObject$2(stored))
+        return NO_CONTENT_FACTS;
+    return { blobs: factsIn(stored.blobs, BLOB_ID), zipped: factsIn(stored.zipped, ZIP_DIGEST) };
+}
+function factsIn(value, key) {
+    const facts = new Map();
+    if (!isObject$2(value))
+        return facts;
+    for (const id in value) {
+        const summary = summaryIn(value[id]);
+        if (summary && key.test(id))
+            facts.set(id, summary);
+    }
+    return facts;
+}
+function summaryIn(text) {
+    if (typeof text !== 'string' || text.charCodeAt(64) !== 0x2c)
+        return undefined;
+    const flag = text.charCodeAt(text.length - 1);
+    if (text.charCodeAt(text.length - 2) !== 0x2c || (flag !== 0x30 && flag !== 0x31))
+        return undefined;
+    const sha256 = text.slice(0, 64);
+    const size = text.slice(65, -2);
+    if (!SHA256.test(sha256) || !SIZE.test(size))
+        return undefined;
+    return { sha256, size: Number(size), binary: flag === 0x31 };
+}
+function isObject$2(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function contentFactsToStore(plan, state, files) {
+    const written = new Set(plan.resources.flatMap((change) => change.kind === 'file' && isWrite(change) ? [fileKey(change.namespace, change.path)] : []));
+    const facts = new Map();
+    const of = (namespace) => {
+        let held = facts.get(namespace);
+        if (!held)
+            facts.set(namespace, (held = { blobs: new Map(), zipped: new Map() }));
+        return held;
+    };
+    for (const file of files) {
+        const text = file.blob === undefined ? undefined : storedSummary(file);
+        if (text !== undefined)
+            of(file.namespace).blobs.set(file.blob, text);
+    }
+    for (const [namespace, held] of state) {
+        for (const file of held.files) {
+            if (file.digest === undefined || written.has(fileKey(namespace, file.path)))
+                continue;
+            const text = storedSummary(file.summary);
+            if (text !== undefined)
+                of(namespace).zipped.set(file.digest, text);
+        }
+    }
+    return new Map([...facts].map(([namespace, { blobs, zipped }]) => [namespace, within$1(blobs, zipped)]));
+}
+function storedSummary(summary) {
+    if (summary.sha256.length !== 64)
+        return undefined;
+    return `${summary.sha256},${summary.size},${summary.binary ? 1 : 0}`;
+}
+function within$1(blobs, zipped) {
+    const stored = { blobs: {}, zipped: {} };
+    let bytes = utf8Length(JSON.stringify(stored));
+    for (const [field, entries] of [
+        ['blobs', blobs],
+        ['zipped', zipped]
+    ]) {
+        for (const key of [...entries.keys()].sort()) {
+            const text = entries.get(key);
+            const size = key.length + text.length + 6;
+            if (bytes + size > MAX_CONTENT_FACTS_BYTES)
+                continue;
+            stored[field][key] = text;
+            bytes += size;
+        }
+    }
+    return stored;
+}
+
+const STORED_CHECKS_FIELD = 'checks';
+function checkDigest(key) {
+    return sha256Hex(JSON.stringify([
+        key.validator,
+        key.file,
+        key.rel,
+        key.expectedNamespace,
+        key.layout,
+        key.sha256
+    ]));
+}
+function storedCheckOf(flow, check) {
+    return {
+        id: flow.id,
+        namespace: flow.namespace,
+        notAFlow: flow.notAFlow,
+        otherKind: flow.otherKind,
+        findings: check.findings,
+        versioned: check.versioned,
+        identity: check.identity,
+        wellFormed: check.wellFormed,
+        references: check.references,
+        names: check.names
+    };
+}
+const MAX_STORED_CHECKS_BYTES = 512 * 1024;
+function entriesWithin(entries, bound = MAX_STORED_CHECKS_BYTES) {
+    const kept = {};
+    let bytes = '{}'.length;
+    let count = 0;
+    for (const digest of Object.keys(entries).sort()) {
+        const entry = entries[digest];
+        const size = utf8Length(JSON.stringify(entry)) + digest.length + 3 + (count ? 1 : 0);
+        if (bytes + size > bound)
+            continue;
+        kept[digest] = entry;
+        bytes += size;
+        count += 1;
+    }
+    return kept;
+}
+function sameStoredCheck(a, b) {
+    return (canonicalJson(JSON.parse(JSON.stringify(a))) === canonicalJson(JSON.parse(JSON.stringify(b))));
+}
+function storedChecksOf(markerValue) {
+    const found = new Map();
+    const stored = markerValue?.[STORED_CHECKS_FIELD];
+    if (!isObject$1(stored))
+        return found;
+    for (const [digest, entry] of Object.entries(stored)) {
+        if (/^[0-9a-f]{64}$/.test(digest) && isStoredCheck(entry))
+            found.set(digest, entry);
+    }
+    return found;
+}
+function isObject$1(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function fits(value, shape) {
+    if (!isObject$1(value))
+        return false;
+    return Object.entries(shape).every(([field, type]) => {
+        const held = value[field];
+        if (type.startsWith('?'))
+            return held === undefined || typeof held === type.slice(1);
+        return typeof held === type;
+    });
+}
+const SEVERITIES = ['error', 'warning', 'notice'];
+const FINDING = {
+    file: 'string',
+    line: 'number',
+    column: '?number',
+    endLine: '?number',
+    endColumn: '?number',
+    rule: 'string',
+    message: 'string',
+    resource: '?string'
+};
+function isFinding(value) {
+    return fits(value, FINDING) && SEVERITIES.includes(value.severity);
+}
+function isVersioned(value) {
+    return (isObject$1(value) &&
+        fits(value.finding, FINDING) &&
+        isVersion(value.since) &&
+        SEVERITIES.includes(value.whenUnknown) &&
+        (value.silentBefore === undefined || value.silentBefore === true) &&
+        (value.until === undefined || isVersion(value.until)));
+}
+function isVersion(value) {
+    return Array.isArray(value) && value.length === 3 && value.every((part) => Number.isInteger(part));
+}
+const SITE = {
+    file: 'string',
+    line: 'number',
+    column: 'number',
+    fromFlow: 'string',
+    namespace: 'string'
+};
+function isReference(value) {
+    if (!fits(value, SITE))
+        return false;
+    if (value.kind === 'file')
+        return typeof value.path === 'string';
+    return (value.kind === 'flow' &&
+        typeof value.id === 'string' &&
+        ['subflow', 'foreach', 'flow-trigger'].includes(value.via));
+}
+function isName(value) {
+    return (fits(value, {
+        name: 'string',
+        namespace: '?string',
+        flowNamespace: 'string',
+        file: 'string',
+        line: 'number',
+        column: 'number',
+        fromFlow: 'string'
+    }) && ['secret', 'kv'].includes(value.kind));
+}
+const every = (value, test) => Array.isArray(value) && value.every(test);
+function isStoredCheck(value) {
+    return (fits(value, {
+        id: '?string',
+        namespace: '?string',
+        notAFlow: 'boolean',
+        otherKind: '?string',
+        wellFormed: 'boolean'
+    }) &&
+        every(value.findings, isFinding) &&
+        every(value.versioned, isVersioned) &&
+        (value.identity === undefined ||
+            fits(value.identity, {
+                namespace: 'string',
+                id: 'string',
+                file: 'string',
+                line: 'number',
+                column: 'number'
+            })) &&
+        every(value.references, isReference) &&
+        (value.names === undefined || every(value.names, isName)));
+}
+
+const SEAL_FIELD = 'seal';
+const SEAL = /^hmac-sha256:([0-9a-f]{64}):([0-9a-f]{64})$/;
+function markerSeal(auth, tenant) {
+    const secret = auth.kind === 'basic'
+        ? `basic\u0000${auth.username}\u0000${auth.password}`
+        : auth.kind === 'bearer'
+            ? `bearer\u0000${auth.token}`
+            : undefined;
+    if (secret === undefined)
+        return undefined;
+    const key = Buffer.from(hkdfSync('sha256', secret, 'kestra-gitops marker seal 1', tenant ?? '', 32));
+    const sealOf = (namespace, text) => createHmac('sha256', key)
+        .update(`${JSON.stringify(namespace)}\n`)
+        .update(text)
+        .digest('hex');
+    const same = (seal, namespace, text) => timingSafeEqual(Buffer.from(seal), Buffer.from(sealOf(namespace, text)));
+    return {
+        sealed(namespace, marker) {
+            const { [SEAL_FIELD]: _seal, ...held } = marker;
+            const written = sealOf(namespace, JSON.stringify(held));
+            const sorted = sealOf(namespace, JSON.stringify(held, sortedKeys));
+            return { ...held, [SEAL_FIELD]: `hmac-sha256:${written}:${sorted}` };
+        },
+        holds(namespace, marker) {
+            const seal = SEAL.exec(String(marker[SEAL_FIELD]));
+            if (!seal)
+                return false;
+            const { [SEAL_FIELD]: _seal, ...held } = marker;
+            const read = JSON.stringify(held);
+            if (same(seal[1], namespace, read))
+                return true;
+            const sorted = JSON.stringify(held, sortedKeys);
+            return sorted !== read && same(seal[2], namespace, sorted);
+        }
+    };
+}
+function sortedKeys(_key, value) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+        return value;
+    const record = value;
+    return Object.fromEntries(Object.keys(record)
+        .sort()
+        .map((key) => [key, record[key]]));
+}
+function trustedMarker(seal, namespace, marker) {
+    const stores = STORED_CHECKS_FIELD in marker || CONTENT_FACTS_FIELD in marker;
+    if (!stores || seal?.holds(namespace, marker))
+        return { marker, trusted: true };
+    const { [STORED_CHECKS_FIELD]: _checks, [CONTENT_FACTS_FIELD]: _facts, [SEAL_FIELD]: _seal, ...rest } = marker;
+    return { marker: rest, trusted: false };
+}
+
 const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
 const EMPTY_CONTENT = summaryOf(new Uint8Array());
 async function summariseContent(absPath) {
@@ -3901,6 +4503,7 @@ async function readNamespaceFileBytes(entry) {
 }
 
 const NOTHING_FOUND = 'nothing-found';
+const MISSING_FOLDER = 'missing-folder';
 function deployableFlow(flow) {
     return (!flow.notAFlow &&
         flow.id !== undefined &&
@@ -4329,14 +4932,15 @@ class WorkTree {
         return entries;
     }
     async kind(rel) {
-        let stats;
-        try {
-            stats = lstatSync(join(this.root, rel), { throwIfNoEntry: false });
+        const parts = rel.split('/');
+        for (let i = 1; i <= parts.length; i++) {
+            const stats = lstatOrUndefined(join(this.root, ...parts.slice(0, i)));
+            if (!stats)
+                return undefined;
+            if (i === parts.length || stats.isSymbolicLink())
+                return statsKind(stats);
         }
-        catch {
-            stats = undefined;
-        }
-        return stats && statsKind(stats);
+        return undefined;
     }
     async read(rel) {
         return readFileSync(join(this.root, rel));
@@ -4398,11 +5002,14 @@ class WorkTree {
     }
 }
 function exists(path) {
+    return lstatOrUndefined(path) !== undefined;
+}
+function lstatOrUndefined(path) {
     try {
-        return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+        return lstatSync(path, { throwIfNoEntry: false });
     }
     catch {
-        return false;
+        return undefined;
     }
 }
 async function escapeReason(target, rules) {
@@ -4889,7 +5496,7 @@ const YAML_FILE$1 = /\.ya?ml$/;
 function isYamlFile(rel) {
     return YAML_FILE$1.test(rel);
 }
-function layoutRules(settings, layout) {
+function layoutRules(settings, layout, fileFolders = []) {
     const flowAreas = [];
     const fileAreas = [];
     if (layout === 'tenant') {
@@ -4899,11 +5506,15 @@ function layoutRules(settings, layout) {
     else if (layout === 'namespace') {
         const namespace = settings.namespace;
         flowAreas.push({ dir: ['flows'], expectedNamespaceOf: () => namespace });
-        fileAreas.push({ dir: ['files'], namespaceOf: () => namespace, prefix: '' });
+        fileAreas.push({ dir: ['files'], owner: namespace, namespaceOf: () => namespace, prefix: '' });
     }
-    for (const mapping of settings.namespaceFiles) {
+    for (const mapping of [
+        ...settings.namespaceFiles,
+        ...fileFolders.map((f) => ({ ...f, prefix: '' }))
+    ]) {
         fileAreas.push({
             dir: splitPath(mapping.dir),
+            owner: mapping.namespace,
             namespaceOf: () => mapping.namespace,
             prefix: mapping.prefix
         });
@@ -4933,6 +5544,14 @@ function layoutRules(settings, layout) {
         mayContain(dirRel) {
             const segments = splitPath(dirRel);
             return searched.some((dir) => dir.every((segment, i) => i >= segments.length || matches$1(segment, segments[i])));
+        },
+        fileFoldersOf(namespace) {
+            return fileAreas.flatMap((area) => {
+                if (area.owner !== undefined && area.owner !== namespace)
+                    return [];
+                const dir = area.dir.map((s) => (typeof s === 'string' ? s : namespace)).join('/');
+                return [`${dir === '' ? '.' : dir}/${area.prefix ? ` (as ${area.prefix}/…)` : ''}`];
+            });
         }
     };
 }
@@ -4968,89 +5587,6 @@ function matches$1(segment, name) {
 }
 function splitPath(path) {
     return path.split('/').filter((s) => s !== '' && s !== '.');
-}
-
-async function chooseLayout(settings, tree, rules) {
-    if (settings.layout !== 'auto') {
-        return { layout: settings.layout, reason: settings.layoutReason ?? 'set by the layout input' };
-    }
-    if (settings.namespace)
-        return { layout: 'namespace', reason: 'the namespace input is set' };
-    return decideLayout(await topFolders(tree, rules));
-}
-async function chooseWorkTreeLayout(settings, workspace) {
-    const tree = new WorkTree(workspace, settings.root);
-    return chooseLayout(settings, tree, new IgnoreRules(tree));
-}
-function decideLayout(folders) {
-    if (folders.length === 0) {
-        return {
-            layout: 'anywhere',
-            reason: 'no top-level <namespace>/flows/ or <namespace>/files/ folder; every flow under root is read'
-        };
-    }
-    const misnamed = folders.find((folder) => !NAMESPACE_PATTERN.test(folder.name));
-    if (misnamed) {
-        return {
-            layout: 'anywhere',
-            reason: `'${misnamed.name}/' holds flows/ or files/ but is not a namespace name; every flow under root is read`
-        };
-    }
-    const unused = folders.find((folder) => !folder.declaresOwnNamespace);
-    if (unused) {
-        return {
-            layout: 'anywhere',
-            reason: `no flow in '${unused.name}/flows/' declares namespace ${unused.name} or a child of it; every flow under root is read`
-        };
-    }
-    const names = folders.map((folder) => folder.name);
-    const listed = names.length > 5 ? `${names.slice(0, 5).join(', ')}…` : names.join(', ');
-    return {
-        layout: 'tenant',
-        reason: `the top-level folders ${listed} are namespaces that their flows declare`
-    };
-}
-async function topFolders(tree, rules) {
-    const folders = [];
-    for (const top of (await listFolders(tree, '', rules)).sort()) {
-        const inside = await listFolders(tree, top, rules);
-        if (!inside.some((rel) => rel === `${top}/flows` || rel === `${top}/files`))
-            continue;
-        const declaresOwnNamespace = NAMESPACE_PATTERN.test(top) && (await someFlowDeclares(tree, `${top}/flows`, top, rules));
-        folders.push({ name: top, declaresOwnNamespace });
-    }
-    return folders;
-}
-const NAMESPACE_LINE = /^namespace[ \t]*:[ \t]*["']?([^\s"'#]+)/m;
-async function someFlowDeclares(tree, dirRel, namespace, rules) {
-    for (const entry of await listing(tree, dirRel)) {
-        const rel = `${dirRel}/${entry.name}`;
-        if (await rules.excludes(rel, entry.kind === 'folder'))
-            continue;
-        if (entry.kind === 'folder') {
-            if (await someFlowDeclares(tree, rel, namespace, rules))
-                return true;
-        }
-        else if (entry.kind === 'file' && isYamlFile(rel)) {
-            const text = await tree.read(rel).then(String, () => '');
-            const declared = NAMESPACE_LINE.exec(text)?.[1];
-            if (declared === namespace || declared?.startsWith(`${namespace}.`))
-                return true;
-        }
-    }
-    return false;
-}
-async function listFolders(tree, dirRel, rules) {
-    const folders = [];
-    for (const entry of await listing(tree, dirRel)) {
-        const rel = childOf(dirRel, entry.name);
-        if (entry.kind === 'folder' && !(await rules.excludes(rel, true)))
-            folders.push(rel);
-    }
-    return folders;
-}
-function listing(tree, dirRel) {
-    return tree.list(dirRel).catch(() => []);
 }
 
 const NEVER_SEARCHED = new Set([
@@ -5140,6 +5676,137 @@ async function walkFolder(dirRel, options, result) {
         }
     }
     await Promise.all(subfolders);
+}
+
+async function chooseLayout(settings, tree, rules) {
+    if (settings.layout !== 'auto') {
+        return { layout: settings.layout, reason: settings.layoutReason ?? 'set by the layout input' };
+    }
+    if (settings.namespace)
+        return { layout: 'namespace', reason: 'the namespace input is set' };
+    const chosen = decideLayout(await topFolders(tree, rules));
+    const fileFolders = await findFileFolders(settings, chosen, tree, rules);
+    return fileFolders.length > 0 ? { ...chosen, fileFolders } : chosen;
+}
+async function findFileFolders(settings, chosen, tree, rules) {
+    const limit = new Semaphore(16);
+    const { entries } = await walkTree({
+        tree,
+        rules,
+        mayContain: () => false,
+        search: await SearchScope.of(tree),
+        limit: (task) => limit.run(task)
+    });
+    const bare = layoutRules({ namespace: settings.namespace, flowGlobs: settings.flowGlobs, namespaceFiles: [] }, chosen.layout);
+    const mapped = settings.namespaceFiles.map((mapping) => mapping.dir);
+    const candidates = new Map();
+    for (const { rel } of entries) {
+        const segments = rel.split('/');
+        for (let i = 0; i + 2 < segments.length; i++) {
+            const namespace = segments[i + 1];
+            if (segments[i] !== 'files' || !NAMESPACE_PATTERN.test(namespace))
+                continue;
+            const dir = segments.slice(0, i + 2).join('/');
+            if (candidates.has(dir))
+                continue;
+            const probe = bare.place(`${dir}/probe.yml`);
+            const layoutReads = probe.files.length > 0 || (probe.flow && !probe.flow.ifFlowDocument);
+            const lineHolds = mapped.some((m) => m === '' || dir === m || dir.startsWith(`${m}/`));
+            if (layoutReads || lineHolds)
+                continue;
+            candidates.set(dir, { dir, namespace, parent: segments.slice(0, i).join('/') });
+        }
+    }
+    if (candidates.size === 0)
+        return [];
+    const declared = await declaredNamespaces(tree, entries.filter((entry) => entry.kind === 'file' && isYamlFile(entry.rel)).map((e) => e.rel), limit);
+    return [...candidates.values()]
+        .filter(({ namespace, parent }) => declared.some((flow) => (parent === '' || flow.rel.startsWith(`${parent}/`)) &&
+        (flow.namespace === namespace || flow.namespace.startsWith(`${namespace}.`))))
+        .map(({ dir, namespace }) => ({ dir, namespace }))
+        .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+}
+async function declaredNamespaces(tree, rels, limit) {
+    const read = await Promise.all(rels.map((rel) => limit.run(async () => {
+        const text = normaliseText(await tree.read(rel).then(String, () => ''));
+        const namespace = kindOfText(text) === 'flow' ? NAMESPACE_LINE.exec(text)?.[1] : undefined;
+        return namespace === undefined ? [] : [{ rel, namespace }];
+    })));
+    return read.flat();
+}
+async function chooseWorkTreeLayout(settings, workspace) {
+    const tree = new WorkTree(workspace, settings.root);
+    return chooseLayout(settings, tree, new IgnoreRules(tree));
+}
+function decideLayout(folders) {
+    if (folders.length === 0) {
+        return {
+            layout: 'anywhere',
+            reason: 'no top-level <namespace>/flows/ or <namespace>/files/ folder; every flow under root is read'
+        };
+    }
+    const misnamed = folders.find((folder) => !NAMESPACE_PATTERN.test(folder.name));
+    if (misnamed) {
+        return {
+            layout: 'anywhere',
+            reason: `'${misnamed.name}/' holds flows/ or files/ but is not a namespace name; every flow under root is read`
+        };
+    }
+    const unused = folders.find((folder) => !folder.declaresOwnNamespace);
+    if (unused) {
+        return {
+            layout: 'anywhere',
+            reason: `no flow in '${unused.name}/flows/' declares namespace ${unused.name} or a child of it; every flow under root is read`
+        };
+    }
+    const names = folders.map((folder) => folder.name);
+    const listed = names.length > 5 ? `${names.slice(0, 5).join(', ')}…` : names.join(', ');
+    return {
+        layout: 'tenant',
+        reason: `the top-level folders ${listed} are namespaces that their flows declare`
+    };
+}
+async function topFolders(tree, rules) {
+    const folders = [];
+    for (const top of (await listFolders(tree, '', rules)).sort()) {
+        const inside = await listFolders(tree, top, rules);
+        if (!inside.some((rel) => rel === `${top}/flows` || rel === `${top}/files`))
+            continue;
+        const declaresOwnNamespace = NAMESPACE_PATTERN.test(top) && (await someFlowDeclares(tree, `${top}/flows`, top, rules));
+        folders.push({ name: top, declaresOwnNamespace });
+    }
+    return folders;
+}
+const NAMESPACE_LINE = /^namespace[ \t]*:[ \t]*["']?([^\s"'#]+)/m;
+async function someFlowDeclares(tree, dirRel, namespace, rules) {
+    for (const entry of await listing(tree, dirRel)) {
+        const rel = `${dirRel}/${entry.name}`;
+        if (await rules.excludes(rel, entry.kind === 'folder'))
+            continue;
+        if (entry.kind === 'folder') {
+            if (await someFlowDeclares(tree, rel, namespace, rules))
+                return true;
+        }
+        else if (entry.kind === 'file' && isYamlFile(rel)) {
+            const text = await tree.read(rel).then(String, () => '');
+            const declared = NAMESPACE_LINE.exec(text)?.[1];
+            if (declared === namespace || declared?.startsWith(`${namespace}.`))
+                return true;
+        }
+    }
+    return false;
+}
+async function listFolders(tree, dirRel, rules) {
+    const folders = [];
+    for (const entry of await listing(tree, dirRel)) {
+        const rel = childOf(dirRel, entry.name);
+        if (entry.kind === 'folder' && !(await rules.excludes(rel, true)))
+            folders.push(rel);
+    }
+    return folders;
+}
+function listing(tree, dirRel) {
+    return tree.list(dirRel).catch(() => []);
 }
 
 const ONLY_GIT = {
@@ -5341,7 +6008,7 @@ function nothingFound(model, settings, layout, hidden = []) {
         file: model.rootRel || '.',
         rule: NOTHING_FOUND,
         message: `No flow or namespace file found: the ${layout} layout (${model.layout.reason}) ` +
-            `looked in ${lookedIn(settings, layout)} under root '${settings.root}'.${hiding} Set namespace (flows/ and files/ ` +
+            `looked in ${lookedIn$1(settings, layout)} under root '${settings.root}'.${hiding} Set namespace (flows/ and files/ ` +
             'of one namespace), layout (tenant, namespace, anywhere, custom) or root (the folder holding ' +
             'the flows), or list the namespaces to manage in namespaces'
     };
@@ -5398,7 +6065,7 @@ function ruleFix(rule, first) {
 function inWorkspace(rootRel, rel) {
     return rootRel === '' ? rel : `${rootRel}/${rel}`;
 }
-function lookedIn(settings, layout) {
+function lookedIn$1(settings, layout) {
     const files = { tenant: ['<namespace>/files/'], namespace: ['files/'] }[layout];
     const mapped = settings.namespaceFiles.map(({ dir }) => `${dir || '.'}/`);
     return [...flowPlaces(settings, layout), ...(files ?? []), ...mapped].join(', ');
@@ -5432,6 +6099,113 @@ async function misnamedTenantFolders(tree, rules) {
     return misnamed;
 }
 
+function nearest(typed, names) {
+    let best;
+    let bestDistance = Math.max(2, Math.floor(typed.length / 3)) + 1;
+    for (const name of names) {
+        if (name === typed)
+            continue;
+        const distance = editDistance$1(typed, name);
+        if (distance < bestDistance)
+            [best, bestDistance] = [name, distance];
+    }
+    return best;
+}
+function editDistance$1(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+            current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
+async function missingFolders(tree, settings, layout, fileOf) {
+    const problems = [];
+    const missing = async (rel, what, after) => {
+        const found = await lookUp$1(tree, rel);
+        if (found.exists)
+            return;
+        problems.push({
+            severity: 'error',
+            file: fileOf(rel),
+            rule: MISSING_FOLDER,
+            message: `${what} names '${rel}', which does not exist under root '${settings.root}'${hint(found)}. ${after}`
+        });
+    };
+    for (const mapping of settings.namespaceFiles) {
+        if (mapping.dir === '')
+            continue;
+        await missing(mapping.dir, `The namespace-files line '${mapping.dir} -> ${mapping.namespace}${mapping.prefix ? `:${mapping.prefix}` : ''}'`, `Nothing is read for it, and the plan deletes nothing until it names a folder`);
+    }
+    if (layout === 'custom') {
+        for (const glob of settings.flowGlobs) {
+            if (glob.startsWith('!'))
+                continue;
+            const base = picomatch.scan(glob.replace(/^\.\//, '')).base;
+            if (base === '' || base === '.')
+                continue;
+            await missing(base, `The flows glob '${glob}'`, 'Fix the glob');
+        }
+    }
+    if (layout === 'namespace') {
+        const [flows, files] = await Promise.all([lookUp$1(tree, 'flows'), lookUp$1(tree, 'files')]);
+        if (!flows.exists && !files.exists) {
+            problems.push({
+                severity: 'error',
+                file: fileOf('flows'),
+                rule: MISSING_FOLDER,
+                message: `The namespace layout reads flows/ and files/ under root '${settings.root}', and neither exists` +
+                    `${hint(flows)}. Set root to the folder holding them, or choose another layout`
+            });
+        }
+    }
+    return problems;
+}
+async function missingRoot(workspace, rootRel, root) {
+    const found = await lookUp$1(workspace, rootRel);
+    return {
+        severity: 'error',
+        file: rootRel === '' ? '.' : rootRel,
+        rule: MISSING_FOLDER,
+        message: `the root folder '${root}' does not exist in the workspace${hint(found)}; check the root input`
+    };
+}
+async function lookUp$1(tree, rel) {
+    const segments = rel.split('/').filter((s) => s !== '' && s !== '.');
+    let at = '';
+    let spelled = '';
+    let exact = true;
+    let deepest = '';
+    for (const segment of segments) {
+        const entries = await tree.list(spelled).catch(() => []);
+        const names = entries.map((entry) => entry.name);
+        if (exact && names.includes(segment)) {
+            at = childOf(at, segment);
+            spelled = at;
+            deepest = at;
+            continue;
+        }
+        exact = false;
+        const name = names.includes(segment) ? segment : nearest(segment, names);
+        if (name === undefined)
+            return { exists: false, deepest };
+        spelled = childOf(spelled, name);
+    }
+    return exact ? { exists: true } : { exists: false, deepest, nearest: spelled };
+}
+function hint(found) {
+    if (found.exists)
+        return '';
+    if (found.nearest !== undefined)
+        return ` (did you mean '${found.nearest}'?)`;
+    return found.deepest === '' ? '' : ` (the deepest folder that exists is '${found.deepest}')`;
+}
+
 const CONCURRENCY = 32;
 async function loadRepository(tree, settings, hooks = {}) {
     const { workspace, rootRel } = tree;
@@ -5448,15 +6222,12 @@ async function loadRepository(tree, settings, hooks = {}) {
         readProblems: []
     };
     if (!(await tree.hasRoot())) {
-        model.readProblems.push({
-            severity: 'error',
-            file: rootRel === '' ? '.' : rootRel,
-            message: `the root folder '${settings.root}' does not exist in the workspace; check the root input`
-        });
+        model.readProblems.push(await missingRoot(new WorkTree(workspace, '.'), rootRel, settings.root));
         return model;
     }
     const chosen = model.layout.layout;
-    const layout = layoutRules(settings, chosen);
+    model.readProblems.push(...(await missingFolders(tree, settings, chosen, fileOf)));
+    const layout = layoutRules(settings, chosen, model.layout.fileFolders);
     const search = await SearchScope.of(tree);
     const revealed = new Set();
     const held = (namespace) => {
@@ -5920,6 +6691,7 @@ async function readMarkers(api, namespaces, semaphore, first = false) {
     const markers = new Map();
     const warnings = [];
     const stored = new Map();
+    const held = new Map();
     await Promise.all(namespaces.map(async (namespace) => {
         let value;
         try {
@@ -5935,243 +6707,14 @@ async function readMarkers(api, namespaces, semaphore, first = false) {
             warnings.push(`The KV entry ${COMMIT_MARKER_KEY} of namespace ${namespace} is not a deployed-commit marker; it will be overwritten after this deploy.`);
         }
         markers.set(namespace, marker);
+        if (value !== undefined)
+            held.set(namespace, value);
         const object = storedObject(value);
         if (object)
             stored.set(namespace, object);
     }));
     warnings.sort();
-    return { markers, warnings, stored };
-}
-
-const STORED_CHECKS_FIELD = 'checks';
-function checkDigest(key) {
-    return sha256Hex(JSON.stringify([
-        key.validator,
-        key.file,
-        key.rel,
-        key.expectedNamespace,
-        key.layout,
-        key.sha256
-    ]));
-}
-function storedCheckOf(flow, check) {
-    return {
-        id: flow.id,
-        namespace: flow.namespace,
-        notAFlow: flow.notAFlow,
-        otherKind: flow.otherKind,
-        findings: check.findings,
-        versioned: check.versioned,
-        identity: check.identity,
-        wellFormed: check.wellFormed,
-        references: check.references,
-        names: check.names
-    };
-}
-const MAX_STORED_CHECKS_BYTES = 512 * 1024;
-function entriesWithin(entries, bound = MAX_STORED_CHECKS_BYTES) {
-    const kept = {};
-    let bytes = '{}'.length;
-    let count = 0;
-    for (const digest of Object.keys(entries).sort()) {
-        const entry = entries[digest];
-        const size = utf8Length(JSON.stringify(entry)) + digest.length + 3 + (count ? 1 : 0);
-        if (bytes + size > bound)
-            continue;
-        kept[digest] = entry;
-        bytes += size;
-        count += 1;
-    }
-    return kept;
-}
-function sameStoredCheck(a, b) {
-    return (canonicalJson(JSON.parse(JSON.stringify(a))) === canonicalJson(JSON.parse(JSON.stringify(b))));
-}
-function storedChecksOf(markerValue) {
-    const found = new Map();
-    const stored = markerValue?.[STORED_CHECKS_FIELD];
-    if (!isObject$2(stored))
-        return found;
-    for (const [digest, entry] of Object.entries(stored)) {
-        if (/^[0-9a-f]{64}$/.test(digest) && isStoredCheck(entry))
-            found.set(digest, entry);
-    }
-    return found;
-}
-function isObject$2(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function fits(value, shape) {
-    if (!isObject$2(value))
-        return false;
-    return Object.entries(shape).every(([field, type]) => {
-        const held = value[field];
-        if (type.startsWith('?'))
-            return held === undefined || typeof held === type.slice(1);
-        return typeof held === type;
-    });
-}
-const SEVERITIES = ['error', 'warning', 'notice'];
-const FINDING = {
-    file: 'string',
-    line: 'number',
-    column: '?number',
-    endLine: '?number',
-    endColumn: '?number',
-    rule: 'string',
-    message: 'string',
-    resource: '?string'
-};
-function isFinding(value) {
-    return fits(value, FINDING) && SEVERITIES.includes(value.severity);
-}
-function isVersioned(value) {
-    return (isObject$2(value) &&
-        fits(value.finding, FINDING) &&
-        isVersion(value.since) &&
-        SEVERITIES.includes(value.whenUnknown) &&
-        (value.silentBefore === undefined || value.silentBefore === true) &&
-        (value.until === undefined || isVersion(value.until)));
-}
-function isVersion(value) {
-    return Array.isArray(value) && value.length === 3 && value.every((part) => Number.isInteger(part));
-}
-const SITE = {
-    file: 'string',
-    line: 'number',
-    column: 'number',
-    fromFlow: 'string',
-    namespace: 'string'
-};
-function isReference(value) {
-    if (!fits(value, SITE))
-        return false;
-    if (value.kind === 'file')
-        return typeof value.path === 'string';
-    return (value.kind === 'flow' &&
-        typeof value.id === 'string' &&
-        ['subflow', 'foreach', 'flow-trigger'].includes(value.via));
-}
-function isName(value) {
-    return (fits(value, {
-        name: 'string',
-        namespace: '?string',
-        flowNamespace: 'string',
-        file: 'string',
-        line: 'number',
-        column: 'number',
-        fromFlow: 'string'
-    }) && ['secret', 'kv'].includes(value.kind));
-}
-const every = (value, test) => Array.isArray(value) && value.every(test);
-function isStoredCheck(value) {
-    return (fits(value, {
-        id: '?string',
-        namespace: '?string',
-        notAFlow: 'boolean',
-        otherKind: '?string',
-        wellFormed: 'boolean'
-    }) &&
-        every(value.findings, isFinding) &&
-        every(value.versioned, isVersioned) &&
-        (value.identity === undefined ||
-            fits(value.identity, {
-                namespace: 'string',
-                id: 'string',
-                file: 'string',
-                line: 'number',
-                column: 'number'
-            })) &&
-        every(value.references, isReference) &&
-        (value.names === undefined || every(value.names, isName)));
-}
-
-const CONTENT_FACTS_FIELD = 'contents';
-const MAX_CONTENT_FACTS_BYTES = 384 * 1024;
-const NO_CONTENT_FACTS = { blobs: new Map(), zipped: new Map() };
-const BLOB_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-const ZIP_DIGEST = /^[sd][A-Za-z0-9_-]{43}$/;
-const SHA256 = /^[0-9a-f]{64}$/;
-const SIZE = /^(?:0|[1-9][0-9]{0,14})$/;
-function contentFactsOf(markerValue) {
-    const stored = markerValue?.[CONTENT_FACTS_FIELD];
-    if (!isObject$1(stored))
-        return NO_CONTENT_FACTS;
-    return { blobs: factsIn(stored.blobs, BLOB_ID), zipped: factsIn(stored.zipped, ZIP_DIGEST) };
-}
-function factsIn(value, key) {
-    const facts = new Map();
-    if (!isObject$1(value))
-        return facts;
-    for (const id in value) {
-        const summary = summaryIn(value[id]);
-        if (summary && key.test(id))
-            facts.set(id, summary);
-    }
-    return facts;
-}
-function summaryIn(text) {
-    if (typeof text !== 'string' || text.charCodeAt(64) !== 0x2c)
-        return undefined;
-    const flag = text.charCodeAt(text.length - 1);
-    if (text.charCodeAt(text.length - 2) !== 0x2c || (flag !== 0x30 && flag !== 0x31))
-        return undefined;
-    const sha256 = text.slice(0, 64);
-    const size = text.slice(65, -2);
-    if (!SHA256.test(sha256) || !SIZE.test(size))
-        return undefined;
-    return { sha256, size: Number(size), binary: flag === 0x31 };
-}
-function isObject$1(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function contentFactsToStore(plan, state, files) {
-    const written = new Set(plan.resources.flatMap((change) => change.kind === 'file' && isWrite(change) ? [fileKey(change.namespace, change.path)] : []));
-    const facts = new Map();
-    const of = (namespace) => {
-        let held = facts.get(namespace);
-        if (!held)
-            facts.set(namespace, (held = { blobs: new Map(), zipped: new Map() }));
-        return held;
-    };
-    for (const file of files) {
-        const text = file.blob === undefined ? undefined : storedSummary(file);
-        if (text !== undefined)
-            of(file.namespace).blobs.set(file.blob, text);
-    }
-    for (const [namespace, held] of state) {
-        for (const file of held.files) {
-            if (file.digest === undefined || written.has(fileKey(namespace, file.path)))
-                continue;
-            const text = storedSummary(file.summary);
-            if (text !== undefined)
-                of(namespace).zipped.set(file.digest, text);
-        }
-    }
-    return new Map([...facts].map(([namespace, { blobs, zipped }]) => [namespace, within$1(blobs, zipped)]));
-}
-function storedSummary(summary) {
-    if (summary.sha256.length !== 64)
-        return undefined;
-    return `${summary.sha256},${summary.size},${summary.binary ? 1 : 0}`;
-}
-function within$1(blobs, zipped) {
-    const stored = { blobs: {}, zipped: {} };
-    let bytes = utf8Length(JSON.stringify(stored));
-    for (const [field, entries] of [
-        ['blobs', blobs],
-        ['zipped', zipped]
-    ]) {
-        for (const key of [...entries.keys()].sort()) {
-            const text = entries.get(key);
-            const size = key.length + text.length + 6;
-            if (bytes + size > MAX_CONTENT_FACTS_BYTES)
-                continue;
-            stored[field][key] = text;
-            bytes += size;
-        }
-    }
-    return stored;
+    return { markers, warnings, stored, held };
 }
 
 function serverFile(path, file, keepBytes, facts) {
@@ -6198,6 +6741,7 @@ class ServerReads {
     stored = new Map();
     checks = new Map();
     facts = new Map();
+    unsealed = new Set();
     localFiles;
     knowLocalFiles;
     exports = new Semaphore(EXPORTS_AT_ONCE);
@@ -6285,7 +6829,15 @@ class ServerReads {
             if (this.options.markers)
                 this.start(namespace);
             const reading = this.markers.get(namespace) ?? readMarkers(this.api, [namespace], undefined, true);
-            marker = reading.then((read) => read.stored?.get(namespace), () => undefined);
+            marker = reading.then((read) => {
+                const stored = read.stored?.get(namespace);
+                if (!stored)
+                    return undefined;
+                const { marker, trusted } = trustedMarker(this.options.seal, namespace, stored);
+                if (!trusted)
+                    this.unsealed.add(namespace);
+                return marker;
+            }, () => undefined);
             this.stored.set(namespace, marker);
         }
         return marker;
@@ -6318,7 +6870,8 @@ class ServerReads {
         const read = {
             markers: new Map(parts.flatMap((part) => [...part.markers])),
             warnings: parts.flatMap((part) => part.warnings).sort(),
-            stored: new Map(parts.flatMap((part) => [...(part.stored ?? [])]))
+            stored: new Map(parts.flatMap((part) => [...(part.stored ?? [])])),
+            held: new Map(parts.flatMap((part) => [...(part.held ?? [])]))
         };
         return { namespaces: sorted, read };
     }
@@ -6828,7 +7381,11 @@ function gather(input) {
     const recorded = mode === 'deploy' && !target.transientEnvironment;
     const facts = recorded ? 'record' : mode === 'plan' && input.reuse ? 'use' : undefined;
     const reads = planning
-        ? new ServerReads(kestra, { markers: mode === 'deploy', facts })
+        ? new ServerReads(kestra, {
+            markers: mode === 'deploy',
+            facts,
+            seal: markerSeal(settings.auth, settings.tenant)
+        })
         : undefined;
     const validating = kestra && settings.serverValidation;
     const onServer = validating
@@ -6954,7 +7511,7 @@ function gather(input) {
         })());
         return { serverVersion: Promise.resolve(probe), changed, state, snapshot, baseReused };
     };
-    return { repository, reused, flows, after };
+    return { repository, reused, unsealed: reads?.unsealed ?? new Set(), flows, after };
 }
 async function* wholeFlows(loading) {
     const model = await loading.catch(() => undefined);
@@ -7210,8 +7767,6 @@ function coreTaskFindings(document, tree) {
             switch (coreFlowType(task.type)) {
                 case 'Switch':
                     return switchFindings(document, task);
-                case 'If':
-                    return ifFindings(document, task);
                 case 'Dag':
                     return dagFindings(document, task);
                 case 'WorkingDirectory':
@@ -7260,17 +7815,6 @@ function switchFindings(document, task) {
     return [
         document.finding('error', task.at, 'switch-no-tasks', `Switch '${task.id ?? task.path}' has no task: neither \`cases\` nor \`defaults\` hold any. Add a case or defaults`)
     ];
-}
-function ifFindings(document, task) {
-    const findings = [];
-    const condition = document.get(task.map, 'condition');
-    if (!condition || document.isNull(condition.value)) {
-        findings.push(document.finding('error', task.at, 'if-condition', `If task '${task.id ?? task.path}' has no \`condition\`: add the expression to evaluate`));
-    }
-    if (!document.get(task.map, 'then')) {
-        findings.push(document.finding('error', task.at, 'empty-tasks', `If task '${task.id ?? task.path}' has no \`then\`: add the tasks to run`));
-    }
-    return findings;
 }
 function dagFindings(document, task) {
     const findings = missingListFindings(document, task);
@@ -7461,7 +8005,7 @@ function scheduleFindings(document, tree) {
 }
 
 const INPUT_ID_PATTERN = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
-const INPUT_TYPES = new Set([
+const INPUT_TYPES$1 = new Set([
     'STRING',
     'ENUM',
     'SELECT',
@@ -7600,8 +8144,8 @@ function oneInputFindings(document, input) {
     if (!typeEntry || document.isNull(typeEntry.value)) {
         findings.push(document.finding('error', idNode, 'input-type', `${label} has no \`type\`: add one, e.g. \`type: STRING\``));
     }
-    else if (input.type === undefined || !INPUT_TYPES.has(input.type)) {
-        findings.push(document.finding('warning', typeEntry.value ?? typeEntry.key, 'input-type', `Input type '${input.type ?? ''}' is not one this action knows (${[...INPUT_TYPES].join(', ')}). If your Kestra is newer than this action the server decides; otherwise fix the type`));
+    else if (input.type === undefined || !INPUT_TYPES$1.has(input.type)) {
+        findings.push(document.finding('warning', typeEntry.value ?? typeEntry.key, 'input-type', `Input type '${input.type ?? ''}' is not one this action knows (${[...INPUT_TYPES$1].join(', ')}). If your Kestra is newer than this action the server decides; otherwise fix the type`));
     }
     const defaults = document.get(map, 'defaults');
     const literal = document.string(defaults?.value);
@@ -8151,9 +8695,6 @@ function duplicateFlowFindings(identities) {
     return findings;
 }
 
-const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
-const TYPE_PATTERN = /^[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*(\.[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*)*$/u;
-const MAX_TASK_ID = 256;
 const SUBFLOW_TYPES = new Set([
     'io.kestra.plugin.core.flow.Subflow',
     'io.kestra.core.tasks.flows.Subflow',
@@ -8167,83 +8708,81 @@ const FLOW_TRIGGER_TYPES = new Set([
     'io.kestra.plugin.core.trigger.Flow',
     'io.kestra.core.models.triggers.types.Flow'
 ]);
-function taskFindings(document, tree) {
-    return [
-        ...tree.tasks.flatMap((task) => idAndTypeFindings(document, task, 'task')),
-        ...tree.triggers.flatMap((trigger) => idAndTypeFindings(document, trigger, 'trigger')),
-        ...duplicateFindings(document, tree.tasks, 'task'),
-        ...duplicateFindings(document, tree.triggers, 'trigger'),
-        ...recursiveCallFindings(document, tree.tasks),
-        ...duplicatePreconditionFindings(document, tree.triggers)
-    ];
-}
-function idAndTypeFindings(document, task, kind) {
-    const findings = [];
-    const Kind = kind === 'task' ? 'Task' : 'Trigger';
-    if (!task.idEntry) {
-        findings.push(document.finding('error', task.at, `${kind}-id`, `${Kind} at ${task.path} has no \`id\`: add one`));
-    }
-    else if (task.id === undefined || task.id === '') {
-        findings.push(document.finding('error', taskIdNode(task), `${kind}-id`, `${Kind} at ${task.path} has an empty \`id\`: set one`));
-    }
-    else if (!TASK_ID_PATTERN.test(task.id) || task.id.length > MAX_TASK_ID) {
-        findings.push(document.finding('error', taskIdNode(task), `${kind}-id`, `${Kind} id '${task.id}' is invalid: use letters, digits, '_' or '-' (no dots or spaces), starting with a letter or digit, at most ${MAX_TASK_ID} characters`));
-    }
-    if (!task.typeEntry) {
-        findings.push(document.finding('error', task.at, `${kind}-type`, `${Kind} ${task.id !== undefined ? `'${task.id}'` : `at ${task.path}`} has no \`type\`: add the plugin class, e.g. io.kestra.plugin.core.log.Log`));
-    }
-    else if (task.type === undefined || !TYPE_PATTERN.test(task.type)) {
-        findings.push(document.finding('error', task.at !== task.map ? task.at : (task.typeEntry.value ?? task.typeEntry.key), `${kind}-type`, `${Kind} type '${task.type ?? ''}' is not a plugin class name: use a fully-qualified class name such as io.kestra.plugin.core.log.Log`));
-    }
-    return findings;
-}
-function duplicateFindings(document, nodes, kind) {
-    const byPosition = nodes
-        .filter((node) => node.id !== undefined && node.id !== '')
-        .map((node) => ({ node, offset: taskIdNode(node).range?.[0] ?? 0 }))
-        .sort((a, b) => a.offset - b.offset);
-    const first = new Map();
-    const findings = [];
-    for (const { node } of byPosition) {
-        const id = node.id;
-        const previous = first.get(id);
-        if (!previous) {
-            first.set(id, node);
+const FLOW_CONDITIONS = new Set([
+    'io.kestra.plugin.core.condition.ExecutionFlow',
+    'io.kestra.plugin.core.condition.ExecutionFlowCondition',
+    'io.kestra.core.models.conditions.types.ExecutionFlowCondition',
+    'io.kestra.plugin.core.condition.FlowCondition',
+    'io.kestra.core.models.conditions.types.FlowCondition'
+]);
+const MAP_CONDITIONS = new Set([
+    'io.kestra.plugin.core.condition.MultipleCondition',
+    'io.kestra.core.models.conditions.types.MultipleCondition'
+]);
+const LIST_CONDITIONS = new Set([
+    'io.kestra.plugin.core.condition.Or',
+    'io.kestra.plugin.core.condition.OrCondition',
+    'io.kestra.core.models.conditions.types.OrCondition'
+]);
+const MAX_DEPTH = 16;
+function flowLinks(document, tree) {
+    const links = [];
+    const named = (map) => {
+        const namespace = document.get(map, 'namespace');
+        const flowId = document.get(map, 'flowId');
+        return namespace && flowId ? { namespace, flowId } : undefined;
+    };
+    for (const task of tree.tasks) {
+        if (task.type === undefined)
             continue;
-        }
-        const firstLine = nodePosition(document.flow, taskIdNode(previous)).line;
-        findings.push(document.finding('error', taskIdNode(node), `duplicate-${kind}-id`, `Duplicate ${kind} id '${id}' (first used on line ${firstLine}): ${kind} ids must be unique across the whole flow${kind === 'task' ? ', nested tasks included' : ''}. Rename one`));
+        const via = SUBFLOW_TYPES.has(task.type)
+            ? 'subflow'
+            : FOREACH_ITEM_TYPES.has(task.type)
+                ? 'foreach'
+                : undefined;
+        const names = via && named(task.map);
+        if (via && names)
+            links.push({ via, ...names, at: task.at, task });
     }
-    return findings;
-}
-function recursiveCallFindings(document, tasks) {
-    const flowId = document.string(document.get(document.root, 'id')?.value);
-    const namespace = document.string(document.get(document.root, 'namespace')?.value);
-    if (flowId === undefined || namespace === undefined)
-        return [];
-    return tasks
-        .filter((task) => task.type !== undefined &&
-        (SUBFLOW_TYPES.has(task.type) || FOREACH_ITEM_TYPES.has(task.type)))
-        .filter((task) => document.string(document.get(task.map, 'flowId')?.value) === flowId &&
-        document.string(document.get(task.map, 'namespace')?.value) === namespace)
-        .map((task) => document.finding('error', task.at, 'recursive-subflow', `Recursive call to flow [${namespace}.${flowId}]: task '${task.id ?? task.path}' starts the flow it belongs to. Call another flow`));
-}
-function duplicatePreconditionFindings(document, triggers) {
-    const seen = new Set();
-    const findings = [];
-    for (const trigger of triggers) {
+    const upstream = (node) => {
+        const map = document.map(node);
+        const names = map && named(map);
+        if (map && names) {
+            links.push({ via: 'flow-trigger', ...names, at: names.flowId.key });
+        }
+    };
+    const condition = (node, depth) => {
+        const map = document.map(node);
+        if (!map || depth > MAX_DEPTH)
+            return;
+        const type = document.string(document.get(map, 'type')?.value);
+        if (type === undefined)
+            return;
+        const inner = document.get(map, 'conditions')?.value;
+        if (FLOW_CONDITIONS.has(type))
+            upstream(map);
+        else if (MAP_CONDITIONS.has(type)) {
+            for (const entry of document.entries(inner))
+                condition(entry.value, depth + 1);
+        }
+        else if (LIST_CONDITIONS.has(type)) {
+            for (const item of document.items(inner))
+                condition(item, depth + 1);
+        }
+    };
+    for (const trigger of tree.triggers) {
         if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type))
             continue;
-        const idEntry = document.get(document.get(trigger.map, 'preconditions')?.value, 'id');
-        const id = document.string(idEntry?.value);
-        if (!idEntry || id === undefined)
-            continue;
-        if (seen.has(id)) {
-            findings.push(document.finding('error', idEntry.key, 'duplicate-preconditions', `Duplicate preconditions id '${id}': another Flow trigger already uses it. Give each trigger's \`preconditions\` its own id`));
+        for (const item of document.items(document.get(trigger.map, 'conditions')?.value)) {
+            condition(item, 0);
         }
-        seen.add(id);
+        const preconditions = document.get(trigger.map, 'preconditions')?.value;
+        for (const item of document.items(document.get(preconditions, 'flows')?.value))
+            upstream(item);
+        for (const item of document.items(document.get(trigger.map, 'dependsOn')?.value))
+            upstream(item);
     }
-    return findings;
+    return links;
 }
 
 const LABEL_KEY_PATTERN = /^\p{Ll}[\p{L}0-9._-]*$/u;
@@ -8363,12 +8902,12 @@ function unresolved(document, node, ref) {
 }
 
 const V2 = [2, 0, 0];
-const LOOP = 'rewrite it with `io.kestra.plugin.core.flow.Loop`, which replaces it in Kestra 2.0';
+const LOOP$1 = 'rewrite it with `io.kestra.plugin.core.flow.Loop`, which replaces it in Kestra 2.0';
 const REMOVED_TASKS = {
-    'io.kestra.plugin.core.flow.ForEach': LOOP,
-    'io.kestra.plugin.core.flow.ForEachItem': LOOP,
-    'io.kestra.plugin.core.flow.EachSequential': LOOP,
-    'io.kestra.plugin.core.flow.EachParallel': LOOP,
+    'io.kestra.plugin.core.flow.ForEach': LOOP$1,
+    'io.kestra.plugin.core.flow.ForEachItem': LOOP$1,
+    'io.kestra.plugin.core.flow.EachSequential': LOOP$1,
+    'io.kestra.plugin.core.flow.EachParallel': LOOP$1,
     'io.kestra.plugin.core.flow.Template': 'templates are gone: move the template’s tasks into this flow or into a subflow',
     'io.kestra.plugin.core.debug.Echo': 'use `io.kestra.plugin.core.log.Log`',
     'io.kestra.plugin.core.execution.Count': 'use `io.kestra.plugin.kestra.executions.Count` of the Kestra plugin',
@@ -8380,7 +8919,7 @@ const REMOVED_TASKS = {
     'io.kestra.plugin.core.state.Delete': 'use the KV store: `io.kestra.plugin.core.kv.Delete`',
     'io.kestra.plugin.core.storage.LocalFiles': 'use the `inputFiles` of a `io.kestra.plugin.core.flow.WorkingDirectory` or of a script task'
 };
-const ALIASES = {
+const ALIASES$1 = {
     'debugs.Echo': 'debug.Echo',
     'debugs.Return': 'debug.Return',
     'executions.Counts': 'execution.Count',
@@ -8442,6 +8981,13 @@ const REMOVED_TRIGGER_KEYS = {
 const REMOVED_FLOW_TRIGGER_KEYS = {
     preconditions: 'Kestra 2.0’s Flow trigger names the flows it waits for in `dependsOn` (with `window` and `mode`)'
 };
+const REMOVED_PAUSE_KEYS = {
+    delay: 'Use `pauseDuration`, which 1.3 already takes for it ("Deprecated: use `pauseDuration` instead")',
+    tasks: 'A 2.0 Pause holds no tasks: move them after the Pause'
+};
+const REMOVED_RETRY_KEYS = {
+    maxAttempt: 'Use `maxAttempts`, the name 1.3 already reads it as'
+};
 function removedInTwoFindings(document, tree) {
     const findings = [];
     const property = (owner, removed, where) => {
@@ -8453,8 +8999,18 @@ function removedInTwoFindings(document, tree) {
         }
     };
     property(document.root, REMOVED_FLOW_KEYS, '');
+    const retry = (owner, where) => {
+        const policy = document.get(owner, 'retry')?.value;
+        if (policy)
+            property(policy, REMOVED_RETRY_KEYS, ` in the retry${where}`);
+    };
+    retry(document.root, ' of the flow');
     for (const task of tree.tasks) {
-        property(task.map, REMOVED_PLUGIN_KEYS, ` on task '${task.id ?? task.path}'`);
+        const where = ` on task '${task.id ?? task.path}'`;
+        property(task.map, REMOVED_PLUGIN_KEYS, where);
+        if (coreFlowType(task.type) === 'Pause')
+            property(task.map, REMOVED_PAUSE_KEYS, where);
+        retry(task.map, ` of task '${task.id ?? task.path}'`);
         findings.push(...typeFindings(document, task));
     }
     for (const trigger of tree.triggers) {
@@ -8496,9 +9052,9 @@ function aliasTarget(type) {
         : type.startsWith(TRIGGER_ALIAS) && !type.slice(TRIGGER_ALIAS.length).includes('.')
             ? type.slice(TRIGGER_ALIAS.length)
             : undefined;
-    if (key === undefined || !Object.hasOwn(ALIASES, key))
+    if (key === undefined || !Object.hasOwn(ALIASES$1, key))
         return undefined;
-    return `io.kestra.plugin.core.${ALIASES[key]}`;
+    return `io.kestra.plugin.core.${ALIASES$1[key]}`;
 }
 function inputTypeFindings(document, tree) {
     const typeEntries = [
@@ -8662,7 +9218,7 @@ function scanFlow(document, functions) {
         names: nameReferences(calls, { file: flow.file, namespace: flow.namespace, fromFlow })
     };
 }
-function referenceFindings(refs, known, serverChecked) {
+function referenceFindings(refs, known, serverChecked, fileFoldersOf = () => []) {
     const findings = [];
     for (const ref of refs) {
         const site = { file: ref.file, line: ref.line, column: ref.column, resource: ref.fromFlow };
@@ -8673,9 +9229,10 @@ function referenceFindings(refs, known, serverChecked) {
                 ...site,
                 severity: serverChecked ? 'error' : 'warning',
                 rule: 'missing-namespace-file',
-                message: serverChecked
-                    ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. Add the file or fix the path`
-                    : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. Add the file or fix the path`
+                message: (serverChecked
+                    ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. `
+                    : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. `) +
+                    lookedIn(ref.namespace, fileFoldersOf(ref.namespace))
             });
         }
         else {
@@ -8717,55 +9274,35 @@ function fileReferences(document, calls, namespace, fromFlow) {
     });
 }
 function flowReferences(document, fromFlow) {
-    const refs = [];
     const literal = (node) => {
         const value = document.string(node);
         return value === undefined || /\{[{%]/.test(value) ? undefined : value;
     };
-    const push = (via, ns, id, at) => {
-        refs.push({
-            kind: 'flow',
-            via,
-            namespace: ns,
-            id,
-            file: document.flow.file,
-            ...nodePosition(document.flow, at),
-            fromFlow
-        });
-    };
-    const tree = taskTree(document);
-    for (const task of tree.tasks) {
-        if (task.type === undefined)
-            continue;
-        const via = SUBFLOW_TYPES.has(task.type)
-            ? 'subflow'
-            : FOREACH_ITEM_TYPES.has(task.type)
-                ? 'foreach'
-                : undefined;
-        if (!via)
-            continue;
-        const id = literal(document.get(task.map, 'flowId')?.value);
-        const ns = literal(document.get(task.map, 'namespace')?.value);
-        if (id !== undefined && ns !== undefined)
-            push(via, ns, id, task.at);
-    }
-    for (const trigger of tree.triggers) {
-        if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type))
-            continue;
-        const upstream = [
-            ...document.items(document.get(trigger.map, 'conditions')?.value),
-            ...document.items(document.get(document.get(trigger.map, 'preconditions')?.value, 'flows')?.value),
-            ...document.items(document.get(trigger.map, 'dependsOn')?.value)
+    return flowLinks(document, taskTree(document)).flatMap((link) => {
+        const id = literal(link.flowId.value);
+        const namespace = literal(link.namespace.value);
+        if (id === undefined || namespace === undefined)
+            return [];
+        return [
+            {
+                kind: 'flow',
+                via: link.via,
+                namespace,
+                id,
+                file: document.flow.file,
+                ...nodePosition(document.flow, link.at),
+                fromFlow
+            }
         ];
-        for (const item of upstream) {
-            const flowIdEntry = document.get(item, 'flowId');
-            const id = literal(flowIdEntry?.value);
-            const ns = literal(document.get(item, 'namespace')?.value);
-            if (flowIdEntry && id !== undefined && ns !== undefined)
-                push('flow-trigger', ns, id, flowIdEntry.key);
-        }
+    });
+}
+function lookedIn(namespace, folders) {
+    if (folders.length === 0) {
+        return (`No folder holds the files of ${namespace}: keep them in files/${namespace}/ beside the flows, or add a ` +
+            `namespace-files line 'DIR -> ${namespace}'; or fix the path`);
     }
-    return refs;
+    const named = folders.map((folder) => `'${folder}'`).join(', ');
+    return `Looked in ${named} under root: add the file there or fix the path`;
 }
 function knownResources({ files, flows }) {
     return {
@@ -8794,6 +9331,89 @@ function byRelease(findings) {
         versioned.push({ finding: rest, since, whenUnknown: 'error' });
     }
     return { fixed, versioned };
+}
+
+const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+const TYPE_PATTERN = /^[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*(\.[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*)*$/u;
+const MAX_TASK_ID = 256;
+function taskFindings(document, tree) {
+    return [
+        ...tree.tasks.flatMap((task) => idAndTypeFindings(document, task, 'task')),
+        ...tree.triggers.flatMap((trigger) => idAndTypeFindings(document, trigger, 'trigger')),
+        ...duplicateFindings(document, tree.tasks, 'task'),
+        ...duplicateFindings(document, tree.triggers, 'trigger'),
+        ...recursiveCallFindings(document, tree),
+        ...duplicatePreconditionFindings(document, tree.triggers)
+    ];
+}
+function idAndTypeFindings(document, task, kind) {
+    const findings = [];
+    const Kind = kind === 'task' ? 'Task' : 'Trigger';
+    if (!task.idEntry) {
+        findings.push(document.finding('error', task.at, `${kind}-id`, `${Kind} at ${task.path} has no \`id\`: add one`));
+    }
+    else if (task.id === undefined || task.id === '') {
+        findings.push(document.finding('error', taskIdNode(task), `${kind}-id`, `${Kind} at ${task.path} has an empty \`id\`: set one`));
+    }
+    else if (!TASK_ID_PATTERN.test(task.id) || task.id.length > MAX_TASK_ID) {
+        findings.push(document.finding('error', taskIdNode(task), `${kind}-id`, `${Kind} id '${task.id}' is invalid: use letters, digits, '_' or '-' (no dots or spaces), starting with a letter or digit, at most ${MAX_TASK_ID} characters`));
+    }
+    if (!task.typeEntry) {
+        findings.push(document.finding('error', task.at, `${kind}-type`, `${Kind} ${task.id !== undefined ? `'${task.id}'` : `at ${task.path}`} has no \`type\`: add the plugin class, e.g. io.kestra.plugin.core.log.Log`));
+    }
+    else if (task.type === undefined || !TYPE_PATTERN.test(task.type)) {
+        findings.push(document.finding('error', task.at !== task.map ? task.at : (task.typeEntry.value ?? task.typeEntry.key), `${kind}-type`, `${Kind} type '${task.type ?? ''}' is not a plugin class name: use a fully-qualified class name such as io.kestra.plugin.core.log.Log`));
+    }
+    return findings;
+}
+function duplicateFindings(document, nodes, kind) {
+    const byPosition = nodes
+        .filter((node) => node.id !== undefined && node.id !== '')
+        .map((node) => ({ node, offset: taskIdNode(node).range?.[0] ?? 0 }))
+        .sort((a, b) => a.offset - b.offset);
+    const first = new Map();
+    const findings = [];
+    for (const { node } of byPosition) {
+        const id = node.id;
+        const previous = first.get(id);
+        if (!previous) {
+            first.set(id, node);
+            continue;
+        }
+        const firstLine = nodePosition(document.flow, taskIdNode(previous)).line;
+        findings.push(document.finding('error', taskIdNode(node), `duplicate-${kind}-id`, `Duplicate ${kind} id '${id}' (first used on line ${firstLine}): ${kind} ids must be unique across the whole flow${kind === 'task' ? ', nested tasks included' : ''}. Rename one`));
+    }
+    return findings;
+}
+function recursiveCallFindings(document, tree) {
+    const flowId = document.string(document.get(document.root, 'id')?.value);
+    const namespace = document.string(document.get(document.root, 'namespace')?.value);
+    if (flowId === undefined || namespace === undefined)
+        return [];
+    return flowLinks(document, tree).flatMap(({ task, flowId: called, namespace: calledIn }) => task &&
+        document.string(called.value) === flowId &&
+        document.string(calledIn.value) === namespace
+        ? [
+            document.finding('error', task.at, 'recursive-subflow', `Recursive call to flow [${namespace}.${flowId}]: task '${task.id ?? task.path}' starts the flow it belongs to. Call another flow`)
+        ]
+        : []);
+}
+function duplicatePreconditionFindings(document, triggers) {
+    const seen = new Set();
+    const findings = [];
+    for (const trigger of triggers) {
+        if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type))
+            continue;
+        const idEntry = document.get(document.get(trigger.map, 'preconditions')?.value, 'id');
+        const id = document.string(idEntry?.value);
+        if (!idEntry || id === undefined)
+            continue;
+        if (seen.has(id)) {
+            findings.push(document.finding('error', idEntry.key, 'duplicate-preconditions', `Duplicate preconditions id '${id}': another Flow trigger already uses it. Give each trigger's \`preconditions\` its own id`));
+        }
+        seen.add(id);
+    }
+    return findings;
 }
 
 function unquotedPebbleFindings(flow, doc) {
@@ -8851,12 +9471,12 @@ function yamlFindings(flow, doc) {
         if (!duplicate)
             syntaxLines.add(position.line);
         findings.push({
-            severity: 'error',
+            severity: duplicate ? 'warning' : 'error',
             file: flow.file,
             ...position,
             rule: duplicate ? 'duplicate-key' : 'yaml-syntax',
             message: duplicate
-                ? `Duplicate key${key ? ` '${key}'` : ''}: this mapping already has it above. Kestra rejects duplicate keys: remove or rename one`
+                ? `Duplicate key${key ? ` '${key}'` : ''}: this mapping already has it above. Kestra keeps the last value written${lastValue(flow.source, error.pos[0])} and drops the earlier one: remove the one you do not mean`
                 : `YAML syntax error: ${error.message}. Fix the YAML (check indentation and quoting)`
         });
     }
@@ -8917,6 +9537,18 @@ function skipBlank(source, offset) {
     while (at < source.length && /\s/.test(source[at] ?? ''))
         at++;
     return at < source.length ? at : offset;
+}
+function lastValue(source, offset) {
+    const end = source.indexOf('\n', offset);
+    const line = source.slice(offset, end === -1 ? undefined : end);
+    const value = /^[^:\n]{1,100}:[ \t]+([^\n#]{1,60})$/.exec(line)?.[1]?.trim();
+    if (!value || value.includes('`'))
+        return '';
+    const key = keyText(source, offset);
+    const later = source.slice(offset + line.length);
+    const indent = /^[ \t-]*/.exec(source.slice(source.lastIndexOf('\n', offset) + 1, offset))?.[0].length ?? 0;
+    const again = new RegExp(`\\n[ \\t]{${indent}}${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ \\t]*:`);
+    return again.test(later) ? '' : ` (here, \`${value}\`)`;
 }
 function keyText(source, offset) {
     const match = /^[^:\n]{1,100}/.exec(source.slice(offset, offset + 120));
@@ -9024,6 +9656,7 @@ function demoteUnchangedErrors(findings, changed) {
         return findings;
     return findings.map((finding) => finding.severity === 'error' &&
         finding.rule !== NOTHING_FOUND &&
+        finding.rule !== MISSING_FOLDER &&
         finding.rule !== READ_ONLY_REFUSED &&
         !changed.paths.has(finding.file)
         ? {
@@ -9125,7 +9758,7 @@ function contentEnd(node) {
 function pairEnd(pair) {
     return Math.max(contentEnd(pair.value) ?? 0, contentEnd(pair.key) ?? 0);
 }
-function column(source, offset) {
+function column$1(source, offset) {
     return offset - (source.lastIndexOf('\n', offset - 1) + 1);
 }
 function endOfLine(source, offset) {
@@ -9145,7 +9778,7 @@ function insertIntoMap(source, map, entry, after) {
     const first = map.items[0]?.key;
     if (!last || !first?.range)
         return undefined;
-    const indent = ' '.repeat(column(source, first.range[0]));
+    const indent = ' '.repeat(column$1(source, first.range[0]));
     const at = endOfLine(source, pairEnd(last));
     return { start: at, end: at, text: entry.lines.map((line) => `\n${indent}${line}`).join('') };
 }
@@ -9162,9 +9795,9 @@ function appendToSeq(source, seq, item) {
     const firstItem = seq.items[0];
     if (!last?.range || !firstItem?.range || !seq.range)
         return undefined;
-    const dash = column(source, seq.range[0]);
+    const dash = column$1(source, seq.range[0]);
     const inner = distExports.isMap(firstItem)
-        ? column(source, firstItem.items[0]?.key?.range?.[0] ?? firstItem.range[0])
+        ? column$1(source, firstItem.items[0]?.key?.range?.[0] ?? firstItem.range[0])
         : dash + 2;
     const at = endOfLine(source, contentEnd(last) ?? last.range[1]);
     const [head, ...rest] = item.lines;
@@ -9200,7 +9833,7 @@ function sentFlow(source, options) {
                 mapScalar(pairOf(map, 'namespace')?.value);
             }
             if (type && FLOW_TRIGGER_TYPES.has(type)) {
-                for (const key of ['conditions', 'preconditions']) {
+                for (const key of ['conditions', 'preconditions', 'dependsOn']) {
                     distExports.visit(pairOf(map, key)?.value, {
                         Map(_k, inner) {
                             mapScalar(pairOf(inner, 'namespace')?.value);
@@ -9678,7 +10311,7 @@ const VALIDATION = 'Validation';
 async function check(settings, target, context, ports, mode, kestra, kinds, reads) {
     probeServer(reads, { settings, mode, kestra });
     const layout = await runLayout(reads, settings, context.workspace);
-    ports.reporter.info(`Layout: ${layout.layout} (${layout.reason})`);
+    sayLayout(ports.reporter, layout);
     const sending = new Sending(target);
     const stored = storedChecking(settings, mode, kestra);
     const gathering = gather({
@@ -9698,10 +10331,11 @@ async function check(settings, target, context, ports, mode, kestra, kinds, read
     const { snapshot, changed } = read;
     const reading = {
         ...{ model, ...validation, checks },
-        ...(read.serverVersion && { serverVersion: read.serverVersion }),
+        ...targetVersion(read.serverVersion, settings.kestraVersion, ports),
         ...(snapshot.serverAnswers && { serverAnswers: snapshot.serverAnswers })
     };
-    const findings = await phase(ports.reporter, VALIDATION, async () => validated({ reading, snapshot, changed, kinds, references, sent, context, ports, kestra }), (all) => verdictText(all, settings.failOn));
+    const validating = { reading, snapshot, changed, kinds, references, sent, context, ports, kestra };
+    const findings = await phase(ports.reporter, VALIDATION, async () => validated({ ...validating, settings }), (all) => verdictText(all, settings.failOn));
     return {
         ...{ snapshot, model: sent.model, references, findings, changed, names },
         ...{ state: snapshot.state, markers: snapshot.markers, base: snapshot.base },
@@ -9709,6 +10343,13 @@ async function check(settings, target, context, ports, mode, kestra, kinds, read
         storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings }),
         reused: { flows: gathering.reused, validation }
     };
+}
+function targetVersion(probed, configured, { reporter }) {
+    if (probed && configured && (probed[0] !== configured[0] || probed[1] !== configured[1])) {
+        reporter.warning(`The server runs Kestra ${probed.join('.')}, not the ${configured[0]}.${configured[1]} line that kestra-version names: flows are validated for the server's version. Set kestra-version to ${probed[0]}.${probed[1]} or leave it empty.`);
+    }
+    const serverVersion = probed ?? configured;
+    return serverVersion ? { serverVersion } : {};
 }
 function storedChecking(settings, mode, kestra) {
     const identity = kestra && mode !== 'validate' ? validatorIdentity() : undefined;
@@ -9742,6 +10383,9 @@ async function loaded(gathering, { reporter }) {
         reporter.info(line);
     if (gathering.reused.size > 0) {
         reporter.info(`Reused the checks of ${gathering.reused.size} of ${model.flows.length} flow file(s), checked with the same bytes by this build's last deploy (full-plan: true checks every one again).`);
+    }
+    if (gathering.unsealed.size > 0) {
+        reporter.info(`Not used: the stored checks and content facts of the commit marker of ${[...gathering.unsealed].sort().join(', ')}, which no seal of this job's Kestra credentials vouches for (written by something else, or by a deploy with other credentials); those files are checked and read.`);
     }
     return model;
 }
@@ -9791,7 +10435,9 @@ function validated(input) {
         return snapshot.kinds.has(decide.name) ? decide.validate(snapshot.kinds.get(decide.name)) : [];
     });
     const server = ofKinds.filter(fromServer).length;
-    const references = referenceFindings(input.references, knownResources(snapshot.targets), input.kestra !== undefined);
+    const { layout } = reading.model;
+    const rules = layoutRules(input.settings, layout.layout, layout.fileFolders);
+    const references = referenceFindings(input.references, knownResources(snapshot.targets), input.kestra !== undefined, (namespace) => rules.fileFoldersOf(namespace));
     reporter.info(`Local checks: ${repositoryFindings.length + ofKinds.length - server} finding(s).`);
     if (snapshot.serverAnswers)
         reporter.info(`The server's validation: ${server} finding(s).`);
@@ -9803,10 +10449,16 @@ function validated(input) {
     reporter.annotate(all);
     return all;
 }
+function sayLayout(reporter, layout) {
+    reporter.info(`Layout: ${layout.layout} (${layout.reason})`);
+    for (const { dir, namespace } of layout.fileFolders ?? []) {
+        reporter.info(`Namespace files: '${dir}/' under root holds the files of ${namespace} ` +
+            '(a files/<namespace>/ folder beside the flows; a namespace-files line for it takes over)');
+    }
+}
 function verdictText(findings, failOn) {
-    const { errors, warnings } = tally(findings);
     const failed = failureMessage(findings, failOn) !== undefined;
-    return `Validation ${failed ? 'failed' : 'passed'}: ${errors} error(s), ${warnings} warning(s).`;
+    return `Validation ${failed ? 'failed' : 'passed'}: ${tallyText(findings)}.`;
 }
 function namespaceLines(model) {
     const counts = new Map();
@@ -9911,17 +10563,18 @@ function describeOwner(owner) {
 }
 
 async function ownership(api, preview, namespace) {
-    const value = await api.getKv(namespace, PREVIEW_OWNER_KEY);
-    if (value !== undefined) {
-        const owner = parsePreviewOwner(value);
-        if (owner && sameOwner(owner, preview.owner))
-            return { kind: 'ours' };
-        return {
-            kind: 'theirs',
-            why: owner
-                ? `it belongs to ${describeOwner(owner)}`
-                : `its ownership record (KV ${PREVIEW_OWNER_KEY}) is not one this action wrote`
-        };
+    const own = recordOwnership(preview, await api.getKv(namespace, PREVIEW_OWNER_KEY));
+    if (own)
+        return own;
+    let above;
+    for (const parent of ancestorsInPreview(preview.prefix, namespace)) {
+        const recorded = recordOwnership(preview, await api.getKv(parent, PREVIEW_OWNER_KEY));
+        if (recorded?.kind === 'ours')
+            return { kind: 'ours', inherited: parent };
+        if (recorded) {
+            above = { namespace: parent, why: recorded.why };
+            break;
+        }
     }
     const [flows, files, kv] = await Promise.all([
         api.listFlows(namespace),
@@ -9933,47 +10586,73 @@ async function ownership(api, preview, namespace) {
     }
     return {
         kind: 'theirs',
-        why: `it holds resources but no ownership record (KV ${PREVIEW_OWNER_KEY}): a preview of an older version of this action, or not a preview at all. If it is this pull request's, delete its content in Kestra`
+        why: above
+            ? `it lies below ${above.namespace}, and ${above.why}`
+            : `it holds resources but no ownership record (KV ${PREVIEW_OWNER_KEY}): a preview of an older version of this action, or not a preview at all. If it is this pull request's, delete its content in Kestra`
     };
+}
+function recordOwnership(preview, value) {
+    if (value === undefined)
+        return undefined;
+    const owner = parsePreviewOwner(value);
+    if (owner && sameOwner(owner, preview.owner))
+        return { kind: 'ours' };
+    return {
+        kind: 'theirs',
+        why: owner
+            ? `it belongs to ${describeOwner(owner)}`
+            : `its ownership record (KV ${PREVIEW_OWNER_KEY}) is not one this action wrote`
+    };
+}
+function ancestorsInPreview(prefix, namespace) {
+    const above = [];
+    for (let at = namespace.lastIndexOf('.'); at > 0; at = namespace.lastIndexOf('.', at - 1)) {
+        const parent = namespace.slice(0, at);
+        if (!inPreview(prefix, parent))
+            break;
+        above.push(parent);
+    }
+    return above;
 }
 async function removePreview(api, preview, namespaces, options) {
     const { prefix } = preview;
     const result = { deleted: [], failed: [], leftAlone: [] };
+    const owners = new Map();
     await mapLimit(namespaces, options.concurrency, async (namespace) => {
         if (!inPreview(prefix, namespace)) {
             result.failed.push(`namespace ${namespace}: refused, it is not inside the preview prefix ${prefix}.`);
             return;
         }
         const owned = await ownership(api, preview, namespace);
-        if (owned.kind === 'theirs') {
+        if (owned.kind === 'theirs')
             result.leftAlone.push(`${namespace}: left as it is, ${owned.why}.`);
+        else if (owned.kind === 'ours')
+            owners.set(namespace, owned);
+    });
+    const failures = new Map();
+    const attempt = async (namespace, what, remove) => {
+        if (!inPreview(prefix, namespace)) {
+            result.failed.push(`${what}: refused, not inside the preview prefix ${prefix}.`);
+            failures.set(namespace, (failures.get(namespace) ?? 0) + 1);
             return;
         }
-        if (owned.kind === 'empty')
-            return;
-        let failures = 0;
-        const attempt = async (what, remove) => {
-            if (!inPreview(prefix, namespace)) {
-                result.failed.push(`${what}: refused, not inside the preview prefix ${prefix}.`);
-                failures++;
-                return;
-            }
-            try {
-                await remove();
-                result.deleted.push(what);
-                options.log(`deleted ${what}`);
-            }
-            catch (error) {
-                failures++;
-                result.failed.push(`${what}: ${errorMessage(error)}`);
-            }
-        };
+        try {
+            await remove();
+            result.deleted.push(what);
+            options.log(`deleted ${what}`);
+        }
+        catch (error) {
+            failures.set(namespace, (failures.get(namespace) ?? 0) + 1);
+            result.failed.push(`${what}: ${errorMessage(error)}`);
+        }
+    };
+    await mapLimit([...owners.keys()], options.concurrency, async (namespace) => {
         const [flows, files] = await Promise.all([api.listFlows(namespace), api.listFiles(namespace)]);
         for (const file of files) {
-            await attempt(`file ${namespace}:${file.path}`, () => api.deleteFile(namespace, file.path));
+            await attempt(namespace, `file ${namespace}:${file.path}`, () => api.deleteFile(namespace, file.path));
         }
         for (const flow of flows) {
-            await attempt(`flow ${namespace}.${flow.id}`, () => api.deleteFlow(namespace, flow.id));
+            await attempt(namespace, `flow ${namespace}.${flow.id}`, () => api.deleteFlow(namespace, flow.id));
         }
         const keys = (await liveKvKeys(api, [namespace]))[namespace] ?? [];
         const last = [ROLLBACK_RECORD_KEY, COMMIT_MARKER_KEY, PREVIEW_OWNER_KEY];
@@ -9982,11 +10661,15 @@ async function removePreview(api, preview, namespaces, options) {
             ...last.filter((key) => keys.includes(key) && key !== PREVIEW_OWNER_KEY)
         ];
         for (const key of ordered) {
-            await attempt(`kv ${namespace}:${key}`, () => api.deleteKv(namespace, key));
+            await attempt(namespace, `kv ${namespace}:${key}`, () => api.deleteKv(namespace, key));
         }
-        if (failures === 0) {
-            await attempt(`kv ${namespace}:${PREVIEW_OWNER_KEY}`, () => api.deleteKv(namespace, PREVIEW_OWNER_KEY));
-        }
+    });
+    const recorded = [...owners].filter(([, owned]) => owned.kind === 'ours' && !owned.inherited);
+    await mapLimit(recorded, options.concurrency, async ([namespace]) => {
+        const held = [...owners].filter(([child, owned]) => child === namespace || (owned.kind === 'ours' && owned.inherited === namespace));
+        if (held.some(([child]) => (failures.get(child) ?? 0) > 0))
+            return;
+        await attempt(namespace, `kv ${namespace}:${PREVIEW_OWNER_KEY}`, () => api.deleteKv(namespace, PREVIEW_OWNER_KEY));
     });
     return result;
 }
@@ -10034,8 +10717,14 @@ function ownedPreviewServer(api, preview) {
     };
 }
 
-const SETTINGS_FILE_PATHS = ['kestra-gitops.yml', '.github/kestra-gitops.yml'];
-function parseSettingsFile(path, text) {
+const SETTINGS_FILE_PATHS = [
+    'kestra-gitops.yml',
+    'kestra-gitops.yaml',
+    '.github/kestra-gitops.yml',
+    '.github/kestra-gitops.yaml'
+];
+const IN_THE_WORKFLOW = () => `set it in the workflow's 'with:'`;
+function parseSettingsFile(path, text, elsewhere = IN_THE_WORKFLOW) {
     const lineCounter = new distExports.LineCounter();
     const lineAt = (offset) => lineCounter.linePos(offset ?? 0).line;
     const fail = (offset, detail) => {
@@ -10064,36 +10753,54 @@ function parseSettingsFile(path, text) {
         fail(contents.range?.[0], `must be a mapping of input names to values, e.g. 'delete: true'`);
     }
     const values = new Map();
+    const problems = [];
+    const skip = (offset, detail) => {
+        problems.push({ line: lineAt(offset), detail });
+        throw SKIP;
+    };
     for (const pair of contents.items) {
-        const key = pair.key;
-        const name = distExports.isScalar(key) ? String(key.value) : undefined;
-        if (name === undefined)
-            fail(key?.range?.[0], 'each key must be the name of an input');
-        const keyOffset = key?.range?.[0];
-        checkName(name, (detail) => fail(keyOffset, detail));
-        const value = pair.value;
-        const line = lineAt(value?.range?.[0] ?? keyOffset);
-        const raw = settingText(name, value, text, (detail) => fail(value?.range?.[0] ?? keyOffset, detail));
         try {
-            parserOf(name).parse(raw, name);
+            const key = pair.key;
+            const name = distExports.isScalar(key) ? String(key.value) : undefined;
+            if (name === undefined)
+                skip(key?.range?.[0], 'each key must be the name of an input');
+            const keyOffset = key?.range?.[0];
+            checkName(name, elsewhere, (detail) => skip(keyOffset, detail));
+            const value = pair.value;
+            const line = lineAt(value?.range?.[0] ?? keyOffset);
+            const raw = settingText(name, value, text, (detail) => skip(value?.range?.[0] ?? keyOffset, detail));
+            try {
+                parserOf(name).parse(raw, name);
+            }
+            catch (error) {
+                if (!(error instanceof ConfigError))
+                    throw error;
+                skip(value?.range?.[0] ?? keyOffset, error.message);
+            }
+            values.set(name, { text: raw, line });
         }
         catch (error) {
-            if (!(error instanceof ConfigError))
+            if (error !== SKIP)
                 throw error;
-            throw new SettingsFileError(path, line, error.message);
         }
-        values.set(name, { text: raw, line });
     }
+    if (problems.length > 0)
+        throw new SettingsFileError(path, problems);
     return { path, values };
 }
-function checkName(name, fail) {
+const SKIP = Symbol('skip');
+function checkName(name, elsewhere, fail) {
     if (fileMaySet(name))
         return;
     if (Object.hasOwn(WORKFLOW_ONLY, name)) {
         const why = WORKFLOW_ONLY[name];
-        fail(`'${name}' cannot be set here (${why}): set it in the workflow's 'with:'`);
+        fail(`'${name}' cannot be set here (${why}): ${elsewhere(name)}`);
     }
-    fail(`'${name}' is not an input this file may set; it may set: ${inputNames().filter(fileMaySet).join(', ')}`);
+    const settable = inputNames().filter(fileMaySet);
+    const meant = nearest(name, settable);
+    fail(meant === undefined
+        ? `'${name}' is not an input this file may set; it may set: ${settable.join(', ')}`
+        : `'${name}' is not an input this file may set; did you mean '${meant}'?`);
 }
 function settingText(name, value, source, fail) {
     if (value === null || (distExports.isScalar(value) && value.value === null)) {
@@ -10121,6 +10828,61 @@ function scalarText(node, source) {
     if (typeof node.value === 'string')
         return node.value;
     return node.range ? source.slice(node.range[0], node.range[1]) : String(node.value);
+}
+
+function linkLeavingWorkspace(workspace, rel) {
+    const base = realOrUndefined(workspace);
+    if (base === undefined)
+        return undefined;
+    const parts = rel.split(/[\\/]/).filter((part) => part !== '' && part !== '.');
+    let at = resolve$1(workspace);
+    for (let i = 0; i < parts.length; i++) {
+        at = join(at, parts[i]);
+        let stats;
+        try {
+            stats = lstatSync(at, { throwIfNoEntry: false });
+        }
+        catch {
+            return undefined;
+        }
+        if (!stats)
+            return undefined;
+        if (!stats.isSymbolicLink())
+            continue;
+        const link = parts.slice(0, i + 1).join('/');
+        let real;
+        try {
+            real = realpathSync(at);
+        }
+        catch (error) {
+            const code = error.code;
+            return { link, reason: code === 'ELOOP' ? 'it loops' : 'its target does not exist' };
+        }
+        if (!inside(base, real))
+            return { link, reason: 'it leads outside the workspace' };
+    }
+    return undefined;
+}
+function confineRoot(workspace, root) {
+    const leaving = linkLeavingWorkspace(workspace, root);
+    if (!leaving)
+        return;
+    const { link, reason } = leaving;
+    const through = link === root.replace(/^\.\/+|\/+$/g, '') ? '' : ` (on the way to '${root}')`;
+    throw new ConfigError('root', `'${link}' is a symbolic link${through} that is never followed: ${reason}. Nothing under it is read; ` +
+        'make root a folder of the checkout');
+}
+function realOrUndefined(path) {
+    try {
+        return realpathSync(path);
+    }
+    catch {
+        return undefined;
+    }
+}
+function inside(base, path) {
+    const rel = relative(base, path);
+    return rel === '' || (!isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`));
 }
 
 function parseSettings(read, sources = {}) {
@@ -10162,15 +10924,19 @@ function deepFreeze(value) {
     }
     return value;
 }
-function readSettingsFile(repositoryRoot) {
+function readSettingsFile(repositoryRoot, elsewhere) {
     const present = SETTINGS_FILE_PATHS.filter((path) => kindOf(join(repositoryRoot, path)));
     const [path, other] = present;
     if (other) {
-        throw new SettingsFileError(other, 1, `${path} exists too: keep one settings file`);
+        throw new SettingsFileError(other, 1, `${present.join(' and ')} are each a settings file (.yml and .yaml, at the root and in .github/, are one file): keep one settings file`);
     }
     if (!path)
         return undefined;
     const full = join(repositoryRoot, path);
+    const leaving = linkLeavingWorkspace(repositoryRoot, path);
+    if (leaving) {
+        throw new SettingsFileError(path, 1, `'${leaving.link}' is a symbolic link that is never followed: ${leaving.reason}`);
+    }
     if (kindOf(full) !== 'file') {
         throw new SettingsFileError(path, 1, 'must be a regular file (a symbolic link is not read)');
     }
@@ -10181,7 +10947,7 @@ function readSettingsFile(repositoryRoot) {
     catch (error) {
         throw new SettingsFileError(path, 1, `cannot be read (${errorMessage(error)})`);
     }
-    return parseSettingsFile(path, text);
+    return parseSettingsFile(path, text, elsewhere);
 }
 function kindOf(path) {
     try {
@@ -10216,13 +10982,14 @@ function readInputs(read, { file, log, givenIn = 'the workflow' }) {
         const parser = parserOf(name);
         const value = parser.parse(raw, name);
         values[name] = value;
-        const planned = fileMaySet(name) && name !== 'full-plan';
+        const planned = fileMaySet(name) && !NOT_PLANNED.has(name);
         if (planned && !sameValue(value, parser.parse(defaultOf(name), name))) {
             recorded[name] = typeof value === 'object' && value !== null ? raw.trim() : String(value);
         }
     }
     return { values: values, fromFile, recorded };
 }
+const NOT_PLANNED = new Set(['full-plan', 'upgrade-check', 'upgrade-server']);
 function sameValue(a, b) {
     return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -10448,12 +11215,21 @@ const TRIMMED_NOTE = '> [!NOTE]\n> Some detail was left out to keep this summary
 function renderSummary(input) {
     const budget = input.budgetBytes ?? SUMMARY_BUDGET_BYTES;
     const plan = input.plan;
-    const head = [title(input), verdictAndTarget(input), ...noteLines(input.notes)];
+    const deletions = deletionLine(plan);
+    const head = [
+        title(input),
+        verdictAndTarget(input),
+        ...(deletions ? [deletions] : []),
+        ...noteLines(input.notes)
+    ];
     if (plan)
         head.push(countsTable(plan, input.kinds));
     const findings = findingsSection(input.findings, Math.floor(budget * (plan ? 0.5 : 0.95)), utf8Length, 'the summary is limited to 1 MiB; the plan file lists them all', sourceLink(input));
     if (findings)
         head.push(findings);
+    const upgrade = upgradeSection(input.upgrade);
+    if (upgrade)
+        head.push(upgrade);
     const fit = (pieces) => fitPieces(pieces, budget, utf8Length);
     if (!plan)
         return fit(head)?.text ?? `${title(input)}\n\n${TRIMMED_NOTE}`;
@@ -10753,11 +11529,12 @@ async function writeMarkers(api, namespaces, markers, ours, semaphore, checks) {
         try {
             const stored = checks?.ours.get(namespace);
             const facts = checks?.facts?.get(namespace);
-            const value = {
+            const held = {
                 ...ours,
                 ...(stored && { [STORED_CHECKS_FIELD]: stored }),
                 ...(facts && { [CONTENT_FACTS_FIELD]: facts })
             };
+            const value = checks && (stored || facts) ? checks.seal.sealed(namespace, held) : held;
             await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, value));
             return undefined;
         }
@@ -10883,7 +11660,8 @@ async function deploy(plan, deps) {
     ].sort();
     const ours = { commit: deps.commit, repository: deps.repository };
     const early = deps.markers;
-    const { markers, warnings, stored } = await (early && sameNamespaces(early.namespaces, namespaces)
+    const { markers, warnings, stored, held } = await (early &&
+        sameNamespaces(early.namespaces, namespaces)
         ? early.read
         : readMarkers(deps.api, namespaces, semaphore));
     const order = await checkCommitOrder(markers, ours, deps.isAncestor ?? gitIsAncestor(process.cwd()));
@@ -10905,10 +11683,16 @@ async function deploy(plan, deps) {
         }
         warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`);
     }
-    const checks = deps.storedChecks && {
+    const seal = deps.settings.auth && markerSeal(deps.settings.auth, deps.settings.tenant);
+    const checks = seal &&
+        deps.storedChecks && {
         ours: deps.storedChecks,
-        recorded: stored,
-        facts: deps.contentFacts
+        recorded: new Map([...(stored ?? [])].map(([namespace, marker]) => [
+            namespace,
+            trustedMarker(seal, namespace, marker).marker
+        ])),
+        facts: deps.contentFacts,
+        seal
     };
     if (plan.resources.some(isWrite) || staleMarkers(namespaces, markers, ours, checks).length > 0) {
         deps.confirmReused?.();
@@ -10939,7 +11723,8 @@ async function deploy(plan, deps) {
         warnings,
         markedNamespaces: marked.flatMap((m) => m.written).sort(),
         markersUnknown: marked.flatMap((m) => m.unknown).sort(),
-        markersBefore: markers
+        markersBefore: markers,
+        markersHeld: held
     };
 }
 function currentRevision(change) {
@@ -11022,7 +11807,7 @@ function parseRecord(value, kinds) {
     const record = (typeof value === 'string' ? safeJson(value) : value);
     if (typeof record !== 'object' || record === null || record.format !== FORMAT)
         return undefined;
-    const { repository, deployed, toward, markerWritten, resources } = record;
+    const { repository, deployed, toward, towardWhole, markerWritten, resources } = record;
     if (typeof repository !== 'string' || typeof deployed !== 'string')
         return undefined;
     if (typeof markerWritten !== 'boolean' || !Array.isArray(resources))
@@ -11033,7 +11818,16 @@ function parseRecord(value, kinds) {
     const parsed = resources.map((resource) => resourceOf(resource, kinds));
     if (!parsed.every((resource) => resource !== undefined))
         return undefined;
-    return newRecord({ repository, deployed, toward: marker, markerWritten, resources: parsed });
+    const whole = parseMarker(towardWhole);
+    const same = marker && whole?.commit === marker.commit && whole.repository === marker.repository;
+    return newRecord({
+        repository,
+        deployed,
+        toward: marker,
+        ...(same && { towardWhole }),
+        markerWritten,
+        resources: parsed
+    });
 }
 function recordsOf$1(values, kinds) {
     const records = new Map();
@@ -11073,6 +11867,7 @@ function safeJson(text) {
 }
 
 const RECORDED_BYTES_BUDGET = 256 * 1024;
+const RECORDED_MARKER_BYTES = 512 * 1024;
 function planFromDeploy(result, deployed, kinds) {
     const items = [];
     const unrestorable = [];
@@ -11096,11 +11891,16 @@ function planFromDeploy(result, deployed, kinds) {
         deployed: deployed.commit,
         items,
         unrestorable,
-        markers: namespaces.sort().map((namespace) => ({
-            namespace,
-            toward: result.markersBefore?.get(namespace) ?? null,
-            written: marked.includes(namespace)
-        }))
+        markers: namespaces.sort().map((namespace) => {
+            const toward = result.markersBefore?.get(namespace) ?? null;
+            const whole = toward ? result.markersHeld?.get(namespace) : undefined;
+            return {
+                namespace,
+                toward,
+                ...(whole !== undefined && { whole }),
+                written: marked.includes(namespace)
+            };
+        })
     };
 }
 function plansFromRecords(records, kinds) {
@@ -11123,7 +11923,12 @@ function plansFromRecords(records, kinds) {
             const at = kind?.tenantWide ? '' : namespace;
             return { namespace: at, name: kind?.nameOf(resource, at) ?? resource.kind, resource };
         }));
-        plan.markers.push({ namespace, toward: record.toward, written: record.markerWritten });
+        plan.markers.push({
+            namespace,
+            toward: record.toward,
+            ...(record.towardWhole !== undefined && { whole: record.towardWhole }),
+            written: record.markerWritten
+        });
     }
     return [...plans.values()];
 }
@@ -11132,7 +11937,7 @@ async function recordsOf(plan, history, kinds) {
     const located = await Promise.all(plan.items.map((item) => kindNamed(kinds, item.resource.kind)?.locate?.(item, history) ?? item.resource));
     const records = new Map();
     const holder = plan.markers[0]?.namespace;
-    for (const { namespace, toward, written } of plan.markers) {
+    for (const { namespace, toward, whole, written } of plan.markers) {
         const resources = located.flatMap((resource, i) => {
             const item = plan.items[i];
             const kind = kindNamed(kinds, resource.kind);
@@ -11148,6 +11953,8 @@ async function recordsOf(plan, history, kinds) {
             repository: plan.repository,
             deployed: plan.deployed,
             toward,
+            ...(whole !== undefined &&
+                utf8Length(JSON.stringify(whole)) <= RECORDED_MARKER_BYTES && { towardWhole: whole }),
             markerWritten: written
         };
         records.set(namespace, newRecord({ ...fields, resources }));
@@ -11249,18 +12056,20 @@ async function settleMarkers(targets, deployed, api, complete) {
     return Promise.all(targets
         .filter((target) => target.written)
         .map(async (target) => {
-        const { namespace, toward } = target;
-        const back = toward
-            ? `deployed-commit marker put back to ${short(toward.commit)}`
-            : 'deployed-commit marker removed (there was none before)';
+        const { namespace, toward, whole } = target;
+        const back = !toward
+            ? 'deployed-commit marker removed (there was none before)'
+            : whole !== undefined
+                ? `deployed-commit marker put back to ${short(toward.commit)}, exactly as it was`
+                : `deployed-commit marker put back to ${short(toward.commit)}, its commit and repository only: the rollback record could not hold its stored checks and content facts, so the next plan checks and reads every file`;
         try {
-            if (await markerIsBack(namespace, toward, api)) {
+            if (await markerIsBack(target, api)) {
                 return { namespace, result: 'restored', message: `${back} (already)`, wrote: false };
             }
             if (!complete)
                 return keptMarker(target, deployed);
             if (toward)
-                await api.putKv(namespace, COMMIT_MARKER_KEY, { ...toward });
+                await api.putKv(namespace, COMMIT_MARKER_KEY, whole ?? { ...toward });
             else
                 await api.deleteKv(namespace, COMMIT_MARKER_KEY);
             return { namespace, result: 'restored', message: back, wrote: true };
@@ -11268,8 +12077,7 @@ async function settleMarkers(targets, deployed, api, complete) {
         catch (error) {
             if (!complete)
                 return keptMarker(target, deployed);
-            if (isOutcomeUnknown(error) &&
-                (await markerIsBack(namespace, toward, api).catch(() => false))) {
+            if (isOutcomeUnknown(error) && (await markerIsBack(target, api).catch(() => false))) {
                 return { namespace, result: 'restored', message: back, wrote: true };
             }
             const message = `still names ${short(deployed)}: it could not be put back: ${errorMessage(error)}`;
@@ -11285,8 +12093,11 @@ function keptMarker({ namespace }, deployed) {
         wrote: false
     };
 }
-async function markerIsBack(namespace, toward, api) {
-    const now = parseMarker(await api.getKv(namespace, COMMIT_MARKER_KEY));
+async function markerIsBack({ namespace, toward, whole }, api) {
+    const value = await api.getKv(namespace, COMMIT_MARKER_KEY);
+    if (toward && whole !== undefined)
+        return canonicalJson(value) === canonicalJson(whole);
+    const now = parseMarker(value);
     return now?.commit === toward?.commit && now?.repository === toward?.repository;
 }
 async function writeRecords(plan, deps) {
@@ -11787,10 +12598,22 @@ async function checkReviewedPlan(args) {
     const pr = await github.findMergedPullRequest(context.sha);
     if (!pr)
         throw refuse(`commit ${context.sha} did not come from a merged pull request, so no plan was reviewed.`);
-    const comment = await github.findStickyComment(pr, commentMarker(args.commentKey));
+    const found = await github.commentsByThisToken(pr, commentMarker(args.commentKey));
+    const { identity } = found;
+    if (identity === undefined) {
+        throw refuse('GitHub would not say which identity github-token comments as (GraphQL viewer and GET /user both refused), so no plan comment can be trusted.');
+    }
+    for (const other of found.others) {
+        args.log(`Ignored a plan comment on pull request #${pr} by ${other.author} (${other.url}): only a comment by ${identity}, the identity github-token comments as, is a reviewed plan.`);
+    }
+    const comment = found.comments.find((candidate) => readPlanMarker(candidate.body));
     const reviewed = comment && readPlanMarker(comment.body);
-    if (!reviewed)
-        throw refuse(`pull request #${pr} has no plan comment (comment-key '${args.commentKey}').`);
+    if (!reviewed) {
+        const ignored = found.others.length > 0
+            ? ` ${found.others.length} comment(s) by others carry the marker and were ignored (${[...new Set(found.others.map((other) => other.author))].join(', ')}).`
+            : '';
+        throw refuse(`pull request #${pr} has no plan comment by ${identity} (comment-key '${args.commentKey}').${ignored}`);
+    }
     if (reviewed.fingerprint !== plan.fingerprint) {
         const now = planRecord(plan, context.sha, args.settings);
         const differences = recordDifferences(reviewed, now);
@@ -12049,11 +12872,12 @@ function countLineChanges(oldLines, newLines) {
     return { additions, deletions: oldLines.length - (newLines.length - additions) };
 }
 
-function fingerprint(resources, kinds) {
+function fingerprint(resources, kinds, against) {
     const changes = resources
         .filter((r) => r.action !== 'unchanged')
         .map((r) => kindOf$1(kinds, r).fingerprintOf(r));
-    return sha256Hex(JSON.stringify({ version: 1, changes }));
+    const where = against && { server: against.server, tenant: against.tenant };
+    return sha256Hex(JSON.stringify({ version: 1, changes, ...(where && { against: where }) }));
 }
 function changeDigest(change, kinds) {
     return sha256Hex(JSON.stringify(kindOf$1(kinds, change).fingerprintOf(change))).slice(0, 16);
@@ -12090,7 +12914,7 @@ function buildPlan(input, kinds, held = new Map()) {
         resources,
         namespaces,
         counts: countPlan(resources),
-        fingerprint: fingerprint(resources, kinds)
+        fingerprint: fingerprint(resources, kinds, input.against)
     };
 }
 function actionOf(options, desired, same) {
@@ -12144,7 +12968,7 @@ function sortInPlanOrder(resources, kinds) {
 }
 
 const MAY_REFER = /flowId|\bread\s*\(/;
-function callGraph(repository, server) {
+function callGraph(repository, server, outside = []) {
     const held = new Map();
     for (const flow of repository.flows) {
         if (flow.notAFlow || flow.namespace === undefined || flow.id === undefined)
@@ -12174,6 +12998,14 @@ function callGraph(repository, server) {
             const parsed = parseFlowFile({ file: '', rel: '', raw: remote.source });
             add(collectReferences([parsed]), { namespace, id: remote.id });
         }
+    }
+    for (const use of outside) {
+        const key = flowKey(use.user.namespace, use.user.id);
+        if (held.has(key))
+            continue;
+        serverOnly.add(key);
+        const { namespace, id, via } = use;
+        calls.push({ caller: use.user, namespace, id, via, file: '', line: 1, column: 1 });
     }
     return { calls, reads, serverOnly };
 }
@@ -12343,13 +13175,13 @@ const VIA$1 = {
 };
 function withImpact(plan, input) {
     const flows = plan.resources.filter((r) => r.kind === 'flow');
-    const deleted = new Set(flows.filter((f) => f.action === 'delete').map(keyOf));
+    const deleted = new Set(flows.filter((f) => f.action === 'delete').map(keyOf$1));
     const callers = new Map();
-    const removed = new Map(flows.filter((f) => f.action === 'delete' || f.action === 'orphaned').map((f) => [keyOf(f), f]));
+    const removed = new Map(flows.filter((f) => f.action === 'delete' || f.action === 'orphaned').map((f) => [keyOf$1(f), f]));
     const findings = [];
     for (const call of input.calls) {
         const target = flowKey(call.namespace, call.id);
-        const from = keyOf(call.caller);
+        const from = keyOf$1(call.caller);
         if (from === target || deleted.has(from))
             continue;
         const byCaller = callers.get(target) ?? new Map();
@@ -12369,7 +13201,7 @@ function withImpact(plan, input) {
         .filter((r) => r.kind === 'file' && r.action === 'delete')
         .map((r) => [fileKey(r.namespace, r.path), r]));
     for (const read of input.reads) {
-        if (deleted.has(keyOf(read.reader)))
+        if (deleted.has(keyOf$1(read.reader)))
             continue;
         if (!deletedFiles.has(fileKey(read.namespace, read.path)))
             continue;
@@ -12380,11 +13212,16 @@ function withImpact(plan, input) {
             keep: 'Keep the file in the repository'
         }));
     }
+    for (const flow of input.unsearched ?? []) {
+        const gone = removed.get(keyOf$1(flow));
+        if (gone?.action === 'delete')
+            findings.push(unsearchedFinding(gone, flow.why, input.searched ?? []));
+    }
     const resources = plan.resources.map((r) => {
         if (r.kind !== 'flow' || !isWrite(r))
             return r;
         const impact = {
-            callers: [...(callers.get(keyOf(r))?.values() ?? [])].sort((a, b) => compareCodeUnits(a.namespace, b.namespace) ||
+            callers: [...(callers.get(keyOf$1(r))?.values() ?? [])].sort((a, b) => compareCodeUnits(a.namespace, b.namespace) ||
                 compareCodeUnits(a.id, b.id) ||
                 compareCodeUnits(a.via, b.via)),
             triggers: r.action === 'update' && r.current && r.desired !== undefined
@@ -12396,7 +13233,7 @@ function withImpact(plan, input) {
     const shown = resources.flatMap((r) => r.kind === 'flow' && r.impact
         ? [
             [
-                keyOf(r),
+                keyOf$1(r),
                 r.impact.callers.map((c) => [c.namespace, c.id, c.via, c.serverOnly]),
                 r.impact.triggers.map((t) => t.text)
             ]
@@ -12429,7 +13266,19 @@ function deletedInUse(user, at, target) {
         message: at.file === ''
             ? `Flow ${user.namespace}.${user.id} (only on the server) still uses ${target.used}, ${deletes}, or change or delete ${user.namespace}.${user.id} in Kestra first`
             : `${target.what} ${target.used}, ${deletes}, or remove this use first`,
-        resource: keyOf(user)
+        resource: keyOf$1(user)
+    };
+}
+function unsearchedFinding(target, why, searched) {
+    const name = `${target.namespace}.${target.id}`;
+    const read = searched.length > 0 ? [...searched].sort(compareCodeUnits).join(', ') : 'none';
+    return {
+        severity: 'warning',
+        file: '',
+        line: 1,
+        rule: 'deletion-users-not-searched',
+        message: `Flow ${name} is deleted, and flows outside the namespaces this repository manages (${read}) were not searched for uses of it (${why}): a Subflow call or Flow trigger in another namespace would break. Check its dependencies in Kestra before merging`,
+        resource: keyOf$1(target)
     };
 }
 function orphanedTargetFinding(call, target) {
@@ -12441,11 +13290,54 @@ function orphanedTargetFinding(call, target) {
         column: call.column,
         rule: 'calls-removed-flow',
         message: `${VIA$1[call.via]} flow ${name}, which the repository no longer holds: the server keeps it only because delete is false, and the next deploy with delete: true removes it. Remove the call, or keep ${name} in the repository`,
-        resource: keyOf(call.caller)
+        resource: keyOf$1(call.caller)
     };
 }
-function keyOf(flow) {
+function keyOf$1(flow) {
     return flowKey(flow.namespace, flow.id);
+}
+
+const DEPENDENCY_READS = 20;
+async function outsideUsers(api, deleted, read, concurrency) {
+    const asked = deleted.slice(0, DEPENDENCY_READS);
+    const unsearched = deleted.slice(DEPENDENCY_READS).map((flow) => ({
+        ...flow,
+        why: `only the first ${DEPENDENCY_READS} deleted flows are looked up`
+    }));
+    const users = [];
+    await mapLimit(asked, concurrency, async (flow) => {
+        let edges;
+        try {
+            edges = await api.flowDependencies(flow.namespace, flow.id);
+        }
+        catch (error) {
+            unsearched.push({
+                ...flow,
+                why: `Kestra's flow dependencies could not be read: ${errorMessage(error)}`
+            });
+            return;
+        }
+        if (edges === undefined) {
+            unsearched.push({ ...flow, why: 'this Kestra has no flow dependencies route' });
+            return;
+        }
+        const same = (a) => a.namespace === flow.namespace && a.id === flow.id;
+        for (const edge of edges) {
+            const user = edge.relation === 'FLOW_TASK' && same(edge.target)
+                ? edge.source
+                : edge.relation === 'FLOW_TRIGGER' && same(edge.source)
+                    ? edge.target
+                    : undefined;
+            if (!user || same(user) || read.has(user.namespace))
+                continue;
+            users.push({
+                user,
+                ...flow,
+                via: edge.relation === 'FLOW_TASK' ? 'subflow' : 'flow-trigger'
+            });
+        }
+    });
+    return { users, unsearched };
 }
 
 function planJson(plan, meta) {
@@ -12823,17 +13715,13 @@ function callSites(targets, calls, sources) {
         const document = new FlowDocument(flow, first);
         if (!document.root || !document.aliases.safe)
             continue;
-        for (const task of taskTree(document).tasks) {
-            const via = !task.type
-                ? undefined
-                : SUBFLOW_TYPES.has(task.type)
-                    ? 'subflow'
-                    : FOREACH_ITEM_TYPES.has(task.type)
-                        ? 'foreach'
-                        : undefined;
-            const namespace = document.string(document.get(task.map, 'namespace')?.value);
-            const id = document.string(document.get(task.map, 'flowId')?.value);
-            if (!via || namespace === undefined || id === undefined)
+        for (const link of flowLinks(document, taskTree(document))) {
+            const { task, via } = link;
+            if (!task || via === 'flow-trigger')
+                continue;
+            const namespace = document.string(link.namespace.value);
+            const id = document.string(link.flowId.value);
+            if (namespace === undefined || id === undefined)
                 continue;
             if (!wanted.has(flowKey(namespace, id)))
                 continue;
@@ -12976,7 +13864,8 @@ function decideReview(args, reads, reporter) {
         unfinished: unfinished.byFlow,
         breaks: contracts.breaks
     });
-    return { plan, findings: [...names.findings, ...unfinished.findings, ...contracts.findings] };
+    const findings = [...names.findings, ...unfinished.findings, ...contracts.findings];
+    return { plan, findings, notes: names.note ? [names.note] : [] };
 }
 function flowChanges(plan) {
     return plan.resources.filter((r) => r.kind === 'flow');
@@ -12985,12 +13874,20 @@ function reviewNames(args, flows, reporter) {
     const written = new Set(flows
         .filter((f) => f.action === 'create' || f.action === 'update')
         .map((f) => flowKey(f.namespace, f.id)));
-    const refs = args.names.filter((ref) => written.has(ref.fromFlow));
+    const refs = args.everyFlow ? args.names : args.names.filter((ref) => written.has(ref.fromFlow));
+    const skipped = args.names.filter((ref) => !refs.includes(ref));
+    const note = skipped.length > 0 ? uncheckedNote(skipped) : undefined;
+    if (note)
+        reporter.info(note);
     if (refs.length === 0)
-        return { findings: [], missing: new Map() };
+        return { findings: [], missing: new Map(), note };
     const checked = checkNames(refs, args.listings ? valueOfEnded(args.listings) : {});
     reporter.info(`${checked.checked} secret and KV reference(s) checked: ${checked.findings.filter((f) => f.severity === 'warning').length} not defined on the server.`);
-    return checked;
+    return { ...checked, note };
+}
+function uncheckedNote(skipped) {
+    const flows = new Set(skipped.map((ref) => ref.fromFlow)).size;
+    return `${skipped.length} secret and KV reference(s) in ${flows} flow(s) this pull request does not change were not checked against the server; a plan of the branch (a push, workflow_dispatch, or 'kestra-gitops plan') checks every flow.`;
 }
 function reviewExecutions(reading, flows, reporter) {
     const guarded = flows.filter((f) => f.action === 'update' || f.action === 'delete');
@@ -13050,21 +13947,23 @@ async function planMode(args) {
         throw new ActionError('a plan needs the snapshot of a plan or deploy run');
     }
     const { reporter } = ports;
-    const { plan, findings: impactFindings } = await phase(reporter, 'Plan', async () => {
+    const { plan, findings: impactFindings, notes: reviewNotes } = await phase(reporter, 'Plan', async () => {
         const built = await plannedChanges(args, desired);
-        const graph = callGraph({ flows: model.flows, references: args.references }, state);
-        const impact = withImpact(built, { ...graph, reference });
+        const { graph, impact } = await impactOf(args, built, reference);
         for (const [namespace, counts] of countsByNamespace(impact.plan)) {
             reporter.info(`${namespace}: ${countsText(counts)}`);
         }
         const unfinished = args.snapshot.unfinished ?? { byFlow: new Map() };
         const review = { ...args.review, unfinished, plan: impact.plan, model, state };
         const reads = await gatherReview({ ...review, calls: graph.calls });
-        const reviewed = decideReview(review, reads, reporter);
-        return { plan: reviewed.plan, findings: [...impact.findings, ...reviewed.findings] };
+        const everyFlow = args.context.pullRequest === undefined;
+        const reviewed = decideReview({ ...review, everyFlow }, reads, reporter);
+        const findings = [...impact.findings, ...reviewed.findings];
+        return { plan: reviewed.plan, findings, notes: reviewed.notes };
     }, ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`);
     const findings = sortFindings([...args.report.findings, ...impactFindings]);
-    const report = { ...args.report, findings, plan };
+    const notes = [...(args.report.notes ?? []), ...reviewNotes];
+    const report = { ...args.report, findings, plan, notes };
     const shown = ports.edge.shown(renderedReport(report));
     let sent;
     const leaving = new Promise((resolve) => (sent = resolve));
@@ -13078,18 +13977,36 @@ async function planMode(args) {
     writePlanOutputs(args, report, plan);
     const summary = renderSummary(shown);
     await commenting;
-    return { plan, summary, findings };
+    return { plan, summary, findings, notes };
+}
+async function impactOf(args, built, reference) {
+    const { state } = args;
+    const deleted = built.resources.filter((r) => r.kind === 'flow' && r.action === 'delete');
+    const outside = await outsideUsers(args.review.kestra, deleted, state, args.settings.concurrency);
+    const repository = { flows: args.model.flows, references: args.references };
+    const graph = callGraph(repository, state, outside.users);
+    const impact = withImpact(built, {
+        ...graph,
+        reference,
+        unsearched: outside.unsearched,
+        searched: [...state.keys()]
+    });
+    return { graph, impact };
 }
 async function plannedChanges(args, desired) {
-    const { target, context, ports, model, changed, state } = args;
+    const { target, context, ports, model, changed, state, settings } = args;
+    const heldBack = model.readProblems.some((problem) => problem.rule === MISSING_FOLDER);
     const input = {
+        ...(settings.server !== undefined && {
+            against: { server: settings.server, tenant: settings.tenant }
+        }),
         namespaces: model.managedNamespaces,
         desired,
         actual: state,
         scope: target.scope,
         changedFiles: changed.kind === 'list' ? changed.paths : undefined,
         base: args.base && valueOfEnded(args.base),
-        deleteEnabled: target.delete
+        deleteEnabled: target.delete && !heldBack
     };
     const kinds = args.kinds.map((kind) => kind.decide);
     const held = args.snapshot.kinds;
@@ -13098,6 +14015,12 @@ async function plannedChanges(args, desired) {
     if (baseSha && !input.base && ports.github) {
         const base = await baseFromApi(built, ports.github, baseSha);
         built = buildPlan({ ...input, base }, kinds, held);
+    }
+    if (target.delete && heldBack) {
+        for (const change of built.resources) {
+            if (change.action === 'orphaned')
+                change.remark = 'kept: an input names a folder that does not exist';
+        }
     }
     return args.mode === 'drift' ? driftPlan(built) : built;
 }
@@ -13151,6 +14074,15 @@ async function postComment(args, report, sent) {
     }
     ports.reporter.setOutput('comment-url', outcome.url);
     ports.reporter.info(`Pull-request comment ${outcome.status}: ${outcome.url}`);
+    for (const number of pr.sameHead ?? []) {
+        const also = await ports.github.upsertStickyComment(number, commentMarker(settings.commentKey), body);
+        if (also.status === 'forbidden') {
+            ports.reporter.warning(`The comment on pull request #${number} (the same head and base as #${pr.number}) could not be written: ${also.message}`);
+        }
+        else {
+            ports.reporter.info(`Pull-request comment ${also.status} on #${number}, which has the same head and base as #${pr.number}: ${also.url}`);
+        }
+    }
 }
 function runUrl(context) {
     if (!context.runId || !context.owner)
@@ -13481,7 +14413,8 @@ async function addDeployedSection(args, headline, receipt) {
     const pr = await ports.github.findMergedPullRequest(context.sha);
     if (!pr)
         return;
-    const comment = await ports.github.findStickyComment(pr, commentMarker(settings.commentKey));
+    const [comment] = (await ports.github.commentsByThisToken(pr, commentMarker(settings.commentKey)))
+        .comments;
     if (!comment)
         return;
     const outcome = await ports.github.updateComment(comment.id, upsertDeployedSection(comment.body, receipt, headline));
@@ -13944,8 +14877,8 @@ function serverContent(item, input) {
         : { bytes: new TextEncoder().encode(text) };
 }
 
-function readBackOf(settings, layout, rootRel) {
-    const rules = layoutRules(settings, layout);
+function readBackOf(settings, layout, rootRel, fileFolders = []) {
+    const rules = layoutRules(settings, layout, fileFolders);
     return (path, content) => {
         const under = rootRel === '' ? '' : `${rootRel}/`;
         if (!path.startsWith(under))
@@ -14131,14 +15064,17 @@ async function pullRequestTree(args, items) {
             layout: model.layout.layout,
             rootRel: model.rootRel,
             namespace: settings.namespace,
-            mappings: settings.namespaceFiles,
+            mappings: [
+                ...settings.namespaceFiles,
+                ...(model.layout.fileFolders ?? []).map((folder) => ({ ...folder, prefix: '' }))
+            ],
             flowFiles: model.flows.flatMap((f) => !f.notAFlow && f.namespace ? [{ file: f.file, namespace: f.namespace }] : []),
             paths: new Set([
                 ...committed,
                 ...model.flows.map((f) => f.file),
                 ...model.files.map((f) => f.file)
             ]),
-            readBack: readBackOf(settings, model.layout.layout, model.rootRel)
+            readBack: readBackOf(settings, model.layout.layout, model.rootRel, model.layout.fileFolders)
         }
     });
     const written = placed.writes.flatMap((write) => (write.content ? [write.path] : []));
@@ -14224,6 +15160,568 @@ function driftFailure(args, items) {
     if (args.settings.failOn !== 'warning' || items.length === 0)
         return undefined;
     return `Kestra drift: ${items.length} resource(s) differ from ${args.branch}, and fail-on is warning. Bring the edits back to Git or deploy Git over them (drift-action).`;
+}
+
+const UPGRADE_TARGET = [2, 0, 0];
+const GUIDE = 'https://kestra.io/docs/migration-guide/v2.0.0';
+function refusedByTarget(flow) {
+    const { versioned } = checkFlow(flow);
+    return resolveVersioned(versioned.filter(({ since }) => since[0] >= UPGRADE_TARGET[0]), UPGRADE_TARGET).filter((finding) => finding.severity === 'error');
+}
+function upgradeFlow(flow) {
+    const refused = refusedByTarget(flow);
+    if (refused.length === 0)
+        return { file: flow.file, raw: flow.raw, items: [] };
+    let current = flow;
+    for (let pass = 0; pass < 3; pass++) {
+        const now = pass === 0 ? refused : refusedByTarget(current);
+        const first = current.documents[0];
+        const document = first && first.errors.length === 0 ? new FlowDocument(current, first) : undefined;
+        const groups = document?.root && document.aliases.safe ? rewriteGroups(document) : [];
+        const errors = errorKeys(current);
+        const accepted = groups.filter((edits) => verified(current, now, errors, edits));
+        if (accepted.length === 0 || !verified(current, now, errors, accepted.flat()))
+            break;
+        const source = applyEdits(current.source, accepted.flat());
+        current = parseFlowFile({ file: flow.file, rel: flow.rel, raw: source });
+    }
+    const rewritten = current === flow ? undefined : asWritten(flow.raw, current.source);
+    const remaining = current === flow ? refused : refusedByTarget(current);
+    const left = new Map();
+    for (const finding of remaining)
+        left.set(keyOf(finding), (left.get(keyOf(finding)) ?? 0) + 1);
+    const items = refused.map((finding) => {
+        const count = left.get(keyOf(finding)) ?? 0;
+        if (count > 0)
+            left.set(keyOf(finding), count - 1);
+        return {
+            line: finding.line,
+            rule: finding.rule,
+            message: finding.message,
+            mechanical: count === 0,
+            guide: guideFor(finding.message)
+        };
+    });
+    items.sort((a, b) => a.line - b.line);
+    return { file: flow.file, raw: flow.raw, items, rewritten };
+}
+function asWritten(raw, source) {
+    const bom = raw.startsWith('\uFEFF') ? '\uFEFF' : '';
+    return bom + (raw.includes('\r\n') ? source.replace(/\n/g, '\r\n') : source);
+}
+function keyOf(finding) {
+    return `${finding.rule}\u0000${finding.message}`;
+}
+function verified(flow, refused, errorsBefore, edits) {
+    const source = applyEdits(flow.source, edits);
+    const after = parseFlowFile({ file: flow.file, rel: flow.rel, raw: source });
+    const doc = after.documents[0];
+    if (!doc || doc.errors.length > 0 || after.notAFlow)
+        return undefined;
+    if (idsOf(flow) !== idsOf(after))
+        return undefined;
+    if ([...errorKeys(after)].some((key) => !errorsBefore.has(key)))
+        return undefined;
+    const remaining = refusedByTarget(after);
+    const known = new Set(refused.map(keyOf));
+    if (remaining.length >= refused.length || remaining.some((f) => !known.has(keyOf(f)))) {
+        return undefined;
+    }
+    return remaining;
+}
+function errorKeys(flow) {
+    const { findings } = checkFlow(flow);
+    return new Set(findings.filter((finding) => finding.severity === 'error').map(keyOf));
+}
+function idsOf(flow) {
+    const first = flow.documents[0];
+    if (!first)
+        return '';
+    const tree = taskTree(new FlowDocument(flow, first));
+    return [...tree.tasks, ...tree.triggers]
+        .map((node) => node.id ?? '')
+        .sort()
+        .join('\n');
+}
+function guideFor(message) {
+    if (/Loop/.test(message))
+        return `${GUIDE}/foreach-loop`;
+    if (/conditions|preconditions|`when`|dependsOn/.test(message)) {
+        return `${GUIDE}/trigger-conditions-redesign`;
+    }
+    if (/plugin defaults|pluginDefaults|taskDefaults/i.test(message)) {
+        return `${GUIDE}/plugin-defaults-removed`;
+    }
+    return GUIDE;
+}
+function rewriteGroups(document) {
+    const tree = taskTree(document);
+    const groups = [
+        ...[...tree.tasks, ...tree.triggers].map((node) => aliasEdit(node)),
+        ...inputTypeEdits(document, tree),
+        ...renamedKeyEdits(document, tree),
+        ...tree.tasks.map((task) => loopEdits(document, tree, task)),
+        ...tree.triggers.map((trigger) => conditionEdits(document, trigger)),
+        pluginDefaultEdits(document, tree)
+    ];
+    return groups.filter((group) => group !== undefined && group.length > 0);
+}
+function aliasEdit(node) {
+    const target = node.type === undefined ? undefined : aliasTarget(node.type);
+    const scalar = node.typeEntry?.value;
+    if (target === undefined || Object.hasOwn(REMOVED_TASKS, target) || !distExports.isScalar(scalar)) {
+        return undefined;
+    }
+    const edit = replaceScalar(scalar, target);
+    return edit && [edit];
+}
+const INPUT_TYPES = { BOOLEAN: 'BOOL', ENUM: 'SELECT' };
+function inputTypeEdits(document, tree) {
+    const entries = [
+        ...everyInput(document).map((input) => document.get(input.map, 'type')),
+        ...tree.tasks
+            .filter((task) => coreFlowType(task.type) === 'Pause')
+            .flatMap((task) => document.items(document.get(task.map, 'onResume')?.value))
+            .map((input) => document.get(input, 'type'))
+    ];
+    return entries.flatMap((entry) => {
+        const type = document.string(entry?.value);
+        if (!entry || !distExports.isScalar(entry.value) || type === undefined)
+            return [];
+        if (!Object.hasOwn(INPUT_TYPES, type))
+            return [];
+        const edit = replaceScalar(entry.value, INPUT_TYPES[type]);
+        return edit ? [[edit]] : [];
+    });
+}
+function renamedKeyEdits(document, tree) {
+    const rename = (owner, from, to) => {
+        const entry = document.get(owner, from);
+        if (!entry || document.get(owner, to))
+            return [];
+        const edit = replaceScalar(entry.key, to);
+        return edit ? [[edit]] : [];
+    };
+    const retries = [document.root, ...tree.tasks.map((task) => task.map)].map((owner) => document.get(owner, 'retry')?.value);
+    return [
+        ...tree.tasks
+            .filter((task) => coreFlowType(task.type) === 'Pause')
+            .flatMap((task) => rename(task.map, 'delay', 'pauseDuration')),
+        ...retries.flatMap((retry) => rename(retry, 'maxAttempt', 'maxAttempts'))
+    ];
+}
+const FOREACH = 'io.kestra.plugin.core.flow.ForEach';
+const LOOP = 'io.kestra.plugin.core.flow.Loop';
+const LOOPS = new Set([
+    FOREACH,
+    LOOP,
+    'io.kestra.plugin.core.flow.ForEachItem',
+    'io.kestra.plugin.core.flow.EachSequential',
+    'io.kestra.plugin.core.flow.EachParallel',
+    'io.kestra.plugin.core.flow.LoopUntil'
+]);
+const LOOP_KEYS = new Set([
+    'id',
+    'type',
+    'description',
+    'values',
+    'concurrencyLimit',
+    'tasks',
+    'errors',
+    'finally',
+    'disabled',
+    'timeout',
+    'retry',
+    'logLevel',
+    'logToFile',
+    'allowFailure',
+    'allowWarning',
+    'runIf'
+]);
+function loopEdits(document, tree, loop) {
+    const type = loop.type === undefined ? undefined : (aliasTarget(loop.type) ?? loop.type);
+    const typeScalar = loop.typeEntry?.value;
+    if (type !== FOREACH || !distExports.isScalar(typeScalar))
+        return undefined;
+    if (document.entries(loop.map).some((entry) => !LOOP_KEYS.has(String(entry.key.value)))) {
+        return undefined;
+    }
+    const inside = tree.tasks.filter((task) => depthUnder(task, loop) > 0);
+    if (inside.some((task) => LOOPS.has(aliasTarget(task.type ?? '') ?? task.type ?? ''))) {
+        return undefined;
+    }
+    const source = document.flow.source;
+    const ids = inside.map((task) => task.id).filter((id) => id !== undefined);
+    if (ids.some((id) => new RegExp(`outputs\\s*(\\.\\s*${escape(id)}\\b|\\[\\s*['"]${escape(id)}['"])`).test(source))) {
+        return undefined;
+    }
+    const taskMaps = new Set(tree.tasks.map((task) => task.map));
+    const edits = [];
+    for (const task of inside) {
+        const depth = depthUnder(task, loop);
+        for (const scalar of ownScalars(task.map, taskMaps)) {
+            const range = scalar.range;
+            if (!range)
+                continue;
+            const text = source.slice(range[0], range[1]);
+            const rewritten = iterationExpressions(text, depth);
+            if (rewritten === undefined)
+                return undefined;
+            if (rewritten !== text)
+                edits.push({ start: range[0], end: range[1], text: rewritten });
+        }
+    }
+    const typeEdit = replaceScalar(typeScalar, LOOP);
+    return typeEdit && [typeEdit, ...edits];
+}
+function depthUnder(task, ancestor) {
+    let depth = 0;
+    for (let node = task.parent; node; node = node.parent) {
+        depth++;
+        if (node === ancestor)
+            return depth;
+    }
+    return 0;
+}
+function escape(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+function ownScalars(map, taskMaps) {
+    const scalars = [];
+    distExports.visit(map, {
+        Map(_key, node) {
+            if (node !== map && taskMaps.has(node))
+                return distExports.visit.SKIP;
+            return undefined;
+        },
+        Scalar(_key, node) {
+            scalars.push(node);
+        }
+    });
+    return scalars;
+}
+function iterationExpressions(text, depth) {
+    if (!/taskrun|parent/.test(text))
+        return text;
+    if (depth === 1) {
+        if (/(?<![\w.])parents?\b/.test(text))
+            return undefined;
+        return text
+            .replace(/(?<![\w.])taskrun\.value\b/g, 'item.value')
+            .replace(/(?<![\w.])taskrun\.iteration\b/g, 'item.index');
+    }
+    if (depth === 2) {
+        const rewritten = text.replace(/(?<![\w.])parent\.taskrun\.value\b/g, 'item.value');
+        if (/(?<![\w.])(taskrun\.(value|iteration)|parents?\b)/.test(rewritten))
+            return undefined;
+        return rewritten;
+    }
+    return /(?<![\w.])(taskrun\.(value|iteration)|parents?\b)/.test(text) ? undefined : text;
+}
+function conditionName(type) {
+    const match = /^(?:io\.kestra\.plugin\.core\.condition\.|io\.kestra\.core\.models\.conditions\.types\.)(\w+?)(?:Condition)?$/.exec(type ?? '');
+    return match?.[1];
+}
+function conditionEdits(document, trigger) {
+    const entry = document.get(trigger.map, 'conditions');
+    if (!entry || trigger.map.flow)
+        return undefined;
+    const source = document.flow.source;
+    const conditions = document.items(entry.value);
+    if (conditions.length === 0)
+        return [removePair(source, entry)];
+    const flowTrigger = FLOW_TRIGGER_TYPES.has(trigger.type ?? '');
+    const keyColumn = column(source, entry.key.range?.[0] ?? 0);
+    if (flowTrigger) {
+        if (document.get(trigger.map, 'dependsOn') || document.get(trigger.map, 'states')) {
+            return undefined;
+        }
+        const lines = dependsOnLines(document, conditions);
+        if (!lines)
+            return undefined;
+        return [replacePair(source, entry, lines, keyColumn)];
+    }
+    if (document.get(trigger.map, 'when'))
+        return undefined;
+    const expressions = conditions.map((condition) => whenExpression(document, condition));
+    if (expressions.some((expression) => expression === undefined))
+        return undefined;
+    const joined = expressions.length === 1
+        ? expressions[0]
+        : expressions.map((expression) => `(${expression})`).join(' and ');
+    return [replacePair(source, entry, [`when: ${JSON.stringify(`{{ ${joined} }}`)}`], keyColumn)];
+}
+function whenExpression(document, condition) {
+    const keys = document.entries(condition).map((entry) => String(entry.key.value));
+    const name = conditionName(document.string(document.get(condition, 'type')?.value));
+    const only = (...allowed) => keys.every((key) => ['type', ...allowed].includes(key));
+    if (name === 'Expression' && only('expression')) {
+        const text = document.string(document.get(condition, 'expression')?.value);
+        const inner = text === undefined ? undefined : /^\s*\{\{([^]*)\}\}\s*$/.exec(text)?.[1];
+        return inner === undefined || /\{\{|\}\}|\{%/.test(inner) ? undefined : inner.trim();
+    }
+    if (name === 'Weekend' && only())
+        return 'isWeekend(trigger.date)';
+    if (name === 'DayWeek' && only('dayOfWeek')) {
+        const day = document.string(document.get(condition, 'dayOfWeek')?.value);
+        return day && /^[A-Z]+DAY$/.test(day) ? `dayOfWeek(trigger.date) == '${day}'` : undefined;
+    }
+    if (name === 'Not' && only('conditions')) {
+        const inner = document.items(document.get(condition, 'conditions')?.value);
+        const parts = inner.map((item) => whenExpression(document, item));
+        if (parts.length === 0 || parts.some((part) => part === undefined))
+            return undefined;
+        return `not (${parts.join(') or (')})`;
+    }
+    return undefined;
+}
+function dependsOnLines(document, conditions) {
+    let target;
+    let states;
+    for (const condition of conditions) {
+        const keys = document.entries(condition).map((entry) => String(entry.key.value));
+        const only = (...allowed) => keys.every((key) => ['type', ...allowed].includes(key));
+        const text = (key) => plainText$1(document, document.get(condition, key)?.value);
+        const name = conditionName(document.string(document.get(condition, 'type')?.value));
+        if (name === 'ExecutionFlow' && only('namespace', 'flowId') && !target) {
+            const [namespace, flowId] = [text('namespace'), text('flowId')];
+            if (namespace === undefined || flowId === undefined)
+                return undefined;
+            target = { namespace, flowId };
+        }
+        else if (name === 'ExecutionNamespace' && only('namespace') && !target) {
+            const namespace = text('namespace');
+            if (namespace === undefined)
+                return undefined;
+            target = { namespace };
+        }
+        else if (name === 'ExecutionStatus' && only('in') && !states) {
+            states = document
+                .items(document.get(condition, 'in')?.value)
+                .map((item) => document.string(item) ?? '');
+            if (states.length === 0 || states.some((state) => !/^[A-Z_]+$/.test(state)))
+                return undefined;
+        }
+        else {
+            return undefined;
+        }
+    }
+    if (!target || !states)
+        return undefined;
+    return [
+        'dependsOn:',
+        `  - namespace: ${target.namespace}`,
+        ...(target.flowId === undefined ? [] : [`    flowId: ${target.flowId}`]),
+        `    states: [${states.join(', ')}]`
+    ];
+}
+function plainText$1(document, node) {
+    if (!distExports.isScalar(node) || typeof node.value !== 'string' || !node.range)
+        return undefined;
+    const text = document.flow.source.slice(node.range[0], node.range[1]);
+    if (/\n|\{\{|\{%/.test(text))
+        return undefined;
+    return node.type === 'PLAIN' ? text : JSON.stringify(node.value);
+}
+function column(source, offset) {
+    return offset - (source.lastIndexOf('\n', offset - 1) + 1);
+}
+function lineStart(source, offset) {
+    return source.lastIndexOf('\n', offset - 1) + 1;
+}
+function lineEnd(source, offset) {
+    const newline = source.indexOf('\n', offset);
+    return newline < 0 ? source.length : newline;
+}
+function ownLineComments(source, start, end) {
+    return source
+        .slice(start, end)
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line.startsWith('#'));
+}
+function replacePair(source, entry, lines, keyColumn) {
+    const start = entry.key.range?.[0] ?? 0;
+    const end = contentEnd(entry.pair.value) ?? entry.key.range?.[1] ?? start;
+    const indent = ' '.repeat(keyColumn);
+    const kept = ownLineComments(source, start, end).map((comment) => `${comment}\n${indent}`);
+    const text = lines.map((line, i) => (i === 0 ? line : `${indent}${line}`)).join('\n');
+    return { start, end, text: kept.join('') + text };
+}
+function removePair(source, entry) {
+    const start = lineStart(source, entry.key.range?.[0] ?? 0);
+    let end = Math.min(source.length, lineEnd(source, contentEnd(entry.pair.value) ?? start) + 1);
+    const indent = ' '.repeat(column(source, entry.key.range?.[0] ?? 0));
+    const kept = ownLineComments(source, start, end).map((comment) => `${indent}${comment}\n`);
+    if (kept.length === 0 && source.slice(start - 2, start) === '\n\n' && source[end] === '\n')
+        end++;
+    return { start, end, text: kept.join('') };
+}
+function pluginDefaultEdits(document, tree) {
+    const root = document.root;
+    const entries = ['pluginDefaults', 'taskDefaults']
+        .map((key) => document.get(root, key))
+        .filter((entry) => entry !== undefined);
+    if (entries.length === 0 || !root)
+        return undefined;
+    const source = document.flow.source;
+    const plugins = [...tree.tasks, ...tree.triggers];
+    const typedMaps = new Set(plugins.map((node) => node.map));
+    const everyType = [];
+    distExports.visit(document.doc, {
+        Map(_key, map) {
+            const type = document.string(document.get(map, 'type')?.value);
+            if (type !== undefined)
+                everyType.push({ map, type });
+        }
+    });
+    const additions = new Map();
+    for (const entry of entries) {
+        for (const item of document.items(entry.value)) {
+            const keys = document.entries(item).map((pair) => String(pair.key.value));
+            if (!keys.every((key) => ['type', 'values', 'forced'].includes(key)))
+                return undefined;
+            const type = document.string(document.get(item, 'type')?.value);
+            const forcedText = document.string(document.get(item, 'forced')?.value);
+            const forced = forcedText === 'true';
+            if (forcedText !== undefined && forcedText !== 'false' && !forced)
+                return undefined;
+            const values = document.map(document.get(item, 'values')?.value);
+            if (type === undefined || !values || values.flow)
+                return undefined;
+            for (const other of everyType) {
+                if (other.map === values || other.map === item)
+                    continue;
+                const reached = other.type === type || other.type.startsWith(`${type}.`);
+                const exact = other.type === type && typedMaps.has(other.map);
+                const aliased = aliasTarget(other.type) === type;
+                if ((reached && !exact) || aliased)
+                    return undefined;
+            }
+            for (const plugin of plugins.filter((node) => node.type === type)) {
+                if (plugin.map.flow)
+                    return undefined;
+                for (const value of document.entries(values)) {
+                    const key = String(value.key.value);
+                    const own = document.get(plugin.map, key);
+                    if (own) {
+                        if (forced || !distExports.isScalar(own.value) || distExports.isMap(value.value) || distExports.isSeq(value.value)) {
+                            return undefined;
+                        }
+                        continue;
+                    }
+                    const lines = pairLines(source, value);
+                    if (!lines)
+                        return undefined;
+                    additions.set(plugin, [...(additions.get(plugin) ?? []), ...lines]);
+                }
+            }
+        }
+    }
+    const edits = entries.map((entry) => removePair(source, entry));
+    for (const [plugin, lines] of additions) {
+        const edit = insertIntoMap(source, plugin.map, { lines, flowText: '' });
+        if (!edit)
+            return undefined;
+        edits.push(edit);
+    }
+    return edits;
+}
+function pairLines(source, entry) {
+    const start = entry.key.range?.[0];
+    const end = contentEnd(entry.pair.value);
+    if (start === undefined || end === undefined)
+        return undefined;
+    const keyColumn = column(source, start);
+    const lines = source.slice(start, lineEnd(source, end)).split('\n');
+    const rest = lines.slice(1);
+    if (rest.some((line) => line.trim() !== '' && !line.startsWith(' '.repeat(keyColumn)))) {
+        return undefined;
+    }
+    return [lines[0], ...rest.map((line) => line.slice(keyColumn))];
+}
+function upgradeReport(flows, target) {
+    const checked = flows.filter((flow) => !flow.notAFlow && flow.otherKind === undefined);
+    const upgrades = checked.map((flow) => upgradeFlow(flow));
+    const items = upgrades.flatMap((upgrade) => upgrade.items.map((item) => ({
+        file: upgrade.file,
+        line: item.line,
+        message: item.message,
+        mechanical: item.mechanical,
+        guide: item.guide
+    })));
+    const loading = upgrades.filter((upgrade) => upgrade.items.length === 0).length;
+    return { report: { target, flows: checked.length, loading, items }, upgrades };
+}
+
+const NEWEST_LTS = '2.0';
+async function upgradeReadiness(settings, mode, flows, kestra) {
+    const wanted = settings.upgradeCheck;
+    if (wanted === 'off' && mode !== 'upgrade')
+        return undefined;
+    if (wanted === 'auto' && mode !== 'upgrade') {
+        const version = kestra && parseVersion((await kestra.info()).version);
+        if (!version || version[0] >= 2)
+            return undefined;
+    }
+    const { report, upgrades } = upgradeReport(flows, wanted === '2.0' ? wanted : NEWEST_LTS);
+    const rewrites = upgrades.flatMap((upgrade) => upgrade.rewritten === undefined
+        ? []
+        : [{ file: upgrade.file, raw: upgrade.raw, source: upgrade.rewritten }]);
+    return { report, rewrites };
+}
+function upgradeBranch(target) {
+    return `kestra-gitops/upgrade-${target}`;
+}
+async function upgradeMode(mode, settings, context, ports, upgrade) {
+    if (mode !== 'upgrade')
+        return undefined;
+    const github = ports.drift;
+    if (context.eventName !== 'workflow_dispatch') {
+        throw new ConfigError('mode', `mode upgrade runs on workflow_dispatch, not on ${context.eventName}`);
+    }
+    if (!github) {
+        throw new ConfigError('github-token', 'mode upgrade opens a pull request: pass a github-token with contents: write and pull-requests: write');
+    }
+    if (!upgrade)
+        return undefined;
+    const base = context.defaultBranch ?? (await github.defaultBranch());
+    const branch = upgradeBranch(upgrade.report.target);
+    const encoder = new TextEncoder();
+    const written = await github.writeBranch({
+        name: branch,
+        base: context.sha,
+        message: `Rewrite ${upgrade.rewrites.length} flow file(s) for Kestra ${upgrade.report.target}`,
+        trailer: `Kestra-GitOps-Upgrade: ${upgrade.report.target}`,
+        writes: upgrade.rewrites.map(({ file, source }) => ({
+            path: file,
+            content: encoder.encode(source)
+        }))
+    });
+    if (written.status === 'forbidden')
+        return failed$1(ports, written.message);
+    if (written.status === 'foreign') {
+        return failed$1(ports, `The branch ${branch} holds a commit that is not this action's: it is left as it is. Delete the branch, or merge it, and run again`);
+    }
+    if (written.status === 'empty') {
+        ports.reporter.info(`Nothing to rewrite for Kestra ${upgrade.report.target}: no pull request.`);
+        return undefined;
+    }
+    const pull = await github.keepPullRequest({
+        head: branch,
+        base,
+        title: upgradePullTitle(upgrade.report),
+        body: upgradePullBody(ports.edge.shown(upgrade.report), settings.commentKey)
+    });
+    if (pull.status === 'forbidden')
+        return failed$1(ports, pull.message);
+    ports.edge.learn([pull.url]);
+    ports.reporter.info(`Upgrade pull request ${pull.status}: ${pull.url}`);
+    return undefined;
+}
+function failed$1(ports, message) {
+    ports.reporter.warning(message);
+    return message;
 }
 
 function settled(change, verdict) {
@@ -15351,20 +16849,456 @@ async function previousSource(item, { revision, sha256 }, api) {
     return source;
 }
 
+const FLOW_SCHEMAS = {
+    '1.3.31': 'H4sIAAAAAAACA+y9/XLjOJYv+Cq4mrmRdo+stLM+Ztq11RsuW65Up9P2WHbl9JR9LYiEJLYpQkWAdqqyM6L/ufsAG/PPjbj7DPsQ+yb9JBvnACBBitQHJTkzq1Ad0SlLBHAAAucL5/zOh8Y/x2zQOGz800ufDYIokAGPxMuAtx6YkDFteTxmrTH3WShag5A/idZpyJ8azcY/C2/ExrRx2BhJOTl8+fKvgkd76ssWj4cv/ZgO5N7+v75U3/1To9mwhmgcfmgURoF+Wl4YsEi2PB4NgmESU3y49QMVgXeUyNGx/f3eAfQyifmExTJg2OeECvHEYx8+/7M/jeg48BqHMk4YkMy8mEnzpwxkyBqHjesRI6YZGfCYvL6+viR9GJLQRI5YJAMPB2w1mg05nUAjIeMgGjY+mi8+NDweCdk4bPxw1O0cww+JYHFEx6yMFHts89zKY6eDN3j/r8yTMOjaa/oKyKVheDFoHP78YantUefFfWwW31zFOn5sNmL2SxLEzG8c/qyeupuZ+N1qU2c0ZvFS+0nyBxatuJmwDb7NPg6kv6izl9pHV+2rtd90xXQ3/KorF3WJd53Nc+Mv+yQYMiGfl3moMeu88ZPOj+3u9XrsY9nR19tVVeu62V1V/fYW7yqzltvYVa+lnOQomt1NNAz50ykNQoYbikZTsySFt+mzAU1CoHhAQ8EazcaYxg8+f4pOmPDiYKL6b5yo58gjDRNGAkEOSe9Wtblt9BrZtugMCPZMkARCyQCpIDETEx4JRjzuM7KT//NP35Ov9/d3s23S5zxkNMKF/kJINjv7rozCjQz1saneK/Ov9O/H3Ffvu7hGgWTj0h80sUEk2ZDFyAU0aWeBkIQPCqToAfGAy1EgCOxmJmQ2bxrHdIq0JXKU32zbFuWvcH/YDCnPd4jkwKJaeMCeQdx8Knqq2eHy9AAL6ptlvswJIzaJmUclsJLa2is5SXtpwpikBw/0iGZbU/IUyBGhpFf+qnskiISkkcfwA6N+qURLJ3AjWLwE8Uuqv89DvMejiHnyOhgznsgK6gc8HlPgLL7h/QX9Lxhnh1ZywoSk/TAQQJ4eQL94OWJEsPiRgao44DFDXhREw3nEBTy65Dzs+CHbBJ0RCfyQ2YR5NCIxG9MgIkGENKot/0LYT004Dw3VfRZEQ+KFXLDyddXc+HhEY8HkShzqr/SRtqKAtzzVuGU6mS+Xbq5P9/5tJbmELXqFNdIdEj245sHMsGDDRj49HfNloKFitak1Gyyi/ZD5196k/V6yyGf+G8YmR2HwyJbVaeDvyvl3mYRz0EMZ3SNPIxaROIki2E48Iu+CyOdPgjzx+IHFokmoABIFI0yTQwT3HpgkHHsUhMaMRFwSkUwmPJbMJ/0pzsp09eeTN4RGPnkKwpB4NBG5rQ/HL4mZaN1Gt1G58gLzyesu70ZMjtDMI2q9yPXxJYGF2sOVqiR25/r48v5Nu33ZOTlrN0n61/l1++qno7Psm+OLm/Pr3daquplb+i0sfen50iv9/GR9BDYPouaK+UHMPCk2ci5XXf/YjE7EiCehT/ogz7UIpInkYwqSPAynm93Ez0LnKm98lQE+NhshH56xRxZWSPBsVfCUAj9OxmDDHp2dNZqN66uj43aj2Thp/3DzY6PZ6JyfXjSajXdHV+eNZqN9dXVx1Wg2Lk5PG83G+cX1ffeyfdw57bRP0Py1REHIhyQEOlIhgIqY1nTLBHrIhwXbRlNYYvUUaL9q//tNu3t9/7p9dNK+6jaa6Tc/XJz8Bf/sXl6cd9u5J/RX+MhdmSPFmo6WWjCtVomRNKbvj3kkWSTPWDRUBtMCJXVM3wfjZAz8CtqREBuCqaYkpjLXrMEs424S8/fTjTpFLqHHvPchf4b0iudsBGhDch0p5UXRd+T7MRNiiaWg6kkzd9WvUmJLdwo+UNeYUb0v4UdTo/BYLjMCj+UC8ouv71q7lkp6Ntv6pHPVPr5uNBtwdBrNRvfi+E23eNCgexhaDWtMv6r53ORcgMtbUUuvWsyovyk7wnJSUAIdF2wdY1GAsaHNBjAYQN0IZCV161Fmju0MhdA1jOxTSckg5uMVTTEhwo2e6K4IL5QKMOMu6HbPjEpu1AR1bmW2NBujQy/3irxFU1LCXdZzMZfwuVkvq824qr3kK3OtDVwFLM+8NN+qVttqs6+1u7KUn+VaWpca1UpdyiwXcs/l9T7VRdFwXprj1rpvWfIVr3cMLOYws/2DSDAvidl1nAh5FIbH8NMAKGELLIHyhb2Iwimhk0kYMEGCAYk4OMuFJEICTwxEesiZ3yLnXLJDcg0+6TF9YGghIsOyWL+hEE0/rRRzGKWPa6nd2kxI4LWkMyBTnqAtmaBsoESwcLAngmHEfOJl02sScFokE0LzFFrevVlrzA8EmmPeiHkPaOkaDW7MpSY9G2JJW8Wt5CorWcJQ1uh2zaNVKu9mDtmsV7j6WH0i5/B8nrWdQe+2MEi5UrqMP+Py+pu3jfL1X16GQCe951Fvl5jL50j3XQmdGx91mVOtg9LOaF+5T8oX64g8sOlLtVQTGoBzg0q84egzQqWk3kjtVkogsI3wmLTfMy9Rd07YufJs8oFkkWKzkhMeD2kU/KpYMXCiIY/hT0WtgHXLs5AHhi6AcRAZn8MBKJlSshjI/B8/395OPpyFH+/Uh4/7e39s3e/d/eGfy1QVnM5sd7NKhx32ABSYpndLLy8VgknROoJ/Oj4oOYNAXesV9BA/i8AoCW9ZXR8qGV+cMC+kVUxaOX2OEskXqNKLBXpxywN10SSR86/5VzPC5q/vLFXK5Ct4sngit0oWXPrEEQ2Xo2flt5p2P/MyffsQl+wrPxCTkE7Ptb4+87vajmP6Pj0e3+w355w+uvfr0d5/7u/98S772Lo/3Lv7Q9n5GzNJwXOgKNXM8MPHVRj2h4+9RslygWEhJtRjK5NvaDeMY5lgsyXffYGRBP4K/MPjka92WuvYfCycz/m7chImwyBSfaadtU6oRP3gByafGNOnuF5H03eMPazdQSd6yyM5qt9PKnUwvnr9bpTo2kBH5+mWXL+vC82v1u+pK6lM1upoAv6g1L1Vpw94U9mmXqubdJE30N9rKq6YjKdHUrLxRNbv6G0SymASboKmc74GHRdx/baXST8MvNc8DHwUmTW72QivAT7BIr801FSzS2b2t2gJSWUgZODplIsZGQnpGJ1ytSsnRuarhboXu83y3F1lhBzzyEvimEXedJbKPhvRx4DHOVnZ+Peb9k3bcv+Zv4+Pzo/bcLV5etQ5W839h130Su8qg3EgtboM1wG2spx6SgvLotqsuhInbMIiX1yU+xAy6Terr6TqZaq3VUjv1ZUtK21n1ns+kCxOmWpu/FoS2mf9ZNhqeyO+6jFRLa+YTOKVj1h6alCPjmX99sc8idZo3n4frNEaYsXrt64n8LP2l0k8ZOlWWKOjKyaSMavfvsvkTzQOwJpbg4qbSKzRD5yZ1pEJ4E9iVquDEzqs1a5NvdEljWkYsrB2B124M4xkQOt1ccpj6GWdth3JxrXadwa1mp1xPrmJZFBvwmst+CVEs9VqueZr6oaMTeq1TPqDGqaGavsUyJp745qNJyGV9RbrHY/hUuAEQ6x4vLJChzcBJ/wpCjn1azW+0qkXddp2BavZ/OGxdcJCtvqqPTy2fmSyXqs3bCpqtEQ58uanWi3rUNpdfX4QF3bKauxgaHjGh3Wa4bKcQdTcio3HTMaBpwwZsTLFqVavN9BpUEMaWp3os7NmN7gYa/ZxM6lNiHKbtpQ34iewIVbuAqwzVvNQqrY1zqVq2K3TkMd0yNBSo7VbnzA/mYR48dpBK6F2P/VWTbU+DULJ4rUIOOMeDWvtHNMDbuBjNHpl5rlbu8eu+qNuH1fskcWidvNu8Gv9tpMwqL2x3sXB6vtBKkUCbo2NTuFfU7GyK1fGwXDI4tY1Hw5D1ii9Z8FohAXxzrXuWZRtjt23juH/y4LtkKSq681Qp4xmjnZ1xQl3lgz8IxQzMdQdK1y8w5DgMlGmEsSeQKhIxFXIhbrsRMIh0S5toJ8WJIL7dRMfr+99j7OxlxuyJCjbyzuRVl5D2wmFCWfAY/yc10m/seVdSio1piwIaJkLKoxB3xoBLI55LJzHxnlsnMfGeWycx8Z5bJzHxnlsnMfGeWycx8Z5bJzHxnlsftcem0EQgZfC2cfOPnb2sbOPnX3s7GNnHzv72NnHzj529rGzj5197Ozj37V9PJsguV8jQbIiz7Akm2Fp23v2Zh97ax0B5R34qCGVa/bzg7pC31BPG+gGUhk31A1kKW2iK42csIGugIFsopuQU7mBfjrRJnr5s9jI2nQRRWoTHeHB20BH7SgZb2RiIfM2MbEN7eebq84GesFsSLGpqf2FjjfBPNpjGmyin1MeZ2++TF6EyheX4+QZ1Ofygyq4jtkBPsyU46iKkzKYHILQNPgNvyM7eagPsQtoHvjcmE7gMSWhAL9DfVIQrIGQLGJxFfblegF+ae+tM/1JR/gVxild9O2iAWwNPEJtLGWLVCFHVGBmYRsVAqeAsEgQKUQfAI6hfUAZhIjC1CsKr3XKk1iht9BHGoSIHwW4LOz9hAuF08YRX+oN0orhiMJAwZH8mBD9KIJxENJY4dSA9978GEQA+DaM6XgM+yik0TChQybsWMhCdyUE4dCKILVSJdGQSp3TIYF5TWrlF3Fp91Vy9BoxZIuvUzVEDyepeBAt7A3jMaHeguFL5e8b89TJhIeBZ7DSfIVEnoaNAjJUboGxTa3qHWVktt9PeKS8lZ85pVc08vl4e0Te4U54DIQOaZ2XLN1siJAuCIdeby+prStC2oKxRestfW/U0u7ZkRF2s3HSGxoutYDV9duCUct4N7w7+/xuXLKUH+5lRQtuLXc76m5H3e2oux11t6PudtTdjrrbUXc76m5H3e2oux11t6PudvR3dTs6DiK1wSxnR2YqqwYbsJZRK7hW3dUluw48qGnbBbDrJGTrtr+ITrC+RM1u3rH+iPOH8ouGZOJTnbidQblTyfYAWLwSE90gjwtJxxPj8sJKycqhRZ6oIF7MMDOdxySkAioe4FCtcohtY0kefpgF2lNFEX+MeTJZ0SWrXHrvrPYl8Lq259+4alaFItTu920hKy8TKNBKP1ddQWTz/lCS4m7gig1IZPf6qnMOde7a5zcAO99tn6maMZ1z+P/Ts4sj+PeHi4uz9tG5/gTl8Y6u29edt239EQrn6b9uro6uOxfw6GnnDL75cxf/urnqYP/HV23o8ejq6ggK0729ObvupKP+5egt9N5+C1CVzcbpxdXb0sp0KVp7yjOs664MY7xsG+BDq4O2l7kGZ+FDeextEZ8Aj0RWyUoVsKEhidmAAUoDI4GfwumDr3qqTqypSouFTSQnioFoUAs+kXAJ8xhQ0stfkVyxQa81D/O6/LWUHe/Ci8BfV117G9FjLiSq2ds/nF0cv7lv/0f7+MbsyKPOWe6L46v20XXb+uquvEZ0BjM6tzwAwJgLAdrH4ieFnIa5o2hqS3Zvjo/b3a4uOqlOJ1ahvFtUjiAjNCNk1VWeiQw6KON3tg++4pqzcEFZXidZbXx1bagL+qRnQUyYB8j9pdAmvo0Ku4avP0OXLdaIUyOwyINaQ7pijlocJWSLTD/XNP2p0LK5WDjY/aifCJbGWtjRWlLEGrVzssRYko2vv0hRUs6Ij2kEZZb7apmhvFkPe+3Z13rXuuwZLA1uRIKbvXSB5pWYnK1LyQZBGK52miou+41IuOmQURBJXVCN7cEAGKeRvlaSzVmLjKGqGPUUSCgvlDuircIeEclwyAQofuq4mhK3xR1j3YdnWkkqG+eV+ioTjfB8uWT8QtWakpp6885dmTqTnsRmPalaEgm6HkctESDAWvMSpFg1Qy3bkmrC3VJTykJJF0iw5SpE1pVYc2vibKD/isJhK3bnJOqnlqg1BcbKtSg/MwFRowbkZzaDigO4oLkTidsTiWvIQTv/YBNi0BZCi6UgrvjGhWCamXEww18asH1m6uo54eiEoxOOTjg64eiE45w0vyphshGhaQmt5eQmvJaNis4sh/CgosbTzH2adUjeQqQ3Da3TU+RTCst5bh/0/YI+lpPUVf1vQrI6we0E93MK7uJe/rLEoJPjTo5/ejluZ8dvwsi1JeViYY3ru3FJnaU1Ly2tTfTL2iJ7pqNtyO3iIE54O+H9RQvv+cFnToI7Ce4k+LLANJuS4rYUXU6S4yJvVprnkHJq391mvEb352Snk53PJzvH9H1eT5zdhYvVxHEQLexkodK6RSmekeOEuBPiToivKMQLkHAbEeIF4bmEEDcru1EhbmForRg/vFEZ7aTgF2lBftnM2XHbz5Hb5lD9NsFqcyxuMZ9Vy7FZJptCS9aJ7HGM1zFex3gd423OS+NL809KDNzS9WxfXrWPj67bJ98hz3ihiHtBgkhIRn37FZ9poFE12mzSyKLkTVFXEliIvFuLYbF58xLCAfbPRmVDBhJddh8GoFwMcT/a7yWLBIKVzX3ds/l3Kznhkjhw/rffuwBkZq8tK5l+G5ddau87D5nzkDmbbTVJbVc62ITJZgvFxUIZl3GzQjkrufBJcxKjZNxPQdOdDHVG5Nw7rEX3VeluMvdVi+6msga/07yOOefPSVknZZ9bytqFgDYiZm0xt4ScxbewWUGbll5ZWs4umPVf6SNtQXGK1k888DctOhXKvpPFThZXjuXKv7nyb678myv/5sq/fanl38oV3CMCaiAZAm4pYKsiBq8SBIIkkc9iQokY0Zj5OfHUIlAegnijINSPE8RmFTx8ZL5uiSWKeDx+IQAZEsu2RUpBn1A5Iv/4+38R1hq2CCW9mA0DHvVMV5EIfCiwRXosegxiHo1ZJHvYmRpHI05ir70PHzTFLevpluqSfPzYa5FrruU7gZpjRAR9sFuaqHcglUkYEp/LlLYgIr1U5+iRHaQz++aQ/GwP5VNJ7z0WSRbf9XZbBBZfEC81hdSsi+aOXmVce2vNAoHzLIMxW9tgXV/N/KwtxHJF1hm1zqithW2nlN71rFuLDW/EuLVMyyVsW1iNjZq2qb71ST3IWdU6Z7Y6s3VtF7JVBHFJH7LV4nfqRJ53BJ3AdQL3mb3Ilh9gE2LWEnOLpSy8h40K2cwd8XzZC05YuaDZZzDQHPf8HLmn7f/cBPu0Gdhi/onrt1EGOuPZq4pCPU6E5OOfTDmXTZRN0W+yo15gIlgMjiCoMv8IPi0PRxQzGqW1hWkiufK4ngaxkBsm7N1InWZ0e0H/+nG948awdHtq7YgY8ST0gROoL5hP+lPDAMqJr1Gco6zEiyvWseVY2EnMhCjQ006/hWU2/B9YuH5fNAynZMgiFmPVNhwkzMXRf06VQdJDkwmB33SxEBLxmLywen7Ruo1uozKuoObfq6gu4gcD9K/rNoLQRxqEUDttbcWFT6SJ9i953GIQi7sylJ+kjzbJJGRU4L4lPUV7L5f7UeAMq5c+aS6biuJKobgkpfJUo9LTtCjpqJ5eV3LDuQn1rkS9Wqzl2e9ho8qefeu+qXireZUePT4e86jVjrx4OpHM724lJcjFZDl/wZZThp7nDLgLY+e//q1qAIFPpSr6aZpfsWES0phkBhbRz5kdUgWVtWHRn49F24TUz8vZxQJfv4cNy/rP0adDtVfns3XqbMed4yA7nJemppdGXFE/4Js+npEfgBokYOOlBFi7PobXHzMdihgDCaSfSMkjFYRXfgQcmInTEj6Fn2Dr3oHuxh0D3RV9AltxB1ix8w78z5nHjm07tv2bM+5y+UEb4dw5rrkE51bvfaOce8UiKhMay4CGG6mjUtXXpkupVIzjEKmcOPxiAaYKe9ohTTnvr4u/W02eb7qYymqFVDZfRCXNz3UGmJM4zgBz/PUT81cLL2AT7NVib4u5KyzbRplrBjTgskMcN3XZIY57bpl72sgmm2CfNgNbzD9xTTbEQEVIW9BEtNrvmZcAwUdCwNg86p4dlfqd8PfZc17iVRrRx0A5DM32OlXv8fjo/LgNH84vztsW2fM5ycxDIe2zsOBpMpdKsxjpH8oWp7j/3x79x721Zdv/0T6+gc/3R91u+wq/vVu0vfQKWSvQXGPLLXpF627BxVtgCbz8kmXa+A59S98b2K6KrbnWjkur51VV+PstbVFrZ1pT3MQmLbylze3Omde/RIS1vVJr70eIGIEYEtE6059md6DHIz+QM+UbloYGnITJMIjUsGlfKfDdD0w+MRYtg4JV1dH0HWMPa3fQid7ySI7q95OymtOQP22gmzN1zNbvCHRgMaEe20BfF4lEvJz1e+pKKpO1Okrjpmr3AW/q2Py1XjfpIm+gv9dUXDEZT4+kZOOJrN8R5nBMwk3QdM7XoOMirt/2MumHgfeawxXstH43G+E1wCdY5NsyzM5AzVuuMwFAEFS/Pgv1WT8ZttreiK86D9XyiskkXnkNmDm2LaVI1W9/zJNojebt98EarU9pENZvXY8jZ+0vk3jIUga4RkdXTCRjVr99l8mfaBxAetoaVNxEYo1+QBdqHUEsN7yUJGa1Ojihw1rtANjyksY0DFlYu4Mu+yVhEdyL1urilMfQyzptO5KNa7XvDGo1O+N8chPJoN6E11rwS5qIentkzdfUDRmb1GuZ9Ac1dEHV9imQNffGNRtPAOK1VuN3PH4IouFJEDNP8nhliTuSctI64U9RyKlfq/EVvC4ha7XtClaz+cNj64SFbPVVe3hs/chkvVZv2FTUaIly5M1PtVrWobS7+vxCPmydsho7GBqe8WGdZrgsZ3y48pKOmYwDT2maYmWKI6P56w0E4OlijU702VmzG1yMNfu4mdQmhKOd2FLm4k8qPH7FLoSkktU8lKptjXOpGnbrNOQxHbLWMY88Wrv1CfOTSYgJLh20Emr3U2/VVOvTIJQsXouAM+7RsNbOMT3gBj5OYoAoyVwra/fYVX/U7eOKPbJY1G7eDX6t33YSBrU31rs4WH0/SKVIBNEw1Sn8aypW9rXJOBgOWdy65sNhyDRSfRCpDWa5mMszYJTdvLz3ViWvH1NvxGadmSwCY8W3DHT74lCGS3rKCySaXlclMnUaqX09j9rqGM0MAUkXFl7+DvUWm9w2SrNMOVHDk1QgkAGQqRMSQTRgFQHJ8Z7ySSmOxDeaY4t0BhBFHwZeIMMpEUxCU3VxC9j7lMAqNEkgyVMQhtgjoWFIfk7XheDC3O2AcicOX77UKxnwlz73xEufPbIQFmxvmAQ+e5lSuoeU7mbUwUgvRBmR51xCeQAqFSq/fgFTWKEsb7ZAvOCqxZQnmCOsgiimhEfhFIfrBZEXJj7rERr5pMfe67+y1wu9DZDP6nxevbK4CHDNzhNJ4EIDLuZ5cR17emf0MqJK8xrdbnG7ZdFusYKMZzaHe81f+mvGDHMcaDNgjUdplrkiVChCcAQyptIbAXHDkPeJjpISLXINi4i4DQKXx2pCiUj6QL0Od9ncax7EfEz6DN+stqkgK1ySOIkgjaFF/qLflMfH/SBihXedD3rKXp7k6pUGEYj43AT0CzO7IGL2WajcbSX4bQMe+iy+ZHF2d7ekDoAJ8yuydWxTydfH4LDHqWVziTlP39jMhJqEx8SLGZXwetVUyITFGc9YVVR9YZMq5ahmDs9EDGieg/b7QJSHiWZ0XfzUvnp31cH4NhOOYX+ng03eHV1BZEbnx/OLq3Y1bmXZu0h7s9/FMR9PeCyhspKZJhwQCE+lailoGDPqTwmDSYBoKBco5ZUMt83x9AiKE6zA9vB5JdO2xvjmSN+KclPYfME++fm28eEDuojTFh8/3jbuGnPWdKnWqxzqn29vSzu6vW3c6bO+HHJnre6rgFaXomtmN2ULD5v7aRR4IyIYjdVWwncJW8ioATS21Ct8vZkKxmOfxU1UK1JtA6x1gAhisdAB0/pcBYI8sIlskbeMRjBUYP8EQRVwJvUYCmcIOhYM7sGzQZvZUNjWNOSRRiPKP660uVRFLMW9WMl2RkeEu0R3l+juEt1dortLdHeJ7i7R3SW6u0R3l+juEt1dortLdHeJ/ju4RJ9nH4MOwuIfAfJ09mJ5QMOwT72Hkqyyd0ed6yy5rCyr7IFNSwLcV7XfK9DlD6sSoMpBNzdAiBJcQtnULH6Lf5an3ecC/Bc6ELNs7kWeRjosdZ9RX+Ud0PCyZEnsDorzLWaNeWpuuWWbU71ZdRcl435V/eWCo7sYEIFTN2PdbeSF1M+6m/+aF6fcpYu3brZdnpAfaTJkv8ndNoSZfVl7zX4Zm9pp+Re8eJ/pZdvsLoO8p98mT4M73GU52jLJz59o59kvaFM7L//SF+88vZSb2XkxpC4Cn42EpJEGsCm/hcEsRwMqMgjeM5/4DKBZ+ipTj1CVAYkw2dV58dk101X7+uov96DJtE/ur4+6b6xLzbLfjq/aR9ft+/P2u/s053y1y82ZXnvlF5KSxY80XDoRf0zf6+xPoTPygzFM46C0nn2WRr70ALNCTr0u+O2JxnAxdBHh+9kUgH/hwr+IX2JW6M6+I1Y0EdxSjRUPWHEfrnu4Zvf1MqqDWdWNnq32+wmPlDd2yePFshYYugLBAwLvhuG8id/cgcNpnVLPgDsXtIzP8ECO6fvOqkQVt5v1lj/5Oc7PyDrV1uZd62Dbh2BDZzt/rhYf79x6b/SEX9HI5+OlZWeMj2vhCd9hJKXHo0EwTGIM2IxpNGS/uXP+WR5LyG1Y9yirN/qpTrE96/x8rIOs9uhaZ1hv8w0d3/TQLD65ZnnXPrTKK6dU7ndB5POnMiOL+mEQFQwn/fJWg9i+AQRHqUJvAFivd3LUOfvLPQDT3Z+0j07OOuftHumeHdmofN2zI+LTIITIZU1JWSGqyIdJbJnId53zk4t3c0hkkU8Mcn6RRCFpLD8HIpGQSjLNZpuhMOOnBsJJD2Vx05IXigCEBeIsGMLsm+5Z56Rz/qP5opLf2uCgMCkIUyQiDHzQCJ9wF5OdXqH/3q6RNvoJPiCvviYjnsSisgZ5sY9GNdBh9+yobDGf0kNV/cItxrrsyy7QBQG1vfzyqdd/G3UZIz93uhf3//bt/gExAsSKz2RR6yl4CCbMD2iLx8OX8NdL0+Kf0ha7OPSYxxDmq2g3kXmmWDQxM9HQmrcRImribjPBwGrxMbL0CVV3ChCdPCLjwI+C4UhCbD2bSIjrg6hTiDFVjY78Rxp5jExoTMdMsrhF2kPz2Ig+QjDxwT4ZB1ECBdZ2Lq8P9t/u6sbN2ygLCNREmJi+/f3D/X0Ib93fPzzYx3BBSiL2VHwOJ8J8wqg3skYqFskwa5CbcfXe0NPa+hZR2wGjrWCuJr9Dpm8I+EGe6NuoPTzE5X0CO9Y+Ot+qk0N21FffX15/+3q3aaeXQDfeiHkP6fr5PEpVuEO96rDY+98e7u831T/4xcEr/AL/UV/8G36RflTNoIPWbdQZZCRKrse09ppRGve/Slv+UQ34x7T/b9SA35gvXh2kA+JH/PQVfodjwYxwy8FKjoKBtAfkA/KVXp4+5rbA9ZnI7+JDcnn91evC1tHtqd7ocxM45+gry0HWVarmENtOY4b1B001Qh9i9XcMcjNm6Hz4QMylHv768WNvl9AhDSIIEDZovT0siqNzhlRVmx7p8yTyhalRpIoddroXe8iioDPYikLx6195xJA/Q7rLOBEyK2kqScgoDAbbCrr8DrhBnwOXj5nKb4IDCdRhS7g3JLCGHiQdmX0hR2zcIm8DgR4FbK4JNOoRoRFhwNLUwWZxzOPWP8F/pP2ejichE7fRn8i1epyka64yheDemqlIYzh7eERxVdTZUwjWHpLZuo16vd6UjsPbKPAPifBGzE9Cdp92eW+WR1N/G6WxGoeQCTSh0bQlGR3DkqF6eXgbEbJHoLuQD+/HTAg6ZPAlQQF2SOZG4agHdatDctvAtACcCZ4CMz8OOxZuxqfkm5QHZ9PEl/Bq/9U3ewev9r46uH711eE3fzz85o//edtASvVKW8SauS+m1GzDbq6FF/MI6P3Dy2/IH9T/YCz8KcWEPFRfwJjzRqg8RaY5wQnCcLPHwowK/+GCwGPVS9HrYaT+stsp3cVPPL+XxBe4mfrMTNAv31DWmSWKmyhxjfsMZ/173k/7B3v7B9coFw/39//TflAt1sKdN+NPSWuaLXM7RSWbb7W8BS7cB0UNi9IB0yc5pq94Prxd4Psk8ME9NQhYTHYA/f/Ff75IAdmNnlF4cLcI6I6rBilFkE8yNgRoxhQIkB7rFF36cqZ0V6OTXCm639YW0OzjN7UHFs/prk4vcCMBweRzc+RmGVXlHjimES5XNCWPOncELFj1d+kCtsgPqWWRZdfD2mHqpZaUWoWqSnMrY6W9OcvamucdMQ6PVdXuKldcJkM0unahYQaCu7KqnzW9q/QYmvw+NA/ZI4ukUJqqrV+kqnmrUcsAUVDXc+4EwNoAu2PW3LBfM5Ig6Xiyi8IfDT5BAimIT6d7fLD3xNhDaopAS20y+KTn0+nFAMjo4UY58sDXULA+XuKRVa9cfKcMWbSJAsEj2HRC5Tgb4wgeRzNlLZOAw52HpcFNU1ucsYeldLkpPPkZGQRqUm955IOjh0pyoEzpcWvrSto+OTjYoI6GG9fWzfQmgqHeXpyfHP2lWoNynNNcaptVK1uNtJQCriYUq7lpd9Wnd+2Tc/P5+vXNlf54etVRH7pH1zdX+uMNtp4RcniW8BxthqUrRrYCK8cGq7HwQpMZ1p0tZ3MRG7cZC6yCT6frcHBTa2BLjPxJQ0sEUkETpOwWk7qYb6aAbSZcKL6qM77HQBnZ6Z12rrrXvSbpddvHF+cn8On6decKP5xe3Fxdv+4hDEXv7Kh73dvFvX8j2CAJVWEpjYJAwuCBkX/8/X8rx7HiZf/4+/8DTf/x9/8dgvvpNA7Uly0CglekelR6IpVo0QJlbSmR+bEVOUZO4NSXFxRBhA0+O3kxd3pfvhTRh2ehMLF+1k0OCW5qJ2cWyxmLQ1UJGlzLRrMB519VPbs4P0EJ07k6wcJmwCRyTDVm6PwPOUdcEmOxqc2q/0COALvW5kf/5+9BHJo1X1WMlEvFZeTpTAdlMjIjayWBGRHgNkbS6JikjMvWkZ75CjuVwvMSipVp4+tppH2d+lTAtkvBF0ifhRwulrRUHQaPLCIZDg+IRxiKdE7wyF3SIM4cEfhLKog5iRn18P6MErgHCRlJJkLGjI6RV3+H270fA/yJBdSUgQfBSe/NFu3p1RZ36cVwNmG4a444KgeYqF6QdfCdJefSdvD9SmJuxMKQb1zA4cvEr3tIKe3lcHRIzyarR1iEaE1XN+fnnfMficpKrRR52KP+fnmxd4ors6Zgy+3rTHABRR1DGc2+r3wP8CPO0iZBT79K6KlBFlWS1aegqmZpilC3sI/zarS01flmnh+syD9qcM2K9jNMU6+pvTazDPMtnHvDMBGr0LIx8HCuxSLP0iJ95UyyrW5jwTSIE607BkpPzNiFR+MYYCnh1jf1AKnyfy2iRkAARQhNYF5IY3UTTcmYTkCeA9TVd0RMhWTjPcCHih/TDvCGOWYwMeYXrQeFtAZc0eayIgu7CDzCoscg5hEgyIkm4U9Qxq5pdCwvEZKPiaTDIfQCKybZcLpFXrojdHyUx2JJA/tJvWJLMlv19GfFbnFeaaVo8wI1f1Uhul8Cez3TK2sYqZrHYfYFUdvokPyVj6KWz5n9E4seD+EU+BWMVq1DFZ/NimbOxCjVq6JZZXicaXg5/ZIAXhI5jda+MuSptTiuZi+rs07VcBVHTmXTGb4bGqIqeG0KGgZRRfgwhLisx2dzAK0LwoGq9NB//P1/CUuNMX53gEKOh0xqvwdJMLym1/73m6OzLrhhLq/ap53/0G6Y7s0p/KEgA3tYHfw9BAphgLeO8BzxWI5Aq8UAt8wlf0h0V8iHO1gh3nLYQ5l4pmxS2xGl4oAI+yWhYSCnJIlCJkQ2dqBky5Z5rtLhNSKy4b0Z/MqSTDdt8LnwXRBiKe8Noky3ZTBZhjuoZ22aL0/ZPc+WfI5ma003e25259ZTfrN+5rkQ1IFrNBtqKHQLwFnLpyqmp0VyNOXwLaJDVmNsFkw+QPfEk5bG4/l5r4856FZIaKu2Aq7QNVLWotBGU9mQ1/oyQn02YREGhWu3YqoEZitXSpNiAZvBrL4A1TQBVoBLarEtZDGwgILJapfYfCBo8EURKjOuk82+PyVqHi3SBc7pJbKacW4W0vpLm/OqiNcbo2AdHca2RVdVY0rK/dZRGuYoM0vYjjl9JhN5a+kzpsDzwqupHDswagZLizLnogdSR5glydU4mJgM+zyBXqFqgRI1+udUIclzKNUIzkHaj4oxMOoEyFXYfejCU21TwkCbeQgmE+a3yFEWgxAzAeeID0g/pNFDkyhMbTCMm8qWlSyGeGyVQ6e0G0BgR5MXvyzTdOzZp14rvN+yqjdgnhvDAAw9n9tIFdRAHqBV917xJfWyGbe0iCtoOnSuOhNE0IulFiSCxffISWyloHt9hTIUL1O0/pfqPrWVIhtIWT2tYuB0yKairZVRpOM2byO9QkVtht6rH6oox05057qLFpLasrvXscOoQ1fpimZvKlEdJxEyaQi0zd4w5C0KuHgViecxIQZJGE5vI9iOMU4ZQ+JVT5kLGN6youYFkvbisPy1VhO1kvpqNuZ92rieJou0Gh8WcAzL7V2hgGYz4NE9zimdyfLUzOqlMwpg9+b4uN3tbk5rvbCJQ7dAylkKwcZmk+V2J/n+e/Nu0w1dpplmvS4FnzRP55hBsVlDZBrpsLrA1C1ricuZtjPC0lquWWmZtsssSjhoRnKgTVkiotaTo11JZSIWXlLNvZ9Cv4Cn0BvV1gapo0tPoFjoBZHKDFJmRArd34u47ESp9KSq6EAgCGTKT8HMgI6GEY/B6hC8PCVIxQ2M8U7rkQcgpCGbPlKZSXbhC8wyADt1uElrX+Aalhj9y1r1qoPPzqTPO055TN50zr4QF2pXr6jhfkGUc59mXlD7OzW9KlYXRCvVaTE8SyFMnKA1/sPbzrX6rA1+MNaPbrrqq3b3+uhK/QyUqJ+1YNCVbdR3inb9GH5QKJjq87/ftG90h9dXf1Et4GNHEfGmc3mJn364ah+9ubzonF+rwVPq7uYUmTFeWyXAVAkpuCChiRzxOPi1rGJGs4Gn3K1e1epFL+SCBawtCDV7X10Oqoa1xGCx6cJY9DIzUbHEmrLN1kkWBS5KA3abMwrBHAOryUQkos1F0VEsR9OXaEZB6TW4TwR5ZEIZ8+bdBIUnSrcfwFgzkYFpDFHBVtvxqGB7gkUQ6vjIdk0uKoZB4TPfWSKMMLAcjfeaZNNWl50xG7CYRR7LGLqJ8BJWJj+VdsYrBHihoB3TB0ZEgtkhbAorwMNHlhb3w8zY+hGOqTphrTnLbnq5mlJBeo6nzxvfcfTIAE5ZWzojKshQ5bXDDA72K6RfNqPVZWBVHuLBBvMQs20yxzZ4eNx5QdX0lVX7Ypf8H4CEsLwtsBh5c2WeZunOyz9cI37ClLnZoCKfxlZmDWvxtnxEBy4zm8QMMOT9RbVyT3VZuL7mBoGvVPKsPJc6k0aTx4cyaCMdzWlGA/V9QB95DAKtt1JIS6+pHftQ+E1n/+fjJ4AuK7yDR5K9lyXcxuIQe7OHYtkjkVtUcyrmRi9lQU/j6Z5erz3FnZYNXtKX6nbkkX4rq9yelPRivc9BynE3Ev9ZMxxpc1FIhcgjyDcw23G39nEqcXKvdq6OVTZD8ejkb8ubapuncBnq7iC1TAuH6zv8HRx1q/vq09OVCVTj47ZUrCDKH7mtHq7ZJS45ZVlHEPCd2m5qoQ5RIyg/XWseDaOM6TcSDGYjA+ZfHVbDZ62Be6ep7kD4tvLDL3MXRXbwJhfuKYSKJ6OxFO8COdpVARdmkqAiCkBO0apm6b1gLQax4MZpIafYzJ0TLS7R2qziNRUIbKhhHBd6zKBaZTRVxWLB9w7641hlW4NHPWIG2xKFHVypKM+ZoDIQA4hmRKfZS+MjM1VdVYS3doPhI8aaNN6v1NsFzij4dwduvNChhs+jj21Ag1AFTBqIzd0WAWypEmmcBo2j2g4ghkAe97xkOXCcvFcJV4SrfqbGx6TBqSSzwvfMdZI1R3X7Bt8WXkfuhmmez21EBQ6sZ/3ZJEUtsUaW9MPlQAfjXCecl2e3z+aGK7ycJdxwzuXmXG5ftsutKB9Wlig15GVlD6u73J5GDPaU4jxPVGg279eSlW+TUAaTsLZGXaIISx0tmq1Bj/RD7iGb7C3maeqOKcsm0LH/A4vNaa+fFnrGRTVFIdlnHh8zlYMQRAJkL1IkUzjdXpr9TGIehiB3X30NapedLUmte3bb7QY3YqABcF2TOoNoGTOp1HclhTV53xE/EOhPQHHdw/YXUVd1fqh8hWUZWUdavsAxCAR5ooE0GY6v8Ccl7ZMoFxBAEKbbp9PFOcdj/eot0fM5SdjeDH33JhQCgQsrfu73FNCgvSYpfpnWUzAh9OCVAZqtEsxmhHtQw5jq/7O9JcuFJRRnkD263LAzXMHqID1GOQIUTCYgaB68em2H1c5M3bhk7mnuK7JeZtsSfqCCN6hid82Q2f8cyexXxx+bBS9PDKmolbQCProl2jKh8XEeLvQDm6ZMMomCXxKGXIymqa595kEV6TRW2USpYUaAMsTQHn4MeCIKzFjHMI+DyJ7RQd6bEGrVIieVoHvgqkBMqegsdwOOg+iMRUPIZD9oNjQoReOw8T9+pnu/Hu395/7eH++yj/d7d3+wnARHZgECP81V9yxtYkY5youL+T6MeXBoOdGGgHJVAk77W0Cy8QFieWdL1lQ3QcUXAPIJCYX7KPWMoOO0D2vJI8Z8XPh+kUVrce9rEao5NXaD0E8TFgfcVxdOatcoPOgsuAZi7AJBxoxGWnuE9A0MqEyPkaVHLU1nRhpA7MIi97L+FPSWQsKFqzwj7BGoLUMaVn/ro4q3keYiERUJKpt2PjsSpSbcVMjWCgc6DaCxSYXgU+2IMIs39wVnKQHVC1keBI5TL4++xrdfvjnE7DZKCVQwDeX70FoPlUVvbYMKH1iuYEK94g8lxRfyEXDFQ5em0RWx8ytZotkqZsV60AHmnfdESHuwnNabHnCAQYAthK8C5OhBaxZK/FDtsEDkAAtV1y3SkQoijdqw4ju9HPp1TwH+mGIJ6c+93cyQHfNHrYM+0dg3IAcRew8hYqqcRxa5WtgN2Ck4pwx4kBmpmQ+iU5HLfobZbuhokVMeE6ZU5KapHHCwp8AgVIUBe/LKgX9o2qNuctLbbZrSALkNCRaVAr/PjrufxNo2UMuG6S4yA8XfCVqshX5emJqBeN1VJxbwnEgnw8vvzUCNfwtwRxZEOZ5J9X6oJN+So7cr9ITvDp6goeCEP7I4Ti0fvX559rPU+NApKssgqwy8/D/+/l8qJVud7yZ5g+dItc+Q3gsrrBczv6WtIy0ONdi85HmsefhbQc0rmHlVE8AgwWd1Ar5Nv4MFAC72qjVTgEEfE7U11Fpldy8FimER0yKCSKlZySbpJxLYqN4yQw4wyNR7wFOBUcv2FZOC4slt3pnaGHxADnB903OH+/U1lsgIwyy8xHIEGAViAm9ItRU8BYeMALU+8pGX4I8aQjTiT7s2RzDHxSYEttxt9FWrvBhMfhF1mr4WuQJs78JCihFPQt+YyLcNAxKdOUlxdVPLtdEi7wwkik5UTbduz9Sb6SnUf2CkpigVw/ZQTMVLJB8McIHSfDlLb82/i7RLhJf6ozrFt41eTpOwGNPc2eHLTzlEEskgJH+0j/J3BONOnwLBmlaUDbxjiLjtp3G7CGHwdausisy6LyAt52UJVlXMy34HhQ2r9wdOsJeWzcE1+zZbM2AtuuxPcTmzg2Y7s4yUp5YIydjetTVPUKCAC3tJSGOVzGbAHdQSULges8IgYC8PYiZGESQRW+uB/oV+EoR4An0qKZkEEwZ7oLg5dCkTBLMApRCPk62wpKEP1YsqORkmNKaRZMx6STgu3DX14bjmtOGYId3KY8FjuEmBaQIlEiOrPSAlxQ1CASwkm6CuNYXDbubTzG0VjayBl1t6+fCOi5rM65OjH/eUNKaTScypN4KrpgRCs7UmCrdRCdabUQOp7av2Fzr5lGiXQcwsItBnSYUhOaUoO8QLJoV8TncH0kdw4N/C1DGgqAaXL6EVgO6xCrUSXxQqvhWqLxr9c0oPnah8K4y7t8yVHR7rg6NK9Rh9CFmaZYu26mVRzHpvl3ZIzza9K5RGsnzAyrJcoxRO5iZuqkzkTFdvGfUE4h4Y9VubrN3zvHMwmnTVVFapJWNfCVhOHXRLzF6lXyWRuUhH5pbap3mPB6i56BhPmZVRnNe9cz/nc+7ZT/EGu2AP6Fv3SOGH5hItgURLTtrBucd83IeDpkJ00Pw0rm2Sd+3o8D2ABAXBKkdMKKBC8VLdMAFkqMEUXT88NjcBzKY2RvkS8J8Rl58R5ideoyA+tC771U0Q9BNxPr84jM9zLhf6o2ujTs+AhSp4x+rI2wX+2fTKN8vPW9qPsRzWfYk3A0TPBsZRAMxb7t9AR25rmDwA3NZH0aBHWx8nAybY+lAmoXPrA+mEme2Nk8aNb2uIfLjtNkcpCdXb1nDF6IptjTOrwG5rJNBtttX3Rby1ri+Tfhh4r3kIUOhbG+U5ZAswfhb5Ff3fVXraO0rFnNEtsysQuFREFx3qpiySL0Q+XRsKVSuZXHGlWFQ6MZN6E1FKsOuWtubOuVwlATD3+N1cc6NoaXSiRxbrZG5detY2Y2uYDhfxMpiiRTtBxQChyQ9XdWBN2InmlslggYCmpoLwWETjgGfFBJ7UHsOEv5E6M2ghmDQ6PwFsFWW6z4nEX8FqgK05e52HwSsrmA48/pwsB2UpqHeTKzLzxZkNF/EzWg2zJQacTeJsEmeTOJvE2STOJnE2ye/KJqGhivvejEWCpYEABGgDJslFvLxFchGvYpDYT69mj0AOX6ZPzyxrLYskv0srjZMbU3XyzzwMp+Ah92jIIp9iSJyKhDFoIzSDhZytv9abrbHU21UA2xMkxVgkaciHurr0eBLJePpSJP09P3gMhIne6wwA3BR/xNRYPg4k3lvZ8VEhB3LhZwi2bRGTqQhlpL46+PbbvQOyoztRoWEmIzqcqt9fkZ2YDQMe7RKP+2z9Kmr5yS5TLF212NMtPsu6aYVJwQk9jfH+78utm5Y7ILadhLvlkJxeaVsD/ll1FwDUhLp+gsx3XKqqnbCX9rgHrSAUUHyWmyCb02/h9W/ySq1iK81sp9V71hK62urF3svyKyskt8zqDP9sWP7dzkjKiTh8+XIYyFHSb3l8/HLAvUTsiVEwkC//qh/cJWHQj2mseHiBrWdyA6ODksmEx9JOQv/Xfb0agS70rKXfzxazpuFkRPdeZRSxqPUUPAQT5ge0xePhS/jrZad7ca9a3OsWu2alkY2nGPKmQEM6afupLMoxL04qqv+tWAbxs6+CWKsIokj6J1pK/1Z23fK7zdplIukbbYXssNaw1VRgoZHHtFcX4zOUVrEROJy8QreiAlgjuKqi/aql3mcUojrKrG0MLVdQJqepqsLrS5UL1tA1KXBOD9M8dLqmCvqFNIcBJtDupDV4sQtV7bdr9iDG4+mIVi/mQlhR92rHvILg8H/8X//3Pvy72yJHtve/zxNA6hDELPZ3ZBwIxFnpczkiMQ0w+DmyA5IQKK8+2KwOu5ZPPB/XvIwaC8/pDj4b9QXRC8k3ZBxECVzAmAl+PRnjG/23yTOoLX94+c0GAfWso5ApFLhJYawDHcb8L7ilbGe82rvwzKv94jPlygV2Oh9nOw08hJdfKe7e6rxJWpRueCxVFByeqGKsIf6upVGafanyrlT8bVTKWpcVS89M112NTj42dabB5/cedAbE5/ciFhN2V6eXOjrgZkphP2sZbHsxNqK32LJ7JUlfQ2cpbb2axmLLQBR9YO1CHkcdvcU4WJcABp71qFWpKJGvIwPS8qSQ/03DENWtLpVJjKW4Y32TjRviyIMoWEFSjSXTizRK8HeZjp4qT/D7r6CMIPSwZPHYJAhAv9Vqxqw/RC1Ek2C6oUWmUpb1lfsSWsaTMYg/MwdJGnrx5XpEFvgaPhHz26YFTGqZwKsyQMMElmYXNRjfTMuVzTSzgVfgc6pWUdsb8RUBlzKup1MjgQc8xQGo6IFMeR9gQ4V8aFAovREXLCIhe2RhS5UjggsSeCoQxLdAnDCzZe7xTlFLM4+ByTbRZ14xpjjw4OZDmYOiRd4wNgGX7jjQFbR6SE6PIJ4VMgOAD465yRVRlxY4DQaOgybRiRzIS/awNemFfHim+lGwi/PhURH32xvx+5UByqHVsjWo2umzSOQhAYC1kpJUMEYr8MnHj+RPRP8dJ1EL0ytPzCmrNDJgG56qfLzSyJ1/HsY8mTQOG0BaYzNopzOoC0jFOxpHcMQ/HRUCvAq1cR9U89YR/nNisknL7++LM8LLXt8mfolFmPWRKuAQ/9MtoTGElgCED7Ra9t4g4bz65tu6yDjFvvHEzBeWnfPTi4ZVTfXq6uJKoxg2mubXk/YPN4BPeH11dNxu3K2ySNBDr5Q2zWuWekkrklc22DU/DcJPeLYVZ9ONxBUcp3mk6MRG39IKrtLSFju9mA16uybktZfvGzPH6WQSTpUI09KpVY6JpO9tagQk5sBegMO3sDfEshKSRnLv1TJnvlo6g4N7wsPAm+J0AlNwNZXKCOfbyi0RTGfFoJTKebTfT3gE+dc0/NKnckUjn48/4SyAscdJ1BmsdgIXIWaWadeImd4oZTpA5DHA5tRHNcJVVX0sK9DAbuCJnO87Ky5BWTL1YsfWAtm4fGK8pVTPaP9qDfAJoR6Bfh9ZLJYV2ZWvE2AjVKFN1VuKV4Ck6erdLVME1DyEzjIFhaPwctiYRjLwyE/qAYQD77LxTyzeTW8UcFG1UnpE4EIjZHt+MAwkeXv054urtHd9S9I76MHNinocn2i97ZyXPdeqeLJ1eXR9/No837SDgBQCUzQlvyQ0BCBwHTJv9dl61dMf9ve650eX3dcX1ziOddwu1TLpaZcm9vP4gcU/qtex1hl4Z/W03EkomIKl2fdnYGhZ5am0GVQ3q96uY4s7cwxgsp7AKecUzYauxdE4bIRK80oHwctWBgF7SRTAkcT5VrWePa9w/nOt7+ZbpLkFsExTVZsWTFPBU7CPX5LAe0CwWtjYEtwXMQPLU2GcGbAohWiAJ+c1jXwd/hbzBApjjTjHZJydnNct5aohHw6ZvwtdQ6shi1issnfEGPLbJ3QacuojasgIkERGjKJhDUPwB2aQf6zis7iFAFeAebJFckgEZuoG+h8DAJUxC8ayNLUsYm3/ISGpm5xlZKN30ic05KWFLwuWLO4UU155BVs2tmokr1FReSXzVYWCFSYAhCaS3avFv42WJ8YQ8qc9IOzDf99DZ64q8Yzvz+AwqHIKe//9Izz3A6Mxi0lWDVo9+vGj6QQKtWUdQa1oWNZ8X1gFQj0Ar+uJx375YFQEHoy1U+zuX8iLwxfkX4q97JK/IRbet1+zCINsLLoiPxiojp0zwDkDPqUzwL7wKnJ8hAIFVlxquG3VbeBMc2eaO9PcmebONP98TXNt08w3zvVDzjx35vlmzHO1oVSElK49gFttiDCMSTzhgq1yd5ul44GKGMulbXRgZ8yva6NreMu5ze8WXRsjhqdW1oIIssSyIj1g13icxR7L1dIGFHyld5AdZd+o9i/3gUWqFzNT6xrYB0TlQpk0GoopobhUsKdDPlShtxBv28RrXgGqDqxN72VPTxPgd3FFNaaz5BNh4+Xi3tYAdSbtDYri9bDbt8oDY1QXhkVqAaRaF6hN78lHMX+qDv1V7zfDJ1f2GgKOWoYs1mPxD/UU1d9zjHHdALs6zNdrmdDYLgSirOHu9VXn/MfsW7PfTaFNbcanJn7WHazpcqVfilt6ifQe9ACkBmxMx+T778kL/vBCG/0zzx6QfyEH8NBX7lb7CzFkq5BBFtSnm5EQFTVJNFdBnqPw2LGs1X6T7Gko9xcvlCcNmBJ80twGHHgK/FM7DHMPpXm/hcJyGQtK59VUcj5rSw2vK8uX/g3Y9TZ3nGfdX5gkDmxgPNrOqHdGvTPqnVHvjPrfiVHvwSltHC5rCDmT3Znsq5rsi8HtjRWm1UWWgmCJNOc0K8MBtlktW/4YrOk1qt+WB07rv7KKJ2qcrEQAbOJTJrEqVjYLNO2FKccidYGK3F5RN83MxypzmDDdVGVhm3DNnNqfOvBakBhUa1U7OHdj3svWs6cvhhV0TrrrPnwg7BdFEtkHbBrUHUIFA0qCiHoyeAzkdLdFoLYZHsOJBpNhAarpPaSsB5T1MtJ6TQvkP5UPqHGWgcl0wYyHyknUe4Db1vT4wtWvxJnhNay1jqrOJLoM7Nqvr742tV8LkeHpa7rH6a50qa7e2eJL9cKWUw2yl6Dv1tVyf/89rrixp3EVLSN/YSlRU0YUfC7q2/RuXo8T8acduHeGXXbk+zt7B03y4uToL90Xu6mZnvoTeHwPDqTFc8S4jVMet9OnPR6pelje9CwYB/KQ7KsfdFk7Rc1ffyFcYfW11HK2TBHBFy3yNyJYyDy50yL/7XsSJWEIhLd+vrNdDmV+ENwx90Hk8XEQDe+fWH/E+cNCz4i9xUQLO2l14f87uqd3xY50UMkh+Zvt//iQhzW5bXgjGkUsvG3ArP8pTqK99Jtm8VnwVqkHD5+UO+KQAHoeHsu//pLGXCj15kUr3RIv1CH++LHXqnhUbY7sOSxGNHN89IEZ/be8U+dj9kcSh0CfAYKAJTHLBbgUgsWPgcfEy+t9/d/LH9JP/1Hx39bSv6BM2yAIw0Py4WMxIexrnWvunFMuyuJ5vDGRf1KRGmiHWYDcwxTCkklkgmN5TBnsM22nS2eNskp31m8ozHUMn659m5Ykk5w8QE6XXesQ6nO1bqMuFDjTRdSAt0d7RAtaUtQm4IfDIttJIJcy12YoNQAR+SZtlCHVfGOJ7pwqXJhqisuXKo5Y0ywsLyiF4nYBJnKdrW9pg6C5BUIGnmjNQ/etBpOEqDOtbPlNS+1Lk/ELqf9HKU4kzk7XODbKZInT0/n3Nnfes9eznj+9+I6c39D5DZ3f8BP7DVPLapE4VzWWqwS6suVX4g+GMx5ftY+u2yeNZqN788PbzrX6fHVzft45B954eXTTVV+1u9dHV+rnN52zM/Vz9+b4uN3tataqvjs96pylj+GH46Pz47b+/O837Rvd4fXVX1QL+NhRRLzpXF7ipx+u2kdvLi8659dq8JS6Mj49K6nUkiwWVc5zu2w4VtHtVRGRVXRbCReV5Vy8q7t4LRtFu3gzXjnr7sWdVqxzrpTVnGOzbnpVtvfb74M5VUtvJr5iOyOr6jrCdWtGCW9Jc0r4qFglfFIsEj+Dw1Oxzl6LvAN5JhhGH5lvIc4BfF57fLDXh5CHB1XuHYwpMMzgX8FJnES4uVESxokpFCT5ZALOZ10JVfFJEYxBP4NZFYhX+EeqKH3WkSCwD6BWchpFhbvUo1jnWYAfFyJ8wpCFpA/gxSMw6hCxw0xDB2iJoB8aMsUSSBzvg/k+VitKSrt/YIq276fbPmsfX+dciZnz7/ji/LpzftPOvmmfn6g/DFrUofXQrE83GCzp6+wMChhCyqGp46OQaoyPMoO9sDyWIxYVHJYjFoZ8ucitHOZSDnep82KM4W5BlASRfgBi8wpjqXewWpBYO9cGZ3dI1E6wAFPAhq8HGQWkQ8YTkO0ccc4Rt/UldE4OF8TknBHOGfFbckYsghzMzH3DdMocAKndn3oCjHab8wVUJh7cIOp2qiYqAEgMxwe3dzTMabY62B8rY6JGm6muym4ifjBA3iCV1qH601oOBvDCBWcViKHR22fuB8wgoAupjl1g2GYCw9DEcj4D5zPYSCbXNaLoUo27b+4cZ5iERrvEg1zLMQCGRbVj4HqEsVQmhQnLAWhIS7QFiSq/pQ1BLMCV3dAFUtUl0NFXWc6Vn0u0egwouY4TObqRQSh2v0OBkwBOpuclsYYvRpGkOpTw7LRF3ulyxfb4qdCi4ROgBivZVZ0wZYBLMFwKYVReYsGEFNjmOzBQJ6aoMnsPlZEDqV0DhlL01qgosZgnwOpL/AGw0BBERol4CqQ30n0U3ATQ4z2P7tUzqzkMrJSq2XSq2VSqogPADLmUE6BrPYxyJ+cEQEoys9+jwvJVwF8HVoaVDimDb+2om5U8AZZBfUwFIwf2YK9KB3u1scHSniIuUdbPjJfPTlvW9XBqtdK6zEzP+vtNzCXtysKwyTZtesgqNqz1+7J7Fp5be9cqZKHV0WoNqA74Xyx0ooGesDUdKygwfSGrvkDLV/aiJJfwFvNlbxvk48cX9oBY52G9uZlSERVTS9+0Ul6RQZ5B1uogiTzjBRaoxdrZUfAtxgcWvZzw0L0KwVwinnTdZbX5+SGBSByVl/sEsvIp5tGwScb0gREB8gSS6oL3IEWooJP/BoSoANyUEqGmtLFASR0u+OEDEcyLmdx50T07On5z/679w+uLizdp3GlZQGUaSmkHRmo3oBY25rYAAySRLadrTj5+bJkvEbaqpzSGzokKck4XU/3YIq91TDEl/UCqcCOTQEz7IGafRtOCi13lMR+qDs3G2dn9ef/u5xd6n7y4g97NFB2i05eUCLt8kN1zZbemmZqrJbVa3tffflZr5vS4Ns6bJF7N22I37DVcoqzzMTsfs/Mxu0RZ5w9dKdwKPUuLo63wMRdr5fymm/GbdiIJnNdkjoLNm7NaajlJz2ifhaLaTWrKpoX4HIQZUTKmk2Ya1tn78MCmTWQ3H3tkQoNY5a7+uXtxrjGmWuQnpQJDKJJxmjbJmMVDBiC8WIlVXySpcZRmzR9ZjEWRIDtW8z9VYXYqJBsbmnZ6Av9u/aG3q4eA2Wu/rAK7eswIgFwL1OKZ3yI3ghkPqKQKSwzDqXDTabsVMKwoZCSTHS8Rko8ZAF5Fj03CpNfaLUOc8n1DXIo6RYnOWDTdlmBP6SfusdG96mEhElVVvmSCkW+6l3uY0P2YTlYNEjqziMBSSPh3DkXKLAqkqOYqjPW5P21lv1qZqBmV/ek97KQtkLVHHtj0UGU53Qd+PiXTcuzmycXHU1oregMaV+nvejphudnnUiKzxZjJabXGXDbfNZc1OZPbWgkEtlyFvHYaA5qf/kzic9UWwDplIMrU4Sxd+oXP4HJaTzkgMhdi9lsIMUtFcVGFpb46fzS8zG3umS4yXXpWL84ST5Z/5chmS3LVPhQVjbt5WapqbcWIJ6Fv8CgRFMPoEFpWIswDfn7Dpof4ARUHUDhsJDj1NFj0vm8wIGeukZ1DxTlUnEPFOVScQ+ULcKhoK3SxS0U/6JwqzqlSz6kSmp02g0/m+6CAZD4Ho5RE5fpFLW/LZRIPWTvdztVulxMWMsgCGwVC8jjwaFhARwOXSOoUeAmX4U3SB8QNhSXWS3Pzei97GqCkp70q89DHWgTAngik4w15PMU6X324fhwOQ+aTnd4kNwPYIfiNqiitPr9FyO/0z67kMQSl7eIxumJYLEyQ8/Q+nyZyxOPgV4UChsgeAguCxSzFv8CeSBwMRzJ9JZLGQyazVdj9zjiJSJ9CGJoIfkWOfbC/3yKdOGZ4EqDS+j/+/l8I9QbJcYMkxCJmEN7nJxgZUuLSwTeHl7oYllB4GVlyI8KvMHwNGbAJjxgZ8wiO3JAX4cpwavfQoQY+sXw9yrFVFhyErVYJLSlsPR1lonbGPBSxtxfn16+7uXgOtVUs30WWNKb+VlHm2d86ED37QsdwO6P98zfa8Sh1g1/ZfNUi06YO9vcrJe4pj8mExah3RB5rEh/4nIYvGlMfPb3q8PKB5fWFI2wlE7+EMKyXurRAZaLAwf5+MUkAOYIW8f0kfFDjW0pMEEk2ZHGp3vMbmWKqp83OaJl+fvOYXRX3IGGoWH2KuaTeFQhPE2MZCAXzieksRmj5rcLC4iO6zdMo8EaqX+0eyTcrw7Lq+MtTDUieEVNR6QbME635VMb0SMZ6AYETins+0Qiz25XQ1fU7C7NAKdg50XAeimQXL/NMwFPLbwBIYlCbBjIYohc2zBhuWIyLzGIrJzEbBO+buvzLiFk/aV5Q3AyZHvcECRv6cJhNl+6NPJ6t3ZlSmaCBWLibPk8HV14nXlZOrud10NM5DelQW5hTDA8eMYw5TE9vJlHKttTnSV+phNLk1OnYvKIzPtzIy7mG3YBMHhN41HhYEGkQ87E1chMvm/FLc+OnbLBAqvY+h4+ZMdGfWgam8jn0qtMdLvWkYLOCZ0zFODNgpmQQZCy8Cdf2ZkiL2iBSkh0owt9oKLj9AFAvA3WSEbPb0BkGD8xMCR+t1FDW2xTY90Y3rnt3n+jdbfZQq87NwVYeh8+U8b4Qpgha6zNnwaWUbva92UOYt6cdRJ/v6xsEIdP8ATSFN3iiX8AZBLWVhgCbFOfixT/X17v6TDb++pcmwd0cuptDhz1a3y1h0iNX8EqoJnOcEg7qdOm6iBrVWzDZLMIgwr2bRvmb/1IUOoo2UK1Oys1kh6C6xg108Wau6i5PSyf1fNWFtX5I6KfcbbW7rV4dblV7qCvKaV0WnBxNtIiaM/WWYR8qnavWhfUVE8mYPUNBLTVQz9wRJ2OI1icTmkD4fPpc09yWINZUReQfSaKQCQE1sfQ3yvuZuj5bBC5pvJgLsYceyFgN2DRKbM4/DguZ+lABMgBqPQymcMkzDlQFsxZJE0h7CgChh6kGE7h9S0MUoY9//P1/CdLjeoo90g+59zAfYtWaRSG42vpF3866y1QXAb3tm7Ns0610DQEXSwZkKJzq2H3wTOWOaVMbhEoxSvASgspUKpHOCXIIuNYonm6tbanzWnV+rcsuhF4G7cweMYQEHVVvrsh7VJIQUOPxOGZiwhHbVl2ILCCqmRkh1sQYXKBpEV4eX2QMbIzT0XSla1EWirTMVeH8XlWZPR8MSxC04GgETKHZqZmSNM9546eY67xJdfAJoyHn+K+FMKYgt14Izfn9MtHobheX3jPZvd7c3UI6+le8ZOaQB4jYK6WnhkU8GY4wUuuJGbQk28uUv52UXMHhWFI5ZTctAupwGxxMkxiqVLZVOgWcPX34NawHEAbwk7grcmYb+KtopAA9LPR6vEQItBZuDY39ERj6GCtVwe8/H6mswyz0TdztmHp7WtoE/KXPPfGSpcS+1LmKe9mou8TnXjJmkaQpY8JgM5/J1MXxZVydOg+f8/C53AAHPrvYBHU+FOdD2QiMgtpPZQr+2qVoukz+ROMALLQ5sf1XiICggRTQPEEkBLzmRzCEvLL6aHpEwD+t+YwJfaRBCN8TQJkFoLpHGovWHxTm3Q9pXGkzw1Z4YFNl9pgkB8mi79Bm6qVpD70Uwkx9CELFYim0JjSMGfWnqksTOMAmZgKQBM7iR0YiJuAKYkyhZDlVl4EQCB+zSUi9dA4g22IWTkvLhMts5oWIeev7ObgI6VN4AhUi5zseh34pQiyT97B+q0TU22/bwMXaQ+YgSF/bxWAUMWf8//t/vYwEq1zM6rVW0C+EG8DAWH78SMxXMJxzEDkHkavC8qXZ5Clb/lyCY7L0uFSqpEzvcwt/WY7WNQNc5g7izG5ndjuz25ndX6LZnbNlwPi2DZt5hZFLeGxmQTkT3pnwNU14ewta5jwYiumu3RMenzA/24O1zPibSKxoyBsgI2VhR75OlhTKzMXLgx6YYr0W6SaTCY+lID6XYCNPqBypsDDLaFbVZ4JhxGP2Fu4UoiFejCjDfEfzyd0mGasf1cAeODTSijamNozBN/RAJYNnBYtEIINHBilZMqaRCODmEQP+xoGPIREVFjlMLaRwA5TAGjkLffMWegrfGOkZ2+QvN+38/q2a+J6hLfsCyHA+Aucj+KJ9BDmuuazdjLSuqHBim6WtUUVWyrBrW82fA6WlNrMhbJ0RHGafcxA4B4FzEDgHwefvIChYSYtcBJXJQLMvY74zIU1zcb4E50vYrC/hio35Y+nd+wp+BDSfjwr2UgXnhFIDGMeoTH+cJxHsl0RJl3D6HQQXAnwcctAmidmYBsqKD/phECkkAMRogkwCFdT8EEzACdJPJIExhYwZHevOVYpfz6avl5betl0GGFAZP5A+E3KPDQY8hkhmhVHXIsd83If4bdxGPdsuQy0Dhh3GAHaV1pENImHQhxSpkpMn1UTMT4DAcpEwwr3ubKkCjJnfwKzmkvVf7aUpqa6gen1IPQVVHar3LFoCvAatYz4e08jPKhZ4+otc2dMXWLr8IFcoM6SmOsLiOplXTCZxlK+UqTJGQM/DeojkT0T/DTXW04xTG0NfVc3EZcgKFg8IJXi8kEHCgpS9oT39/J7Pxnyl11R4wZt4U1Zp03sRhCyS4XRh+YQFrw1HuEqiiMWHy5ViiPHh1mXMPSaEXYlhZgMAxWoH2BtgEgeRvJcc6tAKHs5fnHnkz5C+KtkzJO8R5o04lPFMUVXiJALRpqCkHgOeiHQPPVFhCq+Qf/zv/+lqNjhn0/PVlRSl46dKaQ0zt7xMcdnCrmisVfH1DXedafKwO2K5te6PeRJtr/f2+2B7nWMFt211rrHMt9V9MaN9W+Ok8dnb6b5wD72dQWZs2U0OM2sQbKH/EzrcRreABn5JYxqGLNxW/91UQ9/GCKc8hkG22HVHsvE2uu8MttHrGeeTm0gGW1nsbW6VS7jd3kbH291/3ZCxyVY6Tvrw71a6fgrkdo7MNRtPIIBgG32DfyiIhidBzDzJ4+mGx4BMzdYJf4qgeOM2+r6CfSjkNrruCrad3h8eWycGF3zD/f7I5FY6fcOmYvMdo7b15qdtdLyFZehufG0h6OWUbZ5r6GCaLfSaIrBuuG+FwNO6TPphIDa9HKlHTR87uLsW2xtDc7vtjoIvYrtD3Ey2NQ2eyEkiWxf4jypzvOEREARuO1xWdb15Rqv67W6hXwW+dswjj26r8xPmJ4AbQSXroHtoW8Ns5YWqzhVMxzbJP+MeDbdxoHIAe8cKFSf1Ymx9wG4KPruNIa6wAtW2esciPVvqehIG2zpv7zC/bbN9S2VmQO15Y3H411Q8bHoYDcR2jeXRKjq/s0IaznScuLqLBaSZJIIbXriIV9/BZYkqGI93KqchfwKf1HU+UCuNgRgEeJ0PLuwSX/YaHux1XNTr+qDXdDKv50Vez028rh94Y47edT25m3HVbsoXu7azta43dW136Qb8oes4PNf1aNZ0Wa7nk1zL6Vjfq7im27C+X3Adx98anr21XHcb8c2t5Xxbx7u2pvustn+sngOsvoervgurno+qnhOqtpepphtpLT/Reo6gjXh6NuTK2YSvZiPOmA14W9Zxp9T2l9R2iKzn8diUS2M9n8UGnBLrex0271bYhN9gTcfAOpb/Wqb9Wrb7pozz+tZ3lsSQ2ccOjMhlqrlMNZep5jLV1stUgzYugtZF0LoIWhdB6yJoXQSti6B1EbQugtZF0LoIWhdB6yJoXQSti6B1EbQugtZF0LoIWhdB6yJoXQTtxiNox0GkDiPc2M0UvP8CS8/P+rQqisnDgyL/pCso79DPaqKf4UXObFG0MwD31sBcquhXIEc8kVBCfjIx5VZjpsPXdTXzVVHRwMVaCYam0GmYwSmLfBgmiEnPZxMW+eIi6pEwiB7Ed6Zoq8/i4FFv4AyzjcdQVxbaT7QvLRBjstPnSeQDKtqU9Dwe6XrLvd0WucYBx3SqqrnG6SX1hAG6ewpcFghycvSjLtmOSGkdAphXHgecMx6PVXE1A3ijMN35k9ps0FK9yFmss6sE6qsJFkNZ6jQ7AJo/jQJvVDq/QOgS2jgjtVLJREO9qRVjkRcwKNKWw+ny6fAeXsYcdK4iNpdPh0sicp2kTxaAuODvHNIV9AtfHthfLo2qXoBux5vbgyVGe7Wx0aye0v1ZgPLKTW8OUV9tjKivNkfU1xsj6uvliHq1BFHfbIyob5Yj6uvZr75yqGWfP2pZxuCXBYDfr1STOkrepTPv7feaJOIkHcObkjAYB1JXxUTGbeJJEJ6TIvcHiUTD0OR+jagkHpTEhAywKJVVCkUPcRkJldiPgOIQoOLqepuzb2LfRnY/T8Z9FoMcyVYh674wep8BAaixUYka0YQHkURQ0WBsKbhBJNmQxQvA6d0qzl/FUuD8/W0N6+D7XPCRCz5ywUcu+MgFH7ngIxd85IKPXPCRCz5ywUcu+MgFH7ngIxd85IKPXPCRCz5ywUcu+MgFH7ngIwff5+D7HHyfg+9z8H0Ovs/B9zn4Pgff5+D7HHyfg+9z8H0Ovs/B9zn4Pgff5+D7HHyfg+/7kuH7UidjDY/K3gkdaj7/G83GBLfR3CRMeMDlXrrcy83mXqq9YPIehU50wGVi70HvD2Q+o2/1rMv07B5+KGQtpdlP8wPsZ36Z5Wx6NrBZQ+uehHROdMqCGPEk9MmIPjLSZywiIvE8JsQggW2hPMiQzsgGPGYqeUMlnmr9oeT+ROo5bTX+Pz83nBO8nECJnZOjHxtbzBDY6uDL5BA8EwGVWQbPNH5VHsIzDV+VqfBMw1fnMjwTAUtkOzwTJdX5EM9EwKKMiWciY3FOxVYJWSrrYvsUVORlbH/gRZkbz0PB/Nj67dMwJ/vj2Qavyg/ZPgHlGSTbH3dujsn2h/+0274yT2X7Q3/q01aZ6/IMQ1dnwzzD4JX5Mtsfe15GzfZHXybnZqtULMzK2f7oczJrtj/4/MyerY4/N/dn2yNXBK0/w7BV+UPbHnpOhtH2h/4ki939BO94bh7T1keuyHTa+rhzc6G2OvribKmtDr90PtVzUbEo4+qZ6Jifk/VMRCzI2toqFUvmdW2VhkWZX88w+KcQs3Ozx7Y88qL8smcZfpkMtGci5BNtvaWy2J6Fhvl5bs9CwmqZcM9H0pxcuWchYk423bOMX5Vv9zyDV2XkPcvolTl7Wx19lay+7RKyMO9vqeFnbvnxNvputcv5nJ8fL9rZJGYgO/zFwUfmye8gVIT0FvuyexhPcgWhBLEgPQxb6pEdvE9/+efuxfkuAizGSaRCU7xREPpq/ninD6CMjHojAoEBNuBik3h0MpmFVyY7++R7xHmkk90W0WxQNxeEPtIghAsmiHvowThxErUUWS1yymMS0njIyIBGezyRTTJBdGYilLtQkJ2e5aXv7SKBwqMh7QdhIKclYMsFOGSYzb2ZxRxM5FlU5ELLpfCR7betmuBcD8mLn28bKojs4LbRJOaPV/YfX9027l6Uwyun9OCTGWjtPILsyIOshYrDOiS3jQ8fVNRm4JOPH1U4igGkVPS80E+kr4x8/PjitqHxceGfP5HjmFHJCCWDIGTZ9tHxcvb+kRDHN4k5RIQgwie0QOBP2IgRey8VOeScS0ZGOvypF0STRKI07REd2TKF0wBhNL2//tKDEJqYCYxaUpFHpDemkx4ZJJGHeNqSE/ZextRTOKETKkeIwp3RoKlifg5iVCGMCzwocBYw1NWi9IUgT8q9SnzjXy2CcZvO7tW5Xnn/rbvt8C3HNBqynYMm+eMu+fgRXmDVFjNULthe6jHREiMWhq1uoZEyzfCVFRCXbxs8kS//0JLvpaEC/lPdHZK/5eCcH/wghr7sL5k34tnOtfflbYP8CZ5+CW/0vuQBHDTKVle/83sahve4C+YudfWMs/2pV1tNX+gm5G/kr7/svBjTyU7LWphd8jdCff8F/DsIYiGtFzOzHKEgeyOcXO7oKVR5DEzLg8qXn8DKrQkN77EbsdL+HPD4fhN7dEnOWL1rkfbleGLhGs5qlOs363sGwn7JLXLMx2Ma+SLf1NPfHua/hsHSra158seP5E/kwwd4TSyS4uf9u9bsnp/tRsAVH0Dll0/l1Zc5FQfH7uDYc+DhKUp4CiD+O4NV/zJXw8GjO3h0B4/u4NEdPLqDR3fw6A4e3cGjO3h0B4/u4NEdPLqDR3fw6A4e3cGjO3h0B4/u4NEdPLqDR3fw6A4e3cGjO3h0B4/u4NEdPLqDR3fw6A4e3cGjO3h0B4/u4NEdPLqDR3fw6A4e3cGjO3h0B4/u4NGXhUd3EbQugtZF0LoIWhdB6yJoXQSti6B1EbQugtZF0LoIWhdB6yJoXQSti6B1EbQugtZF0LoIWhdB6yJoNxpB+9usp5lzDs0trJl7EitsgqTMu+QVhdkKzM7GeOtnbkrvqi4orlPsFA0YAoBuzFdVGFXPTULTeobqG9EkPLa+VTiPuWsVuwgi9q+Qt7JShq6IqCsiun4RUXNOrGKipzQCKDgdb2/jFRag33YyoNHdVSuKFryynwq2FABLCR5xOJBw3hbAl4qU5nCaxzJtAk4kF6reKEuBLhGntAya9EfAtVRoo2OAVgo5n4jvCvCkZMJi1cViWFKDM5uhng1iPlbhA4jsmdHeUzPKwafySEUTBOMx8wOA3MzmLqDQ6gimgb2p+qr3waCHi6VQNAeqU9Ei15xQLMua3hpDFkcKF2h3a8IbTGuyYwbSqJ09OpAsvje/7zbJlCckYszXnElBT00jSd+TXgoBNwP/1lPEBwgMCrCv0I2cQ6jhgtidom1mFYuAh/AK75l6JasDwYoCaOBSeIdFpMFNIR6mr3gTSLAvflAFeYMBKQV8zY287JD6AiN72OORj0z0sARX9vvv7VWwRyWIG1sCzGh23lKAhnNWIY+JewS96pWo2KsFANxrI/Kh/PGTRieTRbWDkn4ShkzuCTkNlerQSlkCsJCYSiYIf2QxNi7oFnCOdf1kYbEMzSctLpiXAa0yLORsI9/DS/qkJyHbW+Y8FL54Vfziq0+Kj7wMLrIDqvyMgSodHqCLZnLRTC6ayUUzuWgmF83koplcNJOLZnLRTC6ayUUzuWgmF83koplcNJOLZnLRTC6ayUUzuWgmF83k8AAdHqDDA3R4gA4P0OEBOjxAhwfo8AAdHqDDA3R4gA4P0OEBOjxAhwfo8AAdHqDDA3R4gA4P0EXQughaF0HrImhdBK2LoHURtC6C1kXQughaF0HrImhdBK2LoHURtC6C1kXQughaF0HrImhdBK2LoP1t4wFaxvNCREDrWYcJ6DABHSZgTUzAjsKPMrsuh4K3DgygcZVizEH5DaSN2CdykH1N8pejt2d4IvDssPeTmAlY8moQP1wMwuFK3UDrKZisHF5fDhhvFryP7PCY9MrQu3qAWxcxIZmvAP12v8saKxCugEc9BRWoz1gQ+ew9HqZjHsmYhyngYiDGakv2PB4pAr3pWTAOZI/s7JPvSRKF8Bfzm+SAfE8GCbwPweKAhsGv8O05PDSBA3tO0j6ktRRiF/H6IK3C4D2KwGcK4kstloUA2SRPMZ0A1WP4mpKecb8qeD6cxSkgKdJ4yMiARns8kU0YGnqNiRZfwAk0wqHIQxz2GcSWINIhiNJylMNeCTxWz0I7HPD4HiYwD+bQR5/dVjAOS6ADcbH0vrB2Y27EPNJhUyFbzkE0LGKvwaxrIxCaJVsScE2fWwtpTXxuoIO3jbmog4Cm5mAHF8EOIgZpApwKWK3GFlR4qXBaDVe2kAatw5cHHaSLIQdjnMI8uEF1/Ge5ocbDm8JZF0zCAX/VJILn+8Uen4IwRH6X8UMN5QrPDoJYSCKfuKFS45Ai7YDXCr9rMsq7NT1F7H2uI2Q8+HKz4BmUUJVDj+gjw4MLZrtfdtxtQMLnPey1cRWzL75WXxRf5qFpWsYh4sIm3wr6YgW3KJ4NzWY1KucIlN68IK0ETrb2VIschWEpJO4kJ1mz/WX12yKv+RMY+E3iJ0yF/s0/HtnZUHLwic8MpNSCbDwqUSMeBo8Q9hWMZzA/Tft7pP/TSZ+DJszrqyb5ukm+aZJvm+Rfm+TfmuSPTXKwf1djs5mJrSAYLmeb5Do2XYd8aHPqef3q6wj78TETgg7ZIbmMOeggoE7N4euFscWIheESoys1XLTw+dYxH49p5Au7oae/O8xLnT0i4AZ6LklVh8lnYwglVXJjkk3Pp5IS6sVciJx+Dcel+xXpJ94Dk6JJpozGoomyZcwjORIt0pFkyCItioSME08mMfNJ4IMJA0aeSA081c/B/av9V9/cv6WxN+rtkv4UZtoP0IA1djcom3ikgQwSQlxzkzyNApCPnqFaq4D4iG4YBg9MUYlEpoQ/jQJvZPwFiWCDRLGNCY0lqhfMJ9p/RSZUjgRYPHAc9/oUfAuwQAhdirIpk9vaHLSMI0FiHVZskejxSLL3shTRepyEMpiE7B6GE3MPdhBNEmmfbPHVvZ6ifbaPrq6O/qK+AM3/Gr/sXl91zn9U3+poUPtE6ldT/OLVbZSNhuu6cKDO+XXlKPDic399a/evttS6M8F9lf15NImDsIwrlizcqkwRpJx6J63sTWTKbxnXgzVcgePlhq0YGl+LrXLPssXcCi+v+paTUEGGent5OsppyegBk/peguV4D9u++NDKrLvAwP82+xshp0kYEhyTwJiH5MMHdUrFzwd3M7z03vya/wV/KHxTNpiKXXlpPAPIqnbUSu3CyEt08ZOxerExjxgZBcMRi8HzsIPvfteew/5da4lOT5NYmj7UWsBK53s6KOnJIWR/7gjZRR2sdCXSmR9UzfqoTNHlA7JPxoxGgkScoHOM/OPv/wVFH3LabVGRhn1T1eGB7hBYQepcwylj16hIw6a3/Ito14HijBK6CUPx2Gdx9ThDqAaCpiGNyIEpUqFcd1jhQrnLmU+iZNxnsQFFMRMy0CiFOd1GZZvjADbGOIiCMVy47OcvGLL+yx2GFcZM6qBVlyPpxgsiyYYsbjhodJfY4RI7XGKHS+xwiR0uscMldrjEDpfY4RI7XGKHS+xwiR0uscMldrjEDpfY4RI7XGKHS+xwiR0uscNBoztodAeN7qDRHTS6g0Z30OgOGt1BoztodAeN7qDRHTS6g0Z30OgOGt1BoztodAeN7qDR/3/23m25keTaEvwVb6rNSFYDIFkl6WhQRxpjMplZqLxRJLPy6Ag5gDPCAbgYCEeFR4AJpdJM7/M01v0y89Kf0P+kL+hPGNt7u0d4BAIgQBAks8rLZEoCiPD7de211/bS6J5B6xm0nkHrGbSeQesZtJ5B6xm0nkHrGbSeQesZtJ5B6xm0nkHrGbSeQesZtJ5B6xm0nkHrGbRfrzQ6COhC+itBKyQ4qh9Q51w/jNA5aaS9wgYggUKjH8q4FXY2fGivhO6V0O9PCV27UuinZsi5mp3zkjg0vO8oh44Y5hJJdB5q1sfpalSvuZ0UoLaTxDzKpQLfn3fYXixuIhkLBtLpDdaBrj65+KnBRBq09kvdrmFrAe3SVLErngYjYcQUdcqTVKPOkRHuZjlgjwre+DROhAsYzzxiU4vgt0sS6FDoPSiWmUn4IhvISJBqe51c+h49hErp+y3WKQlsY2ESQSVsMB4lgoezJn4G0USrM84TYR8TIUuVqlEXP83XE1vLvGupCGqAOn9GZtE+1Ed1J90Hq2sAmGtYqJG7pTTP9QrJ1Qx1IpG34HR+P1cNxxdgmcFyL2j/RWWsiDlS5uvpN+I7rgKh1TaclyuEZu9BPy4VLFymKgopnmdxLJJcjW+ZvF6Cj7aMCKoVeK1IkjZZwFNS+zUygNSkVtN3rvQ9lMKM09tlF0vyfrmkH2YFqe25+e2bDI3qaU2/9Aq52TWUc8WnNOHB8sL+LbwKWmEWXIdXrT9nIpnR0/rnyBEg7Ly9uDx+/ZoBQjnQ39uvX787fl797uL09enJJfvGfn5x/u4NtV+gpz2epWpvF17R7YODUTYcyng4gHt/oA6sSukBlbD4nPCbgzGX8UGgpwfUIK1AT3cbbCR4KJI/XiaZ2DdFgMVNtBlSG5wuXF9BGOZaId5p1CIZoQi6Zdq2lSXSEYzHOZYPr0Td6LZVv17Ybyg8HambjjML4bsbDhLEUA/2G/yQi4HPTXJTsYTHeizTF+jalb8KTJOSqjg4gtUmQ6QUU+dissN/WDBHGDtfr7Hy7Dd0UHEWdhCrI+VYLk2kDXreXdlLUr9LllcM60FhIAC4tCsoZ+enF5fs+KxTWXHHM/Pn7Yuu0aHvgQx9728aNpRly+73xBILUJFP37bkYrlpc8fd761KBYqB31hF91jgdgMNNRVJirkWQUzgF/jUfG2kyd2y/ahVjDeyxMTXILFkqdmVCMACZ+JS0K7K0zSRV9C+lgo3v6WITxM4bDOOOy4QlhIT7ANPCAmEctEgrgl9hEdQEyPlIpMkw4nvoRYnk3EQZaFgx2P+dxWzzru3bA8WYJREnCQqzAIRgnwyrjp0VtpvMHMcaWoBSx5sxtgckDDdDU4ufqJPpkngETyQQl8k6gYPHFheODDALyoDsUVaKloMIpAoVA+l90EXWmV4R7FtRp2Bx2Q6whURQqyg4fzWJZIQFA7HKswiOvR3jG+lka9ulCadO0aLdncGDNyTcBKagALQ3edYB9NbNIASPPBVhk0+1O38wLYwY0wziTrvnXdvMem4UT+eiudxKndML8yNyQbTefebBWp+bLXmNra8/uudOWCKuus4FKVu70M61kbbtNmhIcMl+/Pc+rHWDh0a2P72gpZsmvR4lkgoqt1N+US24Ag7yKIm/B2K6YG5PtvtyZxeSIgaeYl0sTwoWnUs0pEK2+zlqdHBhj3hXXw6nqSzc6EnKtb57oplJkikzc4uj3534e64kGYvVT1Z7rAFMwfbuQVj8FJ17Bswjiv7rm2xysYbi5vXMhZthtc59huWiGEW8cSMl6JUkgoFX0crF6sDpfpRLymWU9lFJTPbMc0dt0h5sA6Znzju54zi1vWeDyrO7C2fVRYfRWrPFVA2U2r4cw/PxqUDxv7+OiE2iiUcNPlJiFcN8gWJ4jXNL0/oI28iCtjdBU8YcRFAwKzDeUrlCDbOSwjqfGfDWTWKEFE1lzgNJcYTAN6uabfFZda9ZpusTQF7+G0/30okrv+xPefgZoj5wQG6Ty2Oyr9jgeGzKMwHPDF30y5aYX7BLuW+3qINBXEH9ovO69PtLNru3QpyXXa1shXCrltr2cbIB7jim3c3E+G3Q6Vllmv2D/a3n/d2W3/9CLN2d58tF+U346A3EYntnHXl8Yt1pLqW2KJlidR/rdOS/8jKovnllWVudXEXkcqIsj8vXYDqVpvlK07NqoOxF3jKF15osNOp5uWAFUu7mt9AJIXWJb1o17tUJFMeQVZnl0cXtqkoDsgrMYOG6O78O31uXovZn+wjWgQJkmDMI/S59EgihpIW0Ew3Bddp8yhf4XHRgp/GMxPcwf40ScRAfoKfdHbVDGVSFIpilb199/bUq+U/fbV8nDhrZb9sAWg+4wtYQU7zfd6B6bzT3jnaaeyYS5pKdto7XWyR1Zs1XxXyRNrsH9/+t75jIPiB9nTaGQsEwd0ZqR28eLx3ffGuL971xbu+eNcX7/riXV+864t3ffGuL971xbu+eNcX7/riXV+864t3ffGuL971xbu+eNcX7/rixeO9eLwXj/fi8V483ovHe/F4Lx7vxeO9eLwXj/fi8V483ovHe/H4RxCPJz5snSRDWUDeVUCQIRzrwPfeMrgtHRzIccKKH4R1bLdtitXLeCQSmZrrYnsZlXApfe7ZjJkHGyzCxNBHO1ap1ZEwHPY59zt0AQeXLiS6Az5BPuzwQh+atU8OT+SjX3HdQ+EIUwfGo8jmXXUeLHIDnuxyrp/ptRcRHxo9hxk48d2MBLqhuZXQI5VFYV6A2zInzywzxETIpCsq4JALif5cN8BKQwqfQh8ArnW1fRcNK0e7wGI7a4xiJHRS0kTzdMmd6DlhSOIiZP/6539nY34NRUrQDQ06mHzZSOFgV9dqHBjHSKNCImTe6rRRW1/SSSKmUmUUAqDheBdyzfqOVw383JPWAalvBEvApQF54VV/iwaL5LXAFIxfwniGDh5fvvRNyawrCIzTsfw7+Koq61Fy306YTSwjpf1k/DHpfVA0cB0zmc6CEbT+6adAREaW4niaqAY748nPmUgb7D/evMZSkHqFTHc1SwRUS8QhrRHkJun4147tyEaPRsyqPEJCKHnhaLu5N2jDiNPg4oKOCpBtxWVIJkwlcghQqXX2NU6atTFBatbXqorPQs2exufq5P1YkdehdWe1leBXGKEkvyast9rlr62/ZT/VmCioPPJMjPhUghfAZycexfnp5flfei+OO69Pnzvd/vb0Q+/0P05P3l923kG/lx5bqCbVZO5zbM9ks9+mSWUKgvXBtXLuVGC8mOEMQdaLVjduslJhTFrk2884LH3r6KnskNtQ/WnALb17KPiAhQrs+SSF7Q0DhXBrZClyltrWE5rfh6jxIWoeNUSNmMqFEmq3n+lT3GZ02mCyJVr4caxQzyAQcdpgNvnqUomOv7ROVkXhFr2yaHWFs+JQJDtPIt6OBlmTLBLPAbxeqi9Y6AnyVDTB/95ph+cq3s1vBKVWiNUNu8pSZjOCk7OCdcZKzIFHpGitJE64xdw+3mfqjxfH6GkJRZZ8Y5dfys0ZpnZQo3wNXTmdazVeIECpTwNJoA/OuSi7Y/zM6cq98JqMv65yS1aFkFFAyJi7NS5VNIILgtTsWoJ/fP0N2Wpp2lPKiuZHV7CP4B4cLKgpV3rwo9ec/Fo0J7lM7z5FNhzidTJf2sV74D4bSz1iV2KgErycpjLO8rtqdWbUj/YnpKtpsM8GCWzSldW9YJniO9vCxYTfxCuIMN5dXtM4Qrc/V1zfr2ZpvXJu/Vg4MbK3iZrKsCx8a5EDc9Hv7hwdvnnW3YGFqrvz7eHhq2fdnRZ7A7P2SrBXz+CHkRyOADBBqAL93zXCnI5yScSTobDYjDZe02PC1PQY+AcJC0ZZfK0B6IlwLXEwNvs0s2qDhM7k+lVvZhd/fg1vmqnAIjmWKS1HWv4dr7Wc/Yz4EX5OFTv6/ZtnCAHh1y12meCYN1ItnF1lEWhZAq/KvIkznUA00GigSsGM4DGlhrc0WNhbDO0CqR39zkt1VYZmYwR5QTfwVAzxjhvIJMjGU5g3uK9hrThByXBklVMZQhamKJQBYo+QiUnc5oXFxGv1mH/qYTeJsDfhoL/Qp1YxSxZ0+X4hPmbaAF41NWDjLEolStyYxKGBJMnBQGUmk0TBwAdQHHfhkYgmCNfwqZIhGzlt4/QK1g/PT5AvjzSej8ewnIjBQAYSWgKGxZjHfChypEskJN83FmOVzFiWykj+HdupwYTR/4tmOB+nkFnRWihzwDox4NtJ2oAhpEs9h5Dl1YzhDCvaBAZH0zRMpTPVgEEzYiu6Q7aofbUvd9wlBOYGd+YL9WXe4CYT2nTYmH+S44wAu3yg97Gs/VpcZAJ3dOK5LT0BVstTlAT+/iRCFmfjKzLx5GkCPAwzvDI5JRk9RnwqcgE/KP7R4eGhM9WtYaRflBERn6PDRtETOMPKkPzRoQWkTaImTVh5W3V3ql9DbWsuLV995XB/HopPZ9YAuOp2d5xrrolPYKPAI58xI9qZFPBJCsYbPBS02GvMdwy7La0EUjtvUMHxUbJM4AmHUgjphFVpuH63+9e9bvfmv+13ux/7lARpv1MNYdNTQxYBVs32EIBuMMCfGwzg532rmGvVQuFhAUJA0EVU2FxdS/NxtTR5mW8SmaYizoFzeNQam2Qkynu4EeVrXnEwchXrIll+8o6UmnYiaAp8UsW0UZgG0yzhxrLFY7NKGcNLALTj+fXPLrrY3eWeolzRcOL2GBxh4KdEZVjEazGrx4VRImbZylfAKEdrYShH7kH62JlTkKWjNY6CacUEQH208ixwl3i809pVvpzmimvb11gfZ/UqF/9hy/OlpCO0rGm7eJVbA3Drxv0KRpjnVNHdcxdsKjmd/SxciZZFbq2hlDQLRhxXiySnHIB5QcXsg4xDdWMOMmM5HKXshsepPfX2u90EE5CxTgUPa/rky3qXFwIvFyG9MYhKs36g4lCSZj7JwYokEFYN1twO2Z4ApU9zTTk4PIgzIERo0tVsMKAAzVJcrQUIbUIX7besdrNmfRgJfQMkQ/exfg8eNF+ZVMg+bC73rE/aR/2DvnEU6bOrSAXXpEH4IiEKczSjLuMDEDEsGevBLAKmK6hHmMgpXYsTFSG7o0bJv6rhOlhPzpAap074njTZ6HZbaJBX5QMhv5XU+TqDXLeVeq4sTWvukn/8I9s9sU/sumKBIxFXtAKhF3oV5bxVlRYraot5luwGtgWEtulB6PC6fLH37ztjSnTHy9U9fbm6fBivfqh8ZpYlXKygy82h6bDBmocNhqsTLGa7uzD5BTQEGG8RLcalBjhcxCoxsYIoNJDzIGRfNSX1O4N+MesMfcPQQwCEdE64uLfZ9OjynS+mdEatFZz7BSjWRVp4vTqvV+f16rxender83p1Xq/O69V5vTqvV+f16rxender83p1Xq/O69V5vTqvV+f16rxender83p1D6dXZ1w9LCu8wPGtHbNGo87HX/F4tsezPZ7t8WyPZ3s82+PZHs/2eLbHsz2e7fFsj2d7PNvj2R7P9ni2x7M9nu3xbI9nPxqeHbOAa/Q+JriaHO5JyBSe9rFXfOwVH3vFx17xsVd87BUfe8XHXvGxV3zsFR97xcde8bFXfOwVH3ulNvbKNmOh/Npk8Z+qSL1XRfeq6A+liv7oQuKPJHg9ErEnz3ryrCfPevKsJ8968qwnz3ryrCfPevKsJ8968qwnz3ryrCfPevKsJ8968qwnz3ryrCfPevLsvZNnxzKmyegGXV5LGcLA8FUD4RML5bh6nMLOYHl4ws7ARyX8eqISPp2IfRioD+0987H5niU8DkZmvuVhajhLMAaFCIsZt254vgJUWxzoIotpEBaEeA2cec4ipSYNK9IOo6oUCwMDSmAEQZmKxAR+O3GXhrz4RdyM0Ama8T1mwHSqJroIfQHhd/ADRILr2JQhzMWYf3pu1gWIAcL6wUgE1ybQRTDrYxiRkUzZnjPUwO4IRZ9KDkZ4Gb2L3/BP51BuEeKA6sZ5LhTyB4tLx2eNafIplxHGc8ugQqxvfmxB+Vvf9DF2W940GDcVmlmnieBjnMLzsTTOM2hhNI1m0D8QTyRBa5p2A/KacE0YQnakbjAySogBfmNBjYmxzwOMoDJgMg4SMQbM0Mb2K1eNAtBgrijojx0A1b0WYsIgiNO1XYOKN21TXImRjEMKzRQIWLr+9c//gSXCKHq2QCZEJwWV/yRTZ7uwITqx3SrRROC7HjbF0qgi1aAg8NqKYUHyuVAfHcR2KvVCiyzHECTkt6XgIHn+RZQOemO1CB2u3bR4gza+SkGwlfJuQGOlKYiP2fHkY3aUlqa1yrF43DZPyqnWFiZvzs8YeSuZ8gi2ysujN9AuqzeufbnN4F03IBSWgmKd2aLAZBrIoT21PVLYku/vGLakWKCqAUr0SGVRWEqA4hLDGj83/n5ZcUq8spsnp3hyiieneHKKJ6d4coonp3hyiieneHKKJ6d4coonp3hyiieneHKKJ6d4coonp3hyiienPLCyW5LFwEUBBgF9B4ZdMpqjU/OLSN0AJnVZdm4u1N0qduDlLJXC5dRGQVnH5xTfMU6npj6dAdMiLYwJjcJNFmpGNos4JCO8qRpuDkyBjzc6dpeN42iOKNnHwSCcUO1adfj+L7qaOfWnrlaPVjwvK+hlBb2soJcV9LKCXlbQywp6WUEvK+hlBb2soJcV9LKCXlbQywp6WUEvK+hlBb2soJcVvAdZQXjHU7c9ddtTtz1121O3PXXbU7c9ddtTtz1121O3PXXbU7c9ddtTtz1121O3PXXbU7c9ddtTtz11+/6p278UOcACPViqs/aBy/SFSrw0oJcGXF8asFBKahiZQLTfzOsEnouJ4KnxeSDZOO6oF12JQI2FLjSO7iIUWBWZan+uyIwVqlKrOU2g9FT9ZF7dyFbVoOqYQrArkd4IEVeECFdaKOaK+IDF+ViT/aqJoYxX7mSwvBtWb/XOgMUqBZeIBgvN+sNjlsWRHMtUhGzMP8lxNmY2JdQbzJ0fXBvsm5onrcV2pZ55YiX8uOKL1DGFQ8jyrrljJeNsfCWS26tGUpalx4qawRweiuQ+G/9eyrWkxeve+/JlvUUuR+sXiqFepDwB1c8oKsmhBioO6GQezRrsSoEOaMiuZqiIan7pg0saeBTtHbI/slixgE/2WwwMJuyKBF4D1LaLUy5jJlPN1E3MNC20AmVDY6GhLUlpGDb391oQ40HGoZiAnmqcMp2KicbEwFEJNgSQ5ORjweCYhRqcI5WkImY3PIqaQaSC63zELtAizWVfJ6aNjMpkIdBZ/LCGPGfx0koSnWflx2u0No90em9Cm0hSkiH78oX9iZnPSRbDbT5Jn4Onl5XbdEvwbRxuvQT4lc3aCJ1yW/P18rxjjfv9PvxjBseNcsbpKoOklz/+uMPFFuNotS6rmMecl0ppF+nD90fu13cZEku6yR1+5Vy/faBcy+347Rbb8btHacffbj1Xr9X7xLV68y181SvN4bJTNF7abc37h/0GnAXwlARy2JrkxeGAQVsu+hnj+ju3k+MJoK4xD927x9v84FVUJF9Irc88iNnCgeFKwJkBcQCe4j17omScwpoOOa52QvxVNUTtje1wW9l67WBPQPUEVE9A9QRUT0D1BFRPQPUEVE9A9QRUT0D1BFRPQPUEVE9A9QRUT0D1BFRPQPUEVE9A9QTUR9EO9hKuXsLVS7h6CVcv4eolXL2Eq5dw9RKuXsLVS7h6CVcv4eolXL2Eq5dw9RKuXsLVS7h6CVcv4eoZtJ5B6xm0nkHrGbSeQesZtJ5B6xm0nkHrGbSeQesZtJ5B6xm0nkHrGbSeQesZtJ5B6xm0T5FBO5YxTUaw2P1i9Fzz274rFEcNgyg9Sa/lT3k9V6/nurae63IN1ywuSQs6amrrarYSurREy1BNNIPvdZoIPiZzmw5GIswiVKCJQzZWUzMwc2QZBuPZ8fuL0+ctRkA5G/M4w+4cJGqMT7/vNNhUcrIlH+Tv6oPPMvxykOBrfXZ81mmAriHPUjXmqQwwET5IRcL6Eyi+lTG16ok4Bf6iMlTLCVHNSbC+is9NijKeZCkS+QMVRSJI2Sgb8/jA5qBiNhAivOLBNbsSA5UIVFyUcQYL67z2IbZhpf7QLjdcwsxLGDeVB+tloqY8alUk7zD/nox76Uj0IqUmayneURl7NvFNFP7oPM9CnnISHIqFCLGprlCISYawpYBqJadCu/KC2Bkry+7hs8XLSRb3Jkqnq1WDxqhu6ZGIotaJGo95HOpCw+88i2OR5CJxy4qT4KOts0QFQpskApOgowQogpFi3Z035Y5kiQiEnIrwv7CTfIiUh0Kr1SqrMGItaXTfpxgjyl6RE8oCVUYzaaB01PxllcafOC37ReUm1CbYsXP1opFtH7XjHR6DH3CO0VQ3I8WwQxI1FTCdEwGrEyaZEERXnRRTU558RPQmto+WTA6a3M7ssKnDO257X1yed96+pG+M3V+32bkMrtmxTiMxK41Okwg2Zw8mgZvU8+PL02pC3x7+9tvm4b81D4/q0hFxuF4q/+amoiMeXPduxNVIqetelkg3mffnnWoqgIXq9sFBIn5OhG7J+IBP5AGmUreeaChd3uimyEuHaqzS/NSgW5hw6wL+vxMHaizj4QcqKyWSJZEZvtRZrbn6GN1DeHjCZ4BhtNk/7Fz8XOgmdneCEY9jEXV3IMXf2CHT3Wm4D6XiU0pP/GSWMDZS8MfMdgiO2aJA7phhX7602GUxdp0R22BBBONFERWlbzeYqyxNVcxGIhHY9u2DgwjujSOl0/a3fzj8w+FBJksb3mdcFPNh/eWL/UqG+HexmsAXtm0Y++IOC5h/vYFK1tgJ3LUYnrWbZEUC1dTdEa11FOba7MNIpCNYWWpbqSr3+ezdu9enx2/dtOxARQpNKedEcK3iBfme44/lhShfWqT72vyUL2f8QURRMxRaJFMR5iuP27imYrc3qWvTsONdLpqDk0SFWZCabWcs0pEK2+zs3cWl3YjiVMTpJeaH3Ccq2cHf8la5UuGsPJ3smJ6T/1XD24tvgGdbIK35EFou5Wmmger0+TMj7E+35sZbyw6fFnUbTh2zsTI4OOsRULfgOO8kY1q2BRWBMrt70qKjFWhkzx04gZ3ZefsSToEyZSOuUW78CuTvabsNzQ74OzaWcZYK3ZqTHs606N1w2GvXkhxe++BDS5tzeG2zs8vfvTFdKkZ8KlXSxio97bODl6V9wrK0diCVW6CqwHp+evH+zalDd86/MHznk+O3J6evdxo7L447r+EiWt84l4VOKdy47JwzVygYOnnIgz1YswXdoRrujXCfNFxh4tqZbyvBzDibwf5Kj/Hohs8001kQCBG2uvGZ0lpeRUY0VkM52t24yahGbXuPE5pWodISAs9BhdtMxKEuhjrdeWWcry+wAN2WELRUm3iplZTgV2rQNlxQAxHp6uv1QrVUB1etlhK17dOAa5npVVoglal3i10CGztvPyh8oiLNRnwyEbEmNi2nBYmqm5iAIboQ/a/ViRURn9HoEpNEgPEgzEG3O8cR+eab53lq33zTxpEwd9WPdSp46JJ+n1cCalB1/vXP/wEJDLIINoaZytgNj7FxJjWbC13XB/ITbBZjGy8CBYTr6++Fdj1N2NOEPU3Y04Q9TdjThD1N2NOEPU3Y04Q9TdjThD1N2NOEPU3Y04Q9TdjThD1N2NOEPU3Y04S90K4X2vVCu15o1wvteqFdL7TrhXa90K4X2vVCu15o1wvteqFdL7TrhXa/YqFdFee+lFulyxVwyTHgIzHcA4mzicxb5MVeWUqjVUqV6S65cYlwZ4t8u8cs2yqEvadRvoWMv6dRvEWUwadRukWcw6dRusWkxadRvhVYj0+joItpk0+jfLfxLp9GKW8nbj5mOVdifj56ARdQRx+9XLdxT59EAZeTBx+9iEvYr0+lbIvos49evnr+7aMXaymB99FL96Qn7EIK8aOX7IkvIwtJzI9fssUs6Mcv20Ia9aMXbRkP+9ELtwqR+zELeSsT/NELt4Ts/ehlW85Ff8ziLSWzP3LBFpA0H79Ui+j0j1yyJXz8Ry/ZU+zJi6c3vpa6FDx2wRb4JDx2sZY6NTxm4W73injM0q3sVvFECnmbX8bTKOZyx46nUcZbPEMes5ArupY8ZhFv8015/LI9wXPTUu+Yxy3Ybe41T6F0q/jnPI1yPs1ZsZKH0FMo4nIXo6dQwvV8lJ5MiZc4OT2FMi7xknoKxVvkZvUkyrbIT+spFG6ho9djFm4dT7FHLeetrmb3UbqPSPMy1IT7FkxzhR8pggTKubaOgazXgT/rw2hvEKrbzeYZMdkeJqPt5wKypQ+Ty6UcP0RORttw+znBBv0AuUSKp9vPphM/QCY/6ofolwsRJOIBanOBpNrt53MaZ+OHaDUI8LH9fB5mFXh/3tl+Jm+yKJX6gdrtL3z8ALvB6ZjLB8jmhUpuGdIYFKuWbf6MVJJRNHku1kYDP2ZaJPlBZZKo8QQOKqliA/hOYhACLawKPIMgUCbUDQTCucIEQhK+1ZrxMJQUYsmEe1HVPG9GEjSAtZXPBW1cDOXRlHEzHYkmRKphOhAxT6QyOc7H2YGoSpi0hmgKN3zGuGaJGGYRT9hfof3Mkx/3rEi+aWepDkIV6ANIAZ5rghC7ikWc6gN6ZR/lfdORmNk6KiMXMJsIEmrmMRvxqciVkUkZusVsgCAeoDx9OlI6l42WcTXmETSC7RanigRCWsHhQuTZlSXu5OGGoNtA0zuca2znuGlks2vUDEoKyHWS3qsrLF+6YtxSM87IlwJq/tfOxTv2h98fHjGbV9ExIm7dyGs5EaHkLZUMD+DTQefiXQ9e+I19Qe8bqfkGgxhdrH92efRDHwfQERupLGnAV98dvqHvvju0gvz4/dHhhXn2kGkRqDjE74+e2xRCPmswkQYt1hmwWJWF9LHXY8VMeDmUIg9UPJDDLBFho9ruqDYOV2pQ/WYZMMeoH/J4VVbH3FEphygTx2ed28WnmyBfAWLmWqSUNV45MFcbHgozp9Exl6f4FIhJihoYeYWkptSkEcEIuBYmbfOEXSNGKlaJCGuVq+n2ZHxc9Dmsd8s8Z3g4Ba3y0KnxuRiIRMSBYHv9RAz6+7bq/XLafRMXJJrRsJe6mCLVUiUiTWb3cIGiKGyYmgbAVqc8XrAqrxqA7xwSYxMVyWBGoTjsLTHvVpR7b5WaCKqzwe5SqsfpJ1r8JI++9qqc8zhU40esBWzESRZ3Bus5jO3AQruzjsdYF1/p7vTrhjsU8oQHI7FhuEFKY9WoEBRW8DbR/m1rwN+W9f26qW0xtwWOZw+So+tK9iAZOs5hD5Kf4+71IPmVHLgeJMd6l6wHybrkZPUgOda4TT1IvrWOUFvMeZFr07azLJyVtp1TjfvRQ2Q55wmw7UzLLkIPlJvj9LPtHHM3nm1nVHXM2XZ+Dzw4XeeZbef14JPAdXDZel4ll5Wt5+Y6oWw7s4pbybazW+AossVs61w/tp1d2Vti27nNuWdsMcOqw8V2syqogFvPx3GK2G5eZTeHbef1MO138RD9VHUu2HJWhbvAljOqOgBsMbtaSv8W81tG0n+YbGto9w+S8RyR/kFynafGbzHbxWT3LWZaQ1/fem4PsgtVKeZbzaqGNP4A+S2ggT9Izg81XhZRtR8g0zny9QPkeSud+qHKUCZIP0CuZcrzA2TokJgfIjeHlvwA2blE4y1mdwt1eJs515GBV8ivTiHTmNQrgSMqvIuqubCOh1G1/d2eSuWNonSfc7nMW/Goxk7FbEj2QiIt0SOQLkyvVUNYLzR9ylhQJHOTWs6EwKKB7T/TogXRzS+dh8aZBhYEQOX49IUY8ziVAfuJHgBSyt6FGP8kkn2mJyKQA9jVpIrb3ZixJjtmQMyJRDOUQ5myN8c/vjvPU98D+kmD9Y/6+y37OD7RetN5W/dca8GTrbPjy5Mf7PMNpibEnYpmFAAeOEc/ZzySAykSeJ+5aba+7Zs/DpsXb4/PLn54d4n5uMHcqZlMteusxUCDEslL6o6N7MUfnJRWsxojN+PnTCYwgf4KwrGmgB+r4eihE5HUZbk0YAg3fBaH86Gu/iaCFEVoVwI6Uae2buTRVmiGXiQ1cuKQsaViwfggFQnjsUpHImlQX9m+Y32Kfd5HylDfBIvps5FS17rF3hesN2wNGIk6FRNNJIOx/ATfYIoTgzUD0UinSRakuvUb+I+dfuLjSSR0N/4T68b9fn/Gx1E3lmGb6bxy3Ti/VrQZcNx4PGulgo9hsmBdzFivvgbDDNqzzVZqRPNCniD8R4kOZKLTHvxiv1+esGthL96gda/NujufPxPHR4bsyxf2J2Y+J1kMh+8kBeI8+/Klu9ONywUhvtfDlAS/skWg7COu09ubdT7PO9a83wdayCRRE5GkUmgzrQur4aOpGWMpPvAE1t9HLIXWItV3XuzodaRlpPq5CCJutuNVmTKhW/gVGmFuyQ6lBotz+HhNSEvcvXsrra5XvUW56S2rRW9X7HmrWs1blVreslLyQwkdb1mn+EFkhh9IJXjbIr9b0ujdtsTu9hVytyhwu2V92u3Iy25VHXab4q5b02bdrrTq1pRRtyhsuj1d0m3Kij6EKug2RT23qMm5XUnNbSlibkXQcmt6lFuTk9yKGuRWxBy3pcW4HSnFbSohblXI8CF0CB9GRvABVAAfQsRv+xp8W5TQ25YC3rYE7LaqP/dA8nFbVX/bvnjb1rXXHlw67QGUz7YrXLZF3bFtyoZtU/XrgUS7tqq5ZW3qxj74WmqSSkDrXKpAhwtd20GvAb8Df10RMmU8219E6gYwqcuyu3hunDcWO4Cwa7DsDRDsTSDqTTHoDUHmzVDkzWDiTXHgewN6N0Vy7weqvS8sdmOw9a5o6sZw6T3goZsAnpsimneELDfDJDcCHe+OKm4IG94dF9wE+NsA2dsIursXbG4j8G0TdG1D+OzO+NjdALC7I1x3h7DuhlHdDYS6M8p0RxhpI5xoMyDoXpCee4Jy7gOruRcw5h7Qlk3glDvjJXcGRDZDPO4L0tgMs7gHUGJz1OH+YYX7wA02BAY2uflvdLXf6O5+X5fzu9++68jrMiTa7KfXIh6mo532t7/7fWNnLGP7+QhEBdNUJEAs+7/+ypt/P27+52Hz//hY/NlrfvymjtkWqeFrMRXRSsw2y1c/PT9/d77T2PlwfP52p7HTefvi3U5j5/nps/cvdxo7l+fHJ6dIKK7J7FLBOH08Hp3Xy/N6eV4v79eul+cZtJ5B6xm0nkHrGbSeQesZtJ5B6xm0nkHrGbSeQesZtJ5B6xm0nkHrGbSeQesZtJ5B6xm0nkF7jwzasYxpMoLF7hcjUeVcnJfqVDnPebEqL1Z1R7EqNOLMi1adZzELRjKyolGFvFI0W1uuCrGahUpV5yIORaIZj1nn4l0TQ+zlQfhsB5xd/u6iv4+KVBqS0+yKIkMGKk5lnMGa5EpTXfHgWg0GDTbhgYyHDQhNF4oxxr+DZ2+XoYJc1lOgojdWE58qnrVVBZUkqKWXQPISSA/ShKETMnPxDrle8EzYdJ0Ims6MpnTK8xln6u9sMMv92riRqaKJtdJG/DQK9nHZ055/5PlHnn/k+Ueef7Qx/+hJXvBQ6nSnvbOC7dJf2fyVbb0rmzNol0gNF2G84RjD82PP2vc2YwpfeHO7AOVWjJIuQOo3dbNWA9bPL0/9gz6k1An7bM/pQp6PLJaIqYQO2G9gLHiKuY4B4uHKFyGnq4F/u0OAy1RjJeFuFgmsJAQ/p0jjgHGCxDKWssEmkIfKdDRj+JUImaYaaoyGbp7EMPQKJ8x7LVgfMukf9NOEx3os0xfoi42HAbh6JipicEvjw1KYc5MwCjxHKd5GbXB7KlfNBRSu3Dx/E4d3kOlUjU1LtCo3VEqoB0+vdU8NeBT1TDarXlfdpxdmhYq/2M1tVkqfyp9rK2daJG12LoNrdqzTSMzsDwM+VQBb9rSKh232FkPAv1RxzNlLORXsLypj7821GbqlzXBTojqU+sf+4i/S/iK99SakMV/On84Ndl2GnVeGcOaFfaq6SKSKXdmlU4R1ddzmjVHGI5HI1NBmlx6mivMjtsbCU8mzGTOPNszSjQtsrFJc3HGFLbVAQRmF1XumMqZFSncsWu7hhT4Uot/AFwmaLL/LbmQUMVMdxqPI5j1I1NjdEorcYIGoP+1iBc1x13Tii4gPzYY1Q4n7kQD1/FJF9EhlUZgXolwAqZ3CpiOeMmPpECGTaatubPk+eKw+cMCc+SZ/sOLg/ITN89bVhQ5LqcLerfbtohWmOAZG+fSv5lIsB9atY96l7nM1wY/l0plKr1a6XyGKlR+p6jqgvMy7zZq/tv6OQgQb0+FLggAtw1UvaOAzkxbjml2LWZPqPOEywZ4Wn9KEByle1eyT+Wowt/gwGafKPEe1Mjibs2JcwnfmRDeDxi0qAJfSQLDpYevod63DBptEgmvBbACWvilAv3hdEc5iTrisOPHgvYI+xkN8xpQK66cZn3IZwckDbyXi00Tli+p8kZ01492tbaDrJuhTBTrxzvRMjPhUqgTKVKyW56eX53/pvTjuvD597szTt6cfeqf/cXry/rLzDiZq6bGPiwZbk7nPsT2TzX6bthxTkEWDasBkumuFtFrduMlKpTCJBImASyxnsbip2Re7O2Sbq9+v3OK5W9ZxYDfPlF8LQva4lfRyiqhtHaBpPabsMeVHxZQNHFO7H9163sSQU1ynDSZbokWfx0oDGBOIOG3kaE9138qPQxQTayxjOYZFo7LvLXp90bYn41QMRbLzJMByHYxEmEUCIh6tanrlqWgC3O3aIVW8m58WS60Qqxt2laXMZgSxxlTsgm2QXmsl4HuLuX28z9S9EYJKUwLBaod5PqyXTea3KhXmOuLc/wAIh/Bx0Qw2VAJGYcTjPdHeDRfe5/DXVe5OCtcmumISUbW8k9dv8bieActHanYto6gUVc85aq9DxDP491IW3otbn7DJeJLeV2Px4TK9++TZcPBD5nj3qB/nMD1kLPVongBXP2Xqp8ETMmoZ+NSYtIqr8Lx56wQAJRO0koAnrguTydrmLXLHvJWX2MeOpGiYY54GI6FhG+JDLmOdsn7AtdB9uPrq7+3hg+ZnoJJE6ImKQ+wdOHZFKPabsH6Y37bkgMWKUm6xi2wyUWBUWxCE8ypSwbW21qmc7ZjwOBhBJipmcBEeqkQGPLKwEMwclaUsFhquF2ycRamcRIJ1BqtE5MSGWmpjciw8hgyJk8k1L11cnnfevqRvbPcXZpo5MqXJczXzlPMwdpaJOGnsZlQWE10SnsEey81RLzrnF5ftIkimE/qz+PIu0TbvGP+SXr04PXn39vlcsYiS9ojluvyhcz5frHQkk8crlZ1Lleit5utHCN3qjY5P2+iIC0Bt9XkYSjpwnJV6L5c0Wnt/NA4yNf4pxYV2zCdwiIMtBNd7bvYJRxTeudjaQzCsBNLGbDablN2g4PdrMavbEu1s8dJNXrrJSzd56SYv3eSlm7x0k5du8tJNXrrJSzd56SYv3eSlm7x0k5du8tJNXrrJSzd56SYv3eSlm+4/+GkFDf8FuAGRwdaj6h5V96i6R9U9qu5RdY+qe1Tdo+oeVfeoukfVParuUXWPqntU3aPqHlX3qLpH1T2q7lH1+0fVDaf8dZU9nmToOgnOc/Sd0R9A9QupGXgxAiZ1WRZ6yOF5439UYsI7/q53R7A3gag3xaA3BJk3Q5E3g4k3xYHvDejdFMm9H6j2vrDYjcHWu6KpG8Ol94CHbgJ4bopo3hGy3AyT3Ah0vDuquCFseHdccBPgbwNkbyPo7l6wuY3At03QtQ3hszvjY3cDwO6OcN0dwrobRnU3EOrOKNMdYaSNcKLNgKB7QXruCcq5D6zmXsCYe0BbNoFT7oyX3BkQ2QzxuC9IYzPM4h5Aic1Rh/uHFe4DN9gQGNjk5r/R1X6ju/t9Xc7vfvuuo6/5kD4+pI+XX/Tyiz6kzy8wpM8qUnF0312uA0fPoAwcdMNtkt7UV0b6Az7wBVrOXlTOhxG6Q+RXKKAdim7kV5WlguSK9TXDlDS74pqsBZyG5bpaazmoU9Ubv23ZyoW9i9McFQzVKWUMeaMGHJ8WD8G+78Yesl93wv4+CYy7SnlQwAYoPd3wBIXaeDLMxiJONZtKzvo8GWqStTxL4GCBL8fiBv6y+Q0ET7MEhOFiTE9/78iAJ2IMUnGo1BaJIQ9mpJ+WyisZyXR2uwKbzWc9DTYY2r3FQmzzomtHvcTRv1pPLeuOSlk26297RR1X0ny7LD2+NCZR0f1uS8Iv0LW5aNh41jODoCwf5zTjXLG/6wmrxvYgzeWFxW4pRTKsD2KxQNZrbpWuLwUEngp4DFEDpjIUjj4XDLzQWTH2Inkt2CCLSfXd/gBLZyim+wybCRcxxRIBb+dBEdSgtCQZDVBYRMyYbXXjFyphgtaJBhh0IUxLiAJogp6FSAewc9uFCYsDv7TdNSWfdc37mnXFO6nQqV5r4pVnncHeYA40ZdjKEmlGf7/f78bQE6jVfyUYBl9IFRvmcWpM2AhzzrZtgFt8//NnG3rNNHgLCtEymbMvX/rucRwOOUWvVgKX2JTrNkEfT8s70nlHOu9I5x3pvCOdd6TzjnTekc470nlHOu9I5x3pvCOdd6TzjnTekc470nlHOu9I5x3pvCOdd6TzjnTekc470nlHOu9I5x3pvCOdd6TzjnTekc470nlHOu9I5x3pvCOdd6TzjnQb8OiKUOp1RXCZjvmT1utjnuFY1Mz753n/PO+f9+v0z8sJ3bcuKZ3nq6wlX63D32VRqSUuf/lTH72bnnfTu5ObXrGJl6afKbnjt9eJAZBnnCUiQwY/eZEULnGF293+uu57c2gQntFql9Ys1iwYySgEU0lMLhpoKNE5/BbNrIuGBv8XanE2gDP9TKdizLSiT2wC/aRTdiXSGyFiplMx0TgWVJayG4k+WdadI7e9mAzN0LBo4z4DJ5lYpUxnk4lKwKlQxlqGNF0u6EtNXl8HxpWEisHjMB+LLODBCLMdsNC2BzNHUjQR6YkQIUvERKDjYpLFusbD7yRSMTgSvZQpPKu0xIRy70TT5CxvcywFmJ84O5ulIxUzandwOeTsuQqgEQMVp1zGImlVPAiHMu1N8LWlPoRVj8CbUCYrugZVx4h5LU8Q/qNEA6h6r6i0/XVhJkOZtrC9iiezJGozwPp0++BgKNNRdtUK1PiAXmxKdSDyxrbvXCU8DkZtBt6Y3bhcJts2t5SEmly36PHWiRqPeRw6eUB9z7M4Fkm7+PLW5BJ8oxViJ7aoL4vX807tjPlQtNlwFCQtqZy6TmYhT3kb5rlO3RepeKWiNE1dzfDRByKNevR3azIzTobwz5/YcRjSdKAZ4E4JmIM48ObHKe1BMIjHNDZLw7VVckNj2Ph8Int/0yrupao3VvFQhVe3uHUuHlzFiN1g1MJ/VF1EGirtZ0AtKHHxA7bT/NM/ZyKZtfTPUZv9w/2esYvT16cnl0xn471UpRzWJ1g+Uh41GJ8O937OYItOZ/g9nw579otyMi/O371hmkdCf18ehdVSQ+PIOJKxML1dTme1AX9R92b9kN942NcNfSpG+7vW0VFTR3JcfvpKDFQiTupGvRn5cgJrfsqjiCVkINCMysb+xA5CMT2Isygqv0ilnes/xuQYdow8oQU/l4eJ8XhM1Njmax57hZ+6c4/iwUdNRLy3m4+l3QbbTXZxYOCw68GcnKsulv3niP3ReaiVCB7u7c9nkwg9UbEW7I95fVpDke7t2jWWT2SrWGd396sJwAKEL1M6ODvqMnLq48wjqNEN1Yi+XVwleLwVZuPJHmTZcJ+vyY6a1bp87n3eTUQg5FSEF39+vduG9mmwXUB7M73bLkpP3/QCFYov+9W9AtDwuaVqyXA3z7VeKx6WVvVYBPkZu9jYZJuZN9oHByOlUztBZAxnDB61v/23w6N/OyjegoYAhQYoWsAjN48oMnkw6rziNxiDJZdb3YK1Exxu9V9LffPRdT+nnaFyurihVbQXFsvoOoeM+bfv+cQxkIm7L96yLOmRiKKavX3BdrorgpEqHPnBcR99+bs75M1/kxeTfflyoFM+a6Wf0t1yCbUIVBxuq4iVpQsLvNtuf+7umK7v7rTZ5+4OFK670+7u7P7XvYCni0u/v9vd+fKl3d7dLR8Y7OPO0ZhubnhszuHFWIWiN1ZhBkeJ/NHqmRWfQvUFfPmuY2qj0YQ5561pj/lO8zZLlTn45hv7U5pGbXZ2efTD4mFZ3Ydv6XTIaG4HXrLnNVk8Gef7XaAilThDpXZbCwDwNI+arUAmYq+7Y97e2f+++riK0Oy6R0+0EhHudXd+EFGkujv78LhXrbi1FI+sGRCsDSTeOnuaS4DF+jb7APirXSekhrE1kMMsEWGDcVDSCEZymq8gdAsJRazgjn01I0UffNe+iG2AKSV0E+cpPiXgLjMooF68U8ehkRCSsTkz7MLhijZcZs1niKrFDZvSlRjKODZgAKkCfUop0Zwe18iLm1dBagZgthSQH+QMT8wvnBIKIAEwkX8HfBrWUZmW8ayT+Rp7GQgvA+FlILwMhJeB8DIQXgbCy0B4GQgvA+FlILwMhJeB8DIQXgbCy0B4GQgvA+FlILwMhJeB8DIQXgbCy0B4GQgvA+FlILwMhJeB8DIQXgbCy0B4GQgvA+FlILwMhJeB8DIQv0gZiMJTpzZSWH4LrzpIzkUL+7iI6AZncaL8QdCwK8GwUUTY7sZN1kEfHEvnQ55jKuIUfjqGSIbvzzsNx0VRByMxBh/ERLA+tWYfQ4NVyYlEiWywPvxLj4DzALkE2B+BbdiPdfFIofyAT5TZhZc50TJVhkVpPTcNXbHFOqmtJGdjPmEqYZz9ePHuLaOGa/2qlTfyYbaBH/HbcmJrUGo7GB6z2sdlLQ2GvFuBnrphg8kUw6s1gFJrmqaBDi8QuW4updxbdY692mI/qBtYHRsYow6GiHEKZH0ZB1EWij6Mlb74ZD4U9HAoYCTHUJSRDEZzudr4bxT9U4SuTEN9lVu0yjgufXVTP0fi5qLyrhYl8E2GrspOdMC/DiN19XHP+lCJuHUjr+VEhJK3VDI8gE8HLyN11dubJGqY8PFYxsP9fSY+TRKhwUcduMKw6k4Fq8QtnWvzBtNqLGx8QN1m/fGsGcrk4JtvwDPefoCP2PTmi/Gsia5h6ad0LgQeNTi6q0HWzlpCntrg7gx86lQtYU3X4J9eQ8ZryHgNmV+nhgy841n9ntXvWf2e1e9Z/Z7V71n9ntXvWf2e1e9Z/Z7V71n9ntXvWf2e1e9Z/Z7V71n9ntXvWf2e1X/vrP6xjGkyAougapn6ahXJ5y5cS5XJ139aJF7F3KuY31HFnIw+86Ll5wJYAdz0S40IFg8SpclkqzdVLW/mxq6yFJ1V9dsGJ+CFSqxBvsF2K1KBu0RlMHwIZFiQwX2pTKJ5HtpJZ1dN+70UJVujdVlCGtKdeQiurrktpowLsbUa036aRssXz9rFsqRndnn5mu1dyrFgl4q9llOx32B8kIqE7Pf2PUfzzVJCQjzHha2V1t/tZ/pxC5lU51c+ej+uPDvK4BkMbroma+yvknQcskAMRY1FRL4jftNOeyeXy81/MAUIwMgokp3GThZL6OolZLkzkcCIAJV99sPl5ZnVHyZNvjQRfEx7RS5RfKVCI5Q/RzVhP/FIhiCDzk6o0E1iDJJpHkg1UBFIGihJYKEHRpsYT9JZnoFme3345V18Ct+fm6/7DZbFkdCa9WlJ161cxFKEfYYfNJPpfovB0RgaiSHd5FrExKHpg8bgsYYV3hbvudSogy9V3G8ALScUCegTF6Sb9+edmvgBtvsYZycXP+E0r+qnhuaRtYRTxac04UF6u2hqaRDR46hdbBeZUTYcyng4gBt/oA5Aoxj0KY1qffE54TcHoMh/EOjpgUpCkehWoKe3qIZaYcI8psU8f7Pmx+oKsOiAYt9rIGmtvrtBV1XwMvlswDBdGgqMW6/QfOSCnjTbK3/80x/Zbw8P3ZAcBZHwK65EzRK4WcpWrdVrxj4JzVhYhGvPRS57MIO9C1ZrCGHAzJCoOTuZDebS3HaqaRYEKCRa0Zn+ALTJ1yJDVV/uV8iOduOx2x0Ws04a9evXVq3Z3pYf2u6Lg2aa+2KksigsU+Voi7abFhxvud2ZcXdbtEA+4YI6i+BcuTbK4Qsdo5/zlN86CVUypugMqYKDJPB16y5SI8Fh7631iQhDSXfYs9JuXBPOrcjXpAe5TrjWlr1sJlntVc7H/ry3CT4W6UiFyxfTl6eXa82Pl6eX1SUTD+yUl0Ft6hrfHD3W36zwjBlEUsRpqyRyrVs/pOnkpKx73fhcVK5yVNzBpioa+2TEEy2gEd5fvmj+Afscl+TLYHL6KRVxKMJXQkyOIzkVxZwl8Olc0J1b2x++rNVp5TQgBActO93YKTJ8jWWG75eUzX29XLc2w6rV9pjd6WzH4I4+4QmvxzrqK3cchprhSwIvsApuKibgEYOsit/wKgSXLmoI8GUSnybovGFWpSwWOuATI4g+5jMb+ofFKmbHFyedDgtGHK4mcEEwwCCmlrsf0YAjDyTrgUHf0QtS26GKl2oIBaemIklk6JRVMx5BkJwZE5+kTjHBmPWzRPaxaPgqD0OKbwXnGgA+qn4T2Aq2QKU2Kk2RYu3zDhHeIcI7RDyyQwShM6uvgJ0BLiKTRE1lCBdtG+oB1zuL3BlExYV0atEfc2JqdWNMd+lDDcZpUb3Bw+OVYEMRi4RXvOHAddCNmGECXuJnw5WobQcdvdvCln1RJLsA2qhvZly5DQ6EYTGKF1usQwhG4V1ocQ6to9ypcG59vrh4Xb8JPpJPzFdodCyDyDVQ80BXnoG0s0SughrMmtZCFuKpIh3xlE2UjNP8IoEHmVDAFr2o9t5Y6Y2VdzFWEu4DQ9VBLx3AHZdSODriINy72C/8X2ucXleyxlhC8MLAyi9hfZcBDXtaX9GB//isoyFwYYyX7ffnrxv25n0AyNtBfv1v4M1fu5fwhrGxqERoRiEP6SV7d+d0NswDBMIgt7vqmH8qkFst/4477NHhv/75v948Y3sJl1qwqeTFgjzmn8yORvd5sKdMoOW+/dc//9fLZ2A1UQmLeDKE4/gM2loTdG2bvt9iZwkcc1koQuSEhWYWajpp8CmXEcW+VglEjYZDt0iGKlZjGdSFYSYyE9weTP9h0GwotzVHnb27uCxsUlk6giMf5Y0z5IprGeAPLTDqIdbBWT/TIumb6LlmxTo+67CAg3P9jSj2K4vjOJsV+eRnMP+Z039jfi2YzhJBbtcUg6rvYKdFEvBEf5xFqZzwJMVB0IRE+lUbEYTehTKtZSPCKvegyj0+kSuaiswIr1iKFoW4/MPhHw4h5ujB9Ogg9wzTGKEV21T3QjFWlJgZYHnsOyhYuxpV79nxRefEiR+tIZ+xMBEwtQgSiHZ6fNbpvb84PX97/OZ0d9/EvbTvQNfeqCSseefs+OLiw7vz56V36LLZxhFkogkWfdVmNd1DT9kRkdcBCttmP6pRzJ4rUYq4+AbGxJzldH6UPpdD+wvbO39xwv7t90e/35+zGOJT1LNrjwr35U2HBbIUaJpiWO9JolKEC8ot+/L0co0h8Lzz8tT2xEOMAaebbl9mlvQdZ88ET0RCvZcqMCcfsB8/XNLf1U78281dexDfwjTvpQPDbDyeYbhe6EJo7YOxWNCBZsfJ++w4S0cqkX+nExHbNS3w75fvXp2+/dPuPTZujOvytZhh31IEwDTHr+vWy2sxu2sDO28/avP+R/P4rNN8dfqXNuNXQSiOvv3ut797gEYlXKwA27bTvDLuYUY9gjTv3NLdnaVt/X+a/P5YWQhenf6ldh/A3li0dr88LU4ZZtabWyGBqX3zydnjza3B3E7G/JMcZ2N8iyzsgDioxMS8TGViUBiSr26AuE5UuTObmNSXJqtG8QtAojVfF0Gsz5SKOmEkiodQa8p93/3ZlfuhelAIz7nSC51y9N1BK5gTNbvBIE1kC4JxK8dWtEhQduhaiImxnMkwEs6bOYMNT9G72v1polRERc/fx3xKr0NyFHeXBZHCY5pMG3gahkemIpqLZWx6b63hDINv41UiET8nQrdkjKepSMXDZuI+bAqGoYoP37DfAPJk8LUV99ryoMGE6tJhzBlD8NR3hxfsN+zo0MS+1o7kVCXp+eFFxYX3l71eGXRFHb87rH9tbnLOM9ImiQqAAwbSbQZCYy/lFGFOnsLJHgWRjAaaucfYEWcTgksW3gJiIazhrIafAPcvl4xQHVTQx72J0mnPJNwzZ6alw4zOz844M4V0hxoUnj6bttFOoOjPXboUQ9Dw7o7ZHs5E3N35UjeMoT16xen23na8SaLCLEj1AQ/DlQ7c1falR6AvzGmOWqZlO82e4vJ2SmSc9uiefHtdjK+kLZnWfCjabPfz5/w2nTdMCzkyX76UjzUXOI7qbqFgwGE34oqWuvsZFfffa8XuacoJnRapoYztxlg9lcC+2uRDEafwNuXUlKq6j3Z3sIN3lt6Wujvwb3F0dw/u8HflgE6NXdzJNmj1PI27zUYAl9w2f9F5ffqAHZShc+a99lBpEnZ36u69t/VlMTkRe5u7X63dfYR8iRSOFJlO1ZhAPego37MP1rPFvdrewx0xQvfabTJaZSiQdzEe+8Ygi0ow2p2mM7VYD9NZb/H8rheWmNEL+pDf6Jb+rsKi5gEcMF6JWWcOZfhw0Ts+OTm9uIA7Rq/zfHe/uGXQQ4teuzg9OT+9rHktEUO8YXd3RNYMRJwmPGoe2V+vsuBapKZj6IP96VrMaC1NRwepOoDOOBjPqLFaf5uIYXnz/GoHNVbowFZolbEMTWGarNwaOfCURKaL8qNAMWBaWSIroNNYpDx0M6SDWW4eoMzYgE8VuG/SwF8wLXJvgU0mRqCnPUjDzJC1bzWrzY6HcTMoSmYr8wtedOcGXqk3nKG3YG9F6Wq82ZgT7cJRBPsrrdMWzpiIK7DMFNK2LfYBrkSBGo9RQ9YhaMEYnCoZUl6GR4XGgYmK8ARfNyzzIvboeL/O5kw3GqfvLy7PO29fVi9ByEWQ2mAVaZTTK5xLNSVoGuj2JP/RtN1jEx/PGFzU7ddFy5s0W6U7Ccz5mZtN5+1lNY/fLTpn3MNoLyMMqdBpjjAsHcd08SpulZ/Z52J9c66YZrfHzw33CdvCxTPmm9JTeQsVj5UbjbEvMOhj73HkPY68x5H3OPIeR9sYPSIOktkkfWY6cRVPI8vZX0i+TKvEQCRFKNaHlPqNgtxMXEw688wBseYIg4YQU0oRQjn79g2bxfdMpSOR3EgtGvPJWL4n8mlyyLd/VZdSiUlT5qca1n+/boFMCwK/6wttc+ZZqsYcLHHA38rrgmexUNhPpmDmBNjI6asEYJu30M6B6DMyOOm1mcoSaw4scTvX9s3yXfsVdm2tN5vtya+oQt55zjvPeec57zznnee885x3nvPOc9557l6c57zTmHcaW8lp7Dw/xS70GbOPeJcx7zL29bqMlRhcrmEs4JMU/XgcWbt1PcacKBK3K/jF2fhKJDAMxVTAjEhEIEBmrhDzAxeuuyn4nRBLE6cZj9nFxSkTcYhTj2qrYghKpU3eLfauGDHGOVrbB2GBjlG/zw5wNpAiCk0QSkyBLuQE7fz4Z5xGbp6aGJimogZBoHWvbcyaaEwHHiOmTTxG3OgMhdHYPt/b7YEK9uPPp7ntsuxqZWqxoMwQDRhLs6vJnonlr1SYjsSoapjLoZojcCJ0FqU1zmsn1LDU4lRdzBHEgsodEEUQFRUERk0fVMynWoue6aZkLWu+ealHya5oTSyG7i1uP26qY/7pFD+22dFhyUBd0wxQ6/pOycdNw2l95HlHER12ahsHVrbej3++U9vwOOytJ6u4cgORPmbOC6gM0jb7r63cDL28wWjlLjw5YCeo94CB1ii5fKzvYqS1uI+G4BPZWjRaVvQnKlhS3R1w3UD3ou7OPpFxF7cqsnZpxfB2Y2839nbjX5HduLIcrI75fSAJ4kIsRmr2458dQlRhHDEIABwtnNMDOSahP1euKUNbVv6mc6IIa08TLdYxdxGejqDzAMkbqAzpWnhygLwaxsCCx63c+nUtJ5OywEy5+M5JqHq6McWsHOJa3jT/RMRARfgufiM1DJUff14OKSy02VKZ7IkCB1CocHyNeRqMcNTVj3czsvAUorKUBbww3FqfRSglDd7cvFjYf9NRAut0zMSnQBiL4ABvomawKUEjfYZnQG6aJncaLBWrxWwDArybZKK1yL5ZFABVO+Wgpo4EQ5HV8ipLCccrTRW3MHmRVzSp+8544M5YdlrYeim85dpbrr3l2luuveXaW6695dpbrr3l2luuveX6nizXANdD+qtGbveGaW+Y/koN07kBCB1VmxdwKyfjGtu7uDjdz82IODCtLXFdC/UlBWRdrGl6JhKpQkMBh//X5sS1Z5Z6VMWCML0z9vtDvQ9wBo8yNA/3Lfh+ouLQaGPzIQczQZ2UKUGnEc/iYGSmAAqa0U4FsAK7yCYTlaBt3EB/KAxhbEZsjw6RDTrX6VxmtUGyfKCMZpbWfZK+0qmaHENsvz4WSOBsN2gfU3Bi0zyVGtaFGtuu8bq9iHhwzXgkktRiCZNEBrivXQkyTgQiwSNzOkqEHqkopHM41c+AOiY4rghNc35XCCBlcSojEsSyTcnozIzpxIRruNXJNydM3VYJ93vKpvDfzYAaACbIZJbrn5J5Fuuk68U2oIY9fGB9zRoNLWZfXmJkxOda2L6dOFAQ8PKDuBopdW1NjVFFR+Hi9fHJq96H02c/vHv3qqTwZhSDShpJjgtqMOJxLCLiGfwGa9ek6nd3Sr6qqQDZC3jq0u3oWN20wVQJOPWeDXMMo3u/Rc+4cgGkwUQP3VFNzEzcGpPrgMM7KhFgey2JMB1ZOYnKrDRtiEXPqS5u2f/9j+zo6NCpArp5T3lkNMKMuoUdfblFt8ku3qMWRsm0bYrOjF4h4o7lVYwlIs0gpCk36wRZ7wTsDDhFvz08rBuUqW2UNQZkpIY9W+lNFKPcPrc6UdvqYuzZURZcxypJpG5JdfA3dS1AQQFuC8u7Oe9hatoTaNk//hGa1Ong2/uy3pp+ouKAQtA/GMBmiVy50uLNSICfGKgzmpEmda5XCLLMKagPcRaLG5brFiN8i2MRIpBOpco0SDCiW1tKEYAZxt0VWrd+FTZUGjR6pX7MQzDfAY1wx32ebes5T1ET8JlIb4RYuRXuId/ZByGuHzq/TvxGxenowbI9teP+RaRuHj7X1/xKRPrh831r94WHz/od+Uc+fMYXuMw/YL456+KhsnxBGw99etBc8/H08Nn/wDVidMdpClEnHyzfN6hlFD1Cjd+qh6vlu+TBsjrLriIZ/KAgKPrswXJ9jL0VNjowca+W30fHav3a2IyKYwmcx1AiDE50kRzLtAAM7FG8ONigJcgTl1bF7pdLP9wunLB9ZZEPFhNqLFOOsMjKQEYR0Ply/YgabYjys09HIQLuJItEFO5Z08M3aqVRH11NY3k58yDhBik4TRKVPCJH8ZdKe7oTzclkfMyyWP6cCdZ5nkd6uBmpiLaqWtO+Bddqe7IYh6Dhv8DmtshoKXLgDgJvwd7PvmWhHCA9AQxeAPwCNSMYiTCLhCFAA42DoOJUIS8DZUqp7cYqFUzPdCrGZMFJlWJjMOMgjEwBw8aKtm8HfrZ8RzEBEB3wl08UVsokBpg9G8tYjnlUlBqtXDCXUhYJrlOCH1vd+EII9tfOxbveH35/eMSeWwPvx73cIydu3chrORGh5C2VDA/g04F94zf5G/vYS2OIGyFjaltjgysCl+XFyX2R6pc16KHSilZtfGhw4HvX0uLoirzKbC62U4vDfJk7+Xyuju6P5clB2VXnRgGPBYmgyKWesfdrYex5bprnpi3lps1ds1x6WsX4sHz2LDBL/Dt4a7EvX5ZuaYVFNI/mbCzQIeNgwsCdyLLjS3am75lMcSBYqk5+cpOpFtEArcHQBWNQ9rV2BceEgNdNlcCgMIOLKBiQ25QnErYLjQO32D3QnG2KaEuV16HdjZuF3dxpi367XECsh2McK7+Hh/DKG1XYv/yGORxVXzJfww73jBZEFiiRBNDcaFLR7LDBmocNFoNpAYb67i7S5E0fkCcC+jmA9y5eFkoOUe6DaOS3zJZl/WoiO8ExY3dooq5aY0+BEezSGcPMdEd7DogA1mncPNsviwMuuqfcMlDLN5hyLVRcc0PASrvmUIz5FYzy5QkcCxzvLfL4sgQLdB0zGxUV1McKL+9OuR1zPTPWyqeak/PT48vT5zuNnYv3z950Lunv8/dv33bewrnm7Pj9BX11enF5fE4/v+q8fk0/G5OqORbRdy+OO6/zx/CPk+O3J6fm7z+/P31vErw8/wu9AX92qBCvOmdn+Nez89PjV2fvOm8vKfO8dHVnrCrMVhz7DCuG1lEamYVZVY9sZHtoZtiF93jrusVblm8S7tdhcGvI0Fh60hIZGvuIl6HxbL+vl+13pnD3rNBg0JXYTDYKnu3sJ+gjKPQajL/raeu5iEQqFtP9zk2Q8v61mPUP+jmPpuD74RQB2xfLjV9EpgMsYGoGM8SomaHzYV8AKJU7rvati2DuJg0BSMHbMP7XP//flE7PjSovHYb/OTWkLrJFUl8uGEENFEL98PSdpRpO6Hi6IkYKy2tTw+WjhoFQqj+xCZdzkhrX0x6SqnqYw3qhhq6n+Vu3EX/yLnIC+IxnPXuWpG+drEMxZb+pr6RdSUocwwwCvc6FU1ysjOG1ER6d1/NLEJYvrQH3YwFa2Y7wIuJDG78WVgbnGue4/yaGxWm9eg1UO8Swoddidr+Wlkcr/EoWjXvKdMt+w5DFLYc92FuceqQ5+IP3etwJvUPyTr5j3IrRoMmi2GCWADMLb89zScxfmYtfAWkRqdNvsvaI5z00vYem99B8ZA9N76a4qpticQ3zIIIHEe4EIjhnOgdEyO+w12LWpIlLF/G1IIKXIt0YH8A7Z1zGBwYizf36CKtmHVrfNNj5il1fpuyGR9eahSpthgLJfSIEe5gwCJ0mN0A2kiLhSTACTg2LlLrOJi12IdJ51MEYF/IjLKEpVxpgbUIXYICn2inG8clrTc+BYQ8xBTwF50/oGhjhpUid83Dfubr38TQqY9YPxbTv5INtY47VEvRnwcIIiD+Ujb1VqDvLU4iWQ0yMAPCGSOpR0XhODKXr6d5+n51RIM9BFgcpzhqYEaz/+fP1dG/XKRWEGe4vxDqGIl0X6MBXVkA5XtrnboU4TKYLYQ6p51ENSKI8BNrY/x7v8HiHxzs83vELxjugXGSoSxUburdnj3U8ZawD5RzyjoO7pRRTsl8Yk4SHPjz04aEPD3183dAHXC897uFxj3vEPc6BMLY56vFKzPQKyMc6mEeuYxJFUDxd6sWBjFKU+7mamQ03EQP5qW/RkZzxUMIk8DTKkyHRHHhcASUWYBKQOcEIQEaljChng1EsBQHg7TsAAfTaamDAq/xZKpzFBDzjwSMAXyEC4AWzf313NnvZNtc1/fXc12jJ3Qxd0P4i6C+C/iLoL4JrXATxxO0vg/4yeHcm/ceK9wpedIyIwqufGF5h4PhPW9x6d8JXYtY8gqqWrwri0wTK8S6OcGvLF5Nb44qhBdreGfcbbJIlQ5Hz5uHSSvKFCiLsYS440EAKD3nzploTrtPvHdkNuFySM0BI1ccrHqS9WHEDiuKeawx1QMUY7xXrh2nVHsiqUxyNH1/Wbdlv1xpEtV0DY2dSIwAxXzR38OTjpuIQv7TA0zNo0GdixKeSRDactXatopsZZjfLtav97S1FxYK++mkxkkF9rc1YCRKlHacKbbgE3IzO/pWpcoF2tO0IacJw2W+xFwhkwCwTn0D4SKYOSqL74CBbfD6jW0+/WMOQTFJ8zTHMXRBloTgQn/BfFoxkFLrMCxrX1m3QzBaak/3cPVu7pZcD4JIu9vxwRz0bRuqKMBp0C8/D0+YlaNCyC6dhE4KLigxNV1PYErKCDduz+EoJVyHtizpExb60Ep5ihoDhQRRNY0kQJUhFOxKvBtexIr/Y+CdQnWJ8eCLFVxNUs3axuvOKW1kBl9MBPnexQbo77S6swaCh7e6bXXrjy63nuZG6WXlP6+587nZNvl3IuUt5dyH3bjn/ri1B+XqPVWR5w9H16Jdey+VkidXruKgRfxmUnvKhb9NY0XcLzlxz3dom0Fi/AaxKZ1rlaq1z1QdmhFZ4bOwUcoCMR/D/KB0mUgWyDbhN9RvIFUVplUhblx6aSQjN9V07BVyB7GdQH+s3mEiDJfPMueiXT8lFBtWtfl3W1K+7jWrXG9MkqydH1KgzO8Y/rxzSvLjxYOp4hbI0WjgAMjNvXMDplZjZrw2ndve40/tm1+P0Dk6/dl90Bkh6hnFsUAto1H2SjCm62o2gDc7dIILITni8m+aGPjyVl+ZCE6VEVCyYIezhxdnt05dOX+e0PifXdH7W1HV3XFohqxWvkRapXdNvb6LNW8XetVZoG6sIsmpz5CIfnpjm7RHeHuHtEV+PPcLiZt4e4e0R92KPoHtwcXJ1TRLrGSLOslVd8hqsj6uDwVEXktWgLC/KhDVU3YnZTSKNtFzpGFSUHEbsGz6xIn4AWYRCTNhYAG7B9mKhAZKlajmwBni0JVMR7n8PX0KUO2PwiOS1YP2/fkZPsFar1aCk8e8vH/ssm4SgD/jjxbu3bCBFFGq2F6qUfALTUR7baR+YCREmVU4gEZOIji4kTSST3ANxkbMgGUjK7oJWrQiiSaHnoKt9TuGkCgoiMEBQr9vo5nbjeeT5nMpVaJDiq/M8vEmW9qxm4xokPGq33niWv7wSdFz2y2vSu02AfvB707TdnVjcUF0hZpgT3q0Ta4iEqJJSxxEXsK5mECDhjvWiV+9SK3izWqcCBsenujv2oeZREbrPaYDxDPs8b4PK2zQPWjhia94/+vY7D6J7LuJX7o1o8v2eVki7ao4SEIY1Iq2wocDiZkKjWr03vM6i3NtaUSFe5MtxaSnejrvi06vdav6MC1J5HAfF+iYGIA31veG4KO2dCmjtxZmjgrvBiRmXfg+2bZUUmx/+LMG+fFD8HhQIxCTVjjCxXqqYfBuntqbbvZ+jh5M8nOThpK8ZTiI/R/S8X3lbfMMn81dquMmjSxvGp6B4POZOC9esCRiu3OuxM4J+MpfRGYXsUXS99xiXx7g2dsC0Y9tBvN7ThZ/HRRQUYCz+VDhlrgV7XYj7hr3qfDTLgFcOc7ELEpnS7PLydYM598AGog1FHIy9/vUUAkr29yl3oB9iohiMJlERTgDQwjbPYVBxYWSuXegHfpjwRIvwYMohHijGMAkClQCxMJqxvTgbX4mkYYM+NCCOmoAVssHsStfApYAM9/s1fMcL47UDw2JXmxg1Jl4fhgdx9KswwqbuDaTRr1roJKrXVIoC6f4edCqsS7dDOKj0/7z0eJZISgaie42y4VDGwwE4wAbqAKgLcOE/oKSKzwm/ORhzGR8EenpAlWsFetqNS66rekUNq4uShpXTVhWk7PNnG8+vVap3K0sknoZNKjg62uzi8rzz9qUHhzw49JU7qq6oWDSn8jtQtVo319Pni9p7PmGna+yhZImMDk29ujQtVECTcqex8/b9m2enABo8e/fu9ekx4AbPjy9PLztvTs2f8M/78+PLzjv4ERZjd488jbMxnN5I4M/yjSgcJmwr5cJiDIWc+FE0keV84OobumGdWh4decouwzK2/rNFJ1d781///O+OYkGDvcKli56ycZFqRQ9q+z4/jtwncfNWGuASTbXifKSSXGCNL5JVKwfW061tUCyfQm1WIUNurxgeYvMQm4fYPMT2JCC2NFpektqcTX++s06Fl3Ismpeq+VpOBdu7vHy9n9+Q8/WwTNeYP2uV9udYTMHJURj2a0ikHowFjWGrU5XwYW0AxsUn1SdY2o9PqXTrAK4XYjng6p7H8igwYz6xyE+tbqzHST1Oev846QmSwhyK1IbiddalvEasgGgKi2HU90Y5XmqjR+dOUMPzTzE+vE7d0YuB8uAYN1USMUoZijjlEQbYpOtspLSuBmrF2lrqBN6DTJraiSZqPCDrIQUxOR6rLF6CDD9zrk5QjVnh2mMrIDUTkRxK1MgHEwrk+D05UhVZ9I0SLzf8hLHSKUtEADbxt2wiEoREnRr+oG7YOKuv1LWYpJiX4MGoKNGrn5x6wgIIsUxrlj27DK2ns1BoDWygtVCMrtv1FtxibqS5EKlh6wVEjJjztrztxGWf/B7vyv255M2nSA015dDHhfciTQQfawbfG7d/ui4VwXD3LCGiuJzvw6alwOLRQfNbhDf8uY2M/cUEbxjkUgl4HJWhpsj1MpbjbAyZswiAmhY7zbM1oaCJHWOiV/fzUnXCUhyOgz4AAZ2wT2svCEYGIxFc1wWrwNozhHkoV1N5S1bG0BJ5Ri72j/IAYZtievTgrUVhG3ILAOLpuRWAmJJoCRBRpAp25DLIHcbEazUsHh4LrflQtNkPkAj7oJIo/C/sf//P/++fNkebC3Lgeub5O+aGTdSm9qopAzpnAtkqptxYnlu5KNhmqxfhRflxp9+NaaHoIBk61oT5EjscXep5QPRqO76PndI3VyY/HJ7ucDCFgJ500oB27YTt4hvIzLSstyp5q9IDqCXkq9RdvICdANAl0Lvz3F6c7E7sLkedAb1r/d0BDEoVixQcB8j3I99TVVxKBnkBWRwJTdc0l0CAhAK7qRazBlk6oCjk4rO0u1dEg4oy1nUWpbzswlqfKhYZD914r4JjR8BJOKw4GRimQW3GW5WonTc2VXF5Y05a09i0+uiEFKpmGHAT0mlxyioCa93wOEWCCB45vQVtuQVt+cgsGbvWG5PeBuFtEN4G8eu0QdChdTPtjJqFyahbjAFxgjz29H6rRq/iabKM7UZyG0bioij4E/VA8cBHj2R7JPtevNoJOihO0ogcwF5K6NdeAdXtrwFim9v1bXTffDZDT5gLtWZ71HoafsEJrR1mL4y3sbXx4PoLxz8IhGIHmggN5gaj9r024xvRjlSMJxFHlpaIhzIWwLSiiCvYxg2mVR6YFVG/iYrgtmGjmWKZtAgSuBIymBJ9zCu/SczgLGRyBLBapjM7pcRYopM7GgS+z0k+TTq69u2JtA8pYBF1CtceQzrWBl+3Xvbogw/DDrySsdw8ksOYXal0ZDaoRGVQ5JFSmNyYHEaxh2vQw9fQjAwPs+Y0bToES8AlTmrHRazKHdYiDg1WtA5xuMCHVkZrDEiCRaVvcpQGETQ8+CF4xnTKEyRdp8z8kGRxC78FGWaDrzlIGrSCu8Xkg9L60KlYq0hUK4/V6N0AQrVW9YeJwMA/a7aArW8BPRlOGeTDbqSGwMwwjjnkwFMW8hn73//z//m/ixc6pDUXCxEyrcYCqjBpQGzkYAT0ZoSlLyIeXHuEySNMX3eAnSeKXuAiq1wCqV1xCzNjpIZgO3XihqcGiA7lAK/GaYHoQwe5G0m+J1EO+c40Z56C1e3K2U+sNP0VD65FHKL994prsWDLsyG7UUouFckYdla0MucZmD3QVtDuhSZUGqy6sDQ2rORLUQcnbWvQxsrgOaVoJ0O1LZe7xZ7BbuiAfMb2ZlIc5nRLs8muVWg8fMC5xLzkBmRb0JAFjcYeVQgatS3q+jbRmPH0b5BQpA6om8LF5W7+opbfM+fvlaXb4sKZ3EntgMklfeBIGtOpFIaHOam6t/9386eHPb1vZhj4CNijhJ1cnIzUHi/zeJnHyzxn9ysDrOCWvwSugp89WOXBqruBVXbjn4etTseSDH8WD8FDMK+6Ta2CU6Gu42vYgW8NsYOnPBmzqyy6hmNgftM/gHwPChSNjqpEBsvj4uAh7wApkwmPh0LXxgTmWTpSifw70bFp6czjA1eiA1PgnBfAeBQJLgYxxLIh+zpGmNIpBFNWA3igWZQPmaDQid/nMtMMiJKQhyGQQVWvbFRj+D4/lOt+DXxE6pggZV0chUccdLVEbFUTDWo/4jFiLGMVw7geqjruEVI452hHRUCdRYQjCqxTcJZWwVXyEeDwsuIQACKDKMXqZm+f/QPprsdhuNc8arDdN+/eXv5wsbs/DyJt0hYNdpWl2BeGZ4Rw3X030AO3TU5vsiOowmXC20f5KwfdyyGrEisKvoG7jKdAeYDqIShQNOhXpz8d2+lv6PG4IOPib92DHV68AwuN+ScEZ/BRg8vgg3Xtcgsxy023ICAXtCtr7Fmax2JGU33F/2Jh5VQB9DKVoZgjYRXQ0aDE16EgdciFwnWv0jb4w5rF/yWF7qbFcy2b+qa53s7tg1MYUoYic8TRt4xw89DtnZhb8586gWphI+VEQ6khgIeZDoj6GTqxc/KjmKYNJqJbRQFMa751HyjOGnb2LZ0XHmvyWJPHmh4Za8ot0Xc4V/ABWENWPlYYm89KxwoPga3qqFwGEDzQ5YGudYEue7FoLIs6UiA3aHBM5HAokuKIvBrYNRZpIoPWWXYVST26XYoRdUrH0hiN7dkFRUthQFJymu0F4FwrEt1gMIPhX9QqBE0Bq4cFktMtdsmH2lCrKA40KlGrpAhXDYly9DaGEyVQr5ICgbKELlrjodwanTwBPJGpgkcOeAQIQDxkoZiIONRgX88brwnlY1oOYx7BvWym4pBdZTJKmzK29anBtuYCPmMD9swLaxF+6J3b6T7lvrKsH8zPwXMoBWz1AhiB0rRzQYe5QBVnl0eHb1znsmEZjYEzJkE7eNqUYRnCYTAQYJy1GRW7WhozGqrlIaXLudL89tt7LYqHgjwU9HVzlX511A5c05ZCGvdyFbSr+wktT2/w49z9A2Nfb3rFsVmBzM6DZPSSZ0OxPKOPX+aDgNoNHHE3OhP4wJ8eJvAwgaekfLX38codx1/I/YX8noJ/4oBiQaZTNc63TsM6wXtsnS7AbVfy/ObYIooJHMb0spv5WE0FSnsJJKJw9+psNajymzqF01QJGzoh0XWL5UKAfVIEO+PAI3+holAkfRbA2UyzbAKm/aYYT9IZRDEA5mooExHATdswT45N5KiCHIvgAMYawDL2v3cKaJgtqaG20FKszW0eCSmQRpZqazEsBazK06m5oFPjOfYSaiA0hmCzuP7siRiKT6UmqXrzUKug9P+y2331bk+v3X63r+30OSZHmkFDc8P4wLI4N//uzjfftLJJVGGemIYoRZQ3jWGG6rxb/4La8yh68i2Q195f+Z/0lb+6yNxP0MrOgOELdnUaYNpm2l+JALzaaPkiUwk6tFrmG5lLeKTRFJLgwhq21ovuuFi+2ygtlhZPWzwqTL7g4bi+33iXv8iGWS1U5j3m/MsAqwb2RLHYc8YCLXOOMY3PNY1fX6qLwj0mNxAY55jvSSLTnBEA/hcSOwX9auZ3Y0oExyQcYNj78457NTumn0o5OTtcoYtfMDY8ZvfwWkLlMBnYNYWfI/VX4b1nZKM9TcXjTx5/8vjTV4w/1V/oPQzlYah1YSh7/EU4ai6YtgNNmTu/cwYqIJf5uBBrIFImrOEtmBQKCOWYlEEZihJk2p6oF8BRDSykIYqMSX/bBX+gS0gNB6tCYwHDrSVTEbJEgKDP1KTeYu+1GGQRQlB6xDFdusAyHiRK66JoBGEZnCoPgs6rYNYelFYzvMqLcP97AM0gFipOkL4h7ZppacJuokQpAIE1SJVp1BLxF4owh8KYB00AytUhmJWDcC7o6TvAMDKeZGkr/ZRW0ai8shvhUbYl7oRIPUJzeFTq10FEKZaB5eIya53Dmk0YRPMhBwmqgHNjQuC4HdkQbQcnVDnqoEcjPBrh0Yhb0QjX+czOqEXIowcjPBjhwQgPRnyNYETpLufhCA9HbA+OKO2i9wlI4OBFf5hnYsSnUqEdeY3gZ0VSRSC1FfLFLG9BQaxCzLJKGyyEGy/3/pWpRR9UlmkRBN0PzY7Q86UI0LdfjD46bsIBtYH+OW/dWzVKzuwVfva6b86kieN8f0bnyv5+i52MZOQkQaLCxjcndKKi5Y43oJQI5y6mopBglSI0Hk+ZDngkvme2XoV0cSJS2IJh2hXh+A5IGGF/oZgMZJInrwbzCAKeuotv00TMgQckB5M/U4MfFIopVeyA3h0UKMBq8EExXCrYgYsTGNTCyLlQk2N3FL3RRiN+ATOYjmsjxnDwTUv/HFlvGNvieQZUUtN49ktqb3j/28Nvf9c8PGoeHl0eHrbxf//pUYuvAbW4cla+Oxz3V15Yl9NPPnexabo77a49SXR3Gl0nnGd3p3305dazw0jdmLmMqqnkuLyYavK52zUZdyHrbpF5F7LvlgrQxSKUgRRaV/I2pIP5L76ayyk0q1dyUSv+YngyZxZyWdUX35heVBzNLAg3UtogRVIXlFzEgVzGaTnKmLDfNxgcIdnucaf3ze5Dq9nUb0OrcvVWueSRjH6SoZA0tA8yjZGWZoSAMGSve4ABJWSzWfaLWHBITwvnDF991xgAB3D7GVyK++SXvHjeOXfOhaa1AI9MRQHXJe792lupdgkyjbJGer9mnHPtVaoQa7I3VFhe9htls1xhQLCKkKA7f8JBt8hKpuPFtzTwmig2aSJmoAkUwHR3eXvpgukD85STa1ozROtWp7i0It09ptTtglabNou9Ya3QONYVc+X28H6ZHor2ULSHor9eKNpB0zwO7XHoe/LOhBvp2wo+uAcAqQUQ9+8EOb+frMCAu0ChIeNyqGpwXwilVeK8sT1DO9uHk4H4NIlkIMFVcZL/9IZPAKItk81yQJVWSFAFt8SQvUjwEHlyEdcjZpsM+GqBigeRDNI+RQBSU5FgKL0DfS0nB6QybW/zJbfOD0S9e268PmeG34YcviJqHkHSWHYnel4ioBXhyUSYkN32hgyPZ9iwIOo0j/5So5vHhyIWCTdhdzjQ7aZSZXQEMYA6nlnyRsu1ZatQMGVJeG4PTlW9oUzXEm9anUw2StNJbnSjx7NEthl8r9sHB0OZjrKrVqDGB/R2U6oDGlP6gCfBSE7FQSIG+mAkeKgPxlzGrb/LCQl7U2myGL9YWpQxhutrHVOKz4X9xqDKiRobFW/Tsy1bxVaWSEe8m0dD8NwdjdvsPztnpVJM1qXXOXPK4dC94ZNKUbB+LRoFRUmc7sKnURmqsAHMabGbwcTtPLE2mBIaUwqvJdg5soD0LE75p/+/va9fbhtJ8nyVOs1eWPJQoGR3e2bU230rS3I3x7LkFeX29lk+oggUSbRAFAcFSGZ7HNEPsf/sxW7cu/UT3CPcZWZVoQCCX5Is2z2YiRmLJFAfWVlVmb/8MjsJPEN9eMm3ykyUqAnsMeDMN/sTuMPZfpLZXf520yw3TzKP4wOeTIftMU9yHrfDKKVDcZSN4z+Yt7Y89oJfCqbyVNiC5qntFDNGKq1ywHj2/Ja+xYrSVHZez/B4wa1FZQHolYcP22E/az98iLI9LSHVqEyyCGqIhf3MtycLXTNxbDDMJGQq7zux4FvgN8XTMBZKp/Xl5lx6oKw3rKmFFdrjRGVpHmR5KuZs1bCf9XSKr7X26XUYpcs5EjmnesTNz5s/jLJeEMtkee78YZR5B+Un8zResvnDfratV6p4rZ/yJBjtsTFXmFKtPCJ3691i+826sRpX1jKvuKnXbrwLrbsvXhrASvqiiLI5TMCXeUA35/R9n9OGD447B0cnB0fzz+03DzSttoEwbXy+e/Tg7Y3O88Yu+RnbJY2MudgT+vTHo7PXZ53zIweSdb8z8Gz3eefl/AKbB1STD3E1nRcd7z90+cWH1B6zzbZ0QRuZMmjWY4aykSoemot32ydcwPs1uo7yAG81wMTgvkbkwoq1xmeYSkLGqeDhlIl3kcrUHF/ye3JGby/AY0hloJlQEhmaScmxeS6p2lWXdWdMWhr4wpzSbwsqo/WmiHIuCEkCZsk6eJcCZCd7oNgkjcY8jeIpFjJPQlsSoICsUXGqSkA+Sj8lF/fysJ2sOjYPkRuwZeW7GtTaXCErlfK0avrqjv8zFB/zCYz81VmnVcz5UkxZXxjKw5hQBMGJGbRfC8Wmviu8Av+C+z924ha/XUhgHRNGpJIDt9w8SPrJ1Nbupgr0YIX1UNw2cokyP+mm7Kx0GL20agJq3kT/GJJcqFJYmh2yC+OTwfkNPfLMXc/u48oICnbUN0gk2yQ6KP3vNr9WbRxsWz2edTvh18pTj63sov5AveI0toyN5E2JqbRExAqRaNWhmOf1eOYLXVqMC20Pf6ABlcM8NMkvxXSbjpUJj1LlxOMAh0SqzFGGe+xBpFnI3lt4RRgNzGtCQz55aEgmZ9JUlE+EJktFY41rrHGNNe53Yo1zDRyNOa4xx93IHLcoHKRkzMHkDk52iBvZ5Ezsxi7MvYwIkYf7fEvdK20vipQOl6DLPRFXJv0byXIxL4IvgHs5e/4j3rtXMgohVUQUiiSDaIw8jhnWK4mlmilXiLWWdPlHkipsOEOhozjlmqrrXLjgzp/SUxul0WIwjWmhVtrO5leG+kFes3FeP7BLMaFUrhgwbVt9/qMzVtB8hgJ9gKsnjzlKPny4xRo/Wou/l/ELcHiZYRYN2mVzy9XlibydOxXSbLxT/OdHuMHU8oI7pTI7oHAQPp7lYDKOMpbDY8w3QOs/wx7uhN95eEMq32PlfLyqpauuqBZDDRxUyJT9tXt6wmgG6huWifEkRvuqqaQNPuopjshVY412DyZo8a4UEqTydACyMzBDOhZhBGxvi/g4dXrwzIEhgOVMBK5R6FRbljPeX16ARxOgB1jxWoYBerFH9FqOhdcsIr1EDRTRNlxdpnnSgzlrGBtl8ihkHz6w75j+nOaJZwu+lSoj29TRbhO65o1tosgvXd8IrXVvprAOLr35+k1ldBcbrWpv9JXKOFy++NrFxlvbiVCZCHvEPo7B6FJMd2Hc+Pyuayq6FNNHekbFDHRHroEilsOVFwaqrh3LoSmLhEXi99jfTaffy6wKC2v2skkZSn4Edh6OFaPEKnqHee5CwwRWfK28vGu86C7pGq85K/5m9+06/bmr68HK4cuN+aWpqtRUVfqCgK8GjmrgqAaOauCoLwSOqlOWAIyyatNqcU7nI6G0rYXKjGIytAWakFaCPHZulSD9PNsUSRBLMORFCYhNHz5sWTXaKkeF+2lVO6oAAdlM+5nUzdQhIA0K16Bwt3eKPxpHmalXpDeFzrlZuaGXwTKgCpp8xsSTYpIKcOkOlx+a5slv0P0UWOr5j5SiEFCATPDQYyZ5iokMhG0C2q1Ni4IFgOi7aECRdj7LEyWyLY91BsxHJ/bT5EWkgPt8NLWmeWGApXdDKVTy26//kZEnTqt6l8wtLIRuq3os1JQJZDQbH9Xn+kI6+MJFskifdSk8W80Hxa7xtAsP+ffQPxXs1R02ul+j+310Epa3791UB1q5Ws0ZjxScFIwiYaKBc2JECsOCBzJPXIj+Lor0fMzxrVQrZ/V2G+38zt1SFjtpmr/W6VC/U3XCpCgsd23BFLcwwP5u9p9rmCoxVqRkbAK6Csebhw95Ej58iBdZCwLVsBIT5LWAbn0SviGju3Ba64vsWmid8OFDxcfi4cOizbVqVnWx6frLNamxV97FEfA7J9FKp9CKjTagVgNqNaDWPyyoRXY3hIbuJB9V/clrAB57/FKUpbHdIpEgWWeOueOjTJCkTo+Bl8SWx7rOsUwyADVrtF84gZ3jjlw20tzCM7bVtVIwdWjEpbnMDt2702xV//A0XCWX1aqNfrbIrZG3V4CGXPwIf6Wtjs8o89DbBt9s8M07wTc1OqbPAePYEYshD6b6W8IZNwu8cmtt2PN7kX0UzNOUzbpzzLPFxvSNfjkFNV9ZPf8bCkC6Bt3fuJZRTVzwTamBQL8XWR3+CZErq4CQQ5GtjkB+LzIH/jQ93wT7XL/bBvVsUM8G9Sw29+cOfS4a5K3xz5rGGxC0AUEbhK8BQRsQtAFBGxC0AUEbELQBQRsaNiCoCxQtRkDhiQb+bODPu4E/AR37yNhn9yNhny9EOhSqCHX1sfAIRYfPxUPL0jGio7O46Im4hoBDCmLlYQjjQF9PYGz7g8mAnAk6HE8kem6TxA0E5AOxxyY85XEsYurLxvCRa7lNokzR0VTYYRY87daDpysAmGodALMLACaGjsJmePD+PYsSjPIjwn/48GAPv53JHjkOv4ZfHdC1ewvQdf0xV0DX206hQWw/Z8SWZ3xZIiaMj6UsalTG3sSHO2da3SnWxD824GIDLjbgYgMuNuBiAy424GIDLjbgYgMuNuDi7wVc7C4FF7sNuNiAi3cGLnYtuKj177uEFrEoGkhgAc8WJcWDvONFznyf2tprt31Ioa3YJv2iE9oRbbdajHLNIfuOYfQyhaR5OvMk8RcqaK1Sdj2EHcU15ndnp5ojmK8EoICZTH3K865EikqDFvkxq+U3Jr+6eJeJBHkwdAo5+142nvg2Xx4KI5CqPRGUMH4MYCiJJiZLGbChzDNbxwY2DlRRiuNpDcZIhGScPbIFGiwqB8wLyFyAz/RKBYYW5M2bVwNpEKUq0/V4llQd0oVfPDUScewdyPGYJ6FTcSjQ31SKDolgJNnFxg8ijiX7qxwlFxvsOxyql73LimedfPUzZYvs0xvViklKBDIJP9oEqsPnibjT4dMqrlbwqbzNllV6coDVYo09Z5RvHphhlar31LbgUHlJEw7urLn4kU26DiexSV9ht6GupxLiyQD7NY6SQgNHKB67/X1tgeR7KcP+VHxxG6J+S5jpfJb7w7Ia5Ky8SFxG/8y3Dmf66te5jtyKPR9rN5jqnFRV834vhd0yy8w/fh8tefBQ0nOPV+fBhx/7gC6zRZnMLmewv7Of/7b5wHvz9sHWXM6oraT6TKZHcF4i7lYx5FW5Y40Uu5DsmgejFcsv6kGUsupCjlqTRrZlUso+cv5+bPPR1rEkJsft8UnUA4Hpo7Kkk9fXpGhl31EczYqcVDxbUFATXxOyR7WeltOzjp/qeKlMn4J/XK6yDBeWuaqxrzYRMR81IsZoUIuNd6BRrQW4ogpWMdsV2poGN4JU4OmIsR+//frvJceNSDmtVAk3t4DcP2FK9ITHXdqcr846i1MYvgAIpS9Kyq6pIg5K7zeQBl6nNixUY5NUUKaMu9qwi3IfuzX8tImdThqRoGdPY4JuUvA2trTGlvZ7sqVZZW6Z35EDMEiq31iC+Oqug0QWbzXpf29n4ighwnPtHPiUMo81xo7G2LG2sYMktVa90eOgEIf0tkfPal2e1YhyRh67gcnjUIT5JAY2EB1TWniR8aMoEXodge6N+BLaDPiEwE4oOrqJo/TFu0nqb8GvUaaogpUMtEsz+KcNlCAzMrI0+S7LBISGkVSi+gKKiASxIhjF9qH0lWLGHIFDg+JXFCmdsLEYy3RqzRxgNUbLy/8/Sn/79T+hktU2dPHbr//FlN4qCnyzseIqsDJItakVeQIZ5+NE2WK2NXaPMzGWV4JZkmqwWKRMjOFeMtmOD7o/zgWFw2JFeljt+dMgYV385ICQ+NmpaINIBM/YP//z0ekz9h0bT7GUjBeoK/cRpHgvCluGFD2YSfEJCdOapDLMgwyem6RRINwWdlvPBRwOp7ESSesS/v4XDQNBxdzWo53W7pMn3p//4r70qPUiGuYiZi+kTEVrHAQ8zUbTWAj7biKy1u5Xrd0/7XpPHrvvPr5Jh1+1/gpcE3D2ehRlovUzfSq9uPuo9fWO9+SR+97XN3zv6PTZariguy6z6KC66mWyF8lkOXuINBQKmvEO1NW57LjvAF+vDBC+eeCMyUGP3YHhLlgPtaweZQtHV0zcy9OogoHDEaCfL/NpAzw1wNP9AU+TtLb3+tZ/EBwL9tnIK7wFNS5jL7GwKMWORdb9OhavwlIvRb8fC/dizCRgVSkPTCiR2XnwIwgAOAoUB+AKqwWoUjleE59yx2TKlPfd3usLYTcQUgMhNRBSAyE17tj/sDDOjJa7DNCZeaGBdhpoZ21oB0U4Leq05mUMLcACjq5j2zKNRGKtfv0pCFQ3QnZMcaR5ByFgFQ6iw0mYG0ZXIqm6tq5W0gibWVbRSMMxgzxGRCYA0QLhGzGeMJ5m0YAHmWJ8ALXQ0RNVtY3X6YJ6SJx6L3uUJBgEP+NPUkAtWI3IgUdugLKYsa2mrI6ybOIdzrySp9Eeg9/UXrs9yofDKBlCAWsvkG3QlEEPalNzxeeUX7fHPEragbpqI86iCH2pqtJUQ2k9Xbr8Do6vpEDbYPdCfW7U4kYt/kfMUDqTmfOzSk26YHS3yEk622qjaTeadqNpN5p2o2n/Y2vai+tuWP3aVt7I0+iucGBosxYCbjT3RnO/YQQqMehsjQ+tb96xO8azKM5EupInhkYLQhFH48jCBTie6kBaTMCRB0HZzB9gFwcyCZGQPptALGomxhR9il4Yio051AIJsY8Zxwvdxvl0InysL57KGEJRgzgPBbtSTLzDP78xkEF6ksfxUzHiVxHErY54EoIvi2NRwufQXTjJY40SHNmf1RJXDLZpC6BzZX2P8yQWCl5V2RbODfcihdcyzrSwVQMp0Co4fhomLpdHCUvltY0F1G4LrHPIBOwOINSjnWroClHLOHOsEbhShhbWhBXuHlKodxlY112gxhhfiyUU0Y1AvdWDTZwttE6HOjbF3Rr6pc3COYX9XQeybbFvv2WPdmbePccBdk4Ojl8dHjWISIOI3BsiUjpiF8eqPNvvHDtKsv6omXajtXH0b/TX23kDBG86H17zSWNMtWwj3gUCn8HzEoR7K+q3mK87wHcmXCmTtWWMLeTDUQuOf1/3jo+FqZzYx+bmdcGRuNnFSIrS0lpf06RQPZxrBxUQLT+aOzJkOAEamkxtPgYfbibfmxNt4x4cH9Fto8W01PX+PXPOpQ8f/Bbr55nNxOPeh1zfiPZClON+lJgsPVwfXbblmuPO91i9I4gayTwOizv16enp8dH+iV6ezcgT0CJlqoPFJTbe8hhmdVLM3wHBcRv+H1jGv9i42PAxIS7KMJMUJHqYg37TY6emVFgLZdIEZAesFUZd2kxElddxCN5MvJWdCDrYoxtrpp1WDFtosSaE8Wu5JpzPA+daW5q/+4p9ZjbgujvvthtJzd1JpuW5m4kHmfb/mYgUVE7iIU0vSIRABESYaVbSTEWIpq6P6xBE/TbOQA1E2UCUDUTZQJQNRDkXY1mGU7rPNi5ADZB4k+iukmaw2BtIA0+zbkAWcZoRwW8AMh5D3rZnRYKAlUtpnJuLFw6m4jWNjk1iHpDfDd7gWCsBewHBD/GPKeNXPIpBX4b4LMj1Qc2TYw22o5P7vQHKR8nwEPUemU7fbhosS88skm2anGrD7NrYRHtBYpdrajE0LW6RDMEORiK4pE7H0VBnJh3mUSjq+gxloNr2uW18rr3j7f7J22ljQrxtXK8tdG4aQ1LCEHDDWIEKZcin8sHAan3jPM6iSSwYArnYrGoxlQcj0FxQqKYMC2BrhyoEl9FkIsIWU9LmA/cNDLHHnLTgI34lIChYDAYiyDx2eiWgfgi5ZFUJbBcWBz2Ixbuor5FPreX1BalJumgKHVtGFHNmV+ig4GGGS8rZIM/ytHTkEWpeA7+eUu5CpKbmfpMIA5t6Oc1GoIRAXzA8QPIot2ImWfdxnaeXBv56QPDeBN/vwfs39vq6DqN0NZcq5L0qsZ1XS407kVmxTEQvFROpovIbCzocRpl3AC+Wn87TuICCh1E2yvsQV6a5ejuSbWHJ777XT3kSjPYYIMIXyewYh1FmiKmDB1capQk0pFdrEhzBf9I8SUS6xw5PD54fnZV/C2VwKdK98peMRWM+FHtsOApS2KnF7CZTrOICOXlVVpmigKRGB3UZlWiek2iCDA+H1YBfipR9x9qhuGoDGlR+PFjQCrGsIXNbk6AtsliTzptMV3/NxtZpiB7enV0e8W4i06wa/bkqjl7cEuV39VaqmaRrL6j+BvnJJjz9Wy5qcpTBBu5pu4J6vHRb8Wvlqcfeq0nZh5IHgVDquZh2Qo3cKxGkItt8sP+629s/ODjqdnvPj37qdQ5tCqkixR48Oe/d7tHB2dG508TM+6kYosFA5NuBSLKUx9u7xa/9PLgU2R6jaUSy+OVSTDE92FC066hXY7pwF7UcVFk0MJPUr3w7lPOx4ckK1kR73NKdY05xIiveBWgG7HNVn6HtYgOb0Py2UbJ0XTgiCWxCRUxQNXjpK7pnD9cbHqzuoUotozRS3go32wRUAsrhfoiWlpAwbc9m73st0zi8KGdq5GEIEpv3s7KGJbOk4yneRb2oao+ioQPBl4x5cca42rSwELpth17iiK7AO7W4fDOp7+oHatbG/SUxwceh5PgyjFK2PWEq77dLYkElqSNKe09hDBvsu+/M420YVSVx5OovOokktx1J5y44ffag38auHz5sDJuNYfMLLz9Gx3idvaHAs6pq9fsav+mqCcLmsdMKi9S56ovjdKoyMS4nzYPcKUWiPOrP+0e0KOgjp25ZIuMTNZMzqzqPxWkMixSFb4ax7Bcqvki86+gymogw4p5Mh2341P4+lv0eeIAMUz4eQzr/LQd8USwVMc+iK8F0nVBTxUpfYsyiDaCuj4UV5fegmuU2nOIPHwLkZT7AR7Te6S/GU8QT4JSfMV86CYHqeMwULYTh6NHNvcaL1eBpyqeNdaex7jTWnca68wVadxxwe5lxx3m0se00tp27KVOk8RSIZpYpT6f6lt48vFVlopd5OhQHJFscmbLf1oQzjxvBUV2hmcXc99smczONily9jNEmUsy2zTZJQm4ZNbDFsjQaDkWqoKa53JYTCAWEAGtgzmvuJPOvgfRx/DiSMp5v+rWlzOvA+wm83LOPfPnx2oABtXMFKZeuRJIRKFQFRXHW60Vtz+eSRmNvNPamYHjjXdfoX43+1ehfjf718fSvBZLqSkKufWep+lZ5vFHhGhXublQ4UlZqFJUC3rVsd1NdTgczIKeORZZGgUISlITAjRNbNc9qP7b2jsr7WSqEYgpcw0QIIwF1CEhN3xRDC2QOCiAEMycRnBFIrRv0ZcKCNyepuIrENR3nfphOz/LEJgTbcsaCasyNh2IGQLRVJsafbfL4mk8V21k+AP2KZ/Lszx/H3Kibhw87aSpwz/Rj4T18yPapeyxcpot70xCM/x25RCKJkG+oN6X9jVgqtsHBCVXn0ts6zAlOl9cwsxwOBQi22baqLiS8pWy3ljybR0dbrUJyo8OIqikNomEOcWBYMx0S8hbtkH2Aa88OTMRm0vmW29fxQgQnFNyhHVNtrv7tsQzh3AgZXGAq4+MJzCdWtnKJjwQ75JmmkC+SED9RfNkkjcYAmUDJ94ArvKFT0KQisLzo/mIxgLmNogR3JTgAaC/JRLJYJkPItg+Z57BCirbJwc9++cJQvvGpxKJ2rC8CrmvNpzq1kTPXVAQyxQgx4ickiW9p6dPOwOr2OOY8VdGV2GO+g1DYY8FnPFaSNHwFm6tYXGUdP33XWYKPIfRtHGXM7TPTbTAepFIpBiw6dRY4hxhAErZEwpPMg0vG7c1lEB3IpZi8TmpYTOd6QlrReahnKRMqRcPToUBPVfEOEhpGUCEBiAR1u+06w5A3Zaq3wRZUnU5rFgbi9hKk+3WUhPIaXF1xDbE6BK1pX8BiY+ZAyXicCh5Ot+m0KdZNYSyhOQLmJg+cPfGoDxkTAXnC/sRC2PEDtNNaAlbdXwiq0o2UnF/IJlfn7+IAPSuDPF3Tw0IQDHPZE+W1y1Eirze32N+hyKPYD8PN7T+12IPD/Z+6JY+20mHUQEcNdHQPJCSeW1HlSUUc8X4UR9n0DpU/Lf51BniHt+iwAQ9suOPRJdK4wRsxBM5MmWf0GY4inkwREPdWSwH4RU6oNmugHujddgnJDej4qg0MNsQDTH0ukeD6IcHoxjePc+nIwYpXjUOLU3h94ugUWNfIykpaIsQxwrFcn2Aglted8OZUOCOdR1XFB5RD0Ekkm/EuAU22c6ilRJqt14RUf9xT0K7ObZbaCp8VyRL4sxA8Q1LsHTnT19LdrOy51dK5PapNotCYjUSU1ouNLXY9ioKRVUhISsRtY4VEkmvXlmUddj2xT5EyMk+cK+KYFrBzg7s3uHuDu3/qKqkGJ1jlHFzxoqWM8ovv2QbvL/D+AE6Hjb110MwGgm8g+LWLZGgJv7UIjK+CjtbpuerIDMBUGYus7PVVUfozxHsX1M84kBOTFUnJPA10CiL0woY8XTqRJiXQhLyR1CBFSZpwfoO/IQhrazdTMqwc4xuph1SoPM4gVp2nSmSm6DNqNa/On23/GTfDDzwJpwhRxXK4HUeXwmK0gGkm4lqobJtKttIwMI5fwVLUgGM1rlh6EuiCdTd1SdcsSzobLFwbdWsDqHYvkkcXyWMInNK5zFQ51GpR6Uz3hZmgVU2K9Ty0zqovLSucWQ7xdAbk1M1s8LnPHZ8LaNsuTgyH+3gtEQrfqFZrhA2JOAVT+QRwFxEy038d8vflQ4d3lzlOTeIoazCOxrGtUbAbBfv3rWAbWXPxnXSRrNXl3x/9sXod2Y5sitWfpc7xRDWEEvA9GOXJpfLY06mRbFssyh4oyjoPIjTzLy4SHy8yHmQixYJ0U5kjqCkT9hrRetXC78bRcJSxa06Bj2DU9y8uUmxA5y5qlP87cfYzStIyVz3zXOOj1wAE66fQW5AwTzOWqcaxiYgfnheo5W6B4n131Tm60S9iWVkOp5xmlkb9HDAA0MjnltY0tSUwxzj436joF0yP159moq7g5feCCnXicyjoZ+JddoPyl0NBeUJ60NIXoc1TOpS/ylFCCj0fizW0efP0jCoPhChosKou3y29MVshc5Eer4fiKPHlfFjD1YYSy6F37D48FkphErTKSGh+HrLMhw/EWk3Jzsa1p4kKa5TnRnlulOdGeW6iwj6mooiS8zItER+6o5KQZPFCeScRIjRpuQYC41eaGpGNXvoxa0TOqmga67pLZRRtFXO1UfxZYR0rSORBA+hPaUibPmoA4NeHyjKGJ4E8IK/xywlPs0gnIscKWEPxjiE5kBXJghzwCab0xu/BQ3AcUTJyUygSzd4zM2Wnmm2Yb7FBxOUEmqpMqBC2agpQ4o55mcqrKMQUaljzUSbaYAPlrXgmhlPGM9CGo7GoUZuRIGYlNCHqtGJsskca0hecY6SugGMxQJzkmupu+ZXVqypiBmQg5x77+vnTcqrZyppgbU1kxvkrA880C3NXCwPU3GO7O/OXBVPu46EqQu1CAUdacUTMX6rimWbB7mrBCprusa8WbyY8tbVizbbpRNX+SOAlJYcsBtW5dv1oqJiXWt0eGozlUH1kaBCUeLbNruX1RYL6PdtmibxI9PfyEhFDGMiqiGHx7D2sOMyijBGa7meSueO6vqRlhVb+1+bFxfUftxo470uA8/AirFNu5jgZUorgCYk+5WqexoqKGh64uu28eHqxAfLaxcajnZ3nTy82PGbS3j5/Cj+MouEIbKdYqwUXRKHBFIIvUgl5/lnMrf90iyk4UbCyCppp1ZjHsUi1uRYPETxNwIJh3tdPwzkFD8cee4aFM1EQa7EX0+6/HsObenWp6I2qSMt/yyH4Az9nku0+efEUq5Tj1x47T6c67DdH008/jy+1AKnfpFhmlHvhPKdJ6UBebA2LGwDM4NGxiXIr+ZPal+qmDGTDgwhjS7TUCQbsKA3y8RWm2gXaFqV8yKgdXUUhxrZp+mIH4MjpmL9tXzhMROTG/F0Pl0mEvQmHIhK+FuBJr4Il3yKbd4CSPtIAY/hpBkVxIdM4ECgSphoRn0xSiVkBpA6uHol4QgXfr2QUspFDG2dVcH5YcBb6NVFkWDlIDAZRAKWrqOQ6T/hQmIpPmUjHGEQ3FmMoOZRnURz9gnRqMYGaLaqTYDDD+J+CWrjvWAdLzqZZCyX40sqZaw93WEETYI5tTZjKYkKqC4iAAiq6LFvMvrqWpbqodNsW+4XW0hJcd6Idfcf8XTTOx/SgYXSthXmNX17jl/cZmBasZLkYYqzugIL34e939VqCqWNXuQ4icuLBQmW6Jdwwuzs7O87lAs/AaekXY0TzxO5Oq9j7pmANYQI4oN0dt3rerm0TwhydXQf8OBRpLRT6+5ttTfWCL35yn7FlrBDWVxf79kHIz2OeuiXKjSZnQkdc+M1jx0gNm4UGR1W8QeQ0mJpJZkUthHRAVJbT12qFLiVYUR5ppQAFvIa0OOJdhm55YbmOfRncJSar1U7N8Hk6M8garFGPtzFENobIT2uIlNcrXpX7zjmKGCdoM33Yq5T4qjj0Mui/fPK5giQmQTKyZLnNNe+zex5SzaVzPyP4oryt13S3Bo/mpe7WauZub7ytv1AjutaClljR8anG07qxaN+pp3VJRUAp7+5M2a8hVHqRYzXkflHMD2QC2Zl8G1xNeWM4VtvQHuDVJfTFu0wkQHwwbLtx1fRydfgt7YttYKWKt3YlzlpbOOBhBJcYKDUDHmQ65yRMRmWp4GNd4hwgKUiskI8Fu4o4Njlrq0aCEIandTGNn9VEvFdTECJptDP2ApvNTNVNeG31LISvi8f1quwxt/gp5R40pN9jTpXRxj7xOUcq02LWFtqrYnPm2d8nemmZdyVaFE83KGXjAN3gDg3u0DhAN2myqiJuo5Q1Stm6SlkhZdXqZfNUhdtrZ6BUxajbeOf0pwjPubpcrqhx9tP+i2M6ygo6kdboA2P5uq7BS9EHzwDQyijDF+p0BP+l2BhgWG5FA87O8iQB0RCGgm/qLP5RpkQ8gGf80nCpmMIrJQZ5jDobOMHEU6bXoTpKxcIUw3T7U3IGUeA4g+UuZK6sv9bCbFkwxT32d+DNtbwV378nCUOrR1P24cOe/ZIO5w8fGi2qCdpsgjYbnaXRWRqdpdFZ1rDBTUSwDMrJjOBAUyrJwI0edBsb1lxhco45a+7zjWGr0aFuFqqJB0BdCiGsLIBZeHKIdaLTDHQV7hwI8PY6yhMVS/eexfJ6vsL0DGty4DmaT7SdCN5wq4qMBXrLQQGyJDQOc5tmdls4cLO8pkY7msqKhxNpNK1iW2157Fhk5P4fjHiUYMdY/Yucr8JogDJHxsBkRCGYr8wgi3zMWiFCzwDxbiLB64BqNfiGBvoR/xvrlE1VKLiCShOoY/kkrgjXYAbjqdGzdrfYuZ4lCkBZyhMFp5tPJUtMmneBpj/wX9A/AK+pEVVYg1CFQR5D9Ynz2SdN3BJosn6IdctoDmTUQ886pd0r6sdQBN56rGKf012tZZwbRAmPezCS5Ra6UPTzoXeGRkx6mo5+HXBkV86zOfbdemCPinpg9O3mg+l0Ot1+8WI7DG2RsItEr6kzxurouudnnZPv6Ru8pCsRT8WcCtV2w4azndeRFas74tI76fxXXOfKKtimF64DMeeKkzQ5ufcw/ubR19s7u9s7u0SuK55GoNBRW5TNWyMEjHWSoVC4mUKIaY4S1Pn15rHr1QnZhw8evXECt4+ZAVw5iP/kE2DI9+81buHBYDVgUGWoNE96DgluyVME1Wxe8RSETpjblpPXqpLTauV8VuVcVov60LSqThA5pGf327LO3SNbR0IWy48LXNTRqxxtltQ6TK90Wtv3cSfHNnyZ0Qcn6nB7cSm/4qWOe44UP6mMY5j1m+6rg4OjbvetEx36qHJsqii+Emkv5lOR6o0jQb/EH/upTH4RpR9rdxXcE39h+y88DUoV+8ttYa2jLuXXcCjwmzKL3kzJEFpi1BISoTQ8d/ZrDc9umlsNMhRhDvWPdOQTll6NkiH5p4yjBIpMDoepGHIdPV3L47AuPf39Tdh7PpeWV0/HuUZjQX5/e9Xg18P9zvFPvfPOi6Pe4dH+4XHn5Kh4JBQ8BJ9C2Dk7f9nb2dnb2SnCWW+1BeqGuWwfPN5iB1jTGe72LhblREkDJRAlkpBx1o15cMl4DDFjMkFheUDAKmDB14RuUi8oTmvPHF+P13fqg1KYnfaqB42CdA7q4Vr0R1JeMiWCVKA3UiKzaECO7/4fSAyJ0Q8zSUTMeF/mFN4HwwFvexCRKqyNw16x9CjMt6dfWMA/OCrNrcpTMHYPZ2Ar59HreRrT+UgT2nzQPd4/eN57ffT0h9PT5w+24IBkf7B3h43Il/LSNBvIcVuJ9CoKhGq/+2Xafjf9Bf6nXY2IENCJoY5hJeeepDHUXKAL7gskQk8mPb3QN9lPmu2KaPFn+53jo8PiM0CXVlyYv/s0G/XsEpofMalRabM4j5c2SBRnZn5uSPsgEnG4x072Xxx1X+4fHJV/L4Sa/bPzbu915/yH6gNakLNd2m311SrbSiSAIkVK5eIm+8qb8Gkq43iV/UVdWf4kpY7jMFDBMooS+Qg62lJ1OylsqWe5qKf7WunWqNtlq+0x7NWjaZR22Qyfz5EUaV/gdcUDxB/YxUbbPtOOwvaSd0OV6B7sdj46OT/7qXfYPXHKBWMOiT2G8Hxlc+lrCs+q3iSVYQ8wASsCrbO7Kltle+HL9mHPkq6b8SxXRqxbbY+u3clJecPWMIjmYHsCDKJ3tsyy3Utfb0GdH2D+a+mo4VTpfNPHa5/rAur4oe8TDJA5Ap7C04ViugtVSUdTSeDgrCrM4V6wEWQx7wMCw05kJkjvzdytBrrYtTTxBlQuVFU3Dw11wVahTvYKbpApFKDMCKKcvbAgNYi8qdTl+Kf+t4tke3vbGWR/LSnwDodRexvJpKfXyN6tN7qKXAkIvnbIXbRZIfly/aXHi2uh7rvqNWVVQOi9R3dT+WKpv6+cG+vo316eHXW7ndOT6iNmFp1u7/zs1dHszy72oHka3mDffsselKb+YJlx/UAmQZ6mM+6xH9GUaJ3vEUgmrBBzenO72U0mDx3tA6AOBfI4IJ0Ah4YIMmtYRwbAOiPFVAYBVpD8IJVDiDT1Ple35LCITV9K+igTY3VD02b9GQ842Xk0Fk8pPd2qA7+Dfqevhbi87/46yQuZZKN769ZeoYiX33uvx3gu3H+/VmC4/65PCbm6/45JErvHfk0A/b11+YzuCvp0r71afrr/7n/gCg3++xnYmLJ76/eFzrdz/zM+kfc3y9P03rp6mffjKPhBxlHIp/fW66e4W+GiE0m4Yn/keUHy2HEEFVQHjlYKIhSVVM2kzo6F+paDNTiSFU9TpO2nchTcwAfW9K0hNXVjTq4nHsWnibYwHKVpNdT9E7gu3shV0eYmyJPob7lgnUNbved6JGNa0Vp3OjIW1c66flbnJt2cYtbhF+3Kisx55GKA7sfcJsOq2MiNtTmWkFwOsC8JJYYdm7zJ3CoTy5DbCNmYeFLreKDB5L09hKrewwS/vdjQqNzFxoeL5AW/FEwBXKfxADsBRB8AYjNdm26xk0iVQTfEGPB187j2vSmPhZ2CqnMdKdGqnXeh32CWCHACp3RhASKRIWYtwJGO+GQiIJn1UBoiHssh+Eb2DWFwgBOoII1BwVdgRBryjAxiAhgaaeN6wID/QmnED6x/ODXiTk1rjlX+KfxISDddadcUWo1RdD7MHC3vqz28Lbu6UXeY+RHmoalSkNTQsPHXvW9/3ZnboqBNCZdZSxufBxdtvyw1WXsV1tNUC9ZlrEhvwLHIWojwo9WQXaPZsGVPUvdW1G8IWBpiOGeHlZqWSXm3OU5SBBIQ6AVksVzxZkMDYJoROyfAfIT5brQ2nneO6Y+D/ZODI/332dH5WQf/6j7vvHypv+u+evqic36On17uv+oeHQL3WqDBcP3B2dE+PeS+cPbqRHetX8UWwcxih0E/rz/af3119MoO+yd6o24GT8+O9p+/PO2cnFemU7cH61fczReDuLLjpYZZwiG9Z0TBRnByytTcMTRra9mhbGTFkl8k+8mU+RUV0d9GnM5ywOyLDrAda4nMJybwXdy6YvLR8UKp4EFmPbj0uvl6jH0RcMhkY28G8zK+pTTSBh2AgUXnQSdXskpLkdL3ZAS+5IYyA/APKw5buD5DKRSjgcHGwgSqM53M3s9RMpB4OaP/srVqVSkFWw9S5ekWwZA6xHFYvL9YTLw3Oe2xESec338J9PApi0WrcldQkiY7SHKe1GuOQWma/810rqNAsN9+/Xcs4WBH9pIoDuEKkOcVD8OAw+VfWUBYa5HoFMCc+dSTP4+9qD+kHMC7dXfBNtMbD2xW1gJUGIe2Ge09+MtuPvigdxr8qbcafWu3F3zU4/uknW/MKi/F+tGeoc0ySz6diE9Tv0aJUZmc7MNOXA+bXVmS+H2cqUvJT4fZ9SgKRg68r0Yyj0PMfpbJCSRG3OTepcc9ZlS/rTrFckWvfNdLecYT3/hga/sUmk0UPdt44Tde+LcomOTqIprP9Rnf54qUVSpdiz7pv/36H+7tdDMn/O3CxIDGRiBG2canjZC1/FwYlG4tcOvuayiIQuw4SjrU2W5FYdPnhhnm7J6P6lGgMhAyg3BEIYS5AQcW8jkNsYabgF48qe+nQJf2Tw6d45s+nZ7Bqq+unu2fHFZzG+rOC5XJ1IqCxFuaLPb8cFSH2YlU855Zkkahc3avxV7zuUrE9fQy9Hl2fPq61wEaWb8suGXO98/h38LyvfG2mndIxKG+L8ytTTOpL3BnroS5Azn611f7x71zUNNPTs97zsfOif4O/9Cmdvrr2f5xV/958ur4WP91em4+Oc5kMJuTQ/v32dH3R/8GN+/pyfl+56Q7nz90FQxFPpIgNOpVpisgSoZ7zDfDhUPTHT581oMzf+rR6Y8wF/0nTgb+dkYNH+2w4QOOG/4wA/c9digmIsEKDxpO8oHaPiXIJHRKkIEeQ1+Urg/nI8f7oCnRn8q3WKBX4X5Uhuz+r61gCC2sAUCa2iAwGh4EMg21TA0FOWgC1UHQrak3aib1YGguyI8+q7+GaHaLz9aZX1bUS9152CPMcAbSTe2xzkmLEQdX52QOVhriCrPSB+7MIQIb3bngbnCIvKziO5WzJNYZhz/m/WRivOZZ4kuGkH1LvRkYCOLWWm6RGniqBODc+A67KZgfhZY/ykhabXS8Etlp0iUHucUX3qJU7i5oQhI+d7zujJrlSL7AxVV6aoW7eJYiYOCqxHFqN9ix4IkupcPHtiVnWdxSqCXXPwdSGYLnoeN9i005MB5CJlZoK/kZeReJUdyVyPJJC0vjkFuwrYtSSHKtRUM1CV8cNV5CRBgcl7YtGJZyB2vMDjRU7yL5SUccamWJBge1Y4SpHBM55hfognDhFlPSKMRlUhgwEzELpItzIbkGQcUUzyI1iCxVF64/5GA2SMo86tYDCEgUh99fax+xTBJ31DOPmt21ZnzkJVrPpQ45hpgnx2GNWjC9iBu5uf5hNNDzoq1aDcTuSGv9OHx1tn/eOT3pve6cHJ6+nn+JGEaxVzPefwgpFjPw58kf+vLYu0h2PeZXOvX3iM00FGgqX+kblnUy8lvn2nkPCbrpE0n3ybagHXzBj770s7+lIU56zMCZiXiXUeqnKx5jfLG40heas5TYEgCaI62Dm+ZbhRrmbiqTOYCZzislI3Rhit3tkE/NYbHpzpj03z3z/h57eb57CGl5Z05kCie2Wz/MU6qe9eir7ZHMU0gVH8mQCIa/ZGwchQlmIt+MPOG1GNZEw2ijvZ2dP+qwoy3atiGf2pTmWIykRGwY1xMQ9dDqS/PAjamdKzP2hO2/WKMlCjwAwU9eiTSFIrbIYpqM5fNnpb6hwZgrkneeMKCJclBTmQyioV6tOurOgnyawmWmNhyk9tjOk72dHazT8mhvZ6dF/+DnP9PnP+vPSGgKZMM/8Tt42btIHnnM7x53Djsn31e2BnGGHU/VqgRksyVpkG0t7aAGGY+v+VSxISDofR5cXvPUqURiLK9YF7jMsRwq3KHUq0ktB2wXqWl3GDLpD/6WMzbH7OGchhNYDnoVu4ZjAj/yodShuYm83nL3u9kXbufAUBfJYzhFZqPqKuQK0ZPWILdlkhW44VjATuiLAVRn4xYOIzpSdVfoc4O9UoYFdIVBy5e+CeLzi8JqhskENhDFUxbkmRwMCNDXpww24gyrWmSmPjjQN4Osn5oRDWBiSGq79fMki2KMSGWvzg9ohmabfkOQUuFOgPYN6znQF0VsuXeRfFVegFpuXYf8mlGq5E/RDGMWAQo2VvhTs4ZOnQdnANyBSK4nBbng3BBJaH9yKLmYbblzTRTn2bkzSUx2kGZRAOWI4imwrkmkRxd3MmSDVKhRAsZghwKhcfO+EoB3YgmPPIpDG64+iSYi1vgvz5iacKdcIeacwFPEhmVgLEoKWdanQBkTORZRIBl6n0QJsGfqLG0/lsGlvtyyKBW21xaeHLp+SITDlfnEBFUWMliM+RNhFgXrY61LqsapJJjvlFNzsRJUkwqkDsqkhSCp2Tt0paf58h0F2VaECkfgIxydrDSOoL5wI5LJHEM1PrZGWUVe71qpLCwp87DRWSD6hgp6STmu1c879QpsCbgDBkPAb9b5Zb4TUEGdSzFtE3+M+QQIoN+qmZLdPEsHZZ+0sm3sCvROHi3rZbEGkvP7NOWdl6zgmjBLeK9YkfVZsBuMRJjHi0pl5CA7kykF/W+CFEam32ObXxNqrJwKvN8wgflUdcSgrqnkw/936Rt/C2ru8uBSkcxpmgsxIwb6QuSTiUwzFL4GURx7EMCYDI04YbMSRaFPgqyuNVSMDC+43379z0Re//brfwGgSucgnGe/YFYUBVf6N4UEDdUzfPMzJXk1vuDMEMr0bOpuiHd4sCQonM3JL2Tf1R4QAgvR7n4NeRkgQe1MgLChRm+A4XdrhBGqWIhJL8X8fPF0YZzfouLo0CxkxRVpJbKvnptSfNR7SQWbTQ2PSm11W1fdCRLG1f4f/6M2hZBbonybJsb+aXPzbP/k8PQF++/syQ77I9vd2poT8IhE7u1+3dNEXj3m0SyXnkdKgc4P27tfs4f0X1sYnaJr69cXVFZQrvYe77D9F84SmyBHFHH1Es8J7jXLbNbEpWYpBc5acaPl7CZQpqtmSaC7NJ/N6bR5sfHDD3vjMWi+FN2IfbsL4BS2L5HyZgtQLMLjHfZEL8By8qOilFv9A0+tJAougcrM/xf4OZ76d7j1YjnsYRQvhKSbejW3i+Vl//f//O9f5/A3TeC2XK3psIShjac3gngvZAKsre/0MQT1AZ/v7oJqjol7vlCKqloK7bDdXWS6XXMc1cQxrxrXX46FdDLazOaBCqtnIDw1PR3A+/Doi9OTw/2fKj/rhuH3Z52z7vk6B9VfaP1QQ5qg4xwvLlOrvBg8l7LFFKJKsdN867zlWB6ruZzgcaFUL0ijLAp4vD5zRGOQD3iS9eCXmycCiwakrUH0MiacbTnIvigoQEAAOl5itpFIEXg0N/8LkEEnDCNq3Xav7rC/FNcPheRrQtckn2hCzj+/kHMjyxLhwSc3AKTUZsZdNcjHtS8hzmBawr1rkNhUjOWViZcRbJBDuWNAdLGAZgE9JJCe0gaxnBvxFgJZoDmzFrrGQZCrTI6jX3CDmAkRfKEUC6NUBFk8LaDSVx0N/uCwcI2xZ7AYmrfHEaa+LJQAB1fqT6HxK4JUHawLj0fCurBiAw7LZhg5EzxkY0QnMcEV1njF8bx5qnt9u2mSRemljmQ7lIFqB5C0bpKpthnfFgtlkI9FkuFyu8b+zUNL+y1mWq7TmptsA022gSbbQJNtoMk20GQbaLINNNkGfi/ZBkA3WcM/dB/EySQEY/qbPIneESwj7BFXCGUi8a6jy2giwoh7Mh224VP7IJXJFsHJFnfe1AAfmnYiaGXL04ZnF3KGRLvg6WXEXnUdYci4ZE9MS5TM0YDWtjnvInkqAcDe0Rny/uQ7EXXdHOEQ4wUY8um2HGxfC3FJzXoXyYHJT4/VxvSUdXFX1rao1N5F8pD5/zIVYBX16QNPkhzMk/ojoi32E3RiPyCaaB7T1mv9UWNdFSfVCum9z6jobpNM4n6SScyWq9EZBiox/IVmVjbhfRmpBngmXvB30TgfH4qYT2sHWVfLpn6xO4MKSYpewyhMHmRGY9aBxKigx3xKcVgszHU6iEHKVZbmQYYeBwApqa3aKFhwrL2MIE6v6mY+plnp9k0hCR6A+lofsNGkXfhM0i6AF8KVSF8g8mHgvsWG7uP97jnGzJxAcMz+8fH86BZ///jYJ+7RHWFAUwVnUS3mQ6M+o0cxAF8/Dzgc7jOV4WsUhyIwEObkyC+cnGz7ydQ+aDrwKMTS+KRFitHA8iQGsIg7mWjtelofsNCBlIex7PPYRHCWfBHdPbEfkBOqZBmkldGIDwR8Y1h6Zfa1ngj6x4MKXLMcq7svxGbZSD4CaHOfXZZxm3vpuVCD7qU7qwndS291ytC9dPyJOLesEq3Q5du57vtGR7IWoKXK0oy1DEsRzYOLD0p5aPBR9kqJcqGtiNB6r8mR8GXkSNDOQ0uimY+yoP3q/GAtBUe/U9Xi3qB7Jvkz2bDrZWo0EKMnB73sF6w5A6EZPWinB+2oLYp3cHO+BzLOx1B+jL2Bb1+bJsFKFIvbdfcH+HlrSydmqLqYZjWaKpuhDw01BUHESBtIks6htyhuebVUFtZHbsV0Fvb5JqXFF5PSosCJFm/dhcqJG5hZw7eY+cjAVh7rzosXhKuKLKUKdwNnT7KRjs2nQMtc6fxLdVhVvcf3jDXehvTNGehM07UK1meUCwShyFZ9ShDH8eUZOfJjXNnB2elJPQS2rv/saXJofJjnWO2NXR1zc0GncRREWZFlLMQkY2zzf8pEhEb2BzdZ465qigFS+Rs86yDeIKBMBtqJNRSJx36QiUyVta+3jY4Wy2EUsDi6FDoXihZYsIwgVeNUguIqNEwZ8OS3X/8jMzRiht5MBuREEghldiMPt0cywBRtaSqGENzBAh4LgHsV3paNN0pTAKFxSWhcEhqXhMYloXFJaFwSGpeExiXhIxRAmA0mJPCvBgKjHwrjH8/ENiAT80GDptBCYxv/HdnGG3twYw9u7MHz7cGNjeULsbHQcd2YWD43E0sgEwXrsR6M2hhOmlzg6+L/oc6VsZIBAM4mN5TsJjnAz+VwaIQZx9NgA46iBUxpnvwG96I/04f+VGQoxG4oHcWZSEIKzkuHIsOptC1A0bbwdcg2XWuBSVcGj1PWv0EcTRQl5TVnrc8GMR9iDgw3wUYqJlJFmUynHnsG4bEsGtgaJkWPiuwEA5lDhfAURQGeZyOZRr+IsCYnBs3KuQ0g1w6sDErZ1Xhh/VAvw7cWxgmTlO7E4Zp3iuDbp6enx/TZUImcw2vDjAfLw3ZRr+gMKtHhFM9Nw/FoEEU4dzYSSSVXAuVMWS9TwrkzNycNQ13iBWo+NDPFr2IlKoPQ3PDxR6Er1M8ksrhVeP9Kgf23SAEyk/+j3qj1jPKIfTo1B0fxmsrsfcJRfGID1ycCaO6ShHq73MInYT1fAGkyN0EuPicLwkylHhc+qklRtih9dWeAt4MSxkvCKWPolo4wzu/g7FD1fK8+q8U6pwAcHbi1YA9BTPydgZgeff3kpunA/9H96+ckg7vx8hcp4xatfm1iubV44NPiQFCPrB4EytLpDU3sswI1tqa8A1DAeJJtP1rl4Jy3amiHYhMZR8EUpwOZJtFTBGkOmTIxeYpXIhFMZ02zwtx5HL2byAQ2PI+/9KmcYXq2TzgLuB3TPOkM1jQ9LNFs6iwPKG26hgcHIuDq8gBShd9Sc6Q2VpUKABWReVbeZtWjq0qCuvCw6nyWt1J5A0ejL9ZlpoebXXXr+bmem3YqxCYqV55qfFsbiOaG5drKsqQD0hzNyJ4FPLBZQCxbN8BqXov+SMrL+f6ZcL3okgnREEoTiCScyCjJmO95XrvISNS+pqba7y3w8qH9noTgD+33l2L6wdcVFDAQU7Hvj87bL0+75+2Xr85df0LMFsq6IkDrhq6JaT0s/Usx9b9hl5D2MgJ5KUhFpkGgv+VCZTY5NL/iUUzkgiJLesZ9GU6BfcznkeAAHfmUSN9+PeEpHwtIcex7rEtJVxXzr3mU+W0/FVmeGr8mFGUo+zU0Qb9pOI2eoLYNkzM/FWoiEwWOJJlIsnOqTnFQrslgPC3FOyAX82e8Twz0RW2pPfbVzldsE4RIhJu2WuzRzg7btLnW8Yuv2KZbpUZmkDV9qwaI2g8h6F8vaulYrQqnOrO3gGzJzP/q+ufs8pfrH79/+uIv0+fJz+PH06s/p/43ZG/WzRkp1lkicmJ4ddZhfptPovbVbvt9JhKeZB9quSyp4bI5fVdRM93GZ594UY9zdXjmtfvCpZjusXqKlJIf0kKbBbZFii0MbNYMHHuzAsajGsxO+ndjS8dqJvHU4KFFUWksm0RbtbQc9oke1kLpNctz23SahSOigzDa7yoJNeFA9JBs7Ntv2QMk3QOdYdNhk9d268JuF++y9iSGSkvmLEPr2YsoSKWSg4x9n/LJCGTeKKRKNiNIejzil+hR/5p86cFuBgWq0fV+zrtaCrJcqK+fFh3+EInBnW7O5aXQ1RZsWatgJOEe4XA+K0ajhgnMcuLYDKE3hCH07AqvwYQwz1j0UrqMljNHKPr50DvDS4OeJqG6skrFfeRVZvtm5y3kJX6QyMwKcybxoHBWUt9FzlDN0rmD7J6fYVFs+AY1Fj0O/bZXnp5HSo3p4v43CdzHLnRfupjLP8xcuTCzgpGXYNdNQEYTkNEEZDQBGU1ARhOQ0QRkNAEZTUBGE5Bx24CMJlCiCZRwaiHODZS4FNPV7cjnGoiLVJEOYSgSkRZOrUaXfnV2jDrw3h6PRZq9h46/vdi4JgeZi40PF8kLcBBXkIovk4S5ug1APwpxWo/q5cCPCP7gt1E2ZWMRjHgSqTFOO5WZCDKqHGiBZMyJ3+ch40EmUw2WGu0d/GSjEMnDFWUhBbyXmSLCVI+DCjvhePRcZepUxNbgpAdTvaAUhmUvB3eV9OJDW7oqNaFbUJvRGGGAcmsWlWtCWpqQFlPuXiMRoVhsbZ3rKGKdRMxGtCBcIEPtIwIbgwq4lH7TibPMVGyF7Ec7O4CTn5GZxVg6yCZSY+0QuhZ62eh2QNUmSj06NID6p8OZqpS/z7laY/ayN0ocYbGphRFO6NZAQF/7Z0XWTYtjzY92WkjMMh0DGgkCdnPJWB3GDWl6rgu2O+Vuzehq4WM6lbU9sDBTuEO2uVeqmDLWShTsxIFKbfIW5hdE9C1h1NayZS+6nee8VEz+Fg6LVcpWqLhidqMuFJ7XWK7rJabgdi1B+WYNAh7HpZPMOWObMLDPMAxsLd8WY/9fMYWbebzxcvlivFx4lN3i1GF0aWDZc6oT4N4ecDbQzQHdWGWJFF/JQBtXI9cponBK1UeQc+oABZ3e6Oia051uLhqPIdwvg7LnJq+4K//CTaZFYGChVTPAzZ+L97kne0NPItAXZ72Izk2pQnJNgYAmqL+QQ8gN1BoEw72rGdZpoj/zK+7FPBl6P0rStOsfSSLpBSOeKpF5B/RvzcMfPvw/Uf4/Ak9sCwA=',
+    '2.0.0': 'H4sIAAAAAAACA+y9b3YbOZIvuhU8Td9je5qi7arunhnV6b5HpmhbZf1rkrJvddmPBDNBEmYSYAFIySy3z5kvdwf349vDW8TbyazknQggM5FkkiIp0lbVwB9kJjIBBAJAAAhE/OLzwR8UGxwcHfzL05gNuOCGS6GfclkfM20UrUdSsfpExizR9UEib3X9ZSJvD2oHf9DRiE3owdHByJjp0dOnH7UUhzaxLtXwaazowBw++7enNu1fDmoHXhUHR58P5mqBcupRwpkw9UiKAR+miuLH9RdU8+g4NaOGn374HZQyVXLKlOEMy5xSrW+liuH3H+KZoBMeHRwZlTIgmUWKmezRcJOwg6ODzoiRLBsZSEVedzpXpA9VEpqaEROGR1hh/aB2YGZTyKSN4mJ48CVL+HwQSaHNwdHBi+P2aQNepJopQSesihS/7uy7jev+UjtQ7JeUKxYfHP1s337Iv5L9jywyQMgGfGZUMbUWo40cM7EhlzEPNrOPFbmEbZjcPG41W/tgwQkfMm2+7lizdW7Dh5PTV812536jbd3ad8/r18ZMS1xe5DFNEnn7kvKEIZupmF0ODo5+XmxjzAY0TYAnA5podlA7mFA1juWtOGE6Unxqyz84sd+RG5qkjHBNjkjvvc3z/qB3UDDrdECwZIIkEEoGSAVRTE+l0IxEMmbkcfnxb38lf3r27EnBvL6UCaPi4EvtN0Ny1t8fqijcSVVfarZfWdxy7xsytv09zyNu2KTyhSOWC8OGTOHccKSdcW2IHMyR4irEYW9GXBMYy0ybot1UKTpD2lIzKg82miTZsFtjudxmIYPx4U/T8mwkRsLErR98+QAf7o6cpfL+29CzXPiuT8+HL/m4bYyo0iCEN+jLj/SG1gWX9chmrmeFrJ7B152Xh/++0QzGHP7shWa5Aomr3I1Wlg3WjOHfno7V0iKjYrOm1Q6YoP2ExZ1o2vxkmIhZ/Iax6XHCb9i60h+el7a/zQwMlR5Ksx65HTFBVCoEF0MiBXnHRSxvNbmVasyUrhGqgUTNCHPkEC2jMTNEYomaUMWIkIbodDqVyrCY9GfYqqyoH0/eECpicsuThEQ0RXEkBItw2ILQTBXT9ffivagW89CespR/N2JmhJsnYvlFOo0rAow6RE4tJfZxp3HVfdNsXp2enDVrJH+66DRbb4/PipTG5fVF50l901UssH4PrK+cX47TX5+sL7WDgYSVtMVirlhk9E7m5ab8V1ntRI9kmsSkD/tZt8LT1MgJhaUhSWa7HcRfhc5NenyTCr7UDhI5nNtM4XSs3Ga5N0ykE9jut5p/v262O93XzeOTZqt9UMtTXlye/ISP7avLi3az9IVLwk8+VJ1nvAXCCX+SyGG9Ylc2VfLTzB0JdrPbuIISy+eP8thwLCgd3iAPKRVkF+UDrZOdUtfWyaWdpgubn3b7LFs2s6lsaTB8wmRqdkpHx5a5IZ8cJRWc+nKvI2NFny2eGeNYMa3vOgm7z+CoYPKe1UzdMFV59t7Fcd9WssZBH5a01aK1VIdU5o52FAelexflCaj1cnqKi+WC9+S01Wx0DgqJkyeAluKgdtC+bLxpgxRZXzbbIuY3t0ALEGqJzI4OFZ2wlU5lzS6+3zTwhMPC8OdCsyhVrKNSbY6TpAGvBkAJu2O1rmbspUhmhE6nCWea8AEREo7+2hBtpEJOZ8SxuE4upGFHpAMn7AkdM9zFocDy9l4Zhbg9cwuXhFr6yEt3SGfacDGsk9MBmckU93uphu0iJZolg0PNh4LFJCqaVyNwsEinhJYpFNowGterd0wx17hlikYsGuNudODOJRNpHOlFFWvuJwInN+FkhUC5R7H3nFqV693CJHN90PEW3KXTaiDVhIKIi7PiFtfKXD8Fe3htaD/hekSo39dGYrOtUCV9NoAegWMM9G2F+Fots/ZT6Yc9VIJ6Zxqfxglbi93FknLV+fP5QTX/119DoJDeqh6DKUYJkDjXJsUmlAvC44RljYoSiROPm/V6bKEtD5HuDxV07rzWdWa1u6c8o32Ge/FqZh2TMZs9tayaUg5aKGpIRAUITWoMjUZ2tFICd51EKtL8xKIUF3KChVvtgxwYJqyYNZJINaSC/2pFMUiioVTwaKnVwLeyCBkzPM5MuDhjYggq5+ewyTSGKSDz//75/fvp57Pkywf748uzw/+odw8//OsfqrYq2JzF4lZf4QAFWdYPa7OXas2Mrh/Df6cxbHIGnKmKfUh8Jz3FvnA1oTzekj59wqKELj0owCcvrSLoBRvRGy5V1V4v25Gevrq4bDUPagcvj0/PDmoH745bF8s3pFmJbsWPMzFnqB4TbahhVgtGSYxEwoldo2aU8kTbKSFipmqETbipEbw2JVOmNNeg7nrM6sM6oSSR0Rg3DgmPzJMjAsQRpiOawI6PcNS7QWLzpEaAZPLYTdcn5JYqgZ/wAfy9tRsIWHlvuWZEp1HEWFwjtuUkYfTGbURsA1JhZArzxd8SHOetgJ1JP2NsRe/bI/9xauQdZ527d1zzMgmGh5imZvWt0man5NUTYJEqeyaf02PI1OyVLNCcK0GT9ej5sum0yotfmE2xP/o/L3Z2zPU0obMLd6BaeO/kBf2Uy4s/P6utEI/08Nfjw388O/yPD8XPevfo8MO/Vg21CTM0poZaSt1q9fnLJivq5y+9gwp2wclPT2nENiY/oz2T7Ovc+K/Z9/cRoNbOpyFFlCrFRDRb7Ou+Jy2Ltf/v183rpneCz54bxxeN5lkmNzc6wWMRvSrGJHzCjVth+AQqfL6o7Jhjg82zKSdO2JSJWF9WHwNivnTEFwIon9lL+nfz6egZYy2uawPDVL5nKdXvydjVkmWapEMubJUx66fDeouZVDnhu35elm+dQF4qs33+5id+j9ywzG+f2+76ts9/laohy3vkHgW1mXlLFYdl8x6lXAt9j3Jg6NWPM8OcVLGtCjihw63ynQ62ynYm5XTrjNfCbD56MPcVVTRJ2LaZU70dc3G8gXDYrnPbcLkgDKfb0d1OGNuO2e20D/9vl/eWm2i0VdZ3UoFm6QTv0qSabVoIqpNO5K1IJI23ytxy1kjb5G1rtmX28U39hCXMsC0yvmJmu1xv2ExvkROH9Ju3W+XchtL25u2Dm8szOdwmG7buDK5nN8w8YUbxqH6Vol5t09z53tWNg5d8i/XAK8RNgXsWY6XX/cq4nm5NiD2h1S/xv7ewGd24CFCX0yHDTTQ12+Y+YXE6TVCtfYobuK3L2WaOZ7lf8sQwdS8CsEMbeJow+S5oq74pldi2D9uW0WI3TOmts7f5r9vnnSZ862HxTvHNe9OwyTSheA/UsT9Z3KF6fFCppMC7ljtMRbZSUthjCxZfb8DfKlMCJGmZ8jZx5r350UtbBS5oZBkcHSnaglkNMmiqoEo4TdrtL9yswUWYkPZCyapykXBQdOUZ3NeaCLg9yCx0nIarUdS9XpUV9ixR+Xx9D276J3XgZjXnzuDsa3V3Ip30mXJMtFkNyU8HuUUEbo3KrS7qsWa2IFfikhLAjZL1T/jWILDqWnUdjRKaDK1PwHF2mxjbPool9rABU8QjgvxRfDhkyg6LKUXtPmj0Bbv1WQRvFYMjOouXmhAWTZu/1fTGSEZQvZoF4EW1fvuKCri2NSh2wzVeFWvQNENxdXIC/+WvbGv0mE+nLHY6aVE0FlS9ymhyy80ITHrwHSxLvCiCPL5l/ZGUY10j4O8VpwmDn3Y7r2tkQkVKk5y7T+rFnYrGuxdtwEzTUDVkJiMULDrBfAbugOyNr6stqz+ZrcH7BZ4ypaTSQS0S1CJBLRLUIkEtEtQiQS0S1CJBLRLUIkEtEtQiq9QiAy5AFRCODuHoEI4O4egQjg7h6BCODuHoEI4O4egQjg7h6LDq6LBo3fxsC+vmJUbCFYamax9LFu8TsbT6MVB+Cj8d/M6W5byQMtlBMScwZXdTDHiR7aIo5022g6Jg4u6imERSs4NyTsUuSvlR74Q3pzsppY3++bsoCCfdTihKWLQLinY0nK9bpzso5TxNDNe7atpPdLIL2dGcUL6Lcl5KNdlBMS2W4pU/FqXzAqtWjcRqSUryvMBqWb966xK5WMHneXeDpc4Zmd8jWBFkJjiYRh6X3Sn1E/BUw+8mdAqf2XUKvNDsr/r+vWb25mRl+9FuZJd5WC1x/sc81kbBevQTLqxrMpg00D7YVoCVQ2F4IdFfX1k3VHpDeYKO8GCOwj5NpbaAE+iuR94grWjzoTNMC1KuE608+IQnVFnvQtA+Zi+5AOSKoaKTCXRWQsUwpUOmfQOgueIqCMKqLUGWU1VAPjLh0azFBptCES36dFUyunDJQ0umHgMuR2zChDkirebLZqt50Wj2CNLBLcnW7dd6aDrLmRoASMrkBkxiuBlxkVvtPNLEMEGFeZoPYqIjOQWIAspFnTSFYWqqwIOyae3EEJThBzIF6LuY9FND+FBIcPl05copE4dapipihNk8PudbbMDA8MpSO5Q34OYlIlY04vFipU+quP9LKg3dn2UfFl//O/zd2rLPkrixVZ816nOZ1zXqey/+bjOADRJNtAQfW5eRUDshi16GgW67niTshiV+F7ly1iKWPG42cUhUdpFiRs3uA0DqegQcjXUdS0MjQW2oyJau6j5owbd2TM1yt2U0CMtbgc7J5aEJ1G4DBFpFZvPTVAqrKH3glLaoiOVkf0R+wJFgDd7ucnOsHeiE3jGn7zeW7OzWCa1D3bp+Tj9l55/22XG2H1qc7DuqLldx2CuvO2qt2klh34WLu3BxFy7uwsVduLgLF3fh4i5c3IWLu3BxFy7uwsWdf3E34cJ2sHfQKk4Rzn/p/gcJXK46triNG2CzWfSXLfOeR9OOlMk9KWg7X6/75r8UJwhPu2Ux76zzWbUOPZ3G1HkpFkiQ1LBDwCVcCqmYARdqQyfT7NCOYWOcD9otKI0UQ1WPVCShGgBTsap6NUJfdsY4+rwI8mPjHtg7IQurdA8NxbtyYSsUFDKFaUAcRhKoSDV5bOhQkz+SAU2SPo3GT4qYOdYj1IJ4z8FL+Rr97LS9KdCSU6vvC1lsnbv2ev572dVC0e7PFb6FGVxXBoHV7rROL14BenXzzKJZn17A35dnl8fw/4vLSwDGOjnuNDun503386B2kD1dt447p5cXkOX0DFJ+bOOTTbtunWLZjVYTSjtutY4Bi//8+qxzmtf40/E51NE8t6iFLy9b55Vg/DmGZC7QvAuiAlivqu/xo82hJBe9wddEGntxdtl4023+r2bj2nEnY/jiGwAdKyU0Ws3jTtNL2giRbK6CXjXYnNawGt+Nf6nNLGHltp1evLz0GtRstS5b0MnXjUaz3Xawk3ZQ4acbUQ85KkkGCbcpfmjWTJd7036vsDOpmPrYhk1ig32pjjtkuWBvxhz4ds4YPWUR3BhVOurHPvzbPbSZBYzcfDwHWwMTeJHjnO8tczI/+7L8K2XNX83lrN0tJ/1y7Cu867i7oHsJVK/W05M16jJs0vntSNXqqdigAlAG+pa3EH+gh6X2fNV/x8UlAH7g6CM4wqvjQyg24Emy2bRYcjGNP2hCrk/JiAvjohiwQ6ggc723/UOKdjjY46HFG4AbUgSy9eZafa6zdTqE6G4sdvMuCwA23/XePVix0ubicRW+fpXAg++XQTBgzcTFAoSaqjEY5iE47XioXAfzwVpbOz7mHSZzKyXietFBtpWAK+F2d1D+EtD4DYsLEvpbS2hPFm0cW+SByZ4tYno8sBYsmVR3ZH/A0hbX8uWHju0krG9NXA2fu6Au8Fp1DlfxNPE6an5KWNuPlWXQT3eUsZ6gX1b+LgRzkPtB7t9X7s+Pz9+WFA3LwENZBvAAt49lwDefX3MpyDTH914PFgrax6IwX0lYGcLK8OBWhtWXMWF5CMvD3csDKvd2vkTMefltqY+5KwZgEMhBIO9RIE/op/LmY3EU3r33mHBxZyF37oQ2XBruitgYVoawMtyxMmR3PbteGUpepRtdXO5U8AfR+mD2ur/tGf9wp7C9Y931/PVBFxYP/jZcLXwDQfWEzmKtrxvJbeOjeqp42BMGwfVQD+l2eIZNWNiEbSPB0cpm5wLch7v5hnYSNpxKkLdB3q5zBr/rvJ2Ppuy8fdfZusjwOzLEWDGnggj/NiIcbSt3LsM9SKU1RfgdkusjvaF1gK+pv5U83rVUtpgGQcwHMb+0roDFGLAYAxZjwGIMWIy/bSzGZTBl4OlBhkqmU9hCofewXQ40SUXMFKFEjyhgu/mLVJ00AWEuGvEk9rdgDmLO5kRYKKkmjzThscVQFHa3OKVmRP7rP/8PYfVhnVDSU2zIpehlRQnNY8AnA7i7G66kAF/OHhZm63H4cVhq7/NnR3Hd+7puiyRfvvTqpCPdKk8Am5Bo3odNdA13H0hlmiQklianjQvSy3cePfIY6SxSjsjPflUxNbQbMYCs+9B7UifQm4jB5vblttXze2/HZeS9xzNwTJVqUok1WHUiuv8G8kEfQaq3qOHU9G1OTeAWVu0qZPeJ9zo9eZuDb6j/KmDowskonIzurQDzUA3X1IB5OX5HKrBV0ypI828izcHLeNcasNM1bQt3qcQKojAYjWy3t3zAc3MPJl6+2iRMzv8uk/OjlgKAqSbUp/mYAEYE0fgim1nQgxz8F7yRu5bta5j1u5n1iNux62lfoTirNhBrpNrIydsMNylnjAPfXp8zmMFnzakdpKlmCqHpp0regIYnwhr1wiDzWERTI61C8yVX2uyYML/PBlC++9zNqgmw7tDyjuiRTBMAwic2AUDxZ9lIrCZ+C7yfiokW8H/2K43Zp6liWs/R08xTgc2ZIAJZ4voLIi6QIRNMIfoiVpIFfbBBRR4U2lAByZXjDf3+AIggFAZ55JX8qP5evBdVssA2urcEsSjmA9QxL8aH2RGA0doBYAKg0YaLqD+uMhzAZTfYFSaW29284Kppu+rQ+32ZBaJa2r14jwKUYUQVjo2nZJpQLrJQU4+xM6kmfWlGBINoYewWbJmNTyWI3RGQ3md8X7Mvv/RAdsUskuk0YW5go2hksStooOQEXwBmJwbxWBgdZyWhVjkT3KDY8c6l6jrreTCsCerj38GxbC5i3CrJX8t6V9uQXnncrgIUnbTg6tXGWbulyVjPhXoacaaoikazGtGSUNJPZDTOI0NxuBSdUlzuijxcEzv9rIzgRrv73vwTPb+GFJlvR8xFi1JuEmf3nbZqrrPa17fmDzedv0fd+KACp9W/JY+zuVQ9kDD0nzMHeNBuYKXoVxvOdzDL0CZH6/Z76QonrxPtUQHovYpp1ZdNvyWwZ2+AGG/XvmxYVu1LYOTtfHfy3T0X01X7HlwzN7VH281maRU8eyQnEwjiJSI1mxoWt/firxc2VGFDtYUD4NcZ12FbEa7c19NNuOXOqiXgqsWGAijCZQ5TiGdcaCSzK5mM+cuuY3Z88m4/yOsC6i4MHux9wX5uCgLARrgA2PYCQLdozOWu56eIMXaZhpFXSMNi2Cvof8Wc0bcCEiBMuJHCmjtXz4GAPfIV1p+gFt+PWnzvyvCye1BAaArnnCAl9yUlrebrwe/SNwR7nlIFkZ93gve8rKxdQz4vqScASgU5+6AApebGaUCWCvqhbVaevYA+e/7XYdsYxFnYNu5p8sKN5q7n7uoD9PKrZHvsRYd5OYALYquZlPgBNKcsBvDQW4kDmofRXb2VtQVsGzN3EZMh+KcEwRTcSLYURGg1sTtJ9EsqDa3/Hf6ujmidWY68tNYajeOLRvOsMjh3joS/DIF/PkPCJxzlHfsUJanmNwyPrVDfs0Vjlrmm5zTW/DpskZsyQye0Dhl0vfmJRWhxd6w18EOK9tlx5Ukc368RPvtuXtYOLi4vmpUsrZqzi2wEMT139s70v4ugz5/nWfOhCs46ix3ePW63m61KcHrHgZrfE9uPx6ILzumnDCtrCe/vxdKNR+m36oPz4//VXRoZoHr0b8N+axjRoNGILXKaCTBZir2tgi+hTLImE+eIz0rdlMiLzBIVAND0SmqXn+4Llxl4PthEqr/HLO8PKiW7JLZ6z152AGS6e8ZE0hitcp31H1xBwLoWc8UiI9WsTk4HoH1MeMRNMiOaGchqlxJrzQtcqBFuyC1PEiyR0CQhP+d8IciYD49Hxkz10dOnjpNcPo1lpJ/G7IYlwLDDYcpj9jSn9BApfVJQBzU90lVEXkj0JKXGohq5DpgBh4rr8DnitbQ5ZjLFq3+7VZsRKZIZVtfjIkrSmPXwrqeHywE8Fd0LpQ14YvJresdZZAIs/DI1BKYEbBXkPB97bmT0CqLWjKgbRksYLeXR4qmnFgZH6Obfejej4QhWtBv33uPceMQSqi0hWAOZUBONgLhhIvvEncV0nXSAiWiOpZE9XhZKdNoH6t0RbHfdjJfjfYY9K2+FG5rUEJUKUIDXyU+upyI56XPB5vq6fAwrOs9I26VcoPbCb4DrsGwUCObPhaWjrcJrcSCTmKkrpi58B5x19gBoBrOhWMc8S+X6RKZwfOVonu/aoqTMe2yhQTWwaogUA4gGSmxTyJSpQmZsulT9xhpVKVGzNnwlYmDnOWh+4rpaGVXQdfm22XrXOkWfiOzs4ae5c8i74xZ6Rby6uGw1l/s8V/VFXprfFw05mUplAJkyayZMEFCCUcsKmihG4xlh0AhYGqoXlGo86H1LPFeDlQQbiD383q5pexN8K1bfClFT+MmtHic/vz/4/BmOtvU8x5cv7w8+HKzg6Vq5N5nUP79/X1nQ+/cHH9xcX89ffavilznpr0XXwmgqGA+D+3bEoxHRDPwfoc+wL2EIZdsAqrzt1ZzjpFQxUzXcVuS7DeeNdcNU5mnl5hXXZMympk7OGRVQFfdfgbEIzElXhzUfhoI1i6Tw3CprRVWYN8sohTMyLn9ud3P5FrHSEG2js3OH6vFGQO/TJB1yYUuKWT8d1lvMpEqsYzno52WZRq1uVWrb529+4vfI/ZLyZPvcZ1a/s3X+q1QNWa5cvEdBbWbeUsVh53qPUq6Fvkc5OG+PQVADU1PFtirghA63ync62CrbmZTTrTNeC7P56MHcV1TRJGHbZk71dszF8fYSltKtsrfZLykTYPyyXfaEse2Y3U778P92eW+5iUZbZX1nl/6TbOXftBDYe9RP3LFpq8wt4Lg2W+Vta7Zl9vFN/YQlzLAtMr5iZrtcb9hMb5ETh/Sbt1vl3IbS9ubtS+SwfiaH22TD1p3J4cacmTCjeFS/SvsJ1xuP/gJtwo4Dq1nfvhA3Be5ZjJVe9yvjero1ITI1cBt8if+9tT4VGxahjVR0yOoNKSJqts19wuIUdFYQzAYPDVuXs80cz3K/xHPcvQjADm2kCtBI8l3QVn1TKrFtH7Yto8Vgu7919jb/dfu804RvPSzeKb55bxo2mSZozV7v2J8sxkPBCggCe3SAxZEp639pL13L124DmiR9Go0rrmPfHZ92/FvZu/QhbaOoYcMZQM0IMO+5xbrhpFUgVJETD0kDKnJfp0myBNQdtgUeccdnQMvxxU/LCXktb515FRiI0KE9UGJJoBUdUi7goEcsb8jfU5ayRxq+BN1ynRyfnR2RXyDV5p6kGi1WQI0xhUFnyu6lrpY6Ob74aTEj2EAoDerTihw+N47P7mIG5FkdJLqaIS13f2upyrBllUwNGmTRQqvjs8SFlAG2QBcK0nrZIM+ff/e99cg6IhDCWkVUg/5qOqIinTDFI41H6NFsOmJC1ywPtKHKHq0h5Iu19fGy1MiEfiJ/+ROJRlRp1O4ZOrSp3z2zrELtyScryI6+e3bfI/USMIGF+ZFd7G9ihrcRIXYLoOsNUIwydY6P1fZ2JZu0O3V6whmd3a38c6Nq/kMax9wadl1VsGQxMnnR3nlriMi2rcS2FTFD7g57O6d7nrdRwKZndW1pVJH1yyuaDtnvsleG0LLfZJ+Am9Xvc6bAZd2682QdA6hv00+KGTUDkSa0ocJZDy9bmoyaZdafA/4JwpoxsIvtM3PLmCBwwzCZGr1oIu1bkhXa91az0/qpCzuL5km3c9x+4931VL1rtJrHnWb3ovmumxvObXbns1Bqr/qexjB1Q5O1Tdcm9NOxa7uzYbPWlc8rI9kUdndrV7AopW13wbtbqkBffimwf3aFVjB3DzpvD5txyBt1+Q2aJY3gyDrYbjg2P02lsIqxNUckK3LgJThcQ2q8ZYIhqn93YxSb9ZJmJ4WFAOAPbwzDlnBToubHvdfLD2Do+y1anAjeGL7XXGhREcvJ2oJZ4edOMkMaWi9FUgz4MFVoJKWoGLLf3Yx4kAN4wsW9B73t0W813suD3G/P4pC3Q3Xj0a74cMiUrr/jIpa3y8f5CYLeWnhe2H2RW8yQjXJ7Vw1GeX74UbjvtQqbXDkwYSZ3SHGVWxM3xervBdxtu4IRHpPDRfiAKTiU58gmA86S2NlUgcZCM3P0XhxCzTROuADDO2aOSEw53EYDsdmbrPDHSyizgAFYy5DfMGFzMzjfx3T2pI7VACHOYM/InkVxma/wjnoc1+bqsbJhrrZEyjFonlyjdMJjWFrXr2BKtSHZmLeFSjAzuuWaHeUv8gLdqK6R1SXnu1CXv1YWczeckh6oHmeOU3Iw0Mz0oP6in2qOmTXkZK0yB3ZxHqAXWfx0wmPBhyND+jIVMVVgJ0lFNJIwTqQgPWDnrxJGwuN5SFrN1A2MOffFkx98FgN0tKCDQY59VpS0KKKzZpSPOk4YbOZgf62dqSHC+8BMg+DCJ8enZz91wbW6e9I8Pjk7vWj2XD8dWfPRu+daPqKhcH8w18l5alLcseWuSc6usdwnOXfy/qmVOsh3PzvBGZAzpgqyDEpYzTFPPq/NLexZ/iuzRi29zKek++704uTyXW9tdpVH9+H87LAyJ76hAmx0qPFmcLY3KSsrn9/B6qVTATmcs77E4zmaoNlVnIbidjs0S8avIPqWjdYtuZ6vLVYQ9n6GJtSIkR966wxbn5ebD9qMm6iCzVBbFlygXLG7H8CU9NpnpyenF6/uw72SrLdh0YE/TvRF9nKKWFPnzcfknZxslxenjFtk1Y7LFrNDhuoRH7hLBOxLdwexIBNK7MlWFIyBTtgnOpkmrEZ6V52/vO7ZIu3epzRM+jPyFzKSqdL2RsJZjWeqe/L8MKazjG37lQKOjZVGq3YFq2RxoTbLL44Qv/zYYpu/sgjn+LeNfweKR/TpcZ/HH6nwEqJIUe8xjrnuHvdp309Mhpwp7SXoCS3l0hPmP7+gEzqW/rMYprz0/DFNvGeuNU2954QKM1PMS1H011/pDU8SPzH9mE76qV9zg3Il/UeANaci8j9hqfEfpaBj3Hm7hBM6psp/VF2mu22aUDrxkj/yvkyN16gTmdLEK7iZdI8pTz1ev1SMGXnrpbyifamk8Nr0mirqN/xHOaJCMN1P1dBLTf3+eUMn01LVb0ZUGZl65L7hQ5pw/1noEdVenjM6lF4Xn/E+IPuX+H0mJ/5TSkXsF5D200mf6hH30zQde9+c04T2pf88TU3pWTPlDYRzGIg+e87lkMZcj/xvpAC0Xq+WCxgEfY+Mi/gjnTDhf8LphHmdfiFTOo5G0pgi7TKlQxrLdCi92q6kMvLwQt54VLep7HZKvOnwST8dGy9fR/Gp9Hugkwru8RuOcSPJxpCCd4YwF2npEffJYFHgpw1Tntiuz5MMH6alFEWHKeWinDYELYuAScSE1N1jrpiu/KBBDZ1QFVVnb8iJjFv8hsbU9UHFJyqW/ep3P6Yf01nlmzPabXH5sTrbOROx/LX6XYvL7iswa3TjeeGDNk0MXfJGdH9MrXisfHmW8uoyO2mUTpZkvNajlM7xJi3zQ6cisstknmT4WI7LJZqxn+kFHfGF5+4LCkC4VJdeqD6NS8x4wRI2KT/bzWieAELzsE37SYmqF5J233JdYt8LOZRzCVyXyqoeYQ066SseD1n3BZ2V06ey+woUOKyULKJUlBIUjWi5xMWR2qAzJkS5oFm5pxojHtGhLKeMUjoqzaIGT2Maw/BQ7Fc/XSqadF9T1ZepKqfPjfqG1AYGdZk+ORtR/ktaolAxbUp8b6SclstKofE+zSdUwBZLj+iNKCXfarmY0G0oVhI2J0zcMFVKMEpy46dIUA+WqG/GEynKpDa5SgWb+u1pJrB83tBY+hU0hWaCxn5xL6Uy3QuWlCnG1Hd0VupFSKQJK8mAVwmN5kfTKxmbEe2XUqRe+ApGW7eTqnEpcZ6+VymNWSLTUutepdSwCU3mPpzRX1KelNJmtCSDX9OED+inUsrN3CdMTaTmSeL3NIBhU5H/D8uKrnj9RshPFcnnEHVrWFXeFQNDnmyjMfeyw5Kk2+BmVvHuLbuhlelcRDD5qqh7xwWd0GjxzWJz0hvud8vpLzRJSwPzRzqh5XE5v6z8mApmN5gu4Q0TJo3Gs6dnMuU63+fMvz2XwvCIlfkPjO2eXvgpiiZMxPyjT+cZ7V5RX1Kc8YlP4xnIRDFkSYk/lfScgSFS90oBP/2Pz2nEuCwlCFpe/CElLedRfChNOcVwMSeDzkGWSiXLWX+lJinJzsWF+JwJkBOsVBhTPC5/ZBI6hsJKiZ94JOcH2TkQVl6FzqWIzHyKAWXzbD4NojjIuUTFaDKXpJlS1OfJBc1OJFkCu+3+JEvy4YJP+bBExoXbBOaPSooRLaeYUfeEjqWBRTdN6GjZ2wZDk6Ilb4GcNi0v4hdp6pN3+ZELOvRrv6Iw58oJQ8GVScWwlKpgGeV9n3FXI8kE9wUK7IQPaXpoh+Xci64cdNtTysVcuuweR4otJL5lyahUW8ogucWjcqowtHsMYtkfli3Kxazb4uX1q0XFmIvuqUiY37EtcORnpYRheWvsAhuWvuGy+0JRUaKmJTVVpdnXpkDfqXbIdKVkVeoqSOLlPQckyS6usXPpsntF05IEasNNkO7PdCpiP3nEp0pG/iBo8/KmsW26L6gyI9j/zcrpP8qR0OWkN9yYuaSzNOJzBXZGckLnPrOi32d8+5YPTNeZWXvpHTZMIzidTv1iO6O0JAE7oxT2tXPLdod/TMsLZgemnJHlFCNLcuYtdGRaHi1vuRqWBuu7ETdsJFVpJ/uOC8GnzJ8sP9Fxakqi4ydYLm7Hwg0z6PvIOGWEFVBF0gm9sYudl5TClurkWuWLQPHunEa/pHBrMp+c7fG8tOg8VbEsJ17RZGKbXaS18E6JlhPbMjWj7pWcJ6A9k7dzn3aUTJJy0lupjcRRiAlPz6QYzhhV/RlDKjWHw633O5lQK/PxaeK25/ggaDxT+dMvxgpl9yD7LH/SoyHt245wz+MR7dM4TzAzVWR+QYejuHj5go6UE1b2cex9KYZj2xr7qAS1uit8ZFyleaUvuB6NWfEt7IR59tSgSZQae1LC5xH3HyTv00QXLW+MpBj+wq1ktgmpGI79BJnIiRXS8HhCo4gWDxOqI7vw4/PI6WHwgSc5VSdpn3oPekRFwdSXdEKHqS7IfEV/zX/Dkadg2WvWV7J4kt3GiHfPuRgVSWLYfSML8l/Lm5z/p2qcGp0z7hSMofoFl38ElVxBxY90RqdO7YfPTKU6Wwwh4Q31Mr+hk2hETdH8N3BwHPHiEYaOKh7NaEJFnHoJ5ecRFfFsWBQnkzEtiHujqBZyRlXRnDegGOyepZNpWlSTokF68XhLeT6OzrOzXfaQFg9DGheD5JyOYaOiimfBk5yU81RHxYy44JHUPH8JKqxx+qtgHt8hTfM+92i/nHi/Fc25ejUSctK9YkUHX8FemQqaf341g3lPi0b+nZqC1L/DaVjQfNr/ffbrLJEqzglsUTGUxZBq8RmN88raNNt62afxiCbce4ajMBX5+GozWQyI9oiK4agY9W0uhnQqVT7s24rFgo1lMvMa36F8WkzmDoWZLnLmdvo84bp4zUaq6KUOS7rHN/wmfx6BetB/mo6KRzmeyeLBo+D6YyqG3SvQuhY8vU4oFX3qc/Y6oaL7AmNIZCkqnfySE3etzeEFK6bPW44GVyJv/9uExvwmF+KQhMuc9h6Fx/6f2JgaprjIzo42UbEbywM4M8A6cPyrdCqgLOUFU5PUdnmW1KCCWnV8kTJl3bdMWXVQlvqSMiXnUuYSfqSie07dopMlntOYcVWqssVm44/UnTKzRLsEvmJSDXnp67bpvmaJ0yYXiVQkdnVPwVYngRXHXsgUz2Bexm0r8sQXiutMxe0lyjET3dfcrqx5egOEs7LEF4mpcjuCPOmEqls7G/KkZhol5XyvZZ8iRGaRdPb6tPzMRczcalwkShV3X8vbcpXnLAEF2FxDLtrvys9whimlXLH5lL+njAmduNmbJ2N/lFNmsZhjeYfqCRW83NC3HAw+5xLfgUOyn/AT7ApvucB+fYG3aC/w5gyunnjy1J1b3NMJKw53LqlJsUT35MpvYODiBhbXwGDGjbb7+5fGCf7q4F8Kqqan2XgqUuAYaMWuS4BqABU5TzgH5xO7eXEpF+x2APY1jocu9YpiwOYioU31GH3GbqmX+ad0jDO7MeIJg9sxw8Eg05KAaZaC06yLGlaX3cSW2iDKTWxvs+3+/rmJLW0OZ1PgSZMjJ5smevrqvFP8+uMz7/dz/3fpRenNd96D//t77/efvN9/9n7/xfv9b97vf/d+/0fx+9Cj4vC5/7v0ovTmO//he//BI+rQ/8r/yP/GI/zQI/zQI/zQI/zQIzwnTzEmbnk0cs/XjYz5151G9kvAMVpjb8PzP9IEVqZmCgZUT48n0PMx3oNmSSKWViJlCTChxiMcUlmSAVe54vkFSwZ2shQJQ0VRMuYpyq7n2TNcmuuE3lA/LdUagE+KlBQc7Fip6DSm07kUMHFnXuGNEddcUK+hDTllYkRLX52AE7v3/Ir3FdwkKS8pBbAolEku5TVLNBdjXqSc6oSBduTc55C34XUpP4JPpVfQG9jfcAFs8hI5u/GflPQfZ9x7OuO6L70azz6m/eSjPTxnSVLEpU/ST2wCQn1YpJ3TWPHYf7Z3afmj4mxEJ14p51zgviF7lIKiGiV/1pG8LZ6LXapLuNSJ9/kVVdzr8CsZD6Wyut8sCW47vZHU4kPvbctq6NwT7hOp/wwbBsWF9NMU/chu5lKMz+k2nwyYklPp9V97LKcf/arkwG9V28hoPJKJN5M6FMDkPc51uLIbA+9Zlyq5TmZUyBufv9e/joZSSa+L3tI4/dV/hDO6Vw1s//xh8JYngqcek9/KZCjLA+8dVZp6vfYPOlSs7z9PpZK/jmYe+f9IlZU9r17gn0O3Dtg1wMkpX0a9xvUDzo1je2w8xWXlFJNPI+bWH3tvAPfeVMDekWNfudTGyJk15M+Ka2PVVVmSjEpfSFB7F89vmBqmsN8rks7piPlPScxvmPZTUsWN5WGeNJPGeLlaLBX2xvfUnhROtaKoNvwR21fcafxIp/jBm1v6kSYMRdAZ78/g3Tly5Bz92M/b7u+/neNya9XpT1/QjxS2Xayc1MajqEt4hSFlofILLPACi7r4B/45bLzGpf2C3tCPwJirM3i8wt3MVauBf/F32/399yskwG04nh5PceTnj2k0dl2XJb2QKTitZxqvLLkxomaEi02RYnXc2bPdivgJA2r8IpqgNeyneKDI0l7SMZUD6afwj9x/BFNia9uTJb2iCZ26oVSkTfq8VDvcD9IkogJ56aX6bXgthUzsspoloerV3mhkSW+omEvgMKYmtETWGwmjxk/wBkmWdk4/pkqWEhQA8lC/Mec8vqU+ly5oqnwaL3jqV3Qh1UAm41JKOmF+R1/RIaiuh7KUllC/1CtuIsqVT+6VHAl70i5SBJ2yUoIy3XOrA/eSW1RJI8XQJ6JNuZ0+RcJE+h906IiXeNqhit6WvoAiDZ36dHdUaRy+o2NWekzsJWaW8BOdwpPMxr1UJh3iIGldgrtPG6eOr4hoz7Rhk7dPj9udP809HuPsylLgJDH32Ch9ABvwucdm6YPX7Q5uYbNnECFzj+elDDDF5x6vSh/81O78x9zjT/gB3LDjrsbuPa/bT48TOIVkv1kKigj3pPivUrhXxTHouo2z/tBdFxcp9lB03X76mt5Szu1v99Vh21CFXXTdfnrOoxEfZtV4x6frtndIum7nQ8Vuj/2t8Vvsr3eH7Wv4D2Um7pQ/gEeyF7fm8T/++fMfDz+8fx9//u7L46P/aX88+Z/ez38+vu40/vnqvPPP686Tuz5+8gdEol3psLTMYaJO2gxQQeD5EBIgWI5OwftHk56/vyrwr2PPwloDOG2CtvSIbQsBhmICBdUchCp6jtJZAva4h9pBWysqtLV9rpPXVANuCkM/DfT3qDSR7ThzciQyR/OwniQ2dnLJW6E2B78BWXWlQa3co1m9dS76HRrWZyytjJyRIyDbb3NXorLReJUz21IIT+giB4SA9s0ltIODgwzO4CCxEU/ySjIQjtpBKiByzwHCAyzLvWjZbqEJvNwflsPNwK4CplKGVZRFCAeGKmwGgN5rmQPI/5LyaIw+1gAlbwDzWTEIFGZjeYOhPeYniPgH4LSv4ZbBetwpmQIS5khKjPf7GDGls4D3uXtiIodDFmMYcsg1xD0dZtAT8O+b0hmAjul8zo8YjQECGaoAfaPzzIP2ajCSmCCKswYvcRZBaCsHrY5jK2u6D6QcgXGFTMCn0ORotsROLyTE89LLyZ5CqB4ICyDFsP4v8I80rRW/fi/+Rt6LXq83o5PkveDxEcGR0sXM70WOp3YEBvxTKmZ1w+gEuIeUH70XhBwSyGc7BZ4JOigekbtHov3akn9EABMYGVLnMfnyhfyNuGeVijoKoBNgByAhAwG9HkIMLzQgI2QF7RiDyycee8en3YaLtimZ2+kRsSjpmOjFZQPKj69OSQcLQdqyclPNFNCxrOi5Uq6zzw+W1FyUDJ16K1W8ZslX2efLS57vUGBaaljXDuL7dOzfDu0zIZ//xyEAKFv+15HrMEIhnht4SM/I4f/4kn37glHFFIyB0udfvviFsUSzosCM3eUyQWS4DzKuLa+Uah5BnY/ni/wjeXT0iPxxvqQn5J+kTzX7y5+YiGTM5ukTMR/YCnCYLnhKUh9Ht2rt/MNQyXQK/tYs4RQuwfAifw8e1jVLzDvrzf3tidGaGb11AEebHVGnjT5hUULdclSGtJlvmPNgjCujOK6RrTqEYx6YankJOTrzvviZbcJWx9pcWHBxYwgr4aqokvRTFh3tuz//pbZelMmFIJOLHoXDM0DvX803WJTtNX/mptVstS5bXhCGi5eXB7WDk+aL61dwQGodN6pDwyVy2JGASrluhXvpJrDOjWYtNtBrj7iKiAKbjM9qsk9juLMecNy/DCBczkCqiEEIiiPSar5stpoXjWaPDOUNSEgRMYKku8A81BiE/pNuKw/RKvD4ABtjg0iBwkbiRLMz2Mw9bsLucqq4ZqRpt+w/ED4U6Lrutupwa3CoZaoiRpj95klVnAaVIVEUXnxbSZFlaFSrhUhZOq5CR7G9Teh0mnBwjgRXyTy6x4DyRPunBouv8QXPwPdvThnN6PfQohyT5hs3BpYOlYrTQZW0vWsNvWeouUXEOT3Owzveg8W2jE0WTzjuydSuOFWr3HJcusrPtwOrqyxqAcFuEd1mrUgYBy5eyNqy924AGS8CCXqtY+Uu5jWeWjveR6jP8HRGbTAlMTwib+0HeJZts8lbpp5kEbIj5J3b5x8TuKlN2GHMh9yQ8+MfL1t56Y9ZfVivkd5zhCaxn+MX9fPTi6rv6ku+rF8ddxqvs+9rLmI56lOsN7iYkV9S8NXh2UHDK7P+Xc/9eHbYvji+ar++7GA93sy7smxyza6aBrcLKMb3mAtzkMirJ4U/8JbIGnBzFsPsUAZLrCaPEWn3jySDV37isIHcYlqvAF4sx38thBIoS6gX8RpHMexhyDRVU6mZrq+vSVoI6LKuNgnEpb8B2UybpNMoYlqvzH6HOklbhZ7b13JBeoVq0ALrRJKpyE1ExTTIWYjUaDdn5LE9Ldr8T5+B8LV97W9q4EBKQPQ8qZNjMcMvZoRm4aRBh4RIyEwpqWqETbjRsB8E3vSe9lwze8Rx1GoQtZFTSxUor7JJA8pIhk1EwQBq0x4We860pkMbfI9OQRFK2CejEG7NsE8mU1+bkZK3jpQKxZDtXzzdInSQPfmSmBrqqVxgtoK6wDbRPq9QvbgMhQIG/mUqDQXfEPdvUadRVlzgmpcpbXLdRVEc8HS+tPWGdJGrGCBHRSJUgLqqXBWg6IT89a/kkRw/cuqphW+fkz+S5/DR974CK6gDflPqgGI43C9YXjVDXjg5g1IIZIULhvesRg6fWUHw6JHVAoOYQmw4K39A+YxOJpmyu/QREOFvU89cSLVCKOXtcmDrRV6aSb+qQ9bvSTviC85VOpJLt3exUpNMXI6gGgmqkaAaCaqRoBoJqpH/nqqRikCfQT0S1CMPSD3i7d5r1bqS7MTrNuLsE4Tp1Wg6lMV8ysnFc/BWehMMZLsUTfp6GkMsYhywRWVGkl77utFottvQ3bB/O714BT8t/jj8smG28LdUpPfm9Awe6uQdiGYIOQWFuFQ4ThCZmkM5OOzD5mMMAYfZDQYz1gRjE2tJVCpwlqBQV6mwcbBAHTFl8Q/uzKENEqz5ZIrhvdV4jngof0otvmZRkCYwmvSIxbn6Aod7BFVwoXnMUCUA4VNJH7AhRkwf2TjKWTOcZkRzcByxZOq7TVzYJ242sw/BJpZMLZpnzUbHptgzl6d9aFxedE4vrptFSvPixJllOAvCI++jRdMLPrjb3MIFw7Uf5kPbWtE4xQRSjYqJrLJHhXYCPIbmNCYjwFVYT2XiQl0WH7uD0BE5fTRBPRMXKRfuA1CKzdVl+2Az7UyzlAdbd0TsSCh4x0R8N/NK5JdIB4MNIDuoZ4K1xrfURwTtQdAeBO1B0B4E7cFD1R7g/qOKjqJCt2P3RGiR4rbw4HaIO5iD2oHdyucBc+H3h+VOEjDT833wLW7f8aKPa3ta8rbu7hoRDpJ2y17szR0ce8wHA4Y7dLtpxPLcNg4vAsAGG3ZFVWzKDiZzDiZFJbDZswUHNcxXU8PgMTMoYYIS5uHbqHSYmnABcsePxbEgpKKR1KDKAEGyleYFTm7LNS8dMIcojDNgQKNnljO7qJPTgWcyghGRpoCLH7O4BtssrgufocKaJC6ZkEDwp45Kzeja8EQ/+QHXulQxIqMIYmWgdgNXQ1uggW9ndfKOm5FMTan+fL2kyS3EkrTL5nJTkMx5CPJZV6aninIw7nAn4B9AAzAdpAl2I/s0hV2ncbqXjFL0ZqIJ6MmUHRMVChdgNJiMUKJvuYlGrow5PQyU2JWia7/ZTCPjGYus8tjJjETmNSxZlWtpWdrex7julbQsSEmhV4Fo5oUyCJ6ee7YjzrUGUn0jkY1ULZ7GAgAvyXO/su8qK/tuZ5XlJQlpcK+xUF/Z7mZd3c5LL5fbQC2U7NJ30Za8KM+PrBi0+SRbMmC99+uOWYGOWPcctda77z7qLc8/cOCa6zWmqKnoxE27z1NFPqqwkXqPdoDvD8iXL4/8CunArONktrxlWMDyhuW9bDfOKBzPwBZvkIooU7Fr3EH7hh2Q2k5oNJ5XIcNHXTDmW8tJ8r5M9WX5EWnLCbMn/VtYJ2+VFMMamdAxIxrWEgwa+QlWEKrp9P8CQrCAghJtm7SCFPyiLqTJt2O6jow4FREiKL9j/ZGUrpBUJc5/U7NIMfP4UfvsuPGm+6754vXl5ZtHTzyzOOcle0T+aZ8/ZxP0/QEYJ74/gJKcjtUtNLAcoeVj7/NnuxbnPCdfvtSzRHQb7dndwukJflww076sk9dM4bmFkj43ZAKzITOLpBBviNyOZnP3F9Y688gWmA2cx09+fvbh50dunDz6AKVnTQzefr9t876qU/23tdnLzc42M9XzA3P/97HVKxQwnUydlKrNND9+xt5BMP8LCvygwA8K/KDAD+Z/Qe+8jpIt6J2D3vnh651PAWMt5zfqDUonv62UzGcQnEgvVzMfR+C1p0mC34EdHCUTOq2RxPnl9D6P2ayGYuxLj0wpVxot+n5sX14478M6eWsPDWArlymda2TC1BB3BKC6zi4CbT32LAI7klvFDYP4zE6u4syxQIIZTY97Gp/r/9p74qqA1ju9tnWDvCkIACQdPPewuE6uNcs0yIZaL1O098PR7M7+4N1IwX6SPI5SbeSEgSukuKkRZqL6kypfxDjOiMv9ESm5tTqIrNgKr0T3RRczdW0Jd/ooLvMoTNE005XShQZ1J3S6qRXbmUcE/LPFlfwLM6acxhkqluLDIVP1voxn9eJt7kroU9mfdWEk7YGsQzJmsyMiFcSJ4rH/qqQYL5OLn+e0LikNaNykvM5sykqtd5/Md9mtr6WCf16dC+9WMSoj4d18Jtj53NFLXDvIQjt/Krlz5zfYYu+r4EUazBR/52aK+UI6v3WlsT3g0uSqNO4Xiig20ov74UI3sH7/o5A8+LJwqv48v01YarfTyZEZ9UimSZzhDHBYz7IdgFvp4KLV/n7DZkf4A5d92C74/rz2a1AtxHHm279wiR70RkFvFPRGQW8U9EZBb/Qg9Ubu3Bw0R0Fz9PA0R24vWuEyGsewTysUK9neTVRvw7ZSKV2lasia2eMK3dIJSxj4Yo64Nhi1KZlzWAW9T675eApWEzXSh0h2LIZXvRxmu/e0x0SMv5zqqBheFpDc5rDOn3XShL1JRA0bSjVDQPY+3EoPhwmLyePetNQCGHqYciaH+e9zRLzKH9tGKrBcfILzs8UQ1V2Ti9zwg6ZmJBX/lVoImxGLxhqR2xXLgf6xJKIgXELeJYaqITMFF578kGnCSB+C9RHNf8V14PmzZ3VyqhTDKdZPGPmv//w/IDHQRXWQJog2DzagcYomRBV6K+w5vOtH+5W5zsjsWhwuvI33MLEGWuCfKxiBUNUjQoeyPmeBhE3rQoE4JkpmSFZ7V2VBhrk2sUGaG3rOHMmODKf2EPL2McBgg3LsOI4fHz6vkUfnlxed1+2S4Y8dKp6CpnDdtM/W/6F4di4SRYJzNAhqj9+i2gMnV5v/ysqHiOXGG8+fPVuxuCcM5xFoxGCecGFnL9N2keeaTGAFzEeyJo+zaf782bMnaM3tvRzRG4anbZivIp30mcKTuBzqGs753pUTWLoH3umG0dg3qh7JW1thIofE2pErRmKUxzGZgmkixGmhUY7XV9WFz589m/eiQWnk9i39NBm7MotuhkAxQ6Yq92qBmRsyM9/ALvJunXJ+b4ZWVs6vbw53nCR2ZZMDt7BZGmGvkFkec4SQdC5m2Rodz0cnwk9cntsRx0A8hmZKs3K2ee5Bzafx+lT/JFMimPXUcB4dNopQvqT2SLHSQAALCDpzSwVCatg9hosrM9cKXPRPT9AFJCM5GIt9DaVf3nXrDwNw77FDB3x7xCPjuffgsEWr4cLyeKrYgH+qOcjXEfNeOdEwPySKzestuDK5KZINvXyE4G1vZWF2nwgZ9J1jKqg9d6H2LB9c1t263E/h5EbLy4QOnX5hhsb+IxsNLZc5xYpbNQUeJn2VC6wjZ5uCsy46k8OddE4HBhkuTeiKZ+tD0GYIDOfVXEOzB0zM7p7tQZkbmz+W8LM48fW9/VPdapx6y51cvA0SDnnrscBgCSADXiw8NTAgyar0qIUtHGxMgCJ8RxMt/Q+AesOt5EGsq4zOhI9Z1iT8dOkG636DAsve6cANffeN+m63k9oWnk1sqxZ6oIL3kc6A2usPXARXUrrbfvOryHrPafEebvcNeMKcfIBtwRuc0Y80hl9V4OihXQsefPdu3pKdd//aJIT75HCfHO6TCyAhe+eyEz1L5ge9gZrFZlmhZVkKf7RZHIRMs9BoNY87CHTUvn5xftqxv1vXFw4Q6er4um2Tmu3Occu+hssC+7oKQymHTsrBlAoMpdrB36+b167ATusnmwN+nloi3pxeXeGvF63m8Zury9OLjq08p+7D+qfdAe7ONDM1XyMKNz2g0HRYqas7xUIwuWO/V0j1iT8/qga7hL3YJcxfvgYDhWCg8KAMFDIt/RJQ66s5lUnN3cPMR5iCjZndwW1lo9Bm5i1VHK4tVhgoZJG40OUFa0afFTwGo9tKGXnhJisR4S0Qzm7EJoTeUJ5AOgE8JYBluKFK1//VIjy8yF1baoUXzJjN7C1SZqlhmPgBUbF7ue1GL3fPtz94YvcTFHITmihG45ktMjtYs2nWAIAKZ+qGZdrICZ1qoqjdLMNtvmLThEZ5G2Bbp1gyqzAaaDNTtHzu2t9LX+HBkn+FE95iz7yTKokrsZCY6QL/NjEL8Hs7A0byqyzBs7z2caUtMWfy//t/o4IED3l6c/QXNELAAZCBtnz5QrIkjN1tbRCCyUDwlAiAzr+fK75cbj8U7VJhBJgvO7lUfGj6o/VovaeGaGUl4YoyeGYETVrQpAXPjIeuASkd7UD94Z/zlgXKtI6OCytKcaAMSpSgRHmI+CD++PbUKHAoz8k51JGcsrgY4FupTK6F3lBpkjkIW22GiJ3dqbYqBbx468Gxt1cn7XQ6lQridUuDVrPUjKwe2lNQWExru+845xoGdC+Pa57b+D6pkYl9aSuOKNjwZjjZGeJ0hvoRwe4WvtVMaG74DQNzNjTY5eAKgzcMEx4fonVctfYDmpZQuJVIgUdBG7J7bUgOaiJci33y12t2efwua/hhRluRAGQEfUzQx/xe9TElgbqudgJp3XAvjHnWPvNbsnJZvrVu4iFQWqmZyAi7Tw0BJiMoY4IyJihjgjImKGMeojJm7tB4lzpmqTHWYn+tVtzkEi7obYLe5jekt2mxibyptCnZQGeDqorjubPpkoYB2Cl6A9pdBnKPaPZLale8ZPYDeJCCmzXK8RpRbEK51ZjYOOY623T0ExmNbcj1MYeQ66SfGgJ1aqMYnbjCrf1mz6evlwdv9NUzRtrw7H2mzSEbDKQCS0ULIFEnDTnpc+GisPf8wy8axkC1Q0VjVkQCc1HaC1KNJLc2yxph2LGGritsrTA6hY4m4+aaEbx81lTgu9pSx0Xs82VBcbCfdV2DhqbekJMJFXGBmRq5hFLgqkcY/PJ5KdhRQjN81lWUx6yfDustZlLlQE7tSpShjcKMwKg25G/EPUOUztyc2IcItbGPkA1FyLkBoQRnLEpeYEhVDx267w9jNpEbddNcB++ip7zwVF3NEyZMMrsTwPWObsMaWqkQTB2tBwar8OP6lZIR015BFQMAKLYjwB8AU8WF6RoJkcS0TFYzZxX5C6RvSvYCyYeERSMJwZhybzqVClgzrcvzDZepzsfQLcBXW+hn8l//z/8OkLRBsfcgogNVayXyzfAWh/NlkrmKzxseK6s3+tCjyuyteBceeD+FuxgQ+yk8BwrcT/GL9v77qWfuVn0/lSycFndZzeKueA/ln9DhPoo9Heyj1DMpp/sq91qYnU8qLPyKKpokbE9lp3ovwwJn6UtwfdtH6e38gLGX0hPG9jJM2mkf/t9L0RgDeR8lg2KBi+EJV6hZmO24jpEx0/qJvBUQIWQfZbdgrGizj6Lbmu2n9PFN/SRDLNtxua+Y2Uuhb9hM775gFCNv3u6j4D2wob1z3jobkj2UmoOg7Lhs67ZWv0r7Cde7Fki5csNND7iU1furw0ml/dZiV8q9VnE93VczZGqmqalf4n825tWOa3Cej3DHGlGzp8JPWJxOE7iHYKd4Bt1XNXuQ6VnhLxH1eZ/k40htWMTs/AC2j1FVqrCdY5Lso4oWokfvq3SE091T0dOE72s6vEOvrd2WbdhkmlC4U6p37E8WQxTnJdV88G48z5xVrb1NMRIVnnyAd3Q2zUaAtwjiXBM4d8CBuoOXUotXpAOON32gaapQOd1L0XRfTdL9VEX30wXdV9mzM23ObtQ1u9LH3Fvhsq1GZUuVydY6kfspPe6l1dhebXFPvcQ9FQ/baxbuozq4h25gJ4f/e53u73N8v+f5fOsD+HYn7O2P0Nufkbc7BG93yt3yGHuvc+r9DqI7OWnu6Ci5i7PiTg6DOzjt3e84t6vz2v0OZDs4ce3+SLWLM9M9D0X3OfXc61hzr3PLLg4mHxYDiQaYkODXEPwagl9D8GsIfg2Lfg2QLxg2BcOmYNgUDJuCYVMwbAqGTcGwKRg2BcOmYNgUDJuCYVMwbAqGTcGwKRg2BcOmCRd2OMNtwUKYmN8fOkbVeT3gVAScigeHU4EK3MUQLWcAeekgFGzYEW5GMjUQlmU6dSFDiGLOTNGPLL0BfgUonJbCVljPYZYhSogYquGK9GI2ZSLWl6JHEi7G+gcX1o/ETPEbNzMKdA2p4PIJ8k+d9oXrCXncl3ArFUMg1V4kRWTXwt6TOulghRM6s0FbFRswxfDyi8FNWQ4xwTU5OX5lmWQxLU4JoBNEEhAppJrY8C6ZE7JFOpW3dhRDTjs8FlEpWilEeNFMwUVbbgUK2W1EtKr2QXA1FAzYIsupdOpAOSzHmICbu/ocokJMh13ojBU4CvMoCjEdromdcJJ/OQeZAM8lTAIoFxKf+4lrY43OAZri3c3zNWr7bme1eSXl43MOdKHUvBVEfb8zor7fHVF/2hlRf1qPqO/WIOrPOyPqz+sR9afFpO8DvsRvEV+iEPnroqE+O1gRYRE3Y1nre896EM+b5HVEM5LwCcbvhkhdbm3OljYO0h7WA1ijaJJkVv8jakgEYbrA9l/kq5dFQEFMHUINlqMBRBl20UuDaz/zYU4v0kmfKVhZCi4Uxc/V3mdAAG4OqcHN11RyYdBag0+82L0QUnfI1B1IrYGLq7lYiSL7bF/VBqCVYI8Q7BGCPUKwRwj2CMEeIdgjBHuEYI8Q7BGCPUKwRwj2CMEeIdgjBHuEYI8QgFYC0EoAWglAKwFoJQCtBKCVALQSgFYC0EoAWglAKwFoJQCtPHCgFSkaI57ElUZY84YpjcuLzunFddNrvJfUOL5oNM8Oagcvj0/PoMXV9PWyLL0iVP0RkTbELx4nx4xNc5sMI9HSMmEGLZ0pnEBjOkP7k56t8qx50iNPSQ/qbZ70juAjLaWA/6kHUmGtSoUkiJNBEjYwNYvE4qrXhifJYV4zZOSisGLlYEFjmFLpFBBbbLh7EeeB34b8hgmwlzGsTsCqHDMZzZKBLRqMgWVyY6FhMnKxHG406VnTjN7Tnjsg97IwdCaL5yTAbD9JZkutb3LeetYw78DSBUPBWQYggMyS9moL7gFx7ubAPeZHbwDoCQA9AaAnAPT8jgB6Cvm0ucro8IQOnT71v6cjl1WbBf+t4L/1W/HfsoMs853SzjQa+c8+wfGWm7JX0OaeW7lUOPo85/mQe1CstsRdeLMyAHji3dSQ0xNn5KxHMk1iMqI3jPQZ7FDTCEKJDlIYb7YzwCWKDSTELAZzb+u85hhbsW0xrk17NhQutw5bBd3j9lgnx68O9mxK/JUIWGZs/JWqX2aO/JWqX26w/JUIWMOk+StRcpfR81ci426z6L0Sspbh9P4pWGJavf+Kq42v91/vMvPsr1PzUgPu/Ve/ysT7a9S+xAj8K1S90kx8//WvNiT/CvUvMzX/ClUvN0b/CpUvNVfff93rGLTvlYo7Td73X/sKs/X9V77abH6v9a80rN93zUtM779CtcuM8/dd9Qrz/f1X/U2Y3f4GfbzCSWDv9a50I9hr7Xc7Guy1+rVdEb4WFXc5K3wlOla7M3wlIu5weNgrFWu6ROyVhrudJr5K9eu4VXwlQr7Jmr+ma8ZXoWEz542vR9IK946vQsQKB5CvUv8yF5GvU/kyJ5KvUvtSN5O91r6JI8pahCxc+uDlxIfN7mrsFfiyK3aw/NAIgWdNOazNTiSZipgGkxAjiTOpIo8RJgevZ3RmeFWzQD29Q/hLBWGTqZm5j7AokSYJAuHh9z+UjJLyG3S4un1SJ1Z6ME16ZsREz132w7Uu6TGozaZYBtrrrOx6scrECKH5NF6kvlRWHZPM4G41JnRgmCJTxW64TJ1tjGI6TQyazsSAJAgIO0bJxGIbLuL0zSHp8cEKDL33gotpanwYPcsjH0mv3WmdXryyKVmvH2H7oYB5GD6oby0UvlP3Yd7HR+T9wefPxFJUd33117+SR43si0fky5f3B678ERMedB9UDb3QtXRtBb+Wg6+9P8irJLfUjoOsXujwqnqx93ddsS30IIC5/UbB3GxXVtn6VLfyhRNpKOhgEDBoLzXOMCMTco+w4kc18ugZ/DmEv0uFnJGZjAP8MU/C6bx0NMZTKfNNlkD+904HvWJ+OpxPh+AFBhPs01QxjQYYeO/tUSsBqNW1BmurNGn8XcF8JZoFkK8A8hVAvgLIVwD5CiBfAeQrgHwFkK8A8hVAvgLIVwD5CiBfAeQrgHwFkK8A8rUU5Mv5hQDQFyj7Cr0bd4rgCreQgC0f1E5B7RTUTkHtFNROQe0U1E5B7RTUTkHtFNROQe0U1E5B7RTUTkHtFNRO66qdBImoZvDOapXgFyURYBUuQyUJuPIBVz7gygdc+YArH3DlA658wJUPuPIBVz7gygdc+YAr/w1w5QM+eMAHD/jgAR/8d4APPmIi2DQFm6Zg0xRsmoJNU7BpCjZNwaYp2DQFm6Zg0xRsmoJNU7BpCjZNwaYp2DQFm6Zy2Ldt/Oqcxuy/S8g4PDSHiHEhYtwDihhXwOTVXPQ40P4uBo97oaiAeyGc1n0KcJkQcJgoBAtlcTGxNw0bh0qfu8FILWhejzyGoG81MqFT9+e6dVojUnlweE/wxkqlwk6PwoaSIH+JxEsvvLxik7qdHpFdNzEJRBO9oTwBrR9Eyuvhh0hB7wf3xEXMPvWgVqndPMSkHzJJ51D+bjHSHlIKqWM2W1L8mM169ffi1JRyChuCGcBMnfi3DYayEimn5BZiJU+ZAimHcYy5YVbMYRMTLqwMaDjc0qlTV3E9sTMJYF5t66PZGZ9w0yOPn5G/klQk8MTiGnlO/kps9DzNFKcJ/xVSL+CjKciZC5KXYTxG6yd10pEYyNmOGy40jxlhcMNou4KLnKAauVV0Cg2bQDIlvUyzZuNCYyuakBXbXTQTOeDZ0QLPtMQVDNFa2SdTw6tNjAKIkmOuBCTZ7pU1/I9UOmkKn9bITKZEMBYjDqyNo9hzGXoVKLAI3whoqvm4IV++9MhAyQkW2oNSey7itj8agExAjUR2lShgEGvbXr3W50BmB1J14aMusySshJydR4yFjGtixp7ln9oRekR+fn9gW/f8/UGNZA/f+Q/fvz/44MrPay7AW20Qxm4GW3sXGf7NUZHDLvCA3/rCxnTkAzLP/AxAdh4odyOw3DnA3EflSv76V58D5MuXR14VPl5uQQUiDpdavx0Hylw4RhzjJUzAsQP/wSgFbAPYCKQgwn46Pj871GYGQgm2Yrh4ZHLXBnjHAesGr50+TBMwJCA0D8bppBcaDWTQzTjmFRLd8+Ux1IDSwIKU2nmzKI8c7i5KTs0Qfvq7GtGyXK7Dy3ah4wuJlMzcMsjIgCttiLmVGZXOPAFpp8a+d2RUF5uVJNinUkFSJDMHIJ1fNOMKtLRqjE8KsxMOnZVzGjjTxa83mtFZ1m1ndTFRsrk9l/DdfML38wl/ysGlSz15lGWtEgVqbkzfRw58/myXDB6TL1/sMmcJW2dGOCkKcWRvNRnBPrm8iOVL1tz49UdTnRwniTfUc2nem5ZWtWJkeeXWyWt5CyffGolTiw98x8QoZgUORBhm8xXZJbmojxpcCoccFhY4cs0PwSx/F+nfanG571AkPz+vQaO+r5E/1cifa+QvNfJvNfLvNfIfNfL82YcthlnWqg3E/9VillLBxVI69EXyRiDkHgz5lZKwUYHd/cJwnatRj1iSrFGn3VHrOn5fb8jJhIpY+xkjl3ZUXlQOiYbbtgpCls2amE3gJGyXhmnRlJgaSmikpNaZBRmsIzgv2t+TfhqNmdE1MmNU6RouHxMpzEjXyakhQybcaqONSiOTom2ZZ+qWHf5sOc+73z377s/dc6qiUe8J6c+gfX2Oh1snfnEvxvLtZAIWizUA2YblL8qonlLc0+InLmPCx8xSiUTmhJfwuVPNBqmVD1OILw0bBhbnW/gpNSMNhxaYd4f2OAUMQtxzXH6KZdkdEr3zjSaKDRiMd49Et9Odn8S4L5ykieHThHWhOr1hRILvu66J/iQ+brWOf7IJMC46C6EKnFmUP/tc18wnfPdeFLUhX++s6PSis7QW6PjS01/88u2Qum9LcFwVj8dTxZMq8VfBuI2kHyxkWUCGvBu8IAwV4g0YuIFoK+pcUi92iL99XhR+Jd6uv5OtqH8JDbbTykRUE1IQA8fVroEzVRdG+/xHG0vnORn9z8V3hLxEwH88x0GdR+TzZxSadobqn59/yOVnt/TKJhep7rGqDnvP/zQ7bKNgemwZ9CSvcEV+vAQCmYs5QV8w4kMISpBOyWPs7CcLdD/7sKrEl6kyWQG28cDaimKee8WEiBq/yYgapW1WJVPy1j9f1vLjqo2sHJBnZMKo0ERIgoon8l//+X9yZUi2e53fKMNIWlbgc1cgiIJccWUVPlA0bpRhAniaQTyxwcYYF+YaVCVVzNTyeoaKUXvoo4I8JzhotFOLYdAQq0FnEA5k0mcquxvJGuSOFvNtei+qBshzGBwTLvgEPCaelcOFFOVXK+OWHFZyxaq9fskHH6gdh0z97uKEBMjGYN4czJuDeXMwbw7mzcG8OZg3B/PmYN4czJuDeXMwbw7mzcG8OZg3B/PmYN68GrIR9XUDvDy3aQAoYO0h0dQSzh1woO6gyWUFbCMz0ajjzIaXK1APjq87lx48int82ew0Xh/UDtqdyxbioSzRsl53Lo9INGLR2LNGrAHhHC4LJ9kV6FILQ2sowLRMbiw0CNZYszGMb7kNtl58gqZxSNx7gf8dEWxobleHtZUN7+wN6oSOmTX7i3GXD4Y09gIWLhNym7lcbZFddb4XSNERks3yepxec6FRVfUvV7UC/3qetXDb6XFzg5C7G1elBQ2QnQGyM0B2BsjOANkZIDsDZGeA7AyQnQGyM0B2BsjOANn5DSA73eGtCuyvOJxtY24FGxjthFWFc7H1nq5sQWfEZpkNMZ4wWbziBExSNFJGM57MG80dSX3nsdwbxQc9tNTl3jqFPyL67YBTY5y7wmUFVWkzAu5pwD0NuKcB9/R3gHsK+YJlYLAMDJaBwTIwWAYGy8BgGRgsA4NlYLAMDJaBwTIwWAYGy8BgGRgsA4NlYLAMLAOf/qbBSxUVesLNS7RgXG2PaEteX8sH3/sWdC8TOnTu0DNQp9+OGOIGgC0d5YmFavTdlp2N5RxWH2oxATqFazLmScLieuXlzga4rO70bbHbKq+Dik5b5H2mHFy4sltqm2nXo+yax8IJxoQClAWgoGZAahY9E2w2RcxveJzSJEuzlpd9wA+jCdORtb60RGlbin1wqDTZ5zErABwJAlP+2L68sK7fmE2Q08sLMgAQHDQCtQA5AHe4tAibxRKGOHdloqij5KDsrT6HFge+6ZbUN9hJZVBHmgF3OivcAKMbYHQfFoyuhc7Fsek4kIsTD0S36cazDwu3iMpgoRS3gdG1qr7lWLqLiLjaVeggRmmS4lKISBf2urLnUA2RxlwM10nDB/LOUYDhyjSSTLnJ7+TxD1aIawN4X/ZSSgEKjbIPvQn9dJqbTfeewvOJW+56QGAP7dhfKtSuRTPAqgDcGkMee+MZFgbE9+IUbv15cinO6acW0M1iHLUArpstI5FMhUFyMxNuKLO4Bre3vNmteh1vv/+1h72VswaXIWCzNorRCcqJRSzYFmDt2RUthf6Bq2OLdQjyNxMNGQLmhTQMTcwBcTaW4pHJcWcN2MlHQKYcEC4iO1wzAwBebpqH14miFDsAmjsGODejaDTOBF2RM2NFn424iC1+ScRAPgJgClCEoCkZQW4xd7YJ6FaQjYkM9RL5VgVJhqzYJ1Dtta1gDrIVoSGzTrW9UKC3PvrTI7IaXWvHGJWl0ZV3QwOHpodNGXCSfls4SSVhtREty0fyYaNcaiVBOUs/I3yPuqEJrNCd5+fL7WaqGJxlPiKQ19/EN3KHokFGCkyvAR9mx5MMKsqhyldspqvpeGE70a4eIEIclNKzGjl8ViMCQJxAfj16hFEl7FLF7Okh0ewHhIpC36QcPx23kN6HUH19bh9aiKwCXxHAnAzAv6ZJXCrAnmlA6i+MQQ/oKKAlBZuIYBMRbCKCTUSwiQg2EcEmIthEBJuIYBMRbCKCTUSwiQg2EcEmIthEBJuIgJa0NlrS3E3OHGLOnG6x8EpC4jZ0S8I8zi/Jted0kMVWssq/Wim8l9Mxitheo7mmaQP6Qowyia6Z5estVB+WbrjgSkfZ1lXaMvyum5mbo1S16puRF6CaAlRTgGoKUE0BqilANQWopgDVFKCaAlRTgGoKUE0BqunbQDUFlKGAMhRQhgLKUEAZChZ1waIuWNQFi7pgURcs6oJFXbCoCxZ1waIuWNQFi7pgURcs6oJFXbCoCxZ1AWXooaEMOSie7CpiraPkSrCLd5Sbl1IdfAhAMAEI5kEBwRSe77UKUJgPvlp8yqhxNrEWGIR63uh9ZmN05j7r20DBzIMGHH2eA5IoUALWM6pFKIFqcbG+Yn4eU+DUEUH6zNwyJuagZtYSRQskfkVyPlRUv25heNGYG6Gu7ob1uX46IEIaMJmtOXgxxOlKRcInHG4XJ/QTn6QTkpWEiDK5cax/e3Ne8WV217NWzzwwCj+smdF2TGEwvLprtmykSCd9pu5umgUrKn1WtAzm8JCpXTJ/J3St4HhVvi9fNhNyuV54KdxV21AFuE5JUgK8iqRwMIPJrEb6Em7aY9KfIeaVe9MDlwWwOH/8jPyVCEkiOn1SJ02YvH1FRTRC9D4Iw0S5INxoIm8F0VbQMgSGchf5NhYU7BquNbN3pVzEbAqIWcIQbdjUQgGCITs1FnSJThiBLR6iLI2kMkyQW5okh1Eio3E+YpegTeXAXlPHI4cjVEAwFS82AGAqMq0FwnRV/rwCTem5NjuDUsL1mMfkyxfyN+KeIeKVhkFwAp4AGaCST8F3It47BZiUVe2grGjW8s3q3LLFvV4P/nOD41Z643SdQdLNP/+2wyUj4/l6XTZ3VeJlKpVdlA/pz/3kbYbEim7yh1+51u++Uq1lPn63Rz5+/034+Ke915pPpbaBuHpge4WQU3ZRgHVUEy0BvUoTKXyTmOXTC153BygSvtb0kqIBK6K7GD8ijeOLRvPsrHmyfPZhIxyZ6zC4bG4xPwYTKYZdlQo4Hm8yDOFusvg+WwctTllAy/tNouXlm651D6HPVp17UH+Ttb73rFeD3RvuawGiUlvIT9gS2k0Seg7iirmw98I9WxVDn/mnxYt8q1w0JJ+bmRcswMk5tGc35qE2ULlMJRcGzTj5hK23p/9vxYjKM/azfVUb0PuCrWGwNQy2hsHWMNgaBlvDYGsYbA2DrWGwNQy2hsHWMNgaBlvDYGsYbA2DrWFA79sIvS+AqAUQtQCiFkDUAohaAFELIGoBRC2AqAUQtQCiFkDUAoja1wdRK1t9VaEwFTYWL49Pz7yGNy4vOqcX182D2oG1FTuo2U+WBjnvZVl65LEr9smRs5azR0mMRJvZYxiJFm8JM+ieROH0GdMZ2p70cvO0HnlKelBv86R35NvaUc/Szjo0CUkQ/4okbGBqFmHNVa8NT5LDvGaMNe/Os9leGZiJzjEqnRoX1zihItYZ5NqQ3zBhMcZtqN0ip9EsGdhKiGJaJjcW/C0jHAsDk/GeNdDoPe25Y3LPccblTQURYIyYJLOlNjhQpm+G8w5sXYwksbRsKEwUF1vtYjGX7RTrVfMlwO8F+L0Avxfg9wL8XjCJCyZxwSQumMQFk7hgEhdM4oJJXDCJCyZxwSQumMQFk7hgEhdM4oJJXDCJC/B7DxR+LwJNMTgXr3XaC7h6AVfvAeHqrcbSS0UJ4slDtdkUO8/qJFZgSsmpJpCujWJ0YpXuGoIGpwn6lYuYTOSNG/E5f2CUXx1ft5snddJiOp0wMqEixXEyUHKCX1+f1sgNpzZc8dM8r376mcdfnirM1iPHV6c1wJeiqZETaniEhdCBYYr0pkB+EdPYoljh3PpJpugDHyNOAyM9KVquRC6mqdH2CjaBfiejdELF06wGKciAsRh6ivTZQCr2/7P3tsttJEe74K3U4bwRJOcADVLjsf1ibO9SFKXB6NMkNXr9DmaBIroIlNnownR1k8TIivD//bVxzp8TcTb2Es49+Qr2EnYzs6q6utEAAYkSKU05bIsAuuszqyrrycwnkflKpgVsqIscVDiGtf7DuFxxmeNMc9N5sGFk6pInUY0bBesfyHSQT8QgUWq2ETUKtXFgC/8QpiXSLVnMc040AqkQMQ7VGdIryBiOEmAP49Ron+YJJ2NtfhZ8tnw5K9LBTOl8vW6QjOpIT0SSRIdqOgVjdcnmclykqcgcpcuq5mT4aPQqUyOhTREjU6DHCSNGE8X6W8+rE8kyMRLyUsT/hR06EamKQhRFVTYs7CVJ922SYiGZBbmqL2HHMosmR+s9DH+V4udHTudJ2bkZjQlO7EK/SLLto1be4TH4AdcYLXUjKWiQxscFLOdMwO6ERWYE69QXxaVpj5OIwczO0YrFQYvbWx22dHjHH++T0+Peiyf0jbH76S47lqMLdqDzRMwr0mkKweEcwCLwi3p0cHpUL+jB3u8etPf+0N7bbypHpPFmpfzBL0UnfHQxuBJnE6UuBkUm/WJeH/fqpQB+prudTiZ+yYSOZNrhM9nBUpr2Ew2tc4Numrx6OUJRUapyp5To6AS+66UjNZXp+A21lQopssSIL01WtNAfwz8FD8/4HO7TXfYPuxbfloRI/a3RhKepSPpbUOJXVmT6Wy3/oVxc5/TEj2YLYxMFf8zthKDMlg3yZYa9exex01J2PYltsVEC8qLIID20B8xZkecqZRORCRz7bqeTqBFPJkrn3Qd/3PvjXqeQlQPvLW6KTqzfvbNfyRj/LncT+MKODWPvfLGA9Tc4V9kGJ4G/FxNRFvWhRoZl+u6RB3q8MV32ZiLIz6lxlOp8Vw9fvnzmF2SlFO3nlWozwbVKl1R6jD9WdyG3r0j/tcX1Xq34jUiSdiy0yC5F7LYdf2RNr24eTx8Et8Iuly3AWabiYpSbM2cq8omKu+zVy5NTewqluUjzU6wP3R+oZZ2/u1E5U/G8upasQC9wMKrxzc03CKhtkNZ8DCOX87zQ4Ofw9i0jEEpHC8IWWdmJaNpw3ZhTlYEurifgvQGXBK8YM7IRdATa7B9Iy/QqICpd0DbBRbH34gmogDJnE66R8/UMOIjprI3N8fctm8q0yIWOFgjqCi0GVxwO2o2I6TbWemhf8zRXIHT79rmZUjHhl1JlXezS/VYcAvfcZ8U9Z0VrtSvs8dHJ6+dHnjOs+8K4Aa/pEXtakpHBBcyuQnOjAmFyTNQ7sIsLulK1/AviLhG1wVK2e4HtBDOSN4fjlh7jyRWfa6aL0UiIOOqnr5TW8iwxzHAa2tHtp21GPeraa53QpfOo21TgOehwlwnwg3XC7xxo7Y4DW9JNBcFIGU7JWknwKw1oF+6rI5Ho+uvNnrDUB98Xlgq149OCW5qZVdoylek3OPBKXY4fND5TiWYTPpuJ1LjJctqiqLuZ4XHXJRdzIxFcYJMLrnPBdS64zgXXueA6F1zngutccJ0LrnPBdS64zgXXueA6F1zngutccJ0LrnOBTS6wyQU2ucAmF9jkAptcYJMLbHKBTS6wyQU2ucAmF9jkApvcvWaTc7ESH9nsX94oD5AvDnR8csNAZxp0dTmzHiKWEUnm2+SobZx9PqLfwP1o3zLHg/vRumWeC/ejdctdH+5H+9bwnbgfDb3J+eJ+tPJm7427bOda7h933sAl/iN33q5mB5Q7b9YyD5Z70bClLjB33rpVPjT3oHFLnHDuvmUrvXjuvHmr3YDuvnnL/IjuvmXLHZHuvm1LPZnuvGnruELdZSNv9KW688atcJe687at9ua6y+atdAe744Yt8Se7+1Ytc0i745at8Gi785bdx5k8uX/ytcIp766btdKr7y4bd7Nb4F22bm2/wnvSyJscE+9HM1d7Nt6PNt7gGnmXjVzTt/Ium3izc+Z9aN063p33o533Ucdb07/0PjRxMwfVe9PiFR6u96GNK1xk70PzlvnY3ou2LXPSvQ+NW+rle5eN28RN+Dba+TNaoIlg5dZj0n2iCQCQgKEGjvQD8CbowZ/N6Xw+IGWQX81DpZKPXwtwmXyaWk7l9FPUZIgYPn5NcDJ9gloSxfOPX00v/QSV/KA/xbz0PkUlJ2KUiU8wZCfo7vMp+gOMnx+/nk+zCbw+7n38Sp4XSS71Jxq3v/HpJzgMjqZcfoJqHqts+vFrORYFMuZgTXp1fT8vzTX5kHiZkKZpgeyzhR8LLTKnrswyNcVcobli5/AdZYfUwjLRYZpQw7ULTLxnWAA+P+NaMx5T7kieGL5ZVa/zaiKBdUjDe+dFglx/yCXalmk7n4g2UOUyPRIpz6QyNS4S/QJfNBatgc7xis8hg2omxkXCM/YTjKR58ucdS9RnRlyqTqxGugMlwHNtIIPDfI26Q6/ssn/9879D4XPbR2UCvuYzQdRQPGUTfikcFxNxUUXMMhTzEVLk5ROlHVGVTOukyzAIdlq8LhL4YinGS1opPyViz/Edw7QBk1i8MNie0mmIuhri0SqcdU0kYk3E7kvIwXz6LwkJbcnfE3r+U+/kJfvj7/f2ma2rnBiRRlfyQs5ELHmksnEHPnV6Jy8H8MJX9gW9a+juWgzYx9nw1en+90MUoH02UUXWgq++2XtO332zZ0kB8fv9vRPz7B7TYqTSGL/ff2RLiPm8xUQ+iljvHDLvVgYGZz1VzJDmI/nZSKXnclxkIm7Vxx35zeDqCjxjrADXFJoHR5htmdM8XjRgujx41fNn2VVv6eZRFtoQgAj0aVrkrTJtJtZq+amxcpKOhTrF9UjMcoxidB2SmkqzSYRHXAtTtnnC7hEThYljQ47dkGM35NgNOXa/1By7X2x2FPL3C6lRQmqUe5capZYSpeSKRn3eqlGwcRhVZuPMKKVP6dL0KGQJ00wlMdWbiUsJc2O1dc5mUAwbWlbWIdux94ALIWaa7TPAjnXuXt1tkbhY8WHOCMxmmTiX16heYG29R3DzykWm3ZqpFQYLDKlb6ZajLUXuhZjlTZlMsLENvaEsJmVL8kyIBf5seHkALw7cixUmbT3XuWjm0Hav6nWZtN3s0AuLhN01Nm1L/A6jfjBVBWh3DwKN9edOY/2BoXgoS3Y/bTpWS23lbX+rlJ3+Vnf/3Y0n3URdNS0muBCixMfRMnLn/tbbfr9SYR+rNLqP3fRwubrhIO3yc+7BosZyY/uXjcWXRUYN49+Lm7Ts5uIBW4LUTQi2ZepSxnQ4Dt0+OSz5v+U5m6uCXfEUScLpxOI4577Wf2oP194jdoVgFUhGKRR6oookRowJRaNpOENY8m1LhpvQ9YWjd86GJFBDJnW6nVsRQXBKasLj6mpHi4nEqFjlT0Z/r4vKC/cACQqe7E4gnYRgXrfGwhaTjy2XqQAkBSApAEkBSApA0r0FkvzwzIAmBTTp3qNJS3CQTTEkL/B3KYZEDsBGkhOJJzwZfFUqTOYtnipIsFdHhoaUo2aIesLQsIUOGWRR1BF7XRrNcVhhtHQOmBPuylN5Dd9giTZ7MMPFnEFSugZ0qIb3aNe5jfKl+a+tBfWc1F9wBZaZAs9lpvMB5VOqpv1bNzvaqgxpf1mWGM2m2CsbQubiT9MS/KqW5Y/fkKlzw9xwN/Q8YGefG3YWMnSFDF0hQ1fI0BUydIUMXSFDV8jQFTJ0hQxdIUNXyNAVMnSFDF0hQ1fI0BUydIUMXSFDV8jQFTJ0hQxdIUNXyNAVMnSFDF0hQ1fI0BUydIUMXSFDV8jQdZ9d4YMjeHAED47gwRH8C3AEh/eCY1NwbAqOTcGxKTg2Bcem4NgUHJuCY1NwbAqOTcGxKTg2Bcem4NgUHJuCY1NwbJrKlMQZrAV1JPdLpROoXG0CnUCgE7h3dAII3y7SChwXKRtNZGID/MtQ+GS+MbUA3sCXsgocC7ANacZT1jt52UY2dce3bmf21em3J8NdNC7pBNkozygJwEiluUwL2Il8GgEYA3V+3mIzPpLpGOmbYjFFqnN49mbKAKhlM7YAemM9ooDyWdtViGiHXoZw9RCuftfh6rGXOGH50btZCgU44r08Ct5ip3KqSx0X8bc2pcFuY/aAXNGaW+twvx8N+3nV08HTInhaBE+L4GkRPC2Cp8VviHLPGujC9Thcj+/R9dhbFivSOJTZsSjvgH1r4zuyMSYvvSWfAKMZJh8TQIGX+1WDPlGyZXccY/KOJxvciayfvgFSrFEqM8y7BhpFgg4/Lfzbly0uc0quAPfgRGAnIacYJfACFBnSV2ArW8DDfClVoZM5w69EzDT1kBjZzZNIsqxwJb7Wgg2hkmFnmGc81VOZP8YIxyEsWLjmZypBJnA+rmQPMwVj8owkx5u/zRlH7Wq47AO8wd2buG5Ghc7V1GYErCeMwIIw7cNGmMCIJ8nAVLMuNOA/vbQqZMLDae6ySvnUfsc5CHkQu+xYji7Ygc4TMbc/nPNLBcDwQKt03GUvMLPaE5WmnD2RlwJT/r02EAVMS5fhoUh9qMyP/SWAFgG0uJ+JB/y0ANLdw+r7B5G329TmnzolgEwnIpO5cbdcibuUqi2OxtKT8OHcJvJsmV0d915IsVhNrWlHoPRkhI0dEi1okdMpSScBvDCERgwpiSIhxNV3KaOi6Q7jSWLrdjkhzWlR1rY8MQd2sJqH43HCx+YsmyMr7EQA4WylIya/g21EtQFSe41F8v48k+OxwGtxHjXJVpiDu5qDxuwqdsg/WXNwfcK5euPu4vLXYt7g2twu22FKDTFxy79eS7kdWHhqMVDrbb3An6utM51er3UhTUljmpLKZu8P7kJykPXPlYBR3g5GiXeKh17KrXLLOD46Pf7b4PFB79nRI09SXxy9GRz9x9Hh69PeSxDVymM/LxunNvOfc2nydru075qGNG/rwOGCOZOJviXqp21WaYUpZJQJuORxloqrhsOhv0V2wuZN22+ev28fjOwJkvMLQfgbt0QyXhO17QMtswXxCXBwgIPvGA42GMb6qaR8TQzzF3ANicEjEdHnqcJklCOR5q1KUkp/GTtFgZJ0TmUqp7CT1M6CZa8vOwpkmouxwFRw9wXn1qOJiItEAIn+umZgnos2oNS+TVRB0i6jTVXGIlVX7KzIma0IjgOV+jgVlBethUp/xNp+vs3Sg/1gbftBBWJqVHSc5K9a9S9ULoxG712hAL+GpCUJZhQk2BEWBV617PVq6ZUIf13n+qFwE6NbGjnaVvWAZgUBNz7wV5KaXcgkqeQD9vTUTUwsLlQpGFk+HyMLl/n7C/4HCi5UbmwkTTIKoi1TqSeLbnjN4t4swr8FO5KBJY0VqbxcLlqUDgGoMfmTCNDhurRSbGxRohjCG90uhyghlJhpyvPRRGg4vviYy1TnbDjiWughuxBz/Z1VXWjhj1SWCT1TaYzTDkpbgqyVGRsaGdVD2OdSRSVH7KSYzRTYsZbkgzpL1OhCW4OQc+bMeDrC+6NKGYR1jFUmRzyxcAssSVXkeLuEp6ZFkstZIljvfJ3kUDhQK806nlHF+HriKvUtOienx70XT+gbO/2lZWTBV9TUuZ5FyHsYJ8skPzKmKmqLSXQEz+CMOQvQ497xyWm3zNfkZaEqv3yfxE/vmYqJXj05Onz54tFCs8it7g7bdfp973ixWflEZnfXKruWaonEzNd3kEUs2Pk+NzsfbgmNI8FjgtR48qoynyXAuOk5bOKAGmJ8ygvylM9AX4RDBU8Abk4Oj+/YuyhbXRn2BmkTCppjyx5Z8PuFmDcdknb9BJaawFITWGoCS01gqQksNYGlJrDUBJaawFITWGoCS01gqQksNYGlJrDUBJaawFJTB61CEvqAggUULKBgAQULKFhAwQIKFlCwgIIFFCygYAEFCyhYQMECChZQsICChST0IQl9SEIfktCHJPQhCX1IQh+S0Ick9CEJfUhCH5LQhyT0IQl9oEYP1OiBCydw4QRq9EBt8h7U6Pb+uIWTcBP7IM2UiZ2ED3wJ4VwgAQlM6/ctERn03Mq5n4hMFbkgxjp9wbBxmp1xTaAzJ5nflBvjx1L+q1HsxGaynDTjOUjumajkKpN0VLewo4J4Jtjwwd6D37f39tt7+6d7e138738OIUUZUaRIzc7xEkNsfynSb8d4KTLsZLlAPjJLJJb5X6cqbccZP88rTGOcWZIxfqlkzPhohGzHPKEfsHjLxeJtG8BNZXlcriZyNHGlakubeibYDK43cRMf19aFELODqSrSfPnInTZ0CrS01b0CrlyeXPG5Zhdili/jXPteXbEpLMemhsOLNDegJmK8OMxBjVPFUbC920yUFnC65YQrRaoNW29WpCng3A3J9ciUIpjmU8Fo9YOkCD3XuZgyregTm4EIozDmV0KkTOeQFM8yoVxJ5AQh2EBHzi5jKjTblEWCdx0nsSZ+FtSCtYxp63akLUg40qFCTTP8LAFsxA1LyzmL7XgwcydDVV3PhIhZJmbAbYnD0MTPcpioFJgvn0iQhJnSEguSqSGsNUPO3JhjKzKk9H81zycqZTTuoMpz9kiNYBCBoYjLVGR1bv+xzAczfG0jav+rWGZrErjUZcS85gosOT1G0PVB2ekbyT3GMo9wvMoniyzpMkBhdbfTGct8UpxFIzXt0IttqTrCDbZ9hxh2umzKJZKK+m2yY3NDS2jIdUSPR4dqOuVp7NUB/T0u0lRk3TWoVGxxGb4RxTiJEc1l+bqb1N6Uj0WXjSejLJLK6+tsHvOcd2mL8V+k5lWa0jZ9NeKjOyJPBvR3NJsb5hP45y/sII5pOdAK8JcErEEUvEU5JX0IhHhKslkRV18wMZVD3GV8Jgd/1yod5GowVelYxWc3ZIZYLlylxH6A1MJ/qLsIltXGz+CU0OLyBxynxad/KUQ2j/QvSZf9w/8eyIGeHR2eMl1Md3KVc9ifYPvIedJi/HK880sB6mI+x+/55Xhgv6gW8/j45XOmeSL0d1UprLcaBkemiUyFme1qOesJ/EnTm80i/8Fi3yT61IzuN9H+flsnclp9mo73wyapN5IvZ6TJIIExmm7gzIW2sb+wTiwuO2mRJNUXqbUL88eYnMKJ4Qpa8nNVTAwlETCym3rNY0/xU3/hUVTCAabZ2XaytN1i29k2CgaK3QDW5EJ3se2/JOzP3kNRJni8s7tYDXGcacH+7PoTjUW+s233WD6TUbnPbu/WC4ANCF+mcnB1NFXk9cdbR9CjK+oRfbu8S/B4FBfT2Q5U2fKfb6iOhtWYFvTO220gv5WXIj7567PtLoxPi23rnOeF3u6WradvBiMVi3e79bMCDBwLW9UKcTfPRc8Ujyu7eipG7r5XHmyyy8wb3U5nonRuFwhob1nKk+6DP+zt/6FTvgUDAbcFaNqIJ34dSWLqYDR5Hi1WpqaGFMtqULB3RkUm9U+VufnZ58Sik6GmXVzRLjqIy210EyVj8e1b1jhqRHA3bEt6IpKk4Wxfcpxui9FElexiwCaGBGP9LaIYu3LNZO/edXTO51F+nW9XW1jnhLvdJta2Lmzwdrf7tr9lpr6/1WVv+1vQuP5Wt7+1/W87I54vb/3udn/r3btud3u7qjDYxz3VmFAEVJtd1oBUxWIwVcAirMtH6zorPgWvD/Dl95WpD5ImrNmNplXzK9x5fmc6X39tf8rzpMtene5/v1ws6+fwDZMOFS2cwCvOvDZLZ1N33o1UojJPVBqPNYTrzKPmKJCZ2Olvmbe3dr+rP64StKTv0BNRJuKd/tb3IklUf2sXHn8P+TAa46XM8oInTKSXMlMpYC8LOcvwSRKQeBCLGRB+pmA1ua/icinSy0UxefC7FXJiOrmhuNzSHQW7bDS1V5kaCe0VdUX0gy/Tkzw+yrIuozw660mnuYe0pzgm+H/VB6IODtaZTDu+5jbjacxv3vT8t01NI9bfMvoWFQIKxyz+js0ymeY7szgaDAwSOhjsBh7Iz5UHclPzzI2ru73CXNM8bm8o7Qhta1LDVnkux0UmYsg6yXg2mkAGQrPh0aU6FqkCyOhsTkyQ+K59kdusJZQ0JWackq8IuJqfl2Y0hIjSmGl+SXZeUoG34a5A+iOzDg1osEhbtqQzMZZparAtPKbFdU6FOpy85ZrruoCJVPJMCqjPop2L+7yEBkjA/+SvYPuDbV/miL19/fVDgEZfZXyUy5FAHNMcAT+aI+CoPAL01193GQ6vheKWHxe6ZbEIdl7g1pGjEZ36g164zpxR3W0MafPCJjLcxX1IcBx12OCnMzQQACI9yuUlN+C21wrq7JDs7EOkjo6GbtuK2Cnm5kp1kQlNR1UuaZkyPsqUBh3p/Fwg2ThqfpUuYkNpfwKqf60QBmL+WWjhGidVMe62VTvN4aK4fXn5EwM9RKCHCPQQgR4i0EMEeohADxHoIQI9RKCHCPQQgR4i0EMEeohADxHoIQI9RKCHCPQQgR4i0EMEeohADxHoIQI9RKCHCPQQgR4i0EMEeogvmx6iDGBoisAtLyj1uLG3C+G/y0z1RxCahq4jI55C0BoOj4i7/bTNehiaYN1C0F8mF2kOPx1AgvDXx72WF7mlRxMxhdCsTLAhjesQ/UbqTi7kWtOC9NuJoEfAp5o8pe2P6OqR6vIRt2HRE1VHiVPnsJMr441jA9qM20vEerntJKc8sBnj7IeTly8YDVz022XkcGPrhO0Don1fVAvbwEGrl8I81Ge6wrARkZuRwDDGuAWkGhDI2gIHLTM0LYwGYOCWWC/JhfIt+EJF7Ht1Bbtci81VgYJivZSGMh0lRWy8hMS1+VC6H0IDEzmFpmAUa71WjLQ9E0xi90wsqxHc5i5HtNd48U5NG0ADKYqJzV+P/8QFFbskyD+NE3X2844NMBFpdCUv5EzEkkcqG3fgU+dJos4GO7NMjTM+ncp0vLvLxPUsE5oiYDMBu+clBU+D+xKdZotj3mJaTYUNXdZdNpzO27HMOl9/DSHs9gN8xKE3X0znbYybya/zYdS4B2AsDwb4ljsKhbFCLCh45+VqhQ9eA0AUKGsCZU2grAmUNV8AZQ28F5wtg7NlcLYMzpbB2TI4WwZny+BsGZwtg7NlcLYMzpbB2TI4WwZny+BsGZwtg7PlVKYkzkh4WUNyv1Ti4wZ1O5AWB9Lie0dajCCuGQGftFiA0ZKbCW9gfDDcBdTDrQ9jnG07ALvKxGIpdj6GyfJxSXXcYts1mqdtsrQacy0agMkeuJLiyjwP46SLs7b9XoqKFcG6nKOvxHubSX1OWttMnwOiwWaW50nNG702co17Z4U/4vT0Gds5lVPBThV7Ji/Fbovxc+CARkmz73kEJ9ZiTcTQjeTLyxnhP16lP3+ESurry0nvz2uvjiqIAsJN1zCN8xUv0FEbPxqWkIcQuV+g6clQHbofTANGQHEtsq3WVpFKmOoVHj2vRAYSARQk7PvT01eWO5IIaPJM8CkdQo5e8kzFhuR4wRLOfuSJjJG75JAa3Sa3JjK6gc0fOgJFg8cE2N7A7Qb4V+auAs12hvDLy/QIvj82Xw9brEgToTUb0lmhI8fhJOIhww+ayXw3YqDmwiAx3BgvREom/iEQ6hxoODps8x5JjRzGUqXDFngNxCIDbsnSJ+D1ca+B+9lOH+Ps8ORHXOZ1XrPYPLIRi5m4zoFC52YGs4oQ0ePIO2k3mUmBHkDncKMcqQ7wSwIhk2EcLj9n/KoDbMqdkb7sqCwWmY5G+jKQZn1+pFmwMG9KvYEUSriCgTmNmZ2y4Tw1m86p0YXrZZaGbjSrkwLZAa7RjYze9ZeHNf8cuxnZLdBkX1ikJvqC+I0a9r7VJ/ptOR2YcT+hjAQVDwnav+2OBroPt9s2bn1NHbnnDfWUhIV2fVAN70jHesRzfuNqVNmUaJcpGQ74mjVp2RPBYWNu9OqNyYGKJ68qW/WiC4lXrykPap1xra3nnVltjXp+yGp3y8t8KvKJilfvrU+OTjdaJU+OTus7KOp0VJdBDJqmwGhUm59fqIaMEgm8rhXeOR19n+ezwyoVXett2TlPm4AtdwuHqhzswwnPtIBBeH36uP1HnHbcnU9Hs6PrHHjx4qeQzyWRl6JcuQR8HAu6lmn7w7uNJq1aBjBs0+bTT70mw9dElbrVT1e0zX+92rcuw641zpg9+OzE4AE/4xlvvg43d+4gjjXDlwTecRQosyafAYOqyt9QWwa9nAYCfPLF9Qzdj83eVKRCj/jMEERO+dwy+0M+HHZwctjrsdGEg/YKOqQBpbA050ZPAkee9NaHmL6jF6S2okrZhlTOwDE1k7HXVs14Ahz4cyaupUaQRKVsWGSSCB/xVR7HlL4C1By4G9c9f3EUbIMqY1RZIuUOGFx6g0tvcOkNLr235dJLWMT6m3nvHPfDWaYuZQyhLJbFF7dui1MZ/MAHMBqxDqMCRv0Uy135UItxOh+ubKqysUhFxmuhKRDH45Mhm9RctD2Q5Tlk4/xgo5RVfteBFhsAyHNdewbKLjK5Dm4wb1uDTIyKRD7hOZspCZYJc4NA3SUWcCovG4JgHwv2sXua1BPWgWcz8DBe3M9AoUIJ3znZLSPCGsLA1jIAWF/EpXkYn8AmK0e0puiKhd05eNXTkOcoxSv86+NnLXuf7wCw13GgQgvxBO1f7VsG1ldAU04ZkugliwhwoxLafEKweuzRNuXXpRVAy1/xmNvf+9c//9fzh2wn46AfXkpe4vNTfm2OFUIJAMKfwcg9+Nc//9eThwDUq4wlPBuDej+HsdYYRjm0Qz+M2KtMnGPO0Rg9fmKzvDUd+vySywQzRsLQnAlAIJjIxipVUzlqytpIvjBwGzHzhzlHod3WAvLq5clpaQYp8gnoYlQ3Lr0zruUIf4jAjoQICmfDQotsaJLtme3w4FWPjTiEm16JMj7UokMuJnRuolQLTLrqzd+UXwgGnPIUiEgc/0MPmi2LgCeG0yLJ5YxnOQpBGwoZ1s0SkKkP2rSRWQK7PIAuD/hMrmmdMBJeM04sy4j1x70/7kGKss7lfsctf40J3XBM9SAWU0WFGQFz2UKgYd16VpWHBye9Qy/dpIZ6psIkzNJilEFytINXvcHrk6PjFwfPj7Z3TZos+w5M7ZXK4oZ3Xh2cnLx5efyo8g5dXrsoQSabTDlXXdYwPfSUlQjXB2hsl/2gJil7pEQlAc9zkIkFY92ilD6SY/sL2zl+fMj+8Pv93+8uGKnwKZrZjaXCf/lDxQIN47RMMQvoLFM5wg/VkX1ydLqBCDzqPTmyM/EpZMCbppu3mRVzx9lDwTOR0ezlCiyYHfbDm1P6uz6Jf7963xnEt7DMW5nAuJhO55jdD6YQRrszFUsm0Jw4bs4OinyiMvkrqVps24zAn05fPj168ZftWxzcFPflCzHHuS0xDHclWtgvL8T8fQfYe/tOh/c/2geveu2nR3/rMn42isX+g29+9+0nGFTC2Urw7uMMr0wHWNGAINL3Hun+1sqx/t9MfX+ubQRPj/7WeA7gbCzbu58clVqGWfXmRkrg7NB88s54cx0x154pv4YM4/gWuT/Atd9kYIf5yQwgQoyXLaCbSIwOYlU0k8Ly1FTVKn8BiLXh6zLn5Sulkl6ciPIh5GDx3/d/9gkwqB+UImmh9UJDVh+pEYvkXpLNFoMy0UENTGYO4NAiQyIOSO9u7HEyToT3pnOaQi16W/s/zZRKqOnufayn8joUZzLPjxKFaprMW6gNwyOXIllIfWhmbyNxBuH74F0iE79kQkcyRW0qUem4nfkPm4ZhZsO95+wrgH8MyLXmWVsVGiyoqRzGPBmCp77ZO2Ffsf09kypTeyQstaIXxYuaC++ver0mdGUfv9lrfm1hcS46Qc0oYx5SGhkciz2Rl4g48hw0e6QIMdxA5h5jJc4WBJcsvAWkQlhDXIP7A9y/fF+HulDBHA9mSucDU/DA6EwrxYz0Z0/OTCN9UYPG02czNtrLK/m2T5diyDHa3zLHwyuR9rfeNYkxjMeg1G5v7cSbZSouRrnu8DheS+Gujy89AnNhtDkamchOmtXi3DhBTsEB3ZNv7osJ/7It0xrzXW972XndwETogvPuXVWtOUE5arqFguGGXYkz2upuRypuf9bK09O0EyYtUWOZ2oOxrpXAudrmY7Rd9beoprZU9XO0v4UTvLXyttTfgn9L1d1X3OHvmoJOg13eyT5g1F0Z77caAVzyx/xx79nRJ5ygAuPNbnWGKouwv9V0771pLsvFidjbwv1q4+kj5EvkoFIUOldTAvVgosLMfrKZLe/V9h7u0XP5125T0TqiQAGTqPZNgS6QYLT3Ws40YgMsZ7PN85tBXHHGXTKH/EpH+pua4y4fgYLxVMx7CyjDm5PBweHh0ckJ3DEGvUfbu+Utgx5a9trJ0eHx0WnDa5kY4w27vyWK9kikecaT9r799awYXYjcTAx9sD9diDntpfmkk6sOTEZnOqfBiv4+E+Pq4fnZCjV2qGM7tI4sw1CYIauOhgOessRMkVMFSoGJikzWQKepyHnsV0iKmTMPUGXsnF8qiP4jwV+yLJyD+ocsjJG+HEAZZoVsfKtZb3V8Gs/2smW2M1/wprsgeJXZ8ERvydmKlK54szEa7VIpgvOV9mkLZ8zEGVhmSrLHiL2BKxGkzUVWRc/hC2TwUsmY6jJ+WWgcmEE2XKnSJrF0TRyQer/J4Uw3Gm/uT06Pey+e1C9B6JUmtcEq8sT5OHiXairQDNDNRf6jbafHFj6dM7io26/LkTdlRpU7Caz5uV9N78VpvY5vl+kZtyDtVYQhFzp3CMNKOaaLV3mrfMvelvubd8U0pz1+bvlP2BEunzHfVJ5yI1Q+Vh00xt6B0IfM8CHIJQS53FES73SUzWf5QzOb6wS3WAfxpe5xeJw4rFxqspgrNoSShi3P4RW95ehAXEDpzPmGKLlppYihnUP7hq3iO6byiciupBatxWKsRx46Wzg8cHjWVFLFzaLqQWhczH2Zga7C2JQeV9XYTFszL3I15WCmAa8h1xc8qGNhP1kHXlIPWs7BkNBN8xaC4NpllqfX5qrIrK2o4vu/cThQmNrPcGobA6jsTH5GHQrxWiFeK8RrhXitEK8V4rVCvFaI1wrxWiFeK8QpfYI4pWOnvi4NU7KPhCilEKUUopQao5QqTkO+LWbEZzmGjnjkXZsGKXmc6TfzlKXF9ExkIN/iEjuaiZEAMq2Ssgyiht6Pp+yQHANJJ0rZyckRE2mM65p6q1JdQDpBqjtiL0tRNEGx2j4IfsspspTZlcPOpUhikwkMS6BrPgFGP/wV16dfpyanP9NRo1TRzto1ljS034LrHJZNrnN42hivOWNue23DgqhhP/xy5Mxl1ege04slbQYlEVuzrcmEhu2vdZhUbORuc6SPRqXOhC6SvCFe6pAGlkacuos1AutNdQISWDRIo2jmoGax01oMzDRlGxmQzUsDKnZNA1YpujdEmvilTvn1EX7ssv29ik20YRhQDW+cFCc3LW/00bU4SUjjaBwc2DIHP/z1vcaGp/FgM/K4tQeIWACdKbompF32b5GzfK4eMDoSyuABOGKagy5gNCpRBptHtWgtbmMg+ExGy6RlzRCW0jGnvwXRAhjR0t/aJf/P5aOKjqK0YwRTZTBV1kVkfVzpDZFvlsQRUrMf/ur5ZZQwvLmgwXHjnSgUH4FhJY5fgrYx96Z3ysSNJ0zEekbx5ZAfWCNadK4K9BrB0wTqahkoH49gZ2e5kLNZlWyi2nzvdKyfeKaZtYM9Ctbg+0Z5KOKX6XOpQWZ++OVWCA9754waac8fFK1YoeRNeQ6w2kQsWQlG5vDMUgWkgi6NhzaoCppNYu1MXKUNMp9k6grl+nokjFXqHC9ERgyVoDUwR42Bm7FyUU2VZkXMjihcErJCrDArLhIlLmkhshnK84ZBIGMrmdbOipwQmsoq81vr+nS7NJBh+u5u+tYhx/x0zQoW2mChDRbaYKENFtpgoQ0W2mChDRbaYKENFtqPm95sMWVuMMAGA2wwwC4aYJ2hA2MA2yeADpARie2cnBztOnMZSr21mW1qiT3N5HgssuV0ka9EJlVsHKjh/7XR4HbMfouEQ6iUsN/v6V2AVXhSoBl0aO3DhyqNDfcvH3OZ6ryJJZLg4IQX6Whi1hZyRdGhAfAGOylmM5WhDdjAmRhzb2wjbIeU0hbpidoxWLaI8QxIp4yevkusQjpXswPI1DXEBpHmZdBLpkAl0zyXGjadBhumCWg8SfjogvFEZLlFKGaZHOHhciagB5yNRIYqeD7JhJ6oJCa9nvpnwKWc5kIYHY99U3LLFGkuE+IaskPJSAfHclJCS/zuOBMvlm67hEcvVVOGRhZgAgdTWzZ31JJkhsQ+6WYeA+jhAB/YnA5Ew4jZl1cY0/C5CMe3l44UpK97I84mSl1Yk1pSC1E/eXZw+HTw5ujh9y9fPq2QZxkylgr9jBfdN5rwNBUJ2dO/wt61qfv9rUoYYC6AUQCeOvUnOlVXXTDJAfa+Y4YY6Vh2I3rGj8Qmeht66D2JmszCbTAtnnN4R2UCbIwVfpt9G6lfW5VmDLHpzqXDb/uf/sz29/e8LmAE7SVPDP2SIQ6w0ucsl2128hppBiomXNN0ZqjgEP+s7mIsE3kBCQq52SfYSMWCCThycIk+2NtrEsrcDsoGApmo8cB2+kPIePw5txQ8H2uKcWYnxegiVVkmdSRV5+/qQkBwOujvq6fZzTAN7SGM7J//DEPqTfDNc9lsNYYM3ZQc+tPafqzXkmOyu5oICLUC9jsjblI7Pjigvc2B3YWzVFwx1xhEhlEgIangpVSFBoo7jAzLKaknw1SaQusoxLIG62Vdgm8IObw5YO/jR7S+sdpUa1XEotVJzmWSgHHfxS02xCRWn70/kYmwkJcF791yLGkY1Nqg3nkU5+p2unyI5ow9yjK6Yt6pd1GwRq6yRpqGHLAilb8UgvUeOVbaq4lK6DLV6IFjtdXGCS7FE/hGl8BkzdMLY2LLhiQBV0Kk7AGL5fm5ABUI0M8EwX89mghI+G28pMDOQnevXKHhBCmVaCynKhdMz3UupoS15EqxKQAueC+j5AZTRTYZ7z5nHRnEDG6loMtc2zTKWBhcgtlUpnLKk7LViEfBEoM80FznpM9H/fRECPZT7+Tl4I+/39tnj6yx8KZ04/aNr9wbhIJMgeNWpjS2Bi0rkyy45jgn1ubdDmaostHVBx8GHJzCGq3X/EwkeiWg7GkF5UFrjUPvFowkb+sCv9TN/BnUbZ3GwGZnWuByVmM2CgGAg1VXL3kmYXB03SBG/agvwlKHHWWCcigFi/1vy2IfbNPBNn03tmkL6HxK83QN3Fi92pfAHn9iv0PUY+UJXyKuLhueQbhjxgEiwYPZegFWcKzvoNsguDZJj9NvZa5Fco5oM4jMFEjZLGThoRMIkKkMhNgsBrIdQW3ugMCFVh6mCJebJtpWuT50+2m7xOW9sRh2qw3EfnjgW/U9vKrU3qijCdU3jO5Yf8l8DQf+Q9rA2UiJbATDjWiNZnst1t5rsRQQC5Cw7W107jNzQB6X6M8JUTB4pao4kfsPOh/Jm+bVkPKD1rU9NgmzrJS79/Q2qVxmZ/KYYcDQYIOvzLPDKnXPstvcDYJavedVe6HShnsUdtqHWzFdw2jitlNwh/Q83slL3hpw0N3eHKzU0EbNyoGFm9yg1tjXqi9Y3eTw+Ojg9OjRVmvr5PXD571T+vv49YsXvRegnbw6eH1CXx2dnB4c089Pe8+e0c8GxTTKDX33+KD3zD2GfxwevDg8Mn//9fXRa1Pg6fHf6A34s0eNeNp79Qr/enh8dPD01cvei1Oq3LWuSVOyc/jMnGCl/mYMUbS10GSVIKae2GSZMOhwkO7w6CLikTXxxI3b5Qbh09YiuCJ82j4SwqeD9X6p9X4i0pV3rWb8dKXrzgF7Vad+9c/ivDRtyqkg5dR+cy4hNaFKYQisD1JDKWbLy7Min8zN1rxj2eA4KKltMZ3lVuez3/0qMmXilHcjRqG3Essa48ljGlGucZW6G2AGtt2piyjSBax37T1L972WyZtkD/0WqAUivZSZSkFt846ljaIADrwTxAAIRh8pbSi+1dhsQFmRRl+804ax6G3mt/FKoZ5SM2hioJsZQsow6Y07Rp0IvYHvxsVl9EgkIhfLHTeOTSbP4YWYDztDZxEtPTdQQB+DVL2wP5JbBIBQl2Z/BCL3OYazDAWApC6aamiDTlwQH2TpgviV9F///B853atadWc/EM1jGkhdVovuGS7ElQYohv7hvazIXcJnY1tkrjcNXhk0MJBv7Ec243IhCPjicoDm8QHWsBkf/8Wle+smE66bIo/lfjof2AVM33pVx+KSfdXcSZf+2vcWKSAb2kLOoRDL+1nF8n5R3LuV7eF2jJVrm7weJ3xs87/BpuHdpb3Iscy46tiAMGM+GGParQsxv12j4J01fi3j2y1V+pFDzqCKG64XcOx4/cgdYojgCh6SIZbNrFF3pNwIl6ExrTyBVmBkS4GMhSIW0YvyVy8TtSmo8VoRgntCcE8I7gnBPSG45x4G95S30gDVhUCb+xdo4ynJHmDj8IILMW/TxkGgx0ZwzBORfzAWg/f7tIrFnIvcRcOQBYb1aJfVYG0vFSiZsyueXGgWq7wdi0ROJegPM54JA7JrCp5hEykyno0m4E/HEqUuilnETkS+iPAYk5m7ExBydabBJYGQHExUrb1mHBw+0/SczapNJjn3hG6AbJ6I3LtgDD2YZIjqvUzZMBaXQ68eHBtzT5HATgh2fsBzoW3shUJWQp5DhgZytxoBtgP5v8vB8/J2XFzu7A4tvHxepCYzOCw1Nnz79uJyZ9trFeQ9HC7FlcYi3xRUwlfWQJSe2OduhJNMpUshJakXESQooioCXZz/gC0FbClgSwFb+m1iS9AuMsODPc/HKAKudP9xJYySdtMHN2EpLsmYZOxDAWYKMFOAmQLMFGCmzwdmgtt2wJgCxvS5YEzHgse3gDA9FXO9Bsq0Cb7kmBaSBJqnK+JxLpMcCUnO5gSTzDJxLq+HFolynjwV/AfVe56NyX2HpzUAaAn+A5UTZAPu7FQR1WzwoJWAC7z9HqALvbYe8PLUPUuNs/hL8OQJaMuXhbYEDuHf6v3YwhvmaqzD3fhj3Y3pDPkw/KlxesKlO1y6w6U7XLo/yqUbLyDh4h0u3veURfXnWmAlXirNyfz0R4bXRbhq0em72f37qZi3H8AAVq9l4noG7XiZJnjqus3sxsxZ6Flh7+e7LTYrsrFwsTcAEBCPndJAKAW1oAQ/4rnA2BvTrRnX+XcelRRc5CmgKKbu43Uayl7OIoUBblsLLjEYLmf6h2U16rb1/QMtd7UZcpOz/mhfvoI2PxQTfimN4Ja75mrBrRVlVoc9HDd6lyYd98mlz2BDn/64HJih4dRmOkaZ0l7skzZuKNwIwPDMdLkEb7p2EtowI7sRe4y4DAiyuAbiPJl7oI8eQmhg+fkV3dSG5f6Dfkjl1xxzpY2SIhYdcY3/stFEJvFqpx0jJL58sHGizgg5QnoOl77SFdSinQ9UWpNCiWqGEVios4b34PgMLOpTQXuI4qgJ57EvrYXymJmkZ+08OAZMevlCzO0X3tK3jjIVKEh75JkGj7L0qTjKh9DhUhCCs81nnJSxcZ9auz03bH6rPUXe9nFQ+lvdPmy+wFfsn0p9euPdjWrYRF2tfWL0t972+6bePtTcp7r7UHu/Wn/ftqCKQ2AX3SozN6EvvZer/WjW7+OyQQxA5LpAZPMefCsZIh95NhfirTesVDw1Jg55jo6pEPFUObhzBZwxeFIMW+jSizxUibahbCS6CNoNfRMHXBXsZ2CGHLaYyEcbMQE8qldQP49vNQ3jFz9G6+Q6vLk4clN7ZWV8XdI2X4HH0vFGYL2dQUtjZt34KM5TMbdfG9fn7YPe4OvtgOMv4Pgbz0jvHD3UQZrNHR+GdpdYq8oJ9xMfA+sBsNWyQ55u585SiAp0ZUW0kV9MpYIZF0q8Dfoz+8Sbcedo6dWaL66dpklPK/tkveMNKL9BtNcE9N0Qffio2NvNGmNjGZjWHY4Swg+GkOAkGOwVwV4R7BX30l5hcblgrwj2ivtvr6CbfHkV8E0WmxkqXhXrhqK22BB3JwMCL3UchLY8rjoPIrNXyq4yaVjzKhpl2XJYCs/5rMJ9LsSMTQUgL2zHqBbULQ+YgUjO7FLEu9/Bl5ATzRhEEnkh2PCntxgBGUVRi4rGv9/9PGTFLAbOvR9OXr5g51IksWY7scopFjafuCRAu+BUkWBR1QIyMUtICyT6M5m5yNtlQbJkQKmGyVpGNEg7hBGzfr4PyjtUuoOCsw3mqDDc7f10EW8/pnaVDNj46qJP5KzIB5aBdwOHSBq3wXTuXl4LMK/Go7bp3bYDyc3Q9rdScUV9hQxTXjKwXqohb57KKhNHfplNPYPsQO/ZL3r1fXoFb9b7VEL7+FR/yz7U3i8TvXkDMJ3jnLsxqL1N6yBCiW14f//BN8EwEPxCv9woXFPvd7R52g11kgEDuGHjhrMG9j2TY9PSTSJogGyTGyVJeux26sou/XHCdO9f79aL411Syt0E5jYPMYCWmHgCVFRpL30QfVCqIzWME7R0PBUCsPkJHJSddmijIaqa5HdAzSFmufb4mPVKgvyb/JsbJj/4MAfoLkB3AboL0N3nAt1RfC+ybKytCjzns0WEAfdDiLbEZFHaZFujq7TKABMYTXy0wBO1H83dfE7p+RShHQFPDHji/Q48tgvHQxdfE7jC0zLfGbi2/lgGI28EMZ6I24YYm2KTq+CigxTZCRHZaXZ6+qzFvBt2C5GdMoPUzvDiEjJXD3epdtCisFBMO5epBFcW5DYwz2Gmb2HSFvgwG/ww45kWceeSJzKmjCOjkcrAdTWZsx1K/9Gy6ZJakKBVwO7cYnYvbeE+Q14nuw0etScmuAvmeVubbHQmHzAm1vI48lQGYzw4l4Yjb2lwtN6QjQ4y/AxgUmHTWzNT/aPK45VU9ZMC7y3nEPg9Uh3wuwE4pUNFlZ8zftWZcpl2RvqyQ52LRvqyn1ZCtvWaPHknFZ48b6xqqOTbtzZfcFTpd1RkEi8WphSUji47OT3uvXgSgLgAxH25fpFrsqIt8LWfq0YmrYvLR8sGfrFgb46sIrSCpItWZVOZFpOh9brV2nrx+vnDI0BnHr58+ezoAACaRwenR6e950fmT/jn9fHBae8l/Aj7tH98HqXFFLRG4he1fnSUghtOnGpjMV2Oc2Uqh8h6MeHGHPu5EqOARN3/UHmZ2jjscqrrc/qvf/43j8qjxZ7ibkZP2SSgjWwgjRLg9JXbdEu+0cl1BXtjqUCpzFE58mUEjtUcu35+q9tzIL4PvVnH1ffjNSPAmQHODHBmgDMDnPnJ4cw8WX0wN1ZvJv6lDcY9lVPRPlXtZ/JSsJ3T02e7DjBwu3/VU2hRv6xoIynsl6CTkA97TP5kEjZKqA80FT5uzOS8XDu/h639+T61bhNw+0SsBrd97dNlMpvymQXCGvm4AyYdMOnPDJM+RGdHz/XvAwkyS56HBZIO8rFZDlm/NplApDacl/7qN6FAINQJ17m/LDDJLGiul0oiHixBA+YJ5jwnfCBRunLgnxJwIJzfD14pTZnaS/BuYpObMRoxO5iqIl2Bwj/0bqGoQJcxgLYDUjORyLHEnCdgC4Mav6OIy7KKoSFO50adniqds0yMwJXjBZuJDOFnr4ffqys2LZo7dSFmOdYlQNN3LXr6o9dP2F0hvXzDnmr3uA/kF0nUOHqmxjeZMGzY2BQ2hanQmo+FZjs0Dxp+wbuD9qwVMEJTu1GjxpeoMaQmd2QYImYJoDq4gb7WZqvFfDS5mM4SjstPpGOZCoCIiD0V13qLaeUS2uAZNFMJiJLLCg5t0mKUAVyK+c+HWNeQmeUwh8k1NYJQyHxud3cxlegkjQvvO4dLtLEANrRg1BBKwCbqHJaIMaRoI8fWSxt9uGGy4LqG7eaJHKfsTOUToxJnqoAmT5TC4qbkVQjj1cQ28gyGkSGIReNnJwRbwCWeL54HUd0eokUaD6DszYwhIknUzRYHI0/0ILauS02lb0xLjcEBd0wZs3fvmM55ZlLXmx8grzp+CzQ/xgLheUvDKFihhM3DCaV1sVKpVomodx67MbhSWRJv1P1xJpDEd8MRsP0tnZwNDAb1sCupIaEVyDGHGiDnPJ+z//f/+b/+z/KFHgV/p0LETKupgC7MWpBTajQBkw27lJydJHx0EWwxwRbzxZLlLsL/dYzUoPsbYv/r9xxKqEPitP8qHw63m3F50oOZAMK0y1RsqF5JzWJ5fi7QE9QFOoGE+WeMO66oBndoTWUqp8UUD1VqRa5QV7JHjcX8QEsVaYwq2BnXYslpaLOgYcB3LrIpHLqo6LkKzPFoO2iPScOIDhsy7JotG01U9sEr2+qU2Bk4hLxxMoaDarsj9hAOynJPwyPfxrrnauzAY3P+btRoB6yal3ze9SUDWV6TrRZDl2U7or4rB8lMMGm5LcJMQ9NCLrGjRSzGQfSL+FwFuV66nnu5FRsXMwY6a0pqKwiJUWV97f3lonqxo3fNOgPrp9U17BLjGmUo2CGCHSLYIYIdItgh7qlbtQU9AlQcoOL7BxVbHWmRGOFoKnNUbS22hLcGXveaWQfzQ46FZ6Cs3MjVi2qxTNlZkVyA3uxQkw7U23GjY3R7Tf7F1g6FWnEHYd6Mp2OhG3Ml8SKfqEz+SvYp2qBd3qSFtNmwih4DSisy3E5SYNMlnyJkg9Y5JJlS5/BAu2wfotcgGt859iwG4C7UgWo1dfXMZnuC790tRg8boDhiqgCGrvLuMOEQyCpSy2BA+mM+4SniVVOVwoIZKx+ZQiZcS9G7kEWppPRF7MkhU4QPldS+hOnZcPmbMConAeUrIo0BbDPoXKqudnbZPxCiP4jjnfZ+i20/f/ni9PuT7d1FQO5DxqLFzooc54KybhP0edsD9InHxr7pJKhbfgftwrta9SsPKXXw34vHL6vfwM0vOF5/ltTIYOQ5kb/e4MTY3F+gvTUqrAbE6fn85K/PIoYE+mixt9sby4qUNmzkvtekiUA4h/xVGIr14aOjZ0enR0D0wp71nvdOWYrGLZ3zuQ0fH2InBhAhZnSOQZ7xVPMR/g2lDRI5lfnQtKJCWegMWhjZT6Fo5DcgU7iEo9bCvALrlkGKIoHGw4mHpdgSwNKGnWuylIXxvI3xbHAtWbuQL43rg3b+9YMvD+wZaOzaKCyoAVkXac+g7Q3ulF8jpIuPGjQXH2waHNftXnyT58yR04B6j+y1hM7oG+oA/a65+OaO/83aqXIFgO2ljAlC9kPdSsCZ7FpXnHA0SvmAsW94+NfGBn/YsPlfWPI+UiI2opv90FpvZqeFbQAzXCRG1dc3CLl56OZ5dCDgZxCMsXSchrSEwAQCFL1mUaDFgCxA3LsEUSqeFhPJjeERZkBf+A+UarddgytXR0CobyV5IYyv22DthfqDA1R65xRTZgn1WjS71FmaXAxgtht7bc0xK9xSmwI24nZ/U0Zk0LZcVoT2jdsMXvlMerpOYMtNhVlxeaHSTyYxsFEvHUvE6FieyfFY0J1792OPb6rS9qeXps9pFN5L0hoKDOazYD4L5jOjejhHwve4xfFz8FhZ+xJn/HLWusQFq94tW/VKs0aw7QXb3r2y7VkYqbWK9Lw8w9EpzdNJNrDvTUWeyVH0qjhLpJ7czE6E16WpNI6F9o6KJGEg6VScZjsjiIEQmW4x2D3gX6TvgbgyywMBhJYRO4XBIc98yqGJPJcqK1N9QqEcg0Jg3MBzPyuNbjYegE4aaLfOM/CXnqpU5goe6fAEjB7pmMViJtIYEVw3eG1oH9NynPIEULi5SmN2Vsgkb8vU9qfBnLeQZRMHcGBe2MhfnN652Vu8OlfWaRzr80xYVAKOemkLgtZ0XVDfAk/2q9P9veeeyYuPqwYowBLImoWogoyrVisGggByBnk+odn11hhpqLeHEOKF1vzuwa02JVi/gqv7F+vq/hv1DMZNbyW8fSvXWLv9H9L+9Rw/LtyWMLvoh17IbFUQi/1JKnrCi7FYXREp/9V8b/aERziBlIaQ4y14NAdIJkAywaP5s8A+ale+AH4E8ONzyPOG0spGhc7V1GkhxqkZMQPXwg3gD3dLj8iDGVRbvQoFmapLgWwXQpMzlQdTWK8rh4pQ5jSVVVJH64g54p0hOUS94hDX+VglsciGbJRgNu9iBp6jbTGd5ZBfGiM/Y5nhXEnj2HxgcoCUYWoIxCDVMbZx+J3XQOM4nRvPaevPRsgJOrBBGUWurS9OJfWIK6cBDDGJs0sfBBogdDDAYSmJHEYsE2NxXc2mXQNTaFSQeXgVklLHUei1m3GUxklfcBTOCxhobhyKsS0eytLf+vrrqJglNcdmMxCVPMxmMIyoumEoW9Hce54k934EXO8DvPKZwSv1bed20pL1zhm+YPercyzbbARnYgSUFLShkaEMZKr0nUVjGU80GsIy3GrjaLP8XcvpQg0dUWU7tc2jxrgtECX9djOafZEDs14ytFus+QsDBs+tsrE8vN2iIgvR6623DbPQ3KqTMobd2WlMBPt3RChl1AewwgiJs4PB74sHNRWCwgm6DXt93PPvjgf0U6Um7/ArCXlLB8mAj35q/9Nmlm6coJKYhGatpNswjvvBNzRgfQHrC1hfwPo+E6yvGd8IkF+A/O4V5GcvFgj9LaSg9WBAg694SmUJby1yXm+A/pkMVjfgf48FRXVWEJ2yBRTf6dTjReivhY00DlBIiF3N8QtzTSSh2BUSMkyfk12KmGUCeE4vTekRe63FeZHg8OoJx3IJHmB8lCmty6YRXGgwQZc6mNeBwx1orWaIl4h49zsAKCHtHa68oQk6MuvdZFhLFK3LJlTQDGolcAmasIB4mQdNrrH14a61860tmen3gLxkOivyKL/O68if6+wHYX92JN4L/buD4QgI4G/ZwarcHFbTbW6kHbbbIFqLKaUIGgKdNiPzhJV3yC+Ay6yaVSogPwH5CcjPJsiPH2NvF9cy0DcAPwH4CcBPAH4C8HPfgZ/K1TZAPwH6+Uyhn4pCcpvgD64MjKl7KCb8UtJQ3zDAzUWVyZTWqBervAFxssSaqzptcCdu4vuHZ6YXQ7Zj9mqkS9RsH6PnylxMu6VYk/4OGn8LtZ8XPoKBTJ07JTOTHholP/Poml6Roj7cjdjhRCZeEURBZuL7Yi/RrwveA0Z+UGGZSmKCsMosSDxnesQT8R2z/Sqz52QiB7UA1nOZealDVFq7Szk4oRJXvDpfRGvwGlN+m2diAaghFk33TANWUxJN1nEaeve8RFzWg2pKcanhND4mYxAiw4JJQ47TUc5GF11RSkjHTFwX8ZzO15H+JbERdXbEXQXUUjN49ksab3j/wd6Db9t7++29/dO9vS7+9z8DQvSZElB6e+F73E3W3mpXu1W97ePw9Le6fau49LdafS+XW3+ru//uRjVloq7M6sZ8HUTHsNyF6m2/byruQ9X9svI+VN+vNKCPTagCVrTTuDGke8MX383VrmHrd3LZKH55/l+vLLy1LtWIsYApYCQ1qOdEaYPKSV16oSPm5jtZ+055BseD71sMOY22D3qDr7c/NTVi8wl1KyRXj7zcOvAg5DKC8UHnevS7NKySmLjR122AEcqco8MW4D2l/2W8YH8c+jYZUPrtZ2AsGBLtwSb8T4sWzhFqU2UDb5UE6zcwSuuQZK1RXsCUN96rSvJPezeGTWa3VbWRlnYby7QPLGqHHEgwbe4uvHJXxK+NJP4mqyMCrmC+8De5J775wqax9mrNGwS1aY9KK/vS2nyq70GQ+qHDYq9gawyODedeezxCbHeA/QPsH2D/APt/HrC/By4GzD9g/p9DhDfc9V/UsNgdOJMtWLv7XvD+69kanp0nSAxnwpZVA8YOmbMrvpxsx7hT7oKSJa4hU4eEcOeZ++k5nwEcXnWidOA17dOQuMq6Nu0kgsfo/5lwPbHDjH6YI5WeJ3KUDymrL+g0V5nMRUdfyFmHEiFZnKQSGv6GXEofmcjxufHbRN9USpZFZwUgAth2rfC+By5BmYBRhCczgX6ewkEO8HiBAwskfItIOw26eXwsUpFxk0qXgxvppVSFUbrIeIGpH9ygucwPddidqiTsfAAK6mAs843I9tZ3kpzk+cxZT+nxIpNdBt/rbqczlvmkOItGatqht9tSdUimdIdno4m8FJ1MnOvORPBYd6ZcptGvcka5p6g1RYpfrGzKFByAdXRAJT4S9huD4GdqahJNmZmNbBejIpNefimejCH6fzLtsv/svaq0Yrap26i3pjzf0Od8VmsK9i8iKShb4k0XPo1MfqW9ZSFdmBEmbteJtXdV4K1KymzBjtGFTc/TnF/blQQez0N4aejuhTLVM1hjIJk/HcxAh2AHae5W+c87drp5mkccH4hUNu5MeVrwpBPLjLbaST5NvrJv7UbsOb8QTBeZadJcFZmrFBmGtbm9QXu6w5Y5Hst0065fj3F7waVFmevola+/7sRneefrrxGKoSnEF0Fjhrzg8Vk+dDsLnV9JYtHhNGa6OPP4JHbB6Y9ncSK0ybjB7b60rZ2Xt73mxG470XlWjPIiE0uWanyWDwwl40br9CqW2c0SiZJT3+KWp3Yby3wwSlR6c3q3scyjw+qTRZbcsPjjs7xtZqp87Szj6WjSZVOukQKz2iJ/6X3A8lt0z7Yu2lVZ8aky33sVOjd2PDRAlMxBIfMlQsBv8uwP+/Sn3qetHDzrHQJOsnzf/mnbjFUbBqaDz58cbf/8Xvt5sAF/VjZgq3Wu9u5/+ePR8Zvj3umRB3n731n4++Rp79XWUmf1Q54CromgpclghCcierDjQ7rLXLEtk4VVZQyKrWTdcA8tNSm4J6qZN8AHmhLiIS4IJzgiKk7RtS7weDjyJBM8njNxLXWul8RHfMIgi84KrIguEtQboqei3lR89ZcOV6ceiuG1yegIn2OwxYdC92gpKzkSytEk3bNiib1N3bKXb2s2y+SUZzKZQxQhkLPbLF6lYQDvVHXlaIiKUSV0o9psj7TL0Zz5MYpO9WtAte3psjq0pX6DXz+gZWHEp3wGLX993GuVfb4Qc3Ym7MhDm1A7wY5Zm4rRl5E537wC/0JYC1ZSph7UqwfYhEHSUKlz706t4RKQztlT3Jzpqxb6ZEWoiVuVRdufTFGuV4aEQ7kbBF7KafwTYMzRlUhM1+SKTQON+z/RI4/9+Tz5ptaCUhzNcSJVh7QKbf5t8yvdwcZ29DeLvj78Skf6G6fW6K+oVuzGrrVE/VQRKqMssVJbWrcp9nnTnuX6mNHwYlfDV9SgaviSGfILMW/TtjLjMtNesBlIiNRVibLS4zYiI0LuAMOzwl7OohDydE9CnnK1QHVT3RcC002wfAbLZ7B8BsvnZ2j59O09wfQZTJ/3z/S5KsypYjhDghiPYea97J9lTFL3bQ19o8iN5VbR18Y2J7UJAyI9KQVVwTqLYWpuXgYVwbLg7OmPqGpcKhkD3YwElQWijIokYZjLK1F6IXE75kGkNhkFzYXplJc+L5ViXYBKR/LlXXrooo9apPGU93RX2fKsjd+rKzYtmht2IWZEvY3MCq7Upz96bYWr5FigJ3t9W7P7VF1inICsN+9054pe4j8/wlGkb87qVsnlBlchAvXzAuzcMjeK4NCiw38C6e7Ff4nwqNPDiFWJyHXLpPbSLYZ6H1xuM/bDycsXjNqvv2O5mM4SNAqLNAcLFIYsZNgi/4JtcQewm4vrSsyYLrJz0OdhVLOpiCXIj8sU5yWDwy0BmgDmPjHyLVkvjTk852c3Z3kzAzAAgHsjawa9OKDxuhnAb5hEeokKKMOxuL7IinQAfTbYO248Mmbv3rG/MPM5K9LIZTVlfsI0t/H5RZjEaq6Ikli/uRCa68FC9jacevv1T7XW9bda9droK51zOB7xtf7Wz64SvJIMSHw8K9eFmO9Du/H5fd++dSHmD0yPyh6YinyrSqLGa08M5A19psY2957WfCy67B+20icqryPXRrwcDUrF+cH1wzO9VETFrLDIn2jowJqvVad3gxf9Kd3gNW/Gf9r/eZP6/NmNYObw5WAzCqn7Quq+LwmtCxhawNAChhYwtICh3UMMrenuCAiau0WuF/Z3OhHaGMUotTdSMq64GJo7YcRO3Z3QPM92RDpKlKYt8u1b9u7drrueu7ti6UJcvyzWAIZ8ofxcmWKakJUAHQbo8J5HTRxNZW6T4pkVZ8iGqZi1cSNLoHSo0hHPV0FG4C9Q+roMqaxupzME07dmO5YaCOEemqJdIL4GJEZb4mumMtSLCOAkMUXQs1XBnjBkV1yhX4aXNk+LGVxNgOII/TO0yDC6QORXQqQEnn5n/SLEdS5SFOXYC3YfRvl0NnRoEp594GKRCnL0mAoIR8GT0N7hQZpVkTvXVJhUcIxOknkDdEQDyTh74LyrHJaE5DwxwEbwzKDiM7wCVVrm1nwuM50bF9sbHImNL2ekJyJJokM1nfI09pyIR+abmh+xGE0U6299L5JEsR/UJO1vsb9gU5EK2z3r+ZkseCK7p7fqTtBajFQaf7QO1JvPU3GrzadZXM+Hu7rMbnLe9mCTco4jr5U/bdtmVRxyG0vwRvmGIjynbyPFD5ybBGzodsNxy9A4RMa4M8B6TWQq3HJEPLzO+/4FLIH0iVLx2Vx8dguieUnY7tzL9eFEDRDdfuoL+j1fOpwZ3cGovr677cdaDTbgzieZ+1SHwn5VZJZvvw9uePCRoue+WV8Gv/7YG3RVLKrD7EsG+wf7+y8729FPP2/vLpWMxuDIZ0rNSHer2Z7qorGB9SlRarZmLNUz96gxNYHhxtpWWtbO8sD7+xtnpDHDsrAzL25iJ6fHvRdPym+NjQgG1y05MDUN+EwOQMGqrjowZtCqK9dt0zKolvFRl8HbtwxwyshaTNhfmG3lOqLrP+vL7ABs4Xw0GZBL+M2T2CS+TaILIhFZxdYJa1RumYmoSm6wwgQrzB1ZYdwFbnX8C1zoNgIW8QZYQ4jKy6KBaEaZwM0Zfbn/9c//TuGvZbBRWUp99JbGnfwb+iukPDmhxfr6uLcaUHsOQNCZqNy1LS8B3Lm/A/uCAdoWMn1QUg7vMt5EA+WID4huCkL9U+h2MIIFI1gwggUjWDCC3WcjmLsc3xQC4wE2iuLYKpBp0/mWqvKtYID7yAa4GggfTFDBBHV/k3XUTVGHpd7oE+ma8Fer875Hpg77xiMRF8CyxXPRs+rQKiNVGYJ5JQEmQRwQbTt8RqA0BHXuEEGxuJ5lw134VeaaHNrViMzJI2AkOEeG1hxPB8WQe4tIuHOk3669QPoRQuEIGrID8IQHHh0yG2HTCkPHA4rPVExVNnfmKJgJtJD9/1v0v/75P8GxvQ1V/Ouf/zfTZg1CDr9rjGiFNUJ8XeeC2jtSSTFNtQsWbrBPHYupuhTMDakB9UXGxBROPWtHPDz5cSl4H5czMkAN9W4QyxP85IHF+Nnzy0X0hufsT386evmY/YVN5+gQG430pf8IjvhAxi07FJjgo/yEA9OaZSouRjk8N8vkSPgl7LeeCth1XiZapK0L+Pt/N4gdRCS3Huy19n//++iP/+6/9KD1XI4LkbDnSmWiNR2NeJZP5okQ7t1U5K3937X2/7Af/f4b/91v3qfC37V+AKkZcfZmInPR+jt9qry4/6D17V70+wf+e9++53tHLx+vh9/687KI4urLQa4GXuKR5eIhslhoKCY61Jenque/08DEsxzI/Wnba5OH8vsNw1WwGbpc38pWtq7seI0piDz4Z5l5viqnAbwL4N29AO9mWWMTmkv/XnCMSHLxEnhAGmzLnW9xyYKB/BbDJumvQ3uvxNlZIvwzM1eA92V8lJtbj12U8CPoBtgK1BTgdGsE+YAkfTOMr5LT2DBEnPm1N89ngOECDBdguADDBRgu+KL/hqCwhUt/AMUCKHavQDHUcI0muAQa84QYDbSpaAPpcuoMy2dz0DffCxMDEoZVSBigPB4WZuixx/JSpHXn7Yj1QP0AMvmX6XOpQUrRwxoWuGM7w2JiJXT6r3/+j5zoL1v1vdoAWedFggOI2V0R+BLTGeNZLs/5KNeMnwOpBPpa644jjmtAq0yCLsO/WfWZSkvOvWaQCl71gaX3wKeqdMTvQUm8QEs8KVC5BQKDaKQ6gDHAndEw3pWfM36FlMSdkb7sIEKlCbeqgxDQy01RiOo72L6bKIoDoBAAhTsFFCrb07qpIrHADVU9fKead/CYw5WJp4wybkiP5xFtpaAXFGm8aYrGu2pdY2pE25hNSw0YRcAoAkYRMIqAUQSM4reGUeAl7F1rq8jkbVkDoMjGDTqgHwH9uI9R6ST9Py8k1TZ39lt2BnqMfJRr+QEZxCUWiZxKB7lge+oNAU5InhQ8FxrT0eUiO1QpaRZDNkPNREwpRh19gDQRPYoY61hw+zFlnM5nwsv8Z7Les0vNxDX++Z2FXbIXRZI8NIn8hmzCU8jI5Rst8Tn06k+LxCAtR+5nfYMjENtxrBnc0TWyIsW0XyOu813sGy5yCsJnnBl9tAGWoVnwvIRs9D6XKcvUlYsYNk4zrPeICVh2MFAP9uoxbjRa1pXoTrJF3Qos0+ywsqmzynopo8r6aPTWjxHzltCmOapqS8O8tFO6RrF/mHDXXfbnP7MHewvvnmIDey8On71+dBRQpYAq3QdUqbL7ro42e3zQe+ahDOajkWdIevUf9NfSXDbg5jmE14Z0Lc6MPiWugUoXdnrYSuFW4e4YLTY0FeA7LgEM7JdYQjGeIKHS0NSOj8UZRBSbx5bmeMKWeNrNCWluRkO0qWXLO493IuHNx+it9viMGXaAmoYJZInQZQiH1jBaEi/n7ykf0WmoxYym9/Yt87asd++GLXZW5IsEUxyUCGqpOyvV9EymlqiYm13NldywEw4j1uyGZCik3XH78OXLZ0cHL8z07MhIQIkggEOcXBLj3YgRRRcb7oGy2ob/B5EZ9rf6W0NkU5YEocBNAvpg3ozYSzCYXEmNbDtzloJaMZ3lc1Ol7X/9dWxCtBAx6TqCESXoX50blykrFkbjiSlVMv29XAZOze1r+eor15ldgJuuvA9dSMuzpdmSly6mMsXcTGRwjyUZMuNVpt+yOZFrSmgmYrQkflx3NKo3uKIFmDfAvAHmDTBvgHl/8zCvDzkFHDbgsPctNLNye1rtkGZwu0VPNAfYLVxT3gOjfQX5cw6JkvfIjsRjS4uybD0AaKwxQ6pVWtuW7IRaSHcrcv7CMXFlsx2ZAmxlc6nqFsszOR6LTO9G7IVqqxn4L4DDGIz5FffotxrQTWw/toQqtlwwtt4yrUiD2xkmDxqUGTg+e/+zv2uVdgoNETaXIKURfFF3Q8Neb+aFtlxKAiwYYMGQACTcdMNNN9x0w0033HTDTfcT3XRXKO7h4hsuvvc/LQbd3BpubWWKGCfX73uxNaYUXAZTkWdypHFgK/rv1gtH+u2GxHF36uIsz4TQTI94mlKmWbgbwhzSN2XTRpDWFtPUFKmEFYwT8B51WX+lHcxEKa5o1x/G2fy4SF20167XFkqD+75NsQ0wSX6sZyPb4ckVn2u2d3MDzCuRpZ9a3o6lNr+vv+5lmcDFeJaI6Ouv2QFVjxzRtCJNE7qMTK3kyYRDhHJDtWmboDgT7axIcbepvm2MrLBtvYGeUXaimcja7t4PZA/E9OCGZ+foaLflKZNTw/k6Uum5HBegI7rcwmU5ZKuDmxL8iVF2lsqiWr6xVhK2UkqHgXwchVV7qmLYkGIGp5vO+XSGa1E7osChywFLIzQUaYyfyLo9y+SUZ3PYuMGdDI/wDC6ScgqjQPUl4hz6NpEprkogHjeGz1SxRKVjIKGCsEIkJDTctPDzEBeeW7l6CEZ+iEBBkmx2JkYcKgbrtglO8fqaiZHK0D5N8oRDMnRjOSxTNlObi0zLS9FlQw+ucdvCkPFEK4I7NCyucnLh42iCBvNyFwF8BwzvkK7HrzM3ZTA+ypTWJiV1OcF0e0CdTKQ8zSM4vfzafAExZmTN1FXaIGImWgfHivZD00uVEvMjz8Yih6uKuIZoVQnEYTBIJyIv5xmavKMyswx2IWlO1jAx4DWQ4rhfyTRWV0wrmkMkTaM5PRMw2RgWqhhPMsHjeZt2m3LeKC+03QKWRoYu7nhUh0poAHnK/sBiWPHnSIhc5kev+SASbmcKqTgh6rnORaP7oYd6rY14ndgaViKCSPFEI2+c7FJ1tbPL/oHJ0g/ieKf9hxbbfnTwtxPH1w7vVDajgKMFHO1ucTQSx8pVqTqLa1yWPs590iiMvXM89Vu0PWVipkArgP3qCp2zypCMMg0YfIbNi6eE+ETrhX1+lh1qjBQ1Db3dKsEZkza8legCmCSWDhIcWKRKvfdZ5R1T6nzNw8kbi5fw+sy7hSBBqNOujA6JbYSNvNkhMlFXvfj9R+GYbkm6rnCg5gI5OcVCgkyoEnz0Sa+k3kbBBexTAONujj5kwp3SWtNIQUpLhTUmpMHTT4dGK1zUWXdbxiO5XiQqm/lEyKxZ3Wyxq4kcTdxFhrRLXDxOuSR9eGMd2BPaF+4pusQsUwONj+1qoQ62iWCbCLaJYJu4tbwMFipZZ0tfU3MgxqTVikOwiXwsm4jFfIMVJFhB7hcJnbkytVbZQ+q4r4uXqodBAzZYhYNre826hpJjhNxX8NMdqpkNizGqBcagmLTaLRtkTcHVEFNMBZr04TYdsYFAEQd32WooGqqYIaUc1pAJXSR5xA4nPNMir+QDf336uP1HXGXf8zSe44gnatxO5IVwMDnAyqm4EjpvUzIJk8UcrBoapqIBn2xwDTSd8PL7fmjGhI+c4nW/nz7op99QVmC07OgNEgN7Lyxw55uh2Mxj8Lj+0k2U/rWkvWWDPEb/AJF+fhDpiBby6lhBXNkbKXX4Rp0+HpYoQkFMFzOAtkTMbP1NwOsXhN7eXlShniUyD3hScLQMYEYAMwKY8cUkmSwr7ffTzersp/WTtsxSaQkF/q7MsjXp0sDXZVKkFzpiD+dWjW8xmW9rol+C+wKVjWc0H+UiQ3bruSoQDFcpe4O2Ht3C76ZyPMnZFU9zc+GGtzMsQKY6FzwOSMunQlrspTGALAFkuV8xlisiKo3QWra7HURtcRtCpGAXFI/bY787kb+KtdNf8jzP5FkBOAp1cQn9v+VuQ6IecCPT8ldMTnk2z0UTKf8TQckE8Dm8GuXiOn8Piv6xyPGePoCSPgtE5HuRJIr9oCYpgSJ8KjZAROzTC3AIDEQ5BuviISeVNxZZ/FdhIaYpS1IbJmq8XlMSNY6e+Q9PhdZ8LBZaQv2LUGTevSPRCmkFgodaiPQMAEQAIAIAEQCIAECESM9PdtfGi8TtENeTeRQVu1SI2FI/nguMNwtM9uF2/9ky2S9edA0QeZtXejSNLb3T488aKXWB4silDcQm7QzxHgXOugg5YKwi2xkCAzt8OYOMezgxLSLjHYtrhiOMMk6+DCM+y4tM0Pfg9juVeU7qzZXxgJDpYk/ZSyOPbOiAWwRNBZpIbdwglmpp8nEpvsrUpYzBK4UjM71KjX0QmHZ5LsZzSFbIMRKxAXzAAbEzYQaiCVvAIgd0z/xis/9hJzcEDaqvrM/9Dv/B4eyyb58+NDd3+GdxTjADAArj8pmBZ8LE3NbEwGh22f7e8mmRQDGNW7WIjTMPbGnlFrF8qspnwoTd1oSVY9plv1u9mHDXNhgEa9OOajzjwF9PjVkCKEPj/FFTBzglHw6wJmqsPzLACmAHa7MrddVPEQdhbZaqfmq+VxeIu0JD1sVdy2c/wYxDL6pIq63eIa1uycK8vqJphVL+j51+/+q/7gZQ9PMERfFobLpLLXGApSwFM1KGqqkGrNEb74vghrn3/GF/CzS4/taDvb2nD/tbEXtu4quePoQfJnI8AVP3KWi6ODca7dsQY5WpEWQuSLiLLWgxDXtMPhFTsqrrKU8SkRnrOm4ruL8A4GXfN0/DzgUPJxF7jKz+qJq12PP5yV+fwZtmhhlmXdI1/fmXAmK88HOu2P7vnz/E7Er4dcROs7lhBSjQpHZWJBdGpTRvEtUBasKww1OnTJw/loY5DADYiGgjRU2WfJ3dS01dhmHDrQlDyIweCv4GMhsVUyC+pFsE9gqlg3wQ5KWMMZDVjC9WAE7GnreCqwubifT+U349wGkS8WDGRxciHxqVnq5wMOW75KIwQt0fxwApPqgHbFokuZyB47MpHAZICm1lYDbLFJKGKMO9MBHJjJDNSyVjNvHGxpsV7B9mw4B6bcjoFKJWxfk5oKNpTqmieMrHAl2vQV5FNkWYdSqmCnhAcpnIX3GcWkzgJRpvrnAbwzC/crRw7bEe5sPI8hbq9JWZswchrrByTEA42mZgapMJTDgQ6Aij6Its2fv6XFaSNtD5W64Xmks34KYS44Q+5ddyWkzpQSvo5l4WBQ/R4CF6/ww0TvVcnUW7viDKpQB/XzdfIyyfdO10kOSCNeGXzlUC18/+3t6ed9bAM7B5Dss2Yuj6/l6r3ApsmhoCDbBB+3s+i/W+KxOCm71FCFI5Flkjzvrl9dbjbvhiOhfsi7dmXyxvH+trrQdwaykSnvnpn+zV1EZl+XhixJ7h7DmOLexs+QZNvwUJLVUflRDThlYTv6G5Jw3p7dptmCQLYM0rIP0S1zk6gcbVHGFVGJwWReN12zafZwuNbABPTXubRCiYc4M5947NuepqzfP+wDsMEMmFG9oZLGDi+it37hzqr27fvnJscpqRflwtc8ND+RM3qeHk/DQtCH7/6PevF9SU4Pb/5boi4M0vuAUEt4DPxum/co265QT3b4D5YJWPf4o5b4eQVV6k+dBxJRCjFvjiA3kvBiPUZWMornORwqyCd4BPk0Av15vfMmEBFomrBQ7UaBOMmQgeRjyOwcXvnI9yw+ILndF5JviUrEyI4sEeUUwFu5Qci1w0+OOAEOxp7qsGcmwgsKiTuuLQmLiADdLK42vr87q+KR83s9JlFCjwRmWJMWC6oe8ya40KRp7PjniAprdJJVrANe2zXzgE7OR6rUEpnw5Qb/DFD774AbwJ4E3wxf9tX4BJ4w8X4HABvlcX4FJ/bbwDL7uWffhNGC6wCd4jo1P6U8SnXF/cfCnm7G8Hz5/RhlqOPt3QhyCxQ5OVx2Q5Rh0CBxTvz4TkZlgYAJF+Ph7Ojos0BYX71GofJgeNzLVIzuGZYaW5lArotRbnRYKjDT5ayZyZqa23UrM4w+j8szn5Kmnw68JkTarQzsFwJdEg3F1z2wZ0+lxx7b3kmYT+0MXX3ELnXfCyhS/wTCjdbc08SbV4W67XeNO1edn80pswTV32D+snubGb8Nu37JJnOrIdYu/edd2XdNC9exdu3yHuPMSdh7tuuOuGu26464a7bqMBfCZGN2GaTvWhjlUuReH+/JHvz0vvCeEqHa7S9y/EHPeTJgI5PMaRg62AGE3aIuHKyr39Bd7e5A6dyfFYZNHjRF0tvzc/xjRhuDkXM2OahTf8RGdTAU68sZiJNNYv0yHbsT3bxUZbmWGmSjaE8oZg/iI1I2LPRE7RSKMJlynWgLlKyZkylufnAlMzw72UYsRf29aUqQvMBRjdecT1TGmnAQ1tZ80jw+9cjAjlvuIa8lvhnXpIipXwjdHQnoZ79f4uOzVdQtt3nvFUw743pHRpNiOLQLM6OB2ZH0BU9YTywULk1HmRQM6r08UnbWAlIBfDGLOsUh/IYI6estr4RDW3oWQGiOpAgKlqI8P3uUx5MoCW3HyNj8VZMY6O0UGAnqZDwUREupmLXDocP3vpgzJ7KX27sz2fz+ft58/bcexSmvZTM6deG+utOzk97r14Qt8Y0KISkln2qbz+b7l429OmYcVc1Dj1XuadNee5DsfYolfOAwnnmp206Su6GA744Nv23n57b5+GqwrqUOILh6b00rHQuJhiIF2QKeAidvG4+erF7N27iN54AeeX7QHshIj3FTMQyLdvDU4VQWMNqFIXqKxIB94QfKBMETS3g1AO9W3Xoy+sUReuTVtYpSxcVYcZq3oHUUIGbr3diH95e7MJ1S6nHye4zPpb29rcUNt0v3Zb9iK2V+YUxiHF/JLeBmF/0DlHeoefTl4fHh6dnPzsRaU/qO2GWiaXIhskfC4ysx4UXGXxx7NMpb+Kyo+NiwW2/39nB8/ZK57BmgPGDwPNlSvIL2yjzSzjV7Ds+fuKg1kucP7zK0Yl4XhUmucPxEbNc8vigxoZi7iAvIom1BJTwct0TN5dU5lC0uvxOBNjbggcGqUYpmhgvn8fAab8qaUACx6DTy4I8d6/d/f2unt7Zeg7TPOvCn49KgB97eDs34JAVyVlHan+ZpcdZgLWFGfDE8zzjeoAqglapDHj7CThowvGE4gzVSnqxOeEEANAf0X4LNWCWrMBXIamrUMv5TiF5ppQFrg40NWCargSZxOlLpgWo0ygO16qcnlO0SbDr0hXSNDDOU1FwviZKigkGJoDIS6gx9SkE5u9ZjZz6O/AvLBCBLBVRuB0pKHtEfbApdal14ssoU2MOrSzffLs4PDp4M3Rw+9fvny6vQu7GPvKbfCO10OpC1vsSE07WmSXciR05/rXeed6/iv8z/ja0UBAJXZ0rJB5hxm1oeGUW7Gp4yAMVDowE/0+S8KIXSnGjw96z44elZ8BZXVnOujM1FKcxTIJ6j8Yqk/6jcwnO9tGpmjwPDn+3TpyLFJAZqTWhXgfQY5mfJ6pJFlHoKkqJxAlisnpfmHvCuSVWl4u6uKrsaCBm7WBqWqtjbZJqteTaaw1ol5UpHpBrpaoTySHuMPzEV7rWX+r457pyLhzw7uxNvLA3PI5enF6/LfBo5MXTj1mxPzSZYjc14TZ7Oy4NwxmmYoHcNUG8dIrRqJRmqu7ctvI9pqi3TBTRpI8Af52F7KzgcRdKe9GiK1lO0M8n/gQRYg+nA3p+uluneZb4jognd29BvVCqu6a9oHS5yITE34GQAJ7oXJB96/cF249gaZA80y8CmXN1nWRpTpXCCjV0y3nQGWQgTknHG1xWwYaHfW+6oHnhvxf+mm73fYaebaikR+xEQ37rUoHZorc6bHZZvtBaoOdsRUKg/3Jm7sqb1BtDldYlw9VOiqybMGL+GNbIF3oAoKNBPsgOT93a8hSx5ggLDh3KL7Kg2EEuChIoHJxrgkAW0nNdA7Rb/9fe1+73LaRLfgqWO9sxcqIlJ1JPDOemppLUYosS5QVkbLLiVLkIdACWgS6mQYghc64Kr/2Abb2z93arX23PME+wtY5/YFuCJRlJ/fGybBcJbMPgP44fbr7fPU5GG1DyRTvBvc/YkOyIZfOKXBWwXt3cB1x9vaoISbiVVf/qC/dc7mvr1cbwmaCrIPSU9Ndhmq6dtb1glUu6cOlf+LqaBsMaQT1ir4VZu+ebXVYDX9ty/wDeus9bT/0TWD88SObAM9fCCPy7ivVvgf5K7hg/JIuA+5Way34dzWLDvccudxkMtdE03kHUusqOpHRPcqJDb5UOicjrdYstTZJq7LJ2wlcRJiWitYqO3OJoZaQyZSYDNZTCdvIhlI4mu8Rc2QN4AE19y/E06fEFP6AA/z7xQPD/l48eHshRrBgUYl8sWED3ACI40Be1jZtm6VGeBlyt8RaaOu7ed0Yj8K+RC9wH77hJdvuHHez+dL9YvQ506s4JpY/oZuu1NMMlkuGm0EqLRKPZYp2iblFDHVwibl+6b7XNWo4Uqi04oYhnRNufBMOqs+DHn/i3NF0Jf7QzNnWpp/GXqGP0Dvtu94m0Zgl7a789tbu80O7kW/XkeIxtq2Xm6Ea44tn3PkixYjxRD2WmUOnUO23bi3rcVCANUSQQXczV3Zy/nUdcgouxlDxEhNJd3aEfR/ndcmv2YgLvA7/4OmjdU2/QhsVsgDEaWj1yGAyPd4fjCfbeumVjrPBiSh0ld4Ne2eQMtcR7VFZ2j76Qq9WaPlzPrpVYfOh4yf8RnA/tV2krneFPHhAD7qQ05xtg+NjjyZ0aXDyGv+a6h+spfiG3cuMKbqzr2Um6zwJOIOn0eD4eDsanLym2NG2qf6FoLnQfrTNFNCtesQomdwo8I8//87u9svMC3LYXdQ4OD72md0REgzOgxkVWTA6xt91zv1O3cnMtvaf6FGmxSlEiyPpbx4Y0crsbYcnuJ9pLcKD7QdHh8f6x3BwMtw3v8/2J2eH9Gt8dHh6amDj893R4WRCpdPB+Xh/D9eCmwi7aIZn+wP9kv/B2fmJadp8SjVOBmcT1w39+P17+9X5/rnr9mv9RdcIds/2B0enLw5PJq3hfHtvAvFDYpDywzPeU9BnjM3ItSs+HvRS2RnUo3YaPx2LqRENLkSjCmnp7Yzru2IQV844bZA8MxXOWQwYWcNxHfZj+qo0IiY2gGoyE4NaW8lbNfHS8GAcXe7sMC7R9N2ct0jRiWRlpDuG4hOFqrzVyG3ej4tLSYwfuXQ51WQLH3ojwcWka0T1c0r9cCqkBvPEk4Hm3zLQeqPZKeJjpi+/b7fYBR06xnVSO4CYCaL7FYZY7XBueMyin378nxQ+3/XsVGMc3VAwoiYt+RiQsWxNYM7LigkTbBWimW5pto4WdHuEuXVbby8yqwQ1j04B2OgGe5FeKPjLrRQsmGWBP8260FC3FrBo+verNu4dLMe8rCjKqJs/vcvpxXIbfSZmmMF+5yYplwNUWr6PlHmP8yb84Pe1Hb5zMrQWWCtGGi1Xw+sg0jGi20PoL/rQj6wCovMYu6dPou93tfFD/C35IWZM3CmVdiue7vQ5HtiLZl60xGZTQNWC1cqh50PkHz+X5JpH57lznu6opTQxX1RdZSuzJT6cYadmuOcLKXqsWFYrE1rcwt4wJQ0LvtWPzumU5lSX1gWYTnjed8LJyqoW2F0rRpc1rq7Se1dLxtv68HPyM0kRTFxzJQUyrx77vZadD/yzncrKfWjCyjDN4HgqbW+vtctd1aJTnaUFig93OzXGjL4OL9athV4TAV6KS55qLRMjCjDSjZV3zMaV590ym6fq9eVU3RF8kWoHzU0Y3V5TkT2KSAf9u/LBNTvwnZmePP9b69VkGKQ5lFqLqDMXk6/qTz/+u8/afZgXrm8LePpDyzKkTVGdp0QQQgV7eLjXeeerQ63WqmEQLdhqR6+vApZ4gpivOgbkrGfv7FTjq2COJOxl54UKJwiuN7nc1hH9LlmWScD7G8Tc5jnWnUmb4+c3ePyYLYo+sTtBx5H09r13l1G8nEiZm43srlvyKUp9qtTYdg7ktILR5CtzayWwpwdLotHwNEIfLKa2owIWlJ8E4x7nOeV+mK/wjR5Z2CuOkMFhBCnt0nZuhjnUCYv2WLmo5HLblocyYdvRsFalVNpfESHfG0KUMv+kjJ6PX5xEZZyxAsg8XVey16SYb4I6a6tEQvZgljTe/uQwYu8F9KN9FJK5uJaayTVKehNFtG1tqSBNjfYxmmm3uT6l/Cni5YxmU84RM0a+IjIa6Epind1FGYzrE8VPeNdgtUl2Fz3EkAvoGKMlxlkRL8f0zmwL872Y9BPaJwZbKDMw3EMJBQtmirQBaA0Cyiijs8tYvxWaaaMDot+oDehfiNt3IPbpokUEUaoYo2PYu3aA7flEYxO/6D60/WLIgwRdkDAg3vu4wtdl6JPa7Qr/XGYi2pPs4sM9aDSZ9F/Qfy9pe/FuFTReH8XK+tVfPKCqPVd47Owddxf0h+9ze4Ea0BcXyr5t+S6H9CJe3t+DJtw6zHdS5idQsNaUac/dKg/9eRrCwM+aCryd52mk/fmRBJdMlSjYcWSyGpoy3GlK8S8IhUgg5g6CWwVP7XQH6dLOGCQ9OqgUW0rl+tJafJj7LkHZFk8+Afmq4nHpLZlbnoeQs3Kqq+ykV1dJJ9EumeIyWU+2HnYuHpy5juvPtnX2Grrb8ZW52NGmaZeTzXbxQ688HDRRO3VVNB0NResu/SdRXIh1j+TG+CDSiIpMl6VaQ28H3rUqqtEfWUNoemT9aAyXZA3HMw3fJLutVT243RVUWpPwcZssHSn0NC3pF0hFrj1K3dahGCQvRL5C7/+aNe7yZaXquOLXDB020SvFPOEJK5ZSRxTVX2w8y9Z7ljUI/9neWyGZ9gZe1Z0CrcMjWrncbFp+vZlG9wFaz2gHte9Y0nBv6NC7e1whE2gcxu7wscFjuumlr/Rz53TzPNT1EZeE6cE83k0xKPEJXTIoKV/v5SX66Ww3RBmvNNtWwiWrVtGcXWKaMFxGNmAwNruWvW4Wg6F5hxNL7MHC0CB/RZjPfEQZoE+XuywDJCcFeZRxYaMRo9FHFd6IyUBOPjFy4QQSmdPo8lVfa0o2YXA2znb/ic52G2epfxlnKctOvMMZyP5a1yylBW0cD2c8mTlTOde3GT3Z05PzuYg+/XSQFFxEP/33/0Ev6Q6Vn37aj8xoaOpmpg8zbcM2Vdkb6yiiF1DxmMw3lN+0NMnEyBEHkz9WTADlBl93NNgWPDI63LP6Ra//0mrJm+2alx7n39949vyHevZsjNYfudFat3ZvmxRpN2PyRHZcxjXTQphxMdZZZLNGz6dpC+N7YZwne22K1iL545B+K82Rfv1j4VldgOghD0h6xISXyxxWJPjTXSuyaTfc2S11VWd4pVASfI+Bn5da59Y0WElUJyLj69S6HczhJXmte4oLtDexsupHg+iG5XkPU0lUTPgif1TyVBDzLVAdyAvcJJmusFeS3YyY8jiuFcQr3Hzx2zmz6GUNdre1ep5XHoXgzssSzZrfaFaXPLR5hSp85OFD27iHCaTIzjkUJoYXiGbeTYskNvP1E4KS/XvMBB1gqAjF24D6Ml++zEDUBVM8bvI7ldtRtlpm5O6uKRAZba3nTyTKKXQDHmsz8iZujCKxHgVrqu1HI5Ob68nnXmP9aJhJrQo1aYr99UFES8tDscucxSbttdFKL2tFWlTrspCyahrXZSULpqZSYddn2OsZXVWlm89T/0Kq9WXwmNEnn9+PF33oMaP93refeo+2/vEHjwbONWeqT1B3LumEXO1l0V4E3TP/Xu4yLRPGxnFm4zizsVx+5I4z/0o+I4TC2/yFd8DddixxtrMOk9kH+JDcoZFca/HFD6K51X8Z7Zfe1ayGDnu0Ti/Yv6VnDnSb61pFnV5U6Dg0GPuclqHT9s2QRI0k3I/G+iqPKesZkTJHikTkGZ2jtadqVRwe92hDRdZLMVqWXr/sBkcqBbJ9RorFUiVbToqlHtBSDxyn3BqwrE8BKzQSkJ7Qb6FeYhimNVpoX9f7S2KI+nsLQdZc4Ru1MdZDHZMnfASJXvHoNu8pcaM5W0m8y+glMs7zLmw02lyLlXdbSLTHuwXrJnEB2Lp4RbGiuvHnKcbXoS9ECb9sWGK8WoBBpjDNlM4+QGb7ZrOtMq6SHqYkX0WD08Nym+6gotOX3mfp/qn9SNYVIQ2rN2kNvH343bRDORDwhgThyfUJuStcUHYSOBJ4TgENE1kAF92IaQwE748XdzGikAmGFEK+wN0GMfQSEEg/olte9kCceeRvnCoaOp+ZZVh5JH03ckhHY8y26wbrGz9+uOtWoO1jIJNeSnUDKtFkiOG7tKOCCa6o1Y9aXgPTN4qjSKoRbZSWKirrosDQVJpmu4fkCI/s8o0QpgeAU0pjyFdBq0gQaFi5rBXVMzjEWcDIJBjNtgMj7+8VNI4zltT5Xakka7LJf6ljt2HmdoUngPkuevhFdMlZnlBedcO3/S1ilAMDg9JIkZiUxjP8O9YQdFWZKIgXZZQDyl6muoSi2pH1r16SMRbP4Eue5yhagUidycgGdEHNpY59ZEyFrmfk9vPTj/9byJuffvw/jlRNWDHaPpEaS1ZpqqBxeTwgRnVxzKRVLJivfZWo8WsxS9/5CVwI54tjkWx7bXNakq6VvEgFWxdf1H1rOAStGn38BV6RxIQktzwSLCanlxT35D1CzZU5Y8upoiDf+epOY70mkLJfovNHfyiLAkRi/GCwWsyCwtTT+6TnUPRq/1QTts2PqSv04rSwOJNhLCWilH/8ozOEaBP7kAIR4cCiPzx8eDY42Xsxiv5b9ORR9Mfo8dbWGl8FQvL08RdTg+T7Oy7Y6TLjUNp149Odx19En+p/2kHCOaZ0z28CK5Rfnjz906NoMPKmWJv7MfInz1dmiteET7LTbOfEx2YQAvO9fELC2IeYW7tjSrA5lAjaMV0fXjx49uxpUVw82DKRQKltfwKa/pUBKj9sAppJ+NOj6ImZgHejP0M+WN9ddjuD4PGCNDizf8PH+Wr2Cy69XKbT235UPyuEUvT//u//+nENfesB/FyqNnh4B0HbUBvEP46kQNI2ypVCCtQ+VNHjx08fIaH/djFadmLoUfT4MRHdY7sdNRH8Il7uweoVY4tDMUJEPPRX0Xb0yejFyd7g9Sfb0SdfHp6NJ16043fhmo5UlLx1LN7b+H7SjW56nq+m+P3UfD9NYPVrIB5PEGKw7jGk/3KvSflwQrdbx+jFSe/Ls8POuTyGsnql+7cHq2Au7zFxwa7/Vz07xEAv6aouNFyNM+CRAQhsVM9GPdRsWzNneZu5mDrtKZ/j66wsp7HiZI19/5XGC2TUQFT3TOy1zsWQJBGu3bko98e2tVppKdFiAPVjub7qTUEq0Umdf8+StZ6HiAYTfVlj6+fTw1+bs1zHgjOI7gjkuXHE+4hDvOGMvpfhkwyYoJLom1rw79syw7cPbXxaJvo3fMGXLOHQlyrdwdLOUEmxpaUhJzY9NDwmojEmJwhSGeMi9iUm7dk2czkLyhteabv+E1uTjpxqZS5XXf9C7EqUvx4ZmfzPMy/ywbimE9ld/YNVT172bhhb6Gr7F2JoUyRQgkMzZJOgO9pxjNHTC/FpNPu3FQNkjnQBhKjRzmCK5oAxJWzEFYihta/xRPA0q0zRsFstZ6EW6vsfYwb1jQ/crxpw7nYmJmPjbnmYNdqH8FLiv3g4MqiYsXLvsRxWnYTWleFpjR/TZQvXTasJT8QnzgBvEmlwvKiFvh6kqY+S2sSiu1SglYx4J5o4gHKrM0wKWgIWHL1g2lgojO1e1+9c0uKYLavuPWCTK3HjAvez0iXG2LURxzQ9lqe8+ybzMQZs235w8uJkH0O4HR+vj95G8cw0zZuGKBxAQa25BVduRzOsdBbpV81lKHqfJY2QhZ9pwYttRzNsf9ZElHT1i5V70TbQ174RiWc9o47VIscYteAF7Hb056lRG7klzeUccut6EYQo8FfyQDtA4bRiJE4zJRjHiKIttUbffdV845n4sXsman17J76bY9ZFPRziEAb79PeA/p7RX1pLg0vFY9gZzHlyBcIDxLECr5gkvJwO5jD3gXmK248HKAsIvioL5pd3oYCF9MsirXlQvqpzr8zLEmqvnIOoVop5EAVv3sA1z3MfWF/Vxbz2Wx4CV9IvIn5BxP4rrK78ohSwUKsGsAcLUH5RTVk5HUMOUHjgK473frxB7ckacq/i/Xw6AF57uP4Sb3PKGw9yAHOpcIod5Bko8Af+XFIKj3Jeq9SD1v78HEGxDJo+ykBVsva6e8RTyLlfFmUGpffNMaTSm+JjPkfJNsD3sSz8Uo3SoF+e18Ucyoz7sBIW3jsjyGEu/fKyroJyyZRHCCMkRB89I5lCwsvMf0cK9KD3WjlBIph73ThJrqBgwn+FQ8G8ST+RNSziTFZVA3tRQwqJrFPptXYqVSV7J/La6/UY5HQS4GbCi3m9qLzvJorjsewBasE9fGNMmkyyBULI3xLXIgRFEWdSQcoCWFrzXE+9A1U8rQOIgrQGLkIY2oC5wEXEhCynA/QJ63xhCBUUoOLuz4eykMkZv4YEzBx0vKISOe9+9ry+qledT45hesblVfdnIyYS+ab72RmX0wP07zX0fOuFMeQVrHkips9rvT12PjyueXedkzpGZ+3OZ+dlVkMLN3WIj7IWsZYfHKjiC7kIa6wW/ke7kPFb5ekuIA8HZfBAzSEJkLHLclaEZf7GJyzcgePeGOZ50KtdCdOXvAzQtytT2QLwMqirm8KGUMwVT1I23YVVCF/K6QGaYlkAFnEtAoCCGMIab1PqEFZMiLCiVThTw4zHkMoQktWQBatoyOsEEiQPxd74cKkgnz4DNZe1CuEtqh/KskKiDvsnVxmguO/DFCurAO/DmkNYF/q9g9/nPRDIIZcZXIsAfFPK24DpULFgs9lj4pqpAFApySsfIjEycdD7/QS1WkH9+1zVgi398ezneHxeQyL9BvZFyQQkfnVfSlVNT1ge9pigr2AVzCICIWfBHnCQQ9ympgOZVBnMA4gsb72F1Dad1GoRANv9O6ghYbmsg9EdoJNEAXnrxRV8V/M8gK0g2IOfodMxfB9ArluvMFXIkue5P9OHIuEg3P94rJQdj4+E/L4DPALFRNpV3yk6uzpGo/VwwvJ8OtRMffvZS3YNnXAuYlx8Xb17xQUUEN9+cns49TX3p+XwO8jrgDCfQwEhXbaPlee1YJrBNIAjJqo6Xqx2jmXNS8fntJ+ibZLHLMQ/InZ6eOJDFORMJPzK7+cxTE/B3ymOeeH38Rj3RJGyPMBPZ3+O5Q1T01OF+PRfHkHMuAwAAsLDHyF1+I3iqaxCSMVFaw8a4V4qlQw/fQNVHuydtw/iERO4T7CgMqZ4Er5U5bDAygLg9zyWbSIbYcfCU2gkRVy1IRVTiq3asGueMNkCKgZ5C1QypcDHyQlYicQC2M30tQz2hxO+5GnQjRPDBLqikiKDEFJl0z1YyAoP3TqHbN3TIcMhrXuK3cGAH/4hflLXfvdeXHEBqd/6KeCaCwGp4KqqRRpAFR6jfO4j7jSTTHB/Q0FOuAd1T5Nl68FUXk7HS+CiBZfTQazYLeBLlmdBazVD8BmPQ6ioYDrAbdknyzPgYjU94+H5dQZiwcX0UOTMn9gzNPyxAJCGrPEZK2VeV8E7XE53FYigN2eyBBWsvjFg/w5L1DO3wSqYKgTxkOdAkJzSGduCy+kp1MEONKZ7XPNVWYvEB2ccXSR9IhjzkGkcV9NdQIfKnBWrEI7hocoQdMSrqgU6rmPeqnCSyQJar+mt30f8+IZfVtOhMfo28AlL6xil06Vf7SSrgx1wkpFusnVsT/hVHR6YE1xylQwhlQz2mZc4kXVILS+5SgNifZXximVSBZzsKy4EXzJ/sbyGRV0FW8drPC5uFsKQGc59XBllhN6gGtAeXOvDzgPVyFLtnSt3CDTPRhB/V4Pit8CWx/Ng8ahWiQyBp5AXetgN7IyieEIIHMu6yqanst2B8UretF6dYDS2EPRSlpUkKiTAzrEUKVpG5ytGvSw5Crfe77wAvedTqTDsORUEJCvlSt9VelM2BTlnrlRmKcz1RJjyIoM5JA5QrVTz8S6kWdI83IVMmc1KFxfemyJd6NHoohKgdVdUZFzVrtFdXmYL1ryLnDC3pSHkcV1pSYnKGfcLks8hL5uRDzMp0u+0gcMAapEufIDMZaE3aSzuQRxDUyigjPXBT+XM6GGowHPXq716Dl6hzEA0SP0SCkjrsunmAbxxv1HkaVD2jGFqYVeS02HGpyMusgYk0umRbLr/TF47/B+qRV2VDnGH6Gkwb7D8HFVyTS+ewwqWRu1HZabq0h6GCDgC7+MjKOIMqmb4Ryg4ZrwpIumoplhl6H9be4CwnIFIVmlTncwX0HTuSEEp5ApUM5wjVAxOj+tiWTfN1JQPoSneAHd0NLKynS3UTSGFpCGSESyQUVFNWfDcdWVUl3GzIk54LEvuHqIKa1G/EczDO8JKPude318U3m8FDqunmZDF9JQ1E3yKvDIIcK+frnDdQzPIr6BquvoVSsMC3LL/avVmlUuVuA6egUhlQ1JnfAWJa2wMlvXSpUUGOffKKAqDcPQ1ZrIhiDH60mcN1Y+5SGEplSP7sWKJYAuZr7zBT4Avm8U8AVzpwiF3ghaPsnnMMtXM0oTl08E1v3blDNWDfmmZNUW5WMmm4PXg/KoW6fQUta4NTs9zADEHH7PnOYjpLgZ/cxBVF9+5zp2XVe+ENcvnJWc0c278L3NI+LXbxBFEx1zpFYWH/tdsARVTXFjZUQMVu9Y4QJkBz4HBG2lUQBayy1RR6ym3oCEI0Or4BrJk05dMaXWQhX4JTMkWpAV4DmI6AnPoWOAIEsZV0OQZWy2uwEiZFqiPwAMmVcqDt8fV9BnLjTa5AYLI9eleo7dWjieONsg0ZTS5cz0KB9xVvLQqbg8oF0xMn3F9sjr4EDdnpTvfAGtlOAIH2gN1o1eDA+3XcR5+90zOQVUB6PjZYVjmImHmNG6AUiXTZ/ImbHLEclSAtQZyMn4VllGGCSCnrA35qmZMlLlZvQ5M8xFCVolooXwCZQGChwN9yfHGbAv4ipXh2F8jV3jDBc3rLlnRdslyhqYnnu8YucWU9lgj3BnQPlCNpmTqHw6wiiFVNyQb43Bs/j4Z7tGvCf0FVDXtWHpqICgG6m3XALAZ9CZygJGsKRJEAzlhN5eyFonBoYGeAl1bbQBjKBcYBYndgPfx63pBK3uY8ZyhdazigolKd4FgugeHdoqGWpe9TyPdJ5rfp/Huj83fL/ZppPvpaok42eeEyf0q3jkYTZpff3zk/X7s/w4eBE8+8wr+7z95vz/3fn/h/X7i/f6z9/sv3u+/Nr97Xi96j/3fwYPgyWd+4U9+wetUz3/Lf8l/x+t4z+t4z+t4z+t4z+u4655iTNzwODPl86FF/vlkaH8JFKNLmm0sf13neDLt1+jCuzMocOYTsoNakEik3pEsABfUIiOSsqAKY5A05V2WX+rF0gBSBbQzOojS57ktowtEmcM1+LC6LHVsfgupMRwJC6quE1i2IOhswbzKhxleYARvoEN0bskgeGuvngddOuBzhZYk5YFqpoQW8gzkGctLLha8gRyWOUPtyMjHkMfwGshzpoKKjpC/4QLR5AE5u/ZLSvrFFfdKx7ycS6/F46t6nl9p4dmCJF4a98r196zATT1tYCNIFE/8sraluaLiLIPCq2XEBfENtigFkBrFlcuY3A5NueFSDeBFmXuvn+JlU68ok1Qqrfu1ILR2epR0xlPv6ZnW0JkS8Yngl5FhUFxIH6bgil23IJWP6TEvLpmSS+nN33ghl1d+U/LSH9W4kvEik7m3kiZ09dvD3IQrzRh45TJo5DxfgZDXPn7P32SpVNKbopeQ1G/8IsroXjPI/vlk8JLngtcekl/KPJUh4b0CVYI3a19DqtjcLy+lkm+yldf9r2ul956DXfrTM+eAPgPMPuXvUc/o/EC5caHFxkM6Vg4JfBgzc/5ouwHavUEg78hprgx0mBm3BldWvKy0usqCZBy8IVHt3ZSPmEpr5Pca0Agy5pfyhF+z0ofUeKGkDkArWVXeV2esFtrie6glhcNSAakNn9P4GpvGc1jSC0c3cAU5oy3omM9X+GxEGBkd0t+x+fvnER23Wp2+swtXgGwXC0FjEkUNQEeDxsZPqMIT7X73Nf3pDZ/R0X4C13CFiDk9xuIpcTOnZ0P6S7/H5u9fTqkDhuHYGSyJ8l2xjhdm6ixoV9YpcGE1XhY8zKDK6LBpIFrHbcuaFfEBl1D5Veyj1nBek0BhYV/CAuSl9CH8ivvFWsCl9u2xoAPIYWlIqYEVcx60jvZByGMMdh1C/TE8k0Lm+li1IFK9aouGBR2BaAE40hSGjfSBEqnGB3hEYmEjuKqVDAAKI7CBP5gRT27Ax9IJ1Mrv4wmv/YZOpLqU+SKA1AXzJ/oUUlRdpzKA5eDXesqrGLjyu3sqM6El7QYiYMkCgKqmI60D98BnoGQlRep3YgxcL58GUEj/hQlkPMDpBBTcBG9glRUs/X5PVECHr2DBgmKujZgW8BqWWJKW7qWq6pSI5OzFEfoj0tLxFRFjCrDxcmcwnnzeKg5odVkIShKt4jB4ARnwVnE/eOHZeEIsrC3jFtIqjoIPcIm3iqfBC6/Hk7+2iq/pBbSwE1ejec/z8c4gRynE/mY1KiJMSfE3UphHjRh0PqZV3zPm4gaihaLz8c4zuAHO9W/zVm9cgaIpOh/vjHic8dQ244lP52NPSDofO1LR7LHPGr+k+XrVG5/jf7RnEqf8Ld5t8O57PPz6n9/8sfftxUXyw2dvHz79h/6x9Q/v5z8fnk+G/zwYTf55Ptl618tbf6C7Es0dm4Z7v9Pp3d12uHcMBwqqo8MhojM5RucowwsjTcQUnazH1tOKmwsmoWx3FC7T//b9JtdNiq5XSReMoitYxc+PrecCgWyi6m2i6m2i6n3s6SjdvdC7A4HfeRvITwneFQAH43PZa6q0GVYuxJe9Tk57qqqZvi5cmkC3T6pMf4aP52YHw0ddd1O7kXjrurIfS6mro7eq7rzR9C8SjjDWdsjOTJZe6AGK6aT3qmh49uKk+zrt+4aSeiH2bAbHNfEGbRQkyinijlcK2Ez3uyhu3ix6+DUGhMfKJrxgGDHKHomJd6Sbs3ZeVzb+H95QUjxJmOhHKGmo0kWR2rEXmHKZ8jjK+YKZFJ7mSNe3JpEqcX/RwYw1vcUgfvrx3yuLIztNSSRjfY0fY+mZDR6SXiZj3Du4Uiytc6AQeQyvjpdb/U08gI81HkByO/eoyc1z+9aXftBcgIWK9fCMWc+LNfeaNhfTNxfTNxfTN6lfNpexN5exN5exN5exf8OXsdu5xu+pjruPCuwbEtmJ42+yTbwrxhLiAo3L1ZupDdo8xXqmWE+5FT3kfdY3WjoUGaNY5nWBYX2jbxD6ylYZVYiKn9fcf8XHW1tG06VlYL0IWoFsm6jjDi/URVIfk6alhxX2fzlFnxXTNvq+jb5vo+/bZNH4CNRWWvq+p97KS0MRtRMt3Fdl9YrNMykX61VVOjsHZYjmKcZpZyJZSi6qaNbv93ccdsqdG13Vzg8nNnLm250fkLgOk7c7PyzY6u1MU4IOM1VGB/uTndMX48nO6fnE16pQHPBozGJixOYrHZveKptmC7aa/S1aYEBrTOfFYsV0isQznVKMMhWQwuYaOKmzkO5ndsRzmaxwI7LljAFlltJ5sBx4ifff6C7sDHOUzTk6JEf4MVaNh9yTz3tMxDLRxrN2/YbNnF2yKs4mq6UOt16azAPjyYuz/ZketGJQ4Ei4qKSxv31S6hj7lJmhongPWj7QqVJ4FYyoVnwWcVFWDBLs66ygsOugqh3UzfQQHzPX9W6s4NuocMS8DpgSLL+BVUlta/Fibb+2QrRhg1+SvhxTcugI9mU0w3sNs52ZDvb/grILlDT8eS7jBVWhnxnK1m/oKbGnDCb+KJdSlAz9UZmoCKv9aOg2KBLBrZqOfY9UFs1sDHr32swQi66rfBp9/ujz6CGKE+Qvu7UdffboUWTj1zIN+Dx62GyEJodDtbUdff7ZZ9FDo7qIaQfDZ5TXACU35CNvR7QfJBim0qyX5nDREr/RgOpt2SUOWbBVNPv85qpavLl5ebA7+uvqSFwVf1pd/0XN/qaVMKY6G/nNm2edC+/87DCa7cCS71w/3vlBpxZ927mARccCXtN2O5quqeOjj1Zt+nn/OLiv/A8WbPU06sZIEORYT7SdYMo2SyKq3bXtnKHm2DtpNYthCEDPpp4m2mowFaJmKpsTlpdIj33TeDMd7o0p7ljJdDM97bjV/rbdpxFGf/979AmN8pPbYatfuVWGC5N9X+0sc0zAaLcmOuVHPFaylJdVdKBgmSGvxBOdcwivjZUZLMjE8kobV9B+w2OmbTFrvjVShSMYcwhv6yMQzX7gNTPBmyP6sCXRAgkoziSepoDbbRnpXuMAbhNNYbswTbELUzcZ70EvOM6cTU2Wz3fPY8Lmddo/ozNAv63NCq1Zak7lfmu03zz6FvMufOInhLS5Ypg3k+Zo8bpqp87v5HhydnhyoCHE6Zp+mK/74fD6mhm2TfwK9Ay80uGRdTk4Z8MHt05QHFlDyC1yP2Mxw0xeoBM+1ctcAjI8yDp0cRn9aB91m/QyPgoZDq3MbPEc2xeCEjvpHt2H5TDsAsSZCY2uZJ1mlB5qhryQZhtI6qasOJrpVOxC0CGPHE67Kz7bcms96FF/0DLAbVN//uFR4c0cJFG4Dqrym0ff9nE0lJPj7dvoYdcLJX9DD+erChm7rlfihhiit2+3tpGFYU/9Vxv09PEZrjVL7HakBYOyVuzeozVz2R/zN4Y2a8Vvr3bdw1rxX2l1da6FJaxwkC5uLpIV0IYV9SKIclApi56PtTsBJcElpxAjQ+jUaUjrJvub2UU0h967EDbpVQxKrUweOEvkgU2o74kXuGeRTKEFCl2z5vk75YoLcVuwKGkNIZ+4TrxAdZa/Wm8JVv3oRFYmxy9ciIZDMX6BlhdC45iQUS5FSsmgIXEdvr0A9Z4wxYcftAotbWIFvwxl/noESUdja9INwjZOFR+tU8XG2eE/3tnBrYq7HQIffLk/GT7zDGHGpmnBtKLWWzd70YzenD1tdlibTdPmMreb3Yy2RMM0omaGzgSriElYyRQHjLmISejt8UC2nraGCSVCXlqbiPNZxK07w6S5TjBAR0CjvKF8tgzTV/SswsnrMy0gPCmI2bpb81SSegodvjQn0jBYNFo7/NYxRbyYG/yJ1HZtOkCiSsE1eTt0HWvb2sm8Ga/WAPkmJHvISmXRZs/kHvnBieYQij7wDOoZa3OIM6UPQSd/C6bNvoiQRJEpUSvqeWU6islcyQKJmruGczC4c+7zgtFUoV2IG4NCjMlflfCOcnlJWXq10KGVBJbTLvXDbt2f5TC0fqyl2qM8Quu1jVq7aXj16CaDCr0UWk6wTrW5TQmcPQEACVJIP4mvy7yiZTQuKJ8quUFavmadoUGvvMAn1ii37JwSPp3WzCLNF50t+jo9lX7z/lJOa7nWXwqv3nRUvcZR1ageedm4MKd0T7Cy5luL1/OzY5q3p08hZ6r6ARv++8WDG1A48RcP3l6IETpGICeGvSUFvl8BtlOS0r+v0yrS0seFQFBeYSroOAPBy4KGrWSFCZNXmKrQWSUo5+kckgjQtmNUyFYJgvZhTmpZTabGeBC9NimFdKYxnf+T+mPGSsmkjQeWVcf2cagX2ip0F734c2ZIAWumzclq92ilGDpFPHYm4Nj4uW383DZ+bu/n52a1XQnNaLMo7rf7HV42uZGb48MoepEv0wu4tnb58JknMntMWzT77NEjVDKdaYOmNY5pM1qHgYyZxN2ho8SwLitZhC16KMDzPGVt0/bvc6yWjL991xcBRTiV151uj7DEmxnEqOxc6fCKja50vZBwJzJDPFpNCg5mLRrb3fhAnFoZoi4ZMmJ4mNvedZoo9CFlLO+N1crvsrvw0bZbUK5yhmy/U8e7GyPRrEHizCGm3HrXtDfNdp6QweB/xq2wNmZbWLznda0x3YbVnbETeklXxKAMzUV2DrSk0K3F2PiGfvS+oe/lg2j9bja+h78l30OMzvnh+0qkjwVyANKpTP3zAVe/PhuwGScrkpagkhHqKcvM95RptE1mk/H2FcSg15renNY0Z6rjRYF+vRXLVy4Doc+X41llWHMkofteWl0/lu6NbuPfufHv/P36d5Jfpw5+0vbunFj5SLvAXXNAnRjUGDYPg3Uhqfq6li7dzhVcQz8HkfZfSq3L6n5FcNnHIHklq/pD/X/Hy2/f/n9u5SLU6LMIAA=='
+};
+
+const SCHEMA_RELEASES = Object.keys(FLOW_SCHEMAS)
+    .map((version) => ({ line: version.split('.').slice(0, 2).join('.'), version }))
+    .sort((a, b) => compareVersions(a.version, b.version));
+const ANNOTATIONS = new Set([
+    'markdownDescription',
+    'title',
+    'description',
+    'default',
+    'examples',
+    '$group',
+    '$metrics',
+    '$deprecated',
+    '$secret',
+    '$internalStorageURI',
+    '$beta',
+    '$required'
+]);
+const JAVA_DURATION = /^[-+]?P(?:[-+]?\d+D)?(?:T(?:[-+]?\d+H)?(?:[-+]?\d+M)?(?:[-+]?\d+(?:[.,]\d{0,9})?S)?)?$/i;
+const BY_TYPE = 'x-kestra-by-type';
+const compiled = new Map();
+function validatorOf(version) {
+    let validate = compiled.get(version);
+    if (validate)
+        return validate;
+    const packed = FLOW_SCHEMAS[version];
+    if (packed === undefined)
+        throw new Error(`No flow schema bundled for Kestra ${version}`);
+    const schema = JSON.parse(gunzipSync(Buffer.from(packed, 'base64')).toString('utf8'));
+    const ajv = new ajvExports.Ajv({
+        strict: false,
+        allErrors: true,
+        verbose: true,
+        coerceTypes: 'array',
+        validateSchema: false,
+        inlineRefs: false,
+        formats: {
+            duration: (text) => text.length > 1 && JAVA_DURATION.test(text),
+            uri: true,
+            date: true,
+            time: true,
+            'date-time': true,
+            'partial-time': true
+        }
+    });
+    const base = `kestra-${version}/`;
+    const byType = (choices, data, _parent, context) => {
+        const type = data && typeof data === 'object' ? data.type : undefined;
+        const name = typeof type === 'string' && Object.hasOwn(choices, type) ? choices[type] : undefined;
+        const definition = name === undefined ? undefined : ajv.getSchema(`${base}${name}`);
+        if (!definition || definition(data))
+            return true;
+        byType.errors = (definition.errors ?? []).map((error) => ({
+            ...error,
+            instancePath: `${context?.instancePath ?? ''}${error.instancePath}`
+        }));
+        return false;
+    };
+    ajv.addKeyword({ keyword: BY_TYPE, schemaType: 'object', errors: true, validate: byType });
+    const aliases = ALIASES[version.split('.')[0]] ?? [];
+    for (const [name, definition] of Object.entries(readAsKestra(schema.definitions ?? {}, aliases))) {
+        ajv.addSchema(definition, `${base}${name}`);
+    }
+    const root = String(schema.$ref).replace('#/definitions/', '');
+    validate = ajv.getSchema(`${base}${root}`);
+    compiled.set(version, validate);
+    return validate;
+}
+function readAsKestra(generated, aliases) {
+    const definitions = Object.fromEntries(Object.entries(generated).map(([name, definition]) => [
+        name,
+        withAliases(name, flattened(definition, generated), aliases)
+    ]));
+    const rewrite = (node) => {
+        if (Array.isArray(node))
+            return node.map(rewrite);
+        if (node === null || typeof node !== 'object')
+            return node;
+        const schema = node;
+        const byType = typeUnion(schema, definitions);
+        if (byType)
+            return { [BY_TYPE]: byType };
+        const out = {};
+        for (const [key, value] of Object.entries(schema)) {
+            if (ANNOTATIONS.has(key) || key === '$dynamic')
+                continue;
+            if (key === 'properties') {
+                out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [
+                    name,
+                    rewrite(sub)
+                ]));
+            }
+            else if (key === '$ref' && typeof value === 'string') {
+                out.$ref = value.replace('#/definitions/', '');
+            }
+            else if (key === 'pattern' && typeof value === 'string') {
+                const anchored = wholeValue(value);
+                if (anchored !== undefined)
+                    out.pattern = anchored;
+            }
+            else {
+                out[key] = rewrite(value);
+            }
+        }
+        if (out.properties !== undefined && out.additionalProperties === undefined) {
+            out.additionalProperties = false;
+        }
+        if (isDynamic(schema))
+            return {};
+        return out;
+    };
+    return Object.fromEntries(Object.entries(definitions).map(([name, definition]) => [name, rewrite(definition)]));
+}
+function flattened(definition, definitions, depth = 0) {
+    const parts = definition.allOf;
+    if (!Array.isArray(parts) || depth > 8)
+        return definition;
+    const properties = {};
+    const required = new Set();
+    for (const part of parts) {
+        const ref = typeof part.$ref === 'string' ? part.$ref.replace('#/definitions/', '') : undefined;
+        const resolved = ref === undefined
+            ? part
+            : definitions[ref] && flattened(definitions[ref], definitions, depth + 1);
+        if (!resolved || resolved.allOf !== undefined || resolved.anyOf !== undefined)
+            return definition;
+        if (resolved.type !== undefined && resolved.type !== 'object')
+            return definition;
+        Object.assign(properties, resolved.properties ?? {});
+        for (const name of resolved.required ?? [])
+            required.add(name);
+    }
+    const { allOf: _, ...rest } = definition;
+    return {
+        ...rest,
+        type: 'object',
+        properties,
+        ...(required.size > 0 && { required: [...required] })
+    };
+}
+const ALIASES = {
+    '1': [
+        { definitions: '.retrys.', property: 'maxAttempts', alias: 'maxAttempt' },
+        { definitions: '.flows.input.', property: 'id', alias: 'name' }
+    ]
+};
+function withAliases(name, definition, aliases) {
+    const properties = definition.properties;
+    const fitting = aliases.filter((alias) => name.includes(alias.definitions) && properties?.[alias.property] !== undefined);
+    if (fitting.length === 0)
+        return definition;
+    const required = (definition.required ?? []).filter((property) => !fitting.some((alias) => alias.property === property));
+    return {
+        ...definition,
+        properties: {
+            ...properties,
+            ...Object.fromEntries(fitting.map((alias) => [alias.alias, properties[alias.property]]))
+        },
+        required
+    };
+}
+function isDynamic(schema) {
+    if (schema.$dynamic === true)
+        return true;
+    return (Array.isArray(schema.allOf) && schema.allOf.some((part) => part?.$dynamic === true));
+}
+function wholeValue(pattern) {
+    const anchored = `^(?:${pattern.replace(/^\^/, '').replace(/(?<!\\)\$$/, '')})$`;
+    try {
+        new RegExp(anchored, 'u');
+        return anchored;
+    }
+    catch {
+        return undefined;
+    }
+}
+function typeUnion(schema, definitions) {
+    const choices = schema.anyOf;
+    if (!Array.isArray(choices) || choices.length < 2)
+        return undefined;
+    const byName = {};
+    const claimedBy = new Map();
+    for (const choice of choices) {
+        const name = (typeof choice.$ref === 'string' ? choice.$ref : refOfAllOf(choice))?.replace('#/definitions/', '');
+        const properties = name
+            ? definitions[name]?.properties
+            : undefined;
+        const type = properties?.type;
+        const names = type?.const !== undefined ? [type.const] : type?.enum;
+        if (!name || !Array.isArray(names))
+            return undefined;
+        for (const typeName of names.map(String)) {
+            if ((claimedBy.get(typeName) ?? Infinity) <= names.length)
+                continue;
+            byName[typeName] = name;
+            claimedBy.set(typeName, names.length);
+        }
+    }
+    return byName;
+}
+function refOfAllOf(choice) {
+    if (!Array.isArray(choice.allOf))
+        return undefined;
+    const ref = choice.allOf.find((part) => typeof part.$ref === 'string')?.$ref;
+    return typeof ref === 'string' ? ref : undefined;
+}
+function flowValue(doc) {
+    try {
+        return boundValue(doc.toJS({ maxAliasCount: 100 }));
+    }
+    catch {
+        return undefined;
+    }
+}
+function boundValue(value) {
+    if (Array.isArray(value))
+        return value.map(boundValue);
+    if (value === null || typeof value !== 'object' || value instanceof Date)
+        return value;
+    return Object.fromEntries(Object.entries(value)
+        .filter(([, sub]) => sub !== null)
+        .map(([key, sub]) => [key, boundValue(sub)]));
+}
+function flowSchemaFindings(file, doc, lineCounter, only) {
+    if (!distExports.isMap(doc.contents))
+        return [];
+    const byKey = new Map();
+    for (const release of only ?? SCHEMA_RELEASES) {
+        const data = flowValue(doc);
+        if (data === undefined)
+            return [];
+        const validate = validatorOf(release.version);
+        if (validate(data))
+            continue;
+        for (const problem of problems(validate.errors ?? [], data)) {
+            const position = locateKestraPath(doc, lineCounter, problem.pointer) ?? { line: 1 };
+            const finding = {
+                file,
+                ...position,
+                rule: 'core-schema',
+                message: problem.message
+            };
+            const key = problem.key;
+            const seen = byKey.get(key);
+            if (seen)
+                seen.refusedBy.push(release.line);
+            else
+                byKey.set(key, { finding, refusedBy: [release.line] });
+        }
+    }
+    return [...byKey.values()];
+}
+function problems(errors, data) {
+    const folded = errors.filter((error) => error.keyword === 'anyOf' || error.keyword === 'oneOf');
+    const inFolded = (error) => folded.some((parent) => parent !== error &&
+        error.schemaPath.startsWith(`${parent.schemaPath}/`) &&
+        error.instancePath.startsWith(parent.instancePath));
+    const out = new Map();
+    for (const error of errors) {
+        if (error.keyword === 'if' || error.keyword === 'then' || error.keyword === 'else')
+            continue;
+        if (inFolded(error))
+            continue;
+        const problem = {
+            ...problemOf(error, data),
+            key: `${error.instancePath}\u0000${error.keyword}\u0000${JSON.stringify(error.params)}`
+        };
+        out.set(problem.key, problem);
+    }
+    return [...out.values()];
+}
+function problemOf(error, data) {
+    const at = error.instancePath;
+    const owner = ownerOf(data, at);
+    const params = error.params;
+    switch (error.keyword) {
+        case 'additionalProperties': {
+            const name = String(params.additionalProperty);
+            const known = Object.keys((error.parentSchema?.properties ?? {}));
+            const near = closest(name, known);
+            return {
+                pointer: `${at}/${escapePointer(name)}`,
+                message: `${owner.label} has no property \`${name}\`${near ? `: did you mean \`${near}\`?` : `; remove it${known.length ? ` (its properties: ${list(known)})` : ''}.`}`
+            };
+        }
+        case 'required': {
+            const name = String(params.missingProperty);
+            return {
+                pointer: at,
+                message: `${owner.label} needs the property \`${name}\`: add it (a null value counts as missing).`
+            };
+        }
+        case 'enum': {
+            const allowed = params.allowedValues.map(String);
+            const value = String(valueAt(data, at));
+            const near = closest(value, allowed);
+            return {
+                pointer: at,
+                message: `${propertyLabel(owner, at)} is \`${value}\`, not one of ${list(allowed)}${near ? `: did you mean \`${near}\`?` : '.'}`
+            };
+        }
+        case 'anyOf':
+        case 'oneOf':
+            return {
+                pointer: at,
+                message: `${propertyLabel(owner, at)} has a shape ${owner.label === 'The flow' ? 'Kestra' : owner.label} does not take: check the plugin documentation for its accepted forms.`
+            };
+        default:
+            return {
+                pointer: at,
+                message: `${propertyLabel(owner, at)} ${error.message ?? 'is not valid'}.`
+            };
+    }
+}
+function ownerOf(data, pointer) {
+    const segments = pointer.split('/').slice(1);
+    for (let end = segments.length; end >= 0; end--) {
+        const path = segments.slice(0, end);
+        const value = valueAt(data, path.length ? `/${path.join('/')}` : '');
+        if (value && typeof value === 'object' && !Array.isArray(value)) {
+            const type = value.type;
+            if (typeof type === 'string' && type.includes('.')) {
+                return { label: `\`${type.slice(type.lastIndexOf('.') + 1)}\``, at: path.join('/') };
+            }
+        }
+    }
+    return { label: 'The flow', at: '' };
+}
+function propertyLabel(owner, pointer) {
+    const rest = pointer
+        .split('/')
+        .slice(1)
+        .slice(owner.at ? owner.at.split('/').length : 0)
+        .map(unescapePointer);
+    const property = rest.reduce((path, segment) => /^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment, '');
+    if (!property)
+        return owner.label;
+    return owner.label === 'The flow' ? `\`${property}\`` : `${owner.label}'s \`${property}\``;
+}
+function valueAt(data, pointer) {
+    const segments = typeof pointer === 'string' ? pointer.split('/').slice(1).map(unescapePointer) : pointer;
+    let value = data;
+    for (const segment of segments) {
+        if (value === null || typeof value !== 'object')
+            return undefined;
+        value = value[segment];
+    }
+    return value;
+}
+const escapePointer = (segment) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
+const unescapePointer = (segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~');
+function list(names) {
+    const shown = names.slice(0, 12).map((name) => `\`${name}\``);
+    return names.length > 12 ? `${shown.join(', ')}…` : shown.join(', ');
+}
+function closest(name, known) {
+    let best;
+    let bestDistance = Infinity;
+    for (const candidate of known) {
+        const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+        if (distance < bestDistance) {
+            best = candidate;
+            bestDistance = distance;
+        }
+    }
+    return best !== undefined && bestDistance <= Math.max(1, Math.floor(name.length / 3))
+        ? best
+        : undefined;
+}
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+function releaseFor(version) {
+    const [major] = version;
+    if (major < 1)
+        return undefined;
+    return SCHEMA_RELEASES.filter((release) => Number(release.version.split('.')[0]) <= major).at(-1);
+}
+function compareVersions(a, b) {
+    const left = a.split('.').map(Number);
+    const right = b.split('.').map(Number);
+    for (let i = 0; i < 3; i++)
+        if (left[i] !== right[i])
+            return (left[i] ?? 0) - (right[i] ?? 0);
+    return 0;
+}
+
 function flowFindings(reading) {
     const findings = [];
     const identities = [];
+    const target = schemaTarget(reading.serverVersion);
     for (const flow of reading.model.flows) {
         const check = reading.checks?.get(flow) ?? checkFlow(flow, reading);
-        findings.push(...check.findings, ...resolveVersioned(check.versioned, reading.serverVersion));
+        const own = [...check.findings, ...resolveVersioned(check.versioned, reading.serverVersion)];
+        findings.push(...own);
+        if (check.wellFormed && target.length > 0) {
+            const explained = new Set(own.map((finding) => finding.line));
+            findings.push(...schemaFindings(flow, target).filter((finding) => !explained.has(finding.line)));
+        }
         if (check.identity)
             identities.push(check.identity);
     }
     findings.push(...duplicateFlowFindings(identities));
     if (reading.serverAnswers) {
-        findings.push(...serverAnswerFindings(reading.serverAnswers, repositoryFlows(reading)));
+        const server = serverAnswerFindings(reading.serverAnswers, repositoryFlows(reading));
+        findings.push(...withoutRepeats(server, findings));
     }
     return findings.sort(compareFindings);
+}
+const NULL_TYPE = /\bInvalid type: null\b/;
+function withoutRepeats(server, local) {
+    const untyped = new Set(local
+        .filter((f) => /^(task|trigger)-type$/.test(f.rule) && f.message.includes('has no `type`'))
+        .map((f) => f.file));
+    return server.filter((f) => !(f.rule === 'server-constraint' && NULL_TYPE.test(f.message) && untyped.has(f.file)));
+}
+function schemaTarget(version) {
+    if (version === undefined)
+        return SCHEMA_RELEASES;
+    const release = releaseFor(version);
+    return release ? [release] : [];
+}
+function schemaFindings(flow, target) {
+    const doc = flow.documents[0];
+    if (!doc || doc.errors.some((error) => error.code !== 'DUPLICATE_KEY'))
+        return [];
+    return flowSchemaFindings(flow.file, doc, flow.lineCounter, target).map(({ finding, refusedBy }) => {
+        const resource = flow.namespace && flow.id ? { resource: flowKey(flow.namespace, flow.id) } : {};
+        if (refusedBy.length === target.length)
+            return { severity: 'error', ...finding, ...resource };
+        const accepting = target.filter((release) => !refusedBy.includes(release.line));
+        return {
+            severity: 'warning',
+            ...finding,
+            ...resource,
+            message: `${finding.message} (Kestra ${refusedBy.join(', ')} refuses it; ${accepting.map((release) => release.line).join(', ')} accepts it: set kestra-version to the release you run.)`
+        };
+    });
 }
 function repositoryFlows({ model }) {
     return new Set(model.flows.flatMap((flow) => !flow.notAFlow && flow.namespace && flow.id ? [flowKey(flow.namespace, flow.id)] : []));
@@ -15565,6 +17499,28 @@ function byState(executions) {
         .map(([state, n]) => `${n} ${escapeText(state)}`)
         .join(', ');
 }
+function reviewData(r) {
+    const callers = r.impact?.callers ?? [];
+    const triggers = r.impact?.triggers ?? [];
+    const missing = r.review?.missing ?? [];
+    const unfinished = r.review?.unfinished ?? [];
+    const data = {
+        ...(callers.length > 0 && {
+            callers: callers.map((c) => ({
+                ...{ namespace: c.namespace, id: c.id, via: c.via, server_only: c.serverOnly },
+                ...(c.breaks?.length && { breaks: [...c.breaks] })
+            }))
+        }),
+        ...(triggers.length > 0 && {
+            triggers: triggers.map((t) => ({ text: t.text, ...(t.nextRun && { next_run: t.nextRun }) }))
+        }),
+        ...(missing.length > 0 && { missing: missing.map((m) => ({ kind: m.kind, name: m.name })) }),
+        ...(unfinished.length > 0 && {
+            unfinished: unfinished.map((e) => ({ id: e.id, state: e.state, url: e.url }))
+        })
+    };
+    return Object.keys(data).length > 0 ? data : undefined;
+}
 
 const flowsDecide = {
     name: 'flow',
@@ -15572,6 +17528,7 @@ const flowsDecide = {
     label: 'Flows',
     marks: (change) => [...revisionMarks(change), ...impactMarks(change), ...reviewMarks(change)],
     above: (change) => [impactText(change), reviewText(change)].filter((text) => text !== undefined),
+    review: reviewData,
     kestraPage: (change, kestraUi) => `${kestraUi}/flows/edit/${encodeURIComponent(change.namespace)}/${encodeURIComponent(change.id)}`,
     pipelineReading: true,
     idOf: (change) => change.id,
@@ -15601,9 +17558,8 @@ function revisionMarks(change) {
             : `rev ${current.revision}`
     ];
 }
-const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 function newFlowPath(namespace, id, shape) {
-    if (!ID.test(id))
+    if (!FLOW_ID_PATTERN.test(id))
         return { reason: 'its id cannot name a file' };
     const name = `${id}.yml`;
     if (shape.layout === 'tenant') {
@@ -16218,14 +18174,14 @@ async function execute(settings, target, context, ports, reads) {
         const branch = mode === 'drift' ? await driftBranchOf(context, ports.drift) : undefined;
         const checked = await check(settings, target, context, ports, mode, kestra, KINDS, reads);
         learnShown(checked, ports);
-        const report = await reportInput({ settings, context, mode, kestra, checked, notes });
+        const { report, upgrade } = await reportOf({ settings, context, mode, kestra, checked, notes });
         const publish = (findings) => published(findings, checked, settings, ports);
         if (mode === 'validate' || !kestra || !checked.state) {
-            const failure = publish(checked.findings);
             await reportNoDeploy(reporter, renderSummary(ports.edge.shown(report)));
-            return { mode, failure, report };
+            const pull = await upgradeMode(mode, settings, context, ports, upgrade);
+            return { mode, failure: publish(checked.findings) ?? pull, report, upgrade };
         }
-        const { plan, summary, findings } = await planMode({
+        const { plan, summary, findings, ...planned } = await planMode({
             ...{ settings, target, context, ports, report, mode, kinds: KINDS },
             ...{ model: checked.model, references: checked.references, changed: checked.changed },
             ...{ state: checked.state, base: checked.base, snapshot: checked.snapshot },
@@ -16235,10 +18191,10 @@ async function execute(settings, target, context, ports, reads) {
             throw error;
         });
         const validationFailure = publish(findings);
-        const withPlan = { ...report, findings, plan };
+        const withPlan = { ...report, findings, plan, notes: planned.notes };
         if (mode === 'plan') {
             await reportNoDeploy(reporter, summary, plan.counts);
-            return { mode, failure: validationFailure, report: withPlan };
+            return { mode, failure: validationFailure, report: withPlan, upgrade };
         }
         const run = { settings, target, context, ports, kestra, checked, plan, findings, summary };
         if (mode === 'drift') {
@@ -16288,6 +18244,11 @@ function published(findings, checked, settings, ports) {
     reporter.setOutput('warnings', counts.warnings);
     return failureMessage(findings, settings.failOn);
 }
+async function reportOf(run) {
+    const { settings, mode, checked, kestra } = run;
+    const upgrade = await upgradeReadiness(settings, mode, checked.model.flows, kestra);
+    return { report: { ...(await reportInput(run)), upgrade: upgrade?.report }, upgrade };
+}
 async function reportInput(run) {
     const { settings, context, mode, kestra, checked } = run;
     const tenantScoped = kestra && checked.state ? (await kestra.info()).tenantScoped : undefined;
@@ -16325,6 +18286,8 @@ function chooseMode(settings, target, context, kestra) {
     if (fork && mode === 'deploy') {
         throw new ConfigError('mode', "this pull request's head repository is not provably this repository (a fork, or a head repository GitHub no longer names), and a fork's code is never deployed to your Kestra. Plan pull requests (mode: auto or plan) and deploy from the push of the merged commit");
     }
+    if (mode === 'upgrade')
+        return { mode, notes: [] };
     if (mode !== 'validate' && !kestra) {
         throw new ConfigError('server', `mode '${mode}' needs the Kestra server URL; set server, or use mode: validate`);
     }
@@ -16333,6 +18296,7 @@ function chooseMode(settings, target, context, kestra) {
 
 const PREVIEW_EVENTS = ['pull_request', 'pull_request_target', 'workflow_run'];
 async function executeWithEnvironments(settings, eventContext, ports) {
+    confineRoot(eventContext.workspace, settings.root);
     const reads = new RunReads();
     try {
         return await executeTargets(settings, eventContext, ports, reads);
@@ -16370,11 +18334,20 @@ async function withPullRequestOfRun(context, ports) {
         ports.reporter.warning(`No github-token: the pull request of this workflow_run (head ${head.label}) could not be looked up, so the plan has no pull request to comment on.`);
         return context;
     }
-    const found = (await ports.github.openPullRequestsOf(head.label)).find((pull) => pull.headSha === head.sha &&
-        pull.headRepository?.full_name === head.repository);
+    const matching = (await ports.github.openPullRequestsOf(head.label))
+        .filter((pull) => pull.headSha === head.sha &&
+        pull.headRepository?.full_name === head.repository)
+        .sort((a, b) => a.number - b.number);
+    const found = matching[0];
     if (!found) {
         ports.reporter.notice(`No open pull request has the head ${head.label} at ${head.sha.slice(0, 7)} (it moved on or closed): the plan is not commented.`);
         return context;
+    }
+    const sameHead = matching.slice(1).filter((pull) => pull.baseSha === found.baseSha);
+    const otherBase = matching.slice(1).filter((pull) => pull.baseSha !== found.baseSha);
+    if (otherBase.length > 0) {
+        const named = otherBase.map((pull) => `#${pull.number}`).join(', ');
+        ports.reporter.warning(`Pull request(s) ${named} also have the head ${head.label} at ${head.sha.slice(0, 7)}, but another base than #${found.number}: a workflow_run cannot tell which of them started it, so this plan (against #${found.number}'s base ${found.baseSha.slice(0, 7)}) is commented on ${[found, ...sameHead].map((pull) => `#${pull.number}`).join(', ')} only, and ${named} get no plan from this head; push a new commit to one of the branches, or open their pull requests from different branches.`);
     }
     const repository = {
         fullName: `${context.owner}/${context.repo}`,
@@ -16386,7 +18359,8 @@ async function withPullRequestOfRun(context, ports) {
             number: found.number,
             baseSha: found.baseSha,
             headSha: head.sha,
-            fork: !sameRepository(found.headRepository, found.baseRepository, repository)
+            fork: !sameRepository(found.headRepository, found.baseRepository, repository),
+            ...(sameHead.length > 0 && { sameHead: sameHead.map((pull) => pull.number) })
         }
     };
 }
@@ -17268,6 +19242,7 @@ function redactingGitHub(github, edge) {
         compareCommits: (base, head) => github.compareCommits(base, head),
         findStickyComment: (issue, marker) => github.findStickyComment(issue, marker),
         stickyComments: (issue, marker) => github.stickyComments(issue, marker),
+        commentsByThisToken: (issue, marker) => github.commentsByThisToken(issue, marker),
         upsertStickyComment: async (issue, marker, body, seen, sent) => learn(await github.upsertStickyComment(issue, marker, text(body), seen, sent)),
         updateComment: async (id, body) => learn(await github.updateComment(id, text(body))),
         findMergedPullRequest: (sha) => github.findMergedPullRequest(sha),
@@ -17303,8 +19278,15 @@ const GITHUB_ONLY = {
     'github-token': 'the CLI makes no GitHub call. Credentials for Kestra come from KESTRA_USERNAME/KESTRA_PASSWORD or KESTRA_API_TOKEN',
     'pull-request-token': 'the CLI opens no pull request. Set it in the drift workflow, where it opens the drift pull request (docs/drift.md)',
     comment: "the CLI writes no pull-request comment. 'kestra-gitops plan --format markdown' prints the comment instead",
-    'require-reviewed-plan': "it compares with the plan in the merged pull request's comment on GitHub. Compare the plan-fingerprint of 'kestra-gitops plan --verbose' instead",
+    'require-reviewed-plan': "it compares with the plan in the merged pull request's comment on GitHub. Locally, 'kestra-gitops deploy' shows the plan and asks for 'yes' before it writes (or pass --reviewed-plan with the plan-fingerprint of 'kestra-gitops plan --verbose')",
     'drift-action': "the drift watch runs in GitHub Actions on a schedule (docs/drift.md). 'kestra-gitops plan --base <ref>' shows the server's differences"
+};
+const NOT_LOCAL = {
+    ...GITHUB_ONLY,
+    'allow-out-of-order': 'it applies to workflow_dispatch in GitHub Actions; a local deploy of an older commit is refused as out of order',
+    'smoke-flows': 'the CLI runs no smoke executions (yet); the deploy workflow does',
+    'smoke-timeout-seconds': 'the CLI runs no smoke executions (yet); the deploy workflow does',
+    rollback: 'the CLI runs no smoke executions, so it has nothing to roll back after; the deploy workflow does'
 };
 const FLAG_VARIABLES = { server: 'KESTRA_URL' };
 function entryOf(table, name) {
@@ -17350,8 +19332,14 @@ function cliWords(text) {
 class UsageError extends Error {
     name = 'UsageError';
 }
+const UPGRADE_CHECK = 'upgrade-check';
 const CREDENTIAL_FLAGS = [...Object.keys(CREDENTIAL_VARIABLES), 'token'];
-const COMMANDS = ['validate', 'plan', 'deploy'];
+const COMMANDS = [
+    'validate',
+    'plan',
+    'deploy',
+    UPGRADE_CHECK
+];
 const FORMATS = ['text', 'markdown', 'json'];
 const OWN_OPTIONS = {
     format: { type: 'string' },
@@ -17361,10 +19349,13 @@ const OWN_OPTIONS = {
     base: { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
     'detailed-exitcode': { type: 'boolean' },
+    'auto-approve': { type: 'boolean' },
     full: { type: 'boolean' },
     'no-full': { type: 'boolean' },
     version: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' }
+    help: { type: 'boolean', short: 'h' },
+    to: { type: 'string' },
+    write: { type: 'boolean' }
 };
 function options() {
     const inputs = flagInputs().flatMap((name) => {
@@ -17398,7 +19389,8 @@ function parseArgs(argv) {
         format: 'text',
         verbose: false,
         version: false,
-        detailedExitCode: false
+        detailedExitCode: false,
+        autoApprove: false
     };
     const positionals = [];
     const lists = {};
@@ -17425,10 +19417,18 @@ function parseArgs(argv) {
     if (extra.length > 0)
         throw new UsageError(`unexpected argument '${extra[0]}'`);
     if (!args.command && !args.help && !args.version) {
-        throw new UsageError('name a command: validate, plan or deploy');
+        throw new UsageError('name a command: validate, plan, deploy or upgrade-check');
+    }
+    if (args.command !== UPGRADE_CHECK && !args.help) {
+        const upgradeOnly = args.write ? '--write' : args.to !== undefined ? '--to' : undefined;
+        if (upgradeOnly)
+            throw new UsageError(`${upgradeOnly} goes with upgrade-check`);
     }
     if (args.detailedExitCode && args.command !== 'plan' && !args.help) {
         throw new UsageError(`--detailed-exitcode goes with plan (exit 0: no changes, 2: changes, 1: error)${args.command ? `, not ${args.command}` : ''}`);
+    }
+    if (args.autoApprove && args.command !== 'deploy' && !args.help) {
+        throw new UsageError(`--auto-approve goes with deploy (it skips the question before the first write)${args.command ? `, not ${args.command}` : ''}`);
     }
     return args;
 }
@@ -17465,8 +19465,17 @@ function readOption({ name: typed, rawName, value }, args, lists) {
     else if (name === 'version') {
         args.version = switchValue(rawName, value);
     }
+    else if (name === 'to') {
+        args.to = given();
+    }
+    else if (name === 'write') {
+        args.write = switchValue(rawName, value);
+    }
     else if (name === 'detailed-exitcode') {
         args.detailedExitCode = switchValue(rawName, value);
+    }
+    else if (name === 'auto-approve') {
+        args.autoApprove = switchValue(rawName, value);
     }
     else {
         const negated = name.startsWith('no-') && flagKind(name.slice(3)) === 'switch';
@@ -17502,26 +19511,47 @@ function switchValue(rawName, inline) {
     throw new UsageError(`option '${rawName}' takes no value, or true/false`);
 }
 function suggestion(typed, names, prefix) {
-    let best;
-    let bestDistance = Math.max(2, Math.floor(typed.length / 3)) + 1;
-    for (const name of names) {
-        const distance = editDistance(typed, name);
-        if (distance < bestDistance)
-            [best, bestDistance] = [name, distance];
-    }
+    const best = nearest(typed, names);
     return best === undefined ? '' : `; did you mean '${prefix}${best}'?`;
 }
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-            current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+
+function upgradeText(upgrade, written, p) {
+    if (!upgrade)
+        return 'Upgrade readiness was not checked.\n';
+    const { target, flows, loading, items } = upgrade.report;
+    const lines = items.map((item) => {
+        const fix = item.mechanical
+            ? written
+                ? 'rewritten in place'
+                : 'mechanical: `kestra-gitops upgrade-check --write` rewrites it'
+            : `manual: see ${item.guide}`;
+        const level = item.mechanical && written ? p.green('fixed') : p.red('error');
+        return `${item.file}:${item.line}: ${level}: ${item.message}\n  fix: ${fix}\n`;
+    });
+    const manual = items.filter((item) => !item.mechanical);
+    const left = written ? new Set(manual.map((item) => item.file)).size : flows - loading;
+    const files = upgrade.rewrites.length;
+    const done = written && files > 0 ? ` ${files} file(s) rewritten.` : '';
+    const verdict = left === 0
+        ? `Ready for Kestra ${target}: all ${flows} flow(s) would load${written ? ' now' : ''}.${done}`
+        : `Not ready for Kestra ${target}: ${left} of ${flows} flow(s) would not load${written ? ' after the rewrites' : ''} (${items.length - manual.length} mechanical, ${manual.length} manual refusal(s)).${done}`;
+    return `${lines.join('')}${verdict}\n`;
+}
+function writeRewrites(workspace, upgrade) {
+    const skipped = [];
+    for (const { file, raw, source } of upgrade.rewrites) {
+        const path = resolve$1(workspace, file);
+        if (!path.startsWith(resolve$1(workspace) + sep)) {
+            skipped.push(file);
+            continue;
         }
-        previous = current;
+        if (readFileSync(path, 'utf8') !== raw) {
+            skipped.push(file);
+            continue;
+        }
+        writeFileSync(path, source);
     }
-    return previous[b.length];
+    return skipped;
 }
 
 const run$1 = promisify(execFile);
@@ -17600,19 +19630,23 @@ const DEPLOY_STATUS = {
     refused: 'not deployed',
     failed: 'failed'
 };
-function reportText(report, p, deployment) {
+function reportText(report, p, deployment, { diffs = true } = {}) {
     const target = `server ${report.server ? inert(report.server) : 'none'} · tenant ${inert(report.tenant)} · commit ${report.commit.slice(0, 7) || 'unknown'}`;
     const counts = ruleCounts(report.findings);
+    const deletions = report.plan && deletionsText(report.plan);
     const lines = [
         p.bold(headline(report, deployment)),
+        ...(deletions ? [`${p.red(deletions.counts)}: ${inert(deletions.names)}`] : []),
         verdict(report, p),
         ...(counts ? [p.dim(counts)] : []),
         p.dim(target)
     ];
     for (const note of report.notes ?? [])
         lines.push(p.dim(inert(note)));
-    if (report.plan)
-        lines.push('', ...planLines(report.plan, report.kinds, p));
+    if (report.plan) {
+        const invalid = invalidCounts(report.findings);
+        lines.push('', ...planLines(report.plan, { kinds: report.kinds, invalid, p, diffs }));
+    }
     if (deployment)
         lines.push(deployedLine(deployment, p));
     return `${lines.join('\n')}\n`;
@@ -17639,12 +19673,13 @@ function deployedLine(deployment, p) {
 function verdict(report, p) {
     const counts = findingCounts(report.findings);
     const failed = counts.error > 0 || (report.failOn === 'warning' && counts.warning > 0);
-    const tally = `${counts.error} error(s), ${counts.warning} warning(s)${counts.notice ? `, ${counts.notice} notice(s)` : ''}`;
+    const tally = tallyText(report.findings);
     return failed
         ? `${p.red('Validation failed')}: ${tally}`
         : `${p.green('Validation passed')}: ${tally}`;
 }
-function planLines(plan, kinds, p) {
+function planLines(plan, options) {
+    const { p, diffs } = options;
     const lines = [];
     const byNamespace = new Map();
     for (const r of plan.resources) {
@@ -17662,9 +19697,12 @@ function planLines(plan, kinds, p) {
         }
         lines.push(p.bold(`Namespace ${inert(namespace)}`));
         for (const r of shown) {
-            lines.push(`  ${resourceLine(r, kinds, p)}`);
-            if (r.action !== 'orphaned' && r.diff !== undefined)
+            lines.push(`  ${resourceLine(r, options)}`);
+            if (r.action !== 'orphaned')
+                lines.push(...aboveLines(r, options.kinds));
+            if (diffs && r.action !== 'orphaned' && r.diff !== undefined) {
                 lines.push(...diffLines(r.diff, p));
+            }
         }
         if (unchanged > 0)
             lines.push(p.dim(`  ${unchanged} unchanged`));
@@ -17683,22 +19721,40 @@ function planLines(plan, kinds, p) {
     lines.push(p.dim(`Plan fingerprint: ${plan.fingerprint}`));
     return lines;
 }
-function resourceLine(r, kinds, p) {
+function resourceLine(r, { kinds, invalid, p }) {
     const mark = MARK[r.action];
     const parts = [
         p[mark.colour](`${mark.sign} ${r.action} ${r.kind} ${p.bold(inert(resourceName$1(r)))}`)
     ];
+    const findings = invalid(r);
+    if (findings !== undefined) {
+        parts.push(p.red(`invalid (${findings} finding${findings === 1 ? '' : 's'})`));
+    }
     if (r.additions !== undefined && r.deletions !== undefined) {
         const counts = `${p.green(`+${r.additions}`)} ${p.red(`-${r.deletions}`)}`;
         parts.push(r.diffOmitted === 'too-large' ? `${counts} (diff too large to show)` : counts);
     }
-    parts.push(...kindMarks(kinds, r));
+    parts.push(...kindMarks(kinds, r).map(inert));
     if (r.drifted)
         parts.push(p.yellow('drifted'));
-    if (r.action === 'orphaned')
+    if (r.remark !== undefined)
+        parts.push(p.dim(inert(r.remark)));
+    else if (r.action === 'orphaned')
         parts.push(p.dim('kept: --delete is off'));
     return parts.join(' · ');
 }
+function aboveLines(r, kinds) {
+    return kindAbove(kinds, r).flatMap((paragraph) => paragraph.split('\n').map((line) => `      ${inert(plainText(line))}`));
+}
+function plainText(markdown) {
+    return markdown
+        .replace(/<\/?code>/g, '')
+        .replace(/\*\*/g, '')
+        .replace(/@&#8203;/g, '@')
+        .replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code)))
+        .replace(/&(amp|lt|gt|quot);/g, (_, name) => ENTITIES[name]);
+}
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"' };
 function diffLines(diff, p) {
     const lines = diff.replace(/\n$/, '').split('\n');
     return lines.map((line) => {
@@ -17716,13 +19772,35 @@ function diffLines(diff, p) {
 }
 
 function cliSettings(args, env, cwd, { settingsFile = false, log } = {}) {
-    const root = args.inputs.root;
-    if (root !== undefined && isAbsolute(root.trim())) {
-        args = { ...args, inputs: { ...args.inputs, root: rootInside(root.trim(), cwd) } };
+    const workspace = settingsFile ? cliWorkspace(cwd) : cwd;
+    const below = relative(workspace, cwd).split(sep).join('/');
+    let root = args.inputs.root?.trim();
+    if (root !== undefined && isAbsolute(root))
+        root = rootInside(root, workspace);
+    else if (root !== undefined && below !== '')
+        root = posix.join(below, root);
+    if (root !== args.inputs.root)
+        args = { ...args, inputs: { ...args.inputs, root } };
+    let file;
+    try {
+        file = settingsFile ? localFile(readSettingsFile(workspace, cliWay), log) : undefined;
+    }
+    catch (error) {
+        if (error instanceof SettingsFileError)
+            throw new UsageError(settingsFileMessage(error, cwd, workspace));
+        throw error;
+    }
+    if (file && workspace !== cwd) {
+        log?.(`Settings file: ${relative(cwd, join(workspace, file.path))}, at the Git root ${workspace}: the repository is read from there` +
+            (root === undefined && !file.values.has('root') ? `, with root ${below}` : ''));
     }
     const read = (name) => {
         if (name === 'mode')
-            return args.command ?? '';
+            return args.command === UPGRADE_CHECK ? 'validate' : (args.command ?? '');
+        if (name === 'upgrade-check' && args.command === UPGRADE_CHECK)
+            return args.to ?? '2.0';
+        if (name === 'root' && args.inputs.root === undefined && !file?.values.has('root'))
+            return below;
         const credential = entryOf(CREDENTIAL_VARIABLES, name);
         if (credential)
             return env[credential] ?? '';
@@ -17734,19 +19812,45 @@ function cliSettings(args, env, cwd, { settingsFile = false, log } = {}) {
     };
     try {
         return parseSettings(read, {
-            file: settingsFile ? localFile(readSettingsFile(cwd)) : undefined,
+            file,
             log,
             givenIn: 'the command line'
         });
     }
     catch (error) {
         if (error instanceof SettingsFileError)
-            throw new UsageError(error.message);
+            throw new UsageError(settingsFileMessage(error, cwd, workspace));
         if (!(error instanceof ConfigError))
             throw error;
         const detail = error.message.replace(/^Input '[^']*': /, '');
         throw new UsageError(`${sourceOf(error.input, args)}: ${detail}`);
     }
+}
+function cliWorkspace(cwd) {
+    const holdsFile = (dir) => SETTINGS_FILE_PATHS.some((path) => existsSync(join(dir, path)));
+    if (holdsFile(cwd))
+        return cwd;
+    for (let dir = resolve$1(cwd);; dir = dirname(dir)) {
+        if (existsSync(join(dir, '.git')))
+            return holdsFile(dir) ? dir : cwd;
+        if (dirname(dir) === dir)
+            return cwd;
+    }
+}
+function settingsFileMessage(error, cwd, workspace) {
+    const shown = relative(cwd, join(workspace, error.file)).split(sep).join('/');
+    return error.problems.map(({ line, detail }) => `${shown}:${line}: ${detail}`).join('\n');
+}
+function cliWay(name) {
+    const variable = entryOf(CREDENTIAL_VARIABLES, name);
+    if (variable)
+        return `give it to the CLI in the environment variable ${variable}`;
+    if (name === 'mode')
+        return 'the command names it (kestra-gitops validate, plan or deploy)';
+    const local = entryOf(GITHUB_ONLY, name);
+    if (local)
+        return `and the CLI does not take it: ${local}`;
+    return `give it to the CLI as --${name}`;
 }
 function sourceOf(input, args) {
     const credential = entryOf(CREDENTIAL_VARIABLES, input);
@@ -17757,10 +19861,18 @@ function sourceOf(input, args) {
         return variable;
     return `--${input}`;
 }
-function localFile(file) {
+function localFile(file, log) {
     if (!file)
         return undefined;
-    const values = [...file.values].filter(([name]) => entryOf(LOCAL_VALUES, name) === undefined);
+    const values = [...file.values].filter(([name, { text, line }]) => {
+        const fixed = entryOf(LOCAL_VALUES, name);
+        if (fixed === undefined)
+            return true;
+        if (text.trim() !== fixed) {
+            log?.(`notice ${file.path}:${line}: ${name} is ignored by the CLI: ${NOT_LOCAL[name]}.`);
+        }
+        return false;
+    });
     return { path: file.path, values: new Map(values) };
 }
 function rootInside(root, cwd) {
@@ -17789,7 +19901,7 @@ function rootInside(root, cwd) {
 const WIDTH = 100;
 const HELP_COLUMN = 27;
 function usage() {
-    return `Usage: kestra-gitops <validate|plan|deploy> [options]
+    return `Usage: kestra-gitops <validate|plan|deploy|upgrade-check> [options]
 
 Runs the kestra-gitops action's engine on a local checkout: the same checks, plan and deploy
 as in GitHub Actions, for previewing a plan or for other CI systems.
@@ -17797,10 +19909,12 @@ as in GitHub Actions, for previewing a plan or for other CI systems.
 Commands:
   validate                 check flows and namespace files (server checks too with a server)
   plan                     validate, then show what a deploy would change; writes nothing
-  deploy                   validate, plan, then apply the plan to Kestra
+  deploy                   validate, plan, show the plan and ask for 'yes', then apply it to Kestra
+  upgrade-check            list what Kestra 2.0 would refuse, file:line, with the fix (no server
+                           needed); exit 1 when a flow would not load
 
 Options (the action's inputs of the same name; a switch also takes --no-NAME or --NAME=false):
-${flagInputs().map(inputOption).join('')}${option('--base REF', 'git ref the change starts from: files changed since it count as changed, and server copies that differ from it are drift')}${option('--full', 'same as --full-plan: parse and check every flow file again, reusing no check stored with the commit marker')}${option('--detailed-exitcode', 'with plan: exit 0 when the plan changes nothing, 2 when it changes something, 1 on any error (a usage error included), as Terraform does')}
+${flagInputs().map(inputOption).join('')}${option('--base REF', 'git ref the change starts from: files changed since it count as changed, and server copies that differ from it are drift')}${option('--full', 'same as --full-plan: parse and check every flow file again, reusing no check stored with the commit marker')}${option('--to VERSION', 'with upgrade-check: the release line to check against (default: 2.0)')}${option('--write', 'with upgrade-check: apply the mechanical rewrites in place, keeping comments, layout and every task id')}${option('--auto-approve', "with deploy: deploy without asking for 'yes' (needed where stdin is not a terminal, as in CI)")}${option('--detailed-exitcode', 'with plan: exit 0 when the plan changes nothing, 2 when it changes something, 1 on any error (a usage error included), as Terraform does')}
 Output:
   --format F               text, markdown (the PR comment) or json (default: text)
   --json                   same as --format json
@@ -17892,67 +20006,97 @@ async function runCli(argv, io = processIo()) {
     }
     const p = palette(wantsColour(args.color, Boolean(io.stdout.isTTY), io.env));
     let kestra;
+    let ended = false;
     const scratch = mkdtempSync(join(tmpdir(), 'kestra-gitops-'));
     const progress = io.stderr.isTTY
         ? new ProgressLine({ write: (text) => void io.stderr.write(text), now: Date.now })
         : undefined;
     const ticking = progress && setInterval(() => progress.tick(), 250).unref();
+    const failed = (failure) => {
+        ended = true;
+        err(`${p.red('error')} ${inert(edge.text(failure))}\n`);
+        return EXIT_FAILED;
+    };
     try {
-        const settings = cliSettings(args, io.env, io.cwd, {
-            settingsFile: true,
-            log: (message) => err(`${message}
-`)
-        });
-        if (args.command !== 'validate' && !settings.server) {
+        const settingsFor = (given, log) => cliSettings(given, io.env, io.cwd, { settingsFile: true, log });
+        const settings = settingsFor(args, (message) => err(`${message}\n`));
+        if (args.command !== 'validate' && args.command !== UPGRADE_CHECK && !settings.server) {
             throw new UsageError(`${args.command} needs the Kestra server: --server URL or KESTRA_URL`);
         }
+        const asks = args.command === 'deploy' && !settings.dryRun && !args.autoApprove;
+        if (asks && !io.stdin?.isTTY)
+            throw new UsageError(NO_TERMINAL);
         const context = await localRunContext({
-            cwd: io.cwd,
+            cwd: cliWorkspace(io.cwd),
             env: io.env,
             runnerTemp: scratch,
             base: args.base
         });
         edge = new OutputEdge(credentials, publicNames(settings, context));
-        const terminal = terminalReporter({
+        const writes = args.command === 'deploy' && !settings.dryRun;
+        if (writes && !context.sha) {
+            throw new UsageError('deploy records the deployed commit in Kestra: run it in a git checkout with at least one commit');
+        }
+        const dirty = writes ? await uncommittedPaths(context.workspace, settings.root) : [];
+        if (dirty.length > 0) {
+            err(`${p.yellow('warning')} ${inert(edge.text(`${dirty.length} uncommitted change(s) under ${settings.root}: the working tree is deployed, recorded as commit ${context.sha.slice(0, 12)}.`))}\n`);
+        }
+        let clientLog = (_message) => { };
+        kestra = clientForSettings(settings, (message) => clientLog(message), 'kestra-gitops-cli');
+        const run = (runSettings, shown) => runOnce(runSettings, {
+            ...{ args, context, kestra: kestra, edge, progress, shown },
             log: err,
-            findings: args.format === 'text' ? (text) => out(cliWords(text)) : err,
-            palette: p,
-            verbose: args.verbose,
-            progress
+            onReporter: (reporter) => (clientLog = (message) => {
+                if (!ended)
+                    reporter.info(message);
+            })
         });
-        const reporter = redactingReporter(args.format === 'text' ? withoutSummaries(terminal, [LOADING, VALIDATION]) : terminal, edge);
-        if (args.command === 'deploy' && !settings.dryRun) {
-            if (!context.sha) {
-                throw new UsageError('deploy records the deployed commit in Kestra: run it in a git checkout with at least one commit');
+        let approved;
+        if (asks) {
+            const errPalette = palette(wantsColour(args.color, Boolean(io.stderr.isTTY), io.env));
+            const planSettings = settingsFor({ ...args, command: 'plan' });
+            const planned = await run(planSettings, { findings: err, palette: errPalette });
+            err(formatResult({ ...args, format: 'text' }, planSettings, planned, errPalette));
+            const plan = planned.report.plan;
+            if (planned.failure !== undefined || !plan) {
+                return failed(planned.failure ?? 'no plan was computed');
             }
-            const dirty = await uncommittedPaths(io.cwd, settings.root);
-            if (dirty.length > 0) {
-                reporter.warning(`${dirty.length} uncommitted change(s) under ${settings.root}: the working tree is deployed, recorded as commit ${context.sha.slice(0, 12)}.`);
+            progress?.clear();
+            const answer = await ask(io, deployQuestion(plan, settings, errPalette));
+            if (answer !== 'yes') {
+                err(`${p.red('Deploy cancelled')}: nothing was written (only 'yes' deploys).\n`);
+                return EXIT_FAILED;
             }
+            approved = plan.fingerprint;
         }
-        kestra = clientForSettings(settings, (message) => reporter.info(message), 'kestra-gitops-cli');
-        const outcome = await executeWithEnvironments(settings, context, {
-            reporter,
-            kestra,
-            edge,
-            now: () => new Date()
+        const deploySettings = approved === undefined
+            ? settings
+            : settingsFor({ ...args, inputs: { 'reviewed-plan': approved, ...args.inputs } });
+        const result = await run(deploySettings, {
+            findings: approved !== undefined
+                ? () => { }
+                :
+                    args.format === 'text' && args.command !== UPGRADE_CHECK
+                        ? (text) => out(cliWords(text))
+                        : err,
+            palette: p
         });
-        const { 'plan-file': _planFile, ...outputs } = terminal.outputs();
-        const failure = outcome.failure && edge.text(cliFailure(outcome));
+        if (args.command === UPGRADE_CHECK) {
+            progress?.clear();
+            ended = true;
+            return upgradeCheckResult(args, context.workspace, result.upgrade, { out, err }, p);
+        }
         progress?.clear();
-        const shown = {
-            report: edge.shown(outcome.report),
-            deployment: edge.shown(outcome.deployment),
-            receipt: outcome.receipt && edge.text(outcome.receipt)
-        };
-        out(formatResult(args, settings, shown, outputs, failure, p));
-        if (failure) {
-            err(`${p.red('error')} ${inert(failure)}\n`);
-            return EXIT_FAILED;
-        }
-        return args.detailedExitCode && outputs['has-changes'] === 'true' ? EXIT_CHANGES : EXIT_OK;
+        ended = true;
+        out(formatResult(args, deploySettings, result, p, approved !== undefined));
+        if (result.failure !== undefined)
+            return failed(result.failure);
+        return args.detailedExitCode && result.outputs['has-changes'] === 'true'
+            ? EXIT_CHANGES
+            : EXIT_OK;
     }
     catch (error) {
+        ended = true;
         if (error instanceof UsageError)
             return usageFailure(err, error, edge, usageExit);
         err(`${p.red('error')} ${inert(edge.text(errorMessage(error)))}\n`);
@@ -17965,7 +20109,56 @@ async function runCli(argv, io = processIo()) {
         rmSync(scratch, { recursive: true, force: true });
     }
 }
-function formatResult(args, settings, { report, deployment, receipt }, outputs, failure, p) {
+const NO_TERMINAL = "deploy asks for 'yes' on a terminal before it writes, and stdin is not a terminal. Pass --auto-approve to deploy without the question (as in CI), or run 'kestra-gitops plan' first to see what it would change";
+async function runOnce(settings, run) {
+    const { args, edge } = run;
+    const terminal = terminalReporter({
+        log: run.log,
+        findings: (text) => run.shown.findings(cliWords(text)),
+        palette: run.shown.palette,
+        verbose: args.verbose,
+        progress: run.progress
+    });
+    const reporter = redactingReporter(withoutSummaries(terminal, args.format === 'text' ? [LOADING, VALIDATION] : [VALIDATION]), edge);
+    run.onReporter(reporter);
+    const outcome = await executeWithEnvironments(settings, run.context, {
+        reporter,
+        kestra: run.kestra,
+        edge,
+        now: () => new Date()
+    });
+    const { 'plan-file': _planFile, ...outputs } = terminal.outputs();
+    return {
+        report: edge.shown(outcome.report),
+        deployment: edge.shown(outcome.deployment),
+        receipt: outcome.receipt && edge.text(outcome.receipt),
+        outputs,
+        failure: outcome.failure && edge.text(cliFailure(outcome)),
+        upgrade: outcome.upgrade
+    };
+}
+function deployQuestion(plan, settings, p) {
+    const deletes = plan.resources.filter((r) => r.action === 'delete');
+    const named = deletes.slice(0, 10).map((r) => `${r.kind} ${inert(resourceName$1(r))}`);
+    const more = deletes.length > named.length ? `, and ${deletes.length - named.length} more` : '';
+    const deleting = deletes.length > 0
+        ? `\n${p.red(`It deletes ${deletes.length} resource(s)`)}: ${named.join(', ')}${more}.`
+        : '';
+    return `\nDeploy this plan (${countsText(plan.counts)}) to ${inert(settings.server ?? '')}, tenant ${inert(settings.tenant)}?${deleting}\nOnly 'yes' deploys. Enter a value: `;
+}
+async function ask(io, question) {
+    io.stderr.write(question);
+    const lines = createInterface({ input: io.stdin, terminal: false });
+    try {
+        for await (const line of lines)
+            return line.trim();
+        return '';
+    }
+    finally {
+        lines.close();
+    }
+}
+function formatResult(args, settings, { report, deployment, receipt, outputs, failure }, p, approved = false) {
     if (args.format === 'markdown') {
         const comment = renderComment({ ...report, commentKey: settings.commentKey });
         if (!deployment || receipt === undefined)
@@ -17975,20 +20168,32 @@ function formatResult(args, settings, { report, deployment, receipt }, outputs, 
         return `${upsertDeployedSection(comment, receipt, headline)}\n`;
     }
     if (args.format === 'json') {
-        const json = { outputs, findings: report.findings, failure };
-        return `${JSON.stringify(json, null, 2)}\n`;
+        const document = planDocument(report, { outputs, failure, deployment });
+        return `${JSON.stringify(document, null, 2)}\n`;
     }
-    const text = reportText(report, p, deployment);
+    const text = reportText(report, p, deployment, { diffs: !approved });
     return args.verbose ? `${text}\n${outputLines(outputs, p)}` : text;
+}
+function upgradeCheckResult(args, workspace, upgrade, { out, err }, p) {
+    const skipped = args.write && upgrade ? writeRewrites(workspace, upgrade) : [];
+    for (const file of skipped) {
+        err(`${p.red('error')} ${inert(file)} changed while it was checked: not rewritten; run again\n`);
+    }
+    out(upgradeText(upgrade, Boolean(args.write) && skipped.length === 0, p));
+    if (!upgrade)
+        return EXIT_FAILED;
+    const manual = upgrade.report.items.some((item) => !item.mechanical);
+    const refused = upgrade.report.items.length > 0;
+    return (args.write ? manual || skipped.length > 0 : refused) ? EXIT_FAILED : EXIT_OK;
 }
 function cliFailure(outcome) {
     const { findings, failOn = 'error' } = outcome.report;
     if (outcome.failure !== failureMessage(findings, failOn))
         return outcome.failure ?? '';
-    const { errors, warnings } = tally(findings);
+    const { errors } = tally(findings);
     return errors > 0
-        ? `Validation found ${errors} error(s): fix them and run again.`
-        : `Validation found ${warnings} warning(s) and --fail-on is warning.`;
+        ? `Validation found ${tallyText(findings)}: fix the errors and run again.`
+        : `Validation found ${tallyText(findings)} and --fail-on is warning.`;
 }
 function withoutSummaries(reporter, titles) {
     let current = '';
@@ -18018,7 +20223,13 @@ function processIo() {
         if (error.code !== 'EPIPE')
             throw error;
     });
-    return { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr };
+    return {
+        env: process.env,
+        cwd: process.cwd(),
+        stdout: process.stdout,
+        stderr: process.stderr,
+        stdin: process.stdin
+    };
 }
 
 const MAX_RATE_LIMIT_RETRIES = 2;
@@ -18259,15 +20470,71 @@ function keptHiddenLines(lines, states, from) {
 }
 
 const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+function viewerLogin(client) {
+    return client.octokit.rest.users.getAuthenticated().then((response) => response.data.login, () => undefined);
+}
+async function tokenLogin(client) {
+    try {
+        const answer = await client.octokit.graphql('query { viewer { login } }');
+        const login = answer?.viewer?.login;
+        if (typeof login === 'string' && login !== '')
+            return login;
+    }
+    catch {
+    }
+    return viewerLogin(client);
+}
+async function tokenRefusal(client, status, doing, permission) {
+    const repository = `${client.owner}/${client.repo}`;
+    const { token } = client;
+    if (status === 401) {
+        return `GitHub refused ${token} (401 Bad credentials) while ${doing}: the token is expired, revoked or not a token. Put a valid one in the secret that ${token} is given.`;
+    }
+    const identity = await tokenLogin(client);
+    const scope = permission === 'Contents' ? 'contents' : 'pull-requests';
+    const lacks = `lacks '${permission}: Read and write' on ${repository}`;
+    if (identity === ACTIONS_BOT_LOGIN) {
+        return `${token} acts as ${identity} (the workflow's GITHUB_TOKEN), which ${lacks} while ${doing}: grant \`permissions: ${scope}: write\` to the job (docs/drift.md#permissions).`;
+    }
+    if (identity?.endsWith('[bot]')) {
+        return `${token} acts as ${identity}, a GitHub App installation, which ${lacks} while ${doing}: give the App the repository permission '${permission}: Read and write' and install it on ${repository}; the job's \`permissions:\` do not apply to it (docs/drift.md#permissions).`;
+    }
+    if (identity) {
+        return `${token} acts as ${identity} (a personal access token), which ${lacks} while ${doing}: a fine-grained token needs the repository permission '${permission}: Read and write' on ${repository} (a classic token the \`repo\` scope), and ${identity} needs write access to the repository (docs/drift.md#permissions).`;
+    }
+    return `${token} ${lacks} while ${doing}, and GitHub would not say who it acts as: an App's installation needs the repository permission '${permission}: Read and write' and the App installed on ${repository}; a person's fine-grained token the same permission (a classic token the \`repo\` scope) (docs/drift.md#permissions).`;
+}
+
 class StickyComments {
     client;
     viewer;
+    login;
     constructor(client) {
         this.client = client;
     }
     async all(issue, marker) {
         try {
             return (await this.matching(issue, marker)).map(toSticky);
+        }
+        catch (error) {
+            throw apiError(`reading the comments of #${issue}`, error);
+        }
+    }
+    async byIdentity(issue, marker) {
+        try {
+            const identity = await (this.login ??= tokenLogin(this.client));
+            const marked = await this.marked(issue, marker);
+            const own = marked.filter((comment) => identity !== undefined && comment.user?.login === identity);
+            return {
+                identity,
+                comments: own.sort((a, b) => a.id - b.id).map(toSticky),
+                others: marked
+                    .filter((comment) => !own.includes(comment))
+                    .map((comment) => ({
+                    author: comment.user?.login ?? '(deleted user)',
+                    url: comment.html_url
+                }))
+            };
         }
         catch (error) {
             throw apiError(`reading the comments of #${issue}`, error);
@@ -18374,17 +20641,20 @@ class StickyComments {
     async matching(issue, marker, sent) {
         const list = this.client.octokit.rest.issues.listComments;
         const route = Object.assign((page) => list({ ...page, ...(sent && { request: { sent } }) }), { endpoint: list.endpoint });
-        const comments = await this.client.octokit.paginate(route, {
-            ...this.repo(),
-            issue_number: issue,
-            per_page: 100
-        });
-        const marked = comments.filter((comment) => firstLine$1(comment.body).startsWith(marker));
+        const marked = await this.marked(issue, marker, route);
         const ours = [];
         for (const comment of marked)
             if (await this.isOurs(comment))
                 ours.push(comment);
         return ours.sort((a, b) => a.id - b.id);
+    }
+    async marked(issue, marker, route = this.client.octokit.rest.issues.listComments) {
+        const comments = await this.client.octokit.paginate(route, {
+            ...this.repo(),
+            issue_number: issue,
+            per_page: 100
+        });
+        return comments.filter((comment) => firstLine$1(comment.body).startsWith(marker));
     }
     async isOurs(comment) {
         return authoredByTheAction(comment.user, () => (this.viewer ??= viewerLogin(this.client)));
@@ -18399,9 +20669,6 @@ async function authoredByTheAction(user, viewer) {
     if (user.login === ACTIONS_BOT_LOGIN || user.type === 'Bot')
         return true;
     return user.login === (await viewer());
-}
-function viewerLogin(client) {
-    return client.octokit.rest.users.getAuthenticated().then((response) => response.data.login, () => undefined);
 }
 function withMarker(marker, body) {
     return firstLine$1(body).startsWith(marker) ? body : `${marker}\n${body}`;
@@ -18430,6 +20697,7 @@ function createGitHub(octokit, repository) {
         compareCommits: (base, head) => compareCommits(client, base, head),
         findStickyComment: async (issue, marker) => (await comments.all(issue, marker))[0],
         stickyComments: (issue, marker) => comments.all(issue, marker),
+        commentsByThisToken: (issue, marker) => comments.byIdentity(issue, marker),
         upsertStickyComment: (issue, marker, body, seen, sent) => comments.upsert(issue, marker, body, seen, sent),
         updateComment: (id, body) => comments.update(id, body),
         findMergedPullRequest: (sha) => findMergedPullRequest(client, sha),
@@ -18544,15 +20812,17 @@ function escapeProperty(text) {
     return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-const CONTENTS_PERMISSION_HELP = 'The token cannot write the drift branch: grant `permissions: contents: write` to the job (docs/drift.md#permissions).';
 const FILE_MODE = '100644';
 async function writeDriftBranch(client, branch) {
     try {
         return await write(client, branch);
     }
     catch (error) {
-        if (isPermissionError(error))
-            return forbidden();
+        const status = httpStatus(error);
+        if (status === 401 || isPermissionError(error)) {
+            const doing = `writing the drift branch ${branch.name}`;
+            return { status: 'forbidden', message: await tokenRefusal(client, status, doing, 'Contents') };
+        }
         throw apiError(`writing the branch ${branch.name}`, error);
     }
 }
@@ -18624,9 +20894,6 @@ async function existingHead(client, name) {
             return undefined;
         throw error;
     }
-}
-function forbidden() {
-    return { status: 'forbidden', message: CONTENTS_PERMISSION_HELP };
 }
 
 const ISSUES_PERMISSION_HELP = 'The token cannot write issues: grant `permissions: issues: write` to the job (docs/drift.md#permissions).';
@@ -18750,11 +21017,12 @@ class DriftPulls {
             if (/not permitted to create or approve pull requests/i.test(errorMessage(error))) {
                 return {
                     status: 'forbidden',
-                    message: `The branch ${pull.head} holds the edits made in Kestra, but GitHub Actions may not open pull requests in this repository: turn on ${ACTIONS_SETTING}, or pass a github-token that may (docs/drift.md#permissions).`
+                    message: `The branch ${pull.head} holds the edits made in Kestra, but GitHub Actions may not open pull requests in this repository: turn on ${ACTIONS_SETTING}, or give pull-request-token the token of a GitHub App or a person, which it does not bind (docs/drift.md#permissions).`
                 };
             }
-            if (isPermissionError(error))
-                return pullsForbidden(pull.head);
+            if (httpStatus(error) === 401 || isPermissionError(error)) {
+                return this.forbidden(error, `opening the pull request from ${pull.head}`);
+            }
             throw apiError(`opening the pull request from ${pull.head}`, error);
         }
     }
@@ -18773,8 +21041,10 @@ class DriftPulls {
             return { status: 'closed', number: open.number, url: open.html_url };
         }
         catch (error) {
-            if (isPermissionError(error) && httpStatus(error) !== 404)
-                return pullsForbidden(head);
+            const status = httpStatus(error);
+            if (status === 401 || (isPermissionError(error) && status !== 404)) {
+                return this.forbidden(error, `closing the pull request from ${head}`);
+            }
             throw apiError(`closing the pull request from ${head}`, error);
         }
     }
@@ -18787,20 +21057,18 @@ class DriftPulls {
         });
         return data[0];
     }
+    async forbidden(error, doing) {
+        const message = await tokenRefusal(this.client, httpStatus(error), doing, 'Pull requests');
+        return { status: 'forbidden', message };
+    }
     repo() {
         return { owner: this.client.owner, repo: this.client.repo };
     }
 }
-function pullsForbidden(head) {
-    return {
-        status: 'forbidden',
-        message: `The token cannot open or close the pull request from ${head}: grant \`permissions: pull-requests: write\` to the job (docs/drift.md#permissions).`
-    };
-}
 
-function createDriftGitHub(octokit, repository, pullOctokit) {
+function createDriftGitHub(octokit, repository, pull) {
     const client = { octokit, ...repository };
-    const pullClient = { octokit: pullOctokit, ...repository };
+    const pullClient = { ...pull, ...repository };
     const issues = new DriftIssues(client);
     const pulls = new DriftPulls(pullClient);
     return {
@@ -18950,6 +21218,7 @@ function deploymentsPort(client) {
 
 async function run() {
     let kestra;
+    let ended = false;
     const credentials = secretInputs();
     for (const value of maskedValues(credentials))
         setSecret(value);
@@ -18966,7 +21235,10 @@ async function run() {
             log.info(edge.text("The checkout is a fork's pull request: its kestra-gitops.yml is not read. Set what the plan needs as this workflow's inputs (docs/inputs.md#settings-file)."));
         }
         edge = new OutputEdge(credentials, publicNames(settings, context));
-        kestra = clientForSettings(settings, (message) => log.info(edge.text(message)));
+        kestra = clientForSettings(settings, (message) => {
+            if (!ended)
+                log.info(edge.text(message));
+        });
         const reporter = redactingReporter(actionReporter(log), edge);
         const octokit = settings.githubToken && context.owner
             ? await createOctokit(settings.githubToken, {
@@ -18982,7 +21254,11 @@ async function run() {
             : octokit;
         const repository = { owner: context.owner, repo: context.repo };
         const github = octokit && createGitHub(octokit, repository);
-        const drift = octokit && createDriftGitHub(octokit, repository, pullOctokit ?? octokit);
+        const drift = octokit &&
+            createDriftGitHub(octokit, repository, {
+                octokit: pullOctokit ?? octokit,
+                token: settings.pullRequestToken ? 'pull-request-token' : 'github-token'
+            });
         const outcome = await executeWithEnvironments(settings, context, {
             reporter,
             kestra,
@@ -18999,12 +21275,19 @@ async function run() {
             fail(outcome.failure);
     }
     catch (error) {
-        fail(errorMessage(error), error instanceof SettingsFileError ? error : undefined);
+        if (error instanceof SettingsFileError) {
+            for (const { line, detail } of error.problems) {
+                fail(`${error.file}:${line}: ${detail}`, { file: error.file, line });
+            }
+        }
+        else
+            fail(errorMessage(error));
     }
     finally {
         await kestra?.close();
     }
     function fail(message, at) {
+        ended = true;
         process.exitCode = 1;
         log.command('error', at ? { file: at.file, line: at.line } : {}, edge.text(message));
     }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'fs';
 import { EOL } from 'os';
 import http from 'http';
 import https from 'https';
-import { l as requireTunnel, m as requireUndici, u as undiciExports, O as Octokit, n as restEndpointMethods, o as paginateRest } from './vendor.js';
+import { A as requireTunnel, B as requireUndici, u as undiciExports, O as Octokit, C as restEndpointMethods, D as paginateRest } from './vendor.js';
 import 'process';
 import 'buffer';
 import 'node:assert';
