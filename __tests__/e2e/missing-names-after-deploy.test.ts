@@ -1,7 +1,7 @@
 /**
  * A missing secret does not vanish after the first deploy (docs/caught-at-review.md#which-flows-are-checked):
  * any plan but a pull request's checks every flow's `secret()`/`kv()` names against the server (the bundled
- * CLI, `plan` and `plan --full` alike), and a pull request's plan, which checks the flows it changes, says
+ * CLI, `plan`, `plan --full` and `validate` with a server alike), and a pull request's plan, which checks the flows it changes, says
  * how many names it did not check (the bundled action).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -68,6 +68,21 @@ describe('missing names after the first deploy', () => {
     )
     expect(document.verdict.warnings).toBeGreaterThan(0)
     expect(document.notes.join('\n')).not.toContain('were not checked')
+
+    // validate with a server reads the same listings and checks every flow's names; without one, none.
+    const validated = await runCli(repo.dir, ['validate', '--json'], env)
+    expect(validated.exitCode, validated.stderr).toBe(0)
+    const checked = JSON.parse(validated.stdout) as typeof document
+    expect(checked.findings).toContainEqual(
+      expect.objectContaining({ severity: 'warning', message: expect.stringContaining(MISSING) })
+    )
+    expect(checked.verdict.warnings).toBe(1)
+    const offline = await runCli(repo.dir, ['validate', '--json'], {})
+    expect(offline.exitCode, offline.stderr).toBe(0)
+    const local = JSON.parse(offline.stdout) as typeof document
+    expect(local.findings.map((f) => f.message)).not.toContainEqual(
+      expect.stringContaining(MISSING)
+    )
   })
 
   it("a pull request's plan checks the flows it changes and says how many names it did not check", async () => {

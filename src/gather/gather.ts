@@ -326,9 +326,10 @@ export function gather(input: GatherInput): Gathering {
         )
       )
     const desired = reading && settle(valueOf(reading).then((held) => desiredState(sent, held)))
-    // Read with the server state, so that they cost the plan no round trip of their own.
+    // Read with the server state, so that they cost the plan no round trip of their own; validate with a
+    // server reads them too, to check every flow's names (docs/caught-at-review.md#which-flows-are-checked).
     const listings =
-      planning && names.length > 0
+      kestra && (planning || mode === 'validate') && names.length > 0
         ? settle(
             readNameListings(
               { ...kestra, secretNames: () => (shared.secretNames ??= kestra.secretNames()) },

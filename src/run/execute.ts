@@ -6,7 +6,7 @@ import type { ReportInput } from '../decide/render/input.js'
 import { renderSummary } from '../decide/render/summary.js'
 import type { Mode, Settings } from '../model/settings.js'
 import type { Target } from '../model/target.js'
-import type { Finding } from '../model/finding.js'
+import { compareFindings, type Finding } from '../model/finding.js'
 import type { DeployResult } from '../model/result.js'
 import { applyMode } from './apply-mode.js'
 import { driftBranchOf } from '../gather/read-drift.js'
@@ -16,6 +16,7 @@ import type { RunReads } from '../gather/gather.js'
 import { failureMessage, tally } from '../decide/validate/verdict.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { planMode } from './plan-mode.js'
+import { everyFlowsNames } from './review.js'
 import { upgradeMode, upgradeReadiness, type Upgrade } from './upgrade.js'
 import { DECIDE_KINDS, KINDS } from '../kinds/index.js'
 import { kestraUiBase } from '../kestra/executions.js'
@@ -58,9 +59,7 @@ export async function execute(
     // The checks annotated their findings in the validation group; the plan may add its own (impact).
     const publish = (findings: Finding[]) => published(findings, checked, settings, ports)
     if (mode === 'validate' || !kestra || !checked.state) {
-      await reportNoDeploy(reporter, renderSummary(ports.edge.shown(report)))
-      const pull = await upgradeMode(mode, settings, context, ports, upgrade)
-      return { mode, failure: publish(checked.findings) ?? pull, report, upgrade }
+      return await withoutPlan({ mode, settings, context, ports, checked, report, upgrade })
     }
     const { plan, summary, findings, ...planned } = await planMode({
       ...{ settings, target, context, ports, report, mode, kinds: KINDS },
@@ -97,6 +96,28 @@ export async function execute(
     reporter.setOutput('deployed', false)
     throw new DeployError(`Nothing was deployed: ${errorMessage(error)}`)
   }
+}
+
+/**
+ * A run that plans nothing reports its checks' findings and, when the server was asked for their listings
+ * (validate with a server), every flow's `secret()` and `kv()` names not defined there.
+ */
+async function withoutPlan(run: {
+  mode: Mode
+  settings: Settings
+  context: RunContext
+  ports: RunPorts
+  checked: Checked
+  report: ReportInput
+  upgrade: Upgrade | undefined
+}): Promise<RunOutcome> {
+  const { mode, settings, context, ports, checked, upgrade } = run
+  const named = checked.listings ? everyFlowsNames(checked, ports.reporter) : []
+  const findings = [...checked.findings, ...named].sort(compareFindings)
+  const report = { ...run.report, findings }
+  await reportNoDeploy(ports.reporter, renderSummary(ports.edge.shown(report)))
+  const pull = await upgradeMode(mode, settings, context, ports, upgrade)
+  return { mode, failure: published(findings, checked, settings, ports) ?? pull, report, upgrade }
 }
 
 /** The mode, as an output and as the log's first line. */

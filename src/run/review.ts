@@ -120,6 +120,14 @@ function reviewNames(
   return { ...checked, note }
 }
 
+/** Validate with a server: every flow's `secret()` and `kv()` names checked against the listings read. */
+export function everyFlowsNames(
+  args: Pick<ReviewArgs, 'names' | 'listings'>,
+  reporter: Reporter
+): Finding[] {
+  return reviewNames({ ...args, everyFlow: true }, [], reporter).findings
+}
+
 /** `3 secret and KV reference(s) in 2 flow(s) this plan does not write were not checked…`. */
 function uncheckedNote(skipped: readonly NameReference[]): string {
   const flows = new Set(skipped.map((ref) => ref.fromFlow)).size
