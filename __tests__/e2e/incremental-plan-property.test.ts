@@ -187,7 +187,9 @@ describe('an incremental plan equals a full plan', () => {
     kestra = await startEmulator()
     const server = kestra
     const repo = historyRepo()
-    expect((await cli(repo.dir, ['deploy', '--server', server.url])).exitCode).toBe(0)
+    expect(
+      (await cli(repo.dir, ['deploy', '--auto-approve', '--server', server.url])).exitCode
+    ).toBe(0)
     const args = ['plan', '-v', '--server', server.url, '--format', 'json']
     const withKey = await cli(repo.dir, args)
     expect(withKey.stderr).toMatch(/Reused the checks of 6 of 6 flow file\(s\)/)
@@ -196,7 +198,9 @@ describe('an incremental plan equals a full plan', () => {
     expect(keyless.stderr).toContain('Not used: the stored checks and content facts')
     expect(JSON.parse(keyless.stdout)).toEqual(JSON.parse(withKey.stdout))
     repo.commit({ [flowPath('alpha')]: plainFlow('alpha', 0, 'changed') })
-    expect((await cli(repo.dir, ['deploy', '--server', server.url], false)).exitCode).toBe(0)
+    expect(
+      (await cli(repo.dir, ['deploy', '--auto-approve', '--server', server.url], false)).exitCode
+    ).toBe(0)
     const stored = server
       .snapshot()
       .kv.find((e) => e.namespace === NS && e.key === COMMIT_MARKER_KEY)!.value

@@ -68,10 +68,13 @@ describe('the schema of each release', () => {
       '    retry: { type: constant, interval: PT1M, maxAttempt: 2 }'
     ]
     expect(schemaFindings(checkOn([...V13], lines))).toEqual([])
-    expect(rules(schemaFindings(checkOn([...V20], lines)))).toEqual(['error core-schema 7:46'])
-    const unknown = schemaFindings(check(lines))
-    expect(rules(unknown)).toEqual(['warning core-schema 7:46'])
-    expect(unknown[0]?.message).toContain('(Kestra 2.0 refuses it; 1.3 accepts it')
+    // On 2.0 the hand-written removed-property rule explains the line (with the name that replaces it): that
+    // finding alone stays, an error as the schema's would be.
+    const on20 = checkOn([...V20], lines).filter((f) => f.line === 7)
+    expect(on20.map((f) => `${f.severity} ${f.rule}`)).toEqual(['error removed-property'])
+    // With no server known, the removed-property rule's notice (naming what replaces it) explains the line.
+    const unknown = check(lines).filter((f) => f.line === 7)
+    expect(unknown.map((f) => `${f.severity} ${f.rule}`)).toEqual(['notice removed-property'])
   })
 
   it('judges a 1.x server by the 1.3 schema, 2.x and later by 2.0, and gives a 0.x server no schema finding', () => {

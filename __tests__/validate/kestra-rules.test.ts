@@ -133,6 +133,12 @@ const CASES: Case[] = [
     line: 8
   },
   {
+    rule: 'duplicate-key', // engine 1.3.31 and 2.0.0: creating the flow, "YAML parsing error: Duplicate field"
+    accepted: MINIMAL,
+    rejected: [...MINIMAL, '    message: again'],
+    line: 7
+  },
+  {
     rule: 'duplicate-task-id', // FlowValidator: Duplicate task id with name
     accepted: [...MINIMAL, 'errors:', '  - id: other', ...LOG_TYPE],
     rejected: [...MINIMAL, 'errors:', '  - id: log', ...LOG_TYPE],

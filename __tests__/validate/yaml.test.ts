@@ -22,10 +22,11 @@ describe('YAML-level rules', () => {
 
   it('reports a duplicate key at the later occurrence', () => {
     const findings = check([...MINIMAL, '    message: again'])
-    // Core 1.3.31 and 2.0.0 validate it with the last value (docs/validation-rules.md#warnings-only).
-    expect(rules(findings)).toEqual(['warning duplicate-key 7:5'])
+    // Engine 1.3.31 and 2.0.0 refuse to save it; their validate alone keeps the last value (docs/validation-rules.md).
+    expect(rules(findings)).toEqual(['error duplicate-key 7:5'])
     expect(findings[0]?.message).toContain("'message'")
-    expect(findings[0]?.message).toContain('Kestra keeps the last value written (here, `again`)')
+    expect(findings[0]?.message).toContain('Kestra refuses to save a flow with a duplicate key')
+    expect(findings[0]?.message).toContain('keeps the last value written (here, `again`)')
   })
 
   it('reports every document after the first on its --- line', () => {

@@ -7478,7 +7478,7 @@ function gather(input) {
         const base = repositoryBase &&
             settle(Promise.all([valueOf(repositoryBase), reading && valueOf(reading)]).then(([snapshot, server]) => snapshot && sending.base(snapshot, model.managedNamespaces, server)));
         const desired = reading && settle(valueOf(reading).then((held) => desiredState(sent, held)));
-        const listings = planning && names.length > 0
+        const listings = kestra && (planning || mode === 'validate') && names.length > 0
             ? settle(readNameListings({ ...kestra, secretNames: () => (shared.secretNames ??= kestra.secretNames()) }, names))
             : undefined;
         const unfinished = reads &&
@@ -9471,12 +9471,12 @@ function yamlFindings(flow, doc) {
         if (!duplicate)
             syntaxLines.add(position.line);
         findings.push({
-            severity: duplicate ? 'warning' : 'error',
+            severity: 'error',
             file: flow.file,
             ...position,
             rule: duplicate ? 'duplicate-key' : 'yaml-syntax',
             message: duplicate
-                ? `Duplicate key${key ? ` '${key}'` : ''}: this mapping already has it above. Kestra keeps the last value written${lastValue(flow.source, error.pos[0])} and drops the earlier one: remove the one you do not mean`
+                ? `Duplicate key${key ? ` '${key}'` : ''}: this mapping already has it above. Kestra refuses to save a flow with a duplicate key (its validate endpoint alone keeps the last value written${lastValue(flow.source, error.pos[0])}): remove the one you do not mean`
                 : `YAML syntax error: ${error.message}. Fix the YAML (check indentation and quoting)`
         });
     }
@@ -13885,6 +13885,9 @@ function reviewNames(args, flows, reporter) {
     reporter.info(`${checked.checked} secret and KV reference(s) checked: ${checked.findings.filter((f) => f.severity === 'warning').length} not defined on the server.`);
     return { ...checked, note };
 }
+function everyFlowsNames(args, reporter) {
+    return reviewNames({ ...args, everyFlow: true }, [], reporter).findings;
+}
 function uncheckedNote(skipped) {
     const flows = new Set(skipped.map((ref) => ref.fromFlow)).size;
     return `${skipped.length} secret and KV reference(s) in ${flows} flow(s) this pull request does not change were not checked against the server; a plan of the branch (a push, workflow_dispatch, or 'kestra-gitops plan') checks every flow.`;
@@ -18177,9 +18180,7 @@ async function execute(settings, target, context, ports, reads) {
         const { report, upgrade } = await reportOf({ settings, context, mode, kestra, checked, notes });
         const publish = (findings) => published(findings, checked, settings, ports);
         if (mode === 'validate' || !kestra || !checked.state) {
-            await reportNoDeploy(reporter, renderSummary(ports.edge.shown(report)));
-            const pull = await upgradeMode(mode, settings, context, ports, upgrade);
-            return { mode, failure: publish(checked.findings) ?? pull, report, upgrade };
+            return await withoutPlan({ mode, settings, context, ports, checked, report, upgrade });
         }
         const { plan, summary, findings, ...planned } = await planMode({
             ...{ settings, target, context, ports, report, mode, kinds: KINDS },
@@ -18217,6 +18218,15 @@ async function execute(settings, target, context, ports, reads) {
         reporter.setOutput('deployed', false);
         throw new DeployError(`Nothing was deployed: ${errorMessage(error)}`);
     }
+}
+async function withoutPlan(run) {
+    const { mode, settings, context, ports, checked, upgrade } = run;
+    const named = checked.listings ? everyFlowsNames(checked, ports.reporter) : [];
+    const findings = [...checked.findings, ...named].sort(compareFindings);
+    const report = { ...run.report, findings };
+    await reportNoDeploy(ports.reporter, renderSummary(ports.edge.shown(report)));
+    const pull = await upgradeMode(mode, settings, context, ports, upgrade);
+    return { mode, failure: published(findings, checked, settings, ports) ?? pull, report, upgrade };
 }
 function announce(mode, server, context, ports) {
     ports.reporter.setOutput('mode', mode);

@@ -415,7 +415,9 @@ describe('kestra-gitops usage', () => {
   it('--help prints the usage and exits 0', async () => {
     const result = await runCli(dir, ['--help'])
     expect(result.exitCode).toBe(0)
-    expect(result.stdout).toMatch(/^Usage: kestra-gitops <validate\|plan\|deploy> \[options\]/)
+    expect(result.stdout).toMatch(
+      /^Usage: kestra-gitops <validate\|plan\|deploy\|upgrade-check> \[options\]/
+    )
     expect(result.stdout).toContain('KESTRA_API_TOKEN')
   })
 

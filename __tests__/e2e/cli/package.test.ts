@@ -48,7 +48,7 @@ describe('the packed package', () => {
     const result = kestraGitops(['--help'], tmpdir())
     expect(result.stderr).toBe('')
     expect(result.status).toBe(0)
-    expect(result.stdout).toMatch(/^Usage: kestra-gitops <validate\|plan\|deploy>/)
+    expect(result.stdout).toMatch(/^Usage: kestra-gitops <validate\|plan\|deploy\|upgrade-check>/)
     const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
       version: string
     }

@@ -64,7 +64,7 @@ describe.skipIf(engines.length === 0).each(engines)('Kestra engine $version', (e
     expect(plan.exitCode, plan.stderr).toBe(0)
     expect(outputsOf(plan.stdout)).toMatchObject({ mode: 'plan', 'has-changes': 'true' })
 
-    const deploy = await runCli(repo.dir, ['deploy', '--verbose'], env)
+    const deploy = await runCli(repo.dir, ['deploy', '--auto-approve', '--verbose'], env)
     expect(deploy.exitCode, `${deploy.stdout}\n${deploy.stderr}`).toBe(0)
     expect(outputsOf(deploy.stdout)).toMatchObject({ mode: 'deploy', deployed: 'true' })
 
@@ -101,7 +101,7 @@ describe.skipIf(engines.length === 0).each(engines)('Kestra engine $version', (e
     expect(again.exitCode, again.stderr).toBe(0)
     expect(outputsOf(again.stdout)).toMatchObject({ 'has-changes': 'false' })
 
-    const second = await runCli(repo.dir, ['deploy', '--verbose'], env)
+    const second = await runCli(repo.dir, ['deploy', '--auto-approve', '--verbose'], env)
     expect(second.exitCode, second.stderr).toBe(0)
     expect(outputsOf(second.stdout)).toMatchObject({ 'has-changes': 'false', deployed: 'false' })
     expect({

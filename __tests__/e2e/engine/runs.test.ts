@@ -92,7 +92,7 @@ describe.skipIf(engines.length === 0).each(engines)('Kestra engine $version', (e
       [`${ns}/flows/hello.yml`]: flow(ns, 'hello'),
       [`${ns}/flows/gone.yml`]: flow(ns, 'gone')
     })
-    const first = await runCli(repo.dir, ['deploy'], env)
+    const first = await runCli(repo.dir, ['deploy', '--auto-approve'], env)
     expect(first.exitCode, first.stderr).toBe(0)
 
     // The UI saves through FlowController.updateFlow: the same repository update, a new revision.
@@ -108,7 +108,11 @@ describe.skipIf(engines.length === 0).each(engines)('Kestra engine $version', (e
     expect(plan.stdout).toContain('-    message: hello from hello (edited in the UI)')
 
     repo.commit({ [`${ns}/flows/gone.yml`]: null })
-    const deploy = await runCli(repo.dir, ['deploy', '--delete', '--verbose'], env)
+    const deploy = await runCli(
+      repo.dir,
+      ['deploy', '--auto-approve', '--delete', '--verbose'],
+      env
+    )
     expect(deploy.exitCode, deploy.stderr).toBe(0)
     expect(outputsOf(deploy.stdout)).toMatchObject({ updated: '1', deleted: '1' })
     expect(await source(engine, ns, 'hello')).toBe(flow(ns, 'hello'))
@@ -121,7 +125,7 @@ describe.skipIf(engines.length === 0).each(engines)('Kestra engine $version', (e
   it(`${engine.version}: smoke runs really execute: a Log flow passes; a Fail flow fails and the rollback restores the exact content`, async () => {
     const ns = namespaceFor(engine, 'smoke')
     const repo = createGitRepo({ [`${ns}/flows/hello.yml`]: flow(ns, 'hello') })
-    const seeded = await runCli(repo.dir, ['deploy'], env)
+    const seeded = await runCli(repo.dir, ['deploy', '--auto-approve'], env)
     expect(seeded.exitCode, seeded.stderr).toBe(0)
     github = await startFakeGitHub()
     const inputs = {
@@ -165,7 +169,7 @@ describe.skipIf(engines.length === 0).each(engines)('Kestra engine $version', (e
   it(`${engine.version}: a paused execution of a flow the deploy updates stops it with running-executions: fail`, async () => {
     const ns = namespaceFor(engine, 'guard')
     const repo = createGitRepo({ [`${ns}/flows/waiter.yml`]: pausing(ns, 'waiter') })
-    const seeded = await runCli(repo.dir, ['deploy'], env)
+    const seeded = await runCli(repo.dir, ['deploy', '--auto-approve'], env)
     expect(seeded.exitCode, seeded.stderr).toBe(0)
     const started = await engineFetch(engine, `/executions/${ns}/waiter`, {
       method: 'POST',
@@ -176,7 +180,11 @@ describe.skipIf(engines.length === 0).each(engines)('Kestra engine $version', (e
     await awaitState(engine, id, 'PAUSED')
 
     repo.commit({ [`${ns}/flows/waiter.yml`]: pausing(ns, 'waiter', ' v2') })
-    const refused = await runCli(repo.dir, ['deploy', '--running-executions', 'fail'], env)
+    const refused = await runCli(
+      repo.dir,
+      ['deploy', '--auto-approve', '--running-executions', 'fail'],
+      env
+    )
     expect(refused.exitCode).not.toBe(0)
     expect(`${refused.stdout}${refused.stderr}`).toContain(id)
     expect(await source(engine, ns, 'waiter')).toBe(pausing(ns, 'waiter'))

@@ -19,7 +19,8 @@ import {
 } from '../../../test-support/fake-github.js'
 import { PROJECT_ROOT, runAction, type RunResult } from '../../../test-support/runner.js'
 
-const ACTION = 'kestra-gitops/kestra-gitops-action@v1'
+/** This action's step: pinned to a commit until the first release, to the major tag from then on (README.md). */
+const ACTION = /^kestra-gitops\/kestra-gitops-action@(<commit-sha>|v\d+)$/
 
 interface Step {
   uses?: string
@@ -43,21 +44,25 @@ export interface Workflow {
   jobs: Record<string, Job>
 }
 
-/** The README's YAML block whose first line is `# <path>`. */
+/** The YAML block whose first line is `# <path>`, in the README or in docs/workflows.md. */
 export function readmeWorkflow(path: string): Workflow {
   return parse(readmeBlock(path)) as Workflow
 }
 
-/** The text of the README's YAML block whose first line is `# <title>`. */
+/** The pages whose workflows users copy: the README's quick start, then docs/workflows.md. */
+const WORKFLOW_PAGES = ['README.md', 'docs/workflows.md']
+
+/** The text of the YAML block whose first line is `# <title>`, in the README or in docs/workflows.md. */
 export function readmeBlock(title: string): string {
-  const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8')
-  const block = readme
-    .split('```yaml\n')
-    .slice(1)
-    .map((part) => part.slice(0, part.indexOf('```')))
-    .find((text) => text.startsWith(`# ${title}\n`))
-  if (!block) throw new Error(`README.md has no YAML block '# ${title}'`)
-  return block
+  for (const page of WORKFLOW_PAGES) {
+    const block = readFileSync(join(PROJECT_ROOT, page), 'utf8')
+      .split('```yaml\n')
+      .slice(1)
+      .map((part) => part.slice(0, part.indexOf('```')))
+      .find((text) => text.startsWith(`# ${title}\n`))
+    if (block) return block
+  }
+  throw new Error(`${WORKFLOW_PAGES.join(' and ')} have no YAML block '# ${title}'`)
 }
 
 export interface WorkflowEvent {
@@ -110,7 +115,7 @@ export async function runWorkflow(
       const stepScope = { ...scope, steps }
       if (step.if !== undefined && !truthy(evaluate(step.if, stepScope))) continue
       if (step.uses?.startsWith('actions/checkout@')) workspace = event.workspace
-      if (step.uses !== ACTION) continue
+      if (!ACTION.test(step.uses ?? '')) continue
       const inputs = Object.fromEntries(
         Object.entries(step.with ?? {}).map(([key, value]) => [
           key,

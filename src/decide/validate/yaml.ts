@@ -15,14 +15,15 @@ export function yamlFindings(flow: FlowFile, doc: Document.Parsed): Finding[] {
     // One parse error tends to cascade into several on the same line: the first says the most.
     if (!duplicate && syntaxLines.has(position.line)) continue
     if (!duplicate) syntaxLines.add(position.line)
-    // Core 1.3.31 and 2.0.0 validate such a flow with the last value of the key (docs/validation-rules.md).
+    // Engine 1.3.31 and 2.0.0: saving a flow with a duplicate key is refused ("Duplicate field"), while their
+    // validate endpoint keeps the last value (docs/validation-rules.md).
     findings.push({
-      severity: duplicate ? 'warning' : 'error',
+      severity: 'error',
       file: flow.file,
       ...position,
       rule: duplicate ? 'duplicate-key' : 'yaml-syntax',
       message: duplicate
-        ? `Duplicate key${key ? ` '${key}'` : ''}: this mapping already has it above. Kestra keeps the last value written${lastValue(flow.source, error.pos[0])} and drops the earlier one: remove the one you do not mean`
+        ? `Duplicate key${key ? ` '${key}'` : ''}: this mapping already has it above. Kestra refuses to save a flow with a duplicate key (its validate endpoint alone keeps the last value written${lastValue(flow.source, error.pos[0])}): remove the one you do not mean`
         : `YAML syntax error: ${error.message}. Fix the YAML (check indentation and quoting)`
     })
   }

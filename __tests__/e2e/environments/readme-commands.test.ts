@@ -1,8 +1,9 @@
 /**
- * Every command of the README runs here, as written: the quick start's settings file and its three workflows
- * (each `with:` resolved as GitHub would, `vars` and `secrets` standing for the emulator's address and
- * credentials) through the bundled action, and the CLI's lines through the bundled CLI, the `deploy` on a
- * terminal answering `yes`. Two lines need the real GitHub and are not run: the `git ls-remote` that finds a
+ * Every command of the README runs in a test, as written. The plan and deploy workflows with the settings file
+ * are `readme-quick-start.test.ts`'s; here, the drift workflow (its `with:` resolved as GitHub would, `vars`,
+ * `secrets` and the App token's step output standing for this test's) through the bundled action, every
+ * workflow's pin and inputs, and the CLI's lines through the bundled CLI, the `deploy` on a terminal answering
+ * `yes`. Two lines need the real GitHub and are not run: the `git ls-remote` that finds a
  * commit to pin and the `npm install` from it (`__tests__/e2e/cli/package.test.ts` packs and installs the same
  * package from this checkout). `npm ci && npm run demo` is `__tests__/e2e/scripts.test.ts`'s, `npm test` is CI.
  */
@@ -10,19 +11,12 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.js'
-import { createGitRepo } from '../../test-support/git-repo.js'
-import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
-import { PROJECT_ROOT, runAction } from '../../test-support/runner.js'
-import {
-  CREDENTIALS,
-  flow,
-  pullRequestEvent,
-  pushEvent,
-  scheduleEvent
-} from '../../test-support/scenario.js'
-import { runCli, runCliOnTerminal } from './cli/run-cli.js'
-import { startDriftStage } from './drift/stage.js'
+import { createGitRepo } from '../../../test-support/git-repo.js'
+import { startEmulator, type Emulator } from '../../../test-support/kestra-emulator/index.js'
+import { PROJECT_ROOT, runAction } from '../../../test-support/runner.js'
+import { CREDENTIALS, flow, scheduleEvent } from '../../../test-support/scenario.js'
+import { runCli, runCliOnTerminal } from '../cli/run-cli.js'
+import { startDriftStage } from '../drift/stage.js'
 
 const README = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8')
 const BLOCKS = [...README.matchAll(/^```(\w+)\n([^]*?)^```$/gm)].map((m) => ({
@@ -77,14 +71,12 @@ const ACTION_INPUTS = Object.keys(
 )
 
 let kestra: Emulator | undefined
-let github: FakeGitHub | undefined
 afterEach(async () => {
   await kestra?.close()
-  await github?.close()
-  kestra = github = undefined
+  kestra = undefined
 })
 
-describe("the README's quick start", () => {
+describe("the README's workflows", () => {
   it('pins a commit in every workflow, and gives only inputs action.yml declares', () => {
     for (const name of ['kestra-plan.yml', 'kestra-deploy.yml', 'kestra-drift.yml']) {
       const { step } = workflow(name)
@@ -92,60 +84,6 @@ describe("the README's quick start", () => {
       for (const input of Object.keys(step.with)) expect(ACTION_INPUTS).toContain(input)
     }
     expect(README).toMatch(/^## Pin a version$/m)
-  })
-
-  it('plans a pull request with the settings file, then deploys the merge the plan reviewed', async () => {
-    kestra = await startEmulator({ basicAuth: CREDENTIALS })
-    github = await startFakeGitHub()
-    kestra.seed({ flows: [{ namespace: NS, id: 'made-in-ui', source: flow(NS, 'made-in-ui') }] })
-    const values = {
-      'vars.KESTRA_URL': kestra.url,
-      'secrets.KESTRA_USERNAME': CREDENTIALS.username,
-      'secrets.KESTRA_PASSWORD': CREDENTIALS.password
-    }
-    const repo = createGitRepo({
-      'kestra-gitops.yml': file('kestra-gitops.yml'),
-      [`kestra/flows/${NS}/hello.yml`]: flow(NS, 'hello')
-    })
-    const base = repo.head()
-    repo.git('checkout', '-q', '-b', 'feature')
-    const head = repo.commit({ [`kestra/flows/${NS}/report.yml`]: flow(NS, 'report') }, 'report')
-
-    const plan = workflow('kestra-plan.yml')
-    expect(plan.events).toEqual(['pull_request'])
-    const planned = await runAction({
-      ...pullRequestEvent(repo, base, head),
-      githubApiUrl: github.url,
-      inputs: resolve(plan.step.with, values)
-    })
-    expect(planned.exitCode, planned.stdout).toBe(0)
-    const comment = github.comments(7)[0]?.body ?? ''
-    // The settings file's `delete: true` reached the plan: the flow made in the UI is to be deleted.
-    expect(comment).toMatch(/### Kestra plan: 2 to create, 0 to update, 1 to delete/)
-    expect(comment).toContain('made-in-ui')
-
-    repo.git('checkout', '-q', 'main')
-    repo.git('merge', '-q', '--no-ff', '-m', 'Merge pull request #7', 'feature')
-    const merge = repo.head()
-    github.setCommitPulls(merge, [
-      { number: 7, merged_at: '2026-11-26T10:00:00Z', merge_commit_sha: merge }
-    ])
-    const deploy = workflow('kestra-deploy.yml')
-    expect(deploy.events).toEqual(['push', 'workflow_dispatch'])
-    const deployed = await runAction({
-      ...pushEvent(repo, base, merge),
-      githubApiUrl: github.url,
-      inputs: resolve(deploy.step.with, values)
-    })
-    expect(deployed.exitCode, deployed.stdout).toBe(0)
-    expect(deployed.outputs.deployed).toBe('true')
-    expect(deployed.stdout).toContain('pull request #7') // require-reviewed-plan, from the settings file
-    const live = kestra
-      .snapshot()
-      .flows.filter((f) => !f.deleted)
-      .map((f) => f.id)
-      .sort()
-    expect(live).toEqual(['hello', 'report'])
   })
 
   it('brings an edit made in the Kestra UI back as a pull request', async () => {
