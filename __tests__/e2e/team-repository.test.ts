@@ -3,7 +3,9 @@
  * files under `kestra/files/<namespace>/`, one subflow call and one secret. With no configuration at all the
  * files are found (docs/layouts.md#files-folders-found-by-auto), and a typo'd `namespace-files` line is an
  * error that plans no deletion (docs/layouts.md#a-folder-that-does-not-exist), through the bundled action
- * and the CLI.
+ * and the CLI. Then the README's quick start on it: its settings file, the pull request's comment and the CLI's
+ * `plan --json` agreeing, the deletion of a flow made in the UI called out, and `deploy` asking on a terminal
+ * (docs/cli.md#deploy-asks-first) and refusing without one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.js'
@@ -11,7 +13,8 @@ import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 import { runAction } from '../../test-support/runner.js'
 import { CREDENTIALS, flow, pullRequestEvent } from '../../test-support/scenario.js'
-import { outputsOf, runCli } from './cli/run-cli.js'
+import { outputsOf, runCli, runCliOnTerminal } from './cli/run-cli.js'
+import { readmeBlock } from './environments/workflow-runner.js'
 
 const FINANCE = 'company.data.finance'
 const MARKETING = 'company.data.marketing'
@@ -142,5 +145,62 @@ describe("the data team's repository", () => {
     expect(typo.exitCode).toBe(1)
     expect(typo.stdout + typo.stderr).toContain(`(did you mean 'kestra/files/${MARKETING}'?)`)
     expect(outputsOf(typo.stdout).deleted ?? '0').toBe('0')
+  })
+
+  it("the README's quick start: the comment and plan --json agree, the deletion is called out, deploy asks", async () => {
+    const server = await startEmulator({ basicAuth: CREDENTIALS })
+    const hub = await startFakeGitHub()
+    try {
+      server.seed({
+        flows: [{ namespace: OPS, id: 'made-in-ui', source: flow(OPS, 'made-in-ui') }]
+      })
+      const team = createGitRepo({ 'kestra-gitops.yml': readmeBlock('kestra-gitops.yml') })
+      const start = team.head()
+      const tip = team.commit(teamFiles())
+      const env = {
+        KESTRA_URL: server.url,
+        KESTRA_USERNAME: CREDENTIALS.username,
+        KESTRA_PASSWORD: CREDENTIALS.password
+      }
+      const planned = await runAction({
+        ...pullRequestEvent(team, start, tip),
+        githubApiUrl: hub.url,
+        inputs: { server: server.url, ...CREDENTIALS }
+      })
+      expect(planned.exitCode, planned.stdout).toBe(0)
+      const comment = hub.comments(7)[0]?.body ?? ''
+      const headline = comment.split('\n').find((line) => line.startsWith('### Kestra plan'))
+      expect(headline).toBe('### Kestra plan: 25 to create, 0 to update, 1 to delete, 0 unchanged')
+      // The deletion, called out under the headline (docs/comment.md#deletions).
+      expect(comment).toMatch(
+        /^> \[!CAUTION\]\n> 🔴 \*\*Deletes 1 flow:\*\* flow company\.data\.ops\.made/m
+      )
+
+      const json = await runCli(team.dir, ['plan', '--json'], env)
+      expect(json.exitCode, json.stderr).toBe(0)
+      const document = JSON.parse(json.stdout) as {
+        counts: Record<string, number>
+        deletions: string[]
+        fingerprint: string
+      }
+      expect(document.counts).toMatchObject({ create: 25, update: 0, delete: 1, unchanged: 0 })
+      expect(document.deletions).toEqual([`flow ${OPS}.made-in-ui`])
+      expect(comment).toContain(document.fingerprint)
+
+      const refused = await runCli(team.dir, ['deploy'], env)
+      expect(refused.exitCode).toBe(2)
+      expect(refused.stderr).toContain('--auto-approve')
+      expect(server.snapshot().flows.map((f) => f.id)).toEqual(['made-in-ui'])
+
+      const { exitCode, output } = await runCliOnTerminal(team.dir, ['deploy'], env, 'yes')
+      expect(exitCode, output).toBe(0)
+      expect(output).toContain(`It deletes 1 resource(s): flow ${OPS}.made-in-ui.`)
+      const live = server.snapshot().flows.filter((f) => !f.deleted)
+      expect(live).toHaveLength(19)
+      expect(live.map((f) => f.id)).not.toContain('made-in-ui')
+    } finally {
+      await server.close()
+      await hub.close()
+    }
   })
 })
