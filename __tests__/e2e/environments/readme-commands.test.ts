@@ -17,19 +17,13 @@ import { PROJECT_ROOT, runAction } from '../../../test-support/runner.js'
 import { CREDENTIALS, flow, scheduleEvent } from '../../../test-support/scenario.js'
 import { runCli, runCliOnTerminal } from '../cli/run-cli.js'
 import { startDriftStage } from '../drift/stage.js'
+import { readmeWorkflow } from './workflow-runner.js'
 
 const README = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8')
 const BLOCKS = [...README.matchAll(/^```(\w+)\n([^]*?)^```$/gm)].map((m) => ({
   lang: m[1]!,
   text: m[2]!
 }))
-
-/** The README's block whose first line is `# <name>`. */
-function file(name: string): string {
-  const block = BLOCKS.find((b) => b.text.startsWith(`# ${name}\n`))
-  if (!block) throw new Error(`README.md has no block '# ${name}'`)
-  return block.text
-}
 
 interface Step {
   uses?: string
@@ -38,11 +32,9 @@ interface Step {
 
 /** The action's step of a workflow and the event that starts it. */
 function workflow(name: string): { events: string[]; step: Required<Step> } {
-  const parsed = parse(file(`.github/workflows/${name}`)) as {
-    on: Record<string, unknown>
-    jobs: Record<string, { steps: Step[] }>
-  }
-  const steps = Object.values(parsed.jobs).flatMap((job) => job.steps)
+  const parsed = readmeWorkflow(`.github/workflows/${name}`)
+  // A workflow's `with:` values are the strings GitHub reads (their expressions resolved below).
+  const steps = Object.values(parsed.jobs).flatMap((job) => job.steps) as Step[]
   const step = steps.find((s) => s.uses?.startsWith('kestra-gitops/kestra-gitops-action@'))
   if (!step?.uses || !step.with) throw new Error(`${name}: no step of this action`)
   return { events: Object.keys(parsed.on), step: step as Required<Step> }
