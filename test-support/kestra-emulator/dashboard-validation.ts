@@ -231,6 +231,12 @@ function beanViolations(
     if (id !== undefined && !CHART_ID.test(id)) {
       add(`charts[${i}].id`, 'must match "^[a-zA-Z0-9][a-zA-Z0-9_-]*"')
     }
+    // engine 1.3.31: ChartOption's displayName is @NotNull @NotBlank once chartOptions is written.
+    if (isRecord(chart.chartOptions)) {
+      notBlank(chart.chartOptions.displayName, (m) =>
+        add(`charts[${i}].chartOptions.displayName`, m)
+      )
+    }
   })
   return found
 }

@@ -4,18 +4,25 @@ import com.sun.net.httpserver.HttpServer;
 import io.kestra.core.models.HasSource;
 import io.kestra.core.models.Label;
 import io.kestra.core.models.QueryFilter;
+import io.kestra.core.models.dashboards.Dashboard;
 import io.kestra.core.models.executions.Execution;
 import io.kestra.core.models.flows.Flow;
 import io.kestra.core.models.flows.FlowInterface;
 import io.kestra.core.models.flows.FlowSource;
 import io.kestra.core.models.flows.FlowWithSource;
 import io.kestra.core.models.flows.GenericFlow;
+import io.kestra.core.models.topologies.FlowTopology;
+import io.kestra.core.models.validations.ManualConstraintViolation;
+import io.kestra.core.models.validations.ModelValidator;
+import io.kestra.core.models.validations.ValidateConstraintViolation;
 import io.kestra.core.repositories.ArrayListTotal;
 import io.kestra.core.repositories.ExecutionRepositoryInterface;
 import io.kestra.core.repositories.FlowRepositoryInterface;
+import io.kestra.core.repositories.FlowTopologyRepositoryInterface;
 import io.kestra.core.runners.FlowInputOutput;
 import io.kestra.core.secret.SecretService;
 import io.kestra.core.serializers.JacksonMapper;
+import io.kestra.core.serializers.YamlParser;
 import io.kestra.core.server.Service;
 import io.kestra.core.services.FlowService;
 import io.kestra.core.services.KVStoreService;
@@ -28,10 +35,12 @@ import io.kestra.core.storages.kv.KVMetadata;
 import io.kestra.core.storages.kv.KVStore;
 import io.kestra.core.storages.kv.KVValue;
 import io.kestra.core.storages.kv.KVValueAndMetadata;
+import io.kestra.core.topologies.FlowTopologyService;
 import io.kestra.core.utils.VersionProvider;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.data.model.Pageable;
+import io.micronaut.data.model.Sort;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import java.io.ByteArrayInputStream;
@@ -427,7 +436,7 @@ public class KestraEngine {
         if (rest.size() == 1 && m.equals("GET")) return secrets(r);
         break;
       case "dashboards":
-        throw notImplemented(m + " dashboards" + (rest.size() > 1 ? "/" + rest.get(1) : "") + " (no dashboard controller logic here)");
+        return dashboardRoute(r, m, rest.subList(1, rest.size()));
       default:
         break;
     }
@@ -450,10 +459,10 @@ public class KestraEngine {
   private Reply flowRoute(Request r, String m, List<String> s) throws Exception {
     if (s.isEmpty() && m.equals("POST")) return createFlow(r);
     if (s.size() == 1 && s.get(0).equals("validate") && m.equals("POST")) return validateFlows(r);
-    if (s.size() == 1 && s.get(0).equals("search") && m.equals("GET")) throw notImplemented("GET flows/search");
+    if (s.size() == 1 && s.get(0).equals("search") && m.equals("GET")) return searchFlows(r);
     if (s.size() == 2 && s.get(0).equals("export") && s.get(1).equals("by-ids") && m.equals("POST")) return exportByIds(r);
     if (s.size() == 1 && m.equals("GET")) return Reply.json(flows.findByNamespace(TENANT, s.get(0)));
-    if (s.size() == 1 && m.equals("POST")) throw notImplemented("POST flows/{namespace} (bulk replace)");
+    if (s.size() == 1 && m.equals("POST")) throw notImplemented("POST flows/{namespace} (bulk replace; the action never sends it)");
     if (s.size() == 2) {
       String namespace = s.get(0), id = s.get(1);
       switch (m) {
@@ -467,10 +476,32 @@ public class KestraEngine {
           break;
       }
     }
+    if (s.size() == 3 && s.get(2).equals("dependencies") && m.equals("GET")) return flowDependencies(r, s.get(0), s.get(1));
     if (s.size() == 3 && s.get(2).equals("revisions") && m.equals("GET")) {
       return Reply.json(flows.findRevisions(TENANT, s.get(0), s.get(1), Boolean.parseBoolean(Optional.ofNullable(r.param("allowDelete")).orElse("false"))));
     }
     throw notFound(null);
+  }
+
+  /**
+   * FlowController.searchFlows: `filters[field][OP]=value`, `page`/`size`/`sort`, the flow repository's `find`,
+   * PagedResults.
+   */
+  private Reply searchFlows(Request r) throws Exception {
+    ArrayListTotal<Flow> found = flows.find(pageable(r), TENANT, queryFilters(r));
+    return Reply.json(Map.of("results", found, "total", found.getTotal()));
+  }
+
+  /**
+   * FlowController.flowDependencies with `expandAll=false` (what the action asks): the topology repository's
+   * edges of the flow (`destinationOnly` as given), drawn by FlowTopologyService.graph. The topology is written
+   * asynchronously after a save (1.x: the executor's flow listener), as on a server.
+   */
+  private Reply flowDependencies(Request r, String namespace, String id) throws Exception {
+    if (Boolean.parseBoolean(r.param("expandAll"))) throw notImplemented("GET flows/{namespace}/{id}/dependencies?expandAll=true");
+    FlowTopologyRepositoryInterface topologies = context.getBean(FlowTopologyRepositoryInterface.class);
+    List<FlowTopology> edges = topologies.findByFlow(TENANT, namespace, id, Boolean.parseBoolean(r.param("destinationOnly")));
+    return Reply.json(context.getBean(FlowTopologyService.class).graph(edges.stream(), node -> node));
   }
 
   /**
@@ -856,6 +887,86 @@ public class KestraEngine {
   }
 
   // ---------------------------------------------------------------------------------------------------------------
+  // Dashboards: DashboardController (1.x, `/api/v1/{tenant}/dashboards`)
+
+  /**
+   * 1.3.31: the JDBC dashboard repository bean (H2DashboardRepository), the rest from DashboardController.
+   * 2.0.0's jars carry no io.kestra.core.repositories.DashboardRepositoryInterface (nor any bean implementing
+   * it): storing dashboards left the open-source edition, so every dashboards route answers 501 there.
+   */
+  private Reply dashboardRoute(Request r, String m, List<String> s) throws Exception {
+    if (!classExists("io.kestra.core.repositories.DashboardRepositoryInterface")) {
+      throw notImplemented(m + " dashboards (" + version + " has no io.kestra.core.repositories.DashboardRepositoryInterface)");
+    }
+    Object repository = context.getBean(Class.forName("io.kestra.core.repositories.DashboardRepositoryInterface"));
+    if (s.isEmpty() && m.equals("GET")) {
+      @SuppressWarnings("unchecked")
+      ArrayListTotal<Dashboard> found = (ArrayListTotal<Dashboard>) invoke(repository, "list", pageable(r), TENANT, r.param("q"));
+      return Reply.json(Map.of("results", found, "total", found.getTotal()));
+    }
+    if (s.isEmpty() && m.equals("POST")) return createDashboard(repository, r.text());
+    if (s.size() == 1 && s.get(0).equals("validate") && m.equals("POST")) return validateDashboard(r.text());
+    if (s.size() != 1) throw notFound(null);
+    String id = s.get(0);
+    @SuppressWarnings("unchecked")
+    Optional<Dashboard> existing = (Optional<Dashboard>) invoke(repository, "get", TENANT, id);
+    switch (m) {
+      case "GET": {
+        // getDashboard: a source stored before ids lived in the YAML gets an `id:` line first; null is a 404.
+        if (existing.isEmpty()) throw notFound(null);
+        Dashboard dashboard = existing.get();
+        if (!Pattern.compile("^id:.*$", Pattern.MULTILINE).matcher(dashboard.getSourceCode()).find()) {
+          dashboard = dashboard.toBuilder().sourceCode("id: " + dashboard.getId() + "\n" + dashboard.getSourceCode()).build();
+        }
+        return Reply.json(dashboard);
+      }
+      case "PUT": {
+        // updateDashboard: 404 without a body when absent; another id in the YAML is a constraint violation.
+        if (existing.isEmpty()) return Reply.status(404);
+        Dashboard toSave = parseDashboard(r.text());
+        if (!toSave.getId().equals(id)) throw idViolation("Illegal dashboard id update", toSave);
+        context.getBean(ModelValidator.class).validate(toSave);
+        return Reply.json(invoke(repository, "save", existing.get(), toSave, r.text()));
+      }
+      case "DELETE":
+        // deleteDashboard: 204, or 404 when the repository answers null (JDBC throws IllegalStateException: 409).
+        return Reply.status(invoke(repository, "delete", TENANT, id) != null ? 204 : 404);
+      default:
+        throw notFound(null);
+    }
+  }
+
+  /** createDashboard: the id is mandatory (422 "Illegal argument"), validated, an existing id a violation; 200. */
+  private Reply createDashboard(Object repository, String source) throws Exception {
+    Dashboard parsed = parseDashboard(source);
+    if (parsed.getId() == null) throw new IllegalArgumentException("Dashboard id is mandatory");
+    context.getBean(ModelValidator.class).validate(parsed);
+    if (((Optional<?>) invoke(repository, "get", TENANT, parsed.getId())).isPresent()) throw idViolation("Dashboard id already exists", parsed);
+    return Reply.json(invoke(repository, "save", null, parsed, source));
+  }
+
+  /** validateDashboard: one ValidateConstraintViolation at index 0, the violation's text or "Unable to validate the dashboard: …". */
+  private Reply validateDashboard(String source) throws IOException {
+    var verdict = ValidateConstraintViolation.builder().index(0);
+    try {
+      context.getBean(ModelValidator.class).validate(YamlParser.parse(source, Dashboard.class).toBuilder().deleted(false).build());
+    } catch (ConstraintViolationException violations) {
+      verdict.constraints(violations.getMessage());
+    } catch (RuntimeException other) {
+      verdict.constraints("Unable to validate the dashboard: " + other.getMessage());
+    }
+    return Reply.json(verdict.build());
+  }
+
+  private static Dashboard parseDashboard(String source) {
+    return YamlParser.parse(source, Dashboard.class).toBuilder().tenantId(TENANT).deleted(false).build();
+  }
+
+  private static ConstraintViolationException idViolation(String message, Dashboard dashboard) {
+    return new ConstraintViolationException(Set.of(ManualConstraintViolation.of(message, dashboard, Dashboard.class, "dashboard.id", dashboard.getId())));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
   // Helpers
 
   /**
@@ -890,9 +1001,17 @@ public class KestraEngine {
     return filters;
   }
 
-  /** PageableUtils.from(page, size): the page as given (from 1), Kestra's repositories take offset minus size. */
+  /**
+   * PageableUtils.from(page, size, sort): the page as given (from 1), Kestra's repositories take offset minus
+   * size; each `sort` is `field:asc` or `field:desc`.
+   */
   private static Pageable pageable(Request r) {
-    return Pageable.from(intParam(r, "page", 1), intParam(r, "size", 10));
+    List<Sort.Order> orders = new ArrayList<>();
+    for (String one : r.query().getOrDefault("sort", List.of())) {
+      String[] parts = one.split(":");
+      orders.add(parts.length > 1 && parts[1].equals("desc") ? Sort.Order.desc(parts[0]) : Sort.Order.asc(parts[0]));
+    }
+    return Pageable.from(intParam(r, "page", 1), intParam(r, "size", 10), orders.isEmpty() ? Sort.UNSORTED : Sort.of(orders));
   }
 
   private static QueryFilter filter(String field, String op, Object value) {

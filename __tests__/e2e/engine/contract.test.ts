@@ -75,8 +75,10 @@ interface Step {
   name: string
   send: (server: Server, ns: string, fresh: string) => Promise<Answer>
   view: (answer: Answer) => unknown
-  /** Waits before the step on the engine (executions are recorded asynchronously). */
+  /** Waits before the step on the engine (executions and flow topologies are recorded asynchronously). */
   settle?: boolean
+  /** The versions whose engine serves the step (default: every one). */
+  only?: (version: string) => boolean
 }
 
 const P = '/api/v1/main'
@@ -89,6 +91,24 @@ const upload = (bytes: Uint8Array, filename: string) => {
   return { type: '', data: form }
 }
 const BYTES = new Uint8Array([0, 1, 2, 255, 254, 10, 13, 0])
+/** A dashboard id of this run (dashboards are tenant-wide), from the run's namespace. */
+const dash = (ns: string) => `contract_${ns.split('.').pop()!}`
+/** A dashboard as Kestra's DashboardControllerTest writes one: a TimeSeries of logs with its columns. */
+const dashboardYaml = (id: string, title: string, data = LOG_COLUMNS) =>
+  `id: ${id}\ntitle: ${title}\ncharts:\n  - id: logs_timeseries\n    type: io.kestra.plugin.core.dashboard.chart.TimeSeries\n    chartOptions:\n      displayName: Logs\n      column: date\n    data:\n      type: io.kestra.plugin.core.dashboard.data.Logs\n${data}`
+const LOG_COLUMNS =
+  '      columns:\n        date:\n          field: DATE\n        total:\n          agg: COUNT\n'
+const dashboardView = (a: Answer) => ({
+  status: a.status,
+  id: obj(a).id,
+  title: obj(a).title,
+  sourceCode: obj(a).sourceCode
+})
+/** 2.0.0's jars hold no dashboard repository (docs/kestra.md#kestras-engine): its engine answers 501. */
+const withDashboards = (version: string) => version.startsWith('1.')
+/** A flow calling `hello` of its namespace as a subflow. */
+const parent = (ns: string) =>
+  `id: parent\nnamespace: ${ns}\ntasks:\n  - id: call\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: ${ns}\n    flowId: hello\n`
 
 const STEPS: Step[] = [
   {
@@ -414,6 +434,164 @@ const STEPS: Step[] = [
       status: a.status,
       ids: ((obj(a).results ?? []) as Json[]).map((n) => n.id).sort()
     })
+  },
+  {
+    name: 'POST flows (a flow calling a subflow)',
+    send: (s, ns) => send(s, 'POST', `${P}/flows`, yaml(parent(ns))),
+    view: flowView
+  },
+  {
+    name: 'GET flows/{ns}/{id}/dependencies',
+    settle: true,
+    send: (s, ns) =>
+      send(s, 'GET', `${P}/flows/${ns}/hello/dependencies?destinationOnly=false&expandAll=false`),
+    view: (a) => {
+      const nodes = ((obj(a).nodes ?? []) as Json[]).map((n) => `${String(n.uid)}`)
+      return {
+        status: a.status,
+        nodes: nodes.sort(),
+        edges: ((obj(a).edges ?? []) as Json[]).map(
+          (e) => `${String(e.source)} ${String(e.relation)} ${String(e.target)}`
+        )
+      }
+    }
+  },
+  {
+    name: 'GET namespaces/{ns}/inherited-secrets',
+    send: (s, ns) => send(s, 'GET', `${P}/namespaces/${ns}/inherited-secrets`),
+    view: (a) => ({ status: a.status, json: a.json })
+  },
+  {
+    name: 'POST dashboards',
+    only: withDashboards,
+    send: (s, ns) => send(s, 'POST', `${P}/dashboards`, yaml(dashboardYaml(dash(ns), 'Contract'))),
+    view: dashboardView
+  },
+  {
+    name: 'POST dashboards (an existing id)',
+    only: withDashboards,
+    send: (s, ns) => send(s, 'POST', `${P}/dashboards`, yaml(dashboardYaml(dash(ns), 'Again'))),
+    view: (a) => ({ status: a.status, message: errorText(a) })
+  },
+  {
+    name: 'POST dashboards (no id)',
+    only: withDashboards,
+    send: (s, ns) =>
+      send(
+        s,
+        'POST',
+        `${P}/dashboards`,
+        yaml(dashboardYaml(dash(ns), 'No id').replace(/^id: .*\n/, ''))
+      ),
+    view: (a) => ({ status: a.status, message: errorText(a) })
+  },
+  {
+    name: 'GET dashboards/{id}',
+    only: withDashboards,
+    send: (s, ns) => send(s, 'GET', `${P}/dashboards/${dash(ns)}`),
+    view: dashboardView
+  },
+  {
+    name: 'GET dashboards?sort=id:asc',
+    only: withDashboards,
+    send: (s) => send(s, 'GET', `${P}/dashboards?sort=id:asc&page=1&size=100`),
+    view: (a) => ({
+      status: a.status,
+      paged: Array.isArray(obj(a).results) && typeof obj(a).total === 'number'
+    })
+  },
+  {
+    name: 'POST dashboards/validate',
+    only: withDashboards,
+    send: (s, ns) =>
+      send(s, 'POST', `${P}/dashboards/validate`, yaml(dashboardYaml(dash(ns), 'Fine'))),
+    view: (a) => ({ status: a.status, index: obj(a).index, constraints: obj(a).constraints })
+  },
+  {
+    name: 'POST dashboards/validate (no title)',
+    only: withDashboards,
+    send: (s, ns) =>
+      send(
+        s,
+        'POST',
+        `${P}/dashboards/validate`,
+        yaml(dashboardYaml(dash(ns), 'x').replace(/^title: .*\n/m, ''))
+      ),
+    view: (a) => ({
+      status: a.status,
+      index: obj(a).index,
+      invalid: typeof obj(a).constraints === 'string'
+    })
+  },
+  {
+    name: 'POST dashboards/validate (a TimeSeries without columns)',
+    only: withDashboards,
+    send: (s, ns) =>
+      send(s, 'POST', `${P}/dashboards/validate`, yaml(dashboardYaml(dash(ns), 'Bare', ''))),
+    view: (a) => ({ status: a.status, index: obj(a).index, constraints: obj(a).constraints })
+  },
+  {
+    name: 'POST dashboards/validate (chartOptions without a displayName)',
+    only: withDashboards,
+    send: (s, ns) =>
+      send(
+        s,
+        'POST',
+        `${P}/dashboards/validate`,
+        yaml(dashboardYaml(dash(ns), 'Unnamed').replace('      displayName: Logs\n', ''))
+      ),
+    view: (a) => ({
+      status: a.status,
+      violations: String(obj(a).constraints ?? '')
+        .split(/\n|, /)
+        .filter(Boolean)
+        .sort()
+    })
+  },
+  {
+    name: 'PUT dashboards/{id}',
+    only: withDashboards,
+    send: (s, ns) =>
+      send(s, 'PUT', `${P}/dashboards/${dash(ns)}`, yaml(dashboardYaml(dash(ns), 'Contract v2'))),
+    view: dashboardView
+  },
+  {
+    name: 'PUT dashboards/{id} (another id in the YAML)',
+    only: withDashboards,
+    send: (s, ns) =>
+      send(s, 'PUT', `${P}/dashboards/${dash(ns)}`, yaml(dashboardYaml(`${dash(ns)}x`, 'Moved'))),
+    view: (a) => ({ status: a.status, message: errorText(a) })
+  },
+  {
+    name: 'PUT dashboards/{id} (unknown)',
+    only: withDashboards,
+    send: (s, ns) =>
+      send(s, 'PUT', `${P}/dashboards/${dash(ns)}y`, yaml(dashboardYaml(`${dash(ns)}y`, 'Nobody'))),
+    view: (a) => ({ status: a.status, bytes: a.bytes.length })
+  },
+  {
+    name: 'DELETE dashboards/{id}',
+    only: withDashboards,
+    send: (s, ns) => send(s, 'DELETE', `${P}/dashboards/${dash(ns)}`),
+    view: (a) => a.status
+  },
+  {
+    name: 'DELETE dashboards/{id} (already deleted)',
+    only: withDashboards,
+    send: (s, ns) => send(s, 'DELETE', `${P}/dashboards/${dash(ns)}`),
+    view: (a) => ({ status: a.status, message: errorText(a) })
+  },
+  {
+    name: 'GET dashboards/{id} (deleted)',
+    only: withDashboards,
+    send: (s, ns) => send(s, 'GET', `${P}/dashboards/${dash(ns)}`),
+    view: (a) => a.status
+  },
+  {
+    name: 'GET dashboards (2.0.0: no dashboard repository in the jars)',
+    only: (version) => !withDashboards(version),
+    send: (s) => send(s, 'GET', `${P}/dashboards?sort=id:asc&page=1&size=100`),
+    view: (a) => a.status
   }
 ]
 
@@ -423,7 +601,11 @@ const STEPS: Step[] = [
  */
 const KNOWN: Record<string, string> = {
   'POST flows/validate':
-    "an unknown task type: the engine's plugin registry refuses it (constraints, no flow id); the emulator accepts any type unless a test gives it knownTypes, the released core being the judge of types (kestra-core.test.ts); the client reads index and constraints only"
+    "an unknown task type: the engine's plugin registry refuses it (constraints, no flow id); the emulator accepts any type unless a test gives it knownTypes, the released core being the judge of types (kestra-core.test.ts); the client reads index and constraints only",
+  'POST dashboards/validate (a TimeSeries without columns)':
+    "1.3.31's TimeSeriesChartValidator dereferences data.columns: without them validation throws (a NullPointerException), so validate answers 'Unable to validate the dashboard: HV000028…' and create a 500; the emulator accepts such a chart because the dashboards tests' fixture (dashboards-stage.ts) has none, and the action reads either answer as that dashboard's error",
+  'GET dashboards (2.0.0: no dashboard repository in the jars)':
+    "the engine harness's gap: 2.0.0's jars hold no DashboardRepositoryInterface (storing dashboards left the open-source edition), so the engine answers 501; the emulator serves 1.3's dashboards at 2.0"
 }
 
 describe.skipIf(engines.length === 0).each(engines)(
@@ -450,6 +632,7 @@ describe.skipIf(engines.length === 0).each(engines)(
 
     it(`${engine.version}: answers every request the client sends as the engine does`, async () => {
       for (const step of STEPS) {
+        if (step.only && !step.only(engine.version)) continue
         if (step.settle) await new Promise((resolve) => setTimeout(resolve, 3000))
         const expected = step.view(await step.send(engine, ns, fresh))
         const actual = step.view(await step.send(emulated, ns, fresh))
@@ -457,8 +640,13 @@ describe.skipIf(engines.length === 0).each(engines)(
         const b = JSON.stringify(actual)
         if (a !== b) differences[step.name] = `engine ${a} | emulator ${b}`
       }
+      const sent = new Set(
+        STEPS.filter((step) => !step.only || step.only(engine.version)).map((step) => step.name)
+      )
       expect(Object.keys(differences).sort(), JSON.stringify(differences, null, 2)).toEqual(
-        Object.keys(KNOWN).sort()
+        Object.keys(KNOWN)
+          .filter((name) => sent.has(name))
+          .sort()
       )
     })
   }
