@@ -42,13 +42,14 @@ export function outputsOf(stdout: string): Record<string, string> {
 /**
  * The bundled CLI on a pseudo-terminal (util-linux's `script`), as a person at a terminal runs it: stdin,
  * stdout and stderr are the terminal, so its output is one stream. `answer` is typed, with Enter, once the
- * output asks for a value.
+ * output asks for a value, after `beforeAnswer` (what happens while the person reads the plan).
  */
 export async function runCliOnTerminal(
   cwd: string,
   args: string[],
   env: Record<string, string>,
-  answer: string
+  answer: string,
+  beforeAnswer: () => Promise<void> = async () => {}
 ): Promise<{ exitCode: number; output: string }> {
   const command = [process.execPath, CLI_SCRIPT, ...args].map(shellWord).join(' ')
   const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
@@ -68,7 +69,7 @@ export async function runCliOnTerminal(
     output += chunk
     if (!answered && output.includes('Enter a value:')) {
       answered = true
-      child.stdin.write(`${answer}\n`)
+      void beforeAnswer().then(() => child.stdin.write(`${answer}\n`))
     }
   })
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))

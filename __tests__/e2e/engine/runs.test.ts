@@ -2,7 +2,9 @@
  * Journeys whose verdict only a running Kestra gives, on Kestra's own engine of each released line
  * (docs/kestra.md#kestras-engine): the server's validation on the right line, drift made through Kestra's flow
  * repository as the UI makes it, deletions, smoke executions that really run (a Log flow succeeds, a Fail flow
- * fails) and the rollback after a failed one, restoring exact content, and the guard on a paused execution.
+ * fails) and the rollback after a failed one, restoring exact content, and the guard on a paused execution;
+ * read-only flows and an identical re-deploy through the action; a race between the plan and its write; a
+ * preview and its close; the drift watch's pull request; the review checks (secrets, KV, executions).
  */
 import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, inject, it } from 'vitest'
@@ -15,8 +17,14 @@ import {
   type KestraEngine
 } from '../../../test-support/kestra-engine.js'
 import { runAction } from '../../../test-support/runner.js'
-import { flow, pushEvent } from '../../../test-support/scenario.js'
-import { outputsOf, runCli } from '../cli/run-cli.js'
+import {
+  flow,
+  pullRequestClosedEvent,
+  pullRequestEvent,
+  pushEvent,
+  scheduleEvent
+} from '../../../test-support/scenario.js'
+import { outputsOf, runCli, runCliOnTerminal } from '../cli/run-cli.js'
 
 const engines = inject('kestraEngines')
 
@@ -42,6 +50,18 @@ async function revisionsOf(engine: KestraEngine, namespace: string, id: string) 
     `/flows/${namespace}/${id}/revisions?allowDelete=true`
   )
   return all.map(({ revision, deleted }) => (deleted ? `${revision} deleted` : `${revision}`))
+}
+
+/** The namespace's flows that are not deleted, `id@revision`. */
+async function liveFlows(engine: KestraEngine, namespace: string) {
+  const all = await engineJson<{ id: string; revision: number; deleted?: boolean }[]>(
+    engine,
+    `/flows/${namespace}`
+  )
+  return all
+    .filter((f) => !f.deleted)
+    .map((f) => `${f.id}@${f.revision}`)
+    .sort()
 }
 
 async function source(engine: KestraEngine, namespace: string, id: string) {
@@ -188,6 +208,203 @@ describe.skipIf(engines.length === 0).each(engines)('Kestra engine $version', (e
     expect(refused.exitCode).not.toBe(0)
     expect(`${refused.stdout}${refused.stderr}`).toContain(id)
     expect(await source(engine, ns, 'waiter')).toBe(pausing(ns, 'waiter'))
+    expect(await revisionsOf(engine, ns, 'waiter')).toEqual(['1'])
+  })
+
+  it(`${engine.version}: read-only flows carry system.readOnly as Kestra stores them; an identical re-deploy through the action adds no revision`, async () => {
+    const ns = namespaceFor(engine, 'readonly')
+    const repo = createGitRepo({ [`${ns}/flows/hello.yml`]: flow(ns, 'hello') })
+    github = await startFakeGitHub()
+    const inputs = {
+      server: engine.url,
+      username: engine.username,
+      password: engine.password,
+      'read-only': 'true'
+    }
+    const base = repo.head()
+    const first = repo.commit({ [`${ns}/flows/other.yml`]: flow(ns, 'other') })
+    const deployed = await runAction({
+      ...pushEvent(repo, base, first),
+      githubApiUrl: github.url,
+      inputs
+    })
+    expect(deployed.exitCode, deployed.stdout).toBe(0)
+    expect(deployed.outputs).toMatchObject({ deployed: 'true', created: '2' })
+    const stored = await engineJson<{ labels?: { key: string; value: string }[] }>(
+      engine,
+      `/flows/${ns}/hello`
+    )
+    expect(stored.labels).toContainEqual({ key: 'system.readOnly', value: 'true' })
+
+    const second = repo.commit({ 'README.md': 'documentation only\n' })
+    const again = await runAction({
+      ...pushEvent(repo, first, second),
+      githubApiUrl: github.url,
+      inputs
+    })
+    expect(again.exitCode, again.stdout).toBe(0)
+    expect(again.outputs).toMatchObject({ 'has-changes': 'false', deployed: 'false' })
+    expect(await liveFlows(engine, ns)).toEqual(['hello@1', 'other@1'])
+    expect(await revisionsOf(engine, ns, 'hello')).toEqual(['1'])
+  })
+
+  it(`${engine.version}: a flow edited in the UI while the plan waits for yes is not overwritten: the plan made again after 'yes' is not the approved one, nothing is written`, async () => {
+    const ns = namespaceFor(engine, 'race')
+    const repo = createGitRepo({ [`${ns}/flows/hello.yml`]: flow(ns, 'hello') })
+    const seeded = await runCli(repo.dir, ['deploy', '--auto-approve'], env)
+    expect(seeded.exitCode, seeded.stderr).toBe(0)
+    repo.commit({ [`${ns}/flows/hello.yml`]: flow(ns, 'hello', ' from git') })
+    const edit = flow(ns, 'hello', ' (edited in the UI meanwhile)')
+    const raced = await runCliOnTerminal(repo.dir, ['deploy'], env, 'yes', async () => {
+      const saved = await engineFetch(engine, `/flows/${ns}/hello`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/x-yaml' },
+        body: edit
+      })
+      expect(saved.status).toBe(200)
+    })
+    expect(raced.exitCode, raced.output).not.toBe(0)
+    expect(raced.output).toContain(
+      'error reviewed-plan: the plan computed now is not the approved one. Nothing was deployed.'
+    )
+    expect(await source(engine, ns, 'hello')).toBe(edit)
+    expect(await revisionsOf(engine, ns, 'hello')).toEqual(['1', '2'])
+  })
+
+  it(`${engine.version}: a preview is deployed into pr-7.* (a child namespace included) and removed when the pull request closes`, async () => {
+    const ns = namespaceFor(engine, 'preview')
+    const child = `${ns}.child`
+    const repo = createGitRepo({
+      [`${ns}/flows/hello.yml`]: flow(ns, 'hello'),
+      [`${child}/flows/leaf.yml`]: flow(child, 'leaf'),
+      [`${ns}/files/q.sql`]: 'select 1\n'
+    })
+    const base = repo.head()
+    repo.git('checkout', '-q', '-b', 'feature')
+    const head = repo.commit({ [`${ns}/flows/hello.yml`]: flow(ns, 'hello', ' (in review)') })
+    github = await startFakeGitHub()
+    github.seedFromRepository(repo.dir)
+    github.seedPull({
+      number: 7,
+      head: { ref: 'feature', sha: head },
+      base: { ref: 'main', sha: base }
+    })
+    const inputs = {
+      server: engine.url,
+      username: engine.username,
+      password: engine.password,
+      preview: 'true'
+    }
+    const opened = await runAction({
+      ...pullRequestEvent(repo, base, head),
+      githubApiUrl: github.url,
+      inputs
+    })
+    expect(opened.exitCode, opened.stdout).toBe(0)
+    expect(opened.outputs).toMatchObject({ mode: 'plan', deployed: 'false' })
+    expect(await source(engine, `pr-7.${ns}`, 'hello')).toBe(
+      flow(`pr-7.${ns}`, 'hello', ' (in review)')
+    )
+    expect(await source(engine, `pr-7.${child}`, 'leaf')).toBe(flow(`pr-7.${child}`, 'leaf'))
+    const file = await engineFetch(engine, `/namespaces/pr-7.${ns}/files?path=/q.sql`)
+    expect(await file.text()).toBe('select 1\n')
+    // Nothing is written outside pr-7.*: the pull request's namespaces hold nothing.
+    expect(await liveFlows(engine, ns)).toEqual([])
+    expect(github.comments(7)[0]!.body).toContain('### Preview')
+
+    const closed = await runAction({
+      ...pullRequestClosedEvent(repo, base, head, { merged: false }),
+      githubApiUrl: github.url,
+      inputs
+    })
+    expect(closed.exitCode, closed.stdout).toBe(0)
+    expect(await liveFlows(engine, `pr-7.${ns}`)).toEqual([])
+    expect(await liveFlows(engine, `pr-7.${child}`)).toEqual([])
+    expect((await engineFetch(engine, `/namespaces/pr-7.${ns}/files?path=/q.sql`)).status).toBe(404)
+    expect(
+      (await engineFetch(engine, `/namespaces/pr-7.${ns}/kv/kestra-gitops-commit`)).status
+    ).toBe(404)
+    expect(github.comments(7)[0]!.body).toContain('Preview removed')
+  })
+
+  it(`${engine.version}: the drift watch brings a UI edit back as a pull request holding the engine's source`, async () => {
+    const ns = namespaceFor(engine, 'watch')
+    const repo = createGitRepo({
+      [`${ns}/flows/hello.yml`]: flow(ns, 'hello'),
+      [`${ns}/flows/quiet.yml`]: flow(ns, 'quiet')
+    })
+    const seeded = await runCli(repo.dir, ['deploy', '--auto-approve'], env)
+    expect(seeded.exitCode, seeded.stderr).toBe(0)
+    const edit = flow(ns, 'hello', ' (edited in the UI)')
+    const saved = await engineFetch(engine, `/flows/${ns}/hello`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/x-yaml' },
+      body: edit
+    })
+    expect(saved.status).toBe(200)
+    github = await startFakeGitHub({ actionsCanCreatePullRequests: true })
+    github.seedFromRepository(repo.dir)
+    const watched = await runAction({
+      ...scheduleEvent(repo, repo.head()),
+      githubApiUrl: github.url,
+      inputs: {
+        server: engine.url,
+        username: engine.username,
+        password: engine.password,
+        mode: 'drift',
+        'drift-action': 'pull-request'
+      }
+    })
+    expect(watched.exitCode, watched.stdout).toBe(0)
+    expect(watched.outputs).toMatchObject({ drifted: '1', 'has-changes': 'true' })
+    const [pull, ...more] = [...github.state.pulls.values()].filter((p) => p.state === 'open')
+    expect(more).toEqual([])
+    expect(pull).toMatchObject({ head: { ref: 'kestra-gitops/drift-default' } })
+    expect(pull!.body).toContain(`${ns}.hello`)
+    expect(pull!.body).toContain('revision 2')
+    const { git } = github.state
+    const tree = git.objects.flatten(
+      git.objects.readCommit(git.resolveCommit('kestra-gitops/drift-default')!).tree
+    )
+    const blob = tree.get(`${ns}/flows/hello.yml`)!
+    expect(git.objects.get(blob.sha)!.content.toString('utf8')).toBe(edit)
+    // The watch writes nothing to Kestra.
+    expect(await revisionsOf(engine, ns, 'hello')).toEqual(['1', '2'])
+    expect(await revisionsOf(engine, ns, 'quiet')).toEqual(['1'])
+  })
+
+  it(`${engine.version}: the review checks on a pull request: a secret and a KV key the engine lacks, a key it holds, a paused execution`, async () => {
+    const ns = namespaceFor(engine, 'review')
+    const repo = createGitRepo({
+      [`${ns}/flows/waiter.yml`]: pausing(ns, 'waiter'),
+      [`kv/${ns}.yml`]: 'region: eu-west-1\n'
+    })
+    const seeded = await runCli(repo.dir, ['deploy', '--auto-approve'], env)
+    expect(seeded.exitCode, seeded.stderr).toBe(0)
+    const started = await engineFetch(engine, `/executions/${ns}/waiter`, {
+      method: 'POST',
+      body: new FormData()
+    })
+    const { id } = (await started.json()) as { id: string }
+    await awaitState(engine, id, 'PAUSED')
+
+    const base = repo.head()
+    const uses = " {{ secret('ENGINE_NOPE') }} {{ kv('region') }} {{ kv('absent_key') }}"
+    const head = repo.commit({ [`${ns}/flows/waiter.yml`]: pausing(ns, 'waiter', uses) })
+    github = await startFakeGitHub()
+    const reviewed = await runAction({
+      ...pullRequestEvent(repo, base, head),
+      githubApiUrl: github.url,
+      inputs: { server: engine.url, username: engine.username, password: engine.password }
+    })
+    expect(reviewed.exitCode, reviewed.stdout).toBe(0)
+    const body = github.comments(7)[0]!.body
+    expect(body).toContain('🔑 2 missing names')
+    expect(body).toContain('⏳ 1 execution not finished')
+    expect(body).toContain(
+      '**Not defined on the server:** secret <code>ENGINE&#95;NOPE</code>, KV key <code>absent&#95;key</code>\n'
+    )
+    expect(body).toContain('**1 execution not finished:** 1 PAUSED')
     expect(await revisionsOf(engine, ns, 'waiter')).toEqual(['1'])
   })
 })
