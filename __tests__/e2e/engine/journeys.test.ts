@@ -1,7 +1,8 @@
 /**
  * The bundled CLI against Kestra's own engine of each released line (docs/kestra.md#kestras-engine), started
  * once for the run by the engine project's setup: what the action deploys is what Kestra's repositories,
- * storage and KV store hold, its revisions as Kestra numbers them, and a second deploy adds none.
+ * storage and KV store hold, its revisions as Kestra numbers them, and a second deploy adds none; dashboards on
+ * 1.3 (2.0.0's jars have no dashboard repository).
  */
 import { randomBytes } from 'node:crypto'
 import { describe, expect, inject, it } from 'vitest'
@@ -111,4 +112,46 @@ describe.skipIf(engines.length === 0).each(engines)('Kestra engine $version', (e
       zip: await fileRevisions(engine, ns, '/archive.zip')
     }).toEqual(before)
   })
+
+  /** A dashboard 1.3.31 accepts: its TimeSeries has columns and its chartOptions a displayName. */
+  const dashboard = (id: string, title: string) =>
+    `id: ${id}\ntitle: ${title}\ncharts:\n  - id: logs\n    type: io.kestra.plugin.core.dashboard.chart.TimeSeries\n    chartOptions:\n      displayName: Logs\n      column: date\n    data:\n      type: io.kestra.plugin.core.dashboard.data.Logs\n      columns:\n        date:\n          field: DATE\n        total:\n          agg: COUNT\n`
+
+  it.skipIf(!engine.version.startsWith('1.'))(
+    `${engine.version}: dashboards are created, updated and re-deployed with no write, as the dashboard repository holds them`,
+    async () => {
+      const id = `journey_${randomBytes(3).toString('hex')}`
+      const ns = namespaceFor(engine, 'dashboards')
+      const repo = createGitRepo({
+        [`${ns}/flows/hello.yml`]: flow(ns, 'hello'),
+        [`dashboards/${id}.yml`]: dashboard(id, 'Journey')
+      })
+      const env = engineEnv(engine)
+      const deploy = await runCli(repo.dir, ['deploy', '--auto-approve', '--verbose'], env)
+      expect(deploy.exitCode, `${deploy.stdout}\n${deploy.stderr}`).toBe(0)
+      expect(outputsOf(deploy.stdout)).toMatchObject({ created: '2', deployed: 'true' })
+      const created = await engineJson<{ title: string; sourceCode: string; updated: string }>(
+        engine,
+        `/dashboards/${id}`
+      )
+      expect(created).toMatchObject({ title: 'Journey', sourceCode: dashboard(id, 'Journey') })
+
+      repo.commit({ [`dashboards/${id}.yml`]: dashboard(id, 'Journey v2') })
+      const update = await runCli(repo.dir, ['deploy', '--auto-approve', '--verbose'], env)
+      expect(update.exitCode, update.stderr).toBe(0)
+      expect(outputsOf(update.stdout)).toMatchObject({ updated: '1' })
+      const updated = await engineJson<{ title: string; updated: string }>(
+        engine,
+        `/dashboards/${id}`
+      )
+      expect(updated.title).toBe('Journey v2')
+
+      const again = await runCli(repo.dir, ['deploy', '--auto-approve', '--verbose'], env)
+      expect(again.exitCode, again.stderr).toBe(0)
+      expect(outputsOf(again.stdout)).toMatchObject({ 'has-changes': 'false', deployed: 'false' })
+      expect((await engineJson<{ updated: string }>(engine, `/dashboards/${id}`)).updated).toBe(
+        updated.updated
+      )
+    }
+  )
 })
