@@ -15,6 +15,7 @@ import { scratchTmpdirUntilExit } from '../test-support/scratch.js'
 import { dispatchEvent, pullRequestEvent } from '../test-support/scenario.js'
 import { perResourceBaseline, type BaselineResult } from './bench/baseline.js'
 import { coldStartMs } from './bench/cold-start.js'
+import { engineBench } from './bench/engine.js'
 import { measureRun, type Measured } from './bench/measure.js'
 import { seriesOf, spread, type Series } from './bench/series.js'
 import { actionNode, RUNNER_NODE_VERSION } from './bench/runner-node.js'
@@ -56,7 +57,11 @@ const HELP = `npm run bench -- [flags]
                       given, --runs measured plans each after main's deploy (default 2000,10000; 'none'
                       skips): the plan's cost must follow the change, not the repository
   --no-baseline       skip the per-resource baseline
-  --no-first-deploy   skip the first deploy`
+  --no-first-deploy   skip the first deploy
+  --kestra engine:V   instead: Kestra's own engine of release V (1.3.31, 2.0.0; Java 21+ and Maven), started
+                      for the sitting; a first deploy, a plan, a deploy and a no-change re-deploy of a smaller
+                      repository (default 60 flows, 120 files, 3 namespaces, 12 changed unless given), then the
+                      same against the emulator at V with no latency; prints both, request kind by kind`
 
 const { values: flags } = parseArgs({
   options: {
@@ -78,6 +83,7 @@ const { values: flags } = parseArgs({
     'changed-sweep': { type: 'string', default: '2000,10000' },
     'no-baseline': { type: 'boolean', default: false },
     'no-first-deploy': { type: 'boolean', default: false },
+    kestra: { type: 'string' },
     help: { type: 'boolean', default: false }
   }
 })
@@ -764,4 +770,26 @@ function measuredSummary(run: Measured) {
   }
 }
 
-await main()
+if (flags.kestra) {
+  const version = /^engine:(\d+\.\d+\.\d+)$/.exec(flags.kestra)?.[1]
+  if (!version) throw new Error('--kestra takes engine:<version>, e.g. engine:1.3.31')
+  const given = (name: 'flows' | 'files' | 'namespaces' | 'changed', fallback: number) =>
+    process.argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`))
+      ? Number(flags[name])
+      : fallback
+  const report = await engineBench({
+    version,
+    size: {
+      flows: given('flows', 60),
+      files: given('files', 120),
+      namespaces: given('namespaces', 3)
+    },
+    changed: given('changed', 12),
+    distDir: bundle.distDir,
+    node: bundle.node,
+    log
+  })
+  console.log(report)
+} else {
+  await main()
+}

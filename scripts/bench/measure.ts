@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FakeGitHub } from '../../test-support/fake-github.js'
-import type { Emulator, LoggedRequest } from '../../test-support/kestra-emulator/index.js'
+import type { Emulator } from '../../test-support/kestra-emulator/index.js'
 import { runAction, type RunOptions, type RunResult } from '../../test-support/runner.js'
 
 const RSS_PRELOAD = fileURLToPath(new URL('./rss-preload.mjs', import.meta.url))
@@ -26,11 +26,14 @@ export interface Measured {
 /** Routes that only read, though some are POSTs. */
 const READ_ROUTES = new Set(['flows.validate', 'flows.export.by-ids', 'flows.export.by-query'])
 
-function isWrite(request: LoggedRequest): boolean {
+/** What is read of a request: the emulator's own log, or a recording proxy's (bench/engine.ts). */
+type Logged = Pick<Emulator['requests'][number], 'method' | 'route'>
+
+function isWrite(request: Logged): boolean {
   return request.method !== 'GET' && !READ_ROUTES.has(request.route)
 }
 
-function countRequests(requests: LoggedRequest[]): Record<string, number> {
+function countRequests(requests: Logged[]): Record<string, number> {
   const counts: Record<string, number> = {}
   for (const { method, route } of requests) {
     const key = `${method} ${route}`
@@ -40,7 +43,7 @@ function countRequests(requests: LoggedRequest[]): Record<string, number> {
 }
 
 export async function measureRun(
-  emulator: Emulator,
+  emulator: { clearLog(): void; readonly requests: readonly Logged[] },
   { distDir, github, ...options }: RunOptions & { distDir: string; github?: FakeGitHub }
 ): Promise<Measured> {
   const rssFile = join(mkdtempSync(join(tmpdir(), 'kga-bench-rss-')), 'max-rss')

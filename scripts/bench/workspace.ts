@@ -18,8 +18,17 @@ export interface BenchWorkspace {
   head: { sha: string; repo: SyntheticRepo }
 }
 
-export function createWorkspace(size: RepoSize, changedFlows: number): BenchWorkspace {
-  const base = generateRepo(size)
+/** `rewrite` changes every flow's source (bench/engine.ts: core tasks only). */
+export function createWorkspace(
+  size: RepoSize,
+  changedFlows: number,
+  rewrite: (source: string) => string = (source) => source
+): BenchWorkspace {
+  const generated = generateRepo(size)
+  const base = {
+    ...generated,
+    flows: generated.flows.map((flow) => ({ ...flow, source: rewrite(flow.source) }))
+  }
   const head = editFlows(base, changedFlows)
   const git = createGitRepo()
   const baseSha = git.commit(repoTree(base), 'main as deployed')
