@@ -63,9 +63,13 @@ async function recordingProxy(target: string, version: string) {
   }
 }
 
-/** Core tasks only: the engine has no plugin but Kestra's core, so script and JDBC tasks become Log tasks. */
+/**
+ * What both engines load: Kestra's core plugins only (script and JDBC tasks become Log tasks), and the input
+ * type `BOOL` for `BOOLEAN`, which 2.0 refuses (docs/upgrade.md).
+ */
 function coreTasksOnly(source: string): string {
   return source
+    .replace(/^( +)type: BOOLEAN$/gm, '$1type: BOOL')
     .replace(
       /( *)type: io\.kestra\.plugin\.scripts\.python\.Script\n\1containerImage: .*\n\1beforeCommands:\n\1 {2}- .*\n\1script: (.*)\n/g,
       '$1type: io.kestra.plugin.core.log.Log\n$1message: $2\n'
