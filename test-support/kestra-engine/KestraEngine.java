@@ -1,4 +1,5 @@
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.kestra.core.models.HasSource;
@@ -93,7 +94,11 @@ import java.util.zip.ZipOutputStream;
  */
 public class KestraEngine {
   private static final String TENANT = "main";
-  private static final ObjectMapper JSON = JacksonMapper.ofJson();
+  /**
+   * Kestra's JSON mapper as the webserver's application.yml configures it
+   * (`jackson.serialization.writeDurationsAsTimestamps: false`): a Duration is ISO text, not seconds.
+   */
+  private static final ObjectMapper JSON = JacksonMapper.ofJson().copy().disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
 
   private final ApplicationContext context;
   private final boolean v2;
