@@ -61,7 +61,7 @@ describe('dashboards on a pull request', () => {
       expect(body.split('\n').filter((l) => l === HEADING)).toHaveLength(1)
       const section = sectionOf(body, HEADING)
       expect(section).toContain(
-        '<details><summary>🟢 create dashboard <b>ops</b> · +8 −0</summary>'
+        '<details><summary>🟢 create dashboard <b>ops</b> · +13 −0</summary>'
       )
       expect(section).toContain(
         '<details><summary>🟡 update dashboard <b>sales</b> · +1 −1</summary>'

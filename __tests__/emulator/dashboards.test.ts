@@ -15,6 +15,9 @@ const CHART = `  - id: executions_timeseries
     type: io.kestra.plugin.core.dashboard.chart.TimeSeries
     data:
       type: io.kestra.plugin.core.dashboard.data.Executions
+      columns:
+        date:
+          field: START_DATE
 `
 
 function dashboard(id: string | undefined, title = 'Overview', extra = ''): string {

@@ -14,6 +14,8 @@ export interface DashboardCheck {
   parsed?: Record<string, unknown>
   /** Set when binding or validation fails: the exception message and its violations. */
   failure?: { message: string; violations: Violation[] }
+  /** Set when a validator throws instead of reporting: the exception's message. */
+  crash?: string
 }
 
 export interface DashboardCheckOptions {
@@ -39,6 +41,7 @@ const TIME_WINDOW_KEYS = ['default', 'max']
 /** `Dashboard`'s `String` properties. */
 const TEXT_KEYS = ['tenantId', 'id', 'title', 'description', 'sourceCode']
 const CHART_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/
+const TIME_SERIES = 'io.kestra.plugin.core.dashboard.chart.TimeSeries'
 /** `RegexPatterns.JAVA_IDENTIFIER_REGEX`: a Java class name. */
 const JAVA_CLASS = /^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$/
 const YEAR_SECONDS = 366 * 24 * 3600
@@ -61,6 +64,18 @@ export function checkDashboard(source: string, options: DashboardCheckOptions): 
   if (!isRecord(parsed)) return illegalSource('a dashboard must be a YAML mapping')
   const binding = firstBindingError(parsed, options)
   if (binding) return { failure: { message: binding.message, violations: [binding] } }
+  // engine 1.3.31: TimeSeriesChartValidator dereferences `data.columns`; without them validation throws.
+  const charts = Array.isArray(parsed.charts) ? parsed.charts : []
+  const bare = charts.some(
+    (chart) =>
+      isRecord(chart) &&
+      chart.type === TIME_SERIES &&
+      isRecord(chart.data) &&
+      chart.data.columns == null
+  )
+  if (options.yamlIds && bare) {
+    return { parsed, crash: 'HV000028: Unexpected exception during isValid call.' }
+  }
   const violations = beanViolations(parsed, chartIdTexts(doc, parsed), options)
   if (violations.length === 0) return { parsed }
   return {

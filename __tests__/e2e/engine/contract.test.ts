@@ -602,8 +602,6 @@ const STEPS: Step[] = [
 const KNOWN: Record<string, string> = {
   'POST flows/validate':
     "an unknown task type: the engine's plugin registry refuses it (constraints, no flow id); the emulator accepts any type unless a test gives it knownTypes, the released core being the judge of types (kestra-core.test.ts); the client reads index and constraints only",
-  'POST dashboards/validate (a TimeSeries without columns)':
-    "1.3.31's TimeSeriesChartValidator dereferences data.columns: without them validation throws (a NullPointerException), so validate answers 'Unable to validate the dashboard: HV000028…' and create a 500; the emulator accepts such a chart because the dashboards tests' fixture (dashboards-stage.ts) has none, and the action reads either answer as that dashboard's error",
   'GET dashboards (2.0.0: no dashboard repository in the jars)':
     "the engine harness's gap: 2.0.0's jars hold no DashboardRepositoryInterface (storing dashboards left the open-source edition), so the engine answers 501; the emulator serves 1.3's dashboards at 2.0"
 }

@@ -97,6 +97,7 @@ export function handleValidateDashboard(ctx: RequestContext, core: EmulatorCore)
       path: v.idPath
     }))
   } else if (result.failure) answer.constraints = result.failure.message
+  if (result.crash) answer.constraints = `Unable to validate the dashboard: ${result.crash}`
   return jsonReply(answer)
 }
 
@@ -199,6 +200,7 @@ function bound(result: DashboardCheck): Record<string, unknown> {
 }
 
 function throwViolations(result: DashboardCheck): void {
+  if (result.crash) throw internalError(result.crash)
   if (result.failure) {
     throw invalidEntity(result.failure.message, embedded(result.failure.violations))
   }
