@@ -57,7 +57,9 @@ export default defineConfig({
           globalSetup: ['test-support/scratch-setup.ts'],
           setupFiles: ['test-support/unit-setup.ts'],
           env: { KGA_FULL_RUNS: '1' },
-          isolate: false
+          isolate: false,
+          // Every run of a heavy property, beside the end-to-end project on the same 2 cores.
+          testTimeout: 240_000
         }
       },
       {
