@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
+import { join, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 /**
@@ -12,6 +15,17 @@ const END_TO_END = '__tests__/e2e/**'
  * run by its setup (test-support/engine-setup.ts), skipped without Java 21+ and Maven.
  */
 const ENGINE = '__tests__/e2e/engine/**'
+/**
+ * The properties project: the unit test files whose properties try a share of their inputs in the unit loop
+ * (`runs(full, unit)` of test-support/property-runs.ts) run again with every run, as part of `npm test`.
+ */
+const ROOT = fileURLToPath(new URL('.', import.meta.url))
+const FULL_PROPERTIES = readdirSync(join(ROOT, '__tests__'), { recursive: true, encoding: 'utf8' })
+  .map((path) => `__tests__/${path.split(sep).join('/')}`)
+  .filter((path) => path.endsWith('.test.ts') && !path.startsWith('__tests__/e2e/'))
+  .filter((path) =>
+    readFileSync(join(ROOT, path), 'utf8').includes('test-support/property-runs.js')
+  )
 
 export default defineConfig({
   test: {
@@ -33,6 +47,19 @@ export default defineConfig({
           // A worker evaluates src/ once for all its files, not once per file (two thirds of the project's
           // CPU time). Safe because no module keeps state between tests; the setup runs again for each file.
           isolate: false
+        }
+      },
+      {
+        extends: true,
+        test: {
+          name: 'properties',
+          include: FULL_PROPERTIES,
+          globalSetup: ['test-support/scratch-setup.ts'],
+          setupFiles: ['test-support/unit-setup.ts'],
+          env: { KGA_FULL_RUNS: '1' },
+          isolate: false,
+          // Every run of a heavy property, beside the end-to-end project on the same 2 cores.
+          testTimeout: 240_000
         }
       },
       {

@@ -18,15 +18,37 @@ interface ActionYml {
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 
+/** The longest description a table cell holds (docs/ keeps cells to a sentence or two). */
+const CELL_LIMIT = 200
+
+/**
+ * A description's cell: the whole description when it fits, else its first sentence when that fits, else
+ * a pointer; a description that does not fit is written whole below the table.
+ */
+function shortCell(description: string): string {
+  const text = description.replace(/\n/g, ' ').trim()
+  if (text.length <= CELL_LIMIT) return cell(text)
+  const sentence = /^(.*?\.)\s(?=[A-Z])/.exec(text)?.[1]
+  const first = `${sentence} More below.`
+  return sentence && first.length <= CELL_LIMIT ? cell(first) : 'Below the table.'
+}
+
 export function renderTables(actionYml: string): { inputs: string; outputs: string } {
   const action = parse(actionYml) as ActionYml
+  const long = Object.entries(action.inputs).filter(
+    ([, spec]) => spec.description.replace(/\n/g, ' ').trim().length > CELL_LIMIT
+  )
   const inputs = [
     '| input | default | description |',
     '| --- | --- | --- |',
     ...Object.entries(action.inputs).map(
       ([name, spec]) =>
-        `| \`${name}\` | ${tableDefault(name, spec.default)} | ${cell(spec.description)} |`
-    )
+        `| \`${name}\` | ${tableDefault(name, spec.default)} | ${shortCell(spec.description)} |`
+    ),
+    ...(long.length > 0
+      ? ['', 'The inputs whose description is longer than a table cell:', '']
+      : []),
+    ...long.map(([name, spec]) => `- \`${name}\`: ${spec.description.replace(/\n/g, ' ').trim()}`)
   ].join('\n')
   const outputs = [
     '| output | description |',

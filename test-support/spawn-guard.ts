@@ -4,7 +4,14 @@
  * attempt, so a test whose code caught the error still fails (the setup checks the record after each test).
  */
 
-const attempts: string[] = []
+import { createRequire, syncBuiltinESMExports } from 'node:module'
+
+const require = createRequire(import.meta.url)
+const REFUSED = Symbol.for('kga.spawns-refused')
+/** Kept on the process: the replaced functions outlive this module when a worker evaluates it again. */
+const attempts: string[] = ((globalThis as Record<symbol, string[]>)[
+  Symbol.for('kga.spawn-attempts')
+] ??= [])
 
 export function spawnRuleMessage(call: string): string {
   return (
@@ -14,24 +21,25 @@ export function spawnRuleMessage(call: string): string {
 }
 
 /**
- * `node:child_process` with every process starter (each function but the ChildProcess class and Node's private
- * ones: spawn, exec, execFile, fork and their Sync forms) replaced by one that throws and records the call.
+ * Replaces, in `node:child_process` itself, every process starter (each function but the ChildProcess class
+ * and Node's private ones: spawn, exec, execFile, fork and their Sync forms) by one that throws and records
+ * the call; the ES module's named and default exports follow (`syncBuiltinESMExports`). Once per worker: a
+ * `vi.mock` of the module would be made again for every test file.
  */
-export function refuseSpawns<T extends object>(actual: T): T {
-  const starters = Object.entries(actual)
-    .filter(([name, value]) => typeof value === 'function' && name !== 'ChildProcess')
-    .map(([name]) => name)
+export function refuseSpawns(): void {
+  const actual = require('node:child_process') as Record<string | symbol, unknown>
+  if (actual[REFUSED] === true) return
+  const starters = Object.keys(actual)
+    .filter((name) => typeof actual[name] === 'function' && name !== 'ChildProcess')
     .filter((name) => !name.startsWith('_'))
-  const refused = Object.fromEntries(
-    starters.map((name) => [
-      name,
-      (...args: unknown[]) => {
-        attempts.push(`${name} ${String(args[0])}`)
-        throw new Error(spawnRuleMessage(name))
-      }
-    ])
-  )
-  return { ...actual, ...refused, default: { ...actual, ...refused } }
+  for (const name of starters) {
+    actual[name] = (...args: unknown[]) => {
+      attempts.push(`${name} ${String(args[0])}`)
+      throw new Error(spawnRuleMessage(name))
+    }
+  }
+  Object.defineProperty(actual, REFUSED, { value: true })
+  syncBuiltinESMExports()
 }
 
 /** Throws, naming the rule and every attempt, when a process was asked for since the last check. */

@@ -9,6 +9,7 @@ import { driftIssueBody, type DriftReportInput } from '../../src/decide/drift/is
 import { codeName, type ShownDrift } from '../../src/decide/drift/shown-drift.js'
 import { COMMENT_LIMIT } from '../../src/model/markdown/comment-markers.js'
 import { countOf, nodesOf, parseMarkdown } from '../render/fixtures.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 100)
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)
@@ -133,7 +134,7 @@ describe('codeName', () => {
       fc.property(fc.string({ unit: 'binary' }), (text) => {
         expect(codeName(text)).toMatch(/^<code>[^<>\n\r]*<\/code>$/)
       }),
-      { numRuns: RUNS * 3, seed: SEED }
+      { numRuns: runs(RUNS * 3, RUNS), seed: SEED }
     )
   })
 })

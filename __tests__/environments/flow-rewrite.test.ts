@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { sentFlow, type SendOptions } from '../../src/decide/environments/flow-rewrite.js'
 import { flowSpec, flowText, heldNamespaces } from './flow-text.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const CALLS = new Set([
   'io.kestra.plugin.core.flow.Subflow',
@@ -92,7 +93,7 @@ describe('the sent flow', () => {
           expect(parse(sent)).toEqual(oracle(parse(text) as Json, o))
         }
       ),
-      { numRuns: 400 }
+      { numRuns: runs(400, 100) }
     )
   })
 
@@ -107,7 +108,7 @@ describe('the sent flow', () => {
           if (line !== original[i]) expect(line.replace(`${p}.`, '')).toBe(original[i])
         })
       }),
-      { numRuns: 300 }
+      { numRuns: runs(300, 100) }
     )
   })
 
@@ -122,7 +123,7 @@ describe('the sent flow', () => {
         expect(count(sent, /\n\n/g)).toBe(count(text, /\n\n/g))
         expect(sentFlow(sent, o).source).toBe(sent)
       }),
-      { numRuns: 300 }
+      { numRuns: runs(300, 100) }
     )
   })
 
@@ -139,7 +140,7 @@ describe('the sent flow', () => {
         })
         expect(pebble.map(({ line, namespace }) => ({ line, namespace }))).toEqual(expected)
       }),
-      { numRuns: 300 }
+      { numRuns: runs(300, 100) }
     )
   })
 

@@ -11,6 +11,7 @@ import type { KestraServer } from '../../src/kestra/api.js'
 import { inPreview, parsePreviewOwner, PREVIEW_OWNER_KEY } from '../../src/model/preview.js'
 import { WRITE_ROUTES, type LoggedRequest } from '../../test-support/kestra-emulator/index.js'
 import { emulatedClient } from '../kestra/test-server.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const OURS = { repository: 'octo/kestra-repo', pullRequest: 7 }
 const PREVIEW = { prefix: 'pr-7', owner: OURS }
@@ -391,7 +392,7 @@ describe('removal over every arrangement of namespaces and owners', () => {
           await closeOpened()
         }
       }),
-      { numRuns: 150 }
+      { numRuns: runs(150, 50) }
     )
   })
 })

@@ -11,6 +11,7 @@ import { parseDocument } from 'yaml'
 import { sentFlow } from '../../src/decide/environments/flow-rewrite.js'
 import { Sending } from '../../src/decide/environments/sent-model.js'
 import type { RepoModel } from '../../src/model/repository.js'
+import { runs } from '../../test-support/property-runs.js'
 
 type Pair = [key: string, value: string | number | boolean]
 
@@ -148,7 +149,7 @@ describe('read-only over every shape of labels', () => {
           expect(sentFlow(source, READ_ONLY).source, name).toBe(sent.source)
         }
       }),
-      { numRuns: 150 }
+      { numRuns: runs(150, 50) }
     )
   })
 

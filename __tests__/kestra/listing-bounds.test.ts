@@ -13,6 +13,7 @@ import { ListingsEndpoint, NamespacesEndpoint } from '../../src/kestra/listings.
 import { ScopedHttp } from '../../src/kestra/scoped-http.js'
 import type { HttpRequest, HttpResponse, Transport } from '../../src/kestra/transport.js'
 import { ActionError } from '../../src/model/errors.js'
+import { runs } from '../../test-support/property-runs.js'
 
 type Pages =
   | { kind: 'faithful' }
@@ -260,7 +261,7 @@ describe('every paged listing ends within its bound, whole or with an error nami
           if (readable(subject, behaviour)) expect(failure).toBeUndefined()
           if (behaviour.pages.kind === 'endless') expect(failure).toBeDefined()
         }),
-        { numRuns: 60 }
+        { numRuns: runs(60, 20) }
       )
     }, 120_000)
   }
@@ -342,7 +343,7 @@ describe('the namespace files walk (servers without the export) ends within its 
           }
         }
       ),
-      { numRuns: 40 }
+      { numRuns: runs(40, 15) }
     )
   }, 120_000)
 })

@@ -12,6 +12,7 @@ import type { ServerValidation as Verdict } from '../../src/model/kestra.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import type { Emulator } from '../../test-support/kestra-emulator/index.js'
 import { emulatedClient } from './test-server.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const SEPARATOR = '\n---\n'
 const alone = (source: string) => /(^|\n)---/.test(source) || source.trim() === ''
@@ -57,7 +58,7 @@ describe('planBatches', () => {
           }
         }
       ),
-      { numRuns: 2000, seed: 20261125 }
+      { numRuns: runs(2000, 500), seed: 20261125 }
     )
   })
 
@@ -151,7 +152,7 @@ describe('validation behind a proxy with a lower body limit', () => {
           }
         }
       ),
-      { numRuns: 60, seed: 20261125 }
+      { numRuns: runs(60, 20), seed: 20261125 }
     )
   })
 

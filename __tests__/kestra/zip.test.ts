@@ -10,6 +10,7 @@ import {
 import { ApiError } from '../../src/kestra/errors.js'
 import { PREALLOCATED_AT_MOST, type HttpResponse } from '../../src/kestra/transport.js'
 import { readZip, readZipEntries } from '../../src/kestra/zip.js'
+import { runs } from '../../test-support/property-runs.js'
 
 function answer(body: Uint8Array): HttpResponse {
   return {
@@ -166,7 +167,7 @@ describe('readZip', () => {
           }
         }
       ),
-      { numRuns: 150 }
+      { numRuns: runs(150, 50) }
     )
   })
 
@@ -237,7 +238,7 @@ describe('readZip', () => {
           }
         }
       ),
-      { numRuns: 2_000, seed: 20261125 }
+      { numRuns: runs(2_000, 500), seed: 20261125 }
     )
   })
 

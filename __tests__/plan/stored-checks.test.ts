@@ -21,6 +21,7 @@ import {
 } from '../../src/model/stored-checks.js'
 import { parseSettings } from '../../src/config/settings.js'
 import { sha256Hex } from '../../src/model/content.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const settings = parseSettings((name) => (name === 'server' ? 'http://kestra:8080' : ''))
 const NS = 'company.team'
@@ -199,7 +200,7 @@ describe("a marker's stored checks stay within its bound", () => {
           storedChecksOf({ [STORED_CHECKS_FIELD]: JSON.parse(JSON.stringify(kept)) }).size
         ).toBe(Object.keys(kept).length)
       }),
-      { numRuns: 1000, seed: 20261125 }
+      { numRuns: runs(1000, 250), seed: 20261125 }
     )
   })
 

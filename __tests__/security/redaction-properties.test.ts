@@ -21,6 +21,7 @@ import {
 import { bounded, OutputEdge } from '../../src/report/output-edge.js'
 import { utf16Patterns, utf16Spans } from '../../src/report/redact/text-encodings.js'
 import { CHANNELS } from './channels.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 300)
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)
@@ -82,7 +83,7 @@ describe('redaction over decoded text, at every channel', () => {
           ).toEqual([])
         }
       ),
-      { numRuns: RUNS * 4, seed: SEED }
+      { numRuns: runs(RUNS * 4, RUNS), seed: SEED }
     )
   })
 
@@ -156,7 +157,7 @@ describe('the shortcuts redaction takes', () => {
           if (!text.includes('\0')) expect(utf16Spans(text, withoutNul)).toEqual(all)
         }
       }),
-      { numRuns: RUNS * 4, seed: SEED }
+      { numRuns: runs(RUNS * 4, RUNS), seed: SEED }
     )
   })
 

@@ -6,6 +6,7 @@ import { taskTree } from '../../src/decide/validate/task-tree.js'
 import { upgradeSection } from '../../src/decide/render/upgrade.js'
 import { flow } from '../validate/helpers.js'
 import { JOURNEY } from './journey.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const JOURNEY_REWRITTEN = `# a 1.3 flow
 id: nightly
@@ -153,7 +154,7 @@ describe('upgrade rewrites (docs/upgrade.md)', () => {
           manual.map((item) => item.message).sort()
         )
       }),
-      { numRuns: 100, seed: 20261126 }
+      { numRuns: runs(100, 30), seed: 20261126 }
     )
   })
 
