@@ -32,12 +32,23 @@ export function readStored<T>(
   }
   const read = schema.safeParse(parsed)
   if (read.success) return { value: read.data }
-  // A key of the stored value is untrusted text: only a plain word is shown.
-  const path = read.error.issues[0]?.path.map((key) =>
-    typeof key === 'number' || /^[A-Za-z_]\w{0,39}$/.test(String(key)) ? String(key) : '*'
-  )
-  const field = path?.join('.') || 'the value'
-  return { refused: `${name}: ${field} is not what this action writes` }
+  return {
+    refused: `${name}: ${fieldOf(read.error) || 'the value'} is not what this action writes`
+  }
+}
+
+/**
+ * The field a schema refused, as `a.0.b`; a key of the value read is untrusted text (a stored record, a
+ * server's answer): only a plain word is shown, else `*`.
+ */
+export function fieldOf(error: z.ZodError): string {
+  const path = error.issues[0]?.path ?? []
+  return path
+    .slice(0, 8)
+    .map((key) =>
+      typeof key === 'number' || /^[A-Za-z_]\w{0,39}$/.test(String(key)) ? String(key) : '*'
+    )
+    .join('.')
 }
 
 /** A stored JSON object whatever it holds (it may hold more than the marker), or undefined. */
