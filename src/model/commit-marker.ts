@@ -26,7 +26,7 @@ export function readStored<T>(
       return { refused: `${name}: not JSON` }
     }
   }
-  const version = z.looseObject({ version: z.unknown() }).safeParse(parsed).data?.version
+  const version = z.looseObject({ version: z.unknown().optional() }).safeParse(parsed).data?.version
   if (version !== undefined && version !== 1) {
     return { refused: `${name} v${Number.isSafeInteger(version) ? version : '?'}: unsupported` }
   }
