@@ -181,10 +181,8 @@ export function dashboardFields(value: Record<string, unknown>): string {
 /** The fields of a dashboard's YAML as compared (`dashboardFields`); undefined when it is no mapping. */
 export function sourceFields(source: string): string | undefined {
   try {
-    const value: unknown = parse(source)
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      return dashboardFields(value as Record<string, unknown>)
-    }
+    const mapping = z.record(z.string(), z.unknown()).safeParse(parse(source)).data
+    if (mapping) return dashboardFields(mapping)
   } catch {
     // Its YAML error is a finding of the dashboards kind's checks.
   }
