@@ -6,12 +6,15 @@ import {
   recordsOf as recordsOfKinds,
   type RollbackPlan
 } from '../../src/apply/rollback-plan.js'
-import { parseRecord as parseRecordOfKinds } from '../../src/apply/rollback-record.js'
+import { readRecord } from '../../src/apply/rollback-record.js'
 import { flowHash } from '../../src/kinds/flows/apply-restore.js'
 import { ROLLBACK_KINDS } from '../../src/kinds/index.js'
 
 const recordsOf = (plan: RollbackPlan, api: HistoryApi) => recordsOfKinds(plan, api, ROLLBACK_KINDS)
-const parseRecord = (value: unknown) => parseRecordOfKinds(value, ROLLBACK_KINDS)
+const parseRecord = (value: unknown) => {
+  const read = readRecord(value, ROLLBACK_KINDS)
+  return 'value' in read ? read.value : undefined
+}
 /** A recorded file's bytes, when the record carries them. */
 const bytesOf = (resource: object | undefined) =>
   (resource as { before?: { bytes?: string } } | undefined)?.before?.bytes

@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ownedPreviewServer, removePreview } from '../../src/apply/preview.js'
 import type { KestraServer } from '../../src/kestra/api.js'
-import { inPreview, parsePreviewOwner, PREVIEW_OWNER_KEY } from '../../src/model/preview.js'
+import { inPreview, readPreviewOwner, PREVIEW_OWNER_KEY } from '../../src/model/preview.js'
 import { WRITE_ROUTES, type LoggedRequest } from '../../test-support/kestra-emulator/index.js'
 import { emulatedClient } from '../kestra/test-server.js'
 import { runs } from '../../test-support/property-runs.js'
@@ -295,8 +295,8 @@ describe('removing a preview', () => {
 describe('the ownership record', () => {
   it('is read back from every form the server gives, and nothing else counts as one', () => {
     const record = { repository: 'octo/kestra-repo', pullRequest: 7 }
-    expect(parsePreviewOwner(record)).toEqual(record)
-    expect(parsePreviewOwner(JSON.stringify(record))).toEqual(record)
+    expect(readPreviewOwner(record)).toEqual({ value: record })
+    expect(readPreviewOwner(JSON.stringify(record))).toEqual({ value: record })
     for (const value of [
       undefined,
       null,
@@ -309,7 +309,9 @@ describe('the ownership record', () => {
       { repository: 'octo/kestra-repo\n::error::injected', pullRequest: 7 },
       { repository: `octo/${'x'.repeat(101)}`, pullRequest: 7 }
     ]) {
-      expect(parsePreviewOwner(value)).toBeUndefined()
+      expect(readPreviewOwner(value)).toEqual({
+        refused: expect.stringMatching(/^preview ownership record: (not JSON|.* is not what this action writes)$/)
+      })
     }
   })
 })

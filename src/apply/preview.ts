@@ -5,7 +5,7 @@ import { flowIdentity } from '../model/flow-source.js'
 import {
   describeOwner,
   inPreview,
-  parsePreviewOwner,
+  readPreviewOwner,
   PREVIEW_OWNER_KEY,
   sameOwner,
   type PreviewOwner
@@ -79,7 +79,8 @@ function recordOwnership(
   value: unknown
 ): { kind: 'ours' } | { kind: 'theirs'; why: string } | undefined {
   if (value === undefined) return undefined
-  const owner = parsePreviewOwner(value)
+  const read = readPreviewOwner(value)
+  const owner = 'value' in read ? read.value : undefined
   if (owner && sameOwner(owner, preview.owner)) return { kind: 'ours' }
   return {
     kind: 'theirs',

@@ -1,21 +1,29 @@
-import { parseMarker, type CommitMarker } from '../model/commit-marker.js'
+import { z } from 'zod'
+import { commitMarker, parseMarker, readStored, storedObject } from '../model/commit-marker.js'
 import { ROLLBACK_RECORD_KEY, type RecordedResource } from '../model/after-deploy.js'
 import type { RollbackKind } from './kind.js'
 
+/** The record's version (docs/rollback.md#the-record): another is refused by name, never read. */
 const FORMAT = 'kestra-gitops-rollback/1'
 
-/** One namespace's rollback in progress. */
-export interface RollbackRecord {
-  format: typeof FORMAT
+/** A SHA-256 as recorded: 64 lowercase hex digits. */
+export const sha256Field = z.string().regex(/^[0-9a-f]{64}$/)
+
+/** One namespace's rollback in progress; each resource is its kind's to read (`RollbackKind.parse`). */
+const rollbackRecord = z.object({
+  format: z.literal(FORMAT),
   /** `owner/repo` and commit of the deploy being undone. */
-  repository: string
-  deployed: string
+  repository: z.string(),
+  deployed: z.string(),
   /** The commit the namespace goes back to: its marker before the deploy (null: it had none). */
-  toward: CommitMarker | null
+  toward: commitMarker.nullable(),
   /** The marker's whole previous value, when the record could hold it (`RECORDED_MARKER_BYTES`). */
-  towardWhole?: unknown
+  towardWhole: z.unknown().optional(),
   /** Whether the deploy wrote the namespace's marker (only then is it put back). */
-  markerWritten: boolean
+  markerWritten: z.boolean(),
+  resources: z.array(z.looseObject({ kind: z.string(), of: z.string().optional() }))
+})
+export type RollbackRecord = Omit<z.infer<typeof rollbackRecord>, 'resources'> & {
   resources: RecordedResource[]
 }
 
@@ -23,31 +31,28 @@ export function newRecord(fields: Omit<RollbackRecord, 'format'>): RollbackRecor
   return { format: FORMAT, ...fields }
 }
 
-/** The record, or undefined when the value is not one (written by something else, or by a later format). */
-export function parseRecord(
+/** The record, or why the value is not one (written by something else, or by another format). */
+export function readRecord(
   value: unknown,
   kinds: readonly RollbackKind[]
-): RollbackRecord | undefined {
-  const record = (typeof value === 'string' ? safeJson(value) : value) as Record<string, unknown>
-  if (typeof record !== 'object' || record === null || record.format !== FORMAT) return undefined
-  const { repository, deployed, toward, towardWhole, markerWritten, resources } = record
-  if (typeof repository !== 'string' || typeof deployed !== 'string') return undefined
-  if (typeof markerWritten !== 'boolean' || !Array.isArray(resources)) return undefined
-  const marker = toward === null ? null : parseMarker(toward)
-  if (marker === undefined) return undefined
+): { value: RollbackRecord } | { refused: string } {
+  const read = readStored('rollback record', rollbackRecord, value)
+  if ('refused' in read) {
+    const format = storedObject(value)?.format
+    const other = typeof format === 'string' && /^kestra-gitops-rollback\/\d{1,6}$/.test(format)
+    return other ? { refused: `rollback record ${format}: unsupported` } : read
+  }
+  const { toward, towardWhole, resources } = read.value
   const parsed = resources.map((resource) => resourceOf(resource, kinds))
-  if (!parsed.every((resource) => resource !== undefined)) return undefined
+  const at = parsed.indexOf(undefined)
+  if (at >= 0) return { refused: `rollback record: resources.${at} is not one of a known kind` }
   // A whole value that is not that same marker is not put back (nor is one with no marker to go back to).
   const whole = parseMarker(towardWhole)
-  const same = marker && whole?.commit === marker.commit && whole.repository === marker.repository
-  return newRecord({
-    repository,
-    deployed,
-    toward: marker,
-    ...(same && { towardWhole }),
-    markerWritten,
-    resources: parsed
-  })
+  const same = toward && whole?.commit === toward.commit && whole.repository === toward.repository
+  const { towardWhole: _whole, ...fields } = read.value
+  return {
+    value: { ...fields, ...(same && { towardWhole }), resources: parsed as RecordedResource[] }
+  }
 }
 
 interface RecordReading {
@@ -68,11 +73,11 @@ export function recordsOf(
   const records = new Map<string, RollbackRecord>()
   const warnings: string[] = []
   for (const [namespace, value] of values) {
-    const record = parseRecord(value, kinds)
-    if (record) records.set(namespace, record)
+    const record = readRecord(value, kinds)
+    if ('value' in record) records.set(namespace, record.value)
     else {
       warnings.push(
-        `The KV entry ${ROLLBACK_RECORD_KEY} of namespace ${namespace} is not a rollback record of this action; it is left alone.`
+        `The KV entry ${ROLLBACK_RECORD_KEY} of namespace ${namespace} is not a rollback record of this action (${record.refused}); it is left alone.`
       )
     }
   }
@@ -83,28 +88,12 @@ export function recordsOf(
  * A recorded resource, read by its kind; one written as `tenant-wide` (`of` naming its kind) by an earlier
  * version is its kind's.
  */
-function resourceOf(value: unknown, kinds: readonly RollbackKind[]): RecordedResource | undefined {
-  if (!isObject(value)) return undefined
+function resourceOf(
+  value: { kind: string; of?: string; [field: string]: unknown },
+  kinds: readonly RollbackKind[]
+): RecordedResource | undefined {
   const { of, ...rest } = value
-  const fields =
-    value.kind === 'tenant-wide' && typeof of === 'string' ? { ...rest, kind: of } : value
+  const fields = value.kind === 'tenant-wide' && of !== undefined ? { ...rest, kind: of } : value
   if (fields.before === undefined && fields.deployed === undefined) return undefined
   return kinds.find((kind) => kind.name === fields.kind)?.parse(fields)
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null
-}
-
-/** A SHA-256 as recorded: 64 lowercase hex digits. */
-export function isHash(value: unknown): value is string {
-  return typeof value === 'string' && /^[0-9a-f]{64}$/.test(value)
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
 }

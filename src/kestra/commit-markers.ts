@@ -3,7 +3,8 @@ import {
   type MarkerReading,
   type RecordedMarkers,
   COMMIT_MARKER_KEY,
-  parseMarker,
+  commitMarker,
+  readStored,
   storedObject
 } from '../model/commit-marker.js'
 import type { Semaphore } from '../model/concurrency.js'
@@ -36,13 +37,13 @@ export async function readMarkers(
         )
         return
       }
-      const marker = parseMarker(value)
-      if (value !== undefined && marker === undefined) {
+      const read = readStored('commit marker', commitMarker, value)
+      if (value !== undefined && 'refused' in read) {
         warnings.push(
-          `The KV entry ${COMMIT_MARKER_KEY} of namespace ${namespace} is not a deployed-commit marker; it will be overwritten after this deploy.`
+          `The KV entry ${COMMIT_MARKER_KEY} of namespace ${namespace} is not a deployed-commit marker (${read.refused}); it will be overwritten after this deploy.`
         )
       }
-      markers.set(namespace, marker)
+      markers.set(namespace, 'value' in read ? read.value : undefined)
       if (value !== undefined) held.set(namespace, value)
       const object = storedObject(value)
       if (object) stored.set(namespace, object)

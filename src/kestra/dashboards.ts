@@ -1,7 +1,8 @@
 import { parse, stringify } from 'yaml'
+import { z } from 'zod'
 import { ApiError } from './errors.js'
 import { normaliseText } from '../model/content.js'
-import { readPages } from './listings.js'
+import { readPages, rowId } from './listings.js'
 import { parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
 import type { ServerVerdict } from '../model/kestra.js'
 import { readJsonObject, type ScopedHttp } from './scoped-http.js'
@@ -18,14 +19,16 @@ const MAX_PAGES = 100
  * A dashboard as the server answers it (docs/kestra.md#dashboards): its fields, and `sourceCode`, the YAML
  * as sent, only from the 1.3 patch that added it to the answers.
  */
-export interface RemoteDashboard {
-  id: string
-  title?: unknown
-  description?: unknown
-  timeWindow?: unknown
-  charts?: unknown
-  sourceCode?: string
-}
+/** A dashboard as Kestra answers it: its id, the fields compared, and its source when the answer has one. */
+const dashboardAnswer = z.object({
+  id: z.string(),
+  title: z.unknown().optional(),
+  description: z.unknown().optional(),
+  timeWindow: z.unknown().optional(),
+  charts: z.unknown().optional(),
+  sourceCode: z.string().optional().catch(undefined)
+})
+export type RemoteDashboard = z.infer<typeof dashboardAnswer>
 
 export type CreateOutcome = { created: true } | { created: false; retried: boolean }
 
@@ -49,7 +52,7 @@ export class DashboardsEndpoint {
         query: { sort: 'id:asc' },
         size: PAGE_SIZE,
         maxPages: MAX_PAGES,
-        key: (row) => dashboardId(row),
+        key: (row) => rowId.safeParse(row).data?.id,
         missing: true
       },
       toDashboard
@@ -139,14 +142,9 @@ export class DashboardsEndpoint {
   }
 }
 
-function dashboardId(value: unknown): string | undefined {
-  const id = (value as Record<string, unknown> | null)?.id
-  return typeof id === 'string' ? id : undefined
-}
-
 function toDashboard(value: unknown, response: HttpResponse): RemoteDashboard {
-  const row = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>
-  if (typeof row.id !== 'string') {
+  const row = dashboardAnswer.safeParse(value)
+  if (!row.success) {
     throw new ApiError({
       status: response.status,
       method: response.method,
@@ -154,15 +152,7 @@ function toDashboard(value: unknown, response: HttpResponse): RemoteDashboard {
       serverMessage: 'expected a dashboard with an id in the answer'
     })
   }
-  const { id, title, description, timeWindow, charts, sourceCode } = row
-  return {
-    id,
-    title,
-    description,
-    timeWindow,
-    charts,
-    ...(typeof sourceCode === 'string' && { sourceCode })
-  }
+  return row.data
 }
 
 /** `timeWindow` defaults (docs/kestra.md#dashboards): 30 days shown, at most 366. */
@@ -191,10 +181,8 @@ export function dashboardFields(value: Record<string, unknown>): string {
 /** The fields of a dashboard's YAML as compared (`dashboardFields`); undefined when it is no mapping. */
 export function sourceFields(source: string): string | undefined {
   try {
-    const value: unknown = parse(source)
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      return dashboardFields(value as Record<string, unknown>)
-    }
+    const mapping = z.record(z.string(), z.unknown()).safeParse(parse(source)).data
+    if (mapping) return dashboardFields(mapping)
   } catch {
     // Its YAML error is a finding of the dashboards kind's checks.
   }

@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import { ActionError } from '../model/errors.js'
 import type { ServerConstraint } from '../model/kestra.js'
 import type { ResourceResult } from '../model/result.js'
@@ -135,11 +136,10 @@ interface ErrorBody {
  */
 export function parseErrorBody(body: Uint8Array, statusText: string): ErrorBody {
   const text = new TextDecoder().decode(body).trim()
-  const json = parseJson(text)
-  if (json && typeof json === 'object' && !Array.isArray(json)) {
-    const record = json as Record<string, unknown>
+  const record = errorAnswer.safeParse(parseJson(text)).data
+  if (record) {
     const violations = [
-      ...readViolations((record._embedded as Record<string, unknown> | undefined)?.errors),
+      ...readViolations(record._embedded?.errors),
       ...readViolations(record.errors)
     ]
     const main = firstString(record.message, record.detail, record.title)
@@ -160,16 +160,31 @@ function parseJson(text: string): unknown {
   }
 }
 
-function readViolations(list: unknown): ServerConstraint[] {
-  if (!Array.isArray(list)) return []
-  return list.flatMap((item): ServerConstraint[] => {
-    if (!item || typeof item !== 'object') return []
-    const record = item as Record<string, unknown>
-    const message = firstString(record.message, record.detail)
+/** An error answer's fields; one of another type counts as absent. */
+const optionalText = z.unknown().optional()
+const violationList = z.array(z.unknown()).optional().catch(undefined)
+const errorAnswer = z.object({
+  message: optionalText,
+  detail: optionalText,
+  title: optionalText,
+  errors: violationList,
+  _embedded: z.object({ errors: violationList }).optional().catch(undefined)
+})
+const violationItem = z.object({
+  message: optionalText,
+  detail: optionalText,
+  path: z.string().optional().catch(undefined),
+  pointer: z.string().optional().catch(undefined)
+})
+
+function readViolations(list: unknown[] | undefined): ServerConstraint[] {
+  return (list ?? []).flatMap((item): ServerConstraint[] => {
+    const record = violationItem.safeParse(item).data
+    const message = record && firstString(record.message, record.detail)
     if (!message) return []
     const violation: ServerConstraint = { message }
-    if (typeof record.path === 'string' && record.path) violation.path = record.path
-    if (typeof record.pointer === 'string' && record.pointer) violation.pointer = record.pointer
+    if (record.path) violation.path = record.path
+    if (record.pointer) violation.pointer = record.pointer
     return [violation]
   })
 }

@@ -1,7 +1,7 @@
 import type { Execution, ExecutionQuery, Label } from '../model/kestra.js'
 import { parseVersion } from './era.js'
 import { ApiError } from './errors.js'
-import { readPages } from './listings.js'
+import { executionAnswer, readPages, rowId } from './listings.js'
 import { readJson, type ScopedHttp } from './scoped-http.js'
 import { formBody, type HttpResponse } from './transport.js'
 import { pathSegment } from '../model/path-segment.js'
@@ -74,10 +74,7 @@ export class ExecutionsEndpoint {
         query: legacy ? legacyFilters(query) : queryFilters(query),
         size: SEARCH_PAGE,
         maxPages: SEARCH_PAGES,
-        key: (row) => {
-          const id = (row as { id?: unknown } | null)?.id
-          return typeof id === 'string' ? id : undefined
-        },
+        key: (row) => rowId.safeParse(row).data?.id,
         deadline
       },
       toExecution
@@ -117,14 +114,8 @@ function legacyFilters(query: ExecutionQuery): Record<string, string | string[]>
 
 /** An `Execution` (or the start's `ExecutionResponse`, which some clients type as an array of one). */
 function toExecution(raw: unknown, response: HttpResponse): Execution {
-  const value = (Array.isArray(raw) ? raw[0] : raw) as Record<string, unknown> | undefined
-  const state = value?.state as Record<string, unknown> | undefined
-  if (
-    typeof value?.id !== 'string' ||
-    typeof state?.current !== 'string' ||
-    typeof value.namespace !== 'string' ||
-    typeof value.flowId !== 'string'
-  ) {
+  const read = executionAnswer.safeParse(Array.isArray(raw) ? raw[0] : raw)
+  if (!read.success) {
     throw new ApiError({
       status: response.status,
       method: response.method,
@@ -132,25 +123,13 @@ function toExecution(raw: unknown, response: HttpResponse): Execution {
       serverMessage: 'the answer is not an execution (no id, namespace, flowId or state)'
     })
   }
-  const date = (v: unknown) => (typeof v === 'string' ? v : undefined)
+  const { state, ...execution } = read.data
   return {
-    id: value.id,
-    namespace: value.namespace,
-    flowId: value.flowId,
+    ...execution,
     state: state.current,
-    ...(date(state.startDate) && { startDate: date(state.startDate) }),
-    ...(date(state.endDate) && { endDate: date(state.endDate) }),
-    labels: labelsOf(value.labels)
+    ...(state.startDate && { startDate: state.startDate }),
+    ...(state.endDate && { endDate: state.endDate })
   }
-}
-
-/** `[{key, value}]` as the server sends them; anything else is no label. */
-function labelsOf(raw: unknown): Label[] {
-  if (!Array.isArray(raw)) return []
-  return raw.flatMap((item): Label[] => {
-    const { key, value } = (item ?? {}) as { key?: unknown; value?: unknown }
-    return typeof key === 'string' && typeof value === 'string' ? [[key, value]] : []
-  })
 }
 
 /**

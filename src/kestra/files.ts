@@ -2,6 +2,7 @@ import { Zip, ZipDeflate } from 'fflate'
 import type { RemoteFile } from '../model/kestra.js'
 import { fileNaming, storedPath } from './file-paths.js'
 import { ListingError } from './listings.js'
+import { z } from 'zod'
 import { readJsonArray, type ScopedHttp } from './scoped-http.js'
 import { formBody, type HttpResponse } from './transport.js'
 import { readZipEntries } from './zip.js'
@@ -13,6 +14,9 @@ const FLOWS_FOLDER = '_flows'
 /** Directory entries a walk reads at most, folders included, and how deep it goes. */
 const MAX_WALK_ENTRIES = 10_000
 const MAX_WALK_DEPTH = 64
+
+/** An entry of `GET /namespaces/{ns}/files/directory`; one without a name is left out. */
+const directoryEntry = z.object({ fileName: z.string(), type: z.unknown().optional() })
 
 export class FilesEndpoint {
   /** Set once `GET …/files/export` turned out to be missing (404 or 405). */
@@ -53,8 +57,8 @@ export class FilesEndpoint {
     })
     if (response.status >= 400) return undefined
     return readJsonArray(response).flatMap((item) => {
-      const { revision } = (item ?? {}) as { revision?: unknown }
-      return typeof revision === 'number' ? [revision] : []
+      const read = z.object({ revision: z.number() }).safeParse(item).data
+      return read ? [read.revision] : []
     })
   }
 
@@ -142,8 +146,8 @@ export class FilesEndpoint {
     if (response.status === 404) return []
     const entries = new Map<string, unknown>()
     for (const item of readJsonArray(response)) {
-      const { fileName, type } = item as { fileName?: unknown; type?: unknown }
-      if (typeof fileName !== 'string' || fileName === '') continue
+      const { fileName, type } = directoryEntry.safeParse(item).data ?? {}
+      if (!fileName) continue
       if (dir === '/' && fileName === FLOWS_FOLDER) continue
       entries.set(fileName, type)
     }

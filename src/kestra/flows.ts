@@ -1,7 +1,8 @@
 import type { FlowDependency, RemoteFlow } from '../model/kestra.js'
 import { ApiError } from './errors.js'
 import { flowIdentity, withoutRevisionLine } from '../model/flow-source.js'
-import { readJsonArray, readJsonObject, type ScopedHttp } from './scoped-http.js'
+import { z } from 'zod'
+import { readAnswer, readJsonArray, type ScopedHttp } from './scoped-http.js'
 import { responseError, type HttpResponse } from './transport.js'
 import { readZip } from './zip.js'
 import { pathSegment } from '../model/path-segment.js'
@@ -93,8 +94,7 @@ export class FlowsEndpoint {
       allow: [404]
     })
     if (response.status === 404) return undefined
-    const { source } = readJsonObject(response)
-    return typeof source === 'string' ? source : undefined
+    return readAnswer(response, flowAnswer, 'a flow').source
   }
 
   /**
@@ -159,20 +159,17 @@ export class FlowsEndpoint {
       allow: [404]
     })
     if (response.status === 404) return undefined
-    const { nodes, edges } = readJsonObject(response)
+    const { nodes, edges } = readAnswer(response, topology, 'a flow topology')
     const byUid = new Map<string, { namespace: string; id: string }>()
-    for (const node of Array.isArray(nodes) ? (nodes as unknown[]) : []) {
-      const { uid, namespace: ns, id: flowId } = (node ?? {}) as Record<string, unknown>
-      if (typeof uid === 'string' && typeof ns === 'string' && typeof flowId === 'string') {
-        byUid.set(uid, { namespace: ns, id: flowId })
-      }
+    for (const node of nodes) {
+      const read = topologyNode.safeParse(node).data
+      if (read) byUid.set(read.uid, { namespace: read.namespace, id: read.id })
     }
-    return (Array.isArray(edges) ? (edges as unknown[]) : []).flatMap((edge): FlowDependency[] => {
-      const { source, target, relation } = (edge ?? {}) as Record<string, unknown>
-      const from = typeof source === 'string' ? byUid.get(source) : undefined
-      const to = typeof target === 'string' ? byUid.get(target) : undefined
-      if (!from || !to || (relation !== 'FLOW_TASK' && relation !== 'FLOW_TRIGGER')) return []
-      return [{ source: from, target: to, relation }]
+    return edges.flatMap((edge): FlowDependency[] => {
+      const read = topologyEdge.safeParse(edge).data
+      const from = read && byUid.get(read.source)
+      const to = read && byUid.get(read.target)
+      return from && to ? [{ source: from, target: to, relation: read.relation }] : []
     })
   }
 
@@ -183,10 +180,10 @@ export class FlowsEndpoint {
       route: '/flows/{namespace}'
     })
     return readJsonArray(listing).flatMap((item): Listed[] => {
-      const flow = item as Record<string, unknown>
-      if (typeof flow.id !== 'string' || flow.deleted === true) return []
-      if (typeof flow.namespace === 'string' && flow.namespace !== namespace) return []
-      const updated = typeof flow.updated === 'string' ? { updated: flow.updated } : {}
+      const flow = flowAnswer.safeParse(item).data
+      if (flow?.id === undefined || flow.deleted === true) return []
+      if (flow.namespace !== undefined && flow.namespace !== namespace) return []
+      const updated = flow.updated !== undefined ? { updated: flow.updated } : {}
       return [{ id: flow.id, revision: Number(flow.revision ?? 0), ...updated }]
     })
   }
@@ -318,9 +315,31 @@ function identified(
   return identity && named.get(`${identity.namespace}.${identity.id}`)
 }
 
+/** A flow as Kestra answers it; a field of another type counts as absent. */
+const flowAnswer = z.object({
+  id: z.string().optional().catch(undefined),
+  namespace: z.string().optional().catch(undefined),
+  revision: z.unknown().optional(),
+  deleted: z.unknown().optional(),
+  source: z.string().optional().catch(undefined),
+  updated: z.string().optional().catch(undefined)
+})
+
+/** `GET /flows/{ns}/{id}/dependencies`: nodes by uid, and the edges between them (other relations left out). */
+const topology = z.object({
+  nodes: z.array(z.unknown()).catch([]),
+  edges: z.array(z.unknown()).catch([])
+})
+const topologyNode = z.object({ uid: z.string(), namespace: z.string(), id: z.string() })
+const topologyEdge = z.object({
+  source: z.string(),
+  target: z.string(),
+  relation: z.enum(['FLOW_TASK', 'FLOW_TRIGGER'])
+})
+
 function toRemoteFlow(response: HttpResponse, sentSource: string): RemoteFlow {
-  const flow = readJsonObject(response)
-  if (typeof flow.id !== 'string' || typeof flow.namespace !== 'string') {
+  const flow = readAnswer(response, flowAnswer, 'a flow')
+  if (flow.id === undefined || flow.namespace === undefined) {
     throw new ApiError({
       status: response.status,
       method: response.method,
@@ -332,7 +351,7 @@ function toRemoteFlow(response: HttpResponse, sentSource: string): RemoteFlow {
     namespace: flow.namespace,
     id: flow.id,
     revision: Number(flow.revision ?? 0),
-    source: typeof flow.source === 'string' ? flow.source : sentSource,
-    ...(typeof flow.updated === 'string' && { updated: flow.updated })
+    source: flow.source ?? sentSource,
+    ...(flow.updated !== undefined && { updated: flow.updated })
   }
 }

@@ -1,8 +1,9 @@
-import type { Execution, ServerInfo } from '../model/kestra.js'
+import type { Execution, Label, ServerInfo } from '../model/kestra.js'
 import { ActionError } from '../model/errors.js'
 import { parseVersion } from './era.js'
 import { ApiError } from './errors.js'
-import { readJson, readJsonArray, readJsonObject, type ScopedHttp } from './scoped-http.js'
+import { z } from 'zod'
+import { readAnswer, readJsonArray, type ScopedHttp } from './scoped-http.js'
 import type { HttpResponse } from './transport.js'
 import { pathSegment } from '../model/path-segment.js'
 
@@ -68,8 +69,8 @@ export async function readPages<T>(
       ...(listing.deadline !== undefined && { deadline: listing.deadline })
     })
     if (response.status === 404) return undefined
-    const body = readJsonObject(response)
-    const rows = Array.isArray(body.results) ? body.results : notPaged(response)
+    const body = readAnswer(response, paged, '{results, total}')
+    const rows = body.results
     let fresh = 0
     for (const row of rows) {
       const key = listing.key(row) ?? `row ${JSON.stringify(row)}`
@@ -78,7 +79,7 @@ export async function readPages<T>(
       fresh++
     }
     if (rows.length < listing.size) {
-      if (typeof body.total === 'number' && found.size < body.total) {
+      if (body.total !== undefined && found.size < body.total) {
         throw new ListingError(
           `Kestra's ${listing.name} (${where(response)}) announced ${body.total} but its pages held ${found.size}: the listing changed while it was read, or the server (or a proxy in front of it) cuts it. Nothing was decided on a part of it; run again, and if it persists check what answers that route.`
         )
@@ -95,6 +96,12 @@ export async function readPages<T>(
     `Kestra's ${listing.name} did not end: ${listing.maxPages} full pages of ${listing.size} were read (${found.size} items) and it still went on. Nothing was decided on a part of it; ${listing.remedy}, or check that the server (or a proxy in front of it) honours the page and size parameters of ${listing.path}.`
   )
 }
+
+/** A page of a listing: `total` is only checked against, a server may leave it out. */
+const paged = z.object({
+  results: z.array(z.unknown()),
+  total: z.number().optional().catch(undefined)
+})
 
 /** A listing that could not be read whole (docs/kestra.md#paged-listings). */
 export class ListingError extends ActionError {
@@ -212,7 +219,7 @@ export class ListingsEndpoint {
   async secretNames(): Promise<string[]> {
     return this.paged(
       { name: 'secrets listing', remedy: SECRETS_REMEDY, path: '/secrets', query: {}, key: byKey },
-      (item) => stringField(item, 'key')
+      byKey
     )
   }
 
@@ -226,7 +233,7 @@ export class ListingsEndpoint {
         query: {},
         key: byKey
       },
-      (item) => stringField(item, 'key')
+      byKey
     )
   }
 
@@ -237,9 +244,10 @@ export class ListingsEndpoint {
       path: `/namespaces/${pathSegment(namespace)}/inherited-secrets`,
       route: '/namespaces/{namespace}/inherited-secrets'
     })
-    return Object.values(readJsonObject(response)).flatMap((names) =>
-      Array.isArray(names) ? names.filter((name): name is string => typeof name === 'string') : []
-    )
+    const names = z.record(z.string(), z.array(z.unknown()).catch([]))
+    return Object.values(readAnswer(response, names, 'names by namespace'))
+      .flat()
+      .filter((name) => typeof name === 'string')
   }
 
   /**
@@ -255,14 +263,18 @@ export class ListingsEndpoint {
       query: { 'filters[namespace][IN]': namespaces.join(',') },
       // Before 1.3 an entry names no namespace: the same key of two namespaces is two rows.
       key: (row: unknown) => {
-        const namespace = stringField(row, 'namespace')
+        const namespace = named.safeParse(row).data?.namespace
         return namespace === undefined ? undefined : `${namespace} ${byKey(row)}`
       }
     }
     return this.paged(listing, (item) => {
-      const namespace = stringField(item, 'namespace')
-      const key = stringField(item, 'key')
-      return key === undefined ? undefined : { ...(namespace !== undefined && { namespace }), key }
+      const entry = named.safeParse(item).data
+      return (
+        entry && {
+          ...(entry.namespace !== undefined && { namespace: entry.namespace }),
+          key: entry.key
+        }
+      )
     })
   }
 
@@ -273,7 +285,7 @@ export class ListingsEndpoint {
       path: `/namespaces/${pathSegment(namespace)}/kv`,
       route: '/namespaces/{namespace}/kv'
     })
-    return readJsonArray(response).flatMap((item) => stringField(item, 'key') ?? [])
+    return readJsonArray(response).flatMap((item) => byKey(item) ?? [])
   }
 
   /**
@@ -361,7 +373,7 @@ export class ListingsEndpoint {
         remedy: `more than ${MAX_PAGES * PAGE} executions not finished were found for the flows this deploy updates or deletes in ${namespaces.join(', ')}: let them end (or kill them) before deploying`,
         path: '/executions/search',
         query,
-        key: (row) => stringField(row, 'id')
+        key: (row) => rowId.safeParse(row).data?.id
       },
       executionOf
     )
@@ -384,36 +396,45 @@ export class ListingsEndpoint {
   }
 }
 
-function notPaged(response: HttpResponse): never {
-  throw new ApiError({
-    status: response.status,
-    method: response.method,
-    path: response.path,
-    serverMessage: `expected {results, total} in the answer, got ${typeof readJson(response)}`
-  })
-}
+/** A secret or a KV entry as listed: its name, and from 1.3 a KV entry's namespace. */
+const named = z.object({ key: z.string(), namespace: z.string().optional().catch(undefined) })
 
 function byKey(row: unknown): string | undefined {
-  return stringField(row, 'key')
+  return named.safeParse(row).data?.key
 }
 
-function stringField(raw: unknown, field: string): string | undefined {
-  const value = (raw as Record<string, unknown> | null)?.[field]
-  return typeof value === 'string' ? value : undefined
-}
+/** A row of a listing by its id: what pages are told apart by. */
+export const rowId = z.object({ id: z.string() })
+
+const text = z.string().optional().catch(undefined)
+const label = z.object({ key: z.string(), value: z.string() })
+
+/** An execution as Kestra answers it: one without an id, flow or state is refused. */
+export const executionAnswer = z.object({
+  id: z.string().min(1),
+  namespace: z.string().min(1),
+  flowId: z.string().min(1),
+  state: z.object({ current: z.string().min(1), startDate: text, endDate: text }),
+  // `[{key, value}]`; anything else is no label.
+  labels: z
+    .array(z.unknown())
+    .catch([])
+    .transform((items) =>
+      items.flatMap((item): Label[] => {
+        const read = label.safeParse(item).data
+        return read ? [[read.key, read.value]] : []
+      })
+    )
+    .default([])
+})
 
 /**
  * The fields a review shows of an execution. One without an id, flow or state fails the read: a guard
  * never passes on an answer it cannot read.
  */
 function executionOf(raw: unknown, response: HttpResponse): Execution {
-  const value = raw as Record<string, unknown> | null
-  const state = value?.state as Record<string, unknown> | undefined
-  const id = stringField(value, 'id')
-  const namespace = stringField(value, 'namespace')
-  const flowId = stringField(value, 'flowId')
-  const current = stringField(state, 'current')
-  if (!id || !namespace || !flowId || !current) {
+  const read = executionAnswer.safeParse(raw)
+  if (!read.success) {
     throw new ApiError({
       status: response.status,
       method: response.method,
@@ -421,8 +442,15 @@ function executionOf(raw: unknown, response: HttpResponse): Execution {
       serverMessage: 'an item of the answer is not an execution (no id, namespace, flowId or state)'
     })
   }
-  const startDate = stringField(state, 'startDate')
-  return { id, namespace, flowId, state: current, ...(startDate && { startDate }), labels: [] }
+  const { id, namespace, flowId, state } = read.data
+  return {
+    id,
+    namespace,
+    flowId,
+    state: state.current,
+    ...(state.startDate && { startDate: state.startDate }),
+    labels: []
+  }
 }
 
 const NAMESPACES_PAGE_SIZE = 100
@@ -457,6 +485,5 @@ export class NamespacesEndpoint {
 }
 
 function namespaceId(row: unknown): string | undefined {
-  const id = (row as { id?: unknown } | null)?.id
-  return typeof id === 'string' ? id : undefined
+  return rowId.safeParse(row).data?.id
 }

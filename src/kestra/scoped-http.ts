@@ -1,3 +1,5 @@
+import { z } from 'zod'
+import { fieldOf } from '../model/commit-marker.js'
 import type { ServerInfo } from '../model/kestra.js'
 import { ConfigError, errorMessage } from '../model/errors.js'
 import {
@@ -197,26 +199,26 @@ export function readJson(response: HttpResponse): unknown {
   }
 }
 
-export function readJsonObject(response: HttpResponse): Record<string, unknown> {
-  const value = readJson(response)
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    return value as Record<string, unknown>
-  }
+/**
+ * The JSON body of a successful answer read by its schema: the client's boundary (docs/kestra.md). An answer
+ * of another shape is an ApiError naming the request and the field, never a value taken on trust.
+ */
+export function readAnswer<T>(response: HttpResponse, schema: z.ZodType<T>, what: string): T {
+  const read = schema.safeParse(readJson(response))
+  if (read.success) return read.data
+  const field = fieldOf(read.error)
   throw new ApiError({
     status: response.status,
     method: response.method,
     path: response.path,
-    serverMessage: 'expected a JSON object in the answer'
+    serverMessage: `expected ${what} in the answer${field && ` (at ${field})`}`
   })
 }
 
+export function readJsonObject(response: HttpResponse): Record<string, unknown> {
+  return readAnswer(response, z.record(z.string(), z.unknown()), 'a JSON object')
+}
+
 export function readJsonArray(response: HttpResponse): unknown[] {
-  const value = readJson(response)
-  if (Array.isArray(value)) return value
-  throw new ApiError({
-    status: response.status,
-    method: response.method,
-    path: response.path,
-    serverMessage: 'expected a JSON array in the answer'
-  })
+  return readAnswer(response, z.array(z.unknown()), 'a JSON array')
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import { utf8Length } from '../model/content.js'
 import type { ServerValidation } from '../model/kestra.js'
 import { missingVerdict, parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
@@ -168,8 +169,8 @@ function mapBatch(batch: number[], items: unknown[]): ServerValidation[] {
   const results = batch.map((index) => emptyResult(index))
   const answered = new Set<number>()
   items.forEach((item, position) => {
-    const record = (item && typeof item === 'object' ? item : {}) as Record<string, unknown>
-    const index = 'index' in record ? record.index : position
+    const record = indexed.safeParse(item).data
+    const index = record && 'index' in record ? record.index : position
     const local = results.length === 1 ? 0 : index
     if (typeof local !== 'number' || !Number.isInteger(local) || !(local in results)) {
       const why = `an answer names index ${JSON.stringify(index) ?? 'undefined'}, which no flow of the request has`
@@ -185,6 +186,9 @@ function mapBatch(batch: number[], items: unknown[]): ServerValidation[] {
   })
   return results
 }
+
+/** A verdict names the source it is of by `index` (its position when it has none). */
+const indexed = z.looseObject({ index: z.unknown().optional() })
 
 function emptyResult(index: number): ServerValidation {
   return { index, errors: [], outdated: false, deprecationPaths: [], warnings: [], infos: [] }

@@ -1,3 +1,5 @@
+import { z } from 'zod'
+
 /**
  * KV key holding the last commit deployed to a namespace. One key per namespace and server, not per
  * comment-key: instances that deploy to the same namespace of the same server write the same resources, so
@@ -5,41 +7,66 @@
  */
 export const COMMIT_MARKER_KEY = 'kestra-gitops-commit'
 
-export interface CommitMarker {
-  commit: string
-  /** `owner/repo` the commit belongs to. */
-  repository: string
-}
-
-const SHA = /^[0-9a-f]{7,64}$/i
-
 /**
- * A JSON object the action stored in KV, as the server gives it back: parsed already (typed `JSON`), or
- * as text (older servers, or a value someone else wrote). Undefined when it is no object.
+ * What the action stores in Kestra, read back as untrusted (docs/performance.md#what-kv-can-do-to-it): a JSON
+ * object as the server gives it back, parsed already (typed `JSON`) or as text (older servers, or a value
+ * someone else wrote), then its schema. Each record is format 1, written without a `version` field; a record
+ * naming another version is refused by name, as is one its schema does not fit: never a crash.
  */
-export function storedObject(value: unknown): Record<string, unknown> | undefined {
+export function readStored<T>(
+  name: string,
+  schema: z.ZodType<T>,
+  value: unknown
+): { value: T } | { refused: string } {
   let parsed = value
   if (typeof value === 'string') {
     try {
       parsed = JSON.parse(value)
     } catch {
-      return undefined
+      return { refused: `${name}: not JSON` }
     }
   }
-  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-    ? (parsed as Record<string, unknown>)
-    : undefined
+  const version = z.looseObject({ version: z.unknown().optional() }).safeParse(parsed).data?.version
+  if (version !== undefined && version !== 1) {
+    return { refused: `${name} v${Number.isSafeInteger(version) ? version : '?'}: unsupported` }
+  }
+  const read = schema.safeParse(parsed)
+  if (read.success) return { value: read.data }
+  return {
+    refused: `${name}: ${fieldOf(read.error) || 'the value'} is not what this action writes`
+  }
 }
+
+/**
+ * The field a schema refused, as `a.0.b`; a key of the value read is untrusted text (a stored record, a
+ * server's answer): only a plain word is shown, else `*`.
+ */
+export function fieldOf(error: z.ZodError): string {
+  const path = error.issues[0]?.path ?? []
+  return path
+    .slice(0, 8)
+    .map((key) =>
+      typeof key === 'number' || /^[A-Za-z_]\w{0,39}$/.test(String(key)) ? String(key) : '*'
+    )
+    .join('.')
+}
+
+/** A stored JSON object whatever it holds (it may hold more than the marker), or undefined. */
+export function storedObject(value: unknown): Record<string, unknown> | undefined {
+  const read = readStored('value', z.record(z.string(), z.unknown()), value)
+  return 'value' in read ? read.value : undefined
+}
+
+const SHA = /^[0-9a-f]{7,64}$/i
+
+/** The commit marker, format 1: the commit and `owner/repo` it belongs to (more fields ride along). */
+export const commitMarker = z.object({ commit: z.string().regex(SHA), repository: z.string() })
+export type CommitMarker = z.infer<typeof commitMarker>
 
 /** The marker stored in KV, or undefined when absent or not one of ours. */
 export function parseMarker(value: unknown): CommitMarker | undefined {
-  const parsed = storedObject(value)
-  if (!parsed) return undefined
-  const { commit, repository } = parsed
-  if (typeof commit !== 'string' || !SHA.test(commit) || typeof repository !== 'string') {
-    return undefined
-  }
-  return { commit, repository }
+  const read = readStored('commit marker', commitMarker, value)
+  return 'value' in read ? read.value : undefined
 }
 
 export type RecordedMarkers = Map<string, CommitMarker | undefined>

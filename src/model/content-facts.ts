@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import { utf8Length, type ContentSummary } from './content.js'
 import type { ActualNamespace } from './plan-input.js'
 import { isWrite, type Plan } from './plan.js'
@@ -37,8 +38,10 @@ export interface StoredContentFacts {
 
 const BLOB_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/
 const ZIP_DIGEST = /^[sd][A-Za-z0-9_-]{43}$/
-const SHA256 = /^[0-9a-f]{64}$/
-const SIZE = /^(?:0|[1-9][0-9]{0,14})$/
+const SUMMARY = /^([0-9a-f]{64}),(0|[1-9][0-9]{0,14}),([01])$/
+
+/** Format 1, the only one: a map that is not of strings by string keys is read as no facts. */
+const storedFacts = z.record(z.string(), z.unknown())
 
 /**
  * The content facts of a stored marker; entries not exactly of the stored shape are left out. KV can be written
@@ -46,35 +49,20 @@ const SIZE = /^(?:0|[1-9][0-9]{0,14})$/
  * docs/performance.md#what-kv-can-do-to-it).
  */
 export function contentFactsOf(markerValue: Record<string, unknown> | undefined): ContentFacts {
-  const stored = markerValue?.[CONTENT_FACTS_FIELD]
-  if (!isObject(stored)) return NO_CONTENT_FACTS
+  const stored = storedFacts.safeParse(markerValue?.[CONTENT_FACTS_FIELD]).data
+  if (!stored) return NO_CONTENT_FACTS
   return { blobs: factsIn(stored.blobs, BLOB_ID), zipped: factsIn(stored.zipped, ZIP_DIGEST) }
 }
 
 function factsIn(value: unknown, key: RegExp): Map<string, ContentSummary> {
   const facts = new Map<string, ContentSummary>()
-  if (!isObject(value)) return facts
-  for (const id in value) {
-    const summary = summaryIn(value[id])
-    if (summary && key.test(id)) facts.set(id, summary)
+  for (const [id, text] of Object.entries(storedFacts.safeParse(value).data ?? {})) {
+    const summary = typeof text === 'string' ? SUMMARY.exec(text) : null
+    if (summary && key.test(id)) {
+      facts.set(id, { sha256: summary[1]!, size: Number(summary[2]), binary: summary[3] === '1' })
+    }
   }
   return facts
-}
-
-/** `"<sha256 hex>,<size>,<1 binary | 0 text>"`, or undefined when the text is not exactly that. */
-function summaryIn(text: unknown): ContentSummary | undefined {
-  if (typeof text !== 'string' || text.charCodeAt(64) !== 0x2c) return undefined
-  const flag = text.charCodeAt(text.length - 1)
-  if (text.charCodeAt(text.length - 2) !== 0x2c || (flag !== 0x30 && flag !== 0x31))
-    return undefined
-  const sha256 = text.slice(0, 64)
-  const size = text.slice(65, -2)
-  if (!SHA256.test(sha256) || !SIZE.test(size)) return undefined
-  return { sha256, size: Number(size), binary: flag === 0x31 }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /**

@@ -1,3 +1,4 @@
+import { z } from 'zod'
 /** What the run is about, read once from the runner's environment and event payload. */
 export interface RunContext {
   eventName: string
@@ -92,16 +93,15 @@ export interface ThisRepository {
  * deleted head repository, another owner, another case, ids that disagree) is a fork.
  */
 export function sameRepository(head: unknown, base: unknown, repository: ThisRepository): boolean {
-  if (!isRecord(head) || !isRecord(base) || !/^[^/\s]+\/[^/\s]+$/.test(repository.fullName)) {
-    return false
-  }
+  const [h, b] = [gitHubRepository.safeParse(head).data, gitHubRepository.safeParse(base).data]
+  if (!h || !b || !/^[^/\s]+\/[^/\s]+$/.test(repository.fullName)) return false
   let proven = false
-  const names = [head.full_name, base.full_name]
+  const names = [h.full_name, b.full_name]
   if (names.some((name) => name !== undefined)) {
     if (!names.every((name) => name === repository.fullName)) return false
     proven = true
   }
-  const ids = [head.id, base.id]
+  const ids = [h.id, b.id]
   if (ids.some((id) => id !== undefined)) {
     if (!ids.every((id) => Number.isSafeInteger(id) && (id as number) > 0 && id === ids[0])) {
       return false
@@ -114,6 +114,8 @@ export function sameRepository(head: unknown, base: unknown, repository: ThisRep
   return proven
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-}
+/** A repository of a pull request's payload: its fields are checked above, one by one. */
+const gitHubRepository = z.looseObject({
+  full_name: z.unknown().optional(),
+  id: z.unknown().optional()
+})

@@ -1,22 +1,25 @@
+import { z } from 'zod'
 import { defaultOf, fileMaySet } from './inputs/declared.js'
 import { resourceName, type ResourceChange } from './plan.js'
 
 /** One change as a plan records it: action, kind, name and the digest of its part of the fingerprint. */
-export type RecordedChange = [action: string, kind: string, name: string, digest: string]
+const recordedChange = z.tuple([z.string(), z.string(), z.string(), z.string()])
+export type RecordedChange = z.infer<typeof recordedChange>
 
 /**
- * What the plan marker holds (docs/comment.md#markers): the fingerprint and commit, and, so that a refused
- * deploy can say what moved, the settings the plan ran with (no credential: `Settings.recorded`) and its
- * changes, as many as fit in a few thousand characters.
+ * What the plan marker holds (docs/comment.md#markers), format 1: the fingerprint and commit, and, so that a
+ * refused deploy can say what moved, the settings the plan ran with (no credential: `Settings.recorded`) and
+ * its changes, as many as fit in a few thousand characters (`omitted`: those left out). A part not of its
+ * shape is left out, as in a record of an older version without it.
  */
-export interface PlanRecord {
-  fingerprint: string
-  commit: string
-  settings?: Record<string, string>
-  changes?: RecordedChange[]
-  /** Changes left out of `changes`. */
-  omitted?: number
-}
+export const planRecordSchema = z.object({
+  fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+  commit: z.string(),
+  settings: z.record(z.string(), z.string()).optional().catch(undefined),
+  changes: z.array(recordedChange).optional().catch(undefined),
+  omitted: z.int().positive().optional().catch(undefined)
+})
+export type PlanRecord = z.infer<typeof planRecordSchema>
 
 /** The recorded changes take at most this many characters, a small part of the comment's budget. */
 const RECORDED_CHANGES_CHARS = 6_000

@@ -4,7 +4,8 @@
  * on the same Kestra keeps its own.
  */
 
-import { storedObject } from './commit-marker.js'
+import { z } from 'zod'
+import { readStored } from './commit-marker.js'
 
 /** `pr-<number>`: the prefix of every preview namespace of the pull request. */
 export function previewPrefix(number: number): string {
@@ -19,23 +20,19 @@ export function inPreview(prefix: string, namespace: string): boolean {
 /** KV key of the ownership record, next to the commit marker in each preview namespace. */
 export const PREVIEW_OWNER_KEY = 'kestra-gitops-preview'
 
-/** Whose preview a namespace holds: the repository (`owner/repo`) and its pull request. */
-export interface PreviewOwner {
-  repository: string
-  pullRequest: number
-}
-
 /** `owner/name` as GitHub spells repository names; anything else is no record this action wrote. */
 const REPOSITORY_NAME = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/
 
-/** The record stored in KV, or undefined when absent or not one of ours. */
-export function parsePreviewOwner(value: unknown): PreviewOwner | undefined {
-  const parsed = storedObject(value)
-  if (!parsed) return undefined
-  const { repository, pullRequest } = parsed
-  if (typeof repository !== 'string' || !REPOSITORY_NAME.test(repository)) return undefined
-  if (typeof pullRequest !== 'number' || !Number.isSafeInteger(pullRequest)) return undefined
-  return { repository, pullRequest }
+/** The ownership record, format 1: whose preview a namespace holds, the repository and its pull request. */
+const previewOwner = z.object({
+  repository: z.string().regex(REPOSITORY_NAME),
+  pullRequest: z.int()
+})
+export type PreviewOwner = z.infer<typeof previewOwner>
+
+/** The record stored in KV, or why it is not one of ours. */
+export function readPreviewOwner(value: unknown): { value: PreviewOwner } | { refused: string } {
+  return readStored('preview ownership record', previewOwner, value)
 }
 
 /** Exactly the same repository name (as `GITHUB_REPOSITORY` spells it) and pull request. */

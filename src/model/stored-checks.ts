@@ -1,8 +1,5 @@
 import { canonicalJson, sha256Hex, utf8Length } from './content.js'
-import type { Finding, Severity } from './finding.js'
-import type { NameReference } from './names.js'
-import type { FlowReference } from './references.js'
-import type { VersionedFinding } from './version.js'
+import { z } from 'zod'
 
 /**
  * The field of the commit marker that holds the checks of the namespace's flow files, as the deploy that
@@ -39,19 +36,74 @@ export function checkDigest(key: CheckKey): string {
   )
 }
 
-/** The checks of one flow file on their own, and what its parse told of it, as stored. */
-export interface StoredFlowCheck {
-  id?: string
-  namespace?: string
-  notAFlow: boolean
-  otherKind?: string
-  findings: Finding[]
-  versioned: VersionedFinding[]
-  identity?: { namespace: string; id: string; file: string; line: number; column: number }
-  wellFormed: boolean
-  references: FlowReference[]
-  names?: NameReference[]
-}
+const severity = z.enum(['error', 'warning', 'notice'])
+const finding = z.object({
+  file: z.string(),
+  line: z.number(),
+  column: z.number().optional(),
+  endLine: z.number().optional(),
+  endColumn: z.number().optional(),
+  rule: z.string(),
+  message: z.string(),
+  resource: z.string().optional()
+})
+const version = z.tuple([z.int(), z.int(), z.int()]).readonly()
+const site = { file: z.string(), line: z.number(), column: z.number(), fromFlow: z.string() }
+
+/**
+ * The checks of one flow file on their own, and what its parse told of it, as stored (format 1: the only one;
+ * an entry of another shape is not reused, docs/performance.md#what-kv-can-do-to-it).
+ */
+const storedFlowCheck = z.object({
+  id: z.string().optional(),
+  namespace: z.string().optional(),
+  notAFlow: z.boolean(),
+  otherKind: z.string().optional(),
+  findings: z.array(finding.extend({ severity })),
+  versioned: z.array(
+    z.object({
+      finding,
+      since: version,
+      whenUnknown: severity,
+      silentBefore: z.literal(true).optional(),
+      until: version.optional()
+    })
+  ),
+  identity: z
+    .object({
+      namespace: z.string(),
+      id: z.string(),
+      file: z.string(),
+      line: z.number(),
+      column: z.number()
+    })
+    .optional(),
+  wellFormed: z.boolean(),
+  references: z.array(
+    z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('file'), namespace: z.string(), path: z.string(), ...site }),
+      z.object({
+        kind: z.literal('flow'),
+        via: z.enum(['subflow', 'foreach', 'flow-trigger']),
+        namespace: z.string(),
+        id: z.string(),
+        ...site
+      })
+    ])
+  ),
+  names: z
+    .array(
+      z.object({
+        kind: z.enum(['secret', 'kv']),
+        name: z.string(),
+        namespace: z.string().optional(),
+        flowNamespace: z.string(),
+        ...site
+      })
+    )
+    .optional()
+})
+export type StoredFlowCheck = z.infer<typeof storedFlowCheck>
 
 /** The entry stored for a flow file: what its parse told of it, and what its checks left. */
 export function storedCheckOf(
@@ -109,126 +161,19 @@ export function sameStoredCheck(a: StoredFlowCheck, b: StoredFlowCheck): boolean
   )
 }
 
-/** The stored checks of a namespace by digest; entries not exactly of the stored shape are left out. */
+/**
+ * The stored checks of a namespace by digest. A marker is written by this action, but KV can be edited by
+ * anyone who can write to the namespace: an entry not exactly of the stored shape is left out (the file is
+ * parsed and checked), so it cannot make the run fail.
+ */
 export function storedChecksOf(
   markerValue: Record<string, unknown> | undefined
 ): Map<string, StoredFlowCheck> {
   const found = new Map<string, StoredFlowCheck>()
-  const stored = markerValue?.[STORED_CHECKS_FIELD]
-  if (!isObject(stored)) return found
-  for (const [digest, entry] of Object.entries(stored)) {
-    if (/^[0-9a-f]{64}$/.test(digest) && isStoredCheck(entry)) found.set(digest, entry)
+  const stored = z.record(z.string(), z.unknown()).safeParse(markerValue?.[STORED_CHECKS_FIELD])
+  for (const [digest, entry] of Object.entries(stored.data ?? {})) {
+    const check = storedFlowCheck.safeParse(entry)
+    if (/^[0-9a-f]{64}$/.test(digest) && check.success) found.set(digest, check.data)
   }
   return found
-}
-
-/*
- * A marker is written by this action, but KV can be edited by anyone who can write to the namespace: an
- * entry of another shape is not reused (the file is parsed and checked), so it cannot make the run fail.
- */
-
-type Shape = 'string' | 'number' | 'boolean' | '?string' | '?number'
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function fits(value: unknown, shape: Record<string, Shape>): value is Record<string, unknown> {
-  if (!isObject(value)) return false
-  return Object.entries(shape).every(([field, type]) => {
-    const held = value[field]
-    if (type.startsWith('?')) return held === undefined || typeof held === type.slice(1)
-    return typeof held === type
-  })
-}
-
-const SEVERITIES: readonly Severity[] = ['error', 'warning', 'notice']
-
-const FINDING = {
-  file: 'string',
-  line: 'number',
-  column: '?number',
-  endLine: '?number',
-  endColumn: '?number',
-  rule: 'string',
-  message: 'string',
-  resource: '?string'
-} as const satisfies Record<string, Shape>
-
-function isFinding(value: unknown): boolean {
-  return fits(value, FINDING) && SEVERITIES.includes(value.severity as Severity)
-}
-
-function isVersioned(value: unknown): boolean {
-  return (
-    isObject(value) &&
-    fits(value.finding, FINDING) &&
-    isVersion(value.since) &&
-    SEVERITIES.includes(value.whenUnknown as Severity) &&
-    (value.silentBefore === undefined || value.silentBefore === true) &&
-    (value.until === undefined || isVersion(value.until))
-  )
-}
-
-function isVersion(value: unknown): boolean {
-  return Array.isArray(value) && value.length === 3 && value.every((part) => Number.isInteger(part))
-}
-
-const SITE = {
-  file: 'string',
-  line: 'number',
-  column: 'number',
-  fromFlow: 'string',
-  namespace: 'string'
-} as const satisfies Record<string, Shape>
-
-function isReference(value: unknown): boolean {
-  if (!fits(value, SITE)) return false
-  if (value.kind === 'file') return typeof value.path === 'string'
-  return (
-    value.kind === 'flow' &&
-    typeof value.id === 'string' &&
-    ['subflow', 'foreach', 'flow-trigger'].includes(value.via as string)
-  )
-}
-
-function isName(value: unknown): boolean {
-  return (
-    fits(value, {
-      name: 'string',
-      namespace: '?string',
-      flowNamespace: 'string',
-      file: 'string',
-      line: 'number',
-      column: 'number',
-      fromFlow: 'string'
-    }) && ['secret', 'kv'].includes(value.kind as string)
-  )
-}
-
-const every = (value: unknown, test: (item: unknown) => boolean) =>
-  Array.isArray(value) && value.every(test)
-
-function isStoredCheck(value: unknown): value is StoredFlowCheck {
-  return (
-    fits(value, {
-      id: '?string',
-      namespace: '?string',
-      notAFlow: 'boolean',
-      otherKind: '?string',
-      wellFormed: 'boolean'
-    }) &&
-    every(value.findings, isFinding) &&
-    every(value.versioned, isVersioned) &&
-    (value.identity === undefined ||
-      fits(value.identity, {
-        namespace: 'string',
-        id: 'string',
-        file: 'string',
-        line: 'number',
-        column: 'number'
-      })) &&
-    every(value.references, isReference) &&
-    (value.names === undefined || every(value.names, isName))
-  )
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import { Cron } from 'croner'
 import { parseFlowFile } from '../../model/flow-file.js'
 import { topLevelText } from '../../model/flow-source.js'
@@ -95,11 +96,11 @@ function readTriggers(source: string): FlowTriggers | undefined {
   } catch {
     return undefined
   }
-  if (!isRecord(root)) return undefined
-  const list = Array.isArray(root.triggers) ? root.triggers : []
+  const flow = flowTriggers.safeParse(root).data
+  if (!flow) return undefined
   const triggers: TriggerState[] = []
-  list.forEach((item: unknown, index) => {
-    if (!isRecord(item)) return
+  flow.triggers.forEach((item, index) => {
+    if (!item) return
     const text = (value: unknown) =>
       typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
     triggers.push({
@@ -111,7 +112,7 @@ function readTriggers(source: string): FlowTriggers | undefined {
       timezone: text(item.timezone)
     })
   })
-  return { disabled: root.disabled === true, triggers }
+  return { disabled: flow.disabled === true, triggers }
 }
 
 function describe(trigger: TriggerState): string {
@@ -165,6 +166,12 @@ export function nextRun(
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
+/** What a flow's triggers are read from: its `disabled`, and each trigger that is a mapping. */
+const mapping = z.record(z.string(), z.unknown())
+const flowTriggers = z.looseObject({
+  disabled: z.unknown().optional(),
+  triggers: z
+    .array(z.unknown().transform((item) => mapping.safeParse(item).data))
+    .catch([])
+    .default([])
+})

@@ -1,6 +1,7 @@
+import { z } from 'zod'
 import type { KindRestored, RollbackKind } from '../../apply/kind.js'
 import type { KestraApi } from '../../kestra/api.js'
-import { isHash, isObject } from '../../apply/rollback-record.js'
+import { sha256Field } from '../../apply/rollback-record.js'
 import { dashboardFields, sourceFields, type RemoteDashboard } from '../../kestra/dashboards.js'
 import { normaliseText, sha256Hex } from '../../model/content.js'
 import type { ResourceChanges } from '../../model/plan.js'
@@ -11,18 +12,20 @@ type DashboardChange = ResourceChanges['dashboard']
  * A version of a dashboard as a rollback records it: the hashes it compares by, and the text that goes
  * back when the record's budget allows (else only the run that deployed holds it).
  */
-interface KindVersion {
-  hashes: Readonly<Record<string, string>>
-  text?: string
-}
+const kindVersion = z.object({
+  hashes: z.record(z.string(), sha256Field).readonly(),
+  text: z.string().optional()
+})
+type KindVersion = z.infer<typeof kindVersion>
 
 /** A dashboard as a rollback records it (docs/dashboards.md#rollback). */
-interface RecordedDashboard {
-  kind: 'dashboard'
-  id: string
-  before?: KindVersion
-  deployed?: KindVersion
-}
+const recordedDashboard = z.object({
+  kind: z.literal('dashboard'),
+  id: z.string(),
+  before: kindVersion.optional(),
+  deployed: kindVersion.optional()
+})
+type RecordedDashboard = z.infer<typeof recordedDashboard>
 
 /**
  * Dashboards in a rollback (docs/dashboards.md#rollback): tenant-wide; each version by the hash of its
@@ -53,17 +56,7 @@ export const dashboardsRollback: RollbackKind<DashboardChange, RecordedDashboard
     return { resource, previous: current?.source }
   },
   nameOf: (resource) => resource.id,
-  parse(value) {
-    const version = (v: unknown) =>
-      v === undefined ||
-      (isObject(v) &&
-        isObject(v.hashes) &&
-        Object.values(v.hashes).every(isHash) &&
-        (v.text === undefined || typeof v.text === 'string'))
-    return typeof value.id === 'string' && version(value.before) && version(value.deployed)
-      ? (value as unknown as RecordedDashboard)
-      : undefined
-  },
+  parse: (value) => recordedDashboard.safeParse(value).data,
   embed(resource, previous) {
     if (!resource.before || typeof previous !== 'string') return undefined
     const before = { ...resource.before, text: previous }

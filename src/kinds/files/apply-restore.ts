@@ -1,5 +1,6 @@
+import { z } from 'zod'
 import type { RollbackKind } from '../../apply/kind.js'
-import { isHash, isObject } from '../../apply/rollback-record.js'
+import { sha256Field } from '../../apply/rollback-record.js'
 import { restoreByHash } from '../../apply/rollback.js'
 import type { HistoryApi } from '../../kestra/api.js'
 import type { RestoreItem } from '../../model/after-deploy.js'
@@ -7,20 +8,22 @@ import { sha256Hex } from '../../model/content.js'
 import type { FileChange } from '../../model/plan.js'
 
 /** A file's version, by its bytes' hash; `revision` (Kestra 1.2+) or `bytes` (base64) say where they are. */
-interface FileVersion {
-  sha256: string
-  size: number
-  revision?: number
-  bytes?: string
-}
+const fileVersion = z.object({
+  sha256: sha256Field,
+  size: z.int(),
+  revision: z.int().optional(),
+  bytes: z.string().optional()
+})
 
 /** A namespace file as a rollback records it (docs/rollback.md#the-record). */
-interface RecordedFile {
-  kind: 'file'
-  path: string
-  before?: FileVersion
-  deployed?: { sha256: string }
-}
+const recordedFile = z.object({
+  kind: z.literal('file'),
+  path: z.string(),
+  before: fileVersion.optional(),
+  deployed: z.object({ sha256: sha256Field }).optional()
+})
+type RecordedFile = z.infer<typeof recordedFile>
+type FileVersion = z.infer<typeof fileVersion>
 
 /** Revisions read (newest first) to find the one that holds a file's previous bytes. */
 const REVISIONS_SEARCHED = 3
@@ -42,20 +45,7 @@ export const filesRollback: RollbackKind<FileChange, RecordedFile> = {
     }
   },
   nameOf: (resource, namespace) => `${namespace}:${resource.path}`,
-  parse(value) {
-    const { path, before, deployed } = value
-    const version =
-      before === undefined ||
-      (isObject(before) &&
-        isHash(before.sha256) &&
-        Number.isInteger(before.size) &&
-        (before.revision === undefined || Number.isInteger(before.revision)) &&
-        (before.bytes === undefined || typeof before.bytes === 'string'))
-    const written = deployed === undefined || (isObject(deployed) && isHash(deployed.sha256))
-    return typeof path === 'string' && version && written
-      ? (value as unknown as RecordedFile)
-      : undefined
-  },
+  parse: (value) => recordedFile.safeParse(value).data,
   /**
    * The revision that still holds the previous bytes, when the server keeps one (a file the deploy deleted
    * has none to read: its bytes go in the record). A failed read only means the bytes.

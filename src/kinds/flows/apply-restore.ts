@@ -1,6 +1,7 @@
+import { z } from 'zod'
 import type { RollbackKind } from '../../apply/kind.js'
 import { orderFlowWrites } from '../../apply/order.js'
-import { isHash, isObject } from '../../apply/rollback-record.js'
+import { sha256Field } from '../../apply/rollback-record.js'
 import { restoreByHash } from '../../apply/rollback.js'
 import type { HistoryApi } from '../../kestra/api.js'
 import type { RestoreItem } from '../../model/after-deploy.js'
@@ -9,18 +10,17 @@ import { comparableFlowSource } from '../../model/flow-source.js'
 import type { FlowChange } from '../../model/plan.js'
 
 /** A flow's version, by the revision that holds it and the hash of its comparable source. */
-interface FlowVersion {
-  revision: number
-  sha256: string
-}
+const flowVersion = z.object({ revision: z.int(), sha256: sha256Field })
 
 /** A flow as a rollback records it (docs/rollback.md#the-record). */
-interface RecordedFlow {
-  kind: 'flow'
-  id: string
-  before?: FlowVersion
-  deployed?: FlowVersion
-}
+const recordedFlow = z.object({
+  kind: z.literal('flow'),
+  id: z.string(),
+  before: flowVersion.optional(),
+  deployed: flowVersion.optional()
+})
+type RecordedFlow = z.infer<typeof recordedFlow>
+type FlowVersion = z.infer<typeof flowVersion>
 
 /**
  * Flows in a rollback: each version by the revision that holds it (Kestra keeps every revision of a flow)
@@ -44,13 +44,7 @@ export const flowsRollback: RollbackKind<FlowChange, RecordedFlow> = {
     }
   },
   nameOf: (resource, namespace) => `${namespace}.${resource.id}`,
-  parse(value) {
-    const version = (v: unknown) =>
-      v === undefined || (isObject(v) && Number.isInteger(v.revision) && isHash(v.sha256))
-    return typeof value.id === 'string' && version(value.before) && version(value.deployed)
-      ? (value as unknown as RecordedFlow)
-      : undefined
-  },
+  parse: (value) => recordedFlow.safeParse(value).data,
   waves: (items, refs) =>
     orderFlowWrites(
       items.map((item) => ({ namespace: item.namespace, id: item.resource.id, item })),

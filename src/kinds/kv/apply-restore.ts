@@ -1,5 +1,6 @@
+import { z } from 'zod'
 import type { RollbackKind } from '../../apply/kind.js'
-import { isHash, isObject } from '../../apply/rollback-record.js'
+import { sha256Field } from '../../apply/rollback-record.js'
 import { restoreByHash } from '../../apply/rollback.js'
 import { canonicalJson, sha256Hex } from '../../model/content.js'
 import type { ResourceChanges } from '../../model/plan.js'
@@ -7,19 +8,17 @@ import type { ResourceChanges } from '../../model/plan.js'
 type KvChange = ResourceChanges['kv']
 
 /** A value by the SHA-256 of its canonical JSON; `json`, the value itself, when the record's budget allows. */
-interface KvVersion {
-  sha256: string
-  json?: string
-}
+const kvVersion = z.object({ sha256: sha256Field, json: z.string().optional() })
 
 /** A KV pair as a rollback records it (docs/kv.md#rollback). */
-interface RecordedKv {
-  kind: 'kv'
-  key: string
-  secretLike: boolean
-  before?: KvVersion
-  deployed?: KvVersion
-}
+const recordedKv = z.object({
+  kind: z.literal('kv'),
+  key: z.string(),
+  secretLike: z.boolean(),
+  before: kvVersion.optional(),
+  deployed: kvVersion.optional()
+})
+type RecordedKv = z.infer<typeof recordedKv>
 
 /**
  * KV pairs in a rollback (docs/kv.md#rollback): each value by the hash of its canonical JSON; the previous
@@ -46,17 +45,7 @@ export const kvRollback: RollbackKind<KvChange, RecordedKv> = {
     }
   },
   nameOf: (resource, namespace) => `${namespace}:${resource.key}`,
-  parse(value) {
-    const version = (v: unknown) =>
-      v === undefined ||
-      (isObject(v) && isHash(v.sha256) && (v.json === undefined || typeof v.json === 'string'))
-    return typeof value.key === 'string' &&
-      typeof value.secretLike === 'boolean' &&
-      version(value.before) &&
-      version(value.deployed)
-      ? (value as unknown as RecordedKv)
-      : undefined
-  },
+  parse: (value) => recordedKv.safeParse(value).data,
   embed(resource, previous) {
     if (!resource.before || typeof previous !== 'string') return undefined
     return {

@@ -1,4 +1,5 @@
-import type { PlanRecord, RecordedChange } from '../plan-record.js'
+import { readStored } from '../commit-marker.js'
+import { planRecordSchema, type PlanRecord } from '../plan-record.js'
 import { linkTarget } from './escape.js'
 import { scanLines } from './fence.js'
 
@@ -64,37 +65,8 @@ export function readPlanMarker(body: string): PlanRecord | undefined {
 /** The record of a marker line; fields that are not what a plan records are left out. */
 function parsePlanLine(line: string): PlanRecord | undefined {
   const match = PLAN_MARKER.exec(line)
-  if (!match) return undefined
-  let value: unknown
-  try {
-    value = JSON.parse(match[1]!)
-  } catch {
-    return undefined
-  }
-  if (typeof value !== 'object' || value === null) return undefined
-  const { fingerprint, commit, settings, changes, omitted } = value as Record<string, unknown>
-  if (typeof fingerprint !== 'string' || !/^[0-9a-f]{64}$/.test(fingerprint)) return undefined
-  if (typeof commit !== 'string') return undefined
-  const record: PlanRecord = { fingerprint, commit }
-  if (isStringRecord(settings)) record.settings = settings
-  if (Array.isArray(changes) && changes.every(isRecordedChange)) record.changes = changes
-  if (typeof omitted === 'number' && Number.isSafeInteger(omitted) && omitted > 0) {
-    record.omitted = omitted
-  }
-  return record
-}
-
-function isStringRecord(value: unknown): value is Record<string, string> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    Object.values(value).every((v) => typeof v === 'string')
-  )
-}
-
-function isRecordedChange(value: unknown): value is RecordedChange {
-  return Array.isArray(value) && value.length === 4 && value.every((v) => typeof v === 'string')
+  const read = match && readStored('plan record', planRecordSchema, match[1])
+  return read && 'value' in read ? read.value : undefined
 }
 
 /** GitHub rejects issue comments longer than this (JavaScript string length). */
