@@ -1,8 +1,43 @@
 import { compareCommits, getFileAtRef, listPullRequestFiles } from './changed-paths.js'
 import { findMergedPullRequest, getPullRequest, openPullRequestsOf } from './pull-requests.js'
-import type { Octokit } from './octokit.js'
+import { createOctokit, type Octokit } from './octokit.js'
+import type { DeploymentsPort } from '../model/deployments-port.js'
+import type { DriftGitHub } from '../model/drift-port.js'
 import type { GitHubPort } from '../model/github.js'
+import type { Settings } from '../model/settings.js'
+import { deploymentReads } from './deployment-reads.js'
+import { deploymentWrites } from './deployment-writes.js'
+import { createDriftGitHub } from './drift-github.js'
 import { StickyComments } from './sticky-comment.js'
+
+/**
+ * Every port of GitHub a run talks to, built once by the action's entry (none without a token): the
+ * GitHubPort, the deployments (docs/environments.md) and the drift watch's issue, branch and pull request
+ * (docs/drift.md).
+ */
+export async function gitHubPorts(
+  settings: Pick<Settings, 'githubToken' | 'pullRequestToken'>,
+  at: { owner: string; repo: string; apiUrl: string },
+  log: (message: string) => void
+): Promise<{ github?: GitHubPort; drift?: DriftGitHub; deployments?: DeploymentsPort }> {
+  if (!settings.githubToken || !at.owner) return {}
+  const octokit = await createOctokit(settings.githubToken, { baseUrl: at.apiUrl, log })
+  // The branch and pull requests the action opens are written with their own token when one is given:
+  // GitHub starts no workflow for a pull request that github-token opens (docs/drift.md).
+  const pullOctokit = settings.pullRequestToken
+    ? await createOctokit(settings.pullRequestToken, { baseUrl: at.apiUrl, log })
+    : octokit
+  const repository = { owner: at.owner, repo: at.repo }
+  const client = { octokit, ...repository }
+  return {
+    github: createGitHub(octokit, repository),
+    drift: createDriftGitHub(octokit, repository, {
+      octokit: pullOctokit,
+      token: settings.pullRequestToken ? 'pull-request-token' : 'github-token'
+    }),
+    deployments: { ...deploymentReads(client), ...deploymentWrites(client) }
+  }
+}
 
 /** The GitHubPort over GitHub's REST API, for one repository. */
 export function createGitHub(

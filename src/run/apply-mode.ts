@@ -37,9 +37,9 @@ import type { RunPorts } from './ports.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { writeLog } from '../report/write-log.js'
 import { checkReviewedFingerprint, checkReviewedPlan } from '../apply/reviewed-plan.js'
-import { guardUnfinished } from '../apply/unfinished-guard.js'
+import { guardUnfinished } from '../apply/running-executions-guard.js'
 import { beginEnvironment, type EnvironmentRun } from './environment-deploy.js'
-import { unfinishedGuard } from './unfinished-guard.js'
+import { unfinishedGuard } from './running-executions.js'
 
 interface ApplyModeArgs {
   settings: Settings

@@ -1,10 +1,10 @@
-import { writeDriftBranch } from '../apply/drift/drift-branch.js'
-import { DriftIssues } from '../apply/drift/drift-issue.js'
+import { writeDriftBranch } from './drift-branch.js'
+import { DriftIssues } from './drift-issue.js'
 import type { DriftGitHub } from '../model/drift-port.js'
-import { DriftPulls } from '../apply/drift/drift-pull.js'
-import { apiError } from '../github/errors.js'
-import type { Octokit } from '../github/octokit.js'
-import type { TokenInput } from '../github/identity.js'
+import { DriftPulls } from './drift-pull.js'
+import { apiError } from './errors.js'
+import type { Octokit } from './octokit.js'
+import type { TokenInput } from './identity.js'
 
 /**
  * The DriftGitHub port over GitHub's REST API, for one repository. The branch and its pull request are
