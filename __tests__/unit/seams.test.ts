@@ -32,13 +32,21 @@ function linesMatching(pattern: RegExp, allowed: readonly string[]): string[] {
 }
 
 /** An Octokit call: `octokit.rest…`, `.paginate(`, `.request(`, `.graphql(`. */
-const GITHUB_CALL = /\boctokit\b.*\.(rest|paginate|request|graphql)\b|\.rest\.(repos|issues|pulls|git)\./
-/** A comparison with, or a switch on, the mode's name. */
-const MODE_BRANCH = /\bmode\s*[!=]==|[!=]==\s*['"]?mode\b|switch\s*\([^)]*\bmode\)/
+const GITHUB_CALL =
+  /\boctokit\b.*\.(rest|paginate|request|graphql)\b|\.rest\.(repos|issues|pulls|git)\./
+/** A comparison with, or a switch on, the mode's name (git's file modes are other modes). */
+const MODE_NAME = `['"](auto|validate|plan|deploy|drift|upgrade)['"]`
+const MODE_BRANCH = new RegExp(
+  `\\bmode\\s*[!=]==\\s*${MODE_NAME}|${MODE_NAME}\\s*[!=]==\\s*[\\w.]*\\bmode\\b|switch\\s*\\([^)]*\\bmode\\)`
+)
 
 describe('adapters by system', () => {
   it('calls GitHub only from src/github/', () => {
     expect(linesMatching(GITHUB_CALL, ['src/github/'])).toEqual([])
+  })
+
+  it("branches on the mode only where the mode becomes the run's work", () => {
+    expect(linesMatching(MODE_BRANCH, ['src/config/target.ts'])).toEqual([])
   })
 
   it('the scans catch what they look for', () => {
@@ -48,6 +56,8 @@ describe('adapters by system', () => {
     expect(MODE_BRANCH.test("if (mode === 'deploy')")).toBe(true)
     expect(MODE_BRANCH.test("input.mode !== 'validate' ? a : b")).toBe(true)
     expect(MODE_BRANCH.test('switch (settings.mode) {')).toBe(true)
-    expect(MODE_BRANCH.test("report.mode,")).toBe(false)
+    expect(MODE_BRANCH.test("'plan' === args.mode")).toBe(true)
+    expect(MODE_BRANCH.test('report.mode,')).toBe(false)
+    expect(MODE_BRANCH.test("mode === '100644'")).toBe(false)
   })
 })

@@ -15,7 +15,7 @@ import { countsText } from '../decide/render/headline.js'
 import { renderedReport, type ReportInput } from '../decide/render/input.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
 import { renderSummary } from '../decide/render/summary.js'
-import type { Mode, Settings } from '../model/settings.js'
+import type { Settings } from '../model/settings.js'
 import type { Target } from '../model/target.js'
 import type { Finding } from '../model/finding.js'
 import { baseCommit, baseFromApi } from '../gather/base-snapshot.js'
@@ -46,7 +46,6 @@ interface PlanModeArgs {
   snapshot: Snapshot
   /** The resource kinds of the run (the registry's). */
   kinds: readonly Kind[]
-  mode: Mode
   /** What the review reads and checks (docs/caught-at-review.md). */
   review: Pick<ReviewArgs, 'kestra' | 'names' | 'listings'>
 }
@@ -169,7 +168,7 @@ async function plannedChanges(args: PlanModeArgs, desired: PlanInput['desired'])
     }
   }
   // A drift run plans the default branch's head: every difference is drift (docs/drift.md).
-  return args.mode === 'drift' ? driftPlan(built) : built
+  return args.target.work.writes === 'drift' ? driftPlan(built) : built
 }
 
 /** The plan file (the plan as JSON, shown as the output edge shows text) and the plan's outputs. */
