@@ -40,6 +40,9 @@ const MODE_BRANCH = new RegExp(
   `\\bmode\\s*[!=]==\\s*${MODE_NAME}|${MODE_NAME}\\s*[!=]==\\s*[\\w.]*\\bmode\\b|switch\\s*\\([^)]*\\bmode\\)`
 )
 
+/** A read of the settings' Kestra server URL. */
+const SERVER_SETTING = /\bsettings\??\.server\b/
+
 describe('adapters by system', () => {
   it('calls GitHub only from src/github/', () => {
     expect(linesMatching(GITHUB_CALL, ['src/github/'])).toEqual([])
@@ -49,7 +52,16 @@ describe('adapters by system', () => {
     expect(linesMatching(MODE_BRANCH, ['src/config/target.ts'])).toEqual([])
   })
 
+  it('reads the Kestra server from the settings only in src/kestra/ (and where settings are made)', () => {
+    // config/ parses the settings; the CLI checks its --server flag and names the server before a deploy;
+    // report/public-names.ts names the server as the output edge may show it.
+    const allowed = ['src/kestra/', 'src/config/', 'src/cli/', 'src/report/public-names.ts']
+    expect(linesMatching(SERVER_SETTING, allowed)).toEqual([])
+  })
+
   it('the scans catch what they look for', () => {
+    expect(SERVER_SETTING.test("namespaceUrl(settings.server ?? '', tenant)")).toBe(true)
+    expect(SERVER_SETTING.test('input.settings.serverValidation')).toBe(false)
     expect(GITHUB_CALL.test('await client.octokit.rest.pulls.create({})')).toBe(true)
     expect(GITHUB_CALL.test('octokit.paginate(octokit.rest.issues.listForRepo)')).toBe(true)
     expect(GITHUB_CALL.test("const mode = 'x'")).toBe(false)

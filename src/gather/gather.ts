@@ -342,8 +342,7 @@ export function gather(input: GatherInput): Gathering {
       readUnfinishedOfRewritable(
         kestra,
         sent.managedNamespaces.map((namespace) => ({ namespace, held: reads.flowsOf(namespace) })),
-        { flows: desiredFlows(sent), deleteEnabled: target.delete },
-        { server: settings.server ?? '', tenant: settings.tenant }
+        { flows: desiredFlows(sent), deleteEnabled: target.delete }
       )
     const state = reading ?? settle(Promise.resolve(undefined))
     const snapshot = settle(

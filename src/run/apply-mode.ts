@@ -195,13 +195,12 @@ async function reportNotDeployed(args: ApplyModeArgs, error: DeployError): Promi
 
 /** The deploy's results as the summary and the comment show them. */
 function receiptOf(args: ApplyModeArgs, result: DeployResult, rolledBack: boolean): string {
-  const { settings, context, ports } = args
+  const { context, ports } = args
   return renderReceipt(ports.edge.shown(result), {
     rolledBack,
     commit: context.sha,
     time: ports.now().toISOString(),
-    server: settings.server ?? '',
-    tenant: settings.tenant,
+    ...args.kestra.target,
     repositoryUrl: context.local
       ? undefined
       : repositoryUrl(context.serverUrl, context.owner, context.repo)

@@ -286,8 +286,7 @@ async function writePullRequest(
     title: driftPullTitle({ commentKey: settings.commentKey }),
     body: driftPullBody({
       commentKey: settings.commentKey,
-      server: settings.server ?? '',
-      tenant: settings.tenant,
+      ...args.kestra.target,
       branch: args.branch,
       commit: context.sha,
       items: ports.edge.shown(shownDrift(items)),
@@ -327,8 +326,7 @@ function reportInput(
   const { settings, context, ports } = args
   return {
     commentKey: settings.commentKey,
-    server: settings.server ?? '',
-    tenant: settings.tenant,
+    ...args.kestra.target,
     branch: args.branch,
     commit: context.sha,
     items: ports.edge.shown(shownDrift(items)),

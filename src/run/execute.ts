@@ -19,7 +19,6 @@ import { planMode } from './plan-mode.js'
 import { everyFlowsNames } from './review.js'
 import { upgradeMode, upgradeReadiness, type Upgrade } from './upgrade.js'
 import { DECIDE_KINDS, KINDS } from '../kinds/index.js'
-import { kestraUiBase } from '../kestra/executions.js'
 import type { RunPorts } from './ports.js'
 import type { Reporter } from '../report/reporter.js'
 import type { PlanCounts } from '../model/plan.js'
@@ -50,7 +49,7 @@ export async function execute(
   const { work } = target
   const { mode } = work
   const kestra = work.server ? ports.kestra : undefined
-  announce(mode, kestra ? `server ${settings.server}` : '', context, ports)
+  announce(mode, kestra ? `server ${kestra.target.server}` : '', context, ports)
   let applying = false
   try {
     // A drift run plans the default branch only: any other ref is refused before the server is read.
@@ -178,10 +177,10 @@ async function reportInput(run: {
 }): Promise<ReportInput> {
   const { settings, context, work, kestra, checked } = run
   // Resources link to their pages in the Kestra UI, whose path names the tenant on tenant-scoped servers.
-  const tenantScoped = kestra && checked.state ? (await kestra.info()).tenantScoped : undefined
+  const kestraUi = kestra && checked.state ? await kestra.uiBase() : undefined
   return {
     mode: work.mode,
-    server: kestra ? settings.server : undefined,
+    server: kestra?.target.server,
     tenant: settings.tenant,
     commit: context.sha,
     findings: checked.findings,
@@ -193,10 +192,7 @@ async function reportInput(run: {
     repositoryUrl: context.local
       ? undefined
       : repositoryUrl(context.serverUrl, context.owner, context.repo),
-    kestraUi:
-      tenantScoped === undefined
-        ? undefined
-        : kestraUiBase(settings.server ?? '', tenantScoped ? settings.tenant : undefined),
+    kestraUi,
     kinds: DECIDE_KINDS
   }
 }

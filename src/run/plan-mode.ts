@@ -137,14 +137,12 @@ async function impactOf(args: PlanModeArgs, built: Plan, reference: Date | undef
  * files the first plan would overwrite are read through GitHub, and the plan is made again with them.
  */
 async function plannedChanges(args: PlanModeArgs, desired: PlanInput['desired']): Promise<Plan> {
-  const { target, context, ports, model, changed, state, settings } = args
+  const { target, context, ports, model, changed, state } = args
   // docs/layouts.md#a-folder-that-does-not-exist: while an input names a folder that does not exist, what the
   // repository seems to lack may be a typo's doing: nothing is planned for deletion.
   const heldBack = model.readProblems.some((problem) => problem.rule === MISSING_FOLDER)
   const input: PlanInput = {
-    ...(settings.server !== undefined && {
-      against: { server: settings.server, tenant: settings.tenant }
-    }),
+    against: args.review.kestra.target,
     namespaces: model.managedNamespaces,
     desired,
     actual: state,
@@ -177,8 +175,7 @@ function writePlanOutputs(args: PlanModeArgs, report: ReportInput, plan: Plan): 
   const { edge, reporter } = ports
   const planDocument = planJson(plan, {
     mode: report.mode,
-    server: settings.server ?? '',
-    tenant: settings.tenant,
+    ...args.review.kestra.target,
     commit: context.sha,
     settings: settings.recorded,
     findings: report.findings,

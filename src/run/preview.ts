@@ -252,15 +252,8 @@ async function deployPreviewOnce(
   )
   const previewPorts = previewPortsOf(context, ports, preview)
   try {
-    const { tenantScoped } = await previewPorts.kestra!.info()
-    const link = (namespace: string) => ({
-      namespace,
-      url: namespaceUrl(
-        settings.server ?? '',
-        tenantScoped ? settings.tenant : undefined,
-        namespace
-      )
-    })
+    const uiBase = await previewPorts.kestra!.uiBase()
+    const link = (namespace: string) => ({ namespace, url: namespaceUrl(uiBase, namespace) })
     // This preview's namespaces the repository no longer holds are planned too, so what it removed goes;
     // another's (another repository's pull request of the same number) are not.
     const own = await ownNamespaces(

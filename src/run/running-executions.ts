@@ -22,8 +22,7 @@ export function unfinishedGuard(args: {
     policy: settings.runningExecutions,
     timeoutSeconds: settings.runningExecutionsTimeoutSeconds,
     flows,
-    read: () =>
-      readUnfinished(kestra, flows, { server: settings.server ?? '', tenant: settings.tenant }),
+    read: () => readUnfinished(kestra, flows),
     log: ports.reporter.info,
     sleep: (ms) => sleep(ms),
     now: () => ports.now().getTime()
