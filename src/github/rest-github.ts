@@ -7,7 +7,10 @@ import type { GitHubPort } from '../model/github.js'
 import type { Settings } from '../model/settings.js'
 import { deploymentReads } from './deployment-reads.js'
 import { deploymentWrites } from './deployment-writes.js'
-import { createDriftGitHub } from './drift-github.js'
+import { writeDriftBranch } from './drift-branch.js'
+import { DriftIssues } from './drift-issue.js'
+import { DriftPulls } from './drift-pull.js'
+import { apiError } from './errors.js'
 import { StickyComments } from './sticky-comment.js'
 
 /**
@@ -29,12 +32,27 @@ export async function gitHubPorts(
     : octokit
   const repository = { owner: at.owner, repo: at.repo }
   const client = { octokit, ...repository }
+  // The branch and its pull request are written with the pull token, whose refusals name its input.
+  const token = settings.pullRequestToken ? 'pull-request-token' : 'github-token'
+  const pullClient = { octokit: pullOctokit, token, ...repository } as const
+  const issues = new DriftIssues(client)
+  const pulls = new DriftPulls(pullClient)
   return {
     github: createGitHub(octokit, repository),
-    drift: createDriftGitHub(octokit, repository, {
-      octokit: pullOctokit,
-      token: settings.pullRequestToken ? 'pull-request-token' : 'github-token'
-    }),
+    drift: {
+      defaultBranch: async () => {
+        try {
+          return (await octokit.rest.repos.get(repository)).data.default_branch
+        } catch (error) {
+          throw apiError('reading the repository’s default branch', error)
+        }
+      },
+      keepIssue: (issue) => issues.keep(issue),
+      closeIssue: (marker, label, comment) => issues.close(marker, label, comment),
+      writeBranch: (branch) => writeDriftBranch(pullClient, branch),
+      keepPullRequest: (pull) => pulls.keep(pull),
+      closePullRequest: (head, comment) => pulls.close(head, comment)
+    },
     deployments: { ...deploymentReads(client), ...deploymentWrites(client) }
   }
 }
