@@ -3,8 +3,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { readRunContext } from './config/context.js'
 import { errorMessage, SettingsFileError } from './model/errors.js'
-import { createOctokit } from './github/octokit.js'
-import { createGitHub } from './github/rest-github.js'
+import { gitHubPorts } from './github/rest-github.js'
 import { clientForSettings, type KestraClient } from './kestra/client.js'
 import { credentialsFrom, maskedValues, type Credentials } from './report/redact/credentials.js'
 import { actionReporter } from './report/action-reporter.js'
@@ -13,8 +12,6 @@ import { publicNames } from './report/public-names.js'
 import { redactingDriftGitHub } from './report/redacting-drift.js'
 import { redactingGitHub, redactingReporter } from './report/redacting.js'
 import { runnerLog } from './report/runner-log.js'
-import { createDriftGitHub } from './run/drift-github.js'
-import { deploymentsPort } from './run/deployments.js'
 import { executeWithEnvironments } from './run/preview.js'
 import { parseSettings, readSettingsFile } from './config/settings.js'
 import { type InputName } from './model/inputs/declared.js'
@@ -55,36 +52,13 @@ export async function run(): Promise<void> {
       if (!ended) log.info(edge.text(message))
     })
     const reporter = redactingReporter(actionReporter(log), edge)
-    const octokit =
-      settings.githubToken && context.owner
-        ? await createOctokit(settings.githubToken, {
-            baseUrl: context.apiUrl,
-            log: (message) => reporter.info(message)
-          })
-        : undefined
-    // The branch and pull requests the action opens are written with their own token when one is given:
-    // GitHub starts no workflow for a pull request that github-token opens (docs/drift.md).
-    const pullOctokit =
-      octokit && settings.pullRequestToken
-        ? await createOctokit(settings.pullRequestToken, {
-            baseUrl: context.apiUrl,
-            log: (message) => reporter.info(message)
-          })
-        : octokit
-    const repository = { owner: context.owner, repo: context.repo }
-    const github = octokit && createGitHub(octokit, repository)
-    const drift =
-      octokit &&
-      createDriftGitHub(octokit, repository, {
-        octokit: pullOctokit ?? octokit,
-        token: settings.pullRequestToken ? 'pull-request-token' : 'github-token'
-      })
+    const ports = await gitHubPorts(settings, context, (message) => reporter.info(message))
     const outcome = await executeWithEnvironments(settings, context, {
       reporter,
       kestra,
-      github: github && redactingGitHub(github, edge),
-      drift: drift && redactingDriftGitHub(drift, edge),
-      deployments: octokit && deploymentsPort({ octokit, ...repository }),
+      github: ports.github && redactingGitHub(ports.github, edge),
+      drift: ports.drift && redactingDriftGitHub(ports.drift, edge),
+      deployments: ports.deployments,
       edge,
       now: () => new Date()
     })

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { readRunContext, resolveMode } from '../../src/config/context.js'
+import { readRunContext } from '../../src/config/context.js'
+import { resolveMode } from '../../src/config/target.js'
 
 function contextOf(eventName: string, payload: object, env: Record<string, string> = {}) {
   const path = join(mkdtempSync(join(tmpdir(), 'kga-ctx-')), 'event.json')

@@ -64,7 +64,7 @@ describe('the settings and the targets never change', () => {
           )
           const built = {
             settings,
-            plain: plainTarget(settings, { eventName }),
+            plain: plainTarget(settings, { eventName }, true),
             preview: previewTarget(settings, 'pr-7', ['gone'])
           }
           let seen = 0
@@ -87,7 +87,11 @@ describe('the settings and the targets never change', () => {
   it('a preview is a target beside the settings: they keep what the workflow set', () => {
     const settings = parseSettings((name) => (name === 'smoke-flows' ? 'team.check' : ''))
     const preview = previewTarget(settings, 'pr-7', [])
-    expect(preview).toMatchObject({ mode: 'deploy', namespacePrefix: 'pr-7', delete: true })
+    expect(preview).toMatchObject({
+      work: { mode: 'deploy' },
+      namespacePrefix: 'pr-7',
+      delete: true
+    })
     expect(preview.smokeFlows[0]!.namespace).toBe('pr-7.team')
     expect(settings).toMatchObject({ namespacePrefix: '', delete: false, mode: 'auto' })
     expect(settings.smokeFlows[0]!.namespace).toBe('team')

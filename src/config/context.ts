@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { ActionError, errorMessage } from '../model/errors.js'
 import {
-  PR_EVENTS,
   sameRepository,
   type PullRequestInfo,
   type PushInfo,
@@ -10,7 +9,6 @@ import {
   type RunHead,
   type ThisRepository
 } from '../model/context.js'
-import type { Mode, Settings } from '../model/settings.js'
 
 type Env = Record<string, string | undefined>
 
@@ -189,14 +187,4 @@ function readPayload(path: string | undefined): Record<string, unknown> {
     throw fail('is not a JSON object')
   }
   return payload as Record<string, unknown>
-}
-
-/** What `auto` means per event (docs/modes.md#events); `dry-run` turns deploy into plan. */
-export function resolveMode(settings: Pick<Settings, 'mode' | 'dryRun'>, eventName: string): Mode {
-  let mode: Mode
-  if (settings.mode !== 'auto') mode = settings.mode
-  else if (PR_EVENTS.includes(eventName)) mode = 'plan'
-  else if (eventName === 'push' || eventName === 'workflow_dispatch') mode = 'deploy'
-  else mode = 'plan'
-  return mode === 'deploy' && settings.dryRun ? 'plan' : mode
 }

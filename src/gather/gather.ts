@@ -37,9 +37,9 @@ import {
 } from '../model/repository.js'
 import type { NameReference } from '../model/names.js'
 import type { SentNames } from '../model/sending.js'
-import type { Mode, Settings } from '../model/settings.js'
+import type { Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
-import type { Target } from '../model/target.js'
+import type { Target, Work } from '../model/target.js'
 
 /**
  * What every target of a run reads alike, read once (docs/architecture.md#one-read-per-run): the
@@ -91,9 +91,9 @@ export class RunReads {
  */
 export function probeServer(
   reads: RunReads,
-  { settings, mode, kestra }: { settings: Settings; mode: Mode; kestra?: KestraApi }
+  { work, kestra }: { work: Work; kestra?: KestraApi }
 ): Promise<Outcome<string | undefined>> | undefined {
-  if (!kestra || (mode === 'validate' && !settings.serverValidation)) return undefined
+  if (!kestra || !(work.plan || work.serverValidation)) return undefined
   return (reads.probe ??= settle(kestra.info().then((info) => info.version)))
 }
 
@@ -108,9 +108,8 @@ interface GatherInput {
   context: RunContext
   /** The reads the run's targets share. */
   reads: RunReads
-  /** Where the repository is sent (its mode, prefix and the namespaces it also manages). */
+  /** Where the repository is sent (its work, prefix and the namespaces it also manages). */
   target: Target
-  mode: Mode
   /** The layout chosen for the run (chooseWorkTreeLayout): the base commit is read as the work tree is. */
   layout: ChosenLayout
   kestra?: KestraApi & ListingsApi
@@ -172,10 +171,11 @@ export interface Remaining {
  * is needed; none is dropped.
  */
 export function gather(input: GatherInput): Gathering {
-  const { settings, context, mode, layout, kestra, sending, target } = input
+  const { settings, context, layout, kestra, sending, target } = input
+  const { work } = target
   const shared = input.reads
-  const probe = probeServer(shared, { settings, mode, kestra })
-  const planning = kestra !== undefined && mode !== 'validate'
+  const probe = probeServer(shared, { work, kestra })
+  const planning = kestra !== undefined && work.plan
   // Asked for now, so that git answers while the repository loads.
   const committed = planning
     ? (shared.committed ??= commitTime(context.workspace, context.sha))
@@ -193,18 +193,16 @@ export function gather(input: GatherInput): Gathering {
   // Opened once, read by the run's base snapshot and by each kind, closed when the run ends.
   const borrowBase = planning ? shared.openBase(settings, context) : undefined
   // A plan takes files' summaries from content facts when it reuses what deploys stored; a deploy reads
-  // every file, and records the facts its commit markers store (docs/performance.md#what-a-plan-knows-without-reading),
-  // but a preview's: no plan is made against a preview, which each run deploys afresh.
-  const recorded = mode === 'deploy' && !target.transientEnvironment
-  const facts = recorded ? 'record' : mode === 'plan' && input.reuse ? 'use' : undefined
+  // every file, and records the facts its commit markers store (docs/performance.md#what-a-plan-knows-without-reading).
+  const { facts } = work
   const reads = planning
     ? new ServerReads(kestra, {
-        markers: mode === 'deploy',
+        markers: work.markers,
         facts,
         seal: markerSeal(settings.auth, settings.tenant)
       })
     : undefined
-  const validating = kestra && settings.serverValidation
+  const validating = kestra && work.serverValidation
   const onServer = validating
     ? (shared.validation ??= new ServerValidation(kestra, settings.concurrency))
     : undefined
@@ -217,13 +215,13 @@ export function gather(input: GatherInput): Gathering {
     const held = await kind.gather({
       settings,
       target,
-      mode,
+      work,
       layout,
       workTree,
       openBase: borrowBase
         ? () => borrowBase().then((borrowed) => borrowed && asClosable(borrowed))
         : undefined,
-      kestra: planning || settings.serverValidation ? kestra : undefined
+      kestra: planning || work.serverValidation ? kestra : undefined
     })
     return [kind.name, held] as const
   })
@@ -298,10 +296,10 @@ export function gather(input: GatherInput): Gathering {
   ): Remaining => {
     const reading = reads && settle(reads.state(sent))
     const answers = onServer && settle(onServer.answers())
-    const markers = mode === 'deploy' ? reads?.markersOf(sent.managedNamespaces) : undefined
+    const markers = work.markers ? reads?.markersOf(sent.managedNamespaces) : undefined
     const recordsOf = [...sent.managedNamespaces].sort()
     const rollbackRecords =
-      mode === 'deploy' && reads && kestra
+      work.markers && reads && kestra
         ? { namespaces: recordsOf, read: settle(readRollbackRecords(kestra, recordsOf)) }
         : undefined
     const repositoryBase =
@@ -312,7 +310,7 @@ export function gather(input: GatherInput): Gathering {
           settings,
           model,
           // A plan takes the identity of a base version from its stored checks; a deploy parses it.
-          mode === 'plan'
+          work.reuseBase
             ? reuseOf({ reused: (flow) => baseReused.add(flow.file), onlyStarted: true })
             : undefined
         )
@@ -329,7 +327,7 @@ export function gather(input: GatherInput): Gathering {
     // Read with the server state, so that they cost the plan no round trip of their own; validate with a
     // server reads them too, to check every flow's names (docs/caught-at-review.md#which-flows-are-checked).
     const listings =
-      kestra && (planning || mode === 'validate') && names.length > 0
+      kestra && names.length > 0
         ? settle(
             readNameListings(
               { ...kestra, secretNames: () => (shared.secretNames ??= kestra.secretNames()) },
@@ -344,8 +342,7 @@ export function gather(input: GatherInput): Gathering {
       readUnfinishedOfRewritable(
         kestra,
         sent.managedNamespaces.map((namespace) => ({ namespace, held: reads.flowsOf(namespace) })),
-        { flows: desiredFlows(sent), deleteEnabled: target.delete },
-        { server: settings.server ?? '', tenant: settings.tenant }
+        { flows: desiredFlows(sent), deleteEnabled: target.delete }
       )
     const state = reading ?? settle(Promise.resolve(undefined))
     const snapshot = settle(

@@ -1,7 +1,7 @@
 import type { KestraApi, ListingsApi } from '../kestra/api.js'
-import type { Mode, Settings } from '../model/settings.js'
+import type { Settings } from '../model/settings.js'
 import type { ChosenLayout } from '../model/repository.js'
-import type { Target } from '../model/target.js'
+import type { Target, Work } from '../model/target.js'
 import type { TreeSource } from './repo/tree-source.js'
 
 /** A version of the repository a kind reads, closed by the kind once read. */
@@ -12,7 +12,8 @@ export interface KindGatherInput {
   settings: Settings
   /** Where the run sends the repository (its namespace prefix). */
   target: Pick<Target, 'namespacePrefix'>
-  mode: Mode
+  /** What the run reads: the server's copy only when it plans against it (`work.plan`). */
+  work: Work
   /** The run's layout: every version of the repository is read as the work tree is. */
   layout: ChosenLayout
   /** The work tree under root. */

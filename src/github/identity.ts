@@ -31,7 +31,7 @@ export async function tokenLogin(client: RepoClient): Promise<string | undefined
 }
 
 /** Which input a token came from, as the user set it. */
-export type TokenInput = 'github-token' | 'pull-request-token'
+type TokenInput = 'github-token' | 'pull-request-token'
 
 /** A client and the input its token came from: a refusal names that input (docs/drift.md#permissions). */
 export interface NamedClient extends RepoClient {

@@ -1,6 +1,7 @@
 import type { CreateOutcome, RemoteDashboard } from './dashboards.js'
 import type { FlowGroup } from './listings.js'
 import type {
+  KestraTarget,
   ServerInfo,
   RemoteFlow,
   RemoteFile,
@@ -20,6 +21,10 @@ import type {
 export interface KestraApi {
   /** Version, edition and URL era, probed once per run. */
   info(): Promise<ServerInfo>
+  /** The server and tenant the client talks to. */
+  readonly target: KestraTarget
+  /** The Kestra UI's base, once the probe says where the tenant goes (docs/kestra.md#execution-ui-link). */
+  uiBase(): Promise<string>
   /** Every non-deleted flow of exactly this namespace (children excluded), with source and revision. Bulk: O(1) requests. */
   listFlows(namespace: string): Promise<RemoteFlow[]>
   /** Id → revision of every non-deleted flow of exactly this namespace, without sources. 1 request. */

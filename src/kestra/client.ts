@@ -9,7 +9,7 @@ import type {
   NamespacesApi
 } from './api.js'
 import { DashboardsEndpoint } from './dashboards.js'
-import { ExecutionsEndpoint } from './executions.js'
+import { ExecutionsEndpoint, kestraUiBase } from './executions.js'
 import { FilesEndpoint } from './files.js'
 import { FlowsEndpoint } from './flows.js'
 import { KvEndpoint } from './kv.js'
@@ -45,8 +45,9 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
   // Twice the connections of the requests in flight (`concurrency` bounds those): a request that leaves as
   // another's answer is read finds an idle connection, rather than wait until that one is handed back.
   const dispatcher = options.dispatcher ?? createDispatcher(2 * Math.max(options.concurrency, 1))
+  const server = options.server.replace(/\/+$/, '')
   const transport = new Transport({
-    server: options.server.replace(/\/+$/, ''),
+    server,
     auth: options.auth,
     timeoutMs: options.timeoutSeconds * 1000,
     concurrency: options.concurrency,
@@ -66,6 +67,9 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
   const listings = new ListingsEndpoint(http)
   return {
     info: () => http.info(),
+    target: { server, tenant: options.tenant },
+    uiBase: async () =>
+      kestraUiBase(server, (await http.info()).tenantScoped ? options.tenant : undefined),
     listFlows: (namespace) => flows.list(namespace),
     flowRevisions: (namespace) => flows.revisions(namespace),
     getFlow: (namespace, id) => flows.get(namespace, id),

@@ -138,14 +138,13 @@ function toExecution(raw: unknown, response: HttpResponse): Execution {
  * servers (docs/kestra.md#execution-ui-link).
  */
 export function executionUrl(
-  server: string,
-  tenant: string | undefined,
+  uiBase: string,
   execution: Pick<Execution, 'namespace' | 'flowId' | 'id'>
 ): string {
   const path = [execution.namespace, execution.flowId, execution.id]
     .map(encodeURIComponent)
     .join('/')
-  return `${kestraUiBase(server, tenant)}/executions/${path}`
+  return `${uiBase}/executions/${path}`
 }
 
 /** The Kestra UI's base: `<server>/ui/<tenant>` on a tenant-scoped server, `<server>/ui` before (0.x). */
@@ -155,10 +154,6 @@ export function kestraUiBase(server: string, tenant: string | undefined): string
 }
 
 /** A namespace's page in the Kestra UI. */
-export function namespaceUrl(
-  server: string,
-  tenant: string | undefined,
-  namespace: string
-): string {
-  return `${kestraUiBase(server, tenant)}/namespaces/edit/${encodeURIComponent(namespace)}`
+export function namespaceUrl(uiBase: string, namespace: string): string {
+  return `${uiBase}/namespaces/edit/${encodeURIComponent(namespace)}`
 }

@@ -1,5 +1,14 @@
 /** The data the Kestra port (kestra/api.ts) answers with: what the other layers read of a server. */
 
+/**
+ * Where a run's Kestra is, resolved once by its client (docs/kestra.md#tenant-prefix): the server's URL
+ * and the tenant. Nothing above src/kestra/ reads the settings' server.
+ */
+export interface KestraTarget {
+  readonly server: string
+  readonly tenant: string
+}
+
 export interface ServerInfo {
   /** e.g. "1.3.2", or "unknown" when the probe failed. */
   version: string

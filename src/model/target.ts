@@ -6,7 +6,7 @@ import type { Mode, Settings } from './settings.js'
  * config/target.ts and taken by the phases beside the settings, which never change.
  */
 export interface Target {
-  readonly mode: Mode
+  readonly work: Work
   /** '' for none: every namespace is sent as `<prefix>.<namespace>`. */
   readonly namespacePrefix: string
   readonly disableTriggers: boolean
@@ -26,4 +26,31 @@ export interface Target {
   readonly transientEnvironment: boolean
   /** The smoke flows, named where they are deployed. */
   readonly smokeFlows: Settings['smokeFlows']
+}
+
+/**
+ * What a run does, decided once from its mode and the facts it needs (config/target.ts, docs/modes.md):
+ * which reads, which checks, which writes. The phases take these fields; none asks which mode it is.
+ */
+export interface Work {
+  /** The mode run, as outputs and reports name it (never a branch of a phase). */
+  readonly mode: Mode
+  /** Kestra is talked to: a server is set, and neither an upgrade nor a fork's pull request without credentials. */
+  readonly server: boolean
+  /** Kestra validates the flows (`server-validation`). */
+  readonly serverValidation: boolean
+  /** The server's state is read and a plan made against it (plan, deploy, drift). */
+  readonly plan: boolean
+  /** The commit markers and rollback records are read, the checks and content facts stored (deploy, a drift revert). */
+  readonly markers: boolean
+  /** Flow checks a deploy stored are reused rather than run (plan and deploy, unless `full-plan`). */
+  readonly reuseChecks: boolean
+  /** A plan reusing checks also takes the base commit's flows and files' summaries from what deploys stored. */
+  readonly reuseBase: boolean
+  /** Content facts: recorded with the markers (a deploy, not a preview's), or used instead of reading files (a plan). */
+  readonly facts: 'record' | 'use' | undefined
+  /** What is written once planned: the server (deploy), the drift watch, or the upgrade's pull request. */
+  readonly writes: 'deploy' | 'drift' | 'upgrade' | undefined
+  /** Why the run does less than its mode asks (a fork's pull request), for the report. */
+  readonly notes: readonly string[]
 }

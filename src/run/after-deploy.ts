@@ -73,7 +73,7 @@ async function smokeRuns(args: AfterDeployArgs, wrote: boolean): Promise<SmokeRe
     )
     return undefined
   }
-  const { tenantScoped } = await kestra.info()
+  const uiBase = await kestra.uiBase()
   return phase(
     reporter,
     'Smoke runs',
@@ -83,12 +83,7 @@ async function smokeRuns(args: AfterDeployArgs, wrote: boolean): Promise<SmokeRe
         timeoutMs: settings.smokeTimeoutSeconds * 1000,
         // Unique to this run of the action: two steps of one job never share a label.
         runId: `${deployed.runId || 'local'}-${randomBytes(4).toString('hex')}`,
-        link: (execution) =>
-          executionUrl(
-            settings.server ?? '',
-            tenantScoped ? settings.tenant : undefined,
-            execution
-          ),
+        link: (execution) => executionUrl(uiBase, execution),
         now: () => Date.now(),
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
         log: reporter.info

@@ -1,6 +1,4 @@
 import type { RunContext } from '../model/context.js'
-import type { EarlyMarkers } from '../model/commit-marker.js'
-import type { EarlyRecords } from '../model/snapshot.js'
 import { deploy } from '../apply/deploy.js'
 import { ancestryChecker } from '../apply/git-ancestry.js'
 import type { DeployResult } from '../model/result.js'
@@ -12,7 +10,7 @@ import { limitBeforeRerun } from '../kestra/errors.js'
 import type { FileChange, Plan } from '../model/plan.js'
 import { readNamespaceFileBytes } from '../gather/repo/namespace-files.js'
 import type { NamespaceFileEntry, RepoModel } from '../model/repository.js'
-import type { ReusedChecks } from './check.js'
+import type { Checked } from './check.js'
 import { confirmReusedChecks } from '../decide/validate/index.js'
 import { DEPLOYED_HEADING, upsertDeployedSection } from '../decide/render/deployed.js'
 import { fence } from '../model/markdown/fence.js'
@@ -23,9 +21,7 @@ import type { Settings } from '../model/settings.js'
 import type { Target } from '../model/target.js'
 import { fileKey, flowKey, resourceKey } from '../model/targets.js'
 import type { Kind } from '../kinds/kind.js'
-import type { StoredFlowCheck } from '../model/stored-checks.js'
 import { contentFactsToStore } from '../model/content-facts.js'
-import type { ActualNamespace } from '../model/plan-input.js'
 import type { ApplyKind, RollbackKind } from '../apply/kind.js'
 import { type Finding } from '../model/finding.js'
 import type { FlowReference } from '../model/references.js'
@@ -37,9 +33,9 @@ import type { RunPorts } from './ports.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { writeLog } from '../report/write-log.js'
 import { checkReviewedFingerprint, checkReviewedPlan } from '../apply/reviewed-plan.js'
-import { guardUnfinished } from '../apply/unfinished-guard.js'
+import { guardUnfinished } from '../apply/running-executions-guard.js'
 import { beginEnvironment, type EnvironmentRun } from './environment-deploy.js'
-import { unfinishedGuard } from './unfinished-guard.js'
+import { unfinishedGuard } from './running-executions.js'
 
 interface ApplyModeArgs {
   settings: Settings
@@ -47,22 +43,15 @@ interface ApplyModeArgs {
   context: RunContext
   ports: RunPorts
   kestra: KestraServer
-  model: RepoModel
-  /** The repository flows' references, collected by the checks. */
-  references: FlowReference[]
+  /**
+   * What the checks read and found: the repository, its flows' references, the markers and rollback
+   * records read early, the reused and the stored flow checks, the server's state (its content facts are
+   * stored too).
+   */
+  checked: Checked
   plan: Plan
   /** The resource kinds of the run (the registry's). */
   kinds: readonly Kind[]
-  /** The deployed-commit markers, when their reading started early. */
-  markers?: EarlyMarkers
-  /** The rollback records, when they were read with the snapshot. */
-  rollbackRecords?: EarlyRecords
-  /** The flow files whose stored checks were reused, with those checks, and what checks run with. */
-  reused: ReusedChecks
-  /** The flow checks to store in each namespace's marker (docs/performance.md#incremental-planning). */
-  storedChecks?: Promise<ReadonlyMap<string, Record<string, StoredFlowCheck>> | undefined>
-  /** The server's copy of every managed namespace, as planned: its content facts are stored too. */
-  state?: ReadonlyMap<string, ActualNamespace>
   findings: Finding[]
   /** The plan's job summary; the receipt is added to it. */
   summary: string
@@ -81,7 +70,7 @@ interface Applied {
 export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
   const { settings, target, context, ports, plan } = args
   const { reporter } = ports
-  const refs = flowDependencies(args.references)
+  const refs = flowDependencies(args.checked.references)
   const applyKinds = args.kinds.flatMap((kind) => (kind.apply ? [kind.apply] : []))
   const kinds = args.kinds.flatMap((kind) => (kind.rollback ? [kind.rollback] : []))
   let environment: EnvironmentRun | undefined
@@ -91,7 +80,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
     await checkReviewed(args)
     environment = await beginEnvironment({
       ...{ settings, target, context, ports, kestra: args.kestra },
-      namespaces: args.model.managedNamespaces
+      namespaces: args.checked.model.managedNamespaces
     })
     const finished = await finishStopped(args, refs, kinds)
     if (finished) {
@@ -158,7 +147,7 @@ async function checkReviewed(args: ApplyModeArgs): Promise<void> {
 /** A rollback a stopped run left, finished before this deploy (then it does not deploy). */
 async function finishStopped(args: ApplyModeArgs, refs: FlowDependency[], kinds: RollbackKind[]) {
   const { reporter } = args.ports
-  const early = args.rollbackRecords
+  const early = args.checked.snapshot.rollbackRecords
   const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), early, kinds, reporter)
   if (stopped.size === 0) return undefined
   return finishRollbacks(stopped, {
@@ -173,19 +162,22 @@ async function finishStopped(args: ApplyModeArgs, refs: FlowDependency[], kinds:
 async function deployDeps(args: ApplyModeArgs, refs: FlowDependency[], kinds: ApplyKind[]) {
   const { settings, target, context, ports } = args
   return {
-    storedChecks: await args.storedChecks,
-    contentFacts: args.state && contentFactsToStore(args.plan, args.state, args.model.files),
+    storedChecks: await args.checked.storedChecks,
+    contentFacts:
+      args.checked.state &&
+      contentFactsToStore(args.plan, args.checked.state, args.checked.model.files),
     ...{ api: args.kestra, findings: args.findings, refs, kinds, settings, target },
-    readDesiredFile: repositoryFileReader(args.model),
-    managedNamespaces: args.model.managedNamespaces,
+    readDesiredFile: repositoryFileReader(args.checked.model),
+    managedNamespaces: args.checked.model.managedNamespaces,
     commit: context.sha,
-    markers: args.markers,
+    markers: args.checked.markers,
     repository: `${context.owner}/${context.repo}`,
     isAncestor: ancestryChecker(context.workspace, ports.github),
     log: ports.reporter.info,
     onResult: writeLog(args.plan, ports.reporter),
     beforeWrites: () => guardUnfinished(unfinishedGuard(args)),
-    confirmReused: () => confirmReusedChecks(args.reused.flows, args.reused.validation)
+    confirmReused: () =>
+      confirmReusedChecks(args.checked.reused.flows, args.checked.reused.validation)
   }
 }
 
@@ -203,13 +195,12 @@ async function reportNotDeployed(args: ApplyModeArgs, error: DeployError): Promi
 
 /** The deploy's results as the summary and the comment show them. */
 function receiptOf(args: ApplyModeArgs, result: DeployResult, rolledBack: boolean): string {
-  const { settings, context, ports } = args
+  const { context, ports } = args
   return renderReceipt(ports.edge.shown(result), {
     rolledBack,
     commit: context.sha,
     time: ports.now().toISOString(),
-    server: settings.server ?? '',
-    tenant: settings.tenant,
+    ...args.kestra.target,
     repositoryUrl: context.local
       ? undefined
       : repositoryUrl(context.serverUrl, context.owner, context.repo)
@@ -256,7 +247,7 @@ function repositoryFileReader(model: RepoModel): (change: FileChange) => Promise
 
 /** Where this run deploys: where a rollback that a stopped run left may be recorded. */
 function namespacesOf(args: ApplyModeArgs): string[] {
-  return [...new Set([...args.model.managedNamespaces, ...args.plan.namespaces])].sort()
+  return [...new Set([...args.checked.model.managedNamespaces, ...args.plan.namespaces])].sort()
 }
 
 /** What each flow needs on the server before it is written: the flows it calls, the files it reads. */

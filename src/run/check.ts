@@ -21,9 +21,9 @@ import type { ChosenLayout, FlowFile, RepoModel } from '../model/repository.js'
 import type { StoredFlowCheck } from '../model/stored-checks.js'
 import { releaseSyntaxTree } from '../model/flow-file.js'
 import type { NameListings, NameReference } from '../model/names.js'
-import type { Layout, Mode, Settings } from '../model/settings.js'
+import type { Layout, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
-import type { Target } from '../model/target.js'
+import type { Target, Work } from '../model/target.js'
 import {
   checkFlow,
   readProblemFindings,
@@ -39,11 +39,24 @@ import type { Kind } from '../kinds/kind.js'
 import type { RunPorts } from './ports.js'
 import { Sending } from '../decide/environments/sent-model.js'
 
+/** What the checks of one target of a run take. */
+interface CheckArgs {
+  settings: Settings
+  /** Where the repository is sent, and the run's work (`target.work`). */
+  target: Target
+  context: RunContext
+  ports: RunPorts
+  /** The server, when the work talks to it. */
+  kestra: KestraServer | undefined
+  kinds: readonly Kind[]
+  reads: RunReads
+}
+
 /** The phases whose summary line is also in the report (its repository note and verdict). */
 export const LOADING = 'Loading the repository'
 export const VALIDATION = 'Validation'
 
-export interface ReusedChecks {
+interface ReusedChecks {
   flows: ReadonlyMap<FlowFile, StoredFlowCheck>
   validation: { layout: Layout }
 }
@@ -81,25 +94,18 @@ export interface Checked {
  * reads and validation batches leave while the repository loads; the local checks run over the loaded
  * repository while the rest of the reads are in flight.
  */
-export async function check(
-  settings: Settings,
-  target: Target,
-  context: RunContext,
-  ports: RunPorts,
-  mode: Mode,
-  kestra: KestraServer | undefined,
-  kinds: readonly Kind[],
-  reads: RunReads
-): Promise<Checked> {
+export async function check(run: CheckArgs): Promise<Checked> {
+  const { settings, target, context, ports, kestra, kinds, reads } = run
+  const { work } = target
   // Every request waits on the server's version: asked for while the run's one layout is chosen.
-  probeServer(reads, { settings, mode, kestra })
+  probeServer(reads, { work, kestra })
   const layout = await runLayout(reads, settings, context.workspace)
   sayLayout(ports.reporter, layout)
   // What is sent differs from what is validated (docs/environments.md): mapped names, rewritten flows.
   const sending = new Sending(target)
-  const stored = storedChecking(settings, mode, kestra)
+  const stored = storedChecking(work)
   const gathering = gather({
-    ...{ settings, target, context, reads, mode, layout, kestra, sending, reuse: stored.reuse },
+    ...{ settings, target, context, reads, layout, kestra, sending, reuse: stored.reuse },
     github: ports.github,
     kinds: kinds.flatMap((kind) => (kind.gather ? [kind.gather] : []))
   })
@@ -119,7 +125,7 @@ export async function check(
   )
   const names = sending.names(model.flows.flatMap((flow) => checks.get(flow)!.names ?? []))
   const remaining = gathering.after(model, sent.model, references, names)
-  const read = await readRemaining(remaining, { target, context, ports, mode, kestra })
+  const read = await readRemaining(remaining, { target, context, ports })
   const { snapshot, changed } = read
   const reading: RepositoryReading = {
     ...{ model, ...validation, checks },
@@ -167,16 +173,16 @@ function targetVersion(
  * checks with the commit marker, and confirms every reused one before it writes anything
  * (docs/performance.md#a-deploy-confirms-before-it-writes).
  */
-function storedChecking(settings: Settings, mode: Mode, kestra: KestraServer | undefined) {
-  const identity = kestra && mode !== 'validate' ? validatorIdentity() : undefined
+function storedChecking(work: Work) {
+  const identity = work.plan ? validatorIdentity() : undefined
   return {
-    reuse: (mode === 'plan' || mode === 'deploy') && !settings.fullPlan ? identity : undefined,
+    reuse: work.reuseChecks ? identity : undefined,
     toStore(
       flows: readonly FlowFile[],
       checks: Parameters<typeof checksToStore>[1],
       on: { layout: string; sending: Sending; settings: Settings }
     ) {
-      if (!identity || mode !== 'deploy') return undefined
+      if (!identity || !work.markers) return undefined
       return identity.then((validator) =>
         validator === undefined
           ? undefined
@@ -228,15 +234,9 @@ async function loaded(gathering: Gathering, { reporter }: RunPorts): Promise<Rep
 /** The reads that follow the repository's: the server's version, the change, its state, the snapshot. */
 async function readRemaining(
   remaining: Remaining,
-  run: {
-    target: Target
-    context: RunContext
-    ports: RunPorts
-    mode: Mode
-    kestra: KestraServer | undefined
-  }
+  run: { target: Target; context: RunContext; ports: RunPorts }
 ) {
-  const { target, context, ports, mode, kestra } = run
+  const { target, context, ports } = run
   const { reporter } = ports
   await new Promise((resolve) => setImmediate(resolve)) // lets the first requests leave
   // Rules Kestra added in a release follow the version detected (none: current Kestra's, per rule). A
@@ -253,7 +253,7 @@ async function readRemaining(
   if (changed.kind === 'all' && (changedEvent || target.scope === 'changed')) {
     reporter.info(`Every file counts as changed: ${changed.reason}`)
   }
-  if (kestra && mode !== 'validate') {
+  if (target.work.plan) {
     const state = async () => {
       const held = (await valueOf(remaining.state)) ?? new Map<string, ActualNamespace>()
       for (const [namespace, { flows, files }] of [...held].sort(([a], [b]) => (a < b ? -1 : 1))) {

@@ -114,21 +114,7 @@ async function revert(
   let outcome: RevertOutcome
   let failure: string | undefined
   try {
-    const applied = await applyMode({
-      settings: args.settings,
-      target: args.target,
-      context: args.context,
-      ports: args.ports,
-      kestra: args.kestra,
-      model: args.checked.model,
-      references: args.checked.references,
-      plan,
-      markers: args.checked.markers,
-      reused: args.checked.reused,
-      findings: args.findings,
-      kinds: args.kinds,
-      summary
-    })
+    const applied = await applyMode({ ...args, plan, summary })
     failure = applied.failure
     outcome = {
       resources: applied.result?.resources,
@@ -300,8 +286,7 @@ async function writePullRequest(
     title: driftPullTitle({ commentKey: settings.commentKey }),
     body: driftPullBody({
       commentKey: settings.commentKey,
-      server: settings.server ?? '',
-      tenant: settings.tenant,
+      ...args.kestra.target,
       branch: args.branch,
       commit: context.sha,
       items: ports.edge.shown(shownDrift(items)),
@@ -341,8 +326,7 @@ function reportInput(
   const { settings, context, ports } = args
   return {
     commentKey: settings.commentKey,
-    server: settings.server ?? '',
-    tenant: settings.tenant,
+    ...args.kestra.target,
     branch: args.branch,
     commit: context.sha,
     items: ports.edge.shown(shownDrift(items)),

@@ -8,7 +8,6 @@ import { isVerified, verdictOf, type Verdict } from '../model/verification.js'
 import { ConfigError, DeployError, errorMessage } from '../model/errors.js'
 import type { KestraServer } from '../kestra/api.js'
 import { namespaceUrl } from '../kestra/executions.js'
-import type { Settings } from '../model/settings.js'
 import type { Target } from '../model/target.js'
 import { runUrl } from './plan-mode.js'
 import type { RunPorts } from './ports.js'
@@ -25,14 +24,13 @@ export interface EnvironmentRun {
  * environment has not verified, then `environment` records a GitHub deployment `in_progress`.
  */
 export async function beginEnvironment(args: {
-  settings: Pick<Settings, 'server' | 'tenant'>
   target: Pick<Target, 'environment' | 'requireVerifiedIn' | 'transientEnvironment'>
   context: RunContext
   ports: Pick<RunPorts, 'reporter' | 'edge' | 'deployments'>
   kestra: KestraServer
   namespaces: readonly string[]
 }): Promise<EnvironmentRun | undefined> {
-  const { settings, target, context, ports } = args
+  const { target, context, ports } = args
   if (!target.environment && !target.requireVerifiedIn) return undefined
   const github = ports.deployments
   if (!github) {
@@ -46,11 +44,8 @@ export async function beginEnvironment(args: {
   }
   if (!target.environment) return undefined
   const environment = target.environment
-  const { tenantScoped } = await args.kestra.info()
   const [first] = [...args.namespaces].sort()
-  const environmentUrl = first
-    ? namespaceUrl(settings.server ?? '', tenantScoped ? settings.tenant : undefined, first)
-    : undefined
+  const environmentUrl = first ? namespaceUrl(await args.kestra.uiBase(), first) : undefined
   const logUrl = runUrl(context)
   const id = await github.create({
     sha: context.sha,
@@ -59,8 +54,8 @@ export async function beginEnvironment(args: {
     description: ports.edge.text(`Kestra deploy of ${context.sha.slice(0, 7)}`),
     payload: {
       kestra: {
-        server: settings.server,
-        tenant: settings.tenant,
+        server: args.kestra.target.server,
+        tenant: args.kestra.target.tenant,
         namespaces: [...args.namespaces].sort()
       }
     }

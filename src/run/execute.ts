@@ -1,11 +1,11 @@
 import { type RunContext } from '../model/context.js'
-import { ConfigError, DeployError, errorMessage } from '../model/errors.js'
+import { DeployError, errorMessage } from '../model/errors.js'
 import type { KestraServer } from '../kestra/api.js'
 import { repositoryUrl } from '../decide/render/findings.js'
 import type { ReportInput } from '../decide/render/input.js'
 import { renderSummary } from '../decide/render/summary.js'
 import type { Mode, Settings } from '../model/settings.js'
-import type { Target } from '../model/target.js'
+import type { Target, Work } from '../model/target.js'
 import { compareFindings, type Finding } from '../model/finding.js'
 import type { DeployResult } from '../model/result.js'
 import { applyMode } from './apply-mode.js'
@@ -19,7 +19,6 @@ import { planMode } from './plan-mode.js'
 import { everyFlowsNames } from './review.js'
 import { upgradeMode, upgradeReadiness, type Upgrade } from './upgrade.js'
 import { DECIDE_KINDS, KINDS } from '../kinds/index.js'
-import { kestraUiBase } from '../kestra/executions.js'
 import type { RunPorts } from './ports.js'
 import type { Reporter } from '../report/reporter.js'
 import type { PlanCounts } from '../model/plan.js'
@@ -47,22 +46,24 @@ export async function execute(
   reads: RunReads
 ): Promise<RunOutcome> {
   const { reporter } = ports
-  const { mode, kestra, notes } = chooseMode(settings, target, context, ports.kestra)
-  announce(mode, kestra ? `server ${settings.server}` : '', context, ports)
+  const { work } = target
+  const { mode } = work
+  const kestra = work.server ? ports.kestra : undefined
+  announce(mode, kestra ? `server ${kestra.target.server}` : '', context, ports)
   let applying = false
   try {
     // A drift run plans the default branch only: any other ref is refused before the server is read.
-    const branch = mode === 'drift' ? await driftBranchOf(context, ports.drift) : undefined
-    const checked = await check(settings, target, context, ports, mode, kestra, KINDS, reads)
+    const branch = work.writes === 'drift' ? await driftBranchOf(context, ports.drift) : undefined
+    const checked = await check({ settings, target, context, ports, kestra, kinds: KINDS, reads })
     learnShown(checked, ports)
-    const { report, upgrade } = await reportOf({ settings, context, mode, kestra, checked, notes })
+    const { report, upgrade } = await reportOf({ settings, context, work, kestra, checked })
     // The checks annotated their findings in the validation group; the plan may add its own (impact).
     const publish = (findings: Finding[]) => published(findings, checked, settings, ports)
-    if (mode === 'validate' || !kestra || !checked.state) {
-      return await withoutPlan({ mode, settings, context, ports, checked, report, upgrade })
+    if (!work.plan || !kestra || !checked.state) {
+      return await withoutPlan({ work, settings, context, ports, checked, report, upgrade })
     }
     const { plan, summary, findings, ...planned } = await planMode({
-      ...{ settings, target, context, ports, report, mode, kinds: KINDS },
+      ...{ settings, target, context, ports, report, kinds: KINDS },
       ...{ model: checked.model, references: checked.references, changed: checked.changed },
       ...{ state: checked.state, base: checked.base, snapshot: checked.snapshot },
       review: { kestra, names: checked.names, listings: checked.listings }
@@ -72,26 +73,22 @@ export async function execute(
     })
     const validationFailure = publish(findings)
     const withPlan = { ...report, findings, plan, notes: planned.notes }
-    if (mode === 'plan') {
+    if (!work.writes) {
       await reportNoDeploy(reporter, summary, plan.counts)
       return { mode, failure: validationFailure, report: withPlan, upgrade }
     }
     const run = { settings, target, context, ports, kestra, checked, plan, findings, summary }
-    if (mode === 'drift') {
+    if (work.writes === 'drift') {
       const drift = await driftMode({ ...run, branch: branch!, kinds: KINDS })
       return { mode, failure: drift.failure ?? validationFailure, report: withPlan }
     }
     applying = true
-    const applied = await applyMode({
-      ...{ ...run, kinds: KINDS, reused: checked.reused, state: checked.state },
-      ...{ model: checked.model, references: checked.references, markers: checked.markers },
-      ...{ rollbackRecords: checked.snapshot.rollbackRecords, storedChecks: checked.storedChecks }
-    })
+    const applied = await applyMode({ ...run, kinds: KINDS })
     const { receipt, result: deployment } = applied
     const failure = applied.failure ?? validationFailure
     return { mode, failure, report: withPlan, receipt, deployment }
   } catch (error) {
-    if (mode !== 'deploy' || applying || error instanceof DeployError) throw error
+    if (work.writes !== 'deploy' || applying || error instanceof DeployError) throw error
     // Failed before the first write (credentials, server down…): say that the server was left as it was.
     reporter.setOutput('deployed', false)
     throw new DeployError(`Nothing was deployed: ${errorMessage(error)}`)
@@ -103,7 +100,7 @@ export async function execute(
  * (validate with a server), every flow's `secret()` and `kv()` names not defined there.
  */
 async function withoutPlan(run: {
-  mode: Mode
+  work: Work
   settings: Settings
   context: RunContext
   ports: RunPorts
@@ -111,13 +108,18 @@ async function withoutPlan(run: {
   report: ReportInput
   upgrade: Upgrade | undefined
 }): Promise<RunOutcome> {
-  const { mode, settings, context, ports, checked, upgrade } = run
+  const { work, settings, context, ports, checked, upgrade } = run
   const named = checked.listings ? everyFlowsNames(checked, ports.reporter) : []
   const findings = [...checked.findings, ...named].sort(compareFindings)
   const report = { ...run.report, findings }
   await reportNoDeploy(ports.reporter, renderSummary(ports.edge.shown(report)))
-  const pull = await upgradeMode(mode, settings, context, ports, upgrade)
-  return { mode, failure: published(findings, checked, settings, ports) ?? pull, report, upgrade }
+  const pull = await upgradeMode(work, settings, context, ports, upgrade)
+  return {
+    mode: work.mode,
+    failure: published(findings, checked, settings, ports) ?? pull,
+    report,
+    upgrade
+  }
 }
 
 /** The mode, as an output and as the log's first line. */
@@ -160,8 +162,8 @@ function published(
 
 /** What every report of the run shows, before the plan, and the upgrade readiness it shows. */
 async function reportOf(run: Parameters<typeof reportInput>[0]) {
-  const { settings, mode, checked, kestra } = run
-  const upgrade = await upgradeReadiness(settings, mode, checked.model.flows, kestra)
+  const { settings, work, checked, kestra } = run
+  const upgrade = await upgradeReadiness(settings, work, checked.model.flows, kestra)
   return { report: { ...(await reportInput(run)), upgrade: upgrade?.report }, upgrade }
 }
 
@@ -169,69 +171,28 @@ async function reportOf(run: Parameters<typeof reportInput>[0]) {
 async function reportInput(run: {
   settings: Settings
   context: RunContext
-  mode: Mode
+  work: Work
   kestra: KestraServer | undefined
   checked: Checked
-  notes: string[]
 }): Promise<ReportInput> {
-  const { settings, context, mode, kestra, checked } = run
+  const { settings, context, work, kestra, checked } = run
   // Resources link to their pages in the Kestra UI, whose path names the tenant on tenant-scoped servers.
-  const tenantScoped = kestra && checked.state ? (await kestra.info()).tenantScoped : undefined
+  const kestraUi = kestra && checked.state ? await kestra.uiBase() : undefined
   return {
-    mode,
-    server: kestra ? settings.server : undefined,
+    mode: work.mode,
+    server: kestra?.target.server,
     tenant: settings.tenant,
     commit: context.sha,
     findings: checked.findings,
     failOn: settings.failOn,
     layout: checked.model.layout,
-    notes: [...run.notes, ...checked.notes],
+    notes: [...work.notes, ...checked.notes],
     commentKey: settings.commentKey,
     settings: settings.recorded,
     repositoryUrl: context.local
       ? undefined
       : repositoryUrl(context.serverUrl, context.owner, context.repo),
-    kestraUi:
-      tenantScoped === undefined
-        ? undefined
-        : kestraUiBase(settings.server ?? '', tenantScoped ? settings.tenant : undefined),
+    kestraUi,
     kinds: DECIDE_KINDS
   }
-}
-
-/**
- * The mode for this event (docs/modes.md#events); a fork PR without credentials gets the local checks
- * only.
- */
-function chooseMode(
-  settings: Settings,
-  target: Target,
-  context: RunContext,
-  kestra: KestraServer | undefined
-): { mode: Mode; kestra?: KestraServer; notes: string[] } {
-  const { mode } = target
-  const fork = context.pullRequest?.fork === true
-  if (fork && (settings.auth.kind === 'none' || !kestra)) {
-    const notes = kestra
-      ? [
-          'This pull request comes from a fork: GitHub passes no secrets to it, so only the local validation ran (no server checks, no plan).'
-        ]
-      : []
-    return { mode: 'validate', notes }
-  }
-  if (fork && mode === 'deploy') {
-    throw new ConfigError(
-      'mode',
-      "this pull request's head repository is not provably this repository (a fork, or a head repository GitHub no longer names), and a fork's code is never deployed to your Kestra. Plan pull requests (mode: auto or plan) and deploy from the push of the merged commit"
-    )
-  }
-  // An upgrade reads the repository only, nothing of Kestra (docs/upgrade.md#mode-upgrade).
-  if (mode === 'upgrade') return { mode, notes: [] }
-  if (mode !== 'validate' && !kestra) {
-    throw new ConfigError(
-      'server',
-      `mode '${mode}' needs the Kestra server URL; set server, or use mode: validate`
-    )
-  }
-  return { mode, kestra, notes: [] }
 }

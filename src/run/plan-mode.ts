@@ -15,7 +15,7 @@ import { countsText } from '../decide/render/headline.js'
 import { renderedReport, type ReportInput } from '../decide/render/input.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
 import { renderSummary } from '../decide/render/summary.js'
-import type { Mode, Settings } from '../model/settings.js'
+import type { Settings } from '../model/settings.js'
 import type { Target } from '../model/target.js'
 import type { Finding } from '../model/finding.js'
 import { baseCommit, baseFromApi } from '../gather/base-snapshot.js'
@@ -46,7 +46,6 @@ interface PlanModeArgs {
   snapshot: Snapshot
   /** The resource kinds of the run (the registry's). */
   kinds: readonly Kind[]
-  mode: Mode
   /** What the review reads and checks (docs/caught-at-review.md). */
   review: Pick<ReviewArgs, 'kestra' | 'names' | 'listings'>
 }
@@ -138,14 +137,12 @@ async function impactOf(args: PlanModeArgs, built: Plan, reference: Date | undef
  * files the first plan would overwrite are read through GitHub, and the plan is made again with them.
  */
 async function plannedChanges(args: PlanModeArgs, desired: PlanInput['desired']): Promise<Plan> {
-  const { target, context, ports, model, changed, state, settings } = args
+  const { target, context, ports, model, changed, state } = args
   // docs/layouts.md#a-folder-that-does-not-exist: while an input names a folder that does not exist, what the
   // repository seems to lack may be a typo's doing: nothing is planned for deletion.
   const heldBack = model.readProblems.some((problem) => problem.rule === MISSING_FOLDER)
   const input: PlanInput = {
-    ...(settings.server !== undefined && {
-      against: { server: settings.server, tenant: settings.tenant }
-    }),
+    against: args.review.kestra.target,
     namespaces: model.managedNamespaces,
     desired,
     actual: state,
@@ -169,7 +166,7 @@ async function plannedChanges(args: PlanModeArgs, desired: PlanInput['desired'])
     }
   }
   // A drift run plans the default branch's head: every difference is drift (docs/drift.md).
-  return args.mode === 'drift' ? driftPlan(built) : built
+  return args.target.work.writes === 'drift' ? driftPlan(built) : built
 }
 
 /** The plan file (the plan as JSON, shown as the output edge shows text) and the plan's outputs. */
@@ -178,8 +175,7 @@ function writePlanOutputs(args: PlanModeArgs, report: ReportInput, plan: Plan): 
   const { edge, reporter } = ports
   const planDocument = planJson(plan, {
     mode: report.mode,
-    server: settings.server ?? '',
-    tenant: settings.tenant,
+    ...args.review.kestra.target,
     commit: context.sha,
     settings: settings.recorded,
     findings: report.findings,

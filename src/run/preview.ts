@@ -57,23 +57,24 @@ async function executeTargets(
 ): Promise<RunOutcome> {
   const context = await withPullRequestOfRun(eventContext, ports)
   const pr = context.pullRequest
+  // Built where it is run: a mode that cannot run here throws then, after a preview's own work.
+  const target = () => plainTarget(settings, context, ports.kestra !== undefined)
   if (!settings.preview || !pr || pr.number <= 0 || !PREVIEW_EVENTS.includes(context.eventName)) {
-    return execute(settings, plainTarget(settings, context), context, ports, reads)
+    return execute(settings, target(), context, ports, reads)
   }
-  const target = plainTarget(settings, context)
   if (pr.action === 'closed') {
-    if (!ports.kestra) return execute(settings, target, context, ports, reads)
+    if (!ports.kestra) return execute(settings, target(), context, ports, reads)
     return closePreview(settings, context, { ...ports, kestra: ports.kestra })
   }
   const why = noPreviewReason(settings, context, ports) ?? (await notCurrentReason(context, ports))
   if (why) {
     ports.reporter.notice(`No preview: ${why}`)
-    return execute(settings, target, context, withSection(ports, noPreviewSection(why)), reads)
+    return execute(settings, target(), context, withSection(ports, noPreviewSection(why)), reads)
   }
   const preview = await deployPreview(settings, context, { ...ports, kestra: ports.kestra! }, reads)
   const outcome = await execute(
     settings,
-    target,
+    target(),
     context,
     withSection(ports, preview.section),
     reads
@@ -251,15 +252,8 @@ async function deployPreviewOnce(
   )
   const previewPorts = previewPortsOf(context, ports, preview)
   try {
-    const { tenantScoped } = await previewPorts.kestra!.info()
-    const link = (namespace: string) => ({
-      namespace,
-      url: namespaceUrl(
-        settings.server ?? '',
-        tenantScoped ? settings.tenant : undefined,
-        namespace
-      )
-    })
+    const uiBase = await previewPorts.kestra!.uiBase()
+    const link = (namespace: string) => ({ namespace, url: namespaceUrl(uiBase, namespace) })
     // This preview's namespaces the repository no longer holds are planned too, so what it removed goes;
     // another's (another repository's pull request of the same number) are not.
     const own = await ownNamespaces(

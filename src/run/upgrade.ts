@@ -6,7 +6,8 @@ import type { RunPorts } from './ports.js'
 import type { KestraServer } from '../kestra/api.js'
 import { upgradeReport } from '../decide/environments/upgrade.js'
 import type { FlowFile } from '../model/repository.js'
-import type { Mode, Settings } from '../model/settings.js'
+import type { Settings } from '../model/settings.js'
+import type { Work } from '../model/target.js'
 import type { UpgradeReport } from '../model/upgrade.js'
 
 /** The newest long-term-support line, whose refusals this action knows (docs/upgrade.md). */
@@ -24,13 +25,14 @@ export interface Upgrade {
  */
 export async function upgradeReadiness(
   settings: Settings,
-  mode: Mode,
+  work: Work,
   flows: readonly FlowFile[],
   kestra: KestraServer | undefined
 ): Promise<Upgrade | undefined> {
   const wanted = settings.upgradeCheck
-  if (wanted === 'off' && mode !== 'upgrade') return undefined
-  if (wanted === 'auto' && mode !== 'upgrade') {
+  const upgrading = work.writes === 'upgrade'
+  if (wanted === 'off' && !upgrading) return undefined
+  if (wanted === 'auto' && !upgrading) {
     const version = kestra && parseVersion((await kestra.info()).version)
     if (!version || version[0] >= 2) return undefined
   }
@@ -55,13 +57,13 @@ function upgradeBranch(target: string): string {
  * nothing is written to Kestra. The step's failure, or undefined (and nothing done in another mode).
  */
 export async function upgradeMode(
-  mode: Mode,
+  work: Work,
   settings: Settings,
   context: RunContext,
   ports: RunPorts,
   upgrade: Upgrade | undefined
 ): Promise<string | undefined> {
-  if (mode !== 'upgrade') return undefined
+  if (work.writes !== 'upgrade') return undefined
   const github = ports.drift
   if (context.eventName !== 'workflow_dispatch') {
     throw new ConfigError(

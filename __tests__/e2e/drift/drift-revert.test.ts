@@ -46,6 +46,19 @@ describe('drift watch: revert (self-heal)', () => {
     expect(after.outputs).toMatchObject({ drifted: '0', 'has-changes': 'false' })
   })
 
+  it('stores the checks and content facts in the commit marker, as every deploy does', async () => {
+    stage = await startDriftStage()
+    await stage.ui.editFlow(NS, 'solo', flow(NS, 'solo', ' (edited in the UI)'))
+    const result = await stage.drift(REVERT)
+    expect(result.exitCode, log(result)).toBe(0)
+    const marker = stage.kestra
+      .snapshot()
+      .kv.find((e) => e.namespace === NS && e.key === 'kestra-gitops-commit')?.value as {
+      checks?: Record<string, unknown>
+    }
+    expect(Object.keys(marker.checks ?? {}), log(result)).not.toHaveLength(0)
+  })
+
   it('closes the drift issue an earlier report opened once the revert leaves no drift', async () => {
     stage = await startDriftStage()
     await stage.ui.editFlow(NS, 'solo', flow(NS, 'solo', ' (edited in the UI)'))

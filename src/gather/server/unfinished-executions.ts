@@ -31,15 +31,13 @@ const NOT_TERMINATED: [state: string, since: [number, number, number]][] = [
  */
 export function readUnfinished(
   api: KestraApi & ListingsApi,
-  flows: readonly { namespace: string; id: string }[],
-  target: { server: string; tenant: string }
+  flows: readonly { namespace: string; id: string }[]
 ): Promise<Map<string, UnfinishedExecution[]>> {
   const idsOf = new Map<string, string[]>()
   for (const f of flows) idsOf.set(f.namespace, [...(idsOf.get(f.namespace) ?? []), f.id])
   return searchUnfinished(
     api,
-    [...idsOf].map(([namespace, ids]) => Promise.resolve({ namespace, ids })),
-    target
+    [...idsOf].map(([namespace, ids]) => Promise.resolve({ namespace, ids }))
   )
 }
 
@@ -53,8 +51,7 @@ export function readUnfinished(
 export function readUnfinishedOfRewritable(
   api: KestraApi & ListingsApi,
   namespaces: readonly { namespace: string; held: Promise<readonly RemoteFlow[]> }[],
-  wanted: { flows: readonly DesiredFlow[]; deleteEnabled: boolean },
-  target: { server: string; tenant: string }
+  wanted: { flows: readonly DesiredFlow[]; deleteEnabled: boolean }
 ): Promise<UnfinishedReading> {
   const sources = new Map(wanted.flows.map((f) => [flowKey(f.namespace, f.id), f.source]))
   const groups = namespaces.map(async ({ namespace, held }) => {
@@ -68,7 +65,7 @@ export function readUnfinishedOfRewritable(
     })
     return { namespace, ids }
   })
-  return searchUnfinished(api, groups, target).then(
+  return searchUnfinished(api, groups).then(
     (byFlow) => ({ byFlow }),
     (error: unknown) => ({ error })
   )
@@ -80,8 +77,7 @@ export function readUnfinishedOfRewritable(
  */
 async function searchUnfinished(
   api: KestraApi & ListingsApi,
-  groups: readonly Promise<{ namespace: string; ids: readonly string[] }>[],
-  target: { server: string; tenant: string }
+  groups: readonly Promise<{ namespace: string; ids: readonly string[] }>[]
 ): Promise<Map<string, UnfinishedExecution[]>> {
   const known = (await Promise.all(groups)).filter(({ ids }) => ids.length > 0)
   const byFlow = new Map<string, UnfinishedExecution[]>()
@@ -96,7 +92,7 @@ async function searchUnfinished(
     .map(({ namespace, ids }) => ({ namespace, flowIds: [...new Set(ids)].sort() }))
     .sort((a, b) => compareCodeUnits(a.namespace, b.namespace))
   const found = await api.executionsOf(searched, states, legacy)
-  const tenant = info.tenantScoped ? target.tenant : undefined
+  const uiBase = await api.uiBase()
   for (const execution of found.sort(byStart)) {
     if (!states.includes(execution.state)) continue
     const key = flowKey(execution.namespace, execution.flowId)
@@ -104,7 +100,7 @@ async function searchUnfinished(
     list.push({
       id: execution.id,
       state: execution.state,
-      url: executionUrl(target.server, tenant, execution)
+      url: executionUrl(uiBase, execution)
     })
     byFlow.set(key, list)
   }

@@ -50,7 +50,7 @@ export const dashboardsGather: GatherKind<GatheredDashboards> = {
     // tenant's dashboards are someone else's, never read, listed or drift (docs/dashboards.md#plan).
     const managed = found.then(async (files) => files.length > 0 || !!(await base)?.length)
     const reading = managed.then((yes) =>
-      yes && input.kestra && input.mode !== 'validate' ? readServer(input) : undefined
+      yes && input.kestra && input.work.plan ? readServer(input) : undefined
     )
     // Awaited together: a failed read rejects the whole, never unobserved.
     const [files, baseFiles, read] = await Promise.all([found, base, reading])

@@ -38,7 +38,7 @@ export const kvGather: GatherKind<GatheredKv> = {
       ...(prefix && { prefix })
     }
     const api = input.kestra
-    if (!api || input.mode === 'validate') return held
+    if (!api || !input.work.plan) return held
     const named = [...files, ...(base ?? [])].map((f) => f.namespace)
     const managed = (ns: string) =>
       isKestraNamespace(ns) && heldNamespaceIsManaged(ns, extraNamespaces)

@@ -1,7 +1,7 @@
 import type { DeploymentWrites } from '../model/deployments-port.js'
 import { ConfigError } from '../model/errors.js'
-import { apiError, httpStatus, isPermissionError } from '../github/errors.js'
-import type { RepoClient } from '../github/octokit.js'
+import { apiError, httpStatus, isPermissionError } from './errors.js'
+import type { RepoClient } from './octokit.js'
 
 /** GitHub refuses a longer status description (422). */
 const MAX_DESCRIPTION = 140

@@ -4,8 +4,8 @@ import type {
   DeploymentStatusRecord
 } from '../model/deployments-port.js'
 import { isDeciding } from '../model/verification.js'
-import { apiError, isPermissionError } from '../github/errors.js'
-import type { RepoClient } from '../github/octokit.js'
+import { apiError, isPermissionError } from './errors.js'
+import type { RepoClient } from './octokit.js'
 
 const PAGE = 100
 /** Statuses read per deployment at most; with no deciding state among them the deployment stays pending. */

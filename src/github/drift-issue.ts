@@ -1,9 +1,9 @@
-import { errorMessage } from '../../model/errors.js'
-import type { DriftIssueText, Forbidden, IssueOutcome } from '../../model/drift-port.js'
-import { apiError, httpStatus, isPermissionError } from '../../github/errors.js'
-import type { RepoClient } from '../../github/octokit.js'
-import { authoredByTheAction } from '../../github/sticky-comment.js'
-import { viewerLogin } from '../../github/identity.js'
+import { errorMessage } from '../model/errors.js'
+import type { DriftIssueText, Forbidden, IssueOutcome } from '../model/drift-port.js'
+import { apiError, httpStatus, isPermissionError } from './errors.js'
+import type { RepoClient } from './octokit.js'
+import { authoredByTheAction } from './sticky-comment.js'
+import { viewerLogin } from './identity.js'
 
 interface ListedIssue {
   number: number

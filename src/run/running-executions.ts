@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { UnfinishedGuard } from '../apply/unfinished-guard.js'
+import type { UnfinishedGuard } from '../apply/running-executions-guard.js'
 import type { FlowChange } from '../model/plan.js'
 import { readUnfinished } from '../gather/server/unfinished-executions.js'
 import type { KestraServer } from '../kestra/api.js'
@@ -22,8 +22,7 @@ export function unfinishedGuard(args: {
     policy: settings.runningExecutions,
     timeoutSeconds: settings.runningExecutionsTimeoutSeconds,
     flows,
-    read: () =>
-      readUnfinished(kestra, flows, { server: settings.server ?? '', tenant: settings.tenant }),
+    read: () => readUnfinished(kestra, flows),
     log: ports.reporter.info,
     sleep: (ms) => sleep(ms),
     now: () => ports.now().getTime()

@@ -1,7 +1,7 @@
-import { errorMessage } from '../../model/errors.js'
-import type { Forbidden, PullOutcome } from '../../model/drift-port.js'
-import { apiError, httpStatus, isPermissionError } from '../../github/errors.js'
-import { tokenRefusal, type NamedClient } from '../../github/identity.js'
+import { errorMessage } from '../model/errors.js'
+import type { Forbidden, PullOutcome } from '../model/drift-port.js'
+import { apiError, httpStatus, isPermissionError } from './errors.js'
+import { tokenRefusal, type NamedClient } from './identity.js'
 
 /** The repository setting that lets the workflow's token open pull requests. */
 const ACTIONS_SETTING =

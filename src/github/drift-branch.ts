@@ -1,7 +1,7 @@
-import type { BranchOutcome, DriftBranch } from '../../model/drift-port.js'
-import { apiError, httpStatus, isPermissionError } from '../../github/errors.js'
-import type { RepoClient } from '../../github/octokit.js'
-import { tokenRefusal, type NamedClient } from '../../github/identity.js'
+import type { BranchOutcome, DriftBranch } from '../model/drift-port.js'
+import { apiError, httpStatus, isPermissionError } from './errors.js'
+import type { RepoClient } from './octokit.js'
+import { tokenRefusal, type NamedClient } from './identity.js'
 
 const FILE_MODE = '100644'
 
