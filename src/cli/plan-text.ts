@@ -20,7 +20,6 @@ const MARK: Record<ResourceChange['action'], { sign: string; colour: keyof Palet
   unchanged: { sign: '=', colour: 'dim' }
 }
 
-/** How a deploy ended, in a terminal's words. */
 const DEPLOY_STATUS: Record<DeployStatus, string> = {
   applied: 'applied',
   'nothing-to-do': 'up to date',
@@ -65,7 +64,6 @@ function headline(report: ReportInput, deployment: DeployResult | undefined): st
   return report.plan ? `Kestra plan: ${countsText(report.plan.counts)}` : 'Kestra validation'
 }
 
-/** The deploy's last line, as the log says it. */
 function deployedLine(deployment: DeployResult, p: Palette): string {
   switch (deployment.status) {
     case 'applied':
@@ -81,7 +79,6 @@ function deployedLine(deployment: DeployResult, p: Palette): string {
   }
 }
 
-/** The verdict in the comment's words: `Validation failed: 3 errors, 1 warning`. */
 function verdict(report: ReportInput, p: Palette): string {
   const counts = findingCounts(report.findings)
   const failed = counts.error > 0 || (report.failOn === 'warning' && counts.warning > 0)
@@ -146,7 +143,6 @@ function planLines(plan: Plan, options: PlanTextOptions): string[] {
   return lines
 }
 
-/** A resource's line: the comment's summary line, with the same marks, in a terminal's words. */
 function resourceLine(r: ResourceChange, { kinds, invalid, p }: PlanTextOptions): string {
   const mark = MARK[r.action]
   const parts = [
