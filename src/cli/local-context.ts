@@ -8,9 +8,7 @@ const run = promisify(execFile)
 interface LocalContextOptions {
   cwd: string
   env: Record<string, string | undefined>
-  /** Folder for the plan file. */
   runnerTemp: string
-  /** Git ref the change starts from (`--base`). */
   base?: string
 }
 

@@ -1,5 +1,5 @@
 import { resourceName, type Plan, type ResourceChange } from '../model/plan.js'
-import { countsText, findingCounts, tallyText } from '../decide/render/headline.js'
+import { countsText, plural, tallyText, validationFailed } from '../decide/render/headline.js'
 import { deletionsText } from '../decide/render/deletions.js'
 import type { ReportInput } from '../decide/render/input.js'
 import {
@@ -80,10 +80,8 @@ function deployedLine(deployment: DeployResult, p: Palette): string {
 }
 
 function verdict(report: ReportInput, p: Palette): string {
-  const counts = findingCounts(report.findings)
-  const failed = counts.error > 0 || (report.failOn === 'warning' && counts.warning > 0)
   const tally = tallyText(report.findings)
-  return failed
+  return validationFailed(report.findings, report.failOn)
     ? `${p.red('Validation failed')}: ${tally}`
     : `${p.green('Validation passed')}: ${tally}`
 }
@@ -150,7 +148,7 @@ function resourceLine(r: ResourceChange, { kinds, invalid, p }: PlanTextOptions)
   ]
   const findings = invalid(r)
   if (findings !== undefined) {
-    parts.push(p.red(`invalid (${findings} finding${findings === 1 ? '' : 's'})`))
+    parts.push(p.red(`invalid (${plural(findings, 'finding')})`))
   }
   if (r.additions !== undefined && r.deletions !== undefined) {
     const counts = `${p.green(`+${r.additions}`)} ${p.red(`-${r.deletions}`)}`
