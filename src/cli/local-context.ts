@@ -48,7 +48,6 @@ export async function localRunContext(options: LocalContextOptions): Promise<Run
   return { ...context, eventName: 'push', push: { before, after: head, ref: '' } }
 }
 
-/** Paths under `root` with uncommitted changes (untracked files included). */
 export async function uncommittedPaths(cwd: string, root: string): Promise<string[]> {
   const status = await git(cwd, ['status', '--porcelain', '-z', '--', root])
   return (status ?? '').split('\0').filter(Boolean)
