@@ -4,7 +4,6 @@ import type { Mode } from '../model/settings.js'
 import { nearest } from '../model/nearest.js'
 import { CREDENTIAL_VARIABLES, entryOf, flagInputs, flagKind, GITHUB_ONLY } from './flags.js'
 
-/** A command line the CLI cannot run: exit status 2 with the usage text. */
 export class UsageError extends Error {
   override name = 'UsageError'
 }
@@ -17,21 +16,15 @@ export const UPGRADE_CHECK = 'upgrade-check'
 export interface CliArgs {
   /** Undefined when only `--help` was asked for. */
   command?: Mode | typeof UPGRADE_CHECK
-  /** `upgrade-check --write`: apply the mechanical rewrites in place. */
   write?: boolean
-  /** `upgrade-check --to 2.0`: the release line to check against (the `upgrade-check` input). */
   to?: string
   help: boolean
-  /** Raw values for the action inputs the flags mirror ('' when not given). */
   inputs: Partial<Record<InputName, string>>
   format: OutputFormat
   /** Undefined: decide from the terminal and NO_COLOR. */
   color?: boolean
-  /** Git ref to compare with (changed files and drift). */
   base?: string
-  /** Print each phase's detail and the outputs, not only the result. */
   verbose: boolean
-  /** `--version`: print the version and exit. */
   version: boolean
   /** `plan --detailed-exitcode`: exit 2 when the plan changes anything, 0 when not, 1 on error. */
   detailedExitCode: boolean
@@ -51,7 +44,6 @@ const COMMANDS: readonly NonNullable<CliArgs['command']>[] = [
 
 const FORMATS: readonly OutputFormat[] = ['text', 'markdown', 'json']
 
-/** The CLI's own options, beside the action inputs' flags. */
 const OWN_OPTIONS = {
   format: { type: 'string' },
   json: { type: 'boolean' },
@@ -114,10 +106,6 @@ export function wantsDetailedExitCode(argv: readonly string[]): boolean {
   )
 }
 
-/**
- * Parses `<command> [flags]` with `util.parseArgs`. Value flags take `--name value` or `--name=value`;
- * list flags repeat; switches take `--name`, `--no-name` or `--name=true|false`.
- */
 export function parseArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = {
     help: false,
@@ -171,6 +159,15 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   return args
 }
 
+const SWITCHES = {
+  help: 'help',
+  verbose: 'verbose',
+  version: 'version',
+  write: 'write',
+  'detailed-exitcode': 'detailedExitCode',
+  'auto-approve': 'autoApprove'
+} as const
+
 function readOption(
   { name: typed, rawName, value }: OptionToken,
   args: CliArgs,
@@ -182,10 +179,9 @@ function readOption(
     if (value === undefined) throw new UsageError(`option '${rawName}' needs a value`)
     return value
   }
-  if (name === 'help') {
-    args.help = switchValue(rawName, value)
-  } else if (name === 'verbose') {
-    args.verbose = switchValue(rawName, value)
+  const own = entryOf(SWITCHES, name)
+  if (own !== undefined) {
+    args[own] = switchValue(rawName, value)
   } else if (name === 'format') {
     const format = given()
     if (!(FORMATS as readonly string[]).includes(format)) {
@@ -196,18 +192,8 @@ function readOption(
     if (switchValue(rawName, value)) args.format = 'json'
   } else if (name === 'color' || name === 'no-color') {
     args.color = switchValue(rawName, value) === (name === 'color')
-  } else if (name === 'base') {
-    args.base = given()
-  } else if (name === 'version') {
-    args.version = switchValue(rawName, value)
-  } else if (name === 'to') {
-    args.to = given()
-  } else if (name === 'write') {
-    args.write = switchValue(rawName, value)
-  } else if (name === 'detailed-exitcode') {
-    args.detailedExitCode = switchValue(rawName, value)
-  } else if (name === 'auto-approve') {
-    args.autoApprove = switchValue(rawName, value)
+  } else if (name === 'base' || name === 'to') {
+    args[name] = given()
   } else {
     const negated = name.startsWith('no-') && flagKind(name.slice(3)) === 'switch'
     const input = (negated ? name.slice(3) : name) as InputName
@@ -241,7 +227,6 @@ function switchValue(rawName: string, inline: string | undefined): boolean {
   throw new UsageError(`option '${rawName}' takes no value, or true/false`)
 }
 
-/** `; did you mean '--server'?` when one name is within a few edits of `typed`, else ''. */
 function suggestion(typed: string, names: readonly string[], prefix: string): string {
   const best = nearest(typed, names)
   return best === undefined ? '' : `; did you mean '${prefix}${best}'?`

@@ -10,7 +10,6 @@ export const CREDENTIAL_VARIABLES = {
   'api-token': 'KESTRA_API_TOKEN'
 } as const satisfies Partial<Record<InputName, string>>
 
-/** Inputs a local run gives a fixed value ('' is the default). */
 export const LOCAL_VALUES = {
   // No pull request here: nothing to comment on, no reviewed plan to check, no dispatch.
   'github-token': '',
@@ -33,7 +32,6 @@ export const LOCAL_VALUES = {
 /**
  * Inputs that only mean something in GitHub Actions, and what to do locally instead. Their flags are
  * refused before anything is read: a flag the CLI silently ignored would deploy what the user did not ask
- * for.
  */
 export const GITHUB_ONLY = {
   environment:
@@ -68,12 +66,10 @@ export const NOT_LOCAL = {
     'the CLI runs no smoke executions, so it has nothing to roll back after; the deploy workflow does'
 } as const satisfies Record<keyof typeof LOCAL_VALUES, string>
 
-/** Environment variables a flag falls back to. */
 export const FLAG_VARIABLES = { server: 'KESTRA_URL' } as const satisfies Partial<
   Record<InputName, string>
 >
 
-/** `table[name]` when the table has that key, else undefined. */
 export function entryOf<Table extends object>(
   table: Table,
   name: string

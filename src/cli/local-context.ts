@@ -8,9 +8,7 @@ const run = promisify(execFile)
 interface LocalContextOptions {
   cwd: string
   env: Record<string, string | undefined>
-  /** Folder for the plan file. */
   runnerTemp: string
-  /** Git ref the change starts from (`--base`). */
   base?: string
 }
 
@@ -50,7 +48,6 @@ export async function localRunContext(options: LocalContextOptions): Promise<Run
   return { ...context, eventName: 'push', push: { before, after: head, ref: '' } }
 }
 
-/** Paths under `root` with uncommitted changes (untracked files included). */
 export async function uncommittedPaths(cwd: string, root: string): Promise<string[]> {
   const status = await git(cwd, ['status', '--porcelain', '-z', '--', root])
   return (status ?? '').split('\0').filter(Boolean)

@@ -1,5 +1,5 @@
 import { resourceName, type Plan, type ResourceChange } from '../model/plan.js'
-import { countsText, findingCounts, tallyText } from '../decide/render/headline.js'
+import { countsText, plural, tallyText, validationFailed } from '../decide/render/headline.js'
 import { deletionsText } from '../decide/render/deletions.js'
 import type { ReportInput } from '../decide/render/input.js'
 import {
@@ -20,7 +20,6 @@ const MARK: Record<ResourceChange['action'], { sign: string; colour: keyof Palet
   unchanged: { sign: '=', colour: 'dim' }
 }
 
-/** How a deploy ended, in a terminal's words. */
 const DEPLOY_STATUS: Record<DeployStatus, string> = {
   applied: 'applied',
   'nothing-to-do': 'up to date',
@@ -65,7 +64,6 @@ function headline(report: ReportInput, deployment: DeployResult | undefined): st
   return report.plan ? `Kestra plan: ${countsText(report.plan.counts)}` : 'Kestra validation'
 }
 
-/** The deploy's last line, as the log says it. */
 function deployedLine(deployment: DeployResult, p: Palette): string {
   switch (deployment.status) {
     case 'applied':
@@ -81,12 +79,9 @@ function deployedLine(deployment: DeployResult, p: Palette): string {
   }
 }
 
-/** The verdict in the comment's words: `Validation failed: 3 errors, 1 warning`. */
 function verdict(report: ReportInput, p: Palette): string {
-  const counts = findingCounts(report.findings)
-  const failed = counts.error > 0 || (report.failOn === 'warning' && counts.warning > 0)
   const tally = tallyText(report.findings)
-  return failed
+  return validationFailed(report.findings, report.failOn)
     ? `${p.red('Validation failed')}: ${tally}`
     : `${p.green('Validation passed')}: ${tally}`
 }
@@ -146,7 +141,6 @@ function planLines(plan: Plan, options: PlanTextOptions): string[] {
   return lines
 }
 
-/** A resource's line: the comment's summary line, with the same marks, in a terminal's words. */
 function resourceLine(r: ResourceChange, { kinds, invalid, p }: PlanTextOptions): string {
   const mark = MARK[r.action]
   const parts = [
@@ -154,7 +148,7 @@ function resourceLine(r: ResourceChange, { kinds, invalid, p }: PlanTextOptions)
   ]
   const findings = invalid(r)
   if (findings !== undefined) {
-    parts.push(p.red(`invalid (${findings} finding${findings === 1 ? '' : 's'})`))
+    parts.push(p.red(`invalid (${plural(findings, 'finding')})`))
   }
   if (r.additions !== undefined && r.deletions !== undefined) {
     const counts = `${p.green(`+${r.additions}`)} ${p.red(`-${r.deletions}`)}`

@@ -187,13 +187,11 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
             : err,
       palette: p
     })
-    if (args.command === UPGRADE_CHECK) {
-      progress?.clear()
-      ended = true
-      return upgradeCheckResult(args, context.workspace, result.upgrade, { out, err }, p)
-    }
     progress?.clear()
     ended = true
+    if (args.command === UPGRADE_CHECK) {
+      return upgradeCheckResult(args, context.workspace, result.upgrade, { out, err }, p)
+    }
     out(formatResult(args, deploySettings, result, p, approved !== undefined))
     if (result.failure !== undefined) return failed(result.failure)
     return args.detailedExitCode && result.outputs['has-changes'] === 'true'
@@ -212,17 +210,14 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   }
 }
 
-/** `deploy` without a terminal to ask on and without `--auto-approve`: refused before any read. */
 const NO_TERMINAL =
   "deploy asks for 'yes' on a terminal before it writes, and stdin is not a terminal. Pass --auto-approve to deploy without the question (as in CI), or run 'kestra-gitops plan' first to see what it would change"
 
-/** Where a run's findings go, in which colours. */
 interface Shown {
   findings(text: string): void
   palette: Palette
 }
 
-/** One run's result as shown: redacted, the failure in CLI words. */
 interface CliRun {
   report: ReportInput
   deployment?: DeployResult
@@ -234,7 +229,6 @@ interface CliRun {
   upgrade: RunOutcome['upgrade']
 }
 
-/** One run of the engine, its log on stderr, its findings where `shown` says. */
 async function runOnce(
   settings: Settings,
   run: {
@@ -280,7 +274,6 @@ async function runOnce(
   }
 }
 
-/** The question before a deploy's first write: where, what, and the deletions by name. */
 function deployQuestion(plan: Plan, settings: Settings, p: Palette): string {
   const deletes = plan.resources.filter((r) => r.action === 'delete')
   const named = deletes.slice(0, 10).map((r) => `${r.kind} ${inert(resourceName(r))}`)
@@ -292,7 +285,6 @@ function deployQuestion(plan: Plan, settings: Settings, p: Palette): string {
   return `\nDeploy this plan (${countsText(plan.counts)}) to ${inert(settings.server ?? '')}, tenant ${inert(settings.tenant)}?${deleting}\nOnly 'yes' deploys. Enter a value: `
 }
 
-/** The first line typed on the terminal, trimmed ('' when it closes first). */
 async function ask(io: CliIo, question: string): Promise<string> {
   io.stderr.write(question)
   const lines = createInterface({ input: io.stdin!, terminal: false })
@@ -364,7 +356,6 @@ function cliFailure(outcome: RunOutcome): string {
     : `Validation found ${tallyText(findings)} and --fail-on is warning.`
 }
 
-/** The reporter, the summary lines of the phases `titles` left out. */
 function withoutSummaries(reporter: TerminalReporter, titles: readonly string[]): TerminalReporter {
   let current = ''
   return {
@@ -389,7 +380,6 @@ function usageFailure(
   return exitCode
 }
 
-/** Each line cut at 4 KiB: stderr is the CLI's log. */
 function logLines(text: string): string {
   return text
     .split('\n')

@@ -91,13 +91,11 @@ export function cliWorkspace(cwd: string): string {
   }
 }
 
-/** The file's problems, each on its line, the file named from where the CLI was run. */
 function settingsFileMessage(error: SettingsFileError, cwd: string, workspace: string): string {
   const shown = relative(cwd, join(workspace, error.file)).split(sep).join('/')
   return error.problems.map(({ line, detail }) => `${shown}:${line}: ${detail}`).join('\n')
 }
 
-/** How a CLI user sets what the settings file may not: never the workflow's `with:`. */
 function cliWay(name: string): string {
   const variable = entryOf(CREDENTIAL_VARIABLES, name)
   if (variable) return `give it to the CLI in the environment variable ${variable}`

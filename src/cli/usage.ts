@@ -3,7 +3,6 @@ import { defaultOf, parserOf, type InputName } from '../model/inputs/declared.js
 import { cliWords, entryOf, FLAG_VARIABLES, flagInputs, flagKind, GITHUB_ONLY } from './flags.js'
 
 const WIDTH = 100
-/** Where the help text of an option starts. */
 const HELP_COLUMN = 27
 
 /** `--help`: the options that mirror the action's inputs are action.yml's, with its words and defaults. */

@@ -5,7 +5,6 @@ import { palette } from './terminal-style.js'
 import type { OutputName, Reporter } from './reporter.js'
 import type { RunnerLog } from './runner-log.js'
 
-/** Reports through the GitHub runner: its log (`log`), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY. */
 export function actionReporter(log: RunnerLog): Reporter {
   let grouped = false
   return {

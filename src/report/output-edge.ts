@@ -20,7 +20,6 @@ export class OutputEdge {
   private redactor: Redactor
   private readonly names: string[]
 
-  /** `names`: the public names of the run (public-names.ts). */
   constructor(
     private readonly credentials: Credentials,
     names: readonly string[] = []
@@ -38,7 +37,6 @@ export class OutputEdge {
     this.redactor = this.redactor.withNames(names)
   }
 
-  /** The one warning about weak credentials, against the names known so far. */
   weakCredentials(): string | undefined {
     return weakCredentialWarning(this.credentials, this.names)
   }

@@ -6,7 +6,6 @@ export function planFilePath(runnerTemp: string, commentKey: string): string {
   return join(runnerTemp, `kestra-gitops-plan-${commentKey}.json`)
 }
 
-/** Writes the plan file's text (already through the output edge); returns its path. */
 export function writePlanFile(runnerTemp: string, commentKey: string, text: string): string {
   const path = planFilePath(runnerTemp, commentKey)
   mkdirSync(runnerTemp, { recursive: true })

@@ -20,7 +20,6 @@ export interface Reporter {
   endGroup(summary?: string): void
   /** What is under way, for a terminal's progress line; '' when nothing is. The runner's log shows none. */
   progress(text: string): void
-  /** File annotations; the reporter decides how many to show. */
   annotate(findings: Finding[]): void
   setOutput(name: OutputName, value: string | number | boolean): void
   writeSummary(markdown: string): Promise<void>

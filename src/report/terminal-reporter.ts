@@ -3,7 +3,6 @@ import type { OutputName, Reporter } from './reporter.js'
 import { inert, type Palette } from './terminal-style.js'
 
 interface TerminalReporterOptions {
-  /** Progress and warnings (stderr). */
   log(text: string): void
   /** Findings, one per line: stdout when they are the result, stderr when another format is. */
   findings(text: string): void
@@ -14,9 +13,7 @@ interface TerminalReporterOptions {
   progress?: ProgressLine
 }
 
-/** A reporter for a terminal; keeps the outputs for printing at the end. */
 export interface TerminalReporter extends Reporter {
-  /** Outputs in the order they were first set. */
   outputs(): Partial<Record<OutputName, string>>
 }
 
@@ -76,7 +73,6 @@ export function findingLine(finding: Finding, p: Palette): string {
   return `${p.bold(where)} ${severity} ${inert(finding.message)} ${p.dim(`[${finding.rule}]`)}`
 }
 
-/** The outputs as `name: value` lines, as the action would set them. */
 export function outputLines(outputs: Partial<Record<OutputName, string>>, p: Palette): string {
   const entries = Object.entries(outputs)
   const width = Math.max(0, ...entries.map(([name]) => name.length))
@@ -86,7 +82,6 @@ export function outputLines(outputs: Partial<Record<OutputName, string>>, p: Pal
 }
 
 interface ProgressLineOptions {
-  /** A terminal (stderr). */
   write(text: string): void
   now(): number
   /** Nothing is shown for work that ends sooner (ms). Default 1,000. */
@@ -113,7 +108,6 @@ export class ProgressLine {
     this.text = text
   }
 
-  /** Draws the line, when something has been under way long enough. */
   tick(): void {
     if (!this.text) return
     const elapsed = this.options.now() - this.since

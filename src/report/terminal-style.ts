@@ -1,4 +1,3 @@
-/** ANSI styling for terminal output, and neutralising control characters in untrusted text. */
 export interface Palette {
   red(text: string): string
   green(text: string): string
@@ -23,15 +22,9 @@ const COLOURS: Palette = {
   bold: style(1, 22)
 }
 
-const PLAIN: Palette = {
-  red: (t) => t,
-  green: (t) => t,
-  yellow: (t) => t,
-  blue: (t) => t,
-  cyan: (t) => t,
-  dim: (t) => t,
-  bold: (t) => t
-}
+const PLAIN = Object.fromEntries(
+  Object.keys(COLOURS).map((name) => [name, (text: string) => text])
+) as unknown as Palette
 
 export function palette(colour: boolean): Palette {
   return colour ? COLOURS : PLAIN

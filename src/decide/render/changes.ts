@@ -14,17 +14,12 @@ export type Detail = 'diffs' | 'lines' | 'counts'
 
 interface ChangesOptions {
   detail: Detail
-  /** Replaces a diff body dropped for size. */
   omittedNote: string
   /** List unchanged resources by name (job summary) rather than only count them. */
   listUnchanged: boolean
-  /** Replaces the per-namespace counts when even they are too long. */
   countsOmittedNote: string
-  /** Marks resources with an error finding invalid. */
   invalid: InvalidCount
-  /** The Kestra UI's base (`<server>/ui[/<tenant>]`): each resource links to its page there. */
   kestraUi?: string
-  /** The run's kinds: what each resource's line shows. */
   kinds: readonly DecideKind[]
 }
 
@@ -127,7 +122,6 @@ function unchangedList(summary: string, unchanged: ResourceChange[]): string {
   return `<details><summary>${summary}</summary>\n\n${items.join('\n')}\n\n</details>`
 }
 
-/** What the plan's drift section says a merge will do, and what it says once a deploy has run. */
 export const DRIFT_CONSEQUENCE = {
   planned: 'Merging overwrites (or deletes) those edits; orphaned ones are kept.',
   deployed:

@@ -8,7 +8,6 @@ import type { CommentInput } from './input.js'
 import { commentMarker, planMarkerLine, runLine } from '../../model/markdown/comment-markers.js'
 import { planRecord } from '../../model/plan-record.js'
 
-/** The Deployed section belongs to the same comment; re-exported for the deploy step. */
 export { upsertDeployedSection } from './deployed.js'
 
 const COMMENT_BUDGET = 60_000

@@ -3,7 +3,6 @@ import { resourceName, type Plan } from '../../model/plan.js'
 /** How many deletions the line under the headline names (docs/comment.md#deletions). */
 const NAMED = 10
 
-/** `kind name` of every resource the plan deletes, in plan order. */
 export function deletionNames(plan: Plan): string[] {
   return plan.resources
     .filter((r) => r.action === 'delete')

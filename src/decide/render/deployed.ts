@@ -10,7 +10,6 @@ import { scanLines } from '../../model/markdown/fence.js'
 
 const TRUNCATED = '_… more results are in the job summary of the deploy run._'
 
-/** The Deployed section's heading: a section of the comment like each namespace's, not above them. */
 export const DEPLOYED_HEADING = '#### Deployed'
 
 /**
@@ -70,7 +69,6 @@ function withoutDeployedSection(body: string): string {
   return rest === '' ? kept : kept + (rest.startsWith('\n') ? rest : `\n${rest}`)
 }
 
-/** The longest prefix of whole lines within `room` that ends outside any fence and `<details>`. */
 function cutAtSafeLine(markdown: string, room: number): string {
   let length = 0
   let depth = 0

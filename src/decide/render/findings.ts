@@ -8,16 +8,13 @@ const SEVERITY_LABEL: Record<Finding['severity'], string> = {
   notice: 'ℹ️ notice'
 }
 
-/** Most severe first, then by file and line. */
 function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareFindings(a, b)
   )
 }
 
-/** Where findings link to: the file at the commit planned, on GitHub. */
 interface SourceLink {
-  /** `https://github.com/<owner>/<repo>` */
   repositoryUrl: string
   commit: string
 }
@@ -56,7 +53,6 @@ export function findingsSection(
   return head + rows.join('') + (omitted > 0 ? `\n\n${omittedNote(omitted, omittedWhere)}` : '')
 }
 
-/** The repository's web address, or undefined when the parts do not make a plain http(s) URL. */
 export function repositoryUrl(serverUrl: string, owner: string, repo: string): string | undefined {
   if (!/^https?:\/\/[A-Za-z0-9.:-]+(\/[A-Za-z0-9._~-]+)*\/?$/.test(serverUrl)) return undefined
   if (!owner || !repo) return undefined

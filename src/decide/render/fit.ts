@@ -10,7 +10,6 @@ const SEPARATOR = '\n\n'
 
 interface Fitted {
   text: string
-  /** How many shrinkables had to be reduced. */
   reduced: number
 }
 

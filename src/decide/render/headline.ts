@@ -5,7 +5,6 @@ import type { Finding } from '../../model/finding.js'
 import { escapeText, commitText } from '../../model/markdown/escape.js'
 import type { ReportInput } from './input.js'
 
-/** `N to create, N to update, N to delete, N unchanged`, plus orphaned and drifted when non-zero. */
 export function countsText(counts: PlanCounts): string {
   const parts = [
     `${counts.create} to create`,
@@ -24,14 +23,10 @@ export function findingCounts(findings: readonly Finding[]): Record<Finding['sev
   return counts
 }
 
-function plural(n: number, word: string): string {
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`
 }
 
-/**
- * `3 errors, 1 warning` (and notices when there are any): the verdict's counts in the same words in the
- * comment, the summary, the log and the CLI's text.
- */
 export function tallyText(findings: readonly Finding[]): string {
   const counts = findingCounts(findings)
   const tally = [plural(counts.error, 'error'), plural(counts.warning, 'warning')]
@@ -39,10 +34,16 @@ export function tallyText(findings: readonly Finding[]): string {
   return tally.join(', ')
 }
 
-function verdictLine(findings: readonly Finding[], failOn: 'error' | 'warning'): string {
+export function validationFailed(findings: readonly Finding[], failOn = 'error'): boolean {
   const counts = findingCounts(findings)
-  const failed = counts.error > 0 || (failOn === 'warning' && counts.warning > 0)
-  return `${failed ? '❌ **Validation failed**' : '✅ **Validation passed**'}: ${tallyText(findings)}`
+  return counts.error > 0 || (failOn === 'warning' && counts.warning > 0)
+}
+
+function verdictLine(findings: readonly Finding[], failOn: 'error' | 'warning'): string {
+  const verdict = validationFailed(findings, failOn)
+    ? '❌ **Validation failed**'
+    : '✅ **Validation passed**'
+  return `${verdict}: ${tallyText(findings)}`
 }
 
 /**
@@ -89,7 +90,6 @@ export function title(input: ReportInput): string {
  */
 type DeployOutcome = DeployStatus | 'rolled-back' | 'rollback-incomplete'
 
-/** A deploy's outcome as its headline says it. */
 const DEPLOY_OUTCOME: Record<DeployOutcome, string> = {
   applied: '✅ applied',
   'nothing-to-do': '✅ up to date',
@@ -109,10 +109,6 @@ export function deployTitle(status: DeployOutcome, detail: string, commentKey?: 
 
 const HEADLINE = /^### Kestra (plan|validation|deploy)\b/
 
-/**
- * The document with `headline` in place of its own: the first line, or the second after a comment
- * marker. A document without one gets `headline` there.
- */
 export function withHeadline(markdown: string, headline: string): string {
   const lines = markdown.split('\n')
   const at = lines[0]?.startsWith('<!--') ? 1 : 0
@@ -135,8 +131,6 @@ export function noteLines(notes: readonly string[] | undefined): string[] {
   return (notes ?? []).map((note) => `> ${escapeText(note)}`)
 }
 
-/** `2 executions not finished`. */
 export function unfinishedText(executions: readonly unknown[]): string {
-  const n = executions.length
-  return `${n} execution${n === 1 ? '' : 's'} not finished`
+  return `${plural(executions.length, 'execution')} not finished`
 }

@@ -4,18 +4,14 @@ import type { Finding } from '../../model/finding.js'
 import type { DecideKind } from '../kind.js'
 import type { UpgradeReport } from '../../model/upgrade.js'
 
-/** What both the PR comment and the job summary show. */
 export interface ReportInput {
   mode: Mode
-  /** Kestra base URL; undefined when no server is configured. */
   server?: string
   tenant: string
-  /** Full sha of the planned commit. */
   commit: string
   findings: readonly Finding[]
   /** Undefined in validate mode or when no plan could be computed. */
   plan?: Plan
-  /** `warning` turns warnings into a failing verdict too. Default `error`. */
   failOn?: 'error' | 'warning'
   /** The repository layout the run read, and why (docs/layouts.md#auto). */
   layout?: { layout: string; reason: string }
@@ -29,7 +25,6 @@ export interface ReportInput {
   settings?: Readonly<Record<string, string>>
   /** The Kestra UI's base, `<server>/ui/<tenant>` (or `<server>/ui` on 0.x): resources link to their pages. */
   kestraUi?: string
-  /** The run's resource kinds (the registry's): the counts table's rows, what each resource's line shows. */
   kinds: readonly DecideKind[]
   /** Upgrade readiness (docs/upgrade.md): the folded section, when `upgrade-check` asks for it. */
   upgrade?: UpgradeReport

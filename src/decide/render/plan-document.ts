@@ -3,7 +3,7 @@ import { compareFindings } from '../../model/finding.js'
 import { resourceName, type ResourceChange } from '../../model/plan.js'
 import type { DeployResult } from '../../model/result.js'
 import { kindOf } from '../kind.js'
-import { findingCounts } from './headline.js'
+import { findingCounts, validationFailed } from './headline.js'
 import { deletionNames } from './deletions.js'
 import type { ReportInput } from './input.js'
 import { invalidCounts, kestraPageOf, kindMarks } from './resource.js'
@@ -29,28 +29,19 @@ const countsSchema = z.object({
 /** Its identity (`id`, `path`, `key`) and details are the plan file's (docs/inputs.md#plan-file). */
 const resourceSchema = z.looseObject({
   kind: z.string(),
-  /** Absent for a tenant-wide resource. */
   namespace: z.string().optional(),
-  /** `namespace.id`, `namespace:path`: as the comment names it. */
   name: z.string(),
   action: z.enum(ACTIONS),
-  /** The server's current revision of a flow it holds (the kind's plan-file details). */
   revision: z.number().optional(),
   drifted: z.boolean(),
-  /** How many findings concern it, when one is an error: the comment's `invalid` mark. */
   invalid_findings: z.number().optional(),
   additions: z.number().optional(),
   deletions: z.number().optional(),
   diff_omitted: z.enum(['binary', 'too-large']).optional(),
-  /** The unified diff the comment folds under the resource's line. */
   diff: z.string().optional(),
-  /** The marks of its line in the comment and the text output (`rev 3 → 4`, `📞 called by 2 flows`…). */
   marks: z.array(z.string()),
-  /** What the kind says of it in plain text (why an orphan is kept…). */
   remark: z.string().optional(),
-  /** Its page in the Kestra UI, when the server holds it. */
   page: z.string().optional(),
-  /** The kind's review, as data: a flow's callers, trigger changes, missing names, executions. */
   review: z.record(z.string(), z.unknown()).optional()
 })
 
@@ -80,15 +71,12 @@ export const planDocumentSchema = z.object({
   commit: z.string(),
   layout: z.object({ layout: z.string(), reason: z.string() }).nullable(),
   notes: z.array(z.string()),
-  /** The settings the plan ran with, as its marker records them: never a credential. */
   settings: z.record(z.string(), z.string()),
   fingerprint: z.string().nullable(),
   counts: countsSchema.nullable(),
-  /** The resources the plan deletes, as the line under the comment's headline names them. */
   deletions: z.array(z.string()),
   resources: z.array(resourceSchema),
   findings: z.array(findingSchema),
-  /** The action's outputs of the run (the plan file's path left out). */
   outputs: z.record(z.string(), z.string()),
   failure: z.string().nullable(),
   deployment: z
@@ -112,7 +100,6 @@ export const planDocumentSchema = z.object({
 type PlanDocument = z.infer<typeof planDocumentSchema>
 
 interface DocumentRun {
-  /** The action's outputs. */
   outputs: Readonly<Record<string, string>>
   failure?: string
   deployment?: DeployResult
@@ -128,7 +115,7 @@ export function planDocument(report: ReportInput, run: DocumentRun): PlanDocumen
     format_version: FORMAT_VERSION,
     command: report.mode,
     verdict: {
-      passed: !(counts.error > 0 || (failOn === 'warning' && counts.warning > 0)),
+      passed: !validationFailed(report.findings, failOn),
       fail_on: failOn,
       errors: counts.error,
       warnings: counts.warning,

@@ -5,6 +5,7 @@ import { kindOf, type DecideKind } from '../kind.js'
 import type { Finding } from '../../model/finding.js'
 import { escapeHtml, escapeText } from '../../model/markdown/escape.js'
 import { fence } from '../../model/markdown/fence.js'
+import { plural } from './headline.js'
 
 const ACTION_LABEL: Record<ResourceChange['action'], string> = {
   create: '🟢 create',
@@ -35,10 +36,8 @@ export function invalidCounts(findings: readonly Finding[]): InvalidCount {
   }
 }
 
-/** What a resource's line needs besides the resource: its findings, its kind, the Kestra UI's base. */
 interface LineLinks {
   invalid?: InvalidCount
-  /** The run's kinds: each says what its lines show (`marks`) and where its resources live in the UI. */
   kinds: readonly DecideKind[]
   kestraUi?: string
 }
@@ -50,8 +49,7 @@ interface LineLinks {
 export function summaryLine(r: ResourceChange, links: LineLinks): string {
   const findings = links.invalid?.(r)
   const parts = [`${ACTION_LABEL[r.action]} ${r.kind} <b>${escapeText(resourceName(r))}</b>`]
-  if (findings !== undefined)
-    parts.push(`❌ invalid (${findings} finding${findings === 1 ? '' : 's'})`)
+  if (findings !== undefined) parts.push(`❌ invalid (${plural(findings, 'finding')})`)
   const counts = lineCounts(r)
   if (counts) parts.push(counts)
   parts.push(...kindMarks(links.kinds, r))
@@ -76,12 +74,10 @@ export function kestraPageOf(
   return kindOf(kinds, r).kestraPage?.(r, kestraUi)
 }
 
-/** What the change's kind says on its line beyond its diff's line counts (`DecideKind.marks`). */
 export function kindMarks(kinds: readonly DecideKind[], r: ResourceChange): string[] {
   return kindOf(kinds, r).marks?.(r) ?? []
 }
 
-/** What the change's kind says above its diff (`DecideKind.above`): escaped Markdown paragraphs. */
 export function kindAbove(kinds: readonly DecideKind[], r: ResourceChange): string[] {
   return kindOf(kinds, r).above?.(r) ?? []
 }
@@ -92,7 +88,6 @@ function lineCounts(r: ResourceChange): string | undefined {
   return r.diffOmitted === 'too-large' ? `${counts} lines, diff omitted: too large` : counts
 }
 
-/** The `<details>` block of a written resource, with its diff or the reason it has none. */
 export function detailsBlock(
   r: ResourceChange,
   links: LineLinks,

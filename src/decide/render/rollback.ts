@@ -49,7 +49,6 @@ export function rollbackSection(result: RollbackResult): string {
   return [...lines, '', table].join('\n')
 }
 
-/** The rollback in words for the step's error: what is back, and each thing left at the deployed version. */
 export function rollbackAccount(result: RollbackResult): string {
   if (result.rolledBack === 'true') {
     return 'The deploy was rolled back: every resource it changed is back as it was before, and the deployed-commit marker too.'
@@ -62,7 +61,6 @@ export function rollbackAccount(result: RollbackResult): string {
   ].join('\n')
 }
 
-/** The phase's line: "complete" only when everything is back. */
 export function rollbackLine(done: RollbackResult): string {
   const back = done.resources.filter((r) => r.result === 'restored').length
   return done.rolledBack === 'true'

@@ -73,7 +73,6 @@ export function renderSummary(input: SummaryInput): string {
   )
 }
 
-/** A row per kind with changes in namespaces, in the run's order; a tenant-wide kind's rows are its sections. */
 function countsTable(plan: Plan, kinds: readonly DecideKind[]): string {
   const row = (label: string, c: PlanCounts) =>
     `| ${label} | ${c.create} | ${c.update} | ${c.delete} | ${c.orphaned} | ${c.unchanged} | ${c.drifted} |`

@@ -20,7 +20,6 @@ export type ElsewhereWay = (name: string) => string
 
 const IN_THE_WORKFLOW: ElsewhereWay = () => `set it in the workflow's 'with:'`
 
-/** One input's value in the settings file, as text an input would hold, and the line it is on. */
 interface FileSetting {
   text: string
   line: number

@@ -1,6 +1,5 @@
 import { ConfigError } from '../errors.js'
 
-/** How an input's text becomes its value. */
 export interface InputParser<T> {
   /**
    * The value of `raw` (the input's default when it was left blank), or a ConfigError naming the
@@ -15,7 +14,6 @@ export interface InputParser<T> {
 
 export type ParsedBy<P> = P extends InputParser<infer T> ? T : never
 
-/** One of a few words, in any case. */
 export function choice<const T extends string>(...values: [T, ...T[]]): InputParser<T> {
   return {
     shape: 'value',
@@ -54,7 +52,6 @@ const boolean: InputParser<boolean> = {
   }
 }
 
-/** One value checked by `parse`, shown as `placeholder` in usage text. */
 export function text<T>(placeholder: string, parse: InputParser<T>['parse']): InputParser<T> {
   return { shape: 'value', placeholder, parse }
 }
@@ -84,7 +81,6 @@ export function lineByLine<T extends object>(
   )
 }
 
-/** The non-blank lines that are not `#` comments, trimmed. */
 export function contentLines(raw: string): string[] {
   return raw
     .split(/\r?\n/)

@@ -69,7 +69,6 @@ export function readableUtc(iso: string): string {
   return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`
 }
 
-/** A column of a Markdown table: its heading and each row's cell (Markdown, escaped by the caller). */
 export interface Column<Row> {
   title: string
   cell(row: Row): string

@@ -2,7 +2,6 @@ import { base64Whole } from './text-encodings.js'
 
 /** What no output may show: every secret the run was given (docs/security.md). */
 export interface Credentials {
-  /** Passwords and tokens, as given, each with the input (or variable) that holds it. */
   secrets: readonly Secret[]
   /** The Basic pair, whose `user:password` base64 value is a credential of its own. */
   basic?: { username: string; password: string }

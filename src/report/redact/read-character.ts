@@ -1,6 +1,5 @@
 import { characterEntities } from 'character-entities'
 
-/** One character as a reader can read it at a position: its code point and where its spelling ends. */
 interface Reading {
   code: number
   end: number

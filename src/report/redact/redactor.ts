@@ -21,7 +21,6 @@ export const MIN_REDACTED_CHARACTERS = 4
 /** The longest spelling of one character (`&#x0001F600;`, two layers of escapes), to size the search for names. */
 const WIDEST_SPELLING = 16
 
-/** Replaces every spelling of a credential that is not part of a public name by `***`. */
 export interface Redactor {
   text(text: string): string
   /** The same credentials, with more names that the run shows as they are (docs/security.md). */

@@ -7,7 +7,6 @@ import { readCharacter } from './read-character.js'
  */
 const SKIPPED = new Set([0x0a, 0x0d, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x00ad, 0x00])
 
-/** Units at which an escape starts. */
 const INTRODUCERS = [0x5c, 0x26, 0x25]
 const PLUS = 0x2b
 /** Where a fold (white space around a line break) or a single-quoted scalar's `''` starts. */
@@ -24,7 +23,6 @@ export function needleOf(text: string): Needle {
   return [...text].map((c) => c.codePointAt(0)!).filter((code) => !SKIPPED.has(code))
 }
 
-/** Needles indexed by their first code point, longest first. */
 export interface NeedleIndex {
   byFirst: Map<number, Needle[]>
   /**
@@ -110,7 +108,6 @@ export function eachCandidate(
 
 export type Span = [start: number, end: number]
 
-/** Where the longest needle spelled from `at` ends, or -1. */
 export function spellingAt(text: string, at: number, index: NeedleIndex): number {
   const unit = text.charCodeAt(at)
   const readings =
@@ -133,7 +130,6 @@ interface Attempt {
   failed?: Set<number>
 }
 
-/** Where `needle[k…]` spelled from `at` ends, or -1. */
 function rest(text: string, at: number, needle: Needle, k: number, attempt: Attempt): number {
   if (k === needle.length) return at
   const unit = text.charCodeAt(at)

@@ -3,7 +3,6 @@ import type { Span } from './spelling.js'
 /** Text read from bytes as UTF-16, and where each of its spans lies in the bytes. */
 interface Utf16View {
   text: string
-  /** The bytes `[start, end)` that spell the view's span. */
   bytesOf(span: Span): Span
 }
 
