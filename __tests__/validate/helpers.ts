@@ -5,7 +5,7 @@ import {
   readProblemFindings,
   type KestraVersion,
   type RepositoryReading
-} from '../../src/decide/validate/index.js'
+} from '../../src/kinds/flows/decide-validate.js'
 import { namespaceFiles } from '../../src/kinds/files/index.js'
 import { flows } from '../../src/kinds/flows/index.js'
 

@@ -29,15 +29,15 @@ import {
   readProblemFindings,
   referenceFindings,
   type RepositoryReading
-} from '../decide/validate/index.js'
-import { knownResources } from '../decide/validate/references.js'
-import { unmanagedFindings } from '../decide/validate/index.js'
+} from '../kinds/flows/decide-validate.js'
+import { knownResources } from '../kinds/flows/decide-references.js'
+import { unmanagedFindings } from '../kinds/flows/decide-validate.js'
 import { demoteUnchangedErrors, failureMessage, sortFindings } from '../decide/validate/verdict.js'
 import { tallyText } from '../decide/render/headline.js'
 import { phase } from '../report/phase.js'
 import type { Kind } from '../kinds/kind.js'
 import type { RunPorts } from './ports.js'
-import { Sending } from '../decide/environments/sent-model.js'
+import { Sending } from '../kinds/flows/decide-sent.js'
 
 /** The phases whose summary line is also in the report (its repository note and verdict). */
 export const LOADING = 'Loading the repository'

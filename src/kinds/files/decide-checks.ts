@@ -1,5 +1,5 @@
 import type { NamespaceFileEntry } from '../../model/repository.js'
-import type { RepositoryReading } from '../../decide/validate/index.js'
+import type { RepositoryReading } from '../flows/decide-validate.js'
 import { MAX_FILE_BYTES } from '../../model/content.js'
 import { fileKey } from '../../model/targets.js'
 import { type Finding, type Severity } from '../../model/finding.js'

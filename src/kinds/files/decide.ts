@@ -1,7 +1,7 @@
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
 import type { RepositoryShape } from '../../model/drift.js'
 import { repositoryPath } from '../../model/repository-paths.js'
-import type { RepositoryReading } from '../../decide/validate/index.js'
+import type { RepositoryReading } from '../flows/decide-validate.js'
 import { fileFindings } from './decide-checks.js'
 import {
   actionOf,

@@ -11,8 +11,8 @@ import {
   SCHEMA_RELEASES,
   type SchemaRelease
 } from './decide-schema.js'
-import { duplicateFlowFindings, type FlowIdentity } from '../../decide/validate/identity.js'
-import { checkFlow, type RepositoryReading } from '../../decide/validate/index.js'
+import { duplicateFlowFindings, type FlowIdentity } from './decide-identity.js'
+import { checkFlow, type RepositoryReading } from './decide-validate.js'
 import { locateKestraPath } from '../../decide/validate/kestra-path.js'
 
 /**

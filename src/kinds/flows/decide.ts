@@ -1,8 +1,8 @@
-import { FLOW_ID_PATTERN } from '../../decide/validate/identity.js'
+import { FLOW_ID_PATTERN } from './decide-identity.js'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
 import type { RepositoryShape } from '../../model/drift.js'
 import { repositoryPath } from '../../model/repository-paths.js'
-import type { RepositoryReading } from '../../decide/validate/index.js'
+import type { RepositoryReading } from './decide-validate.js'
 import { flowFindings } from './decide-checks.js'
 import { impactMarks, impactText, reviewData, reviewMarks, reviewText } from './decide-render.js'
 import {
