@@ -49,11 +49,10 @@ interface ValidateOptions {
 }
 
 /**
- * What flows and namespace files are checked on while their reading is still the pipeline's
- * (docs/kinds.md): the repository as read, the flow checks already run as it was read, the server's
- * version and verdicts. Each of the two kinds' `validate` takes it.
+ * What the flows' checks take of the run's walk (docs/kinds.md): the repository as read, the flow checks
+ * already run as it was read, the server's version and verdicts.
  */
-export interface RepositoryReading extends ValidateOptions {
+export interface FlowsHeld extends ValidateOptions {
   model: RepoModel
   /**
    * `checkFlow`'s result for flows checked as they were read (with the same layout), so their syntax

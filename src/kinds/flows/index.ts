@@ -3,13 +3,38 @@ import type { FlowChange } from '../../model/plan.js'
 import { flowsApply } from './apply.js'
 import { flowsRollback } from './apply-restore.js'
 import { flowsDecide } from './decide.js'
+import type { FlowsHeld } from './decide-validate.js'
+import { flowsGather } from './gather.js'
 
-/**
- * Flows: checked, written and restored by this module; read and planned by the pipeline's code still
- * (docs/kinds.md).
- */
-export const flows: Kind<unknown, FlowChange> = {
+/** Flows (docs/kinds.md): read by the run's one walk, with namespace files. */
+export const flows: Kind<FlowsHeld, FlowChange> = {
+  gather: flowsGather,
   decide: flowsDecide,
   apply: flowsApply,
   rollback: flowsRollback
 }
+
+// What run/ still takes of flows by name (docs/kinds.md#what-run-still-takes-of-flows).
+export { callGraph } from './decide-call-graph.js'
+export { withImpact, type CallEdge } from './decide-impact.js'
+export { checkNames } from './decide-missing-names.js'
+export { knownResources } from './decide-references.js'
+export { withReview } from './decide-review.js'
+export { Sending } from './decide-sent.js'
+export {
+  callSites,
+  changedContracts,
+  reviewContracts,
+  type CallSite
+} from './decide-subflow-contracts.js'
+export { upgradeReport } from './decide-upgrade.js'
+export {
+  checkFlow,
+  confirmReusedChecks,
+  readProblemFindings,
+  referenceFindings,
+  unmanagedFindings
+} from './decide-validate.js'
+export { guardUnfinished, type UnfinishedGuard } from './apply-unfinished-guard.js'
+export { readPinnedRevisions } from './gather-pinned-revisions.js'
+export { outsideUsers } from './gather-users.js'
