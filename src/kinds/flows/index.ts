@@ -14,27 +14,19 @@ export const flows: Kind<FlowsHeld, FlowChange> = {
   rollback: flowsRollback
 }
 
-// What run/ still takes of flows by name (docs/kinds.md#what-run-still-takes-of-flows).
+// What run/ still takes of flows by name (docs/kinds.md#what-run-still-takes-of-flows), named one by one
+// so that an export nothing uses is still found.
 export { callGraph } from './decide-call-graph.js'
 export { withImpact, type CallEdge } from './decide-impact.js'
 export { checkNames } from './decide-missing-names.js'
 export { knownResources } from './decide-references.js'
 export { withReview } from './decide-review.js'
 export { Sending } from './decide-sent.js'
-export {
-  callSites,
-  changedContracts,
-  reviewContracts,
-  type CallSite
-} from './decide-subflow-contracts.js'
+export { callSites, changedContracts, reviewContracts } from './decide-subflow-contracts.js'
+export { type CallSite } from './decide-subflow-contracts.js'
 export { upgradeReport } from './decide-upgrade.js'
-export {
-  checkFlow,
-  confirmReusedChecks,
-  readProblemFindings,
-  referenceFindings,
-  unmanagedFindings
-} from './decide-validate.js'
+export { checkFlow, confirmReusedChecks, referenceFindings } from './decide-validate.js'
+export { readProblemFindings, unmanagedFindings } from './decide-validate.js'
 export { guardUnfinished, type UnfinishedGuard } from './apply-unfinished-guard.js'
 export { readPinnedRevisions } from './gather-pinned-revisions.js'
 export { outsideUsers } from './gather-users.js'
