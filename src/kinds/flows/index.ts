@@ -4,11 +4,10 @@ import { flowsApply } from './apply.js'
 import { flowsRollback } from './apply-restore.js'
 import { flowsDecide } from './decide.js'
 import type { FlowsHeld } from './decide-validate.js'
-import { flowsGather } from './gather.js'
 
 /** Flows (docs/kinds.md): read by the run's one walk, with namespace files. */
 export const flows: Kind<FlowsHeld, FlowChange> = {
-  gather: flowsGather,
+  gather: { name: 'flow', fromWalk: (walk) => walk },
   decide: flowsDecide,
   apply: flowsApply,
   rollback: flowsRollback
