@@ -172,6 +172,22 @@ module.exports = {
       to: { path: `${IO_BUILTINS}|${IO_PACKAGES}|${IO_FOLDERS}`, reachable: true }
     },
     {
+      name: 'phases-name-no-kind',
+      comment:
+        'gather/, decide/ and apply/ are generic: they never import a kind, whose parts run/ hands them from the registry (docs/kinds.md).',
+      severity: 'error',
+      from: { path: '^src/(gather|decide|apply)/' },
+      to: { path: '^src/kinds/' }
+    },
+    {
+      name: 'kind-not-another-kind',
+      comment:
+        "A kind's folder never imports another kind's: what two kinds share is a typed relation the registry wires (docs/kinds.md).",
+      severity: 'error',
+      from: { path: '^src/kinds/([^/]+)/' },
+      to: { path: '^src/kinds/[^/]+/', pathNot: '^src/kinds/$1/' }
+    },
+    {
       name: 'run-wires-only',
       comment:
         'run/ wires the phases: it reads and writes nothing itself (files, processes, network), gather/, apply/ and report/ do.',

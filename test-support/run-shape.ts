@@ -126,6 +126,8 @@ export function phaseCallbacks(root: string): Callback[] {
     const value = type.getNonNullableType()
     if (value.isUnion()) return value.types.flatMap((member) => callables(member, depth))
     if (value.getCallSignatures().length > 0) return ['']
+    // A tuple is a list, as an array is (a library's type): its methods are no callback.
+    if (checker.isTupleType(value)) return []
     const file = declaredIn(value)
     const library = file !== undefined && !file.startsWith('src/')
     // An instance of a class carries its own behaviour (a phase's object, not a callback of run/).

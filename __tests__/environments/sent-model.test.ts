@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { Sending } from '../../src/decide/environments/sent-model.js'
+import { Sending } from '../../src/kinds/flows/decide-sent.js'
 import type { ActualNamespace, BaseSnapshot } from '../../src/model/plan-input.js'
 import type { RepoModel } from '../../src/model/repository.js'
 

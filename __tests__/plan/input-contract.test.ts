@@ -9,7 +9,7 @@ import {
   refusal,
   sameInputs,
   type DeclaredInput
-} from '../../src/decide/plan/input-contract.js'
+} from '../../src/kinds/flows/decide-input-contract.js'
 
 const input = (type: string, extra: Partial<DeclaredInput> = {}): DeclaredInput => ({
   id: 'x',

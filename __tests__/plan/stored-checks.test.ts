@@ -8,9 +8,9 @@ import { reusedFlowFile } from '../../src/model/flow-file.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { checksToStore } from '../../src/gather/stored-checks.js'
-import { checkFlow } from '../../src/decide/validate/index.js'
+import { checkFlow } from '../../src/kinds/flows/decide-validate.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
-import { Sending } from '../../src/decide/environments/sent-model.js'
+import { Sending } from '../../src/kinds/flows/decide-sent.js'
 import {
   checkDigest,
   entriesWithin,

@@ -4,8 +4,8 @@ import { compareFindings, type Finding } from '../../src/model/finding.js'
 import {
   readProblemFindings,
   type KestraVersion,
-  type RepositoryReading
-} from '../../src/decide/validate/index.js'
+  type FlowsHeld
+} from '../../src/kinds/flows/decide-validate.js'
 import { namespaceFiles } from '../../src/kinds/files/index.js'
 import { flows } from '../../src/kinds/flows/index.js'
 
@@ -34,9 +34,9 @@ export function model(flows: FlowFile[], files: NamespaceFileEntry[] = []): Repo
 /** Every local check of a repository, as a run makes them: its read problems and each kind's findings. */
 export function validateRepository(
   repository: RepoModel,
-  options: Omit<RepositoryReading, 'model'> = {}
+  options: Omit<FlowsHeld, 'model'> = {}
 ): Finding[] {
-  const reading: RepositoryReading = { model: repository, ...options }
+  const reading: FlowsHeld = { model: repository, ...options }
   return [
     ...readProblemFindings(repository),
     ...[namespaceFiles, flows].flatMap((kind) => kind.decide.validate?.(reading) ?? [])

@@ -4,9 +4,9 @@
  */
 import { Agent, request } from 'undici'
 import { buildPlan } from '../../src/decide/plan/build.js'
-import { callGraph } from '../../src/decide/plan/call-graph.js'
-import { collectReferences } from '../../src/decide/validate/references.js'
-import { withImpact } from '../../src/decide/plan/impact.js'
+import { callGraph } from '../../src/kinds/flows/decide-call-graph.js'
+import { collectReferences } from '../../src/kinds/flows/decide-references.js'
+import { withImpact } from '../../src/kinds/flows/decide-impact.js'
 import type { ActualNamespace } from '../../src/model/plan-input.js'
 import type { Plan } from '../../src/model/plan.js'
 import { commitTime } from '../../src/gather/repo/git-tree.js'

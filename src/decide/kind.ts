@@ -11,8 +11,8 @@ export interface KindPlanOptions {
   /** Workspace-relative paths changed by the PR or push; undefined when every file counts as changed. */
   changedFiles: ReadonlySet<string> | undefined
   limits: DiffLimits
-  /** The pipeline's plan input, what a kind whose reading is not yet its own plans from (`pipelineReading`). */
-  pipeline?: PlanInput
+  /** What the run's one walk of the repository wants and the server holds (flows and namespace files plan from it). */
+  input?: PlanInput
 }
 
 /**
@@ -41,11 +41,6 @@ export interface DecideKind<C extends ResourceChange = ResourceChange, H = unkno
   review?(change: C): Record<string, unknown> | undefined
   /** The change's page in the Kestra UI whose base is `kestraUi` (docs/comment.md#links-to-kestra). */
   kestraPage?(change: C, kestraUi: string): string
-  /**
-   * Its reading is still the pipeline's (docs/kinds.md#what-is-not-yet-behind-the-interface): it has no
-   * gathered value, its `plan` reads `KindPlanOptions.pipeline` and its `validate` the repository's reading.
-   */
-  readonly pipelineReading?: true
   /** Its identity inside a namespace (a flow's id, a file's path): plans sort by it. */
   idOf(change: C): string
   /** The plan file's identity field of a change (`id`, `path`…). */
@@ -56,8 +51,8 @@ export interface DecideKind<C extends ResourceChange = ResourceChange, H = unkno
   fingerprintOf(change: C): unknown[]
   /** Local and server findings on what the kind gathered (its `GatherKind`'s value). */
   validate?(held: H): Finding[]
-  /** Its changes from what it gathered; each tenant-wide change carries the kind's `section`. */
-  plan?(held: H, options: KindPlanOptions): C[]
+  /** Its changes from what it gathered (undefined: nothing was); each tenant-wide change carries the kind's `section`. */
+  plan?(held: H | undefined, options: KindPlanOptions): C[]
   /** The server's text of a change, as the drift watch shows it and brings it back to Git (docs/drift.md). */
   serverText?(change: C): string | undefined
   /**

@@ -212,7 +212,7 @@ export function gather(input: GatherInput): Gathering {
     : undefined
   const workTree = new WorkTree(context.workspace, settings.root, index)
   const kindsReading = input.kinds.map(async (kind) => {
-    const held = await kind.gather({
+    const held = await kind.gather?.({
       settings,
       target,
       work,

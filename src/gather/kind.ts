@@ -1,6 +1,9 @@
 import type { KestraApi, ListingsApi } from '../kestra/api.js'
 import type { Settings } from '../model/settings.js'
-import type { ChosenLayout } from '../model/repository.js'
+import type { ChosenLayout, FlowFile, RepoModel } from '../model/repository.js'
+import type { Snapshot } from '../model/snapshot.js'
+import type { StoredFlowCheck } from '../model/stored-checks.js'
+import type { KestraVersion } from '../model/version.js'
 import type { Target, Work } from '../model/target.js'
 import type { TreeSource } from './repo/tree-source.js'
 
@@ -35,5 +38,26 @@ export interface GatherKind<H = unknown> {
    * Reads what the kind needs: found in the work tree (and the base commit), the server's copy and its
    * verdicts. A failed read rejects: the run fails where the snapshot is needed, saying why.
    */
-  gather(input: KindGatherInput): Promise<H>
+  gather?(input: KindGatherInput): Promise<H>
+  /** Its part of the run's one walk of the repository (docs/kinds.md#the-walk-two-kinds-share). */
+  fromWalk?(walk: WalkRead): H
+}
+
+/**
+ * What the run's one walk of the repository read, with the server's answers on it: flows and namespace
+ * files are placed by the same layout, from the same folders, so one walk reads both (docs/kinds.md).
+ */
+export interface WalkRead {
+  /** The repository as read (its names as written, not as sent). */
+  model: RepoModel
+  layout: ChosenLayout['layout']
+  /** Each flow file's own checks, run (or reused) as the walk read it. */
+  checks: ReadonlyMap<
+    FlowFile,
+    Omit<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>
+  >
+  /** The release the flows are validated for: the server's, else the `kestra-version` input. */
+  serverVersion?: KestraVersion
+  /** The server's verdicts on the flows it validated (with server validation on). */
+  serverAnswers?: Snapshot['serverAnswers']
 }

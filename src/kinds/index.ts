@@ -1,6 +1,8 @@
 import { dashboards } from './dashboards/index.js'
 import { namespaceFiles } from './files/index.js'
 import { flows } from './flows/index.js'
+
+export * from './flows/index.js'
 import { kv } from './kv/index.js'
 import type { Kind } from './kind.js'
 

@@ -6,9 +6,7 @@ import type { ResourceChange } from '../model/plan.js'
 /**
  * A resource kind: one module per kind, its parts by phase (docs/kinds.md). Each phase declares the part
  * it consumes; this composes them, and checks that what the kind's gather part reads (`H`) is what its
- * decide part takes, and that its decide and apply parts speak of the same changes (`C`). `gather` and
- * `apply` are given by a kind whose reading and writing are its own; flows and namespace files still read
- * and write through the pipeline's own code (docs/kinds.md lists where).
+ * decide part takes, and that its decide and apply parts speak of the same changes (`C`).
  */
 export interface Kind<H = unknown, C extends ResourceChange = ResourceChange> {
   gather?: GatherKind<H>

@@ -26,18 +26,18 @@ import type { Snapshot } from '../model/snapshot.js'
 import type { Target, Work } from '../model/target.js'
 import {
   checkFlow,
+  knownResources,
   readProblemFindings,
   referenceFindings,
-  type RepositoryReading
-} from '../decide/validate/index.js'
-import { knownResources } from '../decide/validate/references.js'
-import { unmanagedFindings } from '../decide/validate/index.js'
+  unmanagedFindings
+} from '../kinds/index.js'
 import { demoteUnchangedErrors, failureMessage, sortFindings } from '../decide/validate/verdict.js'
 import { tallyText } from '../decide/render/headline.js'
 import { phase } from '../report/phase.js'
 import type { Kind } from '../kinds/kind.js'
+import type { WalkRead } from '../gather/kind.js'
 import type { RunPorts } from './ports.js'
-import { Sending } from '../decide/environments/sent-model.js'
+import { Sending } from '../kinds/index.js'
 
 /** What the checks of one target of a run take. */
 interface CheckArgs {
@@ -107,7 +107,7 @@ export async function check(run: CheckArgs): Promise<Checked> {
   const gathering = gather({
     ...{ settings, target, context, reads, layout, kestra, sending, reuse: stored.reuse },
     github: ports.github,
-    kinds: kinds.flatMap((kind) => (kind.gather ? [kind.gather] : []))
+    kinds: kinds.flatMap((kind) => (kind.gather?.gather ? [kind.gather] : []))
   })
   const validation = { layout: layout.layout }
   const checking = settle(flowChecks(gathering, validation))
@@ -126,13 +126,10 @@ export async function check(run: CheckArgs): Promise<Checked> {
   const names = sending.names(model.flows.flatMap((flow) => checks.get(flow)!.names ?? []))
   const remaining = gathering.after(model, sent.model, references, names)
   const read = await readRemaining(remaining, { target, context, ports })
-  const { snapshot, changed } = read
-  const reading: RepositoryReading = {
-    ...{ model, ...validation, checks },
-    ...targetVersion(read.serverVersion, settings.kestraVersion, ports),
-    ...(snapshot.serverAnswers && { serverAnswers: snapshot.serverAnswers })
-  }
-  const validating = { reading, snapshot, changed, kinds, references, sent, context, ports, kestra }
+  const version = targetVersion(read.serverVersion, settings.kestraVersion, ports)
+  const { walk, snapshot } = walked(read, { model, ...validation, checks, ...version }, kinds)
+  const { changed } = read
+  const validating = { walk, snapshot, changed, kinds, references, sent, context, ports, kestra }
   const findings = await phase(
     ports.reporter,
     VALIDATION,
@@ -146,6 +143,18 @@ export async function check(run: CheckArgs): Promise<Checked> {
     storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings }),
     reused: { flows: gathering.reused, validation }
   }
+}
+
+/** The run's one walk, and the snapshot with each kind that reads the walk holding its part (docs/kinds.md). */
+function walked(
+  { snapshot }: { snapshot: Snapshot },
+  read: Omit<WalkRead, 'serverAnswers'>,
+  kinds: readonly Kind[]
+): { walk: WalkRead; snapshot: Snapshot } {
+  const walk = { ...read, ...(snapshot.serverAnswers && { serverAnswers: snapshot.serverAnswers }) }
+  const held = new Map(snapshot.kinds)
+  for (const { gather } of kinds) if (gather?.fromWalk) held.set(gather.name, gather.fromWalk(walk))
+  return { walk, snapshot: Object.freeze({ ...snapshot, kinds: held }) }
 }
 
 /**
@@ -274,7 +283,7 @@ async function readRemaining(
 
 /** Every finding of the run, sorted (unchanged files' errors demoted on a pull request), annotated. */
 function validated(input: {
-  reading: RepositoryReading
+  walk: WalkRead
   snapshot: Snapshot
   changed: ChangedFiles
   kinds: readonly Kind[]
@@ -285,20 +294,16 @@ function validated(input: {
   kestra: KestraServer | undefined
   settings: Settings
 }): Finding[] {
-  const { reading, snapshot, ports, context } = input
+  const { walk, snapshot, ports, context } = input
   const { reporter } = ports
-  const repositoryFindings = [
-    ...readProblemFindings(reading.model),
-    ...unmanagedFindings(reading.model)
-  ]
-  // Flows and namespace files are checked on the pipeline's reading until theirs is their own.
-  const ofKinds = input.kinds.flatMap(({ decide }) => {
-    if (!decide.validate) return []
-    if (decide.pipelineReading) return decide.validate(reading)
-    return snapshot.kinds.has(decide.name) ? decide.validate(snapshot.kinds.get(decide.name)) : []
-  })
+  const repositoryFindings = [...readProblemFindings(walk.model), ...unmanagedFindings(walk.model)]
+  const ofKinds = input.kinds.flatMap(({ decide }) =>
+    decide.validate && snapshot.kinds.has(decide.name)
+      ? decide.validate(snapshot.kinds.get(decide.name))
+      : []
+  )
   const server = ofKinds.filter(fromServer).length
-  const { layout } = reading.model
+  const { layout } = walk.model
   const rules = layoutRules(input.settings, layout.layout, layout.fileFolders)
   const references = referenceFindings(
     input.references,

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { UnfinishedGuard } from '../apply/running-executions-guard.js'
+import type { UnfinishedGuard } from '../kinds/index.js'
 import type { FlowChange } from '../model/plan.js'
 import { readUnfinished } from '../gather/server/unfinished-executions.js'
 import type { KestraServer } from '../kestra/api.js'

@@ -8,8 +8,7 @@ import type { Plan, PlanAction, ResourceChange } from '../../model/plan.js'
 
 /**
  * Compares what the repository declares with what the server holds, kind by kind (`DecideKind.plan`):
- * each from what it gathered (`held`, by kind name), or from the pipeline's plan input (`input`) while
- * its reading is the pipeline's. Pure: no I/O.
+ * each from what it gathered (`held`, by kind name) and the run's plan input. Pure: no I/O.
  */
 export function buildPlan(
   input: PlanInput,
@@ -29,13 +28,11 @@ export function buildPlan(
     scope: input.scope,
     changedFiles: input.changedFiles,
     limits,
-    pipeline: input
+    input
   }
   const resources: ResourceChange[] = []
   for (const kind of kinds) {
-    if (kind.plan && (kind.pipelineReading || held.has(kind.name))) {
-      resources.push(...kind.plan(held.get(kind.name), options))
-    }
+    if (kind.plan) resources.push(...kind.plan(held.get(kind.name), options))
   }
   sortInPlanOrder(resources, kinds)
   for (const change of resources) {

@@ -24,7 +24,7 @@ export const dashboardsDecide: DecideKind<DashboardChange, HeldDashboards> = {
     r.current === undefined ? null : sha256Hex(r.current.compared)
   ],
   validate: dashboardFindings,
-  plan: planDashboards,
+  plan: (held, options) => (held ? planDashboards(held, options) : []),
   serverText: (change) => change.current?.source,
   newPath: (change, shape) =>
     FILE_NAME.test(change.id)

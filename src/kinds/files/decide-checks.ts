@@ -1,5 +1,4 @@
-import type { NamespaceFileEntry } from '../../model/repository.js'
-import type { RepositoryReading } from '../../decide/validate/index.js'
+import type { NamespaceFileEntry, RepoModel } from '../../model/repository.js'
 import { MAX_FILE_BYTES } from '../../model/content.js'
 import { fileKey } from '../../model/targets.js'
 import { type Finding, type Severity } from '../../model/finding.js'
@@ -9,7 +8,7 @@ const MAX_SEGMENT = 255
 const MAX_PATH = 1024
 
 /** The namespace files' findings (docs/validation.md): each file's, in the model's order. */
-export function fileFindings({ model }: RepositoryReading): Finding[] {
+export function fileFindings({ model }: { model: Pick<RepoModel, 'files'> }): Finding[] {
   return model.files.flatMap(namespaceFileFindings)
 }
 

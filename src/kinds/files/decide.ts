@@ -1,7 +1,7 @@
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
 import type { RepositoryShape } from '../../model/drift.js'
 import { repositoryPath } from '../../model/repository-paths.js'
-import type { RepositoryReading } from '../../decide/validate/index.js'
+import type { RepoModel } from '../../model/repository.js'
 import { fileFindings } from './decide-checks.js'
 import {
   actionOf,
@@ -16,15 +16,19 @@ import { fileKey } from '../../model/targets.js'
 import type { DesiredFile, ServerFile } from '../../model/plan-input.js'
 import type { FileChange, PlanAction } from '../../model/plan.js'
 
+/** What the namespace files' checks take of the run's walk. */
+export interface FilesHeld {
+  model: Pick<RepoModel, 'files'>
+}
+
 /** Namespace files in a plan: before the flows that read them, by path. */
-export const filesDecide: DecideKind<FileChange, RepositoryReading> = {
+export const filesDecide: DecideKind<FileChange, FilesHeld> = {
   name: 'file',
   order: 0,
   label: 'Namespace files',
   marks: binaryMarks,
   kestraPage: (change, kestraUi) =>
     `${kestraUi}/namespaces/edit/${encodeURIComponent(change.namespace)}/files`,
-  pipelineReading: true,
   idOf: (change) => change.path,
   planFileIdentity: (change) => ({ path: change.path }),
   planFileDetails: () => ({}),
@@ -89,7 +93,7 @@ function newFilePath(
  * managed namespace, compared by content hash; a text diff unless either side is binary.
  */
 function planFiles(options: KindPlanOptions): FileChange[] {
-  const input = options.pipeline
+  const { input } = options
   if (!input) return []
   const desiredFiles = indexByFile(input.desired.files, (f) => fileKey(f.namespace, f.path))
   const actualFiles = new Map<string, { namespace: string; file: ServerFile }>()

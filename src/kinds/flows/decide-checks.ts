@@ -11,8 +11,8 @@ import {
   SCHEMA_RELEASES,
   type SchemaRelease
 } from './decide-schema.js'
-import { duplicateFlowFindings, type FlowIdentity } from '../../decide/validate/identity.js'
-import { checkFlow, type RepositoryReading } from '../../decide/validate/index.js'
+import { duplicateFlowFindings, type FlowIdentity } from './decide-identity.js'
+import { checkFlow, type FlowsHeld } from './decide-validate.js'
 import { locateKestraPath } from '../../decide/validate/kestra-path.js'
 
 /**
@@ -20,7 +20,7 @@ import { locateKestraPath } from '../../decide/validate/kestra-path.js'
  * reused), with the rules Kestra added in a release resolved for the server's version, flows declared
  * twice, and the server's verdicts. Sorted, deterministic.
  */
-export function flowFindings(reading: RepositoryReading): Finding[] {
+export function flowFindings(reading: FlowsHeld): Finding[] {
   const findings: Finding[] = []
   const identities: FlowIdentity[] = []
   const target = schemaTarget(reading.serverVersion)
@@ -94,7 +94,7 @@ function schemaFindings(flow: FlowFile, target: readonly SchemaRelease[]): Findi
   )
 }
 
-function repositoryFlows({ model }: RepositoryReading): Set<string> {
+function repositoryFlows({ model }: FlowsHeld): Set<string> {
   return new Set(
     model.flows.flatMap((flow) =>
       !flow.notAFlow && flow.namespace && flow.id ? [flowKey(flow.namespace, flow.id)] : []

@@ -1,8 +1,8 @@
-import { FLOW_ID_PATTERN } from '../../decide/validate/identity.js'
+import { FLOW_ID_PATTERN } from './decide-identity.js'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
 import type { RepositoryShape } from '../../model/drift.js'
 import { repositoryPath } from '../../model/repository-paths.js'
-import type { RepositoryReading } from '../../decide/validate/index.js'
+import type { FlowsHeld } from './decide-validate.js'
 import { flowFindings } from './decide-checks.js'
 import { impactMarks, impactText, reviewData, reviewMarks, reviewText } from './decide-render.js'
 import {
@@ -20,7 +20,7 @@ import { comparableFlowSource } from '../../model/flow-source.js'
 import type { FlowChange, PlanAction } from '../../model/plan.js'
 
 /** Flows in a plan: after the namespace files they read, by id; the plan file keeps the revision. */
-export const flowsDecide: DecideKind<FlowChange, RepositoryReading> = {
+export const flowsDecide: DecideKind<FlowChange, FlowsHeld> = {
   name: 'flow',
   order: 1,
   label: 'Flows',
@@ -29,7 +29,6 @@ export const flowsDecide: DecideKind<FlowChange, RepositoryReading> = {
   review: reviewData,
   kestraPage: (change, kestraUi) =>
     `${kestraUi}/flows/edit/${encodeURIComponent(change.namespace)}/${encodeURIComponent(change.id)}`,
-  pipelineReading: true,
   idOf: (change) => change.id,
   planFileIdentity: (change) => ({ id: change.id }),
   planFileDetails: (change): Record<string, number> =>
@@ -116,7 +115,7 @@ function parentOf(namespace: string): string | undefined {
  * namespace, compared as Kestra compares them; drift against the base commit.
  */
 function planFlows(options: KindPlanOptions): FlowChange[] {
-  const input = options.pipeline
+  const { input } = options
   if (!input) return []
   const desiredFlows = indexByFile(input.desired.flows, (f) => flowKey(f.namespace, f.id))
   const actualFlows = new Map<string, RemoteFlow & { namespace: string }>()

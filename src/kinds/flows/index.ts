@@ -3,13 +3,29 @@ import type { FlowChange } from '../../model/plan.js'
 import { flowsApply } from './apply.js'
 import { flowsRollback } from './apply-restore.js'
 import { flowsDecide } from './decide.js'
+import type { FlowsHeld } from './decide-validate.js'
 
-/**
- * Flows: checked, written and restored by this module; read and planned by the pipeline's code still
- * (docs/kinds.md).
- */
-export const flows: Kind<unknown, FlowChange> = {
+/** Flows (docs/kinds.md): read by the run's one walk, with namespace files. */
+export const flows: Kind<FlowsHeld, FlowChange> = {
+  gather: { name: 'flow', fromWalk: (walk) => walk },
   decide: flowsDecide,
   apply: flowsApply,
   rollback: flowsRollback
 }
+
+// What run/ still takes of flows by name (docs/kinds.md#what-run-still-takes-of-flows), named one by one
+// so that an export nothing uses is still found.
+export { callGraph } from './decide-call-graph.js'
+export { withImpact, type CallEdge } from './decide-impact.js'
+export { checkNames } from './decide-missing-names.js'
+export { knownResources } from './decide-references.js'
+export { withReview } from './decide-review.js'
+export { Sending } from './decide-sent.js'
+export { callSites, changedContracts, reviewContracts } from './decide-subflow-contracts.js'
+export { type CallSite } from './decide-subflow-contracts.js'
+export { upgradeReport } from './decide-upgrade.js'
+export { checkFlow, confirmReusedChecks, referenceFindings } from './decide-validate.js'
+export { readProblemFindings, unmanagedFindings } from './decide-validate.js'
+export { guardUnfinished, type UnfinishedGuard } from './apply-running-executions.js'
+export { readPinnedRevisions } from './gather-pinned-revisions.js'
+export { outsideUsers } from './gather-users.js'

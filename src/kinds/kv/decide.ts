@@ -27,7 +27,7 @@ export const kvDecide: DecideKind<KvChange, HeldKv> = {
     r.current === undefined ? null : sha256Hex(r.current.json)
   ],
   validate: kvFindings,
-  plan: planKv,
+  plan: (held, options) => (held ? planKv(held, options) : []),
   sharesFiles: true,
   serverText: (change) => change.serverFile,
   newPath: (change, shape) => ({

@@ -1,6 +1,6 @@
-import type { FlowDocument } from './flow-document.js'
-import { offsetPosition } from './flow-document.js'
-import { blankStrings, expressions, templatedScalars } from './pebble.js'
+import type { FlowDocument } from './decide-document.js'
+import { offsetPosition } from './decide-document.js'
+import { blankStrings, expressions, templatedScalars } from './decide-pebble.js'
 
 /** A call of a Pebble function, found in a rendered value of the flow. */
 export interface LiteralCall {

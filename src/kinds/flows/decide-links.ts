@@ -1,6 +1,6 @@
 import type { Node, YAMLMap } from 'yaml'
-import type { Entry, FlowDocument } from './flow-document.js'
-import type { TaskNode, TaskTree } from './task-tree.js'
+import type { Entry, FlowDocument } from './decide-document.js'
+import type { TaskNode, TaskTree } from './decide-task-tree.js'
 
 /**
  * One place a flow names another flow (docs/impact.md#how-a-flow-names-another): a `Subflow` or

@@ -1,5 +1,5 @@
 import type { Node } from 'yaml'
-import type { FlowDocument } from './flow-document.js'
+import type { FlowDocument } from './decide-document.js'
 
 /** One member of a `dependsOn` graph (a Dag task, an input) and the YAML nodes naming what it depends on. */
 interface Dependent {

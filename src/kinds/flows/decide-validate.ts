@@ -1,9 +1,9 @@
 import { deployableFlow, type FlowFile, type RepoModel } from '../../model/repository.js'
 import { fitToSend } from '../../model/yaml-aliases.js'
-import { coreTaskFindings } from './core-tasks.js'
-import { dashedReferenceFindings } from './expressions.js'
+import { coreTaskFindings } from './decide-core-tasks.js'
+import { dashedReferenceFindings } from './decide-expressions.js'
 import type { Finding } from '../../model/finding.js'
-import { FlowDocument } from './flow-document.js'
+import { FlowDocument } from './decide-document.js'
 import {
   flowIdentity,
   identityFindings,
@@ -11,29 +11,34 @@ import {
   versionedIdentityFindings,
   type FlowIdentity,
   type Layout
-} from './identity.js'
-import { inputFindings } from './inputs.js'
-import { executionLabelFindings, labelFindings } from './labels.js'
-import { pluginDefaultFindings, pluginDefaultsRefFindings } from './plugin-defaults.js'
-import { removedInTwoFindings } from './removed-in-two.js'
-import { referencesAndNamesOf } from './references.js'
+} from './decide-identity.js'
+import { inputFindings } from './decide-inputs.js'
+import { executionLabelFindings, labelFindings } from './decide-labels.js'
+import { pluginDefaultFindings, pluginDefaultsRefFindings } from './decide-plugin-defaults.js'
+import { removedInTwoFindings } from './decide-removed-in-two.js'
+import { referencesAndNamesOf } from './decide-references.js'
 import type { FlowReference } from '../../model/references.js'
 import type { NameReference } from '../../model/names.js'
-import { scheduleFindings } from './schedule-cron.js'
-import { byRelease } from './rule-releases.js'
+import { scheduleFindings } from './decide-schedule-cron.js'
+import { byRelease } from './decide-rule-releases.js'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 import type { ServerAnswer } from '../../model/snapshot.js'
-import { taskTree } from './task-tree.js'
-import { taskFindings } from './tasks.js'
-import { unquotedPebbleFindings } from './unquoted-pebble.js'
-import { aliasFindings, multipleDocumentFindings, notAFlowFinding, yamlFindings } from './yaml.js'
+import { taskTree } from './decide-task-tree.js'
+import { taskFindings } from './decide-tasks.js'
+import { unquotedPebbleFindings } from './decide-unquoted-pebble.js'
+import {
+  aliasFindings,
+  multipleDocumentFindings,
+  notAFlowFinding,
+  yamlFindings
+} from './decide-yaml.js'
 import { namespaceFits } from '../../model/managed-namespaces.js'
 import { parseFlowFile } from '../../model/flow-file.js'
 import { sameStoredCheck, storedCheckOf, type StoredFlowCheck } from '../../model/stored-checks.js'
 import { DeployError } from '../../model/errors.js'
 import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
 
-export { collectReferences, referenceFindings } from './references.js'
+export { collectReferences, referenceFindings } from './decide-references.js'
 
 export type { KestraVersion } from '../../model/version.js'
 
@@ -44,11 +49,10 @@ interface ValidateOptions {
 }
 
 /**
- * What flows and namespace files are checked on while their reading is still the pipeline's
- * (docs/kinds.md): the repository as read, the flow checks already run as it was read, the server's
- * version and verdicts. Each of the two kinds' `validate` takes it.
+ * What the flows' checks take of the run's walk (docs/kinds.md): the repository as read, the flow checks
+ * already run as it was read, the server's version and verdicts.
  */
-export interface RepositoryReading extends ValidateOptions {
+export interface FlowsHeld extends ValidateOptions {
   model: RepoModel
   /**
    * `checkFlow`'s result for flows checked as they were read (with the same layout), so their syntax

@@ -1,10 +1,10 @@
 import type { Node, YAMLMap } from 'yaml'
 import type { Finding } from '../../model/finding.js'
-import type { Entry, FlowDocument } from './flow-document.js'
-import { dependencyProblems } from './dependencies.js'
+import type { Entry, FlowDocument } from './decide-document.js'
+import { dependencyProblems } from './decide-dependencies.js'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'
-import { SCHEDULE_TYPES } from './schedule-cron.js'
-import type { TaskTree } from './task-tree.js'
+import { SCHEDULE_TYPES } from './decide-schedule-cron.js'
+import type { TaskTree } from './decide-task-tree.js'
 
 const INPUT_ID_PATTERN = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/
 /**

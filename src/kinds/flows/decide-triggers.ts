@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { Cron } from 'croner'
 import { parseFlowFile } from '../../model/flow-file.js'
 import { topLevelText } from '../../model/flow-source.js'
-import { cronProblem } from '../validate/schedule-cron.js'
+import { cronProblem } from './decide-schedule-cron.js'
 import type { TriggerChange } from '../../model/plan.js'
 
 interface TriggerState {

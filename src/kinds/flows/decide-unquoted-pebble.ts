@@ -2,7 +2,7 @@ import { isPair, isScalar, isSeq, visit } from 'yaml'
 import type { Document, YAMLMap } from 'yaml'
 import type { FlowFile } from '../../model/repository.js'
 import type { Finding } from '../../model/finding.js'
-import { offsetPosition } from './flow-document.js'
+import { offsetPosition } from './decide-document.js'
 
 /**
  * `message: {{ name }}` is YAML for a flow mapping whose key is another mapping, not a string: Kestra

@@ -1,7 +1,7 @@
 import type { Finding } from '../../model/finding.js'
-import { dependencyProblems } from './dependencies.js'
-import type { FlowDocument } from './flow-document.js'
-import { CORE_FLOWABLE, coreFlowType, type TaskNode, type TaskTree } from './task-tree.js'
+import { dependencyProblems } from './decide-dependencies.js'
+import type { FlowDocument } from './decide-document.js'
+import { CORE_FLOWABLE, coreFlowType, type TaskNode, type TaskTree } from './decide-task-tree.js'
 
 /** Core flowable tasks whose `tasks` list must hold at least one task. */
 const NEEDS_TASKS = new Set([

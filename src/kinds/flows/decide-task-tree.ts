@@ -1,6 +1,6 @@
 import { isAlias } from 'yaml'
 import type { Node, Scalar, YAMLMap } from 'yaml'
-import type { Entry, FlowDocument } from './flow-document.js'
+import type { Entry, FlowDocument } from './decide-document.js'
 
 /** Properties that hold child tasks in Kestra's flowable tasks (and in the flow itself). */
 const CHILD_TASK_KEYS = new Set([

@@ -2,9 +2,9 @@ import type { RemoteFlow } from '../../model/kestra.js'
 import { parseFlowFile } from '../../model/flow-file.js'
 import type { FlowFile } from '../../model/repository.js'
 import { flowKey } from '../../model/targets.js'
-import { collectReferences } from '../validate/references.js'
+import { collectReferences } from './decide-references.js'
 import type { FlowReference, OutsideUser } from '../../model/references.js'
-import type { CallEdge, FileRead } from './impact.js'
+import type { CallEdge, FileRead } from './decide-impact.js'
 
 /** A server source that may call a flow or read a namespace file: only those are parsed. */
 const MAY_REFER = /flowId|\bread\s*\(/
@@ -13,7 +13,7 @@ const MAY_REFER = /flowId|\bread\s*\(/
  * Every flow-to-flow call (Subflow, ForEachItem and their old aliases, Flow triggers) and every literal
  * `read()` of a namespace file made by the repository's flows and by the server-only flows of the managed
  * namespaces, from the sources already read, and the `outside` users that Kestra's flow topology names in
- * other namespaces (gather/server/flow-users.ts).
+ * other namespaces (kinds/flows/gather-users.ts).
  */
 export function callGraph(
   repository: { flows: readonly FlowFile[]; references: readonly FlowReference[] },

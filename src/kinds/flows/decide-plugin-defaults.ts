@@ -1,8 +1,8 @@
 import type { Node } from 'yaml'
 import type { Finding } from '../../model/finding.js'
-import type { FlowDocument } from './flow-document.js'
+import type { FlowDocument } from './decide-document.js'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'
-import type { TaskTree } from './task-tree.js'
+import type { TaskTree } from './decide-task-tree.js'
 
 /** `TaskDefaultValidator` (0.16) then `PluginDefaultValidator`: a `values` map without nulls. */
 const VALUES_CHECKED: KestraVersion = [0, 16, 0]

@@ -1,4 +1,4 @@
-import type { LiteralCall } from './literal-calls.js'
+import type { LiteralCall } from './decide-literal-calls.js'
 import type { NameReference } from '../../model/names.js'
 
 /** The Pebble functions that name a secret or a KV key (docs/caught-at-review.md#secrets-and-kv-keys). */

@@ -2,7 +2,7 @@ import { isScalar } from 'yaml'
 import type { Document } from 'yaml'
 import type { FlowFile } from '../../model/repository.js'
 import type { Finding } from '../../model/finding.js'
-import { offsetPosition, type FlowDocument } from './flow-document.js'
+import { offsetPosition, type FlowDocument } from './decide-document.js'
 
 /** Syntax errors, duplicate keys and parser warnings of one document, each at its exact position. */
 export function yamlFindings(flow: FlowFile, doc: Document.Parsed): Finding[] {

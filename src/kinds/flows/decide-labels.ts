@@ -1,8 +1,8 @@
 import type { Node } from 'yaml'
 import type { Finding } from '../../model/finding.js'
-import type { FlowDocument } from './flow-document.js'
-import { FOREACH_ITEM_TYPES, SUBFLOW_TYPES } from './flow-links.js'
-import type { TaskTree } from './task-tree.js'
+import type { FlowDocument } from './decide-document.js'
+import { FOREACH_ITEM_TYPES, SUBFLOW_TYPES } from './decide-links.js'
+import type { TaskTree } from './decide-task-tree.js'
 
 const LABEL_KEY_PATTERN = /^\p{Ll}[\p{L}0-9._-]*$/u
 const SYSTEM_PREFIX = 'system.'

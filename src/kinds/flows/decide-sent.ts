@@ -8,7 +8,7 @@ import type { FlowFile, RepoModel } from '../../model/repository.js'
 import { READ_ONLY_REFUSED, type Finding } from '../../model/finding.js'
 import type { FlowReference } from '../../model/references.js'
 import type { NameReference } from '../../model/names.js'
-import { READ_ONLY_LABEL, sentFlow, type SendOptions } from './flow-rewrite.js'
+import { READ_ONLY_LABEL, sentFlow, type SendOptions } from './decide-rewrite.js'
 
 /** What the environment inputs ask of the sent text (docs/environments.md). */
 interface SendSettings {

@@ -1,8 +1,8 @@
 import type { Node } from 'yaml'
 import type { Finding } from '../../model/finding.js'
-import { nodePosition, type FlowDocument } from './flow-document.js'
-import { taskIdNode, type TaskNode, type TaskTree } from './task-tree.js'
-import { FLOW_TRIGGER_TYPES, flowLinks } from './flow-links.js'
+import { nodePosition, type FlowDocument } from './decide-document.js'
+import { taskIdNode, type TaskNode, type TaskTree } from './decide-task-tree.js'
+import { FLOW_TRIGGER_TYPES, flowLinks } from './decide-links.js'
 
 const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/
 /** A Java class name (`TaskInterface.type`'s pattern: Java identifiers, so any Unicode letter). */

@@ -1,8 +1,8 @@
 import type { Finding } from '../../model/finding.js'
-import type { FlowDocument } from './flow-document.js'
-import { declaredInputs } from './inputs.js'
-import { blankStrings, expressions, templatedScalars } from './pebble.js'
-import type { TaskTree } from './task-tree.js'
+import type { FlowDocument } from './decide-document.js'
+import { declaredInputs } from './decide-inputs.js'
+import { blankStrings, expressions, templatedScalars } from './decide-pebble.js'
+import type { TaskTree } from './decide-task-tree.js'
 
 /**
  * `{{ inputs.my-input }}` / `{{ outputs.my-task.value }}` where `my-input` / `my-task` is a declared

@@ -1,9 +1,9 @@
 import type { Node } from 'yaml'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'
-import type { FlowDocument } from './flow-document.js'
-import { everyInput } from './inputs.js'
-import { coreFlowType, type TaskNode, type TaskTree } from './task-tree.js'
-import { FLOW_TRIGGER_TYPES } from './flow-links.js'
+import type { FlowDocument } from './decide-document.js'
+import { everyInput } from './decide-inputs.js'
+import { coreFlowType, type TaskNode, type TaskTree } from './decide-task-tree.js'
+import { FLOW_TRIGGER_TYPES } from './decide-links.js'
 
 /**
  * What Kestra 2.0.0 refuses and 1.3 accepts: every entry was refused by the released 2.0.0 core and is held by

@@ -1,7 +1,7 @@
-import { DeployError, errorMessage } from '../model/errors.js'
-import { flowKey } from '../model/targets.js'
-import type { UnfinishedExecution } from '../model/plan.js'
-import type { Settings } from '../model/settings.js'
+import { DeployError, errorMessage } from '../../model/errors.js'
+import { flowKey } from '../../model/targets.js'
+import type { UnfinishedExecution } from '../../model/plan.js'
+import type { Settings } from '../../model/settings.js'
 
 export interface UnfinishedGuard {
   policy: Settings['runningExecutions']

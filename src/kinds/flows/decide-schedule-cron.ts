@@ -1,6 +1,6 @@
 import type { Finding } from '../../model/finding.js'
-import type { FlowDocument } from './flow-document.js'
-import type { TaskTree } from './task-tree.js'
+import type { FlowDocument } from './decide-document.js'
+import type { TaskTree } from './decide-task-tree.js'
 
 /** Kestra's Schedule trigger, and its pre-0.17 alias. */
 export const SCHEDULE_TYPES = new Set([

@@ -11,7 +11,7 @@ import {
   type Scalar,
   type YAMLMap
 } from 'yaml'
-import { FLOW_TRIGGER_TYPES, FOREACH_ITEM_TYPES, SUBFLOW_TYPES } from '../validate/flow-links.js'
+import { FLOW_TRIGGER_TYPES, FOREACH_ITEM_TYPES, SUBFLOW_TYPES } from './decide-links.js'
 import {
   appendToSeq,
   applyEdits,
@@ -21,7 +21,7 @@ import {
   replaceScalar,
   scalarValue,
   type Edit
-} from './yaml-edits.js'
+} from './decide-yaml-edits.js'
 
 /** How the text sent to Kestra differs from the repository's (docs/environments.md). */
 export interface SendOptions {

@@ -1,7 +1,7 @@
 import { flowKey } from '../../model/targets.js'
 import { isKestraNamespace } from '../../model/namespaces.js'
 import { type Finding } from '../../model/finding.js'
-import { nodePosition, type FlowDocument } from './flow-document.js'
+import { nodePosition, type FlowDocument } from './decide-document.js'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 
 export type Layout = 'tenant' | 'namespace' | 'anywhere' | 'custom'

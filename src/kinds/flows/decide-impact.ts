@@ -1,7 +1,7 @@
 import type { Finding } from '../../model/finding.js'
 import { fileKey, flowKey } from '../../model/targets.js'
 import { sha256Hex, compareCodeUnits } from '../../model/content.js'
-import { triggerChanges } from './triggers.js'
+import { triggerChanges } from './decide-triggers.js'
 import {
   isWrite,
   type FlowCaller,
@@ -47,7 +47,7 @@ interface ImpactInput {
   reference?: Date
   /**
    * Deleted flows whose users outside the `searched` namespaces Kestra's flow topology could not tell
-   * (gather/server/flow-users.ts): each a warning naming what was not searched.
+   * (kinds/flows/gather-users.ts): each a warning naming what was not searched.
    */
   unsearched?: readonly { namespace: string; id: string; why: string }[]
   /** The namespaces whose flows the plan read (the managed ones). */

@@ -4,13 +4,19 @@ import { parseFlowFile } from '../../model/flow-file.js'
 import type { FlowFile } from '../../model/repository.js'
 import type { UpgradeReport } from '../../model/upgrade.js'
 import { resolveVersioned, type KestraVersion } from '../../model/version.js'
-import { FlowDocument, type Entry } from '../validate/flow-document.js'
-import { checkFlow } from '../validate/index.js'
-import { everyInput } from '../validate/inputs.js'
-import { aliasTarget, REMOVED_TASKS } from '../validate/removed-in-two.js'
-import { coreFlowType, taskTree, type TaskNode, type TaskTree } from '../validate/task-tree.js'
-import { FLOW_TRIGGER_TYPES } from '../validate/flow-links.js'
-import { applyEdits, contentEnd, insertIntoMap, replaceScalar, type Edit } from './yaml-edits.js'
+import { FlowDocument, type Entry } from './decide-document.js'
+import { checkFlow } from './decide-validate.js'
+import { everyInput } from './decide-inputs.js'
+import { aliasTarget, REMOVED_TASKS } from './decide-removed-in-two.js'
+import { coreFlowType, taskTree, type TaskNode, type TaskTree } from './decide-task-tree.js'
+import { FLOW_TRIGGER_TYPES } from './decide-links.js'
+import {
+  applyEdits,
+  contentEnd,
+  insertIntoMap,
+  replaceScalar,
+  type Edit
+} from './decide-yaml-edits.js'
 
 /**
  * Upgrade readiness (docs/upgrade.md): what Kestra 2.0 refuses in a flow that 1.3 loads, and the
