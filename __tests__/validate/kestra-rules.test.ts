@@ -67,28 +67,54 @@ const CASES: Case[] = [
     line: 8
   },
   {
-    rule: 'missing-key', // Flow: @NotNull id, namespace; @NotEmpty tasks
+    rule: 'core-schema', // Flow: @NotNull id, namespace; @NotEmpty tasks (both schemas: required)
     accepted: MINIMAL,
     rejected: HEAD,
     line: 1
   },
   {
-    rule: 'flow-id', // AbstractFlow.id @Pattern, @Size(max = 100)
+    rule: 'core-schema', // AbstractFlow.id @Pattern, @Size(max = 100) (both schemas)
     accepted: ['id: my-flow.v2', ...MINIMAL.slice(1)],
     rejected: ['id: my#flow', ...MINIMAL.slice(1)],
     line: 1
   },
   {
-    rule: 'namespace', // AbstractFlow.namespace @Pattern (lower case)
+    rule: 'core-schema', // AbstractFlow.namespace @Pattern (lower case) (both schemas)
     accepted: ['id: a', 'namespace: company.team-1', ...TASKS],
     rejected: ['id: a', 'namespace: Company', ...TASKS],
     line: 2
   },
   {
-    rule: 'empty-tasks', // Flow.tasks @NotEmpty
+    rule: 'core-schema', // Flow.tasks @NotEmpty (both schemas: minItems 1)
     accepted: MINIMAL,
     rejected: [...HEAD, 'tasks: []'],
     line: 3
+  },
+  {
+    rule: 'empty-tasks', // Switch: a case given as an empty list
+    accepted: [
+      ...HEAD,
+      'tasks:',
+      '  - id: s',
+      '    type: io.kestra.plugin.core.flow.Switch',
+      '    value: x',
+      '    defaults:',
+      '      - id: d',
+      ...LOG_TYPE.map((line) => `    ${line}`)
+    ],
+    rejected: [
+      ...HEAD,
+      'tasks:',
+      '  - id: s',
+      '    type: io.kestra.plugin.core.flow.Switch',
+      '    value: x',
+      '    cases:',
+      '      A: []',
+      '    defaults:',
+      '      - id: d',
+      ...LOG_TYPE.map((line) => `    ${line}`)
+    ],
+    line: 8
   },
   {
     rule: 'reserved-flow-id', // 1.0 reserved flow ids
@@ -383,19 +409,6 @@ const CASES: Case[] = [
       ...TASKS.slice(1).map((l) => `        ${l}`)
     ],
     line: 7
-  },
-  {
-    rule: 'plugin-default-type', // PluginDefault.type @NotNull (0.17)
-    until: [2, 0, 0], // 2.0.0 has no preconditions nor flow-level plugin defaults
-    accepted: [
-      ...MINIMAL,
-      'pluginDefaults:',
-      '  - type: io.kestra.plugin.core.log.Log',
-      '    values:',
-      '      level: INFO'
-    ],
-    rejected: [...MINIMAL, 'pluginDefaults:', '  - values:', '      level: INFO'],
-    line: 8
   },
   {
     rule: 'plugin-default-values', // PluginDefaultValidator: No 'values' provided / No value for key

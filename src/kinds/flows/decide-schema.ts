@@ -338,7 +338,7 @@ export function flowSchemaFindings(
     const validate = validatorOf(release.version)
     if (validate(data)) continue
     for (const problem of problems(validate.errors ?? [], data)) {
-      const position = locateKestraPath(doc, lineCounter, problem.pointer) ?? { line: 1 }
+      const position = locateKestraPath(doc, lineCounter, problem.pointer) ?? { line: 1, column: 1 }
       const finding: Omit<Finding, 'severity'> = {
         file,
         ...position,
