@@ -12,6 +12,17 @@ const END_TO_END = '__tests__/e2e/**'
  * run by its setup (test-support/engine-setup.ts), skipped without Java 21+ and Maven.
  */
 const ENGINE = '__tests__/e2e/engine/**'
+/**
+ * The core project: end-to-end files that ask the released Kestra core of each line what it accepts. Its setup
+ * (test-support/core-setup.ts) starts each core once for the run; skipped without Java 21+ and Maven.
+ */
+const CORE = [
+  '__tests__/e2e/core-judged-validator.test.ts',
+  '__tests__/e2e/flow-link-shapes.test.ts',
+  '__tests__/e2e/kestra-core.test.ts',
+  '__tests__/e2e/upgrade-core.test.ts',
+  '__tests__/e2e/upgrade.test.ts'
+]
 
 export default defineConfig({
   test: {
@@ -40,8 +51,21 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: [`${END_TO_END}/*.test.ts`],
-          exclude: [ENGINE],
+          exclude: [ENGINE, ...CORE],
           globalSetup: ['test-support/scratch-setup.ts', 'test-support/bundle-setup.ts']
+        }
+      },
+      {
+        extends: true,
+        test: {
+          name: 'core',
+          include: CORE,
+          globalSetup: [
+            'test-support/scratch-setup.ts',
+            'test-support/bundle-setup.ts',
+            'test-support/core-setup.ts'
+          ],
+          hookTimeout: 300_000
         }
       },
       {
