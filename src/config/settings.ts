@@ -178,7 +178,7 @@ function readInputs(
   return { values: values as InputValues, fromFile, recorded }
 }
 
-const NOT_PLANNED = new Set<InputName>(['full-plan', 'upgrade-check', 'upgrade-server'])
+const NOT_PLANNED = new Set<InputName>(['full-plan', 'upgrade-check'])
 
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b)

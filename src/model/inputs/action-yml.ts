@@ -186,11 +186,6 @@ export const ACTION_INPUTS = {
     description:
       "Upgrade readiness: auto (when the server runs a line older than the newest long-term-support one, e.g. 1.3 while 2.0 is out, check every managed flow against that line), a version (2.0: check against it), or off. The comment and the job summary then show a folded 'Ready for Kestra 2.0?' section: notices only, never failing the step nor changing the plan's fingerprint.",
     default: ''
-  },
-  'upgrade-server': {
-    description:
-      'URL of a Kestra server already on the upgrade target (e.g. a staging Kestra on 2.0), reached with the same credentials: its validate endpoint decides what the target refuses instead of the rules shipped with this action.',
-    default: ''
   }
 } as const
 export const ACTION_OUTPUTS = {

@@ -60,6 +60,5 @@ export const SETTING_DEFAULTS = {
   'disable-triggers': 'false',
   preview: 'false',
   'read-only': 'false',
-  'upgrade-check': 'auto',
-  'upgrade-server': ''
+  'upgrade-check': 'auto'
 } as const satisfies Record<Exclude<keyof typeof ACTION_INPUTS, WorkflowOnly>, string>

@@ -32,7 +32,6 @@ export const INPUT_PARSERS = {
   server: text('URL', serverUrl),
   /** The release line upgrade readiness checks against (docs/upgrade.md): auto, off or a version. */
   'upgrade-check': choice('auto', 'off', '2.0'),
-  'upgrade-server': text('URL', serverUrl),
   tenant: text('ID', (raw, input) => {
     const value = raw.trim()
     if (TENANT_PATTERN.test(value)) return value
