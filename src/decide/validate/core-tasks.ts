@@ -6,44 +6,22 @@ import { CORE_FLOWABLE, coreFlowType, type TaskNode, type TaskTree } from './tas
 /**
  * Shapes of Kestra's core flowable tasks that its validators refuse and its schema does not say: Switch without
  * tasks, Dag dependencies, WorkingDirectory children. A missing or empty `tasks` or `then` is the schema's
- * (docs/validation-rules.md#the-schema-of-each-release: `minItems` and `required` of both releases).
+ * (docs/validation-rules.md#the-schema-of-each-release); core 1.3.31 and 2.0.0 run accept a Switch whose one case
+ * or `defaults` is an empty list while another branch has tasks.
  */
 export function coreTaskFindings(document: FlowDocument, tree: TaskTree): Finding[] {
-  return [
-    ...emptyCaseFindings(document, tree),
-    ...tree.tasks.flatMap((task) => {
-      switch (coreFlowType(task.type)) {
-        case 'Switch':
-          return switchFindings(document, task)
-        case 'Dag':
-          return dagFindings(document, task)
-        case 'WorkingDirectory':
-          return workingDirectoryFindings(document, task, tree)
-        default:
-          return []
-      }
-    })
-  ]
-}
-
-/** A Switch's case or `defaults` given as an empty list (its schema takes `cases` as any mapping). */
-function emptyCaseFindings(document: FlowDocument, tree: TaskTree): Finding[] {
-  return tree.lists
-    .filter(
-      (list) =>
-        coreFlowType(list.owner?.type) === 'Switch' &&
-        (list.path.includes('.cases.') || String(list.entry.key.value) === 'defaults') &&
-        !document.isNull(list.entry.value) &&
-        document.items(list.entry.value).length === 0
-    )
-    .map((list) =>
-      document.finding(
-        'error',
-        list.entry.key,
-        'empty-tasks',
-        `\`${list.path}\` must not be empty: add at least one task or remove the branch`
-      )
-    )
+  return tree.tasks.flatMap((task) => {
+    switch (coreFlowType(task.type)) {
+      case 'Switch':
+        return switchFindings(document, task)
+      case 'Dag':
+        return dagFindings(document, task)
+      case 'WorkingDirectory':
+        return workingDirectoryFindings(document, task, tree)
+      default:
+        return []
+    }
+  })
 }
 
 function switchFindings(document: FlowDocument, task: TaskNode): Finding[] {

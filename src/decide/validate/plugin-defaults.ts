@@ -4,12 +4,15 @@ import type { FlowDocument } from './flow-document.js'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 import type { TaskTree } from './task-tree.js'
 
-/** `TaskDefaultValidator` (0.16) then `PluginDefaultValidator`: a `values` map without nulls. */
+/**
+ * `TaskDefaultValidator` (0.16) then `PluginDefaultValidator`: a `values` map. Core 1.3.31 run refuses a default
+ * without one ("…getValues() is null") and accepts a key of it whose value is null.
+ */
 const VALUES_CHECKED: KestraVersion = [0, 16, 0]
 
 /**
- * The flow's `pluginDefaults` (or the pre-1.0 `taskDefaults`) entries: each needs a `values` map with no empty
- * value (a missing `type` is the schema's). Whether the type and properties exist needs the server's plugins.
+ * The flow's `pluginDefaults` (or the pre-1.0 `taskDefaults`) entries: each needs a `values` map (a missing
+ * `type` is the schema's). Whether the type and properties exist needs the server's plugins.
  */
 export function pluginDefaultFindings(document: FlowDocument): VersionedFinding[] {
   const findings: VersionedFinding[] = []
@@ -27,19 +30,6 @@ export function pluginDefaultFindings(document: FlowDocument): VersionedFinding[
             values?.key ?? item,
             'plugin-default-values',
             `${where} has no \`values\`: Kestra rejects a plugin default without them ("No 'values' provided"). Add the property values or remove the entry`
-          )
-        )
-        return
-      }
-      for (const value of document.entries(values.value)) {
-        if (!document.isNull(value.value)) continue
-        findings.push(
-          document.versioned(
-            VALUES_CHECKED,
-            'error',
-            value.key,
-            'plugin-default-values',
-            `${where}.values.${String(value.key.value)} is empty: Kestra rejects a plugin default with no value for a key. Give it a value or remove the key`
           )
         )
       }
