@@ -26,6 +26,17 @@ const FULL_PROPERTIES = readdirSync(join(ROOT, '__tests__'), { recursive: true, 
   .filter((path) =>
     readFileSync(join(ROOT, path), 'utf8').includes('test-support/property-runs.js')
   )
+/**
+ * The core project: end-to-end files that ask the released Kestra core of each line what it accepts. Its setup
+ * (test-support/core-setup.ts) starts each core once for the run; skipped without Java 21+ and Maven.
+ */
+const CORE = [
+  '__tests__/e2e/core-judged-validator.test.ts',
+  '__tests__/e2e/flow-link-shapes.test.ts',
+  '__tests__/e2e/kestra-core.test.ts',
+  '__tests__/e2e/upgrade-core.test.ts',
+  '__tests__/e2e/upgrade.test.ts'
+]
 
 export default defineConfig({
   test: {
@@ -67,8 +78,21 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: [`${END_TO_END}/*.test.ts`],
-          exclude: [ENGINE],
+          exclude: [ENGINE, ...CORE],
           globalSetup: ['test-support/scratch-setup.ts', 'test-support/bundle-setup.ts']
+        }
+      },
+      {
+        extends: true,
+        test: {
+          name: 'core',
+          include: CORE,
+          globalSetup: [
+            'test-support/scratch-setup.ts',
+            'test-support/bundle-setup.ts',
+            'test-support/core-setup.ts'
+          ],
+          hookTimeout: 300_000
         }
       },
       {

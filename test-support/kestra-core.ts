@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { inject } from 'vitest'
 import { KESTRA_LINES, KESTRA_RELEASES, type KestraLine } from './kestra-releases.js'
 
 /**
@@ -105,15 +106,21 @@ export async function startKestraCore(version: string): Promise<KestraCore> {
       reject(new Error(`Kestra core ${version} exited (${code}) before it listened:\n${stderr}`))
     )
   })
-  const url = `http://127.0.0.1:${port}`
+  return {
+    ...connectedCore(version, `http://127.0.0.1:${port}`),
+    stop: () => child.kill('SIGKILL')
+  }
+}
+
+/** A core already listening at `url` (started by this run's global setup): its `stop` is the setup's. */
+function connectedCore(version: string, url: string): KestraCore {
   const post = async (path: string, body: string): Promise<unknown> => {
     const response = await fetch(`${url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-yaml' },
       body
     })
-    if (!response.ok)
-      throw new Error(`Kestra core ${version}: ${path} answered ${response.status}\n${stderr}`)
+    if (!response.ok) throw new Error(`Kestra core ${version}: ${path} answered ${response.status}`)
     return response.json()
   }
   return {
@@ -122,10 +129,21 @@ export async function startKestraCore(version: string): Promise<KestraCore> {
     validate: async (body) => (await post('/api/v1/main/flows/validate', body)) as CoreVerdict[],
     knownTypes: async (types) =>
       new Set((await post('/known-types', [...new Set(types)].join('\n'))) as string[]),
-    stop: () => {
-      child.kill('SIGKILL')
-    }
+    stop: () => {}
   }
+}
+
+/**
+ * The core of each released line, started once for the whole run by the global setup of the core project
+ * (test-support/core-setup.ts), not by each file. Empty when the cores cannot run here (and that is allowed).
+ */
+export function releasedCores(): Map<KestraLine, KestraCore> {
+  return new Map(
+    inject('kestraCores').map(({ version, url }) => [
+      KESTRA_LINES.find((line) => KESTRA_RELEASES[line] === version)!,
+      connectedCore(version, url)
+    ])
+  )
 }
 
 /** A JDK of release 21 or later: JAVA_HOME, then the newest under /usr/lib/jvm, then `java` on PATH. */

@@ -4,14 +4,14 @@
  * its entry says, so the shapes the property tests write are the ones each release reads. It needs Java
  * 21+ and Maven; without them it is skipped, unless `KESTRA_CORE_REQUIRED=1` makes that a failure.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import {
   coreRequired,
   coreUnavailable,
-  startKestraCore,
+  releasedCores,
   type KestraCore
 } from '../../test-support/kestra-core.js'
-import { KESTRA_LINES, KESTRA_RELEASES } from '../../test-support/kestra-releases.js'
+import { KESTRA_LINES } from '../../test-support/kestra-releases.js'
 import { LINK_SHAPES, type LinkShape } from '../plan/flow-link-shapes.js'
 
 const unavailable = coreUnavailable()
@@ -33,9 +33,8 @@ describe.skipIf(unavailable !== undefined && !coreRequired()).each(KESTRA_LINES)
     beforeAll(async () => {
       if (unavailable)
         throw new Error(`KESTRA_CORE_REQUIRED=1, but the core cannot run: ${unavailable}`)
-      core = await startKestraCore(KESTRA_RELEASES[line])
-    }, 300_000)
-    afterAll(() => core?.stop())
+      core = releasedCores().get(line)!
+    })
 
     it('accepts exactly the shapes said to be of this line', async () => {
       const answers = await core.validate(LINK_SHAPES.map(caller).join('\n---\n'))

@@ -13,7 +13,7 @@ import { CORPUS_DIR, CORPUS_PRESENT } from '../../test-support/corpus.js'
 import {
   coreRequired,
   coreUnavailable,
-  startKestraCore,
+  releasedCores,
   type CoreVerdict,
   type KestraCore
 } from '../../test-support/kestra-core.js'
@@ -141,12 +141,11 @@ describe.skipIf(unavailable !== undefined && !coreRequired())(
     beforeAll(async () => {
       if (unavailable)
         throw new Error(`KESTRA_CORE_REQUIRED=1, but the core cannot run: ${unavailable}`)
-      core = await startKestraCore('2.0.0')
+      core = releasedCores().get('2.0')!
       emulator = await startEmulator({ version: '2.0.0' })
     }, 180_000)
 
     afterAll(async () => {
-      core?.stop()
       await emulator?.close()
     })
 

@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { upgradeFlow } from '../../src/kinds/flows/decide-upgrade.js'
 import { FlowDocument } from '../../src/kinds/flows/decide-document.js'
 import { taskTree } from '../../src/kinds/flows/decide-task-tree.js'
@@ -15,10 +15,9 @@ import { CORPUS_DIR, CORPUS_PRESENT } from '../../test-support/corpus.js'
 import {
   coreRequired,
   coreUnavailable,
-  startKestraCore,
+  releasedCores,
   type KestraCore
 } from '../../test-support/kestra-core.js'
-import { KESTRA_RELEASES } from '../../test-support/kestra-releases.js'
 
 const unavailable = coreUnavailable()
 
@@ -31,15 +30,9 @@ describe.skipIf((unavailable !== undefined && !coreRequired()) || !CORPUS_PRESEN
     beforeAll(async () => {
       if (unavailable)
         throw new Error(`KESTRA_CORE_REQUIRED=1, but the core cannot run: ${unavailable}`)
-      ;[one, two] = await Promise.all([
-        startKestraCore(KESTRA_RELEASES['1.3']),
-        startKestraCore(KESTRA_RELEASES['2.0'])
-      ])
-    }, 300_000)
-
-    afterAll(() => {
-      one?.stop()
-      two?.stop()
+      const cores = releasedCores()
+      one = cores.get('1.3')!
+      two = cores.get('2.0')!
     })
 
     it('every corpus flow that needs a rewrite: the 2.0.0 core loads what is wholly mechanical, every id kept', async () => {

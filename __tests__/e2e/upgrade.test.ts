@@ -10,13 +10,12 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.js'
 import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
-import { coreRequired, coreUnavailable, startKestraCore } from '../../test-support/kestra-core.js'
+import { coreRequired, coreUnavailable, releasedCores } from '../../test-support/kestra-core.js'
 import {
   startEmulator,
   WRITE_ROUTES,
   type Emulator
 } from '../../test-support/kestra-emulator/index.js'
-import { KESTRA_RELEASES } from '../../test-support/kestra-releases.js'
 import { runAction } from '../../test-support/runner.js'
 import { CREDENTIALS, dispatchEvent, flow, pullRequestEvent } from '../../test-support/scenario.js'
 import { JOURNEY } from '../upgrade/journey.js'
@@ -87,15 +86,11 @@ describe('upgrade readiness, through the bundled action and CLI', () => {
 
     const unavailable = coreUnavailable()
     if (unavailable && !coreRequired()) return
-    const core = await startKestraCore(KESTRA_RELEASES['2.0'])
-    try {
-      const [verdict] = await core.validate(rewritten)
-      expect(verdict!.constraints).toBeUndefined()
-      const [original] = await core.validate(JOURNEY)
-      expect(original!.constraints).toBeDefined()
-    } finally {
-      core.stop()
-    }
+    const core = releasedCores().get('2.0')!
+    const [verdict] = await core.validate(rewritten)
+    expect(verdict!.constraints).toBeUndefined()
+    const [original] = await core.validate(JOURNEY)
+    expect(original!.constraints).toBeDefined()
   }, 300_000)
 
   it('mode: upgrade opens one pull request with the rewrite, and a second run updates it; nothing is written to Kestra', async () => {

@@ -68,14 +68,14 @@ const e = (rule: string, line: number, severity: Severity = 'error'): Expectatio
 const CATCHABLE: Record<string, Expectation[]> = {
   'kestra-invalid/kestra-io+examples/eachSequentialPostgres.yml': [e('yaml-alias', 7)],
   'kestra-invalid/kestra-io+examples/gitPythonWithSecret.yml': [e('yaml-syntax', 15)],
-  [`${INVALID}invalid.yaml`]: [e('flow-id', 1), e('namespace', 2), e('task-id', 4)],
-  [`${INVALID}empty.yaml`]: [e('missing-key', 1)],
+  [`${INVALID}invalid.yaml`]: [e('core-schema', 1), e('core-schema', 2), e('task-id', 4)],
+  [`${INVALID}empty.yaml`]: [e('core-schema', 1)],
   [`${INVALID}invalid-parallel.yaml`]: [
-    e('flow-id', 1),
-    e('namespace', 2),
-    e('empty-tasks', 12),
-    e('empty-tasks', 18),
-    e('empty-tasks', 22)
+    e('core-schema', 1),
+    e('core-schema', 2),
+    e('core-schema', 12),
+    e('core-schema', 18),
+    e('core-schema', 20)
   ],
   [`${INVALID}duplicate.yaml`]: [
     e('duplicate-task-id', 14),
@@ -104,17 +104,16 @@ const CATCHABLE: Record<string, Expectation[]> = {
   [`${INVALID}scheduled-missing-inputs-defaults-2.yaml`]: [
     e('schedule-missing-inputs', 15, 'warning')
   ],
-  [`${INVALID}listener.yaml`]: [e('empty-tasks', 7), e('empty-tasks', 9)],
+  // 1.3.31's schema refuses an empty listener; 2.0.0 has no listeners (removed-key): a warning with no release known.
+  [`${INVALID}listener.yaml`]: [e('core-schema', 7, 'warning'), e('core-schema', 9, 'warning')],
   // Core-task semantics.
   [`${INVALID}dag-cyclicdependency.yaml`]: [e('dag-dependency', 4)],
   [`${INVALID}dag-notexist-task.yaml`]: [e('dag-dependency', 17)],
   [`${INVALID}duplicate-preconditions.yaml`]: [e('duplicate-preconditions', 22)],
   [`${INVALID}if-without-condition.yaml`]: [e('core-schema', 5, 'warning')],
   [`${INVALID}switch-invalid.yaml`]: [e('switch-no-tasks', 9)],
-  [`${INVALID}switch-empty-case-invalid.yaml`]: [e('empty-tasks', 9)],
-  [`${INVALID}switch-empty-defaults-invalid.yaml`]: [e('empty-tasks', 13)],
   [`${INVALID}workingdirectory-invalid.yaml`]: [e('working-directory-child', 11)],
-  [`${INVALID}workingdirectory-no-tasks.yaml`]: [e('empty-tasks', 5)],
+  [`${INVALID}workingdirectory-no-tasks.yaml`]: [e('core-schema', 5)],
   [`${INVALID}inputs-validation.yaml`]: [e('input-file-defaults', 7), e('input-item-type', 10)],
   [`${INVALID}inputs-bad-validator-syntax.yaml`]: [e('input-validator', 6)],
   [`${INVALID}secret-element-type.yaml`]: [e('input-item-type', 6)],
@@ -124,6 +123,9 @@ const CATCHABLE: Record<string, Expectation[]> = {
 
 /** Invalid files whose reason only a server (plugin registry, edition, runtime) can see. */
 const NEEDS_SERVER: Record<string, string> = {
+  // Kestra's own fixtures, which its released cores accept: no local error either.
+  [`${INVALID}switch-empty-case-invalid.yaml`]: 'nothing: core 1.3.31 and 2.0.0 run accept it',
+  [`${INVALID}switch-empty-defaults-invalid.yaml`]: 'nothing: core 1.3.31 and 2.0.0 run accept it',
   [`${INVALID}invalid-task.yaml`]: 'unknown task types',
   [`${INVALID}invalid-property.yaml`]: 'unknown task property',
   [`${INVALID}simpleInvalidFlow.yaml`]: 'unknown task property',
@@ -154,16 +156,18 @@ const MANIFEST_DISAGREES: Record<string, Expectation & { why: string }> = {
     ...e('working-directory-child', 8),
     why: 'Parallel inside WorkingDirectory: "Only runnable tasks are allowed as children of a WorkingDirectory task"'
   },
+  'kestra-valid/kestra-io+examples/airbyteSyncParallelWithDbt.yml': {
+    ...e('core-schema', 65),
+    why: 'a top-level `pluginsDefaults` (for `pluginDefaults`): `FlowWithSource` refuses an unknown field on both lines (core 1.3.31 run, for `title`: \'Unrecognized field "title" (class io.kestra.core.models.flows.FlowWithSource)\')'
+  },
+  'kestra-valid/kestra-io+examples/ee_stream_auditlogs_to_bq.yml': {
+    ...e('core-schema', 4),
+    why: 'a top-level `title`: core 1.3.31 and 2.0.0 run: \'Unrecognized field "title" (class io.kestra.core.models.flows.FlowWithSource)\''
+  },
   'kestra-valid/kestra-io+kestra/task-when.yml': {
     ...e('core-schema', 10),
     why: 'a task-level `when`: core 1.3.31 and 2.0.0 run: \'Unrecognized field "when" (class io.kestra.plugin.core.log.Log)\''
   }
-}
-
-/** Valid-listed files with a key this action does not know: warned about, the server decides. */
-const UNKNOWN_KEYS: Record<string, Expectation> = {
-  'kestra-valid/kestra-io+examples/airbyteSyncParallelWithDbt.yml': e('unknown-key', 65, 'warning'),
-  'kestra-valid/kestra-io+examples/ee_stream_auditlogs_to_bq.yml': e('unknown-key', 4, 'warning')
 }
 
 function matches(findings: Finding[], expectation: Expectation): boolean {
@@ -251,13 +255,6 @@ describe('Kestra corpus', () => {
       expect(caught).toBe(Object.keys(CATCHABLE).length)
     }
   )
-
-  it.skipIf(!present)('warns about top-level keys it does not know, and rejects none', () => {
-    for (const [path, expected] of Object.entries(UNKNOWN_KEYS)) {
-      const row = manifest().find((candidate) => candidate.path === path)!
-      expect(matches(validate(row), expected), path).toBe(true)
-    }
-  })
 
   it.skipIf(!present)(
     'follows the server version: a 0.x flow id reserved in 1.0 is a warning on 0.x',

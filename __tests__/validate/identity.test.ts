@@ -6,27 +6,29 @@ describe('flow identity rules', () => {
     expect(check(MINIMAL)).toEqual([])
   })
 
+  // Required keys, id and namespace patterns and lengths, unknown top-level keys: the schema of each release
+  // (docs/validation-rules.md#the-schema-of-each-release), on their lines, with no server known.
   it('requires id, namespace and tasks', () => {
     const findings = check(['id: a', 'description: no namespace, no tasks'])
-    expect(rules(findings)).toEqual(['error missing-key 1:1', 'error missing-key 1:1'])
+    expect(rules(findings)).toEqual(['error core-schema 1:1', 'error core-schema 1:1'])
     expect(findings.map((finding) => finding.message).join()).toMatch(
       /`namespace`[\s\S]*`tasks`|`tasks`[\s\S]*`namespace`/
     )
   })
 
   it('rejects an empty tasks list on the tasks key', () => {
-    expect(rules(check(['id: a', 'namespace: b', 'tasks: []']))).toEqual(['error empty-tasks 3:1'])
+    expect(rules(check(['id: a', 'namespace: b', 'tasks: []']))).toEqual(['error core-schema 3:1'])
   })
 
   it('checks the id and namespace patterns on their lines', () => {
     const findings = check(['id: my#flow', 'namespace: MY$NAMESPACE', ...MINIMAL.slice(2)])
-    expect(rules(findings)).toEqual(['error flow-id 1:1', 'error namespace 2:1'])
+    expect(rules(findings)).toEqual(['error core-schema 1:1', 'error core-schema 2:1'])
     expect(findings[0]?.resource).toBe('flow:MY$NAMESPACE/my#flow')
   })
 
   it('rejects an id longer than 100 characters', () => {
     expect(rules(check([`id: ${'a'.repeat(101)}`, ...MINIMAL.slice(1)]))).toEqual([
-      'error flow-id 1:1'
+      'error core-schema 1:1'
     ])
     expect(check([`id: ${'a'.repeat(100)}`, ...MINIMAL.slice(1)])).toEqual([])
   })
@@ -41,7 +43,7 @@ describe('flow identity rules', () => {
     expect(checkOn([1, 3, 2], ['id: paused', ...MINIMAL.slice(1)])).toEqual([])
   })
 
-  it('warns about unknown top-level keys (the server decides), removed and server-owned ones', () => {
+  it('refuses unknown top-level keys (both schemas), warns about removed and server-owned ones', () => {
     const lines = [
       ...MINIMAL,
       'pluginsDefaults: []',
@@ -52,13 +54,15 @@ describe('flow identity rules', () => {
     ]
     const findings = check(lines)
     expect(rules(findings)).toEqual([
-      'warning unknown-key 7:1',
+      'error core-schema 7:1',
       'warning removed-key 8:1',
       'warning removed-key 9:1',
       'warning server-owned-key 10:1',
       'warning server-owned-key 11:1'
     ])
-    expect(findings[0]?.message).toContain('Unrecognized field "pluginsDefaults"')
+    expect(findings[0]?.message).toBe(
+      'The flow has no property `pluginsDefaults`: did you mean `pluginDefaults`?'
+    )
     // Deprecated, accepted up to 1.3 (Flow.java of 1.3.25 keeps both); 2.0 has neither field.
     const removed = (version: [number, number, number]) =>
       rules(checkOn(version, lines)).filter((r) => r.includes('removed-key'))
@@ -75,13 +79,13 @@ describe('flow identity rules', () => {
     )
   })
 
-  it('accepts keys of current Kestra and prototype-like names as plain unknown keys', () => {
+  it('accepts keys of current Kestra and refuses prototype-like names as unknown keys', () => {
     const current = [...MINIMAL, 'sla: []', 'checks: []', 'afterExecution: []', 'draft: false']
     // `draft` is 2.0's: the 1.3.31 schema (and core) refuses it, so with no release known it is a warning.
     expect(rules(check(current))).toEqual(['warning core-schema 10:1'])
     expect(check(current)[0]?.message).toContain('Kestra 1.3 refuses it; 2.0 accepts it')
     expect(checkOn([2, 0, 0], current)).toEqual([])
-    expect(rules(check([...MINIMAL, 'constructor: x']))).toEqual(['warning unknown-key 7:1'])
+    expect(rules(check([...MINIMAL, 'constructor: x']))).toEqual(['error core-schema 7:1'])
   })
 
   it('reports a namespace that does not match its folder on the namespace line', () => {

@@ -3,81 +3,25 @@ import { dependencyProblems } from './decide-dependencies.js'
 import type { FlowDocument } from './decide-document.js'
 import { CORE_FLOWABLE, coreFlowType, type TaskNode, type TaskTree } from './decide-task-tree.js'
 
-/** Core flowable tasks whose `tasks` list must hold at least one task. */
-const NEEDS_TASKS = new Set([
-  'Parallel',
-  'Sequential',
-  'EachSequential',
-  'EachParallel',
-  'ForEach',
-  'WorkingDirectory',
-  'AllowFailure',
-  'Dag',
-  'LoopUntil'
-])
-
 /**
- * Shapes of Kestra's core flowable tasks that fail without any plugin: empty or missing child lists,
- * Switch without branches, Dag dependencies, WorkingDirectory children. An If's `condition` and `then` are
- * its schema's (docs/validation-rules.md#the-schema-of-each-release: 1.3.31 takes an If without condition).
+ * Shapes of Kestra's core flowable tasks that its validators refuse and its schema does not say: Switch without
+ * tasks, Dag dependencies, WorkingDirectory children. A missing or empty `tasks` or `then` is the schema's
+ * (docs/validation-rules.md#the-schema-of-each-release); core 1.3.31 and 2.0.0 run accept a Switch whose one case
+ * or `defaults` is an empty list while another branch has tasks.
  */
 export function coreTaskFindings(document: FlowDocument, tree: TaskTree): Finding[] {
-  return [
-    ...emptyListFindings(document, tree),
-    ...tree.tasks.flatMap((task) => {
-      switch (coreFlowType(task.type)) {
-        case 'Switch':
-          return switchFindings(document, task)
-        case 'Dag':
-          return dagFindings(document, task)
-        case 'WorkingDirectory':
-          return workingDirectoryFindings(document, task, tree)
-        default:
-          return missingListFindings(document, task)
-      }
-    })
-  ]
-}
-
-function emptyListFindings(document: FlowDocument, tree: TaskTree): Finding[] {
-  const findings: Finding[] = []
-  for (const list of tree.lists) {
-    if (document.items(list.entry.value).length > 0) continue
-    const key = String(list.entry.key.value)
-    const owner = list.owner
-    const type = coreFlowType(owner?.type)
-    const required =
-      owner === undefined
-        ? list.path.startsWith('listeners[')
-        : (key === 'tasks' && NEEDS_TASKS.has(type ?? '')) ||
-          (key === 'then' && type === 'If') ||
-          (type === 'Switch' &&
-            (list.path.includes('.cases.') || key === 'defaults') &&
-            !document.isNull(list.entry.value))
-    if (!required) continue
-    findings.push(
-      document.finding(
-        'error',
-        list.entry.key,
-        'empty-tasks',
-        `\`${list.path}\` must not be empty: add at least one task${owner === undefined ? '' : ' or remove the branch'}`
-      )
-    )
-  }
-  return findings
-}
-
-function missingListFindings(document: FlowDocument, task: TaskNode): Finding[] {
-  const type = coreFlowType(task.type)
-  if (!NEEDS_TASKS.has(type ?? '') || document.get(task.map, 'tasks')) return []
-  return [
-    document.finding(
-      'error',
-      task.at,
-      'empty-tasks',
-      `${type} task '${task.id ?? task.path}' has no \`tasks\`: add the tasks it runs`
-    )
-  ]
+  return tree.tasks.flatMap((task) => {
+    switch (coreFlowType(task.type)) {
+      case 'Switch':
+        return switchFindings(document, task)
+      case 'Dag':
+        return dagFindings(document, task)
+      case 'WorkingDirectory':
+        return workingDirectoryFindings(document, task, tree)
+      default:
+        return []
+    }
+  })
 }
 
 function switchFindings(document: FlowDocument, task: TaskNode): Finding[] {
@@ -96,7 +40,7 @@ function switchFindings(document: FlowDocument, task: TaskNode): Finding[] {
 }
 
 function dagFindings(document: FlowDocument, task: TaskNode): Finding[] {
-  const findings = missingListFindings(document, task)
+  const findings: Finding[] = []
   const members = document.items(document.get(task.map, 'tasks')?.value).map((item) => ({
     id: document.string(document.get(document.get(item, 'task')?.value, 'id')?.value),
     dependsOn: document.get(item, 'dependsOn')?.value
@@ -131,7 +75,7 @@ function workingDirectoryFindings(
   task: TaskNode,
   tree: TaskTree
 ): Finding[] {
-  const findings = missingListFindings(document, task)
+  const findings: Finding[] = []
   for (const child of tree.tasks) {
     if (child.parent !== task || !child.path.startsWith(`${task.path}.tasks[`)) continue
     const type = coreFlowType(child.type)

@@ -1,5 +1,4 @@
 import { flowKey } from '../../model/targets.js'
-import { isKestraNamespace } from '../../model/namespaces.js'
 import { type Finding } from '../../model/finding.js'
 import { nodePosition, type FlowDocument } from './decide-document.js'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'
@@ -20,32 +19,6 @@ const RESERVED_FLOW_IDS = [
   'enable'
 ]
 
-const TOP_LEVEL_KEYS = new Set([
-  'id',
-  'namespace',
-  'description',
-  'labels',
-  'inputs',
-  'outputs',
-  'variables',
-  'tasks',
-  'errors',
-  'finally',
-  'afterExecution',
-  'triggers',
-  'pluginDefaults',
-  'concurrency',
-  'retry',
-  'sla',
-  'checks',
-  'disabled',
-  'workerGroup',
-  // 2.0
-  'draft',
-  'quotas',
-  'policyRefs',
-  'workerSelector'
-])
 const REMOVED_KEYS: Record<string, string> = {
   listeners: 'Use `afterExecution` or a Flow trigger instead',
   taskDefaults:
@@ -56,115 +29,22 @@ const V1: KestraVersion = [1, 0, 0]
 const V2: KestraVersion = [2, 0, 0]
 const SERVER_OWNED_KEYS = new Set(['revision', 'deleted', 'updated', 'tenantId'])
 
-/** Required keys, id and namespace rules, and top-level keys. */
+/**
+ * Keys the server owns. A flow's required keys, its id and namespace patterns and its unknown top-level keys are
+ * its release's schema's (docs/validation-rules.md#the-schema-of-each-release).
+ */
 export function identityFindings(document: FlowDocument): Finding[] {
-  const root = document.root
-  if (!root) return []
-  const findings: Finding[] = []
-  const id = document.get(root, 'id')
-  const namespace = document.get(root, 'namespace')
-  const tasks = document.get(root, 'tasks')
-
-  for (const [name, entry] of [
-    ['id', id],
-    ['namespace', namespace],
-    ['tasks', tasks]
-  ] as const) {
-    if (!entry) {
-      findings.push(
-        document.finding(
-          'error',
-          root,
-          'missing-key',
-          `The flow has no \`${name}\`: add it (a flow needs \`id\`, \`namespace\` and a non-empty \`tasks\` list)`
-        )
-      )
-    }
-  }
-
-  if (id) {
-    const value = document.string(id.value)
-    if (value === undefined || value === '') {
-      findings.push(
-        document.finding(
-          'error',
-          id.key,
-          'flow-id',
-          'The flow `id` is empty: give it a non-empty id'
-        )
-      )
-    } else if (!FLOW_ID_PATTERN.test(value) || value.length > 100) {
-      findings.push(
-        document.finding(
-          'error',
-          id.key,
-          'flow-id',
-          `Flow id '${value}' is invalid: use 1-100 characters, letters, digits, '.', '_' or '-', starting with a letter or digit`
-        )
-      )
-    }
-  }
-
-  if (namespace) {
-    const value = document.string(namespace.value)
-    if (value === undefined || value === '') {
-      findings.push(
-        document.finding(
-          'error',
-          namespace.key,
-          'namespace',
-          'The flow `namespace` is empty: set it'
-        )
-      )
-    } else if (!isKestraNamespace(value)) {
-      findings.push(
-        document.finding(
-          'error',
-          namespace.key,
-          'namespace',
-          `Namespace '${value}' is invalid: use 1-150 characters, lower-case letters, digits, '.', '_' or '-', starting with a letter or digit`
-        )
-      )
-    }
-  }
-
-  if (tasks && document.items(tasks.value).length === 0) {
-    findings.push(
+  return document
+    .entries(document.root)
+    .filter((entry) => SERVER_OWNED_KEYS.has(String(entry.key.value)))
+    .map((entry) =>
       document.finding(
-        'error',
-        tasks.key,
-        'empty-tasks',
-        '`tasks` must be a non-empty list of tasks: add at least one task'
+        'warning',
+        entry.key,
+        'server-owned-key',
+        `\`${String(entry.key.value)}\` is set by the Kestra server, not by the repository: remove it`
       )
     )
-  }
-
-  for (const entry of document.entries(root)) {
-    const key = String(entry.key.value)
-    if (TOP_LEVEL_KEYS.has(key)) continue
-    if (Object.hasOwn(REMOVED_KEYS, key)) continue
-    if (SERVER_OWNED_KEYS.has(key)) {
-      findings.push(
-        document.finding(
-          'warning',
-          entry.key,
-          'server-owned-key',
-          `\`${key}\` is set by the Kestra server, not by the repository: remove it`
-        )
-      )
-    } else {
-      // Kestra adds top-level keys over its releases: the server's strict parse has the last word.
-      findings.push(
-        document.finding(
-          'warning',
-          entry.key,
-          'unknown-key',
-          `Unrecognized field "${key}": not a flow property this action knows, and Kestra rejects unknown properties. Fix its name or indentation, or remove it (the server decides for keys newer than this action)`
-        )
-      )
-    }
-  }
-  return findings
 }
 
 /**

@@ -4,14 +4,15 @@ import type { FlowDocument } from './decide-document.js'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 import type { TaskTree } from './decide-task-tree.js'
 
-/** `TaskDefaultValidator` (0.16) then `PluginDefaultValidator`: a `values` map without nulls. */
+/**
+ * `TaskDefaultValidator` (0.16) then `PluginDefaultValidator`: a `values` map. Core 1.3.31 run refuses a default
+ * without one ("…getValues() is null") and accepts a key of it whose value is null.
+ */
 const VALUES_CHECKED: KestraVersion = [0, 16, 0]
-/** `PluginDefault.type` is `@NotNull` since the 0.17 rename. */
-const TYPE_REQUIRED: KestraVersion = [0, 17, 0]
 
 /**
- * The flow's `pluginDefaults` (or the pre-1.0 `taskDefaults`) entries: each needs a `type` and a
- * `values` map with no empty value. Whether the type and properties exist needs the server's plugins.
+ * The flow's `pluginDefaults` (or the pre-1.0 `taskDefaults`) entries: each needs a `values` map (a missing
+ * `type` is the schema's). Whether the type and properties exist needs the server's plugins.
  */
 export function pluginDefaultFindings(document: FlowDocument): VersionedFinding[] {
   const findings: VersionedFinding[] = []
@@ -20,17 +21,6 @@ export function pluginDefaultFindings(document: FlowDocument): VersionedFinding[
       const entry = document.map(item)
       if (!entry) return
       const where = `${key}[${index}]`
-      if (!document.get(entry, 'type')) {
-        findings.push(
-          document.versioned(
-            TYPE_REQUIRED,
-            'error',
-            item,
-            'plugin-default-type',
-            `${where} has no \`type\`: add the plugin class (or prefix) these defaults apply to`
-          )
-        )
-      }
       const values = document.get(entry, 'values')
       if (!values || document.isNull(values.value)) {
         findings.push(
@@ -40,19 +30,6 @@ export function pluginDefaultFindings(document: FlowDocument): VersionedFinding[
             values?.key ?? item,
             'plugin-default-values',
             `${where} has no \`values\`: Kestra rejects a plugin default without them ("No 'values' provided"). Add the property values or remove the entry`
-          )
-        )
-        return
-      }
-      for (const value of document.entries(values.value)) {
-        if (!document.isNull(value.value)) continue
-        findings.push(
-          document.versioned(
-            VALUES_CHECKED,
-            'error',
-            value.key,
-            'plugin-default-values',
-            `${where}.values.${String(value.key.value)} is empty: Kestra rejects a plugin default with no value for a key. Give it a value or remove the key`
           )
         )
       }
@@ -65,7 +42,7 @@ export function pluginDefaultFindings(document: FlowDocument): VersionedFinding[
  * A plugin's `pluginDefaultsRef` (Kestra 2.0: `FlowPluginDefault.ref`, "apply this default only to
  * plugins that opt in via pluginDefaultsRef") that no `ref` of the flow's `pluginDefaults` names: a
  * warning, since a namespace or instance plugin default may have it. Unresolved, Kestra rejects the flow
- * ("No pluginDefaults bundle found for pluginDefaultsRef '…'"), which the server's validation reports.
+ * (core 1.3.31 run: "pluginDefaultsRef: No plugin-defaults exists for pluginDefaultsRef: '…'"), which the server's validation reports.
  */
 export function pluginDefaultsRefFindings(document: FlowDocument, tree: TaskTree): Finding[] {
   const refs = new Set(
