@@ -1,8 +1,6 @@
 import { parse } from 'yaml'
-import type { GatherKind, KindGatherInput } from '../../gather/kind.js'
-import { IgnoreRules } from '../../gather/repo/ignore-rules.js'
+import { kindFiles, readBase, type GatherKind } from '../../gather/kind.js'
 import type { TreeSource } from '../../gather/repo/tree-source.js'
-import { walkTree } from '../../gather/repo/walk.js'
 import { normaliseText } from '../../model/content.js'
 import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
 
@@ -29,7 +27,7 @@ const TESTS_ROUTE = 'tests'
 export const testsGather: GatherKind<GatheredTests> = {
   name: 'test',
   async gather(input) {
-    const [files, base] = await Promise.all([discover(input.workTree), readBase(input)])
+    const [files, base] = await Promise.all([discover(input.workTree), readBase(input, discover)])
     const prefix = input.settings.namespacePrefix || undefined
     const extraNamespaces = input.settings.extraNamespaces
     const held: GatheredTests = {
@@ -75,33 +73,7 @@ function namespaceOf(text: string): string | undefined {
   }
 }
 
-async function readBase(input: KindGatherInput): Promise<GatheredTestFile[] | undefined> {
-  const tree = await input.openBase?.()
-  if (!tree) return undefined
-  try {
-    return await discover(tree)
-  } finally {
-    await tree.close()
-  }
-}
-
 /** Every `.yml`/`.yaml` file under `tests/` that the ignore rules keep, sorted by path. */
-async function discover(tree: TreeSource): Promise<GatheredTestFile[]> {
-  if ((await tree.kind(FOLDER)) !== 'folder') return []
-  const rules = new IgnoreRules(tree)
-  if (await rules.excludes(FOLDER, true)) return []
-  const walk = await walkTree({
-    tree,
-    rules,
-    mayContain: () => true,
-    limit: (task) => task(),
-    from: FOLDER
-  })
-  const found: GatheredTestFile[] = []
-  for (const entry of walk.entries) {
-    if (entry.kind !== 'file' || !/\.ya?ml$/.test(entry.rel)) continue
-    const text = normaliseText((await tree.read(entry.rel)).toString('utf8'))
-    found.push({ file: tree.rootRel === '' ? entry.rel : `${tree.rootRel}/${entry.rel}`, text })
-  }
-  return found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+function discover(tree: TreeSource): Promise<GatheredTestFile[]> {
+  return kindFiles(tree, FOLDER, (rel) => /\.ya?ml$/.test(rel), true)
 }
