@@ -5,7 +5,10 @@ import type { Snapshot } from '../model/snapshot.js'
 import type { StoredFlowCheck } from '../model/stored-checks.js'
 import type { KestraVersion } from '../model/version.js'
 import type { Target, Work } from '../model/target.js'
+import { normaliseText } from '../model/content.js'
+import { IgnoreRules } from './repo/ignore-rules.js'
 import type { TreeSource } from './repo/tree-source.js'
+import { walkTree } from './repo/walk.js'
 
 /** A version of the repository a kind reads, closed by the kind once read. */
 export type ClosableTree = TreeSource & { close(): Promise<void> }
@@ -60,4 +63,53 @@ export interface WalkRead {
   serverVersion?: KestraVersion
   /** The server's verdicts on the flows it validated (with server validation on). */
   serverAnswers?: Snapshot['serverAnswers']
+}
+
+/** A repository file a kind reads as text: its workspace-relative path, its text normalised. */
+interface KindFile {
+  file: string
+  text: string
+}
+
+/**
+ * The text files under `folder` (under root) whose root-relative path `keep` accepts, the ignore rules
+ * honoured, sorted by path; subfolders are read only when `deep`.
+ */
+export async function kindFiles(
+  tree: TreeSource,
+  folder: string,
+  keep: (rel: string) => boolean,
+  deep = false
+): Promise<KindFile[]> {
+  if ((await tree.kind(folder)) !== 'folder') return []
+  const rules = new IgnoreRules(tree)
+  if (await rules.excludes(folder, true)) return []
+  const walk = await walkTree({
+    tree,
+    rules,
+    mayContain: () => deep,
+    limit: (task) => task(),
+    from: folder
+  })
+  const found: KindFile[] = []
+  for (const entry of walk.entries) {
+    if (entry.kind !== 'file' || !keep(entry.rel)) continue
+    const text = normaliseText((await tree.read(entry.rel)).toString('utf8'))
+    found.push({ file: tree.rootRel === '' ? entry.rel : `${tree.rootRel}/${entry.rel}`, text })
+  }
+  return found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+}
+
+/** What `read` finds in the base commit, when the event has one git holds; the tree closed after. */
+export async function readBase<T>(
+  input: KindGatherInput,
+  read: (tree: TreeSource) => Promise<T>
+): Promise<T | undefined> {
+  const tree = await input.openBase?.()
+  if (!tree) return undefined
+  try {
+    return await read(tree)
+  } finally {
+    await tree.close()
+  }
 }

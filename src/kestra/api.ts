@@ -1,5 +1,6 @@
 import type { CreateOutcome, RemoteDashboard } from './dashboards.js'
 import type { FlowGroup } from './listings.js'
+import type { YamlResourcesApi } from './yaml-resources.js'
 import type {
   KestraTarget,
   ServerInfo,
@@ -66,6 +67,8 @@ export interface KestraApi {
   deleteDashboard(id: string): Promise<boolean>
   /** The server's constraint violations on one dashboard, or undefined when valid. */
   validateDashboard(source: string): Promise<ServerVerdict>
+  /** A kind's YAML resources kept by namespace and id under `P/<collection>` (docs/kestra.md#yaml-resources). */
+  yamlResources(collection: string): YamlResourcesApi
 }
 
 /** Everything a run asks of the server: the core's reads and writes, smoke runs, earlier versions. */

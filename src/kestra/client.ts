@@ -18,6 +18,7 @@ import { retryPolicy, type RetryInfo, type RetryOptions } from './retry.js'
 import { ScopedHttp } from './scoped-http.js'
 import { createDispatcher, Transport } from './transport.js'
 import { ValidateEndpoint } from './validate.js'
+import { yamlResources } from './yaml-resources.js'
 
 export interface KestraClientOptions {
   /** Base URL without trailing slash, as resolved by the settings. */
@@ -90,6 +91,7 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
     updateDashboard: (id, source) => dashboards.update(id, source),
     deleteDashboard: (id) => dashboards.delete(id),
     validateDashboard: (source) => dashboards.validate(source),
+    yamlResources: (collection) => yamlResources(http, collection),
     startExecution: (namespace, id, inputs, options) =>
       executions.start(namespace, id, inputs, options),
     getExecution: (executionId, options) => executions.get(executionId, options?.deadline),

@@ -4,10 +4,11 @@ import { flows } from './flows/index.js'
 
 export * from './flows/index.js'
 import { kv } from './kv/index.js'
+import { tests } from './tests/index.js'
 import type { Kind } from './kind.js'
 
 /** The registry: every resource kind the action manages (docs/kinds.md). run/ hands them to each phase. */
-export const KINDS: readonly Kind[] = [namespaceFiles, flows, dashboards, kv]
+export const KINDS: readonly Kind[] = [namespaceFiles, flows, dashboards, kv, tests]
 
 /** The registry's decide parts, as decide/ takes them. */
 export const DECIDE_KINDS = KINDS.map((kind) => kind.decide)

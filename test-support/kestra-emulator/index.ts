@@ -2,6 +2,7 @@
  * An in-process Kestra API (plain node:http) faithful to the routes of docs/kestra.md#routes, for
  * contract tests, end-to-end runs of the bundled action, the demo and the benchmark.
  */
+import { parseLenient } from './flow-source.js'
 import type { EmulatorCore, ResolvedOptions } from './context.js'
 import { check } from './flow-ops.js'
 import { defaultKnownTypes } from './flow-validation.js'
@@ -116,6 +117,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         const id = dashboard.id ?? dashboardId(dashboard.source)
         seedDashboard(state.dashboardsOf(dashboard.tenant ?? resolved.tenant), id, dashboard)
       }
+      for (const suite of seedState.tests ?? []) {
+        const fields = parseLenient(suite.source) ?? {}
+        state
+          .testSuitesOf(suite.tenant ?? resolved.tenant, String(fields.namespace))
+          .set(String(fields.id), { source: suite.source, fields })
+      }
       for (const { deleted, ...secret } of seedState.secrets ?? []) {
         const names = state.secretsOf(secret.tenant ?? resolved.tenant)
         // OSS SecretService: `SECRET_<NAME>` env vars, stored upper-cased, global; EE keeps both.
@@ -135,6 +142,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     executions: () => core.executions.all(),
     snapshot: () => state.snapshot(),
+    testSuites: (tenant = resolved.tenant) =>
+      state
+        .allTestSuites(tenant)
+        .map(([namespace, id, suite]) => ({ namespace, id, source: suite.source }))
+        .sort((a, b) => (`${a.namespace}/${a.id}` < `${b.namespace}/${b.id}` ? -1 : 1)),
     flowRevisions(namespace: string, id: string, tenant = resolved.tenant) {
       return (state.history(tenant, namespace, id) ?? []).map((revision) =>
         toStored(tenant, namespace, id, revision)

@@ -46,6 +46,11 @@ export const ROUTES = [
   'dashboards.validate',
   'dashboards.update',
   'dashboards.delete',
+  'tests.create',
+  'tests.get',
+  'tests.update',
+  'tests.delete',
+  'tests.search',
   'executions.create',
   'executions.get',
   'executions.search',
@@ -103,6 +108,7 @@ function resourceRoute(
   if (rest[0] === 'flows') return flowRoute(method, s)
   if (rest[0] === 'executions') return executionRoute(method, s)
   if (rest[0] === 'dashboards') return dashboardRoute(method, s)
+  if (rest[0] === 'tests') return testSuiteRoute(method, s)
   if (rest.length === 1 && method === 'GET') {
     if (rest[0] === 'secrets') return { route: 'secrets.list', params: {} }
     if (rest[0] === 'kv') return { route: 'kv.search', params: {} }
@@ -117,6 +123,7 @@ function available(route: RouteName, f: Features): boolean {
   if (route === 'executions.search' || route === 'executions.get') return true
   if (route.startsWith('executions.')) return f.executions
   if (route.startsWith('dashboards.')) return f.dashboards !== 'none'
+  if (route.startsWith('tests.')) return f.testSuites
   if (route === 'namespaces.files.revisions') return f.fileRevisions
   if (route === 'kv.list') return f.kvNamespaceList
   if (route === 'kv.inheritance') return f.kvInheritance
@@ -239,6 +246,20 @@ const FILE_ROUTES: Record<string, RouteName | undefined> = {
   'GET search': 'namespaces.files.search'
 }
 
+/** The EE `TestSuiteController` (handlers/tests.ts): `search` is a literal GET route. */
+function testSuiteRoute(method: string, s: string[]): MatchedRoute | undefined {
+  if (s.length === 0) return method === 'POST' ? { route: 'tests.create', params: {} } : undefined
+  if (s.length === 1) {
+    return s[0] === 'search' && method === 'GET' ? { route: 'tests.search', params: {} } : undefined
+  }
+  if (s.length !== 2) return undefined
+  const params = { namespace: s[0], id: s[1] }
+  if (method === 'GET') return { route: 'tests.get', params }
+  if (method === 'PUT') return { route: 'tests.update', params }
+  if (method === 'DELETE') return { route: 'tests.delete', params }
+  return undefined
+}
+
 function fileRoute(method: string, s: string[], namespace: string): MatchedRoute | undefined {
   if (s.length > 1) return undefined
   const route = FILE_ROUTES[s.length === 0 ? method : `${method} ${s[0]}`]
@@ -260,5 +281,8 @@ export const WRITE_ROUTES: readonly string[] = [
   'kv.delete',
   'dashboards.create',
   'dashboards.update',
-  'dashboards.delete'
+  'dashboards.delete',
+  'tests.create',
+  'tests.update',
+  'tests.delete'
 ] satisfies RouteName[]

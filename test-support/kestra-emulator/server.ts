@@ -15,6 +15,7 @@ import * as files from './handlers/files.js'
 import * as kv from './handlers/kv.js'
 import * as namespaces from './handlers/namespaces.js'
 import * as dashboards from './handlers/dashboards.js'
+import * as tests from './handlers/tests.js'
 import * as secrets from './handlers/secrets.js'
 import { matchRoute, type RouteName } from './routes.js'
 import type { Fault, LoggedRequest, SentCredentials } from './types.js'
@@ -62,6 +63,11 @@ const HANDLERS: Record<Exclude<RouteName, 'unmatched' | 'configs'>, Handler> = {
   'dashboards.validate': dashboards.handleValidateDashboard,
   'dashboards.update': dashboards.handleUpdateDashboard,
   'dashboards.delete': dashboards.handleDeleteDashboard,
+  'tests.create': tests.handleCreateTestSuite,
+  'tests.get': tests.handleGetTestSuite,
+  'tests.update': tests.handleUpdateTestSuite,
+  'tests.delete': tests.handleDeleteTestSuite,
+  'tests.search': tests.handleSearchTestSuites,
   'executions.create': executions.handleStartExecution,
   'executions.get': executions.handleGetExecution,
   'executions.search': executions.handleSearchExecutions,

@@ -4,6 +4,7 @@
  */
 import { parseLenient } from './flow-source.js'
 import { compare, NamespaceFiles } from './namespace-files.js'
+import type { StoredTestSuite } from './handlers/tests.js'
 import type { Snapshot, StoredFlow } from './types.js'
 
 export interface FlowRevision {
@@ -53,7 +54,22 @@ export class EmulatorState {
   private readonly kv = new Map<string, ByNamespace<KvEntry>>()
   private readonly dashboards = new Map<string, Map<string, DashboardRecord>>()
   private readonly secrets = new Map<string, SecretName[]>()
+  private readonly testSuites = new Map<string, ByNamespace<StoredTestSuite>>()
   private closed = false
+
+  /** The test suites of a namespace by id (EE, handlers/tests.ts). */
+  testSuitesOf(tenant: string, namespace: string): Map<string, StoredTestSuite> {
+    return nested(nested(this.testSuites, tenant), namespace)
+  }
+
+  /** Every test suite of a tenant: [namespace, id, suite]. */
+  allTestSuites(tenant: string): [string, string, StoredTestSuite][] {
+    return [
+      ...(this.testSuites.get(tenant) ?? new Map<string, Map<string, StoredTestSuite>>())
+    ].flatMap(([namespace, suites]) =>
+      [...suites].map(([id, suite]): [string, string, StoredTestSuite] => [namespace, id, suite])
+    )
+  }
 
   history(tenant: string, namespace: string, id: string): FlowRevision[] | undefined {
     return this.flows.get(tenant)?.get(namespace)?.get(id)

@@ -65,6 +65,8 @@ export interface SeedState {
   ))[]
   /** id defaults to the YAML's `id` (give it for a dashboard stored before ids lived in the YAML). */
   dashboards?: { source: string; id?: string; deleted?: boolean; tenant?: string }[]
+  /** EE test suites, by the YAML's namespace and id (handlers/tests.ts). */
+  tests?: { source: string; tenant?: string }[]
   /**
    * Secret names only: no route ever returns a value, so none is configured. OSS upper-cases them and
    * ignores `namespace` (env-var secrets are global); EE keeps both. deleted: the name is no longer
@@ -221,6 +223,8 @@ export interface Emulator {
   /** Resolves once seeded flows are parsed and validated in the background (benchmarks wait for it). */
   warmedUp(): Promise<void>
   snapshot(): Snapshot
+  /** The live test suites (EE), sorted by namespace and id. */
+  testSuites(tenant?: string): { namespace: string; id: string; source: string }[]
   /** How executions of this flow end, and when (docs/kestra.md#executions). */
   scriptExecutions(namespace: string, id: string, script: ExecutionScript, tenant?: string): void
   /** Every execution started, oldest first. */

@@ -83,6 +83,11 @@ export interface Features {
   dashboards: DashboardsEra
   /** Dashboard answers are `DashboardResponse`, with `sourceCode`. */
   dashboardSourceCode: boolean
+  /**
+   * EE only: `P/tests` (test suites), first in the EE OpenAPI file of 2025-06 (kestra-io/client-sdk
+   * @ab5662f2, 0.23) and the same at 1.3.0 and 2.0.0 (handlers/tests.ts).
+   */
+  testSuites: boolean
   /** `GET …/secrets` and `GET …/namespaces/{ns}/inherited-secrets`. */
   secrets: boolean
   /** The deprecated `GET …/namespaces/{ns}/secrets`, gone in 2.0. */
@@ -177,6 +182,7 @@ export function featuresOf(
     executionWindow: atLeast(v, '1.1') || atLeast(v, boundaries.executionWindow),
     executionStates: statesOf(v, boundaries.newerExecutionStates),
     dashboards: dashboardsEra(v, edition, boundaries),
+    testSuites: edition === 'EE' && atLeast(v, '0.23'),
     dashboardSourceCode: atLeast(v, boundaries.dashboardSourceCode),
     secrets: atLeast(v, boundaries.secrets),
     namespaceSecretList: atLeast(v, boundaries.secrets) && !v2,

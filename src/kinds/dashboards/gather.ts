@@ -1,4 +1,4 @@
-import type { GatherKind, KindGatherInput } from '../../gather/kind.js'
+import { readBase, type GatherKind, type KindGatherInput } from '../../gather/kind.js'
 import { dashboardFields, sourceFields } from '../../kestra/dashboards.js'
 import { normaliseText } from '../../model/content.js'
 import type { ServerVerdict } from '../../model/kestra.js'
@@ -45,7 +45,9 @@ export const dashboardsGather: GatherKind<GatheredDashboards> = {
       }
     }
     const found = discoverDashboards(input.workTree, layout).then((files) => files.map(withFields))
-    const base = readBase(input)
+    const base = readBase(input, async (tree) =>
+      (await discoverDashboards(tree, input.layout.layout)).map(withFields)
+    )
     // A repository that holds no dashboard, and held none at the base commit, does not manage them: the
     // tenant's dashboards are someone else's, never read, listed or drift (docs/dashboards.md#plan).
     const managed = found.then(async (files) => files.length > 0 || !!(await base)?.length)
@@ -71,16 +73,6 @@ export const dashboardsGather: GatherKind<GatheredDashboards> = {
       }
     }
     return held
-  }
-}
-
-async function readBase(input: KindGatherInput): Promise<DashboardFile[] | undefined> {
-  const tree = await input.openBase?.()
-  if (!tree) return undefined
-  try {
-    return (await discoverDashboards(tree, input.layout.layout)).map(withFields)
-  } finally {
-    await tree.close()
   }
 }
 

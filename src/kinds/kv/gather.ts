@@ -1,9 +1,6 @@
-import type { GatherKind, KindGatherInput } from '../../gather/kind.js'
-import { IgnoreRules } from '../../gather/repo/ignore-rules.js'
+import { kindFiles, readBase, type GatherKind } from '../../gather/kind.js'
 import type { TreeSource } from '../../gather/repo/tree-source.js'
-import { walkTree } from '../../gather/repo/walk.js'
 import { liveKvKeys } from '../../kestra/listings.js'
-import { normaliseText } from '../../model/content.js'
 import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
 
 /** A kv file as read: `kv/<namespace>.yml` under root (docs/kv.md#the-file). */
@@ -23,12 +20,15 @@ interface GatheredKv {
 }
 
 const FOLDER = 'kv'
-const KV_FILE = /^kv\/([^/]+)\.ya?ml$/
+const KV_FILE = /^kv\/[^/]+\.ya?ml$/
 
 export const kvGather: GatherKind<GatheredKv> = {
   name: 'kv',
   async gather(input) {
-    const [files, base] = await Promise.all([discoverKvFiles(input.workTree), readBase(input)])
+    const [files, base] = await Promise.all([
+      discoverKvFiles(input.workTree),
+      readBase(input, discoverKvFiles)
+    ])
     const prefix = input.settings.namespacePrefix || undefined
     const extraNamespaces = input.settings.extraNamespaces
     const held: GatheredKv = {
@@ -66,35 +66,11 @@ export const kvGather: GatherKind<GatheredKv> = {
   }
 }
 
-async function readBase(input: KindGatherInput): Promise<GatheredKvFile[] | undefined> {
-  const tree = await input.openBase?.()
-  if (!tree) return undefined
-  try {
-    return await discoverKvFiles(tree)
-  } finally {
-    await tree.close()
-  }
-}
-
 /** Every `kv/<namespace>.yml` (or `.yaml`) under root that the ignore rules keep, sorted by path. */
 async function discoverKvFiles(tree: TreeSource): Promise<GatheredKvFile[]> {
-  if ((await tree.kind(FOLDER)) !== 'folder') return []
-  const rules = new IgnoreRules(tree)
-  if (await rules.excludes(FOLDER, true)) return []
-  const walk = await walkTree({
-    tree,
-    rules,
-    mayContain: () => false,
-    limit: (task) => task(),
-    from: FOLDER
-  })
-  const fileOf = (rel: string) => (tree.rootRel === '' ? rel : `${tree.rootRel}/${rel}`)
-  const found: GatheredKvFile[] = []
-  for (const entry of walk.entries) {
-    const match = entry.kind === 'file' ? KV_FILE.exec(entry.rel) : null
-    if (!match) continue
-    const text = normaliseText((await tree.read(entry.rel)).toString('utf8'))
-    found.push({ file: fileOf(entry.rel), namespace: match[1]!, text })
-  }
-  return found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+  const files = await kindFiles(tree, FOLDER, (rel) => KV_FILE.test(rel))
+  return files.map((f) => ({
+    ...f,
+    namespace: f.file.slice(f.file.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '')
+  }))
 }

@@ -1,0 +1,124 @@
+import { ApiError } from './errors.js'
+import { readPages } from './listings.js'
+import { readJsonObject, type ScopedHttp } from './scoped-http.js'
+import type { HttpResponse } from './transport.js'
+import { pathSegment } from '../model/path-segment.js'
+
+const YAML = { 'content-type': 'application/x-yaml' }
+const PAGE_SIZE = 100
+/** 10,000 resources a namespace at most; a listing that goes on is an error. */
+const MAX_PAGES = 100
+
+/** A YAML resource as the server answers it: its id and the source it keeps. */
+interface RemoteYamlResource {
+  id: string
+  source: string
+}
+
+/**
+ * What a kind reads and writes of a Kestra resource kept as YAML by namespace and id
+ * (docs/kestra.md#yaml-resources): test suites, `P/tests`.
+ */
+export interface YamlResourcesApi {
+  /** Every live resource of exactly this namespace; undefined when the server has no such route. */
+  list(namespace: string): Promise<RemoteYamlResource[] | undefined>
+  /** The source the server keeps, or undefined when it holds no such resource. */
+  get(namespace: string, id: string): Promise<string | undefined>
+  create(source: string): Promise<void>
+  /** False when the server holds no such resource. */
+  update(namespace: string, id: string, source: string): Promise<boolean>
+  /** False when the server held no such resource. */
+  delete(namespace: string, id: string): Promise<boolean>
+}
+
+/**
+ * `P/<collection>` routes shaped as Kestra's controllers for YAML resources serve them: `POST` the YAML,
+ * `GET`/`PUT`/`DELETE /{namespace}/{id}`, `GET /search?namespace=` paged (docs/kestra.md#yaml-resources).
+ */
+export function yamlResources(http: ScopedHttp, collection: string): YamlResourcesApi {
+  const base = `/${pathSegment(collection)}`
+  const one = (namespace: string, id: string) =>
+    `${base}/${pathSegment(namespace)}/${pathSegment(id)}`
+  const route = `${base}/{namespace}/{id}`
+  return {
+    list: (namespace) =>
+      readPages(
+        http,
+        {
+          name: `${collection} listing`,
+          remedy: `a namespace holds at most ${MAX_PAGES * PAGE_SIZE} of them`,
+          path: `${base}/search`,
+          route: `${base}/search`,
+          query: { namespace, includeChildNamespaces: 'false', sort: 'id:asc' },
+          size: PAGE_SIZE,
+          maxPages: MAX_PAGES,
+          key: (row) => rowOf(row)?.id,
+          missing: true
+        },
+        (row) => {
+          const found = rowOf(row)
+          // A child namespace's resource is not this namespace's, whatever the server's filter did.
+          return found && found.namespace === namespace && !found.deleted
+            ? found.resource
+            : undefined
+        }
+      ),
+    async get(namespace, id) {
+      const response = await http.send({
+        method: 'GET',
+        path: one(namespace, id),
+        route,
+        allow: [404]
+      })
+      if (response.status === 404) return undefined
+      return sourceOf(readJsonObject(response), response)
+    },
+    async create(source) {
+      await http.send({ method: 'POST', path: base, route: base, headers: YAML, body: source })
+    },
+    async update(namespace, id, source) {
+      const response = await http.send({
+        method: 'PUT',
+        path: one(namespace, id),
+        route,
+        headers: YAML,
+        body: source,
+        allow: [404]
+      })
+      return response.status !== 404
+    },
+    async delete(namespace, id) {
+      const response = await http.send({
+        method: 'DELETE',
+        path: one(namespace, id),
+        route,
+        allow: [404]
+      })
+      // A request sent again most likely found what its first attempt had deleted.
+      return response.status < 400 || response.attempts > 1
+    }
+  }
+}
+
+function rowOf(
+  row: unknown
+): { id: string; namespace: unknown; deleted: boolean; resource: RemoteYamlResource } | undefined {
+  const value = (row ?? {}) as Record<string, unknown>
+  if (typeof value.id !== 'string' || typeof value.source !== 'string') return undefined
+  return {
+    id: value.id,
+    namespace: value.namespace,
+    deleted: value.deleted === true,
+    resource: { id: value.id, source: value.source }
+  }
+}
+
+function sourceOf(value: Record<string, unknown>, response: HttpResponse): string {
+  if (typeof value.source === 'string') return value.source
+  throw new ApiError({
+    status: response.status,
+    method: response.method,
+    path: response.path,
+    serverMessage: 'expected the resource with its source in the answer'
+  })
+}

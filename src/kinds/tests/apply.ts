@@ -1,0 +1,146 @@
+import { settled, type ApplyKind, type RollbackKind } from '../../apply/kind.js'
+import { z } from 'zod'
+import { sha256Field } from '../../apply/rollback-record.js'
+import { restoreByHash } from '../../apply/rollback.js'
+import type { KestraApi } from '../../kestra/api.js'
+import { failureMarks } from '../../kestra/errors.js'
+import { normaliseText, sha256Hex } from '../../model/content.js'
+import { errorMessage } from '../../model/errors.js'
+import type { ResourceChanges } from '../../model/plan.js'
+import type { ResourceResult } from '../../model/result.js'
+
+type TestChange = ResourceChanges['test']
+
+/** Kestra's route for test suites, `P/tests` (docs/tests.md#edition). */
+const TESTS_ROUTE = 'tests'
+
+/** The server's source of a suite right now, as the plan compared it. */
+async function serverSource(api: KestraApi, change: TestChange): Promise<string | undefined> {
+  const source = await api.yamlResources(TESTS_ROUTE).get(change.namespace, change.id)
+  return source === undefined ? undefined : normaliseText(source)
+}
+
+function conflict(change: TestChange, what: string): ResourceResult {
+  return settled(change, {
+    kind: 'moved',
+    message: `test suite ${change.namespace}.${change.id} ${what}`
+  })
+}
+
+function failed(change: TestChange, error: unknown): ResourceResult {
+  return { change, result: 'failed', message: errorMessage(error), ...failureMarks(error) }
+}
+
+/**
+ * Writes test suites (docs/tests.md#deploy): each compared with the server's source right before its
+ * write; one changed, created or deleted on the server since the plan is a conflict, never overwritten.
+ */
+export const testsApply: ApplyKind<TestChange> = {
+  name: 'test',
+  async write(change, api) {
+    if (change.desired === undefined) {
+      return { change, result: 'failed', message: 'the plan holds no source for this test suite' }
+    }
+    try {
+      const fresh = await serverSource(api, change)
+      if (fresh === change.desired) return settled(change, { kind: 'desired' })
+      if (change.action === 'create' && fresh !== undefined) {
+        return conflict(change, 'was created on the server since the plan')
+      }
+      if (change.action === 'update' && fresh !== change.current?.source) {
+        return conflict(
+          change,
+          fresh === undefined
+            ? 'was deleted on the server since the plan'
+            : 'was changed on the server since the plan'
+        )
+      }
+      const suites = api.yamlResources(TESTS_ROUTE)
+      if (change.action === 'create') await suites.create(change.desired)
+      else if (!(await suites.update(change.namespace, change.id, change.desired))) {
+        return conflict(change, 'was deleted on the server since the plan')
+      }
+      return { change, result: change.action === 'create' ? 'created' : 'updated' }
+    } catch (error) {
+      return failed(change, error)
+    }
+  },
+  async remove(change, api) {
+    try {
+      const fresh = await serverSource(api, change)
+      if (fresh === undefined) return settled(change, { kind: 'desired' })
+      if (fresh !== change.current?.source)
+        return conflict(change, 'was changed on the server since the plan')
+      await api.yamlResources(TESTS_ROUTE).delete(change.namespace, change.id)
+      return { change, result: 'deleted' }
+    } catch (error) {
+      return failed(change, error)
+    }
+  }
+}
+
+/** A suite's source by its SHA-256; `source`, the text itself, when the record's budget allows. */
+const testVersion = z.object({ sha256: sha256Field, source: z.string().optional() })
+
+/** A test suite as a rollback records it (docs/tests.md#rollback). */
+const recordedTest = z.object({
+  kind: z.literal('test'),
+  id: z.string(),
+  before: testVersion.optional(),
+  deployed: testVersion.optional()
+})
+type RecordedTest = z.infer<typeof recordedTest>
+
+/**
+ * Test suites in a rollback (docs/tests.md#rollback): each source by its hash, the previous one kept in
+ * the record within its budget (Kestra keeps no history of a suite) and by this run in memory.
+ */
+export const testsRollback: RollbackKind<TestChange, RecordedTest> = {
+  name: 'test',
+  recordOf(change, { result }) {
+    const deleted = result === 'deleted' || change.action === 'delete'
+    const before = change.current && { sha256: sha256Hex(change.current.source) }
+    const deployed =
+      !deleted && change.desired !== undefined ? { sha256: sha256Hex(change.desired) } : undefined
+    return {
+      resource: {
+        kind: 'test',
+        id: change.id,
+        ...(before && { before }),
+        ...(deployed && { deployed })
+      },
+      previous: change.current?.source
+    }
+  },
+  nameOf: (resource, namespace) => `${namespace}.${resource.id}`,
+  parse: (value) => recordedTest.safeParse(value).data,
+  embed(resource, previous) {
+    if (!resource.before || typeof previous !== 'string') return undefined
+    return {
+      resource: { ...resource, before: { ...resource.before, source: previous } },
+      size: Buffer.byteLength(previous)
+    }
+  },
+  async restore(item, deployed, api) {
+    const { namespace, resource } = item
+    const suites = api.yamlResources(TESTS_ROUTE)
+    const now = await suites.get(namespace, resource.id)
+    const held = now === undefined ? {} : { sha256: sha256Hex(normaliseText(now)) }
+    const versions = { before: resource.before?.sha256, deployed: resource.deployed?.sha256 }
+    return restoreByHash(versions, held, deployed, async () => {
+      if (!resource.before) {
+        await suites.delete(namespace, resource.id)
+        return 'deleted (the deploy created it)'
+      }
+      const source = typeof item.previous === 'string' ? item.previous : resource.before.source
+      if (source === undefined || sha256Hex(source) !== resource.before.sha256) {
+        throw new Error(
+          'its previous source was too large to keep in the rollback record; restore it from Git'
+        )
+      }
+      if (now === undefined) await suites.create(source)
+      else await suites.update(namespace, resource.id, source)
+      return 'previous source restored'
+    })
+  }
+}

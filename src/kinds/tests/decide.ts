@@ -1,0 +1,265 @@
+import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml'
+import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
+import { diffTexts } from '../../decide/plan/diff.js'
+import { sha256Hex } from '../../model/content.js'
+import type { Finding } from '../../model/finding.js'
+import {
+  heldNamespaceIsManaged,
+  isKestraNamespace,
+  SYSTEM_NAMESPACE
+} from '../../model/namespaces.js'
+import type { PlanAction, ResourceChanges } from '../../model/plan.js'
+import { repositoryPath } from '../../model/repository-paths.js'
+import type { HeldTestFile, HeldTests } from './decide-held.js'
+
+type TestChange = ResourceChanges['test']
+
+/** A suite as its file declares it. */
+interface Suite {
+  file: string
+  namespace: string
+  id: string
+  text: string
+}
+
+/** `TestSuite`'s constraints on both lines (EE OpenAPI 1.3.0 and 2.0.0, docs/tests.md#checks). */
+const ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/
+const FLOW_ID = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
+const FLOW_ID_MAX = 100
+
+/** A suite file's YAML and the fields Kestra requires, on their lines; the suite when it has none. */
+function readSuite(file: HeldTestFile): { suite?: Suite; problems: [number, string][] } {
+  const lines = new LineCounter()
+  const doc = parseDocument(file.text, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    prettyErrors: false
+  })
+  const lineOf = (node: unknown) => {
+    const range = (node as Node | null | undefined)?.range
+    return range ? lines.linePos(range[0]).line : 1
+  }
+  if (doc.errors.length > 0) {
+    return {
+      problems: doc.errors.map((e) => [
+        lines.linePos(e.pos[0]).line,
+        `not a test suite: ${e.message.split('\n')[0]}`
+      ])
+    }
+  }
+  if (!isMap(doc.contents)) {
+    return { problems: [[1, 'a test suite is a mapping: id, namespace, flowId, testCases']] }
+  }
+  const root = doc.contents
+  const problems: [number, string][] = []
+  const text = (key: string, pattern: RegExp, max: number, rule: string) => {
+    const value: unknown = root.get(key)
+    const line = lineOf(root.get(key, true) ?? root)
+    if (typeof value !== 'string' || value === '') problems.push([line, `${key} is required`])
+    else if (!pattern.test(value) || value.length > max) problems.push([line, `${key} ${rule}`])
+    return typeof value === 'string' ? value : ''
+  }
+  const id = text(
+    'id',
+    ID,
+    Infinity,
+    "starts with a letter or digit, then letters, digits, '_' or '-'"
+  )
+  const namespace = text(
+    'namespace',
+    /^/,
+    Infinity,
+    "is in lowercase letters, digits, '.', '_' or '-'"
+  )
+  if (namespace !== '' && !isKestraNamespace(namespace)) {
+    problems.push([
+      lineOf(root.get('namespace', true)),
+      "namespace is in lowercase letters, digits, '.', '_' or '-', at most 150 characters"
+    ])
+  }
+  text(
+    'flowId',
+    FLOW_ID,
+    FLOW_ID_MAX,
+    `names a flow: at most ${FLOW_ID_MAX} letters, digits, '.', '_' or '-'`
+  )
+  const cases = root.get('testCases', true)
+  if (!isSeq(cases) || cases.items.length === 0) {
+    problems.push([lineOf(cases ?? root), 'testCases lists at least one test case'])
+  } else {
+    for (const item of cases.items) {
+      const missing = ['id', 'type', 'assertions'].filter((key) => !isMap(item) || !item.has(key))
+      if (missing.length > 0) {
+        problems.push([lineOf(item), `a test case needs ${missing.join(', ')}`])
+      }
+    }
+  }
+  return problems.length > 0
+    ? { problems }
+    : { suite: { file: file.file, namespace, id, text: file.text }, problems }
+}
+
+/**
+ * Every test suite file's findings (docs/tests.md#checks): its YAML and the fields Kestra requires, on
+ * their lines; two files for one suite; a suite of `system` not listed; and, against a server that is not
+ * Enterprise, once, that no suite is deployed.
+ */
+function testFindings(held: HeldTests): Finding[] {
+  const seen = new Map<string, string>()
+  const findings = held.files.flatMap((file): Finding[] => {
+    const finding = (line: number, rule: string, message: string): Finding => ({
+      severity: 'error',
+      file: file.file,
+      line,
+      rule,
+      message
+    })
+    const { suite, problems } = readSuite(file)
+    if (!suite) return problems.map(([line, message]) => finding(line, 'test-suite', message))
+    const key = `${suite.namespace}.${suite.id}`
+    const earlier = seen.get(key)
+    if (earlier !== undefined) {
+      return [
+        finding(1, 'test-duplicate', `test suite ${key} is already in ${earlier}: keep one file`)
+      ]
+    }
+    seen.set(key, file.file)
+    if (!heldNamespaceIsManaged(suite.namespace, held.extraNamespaces)) {
+      return [
+        {
+          ...finding(
+            1,
+            'test-namespace',
+            `not deployed: namespace ${SYSTEM_NAMESPACE} is managed only when the namespaces input lists it`
+          ),
+          severity: 'warning'
+        }
+      ]
+    }
+    return []
+  })
+  if (held.edition !== undefined && held.files.length > 0) {
+    findings.push({
+      severity: 'warning',
+      file: held.files[0]!.file,
+      line: 1,
+      rule: 'test-edition',
+      message: `test suites are a Kestra Enterprise Edition feature and the server is ${held.edition}: the ${held.files.length} test suite file(s) are checked, never deployed`
+    })
+  }
+  return findings
+}
+
+/** The valid suites of managed namespaces, by `namespace.id`, the first file of each kept. */
+function suitesOf(files: readonly HeldTestFile[], held: HeldTests): Map<string, Suite> {
+  const suites = new Map<string, Suite>()
+  for (const file of files) {
+    const { suite } = readSuite(file)
+    if (!suite || !heldNamespaceIsManaged(suite.namespace, held.extraNamespaces)) continue
+    const key = `${suite.namespace}.${suite.id}`
+    if (!suites.has(key)) suites.set(key, suite)
+  }
+  return suites
+}
+
+/** What is sent of a suite: its file's text, its namespace under the run's prefix. */
+function sentText(suite: Suite, prefix: string | undefined): string {
+  if (!prefix) return suite.text
+  const doc = parseDocument(suite.text)
+  doc.set('namespace', `${prefix}.${suite.namespace}`)
+  return doc.toString({ lineWidth: 0 })
+}
+
+/**
+ * The test suites' changes (docs/tests.md#plan): each suite against the server's source, drift against
+ * the base commit; the other suites of a namespace the repository's suites name are orphaned (deleted
+ * only with `delete`); a suite whose file is gone is orphaned as well.
+ */
+function planTests(held: HeldTests, options: KindPlanOptions): TestChange[] {
+  const server = held.server
+  if (!server) return []
+  const sent = (namespace: string) => (held.prefix ? `${held.prefix}.${namespace}` : namespace)
+  const now = suitesOf(held.files, held)
+  const then = suitesOf(held.base ?? [], held)
+  const named = new Set([...now.values()].map((s) => s.namespace))
+  const changes: TestChange[] = []
+  const consider = (namespace: string, id: string) => {
+    const key = `${namespace}.${id}`
+    const suite = now.get(key)
+    const base = then.get(key)
+    const current = server.get(sent(namespace))?.get(id)
+    const changed = options.changedFiles
+    if (options.scope === 'changed' && changed !== undefined) {
+      if (![suite?.file, base?.file].some((f) => f !== undefined && changed.has(f))) return
+    }
+    const desired = suite && sentText(suite, held.prefix)
+    if (desired === undefined && current === undefined) return
+    let action: PlanAction
+    if (current === undefined) action = 'create'
+    else if (desired !== undefined) action = desired === current ? 'unchanged' : 'update'
+    else action = options.deleteEnabled ? 'delete' : 'orphaned'
+    const change: TestChange = {
+      kind: 'test',
+      namespace: sent(namespace),
+      id,
+      action,
+      drifted: false,
+      ...((suite ?? base) && { file: (suite ?? base)!.file }),
+      ...(desired !== undefined && { desired }),
+      ...(current !== undefined && { current: { source: current } })
+    }
+    if (action !== 'unchanged') {
+      const name = `tests/${sent(namespace)}/${id}.yml`
+      const after = action === 'delete' || action === 'orphaned' ? undefined : desired
+      const diff = diffTexts(
+        current === undefined ? '' : `a/${name}`,
+        after === undefined ? '' : `b/${name}`,
+        current,
+        after,
+        options.limits
+      )
+      change.additions = diff.additions
+      change.deletions = diff.deletions
+      if (diff.diff !== undefined) change.diff = diff.diff
+      if (diff.tooLarge) change.diffOmitted = 'too-large'
+      if (held.base && current !== undefined && action !== 'create') {
+        change.drifted = base ? sentText(base, held.prefix) !== current : action === 'update'
+      }
+    }
+    changes.push(change)
+  }
+  const keys = new Set([...now.keys(), ...then.keys()])
+  for (const namespace of named) {
+    for (const id of server.get(sent(namespace))?.keys() ?? []) keys.add(`${namespace}.${id}`)
+  }
+  const split = (key: string): [string, string] => {
+    const at = key.lastIndexOf('.')
+    return [key.slice(0, at), key.slice(at + 1)]
+  }
+  for (const key of [...keys].sort()) consider(...split(key))
+  return changes
+}
+
+/** Test suites in a plan (docs/tests.md): after a namespace's files, flows and KV pairs, by id. */
+export const testsDecide: DecideKind<TestChange, HeldTests> = {
+  name: 'test',
+  order: 4,
+  label: 'Test suites',
+  idOf: (change) => change.id,
+  planFileIdentity: (change) => ({ id: change.id }),
+  planFileDetails: () => ({}),
+  fingerprintOf: (r) => [
+    'test',
+    r.namespace,
+    r.id,
+    r.action,
+    r.desired === undefined ? null : sha256Hex(r.desired),
+    r.current === undefined ? null : sha256Hex(r.current.source)
+  ],
+  validate: testFindings,
+  plan: planTests,
+  serverText: (change) => change.current?.source,
+  newPath: (change, shape) => ({
+    path: repositoryPath(shape.rootRel, 'tests', change.namespace, `${change.id}.yml`)
+  })
+}

@@ -1,0 +1,79 @@
+import { parse } from 'yaml'
+import { kindFiles, readBase, type GatherKind } from '../../gather/kind.js'
+import type { TreeSource } from '../../gather/repo/tree-source.js'
+import { normaliseText } from '../../model/content.js'
+import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
+
+/** A test suite file as read (docs/tests.md#the-files). */
+interface GatheredTestFile {
+  file: string
+  text: string
+}
+
+/** What the test suites kind reads (docs/tests.md); its decide part takes the same shape. */
+interface GatheredTests {
+  files: GatheredTestFile[]
+  base?: GatheredTestFile[]
+  prefix?: string
+  extraNamespaces: readonly string[]
+  server?: Map<string, Map<string, string>>
+  edition?: string
+}
+
+const FOLDER = 'tests'
+/** Kestra's route for test suites (EE OpenAPI 1.3.0 and 2.0.0, `TestSuites`: `P/tests`). */
+const TESTS_ROUTE = 'tests'
+
+export const testsGather: GatherKind<GatheredTests> = {
+  name: 'test',
+  async gather(input) {
+    const [files, base] = await Promise.all([discover(input.workTree), readBase(input, discover)])
+    const prefix = input.settings.namespacePrefix || undefined
+    const extraNamespaces = input.settings.extraNamespaces
+    const held: GatheredTests = {
+      files,
+      extraNamespaces,
+      ...(base && { base }),
+      ...(prefix && { prefix })
+    }
+    const api = input.kestra
+    if (!api || !input.work.plan || files.length + (base?.length ?? 0) === 0) return held
+    // Test suites are Enterprise only (docs/tests.md#edition): an OSS server is never asked for them.
+    const { edition } = await api.info()
+    if (edition.toUpperCase() !== 'EE') return { ...held, edition }
+    const namespaces = new Set<string>()
+    for (const file of [...files, ...(base ?? [])]) {
+      const namespace = namespaceOf(file.text)
+      if (
+        namespace &&
+        isKestraNamespace(namespace) &&
+        heldNamespaceIsManaged(namespace, extraNamespaces)
+      ) {
+        namespaces.add(prefix ? `${prefix}.${namespace}` : namespace)
+      }
+    }
+    const suites = api.yamlResources(TESTS_ROUTE)
+    const server = new Map<string, Map<string, string>>()
+    await Promise.all(
+      [...namespaces].sort().map(async (namespace) => {
+        const listed = (await suites.list(namespace)) ?? []
+        server.set(namespace, new Map(listed.map((s) => [s.id, normaliseText(s.source)])))
+      })
+    )
+    return { ...held, server }
+  }
+}
+
+function namespaceOf(text: string): string | undefined {
+  try {
+    const value = (parse(text) ?? {}) as Record<string, unknown>
+    return typeof value.namespace === 'string' ? value.namespace : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Every `.yml`/`.yaml` file under `tests/` that the ignore rules keep, sorted by path. */
+function discover(tree: TreeSource): Promise<GatheredTestFile[]> {
+  return kindFiles(tree, FOLDER, (rel) => /\.ya?ml$/.test(rel), true)
+}
