@@ -3,13 +3,13 @@
  * {key, value}, block or flow style, an alias, a merge key, an anchor other nodes reuse, empty, null or
  * absent), the sent text, parsed, has `system.readOnly: "true"`, keeps every other label and changes nothing
  * else; or the flow is refused. A flow's own `system.readOnly` that is not "true" is replaced, with a warning
- * on its line. Sending the sent text again changes nothing (no endless diff).
+ * on its line. SentRewrite the sent text again changes nothing (no endless diff).
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseDocument } from 'yaml'
 import { sentFlow } from '../../src/kinds/flows/decide-rewrite.js'
-import { Sending } from '../../src/kinds/flows/decide-sent.js'
+import { SentRewrite } from '../../src/kinds/flows/decide-sent.js'
 import type { RepoModel } from '../../src/model/repository.js'
 import { runs } from '../../test-support/property-runs.js'
 
@@ -187,7 +187,7 @@ describe('read-only over every shape of labels', () => {
         files: [],
         managedNamespaces: ['company.team']
       }) as unknown as RepoModel
-    const sending = new Sending({ namespacePrefix: '', disableTriggers: false, readOnly: true })
+    const sending = new SentRewrite({ namespacePrefix: '', disableTriggers: false, readOnly: true })
     const refused = sending.model(model(`${HEAD}labels: 5\n${TASKS}`)).findings
     expect(refused).toEqual([
       expect.objectContaining({ severity: 'error', rule: 'read-only-label', line: 3 })

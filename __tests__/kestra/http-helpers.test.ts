@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseErrorBody } from '../../src/kestra/errors.js'
-import { isTenantScoped, parseVersion } from '../../src/kestra/era.js'
+import { isTenantScoped, parseVersion } from '../../src/kestra/api-version.js'
 import { uploadFileName } from '../../src/kestra/files.js'
 import { withoutRevisionLine } from '../../src/model/flow-source.js'
 import { backoffMs, retryAfterMs, retryPolicy, transientReason } from '../../src/kestra/retry.js'

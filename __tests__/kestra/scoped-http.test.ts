@@ -19,13 +19,13 @@ const json = (req: HttpRequest, status: number, body: unknown): HttpResponse => 
   sentBytes: 0
 })
 
-type Era = 'tenant' | 'legacy' | 'unreadable' | 'refused'
+type ApiShape = 'tenant' | 'legacy' | 'unreadable' | 'refused'
 
 /**
  * A server of `era` whose probe answers only when `release()` is called, so that reads are asked while it is
  * out. Its routes live below one prefix; a read of `missing` answers 404 there, as an absent KV key does.
  */
-function server(era: Era) {
+function server(era: ApiShape) {
   const sent: string[] = []
   let release!: () => void
   const probed = new Promise<void>((resolve) => (release = resolve))
@@ -88,7 +88,7 @@ describe('reads asked while the probe is out', () => {
   it('end as they would have had they waited, on every kind of server and answer', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom<Era>('tenant', 'legacy', 'unreadable', 'refused'),
+        fc.constantFrom<ApiShape>('tenant', 'legacy', 'unreadable', 'refused'),
         fc.constantFrom('/flows/team', '/flows/missing'),
         fc.boolean(),
         fc.constantFrom('GET' as const, 'POST' as const),

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { checksToStore } from '../../src/gather/stored-checks.js'
 import { checkFlow } from '../../src/kinds/flows/decide-validate.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
-import { Sending } from '../../src/kinds/flows/decide-sent.js'
+import { SentRewrite } from '../../src/kinds/flows/decide-sent.js'
 import {
   checkDigest,
   entriesWithin,
@@ -39,7 +39,7 @@ function stored(sources: Record<string, string>) {
   const byNamespace = checksToStore(flows, checks, {
     identity: 'build',
     layout: 'tenant',
-    sending: new Sending(settings),
+    sending: new SentRewrite(settings),
     extraNamespaces: []
   })
   return { flows, checks, record: byNamespace.get(NS) ?? {} }

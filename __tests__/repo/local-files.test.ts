@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { LocalFiles } from '../../src/model/sending.js'
+import type { LocalFiles } from '../../src/model/sent-names.js'
 import { createWorkTree } from '../../test-support/file-tree.js'
 import { flow, loadWorkTree, settingsWith } from './support.js'
 

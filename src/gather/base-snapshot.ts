@@ -6,7 +6,7 @@ import { sha256Hex } from '../model/content.js'
 import { parseFlowFile } from '../model/flow-file.js'
 import { workTreeReuse } from './repo/commit-reuse.js'
 import { GitTree } from './repo/git-tree.js'
-import type { Borrowed } from './repo/lent-tree.js'
+import type { SharedTree } from './repo/shared-tree.js'
 import type { ReuseFlow } from './repo/read-flow.js'
 import { loadRepository } from './repo/load.js'
 import type { RepoModel } from '../model/repository.js'
@@ -51,7 +51,7 @@ export function openBaseTree(
  * read with the same settings) spares reading the files the change left alone.
  */
 export async function readBaseSnapshot(
-  borrowing: Promise<Borrowed<GitTree> | undefined>,
+  borrowing: Promise<SharedTree<GitTree> | undefined>,
   settings: Settings,
   current: RepoModel,
   reuseFlow?: ReuseFlow

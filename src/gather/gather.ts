@@ -3,7 +3,7 @@ import { markerSeal } from '../model/marker-seal.js'
 import { desiredFlows, desiredState } from './desired.js'
 import { commitTime } from './repo/git-tree.js'
 import { openBaseTree, readBaseSnapshot } from './base-snapshot.js'
-import { asClosable, lendTree, type Borrowed } from './repo/lent-tree.js'
+import { asClosable, shareTree, type SharedTree } from './repo/shared-tree.js'
 import { chooseWorkTreeLayout } from './repo/choose-layout.js'
 import type { GitTree } from './repo/git-tree.js'
 import { loadRepository } from './repo/load.js'
@@ -27,7 +27,7 @@ import { onPullRequest, type RunContext } from '../model/context.js'
 import type { GitHubPort, StickyComment } from '../model/github.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
 import { settle, valueOf, type Outcome } from '../model/outcome.js'
-import { Breather } from '../model/concurrency.js'
+import { EventLoopYielder } from '../model/concurrency.js'
 import type { FlowReference } from '../model/references.js'
 import {
   NOTHING_FOUND,
@@ -36,7 +36,7 @@ import {
   type RepoModel
 } from '../model/repository.js'
 import type { NameReference } from '../model/names.js'
-import type { SentNames } from '../model/sending.js'
+import type { SentNames } from '../model/sent-names.js'
 import type { Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
 import type { Target, Work } from '../model/target.js'
@@ -62,9 +62,9 @@ export class RunReads {
   index?: Promise<IndexBlobs | undefined>
   /** The pull request's sticky comments (none when there is none or they could not be read). */
   comments?: Promise<StickyComment[]>
-  borrowBase?: () => Promise<Borrowed<GitTree> | undefined>
+  borrowBase?: () => Promise<SharedTree<GitTree> | undefined>
   /** Held until the run ends, so that each target borrows the one opening of the base commit. */
-  private held?: Promise<Borrowed<GitTree> | undefined>
+  private held?: Promise<SharedTree<GitTree> | undefined>
 
   /** The base commit's tree, opened once for the run. */
   openBase(settings: Settings, context: RunContext) {
@@ -74,7 +74,7 @@ export class RunReads {
     // Its failure reaches each borrower (the base snapshot holds it as an outcome); this only keeps a
     // failure before the first borrow from being an unhandled rejection.
     opening.catch(() => undefined)
-    this.borrowBase = lendTree(opening)
+    this.borrowBase = shareTree(opening)
     this.held = this.borrowBase().catch(() => undefined)
     return this.borrowBase
   }
@@ -126,7 +126,7 @@ interface GatherInput {
 }
 
 /** A gathering under way: the repository first, then the rest (see `gather`). */
-export interface Gathering {
+export interface GatherResult {
   /** The work tree's model; the server's reads and validation started as it revealed namespaces and flows. */
   repository: Promise<RepoModel>
   /** The flow files whose stored checks were reused, with those checks: complete once `repository` is. */
@@ -170,7 +170,7 @@ export interface Remaining {
  * read in parallel. Every failed read is either an outcome inside the snapshot or thrown where the value
  * is needed; none is dropped.
  */
-export function gather(input: GatherInput): Gathering {
+export function gather(input: GatherInput): GatherResult {
   const { settings, context, layout, kestra, sending, target } = input
   const { work } = target
   const shared = input.reads
@@ -384,13 +384,13 @@ async function* wholeFlows(loading: Promise<RepoModel>): AsyncIterable<FlowFile>
 
 /**
  * Flows pushed as they are read, taken in order by one reader, until the end. The reader checks each flow it
- * takes, synchronously: between two, server answers are let in (`Breather`).
+ * takes, synchronously: between two, server answers are let in (`EventLoopYielder`).
  */
 class FlowStream implements AsyncIterable<FlowFile> {
   private readonly held: FlowFile[] = []
   private ended = false
   private wake?: () => void
-  private readonly breather = new Breather()
+  private readonly breather = new EventLoopYielder()
 
   push(flow: FlowFile): void {
     this.held.push(flow)

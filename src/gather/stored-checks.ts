@@ -6,7 +6,7 @@ import { reusedFlowFile } from '../model/flow-file.js'
 import { sha256Hex } from '../model/content.js'
 import { heldNamespaceIsManaged } from '../model/namespaces.js'
 import type { FlowFile } from '../model/repository.js'
-import type { SentNames } from '../model/sending.js'
+import type { SentNames } from '../model/sent-names.js'
 import {
   checkDigest,
   entriesWithin,

@@ -20,7 +20,7 @@ import type {
  * (`__tests__/deploy/emulated-kestra.ts`).
  */
 export interface KestraApi {
-  /** Version, edition and URL era, probed once per run. */
+  /** Version, edition and API shape (tenant-scoped or legacy), probed once per run. */
   info(): Promise<ServerInfo>
   /** The server and tenant the client talks to. */
   readonly target: KestraTarget

@@ -130,7 +130,7 @@ interface ErrorBody {
 }
 
 /**
- * Reads an error answer of any Kestra era: Micronaut `JsonError` (`message`, `_embedded.errors`),
+ * Reads an error answer of any Kestra release: Micronaut `JsonError` (`message`, `_embedded.errors`),
  * RFC 9457 problem+json (`detail`, `title`, `errors`), a bare status, or an HTML page from a proxy. The
  * message is kept whole: the output edge cuts it once redacted, so no cut can leave part of a credential.
  */

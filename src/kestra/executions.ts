@@ -1,5 +1,5 @@
 import type { Execution, ExecutionQuery, Label } from '../model/kestra.js'
-import { parseVersion } from './era.js'
+import { parseVersion } from './api-version.js'
 import { ApiError } from './errors.js'
 import { executionAnswer, readPages, rowId } from './listings.js'
 import { readJson, type ScopedHttp } from './scoped-http.js'

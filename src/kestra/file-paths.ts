@@ -1,6 +1,6 @@
 import type { ServerInfo } from '../model/kestra.js'
 import { ActionError } from '../model/errors.js'
-import { parseVersion } from './era.js'
+import { parseVersion } from './api-version.js'
 
 /**
  * How a server turns a namespace file path into the one it stores. Kestra 0.19 → 0.x

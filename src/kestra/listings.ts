@@ -1,6 +1,6 @@
 import type { Execution, Label, ServerInfo } from '../model/kestra.js'
 import { ActionError } from '../model/errors.js'
-import { parseVersion } from './era.js'
+import { parseVersion } from './api-version.js'
 import { ApiError } from './errors.js'
 import { z } from 'zod'
 import { readAnswer, readJsonArray, type ScopedHttp } from './scoped-http.js'

@@ -8,7 +8,7 @@ import {
   ossTenantProblem,
   parseVersion,
   tenantPrefix
-} from './era.js'
+} from './api-version.js'
 import { ApiError } from './errors.js'
 import { responseError, type HttpRequest, type HttpResponse, type Transport } from './transport.js'
 
@@ -19,20 +19,20 @@ interface ScopedRequest extends Omit<HttpRequest, 'path'> {
   query?: Record<string, string | readonly string[]>
 }
 
-interface Era {
+interface ApiShape {
   info: ServerInfo
   /** False when the probe failed: a 404 then also tries the legacy prefix. */
   known: boolean
 }
 
 /**
- * Sends requests below the era's API prefix. The era comes from `GET /api/v1/configs`, probed once;
+ * Sends requests below the API shape's prefix. The shape comes from `GET /api/v1/configs`, probed once;
  * when that probe gives nothing usable, the tenant prefix is tried first and a 404 retried on the
  * legacy prefix, remembering whichever answers. A read does not wait for the probe: it leaves on the tenant
- * prefix, and is asked again on the legacy one if the probe finds that era.
+ * prefix, and is asked again on the legacy one if the probe finds that shape.
  */
 export class ScopedHttp {
-  private era: Promise<Era> | undefined
+  private apiShape: Promise<ApiShape> | undefined
   /** True once the probe has answered (or failed). */
   private eraSettled = false
 
@@ -42,13 +42,13 @@ export class ScopedHttp {
   ) {}
 
   async info(): Promise<ServerInfo> {
-    return { ...(await this.resolveEra()).info }
+    return { ...(await this.resolveApiShape()).info }
   }
 
   async send(req: ScopedRequest): Promise<HttpResponse> {
     const suffix = req.path + queryString(req.query)
     const allow = [...(req.allow ?? []), 404]
-    const probing = this.resolveEra()
+    const probing = this.resolveApiShape()
     // A read asked while the probe is out leaves at once on the tenant prefix (docs/kestra.md#tenant-prefix);
     // not for another tenant than `main`, which an OSS server's probe refuses before any other request.
     const early =
@@ -56,11 +56,11 @@ export class ScopedHttp {
         ? answerOf(this.transport.send({ ...req, path: tenantPrefix(this.tenant) + suffix, allow }))
         : undefined
     // The read ends, answered or not, only once its early request has: none outlives the call.
-    const era = await (early ? probing.finally(() => early) : probing)
-    const prefix = era.info.tenantScoped ? tenantPrefix(this.tenant) : LEGACY_PREFIX
-    if (era.known) {
+    const shape = await (early ? probing.finally(() => early) : probing)
+    const prefix = shape.info.tenantScoped ? tenantPrefix(this.tenant) : LEGACY_PREFIX
+    if (shape.known) {
       // On the legacy prefix the early read was asked in vain: it is asked again there.
-      if (early && era.info.tenantScoped) return this.settle(req, (await early)())
+      if (early && shape.info.tenantScoped) return this.settle(req, (await early)())
       return this.transport.send({ ...req, path: prefix + suffix })
     }
 
@@ -68,13 +68,13 @@ export class ScopedHttp {
       ? (await early)()
       : await this.transport.send({ ...req, path: prefix + suffix, allow })
     if (first.status !== 404) {
-      era.known = true
+      shape.known = true
       return this.settle(req, first)
     }
     const legacy = await this.transport.send({ ...req, path: LEGACY_PREFIX + suffix, allow })
     if (legacy.status === 404) return this.settle(req, first)
-    era.known = true
-    era.info.tenantScoped = false
+    shape.known = true
+    shape.info.tenantScoped = false
     return this.settle(req, legacy)
   }
 
@@ -85,13 +85,13 @@ export class ScopedHttp {
     return response
   }
 
-  private resolveEra(): Promise<Era> {
-    this.era ??= this.probe().finally(() => (this.eraSettled = true))
-    return this.era
+  private resolveApiShape(): Promise<ApiShape> {
+    this.apiShape ??= this.probe().finally(() => (this.eraSettled = true))
+    return this.apiShape
   }
 
-  private async probe(): Promise<Era> {
-    const unknown: Era = {
+  private async probe(): Promise<ApiShape> {
+    const unknown: ApiShape = {
       info: {
         version: 'unknown',
         edition: 'unknown',

@@ -55,7 +55,7 @@ const EVENT_LOOP: LoopClock = {
  * The budget is shared by every task that breathes here, and each turn of the loop wakes one waiting
  * task, oldest first: I/O is taken in every `everyMs` however many tasks run, and none starves.
  */
-export class Breather {
+export class EventLoopYielder {
   private last: number
   private readonly waiting: (() => void)[] = []
   private turnAsked = false

@@ -1,11 +1,11 @@
 import type { KestraVersion } from '../model/version.js'
 import type { KestraServer } from '../kestra/api.js'
-import { parseVersion } from '../kestra/era.js'
+import { parseVersion } from '../kestra/api-version.js'
 import {
   gather,
   probeServer,
   runLayout,
-  type Gathering,
+  type GatherResult,
   type Remaining,
   type RunReads
 } from '../gather/gather.js'
@@ -37,7 +37,7 @@ import { phase } from '../report/phase.js'
 import type { Kind } from '../kinds/kind.js'
 import type { WalkRead } from '../gather/kind.js'
 import type { RunPorts } from './ports.js'
-import { Sending } from '../kinds/index.js'
+import { SentRewrite } from '../kinds/index.js'
 
 /** What the checks of one target of a run take. */
 interface CheckArgs {
@@ -102,7 +102,7 @@ export async function check(run: CheckArgs): Promise<Checked> {
   const layout = await runLayout(reads, settings, context.workspace)
   sayLayout(ports.reporter, layout)
   // What is sent differs from what is validated (docs/environments.md): mapped names, rewritten flows.
-  const sending = new Sending(target)
+  const sending = new SentRewrite(target)
   const stored = storedChecking(work)
   const gathering = gather({
     ...{ settings, target, context, reads, layout, kestra, sending, reuse: stored.reuse },
@@ -189,7 +189,7 @@ function storedChecking(work: Work) {
     toStore(
       flows: readonly FlowFile[],
       checks: Parameters<typeof checksToStore>[1],
-      on: { layout: string; sending: Sending; settings: Settings }
+      on: { layout: string; sending: SentRewrite; settings: Settings }
     ) {
       if (!identity || !work.markers) return undefined
       return identity.then((validator) =>
@@ -212,7 +212,7 @@ function storedChecking(work: Work) {
  * that asks parses it again (docs/performance.md#incremental-planning).
  */
 async function flowChecks(
-  gathering: Pick<Gathering, 'flows' | 'reused'>,
+  gathering: Pick<GatherResult, 'flows' | 'reused'>,
   validation: Parameters<typeof checkFlow>[1]
 ) {
   const checks = new Map<FlowFile, StoredFlowCheck | ReturnType<typeof checkFlow>>()
@@ -224,7 +224,7 @@ async function flowChecks(
 }
 
 /** The repository, loaded, each namespace's counts logged in the loading group. */
-async function loaded(gathering: Gathering, { reporter }: RunPorts): Promise<RepoModel> {
+async function loaded(gathering: GatherResult, { reporter }: RunPorts): Promise<RepoModel> {
   const model = await gathering.repository
   for (const line of namespaceLines(model)) reporter.info(line)
   if (gathering.reused.size > 0) {
@@ -288,7 +288,7 @@ function validated(input: {
   changed: ChangedFiles
   kinds: readonly Kind[]
   references: FlowReference[]
-  sent: ReturnType<Sending['model']>
+  sent: ReturnType<SentRewrite['model']>
   context: RunContext
   ports: RunPorts
   kestra: KestraServer | undefined

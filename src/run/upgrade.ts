@@ -1,4 +1,4 @@
-import { parseVersion } from '../kestra/era.js'
+import { parseVersion } from '../kestra/api-version.js'
 import { ConfigError } from '../model/errors.js'
 import type { RunContext } from '../model/context.js'
 import { upgradePullBody, upgradePullTitle } from '../decide/render/upgrade.js'

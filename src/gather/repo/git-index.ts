@@ -1,4 +1,4 @@
-import { Breather } from '../../model/concurrency.js'
+import { EventLoopYielder } from '../../model/concurrency.js'
 import { git, gitWithInput } from './git.js'
 
 /**
@@ -38,7 +38,7 @@ export async function readIndexBlobs(folder: string): Promise<IndexBlobs | undef
   if (listing === undefined) return undefined
   const blobs = new Map<string, string>()
   // Read a few milliseconds at a time: an index of thousands of files keeps no server answer waiting.
-  const breather = new Breather()
+  const breather = new EventLoopYielder()
   for (const record of listing.split('\0')) {
     if (breather.due()) await breather.breathe()
     const tab = record.indexOf('\t')

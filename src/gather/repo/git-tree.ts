@@ -3,7 +3,7 @@ import { posix, relative, resolve, sep } from 'node:path'
 import type { Readable, Writable } from 'node:stream'
 import { IGNORE_FILE, type IgnoreRules } from './ignore-rules.js'
 import { summaryOf, type ContentSummary, MAX_FILE_BYTES } from '../../model/content.js'
-import { Breather } from '../../model/concurrency.js'
+import { EventLoopYielder } from '../../model/concurrency.js'
 import {
   childOf,
   type EntryKind,
@@ -165,7 +165,7 @@ async function foldersOf(blobs: ReadonlyMap<string, TreeBlob>): Promise<Map<stri
     }
     siblings.push({ name: path.slice(slash + 1), kind })
   }
-  const breather = new Breather()
+  const breather = new EventLoopYielder()
   for (const [path, blob] of blobs) {
     if (breather.due()) await breather.breathe()
     add(path, blob.kind)
@@ -204,7 +204,7 @@ async function listCommitFolder(
  */
 async function parseTree(listing: string, under: string): Promise<Map<string, TreeBlob>> {
   const blobs = new Map<string, TreeBlob>()
-  const breather = new Breather()
+  const breather = new EventLoopYielder()
   for (const record of listing.split('\0')) {
     if (breather.due()) await breather.breathe()
     const tab = record.indexOf('\t')

@@ -5,7 +5,7 @@ import { IgnoreRules } from './ignore-rules.js'
 import { type ContentSummary, compareCodeUnits } from '../../model/content.js'
 import { hiddenFlows, isFlowDocument, type HiddenFlow } from './hidden-flows.js'
 import { layoutRules, type LayoutRules, type Placement } from './layout.js'
-import type { LocalFiles } from '../../model/sending.js'
+import type { LocalFiles } from '../../model/sent-names.js'
 import { LocalFilesTracker } from './local-files.js'
 import { flowNamespace, managedNamespaces } from '../../model/managed-namespaces.js'
 import { heldNamespaceIsManaged } from '../../model/namespaces.js'
@@ -17,7 +17,7 @@ import type {
   RepoModel
 } from '../../model/repository.js'
 import { EMPTY_CONTENT } from './namespace-files.js'
-import { Breather, mapLimit, Semaphore } from '../../model/concurrency.js'
+import { EventLoopYielder, mapLimit, Semaphore } from '../../model/concurrency.js'
 import { readFlow, type ReuseFlow } from './read-flow.js'
 import {
   hiddenFlowsWarnings,
@@ -143,7 +143,7 @@ export async function loadRepository(
   const byFiles = new Set<string>()
   const placed: Placed[] = []
   const walking = new Semaphore(CONCURRENCY)
-  const breather = new Breather()
+  const breather = new EventLoopYielder()
   const walk = await walkTree({
     tree,
     rules,

@@ -1,6 +1,6 @@
 import type { Placement } from './layout.js'
 import type { NamespaceFileEntry } from '../../model/repository.js'
-import type { LocalFiles } from '../../model/sending.js'
+import type { LocalFiles } from '../../model/sent-names.js'
 
 interface Pending {
   left: number

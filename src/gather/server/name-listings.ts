@@ -1,5 +1,5 @@
 import type { ListingsApi, KestraApi } from '../../kestra/api.js'
-import { parseVersion } from '../../kestra/era.js'
+import { parseVersion } from '../../kestra/api-version.js'
 import { ApiError } from '../../kestra/errors.js'
 import { liveKvKeys } from '../../kestra/listings.js'
 import { errorMessage } from '../../model/errors.js'

@@ -11,7 +11,7 @@ import { fileNaming, repositoryNames } from '../../kestra/file-paths.js'
 import { serverFile } from '../../model/plan-input.js'
 import type { ActualNamespace, ServerFile } from '../../model/plan-input.js'
 import type { FileContentSummary } from '../../model/plan.js'
-import type { LocalFiles } from '../../model/sending.js'
+import type { LocalFiles } from '../../model/sent-names.js'
 import type { NamespaceFileEntry, RepoModel } from '../../model/repository.js'
 
 /** Exports in flight: each can weigh megabytes. More than 8 at once raised the peak memory, not the speed. */

@@ -1,6 +1,6 @@
 import type { KestraApi, ListingsApi } from '../../kestra/api.js'
 import type { Execution } from '../../model/kestra.js'
-import { parseVersion } from '../../kestra/era.js'
+import { parseVersion } from '../../kestra/api-version.js'
 import { executionUrl } from '../../kestra/executions.js'
 import { flowKey } from '../../model/targets.js'
 import type { UnfinishedExecution, UnfinishedReading } from '../../model/plan.js'

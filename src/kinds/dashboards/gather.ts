@@ -3,7 +3,7 @@ import { dashboardFields, sourceFields } from '../../kestra/dashboards.js'
 import { normaliseText } from '../../model/content.js'
 import type { ServerVerdict } from '../../model/kestra.js'
 import { atLeast, type KestraVersion } from '../../model/version.js'
-import { parseVersion } from '../../kestra/era.js'
+import { parseVersion } from '../../kestra/api-version.js'
 import { discoverDashboards, type DashboardFile } from './gather-discover.js'
 
 /** A dashboard as compared: its source when known, its fields as one canonical text. */

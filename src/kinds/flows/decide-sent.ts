@@ -3,7 +3,7 @@ import { ActionError } from '../../model/errors.js'
 import { isKestraNamespace, NAMESPACE_MAX_LENGTH } from '../../model/namespaces.js'
 import type { ActualNamespace, BaseSnapshot } from '../../model/plan-input.js'
 import { comparableFlowSource } from '../../model/flow-source.js'
-import type { LocalFiles } from '../../model/sending.js'
+import type { LocalFiles } from '../../model/sent-names.js'
 import type { FlowFile, RepoModel } from '../../model/repository.js'
 import { READ_ONLY_REFUSED, type Finding } from '../../model/finding.js'
 import type { FlowReference } from '../../model/references.js'
@@ -23,7 +23,7 @@ interface SendSettings {
  * the checks (server reads, plan, deploy, commit marker) works on what this returns, so identity,
  * conflicts, drift and deletions all speak the mapped names. Validation reads the repository as written.
  */
-export class Sending {
+export class SentRewrite {
   constructor(private readonly settings: SendSettings) {}
 
   /** Nothing differs from the repository's text: the model is used as it is. */

@@ -7,7 +7,7 @@ import { resolveVersioned, type KestraVersion } from '../../model/version.js'
 import { FlowDocument, type Entry } from './decide-document.js'
 import { checkFlow } from './decide-validate.js'
 import { everyInput } from './decide-inputs.js'
-import { aliasTarget, REMOVED_TASKS } from './decide-removed-in-two.js'
+import { aliasTarget, REMOVED_TASKS } from './decide-removed-in-2-0.js'
 import { coreFlowType, taskTree, type TaskNode, type TaskTree } from './decide-task-tree.js'
 import { FLOW_TRIGGER_TYPES } from './decide-links.js'
 import {

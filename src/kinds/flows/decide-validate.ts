@@ -15,7 +15,7 @@ import {
 import { inputFindings } from './decide-inputs.js'
 import { executionLabelFindings, labelFindings } from './decide-labels.js'
 import { pluginDefaultFindings, pluginDefaultsRefFindings } from './decide-plugin-defaults.js'
-import { removedInTwoFindings } from './decide-removed-in-two.js'
+import { removedInTwoFindings } from './decide-removed-in-2-0.js'
 import { referencesAndNamesOf } from './decide-references.js'
 import type { FlowReference } from '../../model/references.js'
 import type { NameReference } from '../../model/names.js'

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { ClosableTree } from '../../src/gather/kind.js'
-import { asClosable, lendTree, type Borrowed } from '../../src/gather/repo/lent-tree.js'
+import { asClosable, shareTree, type SharedTree } from '../../src/gather/repo/shared-tree.js'
 
 function fakeTree(log: string[]): ClosableTree {
   const fail = () => Promise.reject(new Error('not read here'))
@@ -30,8 +30,8 @@ describe('a tree lent to several readers', () => {
         fc.array(fc.tuple(fc.boolean(), fc.nat(5)), { maxLength: 30 }),
         async (steps) => {
           const log: string[] = []
-          const borrow = lendTree(Promise.resolve(fakeTree(log)))
-          const held: Borrowed<ClosableTree>[] = []
+          const borrow = shareTree(Promise.resolve(fakeTree(log)))
+          const held: SharedTree<ClosableTree>[] = []
           let expectedCloses = 0
           for (const [borrowing, pick] of steps) {
             if (borrowing || held.length === 0) {
@@ -50,9 +50,9 @@ describe('a tree lent to several readers', () => {
   })
 
   it('lends nothing when the opening found no tree, and a closable view releases on close', async () => {
-    expect(await lendTree(Promise.resolve(undefined))()).toBeUndefined()
+    expect(await shareTree(Promise.resolve(undefined))()).toBeUndefined()
     const log: string[] = []
-    const borrow = lendTree(Promise.resolve(fakeTree(log)))
+    const borrow = shareTree(Promise.resolve(fakeTree(log)))
     const first = asClosable((await borrow())!)
     const second = (await borrow())!
     expect(await first.kind('x')).toBeUndefined()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Breather, mapLimit, type LoopClock } from '../../src/model/concurrency.js'
+import { EventLoopYielder, mapLimit, type LoopClock } from '../../src/model/concurrency.js'
 
 /** A clock that moves only when work is done, and turns of the event loop the test hands out. */
 function fakeLoop() {
@@ -24,10 +24,10 @@ function fakeLoop() {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve))
 
-describe('Breather', () => {
+describe('EventLoopYielder', () => {
   it('spends one budget per turn however many tasks breathe on it', async () => {
     const loop = fakeLoop()
-    const breather = new Breather(2, loop.clock)
+    const breather = new EventLoopYielder(2, loop.clock)
     const done: string[] = []
     const running = mapLimit(['a', 'b', 'c', 'd'], 4, async (task) => {
       for (let step = 0; step < 6; step++) {
@@ -52,7 +52,7 @@ describe('Breather', () => {
 
   it('resumes the tasks that waited longest first, so none starves', async () => {
     const loop = fakeLoop()
-    const breather = new Breather(2, loop.clock)
+    const breather = new EventLoopYielder(2, loop.clock)
     const order: string[] = []
     const running = mapLimit(['busy', 'quiet'], 2, async (task) => {
       for (let step = 0; step < 4; step++) {
@@ -73,7 +73,7 @@ describe('Breather', () => {
 
   it('asks for no turn while the budget lasts', async () => {
     const loop = fakeLoop()
-    const breather = new Breather(2, loop.clock)
+    const breather = new EventLoopYielder(2, loop.clock)
     await breather.breathe()
     loop.work(1.5)
     await breather.breathe()

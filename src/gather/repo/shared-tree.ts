@@ -1,7 +1,7 @@
 import type { ClosableTree } from '../kind.js'
 
 /** A borrowed tree: read it, then `release` it (once). */
-export interface Borrowed<T> {
+export interface SharedTree<T> {
   tree: T
   release(): Promise<void>
 }
@@ -11,9 +11,9 @@ export interface Borrowed<T> {
  * closed when its last borrower releases it, never while one still reads. A later borrow reads on, and is
  * closed in turn (a closed tree starts its reader again on demand).
  */
-export function lendTree<T extends ClosableTree>(
+export function shareTree<T extends ClosableTree>(
   opening: Promise<T | undefined>
-): () => Promise<Borrowed<T> | undefined> {
+): () => Promise<SharedTree<T> | undefined> {
   let borrowers = 0
   return async () => {
     const tree = await opening
@@ -33,7 +33,7 @@ export function lendTree<T extends ClosableTree>(
 }
 
 /** The borrowed tree as a `ClosableTree` whose `close` releases it. */
-export function asClosable<T extends ClosableTree>({ tree, release }: Borrowed<T>): ClosableTree {
+export function asClosable<T extends ClosableTree>({ tree, release }: SharedTree<T>): ClosableTree {
   return {
     workspace: tree.workspace,
     rootRel: tree.rootRel,

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { Sending } from '../../src/kinds/flows/decide-sent.js'
+import { SentRewrite } from '../../src/kinds/flows/decide-sent.js'
 import type { ActualNamespace, BaseSnapshot } from '../../src/model/plan-input.js'
 import type { RepoModel } from '../../src/model/repository.js'
 
@@ -30,19 +30,19 @@ const settings = { namespacePrefix: '', disableTriggers: false, readOnly: false 
 
 describe('the base commit as sent', () => {
   it('is the server copy when that is the base with the read-only label the action added', () => {
-    const sending = new Sending(settings)
+    const sending = new SentRewrite(settings)
     const read = sending.base(base(), [NS], server(NS, LABELLED))
     expect(read.flows.get(`flow:${NS}/f`)!.source).toBe(LABELLED)
   })
 
   it('stays the repository text when the server copy was edited outside Git', () => {
     const edited = LABELLED.replace('message: hi', 'message: edited in the UI')
-    const read = new Sending(settings).base(base(), [NS], server(NS, edited))
+    const read = new SentRewrite(settings).base(base(), [NS], server(NS, edited))
     expect(read.flows.get(`flow:${NS}/f`)!.source).toBe(FLOW)
   })
 
   it('with a prefix, keys, sources and files follow the mapped names', () => {
-    const sending = new Sending({ ...settings, namespacePrefix: 'qa', readOnly: true })
+    const sending = new SentRewrite({ ...settings, namespacePrefix: 'qa', readOnly: true })
     const read = sending.base(base(), [NS], server(`qa.${NS}`, 'anything'))
     expect([...read.flows.keys()]).toEqual([`flow:qa.${NS}/f`])
     expect(read.flows.get(`flow:qa.${NS}/f`)!.source).toBe(
@@ -53,13 +53,13 @@ describe('the base commit as sent', () => {
 
   it('without anything to send differently and no server copy, is the snapshot itself', () => {
     const snapshot = base()
-    expect(new Sending(settings).base(snapshot, [NS])).toBe(snapshot)
+    expect(new SentRewrite(settings).base(snapshot, [NS])).toBe(snapshot)
   })
 })
 
 describe('the references as sent', () => {
   it('follow the prefix into the repository namespaces only', () => {
-    const sending = new Sending({ ...settings, namespacePrefix: 'qa' })
+    const sending = new SentRewrite({ ...settings, namespacePrefix: 'qa' })
     const site = { file: 'x.yml', line: 3, column: 5, fromFlow: `flow:${NS}/f` }
     const refs = sending.references(
       [
@@ -110,7 +110,7 @@ describe('a prefix that makes a namespace one Kestra refuses', () => {
         prefix,
         fc.uniqueArray(namespace, { minLength: 1, maxLength: 3 }),
         (p, namespaces) => {
-          const sending = new Sending({ ...settings, namespacePrefix: p })
+          const sending = new SentRewrite({ ...settings, namespacePrefix: p })
           const tooLong = namespaces.filter((ns) => p.length + 1 + ns.length > 150)
           if (tooLong.length === 0) {
             const sent = sending.model(modelOf(namespaces)).model
@@ -141,10 +141,12 @@ describe('a prefix that makes a namespace one Kestra refuses', () => {
   it('the named case: pr-4242 and a 148-character namespace give 156', () => {
     const ns = `company.${'x'.repeat(140)}`
     expect(() =>
-      new Sending({ ...settings, namespacePrefix: 'pr-4242' }).model(modelOf([ns]))
+      new SentRewrite({ ...settings, namespacePrefix: 'pr-4242' }).model(modelOf([ns]))
     ).toThrow(/would be sent as pr-4242\.company\.x+ \(156 characters\)/)
     expect(() =>
-      new Sending({ ...settings, namespacePrefix: 'pr-4242' }).model(modelOf([ns.slice(0, 142)]))
+      new SentRewrite({ ...settings, namespacePrefix: 'pr-4242' }).model(
+        modelOf([ns.slice(0, 142)])
+      )
     ).not.toThrow()
   })
 })
