@@ -257,7 +257,7 @@ export const testsDecide: DecideKind<TestChange, HeldTests> = {
     r.current === undefined ? null : sha256Hex(r.current.source)
   ],
   validate: testFindings,
-  plan: planTests,
+  plan: (held, options) => (held ? planTests(held, options) : []),
   serverText: (change) => change.current?.source,
   newPath: (change, shape) => ({
     path: repositoryPath(shape.rootRel, 'tests', change.namespace, `${change.id}.yml`)
