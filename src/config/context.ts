@@ -9,6 +9,7 @@ import {
   type RunHead,
   type ThisRepository
 } from '../model/context.js'
+import { isRecord } from '../model/content.js'
 
 type Env = Record<string, string | undefined>
 
@@ -20,7 +21,7 @@ export function readRunContext(env: Env = process.env): RunContext {
   const pr = payload.pull_request as Record<string, unknown> | undefined
   let pullRequest: PullRequestInfo | undefined
   let sha = env.GITHUB_SHA ?? ''
-  if (pr && typeof pr === 'object') {
+  if (isRecord(pr)) {
     const head = recordOf(pr.head)
     const base = recordOf(pr.base)
     pullRequest = {
@@ -149,9 +150,7 @@ function pullRequestRun(
 const PULL_REQUEST_WORKFLOWS = ['pull_request', 'pull_request_target']
 
 function recordOf(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined
+  return isRecord(value) ? value : undefined
 }
 
 function stringOf(value: unknown): string | undefined {

@@ -17,6 +17,7 @@ import {
 } from '../model/inputs/settings-file.js'
 import type { Auth, CamelCased, DeepReadonly, Settings } from '../model/settings.js'
 import { linkLeavingWorkspace } from './workspace-links.js'
+import { isRecord } from '../model/content.js'
 
 interface SettingsSources {
   /** The settings file of the repository, when it has one. */
@@ -85,7 +86,7 @@ export function parseSettings(
 
 /** Freezes `value` and everything it holds: a write anywhere in it throws in strict mode. */
 export function deepFreeze<T>(value: T): DeepReadonly<T> {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+  if ((isRecord(value) || Array.isArray(value)) && !Object.isFrozen(value)) {
     Object.freeze(value)
     for (const held of Object.values(value)) deepFreeze(held)
   }
@@ -172,7 +173,7 @@ function readInputs(
     // the upgrade inputs add notices beside the plan, never change it (docs/upgrade.md).
     const planned = fileMaySet(name) && !NOT_PLANNED.has(name)
     if (planned && !sameValue(value, parser.parse(defaultOf(name), name))) {
-      recorded[name] = typeof value === 'object' && value !== null ? raw.trim() : String(value)
+      recorded[name] = isRecord(value) || Array.isArray(value) ? raw.trim() : String(value)
     }
   }
   return { values: values as InputValues, fromFile, recorded }

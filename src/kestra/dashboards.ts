@@ -1,7 +1,7 @@
 import { parse, stringify } from 'yaml'
 import { z } from 'zod'
 import { ApiError } from './errors.js'
-import { normaliseText } from '../model/content.js'
+import { isRecord, normaliseText } from '../model/content.js'
 import { readPages, rowId } from './listings.js'
 import { parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
 import type { ServerVerdict } from '../model/kestra.js'
@@ -208,8 +208,8 @@ function seconds(value: unknown): number | undefined {
 
 function sorted(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sorted)
-  if (value && typeof value === 'object') {
-    const record = value as Record<string, unknown>
+  if (isRecord(value)) {
+    const record = value
     return Object.fromEntries(
       Object.keys(record)
         .sort()

@@ -41,14 +41,19 @@ export function decodeText(bytes: Uint8Array): string | undefined {
 /** Kestra's upload limit: a larger namespace file is an error, decided from its size alone. */
 export const MAX_FILE_BYTES = 100 * 1024 * 1024
 
+/** A mapping (not null, not a list): what a value read from YAML, JSON or an event is walked as. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
 /**
  * A JSON value as one canonical text, a mapping's keys sorted: what a kind whose values are JSON (KV pairs)
  * compares, hashes and records, in every phase alike.
  */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>
+  if (isRecord(value)) {
+    const record = value
     const keys = Object.keys(record).sort()
     return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`
   }

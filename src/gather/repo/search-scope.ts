@@ -41,7 +41,7 @@ export class SearchScope {
   /** The `.gitignore` rule leaving a file out of the search, if any. */
   async gitignored(rel: string, isDir = false): Promise<IgnoreRule | undefined> {
     const rule = await this.gitignore?.excludedBy(rel, isDir)
-    return typeof rule === 'object' ? rule : undefined
+    return rule === 'fixed' ? undefined : rule
   }
 
   /** What a folder's listing shows: its ignore file, or that it is a virtual environment (not searched). */

@@ -22,6 +22,7 @@ import {
   scalarValue,
   type Edit
 } from './decide-yaml-edits.js'
+import { isRecord } from '../../model/content.js'
 
 /** How the text sent to Kestra differs from the repository's (docs/environments.md). */
 export interface SendOptions {
@@ -189,9 +190,7 @@ function resolve(source: string): Record<string, unknown> | undefined {
   if (doc.errors.length > 0) return undefined
   try {
     const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIASES })
-    return value && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined
+    return isRecord(value) ? value : undefined
   } catch {
     return undefined
   }
@@ -201,7 +200,7 @@ function resolve(source: string): Record<string, unknown> | undefined {
 function labelsOf(labels: unknown): Labels | undefined {
   if (labels === undefined || labels === null) return []
   const text = (value: unknown) =>
-    value === null || value === undefined || typeof value === 'object' ? undefined : String(value)
+    value == null || Array.isArray(value) || isRecord(value) ? undefined : String(value)
   const pairs: Labels = []
   if (Array.isArray(labels)) {
     for (const item of labels) {

@@ -5,6 +5,7 @@ import type { Finding } from '../../model/finding.js'
 import type { KestraVersion } from '../../model/version.js'
 import { locateKestraPath } from '../../decide/validate/kestra-path.js'
 import { FLOW_SCHEMAS } from './decide-schemas.js'
+import { isRecord } from '../../model/content.js'
 
 /**
  * A flow checked against the JSON schema that a Kestra release generates for it with every core plugin
@@ -95,8 +96,7 @@ function validatorOf(version: string): ValidateFunction {
     _parent?: unknown,
     context?: { instancePath?: string }
   ) => {
-    const type =
-      data && typeof data === 'object' ? (data as Record<string, unknown>).type : undefined
+    const type = isRecord(data) ? data.type : undefined
     const name =
       typeof type === 'string' && Object.hasOwn(choices, type) ? choices[type] : undefined
     if (name === undefined && typeof type === 'string' && !typesOf(version).has(type)) {
@@ -470,8 +470,8 @@ function ownerOf(data: unknown, pointer: string): { label: string; at: string } 
   for (let end = segments.length; end >= 0; end--) {
     const path = segments.slice(0, end)
     const value = valueAt(data, path.length ? `/${path.join('/')}` : '')
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      const type = (value as Record<string, unknown>).type
+    if (isRecord(value)) {
+      const type = value.type
       if (typeof type === 'string' && type.includes('.')) {
         return { label: `\`${type.slice(type.lastIndexOf('.') + 1)}\``, at: path.join('/') }
       }

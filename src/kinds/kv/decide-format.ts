@@ -2,6 +2,7 @@ import { isMap, isScalar, LineCounter, parseDocument, stringify, type Node } fro
 import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
 import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
 import { PREVIEW_OWNER_KEY } from '../../model/preview.js'
+import { isRecord } from '../../model/content.js'
 
 /**
  * A KV value as a kv file holds it and Kestra stores it (docs/kv.md#the-file): a string (STRING), a
@@ -127,8 +128,8 @@ function valueProblem(value: unknown, top: boolean): string | undefined {
     }
     return undefined
   }
-  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    for (const item of Object.values(value as Record<string, unknown>)) {
+  if (isRecord(value) && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const item of Object.values(value)) {
       const problem = valueProblem(item, false)
       if (problem !== undefined) return problem
     }
