@@ -52,10 +52,8 @@ describe('adapters by system', () => {
     expect(linesMatching(MODE_BRANCH, ['src/config/target.ts'])).toEqual([])
   })
 
-  it('reads the Kestra server from the settings only in src/kestra/ (and where settings are made)', () => {
-    // config/ parses the settings; the CLI checks its --server flag and names the server before a deploy;
-    // report/public-names.ts names the server as the output edge may show it.
-    const allowed = ['src/kestra/', 'src/config/', 'src/cli/', 'src/report/public-names.ts']
+  it('reads the Kestra server from the settings only in src/kestra/', () => {
+    const allowed = ['src/kestra/']
     expect(linesMatching(SERVER_SETTING, allowed)).toEqual([])
   })
 

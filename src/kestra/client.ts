@@ -112,6 +112,14 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
   }
 }
 
+/** The Kestra server and tenant the settings name: what a run shows and asks about before its client exists. */
+export function settingsTarget(settings: Pick<Settings, 'server' | 'tenant'>): {
+  server: string | undefined
+  tenant: string
+} {
+  return { server: settings.server, tenant: settings.tenant }
+}
+
 /** The client a run uses, from its settings; retries are reported through `log`. */
 export function clientForSettings(
   settings: Pick<Settings, 'server' | 'tenant' | 'auth' | 'timeoutSeconds' | 'concurrency'>,

@@ -10,7 +10,11 @@ const ACTION_NAME = 'kestra-gitops'
  * GitHub and Kestra servers, the tenant, the namespaces and comment key of the inputs, the paths it computes,
  * the commits. A credential that lies inside one of them is that name, not a leak.
  */
-export function publicNames(settings: Settings, context: RunContext): string[] {
+export function publicNames(
+  settings: Settings,
+  context: RunContext,
+  kestra: { server: string | undefined }
+): string[] {
   const repository = context.owner && context.repo ? `${context.owner}/${context.repo}` : ''
   return [
     ACTION_NAME,
@@ -20,7 +24,7 @@ export function publicNames(settings: Settings, context: RunContext): string[] {
     context.serverUrl,
     repository && `${context.serverUrl}/${repository}`,
     context.apiUrl,
-    settings.server ?? '',
+    kestra.server ?? '',
     settings.tenant,
     settings.commentKey,
     settings.namespace ?? '',
