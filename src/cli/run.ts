@@ -97,6 +97,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   const p = palette(wantsColour(args.color, Boolean(io.stdout.isTTY), io.env))
 
   let kestra: KestraClient | undefined
+  let upgradeServer: KestraClient | undefined
   let ended = false
   // Scratch space (the plan file, git copies) in a private folder, removed on exit: a fixed name in
   // the shared temp folder could be a symlink planted by another user.
@@ -141,9 +142,11 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     }
     let clientLog = (_message: string) => {}
     kestra = clientForSettings(settings, (message) => clientLog(message), 'kestra-gitops-cli')
+    const ua = 'kestra-gitops-cli'
+    upgradeServer = clientForSettings(settings, () => {}, ua, settings.upgradeServer)
     const run = (runSettings: Settings, shown: Shown) =>
       runOnce(runSettings, {
-        ...{ args, context, kestra: kestra!, edge, progress, shown },
+        ...{ args, context, kestra: kestra!, upgradeServer, edge, progress, shown },
         log: err,
         // A retry still under way once the run has failed says nothing after the final error.
         onReporter: (reporter) =>
@@ -206,6 +209,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     clearInterval(ticking)
     progress?.clear()
     await kestra?.close()
+    await upgradeServer?.close()
     rmSync(scratch, { recursive: true, force: true })
   }
 }
@@ -235,6 +239,7 @@ async function runOnce(
     args: CliArgs
     context: RunContext
     kestra: KestraClient
+    upgradeServer: KestraClient | undefined
     edge: OutputEdge
     progress?: ProgressLine
     shown: Shown
@@ -260,6 +265,7 @@ async function runOnce(
   const outcome = await executeWithEnvironments(settings, run.context, {
     reporter,
     kestra: run.kestra,
+    upgradeServer: run.upgradeServer,
     edge,
     now: () => new Date()
   })

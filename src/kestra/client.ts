@@ -110,15 +110,19 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
   }
 }
 
-/** The client a run uses, from its settings; retries are reported through `log`. */
+/**
+ * The client a run uses, from its settings; retries are reported through `log`. `server`: another server
+ * reached the same way (the upgrade server, docs/upgrade.md#upgrade-server).
+ */
 export function clientForSettings(
   settings: Pick<Settings, 'server' | 'tenant' | 'auth' | 'timeoutSeconds' | 'concurrency'>,
   log: (message: string) => void,
-  userAgent?: string
+  userAgent?: string,
+  server = settings.server
 ): KestraClient | undefined {
-  if (!settings.server) return undefined
+  if (!server) return undefined
   return createKestraClient({
-    server: settings.server,
+    server,
     tenant: settings.tenant,
     auth: settings.auth,
     timeoutSeconds: settings.timeoutSeconds,

@@ -21,6 +21,7 @@ export function publicNames(settings: Settings, context: RunContext): string[] {
     repository && `${context.serverUrl}/${repository}`,
     context.apiUrl,
     settings.server ?? '',
+    settings.upgradeServer ?? '',
     settings.tenant,
     settings.commentKey,
     settings.namespace ?? '',
