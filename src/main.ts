@@ -52,7 +52,7 @@ export async function run(): Promise<void> {
     kestra = clientForSettings(settings, (message) => {
       if (!ended) log.info(edge.text(message))
     })
-    upgradeServer = clientForSettings(settings, () => {}, undefined, settings.upgradeServer)
+    upgradeServer = clientForSettings(settings, () => {}, undefined, 'upgradeServer')
     const reporter = redactingReporter(actionReporter(log), edge)
     const ports = await gitHubPorts(settings, context, (message) => reporter.info(message))
     const outcome = await executeWithEnvironments(settings, context, {

@@ -142,8 +142,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     }
     let clientLog = (_message: string) => {}
     kestra = clientForSettings(settings, (message) => clientLog(message), 'kestra-gitops-cli')
-    const ua = 'kestra-gitops-cli'
-    upgradeServer = clientForSettings(settings, () => {}, ua, settings.upgradeServer)
+    upgradeServer = clientForSettings(settings, () => {}, 'kestra-gitops-cli', 'upgradeServer')
     const run = (runSettings: Settings, shown: Shown) =>
       runOnce(runSettings, {
         ...{ args, context, kestra: kestra!, upgradeServer, edge, progress, shown },

@@ -111,15 +111,19 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
 }
 
 /**
- * The client a run uses, from its settings; retries are reported through `log`. `server`: another server
- * reached the same way (the upgrade server, docs/upgrade.md#upgrade-server).
+ * The client a run uses, from its settings; retries are reported through `log`. `which`: the upgrade server
+ * (docs/upgrade.md#upgrade-server) is reached the same way.
  */
 export function clientForSettings(
-  settings: Pick<Settings, 'server' | 'tenant' | 'auth' | 'timeoutSeconds' | 'concurrency'>,
+  settings: Pick<
+    Settings,
+    'server' | 'upgradeServer' | 'tenant' | 'auth' | 'timeoutSeconds' | 'concurrency'
+  >,
   log: (message: string) => void,
   userAgent?: string,
-  server = settings.server
+  which: 'server' | 'upgradeServer' = 'server'
 ): KestraClient | undefined {
+  const server = settings[which]
   if (!server) return undefined
   return createKestraClient({
     server,
