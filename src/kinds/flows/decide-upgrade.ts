@@ -626,18 +626,17 @@ export function judgedUpgradeReport(
   results: ServerValidation[]
 ): { report: UpgradeReport; upgrades: FlowUpgrade[] } {
   const sent = upgrades.filter((upgrade) => fitToSend(upgrade.flow))
-  const errors = (flow: FlowFile, result: ServerValidation | undefined) =>
-    result ? serverFindings([flow], [result]).filter((f) => f.severity === 'error') : []
+  const errors = (flow: FlowFile | undefined, result: ServerValidation | undefined) =>
+    flow && result && serverFindings([flow], [result]).filter((f) => f.severity === 'error')
   let next = sent.length
   const judged = upgrades.map((upgrade): FlowUpgrade => {
     const index = sent.indexOf(upgrade)
     if (index < 0) return upgrade
-    const refused = errors(upgrade.flow, results[index])
-    const remaining = upgrade.after && errors(upgrade.after, results[next++])
+    const refused = errors(upgrade.flow, results[index]) ?? []
+    const remaining = errors(upgrade.after, upgrade.after && results[next++])
     const { flow, file, raw } = upgrade
     const known = new Set(refused.map(keyOf))
     if (
-      !upgrade.after ||
       !remaining ||
       remaining.length >= refused.length ||
       remaining.some((finding) => !known.has(keyOf(finding)))
