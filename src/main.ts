@@ -22,6 +22,7 @@ import { ruleCounts } from './decide/validate/verdict.js'
 /** The action: inputs from the runner, results as annotations, outputs, job summary and exit code. */
 export async function run(): Promise<void> {
   let kestra: KestraClient | undefined
+  let upgradeServer: KestraClient | undefined
   let ended = false
   // The secret inputs, read raw and masked before parsing, so not even an input error can show them.
   const credentials = secretInputs()
@@ -51,11 +52,13 @@ export async function run(): Promise<void> {
     kestra = clientForSettings(settings, (message) => {
       if (!ended) log.info(edge.text(message))
     })
+    upgradeServer = clientForSettings(settings, () => {}, undefined, 'upgradeServer')
     const reporter = redactingReporter(actionReporter(log), edge)
     const ports = await gitHubPorts(settings, context, (message) => reporter.info(message))
     const outcome = await executeWithEnvironments(settings, context, {
       reporter,
       kestra,
+      upgradeServer,
       github: ports.github && redactingGitHub(ports.github, edge),
       drift: ports.drift && redactingDriftGitHub(ports.drift, edge),
       deployments: ports.deployments,
@@ -74,6 +77,7 @@ export async function run(): Promise<void> {
     } else fail(errorMessage(error))
   } finally {
     await kestra?.close()
+    await upgradeServer?.close()
   }
 
   /** core.setFailed, through the printer: the step fails with the message as its error annotation. */

@@ -20,12 +20,14 @@ import { runAction } from '../../test-support/runner.js'
 import { CREDENTIALS, dispatchEvent, flow, pullRequestEvent } from '../../test-support/scenario.js'
 import { JOURNEY } from '../upgrade/journey.js'
 import { runCli } from './cli/run-cli.js'
+import { visibleLog } from './output-surfaces.js'
 
 const NS = 'company.team'
 const FILE = `${NS}/flows/nightly.yml`
 const BRANCH = 'kestra-gitops/upgrade-2.0'
 
 let kestra: Emulator
+let target: Emulator
 let github: FakeGitHub
 let repo: GitRepo
 let base: string
@@ -33,6 +35,7 @@ let head: string
 
 beforeAll(async () => {
   kestra = await startEmulator({ basicAuth: CREDENTIALS, version: '1.3.31' })
+  target = await startEmulator({ basicAuth: CREDENTIALS, version: '2.0.0' })
   github = await startFakeGitHub({ actionsCanCreatePullRequests: true })
   repo = createGitRepo({ [`${NS}/flows/upstream.yml`]: flow(NS, 'upstream') })
   base = repo.head()
@@ -42,6 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await kestra?.close()
+  await target?.close()
   await github?.close()
 })
 
@@ -51,6 +55,76 @@ const planRun = (inputs: Record<string, string> = {}) =>
     githubApiUrl: github.url,
     inputs: { server: kestra.url, ...CREDENTIALS, ...inputs }
   })
+
+describe('upgrade-server: a Kestra on the target decides (docs/upgrade.md#upgrade-server)', () => {
+  const section = () => github.comments(7).at(-1)!.body
+
+  it("the section lists the 2.0 server's verdicts, and nothing is written to it", async () => {
+    target.clearLog()
+    const result = await planRun({ 'upgrade-server': target.url })
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+    // The 2.0 emulator stops at the first binding problem, as Jackson does: one refusal, not the rules' six.
+    expect(section()).toContain(
+      '<details><summary>Ready for Kestra 2.0? 1 of 2 managed flow(s) would load; 1 would not</summary>'
+    )
+    expect(section()).toContain(
+      `<code>${FILE}:7</code>: Kestra rejects this flow: Invalid type: BOOLEAN.`
+    )
+    expect(section()).toContain('1 refusal(s), 1 with a mechanical rewrite, 0 to rewrite by hand.')
+    // Asked its version and its verdicts (both flows and the rewrite, one request), nothing else.
+    const asked = target.requests.map((r) => `${r.method} ${r.route}`)
+    expect(asked).toEqual(['GET configs', 'POST flows.validate'])
+  }, 120_000)
+
+  it('an upgrade server on another line is an error naming the input and the version it answered', async () => {
+    target.clearLog()
+    const result = await planRun({ 'upgrade-server': kestra.url })
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toContain(
+      `::error::Input 'upgrade-server': ${kestra.url} answers version "1.3.31", not one of the 2.0 line`
+    )
+  }, 120_000)
+
+  it('an unreachable upgrade server is an error naming it, with no secret in any output', async () => {
+    const result = await planRun({ 'upgrade-server': 'http://127.0.0.1:9' })
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toContain("Input 'upgrade-server': http://127.0.0.1:9 did not answer")
+    const cli = await runCli(
+      repo.dir,
+      ['upgrade-check', '--upgrade-server', 'http://127.0.0.1:9'],
+      {
+        KESTRA_USERNAME: CREDENTIALS.username,
+        KESTRA_PASSWORD: CREDENTIALS.password
+      }
+    )
+    expect(cli.exitCode).toBe(1)
+    expect(cli.stderr).toContain("upgrade-server': http://127.0.0.1:9 did not answer")
+    const outputs = [
+      visibleLog(result.stdout),
+      result.stderr,
+      result.summary,
+      cli.stdout,
+      cli.stderr
+    ]
+    for (const text of outputs) {
+      expect(text).not.toContain(CREDENTIALS.password)
+    }
+  }, 120_000)
+
+  it("upgrade-check --upgrade-server lists the 2.0 server's verdicts", async () => {
+    target.clearLog()
+    const check = await runCli(repo.dir, ['upgrade-check', '--upgrade-server', target.url], {
+      KESTRA_USERNAME: CREDENTIALS.username,
+      KESTRA_PASSWORD: CREDENTIALS.password
+    })
+    expect(check.exitCode, check.stderr).toBe(1)
+    expect(check.stdout).toContain(
+      `${FILE}:7: error: Kestra rejects this flow: Invalid type: BOOLEAN.`
+    )
+    expect(check.stdout).toContain('(1 mechanical, 0 manual refusal(s))')
+    expect(target.requests.filter((r) => WRITE_ROUTES.includes(r.route))).toEqual([])
+  }, 120_000)
+})
 
 describe('upgrade readiness, through the bundled action and CLI', () => {
   it('a pull request against a 1.3 server shows the folded section, as notices that change no fingerprint', async () => {

@@ -97,6 +97,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   const p = palette(wantsColour(args.color, Boolean(io.stdout.isTTY), io.env))
 
   let kestra: KestraClient | undefined
+  let upgradeServer: KestraClient | undefined
   let ended = false
   // Scratch space (the plan file, git copies) in a private folder, removed on exit: a fixed name in
   // the shared temp folder could be a symlink planted by another user.
@@ -145,9 +146,10 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     }
     let clientLog = (_message: string) => {}
     kestra = clientForSettings(settings, (message) => clientLog(message), 'kestra-gitops-cli')
+    upgradeServer = clientForSettings(settings, () => {}, 'kestra-gitops-cli', 'upgradeServer')
     const run = (runSettings: Settings, shown: Shown) =>
       runOnce(runSettings, {
-        ...{ args, context, kestra: kestra!, edge, progress, shown },
+        ...{ args, context, kestra: kestra!, upgradeServer, edge, progress, shown },
         log: err,
         // A retry still under way once the run has failed says nothing after the final error.
         onReporter: (reporter) =>
@@ -210,6 +212,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     clearInterval(ticking)
     progress?.clear()
     await kestra?.close()
+    await upgradeServer?.close()
     rmSync(scratch, { recursive: true, force: true })
   }
 }
@@ -239,6 +242,7 @@ async function runOnce(
     args: CliArgs
     context: RunContext
     kestra: KestraClient
+    upgradeServer: KestraClient | undefined
     edge: OutputEdge
     progress?: ProgressLine
     shown: Shown
@@ -264,6 +268,7 @@ async function runOnce(
   const outcome = await executeWithEnvironments(settings, run.context, {
     reporter,
     kestra: run.kestra,
+    upgradeServer: run.upgradeServer,
     edge,
     now: () => new Date()
   })

@@ -113,22 +113,31 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
 }
 
 /** The Kestra server and tenant the settings name: what a run shows and asks about before its client exists. */
-export function settingsTarget(settings: Pick<Settings, 'server' | 'tenant'>): {
+export function settingsTarget(settings: Pick<Settings, 'server' | 'upgradeServer' | 'tenant'>): {
   server: string | undefined
+  upgradeServer: string | undefined
   tenant: string
 } {
-  return { server: settings.server, tenant: settings.tenant }
+  return { server: settings.server, upgradeServer: settings.upgradeServer, tenant: settings.tenant }
 }
 
-/** The client a run uses, from its settings; retries are reported through `log`. */
+/**
+ * The client a run uses, from its settings; retries are reported through `log`. `which`: the upgrade server
+ * (docs/upgrade.md#upgrade-server) is reached the same way.
+ */
 export function clientForSettings(
-  settings: Pick<Settings, 'server' | 'tenant' | 'auth' | 'timeoutSeconds' | 'concurrency'>,
+  settings: Pick<
+    Settings,
+    'server' | 'upgradeServer' | 'tenant' | 'auth' | 'timeoutSeconds' | 'concurrency'
+  >,
   log: (message: string) => void,
-  userAgent?: string
+  userAgent?: string,
+  which: 'server' | 'upgradeServer' = 'server'
 ): KestraClient | undefined {
-  if (!settings.server) return undefined
+  const server = settings[which]
+  if (!server) return undefined
   return createKestraClient({
-    server: settings.server,
+    server,
     tenant: settings.tenant,
     auth: settings.auth,
     timeoutSeconds: settings.timeoutSeconds,

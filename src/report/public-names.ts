@@ -13,7 +13,7 @@ const ACTION_NAME = 'kestra-gitops'
 export function publicNames(
   settings: Settings,
   context: RunContext,
-  kestra: { server: string | undefined }
+  kestra: { server: string | undefined; upgradeServer: string | undefined }
 ): string[] {
   const repository = context.owner && context.repo ? `${context.owner}/${context.repo}` : ''
   return [
@@ -25,6 +25,7 @@ export function publicNames(
     repository && `${context.serverUrl}/${repository}`,
     context.apiUrl,
     kestra.server ?? '',
+    kestra.upgradeServer ?? '',
     settings.tenant,
     settings.commentKey,
     settings.namespace ?? '',

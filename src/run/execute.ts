@@ -56,7 +56,7 @@ export async function execute(
     const branch = work.writes === 'drift' ? await driftBranchOf(context, ports.drift) : undefined
     const checked = await check({ settings, target, context, ports, kestra, kinds: KINDS, reads })
     learnShown(checked, ports)
-    const { report, upgrade } = await reportOf({ settings, context, work, kestra, checked })
+    const { report, upgrade } = await reportOf({ settings, context, work, kestra, checked, ports })
     // The checks annotated their findings in the validation group; the plan may add its own (impact).
     const publish = (findings: Finding[]) => published(findings, checked, settings, ports)
     if (!work.plan || !kestra || !checked.state) {
@@ -161,9 +161,10 @@ function published(
 }
 
 /** What every report of the run shows, before the plan, and the upgrade readiness it shows. */
-async function reportOf(run: Parameters<typeof reportInput>[0]) {
-  const { settings, work, checked, kestra } = run
-  const upgrade = await upgradeReadiness(settings, work, checked.model.flows, kestra)
+async function reportOf(run: Parameters<typeof reportInput>[0] & { ports: RunPorts }) {
+  const { settings, work, checked, kestra, ports } = run
+  const flows = checked.model.flows
+  const upgrade = await upgradeReadiness(settings, work, flows, kestra, ports.upgradeServer)
   return { report: { ...(await reportInput(run)), upgrade: upgrade?.report }, upgrade }
 }
 

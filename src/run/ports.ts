@@ -10,6 +10,8 @@ export interface RunPorts {
   reporter: Reporter
   /** Present when the `server` input is set. */
   kestra?: KestraServer
+  /** Present when the `upgrade-server` input is set: asked only its version and verdicts (docs/upgrade.md). */
+  upgradeServer?: KestraServer
   /** Present when a GitHub token is available. */
   github?: GitHubPort
   /** GitHub deployments (docs/environments.md), present when a GitHub token is available. */

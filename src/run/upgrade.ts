@@ -1,10 +1,11 @@
 import { parseVersion } from '../kestra/api-version.js'
-import { ConfigError } from '../model/errors.js'
+import { batchCount } from '../kestra/validate.js'
+import { ConfigError, errorMessage } from '../model/errors.js'
 import type { RunContext } from '../model/context.js'
 import { upgradePullBody, upgradePullTitle } from '../decide/render/upgrade.js'
 import type { RunPorts } from './ports.js'
 import type { KestraServer } from '../kestra/api.js'
-import { upgradeReport } from '../kinds/index.js'
+import { judgedUpgradeReport, upgradeReport, upgradeSources } from '../kinds/index.js'
 import type { FlowFile } from '../model/repository.js'
 import type { Settings } from '../model/settings.js'
 import type { Work } from '../model/target.js'
@@ -21,13 +22,15 @@ export interface Upgrade {
 
 /**
  * Upgrade readiness, as `upgrade-check` asks (docs/upgrade.md): with `auto`, only when the server answers
- * with a line older than the newest LTS; with a version, always; never with `off`.
+ * with a line older than the newest LTS; with a version, always; never with `off`. With an upgrade server,
+ * its verdicts decide (docs/upgrade.md#upgrade-server).
  */
 export async function upgradeReadiness(
   settings: Settings,
   work: Work,
   flows: readonly FlowFile[],
-  kestra: KestraServer | undefined
+  kestra: KestraServer | undefined,
+  upgradeServer?: KestraServer
 ): Promise<Upgrade | undefined> {
   const wanted = settings.upgradeCheck
   const upgrading = work.writes === 'upgrade'
@@ -36,13 +39,42 @@ export async function upgradeReadiness(
     const version = kestra && parseVersion((await kestra.info()).version)
     if (!version || version[0] >= 2) return undefined
   }
-  const { report, upgrades } = upgradeReport(flows, wanted === '2.0' ? wanted : NEWEST_LTS)
+  const target = wanted === '2.0' ? wanted : NEWEST_LTS
+  let { report, upgrades } = upgradeReport(flows, target)
+  if (upgradeServer) {
+    await onTarget(upgradeServer, target)
+    const sources = upgradeSources(upgrades)
+    const results = await upgradeServer.validateFlows(
+      sources,
+      batchCount(sources.length, settings.concurrency)
+    )
+    ;({ report, upgrades } = judgedUpgradeReport(target, upgrades, results))
+  }
   const rewrites = upgrades.flatMap((upgrade) =>
     upgrade.rewritten === undefined
       ? []
       : [{ file: upgrade.file, raw: upgrade.raw, source: upgrade.rewritten }]
   )
   return { report, rewrites }
+}
+
+/** The upgrade server answers, with a version of the target line: else the run stops, naming the input. */
+async function onTarget(server: KestraServer, target: string): Promise<void> {
+  let version: string
+  try {
+    version = (await server.info()).version
+  } catch (error) {
+    throw new ConfigError(
+      'upgrade-server',
+      `${server.target.server} did not answer: ${errorMessage(error)}`
+    )
+  }
+  const line = parseVersion(version)
+  if (line && `${line[0]}.${line[1]}` === target) return
+  throw new ConfigError(
+    'upgrade-server',
+    `${server.target.server} answers version ${JSON.stringify(version.slice(0, 40))}, not one of the ${target} line the upgrade check targets`
+  )
 }
 
 /** The branch `mode: upgrade` writes for a target line (docs/upgrade.md#mode-upgrade). */

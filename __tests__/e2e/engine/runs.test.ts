@@ -106,6 +106,35 @@ describe.skipIf(engines.length === 0).each(engines)('Kestra engine $version', (e
     )
   })
 
+  // Each engine has its own password, and upgrade-server takes the main server's: the CLI's upgrade-check
+  // needs no main server, so the 2.0.0 engine is asked alone.
+  it.skipIf(!engine.version.startsWith('2.'))(
+    `${engine.version}: upgrade-check --upgrade-server lists this engine's refusals, and writes nothing to it`,
+    async () => {
+      const ns = namespaceFor(engine, 'upgrade')
+      const old = flow(ns, 'old').replace(
+        'io.kestra.plugin.core.log.Log',
+        'io.kestra.core.tasks.log.Log'
+      )
+      const repo = createGitRepo({ [`${ns}/flows/old.yml`]: old })
+      const { KESTRA_URL: url, ...credentials } = env
+      const result = await runCli(
+        repo.dir,
+        ['upgrade-check', '--no-color', '--upgrade-server', url!],
+        credentials
+      )
+      expect(result.exitCode, result.stderr).toBe(1)
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `^${ns.replace(/\./g, '\\.')}/flows/old\\.yml:5: error: Kestra rejects this flow: .*io\\.kestra\\.core\\.tasks\\.log\\.Log`,
+          'm'
+        )
+      )
+      expect(result.stdout).toContain('(1 mechanical, 0 manual refusal(s))')
+      expect(await liveFlows(engine, ns)).toEqual([])
+    }
+  )
+
   it(`${engine.version}: drift made through the flow repository is planned and reverted; a removed flow is deleted with --delete`, async () => {
     const ns = namespaceFor(engine, 'drift')
     const repo = createGitRepo({

@@ -1,11 +1,14 @@
 import { isMap, isScalar, isSeq, visit, type Node, type YAMLMap } from 'yaml'
 import type { Finding } from '../../model/finding.js'
 import { parseFlowFile } from '../../model/flow-file.js'
+import type { ServerValidation } from '../../model/kestra.js'
+import { fitToSend } from '../../model/yaml-aliases.js'
 import type { FlowFile } from '../../model/repository.js'
 import type { UpgradeReport } from '../../model/upgrade.js'
 import { resolveVersioned, type KestraVersion } from '../../model/version.js'
 import { FlowDocument, type Entry } from './decide-document.js'
 import { checkFlow } from './decide-validate.js'
+import { serverFindings } from './decide-checks.js'
 import { everyInput } from './decide-inputs.js'
 import { aliasTarget, REMOVED_TASKS } from './decide-removed-in-2-0.js'
 import { coreFlowType, taskTree, type TaskNode, type TaskTree } from './decide-task-tree.js'
@@ -42,6 +45,9 @@ interface UpgradeItem {
 interface FlowUpgrade {
   file: string
   items: UpgradeItem[]
+  flow: FlowFile
+  /** The rewritten flow, as parsed (what an upgrade server is sent). */
+  after?: FlowFile
   /** The file as read (its line breaks and byte-order mark included). */
   raw: string
   /** The file with every mechanical rewrite applied, written as it was (line breaks, BOM); undefined when none applies. */
@@ -60,7 +66,7 @@ function refusedByTarget(flow: FlowFile): Finding[] {
 /** The flow's upgrade: its refusals on the target and the rewrites that fix some of them. */
 export function upgradeFlow(flow: FlowFile): FlowUpgrade {
   const refused = refusedByTarget(flow)
-  if (refused.length === 0) return { file: flow.file, raw: flow.raw, items: [] }
+  if (refused.length === 0) return { file: flow.file, raw: flow.raw, flow, items: [] }
   let current = flow
   // A rewrite can make another certain (a default for a type once its alias is renamed): a few passes.
   for (let pass = 0; pass < 3; pass++) {
@@ -75,8 +81,15 @@ export function upgradeFlow(flow: FlowFile): FlowUpgrade {
     const source = applyEdits(current.source, accepted.flat())
     current = parseFlowFile({ file: flow.file, rel: flow.rel, raw: source })
   }
-  const rewritten = current === flow ? undefined : asWritten(flow.raw, current.source)
-  const remaining = current === flow ? refused : refusedByTarget(current)
+  if (current === flow)
+    return { file: flow.file, raw: flow.raw, flow, items: itemsOf(refused, refused) }
+  const rewritten = asWritten(flow.raw, current.source)
+  const items = itemsOf(refused, refusedByTarget(current))
+  return { file: flow.file, raw: flow.raw, flow, after: current, items, rewritten }
+}
+
+/** Each refusal, mechanical unless the same refusal (rule and words: lines move) is among those `remaining`. */
+function itemsOf(refused: Finding[], remaining: Finding[]): UpgradeItem[] {
   const left = new Map<string, number>()
   for (const finding of remaining) left.set(keyOf(finding), (left.get(keyOf(finding)) ?? 0) + 1)
   const items = refused.map((finding): UpgradeItem => {
@@ -90,8 +103,7 @@ export function upgradeFlow(flow: FlowFile): FlowUpgrade {
       guide: guideFor(finding.message)
     }
   })
-  items.sort((a, b) => a.line - b.line)
-  return { file: flow.file, raw: flow.raw, items, rewritten }
+  return items.sort((a, b) => a.line - b.line)
 }
 
 /** `source` with the line breaks and byte-order mark of the file as read (parsing normalised them). */
@@ -587,7 +599,59 @@ export function upgradeReport(
   target: string
 ): { report: UpgradeReport; upgrades: FlowUpgrade[] } {
   const checked = flows.filter((flow) => !flow.notAFlow && flow.otherKind === undefined)
-  const upgrades = checked.map((flow) => upgradeFlow(flow))
+  return reportOf(
+    target,
+    checked.map((flow) => upgradeFlow(flow))
+  )
+}
+
+/** The texts an upgrade server judges (docs/upgrade.md#upgrade-server): each flow fit to send, then each rewrite. */
+export function upgradeSources(upgrades: readonly FlowUpgrade[]): string[] {
+  const sent = upgrades.filter((upgrade) => fitToSend(upgrade.flow))
+  return [
+    ...sent.map((upgrade) => upgrade.flow.source),
+    ...sent.flatMap((upgrade) => (upgrade.after ? [upgrade.after.source] : []))
+  ]
+}
+
+/**
+ * The upgrades as the upgrade server's verdicts (`results`, in `upgradeSources` order) decide them: its errors
+ * are the refusals, placed as the main server's are; a rewrite is kept only when the server refuses nothing
+ * in it that it did not refuse in the original, and fewer; else every refusal of the flow is manual. A flow
+ * not fit to send keeps the shipped rules' verdict.
+ */
+export function judgedUpgradeReport(
+  target: string,
+  upgrades: readonly FlowUpgrade[],
+  results: ServerValidation[]
+): { report: UpgradeReport; upgrades: FlowUpgrade[] } {
+  const sent = upgrades.filter((upgrade) => fitToSend(upgrade.flow))
+  const errors = (flow: FlowFile | undefined, result: ServerValidation | undefined) =>
+    flow && result && serverFindings([flow], [result]).filter((f) => f.severity === 'error')
+  let next = sent.length
+  const judged = upgrades.map((upgrade): FlowUpgrade => {
+    const index = sent.indexOf(upgrade)
+    if (index < 0) return upgrade
+    const refused = errors(upgrade.flow, results[index]) ?? []
+    const remaining = errors(upgrade.after, upgrade.after && results[next++])
+    const { flow, file, raw } = upgrade
+    const known = new Set(refused.map(keyOf))
+    if (
+      !remaining ||
+      remaining.length >= refused.length ||
+      remaining.some((finding) => !known.has(keyOf(finding)))
+    ) {
+      return { flow, file, raw, items: itemsOf(refused, refused) }
+    }
+    return { ...upgrade, items: itemsOf(refused, remaining) }
+  })
+  return reportOf(target, judged)
+}
+
+function reportOf(
+  target: string,
+  upgrades: FlowUpgrade[]
+): { report: UpgradeReport; upgrades: FlowUpgrade[] } {
   const items = upgrades.flatMap((upgrade) =>
     upgrade.items.map((item) => ({
       file: upgrade.file,
@@ -598,5 +662,5 @@ export function upgradeReport(
     }))
   )
   const loading = upgrades.filter((upgrade) => upgrade.items.length === 0).length
-  return { report: { target, flows: checked.length, loading, items }, upgrades }
+  return { report: { target, flows: upgrades.length, loading, items }, upgrades }
 }
