@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'fs';
 import { EOL } from 'os';
 import http from 'http';
 import https from 'https';
-import { A as requireTunnel, B as requireUndici, u as undiciExports, O as Octokit, C as restEndpointMethods, D as paginateRest } from './vendor.js';
+import { D as requireTunnel, E as requireUndici, b as undiciExports, O as Octokit, G as restEndpointMethods, H as paginateRest } from './vendor.js';
 import 'process';
 import 'buffer';
 import 'node:assert';
