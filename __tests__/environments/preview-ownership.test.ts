@@ -310,7 +310,9 @@ describe('the ownership record', () => {
       { repository: `octo/${'x'.repeat(101)}`, pullRequest: 7 }
     ]) {
       expect(readPreviewOwner(value)).toEqual({
-        refused: expect.stringMatching(/^preview ownership record: (not JSON|.* is not what this action writes)$/)
+        refused: expect.stringMatching(
+          /^preview ownership record: (not JSON|.* is not what this action writes)$/
+        )
       })
     }
   })

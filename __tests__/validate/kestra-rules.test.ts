@@ -13,7 +13,6 @@ import { PROJECT_ROOT } from '../../test-support/runner.js'
 import { check, checkOn } from './helpers.js'
 import { CASES } from './rule-cases.js'
 
-
 /** A rule's Severity cell, read: always an error, or an error from a release on (and up to another). */
 interface Severity {
   since?: KestraVersion
