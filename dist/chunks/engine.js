@@ -4444,9 +4444,9 @@ function markerSeal(auth, tenant) {
     return {
         sealed(namespace, marker) {
             const { [SEAL_FIELD]: _seal, ...held } = marker;
-            const written = sealOf(namespace, JSON.stringify(held));
-            const sorted = sealOf(namespace, JSON.stringify(held, sortedKeys));
-            return { ...held, [SEAL_FIELD]: `hmac-sha256:${written}:${sorted}` };
+            const sorted = JSON.stringify(held, sortedKeys);
+            const seal = sealOf(namespace, sorted);
+            return { ...JSON.parse(sorted), [SEAL_FIELD]: `hmac-sha256:${seal}:${seal}` };
         },
         holds(namespace, marker) {
             const seal = SEAL.exec(String(marker[SEAL_FIELD]));

@@ -53,9 +53,11 @@ export function markerSeal(auth: Auth, tenant: string | undefined): MarkerSeal |
     // and of its sorted form, for a server that gives the keys back in another order.
     sealed(namespace, marker) {
       const { [SEAL_FIELD]: _seal, ...held } = marker
-      const written = sealOf(namespace, JSON.stringify(held))
-      const sorted = sealOf(namespace, JSON.stringify(held, sortedKeys))
-      return { ...held, [SEAL_FIELD]: `hmac-sha256:${written}:${sorted}` }
+      // Written with its keys sorted, so that one marker has one seal however its fields were put together
+      // (a record read back through its schema comes out in the schema's order).
+      const sorted = JSON.stringify(held, sortedKeys)
+      const seal = sealOf(namespace, sorted)
+      return { ...(JSON.parse(sorted) as typeof held), [SEAL_FIELD]: `hmac-sha256:${seal}:${seal}` }
     },
     holds(namespace, marker) {
       const seal = SEAL.exec(String(marker[SEAL_FIELD]))
