@@ -2435,7 +2435,7 @@ function createKestraClient(options) {
     };
 }
 function settingsTarget(settings) {
-    return { server: settings.server, upgradeServer: settings.upgradeServer, tenant: settings.tenant };
+    return { server: settings.server, upgradeServer: settings.upgradeServer };
 }
 function clientForSettings(settings, log, userAgent, which = 'server') {
     const server = settings[which];

@@ -112,13 +112,12 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
   }
 }
 
-/** The Kestra server and tenant the settings name: what a run shows and asks about before its client exists. */
-export function settingsTarget(settings: Pick<Settings, 'server' | 'upgradeServer' | 'tenant'>): {
+/** The Kestra servers the settings name: what a run shows and asks about before its clients exist. */
+export function settingsTarget(settings: Pick<Settings, 'server' | 'upgradeServer'>): {
   server: string | undefined
   upgradeServer: string | undefined
-  tenant: string
 } {
-  return { server: settings.server, upgradeServer: settings.upgradeServer, tenant: settings.tenant }
+  return { server: settings.server, upgradeServer: settings.upgradeServer }
 }
 
 /**
