@@ -1,4 +1,5 @@
 import {
+  isMap,
   isScalar,
   LineCounter,
   parseAllDocuments,
@@ -45,28 +46,15 @@ const ALIAS = Symbol('alias')
 
 /**
  * The file's schema, derived from action.yml's declaration: a mapping of the inputs the file may set, each to
- * the text its parser accepts (a list stands for the lines of a multi-line input). An input only the
- * workflow may set, or a key that is no input, is refused saying how else to set it, or the key meant.
+ * the text its parser accepts (a list stands for the lines of a multi-line input).
  */
-function settingsSchema(elsewhere: ElsewhereWay) {
-  const built = SCHEMAS.get(elsewhere)
-  if (built) return built
-  const shape = Object.fromEntries(
-    inputNames().map((name) => {
-      if (!fileMaySet(name)) {
-        const why = WORKFLOW_ONLY[name as keyof typeof WORKFLOW_ONLY]
-        const refused = `'${name}' cannot be set here (${why}): ${elsewhere(name)}`
-        return [name, z.never({ error: refused }).optional()]
-      }
-      return [name, settingSchema(name).optional()]
-    })
+const settingsSchema = z.strictObject(
+  Object.fromEntries(
+    inputNames()
+      .filter(fileMaySet)
+      .map((name) => [name, settingSchema(name).optional()])
   )
-  const schema = z.strictObject(shape)
-  SCHEMAS.set(elsewhere, schema)
-  return schema
-}
-
-const SCHEMAS = new WeakMap<ElsewhereWay, z.ZodType<Partial<Record<InputName, string>>>>()
+)
 
 function settingSchema(name: InputName) {
   const { shape, parse } = parserOf(name)
@@ -107,7 +95,12 @@ function settingSchema(name: InputName) {
   })
 }
 
-function unknownKey(name: string): string {
+/** Why the file may not set `name`: how else to set an input only the workflow may, else the key meant. */
+function refusedKey(name: string, elsewhere: ElsewhereWay): string {
+  if (Object.hasOwn(WORKFLOW_ONLY, name)) {
+    const why = WORKFLOW_ONLY[name as keyof typeof WORKFLOW_ONLY]
+    return `'${name}' cannot be set here (${why}): ${elsewhere(name)}`
+  }
   const settable = inputNames().filter(fileMaySet)
   const meant = nearest(name, settable)
   return meant === undefined
@@ -165,7 +158,7 @@ export function parseSettingsFile(
   })
   const contents = document.toJS() as unknown
   if (contents === null || contents === undefined) return { path, values: new Map() }
-  if (typeof contents !== 'object' || Array.isArray(contents)) {
+  if (!isMap(document.contents)) {
     fail(
       document.contents?.range?.[0],
       `must be a mapping of input names to values, e.g. 'delete: true'`
@@ -175,26 +168,22 @@ export function parseSettingsFile(
     const node = document.getIn(at as unknown[], true) as Scalar | undefined
     return node?.range ? lineAt(node.range[0]) : keyLines.get(String(at[0]))!
   }
-  const read = settingsSchema(elsewhere).safeParse(contents)
+  const read = settingsSchema.safeParse(contents)
   for (const issue of read.error?.issues ?? []) {
-    if (issue.code === 'unrecognized_keys') {
-      problems.push(
-        ...issue.keys.map((key) => ({ line: keyLines.get(key)!, detail: unknownKey(key) }))
-      )
-    } else problems.push({ line: lineOf(issue.path), detail: issue.message })
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : []
+    for (const key of keys)
+      problems.push({ line: keyLines.get(key)!, detail: refusedKey(key, elsewhere) })
+    if (keys.length === 0) problems.push({ line: lineOf(issue.path), detail: issue.message })
   }
-  if (problems.length > 0) {
+  if (problems.length > 0)
     throw new SettingsFileError(
       path,
       problems.sort((a, b) => a.line - b.line)
     )
+  const settings = read.data as Record<InputName, string>
+  const names = [...keyLines.keys()] as InputName[]
+  return {
+    path,
+    values: new Map(names.map((name) => [name, { text: settings[name], line: lineOf([name]) }]))
   }
-  const values = new Map<InputName, FileSetting>()
-  for (const name of keyLines.keys()) {
-    values.set(name as InputName, {
-      text: read.data![name as InputName] as string,
-      line: lineOf([name])
-    })
-  }
-  return { path, values }
 }
