@@ -3,7 +3,7 @@ import { errorMessage } from '../model/errors.js'
 import type { DriftIssueText, Forbidden, IssueOutcome } from '../model/drift-port.js'
 import { apiError, httpStatus, isPermissionError, readAnswer } from './errors.js'
 import type { RepoClient } from './octokit.js'
-import { author, authoredByTheAction } from './sticky-comment.js'
+import { author, authoredByTheAction, firstLine } from './sticky-comment.js'
 import { viewerLogin } from './identity.js'
 
 /** An issue or pull request as GitHub answers a write: its number and page. */
@@ -126,8 +126,4 @@ export class DriftIssues {
   private repo() {
     return { owner: this.client.owner, repo: this.client.repo }
   }
-}
-
-function firstLine(body: string | null | undefined): string {
-  return (body ?? '').split('\n', 1)[0]!.trim()
 }

@@ -262,7 +262,7 @@ function withMarker(marker: string, body: string): string {
   return firstLine(body).startsWith(marker) ? body : `${marker}\n${body}`
 }
 
-function firstLine(body: string | null | undefined): string {
+export function firstLine(body: string | null | undefined): string {
   return (body ?? '').split('\n', 1)[0].trim()
 }
 
