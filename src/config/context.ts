@@ -9,7 +9,7 @@ import {
   type RunHead,
   type ThisRepository
 } from '../model/context.js'
-import { isRecord } from '../model/content.js'
+import { z } from 'zod'
 
 type Env = Record<string, string | undefined>
 
@@ -18,34 +18,25 @@ export function readRunContext(env: Env = process.env): RunContext {
   const payload = readPayload(env.GITHUB_EVENT_PATH)
   const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/')
   const repository = thisRepository(env, payload)
-  const pr = payload.pull_request as Record<string, unknown> | undefined
+  const pr = payload.pull_request
   let pullRequest: PullRequestInfo | undefined
   let sha = env.GITHUB_SHA ?? ''
-  if (isRecord(pr)) {
-    const head = recordOf(pr.head)
-    const base = recordOf(pr.base)
+  if (pr) {
     pullRequest = {
-      number: Number(pr.number ?? payload.number),
-      baseSha: stringOf(base?.sha) ?? '',
-      headSha: stringOf(head?.sha) ?? sha,
-      changedFiles: typeof pr.changed_files === 'number' ? pr.changed_files : undefined,
-      action: typeof payload.action === 'string' ? payload.action : undefined,
-      fork: !sameRepository(head?.repo, base?.repo, repository)
+      number: pr.number ?? payload.number ?? NaN,
+      baseSha: pr.base?.sha ?? '',
+      headSha: pr.head?.sha ?? sha,
+      changedFiles: pr.changed_files,
+      action: payload.action,
+      fork: !sameRepository(pr.head?.repo, pr.base?.repo, repository)
     }
     if (pullRequest.headSha) sha = pullRequest.headSha
   }
-  if (eventName === 'merge_group') {
-    // A merge queue entry: changed files and drift are measured like a PR's, but there is nothing to comment on.
-    const group = payload.merge_group as { head_sha?: string; base_sha?: string } | undefined
-    if (group?.head_sha) {
-      sha = group.head_sha
-      pullRequest = {
-        number: 0,
-        baseSha: group.base_sha ?? '',
-        headSha: group.head_sha,
-        fork: false
-      }
-    }
+  const group = payload.merge_group
+  // A merge queue entry: changed files and drift are measured like a PR's, but there is nothing to comment on.
+  if (eventName === 'merge_group' && group?.head_sha) {
+    sha = group.head_sha
+    pullRequest = { number: 0, baseSha: group.base_sha ?? '', headSha: group.head_sha, fork: false }
   }
   const run = eventName === 'workflow_run' ? pullRequestRun(payload, repository) : undefined
   if (run) {
@@ -55,9 +46,9 @@ export function readRunContext(env: Env = process.env): RunContext {
   let push: PushInfo | undefined
   if (eventName === 'push') {
     push = {
-      before: String(payload.before ?? ''),
-      after: String(payload.after ?? sha),
-      ref: String(payload.ref ?? env.GITHUB_REF ?? '')
+      before: payload.before ?? '',
+      after: payload.after ?? sha,
+      ref: payload.ref ?? env.GITHUB_REF ?? ''
     }
     if (push.after) sha = push.after
   }
@@ -76,23 +67,75 @@ export function readRunContext(env: Env = process.env): RunContext {
     ...(run?.head && { runHead: run.head }),
     push,
     ref: env.GITHUB_REF || undefined,
-    defaultBranch: defaultBranchOf(payload)
+    defaultBranch: payload.repository?.default_branch
   }
 }
+
+/** A field the run can do without: one of another type is read as absent. */
+const optional = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined)
+const sha = optional(z.string().min(1))
+const text = optional(z.string())
+const anything = z.unknown().optional()
+/** A pull request's head or base; `repo` is checked by the fork rule itself (`sameRepository`). */
+const side = optional(z.looseObject({ sha, repo: anything }))
+
+/**
+ * The fields of the event payload the action reads (docs/modes.md): each of another type is absent, and the
+ * run falls back as it does when GitHub sends none.
+ */
+const eventPayload = z.looseObject({
+  action: text,
+  number: optional(z.number()),
+  pull_request: optional(
+    z.looseObject({
+      number: optional(z.number()),
+      head: side,
+      base: side,
+      changed_files: optional(z.number())
+    })
+  ),
+  merge_group: optional(z.looseObject({ head_sha: sha, base_sha: text })),
+  workflow_run: optional(
+    z.looseObject({
+      head_sha: sha,
+      event: anything,
+      head_branch: sha,
+      head_repository: anything,
+      repository: anything,
+      pull_requests: z
+        .array(optional(z.looseObject({ number: optional(z.int()), head: side, base: side })))
+        .catch([])
+    })
+  ),
+  before: text,
+  after: text,
+  ref: text,
+  repository: optional(
+    z.looseObject({
+      id: optional(z.int().positive()),
+      full_name: anything,
+      default_branch: text
+    })
+  )
+})
+type EventPayload = z.infer<typeof eventPayload>
+
+/** What a `workflow_run` tells of its head repository, for finding a fork's pull request by its head. */
+const headRepository = z.object({
+  full_name: z.string().min(1),
+  owner: z.object({ login: z.string().min(1) })
+})
 
 /**
  * This repository: `GITHUB_REPOSITORY`, and its id when the payload's `repository` is that repository
  * and agrees with `GITHUB_REPOSITORY_ID` (when the runner sets it).
  */
-function thisRepository(env: Env, payload: Record<string, unknown>): ThisRepository {
+function thisRepository(env: Env, payload: EventPayload): ThisRepository {
   const fullName = env.GITHUB_REPOSITORY ?? ''
-  const described = recordOf(payload.repository)
-  const id = described?.id
+  const id = payload.repository?.id
   const known =
-    described?.full_name === fullName &&
-    typeof id === 'number' &&
-    Number.isSafeInteger(id) &&
-    id > 0 &&
+    payload.repository?.full_name === fullName &&
+    id !== undefined &&
     (env.GITHUB_REPOSITORY_ID === undefined || env.GITHUB_REPOSITORY_ID === String(id))
   return known ? { fullName, id } : { fullName }
 }
@@ -104,66 +147,53 @@ function thisRepository(env: Env, payload: Record<string, unknown>): ThisReposit
  * API. Either way, the fork rule is the pull request events' (`sameRepository`).
  */
 function pullRequestRun(
-  payload: Record<string, unknown>,
+  payload: EventPayload,
   repository: ThisRepository
 ): { headSha: string; pullRequest?: PullRequestInfo; head?: RunHead } | undefined {
-  const run = recordOf(payload.workflow_run)
-  const headSha = stringOf(run?.head_sha)
+  const run = payload.workflow_run
+  const headSha = run?.head_sha
   if (!run || !headSha || !PULL_REQUEST_WORKFLOWS.includes(String(run.event))) return undefined
-  const headRepository = recordOf(run.head_repository)
-  const fromThisRepository = sameRepository(headRepository, run.repository, repository)
-  const entries = Array.isArray(run.pull_requests) ? run.pull_requests.map(recordOf) : []
-  const entry = entries.find((candidate) => {
-    const base = recordOf(candidate?.base)
-    return (
-      stringOf(recordOf(candidate?.head)?.sha) === headSha &&
+  const fromThisRepository = sameRepository(run.head_repository, run.repository, repository)
+  const entry = run.pull_requests.find(
+    (candidate) =>
+      candidate?.head?.sha === headSha &&
       repository.id !== undefined &&
-      recordOf(base?.repo)?.id === repository.id &&
-      Number.isSafeInteger(candidate?.number)
-    )
-  })
+      baseRepositoryId.safeParse(candidate.base?.repo).data?.id === repository.id &&
+      candidate.number !== undefined
+  )
   if (entry) {
-    const head = recordOf(entry.head)
-    const base = recordOf(entry.base)
     return {
       headSha,
       pullRequest: {
-        number: entry.number as number,
-        baseSha: stringOf(base?.sha) ?? '',
+        number: entry.number!,
+        baseSha: entry.base?.sha ?? '',
         headSha,
-        fork: !(fromThisRepository && sameRepository(head?.repo, base?.repo, repository))
+        fork: !(
+          fromThisRepository && sameRepository(entry.head?.repo, entry.base?.repo, repository)
+        )
       }
     }
   }
-  const owner = stringOf(recordOf(headRepository?.owner)?.login)
-  const branch = stringOf(run.head_branch)
-  const fullName = stringOf(headRepository?.full_name)
+  const head = headRepository.safeParse(run.head_repository).data
   return {
     headSha,
     head:
-      owner && branch && fullName
-        ? { label: `${owner}:${branch}`, repository: fullName, sha: headSha }
+      head && run.head_branch
+        ? {
+            label: `${head.owner.login}:${run.head_branch}`,
+            repository: head.full_name,
+            sha: headSha
+          }
         : undefined
   }
 }
 
+const baseRepositoryId = z.looseObject({ id: anything })
+
 const PULL_REQUEST_WORKFLOWS = ['pull_request', 'pull_request_target']
 
-function recordOf(value: unknown): Record<string, unknown> | undefined {
-  return isRecord(value) ? value : undefined
-}
-
-function stringOf(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined
-}
-
-function defaultBranchOf(payload: Record<string, unknown>): string | undefined {
-  const repository = payload.repository as { default_branch?: unknown } | undefined
-  return typeof repository?.default_branch === 'string' ? repository.default_branch : undefined
-}
-
 /** The event's JSON, which the runner writes for every job: without it the run cannot tell what to plan. */
-function readPayload(path: string | undefined): Record<string, unknown> {
+function readPayload(path: string | undefined): EventPayload {
   const fail = (why: string) =>
     new ActionError(
       `The event payload (GITHUB_EVENT_PATH${path ? `=${path}` : ''}) ${why}. The runner writes this file for every job: check that no earlier step removed or rewrote it, or point GITHUB_EVENT_PATH at the event's JSON when running the action elsewhere.`
@@ -182,8 +212,7 @@ function readPayload(path: string | undefined): Record<string, unknown> {
   } catch (error) {
     throw fail(`is not valid JSON (${errorMessage(error)})`)
   }
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-    throw fail('is not a JSON object')
-  }
-  return payload as Record<string, unknown>
+  const read = eventPayload.safeParse(payload)
+  if (!read.success) throw fail('is not a JSON object')
+  return read.data
 }

@@ -1,4 +1,5 @@
-import { apiError, httpStatus } from './errors.js'
+import { z } from 'zod'
+import { apiError, httpStatus, readAnswer } from './errors.js'
 import type { ChangedPath, ChangedPathList, CompareResult } from '../model/github.js'
 import type { RepoClient } from './octokit.js'
 
@@ -7,6 +8,29 @@ const PER_PAGE = 100
 const PR_FILES_CAP = 3000
 /** A compare lists at most this many files. */
 const COMPARE_FILES_CAP = 300
+
+/** A changed file as GitHub lists it: its path, and the one it had before a rename. */
+const changedFile = z
+  .object({ filename: z.string(), previous_filename: z.string().optional() })
+  .transform(({ filename, previous_filename }): ChangedPath =>
+    previous_filename ? { path: filename, previousPath: previous_filename } : { path: filename }
+  )
+
+const comparison = z.object({
+  files: z.array(changedFile).default([]),
+  status: z.enum(['ahead', 'behind', 'diverged', 'identical'])
+})
+
+/** A path's contents: a file's, inline when under 1 MB (anything else, a folder's listing, is no file). */
+const contents = z.union([
+  z.object({
+    type: z.literal('file'),
+    encoding: z.string().optional().catch(undefined),
+    content: z.string().optional().catch(undefined),
+    size: z.number().optional().catch(undefined)
+  }),
+  z.unknown().transform(() => undefined)
+])
 
 /**
  * Pages by number and stops on a short page: past the cap GitHub answers empty pages while its Link
@@ -26,8 +50,13 @@ export async function listPullRequestFiles(
         per_page: PER_PAGE,
         page
       })
-      files.push(...data.map((file) => changedPath(file.filename, file.previous_filename)))
-      if (data.length < PER_PAGE) break
+      const listed = readAnswer(
+        'GET /repos/{owner}/{repo}/pulls/{pull_number}/files',
+        z.array(changedFile),
+        data
+      )
+      files.push(...listed)
+      if (listed.length < PER_PAGE) break
     }
   } catch (error) {
     throw apiError(`listing the files of pull request #${pr}`, error)
@@ -40,23 +69,22 @@ export async function compareCommits(
   base: string,
   head: string
 ): Promise<CompareResult> {
+  let response
   try {
-    const { data } = await client.octokit.rest.repos.compareCommitsWithBasehead({
+    response = await client.octokit.rest.repos.compareCommitsWithBasehead({
       owner: client.owner,
       repo: client.repo,
       basehead: `${base}...${head}`
     })
-    const files = (data.files ?? []).map((file) =>
-      changedPath(file.filename, file.previous_filename)
-    )
-    return { files, truncated: files.length >= COMPARE_FILES_CAP, status: data.status }
   } catch (error) {
     throw apiError(`comparing ${base.slice(0, 12)}...${head.slice(0, 12)}`, error)
   }
-}
-
-function changedPath(path: string, previousPath: string | undefined): ChangedPath {
-  return previousPath ? { path, previousPath } : { path }
+  const { files, status } = readAnswer(
+    'GET /repos/{owner}/{repo}/compare/{basehead}',
+    comparison,
+    response.data
+  )
+  return { files, truncated: files.length >= COMPARE_FILES_CAP, status }
 }
 
 /**
@@ -78,8 +106,8 @@ export async function getFileAtRef(
   }
   try {
     const { data } = await client.octokit.request(route, params)
-    const entry = data as { type?: string; encoding?: string; content?: string; size?: number }
-    if (Array.isArray(data) || entry.type !== 'file') return undefined
+    const entry = readAnswer(route, contents, data)
+    if (!entry) return undefined
     if (entry.encoding === 'base64' && (entry.content || entry.size === 0)) {
       return new Uint8Array(Buffer.from(entry.content ?? '', 'base64'))
     }

@@ -3,13 +3,54 @@ import type {
   DeploymentRecord,
   DeploymentStatusRecord
 } from '../model/deployments-port.js'
+import { z } from 'zod'
 import { isDeciding } from '../model/verification.js'
-import { apiError, isPermissionError } from './errors.js'
+import { apiError, isPermissionError, readAnswer } from './errors.js'
 import type { RepoClient } from './octokit.js'
 
 const PAGE = 100
 /** Statuses read per deployment at most; with no deciding state among them the deployment stays pending. */
 const STATUS_PAGES = 10
+
+const deployments = z.array(
+  z
+    .object({
+      id: z.int(),
+      sha: z.string(),
+      environment: z.string(),
+      transient_environment: z.boolean().optional(),
+      created_at: z.string(),
+      payload: z.unknown().optional()
+    })
+    .transform((d): DeploymentRecord => ({
+      id: d.id,
+      sha: d.sha,
+      environment: d.environment,
+      transient: d.transient_environment === true,
+      createdAt: d.created_at,
+      payload: d.payload
+    }))
+)
+
+const url = z.string().nullish()
+const statuses = z.array(
+  z
+    .object({
+      id: z.int(),
+      state: z.string(),
+      environment_url: url,
+      log_url: url,
+      target_url: url,
+      created_at: z.string()
+    })
+    .transform((s): DeploymentStatusRecord => ({
+      id: s.id,
+      state: s.state,
+      environmentUrl: s.environment_url ?? '',
+      logUrl: s.log_url ?? s.target_url ?? '',
+      createdAt: s.created_at
+    }))
+)
 
 const DEPLOYMENTS_READ_HELP =
   "The token cannot read deployments: grant 'permissions: deployments: read' (or write) to the job."
@@ -29,16 +70,7 @@ export function deploymentReads(client: RepoClient): DeploymentReads {
             per_page: PAGE,
             page
           })
-          for (const d of data) {
-            found.push({
-              id: d.id,
-              sha: d.sha,
-              environment: d.environment,
-              transient: d.transient_environment === true,
-              createdAt: d.created_at,
-              payload: d.payload
-            })
-          }
+          found.push(...readAnswer('GET /repos/{owner}/{repo}/deployments', deployments, data))
           if (data.length < PAGE) break
         }
       } catch (error) {
@@ -59,16 +91,13 @@ export function deploymentReads(client: RepoClient): DeploymentReads {
             per_page: PAGE,
             page
           })
-          for (const s of data) {
-            found.push({
-              id: s.id,
-              state: s.state,
-              environmentUrl: s.environment_url ?? '',
-              logUrl: s.log_url ?? s.target_url ?? '',
-              createdAt: s.created_at
-            })
-          }
-          if (data.length < PAGE || data.some((s) => isDeciding(s.state))) break
+          const read = readAnswer(
+            'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
+            statuses,
+            data
+          )
+          found.push(...read)
+          if (read.length < PAGE || read.some((s) => isDeciding(s.state))) break
         }
       } catch (error) {
         throw apiError(`listing the statuses of deployment ${deploymentId}`, error)

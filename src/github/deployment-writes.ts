@@ -1,7 +1,10 @@
 import type { DeploymentWrites } from '../model/deployments-port.js'
 import { ConfigError } from '../model/errors.js'
-import { apiError, httpStatus, isPermissionError } from './errors.js'
+import { z } from 'zod'
+import { apiError, httpStatus, isPermissionError, readAnswer } from './errors.js'
 import type { RepoClient } from './octokit.js'
+
+const created = z.object({ id: z.int() })
 
 /** GitHub refuses a longer status description (422). */
 const MAX_DESCRIPTION = 140
@@ -31,14 +34,13 @@ export function deploymentWrites(client: RepoClient): DeploymentWrites {
           description: deployment.description.slice(0, MAX_DESCRIPTION),
           payload: deployment.payload
         })
-        const id = (response.data as { id?: unknown }).id
-        if (response.status !== 201 || typeof id !== 'number') {
+        if (response.status !== 201) {
           throw apiError('creating a deployment', {
             status: response.status,
             message: 'no deployment was created'
           })
         }
-        return id
+        return readAnswer('POST /repos/{owner}/{repo}/deployments', created, response.data).id
       } catch (error) {
         if (isPermissionError(error) && httpStatus(error) !== 404) {
           throw new ConfigError('environment', DEPLOYMENTS_WRITE_HELP)

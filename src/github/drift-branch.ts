@@ -1,9 +1,24 @@
 import type { BranchOutcome, DriftBranch } from '../model/drift-port.js'
-import { apiError, httpStatus, isPermissionError } from './errors.js'
+import { z } from 'zod'
+import { apiError, httpStatus, isPermissionError, readAnswer } from './errors.js'
 import type { RepoClient } from './octokit.js'
 import { tokenRefusal, type NamedClient } from './identity.js'
 
 const FILE_MODE = '100644'
+
+/** An object of the git database as GitHub answers its creation: its id. */
+const created = z.object({ sha: z.string() })
+const commitRead = z.object({
+  message: z.string(),
+  tree: created,
+  parents: z.array(created)
+})
+const treeRead = z.object({
+  tree: z.array(
+    z.object({ type: z.string(), path: z.string().optional(), mode: z.string().optional() })
+  )
+})
+const GET_COMMIT = 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}'
 
 /**
  * The drift branch, written through GitHub's git database (docs/drift.md#the-drift-pull-request), so the
@@ -30,17 +45,23 @@ export async function writeDriftBranch(
 async function write(client: RepoClient, branch: DriftBranch): Promise<BranchOutcome> {
   const { octokit } = client
   const repo = { owner: client.owner, repo: client.repo }
-  const base = (await octokit.rest.git.getCommit({ ...repo, commit_sha: branch.base })).data
+  const commitOf = async (sha: string) =>
+    readAnswer(
+      GET_COMMIT,
+      commitRead,
+      (await octokit.rest.git.getCommit({ ...repo, commit_sha: sha })).data
+    )
+  const base = await commitOf(branch.base)
   const current = await existingHead(client, branch.name)
-  const currentCommit = current
-    ? (await octokit.rest.git.getCommit({ ...repo, commit_sha: current })).data
-    : undefined
+  const currentCommit = current ? await commitOf(current) : undefined
   if (current && !currentCommit?.message.split('\n').includes(branch.trailer)) {
     return { status: 'foreign', sha: current }
   }
-  const baseTree = (
-    await octokit.rest.git.getTree({ ...repo, tree_sha: base.tree.sha, recursive: 'true' })
-  ).data
+  const baseTree = readAnswer(
+    'GET /repos/{owner}/{repo}/git/trees/{tree_sha}',
+    treeRead,
+    (await octokit.rest.git.getTree({ ...repo, tree_sha: base.tree.sha, recursive: 'true' })).data
+  )
   const modes = new Map(
     baseTree.tree.flatMap((entry) =>
       entry.type === 'blob' && entry.path && entry.mode ? [[entry.path, entry.mode] as const] : []
@@ -61,12 +82,15 @@ async function write(client: RepoClient, branch: DriftBranch): Promise<BranchOut
       encoding: 'base64'
     })
     const mode = modes.get(item.path) === '100755' ? '100755' : FILE_MODE
-    entries.push({ path: item.path, mode, type: 'blob', sha: blob.data.sha } as const)
+    const { sha } = readAnswer('POST /repos/{owner}/{repo}/git/blobs', created, blob.data)
+    entries.push({ path: item.path, mode, type: 'blob', sha } as const)
   }
   if (entries.length === 0) return { status: 'empty' }
-  const tree = (
-    await octokit.rest.git.createTree({ ...repo, base_tree: base.tree.sha, tree: entries })
-  ).data
+  const tree = readAnswer(
+    'POST /repos/{owner}/{repo}/git/trees',
+    created,
+    (await octokit.rest.git.createTree({ ...repo, base_tree: base.tree.sha, tree: entries })).data
+  )
   if (tree.sha === base.tree.sha) return { status: 'empty' }
   if (
     current &&
@@ -81,7 +105,7 @@ async function write(client: RepoClient, branch: DriftBranch): Promise<BranchOut
     tree: tree.sha,
     parents: [branch.base]
   })
-  const sha = commit.data.sha
+  const { sha } = readAnswer('POST /repos/{owner}/{repo}/git/commits', created, commit.data)
   if (current) {
     await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch.name}`, sha, force: true })
   } else {
@@ -97,7 +121,11 @@ async function existingHead(client: RepoClient, name: string): Promise<string | 
       repo: client.repo,
       ref: `heads/${name}`
     })
-    return ref.data.object.sha
+    return readAnswer(
+      'GET /repos/{owner}/{repo}/git/ref/{ref}',
+      z.object({ object: created }),
+      ref.data
+    ).object.sha
   } catch (error) {
     if (httpStatus(error) === 404) return undefined
     throw error

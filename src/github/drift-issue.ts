@@ -1,18 +1,22 @@
+import { z } from 'zod'
 import { errorMessage } from '../model/errors.js'
 import type { DriftIssueText, Forbidden, IssueOutcome } from '../model/drift-port.js'
-import { apiError, httpStatus, isPermissionError } from './errors.js'
+import { apiError, httpStatus, isPermissionError, readAnswer } from './errors.js'
 import type { RepoClient } from './octokit.js'
-import { authoredByTheAction } from './sticky-comment.js'
+import { author, authoredByTheAction, firstLine } from './sticky-comment.js'
 import { viewerLogin } from './identity.js'
 
-interface ListedIssue {
-  number: number
-  html_url: string
-  body?: string | null
-  state?: string
-  pull_request?: unknown
-  user: { login: string; type: string } | null
-}
+/** An issue or pull request as GitHub answers a write: its number and page. */
+export const written = z.object({ number: z.int(), html_url: z.string() })
+
+/** An issue's fields the action reads (a pull request is listed among issues too). */
+const listedIssue = written.extend({
+  body: z.string().nullish(),
+  state: z.string().optional(),
+  pull_request: z.unknown().optional(),
+  user: author
+})
+type ListedIssue = z.infer<typeof listedIssue>
 
 const ISSUES_PERMISSION_HELP =
   'The token cannot write issues: grant `permissions: issues: write` to the job (docs/drift.md#permissions).'
@@ -38,7 +42,12 @@ export class DriftIssues {
           body: issue.body,
           labels: [issue.label]
         })
-        return { status: 'created', number: created.data.number, url: created.data.html_url }
+        const { number, html_url } = readAnswer(
+          'POST /repos/{owner}/{repo}/issues',
+          written,
+          created.data
+        )
+        return { status: 'created', number, url: html_url }
       }
       const reopen = found.state !== 'open'
       const updated = await octokit.rest.issues.update({
@@ -48,11 +57,12 @@ export class DriftIssues {
         body: issue.body,
         ...(reopen && { state: 'open' as const })
       })
-      return {
-        status: reopen ? 'reopened' : 'updated',
-        number: updated.data.number,
-        url: updated.data.html_url
-      }
+      const { number, html_url } = readAnswer(
+        'PATCH /repos/{owner}/{repo}/issues/{issue_number}',
+        written,
+        updated.data
+      )
+      return { status: reopen ? 'reopened' : 'updated', number, url: html_url }
     })
   }
 
@@ -78,9 +88,15 @@ export class DriftIssues {
 
   /** The action's issue with the marker: the oldest open one, else the newest closed one. */
   private async find(marker: string, label: string): Promise<ListedIssue | undefined> {
-    const listed: ListedIssue[] = await this.client.octokit.paginate(
-      this.client.octokit.rest.issues.listForRepo,
-      { ...this.repo(), labels: label, state: 'all', per_page: 100 }
+    const listed = readAnswer(
+      'GET /repos/{owner}/{repo}/issues',
+      z.array(listedIssue),
+      await this.client.octokit.paginate(this.client.octokit.rest.issues.listForRepo, {
+        ...this.repo(),
+        labels: label,
+        state: 'all',
+        per_page: 100
+      })
     )
     const ours: ListedIssue[] = []
     for (const issue of listed) {
@@ -110,8 +126,4 @@ export class DriftIssues {
   private repo() {
     return { owner: this.client.owner, repo: this.client.repo }
   }
-}
-
-function firstLine(body: string | null | undefined): string {
-  return (body ?? '').split('\n', 1)[0]!.trim()
 }

@@ -1,7 +1,12 @@
 import { errorMessage } from '../model/errors.js'
 import type { Forbidden, PullOutcome } from '../model/drift-port.js'
-import { apiError, httpStatus, isPermissionError } from './errors.js'
+import { z } from 'zod'
+import { apiError, httpStatus, isPermissionError, readAnswer } from './errors.js'
 import { tokenRefusal, type NamedClient } from './identity.js'
+import { written } from './drift-issue.js'
+
+/** An open pull request's fields the action reads. */
+const openPull = written.extend({ title: z.string(), body: z.string().nullable() })
 
 /** The repository setting that lets the workflow's token open pull requests. */
 const ACTIONS_SETTING =
@@ -36,7 +41,12 @@ export class DriftPulls {
         return { status: 'updated', number: open.number, url: open.html_url }
       }
       const created = await octokit.rest.pulls.create({ ...this.repo(), ...pull })
-      return { status: 'created', number: created.data.number, url: created.data.html_url }
+      const { number, html_url } = readAnswer(
+        'POST /repos/{owner}/{repo}/pulls',
+        written,
+        created.data
+      )
+      return { status: 'created', number, url: html_url }
     } catch (error) {
       if (/not permitted to create or approve pull requests/i.test(errorMessage(error))) {
         return {
@@ -79,7 +89,7 @@ export class DriftPulls {
       state: 'open',
       per_page: 100
     })
-    return data[0]
+    return readAnswer('GET /repos/{owner}/{repo}/pulls', z.array(openPull), data)[0]
   }
 
   private async forbidden(error: unknown, doing: string): Promise<Forbidden> {

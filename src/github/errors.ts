@@ -1,3 +1,5 @@
+import type { z } from 'zod'
+import { fieldOf } from '../model/commit-marker.js'
 import { ActionError, errorMessage } from '../model/errors.js'
 
 /** A GitHub API call failed for a reason other than a missing permission. */
@@ -29,6 +31,19 @@ export function isPermissionError(error: unknown): boolean {
     status === 404 ||
     (status === 403 && !/rate limit/i.test(errorMessage(error))) ||
     /Resource not accessible by integration/i.test(errorMessage(error))
+  )
+}
+
+/**
+ * GitHub's answer to `request` (`GET /repos/{owner}/{repo}/pulls/{pull_number}`) read by the schema of the fields
+ * the action reads, as src/kestra reads Kestra's: an answer lacking one is refused naming the request and the
+ * field, never a crash or a silent undefined.
+ */
+export function readAnswer<T>(request: string, schema: z.ZodType<T>, data: unknown): T {
+  const read = schema.safeParse(data)
+  if (read.success) return read.data
+  throw new ActionError(
+    `GitHub's answer to ${request} lacks ${fieldOf(read.error) || 'what it documents'}`
   )
 }
 

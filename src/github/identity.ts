@@ -1,12 +1,16 @@
+import { z } from 'zod'
 import type { RepoClient } from './octokit.js'
 
 /** The author GITHUB_TOKEN comments and writes as. */
 export const ACTIONS_BOT_LOGIN = 'github-actions[bot]'
 
+/** Who a token acts as; an answer without it says nothing of who. */
+const login = z.object({ login: z.string().min(1) })
+
 /** The token's own user, for a person's token; an App installation token (GITHUB_TOKEN) cannot read it. */
 export function viewerLogin(client: RepoClient): Promise<string | undefined> {
   return client.octokit.rest.users.getAuthenticated().then(
-    (response) => response.data.login,
+    (response) => login.safeParse(response.data).data?.login,
     () => undefined
   )
 }
@@ -19,11 +23,9 @@ export function viewerLogin(client: RepoClient): Promise<string | undefined> {
  */
 export async function tokenLogin(client: RepoClient): Promise<string | undefined> {
   try {
-    const answer = await client.octokit.graphql<{ viewer?: { login?: unknown } }>(
-      'query { viewer { login } }'
-    )
-    const login = answer?.viewer?.login
-    if (typeof login === 'string' && login !== '') return login
+    const answer = await client.octokit.graphql('query { viewer { login } }')
+    const viewer = z.object({ viewer: login }).safeParse(answer).data?.viewer.login
+    if (viewer) return viewer
   } catch {
     // GraphQL refused (a server without it, or a token it does not take): REST may still say.
   }

@@ -10,8 +10,11 @@ import { deploymentWrites } from './deployment-writes.js'
 import { writeDriftBranch } from './drift-branch.js'
 import { DriftIssues } from './drift-issue.js'
 import { DriftPulls } from './drift-pull.js'
-import { apiError } from './errors.js'
+import { z } from 'zod'
+import { apiError, readAnswer } from './errors.js'
 import { StickyComments } from './sticky-comment.js'
+
+const defaultBranch = z.object({ default_branch: z.string() })
 
 /**
  * Every port of GitHub a run talks to, built once by the action's entry (none without a token): the
@@ -41,11 +44,14 @@ export async function gitHubPorts(
     github: createGitHub(octokit, repository),
     drift: {
       defaultBranch: async () => {
+        let answer
         try {
-          return (await octokit.rest.repos.get(repository)).data.default_branch
+          answer = await octokit.rest.repos.get(repository)
         } catch (error) {
           throw apiError('reading the repository’s default branch', error)
         }
+        const read = readAnswer('GET /repos/{owner}/{repo}', defaultBranch, answer.data)
+        return read.default_branch
       },
       keepIssue: (issue) => issues.keep(issue),
       closeIssue: (marker, label, comment) => issues.close(marker, label, comment),

@@ -1,15 +1,29 @@
-import { apiError, COMMENT_PERMISSION_HELP, httpStatus, isPermissionError } from './errors.js'
+import { z } from 'zod'
+import {
+  apiError,
+  COMMENT_PERMISSION_HELP,
+  httpStatus,
+  isPermissionError,
+  readAnswer
+} from './errors.js'
 import type { AuthoredComments, CommentOutcome, StickyComment } from '../model/github.js'
 import type { RepoClient } from './octokit.js'
 import { truncateCommentBody } from './truncate-comment.js'
 import { ACTIONS_BOT_LOGIN, tokenLogin, viewerLogin } from './identity.js'
 
-interface ListedComment {
-  id: number
-  body?: string
-  html_url: string
-  user: { login: string; type: string } | null
-}
+/** An author as GitHub names one (null: a deleted account). */
+export const author = z.object({ login: z.string(), type: z.string() }).nullable()
+
+/** A comment's fields the action reads. */
+const comment = z.object({
+  id: z.int(),
+  body: z.string().nullish(),
+  html_url: z.string(),
+  user: author
+})
+type ListedComment = z.infer<typeof comment>
+
+const UPDATE = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}'
 
 /**
  * The one comment per issue and marker (docs/comment.md#sticky-comment): found by the marker on its
@@ -92,14 +106,14 @@ export class StickyComments {
 
   async update(id: number, body: string): Promise<CommentOutcome> {
     return this.guard(`updating comment ${id}`, async () => {
-      const updated = await this.send(body, (text) =>
+      const updated = await this.send(body, UPDATE, (text) =>
         this.client.octokit.rest.issues.updateComment({
           ...this.repo(),
           comment_id: id,
           body: text
         })
       )
-      return outcome('updated', updated.data)
+      return outcome('updated', updated)
     })
   }
 
@@ -117,14 +131,14 @@ export class StickyComments {
 
   private async rewrite(comment: ListedComment, text: string): Promise<CommentOutcome> {
     if (comment.body === text) return outcome('unchanged', comment)
-    const updated = await this.send(text, (body) =>
+    const updated = await this.send(text, UPDATE, (body) =>
       this.client.octokit.rest.issues.updateComment({
         ...this.repo(),
         comment_id: comment.id,
         body
       })
     )
-    return outcome('updated', updated.data)
+    return outcome('updated', updated)
   }
 
   /** The comment `id` rewritten; undefined when it is gone (deleted since it was seen). */
@@ -134,7 +148,7 @@ export class StickyComments {
     sent?: () => void
   ): Promise<CommentOutcome | undefined> {
     try {
-      const updated = await this.send(text, (body) =>
+      const updated = await this.send(text, UPDATE, (body) =>
         this.client.octokit.rest.issues.updateComment({
           ...this.repo(),
           comment_id: id,
@@ -142,7 +156,7 @@ export class StickyComments {
           ...(sent && { request: { sent } })
         })
       )
-      return outcome('updated', updated.data)
+      return outcome('updated', updated)
     } catch (error) {
       if (httpStatus(error) === 404) return undefined
       throw error
@@ -150,20 +164,28 @@ export class StickyComments {
   }
 
   private async create(issue: number, text: string): Promise<ListedComment> {
-    const created = await this.send(text, (body) =>
+    return this.send(text, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', (body) =>
       this.client.octokit.rest.issues.createComment({ ...this.repo(), issue_number: issue, body })
     )
-    return created.data
   }
 
-  /** Sends the body; if GitHub still finds it too long, once more shortened (fences and details closed). */
-  private async send<T>(body: string, call: (body: string) => Promise<T>): Promise<T> {
+  /**
+   * Sends the body by `request`, and reads the comment GitHub answers; if GitHub still finds the body too
+   * long, once more shortened (fences and details closed).
+   */
+  private async send(
+    body: string,
+    request: string,
+    call: (body: string) => Promise<{ data: unknown }>
+  ): Promise<ListedComment> {
+    let answer
     try {
-      return await call(body)
+      answer = await call(body)
     } catch (error) {
       if (!isBodyTooLong(error)) throw error
-      return call(truncateCommentBody(body))
+      answer = await call(truncateCommentBody(body))
     }
+    return readAnswer(request, comment, answer.data)
   }
 
   private async deleteAll(comments: readonly { id: number }[]): Promise<void> {
@@ -205,11 +227,15 @@ export class StickyComments {
     marker: string,
     route = this.client.octokit.rest.issues.listComments
   ): Promise<ListedComment[]> {
-    const comments = await this.client.octokit.paginate(route, {
-      ...this.repo(),
-      issue_number: issue,
-      per_page: 100
-    })
+    const comments = readAnswer(
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      z.array(comment),
+      await this.client.octokit.paginate(route, {
+        ...this.repo(),
+        issue_number: issue,
+        per_page: 100
+      })
+    )
     return comments.filter((comment) => firstLine(comment.body).startsWith(marker))
   }
 
@@ -224,7 +250,7 @@ export class StickyComments {
 
 /** Written by a bot (GITHUB_TOKEN, an app) or by this token's own user: never a person's copy. */
 export async function authoredByTheAction(
-  user: { login: string; type: string } | null,
+  user: z.infer<typeof author>,
   viewer: () => Promise<string | undefined>
 ): Promise<boolean> {
   if (!user) return false
@@ -236,7 +262,7 @@ function withMarker(marker: string, body: string): string {
   return firstLine(body).startsWith(marker) ? body : `${marker}\n${body}`
 }
 
-function firstLine(body: string | undefined): string {
+export function firstLine(body: string | null | undefined): string {
   return (body ?? '').split('\n', 1)[0].trim()
 }
 

@@ -1,4 +1,14 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml'
+import {
+  isMap,
+  isScalar,
+  LineCounter,
+  parseAllDocuments,
+  Scalar,
+  visit,
+  type Document,
+  type Node
+} from 'yaml'
+import { z } from 'zod'
 import { ConfigError, SettingsFileError } from '../errors.js'
 import { nearest } from '../nearest.js'
 import { fileMaySet, inputNames, parserOf, type InputName } from './declared.js'
@@ -31,11 +41,77 @@ export interface SettingsFile {
   values: ReadonlyMap<InputName, FileSetting>
 }
 
+/** What an alias reads as: no value the schema takes (the file's values are written out). */
+const ALIAS = Symbol('alias')
+
 /**
- * `text` read as the settings file at `path`: a YAML mapping of input names to values. A list stands for
- * the lines of a multi-line input. A file that is not such a mapping throws a SettingsFileError naming the
- * line; otherwise every bad key and value is found, and one SettingsFileError names each on its line.
- * `elsewhere` says how to set an input the file may not set.
+ * The file's schema, derived from action.yml's declaration: a mapping of the inputs the file may set, each to
+ * the text its parser accepts (a list stands for the lines of a multi-line input).
+ */
+const settingsSchema = z.strictObject(
+  Object.fromEntries(
+    inputNames()
+      .filter(fileMaySet)
+      .map((name) => [name, settingSchema(name).optional()])
+  )
+)
+
+function settingSchema(name: InputName) {
+  const { shape, parse } = parserOf(name)
+  const notPlain = (input: unknown, otherwise: string) =>
+    input === null
+      ? `'${name}' has no value; give one or remove the line`
+      : input === ALIAS
+        ? 'aliases are not read here; write the value itself'
+        : otherwise
+  const plain = z.string({
+    error: (issue) =>
+      shape === 'lines'
+        ? `each item of '${name}' must be a plain value`
+        : notPlain(
+            issue.input,
+            `'${name}' takes one plain value, not a ${Array.isArray(issue.input) ? 'list' : 'mapping'}`
+          )
+  })
+  const text =
+    shape === 'lines'
+      ? z
+          .preprocess(
+            (value) => (typeof value === 'string' ? [value] : value),
+            z.array(plain, {
+              error: (issue) =>
+                notPlain(issue.input, `'${name}' takes text or a list of plain values`)
+            })
+          )
+          .transform((items) => items.join('\n'))
+      : plain
+  return text.superRefine((raw, context) => {
+    try {
+      parse(raw, name)
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error
+      context.addIssue({ code: 'custom', message: error.message })
+    }
+  })
+}
+
+/** Why the file may not set `name`: how else to set an input only the workflow may, else the key meant. */
+function refusedKey(name: string, elsewhere: ElsewhereWay): string {
+  if (Object.hasOwn(WORKFLOW_ONLY, name)) {
+    const why = WORKFLOW_ONLY[name as keyof typeof WORKFLOW_ONLY]
+    return `'${name}' cannot be set here (${why}): ${elsewhere(name)}`
+  }
+  const settable = inputNames().filter(fileMaySet)
+  const meant = nearest(name, settable)
+  return meant === undefined
+    ? `'${name}' is not an input this file may set; it may set: ${settable.join(', ')}`
+    : `'${name}' is not an input this file may set; did you mean '${meant}'?`
+}
+
+/**
+ * `text` read as the settings file at `path` by its schema. A file that is not one YAML mapping throws a
+ * SettingsFileError naming the line; otherwise every bad key and value is found, and one SettingsFileError
+ * names each on its line. `elsewhere` says how to set an input the file may not set.
  */
 export function parseSettingsFile(
   path: string,
@@ -47,108 +123,67 @@ export function parseSettingsFile(
   const fail = (offset: number | undefined, detail: string): never => {
     throw new SettingsFileError(path, lineAt(offset), detail)
   }
-  const documents = parseAllDocuments(text, {
+  const [document, second] = parseAllDocuments(text, {
     lineCounter,
     prettyErrors: false,
     uniqueKeys: true
-  })
-  if (!Array.isArray(documents)) return { path, values: new Map() }
-  const [document, second] = documents
+  }) as Document.Parsed[]
   if (second) fail(second.range[0], 'holds a second YAML document; keep one mapping of settings')
-  if (!document) return { path, values: new Map() }
-  const problem = document.errors[0]
+  const problem = document?.errors[0]
   if (problem) fail(problem.pos[0], `${problem.message.replace(/ at line \d+.*$/s, '')}`)
-  const contents = document.contents
-  if (contents === null || (isScalar(contents) && contents.value === null)) {
-    return { path, values: new Map() }
-  }
-  if (!isMap(contents)) {
-    fail(contents.range?.[0], `must be a mapping of input names to values, e.g. 'delete: true'`)
-  }
-  const values = new Map<InputName, FileSetting>()
+  if (!document) return { path, values: new Map() }
   const problems: { line: number; detail: string }[] = []
-  // A problem of one setting is noted, and the next setting read: every one is reported in the same run.
-  const skip = (offset: number | undefined, detail: string): never => {
-    problems.push({ line: lineAt(offset), detail })
-    throw SKIP
-  }
-  for (const pair of (contents as { items: { key: unknown; value: unknown }[] }).items) {
-    try {
-      const key = pair.key as Node | null
-      const name = isScalar(key) ? String(key.value) : undefined
-      if (name === undefined) skip(key?.range?.[0], 'each key must be the name of an input')
-      const keyOffset = key?.range?.[0]
-      checkName(name!, elsewhere, (detail) => skip(keyOffset, detail))
-      const value = pair.value as Node | null
-      const line = lineAt(value?.range?.[0] ?? keyOffset)
-      const raw = settingText(name as InputName, value, text, (detail) =>
-        skip(value?.range?.[0] ?? keyOffset, detail)
-      )
-      try {
-        parserOf(name as InputName).parse(raw, name!)
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error
-        skip(value?.range?.[0] ?? keyOffset, error.message)
+  const keyLines = new Map<string, number>()
+  // The file as written: a scalar other than a string as its text (`2.0` is the release, not the number 2), an
+  // alias as no value, a key that is not a scalar left out (a value holding one is refused anyway).
+  visit(document, {
+    Scalar(_key, node) {
+      if (typeof node.value !== 'string' && node.value !== null && node.value !== ALIAS) {
+        node.value = text.slice(node.range![0], node.range![1])
       }
-      values.set(name as InputName, { text: raw, line })
-    } catch (error) {
-      if (error !== SKIP) throw error
+    },
+    Alias(_key, node) {
+      return Object.assign(new Scalar(ALIAS), { range: node.range })
+    },
+    Pair(_key, pair, ancestors) {
+      const key = pair.key as Node | null
+      const topLevel = ancestors.length === 2
+      if (!isScalar(key)) {
+        const line = lineAt(key?.range?.[0])
+        if (topLevel) problems.push({ line, detail: 'each key must be the name of an input' })
+        return visit.REMOVE
+      }
+      if (topLevel) keyLines.set(String(key.value ?? ''), lineAt(key.range?.[0]))
     }
+  })
+  const contents = document.toJS() as unknown
+  if (contents === null || contents === undefined) return { path, values: new Map() }
+  if (!isMap(document.contents)) {
+    fail(
+      document.contents?.range?.[0],
+      `must be a mapping of input names to values, e.g. 'delete: true'`
+    )
   }
-  if (problems.length > 0) throw new SettingsFileError(path, problems)
-  return { path, values }
-}
-
-const SKIP = Symbol('skip')
-
-function checkName(name: string, elsewhere: ElsewhereWay, fail: (detail: string) => never): void {
-  if (fileMaySet(name)) return
-  if (Object.hasOwn(WORKFLOW_ONLY, name)) {
-    const why = WORKFLOW_ONLY[name as keyof typeof WORKFLOW_ONLY]
-    fail(`'${name}' cannot be set here (${why}): ${elsewhere(name)}`)
+  const lineOf = (at: readonly PropertyKey[]) => {
+    const node = document.getIn(at as unknown[], true) as Scalar | undefined
+    return node?.range ? lineAt(node.range[0]) : keyLines.get(String(at[0]))!
   }
-  const settable = inputNames().filter(fileMaySet)
-  const meant = nearest(name, settable)
-  fail(
-    meant === undefined
-      ? `'${name}' is not an input this file may set; it may set: ${settable.join(', ')}`
-      : `'${name}' is not an input this file may set; did you mean '${meant}'?`
-  )
-}
-
-/** A value as input text: a scalar as written, a list of scalars as lines (for inputs of lines). */
-function settingText(
-  name: InputName,
-  value: Node | null,
-  source: string,
-  fail: (detail: string) => never
-): string {
-  if (value === null || (isScalar(value) && value.value === null)) {
-    return fail(`'${name}' has no value; give one or remove the line`)
+  const read = settingsSchema.safeParse(contents)
+  for (const issue of read.error?.issues ?? []) {
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : []
+    for (const key of keys)
+      problems.push({ line: keyLines.get(key)!, detail: refusedKey(key, elsewhere) })
+    if (keys.length === 0) problems.push({ line: lineOf(issue.path), detail: issue.message })
   }
-  if (isAlias(value)) return fail('aliases are not read here; write the value itself')
-  if (isScalar(value)) return scalarText(value, source)
-  if (isSeq(value) && parserOf(name).shape === 'lines') {
-    return value.items
-      .map((item) => {
-        const node = item as Node | null
-        if (node !== null && isScalar(node) && node.value !== null) return scalarText(node, source)
-        return fail(`each item of '${name}' must be a plain value`)
-      })
-      .join('\n')
+  if (problems.length > 0)
+    throw new SettingsFileError(
+      path,
+      problems.sort((a, b) => a.line - b.line)
+    )
+  const settings = read.data as Record<InputName, string>
+  const names = [...keyLines.keys()] as InputName[]
+  return {
+    path,
+    values: new Map(names.map((name) => [name, { text: settings[name], line: lineOf([name]) }]))
   }
-  return fail(
-    parserOf(name).shape === 'lines'
-      ? `'${name}' takes text or a list of plain values`
-      : `'${name}' takes one plain value, not a ${isSeq(value) ? 'list' : 'mapping'}`
-  )
-}
-
-/** A string as YAML reads it; any other scalar (a number, a boolean) as it is written. */
-function scalarText(
-  node: { value: unknown; range?: [number, number, number] | null },
-  source: string
-): string {
-  if (typeof node.value === 'string') return node.value
-  return node.range ? source.slice(node.range[0], node.range[1]) : String(node.value)
 }
