@@ -1,7 +1,6 @@
 import type { Node, YAMLMap } from 'yaml'
 import type { Finding } from '../../model/finding.js'
 import type { Entry, FlowDocument } from './decide-document.js'
-import { dependencyProblems } from './decide-dependencies.js'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 import { SCHEDULE_TYPES } from './decide-schedule-cron.js'
 import type { TaskTree } from './decide-task-tree.js'
@@ -532,4 +531,64 @@ function triggerInputFindings(
     )
   }
   return findings
+}
+
+/** One member of a `dependsOn` graph (a Dag task, an input) and the YAML nodes naming what it depends on. */
+interface Dependent {
+  id?: string
+  dependsOn: unknown
+}
+
+interface DependencyProblems {
+  /** `dependsOn` entries naming no member of the graph. */
+  unknown: { node: Node; name: string; member: number }[]
+  /** A cycle, as a path, when there is one. */
+  cycle?: string[]
+}
+
+/** What is wrong with a `dependsOn` graph: unknown names and the first cycle (deterministic). */
+export function dependencyProblems(
+  document: FlowDocument,
+  members: Dependent[]
+): DependencyProblems {
+  const ids = new Set(members.map((m) => m.id).filter((id) => id !== undefined))
+  const graph = new Map<string, string[]>()
+  const unknown: DependencyProblems['unknown'] = []
+  for (const [index, member] of members.entries()) {
+    const deps: string[] = []
+    for (const node of document.items(member.dependsOn)) {
+      const name = document.string(node)
+      if (name === undefined) continue
+      deps.push(name)
+      if (!ids.has(name)) unknown.push({ node, name, member: index })
+    }
+    if (member.id !== undefined) graph.set(member.id, deps)
+  }
+  return { unknown, cycle: findCycle(graph) }
+}
+
+/** A cycle in a dependency graph (node → the nodes it depends on), as a path, or undefined. */
+function findCycle(graph: Map<string, string[]>): string[] | undefined {
+  const done = new Set<string>()
+  const path: string[] = []
+  const onPath = new Set<string>()
+  const visit = (node: string): string[] | undefined => {
+    if (onPath.has(node)) return [...path.slice(path.indexOf(node)), node]
+    if (done.has(node) || !graph.has(node)) return undefined
+    onPath.add(node)
+    path.push(node)
+    for (const next of graph.get(node) ?? []) {
+      const cycle = visit(next)
+      if (cycle) return cycle
+    }
+    path.pop()
+    onPath.delete(node)
+    done.add(node)
+    return undefined
+  }
+  for (const node of [...graph.keys()].sort()) {
+    const cycle = visit(node)
+    if (cycle) return cycle
+  }
+  return undefined
 }
