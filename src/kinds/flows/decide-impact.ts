@@ -477,8 +477,12 @@ export function callGraph(
   const calls: CallEdge[] = []
   const reads: FileRead[] = []
   const add = (references: readonly FlowReference[], caller: CallEdge['caller']) => {
-    calls.push(...edgesOf(references, caller))
-    reads.push(...readsOf(references, caller))
+    for (const ref of references) {
+      const { namespace, file, line, column } = ref
+      if (ref.kind === 'flow') {
+        calls.push({ caller, namespace, id: ref.id, via: ref.via, file, line, column })
+      } else reads.push({ reader: caller, namespace, path: ref.path, file, line, column })
+    }
   }
   for (const ref of repository.references) {
     const caller = held.get(ref.fromFlow)
@@ -504,39 +508,4 @@ export function callGraph(
     calls.push({ caller: use.user, namespace, id, via, file: '', line: 1, column: 1 })
   }
   return { calls, reads, serverOnly }
-}
-
-function readsOf(references: readonly FlowReference[], reader: FileRead['reader']): FileRead[] {
-  return references.flatMap((ref) =>
-    ref.kind === 'file'
-      ? [
-          {
-            reader,
-            namespace: ref.namespace,
-            path: ref.path,
-            file: ref.file,
-            line: ref.line,
-            column: ref.column
-          }
-        ]
-      : []
-  )
-}
-
-function edgesOf(references: readonly FlowReference[], caller: CallEdge['caller']): CallEdge[] {
-  return references.flatMap((ref) =>
-    ref.kind === 'flow'
-      ? [
-          {
-            caller,
-            namespace: ref.namespace,
-            id: ref.id,
-            via: ref.via,
-            file: ref.file,
-            line: ref.line,
-            column: ref.column
-          }
-        ]
-      : []
-  )
 }

@@ -1,5 +1,6 @@
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
+import { applyDiff } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import { sha256Hex } from '../../model/content.js'
 import type { Finding } from '../../model/finding.js'
@@ -211,17 +212,16 @@ function planTests(held: HeldTests, options: KindPlanOptions): TestChange[] {
     if (action !== 'unchanged') {
       const name = `tests/${sent(namespace)}/${id}.yml`
       const after = action === 'delete' || action === 'orphaned' ? undefined : desired
-      const diff = diffTexts(
-        current === undefined ? '' : `a/${name}`,
-        after === undefined ? '' : `b/${name}`,
-        current,
-        after,
-        options.limits
+      applyDiff(
+        change,
+        diffTexts(
+          current === undefined ? '' : `a/${name}`,
+          after === undefined ? '' : `b/${name}`,
+          current,
+          after,
+          options.limits
+        )
       )
-      change.additions = diff.additions
-      change.deletions = diff.deletions
-      if (diff.diff !== undefined) change.diff = diff.diff
-      if (diff.tooLarge) change.diffOmitted = 'too-large'
       if (held.base && current !== undefined && action !== 'create') {
         change.drifted = base ? sentText(base, held.prefix) !== current : action === 'update'
       }
