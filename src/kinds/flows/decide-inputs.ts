@@ -190,6 +190,8 @@ function inputLabel(input: DeclaredInput): string {
 
 function oneInputFindings(document: FlowDocument, input: DeclaredInput): Finding[] {
   const findings: Finding[] = []
+  const add = (...args: Parameters<FlowDocument['finding']>) =>
+    findings.push(document.finding(...args))
   const map = input.map
   const idNode: Node = input.idEntry?.key ?? map
   const label = inputLabel(input)
@@ -197,44 +199,31 @@ function oneInputFindings(document: FlowDocument, input: DeclaredInput): Finding
     findings.push(document.finding('error', map, 'input-id', 'Input has no `id`: add one'))
   } else {
     if (String(input.idEntry.key.value) === 'name' && !document.get(map, 'id')) {
-      findings.push(
-        document.finding(
-          'warning',
-          input.idEntry.key,
-          'input-name-deprecated',
-          `${label} uses the deprecated \`name:\`: rename the key to \`id:\``
-        )
+      add(
+        'warning',
+        input.idEntry.key,
+        'input-name-deprecated',
+        `${label} uses the deprecated \`name:\`: rename the key to \`id:\``
       )
     }
     if (input.id === undefined || !INPUT_ID_PATTERN.test(input.id)) {
-      findings.push(
-        document.finding(
-          'error',
-          idNode,
-          'input-id',
-          `Input id '${input.id ?? ''}' is invalid: use letters, digits, '.', '_' or '-' (no spaces), starting with a letter or digit`
-        )
+      add(
+        'error',
+        idNode,
+        'input-id',
+        `Input id '${input.id ?? ''}' is invalid: use letters, digits, '.', '_' or '-' (no spaces), starting with a letter or digit`
       )
     }
   }
   const typeEntry = document.get(map, 'type')
   if (!typeEntry || document.isNull(typeEntry.value)) {
-    findings.push(
-      document.finding(
-        'error',
-        idNode,
-        'input-type',
-        `${label} has no \`type\`: add one, e.g. \`type: STRING\``
-      )
-    )
+    add('error', idNode, 'input-type', `${label} has no \`type\`: add one, e.g. \`type: STRING\``)
   } else if (input.type === undefined || !INPUT_TYPES.has(input.type)) {
-    findings.push(
-      document.finding(
-        'warning',
-        typeEntry.value ?? typeEntry.key,
-        'input-type',
-        `Input type '${input.type ?? ''}' is not one this action knows (${[...INPUT_TYPES].join(', ')}). If your Kestra is newer than this action the server decides; otherwise fix the type`
-      )
+    add(
+      'warning',
+      typeEntry.value ?? typeEntry.key,
+      'input-type',
+      `Input type '${input.type ?? ''}' is not one this action knows (${[...INPUT_TYPES].join(', ')}). If your Kestra is newer than this action the server decides; otherwise fix the type`
     )
   }
   const defaults = document.get(map, 'defaults')
@@ -246,13 +235,11 @@ function oneInputFindings(document: FlowDocument, input: DeclaredInput): Finding
     !/\{[{%]/.test(literal) &&
     !FILE_DEFAULT_URI.test(literal)
   ) {
-    findings.push(
-      document.finding(
-        'error',
-        defaults.value ?? defaults.key,
-        'input-file-defaults',
-        `${label}: a FILE input's \`defaults\` can only be a file:// or nsfile:// URI (e.g. nsfile:///data/input.csv), not '${literal}'. Fix the URI or remove \`defaults\``
-      )
+    add(
+      'error',
+      defaults.value ?? defaults.key,
+      'input-file-defaults',
+      `${label}: a FILE input's \`defaults\` can only be a file:// or nsfile:// URI (e.g. nsfile:///data/input.csv), not '${literal}'. Fix the URI or remove \`defaults\``
     )
   }
   const itemType = document.get(map, 'itemType')
@@ -262,36 +249,30 @@ function oneInputFindings(document: FlowDocument, input: DeclaredInput): Finding
     itemType &&
     (itemTypeValue === 'ARRAY' || itemTypeValue === 'SECRET')
   ) {
-    findings.push(
-      document.finding(
-        'error',
-        itemType.value ?? itemType.key,
-        'input-item-type',
-        `${label}: \`itemType\` cannot be \`${itemTypeValue}\`. Use a scalar type such as STRING`
-      )
+    add(
+      'error',
+      itemType.value ?? itemType.key,
+      'input-item-type',
+      `${label}: \`itemType\` cannot be \`${itemTypeValue}\`. Use a scalar type such as STRING`
     )
   }
   if (input.type === 'MULTISELECT' && document.get(map, 'values') && document.get(map, 'options')) {
     const options = document.get(map, 'options') as Entry
-    findings.push(
-      document.finding(
-        'error',
-        options.key,
-        'input-multiselect',
-        `${label}: you can't define both \`values\` and \`options\`. Keep \`values\` (\`options\` is deprecated)`
-      )
+    add(
+      'error',
+      options.key,
+      'input-multiselect',
+      `${label}: you can't define both \`values\` and \`options\`. Keep \`values\` (\`options\` is deprecated)`
     )
   }
   const validator = document.get(map, 'validator')
   const pattern = document.string(validator?.value)
   if (validator && pattern !== undefined && /(^|[^\\])(\\\\)*\\$/.test(pattern)) {
-    findings.push(
-      document.finding(
-        'error',
-        validator.value ?? validator.key,
-        'input-validator',
-        `${label}: \`validator\` is not a valid regular expression (it ends with a lone backslash). Escape it as \\\\`
-      )
+    add(
+      'error',
+      validator.value ?? validator.key,
+      'input-validator',
+      `${label}: \`validator\` is not a valid regular expression (it ends with a lone backslash). Escape it as \\\\`
     )
   }
   return findings

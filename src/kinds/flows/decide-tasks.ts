@@ -36,52 +36,39 @@ function idAndTypeFindings(
   kind: 'task' | 'trigger'
 ): Finding[] {
   const findings: Finding[] = []
+  const add = (...args: Parameters<FlowDocument['finding']>) =>
+    findings.push(document.finding(...args))
   const Kind = kind === 'task' ? 'Task' : 'Trigger'
   if (!task.idEntry) {
-    findings.push(
-      document.finding(
-        'error',
-        task.at,
-        `${kind}-id`,
-        `${Kind} at ${task.path} has no \`id\`: add one`
-      )
-    )
+    add('error', task.at, `${kind}-id`, `${Kind} at ${task.path} has no \`id\`: add one`)
   } else if (task.id === undefined || task.id === '') {
-    findings.push(
-      document.finding(
-        'error',
-        taskIdNode(task),
-        `${kind}-id`,
-        `${Kind} at ${task.path} has an empty \`id\`: set one`
-      )
+    add(
+      'error',
+      taskIdNode(task),
+      `${kind}-id`,
+      `${Kind} at ${task.path} has an empty \`id\`: set one`
     )
   } else if (!TASK_ID_PATTERN.test(task.id) || task.id.length > MAX_TASK_ID) {
-    findings.push(
-      document.finding(
-        'error',
-        taskIdNode(task),
-        `${kind}-id`,
-        `${Kind} id '${task.id}' is invalid: use letters, digits, '_' or '-' (no dots or spaces), starting with a letter or digit, at most ${MAX_TASK_ID} characters`
-      )
+    add(
+      'error',
+      taskIdNode(task),
+      `${kind}-id`,
+      `${Kind} id '${task.id}' is invalid: use letters, digits, '_' or '-' (no dots or spaces), starting with a letter or digit, at most ${MAX_TASK_ID} characters`
     )
   }
   if (!task.typeEntry) {
-    findings.push(
-      document.finding(
-        'error',
-        task.at,
-        `${kind}-type`,
-        `${Kind} ${task.id !== undefined ? `'${task.id}'` : `at ${task.path}`} has no \`type\`: add the plugin class, e.g. io.kestra.plugin.core.log.Log`
-      )
+    add(
+      'error',
+      task.at,
+      `${kind}-type`,
+      `${Kind} ${task.id !== undefined ? `'${task.id}'` : `at ${task.path}`} has no \`type\`: add the plugin class, e.g. io.kestra.plugin.core.log.Log`
     )
   } else if (task.type === undefined || !TYPE_PATTERN.test(task.type)) {
-    findings.push(
-      document.finding(
-        'error',
-        task.at !== task.map ? task.at : (task.typeEntry.value ?? task.typeEntry.key),
-        `${kind}-type`,
-        `${Kind} type '${task.type ?? ''}' is not a plugin class name: use a fully-qualified class name such as io.kestra.plugin.core.log.Log`
-      )
+    add(
+      'error',
+      task.at !== task.map ? task.at : (task.typeEntry.value ?? task.typeEntry.key),
+      `${kind}-type`,
+      `${Kind} type '${task.type ?? ''}' is not a plugin class name: use a fully-qualified class name such as io.kestra.plugin.core.log.Log`
     )
   }
   return findings
