@@ -5,7 +5,7 @@ import type { ActualNamespace, BaseSnapshot } from '../../model/plan-input.js'
 import { comparableFlowSource } from '../../model/flow-source.js'
 import type { LocalFiles } from '../../model/sent-names.js'
 import type { FlowFile, RepoModel } from '../../model/repository.js'
-import { READ_ONLY_REFUSED, type Finding } from '../../model/finding.js'
+import { READ_ONLY_REFUSED, type Finding, type Severity } from '../../model/finding.js'
 import type { FlowReference } from '../../model/references.js'
 import type { NameReference } from '../../model/names.js'
 import {
@@ -93,34 +93,30 @@ export class SentRewrite {
       const sent = sentFlow(flow.source, options)
       const resource = flow.id === undefined ? undefined : flowKey(flow.namespace, flow.id)
       const note = sent.readOnly
+      const add = (severity: Severity, line: number, rule: string, message: string) =>
+        findings.push({ severity, file: flow.file, line, rule, message, resource })
       if (note?.refused) {
-        findings.push({
-          severity: 'error',
-          file: flow.file,
-          line: note.line,
-          rule: READ_ONLY_REFUSED,
-          message: `read-only is true, but this flow cannot be sent read-only: ${note.refused}. Nothing is written while it stands.`,
-          resource
-        })
+        add(
+          'error',
+          note.line,
+          READ_ONLY_REFUSED,
+          `read-only is true, but this flow cannot be sent read-only: ${note.refused}. Nothing is written while it stands.`
+        )
       } else if (note?.overridden) {
-        findings.push({
-          severity: 'warning',
-          file: flow.file,
-          line: note.line,
-          rule: 'read-only-label-overridden',
-          message: `This flow sets ${READ_ONLY_LABEL} to something other than "true", but read-only is true: the flow is sent with ${READ_ONLY_LABEL}: "true" (read-only wins). Remove the label, or turn read-only off for this deploy.`,
-          resource
-        })
+        add(
+          'warning',
+          note.line,
+          'read-only-label-overridden',
+          `This flow sets ${READ_ONLY_LABEL} to something other than "true", but read-only is true: the flow is sent with ${READ_ONLY_LABEL}: "true" (read-only wins). Remove the label, or turn read-only off for this deploy.`
+        )
       }
       for (const mention of sent.pebble) {
-        findings.push({
-          severity: 'warning',
-          file: flow.file,
-          line: mention.line,
-          rule: 'pebble-mapped-namespace',
-          message: `This Pebble expression names namespace ${mention.namespace}, which this run sends as ${mention.mapped}; Pebble is sent as written, so it still reads ${mention.namespace}. Use {{ flow.namespace }} to follow the flow wherever it is deployed.`,
-          resource
-        })
+        add(
+          'warning',
+          mention.line,
+          'pebble-mapped-namespace',
+          `This Pebble expression names namespace ${mention.namespace}, which this run sends as ${mention.mapped}; Pebble is sent as written, so it still reads ${mention.namespace}. Use {{ flow.namespace }} to follow the flow wherever it is deployed.`
+        )
       }
       // Copied with its accessors: a syntax tree let go of stays so (releaseSyntaxTree).
       const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(flow)) as FlowFile

@@ -135,11 +135,13 @@ function verified(
   if (idsOf(flow) !== idsOf(after)) return undefined
   if ([...errorKeys(after)].some((key) => !errorsBefore.has(key))) return undefined
   const remaining = refusedByTarget(after)
+  return fixesSome(refused, remaining) ? remaining : undefined
+}
+
+/** `remaining` is fewer refusals than `refused`, each one of them (by rule and words: lines move). */
+function fixesSome(refused: Finding[], remaining: Finding[]): boolean {
   const known = new Set(refused.map(keyOf))
-  if (remaining.length >= refused.length || remaining.some((f) => !known.has(keyOf(f)))) {
-    return undefined
-  }
-  return remaining
+  return remaining.length < refused.length && remaining.every((f) => known.has(keyOf(f)))
 }
 
 /** The flow's errors whatever the release (the rules of current Kestra), as rule and words. */
@@ -620,12 +622,7 @@ export function judgedUpgradeReport(
     const refused = errors(upgrade.flow, results[index]) ?? []
     const remaining = errors(upgrade.after, upgrade.after && results[next++])
     const { flow, file, raw } = upgrade
-    const known = new Set(refused.map(keyOf))
-    if (
-      !remaining ||
-      remaining.length >= refused.length ||
-      remaining.some((finding) => !known.has(keyOf(finding)))
-    ) {
+    if (!remaining || !fixesSome(refused, remaining)) {
       return { flow, file, raw, items: itemsOf(refused, refused) }
     }
     return { ...upgrade, items: itemsOf(refused, remaining) }
