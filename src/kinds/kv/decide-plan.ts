@@ -1,5 +1,5 @@
 import type { KindPlanOptions } from '../../decide/kind.js'
-import { applyDiff } from '../../decide/plan/build.js'
+import { actionOf, applyDiff } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import type { Finding } from '../../model/finding.js'
 import {
@@ -100,10 +100,10 @@ export function planKv(held: HeldKv, options: KindPlanOptions): KvChange[] {
       if (wanted === undefined && currentJson === undefined) continue
       const current = currentJson === undefined ? undefined : canonicalJson(JSON.parse(currentJson))
       const desiredJson = wanted === undefined ? undefined : canonicalJson(wanted)
-      let action: PlanAction
-      if (current === undefined) action = 'create'
-      else if (desiredJson !== undefined) action = desiredJson === current ? 'unchanged' : 'update'
-      else action = options.deleteEnabled ? 'delete' : 'orphaned'
+      const action: PlanAction =
+        current === undefined
+          ? 'create'
+          : actionOf(options, desiredJson !== undefined, desiredJson === current)
       const secretLike = isSecretLike(key)
       const change: KvChange = {
         kind: 'kv',

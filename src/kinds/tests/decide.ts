@@ -1,6 +1,6 @@
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
-import { applyDiff } from '../../decide/plan/build.js'
+import { actionOf, applyDiff } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import { sha256Hex } from '../../model/content.js'
 import type { Finding } from '../../model/finding.js'
@@ -195,10 +195,10 @@ function planTests(held: HeldTests, options: KindPlanOptions): TestChange[] {
     }
     const desired = suite && sentText(suite, held.prefix)
     if (desired === undefined && current === undefined) return
-    let action: PlanAction
-    if (current === undefined) action = 'create'
-    else if (desired !== undefined) action = desired === current ? 'unchanged' : 'update'
-    else action = options.deleteEnabled ? 'delete' : 'orphaned'
+    const action: PlanAction =
+      current === undefined
+        ? 'create'
+        : actionOf(options, desired !== undefined, desired === current)
     const change: TestChange = {
       kind: 'test',
       namespace: sent(namespace),
