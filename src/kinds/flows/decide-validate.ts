@@ -19,7 +19,7 @@ import {
   pluginDefaultsRefFindings,
   taskFindings
 } from './decide-tasks.js'
-import { removedInTwoFindings } from './decide-upgrade.js'
+import { removedInTwoFindings } from './decide-removed-in-2-0.js'
 import { referencesAndNamesOf } from './decide-references.js'
 import type { FlowReference } from '../../model/references.js'
 import type { NameReference } from '../../model/names.js'
