@@ -8,7 +8,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { buildPlan } from '../../src/decide/plan/build.js'
-import { callGraph } from '../../src/kinds/flows/decide-call-graph.js'
+import { callGraph } from '../../src/kinds/flows/decide-impact.js'
 import { withImpact } from '../../src/kinds/flows/decide-impact.js'
 import { collectReferences } from '../../src/kinds/flows/decide-references.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { buildPlan } from '../../src/decide/plan/build.js'
 import { collectReferences } from '../../src/kinds/flows/decide-references.js'
-import { callGraph } from '../../src/kinds/flows/decide-call-graph.js'
-import { withImpact } from '../../src/kinds/flows/decide-impact.js'
-import { nextRun, triggerChanges } from '../../src/kinds/flows/decide-triggers.js'
+import {
+  callGraph,
+  withImpact,
+  nextRun,
+  triggerChanges
+} from '../../src/kinds/flows/decide-impact.js'
 import type { FlowChange } from '../../src/model/plan.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import { desiredFlow, flowSource, planInput, remoteFlow } from './fixtures.js'

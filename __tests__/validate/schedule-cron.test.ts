@@ -7,7 +7,7 @@
 import { Cron } from 'croner'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { nextRun } from '../../src/kinds/flows/decide-triggers.js'
+import { nextRun } from '../../src/kinds/flows/decide-impact.js'
 import { cronProblem } from '../../src/kinds/flows/decide-schedule-cron.js'
 import { check, MINIMAL, rules } from './helpers.js'
 

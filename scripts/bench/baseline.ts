@@ -4,7 +4,7 @@
  */
 import { Agent, request } from 'undici'
 import { buildPlan } from '../../src/decide/plan/build.js'
-import { callGraph } from '../../src/kinds/flows/decide-call-graph.js'
+import { callGraph } from '../../src/kinds/flows/decide-impact.js'
 import { collectReferences } from '../../src/kinds/flows/decide-references.js'
 import { withImpact } from '../../src/kinds/flows/decide-impact.js'
 import type { ActualNamespace } from '../../src/model/plan-input.js'

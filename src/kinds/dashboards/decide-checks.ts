@@ -46,44 +46,37 @@ export function dashboardFindings(held: HeldDashboards): Finding[] {
     }
     const root = doc.contents
     const out: Finding[] = []
+    const add = (...args: Parameters<typeof finding>) => out.push(finding(...args))
     const idNode = root.get('id', true) as Node | undefined
     if (id === undefined || id.trim() === '') {
-      out.push(
-        finding(
-          'error',
-          'dashboard-id',
-          at(idNode),
-          'a dashboard needs an `id` (Kestra 1.0+ takes it from the YAML): add `id: <name>`'
-        )
+      add(
+        'error',
+        'dashboard-id',
+        at(idNode),
+        'a dashboard needs an `id` (Kestra 1.0+ takes it from the YAML): add `id: <name>`'
       )
     } else if (segmentProblem(id) !== undefined) {
-      out.push(
-        finding(
-          'error',
-          'dashboard-id',
-          at(idNode),
-          `dashboard id ${JSON.stringify(id)} cannot be addressed in Kestra's API (${segmentProblem(id)!}): give it an id without '/' or '\\' that is not '.' or '..'`
-        )
+      add(
+        'error',
+        'dashboard-id',
+        at(idNode),
+        `dashboard id ${JSON.stringify(id)} cannot be addressed in Kestra's API (${segmentProblem(id)!}): give it an id without '/' or '\\' that is not '.' or '..'`
       )
     } else if (firstOf.has(id)) {
-      out.push(
-        finding(
-          'error',
-          'dashboard-duplicate-id',
-          at(idNode),
-          `dashboard id '${id}' is already declared in ${firstOf.get(id)!}: give each dashboard its own id`
-        )
+      add(
+        'error',
+        'dashboard-duplicate-id',
+        at(idNode),
+        `dashboard id '${id}' is already declared in ${firstOf.get(id)!}: give each dashboard its own id`
       )
     } else firstOf.set(id, file.file)
     const title = textOf(root.get('title', true))
     if (title === undefined || title.trim() === '') {
-      out.push(
-        finding(
-          'error',
-          'dashboard-title',
-          at(root.get('title', true) as Node | undefined),
-          'a dashboard needs a `title`: add `title: <text>`'
-        )
+      add(
+        'error',
+        'dashboard-title',
+        at(root.get('title', true) as Node | undefined),
+        'a dashboard needs a `title`: add `title: <text>`'
       )
     }
     const charts = root.get('charts', true)
@@ -93,13 +86,11 @@ export function dashboardFindings(held: HeldDashboards): Finding[] {
         const node = chart.get('id', true) as Node | undefined
         const raw = isScalar(node) ? String(node.source ?? node.value) : undefined
         if (raw === undefined || !CHART_ID.test(raw)) {
-          out.push(
-            finding(
-              'error',
-              'dashboard-chart-id',
-              at(node ?? chart),
-              `chart id '${raw ?? ''}' does not match Kestra's pattern ${CHART_ID_TEXT}: start with a letter or digit, then letters, digits, '_' or '-'`
-            )
+          add(
+            'error',
+            'dashboard-chart-id',
+            at(node ?? chart),
+            `chart id '${raw ?? ''}' does not match Kestra's pattern ${CHART_ID_TEXT}: start with a letter or digit, then letters, digits, '_' or '-'`
           )
         }
       }

@@ -1,4 +1,5 @@
 import type { KindPlanOptions } from '../../decide/kind.js'
+import { applyDiff } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import type { PlanAction, ResourceChanges } from '../../model/plan.js'
 import { segmentProblem } from '../../model/path-segment.js'
@@ -62,17 +63,16 @@ export function planDashboards(held: HeldDashboards, options: KindPlanOptions): 
     const after =
       action === 'delete' || action === 'orphaned' ? undefined : (wanted ?? file?.source)
     if (action !== 'unchanged' && action !== 'orphaned') {
-      const diff = diffTexts(
-        before === undefined ? '' : `a/dashboard/${id}`,
-        after === undefined ? '' : `b/dashboard/${id}`,
-        before,
-        after,
-        options.limits
+      applyDiff(
+        change,
+        diffTexts(
+          before === undefined ? '' : `a/dashboard/${id}`,
+          after === undefined ? '' : `b/dashboard/${id}`,
+          before,
+          after,
+          options.limits
+        )
       )
-      change.additions = diff.additions
-      change.deletions = diff.deletions
-      if (diff.diff !== undefined) change.diff = diff.diff
-      if (diff.tooLarge) change.diffOmitted = 'too-large'
     }
     if (base && current && (action === 'update' || action === 'delete' || action === 'orphaned')) {
       const then = base.get(id)

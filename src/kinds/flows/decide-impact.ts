@@ -1,15 +1,26 @@
 import type { Finding } from '../../model/finding.js'
 import { fileKey, flowKey } from '../../model/targets.js'
 import { sha256Hex, compareCodeUnits } from '../../model/content.js'
-import { triggerChanges } from './decide-triggers.js'
 import {
   isWrite,
   type FlowCaller,
   type FileChange,
   type FlowChange,
   type FlowImpact,
-  type Plan
+  type Plan,
+  type TriggerChange,
+  type MissingName,
+  type UnfinishedExecution
 } from '../../model/plan.js'
+import { z } from 'zod'
+import { Cron } from 'croner'
+import { parseFlowFile } from '../../model/flow-file.js'
+import { topLevelText } from '../../model/flow-source.js'
+import { cronProblem } from './decide-schedule-cron.js'
+import type { RemoteFlow } from '../../model/kestra.js'
+import type { FlowFile } from '../../model/repository.js'
+import { collectReferences } from './decide-references.js'
+import type { FlowReference, OutsideUser } from '../../model/references.js'
 
 /** One flow calling (or triggered by) another, as read from a source the plan already holds. */
 export interface CallEdge {
@@ -25,7 +36,7 @@ export interface CallEdge {
 }
 
 /** A flow's literal `read()` of a namespace file. */
-export interface FileRead {
+interface FileRead {
   reader: { namespace: string; id: string }
   /** The file read. */
   namespace: string
@@ -229,4 +240,272 @@ function orphanedTargetFinding(call: CallEdge, target: FlowChange): Finding {
 
 function keyOf(flow: { namespace: string; id: string }): string {
   return flowKey(flow.namespace, flow.id)
+}
+
+interface TriggerState {
+  id: string
+  type: string
+  disabled: boolean
+  cron?: string
+  withSeconds?: boolean
+  timezone?: string
+}
+
+interface FlowTriggers {
+  disabled: boolean
+  triggers: TriggerState[]
+}
+
+/**
+ * What changes in an updated flow's triggers and `disabled` flag between the server's source and the
+ * repository's, in words (docs/impact.md#trigger-changes). A cron that changes gets its next run after
+ * `reference` (the planned commit's time: the same for every run of the commit). Created and deleted
+ * flows show every trigger in their diff already. Pure; sources are parsed only when their trigger text
+ * differs.
+ */
+export function triggerChanges(
+  before: string,
+  after: string,
+  reference: Date | undefined
+): TriggerChange[] {
+  if (!mentionsTriggers(before) && !mentionsTriggers(after)) return []
+  const region = topLevelText(before, TRIGGER_KEYS)
+  if (region !== undefined && region === topLevelText(after, TRIGGER_KEYS)) return []
+  const old = readTriggers(before)
+  const now = readTriggers(after)
+  if (!old || !now) return []
+  const changes: TriggerChange[] = []
+  if (old.disabled !== now.disabled) {
+    changes.push({ text: now.disabled ? 'flow disabled' : 'flow enabled' })
+  }
+  const previous = new Map(old.triggers.map((t) => [t.id, t]))
+  const next = new Map(now.triggers.map((t) => [t.id, t]))
+  for (const trigger of now.triggers) {
+    const was = previous.get(trigger.id)
+    if (!was) {
+      changes.push(withNextRun(`trigger ${trigger.id} (${describe(trigger)}) added`, trigger))
+      continue
+    }
+    const name = `trigger ${trigger.id}`
+    if (was.type !== trigger.type) {
+      changes.push({ text: `${name} type ${shortType(was.type)} → ${shortType(trigger.type)}` })
+    }
+    if (was.disabled !== trigger.disabled) {
+      changes.push({ text: `${name} ${trigger.disabled ? 'disabled' : 'enabled'}` })
+    }
+    if (was.cron !== trigger.cron) {
+      changes.push(
+        withNextRun(`${name} cron ${quoted(was.cron)} → ${quoted(trigger.cron)}`, trigger)
+      )
+    }
+    if (was.timezone !== trigger.timezone) {
+      const text = `${name} timezone ${was.timezone ?? 'server default'} → ${trigger.timezone ?? 'server default'}`
+      changes.push(was.cron !== trigger.cron ? { text } : withNextRun(text, trigger))
+    }
+  }
+  for (const trigger of old.triggers) {
+    if (!next.has(trigger.id)) {
+      changes.push({ text: `trigger ${trigger.id} (${describe(trigger)}) removed` })
+    }
+  }
+  return changes
+
+  function withNextRun(text: string, trigger: TriggerState): TriggerChange {
+    const run = trigger.disabled || now!.disabled ? undefined : nextRun(trigger, reference)
+    return run ? { text, nextRun: run } : { text }
+  }
+}
+
+/** Cheap test before parsing: a source without these words has no triggers and is not disabled. */
+function mentionsTriggers(source: string): boolean {
+  return source.includes('triggers') || source.includes('disabled')
+}
+
+/** The top-level keys that decide the triggers and the flow's `disabled` flag. */
+const TRIGGER_KEYS: ReadonlySet<string> = new Set(['triggers', 'disabled'])
+
+function readTriggers(source: string): FlowTriggers | undefined {
+  let root: unknown
+  try {
+    const doc = parseFlowFile({ file: '', rel: '', raw: source }).documents[0]
+    if (!doc || doc.errors.length > 0) return undefined
+    root = doc.toJS({ maxAliasCount: 1000 })
+  } catch {
+    return undefined
+  }
+  const flow = flowTriggers.safeParse(root).data
+  if (!flow) return undefined
+  const triggers: TriggerState[] = []
+  flow.triggers.forEach((item, index) => {
+    if (!item) return
+    const text = (value: unknown) =>
+      typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
+    triggers.push({
+      id: text(item.id) ?? `#${index + 1}`,
+      type: text(item.type) ?? 'unknown',
+      disabled: item.disabled === true,
+      cron: text(item.cron),
+      withSeconds: item.withSeconds === true || item.withSeconds === 'true',
+      timezone: text(item.timezone)
+    })
+  })
+  return { disabled: flow.disabled === true, triggers }
+}
+
+function describe(trigger: TriggerState): string {
+  const parts = [shortType(trigger.type)]
+  if (trigger.cron !== undefined) parts.push(`cron ${quoted(trigger.cron)}`)
+  if (trigger.timezone !== undefined) parts.push(trigger.timezone)
+  if (trigger.disabled) parts.push('disabled')
+  return parts.join(', ')
+}
+
+function shortType(type: string): string {
+  return type.slice(type.lastIndexOf('.') + 1)
+}
+
+function quoted(value: string | undefined): string {
+  return value === undefined ? 'none' : `"${value}"`
+}
+
+/**
+ * `2025-01-02 08:00 Europe/Paris`: the first run strictly after `reference`, in the trigger's timezone
+ * (UTC when it names none: the server's default zone is not known here). Undefined when Kestra would
+ * reject the cron (see `cronProblem`: never a next run for it), when it is not a literal cron, or when
+ * no reference time is known.
+ */
+export function nextRun(
+  trigger: { cron?: string; withSeconds?: boolean; timezone?: string },
+  reference: Date | undefined
+): string | undefined {
+  if (reference === undefined || trigger.cron === undefined) return undefined
+  if (cronProblem(trigger.cron, trigger.withSeconds === true)) return undefined
+  const zone = trigger.timezone ?? 'UTC'
+  try {
+    const at = new Cron(trigger.cron, { timezone: zone }).nextRun(reference)
+    if (!at) return undefined
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-CA', {
+        timeZone: zone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23'
+      })
+        .formatToParts(at)
+        .map((part) => [part.type, part.value])
+    )
+    return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${zone}`
+  } catch {
+    return undefined
+  }
+}
+
+/** What a flow's triggers are read from: its `disabled`, and each trigger that is a mapping. */
+const mapping = z.record(z.string(), z.unknown())
+const flowTriggers = z.looseObject({
+  disabled: z.unknown().optional(),
+  triggers: z
+    .array(z.unknown().transform((item) => mapping.safeParse(item).data))
+    .catch([])
+    .default([])
+})
+
+/** What the review found per flow (docs/caught-at-review.md), keyed by flowKey. */
+interface ReviewInput {
+  missing: ReadonlyMap<string, MissingName[]>
+  unfinished: ReadonlyMap<string, UnfinishedExecution[]>
+  /** Per called flow, per `callerKey\0via`, how the call breaks. */
+  breaks: ReadonlyMap<string, ReadonlyMap<string, string[]>>
+}
+
+/**
+ * The plan with each flow's review attached: missing names on the flows it creates or updates, executions
+ * not finished on those it updates or deletes, contract breaks beside the callers its impact lists. The
+ * fingerprint is left alone: what the server holds at run time is no part of the reviewed change. Pure.
+ */
+export function withReview(plan: Plan, review: ReviewInput): Plan {
+  const resources = plan.resources.map((r) => {
+    if (r.kind !== 'flow') return r
+    const key = flowKey(r.namespace, r.id)
+    const missing =
+      r.action === 'create' || r.action === 'update' ? review.missing.get(key) : undefined
+    const unfinished =
+      r.action === 'update' || r.action === 'delete' ? review.unfinished.get(key) : undefined
+    const breaks = review.breaks.get(key)
+    let change: FlowChange = r
+    if (missing?.length || unfinished?.length) {
+      change = {
+        ...change,
+        review: { ...(missing?.length && { missing }), ...(unfinished?.length && { unfinished }) }
+      }
+    }
+    if (breaks && change.impact) {
+      const callers = change.impact.callers.map((c) => {
+        const words = breaks.get(`${flowKey(c.namespace, c.id)}\0${c.via}`)
+        return words ? { ...c, breaks: words } : c
+      })
+      change = { ...change, impact: { ...change.impact, callers } }
+    }
+    return change
+  })
+  return { ...plan, resources }
+}
+
+/** A server source that may call a flow or read a namespace file: only those are parsed. */
+const MAY_REFER = /flowId|\bread\s*\(/
+
+/**
+ * Every flow-to-flow call (Subflow, ForEachItem and their old aliases, Flow triggers) and every literal
+ * `read()` of a namespace file made by the repository's flows and by the server-only flows of the managed
+ * namespaces, from the sources already read, and the `outside` users that Kestra's flow topology names in
+ * other namespaces (kinds/flows/gather-users.ts).
+ */
+export function callGraph(
+  repository: { flows: readonly FlowFile[]; references: readonly FlowReference[] },
+  server: ReadonlyMap<string, { flows: readonly RemoteFlow[] }>,
+  outside: readonly OutsideUser[] = []
+): { calls: CallEdge[]; reads: FileRead[]; serverOnly: Set<string> } {
+  // The repository's references were collected when its flows were checked: not walked again here.
+  const held = new Map<string, CallEdge['caller']>()
+  for (const flow of repository.flows) {
+    if (flow.notAFlow || flow.namespace === undefined || flow.id === undefined) continue
+    held.set(flowKey(flow.namespace, flow.id), { namespace: flow.namespace, id: flow.id })
+  }
+  const calls: CallEdge[] = []
+  const reads: FileRead[] = []
+  const add = (references: readonly FlowReference[], caller: CallEdge['caller']) => {
+    for (const ref of references) {
+      const { namespace, file, line, column } = ref
+      if (ref.kind === 'flow') {
+        calls.push({ caller, namespace, id: ref.id, via: ref.via, file, line, column })
+      } else reads.push({ reader: caller, namespace, path: ref.path, file, line, column })
+    }
+  }
+  for (const ref of repository.references) {
+    const caller = held.get(ref.fromFlow)
+    if (caller) add([ref], caller)
+  }
+  const serverOnly = new Set<string>()
+  for (const [namespace, { flows }] of server) {
+    for (const remote of flows) {
+      const key = flowKey(namespace, remote.id)
+      if (held.has(key)) continue
+      serverOnly.add(key)
+      if (!MAY_REFER.test(remote.source)) continue
+      const parsed = parseFlowFile({ file: '', rel: '', raw: remote.source })
+      add(collectReferences([parsed]), { namespace, id: remote.id })
+    }
+  }
+  // Users in namespaces the plan did not read, as Kestra's flow topology knows them: no source, no line.
+  for (const use of outside) {
+    const key = flowKey(use.user.namespace, use.user.id)
+    if (held.has(key)) continue
+    serverOnly.add(key)
+    const { namespace, id, via } = use
+    calls.push({ caller: use.user, namespace, id, via, file: '', line: 1, column: 1 })
+  }
+  return { calls, reads, serverOnly }
 }

@@ -1,7 +1,6 @@
 import type { Node, YAMLMap } from 'yaml'
 import type { Finding } from '../../model/finding.js'
 import type { Entry, FlowDocument } from './decide-document.js'
-import { dependencyProblems } from './decide-dependencies.js'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 import { SCHEDULE_TYPES } from './decide-schedule-cron.js'
 import type { TaskTree } from './decide-task-tree.js'
@@ -191,6 +190,8 @@ function inputLabel(input: DeclaredInput): string {
 
 function oneInputFindings(document: FlowDocument, input: DeclaredInput): Finding[] {
   const findings: Finding[] = []
+  const add = (...args: Parameters<FlowDocument['finding']>) =>
+    findings.push(document.finding(...args))
   const map = input.map
   const idNode: Node = input.idEntry?.key ?? map
   const label = inputLabel(input)
@@ -198,44 +199,31 @@ function oneInputFindings(document: FlowDocument, input: DeclaredInput): Finding
     findings.push(document.finding('error', map, 'input-id', 'Input has no `id`: add one'))
   } else {
     if (String(input.idEntry.key.value) === 'name' && !document.get(map, 'id')) {
-      findings.push(
-        document.finding(
-          'warning',
-          input.idEntry.key,
-          'input-name-deprecated',
-          `${label} uses the deprecated \`name:\`: rename the key to \`id:\``
-        )
+      add(
+        'warning',
+        input.idEntry.key,
+        'input-name-deprecated',
+        `${label} uses the deprecated \`name:\`: rename the key to \`id:\``
       )
     }
     if (input.id === undefined || !INPUT_ID_PATTERN.test(input.id)) {
-      findings.push(
-        document.finding(
-          'error',
-          idNode,
-          'input-id',
-          `Input id '${input.id ?? ''}' is invalid: use letters, digits, '.', '_' or '-' (no spaces), starting with a letter or digit`
-        )
+      add(
+        'error',
+        idNode,
+        'input-id',
+        `Input id '${input.id ?? ''}' is invalid: use letters, digits, '.', '_' or '-' (no spaces), starting with a letter or digit`
       )
     }
   }
   const typeEntry = document.get(map, 'type')
   if (!typeEntry || document.isNull(typeEntry.value)) {
-    findings.push(
-      document.finding(
-        'error',
-        idNode,
-        'input-type',
-        `${label} has no \`type\`: add one, e.g. \`type: STRING\``
-      )
-    )
+    add('error', idNode, 'input-type', `${label} has no \`type\`: add one, e.g. \`type: STRING\``)
   } else if (input.type === undefined || !INPUT_TYPES.has(input.type)) {
-    findings.push(
-      document.finding(
-        'warning',
-        typeEntry.value ?? typeEntry.key,
-        'input-type',
-        `Input type '${input.type ?? ''}' is not one this action knows (${[...INPUT_TYPES].join(', ')}). If your Kestra is newer than this action the server decides; otherwise fix the type`
-      )
+    add(
+      'warning',
+      typeEntry.value ?? typeEntry.key,
+      'input-type',
+      `Input type '${input.type ?? ''}' is not one this action knows (${[...INPUT_TYPES].join(', ')}). If your Kestra is newer than this action the server decides; otherwise fix the type`
     )
   }
   const defaults = document.get(map, 'defaults')
@@ -247,13 +235,11 @@ function oneInputFindings(document: FlowDocument, input: DeclaredInput): Finding
     !/\{[{%]/.test(literal) &&
     !FILE_DEFAULT_URI.test(literal)
   ) {
-    findings.push(
-      document.finding(
-        'error',
-        defaults.value ?? defaults.key,
-        'input-file-defaults',
-        `${label}: a FILE input's \`defaults\` can only be a file:// or nsfile:// URI (e.g. nsfile:///data/input.csv), not '${literal}'. Fix the URI or remove \`defaults\``
-      )
+    add(
+      'error',
+      defaults.value ?? defaults.key,
+      'input-file-defaults',
+      `${label}: a FILE input's \`defaults\` can only be a file:// or nsfile:// URI (e.g. nsfile:///data/input.csv), not '${literal}'. Fix the URI or remove \`defaults\``
     )
   }
   const itemType = document.get(map, 'itemType')
@@ -263,36 +249,30 @@ function oneInputFindings(document: FlowDocument, input: DeclaredInput): Finding
     itemType &&
     (itemTypeValue === 'ARRAY' || itemTypeValue === 'SECRET')
   ) {
-    findings.push(
-      document.finding(
-        'error',
-        itemType.value ?? itemType.key,
-        'input-item-type',
-        `${label}: \`itemType\` cannot be \`${itemTypeValue}\`. Use a scalar type such as STRING`
-      )
+    add(
+      'error',
+      itemType.value ?? itemType.key,
+      'input-item-type',
+      `${label}: \`itemType\` cannot be \`${itemTypeValue}\`. Use a scalar type such as STRING`
     )
   }
   if (input.type === 'MULTISELECT' && document.get(map, 'values') && document.get(map, 'options')) {
     const options = document.get(map, 'options') as Entry
-    findings.push(
-      document.finding(
-        'error',
-        options.key,
-        'input-multiselect',
-        `${label}: you can't define both \`values\` and \`options\`. Keep \`values\` (\`options\` is deprecated)`
-      )
+    add(
+      'error',
+      options.key,
+      'input-multiselect',
+      `${label}: you can't define both \`values\` and \`options\`. Keep \`values\` (\`options\` is deprecated)`
     )
   }
   const validator = document.get(map, 'validator')
   const pattern = document.string(validator?.value)
   if (validator && pattern !== undefined && /(^|[^\\])(\\\\)*\\$/.test(pattern)) {
-    findings.push(
-      document.finding(
-        'error',
-        validator.value ?? validator.key,
-        'input-validator',
-        `${label}: \`validator\` is not a valid regular expression (it ends with a lone backslash). Escape it as \\\\`
-      )
+    add(
+      'error',
+      validator.value ?? validator.key,
+      'input-validator',
+      `${label}: \`validator\` is not a valid regular expression (it ends with a lone backslash). Escape it as \\\\`
     )
   }
   return findings
@@ -532,4 +512,64 @@ function triggerInputFindings(
     )
   }
   return findings
+}
+
+/** One member of a `dependsOn` graph (a Dag task, an input) and the YAML nodes naming what it depends on. */
+interface Dependent {
+  id?: string
+  dependsOn: unknown
+}
+
+interface DependencyProblems {
+  /** `dependsOn` entries naming no member of the graph. */
+  unknown: { node: Node; name: string; member: number }[]
+  /** A cycle, as a path, when there is one. */
+  cycle?: string[]
+}
+
+/** What is wrong with a `dependsOn` graph: unknown names and the first cycle (deterministic). */
+export function dependencyProblems(
+  document: FlowDocument,
+  members: Dependent[]
+): DependencyProblems {
+  const ids = new Set(members.map((m) => m.id).filter((id) => id !== undefined))
+  const graph = new Map<string, string[]>()
+  const unknown: DependencyProblems['unknown'] = []
+  for (const [index, member] of members.entries()) {
+    const deps: string[] = []
+    for (const node of document.items(member.dependsOn)) {
+      const name = document.string(node)
+      if (name === undefined) continue
+      deps.push(name)
+      if (!ids.has(name)) unknown.push({ node, name, member: index })
+    }
+    if (member.id !== undefined) graph.set(member.id, deps)
+  }
+  return { unknown, cycle: findCycle(graph) }
+}
+
+/** A cycle in a dependency graph (node → the nodes it depends on), as a path, or undefined. */
+function findCycle(graph: Map<string, string[]>): string[] | undefined {
+  const done = new Set<string>()
+  const path: string[] = []
+  const onPath = new Set<string>()
+  const visit = (node: string): string[] | undefined => {
+    if (onPath.has(node)) return [...path.slice(path.indexOf(node)), node]
+    if (done.has(node) || !graph.has(node)) return undefined
+    onPath.add(node)
+    path.push(node)
+    for (const next of graph.get(node) ?? []) {
+      const cycle = visit(next)
+      if (cycle) return cycle
+    }
+    path.pop()
+    onPath.delete(node)
+    done.add(node)
+    return undefined
+  }
+  for (const node of [...graph.keys()].sort()) {
+    const cycle = visit(node)
+    if (cycle) return cycle
+  }
+  return undefined
 }

@@ -11,15 +11,15 @@ import { FLOW_TRIGGER_TYPES } from './decide-links.js'
  * nothing on an older server, which reports its own deprecations; a notice when no server is known.
  */
 const V2: KestraVersion = [2, 0, 0]
-
-const LOOP = 'rewrite it with `io.kestra.plugin.core.flow.Loop`, which replaces it in Kestra 2.0'
+const USE_LOOP =
+  'rewrite it with `io.kestra.plugin.core.flow.Loop`, which replaces it in Kestra 2.0'
 
 /** Core task types 2.0.0 no longer has, and what to use instead (1.3.34's own deprecation texts). */
 export const REMOVED_TASKS: Readonly<Record<string, string>> = {
-  'io.kestra.plugin.core.flow.ForEach': LOOP,
-  'io.kestra.plugin.core.flow.ForEachItem': LOOP,
-  'io.kestra.plugin.core.flow.EachSequential': LOOP,
-  'io.kestra.plugin.core.flow.EachParallel': LOOP,
+  'io.kestra.plugin.core.flow.ForEach': USE_LOOP,
+  'io.kestra.plugin.core.flow.ForEachItem': USE_LOOP,
+  'io.kestra.plugin.core.flow.EachSequential': USE_LOOP,
+  'io.kestra.plugin.core.flow.EachParallel': USE_LOOP,
   'io.kestra.plugin.core.flow.Template':
     'templates are gone: move the template’s tasks into this flow or into a subflow',
   'io.kestra.plugin.core.debug.Echo': 'use `io.kestra.plugin.core.log.Log`',
@@ -208,17 +208,21 @@ export function aliasTarget(type: string): string | undefined {
   return `io.kestra.plugin.core.${ALIASES[key] as string}`
 }
 
-/** BOOLEAN and ENUM among the flow's inputs, a FORM's inputs and a Pause's `onResume` inputs. */
-function inputTypeFindings(document: FlowDocument, tree: TaskTree): VersionedFinding[] {
-  const typeEntries = [
+/** The `type` entries of the flow's inputs, a FORM's inputs and a Pause's `onResume` inputs. */
+export function inputTypeEntries(document: FlowDocument, tree: TaskTree) {
+  return [
     ...everyInput(document).map((input) => document.get(input.map, 'type')),
     ...tree.tasks
       .filter((task) => coreFlowType(task.type) === 'Pause')
       .flatMap((task) => document.items(document.get(task.map, 'onResume')?.value))
       .map((input) => document.get(input, 'type'))
   ]
+}
+
+/** BOOLEAN and ENUM among those inputs. */
+function inputTypeFindings(document: FlowDocument, tree: TaskTree): VersionedFinding[] {
   const findings: VersionedFinding[] = []
-  for (const entry of typeEntries) {
+  for (const entry of inputTypeEntries(document, tree)) {
     const type = document.string(entry?.value)
     if (!entry || type === undefined || !Object.hasOwn(REMOVED_INPUT_TYPES, type)) continue
     findings.push(

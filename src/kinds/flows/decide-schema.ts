@@ -24,7 +24,7 @@ export interface SchemaRelease {
 /** The bundled releases, oldest first. */
 export const SCHEMA_RELEASES: readonly SchemaRelease[] = Object.keys(FLOW_SCHEMAS)
   .map((version) => ({ line: version.split('.').slice(0, 2).join('.'), version }))
-  .sort((a, b) => compareVersions(a.version, b.version))
+  .sort((a, b) => a.version.localeCompare(b.version, 'en', { numeric: true }))
 
 /** One problem the schema of one or more releases finds. */
 interface SchemaFinding {
@@ -554,11 +554,4 @@ export function releaseFor(version: KestraVersion): SchemaRelease | undefined {
   const [major] = version
   if (major < 1) return undefined
   return SCHEMA_RELEASES.filter((release) => Number(release.version.split('.')[0]) <= major).at(-1)
-}
-
-function compareVersions(a: string, b: string): number {
-  const left = a.split('.').map(Number)
-  const right = b.split('.').map(Number)
-  for (let i = 0; i < 3; i++) if (left[i] !== right[i]) return (left[i] ?? 0) - (right[i] ?? 0)
-  return 0
 }

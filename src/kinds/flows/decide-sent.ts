@@ -5,10 +5,34 @@ import type { ActualNamespace, BaseSnapshot } from '../../model/plan-input.js'
 import { comparableFlowSource } from '../../model/flow-source.js'
 import type { LocalFiles } from '../../model/sent-names.js'
 import type { FlowFile, RepoModel } from '../../model/repository.js'
-import { READ_ONLY_REFUSED, type Finding } from '../../model/finding.js'
+import { READ_ONLY_REFUSED, type Finding, type Severity } from '../../model/finding.js'
 import type { FlowReference } from '../../model/references.js'
 import type { NameReference } from '../../model/names.js'
-import { READ_ONLY_LABEL, sentFlow, type SendOptions } from './decide-rewrite.js'
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Document,
+  parseDocument,
+  visit,
+  type Node,
+  type Scalar,
+  type YAMLMap
+} from 'yaml'
+import { FLOW_TRIGGER_TYPES, FOREACH_ITEM_TYPES, SUBFLOW_TYPES } from './decide-links.js'
+import {
+  appendToSeq,
+  applyEdits,
+  contentEnd,
+  insertIntoMap,
+  pairOf,
+  replaceScalar,
+  scalarValue,
+  type Edit
+} from './decide-yaml-edits.js'
+import { isRecord } from '../../model/content.js'
 
 /** What the environment inputs ask of the sent text (docs/environments.md). */
 interface SendSettings {
@@ -69,34 +93,30 @@ export class SentRewrite {
       const sent = sentFlow(flow.source, options)
       const resource = flow.id === undefined ? undefined : flowKey(flow.namespace, flow.id)
       const note = sent.readOnly
+      const add = (severity: Severity, line: number, rule: string, message: string) =>
+        findings.push({ severity, file: flow.file, line, rule, message, resource })
       if (note?.refused) {
-        findings.push({
-          severity: 'error',
-          file: flow.file,
-          line: note.line,
-          rule: READ_ONLY_REFUSED,
-          message: `read-only is true, but this flow cannot be sent read-only: ${note.refused}. Nothing is written while it stands.`,
-          resource
-        })
+        add(
+          'error',
+          note.line,
+          READ_ONLY_REFUSED,
+          `read-only is true, but this flow cannot be sent read-only: ${note.refused}. Nothing is written while it stands.`
+        )
       } else if (note?.overridden) {
-        findings.push({
-          severity: 'warning',
-          file: flow.file,
-          line: note.line,
-          rule: 'read-only-label-overridden',
-          message: `This flow sets ${READ_ONLY_LABEL} to something other than "true", but read-only is true: the flow is sent with ${READ_ONLY_LABEL}: "true" (read-only wins). Remove the label, or turn read-only off for this deploy.`,
-          resource
-        })
+        add(
+          'warning',
+          note.line,
+          'read-only-label-overridden',
+          `This flow sets ${READ_ONLY_LABEL} to something other than "true", but read-only is true: the flow is sent with ${READ_ONLY_LABEL}: "true" (read-only wins). Remove the label, or turn read-only off for this deploy.`
+        )
       }
       for (const mention of sent.pebble) {
-        findings.push({
-          severity: 'warning',
-          file: flow.file,
-          line: mention.line,
-          rule: 'pebble-mapped-namespace',
-          message: `This Pebble expression names namespace ${mention.namespace}, which this run sends as ${mention.mapped}; Pebble is sent as written, so it still reads ${mention.namespace}. Use {{ flow.namespace }} to follow the flow wherever it is deployed.`,
-          resource
-        })
+        add(
+          'warning',
+          mention.line,
+          'pebble-mapped-namespace',
+          `This Pebble expression names namespace ${mention.namespace}, which this run sends as ${mention.mapped}; Pebble is sent as written, so it still reads ${mention.namespace}. Use {{ flow.namespace }} to follow the flow wherever it is deployed.`
+        )
       }
       // Copied with its accessors: a syntax tree let go of stays so (releaseSyntaxTree).
       const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(flow)) as FlowFile
@@ -237,4 +257,384 @@ function same(a: string, b: string): boolean {
 function sentFlowKey(key: string, map: (namespace: string) => string): string {
   const [namespace, id] = key.slice('flow:'.length).split('/') as [string, string]
   return flowKey(map(namespace), id)
+}
+
+/** How the text sent to Kestra differs from the repository's (docs/environments.md). */
+export interface SendOptions {
+  /** The namespace a repository namespace is sent as; undefined for a namespace the repository does not hold. */
+  mapNamespace(namespace: string): string | undefined
+  disableTriggers: boolean
+  readOnly: boolean
+}
+
+/** A Pebble expression naming a mapped namespace: it is sent as written, so it still names the original. */
+interface PebbleMention {
+  line: number
+  namespace: string
+  mapped: string
+}
+
+interface SentFlow {
+  source: string
+  pebble: PebbleMention[]
+  /** With read-only: when the label was refused, or replaced the flow's own. */
+  readOnly?: ReadOnlyNote
+}
+
+const READ_ONLY_LABEL = 'system.readOnly'
+const READ_ONLY_LINES = { map: `${READ_ONLY_LABEL}: "true"` }
+/** Aliases a flow's YAML may expand while its labels are read (the repository read bounds them too). */
+const MAX_ALIASES = 1000
+
+/**
+ * The flow as it is sent: each edit touches one node of the parsed document and keeps every other
+ * character, so comments, quoting and layout stay the user's. A source that does not parse is sent
+ * unchanged (validation has already reported it).
+ */
+export function sentFlow(source: string, options: SendOptions): SentFlow {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(source, { lineCounter, keepSourceTokens: false, uniqueKeys: false })
+  const root = doc.contents
+  if (doc.errors.length > 0 || !isMap(root)) return { source, pebble: [] }
+  const edits: Edit[] = []
+  const mapScalar = (node: unknown) => {
+    const value = scalarValue(node)
+    const mapped = value === undefined ? undefined : options.mapNamespace(value)
+    const edit = mapped === undefined ? undefined : replaceScalar(node as Scalar, mapped)
+    if (edit) edits.push(edit)
+  }
+  mapScalar(pairOf(root, 'namespace')?.value)
+  visit(doc, {
+    Map(_key, map) {
+      const type = scalarValue(pairOf(map, 'type')?.value)
+      if (type && (SUBFLOW_TYPES.has(type) || FOREACH_ITEM_TYPES.has(type))) {
+        mapScalar(pairOf(map, 'namespace')?.value)
+      }
+      if (type && FLOW_TRIGGER_TYPES.has(type)) {
+        // Every shape flowLinks reads (validate/flow-links.ts), nested conditions included.
+        for (const key of ['conditions', 'preconditions', 'dependsOn']) {
+          visit(pairOf(map, key)?.value as Node, {
+            Map(_k, inner) {
+              mapScalar(pairOf(inner, 'namespace')?.value)
+            }
+          })
+        }
+      }
+    }
+  })
+  if (options.disableTriggers) edits.push(...disabledTriggers(source, root))
+  let readOnly: ReadOnlyNote | undefined
+  if (options.readOnly) {
+    const labelled = readOnlyLabel(source, doc, lineCounter)
+    edits.push(...labelled.edits)
+    readOnly = labelled.note
+  }
+  return {
+    source: applyEdits(source, edits),
+    pebble: pebbleMentions(source, doc, lineCounter, options),
+    ...(readOnly && { readOnly })
+  }
+}
+
+/** `disabled: true` on every trigger: the value replaced when the key is there, else a new entry. */
+function disabledTriggers(source: string, root: YAMLMap): Edit[] {
+  const triggers = pairOf(root, 'triggers')?.value
+  if (!isSeq(triggers)) return []
+  return triggers.items.flatMap((trigger) => {
+    if (!isMap(trigger)) return []
+    const disabled = pairOf(trigger, 'disabled')
+    if (disabled) {
+      if (!isScalar(disabled.value) && disabled.value !== null) return []
+      if (isScalar(disabled.value) && disabled.value.value === true) return []
+      const edit = isScalar(disabled.value) ? replaceScalar(disabled.value, 'true') : undefined
+      return edit ? [edit] : []
+    }
+    const edit = insertIntoMap(source, trigger, {
+      lines: ['disabled: true'],
+      flowText: 'disabled: true'
+    })
+    return edit ? [edit] : []
+  })
+}
+
+/** What the read-only label did to a flow, when it is not simply added. */
+interface ReadOnlyNote {
+  /** The label could not be added safely: the flow is refused, with this reason. */
+  refused?: string
+  /** The flow's own `system.readOnly` said otherwise; "true" replaces it. */
+  overridden?: boolean
+  /** The line of the flow's own label, else of its labels, else 1. */
+  line: number
+}
+
+type Labels = [key: string, value: string][]
+
+/**
+ * `system.readOnly: "true"` in the sent text (docs/environments.md#read-only-flows). Labels written as a
+ * plain map or list get one entry, in their own style. Labels that reuse other nodes (an alias such as
+ * `labels: *common`, a merge key `<<:`, an anchor that other nodes reuse) are sent expanded, the label
+ * added, every other alias of them expanded as it was: nothing else changes meaning. The edit is then
+ * checked by parsing the result: the labels must be the flow's, with "true" for `system.readOnly`, and
+ * the rest of the document unchanged; otherwise the flow is refused.
+ */
+function readOnlyLabel(
+  source: string,
+  doc: Document.Parsed,
+  lineCounter: LineCounter
+): { edits: Edit[]; note: ReadOnlyNote } {
+  const root = doc.contents as YAMLMap
+  const pair = pairOf(root, 'labels')
+  const at = (node: unknown) => lineCounter.linePos((node as Node | null)?.range?.[0] ?? 0).line
+  const line = at(ownReadOnlyNode(pair?.value) ?? pair?.key)
+  const resolved = resolve(source)
+  const own = labelsOf(resolved?.labels)
+  if (!resolved || own === undefined) {
+    return {
+      edits: [],
+      note: {
+        line,
+        refused: `its labels are neither a map nor a list of {key, value} with text values, so the ${READ_ONLY_LABEL} label that read-only adds cannot be added. Write labels as a map (key: value)`
+      }
+    }
+  }
+  const userValue = own.find(([key]) => key === READ_ONLY_LABEL)?.[1]
+  const overridden = userValue !== undefined && userValue !== 'true'
+  const edits = reusesNodes(doc, pair?.value)
+    ? expandedLabels(doc, pair!.value as Node, own)
+    : plainLabelEdit(source, root)
+  const expected: Labels = [
+    ...own.filter(([key]) => key !== READ_ONLY_LABEL),
+    [READ_ONLY_LABEL, 'true']
+  ]
+  const refused = edits ? checkLabelled(source, applyEdits(source, edits), expected) : 'no edit'
+  if (refused) {
+    return {
+      edits: [],
+      note: {
+        line,
+        refused: `the ${READ_ONLY_LABEL} label that read-only adds cannot be added safely to its labels (${refused}). Write labels as a plain map (key: value) without aliases or merge keys`
+      }
+    }
+  }
+  return { edits: edits!, note: { line, ...(overridden && { overridden }) } }
+}
+
+/** The document as YAML 1.1 tools read it, merge keys merged; undefined when it does not resolve. */
+function resolve(source: string): Record<string, unknown> | undefined {
+  const doc = parseDocument(source, { merge: true, uniqueKeys: false })
+  if (doc.errors.length > 0) return undefined
+  try {
+    const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIASES })
+    return isRecord(value) ? value : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Labels as pairs of text: absent or empty is none; a value that is not a scalar makes them unreadable. */
+function labelsOf(labels: unknown): Labels | undefined {
+  if (labels === undefined || labels === null) return []
+  const text = (value: unknown) =>
+    value == null || Array.isArray(value) || isRecord(value) ? undefined : String(value)
+  const pairs: Labels = []
+  if (Array.isArray(labels)) {
+    for (const item of labels) {
+      const { key, value } = (item ?? {}) as { key?: unknown; value?: unknown }
+      const [k, v] = [text(key), text(value)]
+      if (k === undefined || v === undefined) return undefined
+      pairs.push([k, v])
+    }
+    return pairs
+  }
+  if (typeof labels !== 'object') return undefined
+  for (const [key, value] of Object.entries(labels)) {
+    const v = text(value)
+    if (v === undefined) return undefined
+    pairs.push([key, v])
+  }
+  return pairs
+}
+
+/** Whether the labels node is or holds an alias or a merge key, or carries an anchor another node reuses. */
+function reusesNodes(doc: Document.Parsed, labels: unknown): boolean {
+  if (!isMap(labels) && !isSeq(labels) && !isAlias(labels)) return false
+  let reuses = isAlias(labels)
+  const anchors = new Set<string>()
+  visit(labels as Node, {
+    Node(_key, node) {
+      if (isAlias(node)) reuses = true
+      if ('anchor' in node && typeof node.anchor === 'string') anchors.add(node.anchor)
+    },
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && pair.key.value === '<<') reuses = true
+    }
+  })
+  if (reuses || anchors.size === 0) return reuses
+  visit(doc, {
+    Alias(_key, alias) {
+      if (anchors.has(alias.source)) reuses = true
+    }
+  })
+  return reuses
+}
+
+/**
+ * The labels written out in full as a flow collection, the label added, and every alias elsewhere of an
+ * anchor inside them written out as it was (so that only the labels gain it).
+ */
+function expandedLabels(doc: Document.Parsed, labels: Node, own: Labels): Edit[] | undefined {
+  const end = isAlias(labels) ? labels.range?.[1] : contentEnd(labels)
+  if (!labels.range || end === undefined) return undefined
+  const kept = own.filter(([key]) => key !== READ_ONLY_LABEL)
+  const asList = isSeq(labels) || (isAlias(labels) && isSeq(labels.resolve(doc)))
+  const quoted = JSON.stringify
+  const text = asList
+    ? `[${[...kept, [READ_ONLY_LABEL, 'true']].map(([k, v]) => `{"key": ${quoted(k)}, "value": ${quoted(v)}}`).join(', ')}]`
+    : `{${[...kept, [READ_ONLY_LABEL, 'true']].map(([k, v]) => `${quoted(k)}: ${quoted(v)}`).join(', ')}}`
+  const edits: Edit[] = [{ start: labels.range[0], end, text }]
+  const inside = new Set<string>()
+  visit(labels, {
+    Node(_key, node) {
+      if ('anchor' in node && typeof node.anchor === 'string') inside.add(node.anchor)
+    }
+  })
+  if (isAlias(labels)) return edits
+  let unsafe = false
+  visit(doc, {
+    Alias(_key, alias) {
+      if (!inside.has(alias.source) || !alias.range) return
+      const target = alias.resolve(doc)
+      if (!target || aliasIsKey(doc, alias)) {
+        unsafe = true
+        return
+      }
+      const value: unknown = target.toJS(doc, { maxAliasCount: MAX_ALIASES })
+      edits.push({ start: alias.range[0], end: alias.range[1], text: JSON.stringify(value) })
+    }
+  })
+  return unsafe ? undefined : edits
+}
+
+function aliasIsKey(doc: Document.Parsed, alias: Node): boolean {
+  let key = false
+  visit(doc, {
+    Pair(_k, pair) {
+      if (pair.key === alias) key = true
+    }
+  })
+  return key
+}
+
+/** The node of the flow's own `system.readOnly` value in a plain map or list of labels. */
+function ownReadOnlyNode(labels: unknown): Node | undefined {
+  if (isMap(labels)) return pairOf(labels, READ_ONLY_LABEL)?.key as Node | undefined
+  if (isSeq(labels)) {
+    const item = labels.items.find(
+      (entry) => isMap(entry) && scalarValue(pairOf(entry, 'key')?.value) === READ_ONLY_LABEL
+    ) as YAMLMap | undefined
+    return item ? (pairOf(item, 'key')?.value as Node | undefined) : undefined
+  }
+  return undefined
+}
+
+/**
+ * Why the labelled text is not what read-only promises (undefined when it is): its labels must be
+ * `expected`, in any order, and everything else must read as before.
+ */
+function checkLabelled(before: string, after: string, expected: Labels): string | undefined {
+  const was = resolve(before)
+  const now = resolve(after)
+  if (!was || !now) return 'the result does not parse'
+  const labels = labelsOf(now.labels)
+  const sorted = (pairs: Labels) =>
+    pairs
+      .map(([k, v]) => JSON.stringify([k, v]))
+      .sort()
+      .join('\n')
+  if (!labels || sorted(labels) !== sorted(expected)) return 'the labels would change'
+  const { labels: _was, ...restBefore } = was
+  const { labels: _now, ...restAfter } = now
+  return JSON.stringify(restBefore) === JSON.stringify(restAfter)
+    ? undefined
+    : 'the rest of the flow would change'
+}
+
+/** `system.readOnly: "true"` added to plain labels in the form the flow writes them (a map or a list). */
+function plainLabelEdit(source: string, root: YAMLMap): Edit[] | undefined {
+  const edit = plainLabel(source, root)
+  return edit === undefined ? undefined : edit === 'none' ? [] : [edit]
+}
+
+function plainLabel(source: string, root: YAMLMap): Edit | 'none' | undefined {
+  const labels = pairOf(root, 'labels')
+  const value = labels?.value
+  if (isMap(value)) {
+    const own = pairOf(value, READ_ONLY_LABEL)
+    if (own) return setTrue(own.value)
+    return insertIntoMap(source, value, {
+      lines: [READ_ONLY_LINES.map],
+      flowText: READ_ONLY_LINES.map
+    })
+  }
+  if (isSeq(value)) {
+    const own = value.items.find(
+      (item) => isMap(item) && scalarValue(pairOf(item, 'key')?.value) === READ_ONLY_LABEL
+    ) as YAMLMap | undefined
+    if (own) return setTrue(pairOf(own, 'value')?.value)
+    return appendToSeq(source, value, {
+      lines: [`key: ${READ_ONLY_LABEL}`, 'value: "true"'],
+      flowText: `{key: ${READ_ONLY_LABEL}, value: "true"}`
+    })
+  }
+  if (labels && !(isScalar(value) && value.value === null)) return undefined
+  // No labels (or `labels:` with nothing): a labels map right after the namespace.
+  if (labels && isScalar(value))
+    return { ...replaceScalar(value, '')!, text: ` {${READ_ONLY_LINES.map}}` }
+  return insertIntoMap(
+    source,
+    root,
+    {
+      lines: ['labels:', `  ${READ_ONLY_LINES.map}`],
+      flowText: `labels: {${READ_ONLY_LINES.map}}`
+    },
+    pairOf(root, 'namespace')
+  )
+}
+
+function setTrue(node: unknown): Edit | 'none' | undefined {
+  if (!isScalar(node)) return undefined
+  if (String(node.value) === 'true') return 'none'
+  const range = node.range
+  return range
+    ? { start: range[0], end: range[1], text: range[0] === range[1] ? ' "true"' : '"true"' }
+    : undefined
+}
+
+/** Every Pebble expression that names a namespace the mapping rewrites, on its line. */
+function pebbleMentions(
+  source: string,
+  doc: ReturnType<typeof parseDocument>,
+  lineCounter: LineCounter,
+  options: SendOptions
+): PebbleMention[] {
+  const mentions: PebbleMention[] = []
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value !== 'string' || !/\{\{|\{%/.test(node.value) || !node.range) return
+      const start = node.range[0]
+      const text = source.slice(start, node.range[1])
+      for (const expression of text.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) {
+        for (const match of expression[0].matchAll(/[A-Za-z0-9_][A-Za-z0-9_.-]*/g)) {
+          const token = match[0].replace(/[.-]+$/, '')
+          const mapped = options.mapNamespace(token)
+          if (mapped === undefined) continue
+          const line = lineCounter.linePos(start + expression.index + match.index).line
+          if (!mentions.some((m) => m.line === line && m.namespace === token)) {
+            mentions.push({ line, namespace: token, mapped })
+          }
+        }
+      }
+    }
+  })
+  return mentions
 }

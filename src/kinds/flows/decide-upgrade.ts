@@ -9,13 +9,14 @@ import { resolveVersioned, type KestraVersion } from '../../model/version.js'
 import { FlowDocument, type Entry } from './decide-document.js'
 import { checkFlow } from './decide-validate.js'
 import { serverFindings } from './decide-checks.js'
-import { everyInput } from './decide-inputs.js'
-import { aliasTarget, REMOVED_TASKS } from './decide-removed-in-2-0.js'
+import { aliasTarget, inputTypeEntries, REMOVED_TASKS } from './decide-removed-in-2-0.js'
 import { coreFlowType, taskTree, type TaskNode, type TaskTree } from './decide-task-tree.js'
 import { FLOW_TRIGGER_TYPES } from './decide-links.js'
 import {
   applyEdits,
+  column,
   contentEnd,
+  endOfLine,
   insertIntoMap,
   replaceScalar,
   type Edit
@@ -134,11 +135,13 @@ function verified(
   if (idsOf(flow) !== idsOf(after)) return undefined
   if ([...errorKeys(after)].some((key) => !errorsBefore.has(key))) return undefined
   const remaining = refusedByTarget(after)
+  return fixesSome(refused, remaining) ? remaining : undefined
+}
+
+/** `remaining` is fewer refusals than `refused`, each one of them (by rule and words: lines move). */
+function fixesSome(refused: Finding[], remaining: Finding[]): boolean {
   const known = new Set(refused.map(keyOf))
-  if (remaining.length >= refused.length || remaining.some((f) => !known.has(keyOf(f)))) {
-    return undefined
-  }
-  return remaining
+  return remaining.length < refused.length && remaining.every((f) => known.has(keyOf(f)))
 }
 
 /** The flow's errors whatever the release (the rules of current Kestra), as rule and words. */
@@ -197,14 +200,7 @@ function aliasEdit(node: TaskNode): Edit[] | undefined {
 const INPUT_TYPES: Readonly<Record<string, string>> = { BOOLEAN: 'BOOL', ENUM: 'SELECT' }
 
 function inputTypeEdits(document: FlowDocument, tree: TaskTree): Edit[][] {
-  const entries = [
-    ...everyInput(document).map((input) => document.get(input.map, 'type')),
-    ...tree.tasks
-      .filter((task) => coreFlowType(task.type) === 'Pause')
-      .flatMap((task) => document.items(document.get(task.map, 'onResume')?.value))
-      .map((input) => document.get(input, 'type'))
-  ]
-  return entries.flatMap((entry) => {
+  return inputTypeEntries(document, tree).flatMap((entry) => {
     const type = document.string(entry?.value)
     if (!entry || !isScalar(entry.value) || type === undefined) return []
     if (!Object.hasOwn(INPUT_TYPES, type)) return []
@@ -468,17 +464,8 @@ function plainText(document: FlowDocument, node: Node | undefined): string | und
   return node.type === 'PLAIN' ? text : JSON.stringify(node.value)
 }
 
-function column(source: string, offset: number): number {
-  return offset - (source.lastIndexOf('\n', offset - 1) + 1)
-}
-
 function lineStart(source: string, offset: number): number {
   return source.lastIndexOf('\n', offset - 1) + 1
-}
-
-function lineEnd(source: string, offset: number): number {
-  const newline = source.indexOf('\n', offset)
-  return newline < 0 ? source.length : newline
 }
 
 /** The comments on lines of their own in `[start, end)`: a rewrite keeps them. */
@@ -503,7 +490,7 @@ function replacePair(source: string, entry: Entry, lines: string[], keyColumn: n
 /** The pair's lines removed, with their line break; the comments on lines of their own stay. */
 function removePair(source: string, entry: Entry): Edit {
   const start = lineStart(source, entry.key.range?.[0] ?? 0)
-  let end = Math.min(source.length, lineEnd(source, contentEnd(entry.pair.value) ?? start) + 1)
+  let end = Math.min(source.length, endOfLine(source, contentEnd(entry.pair.value) ?? start) + 1)
   const indent = ' '.repeat(column(source, entry.key.range?.[0] ?? 0))
   const kept = ownLineComments(source, start, end).map((comment) => `${indent}${comment}\n`)
   // Between two blank lines, one of them goes too.
@@ -585,7 +572,7 @@ function pairLines(source: string, entry: Entry): string[] | undefined {
   const end = contentEnd(entry.pair.value)
   if (start === undefined || end === undefined) return undefined
   const keyColumn = column(source, start)
-  const lines = source.slice(start, lineEnd(source, end)).split('\n')
+  const lines = source.slice(start, endOfLine(source, end)).split('\n')
   const rest = lines.slice(1)
   if (rest.some((line) => line.trim() !== '' && !line.startsWith(' '.repeat(keyColumn)))) {
     return undefined
@@ -635,12 +622,7 @@ export function judgedUpgradeReport(
     const refused = errors(upgrade.flow, results[index]) ?? []
     const remaining = errors(upgrade.after, upgrade.after && results[next++])
     const { flow, file, raw } = upgrade
-    const known = new Set(refused.map(keyOf))
-    if (
-      !remaining ||
-      remaining.length >= refused.length ||
-      remaining.some((finding) => !known.has(keyOf(finding)))
-    ) {
+    if (!remaining || !fixesSome(refused, remaining)) {
       return { flow, file, raw, items: itemsOf(refused, refused) }
     }
     return { ...upgrade, items: itemsOf(refused, remaining) }

@@ -1,7 +1,6 @@
 import { deployableFlow, type FlowFile, type RepoModel } from '../../model/repository.js'
 import { fitToSend } from '../../model/yaml-aliases.js'
-import { coreTaskFindings } from './decide-core-tasks.js'
-import { dashedReferenceFindings } from './decide-expressions.js'
+import { dashedReferenceFindings } from './decide-pebble.js'
 import type { Finding } from '../../model/finding.js'
 import { FlowDocument } from './decide-document.js'
 import {
@@ -14,19 +13,22 @@ import {
 } from './decide-identity.js'
 import { inputFindings } from './decide-inputs.js'
 import { executionLabelFindings, labelFindings } from './decide-labels.js'
-import { pluginDefaultFindings, pluginDefaultsRefFindings } from './decide-plugin-defaults.js'
+import {
+  coreTaskFindings,
+  pluginDefaultFindings,
+  pluginDefaultsRefFindings,
+  taskFindings
+} from './decide-tasks.js'
 import { removedInTwoFindings } from './decide-removed-in-2-0.js'
 import { referencesAndNamesOf } from './decide-references.js'
 import type { FlowReference } from '../../model/references.js'
 import type { NameReference } from '../../model/names.js'
 import { scheduleFindings } from './decide-schedule-cron.js'
-import { byRelease } from './decide-rule-releases.js'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 import type { ServerAnswer } from '../../model/snapshot.js'
 import { taskTree } from './decide-task-tree.js'
-import { taskFindings } from './decide-tasks.js'
-import { unquotedPebbleFindings } from './decide-unquoted-pebble.js'
 import {
+  unquotedPebbleFindings,
   aliasFindings,
   multipleDocumentFindings,
   notAFlowFinding,
@@ -212,4 +214,38 @@ export function unmanagedFindings(model: RepoModel): Finding[] {
         message: message(file.namespace)
       }))
   ]
+}
+
+/**
+ * Rules whose check Kestra added in a release, with no other change to what it accepts: an error on a
+ * server at or after it and when no server is known, a warning on an older one (the releases and their
+ * sources are in docs/validation-rules.md). `duplicate-trigger-id`: FlowValidator 0.12;
+ * `schedule-timezone`: `TimezoneIdValidator` 0.14; `system-label`: 0.20; `dashed-reference`: 0.23;
+ * `duplicate-preconditions`: 1.1 (the first releases whose core jar holds the check).
+ */
+const ERROR_SINCE: Readonly<Record<string, KestraVersion>> = {
+  'duplicate-trigger-id': [0, 12, 0],
+  'schedule-timezone': [0, 14, 0],
+  'system-label': [0, 20, 0],
+  'dashed-reference': [0, 23, 0],
+  'duplicate-preconditions': [1, 1, 0]
+}
+
+/** The errors of rules Kestra added in a release, turned into findings that follow the server's version. */
+function byRelease(findings: Finding[]): {
+  fixed: Finding[]
+  versioned: VersionedFinding[]
+} {
+  const fixed: Finding[] = []
+  const versioned: VersionedFinding[] = []
+  for (const finding of findings) {
+    const since = finding.severity === 'error' ? ERROR_SINCE[finding.rule] : undefined
+    if (!since) {
+      fixed.push(finding)
+      continue
+    }
+    const { severity: _, ...rest } = finding
+    versioned.push({ finding: rest, since, whenUnknown: 'error' })
+  }
+  return { fixed, versioned }
 }

@@ -67,11 +67,11 @@ function pairEnd(pair: Pair): number {
   return Math.max(contentEnd(pair.value) ?? 0, contentEnd(pair.key) ?? 0)
 }
 
-function column(source: string, offset: number): number {
+export function column(source: string, offset: number): number {
   return offset - (source.lastIndexOf('\n', offset - 1) + 1)
 }
 
-function endOfLine(source: string, offset: number): number {
+export function endOfLine(source: string, offset: number): number {
   const newline = source.indexOf('\n', offset)
   return newline < 0 ? source.length : newline
 }

@@ -15,11 +15,9 @@ export const flows: Kind<FlowsHeld, FlowChange> = {
 
 // What run/ still takes of flows by name (docs/kinds.md#what-run-still-takes-of-flows), named one by one
 // so that an export nothing uses is still found.
-export { callGraph } from './decide-call-graph.js'
-export { withImpact, type CallEdge } from './decide-impact.js'
+export { callGraph, withImpact, withReview, type CallEdge } from './decide-impact.js'
 export { checkNames } from './decide-missing-names.js'
 export { knownResources } from './decide-references.js'
-export { withReview } from './decide-review.js'
 export { SentRewrite } from './decide-sent.js'
 export { callSites, changedContracts, reviewContracts } from './decide-subflow-contracts.js'
 export { type CallSite } from './decide-subflow-contracts.js'
@@ -27,5 +25,4 @@ export { judgedUpgradeReport, upgradeReport, upgradeSources } from './decide-upg
 export { checkFlow, confirmReusedChecks, referenceFindings } from './decide-validate.js'
 export { readProblemFindings, unmanagedFindings } from './decide-validate.js'
 export { guardUnfinished, type UnfinishedGuard } from './apply-running-executions.js'
-export { readPinnedRevisions } from './gather-pinned-revisions.js'
-export { outsideUsers } from './gather-users.js'
+export { outsideUsers, readPinnedRevisions } from './gather-users.js'

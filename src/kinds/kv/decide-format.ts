@@ -121,14 +121,10 @@ function valueProblem(value: unknown, top: boolean): string | undefined {
     }
     return undefined
   }
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const problem = valueProblem(item, false)
-      if (problem !== undefined) return problem
-    }
-    return undefined
-  }
-  if (isRecord(value) && Object.getPrototypeOf(value) === Object.prototype) {
+  if (
+    Array.isArray(value) ||
+    (isRecord(value) && Object.getPrototypeOf(value) === Object.prototype)
+  ) {
     for (const item of Object.values(value)) {
       const problem = valueProblem(item, false)
       if (problem !== undefined) return problem

@@ -1,4 +1,5 @@
 import type { KindPlanOptions } from '../../decide/kind.js'
+import { actionOf, applyDiff } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import type { Finding } from '../../model/finding.js'
 import {
@@ -99,10 +100,10 @@ export function planKv(held: HeldKv, options: KindPlanOptions): KvChange[] {
       if (wanted === undefined && currentJson === undefined) continue
       const current = currentJson === undefined ? undefined : canonicalJson(JSON.parse(currentJson))
       const desiredJson = wanted === undefined ? undefined : canonicalJson(wanted)
-      let action: PlanAction
-      if (current === undefined) action = 'create'
-      else if (desiredJson !== undefined) action = desiredJson === current ? 'unchanged' : 'update'
-      else action = options.deleteEnabled ? 'delete' : 'orphaned'
+      const action: PlanAction =
+        current === undefined
+          ? 'create'
+          : actionOf(options, desiredJson !== undefined, desiredJson === current)
       const secretLike = isSecretLike(key)
       const change: KvChange = {
         kind: 'kv',
@@ -121,19 +122,18 @@ export function planKv(held: HeldKv, options: KindPlanOptions): KvChange[] {
         const shown = (json: string | undefined) =>
           json === undefined ? undefined : lineOf(key, json, secretLike)
         const after = action === 'delete' || action === 'orphaned' ? undefined : desiredJson
-        const diff = diffTexts(
-          current === undefined ? '' : `a/kv/${sent(namespace)}/${key}`,
-          after === undefined ? '' : `b/kv/${sent(namespace)}/${key}`,
-          shown(current),
-          secretLike && after !== undefined && current !== undefined
-            ? `${key}: ${HIDDEN} (changed)\n`
-            : shown(after),
-          options.limits
+        applyDiff(
+          change,
+          diffTexts(
+            current === undefined ? '' : `a/kv/${sent(namespace)}/${key}`,
+            after === undefined ? '' : `b/kv/${sent(namespace)}/${key}`,
+            shown(current),
+            secretLike && after !== undefined && current !== undefined
+              ? `${key}: ${HIDDEN} (changed)\n`
+              : shown(after),
+            options.limits
+          )
         )
-        change.additions = diff.additions
-        change.deletions = diff.deletions
-        if (diff.diff !== undefined) change.diff = diff.diff
-        if (diff.tooLarge) change.diffOmitted = 'too-large'
       }
       if (held.base && current !== undefined && action !== 'unchanged' && action !== 'create') {
         const was = before.get(key)

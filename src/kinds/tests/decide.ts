@@ -1,5 +1,6 @@
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
+import { actionOf, applyDiff } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import { sha256Hex } from '../../model/content.js'
 import type { Finding } from '../../model/finding.js'
@@ -194,10 +195,10 @@ function planTests(held: HeldTests, options: KindPlanOptions): TestChange[] {
     }
     const desired = suite && sentText(suite, held.prefix)
     if (desired === undefined && current === undefined) return
-    let action: PlanAction
-    if (current === undefined) action = 'create'
-    else if (desired !== undefined) action = desired === current ? 'unchanged' : 'update'
-    else action = options.deleteEnabled ? 'delete' : 'orphaned'
+    const action: PlanAction =
+      current === undefined
+        ? 'create'
+        : actionOf(options, desired !== undefined, desired === current)
     const change: TestChange = {
       kind: 'test',
       namespace: sent(namespace),
@@ -211,17 +212,16 @@ function planTests(held: HeldTests, options: KindPlanOptions): TestChange[] {
     if (action !== 'unchanged') {
       const name = `tests/${sent(namespace)}/${id}.yml`
       const after = action === 'delete' || action === 'orphaned' ? undefined : desired
-      const diff = diffTexts(
-        current === undefined ? '' : `a/${name}`,
-        after === undefined ? '' : `b/${name}`,
-        current,
-        after,
-        options.limits
+      applyDiff(
+        change,
+        diffTexts(
+          current === undefined ? '' : `a/${name}`,
+          after === undefined ? '' : `b/${name}`,
+          current,
+          after,
+          options.limits
+        )
       )
-      change.additions = diff.additions
-      change.deletions = diff.deletions
-      if (diff.diff !== undefined) change.diff = diff.diff
-      if (diff.tooLarge) change.diffOmitted = 'too-large'
       if (held.base && current !== undefined && action !== 'create') {
         change.drifted = base ? sentText(base, held.prefix) !== current : action === 'update'
       }
