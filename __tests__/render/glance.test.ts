@@ -3,7 +3,7 @@
  * resources, linked findings, readable hierarchy.
  */
 import { describe, expect, it } from 'vitest'
-import { renderComment } from '../../src/decide/render/comment.js'
+import { renderComment } from '../../src/decide/render/report.js'
 import { escapeTextWithCode, markdownTable } from '../../src/model/markdown/escape.js'
 import { repositoryUrl } from '../../src/decide/render/findings.js'
 import { deployTitle, withHeadline } from '../../src/decide/render/headline.js'
