@@ -1,4 +1,4 @@
-import { escapeText, linkTarget } from '../../model/markdown/escape.js'
+import { escapeText, linkTarget, shownDate } from '../../model/markdown/escape.js'
 import { fitPieces, utf16Length, type Piece } from '../render/fit.js'
 import { COMMENT_LIMIT, runLine } from '../../model/markdown/comment-markers.js'
 import { driftMarker } from './markers.js'
@@ -7,7 +7,6 @@ import {
   codeName,
   driftDetails,
   driftLine,
-  shownDate,
   headText,
   kestraText,
   type DriftTarget,

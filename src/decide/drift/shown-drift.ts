@@ -1,4 +1,4 @@
-import { escapeHtml, escapeText } from '../../model/markdown/escape.js'
+import { escapeHtml, escapeText, shownDate } from '../../model/markdown/escape.js'
 import { fence } from '../../model/markdown/fence.js'
 import type { DriftedResource, DriftKind } from '../../model/drift.js'
 import type { ResourceChange } from '../../model/plan.js'
@@ -45,14 +45,6 @@ export interface ShownDrift extends Omit<DriftedResource, 'change'> {
  */
 export function codeName(text: string): string {
   return `<code>${escapeHtml(text.replace(/\s*[\r\n]+\s*/g, ' '))}</code>`
-}
-
-/** `2026-01-01 10:02 UTC`, or undefined for a date Kestra did not give. */
-export function shownDate(iso: string | undefined): string | undefined {
-  if (!iso) return undefined
-  const time = Date.parse(iso)
-  if (Number.isNaN(time)) return undefined
-  return `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`
 }
 
 /** `flow company.team.solo — edited in Kestra, revision 3, saved 2026-01-01 10:02 UTC`, as HTML. */

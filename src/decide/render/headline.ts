@@ -4,6 +4,7 @@ import { deletionsText } from './deletions.js'
 import type { Finding } from '../../model/finding.js'
 import { escapeText, commitText } from '../../model/markdown/escape.js'
 import type { ReportInput } from './input.js'
+import { findingCounts } from '../validate/verdict.js'
 
 export function countsText(counts: PlanCounts): string {
   const parts = [
@@ -15,12 +16,6 @@ export function countsText(counts: PlanCounts): string {
   if (counts.orphaned > 0) parts.push(`${counts.orphaned} orphaned`)
   if (counts.drifted > 0) parts.push(`${counts.drifted} drifted`)
   return parts.join(', ')
-}
-
-export function findingCounts(findings: readonly Finding[]): Record<Finding['severity'], number> {
-  const counts = { error: 0, warning: 0, notice: 0 }
-  for (const f of findings) counts[f.severity]++
-  return counts
 }
 
 export function plural(n: number, word: string): string {

@@ -1,4 +1,4 @@
-import { changePieces, driftPieces, type Detail } from './changes.js'
+import { changePieces, driftPieces, type ChangesOptions, type Detail } from './changes.js'
 import { upgradeSection } from './upgrade.js'
 import { invalidCounts } from './resource.js'
 import { fitPieces, utf16Length, type Piece } from './fit.js'
@@ -18,7 +18,6 @@ export { upsertDeployedSection } from './deployed.js'
 const COMMENT_BUDGET = 60_000
 
 const SUMMARY_POINTER = '> [!NOTE]\n> The full plan is in the job summary of this run.'
-const DIFF_DROPPED = 'Diff omitted: see the job summary.'
 
 /** GitHub rejects job summaries over 1 MiB. */
 const SUMMARY_BUDGET_BYTES = 1_048_576
@@ -44,12 +43,13 @@ export function renderComment(input: CommentInput): string {
       ...(deletions ? [deletions] : []),
       ...noteLines(input.notes)
     ],
-    findingsShare: plan ? 0.4 : 0.9,
-    findingsOmittedWhere: 'see the job summary',
+    findings: [plan ? 0.4 : 0.9, 'see the job summary'],
     pointer: SUMMARY_POINTER,
-    omittedNote: DIFF_DROPPED,
-    listUnchanged: false,
-    countsOmittedNote: 'Too many namespaces changed to list here: see the job summary.',
+    changes: {
+      omittedNote: 'Diff omitted: see the job summary.',
+      listUnchanged: false,
+      countsOmittedNote: 'Too many namespaces changed to list here: see the job summary.'
+    },
     footer: (plan, detail) => {
       // A comment that has to drop detail records the settings but not the changes.
       const {
@@ -87,12 +87,13 @@ export function renderSummary(input: SummaryInput): string {
       ...noteLines(input.notes),
       ...(plan ? [countsTable(plan, input.kinds)] : [])
     ],
-    findingsShare: plan ? 0.5 : 0.95,
-    findingsOmittedWhere: 'the summary is limited to 1 MiB; the plan file lists them all',
+    findings: [plan ? 0.5 : 0.95, 'the summary is limited to 1 MiB; the plan file lists them all'],
     pointer: TRIMMED_NOTE,
-    omittedNote: 'Diff omitted to keep the job summary within its size limit.',
-    listUnchanged: true,
-    countsOmittedNote: 'Too many namespaces changed to list here.',
+    changes: {
+      omittedNote: 'Diff omitted to keep the job summary within its size limit.',
+      listUnchanged: true,
+      countsOmittedNote: 'Too many namespaces changed to list here.'
+    },
     footer: (plan) => [`Plan fingerprint: \`${plan.fingerprint}\``],
     minimal: [title(input), TRIMMED_NOTE]
   })
@@ -103,14 +104,11 @@ interface Channel {
   budget: number
   measure: (text: string) => number
   head: string[]
-  /** The part of the budget the findings may take. */
-  findingsShare: number
-  findingsOmittedWhere: string
+  /** The part of the budget the findings may take, and where those left out are. */
+  findings: [share: number, omittedWhere: string]
   /** Said above the changes once detail was dropped. */
   pointer: string
-  omittedNote: string
-  listUnchanged: boolean
-  countsOmittedNote: string
+  changes: Pick<ChangesOptions, 'omittedNote' | 'listUnchanged' | 'countsOmittedNote'>
   footer(plan: Plan, detail: Detail | 'minimal'): string[]
   /** What is shown when nothing else fits, above the footer. */
   minimal: string[]
@@ -122,9 +120,9 @@ function fitReport(input: ReportInput, channel: Channel): string {
   const head: Piece[] = [...channel.head]
   const findings = findingsSection(
     input.findings,
-    Math.floor(channel.budget * channel.findingsShare),
+    Math.floor(channel.budget * channel.findings[0]),
     channel.measure,
-    channel.findingsOmittedWhere,
+    channel.findings[1],
     sourceLink(input)
   )
   if (findings) head.push(findings)
@@ -140,9 +138,7 @@ function fitReport(input: ReportInput, channel: Channel): string {
       ...changePieces(plan, {
         detail,
         invalid,
-        omittedNote: channel.omittedNote,
-        listUnchanged: channel.listUnchanged,
-        countsOmittedNote: channel.countsOmittedNote,
+        ...channel.changes,
         kestraUi: input.kestraUi,
         kinds: input.kinds
       }),
