@@ -1,5 +1,4 @@
 import type { RemoteFile, RemoteFlow } from './kestra.js'
-import type { FileContentSummary } from './plan.js'
 import { summaryOf, type ContentSummary } from './content.js'
 
 /** A flow the repository holds at the planned commit. */
@@ -30,7 +29,7 @@ export interface DesiredFile {
 export interface ServerFile {
   /** Starts with '/'. */
   path: string
-  summary: FileContentSummary
+  summary: ContentSummary
   /** The content, kept only when the repository's copy differs or is missing: what a diff shows. */
   bytes?: Uint8Array
   /** Its export entry's digest (`RemoteFile.digest`), when the run uses or records content facts. */
@@ -86,7 +85,7 @@ export interface DiffLimits {
 export function serverFile(
   path: string,
   file: Pick<RemoteFile, 'size' | 'bytes' | 'digest'>,
-  keepBytes: (summary: FileContentSummary) => boolean,
+  keepBytes: (summary: ContentSummary) => boolean,
   facts?: { known?: ReadonlyMap<string, ContentSummary> }
 ): ServerFile {
   const digest = facts ? file.digest?.() : undefined

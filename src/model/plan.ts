@@ -1,3 +1,5 @@
+import type { ContentSummary } from './content.js'
+
 export type PlanAction = 'create' | 'update' | 'delete' | 'orphaned' | 'unchanged'
 
 /** What every kind's change holds; a kind's change type extends it (docs/kinds.md). */
@@ -96,18 +98,12 @@ export interface TriggerChange {
   nextRun?: string
 }
 
-export interface FileContentSummary {
-  sha256: string
-  size: number
-  binary: boolean
-}
-
 export interface FileChange extends ChangeBase {
   kind: 'file'
   /** Starts with '/'. */
   path: string
-  desired?: FileContentSummary
-  current?: FileContentSummary
+  desired?: ContentSummary
+  current?: ContentSummary
   /**
    * The server's bytes as planned (update/delete): what a rollback puts back
    * (docs/rollback.md#what-is-restored-and-in-which-order).
