@@ -26,7 +26,7 @@ import { driftPullBody, driftPullTitle } from '../decide/drift/pull-request-body
 import { driftTree, withoutIgnored } from '../decide/drift/pull-request-tree.js'
 import { ignoredPaths, readCommitPaths, readServerFiles } from '../gather/read-drift.js'
 import { readBackOf } from '../gather/repo/read-back.js'
-import type { ShownDrift } from '../decide/drift/shown-drift.js'
+import type { ShownDrift } from '../decide/drift/reports.js'
 import { applyMode } from './apply-mode.js'
 import type { Checked } from './check.js'
 import { runUrl } from './plan-mode.js'

@@ -11,7 +11,7 @@ import {
   kestraText,
   type DriftTarget,
   type ShownDrift
-} from './shown-drift.js'
+} from './reports.js'
 
 /** Room kept under GitHub's body limit for the marker, the last-checked line and the run link. */
 const ISSUE_BUDGET = COMMENT_LIMIT - 2_000

@@ -10,7 +10,7 @@ import {
   headText,
   kestraText,
   type DriftTarget
-} from './shown-drift.js'
+} from './reports.js'
 
 interface DriftPullInput extends DriftTarget {
   writes: TreeWrite[]
