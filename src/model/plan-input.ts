@@ -12,15 +12,12 @@ export interface DesiredFlow {
 }
 
 /** A namespace file the repository holds at the planned commit. */
-export interface DesiredFile {
+export interface DesiredFile extends ContentSummary {
   namespace: string
   /** Path in the namespace's storage, starting with '/'. */
   path: string
   /** The content, unless the server holds the same (no diff can need it then). */
   bytes?: Uint8Array
-  sha256: string
-  size: number
-  binary: boolean
   /** Workspace-relative path of the repository file. */
   file: string
 }

@@ -1,4 +1,6 @@
 import type { ContentSummary } from './content.js'
+import type { NameReference } from './names.js'
+import type { FlowReference } from './references.js'
 
 export type PlanAction = 'create' | 'update' | 'delete' | 'orphaned' | 'unchanged'
 
@@ -59,10 +61,7 @@ interface FlowReview {
   unfinished?: UnfinishedExecution[]
 }
 
-export interface MissingName {
-  kind: 'secret' | 'kv'
-  name: string
-}
+export type MissingName = Pick<NameReference, 'kind' | 'name'>
 
 export interface UnfinishedExecution {
   id: string
@@ -85,7 +84,7 @@ export interface FlowImpact {
 export interface FlowCaller {
   namespace: string
   id: string
-  via: 'subflow' | 'foreach' | 'flow-trigger'
+  via: Extract<FlowReference, { kind: 'flow' }>['via']
   /** The caller is on the server only (the repository does not hold it). */
   serverOnly: boolean
   /** How its call no longer fits the flow's new inputs (docs/caught-at-review.md#subflow-contracts). */
