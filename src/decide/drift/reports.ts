@@ -13,7 +13,7 @@ const KIND_TEXT: Record<DriftKind, string> = {
 }
 
 /** What both drift reports are about: the server, the default branch's head, the drifted resources. */
-export interface DriftTarget {
+interface DriftTarget {
   commentKey: string
   server: string
   tenant: string
@@ -24,12 +24,12 @@ export interface DriftTarget {
 }
 
 /** `Kestra at <server> (tenant main)`, as HTML. */
-export function kestraText(target: Pick<DriftTarget, 'server' | 'tenant'>): string {
+function kestraText(target: Pick<DriftTarget, 'server' | 'tenant'>): string {
   return `Kestra at ${escapeText(target.server)} (tenant ${escapeText(target.tenant)})`
 }
 
 /** `main at abc1234`, as HTML. */
-export function headText(target: Pick<DriftTarget, 'branch' | 'commit'>): string {
+function headText(target: Pick<DriftTarget, 'branch' | 'commit'>): string {
   return `${codeName(target.branch)} at ${codeName(target.commit.slice(0, 7))}`
 }
 
@@ -51,7 +51,7 @@ export function codeName(text: string): string {
 }
 
 /** `flow company.team.solo — edited in Kestra, revision 3, saved 2026-01-01 10:02 UTC`, as HTML. */
-export function driftLine(item: ShownDrift): string {
+function driftLine(item: ShownDrift): string {
   const parts = [KIND_TEXT[item.kind]]
   if (item.revision !== undefined && item.kind !== 'deleted-in-kestra') {
     parts.push(`revision ${item.revision}`)
@@ -64,7 +64,7 @@ export function driftLine(item: ShownDrift): string {
 }
 
 /** One drifted resource with its diff from Git to Kestra, folded; `reduced` drops the diff. */
-export function driftDetails(item: ShownDrift, reducedNote?: string): string {
+function driftDetails(item: ShownDrift, reducedNote?: string): string {
   const body =
     reducedNote ??
     (item.diff !== undefined
@@ -78,7 +78,7 @@ export function driftDetails(item: ShownDrift, reducedNote?: string): string {
 }
 
 /** Kestra keeps when a revision was saved, never who saved it (docs/kestra.md#who-changed-a-flow-and-when). */
-export const AUTHOR_NOTE =
+const AUTHOR_NOTE =
   'Kestra records when a flow revision was saved, not who saved it: look in Kestra Enterprise’s audit log for the user.'
 
 /** The label every drift issue carries: how a run lists them (docs/drift.md#the-drift-issue). */
@@ -90,7 +90,7 @@ export function driftMarker(commentKey: string): string {
 }
 
 /** First line of the drift pull request's body. */
-export function driftPullMarker(commentKey: string): string {
+function driftPullMarker(commentKey: string): string {
   return commentMarker(commentKey).replace('<!-- kestra-gitops:', '<!-- kestra-gitops-drift-pr:')
 }
 
