@@ -2,7 +2,7 @@ import { changePieces, driftPieces, type ChangesOptions, type Detail } from './c
 import { upgradeSection } from './upgrade.js'
 import { invalidCounts } from './resource.js'
 import { fitPieces, utf16Length, type Piece } from './fit.js'
-import { findingsSection, sourceLink } from './findings.js'
+import { findingsSection } from './findings.js'
 import { deletionLine, noteLines, title, verdictAndTarget } from './headline.js'
 import type { CommentInput, ReportInput, SummaryInput } from './input.js'
 import type { Plan, PlanCounts } from '../../model/plan.js'
@@ -123,7 +123,7 @@ function fitReport(input: ReportInput, channel: Channel): string {
     Math.floor(channel.budget * channel.findings[0]),
     channel.measure,
     channel.findings[1],
-    sourceLink(input)
+    input
   )
   if (findings) head.push(findings)
   const upgrade = upgradeSection(input.upgrade)
