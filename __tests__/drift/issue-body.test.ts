@@ -5,8 +5,12 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { driftIssueBody, type DriftReportInput } from '../../src/decide/drift/issue-body.js'
-import { codeName, type ShownDrift } from '../../src/decide/drift/shown-drift.js'
+import {
+  codeName,
+  driftIssueBody,
+  type DriftReportInput,
+  type ShownDrift
+} from '../../src/decide/drift/reports.js'
 import { COMMENT_LIMIT } from '../../src/model/markdown/comment-markers.js'
 import { countOf, nodesOf, parseMarkdown } from '../render/fixtures.js'
 import { runs } from '../../test-support/property-runs.js'

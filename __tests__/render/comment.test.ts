@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Plan } from '../../src/model/plan.js'
 import { resourceName } from '../../src/model/plan.js'
-import { renderComment } from '../../src/decide/render/comment.js'
+import { renderComment } from '../../src/decide/render/report.js'
 import type { CommentInput } from '../../src/decide/render/input.js'
 import { readPlanMarker } from '../../src/model/markdown/comment-markers.js'
 import { isWrite as isWritten } from '../../src/model/plan.js'

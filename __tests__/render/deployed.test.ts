@@ -1,6 +1,6 @@
 import { DRIFT_CONSEQUENCE } from '../../src/decide/render/changes.js'
 import { describe, expect, it } from 'vitest'
-import { renderComment } from '../../src/decide/render/comment.js'
+import { renderComment } from '../../src/decide/render/report.js'
 import { upsertDeployedSection } from '../../src/decide/render/deployed.js'
 import { readPlanMarker } from '../../src/model/markdown/comment-markers.js'
 import { bigPlan, COMMIT, countOf, mixedPlan, nodesOf, parseMarkdown } from './fixtures.js'

@@ -3,12 +3,11 @@
  * resources, linked findings, readable hierarchy.
  */
 import { describe, expect, it } from 'vitest'
-import { renderComment } from '../../src/decide/render/comment.js'
+import { renderComment, renderSummary } from '../../src/decide/render/report.js'
 import { escapeTextWithCode, markdownTable } from '../../src/model/markdown/escape.js'
 import { repositoryUrl } from '../../src/decide/render/findings.js'
 import { deployTitle, withHeadline } from '../../src/decide/render/headline.js'
 import type { CommentInput } from '../../src/decide/render/input.js'
-import { renderSummary } from '../../src/decide/render/summary.js'
 import { COMMIT, countOf, FINDINGS, mixedPlan, nodesOf, parseMarkdown } from './fixtures.js'
 import { DECIDE_KINDS } from '../../src/kinds/index.js'
 

@@ -7,9 +7,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { buildPlan } from '../../src/decide/plan/build.js'
-import { renderComment } from '../../src/decide/render/comment.js'
+import { renderComment, renderSummary } from '../../src/decide/render/report.js'
 import { renderedReport, type CommentInput } from '../../src/decide/render/input.js'
-import { renderSummary } from '../../src/decide/render/summary.js'
 import { DECIDE_KINDS } from '../../src/kinds/index.js'
 import {
   desiredFile,

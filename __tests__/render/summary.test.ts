@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { countPlan, resourceName, type ResourceChange } from '../../src/model/plan.js'
-import { renderSummary } from '../../src/decide/render/summary.js'
+import { renderSummary } from '../../src/decide/render/report.js'
 import type { SummaryInput } from '../../src/decide/render/input.js'
 import {
   bigPlan,

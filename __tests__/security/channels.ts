@@ -3,9 +3,8 @@
  * a finding, a diff line): what each would write, through the output edge, in its final bytes. For the unit
  * properties; the end-to-end ones run the bundle.
  */
-import { renderComment } from '../../src/decide/render/comment.js'
+import { renderComment, renderSummary } from '../../src/decide/render/report.js'
 import type { ReportInput } from '../../src/decide/render/input.js'
-import { renderSummary } from '../../src/decide/render/summary.js'
 import { planJson } from '../../src/decide/plan/plan-json.js'
 import { reportText } from '../../src/cli/plan-text.js'
 import { actionReporter } from '../../src/report/action-reporter.js'

@@ -6,7 +6,7 @@ import {
   markdownTable,
   type Column,
   commitText,
-  readableUtc
+  shownDate
 } from '../model/markdown/escape.js'
 import {
   NOT_APPLIED,
@@ -30,7 +30,7 @@ interface ReceiptMeta {
 
 /** Markdown for the job summary and the PR comment's "Deployed" section. */
 export function renderReceipt(result: DeployResult, meta: ReceiptMeta): string {
-  const target = `commit ${commitText(meta.commit, meta.repositoryUrl)} to ${escapeText(meta.server)} (tenant ${escapeText(meta.tenant)}) at ${readableUtc(meta.time)}`
+  const target = `commit ${commitText(meta.commit, meta.repositoryUrl)} to ${escapeText(meta.server)} (tenant ${escapeText(meta.tenant)}) at ${shownDate(meta.time) ?? escapeText(meta.time)}`
   const out: string[] = []
   if (result.status === 'refused') {
     out.push(`Not deployed: ${target}. ${escapeText(result.refusal ?? '')}`)

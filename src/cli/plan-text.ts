@@ -1,6 +1,11 @@
 import { resourceName, type Plan, type ResourceChange } from '../model/plan.js'
-import { countsText, plural, tallyText, validationFailed } from '../decide/render/headline.js'
-import { deletionsText } from '../decide/render/deletions.js'
+import {
+  countsText,
+  deletionsText,
+  plural,
+  tallyText,
+  validationFailed
+} from '../decide/render/headline.js'
 import type { ReportInput } from '../decide/render/input.js'
 import {
   invalidCounts,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { errorMessage } from '../model/errors.js'
 import { clientForSettings, settingsTarget, type KestraClient } from '../kestra/client.js'
-import { renderComment, upsertDeployedSection } from '../decide/render/comment.js'
+import { renderComment, upsertDeployedSection } from '../decide/render/report.js'
 import { countsText, deployTitle, tallyText } from '../decide/render/headline.js'
 import { planDocument } from '../decide/render/plan-document.js'
 import { outcomeCounts } from '../model/result.js'
@@ -19,7 +19,7 @@ import { inert, palette, wantsColour, type Palette } from '../report/terminal-st
 import { LOADING, VALIDATION } from '../run/check.js'
 import type { RunOutcome } from '../run/execute.js'
 import { executeWithEnvironments } from '../run/preview.js'
-import { failureMessage, tally } from '../decide/validate/verdict.js'
+import { failureMessage, findingCounts } from '../decide/validate/verdict.js'
 import { credentialsFrom } from '../report/redact/credentials.js'
 import { bounded, LOG_LINE_BYTES, OutputEdge } from '../report/output-edge.js'
 import { publicNames } from '../report/public-names.js'
@@ -359,8 +359,7 @@ function upgradeCheckResult(
 function cliFailure(outcome: RunOutcome): string {
   const { findings, failOn = 'error' } = outcome.report
   if (outcome.failure !== failureMessage(findings, failOn)) return outcome.failure ?? ''
-  const { errors } = tally(findings)
-  return errors > 0
+  return findingCounts(findings).error > 0
     ? `Validation found ${tallyText(findings)}: fix the errors and run again.`
     : `Validation found ${tallyText(findings)} and --fail-on is warning.`
 }

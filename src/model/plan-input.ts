@@ -1,5 +1,4 @@
 import type { RemoteFile, RemoteFlow } from './kestra.js'
-import type { FileContentSummary } from './plan.js'
 import { summaryOf, type ContentSummary } from './content.js'
 
 /** A flow the repository holds at the planned commit. */
@@ -13,15 +12,12 @@ export interface DesiredFlow {
 }
 
 /** A namespace file the repository holds at the planned commit. */
-export interface DesiredFile {
+export interface DesiredFile extends ContentSummary {
   namespace: string
   /** Path in the namespace's storage, starting with '/'. */
   path: string
   /** The content, unless the server holds the same (no diff can need it then). */
   bytes?: Uint8Array
-  sha256: string
-  size: number
-  binary: boolean
   /** Workspace-relative path of the repository file. */
   file: string
 }
@@ -30,7 +26,7 @@ export interface DesiredFile {
 export interface ServerFile {
   /** Starts with '/'. */
   path: string
-  summary: FileContentSummary
+  summary: ContentSummary
   /** The content, kept only when the repository's copy differs or is missing: what a diff shows. */
   bytes?: Uint8Array
   /** Its export entry's digest (`RemoteFile.digest`), when the run uses or records content facts. */
@@ -86,7 +82,7 @@ export interface DiffLimits {
 export function serverFile(
   path: string,
   file: Pick<RemoteFile, 'size' | 'bytes' | 'digest'>,
-  keepBytes: (summary: FileContentSummary) => boolean,
+  keepBytes: (summary: ContentSummary) => boolean,
   facts?: { known?: ReadonlyMap<string, ContentSummary> }
 ): ServerFile {
   const digest = facts ? file.digest?.() : undefined

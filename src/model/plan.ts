@@ -1,3 +1,7 @@
+import type { ContentSummary } from './content.js'
+import type { NameReference } from './names.js'
+import type { FlowReference } from './references.js'
+
 export type PlanAction = 'create' | 'update' | 'delete' | 'orphaned' | 'unchanged'
 
 /** What every kind's change holds; a kind's change type extends it (docs/kinds.md). */
@@ -57,10 +61,7 @@ interface FlowReview {
   unfinished?: UnfinishedExecution[]
 }
 
-export interface MissingName {
-  kind: 'secret' | 'kv'
-  name: string
-}
+export type MissingName = Pick<NameReference, 'kind' | 'name'>
 
 export interface UnfinishedExecution {
   id: string
@@ -83,7 +84,7 @@ export interface FlowImpact {
 export interface FlowCaller {
   namespace: string
   id: string
-  via: 'subflow' | 'foreach' | 'flow-trigger'
+  via: Extract<FlowReference, { kind: 'flow' }>['via']
   /** The caller is on the server only (the repository does not hold it). */
   serverOnly: boolean
   /** How its call no longer fits the flow's new inputs (docs/caught-at-review.md#subflow-contracts). */
@@ -96,18 +97,12 @@ export interface TriggerChange {
   nextRun?: string
 }
 
-export interface FileContentSummary {
-  sha256: string
-  size: number
-  binary: boolean
-}
-
 export interface FileChange extends ChangeBase {
   kind: 'file'
   /** Starts with '/'. */
   path: string
-  desired?: FileContentSummary
-  current?: FileContentSummary
+  desired?: ContentSummary
+  current?: ContentSummary
   /**
    * The server's bytes as planned (update/delete): what a rollback puts back
    * (docs/rollback.md#what-is-restored-and-in-which-order).

@@ -1,6 +1,8 @@
 import type { Document, LineCounter } from 'yaml'
 import type { Layout } from './settings.js'
 import { NAMESPACE_PATTERN } from './namespaces.js'
+import type { ContentSummary } from './content.js'
+import type { Severity } from './finding.js'
 
 /** 1-based line and column in a file. */
 export interface Position {
@@ -38,7 +40,7 @@ export interface FlowFile {
 }
 
 /** One namespace file found in the repository. */
-export interface NamespaceFileEntry {
+export interface NamespaceFileEntry extends ContentSummary {
   /** Source path relative to the workspace, '/'-separated. */
   file: string
   /** Path relative to the `root` input. */
@@ -46,9 +48,6 @@ export interface NamespaceFileEntry {
   namespace: string
   /** Path in Kestra's namespace storage, starting with '/'. */
   path: string
-  size: number
-  sha256: string
-  binary: boolean
   /** The entry is a symbolic link (its target is never followed outside `root`). */
   symlink: boolean
   /** For a symlink: it resolves outside `root` (or is dangling, or loops). */
@@ -84,7 +83,7 @@ export interface RepoModel {
 }
 
 export interface ReadProblem {
-  severity: 'error' | 'warning' | 'notice'
+  severity: Severity
   file: string
   line?: number
   message: string

@@ -1,8 +1,18 @@
 import { isWrite, type ResourceChange } from './plan.js'
 import type { CommitMarker } from './commit-marker.js'
 
-export type ResourceOutcome =
-  'created' | 'updated' | 'deleted' | 'unchanged' | 'conflict' | 'failed' | 'skipped'
+/** In the order a tally names them. */
+const OUTCOMES = [
+  'created',
+  'updated',
+  'deleted',
+  'unchanged',
+  'conflict',
+  'failed',
+  'skipped'
+] as const
+
+export type ResourceOutcome = (typeof OUTCOMES)[number]
 
 export interface ResourceResult {
   change: ResourceChange
@@ -54,26 +64,10 @@ export function deployStatus(resources: ResourceResult[]): DeployStatus {
   return resources.some((r) => WRITTEN.has(r.result)) ? 'applied' : 'nothing-to-do'
 }
 
-/** `2 created, 1 updated, 4 unchanged`: written resources by outcome, the others as unchanged. */
+/** `2 created, 1 updated, 4 unchanged`: written resources by outcome, the others (orphans aside) as unchanged. */
 export function outcomeCounts(resources: readonly ResourceResult[]): string[] {
-  const totals = tally(resources.filter((r) => isWrite(r.change)))
-  const kept = resources.filter((r) => !isWrite(r.change) && r.change.action !== 'orphaned').length
-  const count = (o: string) => (totals.get(o) ?? 0) + (o === 'unchanged' ? kept : 0)
-  return OUTCOME_ORDER.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`)
-}
-
-const OUTCOME_ORDER = [
-  'created',
-  'updated',
-  'deleted',
-  'unchanged',
-  'conflict',
-  'failed',
-  'skipped'
-]
-
-function tally(rows: ResourceResult[]): Map<string, number> {
-  const totals = new Map<string, number>()
-  for (const { result } of rows) totals.set(result, (totals.get(result) ?? 0) + 1)
-  return totals
+  const outcome = ({ change, result }: ResourceResult) =>
+    isWrite(change) ? result : change.action === 'orphaned' ? undefined : 'unchanged'
+  const count = (o: ResourceOutcome) => resources.filter((r) => outcome(r) === o).length
+  return OUTCOMES.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`)
 }

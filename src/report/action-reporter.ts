@@ -31,11 +31,13 @@ export function actionReporter(log: RunnerLog): Reporter {
         log.info(`  ${findingLine(finding, palette(false)).replace(/\s*[\r\n]+\s*/g, ' ')}`)
       }
       for (const finding of annotated) {
-        const { title, file, startLine, endLine, startColumn, endColumn } =
-          annotationProperties(finding)
+        const { rule, file, line, endLine, column, endColumn } = finding
+        // A column range only on one line, as GitHub reads it.
+        const columns = (endLine === undefined || endLine === line) && column !== undefined
+        const where = columns ? { col: column, endColumn } : {}
         log.command(
           finding.severity,
-          { title, file, line: startLine, endLine, col: startColumn, endColumn },
+          { title: `kestra-gitops: ${rule}`, file, line, endLine, ...where },
           finding.message
         )
       }
@@ -54,24 +56,4 @@ const ANNOTATIONS_PER_SEVERITY = 10
 function selectAnnotations(findings: Finding[]): Finding[] {
   const shown: Record<Severity, number> = { error: 0, warning: 0, notice: 0 }
   return findings.filter((f) => shown[f.severity]++ < ANNOTATIONS_PER_SEVERITY)
-}
-
-function annotationProperties(finding: Finding): {
-  title: string
-  file: string
-  startLine: number
-  startColumn?: number
-  endLine?: number
-  endColumn?: number
-} {
-  const sameLine = finding.endLine === undefined || finding.endLine === finding.line
-  return {
-    title: `kestra-gitops: ${finding.rule}`,
-    file: finding.file,
-    startLine: finding.line,
-    endLine: finding.endLine,
-    ...(sameLine && finding.column !== undefined
-      ? { startColumn: finding.column, endColumn: finding.endColumn }
-      : {})
-  }
 }

@@ -1,10 +1,7 @@
 import type { PlanCounts } from '../model/plan.js'
 import type { Reporter } from './reporter.js'
 
-export function setCountOutputs(
-  reporter: Reporter,
-  counts: Pick<PlanCounts, 'create' | 'update' | 'delete' | 'unchanged' | 'orphaned' | 'drifted'>
-): void {
+export function setCountOutputs(reporter: Reporter, counts: PlanCounts): void {
   reporter.setOutput('created', counts.create)
   reporter.setOutput('updated', counts.update)
   reporter.setOutput('deleted', counts.delete)

@@ -10,23 +10,22 @@ import { remainingDrift, type RevertOutcome } from '../decide/drift/after-revert
 import { driftedResources } from '../decide/drift/drifted.js'
 import type { DriftedResource } from '../model/drift.js'
 import {
-  driftGoneComment,
-  driftIssueBody,
-  driftSummarySection,
-  driftTitle,
-  type DriftReportInput
-} from '../decide/drift/issue-body.js'
-import {
   DRIFT_LABEL,
   driftBranch,
   driftCommitTrailer,
-  driftMarker
-} from '../decide/drift/markers.js'
-import { driftPullBody, driftPullTitle } from '../decide/drift/pull-request-body.js'
+  driftGoneComment,
+  driftIssueBody,
+  driftMarker,
+  driftPullBody,
+  driftPullTitle,
+  driftSummarySection,
+  driftTitle,
+  type DriftReportInput,
+  type ShownDrift
+} from '../decide/drift/reports.js'
 import { driftTree, withoutIgnored } from '../decide/drift/pull-request-tree.js'
 import { ignoredPaths, readCommitPaths, readServerFiles } from '../gather/read-drift.js'
 import { readBackOf } from '../gather/repo/read-back.js'
-import type { ShownDrift } from '../decide/drift/shown-drift.js'
 import { applyMode } from './apply-mode.js'
 import type { Checked } from './check.js'
 import { runUrl } from './plan-mode.js'

@@ -3,7 +3,7 @@ import { DeployError, errorMessage } from '../model/errors.js'
 import type { KestraServer } from '../kestra/api.js'
 import { repositoryUrl } from '../decide/render/findings.js'
 import type { ReportInput } from '../decide/render/input.js'
-import { renderSummary } from '../decide/render/summary.js'
+import { renderSummary } from '../decide/render/report.js'
 import type { Mode, Settings } from '../model/settings.js'
 import type { Target, Work } from '../model/target.js'
 import { compareFindings, type Finding } from '../model/finding.js'
@@ -13,7 +13,7 @@ import { driftBranchOf } from '../gather/read-drift.js'
 import { driftMode } from './drift-mode.js'
 import { check, type Checked } from './check.js'
 import type { RunReads } from '../gather/gather.js'
-import { failureMessage, tally } from '../decide/validate/verdict.js'
+import { failureMessage, findingCounts } from '../decide/validate/verdict.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { planMode } from './plan-mode.js'
 import { everyFlowsNames } from './review.js'
@@ -154,9 +154,9 @@ function published(
 ): string | undefined {
   const { reporter } = ports
   reporter.annotate(findings.filter((finding) => !checked.findings.includes(finding)))
-  const counts = tally(findings)
-  reporter.setOutput('errors', counts.errors)
-  reporter.setOutput('warnings', counts.warnings)
+  const counts = findingCounts(findings)
+  reporter.setOutput('errors', counts.error)
+  reporter.setOutput('warnings', counts.warning)
   return failureMessage(findings, settings.failOn)
 }
 

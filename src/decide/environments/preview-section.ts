@@ -1,5 +1,5 @@
 import { escapeText, linkTarget } from '../../model/markdown/escape.js'
-import { isRunLine } from '../../model/markdown/comment-markers.js'
+import { beforeRunLine } from '../../model/markdown/comment-markers.js'
 
 const START = '<!-- kestra-gitops-preview -->'
 const END = '<!-- /kestra-gitops-preview -->'
@@ -68,10 +68,5 @@ export function upsertPreviewSection(body: string, section: string): string {
   if (start >= 0 && end > start) {
     plain = plain.slice(0, start) + plain.slice(end + END.length + 1)
   }
-  const lines = plain.split('\n')
-  const after = isRunLine(lines.at(-1) ?? '') ? [lines.pop()!] : []
-  while (lines.length > 1 && lines.at(-1) === '') lines.pop()
-  return [...lines, '', START, section.trim(), END, ...(after.length ? ['', ...after] : [])].join(
-    '\n'
-  )
+  return beforeRunLine(plain, [START, section.trim(), END])
 }

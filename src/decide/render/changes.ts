@@ -12,7 +12,7 @@ import type { DecideKind } from '../kind.js'
  */
 export type Detail = 'diffs' | 'lines' | 'counts'
 
-interface ChangesOptions {
+export interface ChangesOptions {
   detail: Detail
   omittedNote: string
   /** List unchanged resources by name (job summary) rather than only count them. */

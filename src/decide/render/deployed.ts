@@ -1,10 +1,10 @@
 import { withHeadline } from './headline.js'
 import { DRIFT_CONSEQUENCE } from './changes.js'
 import {
+  beforeRunLine,
   COMMENT_LIMIT,
   DEPLOYED_END,
-  DEPLOYED_START,
-  isRunLine
+  DEPLOYED_START
 } from '../../model/markdown/comment-markers.js'
 import { scanLines } from '../../model/markdown/fence.js'
 
@@ -25,22 +25,9 @@ export function upsertDeployedSection(
   headline: string
 ): string {
   const plain = pastDrift(withoutDeployedSection(body.replace(/\r\n?/g, '\n')))
-  const lines = withHeadline(plain, headline).split('\n')
-  const after = isRunLine(lines.at(-1) ?? '') ? [lines.pop()!] : []
-  const before = lines
-  while (before.length > 1 && before[before.length - 1] === '') before.pop()
+  const before = withHeadline(plain, headline)
   const build = (content: string) =>
-    [
-      ...before,
-      '',
-      DEPLOYED_START,
-      DEPLOYED_HEADING,
-      '',
-      content,
-      '',
-      DEPLOYED_END,
-      ...(after.length ? ['', ...after] : [])
-    ].join('\n')
+    beforeRunLine(before, [DEPLOYED_START, DEPLOYED_HEADING, '', content, '', DEPLOYED_END])
   const content = deployedMarkdown.replace(/\r\n?/g, '\n').trim()
   const full = build(content)
   if (full.length <= COMMENT_LIMIT) return full

@@ -8,22 +8,8 @@ const SEVERITY_LABEL: Record<Finding['severity'], string> = {
   notice: 'ℹ️ notice'
 }
 
-function sortFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort(
-    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareFindings(a, b)
-  )
-}
-
-interface SourceLink {
-  repositoryUrl: string
-  commit: string
-}
-
-export function sourceLink(input: ReportInput): SourceLink | undefined {
-  return input.repositoryUrl && input.commit
-    ? { repositoryUrl: input.repositoryUrl, commit: input.commit }
-    : undefined
-}
+/** Where findings link to their line: the repository at the commit, when both are known. */
+type SourceLink = Pick<ReportInput, 'repositoryUrl' | 'commit'>
 
 /**
  * The findings as a table, cut to `maxSize` (as measured) when too long: the rows that fit,
@@ -38,7 +24,9 @@ export function findingsSection(
 ): string | undefined {
   if (findings.length === 0) return undefined
   const head = '#### Validation findings\n\n| Severity | Location | Message |\n| --- | --- | --- |'
-  const sorted = sortFindings(findings)
+  const sorted = [...findings].sort(
+    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareFindings(a, b)
+  )
   const rows: string[] = []
   let size = measure(head)
   const reserve = measure(omittedNote(sorted.length, omittedWhere)) + 2
@@ -63,7 +51,7 @@ function location(f: Finding, source: SourceLink | undefined): string {
   // A finding about a flow that only the server holds has no file to point at.
   if (f.file === '') return 'Kestra (server only)'
   const text = escapeText(`${f.file}:${f.line}`)
-  if (!source) return text
+  if (!source?.repositoryUrl || !source.commit) return text
   return `[${text}](${source.repositoryUrl}/blob/${urlPart(source.commit)}/${f.file.split('/').map(urlPart).join('/')}#L${f.line})`
 }
 

@@ -1,9 +1,9 @@
 import type { DeployStatus } from '../../model/result.js'
-import type { Plan, PlanCounts } from '../../model/plan.js'
-import { deletionsText } from './deletions.js'
+import { resourceName, type Plan, type PlanCounts } from '../../model/plan.js'
 import type { Finding } from '../../model/finding.js'
 import { escapeText, commitText } from '../../model/markdown/escape.js'
 import type { ReportInput } from './input.js'
+import { findingCounts } from '../validate/verdict.js'
 
 export function countsText(counts: PlanCounts): string {
   const parts = [
@@ -15,12 +15,6 @@ export function countsText(counts: PlanCounts): string {
   if (counts.orphaned > 0) parts.push(`${counts.orphaned} orphaned`)
   if (counts.drifted > 0) parts.push(`${counts.drifted} drifted`)
   return parts.join(', ')
-}
-
-export function findingCounts(findings: readonly Finding[]): Record<Finding['severity'], number> {
-  const counts = { error: 0, warning: 0, notice: 0 }
-  for (const f of findings) counts[f.severity]++
-  return counts
 }
 
 export function plural(n: number, word: string): string {
@@ -133,4 +127,29 @@ export function noteLines(notes: readonly string[] | undefined): string[] {
 
 export function unfinishedText(executions: readonly unknown[]): string {
   return `${plural(executions.length, 'execution')} not finished`
+}
+
+/** How many deletions the line under the headline names (docs/comment.md#deletions). */
+const NAMED = 10
+
+export function deletionNames(plan: Plan): string[] {
+  return plan.resources
+    .filter((r) => r.action === 'delete')
+    .map((r) => `${r.kind} ${resourceName(r)}`)
+}
+
+/**
+ * What the line under the headline says of the plan's deletions, in plain text (the caller escapes it):
+ * how many of each kind (`Deletes 2 flows`), then their names, the first ten; undefined when it deletes
+ * nothing.
+ */
+export function deletionsText(plan: Plan): { counts: string; names: string } | undefined {
+  const deleted = plan.resources.filter((r) => r.action === 'delete')
+  if (deleted.length === 0) return undefined
+  const byKind = new Map<string, number>()
+  for (const r of deleted) byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1)
+  const counts = [...byKind].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ')
+  const names = deletionNames(plan)
+  const more = names.length > NAMED ? `, and ${names.length - NAMED} more` : ''
+  return { counts: `Deletes ${counts}`, names: `${names.slice(0, NAMED).join(', ')}${more}.` }
 }

@@ -1,4 +1,4 @@
-import type { RestoreResult, RollbackResult } from '../../model/after-deploy.js'
+import type { RollbackResult } from '../../model/after-deploy.js'
 import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
 import { escapeText, markdownTable } from '../../model/markdown/escape.js'
 
@@ -13,13 +13,8 @@ export function rollbackSection(result: RollbackResult): string {
       ? '↩️ **Rolled back**: every resource this deploy changed is back as it was before, and the deployed-commit marker too.'
       : `⚠️ **Rollback incomplete** (rolled-back: ${result.rolledBack}): ${backCount(result)}.`
   ]
-  for (const left of leftBehind(result)) {
-    lines.push(`- ${escapeText(notBack(left))}`)
-  }
-  for (const marker of markersLeft(result)) {
-    lines.push(`- ${escapeText(markerSentence(marker))}`)
-  }
-  if (result.resumable) lines.push('', escapeText(resumeSentence()))
+  for (const left of notBack(result)) lines.push(`- ${escapeText(left)}`)
+  if (result.resumable) lines.push('', escapeText(RESUME))
   const rows = [
     ...result.resources.map((r) => ({
       resource: r.item.name,
@@ -55,9 +50,8 @@ export function rollbackAccount(result: RollbackResult): string {
   }
   return [
     `The rollback is incomplete (rolled-back: ${result.rolledBack}): ${backCount(result)}.`,
-    ...leftBehind(result).map((r) => `  ${notBack(r)}`),
-    ...markersLeft(result).map((m) => `  ${markerSentence(m)}`),
-    ...(result.resumable ? [resumeSentence()] : [])
+    ...notBack(result).map((left) => `  ${left}`),
+    ...(result.resumable ? [RESUME] : [])
   ].join('\n')
 }
 
@@ -73,25 +67,23 @@ function backCount(result: RollbackResult): string {
   return `${back} of ${result.resources.length} resource(s) are back as they were before the deploy`
 }
 
-/** A resource that is not back, and why: its restore failed, or it changed on the server and is kept. */
-function notBack(r: RestoreResult): string {
-  return r.result === 'kept'
-    ? `${r.item.name}: kept as the server holds it, not rolled back (${r.message})`
-    : `${r.item.name}: left at the deployed version (${r.message})`
+/**
+ * What is not back, and why: each resource whose restore failed, or that changed on the server and is kept;
+ * then each marker.
+ */
+function notBack({ resources, markers }: RollbackResult): string[] {
+  return [
+    ...resources.flatMap(({ result, item, message }) =>
+      result === 'restored'
+        ? []
+        : result === 'kept'
+          ? `${item.name}: kept as the server holds it, not rolled back (${message})`
+          : `${item.name}: left at the deployed version (${message})`
+    ),
+    ...markers.flatMap(({ result, namespace, message }) =>
+      result === 'restored' ? [] : `The deployed-commit marker of ${namespace} ${message}.`
+    )
+  ]
 }
 
-function leftBehind(result: RollbackResult): RestoreResult[] {
-  return result.resources.filter((r) => r.result !== 'restored')
-}
-
-function markersLeft(result: RollbackResult): RollbackResult['markers'] {
-  return result.markers.filter((m) => m.result !== 'restored')
-}
-
-function markerSentence({ namespace, message }: RollbackResult['markers'][number]): string {
-  return `The deployed-commit marker of ${namespace} ${message}.`
-}
-
-function resumeSentence(): string {
-  return `Re-run the workflow to finish the rollback: its progress is recorded in the KV store of each namespace (${ROLLBACK_RECORD_KEY}).`
-}
+const RESUME = `Re-run the workflow to finish the rollback: its progress is recorded in the KV store of each namespace (${ROLLBACK_RECORD_KEY}).`

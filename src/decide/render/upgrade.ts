@@ -44,14 +44,6 @@ export function upgradePullTitle(report: UpgradeReport): string {
 export function upgradePullBody(report: UpgradeReport, commentKey: string): string {
   const line = (item: UpgradeReport['items'][number]) =>
     `- ${escapeTextWithCode(`\`${item.file}:${item.line}\``)}: ${escapeTextWithCode(item.message)}`
-  const list = (
-    items: UpgradeReport['items'],
-    each: (item: UpgradeReport['items'][number]) => string
-  ) =>
-    [
-      ...items.slice(0, SHOWN * 2).map(each),
-      ...(items.length > SHOWN * 2 ? [`- …and ${items.length - SHOWN * 2} more`] : [])
-    ].join('\n')
   const done = report.items.filter((item) => item.mechanical)
   const manual = report.items.filter((item) => !item.mechanical)
   const key = commentKey === 'default' ? '' : ` (${escapeTextWithCode(commentKey)})`
@@ -65,7 +57,11 @@ export function upgradePullBody(report: UpgradeReport, commentKey: string): stri
       .map(line)
       .join('\n') || 'Nothing.',
     '#### Left to rewrite by hand',
-    list(manual, (item) => `${line(item)} ([migration guide](${linkTarget(item.guide)}))`) ||
-      'Nothing: once merged, every managed flow loads on the target.'
+    [
+      ...manual
+        .slice(0, SHOWN * 2)
+        .map((item) => `${line(item)} ([migration guide](${linkTarget(item.guide)}))`),
+      ...(manual.length > SHOWN * 2 ? [`- …and ${manual.length - SHOWN * 2} more`] : [])
+    ].join('\n') || 'Nothing: once merged, every managed flow loads on the target.'
   ].join('\n\n')
 }

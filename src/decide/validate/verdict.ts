@@ -25,18 +25,10 @@ export function demoteUnchangedErrors(findings: Finding[], changed: ChangedFiles
   )
 }
 
-interface Tally {
-  errors: number
-  warnings: number
-  notices: number
-}
-
-export function tally(findings: readonly Finding[]): Tally {
-  return {
-    errors: findings.filter((f) => f.severity === 'error').length,
-    warnings: findings.filter((f) => f.severity === 'warning').length,
-    notices: findings.filter((f) => f.severity === 'notice').length
-  }
+export function findingCounts(findings: readonly Finding[]): Record<Finding['severity'], number> {
+  const counts = { error: 0, warning: 0, notice: 0 }
+  for (const f of findings) counts[f.severity]++
+  return counts
 }
 
 /** Deterministic order; the same finding reported twice (e.g. by two checks) appears once. */
@@ -54,11 +46,11 @@ export function failureMessage(
   findings: readonly Finding[],
   failOn: 'error' | 'warning'
 ): string | undefined {
-  const { errors, warnings } = tally(findings)
-  if (errors > 0)
-    return `Validation found ${errors} error(s): fix them (see the annotations and the job summary).`
-  if (failOn === 'warning' && warnings > 0)
-    return `Validation found ${warnings} warning(s) and fail-on is 'warning': fix them or set fail-on: error.`
+  const { error, warning } = findingCounts(findings)
+  if (error > 0)
+    return `Validation found ${error} error(s): fix them (see the annotations and the job summary).`
+  if (failOn === 'warning' && warning > 0)
+    return `Validation found ${warning} warning(s) and fail-on is 'warning': fix them or set fail-on: error.`
   return undefined
 }
 

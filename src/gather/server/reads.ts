@@ -10,7 +10,7 @@ import type { RemoteFile, RemoteFlow } from '../../model/kestra.js'
 import { fileNaming, repositoryNames } from '../../kestra/file-paths.js'
 import { serverFile } from '../../model/plan-input.js'
 import type { ActualNamespace, ServerFile } from '../../model/plan-input.js'
-import type { FileContentSummary } from '../../model/plan.js'
+import type { ContentSummary } from '../../model/content.js'
 import type { LocalFiles } from '../../model/sent-names.js'
 import type { NamespaceFileEntry, RepoModel } from '../../model/repository.js'
 
@@ -246,6 +246,6 @@ function hashesByPath(entries: readonly NamespaceFileEntry[]): Map<string, Set<s
 /** The keep rule of the plan: a file's bytes stay unless the repository holds exactly these. */
 function keepUnlessSame(
   local: ReadonlySet<string> | undefined
-): (summary: FileContentSummary) => boolean {
+): (summary: ContentSummary) => boolean {
   return ({ sha256 }) => !(local?.size === 1 && local.has(sha256))
 }

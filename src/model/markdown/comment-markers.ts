@@ -39,8 +39,12 @@ export function runLine(runUrl: string | undefined): string {
   return `${RUN_LINK}${linkTarget(runUrl)})</sub>`
 }
 
-export function isRunLine(line: string): boolean {
-  return line.startsWith(RUN_LINK)
+/** The body with `section`'s lines put in after a blank line, before the run link on the last line if any. */
+export function beforeRunLine(body: string, section: readonly string[]): string {
+  const lines = body.split('\n')
+  const after = lines.at(-1)?.startsWith(RUN_LINK) ? ['', lines.pop()!] : []
+  while (lines.length > 1 && lines.at(-1) === '') lines.pop()
+  return [...lines, '', ...section, ...after].join('\n')
 }
 
 export const DEPLOYED_START = '<!-- kestra-gitops-deployed:start -->'

@@ -62,11 +62,15 @@ export function commitText(sha: string, repositoryUrl?: string): string {
   return repositoryUrl ? `[${text}](${linkTarget(`${repositoryUrl}/commit/${sha}`)})` : text
 }
 
-/** `2026-11-23 17:47 UTC` for an ISO 8601 instant: what a reader takes in at a glance. */
-export function readableUtc(iso: string): string {
-  const at = new Date(iso)
-  if (Number.isNaN(at.getTime())) return escapeText(iso)
-  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+/**
+ * `2026-11-23 17:47 UTC` for an ISO 8601 instant: what a reader takes in at a glance. Undefined for a date
+ * Kestra did not give.
+ */
+export function shownDate(iso: string | undefined): string | undefined {
+  const time = iso ? Date.parse(iso) : NaN
+  return Number.isNaN(time)
+    ? undefined
+    : `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`
 }
 
 export interface Column<Row> {

@@ -77,18 +77,18 @@ export function readCharacter(text: string, at: number, layers = 2): Reading[] {
 
 /** Where an escape starts: a `\`, `&` or `%` written as such or, one layer down, escaped itself. */
 function introducersAt(text: string, at: number, unit: number, layers: number): Reading[] {
-  const found: Reading[] = []
-  if (unit === BACKSLASH || unit === AMPERSAND || unit === PERCENT) {
-    found.push({ code: unit, end: at + 1 })
-  }
-  if (layers > 1 && (unit === BACKSLASH || unit === AMPERSAND || unit === PERCENT)) {
+  if (!isIntroducer(unit)) return []
+  const found: Reading[] = [{ code: unit, end: at + 1 }]
+  if (layers > 1) {
     for (const escaped of readCharacter(text, at, layers - 1)) {
-      const { code, end } = escaped
-      const isIntroducer = code === BACKSLASH || code === AMPERSAND || code === PERCENT
-      if (isIntroducer && end > at + 1) found.push(escaped)
+      if (isIntroducer(escaped.code) && escaped.end > at + 1) found.push(escaped)
     }
   }
   return found
+}
+
+function isIntroducer(unit: number): boolean {
+  return unit === BACKSLASH || unit === AMPERSAND || unit === PERCENT
 }
 
 /**
@@ -136,8 +136,8 @@ function backslashEscape(text: string, at: number, layers: number): Reading | un
   }
   if (letter === 'x') return codeOf(hexDigits(text, at + 1, 2), at + 3)
   if (letter in SHORT_ESCAPES) return { code: SHORT_ESCAPES[letter]!, end: at + 1 }
-  const code = letter.charCodeAt(0)
-  return isAsciiPunctuation(code) ? { code, end: at + 1 } : undefined
+  // CommonMark's escapable characters: ASCII punctuation.
+  return /[!-/:-@[-`{-~]/.test(letter) ? { code: letter.charCodeAt(0), end: at + 1 } : undefined
 }
 
 function lowSurrogateAfter(text: string, at: number, layers: number): Reading | undefined {
@@ -150,21 +150,24 @@ function lowSurrogateAfter(text: string, at: number, layers: number): Reading | 
   return undefined
 }
 
+/** After `&#`: leading zeros, then up to 8 digits, hex after an `x`. */
+const NUMERIC_REFERENCE = /#(?:[xX](0*)([0-9A-Fa-f]{0,8})|(0*)([0-9]{0,8}))/y
+/** After `&`: a reference's name, up to 32 letters and digits. */
+const NAME = /[A-Za-z0-9]{0,32}/y
+
 /** `&#38;`, `&#x26;`, `&amp;`; HTML also reads numeric references and Latin-1 names without the `;`. */
 function characterReference(text: string, at: number): Reading | undefined {
   if (text[at] === '#') {
-    const hex = text[at + 1] === 'x' || text[at + 1] === 'X'
-    const start = at + (hex ? 2 : 1)
-    let digits = start
-    while (text[digits] === '0') digits++
-    let end = digits
-    while (end < text.length && end - digits < 8 && isDigit(text.charCodeAt(end), hex)) end++
-    if (end === start) return undefined
-    const value = end === digits ? 0 : parseInt(text.slice(digits, end), hex ? 16 : 10)
+    NUMERIC_REFERENCE.lastIndex = at
+    const [whole, hexZeros, hex, zeros, decimal] = NUMERIC_REFERENCE.exec(text)!
+    const digits = hex ?? decimal!
+    if ((hexZeros ?? zeros!) + digits === '') return undefined
+    const value = digits === '' ? 0 : parseInt(digits, hex === undefined ? 10 : 16)
+    const end = at + whole.length
     return codeOf(value, text.charCodeAt(end) === SEMICOLON ? end + 1 : end)
   }
-  let end = at
-  while (end < text.length && end - at < 32 && isAlphanumeric(text.charCodeAt(end))) end++
+  NAME.lastIndex = at
+  const end = at + NAME.exec(text)![0].length
   if (text.charCodeAt(end) === SEMICOLON) {
     const named = entityCode(text.slice(at, end))
     if (named !== undefined) return { code: named, end: end + 1 }
@@ -211,32 +214,6 @@ function codeOf(value: number | undefined, end: number): Reading | undefined {
 
 /** The value of exactly `count` hex digits (either case) at `at`. */
 function hexDigits(text: string, at: number, count: number): number | undefined {
-  if (at + count > text.length) return undefined
-  for (let i = at; i < at + count; i++) if (!isDigit(text.charCodeAt(i), true)) return undefined
-  return parseInt(text.slice(at, at + count), 16)
-}
-
-function isDigit(unit: number, hex: boolean): boolean {
-  return (
-    (unit >= 0x30 && unit <= 0x39) ||
-    (hex && ((unit >= 0x41 && unit <= 0x46) || (unit >= 0x61 && unit <= 0x66)))
-  )
-}
-
-function isAlphanumeric(unit: number): boolean {
-  return (
-    (unit >= 0x30 && unit <= 0x39) ||
-    (unit >= 0x41 && unit <= 0x5a) ||
-    (unit >= 0x61 && unit <= 0x7a)
-  )
-}
-
-/** CommonMark's escapable characters. */
-function isAsciiPunctuation(unit: number): boolean {
-  return (
-    (unit >= 0x21 && unit <= 0x2f) ||
-    (unit >= 0x3a && unit <= 0x40) ||
-    (unit >= 0x5b && unit <= 0x60) ||
-    (unit >= 0x7b && unit <= 0x7e)
-  )
+  const digits = text.slice(at, at + count)
+  return digits.length === count && /^[0-9A-Fa-f]+$/.test(digits) ? parseInt(digits, 16) : undefined
 }

@@ -1,0 +1,239 @@
+import { escapeHtml, escapeText, linkTarget, shownDate } from '../../model/markdown/escape.js'
+import { fence } from '../../model/markdown/fence.js'
+import { COMMENT_LIMIT, commentMarker, runLine } from '../../model/markdown/comment-markers.js'
+import type { DriftedResource, DriftKind } from '../../model/drift.js'
+import type { ResourceChange } from '../../model/plan.js'
+import { fitPieces, utf16Length, type Piece } from '../render/fit.js'
+import type { NotBroughtBack, TreeWrite } from './pull-request-tree.js'
+
+const KIND_TEXT: Record<DriftKind, string> = {
+  edited: 'edited in Kestra',
+  'only-in-kestra': 'only in Kestra',
+  'deleted-in-kestra': 'deleted in Kestra'
+}
+
+/** What both drift reports are about: the server, the default branch's head, the drifted resources. */
+interface DriftTarget {
+  commentKey: string
+  server: string
+  tenant: string
+  /** The default branch and its head, as planned. */
+  branch: string
+  commit: string
+  items: ShownDrift[]
+}
+
+/** `Kestra at <server> (tenant main)`, as HTML. */
+function kestraText(target: Pick<DriftTarget, 'server' | 'tenant'>): string {
+  return `Kestra at ${escapeText(target.server)} (tenant ${escapeText(target.tenant)})`
+}
+
+/** `main at abc1234`, as HTML. */
+function headText(target: Pick<DriftTarget, 'branch' | 'commit'>): string {
+  return `${codeName(target.branch)} at ${codeName(target.commit.slice(0, 7))}`
+}
+
+/** What a drifted resource shows as, with what the run did about it (revert: conflict, kept…). */
+export interface ShownDrift extends Omit<DriftedResource, 'change'> {
+  resourceKind: ResourceChange['kind']
+  /** The repository file that holds (or held) it. */
+  file?: string
+  /** What became of it in this run, e.g. `conflict: …` or `kept: delete is false`. */
+  note?: string
+}
+
+/**
+ * A name or path of the repository or the server inside HTML (a `<summary>`): inline code, HTML-escaped,
+ * on one line, so it shows as written and can open nothing.
+ */
+export function codeName(text: string): string {
+  return `<code>${escapeHtml(text.replace(/\s*[\r\n]+\s*/g, ' '))}</code>`
+}
+
+/** `flow company.team.solo — edited in Kestra, revision 3, saved 2026-01-01 10:02 UTC`, as HTML. */
+function driftLine(item: ShownDrift): string {
+  const parts = [KIND_TEXT[item.kind]]
+  if (item.revision !== undefined && item.kind !== 'deleted-in-kestra') {
+    parts.push(`revision ${item.revision}`)
+  }
+  const date = item.kind === 'deleted-in-kestra' ? undefined : shownDate(item.updated)
+  if (date) parts.push(`saved ${date}`)
+  if (item.file) parts.push(`in ${codeName(item.file)}`)
+  const note = item.note ? ` — <b>${escapeText(item.note)}</b>` : ''
+  return `${item.resourceKind} ${codeName(item.name)} — ${parts.join(', ')}${note}`
+}
+
+/** One drifted resource with its diff from Git to Kestra, folded; `reduced` drops the diff. */
+function driftDetails(item: ShownDrift, reducedNote?: string): string {
+  const body =
+    reducedNote ??
+    (item.diff !== undefined
+      ? fence(item.diff, 'diff')
+      : item.diffOmitted === 'binary'
+        ? 'Binary content: no diff.'
+        : item.diffOmitted === 'too-large'
+          ? 'Diff omitted: the content is too large to compare line by line.'
+          : 'No diff.')
+  return `<details><summary>${driftLine(item)}</summary>\n\n${body}\n\n</details>`
+}
+
+/** Kestra keeps when a revision was saved, never who saved it (docs/kestra.md#who-changed-a-flow-and-when). */
+const AUTHOR_NOTE =
+  'Kestra records when a flow revision was saved, not who saved it: look in Kestra Enterprise’s audit log for the user.'
+
+/** The label every drift issue carries: how a run lists them (docs/drift.md#the-drift-issue). */
+export const DRIFT_LABEL = 'kestra-gitops-drift'
+
+/** First line of the drift issue of `commentKey`, with the key made safe as the comment's marker is. */
+export function driftMarker(commentKey: string): string {
+  return commentMarker(commentKey).replace('<!-- kestra-gitops:', '<!-- kestra-gitops-drift:')
+}
+
+/** First line of the drift pull request's body. */
+function driftPullMarker(commentKey: string): string {
+  return commentMarker(commentKey).replace('<!-- kestra-gitops:', '<!-- kestra-gitops-drift-pr:')
+}
+
+/** The branch the drift pull request comes from. */
+export function driftBranch(commentKey: string): string {
+  return `kestra-gitops/drift-${commentKey}`
+}
+
+/** The trailer of every commit the action writes on the drift branch: a branch without it is someone's. */
+export function driftCommitTrailer(commentKey: string): string {
+  return `Kestra-GitOps-Drift: ${commentKey}`
+}
+
+/** Room kept under GitHub's body limit for the marker, the last-checked line and the run link. */
+const ISSUE_BUDGET = COMMENT_LIMIT - 2_000
+
+export interface DriftReportInput extends DriftTarget {
+  /** What `drift-action` did, in a sentence (e.g. the pull request, or the revert's outcome). */
+  action?: string
+  pullRequestUrl?: string
+  runUrl?: string
+  /** ISO-8601 time of this run: an issue is rewritten on every run. */
+  checkedAt: string
+}
+
+export function driftTitle(
+  input: Pick<DriftReportInput, 'commentKey' | 'branch' | 'items'>
+): string {
+  const key = input.commentKey === 'default' ? '' : ` (${input.commentKey})`
+  const n = input.items.length
+  return `Kestra drift${key}: ${n} resource${n === 1 ? '' : 's'} differ${n === 1 ? 's' : ''} from ${input.branch}`
+}
+
+/** The drift issue's body (docs/drift.md#the-drift-issue): within GitHub's limit, every resource named. */
+export function driftIssueBody(input: DriftReportInput): string {
+  const head = [driftMarker(input.commentKey), driftHeading(input), ...intro(input)].join('\n\n')
+  const tail = [
+    AUTHOR_NOTE,
+    `Last checked ${escapeText(shownDate(input.checkedAt) ?? input.checkedAt)}.${input.runUrl ? ` ${runLine(input.runUrl)}` : ''}`
+  ].join('\n\n')
+  const budget = ISSUE_BUDGET - head.length - tail.length
+  return [head, driftList(input.items, budget), tail].join('\n\n')
+}
+
+/** The drift section of the job summary: the same list, within the summary's own room. */
+export function driftSummarySection(input: DriftReportInput, budget: number): string {
+  return [driftHeading(input), ...intro(input), driftList(input.items, budget), AUTHOR_NOTE].join(
+    '\n\n'
+  )
+}
+
+function driftHeading(input: DriftReportInput): string {
+  const key = input.commentKey === 'default' ? '' : ` · ${escapeText(input.commentKey)}`
+  return `### ⚠️ Kestra drift${key}: ${input.items.length} resource(s) differ from ${codeName(input.branch)}`
+}
+
+function intro(input: DriftReportInput): string[] {
+  const lines = [
+    `${kestraText(input)} no longer matches ${headText(input)}: these resources were changed outside Git, and the next deploy overwrites those edits. Each diff reads from Git to what Kestra holds.`
+  ]
+  if (input.pullRequestUrl) {
+    lines.push(
+      `The edits are brought back in [this pull request](${linkTarget(input.pullRequestUrl)}).`
+    )
+  }
+  if (input.action) lines.push(escapeText(input.action))
+  return lines
+}
+
+/** Every resource's line; diffs as room allows, the largest dropped first, then names only. */
+function driftList(items: readonly ShownDrift[], budget: number): string {
+  const note = 'Diff omitted to fit: the job summary of the run holds it.'
+  const pieces: Piece[] = items.map((item) =>
+    item.diff === undefined
+      ? driftDetails(item)
+      : { full: driftDetails(item), reduced: driftDetails(item, note) }
+  )
+  const fitted = fitPieces(pieces, budget, utf16Length)
+  if (fitted) return fitted.text
+  const lines = items.map((item) => `- ${driftLine(item)}`)
+  const names = fitPieces(lines, budget - 200, utf16Length)
+  const shown = names?.text ?? lines.slice(0, Math.max(1, Math.floor(budget / 400))).join('\n')
+  return `Diffs omitted to fit: the job summary of the run holds them.\n\n${shown}`
+}
+
+/** The comment that closes the issue (docs/drift.md#the-drift-issue). */
+export function driftGoneComment(input: {
+  branch: string
+  commit: string
+  reverted: boolean
+  runUrl?: string
+}): string {
+  const how = input.reverted
+    ? `Reverted: Git was deployed over the drift, and Kestra matches Git again`
+    : 'No more drift: Kestra matches Git'
+  const run = input.runUrl ? `\n\n${runLine(input.runUrl)}` : ''
+  return `${how} (${headText(input)}).${run}`
+}
+
+interface DriftPullInput extends DriftTarget {
+  writes: TreeWrite[]
+  notBroughtBack: NotBroughtBack[]
+}
+
+export function driftPullTitle(input: Pick<DriftPullInput, 'commentKey'>): string {
+  const key = input.commentKey === 'default' ? '' : ` (${input.commentKey})`
+  return `Bring back the edits made in Kestra${key}`
+}
+
+/**
+ * The drift pull request's body (docs/drift.md#the-drift-pull-request): what changed in Kestra, with
+ * revision and date, the repository file each lands in, and what was not brought back. Deterministic for
+ * the same drift, so an identical run leaves the pull request as it is.
+ */
+export function driftPullBody(input: DriftPullInput): string {
+  const written = new Map(
+    input.writes.flatMap((w) => [w.name, ...(w.alsoBrings ?? [])].map((name) => [name, w] as const))
+  )
+  const lines = input.items
+    .filter((item) => written.has(item.name))
+    .map((item) => {
+      const write = written.get(item.name)!
+      const where =
+        write.content === undefined
+          ? `removes ${codeName(write.path)}`
+          : `writes ${codeName(write.path)}`
+      return `- ${driftLine({ ...item, file: undefined })}: ${where}`
+    })
+  const missing = input.notBroughtBack.map(
+    (n) => `- ${codeName(n.name)}${n.path ? ` (${codeName(n.path)})` : ''}: ${escapeText(n.reason)}`
+  )
+  const sections = [
+    driftPullMarker(input.commentKey),
+    `### Edits made in Kestra, brought back to Git`,
+    `${kestraText(input)} differs from ${headText(input)}. This pull request writes the server's current sources into the repository, so that the edits are reviewed like any change; merging it makes Git match Kestra. Closing it and deploying ${codeName(input.branch)} overwrites them instead.`,
+    lines.join('\n'),
+    ...(missing.length > 0 ? ['#### Not brought back', missing.join('\n')] : []),
+    AUTHOR_NOTE
+  ]
+  const fitted = fitPieces(sections, COMMENT_LIMIT - 1_000, utf16Length)
+  if (fitted) return fitted.text
+  return [
+    ...sections.slice(0, 3),
+    `${input.writes.length} file(s) changed: the list is too long to show here; the job summary of the run holds the drift.`
+  ].join('\n\n')
+}

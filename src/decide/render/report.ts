@@ -1,0 +1,176 @@
+import { changePieces, driftPieces, type ChangesOptions, type Detail } from './changes.js'
+import { upgradeSection } from './upgrade.js'
+import { invalidCounts } from './resource.js'
+import { fitPieces, utf16Length, type Piece } from './fit.js'
+import { findingsSection } from './findings.js'
+import { deletionLine, noteLines, title, verdictAndTarget } from './headline.js'
+import type { CommentInput, ReportInput, SummaryInput } from './input.js'
+import type { Plan, PlanCounts } from '../../model/plan.js'
+import { countPlan } from '../../model/plan.js'
+import { escapeText } from '../../model/markdown/escape.js'
+import { utf8Length } from '../../model/content.js'
+import type { DecideKind } from '../kind.js'
+import { commentMarker, planMarkerLine, runLine } from '../../model/markdown/comment-markers.js'
+import { planRecord } from '../../model/plan-record.js'
+
+export { upsertDeployedSection } from './deployed.js'
+
+const COMMENT_BUDGET = 60_000
+
+const SUMMARY_POINTER = '> [!NOTE]\n> The full plan is in the job summary of this run.'
+
+/** GitHub rejects job summaries over 1 MiB. */
+const SUMMARY_BUDGET_BYTES = 1_048_576
+
+const TRIMMED_NOTE =
+  '> [!NOTE]\n> Some detail was left out to keep this summary within GitHub’s 1 MiB limit.'
+
+/**
+ * The sticky PR comment (docs/comment.md). Deterministic: only `runUrl` varies between runs of the same
+ * plan, and it is confined to the last line. Stays within `budget` by dropping detail: diff bodies
+ * largest first, then whole blocks for one-line summaries, then per-namespace counts.
+ */
+export function renderComment(input: CommentInput): string {
+  const plan = input.plan
+  const deletions = deletionLine(plan)
+  const first = `${commentMarker(input.commentKey)}\n${title(input)}`
+  const body = fitReport(input, {
+    budget: (input.budget ?? COMMENT_BUDGET) - runLine(input.runUrl).length - 2,
+    measure: utf16Length,
+    head: [
+      first,
+      verdictAndTarget(input, { layoutReason: false }),
+      ...(deletions ? [deletions] : []),
+      ...noteLines(input.notes)
+    ],
+    findings: [plan ? 0.4 : 0.9, 'see the job summary'],
+    pointer: SUMMARY_POINTER,
+    changes: {
+      omittedNote: 'Diff omitted: see the job summary.',
+      listUnchanged: false,
+      countsOmittedNote: 'Too many namespaces changed to list here: see the job summary.'
+    },
+    footer: (plan, detail) => {
+      // A comment that has to drop detail records the settings but not the changes.
+      const {
+        changes: _changes,
+        omitted: _omitted,
+        ...brief
+      } = planRecord(plan, input.commit, input.settings)
+      const record = detail === 'diffs' ? planRecord(plan, input.commit, input.settings) : brief
+      return [
+        `Plan fingerprint: \`${plan.fingerprint}\``,
+        planMarkerLine(plan.fingerprint, input.commit, record)
+      ]
+    },
+    // Even the shortest comment names the deletions (docs/comment.md#deletions).
+    minimal: [first, ...(deletions ? [deletions] : []), SUMMARY_POINTER]
+  })
+  const last = runLine(input.runUrl)
+  return last ? `${body}\n\n${last}` : body
+}
+
+/**
+ * The job summary: verdict, counts, every finding and every resource with its full diff; past the
+ * byte budget, diffs are dropped largest first, then blocks become lines, then counts.
+ */
+export function renderSummary(input: SummaryInput): string {
+  const plan = input.plan
+  const deletions = deletionLine(plan)
+  return fitReport(input, {
+    budget: input.budgetBytes ?? SUMMARY_BUDGET_BYTES,
+    measure: utf8Length,
+    head: [
+      title(input),
+      verdictAndTarget(input),
+      ...(deletions ? [deletions] : []),
+      ...noteLines(input.notes),
+      ...(plan ? [countsTable(plan, input.kinds)] : [])
+    ],
+    findings: [plan ? 0.5 : 0.95, 'the summary is limited to 1 MiB; the plan file lists them all'],
+    pointer: TRIMMED_NOTE,
+    changes: {
+      omittedNote: 'Diff omitted to keep the job summary within its size limit.',
+      listUnchanged: true,
+      countsOmittedNote: 'Too many namespaces changed to list here.'
+    },
+    footer: (plan) => [`Plan fingerprint: \`${plan.fingerprint}\``],
+    minimal: [title(input), TRIMMED_NOTE]
+  })
+}
+
+/** What a channel (the comment, the job summary) shows beside the report, and how much room it has. */
+interface Channel {
+  budget: number
+  measure: (text: string) => number
+  head: string[]
+  /** The part of the budget the findings may take, and where those left out are. */
+  findings: [share: number, omittedWhere: string]
+  /** Said above the changes once detail was dropped. */
+  pointer: string
+  changes: Pick<ChangesOptions, 'omittedNote' | 'listUnchanged' | 'countsOmittedNote'>
+  footer(plan: Plan, detail: Detail | 'minimal'): string[]
+  /** What is shown when nothing else fits, above the footer. */
+  minimal: string[]
+}
+
+/** The report within the channel's budget, dropping detail step by step. */
+function fitReport(input: ReportInput, channel: Channel): string {
+  const { plan } = input
+  const head: Piece[] = [...channel.head]
+  const findings = findingsSection(
+    input.findings,
+    Math.floor(channel.budget * channel.findings[0]),
+    channel.measure,
+    channel.findings[1],
+    input
+  )
+  if (findings) head.push(findings)
+  const upgrade = upgradeSection(input.upgrade)
+  if (upgrade) head.push(upgrade)
+  const fit = (pieces: Piece[]) => fitPieces(pieces, channel.budget, channel.measure)
+  if (!plan) return fit(head)?.text ?? channel.minimal.join('\n\n')
+  const invalid = invalidCounts(input.findings)
+  const attempt = (detail: Detail, pointer: boolean) =>
+    fit([
+      ...head,
+      ...(pointer ? [channel.pointer] : []),
+      ...changePieces(plan, {
+        detail,
+        invalid,
+        ...channel.changes,
+        kestraUi: input.kestraUi,
+        kinds: input.kinds
+      }),
+      ...driftPieces(plan, detail),
+      ...channel.footer(plan, detail)
+    ])
+  const whole = attempt('diffs', false)
+  return (
+    (whole?.reduced === 0 ? whole.text : undefined) ??
+    attempt('diffs', true)?.text ??
+    attempt('lines', true)?.text ??
+    attempt('counts', true)?.text ??
+    [...channel.minimal, ...channel.footer(plan, 'minimal')].join('\n\n')
+  )
+}
+
+function countsTable(plan: Plan, kinds: readonly DecideKind[]): string {
+  const row = (label: string, c: PlanCounts) =>
+    `| ${label} | ${c.create} | ${c.update} | ${c.delete} | ${c.orphaned} | ${c.unchanged} | ${c.drifted} |`
+  const namespaced = plan.resources.filter((r) => r.section === undefined)
+  const kindRows = kinds.flatMap((kind) => {
+    const ofKind = namespaced.filter((r) => r.kind === kind.name)
+    return ofKind.length === 0 ? [] : [row(escapeText(kind.label), countPlan(ofKind))]
+  })
+  const sections = [...new Set(plan.resources.flatMap((r) => r.section ?? []))]
+  const ofSection = (section: string) =>
+    countPlan(plan.resources.filter((r) => r.section === section))
+  return [
+    '| | create | update | delete | orphaned | unchanged | drifted |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...kindRows,
+    ...sections.map((section) => row(escapeText(section), ofSection(section))),
+    row('**Total**', plan.counts)
+  ].join('\n')
+}
