@@ -6,7 +6,7 @@ import { openBaseTree, readBaseSnapshot } from './base-snapshot.js'
 import { asClosable, shareTree, type SharedTree } from './repo/shared-tree.js'
 import { chooseWorkTreeLayout } from './repo/choose-layout.js'
 import type { GitTree } from './repo/git-tree.js'
-import { loadRepository } from './repo/load.js'
+import { loadRepository, type WalkParts } from './repo/load.js'
 import { WorkTree } from './repo/work-tree.js'
 import { readIndexBlobs, type IndexBlobs } from './repo/git-index.js'
 import { resolve } from 'node:path'
@@ -116,6 +116,8 @@ interface GatherInput {
   github?: GitHubPort
   /** The kinds whose reading is their own (`GatherKind`). */
   kinds: readonly GatherKind[]
+  /** The kinds' parts of the run's one walk (`WALK` in src/kinds/index.ts). */
+  walk: WalkParts
   /** How the repository is sent: the server is read under the sent names (docs/environments.md). */
   sending: SentNames
   /**
@@ -245,6 +247,7 @@ export function gather(input: GatherInput): GatherResult {
   // The flows reach the checks as they are read; a repository another target of the run loaded is whole.
   const stream = shared.repository ? undefined : new FlowStream()
   const loading = (shared.repository ??= loadRepository(workTree, settings, {
+    walk: input.walk,
     layout,
     reuseFlow,
     knownFiles:
@@ -309,6 +312,7 @@ export function gather(input: GatherInput): GatherResult {
           borrowBase(),
           settings,
           model,
+          input.walk,
           // A plan takes the identity of a base version from its stored checks; a deploy parses it.
           work.reuseBase
             ? reuseOf({ reused: (flow) => baseReused.add(flow.file), onlyStarted: true })
@@ -323,7 +327,8 @@ export function gather(input: GatherInput): GatherResult {
             snapshot && sending.base(snapshot, model.managedNamespaces, server)
         )
       )
-    const desired = reading && settle(valueOf(reading).then((held) => desiredState(sent, held)))
+    const desired =
+      reading && settle(valueOf(reading).then((held) => desiredState(sent, held, input.walk)))
     // Read with the server state, so that they cost the plan no round trip of their own; validate with a
     // server reads them too, to check every flow's names (docs/caught-at-review.md#which-flows-are-checked).
     const listings =

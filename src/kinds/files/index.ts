@@ -3,6 +3,7 @@ import type { FileChange } from '../../model/plan.js'
 import { filesApply } from './apply.js'
 import { filesRollback } from './apply-restore.js'
 import { filesDecide, type FilesHeld } from './decide.js'
+import { readNamespaceFileBytes } from './gather-read.js'
 
 /** Namespace files (docs/kinds.md): read by the run's one walk, with flows. */
 export const namespaceFiles: Kind<FilesHeld, FileChange> = {
@@ -11,3 +12,6 @@ export const namespaceFiles: Kind<FilesHeld, FileChange> = {
   apply: filesApply,
   rollback: filesRollback
 }
+
+/** Namespace files' part of the run's one walk: the bytes of the files it read (docs/kinds.md#the-walk-two-kinds-share). */
+export const filesWalk = { readFileBytes: readNamespaceFileBytes }

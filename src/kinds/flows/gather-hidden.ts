@@ -1,26 +1,10 @@
 import { normaliseText } from '../../model/content.js'
-import type { Layout } from '../../model/settings.js'
 import { kindOfText } from '../../model/flow-file.js'
-import type { IgnoreRule } from './ignore-rules.js'
-import { isYamlFile, type LayoutRules } from './layout.js'
-import { SearchScope } from './search-scope.js'
-import type { TreeSource } from './tree-source.js'
-import { walkTree, type HiddenEntry } from './walk.js'
-
-/** A flow document (or a file a `flows` glob matches) that an ignore rule leaves out, and that rule. */
-export interface HiddenFlow {
-  /** Relative to root. */
-  rel: string
-  rule: IgnoreRule
-}
-
-interface HiddenContext {
-  tree: TreeSource
-  rules: LayoutRules
-  /** The layout read with: custom counts every file a `flows` glob matches, anywhere looks everywhere. */
-  layout: Layout
-  limit<R>(task: () => Promise<R>): Promise<R>
-}
+import { isYamlFile } from '../../gather/repo/layout.js'
+import type { HiddenContext } from '../../gather/repo/load.js'
+import { SearchScope } from '../../gather/repo/search-scope.js'
+import type { TreeSource } from '../../gather/repo/tree-source.js'
+import { walkTree, type HiddenEntry, type HiddenFlow } from '../../gather/repo/walk.js'
 
 /** Nothing is left out inside a folder being looked into, except `.git`, which is never read. */
 const ONLY_GIT = {

@@ -1,28 +1,9 @@
 import { normaliseText } from '../../model/content.js'
 import { kindOfText, parseFlowFile } from '../../model/flow-file.js'
 import type { FlowFile, ReadProblem } from '../../model/repository.js'
-import type { TreeSource } from './tree-source.js'
-import { firstInvalidUtf8, lineOfOffset } from './utf8.js'
-
-interface FlowLocation {
-  /** Relative to the workspace. */
-  file: string
-  /** Relative to root. */
-  rel: string
-  expectedNamespace?: string
-  /** Only a flow document (or another Kestra kind) is parsed; any other YAML is `'not-a-flow'`. */
-  ifFlowDocument?: boolean
-}
-
-/**
- * The same file already checked, from its bytes (docs/performance.md#incremental-planning); undefined to
- * parse it.
- */
-export interface ReuseFlow {
-  (location: Omit<FlowLocation, 'ifFlowDocument'>, bytes: Buffer): Promise<FlowFile | undefined>
-  /** Starts reading what the flows a layout places in `namespace` are looked up in. */
-  prefetch(namespace: string): void
-}
+import type { FlowLocation, ReuseFlow } from '../../gather/repo/load.js'
+import type { TreeSource } from '../../gather/repo/tree-source.js'
+import { firstInvalidUtf8, lineOfOffset } from '../../gather/repo/utf8.js'
 
 /** Reads a flow file (`path`: the file or a link's target, relative to root) as UTF-8 and parses it; text that is not UTF-8 is a read problem. */
 export async function readFlow(
