@@ -1,4 +1,5 @@
 import type { Execution, Label, ServerInfo } from '../model/kestra.js'
+import { unreadableAnswer } from './transport.js'
 import { ActionError } from '../model/errors.js'
 import { parseVersion } from './api-version.js'
 import { ApiError } from './errors.js'
@@ -435,12 +436,10 @@ export const executionAnswer = z.object({
 function executionOf(raw: unknown, response: HttpResponse): Execution {
   const read = executionAnswer.safeParse(raw)
   if (!read.success) {
-    throw new ApiError({
-      status: response.status,
-      method: response.method,
-      path: response.path,
-      serverMessage: 'an item of the answer is not an execution (no id, namespace, flowId or state)'
-    })
+    throw unreadableAnswer(
+      response,
+      'an item of the answer is not an execution (no id, namespace, flowId or state)'
+    )
   }
   const { id, namespace, flowId, state } = read.data
   return {

@@ -1,5 +1,5 @@
-import { ApiError } from './errors.js'
 import { readPages } from './listings.js'
+import { unreadableAnswer } from './transport.js'
 import { readJsonObject, type ScopedHttp } from './scoped-http.js'
 import type { HttpResponse } from './transport.js'
 import { pathSegment } from '../model/path-segment.js'
@@ -115,10 +115,5 @@ function rowOf(
 
 function sourceOf(value: Record<string, unknown>, response: HttpResponse): string {
   if (typeof value.source === 'string') return value.source
-  throw new ApiError({
-    status: response.status,
-    method: response.method,
-    path: response.path,
-    serverMessage: 'expected the resource with its source in the answer'
-  })
+  throw unreadableAnswer(response, 'expected the resource with its source in the answer')
 }
