@@ -184,7 +184,19 @@ export function gather(input: GatherInput): GatherResult {
     layout,
     reuseFlow: reuseOf(input, started, { reused: (flow, check) => reused.set(flow, check) }),
     knownFiles:
-      reads && index && target.work.facts === 'use' ? knownFiles(input, reads, index) : undefined,
+      reads && index && target.work.facts === 'use'
+        ? async (namespace) => {
+            const known = heldNamespaceIsManaged(namespace, settings.extraNamespaces)
+              ? await reads.contentFacts(sending.namespace(namespace))
+              : NO_CONTENT_FACTS
+            const vouched = await index
+            return (rel) => {
+              const blob = vouched?.blobOf(rel)
+              const summary = blob === undefined ? undefined : known.blobs.get(blob)
+              return summary && { summary, blob: blob! }
+            }
+          }
+        : undefined,
     onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
     onWalked: ({ files, flowFiles }) => {
       reads?.knowFiles(sending.localFiles(files))
@@ -221,11 +233,17 @@ export function gather(input: GatherInput): GatherResult {
 
 /** The reads `gather` starts before the repository is loaded, each as early as it can leave. */
 function startReads(input: GatherInput) {
-  const { settings, context, kestra, target } = input
+  const { settings, context, kestra, target, github, layout } = input
   const { work } = target
   const shared = input.reads
   const planning = kestra !== undefined && work.plan
   const probe = probeServer(shared, { work, kestra })
+  // Asked for now, so that git answers while the repository loads.
+  const committed = planning
+    ? (shared.committed ??= commitTime(context.workspace, context.sha))
+    : undefined
+  // Asked of git now, while its process costs the least to start and the repository loads.
+  const changed = (shared.changed ??= settle(changedFiles(input)))
   // Opened once, read by the run's base snapshot and by each kind, closed when the run ends.
   const borrowBase = planning ? shared.openBase(settings, context) : undefined
   // Git's index vouches for files' bytes when content facts are used or recorded.
@@ -233,15 +251,29 @@ function startReads(input: GatherInput) {
     ? (shared.index ??= readIndexBlobs(resolve(context.workspace, settings.root)))
     : undefined
   const workTree = new WorkTree(context.workspace, settings.root, index)
+  // Read now, so that the plan's write of its comment needs no read of its own (docs/comment.md#sticky-comment).
+  const pr = context.pullRequest
+  const comments =
+    planning && github && pr && target.comment && context.eventName !== 'merge_group'
+      ? (shared.comments ??= github
+          .stickyComments(pr.number, commentMarker(settings.commentKey))
+          .catch(() => []))
+      : undefined
+  const kinds = input.kinds.map(async (kind) => {
+    const held = await kind.gather?.({
+      ...{ settings, target, work, layout, workTree },
+      openBase: borrowBase
+        ? () => borrowBase().then((borrowed) => borrowed && asClosable(borrowed))
+        : undefined,
+      kestra: planning || work.serverValidation ? kestra : undefined
+    })
+    return [kind.name, held] as const
+  })
   return {
     probe,
-    // Asked for now, so that git answers while the repository loads.
-    committed: planning
-      ? (shared.committed ??= commitTime(context.workspace, context.sha))
-      : undefined,
-    comments: planning ? stickyComments(input) : undefined,
-    // Asked of git now, while its process costs the least to start and the repository loads.
-    changed: (shared.changed ??= settle(changedFiles(input))),
+    committed,
+    comments,
+    changed,
     borrowBase,
     // A plan takes files' summaries from content facts when it reuses what deploys stored; a deploy reads
     // every file, and records the facts its commit markers store (docs/performance.md#what-a-plan-knows-without-reading).
@@ -258,42 +290,13 @@ function startReads(input: GatherInput) {
         : undefined,
     index,
     workTree,
-    kinds: readKinds(input, workTree, borrowBase),
+    kinds: settle(Promise.all(kinds)),
     reused: new Map<FlowFile, StoredFlowCheck>(),
     baseReused: new Set<string>()
   }
 }
 
 type Started = ReturnType<typeof startReads>
-
-/** Read now, so that the plan's write of its comment needs no read of its own (docs/comment.md#sticky-comment). */
-function stickyComments({ github, context, target, settings, reads }: GatherInput) {
-  const pr = context.pullRequest
-  if (!github || !pr || !target.comment || context.eventName === 'merge_group') return undefined
-  return (reads.comments ??= github
-    .stickyComments(pr.number, commentMarker(settings.commentKey))
-    .catch(() => []))
-}
-
-/** What each kind whose reading is its own reads, by kind name. */
-function readKinds(
-  { kinds, settings, target, layout, kestra }: GatherInput,
-  workTree: WorkTree,
-  borrowBase: (() => Promise<SharedTree<GitTree> | undefined>) | undefined
-) {
-  const { work } = target
-  const reading = kinds.map(async (kind) => {
-    const held = await kind.gather?.({
-      ...{ settings, target, work, layout, workTree },
-      openBase: borrowBase
-        ? () => borrowBase().then((borrowed) => borrowed && asClosable(borrowed))
-        : undefined,
-      kestra: work.plan || work.serverValidation ? kestra : undefined
-    })
-    return [kind.name, held] as const
-  })
-  return settle(Promise.all(reading))
-}
 
 /** Where a flow file's checks stored in its namespace's marker are reused (`input.reuse`), how to reuse them. */
 function reuseOf(
@@ -306,25 +309,6 @@ function reuseOf(
     ...{ reads, sending, extraNamespaces: settings.extraNamespaces },
     ...{ layout: layout.layout, identity: reuse, ...options }
   })
-}
-
-/** The summaries of a namespace's files that its content facts and git's index vouch for. */
-function knownFiles(
-  { settings, sending }: GatherInput,
-  reads: ServerReads,
-  index: Promise<IndexBlobs | undefined>
-) {
-  return async (namespace: string) => {
-    const known = heldNamespaceIsManaged(namespace, settings.extraNamespaces)
-      ? await reads.contentFacts(sending.namespace(namespace))
-      : NO_CONTENT_FACTS
-    const vouched = await index
-    return (rel: string) => {
-      const blob = vouched?.blobOf(rel)
-      const summary = blob === undefined ? undefined : known.blobs.get(blob)
-      return summary && { summary, blob: blob! }
-    }
-  }
 }
 
 /** `GatherResult.after`: the reads that wait on the repository, and the whole snapshot. */

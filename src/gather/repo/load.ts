@@ -47,8 +47,6 @@ export interface WalkParts {
   ): Promise<FlowFile | ReadProblem | 'not-a-flow'>
   /** Flows: whether a file is a YAML file holding a flow document (what a search finds). */
   isFlowDocument(tree: TreeSource, rel: string): Promise<boolean>
-  /** Flows: what the layout would read among the entries ignore rules left out, with the rule. */
-  hiddenFlows(hidden: readonly HiddenEntry[], context: HiddenContext): Promise<HiddenFlow[]>
   /** Namespace files: the bytes to upload of a file the walk read (refused where they must not be read). */
   readFileBytes(entry: NamespaceFileEntry): Promise<Uint8Array>
 }
@@ -71,14 +69,6 @@ export interface ReuseFlow {
   (location: Omit<FlowLocation, 'ifFlowDocument'>, bytes: Buffer): Promise<FlowFile | undefined>
   /** Starts reading what the flows a layout places in `namespace` are looked up in. */
   prefetch(namespace: string): void
-}
-
-export interface HiddenContext {
-  tree: TreeSource
-  rules: LayoutRules
-  /** The layout read with: custom counts every file a `flows` glob matches, anywhere looks everywhere. */
-  layout: Layout
-  limit<R>(task: () => Promise<R>): Promise<R>
 }
 
 /** What the files of one entry give the model. */
@@ -283,12 +273,7 @@ export async function loadRepository(
     ])
   ).flat()
   const hidden = [
-    ...(await hooks.walk.hiddenFlows(walk.hidden, {
-      tree,
-      rules: layout,
-      layout: chosen,
-      limit: (task) => walking.run(task)
-    })),
+    ...(await hiddenFlows(walk.hidden, chosen, context, (task) => walking.run(task))),
     ...found.flatMap((part) => part.hidden)
   ]
 
@@ -349,6 +334,46 @@ function byProblemOrder(a: ReadProblem, b: ReadProblem): number {
     (a.line ?? 0) - (b.line ?? 0) ||
     compareCodeUnits(a.message, b.message)
   )
+}
+
+/** Nothing is left out inside a folder being looked into, except `.git`, which is never read. */
+const ONLY_GIT = {
+  excludedBy: async (rel: string) =>
+    rel.slice(rel.lastIndexOf('/') + 1).toLowerCase() === '.git' ? ('fixed' as const) : undefined,
+  knowListing: () => undefined
+}
+
+/**
+ * What the layout would read as flows among the entries ignore rules left out: each hidden file, and the
+ * files of each hidden folder (looked into as the walk would have, dependencies aside), with the rule.
+ * Custom counts every file a `flows` glob matches, the other layouts the flow documents.
+ */
+async function hiddenFlows(
+  hidden: readonly HiddenEntry[],
+  chosen: Layout,
+  { tree, layout, walk }: Context,
+  limit: <R>(task: () => Promise<R>) => Promise<R>
+): Promise<HiddenFlow[]> {
+  const found: HiddenFlow[] = []
+  for (const { rel, isDir, rule } of hidden) {
+    const inside =
+      isDir &&
+      (await walkTree({
+        tree,
+        rules: ONLY_GIT,
+        mayContain: layout.mayContain,
+        search: chosen === 'anywhere' ? SearchScope.dependenciesOnly() : undefined,
+        limit,
+        from: rel
+      }))
+    const files = inside ? inside.entries.filter((e) => e.kind === 'file').map((e) => e.rel) : [rel]
+    for (const file of files) {
+      if (!layout.place(file).flow) continue
+      if (chosen === 'custom' || (await walk.isFlowDocument(tree, file)))
+        found.push({ rel: file, rule })
+    }
+  }
+  return found
 }
 
 /** The namespace of a regular file that the layout places in one namespace only, and not as a flow. */

@@ -1,6 +1,7 @@
 import { normaliseText } from '../../model/content.js'
 import { kindOfText, parseFlowFile } from '../../model/flow-file.js'
 import type { FlowFile, ReadProblem } from '../../model/repository.js'
+import { isYamlFile } from '../../gather/repo/layout.js'
 import type { FlowLocation, ReuseFlow } from '../../gather/repo/load.js'
 import type { TreeSource } from '../../gather/repo/tree-source.js'
 import { firstInvalidUtf8, lineOfOffset } from '../../gather/repo/utf8.js'
@@ -38,4 +39,11 @@ export async function readFlow(
   const reused = await reuse?.({ file, rel, expectedNamespace }, bytes)
   if (reused) return reused
   return parseFlowFile({ file, rel, expectedNamespace, raw: bytes.toString('utf8') })
+}
+
+/** A YAML file holding a flow document. */
+export async function isFlowDocument(tree: TreeSource, rel: string): Promise<boolean> {
+  if (!isYamlFile(rel)) return false
+  const text = await tree.read(rel).then(String, () => '')
+  return kindOfText(normaliseText(text)) === 'flow'
 }

@@ -4,8 +4,7 @@ import { flowsApply } from './apply.js'
 import { flowsRollback } from './apply-restore.js'
 import { flowsDecide } from './decide.js'
 import type { FlowsHeld } from './decide-validate.js'
-import { hiddenFlows, isFlowDocument } from './gather-hidden.js'
-import { readFlow } from './gather-read.js'
+import { isFlowDocument, readFlow } from './gather-read.js'
 
 /** Flows (docs/kinds.md): read by the run's one walk, with namespace files. */
 export const flows: Kind<FlowsHeld, FlowChange> = {
@@ -16,7 +15,7 @@ export const flows: Kind<FlowsHeld, FlowChange> = {
 }
 
 /** Flows' part of the run's one walk: the files the layout places as flows (docs/kinds.md#the-walk-two-kinds-share). */
-export const flowsWalk = { readFlow, isFlowDocument, hiddenFlows }
+export const flowsWalk = { readFlow, isFlowDocument }
 
 // What run/ still takes of flows by name (docs/kinds.md#what-run-still-takes-of-flows), named one by one
 // so that an export nothing uses is still found.
