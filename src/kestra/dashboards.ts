@@ -15,10 +15,9 @@ const PAGE_SIZE = 100
 const MAX_PAGES = 100
 
 /**
- * A dashboard as the server answers it (docs/kestra.md#dashboards): its fields, and `sourceCode`, the YAML
- * as sent, only from the 1.3 patch that added it to the answers.
+ * A dashboard as the server answers it (docs/kestra.md#dashboards): its id, the fields compared, and
+ * `sourceCode`, the YAML as sent, only from the 1.3 patch that added it to the answers.
  */
-/** A dashboard as Kestra answers it: its id, the fields compared, and its source when the answer has one. */
 const dashboardAnswer = z.object({
   id: z.string(),
   title: z.unknown().optional(),
