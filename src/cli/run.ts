@@ -115,7 +115,11 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     const settingsFor = (given: CliArgs, log?: (message: string) => void) =>
       cliSettings(given, io.env, io.cwd, { settingsFile: true, log })
     const settings = settingsFor(args, (message) => err(`${message}\n`))
-    if (args.command !== 'validate' && args.command !== UPGRADE_CHECK && !settings.server) {
+    if (
+      args.command !== 'validate' &&
+      args.command !== UPGRADE_CHECK &&
+      !settings.server
+    ) {
       throw new UsageError(`${args.command} needs the Kestra server: --server URL or KESTRA_URL`)
     }
     // Terraform's apply habit (docs/cli.md#deploy-asks-first): the plan, then `yes` on a terminal.
