@@ -2,6 +2,7 @@ import type { Execution, Label, ServerInfo } from '../model/kestra.js'
 import { unreadableAnswer } from './transport.js'
 import { ActionError } from '../model/errors.js'
 import { parseVersion } from './api-version.js'
+import { atLeast } from '../model/version.js'
 import { ApiError } from './errors.js'
 import { z } from 'zod'
 import { readAnswer, readJsonArray, type ScopedHttp } from './scoped-http.js'
@@ -141,7 +142,7 @@ export async function liveKvKeys(
   namespaces: string[]
 ): Promise<Record<string, string[]>> {
   const version = parseVersion((await api.info()).version)
-  const named = !version || version[0] > 1 || (version[0] === 1 && version[1] >= 3)
+  const named = !version || atLeast(version, [1, 3, 0])
   const entries = named ? await searchUnlessMissing(api, namespaces) : undefined
   if (entries?.every((entry) => entry.namespace !== undefined)) {
     const byNamespace: Record<string, string[]> = Object.fromEntries(
