@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { errorMessage } from '../model/errors.js'
-import { clientForSettings, type KestraClient } from '../kestra/client.js'
+import { clientForSettings, settingsTarget, type KestraClient } from '../kestra/client.js'
 import { renderComment, upsertDeployedSection } from '../decide/render/comment.js'
 import { countsText, deployTitle, tallyText } from '../decide/render/headline.js'
 import { planDocument } from '../decide/render/plan-document.js'
@@ -118,7 +118,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     if (
       args.command !== 'validate' &&
       args.command !== UPGRADE_CHECK &&
-      !settings.server
+      !settingsTarget(settings).server
     ) {
       throw new UsageError(`${args.command} needs the Kestra server: --server URL or KESTRA_URL`)
     }
@@ -131,7 +131,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
       runnerTemp: scratch,
       base: args.base
     })
-    edge = new OutputEdge(credentials, publicNames(settings, context, settings))
+    edge = new OutputEdge(credentials, publicNames(settings, context, settingsTarget(settings)))
     const writes = args.command === 'deploy' && !settings.dryRun
     if (writes && !context.sha) {
       throw new UsageError(
@@ -291,7 +291,7 @@ function deployQuestion(plan: Plan, settings: Settings, p: Palette): string {
     deletes.length > 0
       ? `\n${p.red(`It deletes ${deletes.length} resource(s)`)}: ${named.join(', ')}${more}.`
       : ''
-  return `\nDeploy this plan (${countsText(plan.counts)}) to ${inert(settings.server ?? '')}, tenant ${inert(settings.tenant)}?${deleting}\nOnly 'yes' deploys. Enter a value: `
+  return `\nDeploy this plan (${countsText(plan.counts)}) to ${inert(settingsTarget(settings).server ?? '')}, tenant ${inert(settings.tenant)}?${deleting}\nOnly 'yes' deploys. Enter a value: `
 }
 
 async function ask(io: CliIo, question: string): Promise<string> {

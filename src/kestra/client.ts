@@ -112,6 +112,14 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
   }
 }
 
+/** The Kestra servers the settings name: what a run shows and asks about before its clients exist. */
+export function settingsTarget(settings: Pick<Settings, 'server' | 'upgradeServer'>): {
+  server: string | undefined
+  upgradeServer: string | undefined
+} {
+  return { server: settings.server, upgradeServer: settings.upgradeServer }
+}
+
 /**
  * The client a run uses, from its settings; retries are reported through `log`. `which`: the upgrade server
  * (docs/upgrade.md#upgrade-server) is reached the same way.
