@@ -114,10 +114,8 @@ interface GatherInput {
   layout: ChosenLayout
   kestra?: KestraApi & ListingsApi
   github?: GitHubPort
-  /** The kinds whose reading is their own (`GatherKind`). */
+  /** The kinds whose reading is their own, or who read their part of the run's one walk (`GatherKind`). */
   kinds: readonly GatherKind[]
-  /** The kinds' parts of the run's one walk (`WALK` in src/kinds/index.ts). */
-  walk: WalkParts
   /** How the repository is sent: the server is read under the sent names (docs/environments.md). */
   sending: SentNames
   /**
@@ -180,7 +178,7 @@ export function gather(input: GatherInput): GatherResult {
   // The flows reach the checks as they are read; a repository another target of the run loaded is whole.
   const stream = shared.repository ? undefined : new FlowStream()
   const loading = (shared.repository ??= loadRepository(workTree, settings, {
-    walk: input.walk,
+    walk: started.walk,
     layout,
     reuseFlow: reuseOf(input, started, { reused: (flow, check) => reused.set(flow, check) }),
     knownFiles:
@@ -259,16 +257,18 @@ function startReads(input: GatherInput) {
           .stickyComments(pr.number, commentMarker(settings.commentKey))
           .catch(() => []))
       : undefined
-  const kinds = input.kinds.map(async (kind) => {
-    const held = await kind.gather?.({
-      ...{ settings, target, work, layout, workTree },
-      openBase: borrowBase
-        ? () => borrowBase().then((borrowed) => borrowed && asClosable(borrowed))
-        : undefined,
-      kestra: planning || work.serverValidation ? kestra : undefined
+  const kinds = input.kinds
+    .flatMap((kind) => (kind.gather ? [kind] : []))
+    .map(async (kind) => {
+      const held = await kind.gather?.({
+        ...{ settings, target, work, layout, workTree },
+        openBase: borrowBase
+          ? () => borrowBase().then((borrowed) => borrowed && asClosable(borrowed))
+          : undefined,
+        kestra: planning || work.serverValidation ? kestra : undefined
+      })
+      return [kind.name, held] as const
     })
-    return [kind.name, held] as const
-  })
   return {
     probe,
     committed,
@@ -291,6 +291,8 @@ function startReads(input: GatherInput) {
     index,
     workTree,
     kinds: settle(Promise.all(kinds)),
+    // Each kind's part of the walk (docs/kinds.md#the-walk-two-kinds-share): the registry holds every part once.
+    walk: Object.assign({}, ...input.kinds.map((kind) => kind.walk)) as WalkParts,
     reused: new Map<FlowFile, StoredFlowCheck>(),
     baseReused: new Set<string>()
   }
@@ -336,7 +338,7 @@ function readRemaining(
         borrowBase(),
         settings,
         model,
-        input.walk,
+        started.walk,
         // A plan takes the identity of a base version from its stored checks; a deploy parses it.
         work.reuseBase
           ? reuseOf(input, started, {
@@ -355,7 +357,7 @@ function readRemaining(
       )
     )
   const desired =
-    reading && settle(valueOf(reading).then((held) => desiredState(sent, held, input.walk)))
+    reading && settle(valueOf(reading).then((held) => desiredState(sent, held, started.walk)))
   // Read with the server state, so that they cost the plan no round trip of their own; validate with a
   // server reads them too, to check every flow's names (docs/caught-at-review.md#which-flows-are-checked).
   const listings =

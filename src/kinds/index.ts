@@ -11,8 +11,8 @@ import type { Kind } from './kind.js'
 export const KINDS: readonly Kind[] = [namespaceFiles, flows, dashboards, kv, tests]
 
 /**
- * The kinds' parts of the run's one walk of the repository (docs/kinds.md#the-walk-two-kinds-share): the
- * walk lists and places each path, the kind whose place it is reads it.
+ * The kinds' parts of the run's one walk of the repository (docs/kinds.md#the-walk-two-kinds-share), as
+ * each kind's gather part holds them: the walk lists and places each path, the kind whose place it is reads it.
  */
 export const WALK = { ...flowsWalk, ...filesWalk }
 

@@ -37,7 +37,7 @@ import { phase } from '../report/phase.js'
 import type { Kind } from '../kinds/kind.js'
 import type { WalkRead } from '../gather/kind.js'
 import type { RunPorts } from './ports.js'
-import { SentRewrite, WALK } from '../kinds/index.js'
+import { SentRewrite } from '../kinds/index.js'
 
 /** What the checks of one target of a run take. */
 interface CheckArgs {
@@ -107,8 +107,7 @@ export async function check(run: CheckArgs): Promise<Checked> {
   const gathering = gather({
     ...{ settings, target, context, reads, layout, kestra, sending, reuse: stored.reuse },
     github: ports.github,
-    kinds: kinds.flatMap((kind) => (kind.gather?.gather ? [kind.gather] : [])),
-    walk: WALK
+    kinds: kinds.flatMap((kind) => (kind.gather?.gather || kind.gather?.walk ? [kind.gather] : []))
   })
   const validation = { layout: layout.layout }
   const checking = settle(flowChecks(gathering, validation))

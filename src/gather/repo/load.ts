@@ -34,8 +34,8 @@ const CONCURRENCY = 32
 
 /**
  * What the kinds read of the walk (docs/kinds.md#the-walk-two-kinds-share): the walk lists each path and
- * the layout places it; the kind whose place it is reads it. The registry hands them in (`WALK` in
- * src/kinds/index.ts): gather/ never names a kind.
+ * the layout places it; the kind whose place it is reads it. Each kind's gather part holds its own
+ * (`GatherKind.walk`): gather/ never names a kind.
  */
 export interface WalkParts {
   /** Flows: reads the file at `path` (the entry or a link's target) placed as a flow. */
