@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { buildPlan } from '../../src/decide/plan/build.js'
 import { desiredState } from '../../src/gather/desired.js'
+import { WALK } from '../../src/kinds/index.js'
 import { ServerReads } from '../../src/gather/server/reads.js'
 import type { NamespaceFileEntry, RepoModel } from '../../src/model/repository.js'
 import { startKestra } from '../deploy/emulated-kestra.js'
@@ -51,7 +52,7 @@ describe('server state for the plan', () => {
     const plan = buildPlan(
       {
         namespaces: ['team'],
-        desired: await desiredState(model, state),
+        desired: await desiredState(model, state, WALK),
         actual: state,
         scope: 'all',
         deleteEnabled: true

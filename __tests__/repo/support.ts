@@ -1,6 +1,7 @@
 import { workTreeReuse } from '../../src/gather/repo/commit-reuse.js'
 import { GitTree } from '../../src/gather/repo/git-tree.js'
 import { loadRepository, type LoadHooks } from '../../src/gather/repo/load.js'
+import { WALK } from '../../src/kinds/index.js'
 import type { RepoModel } from '../../src/model/repository.js'
 import { WorkTree } from '../../src/gather/repo/work-tree.js'
 import { parseSettings } from '../../src/config/settings.js'
@@ -21,8 +22,12 @@ export function flow(id: string, namespace: string): string {
 }
 
 /** The work tree under `workspace` read as a run reads it. */
-export function loadWorkTree(settings: Settings, workspace: string, hooks?: LoadHooks) {
-  return loadRepository(new WorkTree(workspace, settings.root), settings, hooks)
+export function loadWorkTree(
+  settings: Settings,
+  workspace: string,
+  hooks: Omit<LoadHooks, 'walk'> = {}
+) {
+  return loadRepository(new WorkTree(workspace, settings.root), settings, { walk: WALK, ...hooks })
 }
 
 /**
@@ -39,6 +44,7 @@ export async function loadCommit(
   if (!tree) return undefined
   try {
     return await loadRepository(tree, settings, {
+      walk: WALK,
       known: current && workTreeReuse(current, tree)
     })
   } finally {

@@ -6,16 +6,6 @@ import { PROJECT_ROOT } from '../../test-support/runner.js'
 /** A kind's word in a file's name: flows, namespace files, dashboards, KV pairs (docs/kinds.md). */
 const KIND_WORD = /flow|namespace-?files?|dashboard|(^|[-.])kv([-.]|$)/i
 
-/**
- * Files of the repository's one walk that still name a kind (docs/kinds.md#the-walk-two-kinds-share):
- * the list only shrinks, each entry leaves when its file moves into its kind's folder.
- */
-const STILL_IN_THE_WALK = [
-  'src/gather/repo/hidden-flows.ts',
-  'src/gather/repo/namespace-files.ts',
-  'src/gather/repo/read-flow.ts'
-]
-
 function filesUnder(dir: string): string[] {
   return readdirSync(join(PROJECT_ROOT, dir), { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory()
@@ -31,9 +21,9 @@ function filesUnder(dir: string): string[] {
 describe('gather/, decide/ and apply/ name no kind (docs/architecture.md)', () => {
   const files = ['src/gather', 'src/decide', 'src/apply'].flatMap(filesUnder)
 
-  it('no file of theirs is named after a kind but those the walk still holds', () => {
+  it('no file of theirs is named after a kind', () => {
     const named = files.filter((file) => KIND_WORD.test(file.split('/').pop()!))
-    expect(named.sort()).toEqual(STILL_IN_THE_WALK)
+    expect(named).toEqual([])
   })
 
   it("the rule sees a kind's word in a file's name", () => {

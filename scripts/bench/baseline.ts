@@ -16,7 +16,7 @@ import { Semaphore } from '../../src/model/concurrency.js'
 import { serverFile } from '../../src/model/plan-input.js'
 import { desiredState } from '../../src/gather/desired.js'
 import { parseSettings } from '../../src/config/settings.js'
-import { DECIDE_KINDS } from '../../src/kinds/index.js'
+import { DECIDE_KINDS, WALK } from '../../src/kinds/index.js'
 
 export interface BaselineResult {
   wallMs: number
@@ -48,7 +48,9 @@ export async function perResourceBaseline(input: {
 
   // A blank input takes its action.yml default.
   const settings = parseSettings((name) => (name === 'server' ? input.serverUrl : ''))
-  const model = await loadRepository(new WorkTree(input.workspace, settings.root), settings)
+  const model = await loadRepository(new WorkTree(input.workspace, settings.root), settings, {
+    walk: WALK
+  })
   const readNamespace = async (namespace: string): Promise<ActualNamespace> => {
     const listed = await json<{ id: string; revision: number }[]>(`/flows/${seg(namespace)}`)
     const flows = await Promise.all(
@@ -85,7 +87,7 @@ export async function perResourceBaseline(input: {
   const built = buildPlan(
     {
       namespaces: model.managedNamespaces,
-      desired: await desiredState(model, actual),
+      desired: await desiredState(model, actual, WALK),
       actual,
       scope: 'all',
       deleteEnabled: false

@@ -7,8 +7,8 @@ import { parseFlowFile } from '../model/flow-file.js'
 import { workTreeReuse } from './repo/commit-reuse.js'
 import { GitTree } from './repo/git-tree.js'
 import type { SharedTree } from './repo/shared-tree.js'
-import type { ReuseFlow } from './repo/read-flow.js'
-import { loadRepository } from './repo/load.js'
+
+import { loadRepository, type ReuseFlow, type WalkParts } from './repo/load.js'
 import type { RepoModel } from '../model/repository.js'
 import type { Settings } from '../model/settings.js'
 import { fileKey, flowKey } from '../model/targets.js'
@@ -54,6 +54,7 @@ export async function readBaseSnapshot(
   borrowing: Promise<SharedTree<GitTree> | undefined>,
   settings: Settings,
   current: RepoModel,
+  walk: WalkParts,
   reuseFlow?: ReuseFlow
 ): Promise<BaseSnapshot | undefined> {
   const borrowed = await borrowing
@@ -62,6 +63,7 @@ export async function readBaseSnapshot(
   try {
     return snapshotOf(
       await loadRepository(tree, settings, {
+        walk,
         known: workTreeReuse(current, tree),
         layout: current.layout,
         ...(reuseFlow && { reuseFlow })

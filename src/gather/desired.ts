@@ -1,6 +1,7 @@
 import type { ActualNamespace, DesiredFile, DesiredFlow } from '../model/plan-input.js'
-import { isOversized, readNamespaceFileBytes } from './repo/namespace-files.js'
+import { MAX_FILE_BYTES } from '../model/content.js'
 import { deployableFlow, type RepoModel } from '../model/repository.js'
+import type { WalkParts } from './repo/load.js'
 import { fileKey, flowKey } from '../model/targets.js'
 import { mapLimit } from '../model/concurrency.js'
 
@@ -10,7 +11,8 @@ import { mapLimit } from '../model/concurrency.js'
  */
 export async function desiredState(
   model: RepoModel,
-  actual?: ReadonlyMap<string, ActualNamespace>
+  actual: ReadonlyMap<string, ActualNamespace> | undefined,
+  { readFileBytes }: Pick<WalkParts, 'readFileBytes'>
 ): Promise<{ flows: DesiredFlow[]; files: DesiredFile[] }> {
   const managed = new Set(model.managedNamespaces)
   const flows = desiredFlows(model)
@@ -22,14 +24,11 @@ export async function desiredState(
   // Bytes are read again only where the server's copy differs: a diff shows them.
   const differing = safe.filter(
     (entry) =>
-      !isOversized(entry) && held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256
+      entry.size <= MAX_FILE_BYTES &&
+      held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256
   )
   const bytes = new Map(
-    await mapLimit(
-      differing,
-      32,
-      async (entry) => [entry, await readNamespaceFileBytes(entry)] as const
-    )
+    await mapLimit(differing, 32, async (entry) => [entry, await readFileBytes(entry)] as const)
   )
   const files = safe.map((entry) => ({
     namespace: entry.namespace,

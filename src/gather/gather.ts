@@ -6,7 +6,7 @@ import { openBaseTree, readBaseSnapshot } from './base-snapshot.js'
 import { asClosable, shareTree, type SharedTree } from './repo/shared-tree.js'
 import { chooseWorkTreeLayout } from './repo/choose-layout.js'
 import type { GitTree } from './repo/git-tree.js'
-import { loadRepository } from './repo/load.js'
+import { loadRepository, type WalkParts } from './repo/load.js'
 import { WorkTree } from './repo/work-tree.js'
 import { readIndexBlobs, type IndexBlobs } from './repo/git-index.js'
 import { resolve } from 'node:path'
@@ -114,7 +114,7 @@ interface GatherInput {
   layout: ChosenLayout
   kestra?: KestraApi & ListingsApi
   github?: GitHubPort
-  /** The kinds whose reading is their own (`GatherKind`). */
+  /** The kinds whose reading is their own, or who read their part of the run's one walk (`GatherKind`). */
   kinds: readonly GatherKind[]
   /** How the repository is sent: the server is read under the sent names (docs/environments.md). */
   sending: SentNames
@@ -171,84 +171,18 @@ export interface Remaining {
  * is needed; none is dropped.
  */
 export function gather(input: GatherInput): GatherResult {
-  const { settings, context, layout, kestra, sending, target } = input
-  const { work } = target
+  const { settings, layout, sending, target } = input
   const shared = input.reads
-  const probe = probeServer(shared, { work, kestra })
-  const planning = kestra !== undefined && work.plan
-  // Asked for now, so that git answers while the repository loads.
-  const committed = planning
-    ? (shared.committed ??= commitTime(context.workspace, context.sha))
-    : undefined
-  // Read now, so that the plan's write of its comment needs no read of its own (docs/comment.md#sticky-comment).
-  const pr = context.pullRequest
-  const comments =
-    input.github && pr && target.comment && planning && context.eventName !== 'merge_group'
-      ? (shared.comments ??= input.github
-          .stickyComments(pr.number, commentMarker(settings.commentKey))
-          .catch(() => []))
-      : undefined
-  // Asked of git now, while its process costs the least to start and the repository loads.
-  const changed = (shared.changed ??= settle(changedFiles(input)))
-  // Opened once, read by the run's base snapshot and by each kind, closed when the run ends.
-  const borrowBase = planning ? shared.openBase(settings, context) : undefined
-  // A plan takes files' summaries from content facts when it reuses what deploys stored; a deploy reads
-  // every file, and records the facts its commit markers store (docs/performance.md#what-a-plan-knows-without-reading).
-  const { facts } = work
-  const reads = planning
-    ? new ServerReads(kestra, {
-        markers: work.markers,
-        facts,
-        seal: markerSeal(settings.auth, settings.tenant)
-      })
-    : undefined
-  const validating = kestra && work.serverValidation
-  const onServer = validating
-    ? (shared.validation ??= new ServerValidation(kestra, settings.concurrency))
-    : undefined
-  // Git's index vouches for files' bytes when content facts are used or recorded.
-  const index = facts
-    ? (shared.index ??= readIndexBlobs(resolve(context.workspace, settings.root)))
-    : undefined
-  const workTree = new WorkTree(context.workspace, settings.root, index)
-  const kindsReading = input.kinds.map(async (kind) => {
-    const held = await kind.gather?.({
-      settings,
-      target,
-      work,
-      layout,
-      workTree,
-      openBase: borrowBase
-        ? () => borrowBase().then((borrowed) => borrowed && asClosable(borrowed))
-        : undefined,
-      kestra: planning || work.serverValidation ? kestra : undefined
-    })
-    return [kind.name, held] as const
-  })
-  const kinds = settle(Promise.all(kindsReading))
-  const reused = new Map<FlowFile, StoredFlowCheck>()
-  const reuseOf = (
-    options: Pick<Parameters<typeof reuseStoredChecks>[0], 'reused' | 'onlyStarted'>
-  ) =>
-    reads && input.reuse
-      ? reuseStoredChecks({
-          reads,
-          sending,
-          extraNamespaces: settings.extraNamespaces,
-          layout: layout.layout,
-          identity: input.reuse,
-          ...options
-        })
-      : undefined
-  const reuseFlow = reuseOf({ reused: (flow, check) => reused.set(flow, check) })
-  const baseReused = new Set<string>()
+  const started = startReads(input)
+  const { reads, onServer, reused, index, workTree } = started
   // The flows reach the checks as they are read; a repository another target of the run loaded is whole.
   const stream = shared.repository ? undefined : new FlowStream()
   const loading = (shared.repository ??= loadRepository(workTree, settings, {
+    walk: started.walk,
     layout,
-    reuseFlow,
+    reuseFlow: reuseOf(input, started, { reused: (flow, check) => reused.set(flow, check) }),
     knownFiles:
-      reads && index && facts === 'use'
+      reads && index && target.work.facts === 'use'
         ? async (namespace) => {
             const known = heldNamespaceIsManaged(namespace, settings.extraNamespaces)
               ? await reads.contentFacts(sending.namespace(namespace))
@@ -273,7 +207,6 @@ export function gather(input: GatherInput): GatherResult {
   }))
   const ended = () => stream?.end()
   loading.then(ended, ended)
-  const flows = stream ?? wholeFlows(loading)
   // A target may manage namespaces the repository no longer holds (a preview's own leftovers).
   const repository =
     target.alsoManaged.length === 0
@@ -287,93 +220,192 @@ export function gather(input: GatherInput): GatherResult {
           // A target that still manages namespaces has something to plan: their removal.
           readProblems: model.readProblems.filter((problem) => problem.rule !== NOTHING_FOUND)
         }))
-
-  const after = (
-    model: RepoModel,
-    sent: RepoModel,
-    references: readonly FlowReference[],
-    names: readonly NameReference[]
-  ): Remaining => {
-    const reading = reads && settle(reads.state(sent))
-    const answers = onServer && settle(onServer.answers())
-    const markers = work.markers ? reads?.markersOf(sent.managedNamespaces) : undefined
-    const recordsOf = [...sent.managedNamespaces].sort()
-    const rollbackRecords =
-      work.markers && reads && kestra
-        ? { namespaces: recordsOf, read: settle(readRollbackRecords(kestra, recordsOf)) }
-        : undefined
-    const repositoryBase =
-      borrowBase &&
-      (shared.base ??= settle(
-        readBaseSnapshot(
-          borrowBase(),
-          settings,
-          model,
-          // A plan takes the identity of a base version from its stored checks; a deploy parses it.
-          work.reuseBase
-            ? reuseOf({ reused: (flow) => baseReused.add(flow.file), onlyStarted: true })
-            : undefined
-        )
-      ))
-    const base =
-      repositoryBase &&
-      settle(
-        Promise.all([valueOf(repositoryBase), reading && valueOf(reading)]).then(
-          ([snapshot, server]) =>
-            snapshot && sending.base(snapshot, model.managedNamespaces, server)
-        )
-      )
-    const desired = reading && settle(valueOf(reading).then((held) => desiredState(sent, held)))
-    // Read with the server state, so that they cost the plan no round trip of their own; validate with a
-    // server reads them too, to check every flow's names (docs/caught-at-review.md#which-flows-are-checked).
-    const listings =
-      kestra && names.length > 0
-        ? settle(
-            readNameListings(
-              { ...kestra, secretNames: () => (shared.secretNames ??= kestra.secretNames()) },
-              names
-            )
-          )
-        : undefined
-    // The review's searches leave once every namespace's flows are read, the namespaces sharing them.
-    const unfinished =
-      reads &&
-      kestra &&
-      readUnfinishedOfRewritable(
-        kestra,
-        sent.managedNamespaces.map((namespace) => ({ namespace, held: reads.flowsOf(namespace) })),
-        { flows: desiredFlows(sent), deleteEnabled: target.delete }
-      )
-    const state = reading ?? settle(Promise.resolve(undefined))
-    const snapshot = settle(
-      (async (): Promise<Snapshot> => {
-        const held = await valueOf(state)
-        return Object.freeze({
-          layout,
-          model: sent,
-          changed: await valueOf(changed),
-          serverVersion: await probe,
-          state: held,
-          serverAnswers: answers && (await valueOf(answers)),
-          targets: await knownTargets(sent, references, kestra && { api: kestra, state: held }),
-          markers: await markers,
-          desired: desired && (await valueOf(desired)),
-          commitTime: await committed,
-          kinds: new Map(await valueOf(kinds)),
-          base: await base,
-          listings: await listings,
-          unfinished: await unfinished,
-          rollbackRecords: rollbackRecords && {
-            ...rollbackRecords,
-            read: await rollbackRecords.read
-          },
-          comments: await comments
-        })
-      })()
-    )
-    return { serverVersion: Promise.resolve(probe), changed, state, snapshot, baseReused }
+  return {
+    repository,
+    reused,
+    unsealed: reads?.unsealed ?? new Set(),
+    flows: stream ?? wholeFlows(loading),
+    after: (...after) => readRemaining(input, started, ...after)
   }
-  return { repository, reused, unsealed: reads?.unsealed ?? new Set(), flows, after }
+}
+
+/** The reads `gather` starts before the repository is loaded, each as early as it can leave. */
+function startReads(input: GatherInput) {
+  const { settings, context, kestra, target, github, layout } = input
+  const { work } = target
+  const shared = input.reads
+  const planning = kestra !== undefined && work.plan
+  const probe = probeServer(shared, { work, kestra })
+  // Asked for now, so that git answers while the repository loads.
+  const committed = planning
+    ? (shared.committed ??= commitTime(context.workspace, context.sha))
+    : undefined
+  // Asked of git now, while its process costs the least to start and the repository loads.
+  const changed = (shared.changed ??= settle(changedFiles(input)))
+  // Opened once, read by the run's base snapshot and by each kind, closed when the run ends.
+  const borrowBase = planning ? shared.openBase(settings, context) : undefined
+  // Git's index vouches for files' bytes when content facts are used or recorded.
+  const index = work.facts
+    ? (shared.index ??= readIndexBlobs(resolve(context.workspace, settings.root)))
+    : undefined
+  const workTree = new WorkTree(context.workspace, settings.root, index)
+  // Read now, so that the plan's write of its comment needs no read of its own (docs/comment.md#sticky-comment).
+  const pr = context.pullRequest
+  const comments =
+    planning && github && pr && target.comment && context.eventName !== 'merge_group'
+      ? (shared.comments ??= github
+          .stickyComments(pr.number, commentMarker(settings.commentKey))
+          .catch(() => []))
+      : undefined
+  const kinds = input.kinds
+    .flatMap((kind) => (kind.gather ? [kind] : []))
+    .map(async (kind) => {
+      const held = await kind.gather?.({
+        ...{ settings, target, work, layout, workTree },
+        openBase: borrowBase
+          ? () => borrowBase().then((borrowed) => borrowed && asClosable(borrowed))
+          : undefined,
+        kestra: planning || work.serverValidation ? kestra : undefined
+      })
+      return [kind.name, held] as const
+    })
+  return {
+    probe,
+    committed,
+    comments,
+    changed,
+    borrowBase,
+    // A plan takes files' summaries from content facts when it reuses what deploys stored; a deploy reads
+    // every file, and records the facts its commit markers store (docs/performance.md#what-a-plan-knows-without-reading).
+    reads: planning
+      ? new ServerReads(kestra, {
+          markers: work.markers,
+          facts: work.facts,
+          seal: markerSeal(settings.auth, settings.tenant)
+        })
+      : undefined,
+    onServer:
+      kestra && work.serverValidation
+        ? (shared.validation ??= new ServerValidation(kestra, settings.concurrency))
+        : undefined,
+    index,
+    workTree,
+    kinds: settle(Promise.all(kinds)),
+    // Each kind's part of the walk (docs/kinds.md#the-walk-two-kinds-share): the registry holds every part once.
+    walk: Object.assign({}, ...input.kinds.map((kind) => kind.walk)) as WalkParts,
+    reused: new Map<FlowFile, StoredFlowCheck>(),
+    baseReused: new Set<string>()
+  }
+}
+
+type Started = ReturnType<typeof startReads>
+
+/** Where a flow file's checks stored in its namespace's marker are reused (`input.reuse`), how to reuse them. */
+function reuseOf(
+  { reuse, sending, settings, layout }: GatherInput,
+  { reads }: Started,
+  options: Pick<Parameters<typeof reuseStoredChecks>[0], 'reused' | 'onlyStarted'>
+) {
+  if (!reads || !reuse) return undefined
+  return reuseStoredChecks({
+    ...{ reads, sending, extraNamespaces: settings.extraNamespaces },
+    ...{ layout: layout.layout, identity: reuse, ...options }
+  })
+}
+
+/** `GatherResult.after`: the reads that wait on the repository, and the whole snapshot. */
+function readRemaining(
+  input: GatherInput,
+  started: Started,
+  ...[model, sent, references, names]: Parameters<GatherResult['after']>
+): Remaining {
+  const { settings, kestra, target, layout } = input
+  const { work } = target
+  const { reads, onServer, borrowBase, changed, probe, baseReused } = started
+  const shared = input.reads
+  const reading = reads && settle(reads.state(sent))
+  const answers = onServer && settle(onServer.answers())
+  const markers = work.markers ? reads?.markersOf(sent.managedNamespaces) : undefined
+  const recordsOf = [...sent.managedNamespaces].sort()
+  const rollbackRecords =
+    work.markers && reads && kestra
+      ? { namespaces: recordsOf, read: settle(readRollbackRecords(kestra, recordsOf)) }
+      : undefined
+  const repositoryBase =
+    borrowBase &&
+    (shared.base ??= settle(
+      readBaseSnapshot(
+        borrowBase(),
+        settings,
+        model,
+        started.walk,
+        // A plan takes the identity of a base version from its stored checks; a deploy parses it.
+        work.reuseBase
+          ? reuseOf(input, started, {
+              reused: (flow) => baseReused.add(flow.file),
+              onlyStarted: true
+            })
+          : undefined
+      )
+    ))
+  const base =
+    repositoryBase &&
+    settle(
+      Promise.all([valueOf(repositoryBase), reading && valueOf(reading)]).then(
+        ([snapshot, server]) =>
+          snapshot && input.sending.base(snapshot, model.managedNamespaces, server)
+      )
+    )
+  const desired =
+    reading && settle(valueOf(reading).then((held) => desiredState(sent, held, started.walk)))
+  // Read with the server state, so that they cost the plan no round trip of their own; validate with a
+  // server reads them too, to check every flow's names (docs/caught-at-review.md#which-flows-are-checked).
+  const listings =
+    kestra && names.length > 0
+      ? settle(
+          readNameListings(
+            { ...kestra, secretNames: () => (shared.secretNames ??= kestra.secretNames()) },
+            names
+          )
+        )
+      : undefined
+  // The review's searches leave once every namespace's flows are read, the namespaces sharing them.
+  const unfinished =
+    reads &&
+    kestra &&
+    readUnfinishedOfRewritable(
+      kestra,
+      sent.managedNamespaces.map((namespace) => ({ namespace, held: reads.flowsOf(namespace) })),
+      { flows: desiredFlows(sent), deleteEnabled: target.delete }
+    )
+  const state = reading ?? settle(Promise.resolve(undefined))
+  const snapshot = settle(
+    (async (): Promise<Snapshot> => {
+      const held = await valueOf(state)
+      return Object.freeze({
+        layout,
+        model: sent,
+        changed: await valueOf(changed),
+        serverVersion: await probe,
+        state: held,
+        serverAnswers: answers && (await valueOf(answers)),
+        targets: await knownTargets(sent, references, kestra && { api: kestra, state: held }),
+        markers: await markers,
+        desired: desired && (await valueOf(desired)),
+        commitTime: await started.committed,
+        kinds: new Map(await valueOf(started.kinds)),
+        base: await base,
+        listings: await listings,
+        unfinished: await unfinished,
+        rollbackRecords: rollbackRecords && {
+          ...rollbackRecords,
+          read: await rollbackRecords.read
+        },
+        comments: await started.comments
+      })
+    })()
+  )
+  return { serverVersion: Promise.resolve(probe), changed, state, snapshot, baseReused }
 }
 
 /** The flows of a repository loaded before: all at once, or none when its loading failed (said there). */

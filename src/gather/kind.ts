@@ -7,6 +7,7 @@ import type { KestraVersion } from '../model/version.js'
 import type { Target, Work } from '../model/target.js'
 import { normaliseText } from '../model/content.js'
 import { IgnoreRules } from './repo/ignore-rules.js'
+import type { WalkParts } from './repo/load.js'
 import type { TreeSource } from './repo/tree-source.js'
 import { walkTree } from './repo/walk.js'
 
@@ -44,6 +45,8 @@ export interface GatherKind<H = unknown> {
   gather?(input: KindGatherInput): Promise<H>
   /** Its part of the run's one walk of the repository (docs/kinds.md#the-walk-two-kinds-share). */
   fromWalk?(walk: WalkRead): H
+  /** How it reads the paths the walk's layout places as its own. */
+  walk?: Partial<WalkParts>
 }
 
 /**

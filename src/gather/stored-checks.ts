@@ -13,7 +13,7 @@ import {
   storedCheckOf,
   type StoredFlowCheck
 } from '../model/stored-checks.js'
-import type { ReuseFlow } from './repo/read-flow.js'
+import type { ReuseFlow } from './repo/load.js'
 import type { ServerReads } from './server/reads.js'
 
 /**

@@ -1,12 +1,11 @@
 import { parse, stringify } from 'yaml'
 import { z } from 'zod'
-import { ApiError } from './errors.js'
 import { isRecord, normaliseText } from '../model/content.js'
 import { readPages, rowId } from './listings.js'
 import { parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
 import type { ServerVerdict } from '../model/kestra.js'
 import { readJsonObject, type ScopedHttp } from './scoped-http.js'
-import { responseError, type HttpResponse } from './transport.js'
+import { responseError, type HttpResponse, unreadableAnswer } from './transport.js'
 import { pathSegment } from '../model/path-segment.js'
 
 const YAML = { 'content-type': 'application/x-yaml' }
@@ -16,10 +15,9 @@ const PAGE_SIZE = 100
 const MAX_PAGES = 100
 
 /**
- * A dashboard as the server answers it (docs/kestra.md#dashboards): its fields, and `sourceCode`, the YAML
- * as sent, only from the 1.3 patch that added it to the answers.
+ * A dashboard as the server answers it (docs/kestra.md#dashboards): its id, the fields compared, and
+ * `sourceCode`, the YAML as sent, only from the 1.3 patch that added it to the answers.
  */
-/** A dashboard as Kestra answers it: its id, the fields compared, and its source when the answer has one. */
 const dashboardAnswer = z.object({
   id: z.string(),
   title: z.unknown().optional(),
@@ -145,12 +143,7 @@ export class DashboardsEndpoint {
 function toDashboard(value: unknown, response: HttpResponse): RemoteDashboard {
   const row = dashboardAnswer.safeParse(value)
   if (!row.success) {
-    throw new ApiError({
-      status: response.status,
-      method: response.method,
-      path: response.path,
-      serverMessage: 'expected a dashboard with an id in the answer'
-    })
+    throw unreadableAnswer(response, 'expected a dashboard with an id in the answer')
   }
   return row.data
 }

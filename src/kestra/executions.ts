@@ -1,9 +1,8 @@
 import type { Execution, ExecutionQuery, Label } from '../model/kestra.js'
 import { parseVersion } from './api-version.js'
-import { ApiError } from './errors.js'
 import { executionAnswer, readPages, rowId } from './listings.js'
 import { readJson, type ScopedHttp } from './scoped-http.js'
-import { formBody, type HttpResponse } from './transport.js'
+import { formBody, type HttpResponse, unreadableAnswer } from './transport.js'
 import { pathSegment } from '../model/path-segment.js'
 
 /** Results asked for by a label search: a run's labels match a handful of executions at most. */
@@ -116,12 +115,10 @@ function legacyFilters(query: ExecutionQuery): Record<string, string | string[]>
 function toExecution(raw: unknown, response: HttpResponse): Execution {
   const read = executionAnswer.safeParse(Array.isArray(raw) ? raw[0] : raw)
   if (!read.success) {
-    throw new ApiError({
-      status: response.status,
-      method: response.method,
-      path: response.path,
-      serverMessage: 'the answer is not an execution (no id, namespace, flowId or state)'
-    })
+    throw unreadableAnswer(
+      response,
+      'the answer is not an execution (no id, namespace, flowId or state)'
+    )
   }
   const { state, ...execution } = read.data
   return {

@@ -1,9 +1,8 @@
 import type { FlowDependency, RemoteFlow } from '../model/kestra.js'
-import { ApiError } from './errors.js'
 import { flowIdentity, withoutRevisionLine } from '../model/flow-source.js'
 import { z } from 'zod'
 import { readAnswer, readJsonArray, type ScopedHttp } from './scoped-http.js'
-import { responseError, type HttpResponse } from './transport.js'
+import { responseError, type HttpResponse, unreadableAnswer } from './transport.js'
 import { readZip } from './zip.js'
 import { pathSegment } from '../model/path-segment.js'
 import { settle, valueOf, valueOfEnded, type Outcome } from '../model/outcome.js'
@@ -340,12 +339,7 @@ const topologyEdge = z.object({
 function toRemoteFlow(response: HttpResponse, sentSource: string): RemoteFlow {
   const flow = readAnswer(response, flowAnswer, 'a flow')
   if (flow.id === undefined || flow.namespace === undefined) {
-    throw new ApiError({
-      status: response.status,
-      method: response.method,
-      path: response.path,
-      serverMessage: 'the answer is not a flow (no id or namespace)'
-    })
+    throw unreadableAnswer(response, 'the answer is not a flow (no id or namespace)')
   }
   return {
     namespace: flow.namespace,

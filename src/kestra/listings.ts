@@ -1,6 +1,8 @@
 import type { Execution, Label, ServerInfo } from '../model/kestra.js'
+import { unreadableAnswer } from './transport.js'
 import { ActionError } from '../model/errors.js'
 import { parseVersion } from './api-version.js'
+import { atLeast } from '../model/version.js'
 import { ApiError } from './errors.js'
 import { z } from 'zod'
 import { readAnswer, readJsonArray, type ScopedHttp } from './scoped-http.js'
@@ -140,7 +142,7 @@ export async function liveKvKeys(
   namespaces: string[]
 ): Promise<Record<string, string[]>> {
   const version = parseVersion((await api.info()).version)
-  const named = !version || version[0] > 1 || (version[0] === 1 && version[1] >= 3)
+  const named = !version || atLeast(version, [1, 3, 0])
   const entries = named ? await searchUnlessMissing(api, namespaces) : undefined
   if (entries?.every((entry) => entry.namespace !== undefined)) {
     const byNamespace: Record<string, string[]> = Object.fromEntries(
@@ -435,12 +437,10 @@ export const executionAnswer = z.object({
 function executionOf(raw: unknown, response: HttpResponse): Execution {
   const read = executionAnswer.safeParse(raw)
   if (!read.success) {
-    throw new ApiError({
-      status: response.status,
-      method: response.method,
-      path: response.path,
-      serverMessage: 'an item of the answer is not an execution (no id, namespace, flowId or state)'
-    })
+    throw unreadableAnswer(
+      response,
+      'an item of the answer is not an execution (no id, namespace, flowId or state)'
+    )
   }
   const { id, namespace, flowId, state } = read.data
   return {

@@ -10,7 +10,13 @@ import {
   tenantPrefix
 } from './api-version.js'
 import { ApiError } from './errors.js'
-import { responseError, type HttpRequest, type HttpResponse, type Transport } from './transport.js'
+import {
+  responseError,
+  type HttpRequest,
+  type HttpResponse,
+  type Transport,
+  unreadableAnswer
+} from './transport.js'
 
 interface ScopedRequest extends Omit<HttpRequest, 'path'> {
   /** Path below the API prefix, starting with '/', path segments already encoded. */
@@ -190,12 +196,10 @@ export function readJson(response: HttpResponse): unknown {
   try {
     return JSON.parse(new TextDecoder().decode(response.body))
   } catch {
-    throw new ApiError({
-      status: response.status,
-      method: response.method,
-      path: response.path,
-      serverMessage: 'the answer is not JSON (is the server input the base URL of a Kestra server?)'
-    })
+    throw unreadableAnswer(
+      response,
+      'the answer is not JSON (is the server input the base URL of a Kestra server?)'
+    )
   }
 }
 
@@ -207,12 +211,7 @@ export function readAnswer<T>(response: HttpResponse, schema: z.ZodType<T>, what
   const read = schema.safeParse(readJson(response))
   if (read.success) return read.data
   const field = fieldOf(read.error)
-  throw new ApiError({
-    status: response.status,
-    method: response.method,
-    path: response.path,
-    serverMessage: `expected ${what} in the answer${field && ` (at ${field})`}`
-  })
+  throw unreadableAnswer(response, `expected ${what} in the answer${field && ` (at ${field})`}`)
 }
 
 export function readJsonObject(response: HttpResponse): Record<string, unknown> {

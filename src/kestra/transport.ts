@@ -246,6 +246,12 @@ export async function formBody(
   return { contentType: encoded.headers.get('content-type')!, body }
 }
 
+/** The ApiError for a successful answer the client cannot read (not JSON, not the shape expected). */
+export function unreadableAnswer(response: HttpResponse, serverMessage: string): ApiError {
+  const { status, method, path } = response
+  return new ApiError({ status, method, path, serverMessage })
+}
+
 /** The ApiError for an answer the caller cannot use. */
 export function responseError(response: HttpResponse): ApiError {
   const { message, violations } = parseErrorBody(response.body, `HTTP ${response.status}`)

@@ -1,7 +1,6 @@
-import { ApiError } from './errors.js'
+import { z } from 'zod'
 import { readPages } from './listings.js'
-import { readJsonObject, type ScopedHttp } from './scoped-http.js'
-import type { HttpResponse } from './transport.js'
+import { readAnswer, type ScopedHttp } from './scoped-http.js'
 import { pathSegment } from '../model/path-segment.js'
 
 const YAML = { 'content-type': 'application/x-yaml' }
@@ -10,10 +9,10 @@ const PAGE_SIZE = 100
 const MAX_PAGES = 100
 
 /** A YAML resource as the server answers it: its id and the source it keeps. */
-interface RemoteYamlResource {
-  id: string
-  source: string
-}
+const resourceAnswer = z.object({ id: z.string(), source: z.string() })
+type RemoteYamlResource = z.infer<typeof resourceAnswer>
+/** A listed resource; a row without an id or a source is none. */
+const listedRow = resourceAnswer.extend({ namespace: z.unknown(), deleted: z.unknown() })
 
 /**
  * What a kind reads and writes of a Kestra resource kept as YAML by namespace and id
@@ -52,14 +51,14 @@ export function yamlResources(http: ScopedHttp, collection: string): YamlResourc
           query: { namespace, includeChildNamespaces: 'false', sort: 'id:asc' },
           size: PAGE_SIZE,
           maxPages: MAX_PAGES,
-          key: (row) => rowOf(row)?.id,
+          key: (row) => listedRow.safeParse(row).data?.id,
           missing: true
         },
         (row) => {
-          const found = rowOf(row)
+          const found = listedRow.safeParse(row).data
           // A child namespace's resource is not this namespace's, whatever the server's filter did.
-          return found && found.namespace === namespace && !found.deleted
-            ? found.resource
+          return found && found.namespace === namespace && found.deleted !== true
+            ? { id: found.id, source: found.source }
             : undefined
         }
       ),
@@ -71,7 +70,11 @@ export function yamlResources(http: ScopedHttp, collection: string): YamlResourc
         allow: [404]
       })
       if (response.status === 404) return undefined
-      return sourceOf(readJsonObject(response), response)
+      return readAnswer(
+        response,
+        resourceAnswer.pick({ source: true }),
+        'the resource with its source'
+      ).source
     },
     async create(source) {
       await http.send({ method: 'POST', path: base, route: base, headers: YAML, body: source })
@@ -98,27 +101,4 @@ export function yamlResources(http: ScopedHttp, collection: string): YamlResourc
       return response.status < 400 || response.attempts > 1
     }
   }
-}
-
-function rowOf(
-  row: unknown
-): { id: string; namespace: unknown; deleted: boolean; resource: RemoteYamlResource } | undefined {
-  const value = (row ?? {}) as Record<string, unknown>
-  if (typeof value.id !== 'string' || typeof value.source !== 'string') return undefined
-  return {
-    id: value.id,
-    namespace: value.namespace,
-    deleted: value.deleted === true,
-    resource: { id: value.id, source: value.source }
-  }
-}
-
-function sourceOf(value: Record<string, unknown>, response: HttpResponse): string {
-  if (typeof value.source === 'string') return value.source
-  throw new ApiError({
-    status: response.status,
-    method: response.method,
-    path: response.path,
-    serverMessage: 'expected the resource with its source in the answer'
-  })
 }

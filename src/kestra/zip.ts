@@ -1,7 +1,6 @@
 import { hash } from 'node:crypto'
 import { constants, inflateRawSync } from 'node:zlib'
-import { ApiError } from './errors.js'
-import { PREALLOCATED_AT_MOST, type HttpResponse } from './transport.js'
+import { PREALLOCATED_AT_MOST, type HttpResponse, unreadableAnswer } from './transport.js'
 
 /** One file of a zip answer, its bytes read only when asked for. */
 interface ZipEntry {
@@ -30,12 +29,10 @@ export function readZip(response: HttpResponse): Map<string, Uint8Array> {
  */
 export function readZipEntries(response: HttpResponse): Map<string, ZipEntry> {
   const unreadable = (error: unknown) =>
-    new ApiError({
-      status: response.status,
-      method: response.method,
-      path: response.path,
-      serverMessage: `the answer is not a readable zip archive (${(error as Error).message})`
-    })
+    unreadableAnswer(
+      response,
+      `the answer is not a readable zip archive (${(error as Error).message})`
+    )
   let entries: Map<string, ZipEntry>
   try {
     entries = response.body.length === 0 ? new Map() : unzip(response.body, unreadable)

@@ -8,7 +8,7 @@ import { DeployError, errorMessage } from '../model/errors.js'
 import type { KestraServer } from '../kestra/api.js'
 import { limitBeforeRerun } from '../kestra/errors.js'
 import type { FileChange, Plan } from '../model/plan.js'
-import { readNamespaceFileBytes } from '../gather/repo/namespace-files.js'
+import { WALK } from '../kinds/index.js'
 import type { NamespaceFileEntry, RepoModel } from '../model/repository.js'
 import type { Checked } from './check.js'
 import { confirmReusedChecks } from '../kinds/index.js'
@@ -241,7 +241,7 @@ function repositoryFileReader(model: RepoModel): (change: FileChange) => Promise
   return async (change) => {
     const entry = entries.get(fileKey(change.namespace, change.path))
     if (!entry) throw new DeployError(`No repository file for ${change.namespace}:${change.path}`)
-    return readNamespaceFileBytes(entry)
+    return WALK.readFileBytes(entry)
   }
 }
 

@@ -107,7 +107,7 @@ export async function check(run: CheckArgs): Promise<Checked> {
   const gathering = gather({
     ...{ settings, target, context, reads, layout, kestra, sending, reuse: stored.reuse },
     github: ports.github,
-    kinds: kinds.flatMap((kind) => (kind.gather?.gather ? [kind.gather] : []))
+    kinds: kinds.flatMap((kind) => (kind.gather?.gather || kind.gather?.walk ? [kind.gather] : []))
   })
   const validation = { layout: layout.layout }
   const checking = settle(flowChecks(gathering, validation))

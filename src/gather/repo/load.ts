@@ -1,9 +1,8 @@
 import { resolve } from 'node:path'
-import type { Settings } from '../../model/settings.js'
+import type { Layout, Settings } from '../../model/settings.js'
 import { chooseLayout } from './choose-layout.js'
 import { IgnoreRules } from './ignore-rules.js'
-import { type ContentSummary, compareCodeUnits } from '../../model/content.js'
-import { hiddenFlows, isFlowDocument, type HiddenFlow } from './hidden-flows.js'
+import { type ContentSummary, compareCodeUnits, summaryOf } from '../../model/content.js'
 import { layoutRules, type LayoutRules, type Placement } from './layout.js'
 import type { LocalFiles } from '../../model/sent-names.js'
 import { LocalFilesTracker } from './local-files.js'
@@ -16,9 +15,7 @@ import type {
   ReadProblem,
   RepoModel
 } from '../../model/repository.js'
-import { EMPTY_CONTENT } from './namespace-files.js'
 import { EventLoopYielder, mapLimit, Semaphore } from '../../model/concurrency.js'
-import { readFlow, type ReuseFlow } from './read-flow.js'
 import {
   hiddenFlowsWarnings,
   nothingFound,
@@ -30,10 +27,49 @@ import { misnamedTenantFolders } from './tenant-folders.js'
 import { missingFolders, missingRoot } from './missing-folders.js'
 import { WorkTree } from './work-tree.js'
 import type { TreeSource } from './tree-source.js'
-import { walkTree, type WalkEntry } from './walk.js'
+import { walkTree, type HiddenEntry, type HiddenFlow, type WalkEntry } from './walk.js'
 
 /** Files read or hashed at once. */
 const CONCURRENCY = 32
+
+/**
+ * What the kinds read of the walk (docs/kinds.md#the-walk-two-kinds-share): the walk lists each path and
+ * the layout places it; the kind whose place it is reads it. Each kind's gather part holds its own
+ * (`GatherKind.walk`): gather/ never names a kind.
+ */
+export interface WalkParts {
+  /** Flows: reads the file at `path` (the entry or a link's target) placed as a flow. */
+  readFlow(
+    tree: TreeSource,
+    path: string,
+    location: FlowLocation,
+    reuse?: ReuseFlow
+  ): Promise<FlowFile | ReadProblem | 'not-a-flow'>
+  /** Flows: whether a file is a YAML file holding a flow document (what a search finds). */
+  isFlowDocument(tree: TreeSource, rel: string): Promise<boolean>
+  /** Namespace files: the bytes to upload of a file the walk read (refused where they must not be read). */
+  readFileBytes(entry: NamespaceFileEntry): Promise<Uint8Array>
+}
+
+export interface FlowLocation {
+  /** Relative to the workspace. */
+  file: string
+  /** Relative to root. */
+  rel: string
+  expectedNamespace?: string
+  /** Only a flow document (or another Kestra kind) is parsed; any other YAML is `'not-a-flow'`. */
+  ifFlowDocument?: boolean
+}
+
+/**
+ * The same file already checked, from its bytes (docs/performance.md#incremental-planning); undefined to
+ * parse it.
+ */
+export interface ReuseFlow {
+  (location: Omit<FlowLocation, 'ifFlowDocument'>, bytes: Buffer): Promise<FlowFile | undefined>
+  /** Starts reading what the flows a layout places in `namespace` are looked up in. */
+  prefetch(namespace: string): void
+}
 
 /** What the files of one entry give the model. */
 interface Discovery {
@@ -48,8 +84,9 @@ interface Discovery {
   hidden: HiddenFlow[]
 }
 
-/** Hooks into the loading, for work that can start before it ends. */
+/** The kinds' parts of the walk, and hooks into the loading, for work that can start before it ends. */
 export interface LoadHooks {
+  walk: WalkParts
   /** Called once per managed namespace, as soon as a resource reveals it (the `namespaces` input first). */
   onNamespace?(namespace: string): void
   /** Called once per flow file, right after it is parsed. */
@@ -89,6 +126,7 @@ interface Placed {
 
 interface Context {
   tree: TreeSource
+  walk: WalkParts
   reuseFlow: LoadHooks['reuseFlow']
   fileOf(rel: string): string
   layout: LayoutRules
@@ -105,7 +143,7 @@ interface Context {
 export async function loadRepository(
   tree: TreeSource,
   settings: Settings,
-  hooks: LoadHooks = {}
+  hooks: LoadHooks
 ): Promise<RepoModel> {
   const { workspace, rootRel } = tree
   const fileOf = (rel: string) => (rootRel === '' ? rel : `${rootRel}/${rel}`)
@@ -173,6 +211,7 @@ export async function loadRepository(
   hooks.onWalked?.({ files: localFiles, flowFiles: flowsPlaced.length })
   const context: Context = {
     tree,
+    walk: hooks.walk,
     reuseFlow: hooks.reuseFlow,
     fileOf,
     layout,
@@ -234,12 +273,7 @@ export async function loadRepository(
     ])
   ).flat()
   const hidden = [
-    ...(await hiddenFlows(walk.hidden, {
-      tree,
-      rules: layout,
-      layout: chosen,
-      limit: (task) => walking.run(task)
-    })),
+    ...(await hiddenFlows(walk.hidden, chosen, context, (task) => walking.run(task))),
     ...found.flatMap((part) => part.hidden)
   ]
 
@@ -302,6 +336,46 @@ function byProblemOrder(a: ReadProblem, b: ReadProblem): number {
   )
 }
 
+/** Nothing is left out inside a folder being looked into, except `.git`, which is never read. */
+const ONLY_GIT = {
+  excludedBy: async (rel: string) =>
+    rel.slice(rel.lastIndexOf('/') + 1).toLowerCase() === '.git' ? ('fixed' as const) : undefined,
+  knowListing: () => undefined
+}
+
+/**
+ * What the layout would read as flows among the entries ignore rules left out: each hidden file, and the
+ * files of each hidden folder (looked into as the walk would have, dependencies aside), with the rule.
+ * Custom counts every file a `flows` glob matches, the other layouts the flow documents.
+ */
+async function hiddenFlows(
+  hidden: readonly HiddenEntry[],
+  chosen: Layout,
+  { tree, layout, walk }: Context,
+  limit: <R>(task: () => Promise<R>) => Promise<R>
+): Promise<HiddenFlow[]> {
+  const found: HiddenFlow[] = []
+  for (const { rel, isDir, rule } of hidden) {
+    const inside =
+      isDir &&
+      (await walkTree({
+        tree,
+        rules: ONLY_GIT,
+        mayContain: layout.mayContain,
+        search: chosen === 'anywhere' ? SearchScope.dependenciesOnly() : undefined,
+        limit,
+        from: rel
+      }))
+    const files = inside ? inside.entries.filter((e) => e.kind === 'file').map((e) => e.rel) : [rel]
+    for (const file of files) {
+      if (!layout.place(file).flow) continue
+      if (chosen === 'custom' || (await walk.isFlowDocument(tree, file)))
+        found.push({ rel: file, rule })
+    }
+  }
+  return found
+}
+
 /** The namespace of a regular file that the layout places in one namespace only, and not as a flow. */
 function plainFileNamespace({ entry, placement }: Placed): string | undefined {
   if (entry.kind !== 'file' || placement.flow || placement.files.length !== 1) return undefined
@@ -346,7 +420,7 @@ async function loadEntry(
   if (placement.flow?.ifFlowDocument) {
     const rule = await gitignored()
     if (entry.kind !== 'file' || rule) {
-      if (rule && (await isFlowDocument(tree, entry.rel))) {
+      if (rule && (await context.walk.isFlowDocument(tree, entry.rel))) {
         found.hidden.push({ rel: entry.rel, rule })
       }
       placement = { files: placement.files }
@@ -386,7 +460,7 @@ async function loadEntry(
         problem('error', `a symbolic link that is never followed: ${target.reason}`)
       } else {
         found.files.push(
-          ...fileEntries(placement, file, entry.rel, EMPTY_CONTENT, {
+          ...fileEntries(placement, file, entry.rel, summaryOf(new Uint8Array()), {
             absPath: source.bytesPath,
             symlink: true,
             symlinkEscapes: true
@@ -406,7 +480,7 @@ async function loadEntry(
           'uploaded as a namespace file (narrow the flows globs or the mapping to remove this warning)'
       )
     }
-    const flow = await readFlow(
+    const flow = await context.walk.readFlow(
       tree,
       source.rel,
       { file, rel: entry.rel, ...placement.flow },
@@ -420,7 +494,7 @@ async function loadEntry(
   }
   if (placement.files.length === 0) {
     const searched = entry.kind === 'file' && !context.readsEveryFlow && !(await gitignored())
-    if (searched && (await isFlowDocument(tree, entry.rel))) found.unmatched.push(file)
+    if (searched && (await context.walk.isFlowDocument(tree, entry.rel))) found.unmatched.push(file)
     return found
   }
   let content: ContentSummary

@@ -1,5 +1,5 @@
 import type { Layout, Settings } from '../../model/settings.js'
-import type { HiddenFlow } from './hidden-flows.js'
+import type { HiddenFlow } from './walk.js'
 import { GIT_IGNORE_FILE, type IgnoreRule } from './ignore-rules.js'
 import { NOTHING_FOUND, type ReadProblem, type RepoModel } from '../../model/repository.js'
 

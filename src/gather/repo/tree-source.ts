@@ -32,7 +32,7 @@ export interface TreeSource {
   kind(rel: string): Promise<EntryKind | undefined>
   /** The bytes of a regular file. */
   read(rel: string): Promise<Buffer>
-  /** Size, SHA-256 and binary flag of a regular file (see `summariseContent`). */
+  /** Size, SHA-256 and binary flag of a regular file (read once, as a stream when large). */
   summarise(rel: string): Promise<ContentSummary>
   /**
    * The git blob a regular file's bytes are, when the tree can vouch for it without reading them

@@ -15,6 +15,9 @@ export interface HiddenEntry {
   rule: IgnoreRule
 }
 
+/** A flow document (or a file a `flows` glob matches) that an ignore rule leaves out, and that rule. */
+export type HiddenFlow = Omit<HiddenEntry, 'isDir'>
+
 interface WalkResult {
   entries: WalkEntry[]
   /** Folders that could not be listed, by path relative to root. */

@@ -1,5 +1,11 @@
+import { createHash } from 'node:crypto'
 import {
+  closeSync,
+  constants,
+  createReadStream,
+  fstatSync,
   lstatSync,
+  openSync,
   readdirSync,
   readFileSync,
   realpathSync,
@@ -9,8 +15,9 @@ import {
 } from 'node:fs'
 import { lstat, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { TextDecoder } from 'node:util'
+import { MAX_FILE_BYTES, summaryOf, type ContentSummary } from '../../model/content.js'
 import type { IgnoreRules } from './ignore-rules.js'
-import { summariseContent } from './namespace-files.js'
 import type { IndexBlobs } from './git-index.js'
 import type { EntryKind, LinkTarget, TreeEntry, TreeSource } from './tree-source.js'
 
@@ -180,4 +187,57 @@ function statsKind(stats: Stats): EntryKind {
   if (stats.isSymbolicLink()) return 'symlink'
   if (stats.isDirectory()) return 'folder'
   return stats.isFile() ? 'file' : 'other'
+}
+
+/** Files up to this size are read in one go; larger ones are hashed as a stream. */
+const WHOLE_READ_LIMIT = 4 * 1024 * 1024
+
+/**
+ * Size, SHA-256 and binary flag of a regular file, reading it exactly once (as a stream when large).
+ * A file over MAX_FILE_BYTES is judged by its size alone and never read (sha256 '', binary): it cannot be
+ * deployed anyway. The file is opened once, without following a link: its size and its bytes are those of
+ * that one opening.
+ */
+async function summariseContent(absPath: string): Promise<ContentSummary> {
+  // Synchronous for small files: one thread-pool trip per system call costs more than the read. The size
+  // is asked of the file opened (never following a link that appeared since the walk), not of its path.
+  const fd = openSync(absPath, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))
+  try {
+    const { size } = fstatSync(fd)
+    if (size > MAX_FILE_BYTES) return { size, sha256: '', binary: true }
+    if (size > WHOLE_READ_LIMIT) return await summariseStream(fd)
+    return summaryOf(readFileSync(fd))
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** `summaryOf` of a large file opened as `fd` (left open), chunk by chunk (the same `isBinary` rule). */
+async function summariseStream(fd: number): Promise<ContentSummary> {
+  const hash = createHash('sha256')
+  const decoder = new TextDecoder('utf-8', { fatal: true })
+  let size = 0
+  let binary = false
+  for await (const chunk of createReadStream('', {
+    fd,
+    autoClose: false,
+    highWaterMark: 1024 * 1024
+  })) {
+    const bytes = chunk as Buffer
+    size += bytes.length
+    hash.update(bytes)
+    if (!binary) binary = bytes.includes(0) || !decodes(decoder, bytes)
+  }
+  if (!binary) binary = !decodes(decoder)
+  return { size, sha256: hash.digest('hex'), binary }
+}
+
+function decodes(decoder: TextDecoder, bytes?: Uint8Array): boolean {
+  try {
+    if (bytes) decoder.decode(bytes, { stream: true })
+    else decoder.decode()
+    return true
+  } catch {
+    return false
+  }
 }

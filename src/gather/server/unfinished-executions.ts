@@ -1,6 +1,7 @@
 import type { KestraApi, ListingsApi } from '../../kestra/api.js'
 import type { Execution } from '../../model/kestra.js'
 import { parseVersion } from '../../kestra/api-version.js'
+import { atLeast } from '../../model/version.js'
 import { executionUrl } from '../../kestra/executions.js'
 import { flowKey } from '../../model/targets.js'
 import type { UnfinishedExecution, UnfinishedReading } from '../../model/plan.js'
@@ -84,10 +85,10 @@ async function searchUnfinished(
   if (known.length === 0) return byFlow
   const info = await api.info()
   const version = parseVersion(info.version)
-  const states = NOT_TERMINATED.filter(([, since]) => !version || !older(version, since)).map(
+  const states = NOT_TERMINATED.filter(([, since]) => !version || atLeast(version, since)).map(
     ([state]) => state
   )
-  const legacy = version !== undefined && older(version, [1, 1, 0])
+  const legacy = version !== undefined && !atLeast(version, [1, 1, 0])
   const searched = known
     .map(({ namespace, ids }) => ({ namespace, flowIds: [...new Set(ids)].sort() }))
     .sort((a, b) => compareCodeUnits(a.namespace, b.namespace))
@@ -105,11 +106,6 @@ async function searchUnfinished(
     byFlow.set(key, list)
   }
   return byFlow
-}
-
-function older(version: [number, number, number], than: [number, number, number]): boolean {
-  for (let i = 0; i < 3; i++) if (version[i] !== than[i]) return version[i]! < than[i]!
-  return false
 }
 
 function byStart(a: Execution, b: Execution): number {

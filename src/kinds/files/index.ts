@@ -3,10 +3,14 @@ import type { FileChange } from '../../model/plan.js'
 import { filesApply } from './apply.js'
 import { filesRollback } from './apply-restore.js'
 import { filesDecide, type FilesHeld } from './decide.js'
+import { readNamespaceFileBytes } from './gather-read.js'
+
+/** Namespace files' part of the run's one walk: the bytes of the files it read (docs/kinds.md#the-walk-two-kinds-share). */
+export const filesWalk = { readFileBytes: readNamespaceFileBytes }
 
 /** Namespace files (docs/kinds.md): read by the run's one walk, with flows. */
 export const namespaceFiles: Kind<FilesHeld, FileChange> = {
-  gather: { name: 'file', fromWalk: (walk) => walk },
+  gather: { name: 'file', fromWalk: (walk) => walk, walk: filesWalk },
   decide: filesDecide,
   apply: filesApply,
   rollback: filesRollback

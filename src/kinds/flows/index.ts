@@ -4,10 +4,14 @@ import { flowsApply } from './apply.js'
 import { flowsRollback } from './apply-restore.js'
 import { flowsDecide } from './decide.js'
 import type { FlowsHeld } from './decide-validate.js'
+import { isFlowDocument, readFlow } from './gather-read.js'
+
+/** Flows' part of the run's one walk: the files the layout places as flows (docs/kinds.md#the-walk-two-kinds-share). */
+export const flowsWalk = { readFlow, isFlowDocument }
 
 /** Flows (docs/kinds.md): read by the run's one walk, with namespace files. */
 export const flows: Kind<FlowsHeld, FlowChange> = {
-  gather: { name: 'flow', fromWalk: (walk) => walk },
+  gather: { name: 'flow', fromWalk: (walk) => walk, walk: flowsWalk },
   decide: flowsDecide,
   apply: flowsApply,
   rollback: flowsRollback

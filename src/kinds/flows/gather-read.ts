@@ -1,28 +1,10 @@
+import { isUtf8 } from 'node:buffer'
 import { normaliseText } from '../../model/content.js'
 import { kindOfText, parseFlowFile } from '../../model/flow-file.js'
 import type { FlowFile, ReadProblem } from '../../model/repository.js'
-import type { TreeSource } from './tree-source.js'
-import { firstInvalidUtf8, lineOfOffset } from './utf8.js'
-
-interface FlowLocation {
-  /** Relative to the workspace. */
-  file: string
-  /** Relative to root. */
-  rel: string
-  expectedNamespace?: string
-  /** Only a flow document (or another Kestra kind) is parsed; any other YAML is `'not-a-flow'`. */
-  ifFlowDocument?: boolean
-}
-
-/**
- * The same file already checked, from its bytes (docs/performance.md#incremental-planning); undefined to
- * parse it.
- */
-export interface ReuseFlow {
-  (location: Omit<FlowLocation, 'ifFlowDocument'>, bytes: Buffer): Promise<FlowFile | undefined>
-  /** Starts reading what the flows a layout places in `namespace` are looked up in. */
-  prefetch(namespace: string): void
-}
+import { isYamlFile } from '../../gather/repo/layout.js'
+import type { FlowLocation, ReuseFlow } from '../../gather/repo/load.js'
+import type { TreeSource } from '../../gather/repo/tree-source.js'
 
 /** Reads a flow file (`path`: the file or a link's target, relative to root) as UTF-8 and parses it; text that is not UTF-8 is a read problem. */
 export async function readFlow(
@@ -44,12 +26,11 @@ export async function readFlow(
   if (location.ifFlowDocument && kindOfText(normaliseText(bytes.toString('utf8'))) === 'none') {
     return 'not-a-flow'
   }
-  const invalidAt = firstInvalidUtf8(bytes)
-  if (invalidAt !== -1) {
+  if (!isUtf8(bytes)) {
     return {
       severity: 'error',
       file: location.file,
-      line: lineOfOffset(bytes, invalidAt),
+      line: invalidUtf8Line(bytes),
       message: 'the flow file is not valid UTF-8 text; save it with UTF-8 encoding'
     }
   }
@@ -57,4 +38,26 @@ export async function readFlow(
   const reused = await reuse?.({ file, rel, expectedNamespace }, bytes)
   if (reused) return reused
   return parseFlowFile({ file, rel, expectedNamespace, raw: bytes.toString('utf8') })
+}
+
+/** A YAML file holding a flow document. */
+export async function isFlowDocument(tree: TreeSource, rel: string): Promise<boolean> {
+  if (!isYamlFile(rel)) return false
+  const text = await tree.read(rel).then(String, () => '')
+  return kindOfText(normaliseText(text)) === 'flow'
+}
+
+/**
+ * The 1-based line of the first sequence that is not UTF-8: the first line that is not UTF-8 on its own, since
+ * no UTF-8 sequence holds a newline byte.
+ */
+function invalidUtf8Line(bytes: Uint8Array): number {
+  let line = 1
+  for (let start = 0; start < bytes.length; line++) {
+    const end = bytes.indexOf(0x0a, start)
+    const stop = end === -1 ? bytes.length : end
+    if (!isUtf8(bytes.subarray(start, stop))) return line
+    start = stop + 1
+  }
+  return line
 }
