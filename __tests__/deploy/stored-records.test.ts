@@ -49,7 +49,9 @@ const resource = fc.oneof(
   fc.record({
     kind: fc.constant('dashboard'),
     id: fc.string(),
-    before: fc.record({ hashes: fc.dictionary(fc.string(), hex(64)) })
+    before: fc.record({
+      hashes: fc.record({ source: hex(64), fields: hex(64) }, { requiredKeys: ['fields'] })
+    })
   })
 )
 const rollbackRecord = fc

@@ -13,7 +13,9 @@ type DashboardChange = ResourceChanges['dashboard']
  * back when the record's budget allows (else only the run that deployed holds it).
  */
 const kindVersion = z.object({
-  hashes: z.record(z.string(), sha256Field).readonly(),
+  // The two hashes by name, not a record of any keys: zod's record drops a `__proto__` key, so a record read
+  // back would differ from the one written.
+  hashes: z.strictObject({ source: sha256Field.optional(), fields: sha256Field }).readonly(),
   text: z.string().optional()
 })
 type KindVersion = z.infer<typeof kindVersion>
