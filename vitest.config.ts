@@ -57,7 +57,10 @@ export default defineConfig({
           setupFiles: ['test-support/unit-setup.ts'],
           // A worker evaluates src/ once for all its files, not once per file (two thirds of the project's
           // CPU time). Safe because no module keeps state between tests; the setup runs again for each file.
-          isolate: false
+          isolate: false,
+          // Each module is transformed once and kept in node_modules/.experimental-vitest-cache, keyed by its
+          // text: a second run transforms only what changed (a sixth of the main process's CPU time).
+          experimental: { fsModuleCache: true }
         }
       },
       {

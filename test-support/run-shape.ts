@@ -40,7 +40,8 @@ function programOf(root: string): { program: ts.Program; files: readonly ts.Sour
     strict: true,
     skipLibCheck: true,
     noEmit: true,
-    types: []
+    types: [],
+    lib: ['lib.es2023.d.ts']
   }
   const host = ts.createCompilerHost(options)
   // Types come from declarations, not doc comments: skipping those halves the time of the unit test.

@@ -13,6 +13,7 @@ import { BODY_LIMIT_REMEDY } from '../../src/kestra/errors.js'
 import { startKestra } from './emulated-kestra.js'
 import { flowSource, planFor } from './plan-for.js'
 import { COMMIT, runDeploy } from './run-deploy.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const SEED = 20261125
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -122,7 +123,7 @@ describe('a deploy whose writes were refused as too large', () => {
           expect(read[at + 1]).toBe(`Then re-running ${rerun}`)
         }
       ),
-      { seed: SEED, numRuns: 40 }
+      { seed: SEED, numRuns: runs(40, 12) }
     )
   }, 60_000)
 })

@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { unzipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import { kestraZip, type DeflatedEntry } from '../../test-support/kestra-emulator/context.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const entriesArbitrary = fc.dictionary(
   fc
@@ -48,7 +49,7 @@ describe('the emulator export zip', () => {
           ])
         }
       }),
-      { numRuns: 200, seed: 20261125 }
+      { numRuns: runs(200, 60), seed: 20261125 }
     )
   })
 })

@@ -11,6 +11,7 @@ import { EXPORTED_AT_ONCE } from '../../src/kestra/flows.js'
 import type { Emulator } from '../../test-support/kestra-emulator/index.js'
 import { emulatedClient } from './test-server.js'
 import { flowSource } from './contract-suite.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const closers: (() => Promise<void>)[] = []
 afterEach(async () => {
@@ -31,7 +32,7 @@ const idArb = fc.oneof(part, fc.constantFrom('b.c', 'c.a', 'team.a', 'x-y', 'a-b
 describe('shared flow exports', () => {
   it('each namespace gets exactly its own flows and sources, a 404 at any export included', async () => {
     const { emulator, client } = await connect()
-    let runs = 0
+    let tried = 0
     await fc.assert(
       fc.asyncProperty(
         fc.uniqueArray(fc.tuple(namespaceArb, idArb), {
@@ -42,7 +43,7 @@ describe('shared flow exports', () => {
         fc.option(fc.tuple(fc.nat({ max: 10 }), fc.nat()), { nil: undefined }),
         async (drawn, race) => {
           // Each run in namespaces of its own on the one server.
-          const prefix = `run${++runs}.`
+          const prefix = `run${++tried}.`
           // Every id holding a separator gets its twin, whose entry name reads the same: `a` + `b.c`
           // beside `a.b` + `c` (by-ids names), `a` + `x-y` beside `a-x` + `y` (by-query names).
           const twins = drawn.flatMap(([namespace, id]) => {
@@ -104,7 +105,7 @@ describe('shared flow exports', () => {
           if (!race) expect(exportCount).toBeLessThan(namespaces.length + 1)
         }
       ),
-      { numRuns: 120 }
+      { numRuns: runs(120, 40) }
     )
   }, 120_000)
 

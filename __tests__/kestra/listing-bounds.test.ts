@@ -261,7 +261,7 @@ describe('every paged listing ends within its bound, whole or with an error nami
           if (readable(subject, behaviour)) expect(failure).toBeUndefined()
           if (behaviour.pages.kind === 'endless') expect(failure).toBeDefined()
         }),
-        { numRuns: runs(60, 20) }
+        { numRuns: runs(60, 8) }
       )
     }, 120_000)
   }
@@ -343,7 +343,7 @@ describe('the namespace files walk (servers without the export) ends within its 
           }
         }
       ),
-      { numRuns: runs(40, 15) }
+      { numRuns: runs(40, 6) }
     )
   }, 120_000)
 })

@@ -13,6 +13,7 @@ import { serverFindings } from '../../src/kinds/flows/decide-checks.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import { unreadableVerdict } from '../../src/kestra/constraints.js'
 import { emulatedClientPerFile } from './test-server.js'
+import { runs } from '../../test-support/property-runs.js'
 
 type Label = 'valid' | 'invalid' | 'unreadable'
 
@@ -150,7 +151,7 @@ describe('a validate verdict is valid only when recognised as valid', () => {
           expect(finding.message).toMatch(REMEDY)
         }
       }),
-      { numRuns: 300 }
+      { numRuns: runs(300, 100) }
     )
   })
 
@@ -189,7 +190,7 @@ describe('a validate verdict is valid only when recognised as valid', () => {
           expect(finding!.message).toMatch(REMEDY)
         }
       }),
-      { numRuns: 300 }
+      { numRuns: runs(300, 100) }
     )
   })
   it('flows: each answer goes to the flow its index names; one the answer leaves out, or an index naming none, leaves no verdict', async () => {
@@ -240,7 +241,7 @@ describe('a validate verdict is valid only when recognised as valid', () => {
           }
         }
       ),
-      { seed: 20261125, numRuns: 200 }
+      { seed: 20261125, numRuns: runs(200, 60) }
     )
   })
 

@@ -230,7 +230,7 @@ describe('validation behind a proxy with a lower body limit', () => {
           }
         }
       ),
-      { numRuns: 12, seed: 20261125 }
+      { numRuns: runs(12, 4), seed: 20261125 }
     )
   })
 })

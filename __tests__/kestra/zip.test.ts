@@ -167,7 +167,7 @@ describe('readZip', () => {
           }
         }
       ),
-      { numRuns: runs(150, 50) }
+      { numRuns: runs(150, 30) }
     )
   })
 
@@ -181,7 +181,7 @@ describe('readZip', () => {
           expect(Buffer.from(entries.get(path)!).equals(Buffer.from(bytes))).toBe(true)
         }
       }),
-      { numRuns: 60, seed: 20261125 }
+      { numRuns: runs(60, 20), seed: 20261125 }
     )
   })
 
@@ -274,26 +274,26 @@ describe('readZip', () => {
           expect(Buffer.from(entries.get(path)!).equals(Buffer.from(bytes))).toBe(true)
         }
       }),
-      { numRuns: 300, seed: 20261125 }
+      { numRuns: runs(300, 100), seed: 20261125 }
     )
   })
 
   it('reads an export of 65,534, 65,535 and 65,536 files, the last two in zip64 form as ZipOutputStream writes them', () => {
+    const all: [string, Uint8Array][] = Array.from({ length: 65_536 }, (_, i) => [
+      `d${i % 97}/f${i}.txt`,
+      new TextEncoder().encode(`${i}\n`)
+    ])
+    // Each entry as one stored block, given through the emulator's cache: deflating 65,536 entries takes seconds.
+    const stored = (bytes: Uint8Array) => {
+      const head = Buffer.from([1, 0, 0, 0, 0])
+      head.writeUInt16LE(bytes.length, 1)
+      head.writeUInt16LE(bytes.length ^ 0xffff, 3)
+      return Buffer.concat([head, bytes])
+    }
+    // One cache for the three archives (it is looked up by name and bytes), made once.
+    const cache = deflatedAs(all.map(([path, bytes]) => [path, bytes, stored(bytes)]))
     for (const count of [65_534, 65_535, 65_536]) {
-      const files = new Map(
-        Array.from({ length: count }, (_, i) => [
-          `d${i % 97}/f${i}.txt`,
-          new TextEncoder().encode(`${i}\n`)
-        ])
-      )
-      // Each entry as one stored block, given through the emulator's cache: deflating 65,536 entries takes seconds.
-      const stored = (bytes: Uint8Array) => {
-        const head = Buffer.from([1, 0, 0, 0, 0])
-        head.writeUInt16LE(bytes.length, 1)
-        head.writeUInt16LE(bytes.length ^ 0xffff, 3)
-        return Buffer.concat([head, bytes])
-      }
-      const cache = deflatedAs([...files].map(([path, bytes]) => [path, bytes, stored(bytes)]))
+      const files = new Map(all.slice(0, count))
       const zip = Buffer.from(kestraZip(files, cache))
       const end = zip.length - 22
       expect(zip.readUInt16LE(end + 10)).toBe(Math.min(count, 0xffff))
@@ -357,11 +357,10 @@ describe('readZip', () => {
   })
 
   it('reads a deflated entry larger than what is set aside up front, byte for byte', () => {
-    const large = new Uint8Array(
-      Buffer.alloc(PREALLOCATED_AT_MOST + 3, 'date,amount\n2026-11-24,12.5\n')
-    )
-    const entries = readZip(answer(zipSync({ 'big.csv': large }, { level: 1 })))
-    expect(Buffer.from(entries.get('big.csv')!).equals(Buffer.from(large))).toBe(true)
+    const large = Buffer.alloc(PREALLOCATED_AT_MOST + 3, 'date,amount\n2026-11-24,12.5\n')
+    // Deflated by zlib (kestraZip) rather than fflate: the same entry, in a quarter of the time.
+    const entries = readZip(answer(kestraZip(new Map([['big.csv', large]]))))
+    expect(large.equals(entries.get('big.csv')!)).toBe(true)
   })
 
   it('reads an empty answer as no files', () => {
@@ -414,7 +413,7 @@ describe('readZip', () => {
           }
         }
       ),
-      { numRuns: 150 }
+      { numRuns: runs(150, 50) }
     )
   })
 

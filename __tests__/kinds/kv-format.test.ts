@@ -15,8 +15,9 @@ import {
 } from '../../src/kinds/kv/decide-format.js'
 import { HIDDEN, kvFindings, planKv } from '../../src/kinds/kv/decide-plan.js'
 import { canonicalJson } from '../../src/model/content.js'
+import { runs } from '../../test-support/property-runs.js'
 
-const RUNS = { numRuns: 300 }
+const RUNS = { numRuns: runs(300, 100) }
 const KEY = fc
   .stringMatching(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,20}$/)
   .filter((key) => !key.toLowerCase().startsWith('kestra-gitops'))

@@ -16,6 +16,7 @@ import {
 } from '../../src/model/content-facts.js'
 import { serverFile, type ActualNamespace } from '../../src/model/plan-input.js'
 import type { ResourceChange } from '../../src/model/plan.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const hex = (length: number) =>
   fc.stringMatching(new RegExp(`^[0-9a-f]{${length}}$`)).filter((text) => text.length === length)
@@ -136,7 +137,7 @@ describe('content facts', () => {
           expect(Object.keys(stored.blobs)).toHaveLength(count)
         else expect(Object.keys(stored.blobs).length).toBeGreaterThan(MAX_CONTENT_FACTS_BYTES / 130)
       }),
-      { numRuns: 12 }
+      { numRuns: runs(12, 4) }
     )
   })
 

@@ -16,6 +16,7 @@ import { fileKey, flowKey } from '../../src/model/targets.js'
 import { DECIDE_KINDS } from '../../src/kinds/index.js'
 import { LINK_SHAPES, type LinkShape } from './flow-link-shapes.js'
 import { desiredFile, desiredFlow, planInput, remoteFile, remoteFlow, sha256 } from './fixtures.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const NS = 'company.team'
 const OTHER = 'company.other'
@@ -251,7 +252,7 @@ describe('a deletion still in use', () => {
         // A kept repository caller of an orphaned flow would warn; nothing here is orphaned.
         expect(impact.findings.filter((f) => f.severity !== 'error')).toEqual([])
       }),
-      { numRuns: 300 }
+      { numRuns: runs(300, 100) }
     )
   })
 })

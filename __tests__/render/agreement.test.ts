@@ -28,6 +28,7 @@ import {
   remoteFlow
 } from '../plan/fixtures.js'
 import { COMMIT } from './fixtures.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const NAMESPACES = ['company.team', 'company.data']
 const UI = 'https://kestra.example.com/ui/main'
@@ -313,7 +314,7 @@ describe('the comment, the text and the JSON document', () => {
           })
         }
       ),
-      { numRuns: 200 }
+      { numRuns: runs(200, 60) }
     )
   })
 })

@@ -8,6 +8,7 @@ import fc from 'fast-check'
 import ignore from 'ignore'
 import { describe, expect, it } from 'vitest'
 import { parseIgnoreFile, testPath, type Meter } from '../../src/gather/repo/gitignore.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const verdict = (text: string, rel: string, isDir = false) => {
   const { ignored, unignored, pattern } = testPath(parseIgnoreFile(text), rel, isDir)
@@ -90,7 +91,7 @@ describe('the same verdicts as the ignore package', () => {
           unignored: theirs.unignored
         })
       }),
-      { numRuns: 3000 }
+      { numRuns: runs(3000, 1000) }
     )
   })
 })

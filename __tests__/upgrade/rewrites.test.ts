@@ -154,7 +154,7 @@ describe('upgrade rewrites (docs/upgrade.md)', () => {
           manual.map((item) => item.message).sort()
         )
       }),
-      { numRuns: runs(100, 30), seed: 20261126 }
+      { numRuns: runs(100, 10), seed: 20261126 }
     )
   })
 
