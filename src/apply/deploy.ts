@@ -2,24 +2,22 @@ import type { KestraApi } from '../kestra/api.js'
 import { markerSeal, trustedMarker } from '../model/marker-seal.js'
 import { Semaphore } from '../model/concurrency.js'
 import { DeployError } from '../model/errors.js'
-import type { Plan, ResourceChange } from '../model/plan.js'
+import { isWrite, resourceName, type Plan, type ResourceChange } from '../model/plan.js'
 import type { Settings } from '../model/settings.js'
 import type { Target } from '../model/target.js'
-import type { Finding } from '../model/finding.js'
+import { compareFindings, type Finding } from '../model/finding.js'
+import { changeTargets, findingTargets } from '../model/targets.js'
+import { sameNamespaces, SYSTEM_NAMESPACE } from '../model/namespaces.js'
 import type { ApplyKind } from './kind.js'
 import { applyPlan, type ReadDesiredFile } from './apply.js'
 import { checkCommitOrder, staleMarkers, writeMarkers, type MarkerWrite } from './commit-marker.js'
 import { readMarkers } from '../kestra/commit-markers.js'
 import type { EarlyMarkers } from '../model/commit-marker.js'
-import { deployBlockers, describeBlockers } from './gate.js'
-import { isWrite } from '../model/plan.js'
 import { gitIsAncestor, type IsAncestor } from './git-ancestry.js'
-import { deletionRefusals } from './guards.js'
 import type { FlowDependency } from './order.js'
 import type { StoredFlowCheck } from '../model/stored-checks.js'
 import type { StoredContentFacts } from '../model/content-facts.js'
 import { deployStatus, WRITTEN, type DeployResult, type ResourceResult } from '../model/result.js'
-import { sameNamespaces } from '../model/namespaces.js'
 
 export interface DeployDeps {
   api: KestraApi
@@ -178,4 +176,75 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
 
 function currentRevision(change: ResourceChange): number | undefined {
   return change.kind === 'flow' ? change.current?.revision : undefined
+}
+
+/**
+ * docs/guarantees.md#no-write-while-invalid: nothing is written unless every validation error is
+ * resolved — a bad file stops the whole deployment, whether or not the plan writes it (a broken file may
+ * hide a resource the plan cannot see). Errors of the resources the plan writes are listed first.
+ */
+export function deployBlockers(plan: Plan, findings: Finding[]): Finding[] {
+  const targets = new Set(plan.resources.filter(isWrite).flatMap(changeTargets))
+  const written = (f: Finding) => findingTargets(f).some((target) => targets.has(target))
+  const errors = findings.filter((f) => f.severity === 'error').sort(compareFindings)
+  return [...errors.filter(written), ...errors.filter((f) => !written(f))]
+}
+
+/** One line per blocker: `file:line message`. */
+export function describeBlockers(blockers: Finding[]): string {
+  const lines = blockers.map((f) => `- ${f.file}:${f.line} ${f.message}`)
+  const count =
+    blockers.length === 1 ? '1 validation error' : `${blockers.length} validation errors`
+  return `Nothing was deployed: ${count}. Fix them and push again:\n${lines.join('\n')}`
+}
+
+/**
+ * Why the plan's deletions must not run, one message per problem; empty when they may.
+ * Checked before the first write: a refusal stops the whole deploy.
+ */
+export function deletionRefusals(
+  plan: Plan,
+  settings: Pick<Settings, 'maxDeletions' | 'extraNamespaces'>,
+  target: Pick<Target, 'delete' | 'allowMassDeletion'>,
+  managedNamespaces: string[]
+): string[] {
+  const deletions = plan.resources.filter((c) => c.action === 'delete')
+  if (deletions.length === 0) return []
+  const refusals: string[] = []
+  const names = (list: typeof deletions) => list.map(resourceName).join(', ')
+
+  if (!target.delete) {
+    refusals.push(
+      `The plan deletes ${count(deletions.length)} (${names(deletions)}) but the delete input is false; set delete: true to allow deletions.`
+    )
+  }
+
+  const managed = new Set(managedNamespaces)
+  // A tenant-wide resource's kind decides itself when the repository owns it (docs/kinds.md).
+  const unmanaged = deletions.filter((c) => c.namespace !== '' && !managed.has(c.namespace))
+  if (unmanaged.length > 0) {
+    refusals.push(
+      `Refusing to delete ${names(unmanaged)}: not in a namespace this repository manages (it holds no resource there and the namespaces input does not list it).`
+    )
+  }
+
+  const system = deletions.filter(
+    (c) => c.namespace === SYSTEM_NAMESPACE && !settings.extraNamespaces.includes(SYSTEM_NAMESPACE)
+  )
+  if (system.length > 0) {
+    refusals.push(
+      `Refusing to delete ${names(system)}: the ${SYSTEM_NAMESPACE} namespace is protected; list it in the namespaces input to manage it.`
+    )
+  }
+
+  if (deletions.length > settings.maxDeletions && !target.allowMassDeletion) {
+    refusals.push(
+      `The plan deletes ${count(deletions.length)}, more than max-deletions (${settings.maxDeletions}); if that is intended, set allow-mass-deletion: true (or raise max-deletions).`
+    )
+  }
+  return refusals
+}
+
+function count(n: number): string {
+  return n === 1 ? '1 resource' : `${n} resources`
 }

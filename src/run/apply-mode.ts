@@ -7,11 +7,11 @@ import { NOT_APPLIED, outcomeCounts, WRITTEN } from '../model/result.js'
 import { DeployError, errorMessage } from '../model/errors.js'
 import type { KestraServer } from '../kestra/api.js'
 import { limitBeforeRerun } from '../kestra/errors.js'
-import type { FileChange, Plan } from '../model/plan.js'
+import type { FileChange, FlowChange, Plan } from '../model/plan.js'
 import { readNamespaceFileBytes } from '../gather/repo/namespace-files.js'
 import type { NamespaceFileEntry, RepoModel } from '../model/repository.js'
 import type { Checked } from './check.js'
-import { confirmReusedChecks } from '../kinds/index.js'
+import { confirmReusedChecks, guardUnfinished, type UnfinishedGuard } from '../kinds/index.js'
 import { DEPLOYED_HEADING, upsertDeployedSection } from '../decide/render/deployed.js'
 import { fence } from '../model/markdown/fence.js'
 import { deployTitle, withHeadline } from '../decide/render/headline.js'
@@ -33,9 +33,9 @@ import type { RunPorts } from './ports.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { writeLog } from '../report/write-log.js'
 import { checkReviewedFingerprint, checkReviewedPlan } from '../apply/reviewed-plan.js'
-import { guardUnfinished } from '../kinds/index.js'
 import { beginEnvironment, type EnvironmentRun } from './environment-deploy.js'
-import { unfinishedGuard } from './running-executions.js'
+import { readUnfinished } from '../gather/server/unfinished-executions.js'
+import { setTimeout as sleep } from 'node:timers/promises'
 
 interface ApplyModeArgs {
   settings: Settings
@@ -325,4 +325,21 @@ async function addDeployedSection(
   if (outcome.status === 'forbidden')
     ports.reporter.warning(`The pull-request comment could not be updated: ${outcome.message}`)
   else ports.reporter.setOutput('comment-url', outcome.url)
+}
+
+/** The guard of this deploy: the flows it updates or deletes, read again through the server's search. */
+function unfinishedGuard(args: ApplyModeArgs): UnfinishedGuard {
+  const { settings, kestra, ports } = args
+  const flows = args.plan.resources.filter(
+    (r): r is FlowChange => r.kind === 'flow' && (r.action === 'update' || r.action === 'delete')
+  )
+  return {
+    policy: settings.runningExecutions,
+    timeoutSeconds: settings.runningExecutionsTimeoutSeconds,
+    flows,
+    read: () => readUnfinished(kestra, flows),
+    log: ports.reporter.info,
+    sleep: (ms) => sleep(ms),
+    now: () => ports.now().getTime()
+  }
 }
