@@ -7,7 +7,7 @@ import { clientForSettings, settingsTarget, type KestraClient } from '../kestra/
 import { renderComment, upsertDeployedSection } from '../decide/render/comment.js'
 import { countsText, deployTitle, tallyText } from '../decide/render/headline.js'
 import { planDocument } from '../decide/render/plan-document.js'
-import { outcomeCounts } from '../model/result.js'
+import { outcomeCounts, type DeployResult } from '../model/result.js'
 import type { ReportInput } from '../decide/render/input.js'
 import {
   outputLines,
@@ -26,7 +26,6 @@ import { publicNames } from '../report/public-names.js'
 import { redactingReporter } from '../report/redacting.js'
 import type { Settings } from '../model/settings.js'
 import type { Reporter } from '../report/reporter.js'
-import type { DeployResult } from '../model/result.js'
 import type { RunContext } from '../model/context.js'
 import { resourceName, type Plan } from '../model/plan.js'
 import {

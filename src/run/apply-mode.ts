@@ -1,9 +1,7 @@
-import type { RunContext } from '../model/context.js'
 import { deploy } from '../apply/deploy.js'
 import { ancestryChecker } from '../apply/git-ancestry.js'
-import type { DeployResult } from '../model/result.js'
+import { type DeployResult, NOT_APPLIED, outcomeCounts, WRITTEN } from '../model/result.js'
 import { renderReceipt } from '../apply/receipt.js'
-import { NOT_APPLIED, outcomeCounts, WRITTEN } from '../model/result.js'
 import { DeployError, errorMessage } from '../model/errors.js'
 import type { KestraServer } from '../kestra/api.js'
 import { limitBeforeRerun } from '../kestra/errors.js'
@@ -17,8 +15,6 @@ import { fence } from '../model/markdown/fence.js'
 import { deployTitle, withHeadline } from '../decide/render/headline.js'
 import { repositoryUrl } from '../decide/render/findings.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
-import type { Settings } from '../model/settings.js'
-import type { Target } from '../model/target.js'
 import { fileKey, flowKey, resourceKey } from '../model/targets.js'
 import type { Kind } from '../kinds/kind.js'
 import { contentFactsToStore } from '../model/content-facts.js'
@@ -29,7 +25,7 @@ import { afterDeploy } from './after-deploy.js'
 import { finishRollbacks, stoppedRollbacks } from './resume-rollback.js'
 import type { FlowDependency } from '../apply/order.js'
 import { rollbackAccount } from '../decide/render/rollback.js'
-import type { RunPorts } from './ports.js'
+import type { TargetRun } from './ports.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { writeLog } from '../report/write-log.js'
 import { checkReviewedFingerprint, checkReviewedPlan } from '../apply/reviewed-plan.js'
@@ -37,11 +33,7 @@ import { beginEnvironment, type EnvironmentRun } from './environment-deploy.js'
 import { readUnfinished } from '../gather/server/unfinished-executions.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-interface ApplyModeArgs {
-  settings: Settings
-  target: Target
-  context: RunContext
-  ports: RunPorts
+export interface ApplyModeArgs extends TargetRun {
   kestra: KestraServer
   /**
    * What the checks read and found: the repository, its flows' references, the markers and rollback
@@ -164,13 +156,13 @@ async function deployDeps(args: ApplyModeArgs, refs: FlowDependency[], kinds: Ap
   return {
     storedChecks: await args.checked.storedChecks,
     contentFacts:
-      args.checked.state &&
-      contentFactsToStore(args.plan, args.checked.state, args.checked.model.files),
+      args.checked.snapshot.state &&
+      contentFactsToStore(args.plan, args.checked.snapshot.state, args.checked.model.files),
     ...{ api: args.kestra, findings: args.findings, refs, kinds, settings, target },
     readDesiredFile: repositoryFileReader(args.checked.model),
     managedNamespaces: args.checked.model.managedNamespaces,
     commit: context.sha,
-    markers: args.checked.markers,
+    markers: args.checked.snapshot.markers,
     repository: `${context.owner}/${context.repo}`,
     isAncestor: ancestryChecker(context.workspace, ports.github),
     log: ports.reporter.info,

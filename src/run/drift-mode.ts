@@ -1,11 +1,6 @@
-import type { RunContext } from '../model/context.js'
 import { errorMessage } from '../model/errors.js'
-import type { KestraServer } from '../kestra/api.js'
 import type { Plan } from '../model/plan.js'
 import { setCountOutputs } from '../report/outputs.js'
-import type { Settings } from '../model/settings.js'
-import type { Target } from '../model/target.js'
-import type { Finding } from '../model/finding.js'
 import { remainingDrift, type RevertOutcome } from '../decide/drift/after-revert.js'
 import { driftedResources } from '../decide/drift/drifted.js'
 import type { DriftedResource } from '../model/drift.js'
@@ -27,10 +22,8 @@ import { driftTree, withoutIgnored } from '../decide/drift/pull-request-tree.js'
 import { ignoredPaths, readCommitPaths, readServerFiles } from '../gather/read-drift.js'
 import { readBackOf } from '../gather/repo/read-back.js'
 import type { ShownDrift } from '../decide/drift/shown-drift.js'
-import { applyMode } from './apply-mode.js'
-import type { Checked } from './check.js'
+import { applyMode, type ApplyModeArgs } from './apply-mode.js'
 import { runUrl } from './plan-mode.js'
-import type { Kind } from '../kinds/kind.js'
 import type { RunPorts } from './ports.js'
 import type { BranchOutcome, DriftGitHub } from '../model/drift-port.js'
 
@@ -39,22 +32,9 @@ const SUMMARY_DRIFT_BUDGET = 300_000
 /** Names listed in the drift warning; the issue and the summary list them all. */
 const WARNING_NAMES = 10
 
-interface DriftModeArgs {
-  settings: Settings
-  target: Target
-  context: RunContext
-  ports: RunPorts
-  kestra: KestraServer
-  checked: Checked
-  /** The plan of the default branch's head, every change marked drifted. */
-  plan: Plan
-  findings: Finding[]
-  /** The plan's job summary: the drift section is added to it. */
-  summary: string
+interface DriftModeArgs extends ApplyModeArgs {
   /** The default branch, checked before the server was read. */
   branch: string
-  /** The resource kinds of the run (the registry's). */
-  kinds: readonly Kind[]
 }
 
 /**
@@ -67,7 +47,7 @@ export async function driftMode(args: DriftModeArgs): Promise<{ failure?: string
   const { plan } = args
   const items = driftedResources(
     plan,
-    args.checked.state ?? new Map(),
+    args.checked.snapshot.state ?? new Map(),
     args.kinds.map((kind) => kind.decide)
   )
   setCountOutputs(reporter, plan.counts)
@@ -222,7 +202,7 @@ async function closePullRequest(args: DriftModeArgs, github: DriftGitHub): Promi
 async function pullRequestTree(args: DriftModeArgs, items: DriftedResource[]) {
   const { ports, settings, context, checked } = args
   const [serverFiles, committed] = await Promise.all([
-    readServerFiles(args.kestra, items, checked.state ?? new Map()),
+    readServerFiles(args.kestra, items, checked.snapshot.state ?? new Map()),
     readCommitPaths(context.workspace, context.sha)
   ])
   const { model } = checked
