@@ -116,7 +116,7 @@ async function revert(
 
 /** The drift issue: kept current while drift remains, closed with a comment once it is gone. */
 async function keepIssue(args: DriftModeArgs, report: DriftReportInput, reverted: boolean) {
-  const { ports, settings, context } = args
+  const { ports, settings } = args
   const github = ports.drift
   if (!github) {
     ports.reporter.warning(
@@ -133,16 +133,7 @@ async function keepIssue(args: DriftModeArgs, report: DriftReportInput, reverted
           title: driftTitle(report),
           body: driftIssueBody(report)
         })
-      : await github.closeIssue(
-          marker,
-          DRIFT_LABEL,
-          driftGoneComment({
-            branch: args.branch,
-            commit: context.sha,
-            reverted,
-            runUrl: runUrl(context)
-          })
-        )
+      : await github.closeIssue(marker, DRIFT_LABEL, goneComment(args, reverted))
   if (!outcome) return
   if (outcome.status === 'forbidden') {
     ports.reporter.warning(`The drift issue could not be written: ${outcome.message}`)
@@ -184,15 +175,10 @@ async function pullRequest(
 
 /** No drift left: the drift pull request is closed, saying so. */
 async function closePullRequest(args: DriftModeArgs, github: DriftGitHub): Promise<void> {
-  const { ports, settings, context } = args
+  const { ports } = args
   const closed = await github.closePullRequest(
-    driftBranch(settings.commentKey),
-    driftGoneComment({
-      branch: args.branch,
-      commit: context.sha,
-      reverted: false,
-      runUrl: runUrl(context)
-    })
+    driftBranch(args.settings.commentKey),
+    goneComment(args, false)
   )
   if (closed?.status === 'forbidden') ports.reporter.warning(closed.message)
   else if (closed) ports.reporter.info(`Drift pull request closed: ${closed.url}`)
@@ -314,6 +300,12 @@ function reportInput(
     runUrl: runUrl(context),
     checkedAt: ports.now().toISOString()
   }
+}
+
+/** What closes the drift issue or pull request once no drift is left. */
+function goneComment(args: DriftModeArgs, reverted: boolean): string {
+  const { branch, context } = args
+  return driftGoneComment({ branch, commit: context.sha, reverted, runUrl: runUrl(context) })
 }
 
 /** The drifted resources as the renderers take them: plain data, no server source. */

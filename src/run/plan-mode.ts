@@ -45,9 +45,8 @@ interface PlanModeArgs extends TargetRun {
 export async function planMode(
   args: PlanModeArgs
 ): Promise<{ plan: Plan; summary: string; findings: Finding[]; notes: string[] }> {
-  const { ports, checked, state } = args
-  const { model } = checked
-  const { desired, commitTime: reference } = checked.snapshot
+  const { ports } = args
+  const { desired, commitTime } = args.checked.snapshot
   if (desired === undefined) {
     throw new ActionError('a plan needs the snapshot of a plan or deploy run')
   }
@@ -59,31 +58,7 @@ export async function planMode(
   } = await phase(
     reporter,
     'Plan',
-    async () => {
-      const built = await plannedChanges(args, desired)
-      const { graph, impact } = await impactOf(args, built, reference)
-      for (const [namespace, counts] of countsByNamespace(impact.plan)) {
-        reporter.info(`${namespace}: ${countsText(counts)}`)
-      }
-      const unfinished = checked.snapshot.unfinished ?? { byFlow: new Map() }
-      const { names } = checked
-      const { listings } = checked.snapshot
-      const review = {
-        kestra: args.kestra,
-        names,
-        listings,
-        unfinished,
-        plan: impact.plan,
-        model,
-        state
-      }
-      const reads = await gatherReview({ ...review, calls: graph.calls })
-      // A pull request reviews what it changes; any other plan checks every flow's names.
-      const everyFlow = args.context.pullRequest === undefined
-      const reviewed = decideReview({ ...review, everyFlow }, reads, reporter)
-      const findings = [...impact.findings, ...reviewed.findings]
-      return { plan: reviewed.plan, findings, notes: reviewed.notes }
-    },
+    () => reviewedPlan(args, desired, commitTime),
     ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`
   )
   const findings = sortFindings([...args.report.findings, ...impactFindings])
@@ -108,6 +83,37 @@ export async function planMode(
   const summary = renderSummary(shown)
   await commenting
   return { plan, summary, findings, notes }
+}
+
+/** The plan, its impact, and what the review caught (docs/caught-at-review.md). */
+async function reviewedPlan(
+  args: PlanModeArgs,
+  desired: PlanInput['desired'],
+  reference: Date | undefined
+): Promise<{ plan: Plan; findings: Finding[]; notes: string[] }> {
+  const { checked, state, ports } = args
+  const built = await plannedChanges(args, desired)
+  const { graph, impact } = await impactOf(args, built, reference)
+  for (const [namespace, counts] of countsByNamespace(impact.plan)) {
+    ports.reporter.info(`${namespace}: ${countsText(counts)}`)
+  }
+  const { listings, unfinished = { byFlow: new Map() } } = checked.snapshot
+  const { names, model } = checked
+  const review = {
+    kestra: args.kestra,
+    names,
+    listings,
+    unfinished,
+    plan: impact.plan,
+    model,
+    state
+  }
+  const reads = await gatherReview({ ...review, calls: graph.calls })
+  // A pull request reviews what it changes; any other plan checks every flow's names.
+  const everyFlow = args.context.pullRequest === undefined
+  const reviewed = decideReview({ ...review, everyFlow }, reads, ports.reporter)
+  const findings = [...impact.findings, ...reviewed.findings]
+  return { plan: reviewed.plan, findings, notes: reviewed.notes }
 }
 
 /**
