@@ -74,7 +74,10 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   )
   let edge = new OutputEdge(credentials)
   const out = (text: string) => void io.stdout.write(edge.text(text))
-  const err = (text: string) => void io.stderr.write(edge.text(logLines(cliWords(text))))
+  const err = (text: string) => {
+    const lines = cliWords(text).split('\n')
+    io.stderr.write(edge.text(lines.map((line) => bounded(line, LOG_LINE_BYTES)).join('\n')))
+  }
 
   // With --detailed-exitcode, 2 means "changes" only: a usage error exits 1.
   const usageExit = wantsDetailedExitCode(argv) ? EXIT_FAILED : EXIT_USAGE
@@ -386,13 +389,6 @@ function usageFailure(
 ): number {
   err(`kestra-gitops: ${inert(edge.text(error.message))}\nRun 'kestra-gitops --help' for usage.\n`)
   return exitCode
-}
-
-function logLines(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => bounded(line, LOG_LINE_BYTES))
-    .join('\n')
 }
 
 function processIo(): CliIo {
