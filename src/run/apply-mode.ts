@@ -285,37 +285,26 @@ async function reportOnPullRequest(
   headline: string,
   receipt: string
 ): Promise<void> {
-  if (args.context.eventName !== 'push') return
+  const { ports, context, settings, target } = args
+  if (context.eventName !== 'push' || !ports.github || !target.comment) return
   try {
-    await addDeployedSection(args, headline, receipt)
+    const pr = await ports.github.findMergedPullRequest(context.sha)
+    if (!pr) return
+    // Only the comment this token wrote gains the section: another author's copy of the marker is not ours to edit.
+    const marker = commentMarker(settings.commentKey)
+    const [comment] = (await ports.github.commentsByThisToken(pr, marker)).comments
+    if (!comment) return
+    const body = upsertDeployedSection(comment.body, receipt, headline)
+    const outcome = await ports.github.updateComment(comment.id, body)
+    if (outcome.status === 'forbidden')
+      ports.reporter.warning(`The pull-request comment could not be updated: ${outcome.message}`)
+    else ports.reporter.setOutput('comment-url', outcome.url)
   } catch (error) {
     // What was written stays written: a GitHub failure here must not turn the deploy red.
-    args.ports.reporter.warning(
+    ports.reporter.warning(
       `The Deployed section could not be added to the pull-request comment: ${errorMessage(error)}`
     )
   }
-}
-
-async function addDeployedSection(
-  args: ApplyModeArgs,
-  headline: string,
-  receipt: string
-): Promise<void> {
-  const { ports, context, settings, target } = args
-  if (!ports.github || !target.comment) return
-  const pr = await ports.github.findMergedPullRequest(context.sha)
-  if (!pr) return
-  // Only the comment this token wrote gains the section: another author's copy of the marker is not ours to edit.
-  const [comment] = (await ports.github.commentsByThisToken(pr, commentMarker(settings.commentKey)))
-    .comments
-  if (!comment) return
-  const outcome = await ports.github.updateComment(
-    comment.id,
-    upsertDeployedSection(comment.body, receipt, headline)
-  )
-  if (outcome.status === 'forbidden')
-    ports.reporter.warning(`The pull-request comment could not be updated: ${outcome.message}`)
-  else ports.reporter.setOutput('comment-url', outcome.url)
 }
 
 /** The guard of this deploy: the flows it updates or deletes, read again through the server's search. */
