@@ -5,7 +5,7 @@ import {
   RECORDED_BYTES_BUDGET,
   recordsOf as recordsOfKinds,
   type RollbackPlan
-} from '../../src/apply/rollback-plan.js'
+} from '../../src/apply/rollback.js'
 import { readRecord } from '../../src/apply/rollback-record.js'
 import { flowHash } from '../../src/kinds/flows/apply-restore.js'
 import { ROLLBACK_KINDS } from '../../src/kinds/index.js'

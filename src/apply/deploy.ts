@@ -1,25 +1,29 @@
 import type { KestraApi } from '../kestra/api.js'
-import { markerSeal, trustedMarker } from '../model/marker-seal.js'
+import { markerSeal, trustedMarker, type MarkerSeal } from '../model/marker-seal.js'
 import { Semaphore } from '../model/concurrency.js'
-import { DeployError } from '../model/errors.js'
-import type { Plan, ResourceChange } from '../model/plan.js'
+import { DeployError, errorMessage } from '../model/errors.js'
+import { isOutcomeUnknown } from '../kestra/errors.js'
+import { isWrite, resourceName, type Plan, type ResourceChange } from '../model/plan.js'
 import type { Settings } from '../model/settings.js'
 import type { Target } from '../model/target.js'
-import type { Finding } from '../model/finding.js'
+import { compareFindings, type Finding } from '../model/finding.js'
+import { changeTargets, findingTargets } from '../model/targets.js'
+import { sameNamespaces, SYSTEM_NAMESPACE } from '../model/namespaces.js'
 import type { ApplyKind } from './kind.js'
 import { applyPlan, type ReadDesiredFile } from './apply.js'
-import { checkCommitOrder, staleMarkers, writeMarkers, type MarkerWrite } from './commit-marker.js'
 import { readMarkers } from '../kestra/commit-markers.js'
-import type { EarlyMarkers } from '../model/commit-marker.js'
-import { deployBlockers, describeBlockers } from './gate.js'
-import { isWrite } from '../model/plan.js'
-import { gitIsAncestor, type IsAncestor } from './git-ancestry.js'
-import { deletionRefusals } from './guards.js'
+import {
+  COMMIT_MARKER_KEY,
+  short,
+  type CommitMarker,
+  type EarlyMarkers,
+  type RecordedMarkers
+} from '../model/commit-marker.js'
+import type { IsAncestor } from './git-ancestry.js'
 import type { FlowDependency } from './order.js'
-import type { StoredFlowCheck } from '../model/stored-checks.js'
-import type { StoredContentFacts } from '../model/content-facts.js'
+import { STORED_CHECKS_FIELD, type StoredFlowCheck } from '../model/stored-checks.js'
+import { CONTENT_FACTS_FIELD, type StoredContentFacts } from '../model/content-facts.js'
 import { deployStatus, WRITTEN, type DeployResult, type ResourceResult } from '../model/result.js'
-import { sameNamespaces } from '../model/namespaces.js'
 
 export interface DeployDeps {
   api: KestraApi
@@ -55,8 +59,8 @@ export interface DeployDeps {
    * (docs/performance.md#what-a-plan-knows-without-reading).
    */
   contentFacts?: ReadonlyMap<string, StoredContentFacts>
-  /** Default: `git merge-base --is-ancestor` in the current directory (the workspace on a runner). */
-  isAncestor?: IsAncestor
+  /** Whether a commit is older than another (`ancestryChecker`): the out-of-order guard. */
+  isAncestor: IsAncestor
   log?: (message: string) => void
   /** Each written resource's result, as soon as it is known. */
   onResult?: (result: ResourceResult) => void
@@ -101,11 +105,7 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
   sameNamespaces(early.namespaces, namespaces)
     ? early.read
     : readMarkers(deps.api, namespaces, semaphore))
-  const order = await checkCommitOrder(
-    markers,
-    ours,
-    deps.isAncestor ?? gitIsAncestor(process.cwd())
-  )
+  const order = await checkCommitOrder(markers, ours, deps.isAncestor)
   warnings.push(...order.warnings)
   if (order.older.length > 0) {
     if (!deps.target.allowOutOfOrder) {
@@ -178,4 +178,208 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
 
 function currentRevision(change: ResourceChange): number | undefined {
   return change.kind === 'flow' ? change.current?.revision : undefined
+}
+
+/**
+ * docs/guarantees.md#no-write-while-invalid: nothing is written unless every validation error is
+ * resolved — a bad file stops the whole deployment, whether or not the plan writes it (a broken file may
+ * hide a resource the plan cannot see). Errors of the resources the plan writes are listed first.
+ */
+export function deployBlockers(plan: Plan, findings: Finding[]): Finding[] {
+  const targets = new Set(plan.resources.filter(isWrite).flatMap(changeTargets))
+  const written = (f: Finding) => findingTargets(f).some((target) => targets.has(target))
+  const errors = findings.filter((f) => f.severity === 'error').sort(compareFindings)
+  return [...errors.filter(written), ...errors.filter((f) => !written(f))]
+}
+
+/** One line per blocker: `file:line message`. */
+export function describeBlockers(blockers: Finding[]): string {
+  const lines = blockers.map((f) => `- ${f.file}:${f.line} ${f.message}`)
+  const count =
+    blockers.length === 1 ? '1 validation error' : `${blockers.length} validation errors`
+  return `Nothing was deployed: ${count}. Fix them and push again:\n${lines.join('\n')}`
+}
+
+/**
+ * Why the plan's deletions must not run, one message per problem; empty when they may.
+ * Checked before the first write: a refusal stops the whole deploy.
+ */
+export function deletionRefusals(
+  plan: Plan,
+  settings: Pick<Settings, 'maxDeletions' | 'extraNamespaces'>,
+  target: Pick<Target, 'delete' | 'allowMassDeletion'>,
+  managedNamespaces: string[]
+): string[] {
+  const deletions = plan.resources.filter((c) => c.action === 'delete')
+  if (deletions.length === 0) return []
+  const refusals: string[] = []
+  const names = (list: typeof deletions) => list.map(resourceName).join(', ')
+
+  if (!target.delete) {
+    refusals.push(
+      `The plan deletes ${count(deletions.length)} (${names(deletions)}) but the delete input is false; set delete: true to allow deletions.`
+    )
+  }
+
+  const managed = new Set(managedNamespaces)
+  // A tenant-wide resource's kind decides itself when the repository owns it (docs/kinds.md).
+  const unmanaged = deletions.filter((c) => c.namespace !== '' && !managed.has(c.namespace))
+  if (unmanaged.length > 0) {
+    refusals.push(
+      `Refusing to delete ${names(unmanaged)}: not in a namespace this repository manages (it holds no resource there and the namespaces input does not list it).`
+    )
+  }
+
+  const system = deletions.filter(
+    (c) => c.namespace === SYSTEM_NAMESPACE && !settings.extraNamespaces.includes(SYSTEM_NAMESPACE)
+  )
+  if (system.length > 0) {
+    refusals.push(
+      `Refusing to delete ${names(system)}: the ${SYSTEM_NAMESPACE} namespace is protected; list it in the namespaces input to manage it.`
+    )
+  }
+
+  if (deletions.length > settings.maxDeletions && !target.allowMassDeletion) {
+    refusals.push(
+      `The plan deletes ${count(deletions.length)}, more than max-deletions (${settings.maxDeletions}); if that is intended, set allow-mass-deletion: true (or raise max-deletions).`
+    )
+  }
+  return refusals
+}
+
+function count(n: number): string {
+  return n === 1 ? '1 resource' : `${n} resources`
+}
+
+interface CommitOrderCheck {
+  /** One message per namespace that already holds a newer commit. */
+  older: string[]
+  warnings: string[]
+}
+
+/** Whether `ours` is older than what some namespace already holds (ours is an ancestor of the recorded commit). */
+async function checkCommitOrder(
+  markers: RecordedMarkers,
+  ours: CommitMarker,
+  isAncestor: IsAncestor
+): Promise<CommitOrderCheck> {
+  const older: string[] = []
+  const warnings: string[] = []
+  // Namespaces usually hold the same commit: ask git once per commit, not once per namespace.
+  const ancestry = new Map<string, Promise<boolean | undefined>>()
+  const isOlderThan = (commit: string) => {
+    let answer = ancestry.get(commit)
+    if (!answer) ancestry.set(commit, (answer = isAncestor(ours.commit, commit)))
+    return answer
+  }
+  for (const [namespace, recorded] of [...markers].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (recorded === undefined || recorded.commit === ours.commit) continue
+    if (recorded.repository !== ours.repository) {
+      warnings.push(
+        `Namespace ${namespace} was last deployed from ${recorded.repository} (commit ${short(recorded.commit)}); this deploy from ${ours.repository} overwrites what it holds.`
+      )
+      continue
+    }
+    const ancestor = await isOlderThan(recorded.commit)
+    if (ancestor === true) {
+      older.push(
+        `commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace}; to roll back, push a revert commit.`
+      )
+    } else if (ancestor === undefined) {
+      warnings.push(
+        `Cannot tell whether commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace} (that commit is not in the checkout; use actions/checkout with fetch-depth: 0); deploying anyway.`
+      )
+    }
+  }
+  return { older, warnings }
+}
+
+interface MarkerWrite {
+  written: string[]
+  /** Markers whose write lost its answer: they may or may not name this commit. */
+  unknown: string[]
+  warnings: string[]
+}
+
+/**
+ * What a marker carries besides the commit (docs/performance.md#incremental-planning): the flow checks, ours
+ * and those recorded, and the content facts. Only the checks make a marker stale: the facts ride with a
+ * marker written anyway, so that a deploy that changes nothing writes nothing.
+ */
+interface MarkerChecks {
+  ours: ReadonlyMap<string, Record<string, StoredFlowCheck>>
+  /** The recorded markers, as far as their seal vouches for them (`trustedMarker`). */
+  recorded?: ReadonlyMap<string, Record<string, unknown>>
+  facts?: ReadonlyMap<string, StoredContentFacts>
+  /** Seals each marker written with checks or facts: a plan trusts nothing else. */
+  seal: MarkerSeal
+}
+
+/**
+ * Writes our marker to each namespace whose recorded marker differs (in its commit, or in which flow
+ * checks it carries); returns the namespaces written and problems.
+ */
+async function writeMarkers(
+  api: KestraApi,
+  namespaces: string[],
+  markers: RecordedMarkers,
+  ours: CommitMarker,
+  semaphore: Semaphore,
+  checks?: MarkerChecks
+): Promise<MarkerWrite> {
+  const stale = staleMarkers(namespaces, markers, ours, checks)
+  const unknown: string[] = []
+  const outcomes = await Promise.all(
+    stale.map(async (namespace) => {
+      try {
+        const stored = checks?.ours.get(namespace)
+        const facts = checks?.facts?.get(namespace)
+        const held = {
+          ...ours,
+          ...(stored && { [STORED_CHECKS_FIELD]: stored }),
+          ...(facts && { [CONTENT_FACTS_FIELD]: facts })
+        }
+        const value = checks && (stored || facts) ? checks.seal.sealed(namespace, held) : held
+        await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, value))
+        return undefined
+      } catch (error) {
+        if (isOutcomeUnknown(error)) unknown.push(namespace)
+        return `Could not record the deployed commit in namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; the out-of-order guard cannot protect this namespace until a deploy records it.`
+      }
+    })
+  )
+  return {
+    written: stale.filter((_, i) => outcomes[i] === undefined),
+    unknown,
+    warnings: outcomes.filter((w): w is string => w !== undefined)
+  }
+}
+
+/** The namespaces whose marker a deploy of `ours` writes: another commit, or other checks, is recorded. */
+function staleMarkers(
+  namespaces: readonly string[],
+  markers: RecordedMarkers,
+  ours: CommitMarker,
+  checks?: MarkerChecks
+): string[] {
+  return namespaces.filter((namespace) => {
+    const recorded = markers.get(namespace)
+    return (
+      recorded?.commit !== ours.commit ||
+      recorded.repository !== ours.repository ||
+      !sameChecks(checks, namespace)
+    )
+  })
+}
+
+/** Whether the namespace's recorded marker already carries exactly the checks we would store. */
+function sameChecks(checks: MarkerChecks | undefined, namespace: string): boolean {
+  const ours = checks?.ours.get(namespace)
+  if (!ours) return true
+  const recorded = checks?.recorded?.get(namespace)?.[STORED_CHECKS_FIELD]
+  if (typeof recorded !== 'object' || recorded === null) return false
+  const held = Object.keys(recorded)
+  return (
+    held.length === Object.keys(ours).length && held.every((digest) => Object.hasOwn(ours, digest))
+  )
 }

@@ -20,7 +20,7 @@ export interface Preview {
   owner: PreviewOwner
 }
 
-export interface RemovalResult {
+interface RemovalResult {
   /** `flow ns.id`, `file ns:/path`, `kv ns:key`, in the order deleted. */
   deleted: string[]
   /** What could not be deleted, with the server's answer. */

@@ -44,7 +44,8 @@ const COMMANDS: readonly NonNullable<CliArgs['command']>[] = [
 
 const FORMATS: readonly OutputFormat[] = ['text', 'markdown', 'json']
 
-const OWN_OPTIONS = {
+/** The CLI's own options, beside one per flag input. */
+export const OWN_OPTIONS = {
   format: { type: 'string' },
   json: { type: 'boolean' },
   color: { type: 'boolean' },

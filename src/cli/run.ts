@@ -7,7 +7,7 @@ import { clientForSettings, settingsTarget, type KestraClient } from '../kestra/
 import { renderComment, upsertDeployedSection } from '../decide/render/report.js'
 import { countsText, deployTitle, tallyText } from '../decide/render/headline.js'
 import { planDocument } from '../decide/render/plan-document.js'
-import { outcomeCounts } from '../model/result.js'
+import { outcomeCounts, type DeployResult } from '../model/result.js'
 import type { ReportInput } from '../decide/render/input.js'
 import {
   outputLines,
@@ -26,7 +26,6 @@ import { publicNames } from '../report/public-names.js'
 import { redactingReporter } from '../report/redacting.js'
 import type { Settings } from '../model/settings.js'
 import type { Reporter } from '../report/reporter.js'
-import type { DeployResult } from '../model/result.js'
 import type { RunContext } from '../model/context.js'
 import { resourceName, type Plan } from '../model/plan.js'
 import {
@@ -75,7 +74,10 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   )
   let edge = new OutputEdge(credentials)
   const out = (text: string) => void io.stdout.write(edge.text(text))
-  const err = (text: string) => void io.stderr.write(edge.text(logLines(cliWords(text))))
+  const err = (text: string) => {
+    const lines = cliWords(text).split('\n')
+    io.stderr.write(edge.text(lines.map((line) => bounded(line, LOG_LINE_BYTES)).join('\n')))
+  }
 
   // With --detailed-exitcode, 2 means "changes" only: a usage error exits 1.
   const usageExit = wantsDetailedExitCode(argv) ? EXIT_FAILED : EXIT_USAGE
@@ -386,13 +388,6 @@ function usageFailure(
 ): number {
   err(`kestra-gitops: ${inert(edge.text(error.message))}\nRun 'kestra-gitops --help' for usage.\n`)
   return exitCode
-}
-
-function logLines(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => bounded(line, LOG_LINE_BYTES))
-    .join('\n')
 }
 
 function processIo(): CliIo {

@@ -1,47 +1,38 @@
-import type { RunContext } from '../model/context.js'
 import { deploy } from '../apply/deploy.js'
 import { ancestryChecker } from '../apply/git-ancestry.js'
-import type { DeployResult } from '../model/result.js'
+import { type DeployResult, NOT_APPLIED, outcomeCounts, WRITTEN } from '../model/result.js'
 import { renderReceipt } from '../apply/receipt.js'
-import { NOT_APPLIED, outcomeCounts, WRITTEN } from '../model/result.js'
 import { DeployError, errorMessage } from '../model/errors.js'
 import type { KestraServer } from '../kestra/api.js'
 import { limitBeforeRerun } from '../kestra/errors.js'
-import type { FileChange, Plan } from '../model/plan.js'
+import type { FileChange, FlowChange, Plan } from '../model/plan.js'
 import { WALK } from '../kinds/index.js'
 import type { NamespaceFileEntry, RepoModel } from '../model/repository.js'
 import type { Checked } from './check.js'
-import { confirmReusedChecks } from '../kinds/index.js'
+import { confirmReusedChecks, guardUnfinished, type UnfinishedGuard } from '../kinds/index.js'
 import { DEPLOYED_HEADING, upsertDeployedSection } from '../decide/render/deployed.js'
 import { fence } from '../model/markdown/fence.js'
 import { deployTitle, withHeadline } from '../decide/render/headline.js'
 import { repositoryUrl } from '../decide/render/findings.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
-import type { Settings } from '../model/settings.js'
-import type { Target } from '../model/target.js'
 import { fileKey, flowKey, resourceKey } from '../model/targets.js'
 import type { Kind } from '../kinds/kind.js'
 import { contentFactsToStore } from '../model/content-facts.js'
 import type { ApplyKind, RollbackKind } from '../apply/kind.js'
 import { type Finding } from '../model/finding.js'
 import type { FlowReference } from '../model/references.js'
-import { afterDeploy } from './after-deploy.js'
-import { finishRollbacks, stoppedRollbacks } from './resume-rollback.js'
+import { afterDeploy, finishRollbacks, stoppedRollbacks } from './after-deploy.js'
 import type { FlowDependency } from '../apply/order.js'
 import { rollbackAccount } from '../decide/render/rollback.js'
-import type { RunPorts } from './ports.js'
+import type { TargetRun } from './ports.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { writeLog } from '../report/write-log.js'
 import { checkReviewedFingerprint, checkReviewedPlan } from '../apply/reviewed-plan.js'
-import { guardUnfinished } from '../kinds/index.js'
 import { beginEnvironment, type EnvironmentRun } from './environment-deploy.js'
-import { unfinishedGuard } from './running-executions.js'
+import { readUnfinished } from '../gather/server/unfinished-executions.js'
+import { setTimeout as sleep } from 'node:timers/promises'
 
-interface ApplyModeArgs {
-  settings: Settings
-  target: Target
-  context: RunContext
-  ports: RunPorts
+export interface ApplyModeArgs extends TargetRun {
   kestra: KestraServer
   /**
    * What the checks read and found: the repository, its flows' references, the markers and rollback
@@ -164,13 +155,13 @@ async function deployDeps(args: ApplyModeArgs, refs: FlowDependency[], kinds: Ap
   return {
     storedChecks: await args.checked.storedChecks,
     contentFacts:
-      args.checked.state &&
-      contentFactsToStore(args.plan, args.checked.state, args.checked.model.files),
+      args.checked.snapshot.state &&
+      contentFactsToStore(args.plan, args.checked.snapshot.state, args.checked.model.files),
     ...{ api: args.kestra, findings: args.findings, refs, kinds, settings, target },
     readDesiredFile: repositoryFileReader(args.checked.model),
     managedNamespaces: args.checked.model.managedNamespaces,
     commit: context.sha,
-    markers: args.checked.markers,
+    markers: args.checked.snapshot.markers,
     repository: `${context.owner}/${context.repo}`,
     isAncestor: ancestryChecker(context.workspace, ports.github),
     log: ports.reporter.info,
@@ -294,35 +285,41 @@ async function reportOnPullRequest(
   headline: string,
   receipt: string
 ): Promise<void> {
-  if (args.context.eventName !== 'push') return
+  const { ports, context, settings, target } = args
+  if (context.eventName !== 'push' || !ports.github || !target.comment) return
   try {
-    await addDeployedSection(args, headline, receipt)
+    const pr = await ports.github.findMergedPullRequest(context.sha)
+    if (!pr) return
+    // Only the comment this token wrote gains the section: another author's copy of the marker is not ours to edit.
+    const marker = commentMarker(settings.commentKey)
+    const [comment] = (await ports.github.commentsByThisToken(pr, marker)).comments
+    if (!comment) return
+    const body = upsertDeployedSection(comment.body, receipt, headline)
+    const outcome = await ports.github.updateComment(comment.id, body)
+    if (outcome.status === 'forbidden')
+      ports.reporter.warning(`The pull-request comment could not be updated: ${outcome.message}`)
+    else ports.reporter.setOutput('comment-url', outcome.url)
   } catch (error) {
     // What was written stays written: a GitHub failure here must not turn the deploy red.
-    args.ports.reporter.warning(
+    ports.reporter.warning(
       `The Deployed section could not be added to the pull-request comment: ${errorMessage(error)}`
     )
   }
 }
 
-async function addDeployedSection(
-  args: ApplyModeArgs,
-  headline: string,
-  receipt: string
-): Promise<void> {
-  const { ports, context, settings, target } = args
-  if (!ports.github || !target.comment) return
-  const pr = await ports.github.findMergedPullRequest(context.sha)
-  if (!pr) return
-  // Only the comment this token wrote gains the section: another author's copy of the marker is not ours to edit.
-  const [comment] = (await ports.github.commentsByThisToken(pr, commentMarker(settings.commentKey)))
-    .comments
-  if (!comment) return
-  const outcome = await ports.github.updateComment(
-    comment.id,
-    upsertDeployedSection(comment.body, receipt, headline)
+/** The guard of this deploy: the flows it updates or deletes, read again through the server's search. */
+function unfinishedGuard(args: ApplyModeArgs): UnfinishedGuard {
+  const { settings, kestra, ports } = args
+  const flows = args.plan.resources.filter(
+    (r): r is FlowChange => r.kind === 'flow' && (r.action === 'update' || r.action === 'delete')
   )
-  if (outcome.status === 'forbidden')
-    ports.reporter.warning(`The pull-request comment could not be updated: ${outcome.message}`)
-  else ports.reporter.setOutput('comment-url', outcome.url)
+  return {
+    policy: settings.runningExecutions,
+    timeoutSeconds: settings.runningExecutionsTimeoutSeconds,
+    flows,
+    read: () => readUnfinished(kestra, flows),
+    log: ports.reporter.info,
+    sleep: (ms) => sleep(ms),
+    now: () => ports.now().getTime()
+  }
 }

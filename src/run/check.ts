@@ -11,16 +11,15 @@ import {
 } from '../gather/gather.js'
 import { checksToStore, validatorIdentity } from '../gather/stored-checks.js'
 import { layoutRules } from '../gather/repo/layout.js'
-import type { EarlyMarkers } from '../model/commit-marker.js'
 import { onPullRequest, type RunContext } from '../model/context.js'
 import { fromServer, type Finding } from '../model/finding.js'
-import { settle, valueOf, type Outcome } from '../model/outcome.js'
-import type { ActualNamespace, BaseSnapshot, ChangedFiles } from '../model/plan-input.js'
+import { settle, valueOf } from '../model/outcome.js'
+import type { ActualNamespace, ChangedFiles } from '../model/plan-input.js'
 import type { FlowReference } from '../model/references.js'
 import type { ChosenLayout, FlowFile, RepoModel } from '../model/repository.js'
 import type { StoredFlowCheck } from '../model/stored-checks.js'
 import { releaseSyntaxTree } from '../model/flow-file.js'
-import type { NameListings, NameReference } from '../model/names.js'
+import type { NameReference } from '../model/names.js'
 import type { Layout, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
 import type { Target, Work } from '../model/target.js'
@@ -36,16 +35,11 @@ import { tallyText } from '../decide/render/headline.js'
 import { phase } from '../report/phase.js'
 import type { Kind } from '../kinds/kind.js'
 import type { WalkRead } from '../gather/kind.js'
-import type { RunPorts } from './ports.js'
+import type { RunPorts, TargetRun } from './ports.js'
 import { SentRewrite } from '../kinds/index.js'
 
 /** What the checks of one target of a run take. */
-interface CheckArgs {
-  settings: Settings
-  /** Where the repository is sent, and the run's work (`target.work`). */
-  target: Target
-  context: RunContext
-  ports: RunPorts
+interface CheckArgs extends TargetRun {
   /** The server, when the work talks to it. */
   kestra: KestraServer | undefined
   kinds: readonly Kind[]
@@ -69,17 +63,10 @@ export interface Checked {
   references: FlowReference[]
   findings: Finding[]
   changed: ChangedFiles
-  /** The server's copy of every managed namespace (plan and deploy only). */
-  state?: ReadonlyMap<string, ActualNamespace>
-  /** The deployed-commit markers, being read (deploy only). */
-  markers?: EarlyMarkers
-  /** The repository at the base commit (plan and deploy only); a failed read throws where it is used. */
-  base?: Outcome<BaseSnapshot | undefined>
   /** Plain-text remarks for the summary and the comment. */
   notes: string[]
-  /** Every repository flow's `secret()` and `kv()` names, and their listings being read (plan, deploy). */
+  /** Every repository flow's `secret()` and `kv()` names (their listings are the snapshot's). */
   names: NameReference[]
-  listings?: Outcome<NameListings>
   /**
    * The flow files whose checks were reused rather than run, with those checks, and what the checks run
    * with: a deploy confirms them before its first write (docs/performance.md#a-deploy-confirms-before-it-writes).
@@ -138,8 +125,7 @@ export async function check(run: CheckArgs): Promise<Checked> {
   )
   return {
     ...{ snapshot, model: sent.model, references, findings, changed, names },
-    ...{ state: snapshot.state, markers: snapshot.markers, base: snapshot.base },
-    ...{ notes: [describeRepository(model), ...read.notes], listings: snapshot.listings },
+    notes: [describeRepository(model), ...read.notes],
     storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings }),
     reused: { flows: gathering.reused, validation }
   }

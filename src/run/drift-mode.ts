@@ -1,11 +1,6 @@
-import type { RunContext } from '../model/context.js'
 import { errorMessage } from '../model/errors.js'
-import type { KestraServer } from '../kestra/api.js'
 import type { Plan } from '../model/plan.js'
 import { setCountOutputs } from '../report/outputs.js'
-import type { Settings } from '../model/settings.js'
-import type { Target } from '../model/target.js'
-import type { Finding } from '../model/finding.js'
 import { remainingDrift, type RevertOutcome } from '../decide/drift/after-revert.js'
 import { driftedResources } from '../decide/drift/drifted.js'
 import type { DriftedResource } from '../model/drift.js'
@@ -26,10 +21,8 @@ import {
 import { driftTree, withoutIgnored } from '../decide/drift/pull-request-tree.js'
 import { ignoredPaths, readCommitPaths, readServerFiles } from '../gather/read-drift.js'
 import { readBackOf } from '../gather/repo/read-back.js'
-import { applyMode } from './apply-mode.js'
-import type { Checked } from './check.js'
+import { applyMode, type ApplyModeArgs } from './apply-mode.js'
 import { runUrl } from './plan-mode.js'
-import type { Kind } from '../kinds/kind.js'
 import type { RunPorts } from './ports.js'
 import type { BranchOutcome, DriftGitHub } from '../model/drift-port.js'
 
@@ -38,22 +31,9 @@ const SUMMARY_DRIFT_BUDGET = 300_000
 /** Names listed in the drift warning; the issue and the summary list them all. */
 const WARNING_NAMES = 10
 
-interface DriftModeArgs {
-  settings: Settings
-  target: Target
-  context: RunContext
-  ports: RunPorts
-  kestra: KestraServer
-  checked: Checked
-  /** The plan of the default branch's head, every change marked drifted. */
-  plan: Plan
-  findings: Finding[]
-  /** The plan's job summary: the drift section is added to it. */
-  summary: string
+interface DriftModeArgs extends ApplyModeArgs {
   /** The default branch, checked before the server was read. */
   branch: string
-  /** The resource kinds of the run (the registry's). */
-  kinds: readonly Kind[]
 }
 
 /**
@@ -66,7 +46,7 @@ export async function driftMode(args: DriftModeArgs): Promise<{ failure?: string
   const { plan } = args
   const items = driftedResources(
     plan,
-    args.checked.state ?? new Map(),
+    args.checked.snapshot.state ?? new Map(),
     args.kinds.map((kind) => kind.decide)
   )
   setCountOutputs(reporter, plan.counts)
@@ -135,7 +115,7 @@ async function revert(
 
 /** The drift issue: kept current while drift remains, closed with a comment once it is gone. */
 async function keepIssue(args: DriftModeArgs, report: DriftReportInput, reverted: boolean) {
-  const { ports, settings, context } = args
+  const { ports, settings } = args
   const github = ports.drift
   if (!github) {
     ports.reporter.warning(
@@ -152,16 +132,7 @@ async function keepIssue(args: DriftModeArgs, report: DriftReportInput, reverted
           title: driftTitle(report),
           body: driftIssueBody(report)
         })
-      : await github.closeIssue(
-          marker,
-          DRIFT_LABEL,
-          driftGoneComment({
-            branch: args.branch,
-            commit: context.sha,
-            reverted,
-            runUrl: runUrl(context)
-          })
-        )
+      : await github.closeIssue(marker, DRIFT_LABEL, goneComment(args, reverted))
   if (!outcome) return
   if (outcome.status === 'forbidden') {
     ports.reporter.warning(`The drift issue could not be written: ${outcome.message}`)
@@ -203,15 +174,10 @@ async function pullRequest(
 
 /** No drift left: the drift pull request is closed, saying so. */
 async function closePullRequest(args: DriftModeArgs, github: DriftGitHub): Promise<void> {
-  const { ports, settings, context } = args
+  const { ports } = args
   const closed = await github.closePullRequest(
-    driftBranch(settings.commentKey),
-    driftGoneComment({
-      branch: args.branch,
-      commit: context.sha,
-      reverted: false,
-      runUrl: runUrl(context)
-    })
+    driftBranch(args.settings.commentKey),
+    goneComment(args, false)
   )
   if (closed?.status === 'forbidden') ports.reporter.warning(closed.message)
   else if (closed) ports.reporter.info(`Drift pull request closed: ${closed.url}`)
@@ -221,7 +187,7 @@ async function closePullRequest(args: DriftModeArgs, github: DriftGitHub): Promi
 async function pullRequestTree(args: DriftModeArgs, items: DriftedResource[]) {
   const { ports, settings, context, checked } = args
   const [serverFiles, committed] = await Promise.all([
-    readServerFiles(args.kestra, items, checked.state ?? new Map()),
+    readServerFiles(args.kestra, items, checked.snapshot.state ?? new Map()),
     readCommitPaths(context.workspace, context.sha)
   ])
   const { model } = checked
@@ -333,6 +299,12 @@ function reportInput(
     runUrl: runUrl(context),
     checkedAt: ports.now().toISOString()
   }
+}
+
+/** What closes the drift issue or pull request once no drift is left. */
+function goneComment(args: DriftModeArgs, reverted: boolean): string {
+  const { branch, context } = args
+  return driftGoneComment({ branch, commit: context.sha, reverted, runUrl: runUrl(context) })
 }
 
 /** The drifted resources as the renderers take them: plain data, no server source. */

@@ -59,14 +59,13 @@ export async function execute(
     const { report, upgrade } = await reportOf({ settings, context, work, kestra, checked, ports })
     // The checks annotated their findings in the validation group; the plan may add its own (impact).
     const publish = (findings: Finding[]) => published(findings, checked, settings, ports)
-    if (!work.plan || !kestra || !checked.state) {
+    const { state } = checked.snapshot
+    if (!work.plan || !kestra || !state) {
       return await withoutPlan({ work, settings, context, ports, checked, report, upgrade })
     }
     const { plan, summary, findings, ...planned } = await planMode({
-      ...{ settings, target, context, ports, report, kinds: KINDS },
-      ...{ model: checked.model, references: checked.references, changed: checked.changed },
-      ...{ state: checked.state, base: checked.base, snapshot: checked.snapshot },
-      review: { kestra, names: checked.names, listings: checked.listings }
+      ...{ settings, target, context, ports, report, kinds: KINDS, kestra, checked },
+      state
     }).catch((error: unknown) => {
       publish(checked.findings) // the checks' findings still reach the annotations
       throw error
@@ -109,7 +108,8 @@ async function withoutPlan(run: {
   upgrade: Upgrade | undefined
 }): Promise<RunOutcome> {
   const { work, settings, context, ports, checked, upgrade } = run
-  const named = checked.listings ? everyFlowsNames(checked, ports.reporter) : []
+  const { listings } = checked.snapshot
+  const named = listings ? everyFlowsNames({ names: checked.names, listings }, ports.reporter) : []
   const findings = [...checked.findings, ...named].sort(compareFindings)
   const report = { ...run.report, findings }
   await reportNoDeploy(ports.reporter, renderSummary(ports.edge.shown(report)))
@@ -161,25 +161,20 @@ function published(
 }
 
 /** What every report of the run shows, before the plan, and the upgrade readiness it shows. */
-async function reportOf(run: Parameters<typeof reportInput>[0] & { ports: RunPorts }) {
-  const { settings, work, checked, kestra, ports } = run
-  const flows = checked.model.flows
-  const upgrade = await upgradeReadiness(settings, work, flows, kestra, ports.upgradeServer)
-  return { report: { ...(await reportInput(run)), upgrade: upgrade?.report }, upgrade }
-}
-
-/** What every report of the run shows, before the plan. */
-async function reportInput(run: {
+async function reportOf(run: {
   settings: Settings
   context: RunContext
   work: Work
   kestra: KestraServer | undefined
   checked: Checked
-}): Promise<ReportInput> {
-  const { settings, context, work, kestra, checked } = run
+  ports: RunPorts
+}): Promise<{ report: ReportInput; upgrade: Upgrade | undefined }> {
+  const { settings, context, work, kestra, checked, ports } = run
+  const flows = checked.model.flows
+  const upgrade = await upgradeReadiness(settings, work, flows, kestra, ports.upgradeServer)
   // Resources link to their pages in the Kestra UI, whose path names the tenant on tenant-scoped servers.
-  const kestraUi = kestra && checked.state ? await kestra.uiBase() : undefined
-  return {
+  const kestraUi = kestra && checked.snapshot.state ? await kestra.uiBase() : undefined
+  const report: ReportInput = {
     mode: work.mode,
     server: kestra?.target.server,
     tenant: settings.tenant,
@@ -194,6 +189,8 @@ async function reportInput(run: {
       ? undefined
       : repositoryUrl(context.serverUrl, context.owner, context.repo),
     kestraUi,
-    kinds: DECIDE_KINDS
+    kinds: DECIDE_KINDS,
+    upgrade: upgrade?.report
   }
+  return { report, upgrade }
 }

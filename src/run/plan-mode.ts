@@ -1,5 +1,6 @@
 import type { RunContext } from '../model/context.js'
-import type { ActualNamespace, BaseSnapshot, PlanInput, ChangedFiles } from '../model/plan-input.js'
+import type { KestraServer } from '../kestra/api.js'
+import type { ActualNamespace, PlanInput } from '../model/plan-input.js'
 import { buildPlan } from '../decide/plan/build.js'
 import { callGraph } from '../kinds/index.js'
 import { withImpact } from '../kinds/index.js'
@@ -8,45 +9,32 @@ import { planJson } from '../decide/plan/plan-json.js'
 import { writePlanFile } from '../report/plan-file.js'
 import { countPlan, hasChanges } from '../model/plan.js'
 import type { FlowChange, Plan, PlanCounts, ResourceChange } from '../model/plan.js'
-import { MISSING_FOLDER, type RepoModel } from '../model/repository.js'
-import type { FlowReference } from '../model/references.js'
+import { MISSING_FOLDER } from '../model/repository.js'
 import { renderComment, renderSummary } from '../decide/render/report.js'
 import { countsText } from '../decide/render/headline.js'
 import { renderedReport, type ReportInput } from '../decide/render/input.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
-import type { Settings } from '../model/settings.js'
-import type { Target } from '../model/target.js'
 import type { Finding } from '../model/finding.js'
 import { baseCommit, baseFromApi } from '../gather/base-snapshot.js'
 import { driftPlan } from '../decide/drift/drifted.js'
-import type { RunPorts } from './ports.js'
-import type { Snapshot } from '../model/snapshot.js'
-import { valueOfEnded, type Outcome } from '../model/outcome.js'
+import type { TargetRun } from './ports.js'
+import type { Checked } from './check.js'
+import { valueOfEnded } from '../model/outcome.js'
 import { ActionError } from '../model/errors.js'
 import type { Kind } from '../kinds/kind.js'
 import { sortFindings } from '../decide/validate/verdict.js'
 import { phase } from '../report/phase.js'
-import { decideReview, gatherReview, type ReviewArgs } from './review.js'
+import { decideReview, gatherReview } from './review.js'
 
-interface PlanModeArgs {
-  settings: Settings
-  target: Target
-  context: RunContext
-  ports: RunPorts
-  model: RepoModel
-  /** The repository flows' references, collected by the checks. */
-  references: FlowReference[]
-  changed: ChangedFiles
+interface PlanModeArgs extends TargetRun {
+  kestra: KestraServer
+  /** What the checks read and found (the repository, its references, the change, the base commit…). */
+  checked: Checked
+  /** The server state planned against: the checks'. */
   state: ReadonlyMap<string, ActualNamespace>
-  /** The base commit's snapshot (readBaseSnapshot), when the event has a base; a failed read throws here. */
-  base?: Outcome<BaseSnapshot | undefined>
   report: ReportInput
-  /** All the run read (what the repository wants, the commit's time). */
-  snapshot: Snapshot
   /** The resource kinds of the run (the registry's). */
   kinds: readonly Kind[]
-  /** What the review reads and checks (docs/caught-at-review.md). */
-  review: Pick<ReviewArgs, 'kestra' | 'names' | 'listings'>
 }
 
 /**
@@ -56,8 +44,8 @@ interface PlanModeArgs {
 export async function planMode(
   args: PlanModeArgs
 ): Promise<{ plan: Plan; summary: string; findings: Finding[]; notes: string[] }> {
-  const { ports, model, state } = args
-  const { desired, commitTime: reference } = args.snapshot
+  const { ports } = args
+  const { desired, commitTime } = args.checked.snapshot
   if (desired === undefined) {
     throw new ActionError('a plan needs the snapshot of a plan or deploy run')
   }
@@ -69,21 +57,7 @@ export async function planMode(
   } = await phase(
     reporter,
     'Plan',
-    async () => {
-      const built = await plannedChanges(args, desired)
-      const { graph, impact } = await impactOf(args, built, reference)
-      for (const [namespace, counts] of countsByNamespace(impact.plan)) {
-        reporter.info(`${namespace}: ${countsText(counts)}`)
-      }
-      const unfinished = args.snapshot.unfinished ?? { byFlow: new Map() }
-      const review = { ...args.review, unfinished, plan: impact.plan, model, state }
-      const reads = await gatherReview({ ...review, calls: graph.calls })
-      // A pull request reviews what it changes; any other plan checks every flow's names.
-      const everyFlow = args.context.pullRequest === undefined
-      const reviewed = decideReview({ ...review, everyFlow }, reads, reporter)
-      const findings = [...impact.findings, ...reviewed.findings]
-      return { plan: reviewed.plan, findings, notes: reviewed.notes }
-    },
+    () => reviewedPlan(args, desired, commitTime),
     ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`
   )
   const findings = sortFindings([...args.report.findings, ...impactFindings])
@@ -110,17 +84,48 @@ export async function planMode(
   return { plan, summary, findings, notes }
 }
 
+/** The plan, its impact, and what the review caught (docs/caught-at-review.md). */
+async function reviewedPlan(
+  args: PlanModeArgs,
+  desired: PlanInput['desired'],
+  reference: Date | undefined
+): Promise<{ plan: Plan; findings: Finding[]; notes: string[] }> {
+  const { checked, state, ports } = args
+  const built = await plannedChanges(args, desired)
+  const { graph, impact } = await impactOf(args, built, reference)
+  for (const [namespace, counts] of countsByNamespace(impact.plan)) {
+    ports.reporter.info(`${namespace}: ${countsText(counts)}`)
+  }
+  const { listings, unfinished = { byFlow: new Map() } } = checked.snapshot
+  const { names, model } = checked
+  const review = {
+    kestra: args.kestra,
+    names,
+    listings,
+    unfinished,
+    plan: impact.plan,
+    model,
+    state
+  }
+  const reads = await gatherReview({ ...review, calls: graph.calls })
+  // A pull request reviews what it changes; any other plan checks every flow's names.
+  const everyFlow = args.context.pullRequest === undefined
+  const reviewed = decideReview({ ...review, everyFlow }, reads, ports.reporter)
+  const findings = [...impact.findings, ...reviewed.findings]
+  return { plan: reviewed.plan, findings, notes: reviewed.notes }
+}
+
 /**
  * The plan's impact (docs/impact.md): the calls the sources hold, and the users Kestra's own dependencies
  * name outside the managed namespaces for the flows it deletes.
  */
 async function impactOf(args: PlanModeArgs, built: Plan, reference: Date | undefined) {
-  const { state } = args
+  const { state, checked } = args
   const deleted = built.resources.filter(
     (r): r is FlowChange => r.kind === 'flow' && r.action === 'delete'
   )
-  const outside = await outsideUsers(args.review.kestra, deleted, state, args.settings.concurrency)
-  const repository = { flows: args.model.flows, references: args.references }
+  const outside = await outsideUsers(args.kestra, deleted, state, args.settings.concurrency)
+  const repository = { flows: checked.model.flows, references: checked.references }
   const graph = callGraph(repository, state, outside.users)
   const impact = withImpact(built, {
     ...graph,
@@ -136,22 +141,24 @@ async function impactOf(args: PlanModeArgs, built: Plan, reference: Date | undef
  * files the first plan would overwrite are read through GitHub, and the plan is made again with them.
  */
 async function plannedChanges(args: PlanModeArgs, desired: PlanInput['desired']): Promise<Plan> {
-  const { target, context, ports, model, changed, state } = args
+  const { target, context, ports, state, checked } = args
+  const { model, changed } = checked
+  const { base } = checked.snapshot
   // docs/layouts.md#a-folder-that-does-not-exist: while an input names a folder that does not exist, what the
   // repository seems to lack may be a typo's doing: nothing is planned for deletion.
   const heldBack = model.readProblems.some((problem) => problem.rule === MISSING_FOLDER)
   const input: PlanInput = {
-    against: args.review.kestra.target,
+    against: args.kestra.target,
     namespaces: model.managedNamespaces,
     desired,
     actual: state,
     scope: target.scope,
     changedFiles: changed.kind === 'list' ? changed.paths : undefined,
-    base: args.base && valueOfEnded(args.base),
+    base: base && valueOfEnded(base),
     deleteEnabled: target.delete && !heldBack
   }
   const kinds = args.kinds.map((kind) => kind.decide)
-  const held = args.snapshot.kinds
+  const held = checked.snapshot.kinds
   let built = buildPlan(input, kinds, held)
   const baseSha = baseCommit(context)
   if (baseSha && !input.base && ports.github) {
@@ -174,7 +181,7 @@ function writePlanOutputs(args: PlanModeArgs, report: ReportInput, plan: Plan): 
   const { edge, reporter } = ports
   const planDocument = planJson(plan, {
     mode: report.mode,
-    ...args.review.kestra.target,
+    ...args.kestra.target,
     commit: context.sha,
     settings: settings.recorded,
     findings: report.findings,
@@ -225,7 +232,7 @@ async function postComment(
     pr.number,
     commentMarker(settings.commentKey),
     body,
-    args.snapshot.comments,
+    args.checked.snapshot.comments,
     sent
   )
   if (outcome.status === 'forbidden') {

@@ -4,6 +4,9 @@ import type { GitHubPort } from '../model/github.js'
 import type { KestraServer } from '../kestra/api.js'
 import type { OutputEdge } from '../report/output-edge.js'
 import type { Reporter } from '../report/reporter.js'
+import type { RunContext } from '../model/context.js'
+import type { Settings } from '../model/settings.js'
+import type { Target } from '../model/target.js'
 
 /** What a run talks to: the action and the CLI each build these, the tests build them over fakes. */
 export interface RunPorts {
@@ -24,4 +27,12 @@ export interface RunPorts {
    */
   edge: OutputEdge
   now(): Date
+}
+
+/** What each step of one target's run takes: the target holds the run's work (`target.work`). */
+export interface TargetRun {
+  settings: Settings
+  target: Target
+  context: RunContext
+  ports: RunPorts
 }

@@ -7,13 +7,7 @@ import {
   previewSection,
   upsertPreviewSection
 } from '../decide/environments/preview-section.js'
-import {
-  ownedPreviewServer,
-  ownNamespaces,
-  removePreview,
-  type Preview,
-  type RemovalResult
-} from '../apply/preview.js'
+import { ownedPreviewServer, ownNamespaces, removePreview, type Preview } from '../apply/preview.js'
 import { inPreview, previewPrefix } from '../model/preview.js'
 import { errorMessage } from '../model/errors.js'
 import { namespaceUrl } from '../kestra/executions.js'
@@ -227,15 +221,7 @@ async function deployPreview(
   ports.reporter.warning(
     `Preview: pull request #${number} closed while its preview deployed; the preview is removed again.`
   )
-  const removal = await takeDownPreview(settings, context, ports)
-  return {
-    section: previewRemovedSection(
-      removal.namespaces,
-      removal.deleted.length,
-      removal.leftAlone.map((line) => ports.edge.message(line))
-    ),
-    failure: removal.failure
-  }
+  return takeDownPreview(settings, context, ports)
 }
 
 async function deployPreviewOnce(
@@ -335,16 +321,11 @@ async function closePreview(
   context: RunContext,
   ports: RunPorts & { kestra: KestraServer }
 ): Promise<RunOutcome> {
-  const { reporter, edge } = ports
+  const { reporter } = ports
   const { prefix } = previewOf(context)
   reporter.setOutput('mode', 'deploy')
   reporter.info(`kestra-gitops: removing the preview ${prefix}.* (pull request closed)`)
-  const removal = await takeDownPreview(settings, context, ports)
-  const section = previewRemovedSection(
-    removal.namespaces,
-    removal.deleted.length,
-    removal.leftAlone.map((line) => edge.message(line))
-  )
+  const { section, deleted, failure } = await takeDownPreview(settings, context, ports)
   if (settings.comment && ports.github) {
     try {
       const comment = await ports.github.findStickyComment(
@@ -357,12 +338,12 @@ async function closePreview(
       reporter.warning(`The pull-request comment could not be updated: ${errorMessage(error)}`)
     }
   }
-  reporter.setOutput('deleted', removal.deleted.length)
-  reporter.setOutput('deployed', removal.deleted.length > 0)
+  reporter.setOutput('deleted', deleted)
+  reporter.setOutput('deployed', deleted > 0)
   await reporter.writeSummary(`## Kestra preview removed\n\n${section}\n`)
   return {
     mode: 'deploy',
-    failure: removal.failure,
+    failure,
     report: {
       mode: 'deploy',
       tenant: settings.tenant,
@@ -377,14 +358,14 @@ async function closePreview(
  * Removes the pull request's preview: everything in the preview namespaces that are its own (found
  * through the server's listing and the namespaces its deployments recorded), the prefix and the
  * ownership checked before the deletes; its deployments go `inactive`. A namespace inside the prefix that
- * is another's is named in a warning and left as it is.
+ * is another's is named in a warning and left as it is. Its Preview section says what was removed.
  */
 async function takeDownPreview(
   settings: Settings,
   context: RunContext,
   ports: RunPorts & { kestra: KestraServer }
-): Promise<RemovalResult & { namespaces: string[]; failure?: string }> {
-  const { reporter, kestra } = ports
+): Promise<{ section: string; deleted: number; failure?: string }> {
+  const { reporter, kestra, edge } = ports
   const preview = previewOf(context)
   const { prefix } = preview
   const deployments = ports.deployments
@@ -415,7 +396,9 @@ async function takeDownPreview(
     removal.failed.length > 0
       ? `The preview was not removed completely:\n${removal.failed.map((f) => `  ${f}`).join('\n')}\nRe-run the job to finish.`
       : undefined
-  return { ...removal, namespaces, failure }
+  const deleted = removal.deleted.length
+  const leftAlone = removal.leftAlone.map((line) => edge.message(line))
+  return { section: previewRemovedSection(namespaces, deleted, leftAlone), deleted, failure }
 }
 
 /** The namespaces a preview deployment recorded in its payload; anything else there is ignored. */

@@ -16,7 +16,7 @@ import type { ActualNamespace } from '../model/plan-input.js'
 import type { Finding } from '../model/finding.js'
 import { unfinishedText } from '../decide/render/headline.js'
 
-export interface ReviewArgs {
+interface ReviewArgs {
   plan: Plan
   kestra: KestraServer
   model: RepoModel

@@ -77,11 +77,6 @@ async function onTarget(server: KestraServer, target: string): Promise<void> {
   )
 }
 
-/** The branch `mode: upgrade` writes for a target line (docs/upgrade.md#mode-upgrade). */
-function upgradeBranch(target: string): string {
-  return `kestra-gitops/upgrade-${target}`
-}
-
 /**
  * `mode: upgrade` (docs/upgrade.md#mode-upgrade): the mechanical rewrites as one commit on
  * `kestra-gitops/upgrade-<version>` over the run's commit, and one pull request from it into the default
@@ -111,7 +106,7 @@ export async function upgradeMode(
   }
   if (!upgrade) return undefined
   const base = context.defaultBranch ?? (await github.defaultBranch())
-  const branch = upgradeBranch(upgrade.report.target)
+  const branch = `kestra-gitops/upgrade-${upgrade.report.target}`
   const encoder = new TextEncoder()
   const written = await github.writeBranch({
     name: branch,
